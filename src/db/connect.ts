@@ -1,0 +1,32 @@
+// Opens the database the portal runs on: the configured PostgreSQL when a URL is given, otherwise
+// an embedded one. Returns the connection URL so every pool (knex, sessions, rate limits) uses it.
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { pgTypes } from './pg-types.ts';
+
+export interface DatabaseConnection {
+  url: string;
+  mode: 'external' | 'embedded';
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<DatabaseConnection> {
+  if (options.databaseUrl) {
+    return { url: options.databaseUrl, mode: 'external', close: async () => {} };
+  }
+  const embedded = await startEmbeddedPostgres(options.dataDir ? { dataDir: options.dataDir } : {});
+  return { url: embedded.url, mode: 'embedded', close: () => embedded.stop() };
+}
+
+export function createKnex(url: string, poolMax = 6): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString: url, types: pgTypes },
+    pool: { min: 0, max: poolMax },
+  });
+}
+
+export function createPgPool(url: string, max = 3): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, types: pgTypes });
+}

@@ -1,0 +1,42 @@
+// The registry of tables the portal created. Migrations create a table only when it is missing and
+// record it here; rollback drops only what is recorded, newest first. A host table with the same
+// name is therefore kept, never dropped.
+import type { Knex } from 'knex';
+
+export const OWNED_TABLES = 'portal_owned_tables';
+
+export async function ensureOwnedTablesRegistry(knex: Knex): Promise<void> {
+  if (await knex.schema.hasTable(OWNED_TABLES)) return;
+  await knex.schema.createTable(OWNED_TABLES, (t) => {
+    t.comment('Tables created by the client portal migrations; rollback drops only these.');
+    t.increments('seq').comment('Creation order; rollback walks it backwards so dependants go first.');
+    t.string('table_name', 128).notNullable().unique();
+    t.string('migration', 200).notNullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+}
+
+export async function createOwnedTable(
+  knex: Knex,
+  migration: string,
+  table: string,
+  build: (t: Knex.CreateTableBuilder) => void,
+): Promise<boolean> {
+  if (await knex.schema.hasTable(table)) return false;
+  await knex.schema.createTable(table, build);
+  await knex(OWNED_TABLES).insert({ table_name: table, migration });
+  return true;
+}
+
+export async function dropOwnedTables(knex: Knex, migration: string): Promise<void> {
+  const rows: Array<{ table_name: string }> = await knex(OWNED_TABLES)
+    .where({ migration })
+    .orderBy('seq', 'desc')
+    .select('table_name');
+  for (const { table_name } of rows) {
+    await knex.schema.dropTableIfExists(table_name);
+  }
+  await knex(OWNED_TABLES).where({ migration }).delete();
+  const left = await knex(OWNED_TABLES).count<{ count: number }[]>({ count: '*' });
+  if (Number(left[0]?.count ?? 0) === 0) await knex.schema.dropTableIfExists(OWNED_TABLES);
+}
