@@ -11,6 +11,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
   url: string;
+  /** A tarball of the data folder, to start another instance from (tests use it to skip initdb). */
+  dump(): Promise<Blob>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   return {
     url,
+    dump: () => db.dumpDataDir('none'),
     async stop() {
       await server.stop();
       await db.close();

@@ -1,0 +1,17 @@
+// The reference CRM's own migrations, tracked in its own table (crm_knex_migrations).
+import type { Knex } from 'knex';
+import { listMigrationSource } from '../../../src/db/migration-source.ts';
+import * as schema from './20260101000001_reference_crm.ts';
+
+const config = (): Knex.MigratorConfig => ({
+  migrationSource: listMigrationSource({ '20260101000001_reference_crm': schema }),
+  tableName: 'crm_knex_migrations',
+});
+
+export async function migrateReferenceCrm(knex: Knex): Promise<void> {
+  await knex.migrate.latest(config());
+}
+
+export async function rollbackReferenceCrm(knex: Knex): Promise<void> {
+  await knex.migrate.rollback(config(), true);
+}
