@@ -22,7 +22,7 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
 export function createKnex(url: string, poolMax = 6): Knex {
   return knexFactory({
     client: 'pg',
-    connection: { connectionString: url, types: pgTypes },
+    connection: { connectionString: url, types: pgTypes as never },
     pool: { min: 0, max: poolMax },
   });
 }

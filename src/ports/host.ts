@@ -64,6 +64,25 @@ export interface StaffPort {
   current(req: Request): Promise<HostStaffUser | null>;
 }
 
+export interface MoneyTotal {
+  currency: string;
+  cents: number;
+}
+
+/** What the dashboard shows of one client: counts the host computes in a few queries. */
+export interface ClientSummary {
+  proposals: { open: number; total: number };
+  quotations: { open: number; total: number };
+  invoices: { unpaid: number; overdue: number; outstanding: MoneyTotal[] };
+  /** Open tasks assigned to this contact. */
+  tasks: { open: number };
+  documents: { shared: number };
+}
+
+export interface SummariesPort {
+  forClient(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<ClientSummary>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -71,4 +90,5 @@ export interface HostAdapter {
   clients: ClientsPort;
   contacts: ContactsPort;
   staff: StaffPort;
+  summaries: SummariesPort;
 }

@@ -1,0 +1,55 @@
+// Rows to view models for the account page.
+import type { HostContact } from '../ports/host.ts';
+import type { ClientUserRow } from '../client-users/queries.ts';
+import type { SessionRow } from '../sessions/queries.ts';
+
+export interface SessionView {
+  id: string;
+  device: string;
+  ip: string;
+  signedInAt: string;
+  current: boolean;
+}
+
+/** A short, human name for a user agent: enough to recognise a device, not a fingerprint. */
+export function describeDevice(userAgent: string | null | undefined): string {
+  if (!userAgent) return 'Unknown device';
+  const browser = /Edg\//.test(userAgent) ? 'Edge'
+    : /Firefox\//.test(userAgent) ? 'Firefox'
+    : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome'
+    : /Safari\//.test(userAgent) ? 'Safari'
+    : 'A browser';
+  const system = /Windows/.test(userAgent) ? 'Windows'
+    : /iPhone|iPad/.test(userAgent) ? 'iOS'
+    : /Mac OS X/.test(userAgent) ? 'macOS'
+    : /Android/.test(userAgent) ? 'Android'
+    : /Linux/.test(userAgent) ? 'Linux'
+    : null;
+  return system ? `${browser} on ${system}` : browser;
+}
+
+export const formatDateTime = (value: string | Date) =>
+  new Date(value).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
+
+export function presentSessions(rows: SessionRow[], currentSidHash: string): SessionView[] {
+  return rows
+    .map((row) => ({
+      id: row.sid,
+      device: describeDevice(row.sess.portal?.userAgent),
+      ip: row.sess.portal?.ip ?? 'unknown',
+      signedInAt: row.sess.portal?.signedInAt ?? '',
+      current: row.sid === currentSidHash,
+    }))
+    .sort((a, b) => Number(b.current) - Number(a.current) || b.signedInAt.localeCompare(a.signedInAt))
+    .map((session) => ({ ...session, signedInAt: session.signedInAt ? formatDateTime(session.signedInAt) : 'unknown' }));
+}
+
+export function presentProfile(user: ClientUserRow, contact: HostContact) {
+  return {
+    name: contact.name,
+    email: user.email,
+    phone: contact.phone ?? '',
+    company: contact.clientName,
+    hasPassword: Boolean(user.password_hash),
+  };
+}

@@ -1,0 +1,22 @@
+// The client activity events, with the words the agency reads in the activity log.
+
+export const ACTIVITY_EVENTS = {
+  'sign_in.succeeded': 'Signed in',
+  'sign_in.failed': 'Sign-in failed',
+  'sign_in.locked': 'Sign-in blocked by the attempt limit',
+  'sign_in_code.requested': 'Requested a sign-in code',
+  'sign_out': 'Signed out',
+  'password.changed': 'Changed password',
+  'password.reset_requested': 'Requested a password reset',
+  'password.reset': 'Reset password',
+  'invitation.sent': 'Was invited',
+  'invitation.accepted': 'Accepted the invitation',
+  'account.updated': 'Updated their profile',
+  'session.revoked': 'Signed out another session',
+  'client_user.disabled': 'Access disabled by the agency',
+  'client_user.enabled': 'Access re-enabled by the agency',
+} as const;
+
+export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;
+
+export const isActivityEvent = (value: string): value is ActivityEvent => value in ACTIVITY_EVENTS;

@@ -1,0 +1,72 @@
+// SQL for client_activity_logs. Always scoped by workspace.
+import type { Knex } from 'knex';
+import type { ActivityEvent } from './events.ts';
+
+type Db = Knex | Knex.Transaction;
+
+export interface ActivityEntry {
+  workspaceId: string;
+  event: ActivityEvent;
+  clientUserId?: string | null;
+  clientId?: string | null;
+  email?: string | null;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface ActivityRow {
+  id: number;
+  client_user_id: string | null;
+  client_id: string | null;
+  email: string | null;
+  event: ActivityEvent;
+  details: Record<string, unknown>;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Date;
+}
+
+export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void> {
+  await db('client_activity_logs').insert({
+    workspace_id: entry.workspaceId,
+    event: entry.event,
+    client_user_id: entry.clientUserId ?? null,
+    client_id: entry.clientId ?? null,
+    email: entry.email ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+    ip: entry.ip?.slice(0, 64) ?? null,
+    user_agent: entry.userAgent?.slice(0, 400) ?? null,
+  });
+}
+
+export interface ActivityFilter {
+  clientId?: string | undefined;
+  clientUserId?: string | undefined;
+  event?: ActivityEvent | undefined;
+}
+
+export async function listActivity(
+  db: Db,
+  workspaceId: string,
+  filter: ActivityFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ActivityRow[]; total: number }> {
+  const scoped = () => {
+    const q = db('client_activity_logs').where({ workspace_id: workspaceId });
+    if (filter.clientId) q.andWhere({ client_id: filter.clientId });
+    if (filter.clientUserId) q.andWhere({ client_user_id: filter.clientUserId });
+    if (filter.event) q.andWhere({ event: filter.event });
+    return q;
+  };
+  const [rows, counted] = await Promise.all([
+    scoped()
+      .select('id', 'client_user_id', 'client_id', 'email', 'event', 'details', 'ip', 'user_agent', 'created_at')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset),
+    scoped().count<{ count: number }[]>({ count: '*' }),
+  ]);
+  return { rows: rows as ActivityRow[], total: Number(counted[0]?.count ?? 0) };
+}

@@ -1,0 +1,17 @@
+// The admin side's per-request context, under its own res.locals key.
+import type { Response } from 'express';
+import type { HostStaffUser, HostWorkspace } from '../ports/host.ts';
+
+export interface AdminContext {
+  staff: HostStaffUser;
+  workspace: HostWorkspace;
+  csrfToken: string;
+  /** Where the admin router is mounted, e.g. /settings/client-portal. */
+  base: string;
+}
+
+export function adminContext(res: Response): AdminContext {
+  const context = res.locals.customerPortalAdmin as AdminContext | undefined;
+  if (!context) throw new Error('admin context used before the staff user was loaded');
+  return context;
+}

@@ -1,0 +1,45 @@
+// The admin side, mounted by the host inside its settings area (behind its own staff sign-in):
+// staff → workspace → feature flag → admin policy → CSRF → settings routes.
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { HostAdapter } from '../ports/host.ts';
+import type { FeatureFlags } from '../ports/services.ts';
+import type { PortalConfig } from '../config.ts';
+import { PORTAL_FLAG } from '../flags/flag-names.ts';
+import { authorizeManagePortal } from '../policies/portal-policy.ts';
+import { HttpError, notFound } from '../web/http-error.ts';
+import type { AdminContext } from './admin-context.ts';
+import { adminCsrfToken, verifyAdminCsrf } from './admin-csrf.ts';
+
+export interface AdminRouterDeps {
+  adapter: HostAdapter;
+  flags: FeatureFlags;
+  config: PortalConfig;
+  routes: Router[];
+}
+
+export function adminRouter(deps: AdminRouterDeps): Router {
+  const router = Router();
+
+  const loadStaffWorkspace = async (req: Request, res: Response, next: NextFunction) => {
+    const staff = await deps.adapter.staff.current(req);
+    if (!staff) return next(new HttpError(401, 'Please sign in to the CRM first.'));
+    const workspace = await deps.adapter.workspaces.findById(staff.workspaceId);
+    if (!workspace || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return next(notFound());
+    authorizeManagePortal(staff, workspace.id);
+    const context: AdminContext = {
+      staff,
+      workspace,
+      csrfToken: adminCsrfToken(deps.config.sessionSecret, staff.id, workspace.id),
+      base: deps.config.adminPath,
+    };
+    res.locals.customerPortalAdmin = context;
+    next();
+  };
+
+  router.use(loadStaffWorkspace);
+  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
+  router.use(verifyAdminCsrf);
+  for (const routes of deps.routes) router.use(routes);
+  router.use((_req, _res, next) => next(notFound()));
+  return router;
+}

@@ -1,0 +1,258 @@
+// Client sign-in: one-time codes, passwords, password resets and invitations. Every answer that
+// reaches a person is the same for known and unknown emails; the difference is only in the log.
+import type { Knex } from 'knex';
+import type { HostAdapter, HostStaffUser, HostWorkspace } from '../ports/host.ts';
+import type { Mailer } from '../ports/services.ts';
+import type { PortalConfig } from '../config.ts';
+import { insertActivity } from '../activity/queries.ts';
+import {
+  findClientUserByContact,
+  findClientUserByEmail,
+  findClientUserById,
+  insertClientUser,
+  markInvited,
+  recordSignIn,
+  setPassword,
+  updateClientUserEmail,
+  type ClientUserRow,
+} from '../client-users/queries.ts';
+import { mayUsePortal } from '../policies/portal-policy.ts';
+import { SIGN_IN_LIMITS, type RateLimiter } from '../rate-limits/limiter.ts';
+import { deleteOtherSessions } from '../sessions/queries.ts';
+import type { RequestMeta } from '../web/request-meta.ts';
+import {
+  consumeLoginCode,
+  consumeUserToken,
+  findLiveLoginCode,
+  findLiveUserToken,
+  insertLoginCode,
+  insertUserToken,
+  recordFailedCodeAttempt,
+  type TokenPurpose,
+} from './token-queries.ts';
+import { generateCode, generateToken, hashCode, hashPassword, hashToken, sameHash, verifyDecoy, verifyPassword } from './secrets.ts';
+import { codeEmail, invitationEmail, resetEmail } from './emails.ts';
+
+export const CODE_TTL_MINUTES = 10;
+export const CODE_MAX_ATTEMPTS = 5;
+export const RESET_TTL_MINUTES = 60;
+export const INVITE_TTL_DAYS = 7;
+
+export type SignInResult =
+  | { ok: true; user: ClientUserRow }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'limited'; retryAfterSeconds: number };
+
+export type RequestResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+export interface AuthServiceDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  mailer: Mailer;
+  config: PortalConfig;
+  limiter: RateLimiter;
+  now: () => Date;
+}
+
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  private portalUrl(workspace: HostWorkspace, path: string): string {
+    return `${this.deps.config.appUrl}${this.deps.config.portalPath}/${encodeURIComponent(workspace.slug)}${path}`;
+  }
+
+  private async log(workspace: HostWorkspace, event: Parameters<typeof insertActivity>[1]['event'], meta: RequestMeta, who: { user?: ClientUserRow | null; email?: string | null }, details: Record<string, unknown> = {}) {
+    await insertActivity(this.deps.db, {
+      workspaceId: workspace.id,
+      event,
+      clientUserId: who.user?.id ?? null,
+      clientId: who.user?.client_id ?? null,
+      email: who.user?.email ?? who.email ?? null,
+      details,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+  }
+
+  /** Checks the per-IP and per-email budgets in order; the first refusal wins. */
+  private async withinLimits(checks: Array<[Parameters<RateLimiter['consume']>[0], string]>): Promise<RequestResult> {
+    for (const [rule, subject] of checks) {
+      const result = await this.deps.limiter.consume(rule, subject);
+      if (!result.allowed) return { ok: false, retryAfterSeconds: result.retryAfterSeconds };
+    }
+    return { ok: true };
+  }
+
+  async requestCode(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
+    const limited = await this.withinLimits([
+      [SIGN_IN_LIMITS.codeRequestsPerIp, `${workspace.id}:${meta.ip}`],
+      [SIGN_IN_LIMITS.codeRequestsPerEmail, `${workspace.id}:${email}`],
+    ]);
+    if (!limited.ok) return limited;
+    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
+    await this.log(workspace, 'sign_in_code.requested', meta, { user, email }, { known: Boolean(user && mayUsePortal(user.status)) });
+    if (!user || !mayUsePortal(user.status)) return { ok: true };
+    const code = generateCode();
+    const expiresAt = new Date(this.deps.now().getTime() + CODE_TTL_MINUTES * 60_000);
+    await this.deps.db.transaction((trx) => insertLoginCode(trx, user.id, hashCode(this.deps.config.sessionSecret, user.id, code), expiresAt));
+    await this.deps.mailer.send(codeEmail({ to: user.email, workspace, code, minutes: CODE_TTL_MINUTES, signInUrl: this.portalUrl(workspace, '/sign-in/code') }));
+    return { ok: true };
+  }
+
+  async signInWithCode(workspace: HostWorkspace, email: string, code: string, meta: RequestMeta): Promise<SignInResult> {
+    const limited = await this.withinLimits([[SIGN_IN_LIMITS.codeChecksPerIp, `${workspace.id}:${meta.ip}`]]);
+    if (!limited.ok) {
+      await this.log(workspace, 'sign_in.locked', meta, { email }, { method: 'code' });
+      return { ok: false, reason: 'limited', retryAfterSeconds: limited.retryAfterSeconds };
+    }
+    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
+    const live = user && mayUsePortal(user.status) ? await findLiveLoginCode(this.deps.db, user.id, this.deps.now()) : null;
+    if (!user || !live) {
+      await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'code', reason: user ? 'no_live_code' : 'unknown_email' });
+      return { ok: false, reason: 'invalid' };
+    }
+    const expected = hashCode(this.deps.config.sessionSecret, user.id, code);
+    if (!sameHash(expected, live.code_hash)) {
+      const attempts = await recordFailedCodeAttempt(this.deps.db, live.id, CODE_MAX_ATTEMPTS);
+      await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'code', reason: 'wrong_code', attempts, burned: attempts >= CODE_MAX_ATTEMPTS });
+      return { ok: false, reason: 'invalid' };
+    }
+    if (!(await consumeLoginCode(this.deps.db, live.id))) {
+      await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'code', reason: 'code_already_used' });
+      return { ok: false, reason: 'invalid' };
+    }
+    await recordSignIn(this.deps.db, workspace.id, user.id);
+    await this.log(workspace, 'sign_in.succeeded', meta, { user }, { method: 'code' });
+    return { ok: true, user };
+  }
+
+  async signInWithPassword(workspace: HostWorkspace, email: string, password: string, meta: RequestMeta): Promise<SignInResult> {
+    const account = `${workspace.id}:${email}`;
+    const ipBudget = await this.withinLimits([[SIGN_IN_LIMITS.attemptsPerIp, `${workspace.id}:${meta.ip}`]]);
+    const lockout = ipBudget.ok ? await this.deps.limiter.check(SIGN_IN_LIMITS.passwordFailuresPerAccount, account) : null;
+    if (!ipBudget.ok || (lockout && !lockout.allowed)) {
+      const retryAfterSeconds = !ipBudget.ok ? ipBudget.retryAfterSeconds : lockout && !lockout.allowed ? lockout.retryAfterSeconds : 60;
+      await this.log(workspace, 'sign_in.locked', meta, { email }, { method: 'password' });
+      return { ok: false, reason: 'limited', retryAfterSeconds };
+    }
+    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
+    const valid = user?.password_hash && mayUsePortal(user.status)
+      ? await verifyPassword(user.password_hash, password)
+      : await verifyDecoy(password);
+    if (!user || !valid) {
+      await this.deps.limiter.consume(SIGN_IN_LIMITS.passwordFailuresPerAccount, account);
+      await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'password', reason: user ? 'wrong_password' : 'unknown_email' });
+      return { ok: false, reason: 'invalid' };
+    }
+    await this.deps.limiter.reset(SIGN_IN_LIMITS.passwordFailuresPerAccount, account);
+    await recordSignIn(this.deps.db, workspace.id, user.id);
+    await this.log(workspace, 'sign_in.succeeded', meta, { user }, { method: 'password' });
+    return { ok: true, user };
+  }
+
+  async requestPasswordReset(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
+    const limited = await this.withinLimits([
+      [SIGN_IN_LIMITS.resetRequestsPerIp, `${workspace.id}:${meta.ip}`],
+      [SIGN_IN_LIMITS.resetRequestsPerEmail, `${workspace.id}:${email}`],
+    ]);
+    if (!limited.ok) return limited;
+    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
+    await this.log(workspace, 'password.reset_requested', meta, { user, email }, { known: Boolean(user && mayUsePortal(user.status)) });
+    if (!user || !mayUsePortal(user.status)) return { ok: true };
+    const token = await this.issueToken(user, 'reset', RESET_TTL_MINUTES * 60_000);
+    await this.deps.mailer.send(resetEmail({ to: user.email, workspace, minutes: RESET_TTL_MINUTES, url: this.portalUrl(workspace, `/password/reset/${token}`) }));
+    return { ok: true };
+  }
+
+  private async issueToken(user: ClientUserRow, purpose: TokenPurpose, ttlMs: number): Promise<string> {
+    const token = generateToken();
+    const expiresAt = new Date(this.deps.now().getTime() + ttlMs);
+    await this.deps.db.transaction((trx) => insertUserToken(trx, user.id, purpose, hashToken(token), expiresAt));
+    return token;
+  }
+
+  /** The client user a reset or invitation link belongs to, if the link still works. */
+  async findLinkUser(workspace: HostWorkspace, purpose: TokenPurpose, token: string): Promise<ClientUserRow | null> {
+    const row = await findLiveUserToken(this.deps.db, workspace.id, purpose, hashToken(token), this.deps.now());
+    if (!row) return null;
+    const user = await findClientUserById(this.deps.db, workspace.id, row.client_user_id);
+    return user && mayUsePortal(user.status) ? user : null;
+  }
+
+  /**
+   * Sets a new password from a reset or invitation link. The token is consumed, the password set
+   * and every existing session ended in one transaction: a link works once, and a reset locks out
+   * whoever else was signed in.
+   */
+  async setPasswordFromLink(workspace: HostWorkspace, purpose: TokenPurpose, token: string, password: string, meta: RequestMeta): Promise<ClientUserRow | null> {
+    const passwordHash = await hashPassword(password);
+    const user = await this.deps.db.transaction(async (trx) => {
+      const row = await findLiveUserToken(trx, workspace.id, purpose, hashToken(token), this.deps.now());
+      if (!row) return null;
+      const owner = await findClientUserById(trx, workspace.id, row.client_user_id);
+      if (!owner || !mayUsePortal(owner.status)) return null;
+      if (!(await consumeUserToken(trx, row.id))) return null;
+      await setPassword(trx, workspace.id, owner.id, passwordHash);
+      await recordSignIn(trx, workspace.id, owner.id);
+      await deleteOtherSessions(trx, workspace.id, owner.id, null);
+      return owner;
+    });
+    if (user) await this.log(workspace, purpose === 'reset' ? 'password.reset' : 'invitation.accepted', meta, { user });
+    return user;
+  }
+
+  async changePassword(workspace: HostWorkspace, user: ClientUserRow, current: string, next: string, keepSidHash: string, meta: RequestMeta): Promise<'changed' | 'wrong_password'> {
+    const valid = user.password_hash ? await verifyPassword(user.password_hash, current) : false;
+    if (!valid) {
+      await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'password_change', reason: 'wrong_password' });
+      return 'wrong_password';
+    }
+    const passwordHash = await hashPassword(next);
+    await this.deps.db.transaction(async (trx) => {
+      await setPassword(trx, workspace.id, user.id, passwordHash);
+      await deleteOtherSessions(trx, workspace.id, user.id, keepSidHash);
+    });
+    await this.log(workspace, 'password.changed', meta, { user });
+    return 'changed';
+  }
+
+  /** A client who so far signed in only with codes chooses a password. */
+  async setFirstPassword(workspace: HostWorkspace, user: ClientUserRow, next: string, keepSidHash: string, meta: RequestMeta): Promise<'changed'> {
+    const passwordHash = await hashPassword(next);
+    await this.deps.db.transaction(async (trx) => {
+      await setPassword(trx, workspace.id, user.id, passwordHash);
+      await deleteOtherSessions(trx, workspace.id, user.id, keepSidHash);
+    });
+    await this.log(workspace, 'password.changed', meta, { user }, { first: true });
+    return 'changed';
+  }
+
+  async logSignOut(workspace: HostWorkspace, user: ClientUserRow, meta: RequestMeta): Promise<void> {
+    await this.log(workspace, 'sign_out', meta, { user });
+  }
+
+  /**
+   * Invites a host contact (or sends the invitation again). The client user is created on first
+   * invite, linked to the contact; its sign-in email follows the contact's current email.
+   */
+  async invite(workspace: HostWorkspace, contactId: string, staff: HostStaffUser, meta: RequestMeta): Promise<ClientUserRow | null> {
+    const contact = await this.deps.adapter.contacts.findById(workspace.id, contactId);
+    if (!contact) return null;
+    const email = contact.email.trim().toLowerCase();
+    const user = await this.deps.db.transaction(async (trx) => {
+      const existing = await findClientUserByContact(trx, workspace.id, contact.id);
+      if (existing) {
+        if (existing.email !== email) await updateClientUserEmail(trx, workspace.id, existing.id, email);
+        await markInvited(trx, workspace.id, existing.id);
+        return { ...existing, email };
+      }
+      return insertClientUser(trx, { workspaceId: workspace.id, clientId: contact.clientId, contactId: contact.id, email, status: 'invited' });
+    });
+    const token = await this.issueToken(user, 'invite', INVITE_TTL_DAYS * 24 * 60 * 60_000);
+    await this.deps.mailer.send(
+      invitationEmail({ to: email, workspace, contactName: contact.name, inviterName: staff.name, days: INVITE_TTL_DAYS, url: this.portalUrl(workspace, `/invitation/${token}`) }),
+    );
+    await this.log(workspace, 'invitation.sent', meta, { user }, { staffId: staff.id });
+    return user;
+  }
+}

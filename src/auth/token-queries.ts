@@ -1,0 +1,77 @@
+// SQL for one-time codes (client_login_codes) and link tokens (client_user_tokens). Consuming is a
+// single conditional UPDATE, so a code or link works once even when two requests race.
+import type { Knex } from 'knex';
+
+type Db = Knex | Knex.Transaction;
+
+export interface LoginCodeRow {
+  id: string;
+  client_user_id: string;
+  code_hash: string;
+  failed_attempts: number;
+  expires_at: Date;
+}
+
+export async function insertLoginCode(db: Db, clientUserId: string, codeHash: string, expiresAt: Date): Promise<void> {
+  // A new code replaces any earlier one: only the latest email works.
+  await db('client_login_codes').where({ client_user_id: clientUserId }).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
+  await db('client_login_codes').insert({ client_user_id: clientUserId, code_hash: codeHash, expires_at: expiresAt });
+}
+
+export async function findLiveLoginCode(db: Db, clientUserId: string, now: Date): Promise<LoginCodeRow | null> {
+  const row = await db('client_login_codes')
+    .where({ client_user_id: clientUserId })
+    .whereNull('consumed_at')
+    .andWhere('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .first('id', 'client_user_id', 'code_hash', 'failed_attempts', 'expires_at');
+  return (row as LoginCodeRow | undefined) ?? null;
+}
+
+/** Counts a wrong guess; the code burns at `maxAttempts`. Returns the attempts so far. */
+export async function recordFailedCodeAttempt(db: Db, codeId: string, maxAttempts: number): Promise<number> {
+  const [row] = await db('client_login_codes')
+    .where({ id: codeId })
+    .update({
+      failed_attempts: db.raw('failed_attempts + 1'),
+      consumed_at: db.raw('case when failed_attempts + 1 >= ? then now() else consumed_at end', [maxAttempts]),
+    })
+    .returning('failed_attempts');
+  return Number((row as { failed_attempts: number } | undefined)?.failed_attempts ?? maxAttempts);
+}
+
+export async function consumeLoginCode(db: Db, codeId: string): Promise<boolean> {
+  const updated = await db('client_login_codes').where({ id: codeId }).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
+  return updated === 1;
+}
+
+export type TokenPurpose = 'reset' | 'invite';
+
+export async function insertUserToken(db: Db, clientUserId: string, purpose: TokenPurpose, tokenHash: string, expiresAt: Date): Promise<void> {
+  // Only the newest link of a purpose works.
+  await db('client_user_tokens').where({ client_user_id: clientUserId, purpose }).whereNull('used_at').update({ used_at: db.fn.now() });
+  await db('client_user_tokens').insert({ client_user_id: clientUserId, purpose, token_hash: tokenHash, expires_at: expiresAt });
+}
+
+export interface UserTokenRow {
+  id: string;
+  client_user_id: string;
+  purpose: TokenPurpose;
+  expires_at: Date;
+}
+
+/** A usable token for this workspace: unused, unexpired, and belonging to one of its client users. */
+export async function findLiveUserToken(db: Db, workspaceId: string, purpose: TokenPurpose, tokenHash: string, now: Date): Promise<UserTokenRow | null> {
+  const row = await db('client_user_tokens as t')
+    .join('client_users as u', 'u.id', 't.client_user_id')
+    .where({ 't.token_hash': tokenHash, 't.purpose': purpose, 'u.workspace_id': workspaceId })
+    .whereNull('t.used_at')
+    .andWhere('t.expires_at', '>', now)
+    .first('t.id', 't.client_user_id', 't.purpose', 't.expires_at');
+  return (row as UserTokenRow | undefined) ?? null;
+}
+
+export async function consumeUserToken(db: Db, tokenId: string): Promise<boolean> {
+  const updated = await db('client_user_tokens').where({ id: tokenId }).whereNull('used_at').update({ used_at: db.fn.now() });
+  return updated === 1;
+}

@@ -1,0 +1,97 @@
+// SQL for client_users: the portal's sign-in identities, each linked to one host contact in one
+// workspace. Every query takes the workspace id.
+import type { Knex } from 'knex';
+
+type Db = Knex | Knex.Transaction;
+
+export type ClientUserStatus = 'invited' | 'active' | 'disabled';
+
+export interface ClientUserRow {
+  id: string;
+  workspace_id: string;
+  client_id: string;
+  contact_id: string;
+  email: string;
+  password_hash: string | null;
+  status: ClientUserStatus;
+  invited_at: Date | null;
+  last_sign_in_at: Date | null;
+  password_changed_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = [
+  'id', 'workspace_id', 'client_id', 'contact_id', 'email', 'password_hash', 'status', 'invited_at',
+  'last_sign_in_at', 'password_changed_at', 'created_at',
+];
+
+export async function findClientUserByEmail(db: Db, workspaceId: string, email: string): Promise<ClientUserRow | null> {
+  const row = await db('client_users').where({ workspace_id: workspaceId, email: email.toLowerCase() }).first(COLUMNS);
+  return (row as ClientUserRow | undefined) ?? null;
+}
+
+export async function findClientUserById(db: Db, workspaceId: string, id: string): Promise<ClientUserRow | null> {
+  const row = await db('client_users').where({ workspace_id: workspaceId, id }).first(COLUMNS);
+  return (row as ClientUserRow | undefined) ?? null;
+}
+
+export async function findClientUserByContact(db: Db, workspaceId: string, contactId: string): Promise<ClientUserRow | null> {
+  const row = await db('client_users').where({ workspace_id: workspaceId, contact_id: contactId }).first(COLUMNS);
+  return (row as ClientUserRow | undefined) ?? null;
+}
+
+export async function listClientUsers(db: Db, workspaceId: string): Promise<ClientUserRow[]> {
+  return db('client_users').where({ workspace_id: workspaceId }).orderBy('email').select(COLUMNS);
+}
+
+export async function insertClientUser(
+  db: Db,
+  user: { workspaceId: string; clientId: string; contactId: string; email: string; status: ClientUserStatus; passwordHash?: string | null },
+): Promise<ClientUserRow> {
+  const [row] = await db('client_users')
+    .insert({
+      workspace_id: user.workspaceId,
+      client_id: user.clientId,
+      contact_id: user.contactId,
+      email: user.email.toLowerCase(),
+      status: user.status,
+      password_hash: user.passwordHash ?? null,
+      invited_at: user.status === 'invited' ? db.fn.now() : null,
+      password_changed_at: user.passwordHash ? db.fn.now() : null,
+    })
+    .returning(COLUMNS);
+  return row as ClientUserRow;
+}
+
+export async function updateClientUserEmail(db: Db, workspaceId: string, id: string, email: string): Promise<void> {
+  await db('client_users').where({ workspace_id: workspaceId, id }).update({ email: email.toLowerCase(), updated_at: db.fn.now() });
+}
+
+export async function markInvited(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db('client_users').where({ workspace_id: workspaceId, id }).update({ invited_at: db.fn.now(), updated_at: db.fn.now() });
+}
+
+export async function setClientUserStatus(db: Db, workspaceId: string, id: string, status: ClientUserStatus): Promise<void> {
+  await db('client_users').where({ workspace_id: workspaceId, id }).update({ status, updated_at: db.fn.now() });
+}
+
+/** Setting a password also activates an invited user; a disabled one stays disabled. */
+export async function setPassword(db: Db, workspaceId: string, id: string, passwordHash: string): Promise<void> {
+  await db('client_users')
+    .where({ workspace_id: workspaceId, id })
+    .update({
+      password_hash: passwordHash,
+      password_changed_at: db.fn.now(),
+      updated_at: db.fn.now(),
+      status: db.raw("case when status = 'disabled' then 'disabled' else 'active' end"),
+    });
+}
+
+export async function recordSignIn(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db('client_users')
+    .where({ workspace_id: workspaceId, id })
+    .update({
+      last_sign_in_at: db.fn.now(),
+      status: db.raw("case when status = 'invited' then 'active' else status end"),
+    });
+}

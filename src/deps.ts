@@ -1,0 +1,69 @@
+// What the portal needs from its host, checked at start-up so a missing piece fails loudly with
+// its name instead of as a TypeError on the first request.
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { z } from 'zod';
+import { PortalConfigSchema, type PortalConfig } from './config.ts';
+import type { HostAdapter } from './ports/host.ts';
+import type { FeatureFlags, FileStorage, Mailer } from './ports/services.ts';
+
+export interface PortalLogger {
+  info(message: string): void;
+  error(message: string, err?: unknown): void;
+}
+
+export interface PortalDeps {
+  adapter: HostAdapter;
+  db: Knex;
+  /** A pg pool on the same database, for the session store. */
+  sessionPool: pg.Pool;
+  flags: FeatureFlags;
+  mailer: Mailer;
+  storage?: FileStorage;
+  config: PortalConfig;
+  now?: () => Date;
+  logger?: PortalLogger;
+}
+
+export type PortalDepsInput = Omit<PortalDeps, 'config'> & { config: z.input<typeof PortalConfigSchema> };
+
+const fn = (what: string) =>
+  z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', { message: `must be a function (${what})` });
+
+const port = (name: string, methods: string[]) =>
+  z.object(Object.fromEntries(methods.map((method) => [method, fn(`${name}.${method}`)])), { error: `is missing (the ${name} port)` });
+
+const DepsSchema = z.object({
+  adapter: z.object(
+    {
+      name: z.string({ error: 'must name the host adapter' }).min(1),
+      workspaces: port('WorkspacesPort', ['findBySlug', 'findById']),
+      clients: port('ClientsPort', ['list', 'findById']),
+      contacts: port('ContactsPort', ['findById', 'findByEmail', 'list', 'updateProfile']),
+      staff: port('StaffPort', ['current']),
+      summaries: port('SummariesPort', ['forClient']),
+    },
+    { error: 'is missing (a HostAdapter from plugins/<your-crm>/)' },
+  ),
+  db: z.custom<Knex>((value) => typeof value === 'function' && typeof (value as Knex).transaction === 'function', {
+    message: 'must be a knex instance',
+  }),
+  sessionPool: z.custom<pg.Pool>((value) => typeof (value as pg.Pool | undefined)?.query === 'function', {
+    message: 'must be a pg Pool on the portal database (used by the session store)',
+  }),
+  flags: port('FeatureFlags', ['isEnabled', 'close']),
+  mailer: port('Mailer', ['send']),
+  storage: port('FileStorage', ['put', 'get', 'delete']).optional(),
+  config: PortalConfigSchema,
+  now: fn('now').optional(),
+  logger: z.object({ info: fn('logger.info'), error: fn('logger.error') }).optional(),
+});
+
+export class PortalSetupError extends Error {}
+
+export function validateDeps(input: unknown): PortalDeps {
+  const result = DepsSchema.safeParse(input);
+  if (result.success) return result.data as unknown as PortalDeps;
+  const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || 'deps'}: ${issue.message}`);
+  throw new PortalSetupError(`createCustomerPortal: the host did not provide what the portal needs:\n${problems.join('\n')}`);
+}

@@ -1,0 +1,8 @@
+// The portal's public API for hosts.
+export { createCustomerPortal, type CustomerPortal } from './portal.ts';
+export { PortalSetupError, type PortalDeps, type PortalDepsInput } from './deps.ts';
+export type { PortalConfig } from './config.ts';
+export type * from './ports/host.ts';
+export type * from './ports/services.ts';
+export { PORTAL_FLAG } from './flags/flag-names.ts';
+export { createDatabaseStorage } from './files/database-storage.ts';

@@ -1,0 +1,86 @@
+// Who may do what in the portal. Every rule lives here; routes call these and nothing else decides.
+// A section the workspace has switched off does not exist for its clients (404), the same answer
+// as a page that was never there.
+import type { HostStaffUser } from '../ports/host.ts';
+import type { PortalSettings } from '../settings/portal-settings.ts';
+import type { ClientUserStatus } from '../client-users/queries.ts';
+import { forbidden, notFound } from '../web/http-error.ts';
+
+export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'documents' | 'messages';
+
+export const SECTION_LABELS: Record<PortalSection, string> = {
+  proposals: 'Proposals',
+  quotations: 'Quotations',
+  invoices: 'Invoices',
+  tasks: 'Tasks',
+  documents: 'Documents',
+  messages: 'Messages',
+};
+
+const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
+  proposals: (s) => s.showProposals,
+  quotations: (s) => s.showProposals,
+  invoices: (s) => s.showInvoices,
+  tasks: (s) => s.showTasks,
+  documents: () => true,
+  messages: (s) => s.allowMessaging,
+};
+
+export function canSeeSection(settings: PortalSettings, section: PortalSection): boolean {
+  return SECTION_RULES[section](settings);
+}
+
+export function visibleSections(settings: PortalSettings): PortalSection[] {
+  return (Object.keys(SECTION_RULES) as PortalSection[]).filter((section) => canSeeSection(settings, section));
+}
+
+export function authorizeSection(settings: PortalSettings, section: PortalSection): void {
+  if (!canSeeSection(settings, section)) throw notFound();
+}
+
+export type ClientAction = 'upload_file' | 'comment' | 'message' | 'pay_online';
+
+const ACTION_RULES: Record<ClientAction, (s: PortalSettings) => boolean> = {
+  upload_file: (s) => s.allowFileUploads,
+  comment: (s) => s.allowComments,
+  message: (s) => s.allowMessaging,
+  pay_online: (s) => s.allowOnlinePayments && s.showInvoices,
+};
+
+export function canClient(settings: PortalSettings, action: ClientAction): boolean {
+  return ACTION_RULES[action](settings);
+}
+
+export function authorizeClient(settings: PortalSettings, action: ClientAction): void {
+  if (!canClient(settings, action)) throw forbidden('Your agency has not enabled this in the portal.');
+}
+
+/** Only an active client user is signed in; invited users become active by signing in. */
+export function mayUsePortal(status: ClientUserStatus): boolean {
+  return status !== 'disabled';
+}
+
+export function signInMethods(settings: PortalSettings): { code: boolean; password: boolean } {
+  // A workspace always keeps at least one way in; the admin form refuses to switch off both.
+  if (!settings.loginWithCode && !settings.loginWithPassword) return { code: true, password: false };
+  return { code: settings.loginWithCode, password: settings.loginWithPassword };
+}
+
+/** Workspace admins manage the portal; members may not. */
+export function canManagePortal(staff: HostStaffUser, workspaceId: string): boolean {
+  return staff.workspaceId === workspaceId && staff.role === 'admin';
+}
+
+export function authorizeManagePortal(staff: HostStaffUser, workspaceId: string): void {
+  if (!canManagePortal(staff, workspaceId)) throw forbidden('Only workspace admins can change the client portal settings.');
+}
+
+/** What the UI may offer, from the same rules. */
+export function clientCan(settings: PortalSettings): Record<ClientAction, boolean> {
+  return {
+    upload_file: canClient(settings, 'upload_file'),
+    comment: canClient(settings, 'comment'),
+    message: canClient(settings, 'message'),
+    pay_online: canClient(settings, 'pay_online'),
+  };
+}

@@ -1,0 +1,128 @@
+// The composition root: the one place the portal is assembled from what the host provides.
+// It validates the dependencies, builds the services once, and hands back the routers the host
+// mounts plus the migration functions.
+import express, { Router, type Request, type Response } from 'express';
+import session from 'express-session';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { accountRoutes } from './account/routes.ts';
+import { createAccountHandlers } from './account/handlers.ts';
+import { adminRouter } from './admin/admin-router.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { AuthService } from './auth/auth-service.ts';
+import { createAuthHandlers } from './auth/handlers.ts';
+import { authRoutes } from './auth/routes.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
+import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
+import { createDatabaseStorage } from './files/database-storage.ts';
+import { PORTAL_FLAG } from './flags/flag-names.ts';
+import { RateLimiter } from './rate-limits/limiter.ts';
+import { deleteExpiredCounters } from './rate-limits/queries.ts';
+import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
+import { deleteExpiredSessions } from './sessions/queries.ts';
+import { errorHandler } from './web/error-handler.ts';
+import { renderPortalPage } from './web/portal-context.ts';
+import { renderTemplate } from './web/render.ts';
+import { securityHeaders } from './web/security-headers.ts';
+import { workspaceRouter } from './workspaces/workspace-router.ts';
+import { migratePortal, rollbackPortal } from '../migrations/index.ts';
+import type { HostWorkspace } from './ports/host.ts';
+
+export interface CustomerPortal {
+  /** Mount at config.portalPath, before the host's own session middleware. */
+  clientRouter: Router;
+  /** Mount at config.adminPath, after the host's staff sign-in. */
+  adminRouter: Router;
+  /** The portal's own tables; never touches a host table. */
+  migrate(): Promise<void>;
+  rollback(): Promise<void>;
+  isEnabledFor(workspace: Pick<HostWorkspace, 'id' | 'slug'>): boolean;
+  auth: AuthService;
+  close(): Promise<void>;
+}
+
+const consoleLogger: PortalLogger = {
+  info: (message) => console.log(`[customer-portal] ${message}`),
+  error: (message, err) => console.error(`[customer-portal] ${message}`, err),
+};
+
+const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../public');
+const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
+
+export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
+  const deps = validateDeps(input);
+  const { db, adapter, flags, mailer, config } = deps;
+  const now = deps.now ?? (() => new Date());
+  const logger = deps.logger ?? consoleLogger;
+  const storage = deps.storage ?? createDatabaseStorage(db);
+  const limiter = new RateLimiter(db, () => now().getTime());
+  const auth = new AuthService({ db, adapter, mailer, config, limiter, now });
+
+  const sessions = session({
+    name: 'portal.sid',
+    secret: config.sessionSecret,
+    store: createHashedSessionStore(deps.sessionPool),
+    resave: false,
+    saveUninitialized: false,
+    unset: 'destroy',
+    cookie: {
+      path: config.portalPath,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.secureCookies,
+      maxAge: config.sessionMaxAgeHours * 3600_000,
+    },
+  });
+
+  const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
+
+  const clientRouter = Router();
+  clientRouter.use(securityHeaders({ secure: config.secureCookies }));
+  clientRouter.get('/assets/htmx.min.js', (_req, res) => res.sendFile(HTMX_FILE, { maxAge: '1d' }));
+  clientRouter.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+  clientRouter.use(
+    '/:workspaceSlug',
+    workspaceRouter({
+      db,
+      adapter,
+      flags,
+      storage,
+      config,
+      session: sessions,
+      publicRoutes: [authRoutes(createAuthHandlers(auth))],
+      clientRoutes: [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now }))],
+    }),
+  );
+  clientRouter.use(
+    errorHandler((req: Request, res: Response, page) => {
+      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', page.heading, page, page.status);
+      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, assets: `${config.portalPath}/assets` }));
+    }, logError),
+  );
+
+  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now })] });
+  admin.use(
+    errorHandler((_req, res, page) => {
+      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, assets: `${config.portalPath}/assets` }));
+    }, logError),
+  );
+
+  const housekeeping = setInterval(() => {
+    const at = now();
+    Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime())]).catch((err) => logger.error('housekeeping failed', err));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
+
+  return {
+    clientRouter,
+    adminRouter: admin,
+    migrate: () => migratePortal(db),
+    rollback: () => rollbackPortal(db),
+    isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
+    auth,
+    async close() {
+      clearInterval(housekeeping);
+    },
+  };
+}

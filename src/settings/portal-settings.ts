@@ -1,0 +1,47 @@
+// What a workspace admin allows: the section switches, sign-in methods and branding overrides.
+// A workspace without a saved row gets the defaults below (the same as the table defaults).
+
+export interface PortalSettings {
+  showProposals: boolean;
+  showInvoices: boolean;
+  showTasks: boolean;
+  allowFileUploads: boolean;
+  allowComments: boolean;
+  allowMessaging: boolean;
+  allowOnlinePayments: boolean;
+  loginWithCode: boolean;
+  loginWithPassword: boolean;
+  portalTitle: string | null;
+  primaryColor: string | null;
+  logoFileId: string | null;
+  updatedAt: Date | null;
+}
+
+export const DEFAULT_SETTINGS: PortalSettings = {
+  showProposals: true,
+  showInvoices: true,
+  showTasks: true,
+  allowFileUploads: false,
+  allowComments: true,
+  allowMessaging: true,
+  allowOnlinePayments: false,
+  loginWithCode: true,
+  loginWithPassword: true,
+  portalTitle: null,
+  primaryColor: null,
+  logoFileId: null,
+  updatedAt: null,
+};
+
+/** The seven switches, in the order the admin page shows them. */
+export const SECTION_SWITCHES = [
+  { key: 'showProposals', label: 'Show proposals and quotations', hint: 'Clients can view, accept and decline them.' },
+  { key: 'showInvoices', label: 'Show invoices', hint: 'Clients can see invoices, their status and payments.' },
+  { key: 'showTasks', label: 'Show tasks', hint: 'Clients see tasks assigned to them and can mark them done.' },
+  { key: 'allowFileUploads', label: 'Allow file uploads', hint: 'Clients can upload documents back to you.' },
+  { key: 'allowComments', label: 'Allow comments', hint: 'Clients can comment on proposals, quotations and invoices.' },
+  { key: 'allowMessaging', label: 'Allow messaging', hint: 'Clients can send messages to your team.' },
+  { key: 'allowOnlinePayments', label: 'Allow online payments', hint: 'Clients can pay invoices from the portal.' },
+] as const satisfies ReadonlyArray<{ key: keyof PortalSettings; label: string; hint: string }>;
+
+export type SectionSwitch = (typeof SECTION_SWITCHES)[number]['key'];

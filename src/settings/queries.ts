@@ -1,0 +1,81 @@
+// SQL for workspace_client_portal_settings.
+import type { Knex } from 'knex';
+import { DEFAULT_SETTINGS, type PortalSettings } from './portal-settings.ts';
+
+type Db = Knex | Knex.Transaction;
+
+const TABLE = 'workspace_client_portal_settings';
+
+interface SettingsRow {
+  show_proposals: boolean;
+  show_invoices: boolean;
+  show_tasks: boolean;
+  allow_file_uploads: boolean;
+  allow_comments: boolean;
+  allow_messaging: boolean;
+  allow_online_payments: boolean;
+  login_with_code: boolean;
+  login_with_password: boolean;
+  portal_title: string | null;
+  primary_color: string | null;
+  logo_file_id: string | null;
+  updated_at: Date;
+}
+
+const COLUMNS = [
+  'show_proposals', 'show_invoices', 'show_tasks', 'allow_file_uploads', 'allow_comments', 'allow_messaging',
+  'allow_online_payments', 'login_with_code', 'login_with_password', 'portal_title', 'primary_color',
+  'logo_file_id', 'updated_at',
+];
+
+function fromRow(row: SettingsRow): PortalSettings {
+  return {
+    showProposals: row.show_proposals,
+    showInvoices: row.show_invoices,
+    showTasks: row.show_tasks,
+    allowFileUploads: row.allow_file_uploads,
+    allowComments: row.allow_comments,
+    allowMessaging: row.allow_messaging,
+    allowOnlinePayments: row.allow_online_payments,
+    loginWithCode: row.login_with_code,
+    loginWithPassword: row.login_with_password,
+    portalTitle: row.portal_title,
+    primaryColor: row.primary_color,
+    logoFileId: row.logo_file_id,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function findSettings(db: Db, workspaceId: string): Promise<PortalSettings> {
+  const row = (await db(TABLE).where({ workspace_id: workspaceId }).first(COLUMNS)) as SettingsRow | undefined;
+  return row ? fromRow(row) : { ...DEFAULT_SETTINGS };
+}
+
+export type SettingsChange = Partial<Omit<PortalSettings, 'updatedAt'>>;
+
+export async function saveSettings(db: Db, workspaceId: string, change: SettingsChange, staffId: string): Promise<PortalSettings> {
+  const columns: Record<string, unknown> = {};
+  const map: Record<keyof SettingsChange, string> = {
+    showProposals: 'show_proposals',
+    showInvoices: 'show_invoices',
+    showTasks: 'show_tasks',
+    allowFileUploads: 'allow_file_uploads',
+    allowComments: 'allow_comments',
+    allowMessaging: 'allow_messaging',
+    allowOnlinePayments: 'allow_online_payments',
+    loginWithCode: 'login_with_code',
+    loginWithPassword: 'login_with_password',
+    portalTitle: 'portal_title',
+    primaryColor: 'primary_color',
+    logoFileId: 'logo_file_id',
+  };
+  for (const [key, value] of Object.entries(change) as Array<[keyof SettingsChange, unknown]>) {
+    if (value !== undefined) columns[map[key]] = value;
+  }
+  const [row] = await db(TABLE)
+    .insert({ workspace_id: workspaceId, ...columns, updated_by_staff_id: staffId, updated_at: db.fn.now() })
+    .onConflict('workspace_id')
+    .merge()
+    .returning(COLUMNS);
+  return fromRow(row as SettingsRow);
+}

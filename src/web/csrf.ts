@@ -1,0 +1,32 @@
+// CSRF protection for the client portal: a random token kept in the portal session, required on
+// every state-changing request as the `_csrf` form field or the `X-CSRF-Token` header (htmx sends
+// the header, set once on <body>). Compared in constant time.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { HttpError } from './http-error.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function sessionCsrfToken(req: Request): string {
+  req.session.csrfToken ??= randomBytes(32).toString('base64url');
+  return req.session.csrfToken;
+}
+
+export function tokensMatch(expected: string | undefined, given: unknown): boolean {
+  if (!expected || typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function submittedCsrfToken(req: Request): unknown {
+  return req.get('X-CSRF-Token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
+}
+
+export const CSRF_MESSAGE = 'This form has expired. Please go back, reload the page and try again.';
+
+export function verifySessionCsrf(req: Request, _res: Response, next: NextFunction): void {
+  if (SAFE_METHODS.has(req.method)) return next();
+  if (!tokensMatch(req.session.csrfToken, submittedCsrfToken(req))) return next(new HttpError(403, CSRF_MESSAGE));
+  next();
+}

@@ -1,0 +1,52 @@
+// The last stop for every portal error. Known errors (HttpError, body-parser's 4xx) become a page
+// with a message a person understands, in the workspace's branding when it is known; anything
+// else is logged and answered with a generic 500. No stack trace ever reaches the browser.
+import type { NextFunction, Request, Response } from 'express';
+import { HttpError } from './http-error.ts';
+
+const HEADINGS: Record<number, string> = {
+  400: 'Please check what you entered',
+  401: 'Please sign in',
+  403: 'Not allowed',
+  404: 'Page not found',
+  410: 'This link no longer works',
+  413: 'That was too large',
+  429: 'Too many attempts',
+  500: 'Something went wrong',
+};
+
+interface BodyParserError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+export function describeError(err: unknown): { status: number; message: string; headers: Record<string, string> } {
+  if (err instanceof HttpError) return { status: err.status, message: err.message, headers: err.headers };
+  const parserError = err as BodyParserError;
+  const status = parserError?.status ?? parserError?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && parserError.expose) {
+    if (parserError.type === 'entity.too.large') return { status: 413, message: 'That form was too large. Shorten the text and try again.', headers: {} };
+    if (parserError.type === 'parameters.too.many') return { status: 413, message: 'That form had too many fields.', headers: {} };
+    return { status: 400, message: 'We could not read that form. Please try again.', headers: {} };
+  }
+  return { status: 500, message: 'Something went wrong on our side. Please try again in a moment.', headers: {} };
+}
+
+export type ErrorPageRenderer = (req: Request, res: Response, page: { status: number; heading: string; message: string }) => void;
+
+export function errorHandler(renderPage: ErrorPageRenderer, logError: (err: unknown, req: Request) => void) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const { status, message, headers } = describeError(err);
+    if (status >= 500) logError(err, req);
+    res.set(headers);
+    try {
+      renderPage(req, res, { status, heading: HEADINGS[status] ?? HEADINGS[500]!, message });
+    } catch (renderError) {
+      logError(renderError, req);
+      res.status(status).type('text').send(message);
+    }
+  };
+}

@@ -1,0 +1,52 @@
+// Field schemas shared by every form, with messages written for the person filling the form in.
+import { z } from 'zod';
+
+export const emailField = z
+  .string({ error: 'Enter your email address.' })
+  .trim()
+  .min(1, 'Enter your email address.')
+  .max(320, 'That email address is too long.')
+  .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }))
+  .transform((email) => email.toLowerCase());
+
+export const newPasswordField = z
+  .string({ error: 'Choose a password.' })
+  .min(10, 'Use at least 10 characters for your password.')
+  .max(200, 'Use at most 200 characters for your password.');
+
+/** A password typed to sign in: only bounded, never judged, so no rule leaks. */
+export const currentPasswordField = z
+  .string({ error: 'Enter your password.' })
+  .min(1, 'Enter your password.')
+  .max(200, 'That password is too long.');
+
+export const oneTimeCodeField = z
+  .string({ error: 'Enter the 6-digit code from the email.' })
+  .trim()
+  .transform((code) => code.replace(/\s+/g, ''))
+  .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from the email.'));
+
+export const personNameField = z
+  .string({ error: 'Enter your name.' })
+  .trim()
+  .min(1, 'Enter your name.')
+  .max(200, 'Use at most 200 characters for your name.');
+
+export const phoneField = z
+  .string()
+  .trim()
+  .max(50, 'Use at most 50 characters for the phone number.')
+  .regex(/^[0-9+()./ -]*$/, 'Use only digits, spaces and + ( ) . - / in the phone number.')
+  .transform((phone) => (phone === '' ? null : phone));
+
+export const hexColorField = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'Enter a colour as #rrggbb, for example #2f5bd3.')
+  .transform((color) => color.toLowerCase());
+
+/** A checkbox: present means on. */
+export const checkboxField = z
+  .union([z.literal('on'), z.literal('true'), z.literal('1'), z.array(z.string())])
+  .optional()
+  .transform((value) => value !== undefined);

@@ -1,0 +1,38 @@
+// One URL serves the whole page or only its fragment: htmx partial requests get the fragment,
+// everything else gets it wrapped in the layout. Templates see view models, never rows, and
+// escape everything (`<%=`); the layout inserts the already-rendered fragment.
+import ejs from 'ejs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Request, Response } from 'express';
+
+export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
+
+const cache = process.env.NODE_ENV === 'production';
+
+export function renderTemplate(view: string, model: object): string {
+  return ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), model, { async: false, cache }) as unknown as string;
+}
+
+export function isFragmentRequest(req: Request): boolean {
+  return req.get('HX-Request') === 'true' && req.get('HX-Request-Type') === 'partial';
+}
+
+export interface PageOptions {
+  layout: string;
+  title: string;
+  status?: number;
+  /** Everything the layout needs (branding, navigation, CSRF token...). */
+  chrome: object;
+}
+
+export function sendPage(req: Request, res: Response, view: string, model: object, options: PageOptions): void {
+  const body = renderTemplate(view, model);
+  res.status(options.status ?? 200);
+  res.set('Vary', 'HX-Request, HX-Request-Type');
+  if (isFragmentRequest(req)) {
+    res.type('html').send(body);
+    return;
+  }
+  res.type('html').send(renderTemplate(options.layout, { ...options.chrome, title: options.title, body }));
+}

@@ -1,0 +1,58 @@
+// Validation at the edge: one zod schema per action. A bad input never reaches a handler; it gets
+// a 400 with messages a person can act on, either re-rendering the form (when the route says how)
+// or as the error page.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { HttpError } from './http-error.ts';
+
+export type FieldErrors = Record<string, string>;
+
+export type InvalidRenderer = (req: Request, res: Response, errors: FieldErrors) => void | Promise<void>;
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path.map(String).join('.') || 'form';
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
+
+/** Parses req.body with the schema and replaces it with the parsed value. */
+export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const result = schema.safeParse(req.body ?? {});
+    if (result.success) {
+      req.body = result.data;
+      next();
+      return;
+    }
+    const errors = fieldErrors(result.error);
+    if (onInvalid) {
+      res.status(400);
+      await onInvalid(req, res, errors);
+      return;
+    }
+    next(new HttpError(400, Object.values(errors).join(' ')));
+  };
+}
+
+/** Parses req.query into res.locals.query (Express 5 makes req.query read-only). */
+export function validateQuery(schema: z.ZodType): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const result = schema.safeParse(req.query ?? {});
+    if (!result.success) {
+      next(new HttpError(400, Object.values(fieldErrors(result.error)).join(' ')));
+      return;
+    }
+    res.locals.query = result.data;
+    next();
+  };
+}
+
+/** Parses a route parameter; a malformed id is simply not found. */
+export function parseParam<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HttpError(404, 'We could not find that page.');
+  return result.data;
+}
