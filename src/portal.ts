@@ -12,6 +12,7 @@ import { adminRoutes } from './admin/routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { createAuthHandlers } from './auth/handlers.ts';
 import { authRoutes } from './auth/routes.ts';
+import { createPasswordAuthenticator } from './auth/password-strategy.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
@@ -90,7 +91,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       storage,
       config,
       session: sessions,
-      publicRoutes: [authRoutes(createAuthHandlers(auth))],
+      publicRoutes: [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth)))],
       clientRoutes: [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now }))],
     }),
   );

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { HostAdapter } from '../ports/host.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { insertActivity } from '../activity/queries.ts';
+import { findClientUserById } from '../client-users/queries.ts';
 import { hashSessionId } from '../sessions/hashed-session-store.ts';
 import { deleteOtherSessions, deleteSession, listLiveSessions } from '../sessions/queries.ts';
 import { notFound } from '../web/http-error.ts';
@@ -66,7 +67,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       if (outcome === 'wrong_password') {
         return show(req, res, { passwordErrors: { currentPassword: 'That is not your current password.' } }, 400);
       }
-      client.user = { ...client.user, password_hash: 'set' };
+      client.user = (await findClientUserById(db, workspace.id, client.user.id)) ?? client.user;
       await show(req, res, { notice: 'Your password is changed. Other sessions were signed out.' });
     },
 

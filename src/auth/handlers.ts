@@ -10,6 +10,7 @@ import type { FieldErrors } from '../web/validate.ts';
 import type { AuthService } from './auth-service.ts';
 import type { ForgotPasswordInput, PasswordSignInInput, RequestCodeInput, SetPasswordInput, VerifyCodeInput } from './commands.ts';
 import { safeNext } from './safe-next.ts';
+import type { PasswordAuthenticator } from './password-strategy.ts';
 
 const INVALID_CODE = 'That code is not right, or it has expired. Check the latest email or ask for a new code.';
 const INVALID_PASSWORD = 'That email and password do not match an account here. Check them, or sign in with a code.';
@@ -31,7 +32,7 @@ function rateLimited(retryAfterSeconds: number): never {
   throw tooManyRequests(retryAfterSeconds);
 }
 
-export function createAuthHandlers(auth: AuthService) {
+export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator) {
   const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, active?: 'code' | 'password') => {
     const { settings } = portalContext(res);
     const values = { ...formValues(req), ...(typeof req.query.next === 'string' ? { next: req.query.next.slice(0, 500) } : {}) };
@@ -80,8 +81,8 @@ export function createAuthHandlers(auth: AuthService) {
 
     signInWithPassword: async (req: Request, res: Response) => {
       const input = req.body as PasswordSignInInput;
-      const { workspace, base } = portalContext(res);
-      const result = await auth.signInWithPassword(workspace, input.email, input.password, requestMeta(req));
+      const { base } = portalContext(res);
+      const result = await authenticatePassword(req, res);
       if (!result.ok && result.reason === 'limited') rateLimited(result.retryAfterSeconds);
       if (!result.ok) return showSignIn(req, res, { password: INVALID_PASSWORD }, 401, 'password');
       await startClientSession(req, result.user);
