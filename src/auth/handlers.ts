@@ -52,7 +52,10 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
     },
 
     showSignIn: (req: Request, res: Response) => {
-      if (portalContext(res).client) return res.redirect(303, safeNext(portalContext(res).base, req.query.next as string | undefined));
+      if (portalContext(res).client) {
+        const next = typeof req.query.next === 'string' ? req.query.next : undefined;
+        return res.redirect(303, safeNext(portalContext(res).base, next));
+      }
       showSignIn(req, res);
     },
     invalidSignIn: (active: 'code' | 'password') => (req: Request, res: Response, errors: FieldErrors) => showSignIn(req, res, errors, 400, active),

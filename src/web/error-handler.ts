@@ -19,17 +19,19 @@ interface BodyParserError {
   status?: number;
   statusCode?: number;
   type?: string;
-  expose?: boolean;
 }
 
 export function describeError(err: unknown): { status: number; message: string; headers: Record<string, string> } {
   if (err instanceof HttpError) return { status: err.status, message: err.message, headers: err.headers };
   const parserError = err as BodyParserError;
   const status = parserError?.status ?? parserError?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500 && parserError.expose) {
+  // Errors from Express and body-parser carry a 4xx status; their own messages are for
+  // developers, so a person gets ours.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
     if (parserError.type === 'entity.too.large') return { status: 413, message: 'That form was too large. Shorten the text and try again.', headers: {} };
     if (parserError.type === 'parameters.too.many') return { status: 413, message: 'That form had too many fields.', headers: {} };
-    return { status: 400, message: 'We could not read that form. Please try again.', headers: {} };
+    if (status === 404) return { status, message: 'We could not find that page.', headers: {} };
+    return { status: 400, message: 'We could not read that request. Please go back and try again.', headers: {} };
   }
   return { status: 500, message: 'Something went wrong on our side. Please try again in a moment.', headers: {} };
 }

@@ -1,0 +1,121 @@
+// Starts the reference CRM with the customer portal plugged in: database (embedded unless
+// DATABASE_URL), both sets of migrations, the demo seed, flags, mail, and the HTTP server.
+// `npm start` runs it; the browser tests start it the same way on a free port.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { Knex } from 'knex';
+import { createKnex, createPgPool, openDatabase } from '../../src/db/connect.ts';
+import { createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
+import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
+import { createMailer, type DevOutbox } from '../../src/mail/mailer.ts';
+import { createReferenceCrmAdapter } from './adapter.ts';
+import { createReferenceCrmApp } from './app.ts';
+import { devOutboxPlugin } from './dev-outbox.ts';
+import { migrateReferenceCrm } from './migrations/index.ts';
+import { customerPortalPlugin } from './portal-plugin.ts';
+import { seedReferenceCrm, type DemoLogins } from './seed.ts';
+import { seedPortalDemo, type PortalDemoLogin } from './seed-portal-demo.ts';
+
+export interface BootOptions {
+  databaseUrl?: string | undefined;
+  /** Embedded PostgreSQL data folder; omitted → in memory. */
+  dataDir?: string | undefined;
+  port?: number;
+  host?: string;
+  appUrl?: string | undefined;
+  sessionSecret?: string | undefined;
+  smtpUrl?: string | undefined;
+  unleashUrl?: string | undefined;
+  unleashApiToken?: string | undefined;
+  flagsFile?: string | undefined;
+  secureCookies?: boolean;
+  production?: boolean;
+  quiet?: boolean;
+}
+
+export interface RunningCrm {
+  url: string;
+  databaseMode: 'embedded' | 'external';
+  db: Knex;
+  adapter: HostAdapter;
+  portal: CustomerPortal;
+  staffLogins: DemoLogins;
+  clientLogins: PortalDemoLogin[];
+  outbox: DevOutbox | undefined;
+  close(): Promise<void>;
+}
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+/** Keeps a development secret next to the embedded data, so a restart keeps everyone signed in. */
+function developmentSecret(dataDir: string | undefined): string {
+  if (!dataDir) return randomBytes(32).toString('hex');
+  const file = path.join(dataDir, '..', 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm> {
+  const log = options.quiet ? () => {} : (line: string) => console.log(line);
+  if (options.production && !options.sessionSecret) throw new Error('SESSION_SECRET is required in production.');
+  const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  const db = createKnex(database.url);
+  const sessionPool = createPgPool(database.url);
+  const flags = await createUnleashFlags({
+    url: options.unleashUrl,
+    apiToken: options.unleashApiToken,
+    bootstrapFile: options.flagsFile ?? path.join(ROOT, 'flags.json'),
+    onError: (err) => console.error(`[flags] ${err.message}`),
+  });
+  const mailer = createMailer({ smtpUrl: options.smtpUrl, from: 'Client portal <portal@localhost>', logger: log });
+  const adapter = createReferenceCrmAdapter(db);
+  const portNumber = options.port ?? 3000;
+  const portalConfig = {
+    appUrl: options.appUrl ?? `http://localhost:${portNumber}`,
+    sessionSecret: options.sessionSecret ?? developmentSecret(options.dataDir),
+    secureCookies: options.secureCookies ?? false,
+    development: !options.production,
+  };
+  const portal = createCustomerPortal({ adapter, db, sessionPool, flags, mailer, config: portalConfig, ...(options.quiet ? { logger: { info: () => {}, error: (m, e) => console.error(m, e) } } : {}) });
+
+  await migrateReferenceCrm(db);
+  await portal.migrate();
+  const staffLogins = await seedReferenceCrm(db);
+  const clientLogins = await seedPortalDemo(db, adapter);
+
+  const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal' })];
+  if (mailer.outbox && !options.production) plugins.push(devOutboxPlugin(mailer.outbox));
+  const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, secureCookies: portalConfig.secureCookies, plugins });
+
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(portNumber, options.host ?? '127.0.0.1', () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = options.appUrl && options.port !== 0 ? options.appUrl : `http://localhost:${port}`;
+
+  return {
+    url,
+    databaseMode: database.mode,
+    db,
+    adapter,
+    portal,
+    staffLogins,
+    clientLogins,
+    outbox: mailer.outbox,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await portal.close();
+      await flags.close();
+      await sessionPool.end();
+      await db.destroy();
+      await database.close();
+    },
+  };
+}

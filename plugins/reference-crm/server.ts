@@ -1,0 +1,48 @@
+// `npm start`: the reference CRM with the customer portal, on embedded PostgreSQL unless
+// DATABASE_URL is set. Prints where to go and the demo logins.
+import path from 'node:path';
+import { bootReferenceCrm } from './boot.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const env = process.env;
+const started = Date.now();
+
+try {
+  const crm = await bootReferenceCrm({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATABASE_URL ? undefined : path.resolve(ROOT, env.DATA_DIR ?? '.data/pg'),
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    appUrl: env.APP_URL,
+    sessionSecret: env.SESSION_SECRET,
+    smtpUrl: env.SMTP_URL,
+    unleashUrl: env.UNLEASH_URL,
+    unleashApiToken: env.UNLEASH_API_TOKEN,
+    flagsFile: env.FLAGS_FILE,
+    secureCookies: env.SECURE_COOKIES === 'true' || env.NODE_ENV === 'production',
+    production: env.NODE_ENV === 'production',
+  });
+  const lines = [
+    '',
+    `Reference CRM with the client portal is running at ${crm.url}  (${crm.databaseMode} PostgreSQL, ready in ${Date.now() - started} ms)`,
+    '',
+    'Staff sign-in (CRM):            ' + `${crm.url}/login`,
+    ...crm.staffLogins.map((login) => `  ${login.workspaceSlug.padEnd(6)} ${login.role.padEnd(7)} ${login.email}  /  ${login.password}`),
+    '',
+    'Client portal (flag on for demo, off for acme):',
+    `  ${crm.url}/portal/demo/sign-in`,
+    ...crm.clientLogins.filter((login) => login.workspaceSlug === 'demo').map((login) => `  ${login.email}  /  ${login.password}   (${login.name})`),
+    crm.outbox ? `  One-time codes and links are printed here and listed at ${crm.url}/dev/outbox` : '  Emails go to SMTP_URL.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+  const stop = async () => {
+    await crm.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (err) {
+  console.error(`Could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

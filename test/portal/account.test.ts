@@ -1,0 +1,100 @@
+// The account page: the profile is saved to the host contact through the adapter, passwords
+// change (ending other sessions), sessions are listed and signed out, and each action is logged.
+import { expect } from 'chai';
+import { csrfFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+
+describe('client account page', function () {
+  let h: PortalHarness;
+  let login: { email: string; password: string; name: string };
+
+  before(async function () {
+    h = await startPortalHarness();
+    login = h.crm.clientLogins.filter((l) => l.workspaceSlug === 'demo')[2]!;
+  });
+  after(async function () {
+    await h.close();
+  });
+
+  async function signedIn(password = login.password) {
+    const agent = h.agent();
+    const page = await agent.get('/portal/demo/sign-in').expect(200);
+    await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password }).expect(303);
+    return agent;
+  }
+
+  it('shows name, email, phone and the sessions, and saves the profile to the host contact', async function () {
+    const agent = await signedIn();
+    const page = await agent.get('/portal/demo/account').expect(200);
+    expect(page.text).to.contain(login.email);
+    expect(page.text).to.contain('This session');
+    const saved = await agent.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(page.text), name: 'Renamed Person', phone: '+1 555 0100' });
+    expect(saved.status).to.equal(200);
+    expect(saved.text).to.contain('Your profile is saved.');
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const [contact] = await h.crm.adapter.contacts.findByEmail(workspace.id, login.email);
+    expect(contact!.name).to.equal('Renamed Person');
+    expect(contact!.phone).to.equal('+1 555 0100');
+    const logged = await h.crm.db('client_activity_logs').where({ event: 'account.updated', email: login.email }).count({ n: '*' });
+    expect(Number(logged[0]!.n)).to.equal(1);
+  });
+
+  it('rejects a bad phone number and an empty name with messages, keeping the page', async function () {
+    const agent = await signedIn();
+    const page = await agent.get('/portal/demo/account').expect(200);
+    const res = await agent.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(page.text), name: '', phone: '<script>' });
+    expect(res.status).to.equal(400);
+    expect(res.text).to.contain('Enter your name.');
+    expect(res.text).to.contain('Use only digits');
+    expect(res.text).to.not.contain('<script>');
+  });
+
+  it('changes the password, refusing a wrong current one, and signs out other sessions', async function () {
+    const other = await signedIn();
+    const agent = await signedIn();
+    const page = await agent.get('/portal/demo/account').expect(200);
+    const next = 'changed-password-123';
+    const wrong = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), currentPassword: 'nope', password: next, confirmPassword: next });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.text).to.contain('That is not your current password.');
+    const mismatch = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: next, confirmPassword: 'different-one' });
+    expect(mismatch.status).to.equal(400);
+    expect(mismatch.text).to.contain('The two passwords do not match.');
+    const done = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: next, confirmPassword: next });
+    expect(done.status).to.equal(200);
+    expect(done.text).to.contain('Your password is changed.');
+    await agent.get('/portal/demo/').expect(200);
+    await other.get('/portal/demo/').expect(303);
+    const events = await h.crm.db('client_activity_logs').where({ event: 'password.changed', email: login.email }).count({ n: '*' });
+    expect(Number(events[0]!.n)).to.equal(1);
+    // Put the demo password back.
+    const again = await agent.get('/portal/demo/account');
+    await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(again.text), currentPassword: next, password: login.password, confirmPassword: login.password }).expect(200);
+  });
+
+  it('signs out one other session, then all others', async function () {
+    const a = await signedIn();
+    const b = await signedIn();
+    const c = await signedIn();
+    const page = await a.get('/portal/demo/account').expect(200);
+    const ids = [...page.text.matchAll(/sessions\/([0-9a-f]{64})\/revoke/g)].map((m) => m[1]!);
+    expect(ids.length).to.be.greaterThan(1);
+    const one = await a.post(`/portal/demo/account/sessions/${ids[0]}/revoke`).type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(one.status).to.equal(303);
+    const stillIn = [(await b.get('/portal/demo/')).status, (await c.get('/portal/demo/')).status];
+    expect(stillIn.filter((s) => s === 303)).to.have.length(1);
+    const rest = await a.post('/portal/demo/account/sessions/revoke-others').type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(rest.status).to.equal(303);
+    await b.get('/portal/demo/').expect(303);
+    await c.get('/portal/demo/').expect(303);
+    await a.get('/portal/demo/').expect(200);
+  });
+
+  it('answers 404 for a malformed or unknown session id', async function () {
+    const agent = await signedIn();
+    const page = await agent.get('/portal/demo/account').expect(200);
+    for (const id of ['not-a-session', 'f'.repeat(64)]) {
+      const res = await agent.post(`/portal/demo/account/sessions/${id}/revoke`).type('form').send({ _csrf: csrfFrom(page.text) });
+      expect(res.status, id).to.equal(404);
+    }
+  });
+});
