@@ -139,11 +139,24 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['workspace_id', 'client_id']);
   });
+
+  // The CRM's own staff sessions (express-session rows written by connect-pg-simple, cookie crm.sid).
+  // Same shape as connect-pg-simple's table.sql, created here so the store never creates tables.
+  await knex.schema.createTable('crm_sessions', (t) => {
+    t.string('sid').primary().notNullable().collate('default');
+    t.json('sess').notNullable();
+    t.timestamp('expire', { precision: 6 }).notNullable();
+    t.index(['expire'], 'crm_sessions_expire_idx');
+  });
+
+  // Sign-in and portal look-ups compare emails case-insensitively.
+  await knex.raw('create index staff_users_email_lower_idx on staff_users (lower(email))');
+  await knex.raw('create index contacts_workspace_email_lower_idx on contacts (workspace_id, lower(email))');
 }
 
 export async function down(knex: Knex): Promise<void> {
   for (const table of [
-    'documents', 'tasks', 'payments', 'invoice_items', 'invoices', 'quotation_items', 'quotations',
+    'crm_sessions', 'documents', 'tasks', 'payments', 'invoice_items', 'invoices', 'quotation_items', 'quotations',
     'proposal_items', 'proposals', 'contacts', 'clients', 'staff_users', 'workspaces',
   ]) {
     await knex.schema.dropTableIfExists(table);

@@ -1,0 +1,116 @@
+// The reference CRM's binding of the portal's host ports (src/ports/host.ts). It reads the CRM's
+// tables through the CRM's query modules, turns integer ids into strings, and answers "nothing"
+// (null or []) for an id that is malformed or belongs to another workspace.
+import type { Request } from 'express';
+import type { Knex } from 'knex';
+import type { HostAdapter, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
+import { parseId, toHostId } from './ids.ts';
+import { findClient, listClients, type ClientRow } from './queries/clients.ts';
+import { findContact, findContactsByEmail, listContacts, updateContactProfile, type ContactRow } from './queries/contacts.ts';
+import { findStaffWithWorkspace, type StaffUserRow } from './queries/staff-users.ts';
+import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
+import { readStaffUserId } from './web/session.ts';
+
+function presentWorkspace(row: WorkspaceRow): HostWorkspace {
+  return { id: toHostId(row.id), slug: row.slug, name: row.name, logoUrl: row.logo_url, brandColor: row.brand_color };
+}
+
+function presentClient(row: ClientRow): HostClient {
+  return { id: toHostId(row.id), workspaceId: toHostId(row.workspace_id), name: row.name };
+}
+
+function presentContact(row: ContactRow): HostContact {
+  return {
+    id: toHostId(row.id),
+    workspaceId: toHostId(row.workspace_id),
+    clientId: toHostId(row.client_id),
+    clientName: row.client_name,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+  };
+}
+
+function presentStaff(row: StaffUserRow): HostStaffUser {
+  return { id: toHostId(row.id), workspaceId: toHostId(row.workspace_id), name: row.name, email: row.email, role: row.role };
+}
+
+export function createReferenceCrmAdapter(db: Knex): HostAdapter {
+  return {
+    name: 'reference-crm',
+
+    workspaces: {
+      async findBySlug(slug) {
+        if (typeof slug !== 'string' || slug.length === 0 || slug.length > 60) return null;
+        const row = await findWorkspaceBySlug(db, { slug });
+        return row ? presentWorkspace(row) : null;
+      },
+      async findById(id) {
+        const workspaceId = parseId(id);
+        if (workspaceId === null) return null;
+        const row = await findWorkspaceById(db, { workspaceId });
+        return row ? presentWorkspace(row) : null;
+      },
+    },
+
+    clients: {
+      async list(workspaceId) {
+        const ws = parseId(workspaceId);
+        if (ws === null) return [];
+        return (await listClients(db, { workspaceId: ws })).map(presentClient);
+      },
+      async findById(workspaceId, clientId) {
+        const ws = parseId(workspaceId);
+        const id = parseId(clientId);
+        if (ws === null || id === null) return null;
+        const row = await findClient(db, { workspaceId: ws, clientId: id });
+        return row ? presentClient(row) : null;
+      },
+    },
+
+    contacts: {
+      async findById(workspaceId, contactId) {
+        const ws = parseId(workspaceId);
+        const id = parseId(contactId);
+        if (ws === null || id === null) return null;
+        const row = await findContact(db, { workspaceId: ws, contactId: id });
+        return row ? presentContact(row) : null;
+      },
+      async findByEmail(workspaceId, email) {
+        const ws = parseId(workspaceId);
+        const trimmed = typeof email === 'string' ? email.trim() : '';
+        if (ws === null || trimmed === '' || trimmed.length > 320) return [];
+        return (await findContactsByEmail(db, { workspaceId: ws, email: trimmed })).map(presentContact);
+      },
+      async list(workspaceId, filter) {
+        const ws = parseId(workspaceId);
+        if (ws === null) return [];
+        if (filter?.clientId !== undefined) {
+          const clientId = parseId(filter.clientId);
+          if (clientId === null) return [];
+          return (await listContacts(db, { workspaceId: ws, clientId })).map(presentContact);
+        }
+        return (await listContacts(db, { workspaceId: ws })).map(presentContact);
+      },
+      async updateProfile(workspaceId, contactId, profile) {
+        const ws = parseId(workspaceId);
+        const id = parseId(contactId);
+        if (ws === null || id === null) return null;
+        const updated = await updateContactProfile(db, { workspaceId: ws, contactId: id, name: profile.name, phone: profile.phone });
+        if (!updated) return null;
+        const row = await findContact(db, { workspaceId: ws, contactId: id });
+        return row ? presentContact(row) : null;
+      },
+    },
+
+    staff: {
+      // The CRM's own session may be absent (a route mounted before it) or belong to nobody.
+      async current(req: Request) {
+        const staffUserId = readStaffUserId(req);
+        if (staffUserId === null) return null;
+        const row = await findStaffWithWorkspace(db, { staffUserId });
+        return row ? presentStaff(row) : null;
+      },
+    },
+  };
+}

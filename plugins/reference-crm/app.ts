@@ -1,0 +1,140 @@
+// The reference CRM as an Express app: the "existing" host the client portal plugs into.
+//
+// Order matters and is the contract with plugins:
+//   helmet (strict CSP) → static CSS → plugins' public routes (their own cookie) → CRM session →
+//   body parsing → CSRF → signed-in staff → CRM staff pages → plugins' staff routes → 404 → errors.
+import express from 'express';
+import helmet from 'helmet';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { fileURLToPath } from 'node:url';
+import { loadStaff, requireStaff } from './web/auth.ts';
+import { csrfProtection, ensureCsrfToken } from './web/csrf.ts';
+import { errorHandler, notFoundHandler } from './web/error-pages.ts';
+import { authRoutes } from './web/routes/auth.ts';
+import { clientRoutes } from './web/routes/clients.ts';
+import { contactRoutes } from './web/routes/contacts.ts';
+import { dashboardRoutes } from './web/routes/dashboard.ts';
+import { documentRoutes } from './web/routes/documents.ts';
+import { invoiceRoutes } from './web/routes/invoices.ts';
+import { offerRoutes } from './web/routes/offers.ts';
+import { settingsRoutes } from './web/routes/settings.ts';
+import { taskRoutes } from './web/routes/tasks.ts';
+import { createCrmSession } from './web/session.ts';
+
+export interface CrmPlugin {
+  /** Mounted before the CRM's own session middleware (the plugin brings its own cookie). */
+  mountPublic?(app: express.Express): void;
+  /** Mounted after the CRM staff session middleware; `requireStaff` redirects to the staff sign-in. */
+  mountStaff?(app: express.Express, helpers: CrmStaffHelpers): void;
+  /** Extra links in the CRM's Settings area for this staff user. */
+  settingsPages?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string }>>;
+}
+
+export interface CrmStaffHelpers {
+  /** Lets signed-in staff through; sends anyone else to the CRM sign-in page. */
+  requireStaff: express.RequestHandler;
+  /**
+   * The CRM session's CSRF token, for forms a plugin renders on staff routes: send it back as a
+   * `_csrf` field or an `X-CSRF-Token` header (multipart forms: `?_csrf=` on the action URL).
+   */
+  csrfToken(req: express.Request): string;
+}
+
+export interface ReferenceCrmAppOptions {
+  db: Knex;
+  sessionPool: pg.Pool;
+  sessionSecret: string;
+  secureCookies: boolean;
+  plugins?: CrmPlugin[];
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+const BODY_LIMIT = '200kb';
+
+function assertOptions(options: ReferenceCrmAppOptions): void {
+  const problems: string[] = [];
+  if (typeof options?.db !== 'function' || typeof options.db.transaction !== 'function') problems.push('`db` must be a knex instance');
+  if (typeof options?.sessionPool?.query !== 'function') problems.push('`sessionPool` must be a pg.Pool');
+  if (typeof options?.sessionSecret !== 'string' || options.sessionSecret.length < 16) {
+    problems.push('`sessionSecret` must be a string of at least 16 characters');
+  }
+  if (typeof options?.secureCookies !== 'boolean') problems.push('`secureCookies` must be true or false');
+  const plugins: unknown = options?.plugins ?? [];
+  if (!Array.isArray(plugins)) {
+    problems.push('`plugins` must be an array');
+  } else {
+    plugins.forEach((plugin: unknown, index) => {
+      if (typeof plugin !== 'object' || plugin === null) {
+        problems.push(`plugins[${index}] must be an object`);
+        return;
+      }
+      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages'] as const) {
+        const value = (plugin as Record<string, unknown>)[hook];
+        if (value !== undefined && typeof value !== 'function') problems.push(`plugins[${index}].${hook} must be a function`);
+      }
+    });
+  }
+  if (problems.length > 0) throw new Error(`createReferenceCrmApp: ${problems.join('; ')}.`);
+}
+
+export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.Express {
+  assertOptions(options);
+  const { db, secureCookies } = options;
+  const plugins = options.plugins ?? [];
+  const deps = { db };
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          scriptSrcAttr: ["'none'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          // Over plain HTTP (local demo) upgrading would break every request.
+          upgradeInsecureRequests: secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: secureCookies ? { maxAge: 15_552_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+
+  for (const plugin of plugins) plugin.mountPublic?.(app);
+
+  app.use(createCrmSession({ pool: options.sessionPool, secret: options.sessionSecret, secureCookies }));
+  app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT, parameterLimit: 500 }));
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(csrfProtection());
+  app.use(loadStaff(db));
+
+  app.use(authRoutes(deps));
+  app.use(dashboardRoutes(deps));
+  app.use(clientRoutes(deps));
+  app.use(contactRoutes(deps));
+  app.use(offerRoutes('proposal', deps));
+  app.use(offerRoutes('quotation', deps));
+  app.use(invoiceRoutes(deps));
+  app.use(taskRoutes(deps));
+  app.use(documentRoutes(deps));
+  app.use(settingsRoutes({ ...deps, plugins }));
+
+  const helpers: CrmStaffHelpers = { requireStaff, csrfToken: ensureCsrfToken };
+  for (const plugin of plugins) plugin.mountStaff?.(app, helpers);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

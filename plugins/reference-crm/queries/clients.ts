@@ -1,0 +1,61 @@
+// Clients: the companies an agency works for.
+import type { Db } from './db.ts';
+
+export interface ClientRow {
+  id: number;
+  workspace_id: number;
+  name: string;
+  website: string | null;
+  address: string | null;
+  created_at: Date;
+}
+
+export interface ClientListRow extends ClientRow {
+  contact_count: number;
+}
+
+const COLUMNS = ['c.id', 'c.workspace_id', 'c.name', 'c.website', 'c.address', 'c.created_at'] as const;
+
+export async function listClients(db: Db, args: { workspaceId: number }): Promise<ClientListRow[]> {
+  return db('clients as c')
+    .where('c.workspace_id', args.workspaceId)
+    .orderBy('c.name')
+    .orderBy('c.id')
+    .select<ClientListRow[]>([
+      ...COLUMNS,
+      db.raw('(select count(*) from contacts k where k.client_id = c.id and k.workspace_id = c.workspace_id)::int as contact_count'),
+    ]);
+}
+
+export async function findClient(db: Db, args: { workspaceId: number; clientId: number }): Promise<ClientRow | null> {
+  const row = await db('clients as c')
+    .where({ 'c.workspace_id': args.workspaceId, 'c.id': args.clientId })
+    .first<ClientRow | undefined>(COLUMNS);
+  return row ?? null;
+}
+
+/** Seed look-up: client names are unique enough inside one workspace to act as a natural key there. */
+export async function findClientByName(db: Db, args: { workspaceId: number; name: string }): Promise<ClientRow | null> {
+  const row = await db('clients as c')
+    .where({ 'c.workspace_id': args.workspaceId, 'c.name': args.name })
+    .orderBy('c.id')
+    .first<ClientRow | undefined>(COLUMNS);
+  return row ?? null;
+}
+
+export async function insertClient(
+  db: Db,
+  args: { workspaceId: number; name: string; website: string | null; address: string | null; createdAt?: Date },
+): Promise<number> {
+  const [row] = await db('clients')
+    .insert({
+      workspace_id: args.workspaceId,
+      name: args.name,
+      website: args.website,
+      address: args.address,
+      ...(args.createdAt ? { created_at: args.createdAt } : {}),
+    })
+    .returning<Array<{ id: number }>>(['id']);
+  if (!row) throw new Error('insert into clients returned no row');
+  return row.id;
+}

@@ -1,0 +1,78 @@
+// Line items of proposals, quotations and invoices: the same shape in three tables. Items carry no
+// workspace id of their own, so every read goes through the parent row's workspace.
+import type { Knex } from 'knex';
+import type { Db } from './db.ts';
+
+export interface LineItemsTable {
+  table: 'proposal_items' | 'quotation_items' | 'invoice_items';
+  parentTable: 'proposals' | 'quotations' | 'invoices';
+  parentKey: 'proposal_id' | 'quotation_id' | 'invoice_id';
+}
+
+export interface LineItemInput {
+  description: string;
+  /** Up to two decimals, e.g. 1.5 hours. */
+  quantity: number;
+  unitPriceCents: number;
+}
+
+export interface LineItemRow {
+  id: number;
+  position: number;
+  description: string;
+  quantity: number;
+  unit_price_cents: number;
+  line_total_cents: number;
+}
+
+/** SQL for a parent's total in cents; each line is rounded to a whole cent before summing. */
+export function totalCentsSql(db: Db, spec: LineItemsTable, parentAlias: string): Knex.Raw {
+  return db.raw(
+    `coalesce((select sum(round(li.quantity * li.unit_price_cents)) from ?? li where li.?? = ??), 0)::bigint as total_cents`,
+    [spec.table, spec.parentKey, `${parentAlias}.id`],
+  );
+}
+
+export async function listLineItems(
+  db: Db,
+  spec: LineItemsTable,
+  args: { workspaceId: number; parentId: number },
+): Promise<LineItemRow[]> {
+  return db(`${spec.table} as li`)
+    .join(`${spec.parentTable} as p`, 'p.id', `li.${spec.parentKey}`)
+    .where({ 'p.workspace_id': args.workspaceId, 'p.id': args.parentId })
+    .orderBy('li.position')
+    .orderBy('li.id')
+    .select<LineItemRow[]>([
+      'li.id', 'li.position', 'li.description', 'li.quantity', 'li.unit_price_cents',
+      db.raw('round(li.quantity * li.unit_price_cents)::bigint as line_total_cents'),
+    ]);
+}
+
+/** Called inside the transaction that created the parent, which the caller has already scoped. */
+export async function insertLineItems(db: Db, spec: LineItemsTable, parentId: number, items: LineItemInput[]): Promise<void> {
+  if (items.length === 0) return;
+  await db(spec.table).insert(
+    items.map((item, index) => ({
+      [spec.parentKey]: parentId,
+      position: index + 1,
+      description: item.description,
+      quantity: item.quantity,
+      unit_price_cents: item.unitPriceCents,
+    })),
+  );
+}
+
+/**
+ * The next "PREFIX-0001" style number in a workspace. Two concurrent creates can pick the same
+ * number; the unique (workspace_id, number) index rejects one and the caller retries.
+ */
+export async function nextNumber(db: Db, table: LineItemsTable['parentTable'], args: { workspaceId: number; prefix: string }): Promise<string> {
+  const pattern = `^${args.prefix}-[0-9]+$`;
+  const row = await db(table)
+    .where('workspace_id', args.workspaceId)
+    .whereRaw('number ~ ?', [pattern])
+    .first<{ highest: number | null } | undefined>(db.raw('max(substring(number from ?)::int) as highest', [`^${args.prefix}-([0-9]+)$`]));
+  const next = (row?.highest ?? 0) + 1;
+  return `${args.prefix}-${String(next).padStart(4, '0')}`;
+}

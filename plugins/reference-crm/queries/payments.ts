@@ -1,0 +1,71 @@
+// Payments received against invoices. Payments have no workspace id; their invoice scopes them.
+import type { Db } from './db.ts';
+import { inTransaction } from './db.ts';
+import { INVOICE_ITEMS } from './invoices.ts';
+import { totalCentsSql } from './line-items.ts';
+
+export const PAYMENT_METHODS = ['bank_transfer', 'card', 'cash', 'check'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export interface PaymentRow {
+  id: number;
+  invoice_id: number;
+  amount_cents: number;
+  method: string;
+  reference: string | null;
+  paid_at: Date;
+}
+
+const COLUMNS = ['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at'] as const;
+
+export async function listPayments(db: Db, args: { workspaceId: number; invoiceId: number }): Promise<PaymentRow[]> {
+  return db('payments as pm')
+    .join('invoices as i', 'i.id', 'pm.invoice_id')
+    .where({ 'i.workspace_id': args.workspaceId, 'i.id': args.invoiceId })
+    .orderBy('pm.paid_at')
+    .orderBy('pm.id')
+    .select<PaymentRow[]>(COLUMNS);
+}
+
+export async function countPayments(db: Db, args: { workspaceId: number; invoiceId: number }): Promise<number> {
+  const row = await db('payments as pm')
+    .join('invoices as i', 'i.id', 'pm.invoice_id')
+    .where({ 'i.workspace_id': args.workspaceId, 'i.id': args.invoiceId })
+    .first<{ count: number } | undefined>(db.raw('count(*)::int as count'));
+  return row?.count ?? 0;
+}
+
+/**
+ * Records a payment and, when the invoice is then fully paid, marks it paid — both in one
+ * transaction. Returns null when the invoice is not in the workspace (nothing is written then).
+ */
+export async function recordPayment(
+  db: Db,
+  args: { workspaceId: number; invoiceId: number; amountCents: number; method: string; reference: string | null; paidAt?: Date },
+): Promise<{ paymentId: number; fullyPaid: boolean } | null> {
+  return inTransaction(db, async (trx) => {
+    const invoice = await trx('invoices as i')
+      .where({ 'i.workspace_id': args.workspaceId, 'i.id': args.invoiceId })
+      .forUpdate()
+      .first<{ id: number; status: string; total_cents: number } | undefined>(['i.id', 'i.status', totalCentsSql(trx, INVOICE_ITEMS, 'i')]);
+    if (!invoice) return null;
+    const [row] = await trx('payments')
+      .insert({
+        invoice_id: invoice.id,
+        amount_cents: args.amountCents,
+        method: args.method,
+        reference: args.reference,
+        ...(args.paidAt ? { paid_at: args.paidAt } : {}),
+      })
+      .returning<Array<{ id: number }>>(['id']);
+    if (!row) throw new Error('insert into payments returned no row');
+    const paid = await trx('payments')
+      .where({ invoice_id: invoice.id })
+      .first<{ paid_cents: number } | undefined>(trx.raw('coalesce(sum(amount_cents), 0)::bigint as paid_cents'));
+    const fullyPaid = (paid?.paid_cents ?? 0) >= invoice.total_cents;
+    if (fullyPaid && invoice.status !== 'paid' && invoice.status !== 'void') {
+      await trx('invoices').where({ workspace_id: args.workspaceId, id: invoice.id }).update({ status: 'paid' });
+    }
+    return { paymentId: row.id, fullyPaid };
+  });
+}

@@ -1,0 +1,598 @@
+// The demo data: two agencies, their staff, clients, contacts, offers, invoices, tasks and files.
+// Dates are day offsets from SEED_REFERENCE_DATE so the data is the same on every run.
+export const SEED_REFERENCE_DATE = '2026-11-16';
+
+/** [description, quantity, unit price in cents] */
+export type SeedItem = readonly [string, number, number];
+
+export interface SeedOffer {
+  title: string;
+  body: string;
+  status: 'draft' | 'sent' | 'accepted' | 'declined' | 'expired';
+  currency: 'USD' | 'EUR';
+  created: number;
+  sent?: number;
+  decided?: number;
+  validUntil: number | null;
+  items: readonly SeedItem[];
+}
+
+export interface SeedPayment {
+  /** 'balance' pays whatever is left. */
+  amountCents: number | 'balance';
+  method: 'bank_transfer' | 'card' | 'cash' | 'check';
+  reference: string | null;
+  paidOn: number;
+}
+
+export interface SeedInvoice {
+  status: 'draft' | 'sent' | 'paid' | 'overdue' | 'void';
+  currency: 'USD' | 'EUR';
+  issued: number;
+  due: number;
+  notes: string;
+  items: readonly SeedItem[];
+  payments?: readonly SeedPayment[];
+}
+
+export interface SeedTask {
+  title: string;
+  description: string;
+  status: 'open' | 'in_progress' | 'done';
+  due: number | null;
+  /** Email of one of the client's contacts; none means the agency does it. */
+  assignee?: string;
+  created: number;
+  completed?: number;
+}
+
+export interface SeedDocument {
+  filename: string;
+  kind: 'pdf' | 'text' | 'csv';
+  title: string;
+  lines: readonly string[];
+  shared: boolean;
+  created: number;
+}
+
+export interface SeedContact {
+  name: string;
+  email: string;
+  phone: string | null;
+  /** Listed in the demo logins for the client portal. */
+  demoLogin?: boolean;
+}
+
+export interface SeedClient {
+  name: string;
+  website: string | null;
+  address: string | null;
+  created: number;
+  contacts: readonly SeedContact[];
+  proposals?: readonly SeedOffer[];
+  quotations?: readonly SeedOffer[];
+  invoices?: readonly SeedInvoice[];
+  tasks?: readonly SeedTask[];
+  documents?: readonly SeedDocument[];
+}
+
+export interface SeedStaff {
+  name: string;
+  email: string;
+  password: string;
+  role: 'admin' | 'member';
+}
+
+export interface SeedWorkspace {
+  slug: string;
+  name: string;
+  brandColor: string;
+  created: number;
+  staff: readonly SeedStaff[];
+  clients: readonly SeedClient[];
+}
+
+export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
+  {
+    slug: 'demo',
+    name: 'Demo Agency',
+    brandColor: '#2f5bd3',
+    created: -400,
+    staff: [
+      { name: 'Dana Whitfield', email: 'admin@demo.test', password: 'DemoAdmin!2026', role: 'admin' },
+      { name: 'Sam Okafor', email: 'member@demo.test', password: 'DemoMember!2026', role: 'member' },
+    ],
+    clients: [
+      {
+        name: 'Northwind Traders',
+        website: 'https://northwind.test',
+        address: '410 Harbor Street\nSeattle, WA 98101\nUnited States',
+        created: -300,
+        contacts: [
+          { name: 'Maria García', email: 'maria@northwind.test', phone: '+1 206 555 0142', demoLogin: true },
+          { name: 'Tom Becker', email: 'tom@northwind.test', phone: '+1 206 555 0178' },
+        ],
+        proposals: [
+          {
+            title: 'Website redesign',
+            body: 'A new website for Northwind Traders: discovery, a design system, and a build on a headless CMS.\nLaunch planned eight weeks after approval.',
+            status: 'sent', currency: 'USD', created: -12, sent: -11, validUntil: 14,
+            items: [
+              ['Discovery workshop and content audit', 1, 240000],
+              ['Design system and page templates', 1, 980000],
+              ['Build and launch on the CMS', 1, 1250000],
+            ],
+          },
+          {
+            title: 'SEO retainer, first half of 2027',
+            body: 'Monthly technical SEO, content briefs and reporting.',
+            status: 'draft', currency: 'USD', created: -2, validUntil: 30,
+            items: [['SEO retainer (monthly)', 6, 150000]],
+          },
+        ],
+        quotations: [
+          {
+            title: 'Product photography (40 products)',
+            body: 'Studio shots on white plus two lifestyle scenes.',
+            status: 'accepted', currency: 'USD', created: -60, sent: -59, decided: -52, validUntil: -30,
+            items: [
+              ['Studio day', 2, 180000],
+              ['Retouching per product', 40, 3500],
+            ],
+          },
+        ],
+        invoices: [
+          {
+            status: 'paid', currency: 'USD', issued: -45, due: -15, notes: 'Thank you for your business.',
+            items: [['Discovery workshop and content audit', 1, 240000]],
+            payments: [{ amountCents: 'balance', method: 'bank_transfer', reference: 'NW-2231', paidOn: -18 }],
+          },
+          {
+            status: 'sent', currency: 'USD', issued: -10, due: 20, notes: 'Payment by bank transfer within 30 days.',
+            items: [
+              ['Design milestone 1: page templates', 1, 490000],
+              ['Stock photography licences', 6, 4500],
+            ],
+            payments: [{ amountCents: 200000, method: 'bank_transfer', reference: 'NW-2290', paidOn: -3 }],
+          },
+        ],
+        tasks: [
+          {
+            title: 'Send brand assets (logo files and fonts)', description: 'We need the original logo files (SVG or EPS) and the licensed font files.',
+            status: 'open', due: 3, assignee: 'maria@northwind.test', created: -11,
+          },
+          {
+            title: 'Review homepage wireframes', description: 'Comment directly on the shared wireframes, or reply with notes.',
+            status: 'in_progress', due: 7, assignee: 'tom@northwind.test', created: -6,
+          },
+          { title: 'Set up staging server', description: 'Staging on the agency hosting account.', status: 'done', due: -4, created: -10, completed: -5 },
+        ],
+        documents: [
+          {
+            filename: 'website-redesign-proposal.pdf', kind: 'pdf', title: 'Website redesign - proposal summary',
+            lines: ['Client: Northwind Traders', 'Scope: discovery, design system, CMS build', 'Timeline: 8 weeks'], shared: true, created: -11,
+          },
+          {
+            filename: 'kickoff-notes.txt', kind: 'text', title: 'Kickoff meeting notes',
+            lines: ['Attendees: Maria, Tom, Dana, Sam', 'Decision: launch before the spring catalogue'], shared: false, created: -20,
+          },
+          {
+            filename: 'sitemap-draft.pdf', kind: 'pdf', title: 'Sitemap draft',
+            lines: ['Home', 'Products', 'Wholesale', 'About', 'Contact'], shared: true, created: -8,
+          },
+        ],
+      },
+      {
+        name: 'Bluebell Bakery',
+        website: 'https://bluebellbakery.test',
+        address: '12 Camden Row\nDublin D08\nIreland',
+        created: -200,
+        contacts: [
+          { name: 'Priya Nair', email: 'priya@bluebell.test', phone: '+353 1 555 0190', demoLogin: true },
+          { name: 'Owen Hughes', email: 'owen@bluebell.test', phone: null },
+        ],
+        proposals: [
+          {
+            title: 'Seasonal menu campaign',
+            body: 'Concept, social content and print for the winter menu launch.',
+            status: 'accepted', currency: 'EUR', created: -35, sent: -34, decided: -28, validUntil: -4,
+            items: [
+              ['Campaign concept', 1, 150000],
+              ['Social posts', 12, 12000],
+              ['Flyer design', 1, 45000],
+            ],
+          },
+        ],
+        quotations: [
+          {
+            title: 'Packaging refresh',
+            body: 'Three box sizes with the new illustration style.',
+            status: 'sent', currency: 'EUR', created: -5, sent: -5, validUntil: 10,
+            items: [
+              ['Box design', 3, 90000],
+              ['Print-ready files and printer liaison', 1, 30000],
+            ],
+          },
+        ],
+        invoices: [
+          {
+            status: 'paid', currency: 'EUR', issued: -27, due: -13, notes: '',
+            items: [['Campaign concept', 1, 150000]],
+            payments: [{ amountCents: 'balance', method: 'card', reference: null, paidOn: -20 }],
+          },
+          {
+            status: 'overdue', currency: 'EUR', issued: -40, due: -10, notes: 'Reminder sent.',
+            items: [['Social posts, October', 12, 12000]],
+          },
+        ],
+        tasks: [
+          {
+            title: 'Approve menu photos', description: 'Pick your favourite shot for each dish.', status: 'open', due: -2,
+            assignee: 'priya@bluebell.test', created: -9,
+          },
+          { title: 'Deliver print files to the printer', description: '', status: 'open', due: 5, created: -3 },
+        ],
+        documents: [
+          {
+            filename: 'menu-campaign-brief.pdf', kind: 'pdf', title: 'Seasonal menu campaign - brief',
+            lines: ['Audience: neighbourhood regulars and office lunch crowd', 'Channels: Instagram, in-store print'], shared: true, created: -30,
+          },
+          {
+            filename: 'brand-colours.txt', kind: 'text', title: 'Bluebell brand colours',
+            lines: ['Bluebell blue #3a5fcd', 'Crust brown #8a5a2b', 'Flour white #faf7f2'], shared: true, created: -29,
+          },
+        ],
+      },
+      {
+        name: 'Harbor Dental Group',
+        website: 'https://harbordental.test',
+        address: '88 Pier Avenue, Suite 200\nSan Diego, CA 92101\nUnited States',
+        created: -150,
+        contacts: [
+          { name: 'Lena Park', email: 'lena@harbordental.test', phone: '+1 619 555 0110' },
+          { name: 'Marcus Reed', email: 'marcus@harbordental.test', phone: '+1 619 555 0111' },
+          { name: 'Ava Chen', email: 'ava@harbordental.test', phone: null },
+        ],
+        proposals: [
+          {
+            title: 'Patient booking portal',
+            body: 'Online booking integrated with the practice management system.',
+            status: 'declined', currency: 'USD', created: -50, sent: -49, decided: -30, validUntil: -19,
+            items: [['Booking portal build', 1, 1800000]],
+          },
+          {
+            title: 'Local SEO and Google Business Profile',
+            body: 'Listings clean-up for three locations and monthly review responses.',
+            status: 'sent', currency: 'USD', created: -4, sent: -4, validUntil: 21,
+            items: [
+              ['Listings clean-up per location', 3, 45000],
+              ['Review responses (monthly)', 3, 20000],
+            ],
+          },
+        ],
+        quotations: [
+          {
+            title: 'Brochure print run',
+            body: '2,000 tri-fold brochures.',
+            status: 'expired', currency: 'USD', created: -40, sent: -40, validUntil: -5,
+            items: [['Tri-fold brochure (per 100)', 20, 4200]],
+          },
+        ],
+        invoices: [
+          {
+            status: 'paid', currency: 'USD', issued: -46, due: -32, notes: '',
+            items: [['Website care plan, October', 1, 35000]],
+            payments: [{ amountCents: 'balance', method: 'card', reference: 'ch_3Pz81', paidOn: -40 }],
+          },
+          {
+            status: 'sent', currency: 'USD', issued: -1, due: 14, notes: '',
+            items: [['Website care plan, November', 1, 35000]],
+          },
+          {
+            status: 'void', currency: 'USD', issued: -60, due: -46, notes: 'Issued in error.',
+            items: [['Emergency hosting fix (hours)', 2, 15000]],
+          },
+        ],
+        tasks: [
+          {
+            title: 'Provide dentist bios and headshots', description: 'One paragraph and one photo per dentist.', status: 'open', due: 10,
+            assignee: 'ava@harbordental.test', created: -2,
+          },
+          { title: 'Fix contact form spam', description: 'Add server-side checks.', status: 'done', due: -20, created: -25, completed: -21 },
+        ],
+        documents: [
+          {
+            filename: 'care-plan-report-october.pdf', kind: 'pdf', title: 'Website care plan - October report',
+            lines: ['Uptime: 99.98%', 'Plugin updates: 14', 'Backups: daily, verified'], shared: true, created: -15,
+          },
+          {
+            filename: 'server-notes.txt', kind: 'text', title: 'Server notes',
+            lines: ['Hosting: managed VPS', 'Backups at 02:00 UTC'], shared: false, created: -60,
+          },
+        ],
+      },
+      {
+        name: 'Summit Outdoor Co.',
+        website: 'https://summitoutdoor.test',
+        address: 'Bergstraße 21\n80331 München\nGermany',
+        created: -90,
+        contacts: [
+          { name: 'Jonas Berg', email: 'jonas@summitoutdoor.test', phone: '+49 89 5550 1234' },
+          { name: 'Elif Yılmaz', email: 'elif@summitoutdoor.test', phone: '+49 89 5550 1240' },
+        ],
+        proposals: [
+          {
+            title: 'E-commerce migration',
+            body: 'Move the shop to a hosted platform, keep URLs and order history.',
+            status: 'sent', currency: 'EUR', created: -7, sent: -6, validUntil: 30,
+            items: [
+              ['Migration plan', 1, 200000],
+              ['Theme customisation', 1, 650000],
+              ['Product data import (per product)', 850, 250],
+            ],
+          },
+        ],
+        quotations: [
+          {
+            title: 'Winter catalogue photography',
+            body: 'Two location days in the Alps.',
+            status: 'draft', currency: 'EUR', created: -1, validUntil: 29,
+            items: [
+              ['Location day', 2, 220000],
+              ['Travel and permits', 1, 60000],
+            ],
+          },
+        ],
+        invoices: [
+          {
+            status: 'paid', currency: 'EUR', issued: -20, due: -6, notes: 'Deposit, 30% of the migration proposal.',
+            items: [['Migration deposit', 1, 318750]],
+            payments: [{ amountCents: 'balance', method: 'bank_transfer', reference: 'SUM-0042', paidOn: -9 }],
+          },
+          {
+            status: 'draft', currency: 'EUR', issued: 0, due: 14, notes: '',
+            items: [['Theme customisation, first half', 1, 325000]],
+          },
+        ],
+        tasks: [
+          {
+            title: 'Export product catalogue (CSV)', description: 'Include SKU, title, price, stock and image URLs.', status: 'open', due: 4,
+            assignee: 'jonas@summitoutdoor.test', created: -6,
+          },
+          {
+            title: 'Confirm payment providers', description: 'Which providers must the new shop support?', status: 'in_progress', due: 6,
+            assignee: 'elif@summitoutdoor.test', created: -6,
+          },
+        ],
+        documents: [
+          {
+            filename: 'migration-plan.pdf', kind: 'pdf', title: 'E-commerce migration plan',
+            lines: ['Phase 1: data export', 'Phase 2: theme', 'Phase 3: redirects and launch'], shared: true, created: -6,
+          },
+        ],
+      },
+      {
+        name: 'Greenleaf Architects',
+        website: null,
+        address: '5 Willow Lane\nPortland, OR 97205\nUnited States',
+        created: -30,
+        contacts: [
+          { name: 'Hannah Cole', email: 'hannah@greenleaf.test', phone: '+1 503 555 0166' },
+          { name: 'Raj Patel', email: 'raj@greenleaf.test', phone: null },
+        ],
+        quotations: [
+          {
+            title: 'Portfolio website',
+            body: 'A project-led portfolio with case studies.',
+            status: 'sent', currency: 'USD', created: -3, sent: -3, validUntil: 27,
+            items: [
+              ['Design', 1, 420000],
+              ['Build', 1, 560000],
+              ['Case study write-ups', 5, 30000],
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    slug: 'acme',
+    name: 'Acme Studio',
+    brandColor: '#b4451f',
+    created: -380,
+    staff: [
+      { name: 'Alex Moreau', email: 'admin@acme.test', password: 'AcmeAdmin!2026', role: 'admin' },
+      { name: 'Jordan Lee', email: 'member@acme.test', password: 'AcmeMember!2026', role: 'member' },
+    ],
+    clients: [
+      {
+        // The same company, and the same person, as in Demo Agency: Maria works with both agencies.
+        name: 'Northwind Traders',
+        website: 'https://northwind.test',
+        address: '410 Harbor Street\nSeattle, WA 98101\nUnited States',
+        created: -120,
+        contacts: [
+          { name: 'Maria García', email: 'maria@northwind.test', phone: '+1 206 555 0142', demoLogin: true },
+          { name: 'Ken Adams', email: 'ken@northwind.test', phone: '+1 206 555 0190' },
+        ],
+        proposals: [
+          {
+            title: 'Trade show booth graphics',
+            body: 'Graphics for a 6 x 3 m booth at the spring trade fair.',
+            status: 'sent', currency: 'USD', created: -8, sent: -8, validUntil: 12,
+            items: [
+              ['Booth graphics design', 1, 320000],
+              ['Banner print coordination', 1, 60000],
+            ],
+          },
+        ],
+        invoices: [
+          {
+            status: 'sent', currency: 'USD', issued: -5, due: 12, notes: '',
+            items: [['Booth concept', 1, 120000]],
+          },
+        ],
+        tasks: [
+          {
+            title: 'Send booth dimensions and floor plan', description: '', status: 'open', due: 2,
+            assignee: 'maria@northwind.test', created: -5,
+          },
+        ],
+        documents: [
+          {
+            filename: 'booth-concept.pdf', kind: 'pdf', title: 'Booth concept',
+            lines: ['Back wall: product wall', 'Side panels: customer stories'], shared: true, created: -5,
+          },
+        ],
+      },
+      {
+        name: 'Lumen Coffee Roasters',
+        website: 'https://lumencoffee.test',
+        address: 'Oudezijds Voorburgwal 120\n1012 GE Amsterdam\nNetherlands',
+        created: -100,
+        contacts: [
+          { name: 'Hana Sato', email: 'hana@lumencoffee.test', phone: '+31 20 555 0101', demoLogin: true },
+          { name: 'Diego Ruiz', email: 'diego@lumencoffee.test', phone: null },
+        ],
+        proposals: [
+          {
+            title: 'Brand identity',
+            body: 'Logo, colour, type and a short brand book.',
+            status: 'accepted', currency: 'EUR', created: -70, sent: -70, decided: -63, validUntil: -40,
+            items: [
+              ['Brand strategy workshop', 1, 180000],
+              ['Identity design', 1, 520000],
+              ['Brand book', 1, 150000],
+            ],
+          },
+        ],
+        quotations: [
+          {
+            title: 'Bag label series (6 origins)',
+            body: 'One label per single origin, sharing a system.',
+            status: 'sent', currency: 'EUR', created: -6, sent: -6, validUntil: 24,
+            items: [['Label design per origin', 6, 35000]],
+          },
+        ],
+        invoices: [
+          {
+            status: 'paid', currency: 'EUR', issued: -62, due: -48, notes: '50% deposit.',
+            items: [['Brand identity, 50% deposit', 1, 425000]],
+            payments: [{ amountCents: 'balance', method: 'bank_transfer', reference: 'LCR-118', paidOn: -50 }],
+          },
+          {
+            status: 'sent', currency: 'EUR', issued: -7, due: 7, notes: 'Balance on delivery of the brand book.',
+            items: [['Brand identity, balance', 1, 425000]],
+          },
+        ],
+        tasks: [
+          {
+            title: 'Choose the final logo direction', description: '', status: 'done', due: -30,
+            assignee: 'hana@lumencoffee.test', created: -40, completed: -31,
+          },
+          {
+            title: 'Send roast profiles for the labels', description: 'Tasting notes, altitude and process for each origin.', status: 'open', due: 8,
+            assignee: 'diego@lumencoffee.test', created: -6,
+          },
+        ],
+        documents: [
+          {
+            filename: 'logo-directions.pdf', kind: 'pdf', title: 'Logo directions',
+            lines: ['A: sunrise mark', 'B: bean monogram', 'C: wordmark only'], shared: true, created: -38,
+          },
+          {
+            filename: 'label-copy.txt', kind: 'text', title: 'Label copy (draft)',
+            lines: ['Ethiopia Guji - peach, jasmine, honey'], shared: false, created: -4,
+          },
+        ],
+      },
+      {
+        name: 'Riverside Yoga',
+        website: 'https://riversideyoga.test',
+        address: '77 River Road\nAustin, TX 78701\nUnited States',
+        created: -80,
+        contacts: [
+          { name: 'Chloe Martin', email: 'chloe@riversideyoga.test', phone: '+1 512 555 0133' },
+          { name: 'Ben Ito', email: 'ben@riversideyoga.test', phone: null },
+        ],
+        quotations: [
+          {
+            title: 'Class schedule app prototype',
+            body: 'A clickable prototype for booking classes.',
+            status: 'declined', currency: 'USD', created: -45, sent: -45, decided: -38, validUntil: -15,
+            items: [['Prototype', 1, 640000]],
+          },
+        ],
+        invoices: [
+          {
+            status: 'overdue', currency: 'USD', issued: -50, due: -20, notes: 'Second reminder sent.',
+            items: [['Website maintenance, Q3', 3, 22500]],
+          },
+        ],
+        tasks: [{ title: 'Update the class timetable page', description: '', status: 'open', due: 1, created: -2 }],
+      },
+      {
+        name: 'Kestrel Logistics',
+        website: 'https://kestrel.test',
+        address: 'Via Torino 14\n20123 Milano\nItaly',
+        created: -60,
+        contacts: [
+          { name: 'Ruth Evans', email: 'ruth@kestrel.test', phone: '+39 02 5550 7700' },
+          { name: 'Ian Novak', email: 'ian@kestrel.test', phone: null },
+          { name: 'Sofia Rossi', email: 'sofia@kestrel.test', phone: '+39 02 5550 7712' },
+        ],
+        proposals: [
+          {
+            title: 'Driver recruitment campaign',
+            body: 'Job ads, landing page and social targeting.',
+            status: 'draft', currency: 'EUR', created: -1, validUntil: 30,
+            items: [
+              ['Landing page', 1, 240000],
+              ['Ad creative set', 4, 45000],
+            ],
+          },
+        ],
+        quotations: [
+          {
+            title: 'Fleet livery design',
+            body: 'Livery for vans and trailers.',
+            status: 'accepted', currency: 'EUR', created: -40, sent: -40, decided: -33, validUntil: -10,
+            items: [
+              ['Livery design', 1, 380000],
+              ['Vehicle templates', 3, 40000],
+            ],
+          },
+        ],
+        invoices: [
+          {
+            status: 'paid', currency: 'EUR', issued: -30, due: -16, notes: '',
+            items: [
+              ['Livery design', 1, 380000],
+              ['Vehicle templates', 3, 40000],
+            ],
+            payments: [
+              { amountCents: 250000, method: 'bank_transfer', reference: 'KL-5501', paidOn: -25 },
+              { amountCents: 'balance', method: 'bank_transfer', reference: 'KL-5530', paidOn: -17 },
+            ],
+          },
+        ],
+        tasks: [
+          {
+            title: 'Approve livery mock-ups', description: 'Van and trailer mock-ups are in the shared folder.', status: 'in_progress', due: 3,
+            assignee: 'sofia@kestrel.test', created: -7,
+          },
+        ],
+        documents: [
+          {
+            filename: 'livery-mockups.pdf', kind: 'pdf', title: 'Fleet livery mock-ups',
+            lines: ['Van: white with kestrel wing', 'Trailer: full wrap'], shared: true, created: -7,
+          },
+          {
+            filename: 'fleet-list.csv', kind: 'csv', title: 'Fleet list',
+            lines: ['vehicle,type,registration', 'V01,van,FM 123 KL', 'T01,trailer,XA 456 KL'], shared: false, created: -20,
+          },
+        ],
+      },
+    ],
+  },
+];

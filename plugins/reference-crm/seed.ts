@@ -1,0 +1,290 @@
+// Demo data for the reference CRM. Deterministic and idempotent: every record is found by its
+// natural key (workspace slug, staff email, client name, contact email, document number, task
+// title, file name) and created only when missing, so a second run changes nothing. Dates come
+// from a fixed reference date, not from the clock.
+import { hash } from '@node-rs/argon2';
+import type { Knex } from 'knex';
+import { findClientByName, insertClient } from './queries/clients.ts';
+import { findContactsByEmail, insertContact } from './queries/contacts.ts';
+import type { Db } from './queries/db.ts';
+import { findDocumentByFilename, insertDocument } from './queries/documents.ts';
+import { createInvoice, findInvoiceByNumber } from './queries/invoices.ts';
+import { createOffer, findOfferByNumber, type OfferTable } from './queries/offers.ts';
+import { recordPayment } from './queries/payments.ts';
+import { PROPOSALS } from './queries/proposals.ts';
+import { QUOTATIONS } from './queries/quotations.ts';
+import { findStaffByEmail, insertStaffUser } from './queries/staff-users.ts';
+import { findTaskByTitle, insertTask } from './queries/tasks.ts';
+import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
+import {
+  SEED_REFERENCE_DATE, SEED_WORKSPACES, type SeedClient, type SeedDocument, type SeedItem, type SeedOffer, type SeedWorkspace,
+} from './seed-data.ts';
+
+export { SEED_REFERENCE_DATE } from './seed-data.ts';
+
+export interface DemoStaffLogin {
+  workspaceSlug: string;
+  workspaceName: string;
+  name: string;
+  email: string;
+  password: string;
+  role: 'admin' | 'member';
+}
+
+export interface DemoClientLogin {
+  workspaceSlug: string;
+  workspaceId: string;
+  clientId: string;
+  clientName: string;
+  contactId: string;
+  name: string;
+  email: string;
+}
+
+export interface DemoLogins {
+  /** The date the demo data is relative to (YYYY-MM-DD). */
+  referenceDate: string;
+  staff: DemoStaffLogin[];
+  /** Contacts to use as client portal logins; maria@northwind.test is a contact in both workspaces. */
+  clients: DemoClientLogin[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const REFERENCE = Date.parse(`${SEED_REFERENCE_DATE}T00:00:00Z`);
+
+/** 'YYYY-MM-DD', `offset` days from the reference date. */
+export function seedDate(offset: number): string {
+  return new Date(REFERENCE + offset * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** A timestamp `offset` days from the reference date, during office hours. */
+function seedTime(offset: number, hour = 10): Date {
+  return new Date(REFERENCE + offset * DAY_MS + hour * 60 * 60 * 1000);
+}
+
+const items = (rows: readonly SeedItem[]) =>
+  rows.map(([description, quantity, unitPriceCents]) => ({ description, quantity, unitPriceCents }));
+
+const totalOf = (rows: readonly SeedItem[]) => rows.reduce((sum, [, quantity, cents]) => sum + Math.round(quantity * cents), 0);
+
+/** A small, valid one-page PDF with a title and a few lines (ASCII text). */
+export function simplePdf(title: string, lines: readonly string[]): Buffer {
+  const escape = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`);
+  const content = [
+    'BT', '/F1 18 Tf', '72 720 Td', `(${escape(title)}) Tj`, '/F1 11 Tf', '0 -30 Td',
+    ...lines.flatMap((line) => [`(${escape(line)}) Tj`, '0 -16 Td']), 'ET',
+  ].join('\n');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, index) => {
+    offsets.push(Buffer.byteLength(pdf, 'latin1'));
+    pdf += `${index + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(pdf, 'latin1');
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  pdf += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}
+
+function documentFile(doc: SeedDocument): { contentType: string; content: Buffer } {
+  if (doc.kind === 'pdf') return { contentType: 'application/pdf', content: simplePdf(doc.title, doc.lines) };
+  if (doc.kind === 'csv') return { contentType: 'text/csv', content: Buffer.from(`${doc.lines.join('\n')}\n`, 'utf8') };
+  return { contentType: 'text/plain', content: Buffer.from(`${doc.title}\n\n${doc.lines.join('\n')}\n`, 'utf8') };
+}
+
+async function seedOffers(trx: Db, table: OfferTable, workspaceId: number, clientId: number, offers: readonly SeedOffer[], next: () => string) {
+  for (const offer of offers) {
+    const number = next();
+    if (await findOfferByNumber(trx, table, { workspaceId, number })) continue;
+    await createOffer(trx, table, {
+      workspaceId,
+      clientId,
+      number,
+      title: offer.title,
+      body: offer.body,
+      status: offer.status,
+      currency: offer.currency,
+      validUntil: offer.validUntil === null ? null : seedDate(offer.validUntil),
+      sentAt: offer.sent === undefined ? null : seedTime(offer.sent),
+      decidedAt: offer.decided === undefined ? null : seedTime(offer.decided, 15),
+      createdAt: seedTime(offer.created, 9),
+      items: items(offer.items),
+    });
+  }
+}
+
+function counter(prefix: string): () => string {
+  let n = 0;
+  return () => `${prefix}-${String(++n).padStart(4, '0')}`;
+}
+
+async function seedClient(
+  trx: Db,
+  workspaceId: number,
+  client: SeedClient,
+  numbers: { proposal: () => string; quotation: () => string; invoice: () => string },
+): Promise<Array<{ contactId: number; clientId: number; name: string; email: string; demoLogin: boolean }>> {
+  const existing = await findClientByName(trx, { workspaceId, name: client.name });
+  const clientId =
+    existing?.id ??
+    (await insertClient(trx, {
+      workspaceId,
+      name: client.name,
+      website: client.website,
+      address: client.address,
+      createdAt: seedTime(client.created),
+    }));
+
+  const contactIds = new Map<string, number>();
+  const contacts: Array<{ contactId: number; clientId: number; name: string; email: string; demoLogin: boolean }> = [];
+  for (const [index, contact] of client.contacts.entries()) {
+    const matches = await findContactsByEmail(trx, { workspaceId, email: contact.email });
+    const contactId =
+      matches.find((row) => row.client_id === clientId)?.id ??
+      (await insertContact(trx, {
+        workspaceId,
+        clientId,
+        name: contact.name,
+        email: contact.email,
+        phone: contact.phone,
+        createdAt: seedTime(client.created, 11 + index),
+      }));
+    contactIds.set(contact.email, contactId);
+    contacts.push({ contactId, clientId, name: contact.name, email: contact.email, demoLogin: contact.demoLogin ?? false });
+  }
+
+  await seedOffers(trx, PROPOSALS, workspaceId, clientId, client.proposals ?? [], numbers.proposal);
+  await seedOffers(trx, QUOTATIONS, workspaceId, clientId, client.quotations ?? [], numbers.quotation);
+
+  for (const invoice of client.invoices ?? []) {
+    const number = numbers.invoice();
+    if (await findInvoiceByNumber(trx, { workspaceId, number })) continue;
+    const { id } = await createInvoice(trx, {
+      workspaceId,
+      clientId,
+      number,
+      status: invoice.status,
+      currency: invoice.currency,
+      issueDate: seedDate(invoice.issued),
+      dueDate: seedDate(invoice.due),
+      notes: invoice.notes,
+      createdAt: seedTime(invoice.issued, 9),
+      items: items(invoice.items),
+    });
+    // Payments go in only with a newly created invoice, in the same transaction, so they are
+    // never doubled by a second run.
+    let paid = 0;
+    for (const payment of invoice.payments ?? []) {
+      const amountCents = payment.amountCents === 'balance' ? totalOf(invoice.items) - paid : payment.amountCents;
+      paid += amountCents;
+      await recordPayment(trx, {
+        workspaceId,
+        invoiceId: id,
+        amountCents,
+        method: payment.method,
+        reference: payment.reference,
+        paidAt: seedTime(payment.paidOn, 14),
+      });
+    }
+  }
+
+  for (const task of client.tasks ?? []) {
+    if (await findTaskByTitle(trx, { workspaceId, clientId, title: task.title })) continue;
+    const assignee = task.assignee === undefined ? null : contactIds.get(task.assignee);
+    if (assignee === undefined) throw new Error(`Seed task "${task.title}" is assigned to ${task.assignee}, who is not a contact of ${client.name}`);
+    await insertTask(trx, {
+      workspaceId,
+      clientId,
+      assignedContactId: assignee,
+      title: task.title,
+      description: task.description,
+      dueDate: task.due === null ? null : seedDate(task.due),
+      status: task.status,
+      completedAt: task.completed === undefined ? null : seedTime(task.completed, 16),
+      createdAt: seedTime(task.created, 9),
+    });
+  }
+
+  for (const doc of client.documents ?? []) {
+    if (await findDocumentByFilename(trx, { workspaceId, clientId, filename: doc.filename })) continue;
+    await insertDocument(trx, {
+      workspaceId,
+      clientId,
+      filename: doc.filename,
+      ...documentFile(doc),
+      sharedWithClient: doc.shared,
+      createdAt: seedTime(doc.created, 12),
+    });
+  }
+
+  return contacts;
+}
+
+async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogins): Promise<void> {
+  const existing = await findWorkspaceBySlug(trx, { slug: workspace.slug });
+  const workspaceId =
+    existing?.id ??
+    (await insertWorkspace(trx, {
+      slug: workspace.slug,
+      name: workspace.name,
+      brandColor: workspace.brandColor,
+      logoUrl: null,
+      createdAt: seedTime(workspace.created),
+    }));
+
+  for (const staff of workspace.staff) {
+    if (!(await findStaffByEmail(trx, { workspaceId, email: staff.email }))) {
+      await insertStaffUser(trx, {
+        workspaceId,
+        name: staff.name,
+        email: staff.email,
+        passwordHash: await hash(staff.password),
+        role: staff.role,
+        createdAt: seedTime(workspace.created),
+      });
+    }
+    logins.staff.push({ workspaceSlug: workspace.slug, workspaceName: workspace.name, ...staff });
+  }
+
+  // Numbers follow the order of the seed data, so the same record always gets the same number.
+  const numbers = { proposal: counter('PRO'), quotation: counter('QUO'), invoice: counter('INV') };
+  for (const client of workspace.clients) {
+    const contacts = await seedClient(trx, workspaceId, client, numbers);
+    for (const contact of contacts.filter((c) => c.demoLogin)) {
+      logins.clients.push({
+        workspaceSlug: workspace.slug,
+        workspaceId: String(workspaceId),
+        clientId: String(contact.clientId),
+        clientName: client.name,
+        contactId: String(contact.contactId),
+        name: contact.name,
+        email: contact.email,
+      });
+    }
+  }
+}
+
+export async function seedReferenceCrm(db: Knex): Promise<DemoLogins> {
+  return db.transaction(async (trx) => {
+    const logins: DemoLogins = { referenceDate: SEED_REFERENCE_DATE, staff: [], clients: [] };
+    for (const workspace of SEED_WORKSPACES) await seedWorkspace(trx, workspace, logins);
+    return logins;
+  });
+}
+
+/** The logins as a few readable lines, for a CLI or server to print. */
+export function formatDemoLogins(logins: DemoLogins): string {
+  const lines = ['Staff sign-in (CRM):'];
+  for (const s of logins.staff) lines.push(`  ${s.workspaceName} (${s.role}): ${s.email} / ${s.password}`);
+  lines.push('Client contacts (portal):');
+  for (const c of logins.clients) lines.push(`  ${c.workspaceSlug}: ${c.name} <${c.email}> at ${c.clientName}`);
+  return lines.join('\n');
+}

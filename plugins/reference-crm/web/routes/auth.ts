@@ -1,0 +1,83 @@
+// Staff sign-in and sign-out. The email + password pair chooses the workspace: the same email may
+// belong to staff users in several workspaces, and the first whose password matches signs in.
+import { hash, verify } from '@node-rs/argon2';
+import { Router } from 'express';
+import { z } from 'zod';
+import { findStaffCredentialsByEmail, type StaffCredentialsRow } from '../../queries/staff-users.ts';
+import { currentStaff, safeReturnPath } from '../auth.ts';
+import { ensureCsrfToken, newCsrfToken } from '../csrf.ts';
+import { emailField, parseForm, type FieldError } from '../forms.ts';
+import { formView, render } from '../render.ts';
+import type { RouteDeps } from '../routing.ts';
+import { CRM_SESSION_COOKIE, destroySession, regenerateSession, saveSession } from '../session.ts';
+
+const signInSchema = z.object({
+  email: emailField(),
+  password: z.preprocess(
+    (value) => value ?? '',
+    z.string({ error: 'Enter your password.' }).min(1, { error: 'Enter your password.' }).max(1000, { error: 'That password is too long.' }),
+  ),
+});
+
+// Verifying against a throwaway hash when no staff user has the email keeps the response time the
+// same either way, so the sign-in form does not reveal which emails exist.
+let decoyHash: Promise<string> | undefined;
+const decoy = () => (decoyHash ??= hash('decoy password that matches nobody'));
+
+async function passwordMatches(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+async function authenticate(candidates: StaffCredentialsRow[], password: string): Promise<StaffCredentialsRow | null> {
+  if (candidates.length === 0) {
+    await passwordMatches(await decoy(), password);
+    return null;
+  }
+  for (const candidate of candidates) {
+    if (await passwordMatches(candidate.password_hash, password)) return candidate;
+  }
+  return null;
+}
+
+export function authRoutes({ db }: RouteDeps): Router {
+  const router = Router();
+
+  router.get('/signin', async (req, res) => {
+    if (currentStaff(res)) return res.redirect(303, '/');
+    res.locals.csrfToken = ensureCsrfToken(req);
+    await render(res, 'auth/signin', { title: 'Sign in', form: formView({}), next: safeReturnPath(req.query.next) });
+  });
+
+  router.post('/signin', async (req, res) => {
+    const next = safeReturnPath((req.body as { next?: unknown } | undefined)?.next);
+    const showForm = async (status: number, errors: FieldError[]) => {
+      const email = (req.body as { email?: unknown } | undefined)?.email;
+      await render(res, 'auth/signin', { title: 'Sign in', form: formView({ email }, errors), next }, status);
+    };
+
+    const parsed = parseForm(signInSchema, req.body);
+    if (!parsed.ok) return showForm(400, parsed.errors);
+
+    const candidates = await findStaffCredentialsByEmail(db, { email: parsed.data.email });
+    const staff = await authenticate(candidates, parsed.data.password);
+    if (!staff) return showForm(401, [{ field: 'email', message: 'The email address or password is incorrect.' }]);
+
+    const session = await regenerateSession(req);
+    session.staffUserId = staff.id;
+    session.csrfToken = newCsrfToken();
+    await saveSession(req);
+    res.redirect(303, next);
+  });
+
+  router.post('/signout', async (req, res) => {
+    await destroySession(req);
+    res.clearCookie(CRM_SESSION_COOKIE, { path: '/' });
+    res.redirect(303, '/signin');
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+// The CRM's Settings area: the workspace, the signed-in staff user, and links plugins add there.
+import { Router } from 'express';
+import type { CrmPlugin } from '../../app.ts';
+import { requireStaff, staffOf } from '../auth.ts';
+import { render } from '../render.ts';
+import type { RouteDeps } from '../routing.ts';
+
+/** Only same-site paths: a plugin link never sends staff to another origin. */
+function isSameSitePath(href: string): boolean {
+  return href.startsWith('/') && !href.startsWith('//') && !href.startsWith('/\\');
+}
+
+export function settingsRoutes({ plugins }: RouteDeps & { plugins: readonly CrmPlugin[] }): Router {
+  const router = Router();
+
+  router.get('/settings', requireStaff, async (_req, res) => {
+    const staff = staffOf(res);
+    const forPlugins = { id: String(staff.id), workspaceId: String(staff.workspaceId), role: staff.role };
+    const pages = await Promise.all(plugins.map((plugin) => plugin.settingsPages?.(forPlugins) ?? Promise.resolve([])));
+    const links = pages
+      .flat()
+      .filter((link) => typeof link.label === 'string' && typeof link.href === 'string' && isSameSitePath(link.href))
+      .map((link) => ({ label: link.label, href: link.href }));
+    await render(res, 'settings', {
+      title: 'Settings',
+      section: 'settings',
+      workspace: { name: staff.workspaceName, slug: staff.workspaceSlug },
+      staff: { name: staff.name, email: staff.email, role: staff.role === 'admin' ? 'Administrator' : 'Member' },
+      links,
+    });
+  });
+
+  return router;
+}
