@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { HostAdapter, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
 import { parseId, toHostId } from './ids.ts';
 import { findClient, listClients, type ClientRow } from './queries/clients.ts';
+import { clientSummary } from './queries/client-summary.ts';
 import { findContact, findContactsByEmail, listContacts, updateContactProfile, type ContactRow } from './queries/contacts.ts';
 import { findStaffWithWorkspace, type StaffUserRow } from './queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
@@ -110,6 +111,24 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         if (staffUserId === null) return null;
         const row = await findStaffWithWorkspace(db, { staffUserId });
         return row ? presentStaff(row) : null;
+      },
+    },
+
+    summaries: {
+      async forClient(workspaceId, clientId, contactId) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        const contact = parseId(contactId);
+        const empty = { proposals: { open: 0, total: 0 }, quotations: { open: 0, total: 0 }, invoices: { unpaid: 0, overdue: 0, outstanding: [] }, tasks: { open: 0 }, documents: { shared: 0 } };
+        if (ws === null || client === null || contact === null) return empty;
+        const row = await clientSummary(db, { workspaceId: ws, clientId: client, contactId: contact, today: new Date().toISOString().slice(0, 10) });
+        return {
+          proposals: { open: row.proposalsOpen, total: row.proposalsTotal },
+          quotations: { open: row.quotationsOpen, total: row.quotationsTotal },
+          invoices: { unpaid: row.invoicesUnpaid, overdue: row.invoicesOverdue, outstanding: row.outstanding },
+          tasks: { open: row.tasksOpen },
+          documents: { shared: row.documentsShared },
+        };
       },
     },
   };

@@ -87,7 +87,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   await migrateReferenceCrm(db);
   await portal.migrate();
   const staffLogins = await seedReferenceCrm(db);
-  const clientLogins = await seedPortalDemo(db, adapter);
+  const clientLogins = await seedPortalDemo(db, staffLogins.clients);
 
   const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal' })];
   if (mailer.outbox && !options.production) plugins.push(devOutboxPlugin(mailer.outbox));

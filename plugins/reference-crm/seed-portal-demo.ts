@@ -1,10 +1,10 @@
-// Demo client logins for the portal: a few contacts of the seeded CRM get a client user with a
-// known password, so the demo can be tried with a password as well as with an emailed code.
-// Idempotent: an existing client user is left as it is.
+// Demo client logins for the portal: the contacts the CRM seed proposes as client logins get a
+// client user with a known password, so the demo can be tried with a password as well as with an
+// emailed code. Idempotent: an existing client user is left as it is.
 import type { Knex } from 'knex';
-import type { HostAdapter } from '../../src/ports/host.ts';
 import { hashPassword } from '../../src/auth/secrets.ts';
 import { findClientUserByContact, insertClientUser } from '../../src/client-users/queries.ts';
+import type { DemoClientLogin } from './seed.ts';
 
 export const DEMO_CLIENT_PASSWORD = 'portal-demo-2026';
 
@@ -15,25 +15,22 @@ export interface PortalDemoLogin {
   name: string;
 }
 
-/** Which demo contacts get portal access: the first contact of each of the first clients. */
-const CLIENTS_WITH_ACCESS = 3;
-
-export async function seedPortalDemo(db: Knex, adapter: HostAdapter): Promise<PortalDemoLogin[]> {
-  const logins: PortalDemoLogin[] = [];
+export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Promise<PortalDemoLogin[]> {
   const passwordHash = await hashPassword(DEMO_CLIENT_PASSWORD);
-  for (const slug of ['demo', 'acme']) {
-    const workspace = await adapter.workspaces.findBySlug(slug);
-    if (!workspace) continue;
-    const clients = (await adapter.clients.list(workspace.id)).slice(0, CLIENTS_WITH_ACCESS);
-    for (const client of clients) {
-      const [contact] = await adapter.contacts.list(workspace.id, { clientId: client.id });
-      if (!contact) continue;
-      const existing = await findClientUserByContact(db, workspace.id, contact.id);
-      if (!existing) {
-        await insertClientUser(db, { workspaceId: workspace.id, clientId: client.id, contactId: contact.id, email: contact.email, status: 'active', passwordHash });
-      }
-      logins.push({ workspaceSlug: slug, email: contact.email.toLowerCase(), password: DEMO_CLIENT_PASSWORD, name: contact.name });
+  const logins: PortalDemoLogin[] = [];
+  for (const contact of contacts) {
+    const existing = await findClientUserByContact(db, contact.workspaceId, contact.contactId);
+    if (!existing) {
+      await insertClientUser(db, {
+        workspaceId: contact.workspaceId,
+        clientId: contact.clientId,
+        contactId: contact.contactId,
+        email: contact.email,
+        status: 'active',
+        passwordHash,
+      });
     }
+    logins.push({ workspaceSlug: contact.workspaceSlug, email: contact.email.toLowerCase(), password: DEMO_CLIENT_PASSWORD, name: contact.name });
   }
   return logins;
 }
