@@ -2,6 +2,7 @@
 // everything else gets it wrapped in the layout. Templates see view models, never rows, and
 // escape everything (`<%=`); the layout inserts the already-rendered fragment.
 import ejs from 'ejs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
@@ -11,7 +12,10 @@ export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 const cache = process.env.NODE_ENV === 'production';
 
 export function renderTemplate(view: string, model: object): string {
-  return ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), model, { async: false, cache }) as unknown as string;
+  // ejs.renderFile answers with a Promise whenever it gets no callback, whatever `async` says;
+  // render() with the file name is synchronous and resolves includes relative to that file.
+  const filename = path.join(VIEWS_DIR, `${view}.ejs`);
+  return ejs.render(readFileSync(filename, 'utf8'), model, { filename, async: false, cache });
 }
 
 export function isFragmentRequest(req: Request): boolean {
