@@ -63,7 +63,10 @@ export class PortalSetupError extends Error {}
 
 export function validateDeps(input: unknown): PortalDeps {
   const result = DepsSchema.safeParse(input);
-  if (result.success) return result.data as unknown as PortalDeps;
+  // zod's parsed copy of an object keeps only the listed keys as plain properties, which would cut
+  // a class-based port (flags, mailer, storage) off from its `this`. The host's own objects are
+  // passed on as they came; only the config takes zod's output, for its defaults.
+  if (result.success) return { ...(input as PortalDeps), config: result.data.config };
   const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || 'deps'}: ${issue.message}`);
   throw new PortalSetupError(`createCustomerPortal: the host did not provide what the portal needs:\n${problems.join('\n')}`);
 }
