@@ -9,6 +9,7 @@ const HEADINGS: Record<number, string> = {
   401: 'Please sign in',
   403: 'Not allowed',
   404: 'Page not found',
+  409: 'That cannot be done now',
   410: 'This link no longer works',
   413: 'That was too large',
   429: 'Too many attempts',
