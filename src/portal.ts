@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { accountRoutes } from './account/routes.ts';
 import { createAccountHandlers } from './account/handlers.ts';
+import { adminErrorPage } from './admin/admin-page.ts';
 import { adminRouter } from './admin/admin-router.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { AuthService } from './auth/auth-service.ts';
@@ -102,11 +103,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   );
 
   const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now })] });
-  admin.use(
-    errorHandler((_req, res, page) => {
-      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, assets: `${config.portalPath}/assets` }));
-    }, logError),
-  );
+  admin.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {
     const at = now();
