@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { accountRoutes } from './account/routes.ts';
 import { createAccountHandlers } from './account/handlers.ts';
+import { adminErrorPage } from './admin/admin-page.ts';
 import { adminRouter } from './admin/admin-router.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { AuthService } from './auth/auth-service.ts';
@@ -102,12 +103,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now })] });
-  admin.use(
-    errorHandler((_req, res, page) => {
-      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, assets: `${config.portalPath}/assets` }));
-    }, logError),
-  );
+  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger })] });
+  admin.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {
     const at = now();

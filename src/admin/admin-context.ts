@@ -8,10 +8,19 @@ export interface AdminContext {
   csrfToken: string;
   /** Where the admin router is mounted, e.g. /settings/client-portal. */
   base: string;
+  /** The portal's static assets (CSS, htmx), served by the client router. */
+  assets: string;
+  /** This workspace's portal, e.g. /portal/acme: where its clients sign in and its logo is served. */
+  portalBase: string;
 }
 
 export function adminContext(res: Response): AdminContext {
   const context = res.locals.customerPortalAdmin as AdminContext | undefined;
   if (!context) throw new Error('admin context used before the staff user was loaded');
   return context;
+}
+
+/** The context when the guards got that far; error pages use it to show the admin navigation. */
+export function maybeAdminContext(res: Response): AdminContext | null {
+  return (res.locals.customerPortalAdmin as AdminContext | undefined) ?? null;
 }

@@ -1,5 +1,6 @@
 // The admin side, mounted by the host inside its settings area (behind its own staff sign-in):
-// staff → workspace → feature flag → admin policy → CSRF → settings routes.
+// security headers → staff → workspace → feature flag → admin policy → form bodies → CSRF →
+// settings routes.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { HostAdapter } from '../ports/host.ts';
 import type { FeatureFlags } from '../ports/services.ts';
@@ -7,8 +8,10 @@ import type { PortalConfig } from '../config.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import { authorizeManagePortal } from '../policies/portal-policy.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
+import { securityHeaders } from '../web/security-headers.ts';
 import type { AdminContext } from './admin-context.ts';
 import { adminCsrfToken, verifyAdminCsrf } from './admin-csrf.ts';
+import { parseMultipartForm } from './uploads.ts';
 
 export interface AdminRouterDeps {
   adapter: HostAdapter;
@@ -31,13 +34,19 @@ export function adminRouter(deps: AdminRouterDeps): Router {
       workspace,
       csrfToken: adminCsrfToken(deps.config.sessionSecret, staff.id, workspace.id),
       base: deps.config.adminPath,
+      assets: `${deps.config.portalPath}/assets`,
+      portalBase: `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`,
     };
     res.locals.customerPortalAdmin = context;
     next();
   };
 
+  // The same strict CSP as the client portal: the admin pages have no inline script or style either.
+  router.use(securityHeaders({ secure: deps.config.secureCookies }));
   router.use(loadStaffWorkspace);
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
+  // Parsed before the CSRF check: a multipart form carries its _csrf field inside the same body.
+  router.use(parseMultipartForm());
   router.use(verifyAdminCsrf);
   for (const routes of deps.routes) router.use(routes);
   router.use((_req, _res, next) => next(notFound()));

@@ -1,10 +1,17 @@
-// The admin pages of the client portal. Filled in by the admin settings feature.
+// The admin pages of the client portal, behind the admin router's guards (staff → workspace →
+// flag → admin policy → CSRF). Each line: path, validation, handler.
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { PortalConfig } from '../config.ts';
+import type { PortalLogger } from '../deps.ts';
 import type { HostAdapter } from '../ports/host.ts';
 import type { FileStorage } from '../ports/services.ts';
+import { validateBody, validateQuery } from '../web/validate.ts';
+import { createActivityHandlers } from './activity-handlers.ts';
+import { createClientUsersHandlers } from './client-users-handlers.ts';
+import { ActivityQuery, ClientUserCommand, ClientsQuery, InviteCommand, SettingsCommand, SettingsQuery } from './commands.ts';
+import { createSettingsHandlers } from './settings-handlers.ts';
 
 export interface AdminRoutesDeps {
   db: Knex;
@@ -13,8 +20,24 @@ export interface AdminRoutesDeps {
   storage: FileStorage;
   config: PortalConfig;
   now: () => Date;
+  logger: PortalLogger;
 }
 
-export function adminRoutes(_deps: AdminRoutesDeps): Router {
-  return Router();
+export function adminRoutes(deps: AdminRoutesDeps): Router {
+  const settings = createSettingsHandlers(deps);
+  const clients = createClientUsersHandlers(deps);
+  const activity = createActivityHandlers(deps);
+  const router = Router();
+
+  router.get('/', validateQuery(SettingsQuery), settings.show);
+  router.post('/', validateBody(SettingsCommand, settings.invalid), settings.save);
+
+  router.get('/clients', validateQuery(ClientsQuery), clients.list);
+  router.post('/clients/invite', validateBody(InviteCommand), clients.invite);
+  router.post('/clients/:clientUserId/disable', validateBody(ClientUserCommand), clients.disable);
+  router.post('/clients/:clientUserId/enable', validateBody(ClientUserCommand), clients.enable);
+
+  router.get('/activity', validateQuery(ActivityQuery), activity.list);
+
+  return router;
 }

@@ -1,0 +1,123 @@
+// The clients page: every contact of the host's clients with their portal access, and the actions
+// an admin takes on it (invite, send the invitation again, disable, re-enable).
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { insertActivity } from '../activity/queries.ts';
+import type { AuthService } from '../auth/auth-service.ts';
+import { findClientUserByContact, findClientUserByEmail, findClientUserById, listClientUsers, setClientUserStatus } from '../client-users/queries.ts';
+import { authorizeClientUserAction, statusWhenReenabled } from '../policies/client-user-policy.ts';
+import type { HostAdapter } from '../ports/host.ts';
+import { deleteOtherSessions } from '../sessions/queries.ts';
+import { HttpError, notFound } from '../web/http-error.ts';
+import { requestMeta } from '../web/request-meta.ts';
+import { parseParam } from '../web/validate.ts';
+import { adminContext } from './admin-context.ts';
+import { renderAdminPage } from './admin-page.ts';
+import { ClientUserIdParam, type ClientUserInput, type ClientsQueryInput, type InviteInput } from './commands.ts';
+import { noticeText, presentClientGroups, presentClientOptions, type NoticeKey } from './presenters.ts';
+
+const CLIENT_NOT_FOUND = 'We could not find that client.';
+const CONTACT_NOT_FOUND = 'We could not find that contact.';
+const CLIENT_USER_NOT_FOUND = 'We could not find that client user.';
+
+export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService }) {
+  const { db, adapter, auth } = deps;
+
+  /** Back to the clients page, with the same client filter and one of the fixed notices. */
+  const backToClients = (res: Response, client: string | undefined, notice: NoticeKey) => {
+    const params = new URLSearchParams();
+    if (client) params.set('client', client);
+    params.set('notice', notice);
+    res.redirect(303, `${adminContext(res).base}/clients?${params.toString()}`);
+  };
+
+  /** A client user of this workspace, by the id in the URL; any other id is simply not found. */
+  const loadClientUser = async (req: Request, res: Response) => {
+    const id = parseParam(ClientUserIdParam, req.params.clientUserId);
+    const user = await findClientUserById(db, adminContext(res).workspace.id, id);
+    if (!user) throw notFound(CLIENT_USER_NOT_FOUND);
+    return user;
+  };
+
+  return {
+    list: async (req: Request, res: Response) => {
+      const { client, notice } = res.locals.query as ClientsQueryInput;
+      const { workspace } = adminContext(res);
+      if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound(CLIENT_NOT_FOUND);
+      const [clients, contacts, users] = await Promise.all([
+        adapter.clients.list(workspace.id),
+        adapter.contacts.list(workspace.id, client ? { clientId: client } : {}),
+        listClientUsers(db, workspace.id),
+      ]);
+      renderAdminPage(req, res, 'admin/clients', 'Client users', {
+        groups: presentClientGroups(contacts, users),
+        clientOptions: presentClientOptions(clients, client),
+        filter: client ?? '',
+        notice: noticeText(notice),
+      });
+    },
+
+    invite: async (req: Request, res: Response) => {
+      const input = req.body as InviteInput;
+      const { workspace, staff } = adminContext(res);
+      const contact = await adapter.contacts.findById(workspace.id, input.contactId);
+      if (!contact) throw notFound(CONTACT_NOT_FOUND);
+      const existing = await findClientUserByContact(db, workspace.id, contact.id);
+      authorizeClientUserAction(existing?.status ?? null, existing ? 'resend_invitation' : 'invite');
+      // Sign-in is by email, so one email can belong to only one client user in a workspace.
+      if (!contact.email.trim()) throw new HttpError(409, `${contact.name} has no email address in the CRM. Add one, then invite them.`);
+      const sameEmail = await findClientUserByEmail(db, workspace.id, contact.email.trim());
+      if (sameEmail && sameEmail.contact_id !== contact.id) {
+        throw new HttpError(409, `Another contact already signs in to the portal with ${contact.email.trim()}. Give ${contact.name} their own email address in the CRM first.`);
+      }
+      const user = await auth.invite(workspace, contact.id, staff, requestMeta(req));
+      if (!user) throw notFound(CONTACT_NOT_FOUND);
+      backToClients(res, input.client, existing ? 'resent' : 'invited');
+    },
+
+    disable: async (req: Request, res: Response) => {
+      const input = req.body as ClientUserInput;
+      const { workspace, staff } = adminContext(res);
+      const user = await loadClientUser(req, res);
+      authorizeClientUserAction(user.status, 'disable');
+      // Disabled and signed out everywhere at once: no session outlives the decision.
+      await db.transaction(async (trx) => {
+        await setClientUserStatus(trx, workspace.id, user.id, 'disabled');
+        const sessionsEnded = await deleteOtherSessions(trx, workspace.id, user.id, null);
+        await insertActivity(trx, {
+          workspaceId: workspace.id,
+          event: 'client_user.disabled',
+          clientUserId: user.id,
+          clientId: user.client_id,
+          email: user.email,
+          details: { staffId: staff.id, staffName: staff.name, sessionsEnded },
+          ...requestMeta(req),
+        });
+      });
+      backToClients(res, input.client, 'disabled');
+    },
+
+    enable: async (req: Request, res: Response) => {
+      const input = req.body as ClientUserInput;
+      const { workspace, staff } = adminContext(res);
+      const user = await loadClientUser(req, res);
+      authorizeClientUserAction(user.status, 'enable');
+      const status = statusWhenReenabled(user);
+      await db.transaction(async (trx) => {
+        await setClientUserStatus(trx, workspace.id, user.id, status);
+        await insertActivity(trx, {
+          workspaceId: workspace.id,
+          event: 'client_user.enabled',
+          clientUserId: user.id,
+          clientId: user.client_id,
+          email: user.email,
+          details: { staffId: staff.id, staffName: staff.name, status },
+          ...requestMeta(req),
+        });
+      });
+      backToClients(res, input.client, 'enabled');
+    },
+  };
+}
+
+export type ClientUsersHandlers = ReturnType<typeof createClientUsersHandlers>;

@@ -1,0 +1,44 @@
+// The settings page: what clients see and may do, how they sign in, and the portal's branding.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { PortalLogger } from '../deps.ts';
+import type { FileStorage } from '../ports/services.ts';
+import { findSettings } from '../settings/queries.ts';
+import type { FieldErrors } from '../web/validate.ts';
+import { adminContext } from './admin-context.ts';
+import { renderAdminPage } from './admin-page.ts';
+import type { SettingsInput } from './commands.ts';
+import { noticeText, presentSettingsPage, settingsFormValues, submittedFormValues } from './presenters.ts';
+import { saveSettingsForm } from './save-settings.ts';
+import { LOGO_MAX_BYTES } from './uploads.ts';
+
+export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; logger: PortalLogger }) {
+  const { db } = deps;
+
+  async function show(req: Request, res: Response, form: { errors?: FieldErrors; submitted?: unknown; notice?: string | null } = {}, status = 200) {
+    const { workspace, portalBase } = adminContext(res);
+    const settings = await findSettings(db, workspace.id);
+    const saved = settingsFormValues(settings, workspace);
+    const values = form.submitted === undefined ? saved : submittedFormValues(form.submitted, saved);
+    renderAdminPage(req, res, 'admin/settings', 'Client portal settings', {
+      page: presentSettingsPage({ workspace, settings, values, portalBase }),
+      errors: form.errors ?? {},
+      notice: form.notice ?? null,
+      logoMaxKb: LOGO_MAX_BYTES / 1024,
+    }, status);
+  }
+
+  return {
+    show: (req: Request, res: Response) => show(req, res, { notice: (res.locals.query as { saved: boolean }).saved ? noticeText('saved') : null }),
+
+    invalid: (req: Request, res: Response, errors: FieldErrors) => show(req, res, { errors, submitted: req.body }, 400),
+
+    save: async (req: Request, res: Response) => {
+      const { workspace, staff, base } = adminContext(res);
+      await saveSettingsForm(deps, workspace.id, staff.id, req.body as SettingsInput);
+      res.redirect(303, `${base}?saved=1`);
+    },
+  };
+}
+
+export type SettingsHandlers = ReturnType<typeof createSettingsHandlers>;

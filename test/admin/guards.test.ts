@@ -1,0 +1,107 @@
+// The admin router's guards on every admin route: not signed in → 401 (from the host's guard and
+// from the portal's own), a workspace member → 403, the portal flag off → 404, a state change
+// without the CSRF token → 403, and errors rendered inside the admin layout.
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { ADMIN_PATH, createTestHost, type TestHost } from '../support/test-host.ts';
+import type { HostStaffUser } from '../../src/ports/host.ts';
+
+const CLIENT_USER_ID = '00000000-0000-4000-8000-000000000000';
+
+const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
+  { method: 'get', path: '' },
+  { method: 'post', path: '' },
+  { method: 'get', path: '/clients' },
+  { method: 'post', path: '/clients/invite' },
+  { method: 'post', path: `/clients/${CLIENT_USER_ID}/disable` },
+  { method: 'post', path: `/clients/${CLIENT_USER_ID}/enable` },
+  { method: 'get', path: '/activity' },
+];
+
+describe('admin guards', () => {
+  let database: TestDatabase;
+  let host: TestHost;
+  let openHost: TestHost;
+  let admin: HostStaffUser;
+  let member: HostStaffUser;
+  let adminWithoutPortal: HostStaffUser;
+
+  before(async () => {
+    database = await createTestDatabase();
+    host = await createTestHost(database.url);
+    const acme = await host.createWorkspace({ slug: 'acme', name: 'Acme Agency' });
+    const dark = await host.createWorkspace({ slug: 'dark', name: 'Dark Agency', portalEnabled: false });
+    admin = await host.createStaff(acme, 'admin');
+    member = await host.createStaff(acme, 'member');
+    adminWithoutPortal = await host.createStaff(dark, 'admin', 'Dora Dark');
+    // A second app on the same database whose settings area lets anonymous requests through,
+    // so the portal's own staff check answers them.
+    openHost = await createTestHost(database.url, { hostGuard: false });
+  });
+
+  after(async () => {
+    await openHost?.close();
+    await host?.close();
+    await database?.drop();
+  });
+
+  for (const route of ROUTES) {
+    const label = `${route.method.toUpperCase()} ${ADMIN_PATH}${route.path}`;
+
+    it(`${label}: not signed in → 401`, async () => {
+      await supertest(host.app)[route.method](`${ADMIN_PATH}${route.path}`).expect(401);
+      const res = await supertest(openHost.app)[route.method](`${ADMIN_PATH}${route.path}`).expect(401);
+      expect(res.text).to.contain('Please sign in to the CRM first.');
+      expect(res.text).to.contain('href="/settings"');
+    });
+
+    it(`${label}: a workspace member → 403`, async () => {
+      const agent = await host.staffAgent(member);
+      const res = await agent[route.method](`${ADMIN_PATH}${route.path}`).expect(403);
+      expect(res.text).to.contain('Only workspace admins can change the client portal settings.');
+    });
+
+    it(`${label}: portal flag off for the workspace → 404`, async () => {
+      const agent = await host.staffAgent(adminWithoutPortal);
+      await agent[route.method](`${ADMIN_PATH}${route.path}`).expect(404);
+    });
+
+    if (route.method === 'post') {
+      it(`${label}: no CSRF token → 403`, async () => {
+        const agent = await host.staffAgent(admin);
+        const res = await agent.post(`${ADMIN_PATH}${route.path}`).type('form').send({ contactId: '1' }).expect(403);
+        expect(res.text).to.contain('This form has expired');
+      });
+
+      it(`${label}: a wrong CSRF token → 403, as form field or header`, async () => {
+        const agent = await host.staffAgent(admin);
+        await agent.post(`${ADMIN_PATH}${route.path}`).type('form').send({ _csrf: 'forged' }).expect(403);
+        await agent.post(`${ADMIN_PATH}${route.path}`).set('X-CSRF-Token', 'forged').type('form').send({}).expect(403);
+      });
+    }
+  }
+
+  it('renders errors inside the admin layout, with the admin navigation once the workspace is known', async () => {
+    const agent = await host.staffAgent(admin);
+    const res = await agent.get(`${ADMIN_PATH}/clients/nowhere`).expect(404);
+    expect(res.text).to.contain('id="admin-main"');
+    expect(res.text).to.contain('aria-label="Client portal settings"');
+    expect(res.text).to.contain('We could not find that page.');
+  });
+
+  it('answers an htmx request for an error with headers that replace the main region', async () => {
+    const agent = await host.staffAgent(admin);
+    const res = await agent.get(`${ADMIN_PATH}/activity?page=0`).set('HX-Request', 'true').expect(400);
+    expect(res.headers['hx-retarget']).to.equal('#admin-main');
+    expect(res.headers['hx-reselect']).to.equal('#admin-main');
+  });
+
+  it('sends the strict CSP on admin pages', async () => {
+    const agent = await host.staffAgent(admin);
+    const res = await agent.get(ADMIN_PATH).expect(200);
+    expect(res.headers['content-security-policy']).to.contain("script-src 'self'");
+    expect(res.text).not.to.match(/<script(?![^>]*\bsrc=)/);
+    expect(res.text).not.to.contain('style=');
+  });
+});
