@@ -26,7 +26,7 @@ try {
     '',
     `Reference CRM with the client portal is running at ${crm.url}  (${crm.databaseMode} PostgreSQL, ready in ${Date.now() - started} ms)`,
     '',
-    'Staff sign-in (CRM):            ' + `${crm.url}/sign-in`,
+    'Staff sign-in (CRM):            ' + `${crm.url}/signin`,
     ...crm.staffLogins.staff.map((login) => `  ${login.workspaceSlug.padEnd(6)} ${login.role.padEnd(7)} ${login.email}  /  ${login.password}`),
     '',
     'Client portal (flag on for demo, off for acme):',

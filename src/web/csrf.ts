@@ -19,14 +19,15 @@ export function tokensMatch(expected: string | undefined, given: unknown): boole
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function submittedCsrfToken(req: Request): unknown {
-  return req.get('X-CSRF-Token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
+/** The tokens a request carries: the htmx header and the form field; one matching is enough. */
+export function submittedCsrfTokens(req: Request): unknown[] {
+  return [req.get('X-CSRF-Token'), (req.body as Record<string, unknown> | undefined)?._csrf].filter((token) => token !== undefined);
 }
 
 export const CSRF_MESSAGE = 'This form has expired. Please go back, reload the page and try again.';
 
 export function verifySessionCsrf(req: Request, _res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method)) return next();
-  if (!tokensMatch(req.session.csrfToken, submittedCsrfToken(req))) return next(new HttpError(403, CSRF_MESSAGE));
+  if (!submittedCsrfTokens(req).some((token) => tokensMatch(req.session.csrfToken, token))) return next(new HttpError(403, CSRF_MESSAGE));
   next();
 }

@@ -17,7 +17,7 @@ export const badRequest = (message: string) => new HttpError(400, message);
 
 export function tooManyRequests(retryAfterSeconds: number): HttpError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  return new HttpError(429, `Too many attempts. Please try again in ${describeWait(seconds)}.`, {
+  return new HttpError(429, `Too many attempts. Try again in ${describeWait(seconds)}.`, {
     'Retry-After': String(seconds),
   });
 }

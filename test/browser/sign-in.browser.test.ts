@@ -89,8 +89,18 @@ describe('the portal in Chromium', function () {
   });
 
   it('shows the branded 404 page without violations', async function () {
-    const response = await page.goto(`${h.crm.url}/portal/demo/sign-in/nowhere`);
+    const response = await page.goto(`${h.crm.url}/portal/no-such-agency/sign-in`);
     expect(response?.status()).to.equal(404);
-    await expectNoAxeViolations('404');
+    await expectNoAxeViolations('404 of an unknown workspace');
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
+    await page.goto(`${h.crm.url}/portal/demo/sign-in`);
+    await page.fill('#password-email', login.email);
+    await page.fill('#password', login.password);
+    await page.click('button:has-text("Sign in")');
+    await page.waitForSelector('#dashboard-title');
+    const branded = await page.goto(`${h.crm.url}/portal/demo/nowhere`);
+    expect(branded?.status()).to.equal(404);
+    expect(await page.textContent('.brand__title')).to.contain('Demo Agency');
+    await expectNoAxeViolations('branded 404');
   });
 });

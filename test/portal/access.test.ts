@@ -152,7 +152,7 @@ describe('portal behind the feature flag', function () {
   });
 
   it('leaves the CRM itself untouched when the flag is off', async function () {
-    const res = await h.agent().get('/sign-in');
+    const res = await h.agent().get('/signin');
     expect(res.status).to.equal(200);
     expect(cookieNamed(res, 'portal.sid')).to.equal(undefined);
   });

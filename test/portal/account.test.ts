@@ -9,7 +9,7 @@ describe('client account page', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    login = h.crm.clientLogins.filter((l) => l.workspaceSlug === 'demo')[2]!;
+    login = h.crm.clientLogins.filter((l) => l.workspaceSlug === 'demo')[1]!;
   });
   after(async function () {
     await h.close();

@@ -75,7 +75,11 @@ describe('bad input on the portal', function () {
   });
 
   it('answers unknown pages with a branded 404', async function () {
-    const res = await h.agent().get('/portal/demo/sign-in/nothing-here');
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
+    const agent = h.agent();
+    const page = await agent.get('/portal/demo/sign-in').expect(200);
+    await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303);
+    const res = await agent.get('/portal/demo/nothing-here');
     expect(res.status).to.equal(404);
     expect(res.text).to.contain('Page not found');
     expect(res.text).to.contain('/portal/demo/branding.css');
