@@ -141,11 +141,12 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   // The CRM's own staff sessions (express-session rows written by connect-pg-simple, cookie crm.sid).
-  // Same shape as connect-pg-simple's table.sql, created here so the store never creates tables.
+  // connect-pg-simple's table.sql shape, created here so the store never creates tables; expire is
+  // timestamptz so the store's to_timestamp() values do not depend on the server's TimeZone.
   await knex.schema.createTable('crm_sessions', (t) => {
     t.string('sid').primary().notNullable().collate('default');
     t.json('sess').notNullable();
-    t.timestamp('expire', { precision: 6 }).notNullable();
+    t.timestamp('expire', { precision: 6, useTz: true }).notNullable();
     t.index(['expire'], 'crm_sessions_expire_idx');
   });
 

@@ -157,7 +157,7 @@ export function parseMoneyToCents(input: string): number | null {
 }
 
 export function moneyField(label: string, options: { allowZero?: boolean; missing?: string } = {}) {
-  const missing = options.missing ?? `Enter ${lower(label)}.`;
+  const missing = options.missing ?? `Enter the ${lower(label)}.`;
   return z.preprocess(
     missingAsEmpty,
     z
@@ -167,7 +167,7 @@ export function moneyField(label: string, options: { allowZero?: boolean; missin
       .transform((value, ctx) => {
         const cents = parseMoneyToCents(value);
         if (cents === null) {
-          ctx.issues.push({ code: 'custom', input: value, message: `Enter ${lower(label)} as an amount, for example 1250.00.` });
+          ctx.issues.push({ code: 'custom', input: value, message: `${label} must be a number, for example 1250.00.` });
           return z.NEVER;
         }
         if (cents === 0 && !options.allowZero) {

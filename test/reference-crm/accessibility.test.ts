@@ -1,0 +1,119 @@
+// Covers the accessibility of the reference CRM's staff pages: every page (sign-in, dashboard,
+// each list, detail and form, a form showing errors, settings, the 404 page) is checked with axe
+// in Chromium and must have no violations. It also checks that no page breaks the strict CSP.
+// Skipped when Chromium is not installed (apt-get install -y chromium).
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_ADMIN, idOf, startCrm, type CrmTestContext } from './support.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('reference CRM accessibility (axe)', function () {
+  this.timeout(120_000);
+  let crm: CrmTestContext;
+  let server: Server;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let base: string;
+  const cspViolations: string[] = [];
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) this.skip();
+    crm = await startCrm();
+    server = crm.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    context = await browser.newContext();
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+  });
+
+  after(async function () {
+    await browser?.close();
+    if (server) await new Promise((resolve) => server.close(resolve));
+    await crm?.close();
+  });
+
+  async function expectNoViolations(path: string): Promise<void> {
+    const response = await page.goto(`${base}${path}`);
+    expect(response, path).to.not.equal(null);
+    const results = await new AxeBuilder({ page }).analyze();
+    const problems = results.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
+    );
+    expect(problems, `${path}\n  ${problems.join('\n  ')}`).to.deep.equal([]);
+  }
+
+  it('the sign-in page, empty and with errors', async function () {
+    await expectNoViolations('/signin');
+    await page.click('button[type=submit]');
+    await page.waitForLoadState();
+    expect(await page.locator('.error-summary').count()).to.equal(1);
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => v.id)).to.deep.equal([]);
+  });
+
+  it('every staff page once signed in', async function () {
+    await page.goto(`${base}/signin`);
+    await page.fill('#email', DEMO_ADMIN.email);
+    await page.fill('#password', DEMO_ADMIN.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/`);
+
+    const ids = {
+      client: await idOf(crm.db, 'clients', { name: 'Northwind Traders' }, 'demo'),
+      contact: await idOf(crm.db, 'contacts', { email: 'maria@northwind.test' }, 'demo'),
+      proposal: await idOf(crm.db, 'proposals', { title: 'Website redesign' }, 'demo'),
+      quotation: await idOf(crm.db, 'quotations', { title: 'Packaging refresh' }, 'demo'),
+      invoice: await idOf(crm.db, 'invoices', { number: 'INV-0002' }, 'demo'),
+      task: await idOf(crm.db, 'tasks', { title: 'Review homepage wireframes' }, 'demo'),
+      document: await idOf(crm.db, 'documents', { filename: 'kickoff-notes.txt' }, 'demo'),
+    };
+    const paths = [
+      '/',
+      '/clients', `/clients/${ids.client}`, '/clients/new',
+      '/contacts', `/contacts/${ids.contact}`, '/contacts/new',
+      '/proposals', `/proposals/${ids.proposal}`, '/proposals/new',
+      '/quotations', `/quotations/${ids.quotation}`, '/quotations/new',
+      '/invoices', `/invoices/${ids.invoice}`, '/invoices/new',
+      '/tasks', `/tasks/${ids.task}`, '/tasks/new',
+      '/documents', `/documents/${ids.document}`, '/documents/new',
+      '/settings',
+      '/no-such-page',
+    ];
+    for (const path of paths) await expectNoViolations(path);
+  });
+
+  it('forms showing validation errors', async function () {
+    for (const path of ['/proposals/new', '/invoices/new', '/tasks/new', '/clients/new']) {
+      await page.goto(`${base}${path}`);
+      await page.click('main button[type=submit]');
+      await page.waitForLoadState();
+      expect(await page.locator('.error-summary').count(), path).to.equal(1);
+      const results = await new AxeBuilder({ page }).analyze();
+      expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), path).to.deep.equal([]);
+    }
+  });
+
+  it('lets keyboard users skip to the main content', async function () {
+    await page.goto(`${base}/clients`);
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    expect(focused).to.equal('Skip to main content');
+  });
+
+  it('loads without breaking the content security policy', function () {
+    expect(cspViolations).to.deep.equal([]);
+  });
+});
