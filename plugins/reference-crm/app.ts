@@ -115,10 +115,16 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   for (const plugin of plugins) plugin.mountPublic?.(app);
 
   app.use(createCrmSession({ pool: options.sessionPool, secret: options.sessionSecret, secureCookies }));
+  app.use(loadStaff(db));
+
+  // A plugin's staff pages sit behind the CRM's sign-in but bring their own body parsing and CSRF
+  // protection (they must not depend on this CRM's token), so they are mounted before ours.
+  const helpers: CrmStaffHelpers = { requireStaff, csrfToken: ensureCsrfToken };
+  for (const plugin of plugins) plugin.mountStaff?.(app, helpers);
+
   app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT, parameterLimit: 500 }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(csrfProtection());
-  app.use(loadStaff(db));
 
   app.use(authRoutes(deps));
   app.use(dashboardRoutes(deps));
@@ -130,9 +136,6 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(taskRoutes(deps));
   app.use(documentRoutes(deps));
   app.use(settingsRoutes({ ...deps, plugins }));
-
-  const helpers: CrmStaffHelpers = { requireStaff, csrfToken: ensureCsrfToken };
-  for (const plugin of plugins) plugin.mountStaff?.(app, helpers);
 
   app.use(notFoundHandler);
   app.use(errorHandler);
