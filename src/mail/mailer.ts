@@ -1,0 +1,81 @@
+// Email through nodemailer. With an SMTP URL it sends for real; without one, a development outbox
+// keeps the latest messages in memory and logs each one, so the demo's one-time codes and links
+// work on a laptop with no mail server.
+import nodemailer from 'nodemailer';
+import type { Mailer, MailMessage } from '../ports/services.ts';
+
+export interface OutboxMessage {
+  to: string;
+  subject: string;
+  text: string;
+  sentAt: Date;
+}
+
+export interface DevOutbox {
+  /** The kept messages, newest first (a copy). */
+  messages(): OutboxMessage[];
+  clear(): void;
+}
+
+export interface MailerOptions {
+  /** e.g. smtp://user:pass@mail.example.com:587 or smtps://...; unset → development outbox. */
+  smtpUrl?: string | undefined;
+  /** The From header, e.g. `Client portal <portal@agency.example>`. */
+  from: string;
+  /** Where the development outbox reports each message. Defaults to console.log. */
+  logger?: ((line: string) => void) | undefined;
+}
+
+// Enough to find a recent code in a demo; bounded so a long-running dev server does not grow.
+export const OUTBOX_SIZE = 50;
+
+export function createMailer(options: MailerOptions): Mailer & { outbox?: DevOutbox } {
+  if (!options.from.trim()) throw new Error('The mailer needs a From address.');
+  if (options.smtpUrl) return smtpMailer(options.smtpUrl, options.from);
+  return devOutboxMailer(options.logger ?? ((line) => console.log(line)));
+}
+
+function smtpMailer(smtpUrl: string, from: string): Mailer {
+  let protocol: string;
+  try {
+    protocol = new URL(smtpUrl).protocol;
+  } catch {
+    throw new Error('SMTP URL is not a valid URL (expected smtp://host:port or smtps://host:port).');
+  }
+  // Checked here so a typo fails at start-up, not at the first sign-in; the URL itself is not
+  // repeated in the message because it may carry a password.
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+    throw new Error(`SMTP URL must start with smtp:// or smtps://, not ${protocol}//.`);
+  }
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(message: MailMessage) {
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        ...(message.html ? { html: message.html } : {}),
+      });
+    },
+  };
+}
+
+function devOutboxMailer(logger: (line: string) => void): Mailer & { outbox: DevOutbox } {
+  const kept: OutboxMessage[] = [];
+  return {
+    async send(message: MailMessage) {
+      kept.unshift({ to: message.to, subject: message.subject, text: message.text, sentAt: new Date() });
+      if (kept.length > OUTBOX_SIZE) kept.length = OUTBOX_SIZE;
+      // One call per message, text indented under the heading, so a code stays readable in a busy log.
+      const body = message.text.trimEnd().replace(/^/gm, '  ');
+      logger(`mail to ${message.to}: ${message.subject}\n${body}`);
+    },
+    outbox: {
+      messages: () => kept.map((m) => ({ ...m })),
+      clear: () => {
+        kept.length = 0;
+      },
+    },
+  };
+}
