@@ -1,5 +1,6 @@
-// Email through nodemailer. With SMTP_URL it sends for real; without it, a development outbox
-// keeps the last messages in memory and logs each one, so the demo's codes and links work offline.
+// Email through nodemailer. With an SMTP URL it sends for real; without one, a development outbox
+// keeps the latest messages in memory and logs each one, so the demo's one-time codes and links
+// work on a laptop with no mail server.
 import nodemailer from 'nodemailer';
 import type { Mailer, MailMessage } from '../ports/services.ts';
 
@@ -11,29 +12,70 @@ export interface OutboxMessage {
 }
 
 export interface DevOutbox {
-  /** Newest first. */
+  /** The kept messages, newest first (a copy). */
   messages(): OutboxMessage[];
+  clear(): void;
 }
 
-const OUTBOX_SIZE = 50;
+export interface MailerOptions {
+  /** e.g. smtp://user:pass@mail.example.com:587 or smtps://...; unset → development outbox. */
+  smtpUrl?: string | undefined;
+  /** The From header, e.g. `Client portal <portal@agency.example>`. */
+  from: string;
+  /** Where the development outbox reports each message. Defaults to console.log. */
+  logger?: ((line: string) => void) | undefined;
+}
 
-export function createMailer(options: { smtpUrl?: string | undefined; from: string; logger?: (line: string) => void }): Mailer & { outbox?: DevOutbox } {
-  if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
-    return {
-      async send(message: MailMessage) {
-        await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, ...(message.html ? { html: message.html } : {}) });
-      },
-    };
+// Enough to find a recent code in a demo; bounded so a long-running dev server does not grow.
+export const OUTBOX_SIZE = 50;
+
+export function createMailer(options: MailerOptions): Mailer & { outbox?: DevOutbox } {
+  if (!options.from.trim()) throw new Error('The mailer needs a From address.');
+  if (options.smtpUrl) return smtpMailer(options.smtpUrl, options.from);
+  return devOutboxMailer(options.logger ?? ((line) => console.log(line)));
+}
+
+function smtpMailer(smtpUrl: string, from: string): Mailer {
+  let protocol: string;
+  try {
+    protocol = new URL(smtpUrl).protocol;
+  } catch {
+    throw new Error('SMTP URL is not a valid URL (expected smtp://host:port or smtps://host:port).');
   }
+  // Checked here so a typo fails at start-up, not at the first sign-in; the URL itself is not
+  // repeated in the message because it may carry a password.
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+    throw new Error(`SMTP URL must start with smtp:// or smtps://, not ${protocol}//.`);
+  }
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(message: MailMessage) {
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        ...(message.html ? { html: message.html } : {}),
+      });
+    },
+  };
+}
+
+function devOutboxMailer(logger: (line: string) => void): Mailer & { outbox: DevOutbox } {
   const kept: OutboxMessage[] = [];
-  const log = options.logger ?? ((line: string) => console.log(line));
   return {
     async send(message: MailMessage) {
       kept.unshift({ to: message.to, subject: message.subject, text: message.text, sentAt: new Date() });
-      kept.length = Math.min(kept.length, OUTBOX_SIZE);
-      log(`[mail] to ${message.to}: ${message.subject}\n${message.text.replace(/^/gm, '  ')}`);
+      if (kept.length > OUTBOX_SIZE) kept.length = OUTBOX_SIZE;
+      // One call per message, text indented under the heading, so a code stays readable in a busy log.
+      const body = message.text.trimEnd().replace(/^/gm, '  ');
+      logger(`mail to ${message.to}: ${message.subject}\n${body}`);
     },
-    outbox: { messages: () => [...kept] },
+    outbox: {
+      messages: () => kept.map((m) => ({ ...m })),
+      clear: () => {
+        kept.length = 0;
+      },
+    },
   };
 }
