@@ -30,6 +30,8 @@ export interface BootOptions {
   smtpUrl?: string | undefined;
   unleashUrl?: string | undefined;
   unleashApiToken?: string | undefined;
+  /** How often to poll Unleash (default 15 s); tests use a short interval. */
+  unleashRefreshMs?: number | undefined;
   flagsFile?: string | undefined;
   secureCookies?: boolean;
   production?: boolean;
@@ -70,6 +72,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const flags = await createUnleashFlags({
     url: options.unleashUrl,
     apiToken: options.unleashApiToken,
+    refreshIntervalMs: options.unleashRefreshMs,
     bootstrapFile: options.flagsFile ?? path.join(ROOT, 'flags.json'),
     onError: (err) => console.error(`[flags] ${err.message}`),
   });

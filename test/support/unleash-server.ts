@@ -75,6 +75,18 @@ async function withoutDeprecationWarnings<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Unleash writes to process.env while starting (DATABASE_URL becomes the string "undefined"), which
+ *  would redirect every later database the tests open; put the environment back as it was. */
+async function withEnvironmentKept<T>(fn: () => Promise<T>): Promise<T> {
+  const before = { ...process.env };
+  try {
+    return await fn();
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in before)) delete process.env[key];
+    for (const [key, value] of Object.entries(before)) process.env[key] = value;
+  }
+}
+
 export async function startUnleashServer(options: { postgresUrl?: string } = {}): Promise<UnleashTestServer> {
   const serverUrl = options.postgresUrl ?? process.env.DATABASE_URL ?? DEFAULT_SERVER;
   const suffix = randomBytes(6).toString('hex');
@@ -128,7 +140,7 @@ export async function startUnleashServer(options: { postgresUrl?: string } = {})
     };
 
     started = performance.now();
-    unleash = await withoutDeprecationWarnings(() => start(config));
+    unleash = await withEnvironmentKept(() => withoutDeprecationWarnings(() => start(config)));
     startMs = performance.now() - started;
   } catch (err) {
     await dropDatabase().catch(() => {});
