@@ -22,7 +22,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('name', 200).notNullable();
     t.string('email', 320).notNullable();
     t.string('password_hash', 200).notNullable();
-    t.enu('role', ['admin', 'member'], { useNative: false }).notNullable().defaultTo('member');
+    t.enu('role', ['admin', 'member']).notNullable().defaultTo('member');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.unique(['workspace_id', 'email']);
   });
@@ -57,7 +57,7 @@ export async function up(knex: Knex): Promise<void> {
       t.string('number', 40).notNullable();
       t.string('title', 300).notNullable();
       t.text('body').notNullable().defaultTo('');
-      t.enu('status', DOCUMENT_STATUSES, { useNative: false }).notNullable().defaultTo('draft');
+      t.enu('status', DOCUMENT_STATUSES).notNullable().defaultTo('draft');
       t.string('currency', 3).notNullable().defaultTo('USD');
       t.date('valid_until');
       t.timestamp('sent_at', { useTz: true });
@@ -83,7 +83,7 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('workspace_id').notNullable().references('workspaces.id').onDelete('CASCADE');
     t.integer('client_id').notNullable().references('clients.id').onDelete('CASCADE');
     t.string('number', 40).notNullable();
-    t.enu('status', INVOICE_STATUSES, { useNative: false }).notNullable().defaultTo('draft');
+    t.enu('status', INVOICE_STATUSES).notNullable().defaultTo('draft');
     t.string('currency', 3).notNullable().defaultTo('USD');
     t.date('issue_date').notNullable();
     t.date('due_date').notNullable();
@@ -121,7 +121,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('title', 300).notNullable();
     t.text('description').notNullable().defaultTo('');
     t.date('due_date');
-    t.enu('status', TASK_STATUSES, { useNative: false }).notNullable().defaultTo('open');
+    t.enu('status', TASK_STATUSES).notNullable().defaultTo('open');
     t.timestamp('completed_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['workspace_id', 'client_id']);
