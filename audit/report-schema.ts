@@ -15,6 +15,12 @@ export const DecisionSchema = z.object({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
+/** A decision whose text does not repeat its kind ("add: add client_users" reads "add: client_users"). */
+export function decision(kind: Decision['kind'], text: string): Decision {
+  const trimmed = text.startsWith(`${kind} `) ? text.slice(kind.length + 1) : text;
+  return { kind, text: trimmed };
+}
+
 export const EvidenceSchema = z.object({
   kind: z.enum(['table', 'column', 'constraint', 'index', 'comment', 'value', 'route', 'absence']),
   /** Schema-qualified table or table.column, a constraint name, or 'GET /path'. */

@@ -38,9 +38,3 @@ export function buildFindings(context: FindingsContext): Findings {
   ];
   return new Map(drafts.map((d) => [d.id, decide(d)]));
 }
-
-export function finding(findings: Findings, id: ConceptId): ConceptFinding {
-  const found = findings.get(id);
-  if (!found) throw new Error(`No finding for ${id}`);
-  return found;
-}

@@ -1,7 +1,7 @@
 // Shared inputs and small helpers for the finding builders: each builder turns recognition
 // results (and the few data samples) into a concept finding with its evidence.
 import type { CatalogColumn } from '../catalog/types.ts';
-import type { ConceptFinding, ConceptId, Evidence } from '../report-schema.ts';
+import type { ConceptFinding, Evidence } from '../report-schema.ts';
 import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import type { TableConceptResult } from '../recognition/score-tables.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
@@ -46,10 +46,6 @@ export function tableEvidence(table: string, detail: string): Evidence {
 
 export function absence(ref: string, detail: string): Evidence {
   return { kind: 'absence', ref, detail };
-}
-
-export function missingFinding(id: ConceptId, label: string, lookedAt: string, evidence: Evidence[] = [], notes: string[] = []): DraftFinding {
-  return { id, label, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, candidates: [], evidence, notes, lookedAt };
 }
 
 export function list(values: readonly string[], max = 8): string {

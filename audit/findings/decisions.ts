@@ -1,7 +1,7 @@
 // The decision for each concept follows from its status, as the issue states it: what the host
 // fully has is kept (the plugin reads it through the adapter and never alters it), what is partial is
 // completed, what is missing is added. The text says exactly what that means for this concept.
-import type { ConceptFinding, ConceptId, Decision } from '../report-schema.ts';
+import { decision, type ConceptFinding, type ConceptId } from '../report-schema.ts';
 import type { DraftFinding } from './context.ts';
 
 type Texts = { keep: (f: DraftFinding) => string; complete: (f: DraftFinding) => string; add: (f: DraftFinding) => string };
@@ -93,11 +93,7 @@ const TEXTS: Record<ConceptId, Texts> = {
 
 export function decide(finding: DraftFinding): ConceptFinding {
   const texts = TEXTS[finding.id];
-  const decision: Decision =
-    finding.status === 'exists'
-      ? { kind: 'keep', text: texts.keep(finding) }
-      : finding.status === 'partial'
-        ? { kind: 'complete', text: texts.complete(finding) }
-        : { kind: 'add', text: texts.add(finding) };
-  return { ...finding, decision };
+  if (finding.status === 'exists') return { ...finding, decision: decision('keep', texts.keep(finding)) };
+  if (finding.status === 'partial') return { ...finding, decision: decision('complete', texts.complete(finding)) };
+  return { ...finding, decision: decision('add', texts.add(finding)) };
 }

@@ -78,6 +78,7 @@ export function acceptanceFinding(context: FindingsContext): DraftFinding {
 }
 
 const SIGNATURE_TABLE_WORDS = new Set(['signature', 'signing', 'esign', 'approval', 'acceptance', 'unterschrift', 'signataire']);
+const CLIENT_SIGNS_ONLINE = 'the client signs online (IP or signer columns)';
 const CLIENT_SIGNER_WORDS = new Set(['online', 'client', 'customer', 'signer', 'kunde', 'ip', 'public']);
 
 export function signatureFinding(context: FindingsContext): DraftFinding {
@@ -103,14 +104,14 @@ export function signatureFinding(context: FindingsContext): DraftFinding {
   const lookedAt = `signature, signed, sign, approval columns on ${documents.length > 0 ? list(targets) : 'the proposal/quotation tables (none found)'}, and signature/approval tables linked to them`;
   const base = { id: 'signature' as const, label: 'Digital signatures', candidates: [], lookedAt };
   if (evidence.length > 0) {
-    return { ...base, status: 'exists', chosenTable: documents[0]?.qualified ?? null, confidence: 0.75, lowConfidence: false, evidence, notes: clientSigned ? ['the client signs online (IP or signer columns)'] : ['signatures are recorded, but nothing shows the client signs online'] };
+    return { ...base, status: 'exists', chosenTable: documents[0]?.qualified ?? null, confidence: 0.75, lowConfidence: false, evidence, notes: clientSigned ? [CLIENT_SIGNS_ONLINE] : ['signatures are recorded, but nothing shows the client signs online'] };
   }
   return { ...base, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, evidence: [absence(documents.length > 0 ? list(targets) : 'proposal/quotation tables', 'no signature columns or signature tables')], notes: [] };
 }
 
 /** Whether the client signs online (used by answers to tell "client-facing" from "staff-only"). */
 export function clientSignsOnline(finding: DraftFinding): boolean {
-  return finding.status === 'exists' && finding.notes.some((n) => n.startsWith('the client signs online'));
+  return finding.status === 'exists' && finding.notes.includes(CLIENT_SIGNS_ONLINE);
 }
 
 const PUBLIC_KINDS: TableConceptId[] = ['proposal', 'quotation', 'invoice', 'document'];
@@ -135,11 +136,4 @@ export function publicLinksFinding(context: FindingsContext): DraftFinding {
     return { ...base, status: onDocumentsOnly ? 'partial' : 'exists', chosenTable: evidence[0]?.ref.split('.').slice(0, -1).join('.') ?? null, confidence: 0.7, lowConfidence: false, evidence, notes: [`public links exist for: ${list([...new Set(kinds)])}`] };
   }
   return { ...base, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, evidence: [absence('proposal/quotation/invoice/document tables', 'no share-token columns')], notes: [] };
-}
-
-/** The share-token column of one kind of record, if the host has one. */
-export function shareTokenOf(context: FindingsContext, id: TableConceptId): { table: string; column: CatalogColumn } | null {
-  const profile = chosenProfile(context, id);
-  const column = profile?.roles.get('shareToken')?.[0];
-  return profile && column ? { table: profile.qualified, column } : null;
 }

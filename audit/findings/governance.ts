@@ -34,14 +34,14 @@ export function portalSettingsFinding(context: FindingsContext): DraftFinding {
   }
   const visibility = visibilityEvidence(context);
   const notes: string[] = [];
-  if (genericSettings.length > 0) notes.push(`generic settings tables exist (${list(genericSettings)}); portal switches stored there as rows would not show in the schema`);
   if (visibility.length > 0) notes.push(`per-record visibility switches exist (${list(visibility.map((e) => e.ref))}), but no workspace-level control`);
+  const generic: Evidence[] = genericSettings.map((table) => ({ kind: 'table', ref: table, detail: 'generic settings store: portal switches kept there as rows would not show in the schema' }));
   const lookedAt = 'tables named portal/extranet with switch or branding columns, settings tables, and per-record visibility columns';
   const base = { id: 'portalSettings' as const, label: 'Workspace control of the client portal', candidates: [], lookedAt };
   if (portalTables.length > 0) {
     return { ...base, status: 'exists', chosenTable: portalTables[0]?.ref ?? null, confidence: 0.7, lowConfidence: false, evidence: [...portalTables, ...visibility], notes };
   }
-  return { ...base, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, evidence: [absence('host tables', 'no client-portal settings table'), ...visibility], notes };
+  return { ...base, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, evidence: [absence('host tables', 'no client-portal settings table'), ...visibility, ...generic], notes };
 }
 
 const ACL_WORDS = new Set(['permission', 'right', 'acl', 'role', 'grant', 'droit', 'berechtigung', 'privilege', 'ability', 'policy', 'access']);

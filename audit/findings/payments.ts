@@ -22,7 +22,10 @@ export function paymentMethodsFinding(context: FindingsContext): DraftFinding {
   const lookedAt = 'dictionary tables named after payments (payment/paiement/zahlung types or modes) and method/mode columns on the payment and invoice tables';
   const base = { id: 'paymentMethods' as const, label: 'Payment options', candidates: [], notes: [], lookedAt };
   if (evidence.length > 0) {
-    return { ...base, status: 'exists', chosenTable: evidence[0]?.kind === 'table' ? evidence[0].ref : (chosenProfile(context, 'payment') ?? chosenProfile(context, 'invoice'))?.qualified ?? null, confidence: 0.7, lowConfidence: false, evidence };
+    // The dictionary when there is one, else the table whose column names the method.
+    const dictionary = evidence.find((e) => e.kind === 'table')?.ref;
+    const holder = chosenProfile(context, 'payment') ?? chosenProfile(context, 'invoice');
+    return { ...base, status: 'exists', chosenTable: dictionary ?? holder?.qualified ?? null, confidence: 0.7, lowConfidence: false, evidence };
   }
   return { ...base, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, evidence: [absence('payment and invoice tables', 'no payment method list or column')] };
 }

@@ -2,7 +2,7 @@
 // not given) and the schema model, plus helpers to cite routes and build answers.
 import type { Findings } from '../findings/build-findings.ts';
 import type { SchemaModel } from '../recognition/schema-model.ts';
-import type { Answer, ConceptFinding, ConceptId, Decision, Evidence, RouteProbe, Section, Status } from '../report-schema.ts';
+import { decision, type Answer, type ConceptFinding, type ConceptId, type Decision, type Evidence, type RouteProbe, type Section, type Status } from '../report-schema.ts';
 import { routeServed } from '../routes/probe-routes.ts';
 
 export interface AnswerContext {
@@ -49,9 +49,9 @@ export function routesEvidence(context: AnswerContext, paths: string[]): Evidenc
 }
 
 export function decisionFor(status: Status, texts: { keep: string; complete: string; add: string }): Decision {
-  if (status === 'exists') return { kind: 'keep', text: texts.keep };
-  if (status === 'partial') return { kind: 'complete', text: texts.complete };
-  return { kind: 'add', text: texts.add };
+  if (status === 'exists') return decision('keep', texts.keep);
+  if (status === 'partial') return decision('complete', texts.complete);
+  return decision('add', texts.add);
 }
 
 export function answer(
@@ -59,11 +59,11 @@ export function answer(
   question: string,
   status: Status,
   evidence: Evidence[],
-  decision: Decision,
+  chosen: Decision,
   concepts: ConceptId[],
 ): Answer {
   const section = id.charAt(0) as Section;
-  return { id, section, question, status, evidence: dedupe(evidence), decision, concepts };
+  return { id, section, question, status, evidence: dedupe(evidence), decision: decision(chosen.kind, chosen.text), concepts };
 }
 
 function dedupe(evidence: Evidence[]): Evidence[] {
@@ -80,8 +80,4 @@ function dedupe(evidence: Evidence[]): Evidence[] {
 export function evidenceOf(finding: ConceptFinding, max = 6): Evidence[] {
   if (finding.evidence.length > 0) return finding.evidence.slice(0, max);
   return [{ kind: 'absence', ref: finding.label, detail: `not found; looked at ${finding.lookedAt}` }];
-}
-
-export function isClientFacingRouteServed(context: AnswerContext): boolean {
-  return ['/client', '/client/login', '/portal', '/portal/login'].some((p) => served(context, p));
 }

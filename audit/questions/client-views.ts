@@ -1,6 +1,7 @@
 // B. Client views: for each kind of record, does the host hold the data, and is there anything
 // showing clients can see it (a client-visibility switch, a share token, an online client
 // signature, a public page)? Data without client access is partial: the portal completes it.
+import { clientSignsOnline } from '../findings/document-flow.ts';
 import type { Answer, ConceptId, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, probeOf, routeEvidence, served, type AnswerContext } from './answer-context.ts';
 
@@ -68,7 +69,7 @@ export function clientViewAnswers(context: AnswerContext): Answer[] {
   // B4: approvals and digital signatures.
   const signature = concept(context, 'signature');
   const acceptance = concept(context, 'acceptance');
-  const clientSigns = signature.status === 'exists' && signature.notes.some((n) => n.startsWith('the client signs online'));
+  const clientSigns = clientSignsOnline(signature);
   const b4: Status = clientSigns ? 'exists' : signature.status === 'exists' || acceptance.status !== 'missing' ? 'partial' : 'missing';
   answers.push(answer('B4', 'Are there approvals or digital signatures clients can give?', b4, [...evidenceOf(signature, 4), ...evidenceOf(acceptance, 4)], decisionFor(b4, {
     keep: `keep the host's online signing (${signature.chosenTable}); the portal shows the signed state and does not sign twice`,

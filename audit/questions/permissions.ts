@@ -1,6 +1,6 @@
 // F. Permissions and limitations: workspace control over what clients see, client comments, client
 // activity logging.
-import type { Answer, Evidence, Status } from '../report-schema.ts';
+import type { Answer, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, type AnswerContext } from './answer-context.ts';
 
 export function permissionAnswers(context: AnswerContext): Answer[] {
@@ -10,12 +10,12 @@ export function permissionAnswers(context: AnswerContext): Answer[] {
   const clientTables = (['contact', 'company'] as const).map((id) => concept(context, id).chosenTable).filter((t): t is string => Boolean(t));
 
   // F1: a workspace-level control; per-record switches are cited but do not make it exist.
-  const f1Evidence = [...evidenceOf(settings, 6), ...settings.notes.map((n): Evidence => ({ kind: 'absence', ref: 'related', detail: n }))];
+  const f1Evidence = evidenceOf(settings, 8);
   const perRecord = settings.evidence.filter((e) => e.kind === 'column').map((e) => e.ref);
   const f1 = answer('F1', 'Does a workspace admin control what clients see?', settings.status, f1Evidence, decisionFor(settings.status, {
     keep: settings.decision.text,
     complete: settings.decision.text,
-    add: `${settings.decision.text}${perRecord.length > 0 ? `; the host's per-record switch${perRecord.length === 1 ? '' : 'es'} (${perRecord.join(', ')}) still apply through the adapter` : ''}`,
+    add: `${settings.decision.text}${perRecord.length > 0 ? `; the host's per-record switch${perRecord.length === 1 ? '' : 'es'} (${perRecord.join(', ')}) still appl${perRecord.length === 1 ? 'ies' : 'y'} through the adapter` : ''}`,
   }), ['portalSettings']);
 
   // F2: clients may comment when a comment can have a client author.

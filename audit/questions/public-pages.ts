@@ -1,6 +1,7 @@
 // C. Public pages: a record opened without signing in, by link. A page that answers is the
 // strongest evidence; a share-token column says the host can resolve such links; neither means
 // missing. A 404 for a made-up token is ambiguous and is reported as such.
+import { clientSignsOnline } from '../findings/document-flow.ts';
 import { PROBE_TOKEN } from '../routes/probe-routes.ts';
 import type { Answer, ConceptId, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, probeOf, routeEvidence, served, type AnswerContext } from './answer-context.ts';
@@ -53,7 +54,7 @@ export function publicPageAnswers(context: AnswerContext): Answer[] {
   // C4: an acceptance workflow the client drives (online signature or a public page that answers).
   const acceptance = concept(context, 'acceptance');
   const signature = concept(context, 'signature');
-  const clientSigns = signature.status === 'exists' && signature.notes.some((n) => n.startsWith('the client signs online'));
+  const clientSigns = clientSignsOnline(signature);
   const publicPage_ = ['/public/proposal', '/public/quotation'].some((p) => served(context, p));
   const status: Status = acceptance.status === 'exists' && (clientSigns || publicPage_) ? 'exists' : acceptance.status === 'missing' && !clientSigns ? 'missing' : 'partial';
   const evidence = [...evidenceOf(acceptance, 5), ...(signature.status === 'exists' ? evidenceOf(signature, 3) : [])];

@@ -158,7 +158,3 @@ const GLUED_PARTS: Record<string, string[]> = {
 export function hasRole(roles: RoleMap, role: ColumnRole): boolean {
   return (roles.get(role)?.length ?? 0) > 0;
 }
-
-export function firstWithRole(roles: RoleMap, role: ColumnRole): CatalogColumn | undefined {
-  return roles.get(role)?.[0];
-}
