@@ -1,6 +1,7 @@
 // AUDIT_REPORT.md from an AuditReport. Deterministic: the same schema (and data samples, and
-// routes) gives the same text, byte for byte, so a test can regenerate it and a diff shows real
-// changes only. Hence no timestamps, durations or query counts here; they live in the JSON.
+// routes) gives the same text, byte for byte, even on another server or database, so a test can
+// regenerate it and a diff shows real changes only. Hence no timestamps, durations, query counts,
+// host names, ports or database names here; they live in the JSON.
 import { PLUGIN_BOOKKEEPING_TABLES } from './plugin-plan.ts';
 import { SECTION_TITLES, type Answer, type AuditReport, type ConceptFinding, type Evidence, type Section, type Status } from './report-schema.ts';
 
@@ -17,9 +18,9 @@ export function renderMarkdown(report: AuditReport): string {
 
   push('# Customer Portal Audit Report', '');
   push(
-    `Host database \`${report.database.target}\` (schema${report.database.schemas.length === 1 ? '' : 's'} ${report.database.schemas.map(code).join(', ') || '(none)'}), ` +
-      `adapter \`${report.adapter.name}\`, ${report.database.hostTables} host tables inspected` +
-      `${report.routes.probed ? `, routes probed at \`${report.routes.baseUrl}\`` : ', routes not probed'}.`,
+    `Adapter \`${report.adapter.name}\`; ${report.database.hostTables} host tables inspected in schema${report.database.schemas.length === 1 ? '' : 's'} ` +
+      `${report.database.schemas.map(code).join(', ') || '(none)'}; routes ${report.routes.probed ? 'probed' : 'not probed'}. ` +
+      'The database and app addresses are in the JSON report (`--json`).',
     '',
   );
   push(
@@ -167,7 +168,7 @@ function renderRoutes(report: AuditReport, push: Push): void {
     push('Not probed: run with `--app-url` to check the host\'s `/client`, `/portal`, `/login` and public pages (GET only, redirects not followed).', '');
     return;
   }
-  push(`Safe GET requests to \`${report.routes.baseUrl}\`, redirects not followed.`, '');
+  push('Safe GET requests to the app (`--app-url`), redirects not followed.', '');
   push('| Route | Status | Reading |', '|---|---|---|');
   for (const r of report.routes.results) {
     push(`| \`${r.method} ${r.path}\` | ${r.status ?? `no answer (${cell(r.error ?? '')})`}${r.location ? ` → ${cell(r.location)}` : ''} | ${r.reading.replace('_', ' ')} |`);

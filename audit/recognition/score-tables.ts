@@ -165,6 +165,8 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
 
   // 4. Shape and reuse.
   if (spec.lookupPenalty && profile.lookupShaped) penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
+  // A view usually re-presents a table; prefer the table it reads from.
+  if (profile.table.kind === 'view' || profile.table.kind === 'materialized view') penalties.push({ factor: 0.85, reason: `a ${profile.table.kind}, not a table` });
   if (profile.linkShaped && spec.id !== 'workspace') penalties.push({ factor: 0.5, reason: 'looks like a link table between two others' });
   if (spec.genericSignature && nameScore === 0) penalties.push({ factor: 0.7, reason: 'no name match; columns alone are not specific' });
   for (const [other, table] of context.chosen) {
