@@ -69,7 +69,7 @@ function renderSummary(report: AuditReport, push: Push): void {
     push(`### ${title}`, '');
     for (const id of ids) {
       const a = byId.get(id);
-      if (a) push(`- **${a.id}** ${a.question} ${a.decision.kind}: ${a.decision.text}`);
+      if (a) push(`- **${a.id}** ${a.question} **${a.decision.kind}**: ${a.decision.text}`);
     }
     push('');
   }
