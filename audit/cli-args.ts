@@ -1,0 +1,63 @@
+// Flags of `npm run audit`. Strict: an unknown flag or a missing value is an error, not ignored,
+// so a typo never produces a report of the wrong database.
+import { parseArgs } from 'node:util';
+import { DEFAULT_ADAPTER } from './adapters.ts';
+import { AuditError } from './errors.ts';
+
+export interface CliOptions {
+  databaseUrl: string;
+  appUrl: string | undefined;
+  adapter: string;
+  out: string;
+  json: string | undefined;
+}
+
+export const USAGE =
+  'usage: npm run audit -- --database-url URL [--app-url URL] [--adapter NAME] [--out FILE] [--json FILE]';
+
+/** Null means "print the usage and stop" (--help). */
+export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions | null {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        'database-url': { type: 'string' },
+        'app-url': { type: 'string' },
+        adapter: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new AuditError(`${firstSentence((error as Error).message)} (${USAGE})`, 2);
+  }
+  if (values.help) return null;
+  if (positionals.length > 0) throw new AuditError(`Unexpected argument "${positionals[0]}" (${USAGE})`, 2);
+
+  const databaseUrl = str(values['database-url']) ?? env.DATABASE_URL;
+  if (!databaseUrl) throw new AuditError(`No database given: pass --database-url or set DATABASE_URL (${USAGE})`, 2);
+  for (const flag of ['app-url', 'adapter', 'out', 'json']) {
+    if (values[flag] === '') throw new AuditError(`--${flag} needs a value (${USAGE})`, 2);
+  }
+  return {
+    databaseUrl,
+    appUrl: str(values['app-url']),
+    adapter: str(values.adapter) ?? DEFAULT_ADAPTER,
+    out: str(values.out) ?? 'AUDIT_REPORT.md',
+    json: str(values.json),
+  };
+}
+
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+// node's parseArgs explains at length how to pass positionals; the first sentence is the error.
+function firstSentence(text: string): string {
+  return (text.split('\n')[0] ?? text).split('. ')[0]?.trim().replace(/\.$/, '') ?? text;
+}

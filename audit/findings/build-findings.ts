@@ -1,0 +1,40 @@
+// All concept findings, in the report's order.
+import type { ConceptFinding, ConceptId } from '../report-schema.ts';
+import type { FindingsContext } from './context.ts';
+import { accessTokensFinding, clientCredentialsFinding, clientLoginCodesFinding } from './credentials.ts';
+import { decide } from './decisions.ts';
+import { acceptanceFinding, publicLinksFinding, signatureFinding } from './document-flow.ts';
+import { permissionsFinding, portalSettingsFinding } from './governance.ts';
+import { paymentGatewayFinding, paymentMethodsFinding } from './payments.ts';
+import { tableFinding } from './table-findings.ts';
+
+export type Findings = ReadonlyMap<ConceptId, ConceptFinding>;
+
+export function buildFindings(context: FindingsContext): Findings {
+  const credentials = clientCredentialsFinding(context);
+  const drafts = [
+    tableFinding(context, 'workspace'),
+    tableFinding(context, 'company'),
+    tableFinding(context, 'contact'),
+    tableFinding(context, 'staffUser'),
+    credentials,
+    clientLoginCodesFinding(context, credentials),
+    accessTokensFinding(context, credentials),
+    tableFinding(context, 'proposal'),
+    tableFinding(context, 'quotation'),
+    tableFinding(context, 'invoice'),
+    acceptanceFinding(context),
+    signatureFinding(context),
+    publicLinksFinding(context),
+    tableFinding(context, 'payment'),
+    paymentMethodsFinding(context),
+    paymentGatewayFinding(context),
+    tableFinding(context, 'task'),
+    tableFinding(context, 'document'),
+    tableFinding(context, 'comment'),
+    tableFinding(context, 'activityLog'),
+    portalSettingsFinding(context),
+    permissionsFinding(context),
+  ];
+  return new Map(drafts.map((d) => [d.id, decide(d)]));
+}

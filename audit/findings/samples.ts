@@ -1,0 +1,115 @@
+// The few reads of host DATA the audit makes, all bounded and all inside the read-only
+// transaction: whether a password-like column really holds password hashes (and which formats),
+// and which values a free-text status column takes. A table the role may not read is noted, not
+// fatal. Nothing here returns a value that could identify a person: only counts and status words.
+import type { ReadOnlySession } from '../catalog/read-only-session.ts';
+import type { CatalogColumn } from '../catalog/types.ts';
+import { hasRole } from '../recognition/column-roles.ts';
+import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
+import type { TableConceptResult } from '../recognition/score-tables.ts';
+import type { TableConceptId } from '../recognition/vocabulary.ts';
+
+export interface HashSample {
+  /** Rows looked at (at most SAMPLE_ROWS) and how many had a value. */
+  rows: number;
+  filled: number;
+  /** Count per recognised format: argon2, bcrypt, sha-crypt, pbkdf2, md5-hex, sha-hex. */
+  formats: Record<string, number>;
+}
+
+export interface Samples {
+  /** Keyed 'schema.table.column'; null when the role could not read the table. */
+  hashes: Map<string, HashSample | null>;
+  statusValues: Map<string, string[] | null>;
+}
+
+export const SAMPLE_ROWS = 10000;
+
+const HASH_PATTERNS: Array<[string, string]> = [
+  ['argon2', '^\\$argon2(id|i|d)\\$'],
+  ['bcrypt', '^\\$2[abxy]?\\$'],
+  ['sha-crypt', '^\\$(5|6)\\$'],
+  ['pbkdf2', '^(\\$pbkdf2|pbkdf2)'],
+  ['md5-hex', '^[0-9a-fA-F]{32}$'],
+  ['sha-hex', '^([0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128})$'],
+];
+
+export const key = (table: string, column: string): string => `${table}.${column}`;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function from(profile: TableProfile): string {
+  return `${quoteIdent(profile.table.schema)}.${quoteIdent(profile.table.name)}`;
+}
+
+/** Password-like columns next to an email or login: the only credential candidates worth sampling. */
+export function credentialColumns(model: SchemaModel): Array<{ profile: TableProfile; column: CatalogColumn }> {
+  return model.profiles.flatMap((profile) =>
+    hasRole(profile.roles, 'email') || hasRole(profile.roles, 'login')
+      ? (profile.roles.get('password') ?? []).map((column) => ({ profile, column }))
+      : [],
+  );
+}
+
+const STATUS_SAMPLED: TableConceptId[] = ['proposal', 'quotation', 'invoice', 'task'];
+
+export async function takeSamples(
+  session: ReadOnlySession,
+  model: SchemaModel,
+  tables: ReadonlyMap<TableConceptId, TableConceptResult>,
+): Promise<Samples> {
+  const samples: Samples = { hashes: new Map(), statusValues: new Map() };
+
+  for (const { profile, column } of credentialColumns(model)) {
+    const col = quoteIdent(column.name);
+    const counts = HASH_PATTERNS.map(([name, pattern]) => `count(*) filter (where v ~ '${pattern}')::int as ${quoteIdent(name)}`).join(', ');
+    const rows = await session.tryQuery<Record<string, number>>(
+      `select count(*)::int as rows, count(v)::int as filled, ${counts}
+       from (select ${col}::text as v from ${from(profile)} limit ${SAMPLE_ROWS}) s`,
+    );
+    const row = rows?.[0];
+    samples.hashes.set(
+      key(profile.qualified, column.name),
+      row
+        ? {
+            rows: Number(row.rows ?? 0),
+            filled: Number(row.filled ?? 0),
+            formats: Object.fromEntries(HASH_PATTERNS.map(([name]) => [name, Number(row[name] ?? 0)]).filter(([, n]) => Number(n) > 0)),
+          }
+        : null,
+    );
+  }
+
+  const seen = new Set<string>();
+  for (const id of STATUS_SAMPLED) {
+    const chosen = tables.get(id)?.chosen;
+    const profile = chosen ? model.byName.get(chosen) : undefined;
+    if (!profile || seen.has(profile.qualified)) continue;
+    seen.add(profile.qualified);
+    for (const column of profile.roles.get('status') ?? []) {
+      // Labels the schema already states (check constraint, enum) need no sampling; codes mean little.
+      if (column.category !== 'S' || column.enumLabels.length > 0 || checkValues(profile, column.name).length > 0) continue;
+      const col = quoteIdent(column.name);
+      const rows = await session.tryQuery<{ v: string }>(
+        `select distinct v from (select ${col}::text as v from ${from(profile)} where ${col} is not null limit ${SAMPLE_ROWS}) s order by v limit 25`,
+      );
+      samples.statusValues.set(key(profile.qualified, column.name), rows ? rows.map((r) => r.v) : null);
+    }
+  }
+  return samples;
+}
+
+/** String literals allowed by a check constraint on the column: status in ('draft', 'sent', ...). */
+export function checkValues(profile: TableProfile, column: string): string[] {
+  const values: string[] = [];
+  for (const check of profile.table.checks) {
+    if (!(check.columns.includes(column) || check.definition.includes(column))) continue;
+    for (const match of check.definition.matchAll(/'((?:[^']|'')*)'/g)) {
+      const value = (match[1] ?? '').replace(/''/g, "'");
+      if (!values.includes(value)) values.push(value);
+    }
+  }
+  return values;
+}

@@ -1,0 +1,37 @@
+// What the plugin brings to any host: the tables its migrations create (see
+// migrations/20261122000001_client_portal_foundation.ts; a test keeps this list in step with it) and
+// the routes it mounts. The audit reports these and ignores them when judging what the HOST has.
+
+export interface PluginTable {
+  name: string;
+  purpose: string;
+}
+
+export const PLUGIN_TABLES: readonly PluginTable[] = [
+  { name: 'workspace_client_portal_settings', purpose: 'per-workspace switches (what clients see), sign-in methods, branding' },
+  { name: 'client_users', purpose: 'client sign-in accounts linked to host contacts (argon2id password hash)' },
+  { name: 'client_sessions', purpose: 'client portal sessions (separate cookie from the host)' },
+  { name: 'client_login_codes', purpose: 'one-time sign-in codes, stored hashed, short-lived, attempt-limited' },
+  { name: 'client_user_tokens', purpose: 'password reset and invitation tokens, stored hashed, single use' },
+  { name: 'client_activity_logs', purpose: 'client actions and sign-in events, for the agency to read' },
+  { name: 'portal_rate_limits', purpose: 'rate-limit counters shared by every app instance' },
+  { name: 'portal_files', purpose: 'files the portal owns (uploaded logos)' },
+];
+
+/** Bookkeeping the plugin adds around its own tables. */
+export const PLUGIN_BOOKKEEPING_TABLES: readonly string[] = ['portal_owned_tables', 'portal_knex_migrations', 'portal_knex_migrations_lock'];
+
+export interface PluginRoute {
+  mount: string;
+  purpose: string;
+  /** A host path that would collide with this mount if the host already serves it. */
+  collidesWith: string;
+}
+
+export const PLUGIN_ROUTES: readonly PluginRoute[] = [
+  { mount: '/portal/:workspaceSlug', purpose: 'client portal: sign-in, dashboard, proposals, quotations, invoices, tasks, documents, messages, account', collidesWith: '/portal' },
+  { mount: '/settings/client-portal', purpose: 'workspace admin: switches, branding, sign-in methods, client users, activity log', collidesWith: '/settings/client-portal' },
+];
+
+/** Prefixes the portal reserves for its tables. */
+export const RESERVED_PREFIXES: readonly string[] = ['client_', 'portal_'];

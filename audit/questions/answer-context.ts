@@ -1,0 +1,83 @@
+// What every answer builder gets: the concept findings, the route probes (null when --app-url was
+// not given) and the schema model, plus helpers to cite routes and build answers.
+import type { Findings } from '../findings/build-findings.ts';
+import type { SchemaModel } from '../recognition/schema-model.ts';
+import { decision, type Answer, type ConceptFinding, type ConceptId, type Decision, type Evidence, type RouteProbe, type Section, type Status } from '../report-schema.ts';
+import { routeServed } from '../routes/probe-routes.ts';
+
+export interface AnswerContext {
+  findings: Findings;
+  routes: RouteProbe[] | null;
+  model: SchemaModel;
+}
+
+export function concept(context: AnswerContext, id: ConceptId): ConceptFinding {
+  const found = context.findings.get(id);
+  if (!found) throw new Error(`No finding for ${id}`);
+  return found;
+}
+
+export function probeOf(context: AnswerContext, path: string): RouteProbe | undefined {
+  return context.routes?.find((r) => r.path === path || r.path.startsWith(`${path}/`) && path.startsWith('/public/'));
+}
+
+export function served(context: AnswerContext, path: string): boolean {
+  return routeServed(probeOf(context, path));
+}
+
+export function routeEvidence(probe: RouteProbe): Evidence {
+  const detail =
+    probe.status === null
+      ? `no answer (${probe.error ?? 'unknown error'})`
+      : `${probe.status}${probe.location ? ` → ${probe.location}` : ''} (${READINGS[probe.reading]})`;
+  return { kind: 'route', ref: `${probe.method} ${probe.path}`, detail };
+}
+
+const READINGS: Record<RouteProbe['reading'], string> = {
+  answers: 'the host serves this page',
+  protected: 'the host serves it behind sign-in',
+  redirects: 'the host redirects, typically to sign-in',
+  not_found: 'not served',
+  server_error: 'the route exists but failed',
+  no_answer: 'no answer',
+};
+
+/** Evidence for a list of paths, or a note that routes were not probed. */
+export function routesEvidence(context: AnswerContext, paths: string[]): Evidence[] {
+  if (!context.routes) return [{ kind: 'absence', ref: paths.join(', '), detail: 'routes not probed (run with --app-url to check)' }];
+  return paths.map((p) => probeOf(context, p)).filter((p): p is RouteProbe => Boolean(p)).map(routeEvidence);
+}
+
+export function decisionFor(status: Status, texts: { keep: string; complete: string; add: string }): Decision {
+  if (status === 'exists') return decision('keep', texts.keep);
+  if (status === 'partial') return decision('complete', texts.complete);
+  return decision('add', texts.add);
+}
+
+export function answer(
+  id: string,
+  question: string,
+  status: Status,
+  evidence: Evidence[],
+  chosen: Decision,
+  concepts: ConceptId[],
+): Answer {
+  const section = id.charAt(0) as Section;
+  return { id, section, question, status, evidence: dedupe(evidence), decision: decision(chosen.kind, chosen.text), concepts };
+}
+
+function dedupe(evidence: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const k = `${e.kind}|${e.ref}|${e.detail}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The concept's own evidence, or its "looked at" line when it has none. */
+export function evidenceOf(finding: ConceptFinding, max = 6): Evidence[] {
+  if (finding.evidence.length > 0) return finding.evidence.slice(0, max);
+  return [{ kind: 'absence', ref: finding.label, detail: `not found; looked at ${finding.lookedAt}` }];
+}

@@ -1,0 +1,20 @@
+// Every question of the Customer Portal Audit Report, in the report's order.
+import type { Answer } from '../report-schema.ts';
+import { accessAnswers } from './access.ts';
+import type { AnswerContext } from './answer-context.ts';
+import { backendAnswers } from './backend.ts';
+import { clientViewAnswers } from './client-views.ts';
+import { frontendAnswers } from './frontend-pages.ts';
+import { permissionAnswers } from './permissions.ts';
+import { publicPageAnswers } from './public-pages.ts';
+
+export function answerQuestions(context: AnswerContext): Answer[] {
+  return [
+    ...accessAnswers(context),
+    ...clientViewAnswers(context),
+    ...publicPageAnswers(context),
+    ...backendAnswers(context),
+    ...frontendAnswers(context),
+    ...permissionAnswers(context),
+  ];
+}

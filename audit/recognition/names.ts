@@ -1,0 +1,101 @@
+// Turning identifiers into comparable words. Host schemas name things in any language and style
+// (llx_socpeople, tblInvoices, crm_rechnung_archiv), so recognition works on lower-case,
+// accent-free, singular tokens, with a schema-wide prefix such as 'llx' set aside.
+
+export function tokenize(identifier: string): string[] {
+  return identifier
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ß/g, 'ss')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .map(singular);
+}
+
+// English-leaning and deliberately crude: enough to make 'invoices' meet 'invoice' and
+// 'companies' meet 'company' without mangling 'status', 'address' or French 'paiements'.
+const KEEP_AS_IS = new Set(['status', 'address', 'business', 'access', 'process', 'class', 'news', 'series', 'people', 'alias', 'canvas', 'atlas', 'bonus', 'campus', 'virus', 'analysis', 'axis', 'basis', 'thesis', 'ms', 'ids']);
+
+export function singular(word: string): string {
+  if (word.length < 4 || KEEP_AS_IS.has(word)) return word;
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('sses') || word.endsWith('uses') || word.endsWith('xes') || word.endsWith('ches') || word.endsWith('shes')) {
+    return word.slice(0, -2);
+  }
+  if (word.endsWith('ss') || word.endsWith('us') || word.endsWith('is')) return word;
+  if (word.endsWith('s')) return word.slice(0, -1);
+  return word;
+}
+
+/**
+ * A short first token shared by a large part of the schema (llx_, wp_, crm_, tbl_) says nothing
+ * about what a table holds; it is set aside before matching names.
+ */
+export function detectTablePrefix(tableNames: string[], reservedWords: ReadonlySet<string>): string | null {
+  if (tableNames.length < 3) return null;
+  const counts = new Map<string, number>();
+  for (const name of tableNames) {
+    const tokens = tokenize(name);
+    const first = tokens[0];
+    if (!first || tokens.length < 2) continue;
+    counts.set(first, (counts.get(first) ?? 0) + 1);
+  }
+  let best: { token: string; count: number } | null = null;
+  for (const [token, count] of [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (token.length > 4 || reservedWords.has(token)) continue;
+    if (!best || count > best.count) best = { token, count };
+  }
+  if (!best) return null;
+  return best.count >= 3 && best.count >= tableNames.length * 0.4 ? best.token : null;
+}
+
+/** The tokens of a table name without the schema-wide prefix. */
+export function coreTokens(tableName: string, prefix: string | null): string[] {
+  const tokens = tokenize(tableName);
+  if (prefix && tokens[0] === prefix && tokens.length > 1) return tokens.slice(1);
+  return tokens;
+}
+
+export interface WordMatch {
+  /** The vocabulary word that matched. */
+  word: string;
+  weight: number;
+  /** The token of the identifier it matched in. */
+  token: string;
+  /** Position of that token in the identifier. */
+  position: number;
+  /** 'exact', or 'compound' when the word is glued to another (facturedet, kundenrechnung). */
+  kind: 'exact' | 'compound';
+  /** What the word was glued to in a compound ('det' in facturedet), else ''. */
+  rest: string;
+}
+
+/** The strongest vocabulary word found in the tokens; compounds count for less than exact words. */
+export function bestWordMatch(tokens: string[], vocabulary: ReadonlyMap<string, number>): WordMatch | null {
+  let best: WordMatch | null = null;
+  let bestValue = 0;
+  tokens.forEach((token, position) => {
+    const exact = vocabulary.get(token);
+    if (exact !== undefined && exact > bestValue) {
+      best = { word: token, weight: exact, token, position, kind: 'exact', rest: '' };
+      bestValue = exact;
+    }
+    for (const [word, weight] of vocabulary) {
+      if (word.length < 4 || token === word || token.length < word.length + 2) continue;
+      let rest: string | null = null;
+      if (token.startsWith(word)) rest = token.slice(word.length);
+      else if (token.endsWith(word)) rest = token.slice(0, token.length - word.length);
+      if (rest === null) continue;
+      const value = weight * COMPOUND_FACTOR;
+      if (value > bestValue) {
+        best = { word, weight: value, token, position, kind: 'compound', rest: singular(rest) };
+        bestValue = value;
+      }
+    }
+  });
+  return best;
+}
+
+export const COMPOUND_FACTOR = 0.8;

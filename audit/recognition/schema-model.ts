@@ -1,0 +1,227 @@
+// Everything recognition needs to know about each host table, computed once: its name words, the
+// roles of its columns, its links to other tables (declared foreign keys, and links a column name
+// implies when the host never declared them), and its shape (dictionary, link table).
+import type { CatalogTable } from '../catalog/types.ts';
+import { compareText } from '../catalog/read-catalog.ts';
+import { columnRoles, hasRole, type RoleMap } from './column-roles.ts';
+import { coreTokens, detectTablePrefix, tokenize } from './names.ts';
+import { TABLE_WORDS } from './vocabulary.ts';
+
+export interface Link {
+  from: string;
+  to: string;
+  columns: string[];
+  /** Declared as a foreign key, or only implied by a column name such as fk_propal or kunde_id. */
+  declared: boolean;
+  /** Constraint name when declared. */
+  constraint: string | null;
+}
+
+export interface PolymorphicPair {
+  typeColumn: string;
+  idColumn: string;
+}
+
+export interface TableProfile {
+  table: CatalogTable;
+  qualified: string;
+  /** Name words without the schema-wide prefix. */
+  tokens: string[];
+  roles: RoleMap;
+  outgoing: Link[];
+  incoming: Link[];
+  polymorphic: PolymorphicPair[];
+  /** A small code/label table with no links out: a dictionary of types or statuses. */
+  lookupShaped: boolean;
+  /** Mostly foreign keys and little else: joins two other tables. */
+  linkShaped: boolean;
+}
+
+export interface TenantColumn {
+  column: string;
+  /** How many host tables carry it, out of how many base tables. */
+  tables: number;
+  of: number;
+  /** The tenant table it points to, when declared or implied by name. */
+  table: string | null;
+}
+
+export interface SchemaModel {
+  prefix: string | null;
+  profiles: TableProfile[];
+  byName: ReadonlyMap<string, TableProfile>;
+  tenant: TenantColumn | null;
+}
+
+const ALL_CONCEPT_WORDS = new Set(Object.values(TABLE_WORDS).flatMap((m) => [...m.keys()]));
+
+export function buildSchemaModel(tables: CatalogTable[]): SchemaModel {
+  const prefix = detectTablePrefix(tables.map((t) => t.name), ALL_CONCEPT_WORDS);
+  const profiles: TableProfile[] = tables.map((table) => ({
+    table,
+    qualified: table.qualified,
+    tokens: coreTokens(table.name, prefix),
+    roles: columnRoles(table.columns),
+    outgoing: [],
+    incoming: [],
+    polymorphic: findPolymorphicPairs(table),
+    lookupShaped: false,
+    linkShaped: false,
+  }));
+  const byName = new Map(profiles.map((p) => [p.qualified, p]));
+
+  addDeclaredLinks(profiles, byName);
+  addImpliedLinks(profiles);
+  for (const profile of profiles) {
+    for (const link of profile.outgoing) byName.get(link.to)?.incoming.push(link);
+  }
+  const tenant = detectTenantColumn(profiles);
+  for (const profile of profiles) {
+    profile.lookupShaped = isLookupShaped(profile, tenant);
+    profile.linkShaped = isLinkShaped(profile, tenant);
+  }
+  return { prefix, profiles, byName, tenant };
+}
+
+function addDeclaredLinks(profiles: TableProfile[], byName: ReadonlyMap<string, TableProfile>): void {
+  for (const profile of profiles) {
+    for (const fk of profile.table.foreignKeys) {
+      if (!byName.has(fk.references)) continue;
+      profile.outgoing.push({ from: profile.qualified, to: fk.references, columns: fk.columns, declared: true, constraint: fk.name });
+    }
+  }
+}
+
+/**
+ * Many CRMs never declare their foreign keys. A numeric or uuid column named after another
+ * table (fk_propal, kunde_id, socid, entity) is taken as a link to it, marked as implied.
+ */
+function addImpliedLinks(profiles: TableProfile[]): void {
+  const byCore = new Map<string, TableProfile[]>();
+  for (const p of profiles) {
+    for (const key of [p.tokens.join('_'), p.tokens.join('')]) {
+      const list = byCore.get(key) ?? [];
+      if (!list.includes(p)) list.push(p);
+      byCore.set(key, list);
+    }
+  }
+  for (const profile of profiles) {
+    const declared = new Set(profile.outgoing.flatMap((l) => l.columns));
+    for (const column of profile.table.columns) {
+      if (declared.has(column.name)) continue;
+      if (!(column.category === 'N' || column.baseType === 'uuid')) continue;
+      const target = impliedTarget(column.name, byCore, profile);
+      if (!target) continue;
+      profile.outgoing.push({ from: profile.qualified, to: target.qualified, columns: [column.name], declared: false, constraint: null });
+    }
+  }
+}
+
+function impliedTarget(columnName: string, byCore: ReadonlyMap<string, TableProfile[]>, self: TableProfile): TableProfile | null {
+  const tokens = tokenize(columnName);
+  let stem: string[] | null = null;
+  if (tokens[0] === 'fk' && tokens.length > 1) stem = tokens.slice(1);
+  else if (tokens.length > 1 && tokens[tokens.length - 1] === 'id') stem = tokens.slice(0, -1);
+  else if (tokens[0] === 'id' && tokens.length > 1) stem = tokens.slice(1);
+  else if (tokens.length === 1 && /^[a-z]{3,}id$/.test(tokens[0] ?? '')) stem = [(tokens[0] ?? '').slice(0, -2)];
+  else stem = tokens; // a column named exactly like a table: 'entity', 'tenant', 'mandant'
+  const keys = [stem.join('_'), stem.join(''), stem[0] ?? '', stem[stem.length - 1] ?? ''].filter((k) => k.length >= 3);
+  for (const key of keys) {
+    const found = (byCore.get(key) ?? []).filter((p) => p !== self);
+    const sameSchema = found.filter((p) => p.table.schema === self.table.schema);
+    const pick = sameSchema.length === 1 ? sameSchema[0] : found.length === 1 ? found[0] : undefined;
+    if (pick) return pick;
+  }
+  return null;
+}
+
+/** element_type + element_id, objekt_typ + objekt_id, elementtype + fk_element: one row points at any record. */
+function findPolymorphicPairs(table: CatalogTable): PolymorphicPair[] {
+  const pairs: PolymorphicPair[] = [];
+  const names = table.columns.map((c) => c.name);
+  for (const column of table.columns) {
+    if (column.category !== 'S') continue;
+    const tokens = tokenize(column.name);
+    const last = tokens[tokens.length - 1] ?? '';
+    let stem: string[] | null = null;
+    if (['type', 'typ', 'kind', 'class', 'model'].includes(last) && tokens.length > 1) stem = tokens.slice(0, -1);
+    else if (tokens.length === 1 && /^[a-z]{3,}type$/.test(last)) stem = [last.slice(0, -4)];
+    if (!stem) continue;
+    const s = stem.join('_');
+    const idColumn = names.find((n) => {
+      if (n === column.name) return false;
+      const t = tokenize(n).join('_');
+      return t === `${s}_id` || t === `fk_${s}` || t === `${stem?.join('')}id`;
+    });
+    if (idColumn) pairs.push({ typeColumn: column.name, idColumn });
+  }
+  return pairs;
+}
+
+/**
+ * The tenant column: one column name, tenant-like in meaning, carried by a large part of the
+ * schema (workspace_id, tenant, entity, mandant_id), or the column that most tables use to point at
+ * the same table.
+ */
+function detectTenantColumn(profiles: TableProfile[]): TenantColumn | null {
+  const base = profiles.filter((p) => p.table.kind === 'table' || p.table.kind === 'partitioned table');
+  if (base.length === 0) return null;
+  const counts = new Map<string, number>();
+  const targets = new Map<string, Map<string, number>>();
+  for (const p of base) {
+    for (const c of p.table.columns) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+    // Only single-column links name the tenant table: in a composite key (tenant, kunde_id) the
+    // tenant column rides along to the customer table.
+    for (const link of p.outgoing) {
+      const [column] = link.columns;
+      if (link.columns.length !== 1 || !column) continue;
+      const perTarget = targets.get(column) ?? new Map<string, number>();
+      perTarget.set(link.to, (perTarget.get(link.to) ?? 0) + 1);
+      targets.set(column, perTarget);
+    }
+  }
+  const TENANT_WORDS = new Set(['workspace', 'tenant', 'entity', 'mandant', 'mandator', 'agency', 'realm', 'organization', 'organisation', 'org', 'instance', 'site']);
+  const minimum = Math.max(2, Math.ceil(base.length * 0.3));
+  let best: TenantColumn | null = null;
+  for (const [column, count] of [...counts.entries()].sort(([a], [b]) => compareText(a, b))) {
+    if (count < minimum) continue;
+    const words = tokenize(column);
+    if (!words.some((w) => TENANT_WORDS.has(w))) continue;
+    const target = [...(targets.get(column)?.entries() ?? [])].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))[0];
+    if (!best || count > best.tables) best = { column, tables: count, of: base.length, table: target?.[0] ?? null };
+  }
+  return best;
+}
+
+function payloadColumns(profile: TableProfile, tenant: TenantColumn | null): string[] {
+  const linked = new Set(profile.outgoing.flatMap((l) => l.columns));
+  const pk = new Set(profile.table.primaryKey);
+  return profile.table.columns
+    .filter((c) => !linked.has(c.name) && !pk.has(c.name) && c.name !== tenant?.column && c.category !== 'D')
+    .map((c) => c.name);
+}
+
+function distinctTargets(profile: TableProfile, tenant: TenantColumn | null): Set<string> {
+  return new Set(profile.outgoing.filter((l) => l.to !== tenant?.table && l.to !== profile.qualified).map((l) => l.to));
+}
+
+// A dictionary: codes and labels, no dates, nothing about a party or money, no links out.
+const NOT_IN_A_DICTIONARY = ['email', 'password', 'amount', 'fileContent', 'address', 'phone', 'personName', 'timestamp'] as const;
+
+function isLookupShaped(profile: TableProfile, tenant: TenantColumn | null): boolean {
+  const r = profile.roles;
+  return (
+    profile.table.columns.length <= 9 &&
+    (hasRole(r, 'code') || hasRole(r, 'label')) &&
+    NOT_IN_A_DICTIONARY.every((role) => !hasRole(r, role)) &&
+    distinctTargets(profile, tenant).size === 0
+  );
+}
+
+// Joins two tables and carries at most a couple of values (an amount, a type): not a record of its own.
+function isLinkShaped(profile: TableProfile, tenant: TenantColumn | null): boolean {
+  if (distinctTargets(profile, tenant).size < 2) return false;
+  const payload = new Set(payloadColumns(profile, tenant));
+  const describes = (['title', 'name', 'body', 'fileName'] as const).some((role) => (profile.roles.get(role) ?? []).some((c) => payload.has(c.name)));
+  return payload.size <= 2 && !describes;
+}

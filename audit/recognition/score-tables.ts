@@ -1,0 +1,198 @@
+// Scores every host table against each table concept and picks one per concept, with the reasons
+// and a confidence between 0 and 1. The name counts for half, the column signature and the links
+// for the rest; names that say "line items", "supplier", "archive" or "dictionary" are penalised.
+// Below MIN_CONFIDENCE nothing is chosen: the answer is "not found", with what was looked at.
+import { compareText } from '../catalog/read-catalog.ts';
+import { bestWordMatch } from './names.ts';
+import type { TableProfile, SchemaModel } from './schema-model.ts';
+import { TABLE_CONCEPTS, type ScoringContext, type TableConceptSpec } from './table-concepts.ts';
+import { NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
+
+export const MIN_CONFIDENCE = 0.45;
+export const HIGH_CONFIDENCE = 0.65;
+
+export interface Candidate {
+  table: string;
+  confidence: number;
+  reasons: string[];
+}
+
+export interface TableConceptResult {
+  id: TableConceptId;
+  label: string;
+  chosen: string | null;
+  confidence: number;
+  lowConfidence: boolean;
+  candidates: Candidate[];
+  /** Another concept already uses the chosen table (a host that keeps quotations as proposals). */
+  sharedWith: TableConceptId | null;
+  notes: string[];
+  /** What was searched, for an honest "not found". */
+  lookedAt: { tables: number; words: string[] };
+}
+
+// Concepts that may legitimately live in one table; any other reuse is penalised.
+const MAY_SHARE: ReadonlyArray<[TableConceptId, TableConceptId]> = [['proposal', 'quotation']];
+
+export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, TableConceptResult> {
+  const chosen = new Map<TableConceptId, string>();
+  const results = new Map<TableConceptId, TableConceptResult>();
+  const context: ScoringContext = { chosen, tenantTable: model.tenant?.table ?? null, byName: model.byName };
+  const candidatesOf = model.profiles.filter((p) => p.table.kind !== 'view' || p.table.columns.length > 0);
+
+  for (const spec of TABLE_CONCEPTS) {
+    const scored = candidatesOf
+      .map((profile) => ({ profile, ...scoreTable(spec, profile, context) }))
+      .filter((s) => s.score >= 0.15)
+      .sort((a, b) => b.score - a.score || compareText(a.profile.qualified, b.profile.qualified));
+
+    const top = scored[0];
+    const notes: string[] = [];
+    let confidence = top?.score ?? 0;
+    let pick: string | null = null;
+    let sharedWith: TableConceptId | null = null;
+    if (top && top.score >= MIN_CONFIDENCE) {
+      pick = top.profile.qualified;
+      const second = scored[1];
+      if (second && top.score - second.score < 0.05) {
+        confidence *= 0.9;
+        notes.push(`close call with ${second.profile.qualified} (${round(second.score)})`);
+      }
+      for (const [other, table] of chosen) {
+        if (table === pick) {
+          sharedWith = other;
+          confidence *= 0.8;
+          notes.push(`the same table was chosen for ${labelOf(other)}: the host does not keep them apart`);
+        }
+      }
+      chosen.set(spec.id, pick);
+    }
+    results.set(spec.id, {
+      id: spec.id,
+      label: spec.label,
+      chosen: pick,
+      confidence: round(pick ? confidence : top?.score ?? 0),
+      lowConfidence: pick !== null && confidence < HIGH_CONFIDENCE,
+      candidates: scored.slice(0, 5).map((s) => ({ table: s.profile.qualified, confidence: round(s.score), reasons: s.reasons })),
+      sharedWith,
+      notes,
+      lookedAt: { tables: model.profiles.length, words: [...spec.words.keys()].slice(0, 12) },
+    });
+  }
+  return results;
+}
+
+export function labelOf(id: TableConceptId): string {
+  return TABLE_CONCEPTS.find((c) => c.id === id)?.label.toLowerCase() ?? id;
+}
+
+function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: ScoringContext): { score: number; reasons: string[] } {
+  const reasons: string[] = [];
+  const penalties: Array<{ factor: number; reason: string }> = [];
+
+  // 1. Name.
+  const match = bestWordMatch(profile.tokens, spec.words);
+  const nameScore = match?.weight ?? 0;
+  if (match) {
+    reasons.push(
+      match.kind === 'exact'
+        ? `name word "${match.word}"`
+        : `name contains "${match.word}" (in "${match.token}")`,
+    );
+    const otherWords = profile.tokens.filter((_, i) => i !== match.position);
+    if (match.rest) otherWords.push(match.rest);
+    for (const modifier of NAME_MODIFIERS) {
+      if (spec.allowModifiers?.includes(modifier.kind)) continue;
+      const word = otherWords.find((w) => modifier.words.has(w) && !spec.words.has(w));
+      if (word) penalties.push({ factor: modifier.factor, reason: `name suggests ${modifier.kind} ("${word}")` });
+    }
+    // English compounds put the head noun last: invoice_payments are payments.
+    const later = profile.tokens.slice(match.position + 1);
+    for (const [otherId, otherWordsMap] of Object.entries(TABLE_WORDS) as Array<[TableConceptId, ReadonlyMap<string, number>]>) {
+      if (otherId === spec.id || MAY_SHARE.some(([a, b]) => (a === spec.id && b === otherId) || (b === spec.id && a === otherId))) continue;
+      const word = later.find((w) => (otherWordsMap.get(w) ?? 0) >= 0.8 && !spec.words.has(w));
+      if (word) {
+        penalties.push({ factor: 0.6, reason: `name is mainly about ${labelOf(otherId)} ("${word}")` });
+        break;
+      }
+    }
+  }
+
+  // 2. Column signature.
+  let columnScore = 0;
+  for (const expectation of spec.columns) {
+    const columns = (expectation.roles ?? []).flatMap((role) => profile.roles.get(role) ?? []);
+    if (columns.length > 0) {
+      columnScore += expectation.weight;
+      reasons.push(`${expectation.reason}: ${unique(columns.map((c) => c.name)).slice(0, 3).join(', ')}`);
+      continue;
+    }
+    const viaTest = expectation.test?.(profile, context);
+    if (viaTest) {
+      columnScore += expectation.weight;
+      reasons.push(viaTest);
+    }
+  }
+
+  // 3. Links.
+  let graphScore = 0;
+  const hasGraph = spec.links.length > 0 || spec.graph !== undefined;
+  for (const expectation of spec.links) {
+    const targets = expectation.to.map((id) => context.chosen.get(id)).filter((t): t is string => Boolean(t));
+    const direct = profile.outgoing.find((l) => targets.includes(l.to));
+    if (direct) {
+      graphScore += expectation.weight * (direct.declared ? 1 : 0.9);
+      reasons.push(`${expectation.reason} (${direct.columns.join(', ')} → ${direct.to}${direct.declared ? '' : ', implied by the column name'})`);
+      continue;
+    }
+    const bridge = linkTableBetween(profile, targets, context);
+    if (bridge) {
+      graphScore += expectation.weight * 0.8;
+      reasons.push(`${expectation.reason} through ${bridge}`);
+      continue;
+    }
+    const pair = spec.polymorphicCountsAsLink ? profile.polymorphic[0] : undefined;
+    if (pair) {
+      graphScore += expectation.weight * 0.8;
+      reasons.push(`points at any record through ${pair.typeColumn}/${pair.idColumn}`);
+    }
+  }
+  const extra = spec.graph?.(profile, context);
+  if (extra) {
+    graphScore = Math.max(graphScore, extra.score);
+    reasons.push(extra.reason);
+  }
+
+  // 4. Shape and reuse.
+  if (spec.lookupPenalty && profile.lookupShaped) penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
+  // A view usually re-presents a table; prefer the table it reads from.
+  if (profile.table.kind === 'view' || profile.table.kind === 'materialized view') penalties.push({ factor: 0.85, reason: `a ${profile.table.kind}, not a table` });
+  if (profile.linkShaped && spec.id !== 'workspace') penalties.push({ factor: 0.5, reason: 'looks like a link table between two others' });
+  if (spec.genericSignature && nameScore === 0) penalties.push({ factor: 0.7, reason: 'no name match; columns alone are not specific' });
+  for (const [other, table] of context.chosen) {
+    const shareable = MAY_SHARE.some(([a, b]) => (a === other && b === spec.id) || (b === other && a === spec.id));
+    if (table === profile.qualified && !shareable) penalties.push({ factor: 0.3, reason: `already chosen for ${labelOf(other)}` });
+  }
+
+  const base = hasGraph ? 0.5 * nameScore + 0.3 * columnScore + 0.2 * graphScore : 0.55 * nameScore + 0.45 * columnScore;
+  const factor = penalties.reduce((f, p) => Math.min(f, p.factor), 1) * (penalties.length > 1 ? 0.9 : 1);
+  for (const p of penalties) reasons.push(`penalty: ${p.reason}`);
+  return { score: Math.max(0, Math.min(1, base * factor)), reasons };
+}
+
+function linkTableBetween(profile: TableProfile, targets: string[], context: ScoringContext): string | null {
+  for (const link of profile.incoming) {
+    const bridge = context.byName.get(link.from);
+    if (!bridge?.linkShaped) continue;
+    if (bridge.outgoing.some((l) => targets.includes(l.to))) return bridge.qualified;
+  }
+  return null;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+export function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

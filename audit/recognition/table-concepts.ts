@@ -1,0 +1,241 @@
+// The host data the portal needs, each described by what such a table is called (in many
+// languages), what columns it carries and what it links to. Recognition scores every host table
+// against these descriptions; no table name of ours is assumed anywhere.
+import type { ColumnRole } from './column-roles.ts';
+import { hasRole } from './column-roles.ts';
+import type { TableProfile } from './schema-model.ts';
+import { TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
+
+export interface ColumnExpectation {
+  weight: number;
+  /** Shown as a reason when met ("has an amount column: total_ht"). */
+  reason: string;
+  roles?: ColumnRole[];
+  test?: (profile: TableProfile, context: ScoringContext) => string | null;
+}
+
+export interface LinkExpectation {
+  /** Any of these concepts' chosen tables. */
+  to: TableConceptId[];
+  weight: number;
+  reason: string;
+}
+
+export interface TableConceptSpec {
+  id: TableConceptId;
+  label: string;
+  words: ReadonlyMap<string, number>;
+  columns: ColumnExpectation[];
+  links: LinkExpectation[];
+  /** Graph evidence that is not a link to another concept: being the tenant table, being widely referenced. */
+  graph?: (profile: TableProfile, context: ScoringContext) => { score: number; reason: string } | null;
+  /** A polymorphic pair (element_type/element_id) satisfies the link expectation. */
+  polymorphicCountsAsLink?: boolean;
+  /** Name modifiers that are not a penalty for this concept (an activity log is a 'log'). */
+  allowModifiers?: string[];
+  /** Columns alone say little about this concept; without a name match the score is damped. */
+  genericSignature?: boolean;
+  /** Dictionary tables are penalised, except for concepts that are dictionaries themselves. */
+  lookupPenalty: boolean;
+}
+
+export interface ScoringContext {
+  /** Tables already chosen for concepts scored earlier. */
+  chosen: ReadonlyMap<TableConceptId, string>;
+  /** The detected tenant table, if any. */
+  tenantTable: string | null;
+  byName: ReadonlyMap<string, TableProfile>;
+}
+
+/** A child table with money columns pointing here: the amounts live on line items. */
+function amountsOnLineItems(profile: TableProfile, context: ScoringContext): string | null {
+  for (const link of profile.incoming) {
+    const child = context.byName.get(link.from);
+    if (child && hasRole(child.roles, 'amount')) return `amounts on line items in ${child.qualified}`;
+  }
+  return null;
+}
+
+function widelyReferenced(profile: TableProfile): { score: number; reason: string } | null {
+  const from = new Set(profile.incoming.map((l) => l.from));
+  if (from.size === 0) return null;
+  return { score: Math.min(1, from.size / 3), reason: `referenced by ${from.size} table${from.size === 1 ? '' : 's'}` };
+}
+
+function tenantTable(profile: TableProfile, context: ScoringContext): { score: number; reason: string } | null {
+  if (context.tenantTable === profile.qualified) return { score: 1, reason: 'the tenant column of the schema points here' };
+  const from = new Set(profile.incoming.map((l) => l.from));
+  return from.size >= 5 ? { score: 0.5, reason: `referenced by ${from.size} tables` } : null;
+}
+
+function noMoney(profile: TableProfile): string | null {
+  return hasRole(profile.roles, 'amount') ? null : 'no money columns (a party, not a document)';
+}
+
+const DOCUMENT_COLUMNS: ColumnExpectation[] = [
+  { weight: 0.25, reason: 'has an amount column', roles: ['amount'], test: amountsOnLineItems },
+  { weight: 0.25, reason: 'has a status column', roles: ['status'] },
+  { weight: 0.2, reason: 'has a number/reference column', roles: ['number'] },
+  { weight: 0.15, reason: 'has a validity date', roles: ['validUntil'] },
+  { weight: 0.15, reason: 'has a title or text', roles: ['title', 'body'] },
+];
+
+export const TABLE_CONCEPTS: TableConceptSpec[] = [
+  {
+    id: 'workspace',
+    label: 'Workspaces (tenants)',
+    words: TABLE_WORDS.workspace,
+    columns: [
+      { weight: 0.4, reason: 'has a name or slug', roles: ['name', 'code', 'label'] },
+      { weight: 0.2, reason: 'has branding columns', roles: ['branding'] },
+      { weight: 0.4, reason: 'no money columns', test: noMoney },
+    ],
+    links: [],
+    graph: tenantTable,
+    genericSignature: true,
+    lookupPenalty: false,
+  },
+  {
+    id: 'company',
+    label: 'Client companies',
+    words: TABLE_WORDS.company,
+    columns: [
+      { weight: 0.3, reason: 'has a name column', roles: ['name'] },
+      { weight: 0.3, reason: 'has address/website/tax columns', roles: ['address'] },
+      { weight: 0.15, reason: 'has a phone or email', roles: ['phone', 'email'] },
+      { weight: 0.25, reason: 'no money columns', test: noMoney },
+    ],
+    links: [],
+    graph: widelyReferenced,
+    lookupPenalty: true,
+  },
+  {
+    id: 'contact',
+    label: 'Client contacts (people)',
+    words: TABLE_WORDS.contact,
+    columns: [
+      { weight: 0.4, reason: 'has an email column', roles: ['email'] },
+      { weight: 0.25, reason: 'has person name columns', roles: ['personName', 'name'] },
+      { weight: 0.15, reason: 'has a phone column', roles: ['phone'] },
+      { weight: 0.2, reason: 'no money columns', test: noMoney },
+    ],
+    links: [{ to: ['company'], weight: 1, reason: 'links to the company table' }],
+    lookupPenalty: true,
+  },
+  {
+    id: 'staffUser',
+    label: 'Staff users',
+    words: TABLE_WORDS.staffUser,
+    columns: [
+      { weight: 0.35, reason: 'has a password column', roles: ['password'] },
+      { weight: 0.25, reason: 'has an email or login', roles: ['email', 'login'] },
+      { weight: 0.2, reason: 'has a role/admin column', roles: ['staffRole'] },
+      { weight: 0.2, reason: 'has name columns', roles: ['personName', 'name'] },
+    ],
+    links: [],
+    genericSignature: true,
+    lookupPenalty: true,
+  },
+  {
+    id: 'proposal',
+    label: 'Proposals',
+    words: TABLE_WORDS.proposal,
+    columns: DOCUMENT_COLUMNS,
+    links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to the client' }],
+    lookupPenalty: true,
+  },
+  {
+    id: 'quotation',
+    label: 'Quotations',
+    words: TABLE_WORDS.quotation,
+    columns: DOCUMENT_COLUMNS,
+    links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to the client' }],
+    lookupPenalty: true,
+  },
+  {
+    id: 'invoice',
+    label: 'Invoices',
+    words: TABLE_WORDS.invoice,
+    columns: [
+      { weight: 0.25, reason: 'has an amount column', roles: ['amount'], test: amountsOnLineItems },
+      { weight: 0.25, reason: 'has a due date', roles: ['dueDate'] },
+      { weight: 0.25, reason: 'has a status or paid column', roles: ['status', 'paid'] },
+      { weight: 0.25, reason: 'has a number/reference column', roles: ['number'] },
+    ],
+    links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to the client' }],
+    lookupPenalty: true,
+  },
+  {
+    id: 'payment',
+    label: 'Payments',
+    words: TABLE_WORDS.payment,
+    columns: [
+      { weight: 0.4, reason: 'has an amount column', roles: ['amount'] },
+      { weight: 0.2, reason: 'has a date', roles: ['timestamp'] },
+      { weight: 0.2, reason: 'has a payment method', roles: ['paymentMethod'] },
+      { weight: 0.2, reason: 'has a reference', roles: ['number'] },
+    ],
+    links: [{ to: ['invoice'], weight: 1, reason: 'links to invoices' }],
+    lookupPenalty: true,
+  },
+  {
+    id: 'task',
+    label: 'Tasks',
+    words: TABLE_WORDS.task,
+    columns: [
+      { weight: 0.25, reason: 'has a title', roles: ['title', 'name', 'label'] },
+      { weight: 0.2, reason: 'has a due or end date', roles: ['dueDate'] },
+      { weight: 0.3, reason: 'has a status/progress column', roles: ['status', 'done'] },
+      { weight: 0.25, reason: 'has an assignee', roles: ['assignee'] },
+    ],
+    links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to a client or contact' }],
+    genericSignature: true,
+    lookupPenalty: true,
+  },
+  {
+    id: 'document',
+    label: 'Documents and files',
+    words: TABLE_WORDS.document,
+    columns: [
+      { weight: 0.4, reason: 'has a file name or path', roles: ['fileName'] },
+      { weight: 0.35, reason: 'has content, size or MIME type', roles: ['fileContent', 'fileSize', 'mimeType'] },
+      { weight: 0.25, reason: 'has a date', roles: ['timestamp'] },
+    ],
+    links: [{ to: ['company', 'contact', 'proposal', 'quotation', 'invoice', 'task'], weight: 1, reason: 'attached to a client or record' }],
+    polymorphicCountsAsLink: true,
+    genericSignature: true,
+    lookupPenalty: true,
+  },
+  {
+    id: 'comment',
+    label: 'Comments and messages',
+    words: TABLE_WORDS.comment,
+    columns: [
+      { weight: 0.5, reason: 'has a text body', roles: ['body'] },
+      { weight: 0.25, reason: 'has an author', roles: ['actor'] },
+      { weight: 0.25, reason: 'has a date', roles: ['timestamp'] },
+    ],
+    links: [{ to: ['proposal', 'quotation', 'invoice', 'task', 'document', 'company', 'contact'], weight: 1, reason: 'attached to a record' }],
+    polymorphicCountsAsLink: true,
+    genericSignature: true,
+    lookupPenalty: true,
+  },
+  {
+    id: 'activityLog',
+    label: 'Activity log',
+    words: TABLE_WORDS.activityLog,
+    columns: [
+      { weight: 0.3, reason: 'has an event/action column', roles: ['eventName'] },
+      { weight: 0.2, reason: 'has a timestamp', roles: ['timestamp'] },
+      { weight: 0.2, reason: 'has an actor', roles: ['actor'] },
+      { weight: 0.15, reason: 'records IP or user agent', roles: ['ipAddress', 'userAgent'] },
+      { weight: 0.15, reason: 'has a description', roles: ['body'] },
+    ],
+    links: [{ to: ['staffUser', 'contact', 'company'], weight: 1, reason: 'links to who acted' }],
+    polymorphicCountsAsLink: true,
+    allowModifiers: ['history or log'],
+    genericSignature: true,
+    lookupPenalty: true,
+  },
+];
+

@@ -1,0 +1,98 @@
+// The words the audit looks for, in the languages and abbreviations CRMs actually use. Weights say
+// how strongly a word alone suggests the concept (1 = unambiguous, 0.5 = often something else).
+// Table names are only one signal: columns and foreign keys confirm or overrule them.
+
+export type TableConceptId =
+  | 'workspace'
+  | 'company'
+  | 'contact'
+  | 'staffUser'
+  | 'proposal'
+  | 'quotation'
+  | 'invoice'
+  | 'payment'
+  | 'task'
+  | 'document'
+  | 'comment'
+  | 'activityLog';
+
+const words = (entries: Record<string, number>): ReadonlyMap<string, number> => new Map(Object.entries(entries));
+
+export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = {
+  workspace: words({ workspace: 1, tenant: 1, entity: 0.8, mandant: 1, mandator: 0.9, agency: 0.6, instance: 0.4, organisation: 0.4, organization: 0.4, realm: 0.6 }),
+  company: words({
+    societe: 1, company: 1, client: 0.9, customer: 1, kunde: 1, kunden: 1, organization: 0.7, organisation: 0.7, org: 0.5,
+    account: 0.5, thirdparty: 0.9, tier: 0.7, tiers: 0.7, firm: 0.8, firma: 0.7, enterprise: 0.7, entreprise: 0.9, empresa: 0.9,
+    azienda: 0.9, cliente: 0.9, klant: 0.9, partner: 0.5, geschaeftspartner: 0.9, business: 0.5,
+  }),
+  contact: words({
+    socpeople: 1, contact: 1, person: 0.9, people: 0.9, kontakt: 1, contacto: 1, contatto: 1, ansprechpartner: 1,
+    personne: 0.9, persona: 0.9, interlocuteur: 0.9, lead: 0.3,
+  }),
+  staffUser: words({
+    user: 0.8, staff: 1, employee: 0.9, member: 0.5, utilisateur: 1, benutzer: 1, mitarbeiter: 1, usuario: 1, utente: 1,
+    agent: 0.6, operator: 0.6, admin: 0.5, salarie: 0.8, personnel: 0.8,
+  }),
+  proposal: words({
+    proposal: 1, propal: 1, proposition: 0.9, offer: 0.8, offre: 0.9, angebot: 1, devis: 0.6, pitch: 0.5, tender: 0.6,
+    bid: 0.5, propuesta: 1, proposta: 1, offerte: 0.8,
+  }),
+  quotation: words({
+    quotation: 1, quote: 1, estimate: 1, devis: 0.8, cotizacion: 1, presupuesto: 1, preventivo: 1, kostenvoranschlag: 1,
+    offerte: 0.6, propal: 0.45, angebot: 0.45, offer: 0.4, rfq: 0.6,
+  }),
+  invoice: words({
+    invoice: 1, facture: 1, bill: 0.8, billing: 0.5, rechnung: 1, factura: 1, fattura: 1, faktura: 1, factuur: 1, inv: 0.4,
+  }),
+  payment: words({
+    payment: 1, paiement: 1, zahlung: 1, pago: 1, pagamento: 1, betaling: 1, reglement: 0.7, transaction: 0.6, charge: 0.5,
+    receipt: 0.5, settlement: 0.5, remittance: 0.6, zahlungseingang: 1,
+  }),
+  task: words({
+    task: 1, todo: 1, ticket: 0.8, activity: 0.6, aufgabe: 1, tache: 1, tarea: 1, compito: 1, actioncomm: 0.5, action: 0.3,
+    issue: 0.5, job: 0.4, assignment: 0.6, chore: 0.6, reminder: 0.5,
+  }),
+  document: words({
+    document: 1, file: 0.9, attachment: 1, ecm: 0.9, upload: 0.8, media: 0.6, fichier: 1, datei: 1, dokument: 1, documento: 1,
+    archivo: 0.8, anhang: 1, piece: 0.5, asset: 0.4, blob: 0.4,
+  }),
+  comment: words({
+    comment: 1, message: 1, note: 0.7, chat: 0.9, discussion: 0.8, thread: 0.7, conversation: 0.9, reply: 0.7, kommentar: 1,
+    commentaire: 1, nachricht: 1, notiz: 0.7, mensaje: 1, messaggio: 1, commento: 1, remark: 0.7, feedback: 0.5, post: 0.3,
+  }),
+  activityLog: words({
+    log: 0.8, audit: 0.9, history: 0.8, journal: 0.8, event: 0.6, trail: 0.7, historique: 0.9, protokoll: 0.8, verlauf: 0.8,
+    timeline: 0.6, tracking: 0.5, activity: 0.5,
+  }),
+};
+
+/**
+ * Words that, next to a concept word, say the table is something else: line items, supplier-side
+ * copies, templates, archives, dictionaries, extension tables. The factor multiplies the name score.
+ */
+export const NAME_MODIFIERS: ReadonlyArray<{ kind: string; factor: number; words: ReadonlySet<string> }> = [
+  { kind: 'line items', factor: 0.35, words: new Set(['det', 'line', 'item', 'position', 'pos', 'detail', 'row', 'ligne', 'zeile', 'posten', 'lineitem']) },
+  { kind: 'supplier side', factor: 0.35, words: new Set(['fourn', 'fournisseur', 'supplier', 'vendor', 'lieferant', 'purchase', 'achat', 'einkauf', 'eingang', 'eingangs', 'proveedor']) },
+  { kind: 'template', factor: 0.4, words: new Set(['rec', 'template', 'model', 'modele', 'vorlage', 'recurring', 'pattern', 'plantilla']) },
+  { kind: 'archive or staging copy', factor: 0.35, words: new Set(['archive', 'archiv', 'backup', 'bak', 'old', 'tmp', 'temp', 'copy', 'snapshot', 'import', 'staging', 'export', 'hist', 'revision', 'version', 'deleted']) },
+  { kind: 'history or log', factor: 0.35, words: new Set(['log', 'history', 'audit', 'journal', 'trail', 'historique', 'protokoll', 'verlauf']) },
+  { kind: 'extension fields', factor: 0.3, words: new Set(['extrafield', 'extrafields', 'extra', 'ext', 'custom', 'meta', 'attr', 'attribute', 'field']) },
+  { kind: 'dictionary', factor: 0.35, words: new Set(['type', 'category', 'categorie', 'kind', 'dictionary', 'dict', 'status', 'statut', 'mode', 'cond', 'condition']) },
+  { kind: 'link table', factor: 0.5, words: new Set(['link', 'map', 'mapping', 'rel', 'relation', 'join', 'assoc', 'element', 'x']) },
+  { kind: 'settings', factor: 0.4, words: new Set(['setting', 'config', 'conf', 'param', 'parameter', 'option', 'preference', 'const']) },
+  { kind: 'statistics', factor: 0.5, words: new Set(['stat', 'report', 'summary', 'kpi', 'aggregate']) },
+  { kind: 'translation', factor: 0.4, words: new Set(['lang', 'translation', 'i18n', 'locale']) },
+];
+
+/** Words that mark a table or column as belonging to a client-facing portal. */
+export const PORTAL_WORDS = new Set(['portal', 'portail', 'extranet', 'selfservice', 'kundenportal', 'clientarea', 'customerarea']);
+
+/** Words meaning "the client side" in a user/credential table name (customer_users, portal_accounts). */
+export const CLIENT_SIDE_WORDS = new Set(['client', 'customer', 'kunde', 'kunden', 'portal', 'extranet', 'contact', 'external', 'guest', 'cliente', 'societe', 'socpeople']);
+
+/** Words of status values (or status column comments) that mean a decision by the recipient. */
+export const DECISION_WORDS = new Set([
+  'accepted', 'accept', 'approved', 'approve', 'signed', 'sign', 'declined', 'decline', 'rejected', 'reject', 'refused', 'refuse',
+  'won', 'lost', 'angenommen', 'abgelehnt', 'unterschrieben', 'signe', 'accepte', 'refuse', 'aceptado', 'rechazado', 'firmado',
+  'akzeptiert', 'genehmigt',
+]);

@@ -1,0 +1,189 @@
+// AUDIT_REPORT.md from an AuditReport. Deterministic: the same schema (and data samples, and
+// routes) gives the same text, byte for byte, even on another server or database, so a test can
+// regenerate it and a diff shows real changes only. Hence no timestamps, durations, query counts,
+// host names, ports or database names here; they live in the JSON.
+import { PLUGIN_BOOKKEEPING_TABLES } from './plugin-plan.ts';
+import { SECTION_TITLES, type Answer, type AuditReport, type ConceptFinding, type Evidence, type Section, type Status } from './report-schema.ts';
+
+const STATUS_LABEL: Record<Status, string> = {
+  exists: 'exists',
+  partial: 'partial',
+  missing: 'missing',
+  not_checked: 'not checked',
+};
+
+export function renderMarkdown(report: AuditReport): string {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
+
+  push('# Customer Portal Audit Report', '');
+  push(
+    `Adapter \`${report.adapter.name}\`; ${report.database.hostTables} host tables inspected in schema${report.database.schemas.length === 1 ? '' : 's'} ` +
+      `${report.database.schemas.map(code).join(', ') || '(none)'}; routes ${report.routes.probed ? 'probed' : 'not probed'}. ` +
+      'The database and app addresses are in the JSON report (`--json`).',
+    '',
+  );
+  push(
+    `> Read-only: the audit ran in one READ ONLY transaction that was rolled back at the end${report.database.wroteNothing ? ' and never wrote anything' : ''}. ` +
+      'The portal\'s own tables (`client_*`, `portal_*`, `workspace_client_portal_settings`, `portal_owned_tables`) and migration bookkeeping (`*knex_migrations*`) ' +
+      'are ignored when judging what the host has; they are listed under "Tables set aside".',
+    '',
+  );
+
+  push('## How to read this report', '');
+  push(
+    '- **exists**: the host fully has it. Decision **keep**: the plugin does not touch it.',
+    '- **partial**: the host has part of it. Decision **complete**: the plugin adds only the missing part, says what exactly.',
+    '- **missing**: nothing found; the answer says what was looked at. Decision **add**: the plugin provides it.',
+    '- **not checked**: only probing the running app can tell; run again with `--app-url`.',
+    '- Evidence cites schema-qualified tables and columns, constraints, indexes and route status codes. ' +
+      'A table chosen for a concept carries a confidence between 0 and 1; a pick below 0.65 is marked *low confidence* and should be checked by a person.',
+    '',
+  );
+
+  renderSummary(report, push);
+  renderPlan(report, push);
+  renderClaims(report, push);
+  for (const section of Object.keys(SECTION_TITLES) as Section[]) renderSection(report, section, push);
+  renderConcepts(report, push);
+  renderSchema(report, push);
+  renderRoutes(report, push);
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+type Push = (...lines: string[]) => void;
+
+function renderSummary(report: AuditReport, push: Push): void {
+  const byId = new Map(report.answers.map((a) => [a.id, a]));
+  const groups: Array<[string, string[]]> = [
+    ['Already implemented', report.summary.implemented],
+    ['Partially implemented', report.summary.partial],
+    ['Missing', report.summary.missing],
+    ['Not checked', report.summary.notChecked],
+  ];
+  push('## Summary', '', '| | Count | Questions |', '|---|---:|---|');
+  for (const [title, ids] of groups) push(`| ${title} | ${ids.length} | ${ids.join(', ') || '-'} |`);
+  push('');
+  for (const [title, ids] of groups) {
+    if (ids.length === 0) continue;
+    push(`### ${title}`, '');
+    for (const id of ids) {
+      const a = byId.get(id);
+      if (a) push(`- **${a.id}** ${a.question} **${a.decision.kind}**: ${a.decision.text}`);
+    }
+    push('');
+  }
+}
+
+function renderPlan(report: AuditReport, push: Push): void {
+  push('## What the plugin adds for this host', '');
+  push('Tables its migrations create (only when missing; host tables are never altered or dropped):', '');
+  push('| Table | Purpose | State |', '|---|---|---|');
+  const states = { will_create: 'will be created', installed: 'already installed by the portal', name_taken_by_host: '**name taken by a host table**: the migration would skip it; resolve before migrating' };
+  for (const t of report.pluginPlan.tables) push(`| \`${t.name}\` | ${cell(t.purpose)} | ${states[t.state]} |`);
+  push('', `Plus its bookkeeping: ${PLUGIN_BOOKKEEPING_TABLES.map(code).join(', ')}.`, '');
+  push('Routes it mounts:', '', '| Mount | Purpose | Conflict |', '|---|---|---|');
+  for (const r of report.pluginPlan.routes) push(`| \`${r.mount}\` | ${cell(r.purpose)} | ${r.conflict ? cell(r.conflict) : report.routes.probed ? 'none found' : 'not probed'} |`);
+  push('');
+}
+
+function renderClaims(report: AuditReport, push: Push): void {
+  push(`## Adapter \`${report.adapter.name}\`: claims against the schema`, '');
+  const disagreements = report.adapterClaims.filter((c) => !c.agrees);
+  if (disagreements.length === 0) {
+    push(`All ${report.adapterClaims.length} claims of this adapter agree with what the schema shows.`, '');
+    return;
+  }
+  push(`${disagreements.length} of ${report.adapterClaims.length} claims disagree with the schema:`, '');
+  push('| Concept | Adapter claims | Schema shows | Note |', '|---|---|---|---|');
+  for (const c of disagreements) push(`| ${c.concept} | ${c.claimed ? 'host provides it' : 'host lacks it'} | ${c.found} | ${cell(c.note)} |`);
+  push('');
+}
+
+function renderSection(report: AuditReport, section: Section, push: Push): void {
+  push(`## ${section}. ${SECTION_TITLES[section]}`, '');
+  for (const a of report.answers.filter((x) => x.section === section)) renderAnswer(a, push);
+}
+
+function renderAnswer(a: Answer, push: Push): void {
+  push(`### ${a.id}. ${a.question}`, '');
+  push(`**Status:** ${STATUS_LABEL[a.status]}. **Decision:** ${a.decision.kind}: ${a.decision.text}`, '');
+  push('Evidence:', '');
+  for (const e of a.evidence) push(`- ${evidenceLine(e)}`);
+  push('');
+}
+
+function renderConcepts(report: AuditReport, push: Push): void {
+  push('## Host data recognised', '');
+  push('How each concept was matched to host tables (by name words in several languages, column signatures and foreign keys; never by this project\'s table names).', '');
+  push('| Concept | Status | Chosen | Confidence | Decision |', '|---|---|---|---:|---|');
+  for (const c of report.concepts) {
+    push(`| ${c.label} | ${c.status} | ${c.chosenTable ? code(c.chosenTable) : '-'} | ${c.chosenTable ? `${c.confidence.toFixed(2)}${c.lowConfidence ? ' (low)' : ''}` : '-'} | ${c.decision.kind} |`);
+  }
+  push('');
+  for (const c of report.concepts) renderConcept(c, push);
+}
+
+function renderConcept(c: ConceptFinding, push: Push): void {
+  push(`### ${c.label}`, '');
+  if (c.chosenTable) {
+    push(`${c.status === 'partial' ? 'Partial' : 'Found'}: ${code(c.chosenTable)}, confidence ${c.confidence.toFixed(2)}${c.lowConfidence ? ' (**low confidence**: check before relying on it)' : ''}.`, '');
+  } else {
+    push(`Not found${c.status === 'partial' ? ' in full' : ''}.`, '');
+  }
+  const chosen = c.candidates.find((x) => x.table === c.chosenTable);
+  if (chosen) push(`- Why: ${chosen.reasons.join('; ')}`);
+  for (const e of c.evidence.slice(0, 8)) push(`- ${evidenceLine(e)}`);
+  const others = c.candidates.filter((x) => x.table !== c.chosenTable);
+  if (others.length > 0) {
+    push(`- ${c.chosenTable ? 'Other candidates' : 'Candidates rejected'}: ${others.map((x) => `${code(x.table)} ${x.confidence.toFixed(2)} (${x.reasons.join('; ')})`).join('; ')}`);
+  }
+  for (const n of c.notes) push(`- Note: ${n}`);
+  push(`- Looked at: ${c.lookedAt}`);
+  push(`- Decision: ${c.decision.kind}: ${c.decision.text}`, '');
+}
+
+function renderSchema(report: AuditReport, push: Push): void {
+  const d = report.database;
+  push('## Schema overview', '');
+  push(`- Relations inspected: ${d.relationsInspected} (${d.hostTables} host tables after setting the portal's and bookkeeping tables aside).`);
+  push(`- Table-name prefix set aside when matching names: ${d.tablePrefix ? code(d.tablePrefix) : 'none'}.`);
+  push(
+    d.tenant
+      ? `- Tenant column: ${code(d.tenant.column)} on ${d.tenant.tables} of ${d.tenant.of} host tables${d.tenant.table ? `, pointing to ${code(d.tenant.table)}` : ''}.`
+      : '- Tenant column: none found (no column on a large part of the schema names a workspace, tenant or entity).',
+  );
+  push('', '## Tables set aside', '');
+  const ig = report.ignoredTables;
+  push(`- Installed by the portal: ${ig.installedByPortal.length > 0 ? ig.installedByPortal.map((t) => `${code(t.table)}${t.recorded ? '' : ' (bookkeeping)'}`).join(', ') : 'none (the portal is not installed in this database)'}.`);
+  push(
+    `- Reserved portal names not created by the portal: ${ig.reservedPrefix.length > 0 ? `${ig.reservedPrefix.map(code).join(', ')}; ignored by the audit, but if they are the host's, rename them or the portal migrations will collide` : 'none'}.`,
+  );
+  push(`- Migration bookkeeping: ${ig.bookkeeping.length > 0 ? ig.bookkeeping.map(code).join(', ') : 'none'}.`, '');
+}
+
+function renderRoutes(report: AuditReport, push: Push): void {
+  push('## Routes probed', '');
+  if (!report.routes.probed) {
+    push('Not probed: run with `--app-url` to check the host\'s `/client`, `/portal`, `/login` and public pages (GET only, redirects not followed).', '');
+    return;
+  }
+  push('Safe GET requests to the app (`--app-url`), redirects not followed.', '');
+  push('| Route | Status | Reading |', '|---|---|---|');
+  for (const r of report.routes.results) {
+    push(`| \`${r.method} ${r.path}\` | ${r.status ?? `no answer (${cell(r.error ?? '')})`}${r.location ? ` → ${cell(r.location)}` : ''} | ${r.reading.replace('_', ' ')} |`);
+  }
+  push('');
+}
+
+function evidenceLine(e: Evidence): string {
+  return e.kind === 'absence' ? `not found: ${e.ref}: ${e.detail}` : `${code(e.ref)}: ${e.detail}`;
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

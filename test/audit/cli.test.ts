@@ -1,0 +1,146 @@
+// Covers `npm run audit` as a process (the CLI run by tsx, as npx tsx would): a good run writes the
+// markdown and a JSON file that validates against the report schema; every bad input (flags,
+// adapter, database URL, unreachable database or app, wrong credentials, missing permission) ends
+// with exit code != 0 and exactly one line on stderr, never a stack trace.
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderMarkdown } from '../../audit/render-markdown.ts';
+import { AuditReportSchema } from '../../audit/report-schema.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { closedPort, createHostDatabase, runSql } from '../support/host-fixtures.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The tsx binary npx would run; going through npx itself adds npm's own warnings to stderr here.
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function audit(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const { DATABASE_URL: _ignored, ...base } = process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ['audit/cli.ts', ...args], { cwd: ROOT, env: { ...base, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function expectOneLineFailure(run: Run, pattern: RegExp, code?: number): void {
+  expect(run.code, run.stderr).to.not.equal(0);
+  if (code !== undefined) expect(run.code).to.equal(code);
+  const lines = run.stderr.trimEnd().split('\n');
+  expect(lines, run.stderr).to.have.length(1);
+  expect(run.stderr).to.match(/^audit: /);
+  expect(run.stderr).to.match(pattern);
+  expect(run.stderr).to.not.match(/\n\s+at |Error:/);
+}
+
+describe('audit: command line', function () {
+  this.timeout(60_000);
+  let db: TestDatabase;
+  let dir: string;
+
+  before(async () => {
+    db = await createHostDatabase('second-crm');
+    dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
+  });
+  after(async () => {
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the markdown report and a JSON report that validates against the schema', async () => {
+    const out = join(dir, 'report.md');
+    const json = join(dir, 'report.json');
+    const run = await audit(['--database-url', db.url, '--out', out, '--json', json]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).to.match(/^Wrote .*report\.md and .*report\.json: \d+ implemented, \d+ partial, \d+ missing, 4 not checked/);
+    const report = AuditReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
+    expect(report.concepts.find((c) => c.id === 'clientCredentials')?.status).to.equal('exists');
+    // The markdown is a pure function of the findings: re-rendering the JSON gives the same text.
+    expect(readFileSync(out, 'utf8')).to.equal(renderMarkdown(report));
+  });
+
+  it('takes the database from DATABASE_URL when no flag is given', async () => {
+    const out = join(dir, 'from-env.md');
+    const run = await audit(['--out', out], { DATABASE_URL: db.url });
+    expect(run.code, run.stderr).to.equal(0);
+    expect(readFileSync(out, 'utf8')).to.match(/^# Customer Portal Audit Report/);
+  });
+
+  it('rejects an unknown flag', async () => {
+    expectOneLineFailure(await audit(['--database-url', db.url, '--bogus']), /Unknown option '--bogus'/, 2);
+  });
+
+  it('rejects a flag without its value', async () => {
+    expectOneLineFailure(await audit(['--database-url']), /--database-url/, 2);
+  });
+
+  it('asks for a database when none is given', async () => {
+    expectOneLineFailure(await audit([]), /pass --database-url or set DATABASE_URL/, 2);
+  });
+
+  it('rejects a database URL that is not postgres://', async () => {
+    expectOneLineFailure(await audit(['--database-url', 'mysql://root@localhost/crm']), /must start with postgres:\/\//, 2);
+  });
+
+  it('names the known adapters when given an unknown one', async () => {
+    expectOneLineFailure(await audit(['--database-url', db.url, '--adapter', 'salesforce']), /Unknown adapter "salesforce"\. Known adapters: reference-crm/, 2);
+  });
+
+  it('reports an unreachable database', async () => {
+    const port = await closedPort();
+    expectOneLineFailure(await audit(['--database-url', `postgres://postgres@127.0.0.1:${port}/crm`]), new RegExp(`Cannot connect to the database at 127\\.0\\.0\\.1:${port}/crm as postgres: connection refused\\.`), 1);
+  });
+
+  it('reports an unreachable app', async () => {
+    const port = await closedPort();
+    expectOneLineFailure(await audit(['--database-url', db.url, '--app-url', `http://127.0.0.1:${port}`, '--out', join(dir, 'x.md')]), new RegExp(`Cannot reach the app at http://127\\.0\\.0\\.1:${port}: ECONNREFUSED`), 1);
+  });
+
+  it('rejects an app URL that is not http(s)', async () => {
+    expectOneLineFailure(await audit(['--database-url', db.url, '--app-url', 'ftp://example.test']), /--app-url must be http\(s\)/, 2);
+  });
+
+  it('reports an output file it cannot write', async () => {
+    expectOneLineFailure(await audit(['--database-url', db.url, '--out', join(dir, 'missing-folder', 'report.md')]), /Cannot write .*ENOENT/, 1);
+  });
+
+  it('reports wrong credentials', async function () {
+    // Needs real PostgreSQL: embedded PGlite accepts any user name on its single session.
+    if (db.mode !== 'external') this.skip();
+    const url = new URL(db.url);
+    url.username = `nobody_${randomBytes(3).toString('hex')}`;
+    expectOneLineFailure(await audit(['--database-url', url.toString()]), /refused the login: role "nobody_\w+" does not exist/, 1);
+  });
+
+  it('reports a role without permission to connect', async function () {
+    // Needs real PostgreSQL: embedded PGlite has no roles or database privileges to withhold.
+    if (db.mode !== 'external') this.skip();
+    const role = `audit_denied_${randomBytes(3).toString('hex')}`;
+    const database = new URL(db.url).pathname.slice(1);
+    await runSql(db.url, `create role ${role} login; revoke connect on database ${database} from public;`);
+    try {
+      const url = new URL(db.url);
+      url.username = role;
+      expectOneLineFailure(await audit(['--database-url', url.toString()]), /Missing permission on the database .*permission denied for database/, 1);
+    } finally {
+      const server = new URL(db.url);
+      server.pathname = '/postgres';
+      await runSql(server.toString(), `drop role if exists ${role}`);
+    }
+  });
+});

@@ -1,0 +1,67 @@
+// Host databases for the audit tests: a fresh test database loaded with one of the host fixtures
+// (the reference CRM's migrations, the Dolibarr-like SQL fixture, the generated 450-table schema,
+// or nothing at all).
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createKnex } from '../../src/db/connect.ts';
+import { migratePortal } from '../../migrations/index.ts';
+import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
+import { generateLargeSchemaSql } from '../fixtures/large-schema/generate-large-schema.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export type HostFixture = 'empty' | 'reference-crm' | 'reference-crm+portal' | 'second-crm' | 'large-schema';
+
+const fixturePath = (name: string): string => fileURLToPath(new URL(`../fixtures/second-crm/${name}`, import.meta.url));
+
+export async function runSql(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function loadHostFixture(db: TestDatabase, fixture: HostFixture): Promise<void> {
+  if (fixture === 'empty') return;
+  if (fixture === 'second-crm') {
+    await runSql(db.url, readFileSync(fixturePath('schema.sql'), 'utf8'));
+    await runSql(db.url, readFileSync(fixturePath('seed.sql'), 'utf8'));
+    return;
+  }
+  if (fixture === 'large-schema') {
+    await runSql(db.url, generateLargeSchemaSql());
+    return;
+  }
+  const knex = createKnex(db.url, 1);
+  try {
+    await migrateReferenceCrm(knex);
+    if (fixture === 'reference-crm+portal') await migratePortal(knex);
+  } finally {
+    await knex.destroy();
+  }
+}
+
+export async function createHostDatabase(fixture: HostFixture): Promise<TestDatabase> {
+  const db = await createTestDatabase();
+  try {
+    await loadHostFixture(db, fixture);
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  return db;
+}
+
+/** A local port nothing listens on (taken, then released), for "cannot connect" cases. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
