@@ -5,6 +5,8 @@
 export interface PluginTable {
   name: string;
   purpose: string;
+  /** Not created when the host already keeps this concept (the adapter uses the host's table). */
+  unlessHostHas?: 'comment';
 }
 
 export const PLUGIN_TABLES: readonly PluginTable[] = [
@@ -16,6 +18,7 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'client_activity_logs', purpose: 'client actions and sign-in events, for the agency to read' },
   { name: 'portal_rate_limits', purpose: 'rate-limit counters shared by every app instance' },
   { name: 'portal_files', purpose: 'files the portal owns (uploaded logos)' },
+  { name: 'client_comments', purpose: 'comments on proposals, quotations and invoices', unlessHostHas: 'comment' },
 ];
 
 /** Bookkeeping the plugin adds around its own tables. */

@@ -3,20 +3,25 @@
 import type { Knex } from 'knex';
 import { listMigrationSource } from '../src/db/migration-source.ts';
 import * as foundation from './20261122000001_client_portal_foundation.ts';
+import { clientComments } from './20261122000002_client_comments.ts';
+import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
 
-const config = (): Knex.MigratorConfig => ({
+const config = (context: MigrationContext): Knex.MigratorConfig => ({
   migrationSource: listMigrationSource({
     '20261122000001_client_portal_foundation': foundation,
+    '20261122000002_client_comments': clientComments(context),
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });
 
-export async function migratePortal(knex: Knex): Promise<void> {
-  await knex.migrate.latest(config());
+const NOTHING_FROM_HOST: MigrationContext = { hostProvides: new Set() };
+
+export async function migratePortal(knex: Knex, context: MigrationContext = NOTHING_FROM_HOST): Promise<void> {
+  await knex.migrate.latest(config(context));
 }
 
-export async function rollbackPortal(knex: Knex): Promise<void> {
-  await knex.migrate.rollback(config(), true);
+export async function rollbackPortal(knex: Knex, context: MigrationContext = NOTHING_FROM_HOST): Promise<void> {
+  await knex.migrate.rollback(config(context), true);
 }

@@ -6,3 +6,4 @@ export type * from './ports/host.ts';
 export type * from './ports/services.ts';
 export { PORTAL_FLAG } from './flags/flag-names.ts';
 export { createDatabaseStorage } from './files/database-storage.ts';
+export { HostClaimError } from './host/verify-claims.ts';

@@ -27,19 +27,25 @@ import { renderPortalPage } from './web/portal-context.ts';
 import { renderTemplate } from './web/render.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { workspaceRouter } from './workspaces/workspace-router.ts';
+import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
+import { createPortalComments } from './comments/portal-comments.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
-import type { HostWorkspace } from './ports/host.ts';
+import type { CommentsPort, HostWorkspace } from './ports/host.ts';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
   clientRouter: Router;
   /** Mount at config.adminPath, after the host's staff sign-in. */
   adminRouter: Router;
-  /** The portal's own tables; never touches a host table. */
+  /** Checks the adapter's claims against the host schema; throws HostClaimError naming what is missing. */
+  verifyHost(): Promise<void>;
+  /** Verifies the host, then creates the portal's own tables (none for what the host keeps). */
   migrate(): Promise<void>;
   rollback(): Promise<void>;
   isEnabledFor(workspace: Pick<HostWorkspace, 'id' | 'slug'>): boolean;
   auth: AuthService;
+  /** Comments on proposals, quotations and invoices: the host's when it keeps them, else the portal's. */
+  comments: CommentsPort;
   close(): Promise<void>;
 }
 
@@ -115,10 +121,15 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   return {
     clientRouter,
     adminRouter: admin,
-    migrate: () => migratePortal(db),
-    rollback: () => rollbackPortal(db),
+    verifyHost: () => verifyHostClaims(db, adapter),
+    async migrate() {
+      await verifyHostClaims(db, adapter);
+      await migratePortal(db, { hostProvides: hostProvides(adapter) });
+    },
+    rollback: () => rollbackPortal(db, { hostProvides: hostProvides(adapter) }),
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
+    comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
     async close() {
       clearInterval(housekeeping);
     },

@@ -3,7 +3,7 @@
 // (null or []) for an id that is malformed or belongs to another workspace.
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import type { HostAdapter, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
+import type { HostAdapter, HostClaim, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
 import { parseId, toHostId } from './ids.ts';
 import { findClient, listClients, type ClientRow } from './queries/clients.ts';
 import { clientSummary } from './queries/client-summary.ts';
@@ -36,9 +36,28 @@ function presentStaff(row: StaffUserRow): HostStaffUser {
   return { id: toHostId(row.id), workspaceId: toHostId(row.workspace_id), name: row.name, email: row.email, role: row.role };
 }
 
+/**
+ * Where this CRM keeps what the adapter reads and writes. The portal checks these against the
+ * schema before it starts; the audit compares them with what it finds. The CRM keeps no client
+ * logins and no comments, so the portal provides those itself.
+ */
+export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
+  { concept: 'workspace', table: 'workspaces', columns: ['id', 'slug', 'name', 'logo_url', 'brand_color'] },
+  { concept: 'company', table: 'clients', columns: ['id', 'workspace_id', 'name'] },
+  { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
+  { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
+  { concept: 'proposal', table: 'proposals', columns: ['id', 'workspace_id', 'client_id', 'status'] },
+  { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'status'] },
+  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'status', 'currency', 'due_date'] },
+  { concept: 'payment', table: 'payments', columns: ['invoice_id', 'amount_cents'] },
+  { concept: 'task', table: 'tasks', columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'status'] },
+  { concept: 'document', table: 'documents', columns: ['id', 'workspace_id', 'client_id', 'shared_with_client'] },
+];
+
 export function createReferenceCrmAdapter(db: Knex): HostAdapter {
   return {
     name: 'reference-crm',
+    claims: REFERENCE_CRM_CLAIMS,
 
     workspaces: {
       async findBySlug(slug) {

@@ -24,7 +24,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
     const client = signedInClient(res);
     const sessions = await listLiveSessions(db, workspace.id, client.user.id, now());
     renderPortalPage(req, res, 'account/index', 'Your account', {
-      profile: presentProfile(client.user, client.contact),
+      profile: presentProfile(client.user, client.contact, await auth.hasPassword(workspace, client.user)),
       sessions: presentSessions(sessions, hashSessionId(req.sessionID)),
       profileErrors: forms.profileErrors ?? {},
       passwordErrors: forms.passwordErrors ?? {},
@@ -58,10 +58,11 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       const input = req.body as ChangePasswordInput;
       const { workspace } = portalContext(res);
       const client = signedInClient(res);
-      if (client.user.password_hash && !input.currentPassword) {
+      const hasPassword = await auth.hasPassword(workspace, client.user);
+      if (hasPassword && !input.currentPassword) {
         return show(req, res, { passwordErrors: { currentPassword: 'Enter your current password.' } }, 400);
       }
-      const outcome = client.user.password_hash
+      const outcome = hasPassword
         ? await auth.changePassword(workspace, client.user, input.currentPassword ?? '', input.password, hashSessionId(req.sessionID), requestMeta(req))
         : await auth.setFirstPassword(workspace, client.user, input.password, hashSessionId(req.sessionID), requestMeta(req));
       if (outcome === 'wrong_password') {

@@ -44,12 +44,12 @@ export function presentSessions(rows: SessionRow[], currentSidHash: string): Ses
     .map((session) => ({ ...session, signedInAt: session.signedInAt ? formatDateTime(session.signedInAt) : 'unknown' }));
 }
 
-export function presentProfile(user: ClientUserRow, contact: HostContact) {
+export function presentProfile(user: ClientUserRow, contact: HostContact, hasPassword: boolean) {
   return {
     name: contact.name,
     email: user.email,
     phone: contact.phone ?? '',
     company: contact.clientName,
-    hasPassword: Boolean(user.password_hash),
+    hasPassword,
   };
 }

@@ -1,7 +1,7 @@
 // Client sign-in: one-time codes, passwords, password resets and invitations. Every answer that
 // reaches a person is the same for known and unknown emails; the difference is only in the log.
 import type { Knex } from 'knex';
-import type { HostAdapter, HostStaffUser, HostWorkspace } from '../ports/host.ts';
+import type { HostAdapter, HostContact, HostStaffUser, HostWorkspace } from '../ports/host.ts';
 import type { Mailer } from '../ports/services.ts';
 import type { PortalConfig } from '../config.ts';
 import { insertActivity } from '../activity/queries.ts';
@@ -11,6 +11,7 @@ import {
   findClientUserById,
   insertClientUser,
   markInvited,
+  activate,
   recordSignIn,
   setPassword,
   updateClientUserEmail,
@@ -89,7 +90,7 @@ export class AuthService {
       [SIGN_IN_LIMITS.codeRequestsPerEmail, `${workspace.id}:${email}`],
     ]);
     if (!limited.ok) return limited;
-    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
+    const user = await this.findSignInUser(workspace, email);
     await this.log(workspace, 'sign_in_code.requested', meta, { user, email }, { known: Boolean(user && mayUsePortal(user.status)) });
     if (!user || !mayUsePortal(user.status)) return { ok: true };
     const code = generateCode();
@@ -135,10 +136,7 @@ export class AuthService {
       await this.log(workspace, 'sign_in.locked', meta, { email }, { method: 'password' });
       return { ok: false, reason: 'limited', retryAfterSeconds };
     }
-    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
-    const valid = user?.password_hash && mayUsePortal(user.status)
-      ? await verifyPassword(user.password_hash, password)
-      : await verifyDecoy(password);
+    const { user, valid } = await this.checkPasswordSignIn(workspace, email, password);
     if (!user || !valid) {
       await this.deps.limiter.consume(SIGN_IN_LIMITS.passwordFailuresPerAccount, account);
       await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'password', reason: user ? 'wrong_password' : 'unknown_email' });
@@ -150,13 +148,74 @@ export class AuthService {
     return { ok: true, user };
   }
 
+  /**
+   * Checks an email and password: against the host's own credentials when it keeps them (the
+   * client user is then created on first sign-in), otherwise against the portal's argon2id hash.
+   */
+  private async checkPasswordSignIn(workspace: HostWorkspace, email: string, password: string): Promise<{ user: ClientUserRow | null; valid: boolean }> {
+    const credentials = this.deps.adapter.credentials;
+    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
+    if (credentials) {
+      const contact = await credentials.verifyPassword(workspace.id, email, password);
+      if (!contact) return { user, valid: false };
+      const linked = user ?? (await this.linkHostLogin(workspace, contact));
+      return { user: linked, valid: linked.contact_id === contact.id && mayUsePortal(linked.status) };
+    }
+    const valid = user?.password_hash && mayUsePortal(user.status) ? await verifyPassword(user.password_hash, password) : await verifyDecoy(password);
+    return { user, valid };
+  }
+
+  /** The portal's record of a client who already has a login in the host. */
+  private async linkHostLogin(workspace: HostWorkspace, contact: HostContact): Promise<ClientUserRow> {
+    try {
+      return await insertClientUser(this.deps.db, { workspaceId: workspace.id, clientId: contact.clientId, contactId: contact.id, email: contact.email, status: 'active' });
+    } catch (err) {
+      // Two first sign-ins at once: the other request created it.
+      const existing = await findClientUserByContact(this.deps.db, workspace.id, contact.id);
+      if (existing) return existing;
+      throw err;
+    }
+  }
+
+  /** The client user an email belongs to, linking a host login on first use when the host keeps logins. */
+  private async findSignInUser(workspace: HostWorkspace, email: string): Promise<ClientUserRow | null> {
+    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
+    if (user || !this.deps.adapter.credentials) return user;
+    const contact = await this.deps.adapter.credentials.findLogin(workspace.id, email);
+    return contact ? this.linkHostLogin(workspace, contact) : null;
+  }
+
+  async hasPassword(workspace: HostWorkspace, user: ClientUserRow): Promise<boolean> {
+    const credentials = this.deps.adapter.credentials;
+    return credentials ? credentials.hasPassword(workspace.id, user.contact_id) : Boolean(user.password_hash);
+  }
+
+  private async passwordMatches(workspace: HostWorkspace, user: ClientUserRow, password: string): Promise<boolean> {
+    const credentials = this.deps.adapter.credentials;
+    if (credentials) return (await credentials.verifyPassword(workspace.id, user.email, password))?.id === user.contact_id;
+    return user.password_hash ? verifyPassword(user.password_hash, password) : false;
+  }
+
+  /**
+   * A host-kept password is written through the adapter, which cannot join the portal's
+   * transaction; it is written first, once the request is known to be good, and the portal's own
+   * changes (link consumed, sessions ended) follow. A portal-kept password is returned as a hash
+   * for the caller to write inside its transaction.
+   */
+  private async preparePassword(workspace: HostWorkspace, user: ClientUserRow, password: string): Promise<string | null> {
+    const credentials = this.deps.adapter.credentials;
+    if (!credentials) return hashPassword(password);
+    await credentials.setPassword(workspace.id, user.contact_id, password);
+    return null;
+  }
+
   async requestPasswordReset(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
     const limited = await this.withinLimits([
       [SIGN_IN_LIMITS.resetRequestsPerIp, `${workspace.id}:${meta.ip}`],
       [SIGN_IN_LIMITS.resetRequestsPerEmail, `${workspace.id}:${email}`],
     ]);
     if (!limited.ok) return limited;
-    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
+    const user = await this.findSignInUser(workspace, email);
     await this.log(workspace, 'password.reset_requested', meta, { user, email }, { known: Boolean(user && mayUsePortal(user.status)) });
     if (!user || !mayUsePortal(user.status)) return { ok: true };
     const token = await this.issueToken(user, 'reset', RESET_TTL_MINUTES * 60_000);
@@ -185,14 +244,17 @@ export class AuthService {
    * whoever else was signed in.
    */
   async setPasswordFromLink(workspace: HostWorkspace, purpose: TokenPurpose, token: string, password: string, meta: RequestMeta): Promise<ClientUserRow | null> {
-    const passwordHash = await hashPassword(password);
+    const holder = await this.findLinkUser(workspace, purpose, token);
+    if (!holder) return null;
+    const passwordHash = await this.preparePassword(workspace, holder, password);
     const user = await this.deps.db.transaction(async (trx) => {
       const row = await findLiveUserToken(trx, workspace.id, purpose, hashToken(token), this.deps.now());
       if (!row) return null;
       const owner = await findClientUserById(trx, workspace.id, row.client_user_id);
       if (!owner || !mayUsePortal(owner.status)) return null;
       if (!(await consumeUserToken(trx, row.id))) return null;
-      await setPassword(trx, workspace.id, owner.id, passwordHash);
+      if (passwordHash) await setPassword(trx, workspace.id, owner.id, passwordHash);
+      else await activate(trx, workspace.id, owner.id);
       await recordSignIn(trx, workspace.id, owner.id);
       await deleteOtherSessions(trx, workspace.id, owner.id, null);
       return owner;
@@ -202,27 +264,27 @@ export class AuthService {
   }
 
   async changePassword(workspace: HostWorkspace, user: ClientUserRow, current: string, next: string, keepSidHash: string, meta: RequestMeta): Promise<'changed' | 'wrong_password'> {
-    const valid = user.password_hash ? await verifyPassword(user.password_hash, current) : false;
-    if (!valid) {
+    if (!(await this.passwordMatches(workspace, user, current))) {
       await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'password_change', reason: 'wrong_password' });
       return 'wrong_password';
     }
-    const passwordHash = await hashPassword(next);
-    await this.deps.db.transaction(async (trx) => {
-      await setPassword(trx, workspace.id, user.id, passwordHash);
-      await deleteOtherSessions(trx, workspace.id, user.id, keepSidHash);
-    });
+    await this.replacePassword(workspace, user, next, keepSidHash);
     await this.log(workspace, 'password.changed', meta, { user });
     return 'changed';
   }
 
-  /** A client who so far signed in only with codes chooses a password. */
-  async setFirstPassword(workspace: HostWorkspace, user: ClientUserRow, next: string, keepSidHash: string, meta: RequestMeta): Promise<'changed'> {
-    const passwordHash = await hashPassword(next);
+  /** A new password ends every other session of the client. */
+  private async replacePassword(workspace: HostWorkspace, user: ClientUserRow, password: string, keepSidHash: string): Promise<void> {
+    const passwordHash = await this.preparePassword(workspace, user, password);
     await this.deps.db.transaction(async (trx) => {
-      await setPassword(trx, workspace.id, user.id, passwordHash);
+      if (passwordHash) await setPassword(trx, workspace.id, user.id, passwordHash);
       await deleteOtherSessions(trx, workspace.id, user.id, keepSidHash);
     });
+  }
+
+  /** A client who so far signed in only with codes chooses a password. */
+  async setFirstPassword(workspace: HostWorkspace, user: ClientUserRow, next: string, keepSidHash: string, meta: RequestMeta): Promise<'changed'> {
+    await this.replacePassword(workspace, user, next, keepSidHash);
     await this.log(workspace, 'password.changed', meta, { user }, { first: true });
     return 'changed';
   }

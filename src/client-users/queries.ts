@@ -87,6 +87,13 @@ export async function setPassword(db: Db, workspaceId: string, id: string, passw
     });
 }
 
+/** An invited user whose password lives in the host becomes active when they accept. */
+export async function activate(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db('client_users')
+    .where({ workspace_id: workspaceId, id })
+    .update({ status: db.raw("case when status = 'disabled' then 'disabled' else 'active' end"), updated_at: db.fn.now() });
+}
+
 export async function recordSignIn(db: Db, workspaceId: string, id: string): Promise<void> {
   await db('client_users')
     .where({ workspace_id: workspaceId, id })

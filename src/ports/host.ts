@@ -83,12 +83,68 @@ export interface SummariesPort {
   forClient(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<ClientSummary>;
 }
 
+/**
+ * The audit's names for what a CRM may keep (see audit/report-schema.ts). A claim says the adapter
+ * relies on that concept living in the host, and where.
+ */
+export type HostConcept =
+  | 'workspace' | 'company' | 'contact' | 'staffUser' | 'proposal' | 'quotation' | 'invoice' | 'payment'
+  | 'task' | 'document' | 'clientCredentials' | 'comment';
+
+export interface HostClaim {
+  concept: HostConcept;
+  /** The host table, optionally schema-qualified (`public.llx_socpeople`). */
+  table: string;
+  /** The columns the adapter reads or writes there. */
+  columns: string[];
+}
+
+/**
+ * A host that already keeps client logins (email + password hash on its own records). The portal
+ * then never stores a password of its own: it checks and changes passwords through this port and
+ * keeps only what the host lacks (sessions, one-time codes, invitation and reset links).
+ */
+export interface ClientCredentialsPort {
+  /** The contact that may sign in with this email (a login the host has not switched off), or null. */
+  findLogin(workspaceId: HostId, email: string): Promise<HostContact | null>;
+  /** The contact whose host-stored password matches, or null. The hash format is the host's business. */
+  verifyPassword(workspaceId: HostId, email: string, password: string): Promise<HostContact | null>;
+  /** Stores a new password in the host's own format. */
+  setPassword(workspaceId: HostId, contactId: HostId, password: string): Promise<void>;
+  hasPassword(workspaceId: HostId, contactId: HostId): Promise<boolean>;
+}
+
+export type CommentSubjectType = 'proposal' | 'quotation' | 'invoice';
+
+export interface HostComment {
+  id: HostId;
+  subjectType: CommentSubjectType;
+  subjectId: HostId;
+  body: string;
+  /** Set when a client wrote it; null when agency staff did. */
+  authorContactId: HostId | null;
+  authorName: string;
+  createdAt: Date;
+}
+
+/** Comments on a proposal, quotation or invoice: the host's own table when it has one. */
+export interface CommentsPort {
+  list(workspaceId: HostId, subject: { type: CommentSubjectType; id: HostId }): Promise<HostComment[]>;
+  add(workspaceId: HostId, comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; authorContactId: HostId }): Promise<HostComment>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
+  /** Where the host keeps what this adapter uses; checked against the schema before the portal starts. */
+  claims: HostClaim[];
   workspaces: WorkspacesPort;
   clients: ClientsPort;
   contacts: ContactsPort;
   staff: StaffPort;
   summaries: SummariesPort;
+  /** Present when the host keeps client passwords (claim 'clientCredentials'). */
+  credentials?: ClientCredentialsPort;
+  /** Present when the host keeps comments (claim 'comment'); otherwise the portal keeps its own. */
+  comments?: CommentsPort;
 }

@@ -1,0 +1,67 @@
+// Before the portal starts, every claim the adapter makes about the host schema is checked against
+// the catalog: a claimed table or column that is not there stops start-up with its name, instead
+// of failing on a client's first request. A claim and its port must also come together.
+import type { Knex } from 'knex';
+import type { HostAdapter, HostClaim } from '../ports/host.ts';
+
+export class HostClaimError extends Error {}
+
+function splitTable(table: string): { schema: string; name: string } {
+  const [first, second] = table.split('.');
+  return second === undefined ? { schema: 'public', name: first! } : { schema: first!, name: second };
+}
+
+export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise<string[]> {
+  const problems: string[] = [];
+  const concepts = new Set(adapter.claims.map((claim) => claim.concept));
+  if (concepts.has('clientCredentials') !== Boolean(adapter.credentials)) {
+    problems.push(adapter.credentials
+      ? 'the adapter has a credentials port but no clientCredentials claim saying where the host keeps passwords'
+      : 'the adapter claims clientCredentials but has no credentials port');
+  }
+  if (concepts.has('comment') !== Boolean(adapter.comments)) {
+    problems.push(adapter.comments
+      ? 'the adapter has a comments port but no comment claim saying where the host keeps comments'
+      : 'the adapter claims comment but has no comments port');
+  }
+
+  const tables = adapter.claims.map((claim) => splitTable(claim.table));
+  const result = await db.raw(
+    `select table_schema, table_name, column_name from information_schema.columns
+      where (table_schema, table_name) in (select * from unnest(?::text[], ?::text[]))`,
+    [tables.map((t) => t.schema), tables.map((t) => t.name)],
+  );
+  const columns = new Map<string, Set<string>>();
+  for (const row of result.rows as Array<{ table_schema: string; table_name: string; column_name: string }>) {
+    const key = `${row.table_schema}.${row.table_name}`;
+    if (!columns.has(key)) columns.set(key, new Set());
+    columns.get(key)!.add(row.column_name);
+  }
+  for (const claim of adapter.claims as HostClaim[]) {
+    const { schema, name } = splitTable(claim.table);
+    const found = columns.get(`${schema}.${name}`);
+    if (!found) {
+      problems.push(`${claim.concept}: table ${schema}.${name} does not exist`);
+      continue;
+    }
+    const missing = claim.columns.filter((column) => !found.has(column));
+    if (missing.length) problems.push(`${claim.concept}: ${missing.map((column) => `${schema}.${name}.${column}`).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`);
+  }
+  return problems;
+}
+
+export async function verifyHostClaims(db: Knex, adapter: HostAdapter): Promise<void> {
+  const problems = await findClaimProblems(db, adapter);
+  if (problems.length) {
+    throw new HostClaimError(
+      `The ${adapter.name} adapter claims what the database does not have, so the portal will not start:\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        '\nRun `npm run audit` against this database and align the adapter claims with its report.',
+    );
+  }
+}
+
+/** The host concepts the portal must not duplicate in its own tables. */
+export function hostProvides(adapter: HostAdapter): Set<string> {
+  return new Set(adapter.claims.map((claim) => claim.concept));
+}
