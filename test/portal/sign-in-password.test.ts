@@ -37,6 +37,9 @@ describe('sign-in with a password, resets and invitations', function () {
     expect(out.status).to.equal(303);
     expect(out.headers.location).to.equal('/portal/demo/sign-in?notice=signed-out');
     await agent.get('/portal/demo/').expect(303);
+    const events = await h.crm.db('client_activity_logs').where({ email: login.email }).orderBy('id', 'desc').limit(2).select('event', 'ip', 'user_agent');
+    expect(events.map((e) => e.event)).to.deep.equal(['sign_out', 'sign_in.succeeded']);
+    for (const event of events) expect(event.ip).to.be.a('string').and.not.be.empty;
   });
 
   it('gives the same answer for a wrong password and an unknown email', async function () {

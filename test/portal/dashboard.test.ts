@@ -1,0 +1,61 @@
+// The signed-in client's dashboard: a greeting by name, one card per section the workspace shows
+// (with the client's own numbers from the host), and navigation that follows the admin's switches.
+import { expect } from 'chai';
+import { csrfFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+
+describe('client dashboard', function () {
+  let h: PortalHarness;
+  let login: { email: string; password: string; name: string };
+
+  before(async function () {
+    h = await startPortalHarness();
+    login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
+  });
+  after(async function () {
+    await h.close();
+  });
+  afterEach(async function () {
+    await h.crm.db('workspace_client_portal_settings').delete();
+  });
+
+  async function dashboard() {
+    const agent = h.agent();
+    const page = await agent.get('/portal/demo/sign-in').expect(200);
+    await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303);
+    return (await agent.get('/portal/demo/').expect(200)).text;
+  }
+
+  it('greets the client and shows every section with their own numbers', async function () {
+    const html = await dashboard();
+    expect(html).to.match(/Good (morning|afternoon|evening), Maria/);
+    for (const section of ['proposals', 'quotations', 'invoices', 'tasks', 'documents']) expect(html).to.contain(`id="section-${section}"`);
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm.db('client_users').where({ workspace_id: workspace.id, email: login.email }).first('client_id', 'contact_id');
+    const summary = await h.crm.adapter.summaries.forClient(workspace.id, user.client_id, user.contact_id);
+    expect(html).to.contain(`${summary.invoices.unpaid} invoice`);
+    expect(html).to.contain(`${summary.documents.shared} shared document`);
+    expect(html).to.contain('aria-current="page"');
+  });
+
+  it('hides the sections the admin switched off, in the cards and the navigation', async function () {
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspace.id, show_invoices: false, show_tasks: false });
+    const html = await dashboard();
+    expect(html).to.not.contain('id="section-invoices"');
+    expect(html).to.not.contain('id="section-tasks"');
+    expect(html).to.not.contain('#section-invoices');
+    expect(html).to.contain('id="section-proposals"');
+  });
+
+  it('uses the admin\'s title and colour, keeping text readable on a pale colour', async function () {
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspace.id, portal_title: 'Northwind hub', primary_color: '#ffe066' });
+    const html = await dashboard();
+    expect(html).to.contain('Northwind hub');
+    const css = (await h.agent().get('/portal/demo/branding.css').expect(200)).text;
+    expect(css).to.contain('--brand:#ffe066');
+    expect(css).to.contain('--on-brand:#111111');
+    expect(css).to.match(/--accent:#[0-9a-f]{6}/);
+    expect(css).to.not.contain('--accent:#ffe066');
+  });
+});
