@@ -3,6 +3,7 @@
 // CSRF missing → 403; a client of one workspace never reaches another workspace's portal or
 // another client's session; security headers are on every page.
 import { expect } from 'chai';
+import { hashPassword } from '../../src/auth/secrets.ts';
 import { csrfFrom, startPortalHarness, cookieNamed, type PortalHarness } from '../support/portal-harness.ts';
 
 const CLIENT_PAGES = ['/', '/account'];
@@ -80,12 +81,18 @@ describe('portal access rules', function () {
     const elsewhere = await demo.get('/portal/acme/');
     expect(elsewhere.status).to.equal(303);
     expect(elsewhere.headers.location).to.match(/^\/portal\/acme\/sign-in/);
-    // And demo's password does not open acme, even for the same person.
+    // The same person is a client of both agencies, with a separate account in each: demo's
+    // password does not open acme once acme's differs.
+    expect(acmeLogin.email).to.equal(demoLogin.email);
+    const acmeWorkspace = (await h.crm.adapter.workspaces.findBySlug('acme'))!;
+    const acmePassword = 'acme-only-password';
+    await h.crm.db('client_users').where({ workspace_id: acmeWorkspace.id, email: acmeLogin.email }).update({ password_hash: await hashPassword(acmePassword) });
     const page = await demo.get('/portal/acme/sign-in');
-    const tryAcme = await demo.post('/portal/acme/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: demoLogin.email, password: 'wrong-for-acme' });
+    const tryAcme = await demo.post('/portal/acme/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: demoLogin.email, password: demoLogin.password });
     expect(tryAcme.status).to.equal(401);
-    const acme = await signedIn('acme', acmeLogin);
+    const acme = await signedIn('acme', { email: acmeLogin.email, password: acmePassword });
     await acme.get('/portal/acme/').expect(200);
+    await demo.get('/portal/demo/').expect(200);
   });
 
   it('never lets a client end another client\'s session', async function () {

@@ -129,6 +129,19 @@ describe('sign-in with a password, resets and invitations', function () {
     expect(h.smtp.messages).to.have.length(0);
   });
 
+  it('limits reset requests per email with 429 and Retry-After', async function () {
+    const agent = h.agent();
+    const page = await agent.get('/portal/demo/password/forgot');
+    for (let i = 0; i < 3; i++) {
+      await agent.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(page.text), email: login.email }).expect(200);
+    }
+    const limited = await agent.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(page.text), email: login.email });
+    expect(limited.status).to.equal(429);
+    expect(Number(limited.headers['retry-after'])).to.be.within(1, 3600);
+    expect(limited.text).to.match(/Try again in \d+ minutes/);
+    expect(h.smtp.messages.filter((m) => m.to.includes(login.email))).to.have.length(3);
+  });
+
   it('lets an invited contact set a password from the invitation email', async function () {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const contacts = await h.crm.adapter.contacts.list(workspace.id);
