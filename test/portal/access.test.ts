@@ -4,7 +4,7 @@
 // another client's session; security headers are on every page.
 import { expect } from 'chai';
 import { hashPassword } from '../../src/auth/secrets.ts';
-import { csrfFrom, startPortalHarness, cookieNamed, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, postPasswordSignIn, signedInAgent, startPortalHarness, cookieNamed, type PortalHarness } from '../support/portal-harness.ts';
 
 const CLIENT_PAGES = ['/', '/account'];
 const CLIENT_ACTIONS = ['/account/profile', '/account/password', '/account/sessions/revoke-others'];
@@ -27,12 +27,7 @@ describe('portal access rules', function () {
     await h.crm.db('portal_rate_limits').delete();
   });
 
-  async function signedIn(slug: string, login: { email: string; password: string }) {
-    const agent = h.agent();
-    const page = await agent.get(`/portal/${slug}/sign-in`).expect(200);
-    await agent.post(`/portal/${slug}/sign-in/password`).type('form').send({ _csrf: csrfFrom(page.text), ...login }).expect(303);
-    return agent;
-  }
+  const signedIn = (slug: string, login: { email: string; password: string }) => signedInAgent(h.agent(), slug, login);
 
   it('redirects signed-out visitors of client pages to sign-in, keeping where they were going', async function () {
     for (const path of CLIENT_PAGES) {
@@ -87,8 +82,7 @@ describe('portal access rules', function () {
     const acmeWorkspace = (await h.crm.adapter.workspaces.findBySlug('acme'))!;
     const acmePassword = 'acme-only-password';
     await h.crm.db('client_users').where({ workspace_id: acmeWorkspace.id, email: acmeLogin.email }).update({ password_hash: await hashPassword(acmePassword) });
-    const page = await demo.get('/portal/acme/sign-in');
-    const tryAcme = await demo.post('/portal/acme/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: demoLogin.email, password: demoLogin.password });
+    const tryAcme = await postPasswordSignIn(demo, 'acme', demoLogin);
     expect(tryAcme.status).to.equal(401);
     const acme = await signedIn('acme', { email: acmeLogin.email, password: acmePassword });
     await acme.get('/portal/acme/').expect(200);

@@ -1,7 +1,7 @@
 // The account page: the profile is saved to the host contact through the adapter, passwords
 // change (ending other sessions), sessions are listed and signed out, and each action is logged.
 import { expect } from 'chai';
-import { csrfFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 describe('client account page', function () {
   let h: PortalHarness;
@@ -15,12 +15,7 @@ describe('client account page', function () {
     await h.close();
   });
 
-  async function signedIn(password = login.password) {
-    const agent = h.agent();
-    const page = await agent.get('/portal/demo/sign-in').expect(200);
-    await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password }).expect(303);
-    return agent;
-  }
+  const signedIn = () => signedInAgent(h.agent(), 'demo', login);
 
   it('shows name, email, phone and the sessions, and saves the profile to the host contact', async function () {
     const agent = await signedIn();

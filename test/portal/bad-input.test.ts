@@ -1,7 +1,7 @@
 // Bad input gets a 4xx page with a message a person understands, never a 500 or a stack trace:
 // malformed and oversized emails, missing fields, oversized bodies, malformed codes and tokens.
 import { expect } from 'chai';
-import { csrfFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 describe('bad input on the portal', function () {
   let h: PortalHarness;
@@ -76,9 +76,7 @@ describe('bad input on the portal', function () {
 
   it('answers unknown pages with a branded 404', async function () {
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
-    const agent = h.agent();
-    const page = await agent.get('/portal/demo/sign-in').expect(200);
-    await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303);
+    const agent = await signedInAgent(h.agent(), 'demo', login);
     const res = await agent.get('/portal/demo/nothing-here');
     expect(res.status).to.equal(404);
     expect(res.text).to.contain('Page not found');

@@ -1,7 +1,7 @@
 // The signed-in client's dashboard: a greeting by name, one card per section the workspace shows
 // (with the client's own numbers from the host), and navigation that follows the admin's switches.
 import { expect } from 'chai';
-import { csrfFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 describe('client dashboard', function () {
   let h: PortalHarness;
@@ -19,9 +19,7 @@ describe('client dashboard', function () {
   });
 
   async function dashboard() {
-    const agent = h.agent();
-    const page = await agent.get('/portal/demo/sign-in').expect(200);
-    await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303);
+    const agent = await signedInAgent(h.agent(), 'demo', login);
     return (await agent.get('/portal/demo/').expect(200)).text;
   }
 

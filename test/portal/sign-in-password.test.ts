@@ -2,7 +2,7 @@
 // the happy paths, the same answer for unknown emails, the lockout after five failures (429 with
 // Retry-After, holding across app instances), single-use links, and sign-out.
 import { expect } from 'chai';
-import { csrfFrom, linkFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, linkFrom, postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 describe('sign-in with a password, resets and invitations', function () {
   let h: PortalHarness;
@@ -20,10 +20,8 @@ describe('sign-in with a password, resets and invitations', function () {
     await h.crm.db('portal_rate_limits').delete();
   });
 
-  async function signIn(agent: ReturnType<PortalHarness['agent']>, email: string, password: string, next?: string) {
-    const page = await agent.get('/portal/demo/sign-in').expect(200);
-    return agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email, password, ...(next ? { next } : {}) });
-  }
+  const signIn = (agent: ReturnType<PortalHarness['agent']>, email: string, password: string, next?: string) =>
+    postPasswordSignIn(agent, 'demo', { email, password }, next ? { next } : {});
 
   it('signs in with the right password and out again', async function () {
     const agent = h.agent();

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { csrfFrom, flagsFileFor } from '../support/portal-harness.ts';
+import { flagsFileFor, postPasswordSignIn } from '../support/portal-harness.ts';
 
 describe('two app instances on one database', function () {
   let database: TestDatabase;
@@ -25,9 +25,7 @@ describe('two app instances on one database', function () {
 
   it('a session started on one instance is valid on the other', async function () {
     const login = a.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
-    const onA = request.agent(a.url);
-    const page = await onA.get('/portal/demo/sign-in').expect(200);
-    const res = await onA.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password });
+    const res = await postPasswordSignIn(request.agent(a.url), 'demo', login);
     expect(res.status).to.equal(303);
     const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('portal.sid='))!.split(';')[0]!;
     const onB = await request(b.url).get('/portal/demo/account').set('Cookie', cookie);
@@ -39,14 +37,11 @@ describe('two app instances on one database', function () {
     const login = a.clientLogins.filter((l) => l.workspaceSlug === 'demo')[1]!;
     for (let i = 0; i < 5; i++) {
       const instance = i % 2 === 0 ? a : b;
-      const agent = request.agent(instance.url);
-      const page = await agent.get('/portal/demo/sign-in');
-      await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: `wrong-${i}` }).expect(401);
+      const res = await postPasswordSignIn(request.agent(instance.url), 'demo', { email: login.email, password: `wrong-${i}` });
+      expect(res.status).to.equal(401);
     }
     for (const instance of [a, b]) {
-      const agent = request.agent(instance.url);
-      const page = await agent.get('/portal/demo/sign-in');
-      const res = await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password });
+      const res = await postPasswordSignIn(request.agent(instance.url), 'demo', login);
       expect(res.status).to.equal(429);
     }
   });

@@ -59,6 +59,21 @@ export async function startPortalHarness(options: { enabledFor?: string[]; datab
   };
 }
 
+type Agent = ReturnType<typeof request.agent>;
+
+/** Posts the password sign-in form of a workspace's portal, as a browser would after loading it. */
+export async function postPasswordSignIn(agent: Agent, slug: string, login: { email: string; password: string }, extra: Record<string, string> = {}) {
+  const page = await agent.get(`/portal/${slug}/sign-in`).expect(200);
+  return agent.post(`/portal/${slug}/sign-in/password`).type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password, ...extra });
+}
+
+/** An agent signed in to a workspace's portal with a password. */
+export async function signedInAgent(agent: Agent, slug: string, login: { email: string; password: string }): Promise<Agent> {
+  const res = await postPasswordSignIn(agent, slug, login);
+  if (res.status !== 303) throw new Error(`sign-in as ${login.email} answered ${res.status}`);
+  return agent;
+}
+
 /** The CSRF token a page embeds in its forms. */
 export function csrfFrom(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
