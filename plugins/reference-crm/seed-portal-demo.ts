@@ -16,11 +16,13 @@ export interface PortalDemoLogin {
 }
 
 export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Promise<PortalDemoLogin[]> {
-  const passwordHash = await hashPassword(DEMO_CLIENT_PASSWORD);
+  // Hashed only when a login is missing, so a restart with the data kept does no argon2 work.
+  let passwordHash: string | undefined;
   const logins: PortalDemoLogin[] = [];
   for (const contact of contacts) {
     const existing = await findClientUserByContact(db, contact.workspaceId, contact.contactId);
     if (!existing) {
+      passwordHash ??= await hashPassword(DEMO_CLIENT_PASSWORD);
       await insertClientUser(db, {
         workspaceId: contact.workspaceId,
         clientId: contact.clientId,
