@@ -126,7 +126,7 @@ function renderProposedClaims(report: AuditReport, push: Push): void {
     push('Nothing to propose: the audit found none of the host concepts.', '');
   } else {
     push('```ts', 'claims: [');
-    for (const c of report.proposedClaims) push(`  { concept: '${c.concept}', table: '${c.table}', columns: [${c.columns.map((x) => `'${x}'`).join(', ')}] },`);
+    for (const c of report.proposedClaims) push(`  { concept: '${c.concept}', table: ${tsString(c.table)}, columns: [${c.columns.map(tsString).join(', ')}] },`);
     push('],', '```', '');
   }
   const concepts = new Map(report.concepts.map((c) => [c.id, c]));
@@ -242,6 +242,11 @@ function evidenceLine(e: Evidence): string {
 
 function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
+}
+
+/** A TypeScript string literal, so the block pastes into an adapter even for odd identifiers. */
+function tsString(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 function cell(text: string): string {
