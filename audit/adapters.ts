@@ -1,16 +1,20 @@
-// The host adapters the audit knows, and what each CLAIMS its host provides. Plain data for now:
-// the audit compares every claim with what the schema shows and reports disagreements, and the
-// plugin will later read the JSON report to check the same claims at start-up.
+// The host adapters the audit knows, and their claims. The claims are the adapters' own exported
+// lists (the ones the portal checks before it starts), never a copy: what the audit checks is what
+// the plugin will rely on. A concept an adapter claims is served from the host through it; a
+// concept it leaves out the plugin provides itself.
+import type { HostClaim } from '../src/ports/host.ts';
+import { checkClaimAgainstSchema, type SchemaColumns } from '../src/host/verify-claims.ts';
+import { REFERENCE_CRM_CLAIMS } from '../plugins/reference-crm/adapter.ts';
+import { SECOND_CRM_CLAIMS } from '../test/fixtures/second-crm/claims.ts';
+import type { Catalog } from './catalog/types.ts';
 import { AuditError } from './errors.ts';
-import type { ClaimCheck, ConceptFinding, ConceptId } from './report-schema.ts';
-
-export type AdapterClaims = Partial<Record<ConceptId, boolean>>;
+import type { Findings } from './findings/build-findings.ts';
+import { HOST_CONCEPTS, type ClaimCheck, type ConceptFinding } from './report-schema.ts';
 
 export interface AdapterDescription {
   name: string;
   description: string;
-  /** true: the adapter serves this from the host; false: the plugin provides it. */
-  claims: AdapterClaims;
+  claims: readonly HostClaim[];
 }
 
 export const DEFAULT_ADAPTER = 'reference-crm';
@@ -18,29 +22,16 @@ export const DEFAULT_ADAPTER = 'reference-crm';
 const ADAPTERS: Record<string, AdapterDescription> = {
   'reference-crm': {
     name: 'reference-crm',
-    description: 'The demo CRM shipped in plugins/reference-crm (workspaces, clients, contacts, proposals, quotations, invoices, tasks, documents).',
-    claims: {
-      workspace: true,
-      company: true,
-      contact: true,
-      staffUser: true,
-      proposal: true,
-      quotation: true,
-      invoice: true,
-      acceptance: true,
-      payment: true,
-      task: true,
-      document: true,
-      clientCredentials: false,
-      clientLoginCodes: false,
-      accessTokens: false,
-      signature: false,
-      publicLinks: false,
-      paymentGateway: false,
-      comment: false,
-      activityLog: false,
-      portalSettings: false,
-    },
+    description: 'The demo CRM shipped in plugins/reference-crm (workspaces, clients, contacts, proposals, quotations, invoices, tasks, documents); it keeps no client logins and no comments.',
+    claims: REFERENCE_CRM_CLAIMS,
+  },
+  // A test fixture, not a shipped binding: registered so that
+  // `npm run audit -- --adapter second-crm` can show a host that keeps its own client logins
+  // (llx_socpeople.pass_crypted) and comments (llx_comment), which the portal then uses.
+  'second-crm': {
+    name: 'second-crm',
+    description: 'The Dolibarr-like test fixture in test/fixtures/second-crm (llx_ tables); it keeps its own client logins and comments.',
+    claims: SECOND_CRM_CLAIMS,
   },
 };
 
@@ -54,19 +45,61 @@ export function resolveAdapter(name: string): AdapterDescription {
   return adapter;
 }
 
-/** Claims against findings: a "provides" claim needs an existing feature, a "does not" claim a non-existing one. */
-export function checkClaims(adapter: AdapterDescription, findings: ReadonlyMap<ConceptId, ConceptFinding>): ClaimCheck[] {
+/**
+ * Columns per table as the portal's start-up check would see them. information_schema.columns,
+ * which that check reads, lists tables, views and foreign tables but not materialized views, so
+ * those are left out here too: a claim the audit passes must not fail at start-up.
+ */
+export function schemaColumns(catalog: Catalog): SchemaColumns {
+  return new Map(
+    catalog.tables
+      .filter((t) => t.kind !== 'materialized view')
+      .map((t) => [t.qualified, new Set(t.columns.map((c) => c.name))] as const),
+  );
+}
+
+/**
+ * Each claim against the catalog (the table and every claimed column must exist: the same rule as
+ * the portal's start-up check) and against the findings; then each host concept the adapter does
+ * not claim, which disagrees when the report proposes a claim for it, i.e. the plugin would build
+ * its own where the host already has one.
+ */
+export function checkClaims(
+  adapter: AdapterDescription,
+  findings: Findings,
+  columns: SchemaColumns,
+  proposed: readonly HostClaim[],
+): ClaimCheck[] {
   const checks: ClaimCheck[] = [];
-  for (const [concept, claimed] of Object.entries(adapter.claims) as Array<[ConceptId, boolean]>) {
+  for (const concept of HOST_CONCEPTS) {
     const finding = findings.get(concept);
     if (!finding) continue;
-    const found = finding.status;
-    const agrees = claimed ? found === 'exists' : found !== 'exists';
-    let note: string;
-    if (agrees) note = claimed ? `the host has it (${finding.chosenTable ?? 'see evidence'})` : 'the host does not have it; the plugin provides it';
-    else if (claimed) note = found === 'partial' ? 'claimed as provided by the host, but the schema shows it only in part' : 'claimed as provided by the host, but the schema does not show it';
-    else note = `claimed as missing, but the host has it (${finding.chosenTable ?? 'see evidence'}): the adapter could use it instead of the plugin's own`;
-    checks.push({ concept, claimed, found, agrees, note });
+    const base = { concept, found: finding.status, foundTable: finding.chosenTable };
+    const claims = adapter.claims.filter((c) => c.concept === concept);
+    for (const claim of claims) {
+      const schema = checkClaimAgainstSchema(claim, columns);
+      const { agrees, note } = judgeClaim(schema.table, schema.problem, finding);
+      checks.push({ ...base, claimed: true, table: schema.table, missingInSchema: schema.missing, agrees, note });
+    }
+    if (claims.length > 0) continue;
+    const proposal = proposed.find((p) => p.concept === concept);
+    checks.push({ ...base, claimed: false, table: null, missingInSchema: [], agrees: !proposal, note: unclaimedNote(finding, proposal) });
   }
   return checks;
+}
+
+function judgeClaim(table: string, problem: string | null, finding: ConceptFinding): { agrees: boolean; note: string } {
+  if (problem) return { agrees: false, note: `${problem}: the portal would refuse to start` };
+  if (finding.status === 'exists') {
+    const elsewhere = finding.chosenTable && finding.chosenTable !== table ? `; the audit chose ${finding.chosenTable} for it` : '';
+    return { agrees: true, note: `${table} and the claimed columns exist${elsewhere}` };
+  }
+  if (finding.status === 'partial') return { agrees: false, note: `${table} and the claimed columns exist, but the audit finds this only in part: check the claim` };
+  return { agrees: false, note: `${table} and the claimed columns exist, but the audit does not recognise this concept there: check the claim` };
+}
+
+function unclaimedNote(finding: ConceptFinding, proposal: HostClaim | undefined): string {
+  if (proposal) return `not claimed, but the host has it (${proposal.table}): claim it so the adapter uses it instead of the plugin's own`;
+  if (finding.status === 'exists' && finding.lowConfidence) return `not claimed; the audit's pick ${finding.chosenTable} has low confidence, so leaving it out is fine unless it is right`;
+  return finding.status === 'missing' ? 'not claimed; the host does not have it' : 'not claimed; the host has it only in part';
 }

@@ -1,17 +1,26 @@
-// What the plugin brings to any host: the tables its migrations create (see
-// migrations/20261122000001_client_portal_foundation.ts; a test keeps this list in step with it) and
-// the routes it mounts. The audit reports these and ignores them when judging what the HOST has.
+// What the plugin brings to any host: the tables its migrations create (see migrations/; a test
+// keeps this list in step with them, with and without a host that keeps comments) and the routes it
+// mounts. The audit reports these and ignores them when judging what the HOST has.
 
 export interface PluginTable {
   name: string;
   purpose: string;
   /** Not created when the host already keeps this concept (the adapter uses the host's table). */
   unlessHostHas?: 'comment';
+  /** Still created when the host keeps this concept, but holding less: what it holds then. */
+  whenHostHas?: { concept: 'clientCredentials'; purpose: string };
 }
 
 export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'workspace_client_portal_settings', purpose: 'per-workspace switches (what clients see), sign-in methods, branding' },
-  { name: 'client_users', purpose: 'client sign-in accounts linked to host contacts (argon2id password hash)' },
+  {
+    name: 'client_users',
+    purpose: 'client sign-in accounts linked to host contacts (argon2id password hash)',
+    whenHostHas: {
+      concept: 'clientCredentials',
+      purpose: 'portal users linked to the host contacts whose logins the host keeps: only the link, status and sign-in time, no password (password_hash stays empty); passwords are checked and changed through the adapter (ClientCredentialsPort)',
+    },
+  },
   { name: 'client_sessions', purpose: 'client portal sessions (separate cookie from the host)' },
   { name: 'client_login_codes', purpose: 'one-time sign-in codes, stored hashed, short-lived, attempt-limited' },
   { name: 'client_user_tokens', purpose: 'password reset and invitation tokens, stored hashed, single use' },
@@ -20,6 +29,11 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_files', purpose: 'files the portal owns (uploaded logos)' },
   { name: 'client_comments', purpose: 'comments on proposals, quotations and invoices', unlessHostHas: 'comment' },
 ];
+
+/** The tables the portal migrations create for a host whose adapter claims these concepts. */
+export function tablesCreatedFor(hostProvides: ReadonlySet<string>): string[] {
+  return PLUGIN_TABLES.filter((t) => !t.unlessHostHas || !hostProvides.has(t.unlessHostHas)).map((t) => t.name);
+}
 
 /** Bookkeeping the plugin adds around its own tables. */
 export const PLUGIN_BOOKKEEPING_TABLES: readonly string[] = ['portal_owned_tables', 'portal_knex_migrations', 'portal_knex_migrations_lock'];

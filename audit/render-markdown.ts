@@ -3,7 +3,8 @@
 // regenerate it and a diff shows real changes only. Hence no timestamps, durations, query counts,
 // host names, ports or database names here; they live in the JSON.
 import { PLUGIN_BOOKKEEPING_TABLES } from './plugin-plan.ts';
-import { SECTION_TITLES, type Answer, type AuditReport, type ConceptFinding, type Evidence, type Section, type Status } from './report-schema.ts';
+import { notProposedBecause } from './proposed-claims.ts';
+import { HOST_CONCEPTS, SECTION_TITLES, type Answer, type AuditReport, type ConceptFinding, type Evidence, type Section, type Status } from './report-schema.ts';
 
 const STATUS_LABEL: Record<Status, string> = {
   exists: 'exists',
@@ -12,11 +13,17 @@ const STATUS_LABEL: Record<Status, string> = {
   not_checked: 'not checked',
 };
 
-export function renderMarkdown(report: AuditReport): string {
+export interface RenderOptions {
+  /** How this file was produced, shown under the title (a committed report says how to regenerate it). */
+  origin?: string;
+}
+
+export function renderMarkdown(report: AuditReport, options: RenderOptions = {}): string {
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
 
   push('# Customer Portal Audit Report', '');
+  if (options.origin) push(options.origin, '');
   push(
     `Adapter \`${report.adapter.name}\`; ${report.database.hostTables} host tables inspected in schema${report.database.schemas.length === 1 ? '' : 's'} ` +
       `${report.database.schemas.map(code).join(', ') || '(none)'}; routes ${report.routes.probed ? 'probed' : 'not probed'}. ` +
@@ -43,6 +50,7 @@ export function renderMarkdown(report: AuditReport): string {
 
   renderSummary(report, push);
   renderPlan(report, push);
+  renderProposedClaims(report, push);
   renderClaims(report, push);
   for (const section of Object.keys(SECTION_TITLES) as Section[]) renderSection(report, section, push);
   renderConcepts(report, push);
@@ -80,23 +88,75 @@ function renderPlan(report: AuditReport, push: Push): void {
   push('Tables its migrations create (only when missing; host tables are never altered or dropped):', '');
   push('| Table | Purpose | State |', '|---|---|---|');
   const states = { will_create: 'will be created', installed: 'already installed by the portal', name_taken_by_host: '**name taken by a host table**: the migration would skip it; resolve before migrating' };
-  for (const t of report.pluginPlan.tables) push(`| \`${t.name}\` | ${cell(t.purpose)} | ${states[t.state]} |`);
+  const tables = report.pluginPlan.tables;
+  for (const t of tables) if (t.state !== 'host_keeps') push(`| \`${t.name}\` | ${cell(t.purpose)} | ${states[t.state]} |`);
   push('', `Plus its bookkeeping: ${PLUGIN_BOOKKEEPING_TABLES.map(code).join(', ')}.`, '');
+
+  const skipped = tables.filter((t) => t.state === 'host_keeps');
+  const logins = tables.find((t) => t.name === 'client_users' && t.hostTable);
+  if (skipped.length > 0 || logins) {
+    push('What the host already keeps, and the plugin therefore does not duplicate:', '');
+    for (const t of skipped) {
+      push(`- ${code(t.name)} is **not created**: the host keeps comments in ${code(t.hostTable ?? '?')}, which the adapter reads and writes (CommentsPort).${t.note ? ` Note: ${t.note}.` : ''}`);
+    }
+    if (logins) {
+      push(
+        `- The host keeps client logins in ${code(logins.hostTable ?? '?')}: the portal stores **no passwords**. ` +
+          '`client_users` keeps only the link to the host contact, its status and sign-in time; passwords are checked and changed through the adapter (ClientCredentialsPort).' +
+          `${logins.note ? ` Note: ${logins.note}.` : ''}`,
+      );
+    }
+    push('');
+  }
+
   push('Routes it mounts:', '', '| Mount | Purpose | Conflict |', '|---|---|---|');
   for (const r of report.pluginPlan.routes) push(`| \`${r.mount}\` | ${cell(r.purpose)} | ${r.conflict ? cell(r.conflict) : report.routes.probed ? 'none found' : 'not probed'} |`);
   push('');
 }
 
+function renderProposedClaims(report: AuditReport, push: Push): void {
+  push('## Proposed adapter claims', '');
+  push(
+    'What an adapter for this host would declare in its `claims` (src/ports/host.ts `HostClaim`): for each host concept found, the chosen table and the columns the finding relied on. ' +
+      'Copy it into `plugins/<your-crm>/adapter.ts` and trim it to what the adapter really reads; `portal.migrate()` checks every claimed table and column before it starts. ' +
+      'The same list is `proposedClaims` in the JSON report.',
+    '',
+  );
+  if (report.proposedClaims.length === 0) {
+    push('Nothing to propose: the audit found none of the host concepts.', '');
+  } else {
+    push('```ts', 'claims: [');
+    for (const c of report.proposedClaims) push(`  { concept: '${c.concept}', table: ${tsString(c.table)}, columns: [${c.columns.map(tsString).join(', ')}] },`);
+    push('],', '```', '');
+  }
+  const concepts = new Map(report.concepts.map((c) => [c.id, c]));
+  const left = HOST_CONCEPTS.filter((id) => !report.proposedClaims.some((c) => c.concept === id));
+  if (left.length > 0) {
+    push('Not proposed:', '');
+    for (const id of left) {
+      const finding = concepts.get(id);
+      if (finding) push(`- ${id}: ${notProposedBecause(finding) ?? 'not proposed'}.`);
+    }
+    push('');
+  }
+}
+
 function renderClaims(report: AuditReport, push: Push): void {
   push(`## Adapter \`${report.adapter.name}\`: claims against the schema`, '');
+  const claimed = new Set(report.adapter.claims.map((c) => c.concept));
+  push(
+    `This adapter claims ${claimed.size} of the ${HOST_CONCEPTS.length} host concepts; the plugin provides the others itself. ` +
+      'Each claimed table and column must exist (the same check `portal.migrate()` runs before start-up); a concept the report proposes but the adapter does not claim would be duplicated by the plugin.',
+    '',
+  );
   const disagreements = report.adapterClaims.filter((c) => !c.agrees);
-  if (disagreements.length === 0) {
-    push(`All ${report.adapterClaims.length} claims of this adapter agree with what the schema shows.`, '');
-    return;
+  push(disagreements.length === 0 ? 'Every check agrees with the schema.' : `${disagreements.length} of ${report.adapterClaims.length} checks disagree with the schema.`, '');
+  push('| Concept | Adapter | Audit found | Agrees | Note |', '|---|---|---|---|---|');
+  for (const c of report.adapterClaims) {
+    const adapter = c.claimed ? `claims ${code(c.table ?? '?')}` : 'not claimed';
+    const found = `${c.found}${c.foundTable ? ` (${code(c.foundTable)})` : ''}`;
+    push(`| ${c.concept} | ${adapter} | ${found} | ${c.agrees ? 'yes' : '**no**'} | ${cell(c.note)} |`);
   }
-  push(`${disagreements.length} of ${report.adapterClaims.length} claims disagree with the schema:`, '');
-  push('| Concept | Adapter claims | Schema shows | Note |', '|---|---|---|---|');
-  for (const c of disagreements) push(`| ${c.concept} | ${c.claimed ? 'host provides it' : 'host lacks it'} | ${c.found} | ${cell(c.note)} |`);
   push('');
 }
 
@@ -182,6 +242,11 @@ function evidenceLine(e: Evidence): string {
 
 function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
+}
+
+/** A TypeScript string literal, so the block pastes into an adapter even for odd identifiers. */
+function tsString(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 function cell(text: string): string {

@@ -2,8 +2,11 @@
 // the plugin reads it back later to check what an adapter claims against what the host really has.
 // Bump AUDIT_REPORT_VERSION on any change a reader would have to know about.
 import { z } from 'zod';
+import type { HostConcept } from '../src/ports/host.ts';
 
-export const AUDIT_REPORT_VERSION = 1;
+// 2: adapter claims are HostClaim lists (table and columns), claim checks name missing columns,
+// proposedClaims, and plan tables the host makes unnecessary.
+export const AUDIT_REPORT_VERSION = 2;
 
 export const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
@@ -115,10 +118,51 @@ export const RouteProbeSchema = z.object({
 });
 export type RouteProbe = z.infer<typeof RouteProbeSchema>;
 
+/**
+ * The concepts an adapter can claim (HostConcept in src/ports/host.ts): the ones the portal reads
+ * from the host or, for client credentials and comments, uses instead of its own tables. The other
+ * concepts of the audit (one-time codes, public links, activity log, ...) the portal always keeps
+ * itself, so an adapter has nothing to claim for them.
+ */
+export const HOST_CONCEPTS = [
+  'workspace',
+  'company',
+  'contact',
+  'staffUser',
+  'proposal',
+  'quotation',
+  'invoice',
+  'payment',
+  'task',
+  'document',
+  'clientCredentials',
+  'comment',
+] as const satisfies readonly ConceptId[];
+export const HostConceptSchema = z.enum(HOST_CONCEPTS);
+
+// Fails to compile when HostConcept gains or loses a member this list does not follow.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const HOST_CONCEPTS_MATCH_THE_PORTS: Same<(typeof HOST_CONCEPTS)[number], HostConcept> = true;
+
+/** The shape of HostClaim (src/ports/host.ts), so a proposed claim can be pasted into an adapter. */
+export const HostClaimSchema = z.object({
+  concept: HostConceptSchema,
+  /** Schema-qualified in proposals; an adapter may leave out `public.`. */
+  table: z.string().min(1),
+  columns: z.array(z.string().min(1)),
+});
+
 export const ClaimCheckSchema = z.object({
-  concept: ConceptIdSchema,
+  concept: HostConceptSchema,
+  /** The adapter serves this concept from the host (it has a claim for it). */
   claimed: z.boolean(),
+  /** The claimed table, schema-qualified; null when not claimed. */
+  table: z.string().nullable(),
+  /** What the claim names that the catalog lacks: 'schema.table' or 'schema.table.column'. */
+  missingInSchema: z.array(z.string()),
   found: z.enum(['exists', 'partial', 'missing']),
+  /** The table the audit chose for the concept, if any. */
+  foundTable: z.string().nullable(),
   agrees: z.boolean(),
   note: z.string(),
 });
@@ -131,7 +175,8 @@ export const AuditReportSchema = z.object({
   adapter: z.object({
     name: z.string(),
     description: z.string(),
-    claims: z.partialRecord(ConceptIdSchema, z.boolean()),
+    /** Where the adapter says the host keeps what it uses; a concept absent here the plugin provides. */
+    claims: z.array(HostClaimSchema),
   }),
   database: z.object({
     /** Host, port and database name; never the password. */
@@ -163,7 +208,14 @@ export const AuditReportSchema = z.object({
     baseUrl: z.string().nullable(),
     results: z.array(RouteProbeSchema),
   }),
+  /** One check per claim, and one per host concept the adapter does not claim. */
   adapterClaims: z.array(ClaimCheckSchema),
+  /**
+   * The claims an adapter for this host would declare: one per host concept found with enough
+   * confidence, on the chosen table, with the columns the finding relied on. A starting point to
+   * copy into plugins/<crm>/adapter.ts and trim to what the adapter really reads.
+   */
+  proposedClaims: z.array(HostClaimSchema),
   summary: z.object({
     implemented: z.array(z.string()),
     partial: z.array(z.string()),
@@ -175,7 +227,12 @@ export const AuditReportSchema = z.object({
       z.object({
         name: z.string(),
         purpose: z.string(),
-        state: z.enum(['will_create', 'installed', 'name_taken_by_host']),
+        /** host_keeps: not created, because the host keeps this concept and the adapter uses its table. */
+        state: z.enum(['will_create', 'installed', 'name_taken_by_host', 'host_keeps']),
+        /** The host table that stands in for this one (host_keeps) or changes its role (client logins). */
+        hostTable: z.string().nullable(),
+        /** What differs on this host, e.g. no passwords in client_users when the host keeps logins. */
+        note: z.string().nullable(),
       }),
     ),
     routes: z.array(z.object({ mount: z.string(), purpose: z.string(), conflict: z.string().nullable() })),

@@ -1,19 +1,21 @@
 // The audit engine as a library: inspect the host read-only, recognise what it has, probe its
 // routes if asked, and answer the Customer Portal Audit Report. The CLI only parses flags and
 // writes files; tests and the plugin call runAudit directly.
-import { checkClaims, DEFAULT_ADAPTER, resolveAdapter } from './adapters.ts';
+import type { HostClaim } from '../src/ports/host.ts';
+import { checkClaims, DEFAULT_ADAPTER, resolveAdapter, schemaColumns, type AdapterDescription } from './adapters.ts';
 import { readCatalog } from './catalog/read-catalog.ts';
 import { withReadOnlySession, type ReadOnlySession } from './catalog/read-only-session.ts';
 import type { Catalog } from './catalog/types.ts';
 import { AuditError } from './errors.ts';
 import { buildFindings } from './findings/build-findings.ts';
 import { quoteIdent, takeSamples } from './findings/samples.ts';
-import { PLUGIN_ROUTES, PLUGIN_TABLES } from './plugin-plan.ts';
+import { PLUGIN_ROUTES, PLUGIN_TABLES, type PluginTable } from './plugin-plan.ts';
 import { findRegistryTable, partitionTables, type TablePartition } from './portal-tables.ts';
+import { proposeClaims } from './proposed-claims.ts';
 import { answerQuestions } from './questions/answer-questions.ts';
 import { buildSchemaModel } from './recognition/schema-model.ts';
 import { recognizeTableConcepts } from './recognition/score-tables.ts';
-import { AUDIT_REPORT_VERSION, AuditReportSchema, type Answer, type AuditReport, type RouteProbe } from './report-schema.ts';
+import { AUDIT_REPORT_VERSION, AuditReportSchema, type Answer, type AuditReport, type ClaimCheck, type RouteProbe } from './report-schema.ts';
 import { parseAppUrl, probeRoutes, routeServed } from './routes/probe-routes.ts';
 
 export interface AuditOptions {
@@ -47,12 +49,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 
   const findings = buildFindings({ model, tables, samples });
   const answers = answerQuestions({ findings, routes, model });
+  const proposedClaims = proposeClaims(findings, model);
+  const adapterClaims = checkClaims(adapter, findings, schemaColumns(catalog), proposedClaims);
 
   const report: AuditReport = {
     version: AUDIT_REPORT_VERSION,
     generatedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    adapter: { name: adapter.name, description: adapter.description, claims: adapter.claims },
+    adapter: { name: adapter.name, description: adapter.description, claims: adapter.claims.map((c) => ({ ...c, columns: [...c.columns] })) },
     database: {
       target,
       name: catalog.database,
@@ -75,9 +79,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     concepts: [...findings.values()],
     answers,
     routes: { probed: routes !== null, baseUrl: appUrl ? appUrl.toString() : null, results: routes ?? [] },
-    adapterClaims: checkClaims(adapter, findings),
+    adapterClaims,
+    proposedClaims,
     summary: summarize(answers),
-    pluginPlan: planFor(catalog, partition, routes),
+    pluginPlan: planFor(catalog, partition, routes, { adapter, adapterClaims, proposedClaims }),
   };
   // A report that does not match its own schema is a bug here, not bad input: let it surface.
   return AuditReportSchema.parse(report);
@@ -97,15 +102,22 @@ function summarize(answers: Answer[]): AuditReport['summary'] {
   return { implemented: ids('exists'), partial: ids('partial'), missing: ids('missing'), notChecked: ids('not_checked') };
 }
 
-function planFor(catalog: Catalog, partition: TablePartition, routes: RouteProbe[] | null): AuditReport['pluginPlan'] {
+interface PlanInputs {
+  adapter: AdapterDescription;
+  adapterClaims: ClaimCheck[];
+  proposedClaims: HostClaim[];
+}
+
+function planFor(catalog: Catalog, partition: TablePartition, routes: RouteProbe[] | null, inputs: PlanInputs): AuditReport['pluginPlan'] {
   const present = new Set(catalog.tables.map((t) => t.name.toLowerCase()));
   const recorded = new Set(partition.installedByPortal.filter((t) => t.recorded).map((t) => t.table.split('.').pop()));
   return {
-    tables: PLUGIN_TABLES.map((t) => ({
-      name: t.name,
-      purpose: t.purpose,
-      state: recorded.has(t.name) ? 'installed' : present.has(t.name) ? 'name_taken_by_host' : 'will_create',
-    })),
+    tables: PLUGIN_TABLES.map((t) => {
+      const keeper = hostKeeper(t, inputs);
+      const state = recorded.has(t.name) ? 'installed' : t.unlessHostHas && keeper ? 'host_keeps' : present.has(t.name) ? 'name_taken_by_host' : 'will_create';
+      const purpose = t.whenHostHas && keeper ? t.whenHostHas.purpose : t.purpose;
+      return { name: t.name, purpose, state, hostTable: keeper?.table ?? null, note: keeper?.note ?? null };
+    }),
     routes: PLUGIN_ROUTES.map((r) => {
       const probe = routes?.find((p) => p.path === r.collidesWith);
       return {
@@ -115,6 +127,25 @@ function planFor(catalog: Catalog, partition: TablePartition, routes: RouteProbe
       };
     }),
   };
+}
+
+/**
+ * Where the host keeps what a plugin table would otherwise hold. The plan describes the plugin on
+ * this host as the report proposes it (the proposed claims); the migrations follow the adapter's
+ * actual claims, so where the two differ the note says what the chosen adapter would do instead.
+ */
+function hostKeeper(table: PluginTable, { adapter, adapterClaims, proposedClaims }: PlanInputs): { table: string; note: string | null } | null {
+  const concept = table.unlessHostHas ?? table.whenHostHas?.concept;
+  if (!concept) return null;
+  const claimed = adapterClaims.find((c) => c.concept === concept && c.claimed);
+  const proposed = proposedClaims.find((c) => c.concept === concept);
+  if (claimed?.table && proposed) return { table: claimed.table, note: null };
+  if (claimed?.table) return { table: claimed.table, note: `the adapter ${adapter.name} claims ${concept} here, though the audit did not find it: check that claim` };
+  if (proposed) {
+    const effect = table.unlessHostHas ? `its migrations would still create ${table.name}` : 'the portal would still keep its own passwords';
+    return { table: proposed.table, note: `the adapter ${adapter.name} does not claim ${concept}, so as it stands ${effect}: add the proposed ${concept} claim` };
+  }
+  return null;
 }
 
 function describeDatabase(databaseUrl: string): string {

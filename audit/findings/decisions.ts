@@ -24,7 +24,7 @@ const TEXTS: Record<ConceptId, Texts> = {
     add: () => 'the host must tell the portal which staff user is signed in (StaffPort); no table is created',
   },
   clientCredentials: {
-    keep: (f) => `keep the host's client credentials in ${at(f)} as the source of truth: the adapter verifies sign-in against them; client_users only links portal users to contacts`,
+    keep: (f) => `keep the host's client credentials in ${at(f)} as the source of truth: the adapter verifies and changes passwords there (ClientCredentialsPort); client_users only links portal users to contacts and stores no password`,
     complete: (f) => `add password storage in client_users (argon2id) next to the sign-in columns in ${at(f)}`,
     add: () => 'add client_users (argon2id passwords, linked to host contacts by id) and client_sessions (separate portal cookie)',
   },
@@ -70,9 +70,9 @@ const TEXTS: Record<ConceptId, Texts> = {
   task: { keep: readThrough('tasks port'), complete: readThrough('tasks port'), add: noSource('tasks') },
   document: { keep: readThrough('documents port'), complete: readThrough('documents port'), add: noSource('documents') },
   comment: {
-    keep: (f) => `keep the host's comments in ${at(f)}: the adapter reads and writes them; allow_comments/allow_messaging decide what clients may use`,
+    keep: (f) => `keep the host's comments in ${at(f)}: the adapter reads and writes them (CommentsPort) and client_comments is not created; allow_comments/allow_messaging decide what clients may use`,
     complete: () => 'complete client messaging behind allow_comments / allow_messaging',
-    add: () => 'add client messaging and comments behind the allow_comments / allow_messaging switches (workspace_client_portal_settings)',
+    add: () => 'add client_comments for client messaging and comments, behind the allow_comments / allow_messaging switches (workspace_client_portal_settings)',
   },
   activityLog: {
     keep: (f) => `keep ${at(f)} for the host's own events; client actions are also written to client_activity_logs`,

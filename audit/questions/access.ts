@@ -1,5 +1,5 @@
 // A. Client credentials and access.
-import { PLUGIN_TABLES } from '../plugin-plan.ts';
+import { tablesCreatedFor } from '../plugin-plan.ts';
 import type { Answer, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, routesEvidence, type AnswerContext } from './answer-context.ts';
 
@@ -60,7 +60,10 @@ export function accessAnswers(context: AnswerContext): Answer[] {
     a3Evidence.push(...visibility);
   }
   if (a3Evidence.length === 0) a3Evidence.push({ kind: 'absence', ref: 'host tables', detail: `no portal table, client sign-in column or client-visibility field; looked at ${settings.lookedAt}` });
-  const portalTables = PLUGIN_TABLES.map((t) => t.name).join(', ');
+  // The tables the plan lists: none for comments when the host keeps its own (see plugin-plan.ts).
+  const comments = concept(context, 'comment');
+  const hostKeeps = new Set(comments.status === 'exists' && !comments.lowConfidence ? ['comment'] : []);
+  const portalTables = tablesCreatedFor(hostKeeps).join(', ');
   const a3Answer = answer('A3', 'Is there a client-portal table or field?', a3, a3Evidence, decisionFor(a3, {
     keep: 'keep the host\'s client-access fields; the portal adds only its own tables next to them (see the plan below)',
     complete: `add the portal tables (${portalTables}); the existing field${visibility.length === 1 ? '' : 's'} (${visibility.map((e) => e.ref).join(', ')}) ${visibility.length === 1 ? 'is' : 'are'} honoured through the adapter`,

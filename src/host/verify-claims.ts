@@ -11,6 +11,33 @@ function splitTable(table: string): { schema: string; name: string } {
   return second === undefined ? { schema: 'public', name: first! } : { schema: first!, name: second };
 }
 
+/** Column names per schema-qualified table ('public.llx_socpeople'), however they were read. */
+export type SchemaColumns = ReadonlyMap<string, ReadonlySet<string>>;
+
+export interface ClaimSchemaCheck {
+  /** The claimed table, schema-qualified (an unqualified name means public). */
+  table: string;
+  /** 'schema.table' when the table is missing, else each missing 'schema.table.column'; empty when the claim holds. */
+  missing: string[];
+  /** One line naming what is missing, or null. */
+  problem: string | null;
+}
+
+/**
+ * One claim against the schema's columns. Pure, so start-up (reading information_schema) and the
+ * audit (reading its pg_catalog snapshot) apply exactly the same rule and name the same
+ * schema.table.column.
+ */
+export function checkClaimAgainstSchema(claim: HostClaim, columns: SchemaColumns): ClaimSchemaCheck {
+  const { schema, name } = splitTable(claim.table);
+  const table = `${schema}.${name}`;
+  const found = columns.get(table);
+  if (!found) return { table, missing: [table], problem: `table ${table} does not exist` };
+  const missing = claim.columns.filter((column) => !found.has(column)).map((column) => `${table}.${column}`);
+  if (missing.length === 0) return { table, missing, problem: null };
+  return { table, missing, problem: `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist` };
+}
+
 export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise<string[]> {
   const problems: string[] = [];
   const concepts = new Set(adapter.claims.map((claim) => claim.concept));
@@ -37,15 +64,9 @@ export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise
     if (!columns.has(key)) columns.set(key, new Set());
     columns.get(key)!.add(row.column_name);
   }
-  for (const claim of adapter.claims as HostClaim[]) {
-    const { schema, name } = splitTable(claim.table);
-    const found = columns.get(`${schema}.${name}`);
-    if (!found) {
-      problems.push(`${claim.concept}: table ${schema}.${name} does not exist`);
-      continue;
-    }
-    const missing = claim.columns.filter((column) => !found.has(column));
-    if (missing.length) problems.push(`${claim.concept}: ${missing.map((column) => `${schema}.${name}.${column}`).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`);
+  for (const claim of adapter.claims) {
+    const { problem } = checkClaimAgainstSchema(claim, columns);
+    if (problem) problems.push(`${claim.concept}: ${problem}`);
   }
   return problems;
 }

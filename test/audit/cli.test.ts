@@ -1,7 +1,8 @@
 // Covers `npm run audit` as a process (the CLI run by tsx, as npx tsx would): a good run writes the
-// markdown and a JSON file that validates against the report schema; every bad input (flags,
-// adapter, database URL, unreachable database or app, wrong credentials, missing permission) ends
-// with exit code != 0 and exactly one line on stderr, never a stack trace.
+// markdown and a JSON file that validates against the report schema, for the adapter --adapter
+// names; every bad input (flags, adapter, database URL, unreachable database or app, wrong
+// credentials, missing permission) ends with exit code != 0 and exactly one line on stderr, never a
+// stack trace.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -74,6 +75,18 @@ describe('audit: command line', function () {
     expect(readFileSync(out, 'utf8')).to.equal(renderMarkdown(report));
   });
 
+  it('checks the claims of the adapter named by --adapter, and proposes claims in the JSON', async () => {
+    const out = join(dir, 'second.md');
+    const json = join(dir, 'second.json');
+    const run = await audit(['--database-url', db.url, '--adapter', 'second-crm', '--out', out, '--json', json]);
+    expect(run.code, run.stderr).to.equal(0);
+    const report = AuditReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
+    expect(report.adapter.name).to.equal('second-crm');
+    expect(report.adapterClaims.every((c) => c.agrees)).to.equal(true);
+    expect(report.proposedClaims.map((c) => c.concept)).to.include.members(['clientCredentials', 'comment']);
+    expect(readFileSync(out, 'utf8')).to.include('## Proposed adapter claims\n');
+  });
+
   it('takes the database from DATABASE_URL when no flag is given', async () => {
     const out = join(dir, 'from-env.md');
     const run = await audit(['--out', out], { DATABASE_URL: db.url });
@@ -98,7 +111,7 @@ describe('audit: command line', function () {
   });
 
   it('names the known adapters when given an unknown one', async () => {
-    expectOneLineFailure(await audit(['--database-url', db.url, '--adapter', 'salesforce']), /Unknown adapter "salesforce"\. Known adapters: reference-crm/, 2);
+    expectOneLineFailure(await audit(['--database-url', db.url, '--adapter', 'salesforce']), /Unknown adapter "salesforce"\. Known adapters: reference-crm, second-crm\./, 2);
   });
 
   it('reports an unreachable database', async () => {

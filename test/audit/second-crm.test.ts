@@ -2,7 +2,8 @@
 // prefix, integer `entity` tenant, contacts that already sign in (llx_socpeople.pass_crypted),
 // integer status codes explained only in comments, numeric(24,8) money, a polymorphic comments
 // table, soft deletes, and decoy tables. Also checks that the reference-crm adapter's claims are
-// flagged where they disagree with this schema.
+// flagged where they disagree with this schema (naming the missing tables), and that the fixture's
+// own claims (SECOND_CRM_CLAIMS) all hold.
 import { expect } from 'chai';
 import { runAudit } from '../../audit/run-audit.ts';
 import type { AuditReport } from '../../audit/report-schema.ts';
@@ -108,9 +109,24 @@ describe('audit: Dolibarr-like second CRM', () => {
     expect(conceptOf(report, 'invoice').evidence.some((e) => e.ref === 'public.llx_facture.total_ht' && /numeric\(24,8\)/.test(e.detail))).to.equal(true);
   });
 
-  it('flags where the reference-crm adapter claims disagree with this host', () => {
+  it('flags where the reference-crm adapter claims disagree with this host, naming what is missing', () => {
     const disagreements = report.adapterClaims.filter((c) => !c.agrees).map((c) => c.concept);
-    expect(disagreements).to.include.members(['clientCredentials', 'comment', 'signature', 'activityLog']);
-    expect(report.adapterClaims.find((c) => c.concept === 'clientCredentials')?.note).to.match(/llx_socpeople/);
+    // Every claimed table is absent here, and the host keeps logins and comments the adapter leaves to the plugin.
+    expect(disagreements).to.include.members(['workspace', 'contact', 'invoice', 'clientCredentials', 'comment']);
+    const workspace = report.adapterClaims.find((c) => c.concept === 'workspace');
+    expect(workspace).to.include({ claimed: true, table: 'public.workspaces' });
+    expect(workspace?.missingInSchema).to.deep.equal(['public.workspaces']);
+    expect(workspace?.note).to.match(/table public\.workspaces does not exist: the portal would refuse to start/);
+    const credentials = report.adapterClaims.find((c) => c.concept === 'clientCredentials');
+    expect(credentials).to.include({ claimed: false, found: 'exists', agrees: false });
+    expect(credentials?.note).to.match(/llx_socpeople/);
+  });
+
+  it('finds every claim of the second-crm adapter consistent with the schema', async () => {
+    const own = await runAudit({ databaseUrl: db.url, adapter: 'second-crm' });
+    expect(own.adapter.claims.map((c) => c.concept)).to.include.members(['clientCredentials', 'comment']);
+    expect(own.adapterClaims.filter((c) => !c.agrees)).to.deep.equal([]);
+    // The adapter reads payments through the invoice link table; the audit picked the payments themselves.
+    expect(own.adapterClaims.find((c) => c.concept === 'payment')?.note).to.match(/llx_paiement_facture .*chose public\.llx_paiement/);
   });
 });

@@ -1,0 +1,82 @@
+// The adapter declaration the audit proposes for this host: for each host concept it found, the
+// chosen table and the columns the finding relied on (key, tenant column, links, and the columns
+// whose roles made the match). Built from the findings and the schema model, so every proposed
+// column exists in the catalog the audit read. It is a starting point for plugins/<crm>/adapter.ts,
+// to be trimmed to what the adapter really reads; what it leaves out, the plugin provides.
+import type { HostClaim, HostConcept } from '../src/ports/host.ts';
+import type { Findings } from './findings/build-findings.ts';
+import type { ColumnRole } from './recognition/column-roles.ts';
+import type { SchemaModel, TableProfile } from './recognition/schema-model.ts';
+import { HOST_CONCEPTS, type ConceptFinding } from './report-schema.ts';
+
+interface ClaimRecipe {
+  /** Columns holding these roles on the chosen table. */
+  roles: ColumnRole[];
+  /** Link columns to the tables chosen for these concepts (the tenant link is added anyway). */
+  linksTo: HostConcept[];
+  /** A polymorphic pair (element_type/element_id) is how the records attach. */
+  polymorphic?: boolean;
+}
+
+const DOCUMENT_ROLES: ColumnRole[] = ['number', 'title', 'status', 'amount', 'currency', 'validUntil', 'decisionTime', 'softDelete'];
+const CLIENT_SIDE: HostConcept[] = ['company', 'contact'];
+const COMMENTED: HostConcept[] = ['proposal', 'quotation', 'invoice', 'task', 'document', 'company', 'contact'];
+
+// Keyed by HostConcept, so a concept added to the ports cannot be forgotten here.
+const RECIPES: Record<HostConcept, ClaimRecipe> = {
+  workspace: { roles: ['name', 'code', 'label', 'branding', 'softDelete'], linksTo: [] },
+  company: { roles: ['name', 'softDelete'], linksTo: [] },
+  contact: { roles: ['personName', 'name', 'email', 'phone', 'softDelete'], linksTo: ['company'] },
+  // Not the password: the portal asks the host's own session who is signed in.
+  staffUser: { roles: ['personName', 'name', 'email', 'login', 'staffRole', 'status', 'softDelete'], linksTo: [] },
+  proposal: { roles: DOCUMENT_ROLES, linksTo: CLIENT_SIDE },
+  quotation: { roles: DOCUMENT_ROLES, linksTo: CLIENT_SIDE },
+  invoice: { roles: ['number', 'status', 'paid', 'amount', 'currency', 'dueDate', 'softDelete'], linksTo: CLIENT_SIDE },
+  payment: { roles: ['amount', 'paid', 'timestamp', 'paymentMethod', 'number'], linksTo: ['invoice'] },
+  task: { roles: ['title', 'status', 'done', 'dueDate', 'assignee', 'softDelete'], linksTo: CLIENT_SIDE },
+  document: { roles: ['fileName', 'fileContent', 'mimeType', 'fileSize', 'visibility', 'shareToken', 'softDelete'], linksTo: [...CLIENT_SIDE, 'proposal', 'quotation', 'invoice', 'task'], polymorphic: true },
+  clientCredentials: { roles: ['email', 'login', 'password', 'status', 'softDelete'], linksTo: CLIENT_SIDE },
+  comment: { roles: ['body', 'actor', 'timestamp', 'softDelete'], linksTo: COMMENTED, polymorphic: true },
+};
+
+/**
+ * Why a host concept gets no proposed claim, or null when it gets one. Only what the adapter can
+ * read as a table is proposed: a concept found with confidence (exists), or found in part on a
+ * chosen table, except client credentials, whose "partial" means a login column without any
+ * password (the portal then keeps its own passwords). A low-confidence pick is left to a person.
+ */
+export function notProposedBecause(finding: ConceptFinding): string | null {
+  if (!finding.chosenTable) return 'not found: the plugin provides it, or shows nothing of it';
+  if (finding.lowConfidence) return `the pick ${finding.chosenTable} has low confidence (${finding.confidence.toFixed(2)}): add a claim by hand if it is right`;
+  if (finding.status === 'exists') return null;
+  if (finding.status === 'partial' && finding.id !== 'clientCredentials') return null;
+  return finding.id === 'clientCredentials'
+    ? `${finding.chosenTable} has sign-in columns but no password: the portal keeps its own passwords`
+    : 'not found in full';
+}
+
+export function proposeClaims(findings: Findings, model: SchemaModel): HostClaim[] {
+  const claims: HostClaim[] = [];
+  for (const concept of HOST_CONCEPTS) {
+    const finding = findings.get(concept);
+    if (!finding || notProposedBecause(finding) !== null) continue;
+    const profile = finding.chosenTable ? model.byName.get(finding.chosenTable) : undefined;
+    if (!profile) continue;
+    claims.push({ concept, table: profile.qualified, columns: claimColumns(profile, RECIPES[concept], findings, model) });
+  }
+  return claims;
+}
+
+function claimColumns(profile: TableProfile, recipe: ClaimRecipe, findings: Findings, model: SchemaModel): string[] {
+  const wanted = new Set<string>(profile.table.primaryKey);
+  const tenant = model.tenant?.column;
+  if (tenant) wanted.add(tenant);
+  const targets = new Set(recipe.linksTo.map((c) => findings.get(c)?.chosenTable).filter((t): t is string => Boolean(t)));
+  for (const link of profile.outgoing) {
+    if (targets.has(link.to) && link.to !== profile.qualified) for (const column of link.columns) wanted.add(column);
+  }
+  if (recipe.polymorphic) for (const pair of profile.polymorphic) wanted.add(pair.typeColumn).add(pair.idColumn);
+  for (const role of recipe.roles) for (const column of profile.roles.get(role) ?? []) wanted.add(column.name);
+  // In the table's own column order: deterministic, and reads like the table definition.
+  return profile.table.columns.map((c) => c.name).filter((name) => wanted.has(name));
+}

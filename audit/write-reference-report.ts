@@ -1,0 +1,29 @@
+// `npm run audit:report`: regenerates AUDIT_REPORT.md from a throwaway embedded PostgreSQL holding
+// the reference CRM's schema. Nothing outside that database is read or written, except the file.
+import { writeFile } from 'node:fs/promises';
+import { createKnex } from '../src/db/connect.ts';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { migrateReferenceCrm } from '../plugins/reference-crm/migrations/index.ts';
+import { REFERENCE_REPORT_PATH, renderReferenceReport } from './reference-report.ts';
+
+async function main(): Promise<void> {
+  const pg = await startEmbeddedPostgres();
+  try {
+    const knex = createKnex(pg.url, 1);
+    try {
+      await migrateReferenceCrm(knex);
+    } finally {
+      // Released before the audit connects: embedded PGlite serves one backend session.
+      await knex.destroy();
+    }
+    await writeFile(REFERENCE_REPORT_PATH, await renderReferenceReport(pg.url), 'utf8');
+  } finally {
+    await pg.stop();
+  }
+  process.stdout.write(`Wrote ${REFERENCE_REPORT_PATH}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

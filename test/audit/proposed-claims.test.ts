@@ -1,0 +1,160 @@
+// Covers the adapter declaration the audit proposes (report.proposedClaims) and the claim check
+// against the catalog: on the Dolibarr-like fixture it proposes the host's own logins
+// (llx_socpeople.pass_crypted) and comments (llx_comment); on the reference CRM neither; every
+// proposed claim passes the portal's own start-up check (findClaimProblems) on the same database;
+// and a claim naming a missing table or column is reported with its schema.table.column.
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { checkClaims } from '../../audit/adapters.ts';
+import { renderMarkdown } from '../../audit/render-markdown.ts';
+import { REFERENCE_CRM_CLAIMS } from '../../plugins/reference-crm/adapter.ts';
+import { runAudit } from '../../audit/run-audit.ts';
+import { HOST_CONCEPTS, type AuditReport, type ConceptId, type ConceptFinding } from '../../audit/report-schema.ts';
+import { createKnex } from '../../src/db/connect.ts';
+import { findClaimProblems } from '../../src/host/verify-claims.ts';
+import type { HostAdapter, HostClaim } from '../../src/ports/host.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { createHostDatabase } from '../support/host-fixtures.ts';
+
+/**
+ * The portal's start-up check takes a whole adapter; only its name, claims and the presence of the
+ * credentials and comments ports matter to it, so the ports are present exactly when claimed.
+ */
+function adapterClaiming(claims: HostClaim[]): HostAdapter {
+  const has = (concept: string) => claims.some((c) => c.concept === concept);
+  return {
+    name: 'proposed',
+    claims,
+    ...(has('clientCredentials') ? { credentials: {} } : {}),
+    ...(has('comment') ? { comments: {} } : {}),
+  } as unknown as HostAdapter;
+}
+
+async function startUpProblems(url: string, claims: HostClaim[]): Promise<string[]> {
+  const knex: Knex = createKnex(url, 1);
+  try {
+    return await findClaimProblems(knex, adapterClaiming(claims));
+  } finally {
+    await knex.destroy();
+  }
+}
+
+function proposal(report: AuditReport, concept: HostClaim['concept']): HostClaim | undefined {
+  return report.proposedClaims.find((c) => c.concept === concept);
+}
+
+describe('audit: proposed adapter claims', () => {
+  describe('on the Dolibarr-like second CRM', () => {
+    let db: TestDatabase;
+    let report: AuditReport;
+
+    before(async () => {
+      db = await createHostDatabase('second-crm');
+      report = await runAudit({ databaseUrl: db.url, adapter: 'second-crm' });
+    });
+    after(async () => db?.drop());
+
+    it('proposes the host-kept client logins on public.llx_socpeople, with the password column', () => {
+      const credentials = proposal(report, 'clientCredentials');
+      expect(credentials?.table).to.equal('public.llx_socpeople');
+      expect(credentials?.columns).to.include.members(['rowid', 'entity', 'email', 'login', 'pass_crypted', 'statut', 'deleted_at']);
+    });
+
+    it('proposes the host-kept comments on public.llx_comment, with the polymorphic link and authors', () => {
+      const comment = proposal(report, 'comment');
+      expect(comment?.table).to.equal('public.llx_comment');
+      expect(comment?.columns).to.include.members(['rowid', 'entity', 'description', 'element_type', 'element_id', 'fk_socpeople', 'fk_user_author', 'deleted_at']);
+    });
+
+    it('proposes the records the adapter reads with their key, tenant column and client link', () => {
+      expect(proposal(report, 'invoice')).to.deep.include({ table: 'public.llx_facture' });
+      expect(proposal(report, 'invoice')?.columns).to.include.members(['rowid', 'entity', 'fk_soc', 'fk_statut', 'paye', 'date_lim_reglement', 'total_ttc']);
+      expect(proposal(report, 'contact')?.columns).to.include.members(['rowid', 'entity', 'fk_soc', 'email', 'lastname', 'firstname']);
+    });
+
+    it('leaves out the low-confidence quotation pick, and says why', () => {
+      expect(proposal(report, 'quotation')).to.equal(undefined);
+      expect(renderMarkdown(report)).to.match(/- quotation: the pick public\.llx_propal has low confidence \(0\.58\)/);
+    });
+
+    it('proposes only host concepts, each once, on schema-qualified tables', () => {
+      const concepts = report.proposedClaims.map((c) => c.concept);
+      expect(new Set(concepts).size).to.equal(concepts.length);
+      for (const claim of report.proposedClaims) {
+        expect(HOST_CONCEPTS, claim.concept).to.include(claim.concept);
+        expect(claim.table, claim.concept).to.match(/^public\.llx_/);
+      }
+    });
+
+    it('proposes only claims that pass the portal start-up check on this database', async () => {
+      expect(await startUpProblems(db.url, report.proposedClaims)).to.deep.equal([]);
+    });
+  });
+
+  describe('on the reference CRM', () => {
+    let db: TestDatabase;
+    let report: AuditReport;
+
+    before(async () => {
+      db = await createHostDatabase('reference-crm');
+      report = await runAudit({ databaseUrl: db.url });
+    });
+    after(async () => db?.drop());
+
+    it('proposes no client credentials and no comments: the portal keeps its own', () => {
+      expect(proposal(report, 'clientCredentials')).to.equal(undefined);
+      expect(proposal(report, 'comment')).to.equal(undefined);
+    });
+
+    it('proposes the tables the reference adapter claims, with at least the columns it claims', () => {
+      expect(report.proposedClaims.map((c) => c.concept)).to.have.members(REFERENCE_CRM_CLAIMS.map((c) => c.concept));
+      for (const claim of REFERENCE_CRM_CLAIMS) {
+        const proposed = proposal(report, claim.concept);
+        expect(proposed?.table, claim.concept).to.equal(`public.${claim.table}`);
+        expect(proposed?.columns, claim.concept).to.include.members(claim.columns);
+      }
+    });
+
+    it('proposes only claims that pass the portal start-up check on this database', async () => {
+      expect(await startUpProblems(db.url, report.proposedClaims)).to.deep.equal([]);
+    });
+  });
+
+  describe('the claim check', () => {
+    const finding = (id: ConceptId, status: ConceptFinding['status'], chosenTable: string | null): ConceptFinding => ({
+      id, label: id, status, chosenTable, confidence: 1, lowConfidence: false, candidates: [], evidence: [], notes: [], lookedAt: '',
+      decision: { kind: status === 'exists' ? 'keep' : 'add', text: '-' },
+    });
+    const findings = new Map<ConceptId, ConceptFinding>([
+      ['contact', finding('contact', 'exists', 'public.llx_socpeople')],
+      ['clientCredentials', finding('clientCredentials', 'exists', 'public.llx_socpeople')],
+      ['comment', finding('comment', 'missing', null)],
+    ]);
+    const columns = new Map([['public.llx_socpeople', new Set(['rowid', 'email', 'pass_crypted'])]]);
+
+    it('names each claimed column the catalog lacks as schema.table.column, as the start-up check does', () => {
+      const checks = checkClaims(
+        { name: 'x', description: 'x', claims: [{ concept: 'clientCredentials', table: 'llx_socpeople', columns: ['email', 'password', 'salt'] }] },
+        findings,
+        columns,
+        [],
+      );
+      const credentials = checks.find((c) => c.concept === 'clientCredentials');
+      expect(credentials).to.include({ claimed: true, table: 'public.llx_socpeople', agrees: false });
+      expect(credentials?.missingInSchema).to.deep.equal(['public.llx_socpeople.password', 'public.llx_socpeople.salt']);
+      expect(credentials?.note).to.equal('public.llx_socpeople.password, public.llx_socpeople.salt do not exist: the portal would refuse to start');
+    });
+
+    it('names a claimed table that does not exist', () => {
+      const checks = checkClaims({ name: 'x', description: 'x', claims: [{ concept: 'contact', table: 'crm.people', columns: ['id'] }] }, findings, columns, []);
+      expect(checks.find((c) => c.concept === 'contact')?.missingInSchema).to.deep.equal(['crm.people']);
+    });
+
+    it('disagrees when the host has what the adapter leaves to the plugin, and agrees when neither has it', () => {
+      const proposed: HostClaim[] = [{ concept: 'clientCredentials', table: 'public.llx_socpeople', columns: ['rowid', 'pass_crypted'] }];
+      const checks = checkClaims({ name: 'x', description: 'x', claims: [] }, findings, columns, proposed);
+      expect(checks.find((c) => c.concept === 'clientCredentials')).to.include({ claimed: false, agrees: false });
+      expect(checks.find((c) => c.concept === 'comment')).to.include({ claimed: false, agrees: true });
+    });
+  });
+});
