@@ -5,7 +5,7 @@
 // deleted are refused, a host login that never used the portal signs in with an emailed code, and
 // nobody from another entity gets in.
 import { expect } from 'chai';
-import { csrfFrom, sixDigitCode } from '../support/portal-harness.ts';
+import { csrfFrom, linkFrom, sixDigitCode } from '../support/portal-harness.ts';
 import { SECOND_LOGINS, SECOND_WORKSPACE, startSecondHost, type SecondHost } from '../support/second-host-harness.ts';
 
 const BASE = `/portal/${SECOND_WORKSPACE}`;
@@ -125,6 +125,38 @@ describe('second host: clients sign in with their existing passwords', function 
     const dashboard = await agent.get(`${BASE}/`).expect(200);
     expect(dashboard.text).to.match(/Good (morning|afternoon|evening), Sophie/);
     expect(await clientUser(sophie.contactId)).to.include({ email: sophie.email, status: 'active', password_hash: null });
+  });
+
+  it('sends no code or reset link, and honours none issued before, once the host switches a used login off', async function () {
+    const { marc } = SECOND_LOGINS;
+    expect((await signIn(h.agent(), marc.email, marc.password)).status).to.equal(303);
+    expect(await clientUser(marc.contactId)).to.not.equal(undefined);
+
+    // A code and a reset link issued while the login is on.
+    const agent = h.agent();
+    await requestCode(agent, marc.email);
+    const code = sixDigitCode((await h.smtp.waitForMessage((m) => m.to.includes(marc.email) && /\d{6}/.test(m.subject), 5000)).subject);
+    const forgot = await agent.get(`${BASE}/password/forgot`).expect(200);
+    await agent.post(`${BASE}/password/forgot`).type('form').send({ _csrf: csrfFrom(forgot.text), email: marc.email }).expect(200);
+    const reset = linkFrom((await h.smtp.waitForMessage((m) => m.to.includes(marc.email) && m.text.includes('/password/reset/'), 5000)).text, '/password/reset/');
+
+    await h.db('llx_socpeople').where({ rowid: 2 }).update({ statut: 0 });
+    try {
+      h.smtp.clear();
+      const form = await agent.get(`${BASE}/sign-in/code`).expect(200);
+      const verify = await agent.post(`${BASE}/sign-in/code/verify`).type('form').send({ _csrf: csrfFrom(form.text), email: marc.email, code });
+      expect(verify.status).to.equal(401);
+      await h.agent().get(reset).expect(410);
+
+      expect((await requestCode(h.agent(), marc.email)).status).to.equal(200);
+      const again = h.agent();
+      const page = await again.get(`${BASE}/password/forgot`).expect(200);
+      await again.post(`${BASE}/password/forgot`).type('form').send({ _csrf: csrfFrom(page.text), email: marc.email }).expect(200);
+      expect(await mailTo(marc.email)).to.have.length(0);
+      expect((await signIn(h.agent(), marc.email, marc.password)).status).to.equal(401);
+    } finally {
+      await h.db('llx_socpeople').where({ rowid: 2 }).update({ statut: 1 });
+    }
   });
 
   it('ends a session once the host soft-deletes the contact', async function () {
