@@ -107,7 +107,8 @@ export class AuthService {
       return { ok: false, reason: 'limited', retryAfterSeconds: limited.retryAfterSeconds };
     }
     const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
-    const live = user && mayUsePortal(user.status) ? await findLiveLoginCode(this.deps.db, user.id, this.deps.now()) : null;
+    const allowed = user && mayUsePortal(user.status) && (await this.hostLoginAllows(workspace, user));
+    const live = user && allowed ? await findLiveLoginCode(this.deps.db, user.id, this.deps.now()) : null;
     if (!user || !live) {
       await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'code', reason: user ? 'no_live_code' : 'unknown_email' });
       return { ok: false, reason: 'invalid' };
@@ -180,9 +181,21 @@ export class AuthService {
   /** The client user an email belongs to, linking a host login on first use when the host keeps logins. */
   private async findSignInUser(workspace: HostWorkspace, email: string): Promise<ClientUserRow | null> {
     const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
-    if (user || !this.deps.adapter.credentials) return user;
+    if (!this.deps.adapter.credentials) return user;
+    if (user) return (await this.hostLoginAllows(workspace, user)) ? user : null;
     const contact = await this.deps.adapter.credentials.findLogin(workspace.id, email);
     return contact ? this.linkHostLogin(workspace, contact) : null;
+  }
+
+  /**
+   * When the host keeps client logins, the host decides who may sign in, also after the portal
+   * has linked a login: one the host has since switched off or removed gets no code, no reset link
+   * and no session from a code or link issued earlier.
+   */
+  private async hostLoginAllows(workspace: HostWorkspace, user: ClientUserRow): Promise<boolean> {
+    const credentials = this.deps.adapter.credentials;
+    if (!credentials) return true;
+    return (await credentials.findLogin(workspace.id, user.email))?.id === user.contact_id;
   }
 
   async hasPassword(workspace: HostWorkspace, user: ClientUserRow): Promise<boolean> {
@@ -235,7 +248,9 @@ export class AuthService {
     const row = await findLiveUserToken(this.deps.db, workspace.id, purpose, hashToken(token), this.deps.now());
     if (!row) return null;
     const user = await findClientUserById(this.deps.db, workspace.id, row.client_user_id);
-    return user && mayUsePortal(user.status) ? user : null;
+    if (!user || !mayUsePortal(user.status)) return null;
+    // An invitation may be how a contact gets a host login in the first place; a reset needs one.
+    return purpose === 'invite' || (await this.hostLoginAllows(workspace, user)) ? user : null;
   }
 
   /**

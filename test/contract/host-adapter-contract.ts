@@ -1,0 +1,400 @@
+// The contract every HostAdapter must keep, as one suite each adapter runs against its own host
+// database (host-adapters.test.ts calls it once per adapter, as Backstage runs one store suite per
+// database). It covers what the portal relies on without knowing the host: claims that hold
+// against the schema, lookups that round-trip, string ids, case-insensitive trimmed email look-ups,
+// nothing ever answered across workspaces, malformed ids treated as "not found" (never a thrown
+// database error), well-formed dashboard numbers, no staff user on a bare request, and the
+// optional credentials and comments ports behaving as src/ports/host.ts documents them.
+import { expect } from 'chai';
+import type { Request } from 'express';
+import type { Knex } from 'knex';
+import { findClaimProblems } from '../../src/host/verify-claims.ts';
+import type { ClientSummary, CommentSubjectType, HostAdapter, HostContact, HostWorkspace } from '../../src/ports/host.ts';
+
+export interface AdapterContractFixture {
+  /** A workspace with clients and contacts. */
+  workspaceSlug: string;
+  /** A second workspace with at least one client and contact, for the cross-workspace checks. */
+  otherWorkspaceSlug?: string;
+  /** A contact of workspaceSlug, by email. */
+  knownContactEmail: string;
+  /** A contact of workspaceSlug that signs in with a host-kept password (credentials port only). */
+  login?: { email: string; password: string };
+  /** A proposal, quotation or invoice of knownContactEmail's client (comments port only). */
+  commentSubject?: { type: CommentSubjectType; id: string };
+}
+
+export interface AdapterContractSetup {
+  adapter: HostAdapter;
+  db: Knex;
+  fixture: AdapterContractFixture;
+  close(): Promise<void>;
+}
+
+const MALFORMED_IDS = ['abc', '-1', '1.5', '', ' 1', '0', '1e3', '99999999999999999999', `1${'0'.repeat(400)}`, "1' or '1'='1", 'x'.repeat(5000)];
+
+/** Every key named id or …Id, however deep, is a non-empty string. */
+function expectStringIds(value: unknown, where = 'value'): void {
+  if (Array.isArray(value)) return value.forEach((item, i) => expectStringIds(item, `${where}[${i}]`));
+  if (!value || typeof value !== 'object' || value instanceof Date) return;
+  for (const [key, inner] of Object.entries(value)) {
+    if ((key === 'id' || key.endsWith('Id')) && inner !== null) expect(inner, `${where}.${key}`).to.be.a('string').and.not.equal('');
+    else expectStringIds(inner, `${where}.${key}`);
+  }
+}
+
+function expectWellFormedSummary(summary: ClientSummary): void {
+  const counts = [
+    summary.proposals.open, summary.proposals.total, summary.quotations.open, summary.quotations.total,
+    summary.invoices.unpaid, summary.invoices.overdue, summary.tasks.open, summary.documents.shared,
+  ];
+  for (const count of counts) expect(Number.isInteger(count) && count >= 0, `count ${count}`).to.equal(true);
+  expect(summary.proposals.open).to.be.at.most(summary.proposals.total);
+  expect(summary.quotations.open).to.be.at.most(summary.quotations.total);
+  expect(summary.invoices.overdue).to.be.at.most(summary.invoices.unpaid);
+  const currencies = summary.invoices.outstanding.map((total) => total.currency);
+  expect(new Set(currencies).size, 'one total per currency').to.equal(currencies.length);
+  for (const total of summary.invoices.outstanding) {
+    expect(total.currency).to.match(/^[A-Z]{3}$/);
+    expect(Number.isSafeInteger(total.cents) && total.cents > 0, `cents ${total.cents}`).to.equal(true);
+  }
+}
+
+function isEmptySummary(summary: ClientSummary): boolean {
+  return summary.proposals.total === 0 && summary.quotations.total === 0 && summary.invoices.unpaid === 0 &&
+    summary.invoices.outstanding.length === 0 && summary.tasks.open === 0 && summary.documents.shared === 0;
+}
+
+/** A request the host never saw: no session, no cookies. */
+const bareRequest = () => ({ headers: {}, cookies: {}, signedCookies: {} }) as unknown as Request;
+
+export function describeHostAdapterContract(name: string, setup: () => Promise<AdapterContractSetup>): void {
+  describe(`host adapter contract: ${name}`, function () {
+    let ctx: AdapterContractSetup;
+    let adapter: HostAdapter;
+    let workspace: HostWorkspace;
+    let other: HostWorkspace | null;
+    let known: HostContact;
+
+    before(async function () {
+      ctx = await setup();
+      adapter = ctx.adapter;
+      const found = await adapter.workspaces.findBySlug(ctx.fixture.workspaceSlug);
+      if (!found) throw new Error(`fixture workspace ${ctx.fixture.workspaceSlug} not found`);
+      workspace = found;
+      other = ctx.fixture.otherWorkspaceSlug ? await adapter.workspaces.findBySlug(ctx.fixture.otherWorkspaceSlug) : null;
+      const [contact] = await adapter.contacts.findByEmail(workspace.id, ctx.fixture.knownContactEmail);
+      if (!contact) throw new Error(`fixture contact ${ctx.fixture.knownContactEmail} not found`);
+      known = contact;
+    });
+
+    after(async function () {
+      await ctx?.close();
+    });
+
+    /** The other workspace, or skip: a host with one tenant has nothing to cross. */
+    function otherWorkspace(test: Mocha.Context): HostWorkspace {
+      if (!other) test.skip();
+      return other!;
+    }
+
+    it('has a name and claims that hold against the schema', async function () {
+      expect(adapter.name).to.be.a('string').and.not.equal('');
+      expect(await findClaimProblems(ctx.db, adapter)).to.deep.equal([]);
+    });
+
+    describe('workspaces', function () {
+      it('finds a workspace by slug and by id, round-tripping, with a string id', async function () {
+        expect(workspace.slug).to.equal(ctx.fixture.workspaceSlug);
+        expect(workspace.slug).to.match(/^[a-z0-9][a-z0-9-]{0,59}$/);
+        expect(workspace.name).to.be.a('string').and.not.equal('');
+        expectStringIds(workspace);
+        expect(await adapter.workspaces.findById(workspace.id)).to.deep.equal(workspace);
+        if (workspace.brandColor !== null) expect(workspace.brandColor).to.match(/^#[0-9a-f]{6}$/i);
+      });
+
+      it('tells two workspaces apart', async function () {
+        const second = otherWorkspace(this);
+        expect(second.id).to.not.equal(workspace.id);
+        expect(second.slug).to.not.equal(workspace.slug);
+        expect(await adapter.workspaces.findById(second.id)).to.deep.equal(second);
+      });
+
+      it('answers null for an unknown or malformed slug or id', async function () {
+        for (const slug of ['no-such-workspace', '', 'x'.repeat(5000), `${workspace.slug}-x`, workspace.slug.toUpperCase() === workspace.slug ? 'Q' : workspace.slug.toUpperCase()]) {
+          expect(await adapter.workspaces.findBySlug(slug), slug.slice(0, 40)).to.equal(null);
+        }
+        for (const id of [...MALFORMED_IDS, '2147483647']) {
+          expect(await adapter.workspaces.findById(id), id.slice(0, 40)).to.equal(null);
+        }
+      });
+    });
+
+    describe('clients', function () {
+      it('lists the workspace\'s clients and finds each by id', async function () {
+        const clients = await adapter.clients.list(workspace.id);
+        expect(clients).to.not.be.empty;
+        expectStringIds(clients);
+        expect(clients.every((client) => client.workspaceId === workspace.id)).to.equal(true);
+        expect(clients.map((client) => client.id)).to.include(known.clientId);
+        for (const client of clients) expect(await adapter.clients.findById(workspace.id, client.id)).to.deep.equal(client);
+      });
+
+      it('answers null for an unknown client', async function () {
+        expect(await adapter.clients.findById(workspace.id, '2147483647')).to.equal(null);
+      });
+    });
+
+    describe('contacts', function () {
+      it('finds a contact by id and by email, ignoring case and surrounding spaces', async function () {
+        expectStringIds(known);
+        expect(known.workspaceId).to.equal(workspace.id);
+        expect(known.email.toLowerCase()).to.equal(ctx.fixture.knownContactEmail.toLowerCase());
+        expect(known.name).to.be.a('string').and.not.equal('');
+        expect(await adapter.contacts.findById(workspace.id, known.id)).to.deep.equal(known);
+        const shouted = await adapter.contacts.findByEmail(workspace.id, `  ${ctx.fixture.knownContactEmail.toUpperCase()} `);
+        expect(shouted.map((contact) => contact.id)).to.include(known.id);
+        expect(shouted.every((contact) => contact.workspaceId === workspace.id)).to.equal(true);
+        expect(await adapter.contacts.findByEmail(workspace.id, 'nobody-here@example.invalid')).to.deep.equal([]);
+      });
+
+      it('lists contacts, all of them or one client\'s', async function () {
+        const all = await adapter.contacts.list(workspace.id);
+        expectStringIds(all);
+        expect(all.map((contact) => contact.id)).to.include(known.id);
+        expect(all.every((contact) => contact.workspaceId === workspace.id)).to.equal(true);
+        const ofClient = await adapter.contacts.list(workspace.id, { clientId: known.clientId });
+        expect(ofClient.map((contact) => contact.id)).to.include(known.id);
+        expect(ofClient.every((contact) => contact.clientId === known.clientId)).to.equal(true);
+        expect(ofClient.length).to.be.at.most(all.length);
+        expect(await adapter.contacts.list(workspace.id, { clientId: '2147483647' })).to.deep.equal([]);
+      });
+
+      it('updates the profile (name and phone) and reads it back', async function () {
+        const original = { name: known.name, phone: known.phone };
+        try {
+          const updated = await adapter.contacts.updateProfile(workspace.id, known.id, { name: 'Renée Contract-Test', phone: '+33 1 23 45 67 89' });
+          expect(updated).to.include({ id: known.id, name: 'Renée Contract-Test', phone: '+33 1 23 45 67 89', email: known.email });
+          expect(await adapter.contacts.findById(workspace.id, known.id)).to.deep.equal(updated);
+          const cleared = await adapter.contacts.updateProfile(workspace.id, known.id, { name: 'Renée Contract-Test', phone: null });
+          expect(cleared?.phone).to.equal(null);
+        } finally {
+          const restored = await adapter.contacts.updateProfile(workspace.id, known.id, original);
+          expect(restored).to.deep.equal(known);
+        }
+        expect(await adapter.contacts.updateProfile(workspace.id, '2147483647', { name: 'Nobody', phone: null })).to.equal(null);
+      });
+    });
+
+    describe('workspace isolation', function () {
+      it('answers nothing about another workspace\'s clients and contacts', async function () {
+        const second = otherWorkspace(this);
+        const theirClients = await adapter.clients.list(second.id);
+        const theirContacts = await adapter.contacts.list(second.id);
+        expect(theirClients, 'the other workspace needs a client').to.not.be.empty;
+        expect(theirContacts, 'the other workspace needs a contact').to.not.be.empty;
+        const ourClientIds = new Set((await adapter.clients.list(workspace.id)).map((client) => client.id));
+        const ourContactIds = new Set((await adapter.contacts.list(workspace.id)).map((contact) => contact.id));
+        for (const client of theirClients) {
+          expect(client.workspaceId).to.equal(second.id);
+          expect(ourClientIds.has(client.id)).to.equal(false);
+          expect(await adapter.clients.findById(workspace.id, client.id)).to.equal(null);
+          expect(await adapter.contacts.list(workspace.id, { clientId: client.id })).to.deep.equal([]);
+        }
+        for (const contact of theirContacts) {
+          expect(ourContactIds.has(contact.id)).to.equal(false);
+          expect(await adapter.contacts.findById(workspace.id, contact.id)).to.equal(null);
+          // The same person may be a contact in both workspaces; the answer holds only ours.
+          const byEmail = await adapter.contacts.findByEmail(workspace.id, contact.email);
+          expect(byEmail.every((found) => found.workspaceId === workspace.id && !theirContacts.some((c) => c.id === found.id))).to.equal(true);
+        }
+        expect(known.workspaceId).to.not.equal(second.id);
+        expect(await adapter.contacts.findById(second.id, known.id)).to.equal(null);
+      });
+
+      it('does not update another workspace\'s contact', async function () {
+        const second = otherWorkspace(this);
+        const [theirs] = await adapter.contacts.list(second.id);
+        expect(await adapter.contacts.updateProfile(workspace.id, theirs!.id, { name: 'Hijacked Name', phone: null })).to.equal(null);
+        expect(await adapter.contacts.findById(second.id, theirs!.id)).to.deep.equal(theirs);
+        expect(await adapter.contacts.updateProfile(second.id, known.id, { name: 'Hijacked Name', phone: null })).to.equal(null);
+        expect(await adapter.contacts.findById(workspace.id, known.id)).to.deep.equal(known);
+      });
+
+      it('summarises nothing for a client of another workspace', async function () {
+        const second = otherWorkspace(this);
+        const [theirs] = await adapter.contacts.list(second.id);
+        const summary = await adapter.summaries.forClient(workspace.id, theirs!.clientId, theirs!.id);
+        expectWellFormedSummary(summary);
+        expect(isEmptySummary(summary)).to.equal(true);
+      });
+    });
+
+    describe('malformed ids', function () {
+      it('answer null or [] everywhere, without throwing', async function () {
+        for (const bad of MALFORMED_IDS) {
+          const label = bad.slice(0, 40);
+          expect(await adapter.clients.list(bad), label).to.deep.equal([]);
+          expect(await adapter.clients.findById(workspace.id, bad), label).to.equal(null);
+          expect(await adapter.clients.findById(bad, known.clientId), label).to.equal(null);
+          expect(await adapter.contacts.findById(workspace.id, bad), label).to.equal(null);
+          expect(await adapter.contacts.findById(bad, known.id), label).to.equal(null);
+          expect(await adapter.contacts.findByEmail(bad, known.email), label).to.deep.equal([]);
+          expect(await adapter.contacts.list(bad), label).to.deep.equal([]);
+          expect(await adapter.contacts.list(workspace.id, { clientId: bad }), label).to.deep.equal([]);
+          expect(await adapter.contacts.updateProfile(workspace.id, bad, { name: 'Nobody', phone: null }), label).to.equal(null);
+          expect(await adapter.contacts.updateProfile(bad, known.id, { name: 'Nobody', phone: null }), label).to.equal(null);
+          const summaries = [
+            await adapter.summaries.forClient(bad, known.clientId, known.id),
+            await adapter.summaries.forClient(workspace.id, bad, known.id),
+          ];
+          for (const summary of summaries) {
+            expectWellFormedSummary(summary);
+            expect(isEmptySummary(summary), label).to.equal(true);
+          }
+        }
+        expect(await adapter.contacts.findByEmail(workspace.id, ''), 'empty email').to.deep.equal([]);
+        expect(await adapter.contacts.findByEmail(workspace.id, `${'x'.repeat(5000)}@example.com`), 'long email').to.deep.equal([]);
+        expect(await adapter.contacts.findById(workspace.id, known.id)).to.deep.equal(known);
+      });
+    });
+
+    describe('summaries', function () {
+      it('counts a client\'s records as non-negative integers with well-formed money', async function () {
+        const clients = await adapter.clients.list(workspace.id);
+        for (const client of clients) {
+          const [contact] = await adapter.contacts.list(workspace.id, { clientId: client.id });
+          expectWellFormedSummary(await adapter.summaries.forClient(workspace.id, client.id, contact?.id ?? known.id));
+        }
+        expectWellFormedSummary(await adapter.summaries.forClient(workspace.id, known.clientId, known.id));
+      });
+    });
+
+    describe('staff', function () {
+      it('sees no staff user on a request without the host\'s session', async function () {
+        expect(await adapter.staff.current(bareRequest())).to.equal(null);
+        expect(await adapter.staff.current({ ...bareRequest(), session: {} } as unknown as Request)).to.equal(null);
+      });
+    });
+
+    describe('credentials (when the host keeps client logins)', function () {
+      // A host that keeps no client passwords has no such port; the portal keeps its own then,
+      // and there is nothing of the adapter's to check.
+      function credentialsOrSkip(test: Mocha.Context) {
+        if (!adapter.credentials) test.skip();
+        if (!ctx.fixture.login) throw new Error(`${name} has a credentials port: its fixture must name a login`);
+        return { credentials: adapter.credentials!, login: ctx.fixture.login };
+      }
+
+      it('finds a login by email, ignoring case and spaces, in its workspace only', async function () {
+        const { credentials, login } = credentialsOrSkip(this);
+        const found = await credentials.findLogin(workspace.id, `  ${login.email.toUpperCase()} `);
+        expect(found).to.not.equal(null);
+        expectStringIds(found);
+        expect(found!.workspaceId).to.equal(workspace.id);
+        expect(found!.email.toLowerCase()).to.equal(login.email.toLowerCase());
+        expect(await adapter.contacts.findById(workspace.id, found!.id)).to.deep.equal(found);
+        expect(await credentials.findLogin(workspace.id, 'nobody-here@example.invalid')).to.equal(null);
+        for (const bad of MALFORMED_IDS) expect(await credentials.findLogin(bad, login.email), bad.slice(0, 40)).to.equal(null);
+        if (other) {
+          const elsewhere = await credentials.findLogin(other.id, login.email);
+          if (elsewhere) expect(elsewhere.workspaceId).to.equal(other.id);
+          if (elsewhere) expect(elsewhere.id).to.not.equal(found!.id);
+        }
+      });
+
+      it('verifies the right password only, and says nothing about unknown emails', async function () {
+        const { credentials, login } = credentialsOrSkip(this);
+        const contact = await credentials.findLogin(workspace.id, login.email);
+        expect((await credentials.verifyPassword(workspace.id, login.email.toUpperCase(), login.password))?.id).to.equal(contact!.id);
+        expect(await credentials.verifyPassword(workspace.id, login.email, `${login.password}x`)).to.equal(null);
+        expect(await credentials.verifyPassword(workspace.id, login.email, '')).to.equal(null);
+        expect(await credentials.verifyPassword(workspace.id, 'nobody-here@example.invalid', login.password)).to.equal(null);
+        expect(await credentials.verifyPassword('abc', login.email, login.password)).to.equal(null);
+        if (other) {
+          const elsewhere = await credentials.verifyPassword(other.id, login.email, login.password);
+          if (elsewhere) expect(elsewhere.workspaceId).to.equal(other.id);
+        }
+      });
+
+      it('sets a new password that then verifies, and reports whether one is set', async function () {
+        const { credentials, login } = credentialsOrSkip(this);
+        const contact = (await credentials.findLogin(workspace.id, login.email))!;
+        expect(await credentials.hasPassword(workspace.id, contact.id)).to.equal(true);
+        expect(await credentials.hasPassword(workspace.id, '2147483647')).to.equal(false);
+        for (const bad of MALFORMED_IDS) expect(await credentials.hasPassword(workspace.id, bad), bad.slice(0, 40)).to.equal(false);
+        if (other) expect(await credentials.hasPassword(other.id, contact.id)).to.equal(false);
+        const next = 'contract-suite-password-1';
+        try {
+          await credentials.setPassword(workspace.id, contact.id, next);
+          expect((await credentials.verifyPassword(workspace.id, login.email, next))?.id).to.equal(contact.id);
+          expect(await credentials.verifyPassword(workspace.id, login.email, login.password)).to.equal(null);
+        } finally {
+          await credentials.setPassword(workspace.id, contact.id, login.password);
+        }
+        expect((await credentials.verifyPassword(workspace.id, login.email, login.password))?.id).to.equal(contact.id);
+      });
+
+      it('refuses to set a password on a contact it cannot find', async function () {
+        const { credentials } = credentialsOrSkip(this);
+        for (const bad of ['2147483647', 'abc']) {
+          const outcome = await credentials.setPassword(workspace.id, bad, 'some-password-123').then(() => 'written', () => 'refused');
+          expect(outcome, bad).to.equal('refused');
+        }
+        if (other) {
+          const outcome = await credentials.setPassword(other.id, known.id, 'some-password-123').then(() => 'written', () => 'refused');
+          expect(outcome).to.equal('refused');
+        }
+      });
+    });
+
+    describe('comments (when the host keeps them)', function () {
+      // Without the port the portal keeps comments in its own client_comments table, which is
+      // the portal's code, not the adapter's.
+      function commentsOrSkip(test: Mocha.Context) {
+        if (!adapter.comments) test.skip();
+        if (!ctx.fixture.commentSubject) throw new Error(`${name} has a comments port: its fixture must name a comment subject`);
+        return { comments: adapter.comments!, subject: ctx.fixture.commentSubject };
+      }
+
+      it('adds a client\'s comment and lists it last, with its author', async function () {
+        const { comments, subject } = commentsOrSkip(this);
+        const before = await comments.list(workspace.id, subject);
+        const body = `Contract suite comment ${Date.now()}`;
+        const added = await comments.add(workspace.id, { subjectType: subject.type, subjectId: subject.id, body, authorContactId: known.id });
+        expectStringIds(added);
+        expect(added).to.include({ subjectType: subject.type, subjectId: subject.id, body, authorContactId: known.id, authorName: known.name });
+        expect(added.createdAt).to.be.instanceOf(Date);
+        const after = await comments.list(workspace.id, subject);
+        expect(after).to.have.length(before.length + 1);
+        expect(after.at(-1)).to.deep.equal(added);
+        for (const comment of after) {
+          expectStringIds(comment);
+          expect(comment).to.include({ subjectType: subject.type, subjectId: subject.id });
+          expect(comment.authorName).to.be.a('string').and.not.equal('');
+        }
+      });
+
+      it('keeps comments inside their workspace', async function () {
+        const { comments, subject } = commentsOrSkip(this);
+        const second = otherWorkspace(this);
+        const theirs = (await comments.list(second.id, subject)).map((comment) => comment.id);
+        const ours = (await comments.list(workspace.id, subject)).map((comment) => comment.id);
+        expect(theirs.filter((id) => ours.includes(id))).to.deep.equal([]);
+        const [stranger] = await adapter.contacts.list(second.id);
+        const outcome = await comments
+          .add(workspace.id, { subjectType: subject.type, subjectId: subject.id, body: 'From elsewhere', authorContactId: stranger!.id })
+          .then(() => 'written', () => 'refused');
+        expect(outcome).to.equal('refused');
+      });
+
+      it('lists nothing for a malformed or unknown subject', async function () {
+        const { comments, subject } = commentsOrSkip(this);
+        for (const bad of [...MALFORMED_IDS, '2147483647']) {
+          expect(await comments.list(workspace.id, { type: subject.type, id: bad }), bad.slice(0, 40)).to.deep.equal([]);
+        }
+        expect(await comments.list('abc', subject)).to.deep.equal([]);
+      });
+    });
+  });
+}

@@ -1,0 +1,51 @@
+// Runs the host adapter contract (host-adapter-contract.ts) against every adapter we ship or test
+// with: the reference CRM (its migrations and demo seed) and the second, Dolibarr-like CRM (its
+// schema.sql and seed.sql). Each gets a fresh database of its own.
+import { createKnex } from '../../src/db/connect.ts';
+import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
+import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
+import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
+import { createSecondCrmAdapter } from '../fixtures/second-crm/adapter.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { loadSecondCrm, SECOND_LOGINS, SECOND_OTHER_WORKSPACE, SECOND_WORKSPACE } from '../support/second-host-harness.ts';
+import { describeHostAdapterContract } from './host-adapter-contract.ts';
+
+describeHostAdapterContract('reference-crm', async () => {
+  const database = await createTestDatabase();
+  const db = createKnex(database.url);
+  await migrateReferenceCrm(db);
+  const logins = await seedReferenceCrm(db);
+  const contact = logins.clients.find((login) => login.workspaceSlug === 'demo' && login.email !== 'maria@northwind.test');
+  if (!contact) throw new Error('the reference seed has no demo client login');
+  return {
+    adapter: createReferenceCrmAdapter(db),
+    db,
+    fixture: { workspaceSlug: 'demo', otherWorkspaceSlug: 'acme', knownContactEmail: contact.email },
+    async close() {
+      await db.destroy();
+      await database.drop();
+    },
+  };
+});
+
+describeHostAdapterContract('second-crm', async () => {
+  const database = await createTestDatabase();
+  await loadSecondCrm(database.url);
+  const db = createKnex(database.url);
+  return {
+    adapter: createSecondCrmAdapter(db),
+    db,
+    fixture: {
+      workspaceSlug: SECOND_WORKSPACE,
+      otherWorkspaceSlug: SECOND_OTHER_WORKSPACE,
+      knownContactEmail: SECOND_LOGINS.claire.email,
+      login: { email: SECOND_LOGINS.claire.email, password: SECOND_LOGINS.claire.password },
+      // PR2601-0004, validated and awaiting Claire's company's signature.
+      commentSubject: { type: 'proposal', id: '4' },
+    },
+    async close() {
+      await db.destroy();
+      await database.drop();
+    },
+  };
+});
