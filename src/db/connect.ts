@@ -28,5 +28,9 @@ export function createKnex(url: string, poolMax = 6): Knex {
 }
 
 export function createPgPool(url: string, max = 3): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, types: pgTypes });
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
+  // An idle client can lose its server (restart, failover, a dropped test database); without a
+  // listener that 'error' event would crash the process. The pool replaces the client on next use.
+  pool.on('error', (err) => console.error(`[db] idle connection lost: ${err.message}`));
+  return pool;
 }
