@@ -88,6 +88,26 @@ describe('the portal in Chromium', function () {
     expect(page.url()).to.match(/\/portal\/demo\/$/);
   });
 
+  it('shows the admin pages inside the CRM without violations', async function () {
+    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    await page.goto(`${h.crm.url}/signin`);
+    await page.fill('input[name=email]', admin.email);
+    await page.fill('input[name=password]', admin.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+    for (const path of ['/settings/client-portal', '/settings/client-portal/clients', '/settings/client-portal/activity']) {
+      const response = await page.goto(`${h.crm.url}${path}`);
+      expect(response?.status(), path).to.equal(200);
+      await expectNoAxeViolations(path);
+    }
+    await page.goto(`${h.crm.url}/settings/client-portal`);
+    await page.uncheck('#setting-showTasks');
+    await page.click('button:has-text("Save settings")');
+    await page.waitForURL(/saved=1/);
+    await expectNoAxeViolations('settings saved');
+    expect(cspViolations).to.deep.equal([]);
+  });
+
   it('shows the branded 404 page without violations', async function () {
     const response = await page.goto(`${h.crm.url}/portal/no-such-agency/sign-in`);
     expect(response?.status()).to.equal(404);
