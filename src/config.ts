@@ -13,10 +13,6 @@ export const PortalConfigSchema = z.object({
   /** Secure cookies: on in production, off for http://localhost. */
   secureCookies: z.boolean().default(false),
   sessionMaxAgeHours: z.number().int().positive().max(24 * 90).default(24 * 14),
-  /** From address for portal emails. */
-  mailFrom: z.string().min(3).default('Client portal <portal@localhost>'),
-  /** Development conveniences (the outbox page). Never on in production. */
-  development: z.boolean().default(false),
 });
 
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;

@@ -83,7 +83,6 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     appUrl: options.appUrl ?? `http://localhost:${portNumber}`,
     sessionSecret: options.sessionSecret ?? developmentSecret(options.dataDir),
     secureCookies: options.secureCookies ?? false,
-    development: !options.production,
   };
   const portal = createCustomerPortal({ adapter, db, sessionPool, flags, mailer, config: portalConfig, ...(options.quiet ? { logger: { info: () => {}, error: (m, e) => console.error(m, e) } } : {}) });
 
