@@ -1,16 +1,13 @@
 // Covers the accessibility of the reference CRM's staff pages: every page (sign-in, dashboard,
 // each list, detail and form, a form showing errors, settings, the 404 page) is checked with axe
 // in Chromium and must have no violations. It also checks that no page breaks the strict CSP.
-// Skipped when Chromium is not installed (apt-get install -y chromium).
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
 import { DEMO_ADMIN, idOf, startCrm, type CrmTestContext } from './support.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('reference CRM accessibility (axe)', function () {
   this.timeout(120_000);
@@ -23,15 +20,11 @@ describe('reference CRM accessibility (axe)', function () {
   const cspViolations: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
     crm = await startCrm();
     server = crm.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     context = await browser.newContext();
     page = await context.newPage();
     page.on('console', (message) => {
