@@ -4,7 +4,7 @@
 // new one signs in.
 import { verify as argonVerify } from '@node-rs/argon2';
 import { expect } from 'chai';
-import { csrfFrom, linkFrom } from '../support/portal-harness.ts';
+import { csrfFrom, linkFrom, postPasswordSignIn } from '../support/portal-harness.ts';
 import { SECOND_LOGINS, SECOND_WORKSPACE, startSecondHost, type SecondHost } from '../support/second-host-harness.ts';
 
 const BASE = `/portal/${SECOND_WORKSPACE}`;
@@ -25,10 +25,7 @@ describe('second host: passwords are changed in the host', function () {
 
   type Agent = ReturnType<SecondHost['agent']>;
 
-  async function signIn(agent: Agent, email: string, password: string) {
-    const page = await agent.get(`${BASE}/sign-in`).expect(200);
-    return agent.post(`${BASE}/sign-in/password`).type('form').send({ _csrf: csrfFrom(page.text), email, password });
-  }
+  const signIn = (agent: Agent, email: string, password: string) => postPasswordSignIn(agent, SECOND_WORKSPACE, { email, password });
 
   const hostHash = async (rowid: number): Promise<string> =>
     (await h.db('llx_socpeople').where({ rowid }).first('pass_crypted')).pass_crypted as string;

@@ -5,7 +5,7 @@
 // deleted are refused, a host login that never used the portal signs in with an emailed code, and
 // nobody from another entity gets in.
 import { expect } from 'chai';
-import { csrfFrom, linkFrom, sixDigitCode } from '../support/portal-harness.ts';
+import { csrfFrom, linkFrom, postPasswordSignIn, sixDigitCode } from '../support/portal-harness.ts';
 import { SECOND_LOGINS, SECOND_WORKSPACE, startSecondHost, type SecondHost } from '../support/second-host-harness.ts';
 
 const BASE = `/portal/${SECOND_WORKSPACE}`;
@@ -26,10 +26,7 @@ describe('second host: clients sign in with their existing passwords', function 
 
   type Agent = ReturnType<SecondHost['agent']>;
 
-  async function signIn(agent: Agent, email: string, password: string) {
-    const page = await agent.get(`${BASE}/sign-in`).expect(200);
-    return agent.post(`${BASE}/sign-in/password`).type('form').send({ _csrf: csrfFrom(page.text), email, password });
-  }
+  const signIn = (agent: Agent, email: string, password: string) => postPasswordSignIn(agent, SECOND_WORKSPACE, { email, password });
 
   async function requestCode(agent: Agent, email: string) {
     const page = await agent.get(`${BASE}/sign-in`).expect(200);
