@@ -18,8 +18,10 @@ import { dashboardRoutes } from './dashboard/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
 import { PORTAL_FLAG } from './flags/flag-names.ts';
+import { MailOutbox } from './mail/outbox.ts';
 import { RateLimiter } from './rate-limits/limiter.ts';
-import { deleteExpiredCounters } from './rate-limits/queries.ts';
+import { RepeatGuard } from './rate-limits/repeat-guard.ts';
+import { deleteExpiredCounters, deleteExpiredGuards } from './rate-limits/queries.ts';
 import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
 import { errorHandler } from './web/error-handler.ts';
@@ -44,6 +46,11 @@ export interface CustomerPortal {
   rollback(): Promise<void>;
   isEnabledFor(workspace: Pick<HostWorkspace, 'id' | 'slug'>): boolean;
   auth: AuthService;
+  /**
+   * Delivers every queued email that is due now; resolves with how many went out. The worker does
+   * this on its own; tests call it to read mail without waiting.
+   */
+  drainOutbox(): Promise<number>;
   /** Comments on proposals, quotations and invoices: the host's when it keeps them, else the portal's. */
   comments: CommentsPort;
   close(): Promise<void>;
@@ -60,12 +67,17 @@ const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const deps = validateDeps(input);
-  const { db, adapter, flags, mailer, config } = deps;
+  const { db, adapter, flags, config } = deps;
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger ?? consoleLogger;
+  // Every feature sends through the outbox; the host's mailer is only the worker's transport.
+  const outbox = new MailOutbox({ db, transport: deps.mailer, secret: config.sessionSecret, now, logger, ...deps.mailOutbox });
+  const mailer = outbox.mailer;
+  outbox.start();
   const storage = deps.storage ?? createDatabaseStorage(db);
   const limiter = new RateLimiter(db, () => now().getTime());
-  const auth = new AuthService({ db, adapter, mailer, config, limiter, now });
+  const guard = new RepeatGuard(db, () => now().getTime());
+  const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now });
 
   const sessions = session({
     name: 'portal.sid',
@@ -109,12 +121,12 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger })] });
+  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, guard, storage, config, now, logger })] });
   admin.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {
     const at = now();
-    Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime())]).catch((err) => logger.error('housekeeping failed', err));
+    Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime()), deleteExpiredGuards(db, at.getTime()), outbox.housekeeping()]).catch((err) => logger.error('housekeeping failed', err));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
@@ -129,9 +141,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     rollback: () => rollbackPortal(db, { hostProvides: hostProvides(adapter) }),
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
+    drainOutbox: () => outbox.drain(),
     comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
     async close() {
       clearInterval(housekeeping);
+      await outbox.stop();
     },
   };
 }
