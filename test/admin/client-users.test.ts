@@ -196,6 +196,18 @@ describe('admin client users', () => {
       await agent.post(`${CLIENTS}/${noahUser.id}/enable`).type('form').send({ _csrf: csrf }).expect(303);
       expect((await findClientUserByContact(host.db, acme.id, noah.id))?.status).to.equal('invited');
     });
+
+    it('a disable and re-enable voids the invitation link sent before', async () => {
+      await host.db('portal_request_guards').delete();
+      await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: noah.id }).expect(303);
+      await host.portal.drainOutbox();
+      const link = linkPath(host.mailer.to(noah.email.toLowerCase()).at(-1));
+      await supertest(host.app).get(link).expect(200);
+      const noahUser = (await findClientUserByContact(host.db, acme.id, noah.id))!;
+      await agent.post(`${CLIENTS}/${noahUser.id}/disable`).type('form').send({ _csrf: csrf }).expect(303);
+      await agent.post(`${CLIENTS}/${noahUser.id}/enable`).type('form').send({ _csrf: csrf }).expect(303);
+      await supertest(host.app).get(link).expect(410);
+    });
   });
 
   it("another workspace's client user → 404 for disable and enable; a malformed id → 404", async () => {

@@ -23,6 +23,8 @@ describe('sign-in security fixes', function () {
     await h.close();
   });
   beforeEach(async function () {
+    // Mail of the previous test is delivered before the capture is cleared, so it cannot arrive late.
+    await h.crm.portal.drainOutbox();
     h.smtp.clear();
     await h.crm.db('portal_rate_limits').delete();
     await h.afterRepeatWindow();
