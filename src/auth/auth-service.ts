@@ -71,8 +71,8 @@ export class AuthService {
     return `${this.deps.config.appUrl}${this.deps.config.portalPath}/${encodeURIComponent(workspace.slug)}${path}`;
   }
 
-  private async log(workspace: HostWorkspace, event: Parameters<typeof insertActivity>[1]['event'], meta: RequestMeta, who: { user?: ClientUserRow | null; email?: string | null }, details: Record<string, unknown> = {}) {
-    await insertActivity(this.deps.db, {
+  private async log(workspace: HostWorkspace, event: Parameters<typeof insertActivity>[1]['event'], meta: RequestMeta, who: { user?: ClientUserRow | null; email?: string | null }, details: Record<string, unknown> = {}, db: Knex | Knex.Transaction = this.deps.db) {
+    await insertActivity(db, {
       workspaceId: workspace.id,
       event,
       clientUserId: who.user?.id ?? null,
@@ -121,12 +121,14 @@ export class AuthService {
     if (!budget.ok) return budget;
     const user = await this.findSignInUser(workspace, email);
     const known = user && mayUsePortal(user.status) ? user : null;
-    await this.log(workspace, 'sign_in_code.requested', meta, { user, email }, { known: Boolean(known) });
     const code = generateCode();
     const expiresAt = new Date(this.deps.now().getTime() + CODE_TTL_MINUTES * 60_000);
     const codeHash = hashCode(this.deps.config.sessionSecret, known?.id ?? NOBODY, code);
     const mail = codeEmail({ to: known?.email ?? email, workspace, code, minutes: CODE_TTL_MINUTES, signInUrl: this.portalUrl(workspace, '/sign-in/code') });
+    // The log entry is in the same transaction, so both answers commit one transaction that wrote
+    // something (a commit that wrote nothing skips the WAL flush and would answer faster).
     await this.deps.db.transaction(async (trx) => {
+      await this.log(workspace, 'sign_in_code.requested', meta, { user, email }, { known: Boolean(known) }, trx);
       await insertLoginCode(trx, known?.id ?? null, codeHash, expiresAt);
       await this.deps.mailer.sendIf(Boolean(known), mail, { trx });
     });
@@ -264,11 +266,11 @@ export class AuthService {
     if (!budget.ok) return budget;
     const user = await this.findSignInUser(workspace, email);
     const known = user && mayUsePortal(user.status) ? user : null;
-    await this.log(workspace, 'password.reset_requested', meta, { user, email }, { known: Boolean(known) });
     // As for codes: the same statements for an unknown email, changing nothing; the mail is queued.
     const token = generateToken();
     const mail = resetEmail({ to: known?.email ?? email, workspace, minutes: RESET_TTL_MINUTES, url: this.portalUrl(workspace, `/password/reset/${token}`) });
     await this.deps.db.transaction(async (trx) => {
+      await this.log(workspace, 'password.reset_requested', meta, { user, email }, { known: Boolean(known) }, trx);
       await this.issueToken(trx, known, token, 'reset', RESET_TTL_MINUTES * 60_000);
       await this.deps.mailer.sendIf(Boolean(known), mail, { trx });
     });

@@ -31,8 +31,14 @@ export interface MailOutboxOptions {
   maxAttempts?: number;
   sendTimeoutMs?: number;
   batchSize?: number;
-  /** Deliver right after a message is queued (default); off only where a test drives every pass. */
+  /** Deliver soon after a message is queued (default); off only where a test drives every pass. */
   wakeOnSend?: boolean;
+  /**
+   * How long after the commit delivery starts. Not at once: delivering while the request that
+   * queued the message is still being answered would slow that answer, and a slower answer for a
+   * known email is what the outbox is there to prevent.
+   */
+  wakeDelayMs?: number;
 }
 
 const DEFAULTS = {
@@ -44,6 +50,7 @@ const DEFAULTS = {
   sendTimeoutMs: 60_000,
   batchSize: 20,
   wakeOnSend: true,
+  wakeDelayMs: 100,
 };
 
 const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
@@ -97,9 +104,11 @@ export class MailOutbox {
       const db = sendOptions?.trx ?? this.options.db;
       await insertOutboxMessage(db, { recipient: message.to, payload: this.sealed.seal(message), now: this.options.now().getTime(), deliver });
       if (!deliver || !this.options.wakeOnSend) return;
-      // Woken once the row is visible to the worker's connection: after the commit.
-      if (sendOptions?.trx) sendOptions.trx.executionPromise.then(() => this.wake(), () => {});
-      else this.wake();
+      // Woken once the row is visible to the worker's connection (after the commit), and once the
+      // request has had time to answer.
+      const wakeLater = () => setTimeout(() => this.wake(), this.options.wakeDelayMs).unref();
+      if (sendOptions?.trx) sendOptions.trx.executionPromise.then(wakeLater, () => {});
+      else wakeLater();
     };
     this.mailer = {
       send: (message, sendOptions) => enqueue(true, message, sendOptions),
