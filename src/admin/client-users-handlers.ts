@@ -78,8 +78,14 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       const subject = `${workspace.id}:${contact.id}`;
       const seen = await guard.claim('invite', subject);
       if (!seen.first) return backToClients(res, input.client, seen.outcome === 'invited' || seen.outcome === 'resent' ? seen.outcome : notice);
-      const user = await auth.invite(workspace, contact.id, staff, requestMeta(req));
-      if (!user) throw notFound(CONTACT_NOT_FOUND);
+      const user = await auth.invite(workspace, contact.id, staff, requestMeta(req)).catch(async (err: unknown) => {
+        await guard.release('invite', subject);
+        throw err;
+      });
+      if (!user) {
+        await guard.release('invite', subject);
+        throw notFound(CONTACT_NOT_FOUND);
+      }
       await guard.remember('invite', subject, notice);
       backToClients(res, input.client, notice);
     },

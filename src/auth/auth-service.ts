@@ -119,6 +119,20 @@ export class AuthService {
     const budget = await this.requestBudget('code-request', SIGN_IN_LIMITS.codeRequestsPerIp, SIGN_IN_LIMITS.codeRequestsPerEmail, workspace, email, meta);
     if (budget === 'repeat') return { ok: true };
     if (!budget.ok) return budget;
+    return this.forgottenOnFailure('code-request', workspace, email, () => this.issueCode(workspace, email, meta));
+  }
+
+  /** A request that failed is forgotten by the repeat guard, so trying again at once does it. */
+  private async forgottenOnFailure<T>(action: string, workspace: HostWorkspace, email: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      await this.deps.guard.release(action, `${workspace.id}:${email}`);
+      throw err;
+    }
+  }
+
+  private async issueCode(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
     const user = await this.findSignInUser(workspace, email);
     const known = user && mayUsePortal(user.status) ? user : null;
     const code = generateCode();
@@ -264,6 +278,10 @@ export class AuthService {
     const budget = await this.requestBudget('reset-request', SIGN_IN_LIMITS.resetRequestsPerIp, SIGN_IN_LIMITS.resetRequestsPerEmail, workspace, email, meta);
     if (budget === 'repeat') return { ok: true };
     if (!budget.ok) return budget;
+    return this.forgottenOnFailure('reset-request', workspace, email, () => this.issueReset(workspace, email, meta));
+  }
+
+  private async issueReset(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
     const user = await this.findSignInUser(workspace, email);
     const known = user && mayUsePortal(user.status) ? user : null;
     // As for codes: the same statements for an unknown email, changing nothing; the mail is queued.

@@ -66,6 +66,10 @@ export async function readGuardOutcome(db: Db, key: string): Promise<string | nu
   return row?.outcome ?? null;
 }
 
+export async function deleteGuard(db: Db, key: string): Promise<void> {
+  await db(GUARDS).where({ key }).delete();
+}
+
 export async function deleteExpiredGuards(db: Db, now: number): Promise<number> {
   return db(GUARDS).where('expire', '<=', now).delete();
 }

@@ -2,7 +2,7 @@
 // does nothing (no second email). The guard lives in PostgreSQL, so it holds when the two clicks
 // reach different app instances.
 import type { Knex } from 'knex';
-import { claimGuard, readGuardOutcome, recordGuardOutcome } from './queries.ts';
+import { claimGuard, deleteGuard, readGuardOutcome, recordGuardOutcome } from './queries.ts';
 
 /** Long enough for a double click or an impatient second submit; short enough to resend on purpose. */
 export const REPEAT_WINDOW_MS = 5_000;
@@ -24,6 +24,11 @@ export class RepeatGuard {
     const key = this.key(action, subject);
     if (await claimGuard(this.db, key, windowMs, this.now())) return { first: true };
     return { first: false, outcome: await readGuardOutcome(this.db, key) };
+  }
+
+  /** Forgets a request that failed, so trying again at once is not taken for a double click. */
+  async release(action: string, subject: string): Promise<void> {
+    await deleteGuard(this.db, this.key(action, subject));
   }
 
   /** Remembers what the first request answered, for a repeat to answer the same. */
