@@ -11,6 +11,7 @@ import { findContact, findContactsByEmail, listContacts, updateContactProfile, t
 import { findStaffWithWorkspace, type StaffUserRow } from './queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
 import { readStaffUserId } from './web/session.ts';
+import { listAdminsPort } from './adapter-payments.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
   return { id: toHostId(row.id), slug: row.slug, name: row.name, logoUrl: row.logo_url, brandColor: row.brand_color };
@@ -49,7 +50,7 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   { concept: 'proposal', table: 'proposals', columns: ['id', 'workspace_id', 'client_id', 'status'] },
   { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'status'] },
   { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'status', 'currency', 'due_date'] },
-  { concept: 'payment', table: 'payments', columns: ['invoice_id', 'amount_cents'] },
+  { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
   { concept: 'task', table: 'tasks', columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'status'] },
   { concept: 'document', table: 'documents', columns: ['id', 'workspace_id', 'client_id', 'shared_with_client'] },
 ];
@@ -131,6 +132,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const row = await findStaffWithWorkspace(db, { staffUserId });
         return row ? presentStaff(row) : null;
       },
+      listAdmins: listAdminsPort(db),
     },
 
     summaries: {
