@@ -23,6 +23,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('client_id', 64).notNullable();
     t.uuid('client_user_id').notNullable();
     t.string('invoice_id', 64).notNullable();
+    t.string('invoice_number', 100).notNullable().comment('As the client saw it, for the activity log and notifications.');
     t.string('provider', 40).notNullable();
     t.bigInteger('amount_cents').notNullable();
     t.string('currency', 3).notNullable();

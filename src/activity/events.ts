@@ -15,6 +15,9 @@ export const ACTIVITY_EVENTS = {
   'session.revoked': 'Signed out another session',
   'client_user.disabled': 'Access disabled by the agency',
   'client_user.enabled': 'Access re-enabled by the agency',
+  'invoice.payment_started': 'Started an online payment',
+  'invoice.payment_recorded': 'Paid an invoice online',
+  'invoice.payment_reported': 'Reported paying by bank transfer',
 } as const;
 
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;

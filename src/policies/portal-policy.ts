@@ -48,6 +48,14 @@ export function authorizeClient(settings: PortalSettings, action: ClientAction):
   if (!canClient(settings, action)) throw forbidden('Your agency has not enabled this in the portal.');
 }
 
+/**
+ * Paying from the portal: with online payments or invoices switched off the pay pages do not
+ * exist (404), like a section that is off, rather than a refusal that admits they are there.
+ */
+export function authorizePayment(settings: PortalSettings): void {
+  if (!canClient(settings, 'pay_online')) throw notFound();
+}
+
 /** Only an active client user is signed in; invited users become active by signing in. */
 export function mayUsePortal(status: ClientUserStatus): boolean {
   return status !== 'disabled';
