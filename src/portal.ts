@@ -15,6 +15,10 @@ import { createAuthHandlers } from './auth/handlers.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createPasswordAuthenticator } from './auth/password-strategy.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { createInvoiceHandlers } from './invoices/handlers.ts';
+import { invoiceRoutes } from './invoices/routes.ts';
+import { createOfferHandlers } from './offers/handlers.ts';
+import { offerRoutes } from './offers/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
 import { PORTAL_FLAG } from './flags/flag-names.ts';
@@ -109,7 +113,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const paymentHandlers = createPaymentHandlers({ payments, demo: demoProvider, now });
 
   const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth)))];
-  const clientRoutes = [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now })), paymentRoutes(paymentHandlers)];
+  const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
+  // A host without an offers or invoices port has no such section: its routes are never mounted.
+  const clientRoutes = [
+    dashboardRoutes({ adapter, now }),
+    accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
+    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now }))] : []),
+    ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
+  ];
 
   const clientRouter = Router();
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
@@ -164,7 +175,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     routes: { client: routeTable(clientRoutes), public: routeTable(publicRoutes) },
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
-    comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
+    comments,
     payments,
     notifications,
     notificationsRouter: staffNotifications,

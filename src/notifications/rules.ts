@@ -13,6 +13,9 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'invoice.payment_recorded': { email: 'immediate', subject: 'Payment received' },
   'invoice.payment_reported': { email: 'immediate', subject: 'A client reports paying by bank transfer' },
   'invoice.payment_started': { email: null, subject: 'Payment started' },
+  'comment.added': { email: 'digest', subject: 'New comment' },
+  'offer.viewed': { email: 'digest', subject: 'Viewed' },
+  'invoice.viewed': { email: 'digest', subject: 'Viewed' },
 };
 
 export function eventsFor(channel: EmailChannel | 'in_app'): ActivityEvent[] {

@@ -56,6 +56,14 @@ export function authorizePayment(settings: PortalSettings): void {
   if (!canClient(settings, 'pay_online')) throw notFound();
 }
 
+/**
+ * The comment thread's form: switched off, it does not exist (404), as a section switched off does;
+ * the page then shows no form at all.
+ */
+export function authorizeCommenting(settings: PortalSettings): void {
+  if (!canClient(settings, 'comment')) throw notFound();
+}
+
 /** Only an active client user is signed in; invited users become active by signing in. */
 export function mayUsePortal(status: ClientUserStatus): boolean {
   return status !== 'disabled';
