@@ -59,6 +59,10 @@ export const CONCEPT_IDS = [
 export const ConceptIdSchema = z.enum(CONCEPT_IDS);
 export type ConceptId = z.infer<typeof ConceptIdSchema>;
 
+/** Column = value pairs that select rows, as in HostClaim.where. */
+export const RowFilterSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type RowFilter = z.infer<typeof RowFilterSchema>;
+
 export const CandidateSchema = z.object({
   table: z.string(),
   confidence: z.number().min(0).max(1),
@@ -76,6 +80,11 @@ export const ConceptFindingSchema = z.object({
   /** A pick below the high-confidence mark: check it before relying on it. */
   lowConfidence: z.boolean(),
   candidates: z.array(CandidateSchema),
+  /**
+   * The rows of the chosen table that hold the concept, when the table also holds others: client
+   * logins in a users table that also holds staff ({ share: true }, { type: 'portal' }).
+   */
+  rowFilter: RowFilterSchema.optional(),
   evidence: z.array(EvidenceSchema),
   notes: z.array(z.string()),
   /** What was searched, so "missing" can be checked by a person. */
