@@ -8,40 +8,6 @@ import { AUDIT_FIXTURES } from '../fixtures/audit-fixtures.ts';
 import { createHostDatabase } from '../support/host-fixtures.ts';
 import { describePick, scoreReport, type FixtureScore } from '../support/fixture-scores.ts';
 
-// Recorded before recognition learned the four kinds of decoy (issue 11): the picks it still gets
-// wrong or misses. The test holds the audit to exactly this list, so a fix shows up as a failure
-// until the list shrinks; it must end empty.
-const KNOWN_MISTAKES: Record<string, string[]> = {
-  odoo: [
-    'workspace: picked nothing, expected public.res_company',
-    'company: picked public.res_company, expected public.res_partner',
-    'contact: picked public.mass_mailing_contact, expected public.res_partner',
-    'clientCredentials: picked public.keychain_account, expected public.res_users where {"share":true}',
-    'clientLoginCodes: picked public.keychain_account, expected nothing',
-    'accessTokens: picked public.keychain_account, expected public.res_users_apikeys or public.auth_totp_device',
-    'proposal: picked public.res_partner, expected public.sale_order',
-    'quotation: picked public.res_partner, expected public.sale_order',
-    'paymentGateway: picked public.account_invoice_transaction_rel, expected public.payment_transaction',
-    'document: picked public.document_ingest_attachment, expected public.ir_attachment',
-    'activityLog: picked public.telemetry_consent_log, expected public.auditlog_log',
-  ],
-  suitecrm: [
-    'proposal: picked nothing, expected public.aos_quotes',
-    'paymentGateway: picked public.instance_subscription_billing, expected nothing',
-    'document: picked public.email_ingest_attachments, expected public.documents',
-    'activityLog: picked public.telemetry_consent_log, expected public.tracker',
-  ],
-  perfex: [
-    'company: picked public.tblclient_vault, expected public.tblclients',
-    'clientLoginCodes: picked public.tblclient_vault, expected nothing',
-    'accessTokens: picked public.tblclient_vault, expected public.tblcontacts',
-    'payment: picked nothing, expected public.tblinvoicepaymentrecords',
-    'paymentGateway: picked public.tblapp_store_subscriptions, expected public.tblsubscriptions or public.tblinvoicepaymentrecords',
-    'comment: picked public.tblcontract_comments, expected public.tblproposal_comments or public.tbltask_comments',
-    'activityLog: picked public.tbltelemetry_consent_log, expected public.tblactivity_log or public.tblsales_activity',
-  ],
-};
-
 describe('audit: picks scored on every fixture schema', function () {
   this.timeout(180_000);
   const scores = new Map<string, FixtureScore>();
@@ -58,8 +24,9 @@ describe('audit: picks scored on every fixture schema', function () {
         const report = await runAudit({ databaseUrl: db.url });
         const score = scoreReport(report, fixture.expected);
         scores.set(fixture.name, score);
-        const mistakes = score.picks.filter((p) => score.wrong.includes(p) || score.missed.includes(p)).map(describePick);
-        expect(mistakes, 'wrong or missed picks').to.deep.equal(KNOWN_MISTAKES[fixture.name] ?? []);
+        expect(score.wrong.map(describePick), 'wrong picks').to.deep.equal([]);
+        expect(score.missed.map(describePick), 'missed concepts').to.deep.equal([]);
+        expect(score.right).to.equal(score.present);
       } finally {
         await db.drop();
       }
