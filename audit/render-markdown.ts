@@ -126,7 +126,10 @@ function renderProposedClaims(report: AuditReport, push: Push): void {
     push('Nothing to propose: the audit found none of the host concepts.', '');
   } else {
     push('```ts', 'claims: [');
-    for (const c of report.proposedClaims) push(`  { concept: '${c.concept}', table: ${tsString(c.table)}, columns: [${c.columns.map(tsString).join(', ')}] },`);
+    for (const c of report.proposedClaims) {
+      const where = c.where ? `, where: { ${Object.entries(c.where).map(([k, v]) => `${tsKey(k)}: ${typeof v === 'string' ? tsString(v) : String(v)}`).join(', ')} }` : '';
+      push(`  { concept: '${c.concept}', table: ${tsString(c.table)}, columns: [${c.columns.map(tsString).join(', ')}]${where} },`);
+    }
     push('],', '```', '');
   }
   const concepts = new Map(report.concepts.map((c) => [c.id, c]));
@@ -247,6 +250,10 @@ function code(text: string): string {
 /** A TypeScript string literal, so the block pastes into an adapter even for odd identifiers. */
 function tsString(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function tsKey(text: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(text) ? text : tsString(text);
 }
 
 function cell(text: string): string {

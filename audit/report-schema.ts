@@ -159,6 +159,8 @@ export const HostClaimSchema = z.object({
   /** Schema-qualified in proposals; an adapter may leave out `public.`. */
   table: z.string().min(1),
   columns: z.array(z.string().min(1)),
+  /** The rows that hold the concept, when the table also holds others (HostClaim.where). */
+  where: RowFilterSchema.optional(),
 });
 
 export const ClaimCheckSchema = z.object({
