@@ -197,6 +197,9 @@ function renderConcept(c: ConceptFinding, push: Push): void {
   const chosen = c.candidates.find((x) => x.table === c.chosenTable);
   if (chosen) push(`- Why: ${chosen.reasons.join('; ')}`);
   for (const e of c.evidence.slice(0, 8)) push(`- ${evidenceLine(e)}`);
+  if (c.runnerUp) {
+    push(`- Runner-up: ${c.runnerUp.table ? `${code(c.runnerUp.table)} ${c.runnerUp.confidence.toFixed(2)}` : 'none'}. What decides: ${c.runnerUp.decidedBy}.`);
+  }
   const others = c.candidates.filter((x) => x.table !== c.chosenTable);
   if (others.length > 0) {
     push(`- ${c.chosenTable ? 'Other candidates' : 'Candidates rejected'}: ${others.map((x) => `${code(x.table)} ${x.confidence.toFixed(2)} (${x.reasons.join('; ')})`).join('; ')}`);

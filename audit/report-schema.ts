@@ -6,7 +6,9 @@ import type { HostConcept } from '../src/ports/host.ts';
 
 // 2: adapter claims are HostClaim lists (table and columns), claim checks name missing columns,
 // proposedClaims, and plan tables the host makes unnecessary.
-export const AUDIT_REPORT_VERSION = 2;
+// 3: claims may carry a row filter (where), findings a rowFilter, and low-confidence picks their
+// runnerUp with what would decide between the two.
+export const AUDIT_REPORT_VERSION = 3;
 
 export const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
@@ -70,6 +72,16 @@ export const CandidateSchema = z.object({
 });
 export type Candidate = z.infer<typeof CandidateSchema>;
 
+/** For a low-confidence pick: the next candidate, and what would decide between the two. */
+export const RunnerUpSchema = z.object({
+  /** The runner-up table, schema-qualified; null when no other table qualified. */
+  table: z.string().nullable(),
+  confidence: z.number().min(0).max(1),
+  /** The signals each has that the other lacks, and the question that settles it. */
+  decidedBy: z.string().min(1),
+});
+export type RunnerUp = z.infer<typeof RunnerUpSchema>;
+
 export const ConceptFindingSchema = z.object({
   id: ConceptIdSchema,
   label: z.string(),
@@ -85,6 +97,8 @@ export const ConceptFindingSchema = z.object({
    * logins in a users table that also holds staff ({ share: true }, { type: 'portal' }).
    */
   rowFilter: RowFilterSchema.optional(),
+  /** Present on every low-confidence pick. */
+  runnerUp: RunnerUpSchema.optional(),
   evidence: z.array(EvidenceSchema),
   notes: z.array(z.string()),
   /** What was searched, so "missing" can be checked by a person. */

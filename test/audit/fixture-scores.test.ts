@@ -1,8 +1,10 @@
 // Covers recognition on every fixture schema at once: the three it was built with and the ones
 // modeled on public CRMs it had never seen (Odoo, SuiteCRM, Perfex). Each fixture keeps a file of
 // the expected pick per concept (test/fixtures/*/expected*.ts); the score is picks right / picks
-// made / concepts present, and any wrong or missing pick fails with what was picked instead.
+// made / concepts present, and any wrong or missing pick fails with what was picked instead. Every
+// low-confidence pick must name its runner-up and what would decide between them.
 import { expect } from 'chai';
+import { renderMarkdown } from '../../audit/render-markdown.ts';
 import { runAudit } from '../../audit/run-audit.ts';
 import { AUDIT_FIXTURES } from '../fixtures/audit-fixtures.ts';
 import { createHostDatabase } from '../support/host-fixtures.ts';
@@ -27,6 +29,12 @@ describe('audit: picks scored on every fixture schema', function () {
         expect(score.wrong.map(describePick), 'wrong picks').to.deep.equal([]);
         expect(score.missed.map(describePick), 'missed concepts').to.deep.equal([]);
         expect(score.right).to.equal(score.present);
+        // A low-confidence pick names its runner-up and what would decide, in the JSON and the markdown.
+        const markdown = renderMarkdown(report);
+        for (const concept of report.concepts.filter((c) => c.lowConfidence && c.chosenTable)) {
+          expect(concept.runnerUp?.decidedBy, concept.id).to.match(/decide by|confirm/i);
+          expect(markdown, concept.id).to.include(`- Runner-up: ${concept.runnerUp?.table ? `\`${concept.runnerUp.table}\`` : 'none'}`);
+        }
       } finally {
         await db.drop();
       }
