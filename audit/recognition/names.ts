@@ -100,8 +100,23 @@ export interface WordMatch {
   rest: string;
 }
 
+// Every table is matched against every concept's vocabulary, often more than once: remember the
+// answers per vocabulary (the same token lists recur across concepts and passes).
+const matchCache = new WeakMap<ReadonlyMap<string, number>, Map<string, WordMatch | null>>();
+
 /** The strongest vocabulary word found in the tokens; compounds count for less than exact words. */
 export function bestWordMatch(tokens: string[], vocabulary: ReadonlyMap<string, number>): WordMatch | null {
+  let cache = matchCache.get(vocabulary);
+  if (!cache) matchCache.set(vocabulary, (cache = new Map()));
+  const cacheKey = tokens.join('\u0000');
+  const cached = cache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const found = findBestWord(tokens, vocabulary);
+  if (cache.size < 50_000) cache.set(cacheKey, found);
+  return found;
+}
+
+function findBestWord(tokens: string[], vocabulary: ReadonlyMap<string, number>): WordMatch | null {
   let best: WordMatch | null = null;
   let bestValue = 0;
   tokens.forEach((token, position) => {
