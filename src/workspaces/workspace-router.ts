@@ -1,6 +1,7 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
-// workspace → feature flag → settings and branding → session → CSRF → signed-in client →
-// public sign-in routes → routes for signed-in clients → branded 404.
+// workspace → feature flag → settings and branding → language (workspace and browser) → session →
+// CSRF → signed-in client (and their own language) → public sign-in routes → routes for signed-in
+// clients → branded 404.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Knex } from 'knex';
 import type { HostAdapter } from '../ports/host.ts';
@@ -16,6 +17,9 @@ import { portalContext, type PortalContext } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
+import { requestI18n } from '../i18n/request-i18n.ts';
+import { PORTAL_SECTIONS, type PortalSection } from '../policies/portal-policy.ts';
+import { routeTable } from '../web/route-table.ts';
 import '../sessions/session-data.ts';
 
 export interface WorkspaceRouterDeps {
@@ -34,6 +38,8 @@ export interface WorkspaceRouterDeps {
 export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
   const router = Router({ mergeParams: true });
   const assets = `${deps.config.portalPath}/assets`;
+  const clientPages = new Set(routeTable(deps.clientRoutes).filter((route) => route.method === 'GET').map((route) => route.path));
+  const sectionPages: ReadonlySet<PortalSection> = new Set(PORTAL_SECTIONS.filter((section) => clientPages.has(`/${section}`)));
 
   const loadWorkspace = async (req: Request, res: Response, next: NextFunction) => {
     const slug = String(req.params.workspaceSlug ?? '');
@@ -45,7 +51,8 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     const settings = await findSettings(deps.db, workspace.id);
     const base = `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
     const uploadedLogo = settings.logoFileId ? `${base}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
-    const context: PortalContext = { workspace, settings, branding: buildBranding(workspace, settings, uploadedLogo), base, assets };
+    const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
+    const context: PortalContext = { workspace, settings, branding: buildBranding(workspace, settings, uploadedLogo), base, assets, sectionPages, i18n };
     res.locals.customerPortal = context;
     next();
   };
@@ -62,6 +69,14 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
       return next();
     }
     context.client = { user, contact };
+    if (user.locale || user.time_zone) {
+      context.i18n = requestI18n(req, {
+        clientLocale: user.locale,
+        clientTimeZone: user.time_zone,
+        workspaceLocale: context.settings.defaultLocale,
+        workspaceTimeZone: context.settings.defaultTimeZone,
+      });
+    }
     next();
   };
 
