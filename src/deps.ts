@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PortalConfigSchema, type PortalConfig } from './config.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, Mailer } from './ports/services.ts';
+import type { EventBus } from './events/event-bus.ts';
 
 export interface PortalLogger {
   info(message: string): void;
@@ -20,6 +21,11 @@ export interface PortalDeps {
   flags: FeatureFlags;
   mailer: Mailer;
   storage?: FileStorage;
+  /**
+   * Events between app instances (cache invalidation, live pages). Omitted: chosen from the session
+   * pool's database (LISTEN/NOTIFY on PostgreSQL, in process on the embedded one) and closed by the portal.
+   */
+  events?: EventBus;
   config: PortalConfig;
   now?: () => Date;
   logger?: PortalLogger;
@@ -60,6 +66,7 @@ const DepsSchema = z.object({
   flags: port('FeatureFlags', ['isEnabled', 'close']),
   mailer: port('Mailer', ['send']),
   storage: port('FileStorage', ['put', 'get', 'delete']).optional(),
+  events: port('EventBus', ['publish', 'subscribe', 'close']).optional(),
   config: PortalConfigSchema,
   now: fn('now').optional(),
   logger: z.object({ info: fn('logger.info'), error: fn('logger.error') }).optional(),

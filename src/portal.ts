@@ -31,6 +31,8 @@ import { securityHeaders } from './web/security-headers.ts';
 import { workspaceRouter } from './workspaces/workspace-router.ts';
 import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
+import type { EventBus } from './events/event-bus.ts';
+import { lazyEventBus } from './events/choose-event-bus.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
 import type { CommentsPort, HostWorkspace } from './ports/host.ts';
 
@@ -50,6 +52,8 @@ export interface CustomerPortal {
   auth: AuthService;
   /** Comments on proposals, quotations and invoices: the host's when it keeps them, else the portal's. */
   comments: CommentsPort;
+  /** The bus the portal publishes on (the host's, or the one it opened): live pages subscribe here. */
+  events: EventBus;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const storage = deps.storage ?? createDatabaseStorage(db);
   const limiter = new RateLimiter(db, () => now().getTime());
   const auth = new AuthService({ db, adapter, mailer, config, limiter, now });
+  // A bus the host did not pass is the portal's to close.
+  const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
 
   const sessions = session({
     name: 'portal.sid',
@@ -140,8 +146,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
     comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
+    events,
     async close() {
       clearInterval(housekeeping);
+      if (!deps.events) await events.close();
     },
   };
 }
