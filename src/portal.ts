@@ -33,14 +33,28 @@ import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
 import type { EventBus } from './events/event-bus.ts';
 import { lazyEventBus } from './events/choose-event-bus.ts';
+import { createMessageHandlers } from './messages/handlers.ts';
+import { messageRoutes } from './messages/routes.ts';
+import { createMessagesService } from './messages/service.ts';
+import { createStaffHandlers, staffUnreadCount } from './messages/staff-handlers.ts';
+import { staffMessagesRouter } from './messages/staff-router.ts';
+import { staffMessageRoutes } from './messages/staff-routes.ts';
+import { createMessageDigest, type MessageDigest } from './messages/digest.ts';
+import { deleteLiveEventsBefore } from './live/queries.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
-import type { CommentsPort, HostWorkspace } from './ports/host.ts';
+import type { CommentsPort, HostStaffUser, HostWorkspace } from './ports/host.ts';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
   clientRouter: Router;
   /** Mount at config.adminPath, after the host's staff sign-in. */
   adminRouter: Router;
+  /** Mount at config.messagesPath, after the host's staff sign-in: the agency's inbox of client messages. */
+  staffRouter: Router;
+  /** Client messages this staff member has not read (for a count in the host's header); 0 where the portal is off. */
+  staffUnreadCount(staff: HostStaffUser): Promise<number>;
+  /** Emails unread messages (one digest per conversation and side); runs on a timer, callable for tests. */
+  messageDigest: MessageDigest;
   /** Checks the adapter's claims against the host schema; throws HostClaimError naming what is missing. */
   verifyHost(): Promise<void>;
   /** Verifies the host, then creates the portal's own tables (none for what the host keeps). */
@@ -64,6 +78,10 @@ const consoleLogger: PortalLogger = {
 
 const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../public');
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+// htmx 4's own SSE extension (not the htmx 2 `htmx-ext-sse` package).
+const HTMX_SSE_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/ext/hx-sse.min.js');
+const LIVE_EVENTS_KEPT_MS = 7 * 24 * 3600_000;
+const DIGEST_INTERVAL_MS = 60_000;
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
@@ -95,12 +113,19 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
+  const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
+  const messages = createMessagesService({ db, bus: events, storage, logger });
+  const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
+
   const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth)))];
-  const clientRoutes = [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now }))];
+  const clientRoutes = [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
+    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, now })),
+  ];
 
   const clientRouter = Router();
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
   clientRouter.get('/assets/htmx.min.js', (_req, res) => res.sendFile(HTMX_FILE, { maxAge: '1d' }));
+  clientRouter.get('/assets/hx-sse.js', (_req, res) => res.sendFile(HTMX_SSE_FILE, { maxAge: '1d' }));
   clientRouter.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   clientRouter.use(
     '/:workspaceSlug',
@@ -127,15 +152,29 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger })] });
   admin.use(errorHandler(adminErrorPage(config), logError));
 
+  const staffRouter = staffMessagesRouter({ adapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
+  staffRouter.use(errorHandler(adminErrorPage(config), logError));
+
   const housekeeping = setInterval(() => {
     const at = now();
-    Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime())]).catch((err) => logger.error('housekeeping failed', err));
+    Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime()), deleteLiveEventsBefore(db, new Date(at.getTime() - LIVE_EVENTS_KEPT_MS))]).catch((err) => logger.error('housekeeping failed', err));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
+  const digestTimer = setInterval(() => {
+    messageDigest.run().catch((err) => logger.error('message digest failed', err));
+  }, DIGEST_INTERVAL_MS);
+  digestTimer.unref();
 
   return {
     clientRouter,
     adminRouter: admin,
+    staffRouter,
+    async staffUnreadCount(staff) {
+      const workspace = await adapter.workspaces.findById(staff.workspaceId);
+      if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
+      return staffUnreadCount(db, workspace.id, staff.id);
+    },
+    messageDigest,
     verifyHost: () => verifyHostClaims(db, adapter),
     async migrate() {
       await verifyHostClaims(db, adapter);
@@ -145,10 +184,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     routes: { client: routeTable(clientRoutes), public: routeTable(publicRoutes) },
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
-    comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
+    comments,
     events,
     async close() {
       clearInterval(housekeeping);
+      clearInterval(digestTimer);
       if (!deps.events) await events.close();
     },
   };

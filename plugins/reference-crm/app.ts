@@ -21,6 +21,7 @@ import { offerRoutes } from './web/routes/offers.ts';
 import { settingsRoutes } from './web/routes/settings.ts';
 import { taskRoutes } from './web/routes/tasks.ts';
 import { createCrmSession } from './web/session.ts';
+import { headerItems } from './web/header-items.ts';
 
 export interface CrmPlugin {
   /** Mounted before the CRM's own session middleware (the plugin brings its own cookie). */
@@ -29,6 +30,14 @@ export interface CrmPlugin {
   mountStaff?(app: express.Express, helpers: CrmStaffHelpers): void;
   /** Extra links in the CRM's Settings area for this staff user. */
   settingsPages?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string }>>;
+  /** Links in the CRM header for this staff user, with an optional count (e.g. unread client messages). */
+  headerItems?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<CrmHeaderItem[]>;
+}
+
+export interface CrmHeaderItem {
+  label: string;
+  href: string;
+  count?: number;
 }
 
 export interface CrmStaffHelpers {
@@ -69,7 +78,7 @@ function assertOptions(options: ReferenceCrmAppOptions): void {
         problems.push(`plugins[${index}] must be an object`);
         return;
       }
-      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages'] as const) {
+      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages', 'headerItems'] as const) {
         const value = (plugin as Record<string, unknown>)[hook];
         if (value !== undefined && typeof value !== 'function') problems.push(`plugins[${index}].${hook} must be a function`);
       }
@@ -125,6 +134,9 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT, parameterLimit: 500 }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(csrfProtection());
+
+  // Plugins' header links, asked once per page a signed-in staff member loads.
+  app.use(headerItems(plugins));
 
   app.use(authRoutes(deps));
   app.use(dashboardRoutes(deps));

@@ -97,7 +97,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const staffLogins = await seedReferenceCrm(db);
   const clientLogins = await seedPortalDemo(db, staffLogins.clients);
 
-  const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal' })];
+  const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal', messagesPath: '/client-messages' })];
   if (mailer.outbox && !options.production) plugins.push(devOutboxPlugin(mailer.outbox));
   const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, secureCookies: portalConfig.secureCookies, plugins });
 
