@@ -23,5 +23,3 @@ export const EmptyCommand = z.object({});
 
 export const AttachmentIdParam = z.string().regex(/^\d{1,18}$/);
 export const ClientIdParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
-export const ThreadTypeParam = z.enum(['proposal', 'quotation', 'invoice']);
-export const HostIdParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);

@@ -15,11 +15,11 @@ import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../
 import { isFragmentRequest } from '../web/render.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { ATTACHMENT_MAX_BYTES, checkAttachments, type IncomingFile } from './attachments.ts';
-import { AttachmentIdParam, HostIdParam, ThreadTypeParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
+import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
 import { presentMessages, formatBytes } from './presenters.ts';
-import { findAttachment, findConversation, listMessages, markThreadReadAt, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, unreadInConversation } from './queries.ts';
+import { findAttachment, findConversation, listMessages, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, unreadInConversation } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
-import { findRecordLabel, listRecordThreads, unreadComments } from './threads.ts';
+import { listRecordThreads, recordHref, unreadComments } from './threads.ts';
 
 export interface MessageHandlersDeps {
   db: Knex;
@@ -71,7 +71,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       threads: threads.map((thread) => ({
         label: thread.label,
         kind: t(`messages:threadKinds.${thread.type}`),
-        href: `${base}/messages/threads/${thread.type}/${encodeURIComponent(thread.id)}`,
+        href: recordHref(base, thread.type, thread.id),
         unread: unreadComments(thread, contact.id, readTimes.get(`${thread.type}:${thread.id}`)),
         count: thread.comments.length,
       })),
@@ -131,26 +131,6 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       authorizeSection(settings, 'messages');
       const { user } = signedInClient(res);
       await openLiveStream(req, res, { db, bus, workspaceId: workspace.id, clientId: user.client_id, channel: clientChannel(workspace.id, user.client_id) });
-    },
-
-    thread: async (req: Request, res: Response) => {
-      const { workspace, settings, base } = portalContext(res);
-      authorizeSection(settings, 'messages');
-      const { user, contact } = signedInClient(res);
-      const { t, fmt } = portalI18n(res);
-      const type = parseParam(ThreadTypeParam, req.params.type);
-      const id = parseParam(HostIdParam, req.params.id);
-      const label = await findRecordLabel(adapter, settings, workspace.id, user.client_id, type, id);
-      if (!label) throw notFound();
-      const list = await comments.list(workspace.id, { type, id });
-      await markThreadReadAt(db, workspace.id, user.client_id, { side: 'client', id: user.id }, `${type}:${id}`, deps.now());
-      renderPortalPage(req, res, 'messages/thread', label, {
-        label,
-        kind: t(`messages:threadKinds.${type}`),
-        recordHref: `${base}/${type}s/${encodeURIComponent(id)}`,
-        backHref: `${base}/messages`,
-        comments: list.map((c) => ({ authorName: c.authorName, mine: c.authorContactId === contact.id, sentAt: fmt.dateTime(c.createdAt), body: c.body })),
-      });
     },
 
     setMessageEmails: async (req: Request, res: Response) => {

@@ -16,7 +16,6 @@ export function messageRoutes(h: MessageHandlers): Router {
   router.post('/messages', parseMessageForm(translate), validateBody(SendMessageCommand, h.invalidMessage), h.send);
   router.get('/messages/stream', h.stream);
   router.get('/messages/attachments/:attachmentId', h.attachment);
-  router.get('/messages/threads/:type/:id', h.thread);
   router.post('/account/message-emails', validateBody(MessageEmailsCommand), h.setMessageEmails);
   return router;
 }

@@ -3,7 +3,9 @@
 // client user. The host ports page their lists, so only the latest records of each kind are
 // looked at (THREAD_RECORDS): comments on an older record show on that record's own page.
 import type { CommentSubjectType, CommentsPort, HostAdapter, HostComment } from '../ports/host.ts';
+import type { Knex } from 'knex';
 import type { PortalSettings } from '../settings/portal-settings.ts';
+import { markThreadReadAt } from './queries.ts';
 import { canSeeSection } from '../policies/portal-policy.ts';
 
 export const THREAD_RECORDS = 5;
@@ -50,13 +52,15 @@ export function unreadComments(thread: RecordThread, contactId: string, readAt: 
   return thread.comments.filter((c) => c.authorContactId !== contactId && (!readAt || c.createdAt > readAt)).length;
 }
 
-export async function findRecordLabel(adapter: HostAdapter, settings: PortalSettings, workspaceId: string, clientId: string, type: CommentSubjectType, id: string): Promise<string | null> {
-  if (type === 'invoice') {
-    if (!adapter.invoices || !canSeeSection(settings, 'invoices')) return null;
-    const invoice = await adapter.invoices.find(workspaceId, clientId, id);
-    return invoice ? invoice.number : null;
-  }
-  if (!adapter.offers || !canSeeSection(settings, 'proposals')) return null;
-  const offer = await adapter.offers.find(workspaceId, clientId, type, id);
-  return offer ? `${offer.number} · ${offer.title}` : null;
+/** The record's own page, where its comment thread is shown (and read). */
+export function recordHref(base: string, type: CommentSubjectType, id: string): string {
+  return `${base}/${type}s/${encodeURIComponent(id)}#comments`;
+}
+
+/**
+ * For a record's detail page: its comment thread is read by this client user up to now, so the
+ * thread's unread count beside the conversation drops.
+ */
+export function markRecordThreadRead(db: Knex, workspaceId: string, clientId: string, clientUserId: string, type: CommentSubjectType, id: string, at: Date): Promise<void> {
+  return markThreadReadAt(db, workspaceId, clientId, { side: 'client', id: clientUserId }, `${type}:${id}`, at);
 }
