@@ -15,6 +15,10 @@ import { createAuthHandlers } from './auth/handlers.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createPasswordAuthenticator } from './auth/password-strategy.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { createInvoiceHandlers } from './invoices/handlers.ts';
+import { invoiceRoutes } from './invoices/routes.ts';
+import { createOfferHandlers } from './offers/handlers.ts';
+import { offerRoutes } from './offers/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
 import { PORTAL_FLAG } from './flags/flag-names.ts';
@@ -43,6 +47,13 @@ import { createMessageDigest, type MessageDigest } from './messages/digest.ts';
 import { deleteLiveEventsBefore } from './live/queries.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
 import type { CommentsPort, HostStaffUser, HostWorkspace } from './ports/host.ts';
+import { createDemoProvider } from './payments/demo-provider.ts';
+import { createPaymentHandlers } from './payments/handlers.ts';
+import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
+import { createPaymentService, type PaymentService } from './payments/service.ts';
+import { createNotifications, type Notifications } from './notifications/service.ts';
+import { notificationsRouter } from './notifications/router.ts';
+import { paymentSettingsRoutes } from './payments/admin-routes.ts';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
@@ -68,6 +79,13 @@ export interface CustomerPortal {
   comments: CommentsPort;
   /** The bus the portal publishes on (the host's, or the one it opened): live pages subscribe here. */
   events: EventBus;
+  payments: PaymentService;
+  /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
+  notifications: Notifications;
+  /** Mount at config.notificationsPath, behind the host's staff sign-in (any staff user). */
+  notificationsRouter: Router;
+  /** What the host shows in its header for a signed-in staff user (the unread count). */
+  headerItems(staff: { id: string; workspaceId: string }): Promise<Array<{ label: string; href: string; count: number }>>;
   close(): Promise<void>;
 }
 
@@ -113,12 +131,22 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
+  const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
+  const demoProvider = createDemoProvider({ secret: config.sessionSecret });
+  const payments = createPaymentService({ db, adapter, providers: [demoProvider, ...(deps.paymentProviders ?? [])], now, afterActivity: () => notifications.kick() });
+  const paymentHandlers = createPaymentHandlers({ payments, demo: demoProvider, now });
+
   const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
   const messages = createMessagesService({ db, bus: events, storage, logger });
   const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
 
-  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth)))];
-  const clientRoutes = [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
+  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), now))];
+  // A host without an offers or invoices port has no such section: its routes are never mounted.
+  const clientRoutes = [
+    dashboardRoutes({ adapter, now }),
+    accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
+    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now }))] : []),
+    ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
     messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, now })),
   ];
 
@@ -138,6 +166,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       session: sessions,
       publicRoutes,
       clientRoutes,
+      callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
     }),
   );
   clientRouter.use(
@@ -149,7 +178,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger })] });
+  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger }), paymentSettingsRoutes({ db })] });
+  const staffNotifications = notificationsRouter({ adapter, flags, config, notifications });
+  staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));
 
   const staffRouter = staffMessagesRouter({ adapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
@@ -164,6 +195,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     messageDigest.run().catch((err) => logger.error('message digest failed', err));
   }, DIGEST_INTERVAL_MS);
   digestTimer.unref();
+  // Emails for staff: the interval catches what no kick() announced (another instance's events, a restart).
+  const dispatching = setInterval(() => void notifications.runOnce(), 30_000);
+  dispatching.unref();
 
   return {
     clientRouter,
@@ -186,9 +220,23 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     auth,
     comments,
     events,
+    payments,
+    notifications,
+    notificationsRouter: staffNotifications,
+    async headerItems(staff) {
+      const workspace = await adapter.workspaces.findById(staff.workspaceId);
+      if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
+      const [unreadNotifications, unreadMessages] = await Promise.all([notifications.unreadCount(staff), staffUnreadCount(db, workspace.id, staff.id)]);
+      return [
+        { label: 'Client notifications', href: config.notificationsPath, count: unreadNotifications },
+        { label: 'Client messages', href: config.messagesPath, count: unreadMessages },
+      ];
+    },
     async close() {
       clearInterval(housekeeping);
       clearInterval(digestTimer);
+      clearInterval(dispatching);
+      await notifications.idle();
       if (!deps.events) await events.close();
     },
   };

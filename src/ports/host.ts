@@ -68,6 +68,11 @@ export interface StaffPort {
    * Optional: without it conversations cannot be assigned and unread client messages are not emailed.
    */
   list?(workspaceId: HostId): Promise<HostStaffUser[]>;
+  /**
+   * The workspace's admins, who get the portal's emails about client decisions and payments.
+   * Optional: a host that cannot list its staff gets in-app notifications only.
+   */
+  listAdmins?(workspaceId: HostId): Promise<HostStaffUser[]>;
 }
 
 export interface MoneyTotal {

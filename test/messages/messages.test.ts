@@ -92,15 +92,15 @@ describe('messages between a client and the agency', function () {
   it('lists the conversation in the staff inbox with its unread count, and the CRM header shows it', async function () {
     const inbox = await staff.get('/client-messages').expect(200);
     expect(inbox.text).to.contain('Northwind');
-    expect(inbox.text).to.match(/<span class="badge">3 unread<\/span>/);
+    expect(inbox.text).to.match(/<span class="unread-badge">3 unread<\/span>/);
     const crm = await staff.get('/').expect(200);
-    expect(crm.text).to.match(/Client messages <span class="header-items__count">3<span class="visually-hidden"> unread/);
+    expect(crm.text).to.match(/Client messages <span class="badge">3<span class="visually-hidden"> unread/);
   });
 
   it('opening the conversation reads it: the count drops and the client sees the receipt', async function () {
     const conversation = await staff.get(`/client-messages/${northwindId}`).expect(200);
     expect(conversation.text).to.contain('Second, by htmx');
-    expect((await staff.get('/client-messages').expect(200)).text).not.to.match(/class="badge"/);
+    expect((await staff.get('/client-messages').expect(200)).text).not.to.match(/class="unread-badge"/);
     const page = await maria.get('/portal/demo/messages').expect(200);
     expect(page.text).to.contain('Seen by the agency');
     expect(page.text).not.to.contain('>Sent<');
@@ -109,9 +109,9 @@ describe('messages between a client and the agency', function () {
   it('staff reply, mark unread and assign; the client sees the reply and its unread count on the way', async function () {
     await staff.post(`/client-messages/${northwindId}`).type('form').send({ _csrf: staffCsrf, body: 'Thanks, Maria — on it.' }).expect(303);
     await staff.post(`/client-messages/${northwindId}/unread`).type('form').send({ _csrf: staffCsrf }).expect(303);
-    expect((await staff.get('/client-messages').expect(200)).text).to.match(/<span class="badge">1 unread<\/span>/);
+    expect((await staff.get('/client-messages').expect(200)).text).to.match(/<span class="unread-badge">1 unread<\/span>/);
     await staff.post(`/client-messages/${northwindId}/read`).type('form').send({ _csrf: staffCsrf }).expect(303);
-    expect((await staff.get('/client-messages').expect(200)).text).not.to.match(/class="badge"/);
+    expect((await staff.get('/client-messages').expect(200)).text).not.to.match(/class="unread-badge"/);
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     const adminId = String((await h.crm.db('staff_users').where({ email: admin.email }).first('id')).id);
     await staff.post(`/client-messages/${northwindId}/assign`).type('form').send({ _csrf: staffCsrf, staffId: adminId }).expect(303);
@@ -180,6 +180,26 @@ describe('messages between a client and the agency', function () {
     expect(theirs.text).not.to.match(/^id: /m);
   });
 
+  it('lists comment threads on the client\'s records with unread counts, read by opening the record', async function () {
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const [proposal] = (await h.crm.adapter.offers!.list(workspace.id, northwindId, 'proposal', {}, { limit: 1 })).items;
+    expect(proposal, 'a seeded proposal of Northwind').to.not.equal(undefined);
+    // Two comments from the agency (no contact), the way staff write them in the portal's own table.
+    for (const body of ['Any questions about the scope?', 'We can start next week.']) {
+      await h.crm.db('client_comments').insert({ workspace_id: workspace.id, subject_type: 'proposal', subject_id: proposal!.id, author_contact_id: null, author_name: 'Demo Agency', body });
+    }
+    const before = await maria.get('/portal/demo/messages').expect(200);
+    const link = `/portal/demo/proposals/${proposal!.id}#comments`;
+    expect(before.text).to.contain(`href="${link}"`);
+    expect(before.text).to.match(/<span class="unread-badge">2 unread<\/span>/);
+    await maria.get(`/portal/demo/proposals/${proposal!.id}`).expect(200);
+    const after = await maria.get('/portal/demo/messages').expect(200);
+    expect(after.text).to.contain(`href="${link}"`);
+    expect(after.text).not.to.match(/unread-badge/);
+    // Another client sees no thread of Northwind's.
+    expect((await priya.get('/portal/demo/messages').expect(200)).text).not.to.contain(link);
+  });
+
   it('keeps the client\'s choice about message emails', async function () {
     const account = await maria.get('/portal/demo/account').expect(200);
     expect(account.text).to.match(/id="message-emails-on" name="messageEmails" value="on" checked/);
@@ -194,9 +214,17 @@ describe('messages between a client and the agency', function () {
     const clientPage = await countQueries(h.crm.db, () => maria.get('/portal/demo/messages').expect(200));
     const inbox = await countQueries(h.crm.db, () => staff.get('/client-messages').expect(200));
     const conversation = await countQueries(h.crm.db, () => staff.get(`/client-messages/${northwindId}`).expect(200));
-    // Sign-in context (session, workspace, settings, client user, contact) plus the page's own.
-    expect(clientPage, 'client messages page').to.be.at.most(14);
+    // Sign-in context (session, workspace, settings, client user, contact), the conversation (5,
+    // with the read receipt's transaction), the record lists (3) and one comments query per listed
+    // record (the CommentsPort reads one thread at a time; at most THREAD_RECORDS of each kind).
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const records = (await h.crm.adapter.offers!.list(workspace.id, northwindId, 'proposal', {}, { limit: 5 })).items.length
+      + (await h.crm.adapter.offers!.list(workspace.id, northwindId, 'quotation', {}, { limit: 5 })).items.length
+      + (await h.crm.adapter.invoices!.list(workspace.id, northwindId, {}, { limit: 5 })).items.length;
+    expect(clientPage, 'client messages page').to.be.at.most(15 + records);
     expect(inbox, 'staff inbox').to.be.at.most(12);
-    expect(conversation, 'staff conversation').to.be.at.most(14);
+    // The CRM's session and staff user, the portal's staff and workspace, the client, the conversation
+    // (with the read receipt's transaction) and the staff list for assigning.
+    expect(conversation, 'staff conversation').to.be.at.most(16);
   });
 });

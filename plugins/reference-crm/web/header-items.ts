@@ -1,24 +1,29 @@
-// The CRM header's plugin links (e.g. "Client messages" with an unread count): asked of each
-// plugin's headerItems hook for page loads of signed-in staff only, and kept in res.locals for the
-// layout. A plugin that fails costs its link, never the page.
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { CrmHeaderItem, CrmPlugin } from '../app.ts';
+// The plugins' header links (CrmPlugin.headerItems) for the signed-in staff user, collected once per
+// page request and shown by the layout. Only for GET pages: a form post redirects anyway.
+import type { RequestHandler, Response } from 'express';
+import type { CrmPlugin } from '../app.ts';
 import { currentStaff } from './auth.ts';
+
+export interface HeaderItem {
+  label: string;
+  href: string;
+  count: number;
+}
 
 const LOCALS_KEY = 'crmHeaderItems';
 
-export function headerItems(plugins: CrmPlugin[]): RequestHandler {
-  const hooks = plugins.filter((plugin) => typeof plugin.headerItems === 'function');
-  return async (req: Request, res: Response, next: NextFunction) => {
+export function pluginHeaderItems(plugins: CrmPlugin[]): RequestHandler {
+  const withItems = plugins.filter((plugin) => plugin.headerItems);
+  return async (req, res, next) => {
     const staff = currentStaff(res);
-    if (!staff || req.method !== 'GET' || hooks.length === 0) return next();
+    if (!staff || req.method !== 'GET' || withItems.length === 0) return next();
     const who = { id: String(staff.id), workspaceId: String(staff.workspaceId), role: staff.role };
-    const items = await Promise.all(hooks.map((plugin) => plugin.headerItems!(who).catch((): CrmHeaderItem[] => [])));
-    res.locals[LOCALS_KEY] = items.flat();
+    const lists = await Promise.all(withItems.map((plugin) => plugin.headerItems!(who)));
+    res.locals[LOCALS_KEY] = lists.flat();
     next();
   };
 }
 
-export function headerItemsOf(res: Response): CrmHeaderItem[] {
-  return (res.locals[LOCALS_KEY] as CrmHeaderItem[] | undefined) ?? [];
+export function headerItems(res: Response): HeaderItem[] {
+  return (res.locals[LOCALS_KEY] as HeaderItem[] | undefined) ?? [];
 }
