@@ -37,7 +37,7 @@ describe('messages in Chromium', function () {
 
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     await client.goto(`${h.crm.url}/portal/demo/sign-in`);
-    await client.fill('#password-email', login.email);
+    await client.fill('#email', login.email);
     await client.fill('#password', login.password);
     await client.press('#password', 'Enter');
     await client.waitForURL(/\/portal\/demo\/?$/);
