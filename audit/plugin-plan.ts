@@ -35,6 +35,12 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'client_payment_callbacks', purpose: "payment provider callbacks handled, unique per provider event (a repeated callback records nothing)" },
   { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
   { name: 'portal_notification_dispatch', purpose: 'where each staff email channel (immediate, digest) has got to; locked so one instance sends' },
+  { name: 'portal_conversations', purpose: 'one conversation per client company with the agency, and whom it is assigned to' },
+  { name: 'portal_messages', purpose: 'messages in those conversations, by a client user or a staff member' },
+  { name: 'portal_message_attachments', purpose: 'files attached to messages (stored through the FileStorage port)' },
+  { name: 'portal_read_markers', purpose: 'how far each client user and staff member has read each thread (unread counts, read receipts)' },
+  { name: 'portal_live_events', purpose: 'what changed for each client, numbered, replayed to live pages that reconnect' },
+  { name: 'portal_client_preferences', purpose: "a client user's own choices, such as emails about unread messages" },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PortalConfigSchema, type PortalConfig } from './config.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, Mailer } from './ports/services.ts';
+import type { EventBus } from './events/event-bus.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 
 export interface PortalLogger {
@@ -21,6 +22,11 @@ export interface PortalDeps {
   flags: FeatureFlags;
   mailer: Mailer;
   storage?: FileStorage;
+  /**
+   * Events between app instances (cache invalidation, live pages). Omitted: chosen from the session
+   * pool's database (LISTEN/NOTIFY on PostgreSQL, in process on the embedded one) and closed by the portal.
+   */
+  events?: EventBus;
   /** Online payment providers besides the built-in demo one (see README, "Payment providers"). */
   paymentProviders?: PaymentProvider[];
   config: PortalConfig;
@@ -67,6 +73,7 @@ const DepsSchema = z.object({
   flags: port('FeatureFlags', ['isEnabled', 'close']),
   mailer: port('Mailer', ['send']),
   storage: port('FileStorage', ['put', 'get', 'delete']).optional(),
+  events: port('EventBus', ['publish', 'subscribe', 'close']).optional(),
   paymentProviders: z.array(port('PaymentProvider', ['createCheckout', 'verifyCallback'])).optional(),
   config: PortalConfigSchema,
   now: fn('now').optional(),

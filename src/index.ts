@@ -7,3 +7,6 @@ export type * from './ports/services.ts';
 export { PORTAL_FLAG } from './flags/flag-names.ts';
 export { createDatabaseStorage } from './files/database-storage.ts';
 export { HostClaimError } from './host/verify-claims.ts';
+export type { EventBus } from './events/event-bus.ts';
+export { createInProcessEventBus } from './events/in-process-event-bus.ts';
+export { createPostgresEventBus } from './events/postgres-event-bus.ts';

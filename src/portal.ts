@@ -37,7 +37,18 @@ import { securityHeaders } from './web/security-headers.ts';
 import { workspaceRouter } from './workspaces/workspace-router.ts';
 import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
+import type { EventBus } from './events/event-bus.ts';
+import { lazyEventBus } from './events/choose-event-bus.ts';
+import { createMessageHandlers } from './messages/handlers.ts';
+import { messageRoutes } from './messages/routes.ts';
+import { createMessagesService } from './messages/service.ts';
+import { createStaffHandlers, staffUnreadCount } from './messages/staff-handlers.ts';
+import { staffMessagesRouter } from './messages/staff-router.ts';
+import { staffMessageRoutes } from './messages/staff-routes.ts';
+import { createMessageDigest, type MessageDigest } from './messages/digest.ts';
+import { deleteLiveEventsBefore } from './live/queries.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
+import type { CommentsPort, HostStaffUser, HostWorkspace } from './ports/host.ts';
 import { createDemoProvider } from './payments/demo-provider.ts';
 import { createPaymentHandlers } from './payments/handlers.ts';
 import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
@@ -45,13 +56,18 @@ import { createPaymentService, type PaymentService } from './payments/service.ts
 import { createNotifications, type Notifications } from './notifications/service.ts';
 import { notificationsRouter } from './notifications/router.ts';
 import { paymentSettingsRoutes } from './payments/admin-routes.ts';
-import type { CommentsPort, HostWorkspace } from './ports/host.ts';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
   clientRouter: Router;
   /** Mount at config.adminPath, after the host's staff sign-in. */
   adminRouter: Router;
+  /** Mount at config.messagesPath, after the host's staff sign-in: the agency's inbox of client messages. */
+  staffRouter: Router;
+  /** Client messages this staff member has not read (for a count in the host's header); 0 where the portal is off. */
+  staffUnreadCount(staff: HostStaffUser): Promise<number>;
+  /** Emails unread messages (one digest per conversation and side); runs on a timer, callable for tests. */
+  messageDigest: MessageDigest;
   /** Checks the adapter's claims against the host schema; throws HostClaimError naming what is missing. */
   verifyHost(): Promise<void>;
   /** Verifies the host, then creates the portal's own tables (none for what the host keeps). */
@@ -68,6 +84,8 @@ export interface CustomerPortal {
   drainOutbox(): Promise<number>;
   /** Comments on proposals, quotations and invoices: the host's when it keeps them, else the portal's. */
   comments: CommentsPort;
+  /** The bus the portal publishes on (the host's, or the one it opened): live pages subscribe here. */
+  events: EventBus;
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -85,6 +103,10 @@ const consoleLogger: PortalLogger = {
 
 const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../public');
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+// htmx 4's own SSE extension (not the htmx 2 `htmx-ext-sse` package).
+const HTMX_SSE_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/ext/hx-sse.min.js');
+const LIVE_EVENTS_KEPT_MS = 7 * 24 * 3600_000;
+const DIGEST_INTERVAL_MS = 60_000;
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
@@ -100,6 +122,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const limiter = new RateLimiter(db, () => now().getTime());
   const guard = new RepeatGuard(db, () => now().getTime());
   const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now });
+  // A bus the host did not pass is the portal's to close.
+  const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
 
   const sessions = session({
     name: 'portal.sid',
@@ -124,19 +148,24 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const payments = createPaymentService({ db, adapter, providers: [demoProvider, ...(deps.paymentProviders ?? [])], now, afterActivity: () => notifications.kick() });
   const paymentHandlers = createPaymentHandlers({ payments, demo: demoProvider, now });
 
-  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), now))];
   const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
+  const messages = createMessagesService({ db, bus: events, storage, logger });
+  const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
+
+  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), now))];
   // A host without an offers or invoices port has no such section: its routes are never mounted.
   const clientRoutes = [
     dashboardRoutes({ adapter, now }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now }))] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
+    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, now })),
   ];
 
   const clientRouter = Router();
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
   clientRouter.get('/assets/htmx.min.js', (_req, res) => res.sendFile(HTMX_FILE, { maxAge: '1d' }));
+  clientRouter.get('/assets/hx-sse.js', (_req, res) => res.sendFile(HTMX_SSE_FILE, { maxAge: '1d' }));
   clientRouter.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   clientRouter.use(
     '/:workspaceSlug',
@@ -166,11 +195,24 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));
 
+  const staffRouter = staffMessagesRouter({ adapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
+  staffRouter.use(errorHandler(adminErrorPage(config), logError));
+
   const housekeeping = setInterval(() => {
     const at = now();
-    Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime()), deleteExpiredGuards(db, at.getTime()), outbox.housekeeping()]).catch((err) => logger.error('housekeeping failed', err));
+    Promise.all([
+      deleteExpiredSessions(db, at),
+      deleteExpiredCounters(db, at.getTime()),
+      deleteExpiredGuards(db, at.getTime()),
+      outbox.housekeeping(),
+      deleteLiveEventsBefore(db, new Date(at.getTime() - LIVE_EVENTS_KEPT_MS)),
+    ]).catch((err) => logger.error('housekeeping failed', err));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
+  const digestTimer = setInterval(() => {
+    messageDigest.run().catch((err) => logger.error('message digest failed', err));
+  }, DIGEST_INTERVAL_MS);
+  digestTimer.unref();
   // Emails for staff: the interval catches what no kick() announced (another instance's events, a restart).
   const dispatching = setInterval(() => void notifications.runOnce(), 30_000);
   dispatching.unref();
@@ -178,6 +220,13 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   return {
     clientRouter,
     adminRouter: admin,
+    staffRouter,
+    async staffUnreadCount(staff) {
+      const workspace = await adapter.workspaces.findById(staff.workspaceId);
+      if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
+      return staffUnreadCount(db, workspace.id, staff.id);
+    },
+    messageDigest,
     verifyHost: () => verifyHostClaims(db, adapter),
     async migrate() {
       await verifyHostClaims(db, adapter);
@@ -189,18 +238,25 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     auth,
     drainOutbox: () => outbox.drain(),
     comments,
+    events,
     payments,
     notifications,
     notificationsRouter: staffNotifications,
     async headerItems(staff) {
       const workspace = await adapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
-      return [{ label: 'Client notifications', href: config.notificationsPath, count: await notifications.unreadCount(staff) }];
+      const [unreadNotifications, unreadMessages] = await Promise.all([notifications.unreadCount(staff), staffUnreadCount(db, workspace.id, staff.id)]);
+      return [
+        { label: 'Client notifications', href: config.notificationsPath, count: unreadNotifications },
+        { label: 'Client messages', href: config.messagesPath, count: unreadMessages },
+      ];
     },
     async close() {
       clearInterval(housekeeping);
+      clearInterval(digestTimer);
       clearInterval(dispatching);
       await notifications.idle();
+      if (!deps.events) await events.close();
       // Last: the notifications above may still queue mail.
       await outbox.stop();
     },

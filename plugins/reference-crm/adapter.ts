@@ -8,7 +8,7 @@ import { parseId, toHostId } from './ids.ts';
 import { findClient, listClients, type ClientRow } from './queries/clients.ts';
 import { clientSummary } from './queries/client-summary.ts';
 import { findContact, findContactsByEmail, listContacts, updateContactProfile, type ContactRow } from './queries/contacts.ts';
-import { findStaffWithWorkspace, type StaffUserRow } from './queries/staff-users.ts';
+import { findStaffWithWorkspace, listStaff, type StaffUserRow } from './queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
 import { readStaffUserId } from './web/session.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
@@ -132,6 +132,11 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         if (staffUserId === null) return null;
         const row = await findStaffWithWorkspace(db, { staffUserId });
         return row ? presentStaff(row) : null;
+      },
+      async list(workspaceId) {
+        const ws = parseId(workspaceId);
+        if (ws === null) return [];
+        return (await listStaff(db, { workspaceId: ws })).map(presentStaff);
       },
       listAdmins: listAdminsPort(db),
     },

@@ -10,6 +10,8 @@ import type { Knex } from 'knex';
 import { createKnex, createPgPool, openDatabase } from '../../src/db/connect.ts';
 import { createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
+import type { EventBus } from '../../src/events/event-bus.ts';
+import { openEventBus } from '../../src/events/choose-event-bus.ts';
 import { createMailer, type DevOutbox } from '../../src/mail/mailer.ts';
 import { createReferenceCrmAdapter } from './adapter.ts';
 import { createReferenceCrmApp } from './app.ts';
@@ -44,6 +46,7 @@ export interface RunningCrm {
   url: string;
   databaseMode: 'embedded' | 'external';
   db: Knex;
+  events: EventBus;
   adapter: HostAdapter;
   portal: CustomerPortal;
   staffLogins: DemoLogins;
@@ -80,20 +83,23 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   });
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: 'Client portal <portal@localhost>', logger: log });
   const adapter = createReferenceCrmAdapter(db);
+  // LISTEN/NOTIFY on real PostgreSQL; in process on the embedded database, which does not carry
+  // NOTIFY across connections. Listening before serving: no invalidation is missed once up.
+  const events = await openEventBus(sessionPool);
   const portNumber = options.port ?? 3000;
   const portalConfig = {
     appUrl: options.appUrl ?? `http://localhost:${portNumber}`,
     sessionSecret: options.sessionSecret ?? developmentSecret(options.dataDir),
     secureCookies: options.secureCookies ?? false,
   };
-  const portal = createCustomerPortal({ adapter, db, sessionPool, flags, mailer, config: portalConfig, ...(options.quiet ? { logger: { info: () => {}, error: (m, e) => console.error(m, e) } } : {}) });
+  const portal = createCustomerPortal({ adapter, db, sessionPool, events, flags, mailer, config: portalConfig, ...(options.quiet ? { logger: { info: () => {}, error: (m, e) => console.error(m, e) } } : {}) });
 
   await migrateReferenceCrm(db);
   await portal.migrate();
   const staffLogins = await seedReferenceCrm(db);
   const clientLogins = await seedPortalDemo(db, staffLogins.clients);
 
-  const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal', notificationsPath: '/client-portal/notifications' })];
+  const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal', notificationsPath: '/client-portal/notifications', messagesPath: '/client-messages' })];
   if (mailer.outbox && !options.production) plugins.push(devOutboxPlugin(mailer.outbox));
   const trustProxy = options.trustProxy ?? (options.production ? 'loopback' : undefined);
   const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, secureCookies: portalConfig.secureCookies, trustProxy, plugins });
@@ -108,6 +114,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     url,
     databaseMode: database.mode,
     db,
+    events,
     adapter,
     portal,
     staffLogins,
@@ -117,6 +124,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await portal.close();
+      await events.close();
       await flags.close();
       await sessionPool.end();
       await db.destroy();

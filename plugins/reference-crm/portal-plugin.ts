@@ -5,7 +5,7 @@
 import type { CustomerPortal, HostAdapter, PortalConfig } from '../../src/index.ts';
 import type { CrmPlugin } from './app.ts';
 
-export function customerPortalPlugin(portal: CustomerPortal, adapter: HostAdapter, config: Pick<PortalConfig, 'portalPath' | 'adminPath' | 'notificationsPath'>): CrmPlugin {
+export function customerPortalPlugin(portal: CustomerPortal, adapter: HostAdapter, config: Pick<PortalConfig, 'portalPath' | 'adminPath' | 'notificationsPath' | 'messagesPath'>): CrmPlugin {
   return {
     mountPublic(app) {
       app.use(config.portalPath, portal.clientRouter);
@@ -13,8 +13,9 @@ export function customerPortalPlugin(portal: CustomerPortal, adapter: HostAdapte
     mountStaff(app, { requireStaff }) {
       app.use(config.adminPath, requireStaff, portal.adminRouter);
       app.use(config.notificationsPath, requireStaff, portal.notificationsRouter);
+      app.use(config.messagesPath, requireStaff, portal.staffRouter);
     },
-    // The unread client notifications, in the CRM's header on every staff page.
+    // The unread client notifications and messages, in the CRM's header on every staff page.
     headerItems: (staff) => portal.headerItems(staff),
     async settingsPages(staff) {
       if (staff.role !== 'admin') return [];

@@ -15,20 +15,25 @@ import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { SessionIdParam, type ChangePasswordInput, type UpdateProfileInput } from './commands.ts';
 import { presentProfile, presentSessions } from './presenters.ts';
+import { wantsMessageEmails } from '../messages/handlers.ts';
+import { canSeeSection } from '../policies/portal-policy.ts';
 
 export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; now: () => Date }) {
   const { db, adapter, auth, now } = deps;
 
   async function show(req: Request, res: Response, forms: { profileErrors?: FieldErrors; passwordErrors?: FieldErrors; notice?: string } = {}, status = 200) {
-    const { workspace } = portalContext(res);
+    const { workspace, settings } = portalContext(res);
     const client = signedInClient(res);
     const sessions = await listLiveSessions(db, workspace.id, client.user.id, now());
+    // The message-email choice shows only where messaging is on.
+    const messaging = canSeeSection(settings, 'messages');
     renderPortalPage(req, res, 'account/index', 'Your account', {
       profile: presentProfile(client.user, client.contact, await auth.hasPassword(workspace, client.user)),
       sessions: presentSessions(sessions, hashSessionId(req.sessionID)),
       profileErrors: forms.profileErrors ?? {},
       passwordErrors: forms.passwordErrors ?? {},
       notice: forms.notice ?? null,
+      messageEmails: messaging ? { wanted: await wantsMessageEmails(db, workspace.id, client.user.id) } : null,
     }, status);
   }
 

@@ -4,7 +4,12 @@
 // Facts this relies on (measured with pglite-socket 0.2.17):
 // - every connection shares one backend session; a transaction makes other connections wait until it
 //   ends, so code must always pass its `trx` down instead of reaching for a fresh connection;
-// - maxConnections must cover all pools added together, or extra clients see ECONNRESET.
+// - maxConnections must cover all pools added together, or extra clients see ECONNRESET;
+// - its queue takes one protocol message at a time from any connection, so one connection's
+//   Parse/Bind/Execute could interleave with another's and run the wrong unnamed statement ("bind
+//   message supplies 5 parameters, but prepared statement requires 2") whenever two requests query
+//   at once (live pages make that common): keepStatementsTogether() below holds the backend for one
+//   connection from its Parse to its Sync.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -36,6 +41,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     port: 0,
     maxConnections: options.maxConnections ?? 32,
   });
+  keepStatementsTogether((server as unknown as { queryQueue: QueryQueue }).queryQueue);
   await server.start();
   const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   return {
@@ -46,4 +52,69 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       await db.close();
     },
   };
+}
+
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  resolve(bytes: number): void;
+  reject(err: unknown): void;
+  onData(data: Uint8Array): void;
+}
+
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: PGlite;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+// Frontend messages that open or continue an extended-protocol exchange, and those that end one.
+const EXTENDED = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.charCodeAt(0)));
+const ENDS = new Set(['S', 'Q', 'X'].map((c) => c.charCodeAt(0)));
+
+/**
+ * Replaces pglite-socket's queue loop with one that, besides keeping a transaction's connection in
+ * charge (as the original does), keeps a connection in charge from its first extended-protocol
+ * message to its Sync. Messages of other connections wait in the queue meanwhile.
+ */
+function keepStatementsTogether(queue: QueryQueue): void {
+  let holder: number | null = null;
+  const clear = queue.clearQueueForHandler.bind(queue);
+  queue.clearQueueForHandler = (handlerId: number) => {
+    clear(handlerId);
+    if (holder === handlerId) {
+      holder = null;
+      void queue.processQueue();
+    }
+  };
+  queue.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const owner = holder ?? (this.db.isInTransaction() ? this.lastHandlerId : null);
+        const index = owner === null ? 0 : this.queue.findIndex((item) => item.handlerId === owner);
+        if (index === -1) break; // the owner's next message has not arrived; enqueue() restarts the loop
+        const [item] = this.queue.splice(index, 1) as [QueuedMessage];
+        const type = item.message[0] ?? 0;
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() => this.db.execProtocolRawStream(item.message, { onRawData: (data: Uint8Array) => { bytes += data.length; item.onData(data); } }));
+        } catch (err) {
+          holder = null;
+          item.reject(err);
+          continue;
+        }
+        if (EXTENDED.has(type)) holder = item.handlerId;
+        else if (ENDS.has(type)) holder = null;
+        this.lastHandlerId = item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }.bind(queue);
 }

@@ -8,6 +8,7 @@ import type { FileStorage } from '../ports/services.ts';
 import { insertActivity } from '../activity/queries.ts';
 import { LIST_PAGE_SIZE, RecordIdParam } from '../commercial/commands.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../comments/thread.ts';
+import { markRecordThreadRead } from '../messages/threads.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
 import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
 import { notFound } from '../web/http-error.ts';
@@ -51,6 +52,8 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     const { invoice, view, subject } = await load(res, req.params.id);
     const [thread] = await Promise.all([
       loadThread(comments, i18n, res, subject, form),
+      // Seeing the record's comments reads its thread (its unread count beside the messages drops).
+      markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),
       status === 200 ? log(req, res, 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number }) : Promise.resolve(),
     ]);
     // The pay button (views/invoices/_actions.ejs): online payments on, and something left to pay.

@@ -10,6 +10,7 @@ import { LIST_PAGE_SIZE, RecordIdParam } from '../commercial/commands.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
 import { renderPdf, pdfFilename } from '../pdf/render-pdf.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../comments/thread.ts';
+import { markRecordThreadRead } from '../messages/threads.ts';
 import { notFound } from '../web/http-error.ts';
 import { portalContext, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
@@ -50,6 +51,8 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
     const { offer, view, subject } = await load(res, section, req.params.id);
     const [thread] = await Promise.all([
       loadThread(comments, i18n, res, subject, form),
+      // Seeing the record's comments reads its thread (its unread count beside the messages drops).
+      markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),
       status === 200 ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number }) : Promise.resolve(),
     ]);
     renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread }, status);

@@ -93,3 +93,17 @@ export function clientCan(settings: PortalSettings): Record<ClientAction, boolea
     pay_online: canClient(settings, 'pay_online'),
   };
 }
+
+/** Every staff member of the workspace reads and answers its client messages (not only admins). */
+export function canAnswerMessages(staff: HostStaffUser, workspaceId: string): boolean {
+  return staff.workspaceId === workspaceId;
+}
+
+export function authorizeAnswerMessages(staff: HostStaffUser, workspaceId: string): void {
+  if (!canAnswerMessages(staff, workspaceId)) throw forbidden('Only staff of this workspace can read its client messages.');
+}
+
+/** A conversation is assigned only to staff of the same workspace. */
+export function authorizeAssignee(assignee: HostStaffUser | null, workspaceId: string): void {
+  if (assignee && assignee.workspaceId !== workspaceId) throw notFound();
+}

@@ -21,7 +21,10 @@ export function tokensMatch(expected: string | undefined, given: unknown): boole
 
 /** The tokens a request carries: the htmx header and the form field; one matching is enough. */
 export function submittedCsrfTokens(req: Request): unknown[] {
-  return [req.get('X-CSRF-Token'), (req.body as Record<string, unknown> | undefined)?._csrf].filter((token) => token !== undefined);
+  // A multipart form's body is parsed by its own route, after this check: a form without
+  // JavaScript carries the token on its action URL instead (htmx sends the header).
+  const fromQuery = req.is('multipart/form-data') ? req.query?._csrf : undefined;
+  return [req.get('X-CSRF-Token'), (req.body as Record<string, unknown> | undefined)?._csrf, fromQuery].filter((token) => token !== undefined);
 }
 
 export const CSRF_MESSAGE = 'This form has expired. Please go back, reload the page and try again.';

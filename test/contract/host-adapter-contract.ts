@@ -279,6 +279,25 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         expect(await adapter.staff.current(bareRequest())).to.equal(null);
         expect(await adapter.staff.current({ ...bareRequest(), session: {} } as unknown as Request)).to.equal(null);
       });
+
+      it('lists the staff of one workspace only, with string ids (when the host lists its staff)', async function () {
+        // Optional: a host without it has conversations that cannot be assigned, and no staff emails.
+        if (!adapter.staff.list) this.skip();
+        const staff = await adapter.staff.list!(workspace.id);
+        expect(staff.length).to.be.greaterThan(0);
+        for (const member of staff) {
+          expect(member.workspaceId).to.equal(workspace.id);
+          expect(member.id).to.be.a('string');
+          expect(member.email).to.match(/@/);
+          expect(['admin', 'member']).to.include(member.role);
+        }
+        expect(await adapter.staff.list!('not-a-workspace')).to.deep.equal([]);
+        const elsewhere = ctx.fixture.otherWorkspaceSlug ? await adapter.workspaces.findBySlug(ctx.fixture.otherWorkspaceSlug) : null;
+        if (elsewhere) {
+          const theirs = new Set((await adapter.staff.list!(elsewhere.id)).map((m) => m.id));
+          expect(staff.filter((m) => theirs.has(m.id))).to.deep.equal([]);
+        }
+      });
     });
 
     describe('credentials (when the host keeps client logins)', function () {

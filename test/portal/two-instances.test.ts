@@ -1,5 +1,6 @@
-// Instances are stateless: two app instances on one database share sessions and rate limits,
-// so a load balancer may send each request to either.
+// Instances are stateless: two app instances on one database share sessions and rate limits, and
+// see each other's events (so caches invalidate everywhere), so a load balancer may send each
+// request to either.
 import { expect } from 'chai';
 import request from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
@@ -21,6 +22,23 @@ describe('two app instances on one database', function () {
     await a.close();
     await b.close();
     await database.drop();
+  });
+
+  it('each instance sees the events the other publishes', async function () {
+    // Two instances in one process on the embedded database would each have their own in-process
+    // bus: PGlite does not carry NOTIFY across connections, and embedded means one instance.
+    if (database.mode === 'embedded') this.skip();
+    const onA: object[] = [];
+    const onB: object[] = [];
+    a.events.subscribe('test.ping', (p) => onA.push(p));
+    b.events.subscribe('test.ping', (p) => onB.push(p));
+    await a.events.publish('test.ping', { from: 'a' });
+    await b.events.publish('test.ping', { from: 'b' });
+    for (let i = 0; i < 100 && (onA.length < 2 || onB.length < 2); i++) await new Promise((r) => setTimeout(r, 20));
+    // Each sees its own event at once and the other's a moment later: order across instances is not kept.
+    const senders = (got: object[]) => got.map((p) => (p as { from: string }).from).sort();
+    expect(senders(onA)).to.deep.equal(['a', 'b']);
+    expect(senders(onB)).to.deep.equal(['a', 'b']);
   });
 
   it('a session started on one instance is valid on the other', async function () {

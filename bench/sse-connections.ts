@@ -1,0 +1,118 @@
+// How many live streams (SSE) one app instance holds, and what they cost it in memory.
+//
+//   npx tsx bench/sse-connections.ts [connections=1000]          # embedded database, fresh temp dir
+//   DATABASE_URL=postgres://... npx tsx bench/sse-connections.ts  # real PostgreSQL
+//
+// Starts the reference CRM with the portal as its own process (`plugins/reference-crm/server.ts`),
+// signs in one demo client, opens the streams from this process, and reads the server's resident
+// memory (VmRSS in /proc) before and after. Then sends one message and times how long until every
+// stream has it: one event on the bus fans out to all of them.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+
+const target = Number(process.argv[2] ?? 1000);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const port = 20000 + Math.floor(Math.random() * 20000);
+const env = { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sse-bench-')) + '/pg' };
+const server = spawn(process.execPath, ['--import', 'tsx', 'plugins/reference-crm/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+const stop = () => server.kill('SIGTERM');
+process.on('exit', stop);
+
+const output = await new Promise<string>((resolve, reject) => {
+  let text = '';
+  server.stdout!.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+    if (/Client portal \(flag on/.test(text) && /\/ {2}\S+ {3}\(/.test(text.split('Client portal (flag on')[1] ?? '')) resolve(text);
+  });
+  server.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${text}`)));
+});
+const base = /running at (http:\/\/\S+)/.exec(output)![1]!;
+const login = /\n {2}(\S+@\S+) {2}\/ {2}(\S+) {3}\(/.exec(output.split('Client portal (flag on')[1]!)!;
+const [email, password] = [login[1]!, login[2]!];
+
+const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+
+// Sign in with the password form, keeping the portal cookie.
+const signInPage = await fetch(`${base}/portal/demo/sign-in`);
+let cookie = (signInPage.headers.getSetCookie()[0] ?? '').split(';')[0]!;
+const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
+const signedIn = await fetch(`${base}/portal/demo/sign-in/password`, {
+  method: 'POST',
+  redirect: 'manual',
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+  body: new URLSearchParams({ _csrf: csrf, email, password }),
+});
+cookie = (signedIn.headers.getSetCookie().find((c) => c.startsWith('portal.sid=')) ?? cookie).split(';')[0]!;
+if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
+
+const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+interface Stream { received: number; request: http.ClientRequest }
+function openStream(onEvent: (stream: Stream) => void): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const stream: Stream = { received: 0, request: null as unknown as http.ClientRequest };
+    stream.request = http.get(`${base}/portal/demo/messages/stream?after=0`, { agent, headers: { Accept: 'text/event-stream', Cookie: cookie } }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
+      res.on('data', (chunk: Buffer) => {
+        if (chunk.includes('event: message-created')) {
+          stream.received += 1;
+          onEvent(stream);
+        }
+      });
+      resolve(stream);
+    });
+    stream.request.on('error', reject);
+  });
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 3000));
+// Warm up what every stream uses once (routes, templates, the bus), then measure from there.
+for (const s of await Promise.all(Array.from({ length: 10 }, () => openStream(() => {})))) s.request.destroy();
+await settle();
+const before = rssMb();
+
+let delivered = 0;
+let allDelivered: () => void = () => {};
+const everyone = new Promise<void>((resolve) => (allDelivered = resolve));
+const streams: Stream[] = [];
+const openedAt = performance.now();
+for (let i = 0; i < target; i += 50) {
+  const batch = await Promise.all(Array.from({ length: Math.min(50, target - i) }, () => openStream(() => {
+    delivered += 1;
+    if (delivered === target) allDelivered();
+  })));
+  streams.push(...batch);
+}
+const openMs = performance.now() - openedAt;
+await settle();
+const after = rssMb();
+
+// One message from the client: every stream should get it.
+const page = await fetch(`${base}/portal/demo/messages`, { headers: { Cookie: cookie } });
+const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+const sentAt = performance.now();
+await fetch(`${base}/portal/demo/messages`, {
+  method: 'POST',
+  redirect: 'manual',
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+  body: new URLSearchParams({ _csrf: token, body: 'One message to every stream' }),
+});
+const fanOut = await Promise.race([everyone.then(() => performance.now() - sentAt), new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), 30_000))]);
+
+const report = JSON.stringify({
+  database: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
+  connections: streams.length,
+  openedInMs: Math.round(openMs),
+  rssBeforeMb: Math.round(before),
+  rssAfterMb: Math.round(after),
+  rssGrowthMb: Math.round((after - before) * 10) / 10,
+  perConnectionKb: Math.round(((after - before) * 1024) / streams.length),
+  deliveredTo: delivered,
+  fanOutToAllMs: Math.round(fanOut),
+}, null, 2);
+for (const s of streams) s.request.destroy();
+stop();
+// Written before exiting: stdout into a pipe is asynchronous.
+process.stdout.write(`${report}\n`, () => process.exit(0));

@@ -1,0 +1,37 @@
+// Live updates: typed events about one client, recorded in portal_live_events (inside the
+// transaction of the change they describe) and then announced on the event bus. The bus carries
+// them to every app instance; each instance's open streams (sse.ts) pass them to browsers.
+//
+// Channels: one per client (`live.client.<workspace>.<client>`), which the client's pages follow,
+// and one per workspace (`live.staff.<workspace>`), which the agency's inbox follows. A new kind of
+// change (a task done, a document shared) is one more `type` on the same channels.
+import type { EventBus } from '../events/event-bus.ts';
+import type { Knex } from 'knex';
+import { insertLiveEvent } from './queries.ts';
+
+export type LiveEventType = 'message-created' | 'message-read' | 'conversation-changed';
+
+export interface LiveEvent {
+  seq: string;
+  type: LiveEventType | string;
+  workspaceId: string;
+  clientId: string;
+  /** Ids only, never message text: a hint for the page to fetch what changed through its own routes. */
+  data: Record<string, unknown>;
+}
+
+export const clientChannel = (workspaceId: string, clientId: string) => `live.client.${workspaceId}.${clientId}`;
+export const staffChannel = (workspaceId: string) => `live.staff.${workspaceId}`;
+
+/** Records the event in the caller's transaction; announce() it once that transaction committed. */
+export async function recordLiveEvent(trx: Knex | Knex.Transaction, event: Omit<LiveEvent, 'seq'>): Promise<LiveEvent> {
+  const seq = await insertLiveEvent(trx, { workspaceId: event.workspaceId, clientId: event.clientId, type: event.type, data: event.data });
+  return { ...event, seq };
+}
+
+export async function announce(bus: EventBus, events: LiveEvent[]): Promise<void> {
+  for (const event of events) {
+    await bus.publish(clientChannel(event.workspaceId, event.clientId), event);
+    await bus.publish(staffChannel(event.workspaceId), event);
+  }
+}

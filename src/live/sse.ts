@@ -1,0 +1,103 @@
+// One browser's live stream (text/event-stream). It holds no database connection while open: it
+// subscribes to the bus (one LISTEN connection per app instance, shared by every stream), replays
+// from portal_live_events what the browser missed (after its Last-Event-ID, or the number the page
+// was rendered at), then passes on each new event. htmx's SSE extension sends Last-Event-ID when it
+// reconnects; every event carries its sequence number as its id.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { EventBus } from '../events/event-bus.ts';
+import { RECONNECTED_CHANNEL } from '../events/postgres-event-bus.ts';
+import { listLiveEventsAfter } from './queries.ts';
+import type { LiveEvent } from './live-events.ts';
+
+const REPLAY_LIMIT = 500;
+const HEARTBEAT_MS = 25_000;
+
+export interface LiveStreamOptions {
+  db: Knex;
+  bus: EventBus;
+  workspaceId: string;
+  /** One client's events, or null for every client of the workspace (the agency's inbox). */
+  clientId: string | null;
+  channel: string;
+  onError?: (message: string, err: unknown) => void;
+}
+
+/** Where to resume: the Last-Event-ID header wins over the `after` the page was rendered with. */
+export function resumePoint(req: Request): string {
+  const header = req.get('Last-Event-ID');
+  const query = typeof req.query.after === 'string' ? req.query.after : undefined;
+  for (const candidate of [header, query]) {
+    if (candidate && /^\d{1,18}$/.test(candidate)) return candidate;
+  }
+  return '0';
+}
+
+const frame = (event: LiveEvent) =>
+  `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ clientId: event.clientId, ...event.data })}\n\n`;
+
+export async function openLiveStream(req: Request, res: Response, options: LiveStreamOptions): Promise<void> {
+  let last = BigInt(resumePoint(req));
+  let replaying = true;
+  const held: LiveEvent[] = [];
+  let closed = false;
+
+  const send = (event: LiveEvent) => {
+    if (closed || BigInt(event.seq) <= last) return;
+    last = BigInt(event.seq);
+    res.write(frame(event));
+  };
+  const onEvent = (payload: object) => {
+    const event = payload as LiveEvent;
+    if (event.workspaceId !== options.workspaceId || (options.clientId !== null && event.clientId !== options.clientId)) return;
+    if (replaying) held.push(event);
+    else send(event);
+  };
+  // Subscribed before the replay query, so nothing falls between the two.
+  const unsubscribe = options.bus.subscribe(options.channel, onEvent);
+  // After the LISTEN connection came back, events of the gap are in the table: replay them.
+  const unsubscribeReconnect = options.bus.subscribe(RECONNECTED_CHANNEL, () => void replay());
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  heartbeat.unref();
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    unsubscribe();
+    unsubscribeReconnect();
+  };
+  req.on('close', close);
+  res.on('close', close);
+
+  async function replay() {
+    const rows = await listLiveEventsAfter(options.db, { workspaceId: options.workspaceId, clientId: options.clientId }, last.toString(), REPLAY_LIMIT);
+    for (const row of rows) send({ seq: row.seq, type: row.type, workspaceId: options.workspaceId, clientId: row.client_id, data: row.data });
+  }
+
+  res.status(200).set({
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    'X-Accel-Buffering': 'no',
+    Connection: 'keep-alive',
+  });
+  res.flushHeaders();
+  // Browsers wait this long before reconnecting by themselves (htmx has its own backoff too).
+  res.write('retry: 2000\n\n');
+  try {
+    await replay();
+  } catch (err) {
+    // Headers are sent: end the stream and let the browser reconnect (and replay) later.
+    close();
+    res.end();
+    options.onError?.('a live stream could not replay what was missed', err);
+    return;
+  } finally {
+    replaying = false;
+    for (const event of held.splice(0)) send(event);
+  }
+  // A plain GET (no EventSource, no htmx): what was missed, then the end. Live pages ask for the stream.
+  if (!(req.get('Accept') ?? '').includes('text/event-stream')) {
+    close();
+    res.end();
+  }
+}

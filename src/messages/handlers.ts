@@ -1,0 +1,150 @@
+// The client's messages: the conversation with the agency, the record threads beside it, sending
+// (with attachments where the workspace allows uploads), downloading attachments, the live stream,
+// and the message-email preference.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { EventBus } from '../events/event-bus.ts';
+import type { CommentsPort, HostAdapter } from '../ports/host.ts';
+import type { FileStorage } from '../ports/services.ts';
+import { authorizeClient, authorizeSection, canClient, clientCan } from '../policies/portal-policy.ts';
+import { clientChannel } from '../live/live-events.ts';
+import { latestLiveSeq } from '../live/queries.ts';
+import { openLiveStream } from '../live/sse.ts';
+import { HttpError, notFound } from '../web/http-error.ts';
+import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
+import { isFragmentRequest } from '../web/render.ts';
+import { parseParam, type FieldErrors } from '../web/validate.ts';
+import { ATTACHMENT_MAX_BYTES, checkAttachments, type IncomingFile } from './attachments.ts';
+import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
+import { presentMessages, formatBytes } from './presenters.ts';
+import { findAttachment, findConversation, listMessages, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, unreadInConversation } from './queries.ts';
+import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
+import { listRecordThreads, recordHref, unreadComments } from './threads.ts';
+
+export interface MessageHandlersDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  comments: CommentsPort;
+  storage: FileStorage;
+  bus: EventBus;
+  service: MessagesService;
+  now: () => Date;
+}
+
+/** An attachment download: the stored name, never sniffed, never shown inline. */
+export function sendAttachment(res: Response, file: { filename: string; contentType: string; content: Buffer }): void {
+  const ascii = file.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  res
+    .status(200)
+    .type(file.contentType)
+    .set({
+      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+    })
+    .send(file.content);
+}
+
+export function createMessageHandlers(deps: MessageHandlersDeps) {
+  const { db, adapter, comments, storage, bus, service } = deps;
+
+  async function show(req: Request, res: Response, form: { body?: string; errors?: FieldErrors } = {}, status = 200) {
+    const { workspace, settings, base } = portalContext(res);
+    authorizeSection(settings, 'messages');
+    const { user, contact } = signedInClient(res);
+    const { t, fmt } = portalI18n(res);
+    const reader = { side: 'client' as const, id: user.id };
+    const conversation = await findConversation(db, workspace.id, user.client_id);
+    const rows = conversation ? await listMessages(db, workspace.id, user.client_id, conversation.id, CONVERSATION_PAGE) : [];
+    const [seen, liveFrom, threads, readTimes] = await Promise.all([
+      conversation ? seenByOtherSide(db, workspace.id, user.client_id, 'client') : Promise.resolve('0'),
+      latestLiveSeq(db, { workspaceId: workspace.id, clientId: user.client_id }),
+      listRecordThreads(adapter, comments, settings, workspace.id, user.client_id),
+      threadReadTimes(db, workspace.id, user.client_id, reader),
+    ]);
+    const latest = rows.at(-1)?.id ?? '0';
+    // Showing the conversation reads it: the other side's receipt moves, live.
+    await service.read(workspace.id, user.client_id, reader, latest);
+    const can = clientCan(settings);
+    renderPortalPage(req, res, 'messages/index', t('messages:title'), {
+      messages: presentMessages(rows, reader, seen, fmt, (id) => `${base}/messages/attachments/${id}`),
+      threads: threads.map((thread) => ({
+        label: thread.label,
+        kind: t(`messages:threadKinds.${thread.type}`),
+        href: recordHref(base, thread.type, thread.id),
+        unread: unreadComments(thread, contact.id, readTimes.get(`${thread.type}:${thread.id}`)),
+        count: thread.comments.length,
+      })),
+      company: contact.clientName,
+      canSend: can.message,
+      canAttach: can.message && can.upload_file,
+      maxLength: MESSAGE_MAX_LENGTH,
+      maxAttachment: formatBytes(ATTACHMENT_MAX_BYTES, fmt),
+      streamUrl: `${base}/messages/stream?after=${liveFrom}`,
+      refreshUrl: `${base}/messages`,
+      body: form.body ?? '',
+      errors: Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key)])),
+    }, status);
+  }
+
+  return {
+    show: (req: Request, res: Response) => show(req, res),
+    invalidMessage: (req: Request, res: Response, errors: FieldErrors) =>
+      show(req, res, { body: typeof req.body?.body === 'string' ? req.body.body : '', errors }, 400),
+
+    send: async (req: Request, res: Response) => {
+      const { workspace, settings, base } = portalContext(res);
+      authorizeSection(settings, 'messages');
+      authorizeClient(settings, 'message');
+      const { user, contact } = signedInClient(res);
+      const input = req.body as SendMessageInput;
+      const files = (input.attachments ?? []) as IncomingFile[];
+      if (files.length > 0 && !canClient(settings, 'upload_file')) throw new HttpError(403, portalI18n(res).t('messages:errors.uploadsOff'));
+      const checked = checkAttachments(files);
+      if (!checked.ok) return show(req, res, { body: input.body, errors: { attachments: checked.error } }, 400);
+      const { messageId } = await service.send({
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        side: 'client',
+        clientUserId: user.id,
+        authorName: contact.name,
+        body: input.body,
+        files: checked.files,
+      });
+      if (isFragmentRequest(req)) return show(req, res);
+      res.redirect(303, `${base}/messages#message-${messageId}`);
+    },
+
+    attachment: async (_req: Request, res: Response) => {
+      const { workspace, settings } = portalContext(res);
+      authorizeSection(settings, 'messages');
+      const { user } = signedInClient(res);
+      const id = parseParam(AttachmentIdParam, _req.params.attachmentId);
+      const attachment = await findAttachment(db, workspace.id, user.client_id, id);
+      const file = attachment ? await storage.get(workspace.id, attachment.file_id) : null;
+      if (!attachment || !file) throw notFound();
+      sendAttachment(res, { filename: attachment.filename, contentType: attachment.content_type, content: file.content });
+    },
+
+    stream: async (req: Request, res: Response) => {
+      const { workspace, settings } = portalContext(res);
+      authorizeSection(settings, 'messages');
+      const { user } = signedInClient(res);
+      await openLiveStream(req, res, { db, bus, workspaceId: workspace.id, clientId: user.client_id, channel: clientChannel(workspace.id, user.client_id) });
+    },
+
+    setMessageEmails: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const input = req.body as MessageEmailsInput;
+      await setMessageEmails(db, workspace.id, user.id, input.messageEmails === 'on');
+      res.redirect(303, `${base}/account#message-emails`);
+    },
+  };
+}
+
+export type MessageHandlers = ReturnType<typeof createMessageHandlers>;
+
+/** For the account page: whether this client gets message emails. */
+export const wantsMessageEmails = messageEmailsWanted;
+export const clientUnread = unreadInConversation;

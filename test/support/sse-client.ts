@@ -1,0 +1,70 @@
+// A minimal EventSource for tests: opens a text/event-stream with fetch, parses events as they
+// arrive and lets a test wait for one, stamping each with the moment it was read.
+export interface ReceivedEvent {
+  id: string;
+  event: string;
+  data: string;
+  at: number;
+}
+
+export interface SseConnection {
+  events: ReceivedEvent[];
+  waitFor(predicate: (event: ReceivedEvent) => boolean, timeoutMs?: number): Promise<ReceivedEvent>;
+  close(): void;
+}
+
+export async function openSse(url: string, headers: Record<string, string>): Promise<SseConnection> {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  if (res.status !== 200 || !res.body) throw new Error(`the stream answered ${res.status}`);
+  const events: ReceivedEvent[] = [];
+  const waiters = new Set<() => void>();
+  void (async () => {
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields: Record<string, string> = {};
+          for (const line of block.split('\n')) {
+            const colon = line.indexOf(':');
+            if (colon <= 0) continue;
+            fields[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, '');
+          }
+          if (fields.event) events.push({ id: fields.id ?? '', event: fields.event, data: fields.data ?? '', at: performance.now() });
+          for (const wake of [...waiters]) wake();
+        }
+      }
+    } catch {
+      /* aborted by close() */
+    }
+  })();
+  return {
+    events,
+    waitFor(predicate, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find(predicate);
+          if (!found) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.event))}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    close: () => controller.abort(),
+  };
+}
