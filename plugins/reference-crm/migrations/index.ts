@@ -2,9 +2,13 @@
 import type { Knex } from 'knex';
 import { listMigrationSource } from '../../../src/db/migration-source.ts';
 import * as schema from './20260101000001_reference_crm.ts';
+import * as documentAndTaskLinks from './20260101000500_document_and_task_links.ts';
 
 const config = (): Knex.MigratorConfig => ({
-  migrationSource: listMigrationSource({ '20260101000001_reference_crm': schema }),
+  migrationSource: listMigrationSource({
+    '20260101000001_reference_crm': schema,
+    '20260101000500_document_and_task_links': documentAndTaskLinks,
+  }),
   tableName: 'crm_knex_migrations',
 });
 
