@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { PortalConfigSchema, type PortalConfig } from './config.ts';
 import type { HostAdapter } from './ports/host.ts';
-import type { FeatureFlags, FileStorage, Mailer } from './ports/services.ts';
+import type { FeatureFlags, FileStorage, Mailer, VirusScanner } from './ports/services.ts';
 
 export interface PortalLogger {
   info(message: string): void;
@@ -20,6 +20,8 @@ export interface PortalDeps {
   flags: FeatureFlags;
   mailer: Mailer;
   storage?: FileStorage;
+  /** Every client upload goes through it when given (e.g. createClamdScanner); off by default. */
+  virusScanner?: VirusScanner;
   config: PortalConfig;
   now?: () => Date;
   logger?: PortalLogger;
@@ -59,7 +61,8 @@ const DepsSchema = z.object({
   }),
   flags: port('FeatureFlags', ['isEnabled', 'close']),
   mailer: port('Mailer', ['send']),
-  storage: port('FileStorage', ['put', 'get', 'delete']).optional(),
+  storage: port('FileStorage', ['put', 'get', 'delete', 'putStream', 'open']).optional(),
+  virusScanner: port('VirusScanner', ['scan']).optional(),
   config: PortalConfigSchema,
   now: fn('now').optional(),
   logger: z.object({ info: fn('logger.info'), error: fn('logger.error') }).optional(),

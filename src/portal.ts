@@ -17,6 +17,7 @@ import { createPasswordAuthenticator } from './auth/password-strategy.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
+import { createDirectoryStorage } from './files/directory-storage.ts';
 import { PORTAL_FLAG } from './flags/flag-names.ts';
 import { RateLimiter } from './rate-limits/limiter.ts';
 import { deleteExpiredCounters } from './rate-limits/queries.ts';
@@ -67,7 +68,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const { db, adapter, flags, mailer, config } = deps;
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger ?? consoleLogger;
-  const storage = deps.storage ?? createDatabaseStorage(db);
+  // Files: the host's own FileStorage if it passes one, else a directory when configured, else
+  // PostgreSQL (the default: every instance sees every file with nothing else to run).
+  const storage = deps.storage ?? (config.fileStorageDir ? createDirectoryStorage(config.fileStorageDir) : createDatabaseStorage(db));
   const limiter = new RateLimiter(db, () => now().getTime());
   const auth = new AuthService({ db, adapter, mailer, config, limiter, now });
 
