@@ -15,6 +15,10 @@ import { createAuthHandlers } from './auth/handlers.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createPasswordAuthenticator } from './auth/password-strategy.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { createDocumentsHandlers } from './documents/handlers.ts';
+import { documentsRoutes, UPLOAD_PATH } from './documents/routes.ts';
+import { createTasksHandlers } from './tasks/handlers.ts';
+import { tasksRoutes } from './tasks/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
 import { createDirectoryStorage } from './files/directory-storage.ts';
@@ -93,7 +97,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
   const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth)))];
-  const clientRoutes = [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now }))];
+  const { tasks } = adapter;
+  const clientRoutes = [
+    dashboardRoutes({ adapter, now }),
+    accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
+    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, logger })),
+    // A host without tasks has no tasks section at all.
+    ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, now }))] : []),
+  ];
 
   const clientRouter = Router();
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
@@ -110,6 +121,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       session: sessions,
       publicRoutes,
       clientRoutes,
+      multipartPaths: [UPLOAD_PATH],
     }),
   );
   clientRouter.use(

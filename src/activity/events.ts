@@ -15,6 +15,11 @@ export const ACTIVITY_EVENTS = {
   'session.revoked': 'Signed out another session',
   'client_user.disabled': 'Access disabled by the agency',
   'client_user.enabled': 'Access re-enabled by the agency',
+  'document.downloaded': 'Downloaded a document',
+  'document.uploaded': 'Uploaded a document',
+  'document.deleted': 'Deleted their upload',
+  'task.completed': 'Marked a task done',
+  'task.reopened': 'Reopened a task',
 } as const;
 
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;

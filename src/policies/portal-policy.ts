@@ -48,6 +48,16 @@ export function authorizeClient(settings: PortalSettings, action: ClientAction):
   if (!canClient(settings, action)) throw forbidden('Your agency has not enabled this in the portal.');
 }
 
+/** An action the workspace has not enabled does not exist for its clients: 404, like a switched-off section. */
+export function requireClientAction(settings: PortalSettings, action: ClientAction): void {
+  if (!canClient(settings, action)) throw notFound();
+}
+
+/** A client may delete their own upload until agency staff have opened it; never a host document. */
+export function canDeleteUpload(upload: { staff_opened_at: Date | null }): boolean {
+  return upload.staff_opened_at === null;
+}
+
 /** Only an active client user is signed in; invited users become active by signing in. */
 export function mayUsePortal(status: ClientUserStatus): boolean {
   return status !== 'disabled';
