@@ -38,6 +38,7 @@ import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
 import type { CommentsPort, HostWorkspace } from './ports/host.ts';
+import type { FileStorage } from './ports/services.ts';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
@@ -55,6 +56,8 @@ export interface CustomerPortal {
   auth: AuthService;
   /** Comments on proposals, quotations and invoices: the host's when it keeps them, else the portal's. */
   comments: CommentsPort;
+  /** The portal's own file storage (logos, client uploads), as chosen at start-up. */
+  files: FileStorage;
   close(): Promise<void>;
 }
 
@@ -155,6 +158,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
     comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
+    files: storage,
     async close() {
       clearInterval(housekeeping);
     },

@@ -54,6 +54,8 @@ export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Prom
     try {
       parser = busboy({
         headers: req.headers,
+        // Browsers send the file name as UTF-8.
+        defParamCharset: 'utf8',
         // One byte over the limit is enough to know it is too large.
         limits: { files: 1, fields: 5, fieldSize: 1024, parts: 6, fileSize: options.maxBytes + 1 },
       });
