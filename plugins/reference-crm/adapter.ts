@@ -71,7 +71,7 @@ function presentTask(row: ClientTaskRow, contactId: number): ClientTask {
 }
 
 /** How much of a document one query reads: big enough to keep round trips few, small enough to stay off the heap. */
-export const DOCUMENT_CHUNK_BYTES = 512 * 1024;
+export const DOCUMENT_CHUNK_BYTES = 128 * 1024;
 
 function presentStaff(row: StaffUserRow): HostStaffUser {
   return { id: toHostId(row.id), workspaceId: toHostId(row.workspace_id), name: row.name, email: row.email, role: row.role };

@@ -10,8 +10,8 @@ import { Readable } from 'node:stream';
 import type { FileStorage, OpenedFile, StoredFile } from '../ports/services.ts';
 import { fixedChunks } from './chunks.ts';
 
-/** Big enough to keep round trips few (a 25 MB upload is 50 inserts), small enough to stay off the heap. */
-export const DATABASE_CHUNK_BYTES = 512 * 1024;
+/** Big enough to keep round trips few (a 25 MB upload is 200 inserts), small enough to stay off the heap. */
+export const DATABASE_CHUNK_BYTES = 128 * 1024;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
