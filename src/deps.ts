@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PortalConfigSchema, type PortalConfig } from './config.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, Mailer, VirusScanner } from './ports/services.ts';
+import type { PaymentProvider } from './payments/provider.ts';
 
 export interface PortalLogger {
   info(message: string): void;
@@ -22,6 +23,8 @@ export interface PortalDeps {
   storage?: FileStorage;
   /** Every client upload goes through it when given (e.g. createClamdScanner); off by default. */
   virusScanner?: VirusScanner;
+  /** Online payment providers besides the built-in demo one (see README, "Payment providers"). */
+  paymentProviders?: PaymentProvider[];
   config: PortalConfig;
   now?: () => Date;
   logger?: PortalLogger;
@@ -50,6 +53,8 @@ const DepsSchema = z.object({
       summaries: port('SummariesPort', ['forClient']),
       credentials: port('ClientCredentialsPort', ['findLogin', 'verifyPassword', 'setPassword', 'hasPassword']).optional(),
       comments: port('CommentsPort', ['list', 'add']).optional(),
+      offers: port('OffersPort', ['list', 'find', 'decide']).optional(),
+      invoices: port('InvoicesPort', ['list', 'find', 'recordPayment']).optional(),
     },
     { error: 'is missing (a HostAdapter from plugins/<your-crm>/)' },
   ),
@@ -63,6 +68,7 @@ const DepsSchema = z.object({
   mailer: port('Mailer', ['send']),
   storage: port('FileStorage', ['put', 'get', 'delete', 'putStream', 'open']).optional(),
   virusScanner: port('VirusScanner', ['scan']).optional(),
+  paymentProviders: z.array(port('PaymentProvider', ['createCheckout', 'verifyCallback'])).optional(),
   config: PortalConfigSchema,
   now: fn('now').optional(),
   logger: z.object({ info: fn('logger.info'), error: fn('logger.error') }).optional(),

@@ -19,6 +19,10 @@ import { createDocumentsHandlers } from './documents/handlers.ts';
 import { documentsRoutes, UPLOAD_PATH } from './documents/routes.ts';
 import { createTasksHandlers } from './tasks/handlers.ts';
 import { tasksRoutes } from './tasks/routes.ts';
+import { createInvoiceHandlers } from './invoices/handlers.ts';
+import { invoiceRoutes } from './invoices/routes.ts';
+import { createOfferHandlers } from './offers/handlers.ts';
+import { offerRoutes } from './offers/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
 import { createDirectoryStorage } from './files/directory-storage.ts';
@@ -37,6 +41,13 @@ import { workspaceRouter } from './workspaces/workspace-router.ts';
 import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
+import { createDemoProvider } from './payments/demo-provider.ts';
+import { createPaymentHandlers } from './payments/handlers.ts';
+import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
+import { createPaymentService, type PaymentService } from './payments/service.ts';
+import { createNotifications, type Notifications } from './notifications/service.ts';
+import { notificationsRouter } from './notifications/router.ts';
+import { paymentSettingsRoutes } from './payments/admin-routes.ts';
 import type { CommentsPort, HostWorkspace } from './ports/host.ts';
 import type { FileStorage } from './ports/services.ts';
 
@@ -58,6 +69,13 @@ export interface CustomerPortal {
   comments: CommentsPort;
   /** The portal's own file storage (logos, client uploads), as chosen at start-up. */
   files: FileStorage;
+  payments: PaymentService;
+  /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
+  notifications: Notifications;
+  /** Mount at config.notificationsPath, behind the host's staff sign-in (any staff user). */
+  notificationsRouter: Router;
+  /** What the host shows in its header for a signed-in staff user (the unread count). */
+  headerItems(staff: { id: string; workspaceId: string }): Promise<Array<{ label: string; href: string; count: number }>>;
   close(): Promise<void>;
 }
 
@@ -99,13 +117,21 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
-  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth)))];
+  const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
+  const demoProvider = createDemoProvider({ secret: config.sessionSecret });
+  const payments = createPaymentService({ db, adapter, providers: [demoProvider, ...(deps.paymentProviders ?? [])], now, afterActivity: () => notifications.kick() });
+  const paymentHandlers = createPaymentHandlers({ payments, demo: demoProvider, now });
+
+  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), now))];
+  const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
   const { tasks } = adapter;
+  // A host without an offers, invoices or tasks port has no such section: its routes are never mounted.
   const clientRoutes = [
     dashboardRoutes({ adapter, now }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
+    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now }))] : []),
+    ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
     documentsRoutes(createDocumentsHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, logger })),
-    // A host without tasks has no tasks section at all.
     ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, now }))] : []),
   ];
 
@@ -125,6 +151,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       publicRoutes,
       clientRoutes,
       multipartPaths: [UPLOAD_PATH],
+      callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
     }),
   );
   clientRouter.use(
@@ -136,7 +163,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger })] });
+  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger }), paymentSettingsRoutes({ db })] });
+  const staffNotifications = notificationsRouter({ adapter, flags, config, notifications });
+  staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {
@@ -144,6 +173,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime())]).catch((err) => logger.error('housekeeping failed', err));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
+  // Emails for staff: the interval catches what no kick() announced (another instance's events, a restart).
+  const dispatching = setInterval(() => void notifications.runOnce(), 30_000);
+  dispatching.unref();
 
   return {
     clientRouter,
@@ -157,10 +189,20 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     routes: { client: routeTable(clientRoutes), public: routeTable(publicRoutes) },
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
-    comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
+    comments,
     files: storage,
+    payments,
+    notifications,
+    notificationsRouter: staffNotifications,
+    async headerItems(staff) {
+      const workspace = await adapter.workspaces.findById(staff.workspaceId);
+      if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
+      return [{ label: 'Client notifications', href: config.notificationsPath, count: await notifications.unreadCount(staff) }];
+    },
     async close() {
       clearInterval(housekeeping);
+      clearInterval(dispatching);
+      await notifications.idle();
     },
   };
 }

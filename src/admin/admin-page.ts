@@ -11,6 +11,7 @@ const SECTIONS = [
   { label: 'Settings', path: '' },
   { label: 'Client users', path: '/clients' },
   { label: 'Activity log', path: '/activity' },
+  { label: 'Payments', path: '/payments' },
   { label: 'Client uploads', path: '/uploads' },
 ] as const;
 
