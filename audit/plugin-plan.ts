@@ -26,13 +26,15 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'client_user_tokens', purpose: 'password reset and invitation tokens, stored hashed, single use' },
   { name: 'client_activity_logs', purpose: 'client actions and sign-in events, for the agency to read' },
   { name: 'portal_rate_limits', purpose: 'rate-limit counters shared by every app instance' },
-  { name: 'portal_files', purpose: 'files the portal owns (uploaded logos)' },
+  { name: 'portal_files', purpose: 'files the portal owns (uploaded logos, client uploads)' },
   { name: 'client_comments', purpose: 'comments on proposals, quotations and invoices', unlessHostHas: 'comment' },
   { name: 'portal_payment_settings', purpose: 'per-workspace bank transfer instructions and online payment provider' },
   { name: 'client_payments', purpose: 'payments clients started from the portal (one per checkout), until the provider confirms them' },
   { name: 'client_payment_callbacks', purpose: "payment provider callbacks handled, unique per provider event (a repeated callback records nothing)" },
   { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
   { name: 'portal_notification_dispatch', purpose: 'where each staff email channel (immediate, digest) has got to; locked so one instance sends' },
+  { name: 'portal_file_chunks', purpose: 'the content of streamed portal files (client uploads), in order' },
+  { name: 'client_uploads', purpose: 'files clients uploaded to the agency through the portal' },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

@@ -93,18 +93,13 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
   { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'number', 'status', 'currency', 'due_date'] },
   { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
-  {
-    concept: 'task',
-    table: 'tasks',
-    columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'title', 'description', 'due_date', 'status', 'completed_at', 'record_type', 'record_id'],
-  },
+  // Also read: tasks.description and record_type/record_id, documents.shared_by_staff_id and
+  // created_at; the claims list the columns the audit recognises for each concept.
+  { concept: 'task', table: 'tasks', columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'title', 'due_date', 'status', 'completed_at'] },
   {
     concept: 'document',
     table: 'documents',
-    columns: [
-      'id', 'workspace_id', 'client_id', 'filename', 'content_type', 'size_bytes', 'content', 'shared_with_client', 'shared_by_staff_id',
-      'record_type', 'record_id', 'created_at',
-    ],
+    columns: ['id', 'workspace_id', 'client_id', 'filename', 'content_type', 'size_bytes', 'content', 'shared_with_client', 'record_type', 'record_id'],
   },
 ];
 
