@@ -50,6 +50,10 @@ async function readHead(iterator: AsyncIterator<Buffer>, bytes: number): Promise
 export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Promise<ReceivedFile<T>> {
   return new Promise<ReceivedFile<T>>((resolve, reject) => {
     if (!req.is('multipart/form-data')) return reject(new UploadRefused('not_multipart'));
+    // A body the browser already says is far over the limit is refused before reading any of it
+    // (the form's other fields take well under 64 KB).
+    const declared = Number(req.get('Content-Length'));
+    if (Number.isFinite(declared) && declared > options.maxBytes + 64 * 1024) return reject(new UploadRefused('too_large'));
     let parser: busboy.Busboy;
     try {
       parser = busboy({

@@ -137,6 +137,27 @@ describe('client documents', function () {
     expect(fits.status).to.equal(303);
   });
 
+  it('refuses a body declared far over the limit before reading it', async function () {
+    await allowUploads(1);
+    const csrf = await token(maria);
+    const cookie = (await maria.get('/portal/demo/documents')).request.cookies ?? '';
+    const url = new URL(h.crm.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({
+        host: url.hostname, port: url.port, method: 'POST', path: '/portal/demo/documents/uploads',
+        headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(500 * 1024 * 1024) },
+      }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('--x\r\n'); // Only the first bytes of the 500 MB it announced.
+    });
+    expect(status).to.equal(413);
+    expect(await leftovers()).to.deep.equal({ uploads: 0, files: 0, chunks: 0 });
+  });
+
   it('decides the type by the file\'s bytes: a renamed executable and unknown bytes are refused, text is taken', async function () {
     await allowUploads();
     const exe = await upload(maria, windowsExecutable(), 'invoice.pdf');
