@@ -7,6 +7,7 @@ import { clientComments } from './20261122000002_client_comments.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';
 import * as mailOutbox from './20261124000001_mail_outbox_and_request_guards.ts';
 import * as paymentsAndNotifications from './20261127000001_payments_and_notifications.ts';
+import * as documentsAndUploads from './20261128000001_documents_and_uploads.ts';
 import * as messages from './20261129000001_messages.ts';
 import type { MigrationContext } from './context.ts';
 
@@ -19,6 +20,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261122000003_locale_and_time_zone': localeAndTimeZone,
     '20261124000001_mail_outbox_and_request_guards': mailOutbox,
     '20261127000001_payments_and_notifications': paymentsAndNotifications,
+    '20261128000001_documents_and_uploads': documentsAndUploads,
     '20261129000001_messages': messages,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,

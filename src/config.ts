@@ -17,6 +17,8 @@ export const PortalConfigSchema = z.object({
   /** Secure cookies: on in production, off for http://localhost. */
   secureCookies: z.boolean().default(false),
   sessionMaxAgeHours: z.number().int().positive().max(24 * 90).default(24 * 14),
+  /** A directory for the portal's files (FILE_STORAGE_DIR); unset keeps them in PostgreSQL. */
+  fileStorageDir: z.string().min(1).optional(),
 });
 
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;

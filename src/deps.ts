@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { PortalConfigSchema, type PortalConfig } from './config.ts';
 import type { HostAdapter } from './ports/host.ts';
-import type { FeatureFlags, FileStorage, Mailer } from './ports/services.ts';
+import type { FeatureFlags, FileStorage, Mailer, VirusScanner } from './ports/services.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 
@@ -27,6 +27,8 @@ export interface PortalDeps {
    * pool's database (LISTEN/NOTIFY on PostgreSQL, in process on the embedded one) and closed by the portal.
    */
   events?: EventBus;
+  /** Every client upload goes through it when given (e.g. createClamdScanner); off by default. */
+  virusScanner?: VirusScanner;
   /** Online payment providers besides the built-in demo one (see README, "Payment providers"). */
   paymentProviders?: PaymentProvider[];
   config: PortalConfig;
@@ -72,8 +74,9 @@ const DepsSchema = z.object({
   }),
   flags: port('FeatureFlags', ['isEnabled', 'close']),
   mailer: port('Mailer', ['send']),
-  storage: port('FileStorage', ['put', 'get', 'delete']).optional(),
+  storage: port('FileStorage', ['put', 'get', 'delete', 'putStream', 'open']).optional(),
   events: port('EventBus', ['publish', 'subscribe', 'close']).optional(),
+  virusScanner: port('VirusScanner', ['scan']).optional(),
   paymentProviders: z.array(port('PaymentProvider', ['createCheckout', 'verifyCallback'])).optional(),
   config: PortalConfigSchema,
   now: fn('now').optional(),

@@ -6,6 +6,8 @@ export type * from './ports/host.ts';
 export type * from './ports/services.ts';
 export { PORTAL_FLAG } from './flags/flag-names.ts';
 export { createDatabaseStorage } from './files/database-storage.ts';
+export { createDirectoryStorage } from './files/directory-storage.ts';
+export { createClamdScanner } from './files/clamd-scanner.ts';
 export { HostClaimError } from './host/verify-claims.ts';
 export type { EventBus } from './events/event-bus.ts';
 export { createInProcessEventBus } from './events/in-process-event-bus.ts';

@@ -15,12 +15,17 @@ import { createAuthHandlers } from './auth/handlers.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createPasswordAuthenticator } from './auth/password-strategy.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { createDocumentsHandlers } from './documents/handlers.ts';
+import { documentsRoutes, UPLOAD_PATH } from './documents/routes.ts';
+import { createTasksHandlers } from './tasks/handlers.ts';
+import { tasksRoutes } from './tasks/routes.ts';
 import { createInvoiceHandlers } from './invoices/handlers.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
 import { createOfferHandlers } from './offers/handlers.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
+import { createDirectoryStorage } from './files/directory-storage.ts';
 import { PORTAL_FLAG } from './flags/flag-names.ts';
 import { MailOutbox } from './mail/outbox.ts';
 import { RateLimiter } from './rate-limits/limiter.ts';
@@ -56,6 +61,7 @@ import { createPaymentService, type PaymentService } from './payments/service.ts
 import { createNotifications, type Notifications } from './notifications/service.ts';
 import { notificationsRouter } from './notifications/router.ts';
 import { paymentSettingsRoutes } from './payments/admin-routes.ts';
+import type { FileStorage } from './ports/services.ts';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
@@ -86,6 +92,8 @@ export interface CustomerPortal {
   comments: CommentsPort;
   /** The bus the portal publishes on (the host's, or the one it opened): live pages subscribe here. */
   events: EventBus;
+  /** The portal's own file storage (logos, client uploads), as chosen at start-up. */
+  files: FileStorage;
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -118,7 +126,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const outbox = new MailOutbox({ db, transport: deps.mailer, secret: config.sessionSecret, now, logger, ...deps.mailOutbox });
   const mailer = outbox.mailer;
   outbox.start();
-  const storage = deps.storage ?? createDatabaseStorage(db);
+  // Files: the host's own FileStorage if it passes one, else a directory when configured, else
+  // PostgreSQL (the default: every instance sees every file with nothing else to run).
+  const storage = deps.storage ?? (config.fileStorageDir ? createDirectoryStorage(config.fileStorageDir) : createDatabaseStorage(db));
   const limiter = new RateLimiter(db, () => now().getTime());
   const guard = new RepeatGuard(db, () => now().getTime());
   const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now });
@@ -153,12 +163,15 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
 
   const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), now))];
-  // A host without an offers or invoices port has no such section: its routes are never mounted.
+  const { tasks } = adapter;
+  // A host without an offers, invoices or tasks port has no such section: its routes are never mounted.
   const clientRoutes = [
     dashboardRoutes({ adapter, now }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now }))] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
+    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, logger })),
+    ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, now }))] : []),
     messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, now })),
   ];
 
@@ -178,6 +191,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       session: sessions,
       publicRoutes,
       clientRoutes,
+      multipartPaths: [UPLOAD_PATH],
       callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
     }),
   );
@@ -239,6 +253,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     drainOutbox: () => outbox.drain(),
     comments,
     events,
+    files: storage,
     payments,
     notifications,
     notificationsRouter: staffNotifications,

@@ -3,7 +3,15 @@
 // (null or []) for an id that is malformed or belongs to another workspace.
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import type { HostAdapter, HostClaim, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
+import { Readable } from 'node:stream';
+import type {
+  ClientTask, HostAdapter, HostClaim, HostClient, HostContact, HostRecordRef, HostStaffUser, HostWorkspace, SharedDocument,
+} from '../../src/ports/host.ts';
+import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+import { findClientTask, listDoneTasks, listOpenTasks, setClientTaskStatus, type ClientTaskRow } from './queries/client-tasks.ts';
+import {
+  findSharedDocumentHead, listSharedDocuments, readSharedDocumentChunk, type SharedDocumentRow,
+} from './queries/shared-documents.ts';
 import { parseId, toHostId } from './ids.ts';
 import { findClient, listClients, type ClientRow } from './queries/clients.ts';
 import { clientSummary } from './queries/client-summary.ts';
@@ -34,6 +42,39 @@ function presentContact(row: ContactRow): HostContact {
   };
 }
 
+function presentRecord(row: { record_type: HostRecordRef['type'] | null; record_id: number | null; record_label: string | null }): HostRecordRef | null {
+  if (!row.record_type || row.record_id === null || !row.record_label) return null;
+  return { type: row.record_type, id: toHostId(row.record_id), label: row.record_label };
+}
+
+function presentDocument(row: SharedDocumentRow): SharedDocument {
+  return {
+    id: toHostId(row.id),
+    name: row.filename,
+    contentType: row.content_type,
+    sizeBytes: Number(row.size_bytes),
+    sharedAt: row.created_at,
+    sharedBy: row.shared_by_name,
+    record: presentRecord(row),
+  };
+}
+
+function presentTask(row: ClientTaskRow, contactId: number): ClientTask {
+  return {
+    id: toHostId(row.id),
+    title: row.title,
+    description: row.description,
+    dueDate: row.due_date,
+    status: row.status === 'done' ? 'done' : 'open',
+    completedAt: row.completed_at,
+    record: presentRecord(row),
+    assignedToContact: row.assigned_contact_id === contactId,
+  };
+}
+
+/** How much of a document one query reads: big enough to keep round trips few, small enough to stay off the heap. */
+export const DOCUMENT_CHUNK_BYTES = 128 * 1024;
+
 function presentStaff(row: StaffUserRow): HostStaffUser {
   return { id: toHostId(row.id), workspaceId: toHostId(row.workspace_id), name: row.name, email: row.email, role: row.role };
 }
@@ -52,8 +93,14 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
   { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'number', 'status', 'currency', 'due_date'] },
   { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
-  { concept: 'task', table: 'tasks', columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'status'] },
-  { concept: 'document', table: 'documents', columns: ['id', 'workspace_id', 'client_id', 'shared_with_client'] },
+  // Also read: tasks.description and record_type/record_id, documents.shared_by_staff_id and
+  // created_at; the claims list the columns the audit recognises for each concept.
+  { concept: 'task', table: 'tasks', columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'title', 'due_date', 'status', 'completed_at'] },
+  {
+    concept: 'document',
+    table: 'documents',
+    columns: ['id', 'workspace_id', 'client_id', 'filename', 'content_type', 'size_bytes', 'content', 'shared_with_client', 'record_type', 'record_id'],
+  },
 ];
 
 export function createReferenceCrmAdapter(db: Knex): HostAdapter {
@@ -139,6 +186,108 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         return (await listStaff(db, { workspaceId: ws })).map(presentStaff);
       },
       listAdmins: listAdminsPort(db),
+    },
+
+    documents: {
+      async list(workspaceId, clientId, filter, page) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        const none = { items: [], next: null };
+        if (ws === null || client === null) return none;
+        let record: { type: string; id: number } | undefined;
+        if (filter.record) {
+          const id = parseId(filter.record.id);
+          if (id === null || !['proposal', 'quotation', 'invoice'].includes(filter.record.type)) return none;
+          record = { type: filter.record.type, id };
+        }
+        let after: { createdAt: string; id: number } | undefined;
+        if (page.after) {
+          const key = decodeCursor(page.after, ['date', 'number']);
+          if (!key) return none;
+          after = { createdAt: key[0] as string, id: key[1] as number };
+        }
+        const limit = pageLimit(page.limit);
+        const rows = await listSharedDocuments(db, { workspaceId: ws, clientId: client, ...(record ? { record } : {}), ...(after ? { after } : {}), limit: limit + 1 });
+        const items = rows.slice(0, limit);
+        const last = items[items.length - 1];
+        return { items: items.map(presentDocument), next: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null };
+      },
+      async open(workspaceId, clientId, documentId) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        const id = parseId(documentId);
+        if (ws === null || client === null || id === null) return null;
+        const head = await findSharedDocumentHead(db, { workspaceId: ws, clientId: client, documentId: id });
+        if (!head) return null;
+        const size = Number(head.size_bytes);
+        let offset = 1;
+        // Each read is its own short query: nothing holds a transaction (or the embedded
+        // database's one session) open while a slow client downloads.
+        const content = new Readable({
+          highWaterMark: DOCUMENT_CHUNK_BYTES,
+          read() {
+            if (offset > size) return void this.push(null);
+            readSharedDocumentChunk(db, { workspaceId: ws, clientId: client, documentId: id, offset, length: DOCUMENT_CHUNK_BYTES }).then(
+              (chunk) => {
+                if (chunk === null) return this.destroy(new Error('the document stopped being shared during the download'));
+                offset += DOCUMENT_CHUNK_BYTES;
+                this.push(chunk.length > 0 ? chunk : null);
+              },
+              (err: Error) => this.destroy(err),
+            );
+          },
+        });
+        return { name: head.filename, contentType: head.content_type, sizeBytes: size, content };
+      },
+    },
+
+    tasks: {
+      async list(workspaceId, clientId, contactId, filter, page) {
+        const scope = { workspaceId: parseId(workspaceId), clientId: parseId(clientId), contactId: parseId(contactId) };
+        const none = { items: [], next: null };
+        if (scope.workspaceId === null || scope.clientId === null || scope.contactId === null) return none;
+        const base = { workspaceId: scope.workspaceId, clientId: scope.clientId, contactId: scope.contactId };
+        const limit = pageLimit(page.limit);
+        let rows: ClientTaskRow[];
+        if (filter.status === 'open') {
+          const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
+          if (page.after && !key) return none;
+          rows = await listOpenTasks(db, { ...base, ...(key ? { after: { due: key[0] as string, id: key[1] as number } } : {}), limit: limit + 1 });
+        } else {
+          const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
+          if (page.after && !key) return none;
+          rows = await listDoneTasks(db, { ...base, ...(key ? { after: { completedAt: key[0] as string, id: key[1] as number } } : {}), limit: limit + 1 });
+        }
+        const items = rows.slice(0, limit);
+        const last = items[items.length - 1];
+        let next: string | null = null;
+        if (rows.length > limit && last) {
+          next = filter.status === 'open'
+            ? encodeCursor([last.due_date ?? '9999-12-31', last.id])
+            : encodeCursor([(last.completed_at ?? new Date(0)).toISOString(), last.id]);
+        }
+        return { items: items.map((row) => presentTask(row, base.contactId)), next };
+      },
+      async find(workspaceId, clientId, contactId, taskId) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        const contact = parseId(contactId);
+        const id = parseId(taskId);
+        if (ws === null || client === null || contact === null || id === null) return null;
+        const row = await findClientTask(db, { workspaceId: ws, clientId: client, contactId: contact, taskId: id });
+        return row ? presentTask(row, contact) : null;
+      },
+      async setStatus(workspaceId, clientId, contactId, taskId, status) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        const contact = parseId(contactId);
+        const id = parseId(taskId);
+        if (ws === null || client === null || contact === null || id === null) return null;
+        const scope = { workspaceId: ws, clientId: client, contactId: contact, taskId: id };
+        if (!(await setClientTaskStatus(db, { ...scope, done: status === 'done' }))) return null;
+        const row = await findClientTask(db, scope);
+        return row ? presentTask(row, contact) : null;
+      },
     },
 
     summaries: {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createKnex, createPgPool, openDatabase } from '../../src/db/connect.ts';
-import { createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
+import { createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openEventBus } from '../../src/events/choose-event-bus.ts';
@@ -40,6 +40,10 @@ export interface BootOptions {
   trustProxy?: boolean | number | string | undefined;
   production?: boolean;
   quiet?: boolean;
+  /** FILE_STORAGE_DIR: keep portal files in this directory instead of PostgreSQL. */
+  fileStorageDir?: string | undefined;
+  /** CLAMD_HOST / CLAMD_PORT: scan client uploads with clamd; off when unset. */
+  clamd?: { host: string; port: number } | undefined;
 }
 
 export interface RunningCrm {
@@ -91,8 +95,10 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     appUrl: options.appUrl ?? `http://localhost:${portNumber}`,
     sessionSecret: options.sessionSecret ?? developmentSecret(options.dataDir),
     secureCookies: options.secureCookies ?? false,
+    ...(options.fileStorageDir ? { fileStorageDir: options.fileStorageDir } : {}),
   };
-  const portal = createCustomerPortal({ adapter, db, sessionPool, events, flags, mailer, config: portalConfig, ...(options.quiet ? { logger: { info: () => {}, error: (m, e) => console.error(m, e) } } : {}) });
+  const virusScanner = options.clamd ? createClamdScanner(options.clamd) : undefined;
+  const portal = createCustomerPortal({ adapter, db, sessionPool, events, flags, mailer, config: portalConfig, ...(virusScanner ? { virusScanner } : {}), ...(options.quiet ? { logger: { info: () => {}, error: (m, e) => console.error(m, e) } } : {}) });
 
   await migrateReferenceCrm(db);
   await portal.migrate();

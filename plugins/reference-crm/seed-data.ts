@@ -44,6 +44,8 @@ export interface SeedTask {
   assignee?: string;
   created: number;
   completed?: number;
+  /** The client's first proposal, quotation or invoice, when the task belongs to one. */
+  record?: 'proposal' | 'quotation' | 'invoice';
 }
 
 export interface SeedDocument {
@@ -53,6 +55,10 @@ export interface SeedDocument {
   lines: readonly string[];
   shared: boolean;
   created: number;
+  /** Email of the staff member who shared it. */
+  sharedBy?: string;
+  /** The client's first proposal, quotation or invoice, when the document belongs to one. */
+  record?: 'proposal' | 'quotation' | 'invoice';
 }
 
 export interface SeedContact {
@@ -165,12 +171,17 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             title: 'Review homepage wireframes', description: 'Comment directly on the shared wireframes, or reply with notes.',
             status: 'in_progress', due: 7, assignee: 'tom@northwind.test', created: -6,
           },
+          {
+            title: 'Confirm the launch date', description: 'Tell us which week suits your team for the launch.',
+            status: 'open', due: -1, created: -4, record: 'proposal',
+          },
           { title: 'Set up staging server', description: 'Staging on the agency hosting account.', status: 'done', due: -4, created: -10, completed: -5 },
         ],
         documents: [
           {
             filename: 'website-redesign-proposal.pdf', kind: 'pdf', title: 'Website redesign - proposal summary',
             lines: ['Client: Northwind Traders', 'Scope: discovery, design system, CMS build', 'Timeline: 8 weeks'], shared: true, created: -11,
+            record: 'proposal',
           },
           {
             filename: 'kickoff-notes.txt', kind: 'text', title: 'Kickoff meeting notes',

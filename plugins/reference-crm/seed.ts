@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { findClientByName, insertClient } from './queries/clients.ts';
 import { findContactsByEmail, insertContact } from './queries/contacts.ts';
 import type { Db } from './queries/db.ts';
+import { firstRecord, sharedBy } from './queries/seed-links.ts';
 import { findDocumentByFilename, insertDocument } from './queries/documents.ts';
 import { createInvoice, findInvoiceByNumber } from './queries/invoices.ts';
 import { createOffer, findOfferByNumber, type OfferTable } from './queries/offers.ts';
@@ -209,6 +210,7 @@ async function seedClient(
       dueDate: task.due === null ? null : seedDate(task.due),
       status: task.status,
       completedAt: task.completed === undefined ? null : seedTime(task.completed, 16),
+      record: task.record ? await firstRecord(trx, task.record, workspaceId, clientId) : null,
       createdAt: seedTime(task.created, 9),
     });
   }
@@ -221,6 +223,8 @@ async function seedClient(
       filename: doc.filename,
       ...documentFile(doc),
       sharedWithClient: doc.shared,
+      sharedByStaffId: doc.shared ? await sharedBy(trx, workspaceId, doc.sharedBy) : null,
+      record: doc.record ? await firstRecord(trx, doc.record, workspaceId, clientId) : null,
       createdAt: seedTime(doc.created, 12),
     });
   }

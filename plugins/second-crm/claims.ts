@@ -6,8 +6,7 @@
 // more, so a claim that fails at start-up points at a query that would fail too.
 //
 // Not claimed, because the adapter does not read them: llx_socpeople.login (clients sign in by
-// email, not by Dolibarr's login name) and llx_projet_task (tasks cannot be tied to a contact in
-// this schema, see adapter.ts).
+// email, not by Dolibarr's login name).
 import type { HostClaim } from '../../src/ports/host.ts';
 
 export const SECOND_CRM_CLAIMS: HostClaim[] = [
@@ -41,7 +40,13 @@ export const SECOND_CRM_CLAIMS: HostClaim[] = [
   // the money received (entity, amount, dates, note) before the link above.
   { concept: 'payment', table: 'llx_paiement', columns: ['rowid', 'entity', 'datec', 'datep', 'amount', 'num_paiement', 'fk_paiement', 'note'] },
   { concept: 'payment', table: 'llx_c_paiement', columns: ['id', 'code', 'active'] },
-  { concept: 'document', table: 'llx_ecm_files', columns: ['entity', 'src_object_type', 'src_object_id', 'share'] },
+  {
+    concept: 'document',
+    table: 'llx_ecm_files',
+    columns: ['rowid', 'entity', 'src_object_type', 'src_object_id', 'share', 'filepath', 'filename', 'date_c', 'fk_user_c'],
+  },
+  { concept: 'task', table: 'llx_projet_task', columns: ['rowid', 'entity', 'fk_projet', 'label', 'description', 'datee', 'fk_statut', 'progress', 'fk_socpeople', 'date_close'] },
+  { concept: 'task', table: 'llx_projet', columns: ['rowid', 'entity', 'fk_soc', 'ref', 'title'] },
   { concept: 'clientCredentials', table: 'llx_socpeople', columns: ['rowid', 'entity', 'email', 'pass_crypted', 'statut', 'deleted_at', 'tms'] },
   { concept: 'comment', table: 'llx_comment', columns: ['rowid', 'description', 'fk_socpeople', 'fk_user_author', 'element_type', 'element_id', 'entity', 'deleted_at', 'datec'] },
 ];

@@ -23,6 +23,11 @@ export const ACTIVITY_EVENTS = {
   'invoice.viewed': 'Viewed an invoice',
   'invoice.pdf_downloaded': 'Downloaded the PDF of an invoice',
   'comment.added': 'Commented',
+  'document.downloaded': 'Downloaded a document',
+  'document.uploaded': 'Uploaded a document',
+  'document.deleted': 'Deleted their upload',
+  'task.completed': 'Marked a task done',
+  'task.reopened': 'Reopened a task',
 } as const;
 
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;

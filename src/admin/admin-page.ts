@@ -12,6 +12,7 @@ const SECTIONS = [
   { label: 'Client users', path: '/clients' },
   { label: 'Activity log', path: '/activity' },
   { label: 'Payments', path: '/payments' },
+  { label: 'Client uploads', path: '/uploads' },
 ] as const;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */

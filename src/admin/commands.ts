@@ -59,6 +59,14 @@ export const SettingsCommand = z
       .transform((title) => (title === '' ? null : title))
       .optional(),
     primaryColor: hexColorField.optional(),
+    /** Missing means "leave as it is" (a form from before the field existed). */
+    maxUploadMb: z
+      .string({ error: 'Enter the largest upload in MB.' })
+      .trim()
+      .regex(/^[0-9]{1,3}$/, 'Enter the largest upload as a whole number of MB, from 1 to 200.')
+      .transform(Number)
+      .refine((mb) => mb >= 1 && mb <= 200, 'Enter the largest upload as a whole number of MB, from 1 to 200.')
+      .optional(),
     logo: logoField,
     removeLogo: checkboxField,
   })

@@ -31,6 +31,7 @@ export interface SettingsFormValues {
   loginWithPassword: boolean;
   portalTitle: string;
   primaryColor: string;
+  maxUploadMb: string;
 }
 
 const FALLBACK_COLOR = '#2f5bd3';
@@ -42,6 +43,7 @@ export function settingsFormValues(settings: PortalSettings, workspace: HostWork
     loginWithPassword: settings.loginWithPassword,
     portalTitle: settings.portalTitle ?? '',
     primaryColor: settings.primaryColor ?? workspace.brandColor ?? FALLBACK_COLOR,
+    maxUploadMb: String(settings.maxUploadMb),
   };
 }
 
@@ -57,6 +59,7 @@ export function submittedFormValues(body: unknown, fallback: SettingsFormValues)
     portalTitle: text('portalTitle', fallback.portalTitle),
     // A colour input only takes #rrggbb; anything else shows the saved colour beside the error.
     primaryColor: /^#[0-9a-f]{6}$/i.test(text('primaryColor', '')) ? text('primaryColor', '') : fallback.primaryColor,
+    maxUploadMb: text('maxUploadMb', fallback.maxUploadMb).slice(0, 10),
   };
 }
 
@@ -74,6 +77,7 @@ export function presentSettingsPage(input: {
     portalTitle: values.portalTitle,
     defaultTitle: `${workspace.name} client portal`,
     primaryColor: values.primaryColor,
+    maxUploadMb: values.maxUploadMb,
     logoUrl: settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null,
     signInUrl: `${portalBase}/sign-in`,
     updatedAt: settings.updatedAt ? formatDateTime(settings.updatedAt) : null,

@@ -13,6 +13,7 @@ import { createActivityHandlers } from './activity-handlers.ts';
 import { createClientUsersHandlers } from './client-users-handlers.ts';
 import { ActivityQuery, ClientUserCommand, ClientsQuery, InviteCommand, SettingsCommand, SettingsQuery } from './commands.ts';
 import { createSettingsHandlers } from './settings-handlers.ts';
+import { createUploadsHandlers } from './uploads-handlers.ts';
 
 export interface AdminRoutesDeps {
   db: Knex;
@@ -29,6 +30,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   const settings = createSettingsHandlers(deps);
   const clients = createClientUsersHandlers(deps);
   const activity = createActivityHandlers(deps);
+  const uploads = createUploadsHandlers(deps);
   const router = Router();
 
   router.get('/', validateQuery(SettingsQuery), settings.show);
@@ -40,6 +42,9 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.post('/clients/:clientUserId/enable', validateBody(ClientUserCommand), clients.enable);
 
   router.get('/activity', validateQuery(ActivityQuery), activity.list);
+
+  router.get('/uploads', uploads.list);
+  router.get('/uploads/:uploadId/download', uploads.download);
 
   return router;
 }

@@ -42,6 +42,7 @@ export async function saveSettingsForm(deps: SaveSettingsDeps, workspaceId: stri
           loginWithPassword: input.loginWithPassword,
           portalTitle: input.portalTitle,
           primaryColor: input.primaryColor,
+          maxUploadMb: input.maxUploadMb,
           logoFileId,
         },
         staffId,

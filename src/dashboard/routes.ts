@@ -6,6 +6,7 @@ import { presentOfferRow } from '../offers/presenters.ts';
 import { presentInvoiceRow } from '../invoices/presenters.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { greeting, presentCards } from './presenters.ts';
+import { loadWidgets, presentWidgets } from './widgets.ts';
 
 const WIDGET_ROWS = 5;
 
@@ -20,11 +21,12 @@ export function dashboardRoutes(deps: { adapter: HostAdapter; now: () => Date })
     const showOffers = Boolean(offers) && canSeeSection(settings, 'proposals');
     const showInvoices = Boolean(invoices) && canSeeSection(settings, 'invoices');
     // The widgets are the first page (a few rows) of each list port: one query per list, in parallel.
-    const [summary, proposals, quotations, unpaid] = await Promise.all([
+    const [summary, proposals, quotations, unpaid, shared] = await Promise.all([
       deps.adapter.summaries.forClient(workspace.id, user.client_id, user.contact_id),
       showOffers ? offers!.list(workspace.id, user.client_id, 'proposal', { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
       showOffers ? offers!.list(workspace.id, user.client_id, 'quotation', { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
       showInvoices ? invoices!.list(workspace.id, user.client_id, { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
+      loadWidgets(deps.adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id, sections: visibleSections(settings) }),
     ]);
     const { base } = portalContext(res);
     const today = i18n.fmt.isoDay(deps.now());
@@ -36,6 +38,8 @@ export function dashboardRoutes(deps: { adapter: HostAdapter; now: () => Date })
           ]
         : null,
       unpaid: unpaid ? unpaid.items.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today)) : null,
+      // Latest shared documents and open tasks by due date (widgets.ts).
+      ...presentWidgets(i18n, base, shared, today),
     };
     renderPortalPage(req, res, 'dashboard/index', i18n.t('dashboard:title'), {
       greeting: greeting(i18n, contact.name, deps.now()),

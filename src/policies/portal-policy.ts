@@ -48,6 +48,16 @@ export function authorizeClient(settings: PortalSettings, action: ClientAction):
   if (!canClient(settings, action)) throw forbidden('Your agency has not enabled this in the portal.');
 }
 
+/** An action the workspace has not enabled does not exist for its clients: 404, like a switched-off section. */
+export function requireClientAction(settings: PortalSettings, action: ClientAction): void {
+  if (!canClient(settings, action)) throw notFound();
+}
+
+/** A client may delete their own upload until agency staff have opened it; never a host document. */
+export function canDeleteUpload(upload: { staff_opened_at: Date | null }): boolean {
+  return upload.staff_opened_at === null;
+}
+
 /**
  * Paying from the portal: with online payments or invoices switched off the pay pages do not
  * exist (404), like a section that is off, rather than a refusal that admits they are there.

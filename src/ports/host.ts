@@ -3,6 +3,7 @@
 // composite-key hosts all fit; every lookup takes the workspace id so no port can answer across
 // tenants.
 import type { Request } from 'express';
+import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 
 export type HostId = string;
@@ -85,7 +86,7 @@ export interface ClientSummary {
   proposals: { open: number; total: number };
   quotations: { open: number; total: number };
   invoices: { unpaid: number; overdue: number; outstanding: MoneyTotal[] };
-  /** Open tasks assigned to this contact. */
+  /** Open tasks this contact sees: assigned to them, or to their whole company (no contact). */
   tasks: { open: number };
   documents: { shared: number };
 }
@@ -277,6 +278,73 @@ export interface InvoicesPort {
   recordPayment(workspaceId: HostId, clientId: HostId, id: HostId, payment: NewPayment, write?: HostWrite): Promise<InvoicePayment | null>;
 }
 
+/** The record a document or task belongs to, where the host knows it. */
+export type HostRecordType = 'proposal' | 'quotation' | 'invoice' | 'project';
+
+export interface HostRecordRef {
+  type: HostRecordType;
+  id: HostId;
+  /** What the client reads: a number, a title, or both. */
+  label: string;
+}
+
+export interface SharedDocument {
+  id: HostId;
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  sharedAt: Date;
+  /** The staff member who shared it, where the host records one. */
+  sharedBy: string | null;
+  record: HostRecordRef | null;
+}
+
+/** A document opened for download: read `content` once, in chunks; it never holds the whole file. */
+export interface DocumentContent {
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  content: Readable;
+}
+
+/**
+ * What the host shares with one client company, newest first, scoped by workspace and client in
+ * every query. A document the host no longer shares (or another client's) is simply not found.
+ */
+export interface DocumentsPort {
+  list(workspaceId: HostId, clientId: HostId, filter: { record?: { type: HostRecordType; id: HostId } }, page: PageRequest): Promise<Page<SharedDocument>>;
+  open(workspaceId: HostId, clientId: HostId, id: HostId): Promise<DocumentContent | null>;
+}
+
+/** The portal's words for a task's state; a host maps its own (in progress is open). */
+export type TaskStatus = 'open' | 'done';
+
+export interface ClientTask {
+  id: HostId;
+  title: string;
+  description: string;
+  /** 'YYYY-MM-DD', or null. */
+  dueDate: string | null;
+  status: TaskStatus;
+  completedAt: Date | null;
+  record: HostRecordRef | null;
+  /** True when assigned to this contact; false when visible to the whole company. */
+  assignedToContact: boolean;
+}
+
+/**
+ * Tasks a contact sees: those assigned to them and those the host shows their whole company
+ * (assigned to no contact). Scoped by workspace, client and contact in every query, so a task
+ * reassigned to someone else or deleted is not found, and its status cannot be changed.
+ * Open tasks come by due date (none last), done tasks newest completed first.
+ */
+export interface TasksPort {
+  list(workspaceId: HostId, clientId: HostId, contactId: HostId, filter: { status: TaskStatus }, page: PageRequest): Promise<Page<ClientTask>>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<ClientTask | null>;
+  /** Marks done or reopens; answers the task as it is now, or null when the contact cannot see it. */
+  setStatus(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, status: TaskStatus): Promise<ClientTask | null>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -295,4 +363,8 @@ export interface HostAdapter {
   offers?: OffersPort;
   /** Invoices and payments (claims 'invoice', 'payment'); without it the invoices section does not exist. */
   invoices?: InvoicesPort;
+  /** Documents the host shares with clients (claim 'document'); without it only the client's own uploads are listed. */
+  documents?: DocumentsPort;
+  /** Tasks (claim 'task'); without it the tasks section does not exist. */
+  tasks?: TasksPort;
 }

@@ -1,4 +1,5 @@
-// Ports for the services the portal uses besides the host: flags, mail and file storage.
+// Ports for the services the portal uses besides the host: flags, mail, file storage and virus scanning.
+import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 
 export interface FlagContext {
@@ -42,8 +43,34 @@ export interface StoredFile {
   content: Buffer;
 }
 
+/** A stored file opened for reading: `content` is read once, in chunks, never as one buffer. */
+export interface OpenedFile {
+  id: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  content: Readable;
+}
+
+/**
+ * The portal's own files (logos, client uploads), scoped by workspace. put/get hold the whole file
+ * in memory and are for small ones (a logo); putStream/open stream, for anything a client uploads.
+ */
 export interface FileStorage {
   put(workspaceId: string, purpose: string, file: Omit<StoredFile, 'id'>): Promise<string>;
   get(workspaceId: string, id: string): Promise<StoredFile | null>;
   delete(workspaceId: string, id: string): Promise<void>;
+  /**
+   * Stores the content as it arrives. Resolves once all of it is stored; when the content fails
+   * (the client went away, a limit was hit) it rejects and leaves nothing behind.
+   */
+  putStream(workspaceId: string, purpose: string, meta: { filename: string; contentType: string }, content: AsyncIterable<Buffer>): Promise<{ id: string; sizeBytes: number }>;
+  open(workspaceId: string, id: string): Promise<OpenedFile | null>;
+}
+
+export type ScanVerdict = { infected: false } | { infected: true; signature: string };
+
+/** An antivirus the host plugs in (e.g. clamd); the portal runs every client upload through it. */
+export interface VirusScanner {
+  scan(content: Readable): Promise<ScanVerdict>;
 }

@@ -17,6 +17,8 @@ export interface PortalSettings {
   /** Language and time zone for clients who chose none (null: the browser decides). */
   defaultLocale: string | null;
   defaultTimeZone: string | null;
+  /** Largest file a client may upload, in MB. */
+  maxUploadMb: number;
   updatedAt: Date | null;
 }
 
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   logoFileId: null,
   defaultLocale: null,
   defaultTimeZone: null,
+  maxUploadMb: 25,
   updatedAt: null,
 };
 

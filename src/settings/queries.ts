@@ -21,13 +21,14 @@ interface SettingsRow {
   logo_file_id: string | null;
   default_locale: string | null;
   default_time_zone: string | null;
+  max_upload_mb: number;
   updated_at: Date;
 }
 
 const COLUMNS = [
   'show_proposals', 'show_invoices', 'show_tasks', 'allow_file_uploads', 'allow_comments', 'allow_messaging',
   'allow_online_payments', 'login_with_code', 'login_with_password', 'portal_title', 'primary_color',
-  'logo_file_id', 'default_locale', 'default_time_zone', 'updated_at',
+  'logo_file_id', 'default_locale', 'default_time_zone', 'max_upload_mb', 'updated_at',
 ];
 
 function fromRow(row: SettingsRow): PortalSettings {
@@ -46,6 +47,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     logoFileId: row.logo_file_id,
     defaultLocale: row.default_locale,
     defaultTimeZone: row.default_time_zone,
+    maxUploadMb: Number(row.max_upload_mb),
     updatedAt: row.updated_at,
   };
 }
@@ -74,6 +76,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     logoFileId: 'logo_file_id',
     defaultLocale: 'default_locale',
     defaultTimeZone: 'default_time_zone',
+    maxUploadMb: 'max_upload_mb',
   };
   for (const [key, value] of Object.entries(change) as Array<[keyof SettingsChange, unknown]>) {
     if (value !== undefined) columns[map[key]] = value;

@@ -1,8 +1,8 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
 // workspace → feature flag → settings and branding → language (workspace and browser) →
 // provider callbacks (signed, sessionless) → session →
-// CSRF → signed-in client (and their own language) → public sign-in routes → routes for signed-in
-// clients → branded 404.
+// CSRF (streamed uploads check theirs in their route) → signed-in client (and their own language) →
+// public sign-in routes → routes for signed-in clients → branded 404.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Knex } from 'knex';
 import type { HostAdapter } from '../ports/host.ts';
@@ -12,7 +12,7 @@ import { buildBranding, brandingStylesheet } from '../branding/branding.ts';
 import { findClientUserById } from '../client-users/queries.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
 import { findSettings } from '../settings/queries.ts';
-import { verifySessionCsrf } from '../web/csrf.ts';
+import { sessionCsrf } from '../web/csrf.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, type PortalContext } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
@@ -34,6 +34,8 @@ export interface WorkspaceRouterDeps {
   publicRoutes: Router[];
   /** Routes for signed-in clients only. */
   clientRoutes: Router[];
+  /** Client routes that stream their own multipart body and check its CSRF field themselves. */
+  multipartPaths?: string[];
   /** Server-to-server callbacks (payment providers): no session, no CSRF token; they prove themselves by signature. */
   callbackRoutes?: Router[];
 }
@@ -109,7 +111,7 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(deps.session);
-  router.use(verifySessionCsrf);
+  router.use(sessionCsrf(new Set(deps.multipartPaths ?? [])));
   router.use(loadClient);
   for (const routes of deps.publicRoutes) router.use(routes);
   router.use(requireClient);

@@ -226,6 +226,10 @@ describe('admin settings page', () => {
         },
         get: async () => null,
         delete: async () => {},
+        putStream: async () => {
+          throw new Error('file store is down');
+        },
+        open: async () => null,
       };
       failing = await createTestHost(database.url, { storage: broken });
       failing.flags.enabled.add('acme');

@@ -9,9 +9,16 @@ import { expect } from 'chai';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { findClaimProblems } from '../../src/host/verify-claims.ts';
+import type { Readable } from 'node:stream';
 import type {
-  ClientSummary, CommentSubjectType, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
+  ClientSummary, ClientTask, CommentSubjectType, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
 } from '../../src/ports/host.ts';
+
+async function drain(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
 
 export interface AdapterContractFixture {
   /** A workspace with clients and contacts. */
@@ -26,6 +33,13 @@ export interface AdapterContractFixture {
   commentSubject?: { type: CommentSubjectType; id: string };
   /** Draft proposals, quotations and invoices in workspaceSlug (offers and invoices ports): never shown. */
   drafts?: Array<{ kind: CommentSubjectType; clientId: string; id: string }>;
+  /** knownContactEmail's client has at least two shared documents (documents port only). */
+  documents?: { sharedCount: number };
+  /**
+   * knownContactEmail sees at least two open tasks (tasks port only). The host-side changes the
+   * contract needs: hand a task to someone else at the company, and delete one.
+   */
+  tasks?: { reassign(taskId: string): Promise<void>; remove(taskId: string): Promise<void> };
 }
 
 export interface AdapterContractSetup {
@@ -271,6 +285,168 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expectWellFormedSummary(await adapter.summaries.forClient(workspace.id, client.id, contact?.id ?? known.id));
         }
         expectWellFormedSummary(await adapter.summaries.forClient(workspace.id, known.clientId, known.id));
+      });
+    });
+
+    describe('documents (when the host shares them)', function () {
+      before(function () {
+        if (!adapter.documents || !ctx.fixture.documents) this.skip(); // A host without the port has no shared documents to check.
+      });
+
+      it('lists the client\'s shared documents newest first, each opening as a stream of its stated size', async function () {
+        const page = await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 50 });
+        expect(page.items.length).to.equal(ctx.fixture.documents!.sharedCount);
+        expectStringIds(page.items);
+        const times = page.items.map((doc) => doc.sharedAt.getTime());
+        expect(times).to.deep.equal([...times].sort((a, b) => b - a));
+        for (const doc of page.items) {
+          expect(doc.name).to.be.a('string').and.not.equal('');
+          expect(doc.contentType).to.match(/^[a-z]+\/[a-z0-9.+-]+$/);
+          const opened = await adapter.documents!.open(workspace.id, known.clientId, doc.id);
+          expect(opened, doc.name).to.not.equal(null);
+          expect(opened!.name).to.equal(doc.name);
+          const bytes = await drain(opened!.content);
+          expect(bytes.length, doc.name).to.equal(doc.sizeBytes).and.equal(opened!.sizeBytes);
+        }
+      });
+
+      it('pages by keyset without repeating or skipping, and filters by the record a document belongs to', async function () {
+        const all = await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 50 });
+        const walked: string[] = [];
+        let after: string | null = null;
+        do {
+          const page = await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 1, after });
+          walked.push(...page.items.map((doc) => doc.id));
+          after = page.next;
+        } while (after && walked.length < 100);
+        expect(walked).to.deep.equal(all.items.map((doc) => doc.id));
+        const linked = all.items.find((doc) => doc.record);
+        if (linked) {
+          const filtered = await adapter.documents!.list(workspace.id, known.clientId, { record: { type: linked.record!.type, id: linked.record!.id } }, { limit: 50 });
+          expect(filtered.items.map((doc) => doc.id)).to.include(linked.id);
+          expect(filtered.items.every((doc) => doc.record?.id === linked.record!.id)).to.equal(true);
+        }
+      });
+
+      it('shares nothing across clients or workspaces', async function () {
+        const [doc] = (await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 1 })).items;
+        const otherClient = (await adapter.clients.list(workspace.id)).find((client) => client.id !== known.clientId);
+        if (otherClient) {
+          expect(await adapter.documents!.open(workspace.id, otherClient.id, doc!.id)).to.equal(null);
+          const theirs = await adapter.documents!.list(workspace.id, otherClient.id, {}, { limit: 50 });
+          expect(theirs.items.map((d) => d.id)).to.not.include(doc!.id);
+        }
+        const second = other;
+        if (second) {
+          expect(await adapter.documents!.open(second.id, known.clientId, doc!.id)).to.equal(null);
+          expect((await adapter.documents!.list(second.id, known.clientId, {}, { limit: 50 })).items).to.deep.equal([]);
+        }
+      });
+
+      it('answers nothing for malformed ids, records and cursors', async function () {
+        for (const id of MALFORMED_IDS) {
+          expect(await adapter.documents!.open(workspace.id, known.clientId, id), id.slice(0, 40)).to.equal(null);
+          expect(await adapter.documents!.open(id, known.clientId, '1'), id.slice(0, 40)).to.equal(null);
+          expect((await adapter.documents!.list(workspace.id, id, {}, { limit: 5 })).items, id.slice(0, 40)).to.deep.equal([]);
+          expect((await adapter.documents!.list(workspace.id, known.clientId, { record: { type: 'invoice', id } }, { limit: 5 })).items).to.deep.equal([]);
+        }
+        for (const after of ['not-a-cursor', 'eyJ4IjoxfQ', '', 'x'.repeat(5000)]) {
+          const page = await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 5, after });
+          if (after === '') continue; // An empty cursor is the first page.
+          expect(page.items, after.slice(0, 20)).to.deep.equal([]);
+        }
+      });
+    });
+
+    describe('tasks (when the host keeps them)', function () {
+      before(function () {
+        if (!adapter.tasks || !ctx.fixture.tasks) this.skip(); // A host without the port has no tasks section.
+      });
+
+      const openTasks = async () => (await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'open' }, { limit: 100 })).items;
+      const doneTasks = async () => (await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'done' }, { limit: 100 })).items;
+
+      it('lists open tasks by due date (undated last) and done ones apart, each found by id', async function () {
+        const open = await openTasks();
+        expect(open.length).to.be.at.least(2);
+        expectStringIds(open);
+        expect(open.every((task) => task.status === 'open')).to.equal(true);
+        const dues = open.map((task) => task.dueDate ?? '9999-12-31');
+        expect(dues).to.deep.equal([...dues].sort());
+        for (const task of open) {
+          if (task.dueDate !== null) expect(task.dueDate).to.match(/^\d{4}-\d{2}-\d{2}$/);
+          expect(await adapter.tasks!.find(workspace.id, known.clientId, known.id, task.id)).to.deep.equal(task);
+        }
+        expect((await doneTasks()).every((task) => task.status === 'done')).to.equal(true);
+      });
+
+      it('marks a task done and reopens it, moving it between the lists', async function () {
+        const [task] = await openTasks();
+        const done = await adapter.tasks!.setStatus(workspace.id, known.clientId, known.id, task!.id, 'done');
+        expect(done).to.include({ id: task!.id, status: 'done' });
+        expect(done!.completedAt).to.be.instanceOf(Date);
+        expect((await openTasks()).map((t) => t.id)).to.not.include(task!.id);
+        expect((await doneTasks()).map((t) => t.id)).to.include(task!.id);
+        expect(await adapter.tasks!.setStatus(workspace.id, known.clientId, known.id, task!.id, 'done'), 'twice is harmless').to.include({ status: 'done' });
+        const reopened = await adapter.tasks!.setStatus(workspace.id, known.clientId, known.id, task!.id, 'open');
+        expect(reopened).to.include({ id: task!.id, status: 'open', completedAt: null });
+        expect((await openTasks()).map((t) => t.id)).to.include(task!.id);
+      });
+
+      it('pages open tasks by keyset without repeating or skipping', async function () {
+        const all = (await openTasks()).map((task) => task.id);
+        const walked: string[] = [];
+        let after: string | null = null;
+        do {
+          const page = await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'open' }, { limit: 1, after });
+          walked.push(...page.items.map((task) => task.id));
+          after = page.next;
+        } while (after && walked.length < 200);
+        expect(walked).to.deep.equal(all);
+      });
+
+      it('keeps tasks inside their client and workspace, for reading and for writing', async function () {
+        const [task] = await openTasks();
+        const otherClient = (await adapter.clients.list(workspace.id)).find((client) => client.id !== known.clientId);
+        const stranger = otherClient ? (await adapter.contacts.list(workspace.id, { clientId: otherClient.id }))[0] : undefined;
+        if (otherClient && stranger) {
+          expect(await adapter.tasks!.find(workspace.id, otherClient.id, stranger.id, task!.id)).to.equal(null);
+          expect(await adapter.tasks!.setStatus(workspace.id, otherClient.id, stranger.id, task!.id, 'done')).to.equal(null);
+          // The contact's id with another company's: still nothing.
+          expect(await adapter.tasks!.find(workspace.id, otherClient.id, known.id, task!.id)).to.equal(null);
+        }
+        if (other) {
+          expect(await adapter.tasks!.find(other.id, known.clientId, known.id, task!.id)).to.equal(null);
+          expect(await adapter.tasks!.setStatus(other.id, known.clientId, known.id, task!.id, 'done')).to.equal(null);
+          expect((await adapter.tasks!.list(other.id, known.clientId, known.id, { status: 'open' }, { limit: 50 })).items).to.deep.equal([]);
+        }
+        expect((await adapter.tasks!.find(workspace.id, known.clientId, known.id, task!.id))?.status).to.equal('open');
+      });
+
+      it('answers nothing for malformed ids and cursors', async function () {
+        for (const id of MALFORMED_IDS) {
+          expect(await adapter.tasks!.find(workspace.id, known.clientId, known.id, id), id.slice(0, 40)).to.equal(null);
+          expect(await adapter.tasks!.setStatus(workspace.id, known.clientId, known.id, id, 'done'), id.slice(0, 40)).to.equal(null);
+          expect(await adapter.tasks!.find(workspace.id, known.clientId, id, '1'), id.slice(0, 40)).to.equal(null);
+          expect((await adapter.tasks!.list(workspace.id, id, known.id, { status: 'open' }, { limit: 5 })).items).to.deep.equal([]);
+        }
+        for (const after of ['not-a-cursor', 'eyJ4IjoxfQ', 'x'.repeat(5000)]) {
+          expect((await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'open' }, { limit: 5, after })).items).to.deep.equal([]);
+          expect((await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'done' }, { limit: 5, after })).items).to.deep.equal([]);
+        }
+      });
+
+      it('loses a task the host reassigns to someone else or deletes: gone from lists, not found, not changeable', async function () {
+        const [first, second] = await openTasks();
+        const gone = async (task: ClientTask) => {
+          expect((await openTasks()).map((t) => t.id)).to.not.include(task.id);
+          expect(await adapter.tasks!.find(workspace.id, known.clientId, known.id, task.id)).to.equal(null);
+          expect(await adapter.tasks!.setStatus(workspace.id, known.clientId, known.id, task.id, 'done')).to.equal(null);
+        };
+        await ctx.fixture.tasks!.reassign(first!.id);
+        await gone(first!);
+        await ctx.fixture.tasks!.remove(second!.id);
+        await gone(second!);
       });
     });
 

@@ -7,6 +7,7 @@ import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.t
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { createSecondCrmAdapter } from '../fixtures/second-crm/adapter.ts';
+import { writeSeededFiles } from '../fixtures/second-crm/files.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { loadSecondCrm, SECOND_LOGINS, SECOND_OTHER_WORKSPACE, SECOND_WORKSPACE } from '../support/second-host-harness.ts';
 import { describeHostAdapterContract, type AdapterContractSetup } from './host-adapter-contract.ts';
@@ -27,12 +28,33 @@ async function referenceCrm(): Promise<AdapterContractSetup> {
   const db = createKnex(database.url);
   await migrateReferenceCrm(db);
   const logins = await seedReferenceCrm(db);
-  const contact = logins.clients.find((login) => login.workspaceSlug === 'demo' && login.email !== 'maria@northwind.test');
+  const contact = logins.clients.find((login) => login.workspaceSlug === 'demo' && login.email === 'priya@bluebell.test');
+  // Bluebell's shared documents in the seed (plugins/reference-crm/seed-data.ts).
+  const sharedCount: Record<string, number> = { 'priya@bluebell.test': 2 };
   if (!contact) throw new Error('the reference seed has no demo client login');
   return {
     adapter: createReferenceCrmAdapter(db),
     db,
-    fixture: { workspaceSlug: 'demo', otherWorkspaceSlug: 'acme', knownContactEmail: contact.email, drafts: await referenceDrafts(db) },
+    fixture: {
+      workspaceSlug: 'demo',
+      otherWorkspaceSlug: 'acme',
+      knownContactEmail: contact.email,
+      drafts: await referenceDrafts(db),
+      documents: { sharedCount: sharedCount[contact.email]! },
+      tasks: {
+        // Handed to a new colleague at the same company; then one task deleted outright.
+        async reassign(taskId) {
+          const task = await db('tasks').where({ id: Number(taskId) }).first('workspace_id', 'client_id');
+          const [colleague] = await db('contacts')
+            .insert({ workspace_id: task.workspace_id, client_id: task.client_id, name: 'A colleague', email: `colleague-${taskId}@example.test` })
+            .returning('id');
+          await db('tasks').where({ id: Number(taskId) }).update({ assigned_contact_id: colleague.id });
+        },
+        async remove(taskId) {
+          await db('tasks').where({ id: Number(taskId) }).delete();
+        },
+      },
+    },
     async close() {
       await db.destroy();
       await database.drop();
@@ -45,7 +67,7 @@ async function secondCrm(): Promise<AdapterContractSetup> {
   await loadSecondCrm(database.url);
   const db = createKnex(database.url);
   return {
-    adapter: createSecondCrmAdapter(db),
+    adapter: createSecondCrmAdapter(db, { dataRoot: writeSeededFiles() }),
     db,
     fixture: {
       workspaceSlug: SECOND_WORKSPACE,
@@ -56,6 +78,17 @@ async function secondCrm(): Promise<AdapterContractSetup> {
       commentSubject: { type: 'proposal', id: '4' },
       // PR (PROV5) and FA (PROV3), drafts of Claire's company.
       drafts: [{ kind: 'proposal', clientId: '1', id: '5' }, { kind: 'invoice', clientId: '1', id: '3' }],
+      // PR2601-0001.pdf (a signed proposal) and opening-hours.txt (on the company itself).
+      documents: { sharedCount: 2 },
+      tasks: {
+        // To Sophie, Claire's colleague at the bakery; then a task deleted as Dolibarr does (no soft delete).
+        async reassign(taskId) {
+          await db('llx_projet_task').where({ rowid: Number(taskId) }).update({ fk_socpeople: 7 });
+        },
+        async remove(taskId) {
+          await db('llx_projet_task').where({ rowid: Number(taskId) }).delete();
+        },
+      },
     },
     async close() {
       await db.destroy();

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
+import { bootReferenceCrm, type BootOptions, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture.ts';
 
@@ -40,7 +40,7 @@ export function flagsFileFor(slugs: string[]): string {
   return file;
 }
 
-export async function startPortalHarness(options: { enabledFor?: string[]; database?: TestDatabase } = {}): Promise<PortalHarness> {
+export async function startPortalHarness(options: { enabledFor?: string[]; database?: TestDatabase; boot?: Pick<BootOptions, 'fileStorageDir' | 'clamd'> } = {}): Promise<PortalHarness> {
   const database = options.database ?? (await createTestDatabase());
   const smtp = await startSmtpCapture();
   const crm = await bootReferenceCrm({
@@ -50,6 +50,7 @@ export async function startPortalHarness(options: { enabledFor?: string[]; datab
     sessionSecret: 'test-secret-'.padEnd(48, 'x'),
     flagsFile: flagsFileFor(options.enabledFor ?? ['demo']),
     quiet: true,
+    ...options.boot,
   });
   return {
     crm,

@@ -19,6 +19,7 @@ import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
 import type { HostAdapter } from '../../src/ports/host.ts';
 import type { FeatureFlags } from '../../src/ports/services.ts';
 import { createSecondCrmAdapter } from '../fixtures/second-crm/adapter.ts';
+import { writeSeededFiles } from '../fixtures/second-crm/files.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { runSql } from './host-fixtures.ts';
 import { flagsFileFor } from './portal-harness.ts';
@@ -84,7 +85,9 @@ export async function startSecondHost(options: SecondHostOptions = {}): Promise<
     const flags: FeatureFlags = await createUnleashFlags({ bootstrapFile: flagsFile });
     cleanups.push(() => flags.close());
 
-    const adapter = options.adapter ? options.adapter(db) : createSecondCrmAdapter(db);
+    const dataRoot = writeSeededFiles();
+    cleanups.push(() => rmSync(dataRoot, { recursive: true, force: true }));
+    const adapter = options.adapter ? options.adapter(db) : createSecondCrmAdapter(db, { dataRoot });
     // The app URL is only known once the server listens; links in emails are read back as paths.
     const portal = createCustomerPortal({
       adapter,

@@ -39,7 +39,11 @@ export async function clientSummary(db: Db, args: { workspaceId: number; clientI
         order by i.currency`,
       [today, workspaceId, clientId],
     ),
-    db('tasks').where({ workspace_id: workspaceId, client_id: clientId, assigned_contact_id: contactId }).whereNot({ status: 'done' }).count({ n: '*' }),
+    db('tasks')
+      .where({ workspace_id: workspaceId, client_id: clientId })
+      .andWhere((q) => q.where('assigned_contact_id', contactId).orWhereNull('assigned_contact_id'))
+      .whereNot({ status: 'done' })
+      .count({ n: '*' }),
     db('documents').where({ workspace_id: workspaceId, client_id: clientId, shared_with_client: true }).count({ n: '*' }),
   ]);
   const invoiceRows = invoices.rows as Array<{ currency: string; unpaid: number; overdue: number; outstanding_cents: number }>;

@@ -77,6 +77,8 @@ export async function insertDocument(
     contentType: string;
     content: Buffer;
     sharedWithClient: boolean;
+    sharedByStaffId?: number | null;
+    record?: { type: 'proposal' | 'quotation' | 'invoice'; id: number } | null;
     createdAt?: Date;
   },
 ): Promise<number> {
@@ -89,6 +91,9 @@ export async function insertDocument(
       size_bytes: args.content.length,
       content: args.content,
       shared_with_client: args.sharedWithClient,
+      shared_by_staff_id: args.sharedByStaffId ?? null,
+      record_type: args.record?.type ?? null,
+      record_id: args.record?.id ?? null,
       ...(args.createdAt ? { created_at: args.createdAt } : {}),
     })
     .returning<Array<{ id: number }>>(['id']);

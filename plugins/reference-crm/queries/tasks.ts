@@ -75,6 +75,7 @@ export async function insertTask(
     dueDate: string | null;
     status: TaskStatus;
     completedAt?: Date | null;
+    record?: { type: 'proposal' | 'quotation' | 'invoice'; id: number } | null;
     createdAt?: Date;
   },
 ): Promise<number> {
@@ -88,6 +89,8 @@ export async function insertTask(
       due_date: args.dueDate,
       status: args.status,
       completed_at: args.completedAt ?? (args.status === 'done' ? db.fn.now() : null),
+      record_type: args.record?.type ?? null,
+      record_id: args.record?.id ?? null,
       ...(args.createdAt ? { created_at: args.createdAt } : {}),
     })
     .returning<Array<{ id: number }>>(['id']);

@@ -1,0 +1,72 @@
+// The documents a client sees in the portal: shared ones only, newest first, with who shared them
+// and the record they belong to. Content is read in chunks (substring on the bytea), so a download
+// never loads a whole file into memory, on the database side or ours.
+import type { Db } from './db.ts';
+
+export interface SharedDocumentRow {
+  id: number;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  created_at: Date;
+  shared_by_name: string | null;
+  record_type: 'proposal' | 'quotation' | 'invoice' | null;
+  record_id: number | null;
+  record_label: string | null;
+}
+
+/** The label of a linked record, from whichever table its type names, in one expression. */
+export const RECORD_LABEL = `case x.record_type
+  when 'proposal' then (select p.number || ' ' || p.title from proposals p where p.id = x.record_id and p.workspace_id = x.workspace_id and p.client_id = x.client_id)
+  when 'quotation' then (select q.number || ' ' || q.title from quotations q where q.id = x.record_id and q.workspace_id = x.workspace_id and q.client_id = x.client_id)
+  when 'invoice' then (select i.number from invoices i where i.id = x.record_id and i.workspace_id = x.workspace_id and i.client_id = x.client_id)
+end`;
+
+export async function listSharedDocuments(
+  db: Db,
+  args: { workspaceId: number; clientId: number; record?: { type: string; id: number }; after?: { createdAt: string; id: number }; limit: number },
+): Promise<SharedDocumentRow[]> {
+  const query = db('documents as x')
+    .leftJoin('staff_users as s', function joinStaff() {
+      this.on('s.id', '=', 'x.shared_by_staff_id').andOn('s.workspace_id', '=', 'x.workspace_id');
+    })
+    .where({ 'x.workspace_id': args.workspaceId, 'x.client_id': args.clientId, 'x.shared_with_client': true });
+  if (args.record) query.where({ 'x.record_type': args.record.type, 'x.record_id': args.record.id });
+  if (args.after) query.whereRaw('(x.created_at, x.id) < (?::timestamptz, ?)', [args.after.createdAt, args.after.id]);
+  return query
+    .orderBy('x.created_at', 'desc')
+    .orderBy('x.id', 'desc')
+    .limit(args.limit)
+    .select<SharedDocumentRow[]>([
+      'x.id', 'x.filename', 'x.content_type', 'x.size_bytes', 'x.created_at', 's.name as shared_by_name', 'x.record_type', 'x.record_id',
+      db.raw(`${RECORD_LABEL} as record_label`),
+    ]);
+}
+
+export interface SharedDocumentHead {
+  id: number;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+}
+
+export async function findSharedDocumentHead(db: Db, args: { workspaceId: number; clientId: number; documentId: number }): Promise<SharedDocumentHead | null> {
+  const row = await db('documents')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.documentId, shared_with_client: true })
+    .first<SharedDocumentHead | undefined>(['id', 'filename', 'content_type', 'size_bytes']);
+  return row ?? null;
+}
+
+/**
+ * One slice of a shared document's bytes (1-based offset as in SQL). Null when the document is
+ * gone or no longer shared, so a download stops instead of sending someone else's bytes.
+ */
+export async function readSharedDocumentChunk(
+  db: Db,
+  args: { workspaceId: number; clientId: number; documentId: number; offset: number; length: number },
+): Promise<Buffer | null> {
+  const row = await db('documents')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.documentId, shared_with_client: true })
+    .first<{ chunk: Buffer } | undefined>(db.raw('substring(content from ?::int for ?::int) as chunk', [args.offset, args.length]));
+  return row ? row.chunk : null;
+}

@@ -1,0 +1,52 @@
+// Client uploads on the staff side: every file the workspace's clients sent, newest first, and
+// the download. The first staff download marks the upload opened, after which the client can no
+// longer delete it.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { findWorkspaceUpload, listWorkspaceUploads, markOpenedByStaff } from '../documents/queries.ts';
+import { UploadId } from '../documents/commands.ts';
+import type { HostAdapter } from '../ports/host.ts';
+import type { FileStorage } from '../ports/services.ts';
+import { notFound } from '../web/http-error.ts';
+import { sendDownload } from '../web/send-download.ts';
+import { parseParam } from '../web/validate.ts';
+import { formatDateTime } from '../account/presenters.ts';
+import { adminContext } from './admin-context.ts';
+import { renderAdminPage } from './admin-page.ts';
+
+export const STAFF_UPLOADS_SHOWN = 200;
+
+const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${Math.round(bytes / 1e3)} KB` : `${bytes} bytes`);
+
+export function createUploadsHandlers(deps: { db: Knex; adapter: HostAdapter; storage: FileStorage; now: () => Date }) {
+  const { db, adapter, storage, now } = deps;
+  return {
+    list: async (req: Request, res: Response) => {
+      const { workspace, base } = adminContext(res);
+      const [uploads, clients] = await Promise.all([listWorkspaceUploads(db, { workspaceId: workspace.id, limit: STAFF_UPLOADS_SHOWN }), adapter.clients.list(workspace.id)]);
+      const clientNames = new Map(clients.map((client) => [client.id, client.name]));
+      renderAdminPage(req, res, 'admin/uploads', 'Client uploads', {
+        uploads: uploads.map((upload) => ({
+          name: upload.filename,
+          type: upload.content_type,
+          size: size(upload.size_bytes),
+          uploadedAt: formatDateTime(upload.created_at),
+          who: upload.uploader_name,
+          client: clientNames.get(upload.client_id) ?? 'A former client',
+          opened: upload.staff_opened_at ? formatDateTime(upload.staff_opened_at) : null,
+          downloadUrl: `${base}/uploads/${upload.id}/download`,
+        })),
+      });
+    },
+
+    download: async (req: Request, res: Response) => {
+      const id = parseParam(UploadId, req.params.uploadId);
+      const { workspace, staff } = adminContext(res);
+      const upload = await findWorkspaceUpload(db, { workspaceId: workspace.id, uploadId: id });
+      const file = upload ? await storage.open(workspace.id, upload.file_id) : null;
+      if (!upload || !file) throw notFound('We could not find that upload. The client may have deleted it.');
+      await markOpenedByStaff(db, { workspaceId: workspace.id, uploadId: id, staffId: staff.id, at: now() });
+      await sendDownload(res, { name: upload.filename, contentType: upload.content_type, sizeBytes: file.sizeBytes, content: file.content });
+    },
+  };
+}

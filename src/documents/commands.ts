@@ -1,0 +1,25 @@
+// What the documents routes accept: the list's filter and cursor, and ids in the path.
+import { z } from 'zod';
+
+const RECORD = /^(proposal|quotation|invoice|project):[A-Za-z0-9_-]{1,64}$/;
+
+export const DocumentsQuery = z.object({
+  record: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || RECORD.test(value), 'Choose a record from the list.'),
+  after: z
+    .string()
+    .max(400, 'That page link is not valid.')
+    .regex(/^[A-Za-z0-9_-]*$/, 'That page link is not valid.')
+    .optional(),
+  /** The notice after a redirect: a fixed key, never text from the address. */
+  done: z.enum(['uploaded', 'deleted']).optional().catch(undefined),
+});
+export type DocumentsQueryInput = z.infer<typeof DocumentsQuery>;
+
+/** A host document id: whatever the host uses, within reason; the adapter decides if it exists. */
+export const HostDocumentId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const UploadId = z.uuid();
+export const DeleteUploadCommand = z.object({});

@@ -1,0 +1,186 @@
+// The documents page: what the host shares with this client and what the client uploaded, the
+// downloads of both (streamed, every one logged), uploads behind allow_file_uploads, and deleting
+// one's own upload until the agency has opened it.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { PortalLogger } from '../deps.ts';
+import { insertActivity } from '../activity/queries.ts';
+import type { ActivityEvent } from '../activity/events.ts';
+import type { HostAdapter, HostRecordType, Page, SharedDocument } from '../ports/host.ts';
+import type { FileStorage, VirusScanner } from '../ports/services.ts';
+import { canClient, canDeleteUpload, requireClientAction } from '../policies/portal-policy.ts';
+import { verifySessionCsrfHeader } from '../web/csrf.ts';
+import { HttpError, notFound } from '../web/http-error.ts';
+import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
+import { isFragmentRequest } from '../web/render.ts';
+import { requestMeta } from '../web/request-meta.ts';
+import { sendDownload } from '../web/send-download.ts';
+import { parseParam } from '../web/validate.ts';
+import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.ts';
+import { presentShared, presentUpload, recordOptions } from './presenters.ts';
+import { deleteUnopenedUpload, findClientUpload, insertUpload, listClientUploads } from './queries.ts';
+import { receiveUpload, UploadRefused, type UploadRefusal } from './receive-upload.ts';
+import { tokensMatch } from '../web/csrf.ts';
+
+export const UPLOAD_PURPOSE = 'client_upload';
+export const SHARED_PAGE_SIZE = 25;
+export const UPLOADS_SHOWN = 100;
+
+const REFUSAL_STATUS: Record<UploadRefusal, number> = {
+  not_multipart: 400, csrf: 403, no_file: 400, empty: 400, too_large: 413, wrong_type: 415, aborted: 400,
+};
+
+export interface DocumentsDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  storage: FileStorage;
+  virusScanner?: VirusScanner | undefined;
+  logger: PortalLogger;
+}
+
+export function createDocumentsHandlers(deps: DocumentsDeps) {
+  const { db, adapter, storage, virusScanner, logger } = deps;
+
+  const log = (req: Request, res: Response, event: ActivityEvent, details: Record<string, unknown>, trx: Knex | Knex.Transaction = db) => {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    return insertActivity(trx, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
+  };
+
+  async function show(req: Request, res: Response, outcome: { error?: string; status?: number } = {}) {
+    const { workspace, base, settings } = portalContext(res);
+    const { user } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const query = (res.locals.query ?? {}) as DocumentsQueryInput;
+    const [type, id] = query.record ? (query.record.split(':') as [HostRecordType, string]) : [];
+    const filter = type && id ? { record: { type, id } } : {};
+    const empty: Page<SharedDocument> = { items: [], next: null };
+    const [shared, uploads] = await Promise.all([
+      adapter.documents ? adapter.documents.list(workspace.id, user.client_id, filter, { limit: SHARED_PAGE_SIZE, after: query.after ?? null }) : empty,
+      // The client's uploads belong to no host record, so a record filter leaves them out.
+      query.record ? [] : listClientUploads(db, { workspaceId: workspace.id, clientId: user.client_id, limit: UPLOADS_SHOWN }),
+    ]);
+    const here = new URLSearchParams(query.record ? { record: query.record } : {});
+    const nextUrl = shared.next ? `${base}/documents?${new URLSearchParams({ ...Object.fromEntries(here), after: shared.next })}` : null;
+    renderPortalPage(req, res, 'documents/index', i18n.t('documents:title'), {
+      shared: shared.items.map((doc) => presentShared(i18n, base, doc)),
+      uploads: uploads.map((upload) => presentUpload(i18n, base, upload)),
+      filtered: Boolean(query.record),
+      recordOptions: recordOptions(i18n, shared.items, query.record ?? null),
+      nextUrl,
+      firstPageUrl: query.after ? `${base}/documents${here.size ? `?${here}` : ''}` : null,
+      canUpload: canClient(settings, 'upload_file'),
+      maxUploadMb: settings.maxUploadMb,
+      notice: query.done ? i18n.t(`documents:notice.${query.done}`) : null,
+      error: outcome.error ?? null,
+    }, outcome.status ?? 200);
+  }
+
+  const afterChange = (req: Request, res: Response, done: 'uploaded' | 'deleted') => {
+    const { base } = portalContext(res);
+    if (isFragmentRequest(req)) {
+      res.locals.query = { done };
+      return show(req, res);
+    }
+    res.redirect(303, `${base}/documents?done=${done}`);
+  };
+
+  return {
+    show: (req: Request, res: Response) => show(req, res),
+
+    downloadShared: async (req: Request, res: Response) => {
+      const id = parseParam(HostDocumentId, req.params.documentId);
+      const { workspace } = portalContext(res);
+      const { user } = signedInClient(res);
+      const file = adapter.documents ? await adapter.documents.open(workspace.id, user.client_id, id) : null;
+      if (!file) throw notFound('We could not find that document. It may no longer be shared with you.');
+      await log(req, res, 'document.downloaded', { source: 'host', documentId: id, name: file.name });
+      await sendDownload(res, file);
+    },
+
+    downloadUpload: async (req: Request, res: Response) => {
+      const id = parseParam(UploadId, req.params.uploadId);
+      const { workspace } = portalContext(res);
+      const { user } = signedInClient(res);
+      const upload = await findClientUpload(db, { workspaceId: workspace.id, clientId: user.client_id, uploadId: id });
+      const file = upload ? await storage.open(workspace.id, upload.file_id) : null;
+      if (!upload || !file) throw notFound('We could not find that upload.');
+      await log(req, res, 'document.downloaded', { source: 'upload', uploadId: id, name: upload.filename });
+      await sendDownload(res, { name: upload.filename, contentType: upload.content_type, sizeBytes: file.sizeBytes, content: file.content });
+    },
+
+    upload: async (req: Request, res: Response) => {
+      const { workspace, settings } = portalContext(res);
+      const client = signedInClient(res);
+      requireClientAction(settings, 'upload_file');
+      const i18n = portalI18n(res);
+      let stored: { id: string; sizeBytes: number } | null = null;
+      try {
+        const received = await receiveUpload(req, {
+          maxBytes: settings.maxUploadMb * 1024 * 1024,
+          csrfVerified: verifySessionCsrfHeader(req),
+          csrfMatches: (token) => tokensMatch(req.session.csrfToken, token),
+          store: async (meta, content) => (stored = await storage.putStream(workspace.id, UPLOAD_PURPOSE, meta, content)),
+        });
+        if (virusScanner) {
+          const opened = await storage.open(workspace.id, received.stored.id);
+          if (!opened) throw new Error('an upload just stored could not be opened for scanning');
+          const verdict = await virusScanner.scan(opened.content);
+          if (verdict.infected) {
+            logger.info(`upload refused by the virus scanner (${verdict.signature}) in workspace ${workspace.id}`);
+            await storage.delete(workspace.id, received.stored.id);
+            stored = null;
+            return show(req, res, { error: i18n.t('documents:errors.infected'), status: 422 });
+          }
+        }
+        await db.transaction(async (trx) => {
+          const row = await insertUpload(trx, {
+            workspaceId: workspace.id,
+            clientId: client.user.client_id,
+            clientUserId: client.user.id,
+            uploaderName: client.contact.name,
+            fileId: received.stored.id,
+            filename: received.filename,
+            contentType: received.type.mime,
+            sizeBytes: received.stored.sizeBytes,
+          });
+          // Staff notifications are built from the activity log: this event is the notice.
+          await log(req, res, 'document.uploaded', { uploadId: row.id, name: row.filename, sizeBytes: row.size_bytes, contentType: row.content_type }, trx);
+        });
+        stored = null;
+      } catch (err) {
+        // Stored but not recorded (the scan or the insert failed): undo the file.
+        const orphan = stored as { id: string } | null;
+        if (orphan) await storage.delete(workspace.id, orphan.id).catch((undo: unknown) => logger.error('could not remove an unrecorded upload', undo));
+        if (!(err instanceof UploadRefused)) throw err;
+        if (err.reason === 'aborted') return; // Nobody is listening any more.
+        if (err.reason === 'csrf') throw new HttpError(403, 'This form has expired. Please go back, reload the page and try again.');
+        const message = i18n.t(`documents:errors.${err.reason}`, { mb: settings.maxUploadMb });
+        // A refused body may still be arriving; closing the connection spares reading the rest.
+        if (err.reason === 'too_large') res.set('Connection', 'close');
+        return show(req, res, { error: message, status: REFUSAL_STATUS[err.reason] });
+      }
+      return afterChange(req, res, 'uploaded');
+    },
+
+    deleteUpload: async (req: Request, res: Response) => {
+      const id = parseParam(UploadId, req.params.uploadId);
+      const { workspace } = portalContext(res);
+      const { user } = signedInClient(res);
+      const upload = await findClientUpload(db, { workspaceId: workspace.id, clientId: user.client_id, uploadId: id });
+      if (!upload) throw notFound('We could not find that upload.');
+      if (!canDeleteUpload(upload)) throw new HttpError(409, portalI18n(res).t('documents:errors.opened'));
+      const deleted = await db.transaction(async (trx) => {
+        const row = await deleteUnopenedUpload(trx, { workspaceId: workspace.id, clientId: user.client_id, uploadId: id });
+        if (row) await log(req, res, 'document.deleted', { uploadId: id, name: row.filename }, trx);
+        return row;
+      });
+      // Staff opened it between the check and the delete.
+      if (!deleted) throw new HttpError(409, portalI18n(res).t('documents:errors.opened'));
+      await storage.delete(workspace.id, deleted.file_id).catch((err: unknown) => logger.error(`could not remove the file of deleted upload ${id}`, err));
+      return afterChange(req, res, 'deleted');
+    },
+  };
+}
+
+export type DocumentsHandlers = ReturnType<typeof createDocumentsHandlers>;

@@ -1,0 +1,67 @@
+// Round trips per request for the documents and tasks pages and the dashboard's widgets: counted
+// as knex query events on the app's connection (the session store's own pool is the same fixed
+// cost on every page), first with the seed, then with many more documents, uploads and tasks. The
+// count must not grow with the data, and stays under a budget per page.
+import { expect } from 'chai';
+import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+
+const BUDGETS: Record<string, number> = {
+  '/portal/demo/documents': 6,
+  '/portal/demo/tasks': 5,
+  '/portal/demo/': 14,
+};
+
+describe('documents and tasks query budgets', function () {
+  let h: PortalHarness;
+  let agent: ReturnType<PortalHarness['agent']>;
+  let queries = 0;
+  const count = () => {
+    queries += 1;
+  };
+
+  before(async function () {
+    this.timeout(120_000); // Booting the CRM on a fresh embedded database takes a while on a busy machine.
+    h = await startPortalHarness();
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+    agent = await signedInAgent(h.agent(), 'demo', login);
+    h.crm.db.on('query', count);
+  });
+  after(async function () {
+    h.crm.db.off('query', count);
+    await h.close();
+  });
+
+  async function roundTrips(url: string): Promise<number> {
+    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
+    queries = 0;
+    await agent.get(url).expect(200);
+    return queries;
+  }
+
+  it('stays within budget, and does not grow with the number of documents, uploads and tasks', async function () {
+    const before: Record<string, number> = {};
+    for (const url of Object.keys(BUDGETS)) before[url] = await roundTrips(url);
+
+    const db = h.crm.db;
+    const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
+    const client = await db('clients').where({ workspace_id: workspace.id, name: 'Northwind Traders' }).first('id');
+    const user = await db('client_users').where({ workspace_id: String(workspace.id), email: 'maria@northwind.test' }).first('id');
+    const proposal = await db('proposals').where({ workspace_id: workspace.id, client_id: client.id }).first('id');
+    for (let i = 0; i < 40; i++) {
+      await db('documents').insert({
+        workspace_id: workspace.id, client_id: client.id, filename: `extra-${i}.pdf`, content_type: 'application/pdf', size_bytes: 5,
+        content: Buffer.from('%PDF-'), shared_with_client: true, record_type: 'proposal', record_id: proposal.id,
+      });
+      await db('tasks').insert({ workspace_id: workspace.id, client_id: client.id, title: `Extra task ${i}`, status: 'open', record_type: 'proposal', record_id: proposal.id });
+      await db('client_uploads').insert({
+        workspace_id: String(workspace.id), client_id: String(client.id), client_user_id: user.id, uploader_name: 'Maria García',
+        file_id: '00000000-0000-4000-8000-000000000000', filename: `upload-${i}.pdf`, content_type: 'application/pdf', size_bytes: 5,
+      });
+    }
+    for (const [url, budget] of Object.entries(BUDGETS)) {
+      const after = await roundTrips(url);
+      expect(after, `${url}: ${before[url]} round trips with the seed, ${after} with more data`).to.equal(before[url]);
+      expect(after, `${url} made ${after} round trips`).to.be.at.most(budget);
+    }
+  });
+});

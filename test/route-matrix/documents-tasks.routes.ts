@@ -1,0 +1,46 @@
+// Documents and tasks. The records asked for are Maria's (Northwind): a shared document, an
+// upload of hers (made fresh where the owner's request deletes it) and a task assigned to her.
+// The matrix sends url-encoded forms, so the upload route's owner gets the 400 that asks for a
+// file; real uploads are covered in test/portal/documents.test.ts.
+import { smallPdf } from '../support/upload-fixtures.ts';
+import type { MatrixRoute, MatrixWorld } from './matrix.ts';
+
+async function demo(world: MatrixWorld) {
+  const db = world.h.crm.db;
+  const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
+  const user = await db('client_users').where({ workspace_id: String(workspace.id), email: world.owner.email }).first('id', 'client_id');
+  return { db, workspaceId: String(workspace.id), user };
+}
+
+async function sharedDocument(world: MatrixWorld): Promise<string> {
+  const { db } = await demo(world);
+  const doc = await db('documents').where({ filename: 'website-redesign-proposal.pdf' }).first('id');
+  return `/documents/shared/${doc.id}/download`;
+}
+
+async function ownUpload(world: MatrixWorld, action: 'download' | 'delete'): Promise<string> {
+  const { db, workspaceId, user } = await demo(world);
+  const content = smallPdf('matrix');
+  const fileId = await world.h.crm.portal.files.put(workspaceId, 'client_upload', { filename: 'matrix.pdf', contentType: 'application/pdf', sizeBytes: content.length, content });
+  const [row] = await db('client_uploads')
+    .insert({ workspace_id: workspaceId, client_id: user.client_id, client_user_id: user.id, uploader_name: 'Maria García', file_id: fileId, filename: 'matrix.pdf', content_type: 'application/pdf', size_bytes: content.length })
+    .returning('id');
+  return `/documents/uploads/${row.id}/${action}`;
+}
+
+async function ownTask(world: MatrixWorld, action: 'done' | 'reopen'): Promise<string> {
+  const { db } = await demo(world);
+  const task = await db('tasks').where({ title: 'Send brand assets (logo files and fonts)' }).first('id');
+  return `/tasks/${task.id}/${action}`;
+}
+
+export const routes: MatrixRoute[] = [
+  { method: 'GET', path: '/documents', url: () => '/documents', ownedByClient: false },
+  { method: 'GET', path: '/documents/shared/:documentId/download', url: sharedDocument, ownedByClient: true },
+  { method: 'GET', path: '/documents/uploads/:uploadId/download', url: (world) => ownUpload(world, 'download'), ownedByClient: true },
+  { method: 'POST', path: '/documents/uploads', url: () => '/documents/uploads', ownedByClient: false, switches: ['allowFileUploads'], ownerStatus: [400] },
+  { method: 'POST', path: '/documents/uploads/:uploadId/delete', url: (world) => ownUpload(world, 'delete'), ownedByClient: true, ownerStatus: [303] },
+  { method: 'GET', path: '/tasks', url: () => '/tasks', ownedByClient: false, switches: ['showTasks'] },
+  { method: 'POST', path: '/tasks/:taskId/done', url: (world) => ownTask(world, 'done'), ownedByClient: true, switches: ['showTasks'], form: { tab: 'open' } },
+  { method: 'POST', path: '/tasks/:taskId/reopen', url: (world) => ownTask(world, 'reopen'), ownedByClient: true, switches: ['showTasks'], form: { tab: 'done' } },
+];
