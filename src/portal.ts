@@ -22,11 +22,13 @@ import { RateLimiter } from './rate-limits/limiter.ts';
 import { deleteExpiredCounters } from './rate-limits/queries.ts';
 import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
+import { SESSION_COOKIE } from './sessions/session-data.ts';
 import { errorHandler } from './web/error-handler.ts';
 import { renderPortalPage } from './web/portal-context.ts';
 import { renderTemplate } from './web/render.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { workspaceRouter } from './workspaces/workspace-router.ts';
+import { createWorkspaceCache } from './workspaces/workspace-cache.ts';
 import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
 import type { EventBus } from './events/event-bus.ts';
@@ -50,6 +52,12 @@ export interface CustomerPortal {
   comments: CommentsPort;
   /** The bus the portal publishes on (the host's, or the one it opened): live pages subscribe here. */
   events: EventBus;
+  /**
+   * Tells every instance that a workspace changed outside the portal's settings page (the host
+   * renamed it, changed its colour or logo): the cached workspace, settings and branding are
+   * reloaded on the next request. Without it they are reloaded within 30 seconds.
+   */
+  workspaceChanged(workspaceId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,8 +81,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // A bus the host did not pass is the portal's to close.
   const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
 
+  const workspaces = createWorkspaceCache({ db, adapter, events, config });
+
   const sessions = session({
-    name: 'portal.sid',
+    name: SESSION_COOKIE,
     secret: config.sessionSecret,
     store: createHashedSessionStore(deps.sessionPool),
     resave: false,
@@ -100,6 +110,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     workspaceRouter({
       db,
       adapter,
+      workspaces,
       flags,
       storage,
       config,
@@ -115,7 +126,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger })] });
+  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger, workspaces })] });
   admin.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {
@@ -137,8 +148,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     auth,
     comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
     events,
+    workspaceChanged: (workspaceId) => workspaces.changed(workspaceId),
     async close() {
       clearInterval(housekeeping);
+      workspaces.close();
       if (!deps.events) await events.close();
     },
   };

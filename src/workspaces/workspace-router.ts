@@ -1,15 +1,15 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
-// workspace → feature flag → settings and branding → session → CSRF → signed-in client →
-// public sign-in routes → routes for signed-in clients → branded 404.
+// workspace with its settings and branding (from the per-instance cache) → feature flag →
+// session → CSRF → signed-in client → public sign-in routes → routes for signed-in clients →
+// branded 404.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Knex } from 'knex';
 import type { HostAdapter } from '../ports/host.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import type { PortalConfig } from '../config.ts';
-import { buildBranding, brandingStylesheet } from '../branding/branding.ts';
+import { brandingStylesheet } from '../branding/branding.ts';
 import { findClientUserById } from '../client-users/queries.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
-import { findSettings } from '../settings/queries.ts';
 import { verifySessionCsrf } from '../web/csrf.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, type PortalContext } from '../web/portal-context.ts';
@@ -17,10 +17,12 @@ import { isFragmentRequest } from '../web/render.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import '../sessions/session-data.ts';
+import type { WorkspaceCache } from './workspace-cache.ts';
 
 export interface WorkspaceRouterDeps {
   db: Knex;
   adapter: HostAdapter;
+  workspaces: WorkspaceCache;
   flags: FeatureFlags;
   storage: FileStorage;
   config: PortalConfig;
@@ -37,15 +39,14 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   const loadWorkspace = async (req: Request, res: Response, next: NextFunction) => {
     const slug = String(req.params.workspaceSlug ?? '');
-    const workspace = /^[a-z0-9][a-z0-9-]{0,59}$/i.test(slug) ? await deps.adapter.workspaces.findBySlug(slug) : null;
+    const cached = /^[a-z0-9][a-z0-9-]{0,59}$/i.test(slug) ? await deps.workspaces.get(slug) : null;
     // A workspace without the portal switched on is indistinguishable from one that does not exist.
-    if (!workspace || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) {
+    // The flag is asked on every request (in memory): switching it off takes effect at once.
+    if (!cached || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: cached.workspace.id, workspaceSlug: cached.workspace.slug })) {
       return next(notFound());
     }
-    const settings = await findSettings(deps.db, workspace.id);
-    const base = `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
-    const uploadedLogo = settings.logoFileId ? `${base}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
-    const context: PortalContext = { workspace, settings, branding: buildBranding(workspace, settings, uploadedLogo), base, assets };
+    // A fresh object per request (the signed-in client is added to it); the cached parts are frozen.
+    const context: PortalContext = { workspace: cached.workspace, settings: cached.settings, branding: cached.branding, base: cached.base, assets };
     res.locals.customerPortal = context;
     next();
   };
