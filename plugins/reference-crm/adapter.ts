@@ -11,6 +11,7 @@ import { findContact, findContactsByEmail, listContacts, updateContactProfile, t
 import { findStaffWithWorkspace, type StaffUserRow } from './queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
 import { readStaffUserId } from './web/session.ts';
+import { currentStaff } from './web/auth.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
   return { id: toHostId(row.id), slug: row.slug, name: row.name, logoUrl: row.logo_url, brandColor: row.brand_color };
@@ -128,6 +129,11 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
       async current(req: Request) {
         const staffUserId = readStaffUserId(req);
         if (staffUserId === null) return null;
+        // The CRM's loadStaff already read this staff user for the request: no second query.
+        const loaded = req.res ? currentStaff(req.res) : null;
+        if (loaded && loaded.id === staffUserId) {
+          return { id: toHostId(loaded.id), workspaceId: toHostId(loaded.workspaceId), name: loaded.name, email: loaded.email, role: loaded.role };
+        }
         const row = await findStaffWithWorkspace(db, { staffUserId });
         return row ? presentStaff(row) : null;
       },
