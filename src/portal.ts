@@ -23,6 +23,8 @@ import { deleteExpiredCounters } from './rate-limits/queries.ts';
 import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
 import { SESSION_COOKIE } from './sessions/session-data.ts';
+import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
+import { createPortalCsrf } from './web/csrf.ts';
 import { errorHandler } from './web/error-handler.ts';
 import { renderPortalPage } from './web/portal-context.ts';
 import { renderTemplate } from './web/render.ts';
@@ -115,7 +117,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       storage,
       config,
       session: sessions,
-      publicRoutes: [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth)))],
+      csrf: createPortalCsrf({ secret: config.sessionSecret, cookiePath: config.portalPath, secure: config.secureCookies }),
+      publicRoutes: [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath })))],
       clientRoutes: [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now }))],
     }),
   );

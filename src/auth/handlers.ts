@@ -2,7 +2,7 @@
 // validated; invalid input re-renders the same form with a 400 through the `show*` renderers.
 import type { NextFunction, Request, Response } from 'express';
 import { signInMethods } from '../policies/portal-policy.ts';
-import { endClientSession, startClientSession } from '../sessions/session-lifecycle.ts';
+import type { SessionLifecycle } from '../sessions/session-lifecycle.ts';
 import { HttpError, notFound, tooManyRequests } from '../web/http-error.ts';
 import { portalContext, renderPortalPage } from '../web/portal-context.ts';
 import { requestMeta } from '../web/request-meta.ts';
@@ -32,7 +32,7 @@ function rateLimited(retryAfterSeconds: number): never {
   throw tooManyRequests(retryAfterSeconds);
 }
 
-export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator) {
+export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, sessions: SessionLifecycle) {
   const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, active?: 'code' | 'password') => {
     const { settings } = portalContext(res);
     const values = { ...formValues(req), ...(typeof req.query.next === 'string' ? { next: req.query.next.slice(0, 500) } : {}) };
@@ -78,7 +78,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const result = await auth.signInWithCode(workspace, input.email, input.code, requestMeta(req));
       if (!result.ok && result.reason === 'limited') rateLimited(result.retryAfterSeconds);
       if (!result.ok) return showCodeForm(req, res, { code: INVALID_CODE }, 401);
-      await startClientSession(req, result.user);
+      await sessions.start(req, result.user);
       res.redirect(303, safeNext(base, input.next));
     },
 
@@ -88,7 +88,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const result = await authenticatePassword(req, res);
       if (!result.ok && result.reason === 'limited') rateLimited(result.retryAfterSeconds);
       if (!result.ok) return showSignIn(req, res, { password: INVALID_PASSWORD }, 401, 'password');
-      await startClientSession(req, result.user);
+      await sessions.start(req, result.user);
       res.redirect(303, safeNext(base, input.next));
     },
 
@@ -121,14 +121,14 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const { workspace, base } = portalContext(res);
       const user = await auth.setPasswordFromLink(workspace, purpose, String(req.params.token), input.password, requestMeta(req));
       if (!user) throw new HttpError(410, 'This link has expired or was already used. Ask for a new one.');
-      await startClientSession(req, user);
+      await sessions.start(req, user);
       res.redirect(303, `${base}/`);
     },
 
     signOut: async (req: Request, res: Response) => {
       const { workspace, base, client } = portalContext(res);
       if (client) await auth.logSignOut(workspace, client.user, requestMeta(req));
-      await endClientSession(req);
+      await sessions.end(req);
       res.redirect(303, `${base}/sign-in?notice=signed-out`);
     },
   };

@@ -7,7 +7,6 @@ import type { HostContact, HostWorkspace } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import { visibleSections, SECTION_LABELS } from '../policies/portal-policy.ts';
 import { DASHBOARD_SECTIONS } from '../dashboard/presenters.ts';
-import { sessionCsrfToken } from './csrf.ts';
 import { sendPage } from './render.ts';
 
 export interface SignedInClient {
@@ -23,6 +22,8 @@ export interface PortalContext {
   base: string;
   assets: string;
   client?: SignedInClient;
+  /** The CSRF token for this request's forms; set by the CSRF middleware (absent before it ran). */
+  csrfToken?: () => string;
 }
 
 export function portalContext(res: Response): PortalContext {
@@ -52,12 +53,13 @@ export function portalChrome(req: Request, res: Response) {
         { label: 'Account', href: `${context.base}/account`, current: path.startsWith(`${context.base}/account`) },
       ]
     : [];
+  const csrfToken = context.csrfToken?.() ?? '';
   return {
     branding: context.branding,
     base: context.base,
     assets: context.assets,
-    csrfToken: req.session ? sessionCsrfToken(req) : '',
-    csrfHeaders: req.session ? JSON.stringify({ 'X-CSRF-Token': sessionCsrfToken(req) }) : '{}',
+    csrfToken,
+    csrfHeaders: csrfToken ? JSON.stringify({ 'X-CSRF-Token': csrfToken }) : '{}',
     nav,
     clientName: context.client?.contact.name ?? null,
   };

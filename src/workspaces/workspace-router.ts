@@ -10,7 +10,7 @@ import type { PortalConfig } from '../config.ts';
 import { brandingStylesheet } from '../branding/branding.ts';
 import { findClientUserById } from '../client-users/queries.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
-import { verifySessionCsrf } from '../web/csrf.ts';
+import type { PortalCsrf } from '../web/csrf.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, type PortalContext } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
@@ -27,6 +27,7 @@ export interface WorkspaceRouterDeps {
   storage: FileStorage;
   config: PortalConfig;
   session: RequestHandler;
+  csrf: PortalCsrf;
   /** Routes anyone may reach (sign-in, links from emails). */
   publicRoutes: Router[];
   /** Routes for signed-in clients only. */
@@ -90,7 +91,10 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(deps.session);
-  router.use(verifySessionCsrf);
+  router.use((req, res, next) => {
+    portalContext(res).csrfToken = () => deps.csrf.token(req, res);
+    deps.csrf.verify(req, res, next);
+  });
   router.use(loadClient);
   for (const routes of deps.publicRoutes) router.use(routes);
   router.use(requireClient);

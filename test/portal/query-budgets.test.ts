@@ -42,17 +42,20 @@ describe('query budgets per request', function () {
     await expectBudget('branding.css again', 0, () => h.agent().get('/portal/demo/branding.css').expect(200));
   });
 
-  it('sign-in page for a new visitor: one (its anonymous session for the CSRF token)', async function () {
-    await expectBudget('GET sign-in', 1, () => h.agent().get('/portal/demo/sign-in').expect(200));
+  it('sign-in page: none, for a new visitor and for one coming back (no session before sign-in)', async function () {
+    const agent = h.agent();
+    await expectBudget('GET sign-in', 0, () => agent.get('/portal/demo/sign-in').expect(200));
+    await expectBudget('GET sign-in again', 0, () => agent.get('/portal/demo/sign-in').expect(200));
   });
 
-  it('password sign-in: the limiter, the user, the sign-in record and one session write', async function () {
+  it('password sign-in: the limiter, the user, the sign-in record, the session cap and one session write', async function () {
     const agent = h.agent();
     const page = await agent.get('/portal/demo/sign-in').expect(200);
-    const counted = await expectBudget('POST sign-in/password', 9, () =>
+    const counted = await expectBudget('POST sign-in/password', 8, () =>
       agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303),
     );
     expect(counted.sql.filter((sql) => /^INSERT INTO "client_sessions"/i.test(sql)), 'session writes').to.have.length(1);
+    expect(counted.sql.filter((sql) => /^(select|update) .*"client_sessions" where sid/i.test(sql)), 'session reads and touches').to.have.length(0);
   });
 
   it('dashboard: session, client user, contact and one summary query; no session touch', async function () {
