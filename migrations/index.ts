@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { listMigrationSource } from '../src/db/migration-source.ts';
 import * as foundation from './20261122000001_client_portal_foundation.ts';
 import { clientComments } from './20261122000002_client_comments.ts';
+import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';
 import * as sessionsByUser from './20261123000001_client_sessions_by_user.ts';
 import type { MigrationContext } from './context.ts';
 
@@ -13,6 +14,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
   migrationSource: listMigrationSource({
     '20261122000001_client_portal_foundation': foundation,
     '20261122000002_client_comments': clientComments(context),
+    '20261122000003_locale_and_time_zone': localeAndTimeZone,
     '20261123000001_client_sessions_by_user': sessionsByUser,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,

@@ -26,7 +26,9 @@ import { SESSION_COOKIE } from './sessions/session-data.ts';
 import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
 import { createPortalCsrf } from './web/csrf.ts';
 import { errorHandler } from './web/error-handler.ts';
-import { renderPortalPage } from './web/portal-context.ts';
+import { portalI18n, renderPortalPage } from './web/portal-context.ts';
+import { requestI18n } from './i18n/request-i18n.ts';
+import { routeTable, type RouteEntry } from './web/route-table.ts';
 import { renderTemplate } from './web/render.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { workspaceRouter } from './workspaces/workspace-router.ts';
@@ -49,6 +51,8 @@ export interface CustomerPortal {
   migrate(): Promise<void>;
   rollback(): Promise<void>;
   isEnabledFor(workspace: Pick<HostWorkspace, 'id' | 'slug'>): boolean;
+  /** Every route of a workspace portal, relative to `/:workspaceSlug`: for signed-in clients, and public. */
+  routes: { client: RouteEntry[]; public: RouteEntry[] };
   auth: AuthService;
   /** Comments on proposals, quotations and invoices: the host's when it keeps them, else the portal's. */
   comments: CommentsPort;
@@ -103,6 +107,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
+  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath })))];
+  const clientRoutes = [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now }))];
+
   const clientRouter = Router();
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
   clientRouter.get('/assets/htmx.min.js', (_req, res) => res.sendFile(HTMX_FILE, { maxAge: '1d' }));
@@ -118,14 +125,16 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       config,
       session: sessions,
       csrf: createPortalCsrf({ secret: config.sessionSecret, cookiePath: config.portalPath, secure: config.secureCookies }),
-      publicRoutes: [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath })))],
-      clientRoutes: [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now }))],
+      publicRoutes,
+      clientRoutes,
     }),
   );
   clientRouter.use(
     errorHandler((req: Request, res: Response, page) => {
-      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', page.heading, page, page.status);
-      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, assets: `${config.portalPath}/assets` }));
+      const i18n = res.locals.customerPortal ? portalI18n(res) : requestI18n(req);
+      const heading = i18n.t(`common:errors.${page.status}`, { defaultValue: page.heading });
+      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading }, page.status);
+      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
     }, logError),
   );
 
@@ -147,6 +156,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       await migratePortal(db, { hostProvides: hostProvides(adapter) });
     },
     rollback: () => rollbackPortal(db, { hostProvides: hostProvides(adapter) }),
+    routes: { client: routeTable(clientRoutes), public: routeTable(publicRoutes) },
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
     comments: adapter.comments ?? createPortalComments(db, adapter.contacts),

@@ -18,11 +18,14 @@ export interface ClientUserRow {
   last_sign_in_at: Date | null;
   password_changed_at: Date | null;
   created_at: Date;
+  /** The client's own language and time zone; null follows the workspace and the browser. */
+  locale: string | null;
+  time_zone: string | null;
 }
 
 const COLUMNS = [
   'id', 'workspace_id', 'client_id', 'contact_id', 'email', 'password_hash', 'status', 'invited_at',
-  'last_sign_in_at', 'password_changed_at', 'created_at',
+  'last_sign_in_at', 'password_changed_at', 'created_at', 'locale', 'time_zone',
 ];
 
 export async function findClientUserByEmail(db: Db, workspaceId: string, email: string): Promise<ClientUserRow | null> {

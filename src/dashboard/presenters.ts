@@ -1,7 +1,8 @@
-// The dashboard's view model: a greeting and one card per section the workspace shows.
-import type { ClientSummary, MoneyTotal } from '../ports/host.ts';
+// The dashboard's view model: a greeting and one card per section the workspace shows, in the
+// reader's language, money in each total's own currency.
+import type { ClientSummary } from '../ports/host.ts';
 import type { PortalSection } from '../policies/portal-policy.ts';
-import { SECTION_LABELS } from '../policies/portal-policy.ts';
+import type { RequestI18n } from '../i18n/request-i18n.ts';
 
 export interface DashboardCard {
   section: PortalSection;
@@ -10,43 +11,42 @@ export interface DashboardCard {
   detail: string | null;
 }
 
-export function formatMoney(total: MoneyTotal): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: total.currency }).format(total.cents / 100);
-}
-
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
-
-export function greeting(name: string, hour: number): string {
+/** Good morning / afternoon / evening by the hour in the reader's time zone. */
+export function greeting(i18n: RequestI18n, name: string, now: Date): string {
   const first = name.trim().split(/\s+/)[0] || name;
-  const part = hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';
-  return `${part}, ${first}`;
+  const hour = i18n.fmt.hourOf(now);
+  const part = hour < 12 ? 'morning' : hour < 18 ? 'afternoon' : 'evening';
+  return i18n.t(`dashboard:greeting.${part}`, { name: first });
 }
 
 /** The sections that have a dashboard card, in display order. */
 export const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'documents'];
 
-export function presentCards(summary: ClientSummary, sections: PortalSection[]): DashboardCard[] {
+export function presentCards(i18n: RequestI18n, summary: ClientSummary, sections: PortalSection[]): DashboardCard[] {
+  const { t, fmt } = i18n;
+  const outstanding = () => {
+    if (!summary.invoices.outstanding.length) return t('dashboard:cards.nothingOutstanding');
+    const amounts = summary.invoices.outstanding.map((total) => fmt.money(total.cents, total.currency)).join(' + ');
+    return summary.invoices.overdue
+      ? t('dashboard:cards.outstandingOverdue', { amounts, count: summary.invoices.overdue })
+      : t('dashboard:cards.outstanding', { amounts });
+  };
   const cards: Record<string, () => Omit<DashboardCard, 'section' | 'title'>> = {
     proposals: () => ({
-      headline: plural(summary.proposals.open, 'proposal awaits your answer', 'proposals await your answer'),
-      detail: plural(summary.proposals.total, 'proposal in all', 'proposals in all'),
+      headline: t('dashboard:cards.proposalsOpen', { count: summary.proposals.open }),
+      detail: t('dashboard:cards.proposalsTotal', { count: summary.proposals.total }),
     }),
     quotations: () => ({
-      headline: plural(summary.quotations.open, 'quotation awaits your answer', 'quotations await your answer'),
-      detail: plural(summary.quotations.total, 'quotation in all', 'quotations in all'),
+      headline: t('dashboard:cards.quotationsOpen', { count: summary.quotations.open }),
+      detail: t('dashboard:cards.quotationsTotal', { count: summary.quotations.total }),
     }),
-    invoices: () => ({
-      headline: plural(summary.invoices.unpaid, 'invoice to pay', 'invoices to pay'),
-      detail: summary.invoices.outstanding.length
-        ? `Outstanding: ${summary.invoices.outstanding.map(formatMoney).join(' + ')}${summary.invoices.overdue ? ` (${summary.invoices.overdue} overdue)` : ''}`
-        : 'Nothing outstanding.',
-    }),
-    tasks: () => ({ headline: plural(summary.tasks.open, 'open task for you', 'open tasks for you'), detail: null }),
-    documents: () => ({ headline: plural(summary.documents.shared, 'shared document', 'shared documents'), detail: null }),
+    invoices: () => ({ headline: t('dashboard:cards.invoicesUnpaid', { count: summary.invoices.unpaid }), detail: outstanding() }),
+    tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), detail: null }),
+    documents: () => ({ headline: t('dashboard:cards.documentsShared', { count: summary.documents.shared }), detail: null }),
   };
   return DASHBOARD_SECTIONS.filter((section) => sections.includes(section)).map((section) => ({
     section,
-    title: SECTION_LABELS[section],
+    title: t(`common:nav.${section}`),
     ...cards[section]!(),
   }));
 }

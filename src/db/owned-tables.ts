@@ -40,3 +40,28 @@ export async function dropOwnedTables(knex: Knex, migration: string): Promise<vo
   const left = await knex(OWNED_TABLES).count<{ count: number }[]>({ count: '*' });
   if (Number(left[0]?.count ?? 0) === 0) await knex.schema.dropTableIfExists(OWNED_TABLES);
 }
+
+/** True when the portal created this table (so it may add columns to it). */
+export async function ownsTable(knex: Knex, table: string): Promise<boolean> {
+  if (!(await knex.schema.hasTable(OWNED_TABLES))) return false;
+  return Boolean(await knex(OWNED_TABLES).where({ table_name: table }).first('table_name'));
+}
+
+/**
+ * Adds columns to a table the portal owns. A table the portal did not create (a host table that
+ * shares the name) is never altered; columns already there are left as they are.
+ */
+export async function addOwnedColumns(knex: Knex, table: string, columns: Record<string, (t: Knex.AlterTableBuilder) => void>): Promise<void> {
+  if (!(await ownsTable(knex, table))) return;
+  for (const [column, add] of Object.entries(columns)) {
+    if (!(await knex.schema.hasColumn(table, column))) await knex.schema.alterTable(table, add);
+  }
+}
+
+/** Drops columns addOwnedColumns added, on a table the portal owns. */
+export async function dropOwnedColumns(knex: Knex, table: string, columns: string[]): Promise<void> {
+  if (!(await ownsTable(knex, table))) return;
+  for (const column of columns) {
+    if (await knex.schema.hasColumn(table, column)) await knex.schema.alterTable(table, (t) => t.dropColumn(column));
+  }
+}

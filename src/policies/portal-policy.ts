@@ -8,15 +8,6 @@ import { forbidden, notFound } from '../web/http-error.ts';
 
 export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'documents' | 'messages';
 
-export const SECTION_LABELS: Record<PortalSection, string> = {
-  proposals: 'Proposals',
-  quotations: 'Quotations',
-  invoices: 'Invoices',
-  tasks: 'Tasks',
-  documents: 'Documents',
-  messages: 'Messages',
-};
-
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
   quotations: (s) => s.showProposals,
@@ -26,12 +17,14 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   messages: (s) => s.allowMessaging,
 };
 
+export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
+
 export function canSeeSection(settings: PortalSettings, section: PortalSection): boolean {
   return SECTION_RULES[section](settings);
 }
 
 export function visibleSections(settings: PortalSettings): PortalSection[] {
-  return (Object.keys(SECTION_RULES) as PortalSection[]).filter((section) => canSeeSection(settings, section));
+  return PORTAL_SECTIONS.filter((section) => canSeeSection(settings, section));
 }
 
 export function authorizeSection(settings: PortalSettings, section: PortalSection): void {

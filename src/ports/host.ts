@@ -3,6 +3,7 @@
 // composite-key hosts all fit; every lookup takes the workspace id so no port can answer across
 // tenants.
 import type { Request } from 'express';
+import type { Knex } from 'knex';
 
 export type HostId = string;
 
@@ -133,6 +134,133 @@ export interface CommentsPort {
   add(workspaceId: HostId, comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; authorContactId: HostId }): Promise<HostComment>;
 }
 
+/** Keyset pagination: `after` is the opaque cursor a previous page returned as `next`. */
+export interface PageRequest {
+  limit: number;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The cursor of the next page, or null on the last one. */
+  next: string | null;
+}
+
+/**
+ * A write the portal must make together with its own rows (evidence of an acceptance, a payment's
+ * idempotency key): a host on the portal's database runs it in the transaction it is given, so a
+ * failure leaves neither. Calendar dates are 'YYYY-MM-DD'; money is integer cents in the record's
+ * currency (ISO 4217).
+ */
+export interface HostWrite {
+  trx?: Knex.Transaction;
+}
+
+export interface LineItem {
+  description: string;
+  quantity: number;
+  unitPriceCents: number;
+  /** quantity × unit price, before tax, as the host computed it. */
+  totalCents: number;
+  /** Percent, where the host keeps a tax rate per line; null otherwise. */
+  taxRatePercent: number | null;
+}
+
+export type OfferKind = 'proposal' | 'quotation';
+
+/** The portal's words for an offer's state; a host maps its own. Drafts are never returned. */
+export type OfferStatus = 'open' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+
+export interface OfferSummary {
+  id: HostId;
+  kind: OfferKind;
+  number: string;
+  title: string;
+  status: OfferStatus;
+  currency: string;
+  totalCents: number;
+  validUntil: string | null;
+  sentAt: Date | null;
+  decidedAt: Date | null;
+}
+
+export interface OfferDetail extends OfferSummary {
+  clientId: HostId;
+  /** The offer's text, as plain text with line breaks. */
+  body: string;
+  lines: LineItem[];
+  subtotalCents: number;
+  taxCents: number;
+  /** Terms and conditions, where the host keeps them apart from the body. */
+  terms: string | null;
+}
+
+export interface OfferDecision {
+  outcome: 'accepted' | 'declined';
+  at: Date;
+}
+
+/** Proposals and quotations of one client company, scoped by workspace and client in every query. */
+export interface OffersPort {
+  list(workspaceId: HostId, clientId: HostId, kind: OfferKind, filter: { status?: OfferStatus[] }, page: PageRequest): Promise<Page<OfferSummary>>;
+  find(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId): Promise<OfferDetail | null>;
+  /**
+   * Records the client's decision in the host's own status. Changes only an offer that is still
+   * open; answers false (and changes nothing) when it is not, so two concurrent accepts make one.
+   */
+  decide(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId, decision: OfferDecision, write?: HostWrite): Promise<boolean>;
+}
+
+/** 'open' covers unpaid and part-paid; overdue is derived from the due date. */
+export type InvoiceStatus = 'open' | 'paid' | 'void';
+
+export interface InvoiceSummary {
+  id: HostId;
+  number: string;
+  status: InvoiceStatus;
+  currency: string;
+  totalCents: number;
+  paidCents: number;
+  balanceCents: number;
+  issueDate: string;
+  dueDate: string | null;
+}
+
+export interface InvoicePayment {
+  id: HostId;
+  amountCents: number;
+  method: string;
+  reference: string | null;
+  paidAt: Date;
+}
+
+export interface InvoiceDetail extends InvoiceSummary {
+  clientId: HostId;
+  lines: LineItem[];
+  subtotalCents: number;
+  taxCents: number;
+  notes: string;
+  payments: InvoicePayment[];
+}
+
+export interface NewPayment {
+  amountCents: number;
+  method: string;
+  reference: string | null;
+  paidAt: Date;
+}
+
+/** Invoices of one client company and their payments, scoped by workspace and client. */
+export interface InvoicesPort {
+  list(workspaceId: HostId, clientId: HostId, filter: { status?: InvoiceStatus[] }, page: PageRequest): Promise<Page<InvoiceSummary>>;
+  find(workspaceId: HostId, clientId: HostId, id: HostId): Promise<InvoiceDetail | null>;
+  /**
+   * Records a payment against an open invoice, turning it paid when the balance reaches zero.
+   * Answers null (and records nothing) for an invoice that is not open or an amount over the balance.
+   */
+  recordPayment(workspaceId: HostId, clientId: HostId, id: HostId, payment: NewPayment, write?: HostWrite): Promise<InvoicePayment | null>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -147,4 +275,8 @@ export interface HostAdapter {
   credentials?: ClientCredentialsPort;
   /** Present when the host keeps comments (claim 'comment'); otherwise the portal keeps its own. */
   comments?: CommentsPort;
+  /** Proposals and quotations (claims 'proposal', 'quotation'); without it those sections do not exist. */
+  offers?: OffersPort;
+  /** Invoices and payments (claims 'invoice', 'payment'); without it the invoices section does not exist. */
+  invoices?: InvoicesPort;
 }

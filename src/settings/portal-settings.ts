@@ -14,6 +14,9 @@ export interface PortalSettings {
   portalTitle: string | null;
   primaryColor: string | null;
   logoFileId: string | null;
+  /** Language and time zone for clients who chose none (null: the browser decides). */
+  defaultLocale: string | null;
+  defaultTimeZone: string | null;
   updatedAt: Date | null;
 }
 
@@ -30,6 +33,8 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   portalTitle: null,
   primaryColor: null,
   logoFileId: null,
+  defaultLocale: null,
+  defaultTimeZone: null,
   updatedAt: null,
 };
 

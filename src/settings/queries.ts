@@ -19,13 +19,15 @@ interface SettingsRow {
   portal_title: string | null;
   primary_color: string | null;
   logo_file_id: string | null;
+  default_locale: string | null;
+  default_time_zone: string | null;
   updated_at: Date;
 }
 
 const COLUMNS = [
   'show_proposals', 'show_invoices', 'show_tasks', 'allow_file_uploads', 'allow_comments', 'allow_messaging',
   'allow_online_payments', 'login_with_code', 'login_with_password', 'portal_title', 'primary_color',
-  'logo_file_id', 'updated_at',
+  'logo_file_id', 'default_locale', 'default_time_zone', 'updated_at',
 ];
 
 function fromRow(row: SettingsRow): PortalSettings {
@@ -42,6 +44,8 @@ function fromRow(row: SettingsRow): PortalSettings {
     portalTitle: row.portal_title,
     primaryColor: row.primary_color,
     logoFileId: row.logo_file_id,
+    defaultLocale: row.default_locale,
+    defaultTimeZone: row.default_time_zone,
     updatedAt: row.updated_at,
   };
 }
@@ -68,6 +72,8 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     portalTitle: 'portal_title',
     primaryColor: 'primary_color',
     logoFileId: 'logo_file_id',
+    defaultLocale: 'default_locale',
+    defaultTimeZone: 'default_time_zone',
   };
   for (const [key, value] of Object.entries(change) as Array<[keyof SettingsChange, unknown]>) {
     if (value !== undefined) columns[map[key]] = value;

@@ -5,8 +5,8 @@ import type { Branding } from '../branding/branding.ts';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import type { HostContact, HostWorkspace } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
-import { visibleSections, SECTION_LABELS } from '../policies/portal-policy.ts';
-import { DASHBOARD_SECTIONS } from '../dashboard/presenters.ts';
+import { visibleSections, type PortalSection } from '../policies/portal-policy.ts';
+import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { sendPage } from './render.ts';
 
 export interface SignedInClient {
@@ -21,6 +21,10 @@ export interface PortalContext {
   /** `${portalPath}/${slug}`: every portal link starts here. */
   base: string;
   assets: string;
+  /** The sections that have a page of their own; the navigation links only to these. */
+  sectionPages: ReadonlySet<PortalSection>;
+  /** Language, time zone, t() and formatters; settled once the client (if any) is known. */
+  i18n: RequestI18n;
   client?: SignedInClient;
   /** The CSRF token for this request's forms; set by the CSRF middleware (absent before it ran). */
   csrfToken?: () => string;
@@ -38,23 +42,30 @@ export function signedInClient(res: Response): SignedInClient {
   return client;
 }
 
+export function portalI18n(res: Response): RequestI18n {
+  return portalContext(res).i18n;
+}
+
 /** What the layout needs: branding, navigation, the CSRF token for htmx, who is signed in. */
 export function portalChrome(req: Request, res: Response) {
   const context = portalContext(res);
+  const { t } = context.i18n;
   const path = req.originalUrl.split('?')[0] ?? '';
+  const within = (href: string) => path === href || path.startsWith(`${href}/`);
   const nav = context.client
     ? [
-        { label: 'Dashboard', href: `${context.base}/`, current: path === `${context.base}/` || path === context.base },
-        ...visibleSections(context.settings).filter((section) => DASHBOARD_SECTIONS.includes(section)).map((section) => ({
-          label: SECTION_LABELS[section],
-          href: `${context.base}/#section-${section}`,
-          current: false,
-        })),
-        { label: 'Account', href: `${context.base}/account`, current: path.startsWith(`${context.base}/account`) },
+        { label: t('common:nav.dashboard'), href: `${context.base}/`, current: path === `${context.base}/` || path === context.base },
+        ...visibleSections(context.settings)
+          .filter((section) => context.sectionPages.has(section))
+          .map((section) => ({ label: t(`common:nav.${section}`), href: `${context.base}/${section}`, current: within(`${context.base}/${section}`) })),
+        { label: t('common:nav.account'), href: `${context.base}/account`, current: within(`${context.base}/account`) },
       ]
     : [];
   const csrfToken = context.csrfToken?.() ?? '';
   return {
+    t,
+    fmt: context.i18n.fmt,
+    locale: context.i18n.locale,
     branding: context.branding,
     base: context.base,
     assets: context.assets,
@@ -67,5 +78,5 @@ export function portalChrome(req: Request, res: Response) {
 
 export function renderPortalPage(req: Request, res: Response, view: string, title: string, model: object = {}, status = 200): void {
   const chrome = portalChrome(req, res);
-  sendPage(req, res, view, { ...model, base: chrome.base, csrfToken: chrome.csrfToken }, { layout: 'layout', title, status, chrome });
+  sendPage(req, res, view, { ...model, base: chrome.base, csrfToken: chrome.csrfToken, t: chrome.t, fmt: chrome.fmt, locale: chrome.locale }, { layout: 'layout', title, status, chrome });
 }

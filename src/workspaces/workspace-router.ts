@@ -1,7 +1,7 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
 // workspace with its settings and branding (from the per-instance cache) → feature flag →
-// session → CSRF → signed-in client → public sign-in routes → routes for signed-in clients →
-// branded 404.
+// language (workspace and browser) → session → CSRF → signed-in client (and their own language) →
+// public sign-in routes → routes for signed-in clients → branded 404.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Knex } from 'knex';
 import type { HostAdapter } from '../ports/host.ts';
@@ -16,6 +16,9 @@ import { portalContext, type PortalContext } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
+import { requestI18n } from '../i18n/request-i18n.ts';
+import { PORTAL_SECTIONS, type PortalSection } from '../policies/portal-policy.ts';
+import { routeTable } from '../web/route-table.ts';
 import '../sessions/session-data.ts';
 import type { WorkspaceCache } from './workspace-cache.ts';
 
@@ -37,6 +40,8 @@ export interface WorkspaceRouterDeps {
 export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
   const router = Router({ mergeParams: true });
   const assets = `${deps.config.portalPath}/assets`;
+  const clientPages = new Set(routeTable(deps.clientRoutes).filter((route) => route.method === 'GET').map((route) => route.path));
+  const sectionPages: ReadonlySet<PortalSection> = new Set(PORTAL_SECTIONS.filter((section) => clientPages.has(`/${section}`)));
 
   const loadWorkspace = async (req: Request, res: Response, next: NextFunction) => {
     const slug = String(req.params.workspaceSlug ?? '');
@@ -46,8 +51,10 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     if (!cached || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: cached.workspace.id, workspaceSlug: cached.workspace.slug })) {
       return next(notFound());
     }
+    const { workspace, settings, branding, base } = cached;
+    const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
     // A fresh object per request (the signed-in client is added to it); the cached parts are frozen.
-    const context: PortalContext = { workspace: cached.workspace, settings: cached.settings, branding: cached.branding, base: cached.base, assets };
+    const context: PortalContext = { workspace, settings, branding, base, assets, sectionPages, i18n };
     res.locals.customerPortal = context;
     next();
   };
@@ -64,6 +71,14 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
       return next();
     }
     context.client = { user, contact };
+    if (user.locale || user.time_zone) {
+      context.i18n = requestI18n(req, {
+        clientLocale: user.locale,
+        clientTimeZone: user.time_zone,
+        workspaceLocale: context.settings.defaultLocale,
+        workspaceTimeZone: context.settings.defaultTimeZone,
+      });
+    }
     next();
   };
 

@@ -1,0 +1,98 @@
+// Both languages are complete: every key in one locale exists in the other, every t('ns:key')
+// literal in the views and the code exists in English, plural forms come in pairs, and the
+// helpers that pick the language and time zone follow the client, the workspace, then the browser.
+import { expect } from 'chai';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadResources, SUPPORTED_LOCALES, translator } from '../../src/i18n/translations.ts';
+import { chooseLocale, chooseTimeZone, localeFromAcceptLanguage } from '../../src/i18n/negotiate.ts';
+import { formattersFor } from '../../src/i18n/formatters.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+function flatten(value: object, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([key, inner]) =>
+    inner !== null && typeof inner === 'object' ? flatten(inner as object, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
+}
+
+function keysOf(locale: string): Set<string> {
+  const resources = loadResources()[locale] ?? {};
+  return new Set(Object.entries(resources).flatMap(([ns, tree]) => flatten(tree).map((key) => `${ns}:${key}`)));
+}
+
+function filesUnder(dir: string, extensions: string[]): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return filesUnder(full, extensions);
+    return extensions.some((ext) => name.endsWith(ext)) ? [full] : [];
+  });
+}
+
+const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
+
+describe('translations', function () {
+  const en = keysOf('en');
+
+  for (const locale of SUPPORTED_LOCALES.filter((l) => l !== 'en')) {
+    it(`has every English key in ${locale}, and nothing English lacks`, function () {
+      const other = keysOf(locale);
+      expect([...en].filter((key) => !other.has(key)), `missing in ${locale}`).to.deep.equal([]);
+      expect([...other].filter((key) => !en.has(key)), `only in ${locale}`).to.deep.equal([]);
+    });
+  }
+
+  it('has an English key for every literal t() call in the views and the code', function () {
+    const files = [...filesUnder(path.join(ROOT, 'views'), ['.ejs']), ...filesUnder(path.join(ROOT, 'src'), ['.ts'])];
+    const used = new Set<string>();
+    for (const file of files) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([a-z][\w-]*:[\w.-]+)'/g)) used.add(match[1]!);
+    }
+    expect(used.size).to.be.greaterThan(10);
+    const base = new Set([...en].map((key) => key.replace(PLURAL_SUFFIX, '')));
+    expect([...used].filter((key) => !en.has(key) && !base.has(key)).sort()).to.deep.equal([]);
+  });
+
+  it('keeps plural forms in pairs (one and other)', function () {
+    for (const key of en) {
+      if (key.endsWith('_one')) expect(en.has(key.replace(/_one$/, '_other')), key).to.equal(true);
+    }
+  });
+
+  it('translates with plurals and values in both languages', function () {
+    expect(translator('en')('dashboard:cards.invoicesUnpaid', { count: 1 })).to.equal('1 invoice to pay');
+    expect(translator('en')('dashboard:cards.invoicesUnpaid', { count: 3 })).to.equal('3 invoices to pay');
+    expect(translator('de')('dashboard:cards.invoicesUnpaid', { count: 3 })).to.equal('3 Rechnungen zu bezahlen');
+    expect(translator('de')('common:signedInAs', { name: '<b>' })).to.equal('Angemeldet als <b>');
+  });
+
+  it('picks the client\'s language, then the workspace\'s, then the browser\'s', function () {
+    expect(localeFromAcceptLanguage('fr-CH, de;q=0.9, en;q=0.8')).to.equal('de');
+    expect(localeFromAcceptLanguage('en;q=0.1, de;q=0.5')).to.equal('de');
+    expect(localeFromAcceptLanguage('fr, es')).to.equal(null);
+    expect(chooseLocale({ client: 'de', workspace: 'en', acceptLanguage: 'en' })).to.equal('de');
+    expect(chooseLocale({ client: null, workspace: 'de', acceptLanguage: 'en' })).to.equal('de');
+    expect(chooseLocale({ client: 'xx', workspace: null, acceptLanguage: 'de-AT' })).to.equal('de');
+    expect(chooseLocale({})).to.equal('en');
+  });
+
+  it('picks the client\'s time zone, then the browser\'s, then the workspace\'s, ignoring unknown zones', function () {
+    expect(chooseTimeZone({ client: 'Asia/Tokyo', browser: 'Europe/Berlin', workspace: 'America/New_York' })).to.equal('Asia/Tokyo');
+    expect(chooseTimeZone({ client: null, browser: 'Europe/Berlin', workspace: 'America/New_York' })).to.equal('Europe/Berlin');
+    expect(chooseTimeZone({ browser: 'Not/AZone', workspace: 'America/New_York' })).to.equal('America/New_York');
+    expect(chooseTimeZone({ browser: '"><script>' })).to.equal('UTC');
+  });
+
+  it('formats money, calendar days and instants in the locale and time zone', function () {
+    const de = formattersFor('de', 'Europe/Berlin');
+    expect(de.money(123456, 'EUR')).to.equal('1.234,56\u00a0€');
+    expect(formattersFor('en', 'UTC').money(123456, 'USD')).to.equal('$1,234.56');
+    // A due date is the same day wherever the reader is; an instant moves with the time zone.
+    expect(formattersFor('en', 'Pacific/Honolulu').day('2026-03-01')).to.equal('Mar 1, 2026');
+    const instant = new Date('2026-03-01T07:30:00Z');
+    expect(formattersFor('en', 'Europe/Berlin').hourOf(instant)).to.equal(8);
+    expect(formattersFor('en', 'America/Los_Angeles').hourOf(instant)).to.equal(23);
+    expect(formattersFor('en', 'America/Los_Angeles').isoDay(instant)).to.equal('2026-02-28');
+    expect(formattersFor('en', 'UTC')).to.equal(formattersFor('en', 'UTC'));
+  });
+});

@@ -1,0 +1,155 @@
+// The isolation matrix: every client route of the portal (from the portal's own route table) meets
+// the same five refusals, then one success for its owner. Signed out → sign-in (pages) or 401/403
+// (actions); another client of the same workspace → 404 for a record that is not theirs; a client
+// of another workspace → 404 in their own portal and sign-in in this one; the flag off → 404 with
+// no cookie; each admin switch the route depends on off → 404. Routes come from
+// test/route-matrix/*.routes.ts; a client route that no file lists fails the first test.
+import { expect } from 'chai';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import supertest from 'supertest';
+import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
+import { SECTION_SWITCHES, type SectionSwitch } from '../../src/settings/portal-settings.ts';
+import { cookieNamed, csrfFrom, flagsFileFor, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import type { MatrixRoute, MatrixWorld } from '../route-matrix/matrix.ts';
+
+type Agent = ReturnType<typeof supertest.agent>;
+
+const MATRIX_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../route-matrix');
+const routeFiles = readdirSync(MATRIX_DIR).filter((name) => name.endsWith('.routes.ts')).sort();
+const matrix: MatrixRoute[] = (
+  await Promise.all(routeFiles.map(async (name) => ((await import(path.join(MATRIX_DIR, name))) as { routes: MatrixRoute[] }).routes))
+).flat();
+
+const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+const SESSION_SECRET = 'test-secret-'.padEnd(48, 'x');
+
+describe('route isolation matrix', function () {
+  let h: PortalHarness;
+  let flagOff: RunningCrm;
+  let world: MatrixWorld;
+  let owner: Agent;
+  let otherClient: Agent;
+  let otherWorkspace: Agent;
+  let staff: Agent;
+
+  before(async function () {
+    h = await startPortalHarness({ enabledFor: ['demo', 'acme'] });
+    // The same database and secret with the portal switched off for demo: the owner's own
+    // session cookie is presented to it.
+    flagOff = await bootReferenceCrm({ databaseUrl: h.database.url, port: 0, sessionSecret: SESSION_SECRET, flagsFile: flagsFileFor(['acme']), quiet: true });
+    const login = (slug: string, email: string) => {
+      const found = h.crm.clientLogins.find((l) => l.workspaceSlug === slug && l.email === email);
+      if (!found) throw new Error(`no seeded login ${email} in ${slug}`);
+      return { email: found.email, password: found.password };
+    };
+    world = {
+      h,
+      owner: login('demo', 'maria@northwind.test'),
+      otherClient: login('demo', 'priya@bluebell.test'),
+      otherWorkspace: login('acme', 'hana@lumencoffee.test'),
+    };
+    owner = await signedInAgent(h.agent(), 'demo', world.owner);
+    otherClient = await signedInAgent(h.agent(), 'demo', world.otherClient);
+    otherWorkspace = await signedInAgent(h.agent(), 'acme', world.otherWorkspace);
+    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    staff = h.agent();
+    const page = await staff.get('/signin').expect(200);
+    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+  });
+  after(async function () {
+    await flagOff?.close();
+    await h?.close();
+  });
+  beforeEach(async function () {
+    await h.crm.db('portal_rate_limits').delete();
+  });
+
+  /** A CSRF token valid for this agent's session (any page of its portal carries one). */
+  async function tokenFor(agent: Agent, slug: string): Promise<string> {
+    return csrfFrom((await agent.get(`/portal/${slug}/account`).expect(200)).text);
+  }
+
+  async function send(agent: Agent, route: MatrixRoute, url: string, csrf: string | null) {
+    if (route.method === 'GET') return agent.get(url);
+    return agent.post(url).type('form').send({ ...(route.form ?? {}), ...(csrf ? { _csrf: csrf } : {}) });
+  }
+
+  /** Saves the admin settings with every switch on except these. */
+  async function switchesOffExcept(off: SectionSwitch[]) {
+    const page = await staff.get('/settings/client-portal').expect(200);
+    const form: Record<string, string> = { _csrf: csrfFrom(page.text), loginWithCode: 'on', loginWithPassword: 'on' };
+    for (const s of SECTION_SWITCHES) if (!off.includes(s.key)) form[s.key] = 'on';
+    await staff.post('/settings/client-portal').type('form').send(form).expect(303);
+  }
+
+  it('lists every client route of the portal, and only routes that exist', function () {
+    const listed = new Set(matrix.map(key));
+    const mounted = new Set(h.crm.portal.routes.client.map(key));
+    expect([...mounted].filter((r) => !listed.has(r)), 'client routes missing from test/route-matrix').to.deep.equal([]);
+    expect([...listed].filter((r) => !mounted.has(r)), 'matrix entries for routes that do not exist').to.deep.equal([]);
+  });
+
+  for (const route of matrix) {
+    describe(key(route), function () {
+      it('sends signed-out visitors to sign-in, or refuses the action', async function () {
+        const url = `/portal/demo${await route.url(world)}`;
+        const visitor = h.agent();
+        const signInPage = await visitor.get('/portal/demo/sign-in').expect(200);
+        const res = await send(visitor, route, url, csrfFrom(signInPage.text));
+        if (route.method === 'GET') {
+          expect(res.status, url).to.equal(303);
+          expect(res.headers.location, url).to.match(/^\/portal\/demo\/sign-in\?next=/);
+        } else {
+          expect([401, 403], `${url} answered ${res.status}`).to.include(res.status);
+        }
+      });
+
+      it('answers 404 to another client of the same workspace', async function () {
+        if (!route.ownedByClient) this.skip(); // Every client has this page of their own: nothing of another client's to reach.
+        const url = `/portal/demo${await route.url(world)}`;
+        const res = await send(otherClient, route, url, await tokenFor(otherClient, 'demo'));
+        expect(res.status, url).to.equal(404);
+      });
+
+      it('answers 404 to a client of another workspace in their portal, and sign-in in this one', async function () {
+        const relative = await route.url(world);
+        if (route.ownedByClient) {
+          const theirs = await send(otherWorkspace, route, `/portal/acme${relative}`, await tokenFor(otherWorkspace, 'acme'));
+          expect(theirs.status, `/portal/acme${relative}`).to.equal(404);
+        }
+        const ours = await send(otherWorkspace, route, `/portal/demo${relative}`, await tokenFor(otherWorkspace, 'acme'));
+        if (route.method === 'GET') expect(ours.status, relative).to.equal(303);
+        else expect([401, 403], `${relative} answered ${ours.status}`).to.include(ours.status);
+      });
+
+      it('does not exist while the flag is off: 404 and no cookie', async function () {
+        const url = `/portal/demo${await route.url(world)}`;
+        const cookies = (await owner.get('/portal/demo/account')).request.cookies;
+        const res = await supertest(flagOff.url)[route.method === 'GET' ? 'get' : 'post'](url).set('Cookie', cookies ?? '').type('form').send(route.form ?? {});
+        expect(res.status, url).to.equal(404);
+        expect(cookieNamed(res, 'portal.sid')).to.equal(undefined);
+      });
+
+      for (const off of route.switches ?? []) {
+        it(`does not exist while ${off} is off`, async function () {
+          const url = `/portal/demo${await route.url(world)}`;
+          await switchesOffExcept([off]);
+          try {
+            const res = await send(owner, route, url, await tokenFor(owner, 'demo'));
+            expect(res.status, url).to.equal(404);
+          } finally {
+            await switchesOffExcept([]);
+          }
+        });
+      }
+
+      it('serves its owner', async function () {
+        const url = `/portal/demo${await route.url(world)}`;
+        const res = await send(owner, route, url, await tokenFor(owner, 'demo'));
+        const expected = route.ownerStatus ?? (route.method === 'GET' ? [200] : [303]);
+        expect(expected, `${url} answered ${res.status}`).to.include(res.status);
+      });
+    });
+  }
+});

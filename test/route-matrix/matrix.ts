@@ -1,0 +1,36 @@
+// The isolation matrix's vocabulary. Each feature lists its client routes in a file of its own in
+// this folder (`<feature>.routes.ts`, exporting `routes: MatrixRoute[]`); test/portal/route-matrix
+// .test.ts runs every entry through the same cases and fails on any client route of the portal
+// that no file lists, so a new route cannot ship without them.
+import type { PortalHarness } from '../support/portal-harness.ts';
+import type { SectionSwitch } from '../../src/settings/portal-settings.ts';
+
+/** The seeded people the matrix signs in as. */
+export interface MatrixWorld {
+  h: PortalHarness;
+  /** Maria García of Northwind in workspace `demo`: the owner of every record a route is asked for. */
+  owner: { email: string; password: string };
+  /** Priya Nair of Bluebell: another client of the same workspace. */
+  otherClient: { email: string; password: string };
+  /** Hana Sato of Lumen Coffee, a client of workspace `acme`. */
+  otherWorkspace: { email: string; password: string };
+}
+
+export interface MatrixRoute {
+  method: 'GET' | 'POST';
+  /** The path as the feature router declares it, e.g. '/proposals/:id'. */
+  path: string;
+  /** The URL below /portal/demo for a record of the owner (begins with '/'). */
+  url(world: MatrixWorld): string | Promise<string>;
+  /** Fields a POST sends besides the CSRF token: enough to pass validation. */
+  form?: Record<string, string>;
+  /** True when the route shows or changes one client's record: other clients get 404. */
+  ownedByClient: boolean;
+  /** The admin switches that take this route away (404 while any of them is off). */
+  switches?: SectionSwitch[];
+  /**
+   * What the owner gets, checked last (after every refusal), so a route that answers 404 to
+   * everyone cannot pass. Default: GET 200; POST any status below 400 other than... see test.
+   */
+  ownerStatus?: number[];
+}
