@@ -2,9 +2,13 @@
 import type { Knex } from 'knex';
 import { listMigrationSource } from '../../../src/db/migration-source.ts';
 import * as schema from './20260101000001_reference_crm.ts';
+import * as clientStatusIndexes from './20260101000100_client_status_indexes.ts';
 
 const config = (): Knex.MigratorConfig => ({
-  migrationSource: listMigrationSource({ '20260101000001_reference_crm': schema }),
+  migrationSource: listMigrationSource({
+    '20260101000001_reference_crm': schema,
+    '20260101000100_client_status_indexes': clientStatusIndexes,
+  }),
   tableName: 'crm_knex_migrations',
 });
 
