@@ -28,6 +28,11 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_rate_limits', purpose: 'rate-limit counters shared by every app instance' },
   { name: 'portal_files', purpose: 'files the portal owns (uploaded logos)' },
   { name: 'client_comments', purpose: 'comments on proposals, quotations and invoices', unlessHostHas: 'comment' },
+  { name: 'portal_payment_settings', purpose: 'per-workspace bank transfer instructions and online payment provider' },
+  { name: 'client_payments', purpose: 'payments clients started from the portal (one per checkout), until the provider confirms them' },
+  { name: 'client_payment_callbacks', purpose: "payment provider callbacks handled, unique per provider event (a repeated callback records nothing)" },
+  { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
+  { name: 'portal_notification_dispatch', purpose: 'where each staff email channel (immediate, digest) has got to; locked so one instance sends' },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */
@@ -47,7 +52,8 @@ export interface PluginRoute {
 
 export const PLUGIN_ROUTES: readonly PluginRoute[] = [
   { mount: '/portal/:workspaceSlug', purpose: 'client portal: sign-in, dashboard, proposals, quotations, invoices, tasks, documents, messages, account', collidesWith: '/portal' },
-  { mount: '/settings/client-portal', purpose: 'workspace admin: switches, branding, sign-in methods, client users, activity log', collidesWith: '/settings/client-portal' },
+  { mount: '/settings/client-portal', purpose: 'workspace admin: switches, branding, sign-in methods, client users, activity log, payments', collidesWith: '/settings/client-portal' },
+  { mount: '/client-portal/notifications', purpose: 'staff: client notifications with an unread count', collidesWith: '/client-portal' },
 ];
 
 /** Prefixes the portal reserves for its tables. */

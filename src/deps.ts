@@ -7,6 +7,7 @@ import { PortalConfigSchema, type PortalConfig } from './config.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, Mailer } from './ports/services.ts';
 import type { EventBus } from './events/event-bus.ts';
+import type { PaymentProvider } from './payments/provider.ts';
 
 export interface PortalLogger {
   info(message: string): void;
@@ -26,6 +27,8 @@ export interface PortalDeps {
    * pool's database (LISTEN/NOTIFY on PostgreSQL, in process on the embedded one) and closed by the portal.
    */
   events?: EventBus;
+  /** Online payment providers besides the built-in demo one (see README, "Payment providers"). */
+  paymentProviders?: PaymentProvider[];
   config: PortalConfig;
   now?: () => Date;
   logger?: PortalLogger;
@@ -69,6 +72,7 @@ const DepsSchema = z.object({
   mailer: port('Mailer', ['send']),
   storage: port('FileStorage', ['put', 'get', 'delete']).optional(),
   events: port('EventBus', ['publish', 'subscribe', 'close']).optional(),
+  paymentProviders: z.array(port('PaymentProvider', ['createCheckout', 'verifyCallback'])).optional(),
   config: PortalConfigSchema,
   now: fn('now').optional(),
   logger: z.object({ info: fn('logger.info'), error: fn('logger.error') }).optional(),

@@ -15,6 +15,10 @@ import { createAuthHandlers } from './auth/handlers.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createPasswordAuthenticator } from './auth/password-strategy.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { createInvoiceHandlers } from './invoices/handlers.ts';
+import { invoiceRoutes } from './invoices/routes.ts';
+import { createOfferHandlers } from './offers/handlers.ts';
+import { offerRoutes } from './offers/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
 import { PORTAL_FLAG } from './flags/flag-names.ts';
@@ -38,6 +42,13 @@ import { createPortalComments } from './comments/portal-comments.ts';
 import type { EventBus } from './events/event-bus.ts';
 import { lazyEventBus } from './events/choose-event-bus.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
+import { createDemoProvider } from './payments/demo-provider.ts';
+import { createPaymentHandlers } from './payments/handlers.ts';
+import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
+import { createPaymentService, type PaymentService } from './payments/service.ts';
+import { createNotifications, type Notifications } from './notifications/service.ts';
+import { notificationsRouter } from './notifications/router.ts';
+import { paymentSettingsRoutes } from './payments/admin-routes.ts';
 import type { CommentsPort, HostWorkspace } from './ports/host.ts';
 
 export interface CustomerPortal {
@@ -64,6 +75,13 @@ export interface CustomerPortal {
    * reloaded on the next request. Without it they are reloaded within 30 seconds.
    */
   workspaceChanged(workspaceId: string): Promise<void>;
+  payments: PaymentService;
+  /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
+  notifications: Notifications;
+  /** Mount at config.notificationsPath, behind the host's staff sign-in (any staff user). */
+  notificationsRouter: Router;
+  /** What the host shows in its header for a signed-in staff user (the unread count). */
+  headerItems(staff: { id: string; workspaceId: string }): Promise<Array<{ label: string; href: string; count: number }>>;
   close(): Promise<void>;
 }
 
@@ -107,8 +125,20 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
+  const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
+  const demoProvider = createDemoProvider({ secret: config.sessionSecret });
+  const payments = createPaymentService({ db, adapter, providers: [demoProvider, ...(deps.paymentProviders ?? [])], now, afterActivity: () => notifications.kick() });
+  const paymentHandlers = createPaymentHandlers({ payments, demo: demoProvider, now });
+
   const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath }), now))];
-  const clientRoutes = [dashboardRoutes({ adapter, now }), accountRoutes(createAccountHandlers({ db, adapter, auth, now }))];
+  const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
+  // A host without an offers or invoices port has no such section: its routes are never mounted.
+  const clientRoutes = [
+    dashboardRoutes({ adapter, now }),
+    accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
+    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now }))] : []),
+    ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
+  ];
 
   const clientRouter = Router();
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
@@ -127,6 +157,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       csrf: createPortalCsrf({ secret: config.sessionSecret, cookiePath: config.portalPath, secure: config.secureCookies }),
       publicRoutes,
       clientRoutes,
+      callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
     }),
   );
   clientRouter.use(
@@ -138,7 +169,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger, workspaces })] });
+  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger, workspaces }), paymentSettingsRoutes({ db })] });
+  const staffNotifications = notificationsRouter({ adapter, flags, config, notifications });
+  staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {
@@ -146,6 +179,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime())]).catch((err) => logger.error('housekeeping failed', err));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
+  // Emails for staff: the interval catches what no kick() announced (another instance's events, a restart).
+  const dispatching = setInterval(() => void notifications.runOnce(), 30_000);
+  dispatching.unref();
 
   return {
     clientRouter,
@@ -159,13 +195,23 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     routes: { client: routeTable(clientRoutes), public: routeTable(publicRoutes) },
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
-    comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
+    comments,
+    payments,
+    notifications,
+    notificationsRouter: staffNotifications,
+    async headerItems(staff) {
+      const workspace = await adapter.workspaces.findById(staff.workspaceId);
+      if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
+      return [{ label: 'Client notifications', href: config.notificationsPath, count: await notifications.unreadCount(staff) }];
+    },
     events,
     workspaceChanged: (workspaceId) => workspaces.changed(workspaceId),
     async close() {
       clearInterval(housekeeping);
       workspaces.close();
       if (!deps.events) await events.close();
+      clearInterval(dispatching);
+      await notifications.idle();
     },
   };
 }

@@ -12,6 +12,8 @@ import { findStaffWithWorkspace, type StaffUserRow } from './queries/staff-users
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
 import { readStaffUserId } from './web/session.ts';
 import { currentStaff } from './web/auth.ts';
+import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
+import { invoiceReads, offerReads } from './portal-commercial.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
   return { id: toHostId(row.id), slug: row.slug, name: row.name, logoUrl: row.logo_url, brandColor: row.brand_color };
@@ -47,10 +49,10 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   { concept: 'company', table: 'clients', columns: ['id', 'workspace_id', 'name'] },
   { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
   { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
-  { concept: 'proposal', table: 'proposals', columns: ['id', 'workspace_id', 'client_id', 'status'] },
-  { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'status'] },
-  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'status', 'currency', 'due_date'] },
-  { concept: 'payment', table: 'payments', columns: ['invoice_id', 'amount_cents'] },
+  { concept: 'proposal', table: 'proposals', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
+  { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
+  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'number', 'status', 'currency', 'due_date'] },
+  { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
   { concept: 'task', table: 'tasks', columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'status'] },
   { concept: 'document', table: 'documents', columns: ['id', 'workspace_id', 'client_id', 'shared_with_client'] },
 ];
@@ -137,6 +139,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const row = await findStaffWithWorkspace(db, { staffUserId });
         return row ? presentStaff(row) : null;
       },
+      listAdmins: listAdminsPort(db),
     },
 
     summaries: {
@@ -155,6 +158,20 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           documents: { shared: row.documentsShared },
         };
       },
+    },
+
+    // Reads live in portal-commercial.ts; the writes (a client's decision, a payment) are not
+    // bound in this CRM yet and refuse loudly rather than pretend to have written.
+    offers: {
+      ...offerReads(db),
+      async decide() {
+        throw new Error('reference-crm: recording a client decision is not supported yet');
+      },
+    },
+    invoices: {
+      ...invoiceReads(db),
+      // A payment from the portal (adapter-payments.ts), in the caller's transaction.
+      recordPayment: recordPaymentPort(db),
     },
   };
 }

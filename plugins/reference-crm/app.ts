@@ -21,6 +21,7 @@ import { offerRoutes } from './web/routes/offers.ts';
 import { settingsRoutes } from './web/routes/settings.ts';
 import { taskRoutes } from './web/routes/tasks.ts';
 import { createCrmSession } from './web/session.ts';
+import { pluginHeaderItems } from './web/header-items.ts';
 
 export interface CrmPlugin {
   /** Mounted before the CRM's own session middleware (the plugin brings its own cookie). */
@@ -29,6 +30,8 @@ export interface CrmPlugin {
   mountStaff?(app: express.Express, helpers: CrmStaffHelpers): void;
   /** Extra links in the CRM's Settings area for this staff user. */
   settingsPages?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string }>>;
+  /** Links in the CRM's header for this staff user, with a count (e.g. unread notifications). */
+  headerItems?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string; count: number }>>;
 }
 
 export interface CrmStaffHelpers {
@@ -74,7 +77,7 @@ function assertOptions(options: ReferenceCrmAppOptions): void {
         problems.push(`plugins[${index}] must be an object`);
         return;
       }
-      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages'] as const) {
+      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages', 'headerItems'] as const) {
         const value = (plugin as Record<string, unknown>)[hook];
         if (value !== undefined && typeof value !== 'function') problems.push(`plugins[${index}].${hook} must be a function`);
       }
@@ -122,6 +125,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
 
   app.use(createCrmSession({ pool: options.sessionPool, secret: options.sessionSecret, secureCookies }));
   app.use(loadStaff(db));
+  app.use(pluginHeaderItems(plugins));
 
   // A plugin's staff pages sit behind the CRM's sign-in but bring their own body parsing and CSRF
   // protection (they must not depend on this CRM's token), so they are mounted before ours.

@@ -15,6 +15,14 @@ export const ACTIVITY_EVENTS = {
   'session.revoked': 'Signed out another session',
   'client_user.disabled': 'Access disabled by the agency',
   'client_user.enabled': 'Access re-enabled by the agency',
+  'invoice.payment_started': 'Started an online payment',
+  'invoice.payment_recorded': 'Paid an invoice online',
+  'invoice.payment_reported': 'Reported paying by bank transfer',
+  'offer.viewed': 'Viewed a proposal or quotation',
+  'offer.pdf_downloaded': 'Downloaded the PDF of a proposal or quotation',
+  'invoice.viewed': 'Viewed an invoice',
+  'invoice.pdf_downloaded': 'Downloaded the PDF of an invoice',
+  'comment.added': 'Commented',
 } as const;
 
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;
