@@ -28,6 +28,8 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_rate_limits', purpose: 'rate-limit counters shared by every app instance' },
   { name: 'portal_files', purpose: 'files the portal owns (uploaded logos)' },
   { name: 'client_comments', purpose: 'comments on proposals, quotations and invoices', unlessHostHas: 'comment' },
+  { name: 'portal_mail_outbox', purpose: 'emails queued in the request\'s transaction and sent by a worker in each app instance (retried, each sent once)' },
+  { name: 'portal_request_guards', purpose: 'requests seen in the last few seconds, so a double click sends no second email' },
   { name: 'portal_payment_settings', purpose: 'per-workspace bank transfer instructions and online payment provider' },
   { name: 'client_payments', purpose: 'payments clients started from the portal (one per checkout), until the provider confirms them' },
   { name: 'client_payment_callbacks', purpose: "payment provider callbacks handled, unique per provider event (a repeated callback records nothing)" },

@@ -6,6 +6,7 @@ import * as foundation from './20261122000001_client_portal_foundation.ts';
 import { clientComments } from './20261122000002_client_comments.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';
 import * as sessionsByUser from './20261123000001_client_sessions_by_user.ts';
+import * as mailOutbox from './20261124000001_mail_outbox_and_request_guards.ts';
 import * as paymentsAndNotifications from './20261127000001_payments_and_notifications.ts';
 import type { MigrationContext } from './context.ts';
 
@@ -17,6 +18,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261122000002_client_comments': clientComments(context),
     '20261122000003_locale_and_time_zone': localeAndTimeZone,
     '20261123000001_client_sessions_by_user': sessionsByUser,
+    '20261124000001_mail_outbox_and_request_guards': mailOutbox,
     '20261127000001_payments_and_notifications': paymentsAndNotifications,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
