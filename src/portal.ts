@@ -33,6 +33,9 @@ import { RepeatGuard } from './rate-limits/repeat-guard.ts';
 import { deleteExpiredCounters, deleteExpiredGuards } from './rate-limits/queries.ts';
 import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
+import { SESSION_COOKIE } from './sessions/session-data.ts';
+import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
+import { createPortalCsrf } from './web/csrf.ts';
 import { errorHandler } from './web/error-handler.ts';
 import { portalI18n, renderPortalPage } from './web/portal-context.ts';
 import { requestI18n } from './i18n/request-i18n.ts';
@@ -40,6 +43,7 @@ import { routeTable, type RouteEntry } from './web/route-table.ts';
 import { renderTemplate } from './web/render.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { workspaceRouter } from './workspaces/workspace-router.ts';
+import { createWorkspaceCache } from './workspaces/workspace-cache.ts';
 import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
 import type { EventBus } from './events/event-bus.ts';
@@ -94,6 +98,12 @@ export interface CustomerPortal {
   events: EventBus;
   /** The portal's own file storage (logos, client uploads), as chosen at start-up. */
   files: FileStorage;
+  /**
+   * Tells every instance that a workspace changed outside the portal's settings page (the host
+   * renamed it, changed its colour or logo): the cached workspace, settings and branding are
+   * reloaded on the next request. Without it they are reloaded within 30 seconds.
+   */
+  workspaceChanged(workspaceId: string): Promise<void>;
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -135,8 +145,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // A bus the host did not pass is the portal's to close.
   const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
 
+  const workspaces = createWorkspaceCache({ db, adapter, events, config });
+
   const sessions = session({
-    name: 'portal.sid',
+    name: SESSION_COOKIE,
     secret: config.sessionSecret,
     store: createHashedSessionStore(deps.sessionPool),
     resave: false,
@@ -162,7 +174,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const messages = createMessagesService({ db, bus: events, storage, logger });
   const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
 
-  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), now))];
+  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath }), now))];
   const { tasks } = adapter;
   // A host without an offers, invoices or tasks port has no such section: its routes are never mounted.
   const clientRoutes = [
@@ -185,10 +197,12 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     workspaceRouter({
       db,
       adapter,
+      workspaces,
       flags,
       storage,
       config,
       session: sessions,
+      csrf: createPortalCsrf({ secret: config.sessionSecret, cookiePath: config.portalPath, secure: config.secureCookies }),
       publicRoutes,
       clientRoutes,
       multipartPaths: [UPLOAD_PATH],
@@ -204,7 +218,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, guard, storage, config, now, logger }), paymentSettingsRoutes({ db })] });
+  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, guard, storage, config, now, logger, workspaces }), paymentSettingsRoutes({ db })] });
   const staffNotifications = notificationsRouter({ adapter, flags, config, notifications });
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));
@@ -266,9 +280,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
         { label: 'Client messages', href: config.messagesPath, count: unreadMessages },
       ];
     },
+    workspaceChanged: (workspaceId) => workspaces.changed(workspaceId),
     async close() {
       clearInterval(housekeeping);
       clearInterval(digestTimer);
+      workspaces.close();
       clearInterval(dispatching);
       await notifications.idle();
       if (!deps.events) await events.close();

@@ -19,6 +19,7 @@ import { findContact, findContactsByEmail, listContacts, updateContactProfile, t
 import { findStaffWithWorkspace, listStaff, type StaffUserRow } from './queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
 import { readStaffUserId } from './web/session.ts';
+import { currentStaff } from './web/auth.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
 import { invoiceReads, offerReads } from './portal-commercial.ts';
 
@@ -177,6 +178,11 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
       async current(req: Request) {
         const staffUserId = readStaffUserId(req);
         if (staffUserId === null) return null;
+        // The CRM's loadStaff already read this staff user for the request: no second query.
+        const loaded = req.res ? currentStaff(req.res) : null;
+        if (loaded && loaded.id === staffUserId) {
+          return { id: toHostId(loaded.id), workspaceId: toHostId(loaded.workspaceId), name: loaded.name, email: loaded.email, role: loaded.role };
+        }
         const row = await findStaffWithWorkspace(db, { staffUserId });
         return row ? presentStaff(row) : null;
       },

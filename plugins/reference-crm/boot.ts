@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
+import type pg from 'pg';
 import { createKnex, createPgPool, openDatabase } from '../../src/db/connect.ts';
 import { createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
@@ -50,6 +51,8 @@ export interface RunningCrm {
   url: string;
   databaseMode: 'embedded' | 'external';
   db: Knex;
+  /** The pool of the portal's session store (and the event bus's NOTIFY). */
+  sessionPool: pg.Pool;
   events: EventBus;
   adapter: HostAdapter;
   portal: CustomerPortal;
@@ -120,6 +123,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     url,
     databaseMode: database.mode,
     db,
+    sessionPool,
     events,
     adapter,
     portal,

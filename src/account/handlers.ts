@@ -18,18 +18,26 @@ import { presentProfile, presentSessions } from './presenters.ts';
 import { wantsMessageEmails } from '../messages/handlers.ts';
 import { canSeeSection } from '../policies/portal-policy.ts';
 
+/** The account page lists the newest sessions only; "sign out all other sessions" covers the rest. */
+export const SESSIONS_SHOWN = 20;
+
 export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; now: () => Date }) {
   const { db, adapter, auth, now } = deps;
 
   async function show(req: Request, res: Response, forms: { profileErrors?: FieldErrors; passwordErrors?: FieldErrors; notice?: string } = {}, status = 200) {
     const { workspace, settings } = portalContext(res);
     const client = signedInClient(res);
-    const sessions = await listLiveSessions(db, workspace.id, client.user.id, now());
+    const rows = await listLiveSessions(db, workspace.id, client.user.id, now(), SESSIONS_SHOWN);
+    const currentSid = hashSessionId(req.sessionID);
+    // The current session is always listed, even when it is older than the ones shown.
+    const current = rows.some((row) => row.sid === currentSid) || !req.session.portal ? [] : [{ sid: currentSid, sess: { portal: req.session.portal }, expire: new Date() }];
+    const total = Math.max(rows[0]?.total ?? 0, rows.length + current.length);
     // The message-email choice shows only where messaging is on.
     const messaging = canSeeSection(settings, 'messages');
     renderPortalPage(req, res, 'account/index', 'Your account', {
       profile: presentProfile(client.user, client.contact, await auth.hasPassword(workspace, client.user)),
-      sessions: presentSessions(sessions, hashSessionId(req.sessionID)),
+      sessions: presentSessions([...current, ...rows], currentSid),
+      sessionsTotal: total,
       profileErrors: forms.profileErrors ?? {},
       passwordErrors: forms.passwordErrors ?? {},
       notice: forms.notice ?? null,

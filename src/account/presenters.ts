@@ -28,8 +28,10 @@ export function describeDevice(userAgent: string | null | undefined): string {
   return system ? `${browser} on ${system}` : browser;
 }
 
-export const formatDateTime = (value: string | Date) =>
-  new Date(value).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
+// Built once: toLocaleString() would build a formatter on every call.
+const UTC_DATE_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+export const formatDateTime = (value: string | Date) => `${UTC_DATE_TIME.format(new Date(value))} UTC`;
 
 export function presentSessions(rows: SessionRow[], currentSidHash: string): SessionView[] {
   return rows

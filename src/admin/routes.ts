@@ -9,6 +9,7 @@ import type { HostAdapter } from '../ports/host.ts';
 import type { FileStorage } from '../ports/services.ts';
 import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
 import { validateBody, validateQuery } from '../web/validate.ts';
+import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
 import { createActivityHandlers } from './activity-handlers.ts';
 import { createClientUsersHandlers } from './client-users-handlers.ts';
 import { ActivityQuery, ClientUserCommand, ClientsQuery, InviteCommand, SettingsCommand, SettingsQuery } from './commands.ts';
@@ -24,6 +25,8 @@ export interface AdminRoutesDeps {
   config: PortalConfig;
   now: () => Date;
   logger: PortalLogger;
+  /** Told of every settings save, so each instance's portal shows it at once. */
+  workspaces: Pick<WorkspaceCache, 'changed'>;
 }
 
 export function adminRoutes(deps: AdminRoutesDeps): Router {

@@ -11,8 +11,9 @@ import type { SettingsInput } from './commands.ts';
 import { noticeText, presentSettingsPage, settingsFormValues, submittedFormValues } from './presenters.ts';
 import { saveSettingsForm } from './save-settings.ts';
 import { LOGO_MAX_BYTES } from './uploads.ts';
+import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
 
-export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; logger: PortalLogger }) {
+export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; logger: PortalLogger; workspaces: Pick<WorkspaceCache, 'changed'> }) {
   const { db } = deps;
 
   async function show(req: Request, res: Response, form: { errors?: FieldErrors; submitted?: unknown; notice?: string | null } = {}, status = 200) {
@@ -36,6 +37,8 @@ export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; l
     save: async (req: Request, res: Response) => {
       const { workspace, staff, base } = adminContext(res);
       await saveSettingsForm(deps, workspace.id, staff.id, req.body as SettingsInput);
+      // After the commit: every instance drops its cached settings and branding for this workspace.
+      await deps.workspaces.changed(workspace.id);
       res.redirect(303, `${base}?saved=1`);
     },
   };

@@ -5,7 +5,7 @@
 // names the time to try again and, on the sign-in page, leaves the other method one click away.
 import type { NextFunction, Request, Response } from 'express';
 import { signInMethods } from '../policies/portal-policy.ts';
-import { endClientSession, startClientSession } from '../sessions/session-lifecycle.ts';
+import type { SessionLifecycle } from '../sessions/session-lifecycle.ts';
 import { HttpError, notFound, tooManyRequests } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage } from '../web/portal-context.ts';
 import { formAnswerStatus } from '../web/render.ts';
@@ -44,7 +44,7 @@ function retryWords(res: Response, retryAfterSeconds: number, now: Date) {
   const wait = seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) });
   return { time: fmt.time(new Date(now.getTime() + seconds * 1000)), wait };
 }
-export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, now: () => Date = () => new Date()) {
+export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, sessions: SessionLifecycle, now: () => Date = () => new Date()) {
   const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, alert: string | null = null) => {
     const { settings } = portalContext(res);
     const { t } = portalI18n(res);
@@ -117,7 +117,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
         return showCodeForm(req, res, {}, 429, false, portalI18n(res).t('auth:code.limited', retryWords(res, result.retryAfterSeconds, now())));
       }
       if (!result.ok) return showCodeForm(req, res, { code: portalI18n(res).t('auth:code.invalid') }, 401);
-      await startClientSession(req, result.user);
+      await sessions.start(req, result.user);
       res.redirect(303, safeNext(base, input.next));
     },
 
@@ -129,7 +129,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
         return limitedSignIn(req, res, result.retryAfterSeconds, signInMethods(portalContext(res).settings).code);
       }
       if (!result.ok) return showSignIn(req, res, { password: portalI18n(res).t('auth:signIn.invalidPassword') }, 401);
-      await startClientSession(req, result.user);
+      await sessions.start(req, result.user);
       res.redirect(303, safeNext(base, input.next));
     },
 
@@ -167,14 +167,14 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const { workspace, base } = portalContext(res);
       const user = await auth.setPasswordFromLink(workspace, purpose, String(req.params.token), input.password, requestMeta(req));
       if (!user) throw new HttpError(410, portalI18n(res).t('auth:setPassword.expired'));
-      await startClientSession(req, user);
+      await sessions.start(req, user);
       res.redirect(303, `${base}/`);
     },
 
     signOut: async (req: Request, res: Response) => {
       const { workspace, base, client } = portalContext(res);
       if (client) await auth.logSignOut(workspace, client.user, requestMeta(req));
-      await endClientSession(req);
+      await sessions.end(req);
       res.redirect(303, `${base}/sign-in?notice=signed-out`);
     },
   };

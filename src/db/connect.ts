@@ -1,8 +1,9 @@
 // Opens the database the portal runs on: the configured PostgreSQL when a URL is given, otherwise
-// an embedded one. Returns the connection URL so every pool (knex, sessions, rate limits) uses it.
+// an embedded one, run in a process of its own so its WebAssembly memory is not the app's.
+// Returns the connection URL so every pool (knex, sessions, rate limits) uses it.
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { startEmbeddedPostgresProcess } from './embedded-postgres-process.ts';
 import { pgTypes } from './pg-types.ts';
 
 export interface DatabaseConnection {
@@ -15,7 +16,7 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
   if (options.databaseUrl) {
     return { url: options.databaseUrl, mode: 'external', close: async () => {} };
   }
-  const embedded = await startEmbeddedPostgres(options.dataDir ? { dataDir: options.dataDir } : {});
+  const embedded = await startEmbeddedPostgresProcess(options.dataDir ? { dataDir: options.dataDir } : {});
   return { url: embedded.url, mode: 'embedded', close: () => embedded.stop() };
 }
 

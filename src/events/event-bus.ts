@@ -20,6 +20,12 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/**
+ * Published on an instance's own bus (never sent) after its LISTEN connection came back: events may
+ * have been missed meanwhile, so caches drop everything.
+ */
+export const RECONNECTED_CHANNEL = 'events.reconnected';
+
 /** NOTIFY refuses payloads of 8000 bytes or more; the envelope must stay under it. */
 export const MAX_PAYLOAD_BYTES = 7900;
 

@@ -11,11 +11,10 @@
 // `events.reconnected` channel (local only) and caches drop everything they hold.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { checkChannel, LocalSubscribers, MAX_PAYLOAD_BYTES, type EventBus } from './event-bus.ts';
+import { checkChannel, LocalSubscribers, MAX_PAYLOAD_BYTES, RECONNECTED_CHANNEL, type EventBus } from './event-bus.ts';
 import { listen, notify, PG_CHANNEL } from './queries.ts';
 
-/** Published locally after the LISTEN connection came back: events may have been missed meanwhile. */
-export const RECONNECTED_CHANNEL = 'events.reconnected';
+export { RECONNECTED_CHANNEL };
 
 export interface PostgresEventBusOptions {
   /** NOTIFY goes through this pool. */

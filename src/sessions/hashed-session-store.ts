@@ -34,5 +34,8 @@ export function createHashedSessionStore(pool: pg.Pool): session.Store {
     createTableIfMissing: false,
     // Expired rows are pruned by the portal's own timer (see portal.ts), not one per store.
     pruneSessionInterval: false,
+    // Sessions do not roll (the cookie keeps its first expiry), so a touch would only rewrite the
+    // same expiry: one UPDATE per page for nothing. A session lasts sessionMaxAgeHours from sign-in.
+    disableTouch: true,
   });
 }

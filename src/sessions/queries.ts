@@ -16,8 +16,19 @@ const byClientUser = (db: Db, workspaceId: string, clientUserId: string) =>
     .whereRaw("sess->'portal'->>'clientUserId' = ?", [clientUserId])
     .andWhereRaw("sess->'portal'->>'workspaceId' = ?", [workspaceId]);
 
-export async function listLiveSessions(db: Db, workspaceId: string, clientUserId: string, now: Date): Promise<SessionRow[]> {
-  return byClientUser(db, workspaceId, clientUserId).andWhere('expire', '>', now).select('sid', 'sess', 'expire');
+/** The newest live sessions first, at most `limit`, each row carrying the total of live sessions. */
+export async function listLiveSessions(db: Db, workspaceId: string, clientUserId: string, now: Date, limit: number): Promise<Array<SessionRow & { total: number }>> {
+  return byClientUser(db, workspaceId, clientUserId)
+    .andWhere('expire', '>', now)
+    .orderBy('expire', 'desc')
+    .limit(limit)
+    .select('sid', 'sess', 'expire', db.raw('count(*) over ()::int as total'));
+}
+
+/** Deletes all but the `keep` newest sessions of a client user (expiry follows sign-in: sessions do not roll). */
+export async function deleteOldestSessions(db: Db, workspaceId: string, clientUserId: string, keep: number): Promise<number> {
+  const beyond = byClientUser(db, workspaceId, clientUserId).orderBy('expire', 'desc').offset(keep).select('sid');
+  return db('client_sessions').whereIn('sid', beyond).delete();
 }
 
 export async function deleteSession(db: Db, workspaceId: string, clientUserId: string, sidHash: string): Promise<number> {

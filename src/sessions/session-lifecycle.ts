@@ -1,28 +1,53 @@
-// Signing a client in and out of the portal session. Sign-in regenerates the session id (no
-// fixation) and issues a fresh CSRF token.
+// Signing a client in and out of the portal session. A session exists only from sign-in on
+// (anonymous forms use the stateless CSRF token), so a visitor costs no row. Sign-in gives a
+// visitor who came with a session cookie a new session id (no fixation), issues a fresh CSRF token,
+// and keeps at most MAX_SESSIONS_PER_USER live sessions per client user by dropping the oldest.
+// The row is written once, by express-session as the response ends (before the redirect reaches
+// the browser).
 import type { Request } from 'express';
+import type { Knex } from 'knex';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import { sessionCsrfToken } from '../web/csrf.ts';
 import { requestMeta } from '../web/request-meta.ts';
-import './session-data.ts';
+import { deleteOldestSessions } from './queries.ts';
+import { SESSION_COOKIE } from './session-data.ts';
+
+export const MAX_SESSIONS_PER_USER = 50;
 
 const call = (fn: (cb: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
-export async function startClientSession(req: Request, user: ClientUserRow): Promise<void> {
-  await call((cb) => req.session.regenerate(cb));
-  const meta = requestMeta(req);
-  req.session.portal = {
-    workspaceId: user.workspace_id,
-    clientUserId: user.id,
-    signedInAt: new Date().toISOString(),
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-  };
-  sessionCsrfToken(req);
-  await call((cb) => req.session.save(cb));
+const SESSION_COOKIE_SENT = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE.replace('.', '\\.')}=`);
+
+export interface SessionLifecycle {
+  start(req: Request, user: ClientUserRow): Promise<void>;
+  end(req: Request): Promise<void>;
 }
 
-export async function endClientSession(req: Request): Promise<void> {
-  await call((cb) => req.session.destroy(cb));
+export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; maxPerUser?: number }): SessionLifecycle {
+  const maxPerUser = deps.maxPerUser ?? MAX_SESSIONS_PER_USER;
+  return {
+    async start(req, user) {
+      // Without a session cookie the id was generated for this request and names no stored row:
+      // nothing to destroy, nothing an attacker could have planted. With one, start afresh.
+      if (SESSION_COOKIE_SENT.test(req.headers.cookie ?? '')) await call((cb) => req.session.regenerate(cb));
+      // Room for the new one: a stolen-cookie spree or a script signing in in a loop cannot pile up rows.
+      await deleteOldestSessions(deps.db, user.workspace_id, user.id, maxPerUser - 1);
+      const meta = requestMeta(req);
+      req.session.portal = {
+        workspaceId: user.workspace_id,
+        clientUserId: user.id,
+        signedInAt: new Date().toISOString(),
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      };
+      delete req.session.csrfToken;
+      sessionCsrfToken(req);
+    },
+    async end(req) {
+      await call((cb) => req.session.destroy(cb));
+      // The browser stops sending a cookie that names nothing: later anonymous pages read no session.
+      req.res?.clearCookie(SESSION_COOKIE, { path: deps.cookiePath });
+    },
+  };
 }

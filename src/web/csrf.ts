@@ -1,11 +1,20 @@
-// CSRF protection for the client portal: a random token kept in the portal session, required on
-// every state-changing request as the `_csrf` form field or the `X-CSRF-Token` header (htmx sends
-// the header, set once on <body>). Compared in constant time.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// CSRF protection for the client portal, required on every state-changing request as the `_csrf`
+// form field or the `X-CSRF-Token` header (htmx sends the header, set once on <body>), compared in
+// constant time. Two kinds of token, so that nobody gets a stored session before signing in:
+// - signed in: a random token kept in the session, issued afresh at sign-in;
+// - anonymous (sign-in, code, forgot, reset, invitation forms): stateless, an HMAC under the
+//   portal secret of a random value in the `portal.csrf` cookie. Another site can neither read that
+//   cookie nor compute the HMAC, so it cannot forge the token; nothing is stored on the server.
+// A request with a session token is checked against it; any other against the cookie.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from './http-error.ts';
+import '../sessions/session-data.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const ANONYMOUS_CSRF_COOKIE = 'portal.csrf';
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
 export function sessionCsrfToken(req: Request): string {
   req.session.csrfToken ??= randomBytes(32).toString('base64url');
@@ -29,10 +38,55 @@ export function submittedCsrfTokens(req: Request): unknown[] {
 
 export const CSRF_MESSAGE = 'This form has expired. Please go back, reload the page and try again.';
 
-export function verifySessionCsrf(req: Request, _res: Response, next: NextFunction): void {
-  if (SAFE_METHODS.has(req.method)) return next();
-  if (!submittedCsrfTokens(req).some((token) => tokensMatch(req.session.csrfToken, token))) return next(new HttpError(403, CSRF_MESSAGE));
-  next();
+function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export interface PortalCsrf {
+  /** The token for this request's forms: the session's when signed in, else the anonymous one (setting its cookie if new). */
+  token(req: Request, res: Response): string;
+  /** Refuses a state change whose token does not match with 403. */
+  verify(req: Request, res: Response, next: NextFunction): void;
+}
+
+export function createPortalCsrf(options: { secret: string; cookiePath: string; secure: boolean }): PortalCsrf {
+  // A key of its own, derived from the portal secret, so these HMACs mean nothing anywhere else.
+  const key = createHmac('sha256', options.secret).update('portal anonymous csrf key').digest();
+  const sign = (nonce: string) => createHmac('sha256', key).update(nonce).digest('base64url');
+  // The value set on this response, so the page's several forms share one token.
+  const issued = new WeakMap<Request, string>();
+
+  const cookieNonce = (req: Request) => {
+    const value = issued.get(req) ?? readCookie(req, ANONYMOUS_CSRF_COOKIE);
+    return value && COOKIE_VALUE.test(value) ? value : undefined;
+  };
+
+  return {
+    token(req, res) {
+      if (req.session?.csrfToken) return req.session.csrfToken;
+      let nonce = cookieNonce(req);
+      if (!nonce) {
+        nonce = randomBytes(32).toString('base64url');
+        issued.set(req, nonce);
+        // A browser-session cookie: it holds no identity, only what the token is bound to.
+        res.cookie(ANONYMOUS_CSRF_COOKIE, nonce, { path: options.cookiePath, httpOnly: true, sameSite: 'lax', secure: options.secure });
+      }
+      return sign(nonce);
+    },
+    verify(req, _res, next) {
+      if (SAFE_METHODS.has(req.method)) return next();
+      const nonce = cookieNonce(req);
+      const expected = req.session?.csrfToken ?? (nonce ? sign(nonce) : undefined);
+      if (!submittedCsrfTokens(req).some((token) => tokensMatch(expected, token))) return next(new HttpError(403, CSRF_MESSAGE));
+      next();
+    },
+  };
 }
 
 /** True when the htmx header carries this session's token. */
@@ -46,9 +100,9 @@ export function verifySessionCsrfHeader(req: Request): boolean {
  * route, which verifies the form's `_csrf` field (sent before the file) or the htmx header before
  * storing a byte. Everything else, multipart or not, is checked here.
  */
-export function sessionCsrf(multipartPaths: ReadonlySet<string>) {
+export function portalCsrfCheck(csrf: PortalCsrf, multipartPaths: ReadonlySet<string>) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!SAFE_METHODS.has(req.method) && req.is('multipart/form-data') && multipartPaths.has(req.path)) return next();
-    verifySessionCsrf(req, res, next);
+    csrf.verify(req, res, next);
   };
 }

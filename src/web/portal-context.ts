@@ -7,7 +7,6 @@ import type { HostContact, HostWorkspace } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import { visibleSections, type PortalSection } from '../policies/portal-policy.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
-import { sessionCsrfToken } from './csrf.ts';
 import { sendPage } from './render.ts';
 
 export interface SignedInClient {
@@ -27,6 +26,8 @@ export interface PortalContext {
   /** Language, time zone, t() and formatters; settled once the client (if any) is known. */
   i18n: RequestI18n;
   client?: SignedInClient;
+  /** The CSRF token for this request's forms; set by the CSRF middleware (absent before it ran). */
+  csrfToken?: () => string;
 }
 
 export function portalContext(res: Response): PortalContext {
@@ -60,6 +61,7 @@ export function portalChrome(req: Request, res: Response) {
         { label: t('common:nav.account'), href: `${context.base}/account`, current: within(`${context.base}/account`) },
       ]
     : [];
+  const csrfToken = context.csrfToken?.() ?? '';
   return {
     t,
     fmt: context.i18n.fmt,
@@ -67,8 +69,8 @@ export function portalChrome(req: Request, res: Response) {
     branding: context.branding,
     base: context.base,
     assets: context.assets,
-    csrfToken: req.session ? sessionCsrfToken(req) : '',
-    csrfHeaders: req.session ? JSON.stringify({ 'X-CSRF-Token': sessionCsrfToken(req) }) : '{}',
+    csrfToken,
+    csrfHeaders: csrfToken ? JSON.stringify({ 'X-CSRF-Token': csrfToken }) : '{}',
     nav,
     clientName: context.client?.contact.name ?? null,
   };

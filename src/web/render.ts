@@ -2,20 +2,67 @@
 // everything else gets it wrapped in the layout. Templates see view models, never rows, and
 // escape everything (`<%=`); the layout inserts the already-rendered fragment.
 import ejs from 'ejs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
 
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
 
-const cache = process.env.NODE_ENV === 'production';
+/**
+ * The portal's compiled templates (pages, layout and the partials they include), compiled once per
+ * process: reading and compiling per request was most of a page's Node time. Outside production a
+ * template is compiled again when its file changed (one stat per template and render), so edits
+ * show without a restart. Kept apart from ejs's global cache, which the host may use its own way.
+ */
+class TemplateCache {
+  private readonly compiled = new Map<string, { fn: ejs.TemplateFunction; mtimeMs: number }>();
+
+  constructor(private readonly checkFiles: boolean) {}
+
+  private mtime(filename: string): number {
+    return this.checkFiles ? statSync(filename).mtimeMs : 0;
+  }
+
+  // The interface ejs expects of its cache (get/set/remove/reset), keyed by file name.
+  get(filename: string): ejs.TemplateFunction | undefined {
+    const entry = this.compiled.get(filename);
+    if (!entry) return undefined;
+    return !this.checkFiles || entry.mtimeMs === this.mtime(filename) ? entry.fn : undefined;
+  }
+  set(filename: string, fn: ejs.TemplateFunction): void {
+    this.compiled.set(filename, { fn, mtimeMs: this.mtime(filename) });
+  }
+  remove(filename: string): void {
+    this.compiled.delete(filename);
+  }
+  reset(): void {
+    this.compiled.clear();
+  }
+}
+
+const templates = new TemplateCache(process.env.NODE_ENV !== 'production');
+
+/** The compiled template of a file, if it is cached and current (for tests). */
+export const compiledTemplate = (filename: string): ejs.TemplateFunction | undefined => templates.get(filename);
 
 export function renderTemplate(view: string, model: object): string {
-  // ejs.renderFile answers with a Promise whenever it gets no callback, whatever `async` says;
-  // render() with the file name is synchronous and resolves includes relative to that file.
   const filename = path.join(VIEWS_DIR, `${view}.ejs`);
-  return ejs.render(readFileSync(filename, 'utf8'), model, { filename, async: false, cache });
+  // ejs looks templates and includes up in `ejs.cache`; rendering is synchronous, so the portal's
+  // own cache stands in for exactly this call and the host's is back before anything else runs.
+  const hostCache = ejs.cache;
+  ejs.cache = templates;
+  try {
+    let fn = templates.get(filename);
+    if (!fn) {
+      // compile() with the file name resolves includes relative to it (and caches them here too).
+      fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, async: false, cache: true });
+      templates.set(filename, fn);
+    }
+    return fn(model) as string;
+  } finally {
+    ejs.cache = hostCache;
+  }
 }
 
 export function isFragmentRequest(req: Request): boolean {

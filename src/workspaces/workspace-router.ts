@@ -1,6 +1,6 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
-// workspace → feature flag → settings and branding → language (workspace and browser) →
-// provider callbacks (signed, sessionless) → session →
+// workspace with its settings and branding (from the per-instance cache) → feature flag →
+// language (workspace and browser) → provider callbacks (signed, sessionless) → session →
 // CSRF (streamed uploads check theirs in their route) → signed-in client (and their own language) →
 // public sign-in routes → routes for signed-in clients → branded 404.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -8,11 +8,10 @@ import type { Knex } from 'knex';
 import type { HostAdapter } from '../ports/host.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import type { PortalConfig } from '../config.ts';
-import { buildBranding, brandingStylesheet } from '../branding/branding.ts';
+import { brandingStylesheet } from '../branding/branding.ts';
 import { findClientUserById } from '../client-users/queries.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
-import { findSettings } from '../settings/queries.ts';
-import { sessionCsrf } from '../web/csrf.ts';
+import { portalCsrfCheck, type PortalCsrf } from '../web/csrf.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, type PortalContext } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
@@ -22,14 +21,17 @@ import { requestI18n } from '../i18n/request-i18n.ts';
 import { PORTAL_SECTIONS, type PortalSection } from '../policies/portal-policy.ts';
 import { routeTable } from '../web/route-table.ts';
 import '../sessions/session-data.ts';
+import type { WorkspaceCache } from './workspace-cache.ts';
 
 export interface WorkspaceRouterDeps {
   db: Knex;
   adapter: HostAdapter;
+  workspaces: WorkspaceCache;
   flags: FeatureFlags;
   storage: FileStorage;
   config: PortalConfig;
   session: RequestHandler;
+  csrf: PortalCsrf;
   /** Routes anyone may reach (sign-in, links from emails). */
   publicRoutes: Router[];
   /** Routes for signed-in clients only. */
@@ -48,16 +50,16 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   const loadWorkspace = async (req: Request, res: Response, next: NextFunction) => {
     const slug = String(req.params.workspaceSlug ?? '');
-    const workspace = /^[a-z0-9][a-z0-9-]{0,59}$/i.test(slug) ? await deps.adapter.workspaces.findBySlug(slug) : null;
+    const cached = /^[a-z0-9][a-z0-9-]{0,59}$/i.test(slug) ? await deps.workspaces.get(slug) : null;
     // A workspace without the portal switched on is indistinguishable from one that does not exist.
-    if (!workspace || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) {
+    // The flag is asked on every request (in memory): switching it off takes effect at once.
+    if (!cached || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: cached.workspace.id, workspaceSlug: cached.workspace.slug })) {
       return next(notFound());
     }
-    const settings = await findSettings(deps.db, workspace.id);
-    const base = `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
-    const uploadedLogo = settings.logoFileId ? `${base}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
+    const { workspace, settings, branding, base } = cached;
     const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
-    const context: PortalContext = { workspace, settings, branding: buildBranding(workspace, settings, uploadedLogo), base, assets, sectionPages, i18n };
+    // A fresh object per request (the signed-in client is added to it); the cached parts are frozen.
+    const context: PortalContext = { workspace, settings, branding, base, assets, sectionPages, i18n };
     res.locals.customerPortal = context;
     next();
   };
@@ -111,7 +113,11 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(deps.session);
-  router.use(sessionCsrf(new Set(deps.multipartPaths ?? [])));
+  const checkCsrf = portalCsrfCheck(deps.csrf, new Set(deps.multipartPaths ?? []));
+  router.use((req, res, next) => {
+    portalContext(res).csrfToken = () => deps.csrf.token(req, res);
+    checkCsrf(req, res, next);
+  });
   router.use(loadClient);
   for (const routes of deps.publicRoutes) router.use(routes);
   router.use(requireClient);

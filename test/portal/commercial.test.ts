@@ -181,6 +181,8 @@ describe('client pages: proposals, quotations and invoices', function () {
     await h.crm.db('workspace_client_portal_settings').where({ workspace_id: String(workspace.id) }).update({ allow_comments: false });
     const hadRow = (await h.crm.db('workspace_client_portal_settings').where({ workspace_id: String(workspace.id) })).length > 0;
     if (!hadRow) await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_comments: false });
+    // Written straight to the table, so the portal is told, as the settings page does.
+    await h.crm.portal.workspaceChanged(String(workspace.id));
     try {
       const page = await maria.get(href).expect(200);
       expect(page.text).to.not.contain('id="comments"');
@@ -188,6 +190,7 @@ describe('client pages: proposals, quotations and invoices', function () {
       await maria.post(`${href}/comments`).type('form').send({ _csrf: csrf, body: 'Hello' }).expect(404);
     } finally {
       await h.crm.db('workspace_client_portal_settings').where({ workspace_id: String(workspace.id) }).update({ allow_comments: true });
+      await h.crm.portal.workspaceChanged(String(workspace.id));
     }
   });
 });

@@ -14,8 +14,11 @@ describe('client dashboard', function () {
   after(async function () {
     await h.close();
   });
+  // Settings are written straight to the table here, so the portal is told, as the settings page does.
+  const settingsChanged = async () => h.crm.portal.workspaceChanged((await h.crm.adapter.workspaces.findBySlug('demo'))!.id);
   afterEach(async function () {
     await h.crm.db('workspace_client_portal_settings').delete();
+    await settingsChanged();
   });
 
   async function dashboard() {
@@ -38,6 +41,7 @@ describe('client dashboard', function () {
   it('hides the sections the admin switched off, in the cards and the navigation', async function () {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspace.id, show_invoices: false, show_tasks: false });
+    await settingsChanged();
     const html = await dashboard();
     expect(html).to.not.contain('id="section-invoices"');
     expect(html).to.not.contain('id="section-tasks"');
@@ -48,6 +52,7 @@ describe('client dashboard', function () {
   it('uses the admin\'s title and colour, keeping text readable on a pale colour', async function () {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspace.id, portal_title: 'Northwind hub', primary_color: '#ffe066' });
+    await settingsChanged();
     const html = await dashboard();
     expect(html).to.contain('Northwind hub');
     const css = (await h.agent().get('/portal/demo/branding.css').expect(200)).text;

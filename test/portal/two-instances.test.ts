@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { flagsFileFor, postPasswordSignIn } from '../support/portal-harness.ts';
+import { csrfFrom, flagsFileFor, postPasswordSignIn } from '../support/portal-harness.ts';
 
 describe('two app instances on one database', function () {
   let database: TestDatabase;
@@ -39,6 +39,34 @@ describe('two app instances on one database', function () {
     const senders = (got: object[]) => got.map((p) => (p as { from: string }).from).sort();
     expect(senders(onA)).to.deep.equal(['a', 'b']);
     expect(senders(onB)).to.deep.equal(['a', 'b']);
+  });
+
+  it('a settings save on one instance changes the portal on the other at once (cached per instance)', async function () {
+    // On the embedded database each instance's bus is its own (see above); the TTL alone would apply.
+    if (database.mode === 'embedded') this.skip();
+    // B has the workspace cached before the save.
+    expect((await request(b.url).get('/portal/demo/sign-in').expect(200)).text).to.not.contain('Harbour hub');
+    const css = async () => (await request(b.url).get('/portal/demo/branding.css').expect(200)).text;
+    expect(await css()).to.not.contain('--brand:#0b6e4f');
+
+    const staff = a.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    const admin = request.agent(a.url);
+    const signIn = await admin.get('/signin').expect(200);
+    await admin.post('/signin').type('form').send({ _csrf: csrfFrom(signIn.text), email: staff.email, password: staff.password }).expect(303);
+    const form = await admin.get('/settings/client-portal').expect(200);
+    const fields: Record<string, string> = { _csrf: csrfFrom(form.text), showProposals: 'on', showInvoices: 'on', showTasks: 'on', loginWithCode: 'on', loginWithPassword: 'on', portalTitle: 'Harbour hub', primaryColor: '#0b6e4f' };
+    let post = admin.post('/settings/client-portal');
+    for (const [name, value] of Object.entries(fields)) post = post.field(name, value);
+    expect((await post).status).to.equal(303);
+
+    // The NOTIFY reaches B within milliseconds; no request waits for the 30 s TTL.
+    let seen = '';
+    for (let i = 0; i < 50 && !seen.includes('--brand:#0b6e4f'); i++) {
+      seen = await css();
+      if (!seen.includes('--brand:#0b6e4f')) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen).to.contain('--brand:#0b6e4f');
+    expect((await request(b.url).get('/portal/demo/sign-in').expect(200)).text).to.contain('Harbour hub');
   });
 
   it('a session started on one instance is valid on the other', async function () {

@@ -2,12 +2,14 @@
 import type { Knex } from 'knex';
 import { listMigrationSource } from '../../../src/db/migration-source.ts';
 import * as schema from './20260101000001_reference_crm.ts';
+import * as clientStatusIndexes from './20260101000100_client_status_indexes.ts';
 import * as documentAndTaskLinks from './20260101000500_document_and_task_links.ts';
 import * as rateLimits from './20261124000002_crm_rate_limits.ts';
 
 const config = (): Knex.MigratorConfig => ({
   migrationSource: listMigrationSource({
     '20260101000001_reference_crm': schema,
+    '20260101000100_client_status_indexes': clientStatusIndexes,
     '20260101000500_document_and_task_links': documentAndTaskLinks,
     '20261124000002_crm_rate_limits': rateLimits,
   }),

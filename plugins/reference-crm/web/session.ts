@@ -26,6 +26,9 @@ export function createCrmSession(options: { pool: pg.Pool; secret: string; secur
     pool: options.pool,
     tableName: CRM_SESSION_TABLE,
     createTableIfMissing: false,
+    // The session does not roll (the cookie keeps its first expiry), so a touch would rewrite the
+    // same expiry: one UPDATE per page for nothing.
+    disableTouch: true,
   });
   return session({
     name: CRM_SESSION_COOKIE,

@@ -1,0 +1,28 @@
+// The baseline: a bare Express 5 app with a pg pool. Each route runs one primary-key query and
+// renders, with a compiled EJS template, the very bytes the portal answered for the same page, so
+// the difference between the two is what the portal's own work costs.
+// Reads the pages from the JSON file named by BARE_PAGES: [{ path, contentType, body }].
+import ejs from 'ejs';
+import express from 'express';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+
+const pages = JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as Array<{ path: string; contentType: string; body: string }>;
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 6 });
+const app = express();
+for (const page of pages) {
+  // The body as a template with one placeholder for the queried name, so rendering does real work.
+  const render = ejs.compile(page.body.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
+  app.get(page.path, async (_req, res) => {
+    const { rows } = await pool.query('select id, slug, name from workspaces where id = $1', [1]);
+    res.type(page.contentType).send(render({ name: rows[0]?.name ?? '' }));
+  });
+}
+const server = app.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+});
+process.on('SIGTERM', () => {
+  server.close();
+  void pool.end().finally(() => process.exit(0));
+});

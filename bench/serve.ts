@@ -1,0 +1,29 @@
+// One app instance for the benchmark, in its own process (so the load generator does not share its
+// event loop): the reference CRM with the portal, exactly as `npm start` boots it, on the database
+// given (DATABASE_URL) or an in-memory embedded one, seeded with scale data of the size asked.
+// Prints one JSON line with where it listens and who can sign in, then serves until killed.
+import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
+import { flagsFileFor } from '../test/support/portal-harness.ts';
+import { seedScaleData, SCALE_SIZES } from './scale-data.ts';
+
+const size = (process.env.BENCH_SIZE ?? 'small') as keyof typeof SCALE_SIZES;
+const crm = await bootReferenceCrm({
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  port: 0,
+  sessionSecret: 'benchmark-secret-'.padEnd(48, 'b'),
+  flagsFile: flagsFileFor(['demo']),
+  // Sign-in requests come with X-Forwarded-For from the load generator, as from a proxy on this host,
+  // so the per-address sign-in limit does not stop the password benchmark after 30 tries.
+  trustProxy: 'loopback',
+  quiet: true,
+});
+const seedStarted = Date.now();
+if (size !== 'none') await seedScaleData(crm.db, 'demo', SCALE_SIZES[size]);
+const seedSeconds = (Date.now() - seedStarted) / 1000;
+const client = crm.clientLogins.find((login) => login.workspaceSlug === 'demo')!;
+const staff = crm.staffLogins.staff.find((login) => login.workspaceSlug === 'demo' && login.role === 'admin')!;
+const databaseUrl = (crm.db.client.config.connection as { connectionString: string }).connectionString;
+console.log(JSON.stringify({ url: crm.url, databaseUrl, databaseMode: crm.databaseMode, client, staff, seedSeconds }));
+process.on('SIGTERM', () => {
+  void crm.close().finally(() => process.exit(0));
+});

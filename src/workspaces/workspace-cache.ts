@@ -1,0 +1,115 @@
+// What every request of a workspace's portal needs before anything else — the host workspace, the
+// admin's settings and the branding built from both — kept in memory per app instance, so a page
+// (and `branding.css`) does not read them again on every request.
+//
+// Invalidation: a settings save publishes WORKSPACE_CHANGED on the event bus; every instance drops
+// that workspace at once (its own from publish(), the others from NOTIFY). Changes the portal does
+// not see (the host renaming a workspace or changing its colour in its own tables) and events lost
+// while an instance's LISTEN connection was down are covered by a short TTL, and the bus's
+// reconnected event empties the cache.
+import type { Knex } from 'knex';
+import type { PortalConfig } from '../config.ts';
+import { buildBranding, type Branding } from '../branding/branding.ts';
+import { RECONNECTED_CHANNEL, type EventBus } from '../events/event-bus.ts';
+import type { HostAdapter, HostWorkspace } from '../ports/host.ts';
+import type { PortalSettings } from '../settings/portal-settings.ts';
+import { findSettings } from '../settings/queries.ts';
+
+export const WORKSPACE_CHANGED = 'portal.workspace.changed';
+
+export interface WorkspaceEntry {
+  readonly workspace: HostWorkspace;
+  readonly settings: PortalSettings;
+  readonly branding: Branding;
+  /** `${portalPath}/${slug}`: every portal link starts here. */
+  readonly base: string;
+}
+
+export interface WorkspaceCache {
+  /** The workspace by its slug with settings and branding, or null when the host has no such workspace. */
+  get(slug: string): Promise<WorkspaceEntry | null>;
+  /** Tells every instance that a workspace's settings or branding changed. */
+  changed(workspaceId: string): Promise<void>;
+  close(): void;
+}
+
+export interface WorkspaceCacheDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  events: EventBus;
+  config: Pick<PortalConfig, 'portalPath'>;
+  /** Safety net for changes no event announces. */
+  ttlMs?: number;
+  maxEntries?: number;
+  clock?: () => number;
+}
+
+export const WORKSPACE_CACHE_TTL_MS = 30_000;
+
+export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
+  const ttl = deps.ttlMs ?? WORKSPACE_CACHE_TTL_MS;
+  const maxEntries = deps.maxEntries ?? 1_000;
+  const clock = deps.clock ?? Date.now;
+  const entries = new Map<string, { entry: WorkspaceEntry; loadedAt: number }>();
+  const loading = new Map<string, Promise<WorkspaceEntry | null>>();
+  // Bumped by every invalidation: a load that started before it must not store what it read.
+  let generation = 0;
+
+  async function load(slug: string): Promise<WorkspaceEntry | null> {
+    const workspace = await deps.adapter.workspaces.findBySlug(slug);
+    if (!workspace) return null;
+    const settings = Object.freeze(await findSettings(deps.db, workspace.id));
+    const base = `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
+    const uploadedLogo = settings.logoFileId ? `${base}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
+    return Object.freeze({ workspace: Object.freeze(workspace), settings, branding: Object.freeze(buildBranding(workspace, settings, uploadedLogo)), base });
+  }
+
+  const drop = (workspaceId: string | null) => {
+    generation++;
+    loading.clear();
+    if (workspaceId === null) return entries.clear();
+    for (const [slug, cached] of entries) if (cached.entry.workspace.id === workspaceId) entries.delete(slug);
+  };
+
+  const unsubscribe = [
+    deps.events.subscribe(WORKSPACE_CHANGED, (payload) => {
+      const id = (payload as { workspaceId?: unknown }).workspaceId;
+      drop(typeof id === 'string' ? id : null);
+    }),
+    deps.events.subscribe(RECONNECTED_CHANNEL, () => drop(null)),
+  ];
+
+  return {
+    async get(slug) {
+      const cached = entries.get(slug);
+      if (cached && clock() - cached.loadedAt < ttl) return cached.entry;
+      // One load per slug at a time: a burst of requests after an invalidation reads once.
+      const pending = loading.get(slug);
+      if (pending) return pending;
+      const started = generation;
+      const promise = load(slug).then(
+        (entry) => {
+          if (loading.get(slug) === promise) loading.delete(slug);
+          // An unknown slug is not kept: the host may create it any moment.
+          if (entry && generation === started) {
+            entries.delete(slug);
+            if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+            entries.set(slug, { entry, loadedAt: clock() });
+          }
+          return entry;
+        },
+        (err: unknown) => {
+          if (loading.get(slug) === promise) loading.delete(slug);
+          throw err;
+        },
+      );
+      loading.set(slug, promise);
+      return promise;
+    },
+    changed: (workspaceId) => deps.events.publish(WORKSPACE_CHANGED, { workspaceId }),
+    close() {
+      for (const off of unsubscribe) off();
+      entries.clear();
+    },
+  };
+}

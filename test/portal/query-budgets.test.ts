@@ -1,0 +1,82 @@
+// SQL round trips per request, for every page of the portal and its admin: a budget each, so a
+// regression (a query repeated by a handler, a cache that stopped working) fails here rather than
+// in a benchmark. Counted: every knex query and every query on the session store's pool. Pages
+// are measured warm (the workspace, settings and branding cached), as nearly every request is.
+import { expect } from 'chai';
+import { countQueries, describeQueries, type QueryCounter } from '../support/query-counter.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+
+describe('query budgets per request', function () {
+  let h: PortalHarness;
+  let counter: QueryCounter;
+  let login: { email: string; password: string };
+
+  before(async function () {
+    h = await startPortalHarness();
+    login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
+    counter = countQueries(h.crm);
+    await h.agent().get('/portal/demo/sign-in').expect(200); // fills the workspace cache
+  });
+  after(async function () {
+    counter.stop();
+    await h.close();
+  });
+  beforeEach(async function () {
+    await h.crm.db('portal_rate_limits').delete();
+  });
+
+  async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
+    const counted = await counter.measure(action);
+    expect(counted.count, describeQueries(what, counted)).to.equal(budget);
+    return counted;
+  }
+
+  it('branding.css: none (workspace, settings and branding come from the cache)', async function () {
+    await expectBudget('branding.css', 0, () => h.agent().get('/portal/demo/branding.css').expect(200));
+  });
+
+  it('the workspace is read again only after a change is announced', async function () {
+    await h.crm.portal.workspaceChanged((await h.crm.adapter.workspaces.findBySlug('demo'))!.id);
+    const cold = await expectBudget('branding.css after a change', 2, () => h.agent().get('/portal/demo/branding.css').expect(200));
+    expect(cold.sql.join('\n')).to.match(/from "workspaces"/).and.match(/from "workspace_client_portal_settings"/);
+    await expectBudget('branding.css again', 0, () => h.agent().get('/portal/demo/branding.css').expect(200));
+  });
+
+  it('sign-in page: none, for a new visitor and for one coming back (no session before sign-in)', async function () {
+    const agent = h.agent();
+    await expectBudget('GET sign-in', 0, () => agent.get('/portal/demo/sign-in').expect(200));
+    await expectBudget('GET sign-in again', 0, () => agent.get('/portal/demo/sign-in').expect(200));
+  });
+
+  it('password sign-in: the limiter, the user, the sign-in record, the session cap and one session write', async function () {
+    const agent = h.agent();
+    const page = await agent.get('/portal/demo/sign-in').expect(200);
+    const counted = await expectBudget('POST sign-in/password', 8, () =>
+      agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303),
+    );
+    expect(counted.sql.filter((sql) => /^INSERT INTO "client_sessions"/i.test(sql)), 'session writes').to.have.length(1);
+    expect(counted.sql.filter((sql) => /^(select|update) .*"client_sessions" where sid/i.test(sql)), 'session reads and touches').to.have.length(0);
+  });
+
+  it('dashboard: session, client user, contact, one summary query and the recent proposals, quotations and invoices; no session touch', async function () {
+    const agent = await signedInAgent(h.agent(), 'demo', login);
+    await agent.get('/portal/demo/').expect(200);
+    const counted = await expectBudget('GET dashboard', 7, () => agent.get('/portal/demo/').expect(200));
+    expect(counted.sql.some((sql) => /^update "client_sessions"/i.test(sql)), 'session touch').to.equal(false);
+  });
+
+  it('account: session, client user, contact and the session list', async function () {
+    const agent = await signedInAgent(h.agent(), 'demo', login);
+    await expectBudget('GET account', 4, () => agent.get('/portal/demo/account').expect(200));
+  });
+
+  // The host's header asks for the unread notification count and reads the workspace a second time
+  // (through headerItems): 2 of the 6, and the second workspace read is one to remove.
+  it('admin settings page: the CRM session and staff user, the workspace, the header and the settings', async function () {
+    const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    const agent = h.agent();
+    const page = await agent.get('/signin').expect(200);
+    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
+    await expectBudget('GET admin settings', 6, () => agent.get('/settings/client-portal').expect(200));
+  });
+});
