@@ -5,6 +5,7 @@ import { listMigrationSource } from '../src/db/migration-source.ts';
 import * as foundation from './20261122000001_client_portal_foundation.ts';
 import { clientComments } from './20261122000002_client_comments.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';
+import * as offerDecisions from './20261126000001_offer_decisions_and_public_links.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -14,6 +15,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261122000001_client_portal_foundation': foundation,
     '20261122000002_client_comments': clientComments(context),
     '20261122000003_locale_and_time_zone': localeAndTimeZone,
+    '20261126000001_offer_decisions_and_public_links': offerDecisions,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

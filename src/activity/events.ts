@@ -15,6 +15,12 @@ export const ACTIVITY_EVENTS = {
   'session.revoked': 'Signed out another session',
   'client_user.disabled': 'Access disabled by the agency',
   'client_user.enabled': 'Access re-enabled by the agency',
+  'offer.accepted': 'Accepted a proposal or quotation',
+  'offer.declined': 'Declined a proposal or quotation',
+  'offer.signed_pdf_downloaded': 'Downloaded the signed PDF',
+  'public_link.opened': 'Opened a public link',
+  'public_link.created': 'A public link was created by the agency',
+  'public_link.revoked': 'A public link was revoked by the agency',
 } as const;
 
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;

@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { findClaimProblems } from '../../src/host/verify-claims.ts';
 import type { ClientSummary, CommentSubjectType, HostAdapter, HostContact, HostWorkspace } from '../../src/ports/host.ts';
+import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
 export interface AdapterContractFixture {
   /** A workspace with clients and contacts. */
@@ -22,6 +23,8 @@ export interface AdapterContractFixture {
   login?: { email: string; password: string };
   /** A proposal, quotation or invoice of knownContactEmail's client (comments port only). */
   commentSubject?: { type: CommentSubjectType; id: string };
+  /** Open offers to decide on (offers port only). */
+  decisions?: OfferDecisionsFixture;
 }
 
 export interface AdapterContractSetup {
@@ -396,5 +399,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         expect(await comments.list('abc', subject)).to.deep.equal([]);
       });
     });
+
+    describeOfferDecisions(name, () => ({ adapter, db: ctx.db, workspace, other, fixture: ctx.fixture.decisions }));
   });
 }

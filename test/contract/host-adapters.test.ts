@@ -1,6 +1,7 @@
 // Runs the host adapter contract (host-adapter-contract.ts) against every adapter we ship or test
 // with: the reference CRM (its migrations and demo seed) and the second, Dolibarr-like CRM (its
 // schema.sql and seed.sql). Each gets a fresh database of its own.
+import type { Knex } from 'knex';
 import { createKnex } from '../../src/db/connect.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
@@ -9,6 +10,30 @@ import { createSecondCrmAdapter } from '../fixtures/second-crm/adapter.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { loadSecondCrm, SECOND_LOGINS, SECOND_OTHER_WORKSPACE, SECOND_WORKSPACE } from '../support/second-host-harness.ts';
 import { describeHostAdapterContract } from './host-adapter-contract.ts';
+import type { OfferDecisionsFixture } from './offer-decisions-contract.ts';
+
+/** Three sent offers of workspace demo (two clients' proposals and a quotation) and a client owning none. */
+async function openOffers(db: Knex): Promise<OfferDecisionsFixture> {
+  const demo = db('workspaces').select('id').where('slug', 'demo');
+  const proposals = await db('proposals').where({ status: 'sent' }).whereIn('workspace_id', demo).orderBy('id').select('id', 'client_id');
+  const quotations = await db('quotations').where({ status: 'sent' }).whereIn('workspace_id', demo).orderBy('id').select('id', 'client_id');
+  const [accept, race] = proposals;
+  const [decline] = quotations;
+  if (!accept || !race || !decline) throw new Error('the reference seed needs two sent proposals and a sent quotation in demo');
+  const owners = [accept.client_id, race.client_id, decline.client_id];
+  const other = await db('clients').whereIn('workspace_id', demo).whereNotIn('id', owners).first('id');
+  if (!other) throw new Error('the reference seed needs a demo client without those offers');
+  const subject = (kind: 'proposal' | 'quotation', row: { id: number; client_id: number }) => ({ kind, id: String(row.id), clientId: String(row.client_id) });
+  return { accept: subject('proposal', accept), decline: subject('quotation', decline), race: subject('proposal', race), otherClientId: String(other.id) };
+}
+
+/** A validated (open) proposal of Garage Dupont in entity 1, for the concurrency case. */
+async function addOpenProposal(db: Knex): Promise<string> {
+  const [row] = await db('llx_propal')
+    .insert({ entity: 1, ref: 'PR2601-0090', fk_soc: 2, datec: '2026-02-01 09:00', datep: '2026-02-01', fin_validite: '2026-03-01 23:59', fk_statut: 1, total_ht: 100, total_tva: 20, total_ttc: 120, multicurrency_code: 'EUR' })
+    .returning('rowid');
+  return String(row.rowid);
+}
 
 describeHostAdapterContract('reference-crm', async () => {
   const database = await createTestDatabase();
@@ -20,7 +45,7 @@ describeHostAdapterContract('reference-crm', async () => {
   return {
     adapter: createReferenceCrmAdapter(db),
     db,
-    fixture: { workspaceSlug: 'demo', otherWorkspaceSlug: 'acme', knownContactEmail: contact.email },
+    fixture: { workspaceSlug: 'demo', otherWorkspaceSlug: 'acme', knownContactEmail: contact.email, decisions: await openOffers(db) },
     async close() {
       await db.destroy();
       await database.drop();
@@ -42,6 +67,14 @@ describeHostAdapterContract('second-crm', async () => {
       login: { email: SECOND_LOGINS.claire.email, password: SECOND_LOGINS.claire.password },
       // PR2601-0004, validated and awaiting Claire's company's signature.
       commentSubject: { type: 'proposal', id: '4' },
+      // The fixture's two validated proposals (Garage Dupont's and Claire's company's), and a third
+      // added for the race, all open; the host keeps no quotations.
+      decisions: {
+        accept: { kind: 'proposal', id: '2', clientId: '2' },
+        decline: { kind: 'proposal', id: '4', clientId: '1' },
+        race: { kind: 'proposal', id: await addOpenProposal(db), clientId: '2' },
+        otherClientId: '1',
+      },
     },
     async close() {
       await db.destroy();
