@@ -11,6 +11,8 @@ import { findContact, findContactsByEmail, listContacts, updateContactProfile, t
 import { findStaffWithWorkspace, type StaffUserRow } from './queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
 import { readStaffUserId } from './web/session.ts';
+import { invoiceReads, offerReads } from './portal-commercial.ts';
+import { referenceOfferDecisions } from './portal-decisions.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
   return { id: toHostId(row.id), slug: row.slug, name: row.name, logoUrl: row.logo_url, brandColor: row.brand_color };
@@ -46,10 +48,10 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   { concept: 'company', table: 'clients', columns: ['id', 'workspace_id', 'name'] },
   { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
   { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
-  { concept: 'proposal', table: 'proposals', columns: ['id', 'workspace_id', 'client_id', 'status'] },
-  { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'status'] },
-  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'status', 'currency', 'due_date'] },
-  { concept: 'payment', table: 'payments', columns: ['invoice_id', 'amount_cents'] },
+  { concept: 'proposal', table: 'proposals', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
+  { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
+  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'number', 'status', 'currency', 'due_date'] },
+  { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
   { concept: 'task', table: 'tasks', columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'status'] },
   { concept: 'document', table: 'documents', columns: ['id', 'workspace_id', 'client_id', 'shared_with_client'] },
 ];
@@ -148,6 +150,19 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           tasks: { open: row.tasksOpen },
           documents: { shared: row.documentsShared },
         };
+      },
+    },
+
+    // Reads live in portal-commercial.ts, a client's decision in portal-decisions.ts; a payment is
+    // not bound in this CRM yet and refuses loudly rather than pretend to have written.
+    offers: {
+      ...offerReads(db),
+      ...referenceOfferDecisions(db),
+    },
+    invoices: {
+      ...invoiceReads(db),
+      async recordPayment() {
+        throw new Error('reference-crm: recording a payment is not supported yet');
       },
     },
   };

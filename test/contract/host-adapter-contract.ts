@@ -9,7 +9,9 @@ import { expect } from 'chai';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { findClaimProblems } from '../../src/host/verify-claims.ts';
-import type { ClientSummary, CommentSubjectType, HostAdapter, HostContact, HostWorkspace } from '../../src/ports/host.ts';
+import type {
+  ClientSummary, CommentSubjectType, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
+} from '../../src/ports/host.ts';
 import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
 export interface AdapterContractFixture {
@@ -25,6 +27,8 @@ export interface AdapterContractFixture {
   commentSubject?: { type: CommentSubjectType; id: string };
   /** Open offers to decide on (offers port only). */
   decisions?: OfferDecisionsFixture;
+  /** Draft proposals, quotations and invoices in workspaceSlug (offers and invoices ports): never shown. */
+  drafts?: Array<{ kind: CommentSubjectType; clientId: string; id: string }>;
 }
 
 export interface AdapterContractSetup {
@@ -347,6 +351,189 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         if (other) {
           const outcome = await credentials.setPassword(other.id, known.id, 'some-password-123').then(() => 'written', () => 'refused');
           expect(outcome).to.equal('refused');
+        }
+      });
+    });
+
+    describe('offers and invoices (when the host has them)', function () {
+      const KINDS: OfferKind[] = ['proposal', 'quotation'];
+
+      /** Every item of a list, one page of `limit` at a time, following the cursors. */
+      async function walk<T>(fetch: (page: PageRequest) => Promise<Page<T>>, limit: number): Promise<T[]> {
+        const all: T[] = [];
+        let after: string | null = null;
+        for (let pages = 0; pages < 200; pages += 1) {
+          const page: Page<T> = await fetch({ limit, after });
+          expect(page.items.length, 'a page never holds more than its limit').to.be.at.most(limit);
+          all.push(...page.items);
+          if (!page.next) return all;
+          expect(page.items.length, 'a page with a next cursor is full').to.equal(limit);
+          after = page.next;
+        }
+        throw new Error('the cursor never reached the last page');
+      }
+
+      const offersOf = (workspaceId: string, clientId: string, kind: OfferKind, status?: OfferSummary['status'][]) =>
+        (page: PageRequest) => adapter.offers!.list(workspaceId, clientId, kind, status ? { status } : {}, page);
+      const invoicesOf = (workspaceId: string, clientId: string, status?: InvoiceSummary['status'][]) =>
+        (page: PageRequest) => adapter.invoices!.list(workspaceId, clientId, status ? { status } : {}, page);
+
+      function expectTotals(detail: OfferDetail | InvoiceDetail) {
+        const sum = detail.lines.reduce((total, line) => total + line.totalCents, 0);
+        expect(detail.subtotalCents, `${detail.number}: subtotal = sum of lines`).to.equal(sum);
+        expect(detail.totalCents, `${detail.number}: total = subtotal + tax`).to.equal(detail.subtotalCents + detail.taxCents);
+        expect(detail.currency).to.match(/^[A-Z]{3}$/);
+        for (const line of detail.lines) {
+          expect(Number.isSafeInteger(line.totalCents) && Number.isSafeInteger(line.unitPriceCents)).to.equal(true);
+          expect(line.description).to.be.a('string').and.not.equal('');
+        }
+      }
+
+      function portsOrSkip(test: Mocha.Context) {
+        if (!adapter.offers && !adapter.invoices) test.skip();
+      }
+
+      it('lists a client\'s records newest first, page by page, with no duplicates or gaps', async function () {
+        portsOrSkip(this);
+        const clients = await adapter.clients.list(workspace.id);
+        let paged = 0;
+        for (const client of clients) {
+          for (const kind of adapter.offers ? KINDS : []) {
+            const whole = await walk(offersOf(workspace.id, client.id, kind), 100);
+            const byOne = await walk(offersOf(workspace.id, client.id, kind), 1);
+            const byTwo = await walk(offersOf(workspace.id, client.id, kind), 2);
+            expect(byOne.map((o) => o.id), `${kind}s of ${client.name} by one`).to.deep.equal(whole.map((o) => o.id));
+            expect(byTwo.map((o) => o.id), `${kind}s of ${client.name} by two`).to.deep.equal(whole.map((o) => o.id));
+            expect(new Set(whole.map((o) => o.id)).size).to.equal(whole.length);
+            expectStringIds(whole);
+            for (const offer of whole) expect(offer.kind).to.equal(kind);
+            if (whole.length > 1) paged += 1;
+          }
+          if (adapter.invoices) {
+            const whole = await walk(invoicesOf(workspace.id, client.id), 100);
+            const byOne = await walk(invoicesOf(workspace.id, client.id), 1);
+            expect(byOne.map((i) => i.id), `invoices of ${client.name} by one`).to.deep.equal(whole.map((i) => i.id));
+            expect(new Set(whole.map((i) => i.id)).size).to.equal(whole.length);
+            expectStringIds(whole);
+            for (let i = 1; i < whole.length; i += 1) expect(whole[i - 1]!.issueDate >= whole[i]!.issueDate, 'newest first').to.equal(true);
+            for (const invoice of whole) {
+              expect(invoice.balanceCents).to.equal(invoice.status === 'open' ? Math.max(0, invoice.totalCents - invoice.paidCents) : 0);
+            }
+            if (whole.length > 1) paged += 1;
+          }
+        }
+        expect(paged, 'the fixture needs a client with two or more records of a kind').to.be.above(0);
+      });
+
+      it('filters by status, and finds each listed record with lines whose totals add up', async function () {
+        portsOrSkip(this);
+        for (const client of await adapter.clients.list(workspace.id)) {
+          for (const kind of adapter.offers ? KINDS : []) {
+            const whole = await walk(offersOf(workspace.id, client.id, kind), 100);
+            for (const status of ['open', 'accepted', 'declined', 'expired', 'withdrawn'] as const) {
+              const only = await walk(offersOf(workspace.id, client.id, kind, [status]), 100);
+              expect(only.map((o) => o.id)).to.deep.equal(whole.filter((o) => o.status === status).map((o) => o.id));
+            }
+            for (const offer of whole) {
+              const detail = await adapter.offers!.find(workspace.id, client.id, kind, offer.id);
+              expect(detail, `${kind} ${offer.number}`).to.not.equal(null);
+              expect(detail).to.deep.include(offer);
+              expect(detail!.clientId).to.equal(client.id);
+              expect(detail!.body).to.be.a('string');
+              expectTotals(detail!);
+              const otherKind = kind === 'proposal' ? 'quotation' : 'proposal';
+              const crossed = await adapter.offers!.find(workspace.id, client.id, otherKind, offer.id);
+              if (crossed) expect(crossed.kind).to.equal(otherKind);
+            }
+          }
+          if (adapter.invoices) {
+            const whole = await walk(invoicesOf(workspace.id, client.id), 100);
+            for (const status of ['open', 'paid', 'void'] as const) {
+              const only = await walk(invoicesOf(workspace.id, client.id, [status]), 100);
+              expect(only.map((i) => i.id)).to.deep.equal(whole.filter((i) => i.status === status).map((i) => i.id));
+            }
+            for (const invoice of whole) {
+              const detail = await adapter.invoices!.find(workspace.id, client.id, invoice.id);
+              expect(detail, `invoice ${invoice.number}`).to.not.equal(null);
+              expect(detail).to.deep.include(invoice);
+              expectTotals(detail!);
+              const paid = detail!.payments.reduce((sum, payment) => sum + payment.amountCents, 0);
+              expect(detail!.paidCents, `${invoice.number}: paid = sum of payments`).to.equal(paid);
+              expectStringIds(detail!.payments);
+              for (const payment of detail!.payments) expect(payment.paidAt).to.be.instanceOf(Date);
+            }
+          }
+        }
+      });
+
+      it('never shows a draft', async function () {
+        portsOrSkip(this);
+        const drafts = ctx.fixture.drafts ?? [];
+        expect(drafts, 'the fixture must name its drafts').to.not.be.empty;
+        for (const draft of drafts) {
+          if (draft.kind === 'invoice') {
+            if (!adapter.invoices) continue;
+            expect(await adapter.invoices.find(workspace.id, draft.clientId, draft.id), `invoice ${draft.id}`).to.equal(null);
+            expect((await walk(invoicesOf(workspace.id, draft.clientId), 100)).map((i) => i.id)).to.not.include(draft.id);
+          } else {
+            if (!adapter.offers) continue;
+            expect(await adapter.offers.find(workspace.id, draft.clientId, draft.kind, draft.id), `${draft.kind} ${draft.id}`).to.equal(null);
+            expect((await walk(offersOf(workspace.id, draft.clientId, draft.kind), 100)).map((o) => o.id)).to.not.include(draft.id);
+          }
+        }
+      });
+
+      it('answers nothing about another client\'s or another workspace\'s records', async function () {
+        portsOrSkip(this);
+        const second = otherWorkspace(this);
+        const ours = await adapter.clients.list(workspace.id);
+        const theirs = await adapter.clients.list(second.id);
+        const records: Array<{ kind: CommentSubjectType; clientId: string; id: string }> = [];
+        for (const client of ours) {
+          for (const kind of adapter.offers ? KINDS : []) {
+            for (const offer of await walk(offersOf(workspace.id, client.id, kind), 100)) records.push({ kind, clientId: client.id, id: offer.id });
+          }
+          if (adapter.invoices) for (const invoice of await walk(invoicesOf(workspace.id, client.id), 100)) records.push({ kind: 'invoice', clientId: client.id, id: invoice.id });
+        }
+        expect(records, 'the fixture needs visible records').to.not.be.empty;
+        const find = (workspaceId: string, clientId: string, record: (typeof records)[number]) =>
+          record.kind === 'invoice' ? adapter.invoices!.find(workspaceId, clientId, record.id) : adapter.offers!.find(workspaceId, clientId, record.kind, record.id);
+        for (const record of records) {
+          for (const client of ours.filter((c) => c.id !== record.clientId)) {
+            expect(await find(workspace.id, client.id, record), `${record.kind} ${record.id} as client ${client.id}`).to.equal(null);
+          }
+          expect(await find(second.id, record.clientId, record), `${record.kind} ${record.id} from the other workspace`).to.equal(null);
+          for (const client of theirs) expect(await find(second.id, client.id, record)).to.equal(null);
+        }
+        // A client of another workspace, asked for in ours, has nothing here.
+        for (const client of theirs) {
+          for (const kind of adapter.offers ? KINDS : []) expect((await adapter.offers!.list(workspace.id, client.id, kind, {}, { limit: 100 })).items).to.deep.equal([]);
+          if (adapter.invoices) expect((await adapter.invoices.list(workspace.id, client.id, {}, { limit: 100 })).items).to.deep.equal([]);
+        }
+      });
+
+      it('treats malformed ids and cursors as nothing, without throwing', async function () {
+        portsOrSkip(this);
+        for (const bad of MALFORMED_IDS) {
+          const label = bad.slice(0, 40);
+          if (adapter.offers) {
+            for (const kind of KINDS) {
+              expect(await adapter.offers.find(workspace.id, known.clientId, kind, bad), label).to.equal(null);
+              expect(await adapter.offers.find(bad, known.clientId, kind, '1'), label).to.equal(null);
+              expect(await adapter.offers.find(workspace.id, bad, kind, '1'), label).to.equal(null);
+              expect(await adapter.offers.list(bad, known.clientId, kind, {}, { limit: 10 }), label).to.deep.equal({ items: [], next: null });
+              expect(await adapter.offers.list(workspace.id, bad, kind, {}, { limit: 10 }), label).to.deep.equal({ items: [], next: null });
+              expect(await adapter.offers.list(workspace.id, known.clientId, kind, {}, { limit: 10, after: bad }), label).to.deep.equal({ items: [], next: null });
+            }
+            expect(await adapter.offers.find(workspace.id, known.clientId, 'proposal', '2147483647')).to.equal(null);
+          }
+          if (adapter.invoices) {
+            expect(await adapter.invoices.find(workspace.id, known.clientId, bad), label).to.equal(null);
+            expect(await adapter.invoices.find(bad, known.clientId, '1'), label).to.equal(null);
+            expect(await adapter.invoices.list(bad, known.clientId, {}, { limit: 10 }), label).to.deep.equal({ items: [], next: null });
+            expect(await adapter.invoices.list(workspace.id, bad, {}, { limit: 10 }), label).to.deep.equal({ items: [], next: null });
+            expect(await adapter.invoices.list(workspace.id, known.clientId, {}, { limit: 10, after: bad }), label).to.deep.equal({ items: [], next: null });
+          }
         }
       });
     });

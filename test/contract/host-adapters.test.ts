@@ -27,12 +27,23 @@ async function openOffers(db: Knex): Promise<OfferDecisionsFixture> {
   return { accept: subject('proposal', accept), decline: subject('quotation', decline), race: subject('proposal', race), otherClientId: String(other.id) };
 }
 
-/** A validated (open) proposal of Garage Dupont in entity 1, for the concurrency case. */
+/** A validated (open) proposal of Garage Dupont in entity 1, for the concurrency case (the seed sets rowids itself, so this one does too). */
 async function addOpenProposal(db: Knex): Promise<string> {
   const [row] = await db('llx_propal')
-    .insert({ entity: 1, ref: 'PR2601-0090', fk_soc: 2, datec: '2026-02-01 09:00', datep: '2026-02-01', fin_validite: '2026-03-01 23:59', fk_statut: 1, total_ht: 100, total_tva: 20, total_ttc: 120, multicurrency_code: 'EUR' })
+    .insert({ rowid: 90, entity: 1, ref: 'PR2601-0090', fk_soc: 2, datec: '2026-02-01 09:00', datep: '2026-02-01', fin_validite: '2026-03-01 23:59', fk_statut: 1, total_ht: 100, total_tva: 20, total_ttc: 120, multicurrency_code: 'EUR' })
     .returning('rowid');
+  await db('llx_propaldet').insert({ fk_propal: row.rowid, description: 'Tyre change', qty: 1, subprice: 100, total_ht: 100, total_ttc: 120, rang: 1 });
   return String(row.rowid);
+}
+
+/** Every draft proposal, quotation and invoice of workspace `demo`. */
+async function referenceDrafts(db: Knex) {
+  const drafts: Array<{ kind: 'proposal' | 'quotation' | 'invoice'; clientId: string; id: string }> = [];
+  for (const [kind, table] of [['proposal', 'proposals'], ['quotation', 'quotations'], ['invoice', 'invoices']] as const) {
+    const rows = await db(`${table} as r`).join('workspaces as w', 'w.id', 'r.workspace_id').where({ 'w.slug': 'demo', 'r.status': 'draft' }).select('r.id', 'r.client_id');
+    for (const row of rows as Array<{ id: number; client_id: number }>) drafts.push({ kind, clientId: String(row.client_id), id: String(row.id) });
+  }
+  return drafts;
 }
 
 describeHostAdapterContract('reference-crm', async () => {
@@ -45,7 +56,7 @@ describeHostAdapterContract('reference-crm', async () => {
   return {
     adapter: createReferenceCrmAdapter(db),
     db,
-    fixture: { workspaceSlug: 'demo', otherWorkspaceSlug: 'acme', knownContactEmail: contact.email, decisions: await openOffers(db) },
+    fixture: { workspaceSlug: 'demo', otherWorkspaceSlug: 'acme', knownContactEmail: contact.email, drafts: await referenceDrafts(db), decisions: await openOffers(db) },
     async close() {
       await db.destroy();
       await database.drop();
@@ -75,6 +86,8 @@ describeHostAdapterContract('second-crm', async () => {
         race: { kind: 'proposal', id: await addOpenProposal(db), clientId: '2' },
         otherClientId: '1',
       },
+      // PR (PROV5) and FA (PROV3), drafts of Claire's company.
+      drafts: [{ kind: 'proposal', clientId: '1', id: '5' }, { kind: 'invoice', clientId: '1', id: '3' }],
     },
     async close() {
       await db.destroy();

@@ -1,0 +1,154 @@
+// The reference CRM's reads for the portal's offers and invoices ports (src/ports/host.ts):
+// its statuses in the portal's words, integer ids as strings, keyset cursors, and "nothing" for a
+// malformed id, a draft, or a record of another client or workspace. The CRM keeps no tax, so every
+// line's rate is null and the tax is zero: total = subtotal.
+import type { Knex } from 'knex';
+import type {
+  InvoiceDetail, InvoicePayment, InvoiceStatus, InvoiceSummary, LineItem, OfferDetail, OfferKind, OfferStatus, OfferSummary, Page, PageRequest,
+} from '../../src/ports/host.ts';
+import { clampLimit, decodeCursor, pageOf } from '../../src/ports/cursor.ts';
+import { parseId, toHostId } from './ids.ts';
+import type { InvoiceStatus as CrmInvoiceStatus } from './queries/invoices.ts';
+import type { LineItemRow } from './queries/line-items.ts';
+import type { OfferStatus as CrmOfferStatus } from './queries/offers.ts';
+import type { PaymentRow } from './queries/payments.ts';
+import {
+  findClientInvoice, listClientInvoiceItems, listClientInvoicePayments, listClientInvoices, type InvoiceKey, type PortalInvoiceRow,
+} from './queries/portal-invoices.ts';
+import { findClientOffer, listClientOfferItems, listClientOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
+
+const OFFER_STATUS: Record<PortalOfferRow['status'], OfferStatus> = { sent: 'open', accepted: 'accepted', declined: 'declined', expired: 'expired' };
+const CRM_OFFER_STATUSES: Record<OfferStatus, CrmOfferStatus[]> = { open: ['sent'], accepted: ['accepted'], declined: ['declined'], expired: ['expired'], withdrawn: [] };
+
+const INVOICE_STATUS: Record<PortalInvoiceRow['status'], InvoiceStatus> = { sent: 'open', overdue: 'open', paid: 'paid', void: 'void' };
+const CRM_INVOICE_STATUSES: Record<InvoiceStatus, CrmInvoiceStatus[]> = { open: ['sent', 'overdue'], paid: ['paid'], void: ['void'] };
+
+const isKind = (kind: unknown): kind is OfferKind => kind === 'proposal' || kind === 'quotation';
+
+function presentLine(row: LineItemRow): LineItem {
+  return { description: row.description, quantity: Number(row.quantity), unitPriceCents: row.unit_price_cents, totalCents: row.line_total_cents, taxRatePercent: null };
+}
+
+function presentOffer(kind: OfferKind, row: PortalOfferRow): OfferSummary {
+  return {
+    id: toHostId(row.id),
+    kind,
+    number: row.number,
+    title: row.title,
+    status: OFFER_STATUS[row.status],
+    currency: row.currency,
+    totalCents: row.total_cents,
+    validUntil: row.valid_until,
+    sentAt: row.sent_at,
+    decidedAt: row.decided_at,
+  };
+}
+
+function presentInvoice(row: PortalInvoiceRow): InvoiceSummary {
+  const status = INVOICE_STATUS[row.status];
+  return {
+    id: toHostId(row.id),
+    number: row.number,
+    status,
+    currency: row.currency,
+    totalCents: row.total_cents,
+    paidCents: row.paid_cents,
+    balanceCents: status === 'open' ? Math.max(0, row.total_cents - row.paid_cents) : 0,
+    issueDate: row.issue_date,
+    dueDate: row.due_date,
+  };
+}
+
+function presentPayment(row: PaymentRow): InvoicePayment {
+  return { id: toHostId(row.id), amountCents: row.amount_cents, method: row.method, reference: row.reference, paidAt: row.paid_at };
+}
+
+/** Statuses to filter on: undefined for "all visible", [] for a filter nothing in this CRM matches. */
+function crmStatuses<S extends string, C>(wanted: S[] | undefined, map: Record<S, C[]>): C[] | undefined {
+  if (!wanted || wanted.length === 0) return undefined;
+  return [...new Set(wanted.flatMap((status) => map[status] ?? []))];
+}
+
+function offerKey(after: string | null | undefined): OfferKey | null | 'invalid' {
+  if (after === undefined || after === null) return null;
+  const parts = decodeCursor(after);
+  if (!parts || parts.length !== 2) return 'invalid';
+  const [createdKey, id] = parts;
+  if (typeof createdKey !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/.test(createdKey) || typeof id !== 'number' || id < 1) return 'invalid';
+  return { createdKey, id };
+}
+
+function invoiceKey(after: string | null | undefined): InvoiceKey | null | 'invalid' {
+  if (after === undefined || after === null) return null;
+  const parts = decodeCursor(after);
+  if (!parts || parts.length !== 2) return 'invalid';
+  const [issueDate, id] = parts;
+  if (typeof issueDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(issueDate) || typeof id !== 'number' || id < 1) return 'invalid';
+  return { issueDate, id };
+}
+
+const EMPTY = { items: [], next: null };
+
+export function offerReads(db: Knex) {
+  return {
+    async list(workspaceId: string, clientId: string, kind: OfferKind, filter: { status?: OfferStatus[] }, page: PageRequest): Promise<Page<OfferSummary>> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const after = offerKey(page.after);
+      const statuses = crmStatuses(filter.status, CRM_OFFER_STATUSES);
+      if (ws === null || client === null || !isKind(kind) || after === 'invalid' || statuses?.length === 0) return EMPTY;
+      const limit = clampLimit(page.limit);
+      const rows = await listClientOffers(db, OFFER_TABLES[kind], { workspaceId: ws, clientId: client, after, limit, ...(statuses ? { statuses } : {}) });
+      return pageOf(rows, limit, (row) => presentOffer(kind, row), (row) => [row.created_key, row.id]);
+    },
+
+    async find(workspaceId: string, clientId: string, kind: OfferKind, id: string): Promise<OfferDetail | null> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const offerId = parseId(id);
+      if (ws === null || client === null || offerId === null || !isKind(kind)) return null;
+      const args = { workspaceId: ws, clientId: client, offerId };
+      const [row, items] = await Promise.all([findClientOffer(db, OFFER_TABLES[kind], args), listClientOfferItems(db, OFFER_TABLES[kind], args)]);
+      if (!row) return null;
+      const lines = items.map(presentLine);
+      const subtotalCents = lines.reduce((sum, line) => sum + line.totalCents, 0);
+      return { ...presentOffer(kind, row), clientId: toHostId(row.client_id), body: row.body, lines, subtotalCents, taxCents: 0, totalCents: subtotalCents, terms: null };
+    },
+  };
+}
+
+export function invoiceReads(db: Knex) {
+  return {
+    async list(workspaceId: string, clientId: string, filter: { status?: InvoiceStatus[] }, page: PageRequest): Promise<Page<InvoiceSummary>> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const after = invoiceKey(page.after);
+      const statuses = crmStatuses(filter.status, CRM_INVOICE_STATUSES);
+      if (ws === null || client === null || after === 'invalid' || statuses?.length === 0) return EMPTY;
+      const limit = clampLimit(page.limit);
+      const rows = await listClientInvoices(db, { workspaceId: ws, clientId: client, after, limit, ...(statuses ? { statuses } : {}) });
+      return pageOf(rows, limit, presentInvoice, (row) => [row.issue_date, row.id]);
+    },
+
+    async find(workspaceId: string, clientId: string, id: string): Promise<InvoiceDetail | null> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const invoiceId = parseId(id);
+      if (ws === null || client === null || invoiceId === null) return null;
+      const args = { workspaceId: ws, clientId: client, invoiceId };
+      const [row, items, payments] = await Promise.all([findClientInvoice(db, args), listClientInvoiceItems(db, args), listClientInvoicePayments(db, args)]);
+      if (!row) return null;
+      const lines = items.map(presentLine);
+      const subtotalCents = lines.reduce((sum, line) => sum + line.totalCents, 0);
+      return {
+        ...presentInvoice(row),
+        clientId: toHostId(row.client_id),
+        lines,
+        subtotalCents,
+        taxCents: 0,
+        notes: row.notes,
+        payments: payments.map(presentPayment),
+      };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// What the portal reads of invoices: one client's invoices past draft, newest first by issue date,
+// a page at a time (keyset on issue_date, id), one invoice with its items and payments. Scoped by
+// workspace AND client in every query; drafts never leave this module.
+import type { Db } from './db.ts';
+import { INVOICE_ITEMS, type InvoiceStatus } from './invoices.ts';
+import { totalCentsSql, type LineItemRow } from './line-items.ts';
+import type { PaymentRow } from './payments.ts';
+
+export const VISIBLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['sent', 'overdue', 'paid', 'void'];
+
+export interface PortalInvoiceRow {
+  id: number;
+  client_id: number;
+  number: string;
+  status: Exclude<InvoiceStatus, 'draft'>;
+  currency: string;
+  issue_date: string;
+  due_date: string;
+  notes: string;
+  total_cents: number;
+  paid_cents: number;
+}
+
+export interface InvoiceKey {
+  issueDate: string;
+  id: number;
+}
+
+function columns(db: Db) {
+  return [
+    'i.id', 'i.client_id', 'i.number', 'i.status', 'i.currency', 'i.issue_date', 'i.due_date', 'i.notes',
+    totalCentsSql(db, INVOICE_ITEMS, 'i'),
+    db.raw('coalesce((select sum(pm.amount_cents) from payments pm where pm.invoice_id = i.id), 0)::bigint as paid_cents'),
+  ];
+}
+
+function scoped(db: Db, args: { workspaceId: number; clientId: number }) {
+  return db('invoices as i')
+    .where('i.workspace_id', args.workspaceId)
+    .andWhere('i.client_id', args.clientId)
+    .whereIn('i.status', VISIBLE_INVOICE_STATUSES);
+}
+
+/** One page plus one row more, which tells the caller whether another page follows. */
+export async function listClientInvoices(
+  db: Db,
+  args: { workspaceId: number; clientId: number; statuses?: readonly InvoiceStatus[]; after?: InvoiceKey | null; limit: number },
+): Promise<PortalInvoiceRow[]> {
+  const query = scoped(db, args);
+  if (args.statuses) query.whereIn('i.status', args.statuses);
+  if (args.after) query.andWhereRaw('(i.issue_date, i.id) < (?::date, ?)', [args.after.issueDate, args.after.id]);
+  return query
+    .orderBy('i.issue_date', 'desc')
+    .orderBy('i.id', 'desc')
+    .limit(args.limit + 1)
+    .select<PortalInvoiceRow[]>(columns(db));
+}
+
+export async function findClientInvoice(db: Db, args: { workspaceId: number; clientId: number; invoiceId: number }): Promise<PortalInvoiceRow | null> {
+  const row = await scoped(db, args).where('i.id', args.invoiceId).first<PortalInvoiceRow | undefined>(columns(db));
+  return row ?? null;
+}
+
+export async function listClientInvoiceItems(db: Db, args: { workspaceId: number; clientId: number; invoiceId: number }): Promise<LineItemRow[]> {
+  return db('invoice_items as li')
+    .join('invoices as p', 'p.id', 'li.invoice_id')
+    .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.invoiceId })
+    .orderBy('li.position')
+    .orderBy('li.id')
+    .select<LineItemRow[]>([
+      'li.id', 'li.position', 'li.description', 'li.quantity', 'li.unit_price_cents',
+      db.raw('round(li.quantity * li.unit_price_cents)::bigint as line_total_cents'),
+    ]);
+}
+
+export async function listClientInvoicePayments(db: Db, args: { workspaceId: number; clientId: number; invoiceId: number }): Promise<PaymentRow[]> {
+  return db('payments as pm')
+    .join('invoices as i', 'i.id', 'pm.invoice_id')
+    .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId, 'i.id': args.invoiceId })
+    .orderBy('pm.paid_at')
+    .orderBy('pm.id')
+    .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);
+}

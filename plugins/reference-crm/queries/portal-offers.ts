@@ -1,0 +1,88 @@
+// What the portal reads of proposals and quotations: one client's offers past draft, newest first,
+// a page at a time (keyset on created_at, id), and one offer with its items. Every query is scoped
+// by workspace AND client in its WHERE clause; drafts are the agency's work in progress and never
+// leave this module.
+import type { Db } from './db.ts';
+import { totalCentsSql, type LineItemRow } from './line-items.ts';
+import { PROPOSALS } from './proposals.ts';
+import { QUOTATIONS } from './quotations.ts';
+import type { OfferStatus, OfferTable } from './offers.ts';
+
+export type PortalOfferKind = 'proposal' | 'quotation';
+
+export const OFFER_TABLES: Record<PortalOfferKind, OfferTable> = { proposal: PROPOSALS, quotation: QUOTATIONS };
+
+/** The statuses a client may see: everything but draft. */
+export const VISIBLE_OFFER_STATUSES: readonly OfferStatus[] = ['sent', 'accepted', 'declined', 'expired'];
+
+export interface PortalOfferRow {
+  id: number;
+  client_id: number;
+  number: string;
+  title: string;
+  body: string;
+  status: Exclude<OfferStatus, 'draft'>;
+  currency: string;
+  valid_until: string | null;
+  sent_at: Date | null;
+  decided_at: Date | null;
+  total_cents: number;
+  /** created_at in UTC with microseconds: the keyset position, exact across the round trip. */
+  created_key: string;
+}
+
+export interface OfferKey {
+  createdKey: string;
+  id: number;
+}
+
+function columns(db: Db, spec: OfferTable) {
+  return [
+    'o.id', 'o.client_id', 'o.number', 'o.title', 'o.body', 'o.status', 'o.currency', 'o.valid_until', 'o.sent_at', 'o.decided_at',
+    totalCentsSql(db, spec, 'o'),
+    db.raw(`to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as created_key`),
+  ];
+}
+
+function scoped(db: Db, spec: OfferTable, args: { workspaceId: number; clientId: number }) {
+  return db(`${spec.parentTable} as o`)
+    .where('o.workspace_id', args.workspaceId)
+    .andWhere('o.client_id', args.clientId)
+    .whereIn('o.status', VISIBLE_OFFER_STATUSES);
+}
+
+/** One page plus one row more, which tells the caller whether another page follows. */
+export async function listClientOffers(
+  db: Db,
+  spec: OfferTable,
+  args: { workspaceId: number; clientId: number; statuses?: readonly OfferStatus[]; after?: OfferKey | null; limit: number },
+): Promise<PortalOfferRow[]> {
+  const query = scoped(db, spec, args);
+  if (args.statuses) query.whereIn('o.status', args.statuses);
+  if (args.after) {
+    query.andWhereRaw(`(o.created_at, o.id) < (?::timestamp at time zone 'UTC', ?)`, [args.after.createdKey, args.after.id]);
+  }
+  return query
+    .orderBy('o.created_at', 'desc')
+    .orderBy('o.id', 'desc')
+    .limit(args.limit + 1)
+    .select<PortalOfferRow[]>(columns(db, spec));
+}
+
+export async function findClientOffer(db: Db, spec: OfferTable, args: { workspaceId: number; clientId: number; offerId: number }): Promise<PortalOfferRow | null> {
+  const row = await scoped(db, spec, args).where('o.id', args.offerId).first<PortalOfferRow | undefined>(columns(db, spec));
+  return row ?? null;
+}
+
+/** The items of an offer the caller has already found in this workspace and client. */
+export async function listClientOfferItems(db: Db, spec: OfferTable, args: { workspaceId: number; clientId: number; offerId: number }): Promise<LineItemRow[]> {
+  return db(`${spec.table} as li`)
+    .join(`${spec.parentTable} as p`, 'p.id', `li.${spec.parentKey}`)
+    .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.offerId })
+    .orderBy('li.position')
+    .orderBy('li.id')
+    .select<LineItemRow[]>([
+      'li.id', 'li.position', 'li.description', 'li.quantity', 'li.unit_price_cents',
+      db.raw('round(li.quantity * li.unit_price_cents)::bigint as line_total_cents'),
+    ]);
+}
