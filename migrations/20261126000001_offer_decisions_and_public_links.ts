@@ -8,7 +8,7 @@ const MIGRATION = '20261126000001_offer_decisions_and_public_links';
 
 export async function up(knex: Knex): Promise<void> {
   await createOwnedTable(knex, MIGRATION, 'portal_offer_decisions', (t) => {
-    t.comment('A client\'s acceptance or refusal of a host proposal or quotation, with its evidence. One per offer: a decision is final.');
+    t.comment('The acceptance or refusal of a host proposal or quotation, with its evidence. One per offer: a decision is final.');
     t.bigIncrements('id');
     t.string('workspace_id', 64).notNullable();
     t.string('client_id', 64).notNullable().comment('Host client (company) id.');
@@ -20,7 +20,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('contact_id', 64).comment('Host contact of the client user; null through a public link.');
     t.bigInteger('public_link_id').comment('portal_public_links row used; null in the portal.');
     t.string('typed_name', 200).notNullable().comment('The full name the person typed as their signature.');
-    t.string('email', 320).comment('The email typed on a public link; the contact\'s in the portal.');
+    t.string('email', 320).comment('The email typed on a public link; the contact email in the portal.');
     t.text('note').comment('Decline reason or quotation notes.');
     t.string('po_number', 80).comment('Purchase order number given with a quotation.');
     t.binary('signature_png').comment('The drawn signature, only as a checked PNG; null when none was drawn.');
