@@ -18,6 +18,10 @@ import { dashboardRoutes } from './dashboard/routes.ts';
 import { createDecisionHandlers } from './decisions/handlers.ts';
 import { decisionRoutes } from './decisions/routes.ts';
 import { OfferDecisions } from './decisions/service.ts';
+import { createInvoiceHandlers } from './invoices/handlers.ts';
+import { invoiceRoutes } from './invoices/routes.ts';
+import { createOfferHandlers } from './offers/handlers.ts';
+import { offerRoutes } from './offers/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
 import { PORTAL_FLAG } from './flags/flag-names.ts';
@@ -95,11 +99,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
   const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth)))];
+  const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
   const decisions = new OfferDecisions({ db, adapter, now });
+  // A host without an offers or invoices port has no such section: its routes are never mounted.
   const clientRoutes = [
     dashboardRoutes({ adapter, now }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
-    decisionRoutes(createDecisionHandlers({ decisions })),
+    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now })), decisionRoutes(createDecisionHandlers({ decisions }))] : []),
+    ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now }))] : []),
   ];
 
   const clientRouter = Router();
@@ -150,7 +157,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     routes: { client: routeTable(clientRoutes), public: routeTable(publicRoutes) },
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
-    comments: adapter.comments ?? createPortalComments(db, adapter.contacts),
+    comments,
     async close() {
       clearInterval(housekeeping);
     },

@@ -48,6 +48,14 @@ export function authorizeClient(settings: PortalSettings, action: ClientAction):
   if (!canClient(settings, action)) throw forbidden('Your agency has not enabled this in the portal.');
 }
 
+/**
+ * The comment thread's form: switched off, it does not exist (404), as a section switched off does;
+ * the page then shows no form at all.
+ */
+export function authorizeCommenting(settings: PortalSettings): void {
+  if (!canClient(settings, 'comment')) throw notFound();
+}
+
 /** Only an active client user is signed in; invited users become active by signing in. */
 export function mayUsePortal(status: ClientUserStatus): boolean {
   return status !== 'disabled';

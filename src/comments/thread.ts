@@ -1,0 +1,97 @@
+// The comment thread under a proposal, quotation or invoice: its view model, and the handler that
+// adds a client's comment (post/redirect/get back to #comments, or the thread fragment for htmx).
+// The record itself is loaded by the feature, scoped to the signed-in client, before anything here
+// runs, so a comment can only land on a record the client may see.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { CommentsPort, CommentSubjectType } from '../ports/host.ts';
+import type { RequestI18n } from '../i18n/request-i18n.ts';
+import { insertActivity } from '../activity/queries.ts';
+import { canClient } from '../policies/portal-policy.ts';
+import { portalContext, signedInClient } from '../web/portal-context.ts';
+import { isFragmentRequest } from '../web/render.ts';
+import { requestMeta } from '../web/request-meta.ts';
+import type { FieldErrors } from '../web/validate.ts';
+import { COMMENT_MAX_LENGTH, type AddCommentInput } from './commands.ts';
+
+export interface CommentView {
+  id: string;
+  author: string;
+  byAgency: boolean;
+  when: string;
+  body: string;
+}
+
+export interface ThreadView {
+  comments: CommentView[];
+  /** The form's action; null when the workspace has comments switched off (no form at all). */
+  action: string | null;
+  /** What the client typed, kept on a validation error. */
+  draft: string;
+  error: string | null;
+  maxLength: number;
+}
+
+export interface CommentSubject {
+  type: CommentSubjectType;
+  id: string;
+  /** The record's page, e.g. /portal/demo/proposals/12 */
+  href: string;
+}
+
+export async function loadThread(
+  comments: CommentsPort,
+  i18n: RequestI18n,
+  res: Response,
+  subject: CommentSubject,
+  form: { draft?: string; errors?: FieldErrors } = {},
+): Promise<ThreadView | null> {
+  const { workspace, settings } = portalContext(res);
+  if (!canClient(settings, 'comment')) return null;
+  const list = await comments.list(workspace.id, { type: subject.type, id: subject.id });
+  const error = form.errors ? Object.values(form.errors)[0] ?? null : null;
+  return {
+    comments: list.map((comment) => ({
+      id: comment.id,
+      author: comment.authorName,
+      byAgency: comment.authorContactId === null,
+      when: i18n.fmt.dateTime(comment.createdAt),
+      body: comment.body,
+    })),
+    action: `${subject.href}/comments`,
+    draft: form.draft ?? '',
+    error: error ? i18n.t(error.startsWith('comments:') ? error : 'comments:errors.empty') : null,
+    maxLength: COMMENT_MAX_LENGTH,
+  };
+}
+
+/**
+ * Adds the comment through the CommentsPort (the host's table or the portal's own), logs it, and
+ * answers 303 to the record's page at #comments, or the fresh thread for htmx.
+ */
+export async function addComment(
+  deps: { db: Knex; comments: CommentsPort },
+  req: Request,
+  res: Response,
+  subject: CommentSubject,
+  renderFragment: (thread: ThreadView, status: number) => void,
+): Promise<void> {
+  const { workspace } = portalContext(res);
+  const { user } = signedInClient(res);
+  const input = req.body as AddCommentInput;
+  const comment = await deps.comments.add(workspace.id, { subjectType: subject.type, subjectId: subject.id, body: input.body, authorContactId: user.contact_id });
+  await insertActivity(deps.db, {
+    workspaceId: workspace.id,
+    event: 'comment.added',
+    clientUserId: user.id,
+    clientId: user.client_id,
+    email: user.email,
+    details: { subjectType: subject.type, subjectId: subject.id, commentId: comment.id, length: input.body.length },
+    ...requestMeta(req),
+  });
+  if (isFragmentRequest(req)) {
+    const thread = await loadThread(deps.comments, portalContext(res).i18n, res, subject);
+    if (thread) return renderFragment(thread, 200);
+  }
+  res.redirect(303, `${subject.href}#comments`);
+}

@@ -1,0 +1,107 @@
+// Invoices for the signed-in client: the list, one invoice with its payments, its PDF, and a
+// comment on it. Every record comes through the host's InvoicesPort, scoped by workspace and the
+// client's company in the adapter's query; the section guard in routes.ts has already run.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { CommentsPort, InvoicesPort } from '../ports/host.ts';
+import type { FileStorage } from '../ports/services.ts';
+import { insertActivity } from '../activity/queries.ts';
+import { LIST_PAGE_SIZE, RecordIdParam } from '../commercial/commands.ts';
+import { addComment, loadThread, type CommentSubject, type ThreadView } from '../comments/thread.ts';
+import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
+import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
+import { notFound } from '../web/http-error.ts';
+import { portalContext, renderPortalPage, signedInClient } from '../web/portal-context.ts';
+import { isFragmentRequest } from '../web/render.ts';
+import { requestMeta } from '../web/request-meta.ts';
+import { parseParam, type FieldErrors } from '../web/validate.ts';
+import { INVOICE_STATUS_FILTERS, type InvoiceListInput } from './commands.ts';
+import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
+
+export interface InvoiceHandlerDeps {
+  db: Knex;
+  invoices: InvoicesPort;
+  comments: CommentsPort;
+  storage: FileStorage;
+  now: () => Date;
+}
+
+export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
+  const { db, invoices, comments, now } = deps;
+
+  async function load(res: Response, rawId: unknown) {
+    const id = parseParam(RecordIdParam, rawId);
+    const { workspace, base, i18n } = portalContext(res);
+    const { user } = signedInClient(res);
+    const invoice = await invoices.find(workspace.id, user.client_id, id);
+    if (!invoice) throw notFound();
+    const href = `${base}/invoices/${encodeURIComponent(invoice.id)}`;
+    return { invoice, view: presentInvoiceDetail(i18n, invoice, href, i18n.fmt.isoDay(now())), subject: { type: 'invoice', id: invoice.id, href } satisfies CommentSubject };
+  }
+
+  const log = (req: Request, res: Response, event: 'invoice.viewed' | 'invoice.pdf_downloaded', details: Record<string, unknown>) => {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    return insertActivity(db, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
+  };
+
+  async function showPage(req: Request, res: Response, form: { draft?: string; errors?: FieldErrors } = {}, status = 200) {
+    const { i18n } = portalContext(res);
+    const { invoice, view, subject } = await load(res, req.params.id);
+    const [thread] = await Promise.all([
+      loadThread(comments, i18n, res, subject, form),
+      status === 200 ? log(req, res, 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number }) : Promise.resolve(),
+    ]);
+    renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread }, status);
+  }
+
+  const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
+    renderPortalPage(req, res, 'comments/_thread', portalContext(res).i18n.t('comments:heading'), { thread }, status);
+
+  return {
+    list: async (req: Request, res: Response) => {
+      const { workspace, base, i18n } = portalContext(res);
+      const { user } = signedInClient(res);
+      const query = res.locals.query as InvoiceListInput;
+      const page = await invoices.list(workspace.id, user.client_id, query.status === 'all' ? {} : { status: [query.status] }, { limit: LIST_PAGE_SIZE, after: query.after ?? null });
+      const today = i18n.fmt.isoDay(now());
+      const filter: Record<string, string> = query.status === 'all' ? {} : { status: query.status };
+      renderPortalPage(req, res, 'invoices/index', i18n.t('invoices:title'), {
+        rows: page.items.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today)),
+        status: query.status,
+        statuses: ['all', ...INVOICE_STATUS_FILTERS].map((value) => ({ value, label: i18n.t(`invoices:filter.${value}`), selected: value === query.status })),
+        nextHref: page.next ? `${base}/invoices?${new URLSearchParams({ ...filter, after: page.next })}` : null,
+        firstHref: query.after ? `${base}/invoices${query.status === 'all' ? '' : `?${new URLSearchParams(filter)}`}` : null,
+      });
+    },
+
+    show: (req: Request, res: Response) => showPage(req, res),
+
+    pdf: async (req: Request, res: Response) => {
+      const { i18n } = portalContext(res);
+      const { contact } = signedInClient(res);
+      const { invoice, view } = await load(res, req.params.id);
+      const started = performance.now();
+      const pdf = await renderPdf(invoicePdfModel(i18n, view, await pdfBrand(deps.storage, res), contact.clientName));
+      const renderMs = Math.round((performance.now() - started) * 10) / 10;
+      await log(req, res, 'invoice.pdf_downloaded', { invoiceId: invoice.id, number: invoice.number });
+      sendPdf(res, pdf, pdfFilename(i18n.t('invoices:kind'), invoice.number), renderMs);
+    },
+
+    addComment: async (req: Request, res: Response) => {
+      const { subject } = await load(res, req.params.id);
+      await addComment({ db, comments }, req, res, subject, renderThread(req, res));
+    },
+
+    invalidComment: async (req: Request, res: Response, errors: FieldErrors) => {
+      const draft = typeof req.body?.body === 'string' ? String(req.body.body).slice(0, 20_000) : '';
+      if (!isFragmentRequest(req)) return showPage(req, res, { draft, errors }, 400);
+      const { subject } = await load(res, req.params.id);
+      const thread = await loadThread(comments, portalContext(res).i18n, res, subject, { draft, errors });
+      if (!thread) throw notFound();
+      renderThread(req, res)(thread, 400);
+    },
+  };
+}
+
+export type InvoiceHandlers = ReturnType<typeof createInvoiceHandlers>;

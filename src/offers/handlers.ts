@@ -1,0 +1,114 @@
+// Proposals and quotations for the signed-in client: the list, one offer, its PDF, and a comment
+// on it. Every record comes through the host's OffersPort, scoped by workspace and the client's
+// company in the adapter's query; the section guard in routes.ts has already run.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { CommentsPort, OffersPort } from '../ports/host.ts';
+import type { FileStorage } from '../ports/services.ts';
+import { insertActivity } from '../activity/queries.ts';
+import { LIST_PAGE_SIZE, RecordIdParam } from '../commercial/commands.ts';
+import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
+import { renderPdf, pdfFilename } from '../pdf/render-pdf.ts';
+import { addComment, loadThread, type CommentSubject, type ThreadView } from '../comments/thread.ts';
+import { notFound } from '../web/http-error.ts';
+import { portalContext, renderPortalPage, signedInClient } from '../web/portal-context.ts';
+import { isFragmentRequest } from '../web/render.ts';
+import { requestMeta } from '../web/request-meta.ts';
+import { parseParam, type FieldErrors } from '../web/validate.ts';
+import type { OfferListInput } from './commands.ts';
+import { OFFER_STATUS_FILTERS, SECTION_KIND, offerPdfModel, presentOfferDetail, presentOfferRow, type OfferSection } from './presenters.ts';
+
+export interface OfferHandlerDeps {
+  db: Knex;
+  offers: OffersPort;
+  comments: CommentsPort;
+  storage: FileStorage;
+  now: () => Date;
+}
+
+export function createOfferHandlers(deps: OfferHandlerDeps) {
+  const { db, offers, comments, now } = deps;
+
+  async function load(res: Response, section: OfferSection, rawId: unknown) {
+    const id = parseParam(RecordIdParam, rawId);
+    const { workspace, base, i18n } = portalContext(res);
+    const { user } = signedInClient(res);
+    const offer = await offers.find(workspace.id, user.client_id, SECTION_KIND[section], id);
+    if (!offer) throw notFound();
+    const href = `${base}/${section}/${encodeURIComponent(offer.id)}`;
+    return { offer, view: presentOfferDetail(i18n, offer, href, i18n.fmt.isoDay(now())), subject: { type: SECTION_KIND[section], id: offer.id, href } satisfies CommentSubject };
+  }
+
+  const log = (req: Request, res: Response, event: 'offer.viewed' | 'offer.pdf_downloaded', details: Record<string, unknown>) => {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    return insertActivity(db, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
+  };
+
+  async function showPage(req: Request, res: Response, section: OfferSection, form: { draft?: string; errors?: FieldErrors } = {}, status = 200) {
+    const { i18n } = portalContext(res);
+    const { offer, view, subject } = await load(res, section, req.params.id);
+    const [thread] = await Promise.all([
+      loadThread(comments, i18n, res, subject, form),
+      status === 200 ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number }) : Promise.resolve(),
+    ]);
+    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread }, status);
+  }
+
+  const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
+    renderPortalPage(req, res, 'comments/_thread', portalContext(res).i18n.t('comments:heading'), { thread }, status);
+
+  return {
+    list: (section: OfferSection) => async (req: Request, res: Response) => {
+      const { workspace, base, i18n } = portalContext(res);
+      const { user } = signedInClient(res);
+      const query = res.locals.query as OfferListInput;
+      const page = await offers.list(
+        workspace.id,
+        user.client_id,
+        SECTION_KIND[section],
+        query.status === 'all' ? {} : { status: [query.status] },
+        { limit: LIST_PAGE_SIZE, after: query.after ?? null },
+      );
+      const today = i18n.fmt.isoDay(now());
+      const filter: Record<string, string> = query.status === 'all' ? {} : { status: query.status };
+      renderPortalPage(req, res, 'offers/index', i18n.t(`offers:${section}.title`), {
+        section,
+        rows: page.items.map((offer) => presentOfferRow(i18n, offer, `${base}/${section}/${encodeURIComponent(offer.id)}`, today)),
+        status: query.status,
+        statuses: ['all', ...OFFER_STATUS_FILTERS].map((value) => ({ value, label: i18n.t(`offers:filter.${value}`), selected: value === query.status })),
+        nextHref: page.next ? `${base}/${section}?${new URLSearchParams({ ...filter, after: page.next })}` : null,
+        firstHref: query.after ? `${base}/${section}${query.status === 'all' ? '' : `?${new URLSearchParams(filter)}`}` : null,
+      });
+    },
+
+    show: (section: OfferSection) => (req: Request, res: Response) => showPage(req, res, section),
+
+    pdf: (section: OfferSection) => async (req: Request, res: Response) => {
+      const { i18n } = portalContext(res);
+      const { contact } = signedInClient(res);
+      const { offer, view } = await load(res, section, req.params.id);
+      const started = performance.now();
+      const pdf = await renderPdf(offerPdfModel(i18n, view, await pdfBrand(deps.storage, res), contact.clientName));
+      const renderMs = Math.round((performance.now() - started) * 10) / 10;
+      await log(req, res, 'offer.pdf_downloaded', { kind: offer.kind, offerId: offer.id, number: offer.number });
+      sendPdf(res, pdf, pdfFilename(view.kindLabel, offer.number), renderMs);
+    },
+
+    addComment: (section: OfferSection) => async (req: Request, res: Response) => {
+      const { subject } = await load(res, section, req.params.id);
+      await addComment({ db, comments }, req, res, subject, renderThread(req, res));
+    },
+
+    invalidComment: (section: OfferSection) => async (req: Request, res: Response, errors: FieldErrors) => {
+      const draft = typeof req.body?.body === 'string' ? String(req.body.body).slice(0, 20_000) : '';
+      if (!isFragmentRequest(req)) return showPage(req, res, section, { draft, errors }, 400);
+      const { subject } = await load(res, section, req.params.id);
+      const thread = await loadThread(comments, portalContext(res).i18n, res, subject, { draft, errors });
+      if (!thread) throw notFound();
+      renderThread(req, res)(thread, 400);
+    },
+  };
+}
+
+export type OfferHandlers = ReturnType<typeof createOfferHandlers>;

@@ -1,0 +1,143 @@
+// Renders a PdfDocumentModel with pdfkit. Text is set in DejaVu Sans, bundled from npm
+// (dejavu-fonts-ttf), because pdfkit's standard fonts cover WinAnsi only: "Łódź" would lose its
+// letters. The fonts are read once per process.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import PDFDocument from 'pdfkit';
+import type { PdfDocumentModel } from './document-model.ts';
+
+const require = createRequire(import.meta.url);
+const FONT_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+const REGULAR = readFileSync(path.join(FONT_DIR, 'DejaVuSans.ttf'));
+const BOLD = readFileSync(path.join(FONT_DIR, 'DejaVuSans-Bold.ttf'));
+
+const MARGIN = 50;
+const MUTED = '#4f5869';
+const LINE = '#d5dae3';
+
+/** PNG or JPEG by their signatures; pdfkit embeds only these. */
+export function isEmbeddableImage(content: Buffer): boolean {
+  const png = content.length > 8 && content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const jpeg = content.length > 3 && content[0] === 0xff && content[1] === 0xd8 && content[2] === 0xff;
+  return png || jpeg;
+}
+
+export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `${model.heading} · ${model.title}`, Author: model.brand.name }, lang: model.locale });
+  doc.registerFont('regular', REGULAR);
+  doc.registerFont('bold', BOLD);
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const width = doc.page.width - MARGIN * 2;
+  const left = MARGIN;
+
+  // Brand band: the workspace's colour, its logo when it is an image pdfkit can embed, its name.
+  doc.rect(0, 0, doc.page.width, 8).fill(model.brand.color);
+  let y = MARGIN - 10;
+  if (model.brand.logo && isEmbeddableImage(model.brand.logo)) {
+    try {
+      doc.image(model.brand.logo, left, y, { fit: [140, 48] });
+    } catch {
+      // A corrupt image is left out; the name still says whose document this is.
+    }
+  }
+  doc.font('bold').fontSize(14).fillColor(model.brand.color).text(model.brand.name, left, y + 14, { width, align: 'right' });
+  y += 70;
+
+  doc.font('bold').fontSize(20).fillColor('#1d2330').text(model.heading, left, y, { width });
+  doc.font('regular').fontSize(13).fillColor(MUTED).text(model.title, { width });
+  doc.moveDown(0.8);
+
+  doc.fontSize(10);
+  for (const item of model.meta) {
+    const rowY = doc.y;
+    doc.font('bold').fillColor('#1d2330').text(item.label, left, rowY, { width: 150 });
+    doc.font('regular').text(item.value, left + 160, rowY, { width: width - 160 });
+  }
+  doc.moveDown(0.8);
+
+  if (model.body.trim()) {
+    doc.font('regular').fontSize(10.5).fillColor('#1d2330').text(model.body, left, doc.y, { width });
+    doc.moveDown(0.8);
+  }
+
+  // Line items: description, quantity, unit price, (tax), total.
+  const cols = model.showLineTax
+    ? [{ w: 0.44, a: 'left' }, { w: 0.1, a: 'right' }, { w: 0.16, a: 'right' }, { w: 0.12, a: 'right' }, { w: 0.18, a: 'right' }]
+    : [{ w: 0.52, a: 'left' }, { w: 0.12, a: 'right' }, { w: 0.18, a: 'right' }, { w: 0.18, a: 'right' }];
+  const row = (cells: string[], font: 'regular' | 'bold') => {
+    const top = doc.y;
+    let x = left;
+    let bottom = top;
+    cells.forEach((cell, index) => {
+      const col = cols[index]!;
+      const w = col.w * width;
+      doc.font(font).fontSize(10).fillColor('#1d2330').text(cell, x + 2, top, { width: w - 4, align: col.a as 'left' | 'right' });
+      bottom = Math.max(bottom, doc.y);
+      x += w;
+    });
+    doc.moveTo(left, bottom + 3).lineTo(left + width, bottom + 3).strokeColor(LINE).lineWidth(0.5).stroke();
+    doc.x = left;
+    doc.y = bottom + 7;
+  };
+  const header = [model.columns.description, model.columns.quantity, model.columns.unitPrice, ...(model.showLineTax ? [model.columns.tax] : []), model.columns.total];
+  row(header, 'bold');
+  for (const line of model.lines) {
+    row([line.description, line.quantity, line.unitPrice, ...(model.showLineTax ? [line.taxRate ?? ''] : []), line.total], 'regular');
+  }
+  doc.moveDown(0.5);
+
+  for (const total of model.totals) {
+    const top = doc.y;
+    doc.font(total.strong ? 'bold' : 'regular').fontSize(total.strong ? 12 : 10).fillColor('#1d2330');
+    doc.text(total.label, left + width * 0.5, top, { width: width * 0.3, align: 'right' });
+    doc.text(total.value, left + width * 0.8, top, { width: width * 0.2, align: 'right' });
+  }
+  doc.x = left;
+  doc.moveDown(1);
+
+  if (model.payments && model.payments.rows.length) {
+    doc.font('bold').fontSize(12).fillColor('#1d2330').text(model.payments.label, left, doc.y, { width });
+    doc.font('regular').fontSize(10);
+    for (const payment of model.payments.rows) doc.text(`${payment.when} · ${payment.method} · ${payment.amount}`, { width });
+    doc.moveDown(0.8);
+  }
+
+  if (model.notes) {
+    doc.font('bold').fontSize(12).fillColor('#1d2330').text(model.notes.label, left, doc.y, { width });
+    doc.font('regular').fontSize(10).text(model.notes.text, { width });
+    doc.moveDown(0.8);
+  }
+
+  if (model.evidence) {
+    const top = doc.y;
+    doc.font('bold').fontSize(12).fillColor(model.brand.color).text(model.evidence.heading, left + 10, top + 8, { width: width - 20 });
+    doc.font('regular').fontSize(9.5).fillColor('#1d2330');
+    for (const item of model.evidence.rows) doc.text(`${item.label}: ${item.value}`, left + 10, doc.y, { width: width - 20 });
+    doc.rect(left, top, width, doc.y - top + 8).strokeColor(model.brand.color).lineWidth(1).stroke();
+    doc.y += 16;
+    doc.x = left;
+  }
+
+  doc.font('regular').fontSize(8.5).fillColor(MUTED).text(model.footer, left, doc.y + 10, { width, align: 'center' });
+  doc.end();
+  return done;
+}
+
+/** An attachment filename with only safe characters: "Proposal-PRO-0001.pdf". */
+export function pdfFilename(...parts: string[]): string {
+  const stem = parts
+    .join('-')
+    .normalize('NFKD')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 80);
+  return `${stem || 'document'}.pdf`;
+}

@@ -1,0 +1,40 @@
+// Proposals, quotations and invoices: the lists (every client has their own), and the record
+// pages, PDFs and comment forms of a record of the owner's company (Northwind), which no other
+// client may reach. Proposals and quotations go with showProposals, invoices with showInvoices,
+// the comment form also with allowComments.
+import type { MatrixRoute, MatrixWorld } from './matrix.ts';
+
+/** The id of the owner's newest visible record of a kind. */
+async function ownerRecord(world: MatrixWorld, table: 'proposals' | 'quotations' | 'invoices'): Promise<string> {
+  const row = await world.h.crm.db(`${table} as r`)
+    .join('clients as c', 'c.id', 'r.client_id')
+    .join('workspaces as w', 'w.id', 'r.workspace_id')
+    .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+    .whereNot('r.status', 'draft')
+    .orderBy('r.id', 'desc')
+    .first('r.id');
+  if (!row) throw new Error(`the seed has no ${table} for Northwind`);
+  return String(row.id);
+}
+
+function section(name: 'proposals' | 'quotations' | 'invoices', switches: MatrixRoute['switches']): MatrixRoute[] {
+  return [
+    { method: 'GET', path: `/${name}`, url: () => `/${name}`, ownedByClient: false, switches },
+    { method: 'GET', path: `/${name}/:id`, url: async (w) => `/${name}/${await ownerRecord(w, name)}`, ownedByClient: true, switches },
+    { method: 'GET', path: `/${name}/:id.pdf`, url: async (w) => `/${name}/${await ownerRecord(w, name)}.pdf`, ownedByClient: true, switches },
+    {
+      method: 'POST',
+      path: `/${name}/:id/comments`,
+      url: async (w) => `/${name}/${await ownerRecord(w, name)}/comments`,
+      form: { body: 'A question from the isolation matrix' },
+      ownedByClient: true,
+      switches: [...(switches ?? []), 'allowComments'],
+    },
+  ];
+}
+
+export const routes: MatrixRoute[] = [
+  ...section('proposals', ['showProposals']),
+  ...section('quotations', ['showProposals']),
+  ...section('invoices', ['showInvoices']),
+];
