@@ -105,7 +105,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const clientRoutes = [
     dashboardRoutes({ adapter, now }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
-    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now })), decisionRoutes(createDecisionHandlers({ decisions }))] : []),
+    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions })), decisionRoutes(createDecisionHandlers({ db, decisions, storage }))] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now }))] : []),
   ];
 

@@ -2,7 +2,13 @@
 // quotations. The rules live in the service and the policies; these only translate between HTTP
 // and them.
 import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
 import type { OfferKind } from '../ports/host.ts';
+import type { FileStorage } from '../ports/services.ts';
+import { insertActivity } from '../activity/queries.ts';
+import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
+import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
+import { signedPdfModel } from './signed-pdf.ts';
 import { authorizeSection } from '../policies/portal-policy.ts';
 import { notFound } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
@@ -21,7 +27,7 @@ export interface DecisionPageState {
   refusal?: DecideRefusal;
 }
 
-export function createDecisionHandlers(deps: { decisions: OfferDecisions }) {
+export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisions; storage: FileStorage }) {
   const { decisions } = deps;
 
   async function load(req: Request, res: Response, kind: OfferKind) {
@@ -87,11 +93,43 @@ export function createDecisionHandlers(deps: { decisions: OfferDecisions }) {
     };
   }
 
+  /** The accepted version with its evidence, even when the host record changed since. */
+  function signedPdf(kind: OfferKind) {
+    return async (req: Request, res: Response) => {
+      const { workspace, settings, base } = portalContext(res);
+      authorizeSection(settings, SECTION_OF[kind]);
+      const id = parseParam(OfferIdParam, req.params.id);
+      const { user, contact } = signedInClient(res);
+      const [decision, signaturePng, brand] = await Promise.all([
+        decisions.decisionOf(workspace.id, user.client_id, kind, id),
+        decisions.signatureOf(workspace.id, user.client_id, kind, id),
+        pdfBrand(deps.storage, res),
+      ]);
+      if (!decision || decision.outcome !== 'accepted') throw notFound();
+      const i18n = portalI18n(res);
+      const href = `${base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
+      const started = performance.now();
+      const pdf = await renderPdf(signedPdfModel(i18n, { decision, clientId: user.client_id, href, brand, clientName: contact.clientName, signaturePng }));
+      const renderMs = Math.round((performance.now() - started) * 10) / 10;
+      await insertActivity(deps.db, {
+        workspaceId: workspace.id,
+        event: 'offer.signed_pdf_downloaded',
+        clientUserId: user.id,
+        clientId: user.client_id,
+        email: user.email,
+        details: { kind, offerId: id, fingerprint: decision.snapshot_sha256 },
+        ...requestMeta(req),
+      });
+      const number = (JSON.parse(decision.snapshot) as { number: string }).number;
+      sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), number, 'signed'), renderMs);
+    };
+  }
+
   const show = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response) => page(req, res, kind, outcome);
   const invalid = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response, errors: FieldErrors) =>
     page(req, res, kind, outcome, { errors, input: keptInput(req.body) }, 400);
 
-  return { show, invalid, decide };
+  return { show, invalid, decide, signedPdf };
 }
 
 export type DecisionHandlers = ReturnType<typeof createDecisionHandlers>;

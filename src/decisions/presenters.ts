@@ -70,3 +70,33 @@ export function presentOfferDecision(state: OfferState, i18n: RequestI18n): Offe
     decision: state.decision ? presentDecision(state.decision, state.changedSinceDecision, i18n) : null,
   };
 }
+
+/** The actions block of an offer's page: the buttons allowed now, or what was decided. */
+export interface OfferActionsView {
+  acceptHref: string | null;
+  declineHref: string | null;
+  notice: string | null;
+  outcome: string | null;
+  changed: string | null;
+  signedPdfHref: string | null;
+}
+
+export function presentOfferActions(state: OfferState, i18n: RequestI18n, href: string, justDecided: unknown): OfferActionsView {
+  const { t, fmt } = i18n;
+  const decision = state.decision;
+  let outcome: string | null = null;
+  if (decision) {
+    const date = fmt.dateTime(decision.decided_at);
+    const key = `${decision.outcome}${decision.method === 'public_link' ? 'ByLink' : ''}`;
+    outcome = t(`decisions:actions.${key}`, { date, name: decision.typed_name, email: decision.email ?? '' });
+  }
+  const notice = decision && justDecided === decision.outcome ? t(decision.outcome === 'accepted' ? 'decisions:actions.justAccepted' : 'decisions:actions.justDeclined') : null;
+  return {
+    acceptHref: state.canAccept ? `${href}/accept` : null,
+    declineHref: state.canDecide ? `${href}/decline` : null,
+    notice: notice ?? (state.canDecide && state.expired && state.offer.validUntil ? t('decisions:actions.expired', { date: fmt.day(state.offer.validUntil) }) : null),
+    outcome,
+    changed: decision && state.changedSinceDecision ? t('decisions:actions.changed', { date: fmt.dateTime(decision.decided_at) }) : null,
+    signedPdfHref: decision?.outcome === 'accepted' ? `${href}/signed.pdf` : null,
+  };
+}

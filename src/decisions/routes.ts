@@ -16,5 +16,7 @@ export function decisionRoutes(h: DecisionHandlers): Router {
   router.post('/quotations/:id/accept', validateBody(AcceptQuotationCommand, h.invalid('quotation', 'accept')), h.decide('quotation', 'accept'));
   router.get('/quotations/:id/decline', h.show('quotation', 'decline'));
   router.post('/quotations/:id/decline', validateBody(DeclineQuotationCommand, h.invalid('quotation', 'decline')), h.decide('quotation', 'decline'));
+  router.get('/proposals/:id/signed.pdf', h.signedPdf('proposal'));
+  router.get('/quotations/:id/signed.pdf', h.signedPdf('quotation'));
   return router;
 }

@@ -10,7 +10,7 @@ import type { HostAdapter, OfferDetail, OfferKind } from '../ports/host.ts';
 import { insertActivity } from '../activity/queries.ts';
 import { insertPublicLinkAccess } from '../public-links/queries.ts';
 import { fingerprintOffer } from './snapshot.ts';
-import { findDecision, insertDecision, type DecisionMethod, type DecisionOutcome, type DecisionRow } from './queries.ts';
+import { findDecision, findSignaturePng, insertDecision, type DecisionMethod, type DecisionOutcome, type DecisionRow } from './queries.ts';
 
 export interface DecideRequest {
   workspaceId: string;
@@ -81,6 +81,25 @@ export class OfferDecisions {
       findDecision(this.deps.db, { workspaceId, clientId, kind, offerId }),
     ]);
     if (!offer) return null;
+    return this.stateWith(offer, decision, timeZone);
+  }
+
+  /** The same for an offer the caller has already loaded (the offer page): one query for the decision. */
+  async stateOf(workspaceId: string, clientId: string, offer: OfferDetail, timeZone: string): Promise<OfferState> {
+    const decision = await findDecision(this.deps.db, { workspaceId, clientId, kind: offer.kind, offerId: offer.id });
+    return this.stateWith(offer, decision, timeZone);
+  }
+
+  /** The decision with what it was bound to, or null; for the signed PDF. */
+  async decisionOf(workspaceId: string, clientId: string, kind: OfferKind, offerId: string): Promise<DecisionRow | null> {
+    return findDecision(this.deps.db, { workspaceId, clientId, kind, offerId });
+  }
+
+  signatureOf(workspaceId: string, clientId: string, kind: OfferKind, offerId: string): Promise<Buffer | null> {
+    return findSignaturePng(this.deps.db, { workspaceId, clientId, kind, offerId });
+  }
+
+  private stateWith(offer: OfferDetail, decision: DecisionRow | null, timeZone: string): OfferState {
     const { sha256 } = fingerprintOffer(offer);
     const expired = isExpired(offer, timeZone, this.deps.now());
     const canDecide = offer.status === 'open' && decision === null;
