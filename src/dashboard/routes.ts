@@ -1,9 +1,13 @@
 // The signed-in client's home page.
 import { Router, type Request, type Response } from 'express';
 import type { HostAdapter } from '../ports/host.ts';
-import { visibleSections } from '../policies/portal-policy.ts';
+import { canSeeSection, visibleSections } from '../policies/portal-policy.ts';
+import { presentOfferRow } from '../offers/presenters.ts';
+import { presentInvoiceRow } from '../invoices/presenters.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { greeting, presentCards } from './presenters.ts';
+
+const WIDGET_ROWS = 5;
 
 export function dashboardRoutes(deps: { adapter: HostAdapter; now: () => Date }): Router {
   const router = Router({ mergeParams: true });
@@ -12,12 +16,33 @@ export function dashboardRoutes(deps: { adapter: HostAdapter; now: () => Date })
     const { workspace, settings, branding } = portalContext(res);
     const { user, contact } = signedInClient(res);
     const i18n = portalI18n(res);
-    const summary = await deps.adapter.summaries.forClient(workspace.id, user.client_id, user.contact_id);
+    const { offers, invoices } = deps.adapter;
+    const showOffers = Boolean(offers) && canSeeSection(settings, 'proposals');
+    const showInvoices = Boolean(invoices) && canSeeSection(settings, 'invoices');
+    // The widgets are the first page (a few rows) of each list port: one query per list, in parallel.
+    const [summary, proposals, quotations, unpaid] = await Promise.all([
+      deps.adapter.summaries.forClient(workspace.id, user.client_id, user.contact_id),
+      showOffers ? offers!.list(workspace.id, user.client_id, 'proposal', { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
+      showOffers ? offers!.list(workspace.id, user.client_id, 'quotation', { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
+      showInvoices ? invoices!.list(workspace.id, user.client_id, { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
+    ]);
+    const { base } = portalContext(res);
+    const today = i18n.fmt.isoDay(deps.now());
+    const widgets = {
+      awaiting: proposals && quotations
+        ? [
+            ...proposals.items.map((offer) => presentOfferRow(i18n, offer, `${base}/proposals/${encodeURIComponent(offer.id)}`, today)),
+            ...quotations.items.map((offer) => presentOfferRow(i18n, offer, `${base}/quotations/${encodeURIComponent(offer.id)}`, today)),
+          ]
+        : null,
+      unpaid: unpaid ? unpaid.items.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today)) : null,
+    };
     renderPortalPage(req, res, 'dashboard/index', i18n.t('dashboard:title'), {
       greeting: greeting(i18n, contact.name, deps.now()),
       company: contact.clientName,
       workspaceName: branding.workspaceName,
       cards: presentCards(i18n, summary, visibleSections(settings)),
+      widgets,
     });
   });
 

@@ -19,9 +19,11 @@ function pdfText(pdf: Buffer): string {
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
 
-const binary = (res: NodeJS.ReadableStream & { setEncoding(e: string): void; on(e: string, cb: (c?: unknown) => void): void }, cb: (err: Error | null, body: Buffer) => void) => {
+/** supertest's parser for a binary body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
-  res.on('data', (chunk) => chunks.push(Buffer.from(chunk as Buffer)));
+  res.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 };
 
@@ -65,6 +67,15 @@ describe('client pages: proposals, quotations and invoices', function () {
     // The draft "SEO retainer" is the agency's work in progress.
     expect(res.text).to.not.contain('SEO retainer');
     expect(n, 'SQL round trips for the proposals list').to.be.at.most(7);
+  });
+
+  it('shows the dashboard widgets: offers awaiting an answer and unpaid invoices, each linked', async function () {
+    const { result: res, queries: n } = await counted(() => maria.get('/portal/demo/').expect(200));
+    expect(res.text).to.contain('Awaiting your answer');
+    expect(res.text).to.match(/href="\/portal\/demo\/proposals\/\d+">PRO-\d+ · Website redesign/);
+    expect(res.text).to.contain('Unpaid invoices');
+    expect(res.text).to.match(/href="\/portal\/demo\/invoices\/\d+">INV-\d+ · \$3,170\.00/);
+    expect(n, 'SQL round trips for the dashboard').to.be.at.most(12);
   });
 
   it('filters by status with a GET form, and says what will appear when nothing matches', async function () {

@@ -1,0 +1,95 @@
+// In a real Chromium, signed in as Maria García: every proposals, quotations and invoices page
+// (lists, a record of each, the dashboard with its widgets) has no axe violations and no horizontal
+// overflow at 390 px; the status filter works without JavaScript; a comment posted through htmx
+// lands in the thread.
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+
+describe('proposals, quotations and invoices in Chromium', function () {
+  this.timeout(120_000);
+  let h: PortalHarness;
+  let browser: Browser;
+
+  before(async function () {
+    h = await startPortalHarness();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  });
+  after(async function () {
+    await browser?.close();
+    await h?.close();
+  });
+
+  async function signedInPage(options: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: options.width ?? 1200, height: 900 } });
+    const page = await context.newPage();
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+    await page.goto(`${h.crm.url}/portal/demo/sign-in`);
+    await page.fill('#password-email', login.email);
+    await page.fill('#password', login.password);
+    await page.press('#password', 'Enter');
+    await page.waitForSelector('#dashboard-title');
+    return { context, page };
+  }
+
+  async function pages(page: Page): Promise<string[]> {
+    const urls = ['/portal/demo/', '/portal/demo/proposals', '/portal/demo/quotations', '/portal/demo/invoices'];
+    for (const section of ['proposals', 'quotations', 'invoices']) {
+      await page.goto(`${h.crm.url}/portal/demo/${section}`);
+      const href = await page.getAttribute('.record__link', 'href');
+      if (href) urls.push(href);
+    }
+    return urls;
+  }
+
+  it('has no axe violations and no horizontal overflow at 390 px on every page', async function () {
+    const { context, page } = await signedInPage({ width: 390 });
+    try {
+      const urls = await pages(page);
+      expect(urls.length).to.equal(7);
+      for (const url of urls) {
+        const res = await page.goto(`${h.crm.url}${url}`);
+        expect(res?.status(), url).to.equal(200);
+        const results = await new AxeBuilder({ page }).analyze();
+        expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${url} axe`).to.deep.equal([]);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${url} overflows at 390 px`).to.be.at.most(0);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('filters by status without JavaScript', async function () {
+    const { context, page } = await signedInPage({ javaScriptEnabled: false });
+    try {
+      await page.goto(`${h.crm.url}/portal/demo/invoices`);
+      await page.selectOption('#invoices-status', 'paid');
+      await page.click('.filters button');
+      await page.waitForURL(/status=paid/);
+      const badges = await page.locator('.record .badge').allTextContents();
+      expect(badges.length).to.be.above(0);
+      expect(badges.every((badge) => badge.trim() === 'Paid')).to.equal(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('adds a comment through htmx without leaving the page', async function () {
+    const { context, page } = await signedInPage();
+    try {
+      await page.goto(`${h.crm.url}/portal/demo/proposals`);
+      await page.click('.record__link');
+      await page.waitForSelector('#comment-body');
+      const url = page.url();
+      await page.fill('#comment-body', 'Could we start in January?');
+      await page.click('#comments button[type="submit"]');
+      await page.waitForSelector('.comment:has-text("Could we start in January?")');
+      expect(page.url()).to.equal(url);
+    } finally {
+      await context.close();
+    }
+  });
+});
