@@ -18,6 +18,11 @@ import { dashboardRoutes } from './dashboard/routes.ts';
 import { createDecisionHandlers } from './decisions/handlers.ts';
 import { decisionRoutes } from './decisions/routes.ts';
 import { OfferDecisions } from './decisions/service.ts';
+import { createPublicLinkHandlers } from './public-links/public-handlers.ts';
+import { publicLinkRoutes } from './public-links/public-routes.ts';
+import { PublicLinks } from './public-links/service.ts';
+import { createRecordHandlers } from './records/handlers.ts';
+import { recordRoutes } from './records/routes.ts';
 import { createInvoiceHandlers } from './invoices/handlers.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
 import { createOfferHandlers } from './offers/handlers.ts';
@@ -98,9 +103,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
-  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth)))];
+
   const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
   const decisions = new OfferDecisions({ db, adapter, now });
+  const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
+  const publicRoutes = [
+    authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth))),
+    publicLinkRoutes(createPublicLinkHandlers({ adapter, links: publicLinks, decisions, limiter, storage, now })),
+  ];
   // A host without an offers or invoices port has no such section: its routes are never mounted.
   const clientRoutes = [
     dashboardRoutes({ adapter, now }),
@@ -136,7 +146,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger })] });
+  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger }), recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now }))] });
   admin.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {

@@ -13,6 +13,8 @@ export interface PublicLinkRow {
   client_id: string;
   subject_type: PublicLinkSubject;
   subject_id: string;
+  token_salt: string;
+  allow_decision: boolean;
   created_by_staff_id: string;
   created_at: Date;
   expires_at: Date;
@@ -29,12 +31,12 @@ export interface PublicLinkAccessRow {
   at: Date;
 }
 
-const LINK_COLUMNS = ['id', 'workspace_id', 'client_id', 'subject_type', 'subject_id', 'created_by_staff_id', 'created_at', 'expires_at', 'revoked_at', 'revoked_by_staff_id'];
+const LINK_COLUMNS = ['id', 'workspace_id', 'client_id', 'subject_type', 'subject_id', 'token_salt', 'allow_decision', 'created_by_staff_id', 'created_at', 'expires_at', 'revoked_at', 'revoked_by_staff_id'];
 const withStringId = <T extends { id: unknown }>(row: T) => ({ ...row, id: String(row.id) });
 
 export async function insertPublicLink(
   db: Db,
-  link: { workspaceId: string; clientId: string; subjectType: PublicLinkSubject; subjectId: string; tokenHash: string; staffId: string; expiresAt: Date; createdAt: Date },
+  link: { workspaceId: string; clientId: string; subjectType: PublicLinkSubject; subjectId: string; tokenSalt: string; tokenHash: string; allowDecision: boolean; staffId: string; expiresAt: Date; createdAt: Date },
 ): Promise<string> {
   const [row] = await db('portal_public_links')
     .insert({
@@ -42,7 +44,9 @@ export async function insertPublicLink(
       client_id: link.clientId,
       subject_type: link.subjectType,
       subject_id: link.subjectId,
+      token_salt: link.tokenSalt,
       token_hash: link.tokenHash,
+      allow_decision: link.allowDecision,
       created_by_staff_id: link.staffId,
       created_at: link.createdAt,
       expires_at: link.expiresAt,
@@ -63,20 +67,23 @@ export async function findLiveLink(db: Db, args: { workspaceId: string; tokenHas
 
 export async function listLinksForSubject(
   db: Db,
-  args: { workspaceId: string; subjectType: PublicLinkSubject; subjectId: string },
+  args: { workspaceId: string; clientId: string; subjectType: PublicLinkSubject; subjectId: string },
 ): Promise<PublicLinkRow[]> {
   const rows = await db('portal_public_links')
-    .where({ workspace_id: args.workspaceId, subject_type: args.subjectType, subject_id: args.subjectId })
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, subject_type: args.subjectType, subject_id: args.subjectId })
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .select(LINK_COLUMNS);
   return rows.map((row) => withStringId(row) as PublicLinkRow);
 }
 
-export async function revokeLink(db: Db, args: { workspaceId: string; linkId: string; staffId: string; at: Date }): Promise<boolean> {
+export async function revokeLink(
+  db: Db,
+  args: { workspaceId: string; clientId: string; subjectType: PublicLinkSubject; subjectId: string; linkId: string; staffId: string; at: Date },
+): Promise<boolean> {
   if (!/^[1-9][0-9]{0,17}$/.test(args.linkId)) return false;
   const changed = await db('portal_public_links')
-    .where({ workspace_id: args.workspaceId, id: args.linkId })
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, subject_type: args.subjectType, subject_id: args.subjectId, id: args.linkId })
     .whereNull('revoked_at')
     .update({ revoked_at: args.at, revoked_by_staff_id: args.staffId });
   return changed === 1;
