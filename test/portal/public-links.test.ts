@@ -169,6 +169,14 @@ describe('public links and the staff record page', function () {
     await maria.get(`/portal/demo/proposals/${id}`).expect(200);
   });
 
+  it('is linked from the CRM\'s own proposal and invoice pages', async function () {
+    const id = await openProposal();
+    const crmPage = await staff.get(`/proposals/${id}`).expect(200);
+    expect(crmPage.text).to.include(`href="${recordPath('proposal', id)}"`);
+    const invoice = await h.crm.db('invoices').where({ client_id: northwind.id }).first('id');
+    expect((await staff.get(`/invoices/${invoice.id}`).expect(200)).text).to.include(`href="${recordPath('invoice', String(invoice.id))}"`);
+  });
+
   it('answers 404 for another client\'s or workspace\'s record on the staff page', async function () {
     const id = await openProposal();
     const other = await h.crm.db('clients').where({ workspace_id: northwind.workspace_id }).whereNot({ id: northwind.id }).first('id');
