@@ -48,6 +48,8 @@ const DepsSchema = z.object({
       summaries: port('SummariesPort', ['forClient']),
       credentials: port('ClientCredentialsPort', ['findLogin', 'verifyPassword', 'setPassword', 'hasPassword']).optional(),
       comments: port('CommentsPort', ['list', 'add']).optional(),
+      offers: port('OffersPort', ['list', 'find', 'decide']).optional(),
+      invoices: port('InvoicesPort', ['list', 'find', 'recordPayment']).optional(),
     },
     { error: 'is missing (a HostAdapter from plugins/<your-crm>/)' },
   ),

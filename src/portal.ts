@@ -103,12 +103,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
-
   const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
   const decisions = new OfferDecisions({ db, adapter, now });
   const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
   const publicRoutes = [
-    authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth))),
+    authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), now)),
     publicLinkRoutes(createPublicLinkHandlers({ adapter, links: publicLinks, decisions, limiter, storage, now })),
   ];
   // A host without an offers or invoices port has no such section: its routes are never mounted.

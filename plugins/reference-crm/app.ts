@@ -51,6 +51,11 @@ export interface ReferenceCrmAppOptions {
   sessionPool: pg.Pool;
   sessionSecret: string;
   secureCookies: boolean;
+  /**
+   * Express's `trust proxy`: which proxies may tell the client's address and protocol. Behind a
+   * TLS-terminating proxy this must be set, or secure cookies are never sent (the app sees http).
+   */
+  trustProxy?: boolean | number | string;
   plugins?: CrmPlugin[];
 }
 
@@ -90,6 +95,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   const deps = { db };
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
   app.use(
     helmet({

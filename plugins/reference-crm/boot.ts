@@ -34,6 +34,8 @@ export interface BootOptions {
   unleashRefreshMs?: number | undefined;
   flagsFile?: string | undefined;
   secureCookies?: boolean;
+  /** Express `trust proxy` (e.g. 'loopback', a hop count, or addresses); production defaults to 'loopback'. */
+  trustProxy?: boolean | number | string | undefined;
   production?: boolean;
   quiet?: boolean;
 }
@@ -93,7 +95,8 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
 
   const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal' })];
   if (mailer.outbox && !options.production) plugins.push(devOutboxPlugin(mailer.outbox));
-  const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, secureCookies: portalConfig.secureCookies, plugins });
+  const trustProxy = options.trustProxy ?? (options.production ? 'loopback' : undefined);
+  const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, secureCookies: portalConfig.secureCookies, trustProxy, plugins });
 
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(portNumber, options.host ?? '127.0.0.1', () => resolve(listening));

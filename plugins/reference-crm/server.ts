@@ -7,6 +7,13 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 const env = process.env;
 const started = Date.now();
 
+/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and names. */
+function trustProxySetting(value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 try {
   const crm = await bootReferenceCrm({
     databaseUrl: env.DATABASE_URL,
@@ -20,6 +27,7 @@ try {
     unleashApiToken: env.UNLEASH_API_TOKEN,
     flagsFile: env.FLAGS_FILE,
     secureCookies: env.SECURE_COOKIES === 'true' || env.NODE_ENV === 'production',
+    trustProxy: trustProxySetting(env.TRUST_PROXY),
     production: env.NODE_ENV === 'production',
   });
   const lines = [

@@ -1,10 +1,14 @@
 // Request handlers for signing in and out. Each handler gets input that its route already
-// validated; invalid input re-renders the same form with a 400 through the `show*` renderers.
+// validated; invalid input re-renders the same form with a 400 through the `show*` renderers,
+// keeping what was typed (never a password). A form answered in place tells htmx to show the
+// form's own GET address, so a reload or a bookmark never lands on a POST-only path; a limit
+// names the time to try again and, on the sign-in page, leaves the other method one click away.
 import type { NextFunction, Request, Response } from 'express';
 import { signInMethods } from '../policies/portal-policy.ts';
 import { endClientSession, startClientSession } from '../sessions/session-lifecycle.ts';
 import { HttpError, notFound, tooManyRequests } from '../web/http-error.ts';
-import { portalContext, renderPortalPage } from '../web/portal-context.ts';
+import { portalContext, portalI18n, renderPortalPage } from '../web/portal-context.ts';
+import { formAnswerStatus } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import type { FieldErrors } from '../web/validate.ts';
 import type { AuthService } from './auth-service.ts';
@@ -12,19 +16,14 @@ import type { ForgotPasswordInput, PasswordSignInInput, RequestCodeInput, SetPas
 import { safeNext } from './safe-next.ts';
 import type { PasswordAuthenticator } from './password-strategy.ts';
 
-const INVALID_CODE = 'That code is not right, or it has expired. Check the latest email or ask for a new code.';
-const INVALID_PASSWORD = 'That email and password do not match an account here. Check them, or sign in with a code.';
-const SENT_IF_KNOWN = 'If that email belongs to a client account here, we have sent it a message.';
+const NOTICES = new Set(['signed-out', 'password-reset']);
 
-const NOTICES: Record<string, string> = {
-  'signed-out': 'You have signed out.',
-  'password-reset': 'Your password is set. You are signed in.',
-};
-
+/** What the form showed: the posted email and `next`, or `next` from the address on a GET. */
 function formValues(req: Request): Record<string, string> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const values: Record<string, string> = {};
   for (const key of ['email', 'next']) if (typeof body[key] === 'string') values[key] = (body[key] as string).slice(0, 320);
+  if (!values.next && typeof req.query.next === 'string') values.next = req.query.next.slice(0, 500);
   return values;
 }
 
@@ -32,16 +31,40 @@ function rateLimited(retryAfterSeconds: number): never {
   throw tooManyRequests(retryAfterSeconds);
 }
 
-export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator) {
-  const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, active?: 'code' | 'password') => {
+/** Where a form answered in place should appear to be: its GET page, with `next` kept. */
+function showAddress(req: Request, res: Response, path: string, next?: string): void {
+  if (req.get('HX-Request') !== 'true') return;
+  res.set('HX-Replace-Url', `${portalContext(res).base}${path}${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+}
+
+/** "at 10:42 (in 15 minutes)" in the reader's language and time zone. */
+function retryWords(res: Response, retryAfterSeconds: number, now: Date) {
+  const { t, fmt } = portalI18n(res);
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  const wait = seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) });
+  return { time: fmt.time(new Date(now.getTime() + seconds * 1000)), wait };
+}
+export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, now: () => Date = () => new Date()) {
+  const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, alert: string | null = null) => {
     const { settings } = portalContext(res);
-    const values = { ...formValues(req), ...(typeof req.query.next === 'string' ? { next: req.query.next.slice(0, 500) } : {}) };
-    const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] ?? null : null;
-    renderPortalPage(req, res, 'auth/sign-in', 'Sign in', { methods: signInMethods(settings), values, errors, active: active ?? null, notice }, status ?? res.statusCode);
+    const { t } = portalI18n(res);
+    const values = formValues(req);
+    const notice = typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? t(`auth:signIn.notices.${req.query.notice}`) : null;
+    if (req.method === 'POST') showAddress(req, res, '/sign-in', values.next);
+    renderPortalPage(req, res, 'auth/sign-in', t('auth:signIn.title'), { methods: signInMethods(settings), values, errors, alert, notice }, formAnswerStatus(req, status ?? res.statusCode));
   };
 
-  const showCodeForm = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, sent = false) => {
-    renderPortalPage(req, res, 'auth/code', 'Enter your sign-in code', { values: formValues(req), errors, sent }, status ?? res.statusCode);
+  const showCodeForm = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, sent = false, alert: string | null = null) => {
+    const values = formValues(req);
+    if (req.method === 'POST') showAddress(req, res, '/sign-in/code', values.next);
+    renderPortalPage(req, res, 'auth/code', portalI18n(res).t('auth:code.title'), { values, errors, sent, alert }, formAnswerStatus(req, status ?? res.statusCode));
+  };
+
+  /** The sign-in page at 429, naming when to retry and offering the other method if there is one. */
+  const limitedSignIn = (req: Request, res: Response, retryAfterSeconds: number, other: boolean) => {
+    const words = retryWords(res, retryAfterSeconds, now());
+    res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
+    showSignIn(req, res, {}, 429, portalI18n(res).t(other ? 'auth:signIn.limitedOther' : 'auth:signIn.limited', words));
   };
 
   return {
@@ -58,12 +81,26 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       }
       showSignIn(req, res);
     },
-    invalidSignIn: (active: 'code' | 'password') => (req: Request, res: Response, errors: FieldErrors) => showSignIn(req, res, errors, 400, active),
+    invalidSignIn: (req: Request, res: Response, errors: FieldErrors) => showSignIn(req, res, errors, 400),
+
+    /** The sign-in form posts here; a reload or a bookmark of the address lands on the form. */
+    toSignIn: (req: Request, res: Response) => {
+      const next = typeof req.query.next === 'string' ? req.query.next.slice(0, 500) : undefined;
+      res.redirect(303, `${portalContext(res).base}/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+    },
+    toCodeForm: (req: Request, res: Response) => {
+      const next = typeof req.query.next === 'string' ? req.query.next.slice(0, 500) : undefined;
+      res.redirect(303, `${portalContext(res).base}/sign-in/code${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+    },
 
     requestCode: async (req: Request, res: Response) => {
       const input = req.body as RequestCodeInput;
       const result = await auth.requestCode(portalContext(res).workspace, input.email, requestMeta(req));
-      if (!result.ok) rateLimited(result.retryAfterSeconds);
+      if (!result.ok) {
+        const other = signInMethods(portalContext(res).settings).password;
+        if (other) return limitedSignIn(req, res, result.retryAfterSeconds, false);
+        rateLimited(result.retryAfterSeconds);
+      }
       showCodeForm(req, res, {}, 200, true);
     },
 
@@ -76,8 +113,10 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const input = req.body as VerifyCodeInput;
       const { workspace, base } = portalContext(res);
       const result = await auth.signInWithCode(workspace, input.email, input.code, requestMeta(req));
-      if (!result.ok && result.reason === 'limited') rateLimited(result.retryAfterSeconds);
-      if (!result.ok) return showCodeForm(req, res, { code: INVALID_CODE }, 401);
+      if (!result.ok && result.reason === 'limited') {
+        return showCodeForm(req, res, {}, 429, false, portalI18n(res).t('auth:code.limited', retryWords(res, result.retryAfterSeconds, now())));
+      }
+      if (!result.ok) return showCodeForm(req, res, { code: portalI18n(res).t('auth:code.invalid') }, 401);
       await startClientSession(req, result.user);
       res.redirect(303, safeNext(base, input.next));
     },
@@ -86,41 +125,48 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const input = req.body as PasswordSignInInput;
       const { base } = portalContext(res);
       const result = await authenticatePassword(req, res);
-      if (!result.ok && result.reason === 'limited') rateLimited(result.retryAfterSeconds);
-      if (!result.ok) return showSignIn(req, res, { password: INVALID_PASSWORD }, 401, 'password');
+      if (!result.ok && result.reason === 'limited') {
+        return limitedSignIn(req, res, result.retryAfterSeconds, signInMethods(portalContext(res).settings).code);
+      }
+      if (!result.ok) return showSignIn(req, res, { password: portalI18n(res).t('auth:signIn.invalidPassword') }, 401);
       await startClientSession(req, result.user);
       res.redirect(303, safeNext(base, input.next));
     },
 
     showForgot: (req: Request, res: Response) => {
-      renderPortalPage(req, res, 'auth/forgot', 'Reset your password', { values: {}, errors: {}, sent: false });
+      renderPortalPage(req, res, 'auth/forgot', portalI18n(res).t('auth:forgot.title'), { values: {}, errors: {}, sent: false });
     },
-    invalidForgot: (req: Request, res: Response, errors: FieldErrors) =>
-      renderPortalPage(req, res, 'auth/forgot', 'Reset your password', { values: formValues(req), errors, sent: false }, 400),
+    invalidForgot: (req: Request, res: Response, errors: FieldErrors) => {
+      showAddress(req, res, '/password/forgot');
+      renderPortalPage(req, res, 'auth/forgot', portalI18n(res).t('auth:forgot.title'), { values: formValues(req), errors, sent: false }, formAnswerStatus(req, 400));
+    },
 
     requestReset: async (req: Request, res: Response) => {
       const input = req.body as ForgotPasswordInput;
       const result = await auth.requestPasswordReset(portalContext(res).workspace, input.email, requestMeta(req));
       if (!result.ok) rateLimited(result.retryAfterSeconds);
-      renderPortalPage(req, res, 'auth/forgot', 'Check your email', { values: {}, errors: {}, sent: true, message: SENT_IF_KNOWN });
+      showAddress(req, res, '/password/forgot');
+      renderPortalPage(req, res, 'auth/forgot', portalI18n(res).t('auth:forgot.sentTitle'), { values: {}, errors: {}, sent: true });
     },
 
     showSetPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response) => {
+      const { t } = portalI18n(res);
       const user = await auth.findLinkUser(portalContext(res).workspace, purpose, String(req.params.token));
-      if (!user) throw new HttpError(410, 'This link has expired or was already used. Ask for a new one.');
-      renderPortalPage(req, res, 'auth/set-password', purpose === 'reset' ? 'Choose a new password' : 'Welcome: set your password', { purpose, email: user.email, errors: {} });
+      if (!user) throw new HttpError(410, t('auth:setPassword.expired'));
+      renderPortalPage(req, res, 'auth/set-password', purpose === 'reset' ? t('auth:setPassword.resetTitle') : t('auth:setPassword.inviteTitle'), { purpose, email: user.email, errors: {} });
     },
     invalidSetPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response, errors: FieldErrors) => {
+      const { t } = portalI18n(res);
       const user = await auth.findLinkUser(portalContext(res).workspace, purpose, String(req.params.token));
-      if (!user) throw new HttpError(410, 'This link has expired or was already used. Ask for a new one.');
-      renderPortalPage(req, res, 'auth/set-password', 'Choose a password', { purpose, email: user.email, errors }, 400);
+      if (!user) throw new HttpError(410, t('auth:setPassword.expired'));
+      renderPortalPage(req, res, 'auth/set-password', purpose === 'reset' ? t('auth:setPassword.resetTitle') : t('auth:setPassword.inviteTitle'), { purpose, email: user.email, errors }, formAnswerStatus(req, 400));
     },
 
     setPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response) => {
       const input = req.body as SetPasswordInput;
       const { workspace, base } = portalContext(res);
       const user = await auth.setPasswordFromLink(workspace, purpose, String(req.params.token), input.password, requestMeta(req));
-      if (!user) throw new HttpError(410, 'This link has expired or was already used. Ask for a new one.');
+      if (!user) throw new HttpError(410, portalI18n(res).t('auth:setPassword.expired'));
       await startClientSession(req, user);
       res.redirect(303, `${base}/`);
     },

@@ -11,10 +11,12 @@ export function authRoutes(h: AuthHandlers): Router {
   const password = h.requireMethod('password');
 
   router.get('/sign-in', h.showSignIn);
-  router.post('/sign-in/code', code, validateBody(RequestCodeCommand, h.invalidSignIn('code')), h.requestCode);
+  router.post('/sign-in/code', code, validateBody(RequestCodeCommand, h.invalidSignIn), h.requestCode);
   router.get('/sign-in/code', code, h.showCodeForm);
   router.post('/sign-in/code/verify', code, validateBody(VerifyCodeCommand, h.invalidCode), h.verifyCode);
-  router.post('/sign-in/password', password, validateBody(PasswordSignInCommand, h.invalidSignIn('password')), h.signInWithPassword);
+  router.get('/sign-in/code/verify', code, h.toCodeForm);
+  router.post('/sign-in/password', password, validateBody(PasswordSignInCommand, h.invalidSignIn), h.signInWithPassword);
+  router.get('/sign-in/password', password, h.toSignIn);
 
   router.get('/password/forgot', password, h.showForgot);
   router.post('/password/forgot', password, validateBody(ForgotPasswordCommand, h.invalidForgot), h.requestReset);

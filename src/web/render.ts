@@ -22,6 +22,15 @@ export function isFragmentRequest(req: Request): boolean {
   return req.get('HX-Request') === 'true' && req.get('HX-Request-Type') === 'partial';
 }
 
+/**
+ * The status to answer a form re-rendered in place with (errors, a limit). htmx swaps the answer
+ * whatever its status, but the browser reports every 4xx as a console error; so htmx gets 200 and
+ * the page says what went wrong, while a plain form post gets the real status.
+ */
+export function formAnswerStatus(req: Request, status: number): number {
+  return req.get('HX-Request') === 'true' && status >= 400 && status < 500 ? 200 : status;
+}
+
 export interface PageOptions {
   layout: string;
   title: string;

@@ -46,8 +46,8 @@ describe('the portal in Chromium', function () {
     expect(await page.title()).to.contain('Sign in');
     await expectNoAxeViolations('sign-in');
 
-    await page.fill('#code-email', login.email);
-    await page.click('text=Email me a code');
+    await page.fill('#email', login.email);
+    await page.click('text=Email me a one-time code instead');
     await page.waitForSelector('#code');
     await expectNoAxeViolations('code entry');
     const message = await h.smtp.waitForMessage((m) => m.to.includes(login.email), 5000);
@@ -79,7 +79,7 @@ describe('the portal in Chromium', function () {
     await page.goto(`${h.crm.url}/portal/demo/sign-in`);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).to.equal('Skip to content');
-    await page.focus('#password-email');
+    await page.focus('#email');
     await page.keyboard.type(login.email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(login.password);
@@ -114,7 +114,7 @@ describe('the portal in Chromium', function () {
     await expectNoAxeViolations('404 of an unknown workspace');
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
     await page.goto(`${h.crm.url}/portal/demo/sign-in`);
-    await page.fill('#password-email', login.email);
+    await page.fill('#email', login.email);
     await page.fill('#password', login.password);
     await page.click('button:has-text("Sign in")');
     await page.waitForSelector('#dashboard-title');

@@ -57,7 +57,8 @@ describe('sign-in with a password, resets and invitations', function () {
     expect(locked.status).to.equal(429);
     expect(locked.headers['retry-after']).to.match(/^\d+$/);
     expect(Number(locked.headers['retry-after'])).to.be.within(60, 15 * 60);
-    expect(locked.text).to.contain('Try again in 15 minutes');
+    expect(locked.text).to.match(/try again at [^(]+\(in 15 minutes\), or get a one-time code by email now/);
+    expect(locked.text).to.contain('formaction="/portal/demo/sign-in/code"');
     const logged = await h.crm.db('client_activity_logs').where({ event: 'sign_in.locked' }).count({ n: '*' });
     expect(Number(logged[0]!.n)).to.be.greaterThan(0);
   });
