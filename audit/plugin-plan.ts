@@ -28,6 +28,9 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_rate_limits', purpose: 'rate-limit counters shared by every app instance' },
   { name: 'portal_files', purpose: 'files the portal owns (uploaded logos)' },
   { name: 'client_comments', purpose: 'comments on proposals, quotations and invoices', unlessHostHas: 'comment' },
+  { name: 'portal_offer_decisions', purpose: 'evidence of a client\'s acceptance or refusal: who, when, IP, signature, fingerprinted snapshot' },
+  { name: 'portal_public_links', purpose: 'public links to one proposal, quotation or invoice: token stored hashed, expiry, revocation' },
+  { name: 'portal_public_link_accesses', purpose: 'every use of a public link, with IP and user agent' },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

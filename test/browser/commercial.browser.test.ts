@@ -27,7 +27,7 @@ describe('proposals, quotations and invoices in Chromium', function () {
     const page = await context.newPage();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     await page.goto(`${h.crm.url}/portal/demo/sign-in`);
-    await page.fill('#password-email', login.email);
+    await page.fill('#email', login.email);
     await page.fill('#password', login.password);
     await page.press('#password', 'Enter');
     await page.waitForSelector('#dashboard-title');
