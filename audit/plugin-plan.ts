@@ -31,6 +31,11 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_offer_decisions', purpose: 'evidence of a client\'s acceptance or refusal: who, when, IP, signature, fingerprinted snapshot' },
   { name: 'portal_public_links', purpose: 'public links to one proposal, quotation or invoice: token stored hashed, expiry, revocation' },
   { name: 'portal_public_link_accesses', purpose: 'every use of a public link, with IP and user agent' },
+  { name: 'portal_payment_settings', purpose: 'per-workspace bank transfer instructions and online payment provider' },
+  { name: 'client_payments', purpose: 'payments clients started from the portal (one per checkout), until the provider confirms them' },
+  { name: 'client_payment_callbacks', purpose: "payment provider callbacks handled, unique per provider event (a repeated callback records nothing)" },
+  { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
+  { name: 'portal_notification_dispatch', purpose: 'where each staff email channel (immediate, digest) has got to; locked so one instance sends' },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */
@@ -50,7 +55,8 @@ export interface PluginRoute {
 
 export const PLUGIN_ROUTES: readonly PluginRoute[] = [
   { mount: '/portal/:workspaceSlug', purpose: 'client portal: sign-in, dashboard, proposals, quotations, invoices, tasks, documents, messages, account', collidesWith: '/portal' },
-  { mount: '/settings/client-portal', purpose: 'workspace admin: switches, branding, sign-in methods, client users, activity log', collidesWith: '/settings/client-portal' },
+  { mount: '/settings/client-portal', purpose: 'workspace admin: switches, branding, sign-in methods, client users, activity log, payments', collidesWith: '/settings/client-portal' },
+  { mount: '/client-portal/notifications', purpose: 'staff: client notifications with an unread count', collidesWith: '/client-portal' },
 ];
 
 /** Prefixes the portal reserves for its tables. */

@@ -6,6 +6,7 @@ import * as foundation from './20261122000001_client_portal_foundation.ts';
 import { clientComments } from './20261122000002_client_comments.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';
 import * as offerDecisions from './20261126000001_offer_decisions_and_public_links.ts';
+import * as paymentsAndNotifications from './20261127000001_payments_and_notifications.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -16,6 +17,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261122000002_client_comments': clientComments(context),
     '20261122000003_locale_and_time_zone': localeAndTimeZone,
     '20261126000001_offer_decisions_and_public_links': offerDecisions,
+    '20261127000001_payments_and_notifications': paymentsAndNotifications,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

@@ -8,6 +8,8 @@ export const PortalConfigSchema = z.object({
   portalPath: z.string().regex(/^\/[a-z0-9/_-]*$/i).default('/portal'),
   /** Where the host mounts the admin router, inside its own settings area. */
   adminPath: z.string().regex(/^\/[a-z0-9/_-]*$/i).default('/settings/client-portal'),
+  /** Where the host mounts the staff notifications router (any staff user, not only admins). */
+  notificationsPath: z.string().regex(/^\/[a-z0-9/_-]*$/i).default('/client-portal/notifications'),
   /** Signs the session cookie and keys the one-time-code HMAC. */
   sessionSecret: z.string().min(32, 'sessionSecret must be at least 32 characters'),
   /** Secure cookies: on in production, off for http://localhost. */

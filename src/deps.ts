@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PortalConfigSchema, type PortalConfig } from './config.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, Mailer } from './ports/services.ts';
+import type { PaymentProvider } from './payments/provider.ts';
 
 export interface PortalLogger {
   info(message: string): void;
@@ -20,6 +21,8 @@ export interface PortalDeps {
   flags: FeatureFlags;
   mailer: Mailer;
   storage?: FileStorage;
+  /** Online payment providers besides the built-in demo one (see README, "Payment providers"). */
+  paymentProviders?: PaymentProvider[];
   config: PortalConfig;
   now?: () => Date;
   logger?: PortalLogger;
@@ -62,6 +65,7 @@ const DepsSchema = z.object({
   flags: port('FeatureFlags', ['isEnabled', 'close']),
   mailer: port('Mailer', ['send']),
   storage: port('FileStorage', ['put', 'get', 'delete']).optional(),
+  paymentProviders: z.array(port('PaymentProvider', ['createCheckout', 'verifyCallback'])).optional(),
   config: PortalConfigSchema,
   now: fn('now').optional(),
   logger: z.object({ info: fn('logger.info'), error: fn('logger.error') }).optional(),

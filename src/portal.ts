@@ -44,6 +44,13 @@ import { workspaceRouter } from './workspaces/workspace-router.ts';
 import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
+import { createDemoProvider } from './payments/demo-provider.ts';
+import { createPaymentHandlers } from './payments/handlers.ts';
+import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
+import { createPaymentService, type PaymentService } from './payments/service.ts';
+import { createNotifications, type Notifications } from './notifications/service.ts';
+import { notificationsRouter } from './notifications/router.ts';
+import { paymentSettingsRoutes } from './payments/admin-routes.ts';
 import type { CommentsPort, HostWorkspace } from './ports/host.ts';
 
 export interface CustomerPortal {
@@ -62,6 +69,13 @@ export interface CustomerPortal {
   auth: AuthService;
   /** Comments on proposals, quotations and invoices: the host's when it keeps them, else the portal's. */
   comments: CommentsPort;
+  payments: PaymentService;
+  /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
+  notifications: Notifications;
+  /** Mount at config.notificationsPath, behind the host's staff sign-in (any staff user). */
+  notificationsRouter: Router;
+  /** What the host shows in its header for a signed-in staff user (the unread count). */
+  headerItems(staff: { id: string; workspaceId: string }): Promise<Array<{ label: string; href: string; count: number }>>;
   close(): Promise<void>;
 }
 
@@ -103,6 +117,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
+  const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
+  const demoProvider = createDemoProvider({ secret: config.sessionSecret });
+  const payments = createPaymentService({ db, adapter, providers: [demoProvider, ...(deps.paymentProviders ?? [])], now, afterActivity: () => notifications.kick() });
+  const paymentHandlers = createPaymentHandlers({ payments, demo: demoProvider, now });
+
   const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
   const decisions = new OfferDecisions({ db, adapter, now });
   const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
@@ -115,7 +134,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     dashboardRoutes({ adapter, now }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions })), decisionRoutes(createDecisionHandlers({ db, decisions, storage }))] : []),
-    ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now }))] : []),
+    ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
   ];
 
   const clientRouter = Router();
@@ -134,6 +153,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       session: sessions,
       publicRoutes,
       clientRoutes,
+      callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
     }),
   );
   clientRouter.use(
@@ -145,7 +165,18 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, storage, config, now, logger }), recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now }))] });
+  const admin = adminRouter({
+    adapter,
+    flags,
+    config,
+    routes: [
+      adminRoutes({ db, adapter, auth, storage, config, now, logger }),
+      paymentSettingsRoutes({ db }),
+      recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
+    ],
+  });
+  const staffNotifications = notificationsRouter({ adapter, flags, config, notifications });
+  staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {
@@ -153,6 +184,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime())]).catch((err) => logger.error('housekeeping failed', err));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
+  // Emails for staff: the interval catches what no kick() announced (another instance's events, a restart).
+  const dispatching = setInterval(() => void notifications.runOnce(), 30_000);
+  dispatching.unref();
 
   return {
     clientRouter,
@@ -167,8 +201,18 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
     comments,
+    payments,
+    notifications,
+    notificationsRouter: staffNotifications,
+    async headerItems(staff) {
+      const workspace = await adapter.workspaces.findById(staff.workspaceId);
+      if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
+      return [{ label: 'Client notifications', href: config.notificationsPath, count: await notifications.unreadCount(staff) }];
+    },
     async close() {
       clearInterval(housekeeping);
+      clearInterval(dispatching);
+      await notifications.idle();
     },
   };
 }

@@ -11,6 +11,7 @@ import { findContact, findContactsByEmail, listContacts, updateContactProfile, t
 import { findStaffWithWorkspace, type StaffUserRow } from './queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
 import { readStaffUserId } from './web/session.ts';
+import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
 import { invoiceReads, offerReads } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
 
@@ -133,6 +134,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const row = await findStaffWithWorkspace(db, { staffUserId });
         return row ? presentStaff(row) : null;
       },
+      listAdmins: listAdminsPort(db),
     },
 
     summaries: {
@@ -161,9 +163,8 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     },
     invoices: {
       ...invoiceReads(db),
-      async recordPayment() {
-        throw new Error('reference-crm: recording a payment is not supported yet');
-      },
+      // A payment from the portal (adapter-payments.ts), in the caller's transaction.
+      recordPayment: recordPaymentPort(db),
     },
   };
 }

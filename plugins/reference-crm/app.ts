@@ -21,6 +21,7 @@ import { offerRoutes } from './web/routes/offers.ts';
 import { settingsRoutes } from './web/routes/settings.ts';
 import { taskRoutes } from './web/routes/tasks.ts';
 import { createCrmSession } from './web/session.ts';
+import { pluginHeaderItems } from './web/header-items.ts';
 
 export interface CrmPlugin {
   /** Mounted before the CRM's own session middleware (the plugin brings its own cookie). */
@@ -34,6 +35,8 @@ export interface CrmPlugin {
     staff: { id: string; workspaceId: string; role: 'admin' | 'member' },
     record: { kind: 'proposal' | 'quotation' | 'invoice'; id: string; clientId: string },
   ): Promise<Array<{ label: string; href: string }>>;
+  /** Links in the CRM's header for this staff user, with a count (e.g. unread notifications). */
+  headerItems?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string; count: number }>>;
 }
 
 export interface CrmStaffHelpers {
@@ -79,7 +82,7 @@ function assertOptions(options: ReferenceCrmAppOptions): void {
         problems.push(`plugins[${index}] must be an object`);
         return;
       }
-      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages', 'recordLinks'] as const) {
+      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages', 'headerItems', 'recordLinks'] as const) {
         const value = (plugin as Record<string, unknown>)[hook];
         if (value !== undefined && typeof value !== 'function') problems.push(`plugins[${index}].${hook} must be a function`);
       }
@@ -127,6 +130,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
 
   app.use(createCrmSession({ pool: options.sessionPool, secret: options.sessionSecret, secureCookies }));
   app.use(loadStaff(db));
+  app.use(pluginHeaderItems(plugins));
 
   // A plugin's staff pages sit behind the CRM's sign-in but bring their own body parsing and CSRF
   // protection (they must not depend on this CRM's token), so they are mounted before ours.

@@ -93,7 +93,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const staffLogins = await seedReferenceCrm(db);
   const clientLogins = await seedPortalDemo(db, staffLogins.clients);
 
-  const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal' })];
+  const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal', notificationsPath: '/client-portal/notifications' })];
   if (mailer.outbox && !options.production) plugins.push(devOutboxPlugin(mailer.outbox));
   const trustProxy = options.trustProxy ?? (options.production ? 'loopback' : undefined);
   const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, secureCookies: portalConfig.secureCookies, trustProxy, plugins });

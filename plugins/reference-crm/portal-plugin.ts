@@ -1,17 +1,21 @@
 // How the reference CRM mounts the customer portal: the client side before its own session (the
 // portal brings its own cookie), the admin side behind its staff sign-in, and a Settings link
-// for admins of workspaces where the portal is switched on.
+// for admins of workspaces where the portal is switched on, and the staff's unread client
+// notifications in the CRM's header.
 import type { CustomerPortal, HostAdapter, PortalConfig } from '../../src/index.ts';
 import type { CrmPlugin } from './app.ts';
 
-export function customerPortalPlugin(portal: CustomerPortal, adapter: HostAdapter, config: Pick<PortalConfig, 'portalPath' | 'adminPath'>): CrmPlugin {
+export function customerPortalPlugin(portal: CustomerPortal, adapter: HostAdapter, config: Pick<PortalConfig, 'portalPath' | 'adminPath' | 'notificationsPath'>): CrmPlugin {
   return {
     mountPublic(app) {
       app.use(config.portalPath, portal.clientRouter);
     },
     mountStaff(app, { requireStaff }) {
       app.use(config.adminPath, requireStaff, portal.adminRouter);
+      app.use(config.notificationsPath, requireStaff, portal.notificationsRouter);
     },
+    // The unread client notifications, in the CRM's header on every staff page.
+    headerItems: (staff) => portal.headerItems(staff),
     async settingsPages(staff) {
       if (staff.role !== 'admin') return [];
       const workspace = await adapter.workspaces.findById(staff.workspaceId);

@@ -11,6 +11,7 @@ const SECTIONS = [
   { label: 'Settings', path: '' },
   { label: 'Client users', path: '/clients' },
   { label: 'Activity log', path: '/activity' },
+  { label: 'Payments', path: '/payments' },
 ] as const;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */

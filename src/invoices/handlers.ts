@@ -12,6 +12,7 @@ import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
 import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
 import { notFound } from '../web/http-error.ts';
 import { portalContext, renderPortalPage, signedInClient } from '../web/portal-context.ts';
+import { canClient } from '../policies/portal-policy.ts';
 import { isFragmentRequest } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
@@ -52,7 +53,11 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       loadThread(comments, i18n, res, subject, form),
       status === 200 ? log(req, res, 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number }) : Promise.resolve(),
     ]);
-    renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread }, status);
+    // The pay button (views/invoices/_actions.ejs): online payments on, and something left to pay.
+    const { settings, base } = portalContext(res);
+    const payUrl = canClient(settings, 'pay_online') && invoice.status === 'open' && invoice.balanceCents > 0
+      ? `${base}/invoices/${encodeURIComponent(invoice.id)}/pay` : null;
+    renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread, payUrl }, status);
   }
 
   const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>

@@ -49,6 +49,14 @@ export function authorizeClient(settings: PortalSettings, action: ClientAction):
 }
 
 /**
+ * Paying from the portal: with online payments or invoices switched off the pay pages do not
+ * exist (404), like a section that is off, rather than a refusal that admits they are there.
+ */
+export function authorizePayment(settings: PortalSettings): void {
+  if (!canClient(settings, 'pay_online')) throw notFound();
+}
+
+/**
  * The comment thread's form: switched off, it does not exist (404), as a section switched off does;
  * the page then shows no form at all.
  */

@@ -63,6 +63,11 @@ export interface ContactsPort {
 export interface StaffPort {
   /** The signed-in staff user of the host's own session, or null. The portal never reads the host cookie itself. */
   current(req: Request): Promise<HostStaffUser | null>;
+  /**
+   * The workspace's admins, who get the portal's emails about client decisions and payments.
+   * Optional: a host that cannot list its staff gets in-app notifications only.
+   */
+  listAdmins?(workspaceId: HostId): Promise<HostStaffUser[]>;
 }
 
 export interface MoneyTotal {

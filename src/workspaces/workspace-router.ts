@@ -1,5 +1,6 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
-// workspace → feature flag → settings and branding → language (workspace and browser) → session →
+// workspace → feature flag → settings and branding → language (workspace and browser) →
+// provider callbacks (signed, sessionless) → session →
 // CSRF → signed-in client (and their own language) → public sign-in routes → routes for signed-in
 // clients → branded 404.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -33,6 +34,8 @@ export interface WorkspaceRouterDeps {
   publicRoutes: Router[];
   /** Routes for signed-in clients only. */
   clientRoutes: Router[];
+  /** Server-to-server callbacks (payment providers): no session, no CSRF token; they prove themselves by signature. */
+  callbackRoutes?: Router[];
 }
 
 export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
@@ -101,6 +104,8 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     if (!file) return next(notFound());
     res.type(file.contentType).set('Cache-Control', 'public, max-age=86400').set('X-Content-Type-Options', 'nosniff').send(file.content);
   });
+
+  for (const routes of deps.callbackRoutes ?? []) router.use(routes);
 
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(deps.session);

@@ -118,6 +118,6 @@ describe('audit: reference CRM', () => {
 
   it('plans to create every portal table on a host where the portal is not installed', () => {
     expect(report.pluginPlan.tables.map((t) => t.state)).to.satisfy((states: string[]) => states.every((s) => s === 'will_create'));
-    expect(report.pluginPlan.routes.map((r) => r.mount)).to.deep.equal(['/portal/:workspaceSlug', '/settings/client-portal']);
+    expect(report.pluginPlan.routes.map((r) => r.mount)).to.deep.equal(['/portal/:workspaceSlug', '/settings/client-portal', '/client-portal/notifications']);
   });
 });

@@ -9,7 +9,8 @@ import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { createSecondCrmAdapter } from '../fixtures/second-crm/adapter.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { loadSecondCrm, SECOND_LOGINS, SECOND_OTHER_WORKSPACE, SECOND_WORKSPACE } from '../support/second-host-harness.ts';
-import { describeHostAdapterContract } from './host-adapter-contract.ts';
+import { describeHostAdapterContract, type AdapterContractSetup } from './host-adapter-contract.ts';
+import { describeRecordPaymentContract } from './payments-contract.ts';
 import type { OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
 /** Three sent offers of workspace demo (two clients' proposals and a quotation) and a client owning none. */
@@ -46,7 +47,7 @@ async function referenceDrafts(db: Knex) {
   return drafts;
 }
 
-describeHostAdapterContract('reference-crm', async () => {
+async function referenceCrm(): Promise<AdapterContractSetup> {
   const database = await createTestDatabase();
   const db = createKnex(database.url);
   await migrateReferenceCrm(db);
@@ -62,9 +63,9 @@ describeHostAdapterContract('reference-crm', async () => {
       await database.drop();
     },
   };
-});
+}
 
-describeHostAdapterContract('second-crm', async () => {
+async function secondCrm(): Promise<AdapterContractSetup> {
   const database = await createTestDatabase();
   await loadSecondCrm(database.url);
   const db = createKnex(database.url);
@@ -94,4 +95,10 @@ describeHostAdapterContract('second-crm', async () => {
       await database.drop();
     },
   };
-});
+}
+
+describeHostAdapterContract('reference-crm', referenceCrm);
+describeHostAdapterContract('second-crm', secondCrm);
+// Payments change invoices, so they get databases of their own.
+describeRecordPaymentContract('reference-crm', referenceCrm);
+describeRecordPaymentContract('second-crm', secondCrm);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Response } from 'express';
 import { currentStaff } from './auth.ts';
+import { headerItems } from './header-items.ts';
 import type { FieldError } from './forms.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
@@ -44,6 +45,7 @@ export async function renderView(res: Response, view: string, page: PageModel): 
         staff: staff ? { name: staff.name, role: staff.role, workspaceName: staff.workspaceName } : null,
         csrfToken: typeof csrfToken === 'string' ? csrfToken : '',
         nav: NAV,
+        headerItems: headerItems(res),
       },
     },
     { cache: process.env.NODE_ENV === 'production' },

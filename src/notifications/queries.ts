@@ -1,0 +1,86 @@
+// SQL for staff notifications. Notifications are client_activity_logs rows whose event the rules
+// table lists; what a staff user has read is one cursor per user (portal_notification_reads), and
+// how far each email channel has got is one cursor per channel (portal_notification_dispatch),
+// locked FOR UPDATE SKIP LOCKED so that with several app instances one of them sends.
+import type { Knex } from 'knex';
+import type { ActivityRow } from '../activity/queries.ts';
+
+type Db = Knex | Knex.Transaction;
+
+export interface NotificationRow extends ActivityRow {
+  unread: boolean;
+}
+
+const lastRead = (db: Db, workspaceId: string, staffUserId: string) =>
+  db('portal_notification_reads').where({ workspace_id: workspaceId, staff_user_id: staffUserId }).select('last_read_activity_id');
+
+/** One query: the staff user's unread notifications in their workspace. */
+export async function countUnread(db: Db, args: { workspaceId: string; staffUserId: string; events: string[] }): Promise<number> {
+  if (args.events.length === 0) return 0;
+  const row = await db('client_activity_logs as a')
+    .where('a.workspace_id', args.workspaceId)
+    .whereIn('a.event', args.events)
+    .where('a.id', '>', db.raw('coalesce((?), 0)', [lastRead(db, args.workspaceId, args.staffUserId)]))
+    .first<{ count: number }>(db.raw('count(*)::int as count'));
+  return Number(row?.count ?? 0);
+}
+
+/** Newest first, each marked unread or read for this staff user, in one query. */
+export async function listNotifications(
+  db: Db,
+  args: { workspaceId: string; staffUserId: string; events: string[]; limit: number; offset: number },
+): Promise<NotificationRow[]> {
+  if (args.events.length === 0) return [];
+  return db('client_activity_logs as a')
+    .where('a.workspace_id', args.workspaceId)
+    .whereIn('a.event', args.events)
+    .orderBy('a.id', 'desc')
+    .limit(args.limit)
+    .offset(args.offset)
+    .select<NotificationRow[]>([
+      'a.id', 'a.client_user_id', 'a.client_id', 'a.email', 'a.event', 'a.details', 'a.ip', 'a.user_agent', 'a.created_at',
+      db.raw('a.id > coalesce((?), 0) as unread', [lastRead(db, args.workspaceId, args.staffUserId)]),
+    ]);
+}
+
+/** Marks everything up to the newest notification now shown as read. */
+export async function markReadUpTo(db: Db, args: { workspaceId: string; staffUserId: string; activityId: number }): Promise<void> {
+  await db('portal_notification_reads')
+    .insert({ workspace_id: args.workspaceId, staff_user_id: args.staffUserId, last_read_activity_id: args.activityId, updated_at: db.fn.now() })
+    .onConflict(['workspace_id', 'staff_user_id'])
+    .merge({ last_read_activity_id: db.raw('greatest(portal_notification_reads.last_read_activity_id, excluded.last_read_activity_id)'), updated_at: db.fn.now() });
+}
+
+export async function newestNotificationId(db: Db, args: { workspaceId: string; events: string[] }): Promise<number> {
+  if (args.events.length === 0) return 0;
+  const row = await db('client_activity_logs').where('workspace_id', args.workspaceId).whereIn('event', args.events).first<{ id: string | number | null }>(db.raw('max(id) as id'));
+  return Number(row?.id ?? 0);
+}
+
+export interface DispatchCursor {
+  channel: string;
+  last_activity_id: number;
+  last_sent_at: Date | null;
+}
+
+/** The channel's cursor, locked; null when another instance holds it (it is sending). */
+export async function lockDispatchCursor(trx: Knex.Transaction, channel: string): Promise<DispatchCursor | null> {
+  const row = await trx('portal_notification_dispatch').where({ channel }).forUpdate().skipLocked().first<DispatchCursor | undefined>(['channel', 'last_activity_id', 'last_sent_at']);
+  return row ? { ...row, last_activity_id: Number(row.last_activity_id) } : null;
+}
+
+/** Events past the cursor, old enough that no transaction still writing a lower id is open. */
+export async function eventsToDispatch(trx: Knex.Transaction, args: { afterId: number; events: string[]; settledBefore: Date; limit: number }): Promise<ActivityRow[]> {
+  if (args.events.length === 0) return [];
+  return trx('client_activity_logs')
+    .where('id', '>', args.afterId)
+    .whereIn('event', args.events)
+    .where('created_at', '<=', args.settledBefore)
+    .orderBy('id')
+    .limit(args.limit)
+    .select<ActivityRow[]>(['id', 'workspace_id', 'client_user_id', 'client_id', 'email', 'event', 'details', 'ip', 'user_agent', 'created_at']);
+}
+
+export async function advanceDispatchCursor(trx: Knex.Transaction, args: { channel: string; lastActivityId: number; sentAt: Date }): Promise<void> {
+  await trx('portal_notification_dispatch').where({ channel: args.channel }).update({ last_activity_id: args.lastActivityId, last_sent_at: args.sentAt });
+}

@@ -1,0 +1,53 @@
+// The PaymentProvider port: how the portal hands an invoice balance to a card (or other online)
+// payment provider and learns, from the provider's signed callback, that the money arrived.
+// A provider never writes anything itself: the payment service records the payment through the
+// host adapter, in the same transaction as the callback's idempotency key (see service.ts).
+export interface CheckoutRequest {
+  /** The portal's id for this attempt (client_payments.id); the provider echoes it back. */
+  paymentId: string;
+  workspaceId: string;
+  invoiceNumber: string;
+  amountCents: number;
+  currency: string;
+  /** Where the provider sends the client back to once they are done (or gave up). */
+  returnUrl: string;
+  /** This workspace's portal, e.g. /portal/demo, for a provider whose checkout the portal serves. */
+  portalBase: string;
+}
+
+export interface Checkout {
+  /** Where to send the client's browser now (303). */
+  redirectUrl: string;
+}
+
+/** What a callback says, once its signature held. */
+export interface VerifiedCallback {
+  /** Unique per provider event: the same event delivered twice carries the same key. */
+  idempotencyKey: string;
+  paymentId: string;
+  outcome: 'succeeded' | 'failed';
+  amountCents: number;
+  currency: string;
+  /** The provider's reference, kept on the host's payment record. */
+  reference: string;
+  paidAt: Date;
+}
+
+export interface CallbackInput {
+  workspaceId: string;
+  rawBody: Buffer;
+  header(name: string): string | undefined;
+  now: Date;
+}
+
+export interface PaymentProvider {
+  /** Stable id, in URLs and the callback table: 'demo', 'stripe'. */
+  id: string;
+  /** The payment method the host records ('card'). */
+  method: string;
+  /** True when the client may pay less than the balance (an instalment). */
+  allowsPartial: boolean;
+  createCheckout(request: CheckoutRequest): Promise<Checkout>;
+  /** The callback's facts when its signature is valid and fresh; null otherwise (answered 400). */
+  verifyCallback(input: CallbackInput): VerifiedCallback | null;
+}

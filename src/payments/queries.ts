@@ -1,0 +1,120 @@
+// SQL for the portal's payment tables: client_payments (one row per checkout a client started),
+// client_payment_callbacks (one row per provider event: the idempotency key) and
+// portal_payment_settings. Every read is scoped by workspace, and by client where a client asks.
+import type { Knex } from 'knex';
+
+type Db = Knex | Knex.Transaction;
+
+export type ClientPaymentStatus = 'pending' | 'recorded' | 'refused';
+
+export interface ClientPaymentRow {
+  id: string;
+  workspace_id: string;
+  client_id: string;
+  client_user_id: string;
+  invoice_id: string;
+  invoice_number: string;
+  provider: string;
+  amount_cents: number;
+  currency: string;
+  status: ClientPaymentStatus;
+  host_payment_id: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+const PAYMENT_COLUMNS = [
+  'id', 'workspace_id', 'client_id', 'client_user_id', 'invoice_id', 'invoice_number', 'provider', 'amount_cents', 'currency', 'status',
+  'host_payment_id', 'created_at', 'completed_at',
+];
+
+export async function insertClientPayment(
+  db: Db,
+  row: { id: string; workspaceId: string; clientId: string; clientUserId: string; invoiceId: string; invoiceNumber: string; provider: string; amountCents: number; currency: string },
+): Promise<void> {
+  await db('client_payments').insert({
+    id: row.id,
+    workspace_id: row.workspaceId,
+    client_id: row.clientId,
+    client_user_id: row.clientUserId,
+    invoice_id: row.invoiceId,
+    invoice_number: row.invoiceNumber,
+    provider: row.provider,
+    amount_cents: row.amountCents,
+    currency: row.currency,
+  });
+}
+
+/** A client's own checkout: scoped by workspace and client, so another client's id is not found. */
+export async function findClientPayment(db: Db, args: { workspaceId: string; clientId: string; paymentId: string }): Promise<ClientPaymentRow | null> {
+  const row = await db('client_payments')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.paymentId })
+    .first<ClientPaymentRow | undefined>(PAYMENT_COLUMNS);
+  return row ?? null;
+}
+
+/** The checkout a callback names, locked until the callback's transaction ends. */
+export async function lockPaymentForCallback(trx: Knex.Transaction, args: { workspaceId: string; provider: string; paymentId: string }): Promise<ClientPaymentRow | null> {
+  const row = await trx('client_payments')
+    .where({ workspace_id: args.workspaceId, provider: args.provider, id: args.paymentId })
+    .forUpdate()
+    .first<ClientPaymentRow | undefined>(PAYMENT_COLUMNS);
+  return row ?? null;
+}
+
+export async function completeClientPayment(
+  trx: Knex.Transaction,
+  args: { workspaceId: string; paymentId: string; status: Exclude<ClientPaymentStatus, 'pending'>; hostPaymentId: string | null; at: Date },
+): Promise<void> {
+  await trx('client_payments')
+    .where({ workspace_id: args.workspaceId, id: args.paymentId })
+    .update({ status: args.status, host_payment_id: args.hostPaymentId, completed_at: args.at });
+}
+
+/**
+ * Claims a provider event. Answers false when the key was already handled: a concurrent duplicate
+ * waits on the unique index until the first transaction ends, then inserts nothing.
+ */
+export async function claimCallback(
+  trx: Knex.Transaction,
+  args: { workspaceId: string; provider: string; idempotencyKey: string; paymentId: string; outcome: 'recorded' | 'refused' },
+): Promise<boolean> {
+  const rows = await trx('client_payment_callbacks')
+    .insert({ workspace_id: args.workspaceId, provider: args.provider, idempotency_key: args.idempotencyKey, payment_id: args.paymentId, outcome: args.outcome })
+    .onConflict(['provider', 'idempotency_key'])
+    .ignore()
+    .returning('id');
+  return rows.length > 0;
+}
+
+export async function setCallbackOutcome(trx: Knex.Transaction, args: { provider: string; idempotencyKey: string; outcome: 'recorded' | 'refused' }): Promise<void> {
+  await trx('client_payment_callbacks').where({ provider: args.provider, idempotency_key: args.idempotencyKey }).update({ outcome: args.outcome });
+}
+
+export interface PaymentSettings {
+  bankTransferInstructions: string | null;
+  onlineProvider: string;
+}
+
+export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = { bankTransferInstructions: null, onlineProvider: 'demo' };
+
+export async function findPaymentSettings(db: Db, workspaceId: string): Promise<PaymentSettings> {
+  const row = await db('portal_payment_settings')
+    .where({ workspace_id: workspaceId })
+    .first<{ bank_transfer_instructions: string | null; online_provider: string } | undefined>(['bank_transfer_instructions', 'online_provider']);
+  if (!row) return { ...DEFAULT_PAYMENT_SETTINGS };
+  return { bankTransferInstructions: row.bank_transfer_instructions?.trim() ? row.bank_transfer_instructions : null, onlineProvider: row.online_provider };
+}
+
+export async function savePaymentSettings(db: Db, workspaceId: string, settings: PaymentSettings, staffId: string): Promise<void> {
+  await db('portal_payment_settings')
+    .insert({
+      workspace_id: workspaceId,
+      bank_transfer_instructions: settings.bankTransferInstructions,
+      online_provider: settings.onlineProvider,
+      updated_by_staff_id: staffId,
+      updated_at: db.fn.now(),
+    })
+    .onConflict('workspace_id')
+    .merge();
+}
