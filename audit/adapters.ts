@@ -1,46 +1,26 @@
-// The host adapters the audit knows, and their claims. The claims are the adapters' own exported
-// lists (the ones the portal checks before it starts), never a copy: what the audit checks is what
-// the plugin will rely on. A concept an adapter claims is served from the host through it; a
-// concept it leaves out the plugin provides itself.
+// The host adapters the audit knows: each host binding registers itself with its own exported
+// claims (plugins/<crm>/audit-manifest.ts, all imported by plugins/audit-manifests.ts), never a
+// copy, so what the audit checks is what the plugin will rely on. A concept an adapter claims is
+// served from the host through it; a concept it leaves out the plugin provides itself.
+import '../plugins/audit-manifests.ts';
 import type { HostClaim } from '../src/ports/host.ts';
 import { checkClaimAgainstSchema, type SchemaColumns } from '../src/host/verify-claims.ts';
-import { REFERENCE_CRM_CLAIMS } from '../plugins/reference-crm/adapter.ts';
-import { SECOND_CRM_CLAIMS } from '../test/fixtures/second-crm/claims.ts';
+import { registeredAuditAdapter, registeredAuditAdapterNames, type AdapterDescription } from './adapter-registry.ts';
 import type { Catalog } from './catalog/types.ts';
 import { AuditError } from './errors.ts';
 import type { Findings } from './findings/build-findings.ts';
 import { HOST_CONCEPTS, type ClaimCheck, type ConceptFinding } from './report-schema.ts';
 
-export interface AdapterDescription {
-  name: string;
-  description: string;
-  claims: readonly HostClaim[];
-}
+export type { AdapterDescription } from './adapter-registry.ts';
 
 export const DEFAULT_ADAPTER = 'reference-crm';
 
-const ADAPTERS: Record<string, AdapterDescription> = {
-  'reference-crm': {
-    name: 'reference-crm',
-    description: 'The demo CRM shipped in plugins/reference-crm (workspaces, clients, contacts, proposals, quotations, invoices, tasks, documents); it keeps no client logins and no comments.',
-    claims: REFERENCE_CRM_CLAIMS,
-  },
-  // A test fixture, not a shipped binding: registered so that
-  // `npm run audit -- --adapter second-crm` can show a host that keeps its own client logins
-  // (llx_socpeople.pass_crypted) and comments (llx_comment), which the portal then uses.
-  'second-crm': {
-    name: 'second-crm',
-    description: 'The Dolibarr-like test fixture in test/fixtures/second-crm (llx_ tables); it keeps its own client logins and comments.',
-    claims: SECOND_CRM_CLAIMS,
-  },
-};
-
 export function knownAdapterNames(): string[] {
-  return Object.keys(ADAPTERS).sort();
+  return registeredAuditAdapterNames();
 }
 
 export function resolveAdapter(name: string): AdapterDescription {
-  const adapter = ADAPTERS[name];
+  const adapter = registeredAuditAdapter(name);
   if (!adapter) throw new AuditError(`Unknown adapter "${name}". Known adapters: ${knownAdapterNames().join(', ')}.`, 2);
   return adapter;
 }

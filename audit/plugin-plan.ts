@@ -28,6 +28,8 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_rate_limits', purpose: 'rate-limit counters shared by every app instance' },
   { name: 'portal_files', purpose: 'files the portal owns (uploaded logos)' },
   { name: 'client_comments', purpose: 'comments on proposals, quotations and invoices', unlessHostHas: 'comment' },
+  { name: 'portal_mail_outbox', purpose: 'emails queued in the request\'s transaction and sent by a worker in each app instance (retried, each sent once)' },
+  { name: 'portal_request_guards', purpose: 'requests seen in the last few seconds, so a double click sends no second email' },
   { name: 'portal_offer_decisions', purpose: 'evidence of a client\'s acceptance or refusal: who, when, IP, signature, fingerprinted snapshot' },
   { name: 'portal_public_links', purpose: 'public links to one proposal, quotation or invoice: token stored hashed, expiry, revocation' },
   { name: 'portal_public_link_accesses', purpose: 'every use of a public link, with IP and user agent' },

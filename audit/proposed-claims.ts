@@ -62,7 +62,14 @@ export function proposeClaims(findings: Findings, model: SchemaModel): HostClaim
     if (!finding || notProposedBecause(finding) !== null) continue;
     const profile = finding.chosenTable ? model.byName.get(finding.chosenTable) : undefined;
     if (!profile) continue;
-    claims.push({ concept, table: profile.qualified, columns: claimColumns(profile, RECIPES[concept], findings, model) });
+    const columns = claimColumns(profile, RECIPES[concept], findings, model);
+    const where = finding.rowFilter;
+    if (where) {
+      for (const column of Object.keys(where)) if (!columns.includes(column)) columns.push(column);
+      claims.push({ concept, table: profile.qualified, columns, where: { ...where } });
+    } else {
+      claims.push({ concept, table: profile.qualified, columns });
+    }
   }
   return claims;
 }

@@ -15,11 +15,16 @@ export const REGENERATE_COMMAND = 'npm run audit:report';
 export const REFERENCE_REPORT_ORIGIN =
   `*How this file was made:* \`${REGENERATE_COMMAND}\` migrates a throwaway embedded PostgreSQL with the reference CRM's own ` +
   'migrations only (`plugins/reference-crm/migrations`: schema, no data, no portal tables) and runs the same audit as ' +
-  '`npm run audit -- --adapter reference-crm`, without `--app-url`, so routes are not probed. ' +
+  '`npm run audit -- --adapter reference-crm --app-url <url>`, where the URL is the reference CRM itself (without the portal) ' +
+  'started in-process on a free port (`plugins/reference-crm/host-alone.ts`), so its routes are probed. ' +
   '`test/audit/committed-report.test.ts` regenerates it and fails when this copy is stale.';
 
-/** The committed report's text for a database holding the reference CRM's schema. */
-export async function renderReferenceReport(databaseUrl: string): Promise<string> {
-  const report = await runAudit({ databaseUrl, adapter: 'reference-crm' });
+/**
+ * The committed report's text for a database holding the reference CRM's schema and the running
+ * reference CRM at appUrl. The markdown names no address or port, so the text does not depend on
+ * which free port the app got.
+ */
+export async function renderReferenceReport(databaseUrl: string, appUrl: string): Promise<string> {
+  const report = await runAudit({ databaseUrl, appUrl, adapter: 'reference-crm' });
   return renderMarkdown(report, { origin: REFERENCE_REPORT_ORIGIN });
 }

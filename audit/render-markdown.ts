@@ -126,7 +126,10 @@ function renderProposedClaims(report: AuditReport, push: Push): void {
     push('Nothing to propose: the audit found none of the host concepts.', '');
   } else {
     push('```ts', 'claims: [');
-    for (const c of report.proposedClaims) push(`  { concept: '${c.concept}', table: ${tsString(c.table)}, columns: [${c.columns.map(tsString).join(', ')}] },`);
+    for (const c of report.proposedClaims) {
+      const where = c.where ? `, where: { ${Object.entries(c.where).map(([k, v]) => `${tsKey(k)}: ${typeof v === 'string' ? tsString(v) : String(v)}`).join(', ')} }` : '';
+      push(`  { concept: '${c.concept}', table: ${tsString(c.table)}, columns: [${c.columns.map(tsString).join(', ')}]${where} },`);
+    }
     push('],', '```', '');
   }
   const concepts = new Map(report.concepts.map((c) => [c.id, c]));
@@ -194,6 +197,9 @@ function renderConcept(c: ConceptFinding, push: Push): void {
   const chosen = c.candidates.find((x) => x.table === c.chosenTable);
   if (chosen) push(`- Why: ${chosen.reasons.join('; ')}`);
   for (const e of c.evidence.slice(0, 8)) push(`- ${evidenceLine(e)}`);
+  if (c.runnerUp) {
+    push(`- Runner-up: ${c.runnerUp.table ? `${code(c.runnerUp.table)} ${c.runnerUp.confidence.toFixed(2)}` : 'none'}. What decides: ${c.runnerUp.decidedBy}.`);
+  }
   const others = c.candidates.filter((x) => x.table !== c.chosenTable);
   if (others.length > 0) {
     push(`- ${c.chosenTable ? 'Other candidates' : 'Candidates rejected'}: ${others.map((x) => `${code(x.table)} ${x.confidence.toFixed(2)} (${x.reasons.join('; ')})`).join('; ')}`);
@@ -247,6 +253,10 @@ function code(text: string): string {
 /** A TypeScript string literal, so the block pastes into an adapter even for odd identifiers. */
 function tsString(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function tsKey(text: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(text) ? text : tsString(text);
 }
 
 function cell(text: string): string {

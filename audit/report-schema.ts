@@ -6,7 +6,9 @@ import type { HostConcept } from '../src/ports/host.ts';
 
 // 2: adapter claims are HostClaim lists (table and columns), claim checks name missing columns,
 // proposedClaims, and plan tables the host makes unnecessary.
-export const AUDIT_REPORT_VERSION = 2;
+// 3: claims may carry a row filter (where), findings a rowFilter, and low-confidence picks their
+// runnerUp with what would decide between the two.
+export const AUDIT_REPORT_VERSION = 3;
 
 export const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
@@ -59,12 +61,26 @@ export const CONCEPT_IDS = [
 export const ConceptIdSchema = z.enum(CONCEPT_IDS);
 export type ConceptId = z.infer<typeof ConceptIdSchema>;
 
+/** Column = value pairs that select rows, as in HostClaim.where. */
+export const RowFilterSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type RowFilter = z.infer<typeof RowFilterSchema>;
+
 export const CandidateSchema = z.object({
   table: z.string(),
   confidence: z.number().min(0).max(1),
   reasons: z.array(z.string()),
 });
 export type Candidate = z.infer<typeof CandidateSchema>;
+
+/** For a low-confidence pick: the next candidate, and what would decide between the two. */
+export const RunnerUpSchema = z.object({
+  /** The runner-up table, schema-qualified; null when no other table qualified. */
+  table: z.string().nullable(),
+  confidence: z.number().min(0).max(1),
+  /** The signals each has that the other lacks, and the question that settles it. */
+  decidedBy: z.string().min(1),
+});
+export type RunnerUp = z.infer<typeof RunnerUpSchema>;
 
 export const ConceptFindingSchema = z.object({
   id: ConceptIdSchema,
@@ -76,6 +92,13 @@ export const ConceptFindingSchema = z.object({
   /** A pick below the high-confidence mark: check it before relying on it. */
   lowConfidence: z.boolean(),
   candidates: z.array(CandidateSchema),
+  /**
+   * The rows of the chosen table that hold the concept, when the table also holds others: client
+   * logins in a users table that also holds staff ({ share: true }, { type: 'portal' }).
+   */
+  rowFilter: RowFilterSchema.optional(),
+  /** Present on every low-confidence pick. */
+  runnerUp: RunnerUpSchema.optional(),
   evidence: z.array(EvidenceSchema),
   notes: z.array(z.string()),
   /** What was searched, so "missing" can be checked by a person. */
@@ -150,6 +173,8 @@ export const HostClaimSchema = z.object({
   /** Schema-qualified in proposals; an adapter may leave out `public.`. */
   table: z.string().min(1),
   columns: z.array(z.string().min(1)),
+  /** The rows that hold the concept, when the table also holds others (HostClaim.where). */
+  where: RowFilterSchema.optional(),
 });
 
 export const ClaimCheckSchema = z.object({

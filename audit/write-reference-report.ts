@@ -1,8 +1,10 @@
 // `npm run audit:report`: regenerates AUDIT_REPORT.md from a throwaway embedded PostgreSQL holding
-// the reference CRM's schema. Nothing outside that database is read or written, except the file.
+// the reference CRM's schema, probing the routes of the reference CRM itself started in-process on a
+// free port. Nothing outside those is read or written, except the file.
 import { writeFile } from 'node:fs/promises';
 import { createKnex } from '../src/db/connect.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { startReferenceCrmAlone } from '../plugins/reference-crm/host-alone.ts';
 import { migrateReferenceCrm } from '../plugins/reference-crm/migrations/index.ts';
 import { REFERENCE_REPORT_PATH, renderReferenceReport } from './reference-report.ts';
 
@@ -16,7 +18,12 @@ async function main(): Promise<void> {
       // Released before the audit connects: embedded PGlite serves one backend session.
       await knex.destroy();
     }
-    await writeFile(REFERENCE_REPORT_PATH, await renderReferenceReport(pg.url), 'utf8');
+    const host = await startReferenceCrmAlone();
+    try {
+      await writeFile(REFERENCE_REPORT_PATH, await renderReferenceReport(pg.url, host.url), 'utf8');
+    } finally {
+      await host.close();
+    }
   } finally {
     await pg.stop();
   }

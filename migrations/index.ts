@@ -5,6 +5,7 @@ import { listMigrationSource } from '../src/db/migration-source.ts';
 import * as foundation from './20261122000001_client_portal_foundation.ts';
 import { clientComments } from './20261122000002_client_comments.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';
+import * as mailOutbox from './20261124000001_mail_outbox_and_request_guards.ts';
 import * as offerDecisions from './20261126000001_offer_decisions_and_public_links.ts';
 import * as paymentsAndNotifications from './20261127000001_payments_and_notifications.ts';
 import type { MigrationContext } from './context.ts';
@@ -16,6 +17,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261122000001_client_portal_foundation': foundation,
     '20261122000002_client_comments': clientComments(context),
     '20261122000003_locale_and_time_zone': localeAndTimeZone,
+    '20261124000001_mail_outbox_and_request_guards': mailOutbox,
     '20261126000001_offer_decisions_and_public_links': offerDecisions,
     '20261127000001_payments_and_notifications': paymentsAndNotifications,
   }),

@@ -26,6 +26,8 @@ export interface PortalDeps {
   config: PortalConfig;
   now?: () => Date;
   logger?: PortalLogger;
+  /** Tuning of the mail outbox's delivery worker (defaults suit production). */
+  mailOutbox?: { pollIntervalMs?: number; retryBaseMs?: number; leaseMs?: number; sendTimeoutMs?: number };
 }
 
 export type PortalDepsInput = Omit<PortalDeps, 'config'> & { config: z.input<typeof PortalConfigSchema> };
@@ -69,6 +71,14 @@ const DepsSchema = z.object({
   config: PortalConfigSchema,
   now: fn('now').optional(),
   logger: z.object({ info: fn('logger.info'), error: fn('logger.error') }).optional(),
+  mailOutbox: z
+    .object({
+      pollIntervalMs: z.number().int().positive().optional(),
+      retryBaseMs: z.number().int().nonnegative().optional(),
+      leaseMs: z.number().int().positive().optional(),
+      sendTimeoutMs: z.number().int().positive().optional(),
+    })
+    .optional(),
 });
 
 export class PortalSetupError extends Error {}

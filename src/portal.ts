@@ -30,8 +30,10 @@ import { offerRoutes } from './offers/routes.ts';
 import { validateDeps, type PortalDepsInput, type PortalLogger } from './deps.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
 import { PORTAL_FLAG } from './flags/flag-names.ts';
+import { MailOutbox } from './mail/outbox.ts';
 import { RateLimiter } from './rate-limits/limiter.ts';
-import { deleteExpiredCounters } from './rate-limits/queries.ts';
+import { RepeatGuard } from './rate-limits/repeat-guard.ts';
+import { deleteExpiredCounters, deleteExpiredGuards } from './rate-limits/queries.ts';
 import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
 import { errorHandler } from './web/error-handler.ts';
@@ -67,6 +69,11 @@ export interface CustomerPortal {
   /** Every route of a workspace portal, relative to `/:workspaceSlug`: for signed-in clients, and public. */
   routes: { client: RouteEntry[]; public: RouteEntry[] };
   auth: AuthService;
+  /**
+   * Delivers every queued email that is due now; resolves with how many went out. The worker does
+   * this on its own; tests call it to read mail without waiting.
+   */
+  drainOutbox(): Promise<number>;
   /** Comments on proposals, quotations and invoices: the host's when it keeps them, else the portal's. */
   comments: CommentsPort;
   payments: PaymentService;
@@ -92,12 +99,17 @@ const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const deps = validateDeps(input);
-  const { db, adapter, flags, mailer, config } = deps;
+  const { db, adapter, flags, config } = deps;
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger ?? consoleLogger;
+  // Every feature sends through the outbox; the host's mailer is only the worker's transport.
+  const outbox = new MailOutbox({ db, transport: deps.mailer, secret: config.sessionSecret, now, logger, ...deps.mailOutbox });
+  const mailer = outbox.mailer;
+  outbox.start();
   const storage = deps.storage ?? createDatabaseStorage(db);
   const limiter = new RateLimiter(db, () => now().getTime());
-  const auth = new AuthService({ db, adapter, mailer, config, limiter, now });
+  const guard = new RepeatGuard(db, () => now().getTime());
+  const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now });
 
   const sessions = session({
     name: 'portal.sid',
@@ -170,7 +182,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     flags,
     config,
     routes: [
-      adminRoutes({ db, adapter, auth, storage, config, now, logger }),
+      adminRoutes({ db, adapter, auth, guard, storage, config, now, logger }),
       paymentSettingsRoutes({ db }),
       recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
     ],
@@ -181,7 +193,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const housekeeping = setInterval(() => {
     const at = now();
-    Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime())]).catch((err) => logger.error('housekeeping failed', err));
+    Promise.all([deleteExpiredSessions(db, at), deleteExpiredCounters(db, at.getTime()), deleteExpiredGuards(db, at.getTime()), outbox.housekeeping()]).catch((err) => logger.error('housekeeping failed', err));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   // Emails for staff: the interval catches what no kick() announced (another instance's events, a restart).
@@ -200,6 +212,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     routes: { client: routeTable(clientRoutes), public: routeTable(publicRoutes) },
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
+    drainOutbox: () => outbox.drain(),
     comments,
     payments,
     notifications,
@@ -213,6 +226,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       clearInterval(housekeeping);
       clearInterval(dispatching);
       await notifications.idle();
+      // Last: the notifications above may still queue mail.
+      await outbox.stop();
     },
   };
 }

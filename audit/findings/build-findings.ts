@@ -6,6 +6,7 @@ import { decide } from './decisions.ts';
 import { acceptanceFinding, publicLinksFinding, signatureFinding } from './document-flow.ts';
 import { permissionsFinding, portalSettingsFinding } from './governance.ts';
 import { paymentGatewayFinding, paymentMethodsFinding } from './payments.ts';
+import { withRunnerUp } from './runner-up.ts';
 import { tableFinding } from './table-findings.ts';
 
 export type Findings = ReadonlyMap<ConceptId, ConceptFinding>;
@@ -36,5 +37,5 @@ export function buildFindings(context: FindingsContext): Findings {
     portalSettingsFinding(context),
     permissionsFinding(context),
   ];
-  return new Map(drafts.map((d) => [d.id, decide(d)]));
+  return new Map(drafts.map((d) => [d.id, withRunnerUp(decide(d))]));
 }

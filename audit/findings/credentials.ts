@@ -18,13 +18,78 @@ import {
   type DraftFinding,
   type FindingsContext,
 } from './context.ts';
-import { credentialColumns, key, type HashSample } from './samples.ts';
+import { checkValues, credentialColumns, key, kindColumns, type HashSample, type Samples } from './samples.ts';
+import { tokenize } from '../recognition/names.ts';
+import type { RowFilter } from '../report-schema.ts';
 
 interface Classified {
   profile: TableProfile;
   score: number;
   reasons: string[];
   side: 'client' | 'staff' | 'unknown';
+  /** The rows that are client logins, when the table also holds staff. */
+  rowFilter?: RowFilter;
+}
+
+// Boolean columns whose true means "an outside user" (Odoo's share, portal, external) or "staff".
+const CLIENT_FLAG_WORDS = new Set(['share', 'shared', 'portal', 'external', 'client', 'customer', 'extranet', 'guest', 'kunde']);
+const STAFF_FLAG_WORDS = new Set(['employee', 'internal', 'staff', 'mitarbeiter', 'salarie']);
+// Values of a type/role column that mean a client user; a staff-like value must be there too.
+const CLIENT_KIND_VALUES = new Set(['client', 'customer', 'portal', 'external', 'contact', 'guest', 'share', 'extranet', 'kunde', 'partner', 'clientuser', 'customeruser', 'portaluser']);
+
+/**
+ * A users table that holds staff and client users apart by a column: a boolean flag (share,
+ * portal, is_external), or a type/role column whose values (check constraint, enum, or sampled)
+ * include a client kind next to others. Returns the filter that selects the client users.
+ */
+export function clientRowFilter(profile: TableProfile, samples: Samples): { filter: RowFilter; reason: string } | null {
+  for (const column of profile.table.columns) {
+    if (column.category !== 'B') continue;
+    const words = tokenize(column.name);
+    if (words.some((w) => CLIENT_FLAG_WORDS.has(w))) return { filter: { [column.name]: true }, reason: `${column.name} = true marks outside (client) users` };
+    if (words.some((w) => STAFF_FLAG_WORDS.has(w))) return { filter: { [column.name]: false }, reason: `${column.name} = false marks users who are not staff` };
+  }
+  for (const column of kindColumns(profile)) {
+    const stated = column.enumLabels.length > 0 ? { values: column.enumLabels, source: 'enum type' } : null;
+    const checked = checkValues(profile, column.name);
+    const sampled = samples.kindValues.get(key(profile.qualified, column.name)) ?? null;
+    const found = stated ?? (checked.length > 0 ? { values: checked, source: 'check constraint' } : sampled && sampled.length > 0 ? { values: sampled, source: 'sampled values' } : null);
+    if (!found || found.values.length < 2) continue;
+    const client = found.values.find((v) => tokenize(v).some((w) => CLIENT_KIND_VALUES.has(w)) || CLIENT_KIND_VALUES.has(tokenize(v).join('')));
+    if (client) return { filter: { [column.name]: client }, reason: `${column.name} = '${client}' marks client users (${found.source}: ${list(found.values)})` };
+  }
+  return null;
+}
+
+// Stores of other systems' credentials: the agency's vault of its clients' hosting logins. The
+// weaker words count only next to an encrypted column (client_credentials may well hold hashes).
+const SECRET_STORE_WORDS = new Set(['vault', 'keychain', 'keyring', 'passwordmanager']);
+const WEAK_SECRET_STORE_WORDS = new Set(['credential', 'secret', 'password', 'account']);
+
+function hashesConfirmed(samples: Samples, profile: TableProfile): boolean {
+  return (profile.roles.get('password') ?? []).some((column) => {
+    const sample = samples.hashes.get(key(profile.qualified, column.name));
+    return Boolean(sample && sample.filled > 0 && Object.values(sample.formats).reduce((a, b) => a + b, 0) === sample.filled);
+  });
+}
+
+function secretStore(profile: TableProfile): string | null {
+  const strong = profile.tokens.find((t) => SECRET_STORE_WORDS.has(t));
+  if (strong) return strong;
+  const weak = profile.tokens.find((t) => WEAK_SECRET_STORE_WORDS.has(t));
+  const encrypted = profile.roles.get('storedSecret')?.[0];
+  return weak && encrypted ? `${weak}", with the encrypted ${encrypted.name}, "` : null;
+}
+
+/** Sampled values that are ciphertext rather than hashes: the table stores secrets to read back. */
+function encryptedValues(samples: Samples, profile: TableProfile): string | null {
+  for (const column of profile.roles.get('password') ?? []) {
+    const sample = samples.hashes.get(key(profile.qualified, column.name));
+    if (!sample || sample.filled === 0) continue;
+    const hashes = Object.values(sample.formats).reduce((a, b) => a + b, 0);
+    if (hashes === 0 && (sample.ciphertext ?? 0) > 0) return `${column.name} holds encrypted values (${sample.ciphertext} of ${sample.filled} sampled look like ciphertext, none like a password hash)`;
+  }
+  return null;
 }
 
 const USER_WORDS = new Set(['user', 'account', 'login', 'credential', 'auth', 'member', 'identity', 'benutzer', 'utilisateur', 'usuario']);
@@ -34,6 +99,21 @@ function classify(context: FindingsContext, profile: TableProfile): Classified {
   const staff = context.tables.get('staffUser')?.chosen;
   const link = linksTo(profile, clientTables);
   const clientWords = profile.tokens.filter((t) => CLIENT_SIDE_WORDS.has(t));
+  // Someone else's secrets, kept to be read back: never anyone's login here.
+  const encrypted = encryptedValues(context.samples, profile);
+  if (encrypted) return { profile, score: 0.1, side: 'unknown', reasons: [`${encrypted}: a store of third-party secrets, not logins`] };
+  const store = hashesConfirmed(context.samples, profile) ? null : secretStore(profile);
+  if (store) return { profile, score: 0.15, side: 'unknown', reasons: [`named as a store of credentials ("${store}"): secrets kept for other systems, not logins to this host`] };
+  const discriminator = link ? clientRowFilter(profile, context.samples) : null;
+  if (link && discriminator) {
+    return {
+      profile,
+      score: 0.85,
+      side: 'client',
+      rowFilter: discriminator.filter,
+      reasons: [`a users table holding staff and client users apart: ${discriminator.reason}; linked to ${link.to} (${link.columns.join(', ')})`],
+    };
+  }
   if (clientTables.includes(profile.qualified)) {
     return { profile, score: 0.9, side: 'client', reasons: ['the client contact/company table itself holds sign-in columns'] };
   }
@@ -56,6 +136,7 @@ export function describeHashes(sample: HashSample | null | undefined): string {
   const recognised = Object.values(sample.formats).reduce((a, b) => a + b, 0);
   const formats = Object.keys(sample.formats).join(', ');
   if (recognised === sample.filled) return `all ${sample.filled} filled values look like password hashes (${formats})`;
+  if (recognised === 0 && (sample.ciphertext ?? 0) > 0) return `${sample.filled} filled values, none a password hash; ${sample.ciphertext} look like ciphertext (encrypted, reversible)`;
   if (recognised === 0) return `${sample.filled} filled values, none in a recognised hash format (plain text or custom hashing?)`;
   return `${recognised} of ${sample.filled} filled values look like password hashes (${formats})`;
 }
@@ -98,6 +179,12 @@ export function clientCredentialsFinding(context: FindingsContext): DraftFinding
     for (const other of classified.slice(1).filter((c) => c.score >= 0.3)) notes.push(`also seen: ${other.profile.qualified} (${other.reasons.join('; ')})`);
     const status = best.profile.roles.get('status') ?? best.profile.roles.get('softDelete') ?? [];
     if (status.length > 0) notes.push(`sign-in should respect ${list(status.map((c) => `${best.profile.qualified}.${c.name}`))} (disabled or deleted contacts)`);
+    if (best.rowFilter) {
+      const [column = '', value] = Object.entries(best.rowFilter)[0] ?? [];
+      const col = best.profile.table.columns.find((c) => c.name === column);
+      if (col) evidence.push(columnEvidence(best.profile.qualified, col, `only the rows where ${column} = ${JSON.stringify(value)} are client logins; the others are staff`));
+      notes.push(`client logins are the rows of ${best.profile.qualified} where ${Object.entries(best.rowFilter).map(([c, v]) => `${c} = ${JSON.stringify(v)}`).join(' and ')}: an adapter claims them with that row filter (where)`);
+    }
     return {
       id: 'clientCredentials',
       label: 'Client sign-in credentials',
@@ -106,6 +193,7 @@ export function clientCredentialsFinding(context: FindingsContext): DraftFinding
       confidence: round(best.score),
       lowConfidence: best.score < 0.65,
       candidates,
+      ...(best.rowFilter ? { rowFilter: best.rowFilter } : {}),
       evidence,
       notes,
       lookedAt,
@@ -153,58 +241,119 @@ export function clientCredentialsFinding(context: FindingsContext): DraftFinding
   };
 }
 
-/** One-time sign-in codes or magic links for clients: a code/token with an expiry, tied to the client side. */
-export function clientLoginCodesFinding(context: FindingsContext, credentials: DraftFinding): DraftFinding {
+// Tables made to hold tokens (api_keys, password_resets, invitations, totp devices): there a
+// plain key/token/hash/code column is the token itself.
+const TOKEN_TABLE_WORDS = new Set(['token', 'apikey', 'key', 'otp', 'totp', 'reset', 'invitation', 'invite', 'magic', 'verification', 'passwordreset', 'signin', 'login', 'device', 'session', 'remember']);
+const TOKEN_COLUMN_NAMES = new Set(['key', 'token', 'hash', 'code', 'token_hash', 'key_hash', 'code_hash', 'digest', 'selector']);
+const MAGIC_WORDS = new Set(['magic', 'login', 'signin', 'otp', 'onetime', 'passwordless']);
+const HASHED_WORDS = ['hash', 'hashed', 'digest', 'sha', 'sha256', 'crypt', 'bcrypt', 'argon2'];
+
+/** Sign-in, reset and invitation token columns of a table; never share tokens or stored secrets. */
+function tokenColumns(profile: TableProfile): CatalogColumnLike[] {
+  const share = new Set((profile.roles.get('shareToken') ?? []).map((c) => c.name));
+  const columns = [...(profile.roles.get('secretToken') ?? []), ...(profile.roles.get('oneTimeCode') ?? [])].filter((c) => !share.has(c.name));
+  if (profile.tokens.some((t) => TOKEN_TABLE_WORDS.has(t))) {
+    for (const c of profile.table.columns) {
+      if (c.category === 'S' && TOKEN_COLUMN_NAMES.has(c.name.toLowerCase()) && !columns.includes(c)) columns.push(c);
+    }
+  }
+  return [...new Set(columns)];
+}
+type CatalogColumnLike = TableProfile['table']['columns'][number];
+
+function isHashed(profile: TableProfile, column: CatalogColumnLike): boolean {
+  const text = `${column.name} ${column.comment ?? ''} ${profile.table.comment ?? ''}`.toLowerCase();
+  return HASHED_WORDS.some((w) => tokenize(text).includes(w));
+}
+
+interface TokenTable {
+  profile: TableProfile;
+  columns: CatalogColumnLike[];
+  score: number;
+  reasons: string[];
+}
+
+/**
+ * Token tables tied to the client side, best first: a hashed token column, an expiry and a link to
+ * the users or contacts they are for (reset, invitation, magic link, verification, API key).
+ */
+function clientTokenTables(context: FindingsContext, credentials: DraftFinding, only?: (profile: TableProfile, columns: CatalogColumnLike[]) => CatalogColumnLike[]): { tied: TokenTable[]; other: TokenTable[] } {
   const clientTables = [...clientSideTables(context), ...(credentials.chosenTable ? [credentials.chosenTable] : [])];
-  const candidates: Candidate[] = [];
-  const evidence: Evidence[] = [];
+  const staff = context.tables.get('staffUser')?.chosen;
+  const tied: TokenTable[] = [];
+  const other: TokenTable[] = [];
   for (const profile of context.model.profiles) {
-    const codes = profile.roles.get('oneTimeCode') ?? [];
-    const tokens = (profile.roles.get('secretToken') ?? []).filter(() => hasRole(profile.roles, 'expiresAt'));
-    const columns = [...codes, ...tokens.filter((t) => !codes.includes(t))];
+    if (profile.tokens.some((t) => SECRET_STORE_WORDS.has(t))) continue;
+    const all = tokenColumns(profile);
+    const columns = only ? only(profile, all) : all;
     if (columns.length === 0) continue;
     const onClientTable = clientTables.includes(profile.qualified);
-    const link = linksTo(profile, clientTables);
-    if (!onClientTable && !link) {
-      candidates.push({ table: profile.qualified, confidence: 0.15, reasons: [`code/token columns (${list(columns.map((c) => c.name))}) not tied to clients`] });
+    const link = linksTo(profile, clientTables.filter((t) => t !== profile.qualified));
+    const isStaffOnly = profile.qualified === staff && !clientTables.includes(profile.qualified);
+    // A token on an invoice or proposal row opens or pays that record; only a users/contacts table
+    // or a table made for tokens holds sign-in, reset and invitation tokens.
+    const tokenTable = profile.tokens.some((t) => TOKEN_TABLE_WORDS.has(t));
+    if ((!onClientTable && !(link && tokenTable)) || isStaffOnly) {
+      other.push({ profile, columns, score: 0.15, reasons: [`token columns (${list(columns.map((c) => c.name))}) not tied to clients`] });
       continue;
     }
-    const score = codes.length > 0 ? 0.8 : 0.6;
-    candidates.push({ table: profile.qualified, confidence: score, reasons: [`code/token columns ${list(columns.map((c) => c.name))} ${onClientTable ? 'on the client table' : `linked to ${link?.to}`}`] });
-    for (const c of columns) evidence.push(columnEvidence(profile.qualified, c, 'one-time code or sign-in token'));
+    const reasons = [`token columns ${list(columns.map((c) => c.name))} ${onClientTable ? 'on the client table' : `linked to ${link?.to} (${link?.columns.join(', ')})`}`];
+    let score = 0.5;
+    const hashed = columns.find((c) => isHashed(profile, c));
+    if (hashed) {
+      score += 0.15;
+      reasons.push(`${hashed.name} is stored hashed`);
+    }
+    const expiry = profile.roles.get('expiresAt')?.[0];
+    if (expiry) {
+      score += 0.15;
+      reasons.push(`expires (${expiry.name})`);
+    }
+    if (!onClientTable && link) {
+      score += 0.1;
+      reasons.push('a table of its own, one row per token');
+    }
+    tied.push({ profile, columns, score: round(score), reasons });
   }
-  candidates.sort((a, b) => b.confidence - a.confidence || (a.table < b.table ? -1 : 1));
-  const lookedAt = 'columns named like otp, one-time/login/verification codes, magic links or tokens with an expiry, on or linked to the client tables';
-  const best = candidates[0];
-  if (best && best.confidence >= 0.45) {
-    return { id: 'clientLoginCodes', label: 'One-time sign-in codes for clients', status: 'exists', chosenTable: best.table, confidence: best.confidence, lowConfidence: best.confidence < 0.65, candidates, evidence, notes: [], lookedAt };
+  const order = (a: TokenTable, b: TokenTable) => b.score - a.score || (a.profile.qualified < b.profile.qualified ? -1 : 1);
+  return { tied: tied.sort(order), other: other.sort(order) };
+}
+
+/** One-time sign-in codes or magic links for clients: a code (or magic-link token) tied to the client side. */
+export function clientLoginCodesFinding(context: FindingsContext, credentials: DraftFinding): DraftFinding {
+  const { tied, other } = clientTokenTables(context, credentials, (profile, columns) =>
+    columns.filter((c) => (profile.roles.get('oneTimeCode') ?? []).includes(c) || (tokenize(c.name).some((w) => MAGIC_WORDS.has(w)) && hasRole(profile.roles, 'expiresAt'))),
+  );
+  const candidates: Candidate[] = [...tied, ...other].map((t) => ({ table: t.profile.qualified, confidence: t.score, reasons: t.reasons }));
+  const lookedAt = 'columns named like otp, one-time/login/verification codes or magic-link tokens with an expiry, on or linked to the client tables (encrypted secrets and share tokens set aside)';
+  const best = tied[0];
+  if (best && best.score >= 0.45) {
+    const evidence = tied.flatMap((t) => t.columns.map((c) => columnEvidence(t.profile.qualified, c, 'one-time code or sign-in token')));
+    return { id: 'clientLoginCodes', label: 'One-time sign-in codes for clients', status: 'exists', chosenTable: best.profile.qualified, confidence: best.score, lowConfidence: best.score < 0.65, candidates, evidence, notes: [], lookedAt };
   }
   return { id: 'clientLoginCodes', label: 'One-time sign-in codes for clients', status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, candidates, evidence: candidates.map((c) => absence(c.table, c.reasons.join('; '))), notes: [], lookedAt };
 }
 
 /** Any token machinery: client reset/invite/sign-in tokens (exists), only share or staff tokens (partial). */
 export function accessTokensFinding(context: FindingsContext, credentials: DraftFinding): DraftFinding {
-  const clientTables = [...clientSideTables(context), ...(credentials.chosenTable ? [credentials.chosenTable] : [])];
+  const { tied, other } = clientTokenTables(context, credentials);
   const staff = context.tables.get('staffUser')?.chosen;
-  const clientSide: Evidence[] = [];
-  const other: Evidence[] = [];
+  const candidates: Candidate[] = tied.map((t) => ({ table: t.profile.qualified, confidence: t.score, reasons: t.reasons }));
+  const clientSide: Evidence[] = tied.flatMap((t) => t.columns.map((c) => columnEvidence(t.profile.qualified, c, 'client sign-in/reset token')));
+  const others: Evidence[] = other.flatMap((t) => t.columns.map((c) => columnEvidence(t.profile.qualified, c, t.profile.qualified === staff ? 'staff token' : 'token')));
   for (const profile of context.model.profiles) {
-    const columns = [...new Set([...(profile.roles.get('secretToken') ?? []), ...(profile.roles.get('oneTimeCode') ?? []), ...(profile.roles.get('shareToken') ?? [])])];
-    for (const column of columns) {
-      const isShare = (profile.roles.get('shareToken') ?? []).includes(column);
-      const tiedToClient = clientTables.includes(profile.qualified) || Boolean(linksTo(profile, clientTables));
-      if (!isShare && tiedToClient && profile.qualified !== staff) clientSide.push(columnEvidence(profile.qualified, column, 'client sign-in/reset token'));
-      else other.push(columnEvidence(profile.qualified, column, isShare ? 'share token for public links' : profile.qualified === staff ? 'staff token' : 'token'));
-    }
+    for (const column of profile.roles.get('shareToken') ?? []) others.push(columnEvidence(profile.qualified, column, 'share token for public links'));
   }
-  const lookedAt = 'token, secret, api key, share, securekey, otp and code columns in every host table';
-  if (clientSide.length > 0) {
-    return { id: 'accessTokens', label: 'Token generation (reset, invitation, sign-in links)', status: 'exists', chosenTable: tableOf(clientSide[0]), confidence: 0.7, lowConfidence: false, candidates: [], evidence: [...clientSide, ...other], notes: [], lookedAt };
+  const lookedAt = 'token, api key, reset/verification key, otp and code columns (a hashed token with an expiry and a user link ranks first), and share tokens, in every host table; encrypted secrets set aside';
+  const label = 'Token generation (reset, invitation, sign-in links)';
+  const best = tied[0];
+  if (best) {
+    return { id: 'accessTokens', label, status: 'exists', chosenTable: best.profile.qualified, confidence: best.score, lowConfidence: best.score < 0.65, candidates, evidence: [...clientSide, ...others].slice(0, 12), notes: [], lookedAt };
   }
-  if (other.length > 0) {
-    return { id: 'accessTokens', label: 'Token generation (reset, invitation, sign-in links)', status: 'partial', chosenTable: tableOf(other[0]), confidence: 0.6, lowConfidence: true, candidates: [], evidence: other, notes: ['tokens exist, but none for client sign-in, invitation or password reset'], lookedAt };
+  if (others.length > 0) {
+    return { id: 'accessTokens', label, status: 'partial', chosenTable: tableOf(others[0]), confidence: 0.6, lowConfidence: true, candidates: [], evidence: others, notes: ['tokens exist, but none for client sign-in, invitation or password reset'], lookedAt };
   }
-  return { id: 'accessTokens', label: 'Token generation (reset, invitation, sign-in links)', status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, candidates: [], evidence: [absence(`${context.model.profiles.length} host tables`, 'no token-like columns')], notes: [], lookedAt };
+  return { id: 'accessTokens', label, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, candidates: [], evidence: [absence(`${context.model.profiles.length} host tables`, 'no token-like columns')], notes: [], lookedAt };
 }
 
 function tableOf(evidence: Evidence | undefined): string | null {

@@ -5,6 +5,7 @@
 import type { ReadOnlySession } from '../catalog/read-only-session.ts';
 import type { CatalogColumn } from '../catalog/types.ts';
 import { hasRole } from '../recognition/column-roles.ts';
+import { tokenize } from '../recognition/names.ts';
 import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import type { TableConceptResult } from '../recognition/score-tables.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
@@ -15,12 +16,22 @@ export interface HashSample {
   filled: number;
   /** Count per recognised format: argon2, bcrypt, sha-crypt, pbkdf2, md5-hex, sha-hex. */
   formats: Record<string, number>;
+  /**
+   * Values in no hash format that look like ciphertext (Fernet tokens, long base64, enc:-prefixed):
+   * a secret kept to be decrypted again, not a password hash. Absent on older samples.
+   */
+  ciphertext?: number;
 }
 
 export interface Samples {
   /** Keyed 'schema.table.column'; null when the role could not read the table. */
   hashes: Map<string, HashSample | null>;
   statusValues: Map<string, string[] | null>;
+  /**
+   * Distinct values (at most 25) of a type/role/kind column on a table with sign-in columns, keyed
+   * 'schema.table.column': the words that tell staff from client users (staff, portal, customer).
+   */
+  kindValues: Map<string, string[] | null>;
 }
 
 export const SAMPLE_ROWS = 10000;
@@ -32,7 +43,14 @@ const HASH_PATTERNS: Array<[string, string]> = [
   ['pbkdf2', '^(\\$pbkdf2|pbkdf2)'],
   ['md5-hex', '^[0-9a-fA-F]{32}$'],
   ['sha-hex', '^([0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128})$'],
+  ['phpass', '^\\$[PHS]\\$'],
+  ['md5-crypt', '^\\$1\\$'],
+  ['ldap-sha', '^\\{S?SHA(256|512)?\\}'],
+  ['scrypt', '^(\\$scrypt\\$|\\$7\\$|\\$y\\$)'],
 ];
+
+// Reversible: a Fernet token, a prefixed envelope, or long base64 that matched no hash format.
+const CIPHERTEXT_PATTERN = '^(gAAAAA|(enc|ENC|aes|AES|vault|v[0-9]):|[A-Za-z0-9+/_-]{16,}={0,2}$)';
 
 export const key = (table: string, column: string): string => `${table}.${column}`;
 
@@ -60,13 +78,15 @@ export async function takeSamples(
   model: SchemaModel,
   tables: ReadonlyMap<TableConceptId, TableConceptResult>,
 ): Promise<Samples> {
-  const samples: Samples = { hashes: new Map(), statusValues: new Map() };
+  const samples: Samples = { hashes: new Map(), statusValues: new Map(), kindValues: new Map() };
 
   for (const { profile, column } of credentialColumns(model)) {
     const col = quoteIdent(column.name);
     const counts = HASH_PATTERNS.map(([name, pattern]) => `count(*) filter (where v ~ '${pattern}')::int as ${quoteIdent(name)}`).join(', ');
+    const noHash = HASH_PATTERNS.map(([, pattern]) => `v !~ '${pattern}'`).join(' and ');
     const rows = await session.tryQuery<Record<string, number>>(
-      `select count(*)::int as rows, count(v)::int as filled, ${counts}
+      `select count(*)::int as rows, count(v)::int as filled, ${counts},
+         count(*) filter (where ${noHash} and v !~ '^[0-9a-fA-F]+$' and v ~ '${CIPHERTEXT_PATTERN}')::int as ciphertext
        from (select ${col}::text as v from ${from(profile)} limit ${SAMPLE_ROWS}) s`,
     );
     const row = rows?.[0];
@@ -77,9 +97,23 @@ export async function takeSamples(
             rows: Number(row.rows ?? 0),
             filled: Number(row.filled ?? 0),
             formats: Object.fromEntries(HASH_PATTERNS.map(([name]) => [name, Number(row[name] ?? 0)]).filter(([, n]) => Number(n) > 0)),
+            ciphertext: Number(row.ciphertext ?? 0),
           }
         : null,
     );
+  }
+
+  // Type/role columns of tables with sign-in columns: which kinds of user they hold.
+  const credentialTables = new Map(credentialColumns(model).map(({ profile }) => [profile.qualified, profile]));
+  for (const profile of credentialTables.values()) {
+    for (const column of kindColumns(profile)) {
+      if (column.enumLabels.length > 0 || checkValues(profile, column.name).length > 0) continue;
+      const col = quoteIdent(column.name);
+      const rows = await session.tryQuery<{ v: string }>(
+        `select distinct v from (select ${col}::text as v from ${from(profile)} where ${col} is not null limit ${SAMPLE_ROWS}) s order by v limit 25`,
+      );
+      samples.kindValues.set(key(profile.qualified, column.name), rows ? rows.map((r) => r.v) : null);
+    }
   }
 
   const seen = new Set<string>();
@@ -99,6 +133,13 @@ export async function takeSamples(
     }
   }
   return samples;
+}
+
+const KIND_WORDS = new Set(['type', 'role', 'kind', 'category', 'usertype', 'profile', 'class', 'audience']);
+
+/** Free-text columns that may say which kind of user a row is (user_type, role, account_kind). */
+export function kindColumns(profile: TableProfile): CatalogColumn[] {
+  return profile.table.columns.filter((c) => (c.category === 'S' || c.category === 'E') && tokenize(c.name).some((w) => KIND_WORDS.has(w)));
 }
 
 /** String literals allowed by a check constraint on the column: status in ('draft', 'sent', ...). */

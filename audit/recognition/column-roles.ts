@@ -30,6 +30,7 @@ export type ColumnRole =
   | 'visibility'
   | 'shareToken'
   | 'secretToken'
+  | 'storedSecret'
   | 'oneTimeCode'
   | 'expiresAt'
   | 'signature'
@@ -59,12 +60,18 @@ const numeric = (c: CatalogColumn): boolean => c.category === 'N' && !['oid', 'r
 const moneyType = (c: CatalogColumn): boolean => numeric(c) || c.baseType === 'money';
 const isIdLike = (w: ReadonlySet<string>): boolean => w.has('id') || w.has('fk') || w.has('rowid');
 
+// A secret kept to be read back (a third party's password, an OTP seed, an OAuth client secret):
+// encrypted, not hashed. It never signs anyone in to this host, so it is neither a password hash
+// nor a sign-in token. 'crypted' alone (Dolibarr's pass_crypted) is a hash and not listed.
+const STORED_SECRET_WORDS = ['encrypted', 'enc', 'ciphertext', 'cipher', 'secret', 'vault', 'sealed', 'encrypt', 'decryptable', 'verschluesselt', 'chiffre'];
+const storedSecret = (w: ReadonlySet<string>): boolean => STORED_SECRET_WORDS.some((x) => w.has(x)) && !w.has('hash');
+
 const PASSWORD_WORDS = ['password', 'passwd', 'pass', 'pwd', 'passwort', 'kennwort', 'motdepasse', 'passe', 'contrasena', 'senha', 'passphrase', 'passhash', 'pwhash'];
 
 // Order matters only for readability; a column may hold several roles.
 const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   ['email', (w, c) => textual(c) && any('email', 'mail', 'courriel', 'correo', 'emailaddress')(w) && !any('template', 'sent', 'bounce', 'no', 'notify')(w)],
-  ['password', (w, c) => (textual(c)) && any(...PASSWORD_WORDS)(w) && !any('changed', 'reset', 'expire', 'expired', 'hint', 'policy', 'date', 'at', 'count', 'attempt')(w) && !temporal(c)],
+  ['password', (w, c) => (textual(c)) && any(...PASSWORD_WORDS)(w) && !any('changed', 'reset', 'expire', 'expired', 'hint', 'policy', 'date', 'at', 'count', 'attempt', 'key', 'requested', 'temp')(w) && !temporal(c) && !storedSecret(w)],
   ['login', (w, c) => textual(c) && any('login', 'username', 'identifiant', 'benutzername', 'usuario', 'handle', 'signin', 'loginname')(w) && !any('at', 'date', 'last', 'count', 'attempt', 'failed')(w)],
   ['personName', (_w, c, n) => textual(c) && /^(first_?name|last_?name|given_?name|family_?name|sur_?name|full_?name|prenom|firstname|lastname|vorname|nachname|nombre|apellido|cognome|civility)$/.test(n)],
   ['name', (w, c) => textual(c) && any('name', 'nom', 'firmenname', 'raison', 'bezeichnung', 'nombre', 'nome', 'naam', 'alias')(w) && !any('file', 'filename', 'type', 'user', 'domain', 'host', 'table', 'column', 'class', 'field')(w)],
@@ -88,14 +95,15 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   // 'note_public' is a note printed on the PDF, not a switch that shows the record to the client.
   ['visibility', (w, c) => (boolish(c) || textual(c)) && !w.has('note') && (any('visible', 'visibility', 'shared', 'public', 'published', 'sichtbar', 'freigegeben')(w) || (w.has('show') && any('client', 'customer', 'portal')(w)))],
   ['shareToken', (w, c) => textual(c) && (any('share', 'securekey', 'sharetoken', 'publickey')(w) || (w.has('token') && any('public', 'share', 'link', 'access', 'view')(w)) || (w.has('public') && any('hash', 'key', 'id', 'uid')(w)))],
-  ['secretToken', (w, c) => textual(c) && (any('token', 'apikey', 'api', 'secret', 'nonce', 'magic')(w) || (w.has('hash') && any('token', 'code', 'reset', 'invite')(w))) && !any('csrf')(w)],
-  ['oneTimeCode', (w, c) => textual(c) && (any('otp', 'totp', 'onetime', 'passcode', 'magic', 'pin')(w) || (w.has('code') && any('login', 'verification', 'verify', 'auth', 'sign', 'signin', 'confirm', 'hash', 'one')(w)))],
+  ['secretToken', (w, c) => textual(c) && !storedSecret(w) && (any('token', 'apikey', 'api', 'nonce', 'magic')(w) || (any('hash', 'key')(w) && any('token', 'code', 'reset', 'invite', 'invitation', 'pass', 'verification', 'activation', 'confirm', 'signup')(w))) && !any('csrf', 'type')(w)],
+  ['storedSecret', (w, c) => textual(c) && storedSecret(w) && !any('type', 'at', 'date')(w)],
+  ['oneTimeCode', (w, c) => textual(c) && !storedSecret(w) && (any('otp', 'totp', 'onetime', 'passcode', 'magic', 'pin')(w) || (w.has('code') && any('login', 'verification', 'verify', 'auth', 'sign', 'signin', 'confirm', 'hash', 'one')(w)))],
   ['expiresAt', (w, c) => temporal(c) && any('expire', 'expires', 'expiry', 'expiration', 'ablauf', 'valid', 'ttl')(w)],
   ['signature', (w) => any('signature', 'signed', 'sign', 'signer', 'esign', 'unterschrift', 'signe', 'signataire')(w)],
   ['decisionTime', (w, c) => temporal(c) && any('decided', 'accepted', 'approved', 'signed', 'declined', 'rejected', 'signature', 'cloture', 'closed', 'angenommen', 'decision')(w)],
   ['ipAddress', (w, c) => (textual(c) || c.baseType === 'inet') && (any('ip', 'ipaddress', 'remoteaddr', 'ipaddr')(w))],
   ['userAgent', (w) => any('useragent', 'agent', 'ua', 'browser')(w) && !any('id', 'fk')(w)],
-  ['eventName', (w, c) => textual(c) && any('event', 'action', 'verb', 'activity', 'operation', 'ereignis', 'evenement')(w)],
+  ['eventName', (w, c) => textual(c) && (any('event', 'action', 'verb', 'activity', 'operation', 'ereignis', 'evenement')(w) || (w.has('method') && !any('payment', 'paiement', 'pay', 'shipping', 'delivery')(w)) || (w.has('log') && w.has('type')))],
   ['actor', (w, c) => (isIdLike(w) || numeric(c) || c.baseType === 'uuid') && any('user', 'author', 'actor', 'creator', 'by', 'owner', 'staff', 'employee', 'benutzer', 'autor')(w)],
   ['assignee', (w) => any('assigned', 'assignee', 'assign', 'responsible', 'owner', 'zugewiesen', 'verantwortlich', 'affecte', 'attribue')(w)],
   ['paymentMethod', (w) => (any('method', 'mode', 'zahlungsart', 'moyen', 'metodo')(w) && !any('display', 'view', 'edit')(w)) || (w.has('paiement') && w.has('fk')) || (w.has('payment') && w.has('type'))],
@@ -153,6 +161,10 @@ const GLUED_PARTS: Record<string, string[]> = {
   totalht: ['total'],
   totalttc: ['total'],
   ipaddress: ['ip'],
+  fname: ['file', 'name'],
+  transactionid: ['transaction', 'id'],
+  staffid: ['staff', 'id'],
+  apikeys: ['apikey'],
 };
 
 export function hasRole(roles: RoleMap, role: ColumnRole): boolean {

@@ -47,14 +47,42 @@ export function detectTablePrefix(tableNames: string[], reservedWords: ReadonlyS
     if (token.length > 4 || reservedWords.has(token)) continue;
     if (!best || count > best.count) best = { token, count };
   }
-  if (!best) return null;
-  return best.count >= 3 && best.count >= tableNames.length * 0.4 ? best.token : null;
+  if (best && best.count >= 3 && best.count >= tableNames.length * 0.4) return best.token;
+  return detectGluedPrefix(tableNames, reservedWords);
+}
+
+/**
+ * A prefix glued to the first word (tblclients, tblinvoices): the longest run of two to four
+ * letters that most table names start with and that begins no vocabulary word (so a schema full of
+ * invoice_* tables does not lose its 'inv').
+ */
+function detectGluedPrefix(tableNames: string[], reservedWords: ReadonlySet<string>): string | null {
+  const lower = tableNames.map((n) => n.toLowerCase());
+  for (const length of [4, 3, 2]) {
+    const counts = new Map<string, number>();
+    for (const name of lower) {
+      if (name.length < length + 3 || !/^[a-z]+$/.test(name.slice(0, length + 1))) continue;
+      const head = name.slice(0, length);
+      counts.set(head, (counts.get(head) ?? 0) + 1);
+    }
+    const [head, count] = [...counts.entries()].sort((a, b) => b[1] - a[1] || compare(a[0], b[0]))[0] ?? ['', 0];
+    if (count < 3 || count < lower.length * 0.6) continue;
+    if ([...reservedWords].some((w) => w.startsWith(head))) continue;
+    return head;
+  }
+  return null;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The tokens of a table name without the schema-wide prefix. */
 export function coreTokens(tableName: string, prefix: string | null): string[] {
   const tokens = tokenize(tableName);
   if (prefix && tokens[0] === prefix && tokens.length > 1) return tokens.slice(1);
+  const first = tokens[0] ?? '';
+  if (prefix && first.startsWith(prefix) && first.length > prefix.length + 2) return [singular(first.slice(prefix.length)), ...tokens.slice(1)];
   return tokens;
 }
 
@@ -72,8 +100,23 @@ export interface WordMatch {
   rest: string;
 }
 
+// Every table is matched against every concept's vocabulary, often more than once: remember the
+// answers per vocabulary (the same token lists recur across concepts and passes).
+const matchCache = new WeakMap<ReadonlyMap<string, number>, Map<string, WordMatch | null>>();
+
 /** The strongest vocabulary word found in the tokens; compounds count for less than exact words. */
 export function bestWordMatch(tokens: string[], vocabulary: ReadonlyMap<string, number>): WordMatch | null {
+  let cache = matchCache.get(vocabulary);
+  if (!cache) matchCache.set(vocabulary, (cache = new Map()));
+  const cacheKey = tokens.join('\u0000');
+  const cached = cache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const found = findBestWord(tokens, vocabulary);
+  if (cache.size < 50_000) cache.set(cacheKey, found);
+  return found;
+}
+
+function findBestWord(tokens: string[], vocabulary: ReadonlyMap<string, number>): WordMatch | null {
   let best: WordMatch | null = null;
   let bestValue = 0;
   tokens.forEach((token, position) => {
@@ -85,10 +128,17 @@ export function bestWordMatch(tokens: string[], vocabulary: ReadonlyMap<string, 
     for (const [word, weight] of vocabulary) {
       if (word.length < 4 || token === word || token.length < word.length + 2) continue;
       let rest: string | null = null;
+      let factor = COMPOUND_FACTOR;
       if (token.startsWith(word)) rest = token.slice(word.length);
       else if (token.endsWith(word)) rest = token.slice(0, token.length - word.length);
+      else if (word.length >= 6 && token.includes(word)) {
+        // Glued between two words (invoicepaymentrecords): weaker than at either end.
+        const at = token.indexOf(word);
+        rest = token.slice(0, at) + token.slice(at + word.length);
+        factor = COMPOUND_FACTOR * 0.9;
+      }
       if (rest === null) continue;
-      const value = weight * COMPOUND_FACTOR;
+      const value = weight * factor;
       if (value > bestValue) {
         best = { word, weight: value, token, position, kind: 'compound', rest: singular(rest) };
         bestValue = value;

@@ -53,6 +53,8 @@ export interface SchemaModel {
   tenant: TenantColumn | null;
 }
 
+const STAFF_TABLE_WORDS = new Set(['user', 'staff', 'employee', 'benutzer', 'utilisateur', 'usuario', 'mitarbeiter']);
+
 const ALL_CONCEPT_WORDS = new Set(Object.values(TABLE_WORDS).flatMap((m) => [...m.keys()]));
 
 export function buildSchemaModel(tables: CatalogTable[]): SchemaModel {
@@ -155,8 +157,17 @@ function findPolymorphicPairs(table: CatalogTable): PolymorphicPair[] {
     });
     if (idColumn) pairs.push({ typeColumn: column.name, idColumn });
   }
+  if (pairs.length > 0) return pairs;
+  // model + res_id (Odoo), module_name + item_id (SuiteCRM's tracker): a column naming the kind of
+  // record next to a generic record id.
+  const idColumn = names.find((n) => GENERIC_RECORD_IDS.has(tokenize(n).join('_')));
+  const typeColumn = table.columns.find((c) => c.category === 'S' && c.name !== idColumn && tokenize(c.name).some((t) => RECORD_KIND_WORDS.has(t)));
+  if (idColumn && typeColumn) pairs.push({ typeColumn: typeColumn.name, idColumn });
   return pairs;
 }
+
+const GENERIC_RECORD_IDS = new Set(['res_id', 'item_id', 'record_id', 'object_id', 'entity_id', 'target_id', 'resource_id', 'subject_id']);
+const RECORD_KIND_WORDS = new Set(['model', 'module', 'object', 'entity', 'resource', 'subject', 'target']);
 
 /**
  * The tenant column: one column name, tenant-like in meaning, carried by a large part of the
@@ -181,13 +192,20 @@ function detectTenantColumn(profiles: TableProfile[]): TenantColumn | null {
     }
   }
   const TENANT_WORDS = new Set(['workspace', 'tenant', 'entity', 'mandant', 'mandator', 'agency', 'realm', 'organization', 'organisation', 'org', 'instance', 'site']);
+  // 'company' is a tenant only where the staff belong to it (Odoo's res_users.company_id); in most
+  // CRMs a company_id on records names the client company.
+  const WEAK_TENANT_WORDS = new Set(['company', 'firm', 'societe']);
+  const staffCarries = (column: string, target: string | undefined): boolean =>
+    target !== undefined &&
+    base.some((p) => p.tokens.some((t) => STAFF_TABLE_WORDS.has(t)) && p.outgoing.some((l) => l.to === target && l.columns.length === 1 && l.columns[0] === column));
   const minimum = Math.max(2, Math.ceil(base.length * 0.3));
   let best: TenantColumn | null = null;
   for (const [column, count] of [...counts.entries()].sort(([a], [b]) => compareText(a, b))) {
     if (count < minimum) continue;
     const words = tokenize(column);
-    if (!words.some((w) => TENANT_WORDS.has(w))) continue;
     const target = [...(targets.get(column)?.entries() ?? [])].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))[0];
+    const strong = words.some((w) => TENANT_WORDS.has(w));
+    if (!strong && !(words.some((w) => WEAK_TENANT_WORDS.has(w)) && staffCarries(column, target?.[0]))) continue;
     if (!best || count > best.tables) best = { column, tables: count, of: base.length, table: target?.[0] ?? null };
   }
   return best;

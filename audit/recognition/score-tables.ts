@@ -3,10 +3,10 @@
 // for the rest; names that say "line items", "supplier", "archive" or "dictionary" are penalised.
 // Below MIN_CONFIDENCE nothing is chosen: the answer is "not found", with what was looked at.
 import { compareText } from '../catalog/read-catalog.ts';
-import { bestWordMatch } from './names.ts';
+import { bestWordMatch, tokenize } from './names.ts';
 import type { TableProfile, SchemaModel } from './schema-model.ts';
 import { TABLE_CONCEPTS, type ScoringContext, type TableConceptSpec } from './table-concepts.ts';
-import { NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
+import { GENERAL_LOG_WORDS, MACHINERY_WORDS, NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
 export const MIN_CONFIDENCE = 0.45;
 export const HIGH_CONFIDENCE = 0.65;
@@ -34,10 +34,30 @@ export interface TableConceptResult {
 // Concepts that may legitimately live in one table; any other reuse is penalised.
 const MAY_SHARE: ReadonlyArray<[TableConceptId, TableConceptId]> = [['proposal', 'quotation']];
 
+/**
+ * One party table for companies and their people (Odoo's res_partner): it links to itself (a
+ * person's company) and a column tells companies from persons. Companies and contacts may share it.
+ */
+export function isPartyTable(profile: TableProfile): boolean {
+  const selfLink = profile.outgoing.some((l) => l.to === profile.qualified);
+  const kindColumn = profile.table.columns.some((c) => {
+    const words = tokenize(c.name);
+    return (c.category === 'B' && words.some((w) => ['company', 'individual', 'person', 'organization', 'organisation'].includes(w))) ||
+      (words.includes('type') && words.some((w) => ['company', 'party', 'partner'].includes(w)));
+  });
+  return selfLink && kindColumn;
+}
+
+function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | undefined): boolean {
+  if (MAY_SHARE.some(([x, y]) => (x === a && y === b) || (x === b && y === a))) return true;
+  const pair = new Set([a, b]);
+  return pair.has('company') && pair.has('contact') && profile !== undefined && isPartyTable(profile);
+}
+
 export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, TableConceptResult> {
   const chosen = new Map<TableConceptId, string>();
   const results = new Map<TableConceptId, TableConceptResult>();
-  const context: ScoringContext = { chosen, tenantTable: model.tenant?.table ?? null, byName: model.byName };
+  const context: ScoringContext = { chosen, tenantTable: model.tenant?.table ?? null, byName: model.byName, prefix: model.prefix };
   const candidatesOf = model.profiles.filter((p) => p.table.kind !== 'view' || p.table.columns.length > 0);
 
   for (const spec of TABLE_CONCEPTS) {
@@ -61,8 +81,12 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
       for (const [other, table] of chosen) {
         if (table === pick) {
           sharedWith = other;
-          confidence *= 0.8;
-          notes.push(`the same table was chosen for ${labelOf(other)}: the host does not keep them apart`);
+          if (isPartyTable(top.profile)) {
+            notes.push(`the same table holds ${labelOf(other)}: companies and people are told apart by a column and linked through a parent link`);
+          } else {
+            confidence *= 0.8;
+            notes.push(`the same table was chosen for ${labelOf(other)}: the host does not keep them apart`);
+          }
         }
       }
       chosen.set(spec.id, pick);
@@ -79,6 +103,22 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
       lookedAt: { tables: model.profiles.length, words: [...spec.words.keys()].slice(0, 12) },
     });
   }
+  // A host that keeps proposals as quotations (or the reverse) has one table for both: the one
+  // missing borrows its partner's table, as a low-confidence pick.
+  for (const [a, b] of MAY_SHARE) {
+    for (const [missing, partner] of [[a, b], [b, a]] as const) {
+      const result = results.get(missing);
+      const table = chosen.get(partner);
+      if (!result || result.chosen || !table) continue;
+      const own = result.candidates.find((c) => c.table === table)?.confidence ?? 0;
+      result.chosen = table;
+      result.sharedWith = partner;
+      result.confidence = round(Math.max(MIN_CONFIDENCE, own));
+      result.lowConfidence = true;
+      result.notes.push(`no table of its own: the host keeps these as ${labelOf(partner)}, in the same table`);
+      chosen.set(missing, table);
+    }
+  }
   return results;
 }
 
@@ -92,7 +132,12 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
 
   // 1. Name.
   const match = bestWordMatch(profile.tokens, spec.words);
-  const nameScore = match?.weight ?? 0;
+  let nameScore = match?.weight ?? 0;
+  const described = commentWord(profile, spec);
+  if (described && described.score > nameScore) {
+    nameScore = described.score;
+    reasons.push(described.reason);
+  }
   if (match) {
     reasons.push(
       match.kind === 'exact'
@@ -109,7 +154,7 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
     // English compounds put the head noun last: invoice_payments are payments.
     const later = profile.tokens.slice(match.position + 1);
     for (const [otherId, otherWordsMap] of Object.entries(TABLE_WORDS) as Array<[TableConceptId, ReadonlyMap<string, number>]>) {
-      if (otherId === spec.id || MAY_SHARE.some(([a, b]) => (a === spec.id && b === otherId) || (b === spec.id && a === otherId))) continue;
+      if (otherId === spec.id || mayShare(spec.id, otherId, undefined)) continue;
       const word = later.find((w) => (otherWordsMap.get(w) ?? 0) >= 0.8 && !spec.words.has(w));
       if (word) {
         penalties.push({ factor: 0.6, reason: `name is mainly about ${labelOf(otherId)} ("${word}")` });
@@ -163,21 +208,60 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
     reasons.push(extra.reason);
   }
 
-  // 4. Shape and reuse.
+  // 4. Shape, neighbourhood and reuse.
+  const machinery = machineryWord(profile, context);
+  if (machinery) penalties.push({ factor: 0.5, reason: machinery });
+  if (spec.id === 'activityLog') {
+    const feature = profile.tokens.find((t) => !GENERAL_LOG_WORDS.has(t) && !spec.words.has(t) && t !== context.prefix);
+    if (feature && profile.polymorphic.length === 0) penalties.push({ factor: 0.5, reason: `a log of one feature ("${feature}"), not of any record` });
+  }
+  const tenantItself = spec.id === 'workspace' && context.tenantTable === profile.qualified;
   if (spec.lookupPenalty && profile.lookupShaped) penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
   // A view usually re-presents a table; prefer the table it reads from.
   if (profile.table.kind === 'view' || profile.table.kind === 'materialized view') penalties.push({ factor: 0.85, reason: `a ${profile.table.kind}, not a table` });
   if (profile.linkShaped && spec.id !== 'workspace') penalties.push({ factor: 0.5, reason: 'looks like a link table between two others' });
-  if (spec.genericSignature && nameScore === 0) penalties.push({ factor: 0.7, reason: 'no name match; columns alone are not specific' });
+  if (spec.genericSignature && nameScore === 0 && !tenantItself) penalties.push({ factor: 0.7, reason: 'no name match; columns alone are not specific' });
   for (const [other, table] of context.chosen) {
-    const shareable = MAY_SHARE.some(([a, b]) => (a === other && b === spec.id) || (b === other && a === spec.id));
-    if (table === profile.qualified && !shareable) penalties.push({ factor: 0.3, reason: `already chosen for ${labelOf(other)}` });
+    if (table === profile.qualified && !mayShare(other, spec.id, profile)) penalties.push({ factor: 0.3, reason: `already chosen for ${labelOf(other)}` });
   }
 
   const base = hasGraph ? 0.5 * nameScore + 0.3 * columnScore + 0.2 * graphScore : 0.55 * nameScore + 0.45 * columnScore;
   const factor = penalties.reduce((f, p) => Math.min(f, p.factor), 1) * (penalties.length > 1 ? 0.9 : 1);
   for (const p of penalties) reasons.push(`penalty: ${p.reason}`);
   return { score: Math.max(0, Math.min(1, base * factor)), reasons };
+}
+
+/**
+ * The schema's own words for a table: its comment, and the comments of columns that list its
+ * states or kinds ("draft: Quotation, sent: Quotation Sent"). Weaker than the name.
+ */
+function commentWord(profile: TableProfile, spec: TableConceptSpec): { score: number; reason: string } | null {
+  const texts: Array<[string, string]> = [];
+  if (profile.table.comment) texts.push(['the table comment', profile.table.comment]);
+  for (const column of profile.table.columns) {
+    if (!column.comment) continue;
+    const words = tokenize(column.name);
+    if (words.some((w) => ['status', 'state', 'statut', 'type', 'kind', 'stage'].includes(w))) texts.push([`the comment on ${column.name}`, column.comment]);
+  }
+  let best: { score: number; reason: string } | null = null;
+  for (const [where, text] of texts) {
+    const match = bestWordMatch(tokenize(text), spec.words);
+    if (match && match.kind === 'exact' && (!best || match.weight * 0.6 > best.score)) best = { score: match.weight * 0.6, reason: `${where} says "${match.word}"` };
+  }
+  return best;
+}
+
+/** An integration, pipeline or telemetry table, or one hanging off such a table. */
+function machineryWord(profile: TableProfile, context: ScoringContext): string | null {
+  const own = profile.tokens.find((t) => MACHINERY_WORDS.has(t));
+  if (own) return `part of an integration or pipeline ("${own}")`;
+  for (const link of profile.outgoing) {
+    if (link.to === context.tenantTable || link.to === profile.qualified) continue;
+    const parent = context.byName.get(link.to);
+    const word = parent?.tokens.find((t) => MACHINERY_WORDS.has(t));
+    if (word) return `hangs off an integration or pipeline (${link.columns.join(', ')} → ${link.to}, "${word}")`;
+  }
+  return null;
 }
 
 function linkTableBetween(profile: TableProfile, targets: string[], context: ScoringContext): string | null {

@@ -4,7 +4,7 @@
 import type { ColumnRole } from './column-roles.ts';
 import { hasRole } from './column-roles.ts';
 import type { TableProfile } from './schema-model.ts';
-import { TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
+import { NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
 export interface ColumnExpectation {
   weight: number;
@@ -45,15 +45,28 @@ export interface ScoringContext {
   /** The detected tenant table, if any. */
   tenantTable: string | null;
   byName: ReadonlyMap<string, TableProfile>;
+  /** The schema-wide table-name prefix set aside (llx, tbl), if any. */
+  prefix: string | null;
 }
 
-/** A child table with money columns pointing here: the amounts live on line items. */
+const LINE_ITEM_WORDS = NAME_MODIFIERS.find((m) => m.kind === 'line items')?.words ?? new Set<string>();
+
+/** A child table of line items with money columns pointing here: the amounts live on line items. */
 function amountsOnLineItems(profile: TableProfile, context: ScoringContext): string | null {
   for (const link of profile.incoming) {
     const child = context.byName.get(link.from);
-    if (child && hasRole(child.roles, 'amount')) return `amounts on line items in ${child.qualified}`;
+    if (child && hasRole(child.roles, 'amount') && child.tokens.some((t) => LINE_ITEM_WORDS.has(t))) return `amounts on line items in ${child.qualified}`;
   }
   return null;
+}
+
+/**
+ * The record a log row is about: a polymorphic pair (element_type/element_id, model/res_id) covers
+ * several kinds of subject; a single foreign key to one record table covers one.
+ */
+function logSubject(profile: TableProfile): string | null {
+  const pair = profile.polymorphic[0];
+  return pair ? `records which record it is about (${pair.typeColumn}/${pair.idColumn}), of any kind` : null;
 }
 
 function widelyReferenced(profile: TableProfile): { score: number; reason: string } | null {
@@ -73,11 +86,12 @@ function noMoney(profile: TableProfile): string | null {
 }
 
 const DOCUMENT_COLUMNS: ColumnExpectation[] = [
-  { weight: 0.25, reason: 'has an amount column', roles: ['amount'], test: amountsOnLineItems },
-  { weight: 0.25, reason: 'has a status column', roles: ['status'] },
-  { weight: 0.2, reason: 'has a number/reference column', roles: ['number'] },
+  { weight: 0.2, reason: 'has an amount column', roles: ['amount'], test: amountsOnLineItems },
+  { weight: 0.2, reason: 'has a status column', roles: ['status'] },
+  { weight: 0.15, reason: 'has a number/reference column', roles: ['number'] },
   { weight: 0.15, reason: 'has a validity date', roles: ['validUntil'] },
   { weight: 0.15, reason: 'has a title or text', roles: ['title', 'body'] },
+  { weight: 0.15, reason: 'can be signed or accepted by the recipient', roles: ['signature', 'decisionTime'] },
 ];
 
 export const TABLE_CONCEPTS: TableConceptSpec[] = [
@@ -189,6 +203,7 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
       { weight: 0.25, reason: 'has an assignee', roles: ['assignee'] },
     ],
     links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to a client or contact' }],
+    polymorphicCountsAsLink: true,
     genericSignature: true,
     lookupPenalty: true,
   },
@@ -197,9 +212,11 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     label: 'Documents and files',
     words: TABLE_WORDS.document,
     columns: [
-      { weight: 0.4, reason: 'has a file name or path', roles: ['fileName'] },
-      { weight: 0.35, reason: 'has content, size or MIME type', roles: ['fileContent', 'fileSize', 'mimeType'] },
-      { weight: 0.25, reason: 'has a date', roles: ['timestamp'] },
+      { weight: 0.35, reason: 'has a file name or path', roles: ['fileName'] },
+      { weight: 0.3, reason: 'has content, size or MIME type', roles: ['fileContent', 'fileSize', 'mimeType'] },
+      { weight: 0.15, reason: 'has a date', roles: ['timestamp'] },
+      // What the host already shows its clients outweighs what a table is called.
+      { weight: 0.2, reason: 'has a client-visibility flag or share link', roles: ['visibility', 'portalFlag', 'shareToken'] },
     ],
     links: [{ to: ['company', 'contact', 'proposal', 'quotation', 'invoice', 'task'], weight: 1, reason: 'attached to a client or record' }],
     polymorphicCountsAsLink: true,
@@ -224,12 +241,14 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     id: 'activityLog',
     label: 'Activity log',
     words: TABLE_WORDS.activityLog,
+    // Who did what to which record, and when; a log that covers one feature is not it.
     columns: [
-      { weight: 0.3, reason: 'has an event/action column', roles: ['eventName'] },
-      { weight: 0.2, reason: 'has a timestamp', roles: ['timestamp'] },
+      { weight: 0.25, reason: 'has an event/action column', roles: ['eventName'] },
+      { weight: 0.15, reason: 'has a timestamp', roles: ['timestamp'] },
       { weight: 0.2, reason: 'has an actor', roles: ['actor'] },
-      { weight: 0.15, reason: 'records IP or user agent', roles: ['ipAddress', 'userAgent'] },
-      { weight: 0.15, reason: 'has a description', roles: ['body'] },
+      { weight: 0.2, reason: 'names its subject', test: logSubject },
+      { weight: 0.1, reason: 'records IP or user agent', roles: ['ipAddress', 'userAgent'] },
+      { weight: 0.1, reason: 'has a description', roles: ['body'] },
     ],
     links: [{ to: ['staffUser', 'contact', 'company'], weight: 1, reason: 'links to who acted' }],
     polymorphicCountsAsLink: true,

@@ -27,7 +27,7 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
   }),
   contact: words({
     socpeople: 1, contact: 1, person: 0.9, people: 0.9, kontakt: 1, contacto: 1, contatto: 1, ansprechpartner: 1,
-    personne: 0.9, persona: 0.9, interlocuteur: 0.9, lead: 0.3,
+    personne: 0.9, persona: 0.9, interlocuteur: 0.9, lead: 0.3, partner: 0.4,
   }),
   staffUser: words({
     user: 0.8, staff: 1, employee: 0.9, member: 0.5, utilisateur: 1, benutzer: 1, mitarbeiter: 1, usuario: 1, utente: 1,
@@ -62,7 +62,7 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
   }),
   activityLog: words({
     log: 0.8, audit: 0.9, history: 0.8, journal: 0.8, event: 0.6, trail: 0.7, historique: 0.9, protokoll: 0.8, verlauf: 0.8,
-    timeline: 0.6, tracking: 0.5, activity: 0.5,
+    timeline: 0.6, tracking: 0.5, activity: 0.5, tracker: 0.7,
   }),
 };
 
@@ -82,7 +82,32 @@ export const NAME_MODIFIERS: ReadonlyArray<{ kind: string; factor: number; words
   { kind: 'settings', factor: 0.4, words: new Set(['setting', 'config', 'conf', 'param', 'parameter', 'option', 'preference', 'const']) },
   { kind: 'statistics', factor: 0.5, words: new Set(['stat', 'report', 'summary', 'kpi', 'aggregate']) },
   { kind: 'translation', factor: 0.4, words: new Set(['lang', 'translation', 'i18n', 'locale']) },
+  { kind: 'marketing list', factor: 0.5, words: new Set(['mailing', 'newsletter', 'subscriber', 'mass', 'campaign', 'marketing']) },
+  { kind: 'store of third-party secrets', factor: 0.35, words: new Set(['vault', 'keychain', 'keyring', 'credential', 'secret', 'password', 'passwords']) },
 ];
+
+/**
+ * Words of machinery rather than business records: integrations, import pipelines, queues,
+ * telemetry. A table named so, or hanging off one, holds what flows through that machinery (mail
+ * attachments being ingested, sync copies), not what the host shows its clients.
+ */
+export const MACHINERY_WORDS = new Set([
+  'pipeline', 'ingest', 'ingestion', 'inbound', 'fetchmail', 'imap', 'pop3', 'mailbox', 'sync', 'synchronization', 'webhook', 'integration',
+  'connector', 'telemetry', 'queue', 'crawler', 'scraper', 'parser', 'etl', 'import', 'analytics', 'usage', 'metric', 'metrics',
+]);
+
+/**
+ * Words that make a log general rather than one feature's: an activity log's name says only that
+ * it logs (audit_log, activity_log, events, tracker); a holiday_approval_log or consent_log names
+ * the one feature it follows.
+ */
+export const GENERAL_LOG_WORDS = new Set([
+  'log', 'logs', 'audit', 'auditlog', 'activity', 'action', 'event', 'history', 'journal', 'trail', 'tracker', 'tracking', 'security', 'system',
+  'change', 'changelog', 'record', 'stream', 'timeline', 'feed', 'entry', 'app', 'global', 'all', 'historique', 'protokoll', 'verlauf', 'user',
+]);
+
+/** Words of the product's own subscription billing (plans, licences, seats, app-store purchases). */
+export const OWN_BILLING_WORDS = new Set(['subscription', 'plan', 'license', 'licence', 'saas', 'appstore', 'store', 'seat', 'seats', 'billing', 'instance', 'renewal']);
 
 /** Words that mark a table or column as belonging to a client-facing portal. */
 export const PORTAL_WORDS = new Set(['portal', 'portail', 'extranet', 'selfservice', 'kundenportal', 'clientarea', 'customerarea']);

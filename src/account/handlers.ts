@@ -65,7 +65,12 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       const outcome = hasPassword
         ? await auth.changePassword(workspace, client.user, input.currentPassword ?? '', input.password, hashSessionId(req.sessionID), requestMeta(req))
         : await auth.setFirstPassword(workspace, client.user, input.password, hashSessionId(req.sessionID), requestMeta(req));
-      if (outcome === 'wrong_password') {
+      if (!outcome.ok && outcome.reason === 'limited') {
+        const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60));
+        res.set('Retry-After', String(outcome.retryAfterSeconds));
+        return show(req, res, { passwordErrors: { currentPassword: `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` } }, 429);
+      }
+      if (!outcome.ok) {
         return show(req, res, { passwordErrors: { currentPassword: 'That is not your current password.' } }, 400);
       }
       client.user = (await findClientUserById(db, workspace.id, client.user.id)) ?? client.user;

@@ -7,6 +7,8 @@ import type { AuthService } from '../auth/auth-service.ts';
 import { findClientUserByContact, findClientUserByEmail, findClientUserById, listClientUsers, setClientUserStatus } from '../client-users/queries.ts';
 import { authorizeClientUserAction, statusWhenReenabled } from '../policies/client-user-policy.ts';
 import type { HostAdapter } from '../ports/host.ts';
+import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
+import { voidUserLinks } from '../auth/token-queries.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { requestMeta } from '../web/request-meta.ts';
@@ -20,8 +22,8 @@ const CLIENT_NOT_FOUND = 'We could not find that client.';
 const CONTACT_NOT_FOUND = 'We could not find that contact.';
 const CLIENT_USER_NOT_FOUND = 'We could not find that client user.';
 
-export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService }) {
-  const { db, adapter, auth } = deps;
+export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; guard: RepeatGuard }) {
+  const { db, adapter, auth, guard } = deps;
 
   /** Back to the clients page, with the same client filter and one of the fixed notices. */
   const backToClients = (res: Response, client: string | undefined, notice: NoticeKey) => {
@@ -70,9 +72,22 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       if (sameEmail && sameEmail.contact_id !== contact.id) {
         throw new HttpError(409, `Another contact already signs in to the portal with ${contact.email.trim()}. Give ${contact.name} their own email address in the CRM first.`);
       }
-      const user = await auth.invite(workspace, contact.id, staff, requestMeta(req));
-      if (!user) throw notFound(CONTACT_NOT_FOUND);
-      backToClients(res, input.client, existing ? 'resent' : 'invited');
+      // A double click (or a second submit while the first runs) sends no second invitation and
+      // is answered as the first was.
+      const notice: NoticeKey = existing ? 'resent' : 'invited';
+      const subject = `${workspace.id}:${contact.id}`;
+      const seen = await guard.claim('invite', subject);
+      if (!seen.first) return backToClients(res, input.client, seen.outcome === 'invited' || seen.outcome === 'resent' ? seen.outcome : notice);
+      const user = await auth.invite(workspace, contact.id, staff, requestMeta(req)).catch(async (err: unknown) => {
+        await guard.release('invite', subject);
+        throw err;
+      });
+      if (!user) {
+        await guard.release('invite', subject);
+        throw notFound(CONTACT_NOT_FOUND);
+      }
+      await guard.remember('invite', subject, notice);
+      backToClients(res, input.client, notice);
     },
 
     disable: async (req: Request, res: Response) => {
@@ -84,6 +99,8 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       await db.transaction(async (trx) => {
         await setClientUserStatus(trx, workspace.id, user.id, 'disabled');
         const sessionsEnded = await deleteOtherSessions(trx, workspace.id, user.id, null);
+        // Links and codes sent before must not work again once the client is re-enabled.
+        await voidUserLinks(trx, workspace.id, user.id);
         await insertActivity(trx, {
           workspaceId: workspace.id,
           event: 'client_user.disabled',
@@ -105,6 +122,8 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       const status = statusWhenReenabled(user);
       await db.transaction(async (trx) => {
         await setClientUserStatus(trx, workspace.id, user.id, status);
+        // Also here, for links issued while disabled or before a disable that predates this rule.
+        await voidUserLinks(trx, workspace.id, user.id);
         await insertActivity(trx, {
           workspaceId: workspace.id,
           event: 'client_user.enabled',

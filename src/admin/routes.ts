@@ -7,6 +7,7 @@ import type { PortalConfig } from '../config.ts';
 import type { PortalLogger } from '../deps.ts';
 import type { HostAdapter } from '../ports/host.ts';
 import type { FileStorage } from '../ports/services.ts';
+import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
 import { validateBody, validateQuery } from '../web/validate.ts';
 import { createActivityHandlers } from './activity-handlers.ts';
 import { createClientUsersHandlers } from './client-users-handlers.ts';
@@ -17,6 +18,7 @@ export interface AdminRoutesDeps {
   db: Knex;
   adapter: HostAdapter;
   auth: AuthService;
+  guard: RepeatGuard;
   storage: FileStorage;
   config: PortalConfig;
   now: () => Date;

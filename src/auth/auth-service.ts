@@ -2,7 +2,7 @@
 // reaches a person is the same for known and unknown emails; the difference is only in the log.
 import type { Knex } from 'knex';
 import type { HostAdapter, HostContact, HostStaffUser, HostWorkspace } from '../ports/host.ts';
-import type { Mailer } from '../ports/services.ts';
+import type { OutboxMailer } from '../mail/outbox.ts';
 import type { PortalConfig } from '../config.ts';
 import { insertActivity } from '../activity/queries.ts';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../client-users/queries.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
 import { SIGN_IN_LIMITS, type RateLimiter } from '../rate-limits/limiter.ts';
+import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
 import type { RequestMeta } from '../web/request-meta.ts';
 import {
@@ -29,6 +30,7 @@ import {
   insertLoginCode,
   insertUserToken,
   recordFailedCodeAttempt,
+  voidUserLinks,
   type TokenPurpose,
 } from './token-queries.ts';
 import { generateCode, generateToken, hashCode, hashPassword, hashToken, sameHash, verifyDecoy, verifyPassword } from './secrets.ts';
@@ -46,12 +48,19 @@ export type SignInResult =
 
 export type RequestResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
+export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong_password' } | { ok: false; reason: 'limited'; retryAfterSeconds: number };
+
+/** Stands in for a client user id when an email is unknown, so the same work is done. */
+const NOBODY = 'nobody';
+
 export interface AuthServiceDeps {
   db: Knex;
   adapter: HostAdapter;
-  mailer: Mailer;
+  /** The outbox: mail is queued in the request's transaction and sent by the worker. */
+  mailer: OutboxMailer;
   config: PortalConfig;
   limiter: RateLimiter;
+  guard: RepeatGuard;
   now: () => Date;
 }
 
@@ -62,8 +71,8 @@ export class AuthService {
     return `${this.deps.config.appUrl}${this.deps.config.portalPath}/${encodeURIComponent(workspace.slug)}${path}`;
   }
 
-  private async log(workspace: HostWorkspace, event: Parameters<typeof insertActivity>[1]['event'], meta: RequestMeta, who: { user?: ClientUserRow | null; email?: string | null }, details: Record<string, unknown> = {}) {
-    await insertActivity(this.deps.db, {
+  private async log(workspace: HostWorkspace, event: Parameters<typeof insertActivity>[1]['event'], meta: RequestMeta, who: { user?: ClientUserRow | null; email?: string | null }, details: Record<string, unknown> = {}, db: Knex | Knex.Transaction = this.deps.db) {
+    await insertActivity(db, {
       workspaceId: workspace.id,
       event,
       clientUserId: who.user?.id ?? null,
@@ -84,19 +93,59 @@ export class AuthService {
     return { ok: true };
   }
 
+  /**
+   * Checks the per-IP budget, then whether this is a repeat of the same request within a few
+   * seconds (a double click: answered as the first was, doing nothing), then the per-email budget.
+   */
+  private async requestBudget(action: string, ipRule: Parameters<RateLimiter['consume']>[0], emailRule: Parameters<RateLimiter['consume']>[0], workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult | 'repeat'> {
+    const perIp = await this.withinLimits([[ipRule, `${workspace.id}:${meta.ip}`]]);
+    if (!perIp.ok) return perIp;
+    const subject = `${workspace.id}:${email}`;
+    const seen = await this.deps.guard.claim(action, subject);
+    if (!seen.first) {
+      const limitedFor = seen.outcome?.startsWith('limited:') ? Number(seen.outcome.slice('limited:'.length)) : 0;
+      return limitedFor > 0 ? { ok: false, retryAfterSeconds: limitedFor } : 'repeat';
+    }
+    const perEmail = await this.withinLimits([[emailRule, subject]]);
+    if (!perEmail.ok) await this.deps.guard.remember(action, subject, `limited:${perEmail.retryAfterSeconds}`);
+    return perEmail;
+  }
+
+  /**
+   * Emails a one-time code. Known and unknown emails run the same statements (for an unknown one
+   * they change nothing) and the email is queued, not sent, so the answer takes as long either way.
+   */
   async requestCode(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
-    const limited = await this.withinLimits([
-      [SIGN_IN_LIMITS.codeRequestsPerIp, `${workspace.id}:${meta.ip}`],
-      [SIGN_IN_LIMITS.codeRequestsPerEmail, `${workspace.id}:${email}`],
-    ]);
-    if (!limited.ok) return limited;
+    const budget = await this.requestBudget('code-request', SIGN_IN_LIMITS.codeRequestsPerIp, SIGN_IN_LIMITS.codeRequestsPerEmail, workspace, email, meta);
+    if (budget === 'repeat') return { ok: true };
+    if (!budget.ok) return budget;
+    return this.forgottenOnFailure('code-request', workspace, email, () => this.issueCode(workspace, email, meta));
+  }
+
+  /** A request that failed is forgotten by the repeat guard, so trying again at once does it. */
+  private async forgottenOnFailure<T>(action: string, workspace: HostWorkspace, email: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      await this.deps.guard.release(action, `${workspace.id}:${email}`);
+      throw err;
+    }
+  }
+
+  private async issueCode(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
     const user = await this.findSignInUser(workspace, email);
-    await this.log(workspace, 'sign_in_code.requested', meta, { user, email }, { known: Boolean(user && mayUsePortal(user.status)) });
-    if (!user || !mayUsePortal(user.status)) return { ok: true };
+    const known = user && mayUsePortal(user.status) ? user : null;
     const code = generateCode();
     const expiresAt = new Date(this.deps.now().getTime() + CODE_TTL_MINUTES * 60_000);
-    await this.deps.db.transaction((trx) => insertLoginCode(trx, user.id, hashCode(this.deps.config.sessionSecret, user.id, code), expiresAt));
-    await this.deps.mailer.send(codeEmail({ to: user.email, workspace, code, minutes: CODE_TTL_MINUTES, signInUrl: this.portalUrl(workspace, '/sign-in/code') }));
+    const codeHash = hashCode(this.deps.config.sessionSecret, known?.id ?? NOBODY, code);
+    const mail = codeEmail({ to: known?.email ?? email, workspace, code, minutes: CODE_TTL_MINUTES, signInUrl: this.portalUrl(workspace, '/sign-in/code') });
+    // The log entry is in the same transaction, so both answers commit one transaction that wrote
+    // something (a commit that wrote nothing skips the WAL flush and would answer faster).
+    await this.deps.db.transaction(async (trx) => {
+      await this.log(workspace, 'sign_in_code.requested', meta, { user, email }, { known: Boolean(known) }, trx);
+      await insertLoginCode(trx, known?.id ?? null, codeHash, expiresAt);
+      await this.deps.mailer.sendIf(Boolean(known), mail, { trx });
+    });
     return { ok: true };
   }
 
@@ -130,16 +179,19 @@ export class AuthService {
 
   async signInWithPassword(workspace: HostWorkspace, email: string, password: string, meta: RequestMeta): Promise<SignInResult> {
     const account = `${workspace.id}:${email}`;
-    const ipBudget = await this.withinLimits([[SIGN_IN_LIMITS.attemptsPerIp, `${workspace.id}:${meta.ip}`]]);
-    const lockout = ipBudget.ok ? await this.deps.limiter.check(SIGN_IN_LIMITS.passwordFailuresPerAccount, account) : null;
-    if (!ipBudget.ok || (lockout && !lockout.allowed)) {
-      const retryAfterSeconds = !ipBudget.ok ? ipBudget.retryAfterSeconds : lockout && !lockout.allowed ? lockout.retryAfterSeconds : 60;
+    // The attempt is counted before the password is checked, in one atomic upsert: of any number
+    // of attempts at once, only the first five reach the check, and a success clears the count.
+    // (Counting after a failed check let every attempt in flight pass the lockout.)
+    const budget = await this.withinLimits([
+      [SIGN_IN_LIMITS.attemptsPerIp, `${workspace.id}:${meta.ip}`],
+      [SIGN_IN_LIMITS.passwordFailuresPerAccount, account],
+    ]);
+    if (!budget.ok) {
       await this.log(workspace, 'sign_in.locked', meta, { email }, { method: 'password' });
-      return { ok: false, reason: 'limited', retryAfterSeconds };
+      return { ok: false, reason: 'limited', retryAfterSeconds: budget.retryAfterSeconds };
     }
     const { user, valid } = await this.checkPasswordSignIn(workspace, email, password);
     if (!user || !valid) {
-      await this.deps.limiter.consume(SIGN_IN_LIMITS.passwordFailuresPerAccount, account);
       await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'password', reason: user ? 'wrong_password' : 'unknown_email' });
       return { ok: false, reason: 'invalid' };
     }
@@ -223,24 +275,29 @@ export class AuthService {
   }
 
   async requestPasswordReset(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
-    const limited = await this.withinLimits([
-      [SIGN_IN_LIMITS.resetRequestsPerIp, `${workspace.id}:${meta.ip}`],
-      [SIGN_IN_LIMITS.resetRequestsPerEmail, `${workspace.id}:${email}`],
-    ]);
-    if (!limited.ok) return limited;
+    const budget = await this.requestBudget('reset-request', SIGN_IN_LIMITS.resetRequestsPerIp, SIGN_IN_LIMITS.resetRequestsPerEmail, workspace, email, meta);
+    if (budget === 'repeat') return { ok: true };
+    if (!budget.ok) return budget;
+    return this.forgottenOnFailure('reset-request', workspace, email, () => this.issueReset(workspace, email, meta));
+  }
+
+  private async issueReset(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
     const user = await this.findSignInUser(workspace, email);
-    await this.log(workspace, 'password.reset_requested', meta, { user, email }, { known: Boolean(user && mayUsePortal(user.status)) });
-    if (!user || !mayUsePortal(user.status)) return { ok: true };
-    const token = await this.issueToken(user, 'reset', RESET_TTL_MINUTES * 60_000);
-    await this.deps.mailer.send(resetEmail({ to: user.email, workspace, minutes: RESET_TTL_MINUTES, url: this.portalUrl(workspace, `/password/reset/${token}`) }));
+    const known = user && mayUsePortal(user.status) ? user : null;
+    // As for codes: the same statements for an unknown email, changing nothing; the mail is queued.
+    const token = generateToken();
+    const mail = resetEmail({ to: known?.email ?? email, workspace, minutes: RESET_TTL_MINUTES, url: this.portalUrl(workspace, `/password/reset/${token}`) });
+    await this.deps.db.transaction(async (trx) => {
+      await this.log(workspace, 'password.reset_requested', meta, { user, email }, { known: Boolean(known) }, trx);
+      await this.issueToken(trx, known, token, 'reset', RESET_TTL_MINUTES * 60_000);
+      await this.deps.mailer.sendIf(Boolean(known), mail, { trx });
+    });
     return { ok: true };
   }
 
-  private async issueToken(user: ClientUserRow, purpose: TokenPurpose, ttlMs: number): Promise<string> {
-    const token = generateToken();
+  private async issueToken(trx: Knex.Transaction, user: ClientUserRow | null, token: string, purpose: TokenPurpose, ttlMs: number): Promise<void> {
     const expiresAt = new Date(this.deps.now().getTime() + ttlMs);
-    await this.deps.db.transaction((trx) => insertUserToken(trx, user.id, purpose, hashToken(token), expiresAt));
-    return token;
+    await insertUserToken(trx, user?.id ?? null, purpose, hashToken(token), expiresAt);
   }
 
   /** The client user a reset or invitation link belongs to, if the link still works. */
@@ -270,6 +327,8 @@ export class AuthService {
       if (!(await consumeUserToken(trx, row.id))) return null;
       if (passwordHash) await setPassword(trx, workspace.id, owner.id, passwordHash);
       else await activate(trx, workspace.id, owner.id);
+      // The other reset and invitation links of this client stop working too.
+      await voidUserLinks(trx, workspace.id, owner.id);
       await recordSignIn(trx, workspace.id, owner.id);
       await deleteOtherSessions(trx, workspace.id, owner.id, null);
       return owner;
@@ -278,30 +337,43 @@ export class AuthService {
     return user;
   }
 
-  async changePassword(workspace: HostWorkspace, user: ClientUserRow, current: string, next: string, keepSidHash: string, meta: RequestMeta): Promise<'changed' | 'wrong_password'> {
+  /**
+   * Changes the password after checking the current one. The check is limited like sign-in (and
+   * counted before it runs, for the same reason): a stolen session must not become a way to guess
+   * the password.
+   */
+  async changePassword(workspace: HostWorkspace, user: ClientUserRow, current: string, next: string, keepSidHash: string, meta: RequestMeta): Promise<ChangePasswordResult> {
+    const subject = `${workspace.id}:${user.id}`;
+    const budget = await this.withinLimits([[SIGN_IN_LIMITS.currentPasswordChecksPerUser, subject]]);
+    if (!budget.ok) {
+      await this.log(workspace, 'sign_in.locked', meta, { user }, { method: 'password_change' });
+      return { ok: false, reason: 'limited', retryAfterSeconds: budget.retryAfterSeconds };
+    }
     if (!(await this.passwordMatches(workspace, user, current))) {
       await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'password_change', reason: 'wrong_password' });
-      return 'wrong_password';
+      return { ok: false, reason: 'wrong_password' };
     }
+    await this.deps.limiter.reset(SIGN_IN_LIMITS.currentPasswordChecksPerUser, subject);
     await this.replacePassword(workspace, user, next, keepSidHash);
     await this.log(workspace, 'password.changed', meta, { user });
-    return 'changed';
+    return { ok: true };
   }
 
-  /** A new password ends every other session of the client. */
+  /** A new password ends every other session of the client and voids every link sent before. */
   private async replacePassword(workspace: HostWorkspace, user: ClientUserRow, password: string, keepSidHash: string): Promise<void> {
     const passwordHash = await this.preparePassword(workspace, user, password);
     await this.deps.db.transaction(async (trx) => {
       if (passwordHash) await setPassword(trx, workspace.id, user.id, passwordHash);
       await deleteOtherSessions(trx, workspace.id, user.id, keepSidHash);
+      await voidUserLinks(trx, workspace.id, user.id);
     });
   }
 
   /** A client who so far signed in only with codes chooses a password. */
-  async setFirstPassword(workspace: HostWorkspace, user: ClientUserRow, next: string, keepSidHash: string, meta: RequestMeta): Promise<'changed'> {
+  async setFirstPassword(workspace: HostWorkspace, user: ClientUserRow, next: string, keepSidHash: string, meta: RequestMeta): Promise<ChangePasswordResult> {
     await this.replacePassword(workspace, user, next, keepSidHash);
     await this.log(workspace, 'password.changed', meta, { user }, { first: true });
-    return 'changed';
+    return { ok: true };
   }
 
   async logSignOut(workspace: HostWorkspace, user: ClientUserRow, meta: RequestMeta): Promise<void> {
@@ -316,19 +388,25 @@ export class AuthService {
     const contact = await this.deps.adapter.contacts.findById(workspace.id, contactId);
     if (!contact) return null;
     const email = contact.email.trim().toLowerCase();
+    const token = generateToken();
+    // The client user, the link and the queued email are one transaction: no link without its email.
     const user = await this.deps.db.transaction(async (trx) => {
       const existing = await findClientUserByContact(trx, workspace.id, contact.id);
+      let invited: ClientUserRow;
       if (existing) {
         if (existing.email !== email) await updateClientUserEmail(trx, workspace.id, existing.id, email);
         await markInvited(trx, workspace.id, existing.id);
-        return { ...existing, email };
+        invited = { ...existing, email };
+      } else {
+        invited = await insertClientUser(trx, { workspaceId: workspace.id, clientId: contact.clientId, contactId: contact.id, email, status: 'invited' });
       }
-      return insertClientUser(trx, { workspaceId: workspace.id, clientId: contact.clientId, contactId: contact.id, email, status: 'invited' });
+      await this.issueToken(trx, invited, token, 'invite', INVITE_TTL_DAYS * 24 * 60 * 60_000);
+      await this.deps.mailer.send(
+        invitationEmail({ to: email, workspace, contactName: contact.name, inviterName: staff.name, days: INVITE_TTL_DAYS, url: this.portalUrl(workspace, `/invitation/${token}`) }),
+        { trx },
+      );
+      return invited;
     });
-    const token = await this.issueToken(user, 'invite', INVITE_TTL_DAYS * 24 * 60 * 60_000);
-    await this.deps.mailer.send(
-      invitationEmail({ to: email, workspace, contactName: contact.name, inviterName: staff.name, days: INVITE_TTL_DAYS, url: this.portalUrl(workspace, `/invitation/${token}`) }),
-    );
     await this.log(workspace, 'invitation.sent', meta, { user }, { staffId: staff.id });
     return user;
   }

@@ -12,10 +12,14 @@ export interface LoginCodeRow {
   expires_at: Date;
 }
 
-export async function insertLoginCode(db: Db, clientUserId: string, codeHash: string, expiresAt: Date): Promise<void> {
+/**
+ * Issues a code. With no client user (an unknown email) the same statements run and change
+ * nothing, so the request takes as long either way.
+ */
+export async function insertLoginCode(db: Db, clientUserId: string | null, codeHash: string, expiresAt: Date): Promise<void> {
   // A new code replaces any earlier one: only the latest email works.
-  await db('client_login_codes').where({ client_user_id: clientUserId }).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
-  await db('client_login_codes').insert({ client_user_id: clientUserId, code_hash: codeHash, expires_at: expiresAt });
+  await db('client_login_codes').whereRaw('client_user_id = ?', [clientUserId]).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
+  await db.raw('insert into client_login_codes (client_user_id, code_hash, expires_at) select id, ?, ? from client_users where id = ?', [codeHash, expiresAt, clientUserId]);
 }
 
 export async function findLiveLoginCode(db: Db, clientUserId: string, now: Date): Promise<LoginCodeRow | null> {
@@ -47,10 +51,23 @@ export async function consumeLoginCode(db: Db, codeId: string): Promise<boolean>
 
 export type TokenPurpose = 'reset' | 'invite';
 
-export async function insertUserToken(db: Db, clientUserId: string, purpose: TokenPurpose, tokenHash: string, expiresAt: Date): Promise<void> {
+/** Issues a link token; like insertLoginCode, with no client user the same statements change nothing. */
+export async function insertUserToken(db: Db, clientUserId: string | null, purpose: TokenPurpose, tokenHash: string, expiresAt: Date): Promise<void> {
   // Only the newest link of a purpose works.
-  await db('client_user_tokens').where({ client_user_id: clientUserId, purpose }).whereNull('used_at').update({ used_at: db.fn.now() });
-  await db('client_user_tokens').insert({ client_user_id: clientUserId, purpose, token_hash: tokenHash, expires_at: expiresAt });
+  await db('client_user_tokens').whereRaw('client_user_id = ?', [clientUserId]).andWhere({ purpose }).whereNull('used_at').update({ used_at: db.fn.now() });
+  await db.raw('insert into client_user_tokens (client_user_id, purpose, token_hash, expires_at) select id, ?, ?, ? from client_users where id = ?', [purpose, tokenHash, expiresAt, clientUserId]);
+}
+
+/**
+ * Voids every outstanding reset and invitation link of a client user, and any unused sign-in
+ * code: after a password change, an accepted invitation or a disable/enable, nothing sent before
+ * may still open the account.
+ */
+export async function voidUserLinks(db: Db, workspaceId: string, clientUserId: string): Promise<number> {
+  const owner = db('client_users').where({ workspace_id: workspaceId, id: clientUserId }).select('id');
+  const links = await db('client_user_tokens').whereIn('client_user_id', owner).whereNull('used_at').update({ used_at: db.fn.now() });
+  await db('client_login_codes').whereIn('client_user_id', owner.clone()).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
+  return links;
 }
 
 export interface UserTokenRow {

@@ -33,7 +33,8 @@ export function checkClaimAgainstSchema(claim: HostClaim, columns: SchemaColumns
   const table = `${schema}.${name}`;
   const found = columns.get(table);
   if (!found) return { table, missing: [table], problem: `table ${table} does not exist` };
-  const missing = claim.columns.filter((column) => !found.has(column)).map((column) => `${table}.${column}`);
+  const named = [...new Set([...claim.columns, ...Object.keys(claim.where ?? {})])];
+  const missing = named.filter((column) => !found.has(column)).map((column) => `${table}.${column}`);
   if (missing.length === 0) return { table, missing, problem: null };
   return { table, missing, problem: `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist` };
 }

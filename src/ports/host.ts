@@ -103,6 +103,12 @@ export interface HostClaim {
   table: string;
   /** The columns the adapter reads or writes there. */
   columns: string[];
+  /**
+   * Only these rows hold the concept, when the table also holds others: client logins kept in a
+   * users table that also holds staff (`{ share: true }`, `{ user_type: 'client' }`). Each column
+   * named here must exist too.
+   */
+  where?: Record<string, string | number | boolean>;
 }
 
 /**

@@ -17,6 +17,8 @@ export class RateLimiter {
   constructor(
     private readonly db: Knex,
     private readonly now: () => number = Date.now,
+    /** The counters' table: the portal's, or a host's own table of the same shape. */
+    private readonly table = 'portal_rate_limits',
   ) {}
 
   private key(rule: LimitRule, subject: string): string {
@@ -27,11 +29,11 @@ export class RateLimiter {
   async consume(rule: LimitRule, subject: string): Promise<LimitResult> {
     const now = this.now();
     const key = this.key(rule, subject);
-    const counter = await incrementCounter(this.db, key, rule.windowSeconds * 1000, now);
+    const counter = await incrementCounter(this.db, key, rule.windowSeconds * 1000, now, this.table);
     if (counter.points <= rule.points) return { allowed: true };
     if (counter.points === rule.points + 1) {
       const blockedUntil = now + rule.blockSeconds * 1000;
-      await extendCounter(this.db, key, Math.max(blockedUntil, counter.expire));
+      await extendCounter(this.db, key, Math.max(blockedUntil, counter.expire), this.table);
       return { allowed: false, retryAfterSeconds: Math.ceil((Math.max(blockedUntil, counter.expire) - now) / 1000) };
     }
     return { allowed: false, retryAfterSeconds: Math.ceil((counter.expire - now) / 1000) };
@@ -40,13 +42,13 @@ export class RateLimiter {
   /** Looks without counting: for lockouts that only failures feed. */
   async check(rule: LimitRule, subject: string): Promise<LimitResult> {
     const now = this.now();
-    const counter = await readCounter(this.db, this.key(rule, subject), now);
+    const counter = await readCounter(this.db, this.key(rule, subject), now, this.table);
     if (!counter || counter.points < rule.points) return { allowed: true };
     return { allowed: false, retryAfterSeconds: Math.ceil((counter.expire - now) / 1000) };
   }
 
   async reset(rule: LimitRule, subject: string): Promise<void> {
-    await deleteCounter(this.db, this.key(rule, subject));
+    await deleteCounter(this.db, this.key(rule, subject), this.table);
   }
 }
 
@@ -61,4 +63,6 @@ export const SIGN_IN_LIMITS = {
   codeChecksPerIp: { name: 'code-check:ip', points: 30, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
   resetRequestsPerEmail: { name: 'reset:email', points: 3, windowSeconds: 60 * MINUTE, blockSeconds: 60 * MINUTE },
   resetRequestsPerIp: { name: 'reset:ip', points: 10, windowSeconds: 60 * MINUTE, blockSeconds: 60 * MINUTE },
+  /** The current-password check on the account page: guessing there is guessing a password. */
+  currentPasswordChecksPerUser: { name: 'current-password:user', points: 5, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
 } satisfies Record<string, LimitRule>;

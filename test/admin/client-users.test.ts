@@ -81,6 +81,7 @@ describe('admin client users', () => {
     const res = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
     expect(res.headers.location).to.equal(`${CLIENTS}?client=${northwind.id}&notice=invited`);
 
+    await host.portal.drainOutbox();
     const mails = host.mailer.to('nina@northwind.test');
     expect(mails).to.have.length(1);
     expect(mails[0]!.text).to.contain('Ada Admin at Acme Agency invited you');
@@ -96,9 +97,19 @@ describe('admin client users', () => {
     expect(list.text).to.contain('Resend invitation');
   });
 
+  it('a second identical invitation within a few seconds (a double click) sends nothing and answers as the first', async () => {
+    const again = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
+    expect(again.headers.location).to.equal(`${CLIENTS}?client=${northwind.id}&notice=invited`);
+    await host.portal.drainOutbox();
+    expect(host.mailer.to('nina@northwind.test')).to.have.length(1);
+  });
+
   it('sends the invitation again to an invited contact', async () => {
+    // After the few seconds in which a repeat counts as a double click.
+    await host.db('portal_request_guards').delete();
     const res = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id }).expect(303);
     expect(res.headers.location).to.equal(`${CLIENTS}?notice=resent`);
+    await host.portal.drainOutbox();
     expect(host.mailer.to('nina@northwind.test')).to.have.length(2);
     expect((await findClientUserByContact(host.db, acme.id, nina.id))?.status).to.equal('invited');
   });
@@ -107,6 +118,7 @@ describe('admin client users', () => {
     const sent = host.mailer.messages.length;
     await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: otherContact.id }).expect(404);
     await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: '999999' }).expect(404);
+    await host.portal.drainOutbox();
     expect(host.mailer.messages.length).to.equal(sent);
   });
 
@@ -184,6 +196,18 @@ describe('admin client users', () => {
       await agent.post(`${CLIENTS}/${noahUser.id}/enable`).type('form').send({ _csrf: csrf }).expect(303);
       expect((await findClientUserByContact(host.db, acme.id, noah.id))?.status).to.equal('invited');
     });
+
+    it('a disable and re-enable voids the invitation link sent before', async () => {
+      await host.db('portal_request_guards').delete();
+      await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: noah.id }).expect(303);
+      await host.portal.drainOutbox();
+      const link = linkPath(host.mailer.to(noah.email.toLowerCase()).at(-1));
+      await supertest(host.app).get(link).expect(200);
+      const noahUser = (await findClientUserByContact(host.db, acme.id, noah.id))!;
+      await agent.post(`${CLIENTS}/${noahUser.id}/disable`).type('form').send({ _csrf: csrf }).expect(303);
+      await agent.post(`${CLIENTS}/${noahUser.id}/enable`).type('form').send({ _csrf: csrf }).expect(303);
+      await supertest(host.app).get(link).expect(410);
+    });
   });
 
   it("another workspace's client user → 404 for disable and enable; a malformed id → 404", async () => {
@@ -212,6 +236,7 @@ describe('admin client users', () => {
     expect(res.text).to.match(/<body[^>]+hx-headers:inherited="\{&#34;X-CSRF-Token&#34;:&#34;[\w-]+&#34;\}"/);
     // The header alone is enough for an htmx request.
     await agent.post(`${CLIENTS}/invite`).set('X-CSRF-Token', csrf).set('HX-Request', 'true').type('form').send({ contactId: greta.id }).expect(303);
+    await host.portal.drainOutbox();
     expect(host.mailer.to('greta@globex.test')).to.have.length(1);
   });
 });

@@ -2,7 +2,8 @@
 // against the catalog: on the Dolibarr-like fixture it proposes the host's own logins
 // (llx_socpeople.pass_crypted) and comments (llx_comment); on the reference CRM neither; every
 // proposed claim passes the portal's own start-up check (findClaimProblems) on the same database;
-// and a claim naming a missing table or column is reported with its schema.table.column.
+// and a claim naming a missing table or column (claimed, or in its row filter) is reported with its
+// schema.table.column. On the Odoo-like fixture the client logins are proposed with a row filter.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { checkClaims } from '../../audit/adapters.ts';
@@ -11,9 +12,10 @@ import { REFERENCE_CRM_CLAIMS } from '../../plugins/reference-crm/adapter.ts';
 import { runAudit } from '../../audit/run-audit.ts';
 import { HOST_CONCEPTS, type AuditReport, type ConceptId, type ConceptFinding } from '../../audit/report-schema.ts';
 import { createKnex } from '../../src/db/connect.ts';
-import { findClaimProblems } from '../../src/host/verify-claims.ts';
+import { checkClaimAgainstSchema, findClaimProblems } from '../../src/host/verify-claims.ts';
 import type { HostAdapter, HostClaim } from '../../src/ports/host.ts';
 import type { TestDatabase } from '../support/database.ts';
+import { conceptOf } from '../support/audit-assertions.ts';
 import { createHostDatabase } from '../support/host-fixtures.ts';
 
 /**
@@ -145,6 +147,13 @@ describe('audit: proposed adapter claims', () => {
       expect(credentials?.note).to.equal('public.llx_socpeople.password, public.llx_socpeople.salt do not exist: the portal would refuse to start');
     });
 
+    it('checks the columns of a row filter (where) like the claimed columns', () => {
+      const claim: HostClaim = { concept: 'clientCredentials', table: 'llx_socpeople', columns: ['email'], where: { is_portal: true } };
+      expect(checkClaimAgainstSchema(claim, columns)).to.deep.include({ missing: ['public.llx_socpeople.is_portal'] });
+      const held: HostClaim = { ...claim, where: { pass_crypted: 'x' } };
+      expect(checkClaimAgainstSchema(held, columns).problem).to.equal(null);
+    });
+
     it('names a claimed table that does not exist', () => {
       const checks = checkClaims({ name: 'x', description: 'x', claims: [{ concept: 'contact', table: 'crm.people', columns: ['id'] }] }, findings, columns, []);
       expect(checks.find((c) => c.concept === 'contact')?.missingInSchema).to.deep.equal(['crm.people']);
@@ -155,6 +164,25 @@ describe('audit: proposed adapter claims', () => {
       const checks = checkClaims({ name: 'x', description: 'x', claims: [] }, findings, columns, proposed);
       expect(checks.find((c) => c.concept === 'clientCredentials')).to.include({ claimed: false, agrees: false });
       expect(checks.find((c) => c.concept === 'comment')).to.include({ claimed: false, agrees: true });
+    });
+  });
+
+  describe('on the Odoo-like schema, where portal users are res_users rows with share = true', () => {
+    let db: TestDatabase;
+    let report: AuditReport;
+    before(async () => {
+      db = await createHostDatabase('odoo');
+      report = await runAudit({ databaseUrl: db.url });
+    });
+    after(async () => db?.drop());
+
+    it('proposes the client logins as a claim on res_users with a row filter, and the markdown quotes it', () => {
+      const claim = report.proposedClaims.find((c) => c.concept === 'clientCredentials');
+      expect(claim).to.deep.include({ table: 'public.res_users', where: { share: true } });
+      expect(claim?.columns).to.include.members(['login', 'password', 'share', 'partner_id']);
+      expect(renderMarkdown(report)).to.include("table: 'public.res_users', columns: [");
+      expect(renderMarkdown(report)).to.include('where: { share: true } }');
+      expect(conceptOf(report, 'clientCredentials').evidence.some((e) => e.ref === 'public.res_users.share')).to.equal(true);
     });
   });
 });

@@ -163,6 +163,7 @@ describe('paying invoices from the portal', function () {
     await new Promise((resolve) => setTimeout(resolve, 2300));
     await h.crm.portal.notifications.runOnce();
     await h.crm.portal.notifications.runOnce();
+    await h.crm.portal.drainOutbox();
     const admins = await h.crm.adapter.staff.listAdmins!(invoice.workspaceId);
     const emails = h.smtp.messages.filter((m) => m.subject.includes('bank transfer'));
     expect(emails.map((m) => m.to[0]).sort()).to.deep.equal(admins.map((a) => a.email).sort());

@@ -1,5 +1,6 @@
 // Without SMTP_URL the demo still works offline: emails go to a development outbox, printed to the
-// console and listed at /dev/outbox, where a one-time code can be read and used.
+// console and listed at /dev/outbox for signed-in CRM staff, where a one-time code can be read and
+// used. Anyone else is sent to the staff sign-in and sees no code.
 import { expect } from 'chai';
 import request from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
@@ -25,7 +26,16 @@ describe('development outbox', function () {
     const page = await agent.get('/portal/demo/sign-in').expect(200);
     await agent.post('/portal/demo/sign-in/code').type('form').send({ _csrf: csrfFrom(page.text), email: login.email }).expect(200);
 
-    const outbox = await request(crm.url).get('/dev/outbox').expect(200);
+    await crm.portal.drainOutbox();
+    const refused = await request(crm.url).get('/dev/outbox').expect(303);
+    expect(refused.headers.location).to.equal('/signin?next=%2Fdev%2Foutbox');
+    expect(refused.text).to.not.match(/\d{6}/);
+
+    const staff = request.agent(crm.url);
+    const signInPage = await staff.get('/signin').expect(200);
+    const admin = crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo')!;
+    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(signInPage.text), email: admin.email, password: admin.password }).expect(303);
+    const outbox = await staff.get('/dev/outbox').expect(200);
     expect(outbox.headers['cache-control']).to.equal('no-store');
     expect(outbox.text).to.contain(login.email);
     const code = sixDigitCode(/Your sign-in code for Demo Agency: \d{6}/.exec(outbox.text)![0]);

@@ -161,3 +161,52 @@ describe('reference CRM staff sign-in', function () {
     ).to.throw(/plugins\[0\]\.mountStaff must be a function/);
   });
 });
+
+// The staff sign-in's rate limits live in the CRM's own crm_rate_limits table: per email a lockout
+// after five attempts, counted before the password check so parallel guesses cannot pass it, and
+// per IP against sprays.
+describe('reference CRM staff sign-in limits', function () {
+  let crm: CrmTestContext;
+
+  before(async function () {
+    crm = await startCrm();
+  });
+  after(async function () {
+    await crm?.close();
+  });
+  beforeEach(async function () {
+    await crm.db('crm_rate_limits').delete();
+  });
+
+  async function attempt(password: string, email = DEMO_ADMIN.email) {
+    const agent = request.agent(crm.app);
+    const page = await agent.get('/signin');
+    return agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email, password });
+  }
+
+  it('locks an email out after five wrong passwords, even for the right one, and says when to retry', async function () {
+    for (let i = 0; i < 5; i++) expect((await attempt(`wrong-${i}`)).status).to.equal(401);
+    const locked = await attempt(DEMO_ADMIN.password);
+    expect(locked.status).to.equal(429);
+    expect(Number(locked.headers['retry-after'])).to.be.within(1, 15 * 60);
+    expect(textOf(locked.text)).to.match(/Too many sign-in attempts\. Try again in \d+ minutes?\./);
+    // Another staff user is not locked out by it.
+    expect((await attempt(DEMO_MEMBER.password, DEMO_MEMBER.email)).status).to.equal(303);
+  });
+
+  it('20 parallel wrong sign-ins: at most five reach the password check', async function () {
+    const agents = Array.from({ length: 20 }, () => request.agent(crm.app));
+    const tokens = await Promise.all(agents.map(async (agent) => csrfFrom((await agent.get('/signin')).text)));
+    const statuses = await Promise.all(
+      agents.map((agent, i) => agent.post('/signin').type('form').send({ _csrf: tokens[i], email: DEMO_ADMIN.email, password: i === 13 ? DEMO_ADMIN.password : `wrong-${i}` }).then((res) => res.status)),
+    );
+    expect(statuses.filter((status) => status !== 429).length, statuses.join(',')).to.be.at.most(5);
+  });
+
+  it('a success clears the count', async function () {
+    for (let i = 0; i < 4; i++) expect((await attempt(`wrong-${i}`)).status).to.equal(401);
+    expect((await attempt(DEMO_ADMIN.password)).status).to.equal(303);
+    for (let i = 0; i < 4; i++) expect((await attempt(`wrong-again-${i}`)).status).to.equal(401);
+    expect((await attempt(DEMO_ADMIN.password)).status).to.equal(303);
+  });
+});

@@ -19,7 +19,10 @@ describe('second host: passwords are changed in the host', function () {
     await h?.close();
   });
   beforeEach(async function () {
+    // Mail of the previous test is delivered before the capture is cleared, so it cannot arrive late.
+    await h.portal.drainOutbox();
     h.smtp.clear();
+    await h.db('portal_request_guards').delete();
     await h.db('portal_rate_limits').delete();
   });
 
@@ -84,6 +87,25 @@ describe('second host: passwords are changed in the host', function () {
     expect(await argonVerify(after, next)).to.equal(true);
     expect((await signIn(h.agent(), claire.email, claire.password)).status).to.equal(401);
     expect((await signIn(h.agent(), claire.email, next)).status).to.equal(303);
+  });
+
+  it('a password change in the host voids the reset links sent before', async function () {
+    const { sophie } = SECOND_LOGINS;
+    const anonymous = h.agent();
+    const forgot = await anonymous.get(`${BASE}/password/forgot`).expect(200);
+    await anonymous.post(`${BASE}/password/forgot`).type('form').send({ _csrf: csrfFrom(forgot.text), email: sophie.email }).expect(200);
+    const link = linkFrom((await h.smtp.waitForMessage((m) => m.to.includes(sophie.email), 5000)).text, '/password/reset/');
+    await h.agent().get(link).expect(200);
+
+    const agent = h.agent();
+    expect((await signIn(agent, sophie.email, sophie.password)).status).to.equal(303);
+    const page = await agent.get(`${BASE}/account`).expect(200);
+    const next = 'Giulia-new-cave-password';
+    await agent.post(`${BASE}/account/password`).type('form').send({ _csrf: csrfFrom(page.text), currentPassword: sophie.password, password: next, confirmPassword: next }).expect(200);
+    await h.agent().get(link).expect(410);
+    // Her own password again, for the other tests.
+    const again = await agent.get(`${BASE}/account`).expect(200);
+    await agent.post(`${BASE}/account/password`).type('form').send({ _csrf: csrfFrom(again.text), currentPassword: next, password: sophie.password, confirmPassword: sophie.password }).expect(200);
   });
 
   it('saves the profile to the host contact\'s firstname, lastname and phone_pro', async function () {

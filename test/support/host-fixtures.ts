@@ -1,6 +1,6 @@
 // Host databases for the audit tests: a fresh test database loaded with one of the host fixtures
 // (the reference CRM's migrations, the Dolibarr-like SQL fixture, the generated 450-table schema,
-// or nothing at all).
+// the schemas modeled on Odoo, SuiteCRM and Perfex, or nothing at all).
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +9,20 @@ import { createKnex } from '../../src/db/connect.ts';
 import { migratePortal } from '../../migrations/index.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { generateLargeSchemaSql } from '../fixtures/large-schema/generate-large-schema.ts';
+import { generateOdooSql } from '../fixtures/odoo/schema.ts';
+import { generatePerfexSql } from '../fixtures/perfex/schema.ts';
+import { generateSuiteCrmSql } from '../fixtures/suitecrm/schema.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
-export type HostFixture = 'empty' | 'reference-crm' | 'reference-crm+portal' | 'second-crm' | 'large-schema';
+export type HostFixture = 'empty' | 'reference-crm' | 'reference-crm+portal' | 'second-crm' | 'large-schema' | 'odoo' | 'suitecrm' | 'perfex';
+
+// Fixtures modeled on public CRMs' published schemas, each generated as one SQL script.
+const GENERATED: Partial<Record<HostFixture, () => string>> = {
+  'large-schema': () => generateLargeSchemaSql(),
+  odoo: generateOdooSql,
+  suitecrm: generateSuiteCrmSql,
+  perfex: generatePerfexSql,
+};
 
 const fixturePath = (name: string): string => fileURLToPath(new URL(`../fixtures/second-crm/${name}`, import.meta.url));
 
@@ -32,8 +43,9 @@ export async function loadHostFixture(db: TestDatabase, fixture: HostFixture): P
     await runSql(db.url, readFileSync(fixturePath('seed.sql'), 'utf8'));
     return;
   }
-  if (fixture === 'large-schema') {
-    await runSql(db.url, generateLargeSchemaSql());
+  const generate = GENERATED[fixture];
+  if (generate) {
+    await runSql(db.url, generate());
     return;
   }
   const knex = createKnex(db.url, 1);

@@ -13,6 +13,11 @@ export interface PortalHarness {
   smtp: SmtpCapture;
   database: TestDatabase;
   agent(): ReturnType<typeof request.agent>;
+  /**
+   * Lets the few seconds pass in which the portal treats the same request again (a code or reset
+   * request for one email, an invitation) as a double click and ignores it.
+   */
+  afterRepeatWindow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +56,9 @@ export async function startPortalHarness(options: { enabledFor?: string[]; datab
     smtp,
     database,
     agent: () => request.agent(crm.url),
+    async afterRepeatWindow() {
+      await crm.db('portal_request_guards').delete();
+    },
     async close() {
       await crm.close();
       await smtp.stop();

@@ -135,7 +135,8 @@ export function parseMessage(raw: Buffer | string, to: string[], from: string): 
 
 // --- the server ------------------------------------------------------------------------------------
 
-export async function startSmtpCapture(): Promise<SmtpCapture> {
+/** `port` 0 (the default) picks a free one; a fixed port lets a test bring "the mail server" back where it was. */
+export async function startSmtpCapture(options: { port?: number } = {}): Promise<SmtpCapture> {
   const messages: CapturedMessage[] = [];
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
@@ -158,7 +159,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

@@ -2,9 +2,10 @@
 import type { Knex } from 'knex';
 import { listMigrationSource } from '../../../src/db/migration-source.ts';
 import * as schema from './20260101000001_reference_crm.ts';
+import * as rateLimits from './20261124000002_crm_rate_limits.ts';
 
 const config = (): Knex.MigratorConfig => ({
-  migrationSource: listMigrationSource({ '20260101000001_reference_crm': schema }),
+  migrationSource: listMigrationSource({ '20260101000001_reference_crm': schema, '20261124000002_crm_rate_limits': rateLimits }),
   tableName: 'crm_knex_migrations',
 });
 

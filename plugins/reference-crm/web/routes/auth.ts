@@ -3,6 +3,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { Router } from 'express';
 import { z } from 'zod';
+import { RateLimiter, type LimitRule } from '../../../../src/rate-limits/limiter.ts';
 import { findStaffCredentialsByEmail, type StaffCredentialsRow } from '../../queries/staff-users.ts';
 import { currentStaff, safeReturnPath } from '../auth.ts';
 import { ensureCsrfToken, newCsrfToken } from '../csrf.ts';
@@ -43,8 +44,21 @@ async function authenticate(candidates: StaffCredentialsRow[], password: string)
   return null;
 }
 
+const MINUTE = 60;
+
+/**
+ * The staff sign-in's limits, as the portal's: per IP against sprays, per email a lockout after
+ * five attempts. Attempts are counted before the password is checked (one atomic upsert), so
+ * parallel guesses cannot slip past the lockout; a success clears the email's count.
+ */
+export const STAFF_SIGN_IN_LIMITS = {
+  attemptsPerIp: { name: 'staff-sign-in:ip', points: 30, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
+  attemptsPerEmail: { name: 'staff-sign-in:email', points: 5, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
+} satisfies Record<string, LimitRule>;
+
 export function authRoutes({ db }: RouteDeps): Router {
   const router = Router();
+  const limiter = new RateLimiter(db, Date.now, 'crm_rate_limits');
 
   router.get('/signin', async (req, res) => {
     if (currentStaff(res)) return res.redirect(303, '/');
@@ -62,9 +76,20 @@ export function authRoutes({ db }: RouteDeps): Router {
     const parsed = parseForm(signInSchema, req.body);
     if (!parsed.ok) return showForm(400, parsed.errors);
 
+    const email = parsed.data.email.toLowerCase();
+    for (const [rule, subject] of [[STAFF_SIGN_IN_LIMITS.attemptsPerIp, req.ip ?? 'unknown'], [STAFF_SIGN_IN_LIMITS.attemptsPerEmail, email]] as const) {
+      const limit = await limiter.consume(rule, subject);
+      if (!limit.allowed) {
+        const minutes = Math.max(1, Math.ceil(limit.retryAfterSeconds / 60));
+        res.set('Retry-After', String(limit.retryAfterSeconds));
+        return showForm(429, [{ field: 'email', message: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }]);
+      }
+    }
+
     const candidates = await findStaffCredentialsByEmail(db, { email: parsed.data.email });
     const staff = await authenticate(candidates, parsed.data.password);
     if (!staff) return showForm(401, [{ field: 'email', message: 'The email address or password is incorrect.' }]);
+    await limiter.reset(STAFF_SIGN_IN_LIMITS.attemptsPerEmail, email);
 
     const session = await regenerateSession(req);
     session.staffUserId = staff.id;

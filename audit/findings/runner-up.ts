@@ -1,0 +1,64 @@
+// For a low-confidence pick: the runner-up and what would decide between the two. The signals one
+// candidate has and the other lacks come from their own reasons; the question that settles it is
+// the concept's, asked of the data or of someone who knows the CRM.
+import type { ConceptFinding, ConceptId, RunnerUp } from '../report-schema.ts';
+import type { DraftFinding } from './context.ts';
+
+const DECIDING_QUESTION: Record<ConceptId, string> = {
+  workspace: 'whose rows are the agencies using the CRM (the staff users belong to one of them), not their clients',
+  company: 'which table the invoices, proposals and contacts point to for the client they are for',
+  contact: 'which table holds the people at a client who receive proposals and would sign in',
+  staffUser: 'which table the CRM\'s own sign-in uses for its employees',
+  clientCredentials: 'whether the sampled values are password hashes and whether the rows are clients\' own logins to this host',
+  clientLoginCodes: 'which codes are issued to clients to sign in once, and expire',
+  accessTokens: 'which tokens the host issues to clients for sign-in, password reset or invitation (hashed, with an expiry)',
+  proposal: 'which records a client receives and accepts or declines (status values, a signature or an acceptance date)',
+  quotation: 'which records a client receives as a priced quote and accepts',
+  invoice: 'which records are bills to clients with an amount due and a due date',
+  acceptance: 'whether the status values include accepted and declined',
+  signature: 'whether the client signs online',
+  publicLinks: 'whether the token opens the record without signing in',
+  payment: 'which records are payments received against client invoices',
+  paymentMethods: 'which list the clients choose a way to pay from',
+  paymentGateway: 'which table the CRM writes when a client pays an invoice online',
+  task: 'which records are work items that can be shown to a client',
+  document: 'which files the host already shows or sends to clients (a client-visibility flag, links to clients, proposals, invoices)',
+  comment: 'which messages are written on a proposal, invoice or task, by staff or by the client',
+  activityLog: 'which table records who did what to any kind of record, and when (not one feature\'s log)',
+  portalSettings: 'which settings switch client access per workspace',
+  permissions: 'which rules say what a client may see',
+};
+
+/** A reason without its particulars: "has an amount column: total" → "has an amount column". */
+function signal(reason: string): string {
+  if (reason.startsWith('penalty: ')) return reason.replace(/\s*\(.*$/, '').trim();
+  return reason.replace(/\s*[:(].*$/, '').trim();
+}
+
+function only(mine: string[], theirs: string[]): string[] {
+  const other = new Set(theirs.map(signal));
+  return [...new Set(mine.filter((r) => !other.has(signal(r))).map(signal))].slice(0, 3);
+}
+
+export function runnerUpOf(finding: DraftFinding): RunnerUp | undefined {
+  if (!finding.lowConfidence || !finding.chosenTable) return undefined;
+  const chosen = finding.candidates.find((c) => c.table === finding.chosenTable);
+  const second = finding.candidates.find((c) => c.table !== finding.chosenTable);
+  const question = DECIDING_QUESTION[finding.id];
+  if (!second) {
+    return { table: null, confidence: 0, decidedBy: `No other table qualified; confirm ${finding.chosenTable} by asking ${question}` };
+  }
+  const forPick = chosen ? only(chosen.reasons, second.reasons) : [];
+  const forSecond = chosen ? only(second.reasons, chosen.reasons) : second.reasons.map(signal).slice(0, 3);
+  const parts = [
+    forPick.length > 0 ? `${finding.chosenTable} has what ${second.table} lacks: ${forPick.join('; ')}` : null,
+    forSecond.length > 0 ? `${second.table} has: ${forSecond.join('; ')}` : null,
+    `Decide by ${question}`,
+  ].filter(Boolean);
+  return { table: second.table, confidence: second.confidence, decidedBy: parts.join('. ') };
+}
+
+export function withRunnerUp(finding: ConceptFinding): ConceptFinding {
+  const runnerUp = runnerUpOf(finding);
+  return runnerUp ? { ...finding, runnerUp } : finding;
+}
