@@ -7,6 +7,7 @@ import { clientComments } from './20261122000002_client_comments.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';
 import * as sessionsByUser from './20261123000001_client_sessions_by_user.ts';
 import * as mailOutbox from './20261124000001_mail_outbox_and_request_guards.ts';
+import * as offerDecisions from './20261126000001_offer_decisions_and_public_links.ts';
 import * as paymentsAndNotifications from './20261127000001_payments_and_notifications.ts';
 import * as documentsAndUploads from './20261128000001_documents_and_uploads.ts';
 import * as messages from './20261129000001_messages.ts';
@@ -21,6 +22,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261122000003_locale_and_time_zone': localeAndTimeZone,
     '20261123000001_client_sessions_by_user': sessionsByUser,
     '20261124000001_mail_outbox_and_request_guards': mailOutbox,
+    '20261126000001_offer_decisions_and_public_links': offerDecisions,
     '20261127000001_payments_and_notifications': paymentsAndNotifications,
     '20261128000001_documents_and_uploads': documentsAndUploads,
     '20261129000001_messages': messages,

@@ -19,6 +19,14 @@ import { createDocumentsHandlers } from './documents/handlers.ts';
 import { documentsRoutes, UPLOAD_PATH } from './documents/routes.ts';
 import { createTasksHandlers } from './tasks/handlers.ts';
 import { tasksRoutes } from './tasks/routes.ts';
+import { createDecisionHandlers } from './decisions/handlers.ts';
+import { decisionRoutes } from './decisions/routes.ts';
+import { OfferDecisions } from './decisions/service.ts';
+import { createPublicLinkHandlers } from './public-links/public-handlers.ts';
+import { publicLinkRoutes } from './public-links/public-routes.ts';
+import { PublicLinks } from './public-links/service.ts';
+import { createRecordHandlers } from './records/handlers.ts';
+import { recordRoutes } from './records/routes.ts';
 import { createInvoiceHandlers } from './invoices/handlers.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
 import { createOfferHandlers } from './offers/handlers.ts';
@@ -125,6 +133,8 @@ const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min
 const HTMX_SSE_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/ext/hx-sse.min.js');
 const LIVE_EVENTS_KEPT_MS = 7 * 24 * 3600_000;
 const DIGEST_INTERVAL_MS = 60_000;
+// The package exports only its UMD build's unminified name; the minified one sits beside it.
+const SIGNATURE_PAD_FILE = path.join(path.dirname(createRequire(import.meta.url).resolve('signature_pad')), 'signature_pad.umd.min.js');
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
@@ -174,13 +184,18 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const messages = createMessagesService({ db, bus: events, storage, logger });
   const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
 
-  const publicRoutes = [authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath }), now))];
+  const decisions = new OfferDecisions({ db, adapter, now });
+  const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
+  const publicRoutes = [
+    authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath }), now)),
+    publicLinkRoutes(createPublicLinkHandlers({ adapter, links: publicLinks, decisions, limiter, storage, now })),
+  ];
   const { tasks } = adapter;
   // A host without an offers, invoices or tasks port has no such section: its routes are never mounted.
   const clientRoutes = [
     dashboardRoutes({ adapter, now }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
-    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now }))] : []),
+    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions })), decisionRoutes(createDecisionHandlers({ db, decisions, storage }))] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
     documentsRoutes(createDocumentsHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, logger })),
     ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, now }))] : []),
@@ -191,6 +206,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
   clientRouter.get('/assets/htmx.min.js', (_req, res) => res.sendFile(HTMX_FILE, { maxAge: '1d' }));
   clientRouter.get('/assets/hx-sse.js', (_req, res) => res.sendFile(HTMX_SSE_FILE, { maxAge: '1d' }));
+  clientRouter.get('/assets/vendor/signature_pad.umd.min.js', (_req, res) => res.sendFile(SIGNATURE_PAD_FILE, { maxAge: '1d' }));
   clientRouter.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   clientRouter.use(
     '/:workspaceSlug',
@@ -218,7 +234,16 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({ adapter, flags, config, routes: [adminRoutes({ db, adapter, auth, guard, storage, config, now, logger, workspaces }), paymentSettingsRoutes({ db })] });
+  const admin = adminRouter({
+    adapter,
+    flags,
+    config,
+    routes: [
+      adminRoutes({ db, adapter, auth, guard, storage, config, now, logger, workspaces }),
+      paymentSettingsRoutes({ db }),
+      recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
+    ],
+  });
   const staffNotifications = notificationsRouter({ adapter, flags, config, notifications });
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));

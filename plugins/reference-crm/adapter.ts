@@ -22,6 +22,7 @@ import { readStaffUserId } from './web/session.ts';
 import { currentStaff } from './web/auth.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
 import { invoiceReads, offerReads } from './portal-commercial.ts';
+import { referenceOfferDecisions } from './portal-decisions.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
   return { id: toHostId(row.id), slug: row.slug, name: row.name, logoUrl: row.logo_url, brandColor: row.brand_color };
@@ -314,13 +315,11 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
       },
     },
 
-    // Reads live in portal-commercial.ts; the writes (a client's decision, a payment) are not
-    // bound in this CRM yet and refuse loudly rather than pretend to have written.
+    // Reads live in portal-commercial.ts, a client's decision in portal-decisions.ts; a payment is
+    // not bound in this CRM yet and refuses loudly rather than pretend to have written.
     offers: {
       ...offerReads(db),
-      async decide() {
-        throw new Error('reference-crm: recording a client decision is not supported yet');
-      },
+      ...referenceOfferDecisions(db),
     },
     invoices: {
       ...invoiceReads(db),

@@ -30,6 +30,11 @@ export interface CrmPlugin {
   mountStaff?(app: express.Express, helpers: CrmStaffHelpers): void;
   /** Extra links in the CRM's Settings area for this staff user. */
   settingsPages?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string }>>;
+  /** Extra links on a proposal, quotation or invoice page (e.g. the client portal's record page). */
+  recordLinks?(
+    staff: { id: string; workspaceId: string; role: 'admin' | 'member' },
+    record: { kind: 'proposal' | 'quotation' | 'invoice'; id: string; clientId: string },
+  ): Promise<Array<{ label: string; href: string }>>;
   /** Links in the CRM's header for this staff user, with a count (e.g. unread notifications). */
   headerItems?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string; count: number }>>;
 }
@@ -77,7 +82,7 @@ function assertOptions(options: ReferenceCrmAppOptions): void {
         problems.push(`plugins[${index}] must be an object`);
         return;
       }
-      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages', 'headerItems'] as const) {
+      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages', 'headerItems', 'recordLinks'] as const) {
         const value = (plugin as Record<string, unknown>)[hook];
         if (value !== undefined && typeof value !== 'function') problems.push(`plugins[${index}].${hook} must be a function`);
       }
@@ -140,9 +145,9 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(dashboardRoutes(deps));
   app.use(clientRoutes(deps));
   app.use(contactRoutes(deps));
-  app.use(offerRoutes('proposal', deps));
-  app.use(offerRoutes('quotation', deps));
-  app.use(invoiceRoutes(deps));
+  app.use(offerRoutes('proposal', { ...deps, plugins }));
+  app.use(offerRoutes('quotation', { ...deps, plugins }));
+  app.use(invoiceRoutes({ ...deps, plugins }));
   app.use(taskRoutes(deps));
   app.use(documentRoutes(deps));
   app.use(settingsRoutes({ ...deps, plugins }));

@@ -23,5 +23,14 @@ export function customerPortalPlugin(portal: CustomerPortal, adapter: HostAdapte
       if (!workspace || !portal.isEnabledFor(workspace)) return [];
       return [{ label: 'Client portal', href: config.adminPath }];
     },
+    // The portal's record page (evidence, public links, client activity, view as client): only
+    // for admins, as the portal's admin pages are, and only where the portal is on.
+    async recordLinks(staff, record) {
+      if (staff.role !== 'admin') return [];
+      const workspace = await adapter.workspaces.findById(staff.workspaceId);
+      if (!workspace || !portal.isEnabledFor(workspace)) return [];
+      const href = `${config.adminPath}/records/${record.kind}/${encodeURIComponent(record.clientId)}/${encodeURIComponent(record.id)}`;
+      return [{ label: 'Client portal: activity, evidence and public links', href }];
+    },
   };
 }

@@ -28,6 +28,12 @@ export const ACTIVITY_EVENTS = {
   'document.deleted': 'Deleted their upload',
   'task.completed': 'Marked a task done',
   'task.reopened': 'Reopened a task',
+  'offer.accepted': 'Accepted a proposal or quotation',
+  'offer.declined': 'Declined a proposal or quotation',
+  'offer.signed_pdf_downloaded': 'Downloaded the signed PDF',
+  'public_link.opened': 'Opened a public link',
+  'public_link.created': 'A public link was created by the agency',
+  'public_link.revoked': 'A public link was revoked by the agency',
 } as const;
 
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;

@@ -70,3 +70,25 @@ export async function listActivity(
   ]);
   return { rows: rows as ActivityRow[], total: Number(counted[0]?.count ?? 0) };
 }
+
+/**
+ * Client activity on one proposal, quotation or invoice of one client, newest first. The record's
+ * id sits in the entry's details (offerId, invoiceId, or subjectId for public links).
+ */
+export async function listActivityForRecord(
+  db: Db,
+  args: { workspaceId: string; clientId: string; kind: 'proposal' | 'quotation' | 'invoice'; id: string; limit: number },
+): Promise<ActivityRow[]> {
+  const rows = await db('client_activity_logs')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId })
+    .andWhere(function sameRecord() {
+      if (args.kind === 'invoice') this.whereRaw("details->>'invoiceId' = ?", [args.id]);
+      else this.whereRaw("details->>'offerId' = ? and details->>'kind' = ?", [args.id, args.kind]);
+      this.orWhereRaw("details->>'subjectId' = ? and details->>'kind' = ?", [args.id, args.kind]);
+    })
+    .select('id', 'client_user_id', 'client_id', 'email', 'event', 'details', 'ip', 'user_agent', 'created_at')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(args.limit);
+  return rows as ActivityRow[];
+}

@@ -16,6 +16,8 @@ import { portalContext, renderPortalPage, signedInClient } from '../web/portal-c
 import { isFragmentRequest } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
+import { presentOfferActions } from '../decisions/presenters.ts';
+import type { OfferDecisions } from '../decisions/service.ts';
 import type { OfferListInput } from './commands.ts';
 import { OFFER_STATUS_FILTERS, SECTION_KIND, offerPdfModel, presentOfferDetail, presentOfferRow, type OfferSection } from './presenters.ts';
 
@@ -25,6 +27,8 @@ export interface OfferHandlerDeps {
   comments: CommentsPort;
   storage: FileStorage;
   now: () => Date;
+  /** Accept / decline and the decision made (src/decisions/), shown in the page's actions block. */
+  decisions?: OfferDecisions;
 }
 
 export function createOfferHandlers(deps: OfferHandlerDeps) {
@@ -49,13 +53,17 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
   async function showPage(req: Request, res: Response, section: OfferSection, form: { draft?: string; errors?: FieldErrors } = {}, status = 200) {
     const { i18n } = portalContext(res);
     const { offer, view, subject } = await load(res, section, req.params.id);
-    const [thread] = await Promise.all([
+    const { workspace } = portalContext(res);
+    const [thread, actions] = await Promise.all([
       loadThread(comments, i18n, res, subject, form),
+      deps.decisions
+        ? deps.decisions.stateOf(workspace.id, signedInClient(res).user.client_id, offer, i18n.timeZone).then((state) => presentOfferActions(state, i18n, subject.href, req.query.decided))
+        : null,
       // Seeing the record's comments reads its thread (its unread count beside the messages drops).
       markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),
       status === 200 ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number }) : Promise.resolve(),
     ]);
-    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread }, status);
+    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions }, status);
   }
 
   const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>

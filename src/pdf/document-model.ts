@@ -34,6 +34,6 @@ export interface PdfDocumentModel {
   notes: { label: string; text: string } | null;
   payments: { label: string; rows: Array<{ when: string; method: string; amount: string }> } | null;
   /** Set on a signed version: the heading of the block and its label/value rows. */
-  evidence: { heading: string; rows: Array<{ label: string; value: string }> } | null;
+  evidence: { heading: string; rows: Array<{ label: string; value: string }>; signaturePng?: Buffer | null } | null;
   footer: string;
 }

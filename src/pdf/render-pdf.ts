@@ -120,6 +120,16 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     doc.font('bold').fontSize(12).fillColor(model.brand.color).text(model.evidence.heading, left + 10, top + 8, { width: width - 20 });
     doc.font('regular').fontSize(9.5).fillColor('#1d2330');
     for (const item of model.evidence.rows) doc.text(`${item.label}: ${item.value}`, left + 10, doc.y, { width: width - 20 });
+    // The drawn signature, when there is one: only a PNG the decision service has already checked.
+    if (model.evidence.signaturePng && isEmbeddableImage(model.evidence.signaturePng)) {
+      const at = doc.y + 6;
+      try {
+        doc.image(model.evidence.signaturePng, left + 10, at, { fit: [220, 70] });
+        doc.y = at + 74;
+      } catch {
+        doc.y = at;
+      }
+    }
     doc.rect(left, top, width, doc.y - top + 8).strokeColor(model.brand.color).lineWidth(1).stroke();
     doc.y += 16;
     doc.x = left;

@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import type {
   ClientSummary, ClientTask, CommentSubjectType, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
 } from '../../src/ports/host.ts';
+import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
 async function drain(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -31,6 +32,8 @@ export interface AdapterContractFixture {
   login?: { email: string; password: string };
   /** A proposal, quotation or invoice of knownContactEmail's client (comments port only). */
   commentSubject?: { type: CommentSubjectType; id: string };
+  /** Open offers to decide on (offers port only). */
+  decisions?: OfferDecisionsFixture;
   /** Draft proposals, quotations and invoices in workspaceSlug (offers and invoices ports): never shown. */
   drafts?: Array<{ kind: CommentSubjectType; clientId: string; id: string }>;
   /** knownContactEmail's client has at least two shared documents (documents port only). */
@@ -778,5 +781,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         expect(await comments.list('abc', subject)).to.deep.equal([]);
       });
     });
+
+    describeOfferDecisions(name, () => ({ adapter, db: ctx.db, workspace, other, fixture: ctx.fixture.decisions }));
   });
 }

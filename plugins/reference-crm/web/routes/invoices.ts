@@ -11,6 +11,8 @@ import {
 } from '../forms.ts';
 import { clientOptions, formatMoney, paymentMethodOptions, presentInvoice, presentLineItems, presentPayment } from '../presenters.ts';
 import { formView, render } from '../render.ts';
+import type { CrmPlugin } from '../../app.ts';
+import { recordLinksFor } from '../plugin-links.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
 const createInvoiceSchema = z
@@ -40,7 +42,7 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-export function invoiceRoutes({ db }: RouteDeps): Router {
+export function invoiceRoutes({ db, plugins }: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
   const router = Router();
 
   async function showNewInvoiceForm(res: Response, values: unknown, errors: FieldError[], status = 200) {
@@ -64,9 +66,10 @@ export function invoiceRoutes({ db }: RouteDeps): Router {
 
   async function showInvoice(res: Response, invoice: InvoiceRow, paymentValues: unknown = {}, paymentErrors: FieldError[] = [], status = 200) {
     const { workspaceId } = staffOf(res);
-    const [items, payments] = await Promise.all([
+    const [items, payments, pluginLinks] = await Promise.all([
       listInvoiceItems(db, { workspaceId, invoiceId: invoice.id }),
       listPayments(db, { workspaceId, invoiceId: invoice.id }),
+      recordLinksFor(plugins, res, { kind: 'invoice', id: invoice.id, clientId: invoice.client_id }),
     ]);
     const raw = paymentValues && typeof paymentValues === 'object' ? (paymentValues as Record<string, unknown>) : {};
     const view = presentInvoice(invoice);
@@ -81,6 +84,7 @@ export function invoiceRoutes({ db }: RouteDeps): Router {
         items: presentLineItems(items, invoice.currency),
         payments: payments.map((p) => presentPayment(p, invoice.currency)),
         methods: paymentMethodOptions(),
+        pluginLinks,
         form: formView({ method: 'bank_transfer', paidOn: today(), ...raw }, paymentErrors),
       },
       status,

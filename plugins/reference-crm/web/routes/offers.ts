@@ -13,6 +13,8 @@ import {
 } from '../forms.ts';
 import { OFFER_LABELS, clientOptions, presentLineItems, presentOffer, type OfferKind } from '../presenters.ts';
 import { formView, render } from '../render.ts';
+import type { CrmPlugin } from '../../app.ts';
+import { recordLinksFor } from '../plugin-links.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
 const TABLES = { proposal: PROPOSALS, quotation: QUOTATIONS } as const;
@@ -27,7 +29,7 @@ const createOfferSchema = z.object({
   items: lineItemsField,
 });
 
-export function offerRoutes(kind: OfferKind, { db }: RouteDeps): Router {
+export function offerRoutes(kind: OfferKind, { db, plugins }: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
   const router = Router();
   const table = TABLES[kind];
   const labels = OFFER_LABELS[kind];
@@ -90,6 +92,7 @@ export function offerRoutes(kind: OfferKind, { db }: RouteDeps): Router {
       labels,
       offer: view,
       items: presentLineItems(items, offer.currency),
+      pluginLinks: await recordLinksFor(plugins, res, { kind, id: offer.id, clientId: offer.client_id }),
     });
   });
 

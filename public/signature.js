@@ -1,0 +1,46 @@
+// Wires signature_pad to the accept form: shows the (optional) drawing area, keeps the hidden
+// `signature` field in step with the canvas as a PNG data URL, and clears both on request. The
+// typed name stays the signature that always works, with or without this script.
+(function () {
+  function wire(root) {
+    var box = root.querySelector('[data-signature]');
+    if (!box || box.getAttribute('data-wired') === 'yes' || typeof window.SignaturePad !== 'function') return;
+    var canvas = box.querySelector('canvas');
+    var field = box.querySelector('[data-signature-field]');
+    var clear = box.querySelector('[data-signature-clear]');
+    box.hidden = false;
+    box.setAttribute('data-wired', 'yes');
+    var pad = new window.SignaturePad(canvas, { backgroundColor: 'rgb(255,255,255)', penColor: 'rgb(20,20,40)' });
+    function resize() {
+      // Draw at the device's pixel density without changing the canvas's size on the page.
+      var ratio = Math.max(window.devicePixelRatio || 1, 1);
+      var width = canvas.offsetWidth || 600;
+      var height = canvas.offsetHeight || 200;
+      var data = pad.toData();
+      canvas.width = Math.min(Math.round(width * ratio), 2400);
+      canvas.height = Math.min(Math.round(height * ratio), 1200);
+      canvas.getContext('2d').scale(canvas.width / width, canvas.height / height);
+      pad.clear();
+      if (data.length) pad.fromData(data);
+    }
+    function sync() {
+      field.value = pad.isEmpty() ? '' : pad.toDataURL('image/png');
+    }
+    resize();
+    pad.addEventListener('endStroke', sync);
+    clear.addEventListener('click', function () {
+      pad.clear();
+      sync();
+    });
+    window.addEventListener('resize', function () {
+      resize();
+      sync();
+    });
+  }
+  function start() {
+    wire(document);
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+  document.addEventListener('htmx:after:swap', start);
+})();

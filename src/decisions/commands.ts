@@ -1,0 +1,80 @@
+// What a decision form may send, one schema per action. Messages are i18n keys of the `decisions`
+// namespace; the handler translates them for the reader. A drawn signature is decoded and checked
+// here, at the edge, so a handler only ever sees PNG bytes (or none).
+import { z } from 'zod';
+import { emailField } from '../web/fields.ts';
+import { decodeSignaturePng, MAX_SIGNATURE_DATA_URL_LENGTH } from './signature-png.ts';
+
+const optionalText = (max: number, tooLong: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, tooLong)
+    .optional()
+    .transform((value) => (value ? value : null));
+
+const typedName = z
+  .string({ error: 'decisions:errors.typedName' })
+  .trim()
+  .min(2, 'decisions:errors.typedName')
+  .max(200, 'decisions:errors.typedNameTooLong');
+
+const consent = z.literal('yes', { error: 'decisions:errors.consent' });
+
+/** The fingerprint of the version on screen, sent back so the decision binds to it. */
+const fingerprint = z.string({ error: 'decisions:errors.fingerprint' }).regex(/^[0-9a-f]{64}$/, 'decisions:errors.fingerprint');
+
+const signature = z
+  .string()
+  .max(MAX_SIGNATURE_DATA_URL_LENGTH, 'decisions:errors.signatureTooLarge')
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return null;
+    const checked = decodeSignaturePng(value);
+    if ('problem' in checked) {
+      ctx.addIssue({ code: 'custom', message: checked.problem === 'too_large' ? 'decisions:errors.signatureTooLarge' : 'decisions:errors.signatureInvalid' });
+      return z.NEVER;
+    }
+    return checked.png;
+  });
+
+const note = optionalText(2000, 'decisions:errors.noteTooLong');
+const poNumber = z
+  .string()
+  .trim()
+  .max(80, 'decisions:errors.poNumberTooLong')
+  .regex(/^[\p{L}\p{N} ./#_-]*$/u, 'decisions:errors.poNumberChars')
+  .optional()
+  .transform((value) => (value ? value : null));
+
+export const AcceptProposalCommand = z.object({ typedName, consent, signature, fingerprint });
+export const DeclineProposalCommand = z.object({ note, fingerprint });
+export const AcceptQuotationCommand = z.object({ typedName, consent, note, poNumber, fingerprint });
+export const DeclineQuotationCommand = z.object({ note, fingerprint });
+
+/** On a public link nobody is signed in: the typed name and an email are the evidence of who. */
+const publicEmail = z.string({ error: 'decisions:errors.email' }).pipe(emailField).catch(() => '' as never).pipe(z.string().min(1, 'decisions:errors.email'));
+export const PublicAcceptCommand = z.object({ typedName, email: publicEmail, consent, signature, note, poNumber, fingerprint });
+export const PublicDeclineCommand = z.object({ typedName, email: publicEmail, note, fingerprint });
+
+export interface DecisionInput {
+  typedName?: string;
+  email?: string;
+  signature: Buffer | null;
+  note: string | null;
+  poNumber: string | null;
+  fingerprint: string;
+}
+
+/** The values a re-rendered form shows again (never the signature: it is drawn again). */
+export function keptInput(body: unknown): Record<string, string> {
+  const source = (body ?? {}) as Record<string, unknown>;
+  const kept: Record<string, string> = {};
+  for (const key of ['typedName', 'email', 'note', 'poNumber', 'consent']) {
+    const value = source[key];
+    if (typeof value === 'string') kept[key] = value.slice(0, 2000);
+  }
+  return kept;
+}
+
+export const OfferIdParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);

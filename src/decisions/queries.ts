@@ -1,0 +1,105 @@
+// SQL for portal_offer_decisions: the evidence of a client's decision. Every read is scoped by
+// workspace and client company in the query itself.
+import type { Knex } from 'knex';
+
+type Db = Knex | Knex.Transaction;
+
+export type DecisionOutcome = 'accepted' | 'declined';
+export type DecisionMethod = 'portal' | 'public_link';
+
+export interface NewDecision {
+  workspaceId: string;
+  clientId: string;
+  kind: 'proposal' | 'quotation';
+  offerId: string;
+  outcome: DecisionOutcome;
+  method: DecisionMethod;
+  clientUserId: string | null;
+  contactId: string | null;
+  publicLinkId: string | null;
+  typedName: string;
+  email: string | null;
+  note: string | null;
+  poNumber: string | null;
+  signaturePng: Buffer | null;
+  snapshot: string;
+  snapshotSha256: string;
+  ip: string | null;
+  userAgent: string | null;
+  decidedAt: Date;
+}
+
+export interface DecisionRow {
+  id: string;
+  workspace_id: string;
+  client_id: string;
+  offer_kind: 'proposal' | 'quotation';
+  offer_id: string;
+  outcome: DecisionOutcome;
+  method: DecisionMethod;
+  client_user_id: string | null;
+  contact_id: string | null;
+  public_link_id: string | null;
+  typed_name: string;
+  email: string | null;
+  note: string | null;
+  po_number: string | null;
+  has_signature: boolean;
+  snapshot: string;
+  snapshot_sha256: string;
+  ip: string | null;
+  user_agent: string | null;
+  decided_at: Date;
+}
+
+const COLUMNS = [
+  'id', 'workspace_id', 'client_id', 'offer_kind', 'offer_id', 'outcome', 'method', 'client_user_id', 'contact_id',
+  'public_link_id', 'typed_name', 'email', 'note', 'po_number', 'snapshot', 'snapshot_sha256', 'ip', 'user_agent', 'decided_at',
+];
+
+export async function insertDecision(db: Db, d: NewDecision): Promise<string> {
+  const [row] = await db('portal_offer_decisions')
+    .insert({
+      workspace_id: d.workspaceId,
+      client_id: d.clientId,
+      offer_kind: d.kind,
+      offer_id: d.offerId,
+      outcome: d.outcome,
+      method: d.method,
+      client_user_id: d.clientUserId,
+      contact_id: d.contactId,
+      public_link_id: d.publicLinkId,
+      typed_name: d.typedName,
+      email: d.email,
+      note: d.note,
+      po_number: d.poNumber,
+      signature_png: d.signaturePng,
+      snapshot: d.snapshot,
+      snapshot_sha256: d.snapshotSha256,
+      ip: d.ip?.slice(0, 64) ?? null,
+      user_agent: d.userAgent?.slice(0, 400) ?? null,
+      decided_at: d.decidedAt,
+    })
+    .returning<Array<{ id: string | number }>>(['id']);
+  return String(row!.id);
+}
+
+export async function findDecision(
+  db: Db,
+  args: { workspaceId: string; clientId: string; kind: 'proposal' | 'quotation'; offerId: string },
+): Promise<DecisionRow | null> {
+  const row = await db('portal_offer_decisions')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, offer_kind: args.kind, offer_id: args.offerId })
+    .first([...COLUMNS, db.raw('signature_png is not null as has_signature')]);
+  return row ? { ...row, id: String(row.id), public_link_id: row.public_link_id === null ? null : String(row.public_link_id) } : null;
+}
+
+export async function findSignaturePng(
+  db: Db,
+  args: { workspaceId: string; clientId: string; kind: 'proposal' | 'quotation'; offerId: string },
+): Promise<Buffer | null> {
+  const row = await db('portal_offer_decisions')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, offer_kind: args.kind, offer_id: args.offerId })
+    .first<{ signature_png: Buffer | null } | undefined>('signature_png');
+  return row?.signature_png ?? null;
+}

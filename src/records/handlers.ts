@@ -1,0 +1,187 @@
+// The staff record page for one proposal, quotation or invoice of a client: what the client did
+// with it, the acceptance evidence with a fingerprint check, the public links (create, copy,
+// revoke, access log), the signed PDF, and "view as this client": the client's own page rendered
+// read-only for staff, from the same templates, with no client session created.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { listActivityForRecord } from '../activity/queries.ts';
+import { ACTIVITY_EVENTS } from '../activity/events.ts';
+import { adminContext } from '../admin/admin-context.ts';
+import { renderAdminPage } from '../admin/admin-page.ts';
+import { buildBranding } from '../branding/branding.ts';
+import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
+import type { OfferDecisions } from '../decisions/service.ts';
+import { signedPdfModel } from '../decisions/signed-pdf.ts';
+import { requestI18n } from '../i18n/request-i18n.ts';
+import { presentInvoiceDetail } from '../invoices/presenters.ts';
+import { presentOfferDetail } from '../offers/presenters.ts';
+import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
+import { isEmbeddableImage } from '../pdf/render-pdf.ts';
+import { sendPdf } from '../pdf/send-pdf.ts';
+import type { HostAdapter } from '../ports/host.ts';
+import type { FileStorage } from '../ports/services.ts';
+import type { PublicLinks } from '../public-links/service.ts';
+import { findSettings } from '../settings/queries.ts';
+import { notFound } from '../web/http-error.ts';
+import { sendPage } from '../web/render.ts';
+import { parseParam } from '../web/validate.ts';
+import { HostIdParam, LinkIdParam, RecordKindParam, type CreateLinkInput } from './commands.ts';
+
+export interface RecordDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  decisions: OfferDecisions;
+  links: PublicLinks;
+  storage: FileStorage;
+  portalPath: string;
+  appUrl: string;
+  now: () => Date;
+}
+
+const STAFF_TIME_ZONE = 'UTC';
+
+export function createRecordHandlers(deps: RecordDeps) {
+  const { db, adapter, decisions, links } = deps;
+
+  function params(req: Request) {
+    return {
+      kind: parseParam(RecordKindParam, req.params.kind),
+      clientId: parseParam(HostIdParam, req.params.clientId),
+      id: parseParam(HostIdParam, req.params.id),
+    };
+  }
+
+  async function load(req: Request, res: Response) {
+    const { workspace, base } = adminContext(res);
+    const { kind, clientId, id } = params(req);
+    const [record, client] = await Promise.all([links.record(workspace.id, clientId, kind, id), adapter.clients.findById(workspace.id, clientId)]);
+    if (!record || !client) throw notFound('We could not find that record for this client.');
+    const href = `${base}/records/${kind}/${encodeURIComponent(clientId)}/${encodeURIComponent(id)}`;
+    return { kind, clientId, id, record, client, href, workspace };
+  }
+
+  return {
+    show: async (req: Request, res: Response) => {
+      const { kind, clientId, id, record, client, href, workspace } = await load(req, res);
+      const i18n = requestI18n(req, { workspaceTimeZone: STAFF_TIME_ZONE });
+      const [activity, linkData, state] = await Promise.all([
+        listActivityForRecord(db, { workspaceId: workspace.id, clientId, kind, id, limit: 100 }),
+        links.forSubject(workspace.id, clientId, kind, id),
+        record.type === 'invoice' ? null : decisions.stateOf(workspace.id, clientId, record.offer, STAFF_TIME_ZONE),
+      ]);
+      const now = deps.now();
+      const linkViews = linkData.links.map((link) => {
+        const live = !link.revoked_at && link.expires_at > now;
+        return {
+          id: link.id,
+          url: live ? `${deps.appUrl.replace(/\/+$/, '')}${deps.portalPath}/${encodeURIComponent(workspace.slug)}/p/${links.tokenOf(link)}` : null,
+          status: link.revoked_at ? 'revoked' : live ? 'active' : 'expired',
+          created: i18n.fmt.dateTime(link.created_at),
+          expires: i18n.fmt.dateTime(link.expires_at),
+          allowDecision: link.allow_decision,
+          revokeAction: `${href}/links/${link.id}/revoke`,
+        };
+      });
+      const heading = record.type === 'invoice' ? `Invoice ${record.invoice.number}` : `${record.type === 'proposal' ? 'Proposal' : 'Quotation'} ${record.offer.number}`;
+      renderAdminPage(req, res, 'records/show', heading, {
+        heading,
+        clientName: client.name,
+        kind,
+        title: record.type === 'invoice' ? '' : record.offer.title,
+        status: record.type === 'invoice' ? record.invoice.status : record.offer.status,
+        total: record.type === 'invoice' ? i18n.fmt.money(record.invoice.totalCents, record.invoice.currency) : i18n.fmt.money(record.offer.totalCents, record.offer.currency),
+        evidence: state?.decision
+          ? { ...presentDecision(state.decision, state.changedSinceDecision, i18n), currentFingerprint: state.currentSha256, signatureSrc: `${href}/signature.png`, signedPdfHref: state.decision.outcome === 'accepted' ? `${href}/signed.pdf` : null }
+          : null,
+        activity: activity.map((row) => ({
+          when: i18n.fmt.dateTime(row.created_at),
+          what: ACTIVITY_EVENTS[row.event] ?? row.event,
+          who: row.email ?? '—',
+          ip: row.ip ?? '—',
+          userAgent: row.user_agent ?? '—',
+        })),
+        links: linkViews,
+        accesses: linkData.accesses.map((access) => ({ when: i18n.fmt.dateTime(access.at), link: access.link_id, action: access.action, ip: access.ip ?? '—', userAgent: access.user_agent ?? '—' })),
+        createAction: `${href}/links`,
+        viewAsHref: `${href}/as-client`,
+        created: typeof req.query.created === 'string' ? req.query.created : null,
+        assets: adminContext(res).assets,
+      });
+    },
+
+    createLink: async (req: Request, res: Response) => {
+      const { kind, clientId, id, href, workspace } = await load(req, res);
+      const { staff } = adminContext(res);
+      const input = req.body as CreateLinkInput;
+      const { linkId } = await links.create({ workspaceId: workspace.id, clientId, type: kind, id, staffId: staff.id, days: input.days, allowDecision: input.allowDecision });
+      res.redirect(303, `${href}?created=${linkId}#links`);
+    },
+
+    revokeLink: async (req: Request, res: Response) => {
+      const { kind, clientId, id, href, workspace } = await load(req, res);
+      const linkId = parseParam(LinkIdParam, req.params.linkId);
+      if (!(await links.revoke({ workspaceId: workspace.id, clientId, type: kind, id, linkId, staffId: adminContext(res).staff.id }))) throw notFound('That link does not exist or is already revoked.');
+      res.redirect(303, `${href}#links`);
+    },
+
+    signature: async (req: Request, res: Response) => {
+      const { workspace } = adminContext(res);
+      const { kind, clientId, id } = params(req);
+      if (kind === 'invoice') throw notFound();
+      const png = await decisions.signatureOf(workspace.id, clientId, kind, id);
+      if (!png || !isEmbeddableImage(png)) throw notFound();
+      res.type('image/png').set('Cache-Control', 'private, no-store').set('X-Content-Type-Options', 'nosniff').send(png);
+    },
+
+    signedPdf: async (req: Request, res: Response) => {
+      const { workspace, base } = adminContext(res);
+      const { kind, clientId, id } = params(req);
+      if (kind === 'invoice') throw notFound();
+      const [decision, signaturePng, client, settings] = await Promise.all([
+        decisions.decisionOf(workspace.id, clientId, kind, id),
+        decisions.signatureOf(workspace.id, clientId, kind, id),
+        adapter.clients.findById(workspace.id, clientId),
+        findSettings(db, workspace.id),
+      ]);
+      if (!decision || decision.outcome !== 'accepted' || !client) throw notFound();
+      const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
+      const branding = buildBranding(workspace, settings, null);
+      const logo = settings.logoFileId ? await deps.storage.get(workspace.id, settings.logoFileId) : null;
+      const brand = { name: branding.workspaceName, color: branding.primary, logo: logo && isEmbeddableImage(logo.content) ? logo.content : null };
+      const started = performance.now();
+      const pdf = await renderPdf(signedPdfModel(i18n, { decision, clientId, href: `${base}/records/${kind}/${clientId}/${id}`, brand, clientName: client.name, signaturePng }));
+      sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), JSON.parse(decision.snapshot).number, 'signed'), Math.round((performance.now() - started) * 10) / 10);
+    },
+
+    /** The client's page as the client sees it, read-only: no forms, no client session, nothing logged as the client. */
+    viewAs: async (req: Request, res: Response) => {
+      const { kind, clientId, record, client, workspace, href } = await load(req, res);
+      const settings = await findSettings(db, workspace.id);
+      const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
+      const portalBase = `${deps.portalPath}/${encodeURIComponent(workspace.slug)}`;
+      const uploadedLogo = settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
+      const branding = buildBranding(workspace, settings, uploadedLogo);
+      const today = i18n.fmt.isoDay(deps.now());
+      const section = kind === 'invoice' ? 'invoices' : kind === 'proposal' ? 'proposals' : 'quotations';
+      const clientHref = `${portalBase}/${section}/${encodeURIComponent(record.type === 'invoice' ? record.invoice.id : record.offer.id)}`;
+      let model: Record<string, unknown>;
+      if (record.type === 'invoice') {
+        model = { view: 'invoices/show', invoice: presentInvoiceDetail(i18n, record.invoice, clientHref, today), thread: null };
+      } else {
+        const state = await decisions.stateOf(workspace.id, clientId, record.offer, i18n.timeZone);
+        const actions = presentOfferActions(state, i18n, clientHref, null);
+        model = { view: 'offers/show', section, offer: presentOfferDetail(i18n, record.offer, clientHref, today), thread: null, actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null } };
+      }
+      const chrome = {
+        t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, branding, base: portalBase, assets: `${deps.portalPath}/assets`,
+        csrfToken: '', csrfHeaders: '{}', nav: [], clientName: null,
+      };
+      res.set('X-Robots-Tag', 'noindex');
+      sendPage(req, res, 'records/view-as', { ...model, base: portalBase, csrfToken: '', t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, staffBanner: { client: client.name, back: href } }, {
+        layout: 'layout', title: `${client.name} · read-only`, chrome,
+      });
+    },
+  };
+}
+
+export type RecordHandlers = ReturnType<typeof createRecordHandlers>;
