@@ -10,12 +10,18 @@ export type EmailChannel = 'immediate' | 'digest';
 export const DIGEST_MINUTES = 15;
 
 export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailChannel | null; subject: string }>> = {
+  'offer.accepted': { email: 'immediate', subject: 'A client accepted' },
+  'offer.declined': { email: 'immediate', subject: 'A client declined' },
   'invoice.payment_recorded': { email: 'immediate', subject: 'Payment received' },
   'invoice.payment_reported': { email: 'immediate', subject: 'A client reports paying by bank transfer' },
   'invoice.payment_started': { email: null, subject: 'Payment started' },
   'comment.added': { email: 'digest', subject: 'New comment' },
   'offer.viewed': { email: 'digest', subject: 'Viewed' },
   'invoice.viewed': { email: 'digest', subject: 'Viewed' },
+  'public_link.opened': { email: 'digest', subject: 'Opened a public link' },
+  'document.uploaded': { email: 'digest', subject: 'A client uploaded a document' },
+  'task.completed': { email: 'digest', subject: 'A client marked a task done' },
+  'task.reopened': { email: 'digest', subject: 'A client reopened a task' },
 };
 
 export function eventsFor(channel: EmailChannel | 'in_app'): ActivityEvent[] {
