@@ -26,6 +26,7 @@ describe('documents and tasks in Chromium', function () {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portal-browser-'));
     const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
     await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_file_uploads: true });
+    await h.crm.portal.workspaceChanged(String(workspace.id));
   });
   after(async function () {
     for (const context of contexts) await context.close().catch(() => {});

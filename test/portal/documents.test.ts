@@ -36,12 +36,16 @@ describe('client documents', function () {
   });
   afterEach(async function () {
     await h.crm.db('workspace_client_portal_settings').delete();
+    await h.crm.portal.workspaceChanged(workspaceId);
     await h.crm.db('client_uploads').delete();
     await h.crm.db('portal_files').where({ purpose: 'client_upload' }).delete();
   });
 
-  const allowUploads = (maxMb = 25) =>
-    h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspaceId, allow_file_uploads: true, max_upload_mb: maxMb });
+  // Settings written behind the portal's back: tell it, as a host would, so its cache reloads them.
+  const allowUploads = async (maxMb = 25) => {
+    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspaceId, allow_file_uploads: true, max_upload_mb: maxMb });
+    await h.crm.portal.workspaceChanged(workspaceId);
+  };
   const documentId = async (filename: string) => (await h.crm.db('documents').where({ filename }).first('id')).id as number;
   const token = async (agent: Agent) => csrfFrom((await agent.get('/portal/demo/documents').expect(200)).text);
   const upload = async (agent: Agent, content: Buffer, filename: string) =>

@@ -58,25 +58,25 @@ describe('query budgets per request', function () {
     expect(counted.sql.filter((sql) => /^(select|update) .*"client_sessions" where sid/i.test(sql)), 'session reads and touches').to.have.length(0);
   });
 
-  it('dashboard: session, client user, contact, one summary query and the recent proposals, quotations and invoices; no session touch', async function () {
+  it('dashboard: session, client user, contact, one summary query, the recent proposals, quotations and invoices, the latest documents and the open tasks; no session touch', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
     await agent.get('/portal/demo/').expect(200);
-    const counted = await expectBudget('GET dashboard', 7, () => agent.get('/portal/demo/').expect(200));
+    const counted = await expectBudget('GET dashboard', 9, () => agent.get('/portal/demo/').expect(200));
     expect(counted.sql.some((sql) => /^update "client_sessions"/i.test(sql)), 'session touch').to.equal(false);
   });
 
-  it('account: session, client user, contact and the session list', async function () {
+  it('account: session, client user, contact, the session list and the message-email choice', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
-    await expectBudget('GET account', 4, () => agent.get('/portal/demo/account').expect(200));
+    await expectBudget('GET account', 5, () => agent.get('/portal/demo/account').expect(200));
   });
 
   // The host's header asks for the unread notification count and reads the workspace a second time
   // (through headerItems): 2 of the 6, and the second workspace read is one to remove.
-  it('admin settings page: the CRM session and staff user, the workspace, the header and the settings', async function () {
+  it('admin settings page: the CRM session and staff user, the workspace, the header (workspace, notifications, unread messages) and the settings', async function () {
     const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     const agent = h.agent();
     const page = await agent.get('/signin').expect(200);
     await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
-    await expectBudget('GET admin settings', 6, () => agent.get('/settings/client-portal').expect(200));
+    await expectBudget('GET admin settings', 7, () => agent.get('/settings/client-portal').expect(200));
   });
 });

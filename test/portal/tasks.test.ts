@@ -26,6 +26,7 @@ describe('client tasks', function () {
   });
   afterEach(async function () {
     await h.crm.db('workspace_client_portal_settings').delete();
+    await h.crm.portal.workspaceChanged(String(workspaceId));
   });
 
   const taskId = async (title: string) => (await h.crm.db('tasks').where({ workspace_id: workspaceId, title }).first('id')).id as number;
@@ -129,6 +130,7 @@ describe('client tasks', function () {
   it('does not exist while show_tasks is off, and refuses a malformed tab with a message', async function () {
     await agent.get('/portal/demo/tasks?tab=later').expect(400);
     await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspaceId), show_tasks: false });
+    await h.crm.portal.workspaceChanged(String(workspaceId));
     await agent.get('/portal/demo/tasks').expect(404);
     expect((await agent.get('/portal/demo/').expect(200)).text).to.not.contain('/portal/demo/tasks"');
   });

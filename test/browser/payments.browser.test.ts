@@ -1,0 +1,110 @@
+// In a real Chromium: with online payments on, Maria García opens an open invoice's pay page,
+// pays the full balance on the demo provider's hosted checkout, and comes back to the invoice; an
+// admin then reads the payment in the staff notifications. Every page on the way (pay page,
+// checkout, notifications) has no axe violations and no horizontal overflow at 390 px, and the
+// browser console stays free of errors.
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
+import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+
+describe('paying an invoice in Chromium', function () {
+  this.timeout(180_000);
+  let h: PortalHarness;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let consoleErrors: string[] = [];
+
+  before(async function () {
+    h = await startPortalHarness();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const demo = await h.crm.adapter.workspaces.findBySlug('demo');
+    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: demo!.id, allow_online_payments: true }).onConflict('workspace_id').merge();
+    await h.crm.portal.workspaceChanged(demo!.id);
+  });
+  after(async function () {
+    await browser?.close();
+    await h?.close();
+  });
+  afterEach(async function () {
+    for (const context of contexts.splice(0)) await context.close();
+    expect(consoleErrors).to.deep.equal([]);
+    consoleErrors = [];
+  });
+
+  async function newPage(width: number): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    return page;
+  }
+
+  async function clientPage(width: number): Promise<Page> {
+    const page = await newPage(width);
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+    await page.goto(`${h.crm.url}/portal/demo/sign-in`);
+    await page.fill('#email', login.email);
+    await page.fill('#password', login.password);
+    await page.press('#password', 'Enter');
+    await page.waitForSelector('#dashboard-title');
+    return page;
+  }
+
+  async function staffPage(width: number): Promise<Page> {
+    const page = await newPage(width);
+    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    await page.goto(`${h.crm.url}/signin`);
+    await page.fill('input[name="email"]', admin.email);
+    await page.fill('input[name="password"]', admin.password);
+    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signin')), page.press('input[name="password"]', 'Enter')]);
+    return page;
+  }
+
+  async function checkPage(page: Page, label: string) {
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${label} axe`).to.deep.equal([]);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${label} overflows at ${page.viewportSize()?.width}px`).to.be.at.most(0);
+  }
+
+  // Before paying: the payment below settles the invoice this one opens.
+  it('fits the pay page, the checkout and the notifications on a 390 px screen', async function () {
+    const invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
+    const page = await clientPage(390);
+    await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}/pay`);
+    await checkPage(page, 'pay page');
+    await page.click('form[action$="/pay"] button[type=submit]');
+    await page.waitForURL(/\/payments\/demo\//);
+    await checkPage(page, 'demo checkout');
+    const staff = await staffPage(390);
+    await staff.goto(`${h.crm.url}/client-portal/notifications`);
+    await checkPage(staff, 'staff notifications');
+  });
+
+  it('pays the full balance on the demo checkout and shows the payment to the agency', async function () {
+    const invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
+    const paymentsBefore = await h.crm.db('payments').where({ invoice_id: Number(invoice.id) }).count<{ n: string }[]>({ n: '*' });
+
+    const page = await clientPage(1200);
+    await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}/pay`);
+    await checkPage(page, 'pay page');
+    await page.click('form[action$="/pay"] button[type=submit]');
+    await page.waitForURL(/\/payments\/demo\//);
+    await checkPage(page, 'demo checkout');
+    await page.click('button[value=pay]');
+    await page.waitForURL((url) => url.pathname === `/portal/demo/invoices/${invoice.id}`);
+
+    const paymentsAfter = await h.crm.db('payments').where({ invoice_id: Number(invoice.id) }).count<{ n: string }[]>({ n: '*' });
+    expect(Number(paymentsAfter[0]!.n)).to.equal(Number(paymentsBefore[0]!.n) + 1);
+
+    const staff = await staffPage(1200);
+    await staff.goto(`${h.crm.url}/client-portal/notifications`);
+    expect(await staff.textContent('main')).to.contain('Payment received');
+    await checkPage(staff, 'staff notifications');
+  });
+});
