@@ -1,8 +1,8 @@
-// Where the second (Dolibarr-like) host keeps what its adapter (test/fixtures/second-crm/adapter.ts)
+// Where the second (Dolibarr-like) host keeps what its adapter (adapter.ts beside this file)
 // reads and writes: the host binding's claims, which the audit checks (audit-manifest.ts). Unlike
 // the reference CRM it already keeps client logins (llx_socpeople.pass_crypted, switched on by
 // statut) and comments (llx_comment), so the portal uses those through the adapter instead of its
-// own. Every column listed here is one a query in test/fixtures/second-crm/queries/ touches; nothing
+// own. Every column listed here is one a query in queries/ touches; nothing
 // more, so a claim that fails at start-up points at a query that would fail too.
 //
 // Not claimed, because the adapter does not read them: llx_socpeople.login (clients sign in by

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { knownAdapterNames, resolveAdapter } from '../../audit/adapters.ts';
-import { SECOND_CRM_CLAIMS } from '../fixtures/second-crm/claims.ts';
+import { SECOND_CRM_CLAIMS } from '../../plugins/second-crm/claims.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -29,7 +29,7 @@ describe('audit: production code imports no test fixtures', () => {
 
   it('knows the adapters the host bindings register, with their own claim lists', () => {
     expect(knownAdapterNames()).to.include.members(['reference-crm', 'second-crm']);
-    // The fixture re-exports the binding's list: one list, not a copy.
+    // The audit reads the binding's own list: one list, not a copy.
     expect(resolveAdapter('second-crm').claims).to.equal(SECOND_CRM_CLAIMS);
   });
 });

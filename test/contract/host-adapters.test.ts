@@ -6,7 +6,7 @@ import { createKnex } from '../../src/db/connect.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
-import { createSecondCrmAdapter } from '../fixtures/second-crm/adapter.ts';
+import { createSecondCrmAdapter } from '../../plugins/second-crm/adapter.ts';
 import { writeSeededFiles } from '../fixtures/second-crm/files.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { loadSecondCrm, SECOND_LOGINS, SECOND_OTHER_WORKSPACE, SECOND_WORKSPACE } from '../support/second-host-harness.ts';

@@ -2,9 +2,9 @@
 // portal's: workspace slugs derived from entity labels (accents, collisions, empty labels), a
 // single name split into Dolibarr's firstname/lastname columns, and numeric(24,8) money as cents.
 import { expect } from 'chai';
-import { currencyOrDefault, toCents } from '../fixtures/second-crm/money.ts';
-import { fullName, phoneForColumn, splitName } from '../fixtures/second-crm/names.ts';
-import { assignSlugs, slugFromLabel } from '../fixtures/second-crm/workspace-slug.ts';
+import { currencyOrDefault, toCents } from '../../plugins/second-crm/money.ts';
+import { fullName, phoneForColumn, splitName } from '../../plugins/second-crm/names.ts';
+import { assignSlugs, slugFromLabel } from '../../plugins/second-crm/workspace-slug.ts';
 
 describe('second CRM adapter: translations', function () {
   it('derives slugs from entity labels: lower-case words joined by dashes, accents dropped', function () {

@@ -3,7 +3,7 @@
 // before anything is created.
 import { expect } from 'chai';
 import { findClaimProblems, HostClaimError } from '../../src/host/verify-claims.ts';
-import { createSecondCrmAdapter, SECOND_CRM_CLAIMS } from '../fixtures/second-crm/adapter.ts';
+import { createSecondCrmAdapter, SECOND_CRM_CLAIMS } from '../../plugins/second-crm/adapter.ts';
 import { publicTables } from '../support/schema-snapshot.ts';
 import { startSecondHost, type SecondHost } from '../support/second-host-harness.ts';
 

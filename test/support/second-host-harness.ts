@@ -18,7 +18,7 @@ import { createMailer } from '../../src/mail/mailer.ts';
 import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
 import type { HostAdapter } from '../../src/ports/host.ts';
 import type { FeatureFlags } from '../../src/ports/services.ts';
-import { createSecondCrmAdapter } from '../fixtures/second-crm/adapter.ts';
+import { createSecondCrmAdapter } from '../../plugins/second-crm/adapter.ts';
 import { writeSeededFiles } from '../fixtures/second-crm/files.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { runSql } from './host-fixtures.ts';
