@@ -1,31 +1,65 @@
 // The client's account: profile (name and phone live on the host contact, changed through the
-// adapter), password, and the list of signed-in sessions.
-import type { Request, Response } from 'express';
+// adapter), password, language and time zone, and the list of signed-in sessions. A change goes
+// back to the page (post/redirect/get) with a notice; an error shows the page again with what was
+// typed, at the page's own address.
+import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { HostAdapter } from '../ports/host.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { insertActivity } from '../activity/queries.ts';
-import { findClientUserById } from '../client-users/queries.ts';
+import { findClientUserById, setClientUserPreferences } from '../client-users/queries.ts';
 import { hashSessionId } from '../sessions/hashed-session-store.ts';
 import { deleteOtherSessions, deleteSession, listLiveSessions } from '../sessions/queries.ts';
 import { notFound } from '../web/http-error.ts';
-import { portalContext, renderPortalPage, signedInClient } from '../web/portal-context.ts';
-import { isFragmentRequest } from '../web/render.ts';
+import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
+import { formAnswerStatus, isFragmentRequest } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
-import { SessionIdParam, type ChangePasswordInput, type UpdateProfileInput } from './commands.ts';
-import { presentProfile, presentSessions } from './presenters.ts';
+import { SessionIdParam, type ChangePasswordInput, type PreferencesInput, type UpdateProfileInput } from './commands.ts';
+import { presentPreferences, presentProfile, presentSessions } from './presenters.ts';
 import { wantsMessageEmails } from '../messages/handlers.ts';
-import { canSeeSection } from '../policies/portal-policy.ts';
+import { canSeeSection, signInMethods } from '../policies/portal-policy.ts';
 
 /** The account page lists the newest sessions only; "sign out all other sessions" covers the rest. */
 export const SESSIONS_SHOWN = 20;
 
+/** Notices a redirect back to the account page may name (?notice=…): never free text from the URL. */
+const NOTICES: Record<string, string> = {
+  'profile-saved': 'Your profile is saved.',
+  'password-changed': 'Your password is changed. Other sessions were signed out.',
+  'preferences-saved': 'Your language and time zone are saved.',
+};
+
+interface AccountForms {
+  profileErrors?: FieldErrors;
+  /** What the client typed, shown again beside the errors instead of the stored values. */
+  profileValues?: { name: string; phone: string };
+  passwordErrors?: FieldErrors;
+  preferencesErrors?: FieldErrors;
+  notice?: string;
+}
+
 export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; now: () => Date }) {
   const { db, adapter, auth, now } = deps;
 
-  async function show(req: Request, res: Response, forms: { profileErrors?: FieldErrors; passwordErrors?: FieldErrors; notice?: string } = {}, status = 200) {
+  /** After a change: plain forms go back to the page (post/redirect/get); htmx gets the page in place at its GET address. */
+  async function done(req: Request, res: Response, notice: keyof typeof NOTICES) {
+    const { base } = portalContext(res);
+    if (req.get('HX-Request') !== 'true') return res.redirect(303, `${base}/account?notice=${notice}`);
+    res.set('HX-Replace-Url', `${base}/account`);
+    await show(req, res, { notice: NOTICES[notice] });
+  }
+
+  /** A form answered in place, with its errors: the address stays the page's own. */
+  async function refuse(req: Request, res: Response, forms: AccountForms, status: number) {
+    if (req.get('HX-Request') === 'true') res.set('HX-Replace-Url', `${portalContext(res).base}/account`);
+    await show(req, res, forms, formAnswerStatus(req, status));
+  }
+
+  async function show(req: Request, res: Response, forms: AccountForms = {}, status = 200) {
     const { workspace, settings } = portalContext(res);
+    const i18n = portalI18n(res);
+    const notice = forms.notice ?? (typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined);
     const client = signedInClient(res);
     const rows = await listLiveSessions(db, workspace.id, client.user.id, now(), SESSIONS_SHOWN);
     const currentSid = hashSessionId(req.sessionID);
@@ -35,12 +69,16 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
     // The message-email choice shows only where messaging is on.
     const messaging = canSeeSection(settings, 'messages');
     renderPortalPage(req, res, 'account/index', 'Your account', {
-      profile: presentProfile(client.user, client.contact, await auth.hasPassword(workspace, client.user)),
+      profile: { ...presentProfile(client.user, client.contact, await auth.hasPassword(workspace, client.user)), ...(forms.profileValues ?? {}) },
+      // Without password sign-in a password would open nothing: the form is not offered.
+      passwordSignIn: signInMethods(settings).password,
+      preferences: presentPreferences(client.user, i18n),
+      preferencesErrors: forms.preferencesErrors ?? {},
       sessions: presentSessions([...current, ...rows], currentSid),
       sessionsTotal: total,
       profileErrors: forms.profileErrors ?? {},
       passwordErrors: forms.passwordErrors ?? {},
-      notice: forms.notice ?? null,
+      notice: notice ?? null,
       messageEmails: messaging ? { wanted: await wantsMessageEmails(db, workspace.id, client.user.id) } : null,
     }, status);
   }
@@ -53,8 +91,28 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
 
   return {
     show: (req: Request, res: Response) => show(req, res),
-    invalidProfile: (req: Request, res: Response, errors: FieldErrors) => show(req, res, { profileErrors: errors }, 400),
-    invalidPassword: (req: Request, res: Response, errors: FieldErrors) => show(req, res, { passwordErrors: errors }, 400),
+    /** The forms post here; a reload or a bookmark of the address lands on the page. */
+    toAccount: (_req: Request, res: Response) => res.redirect(303, `${portalContext(res).base}/account`),
+    requirePasswordSignIn: (_req: Request, res: Response, next: NextFunction) => {
+      if (!signInMethods(portalContext(res).settings).password) return next(notFound());
+      next();
+    },
+    invalidProfile: (req: Request, res: Response, errors: FieldErrors) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const typed = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, 200) : '');
+      return refuse(req, res, { profileErrors: errors, profileValues: { name: typed('name'), phone: typed('phone') } }, 400);
+    },
+    invalidPassword: (req: Request, res: Response, errors: FieldErrors) => refuse(req, res, { passwordErrors: errors }, 400),
+    invalidPreferences: (req: Request, res: Response, errors: FieldErrors) => refuse(req, res, { preferencesErrors: errors }, 400),
+
+    savePreferences: async (req: Request, res: Response) => {
+      const input = req.body as PreferencesInput;
+      const { workspace } = portalContext(res);
+      const client = signedInClient(res);
+      await setClientUserPreferences(db, workspace.id, client.user.id, { locale: input.locale || null, timeZone: input.timeZone || null });
+      await log(req, res, 'account.updated', { fields: ['locale', 'time_zone'] });
+      await done(req, res, 'preferences-saved');
+    },
 
     updateProfile: async (req: Request, res: Response) => {
       const input = req.body as UpdateProfileInput;
@@ -64,7 +122,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       if (!updated) throw notFound();
       client.contact = updated;
       await log(req, res, 'account.updated', { fields: ['name', 'phone'] });
-      await show(req, res, { notice: 'Your profile is saved.' });
+      await done(req, res, 'profile-saved');
     },
 
     changePassword: async (req: Request, res: Response) => {
@@ -73,7 +131,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       const client = signedInClient(res);
       const hasPassword = await auth.hasPassword(workspace, client.user);
       if (hasPassword && !input.currentPassword) {
-        return show(req, res, { passwordErrors: { currentPassword: 'Enter your current password.' } }, 400);
+        return refuse(req, res, { passwordErrors: { currentPassword: 'Enter your current password.' } }, 400);
       }
       const outcome = hasPassword
         ? await auth.changePassword(workspace, client.user, input.currentPassword ?? '', input.password, hashSessionId(req.sessionID), requestMeta(req))
@@ -81,13 +139,13 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       if (!outcome.ok && outcome.reason === 'limited') {
         const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60));
         res.set('Retry-After', String(outcome.retryAfterSeconds));
-        return show(req, res, { passwordErrors: { currentPassword: `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` } }, 429);
+        return refuse(req, res, { passwordErrors: { currentPassword: `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` } }, 429);
       }
       if (!outcome.ok) {
-        return show(req, res, { passwordErrors: { currentPassword: 'That is not your current password.' } }, 400);
+        return refuse(req, res, { passwordErrors: { currentPassword: 'That is not your current password.' } }, 400);
       }
       client.user = (await findClientUserById(db, workspace.id, client.user.id)) ?? client.user;
-      await show(req, res, { notice: 'Your password is changed. Other sessions were signed out.' });
+      await done(req, res, 'password-changed');
     },
 
     revokeSession: async (req: Request, res: Response) => {

@@ -2,6 +2,8 @@
 import type { HostContact } from '../ports/host.ts';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import type { SessionRow } from '../sessions/queries.ts';
+import type { RequestI18n } from '../i18n/request-i18n.ts';
+import { LOCALE_NAMES, SUPPORTED_LOCALES } from '../i18n/translations.ts';
 
 export interface SessionView {
   id: string;
@@ -53,5 +55,25 @@ export function presentProfile(user: ClientUserRow, contact: HostContact, hasPas
     phone: contact.phone ?? '',
     company: contact.clientName,
     hasPassword,
+  };
+}
+
+/** The time zones offered on the account page: every IANA zone the runtime knows. */
+const TIME_ZONES: string[] = (() => {
+  try {
+    return (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf('timeZone');
+  } catch {
+    return ['UTC'];
+  }
+})();
+
+/** The client's own choices (empty: follow the workspace and the browser), and what applies now. */
+export function presentPreferences(user: ClientUserRow, i18n: RequestI18n) {
+  return {
+    locale: user.locale ?? '',
+    timeZone: user.time_zone ?? '',
+    locales: SUPPORTED_LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] })),
+    timeZones: TIME_ZONES,
+    applied: { locale: LOCALE_NAMES[i18n.locale], timeZone: i18n.timeZone },
   };
 }

@@ -105,3 +105,8 @@ export async function recordSignIn(db: Db, workspaceId: string, id: string): Pro
       status: db.raw("case when status = 'invited' then 'active' else status end"),
     });
 }
+
+/** The client's own language and time zone; null follows the workspace and the browser. */
+export async function setClientUserPreferences(db: Db, workspaceId: string, id: string, preferences: { locale: string | null; timeZone: string | null }): Promise<void> {
+  await db('client_users').where({ workspace_id: workspaceId, id }).update({ locale: preferences.locale, time_zone: preferences.timeZone });
+}

@@ -23,8 +23,10 @@ describe('client account page', function () {
     expect(page.text).to.contain(login.email);
     expect(page.text).to.contain('This session');
     const saved = await agent.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(page.text), name: 'Renamed Person', phone: '+1 555 0100' });
-    expect(saved.status).to.equal(200);
-    expect(saved.text).to.contain('Your profile is saved.');
+    // Post/redirect/get: back to the page, whose notice a reload shows again harmlessly.
+    expect(saved.status).to.equal(303);
+    expect(saved.headers.location).to.equal('/portal/demo/account?notice=profile-saved');
+    expect((await agent.get(String(saved.headers.location)).expect(200)).text).to.contain('Your profile is saved.');
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const [contact] = await h.crm.adapter.contacts.findByEmail(workspace.id, login.email);
     expect(contact!.name).to.equal('Renamed Person');
@@ -41,6 +43,9 @@ describe('client account page', function () {
     expect(res.text).to.contain('Enter your name.');
     expect(res.text).to.contain('Use only digits');
     expect(res.text).to.not.contain('<script>');
+    // What was typed is shown again (escaped), not the stored values.
+    expect(res.text).to.contain('id="profile-phone" name="phone" type="tel" autocomplete="tel" maxlength="50" value="&lt;script&gt;"');
+    expect(res.text).to.match(/id="profile-name"[^>]*value=""/);
   });
 
   it('changes the password, refusing a wrong current one, and signs out other sessions', async function () {
@@ -55,15 +60,15 @@ describe('client account page', function () {
     expect(mismatch.status).to.equal(400);
     expect(mismatch.text).to.contain('The two passwords do not match.');
     const done = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: next, confirmPassword: next });
-    expect(done.status).to.equal(200);
-    expect(done.text).to.contain('Your password is changed.');
+    expect(done.status).to.equal(303);
+    expect((await agent.get(String(done.headers.location)).expect(200)).text).to.contain('Your password is changed.');
     await agent.get('/portal/demo/').expect(200);
     await other.get('/portal/demo/').expect(303);
     const events = await h.crm.db('client_activity_logs').where({ event: 'password.changed', email: login.email }).count({ n: '*' });
     expect(Number(events[0]!.n)).to.equal(1);
     // Put the demo password back.
     const again = await agent.get('/portal/demo/account');
-    await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(again.text), currentPassword: next, password: login.password, confirmPassword: login.password }).expect(200);
+    await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(again.text), currentPassword: next, password: login.password, confirmPassword: login.password }).expect(303);
   });
 
   it('signs out one other session, then all others', async function () {
@@ -90,6 +95,44 @@ describe('client account page', function () {
     for (const id of ['not-a-session', 'f'.repeat(64)]) {
       const res = await agent.post(`/portal/demo/account/sessions/${id}/revoke`).type('form').send({ _csrf: csrfFrom(page.text) });
       expect(res.status, id).to.equal(404);
+    }
+  });
+
+  it('answers a visit to a form address with the page', async function () {
+    const agent = await signedIn();
+    for (const path of ['/account/profile', '/account/password', '/account/preferences']) {
+      const res = await agent.get(`/portal/demo${path}`).expect(303);
+      expect(res.headers.location, path).to.equal('/portal/demo/account');
+    }
+  });
+
+  it('keeps the client\'s language and time zone, refusing ones it does not know', async function () {
+    const agent = await signedIn();
+    const page = await agent.get('/portal/demo/account').expect(200);
+    const wrong = await agent.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(page.text), locale: 'xx', timeZone: 'Mars/Olympus' });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.text).to.contain('Choose a language from the list.').and.to.contain('Choose a time zone from the list.');
+    const saved = await agent.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(page.text), locale: 'de', timeZone: 'Asia/Tokyo' });
+    expect(saved.status).to.equal(303);
+    const after = await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200);
+    expect(after.text).to.contain('<html lang="de">').and.to.contain('Derzeit: Deutsch, Asia/Tokyo.');
+    const back = await agent.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(after.text), locale: '', timeZone: '' });
+    expect(back.status).to.equal(303);
+    expect((await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200)).text).to.contain('<html lang="en">');
+  });
+
+  it('offers no password form, and refuses a password change, while password sign-in is off', async function () {
+    const agent = await signedIn();
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspace.id, login_with_password: false, login_with_code: true }).onConflict('workspace_id').merge();
+    await h.crm.portal.workspaceChanged(workspace.id);
+    try {
+      const page = await agent.get('/portal/demo/account').expect(200);
+      expect(page.text).to.not.contain('/account/password');
+      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: 'another-password-1', confirmPassword: 'another-password-1' }).expect(404);
+    } finally {
+      await h.crm.db('workspace_client_portal_settings').where({ workspace_id: workspace.id }).update({ login_with_password: true });
+      await h.crm.portal.workspaceChanged(workspace.id);
     }
   });
 });

@@ -83,11 +83,11 @@ describe('sign-in security fixes', function () {
       const agent = await signedInAgent(h.agent(), 'demo', login);
       const csrf = await formToken(agent, '/portal/demo/account');
       const next = 'a-changed-password-2026';
-      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrf, currentPassword: login.password, password: next, confirmPassword: next }).expect(200);
+      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrf, currentPassword: login.password, password: next, confirmPassword: next }).expect(303);
       await h.agent().get(link).expect(410);
       // Back to the demo password, for the other tests.
       const back = await formToken(agent, '/portal/demo/account');
-      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: back, currentPassword: next, password: login.password, confirmPassword: login.password }).expect(200);
+      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: back, currentPassword: next, password: login.password, confirmPassword: login.password }).expect(303);
     });
 
     it('an accepted invitation voids the reset link sent meanwhile, and a reset voids the invitation', async function () {

@@ -7,8 +7,11 @@ import type { MatrixRoute } from './matrix.ts';
 export const routes: MatrixRoute[] = [
   { method: 'GET', path: '/', url: () => '/', ownedByClient: false },
   { method: 'GET', path: '/account', url: () => '/account', ownedByClient: false },
-  // The account forms still answer with the page itself (200) rather than a redirect.
-  { method: 'POST', path: '/account/profile', url: () => '/account/profile', form: { name: 'Maria García', phone: '' }, ownedByClient: false, ownerStatus: [200, 303] },
+  { method: 'POST', path: '/account/profile', url: () => '/account/profile', form: { name: 'Maria García', phone: '' }, ownedByClient: false, ownerStatus: [303] },
+  { method: 'GET', path: '/account/profile', url: () => '/account/profile', ownedByClient: false, ownerStatus: [303] },
+  { method: 'GET', path: '/account/password', url: () => '/account/password', ownedByClient: false, ownerStatus: [303] },
+  { method: 'POST', path: '/account/preferences', url: () => '/account/preferences', form: { locale: '', timeZone: '' }, ownedByClient: false, ownerStatus: [303] },
+  { method: 'GET', path: '/account/preferences', url: () => '/account/preferences', ownedByClient: false, ownerStatus: [303] },
   {
     method: 'POST',
     path: '/account/password',
