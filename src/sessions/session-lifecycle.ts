@@ -2,8 +2,10 @@
 // (anonymous forms use the stateless CSRF token), so a visitor costs no row. Sign-in gives a
 // visitor who came with a session cookie a new session id (no fixation), issues a fresh CSRF token,
 // and keeps at most MAX_SESSIONS_PER_USER live sessions per client user by dropping the oldest.
-// The row is written once, by express-session as the response ends (before the redirect reaches
-// the browser).
+// The row is written once, here, before the handler redirects: left to express-session, the save
+// runs as the response ends, after the 303's headers are already flushed, and a browser that
+// follows the redirect at once can ask for the next page before the row exists (seen on
+// PostgreSQL: the first page after sign-in bounced back to sign-in).
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { ClientUserRow } from '../client-users/queries.ts';
@@ -43,6 +45,8 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       };
       delete req.session.csrfToken;
       sessionCsrfToken(req);
+      // express-session sees it saved and does not write it again when the response ends.
+      await call((cb) => req.session.save(cb));
     },
     async end(req) {
       await call((cb) => req.session.destroy(cb));
