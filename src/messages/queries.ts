@@ -288,11 +288,15 @@ export async function findDigestCandidates(db: Db, cutoff: Date, limit: number):
 }
 
 /**
- * Claims one side's unseen, unemailed messages of a conversation for a digest: locked rows another
- * instance is claiming are skipped (so two instances never email the same messages), and the
- * claimed ones are marked emailed before the transaction ends.
+ * Claims one side's unseen, unemailed messages of a conversation for a digest: the conversation
+ * and side are taken by one instance at a time (another finds them taken and leaves them), and the
+ * claimed messages are marked emailed before the transaction ends.
  */
 export async function claimDigestMessages(trx: Knex.Transaction, candidate: DigestCandidate, cutoff: Date, at: Date): Promise<Array<{ id: string; author_name: string; body: string }>> {
+  // One instance per conversation and side: row locks alone let two instances that scan at the
+  // same time each take part of the messages, and each send a digest of its part.
+  const { rows: gate } = await trx.raw('select pg_try_advisory_xact_lock(hashtext(?)) as mine', [`portal-digest:${candidate.workspace_id}:${candidate.client_id}:${candidate.author_side}`]);
+  if (!(gate as Array<{ mine: boolean }>)[0]?.mine) return [];
   const { rows } = await trx.raw(
     `select m.id, m.author_name, left(m.body, 300) as body from portal_messages m
       where m.workspace_id = ? and m.client_id = ? and m.author_side = ? and m.emailed_at is null and m.created_at <= ?
