@@ -461,7 +461,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
 
       it('lists the staff of one workspace only, with string ids (when the host lists its staff)', async function () {
         // Optional: a host without it has conversations that cannot be assigned, and no staff emails.
-        if (!adapter.staff.list) this.skip();
+        if (!adapter.staff.list) this.skip(); // A host without a staff list (the second host has no staff pages) has nothing to list.
         const staff = await adapter.staff.list!(workspace.id);
         expect(staff.length).to.be.greaterThan(0);
         for (const member of staff) {
