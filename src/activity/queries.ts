@@ -46,12 +46,18 @@ export interface ActivityFilter {
   event?: ActivityEvent | undefined;
 }
 
+/**
+ * How far the activity log counts its rows. A log grows without end; counting a million rows on
+ * every page view costs a scan of the index, while staff only need to know "more than this many".
+ */
+export const ACTIVITY_COUNT_CAP = 10_000;
+
 export async function listActivity(
   db: Db,
   workspaceId: string,
   filter: ActivityFilter,
   page: { limit: number; offset: number },
-): Promise<{ rows: ActivityRow[]; total: number }> {
+): Promise<{ rows: ActivityRow[]; total: number; totalCapped: boolean }> {
   const scoped = () => {
     const q = db('client_activity_logs').where({ workspace_id: workspaceId });
     if (filter.clientId) q.andWhere({ client_id: filter.clientId });
@@ -66,9 +72,10 @@ export async function listActivity(
       .orderBy('id', 'desc')
       .limit(page.limit)
       .offset(page.offset),
-    scoped().count<{ count: number }[]>({ count: '*' }),
+    db.count<{ count: number }[]>({ count: '*' }).from(scoped().select(db.raw('1')).limit(ACTIVITY_COUNT_CAP + 1).as('capped')),
   ]);
-  return { rows: rows as ActivityRow[], total: Number(counted[0]?.count ?? 0) };
+  const total = Number(counted[0]?.count ?? 0);
+  return { rows: rows as ActivityRow[], total: Math.min(total, ACTIVITY_COUNT_CAP), totalCapped: total > ACTIVITY_COUNT_CAP };
 }
 
 /**

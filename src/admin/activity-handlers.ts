@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { listActivity } from '../activity/queries.ts';
-import { listClientUsers } from '../client-users/queries.ts';
+import { findClientUsersByIds } from '../client-users/queries.ts';
 import type { HostAdapter, HostContact } from '../ports/host.ts';
 import { badRequest, notFound } from '../web/http-error.ts';
 import { adminContext } from './admin-context.ts';
@@ -21,17 +21,18 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
       const { workspace, base } = adminContext(res);
       if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound('We could not find that client.');
 
-      const { rows, total } = await listActivity(db, workspace.id, { clientId: client, event }, {
+      const { rows, total, totalCapped } = await listActivity(db, workspace.id, { clientId: client, event }, {
         limit: ACTIVITY_PAGE_SIZE,
         offset: (page - 1) * ACTIVITY_PAGE_SIZE,
       });
-      const pagination = presentPagination({ path: `${base}/activity`, filters: { client, event }, page, pageSize: ACTIVITY_PAGE_SIZE, total });
+      const pagination = presentPagination({ path: `${base}/activity`, filters: { client, event }, page, pageSize: ACTIVITY_PAGE_SIZE, total, totalCapped });
       if (page > pagination.totalPages) {
         throw badRequest(`There is no page ${page}: with these filters the log has ${pagination.totalPages} page${pagination.totalPages === 1 ? '' : 's'}.`);
       }
 
       // Names come from the host: the contacts behind this page's client users, looked up by id.
-      const [clients, users] = await Promise.all([adapter.clients.list(workspace.id), listClientUsers(db, workspace.id)]);
+      const pageUserIds = rows.flatMap((row) => (row.client_user_id ? [row.client_user_id] : []));
+      const [clients, users] = await Promise.all([adapter.clients.list(workspace.id), findClientUsersByIds(db, workspace.id, pageUserIds)]);
       const usersById = new Map(users.map((user) => [user.id, user]));
       const contactIds = [...new Set(rows.flatMap((row) => (row.client_user_id ? [usersById.get(row.client_user_id)?.contact_id] : [])))].filter(
         (id): id is string => Boolean(id),

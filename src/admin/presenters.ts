@@ -210,12 +210,21 @@ export interface Pagination {
   page: number;
   totalPages: number;
   total: number;
+  totalCapped: boolean;
   previousHref: string | null;
   nextHref: string | null;
 }
 
 /** Previous/next links that keep the filters; page 1 is the URL without a page number. */
-export function presentPagination(input: { path: string; filters: Record<string, string | undefined>; page: number; pageSize: number; total: number }): Pagination {
+export function presentPagination(input: {
+  path: string;
+  filters: Record<string, string | undefined>;
+  page: number;
+  pageSize: number;
+  total: number;
+  /** The total stopped counting at `total`: there are more rows, and more pages, than it says. */
+  totalCapped?: boolean;
+}): Pagination {
   const totalPages = Math.max(1, Math.ceil(input.total / input.pageSize));
   const href = (page: number) => {
     const params = new URLSearchParams();
@@ -228,6 +237,7 @@ export function presentPagination(input: { path: string; filters: Record<string,
     page: input.page,
     totalPages,
     total: input.total,
+    totalCapped: input.totalCapped ?? false,
     previousHref: input.page > 1 ? href(input.page - 1) : null,
     nextHref: input.page < totalPages ? href(input.page + 1) : null,
   };

@@ -47,6 +47,12 @@ export async function listClientUsers(db: Db, workspaceId: string): Promise<Clie
   return db('client_users').where({ workspace_id: workspaceId }).orderBy('email').select(COLUMNS);
 }
 
+/** The client users behind a page of rows (the activity log), by id: never the whole workspace. */
+export async function findClientUsersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<ClientUserRow[]> {
+  if (ids.length === 0) return [];
+  return db('client_users').where({ workspace_id: workspaceId }).whereIn('id', [...new Set(ids)]).select(COLUMNS);
+}
+
 export async function insertClientUser(
   db: Db,
   user: { workspaceId: string; clientId: string; contactId: string; email: string; status: ClientUserStatus; passwordHash?: string | null },

@@ -147,6 +147,26 @@ describe('admin activity log', () => {
     await agent.get(`${ACTIVITY}?client=${rivalClient.id}`).expect(404);
   });
 
+  it('stops counting at 10,000 events and says so, still paging through the newest', async () => {
+    const busy = await host.createWorkspace({ slug: 'busy', name: 'Busy Agency' });
+    const busyAdmin = await host.createStaff(busy, 'admin', 'Bea Busy');
+    await host.db.raw(
+      `insert into client_activity_logs (workspace_id, event, email, details, ip, created_at)
+       select ?, 'sign_in.failed', 'n' || i || '@busy.test', '{}', '192.0.2.5', now() - make_interval(secs => i)
+       from generate_series(1, 10001) as i`,
+      [busy.id],
+    );
+    const busyAgent = await host.staffAgent(busyAdmin);
+    const first = await busyAgent.get(ACTIVITY).expect(200);
+    expect(first.text).to.contain('More than 10,000 events: these pages show the newest 10,000.');
+    expect(first.text).to.contain('Page 1 of 400');
+    expect(first.text).to.contain('n1@busy.test');
+    const last = await busyAgent.get(`${ACTIVITY}?page=400`).expect(200);
+    expect(last.text).to.contain('n10000@busy.test');
+    expect(last.text).not.to.contain('n10001@busy.test');
+    await busyAgent.get(`${ACTIVITY}?page=401`).expect(400);
+  });
+
   it('shows an empty log plainly', async () => {
     const fresh = await host.createWorkspace({ slug: 'fresh', name: 'Fresh Agency' });
     const freshAdmin = await host.createStaff(fresh, 'admin', 'Fay Fresh');
