@@ -65,7 +65,7 @@ import { staffMessageRoutes } from './messages/staff-routes.ts';
 import { createMessageDigest, type MessageDigest } from './messages/digest.ts';
 import { deleteLiveEventsBefore } from './live/queries.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
-import type { CommentsPort, HostStaffUser, HostWorkspace } from './ports/host.ts';
+import type { CommentsPort, HostAdapter, HostStaffUser, HostWorkspace } from './ports/host.ts';
 import { createDemoProvider } from './payments/demo-provider.ts';
 import { createPaymentHandlers } from './payments/handlers.ts';
 import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
@@ -156,6 +156,12 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
 
   const workspaces = createWorkspaceCache({ db, adapter, events, config });
+  // The staff side (admin pages, inbox, notifications, the CRM header's counts) looks a staff
+  // user's workspace up by id on every request, often twice per page: through the same cache.
+  const staffAdapter: HostAdapter = {
+    ...adapter,
+    workspaces: { ...adapter.workspaces, findById: async (id) => (await workspaces.byId(id))?.workspace ?? null },
+  };
 
   const sessions = session({
     name: SESSION_COOKIE,
@@ -235,7 +241,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   );
 
   const admin = adminRouter({
-    adapter,
+    adapter: staffAdapter,
     flags,
     config,
     routes: [
@@ -244,11 +250,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
     ],
   });
-  const staffNotifications = notificationsRouter({ adapter, flags, config, notifications });
+  const staffNotifications = notificationsRouter({ adapter: staffAdapter, flags, config, notifications });
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));
 
-  const staffRouter = staffMessagesRouter({ adapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
+  const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
   staffRouter.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {
@@ -275,7 +281,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     adminRouter: admin,
     staffRouter,
     async staffUnreadCount(staff) {
-      const workspace = await adapter.workspaces.findById(staff.workspaceId);
+      const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
       return staffUnreadCount(db, workspace.id, staff.id);
     },
@@ -297,7 +303,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     notifications,
     notificationsRouter: staffNotifications,
     async headerItems(staff) {
-      const workspace = await adapter.workspaces.findById(staff.workspaceId);
+      const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
       const [unreadNotifications, unreadMessages] = await Promise.all([notifications.unreadCount(staff), staffUnreadCount(db, workspace.id, staff.id)]);
       return [

@@ -28,6 +28,11 @@ export interface WorkspaceEntry {
 export interface WorkspaceCache {
   /** The workspace by its slug with settings and branding, or null when the host has no such workspace. */
   get(slug: string): Promise<WorkspaceEntry | null>;
+  /**
+   * The same by the workspace's id: the staff side knows a staff user's workspace id, not a slug.
+   * A hit costs nothing; a miss reads the slug from the host, then loads as get() does.
+   */
+  byId(workspaceId: string): Promise<WorkspaceEntry | null>;
   /** Tells every instance that a workspace's settings or branding changed. */
   changed(workspaceId: string): Promise<void>;
   close(): void;
@@ -79,7 +84,7 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
     deps.events.subscribe(RECONNECTED_CHANNEL, () => drop(null)),
   ];
 
-  return {
+  const cache: WorkspaceCache = {
     async get(slug) {
       const cached = entries.get(slug);
       if (cached && clock() - cached.loadedAt < ttl) return cached.entry;
@@ -106,10 +111,18 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
       loading.set(slug, promise);
       return promise;
     },
+    async byId(workspaceId) {
+      for (const [slug, cached] of entries) {
+        if (cached.entry.workspace.id === workspaceId && clock() - cached.loadedAt < ttl) return cache.get(slug);
+      }
+      const workspace = await deps.adapter.workspaces.findById(workspaceId);
+      return workspace ? cache.get(workspace.slug) : null;
+    },
     changed: (workspaceId) => deps.events.publish(WORKSPACE_CHANGED, { workspaceId }),
     close() {
       for (const off of unsubscribe) off();
       entries.clear();
     },
   };
+  return cache;
 }

@@ -70,13 +70,15 @@ describe('query budgets per request', function () {
     await expectBudget('GET account', 5, () => agent.get('/portal/demo/account').expect(200));
   });
 
-  // The host's header asks for the unread notification count and reads the workspace a second time
-  // (through headerItems): 2 of the 6, and the second workspace read is one to remove.
-  it('admin settings page: the CRM session and staff user, the workspace, the header (workspace, notifications, unread messages) and the settings', async function () {
+  // The staff side reads the staff user's workspace through the same per-instance cache as the
+  // client side: neither the admin guard nor the host's header (headerItems) reads it again.
+  it('admin settings page: the CRM session and staff user, the header (notifications, unread messages) and the settings; the workspace from the cache', async function () {
     const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     const agent = h.agent();
     const page = await agent.get('/signin').expect(200);
     await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
-    await expectBudget('GET admin settings', 7, () => agent.get('/settings/client-portal').expect(200));
+    await agent.get('/settings/client-portal').expect(200);
+    const counted = await expectBudget('GET admin settings', 5, () => agent.get('/settings/client-portal').expect(200));
+    expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
   });
 });
