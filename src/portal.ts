@@ -289,6 +289,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const staffRouter = staffMessagesRouter({ adapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
   staffRouter.use(errorHandler(adminErrorPage(config), logError));
 
+  // The staff-side routers get the same request ids, log lines and duration metrics.
+  const withOperations = (router: Router) => Router().use(operate, router);
+
   const housekeeping = setInterval(() => {
     const at = now();
     Promise.all([
@@ -310,8 +313,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   return {
     clientRouter,
-    adminRouter: admin,
-    staffRouter,
+    adminRouter: withOperations(admin),
+    staffRouter: withOperations(staffRouter),
     async staffUnreadCount(staff) {
       const workspace = await adapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
@@ -333,7 +336,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     files: storage,
     payments,
     notifications,
-    notificationsRouter: staffNotifications,
+    notificationsRouter: withOperations(staffNotifications),
     async headerItems(staff) {
       const workspace = await adapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];

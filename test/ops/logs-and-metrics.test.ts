@@ -90,7 +90,7 @@ describe('operating: logs without secrets, and metrics', function () {
     const resetPage = await resetter.get(resetPath).expect(200);
     const newPassword = 'a-new-password-Kx73pq';
     keep('new password', newPassword);
-    await resetter.post(resetPath).type('form').send({ _csrf: csrfFrom(resetPage.text), password: newPassword, confirm: newPassword }).expect(303);
+    await resetter.post(resetPath).type('form').send({ _csrf: csrfFrom(resetPage.text), password: newPassword, confirmPassword: newPassword }).expect(303);
 
     // A public link, created by staff, opened by a visitor.
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
@@ -118,6 +118,8 @@ describe('operating: logs without secrets, and metrics', function () {
     const lines = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     const requests = lines.filter((line) => line.msg === 'request');
     expect(requests.length).to.be.above(15);
+    // Staff pages are logged the same way.
+    expect(requests.some((line) => String(line.route).startsWith('/settings/client-portal/records/'))).to.equal(true);
     for (const line of requests) expect(line.reqId, JSON.stringify(line)).to.be.a('string');
     const routes = new Set(requests.map((line) => line.route));
     for (const route of ['/portal/:workspaceSlug/sign-in/password', '/portal/:workspaceSlug/sign-in/code/verify', '/portal/:workspaceSlug/password/reset/:token', '/portal/:workspaceSlug/p/:token', '/portal/:workspaceSlug/messages/stream']) {
