@@ -16,7 +16,7 @@ async function sessionRows(host: TestHost): Promise<number> {
 }
 
 describe('health endpoints', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   let database: TestDatabase;
   let host: TestHost;
 

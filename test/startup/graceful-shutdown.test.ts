@@ -59,7 +59,7 @@ function accepts(port: number): Promise<boolean> {
 }
 
 describe('graceful shutdown on SIGTERM, as a real process', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   let database: TestDatabase;
   let server: Started | undefined;
 
