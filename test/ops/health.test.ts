@@ -66,6 +66,25 @@ describe('health endpoints', function () {
     expect(replaced.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
   });
 
+  it('readyz gives up after its deadline when no connection comes free (503 timeout after 1.5 s)', async () => {
+    // Every connection of the portal's pool held, as under a stuck load: the check must not queue
+    // behind them for knex's minute-long acquire timeout.
+    const client = host.db.client as { acquireConnection(): Promise<unknown>; releaseConnection(connection: unknown): Promise<void>; pool: { max: number } };
+    const held = await Promise.all(Array.from({ length: client.pool.max }, () => client.acquireConnection()));
+    try {
+      const started = Date.now();
+      const res = await supertest(host.app).get(`${PORTAL_PATH}/readyz`);
+      const took = Date.now() - started;
+      expect(res.status).to.equal(503);
+      expect(res.body).to.deep.equal({ status: 'unavailable', database: 'timeout', flags: 'ok' });
+      // The deadline is 1.5 s; the margin is for a loaded machine, not for waiting on the pool.
+      expect(took).to.be.at.least(1_400).and.below(2_500);
+    } finally {
+      await Promise.all(held.map((connection) => client.releaseConnection(connection)));
+    }
+    await supertest(host.app).get(`${PORTAL_PATH}/readyz`).expect(200);
+  });
+
   describe('when the database is gone', () => {
     let doomed: TestDatabase;
     let stranded: TestHost;
