@@ -8,7 +8,9 @@ import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, Mailer, VirusScanner } from './ports/services.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { PaymentProvider } from './payments/provider.ts';
+import type { StructuredLogger } from './ops/logging.ts';
 
+/** What feature code logs through: a message, and the error when there is one. */
 export interface PortalLogger {
   info(message: string): void;
   error(message: string, err?: unknown): void;
@@ -33,7 +35,8 @@ export interface PortalDeps {
   paymentProviders?: PaymentProvider[];
   config: PortalConfig;
   now?: () => Date;
-  logger?: PortalLogger;
+  /** A pino logger (or one with the same calls); omitted, the portal writes JSON lines to stdout. */
+  logger?: StructuredLogger;
   /** Tuning of the mail outbox's delivery worker (defaults suit production). */
   mailOutbox?: { pollIntervalMs?: number; retryBaseMs?: number; leaseMs?: number; sendTimeoutMs?: number };
 }
@@ -80,7 +83,12 @@ const DepsSchema = z.object({
   paymentProviders: z.array(port('PaymentProvider', ['createCheckout', 'verifyCallback'])).optional(),
   config: PortalConfigSchema,
   now: fn('now').optional(),
-  logger: z.object({ info: fn('logger.info'), error: fn('logger.error') }).optional(),
+  logger: z
+    .object(
+      { debug: fn('logger.debug'), info: fn('logger.info'), warn: fn('logger.warn'), error: fn('logger.error'), child: fn('logger.child') },
+      { error: 'must be a pino logger (or one with debug, info, warn, error and child)' },
+    )
+    .optional(),
   mailOutbox: z
     .object({
       pollIntervalMs: z.number().int().positive().optional(),

@@ -1,7 +1,7 @@
 // The composition root: the one place the portal is assembled from what the host provides.
 // It validates the dependencies, builds the services once, and hands back the routers the host
 // mounts plus the migration functions.
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import session from 'express-session';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -73,7 +73,14 @@ import { createPaymentService, type PaymentService } from './payments/service.ts
 import { createNotifications, type Notifications } from './notifications/service.ts';
 import { notificationsRouter } from './notifications/router.ts';
 import { paymentSettingsRoutes } from './payments/admin-routes.ts';
-import type { FileStorage } from './ports/services.ts';
+import type { FeatureFlags, FileStorage } from './ports/services.ts';
+import { countPendingMessages } from './mail/outbox-queries.ts';
+import { createPortalLogger } from './ops/logging.ts';
+import { createPortalMetrics } from './ops/metrics.ts';
+import { healthRoutes, RESERVED_SLUGS } from './ops/health.ts';
+import { markWorkspaceRequest, requestContext, requestIdOf, requestLog, routePattern } from './ops/request-context.ts';
+import { attachLiveStreams, createLiveStreams } from './live/live-streams.ts';
+import { notFound } from './web/http-error.ts';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
@@ -119,13 +126,18 @@ export interface CustomerPortal {
   notificationsRouter: Router;
   /** What the host shows in its header for a signed-in staff user (the unread count). */
   headerItems(staff: { id: string; workspaceId: string }): Promise<Array<{ label: string; href: string; count: number }>>;
+  /**
+   * Prometheus metrics of this portal (its own registry): an Express handler the host mounts where
+   * only its monitoring reaches (README, "Operating").
+   */
+  metricsHandler: RequestHandler;
+  /**
+   * For shutdown, after the host stopped accepting connections: readiness turns 503, live streams
+   * end with a reconnect hint, the background workers stop. In-flight requests keep their database;
+   * the pools are the host's to end afterwards.
+   */
   close(): Promise<void>;
 }
-
-const consoleLogger: PortalLogger = {
-  info: (message) => console.log(`[customer-portal] ${message}`),
-  error: (message, err) => console.error(`[customer-portal] ${message}`, err),
-};
 
 const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../public');
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
@@ -141,7 +153,25 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const deps = validateDeps(input);
   const { db, adapter, flags, config } = deps;
   const now = deps.now ?? (() => new Date());
-  const logger = deps.logger ?? consoleLogger;
+  const log = deps.logger ?? createPortalLogger();
+  const logger: PortalLogger = { info: (message) => log.info(message), error: (message, err) => log.error({ err }, message) };
+  const metrics = createPortalMetrics({ outboxDepth: () => countPendingMessages(db), flagEnabled: (context) => flags.isEnabled(PORTAL_FLAG, context) });
+  const liveStreams = createLiveStreams({ opened: () => metrics.streamOpened() });
+  let closing = false;
+  const operate = requestContext({
+    logger: log,
+    metrics,
+    quiet: (route) => route.endsWith('/healthz') || route.endsWith('/readyz'),
+    onRequest: (req) => attachLiveStreams(req, liveStreams),
+  });
+  // The workspaces the flag was asked about are those whose flag state the metrics report.
+  const servedFlags: FeatureFlags = {
+    isEnabled(flag, context) {
+      if (flag === PORTAL_FLAG) metrics.workspaceSeen(context);
+      return flags.isEnabled(flag, context);
+    },
+    close: () => flags.close(),
+  };
   // Every feature sends through the outbox; the host's mailer is only the worker's transport.
   const outbox = new MailOutbox({ db, transport: deps.mailer, secret: config.sessionSecret, now, logger, ...deps.mailOutbox });
   const mailer = outbox.mailer;
@@ -179,7 +209,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     },
   });
 
-  const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
+  // The route pattern, not the URL: a path or query can hold a token.
+  const logError = (err: unknown, req: Request) => requestLog(req, log).error({ err, method: req.method, route: routePattern(req) }, 'request failed');
 
   const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
   const demoProvider = createDemoProvider({ secret: config.sessionSecret });
@@ -193,7 +224,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const decisions = new OfferDecisions({ db, adapter, now });
   const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
   const publicRoutes = [
-    authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath }), now)),
+    authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath }), now, metrics.signIn)),
     publicLinkRoutes(createPublicLinkHandlers({ adapter, links: publicLinks, decisions, limiter, storage, now })),
   ];
   const { tasks } = adapter;
@@ -209,18 +240,22 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   ];
 
   const clientRouter = Router();
+  clientRouter.use(operate);
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
+  clientRouter.use(healthRoutes({ db, flags, logger: log, closing: () => closing }));
   clientRouter.get('/assets/htmx.min.js', (_req, res) => res.sendFile(HTMX_FILE, { maxAge: '1d' }));
   clientRouter.get('/assets/hx-sse.js', (_req, res) => res.sendFile(HTMX_SSE_FILE, { maxAge: '1d' }));
   clientRouter.get('/assets/vendor/signature_pad.umd.min.js', (_req, res) => res.sendFile(SIGNATURE_PAD_FILE, { maxAge: '1d' }));
   clientRouter.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+  // A workspace whose slug is one of the portal's own paths could never have its start page.
+  clientRouter.use('/:workspaceSlug', (req, res, next) => (RESERVED_SLUGS.has(String(req.params.workspaceSlug)) ? next(notFound()) : markWorkspaceRequest(req, res, next)));
   clientRouter.use(
     '/:workspaceSlug',
     workspaceRouter({
       db,
       adapter,
       workspaces,
-      flags,
+      flags: servedFlags,
       storage,
       config,
       session: sessions,
@@ -235,8 +270,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     errorHandler((req: Request, res: Response, page) => {
       const i18n = res.locals.customerPortal ? portalI18n(res) : requestI18n(req);
       const heading = i18n.t(`common:errors.${page.status}`, { defaultValue: page.heading });
-      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading }, page.status);
-      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
+      // A person quoting this reference lets the agency find the logged error.
+      const reference = page.status >= 500 ? (requestIdOf(req) ?? null) : null;
+      const referenceText = reference ? i18n.t('common:errors.reference', { id: reference }) : null;
+      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading, referenceText }, page.status);
+      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, referenceText, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
     }, logError),
   );
 
@@ -256,6 +294,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
   staffRouter.use(errorHandler(adminErrorPage(config), logError));
+
+  // The staff-side routers get the same request ids, log lines and duration metrics.
+  const withOperations = (router: Router) => Router().use(operate, router);
 
   const housekeeping = setInterval(() => {
     const at = now();
@@ -278,8 +319,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   return {
     clientRouter,
-    adminRouter: admin,
-    staffRouter,
+    adminRouter: withOperations(admin),
+    staffRouter: withOperations(staffRouter),
     async staffUnreadCount(staff) {
       const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
@@ -301,7 +342,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     files: storage,
     payments,
     notifications,
-    notificationsRouter: staffNotifications,
+    notificationsRouter: withOperations(staffNotifications),
     async headerItems(staff) {
       const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
@@ -312,7 +353,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       ];
     },
     workspaceChanged: (workspaceId) => workspaces.changed(workspaceId),
+    metricsHandler: metrics.handler,
     async close() {
+      closing = true;
+      liveStreams.endAll();
       clearInterval(housekeeping);
       clearInterval(digestTimer);
       workspaces.close();

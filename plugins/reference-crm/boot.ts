@@ -14,9 +14,11 @@ import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openEventBus } from '../../src/events/choose-event-bus.ts';
 import { createMailer, type DevOutbox } from '../../src/mail/mailer.ts';
+import { createPortalLogger, type StructuredLogger } from '../../src/ops/logging.ts';
 import { createReferenceCrmAdapter } from './adapter.ts';
 import { createReferenceCrmApp } from './app.ts';
 import { devOutboxPlugin } from './dev-outbox.ts';
+import { metricsPlugin } from './metrics-plugin.ts';
 import { migrateReferenceCrm } from './migrations/index.ts';
 import { customerPortalPlugin } from './portal-plugin.ts';
 import { seedReferenceCrm, type DemoLogins } from './seed.ts';
@@ -45,6 +47,14 @@ export interface BootOptions {
   fileStorageDir?: string | undefined;
   /** CLAMD_HOST / CLAMD_PORT: scan client uploads with clamd; off when unset. */
   clamd?: { host: string; port: number } | undefined;
+  /** LOG_LEVEL: the structured log's level (default info; `quiet` lowers it to error). */
+  logLevel?: string | undefined;
+  /** A logger of the caller's (tests capture lines); else JSON lines on stdout. */
+  logger?: StructuredLogger;
+  /** METRICS_TOKEN: /metrics answers a bearer of this token; unset, there is no /metrics. */
+  metricsToken?: string | undefined;
+  /** How long shutdown waits for requests in flight before cutting their connections. */
+  shutdownDeadlineMs?: number;
 }
 
 export interface RunningCrm {
@@ -59,6 +69,11 @@ export interface RunningCrm {
   staffLogins: DemoLogins;
   clientLogins: PortalDemoLogin[];
   outbox: DevOutbox | undefined;
+  logger: StructuredLogger;
+  /**
+   * Graceful shutdown: stop accepting connections, end live streams with a reconnect hint and stop
+   * the portal's workers, let requests in flight finish (up to the deadline), then end the pools.
+   */
   close(): Promise<void>;
 }
 
@@ -77,6 +92,7 @@ function developmentSecret(dataDir: string | undefined): string {
 
 export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
+  const logger = options.logger ?? createPortalLogger({ level: options.quiet ? 'error' : (options.logLevel ?? 'info') });
   if (options.production && !options.sessionSecret) throw new Error('SESSION_SECRET is required in production.');
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   const db = createKnex(database.url);
@@ -86,13 +102,13 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     apiToken: options.unleashApiToken,
     refreshIntervalMs: options.unleashRefreshMs,
     bootstrapFile: options.flagsFile ?? path.join(ROOT, 'flags.json'),
-    onError: (err) => console.error(`[flags] ${err.message}`),
+    onError: (err) => logger.error({ err }, 'feature flags'),
   });
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: 'Client portal <portal@localhost>', logger: log });
   const adapter = createReferenceCrmAdapter(db);
   // LISTEN/NOTIFY on real PostgreSQL; in process on the embedded database, which does not carry
   // NOTIFY across connections. Listening before serving: no invalidation is missed once up.
-  const events = await openEventBus(sessionPool);
+  const events = await openEventBus(sessionPool, { onError: (message, err) => logger.error({ err }, message) });
   const portNumber = options.port ?? 3000;
   const portalConfig = {
     appUrl: options.appUrl ?? `http://localhost:${portNumber}`,
@@ -101,7 +117,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     ...(options.fileStorageDir ? { fileStorageDir: options.fileStorageDir } : {}),
   };
   const virusScanner = options.clamd ? createClamdScanner(options.clamd) : undefined;
-  const portal = createCustomerPortal({ adapter, db, sessionPool, events, flags, mailer, config: portalConfig, ...(virusScanner ? { virusScanner } : {}), ...(options.quiet ? { logger: { info: () => {}, error: (m, e) => console.error(m, e) } } : {}) });
+  const portal = createCustomerPortal({ adapter, db, sessionPool, events, flags, mailer, config: portalConfig, ...(virusScanner ? { virusScanner } : {}), logger });
 
   await migrateReferenceCrm(db);
   await portal.migrate();
@@ -109,6 +125,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const clientLogins = await seedPortalDemo(db, staffLogins.clients);
 
   const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal', notificationsPath: '/client-portal/notifications', messagesPath: '/client-messages' })];
+  if (options.metricsToken) plugins.push(metricsPlugin(portal, { token: options.metricsToken }));
   if (mailer.outbox && !options.production) plugins.push(devOutboxPlugin(mailer.outbox));
   const trustProxy = options.trustProxy ?? (options.production ? 'loopback' : undefined);
   const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, secureCookies: portalConfig.secureCookies, trustProxy, plugins });
@@ -130,10 +147,23 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     staffLogins,
     clientLogins,
     outbox: mailer.outbox,
+    logger,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
+      // No new connections from here; idle keep-alive ones close now, busy ones once they answer.
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      // Live streams end with their retry hint (which frees their connections), workers stop.
       await portal.close();
+      let deadline: NodeJS.Timeout | undefined;
+      const late = await Promise.race([
+        stopped.then(() => false),
+        new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(true), options.shutdownDeadlineMs ?? 10_000))),
+      ]);
+      clearTimeout(deadline);
+      clearInterval(sweep);
+      if (late) logger.warn('shutdown deadline passed: closing the connections still open');
+      server.closeAllConnections();
       await events.close();
       await flags.close();
       await sessionPool.end();

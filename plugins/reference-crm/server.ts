@@ -31,6 +31,9 @@ try {
     secureCookies: env.SECURE_COOKIES === 'true' || env.NODE_ENV === 'production',
     trustProxy: trustProxySetting(env.TRUST_PROXY),
     production: env.NODE_ENV === 'production',
+    logLevel: env.LOG_LEVEL,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    ...(env.SHUTDOWN_DEADLINE_MS ? { shutdownDeadlineMs: Number(env.SHUTDOWN_DEADLINE_MS) } : {}),
   });
   const lines = [
     '',
@@ -46,9 +49,19 @@ try {
     '',
   ];
   console.log(lines.join('\n'));
-  const stop = async () => {
-    await crm.close();
-    process.exit(0);
+  // SIGTERM (orchestrators, systemd) and SIGINT (Ctrl-C): finish what is in flight, then exit 0.
+  const stop = (signal: string) => {
+    crm.logger.info({ signal }, 'shutting down');
+    crm.close().then(
+      () => {
+        crm.logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        crm.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -44,7 +44,10 @@ function retryWords(res: Response, retryAfterSeconds: number, now: Date) {
   const wait = seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) });
   return { time: fmt.time(new Date(now.getTime() + seconds * 1000)), wait };
 }
-export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, sessions: SessionLifecycle, now: () => Date = () => new Date()) {
+/** Told each sign-in attempt's outcome (for the operator's metrics). */
+export type SignInRecorder = (method: 'password' | 'code' | 'reset' | 'invitation', outcome: 'success' | 'failure' | 'limited') => void;
+
+export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, sessions: SessionLifecycle, now: () => Date = () => new Date(), recordSignIn: SignInRecorder = () => {}) {
   const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, alert: string | null = null) => {
     const { settings } = portalContext(res);
     const { t } = portalI18n(res);
@@ -113,6 +116,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const input = req.body as VerifyCodeInput;
       const { workspace, base } = portalContext(res);
       const result = await auth.signInWithCode(workspace, input.email, input.code, requestMeta(req));
+      recordSignIn('code', result.ok ? 'success' : result.reason === 'limited' ? 'limited' : 'failure');
       if (!result.ok && result.reason === 'limited') {
         return showCodeForm(req, res, {}, 429, false, portalI18n(res).t('auth:code.limited', retryWords(res, result.retryAfterSeconds, now())));
       }
@@ -125,6 +129,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const input = req.body as PasswordSignInInput;
       const { base } = portalContext(res);
       const result = await authenticatePassword(req, res);
+      recordSignIn('password', result.ok ? 'success' : result.reason === 'limited' ? 'limited' : 'failure');
       if (!result.ok && result.reason === 'limited') {
         return limitedSignIn(req, res, result.retryAfterSeconds, signInMethods(portalContext(res).settings).code);
       }
@@ -166,6 +171,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const input = req.body as SetPasswordInput;
       const { workspace, base } = portalContext(res);
       const user = await auth.setPasswordFromLink(workspace, purpose, String(req.params.token), input.password, requestMeta(req));
+      recordSignIn(purpose === 'reset' ? 'reset' : 'invitation', user ? 'success' : 'failure');
       if (!user) throw new HttpError(410, portalI18n(res).t('auth:setPassword.expired'));
       await sessions.start(req, user);
       res.redirect(303, `${base}/`);

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { EventBus } from '../events/event-bus.ts';
 import { RECONNECTED_CHANNEL } from '../events/postgres-event-bus.ts';
 import { listLiveEventsAfter } from './queries.ts';
+import { liveStreamsOf, SHUTDOWN_RETRY_MS } from './live-streams.ts';
 import type { LiveEvent } from './live-events.ts';
 
 const REPLAY_LIMIT = 500;
@@ -41,6 +42,7 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
   let replaying = true;
   const held: LiveEvent[] = [];
   let closed = false;
+  let unregister = () => {};
 
   const send = (event: LiveEvent) => {
     if (closed || BigInt(event.seq) <= last) return;
@@ -65,6 +67,7 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
     clearInterval(heartbeat);
     unsubscribe();
     unsubscribeReconnect();
+    unregister();
   };
   req.on('close', close);
   res.on('close', close);
@@ -83,6 +86,18 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
   res.flushHeaders();
   // Browsers wait this long before reconnecting by themselves (htmx has its own backoff too).
   res.write('retry: 2000\n\n');
+  const streams = liveStreamsOf(req);
+  if (streams) {
+    const endForShutdown = () => {
+      if (closed) return;
+      res.write(`retry: ${SHUTDOWN_RETRY_MS}\n\n`);
+      close();
+      res.end();
+    };
+    // An instance shutting down sends newcomers straight on to another one.
+    if (streams.closing) return endForShutdown();
+    unregister = streams.add(endForShutdown);
+  }
   try {
     await replay();
   } catch (err) {

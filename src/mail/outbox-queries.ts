@@ -61,3 +61,9 @@ export async function deleteFinishedMessages(db: Db, before: number): Promise<nu
     .where((q) => q.where('sent_at', '<', before).orWhere('gave_up_at', '<', before))
     .delete();
 }
+
+/** Messages still to go out (queued or waiting for a retry): the outbox depth an operator watches. */
+export async function countPendingMessages(db: Db): Promise<number> {
+  const row = await db(TABLE).whereNull('sent_at').whereNull('gave_up_at').count<{ count: string | number }[]>({ count: '*' }).first();
+  return Number(row?.count ?? 0);
+}

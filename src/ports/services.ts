@@ -9,6 +9,8 @@ export interface FlagContext {
 
 export interface FeatureFlags {
   isEnabled(flag: string, context: FlagContext): boolean;
+  /** Whether the flags have data to answer from (readiness); omitted means always. */
+  isReady?(): boolean;
   close(): Promise<void>;
 }
 

@@ -24,6 +24,7 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
 import { runSql } from './host-fixtures.ts';
 import { flagsFileFor } from './portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture.ts';
+import { createPortalLogger } from '../../src/ops/logging.ts';
 
 /** The slug the adapter derives from entity 1's label, "Atelier Nord". */
 export const SECOND_WORKSPACE = 'atelier-nord';
@@ -96,7 +97,7 @@ export async function startSecondHost(options: SecondHostOptions = {}): Promise<
       flags,
       mailer: createMailer({ smtpUrl: smtp.url, from: 'Atelier Nord <portal@atelier.example>' }),
       config: { appUrl: 'http://localhost', sessionSecret: 'second-host-secret-'.padEnd(48, 'x') },
-      logger: { info: () => {}, error: (message, err) => console.error(message, err) },
+      logger: createPortalLogger({ level: 'error' }),
     });
     cleanups.push(() => portal.close());
     if (options.migrate !== false) await portal.migrate();

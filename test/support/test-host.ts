@@ -9,6 +9,7 @@ import session from 'express-session';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import supertest from 'supertest';
+import { captureLogger, type LoggedError } from './capture-logger.ts';
 import { createKnex, createPgPool } from '../../src/db/connect.ts';
 import { PORTAL_FLAG } from '../../src/flags/flag-names.ts';
 import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
@@ -43,10 +44,7 @@ export class SetFlags implements FeatureFlags {
   async close(): Promise<void> {}
 }
 
-export interface LoggedError {
-  message: string;
-  err: unknown;
-}
+export type { LoggedError } from './capture-logger.ts';
 
 async function createHostTables(db: Knex): Promise<void> {
   // A second test host on the same database shares the first one's tables.
@@ -186,6 +184,8 @@ export interface TestHostOptions {
   hostGuard?: boolean;
   /** A FileStorage to use instead of the portal's database storage (e.g. one that fails). */
   storage?: FileStorage;
+  /** The portal's log level (default error); `logOutput()` returns the lines. */
+  logLevel?: string;
 }
 
 export interface TestHost {
@@ -195,6 +195,8 @@ export interface TestHost {
   mailer: MemoryMailer;
   flags: SetFlags;
   errors: LoggedError[];
+  /** Every log line the portal wrote at `logLevel` or above. */
+  logOutput(): string;
   createWorkspace(input: { slug: string; name: string; brandColor?: string; portalEnabled?: boolean }): Promise<HostWorkspace>;
   createStaff(workspace: HostWorkspace, role: 'admin' | 'member', name?: string): Promise<HostStaffUser>;
   createClient(workspace: HostWorkspace, name: string): Promise<HostClient>;
@@ -211,7 +213,8 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
   const adapter = hostAdapter(db);
   const mailer = new MemoryMailer();
   const flags = new SetFlags();
-  const errors: LoggedError[] = [];
+  const captured = captureLogger(options.logLevel);
+  const errors = captured.errors;
 
   const portal = createCustomerPortal({
     adapter,
@@ -221,7 +224,7 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
     mailer,
     ...(options.storage ? { storage: options.storage } : {}),
     config: { appUrl: 'http://localhost', sessionSecret: 'x'.repeat(40), portalPath: PORTAL_PATH, adminPath: ADMIN_PATH },
-    logger: { info: () => {}, error: (message, err) => errors.push({ message, err }) },
+    logger: captured.logger,
   });
   await portal.migrate();
 
@@ -251,6 +254,7 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
     mailer,
     flags,
     errors,
+    logOutput: captured.output,
     async createWorkspace(input) {
       const [row] = await db('workspaces').insert({ slug: input.slug, name: input.name, brand_color: input.brandColor ?? null }).returning('id');
       if (input.portalEnabled !== false) flags.enabled.add(input.slug);

@@ -1,0 +1,152 @@
+// SIGTERM, as an orchestrator sends it, to `npm start` as a real process on PostgreSQL (or the
+// embedded one): while a slow request is in flight (its body still arriving) and a client's live
+// stream is open, the process stops accepting connections at once, ends the live stream with a
+// `retry:` hint (the browser reconnects, to another instance behind the load balancer), lets the
+// slow request finish with its normal answer, and exits 0 within a few seconds.
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { csrfFrom } from '../support/portal-harness.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const SERVER = path.join(ROOT, 'plugins/reference-crm/server.ts');
+const EMAIL = 'maria@northwind.test';
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function addressOf(server: Started): Promise<URL> {
+  for (;;) {
+    const match = /running at (http:\/\/\S+)/.exec(server.output());
+    if (match) return new URL(match[1]!);
+    const done = await Promise.race([server.exited.then(() => 'exited'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 100))]);
+    if (done === 'exited') throw new Error(`the server exited:\n${server.output()}`);
+  }
+}
+
+const cookiesOf = (res: Response) => res.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a new TCP connection to the port is accepted (true) or refused (false). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('graceful shutdown on SIGTERM, as a real process', function () {
+  this.timeout(240_000);
+  let database: TestDatabase;
+  let server: Started | undefined;
+
+  before(async function () {
+    database = await createTestDatabase();
+  });
+  after(async function () {
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    await database?.drop();
+  });
+
+  it('stops accepting, ends live streams with a retry hint, finishes the request in flight, exits 0', async function () {
+    server = start({ DATABASE_URL: database.url, PORT: '0', SESSION_SECRET: 's'.repeat(48), LOG_LEVEL: 'info' });
+    const url = await addressOf(server);
+    const port = Number(url.port);
+
+    // A signed-in client with its live stream open.
+    const page = await fetch(new URL('/portal/demo/sign-in', url));
+    const pageCookies = cookiesOf(page);
+    const csrf = csrfFrom(await page.text());
+    const signedIn = await fetch(new URL('/portal/demo/sign-in/password', url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: pageCookies, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, email: EMAIL, password: DEMO_CLIENT_PASSWORD }),
+    });
+    expect(signedIn.status).to.equal(303);
+    const session = `${pageCookies}; ${cookiesOf(signedIn)}`;
+    const stream = await fetch(new URL('/portal/demo/messages/stream', url), { headers: { Accept: 'text/event-stream', Cookie: session } });
+    expect(stream.status).to.equal(200);
+    let streamed = '';
+    const streamEnded = (async () => {
+      const reader = stream.body!.getReader();
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return Date.now();
+        streamed += decoder.decode(value, { stream: true });
+      }
+    })();
+
+    // A slow request: a sign-in form whose body is still arriving when SIGTERM comes.
+    const body = new URLSearchParams({ _csrf: csrf, email: EMAIL, password: DEMO_CLIENT_PASSWORD }).toString();
+    const slowRequest = async (whileSending: () => Promise<void>) => {
+      const slow = net.connect(port, '127.0.0.1');
+      let answer = '';
+      slow.on('data', (chunk) => (answer += chunk));
+      const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
+      await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+      slow.write(
+        `POST /portal/demo/sign-in/password HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${pageCookies}\r\nConnection: close\r\n` +
+          `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+      );
+      await whileSending();
+      slow.write(body.slice(10));
+      await closed;
+      return answer;
+    };
+    // The same slow request, undisturbed, for comparison.
+    expect(await slowRequest(() => sleep(300).then(() => {}))).to.match(/^HTTP\/1\.1 303 /);
+
+    expect(streamed).to.contain('retry: 2000');
+
+    let signalled = 0;
+    const answer = await slowRequest(async () => {
+      await sleep(300);
+      signalled = Date.now();
+      server!.child.kill('SIGTERM');
+      // The stream ends with the shutdown's retry hint, while the slow request still runs.
+      const endedAt = await Promise.race([streamEnded, sleep(5_000).then(() => null)]);
+      expect(endedAt, 'the live stream ended').to.be.a('number');
+      expect(streamed).to.match(/retry: 1000\n\n$/);
+      // New connections are refused while the request in flight is still being answered.
+      expect(await accepts(port)).to.equal(false);
+      expect(server!.child.exitCode).to.equal(null);
+      await sleep(500);
+    });
+    expect(answer, server.output().slice(-3000)).to.match(/^HTTP\/1\.1 303 /);
+    expect(answer).to.match(/\r\nLocation: \/portal\/demo\/\r\n/i);
+
+    expect(await server.exited).to.equal(0);
+    const took = Date.now() - signalled;
+    expect(took, 'exit after SIGTERM (ms)').to.be.below(5_000);
+    if (process.env.SHOW_TIMINGS) console.log(`exit ${took} ms after SIGTERM`);
+    expect(server.output()).to.contain('"msg":"shutting down"').and.contain('"msg":"stopped"');
+  });
+});
