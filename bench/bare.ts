@@ -1,19 +1,28 @@
 // The baseline: a bare Express 5 app with a pg pool. Each route runs one primary-key query and
 // renders, with a compiled EJS template, the very bytes the portal answered for the same page, so
 // the difference between the two is what the portal's own work costs.
-// Reads the pages from the JSON file named by BARE_PAGES: [{ path, contentType, body }].
+// Reads the pages from the JSON file named by BARE_PAGES: [{ path, contentType, body | base64 }].
 import ejs from 'ejs';
 import express from 'express';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 
-const pages = JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as Array<{ path: string; contentType: string; body: string }>;
+const pages = JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as Array<{ path: string; contentType: string; body?: string; base64?: string }>;
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 6 });
 const app = express();
 for (const page of pages) {
+  if (page.base64 !== undefined) {
+    // A binary answer (a PDF): the same bytes after the same one query.
+    const bytes = Buffer.from(page.base64, 'base64');
+    app.get(page.path, async (_req, res) => {
+      await pool.query('select id, slug, name from workspaces where id = $1', [1]);
+      res.type(page.contentType).send(bytes);
+    });
+    continue;
+  }
   // The body as a template with one placeholder for the queried name, so rendering does real work.
-  const render = ejs.compile(page.body.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
+  const render = ejs.compile(page.body!.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
   app.get(page.path, async (_req, res) => {
     const { rows } = await pool.query('select id, slug, name from workspaces where id = $1', [1]);
     res.type(page.contentType).send(render({ name: rows[0]?.name ?? '' }));

@@ -6,6 +6,9 @@
 //
 //   npm run bench                 full size (1M invoices, 1M proposals and quotations)
 //   npm run bench -- --quick      a tenth of it, shorter runs
+//   npm run bench -- --only=invoice,proposal
+//                                 only the pages whose names contain one of these words, and only
+//                                 the pages table (no sign-in POST, no scale run); prints, writes nothing
 //   DATABASE_URL=postgres://...   the PostgreSQL server to create the benchmark databases on;
 //                                 unset: a private cluster started with initdb/pg_ctl on a free port
 //
@@ -24,7 +27,10 @@ import { hashPassword } from '../src/auth/secrets.ts';
 interface PageEntry {
   name: string;
   who: 'anonymous' | 'client' | 'staff';
+  /** `{proposal}`, `{quotation}`, `{invoice}`, `{payable}`, `{publicLink}`, `{clientId}`: the records of bench/records.ts. */
   path: string;
+  /** Each request from its own address, for pages rate-limited per address (public links). */
+  spreadAddresses?: boolean;
 }
 
 /** Every page measured against the bare route. New pages add a line here. */
@@ -34,11 +40,23 @@ export const PAGES: PageEntry[] = [
   { name: 'sign-in page', who: 'anonymous', path: '/portal/demo/sign-in' },
   { name: 'branding.css', who: 'anonymous', path: '/portal/demo/branding.css' },
   { name: 'admin settings', who: 'staff', path: '/settings/client-portal' },
+  { name: 'proposal list', who: 'client', path: '/portal/demo/proposals' },
+  { name: 'proposal detail', who: 'client', path: '/portal/demo/proposals/{proposal}' },
+  { name: 'proposal PDF', who: 'client', path: '/portal/demo/proposals/{proposal}.pdf' },
+  { name: 'quotation detail', who: 'client', path: '/portal/demo/quotations/{quotation}' },
+  { name: 'invoice list', who: 'client', path: '/portal/demo/invoices' },
+  { name: 'invoice detail', who: 'client', path: '/portal/demo/invoices/{invoice}' },
+  { name: 'invoice pay page', who: 'client', path: '/portal/demo/invoices/{payable}/pay' },
+  { name: 'public link page', who: 'anonymous', path: '/portal/demo/p/{publicLink}', spreadAddresses: true },
+  { name: 'staff record page', who: 'staff', path: '/settings/client-portal/records/proposal/{clientId}/{proposal}' },
+  { name: 'staff payments page', who: 'staff', path: '/settings/client-portal/payments' },
 ];
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const quick = process.argv.includes('--quick');
 const skipEmbedded = process.argv.includes('--no-embedded');
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean);
+const SELECTED = only ? PAGES.filter((page) => only.some((word) => page.name.includes(word))) : PAGES;
 const CONNECTIONS = 10;
 const DURATION = Number(process.env.BENCH_DURATION ?? (quick ? 5 : 15));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? (quick ? 2 : 5));
@@ -50,6 +68,7 @@ interface Served {
   databaseMode: string;
   client: { email: string; password: string };
   staff: { email: string; password: string };
+  records: Record<string, string>;
   seedSeconds: number;
   child: ChildProcess;
 }
@@ -159,6 +178,10 @@ interface Measured {
   non2xx: number;
 }
 
+const pathOf = (page: PageEntry, app: Served) => page.path.replace(/\{(\w+)\}/g, (_, key: string) => app.records[key] ?? `{${key}}`);
+const randomAddress = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+const spread = (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': randomAddress() } });
+
 async function load(options: autocannon.Options): Promise<Measured> {
   await autocannon({ ...options, duration: WARMUP });
   const result = await autocannon({ ...options, connections: options.connections ?? CONNECTIONS, duration: DURATION });
@@ -193,10 +216,13 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; rs
   const idle = rssMb(app.child.pid!);
   const who = await identities(app);
   const captured = [];
-  for (const page of PAGES) {
-    const res = await fetch(`${app.url}${page.path}`, { headers: { cookie: who[page.who] } });
+  for (const page of SELECTED) {
+    const res = await fetch(`${app.url}${pathOf(page, app)}`, { headers: { cookie: who[page.who] } });
     if (res.status !== 200) throw new Error(`${page.name} answered ${res.status}`);
-    captured.push({ path: page.path, contentType: res.headers.get('content-type') ?? 'text/html', body: await res.text() });
+    const contentType = res.headers.get('content-type') ?? 'text/html';
+    // Binary answers (PDFs) travel as base64, so the baseline sends the very same bytes.
+    const binary = !/^text\/|json|javascript/.test(contentType);
+    captured.push({ path: pathOf(page, app), contentType, ...(binary ? { base64: Buffer.from(await res.arrayBuffer()).toString('base64') } : { body: await res.text() }) });
   }
   const pagesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'portal-bench-')), 'pages.json');
   writeFileSync(pagesFile, JSON.stringify(captured));
@@ -204,17 +230,22 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; rs
   const bareUrl = (bare.line as { url: string }).url;
   const rows: Row[] = [];
   try {
-    for (const page of PAGES) {
-      const portal = await load({ url: `${app.url}${page.path}`, headers: { cookie: who[page.who] } });
-      const baseline = await load({ url: `${bareUrl}${page.path}` });
+    for (const page of SELECTED) {
+      const portal = page.spreadAddresses
+        ? await load({ url: app.url, requests: [{ method: 'GET', path: pathOf(page, app), headers: { cookie: who[page.who] }, setupRequest: spread }] })
+        : await load({ url: `${app.url}${pathOf(page, app)}`, headers: { cookie: who[page.who] } });
+      // Requests still queued in the app when the load stopped (slow answers such as PDFs) would be
+      // served during the next measurement: one more request waits behind them first.
+      await fetch(`${app.url}/portal/demo/sign-in`).then((res) => res.arrayBuffer());
+      const baseline = await load({ url: `${bareUrl}${pathOf(page, app)}` });
       rows.push({ database: label, page: page.name, portal, bare: baseline, ratio: portal.rps / baseline.rps, target: '≥ 0.5' });
-      console.log(`  ${label} ${page.name}: ${portal.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} (${(portal.rps / baseline.rps).toFixed(2)} ×), p50 ${portal.p50} ms`);
+      console.log(`  ${label} ${page.name}: ${portal.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} (${(portal.rps / baseline.rps).toFixed(2)} ×), p50 ${portal.p50} ms${portal.non2xx ? `, ${portal.non2xx} non-2xx` : ''}, load ${os.loadavg()[0]!.toFixed(1)}`);
     }
+    if (only) return { rows, rss: { idle, loaded: rssMb(app.child.pid!) } };
     // Password sign-in: each request from its own address (a proxy on this host says which), so the
     // per-address limit stays out of the way; every one signs in and writes a session.
     const body = who.form({ _csrf: who.csrf, email: app.client.email, password: app.client.password });
     const headers = { cookie: who.anonymous, 'content-type': 'application/x-www-form-urlencoded' };
-    const randomAddress = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     const signIn = await load({
       url: app.url,
       requests: [{
@@ -246,7 +277,7 @@ async function latencyAtScale(label: string, databaseUrl: () => Promise<string |
     try {
       const who = await identities(app);
       for (const page of PAGES.filter((p) => p.who === 'client')) {
-        const measured = await load({ url: `${app.url}${page.path}`, headers: { cookie: who[page.who] }, connections: 1 });
+        const measured = await load({ url: `${app.url}${pathOf(page, app)}`, headers: { cookie: who[page.who] }, connections: 1 });
         p50[size === 'small' ? 'small' : 'large'].set(page.name, measured.p50);
       }
     } finally {
@@ -279,7 +310,7 @@ try {
   } finally {
     await stopChild(pgApp.child);
   }
-  scale.PostgreSQL = await latencyAtScale('PostgreSQL', freshPostgres);
+  if (!only) scale.PostgreSQL = await latencyAtScale('PostgreSQL', freshPostgres);
 
   if (!skipEmbedded) {
     const embedded = await serve(undefined, 'small');
@@ -330,6 +361,7 @@ const report = [
   ...rssTable,
   '',
 ];
-writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report.join('\n'));
+// A partial run (--only) prints its table and leaves the full report as it was.
+if (!only) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report.join('\n'));
 console.log(['', ...table, '', ...scaleTable, '', ...rssTable].join('\n'));
 process.exit(0);

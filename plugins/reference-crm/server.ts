@@ -2,6 +2,7 @@
 // DATABASE_URL is set. Prints where to go and the demo logins.
 import path from 'node:path';
 import { bootReferenceCrm } from './boot.ts';
+import { openDemoPayments } from './seed-portal-demo.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const env = process.env;
@@ -35,6 +36,8 @@ try {
     metricsToken: env.METRICS_TOKEN || undefined,
     ...(env.SHUTDOWN_DEADLINE_MS ? { shutdownDeadlineMs: Number(env.SHUTDOWN_DEADLINE_MS) } : {}),
   });
+  const demo = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo');
+  if (env.NODE_ENV !== 'production' && demo && (await openDemoPayments(crm.db, demo.workspaceId))) await crm.portal.workspaceChanged(demo.workspaceId);
   const lines = [
     '',
     `Reference CRM with the client portal is running at ${crm.url}  (${crm.databaseMode} PostgreSQL, ready in ${Date.now() - started} ms)`,

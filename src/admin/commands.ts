@@ -42,6 +42,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   allowComments: checkboxField,
   allowMessaging: checkboxField,
   allowOnlinePayments: checkboxField,
+  allowPublicLinkDecisions: checkboxField,
 };
 
 export const NO_SIGN_IN_METHOD = 'Keep at least one sign-in method switched on: with both off, your clients could not sign in.';

@@ -14,7 +14,7 @@ export function dashboardRoutes(deps: { adapter: HostAdapter; now: () => Date })
   const router = Router({ mergeParams: true });
 
   router.get('/', async (req: Request, res: Response) => {
-    const { workspace, settings, branding } = portalContext(res);
+    const { workspace, settings, branding, sectionPages } = portalContext(res);
     const { user, contact } = signedInClient(res);
     const i18n = portalI18n(res);
     const { offers, invoices } = deps.adapter;
@@ -24,7 +24,8 @@ export function dashboardRoutes(deps: { adapter: HostAdapter; now: () => Date })
     const [summary, proposals, quotations, unpaid, shared] = await Promise.all([
       deps.adapter.summaries.forClient(workspace.id, user.client_id, user.contact_id),
       showOffers ? offers!.list(workspace.id, user.client_id, 'proposal', { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
-      showOffers ? offers!.list(workspace.id, user.client_id, 'quotation', { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
+      // A host that keeps no quotations has no quotation pages: an empty list, not a query.
+      showOffers && sectionPages.has('quotations') ? offers!.list(workspace.id, user.client_id, 'quotation', { status: ['open'] }, { limit: WIDGET_ROWS }) : showOffers ? { items: [] } : null,
       showInvoices ? invoices!.list(workspace.id, user.client_id, { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
       loadWidgets(deps.adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id, sections: visibleSections(settings) }),
     ]);
@@ -45,7 +46,8 @@ export function dashboardRoutes(deps: { adapter: HostAdapter; now: () => Date })
       greeting: greeting(i18n, contact.name, deps.now()),
       company: contact.clientName,
       workspaceName: branding.workspaceName,
-      cards: presentCards(i18n, summary, visibleSections(settings)),
+      // Cards for the sections with pages here (a host may keep no quotations, say).
+      cards: presentCards(i18n, summary, visibleSections(settings).filter((section) => sectionPages.has(section))),
       widgets,
     });
   });

@@ -7,7 +7,8 @@ import { validateBody, validateQuery } from '../web/validate.ts';
 import { AddCommentCommand } from '../comments/commands.ts';
 import { OfferListQuery } from './commands.ts';
 import type { OfferHandlers } from './handlers.ts';
-import type { OfferSection } from './presenters.ts';
+import { SECTION_KIND, type OfferSection } from './presenters.ts';
+import type { OfferKind } from '../ports/host.ts';
 
 const section = (name: OfferSection) => (_req: Request, res: Response, next: NextFunction) => {
   authorizeSection(portalContext(res).settings, name);
@@ -19,9 +20,10 @@ const commenting = (_req: Request, res: Response, next: NextFunction) => {
   next();
 };
 
-export function offerRoutes(h: OfferHandlers): Router {
+export function offerRoutes(h: OfferHandlers, kinds: readonly OfferKind[] = ['proposal', 'quotation']): Router {
   const router = Router({ mergeParams: true });
-  for (const name of ['proposals', 'quotations'] as const) {
+  // Only the kinds the host keeps get routes (and with them a place in the navigation).
+  for (const name of (['proposals', 'quotations'] as const).filter((section) => kinds.includes(SECTION_KIND[section]))) {
     router.get(`/${name}`, section(name), validateQuery(OfferListQuery), h.list(name));
     router.get(`/${name}/:id.pdf`, section(name), h.pdf(name));
     router.get(`/${name}/:id`, section(name), h.show(name));

@@ -73,10 +73,10 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       const amountCents = input.amountCents ?? found.invoice.balanceCents;
       const result = await payments.start(
         client,
-        { invoiceId, amountCents, portalBase: base, returnUrl: `${base}/invoices/${encodeURIComponent(invoiceId)}/pay` },
+        found,
+        { amountCents, portalBase: base, returnUrl: `${base}/invoices/${encodeURIComponent(invoiceId)}/pay` },
         requestMeta(req),
       );
-      if (!result) throw notFound();
       if ('error' in result) {
         return showPayPage(req, res, { errors: { amount: START_ERRORS[result.error] }, values: { choice: input.choice, amount: input.amountText } }, 400);
       }

@@ -68,14 +68,16 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     payable,
     provider: (id: string) => byId.get(id) ?? null,
 
-    /** Starts a checkout; answers where to send the client, or why not. */
+    /**
+     * Starts a checkout for the invoice options() found (the caller has them already: reading the
+     * invoice again would double the request's queries); answers where to send the client, or why not.
+     */
     async start(
       client: PayingClient,
-      request: { invoiceId: string; amountCents: number; portalBase: string; returnUrl: string },
+      found: PaymentOptions,
+      request: { amountCents: number; portalBase: string; returnUrl: string },
       meta: RequestMeta,
-    ): Promise<{ redirectUrl: string } | { error: 'not_payable' | 'amount_too_high' | 'partial_not_allowed' | 'no_provider' } | null> {
-      const found = await options(client, request.invoiceId);
-      if (!found) return null;
+    ): Promise<{ redirectUrl: string } | { error: 'not_payable' | 'amount_too_high' | 'partial_not_allowed' | 'no_provider' }> {
       const { invoice, provider } = found;
       if (!provider) return { error: 'no_provider' };
       if (!payable(invoice)) return { error: 'not_payable' };

@@ -219,6 +219,11 @@ export interface OfferDecision {
 
 /** Proposals and quotations of one client company, scoped by workspace and client in every query. */
 export interface OffersPort {
+  /**
+   * The kinds this host keeps; both when absent. A kind left out has no pages in the portal: its
+   * routes answer 404 and neither the navigation nor the dashboard mentions it.
+   */
+  kinds?: readonly OfferKind[];
   list(workspaceId: HostId, clientId: HostId, kind: OfferKind, filter: { status?: OfferStatus[] }, page: PageRequest): Promise<Page<OfferSummary>>;
   find(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId): Promise<OfferDetail | null>;
   /**

@@ -1,6 +1,6 @@
 // The page behind a public link, /portal/:slug/p/:token: the record read-only in the workspace's
-// branding, its PDF, and — for an open proposal or quotation on a link that allows it — accept or
-// decline with a typed name and an email as the evidence of who. Lookups are rate-limited per IP;
+// branding, its PDF, and — for an open proposal or quotation, when the workspace allows decisions
+// by link and the link allows it — accept or decline with a typed name and an email as the evidence of who. Lookups are rate-limited per IP;
 // an unknown, expired or revoked token, or a section the workspace switched off, is one same 404.
 import type { Request, Response } from 'express';
 import { offerPdfModel, presentOfferDetail } from '../offers/presenters.ts';
@@ -10,13 +10,15 @@ import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
 import type { HostAdapter } from '../ports/host.ts';
 import type { FileStorage } from '../ports/services.ts';
 import type { RateLimiter } from '../rate-limits/limiter.ts';
-import { notFound, tooManyRequests } from '../web/http-error.ts';
+import { forbidden, notFound, tooManyRequests } from '../web/http-error.ts';
+import type { PortalSettings } from '../settings/portal-settings.ts';
 import { portalContext, renderPortalPage } from '../web/portal-context.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import type { FieldErrors } from '../web/validate.ts';
 import { keptInput, type DecisionInput } from '../decisions/commands.ts';
 import { presentOfferActions, presentOfferDecision } from '../decisions/presenters.ts';
 import type { OfferDecisions } from '../decisions/service.ts';
+import type { PublicLinkRow } from './queries.ts';
 import type { PublicLinks } from './service.ts';
 
 const MINUTE = 60;
@@ -24,6 +26,9 @@ const MINUTE = 60;
 export const PUBLIC_LINK_LIMIT = { name: 'public-link:ip', points: 60, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE };
 
 type Outcome = 'accept' | 'decline';
+
+/** A link carries a decision only when the workspace allows decisions by link and the link itself does. */
+const decidesByLink = (settings: PortalSettings, link: PublicLinkRow) => settings.allowPublicLinkDecisions && link.allow_decision;
 
 export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: PublicLinks; decisions: OfferDecisions; limiter: RateLimiter; storage: FileStorage; now: () => Date }) {
   const { links, decisions } = deps;
@@ -40,7 +45,13 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
 
   async function page(req: Request, res: Response, form: { outcome?: Outcome; errors?: FieldErrors; input?: Record<string, string>; refusal?: string } = {}, status = 200) {
     const { link, record } = await open(req, res);
-    const { base, i18n, workspace } = portalContext(res);
+    const { base, i18n, workspace, settings } = portalContext(res);
+    // A decision POST (shown again with its errors) on a link that may not decide: refused before
+    // any input is judged, the same answer whatever was sent.
+    if (req.method === 'POST' && (record.type === 'invoice' || !decidesByLink(settings, link))) {
+      if (record.type === 'invoice') throw notFound();
+      throw forbidden(i18n.t('public:decideElsewhere'));
+    }
     const href = `${base}/p/${encodeURIComponent(String(req.params.token))}`;
     const today = i18n.fmt.isoDay(deps.now());
     if (status === 200 && req.method === 'GET') await links.logAccess(link, 'opened', requestMeta(req));
@@ -51,7 +62,7 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
     const offer = presentOfferDetail(i18n, record.offer, href, today);
     const state = await decisions.stateOf(workspace.id, link.client_id, record.offer, i18n.timeZone);
     const actions = presentOfferActions(state, i18n, href, req.query.decided);
-    const mayDecide = link.allow_decision && state.canDecide;
+    const mayDecide = decidesByLink(settings, link) && state.canDecide;
     const errors = Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, i18n.t(key)]));
     renderPortalPage(req, res, 'public-links/show', offer.heading, {
       kind: record.type,
@@ -68,6 +79,8 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
         input: form.outcome === 'accept' ? form.input ?? {} : {},
         declineInput: form.outcome === 'decline' ? form.input ?? {} : {},
         refusal: form.refusal ?? null,
+        // Open, but not to be decided here: say where it can be.
+        elsewhere: state.canDecide && !mayDecide,
       },
       assets: portalContext(res).assets,
     }, status);
@@ -76,8 +89,9 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
   function decide(outcome: Outcome) {
     return async (req: Request, res: Response) => {
       const { link, record } = await open(req, res);
-      if (record.type === 'invoice' || !link.allow_decision) throw notFound();
-      const { workspace, i18n, base } = portalContext(res);
+      if (record.type === 'invoice') throw notFound();
+      const { workspace, i18n, base, settings } = portalContext(res);
+      if (!decidesByLink(settings, link)) throw forbidden(i18n.t('public:decideElsewhere'));
       const input = req.body as DecisionInput;
       const meta = requestMeta(req);
       const result = await decisions.decide({

@@ -9,6 +9,8 @@ export interface PortalSettings {
   allowComments: boolean;
   allowMessaging: boolean;
   allowOnlinePayments: boolean;
+  /** Public links may offer accept/decline (each link must allow it too). */
+  allowPublicLinkDecisions: boolean;
   loginWithCode: boolean;
   loginWithPassword: boolean;
   portalTitle: string | null;
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   allowComments: true,
   allowMessaging: true,
   allowOnlinePayments: false,
+  allowPublicLinkDecisions: false,
   loginWithCode: true,
   loginWithPassword: true,
   portalTitle: null,
@@ -41,7 +44,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   updatedAt: null,
 };
 
-/** The seven switches, in the order the admin page shows them. */
+/** The switches, in the order the admin page shows them. */
 export const SECTION_SWITCHES = [
   { key: 'showProposals', label: 'Show proposals and quotations', hint: 'Clients can view, accept and decline them.' },
   { key: 'showInvoices', label: 'Show invoices', hint: 'Clients can see invoices, their status and payments.' },
@@ -50,6 +53,11 @@ export const SECTION_SWITCHES = [
   { key: 'allowComments', label: 'Allow comments', hint: 'Clients can comment on proposals, quotations and invoices.' },
   { key: 'allowMessaging', label: 'Allow messaging', hint: 'Clients can send messages to your team.' },
   { key: 'allowOnlinePayments', label: 'Allow online payments', hint: 'Clients can pay invoices from the portal.' },
+  {
+    key: 'allowPublicLinkDecisions',
+    label: 'Allow decisions by public link',
+    hint: 'Whoever holds a public link may accept or decline the proposal or quotation with a typed name and email, where the link allows it. Off: public links are read-only.',
+  },
 ] as const satisfies ReadonlyArray<{ key: keyof PortalSettings; label: string; hint: string }>;
 
 export type SectionSwitch = (typeof SECTION_SWITCHES)[number]['key'];

@@ -14,6 +14,7 @@ interface SettingsRow {
   allow_comments: boolean;
   allow_messaging: boolean;
   allow_online_payments: boolean;
+  allow_public_link_decisions: boolean;
   login_with_code: boolean;
   login_with_password: boolean;
   portal_title: string | null;
@@ -27,7 +28,7 @@ interface SettingsRow {
 
 const COLUMNS = [
   'show_proposals', 'show_invoices', 'show_tasks', 'allow_file_uploads', 'allow_comments', 'allow_messaging',
-  'allow_online_payments', 'login_with_code', 'login_with_password', 'portal_title', 'primary_color',
+  'allow_online_payments', 'allow_public_link_decisions', 'login_with_code', 'login_with_password', 'portal_title', 'primary_color',
   'logo_file_id', 'default_locale', 'default_time_zone', 'max_upload_mb', 'updated_at',
 ];
 
@@ -40,6 +41,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     allowComments: row.allow_comments,
     allowMessaging: row.allow_messaging,
     allowOnlinePayments: row.allow_online_payments,
+    allowPublicLinkDecisions: row.allow_public_link_decisions,
     loginWithCode: row.login_with_code,
     loginWithPassword: row.login_with_password,
     portalTitle: row.portal_title,
@@ -69,6 +71,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',
     allowOnlinePayments: 'allow_online_payments',
+    allowPublicLinkDecisions: 'allow_public_link_decisions',
     loginWithCode: 'login_with_code',
     loginWithPassword: 'login_with_password',
     portalTitle: 'portal_title',

@@ -27,7 +27,14 @@ describe('public links and the staff record page', function () {
     const page = await staff.get('/signin').expect(200);
     await staff.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
     northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    // Decisions by link are off until a workspace allows them; most tests here need them on.
+    await linkDecisions(true);
   });
+
+  async function linkDecisions(on: boolean) {
+    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: northwind.workspace_id, allow_public_link_decisions: on }).onConflict('workspace_id').merge();
+    await h.crm.portal.workspaceChanged(String(northwind.workspace_id));
+  }
   after(async function () {
     await h?.close();
   });
@@ -124,7 +131,7 @@ describe('public links and the staff record page', function () {
       await visitor.get(live).expect(404);
     } finally {
       const again = await staff.get('/settings/client-portal').expect(200);
-      await staff.post('/settings/client-portal').type('form').send({ _csrf: csrfFrom(again.text), showProposals: 'on', showInvoices: 'on', showTasks: 'on', allowComments: 'on', allowMessaging: 'on', loginWithCode: 'on', loginWithPassword: 'on' }).expect(303);
+      await staff.post('/settings/client-portal').type('form').send({ _csrf: csrfFrom(again.text), showProposals: 'on', showInvoices: 'on', showTasks: 'on', allowComments: 'on', allowMessaging: 'on', allowPublicLinkDecisions: 'on', loginWithCode: 'on', loginWithPassword: 'on' }).expect(303);
     }
     await visitor.get(live).expect(200);
   });
@@ -140,9 +147,40 @@ describe('public links and the staff record page', function () {
     const seen = await visitor.get(viewOnly).expect(200);
     expect(seen.text).to.not.include(`${viewOnly}/accept`);
     const token = csrfFrom((await visitor.get('/portal/demo/sign-in').expect(200)).text);
-    await visitor.post(`${viewOnly}/accept`).type('form').send({ _csrf: token, typedName: 'Dan Ng', email: 'dan@northwind.test', consent: 'yes', fingerprint: '0'.repeat(64) }).expect(404);
+    const refused = await visitor.post(`${viewOnly}/accept`).type('form').send({ _csrf: token, typedName: 'Dan Ng', email: 'dan@northwind.test', consent: 'yes', fingerprint: '0'.repeat(64) }).expect(403);
+    expect(textOf(refused.text)).to.include('Accepting or declining is not available through this link.');
+    expect(await h.crm.db('portal_offer_decisions').where({ offer_id: id })).to.have.length(0);
     const stored = await h.crm.db('portal_public_links').where({ subject_id: id }).first('expires_at', 'created_at');
     expect(stored.expires_at.getTime() - stored.created_at.getTime()).to.equal(3 * 86_400_000);
+  });
+
+  it('offers decisions by link only while the workspace allows them, and the admin switches that on', async function () {
+    await linkDecisions(false);
+    try {
+      const id = await openProposal();
+      const link = await createLink('proposal', id);
+      const visitor = h.agent();
+      const page = await visitor.get(link).expect(200);
+      expect(page.text).to.not.include(`${link}/accept`).and.not.include(`${link}/decline`).and.not.include('name="fingerprint"');
+      expect(textOf(page.text)).to.include('Accepting or declining is not available through this link.');
+      const token = csrfFrom((await visitor.get('/portal/demo/sign-in').expect(200)).text);
+      for (const [action, form] of [['accept', { typedName: 'Dan Ng', email: 'dan@northwind.test', consent: 'yes' }], ['decline', { email: 'dan@northwind.test', note: 'No' }]] as const) {
+        const refused = await visitor.post(`${link}/${action}`).type('form').send({ _csrf: token, ...form, fingerprint: '0'.repeat(64) }).expect(403);
+        expect(textOf(refused.text)).to.include('Accepting or declining is not available through this link.');
+      }
+      expect(await h.crm.db('portal_offer_decisions').where({ offer_id: id })).to.have.length(0);
+      expect(await h.crm.db('proposals').where({ id: Number(id) }).first('status')).to.deep.equal({ status: 'sent' });
+
+      // The admin allows it on the settings page: the same link now offers the forms.
+      const settings = await staff.get('/settings/client-portal').expect(200);
+      expect(settings.text).to.include('name="allowPublicLinkDecisions"').and.include('Off: public links are read-only.');
+      await staff.post('/settings/client-portal').type('form').send({ _csrf: csrfFrom(settings.text), showProposals: 'on', showInvoices: 'on', showTasks: 'on', allowComments: 'on', allowMessaging: 'on', allowPublicLinkDecisions: 'on', loginWithCode: 'on', loginWithPassword: 'on' }).expect(303);
+      const after = await visitor.get(link).expect(200);
+      expect(after.text).to.include(`${link}/accept`).and.include(`${link}/decline`);
+      expect(textOf(after.text)).to.not.include('not available through this link');
+    } finally {
+      await linkDecisions(true);
+    }
   });
 
   it('rate-limits link lookups per IP', async function () {

@@ -1,0 +1,38 @@
+// The records the benchmark's record pages open, for the signed-in demo client: its newest open
+// proposal and quotation (open where there is one, so the page carries its accept and decline actions), its newest
+// invoice, an invoice with a balance to pay, and a live public link to the proposal (made as staff
+// would, through the portal's own query and token functions). The page paths in bench/run.ts name
+// these by key: `{proposal}`, `{quotation}`, `{invoice}`, `{payable}`, `{publicLink}`.
+import type { Knex } from 'knex';
+import { insertPublicLink } from '../src/public-links/queries.ts';
+import { hashPublicToken, newTokenSalt, tokenFor } from '../src/public-links/tokens.ts';
+
+export type BenchRecords = Record<'proposal' | 'quotation' | 'invoice' | 'payable' | 'publicLink' | 'clientId', string>;
+
+export async function benchRecords(db: Knex, args: { workspaceId: string; clientId: string; staffEmail: string; secret: string }): Promise<BenchRecords> {
+  const scope = { workspace_id: args.workspaceId, client_id: args.clientId };
+  const newestOpen = async (table: 'proposals' | 'quotations') => {
+    // The newest open one; the newest shown one when none is open (the demo seed has no open quotation).
+    const row = await db(table).where(scope).whereNot('status', 'draft').orderByRaw(`(status = 'sent') desc, id desc`).first('id');
+    if (!row) throw new Error(`the demo client has no ${table}`);
+    return String(row.id);
+  };
+  const invoice = await db('invoices').where(scope).whereNot('status', 'draft').orderBy('id', 'desc').first('id');
+  const payable = await db('invoices as i')
+    .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
+    .whereIn('i.status', ['sent', 'overdue'])
+    .whereRaw('(select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.invoice_id = i.id) > (select coalesce(sum(p.amount_cents), 0) from payments p where p.invoice_id = i.id)')
+    .orderBy('i.id', 'desc')
+    .first('i.id');
+  if (!invoice || !payable) throw new Error('the demo client has no invoice to show or to pay');
+  const proposal = await newestOpen('proposals');
+  const staff = await db('staff_users').where({ workspace_id: args.workspaceId, email: args.staffEmail }).first('id');
+  const salt = newTokenSalt();
+  const token = tokenFor(args.secret, salt);
+  const now = new Date();
+  await insertPublicLink(db, {
+    workspaceId: args.workspaceId, clientId: args.clientId, subjectType: 'proposal', subjectId: proposal, tokenSalt: salt, tokenHash: hashPublicToken(token),
+    allowDecision: true, staffId: String(staff.id), expiresAt: new Date(now.getTime() + 30 * 86_400_000), createdAt: now,
+  });
+  return { proposal, quotation: await newestOpen('quotations'), invoice: String(invoice.id), payable: String(payable.id), publicLink: token, clientId: args.clientId };
+}
