@@ -11,6 +11,7 @@ import * as offerDecisions from './20261126000001_offer_decisions_and_public_lin
 import * as paymentsAndNotifications from './20261127000001_payments_and_notifications.ts';
 import * as documentsAndUploads from './20261128000001_documents_and_uploads.ts';
 import * as messages from './20261129000001_messages.ts';
+import * as twoFactorAndEmailChange from './20261204000001_two_factor_and_email_change.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -26,6 +27,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261127000001_payments_and_notifications': paymentsAndNotifications,
     '20261128000001_documents_and_uploads': documentsAndUploads,
     '20261129000001_messages': messages,
+    '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

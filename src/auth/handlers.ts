@@ -5,6 +5,7 @@
 // names the time to try again and, on the sign-in page, leaves the other method one click away.
 import type { NextFunction, Request, Response } from 'express';
 import { signInMethods } from '../policies/portal-policy.ts';
+import type { ClientUserRow } from '../client-users/queries.ts';
 import type { SessionLifecycle } from '../sessions/session-lifecycle.ts';
 import { HttpError, notFound, tooManyRequests } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage } from '../web/portal-context.ts';
@@ -44,7 +45,14 @@ function retryWords(res: Response, retryAfterSeconds: number, now: Date) {
   const wait = seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) });
   return { time: fmt.time(new Date(now.getTime() + seconds * 1000)), wait };
 }
-export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, sessions: SessionLifecycle, now: () => Date = () => new Date()) {
+/** Ends a right first factor: signs the client in, or asks for their second factor first. */
+export type CompleteSignIn = (req: Request, res: Response, user: ClientUserRow, next: string | undefined, method: 'password' | 'code' | 'link') => Promise<void>;
+
+export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, sessions: SessionLifecycle, now: () => Date = () => new Date(), completeSignIn?: CompleteSignIn) {
+  const signedIn: CompleteSignIn = completeSignIn ?? (async (req, res, user, next) => {
+    await sessions.start(req, user);
+    res.redirect(303, safeNext(portalContext(res).base, next));
+  });
   const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, alert: string | null = null) => {
     const { settings } = portalContext(res);
     const { t } = portalI18n(res);
@@ -111,26 +119,23 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
 
     verifyCode: async (req: Request, res: Response) => {
       const input = req.body as VerifyCodeInput;
-      const { workspace, base } = portalContext(res);
+      const { workspace } = portalContext(res);
       const result = await auth.signInWithCode(workspace, input.email, input.code, requestMeta(req));
       if (!result.ok && result.reason === 'limited') {
         return showCodeForm(req, res, {}, 429, false, portalI18n(res).t('auth:code.limited', retryWords(res, result.retryAfterSeconds, now())));
       }
       if (!result.ok) return showCodeForm(req, res, { code: portalI18n(res).t('auth:code.invalid') }, 401);
-      await sessions.start(req, result.user);
-      res.redirect(303, safeNext(base, input.next));
+      await signedIn(req, res, result.user, input.next, 'code');
     },
 
     signInWithPassword: async (req: Request, res: Response) => {
       const input = req.body as PasswordSignInInput;
-      const { base } = portalContext(res);
       const result = await authenticatePassword(req, res);
       if (!result.ok && result.reason === 'limited') {
         return limitedSignIn(req, res, result.retryAfterSeconds, signInMethods(portalContext(res).settings).code);
       }
       if (!result.ok) return showSignIn(req, res, { password: portalI18n(res).t('auth:signIn.invalidPassword') }, 401);
-      await sessions.start(req, result.user);
-      res.redirect(303, safeNext(base, input.next));
+      await signedIn(req, res, result.user, input.next, 'password');
     },
 
     showForgot: (req: Request, res: Response) => {
@@ -167,8 +172,8 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const { workspace, base } = portalContext(res);
       const user = await auth.setPasswordFromLink(workspace, purpose, String(req.params.token), input.password, requestMeta(req));
       if (!user) throw new HttpError(410, portalI18n(res).t('auth:setPassword.expired'));
-      await sessions.start(req, user);
-      res.redirect(303, `${base}/`);
+      // A link from an email is one factor: a client with two-factor is asked for the other.
+      await signedIn(req, res, user, `${base}/`, 'link');
     },
 
     signOut: async (req: Request, res: Response) => {

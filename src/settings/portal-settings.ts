@@ -19,6 +19,8 @@ export interface PortalSettings {
   defaultTimeZone: string | null;
   /** Largest file a client may upload, in MB. */
   maxUploadMb: number;
+  /** Every client user must set up two-factor authentication before using the portal. */
+  requireTwoFactor: boolean;
   updatedAt: Date | null;
 }
 
@@ -38,6 +40,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   defaultLocale: null,
   defaultTimeZone: null,
   maxUploadMb: 25,
+  requireTwoFactor: false,
   updatedAt: null,
 };
 
