@@ -132,3 +132,9 @@ export async function consumeConfirmationCode(db: Db, id: string): Promise<boole
 export async function voidConfirmationCodes(db: Db, workspaceId: string, clientUserId: string): Promise<void> {
   await db('client_confirmation_codes').where({ workspace_id: workspaceId, client_user_id: clientUserId }).whereNull('used_at').update({ used_at: db.fn.now() });
 }
+
+/** The client users of a workspace with two-factor switched on (for the admin's client list). */
+export async function listTwoFactorUserIds(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db('client_two_factor').where({ workspace_id: workspaceId }).whereNotNull('enabled_at').select('client_user_id');
+  return rows.map((row: { client_user_id: string }) => row.client_user_id);
+}
