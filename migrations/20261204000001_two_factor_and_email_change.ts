@@ -9,7 +9,7 @@ const MIGRATION = '20261204000001_two_factor_and_email_change';
 
 export async function up(knex: Knex): Promise<void> {
   await createOwnedTable(knex, MIGRATION, 'client_two_factor', (t) => {
-    t.comment('A client user\'s TOTP authenticator. One row per client user; enabled_at null while set-up is unconfirmed.');
+    t.comment('The TOTP authenticator of a client user, one row each; enabled_at null while set-up is unconfirmed.');
     t.uuid('client_user_id').primary().comment('client_users.id');
     t.string('workspace_id', 64).notNullable();
     t.text('secret_ciphertext').notNullable().comment('The TOTP secret, AES-256-GCM under a key derived from the portal secret, bound to the client user id.');
