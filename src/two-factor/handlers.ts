@@ -196,6 +196,8 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       const { workspace, settings } = portalContext(res);
       const client = signedInClient(res);
       if (!mayRemoveTwoFactor(settings)) return showStatus(req, res, { form: portalI18n(res).t('twoFactor:status.requiredCannotRemove') }, 409);
+      // Already off (removed in another tab, or reset by the agency): nothing to confirm.
+      if (!(await twoFactor.isEnabled(workspace, client.user))) return res.redirect(303, pageAddress(res, '/account/two-factor'));
       const confirmed = await identity.check(req, res, input, 'two_factor_removal');
       if (!confirmed.ok) {
         if (confirmed.retryAfterSeconds) res.set('Retry-After', String(confirmed.retryAfterSeconds));
