@@ -32,8 +32,8 @@ describe('query budgets: two-factor and sign-in email pages', function () {
     return own;
   }
 
-  it('two-factor page: session, client user, contact, the authenticator, whether a password is set', async function () {
-    // Session, client user, contact (3) + the two-factor row (1); hasPassword reads the loaded user.
+  it('two-factor page: session, client user, contact, the authenticator', async function () {
+    // Session, client user, contact (3) + the two-factor row (1); whether a password is set is read from the loaded user.
     await expectBudget('GET account/two-factor', 4, () => agent.get('/portal/demo/account/two-factor').expect(200));
   });
 
