@@ -64,6 +64,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
     if (req.method === 'POST' && req.get('HX-Request') === 'true') res.set('HX-Replace-Url', `${base}/account/two-factor/setup`);
     const setup = await twoFactor.setup(workspace, client.user);
     if (!setup) return res.redirect(303, pageAddress(res, '/account/two-factor'));
+    if (setup.started) await log(req, client.user, 'two_factor.setup_started');
     renderPortalPage(req, res, 'two-factor/setup', t('twoFactor:setup.title'), {
       setup,
       required: settings.requireTwoFactor,

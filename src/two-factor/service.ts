@@ -54,6 +54,8 @@ export interface SetupView {
   uri: string;
   /** The QR code as the parts of an SVG the view draws itself (no markup from a library is inserted). */
   qr: { viewBox: string; background: string; modules: string };
+  /** True when this call made the secret (set-up started now). */
+  started: boolean;
 }
 
 /** Recovery codes as people read them: ten lower-case letters and digits, in two groups. */
@@ -99,12 +101,13 @@ export class TwoFactorService {
     const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
     if (row?.enabled_at) return null;
     let secret = row ? this.box.open(row.secret_ciphertext, user.id) : null;
+    const started = !secret;
     if (!secret) {
       secret = new Secret({ size: 20 }).base32;
       await startTwoFactorSetup(this.deps.db, workspace.id, user.id, this.box.seal(secret, user.id));
     }
     const uri = this.totp(workspace, user, secret).toString();
-    return { secretGroups: secret.match(/.{1,4}/g)!.join(' '), uri, qr: await qrParts(uri) };
+    return { secretGroups: secret.match(/.{1,4}/g)!.join(' '), uri, qr: await qrParts(uri), started };
   }
 
   /** Counts one check for this client user before it runs; the first refusal wins. */
