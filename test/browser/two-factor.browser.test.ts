@@ -11,7 +11,7 @@ import { startPortalHarness, type PortalHarness } from '../support/portal-harnes
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
 
 describe('two-factor in Chromium', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let h: PortalHarness;
   let browser: Browser;
 
