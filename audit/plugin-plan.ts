@@ -46,6 +46,9 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_read_markers', purpose: 'how far each client user and staff member has read each thread (unread counts, read receipts)' },
   { name: 'portal_live_events', purpose: 'what changed for each client, numbered, replayed to live pages that reconnect' },
   { name: 'portal_client_preferences', purpose: "a client user's own choices, such as emails about unread messages" },
+  { name: 'client_two_factor', purpose: "a client user's TOTP authenticator (the secret encrypted), for two-factor sign-in" },
+  { name: 'client_recovery_codes', purpose: 'single-use recovery codes for two-factor sign-in, stored as keyed hashes' },
+  { name: 'client_confirmation_codes', purpose: 'emailed codes confirming a change: a new sign-in email, or two-factor set-up without a password' },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

@@ -37,6 +37,10 @@ interface PageEntry {
 export const PAGES: PageEntry[] = [
   { name: 'dashboard', who: 'client', path: '/portal/demo/' },
   { name: 'account', who: 'client', path: '/portal/demo/account' },
+  { name: 'two-factor', who: 'client', path: '/portal/demo/account/two-factor' },
+  // Renders the QR code on every request (the secret is created by the first one).
+  { name: 'two-factor set-up', who: 'client', path: '/portal/demo/account/two-factor/setup' },
+  { name: 'change sign-in email', who: 'client', path: '/portal/demo/account/email' },
   { name: 'sign-in page', who: 'anonymous', path: '/portal/demo/sign-in' },
   { name: 'branding.css', who: 'anonymous', path: '/portal/demo/branding.css' },
   { name: 'admin settings', who: 'staff', path: '/settings/client-portal' },

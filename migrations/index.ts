@@ -12,6 +12,7 @@ import * as paymentsAndNotifications from './20261127000001_payments_and_notific
 import * as documentsAndUploads from './20261128000001_documents_and_uploads.ts';
 import * as messages from './20261129000001_messages.ts';
 import * as publicLinkDecisions from './20261130000001_public_link_decisions.ts';
+import * as twoFactorAndEmailChange from './20261204000001_two_factor_and_email_change.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -28,6 +29,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261128000001_documents_and_uploads': documentsAndUploads,
     '20261129000001_messages': messages,
     '20261130000001_public_link_decisions': publicLinkDecisions,
+    '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

@@ -14,6 +14,13 @@ import { AuthService } from './auth/auth-service.ts';
 import { createAuthHandlers } from './auth/handlers.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createPasswordAuthenticator } from './auth/password-strategy.ts';
+import { createEmailChangeHandlers } from './email-change/handlers.ts';
+import { emailChangeRoutes } from './email-change/routes.ts';
+import { EmailChangeService } from './email-change/service.ts';
+import { createTwoFactorHandlers } from './two-factor/handlers.ts';
+import { createIdentityCheck } from './two-factor/identity.ts';
+import { twoFactorAccountRoutes, twoFactorSignInRoutes } from './two-factor/routes.ts';
+import { TwoFactorService } from './two-factor/service.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { createDocumentsHandlers } from './documents/handlers.ts';
 import { documentsRoutes, UPLOAD_PATH } from './documents/routes.ts';
@@ -223,15 +230,23 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const decisions = new OfferDecisions({ db, adapter, now });
   const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
+  const sessionLifecycle = createSessionLifecycle({ db, cookiePath: config.portalPath });
+  const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
+  const identity = createIdentityCheck({ auth, twoFactor, now });
+  const twoFactorHandlers = createTwoFactorHandlers({ db, twoFactor, identity, sessions: sessionLifecycle, now });
   const publicRoutes = [
-    authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), createSessionLifecycle({ db, cookiePath: config.portalPath }), now, metrics.signIn)),
+    authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, { completeSignIn: twoFactorHandlers.completeSignIn, recordSignIn: metrics.signIn })),
+    twoFactorSignInRoutes(twoFactorHandlers),
     publicLinkRoutes(createPublicLinkHandlers({ adapter, links: publicLinks, decisions, limiter, storage, now })),
   ];
   const { tasks } = adapter;
   // A host without an offers, invoices or tasks port has no such section: its routes are never mounted.
   const clientRoutes = [
+    // First: with the workspace requiring two-factor, its gate keeps clients without it on set-up.
+    twoFactorAccountRoutes(twoFactorHandlers),
     dashboardRoutes({ adapter, now }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
+    emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer }), identity, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), adapter.offers.kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), adapter.offers.kinds)] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
     documentsRoutes(createDocumentsHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, logger })),
@@ -283,7 +298,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     flags,
     config,
     routes: [
-      adminRoutes({ db, adapter, auth, guard, storage, config, now, logger, workspaces }),
+      adminRoutes({ db, adapter, auth, guard, storage, config, now, logger, workspaces, mailer }),
       paymentSettingsRoutes({ db }),
       recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
     ],

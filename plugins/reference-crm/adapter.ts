@@ -15,7 +15,8 @@ import {
 import { parseId, toHostId } from './ids.ts';
 import { findClient, listClients, type ClientRow } from './queries/clients.ts';
 import { clientSummary } from './queries/client-summary.ts';
-import { findContact, findContactsByEmail, listContacts, updateContactProfile, type ContactRow } from './queries/contacts.ts';
+import { findContact, findContactsByEmail, listContacts, updateContactProfile,
+  updateContactEmail, type ContactRow } from './queries/contacts.ts';
 import { findStaffWithWorkspace, listStaff, type StaffUserRow } from './queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
 import { readStaffUserId } from './web/session.ts';
@@ -170,6 +171,16 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const updated = await updateContactProfile(db, { workspaceId: ws, contactId: id, name: profile.name, phone: profile.phone });
         if (!updated) return null;
         const row = await findContact(db, { workspaceId: ws, contactId: id });
+        return row ? presentContact(row) : null;
+      },
+      async updateEmail(workspaceId, contactId, email, write) {
+        const ws = parseId(workspaceId);
+        const id = parseId(contactId);
+        const trimmed = typeof email === 'string' ? email.trim() : '';
+        if (ws === null || id === null || trimmed === '' || trimmed.length > 320) return null;
+        const run = write?.trx ?? db;
+        if (!(await updateContactEmail(run, { workspaceId: ws, contactId: id, email: trimmed }))) return null;
+        const row = await findContact(run, { workspaceId: ws, contactId: id });
         return row ? presentContact(row) : null;
       },
     },

@@ -34,6 +34,16 @@ export const ACTIVITY_EVENTS = {
   'public_link.opened': 'Opened a public link',
   'public_link.created': 'A public link was created by the agency',
   'public_link.revoked': 'A public link was revoked by the agency',
+  'two_factor.setup_started': 'Started setting up two-factor authentication',
+  'two_factor.enabled': 'Turned on two-factor authentication',
+  'two_factor.disabled': 'Turned off two-factor authentication',
+  'two_factor.reset': 'Two-factor authentication reset by the agency',
+  'two_factor.passed': 'Passed the two-factor check',
+  'two_factor.failed': 'Failed the two-factor check',
+  'two_factor.locked': 'Two-factor check blocked by the attempt limit',
+  'confirmation_code.requested': 'Asked for a confirmation code by email',
+  'email.change_requested': 'Asked to change their sign-in email',
+  'email.changed': 'Changed their sign-in email',
 } as const;
 
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;

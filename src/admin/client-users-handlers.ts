@@ -10,6 +10,8 @@ import type { HostAdapter } from '../ports/host.ts';
 import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
 import { voidUserLinks } from '../auth/token-queries.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
+import { findSettings } from '../settings/queries.ts';
+import { listTwoFactorUserIds } from '../two-factor/queries.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam } from '../web/validate.ts';
@@ -46,12 +48,16 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       const { client, notice } = res.locals.query as ClientsQueryInput;
       const { workspace } = adminContext(res);
       if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound(CLIENT_NOT_FOUND);
-      const [clients, contacts, users] = await Promise.all([
+      const [clients, contacts, users, twoFactorUsers, settings] = await Promise.all([
         adapter.clients.list(workspace.id),
         adapter.contacts.list(workspace.id, client ? { clientId: client } : {}),
         listClientUsers(db, workspace.id),
+        listTwoFactorUserIds(db, workspace.id),
+        findSettings(db, workspace.id),
       ]);
       renderAdminPage(req, res, 'admin/clients', 'Client users', {
+        twoFactorUsers,
+        requireTwoFactor: settings.requireTwoFactor,
         groups: presentClientGroups(contacts, users),
         clientOptions: presentClientOptions(clients, client),
         filter: client ?? '',

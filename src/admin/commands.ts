@@ -88,6 +88,9 @@ export type ClientUserInput = z.infer<typeof ClientUserCommand>;
 
 export const ClientUserIdParam = z.uuid();
 
+export const TwoFactorRequirementCommand = z.object({ required: checkboxField });
+export type TwoFactorRequirementInput = z.infer<typeof TwoFactorRequirementCommand>;
+
 export const ClientsQuery = z.object({
   ...returnFilter,
   // Only a fixed key is read; an unknown one shows no notice. The text itself is never reflected.

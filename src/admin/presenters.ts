@@ -14,6 +14,9 @@ export const NOTICES = {
   resent: 'The invitation was sent again.',
   disabled: 'Their portal access is disabled, and every session they had is signed out.',
   enabled: 'Their portal access is enabled again.',
+  'two-factor-reset': 'Their two-factor authentication is reset: they are signed out everywhere and were told by email.',
+  'two-factor-required': 'Two-factor authentication is now required: clients without it set it up at their next page.',
+  'two-factor-optional': 'Two-factor authentication is now optional for client users.',
 } as const;
 
 export type NoticeKey = keyof typeof NOTICES;

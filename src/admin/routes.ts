@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { PortalConfig } from '../config.ts';
 import type { PortalLogger } from '../deps.ts';
+import type { OutboxMailer } from '../mail/outbox.ts';
 import type { HostAdapter } from '../ports/host.ts';
 import type { FileStorage } from '../ports/services.ts';
 import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
@@ -12,7 +13,8 @@ import { validateBody, validateQuery } from '../web/validate.ts';
 import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
 import { createActivityHandlers } from './activity-handlers.ts';
 import { createClientUsersHandlers } from './client-users-handlers.ts';
-import { ActivityQuery, ClientUserCommand, ClientsQuery, InviteCommand, SettingsCommand, SettingsQuery } from './commands.ts';
+import { ActivityQuery, ClientUserCommand, ClientsQuery, InviteCommand, SettingsCommand, SettingsQuery, TwoFactorRequirementCommand } from './commands.ts';
+import { createAdminTwoFactorHandlers } from './two-factor-handlers.ts';
 import { createSettingsHandlers } from './settings-handlers.ts';
 import { createUploadsHandlers } from './uploads-handlers.ts';
 
@@ -25,6 +27,8 @@ export interface AdminRoutesDeps {
   config: PortalConfig;
   now: () => Date;
   logger: PortalLogger;
+  /** The outbox: the email telling a client their two-factor was reset. */
+  mailer: OutboxMailer;
   /** Told of every settings save, so each instance's portal shows it at once. */
   workspaces: Pick<WorkspaceCache, 'changed'>;
 }
@@ -34,6 +38,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   const clients = createClientUsersHandlers(deps);
   const activity = createActivityHandlers(deps);
   const uploads = createUploadsHandlers(deps);
+  const twoFactor = createAdminTwoFactorHandlers(deps);
   const router = Router();
 
   router.get('/', validateQuery(SettingsQuery), settings.show);
@@ -43,6 +48,9 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.post('/clients/invite', validateBody(InviteCommand), clients.invite);
   router.post('/clients/:clientUserId/disable', validateBody(ClientUserCommand), clients.disable);
   router.post('/clients/:clientUserId/enable', validateBody(ClientUserCommand), clients.enable);
+  router.post('/clients/two-factor-requirement', validateBody(TwoFactorRequirementCommand), twoFactor.setRequirement);
+  router.get('/clients/:clientUserId/two-factor/reset', twoFactor.confirmReset);
+  router.post('/clients/:clientUserId/two-factor/reset', validateBody(ClientUserCommand), twoFactor.reset);
 
   router.get('/activity', validateQuery(ActivityQuery), activity.list);
 

@@ -343,19 +343,29 @@ export class AuthService {
    * the password.
    */
   async changePassword(workspace: HostWorkspace, user: ClientUserRow, current: string, next: string, keepSidHash: string, meta: RequestMeta): Promise<ChangePasswordResult> {
+    const checked = await this.checkCurrentPassword(workspace, user, current, 'password_change', meta);
+    if (!checked.ok) return checked;
+    await this.replacePassword(workspace, user, next, keepSidHash);
+    await this.log(workspace, 'password.changed', meta, { user });
+    return { ok: true };
+  }
+
+  /**
+   * The current password, typed to confirm a change on the account page (a new password, two-factor
+   * set-up or removal, a new sign-in email). One budget for all of them, counted before the check.
+   */
+  async checkCurrentPassword(workspace: HostWorkspace, user: ClientUserRow, current: string, purpose: string, meta: RequestMeta): Promise<ChangePasswordResult> {
     const subject = `${workspace.id}:${user.id}`;
     const budget = await this.withinLimits([[SIGN_IN_LIMITS.currentPasswordChecksPerUser, subject]]);
     if (!budget.ok) {
-      await this.log(workspace, 'sign_in.locked', meta, { user }, { method: 'password_change' });
+      await this.log(workspace, 'sign_in.locked', meta, { user }, { method: purpose });
       return { ok: false, reason: 'limited', retryAfterSeconds: budget.retryAfterSeconds };
     }
     if (!(await this.passwordMatches(workspace, user, current))) {
-      await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'password_change', reason: 'wrong_password' });
+      await this.log(workspace, 'sign_in.failed', meta, { user }, { method: purpose, reason: 'wrong_password' });
       return { ok: false, reason: 'wrong_password' };
     }
     await this.deps.limiter.reset(SIGN_IN_LIMITS.currentPasswordChecksPerUser, subject);
-    await this.replacePassword(workspace, user, next, keepSidHash);
-    await this.log(workspace, 'password.changed', meta, { user });
     return { ok: true };
   }
 

@@ -5,6 +5,7 @@
 // names the time to try again and, on the sign-in page, leaves the other method one click away.
 import type { NextFunction, Request, Response } from 'express';
 import { signInMethods } from '../policies/portal-policy.ts';
+import type { ClientUserRow } from '../client-users/queries.ts';
 import type { SessionLifecycle } from '../sessions/session-lifecycle.ts';
 import { HttpError, notFound, tooManyRequests } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage } from '../web/portal-context.ts';
@@ -47,7 +48,20 @@ function retryWords(res: Response, retryAfterSeconds: number, now: Date) {
 /** Told each sign-in attempt's outcome (for the operator's metrics). */
 export type SignInRecorder = (method: 'password' | 'code' | 'reset' | 'invitation', outcome: 'success' | 'failure' | 'limited') => void;
 
-export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, sessions: SessionLifecycle, now: () => Date = () => new Date(), recordSignIn: SignInRecorder = () => {}) {
+/** Ends a right first factor: signs the client in, or asks for their second factor first. */
+export type CompleteSignIn = (req: Request, res: Response, user: ClientUserRow, next: string | undefined, method: 'password' | 'code' | 'link') => Promise<void>;
+
+export interface AuthHandlerHooks {
+  completeSignIn?: CompleteSignIn;
+  recordSignIn?: SignInRecorder;
+}
+
+export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, sessions: SessionLifecycle, now: () => Date = () => new Date(), hooks: AuthHandlerHooks = {}) {
+  const recordSignIn: SignInRecorder = hooks.recordSignIn ?? (() => {});
+  const signedIn: CompleteSignIn = hooks.completeSignIn ?? (async (req, res, user, next) => {
+    await sessions.start(req, user);
+    res.redirect(303, safeNext(portalContext(res).base, next));
+  });
   const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, alert: string | null = null) => {
     const { settings } = portalContext(res);
     const { t } = portalI18n(res);
@@ -114,28 +128,25 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
 
     verifyCode: async (req: Request, res: Response) => {
       const input = req.body as VerifyCodeInput;
-      const { workspace, base } = portalContext(res);
+      const { workspace } = portalContext(res);
       const result = await auth.signInWithCode(workspace, input.email, input.code, requestMeta(req));
       recordSignIn('code', result.ok ? 'success' : result.reason === 'limited' ? 'limited' : 'failure');
       if (!result.ok && result.reason === 'limited') {
         return showCodeForm(req, res, {}, 429, false, portalI18n(res).t('auth:code.limited', retryWords(res, result.retryAfterSeconds, now())));
       }
       if (!result.ok) return showCodeForm(req, res, { code: portalI18n(res).t('auth:code.invalid') }, 401);
-      await sessions.start(req, result.user);
-      res.redirect(303, safeNext(base, input.next));
+      await signedIn(req, res, result.user, input.next, 'code');
     },
 
     signInWithPassword: async (req: Request, res: Response) => {
       const input = req.body as PasswordSignInInput;
-      const { base } = portalContext(res);
       const result = await authenticatePassword(req, res);
       recordSignIn('password', result.ok ? 'success' : result.reason === 'limited' ? 'limited' : 'failure');
       if (!result.ok && result.reason === 'limited') {
         return limitedSignIn(req, res, result.retryAfterSeconds, signInMethods(portalContext(res).settings).code);
       }
       if (!result.ok) return showSignIn(req, res, { password: portalI18n(res).t('auth:signIn.invalidPassword') }, 401);
-      await sessions.start(req, result.user);
-      res.redirect(303, safeNext(base, input.next));
+      await signedIn(req, res, result.user, input.next, 'password');
     },
 
     showForgot: (req: Request, res: Response) => {
@@ -173,8 +184,8 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const user = await auth.setPasswordFromLink(workspace, purpose, String(req.params.token), input.password, requestMeta(req));
       recordSignIn(purpose === 'reset' ? 'reset' : 'invitation', user ? 'success' : 'failure');
       if (!user) throw new HttpError(410, portalI18n(res).t('auth:setPassword.expired'));
-      await sessions.start(req, user);
-      res.redirect(303, `${base}/`);
+      // A link from an email is one factor: a client with two-factor is asked for the other.
+      await signedIn(req, res, user, `${base}/`, 'link');
     },
 
     signOut: async (req: Request, res: Response) => {

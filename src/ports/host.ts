@@ -59,6 +59,13 @@ export interface ContactsPort {
   list(workspaceId: HostId, filter?: { clientId?: HostId }): Promise<HostContact[]>;
   /** The client edits their own name and phone from the account page. */
   updateProfile(workspaceId: HostId, contactId: HostId, profile: { name: string; phone: string | null }): Promise<HostContact | null>;
+  /**
+   * The client changes their sign-in email from the account page; the contact's email follows.
+   * Runs in `write.trx` when given (a host on the portal's database), so the portal's own change
+   * and the contact's commit together. Null when the contact is not in the workspace. Optional:
+   * without it the portal refuses the change and says the agency must make it.
+   */
+  updateEmail?(workspaceId: HostId, contactId: HostId, email: string, write?: HostWrite): Promise<HostContact | null>;
 }
 
 export interface StaffPort {

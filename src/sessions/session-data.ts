@@ -12,9 +12,26 @@ export interface PortalSessionAuth {
   userAgent: string | null;
 }
 
+/**
+ * Between a right first factor and the second one: names who is signing in and grants nothing
+ * else (the signed-in client comes only from `portal`).
+ */
+export interface PendingSecondFactor {
+  workspaceId: string;
+  clientUserId: string;
+  method: 'password' | 'code' | 'link';
+  next?: string;
+  startedAt: string;
+}
+
 declare module 'express-session' {
   interface SessionData {
     portal?: PortalSessionAuth;
+    pendingSecondFactor?: PendingSecondFactor;
+    /** Recovery codes just made, kept until the page that shows them once has been rendered. */
+    recoveryCodesToShow?: string[];
+    /** When the client last confirmed it is them (password or emailed code) for a change on the account page. */
+    identityConfirmedAt?: string;
     csrfToken?: string;
   }
 }

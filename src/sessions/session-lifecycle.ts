@@ -12,7 +12,7 @@ import type { ClientUserRow } from '../client-users/queries.ts';
 import { sessionCsrfToken } from '../web/csrf.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { deleteOldestSessions } from './queries.ts';
-import { SESSION_COOKIE } from './session-data.ts';
+import { SESSION_COOKIE, type PendingSecondFactor } from './session-data.ts';
 
 export const MAX_SESSIONS_PER_USER = 50;
 
@@ -23,6 +23,8 @@ const SESSION_COOKIE_SENT = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE.replace('.',
 
 export interface SessionLifecycle {
   start(req: Request, user: ClientUserRow): Promise<void>;
+  /** A session that only remembers who passed the first factor (see PendingSecondFactor). */
+  hold(req: Request, pending: PendingSecondFactor): Promise<void>;
   end(req: Request): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       // Room for the new one: a stolen-cookie spree or a script signing in in a loop cannot pile up rows.
       await deleteOldestSessions(deps.db, user.workspace_id, user.id, maxPerUser - 1);
       const meta = requestMeta(req);
+      delete req.session.pendingSecondFactor;
       req.session.portal = {
         workspaceId: user.workspace_id,
         clientUserId: user.id,
@@ -46,6 +49,14 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       delete req.session.csrfToken;
       sessionCsrfToken(req);
       // express-session sees it saved and does not write it again when the response ends.
+      await call((cb) => req.session.save(cb));
+    },
+    async hold(req, pending) {
+      if (SESSION_COOKIE_SENT.test(req.headers.cookie ?? '')) await call((cb) => req.session.regenerate(cb));
+      delete req.session.portal;
+      req.session.pendingSecondFactor = pending;
+      delete req.session.csrfToken;
+      sessionCsrfToken(req);
       await call((cb) => req.session.save(cb));
     },
     async end(req) {

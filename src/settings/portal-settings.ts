@@ -21,6 +21,8 @@ export interface PortalSettings {
   defaultTimeZone: string | null;
   /** Largest file a client may upload, in MB. */
   maxUploadMb: number;
+  /** Every client user must set up two-factor authentication before using the portal. */
+  requireTwoFactor: boolean;
   updatedAt: Date | null;
 }
 
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   defaultLocale: null,
   defaultTimeZone: null,
   maxUploadMb: 25,
+  requireTwoFactor: false,
   updatedAt: null,
 };
 

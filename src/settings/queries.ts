@@ -23,13 +23,14 @@ interface SettingsRow {
   default_locale: string | null;
   default_time_zone: string | null;
   max_upload_mb: number;
+  require_two_factor: boolean;
   updated_at: Date;
 }
 
 const COLUMNS = [
   'show_proposals', 'show_invoices', 'show_tasks', 'allow_file_uploads', 'allow_comments', 'allow_messaging',
   'allow_online_payments', 'allow_public_link_decisions', 'login_with_code', 'login_with_password', 'portal_title', 'primary_color',
-  'logo_file_id', 'default_locale', 'default_time_zone', 'max_upload_mb', 'updated_at',
+  'logo_file_id', 'default_locale', 'default_time_zone', 'max_upload_mb', 'require_two_factor', 'updated_at',
 ];
 
 function fromRow(row: SettingsRow): PortalSettings {
@@ -50,6 +51,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     defaultLocale: row.default_locale,
     defaultTimeZone: row.default_time_zone,
     maxUploadMb: Number(row.max_upload_mb),
+    requireTwoFactor: Boolean(row.require_two_factor),
     updatedAt: row.updated_at,
   };
 }
@@ -80,6 +82,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     defaultLocale: 'default_locale',
     defaultTimeZone: 'default_time_zone',
     maxUploadMb: 'max_upload_mb',
+    requireTwoFactor: 'require_two_factor',
   };
   for (const [key, value] of Object.entries(change) as Array<[keyof SettingsChange, unknown]>) {
     if (value !== undefined) columns[map[key]] = value;

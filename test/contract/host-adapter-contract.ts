@@ -205,6 +205,38 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         }
         expect(await adapter.contacts.updateProfile(workspace.id, '2147483647', { name: 'Nobody', phone: null })).to.equal(null);
       });
+
+      it('changes the contact email inside the transaction it is given, and only in its workspace (optional contacts.updateEmail)', async function () {
+        const updateEmail = adapter.contacts.updateEmail?.bind(adapter.contacts);
+        // Optional port: without it the portal refuses email changes with a reason (its own tests cover that).
+        if (!updateEmail) this.skip();
+        const changed = 'contract-new-address@example.test';
+        // Rolled back with the transaction: the portal's own change and the contact's go together.
+        await ctx.db
+          .transaction(async (trx) => {
+            const inside = await updateEmail(workspace.id, known.id, changed, { trx });
+            expect(inside).to.include({ id: known.id, email: changed });
+            throw new Error('roll back');
+          })
+          .catch((err: Error) => expect(err.message).to.equal('roll back'));
+        expect(await adapter.contacts.findById(workspace.id, known.id)).to.deep.equal(known);
+        try {
+          const committed = await ctx.db.transaction((trx) => updateEmail(workspace.id, known.id, changed, { trx }));
+          expect(committed).to.include({ id: known.id, email: changed, name: known.name });
+          expect((await adapter.contacts.findByEmail(workspace.id, changed)).map((c) => c.id)).to.deep.equal([known.id]);
+        } finally {
+          expect(await updateEmail(workspace.id, known.id, known.email)).to.deep.equal(known);
+        }
+        expect(await updateEmail(workspace.id, '2147483647', changed)).to.equal(null);
+        for (const bad of MALFORMED_IDS) expect(await updateEmail(workspace.id, bad, changed), JSON.stringify(bad.slice(0, 20))).to.equal(null);
+        if (other) {
+          const [theirs] = await adapter.contacts.list(other.id);
+          expect(await updateEmail(workspace.id, theirs!.id, changed)).to.equal(null);
+          expect(await updateEmail(other.id, known.id, changed)).to.equal(null);
+          expect(await adapter.contacts.findById(other.id, theirs!.id)).to.deep.equal(theirs);
+        }
+        expect(await adapter.contacts.findById(workspace.id, known.id)).to.deep.equal(known);
+      });
     });
 
     describe('workspace isolation', function () {

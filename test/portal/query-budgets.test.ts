@@ -48,10 +48,10 @@ describe('query budgets per request', function () {
     await expectBudget('GET sign-in again', 0, () => agent.get('/portal/demo/sign-in').expect(200));
   });
 
-  it('password sign-in: the limiter, the user, the sign-in record, the session cap and one session write', async function () {
+  it('password sign-in: the limiter, the user, the sign-in record, whether two-factor is on, the session cap and one session write', async function () {
     const agent = h.agent();
     const page = await agent.get('/portal/demo/sign-in').expect(200);
-    const counted = await expectBudget('POST sign-in/password', 8, () =>
+    const counted = await expectBudget('POST sign-in/password', 9, () =>
       agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303),
     );
     expect(counted.sql.filter((sql) => /^INSERT INTO "client_sessions"/i.test(sql)), 'session writes').to.have.length(1);

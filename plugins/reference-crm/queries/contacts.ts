@@ -70,3 +70,9 @@ export async function updateContactProfile(
     .update({ name: args.name, phone: args.phone });
   return updated > 0;
 }
+
+/** The contact's email, as the client changed it from the portal. False when it is not in the workspace. */
+export async function updateContactEmail(db: Db, args: { workspaceId: number; contactId: number; email: string }): Promise<boolean> {
+  const updated = await db('contacts').where({ workspace_id: args.workspaceId, id: args.contactId }).update({ email: args.email });
+  return updated > 0;
+}

@@ -1,0 +1,83 @@
+// The agency's side of client two-factor: the workspace switch that requires it, and resetting a
+// client's two-factor when they lost their phone and their recovery codes. A reset is confirmed on
+// its own page first, removes the authenticator and recovery codes, signs the client out everywhere,
+// is logged, and emails the client (through the outbox, in the same transaction).
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { insertActivity } from '../activity/queries.ts';
+import { findClientUserById } from '../client-users/queries.ts';
+import type { PortalConfig } from '../config.ts';
+import { isLocale, translator } from '../i18n/translations.ts';
+import type { OutboxMailer } from '../mail/outbox.ts';
+import { deleteOtherSessions } from '../sessions/queries.ts';
+import { saveSettings } from '../settings/queries.ts';
+import { findSettings } from '../settings/queries.ts';
+import { twoFactorResetEmail } from '../two-factor/emails.ts';
+import { deleteTwoFactor, isTwoFactorEnabled } from '../two-factor/queries.ts';
+import { notFound } from '../web/http-error.ts';
+import { requestMeta } from '../web/request-meta.ts';
+import { parseParam } from '../web/validate.ts';
+import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
+import { adminContext } from './admin-context.ts';
+import { renderAdminPage } from './admin-page.ts';
+import { ClientUserIdParam, type ClientUserInput, type TwoFactorRequirementInput } from './commands.ts';
+
+export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMailer; config: PortalConfig; workspaces: Pick<WorkspaceCache, 'changed'> }) {
+  const { db, mailer, config } = deps;
+
+  const back = (res: Response, client: string | undefined, notice: string) => {
+    const params = new URLSearchParams();
+    if (client) params.set('client', client);
+    params.set('notice', notice);
+    res.redirect(303, `${adminContext(res).base}/clients?${params.toString()}`);
+  };
+
+  const loadWithTwoFactor = async (req: Request, res: Response) => {
+    const id = parseParam(ClientUserIdParam, req.params.clientUserId);
+    const { workspace } = adminContext(res);
+    const user = await findClientUserById(db, workspace.id, id);
+    if (!user || !(await isTwoFactorEnabled(db, workspace.id, user.id))) throw notFound('That client user has no two-factor authentication to reset.');
+    return user;
+  };
+
+  return {
+    setRequirement: async (req: Request, res: Response) => {
+      const input = req.body as TwoFactorRequirementInput;
+      const { workspace, staff } = adminContext(res);
+      await saveSettings(db, workspace.id, { requireTwoFactor: input.required }, staff.id);
+      await deps.workspaces.changed(workspace.id);
+      back(res, undefined, input.required ? 'two-factor-required' : 'two-factor-optional');
+    },
+
+    confirmReset: async (req: Request, res: Response) => {
+      const user = await loadWithTwoFactor(req, res);
+      const client = typeof req.query.client === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.query.client) ? req.query.client : '';
+      renderAdminPage(req, res, 'admin/two-factor-reset', 'Reset two-factor authentication', { user: { id: user.id, email: user.email }, filter: client });
+    },
+
+    reset: async (req: Request, res: Response) => {
+      const input = req.body as ClientUserInput;
+      const { workspace, staff } = adminContext(res);
+      const user = await loadWithTwoFactor(req, res);
+      const settings = await findSettings(db, workspace.id);
+      const locale = [user.locale, settings.defaultLocale].find(isLocale) ?? 'en';
+      const accountUrl = `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}/account/two-factor`;
+      await db.transaction(async (trx) => {
+        await deleteTwoFactor(trx, workspace.id, user.id);
+        // Whoever holds a session made with the old authenticator is signed out too.
+        const sessionsEnded = await deleteOtherSessions(trx, workspace.id, user.id, null);
+        await mailer.send(twoFactorResetEmail(translator(locale), { to: user.email, workspace, accountUrl }), { trx });
+        await insertActivity(trx, {
+          workspaceId: workspace.id,
+          event: 'two_factor.reset',
+          clientUserId: user.id,
+          clientId: user.client_id,
+          email: user.email,
+          details: { staffId: staff.id, staffName: staff.name, sessionsEnded },
+          ...requestMeta(req),
+        });
+      });
+      back(res, input.client, 'two-factor-reset');
+    },
+  };
+}

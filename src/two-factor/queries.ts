@@ -1,0 +1,140 @@
+// SQL for client_two_factor, client_recovery_codes and client_confirmation_codes. Every query takes
+// the workspace id and the client user id.
+import type { Knex } from 'knex';
+
+type Db = Knex | Knex.Transaction;
+
+export interface TwoFactorRow {
+  client_user_id: string;
+  secret_ciphertext: string;
+  enabled_at: Date | null;
+  last_used_step: string | number | null;
+}
+
+export async function findTwoFactor(db: Db, workspaceId: string, clientUserId: string): Promise<TwoFactorRow | null> {
+  const row = await db('client_two_factor')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .first('client_user_id', 'secret_ciphertext', 'enabled_at', 'last_used_step');
+  return (row as TwoFactorRow | undefined) ?? null;
+}
+
+export async function isTwoFactorEnabled(db: Db, workspaceId: string, clientUserId: string): Promise<boolean> {
+  const row = await db('client_two_factor').where({ workspace_id: workspaceId, client_user_id: clientUserId }).whereNotNull('enabled_at').first('client_user_id');
+  return Boolean(row);
+}
+
+/** Starts (or restarts) set-up with a new secret; an enabled authenticator is never replaced here. */
+export async function startTwoFactorSetup(db: Db, workspaceId: string, clientUserId: string, secretCiphertext: string): Promise<boolean> {
+  const result = await db.raw(
+    `insert into client_two_factor (client_user_id, workspace_id, secret_ciphertext)
+     select id, workspace_id, ? from client_users where workspace_id = ? and id = ?
+     on conflict (client_user_id) do update set secret_ciphertext = excluded.secret_ciphertext, last_used_step = null, created_at = now()
+       where client_two_factor.enabled_at is null`,
+    [secretCiphertext, workspaceId, clientUserId],
+  );
+  return Number((result as { rowCount?: number }).rowCount ?? 0) > 0;
+}
+
+/** Confirms set-up; true only for the request that switched it on. */
+export async function enableTwoFactor(db: Db, workspaceId: string, clientUserId: string, step: number): Promise<boolean> {
+  const updated = await db('client_two_factor')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .whereNull('enabled_at')
+    .update({ enabled_at: db.fn.now(), last_used_step: step });
+  return updated > 0;
+}
+
+/**
+ * Records that a code for `step` was used, atomically: of two requests with the same code only one
+ * moves the step forward, and a code of the same or an earlier step is refused afterwards.
+ */
+export async function claimTotpStep(db: Db, workspaceId: string, clientUserId: string, step: number): Promise<boolean> {
+  const updated = await db('client_two_factor')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .whereNotNull('enabled_at')
+    .where((q) => q.whereNull('last_used_step').orWhere('last_used_step', '<', step))
+    .update({ last_used_step: step });
+  return updated > 0;
+}
+
+export async function deleteTwoFactor(db: Db, workspaceId: string, clientUserId: string): Promise<number> {
+  await db('client_recovery_codes').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
+  return db('client_two_factor').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
+}
+
+export async function replaceRecoveryCodes(db: Db, workspaceId: string, clientUserId: string, codeHashes: string[]): Promise<void> {
+  await db('client_recovery_codes').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
+  await db('client_recovery_codes').insert(codeHashes.map((code_hash) => ({ workspace_id: workspaceId, client_user_id: clientUserId, code_hash })));
+}
+
+/** Uses a recovery code once: true only for the request that marked it used. */
+export async function useRecoveryCode(db: Db, workspaceId: string, clientUserId: string, codeHash: string): Promise<boolean> {
+  const updated = await db('client_recovery_codes')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId, code_hash: codeHash })
+    .whereNull('used_at')
+    .update({ used_at: db.fn.now() });
+  return updated > 0;
+}
+
+export async function countUnusedRecoveryCodes(db: Db, workspaceId: string, clientUserId: string): Promise<number> {
+  const [row] = await db('client_recovery_codes').where({ workspace_id: workspaceId, client_user_id: clientUserId }).whereNull('used_at').count<{ n: string }[]>({ n: '*' });
+  return Number(row?.n ?? 0);
+}
+
+export type ConfirmationPurpose = 'step-up' | 'email-change';
+
+export interface ConfirmationCodeRow {
+  id: string;
+  code_hash: string;
+  new_email: string | null;
+  attempts: number;
+}
+
+/** A new code voids the client's earlier ones for the same purpose. */
+export async function insertConfirmationCode(db: Db, row: { workspaceId: string; clientUserId: string; purpose: ConfirmationPurpose; newEmail: string | null; codeHash: string; expiresAt: Date }): Promise<void> {
+  await db('client_confirmation_codes')
+    .where({ workspace_id: row.workspaceId, client_user_id: row.clientUserId, purpose: row.purpose })
+    .whereNull('used_at')
+    .update({ used_at: db.fn.now() });
+  await db('client_confirmation_codes').insert({
+    workspace_id: row.workspaceId,
+    client_user_id: row.clientUserId,
+    purpose: row.purpose,
+    new_email: row.newEmail,
+    code_hash: row.codeHash,
+    expires_at: row.expiresAt,
+  });
+}
+
+export async function findLiveConfirmationCode(db: Db, workspaceId: string, clientUserId: string, purpose: ConfirmationPurpose, now: Date): Promise<ConfirmationCodeRow | null> {
+  const row = await db('client_confirmation_codes')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId, purpose })
+    .whereNull('used_at')
+    .where('expires_at', '>', now)
+    .orderBy('id', 'desc')
+    .first('id', 'code_hash', 'new_email', 'attempts');
+  return (row as ConfirmationCodeRow | undefined) ?? null;
+}
+
+/** Counts a wrong guess; the code burns at `maxAttempts`. */
+export async function recordConfirmationMiss(db: Db, id: string, maxAttempts: number): Promise<number> {
+  const [row] = await db('client_confirmation_codes')
+    .where({ id })
+    .update({ attempts: db.raw('attempts + 1'), used_at: db.raw('case when attempts + 1 >= ? then now() else used_at end', [maxAttempts]) })
+    .returning('attempts');
+  return Number((row as { attempts: number } | undefined)?.attempts ?? maxAttempts);
+}
+
+export async function consumeConfirmationCode(db: Db, id: string): Promise<boolean> {
+  return (await db('client_confirmation_codes').where({ id }).whereNull('used_at').update({ used_at: db.fn.now() })) > 0;
+}
+
+export async function voidConfirmationCodes(db: Db, workspaceId: string, clientUserId: string): Promise<void> {
+  await db('client_confirmation_codes').where({ workspace_id: workspaceId, client_user_id: clientUserId }).whereNull('used_at').update({ used_at: db.fn.now() });
+}
+
+/** The client users of a workspace with two-factor switched on (for the admin's client list). */
+export async function listTwoFactorUserIds(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db('client_two_factor').where({ workspace_id: workspaceId }).whereNotNull('enabled_at').select('client_user_id');
+  return rows.map((row: { client_user_id: string }) => row.client_user_id);
+}

@@ -1,0 +1,40 @@
+// Keeps TOTP secrets unreadable in the database. Unlike codes and tokens, which are only ever
+// compared, a TOTP secret must be read back to check a code, so it cannot be hashed: it is
+// encrypted with AES-256-GCM under a key derived (HKDF-SHA-256) from the portal's SESSION_SECRET.
+// A database reader without that secret cannot compute codes. The client user id is the
+// authenticated data, so a ciphertext copied onto another client user's row does not decrypt.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+
+export interface SecretBox {
+  seal(plain: string, boundTo: string): string;
+  /** The plain text, or null when the ciphertext is damaged, moved, or sealed under another key. */
+  open(sealed: string, boundTo: string): string | null;
+}
+
+export function createSecretBox(sessionSecret: string): SecretBox {
+  const key = Buffer.from(hkdfSync('sha256', sessionSecret, 'customer-portal', 'client two-factor secret v1', 32));
+  return {
+    seal(plain, boundTo) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(Buffer.from(boundTo));
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+    },
+    open(sealed, boundTo) {
+      if (!sealed.startsWith(`${VERSION}:`)) return null;
+      const raw = Buffer.from(sealed.slice(VERSION.length + 1), 'base64url');
+      if (raw.length < 29) return null;
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+        decipher.setAAD(Buffer.from(boundTo));
+        decipher.setAuthTag(raw.subarray(12, 28));
+        return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      } catch {
+        return null;
+      }
+    },
+  };
+}

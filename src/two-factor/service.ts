@@ -1,0 +1,227 @@
+// Client two-factor authentication with a TOTP authenticator app, and the emailed confirmation codes
+// a signed-in client types to prove it is them. What is kept, and how:
+// - the TOTP secret: encrypted (secret-box.ts), since it must be read back to check a code;
+// - ten recovery codes: HMAC under the portal secret, like one-time sign-in codes; shown once;
+// - the newest 30-second step a code was accepted for: a code is accepted once (no replay);
+// - every check is counted before it runs, per client user, like the other guessable secrets.
+import type { Knex } from 'knex';
+import QRCode from 'qrcode';
+import { Secret, TOTP } from 'otpauth';
+import { randomBytes } from 'node:crypto';
+import type { PortalConfig } from '../config.ts';
+import type { ClientUserRow } from '../client-users/queries.ts';
+import type { OutboxMailer } from '../mail/outbox.ts';
+import type { HostWorkspace } from '../ports/host.ts';
+import type { RateLimiter, LimitRule } from '../rate-limits/limiter.ts';
+import { generateCode, hashCode, sameHash } from '../auth/secrets.ts';
+import { createSecretBox, type SecretBox } from './secret-box.ts';
+import {
+  claimTotpStep,
+  consumeConfirmationCode,
+  countUnusedRecoveryCodes,
+  deleteTwoFactor,
+  enableTwoFactor,
+  findLiveConfirmationCode,
+  findTwoFactor,
+  insertConfirmationCode,
+  isTwoFactorEnabled,
+  recordConfirmationMiss,
+  replaceRecoveryCodes,
+  startTwoFactorSetup,
+  useRecoveryCode,
+  type ConfirmationPurpose,
+} from './queries.ts';
+
+const MINUTE = 60;
+
+export const TWO_FACTOR_LIMITS = {
+  /** Second-factor codes at sign-in and when confirming set-up: five tries, like a sign-in code. */
+  checksPerUser: { name: 'two-factor:user', points: 5, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
+  /** Confirmation codes emailed to a signed-in client. */
+  confirmationRequestsPerUser: { name: 'confirm-code:user', points: 3, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
+} satisfies Record<string, LimitRule>;
+
+export const RECOVERY_CODE_COUNT = 10;
+export const CONFIRMATION_TTL_MINUTES = 10;
+export const CONFIRMATION_MAX_ATTEMPTS = 5;
+const PERIOD_SECONDS = 30;
+
+export type CheckResult = { ok: true; via: 'totp' | 'recovery' } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'limited'; retryAfterSeconds: number };
+
+export interface SetupView {
+  /** Base32, grouped in fours for typing into an app by hand. */
+  secretGroups: string;
+  uri: string;
+  /** The QR code as the parts of an SVG the view draws itself (no markup from a library is inserted). */
+  qr: { viewBox: string; background: string; modules: string };
+  /** True when this call made the secret (set-up started now). */
+  started: boolean;
+}
+
+/** Recovery codes as people read them: ten lower-case letters and digits, in two groups. */
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+function generateRecoveryCode(): string {
+  const bytes = randomBytes(10);
+  const chars = [...bytes].map((b) => RECOVERY_ALPHABET[b % RECOVERY_ALPHABET.length]).join('');
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+const normalizeRecovery = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+export interface TwoFactorServiceDeps {
+  db: Knex;
+  config: PortalConfig;
+  limiter: RateLimiter;
+  mailer: OutboxMailer;
+  now: () => Date;
+}
+
+export class TwoFactorService {
+  private readonly box: SecretBox;
+
+  constructor(private readonly deps: TwoFactorServiceDeps) {
+    this.box = createSecretBox(deps.config.sessionSecret);
+  }
+
+  isEnabled(workspace: HostWorkspace, user: ClientUserRow): Promise<boolean> {
+    return isTwoFactorEnabled(this.deps.db, workspace.id, user.id);
+  }
+
+  async status(workspace: HostWorkspace, user: ClientUserRow): Promise<{ enabled: boolean; recoveryCodesLeft: number }> {
+    const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
+    const enabled = Boolean(row?.enabled_at);
+    return { enabled, recoveryCodesLeft: enabled ? await countUnusedRecoveryCodes(this.deps.db, workspace.id, user.id) : 0 };
+  }
+
+  private totp(workspace: HostWorkspace, user: ClientUserRow, secretBase32: string): TOTP {
+    return new TOTP({ issuer: workspace.name, label: user.email, algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secretBase32) });
+  }
+
+  /** The authenticator being set up: the one already started, or a new secret. */
+  async setup(workspace: HostWorkspace, user: ClientUserRow): Promise<SetupView | null> {
+    const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
+    if (row?.enabled_at) return null;
+    let secret = row ? this.box.open(row.secret_ciphertext, user.id) : null;
+    const started = !secret;
+    if (!secret) {
+      secret = new Secret({ size: 20 }).base32;
+      await startTwoFactorSetup(this.deps.db, workspace.id, user.id, this.box.seal(secret, user.id));
+    }
+    const uri = this.totp(workspace, user, secret).toString();
+    return { secretGroups: secret.match(/.{1,4}/g)!.join(' '), uri, qr: await qrParts(uri), started };
+  }
+
+  /** Counts one check for this client user before it runs; the first refusal wins. */
+  private async budget(user: ClientUserRow, rule: LimitRule): Promise<CheckResult | null> {
+    const result = await this.deps.limiter.consume(rule, `${user.workspace_id}:${user.id}`);
+    return result.allowed ? null : { ok: false, reason: 'limited', retryAfterSeconds: result.retryAfterSeconds };
+  }
+
+  /** The 30-second step a code belongs to, if it is right for now (one step of clock drift allowed). */
+  private matchingStep(workspace: HostWorkspace, user: ClientUserRow, secretCiphertext: string, code: string): number | null {
+    const secret = this.box.open(secretCiphertext, user.id);
+    if (!secret || !/^\d{6}$/.test(code)) return null;
+    const timestamp = this.deps.now().getTime();
+    const delta = this.totp(workspace, user, secret).validate({ token: code, timestamp, window: 1 });
+    return delta === null ? null : Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta;
+  }
+
+  /**
+   * Confirms set-up with a code from the app and returns the recovery codes, to be shown once.
+   * Switching on and storing the codes is one transaction.
+   */
+  async confirmSetup(workspace: HostWorkspace, user: ClientUserRow, code: string): Promise<{ ok: true; recoveryCodes: string[] } | Exclude<CheckResult, { ok: true }>> {
+    const limited = await this.budget(user, TWO_FACTOR_LIMITS.checksPerUser);
+    if (limited && !limited.ok) return limited as Exclude<CheckResult, { ok: true }>;
+    const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
+    const step = row && !row.enabled_at ? this.matchingStep(workspace, user, row.secret_ciphertext, code) : null;
+    if (step === null) return { ok: false, reason: 'invalid' };
+    const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
+    const enabled = await this.deps.db.transaction(async (trx) => {
+      if (!(await enableTwoFactor(trx, workspace.id, user.id, step))) return false;
+      await replaceRecoveryCodes(trx, workspace.id, user.id, recoveryCodes.map((c) => this.recoveryHash(user, c)));
+      return true;
+    });
+    if (!enabled) return { ok: false, reason: 'invalid' };
+    await this.deps.limiter.reset(TWO_FACTOR_LIMITS.checksPerUser, `${user.workspace_id}:${user.id}`);
+    return { ok: true, recoveryCodes };
+  }
+
+  private recoveryHash(user: ClientUserRow, code: string): string {
+    return hashCode(this.deps.config.sessionSecret, user.id, `recovery:${normalizeRecovery(code)}`);
+  }
+
+  /** The second factor at sign-in: a code from the app (once per step) or an unused recovery code. */
+  async check(workspace: HostWorkspace, user: ClientUserRow, input: string): Promise<CheckResult> {
+    const limited = await this.budget(user, TWO_FACTOR_LIMITS.checksPerUser);
+    if (limited) return limited;
+    const code = input.replace(/\s+/g, '');
+    const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
+    if (!row?.enabled_at) return { ok: false, reason: 'invalid' };
+    let via: 'totp' | 'recovery' | null = null;
+    if (/^\d{6}$/.test(code)) {
+      const step = this.matchingStep(workspace, user, row.secret_ciphertext, code);
+      if (step !== null && (await claimTotpStep(this.deps.db, workspace.id, user.id, step))) via = 'totp';
+    } else if (normalizeRecovery(code).length === 10) {
+      if (await useRecoveryCode(this.deps.db, workspace.id, user.id, this.recoveryHash(user, code))) via = 'recovery';
+    }
+    if (!via) return { ok: false, reason: 'invalid' };
+    await this.deps.limiter.reset(TWO_FACTOR_LIMITS.checksPerUser, `${user.workspace_id}:${user.id}`);
+    return { ok: true, via };
+  }
+
+  /** Removes the authenticator and its recovery codes (the client's choice, or the agency's reset). */
+  async remove(db: Knex | Knex.Transaction, workspace: HostWorkspace, user: ClientUserRow): Promise<boolean> {
+    return (await deleteTwoFactor(db, workspace.id, user.id)) > 0;
+  }
+
+  /**
+   * Emails a 6-digit code that confirms a change: to the client's own address (proving it is them
+   * when they have no password) or to a new sign-in address. `mail` builds the message.
+   */
+  async sendConfirmationCode(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    purpose: ConfirmationPurpose,
+    newEmail: string | null,
+    mail: (code: string, minutes: number) => Parameters<OutboxMailer['send']>[0],
+  ): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+    const result = await this.deps.limiter.consume(TWO_FACTOR_LIMITS.confirmationRequestsPerUser, `${workspace.id}:${user.id}`);
+    if (!result.allowed) return { ok: false, retryAfterSeconds: result.retryAfterSeconds };
+    const code = generateCode();
+    const expiresAt = new Date(this.deps.now().getTime() + CONFIRMATION_TTL_MINUTES * 60_000);
+    await this.deps.db.transaction(async (trx) => {
+      await insertConfirmationCode(trx, { workspaceId: workspace.id, clientUserId: user.id, purpose, newEmail, codeHash: this.confirmationHash(user, purpose, newEmail, code), expiresAt });
+      await this.deps.mailer.send(mail(code, CONFIRMATION_TTL_MINUTES), { trx });
+    });
+    return { ok: true };
+  }
+
+  private confirmationHash(user: ClientUserRow, purpose: ConfirmationPurpose, newEmail: string | null, code: string): string {
+    return hashCode(this.deps.config.sessionSecret, user.id, `${purpose}:${newEmail ?? ''}:${code}`);
+  }
+
+  /** Checks and uses an emailed confirmation code; five wrong tries burn it. Returns the address it confirms. */
+  async useConfirmationCode(workspace: HostWorkspace, user: ClientUserRow, purpose: ConfirmationPurpose, code: string): Promise<{ ok: true; newEmail: string | null } | { ok: false }> {
+    const live = await findLiveConfirmationCode(this.deps.db, workspace.id, user.id, purpose, this.deps.now());
+    if (!live) return { ok: false };
+    if (!sameHash(this.confirmationHash(user, purpose, live.new_email, code), live.code_hash)) {
+      await recordConfirmationMiss(this.deps.db, live.id, CONFIRMATION_MAX_ATTEMPTS);
+      return { ok: false };
+    }
+    if (!(await consumeConfirmationCode(this.deps.db, live.id))) return { ok: false };
+    return { ok: true, newEmail: live.new_email };
+  }
+}
+
+/**
+ * Renders the QR code with the qrcode package and keeps only what the view needs: the viewBox and
+ * the two path outlines, checked against a strict pattern, so the page never includes markup it did
+ * not write (and no inline style, which the CSP would refuse).
+ */
+async function qrParts(text: string): Promise<SetupView['qr']> {
+  const svg = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+  const viewBox = /viewBox="([0-9 ]+)"/.exec(svg)?.[1];
+  const paths = [...svg.matchAll(/<path (?:fill|stroke)="#[0-9a-f]{6}" d="([MmHhVvZz0-9. -]+)"/g)].map((m) => m[1]!);
+  if (!viewBox || paths.length !== 2) throw new Error('unexpected QR code SVG from the qrcode package');
+  return { viewBox, background: paths[0]!, modules: paths[1]! };
+}
