@@ -41,6 +41,8 @@ const crm = await bootReferenceCrm({
 try {
   const workspace = await crm.db('workspaces').where({ slug: 'demo' }).first('id');
   await crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_file_uploads: true, max_upload_mb: sizeMb + 1 }).onConflict('workspace_id').merge();
+  // Settings are cached per workspace; a write behind the portal's back must say so.
+  await crm.portal.workspaceChanged(String(workspace.id));
   const login = crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
 
   const request = (method: string, url: string, headers: Record<string, string>, body?: Buffer | (() => Promise<void>), sink?: (chunk: Buffer) => void) =>
