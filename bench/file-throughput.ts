@@ -57,11 +57,15 @@ try {
       else req.end();
     });
 
-  // Sign in with the password form, keeping the session cookie.
+  // Sign in with the password form, keeping every cookie the portal sets (session and CSRF).
+  const jar = new Map<string, string>();
   let cookie = '';
   const keep = (headers: http.IncomingHttpHeaders) => {
-    const set = headers['set-cookie']?.find((c) => c.startsWith('portal.sid='));
-    if (set) cookie = set.split(';')[0]!;
+    for (const set of headers['set-cookie'] ?? []) {
+      const pair = set.split(';')[0]!;
+      jar.set(pair.slice(0, pair.indexOf('=')), pair);
+    }
+    cookie = [...jar.values()].join('; ');
   };
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
   let page = await request('GET', '/portal/demo/sign-in', {});
@@ -70,6 +74,7 @@ try {
     Buffer.from(new URLSearchParams({ _csrf: csrfOf(page.text), email: login.email, password: login.password }).toString()));
   keep(signIn.headers);
   page = await request('GET', '/portal/demo/documents', { Cookie: cookie });
+  if (page.status !== 200) throw new Error(`the documents page answered ${page.status} ${page.headers.location ?? ''} (sign-in answered ${signIn.status} ${signIn.headers.location ?? ''})`);
 
   let start = process.hrtime.bigint();
   copyFileSync(file, path.join(dir, 'copy.pdf'));

@@ -58,6 +58,9 @@ import type { EventBus } from './events/event-bus.ts';
 import { lazyEventBus } from './events/choose-event-bus.ts';
 import { createMessageHandlers } from './messages/handlers.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { liveRoutes } from './live/routes.ts';
+import { unreadInConversation } from './messages/queries.ts';
+import { withLiveComments } from './comments/live-comments.ts';
 import { createMessagesService } from './messages/service.ts';
 import { createStaffHandlers, staffUnreadCount } from './messages/staff-handlers.ts';
 import { staffMessagesRouter } from './messages/staff-router.ts';
@@ -180,7 +183,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const payments = createPaymentService({ db, adapter, providers: [demoProvider, ...(deps.paymentProviders ?? [])], now, afterActivity: () => notifications.kick() });
   const paymentHandlers = createPaymentHandlers({ payments, demo: demoProvider, now });
 
-  const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
+  const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError: (m, e) => logger.error(m, e) });
   const messages = createMessagesService({ db, bus: events, storage, logger });
   const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
 
@@ -193,13 +196,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const { tasks } = adapter;
   // A host without an offers, invoices or tasks port has no such section: its routes are never mounted.
   const clientRoutes = [
-    dashboardRoutes({ adapter, now }),
+    dashboardRoutes({ adapter, now, unreadMessages: (ws, client, userId) => unreadInConversation(db, ws, client, { side: 'client', id: userId }) }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions })), decisionRoutes(createDecisionHandlers({ db, decisions, storage }))] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
-    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, logger })),
-    ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, now }))] : []),
+    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger })),
+    ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : []),
     messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, now })),
+    liveRoutes({ db, bus: events, onError: (m, e) => logger.error(m, e) }),
   ];
 
   const clientRouter = Router();
@@ -239,7 +243,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     flags,
     config,
     routes: [
-      adminRoutes({ db, adapter, auth, guard, storage, config, now, logger, workspaces }),
+      adminRoutes({ db, adapter, auth, guard, storage, bus: events, config, now, logger, workspaces }),
       paymentSettingsRoutes({ db }),
       recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
     ],

@@ -4,6 +4,8 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { PortalLogger } from '../deps.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { announce, recordLiveEvent, type LiveEvent } from '../live/live-events.ts';
 import { insertActivity } from '../activity/queries.ts';
 import type { ActivityEvent } from '../activity/events.ts';
 import type { HostAdapter, HostRecordType, Page, SharedDocument } from '../ports/host.ts';
@@ -34,12 +36,20 @@ export interface DocumentsDeps {
   db: Knex;
   adapter: HostAdapter;
   storage: FileStorage;
+  bus: EventBus;
   virusScanner?: VirusScanner | undefined;
   logger: PortalLogger;
 }
 
 export function createDocumentsHandlers(deps: DocumentsDeps) {
-  const { db, adapter, storage, virusScanner, logger } = deps;
+  const { db, adapter, storage, bus, virusScanner, logger } = deps;
+
+  /** The change's live event, written in its transaction (announce it after the commit). */
+  const changed = (res: Response, trx: Knex.Transaction, data: { uploadId: string; change: 'uploaded' | 'deleted' }) => {
+    const { workspace } = portalContext(res);
+    return recordLiveEvent(trx, { type: 'document-changed', workspaceId: workspace.id, clientId: signedInClient(res).user.client_id, data });
+  };
+  const publish = (event: LiveEvent) => announce(bus, [event]).catch((err: unknown) => logger.error('could not announce a live event', err));
 
   const log = (req: Request, res: Response, event: ActivityEvent, details: Record<string, unknown>, trx: Knex | Knex.Transaction = db) => {
     const { workspace } = portalContext(res);
@@ -66,6 +76,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       shared: shared.items.map((doc) => presentShared(i18n, base, doc)),
       uploads: uploads.map((upload) => presentUpload(i18n, base, upload)),
       filtered: Boolean(query.record),
+      refreshUrl: `${base}/documents${here.size ? `?${here}` : ''}`,
       recordOptions: recordOptions(i18n, shared.items, query.record ?? null),
       nextUrl,
       firstPageUrl: query.after ? `${base}/documents${here.size ? `?${here}` : ''}` : null,
@@ -133,7 +144,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
             return show(req, res, { error: i18n.t('documents:errors.infected'), status: 422 });
           }
         }
-        await db.transaction(async (trx) => {
+        const event = await db.transaction(async (trx) => {
           const row = await insertUpload(trx, {
             workspaceId: workspace.id,
             clientId: client.user.client_id,
@@ -146,8 +157,10 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
           });
           // Staff notifications are built from the activity log: this event is the notice.
           await log(req, res, 'document.uploaded', { uploadId: row.id, name: row.filename, sizeBytes: row.size_bytes, contentType: row.content_type }, trx);
+          return changed(res, trx, { uploadId: String(row.id), change: 'uploaded' });
         });
         stored = null;
+        await publish(event);
       } catch (err) {
         // Stored but not recorded (the scan or the insert failed): undo the file.
         const orphan = stored as { id: string } | null;
@@ -172,12 +185,14 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       if (!canDeleteUpload(upload)) throw new HttpError(409, portalI18n(res).t('documents:errors.opened'));
       const deleted = await db.transaction(async (trx) => {
         const row = await deleteUnopenedUpload(trx, { workspaceId: workspace.id, clientId: user.client_id, uploadId: id });
-        if (row) await log(req, res, 'document.deleted', { uploadId: id, name: row.filename }, trx);
-        return row;
+        if (!row) return null;
+        await log(req, res, 'document.deleted', { uploadId: id, name: row.filename }, trx);
+        return { row, event: await changed(res, trx, { uploadId: id, change: 'deleted' }) };
       });
       // Staff opened it between the check and the delete.
       if (!deleted) throw new HttpError(409, portalI18n(res).t('documents:errors.opened'));
-      await storage.delete(workspace.id, deleted.file_id).catch((err: unknown) => logger.error(`could not remove the file of deleted upload ${id}`, err));
+      await publish(deleted.event);
+      await storage.delete(workspace.id, deleted.row.file_id).catch((err: unknown) => logger.error(`could not remove the file of deleted upload ${id}`, err));
       return afterChange(req, res, 'deleted');
     },
   };

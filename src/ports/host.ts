@@ -149,6 +149,11 @@ export interface HostComment {
 export interface CommentsPort {
   list(workspaceId: HostId, subject: { type: CommentSubjectType; id: HostId }): Promise<HostComment[]>;
   add(workspaceId: HostId, comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; authorContactId: HostId }): Promise<HostComment>;
+  /**
+   * Optional: the comments of several records at once (oldest first), in one query, for the
+   * threads listed beside the conversation. Without it the portal calls list() per record.
+   */
+  listMany?(workspaceId: HostId, subjects: Array<{ type: CommentSubjectType; id: HostId }>): Promise<HostComment[]>;
 }
 
 /** Keyset pagination: `after` is the opaque cursor a previous page returned as `next`. */
