@@ -34,6 +34,11 @@ export const PAGES: PageEntry[] = [
   { name: 'sign-in page', who: 'anonymous', path: '/portal/demo/sign-in' },
   { name: 'branding.css', who: 'anonymous', path: '/portal/demo/branding.css' },
   { name: 'admin settings', who: 'staff', path: '/settings/client-portal' },
+  { name: 'documents', who: 'client', path: '/portal/demo/documents' },
+  { name: 'tasks', who: 'client', path: '/portal/demo/tasks' },
+  { name: 'messages', who: 'client', path: '/portal/demo/messages' },
+  { name: 'staff inbox', who: 'staff', path: '/client-messages' },
+  { name: 'staff uploads', who: 'staff', path: '/settings/client-portal/uploads' },
 ];
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

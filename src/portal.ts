@@ -202,7 +202,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
     documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger })),
     ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : []),
-    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, now })),
+    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now })),
     liveRoutes({ db, bus: events, onError: (m, e) => logger.error(m, e) }),
   ];
 
@@ -252,7 +252,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));
 
-  const staffRouter = staffMessagesRouter({ adapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
+  const staffRouter = staffMessagesRouter({ adapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, bus: events, service: messages })) });
   staffRouter.use(errorHandler(adminErrorPage(config), logError));
 
   const housekeeping = setInterval(() => {

@@ -77,6 +77,8 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       uploads: uploads.map((upload) => presentUpload(i18n, base, upload)),
       filtered: Boolean(query.record),
       refreshUrl: `${base}/documents${here.size ? `?${here}` : ''}`,
+      // A fragment is swapped into a page that already follows the stream.
+      live: !isFragmentRequest(req),
       recordOptions: recordOptions(i18n, shared.items, query.record ?? null),
       nextUrl,
       firstPageUrl: query.after ? `${base}/documents${here.size ? `?${here}` : ''}` : null,

@@ -37,6 +37,8 @@ export function createTasksHandlers(deps: TasksDeps) {
     renderPortalPage(req, res, 'tasks/index', i18n.t('tasks:title'), {
       tab: query.tab,
       refreshUrl: `${base}/tasks?tab=${query.tab}`,
+      // A fragment is swapped into a page that already follows the stream.
+      live: !isFragmentRequest(req),
       tasks: page.items.map((task) => presentTask(i18n, base, task, today)),
       nextUrl: page.next ? `${base}/tasks?${new URLSearchParams({ tab: query.tab, after: page.next })}` : null,
       firstPageUrl: query.after ? `${base}/tasks?tab=${query.tab}` : null,

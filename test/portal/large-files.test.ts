@@ -206,6 +206,17 @@ describe('large files and file services', function () {
       expect(back.headers['content-disposition']).to.contain('clean.pdf');
     });
 
+    it('refuses a message attachment the scanner flags, sending nothing', async function () {
+      const before = files(root).length;
+      const page = await maria.get('/portal/demo/messages').expect(200);
+      const token = csrfFrom(page.text);
+      const res = await maria.post(`/portal/demo/messages?_csrf=${encodeURIComponent(token)}`).field('body', 'see attached').attach('attachments', Buffer.from(`${EICAR}\n`), 'note.txt');
+      expect(res.status).to.equal(400);
+      expect(res.text).to.contain('refused by the virus check');
+      expect(files(root).length).to.equal(before);
+      expect(await h.crm.db('portal_messages').where({ body: 'see attached' }).first()).to.equal(undefined);
+    });
+
     it('refuses a file the scanner flags, leaving no row and no file', async function () {
       const before = files(root).length;
       const res = await upload(Buffer.from(`${EICAR}\n`), 'eicar.txt');
