@@ -49,6 +49,22 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
     const { workspace } = portalContext(res);
     return recordLiveEvent(trx, { type: 'document-changed', workspaceId: workspace.id, clientId: signedInClient(res).user.client_id, data });
   };
+  /**
+   * A host that takes client files (DocumentsPort.accept) gets a copy, so staff also find it among
+   * the CRM's documents. The upload is done either way: a host that declines or fails is logged.
+   */
+  const handToHost = async (workspaceId: string, clientId: string, uploadedBy: string, received: { filename: string; type: { mime: string }; stored: { id: string; sizeBytes: number } }) => {
+    const accept = adapter.documents?.accept;
+    if (!accept) return;
+    try {
+      const opened = await storage.open(workspaceId, received.stored.id);
+      if (!opened) return;
+      const taken = await accept.call(adapter.documents, workspaceId, clientId, { name: received.filename, contentType: received.type.mime, sizeBytes: received.stored.sizeBytes, uploadedBy, content: opened.content });
+      if (!taken) logger.info(`the host declined a client upload of ${received.stored.sizeBytes} bytes in workspace ${workspaceId}; it stays in the portal only`);
+    } catch (err) {
+      logger.error('could not hand a client upload to the host', err);
+    }
+  };
   const publish = (event: LiveEvent) => announce(bus, [event]).catch((err: unknown) => logger.error('could not announce a live event', err));
 
   const log = (req: Request, res: Response, event: ActivityEvent, details: Record<string, unknown>, trx: Knex | Knex.Transaction = db) => {
@@ -163,6 +179,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
         });
         stored = null;
         await publish(event);
+        await handToHost(workspace.id, client.user.client_id, client.contact.name, received);
       } catch (err) {
         // Stored but not recorded (the scan or the insert failed): undo the file.
         const orphan = stored as { id: string } | null;

@@ -319,6 +319,14 @@ export interface DocumentContent {
 export interface DocumentsPort {
   list(workspaceId: HostId, clientId: HostId, filter: { record?: { type: HostRecordType; id: HostId } }, page: PageRequest): Promise<Page<SharedDocument>>;
   open(workspaceId: HostId, clientId: HostId, id: HostId): Promise<DocumentContent | null>;
+  /**
+   * Optional: takes a file a client uploaded (already checked, scanned and kept by the portal) into
+   * the host's own documents of that client, not shared back, so staff find it where they keep
+   * files. Answers the host's id, or null when the host declines it (another workspace's client,
+   * a file over the host's own limit). Read `content` once; it is the portal's stored copy. The
+   * host's copy is the host's: the client deleting their upload in the portal leaves it.
+   */
+  accept?(workspaceId: HostId, clientId: HostId, file: { name: string; contentType: string; sizeBytes: number; uploadedBy: string; content: Readable }): Promise<{ id: HostId } | null>;
 }
 
 /** The portal's words for a task's state; a host maps its own (in progress is open). */
