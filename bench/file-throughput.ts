@@ -41,6 +41,8 @@ const crm = await bootReferenceCrm({
 try {
   const workspace = await crm.db('workspaces').where({ slug: 'demo' }).first('id');
   await crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_file_uploads: true, max_upload_mb: sizeMb + 1 }).onConflict('workspace_id').merge();
+  // Settings are cached per workspace; a write behind the portal's back must say so.
+  await crm.portal.workspaceChanged(String(workspace.id));
   const login = crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
 
   const request = (method: string, url: string, headers: Record<string, string>, body?: Buffer | (() => Promise<void>), sink?: (chunk: Buffer) => void) =>
@@ -55,11 +57,15 @@ try {
       else req.end();
     });
 
-  // Sign in with the password form, keeping the session cookie.
+  // Sign in with the password form, keeping every cookie the portal sets (session and CSRF).
+  const jar = new Map<string, string>();
   let cookie = '';
   const keep = (headers: http.IncomingHttpHeaders) => {
-    const set = headers['set-cookie']?.find((c) => c.startsWith('portal.sid='));
-    if (set) cookie = set.split(';')[0]!;
+    for (const set of headers['set-cookie'] ?? []) {
+      const pair = set.split(';')[0]!;
+      jar.set(pair.slice(0, pair.indexOf('=')), pair);
+    }
+    cookie = [...jar.values()].join('; ');
   };
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
   let page = await request('GET', '/portal/demo/sign-in', {});
@@ -68,6 +74,7 @@ try {
     Buffer.from(new URLSearchParams({ _csrf: csrfOf(page.text), email: login.email, password: login.password }).toString()));
   keep(signIn.headers);
   page = await request('GET', '/portal/demo/documents', { Cookie: cookie });
+  if (page.status !== 200) throw new Error(`the documents page answered ${page.status} ${page.headers.location ?? ''} (sign-in answered ${signIn.status} ${signIn.headers.location ?? ''})`);
 
   let start = process.hrtime.bigint();
   copyFileSync(file, path.join(dir, 'copy.pdf'));

@@ -54,6 +54,11 @@ export const PAGES: PageEntry[] = [
   { name: 'public link page', who: 'anonymous', path: '/portal/demo/p/{publicLink}', spreadAddresses: true },
   { name: 'staff record page', who: 'staff', path: '/settings/client-portal/records/proposal/{clientId}/{proposal}' },
   { name: 'staff payments page', who: 'staff', path: '/settings/client-portal/payments' },
+  { name: 'documents', who: 'client', path: '/portal/demo/documents' },
+  { name: 'tasks', who: 'client', path: '/portal/demo/tasks' },
+  { name: 'messages', who: 'client', path: '/portal/demo/messages' },
+  { name: 'staff inbox', who: 'staff', path: '/client-messages' },
+  { name: 'staff uploads', who: 'staff', path: '/settings/client-portal/uploads' },
 ];
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

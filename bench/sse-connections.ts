@@ -35,9 +35,17 @@ const [email, password] = [login[1]!, login[2]!];
 
 const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
 
-// Sign in with the password form, keeping the portal cookie.
+// Sign in with the password form, keeping every cookie the portal sets (session and CSRF).
+const jar = new Map<string, string>();
+const keep = (res: Response) => {
+  for (const set of res.headers.getSetCookie()) {
+    const pair = set.split(';')[0]!;
+    jar.set(pair.slice(0, pair.indexOf('=')), pair);
+  }
+  return [...jar.values()].join('; ');
+};
 const signInPage = await fetch(`${base}/portal/demo/sign-in`);
-let cookie = (signInPage.headers.getSetCookie()[0] ?? '').split(';')[0]!;
+let cookie = keep(signInPage);
 const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
 const signedIn = await fetch(`${base}/portal/demo/sign-in/password`, {
   method: 'POST',
@@ -45,7 +53,7 @@ const signedIn = await fetch(`${base}/portal/demo/sign-in/password`, {
   headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
   body: new URLSearchParams({ _csrf: csrf, email, password }),
 });
-cookie = (signedIn.headers.getSetCookie().find((c) => c.startsWith('portal.sid=')) ?? cookie).split(';')[0]!;
+cookie = keep(signedIn);
 if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
 
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });

@@ -65,6 +65,9 @@ import type { EventBus } from './events/event-bus.ts';
 import { lazyEventBus } from './events/choose-event-bus.ts';
 import { createMessageHandlers } from './messages/handlers.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { liveRoutes } from './live/routes.ts';
+import { unreadInConversation } from './messages/queries.ts';
+import { withLiveComments } from './comments/live-comments.ts';
 import { createMessagesService } from './messages/service.ts';
 import { createStaffHandlers, staffUnreadCount } from './messages/staff-handlers.ts';
 import { staffMessagesRouter } from './messages/staff-router.ts';
@@ -224,7 +227,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const payments = createPaymentService({ db, adapter, providers: [demoProvider, ...(deps.paymentProviders ?? [])], now, afterActivity: () => notifications.kick() });
   const paymentHandlers = createPaymentHandlers({ payments, demo: demoProvider, now });
 
-  const comments = adapter.comments ?? createPortalComments(db, adapter.contacts);
+  const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError: (m, e) => logger.error(m, e) });
   const messages = createMessagesService({ db, bus: events, storage, logger });
   const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
 
@@ -244,14 +247,15 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const clientRoutes = [
     // First: with the workspace requiring two-factor, its gate keeps clients without it on set-up.
     twoFactorAccountRoutes(twoFactorHandlers),
-    dashboardRoutes({ adapter, now }),
+    dashboardRoutes({ adapter, now, unreadMessages: (ws, client, userId) => unreadInConversation(db, ws, client, { side: 'client', id: userId }) }),
     accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
     emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer }), identity, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), adapter.offers.kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), adapter.offers.kinds)] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
-    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, logger })),
-    ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, now }))] : []),
-    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, now })),
+    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger })),
+    ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : []),
+    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now })),
+    liveRoutes({ db, bus: events, onError: (m, e) => logger.error(m, e) }),
   ];
 
   const clientRouter = Router();
@@ -298,7 +302,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     flags,
     config,
     routes: [
-      adminRoutes({ db, adapter, auth, guard, storage, config, now, logger, workspaces, mailer }),
+      adminRoutes({ db, adapter, auth, guard, storage, bus: events, config, now, logger, workspaces, mailer }),
       paymentSettingsRoutes({ db }),
       recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
     ],
@@ -307,7 +311,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config), logError));
 
-  const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
+  const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, bus: events, service: messages })) });
   staffRouter.use(errorHandler(adminErrorPage(config), logError));
 
   // The staff-side routers get the same request ids, log lines and duration metrics.

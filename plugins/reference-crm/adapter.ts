@@ -14,6 +14,8 @@ import {
 } from './queries/shared-documents.ts';
 import { parseId, toHostId } from './ids.ts';
 import { findClient, listClients, type ClientRow } from './queries/clients.ts';
+import { insertDocument } from './queries/documents.ts';
+import { MAX_UPLOAD_BYTES } from './web/routes/documents.ts';
 import { clientSummary } from './queries/client-summary.ts';
 import { findContact, findContactsByEmail, listContacts, updateContactProfile,
   updateContactEmail, type ContactRow } from './queries/contacts.ts';
@@ -256,6 +258,27 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           },
         });
         return { name: head.filename, contentType: head.content_type, sizeBytes: size, content };
+      },
+      async accept(workspaceId, clientId, file) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        // The CRM keeps a document as one bytea, so it takes what its own upload form takes.
+        if (ws === null || client === null || file.sizeBytes > MAX_UPLOAD_BYTES || !(await findClient(db, { workspaceId: ws, clientId: client }))) {
+          file.content.destroy();
+          return null;
+        }
+        const parts: Buffer[] = [];
+        let size = 0;
+        for await (const part of file.content) {
+          size += (part as Buffer).length;
+          if (size > MAX_UPLOAD_BYTES) {
+            file.content.destroy();
+            return null;
+          }
+          parts.push(part as Buffer);
+        }
+        const id = await insertDocument(db, { workspaceId: ws, clientId: client, filename: file.name, contentType: file.contentType, content: Buffer.concat(parts, size), sharedWithClient: false });
+        return { id: toHostId(id) };
       },
     },
 

@@ -2,6 +2,7 @@
 // flag → admin policy → CSRF). Each line: path, validation, handler.
 import { Router } from 'express';
 import type { Knex } from 'knex';
+import type { EventBus } from '../events/event-bus.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { PortalConfig } from '../config.ts';
 import type { PortalLogger } from '../deps.ts';
@@ -29,6 +30,7 @@ export interface AdminRoutesDeps {
   logger: PortalLogger;
   /** The outbox: the email telling a client their two-factor was reset. */
   mailer: OutboxMailer;
+  bus: EventBus;
   /** Told of every settings save, so each instance's portal shows it at once. */
   workspaces: Pick<WorkspaceCache, 'changed'>;
 }
@@ -37,7 +39,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   const settings = createSettingsHandlers(deps);
   const clients = createClientUsersHandlers(deps);
   const activity = createActivityHandlers(deps);
-  const uploads = createUploadsHandlers(deps);
+  const uploads = createUploadsHandlers({ ...deps, streamUrl: `${deps.config.messagesPath}/stream` });
   const twoFactor = createAdminTwoFactorHandlers(deps);
   const router = Router();
 

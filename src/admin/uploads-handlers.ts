@@ -5,6 +5,8 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { findWorkspaceUpload, listWorkspaceUploads, markOpenedByStaff } from '../documents/queries.ts';
 import { UploadId } from '../documents/commands.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { recordAndAnnounce } from '../live/live-events.ts';
 import type { HostAdapter } from '../ports/host.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { notFound } from '../web/http-error.ts';
@@ -18,14 +20,24 @@ export const STAFF_UPLOADS_SHOWN = 200;
 
 const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${Math.round(bytes / 1e3)} KB` : `${bytes} bytes`);
 
-export function createUploadsHandlers(deps: { db: Knex; adapter: HostAdapter; storage: FileStorage; now: () => Date }) {
-  const { db, adapter, storage, now } = deps;
+export function createUploadsHandlers(deps: {
+  db: Knex;
+  adapter: HostAdapter;
+  storage: FileStorage;
+  bus: EventBus;
+  /** The staff live stream (the messages pages' one), which this page follows too. */
+  streamUrl: string;
+  now: () => Date;
+  logger: { error(message: string, err?: unknown): void };
+}) {
+  const { db, adapter, storage, bus, now } = deps;
   return {
     list: async (req: Request, res: Response) => {
       const { workspace, base } = adminContext(res);
       const [uploads, clients] = await Promise.all([listWorkspaceUploads(db, { workspaceId: workspace.id, limit: STAFF_UPLOADS_SHOWN }), adapter.clients.list(workspace.id)]);
       const clientNames = new Map(clients.map((client) => [client.id, client.name]));
       renderAdminPage(req, res, 'admin/uploads', 'Client uploads', {
+        streamUrl: deps.streamUrl,
         uploads: uploads.map((upload) => ({
           name: upload.filename,
           type: upload.content_type,
@@ -45,7 +57,10 @@ export function createUploadsHandlers(deps: { db: Knex; adapter: HostAdapter; st
       const upload = await findWorkspaceUpload(db, { workspaceId: workspace.id, uploadId: id });
       const file = upload ? await storage.open(workspace.id, upload.file_id) : null;
       if (!upload || !file) throw notFound('We could not find that upload. The client may have deleted it.');
-      await markOpenedByStaff(db, { workspaceId: workspace.id, uploadId: id, staffId: staff.id, at: now() });
+      // The first opening takes the client's delete away: their open documents page hears of it.
+      if (await markOpenedByStaff(db, { workspaceId: workspace.id, uploadId: id, staffId: staff.id, at: now() })) {
+        await recordAndAnnounce(db, bus, { type: 'document-changed', workspaceId: workspace.id, clientId: upload.client_id, data: { uploadId: id, change: 'opened' } }, (m, e) => deps.logger.error(m, e));
+      }
       await sendDownload(res, { name: upload.filename, contentType: upload.content_type, sizeBytes: file.sizeBytes, content: file.content });
     },
   };

@@ -1,7 +1,7 @@
 // The portal's own CommentsPort, on client_comments, for hosts that keep no comments.
 import type { Knex } from 'knex';
 import type { CommentsPort, ContactsPort, HostComment } from '../ports/host.ts';
-import { insertComment, listComments, type CommentRow } from './queries.ts';
+import { insertComment, listComments, listCommentsOf, type CommentRow } from './queries.ts';
 
 function present(row: CommentRow): HostComment {
   return {
@@ -19,6 +19,9 @@ export function createPortalComments(db: Knex, contacts: ContactsPort): Comments
   return {
     async list(workspaceId, subject) {
       return (await listComments(db, workspaceId, subject)).map(present);
+    },
+    async listMany(workspaceId, subjects) {
+      return (await listCommentsOf(db, workspaceId, subjects)).map(present);
     },
     async add(workspaceId, comment) {
       const author = await contacts.findById(workspaceId, comment.authorContactId);

@@ -24,6 +24,17 @@ export async function listComments(db: Db, workspaceId: string, subject: { type:
     .select(COLUMNS);
 }
 
+/** The comments of several records in one query, oldest first. */
+export async function listCommentsOf(db: Db, workspaceId: string, subjects: Array<{ type: CommentSubjectType; id: string }>): Promise<CommentRow[]> {
+  if (subjects.length === 0) return [];
+  return db('client_comments')
+    .where({ workspace_id: workspaceId })
+    .whereIn(['subject_type', 'subject_id'], subjects.map((s) => [s.type, s.id]))
+    .orderBy('created_at')
+    .orderBy('id')
+    .select(COLUMNS);
+}
+
 export async function insertComment(
   db: Db,
   comment: { workspaceId: string; subjectType: CommentSubjectType; subjectId: string; authorContactId: string; authorName: string; body: string },

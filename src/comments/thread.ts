@@ -13,6 +13,7 @@ import { isFragmentRequest } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import type { FieldErrors } from '../web/validate.ts';
 import { COMMENT_MAX_LENGTH, type AddCommentInput } from './commands.ts';
+import type { LiveCommentsPort } from './live-comments.ts';
 
 export interface CommentView {
   id: string;
@@ -70,7 +71,7 @@ export async function loadThread(
  * answers 303 to the record's page at #comments, or the fresh thread for htmx.
  */
 export async function addComment(
-  deps: { db: Knex; comments: CommentsPort },
+  deps: { db: Knex; comments: LiveCommentsPort },
   req: Request,
   res: Response,
   subject: CommentSubject,
@@ -89,6 +90,7 @@ export async function addComment(
     details: { subjectType: subject.type, subjectId: subject.id, commentId: comment.id, length: input.body.length },
     ...requestMeta(req),
   });
+  await deps.comments.commentAdded?.({ workspaceId: workspace.id, clientId: user.client_id, subjectType: subject.type, subjectId: subject.id, commentId: comment.id });
   if (isFragmentRequest(req)) {
     const thread = await loadThread(deps.comments, portalContext(res).i18n, res, subject);
     if (thread) return renderFragment(thread, 200);

@@ -10,7 +10,12 @@ import { loadWidgets, presentWidgets } from './widgets.ts';
 
 const WIDGET_ROWS = 5;
 
-export function dashboardRoutes(deps: { adapter: HostAdapter; now: () => Date }): Router {
+export function dashboardRoutes(deps: {
+  adapter: HostAdapter;
+  now: () => Date;
+  /** Unread messages from the agency for one client user (one count query). */
+  unreadMessages?: (workspaceId: string, clientId: string, clientUserId: string) => Promise<number>;
+}): Router {
   const router = Router({ mergeParams: true });
 
   router.get('/', async (req: Request, res: Response) => {
@@ -27,7 +32,8 @@ export function dashboardRoutes(deps: { adapter: HostAdapter; now: () => Date })
       // A host that keeps no quotations has no quotation pages: an empty list, not a query.
       showOffers && sectionPages.has('quotations') ? offers!.list(workspace.id, user.client_id, 'quotation', { status: ['open'] }, { limit: WIDGET_ROWS }) : showOffers ? { items: [] } : null,
       showInvoices ? invoices!.list(workspace.id, user.client_id, { status: ['open'] }, { limit: WIDGET_ROWS }) : null,
-      loadWidgets(deps.adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id, sections: visibleSections(settings) }),
+      loadWidgets(deps.adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id, sections: visibleSections(settings) },
+        deps.unreadMessages ? () => deps.unreadMessages!(workspace.id, user.client_id, user.id) : undefined),
     ]);
     const { base } = portalContext(res);
     const today = i18n.fmt.isoDay(deps.now());

@@ -4,6 +4,8 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { PortalLogger } from '../deps.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { announce, recordLiveEvent, type LiveEvent } from '../live/live-events.ts';
 import { insertActivity } from '../activity/queries.ts';
 import type { ActivityEvent } from '../activity/events.ts';
 import type { HostAdapter, HostRecordType, Page, SharedDocument } from '../ports/host.ts';
@@ -34,12 +36,36 @@ export interface DocumentsDeps {
   db: Knex;
   adapter: HostAdapter;
   storage: FileStorage;
+  bus: EventBus;
   virusScanner?: VirusScanner | undefined;
   logger: PortalLogger;
 }
 
 export function createDocumentsHandlers(deps: DocumentsDeps) {
-  const { db, adapter, storage, virusScanner, logger } = deps;
+  const { db, adapter, storage, bus, virusScanner, logger } = deps;
+
+  /** The change's live event, written in its transaction (announce it after the commit). */
+  const changed = (res: Response, trx: Knex.Transaction, data: { uploadId: string; change: 'uploaded' | 'deleted' }) => {
+    const { workspace } = portalContext(res);
+    return recordLiveEvent(trx, { type: 'document-changed', workspaceId: workspace.id, clientId: signedInClient(res).user.client_id, data });
+  };
+  /**
+   * A host that takes client files (DocumentsPort.accept) gets a copy, so staff also find it among
+   * the CRM's documents. The upload is done either way: a host that declines or fails is logged.
+   */
+  const handToHost = async (workspaceId: string, clientId: string, uploadedBy: string, received: { filename: string; type: { mime: string }; stored: { id: string; sizeBytes: number } }) => {
+    const accept = adapter.documents?.accept;
+    if (!accept) return;
+    try {
+      const opened = await storage.open(workspaceId, received.stored.id);
+      if (!opened) return;
+      const taken = await accept.call(adapter.documents, workspaceId, clientId, { name: received.filename, contentType: received.type.mime, sizeBytes: received.stored.sizeBytes, uploadedBy, content: opened.content });
+      if (!taken) logger.info(`the host declined a client upload of ${received.stored.sizeBytes} bytes in workspace ${workspaceId}; it stays in the portal only`);
+    } catch (err) {
+      logger.error('could not hand a client upload to the host', err);
+    }
+  };
+  const publish = (event: LiveEvent) => announce(bus, [event]).catch((err: unknown) => logger.error('could not announce a live event', err));
 
   const log = (req: Request, res: Response, event: ActivityEvent, details: Record<string, unknown>, trx: Knex | Knex.Transaction = db) => {
     const { workspace } = portalContext(res);
@@ -66,6 +92,9 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       shared: shared.items.map((doc) => presentShared(i18n, base, doc)),
       uploads: uploads.map((upload) => presentUpload(i18n, base, upload)),
       filtered: Boolean(query.record),
+      refreshUrl: `${base}/documents${here.size ? `?${here}` : ''}`,
+      // A fragment is swapped into a page that already follows the stream.
+      live: !isFragmentRequest(req),
       recordOptions: recordOptions(i18n, shared.items, query.record ?? null),
       nextUrl,
       firstPageUrl: query.after ? `${base}/documents${here.size ? `?${here}` : ''}` : null,
@@ -133,7 +162,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
             return show(req, res, { error: i18n.t('documents:errors.infected'), status: 422 });
           }
         }
-        await db.transaction(async (trx) => {
+        const event = await db.transaction(async (trx) => {
           const row = await insertUpload(trx, {
             workspaceId: workspace.id,
             clientId: client.user.client_id,
@@ -146,8 +175,11 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
           });
           // Staff notifications are built from the activity log: this event is the notice.
           await log(req, res, 'document.uploaded', { uploadId: row.id, name: row.filename, sizeBytes: row.size_bytes, contentType: row.content_type }, trx);
+          return changed(res, trx, { uploadId: String(row.id), change: 'uploaded' });
         });
         stored = null;
+        await publish(event);
+        await handToHost(workspace.id, client.user.client_id, client.contact.name, received);
       } catch (err) {
         // Stored but not recorded (the scan or the insert failed): undo the file.
         const orphan = stored as { id: string } | null;
@@ -172,12 +204,14 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       if (!canDeleteUpload(upload)) throw new HttpError(409, portalI18n(res).t('documents:errors.opened'));
       const deleted = await db.transaction(async (trx) => {
         const row = await deleteUnopenedUpload(trx, { workspaceId: workspace.id, clientId: user.client_id, uploadId: id });
-        if (row) await log(req, res, 'document.deleted', { uploadId: id, name: row.filename }, trx);
-        return row;
+        if (!row) return null;
+        await log(req, res, 'document.deleted', { uploadId: id, name: row.filename }, trx);
+        return { row, event: await changed(res, trx, { uploadId: id, change: 'deleted' }) };
       });
       // Staff opened it between the check and the delete.
       if (!deleted) throw new HttpError(409, portalI18n(res).t('documents:errors.opened'));
-      await storage.delete(workspace.id, deleted.file_id).catch((err: unknown) => logger.error(`could not remove the file of deleted upload ${id}`, err));
+      await publish(deleted.event);
+      await storage.delete(workspace.id, deleted.row.file_id).catch((err: unknown) => logger.error(`could not remove the file of deleted upload ${id}`, err));
       return afterChange(req, res, 'deleted');
     },
   };

@@ -88,9 +88,11 @@ export async function findWorkspaceUpload(db: Db, args: { workspaceId: string; u
 }
 
 /** The first staff download is remembered: from then on the client can no longer delete it. */
-export async function markOpenedByStaff(db: Db, args: { workspaceId: string; uploadId: string; staffId: string; at: Date }): Promise<void> {
-  await db('client_uploads')
+/** True for the first opening (the one that takes away the client's delete). */
+export async function markOpenedByStaff(db: Db, args: { workspaceId: string; uploadId: string; staffId: string; at: Date }): Promise<boolean> {
+  const changed = await db('client_uploads')
     .where({ workspace_id: args.workspaceId, id: args.uploadId })
     .whereNull('staff_opened_at')
     .update({ staff_opened_at: args.at, staff_opened_by: args.staffId });
+  return changed > 0;
 }

@@ -100,11 +100,22 @@ export function createDatabaseStorage(db: Knex): FileStorage {
         const row = await db('portal_files').where({ id }).first<{ content: Buffer }>('content');
         return { ...meta, content: Readable.from([row.content]) };
       }
+      // One chunk query at a time, issued only when the reader wants more (the stream's buffer
+      // holds at most one chunk), and none past the known size. A chunk arrives as hex text (pg
+      // reads bytea as text), so each 128 KB read briefly makes ~0.6 MB of garbage: memory stays
+      // flat, but the collector works in proportion to the download's speed.
       let seq = 0;
+      let sent = 0;
       const content = new Readable({
+        highWaterMark: DATABASE_CHUNK_BYTES,
         read() {
+          if (sent >= meta.sizeBytes) return void this.push(null);
           readChunk(id, seq++).then(
-            (chunk) => this.push(chunk),
+            (chunk) => {
+              if (!chunk) return this.destroy(new Error('a stored file lost a chunk during the download'));
+              sent += chunk.length;
+              this.push(chunk);
+            },
             (err: Error) => this.destroy(err),
           );
         },

@@ -9,7 +9,14 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Knex } from 'knex';
 import { insertLiveEvent } from './queries.ts';
 
-export type LiveEventType = 'message-created' | 'message-read' | 'conversation-changed';
+export type LiveEventType =
+  | 'message-created' | 'message-read' | 'conversation-changed'
+  // A task marked done or reopened (by the client here, or by staff in the host).
+  | 'task-changed'
+  // A document uploaded, deleted, opened by staff, or shared by the host.
+  | 'document-changed'
+  // A comment added on a proposal, quotation or invoice thread.
+  | 'comment-created';
 
 export interface LiveEvent {
   seq: string;
@@ -33,5 +40,23 @@ export async function announce(bus: EventBus, events: LiveEvent[]): Promise<void
   for (const event of events) {
     await bus.publish(clientChannel(event.workspaceId, event.clientId), event);
     await bus.publish(staffChannel(event.workspaceId), event);
+  }
+}
+
+/**
+ * For a change that is not written in a portal transaction (it went through the host adapter):
+ * records its event on its own, then announces it. A failure is logged, never thrown: the change
+ * itself is done, and pages catch up on reload.
+ */
+export async function recordAndAnnounce(
+  db: Knex,
+  bus: EventBus,
+  event: Omit<LiveEvent, 'seq'>,
+  onError: (message: string, err: unknown) => void,
+): Promise<void> {
+  try {
+    await announce(bus, [await recordLiveEvent(db, event)]);
+  } catch (err) {
+    onError('could not record or announce a live event', err);
   }
 }

@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { EventBus } from '../events/event-bus.ts';
 import { RECONNECTED_CHANNEL } from '../events/postgres-event-bus.ts';
-import { listLiveEventsAfter } from './queries.ts';
+import { latestLiveSeq, listLiveEventsAfter } from './queries.ts';
 import { liveStreamsOf, SHUTDOWN_RETRY_MS } from './live-streams.ts';
 import type { LiveEvent } from './live-events.ts';
 
@@ -21,24 +21,35 @@ export interface LiveStreamOptions {
   /** One client's events, or null for every client of the workspace (the agency's inbox). */
   clientId: string | null;
   channel: string;
+  /**
+   * Without a Last-Event-ID or an `after`, start at the newest event instead of replaying the
+   * whole log: for pages that render without looking up where the log stands (it saves them a query;
+   * what happens between the render and the connection is not replayed).
+   */
+  startAtLatest?: boolean;
   onError?: (message: string, err: unknown) => void;
 }
 
 /** Where to resume: the Last-Event-ID header wins over the `after` the page was rendered with. */
 export function resumePoint(req: Request): string {
+  return givenResumePoint(req) ?? '0';
+}
+
+function givenResumePoint(req: Request): string | null {
   const header = req.get('Last-Event-ID');
   const query = typeof req.query.after === 'string' ? req.query.after : undefined;
   for (const candidate of [header, query]) {
     if (candidate && /^\d{1,18}$/.test(candidate)) return candidate;
   }
-  return '0';
+  return null;
 }
 
 const frame = (event: LiveEvent) =>
   `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ clientId: event.clientId, ...event.data })}\n\n`;
 
 export async function openLiveStream(req: Request, res: Response, options: LiveStreamOptions): Promise<void> {
-  let last = BigInt(resumePoint(req));
+  const given = givenResumePoint(req);
+  let last = BigInt(given ?? '0');
   let replaying = true;
   const held: LiveEvent[] = [];
   let closed = false;
@@ -99,6 +110,11 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
     unregister = streams.add(endForShutdown);
   }
   try {
+    if (given === null && options.startAtLatest) {
+      // Later than the subscription above, so an event in between may be skipped: see startAtLatest.
+      const latest = BigInt(await latestLiveSeq(options.db, { workspaceId: options.workspaceId, clientId: options.clientId }));
+      if (latest > last) last = latest;
+    }
     await replay();
   } catch (err) {
     // Headers are sent: end the stream and let the browser reconnect (and replay) later.

@@ -1,11 +1,14 @@
-// Attachments on messages: a size cap, a type allow-list checked by the file's first bytes (the
-// declared type and the name are whatever the sender's machine said), a safe stored name.
-//
-// The documents feature brings its own upload checks and a streaming FileStorage; until those are
-// shared, messages keep files in memory up to ATTACHMENT_MAX_BYTES and store them through the
-// existing FileStorage port (portal_files by default).
-import { detectImageType } from '../admin/uploads.ts';
+// Attachments on messages pass the same checks as uploads on the documents page, from the same
+// module (documents/file-types.ts): the type allow-list decided by the file's first bytes
+// (file-type; the declared type and the name are whatever the sender's machine said), the safe
+// stored name, the workspace's size limit (capped per attachment, since they are held in memory),
+// and the virus scanner when the host plugged one in. A refused or interrupted form stores
+// nothing: files are only stored once every one of them passed (see service.ts).
+import { Readable } from 'node:stream';
+import { detectAllowedType, safeFilename, SNIFF_BYTES } from '../documents/file-types.ts';
+import type { VirusScanner } from '../ports/services.ts';
 
+/** Multipart parsing holds attachments in memory, so each is capped here whatever the workspace allows. */
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 export const ATTACHMENT_MAX_FILES = 5;
 export const ATTACHMENT_FIELD = 'attachments';
@@ -24,41 +27,31 @@ export interface CheckedFile {
   content: Buffer;
 }
 
-const startsWith = (content: Buffer, bytes: number[], at = 0) => bytes.every((byte, i) => content[at + i] === byte);
-const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+export type AttachmentError = 'messages:errors.attachmentType' | 'messages:errors.attachmentSize' | 'messages:errors.attachmentInfected';
 
-const EXTENSIONS: Record<string, string> = {
-  'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'application/pdf': 'pdf', 'text/plain': 'txt',
-};
-
-/** PDF, the web's image types, or plain UTF-8 text without control characters; anything else is refused. */
-export function detectAttachmentType(content: Buffer): string | null {
-  const image = detectImageType(content);
-  if (image) return image;
-  if (startsWith(content, ascii('%PDF-'))) return 'application/pdf';
-  const text = content.toString('utf8');
-  if (content.length > 0 && Buffer.from(text, 'utf8').equals(content) && !/[\u0000-\u0008\u000e-\u001f\u007f]/.test(text)) return 'text/plain';
-  return null;
-}
-
-export function safeFilename(originalName: string, contentType: string): string {
-  const base = originalName
-    .replace(/^.*[\\/]/, '')
-    .replace(/\.[^.]*$/, '')
-    .replace(/[^\p{L}\p{N}._ -]+/gu, '')
-    .trim()
-    .slice(0, 100);
-  return `${base || 'attachment'}.${EXTENSIONS[contentType] ?? 'bin'}`;
+/** The per-file limit: the workspace's upload limit, at most ATTACHMENT_MAX_BYTES. */
+export function attachmentLimitBytes(workspaceMaxMb?: number): number {
+  return workspaceMaxMb === undefined ? ATTACHMENT_MAX_BYTES : Math.min(ATTACHMENT_MAX_BYTES, workspaceMaxMb * 1024 * 1024);
 }
 
 /** The files that pass, or the reason (an i18n key) the first one that does not fails. */
-export function checkAttachments(files: IncomingFile[]): { ok: true; files: CheckedFile[] } | { ok: false; error: 'messages:errors.attachmentType' | 'messages:errors.attachmentSize' } {
+export async function checkAttachments(
+  files: IncomingFile[],
+  options: { maxBytes?: number; virusScanner?: VirusScanner | undefined } = {},
+): Promise<{ ok: true; files: CheckedFile[] } | { ok: false; error: AttachmentError }> {
+  const maxBytes = options.maxBytes ?? ATTACHMENT_MAX_BYTES;
   const checked: CheckedFile[] = [];
   for (const file of files) {
-    if (file.size > ATTACHMENT_MAX_BYTES) return { ok: false, error: 'messages:errors.attachmentSize' };
-    const contentType = detectAttachmentType(file.buffer);
-    if (!contentType) return { ok: false, error: 'messages:errors.attachmentType' };
-    checked.push({ filename: safeFilename(file.originalname, contentType), contentType, sizeBytes: file.size, content: file.buffer });
+    if (file.size > maxBytes || file.buffer.length > maxBytes) return { ok: false, error: 'messages:errors.attachmentSize' };
+    const type = await detectAllowedType(file.buffer.subarray(0, SNIFF_BYTES), file.originalname, file.buffer.length <= SNIFF_BYTES);
+    if (!type) return { ok: false, error: 'messages:errors.attachmentType' };
+    checked.push({ filename: safeFilename(file.originalname, type), contentType: type.mime, sizeBytes: file.buffer.length, content: file.buffer });
+  }
+  if (options.virusScanner) {
+    for (const file of checked) {
+      const verdict = await options.virusScanner.scan(Readable.from([file.content]));
+      if (verdict.infected) return { ok: false, error: 'messages:errors.attachmentInfected' };
+    }
   }
   return { ok: true, files: checked };
 }

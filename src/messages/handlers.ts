@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { EventBus } from '../events/event-bus.ts';
 import type { CommentsPort, HostAdapter } from '../ports/host.ts';
-import type { FileStorage } from '../ports/services.ts';
+import type { FileStorage, VirusScanner } from '../ports/services.ts';
 import { authorizeClient, authorizeSection, canClient, clientCan } from '../policies/portal-policy.ts';
 import { clientChannel } from '../live/live-events.ts';
 import { latestLiveSeq } from '../live/queries.ts';
@@ -14,7 +14,7 @@ import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
-import { ATTACHMENT_MAX_BYTES, checkAttachments, type IncomingFile } from './attachments.ts';
+import { attachmentLimitBytes, checkAttachments, type IncomingFile } from './attachments.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
 import { presentMessages, formatBytes } from './presenters.ts';
 import { findAttachment, findConversation, listMessages, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, unreadInConversation } from './queries.ts';
@@ -28,6 +28,7 @@ export interface MessageHandlersDeps {
   storage: FileStorage;
   bus: EventBus;
   service: MessagesService;
+  virusScanner?: VirusScanner | undefined;
   now: () => Date;
 }
 
@@ -79,11 +80,11 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       canSend: can.message,
       canAttach: can.message && can.upload_file,
       maxLength: MESSAGE_MAX_LENGTH,
-      maxAttachment: formatBytes(ATTACHMENT_MAX_BYTES, fmt),
+      maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), fmt),
       streamUrl: `${base}/messages/stream?after=${liveFrom}`,
       refreshUrl: `${base}/messages`,
       body: form.body ?? '',
-      errors: Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key)])),
+      errors: Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key, { mb: attachmentLimitBytes(settings.maxUploadMb) / (1024 * 1024) })])),
     }, status);
   }
 
@@ -100,7 +101,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       const input = req.body as SendMessageInput;
       const files = (input.attachments ?? []) as IncomingFile[];
       if (files.length > 0 && !canClient(settings, 'upload_file')) throw new HttpError(403, portalI18n(res).t('messages:errors.uploadsOff'));
-      const checked = checkAttachments(files);
+      const checked = await checkAttachments(files, { maxBytes: attachmentLimitBytes(settings.maxUploadMb), virusScanner: deps.virusScanner });
       if (!checked.ok) return show(req, res, { body: input.body, errors: { attachments: checked.error } }, 400);
       const { messageId } = await service.send({
         workspaceId: workspace.id,

@@ -7,8 +7,10 @@ import { validateBody } from '../web/validate.ts';
 import { MessageEmailsCommand, SendMessageCommand } from './commands.ts';
 import type { MessageHandlers } from './handlers.ts';
 import { parseMessageForm } from './uploads.ts';
+import { ATTACHMENT_MAX_BYTES } from './attachments.ts';
 
-const translate = (res: Response, key: string) => portalI18n(res).t(key);
+// Over-size files stop at multer's fixed cap; the workspace's own (lower) limit is checked after.
+const translate = (res: Response, key: string) => portalI18n(res).t(key, { mb: ATTACHMENT_MAX_BYTES / (1024 * 1024) });
 
 export function messageRoutes(h: MessageHandlers): Router {
   const router = Router({ mergeParams: true });

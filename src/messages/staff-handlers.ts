@@ -15,6 +15,7 @@ import { badRequest, notFound } from '../web/http-error.ts';
 import { isFragmentRequest, sendPage } from '../web/render.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { ATTACHMENT_MAX_BYTES, checkAttachments, type IncomingFile } from './attachments.ts';
+import type { VirusScanner } from '../ports/services.ts';
 import { AttachmentIdParam, ClientIdParam, type AssignInput, type SendMessageInput } from './commands.ts';
 import { sendAttachment } from './handlers.ts';
 import { formatBytes, presentInbox, presentMessages } from './presenters.ts';
@@ -30,6 +31,7 @@ export interface StaffHandlersDeps {
   db: Knex;
   adapter: HostAdapter;
   storage: FileStorage;
+  virusScanner?: VirusScanner | undefined;
   bus: EventBus;
   service: MessagesService;
 }
@@ -83,7 +85,7 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       maxLength: MESSAGE_MAX_LENGTH,
       maxAttachment: formatBytes(ATTACHMENT_MAX_BYTES, fmt()),
       body: form.body ?? '',
-      errors: Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key)])),
+      errors: Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key, { mb: ATTACHMENT_MAX_BYTES / (1024 * 1024) })])),
       notice: form.notice ?? null,
     }, status);
   }
@@ -124,7 +126,7 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       const client = await loadClient(req, res);
       const { workspace, staff, base } = staffContext(res);
       const input = req.body as SendMessageInput;
-      const checked = checkAttachments((input.attachments ?? []) as IncomingFile[]);
+      const checked = await checkAttachments((input.attachments ?? []) as IncomingFile[], { virusScanner: deps.virusScanner });
       if (!checked.ok) return showConversation(req, res, client, { body: input.body, errors: { attachments: checked.error } }, 400);
       const { messageId } = await service.send({ workspaceId: workspace.id, clientId: client.id, side: 'staff', staffId: staff.id, authorName: staff.name, body: input.body, files: checked.files });
       if (isFragmentRequest(req)) return showConversation(req, res, client);

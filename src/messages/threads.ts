@@ -43,7 +43,22 @@ export async function listRecordThreads(
     );
   }
   await Promise.all(lists);
-  const threads = await Promise.all(subjects.map(async (subject) => ({ ...subject, comments: await comments.list(workspaceId, subject) })));
+  if (subjects.length === 0) return [];
+  let threads: RecordThread[];
+  if (comments.listMany) {
+    // One query for every listed record's comments, grouped here.
+    const all = await comments.listMany(workspaceId, subjects.map(({ type, id }) => ({ type, id })));
+    const bySubject = new Map<string, HostComment[]>();
+    for (const comment of all) {
+      const key = `${comment.subjectType}:${comment.subjectId}`;
+      const list = bySubject.get(key);
+      if (list) list.push(comment);
+      else bySubject.set(key, [comment]);
+    }
+    threads = subjects.map((subject) => ({ ...subject, comments: bySubject.get(`${subject.type}:${subject.id}`) ?? [] }));
+  } else {
+    threads = await Promise.all(subjects.map(async (subject) => ({ ...subject, comments: await comments.list(workspaceId, subject) })));
+  }
   return threads.filter((thread) => thread.comments.length > 0);
 }
 

@@ -156,6 +156,11 @@ export interface HostComment {
 export interface CommentsPort {
   list(workspaceId: HostId, subject: { type: CommentSubjectType; id: HostId }): Promise<HostComment[]>;
   add(workspaceId: HostId, comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; authorContactId: HostId }): Promise<HostComment>;
+  /**
+   * Optional: the comments of several records at once (oldest first), in one query, for the
+   * threads listed beside the conversation. Without it the portal calls list() per record.
+   */
+  listMany?(workspaceId: HostId, subjects: Array<{ type: CommentSubjectType; id: HostId }>): Promise<HostComment[]>;
 }
 
 /** Keyset pagination: `after` is the opaque cursor a previous page returned as `next`. */
@@ -326,6 +331,14 @@ export interface DocumentContent {
 export interface DocumentsPort {
   list(workspaceId: HostId, clientId: HostId, filter: { record?: { type: HostRecordType; id: HostId } }, page: PageRequest): Promise<Page<SharedDocument>>;
   open(workspaceId: HostId, clientId: HostId, id: HostId): Promise<DocumentContent | null>;
+  /**
+   * Optional: takes a file a client uploaded (already checked, scanned and kept by the portal) into
+   * the host's own documents of that client, not shared back, so staff find it where they keep
+   * files. Answers the host's id, or null when the host declines it (another workspace's client,
+   * a file over the host's own limit). Read `content` once; it is the portal's stored copy. The
+   * host's copy is the host's: the client deleting their upload in the portal leaves it.
+   */
+  accept?(workspaceId: HostId, clientId: HostId, file: { name: string; contentType: string; sizeBytes: number; uploadedBy: string; content: Readable }): Promise<{ id: HostId } | null>;
 }
 
 /** The portal's words for a task's state; a host maps its own (in progress is open). */

@@ -4,6 +4,8 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { insertActivity } from '../activity/queries.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { announce, recordLiveEvent } from '../live/live-events.ts';
 import type { HostAdapter, TasksPort } from '../ports/host.ts';
 import { notFound } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
@@ -15,8 +17,16 @@ import { presentTask } from './presenters.ts';
 
 export const TASKS_PAGE_SIZE = 25;
 
-export function createTasksHandlers(deps: { db: Knex; adapter: HostAdapter & { tasks: TasksPort }; now: () => Date }) {
-  const { db, adapter, now } = deps;
+export interface TasksDeps {
+  db: Knex;
+  adapter: HostAdapter & { tasks: TasksPort };
+  bus: EventBus;
+  now: () => Date;
+  onError: (message: string, err: unknown) => void;
+}
+
+export function createTasksHandlers(deps: TasksDeps) {
+  const { db, adapter, bus, now } = deps;
 
   async function show(req: Request, res: Response, query: TasksQueryInput) {
     const { workspace, base } = portalContext(res);
@@ -26,6 +36,9 @@ export function createTasksHandlers(deps: { db: Knex; adapter: HostAdapter & { t
     const today = i18n.fmt.isoDay(now());
     renderPortalPage(req, res, 'tasks/index', i18n.t('tasks:title'), {
       tab: query.tab,
+      refreshUrl: `${base}/tasks?tab=${query.tab}`,
+      // A fragment is swapped into a page that already follows the stream.
+      live: !isFragmentRequest(req),
       tasks: page.items.map((task) => presentTask(i18n, base, task, today)),
       nextUrl: page.next ? `${base}/tasks?${new URLSearchParams({ tab: query.tab, after: page.next })}` : null,
       firstPageUrl: query.after ? `${base}/tasks?tab=${query.tab}` : null,
@@ -39,15 +52,20 @@ export function createTasksHandlers(deps: { db: Knex; adapter: HostAdapter & { t
     const id = parseParam(TaskId, req.params.taskId);
     const task = await adapter.tasks.setStatus(workspace.id, user.client_id, user.contact_id, id, status);
     if (!task) throw notFound('We could not find that task. It may have been reassigned or removed.');
-    await insertActivity(db, {
-      workspaceId: workspace.id,
-      event: status === 'done' ? 'task.completed' : 'task.reopened',
-      clientUserId: user.id,
-      clientId: user.client_id,
-      email: user.email,
-      details: { taskId: task.id, title: task.title },
-      ...requestMeta(req),
+    // The log entry and the live event together; the event reaches open pages of both sides.
+    const event = await db.transaction(async (trx) => {
+      await insertActivity(trx, {
+        workspaceId: workspace.id,
+        event: status === 'done' ? 'task.completed' : 'task.reopened',
+        clientUserId: user.id,
+        clientId: user.client_id,
+        email: user.email,
+        details: { taskId: task.id, title: task.title },
+        ...requestMeta(req),
+      });
+      return recordLiveEvent(trx, { type: 'task-changed', workspaceId: workspace.id, clientId: user.client_id, data: { taskId: task.id, status } });
     });
+    await announce(bus, [event]).catch((err: unknown) => deps.onError('could not announce a live event', err));
     const tab = (req.body as TaskActionInput).tab ?? (status === 'done' ? 'open' : 'done');
     if (isFragmentRequest(req)) return show(req, res, { tab });
     res.redirect(303, `${base}/tasks?tab=${tab}`);

@@ -48,8 +48,8 @@ describe('documents and tasks in Chromium', function () {
     return page;
   }
 
-  async function staffPage(): Promise<Page> {
-    const context = await browser.newContext({ acceptDownloads: true });
+  async function staffPage(options: { width?: number } = {}): Promise<Page> {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: options.width ?? 1200, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
@@ -81,6 +81,10 @@ describe('documents and tasks in Chromium', function () {
     const content = pdfOfSize(300_000);
     const file = path.join(dir, 'signed contract.pdf');
     writeFileSync(file, content);
+    // Staff have the uploads page open before the client uploads: the file appears there live.
+    const staff = await staffPage();
+    await staff.goto(`${h.crm.url}/settings/client-portal/uploads`);
+    await staff.waitForFunction(() => document.querySelector('#live')?.getAttribute('hx-sse:connect') !== null);
     const client = await clientPage();
     await client.goto(`${h.crm.url}/portal/demo/documents`);
     await client.setInputFiles('#upload-file', file);
@@ -88,9 +92,7 @@ describe('documents and tasks in Chromium', function () {
     await client.waitForSelector('text=Your file is uploaded');
     expect(await client.textContent('#documents')).to.contain('signed contract.pdf');
 
-    const staff = await staffPage();
-    await staff.goto(`${h.crm.url}/settings/client-portal/uploads`);
-    expect(await staff.textContent('main')).to.contain('signed contract.pdf');
+    await staff.waitForSelector('#uploads a:has-text("signed contract.pdf")', { timeout: 10_000 });
     await expectAccessible(staff, 'staff uploads');
     const [download] = await Promise.all([staff.waitForEvent('download'), staff.click('a:has-text("signed contract.pdf")')]);
     expect(download.suggestedFilename()).to.equal('signed contract.pdf');
@@ -98,9 +100,14 @@ describe('documents and tasks in Chromium', function () {
     await download.saveAs(saved);
     expect(Buffer.compare(readFileSync(saved), content)).to.equal(0);
 
-    // Opened by staff: the client can no longer delete it.
-    await client.goto(`${h.crm.url}/portal/demo/documents`);
-    expect(await client.textContent('#documents')).to.contain('Opened by your agency');
+    // Opened by staff: the client can no longer delete it, and their open page says so live.
+    await client.waitForSelector('#documents :text("Opened by your agency")', { timeout: 10_000 });
+  });
+
+  it('has no axe violations and no horizontal overflow at 390 px on the staff uploads page', async function () {
+    const staff = await staffPage({ width: 390 });
+    await staff.goto(`${h.crm.url}/settings/client-portal/uploads`);
+    await expectAccessible(staff, 'staff uploads at 390 px');
   });
 
   it('marks a task done with htmx in place, and without JavaScript by a full round trip', async function () {

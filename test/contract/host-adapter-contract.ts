@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { findClaimProblems } from '../../src/host/verify-claims.ts';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type {
   ClientSummary, ClientTask, CommentSubjectType, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
 } from '../../src/ports/host.ts';
@@ -376,6 +376,20 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expect(await adapter.documents!.open(second.id, known.clientId, doc!.id)).to.equal(null);
           expect((await adapter.documents!.list(second.id, known.clientId, {}, { limit: 50 })).items).to.deep.equal([]);
         }
+      });
+
+      it('takes a client\'s file into the host when it offers to (accept), for that client only, not shared back', async function () {
+        // Optional: a host without accept keeps client uploads in the portal only.
+        if (!adapter.documents!.accept) this.skip();
+        const content = Buffer.from('%PDF-1.4\n% a file from the client\n%%EOF\n');
+        const file = (name: string) => ({ name, contentType: 'application/pdf', sizeBytes: content.length, uploadedBy: 'Contract Test', content: Readable.from([content]) });
+        const before = (await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 50 })).items.length;
+        const taken = await adapter.documents!.accept(workspace.id, known.clientId, file('from-the-client.pdf'));
+        expect(taken?.id, 'the host\'s id for the file').to.be.a('string').and.not.equal('');
+        // Not shared back: the client's list of what the agency shares is unchanged.
+        expect((await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 50 })).items.length).to.equal(before);
+        if (other) expect(await adapter.documents!.accept(other.id, known.clientId, file('elsewhere.pdf')), 'a client of another workspace').to.equal(null);
+        expect(await adapter.documents!.accept(workspace.id, MALFORMED_IDS[0]!, file('nobody.pdf'))).to.equal(null);
       });
 
       it('answers nothing for malformed ids, records and cursors', async function () {

@@ -121,6 +121,61 @@ describeStorage('PostgreSQL', async () => {
   };
 });
 
+// How the PostgreSQL store reads a download back, observed from the queries it sends: one chunk
+// query at a time, only when the reader asks for more, none past the end, and never more than
+// one chunk waiting in the stream, however slowly the reader takes them. That is what keeps a
+// 50 MB download from growing the server's memory with the file (see test/portal/large-files).
+describe('FileStorage: PostgreSQL reads a download one chunk at a time', function () {
+  this.timeout(120_000);
+  let database: TestDatabase;
+  let db: Knex;
+  before(async function () {
+    database = await createTestDatabase();
+    db = createKnex(database.url);
+    await migratePortal(db);
+  });
+  after(async function () {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('has at most one chunk query in flight and at most one chunk buffered', async function () {
+    const storage = createDatabaseStorage(db);
+    const chunks = 12;
+    const content = patterned(DATABASE_CHUNK_BYTES * chunks - 1000);
+    const { id } = await storage.putStream('ws-1', 'client_upload', { filename: 'slow.bin', contentType: 'application/pdf' }, pieces(content, 100_000));
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let chunkQueries = 0;
+    const started = (query: { sql: string }) => {
+      if (!query.sql.includes('portal_file_chunks')) return;
+      chunkQueries += 1;
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+    };
+    const ended = (_response: unknown, query: { sql: string }) => {
+      if (query.sql.includes('portal_file_chunks')) inFlight -= 1;
+    };
+    db.on('query', started).on('query-response', ended);
+    try {
+      const opened = (await storage.open('ws-1', id))!;
+      let maxBuffered = 0;
+      const parts: Buffer[] = [];
+      for await (const part of opened.content) {
+        parts.push(part as Buffer);
+        maxBuffered = Math.max(maxBuffered, opened.content.readableLength);
+        // A slow reader: the store must wait for it rather than read ahead.
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(Buffer.compare(Buffer.concat(parts), content)).to.equal(0);
+      expect(maxInFlight, 'chunk queries in flight at once').to.equal(1);
+      expect(chunkQueries, 'one query per chunk, none past the end').to.equal(chunks);
+      expect(maxBuffered, 'bytes waiting in the stream').to.be.at.most(DATABASE_CHUNK_BYTES);
+    } finally {
+      db.off('query', started).off('query-response', ended);
+    }
+  });
+});
+
 describeStorage('directory', async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'portal-files-'));
   const files = (dir: string): string[] =>

@@ -129,6 +129,12 @@ describe('client documents', function () {
     expect(Buffer.compare(back.body as Buffer, content)).to.equal(0);
     expect(back.headers['content-disposition']).to.equal(`attachment; filename="Brief f_r Q1 final.pdf"; filename*=UTF-8''Brief%20f%C3%BCr%20Q1%20final.pdf`);
     await priya.get(`/portal/demo/documents/uploads/${row.id}/download`).expect(404);
+    // The reference CRM takes client files (DocumentsPort.accept): a copy among its documents of
+    // Northwind, byte for byte, not shared back (so not listed a second time on the client's page).
+    const hostCopy = await h.crm.db('documents').where({ workspace_id: workspaceId, filename: 'Brief für Q1 final.pdf' }).first('client_id', 'shared_with_client', 'content', 'content_type');
+    const northwind = await h.crm.db('clients').where({ workspace_id: workspaceId, name: 'Northwind Traders' }).first('id');
+    expect(hostCopy).to.include({ client_id: northwind.id, shared_with_client: false, content_type: 'application/pdf' });
+    expect(Buffer.compare(hostCopy.content as Buffer, content)).to.equal(0);
   });
 
   it('refuses a file over the workspace limit, leaving nothing stored', async function () {

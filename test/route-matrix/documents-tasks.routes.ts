@@ -41,6 +41,8 @@ export const routes: MatrixRoute[] = [
   { method: 'POST', path: '/documents/uploads', url: () => '/documents/uploads', ownedByClient: false, switches: ['allowFileUploads'], ownerStatus: [400] },
   { method: 'POST', path: '/documents/uploads/:uploadId/delete', url: (world) => ownUpload(world, 'delete'), ownedByClient: true, ownerStatus: [303] },
   { method: 'GET', path: '/tasks', url: () => '/tasks', ownedByClient: false, switches: ['showTasks'] },
+  // The live stream the documents and tasks pages follow; a plain GET (no text/event-stream) ends at once.
+  { method: 'GET', path: '/live', url: () => '/live', ownedByClient: false },
   { method: 'POST', path: '/tasks/:taskId/done', url: (world) => ownTask(world, 'done'), ownedByClient: true, switches: ['showTasks'], form: { tab: 'open' } },
   { method: 'POST', path: '/tasks/:taskId/reopen', url: (world) => ownTask(world, 'reopen'), ownedByClient: true, switches: ['showTasks'], form: { tab: 'done' } },
 ];
