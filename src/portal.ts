@@ -58,6 +58,7 @@ import { routeTable, type RouteEntry } from './web/route-table.ts';
 import { renderTemplate } from './web/render.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { workspaceRouter } from './workspaces/workspace-router.ts';
+import { inBackground } from './ops/background.ts';
 import { createWorkspaceCache } from './workspaces/workspace-cache.ts';
 import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
@@ -317,7 +318,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // The staff-side routers get the same request ids, log lines and duration metrics.
   const withOperations = (router: Router) => Router().use(operate, router);
 
-  const housekeeping = setInterval(() => {
+  const housekeeping = setInterval(() => inBackground('housekeeping', () => {
     const at = now();
     Promise.all([
       deleteExpiredSessions(db, at),
@@ -326,11 +327,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       outbox.housekeeping(),
       deleteLiveEventsBefore(db, new Date(at.getTime() - LIVE_EVENTS_KEPT_MS)),
     ]).catch((err) => logger.error('housekeeping failed', err));
-  }, HOUSEKEEPING_INTERVAL_MS);
+  }), HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
-  const digestTimer = setInterval(() => {
+  const digestTimer = setInterval(() => inBackground('message digest', () => {
     messageDigest.run().catch((err) => logger.error('message digest failed', err));
-  }, DIGEST_INTERVAL_MS);
+  }), DIGEST_INTERVAL_MS);
   digestTimer.unref();
   // Emails for staff: the interval catches what no kick() announced (another instance's events, a restart).
   const dispatching = setInterval(() => void notifications.runOnce(), 30_000);

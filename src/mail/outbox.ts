@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import type { PortalLogger } from '../deps.ts';
 import type { Mailer, MailMessage, MailSendOptions } from '../ports/services.ts';
 import { claimDueMessages, deleteFinishedMessages, insertOutboxMessage, markMessageFailed, markMessageSent } from './outbox-queries.ts';
+import { inBackground } from '../ops/background.ts';
 
 export interface MailOutboxOptions {
   db: Knex;
@@ -149,7 +150,7 @@ export class MailOutbox {
     if (this.queued) return this.queued;
     const pass = this.tail.then(() => {
       this.queued = null;
-      return this.deliverDue();
+      return inBackground('mail outbox', () => this.deliverDue());
     });
     this.queued = pass;
     this.tail = pass.catch(() => {});

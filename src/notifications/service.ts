@@ -19,6 +19,7 @@ import {
 } from './queries.ts';
 import { DIGEST_MINUTES, NOTIFICATION_RULES, eventsFor, type EmailChannel } from './rules.ts';
 import { digestEmail, immediateEmail, describeEvent } from './emails.ts';
+import { inBackground } from '../ops/background.ts';
 
 export interface NotificationsDeps {
   db: Knex;
@@ -98,10 +99,12 @@ export function createNotifications(deps: NotificationsDeps) {
   let running = Promise.resolve();
   const runBoth = () => {
     running = running
-      .then(async () => {
-        await dispatch('immediate');
-        await dispatch('digest');
-      })
+      .then(() =>
+        inBackground('notification emails', async () => {
+          await dispatch('immediate');
+          await dispatch('digest');
+        }),
+      )
       .catch((err) => deps.logger.error('notification dispatch failed', err));
     return running;
   };
