@@ -40,6 +40,7 @@ import { RateLimiter } from './rate-limits/limiter.ts';
 import { RepeatGuard } from './rate-limits/repeat-guard.ts';
 import { deleteExpiredCounters, deleteExpiredGuards } from './rate-limits/queries.ts';
 import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
+import { keepSessionOnStoreError } from './sessions/unavailable-store.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
 import { SESSION_COOKIE } from './sessions/session-data.ts';
 import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
@@ -157,7 +158,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const workspaces = createWorkspaceCache({ db, adapter, events, config });
 
-  const sessions = session({
+  const sessions = keepSessionOnStoreError(session({
     name: SESSION_COOKIE,
     secret: config.sessionSecret,
     store: createHashedSessionStore(deps.sessionPool),
@@ -171,7 +172,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       secure: config.secureCookies,
       maxAge: config.sessionMaxAgeHours * 3600_000,
     },
-  });
+  }));
 
   const logError = (err: unknown, req: Request) => logger.error(`${req.method} ${req.originalUrl} failed`, err);
 
@@ -229,8 +230,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     errorHandler((req: Request, res: Response, page) => {
       const i18n = res.locals.customerPortal ? portalI18n(res) : requestI18n(req);
       const heading = i18n.t(`common:errors.${page.status}`, { defaultValue: page.heading });
-      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading }, page.status);
-      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
+      const message = page.status === 503 ? i18n.t('common:errors.unavailable', { defaultValue: page.message }) : page.message;
+      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading, message }, page.status);
+      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, message, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
     }, logError),
   );
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { createKnex, createPgPool, openDatabase } from '../../src/db/connect.ts';
+import { createKnex, createPgPool, openDatabase, type DatabaseBounds } from '../../src/db/connect.ts';
 import { createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
@@ -24,6 +24,10 @@ import { seedPortalDemo, type PortalDemoLogin } from './seed-portal-demo.ts';
 
 export interface BootOptions {
   databaseUrl?: string | undefined;
+  /** Timeouts on a real server (connect, pool wait, statement); the embedded database gets none. */
+  databaseBounds?: DatabaseBounds | undefined;
+  /** LISTEN_DATABASE_URL: a direct connection for the event bus's LISTEN when DATABASE_URL is a PgBouncer in transaction mode. */
+  listenDatabaseUrl?: string | undefined;
   /** Embedded PostgreSQL data folder; omitted → in memory. */
   dataDir?: string | undefined;
   port?: number;
@@ -79,8 +83,9 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   if (options.production && !options.sessionSecret) throw new Error('SESSION_SECRET is required in production.');
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
-  const db = createKnex(database.url);
-  const sessionPool = createPgPool(database.url);
+  const bounds = database.mode === 'external' ? options.databaseBounds : undefined;
+  const db = createKnex(database.url, undefined, bounds);
+  const sessionPool = createPgPool(database.url, undefined, bounds);
   const flags = await createUnleashFlags({
     url: options.unleashUrl,
     apiToken: options.unleashApiToken,
@@ -92,7 +97,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const adapter = createReferenceCrmAdapter(db);
   // LISTEN/NOTIFY on real PostgreSQL; in process on the embedded database, which does not carry
   // NOTIFY across connections. Listening before serving: no invalidation is missed once up.
-  const events = await openEventBus(sessionPool);
+  const events = await openEventBus(sessionPool, options.listenDatabaseUrl ? { connection: { connectionString: options.listenDatabaseUrl } } : {});
   const portNumber = options.port ?? 3000;
   const portalConfig = {
     appUrl: options.appUrl ?? `http://localhost:${portNumber}`,

@@ -1,6 +1,7 @@
 // `npm start`: the reference CRM with the customer portal, on embedded PostgreSQL unless
 // DATABASE_URL is set. Prints where to go and the demo logins.
 import path from 'node:path';
+import { databaseBoundsFrom } from '../../src/db/connect.ts';
 import { bootReferenceCrm } from './boot.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -17,6 +18,8 @@ function trustProxySetting(value: string | undefined): boolean | number | string
 try {
   const crm = await bootReferenceCrm({
     databaseUrl: env.DATABASE_URL,
+    databaseBounds: databaseBoundsFrom(env),
+    listenDatabaseUrl: env.LISTEN_DATABASE_URL,
     dataDir: env.DATABASE_URL ? undefined : path.resolve(ROOT, env.DATA_DIR ?? '.data/pg'),
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
