@@ -150,7 +150,7 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
     const demo = createDemoProvider({ secret: FAULTS_SECRET });
     const signed = demo.signedCallback(String(invoice.workspace_id), { id: `evt_${paymentId}`, type: 'payment.succeeded', payment: { id: paymentId, amount_cents: Number(invoice.balance), currency: invoice.currency, paid_at: new Date().toISOString() } }, new Date());
     const send = (base: string) =>
-      fetch(`${base}/portal/demo/payments/callback/demo`, { method: 'POST', headers: { 'content-type': 'application/json', 'demo-signature': signed.signature }, body: signed.rawBody, signal: AbortSignal.timeout(30_000) });
+      fetch(`${base}/portal/demo/payments/callback/demo`, { method: 'POST', headers: { 'content-type': 'application/json', 'demo-signature': signed.signature }, body: signed.rawBody.toString(), signal: AbortSignal.timeout(30_000) });
 
     await locker.query('begin');
     await locker.query('select id from invoices where id = $1 for update', [invoice.id]);
