@@ -3,7 +3,7 @@
 // 5432 must never be). initdb refuses to run as root, so under root (CI) the cluster belongs to the
 // `postgres` system user and every binary runs through runuser.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,4 +113,76 @@ export async function startPrivateCluster(options: { maxConnections?: number } =
   };
   cluster.start();
   return cluster;
+}
+
+export interface PgBouncer {
+  port: number;
+  /** postgres://postgres@127.0.0.1:PORT/<database> through PgBouncer */
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+/** PgBouncer (Debian's package) in transaction pool mode in front of the cluster's `database`. */
+export async function startPgBouncer(cluster: PrivateCluster, database: string): Promise<PgBouncer> {
+  const dir = ownedTempDir('portal-faults-pgbouncer-');
+  const port = await freePort();
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    if (asRoot()) execFileSync('chown', ['postgres', file]);
+    return file;
+  };
+  write('users.txt', '"postgres" ""\n');
+  const ini = write(
+    'pgbouncer.ini',
+    [
+      '[databases]',
+      `${database} = host=127.0.0.1 port=${cluster.port} dbname=${database}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      `unix_socket_dir = ${dir}`,
+      'auth_type = trust',
+      `auth_file = ${path.join(dir, 'users.txt')}`,
+      'admin_users = postgres',
+      'pool_mode = transaction',
+      'max_client_conn = 1000',
+      'default_pool_size = 40',
+      // The app sends statement_timeout as a connection parameter; PgBouncer cannot keep a session
+      // setting in transaction mode, so it must be told to ignore it (the server's own default applies).
+      'ignore_startup_parameters = extra_float_digits,statement_timeout',
+      `logfile = ${path.join(dir, 'pgbouncer.log')}`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawnAsOwner(PGBOUNCER, [ini]);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const started = Date.now();
+  for (;;) {
+    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/${database}`, connectionTimeoutMillis: 1000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      await client.end();
+      break;
+    } catch (err) {
+      await client.end().catch(() => {});
+      if (child.exitCode !== null || Date.now() - started > 15_000) throw new Error(`PgBouncer did not start: ${(err as Error).message}\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return {
+    port,
+    url: (name) => `postgres://postgres@127.0.0.1:${port}/${name}`,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
