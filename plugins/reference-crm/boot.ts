@@ -40,6 +40,8 @@ export interface BootOptions {
   /** How often to poll Unleash (default 15 s); tests use a short interval. */
   unleashRefreshMs?: number | undefined;
   flagsFile?: string | undefined;
+  /** UNLEASH_BACKUP_DIR: keep the last flags fetched from Unleash here and start from them when it is unreachable. */
+  unleashBackupDir?: string | undefined;
   secureCookies?: boolean;
   /** Express `trust proxy` (e.g. 'loopback', a hop count, or addresses); production defaults to 'loopback'. */
   trustProxy?: boolean | number | string | undefined;
@@ -90,6 +92,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     url: options.unleashUrl,
     apiToken: options.unleashApiToken,
     refreshIntervalMs: options.unleashRefreshMs,
+    backupDir: options.unleashBackupDir,
     bootstrapFile: options.flagsFile ?? path.join(ROOT, 'flags.json'),
     onError: (err) => console.error(`[flags] ${err.message}`),
   });

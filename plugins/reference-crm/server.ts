@@ -29,6 +29,7 @@ try {
     unleashUrl: env.UNLEASH_URL,
     unleashApiToken: env.UNLEASH_API_TOKEN,
     flagsFile: env.FLAGS_FILE,
+    unleashBackupDir: env.UNLEASH_BACKUP_DIR,
     fileStorageDir: env.FILE_STORAGE_DIR,
     clamd: env.CLAMD_HOST ? { host: env.CLAMD_HOST, port: Number(env.CLAMD_PORT ?? 3310) } : undefined,
     secureCookies: env.SECURE_COOKIES === 'true' || env.NODE_ENV === 'production',

@@ -2,6 +2,7 @@
 // SIGKILL is a real crash, plus a small cookie-keeping HTTP client that speaks to them as a browser
 // behind a TLS-terminating proxy would (X-Forwarded-Proto / -For, which TRUST_PROXY=loopback honours).
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
@@ -92,7 +93,7 @@ export class Browser {
     return { 'x-forwarded-proto': 'https', 'x-forwarded-for': this.ip, ...(cookie ? { cookie } : {}), ...extra };
   }
 
-  private keep(res: Response) {
+  private keep(res: { headers: Headers }) {
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
@@ -107,11 +108,41 @@ export class Browser {
     return this.cookies.get(name);
   }
 
-  async request(method: string, pathname: string, body?: BodyInit, headers: Record<string, string> = {}, base = this.base): Promise<Answer> {
+  /**
+   * One request on a connection of its own (as many browsers behind a proxy look to the app).
+   * fetch would keep connections alive, and a connection the server closes after its keep-alive
+   * timeout just as the next request goes out fails on the client's side, which is no fault of
+   * the app.
+   */
+  async request(method: string, pathname: string, body?: string | FormData, headers: Record<string, string> = {}, base = this.base): Promise<Answer> {
     const started = performance.now();
-    const res = await fetch(base + pathname, { method, headers: this.headers(headers), body, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+    let payload: Buffer | undefined;
+    const extra = { ...headers };
+    if (body instanceof FormData) {
+      const encoded = new Response(body);
+      payload = Buffer.from(await encoded.arrayBuffer());
+      extra['content-type'] = encoded.headers.get('content-type')!;
+    } else if (body !== undefined) payload = Buffer.from(body);
+    if (payload) extra['content-length'] = String(payload.length);
+    const res = await new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
+      const req = http.request(base + pathname, { method, headers: { ...this.headers(extra), connection: 'close' }, agent: false, timeout: this.timeoutMs }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('error', reject);
+        incoming.on('end', () => {
+          const answerHeaders = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            for (const one of Array.isArray(value) ? value : [value ?? '']) answerHeaders.append(name, one);
+          }
+          resolve({ status: incoming.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
     this.keep(res);
-    const text = await res.text();
+    const text = res.text;
     const token = /name="_csrf" value="([^"]+)"/.exec(text) ?? /"X-CSRF-Token":\s*"([^"]+)"/.exec(text);
     if (token) this.csrf = token[1]!;
     return { status: res.status, text, headers: res.headers, ms: performance.now() - started };
