@@ -47,6 +47,7 @@ import { RateLimiter } from './rate-limits/limiter.ts';
 import { RepeatGuard } from './rate-limits/repeat-guard.ts';
 import { deleteExpiredCounters, deleteExpiredGuards } from './rate-limits/queries.ts';
 import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
+import { keepSessionOnStoreError } from './sessions/unavailable-store.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
 import { SESSION_COOKIE } from './sessions/session-data.ts';
 import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
@@ -204,7 +205,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     workspaces: { ...adapter.workspaces, findById: async (id) => (await workspaces.byId(id))?.workspace ?? null },
   };
 
-  const sessions = session({
+  const sessions = keepSessionOnStoreError(session({
     name: SESSION_COOKIE,
     secret: config.sessionSecret,
     store: createHashedSessionStore(deps.sessionPool),
@@ -218,7 +219,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       secure: config.secureCookies,
       maxAge: config.sessionMaxAgeHours * 3600_000,
     },
-  });
+  }));
 
   // The route pattern, not the URL: a path or query can hold a token.
   const logError = (err: unknown, req: Request) => requestLog(req, log).error({ err, method: req.method, route: routePattern(req) }, 'request failed');
@@ -293,8 +294,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       // A person quoting this reference lets the agency find the logged error.
       const reference = page.status >= 500 ? (requestIdOf(req) ?? null) : null;
       const referenceText = reference ? i18n.t('common:errors.reference', { id: reference }) : null;
-      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading, referenceText }, page.status);
-      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, referenceText, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
+      const message = page.status === 503 ? i18n.t('common:errors.unavailable', { defaultValue: page.message }) : page.message;
+      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading, message, referenceText }, page.status);
+      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, message, referenceText, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
     }, logError),
   );
 

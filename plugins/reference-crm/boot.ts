@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { createKnex, createPgPool, openDatabase } from '../../src/db/connect.ts';
+import { createKnex, createPgPool, openDatabase, type DatabaseBounds } from '../../src/db/connect.ts';
 import { createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
@@ -26,6 +26,10 @@ import { seedPortalDemo, type PortalDemoLogin } from './seed-portal-demo.ts';
 
 export interface BootOptions {
   databaseUrl?: string | undefined;
+  /** Timeouts on a real server (connect, pool wait, statement); the embedded database gets none. */
+  databaseBounds?: DatabaseBounds | undefined;
+  /** LISTEN_DATABASE_URL: a direct connection for the event bus's LISTEN when DATABASE_URL is a PgBouncer in transaction mode. */
+  listenDatabaseUrl?: string | undefined;
   /** Embedded PostgreSQL data folder; omitted → in memory. */
   dataDir?: string | undefined;
   port?: number;
@@ -38,6 +42,8 @@ export interface BootOptions {
   /** How often to poll Unleash (default 15 s); tests use a short interval. */
   unleashRefreshMs?: number | undefined;
   flagsFile?: string | undefined;
+  /** UNLEASH_BACKUP_DIR: keep the last flags fetched from Unleash here and start from them when it is unreachable. */
+  unleashBackupDir?: string | undefined;
   secureCookies?: boolean;
   /** Express `trust proxy` (e.g. 'loopback', a hop count, or addresses); production defaults to 'loopback'. */
   trustProxy?: boolean | number | string | undefined;
@@ -95,12 +101,14 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const logger = options.logger ?? createPortalLogger({ level: options.quiet ? 'error' : (options.logLevel ?? 'info') });
   if (options.production && !options.sessionSecret) throw new Error('SESSION_SECRET is required in production.');
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
-  const db = createKnex(database.url);
-  const sessionPool = createPgPool(database.url);
+  const bounds = database.mode === 'external' ? options.databaseBounds : undefined;
+  const db = createKnex(database.url, undefined, bounds);
+  const sessionPool = createPgPool(database.url, undefined, bounds);
   const flags = await createUnleashFlags({
     url: options.unleashUrl,
     apiToken: options.unleashApiToken,
     refreshIntervalMs: options.unleashRefreshMs,
+    backupDir: options.unleashBackupDir,
     bootstrapFile: options.flagsFile ?? path.join(ROOT, 'flags.json'),
     onError: (err) => logger.error({ err }, 'feature flags'),
   });
@@ -108,7 +116,10 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const adapter = createReferenceCrmAdapter(db);
   // LISTEN/NOTIFY on real PostgreSQL; in process on the embedded database, which does not carry
   // NOTIFY across connections. Listening before serving: no invalidation is missed once up.
-  const events = await openEventBus(sessionPool, { onError: (message, err) => logger.error({ err }, message) });
+  const events = await openEventBus(sessionPool, {
+    onError: (message, err) => logger.error({ err }, message),
+    ...(options.listenDatabaseUrl ? { connection: { connectionString: options.listenDatabaseUrl } } : {}),
+  });
   const portNumber = options.port ?? 3000;
   const portalConfig = {
     appUrl: options.appUrl ?? `http://localhost:${portNumber}`,

@@ -1,6 +1,7 @@
 // `npm start`: the reference CRM with the customer portal, on embedded PostgreSQL unless
 // DATABASE_URL is set. Prints where to go and the demo logins.
 import path from 'node:path';
+import { databaseBoundsFrom } from '../../src/db/connect.ts';
 import { bootReferenceCrm } from './boot.ts';
 import { openDemoPayments } from './seed-portal-demo.ts';
 
@@ -18,6 +19,8 @@ function trustProxySetting(value: string | undefined): boolean | number | string
 try {
   const crm = await bootReferenceCrm({
     databaseUrl: env.DATABASE_URL,
+    databaseBounds: databaseBoundsFrom(env),
+    listenDatabaseUrl: env.LISTEN_DATABASE_URL,
     dataDir: env.DATABASE_URL ? undefined : path.resolve(ROOT, env.DATA_DIR ?? '.data/pg'),
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
@@ -27,6 +30,7 @@ try {
     unleashUrl: env.UNLEASH_URL,
     unleashApiToken: env.UNLEASH_API_TOKEN,
     flagsFile: env.FLAGS_FILE,
+    unleashBackupDir: env.UNLEASH_BACKUP_DIR,
     fileStorageDir: env.FILE_STORAGE_DIR,
     clamd: env.CLAMD_HOST ? { host: env.CLAMD_HOST, port: Number(env.CLAMD_PORT ?? 3310) } : undefined,
     secureCookies: env.SECURE_COOKIES === 'true' || env.NODE_ENV === 'production',

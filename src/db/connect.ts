@@ -20,16 +20,45 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
   return { url: embedded.url, mode: 'embedded', close: () => embedded.stop() };
 }
 
-export function createKnex(url: string, poolMax = 6): Knex {
+/**
+ * How long a request may wait on the database before it is answered "temporarily unavailable"
+ * instead of hanging: while PostgreSQL restarts, new connections are refused or never complete,
+ * and a pool with no limit waits for a free slot forever (pg) or for a minute (knex).
+ */
+export interface DatabaseBounds {
+  /** Opening a connection, and waiting for a free one in a pool. */
+  connectMs: number;
+  /** Server-side statement_timeout, sent as a connection parameter; 0 sends none (PgBouncer refuses unknown parameters unless told to ignore them). */
+  statementMs: number;
+}
+
+/** What the app uses on a real PostgreSQL server (`DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_STATEMENT_TIMEOUT_MS`). */
+export function databaseBoundsFrom(env: NodeJS.ProcessEnv): DatabaseBounds {
+  const number = (value: string | undefined, fallback: number) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : fallback);
+  return { connectMs: number(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000), statementMs: number(env.DATABASE_STATEMENT_TIMEOUT_MS, 15_000) };
+}
+
+function boundedConnection(bounds: DatabaseBounds | undefined): Partial<pg.ClientConfig> {
+  if (!bounds) return {};
+  return {
+    connectionTimeoutMillis: bounds.connectMs,
+    ...(bounds.statementMs > 0 ? { statement_timeout: bounds.statementMs } : {}),
+    // A server that vanished without closing the socket (a network cut, not a restart) is noticed.
+    keepAlive: true,
+  };
+}
+
+export function createKnex(url: string, poolMax = 6, bounds?: DatabaseBounds): Knex {
   return knexFactory({
     client: 'pg',
-    connection: { connectionString: url, types: pgTypes as never },
+    connection: { connectionString: url, ...boundedConnection(bounds), types: pgTypes as never },
     pool: { min: 0, max: poolMax },
+    ...(bounds ? { acquireConnectionTimeout: bounds.connectMs } : {}),
   });
 }
 
-export function createPgPool(url: string, max = 3): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
+export function createPgPool(url: string, max = 3, bounds?: DatabaseBounds): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, ...boundedConnection(bounds) });
   // An idle client can lose its server (restart, failover, a dropped test database); without a
   // listener that 'error' event would crash the process. The pool replaces the client on next use.
   pool.on('error', (err) => console.error(`[db] idle connection lost: ${err.message}`));

@@ -10,6 +10,8 @@ import { isEmbeddedDatabase } from './queries.ts';
 
 export interface ChooseEventBusOptions {
   onError?: (message: string, err: unknown) => void;
+  /** Where LISTEN connects, when not where the pool does (a pool behind PgBouncer's transaction mode). */
+  connection?: pg.ClientConfig;
 }
 
 /** The bus for this database, listening once it resolves. */

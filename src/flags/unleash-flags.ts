@@ -8,7 +8,7 @@
 // folder, so two portals in one process (tests, two instances) would otherwise read each other's
 // flags.
 import type { EventEmitter } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InMemStorageProvider, Unleash, UnleashEvents, type UnleashConfig } from 'unleash-client';
 import { z } from 'zod';
@@ -26,6 +26,13 @@ export interface UnleashFlagsOptions {
   refreshIntervalMs?: number | undefined;
   /** How long to wait for the first answer from a real server before start-up fails. */
   readyTimeoutMs?: number | undefined;
+  /**
+   * With a url: keep the last flags fetched from the server in this folder (rewritten on every
+   * change), and when the server cannot be reached at start-up, start from them — or, before the
+   * first successful fetch, from `bootstrapFile` — instead of refusing to start. While it stays
+   * unreachable those flags stay in force; the next successful poll replaces them.
+   */
+  backupDir?: string | undefined;
   /** Fetch and evaluation errors after start-up. Defaults to console.error, repeats suppressed. */
   onError?: ((err: Error) => void) | undefined;
 }
@@ -61,7 +68,7 @@ const strategySchema = z.object({
 
 const featureSchema = z.object({
   name: z.string().min(1),
-  description: z.string().optional(),
+  description: z.string().nullish(),
   enabled: z.boolean(),
   strategies: z.array(strategySchema).default([]),
 });
@@ -98,6 +105,43 @@ export async function readFlagsFile(file: string): Promise<FeatureData[]> {
   return result.data.features;
 }
 
+type StorageProvider = NonNullable<UnleashConfig['storageProvider']>;
+
+function backupFile(dir: string, appName: string): string {
+  return path.join(path.resolve(dir), `flags-backup-${appName.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+}
+
+/**
+ * The server's last answer, saved to a file (written to a temporary name, then renamed, so a crash
+ * mid-write never leaves half a file). Read once at start-up by createUnleashFlags and handed to the
+ * client as bootstrap data, so `get` answers nothing: the client's own backup loading would race
+ * the bootstrap.
+ */
+function fileBackup(file: string): StorageProvider {
+  return {
+    async set(_key: string, data: unknown) {
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(data));
+      await rename(temporary, file);
+    },
+    async get() {
+      return undefined;
+    },
+  } as StorageProvider;
+}
+
+/** The saved flags, or the bootstrap file's, or none; a damaged backup is reported and skipped. */
+async function lastKnownFlags(file: string, bootstrapFile: string | undefined, onError: (err: Error) => void): Promise<{ features: FeatureData[]; source: string } | null> {
+  try {
+    const parsed = flagsFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    if (parsed.success && parsed.data.features.length > 0) return { features: parsed.data.features, source: file };
+    if (!parsed.success) onError(new Error(`Flags backup ${file} is not in the expected format (${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}); ignored`));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onError(new Error(`Flags backup ${file} could not be read: ${(err as Error).message}`));
+  }
+  return bootstrapFile ? { features: await readFlagsFile(bootstrapFile), source: path.resolve(bootstrapFile) } : null;
+}
+
 /** Reports each distinct error once in a row: an unreachable server repeats it on every poll. */
 function quietConsoleErrors(): (err: Error) => void {
   let last = '';
@@ -113,32 +157,37 @@ export async function createUnleashFlags(options: UnleashFlagsOptions): Promise<
   if (!online && !options.bootstrapFile) {
     throw new Error('Feature flags need either an Unleash server url or a bootstrapFile with offline flag data.');
   }
-  const features = online ? [] : await readFlagsFile(options.bootstrapFile!);
   const onError = options.onError ?? quietConsoleErrors();
+  const appName = options.appName ?? 'customer-portal';
+  const backup = online && options.backupDir ? backupFile(options.backupDir, appName) : null;
+  const lastKnown = backup ? await lastKnownFlags(backup, options.bootstrapFile, onError) : null;
+  const features = online ? (lastKnown?.features ?? []) : await readFlagsFile(options.bootstrapFile!);
 
   const client = new Unleash({
-    appName: options.appName ?? 'customer-portal',
+    appName,
     url: options.url || OFFLINE_URL,
     refreshInterval: online ? (options.refreshIntervalMs ?? DEFAULT_REFRESH_MS) : 0,
     disableMetrics: !online,
-    storageProvider: new InMemStorageProvider(),
+    storageProvider: backup ? fileBackup(backup) : new InMemStorageProvider(),
     // The warning counts constructions to catch misuse of the singleton API; every instance here
     // is deliberate and closed by its owner.
     skipInstanceCountWarning: true,
     ...(options.apiToken ? { customHeaders: { Authorization: options.apiToken } } : {}),
-    ...(online ? {} : { bootstrap: { data: features as BootstrapData } }),
+    ...(features.length > 0 ? { bootstrap: { data: features as BootstrapData } } : {}),
   });
 
   // What went wrong last, for the start-up failure message. A wrong path (404) or a failing server
   // (5xx) only produces warnings, so those count too.
   let lastProblem: string | undefined;
   let startupFailed: ((err: Error) => void) | undefined;
+  let unreachable: (() => void) | undefined;
   // Without an `error` listener the EventEmitter throws, and an unreachable server crashes the process.
   client.on(UnleashEvents.Error, (err: Error) => {
     lastProblem = err.message;
     onError(err);
     // On 401/403 the client stops polling for good, so waiting longer cannot help.
     if (/responded 40[13]\b/.test(err.message)) startupFailed?.(err);
+    else unreachable?.();
   });
   client.on(UnleashEvents.Warn, (message: string) => {
     lastProblem = message;
@@ -164,22 +213,46 @@ export async function createUnleashFlags(options: UnleashFlagsOptions): Promise<
     const readyEvent = online ? UnleashEvents.Synchronized : UnleashEvents.Ready;
     const where = online ? `Unleash server at ${options.url}` : `Offline flags from ${options.bootstrapFile}`;
     await new Promise<void>((resolve, reject) => {
-      const fail = (reason: string) => {
+      const settle = () => {
         clearTimeout(timer);
         client.off(readyEvent, onReady);
+        client.off(UnleashEvents.Changed, onChanged);
         startupFailed = undefined;
+        unreachable = undefined;
+      };
+      const fail = (reason: string) => {
+        settle();
         destroy();
         reject(new Error(`${where} ${reason}`));
       };
+      // With last known flags, an unreachable server does not stop the start: they stay in force
+      // and the client keeps polling.
+      const startWithLastKnown = () => {
+        settle();
+        onError(new Error(`${where} is unreachable${lastProblem ? ` (${lastProblem})` : ''}; starting with the last known flags from ${lastKnown!.source}`));
+        resolve();
+      };
       const timer = setTimeout(() => {
+        if (lastKnown) return startWithLastKnown();
         fail(`did not become ready within ${timeoutMs} ms.${lastProblem ? ` Last problem: ${lastProblem}` : ''}`);
       }, timeoutMs);
       const onReady = () => {
-        clearTimeout(timer);
-        startupFailed = undefined;
+        settle();
         resolve();
       };
-      client.once(readyEvent, onReady);
+      // With last known flags the client reports `synchronized` as soon as it has loaded them, so
+      // the server's first answer is the second change instead (the bootstrap data is the first).
+      let changes = 0;
+      const onChanged = () => {
+        changes += 1;
+        if (changes >= 2) onReady();
+      };
+      if (lastKnown) {
+        unreachable = startWithLastKnown;
+        client.on(UnleashEvents.Changed, onChanged);
+      } else {
+        client.once(readyEvent, onReady);
+      }
       startupFailed = (err) => fail(`refused the API token: ${err.message}`);
     });
   }

@@ -2,6 +2,7 @@
 // with a message a person understands, in the workspace's branding when it is known; anything
 // else is logged and answered with a generic 500. No stack trace ever reaches the browser.
 import type { NextFunction, Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { HttpError } from './http-error.ts';
 
 const HEADINGS: Record<number, string> = {
@@ -14,7 +15,11 @@ const HEADINGS: Record<number, string> = {
   413: 'That was too large',
   429: 'Too many attempts',
   500: 'Something went wrong',
+  503: 'Temporarily unavailable',
 };
+
+export const UNAVAILABLE_MESSAGE = 'The portal is temporarily unavailable. Please try again in a moment.';
+const UNAVAILABLE_RETRY_SECONDS = 5;
 
 interface BodyParserError {
   status?: number;
@@ -34,6 +39,9 @@ export function describeError(err: unknown): { status: number; message: string; 
     if (status === 404) return { status, message: 'We could not find that page.', headers: {} };
     return { status: 400, message: 'We could not read that request. Please go back and try again.', headers: {} };
   }
+  // The database restarting or out of reach: nothing is wrong with the request, so the client is
+  // asked to come back (a load balancer or browser retry honours Retry-After) instead of seeing a 500.
+  if (isDatabaseUnavailable(err)) return { status: 503, message: UNAVAILABLE_MESSAGE, headers: { 'Retry-After': String(UNAVAILABLE_RETRY_SECONDS) } };
   return { status: 500, message: 'Something went wrong on our side. Please try again in a moment.', headers: {} };
 }
 
