@@ -94,6 +94,10 @@ describe('documents and tasks in Chromium', function () {
 
     await staff.waitForSelector('#uploads a:has-text("signed contract.pdf")', { timeout: 10_000 });
     await expectAccessible(staff, 'staff uploads');
+    // The client has picked their next file but not sent it yet: the live refresh below must keep it.
+    const next = path.join(dir, 'next.pdf');
+    writeFileSync(next, pdfOfSize(1_000));
+    await client.setInputFiles('#upload-file', next);
     const [download] = await Promise.all([staff.waitForEvent('download'), staff.click('a:has-text("signed contract.pdf")')]);
     expect(download.suggestedFilename()).to.equal('signed contract.pdf');
     const saved = path.join(dir, 'downloaded.pdf');
@@ -102,6 +106,7 @@ describe('documents and tasks in Chromium', function () {
 
     // Opened by staff: the client can no longer delete it, and their open page says so live.
     await client.waitForSelector('#documents :text("Opened by your agency")', { timeout: 10_000 });
+    expect(await client.$eval('#upload-file', (input) => (input as HTMLInputElement).files?.[0]?.name ?? null), 'the picked file').to.equal('next.pdf');
   });
 
   it('has no axe violations and no horizontal overflow at 390 px on the staff uploads page', async function () {
