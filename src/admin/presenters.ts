@@ -32,6 +32,7 @@ export interface SettingsFormValues {
   portalTitle: string;
   primaryColor: string;
   maxUploadMb: string;
+  removeLogo: boolean;
 }
 
 const FALLBACK_COLOR = '#2f5bd3';
@@ -44,6 +45,7 @@ export function settingsFormValues(settings: PortalSettings, workspace: HostWork
     portalTitle: settings.portalTitle ?? '',
     primaryColor: settings.primaryColor ?? workspace.brandColor ?? FALLBACK_COLOR,
     maxUploadMb: String(settings.maxUploadMb),
+    removeLogo: false,
   };
 }
 
@@ -60,6 +62,7 @@ export function submittedFormValues(body: unknown, fallback: SettingsFormValues)
     // A colour input only takes #rrggbb; anything else shows the saved colour beside the error.
     primaryColor: /^#[0-9a-f]{6}$/i.test(text('primaryColor', '')) ? text('primaryColor', '') : fallback.primaryColor,
     maxUploadMb: text('maxUploadMb', fallback.maxUploadMb).slice(0, 10),
+    removeLogo: checked('removeLogo'),
   };
 }
 
@@ -78,6 +81,7 @@ export function presentSettingsPage(input: {
     defaultTitle: `${workspace.name} client portal`,
     primaryColor: values.primaryColor,
     maxUploadMb: values.maxUploadMb,
+    removeLogo: values.removeLogo,
     logoUrl: settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null,
     signInUrl: `${portalBase}/sign-in`,
     updatedAt: settings.updatedAt ? formatDateTime(settings.updatedAt) : null,
