@@ -3,6 +3,8 @@
 // or as the error page.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import { CSRF_MESSAGE } from './csrf.ts';
+import { csrfRetryExplanation, RERENDERS_FORM } from './csrf-retry.ts';
 import { HttpError } from './http-error.ts';
 
 export type FieldErrors = Record<string, string>;
@@ -20,8 +22,15 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 
 /** Parses req.body with the schema and replaces it with the parsed value. */
 export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
+  const handler = async (req: Request, res: Response, next: NextFunction) => {
     const result = schema.safeParse(req.body ?? {});
+    // A stale CSRF token (see csrf-retry.ts): the form again, never the handler, valid input or not.
+    if (csrfRetryExplanation(req) !== undefined) {
+      if (!onInvalid) return next(new HttpError(403, CSRF_MESSAGE));
+      res.status(400);
+      await onInvalid(req, res, result.success ? {} : fieldErrors(result.error));
+      return;
+    }
     if (result.success) {
       req.body = result.data;
       next();
@@ -35,6 +44,8 @@ export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): Re
     }
     next(new HttpError(400, Object.values(errors).join(' ')));
   };
+  if (onInvalid) Object.assign(handler, { [RERENDERS_FORM]: true });
+  return handler;
 }
 
 /** Parses req.query into res.locals.query (Express 5 makes req.query read-only). */

@@ -63,8 +63,24 @@ export function safeReturnPath(value: unknown): string {
   return value;
 }
 
+/**
+ * The page to come back to after signing in: the page itself for a GET; for a form (its session
+ * ended in another tab) the same-origin page it was sent from, since its POST address has no page.
+ */
+function returnPath(req: Request): string {
+  if (req.method === 'GET') return safeReturnPath(req.originalUrl);
+  const referer = req.get('referer');
+  if (!referer) return '/';
+  try {
+    const url = new URL(referer);
+    return url.host === req.get('host') ? safeReturnPath(`${url.pathname}${url.search}`) : '/';
+  } catch {
+    return '/';
+  }
+}
+
 export const requireStaff: RequestHandler = (req: Request, res: Response, next) => {
   if (currentStaff(res)) return next();
-  const target = req.method === 'GET' ? `/signin?next=${encodeURIComponent(safeReturnPath(req.originalUrl))}` : '/signin';
-  res.redirect(303, target);
+  const back = returnPath(req);
+  res.redirect(303, back === '/' ? '/signin' : `/signin?next=${encodeURIComponent(back)}`);
 };
