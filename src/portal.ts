@@ -246,7 +246,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   });
   const staffNotifications = notificationsRouter({ adapter, flags, config, notifications });
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
-  admin.use(errorHandler(adminErrorPage(config), logError));
+  admin.use(errorHandler(adminErrorPage(config, adapter.layout), logError));
 
   const staffRouter = staffMessagesRouter({ adapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, bus: events, service: messages })) });
   staffRouter.use(errorHandler(adminErrorPage(config), logError));

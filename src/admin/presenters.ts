@@ -71,8 +71,10 @@ export function presentSettingsPage(input: {
   settings: PortalSettings;
   values: SettingsFormValues;
   portalBase: string;
+  /** The portal's public address (APP_URL): the sign-in link is given in full, to paste into an email. */
+  appUrl: string;
 }) {
-  const { workspace, settings, values, portalBase } = input;
+  const { workspace, settings, values, portalBase, appUrl } = input;
   return {
     switches: SECTION_SWITCHES.map((s) => ({ key: s.key, label: s.label, hint: s.hint, checked: values.switches[s.key] ?? false })),
     loginWithCode: values.loginWithCode,
@@ -83,7 +85,7 @@ export function presentSettingsPage(input: {
     maxUploadMb: values.maxUploadMb,
     removeLogo: values.removeLogo,
     logoUrl: settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null,
-    signInUrl: `${portalBase}/sign-in`,
+    signInUrl: `${appUrl}${portalBase}/sign-in`,
     updatedAt: settings.updatedAt ? formatDateTime(settings.updatedAt) : null,
   };
 }

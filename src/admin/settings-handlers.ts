@@ -1,6 +1,7 @@
 // The settings page: what clients see and may do, how they sign in, and the portal's branding.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
+import type { PortalConfig } from '../config.ts';
 import type { PortalLogger } from '../deps.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { findSettings } from '../settings/queries.ts';
@@ -13,7 +14,7 @@ import { saveSettingsForm } from './save-settings.ts';
 import { LOGO_MAX_BYTES } from './uploads.ts';
 import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
 
-export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; logger: PortalLogger; workspaces: Pick<WorkspaceCache, 'changed'> }) {
+export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; logger: PortalLogger; workspaces: Pick<WorkspaceCache, 'changed'>; config: Pick<PortalConfig, 'appUrl'> }) {
   const { db } = deps;
 
   async function show(req: Request, res: Response, form: { errors?: FieldErrors; submitted?: unknown; notice?: string | null } = {}, status = 200) {
@@ -22,7 +23,7 @@ export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; l
     const saved = settingsFormValues(settings, workspace);
     const values = form.submitted === undefined ? saved : submittedFormValues(form.submitted, saved);
     renderAdminPage(req, res, 'admin/settings', 'Client portal settings', {
-      page: presentSettingsPage({ workspace, settings, values, portalBase }),
+      page: presentSettingsPage({ workspace, settings, values, portalBase, appUrl: deps.config.appUrl }),
       errors: form.errors ?? {},
       notice: form.notice ?? null,
       logoMaxKb: LOGO_MAX_BYTES / 1024,

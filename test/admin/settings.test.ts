@@ -64,7 +64,7 @@ describe('admin settings page', () => {
     expect(res.text).to.contain('type="color"');
     expect(res.text).to.contain('value="#aa3300"'); // the workspace colour until the admin picks one
     expect(res.text).to.contain('enctype="multipart/form-data"');
-    expect(res.text).to.contain('href="/portal/acme/sign-in"');
+    expect(res.text).to.match(/value="https?:\/\/[^"]+\/portal\/acme\/sign-in"/);
     expect(res.text).to.contain('href="/settings"');
   });
 
