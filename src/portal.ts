@@ -8,6 +8,7 @@ import path from 'node:path';
 import { accountRoutes } from './account/routes.ts';
 import { createAccountHandlers } from './account/handlers.ts';
 import { adminErrorPage } from './admin/admin-page.ts';
+import { translateErrorMessage } from './i18n/validation.ts';
 import { adminRouter } from './admin/admin-router.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { AuthService } from './auth/auth-service.ts';
@@ -229,8 +230,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     errorHandler((req: Request, res: Response, page) => {
       const i18n = res.locals.customerPortal ? portalI18n(res) : requestI18n(req);
       const heading = i18n.t(`common:errors.${page.status}`, { defaultValue: page.heading });
-      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading }, page.status);
-      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
+      const message = translateErrorMessage(page.message, i18n.t);
+      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading, message }, page.status);
+      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, message, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
     }, logError),
   );
 

@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import { CSRF_MESSAGE } from './csrf.ts';
 import { csrfRetryExplanation, RERENDERS_FORM } from './csrf-retry.ts';
 import { HttpError } from './http-error.ts';
+import type { RequestI18n } from '../i18n/request-i18n.ts';
+import { translateFieldErrors, zodErrorMap } from '../i18n/validation.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -20,15 +22,29 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   return errors;
 }
 
+/** The client portal's language for this request, when the request is the portal's (admin pages are English). */
+function portalLanguage(res: Response): RequestI18n | undefined {
+  return (res.locals.customerPortal as { i18n?: RequestI18n } | undefined)?.i18n;
+}
+
+/** Parses with zod's messages in the reader's language, and our own messages translated too. */
+function parseIn<T extends z.ZodType>(schema: T, value: unknown, res: Response) {
+  const i18n = portalLanguage(res);
+  const errorMap = i18n ? zodErrorMap(i18n.locale) : undefined;
+  const result = errorMap ? schema.safeParse(value, { error: errorMap }) : schema.safeParse(value);
+  const errors = (error: z.ZodError) => (i18n ? translateFieldErrors(fieldErrors(error), i18n.t) : fieldErrors(error));
+  return { result, errors };
+}
+
 /** Parses req.body with the schema and replaces it with the parsed value. */
 export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): RequestHandler {
   const handler = async (req: Request, res: Response, next: NextFunction) => {
-    const result = schema.safeParse(req.body ?? {});
+    const { result, errors: translated } = parseIn(schema, req.body ?? {}, res);
     // A stale CSRF token (see csrf-retry.ts): the form again, never the handler, valid input or not.
     if (csrfRetryExplanation(req) !== undefined) {
       if (!onInvalid) return next(new HttpError(403, CSRF_MESSAGE));
       res.status(400);
-      await onInvalid(req, res, result.success ? {} : fieldErrors(result.error));
+      await onInvalid(req, res, result.success ? {} : translated(result.error));
       return;
     }
     if (result.success) {
@@ -36,7 +52,7 @@ export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): Re
       next();
       return;
     }
-    const errors = fieldErrors(result.error);
+    const errors = translated(result.error);
     if (onInvalid) {
       res.status(400);
       await onInvalid(req, res, errors);
@@ -51,9 +67,9 @@ export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): Re
 /** Parses req.query into res.locals.query (Express 5 makes req.query read-only). */
 export function validateQuery(schema: z.ZodType): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const result = schema.safeParse(req.query ?? {});
+    const { result, errors } = parseIn(schema, req.query ?? {}, res);
     if (!result.success) {
-      next(new HttpError(400, Object.values(fieldErrors(result.error)).join(' ')));
+      next(new HttpError(400, Object.values(errors(result.error)).join(' ')));
       return;
     }
     res.locals.query = result.data;
