@@ -5,6 +5,7 @@ import type { PortalConfig } from '../config.ts';
 import type { PortalLogger } from '../deps.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { findSettings } from '../settings/queries.ts';
+import { formAnswerStatus } from '../web/render.ts';
 import type { FieldErrors } from '../web/validate.ts';
 import { adminContext } from './admin-context.ts';
 import { renderAdminPage } from './admin-page.ts';
@@ -33,7 +34,8 @@ export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; l
   return {
     show: (req: Request, res: Response) => show(req, res, { notice: (res.locals.query as { saved: boolean }).saved ? noticeText('saved') : null }),
 
-    invalid: (req: Request, res: Response, errors: FieldErrors) => show(req, res, { errors, submitted: req.body }, 400),
+    // htmx swaps a 4xx too, but Chromium logs it as a failed load: an htmx answer is 200 (formAnswerStatus).
+    invalid: (req: Request, res: Response, errors: FieldErrors) => show(req, res, { errors, submitted: req.body }, formAnswerStatus(req, 400)),
 
     save: async (req: Request, res: Response) => {
       const { workspace, staff, base } = adminContext(res);

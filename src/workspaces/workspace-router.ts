@@ -44,16 +44,20 @@ export interface WorkspaceRouterDeps {
   callbackRoutes?: Router[];
 }
 
-/** The GET page a request belongs to: itself for a page view, else the same-origin page it came from. */
+/**
+ * The GET page a request belongs to: itself for a page view, else the same-origin page it came
+ * from. The portal sends no Referer (its pages say no-referrer, to keep reset tokens private), so
+ * that page is htmx's HX-Current-URL; a form sent without JavaScript falls back to the home page.
+ */
 function returnPage(req: Request, base: string): string {
   if (req.method === 'GET' && !isFragmentRequest(req)) return req.originalUrl;
-  const referer = req.get('Referer');
-  if (referer) {
+  for (const from of [req.get('HX-Current-URL'), req.get('Referer')]) {
+    if (!from) continue;
     try {
-      const url = new URL(referer);
+      const url = new URL(from);
       if (url.host === req.get('host')) return safeNext(base, `${url.pathname}${url.search}`);
     } catch {
-      // not a URL: fall through to the portal's home
+      // not a URL: try the next source
     }
   }
   return req.method === 'GET' ? req.originalUrl : `${base}/`;

@@ -90,12 +90,13 @@ describe('the portal in German', function () {
       await agent.post('/portal/demo/sign-in/code').type('form').send({ _csrf: csrfFrom(page.text), email: maria().email }).expect(200);
       const code = await h.smtp.waitForMessage((m) => m.to.includes(maria().email) && /Anmeldecode/.test(m.subject), 15_000);
       expect(code.subject).to.match(/^Ihr Anmeldecode für /);
-      expect(code.text.replace(/\s+/g, ' ')).to.contain('Wenn Sie ihn nicht angefordert haben');
+      // Compared without whitespace: the capture's quoted-printable decoding drops a space at a soft line break.
+      expect(code.text.replace(/\s+/g, '')).to.contain('WennSieihnnichtangeforderthaben');
 
       const forgot = await agent.get('/portal/demo/password/forgot').expect(200);
       await agent.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(forgot.text), email: maria().email });
       const reset = await h.smtp.waitForMessage((m) => m.to.includes(maria().email) && /zurücksetzen/.test(m.subject), 15_000);
-      expect(reset.text.replace(/\s+/g, ' ')).to.contain('Wählen Sie hier ein neues Passwort');
+      expect(reset.text.replace(/\s+/g, '')).to.contain('WählenSiehiereinneuesPasswort');
     } finally {
       await h.crm.db('client_users').where({ workspace_id: workspace.id, email: maria().email }).update({ locale: null });
     }

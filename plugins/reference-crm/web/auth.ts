@@ -69,14 +69,17 @@ export function safeReturnPath(value: unknown): string {
  */
 function returnPath(req: Request): string {
   if (req.method === 'GET') return safeReturnPath(req.originalUrl);
-  const referer = req.get('referer');
-  if (!referer) return '/';
-  try {
-    const url = new URL(referer);
-    return url.host === req.get('host') ? safeReturnPath(`${url.pathname}${url.search}`) : '/';
-  } catch {
-    return '/';
+  // htmx names the page it sent from; a plugin's pages may send no Referer.
+  for (const from of [req.get('hx-current-url'), req.get('referer')]) {
+    if (!from) continue;
+    try {
+      const url = new URL(from);
+      if (url.host === req.get('host')) return safeReturnPath(`${url.pathname}${url.search}`);
+    } catch {
+      // not a URL: try the next source
+    }
   }
+  return '/';
 }
 
 export const requireStaff: RequestHandler = (req: Request, res: Response, next) => {
