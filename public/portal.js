@@ -126,6 +126,9 @@
   });
   document.addEventListener('htmx:after:settle', function (evt) {
     if (!pending) return;
+    // Only what this request swapped: a live refresh may settle while the request is in flight.
+    var task = evt.detail && evt.detail.task;
+    if (task && task.sourceElement && task.sourceElement !== pending.sourceElement) return;
     var content = (evt.detail && evt.detail.newContent) || [];
     for (var i = 0; i < content.length; i++) swapped.push(content[i]);
     if (!content.length && evt.detail && evt.detail.task && evt.detail.task.target) swapped.push(evt.detail.task.target);
