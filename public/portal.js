@@ -16,3 +16,130 @@
     /* an old browser without Intl time zones: the workspace default applies */
   }
 })();
+
+// Focus and announcements after an htmx swap, once for every page. Without this, focus falls back to
+// <body> after each swap and a screen reader hears nothing. Only swaps a person caused (a form
+// submitted, a boosted link or button) move focus; a swap the live stream triggers never does, so
+// it cannot pull the reader away from what they are typing. Where focus goes:
+//   - an error: the error summary, else the first invalid field;
+//   - a success with a status message: that message;
+//   - a boosted page change: the page's main heading;
+//   - otherwise the new content itself (a form left for the next entry: its first field).
+// What focus lands on is also written into one polite live region, so the change is announced.
+(function () {
+  var live = null;
+  var pending = null;
+  var swapped = [];
+
+  function liveRegion() {
+    if (live && live.isConnected) return live;
+    live = document.getElementById('portal-live');
+    if (!live) {
+      live = document.createElement('div');
+      live.id = 'portal-live';
+      live.className = 'visually-hidden';
+      live.setAttribute('aria-live', 'polite');
+      live.setAttribute('aria-atomic', 'true');
+      document.body.appendChild(live);
+    }
+    return live;
+  }
+
+  function announce(text) {
+    var region = liveRegion();
+    var message = (text || '').replace(/\s+/g, ' ').trim();
+    // Emptied first, so the same text twice in a row is announced twice.
+    region.textContent = '';
+    if (message) setTimeout(function () { region.textContent = message; }, 50);
+  }
+
+  function focusOn(el) {
+    if (!el) return false;
+    if (!el.matches('a[href], button, input, select, textarea, [tabindex]')) el.setAttribute('tabindex', '-1');
+    el.focus({ preventScroll: false });
+    return document.activeElement === el;
+  }
+
+  function describedText(field) {
+    var ids = (field.getAttribute('aria-describedby') || '').split(/\s+/);
+    for (var i = 0; i < ids.length; i++) {
+      var el = ids[i] && document.getElementById(ids[i]);
+      if (el && /-error$/.test(ids[i])) return el.textContent;
+    }
+    return '';
+  }
+
+  function first(roots, selector) {
+    for (var i = 0; i < roots.length; i++) {
+      var root = roots[i];
+      if (!root || !root.isConnected) continue;
+      if (root.matches && root.matches(selector)) return root;
+      var found = root.querySelector && root.querySelector(selector);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  function userCaused(source) {
+    return Boolean(source && source.closest && source.closest('form, a[href], button'));
+  }
+
+  function settle(roots, ctx) {
+    roots = roots.filter(function (el) { return el && el.nodeType === 1 && el.isConnected; });
+    if (!roots.length && ctx && ctx.target && ctx.target.isConnected) roots = [ctx.target];
+    if (!roots.length) return;
+
+    var summary = first(roots, '.error-summary');
+    if (summary && focusOn(summary)) return announce(summary.textContent);
+    var invalid = first(roots, '[aria-invalid="true"]');
+    if (invalid && focusOn(invalid)) return announce(describedText(invalid));
+
+    var status = first(roots, '[role="status"], .notice');
+    if (status && focusOn(status)) return announce(status.textContent);
+
+    var wholePage = roots.some(function (el) { return el === document.body || el.contains(document.getElementById('main')); });
+    if (wholePage) {
+      var heading = document.querySelector('#main h1, #admin-main h1, main h1');
+      if (focusOn(heading || document.getElementById('main'))) return announce(document.title);
+      return;
+    }
+
+    var root = roots[0];
+    var form = root.matches('form') ? root : null;
+    if (form) {
+      var field = form.querySelector('textarea, input:not([type="hidden"]):not([disabled]), select');
+      if (field && focusOn(field)) return announce(liveRegion().getAttribute('data-updated') || '');
+    }
+    if (focusOn(root)) {
+      var label = root.getAttribute('aria-labelledby');
+      var labelEl = label && document.getElementById(label);
+      announce((labelEl && labelEl.textContent) || liveRegion().getAttribute('data-updated') || '');
+    }
+  }
+
+  document.addEventListener('htmx:before:request', function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    if (ctx && userCaused(ctx.sourceElement)) {
+      pending = ctx;
+      swapped = [];
+    }
+  });
+  document.addEventListener('htmx:after:settle', function (evt) {
+    if (!pending) return;
+    // Only what this request swapped: a live refresh may settle while the request is in flight.
+    var task = evt.detail && evt.detail.task;
+    if (task && task.sourceElement && task.sourceElement !== pending.sourceElement) return;
+    var content = (evt.detail && evt.detail.newContent) || [];
+    for (var i = 0; i < content.length; i++) swapped.push(content[i]);
+    if (!content.length && evt.detail && evt.detail.task && evt.detail.task.target) swapped.push(evt.detail.task.target);
+  });
+  document.addEventListener('htmx:after:swap', function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    if (!pending || ctx !== pending) return;
+    pending = null;
+    var roots = swapped;
+    swapped = [];
+    settle(roots, ctx);
+  });
+  document.addEventListener('DOMContentLoaded', liveRegion);
+})();

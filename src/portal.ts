@@ -8,6 +8,7 @@ import path from 'node:path';
 import { accountRoutes } from './account/routes.ts';
 import { createAccountHandlers } from './account/handlers.ts';
 import { adminErrorPage } from './admin/admin-page.ts';
+import { translateErrorMessage } from './i18n/validation.ts';
 import { adminRouter } from './admin/admin-router.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { AuthService } from './auth/auth-service.ts';
@@ -294,7 +295,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       // A person quoting this reference lets the agency find the logged error.
       const reference = page.status >= 500 ? (requestIdOf(req) ?? null) : null;
       const referenceText = reference ? i18n.t('common:errors.reference', { id: reference }) : null;
-      const message = page.status === 503 ? i18n.t('common:errors.unavailable', { defaultValue: page.message }) : page.message;
+      const message = page.status === 503 ? i18n.t('common:errors.unavailable', { defaultValue: page.message }) : translateErrorMessage(page.message, i18n.t);
       if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading, message, referenceText }, page.status);
       res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, message, referenceText, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
     }, logError),
@@ -312,7 +313,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   });
   const staffNotifications = notificationsRouter({ adapter: staffAdapter, flags, config, notifications });
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
-  admin.use(errorHandler(adminErrorPage(config), logError));
+  admin.use(errorHandler(adminErrorPage(config, adapter.layout), logError));
 
   const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, bus: events, service: messages })) });
   staffRouter.use(errorHandler(adminErrorPage(config), logError));

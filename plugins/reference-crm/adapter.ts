@@ -23,6 +23,7 @@ import { findStaffWithWorkspace, listStaff, type StaffUserRow } from './queries/
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
 import { readStaffUserId } from './web/session.ts';
 import { currentStaff } from './web/auth.ts';
+import { renderPluginPage } from './web/render.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
 import { invoiceReads, offerReads } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
@@ -112,6 +113,11 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
   return {
     name: 'reference-crm',
     claims: REFERENCE_CRM_CLAIMS,
+
+    // The portal's admin pages sit in the CRM's Settings, inside its header and main navigation.
+    layout: {
+      staffPage: (req, res, page) => renderPluginPage(req, res, page),
+    },
 
     workspaces: {
       async findBySlug(slug) {

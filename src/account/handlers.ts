@@ -18,16 +18,17 @@ import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { SessionIdParam, type ChangePasswordInput, type PreferencesInput, type UpdateProfileInput } from './commands.ts';
 import { presentPreferences, presentProfile, presentSessions } from './presenters.ts';
 import { wantsMessageEmails } from '../messages/handlers.ts';
+import { translateFieldErrors } from '../i18n/validation.ts';
 import { canSeeSection, signInMethods } from '../policies/portal-policy.ts';
 
 /** The account page lists the newest sessions only; "sign out all other sessions" covers the rest. */
 export const SESSIONS_SHOWN = 20;
 
-/** Notices a redirect back to the account page may name (?notice=…): never free text from the URL. */
+/** Notices a redirect back to the account page may name (?notice=…): never free text from the URL. Values are i18n keys. */
 const NOTICES: Record<string, string> = {
-  'profile-saved': 'Your profile is saved.',
-  'password-changed': 'Your password is changed. Other sessions were signed out.',
-  'preferences-saved': 'Your language and time zone are saved.',
+  'profile-saved': 'account:notices.profileSaved',
+  'password-changed': 'account:notices.passwordChanged',
+  'preferences-saved': 'account:notices.preferencesSaved',
 };
 
 interface AccountForms {
@@ -68,7 +69,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
     const total = Math.max(rows[0]?.total ?? 0, rows.length + current.length);
     // The message-email choice shows only where messaging is on.
     const messaging = canSeeSection(settings, 'messages');
-    renderPortalPage(req, res, 'account/index', 'Your account', {
+    renderPortalPage(req, res, 'account/index', i18n.t('account:title'), {
       profile: { ...presentProfile(client.user, client.contact, await auth.hasPassword(workspace, client.user)), ...(forms.profileValues ?? {}) },
       // Without password sign-in a password would open nothing: the form is not offered.
       passwordSignIn: signInMethods(settings).password,
@@ -77,8 +78,9 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       sessions: presentSessions([...current, ...rows], currentSid),
       sessionsTotal: total,
       profileErrors: forms.profileErrors ?? {},
-      passwordErrors: forms.passwordErrors ?? {},
-      notice: notice ?? null,
+      // The handler's own messages (a wrong current password) in the reader's language too.
+      passwordErrors: translateFieldErrors(forms.passwordErrors ?? {}, i18n.t),
+      notice: notice ? i18n.t(notice) : null,
       messageEmails: messaging ? { wanted: await wantsMessageEmails(db, workspace.id, client.user.id) } : null,
     }, status);
   }
@@ -156,7 +158,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       const removed = await deleteSession(db, workspace.id, user.id, sid);
       if (removed === 0) throw notFound('That session has already ended.');
       await log(req, res, 'session.revoked', { scope: 'one' });
-      if (isFragmentRequest(req)) return show(req, res, { notice: 'That session is signed out.' });
+      if (isFragmentRequest(req)) return show(req, res, { notice: 'account:notices.sessionSignedOut' });
       res.redirect(303, `${base}/account`);
     },
 
@@ -165,7 +167,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       const { user } = signedInClient(res);
       const removed = await deleteOtherSessions(db, workspace.id, user.id, hashSessionId(req.sessionID));
       await log(req, res, 'session.revoked', { scope: 'others', count: removed });
-      if (isFragmentRequest(req)) return show(req, res, { notice: 'All other sessions are signed out.' });
+      if (isFragmentRequest(req)) return show(req, res, { notice: 'account:notices.othersSignedOut' });
       res.redirect(303, `${base}/account`);
     },
   };

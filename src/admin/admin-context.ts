@@ -1,6 +1,6 @@
 // The admin side's per-request context, under its own res.locals key.
 import type { Response } from 'express';
-import type { HostStaffUser, HostWorkspace } from '../ports/host.ts';
+import type { HostLayoutPort, HostStaffUser, HostWorkspace } from '../ports/host.ts';
 
 export interface AdminContext {
   staff: HostStaffUser;
@@ -12,6 +12,8 @@ export interface AdminContext {
   assets: string;
   /** This workspace's portal, e.g. /portal/acme: where its clients sign in and its logo is served. */
   portalBase: string;
+  /** The host's page around the admin pages, when the host offers one. */
+  hostLayout?: HostLayoutPort;
 }
 
 export function adminContext(res: Response): AdminContext {

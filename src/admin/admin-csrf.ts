@@ -3,7 +3,7 @@
 // that user, unforgeable without the secret, checked on every state change.
 import { createHmac } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { CSRF_MESSAGE, submittedCsrfTokens, tokensMatch } from '../web/csrf.ts';
+import { CSRF_MESSAGE, CsrfMismatch, submittedCsrfTokens, tokensMatch } from '../web/csrf.ts';
 import { HttpError } from '../web/http-error.ts';
 import { adminContext } from './admin-context.ts';
 
@@ -14,6 +14,7 @@ export function adminCsrfToken(secret: string, staffId: string, workspaceId: str
 export function verifyAdminCsrf(req: Request, res: Response, next: NextFunction): void {
   if (req.method === 'GET' || req.method === 'HEAD') return next();
   const expected = adminContext(res).csrfToken;
-  if (!submittedCsrfTokens(req).some((token) => tokensMatch(expected, token))) return next(new HttpError(403, CSRF_MESSAGE));
+  const submitted = submittedCsrfTokens(req);
+  if (!submitted.some((token) => tokensMatch(expected, token))) return next(submitted.length ? new CsrfMismatch() : new HttpError(403, CSRF_MESSAGE));
   next();
 }

@@ -1,8 +1,10 @@
-// Rendering inside the admin layout: a plain page that sits inside the CRM's settings, with a way
-// back to them, the admin sub-navigation, and the CSRF token for forms and htmx.
+// Rendering the admin pages: inside the host's own page when the host offers one (HostLayoutPort:
+// its header and navigation stay), else in a plain layout of their own with a way back to the host's
+// settings; either way with the admin sub-navigation and the CSRF token for forms and htmx.
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import type { PortalConfig } from '../config.ts';
+import type { HostLayoutPort } from '../ports/host.ts';
 import type { ErrorPageRenderer } from '../web/error-handler.ts';
 import { renderTemplate, sendPage } from '../web/render.ts';
 import { adminContext, maybeAdminContext, type AdminContext } from './admin-context.ts';
@@ -50,10 +52,20 @@ function adminChrome({ assets, adminPath, context, path: current }: ChromeInput)
   };
 }
 
+/** The layout to use and, with the host's page, how to put it inside that page. */
+function adminFrame(req: Request, res: Response, hostLayout: HostLayoutPort | undefined, chrome: { assets: string }, title: string) {
+  if (!hostLayout) return { layout: 'admin/layout' };
+  return {
+    layout: 'admin/embedded',
+    frame: (html: string) => hostLayout.staffPage(req, res, { title: `${title} · Client portal`, head: renderTemplate('admin/_head', chrome), body: html }),
+  };
+}
+
 export function renderAdminPage(req: Request, res: Response, view: string, title: string, model: object = {}, status = 200): void {
   const context = adminContext(res);
   const chrome = adminChrome({ assets: context.assets, adminPath: context.base, context, path: currentPath(req) });
-  sendPage(req, res, view, { ...model, base: context.base, csrfToken: context.csrfToken }, { layout: 'admin/layout', title, status, chrome });
+  const { layout, frame } = adminFrame(req, res, context.hostLayout, chrome, title);
+  sendPage(req, res, view, { ...model, base: context.base, csrfToken: context.csrfToken }, { layout, frame, title, status, chrome });
 }
 
 /**
@@ -62,15 +74,18 @@ export function renderAdminPage(req: Request, res: Response, view: string, title
  * request gets the whole page with headers that put its main region in place of the current one,
  * instead of swapping an error into a table cell.
  */
-export function adminErrorPage(config: Pick<PortalConfig, 'adminPath' | 'portalPath'>): ErrorPageRenderer {
+export function adminErrorPage(config: Pick<PortalConfig, 'adminPath' | 'portalPath'>, hostLayout?: HostLayoutPort): ErrorPageRenderer {
   return (req, res, page) => {
     const context = maybeAdminContext(res);
     const chrome = adminChrome({ assets: `${config.portalPath}/assets`, adminPath: config.adminPath, context, path: currentPath(req) });
     const body = renderTemplate('admin/error', { ...page, homeUrl: context ? context.base || '/' : chrome.crmSettingsUrl, hasWorkspace: Boolean(context) });
     if (req.get('HX-Request') === 'true') res.set({ 'HX-Retarget': '#admin-main', 'HX-Reswap': 'outerHTML', 'HX-Reselect': '#admin-main' });
+    // The host's page only around a staff member the host knows: before that, the plain layout.
+    const { layout, frame } = adminFrame(req, res, context ? hostLayout : undefined, chrome, page.heading);
+    const html = renderTemplate(layout, { ...chrome, title: page.heading, body });
     res
       .status(page.status)
       .type('html')
-      .send(renderTemplate('admin/layout', { ...chrome, title: page.heading, body }));
+      .send(frame ? frame(html) : html);
   };
 }

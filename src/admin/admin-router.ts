@@ -10,6 +10,8 @@ import { authorizeManagePortal } from '../policies/portal-policy.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { securityHeaders } from '../web/security-headers.ts';
 import type { AdminContext } from './admin-context.ts';
+import { CsrfMismatch } from '../web/csrf.ts';
+import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../web/csrf-retry.ts';
 import { adminCsrfToken, verifyAdminCsrf } from './admin-csrf.ts';
 import { parseMultipartForm } from './uploads.ts';
 
@@ -19,6 +21,8 @@ export interface AdminRouterDeps {
   config: PortalConfig;
   routes: Router[];
 }
+
+const ADMIN_CSRF_RETRY = 'These settings were not saved: someone signed in or out of the CRM in another tab, or the page was open for a long time. Check what you entered and save again.';
 
 export function adminRouter(deps: AdminRouterDeps): Router {
   const router = Router();
@@ -36,6 +40,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
       base: deps.config.adminPath,
       assets: `${deps.config.portalPath}/assets`,
       portalBase: `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`,
+      hostLayout: deps.adapter.layout,
     };
     res.locals.customerPortalAdmin = context;
     next();
@@ -47,7 +52,19 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
   // Parsed before the CSRF check: a multipart form carries its _csrf field inside the same body.
   router.use(parseMultipartForm());
-  router.use(verifyAdminCsrf);
+  // A stale token (another staff user signed in in another tab): the settings form shows itself
+  // again with a fresh token and what was typed; other actions are refused as before.
+  const retryableForm = postRouteMatcher(deps.routes, rerendersForm);
+  router.use((req, res, next) =>
+    verifyAdminCsrf(req, res, (err?: unknown) => {
+      if (!(err instanceof CsrfMismatch)) return next(err);
+      retryableForm(req, res).then((retry) => {
+        if (!retry) return next(err);
+        markCsrfRetry(req, ADMIN_CSRF_RETRY);
+        next();
+      }, next);
+    }),
+  );
   for (const routes of deps.routes) router.use(routes);
   router.use((_req, _res, next) => next(notFound()));
   return router;

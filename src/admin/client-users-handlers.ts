@@ -96,6 +96,30 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       backToClients(res, input.client, notice);
     },
 
+    /**
+     * Disabling signs the client out everywhere, so it is asked first: the list links here, a GET
+     * page (it works without JavaScript, and a reload shows it again) whose one button disables.
+     */
+    confirmDisable: async (req: Request, res: Response) => {
+      const { client } = res.locals.query as ClientsQueryInput;
+      const { base } = adminContext(res);
+      const user = await loadClientUser(req, res);
+      authorizeClientUserAction(user.status, 'disable');
+      const back = `${base}/clients${client ? `?client=${encodeURIComponent(client)}` : ''}`;
+      renderAdminPage(req, res, 'admin/confirm', 'Disable portal access?', {
+        heading: `Disable portal access for ${user.email}?`,
+        consequences: [
+          'They are signed out of the portal everywhere, at once.',
+          'Invitation and password-reset links already sent stop working.',
+          'You can re-enable access later; they will need a new invitation or code to sign in.',
+        ],
+        action: `${base}/clients/${encodeURIComponent(user.id)}/disable`,
+        fields: client ? { client } : {},
+        confirmLabel: 'Disable access',
+        cancelHref: back,
+      });
+    },
+
     disable: async (req: Request, res: Response) => {
       const input = req.body as ClientUserInput;
       const { workspace, staff } = adminContext(res);

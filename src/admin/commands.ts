@@ -22,7 +22,7 @@ const logoField = z
   .optional()
   .transform((file, ctx) => {
     if (!file || file.size === 0) return undefined;
-    if (file.size > LOGO_MAX_BYTES) {
+    if (file.truncated || file.size > LOGO_MAX_BYTES) {
       ctx.addIssue({ code: 'custom', message: LOGO_TOO_LARGE });
       return z.NEVER;
     }
@@ -71,7 +71,15 @@ export const SettingsCommand = z
     logo: logoField,
     removeLogo: checkboxField,
   })
-  .refine((form) => form.loginWithCode || form.loginWithPassword, { path: ['loginMethods'], message: NO_SIGN_IN_METHOD });
+  // `when`: checked even when a field above failed, so every error shows at once.
+  .refine((form) => form.loginWithCode || form.loginWithPassword, {
+    path: ['loginMethods'],
+    message: NO_SIGN_IN_METHOD,
+    when: (payload) => {
+      const value = payload.value as Record<string, unknown> | undefined;
+      return typeof value === 'object' && value !== null;
+    },
+  });
 
 export type SettingsInput = z.infer<typeof SettingsCommand>;
 

@@ -35,6 +35,7 @@ export interface SettingsFormValues {
   portalTitle: string;
   primaryColor: string;
   maxUploadMb: string;
+  removeLogo: boolean;
 }
 
 const FALLBACK_COLOR = '#2f5bd3';
@@ -47,6 +48,7 @@ export function settingsFormValues(settings: PortalSettings, workspace: HostWork
     portalTitle: settings.portalTitle ?? '',
     primaryColor: settings.primaryColor ?? workspace.brandColor ?? FALLBACK_COLOR,
     maxUploadMb: String(settings.maxUploadMb),
+    removeLogo: false,
   };
 }
 
@@ -63,6 +65,7 @@ export function submittedFormValues(body: unknown, fallback: SettingsFormValues)
     // A colour input only takes #rrggbb; anything else shows the saved colour beside the error.
     primaryColor: /^#[0-9a-f]{6}$/i.test(text('primaryColor', '')) ? text('primaryColor', '') : fallback.primaryColor,
     maxUploadMb: text('maxUploadMb', fallback.maxUploadMb).slice(0, 10),
+    removeLogo: checked('removeLogo'),
   };
 }
 
@@ -71,8 +74,10 @@ export function presentSettingsPage(input: {
   settings: PortalSettings;
   values: SettingsFormValues;
   portalBase: string;
+  /** The portal's public address (APP_URL): the sign-in link is given in full, to paste into an email. */
+  appUrl: string;
 }) {
-  const { workspace, settings, values, portalBase } = input;
+  const { workspace, settings, values, portalBase, appUrl } = input;
   return {
     switches: SECTION_SWITCHES.map((s) => ({ key: s.key, label: s.label, hint: s.hint, checked: values.switches[s.key] ?? false })),
     loginWithCode: values.loginWithCode,
@@ -81,8 +86,9 @@ export function presentSettingsPage(input: {
     defaultTitle: `${workspace.name} client portal`,
     primaryColor: values.primaryColor,
     maxUploadMb: values.maxUploadMb,
+    removeLogo: values.removeLogo,
     logoUrl: settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null,
-    signInUrl: `${portalBase}/sign-in`,
+    signInUrl: `${appUrl}${portalBase}/sign-in`,
     updatedAt: settings.updatedAt ? formatDateTime(settings.updatedAt) : null,
   };
 }

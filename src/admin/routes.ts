@@ -48,6 +48,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
 
   router.get('/clients', validateQuery(ClientsQuery), clients.list);
   router.post('/clients/invite', validateBody(InviteCommand), clients.invite);
+  router.get('/clients/:clientUserId/disable', validateQuery(ClientsQuery), clients.confirmDisable);
   router.post('/clients/:clientUserId/disable', validateBody(ClientUserCommand), clients.disable);
   router.post('/clients/:clientUserId/enable', validateBody(ClientUserCommand), clients.enable);
   router.post('/clients/two-factor-requirement', validateBody(TwoFactorRequirementCommand), twoFactor.setRequirement);

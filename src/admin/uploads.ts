@@ -3,7 +3,7 @@
 // multipart body as the file. Files stay in memory: the only one allowed is a logo of at most
 // LOGO_MAX_BYTES, and it goes straight to the FileStorage port.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import multer from 'multer';
+import busboy from 'busboy';
 import { HttpError } from '../web/http-error.ts';
 
 export const LOGO_MAX_BYTES = 512 * 1024;
@@ -11,12 +11,14 @@ export const LOGO_FIELD = 'logo';
 export const LOGO_TOO_LARGE = 'The logo is larger than 512 KB. Choose a smaller image (PNG, JPEG, WebP or GIF) and try again.';
 export const LOGO_WRONG_TYPE = 'The logo must be a PNG, JPEG, WebP or GIF image.';
 
-/** What the settings form's `logo` field holds once parsed: multer's file, moved into the body. */
+/** What the settings form's `logo` field holds once parsed: the parsed file, moved into the body. */
 export interface UploadedFile {
   originalname: string;
   mimetype: string;
   size: number;
   buffer: Buffer;
+  /** True when the file went past LOGO_MAX_BYTES: only its first bytes were kept. */
+  truncated?: boolean;
 }
 
 const startsWith = (content: Buffer, bytes: number[], at = 0) => bytes.every((byte, i) => content[at + i] === byte);
@@ -47,26 +49,86 @@ export function storedFilename(originalName: string, contentType: string): strin
   return `${base || 'logo'}.${EXTENSIONS[contentType] ?? 'bin'}`;
 }
 
-function describeMulterError(err: unknown): HttpError {
-  if (err instanceof multer.MulterError) {
-    if (err.code === 'LIMIT_FILE_SIZE') return new HttpError(413, LOGO_TOO_LARGE);
-    if (err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT') return new HttpError(400, 'Only one logo file can be uploaded with this form.');
-    return new HttpError(413, 'That form had too many or too long fields.');
-  }
-  return new HttpError(400, 'We could not read that form. Please try again.');
-}
+/**
+ * Past this the request is refused outright (413): a logo can be too large and still be reported
+ * beside the other fields, but a body this size is no settings form.
+ */
+export const SETTINGS_FORM_MAX_BYTES = 8 * 1024 * 1024;
 
+const FIELD_LIMITS = { fields: 40, fieldSize: 8 * 1024 };
+
+/**
+ * Parses a multipart settings form with busboy rather than multer: multer aborts the whole body at
+ * the first file over its limit, which loses every field typed in the same submit. Here a logo over
+ * LOGO_MAX_BYTES is kept truncated and flagged, the remaining fields still arrive, and the schema
+ * reports the logo beside any other error while the form re-renders with what was typed.
+ */
 export function parseMultipartForm(): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: LOGO_MAX_BYTES, files: 1, fields: 40, parts: 41, fieldSize: 8 * 1024 },
-  }).single(LOGO_FIELD);
-  return (req: Request, res: Response, next: NextFunction) => {
-    upload(req, res, (err?: unknown) => {
-      if (err) return next(describeMulterError(err));
-      // The file joins the text fields so one zod schema validates the whole form.
-      if (req.file) (req.body as Record<string, unknown>)[LOGO_FIELD] = req.file;
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.is('multipart/form-data')) return next();
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { fileSize: LOGO_MAX_BYTES, files: 1, fields: FIELD_LIMITS.fields, parts: FIELD_LIMITS.fields + 1, fieldSize: FIELD_LIMITS.fieldSize } });
+    } catch {
+      return next(new HttpError(400, 'We could not read that form. Please try again.'));
+    }
+    const body: Record<string, unknown> = {};
+    let failure: HttpError | null = null;
+    let received = 0;
+    let finished = false;
+    const fail = (error: HttpError) => {
+      failure ??= error;
+    };
+    const finish = (error: HttpError | null) => {
+      if (finished) return;
+      finished = true;
+      if (error) return next(error);
+      req.body = body;
       next();
+    };
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) fail(new HttpError(413, 'That form had too many or too long fields.'));
+      else if (name !== LOGO_FIELD && !(name in body)) body[name] = value;
     });
+    parser.on('file', (name, stream, info) => {
+      if (name !== LOGO_FIELD) {
+        fail(new HttpError(400, 'Only one logo file can be uploaded with this form.'));
+        stream.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let truncated = false;
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => {
+        truncated = true;
+      });
+      stream.on('end', () => {
+        // A file input left empty still sends a part, without a name and without bytes.
+        if (!info.filename && chunks.length === 0) return;
+        const buffer = Buffer.concat(chunks);
+        const file: UploadedFile = { originalname: info.filename ?? '', mimetype: info.mimeType, size: truncated ? LOGO_MAX_BYTES + 1 : buffer.length, buffer, truncated };
+        body[LOGO_FIELD] = file;
+      });
+    });
+    parser.on('filesLimit', () => fail(new HttpError(400, 'Only one logo file can be uploaded with this form.')));
+    parser.on('fieldsLimit', () => fail(new HttpError(413, 'That form had too many or too long fields.')));
+    parser.on('partsLimit', () => fail(new HttpError(413, 'That form had too many or too long fields.')));
+    parser.on('error', () => {
+      fail(new HttpError(400, 'We could not read that form. Please try again.'));
+      req.unpipe(parser);
+      req.resume();
+      finish(failure);
+    });
+    parser.on('close', () => finish(failure));
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > SETTINGS_FORM_MAX_BYTES && !failure) {
+        fail(new HttpError(413, LOGO_TOO_LARGE));
+        req.unpipe(parser);
+        req.resume();
+        finish(failure);
+      }
+    });
+    req.pipe(parser);
   };
 }

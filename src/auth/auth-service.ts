@@ -34,7 +34,9 @@ import {
   type TokenPurpose,
 } from './token-queries.ts';
 import { generateCode, generateToken, hashCode, hashPassword, hashToken, sameHash, verifyDecoy, verifyPassword } from './secrets.ts';
-import { codeEmail, invitationEmail, resetEmail } from './emails.ts';
+import { codeEmail, emailLocale, invitationEmail, resetEmail } from './emails.ts';
+import { isLocale, type Locale } from '../i18n/translations.ts';
+import { findSettings } from '../settings/queries.ts';
 
 export const CODE_TTL_MINUTES = 10;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -115,11 +117,12 @@ export class AuthService {
    * Emails a one-time code. Known and unknown emails run the same statements (for an unknown one
    * they change nothing) and the email is queued, not sent, so the answer takes as long either way.
    */
-  async requestCode(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
+  /** `locale`: the language of the page the code was asked from, for a client who chose none. */
+  async requestCode(workspace: HostWorkspace, email: string, meta: RequestMeta, locale?: Locale): Promise<RequestResult> {
     const budget = await this.requestBudget('code-request', SIGN_IN_LIMITS.codeRequestsPerIp, SIGN_IN_LIMITS.codeRequestsPerEmail, workspace, email, meta);
     if (budget === 'repeat') return { ok: true };
     if (!budget.ok) return budget;
-    return this.forgottenOnFailure('code-request', workspace, email, () => this.issueCode(workspace, email, meta));
+    return this.forgottenOnFailure('code-request', workspace, email, () => this.issueCode(workspace, email, meta, locale));
   }
 
   /** A request that failed is forgotten by the repeat guard, so trying again at once does it. */
@@ -132,13 +135,13 @@ export class AuthService {
     }
   }
 
-  private async issueCode(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
+  private async issueCode(workspace: HostWorkspace, email: string, meta: RequestMeta, locale?: Locale): Promise<RequestResult> {
     const user = await this.findSignInUser(workspace, email);
     const known = user && mayUsePortal(user.status) ? user : null;
     const code = generateCode();
     const expiresAt = new Date(this.deps.now().getTime() + CODE_TTL_MINUTES * 60_000);
     const codeHash = hashCode(this.deps.config.sessionSecret, known?.id ?? NOBODY, code);
-    const mail = codeEmail({ to: known?.email ?? email, workspace, code, minutes: CODE_TTL_MINUTES, signInUrl: this.portalUrl(workspace, '/sign-in/code') });
+    const mail = codeEmail({ to: known?.email ?? email, workspace, code, minutes: CODE_TTL_MINUTES, signInUrl: this.portalUrl(workspace, '/sign-in/code'), locale: emailLocale(known?.locale, locale) });
     // The log entry is in the same transaction, so both answers commit one transaction that wrote
     // something (a commit that wrote nothing skips the WAL flush and would answer faster).
     await this.deps.db.transaction(async (trx) => {
@@ -274,19 +277,20 @@ export class AuthService {
     return null;
   }
 
-  async requestPasswordReset(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
+  /** `locale`: the language of the page the reset was asked from, for a client who chose none. */
+  async requestPasswordReset(workspace: HostWorkspace, email: string, meta: RequestMeta, locale?: Locale): Promise<RequestResult> {
     const budget = await this.requestBudget('reset-request', SIGN_IN_LIMITS.resetRequestsPerIp, SIGN_IN_LIMITS.resetRequestsPerEmail, workspace, email, meta);
     if (budget === 'repeat') return { ok: true };
     if (!budget.ok) return budget;
-    return this.forgottenOnFailure('reset-request', workspace, email, () => this.issueReset(workspace, email, meta));
+    return this.forgottenOnFailure('reset-request', workspace, email, () => this.issueReset(workspace, email, meta, locale));
   }
 
-  private async issueReset(workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult> {
+  private async issueReset(workspace: HostWorkspace, email: string, meta: RequestMeta, locale?: Locale): Promise<RequestResult> {
     const user = await this.findSignInUser(workspace, email);
     const known = user && mayUsePortal(user.status) ? user : null;
     // As for codes: the same statements for an unknown email, changing nothing; the mail is queued.
     const token = generateToken();
-    const mail = resetEmail({ to: known?.email ?? email, workspace, minutes: RESET_TTL_MINUTES, url: this.portalUrl(workspace, `/password/reset/${token}`) });
+    const mail = resetEmail({ to: known?.email ?? email, workspace, minutes: RESET_TTL_MINUTES, url: this.portalUrl(workspace, `/password/reset/${token}`), locale: emailLocale(known?.locale, locale) });
     await this.deps.db.transaction(async (trx) => {
       await this.log(workspace, 'password.reset_requested', meta, { user, email }, { known: Boolean(known) }, trx);
       await this.issueToken(trx, known, token, 'reset', RESET_TTL_MINUTES * 60_000);
@@ -399,6 +403,8 @@ export class AuthService {
     if (!contact) return null;
     const email = contact.email.trim().toLowerCase();
     const token = generateToken();
+    // Written in the client's own language if they chose one before, else the workspace's.
+    const workspaceLocale = (await findSettings(this.deps.db, workspace.id)).defaultLocale;
     // The client user, the link and the queued email are one transaction: no link without its email.
     const user = await this.deps.db.transaction(async (trx) => {
       const existing = await findClientUserByContact(trx, workspace.id, contact.id);
@@ -412,7 +418,7 @@ export class AuthService {
       }
       await this.issueToken(trx, invited, token, 'invite', INVITE_TTL_DAYS * 24 * 60 * 60_000);
       await this.deps.mailer.send(
-        invitationEmail({ to: email, workspace, contactName: contact.name, inviterName: staff.name, days: INVITE_TTL_DAYS, url: this.portalUrl(workspace, `/invitation/${token}`) }),
+        invitationEmail({ to: email, workspace, contactName: contact.name, inviterName: staff.name, days: INVITE_TTL_DAYS, url: this.portalUrl(workspace, `/invitation/${token}`), locale: emailLocale(invited.locale, isLocale(workspaceLocale) ? workspaceLocale : null) }),
         { trx },
       );
       return invited;

@@ -2,6 +2,7 @@
 // is the same words, escaped.
 import type { HostWorkspace } from '../ports/host.ts';
 import type { MailMessage } from '../ports/services.ts';
+import { DEFAULT_LOCALE, isLocale, translator, type Locale } from '../i18n/translations.ts';
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -12,31 +13,43 @@ function message(to: string, subject: string, lines: string[]): MailMessage {
   return { to, subject, text, html };
 }
 
-export function codeEmail(input: { to: string; workspace: HostWorkspace; code: string; minutes: number; signInUrl: string }): MailMessage {
-  return message(input.to, `Your sign-in code for ${input.workspace.name}: ${input.code}`, [
-    `Your sign-in code for the ${input.workspace.name} client portal is:`,
+/** The language of an email to a client: their own choice on the account page, else the fallback. */
+export function emailLocale(chosen: string | null | undefined, fallback: Locale | null | undefined): Locale {
+  if (isLocale(chosen)) return chosen;
+  return fallback ?? DEFAULT_LOCALE;
+}
+
+export function codeEmail(input: { to: string; workspace: HostWorkspace; code: string; minutes: number; signInUrl: string; locale?: Locale }): MailMessage {
+  const t = translator(input.locale ?? DEFAULT_LOCALE);
+  const workspace = input.workspace.name;
+  return message(input.to, t('emails:code.subject', { workspace, code: input.code }), [
+    t('emails:code.intro', { workspace }),
     '',
     input.code,
     '',
-    `It works once, for ${input.minutes} minutes. Enter it at ${input.signInUrl}`,
-    'If you did not ask for it, you can ignore this email.',
+    t('emails:code.validity', { minutes: input.minutes, url: input.signInUrl }),
+    t('emails:code.ignore'),
   ]);
 }
 
-export function resetEmail(input: { to: string; workspace: HostWorkspace; minutes: number; url: string }): MailMessage {
-  return message(input.to, `Reset your ${input.workspace.name} portal password`, [
-    `Someone asked to reset the password of your ${input.workspace.name} client portal account.`,
-    `Choose a new password here (the link works once, for ${input.minutes} minutes):`,
+export function resetEmail(input: { to: string; workspace: HostWorkspace; minutes: number; url: string; locale?: Locale }): MailMessage {
+  const t = translator(input.locale ?? DEFAULT_LOCALE);
+  const workspace = input.workspace.name;
+  return message(input.to, t('emails:reset.subject', { workspace }), [
+    t('emails:reset.intro', { workspace }),
+    t('emails:reset.link', { minutes: input.minutes }),
     input.url,
-    'If it was not you, ignore this email: your password stays as it is.',
+    t('emails:reset.ignore'),
   ]);
 }
 
-export function invitationEmail(input: { to: string; workspace: HostWorkspace; contactName: string; inviterName: string; days: number; url: string }): MailMessage {
-  return message(input.to, `${input.workspace.name} invited you to their client portal`, [
-    `Hello ${input.contactName},`,
-    `${input.inviterName} at ${input.workspace.name} invited you to their client portal, where you can follow your proposals, invoices, tasks and documents.`,
-    `Set your password here (the link works once, for ${input.days} days):`,
+export function invitationEmail(input: { to: string; workspace: HostWorkspace; contactName: string; inviterName: string; days: number; url: string; locale?: Locale }): MailMessage {
+  const t = translator(input.locale ?? DEFAULT_LOCALE);
+  const workspace = input.workspace.name;
+  return message(input.to, t('emails:invitation.subject', { workspace }), [
+    t('emails:invitation.hello', { name: input.contactName }),
+    t('emails:invitation.intro', { inviter: input.inviterName, workspace }),
+    t('emails:invitation.link', { days: input.days }),
     input.url,
   ]);
 }

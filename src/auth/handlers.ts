@@ -112,7 +112,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
 
     requestCode: async (req: Request, res: Response) => {
       const input = req.body as RequestCodeInput;
-      const result = await auth.requestCode(portalContext(res).workspace, input.email, requestMeta(req));
+      const result = await auth.requestCode(portalContext(res).workspace, input.email, requestMeta(req), portalI18n(res).locale);
       if (!result.ok) {
         const other = signInMethods(portalContext(res).settings).password;
         if (other) return limitedSignIn(req, res, result.retryAfterSeconds, false);
@@ -159,7 +159,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
 
     requestReset: async (req: Request, res: Response) => {
       const input = req.body as ForgotPasswordInput;
-      const result = await auth.requestPasswordReset(portalContext(res).workspace, input.email, requestMeta(req));
+      const result = await auth.requestPasswordReset(portalContext(res).workspace, input.email, requestMeta(req), portalI18n(res).locale);
       if (!result.ok) rateLimited(result.retryAfterSeconds);
       showAddress(req, res, '/password/forgot');
       renderPortalPage(req, res, 'auth/forgot', portalI18n(res).t('auth:forgot.sentTitle'), { values: {}, errors: {}, sent: true });

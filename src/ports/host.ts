@@ -2,7 +2,7 @@
 // A host binding in plugins/<crm>/ implements HostAdapter. Ids are strings so integer, uuid and
 // composite-key hosts all fit; every lookup takes the workspace id so no port can answer across
 // tenants.
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 
@@ -370,6 +370,20 @@ export interface TasksPort {
   setStatus(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, status: TaskStatus): Promise<ClientTask | null>;
 }
 
+/**
+ * The host's own page around the portal's admin pages, so the CRM's header and main navigation stay
+ * in place while staff work in the portal's settings. Optional: without it the admin pages use a
+ * plain layout of their own with a way back to the host's settings.
+ */
+export interface HostLayoutPort {
+  /**
+   * A whole HTML document for the signed-in staff member: the host's header and navigation, `head`
+   * inside its <head> (the portal's stylesheets and scripts), and `body` as its main content, inside
+   * the host's own <main>. Synchronous, like the portal's own templates.
+   */
+  staffPage(req: Request, res: Response, page: { title: string; head: string; body: string }): string;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -392,4 +406,6 @@ export interface HostAdapter {
   documents?: DocumentsPort;
   /** Tasks (claim 'task'); without it the tasks section does not exist. */
   tasks?: TasksPort;
+  /** The host's page around the portal's admin pages; without it they have a layout of their own. */
+  layout?: HostLayoutPort;
 }

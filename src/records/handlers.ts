@@ -117,6 +117,23 @@ export function createRecordHandlers(deps: RecordDeps) {
       res.redirect(303, `${href}?created=${linkId}#links`);
     },
 
+    /** Revoking breaks a link the client may already have: asked first, on a GET page of its own. */
+    confirmRevoke: async (req: Request, res: Response) => {
+      const { kind, clientId, id, href, workspace, client } = await load(req, res);
+      const linkId = parseParam(LinkIdParam, req.params.linkId);
+      const { links: rows } = await links.forSubject(workspace.id, clientId, kind, id);
+      const link = rows.find((row) => String(row.id) === String(linkId) && !row.revoked_at);
+      if (!link) throw notFound('That link does not exist or is already revoked.');
+      renderAdminPage(req, res, 'admin/confirm', 'Revoke the public link?', {
+        heading: `Revoke public link #${link.id}?`,
+        consequences: [`Anyone who opens it, ${client.name} included, sees that it no longer works.`, 'This cannot be undone; you can create a new link instead.'],
+        action: `${href}/links/${link.id}/revoke`,
+        fields: {},
+        confirmLabel: 'Revoke the link',
+        cancelHref: `${href}#links`,
+      });
+    },
+
     revokeLink: async (req: Request, res: Response) => {
       const { kind, clientId, id, href, workspace } = await load(req, res);
       const linkId = parseParam(LinkIdParam, req.params.linkId);

@@ -14,6 +14,7 @@ export function recordRoutes(h: RecordHandlers): Router {
   router.get(`${record}/signed.pdf`, h.signedPdf);
   router.get(`${record}/signature.png`, h.signature);
   router.post(`${record}/links`, validateBody(CreateLinkCommand), h.createLink);
+  router.get(`${record}/links/:linkId/revoke`, h.confirmRevoke);
   router.post(`${record}/links/:linkId/revoke`, validateBody(RevokeLinkCommand), h.revokeLink);
   return router;
 }

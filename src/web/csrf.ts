@@ -38,6 +38,13 @@ export function submittedCsrfTokens(req: Request): unknown[] {
 
 export const CSRF_MESSAGE = 'This form has expired. Please go back, reload the page and try again.';
 
+/** The refusal of a state change that carried a token, but not the current one; a route that can show its form again answers it so instead. */
+export class CsrfMismatch extends HttpError {
+  constructor() {
+    super(403, CSRF_MESSAGE);
+  }
+}
+
 function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
@@ -83,7 +90,8 @@ export function createPortalCsrf(options: { secret: string; cookiePath: string; 
       if (SAFE_METHODS.has(req.method)) return next();
       const nonce = cookieNonce(req);
       const expected = req.session?.csrfToken ?? (nonce ? sign(nonce) : undefined);
-      if (!submittedCsrfTokens(req).some((token) => tokensMatch(expected, token))) return next(new HttpError(403, CSRF_MESSAGE));
+      const submitted = submittedCsrfTokens(req);
+      if (!submitted.some((token) => tokensMatch(expected, token))) return next(submitted.length ? new CsrfMismatch() : new HttpError(403, CSRF_MESSAGE));
       next();
     },
   };

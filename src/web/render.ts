@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
+import { csrfRetryExplanation } from './csrf-retry.ts';
 
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
 
@@ -84,15 +85,21 @@ export interface PageOptions {
   status?: number;
   /** Everything the layout needs (branding, navigation, CSRF token...). */
   chrome: object;
+  /** Puts the rendered layout inside another document (the host's page around the admin pages). */
+  frame?: (html: string) => string;
 }
 
 export function sendPage(req: Request, res: Response, view: string, model: object, options: PageOptions): void {
   const body = renderTemplate(view, model);
-  res.status(options.status ?? 200);
+  // A form shown again after a stale CSRF token (see csrf-retry.ts) was still refused: 403, though
+  // the page lets the person go on. htmx answers keep the 200 formAnswerStatus chose for them.
+  const formAlert = csrfRetryExplanation(req) ?? null;
+  res.status(formAlert && options.status === 400 ? 403 : (options.status ?? 200));
   res.set('Vary', 'HX-Request, HX-Request-Type');
   if (isFragmentRequest(req)) {
     res.type('html').send(body);
     return;
   }
-  res.type('html').send(renderTemplate(options.layout, { ...options.chrome, title: options.title, body }));
+  const page = renderTemplate(options.layout, { ...options.chrome, title: options.title, body, formAlert });
+  res.type('html').send(options.frame ? options.frame(page) : page);
 }

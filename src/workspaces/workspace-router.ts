@@ -11,7 +11,9 @@ import type { PortalConfig } from '../config.ts';
 import { brandingStylesheet } from '../branding/branding.ts';
 import { findClientUserById } from '../client-users/queries.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
-import { portalCsrfCheck, type PortalCsrf } from '../web/csrf.ts';
+import { CsrfMismatch, portalCsrfCheck, type PortalCsrf } from '../web/csrf.ts';
+import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../web/csrf-retry.ts';
+import { safeNext } from '../auth/safe-next.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, type PortalContext } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
@@ -40,6 +42,25 @@ export interface WorkspaceRouterDeps {
   multipartPaths?: string[];
   /** Server-to-server callbacks (payment providers): no session, no CSRF token; they prove themselves by signature. */
   callbackRoutes?: Router[];
+}
+
+/**
+ * The GET page a request belongs to: itself for a page view, else the same-origin page it came
+ * from. The portal sends no Referer (its pages say no-referrer, to keep reset tokens private), so
+ * that page is htmx's HX-Current-URL; a form sent without JavaScript falls back to the home page.
+ */
+function returnPage(req: Request, base: string): string {
+  if (req.method === 'GET' && !isFragmentRequest(req)) return req.originalUrl;
+  for (const from of [req.get('HX-Current-URL'), req.get('Referer')]) {
+    if (!from) continue;
+    try {
+      const url = new URL(from);
+      if (url.host === req.get('host')) return safeNext(base, `${url.pathname}${url.search}`);
+    } catch {
+      // not a URL: try the next source
+    }
+  }
+  return req.method === 'GET' ? req.originalUrl : `${base}/`;
 }
 
 export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
@@ -87,13 +108,40 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     next();
   };
 
-  const requireClient = (req: Request, res: Response, next: NextFunction) => {
+  /**
+   * To sign-in, then back. `next` is always a GET page: the page itself for a GET, and for a form
+   * the page it was sent from (its Referer, when inside this portal), so signing in again leads
+   * back to the form rather than to a POST-only address.
+   */
+  const toSignIn = (req: Request, res: Response, next: NextFunction) => {
     const context = portalContext(res);
-    if (context.client) return next();
-    const signIn = `${context.base}/sign-in?next=${encodeURIComponent(req.originalUrl)}`;
-    if (req.method === 'GET' && !isFragmentRequest(req)) return res.redirect(303, signIn);
+    const signIn = `${context.base}/sign-in?next=${encodeURIComponent(returnPage(req, context.base))}`;
+    if (!isFragmentRequest(req)) return res.redirect(303, signIn);
     res.set('HX-Redirect', signIn);
-    next(new HttpError(401, 'Your session has ended. Please sign in again.'));
+    next(new HttpError(401, context.i18n.t('common:sessionEnded')));
+  };
+
+  const requireClient = (req: Request, res: Response, next: NextFunction) => {
+    if (portalContext(res).client) return next();
+    toSignIn(req, res, next);
+  };
+
+  // A stale CSRF token (the person signed in or out in another tab): a form that can show itself
+  // again does so with a fresh token and what was typed; a signed-in-only form whose session has
+  // ended goes to sign-in; anything else is refused as before. Nothing reaches a handler.
+  const retryableForm = postRouteMatcher([...deps.publicRoutes, ...deps.clientRoutes], rerendersForm);
+  const clientForm = postRouteMatcher(deps.clientRoutes, () => true);
+  const publicForm = postRouteMatcher(deps.publicRoutes, () => true);
+  const staleToken = async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof CsrfMismatch)) return next(err);
+    const context = portalContext(res);
+    const signedIn = req.session.portal?.workspaceId === context.workspace.id;
+    if (!signedIn && !(await publicForm(req, res)) && (await clientForm(req, res))) return toSignIn(req, res, next);
+    if (await retryableForm(req, res)) {
+      markCsrfRetry(req, context.i18n.t('common:csrfRetry'));
+      return next();
+    }
+    next(err);
   };
 
   router.use(loadWorkspace);
@@ -116,7 +164,7 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
   const checkCsrf = portalCsrfCheck(deps.csrf, new Set(deps.multipartPaths ?? []));
   router.use((req, res, next) => {
     portalContext(res).csrfToken = () => deps.csrf.token(req, res);
-    checkCsrf(req, res, next);
+    checkCsrf(req, res, (err?: unknown) => (err ? staleToken(err, req, res, next).catch(next) : next()));
   });
   router.use(loadClient);
   for (const routes of deps.publicRoutes) router.use(routes);

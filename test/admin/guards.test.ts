@@ -14,6 +14,7 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'post', path: '' },
   { method: 'get', path: '/clients' },
   { method: 'post', path: '/clients/invite' },
+  { method: 'get', path: `/clients/${CLIENT_USER_ID}/disable` },
   { method: 'post', path: `/clients/${CLIENT_USER_ID}/disable` },
   { method: 'post', path: `/clients/${CLIENT_USER_ID}/enable` },
   { method: 'post', path: '/clients/two-factor-requirement' },

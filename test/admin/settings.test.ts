@@ -64,7 +64,7 @@ describe('admin settings page', () => {
     expect(res.text).to.contain('type="color"');
     expect(res.text).to.contain('value="#aa3300"'); // the workspace colour until the admin picks one
     expect(res.text).to.contain('enctype="multipart/form-data"');
-    expect(res.text).to.contain('href="/portal/acme/sign-in"');
+    expect(res.text).to.match(/value="https?:\/\/[^"]+\/portal\/acme\/sign-in"/);
     expect(res.text).to.contain('href="/settings"');
   });
 
@@ -196,12 +196,40 @@ describe('admin settings page', () => {
       expect(await logoRows(host, acme)).to.equal(1);
     });
 
-    it('rejects a file over 512 KB with a 413 and a clear message', async () => {
+    it('a logo over 512 KB and an over-long title re-render with everything typed, both errors at once, saving nothing', async () => {
+      const before = await findSettings(host.db, acme.id);
       const big = Buffer.concat([PNG, Buffer.alloc(600 * 1024)]);
-      const res = await upload(big, 'huge.png', 'image/png').expect(413);
+      // The file comes first in the body, so the fields after it must survive its rejection too.
+      const req = agent.post(ADMIN_PATH).attach('logo', big, { filename: 'huge.png', contentType: 'image/png' }).field('_csrf', csrf);
+      const fields: Record<string, string> = { ...allOn(), primaryColor: '#123456', portalTitle: 'T'.repeat(130), removeLogo: 'on' };
+      delete fields.showInvoices;
+      delete fields.loginWithCode;
+      for (const [key, value] of Object.entries(fields)) req.field(key, value);
+      const res = await req.expect(400);
       expect(res.text).to.contain('The logo is larger than 512 KB.');
+      expect(res.text).to.contain('Use at most 120 characters for the portal title.');
+      expect(res.text).to.contain(`value="${'T'.repeat(130)}"`);
+      expect(res.text).to.contain('value="#123456"');
+      expect(res.text).to.match(/name="showInvoices" value="on" [^>]*aria-describedby="[^"]*"\s*>/);
+      expect(res.text).to.match(/name="showProposals" value="on" [^>]*checked>/);
+      expect(res.text).to.match(/name="loginWithCode" value="on" [^>]*aria-describedby="[^"]*"\s*>/);
+      expect(res.text).to.match(/name="loginWithPassword" value="on" [^>]*checked>/);
+      expect(res.text).to.match(/name="removeLogo" value="on" checked>/);
       expect(res.text).to.contain('id="admin-main"');
+      const after = await findSettings(host.db, acme.id);
+      expect(after.updatedAt?.getTime()).to.equal(before.updatedAt?.getTime());
+      expect(after.logoFileId).to.equal(before.logoFileId);
       expect(await logoRows(host, acme)).to.equal(1);
+    });
+
+    it('with both sign-in methods off and a bad colour, every error shows at once', async () => {
+      const fields: Record<string, string> = { ...allOn(), _csrf: csrf, primaryColor: 'red', portalTitle: 'x'.repeat(121) };
+      delete fields.loginWithCode;
+      delete fields.loginWithPassword;
+      const res = await agent.post(ADMIN_PATH).type('form').send(fields).expect(400);
+      expect(res.text).to.contain('Enter a colour as #rrggbb');
+      expect(res.text).to.contain('Use at most 120 characters for the portal title.');
+      expect(res.text).to.contain('Keep at least one sign-in method switched on');
     });
 
     it('a multipart form without the CSRF token is refused', async () => {

@@ -83,11 +83,15 @@ export async function signedInAgent(agent: Agent, slug: string, login: { email: 
   return agent;
 }
 
-/** The CSRF token a page embeds in its forms. */
+/**
+ * The CSRF token a page embeds in its forms: the last one, since a portal admin page inside the
+ * CRM's layout starts with the CRM's own sign-out form, whose token is the CRM's.
+ */
 export function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token on the page');
-  return match[1]!;
+  const matches = [...html.matchAll(/name="_csrf" value="([^"]+)"/g)];
+  const last = matches[matches.length - 1];
+  if (!last) throw new Error('no CSRF token on the page');
+  return last[1]!;
 }
 
 export function sixDigitCode(text: string): string {

@@ -63,8 +63,27 @@ export function safeReturnPath(value: unknown): string {
   return value;
 }
 
+/**
+ * The page to come back to after signing in: the page itself for a GET; for a form (its session
+ * ended in another tab) the same-origin page it was sent from, since its POST address has no page.
+ */
+function returnPath(req: Request): string {
+  if (req.method === 'GET') return safeReturnPath(req.originalUrl);
+  // htmx names the page it sent from; a plugin's pages may send no Referer.
+  for (const from of [req.get('hx-current-url'), req.get('referer')]) {
+    if (!from) continue;
+    try {
+      const url = new URL(from);
+      if (url.host === req.get('host')) return safeReturnPath(`${url.pathname}${url.search}`);
+    } catch {
+      // not a URL: try the next source
+    }
+  }
+  return '/';
+}
+
 export const requireStaff: RequestHandler = (req: Request, res: Response, next) => {
   if (currentStaff(res)) return next();
-  const target = req.method === 'GET' ? `/signin?next=${encodeURIComponent(safeReturnPath(req.originalUrl))}` : '/signin';
-  res.redirect(303, target);
+  const back = returnPath(req);
+  res.redirect(303, back === '/' ? '/signin' : `/signin?next=${encodeURIComponent(back)}`);
 };

@@ -1,10 +1,12 @@
 // Renders a page from plugins/reference-crm/views with the layout's data. It renders by file path
 // instead of through app.set('views'), so the CRM's templates do not claim the app's view
 // settings, which a plugin mounted into the same app may want for itself.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { ensureCsrfToken } from './csrf.ts';
 import { currentStaff } from './auth.ts';
 import { headerItems } from './header-items.ts';
 import type { FieldError } from './forms.ts';
@@ -32,24 +34,32 @@ export interface PageModel {
   [key: string]: unknown;
 }
 
-export async function renderView(res: Response, view: string, page: PageModel): Promise<string> {
+function layoutModel(res: Response, page: PageModel, csrfToken: unknown, head = '') {
   const staff = currentStaff(res);
-  const csrfToken: unknown = res.locals.csrfToken;
-  return ejs.renderFile(
-    join(VIEWS_DIR, `${view}.ejs`),
-    {
-      ...page,
-      layout: {
-        title: page.title,
-        section: page.section ?? null,
-        staff: staff ? { name: staff.name, role: staff.role, workspaceName: staff.workspaceName } : null,
-        csrfToken: typeof csrfToken === 'string' ? csrfToken : '',
-        nav: NAV,
-        headerItems: headerItems(res),
-      },
-    },
-    { cache: process.env.NODE_ENV === 'production' },
-  );
+  return {
+    title: page.title,
+    section: page.section ?? null,
+    staff: staff ? { name: staff.name, role: staff.role, workspaceName: staff.workspaceName } : null,
+    csrfToken: typeof csrfToken === 'string' ? csrfToken : '',
+    nav: NAV,
+    headerItems: headerItems(res),
+    head,
+  };
+}
+
+export async function renderView(res: Response, view: string, page: PageModel): Promise<string> {
+  return ejs.renderFile(join(VIEWS_DIR, `${view}.ejs`), { ...page, layout: layoutModel(res, page, res.locals.csrfToken) }, { cache: process.env.NODE_ENV === 'production' });
+}
+
+/**
+ * A plugin's staff page inside the CRM's own header and navigation (the portal's HostLayoutPort):
+ * `head` joins the CRM's <head>, `body` goes into its <main>. Plugin routes are mounted before the
+ * CRM's CSRF middleware, so the sign-out form's token is read from the session here.
+ */
+export function renderPluginPage(req: Request, res: Response, page: { title: string; head: string; body: string; section?: Section }): string {
+  const filename = join(VIEWS_DIR, 'plugin-page.ejs');
+  const model = { body: page.body, layout: layoutModel(res, { title: page.title, section: page.section ?? 'settings' }, currentStaff(res) ? ensureCsrfToken(req) : '', page.head) };
+  return ejs.render(readFileSync(filename, 'utf8'), model, { filename, cache: process.env.NODE_ENV === 'production' });
 }
 
 export async function render(res: Response, view: string, page: PageModel, status = 200): Promise<void> {

@@ -1,0 +1,96 @@
+// What most browser tests need around a page: Chromium launched with the test flags, a page that
+// records every console error (a CSP violation is one), the password sign-in, an axe check, the
+// 390 px horizontal-overflow check, and a readable description of where focus is.
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Every console error and uncaught page error so far, in order. */
+  consoleErrors: string[];
+}
+
+/** Records the console errors and uncaught exceptions of a page (a tab of a shared context too). */
+export function watchConsole(page: Page, into: string[] = []): string[] {
+  page.on('console', (message) => {
+    if (message.type() === 'error') into.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => into.push(`${page.url()}: ${error.message}`));
+  return into;
+}
+
+export async function openPage(browser: Browser, options: { width?: number; locale?: string; javaScriptEnabled?: boolean } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    locale: options.locale ?? 'en-US',
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: { width: options.width ?? 1200, height: 900 },
+  });
+  const page = await context.newPage();
+  return { context, page, consoleErrors: watchConsole(page) };
+}
+
+/** Signs in with email and password on a workspace's sign-in page and waits for the page after it. */
+export async function signInWithPassword(page: Page, baseUrl: string, slug: string, login: { email: string; password: string }, next?: string): Promise<void> {
+  const query = next ? `?next=${encodeURIComponent(next)}` : '';
+  await page.goto(`${baseUrl}/portal/${slug}/sign-in${query}`);
+  await page.fill('#email', login.email);
+  await page.fill('#password', login.password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.endsWith('/sign-in')), page.press('#password', 'Enter')]);
+  await page.waitForLoadState();
+}
+
+/** Signs the staff member in to the reference CRM. */
+export async function staffSignIn(page: Page, baseUrl: string, login: { email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/signin`);
+  await page.fill('input[name=email]', login.email);
+  await page.fill('input[name=password]', login.password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signin')), page.click('button[type=submit]')]);
+  await page.waitForLoadState();
+}
+
+export async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, `${label} axe violations`).to.deep.equal([]);
+}
+
+/** Checks the page at 390 px wide for horizontal overflow, naming the widest elements if there is any. */
+export async function expectNoOverflowAt390(page: Page, label: string): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const culprits =
+    overflow > 0
+      ? await page.evaluate(() =>
+          [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+            .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`)
+            .slice(0, 8),
+        )
+      : [];
+  expect(overflow, `${label} overflows 390 px by ${overflow}px: ${culprits.join(', ')}`).to.be.at.most(0);
+  if (before && before.width !== 390) await page.setViewportSize(before);
+}
+
+/** Where focus is, as `tag#id.class[role]`, or "body" when nothing has it. */
+export function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'body';
+    const role = el.getAttribute('role');
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${[...el.classList].join('.')}` : ''}${role ? `[role=${role}]` : ''}`;
+  });
+}
+
+/** The text of the polite live region, once it has been filled. */
+export async function announced(page: Page): Promise<string> {
+  await page.waitForFunction(() => (document.getElementById('portal-live')?.textContent ?? '').trim() !== '', null, { timeout: 5_000 });
+  return (await page.textContent('#portal-live'))?.trim() ?? '';
+}
