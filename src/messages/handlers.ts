@@ -12,7 +12,7 @@ import { latestLiveSeq } from '../live/queries.ts';
 import { openLiveStream } from '../live/sse.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
-import { isFragmentRequest } from '../web/render.ts';
+import { formAnswerStatus, isFragmentRequest } from '../web/render.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { attachmentLimitBytes, checkAttachments, type IncomingFile } from './attachments.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
@@ -91,7 +91,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
   return {
     show: (req: Request, res: Response) => show(req, res),
     invalidMessage: (req: Request, res: Response, errors: FieldErrors) =>
-      show(req, res, { body: typeof req.body?.body === 'string' ? req.body.body : '', errors }, 400),
+      show(req, res, { body: typeof req.body?.body === 'string' ? req.body.body : '', errors }, formAnswerStatus(req, 400)),
 
     send: async (req: Request, res: Response) => {
       const { workspace, settings, base } = portalContext(res);
@@ -102,7 +102,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       const files = (input.attachments ?? []) as IncomingFile[];
       if (files.length > 0 && !canClient(settings, 'upload_file')) throw new HttpError(403, portalI18n(res).t('messages:errors.uploadsOff'));
       const checked = await checkAttachments(files, { maxBytes: attachmentLimitBytes(settings.maxUploadMb), virusScanner: deps.virusScanner });
-      if (!checked.ok) return show(req, res, { body: input.body, errors: { attachments: checked.error } }, 400);
+      if (!checked.ok) return show(req, res, { body: input.body, errors: { attachments: checked.error } }, formAnswerStatus(req, 400));
       const { messageId } = await service.send({
         workspaceId: workspace.id,
         clientId: user.client_id,

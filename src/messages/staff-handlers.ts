@@ -12,7 +12,7 @@ import { openLiveStream } from '../live/sse.ts';
 import { formattersFor } from '../i18n/formatters.ts';
 import { translator } from '../i18n/translations.ts';
 import { badRequest, notFound } from '../web/http-error.ts';
-import { isFragmentRequest, sendPage } from '../web/render.ts';
+import { formAnswerStatus, isFragmentRequest, sendPage } from '../web/render.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { ATTACHMENT_MAX_BYTES, checkAttachments, type IncomingFile } from './attachments.ts';
 import type { VirusScanner } from '../ports/services.ts';
@@ -120,14 +120,14 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
     conversation: async (req: Request, res: Response) => showConversation(req, res, await loadClient(req, res)),
 
     invalidReply: async (req: Request, res: Response, errors: FieldErrors) =>
-      showConversation(req, res, await loadClient(req, res), { body: typeof req.body?.body === 'string' ? req.body.body : '', errors }, 400),
+      showConversation(req, res, await loadClient(req, res), { body: typeof req.body?.body === 'string' ? req.body.body : '', errors }, formAnswerStatus(req, 400)),
 
     reply: async (req: Request, res: Response) => {
       const client = await loadClient(req, res);
       const { workspace, staff, base } = staffContext(res);
       const input = req.body as SendMessageInput;
       const checked = await checkAttachments((input.attachments ?? []) as IncomingFile[], { virusScanner: deps.virusScanner });
-      if (!checked.ok) return showConversation(req, res, client, { body: input.body, errors: { attachments: checked.error } }, 400);
+      if (!checked.ok) return showConversation(req, res, client, { body: input.body, errors: { attachments: checked.error } }, formAnswerStatus(req, 400));
       const { messageId } = await service.send({ workspaceId: workspace.id, clientId: client.id, side: 'staff', staffId: staff.id, authorName: staff.name, body: input.body, files: checked.files });
       if (isFragmentRequest(req)) return showConversation(req, res, client);
       res.redirect(303, `${base}/${encodeURIComponent(client.id)}#message-${messageId}`);

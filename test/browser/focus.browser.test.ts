@@ -83,4 +83,17 @@ describe('focus and announcements after htmx swaps in Chromium', function () {
     expect(await focused(page)).to.match(/^textarea#message-body/);
     expect(await announced(page)).to.equal('Updated.');
   });
+
+  it('a message of only spaces keeps what was typed, focuses the message field and announces the error', async function () {
+    const { page } = tab;
+    await signInWithPassword(page, h.crm.url, 'demo', maria());
+    await page.goto(`${h.crm.url}/portal/demo/messages`);
+    await page.fill('#message-body', '   ');
+    await page.click('#message-form button[type="submit"]');
+    await page.waitForSelector('#message-body-error');
+    await page.waitForFunction(() => document.activeElement !== document.body);
+    expect(await focused(page)).to.match(/^(textarea#message-body|.*error-summary)/);
+    const message = (await page.textContent('#message-body-error'))!.trim();
+    expect(await announced(page)).to.contain(message);
+  });
 });
