@@ -10,7 +10,7 @@ import { createKnex } from '../../src/db/connect.ts';
 import { RateLimiter, SIGN_IN_LIMITS, type LimitRule } from '../../src/rate-limits/limiter.ts';
 import { deleteExpiredCounters, deleteExpiredGuards } from '../../src/rate-limits/queries.ts';
 import { REPEAT_WINDOW_MS, RepeatGuard } from '../../src/rate-limits/repeat-guard.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('rate limits', function () {
   this.timeout(120_000);
@@ -24,7 +24,7 @@ describe('rate limits', function () {
   const fresh = () => `subject-${++subjectCount}`;
 
   before(async function () {
-    database = await createTestDatabase();
+    database = await reusableTestDatabase('security-core');
     db = createKnex(database.url, 2);
     await migratePortal(db);
   });
@@ -107,7 +107,8 @@ describe('rate limits', function () {
   });
 
   it('counts in the table it is given', async function () {
-    await db.schema.createTable('host_rate_limits', (t) => {
+    // The table survives from an earlier run when the database is kept (see reusableTestDatabase).
+    if (!(await db.schema.hasTable('host_rate_limits'))) await db.schema.createTable('host_rate_limits', (t) => {
       t.string('key', 255).primary();
       t.integer('points').notNullable().defaultTo(0);
       t.bigInteger('expire');
@@ -163,7 +164,7 @@ describe('the double-click guard', function () {
   const clock = () => now;
 
   before(async function () {
-    database = await createTestDatabase();
+    database = await reusableTestDatabase('security-core');
     db = createKnex(database.url, 2);
     await migratePortal(db);
   });
