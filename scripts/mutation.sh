@@ -5,7 +5,8 @@
 # or from a scheduled job. Extra arguments go to `stryker run` (e.g. --mutate src/web/csrf.ts).
 set -eu
 cd "$(dirname "$0")/.."
-if [ ! -x mutation/node_modules/.bin/stryker ] || [ mutation/package-lock.json -nt mutation/node_modules/.package-lock.json ]; then
+# Installed on first use (delete mutation/node_modules after changing mutation/package.json).
+if [ ! -x mutation/node_modules/.bin/stryker ]; then
   npm --prefix mutation ci --no-audit --no-fund
 fi
 exec mutation/node_modules/.bin/stryker run mutation/stryker.config.json "$@"

@@ -97,17 +97,24 @@ describe('admin client users', () => {
   });
 
   it('a second identical invitation within a few seconds (a double click) sends nothing and answers as the first', async () => {
+    // Both clicks are made here, back to back: the first test's invitation may be older than the
+    // few seconds a repeat counts as a double click on a loaded machine.
+    await host.db('portal_request_guards').delete();
+    const before = (await host.mailTo('nina@northwind.test')).length;
+    const first = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
     const again = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
-    expect(again.headers.location).to.equal(`${CLIENTS}?client=${northwind.id}&notice=invited`);
-    expect(await host.mailTo('nina@northwind.test')).to.have.length(1);
+    expect(first.headers.location).to.equal(`${CLIENTS}?client=${northwind.id}&notice=resent`);
+    expect(again.headers.location).to.equal(first.headers.location);
+    expect(await host.mailTo('nina@northwind.test')).to.have.length(before + 1);
   });
 
   it('sends the invitation again to an invited contact', async () => {
     // After the few seconds in which a repeat counts as a double click.
     await host.db('portal_request_guards').delete();
+    const before = (await host.mailTo('nina@northwind.test')).length;
     const res = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id }).expect(303);
     expect(res.headers.location).to.equal(`${CLIENTS}?notice=resent`);
-    expect(await host.mailTo('nina@northwind.test')).to.have.length(2);
+    expect(await host.mailTo('nina@northwind.test')).to.have.length(before + 1);
     expect((await findClientUserByContact(host.db, acme.id, nina.id))?.status).to.equal('invited');
   });
 
