@@ -100,6 +100,22 @@ describe('client user and session stores', function () {
       expect(await findClientUserById(db, 'w-mine', mine.id)).to.include({ email: address.toLowerCase(), locale: 'de', time_zone: 'Europe/Berlin' });
     });
 
+    it('sets the status of the one user named', async function () {
+      const { mine } = await twins('active');
+      const neighbour = (await twins('active')).mine;
+      await setClientUserStatus(db, 'w-mine', mine.id, 'disabled');
+      expect((await findClientUserById(db, 'w-mine', mine.id))!.status).to.equal('disabled');
+      expect((await findClientUserById(db, 'w-mine', neighbour.id))!.status).to.equal('active');
+    });
+
+    it('activates or signs in only the user named', async function () {
+      const { mine } = await twins('invited');
+      const neighbour = (await twins('invited')).mine;
+      await activate(db, 'w-mine', mine.id);
+      await recordSignIn(db, 'w-mine', mine.id);
+      expect(await findClientUserById(db, 'w-mine', neighbour.id)).to.include({ status: 'invited', last_sign_in_at: null });
+    });
+
     it('activates an invited user with a password or a sign-in, but never a disabled one', async function () {
       const { mine } = await twins('invited');
       await setPassword(db, 'w-mine', mine.id, 'hash-1');
@@ -174,7 +190,9 @@ describe('client user and session stores', function () {
       const sid = await session('w-mine', user, hours(1));
       expect(await deleteSession(db, 'w-theirs', user, sid)).to.equal(0);
       expect(await deleteSession(db, 'w-mine', unique(), sid)).to.equal(0);
+      const sibling = await session('w-mine', user, hours(2));
       expect(await deleteSession(db, 'w-mine', user, sid)).to.equal(1);
+      expect((await listLiveSessions(db, 'w-mine', user, now, 10)).map((s) => s.sid)).to.deep.equal([sibling]);
     });
 
     it('keeps only the newest sessions of a client user', async function () {

@@ -160,6 +160,7 @@ describe('portal policy: people', function () {
     expect(refusal(() => authorizeManagePortal(admin, 'w1'))).to.equal(null);
     expect(refusal(() => authorizeManagePortal(member, 'w1'))).to.equal(403);
     expect(refusal(() => authorizeManagePortal(admin, 'w2'))).to.equal(403);
+    expect(refusalMessage(() => authorizeManagePortal(member, 'w1'))).to.equal('Only workspace admins can change the client portal settings.');
   });
 
   it('lets every staff member of the workspace, and nobody else, answer messages', function () {
@@ -167,6 +168,7 @@ describe('portal policy: people', function () {
     expect(canAnswerMessages(admin, 'w2')).to.equal(false);
     expect(refusal(() => authorizeAnswerMessages(member, 'w1'))).to.equal(null);
     expect(refusal(() => authorizeAnswerMessages(member, 'w2'))).to.equal(403);
+    expect(refusalMessage(() => authorizeAnswerMessages(member, 'w2'))).to.equal('Only staff of this workspace can read its client messages.');
   });
 
   it('assigns conversations only to staff of the same workspace (or to nobody)', function () {

@@ -47,6 +47,16 @@ describe('rate limits', function () {
     expect(await limiter.consume(rule, subject)).to.deep.equal({ allowed: true });
   });
 
+  it('extends the block of the subject that spent its budget, and no other counter', async function () {
+    const limiter = new RateLimiter(db, clock);
+    const bystander = fresh();
+    await limiter.consume(rule, bystander);
+    const before = await db('portal_rate_limits').where({ key: `test:${bystander}` }).first('expire');
+    const subject = fresh();
+    for (let i = 0; i < 4; i++) await limiter.consume(rule, subject);
+    expect(await db('portal_rate_limits').where({ key: `test:${bystander}` }).first('expire')).to.deep.equal(before);
+  });
+
   it('blocks until the window ends when the window outlasts the block', async function () {
     const limiter = new RateLimiter(db, clock);
     const long: LimitRule = { name: 'long', points: 1, windowSeconds: 900, blockSeconds: 60 };
@@ -89,11 +99,14 @@ describe('rate limits', function () {
     expect(await limiter.check(rule, subject)).to.deep.equal({ allowed: true });
   });
 
-  it('forgets a subject on reset', async function () {
+  it('forgets a subject on reset, and only that subject', async function () {
     const limiter = new RateLimiter(db, clock);
     const subject = fresh();
+    const other = fresh();
     for (let i = 0; i < 4; i++) await limiter.consume(rule, subject);
+    for (let i = 0; i < 4; i++) await limiter.consume(rule, other);
     await limiter.reset(rule, subject);
+    expect((await limiter.check(rule, other)).allowed).to.equal(false);
     expect(await limiter.check(rule, subject)).to.deep.equal({ allowed: true });
     expect(await limiter.consume(rule, subject)).to.deep.equal({ allowed: true });
   });
