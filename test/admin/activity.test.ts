@@ -28,7 +28,7 @@ describe('admin activity log', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    host = await createTestHost(database.url);
+    host = await createTestHost(database.url, { portalEnabledFor: ['acme', 'rival', 'fresh', 'busy'] });
     acme = await host.createWorkspace({ slug: 'acme', name: 'Acme Agency' });
     const rival = await host.createWorkspace({ slug: 'rival', name: 'Rival Agency' });
     admin = await host.createStaff(acme, 'admin');

@@ -34,7 +34,7 @@ describe('admin client users', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    host = await createTestHost(database.url);
+    host = await createTestHost(database.url, { portalEnabledFor: ['acme', 'rival'] });
     acme = await host.createWorkspace({ slug: 'acme', name: 'Acme Agency' });
     const rival = await host.createWorkspace({ slug: 'rival', name: 'Rival Agency' });
     admin = await host.createStaff(acme, 'admin');
@@ -81,8 +81,7 @@ describe('admin client users', () => {
     const res = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
     expect(res.headers.location).to.equal(`${CLIENTS}?client=${northwind.id}&notice=invited`);
 
-    await host.portal.drainOutbox();
-    const mails = host.mailer.to('nina@northwind.test');
+    const mails = await host.mailTo('nina@northwind.test');
     expect(mails).to.have.length(1);
     expect(mails[0]!.text).to.contain('Ada Admin at Acme Agency invited you');
     const link = linkPath(mails[0]);
@@ -98,28 +97,32 @@ describe('admin client users', () => {
   });
 
   it('a second identical invitation within a few seconds (a double click) sends nothing and answers as the first', async () => {
+    // Both clicks are made here, back to back: the first test's invitation may be older than the
+    // few seconds a repeat counts as a double click on a loaded machine.
+    await host.db('portal_request_guards').delete();
+    const before = (await host.mailTo('nina@northwind.test')).length;
+    const first = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
     const again = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
-    expect(again.headers.location).to.equal(`${CLIENTS}?client=${northwind.id}&notice=invited`);
-    await host.portal.drainOutbox();
-    expect(host.mailer.to('nina@northwind.test')).to.have.length(1);
+    expect(first.headers.location).to.equal(`${CLIENTS}?client=${northwind.id}&notice=resent`);
+    expect(again.headers.location).to.equal(first.headers.location);
+    expect(await host.mailTo('nina@northwind.test')).to.have.length(before + 1);
   });
 
   it('sends the invitation again to an invited contact', async () => {
     // After the few seconds in which a repeat counts as a double click.
     await host.db('portal_request_guards').delete();
+    const before = (await host.mailTo('nina@northwind.test')).length;
     const res = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id }).expect(303);
     expect(res.headers.location).to.equal(`${CLIENTS}?notice=resent`);
-    await host.portal.drainOutbox();
-    expect(host.mailer.to('nina@northwind.test')).to.have.length(2);
+    expect(await host.mailTo('nina@northwind.test')).to.have.length(before + 1);
     expect((await findClientUserByContact(host.db, acme.id, nina.id))?.status).to.equal('invited');
   });
 
   it("another workspace's contact → 404, and no email", async () => {
-    const sent = host.mailer.messages.length;
+    const sent = (await host.mailSent()).length;
     await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: otherContact.id }).expect(404);
     await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: '999999' }).expect(404);
-    await host.portal.drainOutbox();
-    expect(host.mailer.messages.length).to.equal(sent);
+    expect((await host.mailSent()).length).to.equal(sent);
   });
 
   it('a missing contact id → 400 with a message', async () => {
@@ -139,7 +142,7 @@ describe('admin client users', () => {
     let ninaUserId: string;
 
     before(async () => {
-      client = await acceptInvitation(host.app, linkPath(host.mailer.to('nina@northwind.test').at(-1)));
+      client = await acceptInvitation(host.app, linkPath((await host.mailTo('nina@northwind.test')).at(-1)));
       ninaUserId = (await findClientUserByContact(host.db, acme.id, nina.id))!.id;
     });
 
@@ -200,8 +203,7 @@ describe('admin client users', () => {
     it('a disable and re-enable voids the invitation link sent before', async () => {
       await host.db('portal_request_guards').delete();
       await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: noah.id }).expect(303);
-      await host.portal.drainOutbox();
-      const link = linkPath(host.mailer.to(noah.email.toLowerCase()).at(-1));
+        const link = linkPath((await host.mailTo(noah.email.toLowerCase())).at(-1));
       await supertest(host.app).get(link).expect(200);
       const noahUser = (await findClientUserByContact(host.db, acme.id, noah.id))!;
       await agent.post(`${CLIENTS}/${noahUser.id}/disable`).type('form').send({ _csrf: csrf }).expect(303);
@@ -236,7 +238,6 @@ describe('admin client users', () => {
     expect(res.text).to.match(/<body[^>]+hx-headers:inherited="\{&#34;X-CSRF-Token&#34;:&#34;[\w-]+&#34;\}"/);
     // The header alone is enough for an htmx request.
     await agent.post(`${CLIENTS}/invite`).set('X-CSRF-Token', csrf).set('HX-Request', 'true').type('form').send({ contactId: greta.id }).expect(303);
-    await host.portal.drainOutbox();
-    expect(host.mailer.to('greta@globex.test')).to.have.length(1);
+    expect(await host.mailTo('greta@globex.test')).to.have.length(1);
   });
 });

@@ -33,15 +33,15 @@ describe('admin guards', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    host = await createTestHost(database.url);
+    host = await createTestHost(database.url, { portalEnabledFor: ['acme'] });
     const acme = await host.createWorkspace({ slug: 'acme', name: 'Acme Agency' });
-    const dark = await host.createWorkspace({ slug: 'dark', name: 'Dark Agency', portalEnabled: false });
+    const dark = await host.createWorkspace({ slug: 'dark', name: 'Dark Agency' });
     admin = await host.createStaff(acme, 'admin');
     member = await host.createStaff(acme, 'member');
     adminWithoutPortal = await host.createStaff(dark, 'admin', 'Dora Dark');
     // A second app on the same database whose settings area lets anonymous requests through,
     // so the portal's own staff check answers them.
-    openHost = await createTestHost(database.url, { hostGuard: false });
+    openHost = await createTestHost(database.url, { hostGuard: false, portalEnabledFor: ['acme'] });
   });
 
   after(async () => {

@@ -40,7 +40,7 @@ describe('admin settings page', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    host = await createTestHost(database.url);
+    host = await createTestHost(database.url, { portalEnabledFor: ['acme', 'other'] });
     acme = await host.createWorkspace({ slug: 'acme', name: 'Acme Agency', brandColor: '#aa3300' });
     other = await host.createWorkspace({ slug: 'other', name: 'Other Agency' });
     admin = await host.createStaff(acme, 'admin');
@@ -259,8 +259,7 @@ describe('admin settings page', () => {
         },
         open: async () => null,
       };
-      failing = await createTestHost(database.url, { storage: broken });
-      failing.flags.enabled.add('acme');
+      failing = await createTestHost(database.url, { storage: broken, portalEnabledFor: ['acme'] });
     });
 
     after(async () => {

@@ -22,7 +22,7 @@ describe('health endpoints', function () {
 
   before(async () => {
     database = await createTestDatabase();
-    host = await createTestHost(database.url);
+    host = await createTestHost(database.url, { portalEnabledFor: ['demo', 'healthz'] });
     await host.createWorkspace({ slug: 'demo', name: 'Demo Agency' });
     // A host may well let someone name a workspace like this; the portal's paths still win.
     await host.createWorkspace({ slug: 'healthz', name: 'Health Agency' });
@@ -91,7 +91,7 @@ describe('health endpoints', function () {
 
     before(async () => {
       doomed = await createTestDatabase();
-      stranded = await createTestHost(doomed.url, { logLevel: 'info' });
+      stranded = await createTestHost(doomed.url, { logLevel: 'info', portalEnabledFor: ['demo'] });
       await supertest(stranded.app).get(`${PORTAL_PATH}/readyz`).expect(200);
       await doomed.drop();
     });
@@ -126,7 +126,7 @@ describe('health endpoints', function () {
   });
 
   it('readyz answers 503 once the portal is shutting down', async () => {
-    const other = await createTestHost(database.url);
+    const other = await createTestHost(database.url, { portalEnabledFor: ['demo'] });
     await supertest(other.app).get(`${PORTAL_PATH}/readyz`).expect(200);
     await other.portal.close();
     const res = await supertest(other.app).get(`${PORTAL_PATH}/readyz`).expect(503);

@@ -119,7 +119,7 @@ describe('forms sent from a second tab after signing in or out', function () {
 
     before(async () => {
       database = await createTestDatabase();
-      host = await createTestHost(database.url);
+      host = await createTestHost(database.url, { portalEnabledFor: ['acme'] });
       acme = await host.createWorkspace({ slug: 'acme', name: 'Acme Agency' });
       first = await host.createStaff(acme, 'admin');
       second = await host.createStaff(acme, 'admin');

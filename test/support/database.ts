@@ -53,3 +53,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+const kept = new Map<string, Promise<TestDatabase>>();
+
+/**
+ * A database for a test file that may be run many times in one process. Normally the same as
+ * createTestDatabase(). With KEEP_TEST_DATABASES=1 (set by the mutation run, whose test runner
+ * re-runs the same files for every mutant) the first database made under a name is handed out again
+ * and its drop() does nothing, which spares an embedded database boot per mutant; tests using it
+ * must then not depend on starting from empty tables. The process's exit ends the embedded databases.
+ */
+export async function reusableTestDatabase(name: string): Promise<TestDatabase> {
+  if (process.env.KEEP_TEST_DATABASES !== '1') return createTestDatabase();
+  let database = kept.get(name);
+  if (!database) {
+    database = createTestDatabase().then((created) => ({ ...created, drop: async () => {} }));
+    kept.set(name, database);
+  }
+  return database;
+}

@@ -2,19 +2,25 @@
 // (memory store), a staff sign-in route, and a HostAdapter over four tiny tables it creates in the
 // test database (workspaces, staff, clients, contacts). It stands in for the CRM the portal plugs
 // into; the portal itself is the real one, built with createCustomerPortal and mounted the way a
-// host mounts it. Flags and mail are in-memory doubles: the Unleash and SMTP paths are tested
-// elsewhere.
+// host mounts it. Flags and mail are the real ones too: unleash-client offline from a bootstrap
+// flags file naming the workspaces the portal is on for, and the real mailer sending through the
+// portal's outbox to an in-process SMTP server whose messages the tests read.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import supertest from 'supertest';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { captureLogger, type LoggedError } from './capture-logger.ts';
 import { createKnex, createPgPool } from '../../src/db/connect.ts';
-import { PORTAL_FLAG } from '../../src/flags/flag-names.ts';
+import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
+import { createMailer } from '../../src/mail/mailer.ts';
 import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
 import type { HostAdapter, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
-import type { FeatureFlags, FileStorage, Mailer, MailMessage } from '../../src/ports/services.ts';
+import type { FeatureFlags, FileStorage } from '../../src/ports/services.ts';
+import { flagsFileFor } from './portal-harness.ts';
+import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from './smtp-capture.ts';
 
 export const PORTAL_PATH = '/portal';
 export const ADMIN_PATH = '/settings/client-portal';
@@ -24,25 +30,6 @@ interface HostSession {
   staffUserId?: string;
 }
 const hostSession = (req: Request) => req.session as unknown as HostSession;
-
-export class MemoryMailer implements Mailer {
-  readonly messages: MailMessage[] = [];
-  async send(message: MailMessage): Promise<void> {
-    this.messages.push(message);
-  }
-  to(email: string): MailMessage[] {
-    return this.messages.filter((message) => message.to === email);
-  }
-}
-
-/** The portal flag, on for the workspace slugs in the set. */
-export class SetFlags implements FeatureFlags {
-  readonly enabled = new Set<string>();
-  isEnabled(flag: string, context: { workspaceId: string; workspaceSlug?: string }): boolean {
-    return flag === PORTAL_FLAG && context.workspaceSlug !== undefined && this.enabled.has(context.workspaceSlug);
-  }
-  async close(): Promise<void> {}
-}
 
 export type { LoggedError } from './capture-logger.ts';
 
@@ -186,18 +173,24 @@ export interface TestHostOptions {
   storage?: FileStorage;
   /** The portal's log level (default error); `logOutput()` returns the lines. */
   logLevel?: string;
+  /** The workspace slugs the portal flag is on for (the offline flags file's constraint). */
+  portalEnabledFor?: string[];
 }
 
 export interface TestHost {
   app: express.Express;
   db: Knex;
   portal: CustomerPortal;
-  mailer: MemoryMailer;
-  flags: SetFlags;
+  smtp: SmtpCapture;
+  flags: FeatureFlags;
   errors: LoggedError[];
   /** Every log line the portal wrote at `logLevel` or above. */
   logOutput(): string;
-  createWorkspace(input: { slug: string; name: string; brandColor?: string; portalEnabled?: boolean }): Promise<HostWorkspace>;
+    /** Sends what the outbox holds, then the messages the SMTP server received for this address, oldest first. */
+  mailTo(email: string): Promise<CapturedMessage[]>;
+  /** Sends what the outbox holds, then every message the SMTP server received. */
+  mailSent(): Promise<CapturedMessage[]>;
+  createWorkspace(input: { slug: string; name: string; brandColor?: string }): Promise<HostWorkspace>;
   createStaff(workspace: HostWorkspace, role: 'admin' | 'member', name?: string): Promise<HostStaffUser>;
   createClient(workspace: HostWorkspace, name: string): Promise<HostClient>;
   createContact(client: HostClient, input: { name: string; email: string }): Promise<HostContact>;
@@ -206,13 +199,15 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
-export async function createTestHost(databaseUrl: string, options: TestHostOptions = {}): Promise<TestHost> {
+export async function createTestHost(databaseUrl: string, options: TestHostOptions): Promise<TestHost> {
   const db = createKnex(databaseUrl);
   const sessionPool: pg.Pool = createPgPool(databaseUrl);
   await createHostTables(db);
   const adapter = hostAdapter(db);
-  const mailer = new MemoryMailer();
-  const flags = new SetFlags();
+  const smtp = await startSmtpCapture();
+  const mailer = createMailer({ smtpUrl: smtp.url, from: 'Client portal <portal@agency.test>' });
+  const flagsFile = flagsFileFor(options.portalEnabledFor ?? []);
+  const flags = await createUnleashFlags({ bootstrapFile: flagsFile });
   const captured = captureLogger(options.logLevel);
   const errors = captured.errors;
 
@@ -251,13 +246,20 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
     app,
     db,
     portal,
-    mailer,
+    smtp,
     flags,
     errors,
     logOutput: captured.output,
+    async mailTo(email) {
+      await portal.drainOutbox();
+      return smtp.messages.filter((message) => message.to.includes(email.toLowerCase()));
+    },
+    async mailSent() {
+      await portal.drainOutbox();
+      return [...smtp.messages];
+    },
     async createWorkspace(input) {
       const [row] = await db('workspaces').insert({ slug: input.slug, name: input.name, brand_color: input.brandColor ?? null }).returning('id');
-      if (input.portalEnabled !== false) flags.enabled.add(input.slug);
       return (await adapter.workspaces.findById(String((row as { id: number }).id)))!;
     },
     async createStaff(workspace, role, name = role === 'admin' ? 'Ada Admin' : 'Max Member') {
@@ -284,6 +286,9 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
     },
     async close() {
       await portal.close();
+      await flags.close();
+      await smtp.stop();
+      rmSync(path.dirname(flagsFile), { recursive: true, force: true });
       await sessionPool.end();
       await db.destroy();
     },
@@ -298,7 +303,7 @@ export function csrfFrom(html: string): string {
 }
 
 /** The invitation (or reset) link in an email, as a path on the test app. */
-export function linkPath(message: MailMessage | undefined): string {
+export function linkPath(message: CapturedMessage | undefined): string {
   const match = /http:\/\/localhost(\/portal\/\S+)/.exec(message?.text ?? '');
   if (!match?.[1]) throw new Error('no portal link in the email');
   return match[1];
