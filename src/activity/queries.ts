@@ -72,7 +72,8 @@ export async function listActivity(
       .orderBy('id', 'desc')
       .limit(page.limit)
       .offset(page.offset),
-    db.count<{ count: number }[]>({ count: '*' }).from(scoped().select(db.raw('1')).limit(ACTIVITY_COUNT_CAP + 1).as('capped')),
+    // In the page's order, so it walks the same (workspace, …, created_at) index as the page itself.
+    db.count<{ count: number }[]>({ count: '*' }).from(scoped().select(db.raw('1')).orderBy('created_at', 'desc').limit(ACTIVITY_COUNT_CAP + 1).as('capped')),
   ]);
   const total = Number(counted[0]?.count ?? 0);
   return { rows: rows as ActivityRow[], total: Math.min(total, ACTIVITY_COUNT_CAP), totalCapped: total > ACTIVITY_COUNT_CAP };
