@@ -22,6 +22,7 @@
 // submitted, a boosted link or button) move focus; a swap the live stream triggers never does, so
 // it cannot pull the reader away from what they are typing. Where focus goes:
 //   - an error: the error summary, else the first invalid field;
+//   - a boosted page change to a page with an [autofocus] element: that element;
 //   - a success with a status message: that message;
 //   - a boosted page change: the page's main heading;
 //   - otherwise the new content itself (a form left for the next entry: its first field).
@@ -94,10 +95,16 @@
     var invalid = first(roots, '[aria-invalid="true"]');
     if (invalid && focusOn(invalid)) return announce(describedText(invalid));
 
+    var wholePage = roots.some(function (el) { return el === document.body || el.contains(document.getElementById('main')); });
     var status = first(roots, '[role="status"], .notice');
+    // A page that names where its reader starts (a code field, a heading) says so with autofocus,
+    // which browsers honour only on a full load: honoured here on a boosted page change too, with
+    // its status message, if any, still announced.
+    var chosen = wholePage && first(roots, '[autofocus]');
+    if (chosen && focusOn(chosen)) return announce((status && status.textContent) || document.title);
+
     if (status && focusOn(status)) return announce(status.textContent);
 
-    var wholePage = roots.some(function (el) { return el === document.body || el.contains(document.getElementById('main')); });
     if (wholePage) {
       var heading = document.querySelector('#main h1, #admin-main h1, main h1');
       if (focusOn(heading || document.getElementById('main'))) return announce(document.title);
