@@ -4,44 +4,13 @@
 // `retry:` hint (the browser reconnects, to another instance behind the load balancer), lets the
 // slow request finish with its normal answer, and exits 0 within a few seconds.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { addressOf, startServer, type StartedServer } from '../support/server-process.ts';
 import { csrfFrom } from '../support/portal-harness.ts';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const SERVER = path.join(ROOT, 'plugins/reference-crm/server.ts');
 const EMAIL = 'maria@northwind.test';
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function addressOf(server: Started): Promise<URL> {
-  for (;;) {
-    const match = /running at (http:\/\/\S+)/.exec(server.output());
-    if (match) return new URL(match[1]!);
-    const done = await Promise.race([server.exited.then(() => 'exited'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 100))]);
-    if (done === 'exited') throw new Error(`the server exited:\n${server.output()}`);
-  }
-}
 
 const cookiesOf = (res: Response) => res.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -61,7 +30,7 @@ function accepts(port: number): Promise<boolean> {
 describe('graceful shutdown on SIGTERM, as a real process', function () {
   this.timeout(240_000);
   let database: TestDatabase;
-  let server: Started | undefined;
+  let server: StartedServer | undefined;
 
   before(async function () {
     database = await createTestDatabase();
@@ -75,8 +44,8 @@ describe('graceful shutdown on SIGTERM, as a real process', function () {
   });
 
   it('stops accepting, ends live streams with a retry hint, finishes the request in flight, exits 0', async function () {
-    server = start({ DATABASE_URL: database.url, PORT: '0', SESSION_SECRET: 's'.repeat(48), LOG_LEVEL: 'info' });
-    const url = await addressOf(server);
+    server = startServer({ DATABASE_URL: database.url, PORT: '0', SESSION_SECRET: 's'.repeat(48), LOG_LEVEL: 'info' });
+    const url = new URL(await addressOf(server));
     const port = Number(url.port);
 
     // A signed-in client with its live stream open.

@@ -2,49 +2,17 @@
 // one it sends HSTS, hides the development outbox, and — behind a TLS-terminating proxy on the
 // same machine — sets the client's session cookie with Secure, so a client can sign in.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import supertest from 'supertest';
 import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { addressOf, startServer, type StartedServer } from '../support/server-process.ts';
 import { cookieNamed, csrfFrom } from '../support/portal-harness.ts';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const SERVER = path.join(ROOT, 'plugins/reference-crm/server.ts');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-/** The address the server prints once it is ready (it listens on a free port). */
-async function addressOf(server: Started): Promise<string> {
-  for (;;) {
-    const match = /running at (http:\/\/\S+)/.exec(server.output());
-    if (match) return match[1]!;
-    const done = await Promise.race([server.exited.then(() => 'exited'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 100))]);
-    if (done === 'exited') throw new Error(`the server exited:\n${server.output()}`);
-  }
-}
 
 describe('production mode, as a real process', function () {
   this.timeout(90_000);
   let database: TestDatabase;
-  let server: Started | undefined;
+  let server: StartedServer | undefined;
 
   before(async function () {
     database = await createTestDatabase();
@@ -58,13 +26,13 @@ describe('production mode, as a real process', function () {
   });
 
   it('refuses to start without SESSION_SECRET, saying so', async function () {
-    const refused = start({ NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0' });
+    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0' });
     expect(await refused.exited).to.equal(1);
     expect(refused.output()).to.contain('SESSION_SECRET is required in production');
   });
 
   it('serves with HSTS and secure cookies behind a local TLS proxy, and without the outbox', async function () {
-    server = start({ NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0', SESSION_SECRET: 's'.repeat(48) });
+    server = startServer({ NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0', SESSION_SECRET: 's'.repeat(48) });
     const url = await addressOf(server);
     const agent = supertest.agent(url);
 
