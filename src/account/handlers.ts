@@ -75,7 +75,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       passwordSignIn: signInMethods(settings).password,
       preferences: presentPreferences(client.user, i18n),
       preferencesErrors: forms.preferencesErrors ?? {},
-      sessions: presentSessions([...current, ...rows], currentSid),
+      sessions: presentSessions([...current, ...rows], currentSid, i18n),
       sessionsTotal: total,
       profileErrors: forms.profileErrors ?? {},
       // The handler's own messages (a wrong current password) in the reader's language too.

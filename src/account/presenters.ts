@@ -3,7 +3,7 @@ import type { HostContact } from '../ports/host.ts';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import type { SessionRow } from '../sessions/queries.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
-import { LOCALE_NAMES, SUPPORTED_LOCALES } from '../i18n/translations.ts';
+import { LOCALE_NAMES, SUPPORTED_LOCALES, translator } from '../i18n/translations.ts';
 
 export interface SessionView {
   id: string;
@@ -13,21 +13,26 @@ export interface SessionView {
   current: boolean;
 }
 
+type DeviceWords = Pick<RequestI18n, 't'>;
+
+// The staff pages are English; a client's account page passes its own words.
+const ENGLISH_DEVICE_WORDS: DeviceWords = { t: translator('en') };
+
 /** A short, human name for a user agent: enough to recognise a device, not a fingerprint. */
-export function describeDevice(userAgent: string | null | undefined): string {
-  if (!userAgent) return 'Unknown device';
+export function describeDevice(userAgent: string | null | undefined, words: DeviceWords = ENGLISH_DEVICE_WORDS): string {
+  if (!userAgent) return words.t('account:sessions.unknownDevice');
   const browser = /Edg\//.test(userAgent) ? 'Edge'
     : /Firefox\//.test(userAgent) ? 'Firefox'
     : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome'
     : /Safari\//.test(userAgent) ? 'Safari'
-    : 'A browser';
+    : words.t('account:sessions.someBrowser');
   const system = /Windows/.test(userAgent) ? 'Windows'
     : /iPhone|iPad/.test(userAgent) ? 'iOS'
     : /Mac OS X/.test(userAgent) ? 'macOS'
     : /Android/.test(userAgent) ? 'Android'
     : /Linux/.test(userAgent) ? 'Linux'
     : null;
-  return system ? `${browser} on ${system}` : browser;
+  return system ? words.t('account:sessions.deviceOn', { browser, system }) : browser;
 }
 
 // Built once: toLocaleString() would build a formatter on every call.
@@ -35,17 +40,19 @@ const UTC_DATE_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', ti
 
 export const formatDateTime = (value: string | Date) => `${UTC_DATE_TIME.format(new Date(value))} UTC`;
 
-export function presentSessions(rows: SessionRow[], currentSidHash: string): SessionView[] {
+/** The client's sessions, this one first, in their language and time zone. */
+export function presentSessions(rows: SessionRow[], currentSidHash: string, i18n: Pick<RequestI18n, 't' | 'fmt'>): SessionView[] {
+  const unknown = i18n.t('account:sessions.unknown');
   return rows
     .map((row) => ({
       id: row.sid,
-      device: describeDevice(row.sess.portal?.userAgent),
-      ip: row.sess.portal?.ip ?? 'unknown',
+      device: describeDevice(row.sess.portal?.userAgent, i18n),
+      ip: row.sess.portal?.ip ?? unknown,
       signedInAt: row.sess.portal?.signedInAt ?? '',
       current: row.sid === currentSidHash,
     }))
     .sort((a, b) => Number(b.current) - Number(a.current) || b.signedInAt.localeCompare(a.signedInAt))
-    .map((session) => ({ ...session, signedInAt: session.signedInAt ? formatDateTime(session.signedInAt) : 'unknown' }));
+    .map((session) => ({ ...session, signedInAt: session.signedInAt ? i18n.fmt.dateTime(session.signedInAt) : unknown }));
 }
 
 export function presentProfile(user: ClientUserRow, contact: HostContact, hasPassword: boolean) {

@@ -116,6 +116,9 @@ describe('client account page', function () {
     expect(saved.status).to.equal(303);
     const after = await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200);
     expect(after.text).to.contain('<html lang="de">').and.to.contain('Derzeit: Deutsch, Asia/Tokyo.');
+    // The sessions list too: German words, the time in Tokyo (not "… UTC").
+    expect(after.text).to.contain('Unbekanntes Gerät').and.not.to.match(/\d UTC</);
+    expect(after.text).not.to.contain('Unknown device');
     const back = await agent.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(after.text), locale: '', timeZone: '' });
     expect(back.status).to.equal(303);
     expect((await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200)).text).to.contain('<html lang="en">');
