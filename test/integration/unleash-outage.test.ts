@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
+import { captureLogger } from '../support/capture-logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startUnleashServer, type UnleashTestServer } from '../support/unleash-server.ts';
 
@@ -73,7 +74,9 @@ describe('Unleash unreachable at start and mid-run', function () {
   let database: TestDatabase;
   let crm: RunningCrm | undefined;
   const backupDir = mkdtempSync(path.join(os.tmpdir(), 'portal-flags-backup-'));
-  const flagErrors: string[] = [];
+  // The flags client reports an outage through the portal's logger ('feature flags'); kept to check below.
+  const captured = captureLogger();
+  const flagErrorsNow = () => captured.errors.filter((e) => e.message === 'feature flags').map((e) => (e.err instanceof Error ? e.err.message : String(e.err)));
 
   const boot = () =>
     bootReferenceCrm({
@@ -85,6 +88,7 @@ describe('Unleash unreachable at start and mid-run', function () {
       unleashRefreshMs: 200,
       unleashBackupDir: backupDir,
       quiet: true,
+      logger: captured.logger,
     });
 
   before(async function () {
@@ -94,13 +98,6 @@ describe('Unleash unreachable at start and mid-run', function () {
     await server.enable(FLAG);
     gate = await startGate(new URL(server.url));
     database = await createTestDatabase();
-    const original = console.error;
-    // The flags client reports the outage through console.error ([flags] ...); kept to check below.
-    console.error = (...args: unknown[]) => {
-      const line = args.map(String).join(' ');
-      if (line.startsWith('[flags]')) flagErrors.push(line);
-      else original(...args);
-    };
     crm = await boot();
   });
 
@@ -119,14 +116,14 @@ describe('Unleash unreachable at start and mid-run', function () {
     await gate.shut();
     await server.setWorkspaceConstraint(FLAG, ['demo', 'acme']);
     // Polls fail meanwhile (until one has been reported, and for at least 2 s); every answer stays as it was.
-    const errorsBefore = flagErrors.length;
+    const errorsBefore = flagErrorsNow().length;
     const shutAt = performance.now();
-    while (performance.now() - shutAt < 2_000 || (flagErrors.length === errorsBefore && performance.now() - shutAt < 20_000)) {
+    while (performance.now() - shutAt < 2_000 || (flagErrorsNow().length === errorsBefore && performance.now() - shutAt < 20_000)) {
       await request(crm!.url).get('/portal/demo/sign-in').expect(200);
       await request(crm!.url).get('/portal/acme/sign-in').expect(404);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(flagErrors.length, 'the outage was reported').to.be.greaterThan(errorsBefore);
+    expect(flagErrorsNow().length, 'the outage was reported').to.be.greaterThan(errorsBefore);
 
     await gate.open();
     const arrived = await waitForStatus(crm!.url, 'acme', 200);
@@ -143,8 +140,8 @@ describe('Unleash unreachable at start and mid-run', function () {
     const startMs = performance.now() - started;
     // The kept flags: on for demo and acme (the server now says demo only, but cannot be asked).
     await request(crm.url).get('/portal/demo/sign-in').expect(200);
-    expect((await request(crm.url).get('/portal/acme/sign-in')).status, flagErrors.join('\n')).to.equal(200);
-    expect(flagErrors.some((line) => /starting with the last known flags/.test(line)), flagErrors.join('\n')).to.equal(true);
+    expect((await request(crm.url).get('/portal/acme/sign-in')).status, flagErrorsNow().join('\n')).to.equal(200);
+    expect(flagErrorsNow().some((line) => /starting with the last known flags/.test(line)), flagErrorsNow().join('\n')).to.equal(true);
 
     await gate.open();
     const arrived = await waitForStatus(crm.url, 'acme', 404);
