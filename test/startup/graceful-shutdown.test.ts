@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import net from 'node:net';
 import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { addressOf, startServer, type StartedServer } from '../support/server-process.ts';
+import { addressOf, startServer, stopServer, type StartedServer } from '../support/server-process.ts';
 import { csrfFrom } from '../support/portal-harness.ts';
 
 const EMAIL = 'maria@northwind.test';
@@ -36,10 +36,7 @@ describe('graceful shutdown on SIGTERM, as a real process', function () {
     database = await createTestDatabase();
   });
   after(async function () {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
+    await stopServer(server, 'SIGKILL');
     await database?.drop();
   });
 

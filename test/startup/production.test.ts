@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { addressOf, startServer, type StartedServer } from '../support/server-process.ts';
+import { addressOf, startServer, stopServer, type StartedServer } from '../support/server-process.ts';
 import { cookieNamed, csrfFrom } from '../support/portal-harness.ts';
 
 
@@ -18,10 +18,7 @@ describe('production mode, as a real process', function () {
     database = await createTestDatabase();
   });
   after(async function () {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
+    await stopServer(server, 'SIGTERM');
     await database?.drop();
   });
 

@@ -36,3 +36,10 @@ export async function addressOf(server: StartedServer): Promise<string> {
     if (done === 'exited') throw new Error(`the server exited:\n${server.output()}`);
   }
 }
+
+/** Stops the server if it still runs (a test that failed half-way leaves it up), and waits for its exit. */
+export async function stopServer(server: StartedServer | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!server || server.child.exitCode !== null) return;
+  server.child.kill(signal);
+  await server.exited;
+}
