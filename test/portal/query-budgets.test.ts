@@ -81,4 +81,17 @@ describe('query budgets per request', function () {
     const counted = await expectBudget('GET admin settings', 5, () => agent.get('/settings/client-portal').expect(200));
     expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
   });
+
+  it('admin confirmation before disabling a client user: the CRM session and staff user, the header (notifications, unread messages) and the client user; the workspace from the cache', async function () {
+    const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    const agent = h.agent();
+    const page = await agent.get('/signin').expect(200);
+    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).first('id');
+    const confirm = `/settings/client-portal/clients/${String(user.id)}/disable`;
+    await agent.get(confirm).expect(200);
+    const counted = await expectBudget('GET disable confirmation', 5, () => agent.get(confirm).expect(200));
+    expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
+  });
 });
