@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { createKnex, createPgPool, openDatabase, type DatabaseBounds } from '../../src/db/connect.ts';
+import { namePoolReads, namePreparedStatements, sharesOneSession } from '../../src/db/prepared-statements.ts';
 import { createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
@@ -28,6 +29,8 @@ export interface BootOptions {
   databaseUrl?: string | undefined;
   /** Timeouts on a real server (connect, pool wait, statement); the embedded database gets none. */
   databaseBounds?: DatabaseBounds | undefined;
+  /** DATABASE_PREPARED_STATEMENTS: reads run as named prepared statements on a real server (default on; off behind PgBouncer's transaction mode). */
+  preparedStatements?: boolean | undefined;
   /** LISTEN_DATABASE_URL: a direct connection for the event bus's LISTEN when DATABASE_URL is a PgBouncer in transaction mode. */
   listenDatabaseUrl?: string | undefined;
   /** Embedded PostgreSQL data folder; omitted → in memory. */
@@ -36,6 +39,8 @@ export interface BootOptions {
   host?: string;
   appUrl?: string | undefined;
   sessionSecret?: string | undefined;
+  /** SESSION_SECRET_PREVIOUS: older secrets, still accepted while a rotation settles (see PortalConfig.previousSessionSecrets). */
+  previousSessionSecrets?: string[] | undefined;
   smtpUrl?: string | undefined;
   unleashUrl?: string | undefined;
   unleashApiToken?: string | undefined;
@@ -100,6 +105,8 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const logger = options.logger ?? createPortalLogger({ level: options.quiet ? 'error' : (options.logLevel ?? 'info') });
   if (options.production && !options.sessionSecret) throw new Error('SESSION_SECRET is required in production.');
+  // Checked before anything starts, naming the variable (the portal's config would refuse it later, less plainly).
+  if ((options.previousSessionSecrets ?? []).some((secret) => secret.length < 32)) throw new Error('SESSION_SECRET_PREVIOUS: each secret must be at least 32 characters, like SESSION_SECRET.');
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   const bounds = database.mode === 'external' ? options.databaseBounds : undefined;
   const db = createKnex(database.url, undefined, bounds);
@@ -124,6 +131,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   const portalConfig = {
     appUrl: options.appUrl ?? `http://localhost:${portNumber}`,
     sessionSecret: options.sessionSecret ?? developmentSecret(options.dataDir),
+    previousSessionSecrets: options.previousSessionSecrets ?? [],
     secureCookies: options.secureCookies ?? false,
     ...(options.fileStorageDir ? { fileStorageDir: options.fileStorageDir } : {}),
   };
@@ -134,12 +142,17 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   await portal.migrate();
   const staffLogins = await seedReferenceCrm(db);
   const clientLogins = await seedPortalDemo(db, staffLogins.clients);
+  // After the migrations, which change the tables a statement prepared before them would read.
+  if (options.preparedStatements !== false && !(await sharesOneSession(db))) {
+    namePreparedStatements(db);
+    namePoolReads(sessionPool);
+  }
 
   const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal', notificationsPath: '/client-portal/notifications', messagesPath: '/client-messages' })];
   if (options.metricsToken) plugins.push(metricsPlugin(portal, { token: options.metricsToken }));
   if (mailer.outbox && !options.production) plugins.push(devOutboxPlugin(mailer.outbox));
   const trustProxy = options.trustProxy ?? (options.production ? 'loopback' : undefined);
-  const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, secureCookies: portalConfig.secureCookies, trustProxy, plugins });
+  const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, previousSessionSecrets: portalConfig.previousSessionSecrets, secureCookies: portalConfig.secureCookies, trustProxy, plugins });
 
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(portNumber, options.host ?? '127.0.0.1', () => resolve(listening));

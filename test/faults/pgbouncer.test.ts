@@ -32,7 +32,7 @@ describe('faults: behind PgBouncer in transaction mode', function () {
     cluster = await startPrivateCluster();
     const direct = await cluster.createDatabase('portal');
     bouncer = await startPgBouncer(cluster, 'portal');
-    for (let i = 0; i < 2; i += 1) instances.push(await startInstance({ DATABASE_URL: bouncer.url('portal'), LISTEN_DATABASE_URL: direct }));
+    for (let i = 0; i < 2; i += 1) instances.push(await startInstance({ DATABASE_URL: bouncer.url('portal'), LISTEN_DATABASE_URL: direct, DATABASE_PREPARED_STATEMENTS: 'off' }));
     sql = new pg.Client(direct);
     await sql.connect();
   });

@@ -1,0 +1,83 @@
+// Reads go to PostgreSQL as named prepared statements (src/db/prepared-statements.ts): the same
+// text is prepared once per connection and then only executed; writes and scripts stay unnamed.
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { createKnex, createPgPool } from '../../src/db/connect.ts';
+import { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from '../../src/db/prepared-statements.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+describe('named prepared statements', function () {
+  this.timeout(120_000);
+  let database: TestDatabase;
+  let db: Knex;
+
+  before(async function () {
+    database = await createTestDatabase();
+    // One connection, so every query below meets the statements the earlier ones prepared.
+    db = createKnex(database.url, 1);
+    namePreparedStatements(db);
+    await db.schema.createTable('prepared_probe', (t) => {
+      t.increments('id');
+      t.string('name');
+    });
+  });
+  after(async function () {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  const prepared = async () =>
+    (await db.raw<{ rows: Array<{ name: string; statement: string }> }>('select name, statement from pg_prepared_statements')).rows;
+
+  it('prepares a read once and reuses it, with other values each time', async function () {
+    const before = (await prepared()).length;
+    await db('prepared_probe').insert([{ name: 'a' }, { name: 'b' }]);
+    const first = await db('prepared_probe').where({ name: 'a' }).first('id', 'name');
+    const second = await db('prepared_probe').where({ name: 'b' }).first('id', 'name');
+    expect([first?.name, second?.name]).to.deep.equal(['a', 'b']);
+    const statements = await prepared();
+    const probe = statements.filter((s) => s.statement.includes('prepared_probe'));
+    expect(probe, 'one statement for both reads').to.have.length(1);
+    expect(probe[0]!.name).to.match(/^portal_[A-Za-z0-9_-]{24}$/);
+    // The insert ran unnamed: only reads are prepared.
+    expect(statements.some((s) => /^insert/i.test(s.statement))).to.equal(false);
+    expect(statements.length).to.be.greaterThan(before);
+  });
+
+  it('runs scripts of several statements, and reads inside a transaction, as before', async function () {
+    await db.raw("select 1; select 2");
+    const inside = (await db.transaction(async (trx) => trx('prepared_probe').where({ name: 'a' }).first('name'))) as { name: string } | undefined;
+    expect(inside?.name).to.equal('a');
+    expect((await prepared()).some((s) => s.statement.includes('select 1;'))).to.equal(false);
+  });
+
+  it('names the reads sent through a pg pool too (the session store), promise and callback forms', async function () {
+    const pool = createPgPool(database.url, 1);
+    namePoolReads(pool);
+    try {
+      const text = 'select name from prepared_probe where name = $1';
+      expect((await pool.query(text, ['a'])).rows).to.deep.equal([{ name: 'a' }]);
+      const viaCallback = await new Promise<unknown[]>((resolve, reject) =>
+        pool.query(text, ['b'], (err: Error | undefined, res: { rows: unknown[] }) => (err ? reject(err) : resolve(res.rows))));
+      expect(viaCallback).to.deep.equal([{ name: 'b' }]);
+      await pool.query("update prepared_probe set name = 'c' where name = $1", ['c']);
+      // A text of its own: the embedded database's connections share one session, where the knex
+      // connection above already prepared the plain form of this read.
+      const { rows } = await pool.query<{ name: string; statement: string }>('select name, statement from pg_prepared_statements order by name');
+      expect(rows.filter((r) => r.statement === text).map((r) => r.name)).to.have.length(1);
+      expect(rows.some((r) => r.statement.startsWith('update'))).to.equal(false);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('knows the embedded database, whose connections share one session, from a PostgreSQL server', async function () {
+    expect(await sharesOneSession(db)).to.equal(database.mode === 'embedded');
+  });
+
+  it('is on unless DATABASE_PREPARED_STATEMENTS says off', function () {
+    expect(preparedStatementsFrom({})).to.equal(true);
+    expect(preparedStatementsFrom({ DATABASE_PREPARED_STATEMENTS: 'on' })).to.equal(true);
+    for (const off of ['off', 'OFF', 'false', '0']) expect(preparedStatementsFrom({ DATABASE_PREPARED_STATEMENTS: off })).to.equal(false);
+  });
+});
