@@ -7,7 +7,8 @@ import type { OfferKind } from '../ports/host.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { insertActivity } from '../activity/queries.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
-import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
+import { pdfFilename } from '../pdf/render-pdf.ts';
+import { renderPdfFor } from '../pdf/rendered-pdfs.ts';
 import { signedPdfModel } from './signed-pdf.ts';
 import { authorizeSection } from '../policies/portal-policy.ts';
 import { notFound } from '../web/http-error.ts';
@@ -108,9 +109,8 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
       if (!decision || decision.outcome !== 'accepted') throw notFound();
       const i18n = portalI18n(res);
       const href = `${base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
-      const started = performance.now();
-      const pdf = await renderPdf(signedPdfModel(i18n, { decision, clientId: user.client_id, href, brand, clientName: contact.clientName, signaturePng }));
-      const renderMs = Math.round((performance.now() - started) * 10) / 10;
+      const model = signedPdfModel(i18n, { decision, clientId: user.client_id, href, brand, clientName: contact.clientName, signaturePng });
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, model);
       await insertActivity(deps.db, {
         workspaceId: workspace.id,
         event: 'offer.signed_pdf_downloaded',
@@ -121,7 +121,7 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
         ...requestMeta(req),
       });
       const number = (JSON.parse(decision.snapshot) as { number: string }).number;
-      sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), number, 'signed'), renderMs);
+      sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), number, 'signed'));
     };
   }
 

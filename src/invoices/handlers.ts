@@ -10,7 +10,8 @@ import { LIST_PAGE_SIZE, RecordIdParam } from '../commercial/commands.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../comments/thread.ts';
 import { markRecordThreadRead } from '../messages/threads.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
-import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
+import { pdfFilename } from '../pdf/render-pdf.ts';
+import { renderPdfFor } from '../pdf/rendered-pdfs.ts';
 import { notFound } from '../web/http-error.ts';
 import { portalContext, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { canClient } from '../policies/portal-policy.ts';
@@ -51,10 +52,12 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     const { i18n } = portalContext(res);
     const { invoice, view, subject } = await load(res, req.params.id);
     const [thread] = await Promise.all([
-      loadThread(comments, i18n, res, subject, form),
+      // A live refresh of the thread (a fragment) is swapped into a page that already follows the stream.
+      loadThread(comments, i18n, res, subject, { ...form, live: !isFragmentRequest(req) }),
       // Seeing the record's comments reads its thread (its unread count beside the messages drops).
       markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),
-      status === 200 ? log(req, res, 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number }) : Promise.resolve(),
+      // A live refresh is not another view of the record.
+      status === 200 && !isFragmentRequest(req) ? log(req, res, 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number }) : Promise.resolve(),
     ]);
     // The pay button (views/invoices/_actions.ejs): online payments on, and something left to pay.
     const { settings, base } = portalContext(res);
@@ -86,14 +89,13 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     show: (req: Request, res: Response) => showPage(req, res),
 
     pdf: async (req: Request, res: Response) => {
-      const { i18n } = portalContext(res);
-      const { contact } = signedInClient(res);
+      const { i18n, workspace } = portalContext(res);
+      const { user, contact } = signedInClient(res);
       const { invoice, view } = await load(res, req.params.id);
-      const started = performance.now();
-      const pdf = await renderPdf(invoicePdfModel(i18n, view, await pdfBrand(deps.storage, res), contact.clientName));
-      const renderMs = Math.round((performance.now() - started) * 10) / 10;
+      const brand = await pdfBrand(deps.storage, res);
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, invoicePdfModel(i18n, view, brand, contact.clientName));
       await log(req, res, 'invoice.pdf_downloaded', { invoiceId: invoice.id, number: invoice.number });
-      sendPdf(res, pdf, pdfFilename(i18n.t('invoices:kind'), invoice.number), renderMs);
+      sendPdf(res, pdf, pdfFilename(i18n.t('invoices:kind'), invoice.number));
     },
 
     addComment: async (req: Request, res: Response) => {

@@ -1,6 +1,6 @@
 // Renders a PdfDocumentModel with pdfkit. Text is set in DejaVu Sans, bundled from npm
 // (dejavu-fonts-ttf), because pdfkit's standard fonts cover WinAnsi only: "Łódź" would lose its
-// letters. The fonts are read once per process.
+// letters. The fonts are read once per thread (each PDF render worker, see render-pool.ts).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -1,0 +1,112 @@
+// Every PDF the portal sends goes through here: rendered in the worker pool, and kept in a bounded
+// in-memory cache so downloading the same document again costs a hash and a lookup.
+//
+// The cache key is the fingerprint of the whole document model (every string already translated
+// and formatted in the reader's language and time zone, the brand's name, colour and logo bytes,
+// the evidence and signature), so a changed record, a new logo or colour, another language or time
+// zone is another key and renders anew: the model is all the renderer reads. The key also names
+// the workspace and client the PDF belongs to, so even two identical models of different clients
+// never share an entry.
+import { createHash } from 'node:crypto';
+import type { PdfDocumentModel } from './document-model.ts';
+import { renderPdf } from './render-pdf.ts';
+import { defaultPoolSize, PdfRenderPool } from './render-pool.ts';
+
+export interface PdfScope {
+  workspaceId: string;
+  clientId: string;
+}
+
+export interface PdfResult {
+  pdf: Buffer;
+  /** Time to render, or to find it in the cache. */
+  renderMs: number;
+  cached: boolean;
+}
+
+/** Counters for tests and measurements: how many renders really ran, and on which thread the last one did. */
+export const pdfRenderStats = { renders: 0, cacheHits: 0, lastThreadId: null as number | null };
+
+interface Settings {
+  /** Worker threads; 0 renders on the calling thread (for measuring the difference). */
+  threads: number;
+  /** Upper bound of the cached PDFs' total size; 0 turns the cache off. */
+  cacheBytes: number;
+}
+
+const MAX_ENTRIES = 500;
+let settings: Settings = { threads: defaultPoolSize(), cacheBytes: 32 * 1024 * 1024 };
+let pool: PdfRenderPool | null = null;
+// Insertion order is recency order: a hit moves its entry to the end, eviction takes from the front.
+const cache = new Map<string, Buffer>();
+let cachedBytes = 0;
+// Two downloads of the same document at once render it once.
+const inFlight = new Map<string, Promise<Buffer>>();
+
+export function configurePdfRendering(next: Partial<Settings>): void {
+  settings = { ...settings, ...next };
+  clearPdfCache();
+  const old = pool;
+  pool = null;
+  void old?.close();
+}
+
+export function clearPdfCache(): void {
+  cache.clear();
+  cachedBytes = 0;
+}
+
+export async function renderPdfFor(scope: PdfScope, model: PdfDocumentModel): Promise<PdfResult> {
+  const started = performance.now();
+  const key = `${scope.workspaceId}\n${scope.clientId}\n${fingerprint(model)}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    pdfRenderStats.cacheHits += 1;
+    return { pdf: hit, renderMs: elapsed(started), cached: true };
+  }
+  let rendering = inFlight.get(key);
+  if (!rendering) {
+    rendering = render(model).finally(() => inFlight.delete(key));
+    inFlight.set(key, rendering);
+  }
+  const pdf = await rendering;
+  remember(key, pdf);
+  return { pdf, renderMs: elapsed(started), cached: false };
+}
+
+async function render(model: PdfDocumentModel): Promise<Buffer> {
+  pdfRenderStats.renders += 1;
+  if (settings.threads <= 0) {
+    pdfRenderStats.lastThreadId = 0;
+    return renderPdf(model);
+  }
+  pool ??= new PdfRenderPool(settings.threads);
+  const { pdf, threadId } = await pool.render(model);
+  pdfRenderStats.lastThreadId = threadId;
+  return pdf;
+}
+
+function remember(key: string, pdf: Buffer): void {
+  if (pdf.byteLength > settings.cacheBytes / 4 || cache.has(key)) return;
+  cache.set(key, pdf);
+  cachedBytes += pdf.byteLength;
+  for (const [oldest, bytes] of cache) {
+    if (cachedBytes <= settings.cacheBytes && cache.size <= MAX_ENTRIES) break;
+    cache.delete(oldest);
+    cachedBytes -= bytes.byteLength;
+  }
+}
+
+/** SHA-256 of the model; binary parts (logo, signature) enter as their own SHA-256. */
+export function fingerprint(model: PdfDocumentModel): string {
+  const json = JSON.stringify(model, function (this: Record<string, unknown>, key: string, value: unknown) {
+    // The holder's own value: JSON.stringify has already turned a Buffer into { type, data }.
+    const raw = this[key];
+    return raw instanceof Uint8Array ? `sha256:${createHash('sha256').update(raw).digest('hex')}` : value;
+  });
+  return createHash('sha256').update(json).digest('hex');
+}
+
+const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;
