@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { HostAdapter, HostContact, HostStaffUser, HostWorkspace } from '../ports/host.ts';
 import type { OutboxMailer } from '../mail/outbox.ts';
-import type { PortalConfig } from '../config.ts';
+import { acceptedSessionSecrets, type PortalConfig } from '../config.ts';
 import { insertActivity } from '../activity/queries.ts';
 import {
   findClientUserByContact,
@@ -33,7 +33,7 @@ import {
   voidUserLinks,
   type TokenPurpose,
 } from './token-queries.ts';
-import { generateCode, generateToken, hashCode, hashPassword, hashToken, sameHash, verifyDecoy, verifyPassword } from './secrets.ts';
+import { codeHashMatches, generateCode, generateToken, hashCode, hashPassword, hashToken, verifyDecoy, verifyPassword } from './secrets.ts';
 import { codeEmail, emailLocale, invitationEmail, resetEmail } from './emails.ts';
 import { isLocale, type Locale } from '../i18n/translations.ts';
 import { findSettings } from '../settings/queries.ts';
@@ -165,8 +165,7 @@ export class AuthService {
       await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'code', reason: user ? 'no_live_code' : 'unknown_email' });
       return { ok: false, reason: 'invalid' };
     }
-    const expected = hashCode(this.deps.config.sessionSecret, user.id, code);
-    if (!sameHash(expected, live.code_hash)) {
+    if (!codeHashMatches(acceptedSessionSecrets(this.deps.config), user.id, code, live.code_hash)) {
       const attempts = await recordFailedCodeAttempt(this.deps.db, live.id, CODE_MAX_ATTEMPTS);
       await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'code', reason: 'wrong_code', attempts, burned: attempts >= CODE_MAX_ATTEMPTS });
       return { ok: false, reason: 'invalid' };
@@ -182,6 +181,10 @@ export class AuthService {
 
   async signInWithPassword(workspace: HostWorkspace, email: string, password: string, meta: RequestMeta): Promise<SignInResult> {
     const account = `${workspace.id}:${email}`;
+    // The portal's record of the email is read while the attempt is counted (a read that decides
+    // nothing on its own): a round trip less before argon2 starts, whose thread would otherwise wait.
+    const portalUser = findClientUserByEmail(this.deps.db, workspace.id, email);
+    portalUser.catch(() => {}); // awaited below unless the attempt is refused; a failure then surfaces there
     // The attempt is counted before the password is checked, in one atomic upsert: of any number
     // of attempts at once, only the first five reach the check, and a success clears the count.
     // (Counting after a failed check let every attempt in flight pass the lockout.)
@@ -193,14 +196,17 @@ export class AuthService {
       await this.log(workspace, 'sign_in.locked', meta, { email }, { method: 'password' });
       return { ok: false, reason: 'limited', retryAfterSeconds: budget.retryAfterSeconds };
     }
-    const { user, valid } = await this.checkPasswordSignIn(workspace, email, password);
+    const { user, valid } = await this.checkPasswordSignIn(workspace, email, password, await portalUser);
     if (!user || !valid) {
       await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'password', reason: user ? 'wrong_password' : 'unknown_email' });
       return { ok: false, reason: 'invalid' };
     }
-    await this.deps.limiter.reset(SIGN_IN_LIMITS.passwordFailuresPerAccount, account);
-    await recordSignIn(this.deps.db, workspace.id, user.id);
-    await this.log(workspace, 'sign_in.succeeded', meta, { user }, { method: 'password' });
+    // Three independent writes after the check, sent together rather than one after the other.
+    await Promise.all([
+      this.deps.limiter.reset(SIGN_IN_LIMITS.passwordFailuresPerAccount, account),
+      recordSignIn(this.deps.db, workspace.id, user.id),
+      this.log(workspace, 'sign_in.succeeded', meta, { user }, { method: 'password' }),
+    ]);
     return { ok: true, user };
   }
 
@@ -208,9 +214,8 @@ export class AuthService {
    * Checks an email and password: against the host's own credentials when it keeps them (the
    * client user is then created on first sign-in), otherwise against the portal's argon2id hash.
    */
-  private async checkPasswordSignIn(workspace: HostWorkspace, email: string, password: string): Promise<{ user: ClientUserRow | null; valid: boolean }> {
+  private async checkPasswordSignIn(workspace: HostWorkspace, email: string, password: string, user: ClientUserRow | null): Promise<{ user: ClientUserRow | null; valid: boolean }> {
     const credentials = this.deps.adapter.credentials;
-    const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
     if (credentials) {
       const contact = await credentials.verifyPassword(workspace.id, email, password);
       if (!contact) return { user, valid: false };

@@ -35,8 +35,6 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       // Without a session cookie the id was generated for this request and names no stored row:
       // nothing to destroy, nothing an attacker could have planted. With one, start afresh.
       if (SESSION_COOKIE_SENT.test(req.headers.cookie ?? '')) await call((cb) => req.session.regenerate(cb));
-      // Room for the new one: a stolen-cookie spree or a script signing in in a loop cannot pile up rows.
-      await deleteOldestSessions(deps.db, user.workspace_id, user.id, maxPerUser - 1);
       const meta = requestMeta(req);
       delete req.session.pendingSecondFactor;
       req.session.portal = {
@@ -49,7 +47,10 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       delete req.session.csrfToken;
       sessionCsrfToken(req);
       // express-session sees it saved and does not write it again when the response ends.
-      await call((cb) => req.session.save(cb));
+      // Room for the new one, in the same breath: a stolen-cookie spree or a script signing in in a
+      // loop cannot pile up rows. Whether the delete sees the new row or not, it keeps the newest
+      // (the new one expires last), so at most maxPerUser remain.
+      await Promise.all([deleteOldestSessions(deps.db, user.workspace_id, user.id, maxPerUser - 1), call((cb) => req.session.save(cb))]);
     },
     async hold(req, pending) {
       if (SESSION_COOKIE_SENT.test(req.headers.cookie ?? '')) await call((cb) => req.session.regenerate(cb));
