@@ -14,6 +14,13 @@ export const PortalConfigSchema = z.object({
   notificationsPath: z.string().regex(/^\/[a-z0-9/_-]*$/i).default('/client-portal/notifications'),
   /** Signs the session cookie and keys the one-time-code HMAC. */
   sessionSecret: z.string().min(32, 'sessionSecret must be at least 32 characters'),
+  /**
+   * Older session secrets (SESSION_SECRET_PREVIOUS), newest first, kept while a rotation settles:
+   * cookies signed with them are still accepted, two-factor secrets sealed under them still open
+   * (and are sealed again under sessionSecret on their next use), codes hashed under them still
+   * match. Only sessionSecret signs and seals anything new.
+   */
+  previousSessionSecrets: z.array(z.string().min(32, 'each previous session secret must be at least 32 characters')).default([]),
   /** Secure cookies: on in production, off for http://localhost. */
   secureCookies: z.boolean().default(false),
   sessionMaxAgeHours: z.number().int().positive().max(24 * 90).default(24 * 14),
@@ -23,3 +30,11 @@ export const PortalConfigSchema = z.object({
 
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;
 export type PortalConfigInput = z.input<typeof PortalConfigSchema>;
+
+/** The current session secret, then the previous ones: what a signature or a hash may have been made with. */
+export const acceptedSessionSecrets = (config: Pick<PortalConfig, 'sessionSecret' | 'previousSessionSecrets'>): string[] => [config.sessionSecret, ...config.previousSessionSecrets];
+
+/** SESSION_SECRET_PREVIOUS as the portal takes it: comma-separated, blanks ignored. */
+export function previousSecretsFrom(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((secret) => secret.trim()).filter(Boolean);
+}

@@ -10,5 +10,6 @@ export { createDirectoryStorage } from './files/directory-storage.ts';
 export { createClamdScanner } from './files/clamd-scanner.ts';
 export { HostClaimError } from './host/verify-claims.ts';
 export type { EventBus } from './events/event-bus.ts';
+export type { HostRecordChange, HostRecordKind } from './live/host-changes.ts';
 export { createInProcessEventBus } from './events/in-process-event-bus.ts';
 export { createPostgresEventBus } from './events/postgres-event-bus.ts';

@@ -3,9 +3,7 @@
 import type { HostWorkspace } from '../ports/host.ts';
 import type { MailMessage } from '../ports/services.ts';
 import { DEFAULT_LOCALE, isLocale, translator, type Locale } from '../i18n/translations.ts';
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from '../web/escape-html.ts';
 
 function message(to: string, subject: string, lines: string[]): MailMessage {
   const text = lines.join('\n');

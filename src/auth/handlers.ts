@@ -28,8 +28,8 @@ function formValues(req: Request): Record<string, string> {
   return values;
 }
 
-function rateLimited(retryAfterSeconds: number): never {
-  throw tooManyRequests(retryAfterSeconds);
+function rateLimited(res: Response, retryAfterSeconds: number): never {
+  throw tooManyRequests(retryAfterSeconds, portalI18n(res).t);
 }
 
 /** Where a form answered in place should appear to be: its GET page, with `next` kept. */
@@ -116,7 +116,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       if (!result.ok) {
         const other = signInMethods(portalContext(res).settings).password;
         if (other) return limitedSignIn(req, res, result.retryAfterSeconds, false);
-        rateLimited(result.retryAfterSeconds);
+        rateLimited(res, result.retryAfterSeconds);
       }
       showCodeForm(req, res, {}, 200, true);
     },
@@ -160,7 +160,7 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
     requestReset: async (req: Request, res: Response) => {
       const input = req.body as ForgotPasswordInput;
       const result = await auth.requestPasswordReset(portalContext(res).workspace, input.email, requestMeta(req), portalI18n(res).locale);
-      if (!result.ok) rateLimited(result.retryAfterSeconds);
+      if (!result.ok) rateLimited(res, result.retryAfterSeconds);
       showAddress(req, res, '/password/forgot');
       renderPortalPage(req, res, 'auth/forgot', portalI18n(res).t('auth:forgot.sentTitle'), { values: {}, errors: {}, sent: true });
     },

@@ -33,6 +33,14 @@ export function hashCode(secret: string, clientUserId: string, code: string): st
   return createHmac('sha256', secret).update(`${clientUserId}:${code}`).digest('hex');
 }
 
+/**
+ * Whether a stored code hash was made from this code under one of the secrets: the current session
+ * secret first, then those a rotation retired (a code sent just before it still counts).
+ */
+export function codeHashMatches(secrets: readonly string[], clientUserId: string, code: string, storedHash: string): boolean {
+  return secrets.some((secret) => sameHash(hashCode(secret, clientUserId, code), storedHash));
+}
+
 export const generateToken = () => randomBytes(32).toString('base64url');
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');

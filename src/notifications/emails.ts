@@ -6,11 +6,9 @@ import { formattersFor } from '../i18n/formatters.ts';
 import type { HostWorkspace } from '../ports/host.ts';
 import type { MailMessage } from '../ports/services.ts';
 import { NOTIFICATION_RULES } from './rules.ts';
+import { escapeHtml } from '../web/escape-html.ts';
 
 const fmt = formattersFor('en', 'UTC');
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function message(to: string, subject: string, lines: string[]): MailMessage {
   return { to, subject, text: lines.join('\n'), html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n') };

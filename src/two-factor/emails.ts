@@ -2,9 +2,7 @@
 import type { Translate } from '../i18n/translations.ts';
 import type { HostWorkspace } from '../ports/host.ts';
 import type { MailMessage } from '../ports/services.ts';
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from '../web/escape-html.ts';
 
 function message(to: string, subject: string, lines: string[]): MailMessage {
   return { to, subject, text: lines.join('\n'), html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n') };

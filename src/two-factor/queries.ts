@@ -57,6 +57,14 @@ export async function claimTotpStep(db: Db, workspaceId: string, clientUserId: s
   return updated > 0;
 }
 
+/** Replaces the sealed secret with the same secret sealed under the current key; only if it is still the one read. */
+export async function resealTwoFactorSecret(db: Db, workspaceId: string, clientUserId: string, previousCiphertext: string, secretCiphertext: string): Promise<boolean> {
+  const updated = await db('client_two_factor')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId, secret_ciphertext: previousCiphertext })
+    .update({ secret_ciphertext: secretCiphertext });
+  return updated > 0;
+}
+
 export async function deleteTwoFactor(db: Db, workspaceId: string, clientUserId: string): Promise<number> {
   await db('client_recovery_codes').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
   return db('client_two_factor').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();

@@ -3,18 +3,44 @@
 // encrypted with AES-256-GCM under a key derived (HKDF-SHA-256) from the portal's SESSION_SECRET.
 // A database reader without that secret cannot compute codes. The client user id is the
 // authenticated data, so a ciphertext copied onto another client user's row does not decrypt.
+// When SESSION_SECRET is rotated, the older secrets (SESSION_SECRET_PREVIOUS) still open what was
+// sealed under them, and say so, so the caller can seal it again under the current key.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
-export interface SecretBox {
-  seal(plain: string, boundTo: string): string;
-  /** The plain text, or null when the ciphertext is damaged, moved, or sealed under another key. */
-  open(sealed: string, boundTo: string): string | null;
+export interface Opened {
+  plain: string;
+  /** Sealed under a previous secret: seal it again under the current one. */
+  stale: boolean;
 }
 
-export function createSecretBox(sessionSecret: string): SecretBox {
-  const key = Buffer.from(hkdfSync('sha256', sessionSecret, 'customer-portal', 'client two-factor secret v1', 32));
+export interface SecretBox {
+  seal(plain: string, boundTo: string): string;
+  /** The plain text, or null when the ciphertext is damaged, moved, or sealed under a key not known. */
+  open(sealed: string, boundTo: string): Opened | null;
+}
+
+const keyOf = (secret: string) => Buffer.from(hkdfSync('sha256', secret, 'customer-portal', 'client two-factor secret v1', 32));
+
+function openWith(key: Buffer, sealed: string, boundTo: string): string | null {
+  if (!sealed.startsWith(`${VERSION}:`)) return null;
+  const raw = Buffer.from(sealed.slice(VERSION.length + 1), 'base64url');
+  if (raw.length < 29) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(boundTo));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Seals under the current secret; opens under it first, then under each previous one in turn. */
+export function createSecretBox(sessionSecret: string, previousSecrets: readonly string[] = []): SecretBox {
+  const key = keyOf(sessionSecret);
+  const previousKeys = previousSecrets.map(keyOf);
   return {
     seal(plain, boundTo) {
       const iv = randomBytes(12);
@@ -24,17 +50,13 @@ export function createSecretBox(sessionSecret: string): SecretBox {
       return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
     },
     open(sealed, boundTo) {
-      if (!sealed.startsWith(`${VERSION}:`)) return null;
-      const raw = Buffer.from(sealed.slice(VERSION.length + 1), 'base64url');
-      if (raw.length < 29) return null;
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-        decipher.setAAD(Buffer.from(boundTo));
-        decipher.setAuthTag(raw.subarray(12, 28));
-        return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-      } catch {
-        return null;
+      const plain = openWith(key, sealed, boundTo);
+      if (plain !== null) return { plain, stale: false };
+      for (const previous of previousKeys) {
+        const older = openWith(previous, sealed, boundTo);
+        if (older !== null) return { plain: older, stale: true };
       }
+      return null;
     },
   };
 }

@@ -8,12 +8,12 @@ import type { Knex } from 'knex';
 import QRCode from 'qrcode';
 import { Secret, TOTP } from 'otpauth';
 import { randomBytes } from 'node:crypto';
-import type { PortalConfig } from '../config.ts';
+import { acceptedSessionSecrets, type PortalConfig } from '../config.ts';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import type { OutboxMailer } from '../mail/outbox.ts';
 import type { HostWorkspace } from '../ports/host.ts';
 import type { RateLimiter, LimitRule } from '../rate-limits/limiter.ts';
-import { generateCode, hashCode, sameHash } from '../auth/secrets.ts';
+import { codeHashMatches, generateCode, hashCode } from '../auth/secrets.ts';
 import { createSecretBox, type SecretBox } from './secret-box.ts';
 import {
   claimTotpStep,
@@ -27,6 +27,7 @@ import {
   isTwoFactorEnabled,
   recordConfirmationMiss,
   replaceRecoveryCodes,
+  resealTwoFactorSecret,
   startTwoFactorSetup,
   useRecoveryCode,
   type ConfirmationPurpose,
@@ -79,7 +80,7 @@ export class TwoFactorService {
   private readonly box: SecretBox;
 
   constructor(private readonly deps: TwoFactorServiceDeps) {
-    this.box = createSecretBox(deps.config.sessionSecret);
+    this.box = createSecretBox(deps.config.sessionSecret, deps.config.previousSessionSecrets);
   }
 
   isEnabled(workspace: HostWorkspace, user: ClientUserRow): Promise<boolean> {
@@ -100,7 +101,7 @@ export class TwoFactorService {
   async setup(workspace: HostWorkspace, user: ClientUserRow): Promise<SetupView | null> {
     const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
     if (row?.enabled_at) return null;
-    let secret = row ? this.box.open(row.secret_ciphertext, user.id) : null;
+    let secret = row ? (this.box.open(row.secret_ciphertext, user.id)?.plain ?? null) : null;
     const started = !secret;
     if (!secret) {
       secret = new Secret({ size: 20 }).base32;
@@ -116,13 +117,16 @@ export class TwoFactorService {
     return result.allowed ? null : { ok: false, reason: 'limited', retryAfterSeconds: result.retryAfterSeconds };
   }
 
-  /** The 30-second step a code belongs to, if it is right for now (one step of clock drift allowed). */
-  private matchingStep(workspace: HostWorkspace, user: ClientUserRow, secretCiphertext: string, code: string): number | null {
-    const secret = this.box.open(secretCiphertext, user.id);
-    if (!secret || !/^\d{6}$/.test(code)) return null;
+  /**
+   * The 30-second step a code belongs to, if it is right for now (one step of clock drift allowed),
+   * and whether the secret was sealed under a previous session secret.
+   */
+  private matchingStep(workspace: HostWorkspace, user: ClientUserRow, secretCiphertext: string, code: string): { step: number; stale: boolean; secret: string } | null {
+    const opened = this.box.open(secretCiphertext, user.id);
+    if (!opened || !/^\d{6}$/.test(code)) return null;
     const timestamp = this.deps.now().getTime();
-    const delta = this.totp(workspace, user, secret).validate({ token: code, timestamp, window: 1 });
-    return delta === null ? null : Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta;
+    const delta = this.totp(workspace, user, opened.plain).validate({ token: code, timestamp, window: 1 });
+    return delta === null ? null : { step: Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta, stale: opened.stale, secret: opened.plain };
   }
 
   /**
@@ -133,8 +137,9 @@ export class TwoFactorService {
     const limited = await this.budget(user, TWO_FACTOR_LIMITS.checksPerUser);
     if (limited && !limited.ok) return limited as Exclude<CheckResult, { ok: true }>;
     const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
-    const step = row && !row.enabled_at ? this.matchingStep(workspace, user, row.secret_ciphertext, code) : null;
-    if (step === null) return { ok: false, reason: 'invalid' };
+    const match = row && !row.enabled_at ? this.matchingStep(workspace, user, row.secret_ciphertext, code) : null;
+    if (match === null) return { ok: false, reason: 'invalid' };
+    const step = match.step;
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
     const enabled = await this.deps.db.transaction(async (trx) => {
       if (!(await enableTwoFactor(trx, workspace.id, user.id, step))) return false;
@@ -146,8 +151,13 @@ export class TwoFactorService {
     return { ok: true, recoveryCodes };
   }
 
+  /** The code's hash under the current session secret, then under each previous one. */
+  private recoveryHashes(user: ClientUserRow, code: string): string[] {
+    return acceptedSessionSecrets(this.deps.config).map((secret) => hashCode(secret, user.id, `recovery:${normalizeRecovery(code)}`));
+  }
+
   private recoveryHash(user: ClientUserRow, code: string): string {
-    return hashCode(this.deps.config.sessionSecret, user.id, `recovery:${normalizeRecovery(code)}`);
+    return this.recoveryHashes(user, code)[0]!;
   }
 
   /** The second factor at sign-in: a code from the app (once per step) or an unused recovery code. */
@@ -159,10 +169,21 @@ export class TwoFactorService {
     if (!row?.enabled_at) return { ok: false, reason: 'invalid' };
     let via: 'totp' | 'recovery' | null = null;
     if (/^\d{6}$/.test(code)) {
-      const step = this.matchingStep(workspace, user, row.secret_ciphertext, code);
-      if (step !== null && (await claimTotpStep(this.deps.db, workspace.id, user.id, step))) via = 'totp';
+      const match = this.matchingStep(workspace, user, row.secret_ciphertext, code);
+      if (match !== null && (await claimTotpStep(this.deps.db, workspace.id, user.id, match.step))) {
+        via = 'totp';
+        // Sealed under a previous session secret: sealed again under the current one, now that it
+        // is known to be right, so the previous secret can be retired.
+        if (match.stale) await resealTwoFactorSecret(this.deps.db, workspace.id, user.id, row.secret_ciphertext, this.box.seal(match.secret, user.id));
+      }
     } else if (normalizeRecovery(code).length === 10) {
-      if (await useRecoveryCode(this.deps.db, workspace.id, user.id, this.recoveryHash(user, code))) via = 'recovery';
+      // Codes hashed under a previous session secret still count (one more look-up per previous secret, only on a miss).
+      for (const hash of this.recoveryHashes(user, code)) {
+        if (await useRecoveryCode(this.deps.db, workspace.id, user.id, hash)) {
+          via = 'recovery';
+          break;
+        }
+      }
     }
     if (!via) return { ok: false, reason: 'invalid' };
     await this.deps.limiter.reset(TWO_FACTOR_LIMITS.checksPerUser, `${user.workspace_id}:${user.id}`);
@@ -190,21 +211,22 @@ export class TwoFactorService {
     const code = generateCode();
     const expiresAt = new Date(this.deps.now().getTime() + CONFIRMATION_TTL_MINUTES * 60_000);
     await this.deps.db.transaction(async (trx) => {
-      await insertConfirmationCode(trx, { workspaceId: workspace.id, clientUserId: user.id, purpose, newEmail, codeHash: this.confirmationHash(user, purpose, newEmail, code), expiresAt });
+      await insertConfirmationCode(trx, { workspaceId: workspace.id, clientUserId: user.id, purpose, newEmail, codeHash: hashCode(this.deps.config.sessionSecret, user.id, this.confirmationInput(purpose, newEmail, code)), expiresAt });
       await this.deps.mailer.send(mail(code, CONFIRMATION_TTL_MINUTES), { trx });
     });
     return { ok: true };
   }
 
-  private confirmationHash(user: ClientUserRow, purpose: ConfirmationPurpose, newEmail: string | null, code: string): string {
-    return hashCode(this.deps.config.sessionSecret, user.id, `${purpose}:${newEmail ?? ''}:${code}`);
+  /** What a confirmation code is hashed from: the code bound to its purpose and the address it confirms. */
+  private confirmationInput(purpose: ConfirmationPurpose, newEmail: string | null, code: string): string {
+    return `${purpose}:${newEmail ?? ''}:${code}`;
   }
 
   /** Checks and uses an emailed confirmation code; five wrong tries burn it. Returns the address it confirms. */
   async useConfirmationCode(workspace: HostWorkspace, user: ClientUserRow, purpose: ConfirmationPurpose, code: string): Promise<{ ok: true; newEmail: string | null } | { ok: false }> {
     const live = await findLiveConfirmationCode(this.deps.db, workspace.id, user.id, purpose, this.deps.now());
     if (!live) return { ok: false };
-    if (!sameHash(this.confirmationHash(user, purpose, live.new_email, code), live.code_hash)) {
+    if (!codeHashMatches(acceptedSessionSecrets(this.deps.config), user.id, this.confirmationInput(purpose, live.new_email, code), live.code_hash)) {
       await recordConfirmationMiss(this.deps.db, live.id, CONFIRMATION_MAX_ATTEMPTS);
       return { ok: false };
     }

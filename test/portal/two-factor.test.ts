@@ -192,10 +192,24 @@ describe('client two-factor authentication', function () {
     return agent;
   }
 
+  /** Sends the admin settings form as it stands, with the two-factor rule set as given. */
+  async function setTwoFactorRule(admin: Agent, required: boolean) {
+    const page = await admin.get('/settings/client-portal').expect(200);
+    const form: Record<string, string> = { _csrf: csrfFrom(page.text) };
+    for (const [tag] of page.text.matchAll(/<input type="checkbox"[^>]*>/g)) {
+      const name = /name="([^"]+)"/.exec(tag)![1]!;
+      if (/ checked>$/.test(tag)) form[name] = 'on';
+    }
+    if (required) form.requireTwoFactor = 'on';
+    else delete form.requireTwoFactor;
+    await admin.post('/settings/client-portal').type('form').send(form).expect(303);
+  }
+
   it('with the workspace requiring two-factor, keeps a client without it on set-up until done', async function () {
     const admin = await staffAgent('admin');
+    await setTwoFactorRule(admin, true);
     const clients = await admin.get('/settings/client-portal/clients').expect(200);
-    await admin.post('/settings/client-portal/clients/two-factor-requirement').type('form').send({ _csrf: csrfFrom(clients.text), required: 'on' }).expect(303);
+    expect(clients.text).to.contain('Two-factor authentication is required for client users.');
     try {
       const agent = h.agent();
       const signedIn = await postPasswordSignIn(agent, 'demo', bob);
@@ -218,8 +232,7 @@ describe('client two-factor authentication', function () {
       const removed = await agent.post('/portal/demo/account/two-factor/remove').type('form').send({ _csrf: csrfFrom(status.text), currentPassword: bob.password });
       expect(removed.status).to.equal(409);
     } finally {
-      const page = await admin.get('/settings/client-portal/clients').expect(200);
-      await admin.post('/settings/client-portal/clients/two-factor-requirement').type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+      await setTwoFactorRule(admin, false);
     }
   });
 

@@ -1,6 +1,7 @@
-// `npm start` in production, as a real process: it refuses to start without SESSION_SECRET; with
-// one it sends HSTS, hides the development outbox, and — behind a TLS-terminating proxy on the
-// same machine — sets the client's session cookie with Secure, so a client can sign in.
+// `npm start` in production, as a real process: it refuses to start without SESSION_SECRET or with
+// a SESSION_SECRET_PREVIOUS entry too short; with one it sends HSTS, hides the development outbox,
+// and — behind a TLS-terminating proxy on the same machine — sets the client's session cookie with
+// Secure, so a client can sign in.
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
@@ -26,6 +27,12 @@ describe('production mode, as a real process', function () {
     const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0' });
     expect(await refused.exited).to.equal(1);
     expect(refused.output()).to.contain('SESSION_SECRET is required in production');
+  });
+
+  it('refuses to start with a previous session secret shorter than 32 characters, saying so', async function () {
+    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0', SESSION_SECRET: 's'.repeat(48), SESSION_SECRET_PREVIOUS: `${'p'.repeat(48)}, too-short` });
+    expect(await refused.exited).to.equal(1);
+    expect(refused.output()).to.contain('SESSION_SECRET_PREVIOUS: each secret must be at least 32 characters');
   });
 
   it('serves with HSTS and secure cookies behind a local TLS proxy, and without the outbox', async function () {

@@ -20,7 +20,8 @@ export interface CrmSessionFields {
 
 export type CrmSession = session.Session & CrmSessionFields;
 
-export function createCrmSession(options: { pool: pg.Pool; secret: string; secureCookies: boolean }): RequestHandler {
+/** `secret`: the first signs; any further ones (older secrets, during a rotation) are still accepted. */
+export function createCrmSession(options: { pool: pg.Pool; secret: string | string[]; secureCookies: boolean }): RequestHandler {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({
     pool: options.pool,
