@@ -29,6 +29,7 @@ const NOTICES: Record<string, string> = {
   'profile-saved': 'account:notices.profileSaved',
   'password-changed': 'account:notices.passwordChanged',
   'preferences-saved': 'account:notices.preferencesSaved',
+  'others-signed-out': 'account:notices.othersSignedOut',
 };
 
 interface AccountForms {
@@ -140,8 +141,9 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
         : await auth.setFirstPassword(workspace, client.user, input.password, hashSessionId(req.sessionID), requestMeta(req));
       if (!outcome.ok && outcome.reason === 'limited') {
         const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60));
+        const { t } = portalI18n(res);
         res.set('Retry-After', String(outcome.retryAfterSeconds));
-        return refuse(req, res, { passwordErrors: { currentPassword: `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` } }, 429);
+        return refuse(req, res, { passwordErrors: { currentPassword: t('account:errors.passwordLimited', { wait: t('auth:wait.minutes', { count: minutes }) }) } }, 429);
       }
       if (!outcome.ok) {
         return refuse(req, res, { passwordErrors: { currentPassword: 'That is not your current password.' } }, 400);
@@ -162,13 +164,18 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       res.redirect(303, `${base}/account`);
     },
 
+    /** Signing out every other device is asked first, on a GET page of its own (the form posts from there). */
+    confirmRevokeOthers: (req: Request, res: Response) => {
+      renderPortalPage(req, res, 'account/sign-out-others', portalI18n(res).t('account:signOutOthers.title'), {});
+    },
+
     revokeOtherSessions: async (req: Request, res: Response) => {
       const { workspace, base } = portalContext(res);
       const { user } = signedInClient(res);
       const removed = await deleteOtherSessions(db, workspace.id, user.id, hashSessionId(req.sessionID));
       await log(req, res, 'session.revoked', { scope: 'others', count: removed });
       if (isFragmentRequest(req)) return show(req, res, { notice: 'account:notices.othersSignedOut' });
-      res.redirect(303, `${base}/account`);
+      res.redirect(303, `${base}/account?notice=others-signed-out`);
     },
   };
 }

@@ -14,6 +14,7 @@ export function accountRoutes(h: AccountHandlers): Router {
   router.post('/account/preferences', validateBody(PreferencesCommand, h.invalidPreferences), h.savePreferences);
   router.get('/account/preferences', h.toAccount);
   router.post('/account/sessions/:sessionId/revoke', h.revokeSession);
+  router.get('/account/sessions/revoke-others', h.confirmRevokeOthers);
   router.post('/account/sessions/revoke-others', h.revokeOtherSessions);
   return router;
 }

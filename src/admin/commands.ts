@@ -52,6 +52,8 @@ export const SettingsCommand = z
     ...switches,
     loginWithCode: checkboxField,
     loginWithPassword: checkboxField,
+    /** Every client user must set up two-factor before anything else. */
+    requireTwoFactor: checkboxField,
     /** Empty means "use the default title" (the workspace name); missing means "leave as it is". */
     portalTitle: z
       .string({ error: 'Enter a portal title.' })
@@ -95,9 +97,6 @@ export const ClientUserCommand = z.object(returnFilter);
 export type ClientUserInput = z.infer<typeof ClientUserCommand>;
 
 export const ClientUserIdParam = z.uuid();
-
-export const TwoFactorRequirementCommand = z.object({ required: checkboxField });
-export type TwoFactorRequirementInput = z.infer<typeof TwoFactorRequirementCommand>;
 
 export const ClientsQuery = z.object({
   ...returnFilter,

@@ -15,8 +15,6 @@ export const NOTICES = {
   disabled: 'Their portal access is disabled, and every session they had is signed out.',
   enabled: 'Their portal access is enabled again.',
   'two-factor-reset': 'Their two-factor authentication is reset: they are signed out everywhere and were told by email.',
-  'two-factor-required': 'Two-factor authentication is now required: clients without it set it up at their next page.',
-  'two-factor-optional': 'Two-factor authentication is now optional for client users.',
 } as const;
 
 export type NoticeKey = keyof typeof NOTICES;
@@ -32,6 +30,7 @@ export interface SettingsFormValues {
   switches: Record<string, boolean>;
   loginWithCode: boolean;
   loginWithPassword: boolean;
+  requireTwoFactor: boolean;
   portalTitle: string;
   primaryColor: string;
   maxUploadMb: string;
@@ -45,6 +44,7 @@ export function settingsFormValues(settings: PortalSettings, workspace: HostWork
     switches: Object.fromEntries(SECTION_SWITCHES.map((s) => [s.key, settings[s.key]])),
     loginWithCode: settings.loginWithCode,
     loginWithPassword: settings.loginWithPassword,
+    requireTwoFactor: settings.requireTwoFactor,
     portalTitle: settings.portalTitle ?? '',
     primaryColor: settings.primaryColor ?? workspace.brandColor ?? FALLBACK_COLOR,
     maxUploadMb: String(settings.maxUploadMb),
@@ -61,6 +61,7 @@ export function submittedFormValues(body: unknown, fallback: SettingsFormValues)
     switches: Object.fromEntries(SECTION_SWITCHES.map((s) => [s.key, checked(s.key)])),
     loginWithCode: checked('loginWithCode'),
     loginWithPassword: checked('loginWithPassword'),
+    requireTwoFactor: checked('requireTwoFactor'),
     portalTitle: text('portalTitle', fallback.portalTitle),
     // A colour input only takes #rrggbb; anything else shows the saved colour beside the error.
     primaryColor: /^#[0-9a-f]{6}$/i.test(text('primaryColor', '')) ? text('primaryColor', '') : fallback.primaryColor,
@@ -82,6 +83,7 @@ export function presentSettingsPage(input: {
     switches: SECTION_SWITCHES.map((s) => ({ key: s.key, label: s.label, hint: s.hint, checked: values.switches[s.key] ?? false })),
     loginWithCode: values.loginWithCode,
     loginWithPassword: values.loginWithPassword,
+    requireTwoFactor: values.requireTwoFactor,
     portalTitle: values.portalTitle,
     defaultTitle: `${workspace.name} client portal`,
     primaryColor: values.primaryColor,

@@ -14,7 +14,7 @@ import { validateBody, validateQuery } from '../web/validate.ts';
 import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
 import { createActivityHandlers } from './activity-handlers.ts';
 import { createClientUsersHandlers } from './client-users-handlers.ts';
-import { ActivityQuery, ClientUserCommand, ClientsQuery, InviteCommand, SettingsCommand, SettingsQuery, TwoFactorRequirementCommand } from './commands.ts';
+import { ActivityQuery, ClientUserCommand, ClientsQuery, InviteCommand, SettingsCommand, SettingsQuery } from './commands.ts';
 import { createAdminTwoFactorHandlers } from './two-factor-handlers.ts';
 import { createSettingsHandlers } from './settings-handlers.ts';
 import { createUploadsHandlers } from './uploads-handlers.ts';
@@ -51,7 +51,6 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.get('/clients/:clientUserId/disable', validateQuery(ClientsQuery), clients.confirmDisable);
   router.post('/clients/:clientUserId/disable', validateBody(ClientUserCommand), clients.disable);
   router.post('/clients/:clientUserId/enable', validateBody(ClientUserCommand), clients.enable);
-  router.post('/clients/two-factor-requirement', validateBody(TwoFactorRequirementCommand), twoFactor.setRequirement);
   router.get('/clients/:clientUserId/two-factor/reset', twoFactor.confirmReset);
   router.post('/clients/:clientUserId/two-factor/reset', validateBody(ClientUserCommand), twoFactor.reset);
 

@@ -1,4 +1,5 @@
-// Saving the settings form: switches, sign-in methods, branding and the logo, as one change.
+// Saving the settings form: switches, sign-in methods and the two-factor rule, branding and the
+// logo, as one change.
 //
 // The settings row is written in one transaction. The logo goes through the FileStorage port, which
 // may be object storage and so cannot join that transaction; instead the steps are ordered so that
@@ -40,6 +41,7 @@ export async function saveSettingsForm(deps: SaveSettingsDeps, workspaceId: stri
           ...switches,
           loginWithCode: input.loginWithCode,
           loginWithPassword: input.loginWithPassword,
+          requireTwoFactor: input.requireTwoFactor,
           portalTitle: input.portalTitle,
           primaryColor: input.primaryColor,
           maxUploadMb: input.maxUploadMb,

@@ -1,5 +1,5 @@
-// The agency's side of client two-factor: the workspace switch that requires it, and resetting a
-// client's two-factor when they lost their phone and their recovery codes. A reset is confirmed on
+// The agency's side of client two-factor: resetting a client's two-factor when they lost their
+// phone and their recovery codes (the switch that requires two-factor is on the settings form). A reset is confirmed on
 // its own page first, removes the authenticator and recovery codes, signs the client out everywhere,
 // is logged, and emails the client (through the outbox, in the same transaction).
 import type { Request, Response } from 'express';
@@ -10,7 +10,6 @@ import type { PortalConfig } from '../config.ts';
 import { isLocale, translator } from '../i18n/translations.ts';
 import type { OutboxMailer } from '../mail/outbox.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
-import { saveSettings } from '../settings/queries.ts';
 import { findSettings } from '../settings/queries.ts';
 import { twoFactorResetEmail } from '../two-factor/emails.ts';
 import { deleteTwoFactor, isTwoFactorEnabled } from '../two-factor/queries.ts';
@@ -20,7 +19,7 @@ import { parseParam } from '../web/validate.ts';
 import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
 import { adminContext } from './admin-context.ts';
 import { renderAdminPage } from './admin-page.ts';
-import { ClientUserIdParam, type ClientUserInput, type TwoFactorRequirementInput } from './commands.ts';
+import { ClientUserIdParam, type ClientUserInput } from './commands.ts';
 
 export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMailer; config: PortalConfig; workspaces: Pick<WorkspaceCache, 'changed'> }) {
   const { db, mailer, config } = deps;
@@ -41,14 +40,6 @@ export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMai
   };
 
   return {
-    setRequirement: async (req: Request, res: Response) => {
-      const input = req.body as TwoFactorRequirementInput;
-      const { workspace, staff } = adminContext(res);
-      await saveSettings(db, workspace.id, { requireTwoFactor: input.required }, staff.id);
-      await deps.workspaces.changed(workspace.id);
-      back(res, undefined, input.required ? 'two-factor-required' : 'two-factor-optional');
-    },
-
     confirmReset: async (req: Request, res: Response) => {
       const user = await loadWithTwoFactor(req, res);
       const client = typeof req.query.client === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.query.client) ? req.query.client : '';

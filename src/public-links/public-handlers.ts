@@ -6,7 +6,8 @@ import type { Request, Response } from 'express';
 import { offerPdfModel, presentOfferDetail } from '../offers/presenters.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../invoices/presenters.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
-import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
+import { pdfFilename } from '../pdf/render-pdf.ts';
+import { renderPdfFor, type PdfResult } from '../pdf/rendered-pdfs.ts';
 import type { HostAdapter } from '../ports/host.ts';
 import type { FileStorage } from '../ports/services.ts';
 import type { RateLimiter } from '../rate-limits/limiter.ts';
@@ -36,7 +37,7 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
   async function open(req: Request, res: Response) {
     const { workspace, settings, i18n } = portalContext(res);
     const limit = await deps.limiter.consume(PUBLIC_LINK_LIMIT, `${workspace.id}:${req.ip ?? 'unknown'}`);
-    if (!limit.allowed) throw tooManyRequests(limit.retryAfterSeconds);
+    if (!limit.allowed) throw tooManyRequests(limit.retryAfterSeconds, i18n.t);
     const found = await links.open(workspace.id, settings, String(req.params.token ?? ''));
     // One answer for unknown, expired, revoked and switched-off: nothing tells them apart.
     if (!found) throw notFound(i18n.t('public:gone'));
@@ -131,21 +132,20 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
       const today = i18n.fmt.isoDay(deps.now());
       const brand = await pdfBrand(deps.storage, res);
       const client = (await deps.adapter.clients.findById(link.workspace_id, link.client_id))?.name ?? '';
-      const started = performance.now();
-      let pdf: Buffer;
+      const scope = { workspaceId: link.workspace_id, clientId: link.client_id };
+      let pdf: PdfResult;
       let filename: string;
       if (record.type === 'invoice') {
         const view = presentInvoiceDetail(i18n, record.invoice, href, today);
-        pdf = await renderPdf(invoicePdfModel(i18n, view, brand, client));
+        pdf = await renderPdfFor(scope, invoicePdfModel(i18n, view, brand, client));
         filename = pdfFilename(i18n.t('invoices:kind'), record.invoice.number);
       } else {
         const view = presentOfferDetail(i18n, record.offer, href, today);
-        pdf = await renderPdf(offerPdfModel(i18n, view, brand, client));
+        pdf = await renderPdfFor(scope, offerPdfModel(i18n, view, brand, client));
         filename = pdfFilename(view.kindLabel, record.offer.number);
       }
-      const renderMs = Math.round((performance.now() - started) * 10) / 10;
       await links.logAccess(link, 'pdf', requestMeta(req));
-      sendPdf(res, pdf, filename, renderMs);
+      sendPdf(res, pdf, filename);
     },
   };
 }

@@ -63,6 +63,11 @@ export class PublicLinks {
     });
   }
 
+  /** The links of one record, without their accesses (a confirmation names one link, nothing more). */
+  linksOf(workspaceId: string, clientId: string, type: PublicLinkSubject, id: string): Promise<PublicLinkRow[]> {
+    return listLinksForSubject(this.deps.db, { workspaceId, clientId, subjectType: type, subjectId: id });
+  }
+
   async forSubject(workspaceId: string, clientId: string, type: PublicLinkSubject, id: string) {
     const links = await listLinksForSubject(this.deps.db, { workspaceId, clientId, subjectType: type, subjectId: id });
     const accesses = await listAccessesForLinks(this.deps.db, { workspaceId, linkIds: links.map((link) => link.id), limit: 100 });

@@ -1,5 +1,6 @@
 // Errors that carry an HTTP status and a message a person can read. Anything else that reaches
 // the error handler is a bug: logged, and answered with a generic 500 page.
+import type { Translate } from '../i18n/translations.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -15,11 +16,16 @@ export const notFound = (message = 'We could not find that page.') => new HttpEr
 export const forbidden = (message = 'You do not have access to this page.') => new HttpError(403, message);
 export const badRequest = (message: string) => new HttpError(400, message);
 
-export function tooManyRequests(retryAfterSeconds: number): HttpError {
+/**
+ * A limit reached. With the reader's translator (every client-facing route has one), the message is
+ * in their language; without it (the staff side), English.
+ */
+export function tooManyRequests(retryAfterSeconds: number, t?: Translate): HttpError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  return new HttpError(429, `Too many attempts. Try again in ${describeWait(seconds)}.`, {
-    'Retry-After': String(seconds),
-  });
+  const message = t
+    ? t('common:errors.messages.tooManyAttempts', { wait: seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) }) })
+    : `Too many attempts. Try again in ${describeWait(seconds)}.`;
+  return new HttpError(429, message, { 'Retry-After': String(seconds) });
 }
 
 export function describeWait(seconds: number): string {

@@ -17,7 +17,6 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'get', path: `/clients/${CLIENT_USER_ID}/disable` },
   { method: 'post', path: `/clients/${CLIENT_USER_ID}/disable` },
   { method: 'post', path: `/clients/${CLIENT_USER_ID}/enable` },
-  { method: 'post', path: '/clients/two-factor-requirement' },
   { method: 'get', path: `/clients/${CLIENT_USER_ID}/two-factor/reset` },
   { method: 'post', path: `/clients/${CLIENT_USER_ID}/two-factor/reset` },
   { method: 'get', path: '/activity' },

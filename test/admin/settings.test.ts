@@ -87,6 +87,26 @@ describe('admin settings page', () => {
     expect(page.text).to.match(/id="setting-showProposals" name="showProposals" value="on" aria-describedby="setting-showProposals-hint" checked>/);
   });
 
+  it('saves the two-factor rule with the other switches, and keeps it as typed when the form is refused', async () => {
+    expect((await findSettings(host.db, acme.id)).requireTwoFactor).to.equal(false);
+    const page = await agent.get(ADMIN_PATH).expect(200);
+    expect(page.text).to.match(/id="setting-requireTwoFactor" name="requireTwoFactor" value="on" aria-describedby="setting-requireTwoFactor-hint">/);
+    // Refused (no sign-in method): nothing saved, and the box stays as it was sent.
+    const refused = await agent.post(ADMIN_PATH).field('_csrf', csrf).field('requireTwoFactor', 'on').field('portalTitle', 'Kept').expect(400);
+    expect(refused.text).to.match(/id="setting-requireTwoFactor" name="requireTwoFactor" value="on" aria-describedby="setting-requireTwoFactor-hint" checked>/);
+    expect((await findSettings(host.db, acme.id)).requireTwoFactor).to.equal(false);
+    await agent.post(ADMIN_PATH).type('form').send({ ...allOn(), _csrf: csrf, requireTwoFactor: 'on' }).expect(303);
+    expect((await findSettings(host.db, acme.id)).requireTwoFactor).to.equal(true);
+    const saved = await agent.get(ADMIN_PATH).expect(200);
+    expect(saved.text).to.match(/name="requireTwoFactor" value="on" aria-describedby="setting-requireTwoFactor-hint" checked>/);
+    // The client-users page shows the rule and where to change it.
+    const clients = await agent.get(`${ADMIN_PATH}/clients`).expect(200);
+    expect(clients.text).to.contain('Two-factor authentication is required for client users.');
+    expect(clients.text).to.contain(`href="${ADMIN_PATH}#setting-requireTwoFactor"`);
+    await agent.post(ADMIN_PATH).type('form').send({ ...allOn(), _csrf: csrf }).expect(303);
+    expect((await findSettings(host.db, acme.id)).requireTwoFactor).to.equal(false);
+  });
+
   it('does not change another workspace', async () => {
     const settings = await findSettings(host.db, other.id);
     expect(settings.updatedAt).to.equal(null);

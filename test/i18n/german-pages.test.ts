@@ -1,6 +1,8 @@
 // The main client pages rendered in German carry no English left behind: sign-in (and its
 // validation messages, through the per-locale zod error map), dashboard, account, the sections, a
-// 404 page; and the emails to a German client (code, reset, invitation) are in German.
+// 404 page; the error pages a client can meet (a missing proposal, quotation, invoice, document,
+// upload or task, a session already ended, a limit reached) and the account's limit message; and
+// the emails to a German client (code, reset, invitation) are in German.
 import { expect } from 'chai';
 import { csrfFrom, postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
@@ -8,6 +10,7 @@ import { csrfFrom, postPasswordSignIn, startPortalHarness, type PortalHarness } 
 const ENGLISH = [
   'Sign in', 'Sign out', 'Your account', 'Profile', 'Save', 'Password', 'Dashboard', 'Invoices', 'Proposals',
   'Messages', 'Enter your', 'Choose', 'We could not', 'Page not found', 'Skip to content', 'Where you are signed in',
+  'Too many', 'Try again', 'That session', 'Use “Sign out”', 'It may',
 ];
 
 /** The visible text of a page: no tags, no attribute values, entities decoded enough for matching. */
@@ -78,6 +81,53 @@ describe('the portal in German', function () {
     } finally {
       await h.crm.db('client_users').where({ workspace_id: workspace.id, email: maria().email }).update({ locale: null });
     }
+  });
+
+  it('the error pages a client can meet, and the account\'s limit on wrong passwords', async () => {
+    const agent = h.agent();
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    await h.crm.db('client_users').where({ workspace_id: workspace.id, email: maria().email }).update({ locale: 'de' });
+    try {
+      expect((await postPasswordSignIn(agent, 'demo', maria())).status).to.equal(303);
+      const missing = ['/proposals/987654321', '/quotations/987654321', '/invoices/987654321', '/invoices/987654321.pdf', '/documents/shared/987654321/download', '/documents/uploads/987654321/download'];
+      for (const path of missing) {
+        const res = await agent.get(`/portal/demo${path}`);
+        expect(res.status, path).to.equal(404);
+        expect(res.text, path).to.contain('lang="de"');
+        expectNoEnglish(res.text, path);
+      }
+      const account = await agent.get('/portal/demo/account').expect(200);
+      const csrf = csrfFrom(account.text);
+      const task = await agent.post('/portal/demo/tasks/987654321/done').type('form').send({ _csrf: csrf });
+      expect(task.status).to.equal(404);
+      expectNoEnglish(task.text, 'a missing task');
+      const ended = await agent.post(`/portal/demo/account/sessions/${'f'.repeat(64)}/revoke`).type('form').send({ _csrf: csrf });
+      expect(ended.status).to.equal(404);
+      expectNoEnglish(ended.text, 'a session already ended');
+
+      // Wrong current passwords until the limit: the message beside the field is German too.
+      let limited: { status: number; text: string } | undefined;
+      for (let i = 0; i < 8 && limited?.status !== 429; i++) {
+        limited = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrf, currentPassword: 'not-my-password', password: 'a-new-long-password-1', confirmPassword: 'a-new-long-password-1' });
+      }
+      expect(limited!.status).to.equal(429);
+      expect(limited!.text).to.contain('Zu viele falsche Passwörter');
+      expectNoEnglish(limited!.text, 'the account after too many wrong passwords');
+    } finally {
+      await h.crm.db('client_users').where({ workspace_id: workspace.id, email: maria().email }).update({ locale: null });
+    }
+
+    // A limit on an error page of its own: password-reset requests for one address.
+    const anonymous = h.agent();
+    const forgot = await anonymous.get('/portal/demo/password/forgot').set('Accept-Language', 'de').expect(200);
+    let refused: { status: number; text: string } | undefined;
+    for (let i = 0; i < 8 && refused?.status !== 429; i++) {
+      await h.afterRepeatWindow();
+      refused = await anonymous.post('/portal/demo/password/forgot').set('Accept-Language', 'de').type('form').send({ _csrf: csrfFrom(forgot.text), email: 'nobody-here@example.test' });
+    }
+    expect(refused!.status).to.equal(429);
+    expect(refused!.text).to.contain('Zu viele Versuche. Versuchen Sie es in');
+    expectNoEnglish(refused!.text, 'too many reset requests');
   });
 
   it('emails a German client in German: the code and the reset link', async () => {

@@ -116,6 +116,9 @@ describe('client account page', function () {
     expect(saved.status).to.equal(303);
     const after = await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200);
     expect(after.text).to.contain('<html lang="de">').and.to.contain('Derzeit: Deutsch, Asia/Tokyo.');
+    // The saved zone is the one option selected in the list of every zone.
+    expect(after.text.match(/<option value="[^"]*\/[^"]*"[^>]*>/g)!.length).to.be.greaterThan(300);
+    expect(after.text.match(/<option value="[^"]*\/[^"]*" selected>/g)).to.deep.equal(['<option value="Asia/Tokyo" selected>']);
     // The sessions list too: German words, the time in Tokyo (not "… UTC").
     expect(after.text).to.contain('Unbekanntes Gerät').and.not.to.match(/\d UTC</);
     expect(after.text).not.to.contain('Unknown device');

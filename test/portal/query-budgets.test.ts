@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { countQueries, describeQueries, type QueryCounter } from '../support/query-counter.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { enableTwoFactor, startTwoFactorSetup } from '../../src/two-factor/queries.ts';
 
 describe('query budgets per request', function () {
   let h: PortalHarness;
@@ -70,6 +71,11 @@ describe('query budgets per request', function () {
     await expectBudget('GET account', 5, () => agent.get('/portal/demo/account').expect(200));
   });
 
+  it('confirmation before signing out all other sessions: session, client user, contact; nothing of its own', async function () {
+    const agent = await signedInAgent(h.agent(), 'demo', login);
+    await expectBudget('GET account/sessions/revoke-others', 3, () => agent.get('/portal/demo/account/sessions/revoke-others').expect(200));
+  });
+
   // The staff side reads the staff user's workspace through the same per-instance cache as the
   // client side: neither the admin guard nor the host's header (headerItems) reads it again.
   it('admin settings page: the CRM session and staff user, the header (notifications, unread messages) and the settings; the workspace from the cache', async function () {
@@ -92,6 +98,41 @@ describe('query budgets per request', function () {
     const confirm = `/settings/client-portal/clients/${String(user.id)}/disable`;
     await agent.get(confirm).expect(200);
     const counted = await expectBudget('GET disable confirmation', 5, () => agent.get(confirm).expect(200));
+    expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
+  });
+
+  async function staffAgent() {
+    const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    const agent = h.agent();
+    const page = await agent.get('/signin').expect(200);
+    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
+    return agent;
+  }
+
+  it('admin confirmation before revoking a public link: the CRM session and staff user, the header, the record (and its lines), its client and its links; the workspace from the cache', async function () {
+    const agent = await staffAgent();
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const proposal = await h.crm.db('proposals').where({ workspace_id: Number(demo.id), status: 'sent' }).first('id', 'client_id');
+    const record = `/settings/client-portal/records/proposal/${String(proposal.client_id)}/${String(proposal.id)}`;
+    const page = await agent.get(record).expect(200);
+    await agent.post(`${record}/links`).type('form').send({ _csrf: csrfFrom(page.text), days: '7' }).expect(303);
+    const confirm = /href="([^"]+\/links\/[^"/]+\/revoke)"/.exec((await agent.get(record).expect(200)).text)![1]!;
+    await agent.get(confirm).expect(200);
+    const counted = await expectBudget('GET revoke link confirmation', 8, () => agent.get(confirm).expect(200));
+    expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
+  });
+
+  it('admin confirmation before resetting two-factor: the CRM session and staff user, the header, the client user and whether two-factor is on; the workspace from the cache', async function () {
+    const agent = await staffAgent();
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const other = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email !== login.email)!;
+    const user = await h.crm.db('client_users').where({ workspace_id: demo.id, email: other.email.toLowerCase() }).first('id');
+    // Any ciphertext will do: the confirmation page only asks whether two-factor is on.
+    await startTwoFactorSetup(h.crm.db, demo.id, String(user.id), 'v1:not-read-here');
+    await enableTwoFactor(h.crm.db, demo.id, String(user.id), 0);
+    const confirm = `/settings/client-portal/clients/${String(user.id)}/two-factor/reset`;
+    await agent.get(confirm).expect(200);
+    const counted = await expectBudget('GET two-factor reset confirmation', 6, () => agent.get(confirm).expect(200));
     expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
   });
 });

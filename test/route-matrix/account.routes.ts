@@ -34,5 +34,6 @@ export const routes: MatrixRoute[] = [
     ownedByClient: true,
     ownerStatus: [303],
   },
+  { method: 'GET', path: '/account/sessions/revoke-others', url: () => '/account/sessions/revoke-others', ownedByClient: false },
   { method: 'POST', path: '/account/sessions/revoke-others', url: () => '/account/sessions/revoke-others', ownedByClient: false, ownerStatus: [303] },
 ];
