@@ -8,6 +8,7 @@ import path from 'node:path';
 import { accountRoutes } from './account/routes.ts';
 import { createAccountHandlers } from './account/handlers.ts';
 import { adminErrorPage } from './admin/admin-page.ts';
+import { acceptedSessionSecrets } from './config.ts';
 import { translateErrorMessage } from './i18n/validation.ts';
 import { adminRouter } from './admin/admin-router.ts';
 import { adminRoutes } from './admin/routes.ts';
@@ -66,6 +67,7 @@ import { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 import { createPortalComments } from './comments/portal-comments.ts';
 import type { EventBus } from './events/event-bus.ts';
 import { lazyEventBus } from './events/choose-event-bus.ts';
+import { announceHostChange, type HostRecordChange } from './live/host-changes.ts';
 import { createMessageHandlers } from './messages/handlers.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { liveRoutes } from './live/routes.ts';
@@ -132,6 +134,14 @@ export interface CustomerPortal {
    * reloaded on the next request. Without it they are reloaded within 30 seconds.
    */
   workspaceChanged(workspaceId: string): Promise<void>;
+  /**
+   * Tells the client's open portal pages, on every instance, that the host changed one of the
+   * client's documents or tasks in its own pages (shared or unshared a document; a task's status,
+   * due date, assignee, or its deletion): they refresh as they do for the portal's own changes.
+   * Call it after the host's write committed. Throws a TypeError for a malformed change; a failure
+   * to record or announce it is logged, never thrown.
+   */
+  hostRecordChanged(change: HostRecordChange): Promise<void>;
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -208,7 +218,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const sessions = keepSessionOnStoreError(session({
     name: SESSION_COOKIE,
-    secret: config.sessionSecret,
+    // The first signs; the previous ones are still accepted while a rotation settles.
+    secret: acceptedSessionSecrets(config),
     store: createHashedSessionStore(deps.sessionPool),
     resave: false,
     saveUninitialized: false,
@@ -308,7 +319,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     routes: [
       adminRoutes({ db, adapter, auth, guard, storage, bus: events, config, now, logger, workspaces, mailer }),
       paymentSettingsRoutes({ db }),
-      recordRoutes(createRecordHandlers({ db, adapter, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
+      recordRoutes(createRecordHandlers({ db, adapter, comments, streamUrl: `${config.messagesPath}/stream`, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
     ],
   });
   const staffNotifications = notificationsRouter({ adapter: staffAdapter, flags, config, notifications });
@@ -376,6 +387,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       ];
     },
     workspaceChanged: (workspaceId) => workspaces.changed(workspaceId),
+    hostRecordChanged: (change) => announceHostChange({ db, bus: events, onError: (m, e) => logger.error(m, e) }, change),
     metricsHandler: metrics.handler,
     async close() {
       closing = true;

@@ -37,6 +37,20 @@ export interface CrmPlugin {
   ): Promise<Array<{ label: string; href: string }>>;
   /** Links in the CRM's header for this staff user, with a count (e.g. unread notifications). */
   headerItems?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string; count: number }>>;
+  /**
+   * Staff changed a client's document or task in the CRM's own pages (after the write committed),
+   * e.g. so the client portal's open pages of that client refresh. A failing plugin never fails
+   * the staff's request: the CRM logs it and carries on.
+   */
+  recordChanged?(change: CrmRecordChange): Promise<void>;
+}
+
+/** A client's document or task that staff changed; ids as strings, like every hook's. */
+export interface CrmRecordChange {
+  workspaceId: string;
+  clientId: string;
+  kind: 'document' | 'task';
+  id: string;
 }
 
 export interface CrmStaffHelpers {
@@ -53,6 +67,8 @@ export interface ReferenceCrmAppOptions {
   db: Knex;
   sessionPool: pg.Pool;
   sessionSecret: string;
+  /** Older secrets whose cookies are still accepted (the first of sessionSecret's predecessors first). */
+  previousSessionSecrets?: string[];
   secureCookies: boolean;
   /**
    * Express's `trust proxy`: which proxies may tell the client's address and protocol. Behind a
@@ -82,7 +98,7 @@ function assertOptions(options: ReferenceCrmAppOptions): void {
         problems.push(`plugins[${index}] must be an object`);
         return;
       }
-      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages', 'headerItems', 'recordLinks'] as const) {
+      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages', 'headerItems', 'recordLinks', 'recordChanged'] as const) {
         const value = (plugin as Record<string, unknown>)[hook];
         if (value !== undefined && typeof value !== 'function') problems.push(`plugins[${index}].${hook} must be a function`);
       }
@@ -128,7 +144,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
 
   for (const plugin of plugins) plugin.mountPublic?.(app);
 
-  app.use(createCrmSession({ pool: options.sessionPool, secret: options.sessionSecret, secureCookies }));
+  app.use(createCrmSession({ pool: options.sessionPool, secret: [options.sessionSecret, ...(options.previousSessionSecrets ?? [])], secureCookies }));
   app.use(loadStaff(db));
   app.use(pluginHeaderItems(plugins));
 
@@ -148,8 +164,8 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(offerRoutes('proposal', { ...deps, plugins }));
   app.use(offerRoutes('quotation', { ...deps, plugins }));
   app.use(invoiceRoutes({ ...deps, plugins }));
-  app.use(taskRoutes(deps));
-  app.use(documentRoutes(deps));
+  app.use(taskRoutes({ ...deps, plugins }));
+  app.use(documentRoutes({ ...deps, plugins }));
   app.use(settingsRoutes({ ...deps, plugins }));
 
   app.use(notFoundHandler);

@@ -15,6 +15,8 @@ export function customerPortalPlugin(portal: CustomerPortal, adapter: HostAdapte
       app.use(config.notificationsPath, requireStaff, portal.notificationsRouter);
       app.use(config.messagesPath, requireStaff, portal.staffRouter);
     },
+    // Staff shared a document or changed a task in the CRM: the client's open portal pages refresh.
+    recordChanged: (change) => portal.hostRecordChanged(change),
     // The unread client notifications and messages, in the CRM's header on every staff page.
     headerItems: (staff) => portal.headerItems(staff),
     async settingsPages(staff) {

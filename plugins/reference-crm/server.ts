@@ -1,7 +1,9 @@
 // `npm start`: the reference CRM with the customer portal, on embedded PostgreSQL unless
 // DATABASE_URL is set. Prints where to go and the demo logins.
 import path from 'node:path';
+import { previousSecretsFrom } from '../../src/config.ts';
 import { databaseBoundsFrom } from '../../src/db/connect.ts';
+import { preparedStatementsFrom } from '../../src/db/prepared-statements.ts';
 import { bootReferenceCrm } from './boot.ts';
 import { openDemoPayments } from './seed-portal-demo.ts';
 
@@ -20,12 +22,14 @@ try {
   const crm = await bootReferenceCrm({
     databaseUrl: env.DATABASE_URL,
     databaseBounds: databaseBoundsFrom(env),
+    preparedStatements: preparedStatementsFrom(env),
     listenDatabaseUrl: env.LISTEN_DATABASE_URL,
     dataDir: env.DATABASE_URL ? undefined : path.resolve(ROOT, env.DATA_DIR ?? '.data/pg'),
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
     appUrl: env.APP_URL,
     sessionSecret: env.SESSION_SECRET,
+    previousSessionSecrets: previousSecretsFrom(env.SESSION_SECRET_PREVIOUS),
     smtpUrl: env.SMTP_URL,
     unleashUrl: env.UNLEASH_URL,
     unleashApiToken: env.UNLEASH_API_TOKEN,

@@ -16,7 +16,7 @@ export interface CommentAdded {
 }
 
 export interface LiveCommentsPort extends CommentsPort {
-  /** Called by the portal once a client's comment is added and logged. */
+  /** Called by the portal once a comment (a client's, or staff's on the record page) is added. */
   commentAdded?(added: CommentAdded): Promise<void>;
 }
 
@@ -25,6 +25,7 @@ export function withLiveComments(port: CommentsPort, deps: { db: Knex; bus: Even
     list: (workspaceId, subject) => port.list(workspaceId, subject),
     add: (workspaceId, comment) => port.add(workspaceId, comment),
     ...(port.listMany ? { listMany: port.listMany.bind(port) } : {}),
+    ...(port.addFromStaff ? { addFromStaff: port.addFromStaff.bind(port) } : {}),
     commentAdded: (added) =>
       recordAndAnnounce(deps.db, deps.bus, {
         type: 'comment-created',

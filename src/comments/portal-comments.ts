@@ -28,5 +28,8 @@ export function createPortalComments(db: Knex, contacts: ContactsPort): Comments
       if (!author) throw new Error(`contact ${comment.authorContactId} is not in workspace ${workspaceId}`);
       return present(await insertComment(db, { workspaceId, ...comment, authorName: author.name }));
     },
+    async addFromStaff(workspaceId, { author, ...comment }) {
+      return present(await insertComment(db, { workspaceId, ...comment, authorContactId: null, authorStaffId: author.id, authorName: author.name }));
+    },
   };
 }

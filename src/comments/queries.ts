@@ -37,7 +37,7 @@ export async function listCommentsOf(db: Db, workspaceId: string, subjects: Arra
 
 export async function insertComment(
   db: Db,
-  comment: { workspaceId: string; subjectType: CommentSubjectType; subjectId: string; authorContactId: string; authorName: string; body: string },
+  comment: { workspaceId: string; subjectType: CommentSubjectType; subjectId: string; authorContactId: string | null; authorStaffId?: string; authorName: string; body: string },
 ): Promise<CommentRow> {
   const [row] = await db('client_comments')
     .insert({
@@ -45,6 +45,7 @@ export async function insertComment(
       subject_type: comment.subjectType,
       subject_id: comment.subjectId,
       author_contact_id: comment.authorContactId,
+      author_staff_id: comment.authorStaffId ?? null,
       author_name: comment.authorName,
       body: comment.body,
     })

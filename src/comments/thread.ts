@@ -12,6 +12,7 @@ import { portalContext, signedInClient } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import type { FieldErrors } from '../web/validate.ts';
+import { LIVE_PATH } from '../live/routes.ts';
 import { COMMENT_MAX_LENGTH, type AddCommentInput } from './commands.ts';
 import type { LiveCommentsPort } from './live-comments.ts';
 
@@ -31,6 +32,8 @@ export interface ThreadView {
   draft: string;
   error: string | null;
   maxLength: number;
+  /** The stream the page follows and the URL it refreshes the list from; null in fragments. */
+  live: { stream: string; refresh: string } | null;
 }
 
 export interface CommentSubject {
@@ -45,9 +48,9 @@ export async function loadThread(
   i18n: RequestI18n,
   res: Response,
   subject: CommentSubject,
-  form: { draft?: string; errors?: FieldErrors } = {},
+  form: { draft?: string; errors?: FieldErrors; live?: boolean } = {},
 ): Promise<ThreadView | null> {
-  const { workspace, settings } = portalContext(res);
+  const { workspace, settings, base } = portalContext(res);
   if (!canClient(settings, 'comment')) return null;
   const list = await comments.list(workspace.id, { type: subject.type, id: subject.id });
   const error = form.errors ? Object.values(form.errors)[0] ?? null : null;
@@ -63,6 +66,7 @@ export async function loadThread(
     draft: form.draft ?? '',
     error: error ? i18n.t(error.startsWith('comments:') ? error : 'comments:errors.empty') : null,
     maxLength: COMMENT_MAX_LENGTH,
+    live: form.live === false ? null : { stream: `${base}${LIVE_PATH}`, refresh: subject.href },
   };
 }
 

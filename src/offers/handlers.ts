@@ -8,7 +8,8 @@ import type { FileStorage } from '../ports/services.ts';
 import { insertActivity } from '../activity/queries.ts';
 import { LIST_PAGE_SIZE, RecordIdParam } from '../commercial/commands.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
-import { renderPdf, pdfFilename } from '../pdf/render-pdf.ts';
+import { pdfFilename } from '../pdf/render-pdf.ts';
+import { renderPdfFor } from '../pdf/rendered-pdfs.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../comments/thread.ts';
 import { markRecordThreadRead } from '../messages/threads.ts';
 import { notFound } from '../web/http-error.ts';
@@ -55,13 +56,15 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
     const { offer, view, subject } = await load(res, section, req.params.id);
     const { workspace } = portalContext(res);
     const [thread, actions] = await Promise.all([
-      loadThread(comments, i18n, res, subject, form),
+      // A live refresh of the thread (a fragment) is swapped into a page that already follows the stream.
+      loadThread(comments, i18n, res, subject, { ...form, live: !isFragmentRequest(req) }),
       deps.decisions
         ? deps.decisions.stateOf(workspace.id, signedInClient(res).user.client_id, offer, i18n.timeZone).then((state) => presentOfferActions(state, i18n, subject.href, req.query.decided))
         : null,
       // Seeing the record's comments reads its thread (its unread count beside the messages drops).
       markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),
-      status === 200 ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number }) : Promise.resolve(),
+      // A live refresh is not another view of the record.
+      status === 200 && !isFragmentRequest(req) ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number }) : Promise.resolve(),
     ]);
     renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions }, status);
   }
@@ -96,14 +99,13 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
     show: (section: OfferSection) => (req: Request, res: Response) => showPage(req, res, section),
 
     pdf: (section: OfferSection) => async (req: Request, res: Response) => {
-      const { i18n } = portalContext(res);
-      const { contact } = signedInClient(res);
+      const { i18n, workspace } = portalContext(res);
+      const { user, contact } = signedInClient(res);
       const { offer, view } = await load(res, section, req.params.id);
-      const started = performance.now();
-      const pdf = await renderPdf(offerPdfModel(i18n, view, await pdfBrand(deps.storage, res), contact.clientName));
-      const renderMs = Math.round((performance.now() - started) * 10) / 10;
+      const brand = await pdfBrand(deps.storage, res);
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, offerPdfModel(i18n, view, brand, contact.clientName));
       await log(req, res, 'offer.pdf_downloaded', { kind: offer.kind, offerId: offer.id, number: offer.number });
-      sendPdf(res, pdf, pdfFilename(view.kindLabel, offer.number), renderMs);
+      sendPdf(res, pdf, pdfFilename(view.kindLabel, offer.number));
     },
 
     addComment: (section: OfferSection) => async (req: Request, res: Response) => {

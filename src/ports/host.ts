@@ -161,6 +161,12 @@ export interface CommentsPort {
    * threads listed beside the conversation. Without it the portal calls list() per record.
    */
   listMany?(workspaceId: HostId, subjects: Array<{ type: CommentSubjectType; id: HostId }>): Promise<HostComment[]>;
+  /**
+   * Optional: a comment by agency staff (authorContactId null in what list() returns), written
+   * from the portal's staff record page. Without it that page shows the thread with no form, and
+   * staff answer in the host's own pages.
+   */
+  addFromStaff?(workspaceId: HostId, comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; author: HostStaffUser }): Promise<HostComment>;
 }
 
 /** Keyset pagination: `after` is the opaque cursor a previous page returned as `next`. */

@@ -1,5 +1,6 @@
-// What the staff record page accepts: the record in the path, and the public link form.
+// What the staff record page accepts: the record in the path, the public link form, a staff comment.
 import { z } from 'zod';
+import { COMMENT_MAX_LENGTH } from '../comments/commands.ts';
 
 export const RecordKindParam = z.enum(['proposal', 'quotation', 'invoice']);
 export const HostIdParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
@@ -17,3 +18,13 @@ export const CreateLinkCommand = z.object({
 export type CreateLinkInput = z.infer<typeof CreateLinkCommand>;
 
 export const RevokeLinkCommand = z.object({});
+
+/** A staff comment on the record's thread (the staff pages are English, like every admin page). */
+export const StaffCommentCommand = z.object({
+  body: z
+    .string({ error: 'Write a comment first.' })
+    .trim()
+    .min(1, 'Write a comment first.')
+    .max(COMMENT_MAX_LENGTH, `A comment can be at most ${COMMENT_MAX_LENGTH} characters long.`),
+});
+export type StaffCommentInput = z.infer<typeof StaffCommentCommand>;

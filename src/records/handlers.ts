@@ -15,7 +15,8 @@ import { signedPdfModel } from '../decisions/signed-pdf.ts';
 import { requestI18n } from '../i18n/request-i18n.ts';
 import { presentInvoiceDetail } from '../invoices/presenters.ts';
 import { presentOfferDetail } from '../offers/presenters.ts';
-import { pdfFilename, renderPdf } from '../pdf/render-pdf.ts';
+import { pdfFilename } from '../pdf/render-pdf.ts';
+import { renderPdfFor } from '../pdf/rendered-pdfs.ts';
 import { isEmbeddableImage } from '../pdf/render-pdf.ts';
 import { sendPdf } from '../pdf/send-pdf.ts';
 import type { HostAdapter } from '../ports/host.ts';
@@ -25,11 +26,19 @@ import { findSettings } from '../settings/queries.ts';
 import { notFound } from '../web/http-error.ts';
 import { sendPage } from '../web/render.ts';
 import { parseParam } from '../web/validate.ts';
-import { HostIdParam, LinkIdParam, RecordKindParam, type CreateLinkInput } from './commands.ts';
+import type { LiveCommentsPort } from '../comments/live-comments.ts';
+import { COMMENT_MAX_LENGTH } from '../comments/commands.ts';
+import { isFragmentRequest } from '../web/render.ts';
+import type { FieldErrors } from '../web/validate.ts';
+import { HostIdParam, LinkIdParam, RecordKindParam, type CreateLinkInput, type StaffCommentInput } from './commands.ts';
 
 export interface RecordDeps {
   db: Knex;
   adapter: HostAdapter;
+  /** The record's comment thread; announces each staff comment to the client's open pages. */
+  comments: LiveCommentsPort;
+  /** The agency's live stream, which the page follows to refresh its thread. */
+  streamUrl: string;
   decisions: OfferDecisions;
   links: PublicLinks;
   storage: FileStorage;
@@ -60,54 +69,86 @@ export function createRecordHandlers(deps: RecordDeps) {
     return { kind, clientId, id, record, client, href, workspace };
   }
 
-  return {
-    show: async (req: Request, res: Response) => {
-      const { kind, clientId, id, record, client, href, workspace } = await load(req, res);
-      const i18n = requestI18n(req, { workspaceTimeZone: STAFF_TIME_ZONE });
-      const [activity, linkData, state] = await Promise.all([
-        listActivityForRecord(db, { workspaceId: workspace.id, clientId, kind, id, limit: 100 }),
-        links.forSubject(workspace.id, clientId, kind, id),
-        record.type === 'invoice' ? null : decisions.stateOf(workspace.id, clientId, record.offer, STAFF_TIME_ZONE),
-      ]);
-      const now = deps.now();
-      const linkViews = linkData.links.map((link) => {
-        const live = !link.revoked_at && link.expires_at > now;
-        return {
-          id: link.id,
-          url: live ? `${deps.appUrl.replace(/\/+$/, '')}${deps.portalPath}/${encodeURIComponent(workspace.slug)}/p/${links.tokenOf(link)}` : null,
-          status: link.revoked_at ? 'revoked' : live ? 'active' : 'expired',
-          created: i18n.fmt.dateTime(link.created_at),
-          expires: i18n.fmt.dateTime(link.expires_at),
-          allowDecision: link.allow_decision,
-          revokeAction: `${href}/links/${link.id}/revoke`,
-        };
-      });
-      const heading = record.type === 'invoice' ? `Invoice ${record.invoice.number}` : `${record.type === 'proposal' ? 'Proposal' : 'Quotation'} ${record.offer.number}`;
-      renderAdminPage(req, res, 'records/show', heading, {
-        heading,
-        clientName: client.name,
-        kind,
-        title: record.type === 'invoice' ? '' : record.offer.title,
-        status: record.type === 'invoice' ? record.invoice.status : record.offer.status,
-        total: record.type === 'invoice' ? i18n.fmt.money(record.invoice.totalCents, record.invoice.currency) : i18n.fmt.money(record.offer.totalCents, record.offer.currency),
-        evidence: state?.decision
-          ? { ...presentDecision(state.decision, state.changedSinceDecision, i18n), currentFingerprint: state.currentSha256, signatureSrc: `${href}/signature.png`, signedPdfHref: state.decision.outcome === 'accepted' ? `${href}/signed.pdf` : null }
-          : null,
-        activity: activity.map((row) => ({
-          when: i18n.fmt.dateTime(row.created_at),
-          what: ACTIVITY_EVENTS[row.event] ?? row.event,
-          who: row.email ?? '—',
-          ip: row.ip ?? '—',
-          userAgent: row.user_agent ?? '—',
+  /** The page, or (a live refresh, a fragment) the same page for htmx to pick the thread from. */
+  async function showPage(req: Request, res: Response, form: { draft?: string; error?: string } = {}, status = 200) {
+    const { kind, clientId, id, record, client, href, workspace } = await load(req, res);
+    const i18n = requestI18n(req, { workspaceTimeZone: STAFF_TIME_ZONE });
+    const [comments, activity, linkData, state] = await Promise.all([
+      deps.comments.list(workspace.id, { type: kind, id }),
+      listActivityForRecord(db, { workspaceId: workspace.id, clientId, kind, id, limit: 100 }),
+      links.forSubject(workspace.id, clientId, kind, id),
+      record.type === 'invoice' ? null : decisions.stateOf(workspace.id, clientId, record.offer, STAFF_TIME_ZONE),
+    ]);
+    const now = deps.now();
+    const linkViews = linkData.links.map((link) => {
+      const live = !link.revoked_at && link.expires_at > now;
+      return {
+        id: link.id,
+        url: live ? `${deps.appUrl.replace(/\/+$/, '')}${deps.portalPath}/${encodeURIComponent(workspace.slug)}/p/${links.tokenOf(link)}` : null,
+        status: link.revoked_at ? 'revoked' : live ? 'active' : 'expired',
+        created: i18n.fmt.dateTime(link.created_at),
+        expires: i18n.fmt.dateTime(link.expires_at),
+        allowDecision: link.allow_decision,
+        revokeAction: `${href}/links/${link.id}/revoke`,
+      };
+    });
+    const heading = record.type === 'invoice' ? `Invoice ${record.invoice.number}` : `${record.type === 'proposal' ? 'Proposal' : 'Quotation'} ${record.offer.number}`;
+    renderAdminPage(req, res, 'records/show', heading, {
+      heading,
+      clientName: client.name,
+      kind,
+      title: record.type === 'invoice' ? '' : record.offer.title,
+      status: record.type === 'invoice' ? record.invoice.status : record.offer.status,
+      total: record.type === 'invoice' ? i18n.fmt.money(record.invoice.totalCents, record.invoice.currency) : i18n.fmt.money(record.offer.totalCents, record.offer.currency),
+      evidence: state?.decision
+        ? { ...presentDecision(state.decision, state.changedSinceDecision, i18n), currentFingerprint: state.currentSha256, signatureSrc: `${href}/signature.png`, signedPdfHref: state.decision.outcome === 'accepted' ? `${href}/signed.pdf` : null }
+        : null,
+      activity: activity.map((row) => ({
+        when: i18n.fmt.dateTime(row.created_at),
+        what: ACTIVITY_EVENTS[row.event] ?? row.event,
+        who: row.email ?? '—',
+        ip: row.ip ?? '—',
+        userAgent: row.user_agent ?? '—',
+      })),
+      links: linkViews,
+      accesses: linkData.accesses.map((access) => ({ when: i18n.fmt.dateTime(access.at), link: access.link_id, action: access.action, ip: access.ip ?? '—', userAgent: access.user_agent ?? '—' })),
+      createAction: `${href}/links`,
+      viewAsHref: `${href}/as-client`,
+      created: typeof req.query.created === 'string' ? req.query.created : null,
+      assets: adminContext(res).assets,
+      thread: {
+        comments: comments.map((comment) => ({
+          author: comment.authorName,
+          byAgency: comment.authorContactId === null,
+          when: i18n.fmt.dateTime(comment.createdAt),
+          body: comment.body,
         })),
-        links: linkViews,
-        accesses: linkData.accesses.map((access) => ({ when: i18n.fmt.dateTime(access.at), link: access.link_id, action: access.action, ip: access.ip ?? '—', userAgent: access.user_agent ?? '—' })),
-        createAction: `${href}/links`,
-        viewAsHref: `${href}/as-client`,
-        created: typeof req.query.created === 'string' ? req.query.created : null,
-        assets: adminContext(res).assets,
-      });
+        action: deps.comments.addFromStaff ? `${href}/comments` : null,
+        draft: form.draft ?? '',
+        error: form.error ?? null,
+        maxLength: COMMENT_MAX_LENGTH,
+      },
+      // A fragment is swapped into a page that already follows the stream.
+      live: isFragmentRequest(req) ? null : { stream: deps.streamUrl, refresh: href },
+    }, status);
+  }
+
+  return {
+    show: (req: Request, res: Response) => showPage(req, res),
+
+    /** A staff comment: written through the comments port, announced to the client's open pages. */
+    addComment: async (req: Request, res: Response) => {
+      const { kind, clientId, id, href, workspace } = await load(req, res);
+      const { staff } = adminContext(res);
+      if (!deps.comments.addFromStaff) throw notFound('Comments are answered in your CRM for this workspace.');
+      const input = req.body as StaffCommentInput;
+      const comment = await deps.comments.addFromStaff(workspace.id, { subjectType: kind, subjectId: id, body: input.body, author: staff });
+      await deps.comments.commentAdded?.({ workspaceId: workspace.id, clientId, subjectType: kind, subjectId: id, commentId: comment.id });
+      res.redirect(303, `${href}#comments`);
     },
+
+    invalidComment: (req: Request, res: Response, errors: FieldErrors) =>
+      showPage(req, res, { draft: typeof req.body?.body === 'string' ? req.body.body : '', error: Object.values(errors)[0] ?? 'Write a comment first.' }, 400),
 
     createLink: async (req: Request, res: Response) => {
       const { kind, clientId, id, href, workspace } = await load(req, res);
@@ -121,7 +162,7 @@ export function createRecordHandlers(deps: RecordDeps) {
     confirmRevoke: async (req: Request, res: Response) => {
       const { kind, clientId, id, href, workspace, client } = await load(req, res);
       const linkId = parseParam(LinkIdParam, req.params.linkId);
-      const { links: rows } = await links.forSubject(workspace.id, clientId, kind, id);
+      const rows = await links.linksOf(workspace.id, clientId, kind, id);
       const link = rows.find((row) => String(row.id) === String(linkId) && !row.revoked_at);
       if (!link) throw notFound('That link does not exist or is already revoked.');
       renderAdminPage(req, res, 'admin/confirm', 'Revoke the public link?', {
@@ -165,9 +206,9 @@ export function createRecordHandlers(deps: RecordDeps) {
       const branding = buildBranding(workspace, settings, null);
       const logo = settings.logoFileId ? await deps.storage.get(workspace.id, settings.logoFileId) : null;
       const brand = { name: branding.workspaceName, color: branding.primary, logo: logo && isEmbeddableImage(logo.content) ? logo.content : null };
-      const started = performance.now();
-      const pdf = await renderPdf(signedPdfModel(i18n, { decision, clientId, href: `${base}/records/${kind}/${clientId}/${id}`, brand, clientName: client.name, signaturePng }));
-      sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), JSON.parse(decision.snapshot).number, 'signed'), Math.round((performance.now() - started) * 10) / 10);
+      const model = signedPdfModel(i18n, { decision, clientId, href: `${base}/records/${kind}/${clientId}/${id}`, brand, clientName: client.name, signaturePng });
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId }, model);
+      sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), JSON.parse(decision.snapshot).number, 'signed'));
     },
 
     /** The client's page as the client sees it, read-only: no forms, no client session, nothing logged as the client. */

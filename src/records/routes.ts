@@ -3,7 +3,7 @@
 // own record pages.
 import { Router } from 'express';
 import { validateBody } from '../web/validate.ts';
-import { CreateLinkCommand, RevokeLinkCommand } from './commands.ts';
+import { CreateLinkCommand, RevokeLinkCommand, StaffCommentCommand } from './commands.ts';
 import type { RecordHandlers } from './handlers.ts';
 
 export function recordRoutes(h: RecordHandlers): Router {
@@ -14,6 +14,7 @@ export function recordRoutes(h: RecordHandlers): Router {
   router.get(`${record}/signed.pdf`, h.signedPdf);
   router.get(`${record}/signature.png`, h.signature);
   router.post(`${record}/links`, validateBody(CreateLinkCommand), h.createLink);
+  router.post(`${record}/comments`, validateBody(StaffCommentCommand, h.invalidComment), h.addComment);
   router.get(`${record}/links/:linkId/revoke`, h.confirmRevoke);
   router.post(`${record}/links/:linkId/revoke`, validateBody(RevokeLinkCommand), h.revokeLink);
   return router;

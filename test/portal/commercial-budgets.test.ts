@@ -165,7 +165,8 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     }
     await maria.get(`/portal/demo/proposals/${large}`).expect(200);
     const pages = { small: recordPath('proposal', small), large: recordPath('proposal', large) };
-    await expectBudget('GET staff record page', 11, (size) => staff.get(pages[size]).expect(200));
+    // 12: the record's comment thread, one query through the comments port.
+    await expectBudget('GET staff record page', 12, (size) => staff.get(pages[size]).expect(200));
   });
 
   it('GET the staff payments page', async function () {

@@ -33,7 +33,7 @@ const hostSession = (req: Request) => req.session as unknown as HostSession;
 
 export type { LoggedError } from './capture-logger.ts';
 
-async function createHostTables(db: Knex): Promise<void> {
+export async function createHostTables(db: Knex): Promise<void> {
   // A second test host on the same database shares the first one's tables.
   if (await db.schema.hasTable('workspaces')) return;
   await db.schema.createTable('workspaces', (t) => {
@@ -66,7 +66,7 @@ async function createHostTables(db: Knex): Promise<void> {
 
 const isId = (value: string) => /^[0-9]{1,9}$/.test(value);
 
-function hostAdapter(db: Knex): HostAdapter {
+export function hostAdapter(db: Knex): HostAdapter {
   const workspace = (row: { id: number; slug: string; name: string; brand_color: string | null }): HostWorkspace => ({
     id: String(row.id),
     slug: row.slug,

@@ -104,3 +104,19 @@ export async function updateTaskStatus(db: Db, args: { workspaceId: number; task
     .update({ status: args.status, completed_at: args.status === 'done' ? db.fn.now() : null });
   return updated > 0;
 }
+
+/** The plan of a task: when it is due and who has to do it (null: the agency). */
+export async function updateTaskPlan(
+  db: Db,
+  args: { workspaceId: number; taskId: number; dueDate: string | null; assignedContactId: number | null },
+): Promise<boolean> {
+  const updated = await db('tasks')
+    .where({ workspace_id: args.workspaceId, id: args.taskId })
+    .update({ due_date: args.dueDate, assigned_contact_id: args.assignedContactId });
+  return updated > 0;
+}
+
+export async function deleteTask(db: Db, args: { workspaceId: number; taskId: number }): Promise<boolean> {
+  const deleted = await db('tasks').where({ workspace_id: args.workspaceId, id: args.taskId }).delete();
+  return deleted > 0;
+}

@@ -11,6 +11,8 @@ import { checkboxField, choiceField, idField, parseForm, type FieldError } from 
 import { clientOptions, presentDocument } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
+import type { CrmPlugin } from '../../app.ts';
+import { tellPlugins } from '../record-changes.ts';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -58,7 +60,7 @@ export function cleanFilename(original: string): string {
   return cleaned.slice(0, 255 - extension.length) + extension;
 }
 
-export function documentRoutes({ db }: RouteDeps): Router {
+export function documentRoutes({ db, plugins }: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
   const router = Router();
 
   async function showUploadForm(res: Response, values: unknown, errors: FieldError[], status = 200) {
@@ -106,6 +108,8 @@ export function documentRoutes({ db }: RouteDeps): Router {
       content: file.buffer,
       sharedWithClient: parsed.data.shared,
     });
+    // An unshared upload is not on the client's pages: nothing there changes.
+    if (parsed.data.shared) await tellPlugins(plugins, { workspaceId, clientId: client.id, kind: 'document', id });
     res.redirect(303, `/documents/${id}`);
   });
 
@@ -143,6 +147,7 @@ export function documentRoutes({ db }: RouteDeps): Router {
       );
     }
     await setDocumentShared(db, { workspaceId, documentId: document.id, shared: parsed.data.shared === 'true' });
+    await tellPlugins(plugins, { workspaceId, clientId: document.client_id, kind: 'document', id: document.id });
     res.redirect(303, `/documents/${document.id}`);
   });
 

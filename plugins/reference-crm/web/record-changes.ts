@@ -1,0 +1,17 @@
+// Tells the plugins (CrmPlugin.recordChanged) that staff changed a client's document or task, once
+// the write is done. The staff's request has succeeded by then, so a plugin's failure is logged
+// and the page goes on: the portal's pages catch up on their next load.
+import type { CrmPlugin, CrmRecordChange } from '../app.ts';
+
+export async function tellPlugins(
+  plugins: readonly CrmPlugin[] | undefined,
+  change: { workspaceId: number; clientId: number; kind: CrmRecordChange['kind']; id: number },
+): Promise<void> {
+  const listeners = (plugins ?? []).filter((plugin) => plugin.recordChanged);
+  if (listeners.length === 0) return;
+  const asStrings: CrmRecordChange = { workspaceId: String(change.workspaceId), clientId: String(change.clientId), kind: change.kind, id: String(change.id) };
+  const results = await Promise.allSettled(listeners.map((plugin) => plugin.recordChanged!(asStrings)));
+  for (const result of results) {
+    if (result.status === 'rejected') console.error(`crm: a plugin was not told about ${change.kind} ${change.id}`, result.reason);
+  }
+}
