@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/db/connect.ts';
 import { createClamdScanner, VirusScanError } from '../../src/files/clamd-scanner.ts';
-import { createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../../src/files/database-storage.ts';
+import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../../src/files/database-storage.ts';
 import { createDirectoryStorage } from '../../src/files/directory-storage.ts';
 import type { FileStorage } from '../../src/ports/services.ts';
 import { migratePortal } from '../../migrations/index.ts';
@@ -63,7 +63,8 @@ function describeStorage(name: string, setup: () => Promise<{ storage: FileStora
     });
 
     it('stores a stream as it arrives and reads it back in chunks, byte for byte', async function () {
-      const content = patterned(DATABASE_CHUNK_BYTES * 3 + 12345);
+      // More than two of the PostgreSQL store's reads (CHUNKS_PER_READ chunks each).
+      const content = patterned(DATABASE_CHUNK_BYTES * (CHUNKS_PER_READ * 2 + 1) + 12345);
       const { id, sizeBytes } = await ctx.storage.putStream('ws-1', 'client_upload', { filename: 'big.bin', contentType: 'application/pdf' }, pieces(content, 70_000));
       expect(sizeBytes).to.equal(content.length);
       const opened = await ctx.storage.open('ws-1', id);
@@ -121,11 +122,12 @@ describeStorage('PostgreSQL', async () => {
   };
 });
 
-// How the PostgreSQL store reads a download back, observed from the queries it sends: one chunk
-// query at a time, only when the reader asks for more, none past the end, and never more than
-// one chunk waiting in the stream, however slowly the reader takes them. That is what keeps a
-// 50 MB download from growing the server's memory with the file (see test/portal/large-files).
-describe('FileStorage: PostgreSQL reads a download one chunk at a time', function () {
+// How the PostgreSQL store reads a download back, observed from the queries it sends: one query
+// at a time for the next CHUNKS_PER_READ chunks, only when the reader asks for more, none past the
+// end, and never more than one read waiting in the stream, however slowly the reader takes them.
+// That is what keeps a 50 MB download from growing the server's memory with the file (see
+// test/portal/large-files).
+describe('FileStorage: PostgreSQL reads a download a few chunks at a time', function () {
   this.timeout(120_000);
   let database: TestDatabase;
   let db: Knex;
@@ -139,17 +141,21 @@ describe('FileStorage: PostgreSQL reads a download one chunk at a time', functio
     await database?.drop();
   });
 
-  it('has at most one chunk query in flight and at most one chunk buffered', async function () {
+  it('has at most one chunk query in flight and at most one read buffered', async function () {
     const storage = createDatabaseStorage(db);
-    const chunks = 12;
+    // Two full reads and a shorter last one.
+    const chunks = CHUNKS_PER_READ * 2 + 3;
     const content = patterned(DATABASE_CHUNK_BYTES * chunks - 1000);
     const { id } = await storage.putStream('ws-1', 'client_upload', { filename: 'slow.bin', contentType: 'application/pdf' }, pieces(content, 100_000));
     let inFlight = 0;
     let maxInFlight = 0;
     let chunkQueries = 0;
-    const started = (query: { sql: string }) => {
+    const asked: number[] = [];
+    const started = (query: { sql: string; bindings: unknown[] }) => {
       if (!query.sql.includes('portal_file_chunks')) return;
       chunkQueries += 1;
+      // The chunk range asked for: seq >= from and seq < from + count.
+      asked.push(Number(query.bindings[1]), Number(query.bindings[2]));
       maxInFlight = Math.max(maxInFlight, ++inFlight);
     };
     const ended = (_response: unknown, query: { sql: string }) => {
@@ -168,8 +174,9 @@ describe('FileStorage: PostgreSQL reads a download one chunk at a time', functio
       }
       expect(Buffer.compare(Buffer.concat(parts), content)).to.equal(0);
       expect(maxInFlight, 'chunk queries in flight at once').to.equal(1);
-      expect(chunkQueries, 'one query per chunk, none past the end').to.equal(chunks);
-      expect(maxBuffered, 'bytes waiting in the stream').to.be.at.most(DATABASE_CHUNK_BYTES);
+      expect(chunkQueries, 'one query per CHUNKS_PER_READ chunks, none past the end').to.equal(3);
+      expect(asked, 'the ranges read').to.deep.equal([0, CHUNKS_PER_READ, CHUNKS_PER_READ, 2 * CHUNKS_PER_READ, 2 * CHUNKS_PER_READ, chunks]);
+      expect(maxBuffered, 'bytes waiting in the stream').to.be.at.most(DATABASE_CHUNK_BYTES * CHUNKS_PER_READ);
     } finally {
       db.off('query', started).off('query-response', ended);
     }

@@ -1,170 +1,164 @@
 // Large files and the pluggable file services, end to end over HTTP. A 50 MB shared document (the
-// reference CRM keeps it as bytea) and a 50 MB client upload (the portal's chunked storage) are
-// downloaded by another process while this (the server's) process's memory is sampled: the app
-// streams, so its JS heap plus live buffers stay far below the file's size (see BOUND_MB and
-// UPLOAD_BOUND_MB for the figures and why). Then the portal booted with FILE_STORAGE_DIR and a
-// clamd scanner: uploads land in the directory, and an EICAR file is refused leaving nothing.
+// reference CRM keeps it as bytea) and a 50 MB client upload (the portal's storage: chunked rows in
+// PostgreSQL, or a directory) are downloaded from a server running alone in a process of its own
+// (test/support/measured-server-child.ts, started with --expose-gc), which samples its own live
+// memory after full collections: it grows by less than 10 MB while it sends the 50 MB, on either
+// database and either store. The test, its HTTP client and the embedded database stay in this
+// process. How the PostgreSQL store reads (a few chunks per query, one query at a time) is
+// observed from its queries here and in test/files/file-storage. Then the portal booted with
+// FILE_STORAGE_DIR and a clamd scanner: uploads land in the directory, and an EICAR file is refused
+// leaving nothing.
 import { expect } from 'chai';
+import http from 'node:http';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import type { Knex } from 'knex';
+import supertest from 'supertest';
+import { csrfFrom, flagsFileFor, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { EICAR, startFakeClamd } from '../support/fake-clamd.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
-import { DATABASE_CHUNK_BYTES } from '../../src/files/database-storage.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startMeasuredServer, type MeasuredServer } from '../support/measured-server.ts';
+import { createKnex } from '../../src/db/connect.ts';
+import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../../src/files/database-storage.ts';
+import { createDirectoryStorage } from '../../src/files/directory-storage.ts';
+import type { FileStorage } from '../../src/ports/services.ts';
 
-setFlagsFromString('--expose-gc');
-
-// On a real PostgreSQL (DATABASE_URL) only the app is in this process. The target is 10 MB; runs
-// measure 8.1–9.5 MB, too close to that line for a steady test, so it asserts 12 MB (the figures go
-// in the notes; a whole-file buffer would add 50). The embedded database (PGlite) runs inside this
-// process as well and holds query results in flight (5–39 MB of its own on a busy machine), so
-// there the bound only catches the app holding the whole file.
-const BOUND_MB = process.env.DATABASE_URL ? 12 : 50;
-// A client upload read back from the portal's chunked PostgreSQL storage measured 26–31 MB on a
-// quiet machine (5 MB on a loaded one) although the store holds at most one 128 KB chunk (asserted
-// below from its queries, and in test/files/file-storage): pg reads bytea as hex text, so each
-// chunk briefly makes ~0.6 MB of garbage, and the sampler, which waits 40 ms after each collection
-// for the sweeper, counts what a fast download makes in that window. The figure follows the
-// download's speed, not the file's size; this bound only catches the whole file being held (+50).
-const UPLOAD_BOUND_MB = 45;
-const gc = runInNewContext('gc') as () => void;
+// What the issue asks: a 50 MB download grows the server's memory by less than 10 MB. Holding the
+// file would add 50.
+const BOUND_MB = 10;
 
 const MB = 1024 * 1024;
 const FIFTY_MB = 50 * MB;
 
-/**
- * Memory the app holds while streaming: the JS heap plus live Buffer memory (arrayBuffers), and the
- * process RSS. (`external` also counts backing stores the collector has released but not yet swept.)
- */
-const appMemory = () => {
-  const usage = process.memoryUsage();
-  if (process.env.DEBUG_MEMORY) console.log(`heap ${(usage.heapUsed / MB).toFixed(1)} ext ${(usage.external / MB).toFixed(1)} ab ${(usage.arrayBuffers / MB).toFixed(1)} rss ${(usage.rss / MB).toFixed(1)}`);
-  return { js: usage.heapUsed + usage.arrayBuffers, rss: usage.rss };
-};
+// The client reads like a slow one: after each megabyte it stops reading for a moment. The server
+// must then wait (backpressure) rather than read ahead into memory, and the download lasts at least
+// 50 pauses, so the server's memory is sampled while it sends (every 250 ms) however fast the store.
+const PAUSE_PER_MB_MS = 20;
 
-/** A download client in its own process: counts the bytes and drops them. */
-const READER = `
-const http = require('node:http');
-const [url, cookie] = process.argv.slice(1);
-http.get(url, { headers: { Cookie: cookie } }, (res) => {
-  let bytes = 0;
-  res.on('data', (chunk) => { bytes += chunk.length; });
-  res.on('end', () => process.stdout.write(JSON.stringify({ bytes, status: res.statusCode })));
-}).on('error', (err) => { console.error(err); process.exit(1); });
-`;
-
-/** Downloads a URL from another process while sampling this (the server's) process's memory. */
-async function measuredDownload(url: string, cookie: string): Promise<{ bytes: number; status: number; growthMb: number; rssGrowthMb: number; seconds: number }> {
-  gc();
-  await new Promise((r) => setTimeout(r, 50));
-  gc();
-  const base = appMemory();
-  let peak = base;
-  // Each sample first collects garbage and lets the collector's background sweeper free the
-  // released buffers, so the peak is what the server really holds while streaming, not chunks
-  // already sent and waiting to be swept.
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      gc();
-      await new Promise((r) => setTimeout(r, 40));
-      const now = appMemory();
-      peak = { js: Math.max(peak.js, now.js), rss: Math.max(peak.rss, now.rss) };
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
-  const started = process.hrtime.bigint();
-  // The reader is another process, so only the server's side of the transfer is in this one.
-  const result = await new Promise<{ bytes: number; status: number }>((resolve, reject) => {
-    const child = execFile(process.execPath, ['-e', READER, url, cookie], (err, stdout) => {
-      if (err) return reject(err);
-      resolve(JSON.parse(stdout) as { bytes: number; status: number });
-    });
-    child.on('error', reject);
+/** Downloads a URL at a reader's pace, counting the bytes and dropping them. */
+function download(url: string, cookie: string): Promise<{ bytes: number; status: number }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { Cookie: cookie } }, (res) => {
+      let bytes = 0;
+      let sincePause = 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        sincePause += chunk.length;
+        if (sincePause >= MB) {
+          sincePause = 0;
+          res.pause();
+          setTimeout(() => res.resume(), PAUSE_PER_MB_MS);
+        }
+      });
+      res.on('end', () => resolve({ bytes, status: res.statusCode ?? 0 }));
+      res.on('error', reject);
+    }).on('error', reject);
   });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  sampling = false;
-  await sampler;
-  return { ...result, growthMb: (peak.js - base.js) / MB, rssGrowthMb: (peak.rss - base.rss) / MB, seconds };
 }
 
 describe('large files and file services', function () {
-  this.timeout(180_000);
+  // Each memory sample holds the server still for a moment; on a loaded machine a download takes minutes.
+  this.timeout(900_000);
 
-  describe('50 MB downloads stream', function () {
-    let h: PortalHarness;
-    let cookie: string;
-    let maria: ReturnType<PortalHarness['agent']>;
+  for (const store of ['database', 'directory'] as const) {
+    describe(`50 MB downloads stream (portal store: ${store}), the server measured alone`, function () {
+      let database: TestDatabase;
+      let server: MeasuredServer;
+      let db: Knex;
+      let storage: FileStorage;
+      let root: string | undefined;
+      let cookie: string;
 
-    before(async function () {
-      h = await startPortalHarness();
-      const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-      maria = await signedInAgent(h.agent(), 'demo', login);
-      cookie = (await maria.get('/portal/demo/documents')).request.cookies ?? '';
-    });
-    after(async function () {
-      await h?.close();
-    });
-
-    it('sends a 50 MB shared document with the server\'s memory growing by about 10 MB at most (app alone)', async function () {
-      const db = h.crm.db;
-      const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
-      const client = await db('clients').where({ workspace_id: workspace.id, name: 'Northwind Traders' }).first('id');
-      // Built inside the database (16 bytes of md5 repeated), so the test itself never holds it.
-      const [doc] = await db('documents')
-        .insert({
-          workspace_id: workspace.id, client_id: client.id, filename: 'site-backup.zip', content_type: 'application/zip', size_bytes: FIFTY_MB,
-          content: db.raw("decode(repeat(md5('portal'), ?), 'hex')", [FIFTY_MB / 16]), shared_with_client: true,
-        })
-        .returning('id');
-      const result = await measuredDownload(`${h.crm.url}/portal/demo/documents/shared/${doc.id}/download`, cookie);
-      console.log(`      shared 50 MB: ${(50 / result.seconds).toFixed(1)} MB/s, JS heap + buffers grew ${result.growthMb.toFixed(1)} MB, RSS ${result.rssGrowthMb.toFixed(1)} MB`);
-      expect(result.status).to.equal(200);
-      expect(result.bytes).to.equal(FIFTY_MB);
-      expect(result.growthMb).to.be.lessThan(BOUND_MB);
-    });
-
-    it('sends a 50 MB client upload from the portal\'s storage without holding the whole file', async function () {
-      const db = h.crm.db;
-      const workspaceId = String((await db('workspaces').where({ slug: 'demo' }).first('id')).id);
-      const user = await db('client_users').where({ workspace_id: workspaceId, email: 'maria@northwind.test' }).first('id', 'client_id');
-      const chunk = Buffer.alloc(MB, 7);
-      async function* fifty() {
-        for (let i = 0; i < 50; i++) yield chunk;
-      }
-      const stored = await h.crm.portal.files.putStream(workspaceId, 'client_upload', { filename: 'scan.pdf', contentType: 'application/pdf' }, fifty());
-      const [row] = await db('client_uploads')
-        .insert({ workspace_id: workspaceId, client_id: user.client_id, client_user_id: user.id, uploader_name: 'Maria García', file_id: stored.id, filename: 'scan.pdf', content_type: 'application/pdf', size_bytes: stored.sizeBytes })
-        .returning('id');
-      // Observed from the queries: the store reads one chunk at a time, each only once the
-      // previous one has gone, and none past the end.
-      let inFlight = 0;
-      let maxInFlight = 0;
-      let chunkQueries = 0;
-      const started = (query: { sql: string }) => {
-        if (!query.sql.includes('portal_file_chunks')) return;
-        chunkQueries += 1;
-        maxInFlight = Math.max(maxInFlight, ++inFlight);
-      };
-      const ended = (_response: unknown, query: { sql: string }) => {
-        if (query.sql.includes('portal_file_chunks')) inFlight -= 1;
-      };
-      db.on('query', started).on('query-response', ended);
-      const result = await measuredDownload(`${h.crm.url}/portal/demo/documents/uploads/${row.id}/download`, cookie).finally(() => {
-        db.off('query', started).off('query-response', ended);
+      before(async function () {
+        database = await createTestDatabase();
+        root = store === 'directory' ? mkdtempSync(path.join(os.tmpdir(), 'portal-large-')) : undefined;
+        server = await startMeasuredServer({ databaseUrl: database.url, flagsFile: flagsFileFor(['demo']), ...(root ? { fileStorageDir: root } : {}) });
+        db = createKnex(database.url, 2);
+        // The same store the server was started with, to put the upload in from here.
+        storage = root ? createDirectoryStorage(root) : createDatabaseStorage(db);
+        const maria = await signedInAgent(supertest.agent(server.url), 'demo', server.login);
+        cookie = (await maria.get('/portal/demo/documents')).request.cookies ?? '';
       });
-      expect(maxInFlight, 'chunk queries in flight at once').to.equal(1);
-      expect(chunkQueries, 'one query per 128 KB chunk').to.equal(FIFTY_MB / DATABASE_CHUNK_BYTES);
-      console.log(`      upload 50 MB: ${(50 / result.seconds).toFixed(1)} MB/s, JS heap + buffers grew ${result.growthMb.toFixed(1)} MB, RSS ${result.rssGrowthMb.toFixed(1)} MB`);
-      expect(result.status).to.equal(200);
-      expect(result.bytes).to.equal(FIFTY_MB);
-      expect(result.growthMb).to.be.lessThan(Math.max(BOUND_MB, UPLOAD_BOUND_MB));
+      after(async function () {
+        await server?.close();
+        await db?.destroy();
+        await database?.drop();
+        if (root) rmSync(root, { recursive: true, force: true });
+      });
+
+      async function storedUpload(): Promise<{ uploadId: string; fileId: string }> {
+        const workspaceId = String((await db('workspaces').where({ slug: 'demo' }).first('id')).id);
+        const user = await db('client_users').where({ workspace_id: workspaceId, email: 'maria@northwind.test' }).first('id', 'client_id');
+        const chunk = Buffer.alloc(MB, 7);
+        async function* fifty() {
+          for (let i = 0; i < 50; i++) yield chunk;
+        }
+        const stored = await storage.putStream(workspaceId, 'client_upload', { filename: 'scan.pdf', contentType: 'application/pdf' }, fifty());
+        const [row] = await db('client_uploads')
+          .insert({ workspace_id: workspaceId, client_id: user.client_id, client_user_id: user.id, uploader_name: 'Maria García', file_id: stored.id, filename: 'scan.pdf', content_type: 'application/pdf', size_bytes: stored.sizeBytes })
+          .returning('id');
+        return { uploadId: String(row.id), fileId: stored.id };
+      }
+
+      it(`sends a 50 MB client upload with the server's memory growing by less than ${BOUND_MB} MB`, async function () {
+        const { uploadId } = await storedUpload();
+        const measured = await server.measure(() => download(`${server.url}/portal/demo/documents/uploads/${uploadId}/download`, cookie));
+        console.log(`      upload 50 MB (${store}): live JS heap + buffers grew ${measured.growthMb.toFixed(1)} MB at peak (${measured.samples} samples), RSS ${measured.rssGrowthMb.toFixed(1)} MB`);
+        expect(measured.result.status).to.equal(200);
+        expect(measured.result.bytes).to.equal(FIFTY_MB);
+        expect(measured.samples, 'samples taken during the download').to.be.greaterThan(0);
+        expect(measured.growthMb).to.be.lessThan(BOUND_MB);
+      });
+
+      if (store === 'database') {
+        it(`sends a 50 MB shared document kept by the CRM with the server's memory growing by less than ${BOUND_MB} MB`, async function () {
+          const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
+          const client = await db('clients').where({ workspace_id: workspace.id, name: 'Northwind Traders' }).first('id');
+          // Built inside the database (16 bytes of md5 repeated), so the test itself never holds it.
+          const [doc] = await db('documents')
+            .insert({
+              workspace_id: workspace.id, client_id: client.id, filename: 'site-backup.zip', content_type: 'application/zip', size_bytes: FIFTY_MB,
+              content: db.raw("decode(repeat(md5('portal'), ?), 'hex')", [FIFTY_MB / 16]), shared_with_client: true,
+            })
+            .returning('id');
+          const measured = await server.measure(() => download(`${server.url}/portal/demo/documents/shared/${doc.id}/download`, cookie));
+          console.log(`      shared 50 MB: live JS heap + buffers grew ${measured.growthMb.toFixed(1)} MB at peak (${measured.samples} samples), RSS ${measured.rssGrowthMb.toFixed(1)} MB`);
+          expect(measured.result.status).to.equal(200);
+          expect(measured.result.bytes).to.equal(FIFTY_MB);
+          expect(measured.growthMb).to.be.lessThan(BOUND_MB);
+        });
+
+        it('reads the 50 MB upload back in queries of CHUNKS_PER_READ chunks, one at a time, none past the end', async function () {
+          const { fileId } = await storedUpload();
+          const workspaceId = String((await db('workspaces').where({ slug: 'demo' }).first('id')).id);
+          let inFlight = 0;
+          let maxInFlight = 0;
+          let chunkQueries = 0;
+          const started = (query: { sql: string }) => {
+            if (!query.sql.includes('portal_file_chunks')) return;
+            chunkQueries += 1;
+            maxInFlight = Math.max(maxInFlight, ++inFlight);
+          };
+          const ended = (_response: unknown, query: { sql: string }) => {
+            if (query.sql.includes('portal_file_chunks')) inFlight -= 1;
+          };
+          db.on('query', started).on('query-response', ended);
+          try {
+            const opened = (await storage.open(workspaceId, fileId))!;
+            let bytes = 0;
+            for await (const part of opened.content) bytes += (part as Buffer).length;
+            expect(bytes).to.equal(FIFTY_MB);
+          } finally {
+            db.off('query', started).off('query-response', ended);
+          }
+          expect(maxInFlight, 'chunk queries in flight at once').to.equal(1);
+          expect(chunkQueries, 'one query per CHUNKS_PER_READ chunks of 128 KB').to.equal(FIFTY_MB / (DATABASE_CHUNK_BYTES * CHUNKS_PER_READ));
+        });
+      }
     });
-  });
+  }
 
   describe('a directory store and a clamd scanner plugged in at start-up', function () {
     let h: PortalHarness;
