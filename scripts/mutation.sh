@@ -9,4 +9,5 @@ cd "$(dirname "$0")/.."
 if [ ! -x mutation/node_modules/.bin/stryker ]; then
   npm --prefix mutation ci --no-audit --no-fund
 fi
-exec mutation/node_modules/.bin/stryker run mutation/stryker.config.json "$@"
+# STRYKER_CONFIG names another configuration (e.g. mutation/stryker.auth-sessions.config.json).
+exec mutation/node_modules/.bin/stryker run "${STRYKER_CONFIG:-mutation/stryker.config.json}" "$@"
