@@ -2,14 +2,20 @@
 // proposal and quotation (open where there is one, so the page carries its accept and decline actions), its newest
 // invoice, an invoice with a balance to pay, and a live public link to the proposal (made as staff
 // would, through the portal's own query and token functions). The page paths in bench/run.ts name
-// these by key: `{proposal}`, `{quotation}`, `{invoice}`, `{payable}`, `{publicLink}`.
+// these by key: `{proposal}`, `{quotation}`, `{invoice}`, `{payable}`, `{publicLink}`. The admin's
+// confirmation pages need ids as well: the signed-in client's user (`{clientUserId}`, asked about
+// before disabling), the link's id (`{publicLinkId}`, before revoking), and another client user of
+// the workspace with two-factor on (`{twoFactorUserId}`, before a reset; not the signed-in client,
+// whose password sign-in would then stop at the second factor).
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/public-links/queries.ts';
 import { hashPublicToken, newTokenSalt, tokenFor } from '../src/public-links/tokens.ts';
+import { enableTwoFactor, startTwoFactorSetup } from '../src/two-factor/queries.ts';
+import { createSecretBox } from '../src/two-factor/secret-box.ts';
 
-export type BenchRecords = Record<'proposal' | 'quotation' | 'invoice' | 'payable' | 'publicLink' | 'clientId', string>;
+export type BenchRecords = Record<'proposal' | 'quotation' | 'invoice' | 'payable' | 'publicLink' | 'publicLinkId' | 'clientId' | 'clientUserId' | 'twoFactorUserId', string>;
 
-export async function benchRecords(db: Knex, args: { workspaceId: string; clientId: string; staffEmail: string; secret: string }): Promise<BenchRecords> {
+export async function benchRecords(db: Knex, args: { workspaceId: string; clientId: string; clientEmail: string; staffEmail: string; secret: string }): Promise<BenchRecords> {
   const scope = { workspace_id: args.workspaceId, client_id: args.clientId };
   const newestOpen = async (table: 'proposals' | 'quotations') => {
     // The newest open one; the newest shown one when none is open (the demo seed has no open quotation).
@@ -30,9 +36,19 @@ export async function benchRecords(db: Knex, args: { workspaceId: string; client
   const salt = newTokenSalt();
   const token = tokenFor(args.secret, salt);
   const now = new Date();
-  await insertPublicLink(db, {
+  const publicLinkId = await insertPublicLink(db, {
     workspaceId: args.workspaceId, clientId: args.clientId, subjectType: 'proposal', subjectId: proposal, tokenSalt: salt, tokenHash: hashPublicToken(token),
     allowDecision: true, staffId: String(staff.id), expiresAt: new Date(now.getTime() + 30 * 86_400_000), createdAt: now,
   });
-  return { proposal, quotation: await newestOpen('quotations'), invoice: String(invoice.id), payable: String(payable.id), publicLink: token, clientId: args.clientId };
+  const clientUser = await db('client_users').where({ workspace_id: args.workspaceId, email: args.clientEmail.toLowerCase() }).first('id');
+  if (!clientUser) throw new Error('the signed-in client has no client user');
+  const other = await db('client_users').where({ workspace_id: args.workspaceId, status: 'active' }).whereNot('id', clientUser.id).orderBy('id').first('id');
+  if (!other) throw new Error('the demo workspace needs a second active client user');
+  const twoFactorUserId = String(other.id);
+  await startTwoFactorSetup(db, args.workspaceId, twoFactorUserId, createSecretBox(args.secret).seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', twoFactorUserId));
+  await enableTwoFactor(db, args.workspaceId, twoFactorUserId, 0);
+  return {
+    proposal, quotation: await newestOpen('quotations'), invoice: String(invoice.id), payable: String(payable.id), publicLink: token, publicLinkId,
+    clientId: args.clientId, clientUserId: String(clientUser.id), twoFactorUserId,
+  };
 }

@@ -9,6 +9,10 @@
 //   npm run bench -- --only=invoice,proposal
 //                                 only the pages whose names contain one of these words, and only
 //                                 the pages table (no sign-in POST, no scale run); prints, writes nothing
+//   npm run bench -- --only=sign-in-post
+//                                 the password sign-in POST against argon2 verify (with other words:
+//                                 those pages as well); no scale run; prints, writes nothing
+//   BENCH_CPU_PROFILE=dir         writes a V8 CPU profile of each app process (its main thread) to dir
 //   DATABASE_URL=postgres://...   the PostgreSQL server to create the benchmark databases on;
 //                                 unset: a private cluster started with initdb/pg_ctl on a free port
 //
@@ -27,7 +31,7 @@ import { hashPassword } from '../src/auth/secrets.ts';
 interface PageEntry {
   name: string;
   who: 'anonymous' | 'client' | 'staff';
-  /** `{proposal}`, `{quotation}`, `{invoice}`, `{payable}`, `{publicLink}`, `{clientId}`: the records of bench/records.ts. */
+  /** `{proposal}`, `{publicLinkId}`, `{clientUserId}`, … : the records of bench/records.ts (BenchRecords names them all). */
   path: string;
   /** Each request from its own address, for pages rate-limited per address (public links). */
   spreadAddresses?: boolean;
@@ -37,6 +41,7 @@ interface PageEntry {
 export const PAGES: PageEntry[] = [
   { name: 'dashboard', who: 'client', path: '/portal/demo/' },
   { name: 'account', who: 'client', path: '/portal/demo/account' },
+  { name: 'sign out other sessions confirmation', who: 'client', path: '/portal/demo/account/sessions/revoke-others' },
   { name: 'two-factor', who: 'client', path: '/portal/demo/account/two-factor' },
   // Renders the QR code on every request (the secret is created by the first one).
   { name: 'two-factor set-up', who: 'client', path: '/portal/demo/account/two-factor/setup' },
@@ -44,6 +49,9 @@ export const PAGES: PageEntry[] = [
   { name: 'sign-in page', who: 'anonymous', path: '/portal/demo/sign-in' },
   { name: 'branding.css', who: 'anonymous', path: '/portal/demo/branding.css' },
   { name: 'admin settings', who: 'staff', path: '/settings/client-portal' },
+  { name: 'admin disable client user confirmation', who: 'staff', path: '/settings/client-portal/clients/{clientUserId}/disable' },
+  { name: 'admin revoke link confirmation', who: 'staff', path: '/settings/client-portal/records/proposal/{clientId}/{proposal}/links/{publicLinkId}/revoke' },
+  { name: 'admin two-factor reset confirmation', who: 'staff', path: '/settings/client-portal/clients/{twoFactorUserId}/two-factor/reset' },
   { name: 'proposal list', who: 'client', path: '/portal/demo/proposals' },
   { name: 'proposal detail', who: 'client', path: '/portal/demo/proposals/{proposal}' },
   { name: 'proposal PDF', who: 'client', path: '/portal/demo/proposals/{proposal}.pdf' },
@@ -65,7 +73,10 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const quick = process.argv.includes('--quick');
 const skipEmbedded = process.argv.includes('--no-embedded');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean);
-const SELECTED = only ? PAGES.filter((page) => only.some((word) => page.name.includes(word))) : PAGES;
+// The sign-in POST is no page: it runs in a partial run only when asked for by this word.
+const SIGN_IN_POST = 'sign-in-post';
+const SELECTED = only ? PAGES.filter((page) => only.some((word) => word !== SIGN_IN_POST && page.name.includes(word))) : PAGES;
+const measureSignIn = !only || only.includes(SIGN_IN_POST);
 const CONNECTIONS = 10;
 const DURATION = Number(process.env.BENCH_DURATION ?? (quick ? 5 : 15));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? (quick ? 2 : 5));
@@ -83,7 +94,8 @@ interface Served {
 }
 
 function startChild(script: string, env: Record<string, string>): Promise<{ line: Record<string, unknown>; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const profile = script === 'serve.ts' && process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -250,7 +262,7 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; rs
       rows.push({ database: label, page: page.name, portal, bare: baseline, ratio: portal.rps / baseline.rps, target: '≥ 0.5' });
       console.log(`  ${label} ${page.name}: ${portal.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} (${(portal.rps / baseline.rps).toFixed(2)} ×), p50 ${portal.p50} ms${portal.non2xx ? `, ${portal.non2xx} non-2xx` : ''}, load ${os.loadavg()[0]!.toFixed(1)}`);
     }
-    if (only) return { rows, rss: { idle, loaded: rssMb(app.child.pid!) } };
+    if (!measureSignIn) return { rows, rss: { idle, loaded: rssMb(app.child.pid!) } };
     // Password sign-in: each request from its own address (a proxy on this host says which), so the
     // per-address limit stays out of the way; every one signs in and writes a session.
     const body = who.form({ _csrf: who.csrf, email: app.client.email, password: app.client.password });
