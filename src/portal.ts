@@ -55,6 +55,7 @@ import { SESSION_COOKIE } from './sessions/session-data.ts';
 import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
 import { createPortalCsrf } from './web/csrf.ts';
 import { errorHandler } from './web/error-handler.ts';
+import { HTMX_SCRIPT_PATH, sendHtmxScript } from './web/htmx-script.ts';
 import { portalI18n, renderPortalPage } from './web/portal-context.ts';
 import { requestI18n } from './i18n/request-i18n.ts';
 import { routeTable, type RouteEntry } from './web/route-table.ts';
@@ -163,9 +164,6 @@ export interface CustomerPortal {
 }
 
 const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../public');
-const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
-// htmx 4's own SSE extension (not the htmx 2 `htmx-ext-sse` package).
-const HTMX_SSE_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/ext/hx-sse.min.js');
 const LIVE_EVENTS_KEPT_MS = 7 * 24 * 3600_000;
 const DIGEST_INTERVAL_MS = 60_000;
 // The package exports only its UMD build's unminified name; the minified one sits beside it.
@@ -276,8 +274,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   clientRouter.use(operate);
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
   clientRouter.use(healthRoutes({ db, flags, logger: log, closing: () => closing }));
-  clientRouter.get('/assets/htmx.min.js', (_req, res) => res.sendFile(HTMX_FILE, { maxAge: '1d' }));
-  clientRouter.get('/assets/hx-sse.js', (_req, res) => res.sendFile(HTMX_SSE_FILE, { maxAge: '1d' }));
+  clientRouter.get(HTMX_SCRIPT_PATH, sendHtmxScript);
   clientRouter.get('/assets/vendor/signature_pad.umd.min.js', (_req, res) => res.sendFile(SIGNATURE_PAD_FILE, { maxAge: '1d' }));
   clientRouter.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   // A workspace whose slug is one of the portal's own paths could never have its start page.

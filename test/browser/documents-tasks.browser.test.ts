@@ -83,8 +83,9 @@ describe('documents and tasks in Chromium', function () {
     writeFileSync(file, content);
     // Staff have the uploads page open before the client uploads: the file appears there live.
     const staff = await staffPage();
+    const following = staff.waitForResponse((res) => new URL(res.url()).pathname === '/client-messages/stream');
     await staff.goto(`${h.crm.url}/settings/client-portal/uploads`);
-    await staff.waitForFunction(() => document.querySelector('#live')?.getAttribute('hx-sse:connect') !== null);
+    expect((await following).status(), 'the staff live stream').to.equal(200);
     const client = await clientPage();
     await client.goto(`${h.crm.url}/portal/demo/documents`);
     await client.setInputFiles('#upload-file', file);

@@ -125,7 +125,7 @@ describe('portal access rules', function () {
     const css = await h.agent().get('/portal/demo/branding.css').expect(200);
     expect(css.headers['content-type']).to.contain('text/css');
     expect(css.text).to.match(/--brand:#[0-9a-f]{6}/);
-    const htmx = await h.agent().get('/portal/assets/htmx.min.js').expect(200);
+    const htmx = await h.agent().get('/portal/assets/htmx.js').expect(200);
     expect(htmx.text.length).to.be.greaterThan(10_000);
     const page = await h.agent().get('/portal/demo/sign-in').expect(200);
     expect(page.text).to.not.match(/https?:\/\/[^"]*\.js/);
