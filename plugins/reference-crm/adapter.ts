@@ -13,7 +13,7 @@ import {
   findSharedDocumentHead, listSharedDocuments, readSharedDocumentChunk, type SharedDocumentRow,
 } from './queries/shared-documents.ts';
 import { parseId, toHostId } from './ids.ts';
-import { findClient, listClients, type ClientRow } from './queries/clients.ts';
+import { findClient, findClientsByIds, listClientNames, type ClientRow } from './queries/clients.ts';
 import { insertDocument } from './queries/documents.ts';
 import { MAX_UPLOAD_BYTES } from './web/routes/documents.ts';
 import { clientSummary } from './queries/client-summary.ts';
@@ -137,7 +137,13 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
       async list(workspaceId) {
         const ws = parseId(workspaceId);
         if (ws === null) return [];
-        return (await listClients(db, { workspaceId: ws })).map(presentClient);
+        return (await listClientNames(db, { workspaceId: ws })).map(presentClient);
+      },
+      async findByIds(workspaceId, clientIds) {
+        const ws = parseId(workspaceId);
+        const ids = clientIds.map(parseId).filter((id): id is number => id !== null);
+        if (ws === null || ids.length === 0) return [];
+        return (await findClientsByIds(db, { workspaceId: ws, clientIds: ids })).map(presentClient);
       },
       async findById(workspaceId, clientId) {
         const ws = parseId(workspaceId);

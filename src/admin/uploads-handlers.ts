@@ -3,6 +3,7 @@
 // longer delete it.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
+import { clientNamesOf } from '../host/client-names.ts';
 import { findWorkspaceUpload, listWorkspaceUploads, markOpenedByStaff } from '../documents/queries.ts';
 import { UploadId } from '../documents/commands.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -34,8 +35,8 @@ export function createUploadsHandlers(deps: {
   return {
     list: async (req: Request, res: Response) => {
       const { workspace, base } = adminContext(res);
-      const [uploads, clients] = await Promise.all([listWorkspaceUploads(db, { workspaceId: workspace.id, limit: STAFF_UPLOADS_SHOWN }), adapter.clients.list(workspace.id)]);
-      const clientNames = new Map(clients.map((client) => [client.id, client.name]));
+      const uploads = await listWorkspaceUploads(db, { workspaceId: workspace.id, limit: STAFF_UPLOADS_SHOWN });
+      const clientNames = await clientNamesOf(adapter.clients, workspace.id, uploads.map((upload) => upload.client_id));
       renderAdminPage(req, res, 'admin/uploads', 'Client uploads', {
         streamUrl: deps.streamUrl,
         uploads: uploads.map((upload) => ({

@@ -21,5 +21,9 @@ export type AssignInput = z.infer<typeof AssignCommand>;
 
 export const EmptyCommand = z.object({});
 
+/** The staff inbox's client search: absent, nothing is searched; empty, the first clients by name. */
+export const InboxQuery = z.object({ q: z.string().trim().max(100, 'Search for at most 100 characters of a client\'s name.').optional() });
+export type InboxQueryInput = z.infer<typeof InboxQuery>;
+
 export const AttachmentIdParam = z.string().regex(/^\d{1,18}$/);
 export const ClientIdParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);

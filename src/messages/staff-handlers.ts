@@ -3,6 +3,7 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { EventBus } from '../events/event-bus.ts';
+import { clientNamesOf } from '../host/client-names.ts';
 import type { HostAdapter, HostClient } from '../ports/host.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { authorizeAssignee } from '../policies/portal-policy.ts';
@@ -16,7 +17,7 @@ import { formAnswerStatus, isFragmentRequest, sendPage } from '../web/render.ts'
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { ATTACHMENT_MAX_BYTES, checkAttachments, type IncomingFile } from './attachments.ts';
 import type { VirusScanner } from '../ports/services.ts';
-import { AttachmentIdParam, ClientIdParam, type AssignInput, type SendMessageInput } from './commands.ts';
+import { AttachmentIdParam, ClientIdParam, type AssignInput, type InboxQueryInput, type SendMessageInput } from './commands.ts';
 import { sendAttachment } from './handlers.ts';
 import { formatBytes, presentInbox, presentMessages } from './presenters.ts';
 import { findAttachment, findConversation, listInbox, listMessages, seenByOtherSide, staffUnreadTotal } from './queries.ts';
@@ -24,6 +25,14 @@ import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './s
 import { staffContext } from './staff-router.ts';
 
 const INBOX_LIMIT = 200;
+const SEARCH_RESULTS = 20;
+
+/** Clients whose name contains the text (any case), by name; an empty text matches every client. */
+async function searchClients(adapter: HostAdapter, workspaceId: string, text: string): Promise<{ clients: HostClient[]; more: boolean }> {
+  const needle = text.toLocaleLowerCase('en');
+  const matching = (await adapter.clients.list(workspaceId)).filter((client) => client.name.toLocaleLowerCase('en').includes(needle));
+  return { clients: matching.slice(0, SEARCH_RESULTS), more: matching.length > SEARCH_RESULTS };
+}
 // The staff pages are English, like the rest of the CRM and the admin pages.
 const t = translator('en');
 
@@ -93,18 +102,24 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
   return {
     inbox: async (req: Request, res: Response) => {
       const { workspace, staff, base } = staffContext(res);
-      const [rows, clients, staffList, liveFrom] = await Promise.all([
+      const { q } = res.locals.query as InboxQueryInput;
+      const [rows, staffList, liveFrom, found] = await Promise.all([
         listInbox(db, workspace.id, staff.id, INBOX_LIMIT),
-        adapter.clients.list(workspace.id),
         adapter.staff.list ? adapter.staff.list(workspace.id) : Promise.resolve([]),
         latestLiveSeq(db, { workspaceId: workspace.id, clientId: null }),
+        // Every client is listed only for a search, not on every look at the inbox.
+        q === undefined ? null : searchClients(adapter, workspace.id, q),
       ]);
-      const conversations = presentInbox(rows, new Map(clients.map((c) => [c.id, c.name])), new Map(staffList.map((s) => [s.id, s.name])), fmt(), base);
-      const started = new Set(rows.map((row) => row.client_id));
+      const clientNames = await clientNamesOf(adapter.clients, workspace.id, rows.map((row) => row.client_id));
+      const conversations = presentInbox(rows, clientNames, new Map(staffList.map((s) => [s.id, s.name])), fmt(), base);
       renderStaffPage(req, res, 'messages/staff-inbox', 'Client messages', {
         conversations,
         unreadTotal: conversations.reduce((sum, c) => sum + c.unread, 0),
-        others: clients.filter((c) => !started.has(c.id)).map((c) => ({ name: c.name, href: `${base}/${encodeURIComponent(c.id)}` })),
+        search: {
+          query: q ?? '',
+          results: found ? found.clients.map((c) => ({ name: c.name, href: `${base}/${encodeURIComponent(c.id)}` })) : null,
+          more: found?.more ?? false,
+        },
         streamUrl: `${base}/stream?after=${liveFrom}`,
         refreshUrl: base,
       });

@@ -1,12 +1,12 @@
 // The agency's message pages, behind the staff router's guards (staff → workspace → flag → policy → CSRF).
 import { Router } from 'express';
-import { validateBody } from '../web/validate.ts';
-import { AssignCommand, EmptyCommand, SendMessageCommand } from './commands.ts';
+import { validateBody, validateQuery } from '../web/validate.ts';
+import { AssignCommand, EmptyCommand, InboxQuery, SendMessageCommand } from './commands.ts';
 import type { StaffHandlers } from './staff-handlers.ts';
 
 export function staffMessageRoutes(h: StaffHandlers): Router {
   const router = Router();
-  router.get('/', h.inbox);
+  router.get('/', validateQuery(InboxQuery), h.inbox);
   router.get('/stream', h.stream);
   router.get('/:clientId', h.conversation);
   router.post('/:clientId', validateBody(SendMessageCommand, h.invalidReply), h.reply);

@@ -5,6 +5,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { PortalConfig } from '../config.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import type { HostAdapter } from '../ports/host.ts';
+import { clientNamesOf } from '../host/client-names.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import { adminCsrfToken, verifyAdminCsrf } from '../admin/admin-csrf.ts';
 import { adminContext, type AdminContext } from '../admin/admin-context.ts';
@@ -49,12 +50,11 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
   router.get('/', validateQuery(ListQuery), async (req: Request, res: Response) => {
     const context = adminContext(res);
     const { page } = res.locals.query as { page: number };
-    const [rows, unread, clients] = await Promise.all([
+    const [rows, unread] = await Promise.all([
       notifications.list(context.staff, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
       notifications.unreadCount(context.staff),
-      deps.adapter.clients.list(context.workspace.id),
     ]);
-    const names = new Map(clients.map((client) => [client.id, client.name]));
+    const names = await clientNamesOf(deps.adapter.clients, context.workspace.id, rows.flatMap((row) => (row.client_id ? [row.client_id] : [])));
     const items = rows.slice(0, PAGE_SIZE).map((row) => ({
       id: String(row.id),
       unread: Boolean(row.unread),

@@ -12,6 +12,7 @@ import { ACTIVITY_EVENTS, type ActivityEvent } from '../activity/events.ts';
 import type { ActivityRow } from '../activity/queries.ts';
 import type { PortalLogger } from '../deps.ts';
 import type { HostAdapter, HostStaffUser } from '../ports/host.ts';
+import { clientNamesOf } from '../host/client-names.ts';
 import type { Mailer } from '../ports/services.ts';
 import {
   advanceDispatchCursor, countUnread, eventsToDispatch, listNotifications, lockDispatchCursor, markReadUpTo, newestNotificationId,
@@ -66,9 +67,12 @@ export function createNotifications(deps: NotificationsDeps) {
     const byWorkspace = new Map<string, DispatchRow[]>();
     for (const row of rows) byWorkspace.set(row.workspace_id, [...(byWorkspace.get(row.workspace_id) ?? []), row]);
     for (const [workspaceId, events] of byWorkspace) {
-      const [workspace, admins, clients] = await Promise.all([deps.adapter.workspaces.findById(workspaceId), adminsOf(workspaceId), deps.adapter.clients.list(workspaceId)]);
+      const [workspace, admins, clientNames] = await Promise.all([
+        deps.adapter.workspaces.findById(workspaceId),
+        adminsOf(workspaceId),
+        clientNamesOf(deps.adapter.clients, workspaceId, events.flatMap((event) => (event.client_id ? [event.client_id] : []))),
+      ]);
       if (!workspace || admins.length === 0) continue;
-      const clientNames = new Map(clients.map((client) => [client.id, client.name]));
       const messages = channel === 'immediate'
         ? events.flatMap((event) => admins.map((admin) => immediateEmail({ to: admin.email, workspace, event, clientNames, listUrl: deps.listUrl })))
         : admins.map((admin) => digestEmail({ to: admin.email, workspace, events, clientNames, listUrl: deps.listUrl, minutes: digestMs / 60_000 }));

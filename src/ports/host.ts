@@ -50,6 +50,12 @@ export interface WorkspacesPort {
 export interface ClientsPort {
   list(workspaceId: HostId): Promise<HostClient[]>;
   findById(workspaceId: HostId, clientId: HostId): Promise<HostClient | null>;
+  /**
+   * The workspace's clients among these ids, in any order; unknown ids and other workspaces'
+   * clients are left out. Optional: staff pages that name the clients of a page of rows use it so
+   * they need not list every client; without it they do.
+   */
+  findByIds?(workspaceId: HostId, clientIds: HostId[]): Promise<HostClient[]>;
 }
 
 export interface ContactsPort {

@@ -126,6 +126,13 @@ describe('messages in Chromium', function () {
     await staff.goto(`${h.crm.url}/client-messages`);
     await expectAccessible(staff, 'staff inbox');
     await expectNoOverflowAt390(staff, 'staff inbox');
+    // Finding a client to write to, by keyboard: type part of the name, Enter, follow the result.
+    await staff.fill('#client-search', 'north');
+    await staff.press('#client-search', 'Enter');
+    await staff.waitForSelector('ul[aria-label="Clients found"] a:has-text("Northwind Traders")');
+    expect(new URL(staff.url()).search).to.equal('?q=north');
+    await expectAccessible(staff, 'staff inbox with clients found');
+    await expectNoOverflowAt390(staff, 'staff inbox with clients found');
     await staff.goto(`${h.crm.url}/client-messages/${clientId}`);
     await expectAccessible(staff, 'staff conversation');
     await expectNoOverflowAt390(staff, 'staff conversation');

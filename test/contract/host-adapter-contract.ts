@@ -164,6 +164,22 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
       it('answers null for an unknown client', async function () {
         expect(await adapter.clients.findById(workspace.id, '2147483647')).to.equal(null);
       });
+
+      it('finds clients by ids, leaving out unknown ids and other workspaces\' clients', async function () {
+        // Optional in the port: without it, staff pages list every client to name a few.
+        if (!adapter.clients.findByIds) this.skip();
+        const clients = await adapter.clients.list(workspace.id);
+        const some = clients.slice(0, 2);
+        const found = await adapter.clients.findByIds!(workspace.id, [...some.map((client) => client.id), '2147483647', 'not-an-id']);
+        expect([...found].sort((a, b) => a.id.localeCompare(b.id))).to.deep.equal([...some].sort((a, b) => a.id.localeCompare(b.id)));
+        expect(await adapter.clients.findByIds!(workspace.id, [])).to.deep.equal([]);
+        const second = other;
+        if (second) {
+          const theirs = await adapter.clients.list(second.id);
+          expect(theirs).to.not.be.empty;
+          expect(await adapter.clients.findByIds!(workspace.id, theirs.map((client) => client.id))).to.deep.equal([]);
+        }
+      });
     });
 
     describe('contacts', function () {

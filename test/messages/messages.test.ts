@@ -98,6 +98,22 @@ describe('messages between a client and the agency', function () {
     expect(crm.text).to.match(/Client messages <span class="badge">3<span class="visually-hidden"> unread/);
   });
 
+  it('finds a client to write to by part of the name; the inbox itself names only the clients it lists', async function () {
+    const inbox = await staff.get('/client-messages').expect(200);
+    expect(inbox.text).to.contain('<h2 id="start-title">Write to a client</h2>');
+    expect(inbox.text, 'a client without a conversation, before any search').not.to.contain('Bluebell Bakery');
+    const found = await staff.get('/client-messages?q=BLUE').expect(200);
+    expect(found.text).to.match(/<li><a href="\/client-messages\/\d+">Bluebell Bakery<\/a><\/li>/);
+    expect(found.text).to.match(/<input id="client-search" name="q" type="search" value="BLUE"/);
+    expect(found.text).not.to.match(/<li><a href="\/client-messages\/\d+">Northwind Traders<\/a><\/li>/);
+    const everyone = await staff.get('/client-messages?q=').expect(200);
+    expect(everyone.text).to.match(/<li><a href="\/client-messages\/\d+">Bluebell Bakery<\/a><\/li>/).and.match(/<li><a href="\/client-messages\/\d+">Northwind Traders<\/a><\/li>/);
+    const none = await staff.get(`/client-messages?q=${encodeURIComponent('<b>nobody</b>')}`).expect(200);
+    expect(none.text).to.contain('No client\'s name contains “&lt;b&gt;nobody&lt;/b&gt;”.');
+    const tooLong = await staff.get(`/client-messages?q=${'x'.repeat(101)}`).expect(400);
+    expect(tooLong.text).to.contain('Search for at most 100 characters of a client&#39;s name.');
+  });
+
   it('opening the conversation reads it: the count drops and the client sees the receipt', async function () {
     const conversation = await staff.get(`/client-messages/${northwindId}`).expect(200);
     expect(conversation.text).to.contain('Second, by htmx');

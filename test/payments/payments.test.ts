@@ -171,7 +171,7 @@ describe('paying invoices from the portal', function () {
     expect(emails[0]!.text.replace(/\s+/g, '')).to.include('Northwind').and.include('Reportedpayingbybanktransfer');
 
     const list = await staff.get('/client-portal/notifications').expect(200);
-    expect(list.text).to.include('Reported paying by bank transfer').and.include('Paid an invoice online');
+    expect(list.text).to.include('Reported paying by bank transfer').and.include('Paid an invoice online').and.include('Northwind Traders');
     const crmPage = await staff.get('/').expect(200);
     expect(crmPage.text).to.match(/Client notifications <span class="badge">\d+/);
     await staff.post('/client-portal/notifications/read').type('form').send({ _csrf: csrfFrom(list.text) }).expect(303);

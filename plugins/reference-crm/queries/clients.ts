@@ -27,6 +27,16 @@ export async function listClients(db: Db, args: { workspaceId: number }): Promis
     ]);
 }
 
+/** The workspace's clients without the CRM list's contact counts: what the portal names clients by. */
+export async function listClientNames(db: Db, args: { workspaceId: number }): Promise<ClientRow[]> {
+  return db('clients as c').where('c.workspace_id', args.workspaceId).orderBy('c.name').orderBy('c.id').select<ClientRow[]>(COLUMNS);
+}
+
+export async function findClientsByIds(db: Db, args: { workspaceId: number; clientIds: number[] }): Promise<ClientRow[]> {
+  if (args.clientIds.length === 0) return [];
+  return db('clients as c').where('c.workspace_id', args.workspaceId).whereIn('c.id', args.clientIds).select<ClientRow[]>(COLUMNS);
+}
+
 export async function findClient(db: Db, args: { workspaceId: number; clientId: number }): Promise<ClientRow | null> {
   const row = await db('clients as c')
     .where({ 'c.workspace_id': args.workspaceId, 'c.id': args.clientId })
