@@ -36,6 +36,8 @@ import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from '../sup
 import { createHostTables, hostAdapter } from '../support/test-host.ts';
 
 const PASSWORD = 'correct horse battery';
+/** The page's own part of its <title> (before the workspace's name). */
+const titleOf = (html: string) => /<title>([^<]*) · /.exec(html)?.[1];
 
 describe('sign-in routes', function () {
   this.timeout(120_000);
@@ -233,7 +235,12 @@ describe('sign-in routes', function () {
       const other = await agent.get(`${base}/sign-in?notice=bogus&next=${encodeURIComponent(`${base}/tasks`)}`).expect(200);
       expect(other.text).to.not.include('class="notice"');
       expect(other.text).to.include(`name="next" value="${base}/tasks"`);
-      expect((await agent.get(`${base}/sign-in`).expect(200)).text).to.not.include('name="next"');
+      // An htmx GET shows the address it asked for: only an answer to a POST names another.
+      const plain = await agent.get(`${base}/sign-in`).set('HX-Request', 'true').expect(200);
+      expect(plain.headers['hx-replace-url']).to.equal(undefined);
+      expect((await agent.get(`${base}/sign-in/code`).set('HX-Request', 'true').expect(200)).headers['hx-replace-url']).to.equal(undefined);
+      expect(plain.text).to.not.include('name="next"');
+      expect(titleOf(plain.text)).to.equal('Sign in');
     });
   });
 
@@ -244,6 +251,7 @@ describe('sign-in routes', function () {
       const sent = await agent.post(`${base}/sign-in/code`).type('form').send({ email: client.email, next: `${base}/tasks` }).expect(200);
       expect(sent.text).to.include('we have emailed it a 6-digit code');
       expect(sent.text).to.include(`name="next" value="${base}/tasks"`);
+      expect(titleOf(sent.text)).to.equal('Enter your sign-in code');
       const code = /^(\d{6})$/m.exec((await mailTo(client.email))[0]!.text)![1]!;
       const wrong = code === '000000' ? '000001' : '000000';
       const refused = await agent.post(`${base}/sign-in/code/verify`).type('form').send({ email: client.email, code: wrong }).expect(401);
@@ -302,24 +310,33 @@ describe('sign-in routes', function () {
     it('sends a reset link whose page sets the password once and signs the client in', async function () {
       const { agent, base, workspace, user, recorded } = await site();
       const client = await user({ password: PASSWORD });
-      expect((await agent.get(`${base}/password/forgot`).expect(200)).text).to.include('name="email"');
-      await agent.post(`${base}/password/forgot`).type('form').send({ email: 'nope' }).expect(400);
+      const forgot = await agent.get(`${base}/password/forgot`).expect(200);
+      expect(forgot.text).to.include('name="email"');
+      expect(titleOf(forgot.text)).to.equal('Reset your password');
+      const malformed = await agent.post(`${base}/password/forgot`).type('form').send({ email: 'nope' }).expect(400);
+      expect(titleOf(malformed.text)).to.equal('Reset your password');
+      expect(malformed.text).to.include('name="email"');
       const sent = await agent.post(`${base}/password/forgot`).set('HX-Request', 'true').type('form').send({ email: client.email }).expect(200);
       expect(sent.headers['hx-replace-url']).to.equal(`${base}/password/forgot`);
+      expect(sent.text).to.not.include('name="email"');
+      const sentPage = await agent.post(`${base}/password/forgot`).type('form').send({ email: `nobody-${unique()}@example.test` }).expect(200);
+      expect(titleOf(sentPage.text)).to.equal('Check your email');
       const token = tokenIn((await mailTo(client.email))[0]!, '/password/reset');
       const page = await agent.get(`${base}/password/reset/${token}`).expect(200);
       expect(page.text).to.include(client.email);
-      expect(page.text).to.include('Choose a new password');
+      expect(titleOf(page.text)).to.equal('Choose a new password');
       const mismatch = await agent.post(`${base}/password/reset/${token}`).type('form').send({ password: 'a brand new password', confirmPassword: 'something else' }).expect(400);
       expect(mismatch.text).to.include('The two passwords do not match.');
       expect(mismatch.text).to.include(client.email);
+      expect(titleOf(mismatch.text)).to.equal('Choose a new password');
       const done = await agent.post(`${base}/password/reset/${token}`).type('form').send({ password: 'a brand new password', confirmPassword: 'a brand new password' }).expect(303);
       expect(done.headers.location).to.equal(`${base}/`);
       expect(await sessionRows(client)).to.deep.equal([hashSessionId(sidOf(done)!)]);
       expect(recorded).to.deep.equal(['reset:success']);
       expect((await agent.get(`${base}/password/reset/${token}`).expect(410)).text).to.include('This link has expired or was already used.');
       await agent.post(`${base}/password/reset/${token}`).type('form').send({ password: 'x', confirmPassword: 'y' }).expect(410);
-      await agent.post(`${base}/password/reset/${token}`).type('form').send({ password: 'a brand new password', confirmPassword: 'a brand new password' }).expect(410);
+      const spent = await agent.post(`${base}/password/reset/${token}`).type('form').send({ password: 'a brand new password', confirmPassword: 'a brand new password' }).expect(410);
+      expect(spent.text).to.include('This link has expired or was already used. Ask for a new one.');
       expect(recorded).to.deep.equal(['reset:success', 'reset:failure']);
       expect((await auth.signInWithPassword(workspace, client.email, 'a brand new password', { ip: null, userAgent: null })).ok).to.equal(true);
     });
@@ -346,10 +363,10 @@ describe('sign-in routes', function () {
       const [c] = await db('contacts').insert({ workspace_id: Number(workspace.id), client_id: (clientRow as { id: number }).id, name: 'Ivy Invitee', email }).returning('id');
       await auth.invite(workspace, String((c as { id: number }).id), { id: 's1', workspaceId: workspace.id, name: 'Ada Admin', email: 'ada@agency.test', role: 'admin' }, { ip: null, userAgent: null });
       const token = tokenIn((await mailTo(email))[0]!, '/invitation');
-      expect((await agent.get(`${base}/invitation/${token}`).expect(200)).text).to.include('Welcome! Set your password');
+      expect(titleOf((await agent.get(`${base}/invitation/${token}`).expect(200)).text)).to.equal('Welcome! Set your password');
       await agent.get(`${base}/password/reset/${token}`).expect(410);
       const invalid = await agent.post(`${base}/invitation/${token}`).type('form').send({ password: 'short', confirmPassword: 'short' }).expect(400);
-      expect(invalid.text).to.include('Welcome! Set your password');
+      expect(titleOf(invalid.text)).to.equal('Welcome! Set your password');
       const done = await agent.post(`${base}/invitation/${token}`).type('form').send({ password: 'my first password', confirmPassword: 'my first password' }).expect(303);
       expect(done.headers.location).to.equal(`${base}/second-factor`);
       expect(steps).to.deep.equal([`${email}|${base}/|link`]);
