@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { codeEmail, emailLocale, invitationEmail, resetEmail } from '../../src/auth/emails.ts';
 import type { HostWorkspace } from '../../src/ports/host.ts';
 
-const workspace: HostWorkspace = { id: '7', slug: 'demo', name: 'Dupont & <Fils>' };
+const workspace: HostWorkspace = { id: '7', slug: 'demo', name: 'Dupont & <Fils>', logoUrl: null, brandColor: null };
 
 describe('sign-in emails', function () {
   it('the code email: subject with the code, the code on its own line, validity and where to enter it', function () {
@@ -40,7 +40,7 @@ describe('sign-in emails', function () {
       'https://portal.test/portal/demo/password/reset/abc',
       'If it was not you, ignore this email: your password stays as it is.',
     ]);
-    expect(mail.html.split('\n')[0]).to.equal('<p>Someone asked to reset the password of your Dupont &amp; &lt;Fils&gt; client portal account.</p>');
+    expect(mail.html?.split('\n')[0]).to.equal('<p>Someone asked to reset the password of your Dupont &amp; &lt;Fils&gt; client portal account.</p>');
   });
 
   it('the invitation email: greets the contact, names who invited them, the link and its days', function () {
