@@ -182,6 +182,15 @@ describe('sign-in routes', function () {
       const { agent, base } = await site();
       const answer = await agent.post(`${base}/sign-in/password`).type('form').send({ email: 'not an email', password: 'x' }).expect(400);
       expect(answer.text).to.include('aria-invalid="true" aria-describedby="email-error"');
+      // What is typed comes back cut: the email to 320 characters (the longest address there is), `next` to 500.
+      const long = await agent.post(`${base}/sign-in/password?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`)}`).type('form')
+        .send({ email: `${'a'.repeat(600)}@example.test`, password: 'x' }).expect(400);
+      expect(long.text).to.include(`value="${'a'.repeat(320)}"`);
+      expect(long.text).to.include(`name="next" value="${`${base}/${'n'.repeat(600)}`.slice(0, 500)}"`);
+      const moved = await agent.get(`${base}/sign-in/password?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`)}`).expect(303);
+      expect(moved.headers.location).to.equal(`${base}/sign-in?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`.slice(0, 500))}`);
+      const movedCode = await agent.get(`${base}/sign-in/code/verify?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`)}`).expect(303);
+      expect(movedCode.headers.location).to.equal(`${base}/sign-in/code?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`.slice(0, 500))}`);
     });
 
     it('names when to try again after too many wrong passwords, offering a code when codes are on', async function () {
@@ -192,10 +201,19 @@ describe('sign-in routes', function () {
       expect(limited.headers['retry-after']).to.equal('900');
       expect(limited.text).to.include('(in 15 minutes), or get a one-time code by email now.');
       expect(recorded.at(-1)).to.equal('password:limited');
-      clock += 870_000;
+      // The same moment however late it is asked: "at" names when the limit ends, "in" how long until then.
+      const retryAt = (html: string) => /try again at ([^(<]+) \(in /.exec(html)?.[1];
+      expect(retryAt(limited.text)).to.be.a('string');
+      clock += 840_000;
+      const minute = await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: PASSWORD }).expect(429);
+      expect(minute.headers['retry-after']).to.equal('60');
+      expect(minute.text).to.include('(in 1 minute)');
+      expect(retryAt(minute.text)).to.equal(retryAt(limited.text));
+      clock += 30_000;
       const soon = await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: PASSWORD }).expect(429);
       expect(soon.headers['retry-after']).to.equal('30');
       expect(soon.text).to.include('(in 30 seconds)');
+      expect(retryAt(soon.text)).to.equal(retryAt(limited.text));
     });
 
     it('names only the wait when passwords are the only way in', async function () {
