@@ -271,8 +271,12 @@ describe('payment service (security core)', function () {
     expect(await callback(failed, 10_000, { type: 'payment.failed' })).to.deep.equal({ outcome: 'refused', reason: 'the provider reports a failure' });
     expect(await payment(failed)).to.include({ status: 'refused' });
     expect(await invoice(invoiceId)).to.include({ paidCents: 0, balanceCents: 40_000 });
+    // A later payment that succeeds marks its own callback recorded, and no other.
+    const good = await checkout(invoiceId, 10_000);
+    expect((await callback(good, 10_000)).outcome).to.equal('recorded');
     const claimed = await crm.db('client_payment_callbacks').where({ payment_id: tampered }).first();
     expect(claimed).to.include({ outcome: 'refused' });
+    expect(await crm.db('client_payment_callbacks').where({ payment_id: good }).first()).to.include({ outcome: 'recorded' });
     expect(await events('invoice.payment_recorded', tampered)).to.deep.equal([]);
   });
 
@@ -283,6 +287,7 @@ describe('payment service (security core)', function () {
     expect((await callback(whole, 30_000)).outcome).to.equal('recorded');
     const calls = afterCalls;
     expect(await callback(second, 30_000)).to.deep.equal({ outcome: 'refused', reason: 'the invoice is no longer open or the amount exceeds its balance' });
+
     expect(afterCalls).to.equal(calls);
     expect(await payment(second)).to.include({ status: 'refused', host_payment_id: null });
     expect(await invoice(invoiceId)).to.include({ paidCents: 30_000, status: 'paid' });

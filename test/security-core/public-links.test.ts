@@ -178,6 +178,10 @@ describe('public links (security core)', function () {
     expect(listed.map((l) => l.id)).to.deep.equal([newer.linkId, older.linkId]);
     expect(listed[0]).to.not.have.property('token_hash');
     expect(accesses.map((a) => [a.link_id, a.action, a.ip, a.user_agent])).to.deep.equal([[newer.linkId, 'pdf', null, null], [newer.linkId, 'opened', '203.0.113.1', 'agent']]);
+    for (const access of accesses) {
+      expect(access.id).to.match(/^[1-9]\d*$/);
+      expect(access.at).to.be.instanceOf(Date);
+    }
     const opened = await crm.db('client_activity_logs').where({ workspace_id: crm.workspaceId, event: 'public_link.opened' }).whereRaw("details->>'linkId' = ?", [newer.linkId]);
     expect(opened).to.have.length(1);
     expect(opened[0]).to.include({ client_id: crm.clientId, ip: '203.0.113.1', user_agent: 'agent' });
