@@ -2,20 +2,17 @@
 // 25 MB file read back one 128 KB chunk per query as hex text (how it was), eight chunks per query
 // as hex, and eight per query as base64 (how createDatabaseStorage reads now). Prints MB/s.
 //   DATABASE_URL=postgres://... npx tsx bench/chunk-reads.ts [--mb 25] [--rounds 3]
+import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { createKnex } from '../src/db/connect.ts';
 import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../src/files/database-storage.ts';
 import { migratePortal } from '../migrations/index.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 && args[at + 1] ? args[at + 1]! : fallback;
-};
+const { values } = parseArgs({ options: { mb: { type: 'string', default: '25' }, rounds: { type: 'string', default: '3' } } });
 const MB = 1024 * 1024;
-const sizeMb = Number(option('mb', '25'));
-const rounds = Number(option('rounds', '3'));
+const sizeMb = Number(values.mb);
+const rounds = Number(values.rounds);
 
 const database = await createTestDatabase();
 const db = createKnex(database.url);

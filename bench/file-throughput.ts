@@ -4,6 +4,7 @@
 // a demo client in, and times: a fs.copyFile of the file; a streamed upload through the portal's
 // form (multipart over HTTP, sniffed, stored in chunks); the download of that upload; and the
 // download of a shared document of the same size kept by the CRM as bytea. Prints MB/s for each.
+import { parseArgs } from 'node:util';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -11,14 +12,10 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 && args[at + 1] ? args[at + 1]! : fallback;
-};
+const { values } = parseArgs({ options: { mb: { type: 'string', default: '25' }, store: { type: 'string', default: 'database' } } });
 const MB = 1024 * 1024;
-const sizeMb = Number(option('mb', '25'));
-const store = option('store', 'database');
+const sizeMb = Number(values.mb);
+const store = values.store;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
 const flags = path.join(dir, 'flags.json');
 writeFileSync(flags, JSON.stringify({ features: [{ name: 'customer_portal_enabled', enabled: true, strategies: [{ name: 'default', constraints: [{ contextName: 'workspaceSlug', operator: 'IN', values: ['demo'] }] }] }] }));
