@@ -215,8 +215,11 @@ describe('the double-click guard', function () {
   it('forgets a released request, so trying again at once is a first request', async function () {
     const guard = new RepeatGuard(db, clock);
     await guard.claim('code', 'retry@example.test');
+    await guard.claim('code', 'bystander@example.test');
     await guard.release('code', 'retry@example.test');
     expect(await guard.claim('code', 'retry@example.test')).to.deep.equal({ first: true });
+    // Only the released request is forgotten: another one in its window is still a repeat.
+    expect((await guard.claim('code', 'bystander@example.test')).first).to.equal(false);
   });
 
   it('cuts very long keys to 255 characters', async function () {
