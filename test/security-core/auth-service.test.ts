@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
 import { AuthService, CODE_TTL_MINUTES, INVITE_TTL_DAYS, RESET_TTL_MINUTES } from '../../src/auth/auth-service.ts';
 import { hashPassword } from '../../src/auth/secrets.ts';
+import { consumeLoginCode, consumeUserToken } from '../../src/auth/token-queries.ts';
 import { findClientUserById, insertClientUser, setClientUserStatus, type ClientUserRow } from '../../src/client-users/queries.ts';
 import { PortalConfigSchema } from '../../src/config.ts';
 import { createKnex } from '../../src/db/connect.ts';
@@ -198,6 +199,31 @@ describe('sign-in service', function () {
       expect((await auth.signInWithCode(workspace, client.email, code, meta)).ok).to.equal(true);
       advance(CODE_TTL_MINUTES * MINUTE + 1000);
       expect(await auth.signInWithCode(late.workspace, other.email, otherCode, meta)).to.deep.equal({ ok: false, reason: 'invalid' });
+    });
+
+    it('signs in once for a code sent twice at the same moment, logging the other as already used', async function () {
+      const { workspace, user } = await world();
+      const client = await user();
+      const code = await emailedCode(workspace, client);
+      const results = await Promise.all([auth.signInWithCode(workspace, client.email, code, meta), auth.signInWithCode(workspace, client.email, code, meta)]);
+      expect(results.filter((result) => result.ok)).to.have.length(1);
+      expect(results.filter((result) => !result.ok)).to.deep.equal([{ ok: false, reason: 'invalid' }]);
+      const failed = (await activity(workspace)).filter((e) => e.event === 'sign_in.failed');
+      expect(failed.map((e) => e.client_user_id)).to.deep.equal([client.id]);
+      expect(['code_already_used', 'no_live_code']).to.include(failed[0]!.details.reason);
+    });
+
+    it('consumes a code or a link once: a second consumption reports that it found nothing', async function () {
+      const { workspace, user } = await world();
+      const client = await user();
+      await emailedCode(workspace, client);
+      const code = (await db('client_login_codes').where({ client_user_id: client.id }).orderBy('id', 'desc').first('id')) as { id: string };
+      expect(await consumeLoginCode(db, String(code.id))).to.equal(true);
+      expect(await consumeLoginCode(db, String(code.id))).to.equal(false);
+      expect(await auth.requestPasswordReset(workspace, client.email, meta)).to.deep.equal({ ok: true });
+      const token = (await db('client_user_tokens').where({ client_user_id: client.id }).orderBy('id', 'desc').first('id')) as { id: string };
+      const [first, second] = await Promise.all([consumeUserToken(db, String(token.id)), consumeUserToken(db, String(token.id))]);
+      expect([first, second].sort()).to.deep.equal([false, true]);
     });
 
     it('burns a code at the fifth wrong guess, and a right one before that still works', async function () {
