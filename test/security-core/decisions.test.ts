@@ -113,6 +113,9 @@ describe('offer decisions (security core)', function () {
       const state = await service.state(crm.workspaceId, crm.clientId, 'proposal', offer.id, 'UTC');
       expect(state).to.include({ canDecide: false, canAccept: false, changedSinceDecision: false, expired: false });
       expect(state!.decision!.id).to.equal(String(row.id));
+      // Staff reopen the proposal in the CRM: the client's decision stands, and no second one is offered.
+      await crm.db('proposals').where({ id: Number(offer.id) }).update({ status: 'sent' });
+      expect(await service.state(crm.workspaceId, crm.clientId, 'proposal', offer.id, 'UTC')).to.include({ canDecide: false, canAccept: false });
     });
 
     it('declines: its own activity event, the note kept, no signature', async function () {
