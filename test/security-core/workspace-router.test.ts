@@ -69,6 +69,8 @@ describe('workspace router (security core)', function () {
     });
     clientRoutes.post('/proposals/:id/accept', (_req, res) => { res.send('accepted'); });
     clientRoutes.get('/invoices', (_req, res) => { res.send('invoices'); });
+    // A section with a form but no page of its own: not one of the workspace's section pages.
+    clientRoutes.post('/tasks', (_req, res) => { res.send('task'); });
     const callbackRoutes = Router();
     callbackRoutes.post('/payments/callback/test', (req, res) => { res.json({ session: Boolean(req.session) }); });
 
@@ -170,6 +172,11 @@ describe('workspace router (security core)', function () {
     expect(page.headers.location).to.equal(`/portal/demo/sign-in?next=${encodeURIComponent('/portal/demo/proposals?page=2')}`);
     const fragment = await supertest(app).get('/portal/demo/proposals').set('HX-Request', 'true').set('HX-Request-Type', 'partial').expect(401);
     expect(fragment.headers['hx-redirect']).to.equal(`/portal/demo/sign-in?next=${encodeURIComponent('/portal/demo/proposals')}`);
+    expect(fragment.text).to.equal('Your session has ended. Please sign in again.');
+    // A fragment belongs to the page it is swapped into: back there after signing in, not to the fragment.
+    const swapped = await supertest(app).get('/portal/demo/proposals').set('Host', 'portal.test').set('HX-Request', 'true').set('HX-Request-Type', 'partial')
+      .set('HX-Current-URL', 'http://portal.test/portal/demo/invoices?page=3').expect(401);
+    expect(swapped.headers['hx-redirect']).to.equal(`/portal/demo/sign-in?next=${encodeURIComponent('/portal/demo/invoices?page=3')}`);
     // An unknown page is no hint either: sign-in first.
     await supertest(app).get('/portal/demo/nothing-here').expect(303);
   });
@@ -200,6 +207,8 @@ describe('workspace router (security core)', function () {
     expect((await agent.get('/portal/demo/proposals').expect(200)).body).to.include({ client: user.id });
     expect((await agent.get('/portal/demo/hello').expect(200)).body.client).to.equal(user.id);
     await agent.get('/portal/demo/nothing-here').expect(404);
+    await setClientUserPreferences(crm.db, crm.workspaceId, user.id, { locale: 'de', timeZone: null });
+    expect((await agent.get('/portal/demo/proposals').expect(200)).body.locale).to.equal('de');
     await setClientUserPreferences(crm.db, crm.workspaceId, user.id, { locale: 'de', timeZone: 'Europe/Berlin' });
     expect((await agent.get('/portal/demo/proposals').expect(200)).body.locale).to.equal('de');
   });
