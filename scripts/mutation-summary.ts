@@ -1,7 +1,8 @@
 // Reads StrykerJS JSON reports (mutation/reports/*.json) and prints, as Markdown, the score of each
-// file and the surviving and uncovered mutants with the line they change. Several reports may name
-// the same file: the last one given wins for that file, so a rerun of part of the scope is listed
-// after the run it corrects.
+// file and the surviving and uncovered mutants with the line they change. Several reports may hold
+// the same mutant (same place, mutator and replacement): the last report given wins for it, so a
+// rerun of part of the scope is listed after the run it corrects. A later report of a file whose
+// source has changed since replaces everything earlier reports said of that file.
 //   npx tsx scripts/mutation-summary.ts mutation/reports/auth-sessions.json mutation/reports/commerce.json
 import { readFileSync } from 'node:fs';
 
@@ -9,7 +10,7 @@ interface Mutant {
   status: string;
   mutatorName: string;
   replacement?: string;
-  location: { start: { line: number } };
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
 interface Report {
   files: Record<string, { source: string; mutants: Mutant[] }>;
@@ -18,11 +19,20 @@ interface Report {
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
-const files = new Map<string, { source: string; mutants: Mutant[] }>();
+const byFile = new Map<string, { source: string; mutants: Map<string, Mutant> }>();
 for (const reportFile of process.argv.slice(2)) {
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
-  for (const [file, data] of Object.entries(report.files)) files.set(file, data);
+  for (const [file, data] of Object.entries(report.files)) {
+    const earlier = byFile.get(file);
+    const known = earlier && earlier.source === data.source ? earlier : { source: data.source, mutants: new Map<string, Mutant>() };
+    for (const mutant of data.mutants) {
+      const { start, end } = mutant.location;
+      known.mutants.set(`${start.line}:${start.column}-${end.line}:${end.column} ${mutant.mutatorName} ${mutant.replacement ?? ''}`, mutant);
+    }
+    byFile.set(file, known);
+  }
 }
+const files = new Map([...byFile].map(([file, { source, mutants }]) => [file, { source, mutants: [...mutants.values()] }]));
 
 const count = (mutants: Mutant[], statuses: Set<string>) => mutants.filter((mutant) => statuses.has(mutant.status)).length;
 const score = (detected: number, undetected: number) => (detected + undetected === 0 ? 'n/a' : `${((100 * detected) / (detected + undetected)).toFixed(1)} %`);

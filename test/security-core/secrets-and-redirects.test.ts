@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { safeNext } from '../../src/auth/safe-next.ts';
-import { generateCode, generateToken, hashCode, hashPassword, hashToken, sameHash, verifyDecoy, verifyPassword } from '../../src/auth/secrets.ts';
+import { codeHashMatches, generateCode, generateToken, hashCode, hashPassword, hashToken, sameHash, verifyDecoy, verifyPassword } from '../../src/auth/secrets.ts';
 
 describe('secrets', function () {
   this.timeout(30_000);
@@ -31,6 +31,15 @@ describe('secrets', function () {
     expect(hashCode('secret-a', 'u2', '123456')).not.to.equal(hash);
     expect(hashCode('secret-a', 'u1', '123457')).not.to.equal(hash);
     expect(hash).not.to.equal(createHash('sha256').update('u1:123456').digest('hex'));
+  });
+
+  it('matches a code hashed under the current secret or a retired one, and under no other', function () {
+    const secrets = ['secret-now', 'secret-before'];
+    expect(codeHashMatches(secrets, 'u1', '123456', hashCode('secret-now', 'u1', '123456'))).to.equal(true);
+    expect(codeHashMatches(secrets, 'u1', '123456', hashCode('secret-before', 'u1', '123456'))).to.equal(true);
+    expect(codeHashMatches(secrets, 'u1', '123456', hashCode('secret-other', 'u1', '123456'))).to.equal(false);
+    expect(codeHashMatches(secrets, 'u1', '654321', hashCode('secret-now', 'u1', '123456'))).to.equal(false);
+    expect(codeHashMatches([], 'u1', '123456', hashCode('secret-now', 'u1', '123456'))).to.equal(false);
   });
 
   it('stores link tokens as their SHA-256', function () {
