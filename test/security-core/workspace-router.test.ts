@@ -213,6 +213,13 @@ describe('workspace router (security core)', function () {
     expect((await agent.get('/portal/demo/proposals').expect(200)).body.locale).to.equal('de');
   });
 
+  it('refuses a signed-in client\'s form with a stale token instead of sending them to sign in', async function () {
+    const { agent } = await signedInAgent();
+    await agent.post('/portal/demo/proposals/7/accept').type('form').send({ _csrf: 'stale' }).expect(403);
+    const token = (await agent.get('/portal/demo/token').expect(200)).text;
+    await agent.post('/portal/demo/proposals/7/accept').type('form').send({ _csrf: token }).expect(200, 'accepted');
+  });
+
   it('signs nobody in with a disabled user\'s session, or another workspace\'s', async function () {
     const { agent, user } = await signedInAgent();
     await agent.get('/portal/demo/proposals').expect(200);
