@@ -159,6 +159,15 @@ describe('workspace router (security core)', function () {
     await agent.post('/portal/demo/contact').type('form').send({ _csrf: token, message: 'hi' }).expect(200, 'sent');
   });
 
+  it('refuses a form body of more than 50 fields or 32 kB before anything reads it', async function () {
+    const agent = supertest.agent(app);
+    const token = (await agent.get('/portal/demo/token').expect(200)).text;
+    const fields = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, 'x']));
+    await agent.post('/portal/demo/contact').type('form').send({ ...fields, _csrf: token }).expect(413);
+    await agent.post('/portal/demo/contact').type('form').send({ _csrf: token, message: 'x'.repeat(33 * 1024) }).expect(413);
+    await agent.post('/portal/demo/contact').type('form').send({ _csrf: token, message: 'x'.repeat(30 * 1024) }).expect(200, 'sent');
+  });
+
   it('shows a form that can show itself again with a fresh token after a stale one', async function () {
     const agent = supertest.agent(app);
     await agent.get('/portal/demo/token').expect(200);
