@@ -226,6 +226,19 @@ describe('sign-in service', function () {
       expect([first, second].sort()).to.deep.equal([false, true]);
     });
 
+    it('sets a password once for a reset link used twice at the same moment', async function () {
+      const { workspace, user } = await world();
+      const client = await user({ password: 'forgotten password' });
+      expect(await auth.requestPasswordReset(workspace, client.email, meta)).to.deep.equal({ ok: true });
+      const token = tokenIn((await mailTo(client.email)).at(-1)!, '/password/reset');
+      const results = await Promise.all([
+        auth.setPasswordFromLink(workspace, 'reset', token, 'first new password', meta),
+        auth.setPasswordFromLink(workspace, 'reset', token, 'second new password', meta),
+      ]);
+      expect(results.filter((result) => result !== null)).to.have.length(1);
+      expect((await activity(workspace)).filter((e) => e.event === 'password.reset')).to.have.length(1);
+    });
+
     it('burns a code at the fifth wrong guess, and a right one before that still works', async function () {
       const { workspace, user } = await world();
       const client = await user();
