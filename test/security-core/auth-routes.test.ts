@@ -297,6 +297,8 @@ describe('sign-in routes', function () {
       const limited = await agent.post(`${base}/sign-in/code/verify`).type('form').send({ email: client.email, code: '111111' }).expect(429);
       expect(limited.text).to.include('You can ask for a new code at');
       expect(limited.text).to.include('(in 15 minutes)');
+      // No "we have emailed you a code" on a refusal: nothing was sent.
+      expect(limited.text).to.not.include('class="notice"');
       expect(recorded.at(-1)).to.equal('code:limited');
     });
 
@@ -332,6 +334,8 @@ describe('sign-in routes', function () {
       expect(forgot.text).to.include('name="email"');
       expect(titleOf(forgot.text)).to.equal('Reset your password');
       const malformed = await agent.post(`${base}/password/forgot`).type('form').send({ email: 'nope' }).expect(400);
+      const malformedInPlace = await agent.post(`${base}/password/forgot`).set('HX-Request', 'true').type('form').send({ email: 'nope' });
+      expect(malformedInPlace.headers['hx-replace-url']).to.equal(`${base}/password/forgot`);
       expect(titleOf(malformed.text)).to.equal('Reset your password');
       expect(malformed.text).to.include('name="email"');
       const sent = await agent.post(`${base}/password/forgot`).set('HX-Request', 'true').type('form').send({ email: client.email }).expect(200);

@@ -144,7 +144,10 @@ describe('public links (security core)', function () {
 
   it('revokes once, only the link named, with who and when, and logs it', async function () {
     const id = await openProposal();
+    // Link ids of four digits or more, whatever the database held before: no length is special.
+    await crm.db.raw("select setval(pg_get_serial_sequence('portal_public_links', 'id'), greatest(1000, (select coalesce(max(id), 0) from portal_public_links)))");
     const first = await share(id);
+    expect(first.linkId).to.match(/^[1-9]\d{3,}$/);
     const second = await share(id);
     clock = new Date('2026-11-23T08:00:00Z');
     const args = { workspaceId: crm.workspaceId, clientId: crm.clientId, type: 'proposal' as const, id, linkId: first.linkId, staffId: 'staff-2' };

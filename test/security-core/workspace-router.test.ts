@@ -105,6 +105,18 @@ describe('workspace router (security core)', function () {
     expect(res.body).to.deep.equal({ slug: 'demo', base: '/portal/demo', assets: '/portal/assets', client: null, locale: res.body.locale, sections: ['proposals', 'invoices'] });
   });
 
+  it('speaks the workspace\'s own language to a visitor who is not signed in', async function () {
+    await saveSettings(crm.db, crm.workspaceId, { defaultLocale: 'de' }, 'staff-1');
+    await cache.changed(crm.workspaceId);
+    try {
+      expect((await supertest(app).get('/portal/demo/hello').expect(200)).body.locale).to.equal('de');
+    } finally {
+      await saveSettings(crm.db, crm.workspaceId, { defaultLocale: 'en' }, 'staff-1');
+      await cache.changed(crm.workspaceId);
+    }
+    expect((await supertest(app).get('/portal/demo/hello').expect(200)).body.locale).to.equal('en');
+  });
+
   it('answers the same 404 for an unknown workspace, one without the portal flag, and a slug of the wrong shape, which is never looked up', async function () {
     const unknown = await supertest(app).get('/portal/no-such-workspace/hello').expect(404);
     const off = await supertest(app).get('/portal/acme/hello').expect(404);
