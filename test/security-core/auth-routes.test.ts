@@ -62,7 +62,8 @@ describe('sign-in routes', function () {
   }
 
   /** A workspace of its own and the sign-in routes mounted at its base, the way the portal mounts them. */
-  async function site(settings: Partial<PortalSettings> = {}, completeSignIn?: CompleteSignIn): Promise<Site> {
+  /** `passwordAuth`: the service the password strategy signs in with (the site's own by default). */
+  async function site(settings: Partial<PortalSettings> = {}, completeSignIn?: CompleteSignIn, passwordAuth?: AuthService): Promise<Site> {
     const slug = `ws-${unique()}`;
     const [row] = await db('workspaces').insert({ slug, name: `Agency ${slug}` }).returning('id');
     const workspace = (await hostAdapter(db).workspaces.findById(String((row as { id: number }).id)))!;
@@ -73,7 +74,7 @@ describe('sign-in routes', function () {
     const sessions = createSessionLifecycle({ db, cookiePath: '/portal' });
     // A store per app, as the portal has one: express-session listens to its store's events.
     const store = createHashedSessionStore(pool);
-    const handlers = createAuthHandlers(auth, createPasswordAuthenticator(auth), sessions, now, {
+    const handlers = createAuthHandlers(auth, createPasswordAuthenticator(passwordAuth ?? auth), sessions, now, {
       recordSignIn: (method, outcome) => recorded.push(`${method}:${outcome}`),
       ...(completeSignIn ? { completeSignIn } : {}),
     });
@@ -214,6 +215,21 @@ describe('sign-in routes', function () {
       expect(soon.headers['retry-after']).to.equal('30');
       expect(soon.text).to.include('(in 30 seconds)');
       expect(retryAt(soon.text)).to.equal(retryAt(limited.text));
+    });
+
+    it('answers a sign-in the service cannot complete with an error page, never as a wrong password', async function () {
+      // A service whose database refuses every connection: the sign-in cannot even be counted.
+      const unreachable = createKnex('postgres://postgres@127.0.0.1:1/nothing', 1, { connectMs: 1_000, statementMs: 0 });
+      try {
+        const broken = new AuthService({ db: unreachable, adapter: hostAdapter(unreachable), mailer: outbox.mailer, config, limiter: new RateLimiter(unreachable, () => clock), guard: new RepeatGuard(unreachable, () => clock), now });
+        const { agent, base, user } = await site({}, undefined, broken);
+        const client = await user({ password: PASSWORD });
+        const answer = await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: PASSWORD });
+        expect(answer.status).to.be.within(500, 599);
+        expect(answer.text).to.not.include('That email and password do not match');
+      } finally {
+        await unreachable.destroy();
+      }
     });
 
     it('names only the wait when passwords are the only way in', async function () {
