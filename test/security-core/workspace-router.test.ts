@@ -55,6 +55,8 @@ describe('workspace router (security core)', function () {
     });
     publicRoutes.get('/token', (_req, res) => { res.send(portalContext(res).csrfToken!()); });
     publicRoutes.post('/contact', (_req, res) => { res.send('sent'); });
+    // A form that is public and a client form as well: public wins, anyone may send it.
+    publicRoutes.post('/feedback', (_req, res) => { res.send('thanks'); });
     const rerender = Object.assign((req: Request, res: Response) => { res.send(`again:${csrfRetryExplanation(req) ?? ''}`); }, { [RERENDERS_FORM]: true });
     publicRoutes.post('/sign-in', rerender);
     // Stands in for a sign-in: what the real one stores in the session.
@@ -71,6 +73,7 @@ describe('workspace router (security core)', function () {
     clientRoutes.get('/invoices', (_req, res) => { res.send('invoices'); });
     // A section with a form but no page of its own: not one of the workspace's section pages.
     clientRoutes.post('/tasks', (_req, res) => { res.send('task'); });
+    clientRoutes.post('/feedback', (_req, res) => { res.send('thanks, client'); });
     const callbackRoutes = Router();
     callbackRoutes.post('/payments/callback/test', (req, res) => { res.json({ session: Boolean(req.session) }); });
 
@@ -186,6 +189,9 @@ describe('workspace router (security core)', function () {
     const res = await agent.post('/portal/demo/sign-in').type('form').send({ _csrf: 'stale-token' }).expect(200);
     expect(res.text).to.match(/^again:.+/);
     await agent.post('/portal/demo/contact').type('form').send({ _csrf: 'stale-token' }).expect(403);
+    // A stale public form is refused even where a client form of the same address exists: only a
+    // form that is nothing but a client form sends the signed-out to sign-in.
+    await agent.post('/portal/demo/feedback').type('form').send({ _csrf: 'stale-token' }).expect(403);
   });
 
   it('sends the signed-out from a client page to sign-in and back', async function () {
