@@ -17,8 +17,14 @@ describe('workspace cache (security core)', function () {
   let bus: EventBus;
   let reads: { slug: string[]; id: string[] };
   let failNext = false;
-  /** When set, the next slug read waits for it before answering (a slow host). */
-  let holdNext: Promise<void> | null = null;
+  /** Each slug read takes the first of these, if any, and waits for it before answering (a slow host). */
+  let holds: Array<Promise<void>> = [];
+  /** A hold and the function that lets its read go on. */
+  const hold = () => {
+    let release = () => {};
+    holds.push(new Promise<void>((resolve) => { release = resolve; }));
+    return release;
+  };
   let time = 1_000_000;
   const clock = () => time;
   const opened: WorkspaceCache[] = [];
@@ -32,13 +38,12 @@ describe('workspace cache (security core)', function () {
       workspaces: {
         async findBySlug(slug) {
           reads.slug.push(slug);
+          const held = holds.shift();
+          if (held) await held;
           if (failNext) {
             failNext = false;
             throw new Error('host unavailable');
           }
-          const hold = holdNext;
-          holdNext = null;
-          if (hold) await hold;
           return workspaces.findBySlug(slug);
         },
         async findById(id) {
@@ -64,7 +69,7 @@ describe('workspace cache (security core)', function () {
     bus = createInProcessEventBus();
     reads = { slug: [], id: [] };
     failNext = false;
-    holdNext = null;
+    holds = [];
     time = 1_000_000;
     await crm.db('workspace_client_portal_settings').where({ workspace_id: crm.workspaceId }).delete();
   });
@@ -200,8 +205,7 @@ describe('workspace cache (security core)', function () {
   it('does not keep what a load read before an invalidation, nor join that load afterwards', async function () {
     const c = cache();
     // The early load answers last: were it kept, it would replace the late one's entry.
-    let release = () => {};
-    holdNext = new Promise((resolve) => { release = resolve; });
+    const release = hold();
     const early = c.get('demo');
     await c.changed(crm.workspaceId);
     const late = c.get('demo');
@@ -213,6 +217,25 @@ describe('workspace cache (security core)', function () {
     // The late load (after the invalidation) was kept; the early one was not.
     expect(await c.get('demo')).to.equal(b);
     expect(reads.slug).to.have.length(2);
+  });
+
+  it('lets a request join the load that started after an invalidation, however the earlier load ends', async function () {
+    for (const earlyFails of [false, true]) {
+      reads.slug.length = 0;
+      const c = cache();
+      const [releaseEarly, releaseLate] = [hold(), hold()];
+      const early = c.get('demo').catch(() => 'failed');
+      await c.changed(crm.workspaceId);
+      const late = c.get('demo');
+      failNext = earlyFails;
+      releaseEarly();
+      expect(await early === 'failed').to.equal(earlyFails);
+      // The late load still runs: a request now joins it instead of reading again.
+      const joined = c.get('demo');
+      releaseLate();
+      expect(await joined).to.equal(await late);
+      expect(reads.slug, `early load ${earlyFails ? 'failed' : 'answered'}`).to.deep.equal(['demo', 'demo']);
+    }
   });
 
   it('does not keep a failed load: the next request tries again', async function () {
