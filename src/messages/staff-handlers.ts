@@ -27,14 +27,15 @@ import { staffContext } from './staff-router.ts';
 const INBOX_LIMIT = 200;
 const SEARCH_RESULTS = 20;
 
+// The staff pages are English, like the rest of the CRM and the admin pages.
+const t = translator('en');
+
 /** Clients whose name contains the text (any case), by name; an empty text matches every client. */
 async function searchClients(adapter: HostAdapter, workspaceId: string, text: string): Promise<{ clients: HostClient[]; more: boolean }> {
   const needle = text.toLocaleLowerCase('en');
   const matching = (await adapter.clients.list(workspaceId)).filter((client) => client.name.toLocaleLowerCase('en').includes(needle));
   return { clients: matching.slice(0, SEARCH_RESULTS), more: matching.length > SEARCH_RESULTS };
 }
-// The staff pages are English, like the rest of the CRM and the admin pages.
-const t = translator('en');
 
 export interface StaffHandlersDeps {
   db: Knex;
@@ -103,14 +104,13 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
     inbox: async (req: Request, res: Response) => {
       const { workspace, staff, base } = staffContext(res);
       const { q } = res.locals.query as InboxQueryInput;
-      const [rows, staffList, liveFrom, found] = await Promise.all([
-        listInbox(db, workspace.id, staff.id, INBOX_LIMIT),
+      const [{ rows, clientNames }, staffList, liveFrom, found] = await Promise.all([
+        listInbox(db, workspace.id, staff.id, INBOX_LIMIT).then(async (rows) => ({ rows, clientNames: await clientNamesOf(adapter.clients, workspace.id, rows.map((row) => row.client_id)) })),
         adapter.staff.list ? adapter.staff.list(workspace.id) : Promise.resolve([]),
         latestLiveSeq(db, { workspaceId: workspace.id, clientId: null }),
         // Every client is listed only for a search, not on every look at the inbox.
         q === undefined ? null : searchClients(adapter, workspace.id, q),
       ]);
-      const clientNames = await clientNamesOf(adapter.clients, workspace.id, rows.map((row) => row.client_id));
       const conversations = presentInbox(rows, clientNames, new Map(staffList.map((s) => [s.id, s.name])), fmt(), base);
       renderStaffPage(req, res, 'messages/staff-inbox', 'Client messages', {
         conversations,

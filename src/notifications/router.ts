@@ -50,11 +50,13 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
   router.get('/', validateQuery(ListQuery), async (req: Request, res: Response) => {
     const context = adminContext(res);
     const { page } = res.locals.query as { page: number };
-    const [rows, unread] = await Promise.all([
-      notifications.list(context.staff, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
+    const [{ rows, names }, unread] = await Promise.all([
+      notifications.list(context.staff, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }).then(async (rows) => ({
+        rows,
+        names: await clientNamesOf(deps.adapter.clients, context.workspace.id, rows.flatMap((row) => (row.client_id ? [row.client_id] : []))),
+      })),
       notifications.unreadCount(context.staff),
     ]);
-    const names = await clientNamesOf(deps.adapter.clients, context.workspace.id, rows.flatMap((row) => (row.client_id ? [row.client_id] : [])));
     const items = rows.slice(0, PAGE_SIZE).map((row) => ({
       id: String(row.id),
       unread: Boolean(row.unread),
