@@ -197,16 +197,34 @@ interface Measured {
   p50: number;
   p99: number;
   non2xx: number;
+  /** CPU time of the serving process (user + system) per answered request during the measurement. */
+  cpuMs: number | null;
 }
+
+/** User + system CPU time of a process so far, in ms (from /proc: other load on the machine does not count). */
+function cpuMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat (12 and 13 after the command name), in clock ticks.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+// Linux's USER_HZ, which /proc reports ticks in, is 100 on every architecture Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
+const cpu = (ms: number | null) => (ms === null ? '—' : ms.toFixed(2));
 
 const pathOf = (page: PageEntry, app: Served) => page.path.replace(/\{(\w+)\}/g, (_, key: string) => app.records[key] ?? `{${key}}`);
 const randomAddress = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 const spread = (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': randomAddress() } });
 
-async function load(options: autocannon.Options): Promise<Measured> {
+/** Load on `options.url` after a warm-up; `pid` is the process serving it, whose CPU time is read around the measurement. */
+async function load(options: autocannon.Options, pid?: number): Promise<Measured> {
   await autocannon({ ...options, duration: WARMUP });
+  const cpuBefore = cpuMsOf(pid);
   const result = await autocannon({ ...options, connections: options.connections ?? CONNECTIONS, duration: DURATION });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx };
+  const cpuAfter = cpuMsOf(pid);
+  const answered = result.requests.total;
+  const cpuMs = cpuBefore !== null && cpuAfter !== null && answered > 0 ? (cpuAfter - cpuBefore) / answered : null;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, cpuMs };
 }
 
 /** Raw argon2 verify throughput with `concurrency` verifications in flight, as the sign-in sees it. */
@@ -253,14 +271,14 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; rs
   try {
     for (const page of SELECTED) {
       const portal = page.spreadAddresses
-        ? await load({ url: app.url, requests: [{ method: 'GET', path: pathOf(page, app), headers: { cookie: who[page.who] }, setupRequest: spread }] })
-        : await load({ url: `${app.url}${pathOf(page, app)}`, headers: { cookie: who[page.who] } });
+        ? await load({ url: app.url, requests: [{ method: 'GET', path: pathOf(page, app), headers: { cookie: who[page.who] }, setupRequest: spread }] }, app.child.pid)
+        : await load({ url: `${app.url}${pathOf(page, app)}`, headers: { cookie: who[page.who] } }, app.child.pid);
       // Requests still queued in the app when the load stopped (slow answers such as PDFs) would be
       // served during the next measurement: one more request waits behind them first.
       await fetch(`${app.url}/portal/demo/sign-in`).then((res) => res.arrayBuffer());
-      const baseline = await load({ url: `${bareUrl}${pathOf(page, app)}` });
+      const baseline = await load({ url: `${bareUrl}${pathOf(page, app)}` }, bare.child.pid);
       rows.push({ database: label, page: page.name, portal, bare: baseline, ratio: portal.rps / baseline.rps, target: '≥ 0.5' });
-      console.log(`  ${label} ${page.name}: ${portal.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} (${(portal.rps / baseline.rps).toFixed(2)} ×), p50 ${portal.p50} ms${portal.non2xx ? `, ${portal.non2xx} non-2xx` : ''}, load ${os.loadavg()[0]!.toFixed(1)}`);
+      console.log(`  ${label} ${page.name}: ${portal.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} (${(portal.rps / baseline.rps).toFixed(2)} ×), p50 ${portal.p50} ms, app CPU ${cpu(portal.cpuMs)} ms/request vs bare ${cpu(baseline.cpuMs)}${portal.non2xx ? `, ${portal.non2xx} non-2xx` : ''}, load ${os.loadavg()[0]!.toFixed(1)}`);
     }
     if (!measureSignIn) return { rows, rss: { idle, loaded: rssMb(app.child.pid!) } };
     // Password sign-in: each request from its own address (a proxy on this host says which), so the
@@ -276,7 +294,7 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; rs
         body,
         setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...headers, ...req.headers, 'x-forwarded-for': randomAddress() } }),
       }],
-    });
+    }, app.child.pid);
     // A successful sign-in answers 303; anything else (403, 429, 500) is a failed measurement.
     const failed = await fetch(`${app.url}/portal/demo/sign-in/password`, { method: 'POST', redirect: 'manual', headers: { ...headers, 'x-forwarded-for': randomAddress() }, body });
     if (failed.status !== 303) throw new Error(`the sign-in POST answered ${failed.status}`);
@@ -350,9 +368,9 @@ try {
 
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const table = [
-  '| database | page | req/s | p50 ms | p99 ms | bare req/s | bare p50 ms | ratio | target |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-  ...allRows.map((r) => `| ${r.database} | ${r.page} | ${fmt(r.portal.rps)} | ${r.portal.p50} | ${r.portal.p99} | ${r.bare ? fmt(r.bare.rps) : '—'} | ${r.bare ? r.bare.p50 : '—'} | ${r.ratio.toFixed(2)} × | ${r.target} |`),
+  '| database | page | req/s | p50 ms | p99 ms | app CPU ms/req | bare req/s | bare p50 ms | bare CPU ms/req | ratio | target |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ...allRows.map((r) => `| ${r.database} | ${r.page} | ${fmt(r.portal.rps)} | ${r.portal.p50} | ${r.portal.p99} | ${cpu(r.portal.cpuMs)} | ${r.bare ? fmt(r.bare.rps) : '—'} | ${r.bare ? r.bare.p50 : '—'} | ${r.bare ? cpu(r.bare.cpuMs) : '—'} | ${r.ratio.toFixed(2)} × | ${r.target} |`),
 ];
 const scaleTable = [
   `| database | page | p50 ms at 1k rows | p50 ms at ${quick ? '100k' : '1M'} rows | ratio | target |`,
