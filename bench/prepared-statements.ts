@@ -5,7 +5,7 @@
 // dashboard either way. Not a test; see src/db/prepared-statements.ts.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/prepared-statements.ts
-import { readFileSync } from 'node:fs';
+import { processCpuMs } from './proc-stats.ts';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';
@@ -39,10 +39,7 @@ try {
   const queries = recorded.map((query, index) => ({ name: `probe_${index}`, text: knexClient.positionBindings(query.sql), values: query.bindings ?? [] }));
   const connection = await knexClient.acquireConnection();
   const { rows: [backend] } = await connection.query({ text: 'select pg_backend_pid() as pid' });
-  const cpuMs = () => {
-    const fields = readFileSync(`/proc/${backend!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in clock ticks of 10 ms
-  };
+  const cpuMs = () => processCpuMs(Number(backend!.pid));
   const perDashboard: Record<string, number[]> = { unnamed: [], named: [] };
   for (const named of [false, true, false, true]) {
     const run = (query: (typeof queries)[number]) => connection.query(named ? query : { text: query.text, values: query.values });

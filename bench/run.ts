@@ -21,7 +21,8 @@ import { verify as argonVerify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { processCpuMs, rssMb } from './proc-stats.ts';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,7 +116,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -201,15 +201,6 @@ interface Measured {
   cpuMs: number | null;
 }
 
-/** User + system CPU time of a process so far, in ms (from /proc: other load on the machine does not count). */
-function cpuMsOf(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of stat (12 and 13 after the command name), in clock ticks.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-// Linux's USER_HZ, which /proc reports ticks in, is 100 on every architecture Node runs on.
-const CLOCK_TICKS_PER_SECOND = 100;
 const cpu = (ms: number | null) => (ms === null ? '—' : ms.toFixed(2));
 
 const pathOf = (page: PageEntry, app: Served) => page.path.replace(/\{(\w+)\}/g, (_, key: string) => app.records[key] ?? `{${key}}`);
@@ -219,9 +210,9 @@ const spread = (req: { headers?: Record<string, string> }) => ({ ...req, headers
 /** Load on `options.url` after a warm-up; `pid` is the process serving it, whose CPU time is read around the measurement. */
 async function load(options: autocannon.Options, pid?: number): Promise<Measured> {
   await autocannon({ ...options, duration: WARMUP });
-  const cpuBefore = cpuMsOf(pid);
+  const cpuBefore = pid === undefined ? null : processCpuMs(pid);
   const result = await autocannon({ ...options, connections: options.connections ?? CONNECTIONS, duration: DURATION });
-  const cpuAfter = cpuMsOf(pid);
+  const cpuAfter = pid === undefined ? null : processCpuMs(pid);
   const answered = result.requests.total;
   const cpuMs = cpuBefore !== null && cpuAfter !== null && answered > 0 ? (cpuAfter - cpuBefore) / answered : null;
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, cpuMs };

@@ -8,7 +8,8 @@
 // memory (VmRSS in /proc) before and after. Then sends one message and times how long until every
 // stream has it: one event on the bus fans out to all of them.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rssMb } from './proc-stats.ts';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +34,7 @@ const base = /running at (http:\/\/\S+)/.exec(output)![1]!;
 const login = /\n {2}(\S+@\S+) {2}\/ {2}(\S+) {3}\(/.exec(output.split('Client portal (flag on')[1]!)!;
 const [email, password] = [login[1]!, login[2]!];
 
-const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+const serverRssMb = () => rssMb(server.pid!);
 
 // Sign in with the password form, keeping every cookie the portal sets (session and CSRF).
 const jar = new Map<string, string>();
@@ -79,7 +80,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 3000));
 // Warm up what every stream uses once (routes, templates, the bus), then measure from there.
 for (const s of await Promise.all(Array.from({ length: 10 }, () => openStream(() => {})))) s.request.destroy();
 await settle();
-const before = rssMb();
+const before = serverRssMb();
 
 let delivered = 0;
 let allDelivered: () => void = () => {};
@@ -95,7 +96,7 @@ for (let i = 0; i < target; i += 50) {
 }
 const openMs = performance.now() - openedAt;
 await settle();
-const after = rssMb();
+const after = serverRssMb();
 
 // One message from the client: every stream should get it.
 const page = await fetch(`${base}/portal/demo/messages`, { headers: { Cookie: cookie } });

@@ -12,6 +12,7 @@
 //                                                                    # loop during the sign-ins only
 import { verify as argonVerify } from '@node-rs/argon2';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpuMsOf, processCpuMs } from '../bench/proc-stats.ts';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
@@ -20,16 +21,13 @@ import { createTestDatabase } from '../test/support/database.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';
 
 const TRIES = Number(process.env.TRIES ?? 40);
-const TICK_MS = 1000 / 100; // USER_HZ on Linux
 
 /** CPU milliseconds so far of this process's threads, summed by thread name. */
 function cpuByThread(): Map<string, number> {
   const byName = new Map<string, number>();
   for (const tid of readdirSync('/proc/self/task')) {
     try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      const ms = cpuMsOf(`/proc/self/task/${tid}/stat`);
       const name = tid === String(process.pid) ? 'event loop' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
       byName.set(name, (byName.get(name) ?? 0) + ms);
     } catch {
@@ -46,9 +44,7 @@ async function databaseCpu(db: typeof crm.db): Promise<number> {
   let ms = 0;
   for (const { pid } of rows) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ms += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      ms += processCpuMs(pid);
     } catch {
       // another host, or a backend that ended
     }
