@@ -213,61 +213,59 @@ describe('sign-in service', function () {
       expect(['code_already_used', 'no_live_code']).to.include(failed[0]!.details.reason);
     });
 
+    /**
+     * Starts `uses` while the test holds a row lock on one row of `table`, lets go once two of them
+     * wait on it in an UPDATE of that table (each past its check, at its consumption), and returns
+     * what they answered. Real PostgreSQL only: the embedded database serves every connection from
+     * one session, so nothing can wait on a lock there (the uses would wait for the whole transaction).
+     */
+    async function heldAtConsumption<T>(table: string, id: string, uses: () => Array<Promise<T>>): Promise<T[]> {
+      const holder = createKnex(database.url, 1);
+      try {
+        const lock = await holder.transaction();
+        await lock(table).where({ id }).forUpdate().first('id');
+        const running = uses();
+        const waiting = async () =>
+          Number(((await db.raw("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike ?", [`update "${table}"%`])) as { rows: Array<{ n: number }> }).rows[0]!.n);
+        for (let tries = 0; (await waiting()) < 2; tries++) {
+          if (tries > 400) throw new Error('the two uses never reached the consumption');
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        await lock.commit();
+        return await Promise.all(running);
+      } finally {
+        await holder.destroy();
+      }
+    }
+
     it('refuses the second of two uses of a code that both passed the check, logging it as already used', async function () {
-      // Two uses held between their check and their consumption by a row lock the test takes. The
-      // embedded database serves every connection from one session, so nothing can wait on a
-      // lock there (the other uses would wait for the whole transaction): real PostgreSQL only.
+      // Both uses held at the consumption by a row lock (heldAtConsumption): real PostgreSQL only.
       if (database.mode === 'embedded') this.skip();
       const { workspace, user } = await world();
       const client = await user();
       const code = await emailedCode(workspace, client);
       const row = (await db('client_login_codes').where({ client_user_id: client.id }).whereNull('consumed_at').orderBy('id', 'desc').first('id')) as { id: string };
-      const holder = createKnex(database.url, 1);
-      try {
-        const lock = await holder.transaction();
-        await lock('client_login_codes').where({ id: row.id }).forUpdate().first('id');
-        const uses = [auth.signInWithCode(workspace, client.email, code, meta), auth.signInWithCode(workspace, client.email, code, meta)];
-        const waiting = async () => Number(((await db.raw("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'update \"client_login_codes\"%'")) as { rows: Array<{ n: number }> }).rows[0]!.n);
-        for (let tries = 0; (await waiting()) < 2; tries++) {
-          if (tries > 200) throw new Error('the two uses never reached the consumption');
-          await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-        await lock.commit();
-        const results = await Promise.all(uses);
-        expect(results.filter((result) => result.ok)).to.have.length(1);
-        expect(results.filter((result) => !result.ok)).to.deep.equal([{ ok: false, reason: 'invalid' }]);
-        const failed = (await activity(workspace)).filter((e) => e.event === 'sign_in.failed');
-        expect(failed.map((e) => [e.client_user_id, e.details])).to.deep.equal([[client.id, { method: 'code', reason: 'code_already_used' }]]);
-      } finally {
-        await holder.destroy();
-      }
+      const results = await heldAtConsumption('client_login_codes', String(row.id), () => [auth.signInWithCode(workspace, client.email, code, meta), auth.signInWithCode(workspace, client.email, code, meta)]);
+      expect(results.filter((result) => result.ok)).to.have.length(1);
+      expect(results.filter((result) => !result.ok)).to.deep.equal([{ ok: false, reason: 'invalid' }]);
+      const failed = (await activity(workspace)).filter((e) => e.event === 'sign_in.failed');
+      expect(failed.map((e) => [e.client_user_id, e.details])).to.deep.equal([[client.id, { method: 'code', reason: 'code_already_used' }]]);
     });
 
     it('sets a password once for two uses of a link that both passed the check', async function () {
-      // As for codes above: a row lock holds both uses at the consumption; real PostgreSQL only.
+      // Both uses held at the consumption by a row lock (heldAtConsumption): real PostgreSQL only.
       if (database.mode === 'embedded') this.skip();
       const { workspace, user } = await world();
       const client = await user({ password: 'forgotten password' });
       expect(await auth.requestPasswordReset(workspace, client.email, meta)).to.deep.equal({ ok: true });
       const token = tokenIn((await mailTo(client.email)).at(-1)!, '/password/reset');
       const row = (await db('client_user_tokens').where({ client_user_id: client.id }).whereNull('used_at').orderBy('id', 'desc').first('id')) as { id: string };
-      const holder = createKnex(database.url, 1);
-      try {
-        const lock = await holder.transaction();
-        await lock('client_user_tokens').where({ id: row.id }).forUpdate().first('id');
-        const uses = [auth.setPasswordFromLink(workspace, 'reset', token, 'first new password', meta), auth.setPasswordFromLink(workspace, 'reset', token, 'second new password', meta)];
-        const waiting = async () => Number(((await db.raw("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'update \"client_user_tokens\"%'")) as { rows: Array<{ n: number }> }).rows[0]!.n);
-        for (let tries = 0; (await waiting()) < 2; tries++) {
-          if (tries > 400) throw new Error('the two uses never reached the consumption');
-          await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-        await lock.commit();
-        const results = await Promise.all(uses);
-        expect(results.filter((result) => result !== null)).to.have.length(1);
-        expect((await activity(workspace)).filter((e) => e.event === 'password.reset')).to.have.length(1);
-      } finally {
-        await holder.destroy();
-      }
+      const results = await heldAtConsumption('client_user_tokens', String(row.id), () => [
+        auth.setPasswordFromLink(workspace, 'reset', token, 'first new password', meta),
+        auth.setPasswordFromLink(workspace, 'reset', token, 'second new password', meta),
+      ]);
+      expect(results.filter((result) => result !== null)).to.have.length(1);
+      expect((await activity(workspace)).filter((e) => e.event === 'password.reset')).to.have.length(1);
     });
 
     it('consumes a code or a link once: a second consumption reports that it found nothing', async function () {
