@@ -27,6 +27,8 @@ const COLUMNS = [
   'id', 'workspace_id', 'client_id', 'contact_id', 'email', 'password_hash', 'status', 'invited_at',
   'last_sign_in_at', 'password_changed_at', 'created_at', 'locale', 'time_zone',
 ];
+/** The columns of a ClientUserRow, for the read of a session with its client user (sessions/queries.ts). */
+export const CLIENT_USER_COLUMNS: readonly string[] = COLUMNS;
 
 export async function findClientUserByEmail(db: Db, workspaceId: string, email: string): Promise<ClientUserRow | null> {
   const row = await db('client_users').where({ workspace_id: workspaceId, email: email.toLowerCase() }).first(COLUMNS);

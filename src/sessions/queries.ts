@@ -1,6 +1,9 @@
-// SQL over client_sessions for the account page: a client's own sessions, and revoking them.
-// Rows are keyed by the hashed session id (see hashed-session-store.ts).
+// SQL over client_sessions: the read of a session with the client user it signs in (every page),
+// and for the account page a client's own sessions and revoking them. Rows are keyed by the hashed
+// session id (see hashed-session-store.ts).
 import type { Knex } from 'knex';
+import type pg from 'pg';
+import { CLIENT_USER_COLUMNS, type ClientUserRow } from '../client-users/queries.ts';
 import type { PortalSessionAuth } from './session-data.ts';
 
 type Db = Knex | Knex.Transaction;
@@ -43,4 +46,34 @@ export async function deleteOtherSessions(db: Db, workspaceId: string, clientUse
 
 export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
   return db('client_sessions').where('expire', '<=', now).delete();
+}
+
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+// The client user comes by its primary key and must belong to the session's workspace. The id is
+// cast only when it has a UUID's shape (CASE decides before the cast), so no session content can
+// make the read fail.
+const SESSION_WITH_CLIENT_USER_SQL = `
+select s.sess, ${CLIENT_USER_COLUMNS.map((column) => `u.${column} as "user.${column}"`).join(', ')}
+  from client_sessions s
+  left join client_users u
+    on u.id = case when s.sess #>> '{portal,clientUserId}' ~* '${UUID}' then (s.sess #>> '{portal,clientUserId}')::uuid end
+   and u.workspace_id = s.sess #>> '{portal,workspaceId}'
+ where s.sid = $1 and s.expire >= to_timestamp($2)`;
+
+export interface SessionWithClientUser {
+  sess: Record<string, unknown> & { portal?: PortalSessionAuth };
+  /** The client user the session's `portal` names, in its workspace; null when there is none. */
+  user: ClientUserRow | null;
+}
+
+/** A live session by its hashed id, and the client user it signs in, in one round trip. */
+export async function findSessionWithClientUser(pool: pg.Pool, sidHash: string, nowSeconds: number): Promise<SessionWithClientUser | null> {
+  const { rows } = await pool.query<Record<string, unknown>>(SESSION_WITH_CLIENT_USER_SQL, [sidHash, nowSeconds]);
+  const row = rows[0];
+  if (!row) return null;
+  const sess = (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as SessionWithClientUser['sess'];
+  if (row['user.id'] === null) return { sess, user: null };
+  const user = Object.fromEntries(CLIENT_USER_COLUMNS.map((column) => [column, row[`user.${column}`]])) as unknown as ClientUserRow;
+  return { sess, user };
 }

@@ -260,7 +260,8 @@ describe('messages between a client and the agency', function () {
     console.log(`      round trips: client messages ${clientPage}, inbox ${inbox}, conversation ${conversation}, staff uploads ${uploads}`);
     // The CRM's session and staff user, the portal's staff and workspace, the uploads and the client names.
     expect(uploads, 'staff uploads page').to.be.at.most(10);
-    // Sign-in context (session, workspace, settings, client user, contact), the conversation (5,
+    // Sign-in context (the contact: the session and its client user come on the session store's
+    // pool, the workspace and settings from the cache), the conversation (5,
     // with the read receipt's transaction), the record lists (3) and one query for the comments of
     // every listed record (the portal's comments port reads them all at once).
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;

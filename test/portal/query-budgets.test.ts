@@ -59,21 +59,21 @@ describe('query budgets per request', function () {
     expect(counted.sql.filter((sql) => /^(select|update) .*"client_sessions" where sid/i.test(sql)), 'session reads and touches').to.have.length(0);
   });
 
-  it('dashboard: session, client user, contact, one summary query, the recent proposals, quotations and invoices, the latest documents, the open tasks and the unread messages; no session touch', async function () {
+  it('dashboard: the session with its client user, the contact, one summary query, the recent proposals, quotations and invoices, the latest documents, the open tasks and the unread messages; no session touch', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
     await agent.get('/portal/demo/').expect(200);
-    const counted = await expectBudget('GET dashboard', 10, () => agent.get('/portal/demo/').expect(200));
+    const counted = await expectBudget('GET dashboard', 9, () => agent.get('/portal/demo/').expect(200));
     expect(counted.sql.some((sql) => /^update "client_sessions"/i.test(sql)), 'session touch').to.equal(false);
   });
 
-  it('account: session, client user, contact, the session list and the message-email choice', async function () {
+  it('account: the session with its client user, the contact, the session list and the message-email choice', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
-    await expectBudget('GET account', 5, () => agent.get('/portal/demo/account').expect(200));
+    await expectBudget('GET account', 4, () => agent.get('/portal/demo/account').expect(200));
   });
 
-  it('confirmation before signing out all other sessions: session, client user, contact; nothing of its own', async function () {
+  it('confirmation before signing out all other sessions: the session with its client user, the contact; nothing of its own', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
-    await expectBudget('GET account/sessions/revoke-others', 3, () => agent.get('/portal/demo/account/sessions/revoke-others').expect(200));
+    await expectBudget('GET account/sessions/revoke-others', 2, () => agent.get('/portal/demo/account/sessions/revoke-others').expect(200));
   });
 
   // The staff side reads the staff user's workspace through the same per-instance cache as the

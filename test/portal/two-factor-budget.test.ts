@@ -39,17 +39,17 @@ describe('query budgets: two-factor and sign-in email pages', function () {
     return own;
   }
 
-  it('two-factor page: session, client user, contact, the authenticator', async function () {
-    // Session, client user, contact (3) + the two-factor row (1); whether a password is set is read from the loaded user.
-    await expectBudget('GET account/two-factor', 4, () => agent.get('/portal/demo/account/two-factor').expect(200));
+  it('two-factor page: the session with its client user, the contact, the authenticator', async function () {
+    // The session with its client user, the contact (2) + the two-factor row (1); whether a password is set is read from the loaded user.
+    await expectBudget('GET account/two-factor', 3, () => agent.get('/portal/demo/account/two-factor').expect(200));
   });
 
-  it('set-up page: session, client user, contact, the authenticator being set up', async function () {
-    await expectBudget('GET account/two-factor/setup', 4, () => agent.get('/portal/demo/account/two-factor/setup').expect(200));
+  it('set-up page: the session with its client user, the contact, the authenticator being set up', async function () {
+    await expectBudget('GET account/two-factor/setup', 3, () => agent.get('/portal/demo/account/two-factor/setup').expect(200));
   });
 
-  it('sign-in email page: session, client user, contact', async function () {
-    await expectBudget('GET account/email', 3, () => agent.get('/portal/demo/account/email').expect(200));
+  it('sign-in email page: the session with its client user, the contact', async function () {
+    await expectBudget('GET account/email', 2, () => agent.get('/portal/demo/account/email').expect(200));
   });
 
   it('while the workspace requires two-factor: one more look-up per page (the dashboard as example)', async function () {
@@ -62,9 +62,9 @@ describe('query budgets: two-factor and sign-in email pages', function () {
       const page = await agent.get('/portal/demo/account/two-factor/setup').expect(200);
       void csrfFrom(page.text);
       const gated = await counter.measure(() => agent.get('/portal/demo/').expect(303));
-      // Gated before any page query: session, client user, contact, the two-factor look-up.
+      // Gated before any page query: the session with its client user, the contact, the two-factor look-up.
       const own = gated.sql.filter(isRequestQuery);
-      expect(own.length, describeQueries('GET / while required', { count: own.length, sql: own })).to.equal(4);
+      expect(own.length, describeQueries('GET / while required', { count: own.length, sql: own })).to.equal(3);
       expect(own.at(-1)).to.match(/from "client_two_factor"/);
       expect(free.count).to.be.greaterThan(own.length);
     } finally {

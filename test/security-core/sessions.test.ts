@@ -12,9 +12,9 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import supertest from 'supertest';
 import { migratePortal } from '../../migrations/index.ts';
-import { insertClientUser, type ClientUserRow } from '../../src/client-users/queries.ts';
+import { findClientUserById, insertClientUser, type ClientUserRow } from '../../src/client-users/queries.ts';
 import { createKnex, createPgPool } from '../../src/db/connect.ts';
-import { createHashedSessionStore, hashSessionId, SESSION_TABLE } from '../../src/sessions/hashed-session-store.ts';
+import { clientUserReadWithSession, createHashedSessionStore, hashSessionId, SESSION_TABLE } from '../../src/sessions/hashed-session-store.ts';
 import { createSessionLifecycle } from '../../src/sessions/session-lifecycle.ts';
 import { SESSION_COOKIE } from '../../src/sessions/session-data.ts';
 import { keepSessionOnStoreError } from '../../src/sessions/unavailable-store.ts';
@@ -56,6 +56,9 @@ describe('client sessions', function () {
       const row = await db(SESSION_TABLE).where({ sid: hashSessionId(req.sessionID) }).first('sess');
       res.json({ ...state(req), stored: row?.sess ?? null });
     });
+    web.get(`${COOKIE_PATH}/who`, (req, res) => {
+      res.json({ read: clientUserReadWithSession(req) ?? null });
+    });
     web.get(`${COOKIE_PATH}/me`, (req, res) => {
       res.json(req.session ? state(req) : { sid: req.sessionID ?? null, portal: null });
     });
@@ -77,6 +80,8 @@ describe('client sessions', function () {
     await migratePortal(db);
     pool = createPgPool(database.url, 2);
     store = createHashedSessionStore(pool);
+    // Every app() below is its own express-session on this one store, each listening to it.
+    store.setMaxListeners(50);
   });
   after(async function () {
     await pool?.end();
@@ -98,6 +103,43 @@ describe('client sessions', function () {
       expect(await call((cb) => store.get(hashed, cb))).to.equal(undefined);
       await call((cb) => store.destroy(sid, cb));
       expect(await db(SESSION_TABLE).where({ sid: hashed }).first()).to.equal(undefined);
+    });
+
+    it('reads the client user a session signs in with the session, hands it to the request and never stores it', async function () {
+      const user = await clientUser();
+      const agent = supertest.agent(app(user));
+      const started = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body;
+      const stored = (await db(SESSION_TABLE).where({ sid: hashSessionId(started.sid) }).first('sess')).sess;
+      const { read } = (await agent.get(`${COOKIE_PATH}/who`).expect(200)).body;
+      const own = JSON.parse(JSON.stringify(await findClientUserById(db, user.workspace_id, user.id)));
+      expect(read).to.deep.equal({ workspaceId: user.workspace_id, clientUserId: user.id, user: own });
+      // Still exactly what sign-in stored: the row read with it is not part of the session.
+      expect((await db(SESSION_TABLE).where({ sid: hashSessionId(started.sid) }).first('sess')).sess).to.deep.equal(stored);
+      // A visitor without a session, and a session that names nobody, get no read at all.
+      expect((await supertest(app(user)).get(`${COOKIE_PATH}/who`).expect(200)).body.read).to.equal(null);
+      await agent.post(`${COOKIE_PATH}/hold`).expect(200);
+      expect((await agent.get(`${COOKIE_PATH}/who`).expect(200)).body.read).to.equal(null);
+    });
+
+    it('reads nobody for a session whose client user is in another workspace, gone, or named by something that is no UUID', async function () {
+      const user = await clientUser();
+      const agent = supertest.agent(app(user));
+      const sid = hashSessionId((await agent.post(`${COOKIE_PATH}/start`).expect(200)).body.sid);
+      const setPortal = (field: string, value: string) =>
+        db.raw(`update ${SESSION_TABLE} set sess = jsonb_set(sess::jsonb, ?::text[], to_jsonb(?::text))::json where sid = ?`, [`{portal,${field}}`, value, sid]);
+      const readUser = async () => (await agent.get(`${COOKIE_PATH}/who`).expect(200)).body.read;
+
+      await setPortal('workspaceId', `${user.workspace_id}-other`);
+      expect(await readUser()).to.deep.equal({ workspaceId: `${user.workspace_id}-other`, clientUserId: user.id, user: null });
+      await setPortal('workspaceId', user.workspace_id);
+      expect((await readUser()).user.id).to.equal(user.id);
+      for (const notUuid of ['not-a-uuid', `${user.id}' or true --`, '']) {
+        await setPortal('clientUserId', notUuid);
+        expect(await readUser()).to.deep.equal({ workspaceId: user.workspace_id, clientUserId: notUuid, user: null });
+      }
+      await setPortal('clientUserId', user.id);
+      await db('client_users').where({ id: user.id }).delete();
+      expect((await readUser()).user).to.equal(null);
     });
 
     it('never rewrites the expiry on a touch: a session lasts from sign-in', async function () {
