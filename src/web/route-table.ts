@@ -1,7 +1,7 @@
 // The routes a set of feature routers answers, read from the routers themselves, so the list can
 // never drift from what is mounted: the navigation links only to sections that have a page, and
 // the isolation tests cover every route that exists.
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 
 export interface RouteEntry {
   method: string;
@@ -32,4 +32,28 @@ export function routeTable(routers: Router[]): RouteEntry[] {
   };
   for (const router of routers) walk((router as unknown as { stack: Layer[] }).stack);
   return entries;
+}
+
+/**
+ * A feature router that is only entered when the path's first segment is one its routes start
+ * with. Express otherwise tries every route of every router mounted before the one that answers:
+ * some 60 patterns before the messages page. A router with middleware of its own (a gate that sees
+ * every request), or with a route that starts with a parameter, is returned as it is.
+ */
+export function enteredByFirstSegment(router: Router): RequestHandler {
+  const stack = (router as unknown as { stack: Layer[] }).stack;
+  if (stack.some((layer) => !layer.route)) return router;
+  const segments = new Set<string>();
+  for (const path of stack.flatMap((layer) => layer.route!.path)) {
+    const first = firstSegment(path);
+    if (first.includes(':') || first.includes('*') || first.includes('(') || first.includes('{')) return router;
+    segments.add(first);
+  }
+  return (req, res, next) => (segments.has(firstSegment(req.path)) ? router(req, res, next) : next());
+}
+
+/** 'proposals' of '/proposals/12', '' of '/'; lower case, as Express matches routes. */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return (end === -1 ? path.slice(1) : path.slice(1, end)).toLowerCase();
 }

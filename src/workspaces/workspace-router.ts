@@ -22,7 +22,7 @@ import type { FileStorage } from '../ports/services.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import { requestI18n } from '../i18n/request-i18n.ts';
 import { PORTAL_SECTIONS, type PortalSection } from '../policies/portal-policy.ts';
-import { routeTable } from '../web/route-table.ts';
+import { enteredByFirstSegment, routeTable } from '../web/route-table.ts';
 import '../sessions/session-data.ts';
 import type { WorkspaceCache } from './workspace-cache.ts';
 
@@ -172,9 +172,9 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     checkCsrf(req, res, (err?: unknown) => (err ? staleToken(err, req, res, next).catch(next) : next()));
   });
   router.use(loadClient);
-  for (const routes of deps.publicRoutes) router.use(routes);
+  for (const routes of deps.publicRoutes) router.use(enteredByFirstSegment(routes));
   router.use(requireClient);
-  for (const routes of deps.clientRoutes) router.use(routes);
+  for (const routes of deps.clientRoutes) router.use(enteredByFirstSegment(routes));
   router.use((_req, _res, next) => next(notFound()));
   return router;
 }
