@@ -57,7 +57,7 @@ const translators = new Map<Locale, Translate>();
 export function translator(locale: Locale): Translate {
   let t = translators.get(locale);
   if (!t) {
-    t = memoized(instance.getFixedT(locale));
+    t = memoized(instance.getFixedT(locale), locale);
     translators.set(locale, t);
   }
   return t;
@@ -71,7 +71,8 @@ export const i18nextTranslator = (locale: Locale): Translate => instance.getFixe
 // calls that mostly ask for the same fixed labels. The resources never change after start-up, so a
 // key's text is looked up once per locale; a call that only fills {{placeholders}} with strings or
 // numbers is interpolated here. Anything else (count, context, defaults, nesting, other options, a
-// placeholder left unfilled) goes to i18next unchanged.
+// placeholder left unfilled) goes to i18next unchanged. A `count` is answered here too when the
+// key has the plural form the locale's rules pick (key_one, key_other) and no key_zero could apply.
 const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 const I18NEXT_OPTIONS = new Set(['count', 'context', 'lng', 'lngs', 'ns', 'ordinal', 'replace', 'returnObjects', 'returnDetails', 'joinArrays', 'postProcess', 'interpolation', 'skipInterpolation', 'keyPrefix', 'fallbackLng']);
 
@@ -80,9 +81,26 @@ interface Template {
   placeholders: string[];
 }
 
-function memoized(slow: Translate): Translate {
+function memoized(slow: Translate, locale: Locale): Translate {
   const viaI18next = slow as unknown as (...args: unknown[]) => unknown;
   const templates = new Map<string, Template>();
+  const plurals = new Intl.PluralRules(locale);
+  const exists = new Map<string, boolean>();
+  const has = (key: string) => {
+    let found = exists.get(key);
+    if (found === undefined) {
+      found = instance.exists(key, { lng: locale });
+      exists.set(key, found);
+    }
+    return found;
+  };
+  /** The key i18next would read for this count, when this path can tell; else undefined. */
+  const pluralKey = (key: string, count: unknown): string | undefined => {
+    if (typeof count !== 'number' || !Number.isFinite(count)) return undefined;
+    if (count === 0 && has(`${key}_zero`)) return undefined;
+    const plural = `${key}_${plurals.select(count)}`;
+    return has(plural) ? plural : undefined;
+  };
   const templateOf = (key: string): Template => {
     let template = templates.get(key);
     if (!template) {
@@ -96,20 +114,22 @@ function memoized(slow: Translate): Translate {
     if (typeof key !== 'string' || rest.length > 0) return viaI18next(key, options, ...rest);
     // Without values i18next leaves placeholders as they are: the template's own text.
     if (options === undefined) return templateOf(key).text;
-    if (!isPlainValues(options)) return viaI18next(key, options);
-    const template = templateOf(key);
     const values = options as Record<string, string | number>;
+    // Plain values read the key's own text; a count with plain values, its plural form's.
+    const textKey = isPlainValues(options) ? key : isPlainValues(options, 'count') ? pluralKey(key, values.count) : undefined;
+    if (textKey === undefined) return viaI18next(key, options);
+    const template = templateOf(textKey);
     if (!template.placeholders.every((name) => name in values)) return viaI18next(key, options);
     return template.text.replace(PLACEHOLDER, (_match, name: string) => String(values[name]));
   };
   return fast as unknown as Translate;
 }
 
-/** Options that only carry values for placeholders (strings or numbers), no i18next option. */
-function isPlainValues(options: unknown): boolean {
+/** Options that only carry values for placeholders (strings or numbers), no i18next option but `allowed`. */
+function isPlainValues(options: unknown, allowed?: string): boolean {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return false;
   for (const [name, value] of Object.entries(options)) {
-    if (I18NEXT_OPTIONS.has(name) || name.startsWith('defaultValue')) return false;
+    if ((I18NEXT_OPTIONS.has(name) && name !== allowed) || name.startsWith('defaultValue')) return false;
     if (typeof value !== 'string' && typeof value !== 'number') return false;
   }
   return true;

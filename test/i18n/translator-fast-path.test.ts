@@ -34,6 +34,12 @@ describe('t(): the fast path gives exactly what i18next gives', function () {
         // Twice: the second call comes from the memo.
         expect(fast(key), key).to.equal(reference(key));
         expect(fast(key), key).to.equal(reference(key));
+        // Every count the plural rules tell apart, on every key (plural or not), alone and with a value.
+        for (const count of [0, 1, 2, 5, 21, 1.5, -1]) {
+          expect(fast(key, { count }), `${key} count ${count}`).to.equal(reference(key, { count }));
+          expect(fast(key, { count }), `${key} count ${count}`).to.equal(reference(key, { count }));
+          expect(fast(key, { count, name: '<i>x</i>' }), `${key} count ${count}`).to.equal(reference(key, { count, name: '<i>x</i>' }));
+        }
         const names = placeholdersOf(String(reference(key, { skipInterpolation: true })));
         if (names.length === 0) continue;
         withPlaceholders += 1;
