@@ -56,8 +56,10 @@ export function renderTemplate(view: string, model: object): string {
   try {
     let fn = templates.get(filename);
     if (!fn) {
-      // compile() with the file name resolves includes relative to it (and caches them here too).
-      fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, async: false, cache: true });
+      // Includes name their file from the views folder ('/partials/field-error'): ejs resolves such
+      // a path against `root` alone, where a relative one costs a file-system check per include
+      // and render. The included templates are compiled once and cached here too.
+      fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, root: VIEWS_DIR, async: false, cache: true });
       templates.set(filename, fn);
     }
     return fn(model) as string;

@@ -3,7 +3,7 @@
 // again on its next render, and only then.
 import { expect } from 'chai';
 import ejs from 'ejs';
-import { statSync, utimesSync } from 'node:fs';
+import fs, { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { compiledTemplate, renderTemplate, VIEWS_DIR } from '../../src/web/render.ts';
 
@@ -37,6 +37,30 @@ describe('template cache', function () {
       expect(compiledTemplate(file)).to.equal(after);
     } finally {
       utimesSync(file, atime, mtime);
+    }
+  });
+
+  it('includes partials without a file-system check per include: every include names its file from the views folder', function () {
+    const relative: string[] = [];
+    for (const name of readdirSync(VIEWS_DIR, { recursive: true }) as string[]) {
+      if (!name.endsWith('.ejs')) continue;
+      for (const match of readFileSync(path.join(VIEWS_DIR, name), 'utf8').matchAll(/include\(\s*['"]([^'"]+)['"]/g)) {
+        if (!match[1]!.startsWith('/')) relative.push(`${name}: ${match[1]}`);
+      }
+    }
+    expect(relative, 'includes relative to their file').to.deep.equal([]);
+
+    const existsSync = fs.existsSync;
+    let checks = 0;
+    fs.existsSync = (target) => (checks++, existsSync(target));
+    try {
+      const html = ejs.render("<%- include('/partials/field-error', { id: 'code', message: 'Wrong code' }) %>", {}, { filename: path.join(VIEWS_DIR, 'auth/test.ejs'), root: VIEWS_DIR });
+      expect(html).to.contain('Wrong code');
+      expect(checks, 'file-system checks for a root include').to.equal(0);
+      ejs.render("<%- include('../partials/field-error', { id: 'code', message: 'Wrong code' }) %>", {}, { filename: path.join(VIEWS_DIR, 'auth/test.ejs'), root: VIEWS_DIR });
+      expect(checks, 'a relative include checks the file').to.be.greaterThan(0);
+    } finally {
+      fs.existsSync = existsSync;
     }
   });
 });
