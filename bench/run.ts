@@ -96,7 +96,8 @@ interface Served {
 
 function startChild(script: string, env: Record<string, string>): Promise<{ line: Record<string, unknown>; child: ChildProcess }> {
   const profile = script === 'serve.ts' && process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // As deployed: NODE_ENV=production (templates are not checked for edits on every render).
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', script)], { env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -376,7 +377,7 @@ const report = [
   '',
   `Machine: ${machine}.`,
   '',
-  `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per measurement; app and baseline each in their own process; the baseline is a bare Express 5 + pg route (one primary-key query) rendering the same bytes with a compiled EJS template. Size: ${quick ? '`--quick` (100k invoices, 100k proposals and quotations, 1,000 companies, 5,000 contacts)' : '1M invoices, 1M proposals and quotations, 1,000 companies, 5,000 contacts'}; the pages table runs on 1,000 rows. Latency at scale is one connection at a time.`,
+  `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per measurement; app and baseline each in their own process with NODE_ENV=production; the baseline is a bare Express 5 + pg route (one primary-key query) rendering the same bytes with a compiled EJS template. Size: ${quick ? '`--quick` (100k invoices, 100k proposals and quotations, 1,000 companies, 5,000 contacts)' : '1M invoices, 1M proposals and quotations, 1,000 companies, 5,000 contacts'}; the pages table runs on 1,000 rows. Latency at scale is one connection at a time.`,
   '',
   '## Pages against the bare route',
   '',
