@@ -5,18 +5,22 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { Readable } from 'node:stream';
 import type {
-  ClientTask, HostAdapter, HostClaim, HostClient, HostContact, HostRecordRef, HostStaffUser, HostWorkspace, SharedDocument,
+  ClientSummary, ClientTask, DashboardAsk, DashboardData, HostAdapter, HostClaim, HostClient, HostContact, HostRecordRef, HostStaffUser, HostWorkspace, SharedDocument,
 } from '../../src/ports/host.ts';
+import { clampLimit } from '../../src/ports/cursor.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
-import { findClientTask, listDoneTasks, listOpenTasks, setClientTaskStatus, type ClientTaskRow } from './queries/client-tasks.ts';
+import { findClientTask, listDoneTasks, listOpenTasks, openTasksQuery, setClientTaskStatus, type ClientTaskRow } from './queries/client-tasks.ts';
 import {
-  findSharedDocumentHead, listSharedDocuments, readSharedDocumentChunk, type SharedDocumentRow,
+  findSharedDocumentHead, listSharedDocuments, readSharedDocumentChunk, sharedDocumentsQuery, type SharedDocumentRow,
 } from './queries/shared-documents.ts';
 import { parseId, toHostId } from './ids.ts';
 import { findClient, findClientsByIds, listClientNames, type ClientRow } from './queries/clients.ts';
 import { insertDocument } from './queries/documents.ts';
 import { MAX_UPLOAD_BYTES } from './web/routes/documents.ts';
-import { clientSummary } from './queries/client-summary.ts';
+import { clientSummary, clientSummaryQuery, summaryFromRow, type ClientSummaryRow, type SummaryRow } from './queries/client-summary.ts';
+import { clientInvoicesQuery, type PortalInvoiceRow } from './queries/portal-invoices.ts';
+import { clientOffersQuery, OFFER_TABLES, type PortalOfferRow } from './queries/portal-offers.ts';
+import { readTogether, type TogetherRead } from './queries/read-together.ts';
 import { findContact, findContactsByEmail, listContacts, updateContactProfile,
   updateContactEmail, type ContactRow } from './queries/contacts.ts';
 import { findStaffWithWorkspace, listStaff, type StaffUserRow } from './queries/staff-users.ts';
@@ -25,7 +29,7 @@ import { readStaffUserId } from './web/session.ts';
 import { currentStaff } from './web/auth.ts';
 import { renderPluginPage } from './web/render.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
-import { invoiceReads, offerReads } from './portal-commercial.ts';
+import { CRM_INVOICE_STATUSES, CRM_OFFER_STATUSES, invoiceReads, offerReads, presentInvoice, presentOffer } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
@@ -77,6 +81,21 @@ function presentTask(row: ClientTaskRow, contactId: number): ClientTask {
     assignedToContact: row.assigned_contact_id === contactId,
   };
 }
+
+const EMPTY_SUMMARY: ClientSummary = { proposals: { open: 0, total: 0 }, quotations: { open: 0, total: 0 }, invoices: { unpaid: 0, overdue: 0, outstanding: [] }, tasks: { open: 0 }, documents: { shared: 0 } };
+
+function presentSummary(row: ClientSummaryRow): ClientSummary {
+  return {
+    proposals: { open: row.proposalsOpen, total: row.proposalsTotal },
+    quotations: { open: row.quotationsOpen, total: row.quotationsTotal },
+    invoices: { unpaid: row.invoicesUnpaid, overdue: row.invoicesOverdue, outstanding: row.outstanding },
+    tasks: { open: row.tasksOpen },
+    documents: { shared: row.documentsShared },
+  };
+}
+
+/** The date the summary counts overdue invoices from. */
+const today = () => new Date().toISOString().slice(0, 10);
 
 /** How much of a document one query reads: big enough to keep round trips few, small enough to stay off the heap. */
 export const DOCUMENT_CHUNK_BYTES = 128 * 1024;
@@ -348,15 +367,43 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const ws = parseId(workspaceId);
         const client = parseId(clientId);
         const contact = parseId(contactId);
-        const empty = { proposals: { open: 0, total: 0 }, quotations: { open: 0, total: 0 }, invoices: { unpaid: 0, overdue: 0, outstanding: [] }, tasks: { open: 0 }, documents: { shared: 0 } };
-        if (ws === null || client === null || contact === null) return empty;
-        const row = await clientSummary(db, { workspaceId: ws, clientId: client, contactId: contact, today: new Date().toISOString().slice(0, 10) });
+        if (ws === null || client === null || contact === null) return EMPTY_SUMMARY;
+        return presentSummary(await clientSummary(db, { workspaceId: ws, clientId: client, contactId: contact, today: today() }));
+      },
+
+      // The summary and the first rows of each list asked for, in one statement (readTogether):
+      // the same queries the list ports run, so the same rows in the same order.
+      async forDashboard(workspaceId, clientId, contactId, ask: DashboardAsk): Promise<DashboardData> {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        const contact = parseId(contactId);
+        const asked = <T>(wanted: boolean, items: T[]) => (wanted ? items : null);
+        if (ws === null || client === null) {
+          return { summary: EMPTY_SUMMARY, proposals: asked(ask.proposals, []), quotations: asked(ask.quotations, []), invoices: asked(ask.invoices, []), documents: asked(ask.documents, []), tasks: asked(ask.tasks, []) };
+        }
+        const scope = { workspaceId: ws, clientId: client };
+        const offers = (kind: 'proposal' | 'quotation'): TogetherRead => ({
+          name: `${kind}s`, shape: 'rows', timestamps: ['sent_at', 'decided_at'],
+          query: clientOffersQuery(db, OFFER_TABLES[kind], { ...scope, statuses: CRM_OFFER_STATUSES.open, limit: clampLimit(ask.rows) }),
+        });
+        // As the ports: the summary and the tasks are the contact's (nothing for a malformed one), the rest the client's.
+        const reads: TogetherRead[] = [
+          ...(contact !== null ? [{ name: 'summary', shape: 'row', query: clientSummaryQuery(db, { ...scope, contactId: contact, today: today() }) } as const] : []),
+          ...(ask.proposals ? [offers('proposal')] : []),
+          ...(ask.quotations ? [offers('quotation')] : []),
+          ...(ask.invoices ? [{ name: 'invoices', shape: 'rows', query: clientInvoicesQuery(db, { ...scope, statuses: CRM_INVOICE_STATUSES.open, limit: clampLimit(ask.rows) }) } as const] : []),
+          ...(ask.documents ? [{ name: 'documents', shape: 'rows', timestamps: ['created_at'], query: sharedDocumentsQuery(db, { ...scope, limit: pageLimit(ask.rows) }) } as const] : []),
+          ...(ask.tasks && contact !== null ? [{ name: 'tasks', shape: 'rows', timestamps: ['completed_at'], query: openTasksQuery(db, { ...scope, contactId: contact, limit: pageLimit(ask.rows) }) } as const] : []),
+        ];
+        const read = await readTogether(db, reads);
+        const rows = <T>(name: string) => (read[name] as T[] | undefined) ?? null;
         return {
-          proposals: { open: row.proposalsOpen, total: row.proposalsTotal },
-          quotations: { open: row.quotationsOpen, total: row.quotationsTotal },
-          invoices: { unpaid: row.invoicesUnpaid, overdue: row.invoicesOverdue, outstanding: row.outstanding },
-          tasks: { open: row.tasksOpen },
-          documents: { shared: row.documentsShared },
+          summary: read.summary ? presentSummary(summaryFromRow(read.summary as SummaryRow)) : EMPTY_SUMMARY,
+          proposals: rows<PortalOfferRow>('proposals')?.map((row) => presentOffer('proposal', row)) ?? null,
+          quotations: rows<PortalOfferRow>('quotations')?.map((row) => presentOffer('quotation', row)) ?? null,
+          invoices: rows<PortalInvoiceRow>('invoices')?.map(presentInvoice) ?? null,
+          documents: rows<SharedDocumentRow>('documents')?.map(presentDocument) ?? null,
+          tasks: asked(ask.tasks, rows<ClientTaskRow>('tasks')?.map((row) => presentTask(row, contact!)) ?? []),
         };
       },
     },

@@ -18,10 +18,10 @@ import {
 import { findClientOffer, listClientOfferItems, listClientOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
 
 const OFFER_STATUS: Record<PortalOfferRow['status'], OfferStatus> = { sent: 'open', accepted: 'accepted', declined: 'declined', expired: 'expired' };
-const CRM_OFFER_STATUSES: Record<OfferStatus, CrmOfferStatus[]> = { open: ['sent'], accepted: ['accepted'], declined: ['declined'], expired: ['expired'], withdrawn: [] };
+export const CRM_OFFER_STATUSES: Record<OfferStatus, CrmOfferStatus[]> = { open: ['sent'], accepted: ['accepted'], declined: ['declined'], expired: ['expired'], withdrawn: [] };
 
 const INVOICE_STATUS: Record<PortalInvoiceRow['status'], InvoiceStatus> = { sent: 'open', overdue: 'open', paid: 'paid', void: 'void' };
-const CRM_INVOICE_STATUSES: Record<InvoiceStatus, CrmInvoiceStatus[]> = { open: ['sent', 'overdue'], paid: ['paid'], void: ['void'] };
+export const CRM_INVOICE_STATUSES: Record<InvoiceStatus, CrmInvoiceStatus[]> = { open: ['sent', 'overdue'], paid: ['paid'], void: ['void'] };
 
 const isKind = (kind: unknown): kind is OfferKind => kind === 'proposal' || kind === 'quotation';
 
@@ -29,7 +29,7 @@ function presentLine(row: LineItemRow): LineItem {
   return { description: row.description, quantity: Number(row.quantity), unitPriceCents: row.unit_price_cents, totalCents: row.line_total_cents, taxRatePercent: null };
 }
 
-function presentOffer(kind: OfferKind, row: PortalOfferRow): OfferSummary {
+export function presentOffer(kind: OfferKind, row: PortalOfferRow): OfferSummary {
   return {
     id: toHostId(row.id),
     kind,
@@ -44,7 +44,7 @@ function presentOffer(kind: OfferKind, row: PortalOfferRow): OfferSummary {
   };
 }
 
-function presentInvoice(row: PortalInvoiceRow): InvoiceSummary {
+export function presentInvoice(row: PortalInvoiceRow): InvoiceSummary {
   const status = INVOICE_STATUS[row.status];
   return {
     id: toHostId(row.id),

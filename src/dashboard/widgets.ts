@@ -1,8 +1,8 @@
-// The dashboard's lists under the cards: the latest documents the agency shared, the open tasks
-// by due date and the unread messages, each linking to its page. One call per widget (a host
-// port, or one count for messages), only for sections the workspace shows and the host has.
-import type { ClientTask, HostAdapter, SharedDocument } from '../ports/host.ts';
-import type { PortalSection } from '../policies/portal-policy.ts';
+// The dashboard's reads: the summary behind the cards and the first rows of each list under them
+// (open proposals, quotations and invoices, the latest shared documents, the open tasks by due
+// date), only for sections the workspace shows and the host has. One read when the host answers
+// summaries.forDashboard; otherwise the summary and each list port, in parallel.
+import type { ClientTask, DashboardAsk, DashboardData, HostAdapter, SharedDocument } from '../ports/host.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { presentShared } from '../documents/presenters.ts';
 import { presentTask } from '../tasks/presenters.ts';
@@ -16,18 +16,31 @@ export interface WidgetData {
   unreadMessages: number | null;
 }
 
-export async function loadWidgets(
+export async function loadDashboard(
   adapter: HostAdapter,
-  args: { workspaceId: string; clientId: string; contactId: string; sections: PortalSection[] },
-  countUnread?: () => Promise<number>,
-): Promise<WidgetData> {
-  const { documents, tasks } = adapter;
-  const [docs, open, unread] = await Promise.all([
-    documents && args.sections.includes('documents') ? documents.list(args.workspaceId, args.clientId, {}, { limit: WIDGET_ROWS }) : null,
-    tasks && args.sections.includes('tasks') ? tasks.list(args.workspaceId, args.clientId, args.contactId, { status: 'open' }, { limit: WIDGET_ROWS }) : null,
-    countUnread && args.sections.includes('messages') ? countUnread() : null,
+  ids: { workspaceId: string; clientId: string; contactId: string },
+  ask: DashboardAsk,
+): Promise<DashboardData> {
+  const { workspaceId, clientId, contactId } = ids;
+  if (adapter.summaries.forDashboard) return adapter.summaries.forDashboard(workspaceId, clientId, contactId, ask);
+  const { offers, invoices, documents, tasks } = adapter;
+  const page = { limit: ask.rows };
+  const [summary, proposals, quotations, unpaid, shared, open] = await Promise.all([
+    adapter.summaries.forClient(workspaceId, clientId, contactId),
+    offers && ask.proposals ? offers.list(workspaceId, clientId, 'proposal', { status: ['open'] }, page) : null,
+    offers && ask.quotations ? offers.list(workspaceId, clientId, 'quotation', { status: ['open'] }, page) : null,
+    invoices && ask.invoices ? invoices.list(workspaceId, clientId, { status: ['open'] }, page) : null,
+    documents && ask.documents ? documents.list(workspaceId, clientId, {}, page) : null,
+    tasks && ask.tasks ? tasks.list(workspaceId, clientId, contactId, { status: 'open' }, page) : null,
   ]);
-  return { documents: docs?.items ?? null, tasks: open?.items ?? null, unreadMessages: unread };
+  return {
+    summary,
+    proposals: proposals?.items ?? null,
+    quotations: quotations?.items ?? null,
+    invoices: unpaid?.items ?? null,
+    documents: shared?.items ?? null,
+    tasks: open?.items ?? null,
+  };
 }
 
 export function presentWidgets(i18n: RequestI18n, base: string, data: WidgetData, today: string) {

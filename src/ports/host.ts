@@ -106,6 +106,37 @@ export interface ClientSummary {
 
 export interface SummariesPort {
   forClient(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<ClientSummary>;
+  /**
+   * forClient and the first rows of each list the dashboard shows, in one read. Optional: without
+   * it the dashboard calls forClient and each list port (one round trip each). Must answer exactly
+   * what those calls answer (the contract suite compares them).
+   */
+  forDashboard?(workspaceId: HostId, clientId: HostId, contactId: HostId, ask: DashboardAsk): Promise<DashboardData>;
+}
+
+/** Which of the dashboard's lists to read (those of the sections it shows), and how many rows of each. */
+export interface DashboardAsk {
+  proposals: boolean;
+  quotations: boolean;
+  invoices: boolean;
+  documents: boolean;
+  tasks: boolean;
+  rows: number;
+}
+
+/** The dashboard's reads; a list not asked for is null. */
+export interface DashboardData {
+  summary: ClientSummary;
+  /** The first rows of offers.list(…, 'proposal', { status: ['open'] }, …). */
+  proposals: OfferSummary[] | null;
+  /** The first rows of offers.list(…, 'quotation', { status: ['open'] }, …). */
+  quotations: OfferSummary[] | null;
+  /** The first rows of invoices.list(…, { status: ['open'] }, …). */
+  invoices: InvoiceSummary[] | null;
+  /** The first rows of documents.list(…, {}, …): the latest shared. */
+  documents: SharedDocument[] | null;
+  /** The first rows of tasks.list(…, { status: 'open' }, …): open tasks by due date. */
+  tasks: ClientTask[] | null;
 }
 
 /**

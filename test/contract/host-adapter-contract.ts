@@ -3,15 +3,17 @@
 // database). It covers what the portal relies on without knowing the host: claims that hold
 // against the schema, lookups that round-trip, string ids, case-insensitive trimmed email look-ups,
 // nothing ever answered across workspaces, malformed ids treated as "not found" (never a thrown
-// database error), well-formed dashboard numbers, no staff user on a bare request, and the
+// database error), well-formed dashboard numbers (and the optional one-read dashboard answering
+// exactly as the ports it stands for), no staff user on a bare request, and the
 // optional credentials and comments ports behaving as src/ports/host.ts documents them.
 import { expect } from 'chai';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
+import { loadDashboard } from '../../src/dashboard/widgets.ts';
 import { findClaimProblems } from '../../src/host/verify-claims.ts';
 import { Readable } from 'node:stream';
 import type {
-  ClientSummary, ClientTask, CommentSubjectType, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
+  ClientSummary, ClientTask, CommentSubjectType, DashboardAsk, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
 } from '../../src/ports/host.ts';
 import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
@@ -336,6 +338,39 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expectWellFormedSummary(await adapter.summaries.forClient(workspace.id, client.id, contact?.id ?? known.id));
         }
         expectWellFormedSummary(await adapter.summaries.forClient(workspace.id, known.clientId, known.id));
+      });
+
+      it('answers forDashboard exactly as forClient and the list ports do, for every ask (optional summaries.forDashboard)', async function () {
+        if (!adapter.summaries.forDashboard) this.skip(); // Optional: the dashboard then calls forClient and each list port.
+        const portByPort: HostAdapter = { ...adapter, summaries: { forClient: adapter.summaries.forClient.bind(adapter.summaries) } };
+        const has = { proposals: Boolean(adapter.offers), quotations: Boolean(adapter.offers), invoices: Boolean(adapter.invoices), documents: Boolean(adapter.documents), tasks: Boolean(adapter.tasks) };
+        const none = { proposals: false, quotations: false, invoices: false, documents: false, tasks: false };
+        const asks: DashboardAsk[] = [
+          { ...has, rows: 5 },
+          { ...has, rows: 1 },
+          { ...none, rows: 5 },
+          ...(Object.keys(has) as Array<keyof typeof has>).filter((list) => has[list]).map((list) => ({ ...none, [list]: true, rows: 3 })),
+        ];
+        const who: Array<{ clientId: string; contactId: string; label: string }> = [];
+        for (const client of await adapter.clients.list(workspace.id)) {
+          const [contact] = await adapter.contacts.list(workspace.id, { clientId: client.id });
+          if (contact) who.push({ clientId: client.id, contactId: contact.id, label: client.name });
+        }
+        if (other) {
+          const [theirs] = await adapter.contacts.list(other.id);
+          if (theirs) who.push({ clientId: theirs.clientId, contactId: theirs.id, label: 'a client of another workspace' });
+        }
+        who.push({ clientId: 'not-an-id', contactId: known.id, label: 'a malformed client id' }, { clientId: known.clientId, contactId: '0', label: 'a malformed contact id' });
+        let listed = 0;
+        for (const { clientId, contactId, label } of who) {
+          for (const ask of asks) {
+            const together = await adapter.summaries.forDashboard!(workspace.id, clientId, contactId, ask);
+            const apart = await loadDashboard(portByPort, { workspaceId: workspace.id, clientId, contactId }, ask);
+            expect(together, `${label}, ${JSON.stringify(ask)}`).to.deep.equal(apart);
+            listed += [together.proposals, together.quotations, together.invoices, together.documents, together.tasks].reduce((sum, list) => sum + (list?.length ?? 0), 0);
+          }
+        }
+        expect(listed, 'rows compared').to.be.greaterThan(0);
       });
     });
 

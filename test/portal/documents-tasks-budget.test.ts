@@ -8,7 +8,7 @@ import { signedInAgent, startPortalHarness, type PortalHarness } from '../suppor
 const BUDGETS: Record<string, number> = {
   '/portal/demo/documents': 6,
   '/portal/demo/tasks': 5,
-  '/portal/demo/': 14,
+  '/portal/demo/': 3,
 };
 
 describe('documents and tasks query budgets', function () {

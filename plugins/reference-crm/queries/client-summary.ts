@@ -55,7 +55,7 @@ select pr.open as proposals_open, pr.total as proposals_total,
          where workspace_id = :workspaceId and client_id = :clientId and shared_with_client) dc,
        (select coalesce(json_agg(by_currency order by currency), '[]'::json) as rows from by_currency) inv`;
 
-interface SummaryRow {
+export interface SummaryRow {
   proposals_open: number;
   proposals_total: number;
   quotations_open: number;
@@ -65,9 +65,19 @@ interface SummaryRow {
   invoices: Array<{ currency: string; unpaid: number; overdue: number; outstanding_cents: number }>;
 }
 
-export async function clientSummary(db: Db, args: { workspaceId: number; clientId: number; contactId: number; today: string }): Promise<ClientSummaryRow> {
-  const result = await db.raw(CLIENT_SUMMARY_SQL, args);
-  const row = (result.rows as SummaryRow[])[0]!;
+type SummaryArgs = { workspaceId: number; clientId: number; contactId: number; today: string };
+
+export async function clientSummary(db: Db, args: SummaryArgs): Promise<ClientSummaryRow> {
+  const result = await clientSummaryQuery(db, args);
+  return summaryFromRow((result.rows as SummaryRow[])[0]!);
+}
+
+/** The summary's one row, as a query: run it, or read it with others (the dashboard). */
+export function clientSummaryQuery(db: Db, args: SummaryArgs) {
+  return db.raw(CLIENT_SUMMARY_SQL, args);
+}
+
+export function summaryFromRow(row: SummaryRow): ClientSummaryRow {
   const invoiceRows = typeof row.invoices === 'string' ? (JSON.parse(row.invoices) as SummaryRow['invoices']) : row.invoices;
   return {
     proposalsOpen: Number(row.proposals_open),

@@ -38,6 +38,11 @@ const columns = (db: Db) => [
 const OPEN_KEY = "coalesce(x.due_date, date '9999-12-31')";
 
 export async function listOpenTasks(db: Db, args: Scope & { after?: { due: string; id: number }; limit: number }): Promise<ClientTaskRow[]> {
+  return openTasksQuery(db, args);
+}
+
+/** The same as a query: run it, or read it with others (the dashboard). */
+export function openTasksQuery(db: Db, args: Scope & { after?: { due: string; id: number }; limit: number }) {
   const query = visible(db, args).whereNot('x.status', 'done');
   if (args.after) query.whereRaw(`(${OPEN_KEY}, x.id) > (?::date, ?)`, [args.after.due, args.after.id]);
   return query.orderByRaw(`${OPEN_KEY} asc, x.id asc`).limit(args.limit).select<ClientTaskRow[]>(columns(db));

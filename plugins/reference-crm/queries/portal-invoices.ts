@@ -41,18 +41,22 @@ function scoped(db: Db, args: { workspaceId: number; clientId: number }) {
     .whereIn('i.status', VISIBLE_INVOICE_STATUSES);
 }
 
+type ListArgs = { workspaceId: number; clientId: number; statuses?: readonly InvoiceStatus[]; after?: InvoiceKey | null; limit: number };
+
 /** One page plus one row more, which tells the caller whether another page follows. */
-export async function listClientInvoices(
-  db: Db,
-  args: { workspaceId: number; clientId: number; statuses?: readonly InvoiceStatus[]; after?: InvoiceKey | null; limit: number },
-): Promise<PortalInvoiceRow[]> {
+export async function listClientInvoices(db: Db, args: ListArgs): Promise<PortalInvoiceRow[]> {
+  return clientInvoicesQuery(db, { ...args, limit: args.limit + 1 });
+}
+
+/** At most `limit` invoices of the list, as a query: run it, or read it with others (the dashboard). */
+export function clientInvoicesQuery(db: Db, args: ListArgs) {
   const query = scoped(db, args);
   if (args.statuses) query.whereIn('i.status', args.statuses);
   if (args.after) query.andWhereRaw('(i.issue_date, i.id) < (?::date, ?)', [args.after.issueDate, args.after.id]);
   return query
     .orderBy('i.issue_date', 'desc')
     .orderBy('i.id', 'desc')
-    .limit(args.limit + 1)
+    .limit(args.limit)
     .select<PortalInvoiceRow[]>(columns(db));
 }
 

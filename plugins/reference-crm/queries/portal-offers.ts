@@ -51,12 +51,15 @@ function scoped(db: Db, spec: OfferTable, args: { workspaceId: number; clientId:
     .whereIn('o.status', VISIBLE_OFFER_STATUSES);
 }
 
+type ListArgs = { workspaceId: number; clientId: number; statuses?: readonly OfferStatus[]; after?: OfferKey | null; limit: number };
+
 /** One page plus one row more, which tells the caller whether another page follows. */
-export async function listClientOffers(
-  db: Db,
-  spec: OfferTable,
-  args: { workspaceId: number; clientId: number; statuses?: readonly OfferStatus[]; after?: OfferKey | null; limit: number },
-): Promise<PortalOfferRow[]> {
+export async function listClientOffers(db: Db, spec: OfferTable, args: ListArgs): Promise<PortalOfferRow[]> {
+  return clientOffersQuery(db, spec, { ...args, limit: args.limit + 1 });
+}
+
+/** At most `limit` offers of the list, as a query: run it, or read it with others (the dashboard). */
+export function clientOffersQuery(db: Db, spec: OfferTable, args: ListArgs) {
   const query = scoped(db, spec, args);
   if (args.statuses) query.whereIn('o.status', args.statuses);
   if (args.after) {
@@ -65,7 +68,7 @@ export async function listClientOffers(
   return query
     .orderBy('o.created_at', 'desc')
     .orderBy('o.id', 'desc')
-    .limit(args.limit + 1)
+    .limit(args.limit)
     .select<PortalOfferRow[]>(columns(db, spec));
 }
 

@@ -22,10 +22,14 @@ export const RECORD_LABEL = `case x.record_type
   when 'invoice' then (select i.number from invoices i where i.id = x.record_id and i.workspace_id = x.workspace_id and i.client_id = x.client_id)
 end`;
 
-export async function listSharedDocuments(
-  db: Db,
-  args: { workspaceId: number; clientId: number; record?: { type: string; id: number }; after?: { createdAt: string; id: number }; limit: number },
-): Promise<SharedDocumentRow[]> {
+type ListArgs = { workspaceId: number; clientId: number; record?: { type: string; id: number }; after?: { createdAt: string; id: number }; limit: number };
+
+export async function listSharedDocuments(db: Db, args: ListArgs): Promise<SharedDocumentRow[]> {
+  return sharedDocumentsQuery(db, args);
+}
+
+/** The same as a query: run it, or read it with others (the dashboard). */
+export function sharedDocumentsQuery(db: Db, args: ListArgs) {
   const query = db('documents as x')
     .leftJoin('staff_users as s', function joinStaff() {
       this.on('s.id', '=', 'x.shared_by_staff_id').andOn('s.workspace_id', '=', 'x.workspace_id');
