@@ -20,7 +20,8 @@ import { MAX_UPLOAD_BYTES } from './web/routes/documents.ts';
 import { clientSummary, clientSummaryQuery, summaryFromRow, type ClientSummaryRow, type SummaryRow } from './queries/client-summary.ts';
 import { clientInvoicesQuery, type PortalInvoiceRow } from './queries/portal-invoices.ts';
 import { clientOffersQuery, OFFER_TABLES, type PortalOfferRow } from './queries/portal-offers.ts';
-import { readTogether, type TogetherRead } from './queries/read-together.ts';
+import { togetherTemplate, type TogetherRead } from './queries/read-together.ts';
+import type { Db } from './queries/db.ts';
 import { findContact, findContactsByEmail, listContacts, updateContactProfile,
   updateContactEmail, type ContactRow } from './queries/contacts.ts';
 import { findStaffWithWorkspace, listStaff, type StaffUserRow } from './queries/staff-users.ts';
@@ -81,6 +82,30 @@ function presentTask(row: ClientTaskRow, contactId: number): ClientTask {
     assignedToContact: row.assigned_contact_id === contactId,
   };
 }
+
+/**
+ * The dashboard's reads in one statement, built once per shape (readTogether): the same queries
+ * the list ports run, so the same rows in the same order. As the ports, the summary and the tasks
+ * are the contact's (nothing for a malformed contact id), the lists the client's.
+ */
+const dashboardReads = togetherTemplate(
+  ({ ask, withContact }: { ask: DashboardAsk; withContact: boolean }) => JSON.stringify([ask.proposals, ask.quotations, ask.invoices, ask.documents, ask.tasks, ask.rows, withContact]),
+  (db: Db, { ask, withContact }, args: { workspaceId: number; clientId: number; contactId: number; today: string }): TogetherRead[] => {
+    const scope = { workspaceId: args.workspaceId, clientId: args.clientId };
+    const offers = (kind: 'proposal' | 'quotation'): TogetherRead => ({
+      name: `${kind}s`, shape: 'rows', timestamps: ['sent_at', 'decided_at'],
+      query: clientOffersQuery(db, OFFER_TABLES[kind], { ...scope, statuses: CRM_OFFER_STATUSES.open, limit: clampLimit(ask.rows) }),
+    });
+    return [
+      ...(withContact ? [{ name: 'summary', shape: 'row', query: clientSummaryQuery(db, { ...scope, contactId: args.contactId, today: args.today }) } as const] : []),
+      ...(ask.proposals ? [offers('proposal')] : []),
+      ...(ask.quotations ? [offers('quotation')] : []),
+      ...(ask.invoices ? [{ name: 'invoices', shape: 'rows', query: clientInvoicesQuery(db, { ...scope, statuses: CRM_INVOICE_STATUSES.open, limit: clampLimit(ask.rows) }) } as const] : []),
+      ...(ask.documents ? [{ name: 'documents', shape: 'rows', timestamps: ['created_at'], query: sharedDocumentsQuery(db, { ...scope, limit: pageLimit(ask.rows) }) } as const] : []),
+      ...(ask.tasks && withContact ? [{ name: 'tasks', shape: 'rows', timestamps: ['completed_at'], query: openTasksQuery(db, { ...scope, contactId: args.contactId, limit: pageLimit(ask.rows) }) } as const] : []),
+    ];
+  },
+);
 
 const EMPTY_SUMMARY: ClientSummary = { proposals: { open: 0, total: 0 }, quotations: { open: 0, total: 0 }, invoices: { unpaid: 0, overdue: 0, outstanding: [] }, tasks: { open: 0 }, documents: { shared: 0 } };
 
@@ -371,8 +396,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         return presentSummary(await clientSummary(db, { workspaceId: ws, clientId: client, contactId: contact, today: today() }));
       },
 
-      // The summary and the first rows of each list asked for, in one statement (readTogether):
-      // the same queries the list ports run, so the same rows in the same order.
+      // The summary and the first rows of each list asked for, in one statement (dashboardReads).
       async forDashboard(workspaceId, clientId, contactId, ask: DashboardAsk): Promise<DashboardData> {
         const ws = parseId(workspaceId);
         const client = parseId(clientId);
@@ -381,21 +405,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         if (ws === null || client === null) {
           return { summary: EMPTY_SUMMARY, proposals: asked(ask.proposals, []), quotations: asked(ask.quotations, []), invoices: asked(ask.invoices, []), documents: asked(ask.documents, []), tasks: asked(ask.tasks, []) };
         }
-        const scope = { workspaceId: ws, clientId: client };
-        const offers = (kind: 'proposal' | 'quotation'): TogetherRead => ({
-          name: `${kind}s`, shape: 'rows', timestamps: ['sent_at', 'decided_at'],
-          query: clientOffersQuery(db, OFFER_TABLES[kind], { ...scope, statuses: CRM_OFFER_STATUSES.open, limit: clampLimit(ask.rows) }),
-        });
-        // As the ports: the summary and the tasks are the contact's (nothing for a malformed one), the rest the client's.
-        const reads: TogetherRead[] = [
-          ...(contact !== null ? [{ name: 'summary', shape: 'row', query: clientSummaryQuery(db, { ...scope, contactId: contact, today: today() }) } as const] : []),
-          ...(ask.proposals ? [offers('proposal')] : []),
-          ...(ask.quotations ? [offers('quotation')] : []),
-          ...(ask.invoices ? [{ name: 'invoices', shape: 'rows', query: clientInvoicesQuery(db, { ...scope, statuses: CRM_INVOICE_STATUSES.open, limit: clampLimit(ask.rows) }) } as const] : []),
-          ...(ask.documents ? [{ name: 'documents', shape: 'rows', timestamps: ['created_at'], query: sharedDocumentsQuery(db, { ...scope, limit: pageLimit(ask.rows) }) } as const] : []),
-          ...(ask.tasks && contact !== null ? [{ name: 'tasks', shape: 'rows', timestamps: ['completed_at'], query: openTasksQuery(db, { ...scope, contactId: contact, limit: pageLimit(ask.rows) }) } as const] : []),
-        ];
-        const read = await readTogether(db, reads);
+        const read = await dashboardReads(db, { ask, withContact: contact !== null }, { workspaceId: ws, clientId: client, contactId: contact ?? 0, today: today() });
         const rows = <T>(name: string) => (read[name] as T[] | undefined) ?? null;
         return {
           summary: read.summary ? presentSummary(summaryFromRow(read.summary as SummaryRow)) : EMPTY_SUMMARY,
