@@ -26,7 +26,7 @@ export async function readTogether(db: Db, reads: readonly TogetherRead[]): Prom
   return run(db, reads, composed(db, reads));
 }
 
-/** The one statement, as knex compiles it: its text with `?` for each value, and the values. */
+/** The one statement: each read a subquery in its own column. */
 function composed(db: Db, reads: readonly TogetherRead[]): Knex.Raw {
   const columns = reads.map((read) => {
     if (!NAME.test(read.name)) throw new Error(`readTogether: "${read.name}" is no plain column name`);
