@@ -13,9 +13,10 @@ import type { LineItemRow } from './queries/line-items.ts';
 import type { OfferStatus as CrmOfferStatus } from './queries/offers.ts';
 import type { PaymentRow } from './queries/payments.ts';
 import {
-  findClientInvoice, listClientInvoiceItems, listClientInvoicePayments, listClientInvoices, type InvoiceKey, type PortalInvoiceRow,
+  clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, listClientInvoices, type InvoiceKey, type PortalInvoiceRow,
 } from './queries/portal-invoices.ts';
-import { findClientOffer, listClientOfferItems, listClientOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
+import { clientOfferItemsQuery, clientOfferQuery, listClientOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
+import { togetherTemplate, type TogetherRead } from './queries/read-together.ts';
 
 const OFFER_STATUS: Record<PortalOfferRow['status'], OfferStatus> = { sent: 'open', accepted: 'accepted', declined: 'declined', expired: 'expired' };
 export const CRM_OFFER_STATUSES: Record<OfferStatus, CrmOfferStatus[]> = { open: ['sent'], accepted: ['accepted'], declined: ['declined'], expired: ['expired'], withdrawn: [] };
@@ -89,6 +90,18 @@ function invoiceKey(after: string | null | undefined): InvoiceKey | null | 'inva
 
 const EMPTY = { items: [], next: null };
 
+// A record with its lines (and an invoice's payments) in one statement, built once per kind
+// (read-together.ts): the same queries as each on its own.
+const offerWithLines = togetherTemplate((kind: OfferKind) => kind, (db, kind, args: { workspaceId: number; clientId: number; offerId: number }): TogetherRead[] => [
+  { name: 'offer', shape: 'row', timestamps: ['sent_at', 'decided_at'], query: clientOfferQuery(db, OFFER_TABLES[kind], args) },
+  { name: 'items', shape: 'rows', query: clientOfferItemsQuery(db, OFFER_TABLES[kind], args) },
+]);
+const invoiceWithLinesAndPayments = togetherTemplate((kind: 'invoice') => kind, (db, _kind, args: { workspaceId: number; clientId: number; invoiceId: number }): TogetherRead[] => [
+  { name: 'invoice', shape: 'row', query: clientInvoiceQuery(db, args) },
+  { name: 'items', shape: 'rows', query: clientInvoiceItemsQuery(db, args) },
+  { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientInvoicePaymentsQuery(db, args) },
+]);
+
 export function offerReads(db: Knex) {
   return {
     async list(workspaceId: string, clientId: string, kind: OfferKind, filter: { status?: OfferStatus[] }, page: PageRequest): Promise<Page<OfferSummary>> {
@@ -107,8 +120,9 @@ export function offerReads(db: Knex) {
       const client = parseId(clientId);
       const offerId = parseId(id);
       if (ws === null || client === null || offerId === null || !isKind(kind)) return null;
-      const args = { workspaceId: ws, clientId: client, offerId };
-      const [row, items] = await Promise.all([findClientOffer(db, OFFER_TABLES[kind], args), listClientOfferItems(db, OFFER_TABLES[kind], args)]);
+      const read = await offerWithLines(db, kind, { workspaceId: ws, clientId: client, offerId });
+      const row = read.offer as PortalOfferRow | null;
+      const items = read.items as LineItemRow[];
       if (!row) return null;
       const lines = items.map(presentLine);
       const subtotalCents = lines.reduce((sum, line) => sum + line.totalCents, 0);
@@ -135,8 +149,10 @@ export function invoiceReads(db: Knex) {
       const client = parseId(clientId);
       const invoiceId = parseId(id);
       if (ws === null || client === null || invoiceId === null) return null;
-      const args = { workspaceId: ws, clientId: client, invoiceId };
-      const [row, items, payments] = await Promise.all([findClientInvoice(db, args), listClientInvoiceItems(db, args), listClientInvoicePayments(db, args)]);
+      const read = await invoiceWithLinesAndPayments(db, 'invoice', { workspaceId: ws, clientId: client, invoiceId });
+      const row = read.invoice as PortalInvoiceRow | null;
+      const items = read.items as LineItemRow[];
+      const payments = read.payments as PaymentRow[];
       if (!row) return null;
       const lines = items.map(presentLine);
       const subtotalCents = lines.reduce((sum, line) => sum + line.totalCents, 0);

@@ -1,10 +1,14 @@
 // readTogether and togetherTemplate (plugins/reference-crm/queries/read-together.ts): several
 // reads in one statement, lists as JSON arrays in their own order, one-row reads as objects,
-// timestamps back as Dates; the template builds its statement once per shape and then only fills
+// timestamps back as Dates, every row equal to what its query gives on its own; the template builds its statement once per shape and then only fills
 // in values, and falls back to building every time when a build does not keep to values.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
+import { clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, clientInvoicesQuery } from '../../plugins/reference-crm/queries/portal-invoices.ts';
+import { clientOfferItemsQuery, clientOfferQuery, clientOffersQuery, OFFER_TABLES } from '../../plugins/reference-crm/queries/portal-offers.ts';
 import { readTogether, togetherTemplate, type TogetherRead } from '../../plugins/reference-crm/queries/read-together.ts';
+import { sharedDocumentsQuery } from '../../plugins/reference-crm/queries/shared-documents.ts';
+import { openTasksQuery } from '../../plugins/reference-crm/queries/client-tasks.ts';
 import { startCrm, type CrmTestContext } from './support.ts';
 
 describe('reference CRM: reads in one statement', function () {
@@ -41,6 +45,57 @@ describe('reference CRM: reads in one statement', function () {
     } finally {
       db.off('query', count);
     }
+  });
+
+  it('gives the rows each query gives on its own, column for column (text, numbers, dates, timestamps, booleans, nulls)', async function () {
+    let compared = 0;
+    const seen = { items: 0, payments: 0, decided: 0, documents: 0 };
+    for (const kind of ['proposal', 'quotation'] as const) {
+      const offers = await db(OFFER_TABLES[kind].parentTable).whereNot('status', 'draft').select('id', 'workspace_id', 'client_id');
+      for (const { id, workspace_id: workspaceId, client_id: clientId } of offers) {
+        const args = { workspaceId, clientId, offerId: id };
+        const read = await readTogether(db, [
+          { name: 'offer', shape: 'row', timestamps: ['sent_at', 'decided_at'], query: clientOfferQuery(db, OFFER_TABLES[kind], args) },
+          { name: 'items', shape: 'rows', query: clientOfferItemsQuery(db, OFFER_TABLES[kind], args) },
+          { name: 'listed', shape: 'rows', timestamps: ['sent_at', 'decided_at'], query: clientOffersQuery(db, OFFER_TABLES[kind], { workspaceId, clientId, limit: 50 }) },
+        ]);
+        expect(read.offer, `${kind} ${id}`).to.deep.equal(await clientOfferQuery(db, OFFER_TABLES[kind], args));
+        seen.items += (read.items as unknown[]).length;
+        if ((read.offer as { decided_at: Date | null }).decided_at) seen.decided++;
+        expect(read.items, `${kind} ${id} items`).to.deep.equal(await clientOfferItemsQuery(db, OFFER_TABLES[kind], args));
+        expect(read.listed, `${kind}s of client ${clientId}`).to.deep.equal(await clientOffersQuery(db, OFFER_TABLES[kind], { workspaceId, clientId, limit: 50 }));
+        compared++;
+      }
+    }
+    const invoices = await db('invoices').whereNot('status', 'draft').select('id', 'workspace_id', 'client_id');
+    for (const { id, workspace_id: workspaceId, client_id: clientId } of invoices) {
+      const args = { workspaceId, clientId, invoiceId: id };
+      const read = await readTogether(db, [
+        { name: 'invoice', shape: 'row', query: clientInvoiceQuery(db, args) },
+        { name: 'items', shape: 'rows', query: clientInvoiceItemsQuery(db, args) },
+        { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientInvoicePaymentsQuery(db, args) },
+        { name: 'listed', shape: 'rows', query: clientInvoicesQuery(db, { workspaceId, clientId, limit: 50 }) },
+      ]);
+      expect(read.invoice, `invoice ${id}`).to.deep.equal(await clientInvoiceQuery(db, args));
+      seen.payments += (read.payments as unknown[]).length;
+      expect(read.items, `invoice ${id} items`).to.deep.equal(await clientInvoiceItemsQuery(db, args));
+      expect(read.payments, `invoice ${id} payments`).to.deep.equal(await clientInvoicePaymentsQuery(db, args));
+      expect(read.listed, `invoices of client ${clientId}`).to.deep.equal(await clientInvoicesQuery(db, { workspaceId, clientId, limit: 50 }));
+      compared++;
+    }
+    const contacts = await db('contacts').select('id', 'workspace_id', 'client_id');
+    for (const { id: contactId, workspace_id: workspaceId, client_id: clientId } of contacts) {
+      const read = await readTogether(db, [
+        { name: 'documents', shape: 'rows', timestamps: ['created_at'], query: sharedDocumentsQuery(db, { workspaceId, clientId, limit: 50 }) },
+        { name: 'tasks', shape: 'rows', timestamps: ['completed_at'], query: openTasksQuery(db, { workspaceId, clientId, contactId, limit: 50 }) },
+      ]);
+      seen.documents += (read.documents as unknown[]).length;
+      expect(read.documents, `documents of client ${clientId}`).to.deep.equal(await sharedDocumentsQuery(db, { workspaceId, clientId, limit: 50 }));
+      expect(read.tasks, `tasks of contact ${contactId}`).to.deep.equal(await openTasksQuery(db, { workspaceId, clientId, contactId, limit: 50 }));
+    }
+    // Enough of every kind of value to compare: lines, payments, decided offers, shared documents.
+    expect(compared).to.be.greaterThan(5);
+    for (const [what, count] of Object.entries(seen)) expect(count, what).to.be.greaterThan(0);
   });
 
   it('builds the statement once per shape, then answers with the values of each call', async function () {

@@ -60,12 +60,15 @@ export function clientInvoicesQuery(db: Db, args: ListArgs) {
     .select<PortalInvoiceRow[]>(columns(db));
 }
 
-export async function findClientInvoice(db: Db, args: { workspaceId: number; clientId: number; invoiceId: number }): Promise<PortalInvoiceRow | null> {
-  const row = await scoped(db, args).where('i.id', args.invoiceId).first<PortalInvoiceRow | undefined>(columns(db));
-  return row ?? null;
+type InvoiceArgs = { workspaceId: number; clientId: number; invoiceId: number };
+
+/** One invoice of the client (undefined when there is none), as a query: run it, or read it with its lines and payments. */
+export function clientInvoiceQuery(db: Db, args: InvoiceArgs) {
+  return scoped(db, args).where('i.id', args.invoiceId).first<PortalInvoiceRow | undefined>(columns(db));
 }
 
-export async function listClientInvoiceItems(db: Db, args: { workspaceId: number; clientId: number; invoiceId: number }): Promise<LineItemRow[]> {
+/** The lines of an invoice of this workspace and client, as a query. */
+export function clientInvoiceItemsQuery(db: Db, args: InvoiceArgs) {
   return db('invoice_items as li')
     .join('invoices as p', 'p.id', 'li.invoice_id')
     .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.invoiceId })
@@ -77,7 +80,8 @@ export async function listClientInvoiceItems(db: Db, args: { workspaceId: number
     ]);
 }
 
-export async function listClientInvoicePayments(db: Db, args: { workspaceId: number; clientId: number; invoiceId: number }): Promise<PaymentRow[]> {
+/** The payments of an invoice of this workspace and client, as a query. */
+export function clientInvoicePaymentsQuery(db: Db, args: InvoiceArgs) {
   return db('payments as pm')
     .join('invoices as i', 'i.id', 'pm.invoice_id')
     .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId, 'i.id': args.invoiceId })

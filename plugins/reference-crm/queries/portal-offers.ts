@@ -72,13 +72,15 @@ export function clientOffersQuery(db: Db, spec: OfferTable, args: ListArgs) {
     .select<PortalOfferRow[]>(columns(db, spec));
 }
 
-export async function findClientOffer(db: Db, spec: OfferTable, args: { workspaceId: number; clientId: number; offerId: number }): Promise<PortalOfferRow | null> {
-  const row = await scoped(db, spec, args).where('o.id', args.offerId).first<PortalOfferRow | undefined>(columns(db, spec));
-  return row ?? null;
+type OfferArgs = { workspaceId: number; clientId: number; offerId: number };
+
+/** One offer of the client (undefined when there is none), as a query: run it, or read it with its lines. */
+export function clientOfferQuery(db: Db, spec: OfferTable, args: OfferArgs) {
+  return scoped(db, spec, args).where('o.id', args.offerId).first<PortalOfferRow | undefined>(columns(db, spec));
 }
 
-/** The items of an offer the caller has already found in this workspace and client. */
-export async function listClientOfferItems(db: Db, spec: OfferTable, args: { workspaceId: number; clientId: number; offerId: number }): Promise<LineItemRow[]> {
+/** The items of an offer of this workspace and client, as a query: run it, or read it with the offer. */
+export function clientOfferItemsQuery(db: Db, spec: OfferTable, args: OfferArgs) {
   return db(`${spec.table} as li`)
     .join(`${spec.parentTable} as p`, 'p.id', `li.${spec.parentKey}`)
     .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.offerId })
