@@ -117,7 +117,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {

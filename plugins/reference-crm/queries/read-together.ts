@@ -23,7 +23,7 @@ const NAME = /^[a-z_]+$/;
 
 export async function readTogether(db: Db, reads: readonly TogetherRead[]): Promise<Record<string, unknown>> {
   if (reads.length === 0) return {};
-  return run(db, reads, composed(db, reads));
+  return run(reads, composed(db, reads));
 }
 
 /** The one statement: each read a subquery in its own column. */
@@ -38,7 +38,7 @@ function composed(db: Db, reads: readonly TogetherRead[]): Knex.Raw {
   return db.raw(`select ${columns.join(', ')}`, reads.map((read) => db.raw('(?)', [read.query])));
 }
 
-async function run(db: Db, reads: readonly Pick<TogetherRead, 'name' | 'timestamps'>[], statement: Knex.Raw): Promise<Record<string, unknown>> {
+async function run(reads: readonly Pick<TogetherRead, 'name' | 'timestamps'>[], statement: Knex.Raw): Promise<Record<string, unknown>> {
   const result = await statement;
   const row = (result.rows as Array<Record<string, unknown>>)[0]!;
   return Object.fromEntries(reads.map((read) => [read.name, revive(row[read.name], read.timestamps ?? [])]));
@@ -72,7 +72,7 @@ export function togetherTemplate<S, A extends Arguments>(key: (shape: S) => stri
     if (!template) return readTogether(db, build(db, shape, args));
     if (template.reads.length === 0) return {};
     const values = template.values.map((value) => ('argument' in value ? args[value.argument] : value.constant));
-    return run(db, template.reads, db.raw(template.sql, values as Knex.RawBinding[]));
+    return run(template.reads, db.raw(template.sql, values as Knex.RawBinding[]));
   };
 }
 
