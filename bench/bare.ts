@@ -2,6 +2,9 @@
 // renders, with a compiled EJS template, the very bytes the portal answered for the same page, so
 // the difference between the two is what the portal's own work costs.
 // Reads the pages from the JSON file named by BARE_PAGES: [{ path, contentType, body | base64 }].
+// `/round-trips/K` (K up to BARE_ROUND_TRIPS) renders the first page after K primary-key queries,
+// one after another: what a page's round trips alone cost before any framework work (a signed-in
+// page reads its session, the host's contact and then its records).
 import ejs from 'ejs';
 import express from 'express';
 import { readFileSync } from 'node:fs';
@@ -27,6 +30,17 @@ for (const page of pages) {
     const { rows } = await pool.query('select id, slug, name from workspaces where id = $1', [1]);
     res.type(page.contentType).send(render({ name: rows[0]?.name ?? '' }));
   });
+}
+const first = pages.find((page) => page.body !== undefined);
+if (first) {
+  const render = ejs.compile(first.body!.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
+  for (let trips = 1; trips <= Number(process.env.BARE_ROUND_TRIPS ?? 0); trips++) {
+    app.get(`/round-trips/${trips}`, async (_req, res) => {
+      let name = '';
+      for (let i = 0; i < trips; i++) name = (await pool.query('select id, slug, name from workspaces where id = $1', [1])).rows[0]?.name ?? '';
+      res.type(first.contentType).send(render({ name }));
+    });
+  }
 }
 const server = app.listen(0, '127.0.0.1', () => {
   console.log(JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));

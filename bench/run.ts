@@ -1,8 +1,9 @@
 // `npm run bench`: what a page of the portal costs against a bare Express + pg route that renders
 // the same bytes, measured in the same run on the same machine, on real PostgreSQL and on the
-// embedded database; the sign-in POST against raw argon2 verify throughput; latency with scale data
-// against latency with 1,000 rows; and each app process's RSS. Prints a table and writes
-// BENCHMARKS.md. Not a test: numbers depend on the machine; the query budgets and plans are tests.
+// embedded database; what round trips alone cost the bare route; the sign-in POST against raw
+// argon2 verify throughput; latency with scale data against latency with 1,000 rows; and each app
+// process's RSS. Prints a table and writes BENCHMARKS.md. Not a test: numbers depend on the
+// machine; the query budgets and plans are tests.
 //
 //   npm run bench                 full size (1M invoices, 1M proposals and quotations)
 //   npm run bench -- --quick      a tenth of it, shorter runs
@@ -12,6 +13,8 @@
 //   npm run bench -- --only=sign-in-post
 //                                 the password sign-in POST against argon2 verify (with other words:
 //                                 those pages as well); no scale run; prints, writes nothing
+//   npm run bench -- --only=round-trips
+//                                 the bare route after 1 to 5 queries in a row (likewise)
 //   BENCH_CPU_PROFILE=dir         writes a V8 CPU profile of each app process (its main thread) to dir
 //   DATABASE_URL=postgres://...   the PostgreSQL server to create the benchmark databases on;
 //                                 unset: a private cluster started with initdb/pg_ctl on a free port
@@ -76,8 +79,14 @@ const skipEmbedded = process.argv.includes('--no-embedded');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean);
 // The sign-in POST is no page: it runs in a partial run only when asked for by this word.
 const SIGN_IN_POST = 'sign-in-post';
-const SELECTED = only ? PAGES.filter((page) => only.some((word) => word !== SIGN_IN_POST && page.name.includes(word))) : PAGES;
+// Nor are the bare route's round trips: the same bytes after 1 to 5 queries in a row, what round
+// trips alone cost with no framework work (a signed-in page reads its session, the host's contact,
+// then its records).
+const ROUND_TRIPS = 'round-trips';
+const MAX_ROUND_TRIPS = 5;
+const SELECTED = only ? PAGES.filter((page) => only.some((word) => word !== SIGN_IN_POST && word !== ROUND_TRIPS && page.name.includes(word))) : PAGES;
 const measureSignIn = !only || only.includes(SIGN_IN_POST);
+const measureRoundTrips = !only || only.includes(ROUND_TRIPS);
 const CONNECTIONS = 10;
 const DURATION = Number(process.env.BENCH_DURATION ?? (quick ? 5 : 15));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? (quick ? 2 : 5));
@@ -241,12 +250,19 @@ interface Row {
   target: string;
 }
 
-async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; rss: { idle: number; loaded: number } }> {
+interface RoundTripRow {
+  database: string;
+  trips: number;
+  bare: Measured;
+}
+
+async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; roundTrips: RoundTripRow[]; rss: { idle: number; loaded: number } }> {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const idle = rssMb(app.child.pid!);
   const who = await identities(app);
   const captured = [];
-  for (const page of SELECTED) {
+  // The round trips render the first page's bytes: with no page selected, the dashboard's.
+  for (const page of SELECTED.length > 0 || !measureRoundTrips ? SELECTED : PAGES.slice(0, 1)) {
     const res = await fetch(`${app.url}${pathOf(page, app)}`, { headers: { cookie: who[page.who] } });
     if (res.status !== 200) throw new Error(`${page.name} answered ${res.status}`);
     const contentType = res.headers.get('content-type') ?? 'text/html';
@@ -256,9 +272,10 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; rs
   }
   const pagesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'portal-bench-')), 'pages.json');
   writeFileSync(pagesFile, JSON.stringify(captured));
-  const bare = await startChild('bare.ts', { BARE_PAGES: pagesFile, DATABASE_URL: app.databaseUrl });
+  const bare = await startChild('bare.ts', { BARE_PAGES: pagesFile, DATABASE_URL: app.databaseUrl, BARE_ROUND_TRIPS: String(MAX_ROUND_TRIPS) });
   const bareUrl = (bare.line as { url: string }).url;
   const rows: Row[] = [];
+  const roundTrips: RoundTripRow[] = [];
   try {
     for (const page of SELECTED) {
       const portal = page.spreadAddresses
@@ -271,7 +288,12 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; rs
       rows.push({ database: label, page: page.name, portal, bare: baseline, ratio: portal.rps / baseline.rps, target: '≥ 0.5' });
       console.log(`  ${label} ${page.name}: ${portal.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} (${(portal.rps / baseline.rps).toFixed(2)} ×), p50 ${portal.p50} ms, app CPU ${cpu(portal.cpuMs)} ms/request vs bare ${cpu(baseline.cpuMs)}${portal.non2xx ? `, ${portal.non2xx} non-2xx` : ''}, load ${os.loadavg()[0]!.toFixed(1)}`);
     }
-    if (!measureSignIn) return { rows, rss: { idle, loaded: rssMb(app.child.pid!) } };
+    for (let trips = 1; measureRoundTrips && trips <= MAX_ROUND_TRIPS; trips++) {
+      const measured = await load({ url: `${bareUrl}/round-trips/${trips}` }, bare.child.pid);
+      roundTrips.push({ database: label, trips, bare: measured });
+      console.log(`  ${label} bare route after ${trips} round trip(s): ${measured.rps.toFixed(0)} req/s, CPU ${cpu(measured.cpuMs)} ms/request`);
+    }
+    if (!measureSignIn) return { rows, roundTrips, rss: { idle, loaded: rssMb(app.child.pid!) } };
     // Password sign-in: each request from its own address (a proxy on this host says which), so the
     // per-address limit stays out of the way; every one signs in and writes a session.
     const body = who.form({ _csrf: who.csrf, email: app.client.email, password: app.client.password });
@@ -295,7 +317,7 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; rs
   } finally {
     await stopChild(bare.child);
   }
-  return { rows, rss: { idle, loaded: rssMb(app.child.pid!) } };
+  return { rows, roundTrips, rss: { idle, loaded: rssMb(app.child.pid!) } };
 }
 
 async function latencyAtScale(label: string, databaseUrl: () => Promise<string | undefined>): Promise<Array<{ page: string; small: number; large: number }>> {
@@ -329,6 +351,7 @@ const freshPostgres = async () => {
 };
 
 const allRows: Row[] = [];
+const allRoundTrips: RoundTripRow[] = [];
 const rss: Record<string, { idle: number; loaded: number }> = {};
 const scale: Record<string, Array<{ page: string; small: number; large: number }>> = {};
 try {
@@ -336,6 +359,7 @@ try {
   try {
     const result = await measureApp('PostgreSQL', pgApp);
     allRows.push(...result.rows);
+    allRoundTrips.push(...result.roundTrips);
     rss.PostgreSQL = result.rss;
   } finally {
     await stopChild(pgApp.child);
@@ -347,6 +371,7 @@ try {
     try {
       const result = await measureApp('embedded', embedded);
       allRows.push(...result.rows);
+      allRoundTrips.push(...result.roundTrips);
       rss.embedded = result.rss;
     } finally {
       await stopChild(embedded.child);
@@ -362,6 +387,12 @@ const table = [
   '| database | page | req/s | p50 ms | p99 ms | app CPU ms/req | bare req/s | bare p50 ms | bare CPU ms/req | ratio | target |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ...allRows.map((r) => `| ${r.database} | ${r.page} | ${fmt(r.portal.rps)} | ${r.portal.p50} | ${r.portal.p99} | ${cpu(r.portal.cpuMs)} | ${r.bare ? fmt(r.bare.rps) : '—'} | ${r.bare ? r.bare.p50 : '—'} | ${r.bare ? cpu(r.bare.cpuMs) : '—'} | ${r.ratio.toFixed(2)} × | ${r.target} |`),
+];
+const oneTrip = (database: string) => allRoundTrips.find((r) => r.database === database && r.trips === 1)!.bare.rps;
+const roundTripTable = [
+  '| database | queries in a row | bare req/s | bare p50 ms | bare CPU ms/req | ratio to one query |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...allRoundTrips.map((r) => `| ${r.database} | ${r.trips} | ${fmt(r.bare.rps)} | ${r.bare.p50} | ${cpu(r.bare.cpuMs)} | ${(r.bare.rps / oneTrip(r.database)).toFixed(2)} × |`),
 ];
 const scaleTable = [
   `| database | page | p50 ms at 1k rows | p50 ms at ${quick ? '100k' : '1M'} rows | ratio | target |`,
@@ -382,6 +413,12 @@ const report = [
   '',
   ...table,
   '',
+  '## What round trips alone cost',
+  '',
+  'The bare route rendering the dashboard\'s bytes after 1 to 5 primary-key queries in a row, with no other work: the most a page that needs that many round trips could reach against the one-query baseline above. A signed-in page reads at least its session (with the client user) and the host\'s contact before its own records.',
+  '',
+  ...roundTripTable,
+  '',
   '## Latency as data grows (signed-in pages)',
   '',
   ...scaleTable,
@@ -393,5 +430,5 @@ const report = [
 ];
 // A partial run (--only) prints its table and leaves the full report as it was.
 if (!only) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report.join('\n'));
-console.log(['', ...table, '', ...scaleTable, '', ...rssTable].join('\n'));
+console.log(['', ...table, '', ...roundTripTable, '', ...scaleTable, '', ...rssTable].join('\n'));
 process.exit(0);
