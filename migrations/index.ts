@@ -13,6 +13,7 @@ import * as documentsAndUploads from './20261128000001_documents_and_uploads.ts'
 import * as messages from './20261129000001_messages.ts';
 import * as publicLinkDecisions from './20261130000001_public_link_decisions.ts';
 import * as twoFactorAndEmailChange from './20261204000001_two_factor_and_email_change.ts';
+import * as unreadNotificationsIndex from './20261206000001_unread_notifications_index.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -30,6 +31,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261129000001_messages': messages,
     '20261130000001_public_link_decisions': publicLinkDecisions,
     '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
+    '20261206000001_unread_notifications_index': unreadNotificationsIndex,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

@@ -97,6 +97,7 @@ import { healthRoutes, RESERVED_SLUGS } from './ops/health.ts';
 import { markWorkspaceRequest, requestContext, requestIdOf, requestLog, routePattern } from './ops/request-context.ts';
 import { attachLiveStreams, createLiveStreams } from './live/live-streams.ts';
 import { notFound } from './web/http-error.ts';
+import { countText } from './db/bounded-count.ts';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
@@ -105,7 +106,7 @@ export interface CustomerPortal {
   adminRouter: Router;
   /** Mount at config.messagesPath, after the host's staff sign-in: the agency's inbox of client messages. */
   staffRouter: Router;
-  /** Client messages this staff member has not read (for a count in the host's header); 0 where the portal is off. */
+  /** Client messages this staff member has not read, up to COUNT_LIMIT (for a count in the host's header); 0 where the portal is off. */
   staffUnreadCount(staff: HostStaffUser): Promise<number>;
   /** Emails unread messages (one digest per conversation and side); runs on a timer, callable for tests. */
   messageDigest: MessageDigest;
@@ -149,7 +150,8 @@ export interface CustomerPortal {
   /** Mount at config.notificationsPath, behind the host's staff sign-in (any staff user). */
   notificationsRouter: Router;
   /** What the host shows in its header for a signed-in staff user (the unread count). */
-  headerItems(staff: { id: string; workspaceId: string }): Promise<Array<{ label: string; href: string; count: number }>>;
+  /** `count` stops at COUNT_LIMIT; `countText` is what a badge shows ("99+" past it). */
+  headerItems(staff: { id: string; workspaceId: string }): Promise<Array<{ label: string; href: string; count: number; countText: string }>>;
   /**
    * Prometheus metrics of this portal (its own registry): an Express handler the host mounts where
    * only its monitoring reaches (README, "Operating").
@@ -379,8 +381,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
       const [unreadNotifications, unreadMessages] = await Promise.all([notifications.unreadCount(staff), staffUnreadCount(db, workspace.id, staff.id)]);
       return [
-        { label: 'Client notifications', href: config.notificationsPath, count: unreadNotifications },
-        { label: 'Client messages', href: config.messagesPath, count: unreadMessages },
+        { label: 'Client notifications', href: config.notificationsPath, count: unreadNotifications, countText: countText(unreadNotifications) },
+        { label: 'Client messages', href: config.messagesPath, count: unreadMessages, countText: countText(unreadMessages) },
       ];
     },
     workspaceChanged: (workspaceId) => workspaces.changed(workspaceId),

@@ -2,6 +2,7 @@
 // preference. Every query names the workspace and, except the staff inbox (which lists all clients
 // of one workspace), the client.
 import type { Knex } from 'knex';
+import { boundedCount, COUNT_LIMIT } from '../db/bounded-count.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -239,17 +240,22 @@ export async function listInbox(db: Db, workspaceId: string, staffId: string, li
   return rows as InboxRow[];
 }
 
-/** All client messages of a workspace this staff member has not read: the CRM header's count. */
+/**
+ * Client messages of a workspace this staff member has not read, up to COUNT_LIMIT: the CRM header's
+ * count. Read per conversation (one per client), each from the index on its messages past the
+ * staff member's marker, so it costs the same with 200 messages or 200,000.
+ */
 export async function staffUnreadTotal(db: Db, workspaceId: string, staffId: string): Promise<number> {
-  const row = await db('portal_messages as m')
+  const rows = db('portal_conversations as c')
     .leftJoin('portal_read_markers as r', function () {
-      this.on('r.workspace_id', 'm.workspace_id').andOn('r.client_id', 'm.client_id')
+      this.on('r.workspace_id', 'c.workspace_id').andOn('r.client_id', 'c.client_id')
         .andOnVal('r.reader_side', 'staff').andOnVal('r.reader_id', staffId).andOnVal('r.thread', 'conversation');
     })
-    .where({ 'm.workspace_id': workspaceId, 'm.author_side': 'client' })
-    .whereRaw('m.id > coalesce(r.read_message_id, 0)')
-    .count<{ count: string }[]>({ count: '*' });
-  return Number(row[0]?.count ?? 0);
+    .joinRaw(`cross join lateral (select 1 from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id
+               and m.conversation_id = c.id and m.id > coalesce(r.read_message_id, 0) and m.author_side = 'client' limit ${COUNT_LIMIT}) as unread`)
+    .where('c.workspace_id', workspaceId)
+    .whereNotNull('c.last_message_at');
+  return boundedCount(db, rows);
 }
 
 export async function messageEmailsWanted(db: Db, workspaceId: string, clientUserId: string): Promise<boolean> {

@@ -4,6 +4,7 @@
 // locked FOR UPDATE SKIP LOCKED so that with several app instances one of them sends.
 import type { Knex } from 'knex';
 import type { ActivityRow } from '../activity/queries.ts';
+import { boundedCount, COUNT_LIMIT } from '../db/bounded-count.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -14,15 +15,23 @@ export interface NotificationRow extends ActivityRow {
 const lastRead = (db: Db, workspaceId: string, staffUserId: string) =>
   db('portal_notification_reads').where({ workspace_id: workspaceId, staff_user_id: staffUserId }).select('last_read_activity_id');
 
-/** One query: the staff user's unread notifications in their workspace. */
+/**
+ * One query: the staff user's unread notifications in their workspace, up to COUNT_LIMIT. Each
+ * event is read on its own from the index on (workspace_id, event, id), from the user's cursor on:
+ * the count reads the unread rows and no others, however long the log already is.
+ */
 export async function countUnread(db: Db, args: { workspaceId: string; staffUserId: string; events: string[] }): Promise<number> {
   if (args.events.length === 0) return 0;
-  const row = await db('client_activity_logs as a')
-    .where('a.workspace_id', args.workspaceId)
-    .whereIn('a.event', args.events)
-    .where('a.id', '>', db.raw('coalesce((?), 0)', [lastRead(db, args.workspaceId, args.staffUserId)]))
-    .first<{ count: number }>(db.raw('count(*)::int as count'));
-  return Number(row?.count ?? 0);
+  const cursor = db.raw('coalesce((?), 0)', [lastRead(db, args.workspaceId, args.staffUserId)]);
+  // The cursor is compared as a row with the index's columns: a condition only that index serves
+  // (a plain `a.id > cursor` let a planner read the primary key past the cursor once per event,
+  // every unread row of every event).
+  const unread = db.raw(
+    `(select 1 from client_activity_logs a where a.workspace_id = ? and a.event = e.event
+        and (a.workspace_id, a.event, a.id) > (?, e.event, ?) limit ${COUNT_LIMIT}) as unread`,
+    [args.workspaceId, args.workspaceId, cursor],
+  );
+  return boundedCount(db, db.fromRaw(db.raw('unnest(?::text[]) as e(event)', [args.events])).crossJoin(db.raw('lateral ?', [unread])));
 }
 
 /** Newest first, each marked unread or read for this staff user, in one query. */

@@ -3,6 +3,7 @@
 // form bodies → CSRF → the list and "mark all as read" (303 back to the list).
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PortalConfig } from '../config.ts';
+import { countText } from '../db/bounded-count.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import type { HostAdapter } from '../ports/host.ts';
 import { clientNamesOf } from '../host/client-names.ts';
@@ -77,13 +78,14 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
     sendPage(req, res, 'notifications/index', {
       items,
       unread,
+      unreadText: countText(unread),
       base: config.notificationsPath,
       csrfToken: context.csrfToken,
       page,
       next: rows.length > PAGE_SIZE ? `${config.notificationsPath}?page=${page + 1}` : null,
       previous: page > 1 ? `${config.notificationsPath}?page=${page - 1}` : null,
       read: req.query.read === '1',
-    }, { layout: 'admin/layout', title: unread > 0 ? `Notifications (${unread} unread)` : 'Notifications', status: 200, chrome });
+    }, { layout: 'admin/layout', title: unread > 0 ? `Notifications (${countText(unread)} unread)` : 'Notifications', status: 200, chrome });
   });
 
   router.post('/read', async (_req: Request, res: Response) => {

@@ -8,6 +8,8 @@ export interface HeaderItem {
   label: string;
   href: string;
   count: number;
+  /** What the badge shows, when the plugin words it (a count that stops at 100 shows "99+"). */
+  countText?: string;
 }
 
 const LOCALS_KEY = 'crmHeaderItems';

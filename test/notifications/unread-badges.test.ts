@@ -1,0 +1,134 @@
+// The CRM header's two badges (unread client notifications, unread client messages) are on every
+// staff page, so their counts stop at COUNT_LIMIT ("99+") and read only the rows past the staff
+// member's cursor or read marker: checked with EXPLAIN ANALYZE on a workspace with thousands of
+// rows already read, on both databases.
+import { expect } from 'chai';
+import { COUNT_LIMIT } from '../../src/db/bounded-count.ts';
+import { csrfFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Index Cond'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Rows a plan took from `table`, the ones its filters threw away included. */
+function rowsRead(node: PlanNode, table: string): number {
+  const own = node['Relation Name'] === table
+    ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * (node['Actual Loops'] ?? 1)
+    : 0;
+  // Actual Rows is an average over the loops, rounded: the product is rounded back to whole rows.
+  return Math.round(own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0));
+}
+
+/**
+ * How `table` was read: every scan of it must start past the cursor, an index condition on the id
+ * (`id > …`, or a row comparison ending in the id), else it walks the rows already read.
+ */
+function scansFromCursor(node: PlanNode, table: string): boolean {
+  const own = node['Relation Name'] !== table || /\bid\)? > /.test(node['Index Cond'] ?? '');
+  return own && (node.Plans ?? []).every((child) => scansFromCursor(child, table));
+}
+
+const ALREADY_READ = 2_000;
+
+describe('the CRM header badges on a busy workspace', function () {
+  this.timeout(120_000);
+  let h: PortalHarness;
+  let staff: ReturnType<PortalHarness['agent']>;
+  let workspaceId: string;
+  let clientId: string;
+
+  before(async function () {
+    h = await startPortalHarness();
+    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    staff = h.agent();
+    const page = await staff.get('/signin').expect(200);
+    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    const login = h.crm.staffLogins.clients.find((l) => l.workspaceSlug === 'demo')!;
+    workspaceId = login.workspaceId;
+    clientId = login.clientId;
+  });
+  after(async function () {
+    await h?.close();
+  });
+
+  const logViews = (count: number) => h.crm.db.raw(
+    `insert into client_activity_logs (workspace_id, client_id, event, details) select ?, ?, 'offer.viewed', '{}'::jsonb from generate_series(1, ?)`,
+    [workspaceId, clientId, count],
+  );
+
+  async function conversationId(): Promise<string> {
+    const found = await h.crm.db('portal_conversations').where({ workspace_id: workspaceId, client_id: clientId }).first('id');
+    if (found) return String(found.id);
+    const [row] = await h.crm.db('portal_conversations').insert({ workspace_id: workspaceId, client_id: clientId, last_message_at: h.crm.db.fn.now() }).returning('id');
+    return String(row.id);
+  }
+  const clientWrites = async (count: number) => h.crm.db.raw(
+    `insert into portal_messages (workspace_id, client_id, conversation_id, author_side, author_name, body)
+     select ?, ?, ?, 'client', 'Maria', 'Message ' || n from generate_series(1, ?) as n`,
+    [workspaceId, clientId, await conversationId(), count],
+  );
+
+  /** The CRM's start page, and how many rows of `table` the header's count of it read (checked to start past the cursor). */
+  async function headerCount(table: 'client_activity_logs' | 'portal_messages'): Promise<{ html: string; rowsRead: number }> {
+    // Statistics as autovacuum would have them after the inserts (the embedded database runs none).
+    await h.crm.db.raw('analyze client_activity_logs, portal_messages');
+    const recorded: Array<{ sql: string; bindings: unknown[] }> = [];
+    const onQuery = (query: { sql: string; bindings?: unknown[] }) => recorded.push({ sql: query.sql, bindings: query.bindings ?? [] });
+    h.crm.db.on('query', onQuery);
+    let html: string;
+    try {
+      html = (await staff.get('/').expect(200)).text;
+    } finally {
+      h.crm.db.off('query', onQuery);
+    }
+    const statement = recorded.find((q) => /count\(\*\)/.test(q.sql) && new RegExp(`\\b${table}\\b`).test(q.sql));
+    expect(statement, `the header counted from ${table}`).to.not.equal(undefined);
+    const { rows } = await h.crm.sessionPool.query(`explain (analyze, format json) ${statement!.sql}`, statement!.bindings);
+    const plan = (rows[0] as { 'QUERY PLAN': Array<{ Plan: PlanNode }> })['QUERY PLAN'][0]!.Plan;
+    expect(scansFromCursor(plan, table), `${table} read from the cursor on: ${JSON.stringify(plan)}`).to.equal(true);
+    return { html, rowsRead: rowsRead(plan, table) };
+  }
+
+  it('counts unread notifications up to the limit, reading only the rows past the cursor', async function () {
+    await logViews(ALREADY_READ);
+    const list = await staff.get('/client-portal/notifications').expect(200);
+    await staff.post('/client-portal/notifications/read').type('form').send({ _csrf: csrfFrom(list.text) }).expect(303);
+    expect((await staff.get('/').expect(200)).text).to.not.match(/Client notifications <span class="badge">/);
+
+    await logViews(3);
+    const few = await headerCount('client_activity_logs');
+    expect(few.html).to.match(/Client notifications <span class="badge">3<span class="visually-hidden"> unread/);
+    expect(few.rowsRead, 'rows read for three unread').to.be.at.most(3);
+
+    await logViews(COUNT_LIMIT + 50);
+    const many = await headerCount('client_activity_logs');
+    expect(many.html).to.match(/Client notifications <span class="badge">99\+<span class="visually-hidden"> unread/);
+    expect(many.rowsRead, `rows read with ${ALREADY_READ} read and ${COUNT_LIMIT + 53} unread`).to.be.at.most(COUNT_LIMIT);
+    const page = await staff.get('/client-portal/notifications').expect(200);
+    expect(page.text).to.include('<title>Notifications (99+ unread)').and.include('99+ unread notifications.');
+  });
+
+  it('counts unread client messages up to the limit, reading only the messages past the read marker', async function () {
+    await clientWrites(ALREADY_READ);
+    await staff.get(`/client-messages/${clientId}`).expect(200); // opening the conversation reads it
+    const none = await headerCount('portal_messages');
+    expect(none.html).to.not.match(/Client messages <span class="badge">/);
+    expect(none.rowsRead, 'rows read with everything read').to.equal(0);
+
+    await clientWrites(5);
+    const few = await headerCount('portal_messages');
+    expect(few.html).to.match(/Client messages <span class="badge">5<span class="visually-hidden"> unread/);
+    expect(few.rowsRead).to.be.at.most(5);
+
+    await clientWrites(COUNT_LIMIT + 50);
+    const many = await headerCount('portal_messages');
+    expect(many.html).to.match(/Client messages <span class="badge">99\+<span class="visually-hidden"> unread/);
+    expect(many.rowsRead, `rows read with ${ALREADY_READ} read and ${COUNT_LIMIT + 55} unread`).to.be.at.most(COUNT_LIMIT);
+  });
+});
