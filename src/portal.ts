@@ -50,6 +50,7 @@ import { RepeatGuard } from './rate-limits/repeat-guard.ts';
 import { deleteExpiredCounters, deleteExpiredGuards } from './rate-limits/queries.ts';
 import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
 import { keepSessionOnStoreError } from './sessions/unavailable-store.ts';
+import { sessionsOnlyWhenBrought } from './sessions/only-when-brought.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
 import { SESSION_COOKIE } from './sessions/session-data.ts';
 import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
@@ -58,7 +59,7 @@ import { errorHandler } from './web/error-handler.ts';
 import { HTMX_SCRIPT_PATH, sendHtmxScript } from './web/htmx-script.ts';
 import { portalI18n, renderPortalPage } from './web/portal-context.ts';
 import { requestI18n } from './i18n/request-i18n.ts';
-import { routeTable, type RouteEntry } from './web/route-table.ts';
+import { enteredByFirstSegment, routeTable, type RouteEntry } from './web/route-table.ts';
 import { renderTemplate } from './web/render.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { workspaceRouter } from './workspaces/workspace-router.ts';
@@ -216,7 +217,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     workspaces: { ...adapter.workspaces, findById: async (id) => (await workspaces.byId(id))?.workspace ?? null },
   };
 
-  const sessions = keepSessionOnStoreError(session({
+  const sessions = sessionsOnlyWhenBrought(keepSessionOnStoreError(session({
     name: SESSION_COOKIE,
     // The first signs; the previous ones are still accepted while a rotation settles.
     secret: acceptedSessionSecrets(config),
@@ -231,7 +232,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       secure: config.secureCookies,
       maxAge: config.sessionMaxAgeHours * 3600_000,
     },
-  }));
+  })));
 
   // The route pattern, not the URL: a path or query can hold a token.
   const logError = (err: unknown, req: Request) => requestLog(req, log).error({ err, method: req.method, route: routePattern(req) }, 'request failed');
@@ -275,29 +276,30 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const clientRouter = Router();
   clientRouter.use(operate);
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
-  clientRouter.use(healthRoutes({ db, flags, logger: log, closing: () => closing }));
+  clientRouter.use(enteredByFirstSegment(healthRoutes({ db, flags, logger: log, closing: () => closing })));
   clientRouter.get(HTMX_SCRIPT_PATH, sendHtmxScript);
   clientRouter.get('/assets/vendor/signature_pad.umd.min.js', (_req, res) => res.sendFile(SIGNATURE_PAD_FILE, { maxAge: '1d' }));
   clientRouter.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
-  // A workspace whose slug is one of the portal's own paths could never have its start page.
-  clientRouter.use('/:workspaceSlug', (req, res, next) => (RESERVED_SLUGS.has(String(req.params.workspaceSlug)) ? next(notFound()) : markWorkspaceRequest(req, res, next)));
-  clientRouter.use(
-    '/:workspaceSlug',
-    workspaceRouter({
-      db,
-      adapter,
-      workspaces,
-      flags: servedFlags,
-      storage,
-      config,
-      session: sessions,
-      csrf: createPortalCsrf({ secret: config.sessionSecret, cookiePath: config.portalPath, secure: config.secureCookies }),
-      publicRoutes,
-      clientRoutes,
-      multipartPaths: [UPLOAD_PATH],
-      callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
-    }),
-  );
+  const workspacePortal = workspaceRouter({
+    db,
+    adapter,
+    workspaces,
+    flags: servedFlags,
+    storage,
+    config,
+    session: sessions,
+    csrf: createPortalCsrf({ secret: config.sessionSecret, cookiePath: config.portalPath, secure: config.secureCookies }),
+    publicRoutes,
+    clientRoutes,
+    multipartPaths: [UPLOAD_PATH],
+    callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
+  });
+  // One layer for every workspace's pages. A workspace whose slug is one of the portal's own paths
+  // could never have its start page.
+  clientRouter.use('/:workspaceSlug', (req, res, next) => {
+    if (RESERVED_SLUGS.has(String(req.params.workspaceSlug))) return next(notFound());
+    markWorkspaceRequest(req, res, () => workspacePortal(req, res, next));
+  });
   clientRouter.use(
     errorHandler((req: Request, res: Response, page) => {
       const i18n = res.locals.customerPortal ? portalI18n(res) : requestI18n(req);

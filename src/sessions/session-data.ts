@@ -1,8 +1,14 @@
 // What the portal keeps in its own session (never the host's).
+import type { Request } from 'express';
 import 'express-session';
 
 /** The portal's own session cookie, apart from the host's. */
 export const SESSION_COOKIE = 'portal.sid';
+
+const SESSION_COOKIE_SENT = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE.replace('.', '\\.')}=`);
+
+/** Whether the request brings the portal's session cookie (whatever it names). */
+export const bringsSessionCookie = (req: Request): boolean => SESSION_COOKIE_SENT.test(req.headers.cookie ?? '');
 
 export interface PortalSessionAuth {
   workspaceId: string;

@@ -12,14 +12,12 @@ import type { ClientUserRow } from '../client-users/queries.ts';
 import { sessionCsrfToken } from '../web/csrf.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { deleteOldestSessions } from './queries.ts';
-import { SESSION_COOKIE, type PendingSecondFactor } from './session-data.ts';
+import { bringsSessionCookie, SESSION_COOKIE, type PendingSecondFactor } from './session-data.ts';
 
 export const MAX_SESSIONS_PER_USER = 50;
 
 const call = (fn: (cb: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
-
-const SESSION_COOKIE_SENT = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE.replace('.', '\\.')}=`);
 
 export interface SessionLifecycle {
   start(req: Request, user: ClientUserRow): Promise<void>;
@@ -34,7 +32,7 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
     async start(req, user) {
       // Without a session cookie the id was generated for this request and names no stored row:
       // nothing to destroy, nothing an attacker could have planted. With one, start afresh.
-      if (SESSION_COOKIE_SENT.test(req.headers.cookie ?? '')) await call((cb) => req.session.regenerate(cb));
+      if (bringsSessionCookie(req)) await call((cb) => req.session.regenerate(cb));
       const meta = requestMeta(req);
       delete req.session.pendingSecondFactor;
       req.session.portal = {
@@ -53,7 +51,7 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       await Promise.all([deleteOldestSessions(deps.db, user.workspace_id, user.id, maxPerUser - 1), call((cb) => req.session.save(cb))]);
     },
     async hold(req, pending) {
-      if (SESSION_COOKIE_SENT.test(req.headers.cookie ?? '')) await call((cb) => req.session.regenerate(cb));
+      if (bringsSessionCookie(req)) await call((cb) => req.session.regenerate(cb));
       delete req.session.portal;
       req.session.pendingSecondFactor = pending;
       delete req.session.csrfToken;

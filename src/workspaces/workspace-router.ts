@@ -88,7 +88,8 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   const loadClient = async (req: Request, res: Response, next: NextFunction) => {
     const context = portalContext(res);
-    const auth = req.session.portal;
+    // No session at all for a visitor who brought no cookie to a page (sessionsOnlyWhenBrought).
+    const auth = req.session?.portal;
     if (!auth || auth.workspaceId !== context.workspace.id) return next();
     // Read with the session when its store does that (one round trip less), else on its own.
     const read = clientUserReadWithSession(req);
@@ -162,7 +163,7 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     res.type(file.contentType).set('Cache-Control', 'public, max-age=86400').set('X-Content-Type-Options', 'nosniff').send(file.content);
   });
 
-  for (const routes of deps.callbackRoutes ?? []) router.use(routes);
+  for (const routes of deps.callbackRoutes ?? []) router.use(enteredByFirstSegment(routes));
 
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(deps.session);
