@@ -4,7 +4,7 @@
 // rows already read, on both databases.
 import { expect } from 'chai';
 import { COUNT_LIMIT } from '../../src/db/bounded-count.ts';
-import { csrfFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 interface PlanNode {
   'Relation Name'?: string;
@@ -45,10 +45,7 @@ describe('the CRM header badges on a busy workspace', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
-    staff = h.agent();
-    const page = await staff.get('/signin').expect(200);
-    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    staff = await signedInStaffAgent(h, 'demo');
     const login = h.crm.staffLogins.clients.find((l) => l.workspaceSlug === 'demo')!;
     workspaceId = login.workspaceId;
     clientId = login.clientId;

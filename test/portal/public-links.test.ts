@@ -5,7 +5,7 @@
 // links; lookups are rate-limited per IP. The staff page shows the evidence with its fingerprint
 // check, and "view as this client" renders the client's page read-only with no client session.
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { tinyPng } from '../support/signature.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -22,10 +22,7 @@ describe('public links and the staff record page', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
-    staff = h.agent();
-    const page = await staff.get('/signin').expect(200);
-    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    staff = await signedInStaffAgent(h, 'demo');
     northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
     // Decisions by link are off until a workspace allows them; most tests here need them on.
     await linkDecisions(true);

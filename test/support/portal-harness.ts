@@ -83,6 +83,15 @@ export async function signedInAgent(agent: Agent, slug: string, login: { email: 
   return agent;
 }
 
+/** An agent signed in to the CRM as a staff user of a workspace, the admin unless another role is asked for. */
+export async function signedInStaffAgent(h: PortalHarness, slug: string, role: 'admin' | 'member' = 'admin'): Promise<Agent> {
+  const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === slug && s.role === role)!;
+  const agent = h.agent();
+  const page = await agent.get('/signin').expect(200);
+  await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
+  return agent;
+}
+
 /**
  * The CSRF token a page embeds in its forms: the last one, since a portal admin page inside the
  * CRM's layout starts with the CRM's own sign-out form, whose token is the CRM's.
