@@ -14,6 +14,7 @@ import * as messages from './20261129000001_messages.ts';
 import * as publicLinkDecisions from './20261130000001_public_link_decisions.ts';
 import * as twoFactorAndEmailChange from './20261204000001_two_factor_and_email_change.ts';
 import * as unreadNotificationsIndex from './20261206000001_unread_notifications_index.ts';
+import * as recordActivityIndex from './20261206000002_record_activity_index.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -32,6 +33,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261130000001_public_link_decisions': publicLinkDecisions,
     '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
     '20261206000001_unread_notifications_index': unreadNotificationsIndex,
+    '20261206000002_record_activity_index': recordActivityIndex,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

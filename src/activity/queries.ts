@@ -80,8 +80,15 @@ export async function listActivity(
 }
 
 /**
- * Client activity on one proposal, quotation or invoice of one client, newest first. The record's
- * id sits in the entry's details (offerId, invoiceId, or subjectId for public links).
+ * The record an entry is about: its id under invoiceId, offerId or subjectId (for public links) in
+ * the details, never two at once; the index client_activity_logs_record_idx is on this expression.
+ */
+const RECORD_KEY = "coalesce(details->>'invoiceId', details->>'offerId', details->>'subjectId')";
+
+/**
+ * Client activity on one proposal, quotation or invoice of one client, newest first, read from
+ * that index: the record's own entries alone (and those of a record of another kind with the same
+ * id, which the kind check drops), however much else the client did.
  */
 export async function listActivityForRecord(
   db: Db,
@@ -89,6 +96,7 @@ export async function listActivityForRecord(
 ): Promise<ActivityRow[]> {
   const rows = await db('client_activity_logs')
     .where({ workspace_id: args.workspaceId, client_id: args.clientId })
+    .whereRaw(`${RECORD_KEY} = ?`, [args.id])
     .andWhere(function sameRecord() {
       if (args.kind === 'invoice') this.whereRaw("details->>'invoiceId' = ?", [args.id]);
       else this.whereRaw("details->>'offerId' = ? and details->>'kind' = ?", [args.id, args.kind]);

@@ -102,15 +102,26 @@ export async function insertPublicLinkAccess(
   });
 }
 
-/** The access log of a subject's links, newest first, at most `limit` rows. */
+/**
+ * The access log of a subject's links, newest first, at most `limit` rows: each link's newest
+ * `limit` from the index on (link_id, at), then the newest of those, so a link opened thousands of
+ * times costs no more than one opened a hundred.
+ */
 export async function listAccessesForLinks(db: Db, args: { workspaceId: string; linkIds: string[]; limit: number }): Promise<PublicLinkAccessRow[]> {
   if (args.linkIds.length === 0) return [];
-  const rows = await db('portal_public_link_accesses')
-    .where('workspace_id', args.workspaceId)
-    .whereIn('link_id', args.linkIds)
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
+  const newestOfEach = db('portal_public_link_accesses as a')
+    .where('a.workspace_id', args.workspaceId)
+    .whereRaw('a.link_id = l.id')
+    .orderBy('a.at', 'desc')
+    .orderBy('a.id', 'desc')
     .limit(args.limit)
-    .select('id', 'link_id', 'action', 'ip', 'user_agent', 'at');
+    .select('a.id', 'a.link_id', 'a.action', 'a.ip', 'a.user_agent', 'a.at');
+  const rows = await db
+    .fromRaw(db.raw('unnest(?::bigint[]) as l(id)', [args.linkIds]))
+    .crossJoin(db.raw('lateral (?) as a', [newestOfEach]))
+    .orderBy('a.at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(args.limit)
+    .select('a.id', 'a.link_id', 'a.action', 'a.ip', 'a.user_agent', 'a.at');
   return rows.map((row) => ({ ...row, id: String(row.id), link_id: String(row.link_id) }));
 }

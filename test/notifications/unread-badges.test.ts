@@ -4,35 +4,8 @@
 // rows already read, on both databases.
 import { expect } from 'chai';
 import { COUNT_LIMIT } from '../../src/db/bounded-count.ts';
+import { analyzed, everyScanIndexed, rowsRead, type Recorded } from '../support/plans.ts';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Index Cond'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Rows a plan took from `table`, the ones its filters threw away included. */
-function rowsRead(node: PlanNode, table: string): number {
-  const own = node['Relation Name'] === table
-    ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * (node['Actual Loops'] ?? 1)
-    : 0;
-  // Actual Rows is an average over the loops, rounded: the product is rounded back to whole rows.
-  return Math.round(own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0));
-}
-
-/**
- * How `table` was read: every scan of it must start past the cursor, an index condition on the id
- * (`id > …`, or a row comparison ending in the id), else it walks the rows already read.
- */
-function scansFromCursor(node: PlanNode, table: string): boolean {
-  const own = node['Relation Name'] !== table || /\bid\)? > /.test(node['Index Cond'] ?? '');
-  return own && (node.Plans ?? []).every((child) => scansFromCursor(child, table));
-}
 
 const ALREADY_READ = 2_000;
 
@@ -75,7 +48,7 @@ describe('the CRM header badges on a busy workspace', function () {
   async function headerCount(table: 'client_activity_logs' | 'portal_messages'): Promise<{ html: string; rowsRead: number }> {
     // Statistics as autovacuum would have them after the inserts (the embedded database runs none).
     await h.crm.db.raw('analyze client_activity_logs, portal_messages');
-    const recorded: Array<{ sql: string; bindings: unknown[] }> = [];
+    const recorded: Recorded[] = [];
     const onQuery = (query: { sql: string; bindings?: unknown[] }) => recorded.push({ sql: query.sql, bindings: query.bindings ?? [] });
     h.crm.db.on('query', onQuery);
     let html: string;
@@ -86,9 +59,9 @@ describe('the CRM header badges on a busy workspace', function () {
     }
     const statement = recorded.find((q) => /count\(\*\)/.test(q.sql) && new RegExp(`\\b${table}\\b`).test(q.sql));
     expect(statement, `the header counted from ${table}`).to.not.equal(undefined);
-    const { rows } = await h.crm.sessionPool.query(`explain (analyze, format json) ${statement!.sql}`, statement!.bindings);
-    const plan = (rows[0] as { 'QUERY PLAN': Array<{ Plan: PlanNode }> })['QUERY PLAN'][0]!.Plan;
-    expect(scansFromCursor(plan, table), `${table} read from the cursor on: ${JSON.stringify(plan)}`).to.equal(true);
+    const plan = await analyzed(h.crm.sessionPool, statement!);
+    // Every scan starts past the cursor: an index condition on the id (`id > …`, or a row comparison ending in it).
+    expect(everyScanIndexed(plan, table, /\bid\)? > /), `${table} read from the cursor on: ${JSON.stringify(plan)}`).to.equal(true);
     return { html, rowsRead: rowsRead(plan, table) };
   }
 

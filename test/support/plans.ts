@@ -1,0 +1,39 @@
+// Reading EXPLAIN (ANALYZE, FORMAT JSON) plans in tests: how many rows a statement took from a
+// table, and whether each scan of it started from an index condition rather than walking rows.
+
+export interface PlanNode {
+  'Node Type'?: string;
+  'Relation Name'?: string;
+  'Index Cond'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+export interface Recorded {
+  sql: string;
+  bindings: unknown[];
+}
+
+/** Rows a plan took from `table`, the ones its filters threw away included. */
+export function rowsRead(node: PlanNode, table: string): number {
+  const own = node['Relation Name'] === table
+    ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * (node['Actual Loops'] ?? 1)
+    : 0;
+  // Actual Rows is an average over the loops, rounded: the product is rounded back to whole rows.
+  return Math.round(own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0));
+}
+
+/** Whether every scan of `table` has an index condition that `condition` matches. */
+export function everyScanIndexed(node: PlanNode, table: string, condition: RegExp): boolean {
+  const own = node['Relation Name'] !== table || condition.test(node['Index Cond'] ?? '');
+  return own && (node.Plans ?? []).every((child) => everyScanIndexed(child, table, condition));
+}
+
+/** The plan of a recorded statement, run for real. */
+export async function analyzed(pool: { query(sql: string, values: unknown[]): Promise<{ rows: unknown[] }> }, statement: Recorded): Promise<PlanNode> {
+  const { rows } = await pool.query(`explain (analyze, format json) ${statement.sql}`, statement.bindings);
+  return (rows[0] as { 'QUERY PLAN': Array<{ Plan: PlanNode }> })['QUERY PLAN'][0]!.Plan;
+}
