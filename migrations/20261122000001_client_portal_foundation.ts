@@ -2,7 +2,7 @@
 // portal_owned_tables; rollback drops exactly the tables recorded there, so a host table that
 // happens to share a name is never touched.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables, ensureOwnedTablesRegistry } from '../src/db/owned-tables.ts';
+import { createOwnedTable, dropOwnedTables, ensureOwnedTablesRegistry, onOwnedTable } from '../src/db/owned-tables.ts';
 
 const MIGRATION = '20261122000001_client_portal_foundation';
 
@@ -54,9 +54,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('expire', { precision: 6 }).notNullable();
     t.index(['expire'], 'client_sessions_expire_idx');
   });
-  await knex.raw(
-    "create index if not exists client_sessions_user_idx on client_sessions ((sess->'portal'->>'clientUserId'))",
-  );
+  await onOwnedTable(knex, 'client_sessions', "create index if not exists client_sessions_user_idx on client_sessions ((sess->'portal'->>'clientUserId'))");
 
   await createOwnedTable(knex, MIGRATION, 'client_login_codes', (t) => {
     t.comment('One-time sign-in codes: HMAC of the code only, short-lived, single use, attempt-limited.');

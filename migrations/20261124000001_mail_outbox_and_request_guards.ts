@@ -3,7 +3,7 @@
 // an email went out) and a message survives SMTP being down or the process dying mid-send. The
 // repeat guard remembers a request for a few seconds so a double click does not send twice.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../src/db/owned-tables.ts';
+import { createOwnedTable, dropOwnedTables, onOwnedTable } from '../src/db/owned-tables.ts';
 
 const MIGRATION = '20261124000001_mail_outbox_and_request_guards';
 
@@ -21,7 +21,7 @@ export async function up(knex: Knex): Promise<void> {
     t.text('last_error');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  await knex.raw('create index if not exists portal_mail_outbox_due_idx on portal_mail_outbox (next_attempt_at) where sent_at is null and gave_up_at is null');
+  await onOwnedTable(knex, 'portal_mail_outbox', 'create index if not exists portal_mail_outbox_due_idx on portal_mail_outbox (next_attempt_at) where sent_at is null and gave_up_at is null');
 
   await createOwnedTable(knex, MIGRATION, 'portal_request_guards', (t) => {
     t.comment('Requests seen in the last few seconds (e.g. a code request, an invitation), so a repeat is answered without doing it again.');

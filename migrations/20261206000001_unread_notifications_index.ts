@@ -4,14 +4,14 @@
 // of those events the workspace ever logged. Only on the portal's own client_activity_logs: a host
 // table of that name is left as it is.
 import type { Knex } from 'knex';
-import { ownsTable } from '../src/db/owned-tables.ts';
+import { onOwnedTable } from '../src/db/owned-tables.ts';
 
 const INDEX = 'client_activity_logs_workspace_event_id_idx';
 
 export async function up(knex: Knex): Promise<void> {
-  if (await ownsTable(knex, 'client_activity_logs')) await knex.raw(`create index if not exists ${INDEX} on client_activity_logs (workspace_id, event, id)`);
+  await onOwnedTable(knex, 'client_activity_logs', `create index if not exists ${INDEX} on client_activity_logs (workspace_id, event, id)`);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  if (await ownsTable(knex, 'client_activity_logs')) await knex.raw(`drop index if exists ${INDEX}`);
+  await onOwnedTable(knex, 'client_activity_logs', `drop index if exists ${INDEX}`);
 }

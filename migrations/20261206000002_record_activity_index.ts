@@ -5,13 +5,14 @@
 // subjectId, never two at once); an index on it, newest first, reads the record's entries alone.
 // Partial: entries about no record stay out of it. Only on the portal's own client_activity_logs.
 import type { Knex } from 'knex';
-import { ownsTable } from '../src/db/owned-tables.ts';
+import { onOwnedTable } from '../src/db/owned-tables.ts';
 
 const INDEX = 'client_activity_logs_record_idx';
 
 export async function up(knex: Knex): Promise<void> {
-  if (!(await ownsTable(knex, 'client_activity_logs'))) return;
-  await knex.raw(
+  await onOwnedTable(
+    knex,
+    'client_activity_logs',
     `create index if not exists ${INDEX} on client_activity_logs
        (workspace_id, client_id, (coalesce(details->>'invoiceId', details->>'offerId', details->>'subjectId')), created_at desc, id desc)
      where coalesce(details->>'invoiceId', details->>'offerId', details->>'subjectId') is not null`,
@@ -19,5 +20,5 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  if (await ownsTable(knex, 'client_activity_logs')) await knex.raw(`drop index if exists ${INDEX}`);
+  await onOwnedTable(knex, 'client_activity_logs', `drop index if exists ${INDEX}`);
 }

@@ -65,3 +65,12 @@ export async function dropOwnedColumns(knex: Knex, table: string, columns: strin
     if (await knex.schema.hasColumn(table, column)) await knex.schema.alterTable(table, (t) => t.dropColumn(column));
   }
 }
+
+/**
+ * Runs index DDL (`create index if not exists …`, `drop index if exists …`) on a table the portal
+ * owns; a host table that shares the name gets no index from the portal and loses none.
+ */
+export async function onOwnedTable(knex: Knex, table: string, ...statements: string[]): Promise<void> {
+  if (!(await ownsTable(knex, table))) return;
+  for (const statement of statements) await knex.raw(statement);
+}
