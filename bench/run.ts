@@ -227,6 +227,21 @@ async function load(options: autocannon.Options, pid?: number): Promise<Measured
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, cpuMs };
 }
 
+/**
+ * ANALYZE, as autovacuum would have run it by now: every page view logs activity, so the log grows
+ * from a few rows to tens of thousands during a run. A server with autovacuum off, and the embedded
+ * database (which has none), would otherwise plan against the statistics of nearly empty tables.
+ */
+async function analyze(databaseUrl: string): Promise<void> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    await client.query('analyze');
+  } finally {
+    await client.end();
+  }
+}
+
 /** Raw argon2 verify throughput with `concurrency` verifications in flight, as the sign-in sees it. */
 async function argonThroughput(concurrency: number, seconds: number): Promise<number> {
   const hash = await hashPassword('correct horse battery staple');
@@ -278,6 +293,7 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; ro
   const roundTrips: RoundTripRow[] = [];
   try {
     for (const page of SELECTED) {
+      await analyze(app.databaseUrl);
       const portal = page.spreadAddresses
         ? await load({ url: app.url, requests: [{ method: 'GET', path: pathOf(page, app), headers: { cookie: who[page.who] }, setupRequest: spread }] }, app.child.pid)
         : await load({ url: `${app.url}${pathOf(page, app)}`, headers: { cookie: who[page.who] } }, app.child.pid);
@@ -329,6 +345,7 @@ async function latencyAtScale(label: string, databaseUrl: () => Promise<string |
     try {
       const who = await identities(app);
       for (const page of PAGES.filter((p) => p.who === 'client')) {
+        await analyze(app.databaseUrl);
         const measured = await load({ url: `${app.url}${pathOf(page, app)}`, headers: { cookie: who[page.who] }, connections: 1 });
         p50[size === 'small' ? 'small' : 'large'].set(page.name, measured.p50);
       }
@@ -407,7 +424,7 @@ const report = [
   '',
   `Machine: ${machine}.`,
   '',
-  `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per measurement; app and baseline each in their own process with NODE_ENV=production; the baseline is a bare Express 5 + pg route (one primary-key query) rendering the same bytes with a compiled EJS template. Size: ${quick ? '`--quick` (100k invoices, 100k proposals and quotations, 1,000 companies, 5,000 contacts)' : '1M invoices, 1M proposals and quotations, 1,000 companies, 5,000 contacts'}; the pages table runs on 1,000 rows. Latency at scale is one connection at a time.`,
+  `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per measurement; app and baseline each in their own process with NODE_ENV=production; ANALYZE before each page, as autovacuum would have run it (page views log activity); the baseline is a bare Express 5 + pg route (one primary-key query) rendering the same bytes with a compiled EJS template. Size: ${quick ? '`--quick` (100k invoices, 100k proposals and quotations, 1,000 companies, 5,000 contacts)' : '1M invoices, 1M proposals and quotations, 1,000 companies, 5,000 contacts'}; the pages table runs on 1,000 rows. Latency at scale is one connection at a time.`,
   '',
   '## Pages against the bare route',
   '',
