@@ -29,8 +29,11 @@ export async function listLiveSessions(db: Db, workspaceId: string, clientUserId
 }
 
 /** Deletes all but the `keep` newest sessions of a client user (expiry follows sign-in: sessions do not roll). */
-export async function deleteOldestSessions(db: Db, workspaceId: string, clientUserId: string, keep: number): Promise<number> {
-  const beyond = byClientUser(db, workspaceId, clientUserId).orderBy('expire', 'desc').offset(keep).select('sid');
+/** Deletes the client user's sessions past the `keep` newest, leaving `except` (a session being written) out of the count. */
+export async function deleteOldestSessions(db: Db, workspaceId: string, clientUserId: string, keep: number, except?: string): Promise<number> {
+  const others = byClientUser(db, workspaceId, clientUserId);
+  if (except) others.andWhereNot('sid', except);
+  const beyond = others.orderBy('expire', 'desc').offset(keep).select('sid');
   return db('client_sessions').whereIn('sid', beyond).delete();
 }
 

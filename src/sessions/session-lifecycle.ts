@@ -11,6 +11,7 @@ import type { Knex } from 'knex';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import { sessionCsrfToken } from '../web/csrf.ts';
 import { requestMeta } from '../web/request-meta.ts';
+import { hashSessionId } from './hashed-session-store.ts';
 import { deleteOldestSessions } from './queries.ts';
 import { bringsSessionCookie, SESSION_COOKIE, type PendingSecondFactor } from './session-data.ts';
 
@@ -46,9 +47,12 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       sessionCsrfToken(req);
       // express-session sees it saved and does not write it again when the response ends.
       // Room for the new one, in the same breath: a stolen-cookie spree or a script signing in in a
-      // loop cannot pile up rows. Whether the delete sees the new row or not, it keeps the newest
-      // (the new one expires last), so at most maxPerUser remain.
-      await Promise.all([deleteOldestSessions(deps.db, user.workspace_id, user.id, maxPerUser - 1), call((cb) => req.session.save(cb))]);
+      // loop cannot pile up rows. The delete leaves the new row out of its count, so whether or not
+      // it already sees it, exactly the maxPerUser - 1 newest others stay beside it.
+      await Promise.all([
+        deleteOldestSessions(deps.db, user.workspace_id, user.id, maxPerUser - 1, hashSessionId(req.sessionID)),
+        call((cb) => req.session.save(cb)),
+      ]);
     },
     async hold(req, pending) {
       if (bringsSessionCookie(req)) await call((cb) => req.session.regenerate(cb));

@@ -206,6 +206,17 @@ describe('client user and session stores', function () {
       expect(await db('client_sessions').where({ sid: theirs }).first('sid')).to.deep.equal({ sid: theirs });
     });
 
+    it('leaves the session being written out of the count, whether it is already there or not', async function () {
+      const user = unique();
+      await session('w-mine', user, hours(1));
+      const second = await session('w-mine', user, hours(2));
+      const written = await session('w-mine', user, hours(3));
+      expect(await deleteOldestSessions(db, 'w-mine', user, 1, written)).to.equal(1);
+      expect((await listLiveSessions(db, 'w-mine', user, now, 10)).map((s) => s.sid)).to.deep.equal([written, second]);
+      expect(await deleteOldestSessions(db, 'w-mine', user, 1, 'not-written-yet')).to.equal(1);
+      expect((await listLiveSessions(db, 'w-mine', user, now, 10)).map((s) => s.sid)).to.deep.equal([written]);
+    });
+
     it('deletes expired sessions only', async function () {
       const user = unique();
       const expired = await session('w-mine', user, hours(-1));
