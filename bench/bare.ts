@@ -14,30 +14,34 @@ import pg from 'pg';
 const pages = JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as Array<{ path: string; contentType: string; body?: string; base64?: string }>;
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 6 });
 const app = express();
+
+/** The one primary-key query every route runs: the workspace's name. */
+const workspaceName = async () => (await pool.query('select id, slug, name from workspaces where id = $1', [1])).rows[0]?.name ?? '';
+/** The body as a template with one placeholder for the queried name, so rendering does real work. */
+const templateOf = (body: string) => ejs.compile(body.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
+
 for (const page of pages) {
   if (page.base64 !== undefined) {
     // A binary answer (a PDF): the same bytes after the same one query.
     const bytes = Buffer.from(page.base64, 'base64');
     app.get(page.path, async (_req, res) => {
-      await pool.query('select id, slug, name from workspaces where id = $1', [1]);
+      await workspaceName();
       res.type(page.contentType).send(bytes);
     });
     continue;
   }
-  // The body as a template with one placeholder for the queried name, so rendering does real work.
-  const render = ejs.compile(page.body!.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
+  const render = templateOf(page.body!);
   app.get(page.path, async (_req, res) => {
-    const { rows } = await pool.query('select id, slug, name from workspaces where id = $1', [1]);
-    res.type(page.contentType).send(render({ name: rows[0]?.name ?? '' }));
+    res.type(page.contentType).send(render({ name: await workspaceName() }));
   });
 }
 const first = pages.find((page) => page.body !== undefined);
 if (first) {
-  const render = ejs.compile(first.body!.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
+  const render = templateOf(first.body!);
   for (let trips = 1; trips <= Number(process.env.BARE_ROUND_TRIPS ?? 0); trips++) {
     app.get(`/round-trips/${trips}`, async (_req, res) => {
       let name = '';
-      for (let i = 0; i < trips; i++) name = (await pool.query('select id, slug, name from workspaces where id = $1', [1])).rows[0]?.name ?? '';
+      for (let i = 0; i < trips; i++) name = await workspaceName();
       res.type(first.contentType).send(render({ name }));
     });
   }

@@ -382,10 +382,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
       const [unreadNotifications, unreadMessages] = await Promise.all([notifications.unreadCount(staff), staffUnreadCount(db, workspace.id, staff.id)]);
-      return [
-        { label: 'Client notifications', href: config.notificationsPath, count: unreadNotifications, countText: countText(unreadNotifications) },
-        { label: 'Client messages', href: config.messagesPath, count: unreadMessages, countText: countText(unreadMessages) },
-      ];
+      const item = (label: string, href: string, count: number) => ({ label, href, count, countText: countText(count) });
+      return [item('Client notifications', config.notificationsPath, unreadNotifications), item('Client messages', config.messagesPath, unreadMessages)];
     },
     workspaceChanged: (workspaceId) => workspaces.changed(workspaceId),
     hostRecordChanged: (change) => announceHostChange({ db, bus: events, onError: (m, e) => logger.error(m, e) }, change),

@@ -75,17 +75,18 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
       csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
       nav: [{ label: 'Notifications', href: config.notificationsPath, current: true }],
     };
+    const unreadText = countText(unread);
     sendPage(req, res, 'notifications/index', {
       items,
       unread,
-      unreadText: countText(unread),
+      unreadText,
       base: config.notificationsPath,
       csrfToken: context.csrfToken,
       page,
       next: rows.length > PAGE_SIZE ? `${config.notificationsPath}?page=${page + 1}` : null,
       previous: page > 1 ? `${config.notificationsPath}?page=${page - 1}` : null,
       read: req.query.read === '1',
-    }, { layout: 'admin/layout', title: unread > 0 ? `Notifications (${countText(unread)} unread)` : 'Notifications', status: 200, chrome });
+    }, { layout: 'admin/layout', title: unread > 0 ? `Notifications (${unreadText} unread)` : 'Notifications', status: 200, chrome });
   });
 
   router.post('/read', async (_req: Request, res: Response) => {

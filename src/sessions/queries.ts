@@ -28,8 +28,10 @@ export async function listLiveSessions(db: Db, workspaceId: string, clientUserId
     .select('sid', 'sess', 'expire', db.raw('count(*) over ()::int as total'));
 }
 
-/** Deletes all but the `keep` newest sessions of a client user (expiry follows sign-in: sessions do not roll). */
-/** Deletes the client user's sessions past the `keep` newest, leaving `except` (a session being written) out of the count. */
+/**
+ * Deletes all but the `keep` newest sessions of a client user (expiry follows sign-in: sessions do
+ * not roll), leaving `except` (a session being written) out of the count.
+ */
 export async function deleteOldestSessions(db: Db, workspaceId: string, clientUserId: string, keep: number, except?: string): Promise<number> {
   const others = byClientUser(db, workspaceId, clientUserId);
   if (except) others.andWhereNot('sid', except);
