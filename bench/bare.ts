@@ -50,6 +50,8 @@ const server = app.listen(0, '127.0.0.1', () => {
   console.log(JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
 });
 process.on('SIGTERM', () => {
-  server.close();
-  void pool.end().finally(() => process.exit(0));
+  // Requests still in flight when the load stopped finish first: ending the pool under them made
+  // each fail ("Cannot use a pool after calling end") on the way out.
+  server.close(() => void pool.end().finally(() => process.exit(0)));
+  setTimeout(() => process.exit(0), 5000).unref();
 });
