@@ -65,8 +65,7 @@ describe('query plans on scale data', function () {
     try {
       const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
       const client = await signedInAgent(h.agent(), 'demo', login);
-      await client.get('/portal/demo/').expect(200);
-      await client.get('/portal/demo/account').expect(200);
+      for (const path of ['', 'account', 'proposals', 'quotations', 'invoices', 'documents', 'tasks', 'messages']) await client.get(`/portal/demo/${path}`).expect(200);
       const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
       const admin = h.agent();
       const page = await admin.get('/signin').expect(200);

@@ -1,0 +1,60 @@
+// A client's list pages read about a page of rows, however many records the client has: each list
+// is read in its order from an index, not gathered whole and sorted for its first page. The
+// signed-in client gets hundreds of invoices, proposals, quotations and tasks; each page's list
+// statement is run again under EXPLAIN ANALYZE, which counts the rows it took from its table.
+import { expect } from 'chai';
+import { seedScaleData } from '../../bench/scale-data.ts';
+import { analyzed, rowsRead, type Recorded } from '../support/plans.ts';
+import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+
+/** The longest page of a portal list, and one row more that tells whether another page follows. */
+const PAGE_ROWS = 26;
+/** What one page may read: drafts and other statuses skipped on the way included, but not the client's whole list. */
+const MOST_ROWS_FOR_A_PAGE = 2 * PAGE_ROWS + 10;
+
+const LISTS = [
+  { path: '/portal/demo/invoices', table: 'invoices', statement: /from "invoices" as "i"/ },
+  { path: '/portal/demo/proposals', table: 'proposals', statement: /from "proposals" as "o"/ },
+  { path: '/portal/demo/quotations', table: 'quotations', statement: /from "quotations" as "o"/ },
+  { path: '/portal/demo/tasks', table: 'tasks', statement: /from "tasks" as "x"/ },
+  { path: '/portal/demo/documents', table: 'documents', statement: /from "documents" as "x"/ },
+];
+
+describe('client list pages on a client with many records', function () {
+  this.timeout(180_000);
+  let h: PortalHarness;
+  let client: ReturnType<PortalHarness['agent']>;
+  let clientId: number;
+
+  before(async function () {
+    h = await startPortalHarness();
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
+    client = await signedInAgent(h.agent(), 'demo', login);
+    clientId = Number(h.crm.staffLogins.clients.find((l) => l.workspaceSlug === 'demo' && l.email.toLowerCase() === login.email)!.clientId);
+    // Spread over the workspace's companies, the signed-in one among them, in every status.
+    await seedScaleData(h.crm.db, 'demo', { companies: 1, contactsPerCompany: 1, invoices: 2_000, offers: 4_000, tasks: 2_000, documents: 2_000, sessions: 10, activity: 10 });
+  });
+  after(async function () {
+    await h?.close();
+  });
+
+  for (const list of LISTS) {
+    it(`${list.path} reads a page of ${list.table}, not all of the client's`, async function () {
+      const { count } = (await h.crm.db(list.table).where({ client_id: clientId }).count<{ count: string }[]>({ count: '*' }))[0]!;
+      expect(Number(count), `the client's ${list.table}`).to.be.greaterThan(5 * MOST_ROWS_FOR_A_PAGE);
+      const recorded: Recorded[] = [];
+      const onQuery = (query: { sql: string; bindings?: unknown[] }) => recorded.push({ sql: query.sql, bindings: query.bindings ?? [] });
+      h.crm.db.on('query', onQuery);
+      try {
+        const page = await client.get(list.path).expect(200);
+        expect(page.text, 'a link to the next page').to.match(/rel="next"|[?&]after=/);
+      } finally {
+        h.crm.db.off('query', onQuery);
+      }
+      const statements = recorded.filter((q) => list.statement.test(q.sql) && /\border by\b/i.test(q.sql));
+      expect(statements, `the list's statement among ${recorded.length}`).to.have.length(1);
+      const read = rowsRead(await analyzed(h.crm.sessionPool, statements[0]!), list.table);
+      expect(read, `rows read from ${list.table} for one page`).to.be.within(1, MOST_ROWS_FOR_A_PAGE);
+    });
+  }
+});
