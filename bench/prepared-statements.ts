@@ -8,6 +8,7 @@
 //   BENCH_SIZE=full ...           on the benchmark's full-size data (default: its 1,000 rows)
 //   BENCH_PAGE=/portal/demo/invoices ...   another page's queries (default: the dashboard's)
 import { processCpuMs } from './proc-stats.ts';
+import { inlineLimits } from '../src/db/prepared-statements.ts';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';
@@ -19,6 +20,8 @@ if (!process.env.DATABASE_URL) throw new Error('Set DATABASE_URL to a PostgreSQL
 const database = await createTestDatabase();
 // Unnamed in the app, so the recorded texts are run both ways below on a connection of our own.
 const crm = await bootReferenceCrm({ databaseUrl: database.url, port: 0, sessionSecret: 'prepared-statements-'.padEnd(48, 'p'), flagsFile: flagsFileFor(['demo']), preparedStatements: false, quiet: true });
+// The texts as the app sends them with prepared statements on: limits written in.
+inlineLimits(crm.db);
 try {
   await seedScaleData(crm.db, 'demo', SCALE_SIZES[(process.env.BENCH_SIZE ?? 'small') as keyof typeof SCALE_SIZES]);
   const client = crm.clientLogins.find((login) => login.workspaceSlug === 'demo')!;

@@ -39,8 +39,25 @@ function statementNamer(): (sql: string) => string | undefined {
   };
 }
 
-/** Names the reads a knex instance sends. */
+/**
+ * Writes every LIMIT into the statement's text instead of sending it as a parameter. PostgreSQL
+ * never keeps a generic plan for a statement with a parameter as its LIMIT: without the value it
+ * assumes a tenth of the rows, which costs more than any custom plan, so every run of a list read,
+ * and of every `first()`, was planned again. Safe to write in: knex's limit() keeps only an
+ * integer (parseInt) or nothing. Applies to subqueries too, which compile through the same call.
+ */
+export function inlineLimits(knex: Knex): void {
+  const client = knex.client as unknown as { queryCompiler: (builder: { _single: { skipBinding?: Record<string, boolean> } }, ...rest: unknown[]) => unknown };
+  const compiler = client.queryCompiler.bind(client);
+  client.queryCompiler = (builder, ...rest) => {
+    builder._single.skipBinding = { ...builder._single.skipBinding, limit: true };
+    return compiler(builder, ...rest);
+  };
+}
+
+/** Names the reads a knex instance sends, with their limits written in (inlineLimits). */
 export function namePreparedStatements(knex: Knex): void {
+  inlineLimits(knex);
   const client = knex.client as unknown as { _query: QueryRunner };
   const run = client._query.bind(client);
   const nameOf = statementNamer();

@@ -44,6 +44,20 @@ describe('named prepared statements', function () {
     expect(statements.length).to.be.greaterThan(before);
   });
 
+  it('writes limits into the text, in subqueries too, so that PostgreSQL can keep one generic plan', async function () {
+    const inner = db('prepared_probe').select('name').orderBy('id').limit(1);
+    const read = () => db('prepared_probe').where('name', 'in', inner).orderBy('id').limit(2).select('name');
+    expect(read().toSQL().sql).to.match(/limit 1\)/).and.to.match(/limit 2$/);
+    expect(read().toSQL().bindings, 'no limit among the values').to.deep.equal([]);
+    for (let run = 0; run < 8; run += 1) expect(await read()).to.deep.equal([{ name: 'a' }]);
+    // With a LIMIT sent as a parameter PostgreSQL plans every run anew (it assumes a tenth of the rows).
+    const { rows } = await db.raw<{ rows: Array<{ generic_plans: string }> }>(
+      "select generic_plans from pg_prepared_statements where statement like '%prepared_probe%limit 2'",
+    );
+    expect(rows).to.have.length(1);
+    expect(Number(rows[0]!.generic_plans), 'runs on the generic plan').to.be.greaterThan(0);
+  });
+
   it('runs scripts of several statements, and reads inside a transaction, as before', async function () {
     await db.raw("select 1; select 2");
     const inside = (await db.transaction(async (trx) => trx('prepared_probe').where({ name: 'a' }).first('name'))) as { name: string } | undefined;
