@@ -66,6 +66,8 @@ export interface BootOptions {
   metricsToken?: string | undefined;
   /** How long shutdown waits for requests in flight before cutting their connections. */
   shutdownDeadlineMs?: number;
+  /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */
+  embeddedMaintenanceMs?: number;
 }
 
 export interface RunningCrm {
@@ -100,6 +102,8 @@ function developmentSecret(dataDir: string | undefined): string {
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }
+
+const EMBEDDED_MAINTENANCE_MS = 10 * 60_000;
 
 export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
@@ -142,11 +146,22 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   await portal.migrate();
   const staffLogins = await seedReferenceCrm(db);
   const clientLogins = await seedPortalDemo(db, staffLogins.clients);
+  const embedded = await sharesOneSession(db);
   // After the migrations, which change the tables a statement prepared before them would read.
-  if (options.preparedStatements !== false && !(await sharesOneSession(db))) {
+  if (options.preparedStatements !== false && !embedded) {
     namePreparedStatements(db);
     namePoolReads(sessionPool);
   }
+  // The embedded database runs no autovacuum: its planner would keep the statistics of the tables
+  // as first seeded however they grew (the activity log grows with every page view), and every
+  // index-only scan would visit the table for each row. The CRM keeps its own database as
+  // autovacuum would, through a connection of the pool, so a transaction in progress finishes first.
+  const maintenance = embedded
+    ? setInterval(() => {
+        db.raw('vacuum analyze').catch((err: unknown) => logger.error({ err }, 'embedded database maintenance'));
+      }, options.embeddedMaintenanceMs ?? EMBEDDED_MAINTENANCE_MS)
+    : undefined;
+  maintenance?.unref();
 
   const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal', notificationsPath: '/client-portal/notifications', messagesPath: '/client-messages' })];
   if (options.metricsToken) plugins.push(metricsPlugin(portal, { token: options.metricsToken }));
@@ -174,6 +189,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     logger,
     async close() {
       // No new connections from here; idle keep-alive ones close now, busy ones once they answer.
+      clearInterval(maintenance);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
