@@ -371,24 +371,37 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; ro
   return { rows, roundTrips, rss: { idle, loaded: rssMb(app.child.pid!) } };
 }
 
+/**
+ * Each signed-in page's latency on 1,000 rows and at full size. Both apps run at once and each page
+ * is measured on one, the other, the other again and the first again (the median of each pair):
+ * measured one size after the other, a machine that drifts in speed over minutes (shared cores)
+ * moved whole columns, and pages that read nothing that grows came out 1.4 × slower.
+ */
 async function latencyAtScale(label: string, databaseUrl: () => Promise<string | undefined>): Promise<Array<{ page: string; small: number; large: number }>> {
-  const results: Array<{ page: string; small: number; large: number }> = [];
-  const p50 = { small: new Map<string, number>(), large: new Map<string, number>() };
-  for (const size of ['small', LARGE] as const) {
-    const app = await serve(await databaseUrl(), size);
-    console.log(`  ${label} seeded ${size} in ${app.seedSeconds.toFixed(0)} s`);
-    try {
-      const who = await identities(app);
-      for (const page of PAGES.filter((p) => p.who === 'client')) {
-        await vacuumAnalyze(app.databaseUrl);
-        p50[size === 'small' ? 'small' : 'large'].set(page.name, await sequentialP50(`${app.url}${pathOf(page, app)}`, who[page.who]));
-      }
-    } finally {
-      await stopChild(app.child);
+  const apps: Record<'small' | 'large', Served | undefined> = { small: undefined, large: undefined };
+  try {
+    for (const [size, seed] of [['small', 'small'], ['large', LARGE]] as const) {
+      apps[size] = await serve(await databaseUrl(), seed);
+      console.log(`  ${label} seeded ${seed} in ${apps[size]!.seedSeconds.toFixed(0)} s`);
     }
+    const [small, large] = [apps.small!, apps.large!];
+    const who = { small: await identities(small), large: await identities(large) };
+    const results: Array<{ page: string; small: number; large: number }> = [];
+    for (const page of PAGES.filter((p) => p.who === 'client')) {
+      const measure = async (size: 'small' | 'large') => {
+        const app = apps[size]!;
+        await vacuumAnalyze(app.databaseUrl);
+        return sequentialP50(`${app.url}${pathOf(page, app)}`, who[size][page.who]);
+      };
+      const [a, b, c, d] = [await measure('small'), await measure('large'), await measure('large'), await measure('small')];
+      const mid = (x: number, y: number) => Math.round(((x + y) / 2) * 100) / 100;
+      results.push({ page: page.name, small: mid(a, d), large: mid(b, c) });
+      console.log(`  ${label} ${page.name}: p50 ${a}, ${d} ms at 1k rows; ${b}, ${c} ms at full size`);
+    }
+    return results;
+  } finally {
+    for (const app of Object.values(apps)) if (app) await stopChild(app.child);
   }
-  for (const [page, small] of p50.small) results.push({ page, small, large: p50.large.get(page)! });
-  return results;
 }
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
@@ -460,7 +473,7 @@ const report = [
   '',
   `Machine: ${machine}.`,
   '',
-  `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per measurement; app and baseline each in their own process with NODE_ENV=production; VACUUM ANALYZE before each page, as autovacuum would have run it (page views log activity); the baseline is a bare Express 5 + pg route (one primary-key query) rendering the same bytes with a compiled EJS template. Size: ${quick ? '`--quick` (100k invoices, 100k proposals and quotations, 1,000 companies, 5,000 contacts)' : '1M invoices, 1M proposals and quotations, 1,000 companies, 5,000 contacts'}; the pages table runs on 1,000 rows over 10 companies. Latency at scale is one request at a time on one connection, timed each.`,
+  `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per measurement; app and baseline each in their own process with NODE_ENV=production; VACUUM ANALYZE before each page, as autovacuum would have run it (page views log activity); the baseline is a bare Express 5 + pg route (one primary-key query) rendering the same bytes with a compiled EJS template. Size: ${quick ? '`--quick` (100k invoices, 100k proposals and quotations, 1,000 companies, 5,000 contacts)' : '1M invoices, 1M proposals and quotations, 1,000 companies, 5,000 contacts'}; the pages table runs on 1,000 rows over 10 companies. Latency at scale is one request at a time on one connection, timed each; both sizes are served at once and each page is measured at 1k, full size, full size and 1k rows, each size's two medians averaged.`,
   '',
   '## Pages against the bare route',
   '',
