@@ -50,7 +50,8 @@ describe('named prepared statements', function () {
     expect(read().toSQL().sql).to.match(/limit 1\)/).and.to.match(/limit 2$/);
     expect(read().toSQL().bindings, 'no limit among the values').to.deep.equal([]);
     for (let run = 0; run < 8; run += 1) expect(await read()).to.deep.equal([{ name: 'a' }]);
-    // With a LIMIT sent as a parameter PostgreSQL plans every run anew (it assumes a tenth of the rows).
+    // With a LIMIT sent as a parameter, PostgreSQL plans every run anew once tables are large (its
+    // generic plan assumes a tenth of the rows); written in, the generic plan is kept.
     const { rows } = await db.raw<{ rows: Array<{ generic_plans: string }> }>(
       "select generic_plans from pg_prepared_statements where statement like '%prepared_probe%limit 2'",
     );
