@@ -4,7 +4,7 @@
 // rows already read, on both databases.
 import { expect } from 'chai';
 import { COUNT_LIMIT } from '../../src/db/bounded-count.ts';
-import { analyzed, everyScanIndexed, rowsRead, type Recorded } from '../support/plans.ts';
+import { analyzed, everyScanIndexed, recordedDuring, rowsRead } from '../support/plans.ts';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 const ALREADY_READ = 2_000;
@@ -48,15 +48,7 @@ describe('the CRM header badges on a busy workspace', function () {
   async function headerCount(table: 'client_activity_logs' | 'portal_messages'): Promise<{ html: string; rowsRead: number }> {
     // Statistics as autovacuum would have them after the inserts (the embedded database runs none).
     await h.crm.db.raw('analyze client_activity_logs, portal_messages');
-    const recorded: Recorded[] = [];
-    const onQuery = (query: { sql: string; bindings?: unknown[] }) => recorded.push({ sql: query.sql, bindings: query.bindings ?? [] });
-    h.crm.db.on('query', onQuery);
-    let html: string;
-    try {
-      html = (await staff.get('/').expect(200)).text;
-    } finally {
-      h.crm.db.off('query', onQuery);
-    }
+    const { result: html, recorded } = await recordedDuring(h.crm.db, async () => (await staff.get('/').expect(200)).text);
     const statement = recorded.find((q) => /count\(\*\)/.test(q.sql) && new RegExp(`\\b${table}\\b`).test(q.sql));
     expect(statement, `the header counted from ${table}`).to.not.equal(undefined);
     const plan = await analyzed(h.crm.sessionPool, statement!);

@@ -4,7 +4,7 @@
 // statement is run again under EXPLAIN ANALYZE, which counts the rows it took from its table.
 import { expect } from 'chai';
 import { seedScaleData } from '../../bench/scale-data.ts';
-import { analyzed, rowsRead, type Recorded } from '../support/plans.ts';
+import { analyzed, recordedDuring, rowsRead } from '../support/plans.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 /** The longest page of a portal list, and one row more that tells whether another page follows. */
@@ -42,15 +42,8 @@ describe('client list pages on a client with many records', function () {
     it(`${list.path} reads a page of ${list.table}, not all of the client's`, async function () {
       const { count } = (await h.crm.db(list.table).where({ client_id: clientId }).count<{ count: string }[]>({ count: '*' }))[0]!;
       expect(Number(count), `the client's ${list.table}`).to.be.greaterThan(5 * MOST_ROWS_FOR_A_PAGE);
-      const recorded: Recorded[] = [];
-      const onQuery = (query: { sql: string; bindings?: unknown[] }) => recorded.push({ sql: query.sql, bindings: query.bindings ?? [] });
-      h.crm.db.on('query', onQuery);
-      try {
-        const page = await client.get(list.path).expect(200);
-        expect(page.text, 'a link to the next page').to.match(/rel="next"|[?&]after=/);
-      } finally {
-        h.crm.db.off('query', onQuery);
-      }
+      const { result: page, recorded } = await recordedDuring(h.crm.db, () => client.get(list.path).expect(200));
+      expect(page.text, 'a link to the next page').to.match(/rel="next"|[?&]after=/);
       const statements = recorded.filter((q) => list.statement.test(q.sql) && /\border by\b/i.test(q.sql));
       expect(statements, `the list's statement among ${recorded.length}`).to.have.length(1);
       const read = rowsRead(await analyzed(h.crm.sessionPool, statements[0]!), list.table);

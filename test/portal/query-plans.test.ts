@@ -5,18 +5,8 @@
 // PostgreSQL's JIT compiler. Runs on both databases.
 import { expect } from 'chai';
 import { seedScaleData, SCALE_SIZES } from '../../bench/scale-data.ts';
+import { recordedDuring, type PlanNode, type Recorded } from '../support/plans.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-
-interface Recorded {
-  sql: string;
-  bindings: unknown[];
-}
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
 
 /**
  * Tables with more rows than this must not be read by a sequential scan. Below it the planner may
@@ -59,10 +49,7 @@ describe('query plans on scale data', function () {
   });
 
   async function recordPages(): Promise<Recorded[]> {
-    const recorded: Recorded[] = [];
-    const onQuery = (query: { sql: string; bindings?: unknown[] }) => recorded.push({ sql: query.sql, bindings: query.bindings ?? [] });
-    h.crm.db.on('query', onQuery);
-    try {
+    const { recorded } = await recordedDuring(h.crm.db, async () => {
       const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
       const client = await signedInAgent(h.agent(), 'demo', login);
       for (const path of ['', 'account', 'proposals', 'quotations', 'invoices', 'documents', 'tasks', 'messages']) await client.get(`/portal/demo/${path}`).expect(200);
@@ -71,9 +58,7 @@ describe('query plans on scale data', function () {
       const page = await admin.get('/signin').expect(200);
       await admin.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
       for (const path of ['/settings/client-portal', '/settings/client-portal/clients', '/settings/client-portal/activity']) await admin.get(path).expect(200);
-    } finally {
-      h.crm.db.off('query', onQuery);
-    }
+    });
     return recorded;
   }
 

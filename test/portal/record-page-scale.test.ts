@@ -2,7 +2,7 @@
 // its public links. Both stay flat however much the client did elsewhere and however often a link
 // was opened: each is read from an index, and EXPLAIN ANALYZE counts the rows it took.
 import { expect } from 'chai';
-import { analyzed, rowsRead, type Recorded } from '../support/plans.ts';
+import { analyzed, recordedDuring, rowsRead } from '../support/plans.ts';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 const ELSEWHERE = 2_000;
@@ -61,15 +61,7 @@ describe('the staff record page on a busy client', function () {
     // Statistics as autovacuum would have them after the inserts (the embedded database runs none).
     await h.crm.db.raw('analyze client_activity_logs, portal_public_link_accesses');
 
-    const recorded: Recorded[] = [];
-    const onQuery = (query: { sql: string; bindings?: unknown[] }) => recorded.push({ sql: query.sql, bindings: query.bindings ?? [] });
-    h.crm.db.on('query', onQuery);
-    let html: string;
-    try {
-      html = (await staff.get(recordPath).expect(200)).text;
-    } finally {
-      h.crm.db.off('query', onQuery);
-    }
+    const { result: html, recorded } = await recordedDuring(h.crm.db, async () => (await staff.get(recordPath).expect(200)).text);
     expect(html.split(`<td>${RECORD_IP}</td>`).length - 1, 'the three views of this proposal').to.equal(3);
     expect(html.split('A public link was created by the agency').length - 1, 'the two links made').to.equal(2);
     expect(html.split(`<td>${ACCESS_IP}</td>`).length - 1, 'the newest hundred accesses').to.equal(100);

@@ -1,5 +1,6 @@
 // Reading EXPLAIN (ANALYZE, FORMAT JSON) plans in tests: how many rows a statement took from a
 // table, and whether each scan of it started from an index condition rather than walking rows.
+import type { Knex } from 'knex';
 
 export interface PlanNode {
   'Node Type'?: string;
@@ -15,6 +16,18 @@ export interface PlanNode {
 export interface Recorded {
   sql: string;
   bindings: unknown[];
+}
+
+/** The statements knex sent while `action` ran, with their values (to run again under EXPLAIN), and what it returned. */
+export async function recordedDuring<T>(db: Knex, action: () => Promise<T>): Promise<{ result: T; recorded: Recorded[] }> {
+  const recorded: Recorded[] = [];
+  const onQuery = (query: { sql: string; bindings?: unknown[] }) => recorded.push({ sql: query.sql, bindings: query.bindings ?? [] });
+  db.on('query', onQuery);
+  try {
+    return { result: await action(), recorded };
+  } finally {
+    db.off('query', onQuery);
+  }
 }
 
 /** Rows a plan took from `table`, the ones its filters threw away included. */
