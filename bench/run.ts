@@ -384,8 +384,7 @@ async function latencyAtScale(label: string, databaseUrl: () => Promise<string |
       apps[size] = await serve(await databaseUrl(), seed);
       console.log(`  ${label} seeded ${seed} in ${apps[size]!.seedSeconds.toFixed(0)} s`);
     }
-    const [small, large] = [apps.small!, apps.large!];
-    const who = { small: await identities(small), large: await identities(large) };
+    const who = { small: await identities(apps.small!), large: await identities(apps.large!) };
     const results: Array<{ page: string; small: number; large: number }> = [];
     for (const page of PAGES.filter((p) => p.who === 'client')) {
       const measure = async (size: 'small' | 'large') => {
@@ -418,31 +417,22 @@ const allRows: Row[] = [];
 const allRoundTrips: RoundTripRow[] = [];
 const rss: Record<string, { idle: number; loaded: number }> = {};
 const scale: Record<string, Array<{ page: string; small: number; large: number }>> = {};
+/** The pages on 1,000 rows of one database (undefined: the embedded one), added to the report's tables. */
+async function measurePagesOn(label: string, databaseUrl: string | undefined): Promise<void> {
+  const app = await serve(databaseUrl, 'small');
+  try {
+    const result = await measureApp(label, app);
+    allRows.push(...result.rows);
+    allRoundTrips.push(...result.roundTrips);
+    rss[label] = result.rss;
+  } finally {
+    await stopChild(app.child);
+  }
+}
 try {
-  if (measurePages) {
-    const pgApp = await serve(await freshPostgres(), 'small');
-    try {
-      const result = await measureApp('PostgreSQL', pgApp);
-      allRows.push(...result.rows);
-      allRoundTrips.push(...result.roundTrips);
-      rss.PostgreSQL = result.rss;
-    } finally {
-      await stopChild(pgApp.child);
-    }
-  }
+  if (measurePages) await measurePagesOn('PostgreSQL', await freshPostgres());
   if (measureScale) scale.PostgreSQL = await latencyAtScale('PostgreSQL', freshPostgres);
-
-  if (measurePages && !skipEmbedded) {
-    const embedded = await serve(undefined, 'small');
-    try {
-      const result = await measureApp('embedded', embedded);
-      allRows.push(...result.rows);
-      allRoundTrips.push(...result.roundTrips);
-      rss.embedded = result.rss;
-    } finally {
-      await stopChild(embedded.child);
-    }
-  }
+  if (measurePages && !skipEmbedded) await measurePagesOn('embedded', undefined);
 } finally {
   for (const db of databases) await db.drop().catch(() => {});
   server.stop();
