@@ -141,7 +141,7 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
   { concept: 'proposal', table: 'proposals', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
   { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
-  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'number', 'status', 'currency', 'due_date'] },
+  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'number', 'status', 'currency', 'due_date', 'total_cents', 'paid_cents'] },
   { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
   // Also read: tasks.description and record_type/record_id, documents.shared_by_staff_id and
   // created_at; the claims list the columns the audit recognises for each concept.

@@ -1,10 +1,11 @@
 // A client's list pages read about a page of rows, however many records the client has: each list
 // is read in its order from an index, not gathered whole and sorted for its first page. The
 // signed-in client gets hundreds of invoices, proposals, quotations and tasks; each page's list
-// statement is run again under EXPLAIN ANALYZE, which counts the rows it took from its table.
+// statement is run again under EXPLAIN ANALYZE, which counts the rows it took from its table. The
+// dashboard's summary of over a hundred open invoices reads their stored totals, not their lines.
 import { expect } from 'chai';
 import { seedScaleData } from '../../bench/scale-data.ts';
-import { analyzed, recordedDuring, rowsRead } from '../support/plans.ts';
+import { analyzed, recordedDuring, rowsRead, tablesRead } from '../support/plans.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 /** The longest page of a portal list, and one row more that tells whether another page follows. */
@@ -50,4 +51,16 @@ describe('client list pages on a client with many records', function () {
       expect(read, `rows read from ${list.table} for one page`).to.be.within(1, MOST_ROWS_FOR_A_PAGE);
     });
   }
+
+  it('the dashboard sums the open invoices from their stored totals, reading no line and no payment', async function () {
+    const { count } = (await h.crm.db('invoices').where({ client_id: clientId }).whereIn('status', ['sent', 'overdue']).count<{ count: string }[]>({ count: '*' }))[0]!;
+    expect(Number(count), 'the client\'s open invoices').to.be.greaterThan(100);
+    const { result: page, recorded } = await recordedDuring(h.crm.db, () => client.get('/portal/demo').expect(200));
+    expect(page.text, 'the outstanding balance').to.match(/[$€£]\s?[\d,]+\.\d\d/);
+    const statements = recorded.filter((q) => /\bby_currency\b/.test(q.sql));
+    expect(statements, `the summary's statement among ${recorded.length}`).to.have.length(1);
+    const tables = tablesRead(await analyzed(h.crm.sessionPool, statements[0]!));
+    expect([...tables], 'the open invoices').to.include('invoices');
+    expect([...tables].filter((table) => table === 'invoice_items' || table === 'payments'), 'lines or payments read').to.deep.equal([]);
+  });
 });

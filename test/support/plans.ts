@@ -39,6 +39,13 @@ export function rowsRead(node: PlanNode, table: string): number {
   return Math.round(own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0));
 }
 
+/** The tables a plan reads, each once. */
+export function tablesRead(node: PlanNode): Set<string> {
+  const tables = new Set<string>(node['Relation Name'] ? [node['Relation Name']] : []);
+  for (const child of node.Plans ?? []) for (const table of tablesRead(child)) tables.add(table);
+  return tables;
+}
+
 /** Whether every scan of `table` has an index condition that `condition` matches. */
 export function everyScanIndexed(node: PlanNode, table: string, condition: RegExp): boolean {
   const own = node['Relation Name'] !== table || condition.test(node['Index Cond'] ?? '');

@@ -6,6 +6,7 @@ import * as clientStatusIndexes from './20260101000100_client_status_indexes.ts'
 import * as documentAndTaskLinks from './20260101000500_document_and_task_links.ts';
 import * as rateLimits from './20261124000002_crm_rate_limits.ts';
 import * as clientListOrderIndexes from './20261207000001_client_list_order_indexes.ts';
+import * as invoiceStoredTotals from './20261208000001_invoice_stored_totals.ts';
 
 const config = (): Knex.MigratorConfig => ({
   migrationSource: listMigrationSource({
@@ -14,6 +15,7 @@ const config = (): Knex.MigratorConfig => ({
     '20260101000500_document_and_task_links': documentAndTaskLinks,
     '20261124000002_crm_rate_limits': rateLimits,
     '20261207000001_client_list_order_indexes': clientListOrderIndexes,
+    '20261208000001_invoice_stored_totals': invoiceStoredTotals,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -1,7 +1,7 @@
 // Invoices: what a client owes, with line items; payments against them live in payments.ts.
 import type { Db } from './db.ts';
 import { inTransaction, isUniqueViolation } from './db.ts';
-import { insertLineItems, listLineItems, nextNumber, totalCentsSql, type LineItemInput, type LineItemRow, type LineItemsTable } from './line-items.ts';
+import { insertLineItems, listLineItems, nextNumber, type LineItemInput, type LineItemRow, type LineItemsTable } from './line-items.ts';
 
 export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'overdue', 'void'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -42,8 +42,7 @@ export interface NewInvoice {
 function columns(db: Db) {
   return [
     'i.id', 'i.workspace_id', 'i.client_id', 'c.name as client_name', 'i.number', 'i.status', 'i.currency',
-    'i.issue_date', 'i.due_date', 'i.notes', 'i.created_at', totalCentsSql(db, INVOICE_ITEMS, 'i'),
-    db.raw('coalesce((select sum(pm.amount_cents) from payments pm where pm.invoice_id = i.id), 0)::bigint as paid_cents'),
+    'i.issue_date', 'i.due_date', 'i.notes', 'i.created_at', 'i.total_cents', 'i.paid_cents',
   ];
 }
 
@@ -117,22 +116,14 @@ export async function updateInvoiceStatus(db: Db, args: { workspaceId: number; i
 
 /** Outstanding (sent or overdue, minus payments) per currency, for the dashboard. */
 export async function outstandingByCurrency(db: Db, args: { workspaceId: number }): Promise<Array<{ currency: string; outstanding_cents: number; invoice_count: number }>> {
-  const perInvoice = db('invoices as i')
-    .where('i.workspace_id', args.workspaceId)
-    .whereIn('i.status', ['sent', 'overdue'])
-    .select(
-      'i.currency',
-      totalCentsSql(db, INVOICE_ITEMS, 'i'),
-      db.raw('coalesce((select sum(pm.amount_cents) from payments pm where pm.invoice_id = i.id), 0)::bigint as paid_cents'),
-    )
-    .as('t');
-  return db
-    .from(perInvoice)
-    .groupBy('t.currency')
-    .orderBy('t.currency')
+  return db('invoices')
+    .where('workspace_id', args.workspaceId)
+    .whereIn('status', ['sent', 'overdue'])
+    .groupBy('currency')
+    .orderBy('currency')
     .select<Array<{ currency: string; outstanding_cents: number; invoice_count: number }>>([
-      't.currency',
-      db.raw('sum(t.total_cents - t.paid_cents)::bigint as outstanding_cents'),
+      'currency',
+      db.raw('sum(total_cents - paid_cents)::bigint as outstanding_cents'),
       db.raw('count(*)::int as invoice_count'),
     ]);
 }

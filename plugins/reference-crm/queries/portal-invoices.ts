@@ -3,7 +3,7 @@
 // workspace AND client in every query; drafts never leave this module.
 import type { Db } from './db.ts';
 import { INVOICE_ITEMS, type InvoiceStatus } from './invoices.ts';
-import { totalCentsSql, type LineItemRow } from './line-items.ts';
+import type { LineItemRow } from './line-items.ts';
 import type { PaymentRow } from './payments.ts';
 
 export const VISIBLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['sent', 'overdue', 'paid', 'void'];
@@ -29,8 +29,7 @@ export interface InvoiceKey {
 function columns(db: Db) {
   return [
     'i.id', 'i.client_id', 'i.number', 'i.status', 'i.currency', 'i.issue_date', 'i.due_date', 'i.notes',
-    totalCentsSql(db, INVOICE_ITEMS, 'i'),
-    db.raw('coalesce((select sum(pm.amount_cents) from payments pm where pm.invoice_id = i.id), 0)::bigint as paid_cents'),
+    'i.total_cents', 'i.paid_cents',
   ];
 }
 
