@@ -5,6 +5,7 @@ import { hasRole, type ColumnRole } from '../recognition/column-roles.ts';
 import { TABLE_CONCEPTS } from '../recognition/table-concepts.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
 import type { Evidence } from '../report-schema.ts';
+import { CLIENT_LISTS, clientListIndexNote } from './client-list-index.ts';
 import { chosenProfile, columnEvidence, linkEvidence, list, tableEvidence, type DraftFinding, type FindingsContext } from './context.ts';
 
 const ROLE_LABELS: Partial<Record<ColumnRole, string>> = {
@@ -84,6 +85,8 @@ export function tableFinding(context: FindingsContext, id: TableConceptId): Draf
   if (softDelete.length > 0) notes.push(`rows are soft-deleted through ${list(softDelete.map((c) => c.name))}: the adapter must skip them`);
   const tenant = context.model.tenant;
   if (tenant && profile.table.columns.some((c) => c.name === tenant.column)) notes.push(`scoped by the tenant column ${tenant.column}`);
+  const listIndex = CLIENT_LISTS.has(id) ? clientListIndexNote(context, profile) : null;
+  if (listIndex) notes.push(listIndex);
   if (profile.polymorphic.length > 0) {
     notes.push(`points at any record through ${profile.polymorphic.map((p) => `${p.typeColumn}/${p.idColumn}`).join(', ')}`);
   }

@@ -1,0 +1,57 @@
+// Whether the host can serve a client's records a page at a time. The portal lists one client's
+// proposals, quotations, invoices, tasks and documents, newest or soonest first, 25 at a time.
+// Without an index that starts with the client link, every page reads the whole table; with one
+// that stops at the client, every page reads all of that client's rows and sorts them (measured on
+// the reference CRM: 798 rows read for a page of 25 at 1,000 invoices per client, 26 with the
+// order in the index). The plugin never alters a host table, so the note says what to add.
+import type { CatalogIndex } from '../catalog/types.ts';
+import type { TableProfile } from '../recognition/schema-model.ts';
+import type { TableConceptId } from '../recognition/vocabulary.ts';
+import type { FindingsContext } from './context.ts';
+
+/** The concepts the portal lists per client, page by page. */
+export const CLIENT_LISTS: ReadonlySet<TableConceptId> = new Set(['proposal', 'quotation', 'invoice', 'task', 'document']);
+
+/** The note for a chosen table the portal lists per client; null when the table has no client link. */
+export function clientListIndexNote(context: FindingsContext, profile: TableProfile): string | null {
+  const clientTables = (['company', 'contact'] as const).map((id) => context.tables.get(id)?.chosen).filter((t): t is string => Boolean(t));
+  const link = clientTables.map((table) => profile.outgoing.find((l) => l.to === table)).find((l) => l !== undefined);
+  if (!link) return null;
+  const tenant = context.model.tenant && profile.table.columns.some((c) => c.name === context.model.tenant!.column) ? context.model.tenant.column : null;
+  // The client link may carry the tenant itself (a composite key such as (tenant, kunde_id)).
+  const lead = [...new Set([...(tenant ? [tenant] : []), ...link.columns])];
+  const dates = profile.table.columns.filter((c) => c.category === 'D').map((c) => c.name);
+  const order = dates.length === 0 ? 'the column the list is ordered by' : dates.length === 1 ? dates[0] : `one of ${dates.slice(0, 3).join(' / ')}${dates.length > 3 ? ' / ...' : ''}`;
+  const key = profile.table.primaryKey.filter((c) => !lead.includes(c));
+  const wanted = `(${[...lead, order, ...(key.length > 0 ? key : ['id'])].join(', ')})`;
+
+  const flags = new Set(profile.table.columns.filter((c) => c.category === 'B').map((c) => c.name));
+  const serving = profile.table.indexes
+    .map((index) => ({ index, next: columnAfterClient(index, [lead, link.columns], flags) }))
+    .filter((candidate): candidate is { index: CatalogIndex; next: string | null | undefined } => candidate.next !== false);
+  const ordered = serving.find(({ next }) => next === null || (next !== undefined && dates.includes(next)));
+  if (ordered) return `a client's rows are read a page at a time, in order, from index ${ordered.index.name} ${shown(ordered.index)}`;
+  if (serving.length > 0) {
+    const found = serving[0]!.index;
+    return `index ${found.name} ${shown(found)} finds a client's rows but holds no list order: each page of a portal list reads all of the client's rows and sorts them; an index ${wanted} reads one page (the host adds it: the plugin never alters host tables)`;
+  }
+  return `no index starts with the client link (${link.columns.join(', ')}): each page of a portal list reads the whole table; an index ${wanted} reads one page (the host adds it: the plugin never alters host tables)`;
+}
+
+/**
+ * The index column that orders a client's rows: the first after the client link (with or without
+ * the tenant before it) and any yes/no flags a list filters on (shared with the client): a name,
+ * null for an expression (such as coalesce(due_date, ...)), undefined when the index ends there,
+ * and false when the index does not start with the client.
+ */
+function columnAfterClient(index: CatalogIndex, prefixes: string[][], flags: ReadonlySet<string>): string | null | undefined | false {
+  const prefix = prefixes.find((columns) => columns.every((column, i) => index.columns[i] === column));
+  if (!prefix) return false;
+  const after = index.columns.slice(prefix.length);
+  while (after.length > 0 && after[0] !== null && flags.has(after[0]!)) after.shift();
+  return after.length > 0 ? after[0] : undefined;
+}
+
+function shown(index: CatalogIndex): string {
+  return `(${index.columns.map((c) => c ?? 'expression').join(', ')})`;
+}
