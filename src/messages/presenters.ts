@@ -1,6 +1,7 @@
 // Messages as the pages show them. The body stays plain text: the template escapes every
 // segment, and only http(s) URLs become links (rel="noopener noreferrer nofollow"); line breaks
 // are kept by the stylesheet (white-space: pre-wrap), so no HTML is ever built from what was typed.
+import { countText } from '../db/bounded-count.ts';
 import type { Formatters } from '../i18n/formatters.ts';
 import type { InboxRow, MessageRow, Side } from './queries.ts';
 
@@ -84,6 +85,7 @@ export function presentInbox(rows: InboxRow[], clientNames: Map<string, string>,
     clientName: clientNames.get(row.client_id) ?? row.client_id,
     href: `${base}/${encodeURIComponent(row.client_id)}`,
     unread: Number(row.unread),
+    unreadText: countText(Number(row.unread)),
     lastMessageAt: row.last_message_at ? fmt.dateTime(row.last_message_at) : '',
     lastAuthor: row.last_author_name ?? '',
     preview: (row.last_body ?? '').replace(/\s+/g, ' ').slice(0, 120),

@@ -219,7 +219,7 @@ export interface InboxRow {
   last_body: string | null;
 }
 
-/** Every conversation of a workspace with this staff member's unread count, latest first. */
+/** The workspace's latest conversations with this staff member's unread count (up to COUNT_LIMIT each), latest first. */
 export async function listInbox(db: Db, workspaceId: string, staffId: string, limit: number): Promise<InboxRow[]> {
   const rows = await db('portal_conversations as c')
     .leftJoin('portal_read_markers as r', function () {
@@ -232,8 +232,8 @@ export async function listInbox(db: Db, workspaceId: string, staffId: string, li
     .limit(limit)
     .select(
       'c.client_id', 'c.assigned_staff_id', 'c.last_message_at',
-      db.raw(`(select count(*)::int from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id
-               and m.author_side = 'client' and m.id > coalesce(r.read_message_id, 0)) as unread`),
+      db.raw(`(select count(*)::int from (select 1 from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id
+               and m.author_side = 'client' and m.id > coalesce(r.read_message_id, 0) limit ${COUNT_LIMIT}) as capped) as unread`),
       db.raw(`(select m.author_name from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id order by m.id desc limit 1) as last_author_name`),
       db.raw(`(select left(m.body, 200) from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id order by m.id desc limit 1) as last_body`),
     );

@@ -2,6 +2,7 @@
 // count, a conversation page to reply (with attachments), mark read or unread, and assign.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
+import { COUNT_LIMIT, countText } from '../db/bounded-count.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { clientNamesOf } from '../host/client-names.ts';
 import type { HostAdapter, HostClient } from '../ports/host.ts';
@@ -112,9 +113,12 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
         q === undefined ? null : searchClients(adapter, workspace.id, q),
       ]);
       const conversations = presentInbox(rows, clientNames, new Map(staffList.map((s) => [s.id, s.name])), fmt(), base);
+      // Counted as the header's badge counts: up to COUNT_LIMIT, then "99+".
+      const unreadTotal = Math.min(conversations.reduce((sum, c) => sum + c.unread, 0), COUNT_LIMIT);
       renderStaffPage(req, res, 'messages/staff-inbox', 'Client messages', {
         conversations,
-        unreadTotal: conversations.reduce((sum, c) => sum + c.unread, 0),
+        unreadTotal,
+        unreadTotalText: countText(unreadTotal),
         search: {
           query: q ?? '',
           results: found ? found.clients.map((c) => ({ name: c.name, href: `${base}/${encodeURIComponent(c.id)}` })) : null,

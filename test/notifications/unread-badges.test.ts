@@ -1,7 +1,7 @@
 // The CRM header's two badges (unread client notifications, unread client messages) are on every
 // staff page, so their counts stop at COUNT_LIMIT ("99+") and read only the rows past the staff
 // member's cursor or read marker: checked with EXPLAIN ANALYZE on a workspace with thousands of
-// rows already read, on both databases.
+// rows already read, on both databases. The staff inbox counts each conversation's the same way.
 import { expect } from 'chai';
 import { COUNT_LIMIT } from '../../src/db/bounded-count.ts';
 import { analyzed, everyScanIndexed, recordedDuring, rowsRead } from '../support/plans.ts';
@@ -92,5 +92,17 @@ describe('the CRM header badges on a busy workspace', function () {
     const many = await headerCount('portal_messages');
     expect(many.html).to.match(/Client messages <span class="badge">99\+<span class="visually-hidden"> unread/);
     expect(many.rowsRead, `rows read with ${ALREADY_READ} read and ${COUNT_LIMIT + 55} unread`).to.be.at.most(COUNT_LIMIT);
+  });
+
+  it('counts each conversation\'s unread messages in the staff inbox up to the limit too', async function () {
+    await clientWrites(COUNT_LIMIT + 50);
+    await h.crm.db.raw('analyze portal_messages');
+    const { result: inbox, recorded } = await recordedDuring(h.crm.db, async () => (await staff.get('/client-messages').expect(200)).text);
+    expect(inbox).to.include('<span class="unread-badge">99+ unread</span>').and.include('99+ unread messages');
+    const statement = recorded.find((q) => /\bportal_conversations\b/.test(q.sql) && /\bunread\b/.test(q.sql) && /\blast_body\b/.test(q.sql));
+    expect(statement, 'the inbox statement').to.not.equal(undefined);
+    // The unread count, and the latest message's author and text (one row each).
+    const read = rowsRead(await analyzed(h.crm.sessionPool, statement!), 'portal_messages');
+    expect(read, `rows read with ${ALREADY_READ} read and more than ${COUNT_LIMIT} unread`).to.be.at.most(COUNT_LIMIT + 2);
   });
 });
