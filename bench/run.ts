@@ -17,7 +17,8 @@
 //                                 the bare route after 1 to 5 queries in a row (likewise)
 //   npm run bench -- --only=scale
 //                                 the signed-in pages' latency with 1,000 rows and at full size
-//                                 (likewise; with --quick, at a tenth)
+//                                 (likewise; with --quick, at a tenth); with page words
+//                                 (--only=scale,dashboard) only those pages, in both tables
 //   BENCH_CPU_PROFILE=dir         writes a V8 CPU profile of each app process (its main thread) to dir
 //   DATABASE_URL=postgres://...   the PostgreSQL server to create the benchmark databases on;
 //                                 unset: a private cluster started with initdb/pg_ctl on a free port
@@ -386,7 +387,7 @@ async function latencyAtScale(label: string, databaseUrl: () => Promise<string |
     }
     const who = { small: await identities(apps.small!), large: await identities(apps.large!) };
     const results: Array<{ page: string; small: number; large: number }> = [];
-    for (const page of PAGES.filter((p) => p.who === 'client')) {
+    for (const page of (SELECTED.length > 0 ? SELECTED : PAGES).filter((p) => p.who === 'client')) {
       const measure = async (size: 'small' | 'large') => {
         const app = apps[size]!;
         await vacuumAnalyze(app.databaseUrl);
