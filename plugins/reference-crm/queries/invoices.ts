@@ -39,12 +39,11 @@ export interface NewInvoice {
   items: LineItemInput[];
 }
 
-function columns(db: Db) {
-  return [
-    'i.id', 'i.workspace_id', 'i.client_id', 'c.name as client_name', 'i.number', 'i.status', 'i.currency',
-    'i.issue_date', 'i.due_date', 'i.notes', 'i.created_at', 'i.total_cents', 'i.paid_cents',
-  ];
-}
+// Totals and payments as the invoice stores them (kept in step by the CRM's triggers).
+const COLUMNS = [
+  'i.id', 'i.workspace_id', 'i.client_id', 'c.name as client_name', 'i.number', 'i.status', 'i.currency',
+  'i.issue_date', 'i.due_date', 'i.notes', 'i.created_at', 'i.total_cents', 'i.paid_cents',
+];
 
 function scoped(db: Db, workspaceId: number) {
   return db('invoices as i')
@@ -62,16 +61,16 @@ export async function listInvoices(
   if (args.clientId !== undefined) query.where('i.client_id', args.clientId);
   if (args.statuses) query.whereIn('i.status', args.statuses);
   if (args.limit !== undefined) query.limit(args.limit);
-  return query.orderBy('i.issue_date', 'desc').orderBy('i.id', 'desc').select<InvoiceRow[]>(columns(db));
+  return query.orderBy('i.issue_date', 'desc').orderBy('i.id', 'desc').select<InvoiceRow[]>(COLUMNS);
 }
 
 export async function findInvoice(db: Db, args: { workspaceId: number; invoiceId: number }): Promise<InvoiceRow | null> {
-  const row = await scoped(db, args.workspaceId).where('i.id', args.invoiceId).first<InvoiceRow | undefined>(columns(db));
+  const row = await scoped(db, args.workspaceId).where('i.id', args.invoiceId).first<InvoiceRow | undefined>(COLUMNS);
   return row ?? null;
 }
 
 export async function findInvoiceByNumber(db: Db, args: { workspaceId: number; number: string }): Promise<InvoiceRow | null> {
-  const row = await scoped(db, args.workspaceId).where('i.number', args.number).first<InvoiceRow | undefined>(columns(db));
+  const row = await scoped(db, args.workspaceId).where('i.number', args.number).first<InvoiceRow | undefined>(COLUMNS);
   return row ?? null;
 }
 

@@ -26,12 +26,8 @@ export interface InvoiceKey {
   id: number;
 }
 
-function columns(db: Db) {
-  return [
-    'i.id', 'i.client_id', 'i.number', 'i.status', 'i.currency', 'i.issue_date', 'i.due_date', 'i.notes',
-    'i.total_cents', 'i.paid_cents',
-  ];
-}
+// Totals and payments as the invoice stores them (kept in step by the CRM's triggers).
+const COLUMNS = ['i.id', 'i.client_id', 'i.number', 'i.status', 'i.currency', 'i.issue_date', 'i.due_date', 'i.notes', 'i.total_cents', 'i.paid_cents'];
 
 function scoped(db: Db, args: { workspaceId: number; clientId: number }) {
   return db('invoices as i')
@@ -56,14 +52,14 @@ export function clientInvoicesQuery(db: Db, args: ListArgs) {
     .orderBy('i.issue_date', 'desc')
     .orderBy('i.id', 'desc')
     .limit(args.limit)
-    .select<PortalInvoiceRow[]>(columns(db));
+    .select<PortalInvoiceRow[]>(COLUMNS);
 }
 
 type InvoiceArgs = { workspaceId: number; clientId: number; invoiceId: number };
 
 /** One invoice of the client (undefined when there is none), as a query: run it, or read it with its lines and payments. */
 export function clientInvoiceQuery(db: Db, args: InvoiceArgs) {
-  return scoped(db, args).where('i.id', args.invoiceId).first<PortalInvoiceRow | undefined>(columns(db));
+  return scoped(db, args).where('i.id', args.invoiceId).first<PortalInvoiceRow | undefined>(COLUMNS);
 }
 
 /** The lines of an invoice of this workspace and client, as a query. */
