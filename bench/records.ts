@@ -27,7 +27,7 @@ export async function benchRecords(db: Knex, args: { workspaceId: string; client
   const payable = await db('invoices as i')
     .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
     .whereIn('i.status', ['sent', 'overdue'])
-    .whereRaw('(select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.invoice_id = i.id) > (select coalesce(sum(p.amount_cents), 0) from payments p where p.invoice_id = i.id)')
+    .whereRaw('i.total_cents > i.paid_cents')
     .orderBy('i.id', 'desc')
     .first('i.id');
   if (!invoice || !payable) throw new Error('the demo client has no invoice to show or to pay');

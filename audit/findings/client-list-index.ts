@@ -7,15 +7,15 @@
 import type { CatalogIndex } from '../catalog/types.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
-import type { FindingsContext } from './context.ts';
+import { clientSideTables, type FindingsContext } from './context.ts';
 
 /** The concepts the portal lists per client, page by page. */
 export const CLIENT_LISTS: ReadonlySet<TableConceptId> = new Set(['proposal', 'quotation', 'invoice', 'task', 'document']);
 
 /** The note for a chosen table the portal lists per client; null when the table has no client link. */
 export function clientListIndexNote(context: FindingsContext, profile: TableProfile): string | null {
-  const clientTables = (['company', 'contact'] as const).map((id) => context.tables.get(id)?.chosen).filter((t): t is string => Boolean(t));
-  const link = clientTables.map((table) => profile.outgoing.find((l) => l.to === table)).find((l) => l !== undefined);
+  // The company link first: a task may also point at the contact it is assigned to.
+  const link = clientSideTables(context).map((table) => profile.outgoing.find((l) => l.to === table)).find((l) => l !== undefined);
   if (!link) return null;
   const tenant = context.model.tenant && profile.table.columns.some((c) => c.name === context.model.tenant!.column) ? context.model.tenant.column : null;
   // The client link may carry the tenant itself (a composite key such as (tenant, kunde_id)).

@@ -2,7 +2,7 @@
 // a page at a time (keyset on issue_date, id), one invoice with its items and payments. Scoped by
 // workspace AND client in every query; drafts never leave this module.
 import type { Db } from './db.ts';
-import { INVOICE_ITEMS, type InvoiceStatus } from './invoices.ts';
+import type { InvoiceStatus } from './invoices.ts';
 import type { LineItemRow } from './line-items.ts';
 import type { PaymentRow } from './payments.ts';
 
