@@ -114,23 +114,32 @@ export async function insertConfirmationCode(db: Db, row: { workspaceId: string;
   });
 }
 
-export async function findLiveConfirmationCode(db: Db, workspaceId: string, clientUserId: string, purpose: ConfirmationPurpose, now: Date): Promise<ConfirmationCodeRow | null> {
-  const row = await db('client_confirmation_codes')
+/**
+ * Counts one try at the client's newest live code for `purpose` *before* it is compared, and
+ * returns the code only when this try is within `maxAttempts` — one atomic UPDATE, as for sign-in
+ * codes (claimLoginCodeTry): of any number of guesses at once, only the first `maxAttempts` get a
+ * hash to compare. `attempts` counts tries, the right one included.
+ */
+export async function claimConfirmationTry(db: Db, workspaceId: string, clientUserId: string, purpose: ConfirmationPurpose, now: Date, maxAttempts: number): Promise<ConfirmationCodeRow | null> {
+  const newest = db('client_confirmation_codes')
     .where({ workspace_id: workspaceId, client_user_id: clientUserId, purpose })
     .whereNull('used_at')
     .where('expires_at', '>', now)
     .orderBy('id', 'desc')
-    .first('id', 'code_hash', 'new_email', 'attempts');
+    .limit(1)
+    .select('id');
+  const [row] = await db('client_confirmation_codes')
+    .whereIn('id', newest)
+    .whereNull('used_at')
+    .where('attempts', '<', maxAttempts)
+    .update({ attempts: db.raw('attempts + 1') })
+    .returning(['id', 'code_hash', 'new_email', 'attempts']);
   return (row as ConfirmationCodeRow | undefined) ?? null;
 }
 
-/** Counts a wrong guess; the code burns at `maxAttempts`. */
-export async function recordConfirmationMiss(db: Db, id: string, maxAttempts: number): Promise<number> {
-  const [row] = await db('client_confirmation_codes')
-    .where({ id })
-    .update({ attempts: db.raw('attempts + 1'), used_at: db.raw('case when attempts + 1 >= ? then now() else used_at end', [maxAttempts]) })
-    .returning('attempts');
-  return Number((row as { attempts: number } | undefined)?.attempts ?? maxAttempts);
+/** A wrong code at its last try is burnt at once. */
+export async function burnConfirmationCode(db: Db, id: string): Promise<void> {
+  await db('client_confirmation_codes').where({ id }).whereNull('used_at').update({ used_at: db.fn.now() });
 }
 
 export async function consumeConfirmationCode(db: Db, id: string): Promise<boolean> {

@@ -21,11 +21,11 @@ import {
   countUnusedRecoveryCodes,
   deleteTwoFactor,
   enableTwoFactor,
-  findLiveConfirmationCode,
+  burnConfirmationCode,
+  claimConfirmationTry,
   findTwoFactor,
   insertConfirmationCode,
   isTwoFactorEnabled,
-  recordConfirmationMiss,
   replaceRecoveryCodes,
   resealTwoFactorSecret,
   startTwoFactorSetup,
@@ -222,12 +222,15 @@ export class TwoFactorService {
     return `${purpose}:${newEmail ?? ''}:${code}`;
   }
 
-  /** Checks and uses an emailed confirmation code; five wrong tries burn it. Returns the address it confirms. */
+  /**
+   * Checks and uses an emailed confirmation code; the try is counted before the code is compared,
+   * so five tries in all, however many arrive at once. Returns the address it confirms.
+   */
   async useConfirmationCode(workspace: HostWorkspace, user: ClientUserRow, purpose: ConfirmationPurpose, code: string): Promise<{ ok: true; newEmail: string | null } | { ok: false }> {
-    const live = await findLiveConfirmationCode(this.deps.db, workspace.id, user.id, purpose, this.deps.now());
+    const live = await claimConfirmationTry(this.deps.db, workspace.id, user.id, purpose, this.deps.now(), CONFIRMATION_MAX_ATTEMPTS);
     if (!live) return { ok: false };
     if (!codeHashMatches(acceptedSessionSecrets(this.deps.config), user.id, this.confirmationInput(purpose, live.new_email, code), live.code_hash)) {
-      await recordConfirmationMiss(this.deps.db, live.id, CONFIRMATION_MAX_ATTEMPTS);
+      if (Number(live.attempts) >= CONFIRMATION_MAX_ATTEMPTS) await burnConfirmationCode(this.deps.db, live.id);
       return { ok: false };
     }
     if (!(await consumeConfirmationCode(this.deps.db, live.id))) return { ok: false };
