@@ -215,7 +215,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       const { workspace } = portalContext(res);
       const { t } = portalI18n(res);
       const client = signedInClient(res);
-      const back = { setup: '/account/two-factor/setup', remove: '/account/two-factor', email: '/account/email' }[input.for];
+      const back = { setup: '/account/two-factor/setup', remove: '/account/two-factor', email: '/account/email', password: '/account' }[input.for];
       const sent = await twoFactor.sendConfirmationCode(workspace, client.user, 'step-up', null, (code, minutes) =>
         confirmationCodeEmail(t, { to: client.user.email, workspace, code, minutes, forNewAddress: false }),
       );

@@ -61,6 +61,47 @@ describe('identity proof on the account pages', function () {
 
   const passwordHashOf = async (id: string) => ((await h.crm.db('client_users').where({ id }).first('password_hash')) as { password_hash: string | null }).password_hash;
 
+  describe('a first password needs a code emailed to the sign-in address', function () {
+    it('refuses a first password without a code, sets it with a fresh one, and the code works once', async function () {
+      const owen = await codeOnlyClient('owen@bluebell.test');
+      const page = await owen.agent.get('/portal/demo/account').expect(200);
+      expect(page.text).to.contain('name="confirmationCode"');
+      const csrf = csrfFrom(page.text);
+      const form = { _csrf: csrf, password: 'a brand new password', confirmPassword: 'a brand new password' };
+
+      const bare = await owen.agent.post('/portal/demo/account/password').type('form').send(form);
+      expect(bare.status).to.equal(400);
+      expect(bare.text).to.contain('Email me a code');
+      expect(await passwordHashOf(owen.id)).to.equal(null);
+      const guessed = await owen.agent.post('/portal/demo/account/password').type('form').send({ ...form, confirmationCode: '123456' });
+      expect(guessed.status).to.equal(400);
+      expect(await passwordHashOf(owen.id)).to.equal(null);
+
+      const sent = await owen.agent.post('/portal/demo/account/confirmation-code').type('form').send({ _csrf: csrf, for: 'password' });
+      expect(sent.status).to.equal(303);
+      expect(sent.headers.location).to.equal('/portal/demo/account?notice=code-sent');
+      expect((await owen.agent.get(String(sent.headers.location)).expect(200)).text).to.contain('We have emailed you a 6-digit code');
+      await h.crm.portal.drainOutbox();
+      const code = sixDigitCode((await h.smtp.waitForMessage((m) => m.to.includes(owen.email))).subject);
+
+      const set = await owen.agent.post('/portal/demo/account/password').type('form').send({ ...form, confirmationCode: code });
+      expect(set.status, set.text).to.equal(303);
+      expect(set.headers.location).to.equal('/portal/demo/account?notice=password-changed');
+      expect(await passwordHashOf(owen.id)).to.be.a('string');
+      expect(await h.crm.db('client_confirmation_codes').where({ client_user_id: owen.id }).whereNull('used_at').count({ n: '*' }).then((r) => Number(r[0]!.n))).to.equal(0);
+    });
+
+    it('a session with no password and no code cannot reach an email change or two-factor removal through a first password', async function () {
+      const raj = await codeOnlyClient('raj@greenleaf.test');
+      const page = await raj.agent.get('/portal/demo/account').expect(200);
+      await raj.agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), password: 'attacker password 1', confirmPassword: 'attacker password 1' }).expect(400);
+      const emailPage = await raj.agent.get('/portal/demo/account/email').expect(200);
+      const change = await raj.agent.post('/portal/demo/account/email').type('form').send({ _csrf: csrfFrom(emailPage.text), email: 'attacker@example.test', currentPassword: 'attacker password 1' });
+      expect(change.status).to.equal(400);
+      expect(await h.crm.db('client_confirmation_codes').where({ client_user_id: raj.id, purpose: 'email-change' }).count({ n: '*' }).then((r) => Number(r[0]!.n))).to.equal(0);
+    });
+  });
+
   describe('the tries of a one-time code cannot be raced', function () {
     it('25 wrong sign-in codes at once: at most five are compared, and the right code is refused after', async function () {
       const ws = await workspace();
