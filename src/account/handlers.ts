@@ -164,6 +164,9 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
         return refuse(req, res, { passwordErrors: { currentPassword: 'That is not your current password.' } }, 400);
       }
       client.user = (await findClientUserById(db, workspace.id, client.user.id)) ?? client.user;
+      // A two-factor set-up begun before the change starts again with a new secret (the other
+      // sessions, and any set-up they began, ended with the change).
+      delete req.session.twoFactorSetup;
       await done(req, res, 'password-changed');
     },
 
@@ -188,6 +191,9 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       const { workspace, base } = portalContext(res);
       const { user } = signedInClient(res);
       const removed = await deleteOtherSessions(db, workspace.id, user.id, hashSessionId(req.sessionID));
+      // Signing out everywhere else is what a client does who fears someone else holds a session:
+      // a two-factor secret this session was shown before starts again too.
+      delete req.session.twoFactorSetup;
       await log(req, res, 'session.revoked', { scope: 'others', count: removed });
       if (isFragmentRequest(req)) return show(req, res, { notice: 'account:notices.othersSignedOut' });
       res.redirect(303, `${base}/account?notice=others-signed-out`);

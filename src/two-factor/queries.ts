@@ -23,25 +23,22 @@ export async function isTwoFactorEnabled(db: Db, workspaceId: string, clientUser
   return Boolean(row);
 }
 
-/** Starts (or restarts) set-up with a new secret; an enabled authenticator is never replaced here. */
-export async function startTwoFactorSetup(db: Db, workspaceId: string, clientUserId: string, secretCiphertext: string): Promise<boolean> {
+/**
+ * Switches two-factor on with the secret the client's app was set up with (kept in the session that
+ * started the set-up until now, see TwoFactorService.setup). True only for the request that switched
+ * it on: an enabled authenticator is never replaced here. A row left by a set-up begun before the
+ * secret was kept per session (enabled_at null) is overwritten.
+ */
+export async function enableTwoFactor(db: Db, workspaceId: string, clientUserId: string, secretCiphertext: string, step: number): Promise<boolean> {
   const result = await db.raw(
-    `insert into client_two_factor (client_user_id, workspace_id, secret_ciphertext)
-     select id, workspace_id, ? from client_users where workspace_id = ? and id = ?
-     on conflict (client_user_id) do update set secret_ciphertext = excluded.secret_ciphertext, last_used_step = null, created_at = now()
+    `insert into client_two_factor (client_user_id, workspace_id, secret_ciphertext, enabled_at, last_used_step)
+     select id, workspace_id, ?, now(), ? from client_users where workspace_id = ? and id = ?
+     on conflict (client_user_id) do update
+       set secret_ciphertext = excluded.secret_ciphertext, enabled_at = excluded.enabled_at, last_used_step = excluded.last_used_step, created_at = now()
        where client_two_factor.enabled_at is null`,
-    [secretCiphertext, workspaceId, clientUserId],
+    [secretCiphertext, step, workspaceId, clientUserId],
   );
   return Number((result as { rowCount?: number }).rowCount ?? 0) > 0;
-}
-
-/** Confirms set-up; true only for the request that switched it on. */
-export async function enableTwoFactor(db: Db, workspaceId: string, clientUserId: string, step: number): Promise<boolean> {
-  const updated = await db('client_two_factor')
-    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
-    .whereNull('enabled_at')
-    .update({ enabled_at: db.fn.now(), last_used_step: step });
-  return updated > 0;
 }
 
 /**

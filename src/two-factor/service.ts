@@ -28,7 +28,6 @@ import {
   isTwoFactorEnabled,
   replaceRecoveryCodes,
   resealTwoFactorSecret,
-  startTwoFactorSetup,
   useRecoveryCode,
   type ConfirmationPurpose,
 } from './queries.ts';
@@ -57,6 +56,8 @@ export interface SetupView {
   qr: { viewBox: string; background: string; modules: string };
   /** True when this call made the secret (set-up started now). */
   started: boolean;
+  /** The secret sealed (secret-box.ts), for the caller to keep with the session that started the set-up. */
+  sealed: string;
 }
 
 /** Recovery codes as people read them: ten lower-case letters and digits, in two groups. */
@@ -97,18 +98,20 @@ export class TwoFactorService {
     return new TOTP({ issuer: workspace.name, label: user.email, algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secretBase32) });
   }
 
-  /** The authenticator being set up: the one already started, or a new secret. */
-  async setup(workspace: HostWorkspace, user: ClientUserRow): Promise<SetupView | null> {
-    const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
-    if (row?.enabled_at) return null;
-    let secret = row ? (this.box.open(row.secret_ciphertext, user.id)?.plain ?? null) : null;
-    const started = !secret;
-    if (!secret) {
-      secret = new Secret({ size: 20 }).base32;
-      await startTwoFactorSetup(this.deps.db, workspace.id, user.id, this.box.seal(secret, user.id));
-    }
+  /**
+   * The authenticator being set up: the secret this session already started (`held`, sealed), or a
+   * new one. Nothing is stored until the set-up is confirmed: the caller keeps the sealed secret in
+   * the session that started it, so another session (another tab, someone else holding a stolen
+   * session) gets a secret of its own, and ending a session ends its set-up.
+   */
+  async setup(workspace: HostWorkspace, user: ClientUserRow, held: string | null): Promise<SetupView | null> {
+    if (await isTwoFactorEnabled(this.deps.db, workspace.id, user.id)) return null;
+    const opened = held ? this.box.open(held, user.id) : null;
+    const secret = opened?.plain ?? new Secret({ size: 20 }).base32;
+    // Sealed again only when new, or sealed under a retired session secret: an unchanged session is not written again.
+    const sealed = opened && !opened.stale ? held! : this.box.seal(secret, user.id);
     const uri = this.totp(workspace, user, secret).toString();
-    return { secretGroups: secret.match(/.{1,4}/g)!.join(' '), uri, qr: await qrParts(uri), started };
+    return { secretGroups: secret.match(/.{1,4}/g)!.join(' '), uri, qr: await qrParts(uri), started: !opened, sealed };
   }
 
   /** Counts one check for this client user before it runs; the first refusal wins. */
@@ -133,16 +136,16 @@ export class TwoFactorService {
    * Confirms set-up with a code from the app and returns the recovery codes, to be shown once.
    * Switching on and storing the codes is one transaction.
    */
-  async confirmSetup(workspace: HostWorkspace, user: ClientUserRow, code: string): Promise<{ ok: true; recoveryCodes: string[] } | Exclude<CheckResult, { ok: true }>> {
+  async confirmSetup(workspace: HostWorkspace, user: ClientUserRow, code: string, held: string | null): Promise<{ ok: true; recoveryCodes: string[] } | Exclude<CheckResult, { ok: true }>> {
     const limited = await this.budget(user, TWO_FACTOR_LIMITS.checksPerUser);
     if (limited && !limited.ok) return limited as Exclude<CheckResult, { ok: true }>;
-    const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
-    const match = row && !row.enabled_at ? this.matchingStep(workspace, user, row.secret_ciphertext, code) : null;
+    const match = held ? this.matchingStep(workspace, user, held, code) : null;
     if (match === null) return { ok: false, reason: 'invalid' };
     const step = match.step;
+    const sealed = match.stale ? this.box.seal(match.secret, user.id) : held!;
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
     const enabled = await this.deps.db.transaction(async (trx) => {
-      if (!(await enableTwoFactor(trx, workspace.id, user.id, step))) return false;
+      if (!(await enableTwoFactor(trx, workspace.id, user.id, sealed, step))) return false;
       await replaceRecoveryCodes(trx, workspace.id, user.id, recoveryCodes.map((c) => this.recoveryHash(user, c)));
       return true;
     });

@@ -147,4 +147,45 @@ describe('identity proof on the account pages', function () {
     });
   });
 
+
+  describe('a two-factor set-up belongs to the session that started it', function () {
+    it('gives two sessions different secrets, and sends the set-up page uncached', async function () {
+      const login = logins[1]!;
+      const first = await signedInAgent(h.agent(), 'demo', login);
+      const second = await signedInAgent(h.agent(), 'demo', login);
+      const a = await first.get('/portal/demo/account/two-factor/setup').expect(200);
+      const b = await second.get('/portal/demo/account/two-factor/setup').expect(200);
+      expect(a.headers['cache-control']).to.equal('no-store');
+      expect(secretOn(a.text)).to.not.equal(secretOn(b.text));
+      // A reload in the same session keeps its secret (the app may already hold it).
+      expect(secretOn((await first.get('/portal/demo/account/two-factor/setup').expect(200)).text)).to.equal(secretOn(a.text));
+      // The code of the other session's secret does not confirm this session's set-up.
+      const crossed = await second.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrfFrom(b.text), code: totpFor(secretOn(a.text)).generate(), currentPassword: login.password });
+      expect(crossed.status).to.equal(400);
+    });
+
+    it('a secret started before "sign out other sessions" or a password change cannot be confirmed afterwards', async function () {
+      const login = logins[1]!;
+      const agent = await signedInAgent(h.agent(), 'demo', login);
+      const before = secretOn((await agent.get('/portal/demo/account/two-factor/setup').expect(200)).text);
+      const confirmPage = await agent.get('/portal/demo/account/sessions/revoke-others').expect(200);
+      await agent.post('/portal/demo/account/sessions/revoke-others').type('form').send({ _csrf: csrfFrom(confirmPage.text) }).expect(303);
+      const afterSignOut = await agent.get('/portal/demo/account/two-factor/setup').expect(200);
+      expect(secretOn(afterSignOut.text)).to.not.equal(before);
+      const stale = await agent.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrfFrom(afterSignOut.text), code: totpFor(before).generate(), currentPassword: login.password });
+      expect(stale.status).to.equal(400);
+
+      const started = secretOn((await agent.get('/portal/demo/account/two-factor/setup').expect(200)).text);
+      const account = await agent.get('/portal/demo/account').expect(200);
+      const newPassword = `${login.password}-changed`;
+      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(account.text), currentPassword: login.password, password: newPassword, confirmPassword: newPassword }).expect(303);
+      const afterChange = await agent.get('/portal/demo/account/two-factor/setup').expect(200);
+      expect(secretOn(afterChange.text)).to.not.equal(started);
+      const refused = await agent.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrfFrom(afterChange.text), code: totpFor(started).generate(), currentPassword: newPassword });
+      expect(refused.status).to.equal(400);
+      // Put back for the other tests.
+      const back = await agent.get('/portal/demo/account').expect(200);
+      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(back.text), currentPassword: newPassword, password: login.password, confirmPassword: login.password }).expect(303);
+    });
+  });
 });
