@@ -208,6 +208,8 @@ export class TwoFactorService {
     purpose: ConfirmationPurpose,
     newEmail: string | null,
     mail: (code: string, minutes: number) => Parameters<OutboxMailer['send']>[0],
+    /** `deliver: false` does the same work but sends nothing (an address that must not learn it was asked for). */
+    options: { deliver?: boolean } = {},
   ): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
     const result = await this.deps.limiter.consume(TWO_FACTOR_LIMITS.confirmationRequestsPerUser, `${workspace.id}:${user.id}`);
     if (!result.allowed) return { ok: false, retryAfterSeconds: result.retryAfterSeconds };
@@ -215,7 +217,7 @@ export class TwoFactorService {
     const expiresAt = new Date(this.deps.now().getTime() + CONFIRMATION_TTL_MINUTES * 60_000);
     await this.deps.db.transaction(async (trx) => {
       await insertConfirmationCode(trx, { workspaceId: workspace.id, clientUserId: user.id, purpose, newEmail, codeHash: hashCode(this.deps.config.sessionSecret, user.id, this.confirmationInput(purpose, newEmail, code)), expiresAt });
-      await this.deps.mailer.send(mail(code, CONFIRMATION_TTL_MINUTES), { trx });
+      await this.deps.mailer.sendIf(options.deliver ?? true, mail(code, CONFIRMATION_TTL_MINUTES), { trx });
     });
     return { ok: true };
   }

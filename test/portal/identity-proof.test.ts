@@ -188,4 +188,51 @@ describe('identity proof on the account pages', function () {
       await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(back.text), currentPassword: newPassword, password: login.password, confirmPassword: login.password }).expect(303);
     });
   });
+
+  describe('the email-change form does not tell which addresses have accounts', function () {
+    // The CSRF token (in the forms and in the htmx header attribute) differs per session; the addresses differ by design.
+    const withoutToken = (html: string) => html.replace(/name="_csrf" value="[^"]+"/g, 'name="_csrf" value=""').replace(/X-CSRF-Token&#34;:&#34;[^&]+&#34;/g, 'X-CSRF-Token&#34;:&#34;&#34;');
+
+    it('answers a taken and a free address alike, sending the taken one no code', async function () {
+      const login = logins[2] ?? logins[0]!;
+      const taken = logins.find((l) => l.email !== login.email)!.email;
+      const free = 'free-target@example.test';
+      const answers: Array<{ status: number; location: string; confirm: string }> = [];
+      for (const email of [taken, free]) {
+        await h.crm.db('portal_rate_limits').delete();
+        const agent = await signedInAgent(h.agent(), 'demo', login);
+        const page = await agent.get('/portal/demo/account/email').expect(200);
+        const res = await agent.post('/portal/demo/account/email').type('form').send({ _csrf: csrfFrom(page.text), email, currentPassword: login.password });
+        const confirm = res.status === 303 ? await agent.get(String(res.headers.location)) : res;
+        answers.push({ status: res.status, location: String(res.headers.location), confirm: `${confirm.status} ${withoutToken(confirm.text.split(email).join('ADDRESS'))}` });
+      }
+      expect(answers[0]).to.deep.equal(answers[1]);
+      expect(answers[0]!.status).to.equal(303);
+      await h.crm.portal.drainOutbox();
+      await h.smtp.waitForMessage((m) => m.to.includes(free));
+      expect(h.smtp.messages.filter((m) => m.to.includes(taken))).to.deep.equal([]);
+    });
+
+    it('refuses the request past the limit with a clear 429, for taken addresses too', async function () {
+      const login = logins[0]!;
+      const taken = logins.find((l) => l.email !== login.email)!.email;
+      const agent = await signedInAgent(h.agent(), 'demo', login);
+      const page = await agent.get('/portal/demo/account/email').expect(200);
+      const csrf = csrfFrom(page.text);
+      const statuses: number[] = [];
+      let last = '';
+      for (let i = 0; i < 6; i++) {
+        const res = await agent.post('/portal/demo/account/email').type('form').send({ _csrf: csrf, email: i % 2 ? `limit-${i}@example.test` : taken, currentPassword: login.password });
+        statuses.push(res.status);
+        last = res.text;
+        if (res.status === 429) {
+          expect(res.headers['retry-after']).to.match(/^\d+$/);
+          break;
+        }
+      }
+      expect(statuses.at(-1), statuses.join(',')).to.equal(429);
+      expect(statuses.slice(0, -1).every((s) => s === 303)).to.equal(true);
+      expect(last).to.contain('You can ask again at');
+    });
+  });
 });
