@@ -263,8 +263,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     // First: with the workspace requiring two-factor, its gate keeps clients without it on set-up.
     twoFactorAccountRoutes(twoFactorHandlers),
     dashboardRoutes({ adapter, now, unreadMessages: (ws, client, userId) => unreadInConversation(db, ws, client, { side: 'client', id: userId }) }),
-    accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
-    emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer }), identity, now })),
+    accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now })),
+    emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer, limiter }), identity, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), adapter.offers.kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), adapter.offers.kinds)] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
     documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger })),

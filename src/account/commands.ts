@@ -9,6 +9,8 @@ export const UpdateProfileCommand = z.object({ name: personNameField, phone: pho
 export const ChangePasswordCommand = z
   .object({
     currentPassword: currentPasswordField.optional(),
+    /** For a client without a password: the code emailed to the sign-in address (checked by the handler). */
+    confirmationCode: z.string().trim().max(12).optional(),
     password: newPasswordField,
     confirmPassword: z.string({ error: 'Type the new password again.' }).max(200),
   })

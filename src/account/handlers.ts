@@ -20,6 +20,7 @@ import { presentPreferences, presentProfile, presentSessions } from './presenter
 import { wantsMessageEmails } from '../messages/handlers.ts';
 import { translateFieldErrors } from '../i18n/validation.ts';
 import { canSeeSection, signInMethods } from '../policies/portal-policy.ts';
+import type { IdentityCheck } from '../two-factor/identity.ts';
 
 /** The account page lists the newest sessions only; "sign out all other sessions" covers the rest. */
 export const SESSIONS_SHOWN = 20;
@@ -30,6 +31,7 @@ const NOTICES: Record<string, string> = {
   'password-changed': 'account:notices.passwordChanged',
   'preferences-saved': 'account:notices.preferencesSaved',
   'others-signed-out': 'account:notices.othersSignedOut',
+  'code-sent': 'twoFactor:notices.code-sent',
 };
 
 interface AccountForms {
@@ -41,8 +43,8 @@ interface AccountForms {
   notice?: string;
 }
 
-export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; now: () => Date }) {
-  const { db, adapter, auth, now } = deps;
+export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; identity: IdentityCheck; now: () => Date }) {
+  const { db, adapter, auth, identity, now } = deps;
 
   /** After a change: plain forms go back to the page (post/redirect/get); htmx gets the page in place at its GET address. */
   async function done(req: Request, res: Response, notice: keyof typeof NOTICES) {
@@ -70,8 +72,11 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
     const total = Math.max(rows[0]?.total ?? 0, rows.length + current.length);
     // The message-email choice shows only where messaging is on.
     const messaging = canSeeSection(settings, 'messages');
+    const hasPassword = await auth.hasPassword(workspace, client.user);
     renderPortalPage(req, res, 'account/index', i18n.t('account:title'), {
-      profile: { ...presentProfile(client.user, client.contact, await auth.hasPassword(workspace, client.user)), ...(forms.profileValues ?? {}) },
+      profile: { ...presentProfile(client.user, client.contact, hasPassword), ...(forms.profileValues ?? {}) },
+      // A first password is set only by a client who proves it is them with an emailed code.
+      identity: hasPassword ? 'password' : await identity.mode(req, res),
       // Without password sign-in a password would open nothing: the form is not offered.
       passwordSignIn: signInMethods(settings).password,
       preferences: presentPreferences(client.user, i18n),
@@ -136,6 +141,16 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       if (hasPassword && !input.currentPassword) {
         return refuse(req, res, { passwordErrors: { currentPassword: 'Enter your current password.' } }, 400);
       }
+      if (!hasPassword) {
+        // Without a password there is nothing to type as the current one: a session alone must not
+        // set one (it would then pass as "the current password" for an email change or two-factor
+        // removal), so the client proves it is them with a code emailed to the sign-in address.
+        const confirmed = await identity.check(req, res, { confirmationCode: input.confirmationCode }, 'first_password');
+        if (!confirmed.ok) {
+          if (confirmed.retryAfterSeconds) res.set('Retry-After', String(confirmed.retryAfterSeconds));
+          return refuse(req, res, { passwordErrors: confirmed.errors }, confirmed.status);
+        }
+      }
       const outcome = hasPassword
         ? await auth.changePassword(workspace, client.user, input.currentPassword ?? '', input.password, hashSessionId(req.sessionID), requestMeta(req))
         : await auth.setFirstPassword(workspace, client.user, input.password, hashSessionId(req.sessionID), requestMeta(req));
@@ -149,6 +164,9 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
         return refuse(req, res, { passwordErrors: { currentPassword: 'That is not your current password.' } }, 400);
       }
       client.user = (await findClientUserById(db, workspace.id, client.user.id)) ?? client.user;
+      // A two-factor set-up begun before the change starts again with a new secret (the other
+      // sessions, and any set-up they began, ended with the change).
+      delete req.session.twoFactorSetup;
       await done(req, res, 'password-changed');
     },
 
@@ -173,6 +191,9 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       const { workspace, base } = portalContext(res);
       const { user } = signedInClient(res);
       const removed = await deleteOtherSessions(db, workspace.id, user.id, hashSessionId(req.sessionID));
+      // Signing out everywhere else is what a client does who fears someone else holds a session:
+      // a two-factor secret this session was shown before starts again too.
+      delete req.session.twoFactorSetup;
       await log(req, res, 'session.revoked', { scope: 'others', count: removed });
       if (isFragmentRequest(req)) return show(req, res, { notice: 'account:notices.othersSignedOut' });
       res.redirect(303, `${base}/account?notice=others-signed-out`);

@@ -23,13 +23,13 @@ import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
 import type { RequestMeta } from '../web/request-meta.ts';
 import {
+  burnLoginCode,
+  claimLoginCodeTry,
   consumeLoginCode,
   consumeUserToken,
-  findLiveLoginCode,
   findLiveUserToken,
   insertLoginCode,
   insertUserToken,
-  recordFailedCodeAttempt,
   voidUserLinks,
   type TokenPurpose,
 } from './token-queries.ts';
@@ -160,14 +160,17 @@ export class AuthService {
     }
     const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
     const allowed = user && mayUsePortal(user.status) && (await this.hostLoginAllows(workspace, user));
-    const live = user && allowed ? await findLiveLoginCode(this.deps.db, user.id, this.deps.now()) : null;
+    // The try is counted before the code is compared (claimLoginCodeTry): past the fifth, no code.
+    const live = user && allowed ? await claimLoginCodeTry(this.deps.db, user.id, this.deps.now(), CODE_MAX_ATTEMPTS) : null;
     if (!user || !live) {
       await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'code', reason: user ? 'no_live_code' : 'unknown_email' });
       return { ok: false, reason: 'invalid' };
     }
     if (!codeHashMatches(acceptedSessionSecrets(this.deps.config), user.id, code, live.code_hash)) {
-      const attempts = await recordFailedCodeAttempt(this.deps.db, live.id, CODE_MAX_ATTEMPTS);
-      await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'code', reason: 'wrong_code', attempts, burned: attempts >= CODE_MAX_ATTEMPTS });
+      const attempts = Number(live.failed_attempts);
+      const burned = attempts >= CODE_MAX_ATTEMPTS;
+      if (burned) await burnLoginCode(this.deps.db, live.id);
+      await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'code', reason: 'wrong_code', attempts, burned });
       return { ok: false, reason: 'invalid' };
     }
     if (!(await consumeLoginCode(this.deps.db, live.id))) {

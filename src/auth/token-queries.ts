@@ -22,26 +22,33 @@ export async function insertLoginCode(db: Db, clientUserId: string | null, codeH
   await db.raw('insert into client_login_codes (client_user_id, code_hash, expires_at) select id, ?, ? from client_users where id = ?', [codeHash, expiresAt, clientUserId]);
 }
 
-export async function findLiveLoginCode(db: Db, clientUserId: string, now: Date): Promise<LoginCodeRow | null> {
-  const row = await db('client_login_codes')
+/**
+ * Counts one try at the client's newest live code *before* the code is compared, and returns the
+ * code only when this try is within `maxAttempts`: one atomic UPDATE, so of any number of guesses
+ * sent at once only the first `maxAttempts` get a hash to compare (reading the code and counting a
+ * miss afterwards let every guess in flight be compared). `failed_attempts` thus counts tries,
+ * the right one included.
+ */
+export async function claimLoginCodeTry(db: Db, clientUserId: string, now: Date, maxAttempts: number): Promise<LoginCodeRow | null> {
+  const newest = db('client_login_codes')
     .where({ client_user_id: clientUserId })
     .whereNull('consumed_at')
     .andWhere('expires_at', '>', now)
     .orderBy('created_at', 'desc')
-    .first('id', 'client_user_id', 'code_hash', 'failed_attempts', 'expires_at');
+    .limit(1)
+    .select('id');
+  const [row] = await db('client_login_codes')
+    .whereIn('id', newest)
+    .whereNull('consumed_at')
+    .andWhere('failed_attempts', '<', maxAttempts)
+    .update({ failed_attempts: db.raw('failed_attempts + 1') })
+    .returning(['id', 'client_user_id', 'code_hash', 'failed_attempts', 'expires_at']);
   return (row as LoginCodeRow | undefined) ?? null;
 }
 
-/** Counts a wrong guess; the code burns at `maxAttempts`. Returns the attempts so far. */
-export async function recordFailedCodeAttempt(db: Db, codeId: string, maxAttempts: number): Promise<number> {
-  const [row] = await db('client_login_codes')
-    .where({ id: codeId })
-    .update({
-      failed_attempts: db.raw('failed_attempts + 1'),
-      consumed_at: db.raw('case when failed_attempts + 1 >= ? then now() else consumed_at end', [maxAttempts]),
-    })
-    .returning('failed_attempts');
-  return Number((row as { failed_attempts: number } | undefined)?.failed_attempts ?? maxAttempts);
+/** A wrong code at its last try is burnt at once, so the code no longer shows as live. */
+export async function burnLoginCode(db: Db, codeId: string): Promise<void> {
+  await db('client_login_codes').where({ id: codeId }).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
 }
 
 export async function consumeLoginCode(db: Db, codeId: string): Promise<boolean> {

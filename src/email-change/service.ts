@@ -13,10 +13,19 @@ import { deleteOtherSessions } from '../sessions/queries.ts';
 import type { RequestMeta } from '../web/request-meta.ts';
 import { voidConfirmationCodes } from '../two-factor/queries.ts';
 import type { TwoFactorService } from '../two-factor/service.ts';
+import type { LimitRule, RateLimiter } from '../rate-limits/limiter.ts';
+
+export const EMAIL_CHANGE_LIMITS = {
+  /**
+   * New addresses asked for, per client user, whatever the answer: the form is also a way to ask
+   * whether an address has a portal account, so it is counted before anything is looked up.
+   */
+  requestsPerUser: { name: 'email-change:user', points: 3, windowSeconds: 60 * 60, blockSeconds: 60 * 60 },
+} satisfies Record<string, LimitRule>;
 
 export type RequestChangeResult =
   | { ok: true }
-  | { ok: false; reason: 'unsupported' | 'same' | 'taken' }
+  | { ok: false; reason: 'unsupported' | 'same' }
   | { ok: false; reason: 'limited'; retryAfterSeconds: number };
 
 export type ConfirmChangeResult =
@@ -32,7 +41,7 @@ class Refused extends Error {
 }
 
 export class EmailChangeService {
-  constructor(private readonly deps: { db: Knex; adapter: HostAdapter; twoFactor: TwoFactorService; mailer: OutboxMailer }) {}
+  constructor(private readonly deps: { db: Knex; adapter: HostAdapter; twoFactor: TwoFactorService; mailer: OutboxMailer; limiter: RateLimiter }) {}
 
   /** Whether the host lets the portal change a contact's email at all. */
   get supported(): boolean {
@@ -44,13 +53,21 @@ export class EmailChangeService {
     return Boolean(other && other.id !== user.id);
   }
 
+  /**
+   * Emails a code to the new address. An address another client user signs in with is answered the
+   * same (the same statements, a code stored, the same page next) but is sent nothing: the code is
+   * never delivered, so confirming fails like a wrong code, and the form tells no one which
+   * addresses have accounts. The request is rate-limited first, per client user.
+   */
   async request(workspace: HostWorkspace, user: ClientUserRow, newEmail: string, mail: (code: string, minutes: number) => MailMessage, meta: RequestMeta): Promise<RequestChangeResult> {
     if (!this.supported) return { ok: false, reason: 'unsupported' };
+    const budget = await this.deps.limiter.consume(EMAIL_CHANGE_LIMITS.requestsPerUser, `${workspace.id}:${user.id}`);
+    if (!budget.allowed) return { ok: false, reason: 'limited', retryAfterSeconds: budget.retryAfterSeconds };
     if (newEmail === user.email) return { ok: false, reason: 'same' };
-    if (await this.takenByAnother(this.deps.db, workspace, user, newEmail)) return { ok: false, reason: 'taken' };
-    const sent = await this.deps.twoFactor.sendConfirmationCode(workspace, user, 'email-change', newEmail, mail);
+    const taken = await this.takenByAnother(this.deps.db, workspace, user, newEmail);
+    const sent = await this.deps.twoFactor.sendConfirmationCode(workspace, user, 'email-change', newEmail, mail, { deliver: !taken });
     if (!sent.ok) return { ok: false, reason: 'limited', retryAfterSeconds: sent.retryAfterSeconds };
-    await this.log(this.deps.db, workspace, user, 'email.change_requested', meta, { to: newEmail });
+    await this.log(this.deps.db, workspace, user, 'email.change_requested', meta, { to: newEmail, ...(taken ? { taken: true } : {}) });
     return { ok: true };
   }
 

@@ -36,6 +36,12 @@ declare module 'express-session' {
     pendingSecondFactor?: PendingSecondFactor;
     /** Recovery codes just made, kept until the page that shows them once has been rendered. */
     recoveryCodesToShow?: string[];
+    /**
+     * A two-factor set-up this session started and has not confirmed: the TOTP secret, sealed
+     * (two-factor/secret-box.ts). Kept here, not in the database, so it belongs to this session
+     * only and ends with it (sign-out, "sign out other sessions", a password change).
+     */
+    twoFactorSetup?: { workspaceId: string; clientUserId: string; sealed: string };
     /** When the client last confirmed it is them (password or emailed code) for a change on the account page. */
     identityConfirmedAt?: string;
     csrfToken?: string;

@@ -29,7 +29,8 @@ const identity = {
 export const SetupCommand = z.object({ code: appCode, ...identity });
 export const RemoveCommand = z.object(identity);
 
-export const ConfirmationCodeFor = z.enum(['setup', 'remove', 'email']);
+/** The form a code is asked from, so the answer goes back to it ('password': a first password on the account page). */
+export const ConfirmationCodeFor = z.enum(['setup', 'remove', 'email', 'password']);
 export const ConfirmationCodeCommand = z.object({ for: ConfirmationCodeFor });
 
 export const ChangeEmailCommand = z.object({ email: emailField, ...identity });

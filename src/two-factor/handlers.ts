@@ -57,14 +57,23 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
 
   const pageAddress = (res: Response, path: string, notice?: string) => `${portalContext(res).base}${path}${notice ? `?notice=${notice}` : ''}`;
 
+  /** The sealed secret of the set-up this session started for this client, if any. */
+  const heldSetup = (req: Request, res: Response): string | null => {
+    const held = req.session.twoFactorSetup;
+    return held && held.workspaceId === portalContext(res).workspace.id && held.clientUserId === signedInClient(res).user.id ? held.sealed : null;
+  };
+
   const showSetup = async (req: Request, res: Response, errors: FieldErrors = {}, status = 200) => {
     const { workspace, settings, base } = portalContext(res);
     const { t } = portalI18n(res);
     const client = signedInClient(res);
     if (req.method === 'POST' && req.get('HX-Request') === 'true') res.set('HX-Replace-Url', `${base}/account/two-factor/setup`);
-    const setup = await twoFactor.setup(workspace, client.user);
+    const setup = await twoFactor.setup(workspace, client.user, heldSetup(req, res));
     if (!setup) return res.redirect(303, pageAddress(res, '/account/two-factor'));
+    if (req.session.twoFactorSetup?.sealed !== setup.sealed) req.session.twoFactorSetup = { workspaceId: workspace.id, clientUserId: client.user.id, sealed: setup.sealed };
     if (setup.started) await log(req, client.user, 'two_factor.setup_started');
+    // The page shows the secret: no cache (the browser's or a proxy's) may keep it.
+    res.set('Cache-Control', 'no-store');
     renderPortalPage(req, res, 'two-factor/setup', t('twoFactor:setup.title'), {
       setup,
       required: settings.requireTwoFactor,
@@ -172,13 +181,14 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
         if (confirmed.retryAfterSeconds) res.set('Retry-After', String(confirmed.retryAfterSeconds));
         return showSetup(req, res, confirmed.errors, confirmed.status);
       }
-      const result = await twoFactor.confirmSetup(workspace, client.user, input.code);
+      const result = await twoFactor.confirmSetup(workspace, client.user, input.code, heldSetup(req, res));
       if (!result.ok && result.reason === 'limited') {
         res.set('Retry-After', String(result.retryAfterSeconds));
         return showSetup(req, res, { code: t('twoFactor:setup.limited', retryWords(res, result.retryAfterSeconds, now())) }, 429);
       }
       if (!result.ok) return showSetup(req, res, { code: t('twoFactor:setup.invalid') }, 400);
       await log(req, client.user, 'two_factor.enabled');
+      delete req.session.twoFactorSetup;
       // Shown once, on the next page; the session forgets them as that page is rendered.
       req.session.recoveryCodesToShow = result.recoveryCodes;
       res.redirect(303, pageAddress(res, '/account/two-factor/recovery-codes'));
@@ -215,7 +225,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       const { workspace } = portalContext(res);
       const { t } = portalI18n(res);
       const client = signedInClient(res);
-      const back = { setup: '/account/two-factor/setup', remove: '/account/two-factor', email: '/account/email' }[input.for];
+      const back = { setup: '/account/two-factor/setup', remove: '/account/two-factor', email: '/account/email', password: '/account' }[input.for];
       const sent = await twoFactor.sendConfirmationCode(workspace, client.user, 'step-up', null, (code, minutes) =>
         confirmationCodeEmail(t, { to: client.user.email, workspace, code, minutes, forNewAddress: false }),
       );

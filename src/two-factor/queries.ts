@@ -23,25 +23,22 @@ export async function isTwoFactorEnabled(db: Db, workspaceId: string, clientUser
   return Boolean(row);
 }
 
-/** Starts (or restarts) set-up with a new secret; an enabled authenticator is never replaced here. */
-export async function startTwoFactorSetup(db: Db, workspaceId: string, clientUserId: string, secretCiphertext: string): Promise<boolean> {
+/**
+ * Switches two-factor on with the secret the client's app was set up with (kept in the session that
+ * started the set-up until now, see TwoFactorService.setup). True only for the request that switched
+ * it on: an enabled authenticator is never replaced here. A row left by a set-up begun before the
+ * secret was kept per session (enabled_at null) is overwritten.
+ */
+export async function enableTwoFactor(db: Db, workspaceId: string, clientUserId: string, secretCiphertext: string, step: number): Promise<boolean> {
   const result = await db.raw(
-    `insert into client_two_factor (client_user_id, workspace_id, secret_ciphertext)
-     select id, workspace_id, ? from client_users where workspace_id = ? and id = ?
-     on conflict (client_user_id) do update set secret_ciphertext = excluded.secret_ciphertext, last_used_step = null, created_at = now()
+    `insert into client_two_factor (client_user_id, workspace_id, secret_ciphertext, enabled_at, last_used_step)
+     select id, workspace_id, ?, now(), ? from client_users where workspace_id = ? and id = ?
+     on conflict (client_user_id) do update
+       set secret_ciphertext = excluded.secret_ciphertext, enabled_at = excluded.enabled_at, last_used_step = excluded.last_used_step, created_at = now()
        where client_two_factor.enabled_at is null`,
-    [secretCiphertext, workspaceId, clientUserId],
+    [secretCiphertext, step, workspaceId, clientUserId],
   );
   return Number((result as { rowCount?: number }).rowCount ?? 0) > 0;
-}
-
-/** Confirms set-up; true only for the request that switched it on. */
-export async function enableTwoFactor(db: Db, workspaceId: string, clientUserId: string, step: number): Promise<boolean> {
-  const updated = await db('client_two_factor')
-    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
-    .whereNull('enabled_at')
-    .update({ enabled_at: db.fn.now(), last_used_step: step });
-  return updated > 0;
 }
 
 /**
@@ -114,23 +111,32 @@ export async function insertConfirmationCode(db: Db, row: { workspaceId: string;
   });
 }
 
-export async function findLiveConfirmationCode(db: Db, workspaceId: string, clientUserId: string, purpose: ConfirmationPurpose, now: Date): Promise<ConfirmationCodeRow | null> {
-  const row = await db('client_confirmation_codes')
+/**
+ * Counts one try at the client's newest live code for `purpose` *before* it is compared, and
+ * returns the code only when this try is within `maxAttempts` — one atomic UPDATE, as for sign-in
+ * codes (claimLoginCodeTry): of any number of guesses at once, only the first `maxAttempts` get a
+ * hash to compare. `attempts` counts tries, the right one included.
+ */
+export async function claimConfirmationTry(db: Db, workspaceId: string, clientUserId: string, purpose: ConfirmationPurpose, now: Date, maxAttempts: number): Promise<ConfirmationCodeRow | null> {
+  const newest = db('client_confirmation_codes')
     .where({ workspace_id: workspaceId, client_user_id: clientUserId, purpose })
     .whereNull('used_at')
     .where('expires_at', '>', now)
     .orderBy('id', 'desc')
-    .first('id', 'code_hash', 'new_email', 'attempts');
+    .limit(1)
+    .select('id');
+  const [row] = await db('client_confirmation_codes')
+    .whereIn('id', newest)
+    .whereNull('used_at')
+    .where('attempts', '<', maxAttempts)
+    .update({ attempts: db.raw('attempts + 1') })
+    .returning(['id', 'code_hash', 'new_email', 'attempts']);
   return (row as ConfirmationCodeRow | undefined) ?? null;
 }
 
-/** Counts a wrong guess; the code burns at `maxAttempts`. */
-export async function recordConfirmationMiss(db: Db, id: string, maxAttempts: number): Promise<number> {
-  const [row] = await db('client_confirmation_codes')
-    .where({ id })
-    .update({ attempts: db.raw('attempts + 1'), used_at: db.raw('case when attempts + 1 >= ? then now() else used_at end', [maxAttempts]) })
-    .returning('attempts');
-  return Number((row as { attempts: number } | undefined)?.attempts ?? maxAttempts);
+/** A wrong code at its last try is burnt at once. */
+export async function burnConfirmationCode(db: Db, id: string): Promise<void> {
+  await db('client_confirmation_codes').where({ id }).whereNull('used_at').update({ used_at: db.fn.now() });
 }
 
 export async function consumeConfirmationCode(db: Db, id: string): Promise<boolean> {

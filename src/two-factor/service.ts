@@ -21,14 +21,13 @@ import {
   countUnusedRecoveryCodes,
   deleteTwoFactor,
   enableTwoFactor,
-  findLiveConfirmationCode,
+  burnConfirmationCode,
+  claimConfirmationTry,
   findTwoFactor,
   insertConfirmationCode,
   isTwoFactorEnabled,
-  recordConfirmationMiss,
   replaceRecoveryCodes,
   resealTwoFactorSecret,
-  startTwoFactorSetup,
   useRecoveryCode,
   type ConfirmationPurpose,
 } from './queries.ts';
@@ -57,6 +56,8 @@ export interface SetupView {
   qr: { viewBox: string; background: string; modules: string };
   /** True when this call made the secret (set-up started now). */
   started: boolean;
+  /** The secret sealed (secret-box.ts), for the caller to keep with the session that started the set-up. */
+  sealed: string;
 }
 
 /** Recovery codes as people read them: ten lower-case letters and digits, in two groups. */
@@ -97,18 +98,20 @@ export class TwoFactorService {
     return new TOTP({ issuer: workspace.name, label: user.email, algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secretBase32) });
   }
 
-  /** The authenticator being set up: the one already started, or a new secret. */
-  async setup(workspace: HostWorkspace, user: ClientUserRow): Promise<SetupView | null> {
-    const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
-    if (row?.enabled_at) return null;
-    let secret = row ? (this.box.open(row.secret_ciphertext, user.id)?.plain ?? null) : null;
-    const started = !secret;
-    if (!secret) {
-      secret = new Secret({ size: 20 }).base32;
-      await startTwoFactorSetup(this.deps.db, workspace.id, user.id, this.box.seal(secret, user.id));
-    }
+  /**
+   * The authenticator being set up: the secret this session already started (`held`, sealed), or a
+   * new one. Nothing is stored until the set-up is confirmed: the caller keeps the sealed secret in
+   * the session that started it, so another session (another tab, someone else holding a stolen
+   * session) gets a secret of its own, and ending a session ends its set-up.
+   */
+  async setup(workspace: HostWorkspace, user: ClientUserRow, held: string | null): Promise<SetupView | null> {
+    if (await isTwoFactorEnabled(this.deps.db, workspace.id, user.id)) return null;
+    const opened = held ? this.box.open(held, user.id) : null;
+    const secret = opened?.plain ?? new Secret({ size: 20 }).base32;
+    // Sealed again only when new, or sealed under a retired session secret: an unchanged session is not written again.
+    const sealed = opened && !opened.stale ? held! : this.box.seal(secret, user.id);
     const uri = this.totp(workspace, user, secret).toString();
-    return { secretGroups: secret.match(/.{1,4}/g)!.join(' '), uri, qr: await qrParts(uri), started };
+    return { secretGroups: secret.match(/.{1,4}/g)!.join(' '), uri, qr: await qrParts(uri), started: !opened, sealed };
   }
 
   /** Counts one check for this client user before it runs; the first refusal wins. */
@@ -133,16 +136,16 @@ export class TwoFactorService {
    * Confirms set-up with a code from the app and returns the recovery codes, to be shown once.
    * Switching on and storing the codes is one transaction.
    */
-  async confirmSetup(workspace: HostWorkspace, user: ClientUserRow, code: string): Promise<{ ok: true; recoveryCodes: string[] } | Exclude<CheckResult, { ok: true }>> {
+  async confirmSetup(workspace: HostWorkspace, user: ClientUserRow, code: string, held: string | null): Promise<{ ok: true; recoveryCodes: string[] } | Exclude<CheckResult, { ok: true }>> {
     const limited = await this.budget(user, TWO_FACTOR_LIMITS.checksPerUser);
     if (limited && !limited.ok) return limited as Exclude<CheckResult, { ok: true }>;
-    const row = await findTwoFactor(this.deps.db, workspace.id, user.id);
-    const match = row && !row.enabled_at ? this.matchingStep(workspace, user, row.secret_ciphertext, code) : null;
+    const match = held ? this.matchingStep(workspace, user, held, code) : null;
     if (match === null) return { ok: false, reason: 'invalid' };
     const step = match.step;
+    const sealed = match.stale ? this.box.seal(match.secret, user.id) : held!;
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
     const enabled = await this.deps.db.transaction(async (trx) => {
-      if (!(await enableTwoFactor(trx, workspace.id, user.id, step))) return false;
+      if (!(await enableTwoFactor(trx, workspace.id, user.id, sealed, step))) return false;
       await replaceRecoveryCodes(trx, workspace.id, user.id, recoveryCodes.map((c) => this.recoveryHash(user, c)));
       return true;
     });
@@ -205,6 +208,8 @@ export class TwoFactorService {
     purpose: ConfirmationPurpose,
     newEmail: string | null,
     mail: (code: string, minutes: number) => Parameters<OutboxMailer['send']>[0],
+    /** `deliver: false` does the same work but sends nothing (an address that must not learn it was asked for). */
+    options: { deliver?: boolean } = {},
   ): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
     const result = await this.deps.limiter.consume(TWO_FACTOR_LIMITS.confirmationRequestsPerUser, `${workspace.id}:${user.id}`);
     if (!result.allowed) return { ok: false, retryAfterSeconds: result.retryAfterSeconds };
@@ -212,7 +217,7 @@ export class TwoFactorService {
     const expiresAt = new Date(this.deps.now().getTime() + CONFIRMATION_TTL_MINUTES * 60_000);
     await this.deps.db.transaction(async (trx) => {
       await insertConfirmationCode(trx, { workspaceId: workspace.id, clientUserId: user.id, purpose, newEmail, codeHash: hashCode(this.deps.config.sessionSecret, user.id, this.confirmationInput(purpose, newEmail, code)), expiresAt });
-      await this.deps.mailer.send(mail(code, CONFIRMATION_TTL_MINUTES), { trx });
+      await this.deps.mailer.sendIf(options.deliver ?? true, mail(code, CONFIRMATION_TTL_MINUTES), { trx });
     });
     return { ok: true };
   }
@@ -222,12 +227,15 @@ export class TwoFactorService {
     return `${purpose}:${newEmail ?? ''}:${code}`;
   }
 
-  /** Checks and uses an emailed confirmation code; five wrong tries burn it. Returns the address it confirms. */
+  /**
+   * Checks and uses an emailed confirmation code; the try is counted before the code is compared,
+   * so five tries in all, however many arrive at once. Returns the address it confirms.
+   */
   async useConfirmationCode(workspace: HostWorkspace, user: ClientUserRow, purpose: ConfirmationPurpose, code: string): Promise<{ ok: true; newEmail: string | null } | { ok: false }> {
-    const live = await findLiveConfirmationCode(this.deps.db, workspace.id, user.id, purpose, this.deps.now());
+    const live = await claimConfirmationTry(this.deps.db, workspace.id, user.id, purpose, this.deps.now(), CONFIRMATION_MAX_ATTEMPTS);
     if (!live) return { ok: false };
     if (!codeHashMatches(acceptedSessionSecrets(this.deps.config), user.id, this.confirmationInput(purpose, live.new_email, code), live.code_hash)) {
-      await recordConfirmationMiss(this.deps.db, live.id, CONFIRMATION_MAX_ATTEMPTS);
+      if (Number(live.attempts) >= CONFIRMATION_MAX_ATTEMPTS) await burnConfirmationCode(this.deps.db, live.id);
       return { ok: false };
     }
     if (!(await consumeConfirmationCode(this.deps.db, live.id))) return { ok: false };

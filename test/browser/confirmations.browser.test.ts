@@ -4,7 +4,7 @@
 // client's is reached by a boosted link, takes focus on its heading, and its button does it.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { enableTwoFactor, startTwoFactorSetup } from '../../src/two-factor/queries.ts';
+import { enableTwoFactor } from '../../src/two-factor/queries.ts';
 import { postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { expectNoAxeViolations, expectNoOverflowAt390, focused, launchChromium, openPage, signInWithPassword, staffSignIn } from '../support/browser-pages.ts';
 
@@ -42,8 +42,7 @@ describe('confirmation pages in Chromium', function () {
     const other = demoLogins().find((l) => l.email !== maria().email)!;
     const withTwoFactor = await h.crm.db('client_users').where({ workspace_id: workspace.id, email: other.email.toLowerCase() }).first('id');
     // The confirmation only asks whether two-factor is on; the secret is never read.
-    await startTwoFactorSetup(h.crm.db, workspace.id, String(withTwoFactor.id), 'v1:not-read-here');
-    await enableTwoFactor(h.crm.db, workspace.id, String(withTwoFactor.id), 0);
+    await enableTwoFactor(h.crm.db, workspace.id, String(withTwoFactor.id), 'v1:not-read-here', 0);
     const proposal = await h.crm.db('proposals').where({ workspace_id: Number(workspace.id), status: 'sent' }).first('id', 'client_id');
     const record = `${ADMIN}/records/proposal/${String(proposal.client_id)}/${String(proposal.id)}`;
 

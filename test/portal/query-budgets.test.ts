@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { countQueries, describeQueries, type QueryCounter } from '../support/query-counter.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { enableTwoFactor, startTwoFactorSetup } from '../../src/two-factor/queries.ts';
+import { enableTwoFactor } from '../../src/two-factor/queries.ts';
 
 describe('query budgets per request', function () {
   let h: PortalHarness;
@@ -128,8 +128,7 @@ describe('query budgets per request', function () {
     const other = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email !== login.email)!;
     const user = await h.crm.db('client_users').where({ workspace_id: demo.id, email: other.email.toLowerCase() }).first('id');
     // Any ciphertext will do: the confirmation page only asks whether two-factor is on.
-    await startTwoFactorSetup(h.crm.db, demo.id, String(user.id), 'v1:not-read-here');
-    await enableTwoFactor(h.crm.db, demo.id, String(user.id), 0);
+    await enableTwoFactor(h.crm.db, demo.id, String(user.id), 'v1:not-read-here', 0);
     const confirm = `/settings/client-portal/clients/${String(user.id)}/two-factor/reset`;
     await agent.get(confirm).expect(200);
     const counted = await expectBudget('GET two-factor reset confirmation', 6, () => agent.get(confirm).expect(200));

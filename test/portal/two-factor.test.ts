@@ -73,7 +73,9 @@ describe('client two-factor authentication', function () {
     expect(await h.crm.db('client_two_factor').whereNotNull('enabled_at').count({ n: '*' }).then((r) => Number(r[0]!.n))).to.equal(0);
 
     const done = await setUp(alice);
-    expect(done.secret).to.equal(secret); // the set-up started is the one confirmed
+    // Each session sets up a secret of its own (a set-up belongs to the session that started it).
+    expect(done.secret).to.not.equal(secret);
+    expect(freshPage.text).to.not.contain(secret.slice(0, 4) + ' ' + secret.slice(4, 8));
     expect(done.recovery).to.have.length(10);
     expect(done.shown.text).to.contain('Two-factor authentication is on.');
     // Shown once: the page does not show them again.
