@@ -10,15 +10,11 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import supertest from 'supertest';
-import { migratePortal } from '../../migrations/index.ts';
-import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
-import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
-import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
-import { DEMO_CLIENT_PASSWORD, seedPortalDemo } from '../../plugins/reference-crm/seed-portal-demo.ts';
+import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
 import { SEED_WORKSPACES } from '../../plugins/reference-crm/seed-data.ts';
 import { createKnex } from '../../src/db/connect.ts';
-import { hostProvides } from '../../src/host/verify-claims.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { seedDemoDatabase } from '../support/demo-database.ts';
 import { addressOf, startServer, stopServer, type StartedServer } from '../support/server-process.ts';
 import { cookieNamed, csrfFrom } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
@@ -26,15 +22,12 @@ import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 const SECRET = 's'.repeat(48);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
-/** The reference CRM's and the portal's tables with the demo data, written by the test, not by the server. */
+/** The demo data, written by the test (a production start seeds nothing), with online payments on in workspace demo. */
 async function seedDemoData(url: string): Promise<void> {
-  const db = createKnex(url, 2);
+  await seedDemoDatabase(url);
+  const db = createKnex(url, 1);
   try {
-    await migrateReferenceCrm(db);
-    await migratePortal(db, { hostProvides: hostProvides(createReferenceCrmAdapter(db)) });
-    const logins = await seedReferenceCrm(db);
-    await seedPortalDemo(db, logins.clients);
-    // Online payments on in workspace demo, with the provider column's default ('demo').
+    // The provider is the column's default ('demo').
     const { id } = await db('workspaces').where({ slug: 'demo' }).first('id');
     await db('workspace_client_portal_settings').insert({ workspace_id: String(id), allow_online_payments: true }).onConflict('workspace_id').merge(['allow_online_payments']);
   } finally {
