@@ -153,7 +153,7 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       const { workspace, settings } = portalContext(res);
       if (!settings.allowOnlinePayments || !settings.showInvoices) throw notFound();
       const provider = String(req.params.provider ?? '');
-      // A provider this instance does not have has no callback route (the demo one outside development).
+      // A provider this instance does not have has no callback route (the demo one where it is off).
       if (!payments.provider(provider)) throw notFound();
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const result = await payments.handleCallback(workspace.id, provider, { rawBody, header: (name) => req.get(name) }, requestMeta(req));
