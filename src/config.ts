@@ -24,6 +24,12 @@ export const PortalConfigSchema = z.object({
   /** Secure cookies: on in production, off for http://localhost. */
   secureCookies: z.boolean().default(false),
   sessionMaxAgeHours: z.number().int().positive().max(24 * 90).default(24 * 14),
+  /**
+   * The built-in demo payment provider: a checkout page the portal serves itself that records an
+   * invoice paid with no money moved. For demos and tests only, so off unless the host asks for it
+   * (the reference CRM: on outside production, in production only with PAYMENTS_DEMO_PROVIDER=on).
+   */
+  demoPaymentProvider: z.boolean().default(false),
   /** A directory for the portal's files (FILE_STORAGE_DIR); unset keeps them in PostgreSQL. */
   fileStorageDir: z.string().min(1).optional(),
 });

@@ -83,6 +83,7 @@ import { createMessageDigest, type MessageDigest } from './messages/digest.ts';
 import { deleteLiveEventsBefore } from './live/queries.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
 import type { CommentsPort, HostAdapter, HostStaffUser, HostWorkspace } from './ports/host.ts';
+import { createPaymentAvailability } from './payments/availability.ts';
 import { createDemoProvider } from './payments/demo-provider.ts';
 import { createPaymentHandlers } from './payments/handlers.ts';
 import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
@@ -209,7 +210,13 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // A bus the host did not pass is the portal's to close.
   const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
 
-  const workspaces = createWorkspaceCache({ db, adapter, events, config });
+  // Payment providers registered on this instance: the demo one only where the host asked for it
+  // (it records invoices paid with no money moved), then the host's own.
+  const demoProvider = createDemoProvider({ secret: config.sessionSecret });
+  const paymentProviders = [...(config.demoPaymentProvider ? [demoProvider] : []), ...(deps.paymentProviders ?? [])];
+  const paymentAvailability = createPaymentAvailability(db, paymentProviders.map((provider) => provider.id));
+
+  const workspaces = createWorkspaceCache({ db, adapter, events, config, settingsInForce: paymentAvailability.settingsInForce });
   // The staff side (admin pages, inbox, notifications, the CRM header's counts) looks a staff
   // user's workspace up by id on every request, often twice per page: through the same cache.
   const staffAdapter: HostAdapter = {
@@ -238,9 +245,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const logError = (err: unknown, req: Request) => requestLog(req, log).error({ err, method: req.method, route: routePattern(req) }, 'request failed');
 
   const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
-  const demoProvider = createDemoProvider({ secret: config.sessionSecret });
-  const payments = createPaymentService({ db, adapter, providers: [demoProvider, ...(deps.paymentProviders ?? [])], now, afterActivity: () => notifications.kick() });
-  const paymentHandlers = createPaymentHandlers({ payments, demo: demoProvider, now });
+  const payments = createPaymentService({ db, adapter, providers: paymentProviders, now, afterActivity: () => notifications.kick() });
+  const paymentHandlers = createPaymentHandlers({ payments, demo: config.demoPaymentProvider ? demoProvider : null, now });
 
   const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError: (m, e) => logger.error(m, e) });
   const messages = createMessagesService({ db, bus: events, storage, logger });
@@ -318,8 +324,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     flags,
     config,
     routes: [
-      adminRoutes({ db, adapter, auth, guard, storage, bus: events, config, now, logger, workspaces, mailer }),
-      paymentSettingsRoutes({ db }),
+      adminRoutes({ db, adapter, auth, guard, storage, bus: events, config, now, logger, workspaces, mailer, paymentsReady: paymentAvailability.ready }),
+      paymentSettingsRoutes({ db, workspaces, availability: paymentAvailability }),
       recordRoutes(createRecordHandlers({ db, adapter, comments, streamUrl: `${config.messagesPath}/stream`, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
     ],
   });

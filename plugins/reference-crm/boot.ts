@@ -1,5 +1,6 @@
-// Starts the reference CRM with the customer portal plugged in: database (embedded unless
-// DATABASE_URL), both sets of migrations, the demo seed, flags, mail, and the HTTP server.
+// Starts the reference CRM with the customer portal plugged in: the configuration check, database
+// (embedded unless DATABASE_URL), both sets of migrations, the demo seed (development only), flags,
+// mail, and the HTTP server.
 // `npm start` runs it; the browser tests start it the same way on a free port.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,8 @@ import { devOutboxPlugin } from './dev-outbox.ts';
 import { metricsPlugin } from './metrics-plugin.ts';
 import { migrateReferenceCrm } from './migrations/index.ts';
 import { customerPortalPlugin } from './portal-plugin.ts';
-import { seedReferenceCrm, type DemoLogins } from './seed.ts';
+import { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from '../../src/ops/production-checks.ts';
+import { SEED_REFERENCE_DATE, seedReferenceCrm, type DemoLogins } from './seed.ts';
 import { seedPortalDemo, type PortalDemoLogin } from './seed-portal-demo.ts';
 
 export interface BootOptions {
@@ -68,6 +70,13 @@ export interface BootOptions {
   shutdownDeadlineMs?: number;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */
   embeddedMaintenanceMs?: number;
+  /**
+   * PAYMENTS_DEMO_PROVIDER ('on'/'off') or a boolean: the demo payment provider, which records
+   * invoices paid with no money moved. Unset → on outside production, off in production.
+   */
+  demoPaymentProvider?: boolean | string | undefined;
+  /** Seed the demo workspaces, staff and client logins (published passwords). Default: outside production only. */
+  seedDemoData?: boolean;
 }
 
 export interface RunningCrm {
@@ -79,6 +88,7 @@ export interface RunningCrm {
   events: EventBus;
   adapter: HostAdapter;
   portal: CustomerPortal;
+  /** The demo logins; empty where nothing was seeded (production). */
   staffLogins: DemoLogins;
   clientLogins: PortalDemoLogin[];
   outbox: DevOutbox | undefined;
@@ -108,9 +118,13 @@ const EMBEDDED_MAINTENANCE_MS = 10 * 60_000;
 export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const logger = options.logger ?? createPortalLogger({ level: options.quiet ? 'error' : (options.logLevel ?? 'info') });
-  if (options.production && !options.sessionSecret) throw new Error('SESSION_SECRET is required in production.');
-  // Checked before anything starts, naming the variable (the portal's config would refuse it later, less plainly).
-  if ((options.previousSessionSecrets ?? []).some((secret) => secret.length < 32)) throw new Error('SESSION_SECRET_PREVIOUS: each secret must be at least 32 characters, like SESSION_SECRET.');
+  // Before anything starts: every unsafe setting at once, each naming its variable (the portal's
+  // config would refuse some later, one at a time and less plainly).
+  const production = options.production ?? false;
+  const checked = checkStartupSettings({ ...options, production });
+  if (checked.warnings.length > 0) logger.warn({ warnings: checked.warnings }, `unsafe configuration: ${checked.warnings.length} warning(s), listed in "warnings"`);
+  if (checked.refusals.length > 0) throw new StartupRefused(checked.refusals);
+  const demoPaymentProvider = demoPaymentProviderOn({ ...options, production });
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   const bounds = database.mode === 'external' ? options.databaseBounds : undefined;
   const db = createKnex(database.url, undefined, bounds);
@@ -137,6 +151,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     sessionSecret: options.sessionSecret ?? developmentSecret(options.dataDir),
     previousSessionSecrets: options.previousSessionSecrets ?? [],
     secureCookies: options.secureCookies ?? false,
+    demoPaymentProvider,
     ...(options.fileStorageDir ? { fileStorageDir: options.fileStorageDir } : {}),
   };
   const virusScanner = options.clamd ? createClamdScanner(options.clamd) : undefined;
@@ -144,8 +159,11 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
 
   await migrateReferenceCrm(db);
   await portal.migrate();
-  const staffLogins = await seedReferenceCrm(db);
-  const clientLogins = await seedPortalDemo(db, staffLogins.clients);
+  // The demo data publishes its passwords: development and tests only. Production starts on the
+  // database as it is (empty at first: `npm run staff:create` makes the first staff user).
+  const seed = options.seedDemoData ?? !production;
+  const staffLogins: DemoLogins = seed ? await seedReferenceCrm(db) : { referenceDate: SEED_REFERENCE_DATE, staff: [], clients: [] };
+  const clientLogins = seed ? await seedPortalDemo(db, staffLogins.clients) : [];
   const embedded = await sharesOneSession(db);
   // After the migrations, which change the tables a statement prepared before them would read.
   if (options.preparedStatements !== false && !embedded) {

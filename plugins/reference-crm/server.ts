@@ -1,5 +1,7 @@
 // `npm start`: the reference CRM with the customer portal, on embedded PostgreSQL unless
-// DATABASE_URL is set. Prints where to go and the demo logins.
+// DATABASE_URL is set. Prints where to go and, in development, the demo logins. In production
+// (NODE_ENV=production) it seeds nothing and prints how to create the first staff user; an unsafe
+// configuration stops it with every refusal listed (see src/ops/production-checks.ts).
 import path from 'node:path';
 import { previousSecretsFrom } from '../../src/config.ts';
 import { databaseBoundsFrom } from '../../src/db/connect.ts';
@@ -42,13 +44,24 @@ try {
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL,
     metricsToken: env.METRICS_TOKEN || undefined,
+    demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined,
     ...(env.SHUTDOWN_DEADLINE_MS ? { shutdownDeadlineMs: Number(env.SHUTDOWN_DEADLINE_MS) } : {}),
   });
   const demo = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo');
   if (env.NODE_ENV !== 'production' && demo && (await openDemoPayments(crm.db, demo.workspaceId))) await crm.portal.workspaceChanged(demo.workspaceId);
-  const lines = [
+  const production = env.NODE_ENV === 'production';
+  const running = `Reference CRM with the client portal is running at ${crm.url}  (${crm.databaseMode} PostgreSQL, ready in ${Date.now() - started} ms)`;
+  const lines = production ? [
     '',
-    `Reference CRM with the client portal is running at ${crm.url}  (${crm.databaseMode} PostgreSQL, ready in ${Date.now() - started} ms)`,
+    running,
+    '',
+    'Production: no demo data is seeded. To create a staff user (and its workspace, if new), run on this database:',
+    '  npm run staff:create -- --workspace <slug> --name "<full name>" --email <email> [--workspace-name "<agency>"] [--role admin|member]',
+    `Staff sign in at ${crm.url}/signin; the portal is served for the workspaces the customer_portal_enabled flag names.`,
+    '',
+  ] : [
+    '',
+    running,
     '',
     'Staff sign-in (CRM):            ' + `${crm.url}/signin`,
     ...crm.staffLogins.staff.map((login) => `  ${login.workspaceSlug.padEnd(6)} ${login.role.padEnd(7)} ${login.email}  /  ${login.password}`),

@@ -33,6 +33,8 @@ export interface AdminRoutesDeps {
   bus: EventBus;
   /** Told of every settings save, so each instance's portal shows it at once. */
   workspaces: Pick<WorkspaceCache, 'changed'>;
+  /** Whether the workspace's payment settings give clients a way to pay (payments/availability.ts). */
+  paymentsReady: (workspaceId: string) => Promise<boolean>;
 }
 
 export function adminRoutes(deps: AdminRoutesDeps): Router {

@@ -15,7 +15,21 @@ import { saveSettingsForm } from './save-settings.ts';
 import { LOGO_MAX_BYTES } from './uploads.ts';
 import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
 
-export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; logger: PortalLogger; workspaces: Pick<WorkspaceCache, 'changed'>; config: Pick<PortalConfig, 'appUrl'> }) {
+/**
+ * Refused when "Allow online payments" is ticked but the workspace has no way to take a payment:
+ * no registered provider chosen and no bank transfer instructions. Without this the switch would
+ * be saved and silently have no effect (or, before, send clients to the demo checkout).
+ */
+export const NO_WAY_TO_PAY = 'Online payments cannot be switched on yet: this workspace has no way to take a payment. Choose an online payment provider or give bank transfer instructions under Payments first.';
+
+export function createSettingsHandlers(deps: {
+  db: Knex;
+  storage: FileStorage;
+  logger: PortalLogger;
+  workspaces: Pick<WorkspaceCache, 'changed'>;
+  config: Pick<PortalConfig, 'appUrl'>;
+  paymentsReady: (workspaceId: string) => Promise<boolean>;
+}) {
   const { db } = deps;
 
   async function show(req: Request, res: Response, form: { errors?: FieldErrors; submitted?: unknown; notice?: string | null } = {}, status = 200) {
@@ -39,6 +53,11 @@ export function createSettingsHandlers(deps: { db: Knex; storage: FileStorage; l
 
     save: async (req: Request, res: Response) => {
       const { workspace, staff, base } = adminContext(res);
+      if ((req.body as SettingsInput).allowOnlinePayments && !(await deps.paymentsReady(workspace.id))) {
+        // The body is parsed by now (switches are booleans); the form shows what was ticked again.
+        const submitted = Object.fromEntries(Object.entries(req.body as Record<string, unknown>).filter(([, value]) => value !== false && value != null));
+        return show(req, res, { errors: { allowOnlinePayments: NO_WAY_TO_PAY }, submitted }, formAnswerStatus(req, 400));
+      }
       await saveSettingsForm(deps, workspace.id, staff.id, req.body as SettingsInput);
       // After the commit: every instance drops its cached settings and branding for this workspace.
       await deps.workspaces.changed(workspace.id);

@@ -32,14 +32,25 @@ function guard(res: Response): void {
   authorizePayment(settings);
 }
 
-export function createPaymentHandlers(deps: { payments: PaymentService; demo: DemoProvider; now: () => Date }) {
+/**
+ * `demo` is null where the demo provider is not registered: its checkout pages then answer 404
+ * like any page that does not exist (it records invoices paid with no money moved).
+ */
+export function createPaymentHandlers(deps: { payments: PaymentService; demo: DemoProvider | null; now: () => Date }) {
   const { payments } = deps;
+
+  /** The demo provider, or 404 where it is not registered. */
+  function demoProvider(): DemoProvider {
+    if (!deps.demo) throw notFound();
+    return deps.demo;
+  }
 
   async function showPayPage(req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, string>; transferErrors?: FieldErrors } = {}, status = 200) {
     guard(res);
     const invoiceId = parseParam(InvoiceIdParam, req.params.id);
     const found = await payments.options(payingClient(res), invoiceId);
-    if (!found) throw notFound();
+    // The settings read just now, not only the cached switch: no way to pay, no pay page.
+    if (!found || !payments.hasWayToPay(found.settings)) throw notFound();
     const i18n = portalI18n(res);
     const page = presentPayPage(i18n, portalContext(res).base, found, payments.payable(found.invoice));
     renderPortalPage(req, res, 'payments/pay', i18n.t('payments:pay.title', { number: found.invoice.number }), {
@@ -52,6 +63,9 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
   }
 
   return {
+    /** The demo checkout's routes are mounted only when true. */
+    demoRegistered: deps.demo !== null,
+
     /** Route guard: invoices shown and online payments allowed, or 404. */
     requirePayments: (_req: Request, res: Response, next: (err?: unknown) => void) => {
       guard(res);
@@ -69,7 +83,7 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       const client = payingClient(res);
       const input = req.body as PayInput;
       const found = await payments.options(client, invoiceId);
-      if (!found) throw notFound();
+      if (!found || !payments.hasWayToPay(found.settings)) throw notFound();
       const amountCents = input.amountCents ?? found.invoice.balanceCents;
       const result = await payments.start(
         client,
@@ -96,11 +110,12 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
     },
 
     demoCheckout: async (req: Request, res: Response) => {
+      const demo = demoProvider();
       guard(res);
       const paymentId = parseParam(PaymentIdParam, req.params.paymentId);
       const client = payingClient(res);
       const payment = await payments.checkout(client, paymentId);
-      if (!payment || payment.provider !== deps.demo.id) throw notFound();
+      if (!payment || payment.provider !== demo.id) throw notFound();
       const i18n = portalI18n(res);
       renderPortalPage(req, res, 'payments/demo-checkout', i18n.t('payments:demo.title'), {
         checkout: presentCheckout(i18n, portalContext(res), payment),
@@ -108,12 +123,13 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
     },
 
     demoConfirm: async (req: Request, res: Response) => {
+      const demo = demoProvider();
       guard(res);
       const { workspace, base } = portalContext(res);
       const paymentId = parseParam(PaymentIdParam, req.params.paymentId);
       const client = payingClient(res);
       const payment = await payments.checkout(client, paymentId);
-      if (!payment || payment.provider !== deps.demo.id) throw notFound();
+      if (!payment || payment.provider !== demo.id) throw notFound();
       const { action } = req.body as { action: 'pay' | 'cancel' };
       if (action === 'cancel' || payment.status !== 'pending') {
         return res.redirect(303, action === 'cancel' ? `${base}/invoices/${encodeURIComponent(payment.invoice_id)}/pay` : `${base}/payments/demo/${payment.id}`);
@@ -121,12 +137,12 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       // What the demo provider does once the card "went through": it signs and sends its callback.
       // It goes through the same handler as a callback arriving over HTTP.
       const at = deps.now();
-      const signed = deps.demo.signedCallback(workspace.id, {
+      const signed = demo.signedCallback(workspace.id, {
         id: `evt_${payment.id}`,
         type: 'payment.succeeded',
         payment: { id: payment.id, amount_cents: Number(payment.amount_cents), currency: payment.currency, paid_at: at.toISOString() },
       }, at);
-      await payments.handleCallback(workspace.id, deps.demo.id, { rawBody: signed.rawBody, header: (name) => (name.toLowerCase() === 'demo-signature' ? signed.signature : undefined) }, requestMeta(req));
+      await payments.handleCallback(workspace.id, demo.id, { rawBody: signed.rawBody, header: (name) => (name.toLowerCase() === 'demo-signature' ? signed.signature : undefined) }, requestMeta(req));
       res.redirect(303, `${base}/payments/demo/${payment.id}`);
     },
 
@@ -137,6 +153,8 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       const { workspace, settings } = portalContext(res);
       if (!settings.allowOnlinePayments || !settings.showInvoices) throw notFound();
       const provider = String(req.params.provider ?? '');
+      // A provider this instance does not have has no callback route (the demo one where it is off).
+      if (!payments.provider(provider)) throw notFound();
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const result = await payments.handleCallback(workspace.id, provider, { rawBody, header: (name) => req.get(name) }, requestMeta(req));
       if (result.outcome === 'invalid') return res.status(400).json({ error: 'invalid signature or body' });

@@ -11,8 +11,12 @@ export function paymentRoutes(h: PaymentHandlers): Router {
   router.get('/invoices/:id/pay', h.requirePayments, h.payPage);
   router.post('/invoices/:id/pay', h.requirePayments, validateBody(PayCommand, h.invalidPay), h.startPayment);
   router.post('/invoices/:id/pay/transfer', h.requirePayments, validateBody(ReportTransferCommand, h.invalidTransfer), h.reportTransfer);
-  router.get('/payments/demo/:paymentId', h.requirePayments, h.demoCheckout);
-  router.post('/payments/demo/:paymentId', h.requirePayments, validateBody(DemoCheckoutCommand), h.demoConfirm);
+  // The demo provider's checkout exists only where the demo provider is registered (never in
+  // production unless the operator asks for it): elsewhere these paths are 404 like any other.
+  if (h.demoRegistered) {
+    router.get('/payments/demo/:paymentId', h.requirePayments, h.demoCheckout);
+    router.post('/payments/demo/:paymentId', h.requirePayments, validateBody(DemoCheckoutCommand), h.demoConfirm);
+  }
   return router;
 }
 

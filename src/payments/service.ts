@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import { insertActivity } from '../activity/queries.ts';
 import type { HostAdapter, InvoiceDetail, InvoicesPort } from '../ports/host.ts';
 import type { RequestMeta } from '../web/request-meta.ts';
+import { hasWayToPay } from './availability.ts';
 import type { PaymentProvider, VerifiedCallback } from './provider.ts';
 import {
   claimCallback, completeClientPayment, findClientPayment, findPaymentSettings, insertClientPayment, lockPaymentForCallback, setCallbackOutcome,
@@ -50,6 +51,7 @@ export type PaymentOptions = {
 export function createPaymentService(deps: PaymentServiceDeps) {
   const { db, adapter, now } = deps;
   const byId = new Map(deps.providers.map((provider) => [provider.id, provider]));
+  const registered = new Set(byId.keys());
   const invoices = (): InvoicesPort | null => adapter.invoices ?? null;
 
   /** The invoice a client may pay now (open, with a balance), and how; null when there is none. */
@@ -67,6 +69,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     options,
     payable,
     provider: (id: string) => byId.get(id) ?? null,
+    /** The workspace's payment settings give a way to pay on this instance (see availability.ts). */
+    hasWayToPay: (settings: PaymentSettings) => hasWayToPay(settings, registered),
 
     /**
      * Starts a checkout for the invoice options() found (the caller has them already: reading the

@@ -43,6 +43,11 @@ export interface WorkspaceCacheDeps {
   adapter: HostAdapter;
   events: EventBus;
   config: Pick<PortalConfig, 'portalPath'>;
+  /**
+   * The stored settings as they apply on this instance (e.g. online payments off where the chosen
+   * payment provider is not registered); omitted → as stored.
+   */
+  settingsInForce?: (workspaceId: string, stored: PortalSettings) => Promise<PortalSettings>;
   /** Safety net for changes no event announces. */
   ttlMs?: number;
   maxEntries?: number;
@@ -63,7 +68,8 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
   async function load(slug: string): Promise<WorkspaceEntry | null> {
     const workspace = await deps.adapter.workspaces.findBySlug(slug);
     if (!workspace) return null;
-    const settings = Object.freeze(await findSettings(deps.db, workspace.id));
+    const stored = await findSettings(deps.db, workspace.id);
+    const settings = Object.freeze(deps.settingsInForce ? await deps.settingsInForce(workspace.id, stored) : stored);
     const base = `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
     const uploadedLogo = settings.logoFileId ? `${base}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
     return Object.freeze({ workspace: Object.freeze(workspace), settings, branding: Object.freeze(buildBranding(workspace, settings, uploadedLogo)), base });

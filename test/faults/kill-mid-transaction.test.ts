@@ -52,7 +52,7 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
     cluster = await startPrivateCluster();
     databaseUrl = await cluster.createDatabase('portal');
     // The first boot migrates and seeds; the rest find it done.
-    instances.push(await startInstance({ DATABASE_URL: databaseUrl }));
+    instances.push(await startInstance({ DATABASE_URL: databaseUrl, PAYMENTS_DEMO_PROVIDER: 'on' }));
     sql = new pg.Client(databaseUrl);
     await sql.connect();
     // Online payments on for the demo workspace, before any instance has cached its settings.
@@ -60,7 +60,7 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
       `insert into workspace_client_portal_settings (workspace_id, allow_online_payments) select id::text, true from workspaces where slug = 'demo'
        on conflict (workspace_id) do update set allow_online_payments = true`,
     );
-    instances.push(await startInstance({ DATABASE_URL: databaseUrl }));
+    instances.push(await startInstance({ DATABASE_URL: databaseUrl, PAYMENTS_DEMO_PROVIDER: 'on' }));
     locker = new pg.Client(databaseUrl);
     await locker.connect();
   });
@@ -125,7 +125,7 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
 
   it('leaves a payment callback all or nothing, and the retried callback records it once', async function () {
     const b = instances[1]!;
-    instances.push(await startInstance({ DATABASE_URL: databaseUrl }));
+    instances.push(await startInstance({ DATABASE_URL: databaseUrl, PAYMENTS_DEMO_PROVIDER: 'on' }));
     const c = instances[2]!;
     const browser = new Browser(b.url, '10.1.0.2');
     await browser.signIn('demo', MARIA, DEMO_CLIENT_PASSWORD);

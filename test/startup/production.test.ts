@@ -1,42 +1,150 @@
-// `npm start` in production, as a real process: it refuses to start without SESSION_SECRET or with
-// a SESSION_SECRET_PREVIOUS entry too short; with one it sends HSTS, hides the development outbox,
-// and — behind a TLS-terminating proxy on the same machine — sets the client's session cookie with
-// Secure, so a client can sign in.
+// `npm start` in production, as a real process. It refuses to start, listing every refusal at once
+// in one output (SESSION_SECRET missing, a SESSION_SECRET_PREVIOUS entry too short, SMTP_URL
+// missing, ...), each on a line of its own; it starts with a valid secret and SMTP_URL, seeds
+// nothing (no demo workspace, users or printed passwords) and says how to create the first staff
+// user, which `npm run staff:create` then does (that user signs in); the demo payment provider does not exist there unless PAYMENTS_DEMO_PROVIDER=on, which is
+// logged as a warning. With one it sends HSTS, hides the development outbox, and — behind a
+// TLS-terminating proxy on the same machine — sets the client's session cookie with Secure, so a
+// client can sign in (on a database seeded beforehand, as the demo data is development only).
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import supertest from 'supertest';
 import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
+import { SEED_WORKSPACES } from '../../plugins/reference-crm/seed-data.ts';
+import { createKnex } from '../../src/db/connect.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { seedDemoDatabase } from '../support/demo-database.ts';
 import { addressOf, startServer, stopServer, type StartedServer } from '../support/server-process.ts';
 import { cookieNamed, csrfFrom } from '../support/portal-harness.ts';
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 
+const SECRET = 's'.repeat(48);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+/** The demo data, written by the test (a production start seeds nothing), with online payments on in workspace demo. */
+async function seedDemoData(url: string): Promise<void> {
+  await seedDemoDatabase(url);
+  const db = createKnex(url, 1);
+  try {
+    // The provider is the column's default ('demo').
+    const { id } = await db('workspaces').where({ slug: 'demo' }).first('id');
+    await db('workspace_client_portal_settings').insert({ workspace_id: String(id), allow_online_payments: true }).onConflict('workspace_id').merge(['allow_online_payments']);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A callback with a malformed signature: 400 where the demo provider exists, 404 where it does not. */
+const demoCallback = (url: string) => supertest(url).post('/portal/demo/payments/callback/demo').set('Demo-Signature', 't=1,v1=00').set('Content-Type', 'application/json').send('{}');
 
 describe('production mode, as a real process', function () {
   this.timeout(90_000);
-  let database: TestDatabase;
+  let seeded: TestDatabase;
+  let smtp: SmtpCapture;
   let server: StartedServer | undefined;
 
   before(async function () {
-    database = await createTestDatabase();
+    [seeded, smtp] = await Promise.all([createTestDatabase(), startSmtpCapture()]);
+    await seedDemoData(seeded.url);
+  });
+  afterEach(async function () {
+    await stopServer(server, 'SIGTERM');
+    server = undefined;
   });
   after(async function () {
-    await stopServer(server, 'SIGTERM');
-    await database?.drop();
+    await smtp?.stop();
+    await seeded?.drop();
   });
 
   it('refuses to start without SESSION_SECRET, saying so', async function () {
-    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0' });
+    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SMTP_URL: smtp.url });
     expect(await refused.exited).to.equal(1);
     expect(refused.output()).to.contain('SESSION_SECRET is required in production');
   });
 
   it('refuses to start with a previous session secret shorter than 32 characters, saying so', async function () {
-    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0', SESSION_SECRET: 's'.repeat(48), SESSION_SECRET_PREVIOUS: `${'p'.repeat(48)}, too-short` });
+    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SMTP_URL: smtp.url, SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: `${'p'.repeat(48)}, too-short` });
     expect(await refused.exited).to.equal(1);
     expect(refused.output()).to.contain('SESSION_SECRET_PREVIOUS: each secret must be at least 32 characters');
   });
 
+  it('refuses to start without SMTP_URL, naming it on one line', async function () {
+    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SESSION_SECRET: SECRET });
+    expect(await refused.exited).to.equal(1);
+    const lines = refused.output().split('\n').filter((line) => line.includes('SMTP_URL'));
+    expect(lines, refused.output()).to.have.length(1);
+    expect(lines[0]).to.match(/SMTP_URL is required in production/);
+    expect(refused.output()).to.not.contain('running at');
+  });
+
+  it('lists every unsafe setting at once, in one output', async function () {
+    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SESSION_SECRET_PREVIOUS: 'too-short', PAYMENTS_DEMO_PROVIDER: 'yes' });
+    expect(await refused.exited).to.equal(1);
+    const output = refused.output();
+    expect(output).to.contain('SESSION_SECRET is required in production');
+    expect(output).to.contain('SESSION_SECRET_PREVIOUS: each secret must be at least 32 characters');
+    expect(output).to.contain('SMTP_URL is required in production');
+    expect(output).to.contain('PAYMENTS_DEMO_PROVIDER must be on or off');
+    // One report: printed together, one refusal a line.
+    expect(output.match(/Could not start/g)).to.have.length(1);
+  });
+
+  it('starts on an empty database with SMTP_URL and a secret, and seeds nothing', async function () {
+    const empty = await createTestDatabase();
+    try {
+      server = startServer({ NODE_ENV: 'production', DATABASE_URL: empty.url, PORT: '0', SESSION_SECRET: SECRET, SMTP_URL: smtp.url, APP_URL: 'https://crm.example.com' });
+      await addressOf(server);
+      const output = server.output();
+      expect(output).to.not.contain(DEMO_CLIENT_PASSWORD);
+      for (const workspace of SEED_WORKSPACES) for (const staff of workspace.staff) expect(output).to.not.contain(staff.password);
+      expect(output).to.contain('npm run staff:create');
+
+      // The way in on an empty production database: the command the server points to, then a sign-in.
+      const created = spawnSync(process.execPath, ['--import', 'tsx', 'plugins/reference-crm/cli/create-staff.ts', '--workspace', 'agency', '--name', 'Ann Admin', '--email', 'ann@agency.example'], {
+        cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', DATABASE_URL: empty.url }, encoding: 'utf8',
+      });
+      expect(created.status, created.stderr).to.equal(0);
+      const password = /Password \(shown once, keep it safe\): (\S+)/.exec(created.stdout)![1]!;
+      const url = await addressOf(server);
+      const form = await supertest(url).get('/signin').set('X-Forwarded-Proto', 'https').expect(200);
+      const given = (form.headers['set-cookie'] as unknown as string[] | undefined ?? []).map((c) => c.split(';')[0]).join('; ');
+      await supertest(url).post('/signin').set('X-Forwarded-Proto', 'https').set('Cookie', given).type('form')
+        .send({ _csrf: csrfFrom(form.text), email: 'ann@agency.example', password }).expect(303);
+      await stopServer(server, 'SIGTERM');
+      const db = createKnex(empty.url, 1);
+      try {
+        // Only what staff:create made: no demo workspace, staff, clients or client logins.
+        expect(await db('workspaces').pluck('slug')).to.deep.equal(['agency']);
+        expect(await db('staff_users').pluck('email')).to.deep.equal(['ann@agency.example']);
+        for (const table of ['clients', 'contacts', 'invoices', 'client_users']) {
+          const [row] = await db(table).count<{ count: string | number }[]>({ count: '*' });
+          expect(Number(row!.count), table).to.equal(0);
+        }
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await stopServer(server, 'SIGTERM');
+      await empty.drop();
+    }
+  });
+
+  it('has no demo payment provider, unless PAYMENTS_DEMO_PROVIDER=on, which it warns about', async function () {
+    server = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SESSION_SECRET: SECRET, SMTP_URL: smtp.url });
+    expect((await demoCallback(await addressOf(server))).status).to.equal(404);
+    expect(server.output()).to.not.contain('PAYMENTS_DEMO_PROVIDER');
+    await stopServer(server, 'SIGTERM');
+
+    server = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SESSION_SECRET: SECRET, SMTP_URL: smtp.url, PAYMENTS_DEMO_PROVIDER: 'on' });
+    expect((await demoCallback(await addressOf(server))).status).to.equal(400);
+    const warnings = server.output().split('\n').filter((line) => line.includes('PAYMENTS_DEMO_PROVIDER'));
+    expect(warnings, server.output()).to.have.length(1);
+    expect(warnings[0]).to.match(/"level":40/).and.match(/no money/i);
+  });
+
   it('serves with HSTS and secure cookies behind a local TLS proxy, and without the outbox', async function () {
-    server = startServer({ NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0', SESSION_SECRET: 's'.repeat(48) });
+    server = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SESSION_SECRET: SECRET, SMTP_URL: smtp.url });
     const url = await addressOf(server);
     const agent = supertest.agent(url);
 
@@ -44,8 +152,8 @@ describe('production mode, as a real process', function () {
     expect(signIn.headers['strict-transport-security']).to.match(/max-age=\d+/);
     expect((await supertest(url).get('/dev/outbox')).status).to.equal(404);
 
-    // The demo's seeded client, signing in over the proxy. A cookie jar keeps Secure cookies off
-    // plain http, so the browser's part (sending back what it was given) is done by hand.
+    // The demo's client, seeded by the test, signing in over the proxy. A cookie jar keeps Secure
+    // cookies off plain http, so the browser's part (sending back what it was given) is done by hand.
     const given = (signIn.headers['set-cookie'] as unknown as string[] | undefined ?? []).map((c) => c.split(';')[0]).join('; ');
     const posted = await agent
       .post('/portal/demo/sign-in/password')

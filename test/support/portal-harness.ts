@@ -40,7 +40,7 @@ export function flagsFileFor(slugs: string[]): string {
   return file;
 }
 
-export async function startPortalHarness(options: { enabledFor?: string[]; database?: TestDatabase; boot?: Pick<BootOptions, 'fileStorageDir' | 'clamd' | 'logger' | 'metricsToken' | 'sessionSecret' | 'previousSessionSecrets' | 'embeddedMaintenanceMs'> } = {}): Promise<PortalHarness> {
+export async function startPortalHarness(options: { enabledFor?: string[]; database?: TestDatabase; boot?: Pick<BootOptions, 'fileStorageDir' | 'clamd' | 'logger' | 'metricsToken' | 'sessionSecret' | 'previousSessionSecrets' | 'embeddedMaintenanceMs' | 'demoPaymentProvider'> } = {}): Promise<PortalHarness> {
   const database = options.database ?? (await createTestDatabase());
   const smtp = await startSmtpCapture();
   const crm = await bootReferenceCrm({

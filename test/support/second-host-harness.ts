@@ -96,7 +96,7 @@ export async function startSecondHost(options: SecondHostOptions = {}): Promise<
       sessionPool,
       flags,
       mailer: createMailer({ smtpUrl: smtp.url, from: 'Atelier Nord <portal@atelier.example>' }),
-      config: { appUrl: 'http://localhost', sessionSecret: 'second-host-secret-'.padEnd(48, 'x') },
+      config: { appUrl: 'http://localhost', sessionSecret: 'second-host-secret-'.padEnd(48, 'x'), demoPaymentProvider: true },
       logger: createPortalLogger({ level: 'error' }),
     });
     cleanups.push(() => portal.close());

@@ -218,7 +218,7 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
     flags,
     mailer,
     ...(options.storage ? { storage: options.storage } : {}),
-    config: { appUrl: 'http://localhost', sessionSecret: 'x'.repeat(40), portalPath: PORTAL_PATH, adminPath: ADMIN_PATH },
+    config: { appUrl: 'http://localhost', sessionSecret: 'x'.repeat(40), demoPaymentProvider: true, portalPath: PORTAL_PATH, adminPath: ADMIN_PATH },
     logger: captured.logger,
   });
   await portal.migrate();

@@ -1,9 +1,13 @@
 // App instances as real processes (`plugins/reference-crm/server.ts`, what `npm start` runs), so a
 // SIGKILL is a real crash, plus a small cookie-keeping HTTP client that speaks to them as a browser
 // behind a TLS-terminating proxy would (X-Forwarded-Proto / -For, which TRUST_PROXY=loopback honours).
+// They run in production mode, which seeds nothing and requires SMTP_URL: the database gets the demo
+// data from the test first, and an instance given no SMTP_URL mails to an SMTP server in this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import { seedDemoDatabase } from '../../support/demo-database.ts';
+import { startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 const SERVER = path.join(ROOT, 'plugins/reference-crm/server.ts');
@@ -20,7 +24,12 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
+let localSmtp: Promise<SmtpCapture> | undefined;
+
 export async function startInstance(env: Record<string, string>, timeoutMs = 120_000): Promise<Instance> {
+  const databaseUrl = env.LISTEN_DATABASE_URL ?? env.DATABASE_URL;
+  if (databaseUrl) await seedDemoDatabase(databaseUrl);
+  const smtpUrl = env.SMTP_URL ?? (await (localSmtp ??= startSmtpCapture())).url;
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     cwd: ROOT,
     env: {
@@ -30,6 +39,7 @@ export async function startInstance(env: Record<string, string>, timeoutMs = 120
       SESSION_SECRET: FAULTS_SECRET,
       TRUST_PROXY: 'loopback',
       PORT: '0',
+      SMTP_URL: smtpUrl,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

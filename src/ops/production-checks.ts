@@ -1,0 +1,98 @@
+// The start-up check of the configuration: every setting that makes the app unsafe to run, found
+// in one pass so an operator sees them all at once instead of fixing one and meeting the next.
+//   refusals: the app must not start (missing or too short secrets, no mail server in production,
+//             a value that cannot be read). Start-up prints them together and exits non-zero.
+//   warnings: it starts, but something is weaker than it should be in production (the demo payment
+//             provider switched on, links over plain http, a proxy trusted blindly). Logged once,
+//             as one list.
+// Messages name the environment variable (the reference CRM's, documented in the README) and say
+// why, each on one line.
+
+export interface StartupSettings {
+  /** NODE_ENV=production. */
+  production: boolean;
+  sessionSecret?: string | undefined;
+  previousSessionSecrets?: readonly string[] | undefined;
+  smtpUrl?: string | undefined;
+  /** PAYMENTS_DEMO_PROVIDER as given ('on', 'off'), or a boolean from code; unset → on outside production. */
+  demoPaymentProvider?: boolean | string | undefined;
+  appUrl?: string | undefined;
+  trustProxy?: boolean | number | string | undefined;
+  databaseUrl?: string | undefined;
+  metricsToken?: string | undefined;
+}
+
+export interface StartupCheck {
+  refusals: string[];
+  warnings: string[];
+}
+
+const MIN_SECRET = 32;
+const MIN_METRICS_TOKEN = 16;
+
+/** Whether the demo payment provider is registered: as asked ('on'/'off'), else only outside production. */
+export function demoPaymentProviderOn(settings: Pick<StartupSettings, 'production' | 'demoPaymentProvider'>): boolean {
+  const value = settings.demoPaymentProvider;
+  if (typeof value === 'boolean') return value;
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  return !settings.production;
+}
+
+export function checkStartupSettings(settings: StartupSettings): StartupCheck {
+  const refusals: string[] = [];
+  const warnings: string[] = [];
+  const { production } = settings;
+
+  if (production && !settings.sessionSecret) {
+    refusals.push(`SESSION_SECRET is required in production (at least ${MIN_SECRET} characters): it signs cookies and keys code hashes and two-factor secrets; a generated one would sign everyone out on each restart.`);
+  } else if (settings.sessionSecret !== undefined && settings.sessionSecret.length < MIN_SECRET) {
+    refusals.push(`SESSION_SECRET must be at least ${MIN_SECRET} characters: a short secret can be guessed offline from one signed cookie.`);
+  }
+  if ((settings.previousSessionSecrets ?? []).some((secret) => secret.length < MIN_SECRET)) {
+    refusals.push(`SESSION_SECRET_PREVIOUS: each secret must be at least ${MIN_SECRET} characters, like SESSION_SECRET (cookies signed with it are still accepted).`);
+  }
+  if (production && !settings.smtpUrl) {
+    refusals.push('SMTP_URL is required in production: without it no email is delivered and sign-in codes and reset links are printed to the console.');
+  }
+
+  const demo = settings.demoPaymentProvider;
+  if (typeof demo === 'string' && demo !== 'on' && demo !== 'off') {
+    refusals.push(`PAYMENTS_DEMO_PROVIDER must be on or off (unset: on outside production, off in production).`);
+  } else if (production && demoPaymentProviderOn(settings)) {
+    warnings.push('PAYMENTS_DEMO_PROVIDER=on: the demo payment provider exists in production; a workspace that chooses it lets clients mark invoices paid with no money moved.');
+  }
+
+  if (settings.appUrl !== undefined) {
+    let protocol: string | null = null;
+    try {
+      protocol = new URL(settings.appUrl).protocol;
+    } catch {
+      refusals.push('APP_URL is not a valid URL (e.g. https://crm.example.com): emailed links are built from it.');
+    }
+    if (production && protocol !== null && protocol !== 'https:') {
+      warnings.push('APP_URL is not https: the sign-in and reset links emailed to clients would send them to a plain-http page.');
+    }
+  } else if (production) {
+    warnings.push('APP_URL is unset: links in emails point at http://localhost and do not work for clients.');
+  }
+
+  if (production && settings.trustProxy === true) {
+    warnings.push('TRUST_PROXY=true trusts X-Forwarded-For and X-Forwarded-Proto from anyone: a client can forge its address (rate limits, logs); name the proxies (a hop count or addresses) instead.');
+  }
+  if (production && !settings.databaseUrl) {
+    warnings.push('DATABASE_URL is unset: the embedded database is for development (one session at a time, one instance, data in a local folder).');
+  }
+  if (settings.metricsToken !== undefined && settings.metricsToken.length < MIN_METRICS_TOKEN) {
+    warnings.push(`METRICS_TOKEN is shorter than ${MIN_METRICS_TOKEN} characters: /metrics is only as private as the token is hard to guess.`);
+  }
+  return { refusals, warnings };
+}
+
+/** Thrown by start-up when there are refusals: its message lists each one on a line of its own. */
+export class StartupRefused extends Error {
+  constructor(readonly refusals: string[]) {
+    super(`${refusals.length === 1 ? 'one setting must be fixed' : `${refusals.length} settings must be fixed`} first:\n${refusals.map((line) => `  - ${line}`).join('\n')}`);
+    this.name = 'StartupRefused';
+  }
+}

@@ -1,0 +1,45 @@
+// The start-up configuration check (src/ops/production-checks.ts) without a process: which settings
+// it refuses and which it warns about, in production and in development, all of them in one answer;
+// and whether the demo payment provider is registered (PAYMENTS_DEMO_PROVIDER, its default by mode).
+import { expect } from 'chai';
+import { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from '../../src/ops/production-checks.ts';
+
+const SECRET = 's'.repeat(48);
+const safeProduction = { production: true, sessionSecret: SECRET, smtpUrl: 'smtp://mail.example.com:587', appUrl: 'https://crm.example.com', databaseUrl: 'postgres://db/crm' };
+
+describe('start-up configuration check', function () {
+  it('passes a safe production configuration with nothing to say', function () {
+    expect(checkStartupSettings(safeProduction)).to.deep.equal({ refusals: [], warnings: [] });
+  });
+
+  it('refuses every unsafe production setting at once, each naming its variable', function () {
+    const { refusals } = checkStartupSettings({ production: true, previousSessionSecrets: [SECRET, 'short'], demoPaymentProvider: 'yes', appUrl: 'not a url' });
+    expect(refusals.map((line) => line.split(/[ :=]/)[0])).to.deep.equal(['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS', 'SMTP_URL', 'PAYMENTS_DEMO_PROVIDER', 'APP_URL']);
+    expect(checkStartupSettings({ ...safeProduction, sessionSecret: 'short' }).refusals).to.have.length(1).and.to.match(/SESSION_SECRET must be at least 32/);
+  });
+
+  it('warns about the demo payment provider, plain-http links, a blindly trusted proxy, the embedded database and a short metrics token', function () {
+    const { refusals, warnings } = checkStartupSettings({ ...safeProduction, demoPaymentProvider: 'on', appUrl: 'http://crm.example.com', trustProxy: true, databaseUrl: undefined, metricsToken: 'abc' });
+    expect(refusals).to.deep.equal([]);
+    expect(warnings.map((line) => line.split(/[ :=]/)[0])).to.deep.equal(['PAYMENTS_DEMO_PROVIDER', 'APP_URL', 'TRUST_PROXY', 'DATABASE_URL', 'METRICS_TOKEN']);
+    expect(checkStartupSettings({ ...safeProduction, appUrl: undefined }).warnings).to.have.length(1).and.to.match(/^APP_URL is unset/);
+  });
+
+  it('in development asks for no secret or mail server, but still refuses short secrets and an unreadable PAYMENTS_DEMO_PROVIDER', function () {
+    expect(checkStartupSettings({ production: false, demoPaymentProvider: 'on', appUrl: 'http://localhost:3000', trustProxy: true })).to.deep.equal({ refusals: [], warnings: [] });
+    expect(checkStartupSettings({ production: false, previousSessionSecrets: ['short'], demoPaymentProvider: 'true' }).refusals).to.have.length(2);
+  });
+
+  it('registers the demo payment provider outside production by default, in production only when asked', function () {
+    expect(demoPaymentProviderOn({ production: false })).to.equal(true);
+    expect(demoPaymentProviderOn({ production: true })).to.equal(false);
+    expect(demoPaymentProviderOn({ production: true, demoPaymentProvider: 'on' })).to.equal(true);
+    expect(demoPaymentProviderOn({ production: false, demoPaymentProvider: 'off' })).to.equal(false);
+    expect(demoPaymentProviderOn({ production: true, demoPaymentProvider: true })).to.equal(true);
+  });
+
+  it('reports refusals as one message, one a line', function () {
+    const error = new StartupRefused(['A is wrong.', 'B is wrong.']);
+    expect(error.message).to.equal('2 settings must be fixed first:\n  - A is wrong.\n  - B is wrong.');
+  });
+});
