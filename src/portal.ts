@@ -97,6 +97,8 @@ import { createPortalMetrics } from './ops/metrics.ts';
 import { healthRoutes, RESERVED_SLUGS } from './ops/health.ts';
 import { markWorkspaceRequest, requestContext, requestIdOf, requestLog, routePattern } from './ops/request-context.ts';
 import { attachLiveStreams, createLiveStreams } from './live/live-streams.ts';
+import { clientStreamRules } from './live/client-streams.ts';
+import { watchStreamSessions } from './live/stream-sessions.ts';
 import { notFound } from './web/http-error.ts';
 import { countText } from './db/bounded-count.ts';
 
@@ -180,7 +182,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const log = deps.logger ?? createPortalLogger();
   const logger: PortalLogger = { info: (message) => log.info(message), error: (message, err) => log.error({ err }, message) };
   const metrics = createPortalMetrics({ outboxDepth: () => countPendingMessages(db), flagEnabled: (context) => flags.isEnabled(PORTAL_FLAG, context) });
-  const liveStreams = createLiveStreams({ opened: () => metrics.streamOpened() });
+  const liveStreams = createLiveStreams({ opened: () => metrics.streamOpened(), caps: { perSession: config.liveStreamsPerSession, perIp: config.liveStreamsPerIp } });
   let closing = false;
   const operate = requestContext({
     logger: log,
@@ -205,11 +207,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const storage = deps.storage ?? (config.fileStorageDir ? createDirectoryStorage(config.fileStorageDir) : createDatabaseStorage(db));
   const limiter = new RateLimiter(db, () => now().getTime());
   const guard = new RepeatGuard(db, () => now().getTime());
-  const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now });
   // A bus the host did not pass is the portal's to close.
   const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
+  const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now, bus: events });
+  // Client streams end with their session, on every instance (see stream-sessions.ts).
+  const streamSessions = watchStreamSessions({ db, bus: events, streams: liveStreams, intervalMs: config.liveSessionCheckMs, now, onError: (m, e) => logger.error(m, e) });
 
   const workspaces = createWorkspaceCache({ db, adapter, events, config });
+  const streamRules = clientStreamRules({ workspaces, flags });
   // The staff side (admin pages, inbox, notifications, the CRM header's counts) looks a staff
   // user's workspace up by id on every request, often twice per page: through the same cache.
   const staffAdapter: HostAdapter = {
@@ -248,7 +253,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const decisions = new OfferDecisions({ db, adapter, now });
   const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
-  const sessionLifecycle = createSessionLifecycle({ db, cookiePath: config.portalPath });
+  const sessionLifecycle = createSessionLifecycle({ db, cookiePath: config.portalPath, bus: events });
   const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
   const identity = createIdentityCheck({ auth, twoFactor, now });
   const twoFactorHandlers = createTwoFactorHandlers({ db, twoFactor, identity, sessions: sessionLifecycle, now });
@@ -263,14 +268,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     // First: with the workspace requiring two-factor, its gate keeps clients without it on set-up.
     twoFactorAccountRoutes(twoFactorHandlers),
     dashboardRoutes({ adapter, now, unreadMessages: (ws, client, userId) => unreadInConversation(db, ws, client, { side: 'client', id: userId }) }),
-    accountRoutes(createAccountHandlers({ db, adapter, auth, now })),
-    emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer }), identity, now })),
+    accountRoutes(createAccountHandlers({ db, adapter, auth, now, bus: events })),
+    emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer, bus: events }), identity, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), adapter.offers.kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), adapter.offers.kinds)] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
     documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger })),
     ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : []),
-    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now })),
-    liveRoutes({ db, bus: events, onError: (m, e) => logger.error(m, e) }),
+    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now, streamRules })),
+    liveRoutes({ db, bus: events, streamRules, onError: (m, e) => logger.error(m, e) }),
   ];
 
   const clientRouter = Router();
@@ -391,6 +396,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async close() {
       closing = true;
       liveStreams.endAll();
+      streamSessions.close();
       clearInterval(housekeeping);
       clearInterval(digestTimer);
       workspaces.close();

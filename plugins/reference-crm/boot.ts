@@ -13,6 +13,7 @@ import { namePoolReads, namePreparedStatements, sharesOneSession } from '../../s
 import { createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
+import type { PortalConfigInput } from '../../src/config.ts';
 import { openEventBus } from '../../src/events/choose-event-bus.ts';
 import { createMailer, type DevOutbox } from '../../src/mail/mailer.ts';
 import { createPortalLogger, type StructuredLogger } from '../../src/ops/logging.ts';
@@ -66,6 +67,8 @@ export interface BootOptions {
   metricsToken?: string | undefined;
   /** How long shutdown waits for requests in flight before cutting their connections. */
   shutdownDeadlineMs?: number;
+  /** The portal's live-stream settings (caps and the session re-check); LIVE_STREAMS_PER_SESSION, LIVE_STREAMS_PER_IP. */
+  portalConfig?: Pick<PortalConfigInput, 'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs'> | undefined;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */
   embeddedMaintenanceMs?: number;
 }
@@ -138,6 +141,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     previousSessionSecrets: options.previousSessionSecrets ?? [],
     secureCookies: options.secureCookies ?? false,
     ...(options.fileStorageDir ? { fileStorageDir: options.fileStorageDir } : {}),
+    ...options.portalConfig,
   };
   const virusScanner = options.clamd ? createClamdScanner(options.clamd) : undefined;
   const portal = createCustomerPortal({ adapter, db, sessionPool, events, flags, mailer, config: portalConfig, ...(virusScanner ? { virusScanner } : {}), logger });
