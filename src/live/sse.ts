@@ -147,6 +147,9 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
   };
   req.on('close', close);
   res.on('close', close);
+  // A browser that left while the request was on its way fired 'close' before anyone listened: its
+  // slot must not stay taken against the caps.
+  if (!res.socket || res.socket.destroyed) close();
   endStream = (why) => {
     if (closed) return;
     // Shutdown sends the browser on to another instance soon; an ended session has nothing to come back to.
