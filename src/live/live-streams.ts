@@ -2,7 +2,8 @@
 // browser's EventSource, and htmx's SSE extension, comes back after `retry` milliseconds, by then to
 // another instance behind the load balancer, and replays what it missed by Last-Event-ID); so a
 // session that ended (signed out, signed out everywhere, a new password, a disabled client user)
-// takes its streams with it; and so one session or one address cannot hold more than its share.
+// takes its streams with it; so one session or one address cannot hold more than its share; and
+// so one timer sends every stream's keep-alive, rather than a timer per stream.
 //
 // The caps are counted in this process only, not across instances: a stream holds no row anywhere
 // (that is what keeps an idle one cheap), and a browser opens its streams on whichever instance the
@@ -39,7 +40,7 @@ export interface LiveStreams {
    * Takes a slot for a stream within the caps and registers its way to end; the slot is released by
    * the returned function. Refused (nothing registered) when the session or the address holds its cap.
    */
-  add(holder: StreamHolder, end: (why: StreamEnd) => void): StreamSlot;
+  add(holder: StreamHolder, end: (why: StreamEnd) => void, keepAlive?: () => void): StreamSlot;
   readonly size: number;
   /** The open streams of clients, optionally of one client user only. */
   clientStreams(of?: { workspaceId: string; clientUserId: string }): OpenClientStream[];
@@ -53,15 +54,28 @@ export const SHUTDOWN_RETRY_MS = 1_000;
 
 export const DEFAULT_STREAM_CAPS: StreamCaps = { perSession: 5, perIp: 50 };
 
+/** A comment line this often keeps proxies and load balancers from closing an idle stream. */
+export const HEARTBEAT_MS = 25_000;
+
 interface Entry {
   holder: StreamHolder;
   end: (why: StreamEnd) => void;
+  keepAlive: (() => void) | undefined;
   done: () => void;
 }
 
-export function createLiveStreams(hooks: { opened?: () => () => void; caps?: StreamCaps } = {}): LiveStreams {
+export function createLiveStreams(hooks: { opened?: () => () => void; caps?: StreamCaps; heartbeatMs?: number } = {}): LiveStreams {
   const caps = hooks.caps ?? DEFAULT_STREAM_CAPS;
   const open = new Set<Entry>();
+  // Runs only while a stream is open.
+  let heartbeat: NodeJS.Timeout | null = null;
+  const stopHeartbeat = () => {
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = null;
+  };
+  const beat = () => {
+    for (const entry of open) entry.keepAlive?.();
+  };
   const bySession = new Map<string, number>();
   const byIp = new Map<string, number>();
   let closing = false;
@@ -72,17 +86,22 @@ export function createLiveStreams(hooks: { opened?: () => () => void; caps?: Str
     else counts.delete(key);
   };
   return {
-    add(holder, end) {
+    add(holder, end, keepAlive) {
       if ((bySession.get(holder.session) ?? 0) >= caps.perSession) return { ok: false, cap: 'session' };
       if (holder.ip !== null && (byIp.get(holder.ip) ?? 0) >= caps.perIp) return { ok: false, cap: 'ip' };
-      const entry: Entry = { holder, end, done: hooks.opened?.() ?? (() => {}) };
+      const entry: Entry = { holder, end, keepAlive, done: hooks.opened?.() ?? (() => {}) };
       open.add(entry);
+      if (!heartbeat) {
+        heartbeat = setInterval(beat, hooks.heartbeatMs ?? HEARTBEAT_MS);
+        heartbeat.unref();
+      }
       up(bySession, holder.session);
       if (holder.ip !== null) up(byIp, holder.ip);
       return {
         ok: true,
         release() {
           if (!open.delete(entry)) return;
+          if (open.size === 0) stopHeartbeat();
           entry.done();
           down(bySession, holder.session);
           if (holder.ip !== null) down(byIp, holder.ip);
@@ -107,6 +126,7 @@ export function createLiveStreams(hooks: { opened?: () => () => void; caps?: Str
     endAll() {
       closing = true;
       for (const { end } of [...open]) end('shutdown');
+      stopHeartbeat();
     },
   };
 }

@@ -9,11 +9,10 @@ import type { EventBus } from '../events/event-bus.ts';
 import { RECONNECTED_CHANNEL } from '../events/postgres-event-bus.ts';
 import { latestLiveSeq, listLiveEventsAfter } from './queries.ts';
 import { requestMeta } from '../web/request-meta.ts';
-import { liveStreamsOf, SHUTDOWN_RETRY_MS, type StreamEnd, type StreamHolder } from './live-streams.ts';
+import { HEARTBEAT_MS, liveStreamsOf, SHUTDOWN_RETRY_MS, type StreamEnd, type StreamHolder } from './live-streams.ts';
 import type { LiveEvent } from './live-events.ts';
 
 const REPLAY_LIMIT = 500;
-const HEARTBEAT_MS = 25_000;
 
 export interface LiveStreamOptions {
   db: Knex;
@@ -59,13 +58,16 @@ const frame = (event: LiveEvent) =>
 export const TOO_MANY_STREAMS = 'Too many live connections are open. Close another tab or window of the portal and try again.';
 export const TOO_MANY_STREAMS_RETRY_S = 30;
 
+const noRelease = () => {};
+
 export async function openLiveStream(req: Request, res: Response, options: LiveStreamOptions): Promise<void> {
   const streams = liveStreamsOf(req);
+  const keepAlive = () => void res.write(': keep-alive\n\n');
   let endStream: (why: StreamEnd) => void = () => {};
-  let release = () => {};
+  let release = noRelease;
   if (streams && !streams.closing) {
     // Taken before anything is written, so a refusal is a plain 429 the browser can read.
-    const slot = streams.add({ ...options.holder, ip: requestMeta(req).ip }, (why) => endStream(why));
+    const slot = streams.add({ ...options.holder, ip: requestMeta(req).ip }, (why) => endStream(why), keepAlive);
     if (!slot.ok) {
       res.status(429).set({ 'Retry-After': String(TOO_MANY_STREAMS_RETRY_S), 'Cache-Control': 'no-store' }).type('text/plain').send(TOO_MANY_STREAMS);
       return;
@@ -135,8 +137,9 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
   const unsubscribe = options.bus.subscribe(options.channel, onEvent);
   // After the LISTEN connection came back, events of the gap are in the table: replay them.
   const unsubscribeReconnect = options.bus.subscribe(RECONNECTED_CHANNEL, () => void replay().catch((err: unknown) => options.onError?.('a live stream could not replay what was missed', err)));
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-  heartbeat.unref();
+  // The registry's one timer keeps registered streams alive; only a stream outside it needs its own.
+  const heartbeat = release === noRelease ? setInterval(keepAlive, HEARTBEAT_MS) : undefined;
+  heartbeat?.unref();
   const close = () => {
     if (closed) return;
     closed = true;

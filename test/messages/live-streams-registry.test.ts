@@ -1,7 +1,7 @@
 // The registry of an instance's open live streams (src/live/live-streams.ts), without a server: the
 // caps per session and per address (a refused stream takes no slot, a released one frees its slot
-// once however often it is released), the client streams it lists for ending with a session, and
-// shutdown ending every stream and refusing newcomers.
+// once however often it is released), the client streams it lists for ending with a session, the
+// one shared keep-alive timer, and shutdown ending every stream.
 import { expect } from 'chai';
 import { createLiveStreams, type StreamEnd, type StreamHolder } from '../../src/live/live-streams.ts';
 
@@ -57,5 +57,18 @@ describe('live stream registry', function () {
     expect(streams.closing).to.equal(true);
     for (const slot of slots) if (slot.ok) slot.release();
     expect(open).to.equal(0);
+  });
+
+  it('keeps every open stream alive from one timer, which stops once none is open', async function () {
+    const streams = createLiveStreams({ heartbeatMs: 20 });
+    const beats = [0, 0];
+    const slots = [0, 1].map((i) => streams.add(client(`s${i}`), () => {}, () => beats[i]!++));
+    await new Promise((resolve) => setTimeout(resolve, 75));
+    expect(beats[0]).to.be.at.least(2);
+    expect(beats[1]).to.equal(beats[0]);
+    for (const slot of slots) if (slot.ok) slot.release();
+    const after = [...beats];
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(beats).to.deep.equal(after);
   });
 });
