@@ -3,8 +3,8 @@
 // - the admin's switches: an event of a section switched off since the stream opened (messages,
 //   read receipts, tasks, comments) is not sent, on /live nor on /messages/stream, and is sent
 //   again once the section is back on;
-// - the session: a stream on instance B ends when, on instance A, the client signs out, signs out
-//   everywhere, changes the password, or staff disable the client user; and a stream whose session
+// - the session: a stream on instance B ends when, on instance A, the client signs out, signs one
+//   other session out, signs out everywhere, changes the password, or staff disable the client user; and a stream whose session
 //   vanished without any event (a row deleted by hand) ends at the next periodic check;
 // - the caps: one session holds at most liveStreamsPerSession streams and one address at most
 //   liveStreamsPerIp on an instance; the next is refused 429 with Retry-After, and closing one frees
@@ -13,6 +13,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { recordAndAnnounce } from '../../src/live/live-events.ts';
+import { hashSessionId } from '../../src/sessions/hashed-session-store.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
 import { openSse, type SseConnection } from '../support/sse-client.ts';
@@ -179,6 +180,27 @@ describe('live streams follow switches, sessions and caps', function () {
         await here.post('/portal/demo/account/sessions/revoke-others').type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303);
         await endsWithin(elsewhereStream, 3000, 'the stream of a session signed out everywhere');
         // The session that asked stays signed in, and so does its stream.
+        await probe(await clientIdOf(login.email), [own]);
+        expect(own.isEnded).to.equal(false);
+      } finally {
+        own.close();
+      }
+    });
+
+    it('ends the stream of one session the client signs out from the account page on another instance', async function () {
+      const login = other();
+      const elsewhere = await signIn(a, login);
+      const here = await signIn(a, login);
+      const elsewhereStream = await open(elsewhere);
+      const own = await open(here);
+      try {
+        const page = await here.get('/portal/demo/account').expect(200);
+        // The account page names each session by its hashed id; the cookie carries the id, signed.
+        const sid = /portal\.sid=s%3A([^.;]+)\./.exec(await cookieOf(elsewhere))![1]!;
+        const revoke = `/portal/demo/account/sessions/${hashSessionId(decodeURIComponent(sid))}/revoke`;
+        expect(page.text).to.contain(`action="${revoke}"`);
+        await here.post(revoke).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+        await endsWithin(elsewhereStream, 3000, 'the stream of a session signed out from the account page');
         await probe(await clientIdOf(login.email), [own]);
         expect(own.isEnded).to.equal(false);
       } finally {
