@@ -17,7 +17,15 @@ import path from 'node:path';
 const target = Number(process.argv[2] ?? 1000);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const port = 20000 + Math.floor(Math.random() * 20000);
-const env = { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sse-bench-')) + '/pg' };
+// Every stream comes from one session and one address here: the caps per session and per address
+// are raised past the count, or all but the first few would be refused.
+const env = {
+  ...process.env,
+  PORT: String(port),
+  DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sse-bench-')) + '/pg',
+  LIVE_STREAMS_PER_SESSION: String(target + 10),
+  LIVE_STREAMS_PER_IP: String(target + 10),
+};
 const server = spawn(process.execPath, ['--import', 'tsx', 'plugins/reference-crm/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
 const stop = () => server.kill('SIGTERM');
 process.on('exit', stop);

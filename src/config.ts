@@ -30,6 +30,19 @@ export const PortalConfigSchema = z.object({
    * (the reference CRM: on outside production, in production only with PAYMENTS_DEMO_PROVIDER=on).
    */
   demoPaymentProvider: z.boolean().default(false),
+  /**
+   * Live streams (SSE) one session may hold open on one instance at a time: a few tabs' worth. The
+   * next is refused 429. Counted per instance, not across them (see live-streams.ts).
+   */
+  liveStreamsPerSession: z.number().int().positive().default(5),
+  /** Live streams one IP address may hold open on one instance (an office behind one NAT has several people). */
+  liveStreamsPerIp: z.number().int().positive().default(50),
+  /**
+   * How often every open client stream re-checks that its session still signs someone in: the
+   * sign-out, password-change and disable events end streams at once; this catches what no event
+   * announced (a missed NOTIFY, a session deleted by hand, one expired).
+   */
+  liveSessionCheckMs: z.number().int().positive().default(60_000),
   /** A directory for the portal's files (FILE_STORAGE_DIR); unset keeps them in PostgreSQL. */
   fileStorageDir: z.string().min(1).optional(),
 });

@@ -98,6 +98,8 @@ import { createPortalMetrics } from './ops/metrics.ts';
 import { healthRoutes, RESERVED_SLUGS } from './ops/health.ts';
 import { markWorkspaceRequest, requestContext, requestIdOf, requestLog, routePattern } from './ops/request-context.ts';
 import { attachLiveStreams, createLiveStreams } from './live/live-streams.ts';
+import { clientStreamRules } from './live/client-streams.ts';
+import { watchStreamSessions } from './live/stream-sessions.ts';
 import { notFound } from './web/http-error.ts';
 import { countText } from './db/bounded-count.ts';
 
@@ -181,7 +183,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const log = deps.logger ?? createPortalLogger();
   const logger: PortalLogger = { info: (message) => log.info(message), error: (message, err) => log.error({ err }, message) };
   const metrics = createPortalMetrics({ outboxDepth: () => countPendingMessages(db), flagEnabled: (context) => flags.isEnabled(PORTAL_FLAG, context) });
-  const liveStreams = createLiveStreams({ opened: () => metrics.streamOpened() });
+  const liveStreams = createLiveStreams({ opened: () => metrics.streamOpened(), caps: { perSession: config.liveStreamsPerSession, perIp: config.liveStreamsPerIp } });
   let closing = false;
   const operate = requestContext({
     logger: log,
@@ -206,9 +208,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const storage = deps.storage ?? (config.fileStorageDir ? createDirectoryStorage(config.fileStorageDir) : createDatabaseStorage(db));
   const limiter = new RateLimiter(db, () => now().getTime());
   const guard = new RepeatGuard(db, () => now().getTime());
-  const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now });
   // A bus the host did not pass is the portal's to close.
   const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
+  const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now, bus: events });
+  // Client streams end with their session, on every instance (see stream-sessions.ts).
+  const streamSessions = watchStreamSessions({ db, bus: events, streams: liveStreams, intervalMs: config.liveSessionCheckMs, now, onError: (m, e) => logger.error(m, e) });
 
   // Payment providers registered on this instance: the demo one only where the host asked for it
   // (it records invoices paid with no money moved), then the host's own.
@@ -217,6 +221,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const paymentAvailability = createPaymentAvailability(db, paymentProviders.map((provider) => provider.id));
 
   const workspaces = createWorkspaceCache({ db, adapter, events, config, settingsInForce: paymentAvailability.settingsInForce });
+  const streamRules = clientStreamRules({ workspaces, flags });
   // The staff side (admin pages, inbox, notifications, the CRM header's counts) looks a staff
   // user's workspace up by id on every request, often twice per page: through the same cache.
   const staffAdapter: HostAdapter = {
@@ -254,7 +259,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   const decisions = new OfferDecisions({ db, adapter, now });
   const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
-  const sessionLifecycle = createSessionLifecycle({ db, cookiePath: config.portalPath });
+  const sessionLifecycle = createSessionLifecycle({ db, cookiePath: config.portalPath, bus: events });
   const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
   const identity = createIdentityCheck({ auth, twoFactor, now });
   const twoFactorHandlers = createTwoFactorHandlers({ db, twoFactor, identity, sessions: sessionLifecycle, now });
@@ -269,14 +274,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     // First: with the workspace requiring two-factor, its gate keeps clients without it on set-up.
     twoFactorAccountRoutes(twoFactorHandlers),
     dashboardRoutes({ adapter, now, unreadMessages: (ws, client, userId) => unreadInConversation(db, ws, client, { side: 'client', id: userId }) }),
-    accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now })),
-    emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer, limiter }), identity, now })),
+    accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now, bus: events })),
+    emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events }), identity, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), adapter.offers.kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), adapter.offers.kinds)] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
     documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger })),
     ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : []),
-    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now })),
-    liveRoutes({ db, bus: events, onError: (m, e) => logger.error(m, e) }),
+    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now, streamRules })),
+    liveRoutes({ db, bus: events, streamRules, onError: (m, e) => logger.error(m, e) }),
   ];
 
   const clientRouter = Router();
@@ -397,6 +402,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async close() {
       closing = true;
       liveStreams.endAll();
+      streamSessions.close();
       clearInterval(housekeeping);
       clearInterval(digestTimer);
       workspaces.close();

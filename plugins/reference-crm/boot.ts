@@ -14,6 +14,7 @@ import { namePoolReads, namePreparedStatements, sharesOneSession } from '../../s
 import { createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
+import type { PortalConfigInput } from '../../src/config.ts';
 import { openEventBus } from '../../src/events/choose-event-bus.ts';
 import { createMailer, type DevOutbox } from '../../src/mail/mailer.ts';
 import { createPortalLogger, type StructuredLogger } from '../../src/ops/logging.ts';
@@ -68,6 +69,8 @@ export interface BootOptions {
   metricsToken?: string | undefined;
   /** How long shutdown waits for requests in flight before cutting their connections. */
   shutdownDeadlineMs?: number;
+  /** The portal's live-stream settings (caps and the session re-check); LIVE_STREAMS_PER_SESSION, LIVE_STREAMS_PER_IP. */
+  portalConfig?: Pick<PortalConfigInput, 'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs'> | undefined;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */
   embeddedMaintenanceMs?: number;
   /**
@@ -153,6 +156,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     secureCookies: options.secureCookies ?? false,
     demoPaymentProvider,
     ...(options.fileStorageDir ? { fileStorageDir: options.fileStorageDir } : {}),
+    ...options.portalConfig,
   };
   const virusScanner = options.clamd ? createClamdScanner(options.clamd) : undefined;
   const portal = createCustomerPortal({ adapter, db, sessionPool, events, flags, mailer, config: portalConfig, ...(virusScanner ? { virusScanner } : {}), logger });

@@ -46,6 +46,10 @@ try {
     metricsToken: env.METRICS_TOKEN || undefined,
     demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined,
     ...(env.SHUTDOWN_DEADLINE_MS ? { shutdownDeadlineMs: Number(env.SHUTDOWN_DEADLINE_MS) } : {}),
+    portalConfig: {
+      ...(env.LIVE_STREAMS_PER_SESSION ? { liveStreamsPerSession: Number(env.LIVE_STREAMS_PER_SESSION) } : {}),
+      ...(env.LIVE_STREAMS_PER_IP ? { liveStreamsPerIp: Number(env.LIVE_STREAMS_PER_IP) } : {}),
+    },
   });
   const demo = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo');
   if (env.NODE_ENV !== 'production' && demo && (await openDemoPayments(crm.db, demo.workspaceId))) await crm.portal.workspaceChanged(demo.workspaceId);

@@ -10,6 +10,8 @@ import { insertActivity } from '../activity/queries.ts';
 import { findClientUserById, setClientUserPreferences } from '../client-users/queries.ts';
 import { hashSessionId } from '../sessions/hashed-session-store.ts';
 import { deleteOtherSessions, deleteSession, listLiveSessions } from '../sessions/queries.ts';
+import { announceSessionsEnded } from '../sessions/session-events.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import { notFound } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { formAnswerStatus, isFragmentRequest } from '../web/render.ts';
@@ -43,7 +45,7 @@ interface AccountForms {
   notice?: string;
 }
 
-export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; identity: IdentityCheck; now: () => Date }) {
+export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; identity: IdentityCheck; now: () => Date; bus?: EventBus }) {
   const { db, adapter, auth, identity, now } = deps;
 
   /** After a change: plain forms go back to the page (post/redirect/get); htmx gets the page in place at its GET address. */
@@ -177,6 +179,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       if (sid === hashSessionId(req.sessionID)) throw notFound('Use “Sign out” to end this session.');
       const removed = await deleteSession(db, workspace.id, user.id, sid);
       if (removed === 0) throw notFound('That session has already ended.');
+      await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'revoked' });
       await log(req, res, 'session.revoked', { scope: 'one' });
       if (isFragmentRequest(req)) return show(req, res, { notice: 'account:notices.sessionSignedOut' });
       res.redirect(303, `${base}/account`);
@@ -194,6 +197,7 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       // Signing out everywhere else is what a client does who fears someone else holds a session:
       // a two-factor secret this session was shown before starts again too.
       delete req.session.twoFactorSetup;
+      if (removed > 0) await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'revoked' });
       await log(req, res, 'session.revoked', { scope: 'others', count: removed });
       if (isFragmentRequest(req)) return show(req, res, { notice: 'account:notices.othersSignedOut' });
       res.redirect(303, `${base}/account?notice=others-signed-out`);

@@ -10,6 +10,8 @@ import type { HostAdapter } from '../ports/host.ts';
 import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
 import { voidUserLinks } from '../auth/token-queries.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
+import { announceSessionsEnded } from '../sessions/session-events.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import { findSettings } from '../settings/queries.ts';
 import { listTwoFactorUserIds } from '../two-factor/queries.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
@@ -24,7 +26,7 @@ const CLIENT_NOT_FOUND = 'We could not find that client.';
 const CONTACT_NOT_FOUND = 'We could not find that contact.';
 const CLIENT_USER_NOT_FOUND = 'We could not find that client user.';
 
-export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; guard: RepeatGuard }) {
+export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; guard: RepeatGuard; bus?: EventBus }) {
   const { db, adapter, auth, guard } = deps;
 
   /** Back to the clients page, with the same client filter and one of the fixed notices. */
@@ -141,6 +143,8 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
           ...requestMeta(req),
         });
       });
+      // After the commit: every instance ends the client's open live streams.
+      await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'user-disabled' });
       backToClients(res, input.client, 'disabled');
     },
 

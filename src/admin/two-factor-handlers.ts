@@ -10,6 +10,8 @@ import type { PortalConfig } from '../config.ts';
 import { isLocale, translator } from '../i18n/translations.ts';
 import type { OutboxMailer } from '../mail/outbox.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
+import { announceSessionsEnded } from '../sessions/session-events.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import { findSettings } from '../settings/queries.ts';
 import { twoFactorResetEmail } from '../two-factor/emails.ts';
 import { deleteTwoFactor, isTwoFactorEnabled } from '../two-factor/queries.ts';
@@ -21,7 +23,7 @@ import { adminContext } from './admin-context.ts';
 import { renderAdminPage } from './admin-page.ts';
 import { ClientUserIdParam, type ClientUserInput } from './commands.ts';
 
-export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMailer; config: PortalConfig; workspaces: Pick<WorkspaceCache, 'changed'> }) {
+export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMailer; config: PortalConfig; workspaces: Pick<WorkspaceCache, 'changed'>; bus?: EventBus }) {
   const { db, mailer, config } = deps;
 
   const back = (res: Response, client: string | undefined, notice: string) => {
@@ -68,6 +70,7 @@ export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMai
           ...requestMeta(req),
         });
       });
+      await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'two-factor-reset' });
       back(res, input.client, 'two-factor-reset');
     },
   };

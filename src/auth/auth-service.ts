@@ -21,6 +21,8 @@ import { mayUsePortal } from '../policies/portal-policy.ts';
 import { SIGN_IN_LIMITS, type RateLimiter } from '../rate-limits/limiter.ts';
 import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
+import { announceSessionsEnded } from '../sessions/session-events.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { RequestMeta } from '../web/request-meta.ts';
 import {
   burnLoginCode,
@@ -64,6 +66,8 @@ export interface AuthServiceDeps {
   limiter: RateLimiter;
   guard: RepeatGuard;
   now: () => Date;
+  /** Where ended sessions are announced, so every instance ends their live streams. */
+  bus?: EventBus | undefined;
 }
 
 export class AuthService {
@@ -345,6 +349,7 @@ export class AuthService {
       await deleteOtherSessions(trx, workspace.id, owner.id, null);
       return owner;
     });
+    if (user) await announceSessionsEnded(this.deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'password-changed' });
     if (user) await this.log(workspace, purpose === 'reset' ? 'password.reset' : 'invitation.accepted', meta, { user });
     return user;
   }
@@ -389,6 +394,7 @@ export class AuthService {
       await deleteOtherSessions(trx, workspace.id, user.id, keepSidHash);
       await voidUserLinks(trx, workspace.id, user.id);
     });
+    await announceSessionsEnded(this.deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'password-changed' });
   }
 
   /** A client who so far signed in only with codes chooses a password. */

@@ -10,6 +10,8 @@ import type { OutboxMailer } from '../mail/outbox.ts';
 import type { HostAdapter, HostContact, HostWorkspace } from '../ports/host.ts';
 import type { MailMessage } from '../ports/services.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
+import { announceSessionsEnded } from '../sessions/session-events.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { RequestMeta } from '../web/request-meta.ts';
 import { voidConfirmationCodes } from '../two-factor/queries.ts';
 import type { TwoFactorService } from '../two-factor/service.ts';
@@ -41,7 +43,7 @@ class Refused extends Error {
 }
 
 export class EmailChangeService {
-  constructor(private readonly deps: { db: Knex; adapter: HostAdapter; twoFactor: TwoFactorService; mailer: OutboxMailer; limiter: RateLimiter }) {}
+  constructor(private readonly deps: { db: Knex; adapter: HostAdapter; twoFactor: TwoFactorService; mailer: OutboxMailer; limiter: RateLimiter; bus?: EventBus }) {}
 
   /** Whether the host lets the portal change a contact's email at all. */
   get supported(): boolean {
@@ -78,7 +80,7 @@ export class EmailChangeService {
     if (!used.ok || !used.newEmail) return { ok: false, reason: 'invalid' };
     const newEmail = used.newEmail;
     try {
-      return await this.deps.db.transaction(async (trx) => {
+      const changed = await this.deps.db.transaction(async (trx) => {
         if (await this.takenByAnother(trx, workspace, user, newEmail)) throw new Refused('taken');
         await updateClientUserEmail(trx, workspace.id, user.id, newEmail);
         const contact = await updateEmail(workspace.id, user.contact_id, newEmail, { trx });
@@ -90,6 +92,9 @@ export class EmailChangeService {
         await this.log(trx, workspace, { ...user, email: newEmail }, 'email.changed', meta, { from: user.email, sessionsEnded });
         return { ok: true as const, oldEmail: user.email, newEmail, contact, sessionsEnded };
       });
+      // After the commit: the other sessions' live streams end on every instance.
+      await announceSessionsEnded(this.deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'email-changed' });
+      return changed;
     } catch (err) {
       if (err instanceof Refused) return { ok: false, reason: err.reason };
       // Two clients confirming the same address at once: the unique index decides.

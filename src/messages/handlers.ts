@@ -10,6 +10,7 @@ import { authorizeClient, authorizeSection, canClient, clientCan } from '../poli
 import { clientChannel } from '../live/live-events.ts';
 import { latestLiveSeq } from '../live/queries.ts';
 import { openLiveStream } from '../live/sse.ts';
+import type { ClientStreamRules } from '../live/client-streams.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { formAnswerStatus, isFragmentRequest } from '../web/render.ts';
@@ -30,6 +31,8 @@ export interface MessageHandlersDeps {
   service: MessagesService;
   virusScanner?: VirusScanner | undefined;
   now: () => Date;
+  /** What the stream is held to once open: the switches as they are now, the session, the caps. */
+  streamRules: ClientStreamRules;
 }
 
 /** An attachment download: the stored name, never sniffed, never shown inline. */
@@ -131,7 +134,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       const { workspace, settings } = portalContext(res);
       authorizeSection(settings, 'messages');
       const { user } = signedInClient(res);
-      await openLiveStream(req, res, { db, bus, workspaceId: workspace.id, clientId: user.client_id, channel: clientChannel(workspace.id, user.client_id) });
+      await openLiveStream(req, res, { db, bus, workspaceId: workspace.id, clientId: user.client_id, channel: clientChannel(workspace.id, user.client_id), ...deps.streamRules(req, res) });
     },
 
     setMessageEmails: async (req: Request, res: Response) => {

@@ -130,10 +130,15 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
     },
 
     stream: async (req: Request, res: Response) => {
-      const { workspace } = staffContext(res);
+      const { workspace, staff } = staffContext(res);
       // A conversation page follows one client; the inbox follows them all. Events are the workspace's either way.
       const client = ClientIdParam.safeParse(req.query.client);
-      await openLiveStream(req, res, { db, bus, workspaceId: workspace.id, clientId: client.success ? client.data : null, channel: staffChannel(workspace.id) });
+      // Staff see every section's events (the switches are about what clients see); the cap counts
+      // per staff user, since their session is the host's.
+      await openLiveStream(req, res, {
+        db, bus, workspaceId: workspace.id, clientId: client.success ? client.data : null, channel: staffChannel(workspace.id),
+        holder: { session: `staff:${workspace.id}:${staff.id}` },
+      });
     },
 
     conversation: async (req: Request, res: Response) => showConversation(req, res, await loadClient(req, res)),

@@ -74,6 +74,31 @@ export function authorizeCommenting(settings: PortalSettings): void {
   if (!canClient(settings, 'comment')) throw notFound();
 }
 
+// What a client's live stream may pass on: an event of a section the client cannot see now is not
+// sent (the page it would refresh is a 404 by now). A type not listed here is never sent to a
+// client: a new kind of event is hidden until someone decides who may see it.
+const COMMENT_SECTIONS: Record<string, PortalSection> = { proposal: 'proposals', quotation: 'quotations', invoice: 'invoices' };
+
+const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, unknown>) => boolean> = {
+  'message-created': (s) => canSeeSection(s, 'messages'),
+  // Read receipts, and the conversation's assignment, belong to the conversation.
+  'message-read': (s) => canSeeSection(s, 'messages'),
+  'conversation-changed': (s) => canSeeSection(s, 'messages'),
+  'task-changed': (s) => canSeeSection(s, 'tasks'),
+  'document-changed': (s) => canSeeSection(s, 'documents'),
+  // A thread shows only with comments on, under a record of a section the client sees.
+  'comment-created': (s, data) => {
+    const section = typeof data.subjectType === 'string' ? COMMENT_SECTIONS[data.subjectType] : undefined;
+    return canClient(s, 'comment') && section !== undefined && canSeeSection(s, section);
+  },
+};
+
+/** Whether a live event may go to a client's stream under the workspace's settings now. */
+export function canClientSeeLiveEvent(settings: PortalSettings, event: { type: string; data: Record<string, unknown> }): boolean {
+  const rule = Object.hasOwn(LIVE_EVENT_RULES, event.type) ? LIVE_EVENT_RULES[event.type] : undefined;
+  return rule ? rule(settings, event.data ?? {}) : false;
+}
+
 /** Only an active client user is signed in; invited users become active by signing in. */
 export function mayUsePortal(status: ClientUserStatus): boolean {
   return status !== 'disabled';

@@ -3,7 +3,7 @@
 // session id (see hashed-session-store.ts).
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { CLIENT_USER_COLUMNS, type ClientUserRow } from '../client-users/queries.ts';
+import { CLIENT_USER_COLUMNS, type ClientUserRow, type ClientUserStatus } from '../client-users/queries.ts';
 import type { PortalSessionAuth } from './session-data.ts';
 
 type Db = Knex | Knex.Transaction;
@@ -81,4 +81,29 @@ export async function findSessionWithClientUser(pool: pg.Pool, sidHash: string, 
   if (row['user.id'] === null) return { sess, user: null };
   const user = Object.fromEntries(CLIENT_USER_COLUMNS.map((column) => [column, row[`user.${column}`]])) as unknown as ClientUserRow;
   return { sess, user };
+}
+
+export interface StreamSessionRow {
+  sid: string;
+  workspace_id: string;
+  client_user_id: string;
+  /** The client user's status; null when the session names no client user of its workspace. */
+  status: ClientUserStatus | null;
+}
+
+// The sessions given (by hashed id) that are still live, with whom each signs in and that user's
+// status. One parameter (a JSON array), so the statement has one shape however many are asked.
+const STREAM_SESSIONS_SQL = `
+select s.sid, s.sess #>> '{portal,workspaceId}' as workspace_id, s.sess #>> '{portal,clientUserId}' as client_user_id, u.status
+  from client_sessions s
+  left join client_users u
+    on u.id = case when s.sess #>> '{portal,clientUserId}' ~* '${UUID}' then (s.sess #>> '{portal,clientUserId}')::uuid end
+   and u.workspace_id = s.sess #>> '{portal,workspaceId}'
+ where s.sid in (select jsonb_array_elements_text(?::jsonb)) and s.expire >= ?`;
+
+/** For the open live streams' periodic check: which of these sessions are still live, and for whom. */
+export async function findStreamSessions(db: Db, sidHashes: string[], now: Date): Promise<StreamSessionRow[]> {
+  if (sidHashes.length === 0) return [];
+  const result = await db.raw(STREAM_SESSIONS_SQL, [JSON.stringify(sidHashes), now]);
+  return (result as { rows: StreamSessionRow[] }).rows;
 }

@@ -13,6 +13,8 @@ import { sessionCsrfToken } from '../web/csrf.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { hashSessionId } from './hashed-session-store.ts';
 import { deleteOldestSessions } from './queries.ts';
+import { announceSessionsEnded } from './session-events.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import { bringsSessionCookie, SESSION_COOKIE, type PendingSecondFactor } from './session-data.ts';
 
 export const MAX_SESSIONS_PER_USER = 50;
@@ -27,7 +29,7 @@ export interface SessionLifecycle {
   end(req: Request): Promise<void>;
 }
 
-export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; maxPerUser?: number }): SessionLifecycle {
+export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; maxPerUser?: number; bus?: EventBus }): SessionLifecycle {
   const maxPerUser = deps.maxPerUser ?? MAX_SESSIONS_PER_USER;
   return {
     async start(req, user) {
@@ -63,7 +65,10 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       await call((cb) => req.session.save(cb));
     },
     async end(req) {
+      const signedIn = req.session.portal;
       await call((cb) => req.session.destroy(cb));
+      // This session's live streams, in other tabs and on other instances, end with it.
+      if (signedIn) await announceSessionsEnded(deps.bus, { workspaceId: signedIn.workspaceId, clientUserId: signedIn.clientUserId, reason: 'signed-out' });
       // The browser stops sending a cookie that names nothing: later anonymous pages read no session.
       req.res?.clearCookie(SESSION_COOKIE, { path: deps.cookiePath });
     },

@@ -33,6 +33,11 @@ export interface WorkspaceCache {
    * A hit costs nothing; a miss reads the slug from the host, then loads as get() does.
    */
   byId(workspaceId: string): Promise<WorkspaceEntry | null>;
+  /**
+   * The entry while it is cached and fresh, else null, without loading: for checks made on every
+   * live event of every open stream, which fall back to get() only on a miss.
+   */
+  peek(slug: string): WorkspaceEntry | null;
   /** Tells every instance that a workspace's settings or branding changed. */
   changed(workspaceId: string): Promise<void>;
   close(): void;
@@ -123,6 +128,10 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
       }
       const workspace = await deps.adapter.workspaces.findById(workspaceId);
       return workspace ? cache.get(workspace.slug) : null;
+    },
+    peek(slug) {
+      const cached = entries.get(slug);
+      return cached && clock() - cached.loadedAt < ttl ? cached.entry : null;
     },
     changed: (workspaceId) => deps.events.publish(WORKSPACE_CHANGED, { workspaceId }),
     close() {

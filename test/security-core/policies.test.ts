@@ -1,7 +1,8 @@
 // The authorization rules in src/policies, one by one, without a server: which section each
 // workspace switch hides, which client action each switch allows, what an admin may do with a
 // contact's access in each status, who manages the portal and answers messages, and the status a
-// re-enabled client user returns to. Each rule is checked both ways (allowed and refused) and
+// re-enabled client user returns to, and which live events a client's stream may pass on under which
+// switches. Each rule is checked both ways (allowed and refused) and
 // with the status code its refusal carries, so that a rule turned around or loosened fails here.
 import { expect } from 'chai';
 import {
@@ -21,6 +22,7 @@ import {
   authorizeSection,
   canAnswerMessages,
   canClient,
+  canClientSeeLiveEvent,
   canDeleteUpload,
   canManagePortal,
   canSeeSection,
@@ -136,6 +138,41 @@ describe('portal policy: client actions', function () {
   it('lets a client delete an upload only until staff have opened it', function () {
     expect(canDeleteUpload({ staff_opened_at: null })).to.equal(true);
     expect(canDeleteUpload({ staff_opened_at: new Date() })).to.equal(false);
+  });
+});
+
+describe('portal policy: live events on a client stream', function () {
+  const event = (type: string, data: Record<string, unknown> = {}) => ({ type, data });
+  const only = (change: Partial<PortalSettings>) => ({ ...ALL_ON, ...change });
+
+  it('passes message, read-receipt and assignment events only with messaging on', function () {
+    for (const type of ['message-created', 'message-read', 'conversation-changed']) {
+      expect(canClientSeeLiveEvent(ALL_ON, event(type)), type).to.equal(true);
+      expect(canClientSeeLiveEvent(only({ allowMessaging: false }), event(type)), type).to.equal(false);
+    }
+  });
+
+  it('passes task events only with tasks shown, and document events always', function () {
+    expect(canClientSeeLiveEvent(ALL_ON, event('task-changed'))).to.equal(true);
+    expect(canClientSeeLiveEvent(only({ showTasks: false }), event('task-changed'))).to.equal(false);
+    expect(canClientSeeLiveEvent(ALL_OFF, event('document-changed'))).to.equal(true);
+  });
+
+  it('passes a comment only with comments on and its record\'s section shown', function () {
+    const on = (subjectType: string) => event('comment-created', { subjectType, subjectId: '1' });
+    for (const subjectType of ['proposal', 'quotation', 'invoice']) expect(canClientSeeLiveEvent(ALL_ON, on(subjectType)), subjectType).to.equal(true);
+    expect(canClientSeeLiveEvent(only({ allowComments: false }), on('proposal'))).to.equal(false);
+    expect(canClientSeeLiveEvent(only({ showProposals: false }), on('proposal'))).to.equal(false);
+    expect(canClientSeeLiveEvent(only({ showProposals: false }), on('quotation'))).to.equal(false);
+    expect(canClientSeeLiveEvent(only({ showInvoices: false }), on('invoice'))).to.equal(false);
+    expect(canClientSeeLiveEvent(only({ showInvoices: false }), on('proposal'))).to.equal(true);
+    expect(canClientSeeLiveEvent(ALL_ON, on('task'))).to.equal(false);
+    expect(canClientSeeLiveEvent(ALL_ON, event('comment-created'))).to.equal(false);
+  });
+
+  it('never passes an event type it has no rule for', function () {
+    expect(canClientSeeLiveEvent(ALL_ON, event('payment.succeeded'))).to.equal(false);
+    expect(canClientSeeLiveEvent(ALL_ON, event('toString'))).to.equal(false);
   });
 });
 

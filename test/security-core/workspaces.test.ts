@@ -2,7 +2,7 @@
 // reference CRM's host adapter: a hit reads nothing; a settings change announced on one instance
 // empties the entry on every instance sharing the bus (and only that workspace's); the TTL and the
 // bus's reconnect catch what no event announced; a load overtaken by an invalidation is not kept;
-// unknown slugs and failed loads are never kept. Host reads are counted through the real adapter.
+// unknown slugs and failed loads are never kept; a peek (what live streams ask per event) never reads. Host reads are counted through the real adapter.
 import { expect } from 'chai';
 import { createInProcessEventBus } from '../../src/events/in-process-event-bus.ts';
 import { RECONNECTED_CHANNEL, type EventBus } from '../../src/events/event-bus.ts';
@@ -110,6 +110,21 @@ describe('workspace cache (security core)', function () {
     expect(reads.slug).to.deep.equal(['no-such-workspace', 'no-such-workspace']);
     expect(await c.byId('999999')).to.equal(null);
     expect(reads.id).to.deep.equal(['999999']);
+  });
+
+  it('peeks at a fresh entry without reading, and has nothing to show before a load, after a change or past the TTL', async function () {
+    const c = cache();
+    expect(c.peek('demo')).to.equal(null);
+    expect(reads.slug).to.deep.equal([]);
+    const entry = (await c.get('demo'))!;
+    expect(c.peek('demo')).to.equal(entry);
+    time += WORKSPACE_CACHE_TTL_MS;
+    expect(c.peek('demo')).to.equal(null);
+    const again = (await c.get('demo'))!;
+    expect(c.peek('demo')).to.equal(again);
+    await c.changed(crm.workspaceId);
+    expect(c.peek('demo')).to.equal(null);
+    expect(reads.slug).to.deep.equal(['demo', 'demo']);
   });
 
   it('reads once for a burst of requests', async function () {

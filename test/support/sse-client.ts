@@ -1,5 +1,6 @@
 // A minimal EventSource for tests: opens a text/event-stream with fetch, parses events as they
-// arrive and lets a test wait for one, stamping each with the moment it was read.
+// arrive and lets a test wait for one, stamping each with the moment it was read, and tells when the
+// server ended the stream.
 export interface ReceivedEvent {
   id: string;
   event: string;
@@ -10,6 +11,10 @@ export interface ReceivedEvent {
 export interface SseConnection {
   events: ReceivedEvent[];
   waitFor(predicate: (event: ReceivedEvent) => boolean, timeoutMs?: number): Promise<ReceivedEvent>;
+  /** Settles once the stream is over: ended by the server, cut, or closed by the test. */
+  ended: Promise<void>;
+  /** Whether the stream is over (see `ended`). */
+  readonly isEnded: boolean;
   close(): void;
 }
 
@@ -19,7 +24,8 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   if (res.status !== 200 || !res.body) throw new Error(`the stream answered ${res.status}`);
   const events: ReceivedEvent[] = [];
   const waiters = new Set<() => void>();
-  void (async () => {
+  let isEnded = false;
+  const ended = (async () => {
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let buffer = '';
@@ -45,9 +51,15 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     } catch {
       /* aborted by close() */
     }
-  })();
+  })().finally(() => {
+    isEnded = true;
+  });
   return {
     events,
+    ended,
+    get isEnded() {
+      return isEnded;
+    },
     waitFor(predicate, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -1,0 +1,75 @@
+// Ends the client streams whose session no longer signs anyone in: at once when the bus says a
+// client user's sessions ended (on any instance), and for every open stream on one shared timer,
+// which catches what no event announced (a NOTIFY missed while the LISTEN connection was down, a
+// session expired or deleted by hand). One timer and one query per sweep for all streams, not one
+// per stream: an idle stream costs no timer of its own.
+import type { Knex } from 'knex';
+import { RECONNECTED_CHANNEL, type EventBus } from '../events/event-bus.ts';
+import { mayUsePortal } from '../policies/portal-policy.ts';
+import { findStreamSessions } from '../sessions/queries.ts';
+import { SESSIONS_ENDED } from '../sessions/session-events.ts';
+import type { LiveStreams, OpenClientStream } from './live-streams.ts';
+
+// Sessions asked about in one query: bounds the statement's parameter on an instance with many streams.
+const SESSIONS_PER_QUERY = 500;
+
+export interface StreamSessionWatch {
+  /** Checks the given streams now (all open client streams when omitted); ends those whose session is over. */
+  check(streams?: OpenClientStream[]): Promise<void>;
+  close(): void;
+}
+
+export function watchStreamSessions(deps: {
+  db: Knex;
+  bus: EventBus;
+  streams: LiveStreams;
+  intervalMs: number;
+  now: () => Date;
+  onError: (message: string, err: unknown) => void;
+}): StreamSessionWatch {
+  async function check(open: OpenClientStream[] = deps.streams.clientStreams()): Promise<void> {
+    for (let from = 0; from < open.length; from += SESSIONS_PER_QUERY) {
+      const batch = open.slice(from, from + SESSIONS_PER_QUERY);
+      const rows = await findStreamSessions(deps.db, [...new Set(batch.map((s) => s.client.sidHash))], deps.now());
+      const live = new Map(rows.map((row) => [row.sid, row]));
+      for (const stream of batch) {
+        const row = live.get(stream.client.sidHash);
+        const signedIn = row !== undefined
+          && row.workspace_id === stream.client.workspaceId
+          && row.client_user_id === stream.client.clientUserId
+          && row.status !== null && mayUsePortal(row.status);
+        if (!signedIn) stream.end('session-ended');
+      }
+    }
+  }
+  // A failed check (the database away) keeps the streams: the next sweep asks again.
+  const checkQuietly = (streams?: OpenClientStream[]) => check(streams).catch((err: unknown) => deps.onError('could not check the sessions of live streams', err));
+
+  let sweeping = false;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = true;
+    void checkQuietly().finally(() => (sweeping = false));
+  };
+  const timer = setInterval(sweep, deps.intervalMs);
+  timer.unref();
+
+  const unsubscribe = [
+    deps.bus.subscribe(SESSIONS_ENDED, (payload) => {
+      const { workspaceId, clientUserId } = payload as { workspaceId?: unknown; clientUserId?: unknown };
+      if (typeof workspaceId !== 'string' || typeof clientUserId !== 'string') return;
+      const streams = deps.streams.clientStreams({ workspaceId, clientUserId });
+      if (streams.length > 0) void checkQuietly(streams);
+    }),
+    // Events may have been missed while the LISTEN connection was down: check everything now.
+    deps.bus.subscribe(RECONNECTED_CHANNEL, sweep),
+  ];
+
+  return {
+    check,
+    close() {
+      clearInterval(timer);
+      for (const off of unsubscribe) off();
+    },
+  };
+}
