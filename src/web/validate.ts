@@ -7,7 +7,7 @@ import { CSRF_MESSAGE } from './csrf.ts';
 import { csrfRetryExplanation, RERENDERS_FORM } from './csrf-retry.ts';
 import { HttpError } from './http-error.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
-import { translateFieldErrors, zodErrorMap } from '../i18n/validation.ts';
+import { translateFieldErrors, translateMessage, zodErrorMap } from '../i18n/validation.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -20,6 +20,58 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
     errors[field] ??= issue.message;
   }
   return errors;
+}
+
+export const CONTROL_CHARACTERS_MESSAGE = 'This field holds invisible control characters that cannot be saved. Remove them and try again.';
+
+// C0 control characters other than tab, line feed and carriage return (which a textarea sends).
+// NUL is refused by PostgreSQL in every text column (a 500 if it got that far); the others are
+// accepted there but nobody types them: they arrive from pasted binary or crafted requests, and
+// break what is made from the text later (PDFs, email headers, CSV and XML exports, log lines).
+// DEL and the C1 range are left alone: they are rarer still, and harmless to all of those.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+/** An uploaded file as multer leaves it in the body: its name is cleaned where it is stored, not refused. */
+const isUploadedFile = (value: object) => Buffer.isBuffer((value as { buffer?: unknown }).buffer);
+
+/**
+ * The fields (as paths like 'items.2.name') whose text holds a control character, anywhere in a
+ * parsed body or query: strings, arrays and objects at any depth; at most `limit` are named.
+ */
+export function controlCharacterFields(value: unknown, limit = 20): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown, path: string) => {
+    if (found.length >= limit) return;
+    if (typeof node === 'string') {
+      if (CONTROL_CHARACTER.test(node)) found.push(path || 'form');
+    } else if (Array.isArray(node)) {
+      node.forEach((item, index) => walk(item, path ? `${path}.${index}` : String(index)));
+    } else if (node !== null && typeof node === 'object' && !Buffer.isBuffer(node) && !isUploadedFile(node)) {
+      for (const [key, item] of Object.entries(node)) {
+        // A field's name is text from the request too (it is shown back in error messages).
+        if (CONTROL_CHARACTER.test(key)) found.push(path || 'form');
+        else walk(item, path ? `${path}.${key}` : key);
+      }
+    }
+  };
+  walk(value, '');
+  return found;
+}
+
+/** The refusal of those fields, one message each, in the reader's language where it is known. */
+function controlCharacterErrors(fields: string[], res: Response): FieldErrors {
+  const i18n = portalLanguage(res);
+  const message = i18n ? translateMessage(CONTROL_CHARACTERS_MESSAGE, i18n.t) : CONTROL_CHARACTERS_MESSAGE;
+  return Object.fromEntries(fields.map((field) => [field, message]));
+}
+
+// A form shown again for a control character also says so above the form (sendPage reads it): the
+// character may sit in a field the form does not show an error beside (a hidden or unknown one).
+const controlCharacterAlerts = new WeakMap<Request, string>();
+
+/** The alert for a form re-rendered because of a control character, if this request is one. */
+export function controlCharacterAlert(req: Request): string | undefined {
+  return controlCharacterAlerts.get(req);
 }
 
 /** The client portal's language for this request, when the request is the portal's (admin pages are English). */
@@ -39,26 +91,31 @@ function parseIn<T extends z.ZodType>(schema: T, value: unknown, res: Response) 
 /** Parses req.body with the schema and replaces it with the parsed value. */
 export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): RequestHandler {
   const handler = async (req: Request, res: Response, next: NextFunction) => {
+    // Checked before the schema, for every field whether the schema knows it or not: this is the
+    // one place every form passes, so no text with a control character reaches a handler.
+    const controlled = controlCharacterFields(req.body ?? {});
+    const refused = controlled.length > 0 ? controlCharacterErrors(controlled, res) : undefined;
+    if (refused) controlCharacterAlerts.set(req, Object.values(refused)[0]!);
     const { result, errors: translated } = parseIn(schema, req.body ?? {}, res);
     // A stale CSRF token (see csrf-retry.ts): the form again, never the handler, valid input or not.
     if (csrfRetryExplanation(req) !== undefined) {
       if (!onInvalid) return next(new HttpError(403, CSRF_MESSAGE));
       res.status(400);
-      await onInvalid(req, res, result.success ? {} : translated(result.error));
+      await onInvalid(req, res, { ...(result.success ? {} : translated(result.error)), ...refused });
       return;
     }
-    if (result.success) {
+    if (result.success && !refused) {
       req.body = result.data;
       next();
       return;
     }
-    const errors = translated(result.error);
+    const errors = refused ?? translated((result as { error: z.ZodError }).error);
     if (onInvalid) {
       res.status(400);
       await onInvalid(req, res, errors);
       return;
     }
-    next(new HttpError(400, Object.values(errors).join(' ')));
+    next(new HttpError(400, [...new Set(Object.values(errors))].join(' ')));
   };
   if (onInvalid) Object.assign(handler, { [RERENDERS_FORM]: true });
   return handler;
@@ -67,6 +124,8 @@ export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): Re
 /** Parses req.query into res.locals.query (Express 5 makes req.query read-only). */
 export function validateQuery(schema: z.ZodType): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    const controlled = controlCharacterFields(req.query ?? {});
+    if (controlled.length > 0) return next(new HttpError(400, Object.values(controlCharacterErrors(controlled.slice(0, 1), res))[0]!));
     const { result, errors } = parseIn(schema, req.query ?? {}, res);
     if (!result.success) {
       next(new HttpError(400, Object.values(errors(result.error)).join(' ')));
