@@ -135,8 +135,7 @@ export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Prom
       });
     });
 
-    parser.once('error', (err: Error) => fail(err));
-    parser.once('close', () => {
+    const settle = () => {
       if (finished) return;
       finished = true;
       if (!handling) return reject(failed ?? new UploadRefused('no_file'));
@@ -144,7 +143,17 @@ export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Prom
         (result) => (failed ? reject(failed) : resolve(result)),
         (err: Error) => reject(failed ?? err),
       );
+    };
+    // A malformed body (a part header busboy cannot read): the request is unpiped from the parser
+    // on its error, so the parser never closes; settle here, once a file being stored is undone,
+    // and drop the rest of the body. It is the sender's mistake, refused as an unreadable form.
+    parser.once('error', () => {
+      fail(new UploadRefused('not_multipart'));
+      req.unpipe(parser);
+      req.resume();
+      settle();
     });
+    parser.once('close', settle);
     req.pipe(parser);
   });
 }
