@@ -252,13 +252,15 @@ describe('client documents', function () {
     expect(other.status).to.equal(403);
   });
 
-  it('answers a part header busboy cannot read with 400, at once and storing nothing', async function () {
+  it('answers a part header busboy cannot read with 400, at once and storing nothing, however many there are', async function () {
     await allowUploads();
     // A field name with control characters: busboy reports a malformed header and the request is
     // unpiped from it, so it never closes; the upload used to wait for that forever.
     const boundary = 'malformed-part';
+    // Two of them: busboy reports each, and an error nobody listened to any more ended the process.
+    const malformed = `--${boundary}\r\nContent-Disposition: form-data; name="\u000f\u0013"\r\n\r\nv\r\n`;
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="\u000f\u0013"\r\n\r\nv\r\n`),
+      Buffer.from(malformed + malformed),
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
       smallPdf(),
       Buffer.from(`\r\n--${boundary}--\r\n`),
@@ -266,6 +268,7 @@ describe('client documents', function () {
     const res = await maria.post('/portal/demo/documents/uploads').set('X-CSRF-Token', await token(maria)).set('Content-Type', `multipart/form-data; boundary=${boundary}`).timeout(5000).send(body);
     expect(res.status).to.equal(400);
     expect(await leftovers()).to.deep.equal({ uploads: 0, files: 0, chunks: 0 });
+    expect((await maria.get('/portal/demo/documents')).status, 'the portal still answers').to.equal(200);
   });
 
   it('lets the client delete their upload until staff open it, and never a host document', async function () {
