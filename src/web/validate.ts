@@ -88,6 +88,20 @@ function parseIn<T extends z.ZodType>(schema: T, value: unknown, res: Response) 
   return { result, errors };
 }
 
+/** Set on every validateBody: the fields its schema names, so the route table can list them. */
+export const BODY_FIELDS = Symbol('bodyFields');
+
+/** The top-level keys of an object schema, through the wrappers (refine, pipe, default...) around it. */
+export function schemaFields(schema: z.ZodType): string[] {
+  let current: unknown = schema;
+  for (let depth = 0; current && depth < 10; depth += 1) {
+    const node = current as { shape?: Record<string, unknown>; def?: { in?: unknown; schema?: unknown; innerType?: unknown } };
+    if (node.shape && typeof node.shape === 'object') return Object.keys(node.shape);
+    current = node.def?.in ?? node.def?.schema ?? node.def?.innerType;
+  }
+  return [];
+}
+
 /** Parses req.body with the schema and replaces it with the parsed value. */
 export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): RequestHandler {
   const handler = async (req: Request, res: Response, next: NextFunction) => {
@@ -118,6 +132,7 @@ export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): Re
     next(new HttpError(400, [...new Set(Object.values(errors))].join(' ')));
   };
   if (onInvalid) Object.assign(handler, { [RERENDERS_FORM]: true });
+  Object.assign(handler, { [BODY_FIELDS]: schemaFields(schema) });
   return handler;
 }
 
