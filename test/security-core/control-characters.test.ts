@@ -1,11 +1,13 @@
 // A NUL byte (or another C0 control character but tab, line feed and carriage return) in any text
 // a client or staff member sends is refused at the validation layer with 400 and a message a person
 // can act on, in their language, and nothing is written: a message, a comment, the profile name and
-// the typed signature name in the portal; a staff reply; a query string. Before the check, PostgreSQL
-// refused the NUL and the request ended in a 500.
+// the typed signature name in the portal; a staff reply; a query string; and a payment provider's
+// signed callback (JSON, parsed outside the forms' validation) is refused as invalid. Before the
+// check, PostgreSQL refused the NUL and the request ended in a 500.
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { changedTables, fingerprintReader, type TableFingerprint } from '../support/table-fingerprint.ts';
+import { createDemoProvider, DEMO_SIGNATURE_HEADER } from '../../src/payments/demo-provider.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 
@@ -84,6 +86,23 @@ describe('control characters in submitted text', function () {
     const staff = await signedInStaffAgent(h, 'demo');
     const page = await staff.get(`/client-messages/${clientId}`).expect(200);
     await refusedWithoutWriting(() => staff.post(`/client-messages/${clientId}`).type('form').send({ _csrf: csrfFrom(page.text), body: 'Hello\u0000' }));
+  });
+
+  it('refuses a signed payment callback with a NUL, recording nothing', async function () {
+    const staff = await signedInStaffAgent(h, 'demo');
+    const page = await staff.get('/settings/client-portal').expect(200);
+    await staff.post('/settings/client-portal').type('form').send({ _csrf: csrfFrom(page.text), loginWithCode: 'on', loginWithPassword: 'on', showInvoices: 'on', allowOnlinePayments: 'on' }).expect(303);
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    // Signed as the demo provider signs (its key derives from the portal secret the harness sets).
+    const signed = createDemoProvider({ secret: 'test-secret-'.padEnd(48, 'x') }).signedCallback(
+      workspace.id,
+      { id: 'evt_\u0000', type: 'payment.succeeded', payment: { id: '00000000-0000-4000-8000-000000000000', amount_cents: 100, currency: 'EUR', paid_at: new Date().toISOString() } },
+      new Date(),
+    );
+    const before = await fingerprint();
+    const res = await h.agent().post('/portal/demo/payments/callback/demo').set('Content-Type', 'application/json').set(DEMO_SIGNATURE_HEADER, signed.signature).send(signed.rawBody.toString());
+    expect(res.status, res.text).to.equal(400);
+    expect(changedTables(before, await fingerprint())).to.deep.equal([]);
   });
 
   it('refuses a query string with a NUL', async function () {
