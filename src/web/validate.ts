@@ -90,7 +90,8 @@ export function validateBody(schema: z.ZodType, onInvalid?: InvalidRenderer): Re
       next();
       return;
     }
-    const errors = refused ?? translated((result as { error: z.ZodError }).error);
+    // Every field's own message too, so one submit names everything to correct.
+    const errors = { ...(result.success ? {} : translated(result.error)), ...refused };
     if (onInvalid) {
       res.status(400);
       await onInvalid(req, res, errors);
