@@ -2,7 +2,8 @@
 // a client or staff member sends is refused at the validation layer with 400 and a message a person
 // can act on, in their language, and nothing is written: a message, a comment, the profile name and
 // the typed signature name in the portal; a staff reply; a query string; and a payment provider's
-// signed callback (JSON, parsed outside the forms' validation) is refused as invalid. Before the
+// signed callback (JSON, parsed outside the forms' validation) is refused as invalid; and the
+// reference CRM's own forms refuse it the same way (its parseForm). Before the
 // check, PostgreSQL refused the NUL and the request ended in a 500.
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
@@ -103,6 +104,12 @@ describe('control characters in submitted text', function () {
     const res = await h.agent().post('/portal/demo/payments/callback/demo').set('Content-Type', 'application/json').set(DEMO_SIGNATURE_HEADER, signed.signature).send(signed.rawBody.toString());
     expect(res.status, res.text).to.equal(400);
     expect(changedTables(before, await fingerprint())).to.deep.equal([]);
+  });
+
+  it('refuses a NUL in the reference CRM\'s own forms too (the host the portal ships with)', async function () {
+    const staff = await signedInStaffAgent(h, 'demo');
+    const page = await staff.get('/clients/new').expect(200);
+    await refusedWithoutWriting(() => staff.post('/clients').type('form').send({ _csrf: csrfFrom(page.text), name: 'Acme\u0000Ltd' }));
   });
 
   it('refuses a query string with a NUL', async function () {
