@@ -120,8 +120,11 @@ export interface CustomerPortal {
   migrate(): Promise<void>;
   rollback(): Promise<void>;
   isEnabledFor(workspace: Pick<HostWorkspace, 'id' | 'slug'>): boolean;
-  /** Every route of a workspace portal, relative to `/:workspaceSlug`: for signed-in clients, and public. */
-  routes: { client: RouteEntry[]; public: RouteEntry[] };
+  /**
+   * Every route of a workspace portal, relative to `/:workspaceSlug`: for signed-in clients, public,
+   * and the providers' callbacks; and of the staff side, each relative to where its router is mounted.
+   */
+  routes: { client: RouteEntry[]; public: RouteEntry[]; callback: RouteEntry[]; admin: RouteEntry[]; staff: RouteEntry[]; notifications: RouteEntry[] };
   auth: AuthService;
   /**
    * Delivers every queued email that is due now; resolves with how many went out. The worker does
@@ -284,6 +287,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     liveRoutes({ db, bus: events, streamRules, onError: (m, e) => logger.error(m, e) }),
   ];
 
+  const callbackRoutes = [paymentCallbackRoutes(paymentHandlers)];
   const clientRouter = Router();
   clientRouter.use(operate);
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
@@ -303,7 +307,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     publicRoutes,
     clientRoutes,
     multipartPaths: [UPLOAD_PATH],
-    callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
+    callbackRoutes,
   });
   // One layer for every workspace's pages. A workspace whose slug is one of the portal's own paths
   // could never have its start page.
@@ -379,7 +383,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       await migratePortal(db, { hostProvides: hostProvides(adapter) });
     },
     rollback: () => rollbackPortal(db, { hostProvides: hostProvides(adapter) }),
-    routes: { client: routeTable(clientRoutes), public: routeTable(publicRoutes) },
+    routes: {
+      client: routeTable(clientRoutes),
+      public: routeTable(publicRoutes),
+      callback: routeTable(callbackRoutes),
+      admin: routeTable([admin]),
+      staff: routeTable([staffRouter]),
+      notifications: routeTable([staffNotifications]),
+    },
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
     drainOutbox: () => outbox.drain(),

@@ -99,7 +99,8 @@ export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Prom
     });
 
     parser.on('file', (name, stream, info) => {
-      if (name !== UPLOAD_FIELD || handling || !csrfOk) {
+      // Nothing is stored once the upload has failed or settled (busboy may still hand over parts it had).
+      if (name !== UPLOAD_FIELD || handling || !csrfOk || failed || finished) {
         if (!csrfOk) failed ??= new UploadRefused('csrf');
         stream.resume();
         return;
@@ -135,8 +136,7 @@ export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Prom
       });
     });
 
-    parser.once('error', (err: Error) => fail(err));
-    parser.once('close', () => {
+    const settle = () => {
       if (finished) return;
       finished = true;
       if (!handling) return reject(failed ?? new UploadRefused('no_file'));
@@ -144,7 +144,19 @@ export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Prom
         (result) => (failed ? reject(failed) : resolve(result)),
         (err: Error) => reject(failed ?? err),
       );
+    };
+    // A malformed body (a part header busboy cannot read): the request is unpiped from the parser
+    // on its error, so the parser never closes; settle here, once a file being stored is undone,
+    // and drop the rest of the body. It is the sender's mistake, refused as an unreadable form.
+    // Listened to for good, not once: busboy may report the next malformed part of what it had
+    // already been given, and an error nobody listens to ends the process.
+    parser.on('error', () => {
+      fail(new UploadRefused('not_multipart'));
+      req.unpipe(parser);
+      req.resume();
+      settle();
     });
+    parser.once('close', settle);
     req.pipe(parser);
   });
 }

@@ -13,6 +13,7 @@ import { insertActivity } from '../activity/queries.ts';
 import type { HostAdapter, InvoiceDetail, InvoicesPort } from '../ports/host.ts';
 import type { RequestMeta } from '../web/request-meta.ts';
 import { hasWayToPay } from './availability.ts';
+import { controlCharacterFields } from '../web/control-characters.ts';
 import type { PaymentProvider, VerifiedCallback } from './provider.ts';
 import {
   claimCallback, completeClientPayment, findClientPayment, findPaymentSettings, insertClientPayment, lockPaymentForCallback, setCallbackOutcome,
@@ -121,7 +122,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const port = invoices();
       if (!provider || !port) return { outcome: 'invalid' };
       const event: VerifiedCallback | null = provider.verifyCallback({ workspaceId, rawBody: input.rawBody, header: input.header, now: now() });
-      if (!event) return { outcome: 'invalid' };
+      // A signed event is still text from outside: with a control character in it (a NUL that
+      // PostgreSQL refuses) it is as unreadable as a bad signature, and nothing is recorded.
+      if (!event || controlCharacterFields(event).length > 0) return { outcome: 'invalid' };
 
       const result = await db.transaction(async (trx): Promise<CallbackResult> => {
         const fresh = await claimCallback(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, paymentId: event.paymentId, outcome: 'refused' });

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
+import { controlCharacterAlert } from './validate.ts';
 import { csrfRetryExplanation } from './csrf-retry.ts';
 
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
@@ -95,8 +96,10 @@ export function sendPage(req: Request, res: Response, view: string, model: objec
   const body = renderTemplate(view, model);
   // A form shown again after a stale CSRF token (see csrf-retry.ts) was still refused: 403, though
   // the page lets the person go on. htmx answers keep the 200 formAnswerStatus chose for them.
-  const formAlert = csrfRetryExplanation(req) ?? null;
-  res.status(formAlert && options.status === 400 ? 403 : (options.status ?? 200));
+  // A form refused for a control character says so above it too (see validate.ts).
+  const csrfAlert = csrfRetryExplanation(req);
+  const formAlert = csrfAlert ?? controlCharacterAlert(req) ?? null;
+  res.status(csrfAlert && options.status === 400 ? 403 : (options.status ?? 200));
   res.set('Vary', 'HX-Request, HX-Request-Type');
   if (isFragmentRequest(req)) {
     res.type('html').send(body);

@@ -2,15 +2,18 @@
 // never drift from what is mounted: the navigation links only to sections that have a page, and
 // the isolation tests cover every route that exists.
 import type { RequestHandler, Router } from 'express';
+import { BODY_FIELDS } from './validate.ts';
 
 export interface RouteEntry {
   method: string;
   /** As declared in the feature router, relative to the workspace portal: '/proposals/:id'. */
   path: string;
+  /** The fields the route's validateBody names, when it has one (tests send them). */
+  bodyFields?: string[];
 }
 
 interface Layer {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
+  route?: { path: string | string[]; methods: Record<string, boolean>; stack?: Array<{ handle?: unknown }> };
   handle?: { stack?: Layer[] };
 }
 
@@ -20,9 +23,10 @@ export function routeTable(routers: Router[]): RouteEntry[] {
     for (const layer of stack) {
       if (layer.route) {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+        const validated = (layer.route.stack ?? []).map((l) => (l.handle as { [BODY_FIELDS]?: string[] } | undefined)?.[BODY_FIELDS]).find((fields) => fields !== undefined);
         for (const path of paths) {
           for (const [method, on] of Object.entries(layer.route.methods)) {
-            if (on && method !== '_all') entries.push({ method: method.toUpperCase(), path });
+            if (on && method !== '_all') entries.push({ method: method.toUpperCase(), path, ...(validated ? { bodyFields: validated } : {}) });
           }
         }
       } else if (layer.handle?.stack) {

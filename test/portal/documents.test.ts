@@ -4,7 +4,8 @@
 // behind allow_file_uploads with the workspace's size limit, types by magic bytes (a renamed
 // executable refused, a zip bomb stored as it is and never unpacked), an interrupted upload that
 // leaves nothing, CSRF checked before the file is stored; deleting one's own upload until staff
-// open it; and staff seeing and downloading client uploads in the CRM.
+// open it; a malformed multipart body refused at once; and staff seeing and downloading client
+// uploads in the CRM.
 import { expect } from 'chai';
 import http from 'node:http';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
@@ -249,6 +250,25 @@ describe('client documents', function () {
     // Any other route still refuses a multipart body without the token.
     const other = await maria.post('/portal/demo/account/sessions/revoke-others').attach('file', smallPdf(), 'a.pdf');
     expect(other.status).to.equal(403);
+  });
+
+  it('answers a part header busboy cannot read with 400, at once and storing nothing, however many there are', async function () {
+    await allowUploads();
+    // A field name with control characters: busboy reports a malformed header and the request is
+    // unpiped from it, so it never closes; the upload used to wait for that forever.
+    const boundary = 'malformed-part';
+    // Two of them: busboy reports each, and an error nobody listened to any more ended the process.
+    const malformed = `--${boundary}\r\nContent-Disposition: form-data; name="\u000f\u0013"\r\n\r\nv\r\n`;
+    const body = Buffer.concat([
+      Buffer.from(malformed + malformed),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+      smallPdf(),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await maria.post('/portal/demo/documents/uploads').set('X-CSRF-Token', await token(maria)).set('Content-Type', `multipart/form-data; boundary=${boundary}`).timeout(5000).send(body);
+    expect(res.status).to.equal(400);
+    expect(await leftovers()).to.deep.equal({ uploads: 0, files: 0, chunks: 0 });
+    expect((await maria.get('/portal/demo/documents')).status, 'the portal still answers').to.equal(200);
   });
 
   it('lets the client delete their upload until staff open it, and never a host document', async function () {
