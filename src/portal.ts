@@ -269,7 +269,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
     documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger })),
     ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : []),
-    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now })),
+    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now, storageQuotaBytes: config.workspaceStorageQuotaBytes })),
     liveRoutes({ db, bus: events, onError: (m, e) => logger.error(m, e) }),
   ];
 

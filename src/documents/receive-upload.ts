@@ -35,7 +35,7 @@ export interface ReceiveOptions<T> {
 }
 
 /** Reads up to `bytes` from the start of the stream, keeping the iterator for the rest. */
-async function readHead(iterator: AsyncIterator<Buffer>, bytes: number): Promise<{ head: Buffer; done: boolean }> {
+export async function readHead(iterator: AsyncIterator<Buffer>, bytes: number): Promise<{ head: Buffer; done: boolean }> {
   const parts: Buffer[] = [];
   let length = 0;
   while (length < bytes) {
