@@ -10,7 +10,7 @@ import { adminContext } from '../admin/admin-context.ts';
 import { renderAdminPage } from '../admin/admin-page.ts';
 import { buildBranding } from '../branding/branding.ts';
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
-import type { OfferDecisions } from '../decisions/service.ts';
+import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
 import { requestI18n } from '../i18n/request-i18n.ts';
 import { presentInvoiceDetail } from '../invoices/presenters.ts';
@@ -226,7 +226,7 @@ export function createRecordHandlers(deps: RecordDeps) {
       if (record.type === 'invoice') {
         model = { view: 'invoices/show', invoice: presentInvoiceDetail(i18n, record.invoice, clientHref, today), thread: null };
       } else {
-        const state = await decisions.stateOf(workspace.id, clientId, record.offer, i18n.timeZone);
+        const state = await decisions.stateOf(workspace.id, clientId, record.offer, expiryTimeZone(settings));
         const actions = presentOfferActions(state, i18n, clientHref, null);
         model = { view: 'offers/show', section, offer: presentOfferDetail(i18n, record.offer, clientHref, today), thread: null, actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null } };
       }
