@@ -37,7 +37,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
     const context: AdminContext = {
       staff,
       workspace,
-      csrfToken: adminCsrfToken(deps.config.sessionSecret, staff.id, workspace.id),
+      csrfToken: adminCsrfToken(deps.config.sessionSecret, staff, workspace.id),
       base: deps.config.adminPath,
       assets: `${deps.config.portalPath}/assets`,
       portalBase: `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`,

@@ -58,7 +58,7 @@ export function staffMessagesRouter(deps: StaffRouterDeps): Router {
       staff,
       workspace,
       // The same per-staff HMAC token as the admin pages; it names the staff user and workspace.
-      csrfToken: adminCsrfToken(deps.config.sessionSecret, staff.id, workspace.id),
+      csrfToken: adminCsrfToken(deps.config.sessionSecret, staff, workspace.id),
       base: deps.config.messagesPath,
       assets: `${deps.config.portalPath}/assets`,
     };

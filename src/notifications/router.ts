@@ -35,7 +35,7 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
     const context: AdminContext = {
       staff,
       workspace,
-      csrfToken: adminCsrfToken(config.sessionSecret, staff.id, workspace.id),
+      csrfToken: adminCsrfToken(config.sessionSecret, staff, workspace.id),
       base: config.notificationsPath,
       assets: `${config.portalPath}/assets`,
       portalBase: `${config.portalPath}/${encodeURIComponent(workspace.slug)}`,
