@@ -267,7 +267,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer }), identity, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), adapter.offers.kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), adapter.offers.kinds)] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
-    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger })),
+    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger, storageQuotaBytes: config.workspaceStorageQuotaBytes })),
     ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : []),
     messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now, storageQuotaBytes: config.workspaceStorageQuotaBytes })),
     liveRoutes({ db, bus: events, onError: (m, e) => logger.error(m, e) }),

@@ -11,7 +11,7 @@ import { detectAllowedType, safeFilename, SNIFF_BYTES, type DetectedType } from 
 
 export const UPLOAD_FIELD = 'file';
 
-export type UploadRefusal = 'not_multipart' | 'csrf' | 'no_file' | 'empty' | 'too_large' | 'wrong_type' | 'aborted';
+export type UploadRefusal = 'not_multipart' | 'csrf' | 'no_file' | 'empty' | 'too_large' | 'wrong_type' | 'aborted' | 'storage_full';
 
 export class UploadRefused extends Error {
   constructor(readonly reason: UploadRefusal) {

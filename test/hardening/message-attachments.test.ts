@@ -2,7 +2,8 @@
 // before the multipart body is read (a large POST with messaging off is answered while its body is
 // still unsent, and storage sees nothing); attachments are streamed into storage, not buffered; a
 // workspace over its storage quota is refused with a clear message that keeps what was typed, and
-// nothing is written; stored names lose bidi controls.
+// nothing is written (documents-page uploads count against the same quota); stored names lose bidi
+// controls.
 import { expect } from 'chai';
 import http from 'node:http';
 import { CookieAccessInfo } from 'cookiejar';
@@ -103,6 +104,24 @@ describe('client message attachments: checked before reading, streamed, within a
       expect(await messages()).to.equal(messagesBefore);
     } finally {
       await h.crm.db('client_uploads').where({ id: (filler as { id: string }).id }).delete();
+    }
+  });
+
+  it('over the quota, a documents-page upload is refused too, clearly, and nothing is written', async function () {
+    await switches({ allowFileUploads: true });
+    const [filler] = await h.crm.db('client_uploads')
+      .insert({ workspace_id: workspaceId, client_id: '1', uploader_name: 'Filler', file_id: 'none', filename: 'huge.zip', content_type: 'application/zip', size_bytes: 5 * 1024 ** 3 })
+      .returning('id');
+    try {
+      const uploads = async () => Number((await h.crm.db('portal_files').where({ workspace_id: workspaceId, purpose: 'client_upload' }).count({ n: '*' }))[0]!.n);
+      const before = await uploads();
+      const csrf = csrfFrom((await maria.get('/portal/demo/documents').expect(200)).text);
+      const res = await maria.post('/portal/demo/documents/uploads').field('_csrf', csrf).attach('file', smallPdf(), 'brief.pdf').expect(413);
+      expect(res.text).to.contain('no room left for more files');
+      expect(await uploads()).to.equal(before);
+    } finally {
+      await h.crm.db('client_uploads').where({ id: (filler as { id: string }).id }).delete();
+      await switches({});
     }
   });
 
