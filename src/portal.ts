@@ -327,7 +327,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config, adapter.layout), logError));
 
-  const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, bus: events, service: messages })) });
+  const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, bus: events, service: messages, storageQuotaBytes: config.workspaceStorageQuotaBytes })) });
   staffRouter.use(errorHandler(adminErrorPage(config), logError));
 
   // The staff-side routers get the same request ids, log lines and duration metrics.

@@ -2,7 +2,7 @@
 // before the multipart body is read (a large POST with messaging off is answered while its body is
 // still unsent, and storage sees nothing); attachments are streamed into storage, not buffered; a
 // workspace over its storage quota is refused with a clear message that keeps what was typed, and
-// nothing is written (documents-page uploads count against the same quota); stored names lose bidi
+// nothing is written (documents-page uploads and staff replies count against the same quota); stored names lose bidi
 // controls.
 import { expect } from 'chai';
 import http from 'node:http';
@@ -122,6 +122,22 @@ describe('client message attachments: checked before reading, streamed, within a
     } finally {
       await h.crm.db('client_uploads').where({ id: (filler as { id: string }).id }).delete();
       await switches({});
+    }
+  });
+
+  it('over the quota, a staff reply with an attachment is refused too, keeping the typed reply', async function () {
+    const [filler] = await h.crm.db('client_uploads')
+      .insert({ workspace_id: workspaceId, client_id: '1', uploader_name: 'Filler', file_id: 'none', filename: 'huge.zip', content_type: 'application/zip', size_bytes: 5 * 1024 ** 3 })
+      .returning('id');
+    try {
+      const clientId = (await h.crm.db('client_users').where({ workspace_id: workspaceId, email: 'maria@northwind.test' }).first('client_id')).client_id;
+      const page = await staff.get(`/client-messages/${clientId}`).expect(200);
+      const before = [await storedAttachments(), await messages()];
+      const res = await staff.post(`/client-messages/${clientId}`).field('_csrf', csrfFrom(page.text)).field('body', 'The revised quote').attach('attachments', smallPdf(), 'quote.pdf').expect(413);
+      expect(res.text).to.contain('used its storage quota').and.contain('The revised quote');
+      expect([await storedAttachments(), await messages()]).to.deep.equal(before);
+    } finally {
+      await h.crm.db('client_uploads').where({ id: (filler as { id: string }).id }).delete();
     }
   });
 
