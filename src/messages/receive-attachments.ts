@@ -79,6 +79,8 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
     let failure: Error | null = null;
     let used = 0;
     let settled = false;
+    /** Files being stored: on an abort or a broken body they are ended with an error, so storage undoes them. */
+    const open = new Set<Readable>();
 
     const refuse = (reason: AttachmentRefusal) => {
       refusal ??= reason;
@@ -86,6 +88,8 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
     const finish = async (err: Error | null) => {
       if (settled) return;
       settled = true;
+      // A body that will never end never ends its file streams either: end them, or storing waits forever.
+      if (err) for (const stream of open) stream.destroy(err);
       await Promise.allSettled(handling);
       const problem = err ?? failure;
       if (problem || refusal) {
@@ -126,6 +130,7 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
         return;
       }
       const original = info.filename;
+      open.add(stream);
       handling.push((async () => {
         const truncated = () => (stream as Readable & { truncated?: boolean }).truncated === true;
         try {
@@ -159,6 +164,7 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
           if (err instanceof Refused) refuse(err.refusal);
           else failure ??= err as Error;
         } finally {
+          open.delete(stream);
           // Whatever happened, the rest of this file is read and dropped so busboy can go on.
           stream.resume();
         }

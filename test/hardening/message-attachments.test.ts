@@ -77,6 +77,30 @@ describe('client message attachments: checked before reading, streamed, within a
     });
   }
 
+  it('a client that goes away mid-attachment leaves nothing stored', async function () {
+    await switches({});
+    const before = await storedAttachments();
+    const csrf = csrfFrom((await maria.get('/portal/demo/messages').expect(200)).text);
+    const url = new URL(`${h.crm.url}/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`);
+    const cookie = maria.jar.getCookies(new CookieAccessInfo(url.hostname, '/portal/demo/messages', false, false)).toValueString();
+    const boundary = 'x-boundary-5678';
+    const req = http.request(url, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(5 * 1024 * 1024) } });
+    req.on('error', () => {});
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nhalf\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="half.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
+    req.write(Buffer.alloc(300 * 1024, 0x41));
+    // Long enough for the first chunks to reach storage, then the client is gone.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    req.destroy();
+    let after = -1;
+    for (let i = 0; i < 30 && after !== before; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await storedAttachments();
+    }
+    expect(after).to.equal(before);
+    // And the portal still answers.
+    await maria.get('/portal/demo/messages').expect(200);
+  });
+
   it('with messaging off, answers a large attachment POST before its body is read, and stores nothing', async function () {
     const csrf = csrfFrom((await maria.get('/portal/demo/').expect(200)).text);
     await switches({ allowMessaging: false });
