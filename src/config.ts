@@ -45,6 +45,11 @@ export const PortalConfigSchema = z.object({
   liveSessionCheckMs: z.number().int().positive().default(60_000),
   /** A directory for the portal's files (FILE_STORAGE_DIR); unset keeps them in PostgreSQL. */
   fileStorageDir: z.string().min(1).optional(),
+  /**
+   * What the files people upload through the portal (client uploads, message attachments) may add
+   * up to per workspace, so one client cannot fill the agency's disk or database. 5 GiB by default.
+   */
+  workspaceStorageQuotaBytes: z.number().int().positive().default(5 * 1024 ** 3),
 });
 
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;

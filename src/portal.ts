@@ -281,9 +281,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events }), identity, now })),
     ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), adapter.offers.kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), adapter.offers.kinds)] : []),
     ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
-    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger })),
+    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger, storageQuotaBytes: config.workspaceStorageQuotaBytes })),
     ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : []),
-    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now, streamRules })),
+    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now, streamRules, storageQuotaBytes: config.workspaceStorageQuotaBytes })),
     liveRoutes({ db, bus: events, streamRules, onError: (m, e) => logger.error(m, e) }),
   ];
 
@@ -342,7 +342,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));
   admin.use(errorHandler(adminErrorPage(config, adapter.layout), logError));
 
-  const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, bus: events, service: messages })) });
+  const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, bus: events, service: messages, storageQuotaBytes: config.workspaceStorageQuotaBytes })) });
   staffRouter.use(errorHandler(adminErrorPage(config), logError));
 
   // The staff-side routers get the same request ids, log lines and duration metrics.

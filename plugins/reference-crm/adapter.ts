@@ -26,7 +26,7 @@ import { findContact, findContactsByEmail, listContacts, updateContactProfile,
   updateContactEmail, type ContactRow } from './queries/contacts.ts';
 import { findStaffWithWorkspace, listStaff, type StaffUserRow } from './queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
-import { readStaffUserId } from './web/session.ts';
+import { crmSession, readStaffUserId } from './web/session.ts';
 import { currentStaff } from './web/auth.ts';
 import { renderPluginPage } from './web/render.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
@@ -248,13 +248,17 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
       async current(req: Request) {
         const staffUserId = readStaffUserId(req);
         if (staffUserId === null) return null;
+        // The CRM's session id is replaced at sign-in (regenerateSession): the portal's staff CSRF
+        // token rotates with it.
+        const sessionId = crmSession(req)?.id;
+        const sessionKey = typeof sessionId === 'string' && sessionId !== '' ? { sessionKey: sessionId } : {};
         // The CRM's loadStaff already read this staff user for the request: no second query.
         const loaded = req.res ? currentStaff(req.res) : null;
         if (loaded && loaded.id === staffUserId) {
-          return { id: toHostId(loaded.id), workspaceId: toHostId(loaded.workspaceId), name: loaded.name, email: loaded.email, role: loaded.role };
+          return { id: toHostId(loaded.id), workspaceId: toHostId(loaded.workspaceId), name: loaded.name, email: loaded.email, role: loaded.role, ...sessionKey };
         }
         const row = await findStaffWithWorkspace(db, { staffUserId });
-        return row ? presentStaff(row) : null;
+        return row ? { ...presentStaff(row), ...sessionKey } : null;
       },
       async list(workspaceId) {
         const ws = parseId(workspaceId);

@@ -1,7 +1,7 @@
 // The reference CRM as an Express app: the "existing" host the client portal plugs into.
 //
 // Order matters and is the contract with plugins:
-//   helmet (strict CSP) → static CSS → plugins' public routes (their own cookie) → CRM session →
+//   helmet (strict CSP) → static CSS → plugins' public routes (their own cookie) → no-store → CRM session →
 //   body parsing → CSRF → signed-in staff → CRM staff pages → plugins' staff routes → 404 → errors.
 import express from 'express';
 import helmet from 'helmet';
@@ -143,6 +143,14 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
 
   for (const plugin of plugins) plugin.mountPublic?.(app);
+
+  // Every page from here on is a staff page (or the staff sign-in with its CSRF token): client
+  // records, invoices, the portal's admin pages with live public-link tokens. None may stay in a
+  // browser's or proxy's cache after sign-out; the static CSS above keeps its caching.
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   app.use(createCrmSession({ pool: options.sessionPool, secret: [options.sessionSecret, ...(options.previousSessionSecrets ?? [])], secureCookies }));
   app.use(loadStaff(db));

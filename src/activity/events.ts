@@ -34,6 +34,7 @@ export const ACTIVITY_EVENTS = {
   'public_link.opened': 'Opened a public link',
   'public_link.created': 'A public link was created by the agency',
   'public_link.revoked': 'A public link was revoked by the agency',
+  'record.viewed_as_client': 'Viewed by the agency as the client sees it',
   'two_factor.setup_started': 'Started setting up two-factor authentication',
   'two_factor.enabled': 'Turned on two-factor authentication',
   'two_factor.disabled': 'Turned off two-factor authentication',

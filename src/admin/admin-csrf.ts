@@ -1,14 +1,18 @@
 // CSRF for the admin pages. They live inside the host's session, which the portal does not
-// write to, so the token is an HMAC of the staff user's id under the portal secret: stable for
-// that user, unforgeable without the secret, checked on every state change.
+// write to, so the token is an HMAC under the portal secret of the staff user's id and the host's
+// session key (HostStaffUser.sessionKey): unforgeable without the secret, checked on every state
+// change, and new with every staff session (a sign-in or session regeneration), so a token seen
+// in one session is worthless in the next.
 import { createHmac } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { HostStaffUser } from '../ports/host.ts';
 import { CSRF_MESSAGE, CsrfMismatch, submittedCsrfTokens, tokensMatch } from '../web/csrf.ts';
 import { HttpError } from '../web/http-error.ts';
 import { adminContext } from './admin-context.ts';
 
-export function adminCsrfToken(secret: string, staffId: string, workspaceId: string): string {
-  return createHmac('sha256', secret).update(`admin-csrf:${workspaceId}:${staffId}`).digest('base64url');
+export function adminCsrfToken(secret: string, staff: Pick<HostStaffUser, 'id' | 'sessionKey'>, workspaceId: string): string {
+  // The session key is hashed in, never shown: the token cannot give the host's session id away.
+  return createHmac('sha256', secret).update(`admin-csrf:${workspaceId}:${staff.id}:${staff.sessionKey ?? ''}`).digest('base64url');
 }
 
 export function verifyAdminCsrf(req: Request, res: Response, next: NextFunction): void {

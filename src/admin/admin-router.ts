@@ -1,5 +1,5 @@
 // The admin side, mounted by the host inside its settings area (behind its own staff sign-in):
-// security headers → staff → workspace → feature flag → admin policy → form bodies → CSRF →
+// security headers and no-store → staff → workspace → feature flag → admin policy → form bodies → CSRF →
 // settings routes.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { HostAdapter } from '../ports/host.ts';
@@ -9,6 +9,7 @@ import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import { authorizeManagePortal } from '../policies/portal-policy.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { securityHeaders } from '../web/security-headers.ts';
+import { noStore } from '../web/cache-control.ts';
 import type { AdminContext } from './admin-context.ts';
 import { CsrfMismatch } from '../web/csrf.ts';
 import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../web/csrf-retry.ts';
@@ -36,7 +37,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
     const context: AdminContext = {
       staff,
       workspace,
-      csrfToken: adminCsrfToken(deps.config.sessionSecret, staff.id, workspace.id),
+      csrfToken: adminCsrfToken(deps.config.sessionSecret, staff, workspace.id),
       base: deps.config.adminPath,
       assets: `${deps.config.portalPath}/assets`,
       portalBase: `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`,
@@ -48,6 +49,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
 
   // The same strict CSP as the client portal: the admin pages have no inline script or style either.
   router.use(securityHeaders({ secure: deps.config.secureCookies }));
+  router.use(noStore);
   router.use(loadStaffWorkspace);
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
   // Parsed before the CSRF check: a multipart form carries its _csrf field inside the same body.

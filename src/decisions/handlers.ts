@@ -17,7 +17,7 @@ import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { keptInput, OfferIdParam, type DecisionInput } from './commands.ts';
 import { presentOfferDecision, SECTION_OF } from './presenters.ts';
-import type { DecideRefusal, OfferDecisions } from './service.ts';
+import { expiryTimeZone, type DecideRefusal, type OfferDecisions } from './service.ts';
 
 type Outcome = 'accept' | 'decline';
 
@@ -36,7 +36,7 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
     authorizeSection(settings, SECTION_OF[kind]);
     const { user } = signedInClient(res);
     const id = parseParam(OfferIdParam, req.params.id);
-    const state = await decisions.state(workspace.id, user.client_id, kind, id, portalI18n(res).timeZone);
+    const state = await decisions.state(workspace.id, user.client_id, kind, id, expiryTimeZone(settings));
     if (!state) throw notFound();
     return state;
   }
@@ -85,7 +85,7 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
         contactId: contact.id,
         publicLinkId: null,
         ...requestMeta(req),
-        timeZone: portalI18n(res).timeZone,
+        timeZone: expiryTimeZone(portalContext(res).settings),
       });
       if (result.ok) return res.redirect(303, `${detailUrl(res, kind, offerId)}?decided=${outcome === 'accept' ? 'accepted' : 'declined'}`);
       if (result.reason === 'not_found') throw notFound();

@@ -31,7 +31,7 @@ export interface DecideRequest {
   publicLinkId: string | null;
   ip: string | null;
   userAgent: string | null;
-  /** The reader's (or workspace's) time zone: "valid until 30 June" ends at midnight there. */
+  /** The workspace's time zone (expiryTimeZone): "valid until 30 June" ends at midnight there. */
   timeZone: string;
 }
 
@@ -51,7 +51,23 @@ export function dayIn(timeZone: string, at: Date): string {
   return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(at);
 }
 
-/** Past its valid-until day, in the reader's time zone. An offer without one never expires. */
+/**
+ * The zone an offer's valid-until day is judged in: the workspace's (its portal settings), else
+ * UTC. Never the reader's: a visitor sets that with a cookie (portal_tz), and could otherwise move
+ * "midnight" to accept an offer that has run out, or see one as expired that has not.
+ */
+export function expiryTimeZone(settings: { defaultTimeZone: string | null }): string {
+  const zone = settings.defaultTimeZone;
+  if (!zone) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** Past its valid-until day, in the given zone (expiryTimeZone). An offer without one never expires. */
 export function isExpired(offer: Pick<OfferDetail, 'validUntil'>, timeZone: string, at: Date): boolean {
   return offer.validUntil !== null && offer.validUntil < dayIn(timeZone, at);
 }

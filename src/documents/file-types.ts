@@ -84,12 +84,21 @@ export function kindOf(mime: string): string {
 }
 
 /**
- * A stored name safe to show and to send in a header: the base name only, no control or path
- * characters, at most 120 characters, ending in the extension of the detected type.
+ * Bidirectional-text controls: embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069),
+ * the left-to-right and right-to-left marks (U+200E, U+200F) and the Arabic letter mark (U+061C).
+ * In a name they only serve to disguise it: "invoice\u202Efdp.exe" shows as "invoiceexe.pdf".
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A stored name safe to show and to send in a header: the base name only, no control, bidi or path
+ * characters, at most 120 characters, ending in the extension of the detected type. Every name the
+ * portal stores for an upload (documents page, message attachments on both sides) passes here.
  */
 export function safeFilename(original: string, detected: DetectedType): string {
   const base = original
     .normalize('NFC')
+    .replace(BIDI_CONTROLS, '')
     .replace(/^.*[\\/]/, '')
     .replace(/[\u0000-\u001f\u007f-\u009f"*:<>?|\\/]+/g, '')
     .replace(/\s+/g, ' ')

@@ -22,6 +22,7 @@ import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.t
 import { presentShared, presentUpload, recordOptions } from './presenters.ts';
 import { deleteUnopenedUpload, findClientUpload, insertUpload, listClientUploads } from './queries.ts';
 import { receiveUpload, UploadRefused, type UploadRefusal } from './receive-upload.ts';
+import { storedUploadBytes } from '../files/usage-queries.ts';
 import { tokensMatch } from '../web/csrf.ts';
 
 export const UPLOAD_PURPOSE = 'client_upload';
@@ -29,8 +30,18 @@ export const SHARED_PAGE_SIZE = 25;
 export const UPLOADS_SHOWN = 100;
 
 const REFUSAL_STATUS: Record<UploadRefusal, number> = {
-  not_multipart: 400, csrf: 403, no_file: 400, empty: 400, too_large: 413, wrong_type: 415, aborted: 400,
+  not_multipart: 400, csrf: 403, no_file: 400, empty: 400, too_large: 413, wrong_type: 415, aborted: 400, storage_full: 413,
 };
+
+/** The content, refused as storage_full past what the workspace's storage quota has left. */
+async function* withinQuota(content: AsyncIterable<Buffer>, remainingBytes: number): AsyncIterable<Buffer> {
+  let size = 0;
+  for await (const chunk of content) {
+    size += chunk.length;
+    if (size > remainingBytes) throw new UploadRefused('storage_full');
+    yield chunk;
+  }
+}
 
 export interface DocumentsDeps {
   db: Knex;
@@ -39,6 +50,8 @@ export interface DocumentsDeps {
   bus: EventBus;
   virusScanner?: VirusScanner | undefined;
   logger: PortalLogger;
+  /** config.workspaceStorageQuotaBytes: what the workspace's uploads may add up to. */
+  storageQuotaBytes: number;
 }
 
 export function createDocumentsHandlers(deps: DocumentsDeps) {
@@ -145,11 +158,14 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       const i18n = portalI18n(res);
       let stored: { id: string; sizeBytes: number } | null = null;
       try {
+        // A full workspace is refused before the body is read; one nearly full, as the file passes the line.
+        const remainingBytes = deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id));
+        if (remainingBytes <= 0) throw new UploadRefused('storage_full');
         const received = await receiveUpload(req, {
           maxBytes: settings.maxUploadMb * 1024 * 1024,
           csrfVerified: verifySessionCsrfHeader(req),
           csrfMatches: (token) => tokensMatch(req.session.csrfToken, token),
-          store: async (meta, content) => (stored = await storage.putStream(workspace.id, UPLOAD_PURPOSE, meta, content)),
+          store: async (meta, content) => (stored = await storage.putStream(workspace.id, UPLOAD_PURPOSE, meta, withinQuota(content, remainingBytes))),
         });
         if (virusScanner) {
           const opened = await storage.open(workspace.id, received.stored.id);
@@ -189,7 +205,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
         if (err.reason === 'csrf') throw new HttpError(403, 'This form has expired. Please go back, reload the page and try again.');
         const message = i18n.t(`documents:errors.${err.reason}`, { mb: settings.maxUploadMb });
         // A refused body may still be arriving; closing the connection spares reading the rest.
-        if (err.reason === 'too_large') res.set('Connection', 'close');
+        if (err.reason === 'too_large' || err.reason === 'storage_full') res.set('Connection', 'close');
         return show(req, res, { error: message, status: REFUSAL_STATUS[err.reason] });
       }
       return afterChange(req, res, 'uploaded');

@@ -11,7 +11,7 @@ import { detectAllowedType, safeFilename, SNIFF_BYTES, type DetectedType } from 
 
 export const UPLOAD_FIELD = 'file';
 
-export type UploadRefusal = 'not_multipart' | 'csrf' | 'no_file' | 'empty' | 'too_large' | 'wrong_type' | 'aborted';
+export type UploadRefusal = 'not_multipart' | 'csrf' | 'no_file' | 'empty' | 'too_large' | 'wrong_type' | 'aborted' | 'storage_full';
 
 export class UploadRefused extends Error {
   constructor(readonly reason: UploadRefusal) {
@@ -35,7 +35,7 @@ export interface ReceiveOptions<T> {
 }
 
 /** Reads up to `bytes` from the start of the stream, keeping the iterator for the rest. */
-async function readHead(iterator: AsyncIterator<Buffer>, bytes: number): Promise<{ head: Buffer; done: boolean }> {
+export async function readHead(iterator: AsyncIterator<Buffer>, bytes: number): Promise<{ head: Buffer; done: boolean }> {
   const parts: Buffer[] = [];
   let length = 0;
   while (length < bytes) {

@@ -15,7 +15,10 @@ import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { formAnswerStatus, isFragmentRequest } from '../web/render.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
-import { attachmentLimitBytes, checkAttachments, type IncomingFile } from './attachments.ts';
+import { attachmentLimitBytes } from './attachments.ts';
+import { receiveMessageForm, removeReceived, type ReceivedMessageForm } from './receive-attachments.ts';
+import { storedUploadBytes } from '../files/usage-queries.ts';
+import { csrfRetryExplanation } from '../web/csrf-retry.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
 import { presentMessages, formatBytes } from './presenters.ts';
 import { findAttachment, findConversation, listMessages, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, unreadInConversation } from './queries.ts';
@@ -33,7 +36,12 @@ export interface MessageHandlersDeps {
   now: () => Date;
   /** What the stream is held to once open: the switches as they are now, the session, the caps. */
   streamRules: ClientStreamRules;
+  /** config.workspaceStorageQuotaBytes: what the workspace's uploads may add up to. */
+  storageQuotaBytes: number;
 }
+
+/** The streamed form of this request (see receiveForm), for the handlers after validation. */
+const receivedForms = new WeakMap<Request, ReceivedMessageForm>();
 
 /** An attachment download: the stored name, never sniffed, never shown inline. */
 export function sendAttachment(res: Response, file: { filename: string; contentType: string; content: Buffer }): void {
@@ -93,19 +101,70 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
 
   return {
     show: (req: Request, res: Response) => show(req, res),
-    invalidMessage: (req: Request, res: Response, errors: FieldErrors) =>
-      show(req, res, { body: typeof req.body?.body === 'string' ? req.body.body : '', errors }, formAnswerStatus(req, 400)),
+
+    /**
+     * Before a byte of the body is read: the section and the right to write must both be on, so a
+     * switched-off section answers at once (404, or 403 for writing) instead of after a whole upload.
+     */
+    mayWrite: (_req: Request, res: Response, next: () => void) => {
+      const { settings } = portalContext(res);
+      authorizeSection(settings, 'messages');
+      authorizeClient(settings, 'message');
+      next();
+    },
+
+    /**
+     * A form with attachments, streamed into storage (receive-attachments.ts) within the per-file
+     * limit and what the workspace's quota has left; a plain form passes straight through.
+     */
+    receiveForm: async (req: Request, res: Response, next: () => void) => {
+      if (!req.is('multipart/form-data')) return next();
+      const { workspace, settings } = portalContext(res);
+      const { t } = portalI18n(res);
+      // A stale token shows the form again (validateBody): its files are not kept.
+      const sending = csrfRetryExplanation(req) === undefined;
+      const uploadsAllowed = canClient(settings, 'upload_file');
+      const remainingBytes = sending && uploadsAllowed ? deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id)) : 0;
+      const received = await receiveMessageForm(req, {
+        workspaceId: workspace.id,
+        storage,
+        maxBytes: attachmentLimitBytes(settings.maxUploadMb),
+        uploadsAllowed,
+        remainingBytes,
+        store: sending,
+        virusScanner: deps.virusScanner,
+        translate: (key) => t(key),
+      });
+      receivedForms.set(req, received);
+      req.body = { ...received.fields, attachments: received.stored };
+      next();
+    },
+
+    invalidMessage: async (req: Request, res: Response, errors: FieldErrors) => {
+      const received = receivedForms.get(req);
+      if (received) await removeReceived(storage, portalContext(res).workspace.id, received.stored);
+      return show(req, res, { body: typeof req.body?.body === 'string' ? req.body.body : '', errors }, formAnswerStatus(req, 400));
+    },
 
     send: async (req: Request, res: Response) => {
       const { workspace, settings, base } = portalContext(res);
-      authorizeSection(settings, 'messages');
-      authorizeClient(settings, 'message');
       const { user, contact } = signedInClient(res);
       const input = req.body as SendMessageInput;
-      const files = (input.attachments ?? []) as IncomingFile[];
-      if (files.length > 0 && !canClient(settings, 'upload_file')) throw new HttpError(403, portalI18n(res).t('messages:errors.uploadsOff'));
-      const checked = await checkAttachments(files, { maxBytes: attachmentLimitBytes(settings.maxUploadMb), virusScanner: deps.virusScanner });
-      if (!checked.ok) return show(req, res, { body: input.body, errors: { attachments: checked.error } }, formAnswerStatus(req, 400));
+      const received = receivedForms.get(req);
+      if (received?.refusal === 'messages:errors.uploadsOff') throw new HttpError(403, portalI18n(res).t('messages:errors.uploadsOff'));
+      if (received?.refusal) {
+        // The refused files are already removed; the typed message comes back with the reason.
+        const status = received.refusal === 'messages:errors.storageFull' ? 413 : 400;
+        return show(req, res, { body: input.body, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
+      }
+      // mayWrite ran before the body was read; asked again in case the settings changed while it arrived.
+      try {
+        authorizeSection(settings, 'messages');
+        authorizeClient(settings, 'message');
+      } catch (err) {
+        if (received) await removeReceived(storage, workspace.id, received.stored);
+        throw err;
+      }
       const { messageId } = await service.send({
         workspaceId: workspace.id,
         clientId: user.client_id,
@@ -113,7 +172,8 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
         clientUserId: user.id,
         authorName: contact.name,
         body: input.body,
-        files: checked.files,
+        files: [],
+        stored: received?.stored ?? [],
       });
       if (isFragmentRequest(req)) return show(req, res);
       res.redirect(303, `${base}/messages#message-${messageId}`);

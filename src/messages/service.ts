@@ -7,6 +7,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { announce, recordLiveEvent, type LiveEvent } from '../live/live-events.ts';
 import type { CheckedFile } from './attachments.ts';
+import type { StoredAttachment } from './receive-attachments.ts';
 import {
   assignConversation, ensureConversation, findConversation, insertAttachment, insertMessage, markRead, markUnread, type Reader, type Side,
 } from './queries.ts';
@@ -29,7 +30,10 @@ export interface NewMessage {
   staffId?: string;
   authorName: string;
   body: string;
+  /** Attachments held in memory (the staff form), stored here. */
   files: CheckedFile[];
+  /** Attachments already streamed into storage (the client's form): recorded here, or removed if the message is not written. */
+  stored?: StoredAttachment[];
 }
 
 export function createMessagesService(deps: MessagesServiceDeps) {
@@ -43,9 +47,12 @@ export function createMessagesService(deps: MessagesServiceDeps) {
     async send(message: NewMessage): Promise<{ messageId: string }> {
       // Files first, outside the transaction (the storage port has its own connection); removed
       // again if the message is not written, so a failure leaves no orphan.
-      const stored: Array<CheckedFile & { id: string }> = [];
+      const stored: StoredAttachment[] = [...(message.stored ?? [])];
       try {
-        for (const file of message.files) stored.push({ ...file, id: await storage.put(message.workspaceId, 'message-attachment', file) });
+        for (const file of message.files) {
+          const id = await storage.put(message.workspaceId, 'message-attachment', file);
+          stored.push({ id, filename: file.filename, contentType: file.contentType, sizeBytes: file.sizeBytes });
+        }
         const { event, messageId } = await db.transaction(async (trx) => {
           const conversation = await ensureConversation(trx, message.workspaceId, message.clientId);
           const inserted = await insertMessage(trx, {

@@ -24,6 +24,7 @@ import { formatBytes, presentInbox, presentMessages } from './presenters.ts';
 import { findAttachment, findConversation, listInbox, listMessages, seenByOtherSide, staffUnreadTotal } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
 import { staffContext } from './staff-router.ts';
+import { storedUploadBytes } from '../files/usage-queries.ts';
 
 const INBOX_LIMIT = 200;
 const SEARCH_RESULTS = 20;
@@ -45,6 +46,8 @@ export interface StaffHandlersDeps {
   virusScanner?: VirusScanner | undefined;
   bus: EventBus;
   service: MessagesService;
+  /** config.workspaceStorageQuotaBytes: staff attachments count against the same quota as clients'. */
+  storageQuotaBytes: number;
 }
 
 function renderStaffPage(req: Request, res: Response, view: string, title: string, model: object, status = 200) {
@@ -152,6 +155,10 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       const input = req.body as SendMessageInput;
       const checked = await checkAttachments((input.attachments ?? []) as IncomingFile[], { virusScanner: deps.virusScanner });
       if (!checked.ok) return showConversation(req, res, client, { body: input.body, errors: { attachments: checked.error } }, formAnswerStatus(req, 400));
+      const adding = checked.files.reduce((sum, file) => sum + file.sizeBytes, 0);
+      if (adding > 0 && adding > deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id))) {
+        return showConversation(req, res, client, { body: input.body, errors: { attachments: 'messages:errors.storageFullStaff' } }, formAnswerStatus(req, 413));
+      }
       const { messageId } = await service.send({ workspaceId: workspace.id, clientId: client.id, side: 'staff', staffId: staff.id, authorName: staff.name, body: input.body, files: checked.files });
       if (isFragmentRequest(req)) return showConversation(req, res, client);
       res.redirect(303, `${base}/${encodeURIComponent(client.id)}#message-${messageId}`);

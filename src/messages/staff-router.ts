@@ -1,6 +1,6 @@
 // The agency's side of messages, mounted by the host behind its staff sign-in (like the admin
 // pages, but for every staff member, not only admins). In the order a request meets it:
-// security headers → staff → workspace → feature flag → messages policy → form bodies
+// security headers and no-store → staff → workspace → feature flag → messages policy → form bodies
 // (attachments parsed before the CSRF check: a multipart form carries `_csrf` inside) → CSRF →
 // inbox and conversation routes → 404.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
@@ -13,6 +13,7 @@ import { adminCsrfToken } from '../admin/admin-csrf.ts';
 import { CSRF_MESSAGE, submittedCsrfTokens, tokensMatch } from '../web/csrf.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { securityHeaders } from '../web/security-headers.ts';
+import { noStore } from '../web/cache-control.ts';
 import { parseMessageForm } from './uploads.ts';
 
 export interface StaffContext {
@@ -57,7 +58,7 @@ export function staffMessagesRouter(deps: StaffRouterDeps): Router {
       staff,
       workspace,
       // The same per-staff HMAC token as the admin pages; it names the staff user and workspace.
-      csrfToken: adminCsrfToken(deps.config.sessionSecret, staff.id, workspace.id),
+      csrfToken: adminCsrfToken(deps.config.sessionSecret, staff, workspace.id),
       base: deps.config.messagesPath,
       assets: `${deps.config.portalPath}/assets`,
     };
@@ -72,6 +73,7 @@ export function staffMessagesRouter(deps: StaffRouterDeps): Router {
   };
 
   router.use(securityHeaders({ secure: deps.config.secureCookies }));
+  router.use(noStore);
   router.use(loadStaff);
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 20 }));
   router.use(parseMessageForm((_res, key) => ENGLISH[key] ?? key));

@@ -1,4 +1,5 @@
-// Multipart parsing for message attachments: at most ATTACHMENT_MAX_FILES files of at most
+// Multipart parsing for the staff side's message attachments (the client's form streams its files
+// into storage instead: receive-attachments.ts): at most ATTACHMENT_MAX_FILES files of at most
 // ATTACHMENT_MAX_BYTES each, held in memory until checked and stored. A plain (urlencoded) form
 // passes straight through.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';

@@ -1,5 +1,5 @@
 // The staff notifications page, mounted by the host behind its staff sign-in (any staff user of a
-// workspace with the portal on, not only admins): security headers → staff → workspace → flag →
+// workspace with the portal on, not only admins): security headers and no-store → staff → workspace → flag →
 // form bodies → CSRF → the list and "mark all as read" (303 back to the list).
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PortalConfig } from '../config.ts';
@@ -13,6 +13,7 @@ import { adminContext, type AdminContext } from '../admin/admin-context.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { sendPage } from '../web/render.ts';
 import { securityHeaders } from '../web/security-headers.ts';
+import { noStore } from '../web/cache-control.ts';
 import { validateQuery } from '../web/validate.ts';
 import { z } from 'zod';
 import type { Notifications } from './service.ts';
@@ -34,7 +35,7 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
     const context: AdminContext = {
       staff,
       workspace,
-      csrfToken: adminCsrfToken(config.sessionSecret, staff.id, workspace.id),
+      csrfToken: adminCsrfToken(config.sessionSecret, staff, workspace.id),
       base: config.notificationsPath,
       assets: `${config.portalPath}/assets`,
       portalBase: `${config.portalPath}/${encodeURIComponent(workspace.slug)}`,
@@ -44,6 +45,7 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
   };
 
   router.use(securityHeaders({ secure: config.secureCookies }));
+  router.use(noStore);
   router.use(loadStaff);
   router.use(express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }));
   router.use(verifyAdminCsrf);

@@ -18,7 +18,7 @@ import { isFragmentRequest } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { presentOfferActions } from '../decisions/presenters.ts';
-import type { OfferDecisions } from '../decisions/service.ts';
+import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import type { OfferListInput } from './commands.ts';
 import { OFFER_STATUS_FILTERS, SECTION_KIND, offerPdfModel, presentOfferDetail, presentOfferRow, type OfferSection } from './presenters.ts';
 
@@ -54,12 +54,12 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
   async function showPage(req: Request, res: Response, section: OfferSection, form: { draft?: string; errors?: FieldErrors } = {}, status = 200) {
     const { i18n } = portalContext(res);
     const { offer, view, subject } = await load(res, section, req.params.id);
-    const { workspace } = portalContext(res);
+    const { workspace, settings } = portalContext(res);
     const [thread, actions] = await Promise.all([
       // A live refresh of the thread (a fragment) is swapped into a page that already follows the stream.
       loadThread(comments, i18n, res, subject, { ...form, live: !isFragmentRequest(req) }),
       deps.decisions
-        ? deps.decisions.stateOf(workspace.id, signedInClient(res).user.client_id, offer, i18n.timeZone).then((state) => presentOfferActions(state, i18n, subject.href, req.query.decided))
+        ? deps.decisions.stateOf(workspace.id, signedInClient(res).user.client_id, offer, expiryTimeZone(settings)).then((state) => presentOfferActions(state, i18n, subject.href, req.query.decided))
         : null,
       // Seeing the record's comments reads its thread (its unread count beside the messages drops).
       markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),

@@ -40,6 +40,13 @@ export interface HostStaffUser {
   name: string;
   email: string;
   role: 'admin' | 'member';
+  /**
+   * Optional: a value that changes whenever the host starts a new staff session (its session id,
+   * or anything else that a sign-in or session regeneration replaces). The portal's staff CSRF
+   * token is bound to it, so it rotates with the staff session; without it the token is stable
+   * per staff user and workspace.
+   */
+  sessionKey?: string;
 }
 
 export interface WorkspacesPort {

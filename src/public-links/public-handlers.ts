@@ -18,7 +18,7 @@ import { requestMeta } from '../web/request-meta.ts';
 import type { FieldErrors } from '../web/validate.ts';
 import { keptInput, type DecisionInput } from '../decisions/commands.ts';
 import { presentOfferActions, presentOfferDecision } from '../decisions/presenters.ts';
-import type { OfferDecisions } from '../decisions/service.ts';
+import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import type { PublicLinkRow } from './queries.ts';
 import type { PublicLinks } from './service.ts';
 
@@ -61,7 +61,7 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
       return renderPortalPage(req, res, 'public-links/show', invoice.heading, { kind: 'invoice', record: { ...invoice, pdfHref: `${href}/document.pdf` }, decision: null }, status);
     }
     const offer = presentOfferDetail(i18n, record.offer, href, today);
-    const state = await decisions.stateOf(workspace.id, link.client_id, record.offer, i18n.timeZone);
+    const state = await decisions.stateOf(workspace.id, link.client_id, record.offer, expiryTimeZone(settings));
     const actions = presentOfferActions(state, i18n, href, req.query.decided);
     const mayDecide = decidesByLink(settings, link) && state.canDecide;
     const errors = Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, i18n.t(key)]));
@@ -112,7 +112,7 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
         contactId: null,
         publicLinkId: link.id,
         ...meta,
-        timeZone: i18n.timeZone,
+        timeZone: expiryTimeZone(settings),
       });
       const href = `${base}/p/${encodeURIComponent(String(req.params.token))}`;
       if (result.ok) return res.redirect(303, `${href}?decided=${outcome === 'accept' ? 'accepted' : 'declined'}`);

@@ -4,13 +4,13 @@
 // read-only for staff, from the same templates, with no client session created.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { listActivityForRecord } from '../activity/queries.ts';
+import { insertActivity, listActivityForRecord } from '../activity/queries.ts';
 import { ACTIVITY_EVENTS } from '../activity/events.ts';
 import { adminContext } from '../admin/admin-context.ts';
 import { renderAdminPage } from '../admin/admin-page.ts';
 import { buildBranding } from '../branding/branding.ts';
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
-import type { OfferDecisions } from '../decisions/service.ts';
+import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
 import { requestI18n } from '../i18n/request-i18n.ts';
 import { presentInvoiceDetail } from '../invoices/presenters.ts';
@@ -26,6 +26,7 @@ import { findSettings } from '../settings/queries.ts';
 import { notFound } from '../web/http-error.ts';
 import { sendPage } from '../web/render.ts';
 import { parseParam } from '../web/validate.ts';
+import { requestMeta } from '../web/request-meta.ts';
 import type { LiveCommentsPort } from '../comments/live-comments.ts';
 import { COMMENT_MAX_LENGTH } from '../comments/commands.ts';
 import { isFragmentRequest } from '../web/render.ts';
@@ -213,8 +214,14 @@ export function createRecordHandlers(deps: RecordDeps) {
 
     /** The client's page as the client sees it, read-only: no forms, no client session, nothing logged as the client. */
     viewAs: async (req: Request, res: Response) => {
-      const { kind, clientId, record, client, workspace, href } = await load(req, res);
-      const settings = await findSettings(db, workspace.id);
+      const { kind, clientId, id, record, client, workspace, href } = await load(req, res);
+      const { staff } = adminContext(res);
+      // Staff seeing a client's page as the client does is logged like their other actions on the
+      // record (with who did it), so the client's activity shows every look at it, theirs or not.
+      const [settings] = await Promise.all([
+        findSettings(db, workspace.id),
+        insertActivity(db, { workspaceId: workspace.id, event: 'record.viewed_as_client', clientId, details: { kind, subjectId: id, staffId: staff.id, staffName: staff.name }, ...requestMeta(req) }),
+      ]);
       const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
       const portalBase = `${deps.portalPath}/${encodeURIComponent(workspace.slug)}`;
       const uploadedLogo = settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
@@ -226,7 +233,7 @@ export function createRecordHandlers(deps: RecordDeps) {
       if (record.type === 'invoice') {
         model = { view: 'invoices/show', invoice: presentInvoiceDetail(i18n, record.invoice, clientHref, today), thread: null };
       } else {
-        const state = await decisions.stateOf(workspace.id, clientId, record.offer, i18n.timeZone);
+        const state = await decisions.stateOf(workspace.id, clientId, record.offer, expiryTimeZone(settings));
         const actions = presentOfferActions(state, i18n, clientHref, null);
         model = { view: 'offers/show', section, offer: presentOfferDetail(i18n, record.offer, clientHref, today), thread: null, actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null } };
       }

@@ -1,14 +1,16 @@
 // What the portal keeps in its own session (never the host's).
 import type { Request } from 'express';
 import 'express-session';
+import { readCookie } from '../web/cookies.ts';
 
 /** The portal's own session cookie, apart from the host's. */
 export const SESSION_COOKIE = 'portal.sid';
 
-const SESSION_COOKIE_SENT = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE.replace('.', '\\.')}=`);
-
-/** Whether the request brings the portal's session cookie (whatever it names). */
-export const bringsSessionCookie = (req: Request): boolean => SESSION_COOKIE_SENT.test(req.headers.cookie ?? '');
+/**
+ * Whether the request brings the portal's session cookie (whatever it names): exactly when
+ * express-session would read one, by the same parser (it ignores an empty value too).
+ */
+export const bringsSessionCookie = (req: Pick<Request, 'headers'>): boolean => Boolean(readCookie(req, SESSION_COOKIE));
 
 export interface PortalSessionAuth {
   workspaceId: string;

@@ -7,6 +7,13 @@
 // not see (the host renaming a workspace or changing its colour in its own tables) and events lost
 // while an instance's LISTEN connection was down are covered by a short TTL, and the bus's
 // reconnected event empties the cache.
+//
+// Unknown slugs are kept too, for the same TTL and in a map of their own (so a flood of made-up
+// slugs cannot push real workspaces out): a slug that does not exist and one whose portal is off
+// must cost the same, or the time of a 404 tells an observer which slugs exist. For the same
+// reason a load that finds no workspace still reads settings, as a found one does. Any
+// invalidation forgets every unknown slug, so a new workspace is found at once after
+// workspaceChanged() names it, and within the TTL without.
 import type { Knex } from 'knex';
 import type { PortalConfig } from '../config.ts';
 import { buildBranding, type Branding } from '../branding/branding.ts';
@@ -60,19 +67,28 @@ export interface WorkspaceCacheDeps {
 }
 
 export const WORKSPACE_CACHE_TTL_MS = 30_000;
+/** Settings are read for an unknown slug under this id, which no host workspace has. */
+const NO_WORKSPACE_ID = '';
 
 export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
   const ttl = deps.ttlMs ?? WORKSPACE_CACHE_TTL_MS;
   const maxEntries = deps.maxEntries ?? 1_000;
   const clock = deps.clock ?? Date.now;
   const entries = new Map<string, { entry: WorkspaceEntry; loadedAt: number }>();
+  /** Slugs the host has no workspace for, with when that was read. */
+  const absent = new Map<string, number>();
+  const maxAbsent = maxEntries * 10;
   const loading = new Map<string, Promise<WorkspaceEntry | null>>();
   // Bumped by every invalidation: a load that started before it must not store what it read.
   let generation = 0;
 
   async function load(slug: string): Promise<WorkspaceEntry | null> {
     const workspace = await deps.adapter.workspaces.findBySlug(slug);
-    if (!workspace) return null;
+    if (!workspace) {
+      // The same second read as a found workspace (see the opening comment): no timing tell.
+      await findSettings(deps.db, NO_WORKSPACE_ID);
+      return null;
+    }
     const stored = await findSettings(deps.db, workspace.id);
     const settings = Object.freeze(deps.settingsInForce ? await deps.settingsInForce(workspace.id, stored) : stored);
     const base = `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
@@ -83,6 +99,8 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
   const drop = (workspaceId: string | null) => {
     generation++;
     loading.clear();
+    // Whatever changed may be a workspace just created under a slug asked for before.
+    absent.clear();
     if (workspaceId === null) return entries.clear();
     for (const [slug, cached] of entries) if (cached.entry.workspace.id === workspaceId) entries.delete(slug);
   };
@@ -99,6 +117,8 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
     async get(slug) {
       const cached = entries.get(slug);
       if (cached && clock() - cached.loadedAt < ttl) return cached.entry;
+      const missed = absent.get(slug);
+      if (missed !== undefined && clock() - missed < ttl) return null;
       // One load per slug at a time: a burst of requests after an invalidation reads once.
       const pending = loading.get(slug);
       if (pending) return pending;
@@ -106,11 +126,15 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
       const promise = load(slug).then(
         (entry) => {
           if (loading.get(slug) === promise) loading.delete(slug);
-          // An unknown slug is not kept: the host may create it any moment.
           if (entry && generation === started) {
             entries.delete(slug);
             if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
             entries.set(slug, { entry, loadedAt: clock() });
+          } else if (!entry && generation === started) {
+            // Kept like a found one (see the opening comment), until the TTL or any invalidation.
+            absent.delete(slug);
+            if (absent.size >= maxAbsent) absent.delete(absent.keys().next().value!);
+            absent.set(slug, clock());
           }
           return entry;
         },
@@ -137,6 +161,7 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
     close() {
       for (const off of unsubscribe) off();
       entries.clear();
+      absent.clear();
     },
   };
   return cache;

@@ -1,5 +1,5 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
-// workspace with its settings and branding (from the per-instance cache) → feature flag →
+// no-store (branding assets replace it with their own caching) → workspace with its settings and branding (from the per-instance cache) → feature flag →
 // language (workspace and browser) → provider callbacks (signed, sessionless) → session →
 // CSRF (streamed uploads check theirs in their route) → signed-in client (and their own language) →
 // public sign-in routes → routes for signed-in clients → branded 404.
@@ -18,6 +18,7 @@ import { safeNext } from '../auth/safe-next.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { portalContext, type PortalContext } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
+import { noStore } from '../web/cache-control.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import { requestI18n } from '../i18n/request-i18n.ts';
@@ -150,6 +151,8 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     next(err);
   };
 
+  // Before the workspace is looked up, so a 404 for an unknown slug looks like any other page.
+  router.use(noStore);
   router.use(loadWorkspace);
 
   // Branding assets need no session: they are the same for every visitor of the workspace.

@@ -2,7 +2,7 @@
 // reference CRM's host adapter: a hit reads nothing; a settings change announced on one instance
 // empties the entry on every instance sharing the bus (and only that workspace's); the TTL and the
 // bus's reconnect catch what no event announced; a load overtaken by an invalidation is not kept;
-// unknown slugs and failed loads are never kept; a peek (what live streams ask per event) never reads. Host reads are counted through the real adapter.
+// unknown slugs are kept for the TTL like known ones (until any invalidation); failed loads are never kept; a peek (what live streams ask per event) never reads. Host reads are counted through the real adapter.
 import { expect } from 'chai';
 import { createInProcessEventBus } from '../../src/events/in-process-event-bus.ts';
 import { RECONNECTED_CHANNEL, type EventBus } from '../../src/events/event-bus.ts';
@@ -103,11 +103,18 @@ describe('workspace cache (security core)', function () {
     expect(entry.branding.title).to.equal('Demo portal');
   });
 
-  it('never keeps an unknown slug, so a workspace created later is found', async function () {
+  it('keeps an unknown slug for the TTL like a known one (no timing tell), and finds a workspace created later after an invalidation or the TTL', async function () {
     const c = cache();
     expect(await c.get('no-such-workspace')).to.equal(null);
     expect(await c.get('no-such-workspace')).to.equal(null);
+    expect(reads.slug).to.deep.equal(['no-such-workspace']);
+    // Any invalidation forgets unknown slugs: the host names a new workspace with workspaceChanged.
+    await c.changed('some-new-workspace-id');
+    expect(await c.get('no-such-workspace')).to.equal(null);
     expect(reads.slug).to.deep.equal(['no-such-workspace', 'no-such-workspace']);
+    time += WORKSPACE_CACHE_TTL_MS;
+    expect(await c.get('no-such-workspace')).to.equal(null);
+    expect(reads.slug).to.have.length(3);
     expect(await c.byId('999999')).to.equal(null);
     expect(reads.id).to.deep.equal(['999999']);
   });

@@ -1,0 +1,15 @@
+// What a browser, a proxy or a shared computer may keep of a page. Every portal page that is not a
+// public asset carries something personal or secret: a signed-in client's data, a CSRF token bound
+// to the visitor's cookie, a reset or invitation token in its address, a public-link token on the
+// staff record page. `no-store` rather than `private, no-cache`: `private` still lets the browser
+// keep the page on disk and show it again from the back button after sign-out on a shared computer.
+// Set once per router, before any handler; a route that may be cached (branding.css, the logo,
+// downloads with their own rules) sets its own header afterwards, which replaces this one.
+import type { NextFunction, Request, Response } from 'express';
+
+export const NO_STORE = 'no-store';
+
+export function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', NO_STORE);
+  next();
+}
