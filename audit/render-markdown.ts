@@ -223,7 +223,7 @@ function renderSchema(report: AuditReport, push: Push): void {
   const ig = report.ignoredTables;
   push(`- Installed by the portal: ${ig.installedByPortal.length > 0 ? ig.installedByPortal.map((t) => `${code(t.table)}${t.recorded ? '' : ' (bookkeeping)'}`).join(', ') : 'none (the portal is not installed in this database)'}.`);
   push(
-    `- Reserved portal names not created by the portal: ${ig.reservedPrefix.length > 0 ? `${ig.reservedPrefix.map(code).join(', ')}; ignored by the audit, but if they are the host's, rename them or the portal migrations will collide` : 'none'}.`,
+    `- Host tables under the name of a table the portal creates: ${ig.reservedPrefix.length > 0 ? `${ig.reservedPrefix.map(code).join(', ')}; counted as the host's (the portal did not create them), and the portal migrations would collide with them: rename them first` : 'none'}.`,
   );
   push(`- Migration bookkeeping: ${ig.bookkeeping.length > 0 ? ig.bookkeeping.map(code).join(', ') : 'none'}.`, '');
 }
