@@ -161,9 +161,12 @@ function impliedTarget(column: CatalogTable['columns'][number], byCore: Readonly
 
 /** The target has a primary key of the column's kind (its last column: (tenant, id) keys end with the id). */
 function keyMatches(table: CatalogTable, kind: 'number' | 'uuid' | null): boolean {
+  if (!kind) return false;
+  // Without a declared primary key there is nothing to compare with: the name decides.
   const last = table.primaryKey[table.primaryKey.length - 1];
-  const column = last ? table.columns.find((c) => c.name === last) : undefined;
-  return Boolean(column && kind && keyKind(column) === kind);
+  if (!last) return true;
+  const column = table.columns.find((c) => c.name === last);
+  return Boolean(column && keyKind(column) === kind);
 }
 
 /** element_type + element_id, objekt_typ + objekt_id, elementtype + fk_element: one row points at any record. */

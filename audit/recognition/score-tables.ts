@@ -57,7 +57,7 @@ function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | 
 export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, TableConceptResult> {
   const chosen = new Map<TableConceptId, string>();
   const results = new Map<TableConceptId, TableConceptResult>();
-  const context: ScoringContext = { chosen, tenantTable: model.tenant?.table ?? null, tenantColumn: model.tenant?.column ?? null, byName: model.byName, prefix: model.prefix };
+  const context: ScoringContext = { chosen, tenantTable: model.tenant?.table ?? null, tenantColumn: model.tenant?.column ?? null, byName: model.byName, prefix: model.prefix, mostReferenced: Math.max(0, ...model.profiles.filter((p) => p.qualified !== model.tenant?.table).map(referencedBy)) };
   const candidatesOf = model.profiles.filter((p) => p.table.kind !== 'view' || p.table.columns.length > 0);
 
   for (const spec of TABLE_CONCEPTS) {
@@ -239,10 +239,13 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
 
   const base = hasGraph ? 0.5 * nameScore + 0.3 * columnScore + 0.2 * graphScore : 0.55 * nameScore + 0.45 * columnScore;
   let factor = penalties.reduce((f, p) => Math.min(f, p.factor), 1) * (penalties.length > 1 ? 0.9 : 1);
-  if (spec.central) {
-    // Centrality: 0.8 for a table nothing points at, 1 from about sixteen referencing tables up.
+  if (spec.central && (context.mostReferenced ?? 0) > 0) {
+    // Centrality, against the schema's most referenced table (up to sixteen references): 0.8 for
+    // a table nothing points at, 1 for one referenced like the schema's hubs. A schema that
+    // declares no links (and implies none) leaves every table at 1.
     const refs = referencedBy(profile);
-    factor *= 0.8 + 0.2 * Math.min(1, Math.log2(1 + refs) / 4);
+    const ceiling = Math.log2(1 + Math.min(16, context.mostReferenced ?? 0));
+    factor *= 0.8 + 0.2 * Math.min(1, Math.log2(1 + refs) / ceiling);
   }
   for (const p of penalties) reasons.push(`penalty: ${p.reason}`);
   return { score: Math.max(0, Math.min(1, base * factor)), raw: base * factor, reasons };

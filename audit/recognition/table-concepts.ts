@@ -52,6 +52,8 @@ export interface ScoringContext {
   tenantTable: string | null;
   /** The detected tenant column, if any. */
   tenantColumn?: string | null;
+  /** How many tables point at the schema's most referenced table (the tenant table aside). */
+  mostReferenced?: number;
   byName: ReadonlyMap<string, TableProfile>;
   /** The schema-wide table-name prefix set aside (llx, tbl), if any. */
   prefix: string | null;
