@@ -2,6 +2,7 @@
 // routes) gives the same text, byte for byte, even on another server or database, so a test can
 // regenerate it and a diff shows real changes only. Hence no timestamps, durations, query counts,
 // host names, ports or database names here; they live in the JSON.
+import { NO_ADAPTER } from './adapters.ts';
 import { PLUGIN_BOOKKEEPING_TABLES } from './plugin-plan.ts';
 import { notProposedBecause } from './proposed-claims.ts';
 import { HOST_CONCEPTS, SECTION_TITLES, type Answer, type AuditReport, type ConceptFinding, type Evidence, type Section, type Status } from './report-schema.ts';
@@ -25,7 +26,7 @@ export function renderMarkdown(report: AuditReport, options: RenderOptions = {})
   push('# Customer Portal Audit Report', '');
   if (options.origin) push(options.origin, '');
   push(
-    `Adapter \`${report.adapter.name}\`; ${report.database.hostTables} host tables inspected in schema${report.database.schemas.length === 1 ? '' : 's'} ` +
+    `${report.adapter.name === NO_ADAPTER ? 'No host binding named' : `Adapter \`${report.adapter.name}\``}; ${report.database.hostTables} host tables inspected in schema${report.database.schemas.length === 1 ? '' : 's'} ` +
       `${report.database.schemas.map(code).join(', ') || '(none)'}; routes ${report.routes.probed ? 'probed' : 'not probed'}. ` +
       'The database and app addresses are in the JSON report (`--json`).',
     '',
@@ -145,6 +146,15 @@ function renderProposedClaims(report: AuditReport, push: Push): void {
 }
 
 function renderClaims(report: AuditReport, push: Push): void {
+  if (report.adapter.name === NO_ADAPTER) {
+    push('## Adapter claims against the schema', '');
+    push(
+      'No host binding was named, so no adapter\'s claims are compared with this host. To check the binding you are writing or running, ' +
+        'pass its name: `--host <name>` (or `--adapter <name>`); the proposed claims above are the starting point for one.',
+      '',
+    );
+    return;
+  }
   push(`## Adapter \`${report.adapter.name}\`: claims against the schema`, '');
   const claimed = new Set(report.adapter.claims.map((c) => c.concept));
   push(

@@ -132,6 +132,7 @@ function classify(context: FindingsContext, profile: TableProfile): Classified {
 export function describeHashes(sample: HashSample | null | undefined): string {
   if (sample === undefined) return 'values not sampled';
   if (sample === null) return 'values could not be read by this role';
+  if (sample.rows === 0) return 'the table has no rows to sample';
   if (sample.filled === 0) return `no filled values in ${sample.rows} sampled rows`;
   const recognised = Object.values(sample.formats).reduce((a, b) => a + b, 0);
   const formats = Object.keys(sample.formats).join(', ');

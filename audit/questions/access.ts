@@ -27,7 +27,12 @@ export function accessAnswers(context: AnswerContext): Answer[] {
   const staffTable = staff.chosenTable;
   let a2: Status = 'missing';
   const a2Evidence: Evidence[] = [];
-  if (credentials.status === 'exists' && credentials.chosenTable !== staffTable) {
+  if (credentials.status === 'exists' && credentials.chosenTable === staffTable && credentials.rowFilter) {
+    // Staff and clients share one users table, told apart by a column: a user type of their own.
+    a2 = 'exists';
+    const [column = '', value] = Object.entries(credentials.rowFilter)[0] ?? [];
+    a2Evidence.push({ kind: 'column', ref: `${staffTable}.${column}`, detail: `client users are the rows where ${column} = ${JSON.stringify(value)}; the others are staff` });
+  } else if (credentials.status === 'exists' && credentials.chosenTable !== staffTable) {
     a2 = 'exists';
     a2Evidence.push({ kind: 'table', ref: credentials.chosenTable ?? '', detail: 'clients sign in from their own table' });
     if (staffTable) a2Evidence.push({ kind: 'table', ref: staffTable, detail: 'staff users are kept apart' });

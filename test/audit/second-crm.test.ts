@@ -17,7 +17,7 @@ describe('audit: Dolibarr-like second CRM', () => {
 
   before(async () => {
     db = await createHostDatabase('second-crm');
-    report = await runAudit({ databaseUrl: db.url });
+    report = await runAudit({ databaseUrl: db.url, adapter: 'reference-crm' });
   });
   after(async () => db?.drop());
 
