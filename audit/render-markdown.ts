@@ -33,8 +33,8 @@ export function renderMarkdown(report: AuditReport, options: RenderOptions = {})
   );
   push(
     `> Read-only: the audit ran in one READ ONLY transaction that was rolled back at the end${report.database.wroteNothing ? ' and never wrote anything' : ''}. ` +
-      'The portal\'s own tables (`client_*`, `portal_*`, `workspace_client_portal_settings`, `portal_owned_tables`) and migration bookkeeping (`*knex_migrations*`) ' +
-      'are ignored when judging what the host has; they are listed under "Tables set aside".',
+      'The tables the portal created (recorded in its registry, `portal_owned_tables`) and migration bookkeeping (`*knex_migrations*`) ' +
+      'are ignored when judging what the host has; they are listed under "Tables set aside". A host\'s own `client_*` or `portal_*` tables count as the host\'s.',
     '',
   );
 

@@ -1,5 +1,6 @@
 // A. Client credentials and access.
 import { tablesCreatedFor } from '../plugin-plan.ts';
+import { PORTAL_WORDS } from '../recognition/vocabulary.ts';
 import type { Answer, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, routesEvidence, type AnswerContext } from './answer-context.ts';
 
@@ -59,6 +60,13 @@ export function accessAnswers(context: AnswerContext): Answer[] {
     a3 = 'exists';
     a3Evidence.push(...credentials.evidence.filter((e) => e.kind === 'column'));
   }
+  // The host's own client-portal tables (portal_invitations, client_portal_visibility_groups): named
+  // for the portal and tied to the client side, they say the host already has one.
+  const hostPortal = hostPortalTables(context);
+  if (hostPortal.length > 0) {
+    a3 = 'exists';
+    a3Evidence.push(...hostPortal);
+  }
   const visibility = settings.evidence.filter((e) => e.kind === 'column');
   if (a3 === 'missing' && visibility.length > 0) {
     a3 = 'partial';
@@ -89,6 +97,18 @@ export function accessAnswers(context: AnswerContext): Answer[] {
   }), ['clientLoginCodes']);
 
   return [a1Answer, a2Answer, a3Answer, a4a, a4b];
+}
+
+function hostPortalTables(context: AnswerContext): Evidence[] {
+  const clientTables = (['company', 'contact', 'clientCredentials'] as const).map((id) => concept(context, id).chosenTable).filter((t): t is string => Boolean(t));
+  const found: Evidence[] = [];
+  for (const profile of context.model.profiles) {
+    const word = profile.tokens.find((t) => PORTAL_WORDS.has(t));
+    if (!word) continue;
+    const link = profile.outgoing.find((l) => clientTables.includes(l.to));
+    if (link) found.push({ kind: 'table', ref: profile.qualified, detail: `a client-portal table of the host's own ("${word}"), tied to clients (${link.columns.join(', ')} → ${link.to})` });
+  }
+  return found.slice(0, 6);
 }
 
 /** A sign-in page counts when it answers or redirects; a server error says nothing about clients. */

@@ -109,8 +109,9 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   ['assignee', (w) => any('assigned', 'assignee', 'assign', 'responsible', 'owner', 'zugewiesen', 'verantwortlich', 'affecte', 'attribue')(w)],
   ['paymentMethod', (w) => (any('method', 'mode', 'zahlungsart', 'moyen', 'metodo')(w) && !any('display', 'view', 'edit')(w)) || (w.has('paiement') && w.has('fk')) || (w.has('payment') && w.has('type'))],
   ['paymentGateway', (w, c) => any('stripe', 'paypal', 'gateway', 'psp', 'checkout', 'mollie', 'adyen', 'braintree', 'intent', 'gocardless', 'razorpay')(w) || (w.has('provider') && any('payment', 'paiement', 'pay')(w)) || (textual(c) && w.has('transaction') && w.has('id') && !w.has('fk'))],
-  ['portalFlag', (w) => any('portal', 'portail', 'extranet', 'selfservice', 'kundenportal')(w) || (any('can', 'allow', 'enable', 'has')(w) && any('login', 'access', 'portal')(w))],
-  ['settingSwitch', (w, c) => boolish(c) && any('show', 'allow', 'enable', 'enabled', 'can', 'hide', 'display', 'permit')(w)],
+  // A key to a portal table (portal_domain_id) is a link, not a switch.
+  ['portalFlag', (w, c) => !isIdLike(w) && c.baseType !== 'uuid' && any('portal', 'portail', 'extranet', 'selfservice', 'kundenportal')(w) || (any('can', 'allow', 'enable', 'has')(w) && any('login', 'access', 'portal')(w))],
+  ['settingSwitch', (w, c) => boolish(c) && !isIdLike(w) && any('show', 'allow', 'enable', 'enabled', 'can', 'hide', 'display', 'permit')(w)],
   ['branding', (w) => any('logo', 'color', 'colour', 'brand', 'theme', 'farbe', 'couleur')(w)],
   ['staffRole', (w) => any('role', 'admin', 'rolle', 'superadmin', 'permission', 'rights', 'droits')(w) && !any('client', 'customer', 'contact')(w)],
   ['done', (w) => any('done', 'completed', 'complete', 'finished', 'erledigt', 'progress', 'percent', 'termine', 'closed', 'resolved')(w)],
