@@ -197,6 +197,12 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
       reasons.push(`${expectation.reason} through ${bridge}`);
       continue;
     }
+    const path = targets.length > 0 ? parentPathTo(profile, targets, context) : null;
+    if (path) {
+      graphScore += expectation.weight * 0.6;
+      reasons.push(`${expectation.reason} through its parent records (${path})`);
+      continue;
+    }
     const pair = spec.polymorphicCountsAsLink ? profile.polymorphic[0] : undefined;
     if (pair) {
       graphScore += expectation.weight * 0.8;
@@ -286,6 +292,32 @@ function machineryWord(profile: TableProfile, context: ScoringContext): string |
     const parent = context.byName.get(link.to);
     const word = parent?.tokens.find((t) => MACHINERY_WORDS.has(t));
     if (word) return `hangs off an integration or pipeline (${link.columns.join(', ')} → ${link.to}, "${word}")`;
+  }
+  return null;
+}
+
+/**
+ * A record that belongs to a client through its parents (a project task → its phase → its project
+ * → the client): up to three links up, never through the tenant table, a link table or itself,
+ * nor through the staff users (who wrote a record says nothing about whose it is).
+ */
+function parentPathTo(profile: TableProfile, targets: string[], context: ScoringContext): string | null {
+  let frontier: Array<{ table: TableProfile; path: string[] }> = [{ table: profile, path: [] }];
+  const staff = context.chosen.get('staffUser');
+  const seen = new Set([profile.qualified, ...(staff ? [staff] : [])]);
+  for (let depth = 0; depth < 3; depth += 1) {
+    const next: typeof frontier = [];
+    for (const { table, path } of frontier) {
+      for (const link of table.outgoing) {
+        if (link.to === context.tenantTable || seen.has(link.to)) continue;
+        if (depth > 0 && targets.includes(link.to)) return [...path, link.to].join(' → ');
+        const parent = context.byName.get(link.to);
+        if (!parent || parent.linkShaped) continue;
+        seen.add(link.to);
+        next.push({ table: parent, path: [...path, link.to] });
+      }
+    }
+    frontier = next;
   }
   return null;
 }
