@@ -2,6 +2,7 @@
 // showing clients can see it (a client-visibility switch, a share token, an online client
 // signature, a public page)? Data without client access is partial: the portal completes it.
 import { clientSignsOnline } from '../findings/document-flow.ts';
+import { parentPathTo } from '../recognition/score-tables.ts';
 import type { Answer, ConceptId, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, probeOf, routeEvidence, served, type AnswerContext } from './answer-context.ts';
 
@@ -119,7 +120,11 @@ export function clientViewAnswers(context: AnswerContext): Answer[] {
   const taskEvidence: Evidence[] = [];
   if (taskLink) taskEvidence.push({ kind: taskLink.declared ? 'constraint' : 'column', ref: taskLink.declared ? `${taskLink.from}: ${taskLink.constraint}` : `${taskLink.from}.${taskLink.columns.join(', ')}`, detail: `tasks are tied to a client (${taskLink.columns.join(', ')} → ${taskLink.to})` });
   else if (taskProfile) {
-    taskEvidence.push({ kind: 'absence', ref: taskProfile.qualified, detail: 'tasks have no link to a contact or company' });
+    const staff = concept(context, 'staffUser').chosenTable;
+    const path = parentPathTo(taskProfile, clientTables, { chosen: new Map(staff ? [['staffUser', staff]] : []), tenantTable: context.model.tenant?.table ?? null, byName: context.model.byName });
+    taskEvidence.push(path
+      ? { kind: 'absence', ref: taskProfile.qualified, detail: `tasks have no link of their own to a contact or company; they reach a client only through their parents (${path})` }
+      : { kind: 'absence', ref: taskProfile.qualified, detail: 'tasks have no link to a contact or company' });
     for (const other of tasks.candidates.slice(1)) {
       const p = context.model.byName.get(other.table);
       const l = p?.outgoing.find((x) => clientTables.includes(x.to));

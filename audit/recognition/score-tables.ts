@@ -301,7 +301,7 @@ function machineryWord(profile: TableProfile, context: ScoringContext): string |
  * → the client): up to three links up, never through the tenant table, a link table or itself,
  * nor through the staff users (who wrote a record says nothing about whose it is).
  */
-function parentPathTo(profile: TableProfile, targets: string[], context: ScoringContext): string | null {
+export function parentPathTo(profile: TableProfile, targets: string[], context: Pick<ScoringContext, 'chosen' | 'tenantTable' | 'byName'>): string | null {
   let frontier: Array<{ table: TableProfile; path: string[] }> = [{ table: profile, path: [] }];
   const staff = context.chosen.get('staffUser');
   const seen = new Set([profile.qualified, ...(staff ? [staff] : [])]);
