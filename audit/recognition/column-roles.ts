@@ -78,7 +78,8 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   ['name', (w, c) => textual(c) && any('name', 'nom', 'firmenname', 'raison', 'bezeichnung', 'nombre', 'nome', 'naam', 'alias')(w) && !any('file', 'filename', 'type', 'user', 'domain', 'host', 'table', 'column', 'class', 'field')(w)],
   ['address', (w) => any('address', 'adresse', 'street', 'strasse', 'town', 'city', 'ville', 'ort', 'zip', 'postcode', 'postal', 'plz', 'country', 'pays', 'land', 'website', 'url', 'vat', 'tva', 'siren', 'siret', 'ust', 'tax', 'idprof1', 'direccion', 'indirizzo')(w)],
   ['phone', (w) => any('phone', 'tel', 'telephone', 'telefon', 'mobile', 'fax', 'portable', 'handy', 'telefono')(w)],
-  ['status', (w, c) => !temporal(c) && any('status', 'statut', 'state', 'etat', 'stage', 'zustand', 'estado', 'stato', 'phase')(w) && !any('changed', 'date', 'at')(w)],
+  // A key to a phase or stage (phase_id, uuid) names a parent record; a key to a status table still says the status.
+  ['status', (w, c) => !temporal(c) && any('status', 'statut', 'state', 'etat', 'stage', 'zustand', 'estado', 'stato', 'phase')(w) && !any('changed', 'date', 'at')(w) && !(c.baseType === 'uuid' && !any('status', 'statut', 'state', 'etat', 'zustand', 'estado', 'stato')(w))],
   ['amount', (w, c) => moneyType(c) && any('amount', 'total', 'price', 'subtotal', 'montant', 'betrag', 'summe', 'importe', 'sum', 'cost', 'fee', 'subprice', 'ht', 'ttc', 'gross', 'net', 'netto', 'brutto', 'prix', 'preis', 'cents', 'balance', 'prezzo', 'totale')(w) && !any('qty', 'quantity', 'count', 'percent', 'rate')(w)],
   ['currency', (w, c) => textual(c) && any('currency', 'devise', 'waehrung', 'moneda', 'valuta', 'multicurrency')(w) && !any('rate', 'tx')(w)],
   ['dueDate', (w, c) => temporal(c) && (any('due', 'echeance', 'deadline', 'faellig', 'faelligkeit', 'vencimiento', 'scadenza', 'lim', 'datee')(w))],
