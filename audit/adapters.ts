@@ -13,13 +13,20 @@ import { HOST_CONCEPTS, type ClaimCheck, type ConceptFinding } from './report-sc
 
 export type { AdapterDescription } from './adapter-registry.ts';
 
-export const DEFAULT_ADAPTER = 'reference-crm';
+/** No adapter named: the report proposes claims but compares no binding's claims with the host. */
+export const NO_ADAPTER = 'none';
+export const NO_ADAPTER_DESCRIPTION: AdapterDescription = {
+  name: NO_ADAPTER,
+  description: 'no host binding named (--host / --adapter): no adapter claims are compared with this host',
+  claims: [],
+};
 
 export function knownAdapterNames(): string[] {
   return registeredAuditAdapterNames();
 }
 
-export function resolveAdapter(name: string): AdapterDescription {
+export function resolveAdapter(name: string | undefined): AdapterDescription {
+  if (name === undefined) return NO_ADAPTER_DESCRIPTION;
   const adapter = registeredAuditAdapter(name);
   if (!adapter) throw new AuditError(`Unknown adapter "${name}". Known adapters: ${knownAdapterNames().join(', ')}.`, 2);
   return adapter;
@@ -51,6 +58,7 @@ export function checkClaims(
   proposed: readonly HostClaim[],
 ): ClaimCheck[] {
   const checks: ClaimCheck[] = [];
+  if (adapter.name === NO_ADAPTER) return checks;
   for (const concept of HOST_CONCEPTS) {
     const finding = findings.get(concept);
     if (!finding) continue;

@@ -1,4 +1,4 @@
-// `npm run audit -- --database-url URL [--app-url URL] [--adapter NAME] [--out FILE] [--json FILE]`
+// `npm run audit -- --database-url URL [--app-url URL] [--host NAME | --adapter NAME] [--out FILE] [--json FILE]`
 // Thin: parse flags, run the engine, write the files. Any failure is ONE line on stderr and a
 // non-zero exit (2 for bad flags, 1 otherwise); a stack trace only with AUDIT_DEBUG=1.
 import { writeFile } from 'node:fs/promises';

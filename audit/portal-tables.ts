@@ -1,16 +1,18 @@
 // Separates the host's tables from the portal's own. The portal's tables must never count as
 // something the host has (client_users has a password column; that is not host client login), so
-// they are set aside: tables listed in the portal's registry (portal_owned_tables) are the portal's;
-// any other table under a reserved name (client_*, portal_*, the plugin's table names) is ignored
-// too but reported apart, because the portal did not create it and its migration would skip it.
+// the tables listed in the portal's registry (portal_owned_tables) and its migration bookkeeping are
+// set aside. Only those: a host may well name its own tables client_* or portal_* (Alga PSA's
+// portal_invitations, client_portal_visibility_groups), and those are the host's. A host table that
+// takes the very name of a table the portal creates is reported apart as well, since the portal's
+// migration would collide with it.
 import type { CatalogTable } from './catalog/types.ts';
-import { PLUGIN_BOOKKEEPING_TABLES, PLUGIN_TABLES, RESERVED_PREFIXES } from './plugin-plan.ts';
+import { PLUGIN_BOOKKEEPING_TABLES, PLUGIN_TABLES } from './plugin-plan.ts';
 
 export interface TablePartition {
   host: CatalogTable[];
   /** Tables the portal installed: recorded in its registry (or its bookkeeping next to the registry). */
   installedByPortal: Array<{ table: string; recorded: boolean }>;
-  /** client_* / portal_* (and the plugin's own table names) not recorded by the portal: reserved, ignored. */
+  /** Host tables (not recorded by the portal) under the name of a table the portal creates: counted as the host's, and a collision to resolve. */
   reservedPrefix: string[];
   /** Migration bookkeeping (*knex_migrations*), the host's and the portal's. */
   bookkeeping: string[];
@@ -25,9 +27,13 @@ export function partitionTables(tables: CatalogTable[], registry: ReadonlySet<st
     if (name.includes('knex_migrations')) partition.bookkeeping.push(table.qualified);
     else if (registry?.has(name)) partition.installedByPortal.push({ table: table.qualified, recorded: true });
     else if (registry && PLUGIN_BOOKKEEPING_TABLES.includes(name)) partition.installedByPortal.push({ table: table.qualified, recorded: false });
-    // Without a registry entry the portal did not create it: a host table under a reserved name.
-    else if (KNOWN_NAMES.has(name) || RESERVED_PREFIXES.some((prefix) => name.startsWith(prefix))) partition.reservedPrefix.push(table.qualified);
-    else partition.host.push(table);
+    else {
+      // Not recorded by the portal: the host's, whatever its name (client_portal_visibility_groups,
+      // portal_invitations). One that takes the name of a table the portal creates is listed too,
+      // because the portal's migration would collide with it.
+      if (KNOWN_NAMES.has(name)) partition.reservedPrefix.push(table.qualified);
+      partition.host.push(table);
+    }
   }
   return partition;
 }

@@ -2,6 +2,7 @@
 // routes) gives the same text, byte for byte, even on another server or database, so a test can
 // regenerate it and a diff shows real changes only. Hence no timestamps, durations, query counts,
 // host names, ports or database names here; they live in the JSON.
+import { NO_ADAPTER } from './adapters.ts';
 import { PLUGIN_BOOKKEEPING_TABLES } from './plugin-plan.ts';
 import { notProposedBecause } from './proposed-claims.ts';
 import { HOST_CONCEPTS, SECTION_TITLES, type Answer, type AuditReport, type ConceptFinding, type Evidence, type Section, type Status } from './report-schema.ts';
@@ -25,15 +26,15 @@ export function renderMarkdown(report: AuditReport, options: RenderOptions = {})
   push('# Customer Portal Audit Report', '');
   if (options.origin) push(options.origin, '');
   push(
-    `Adapter \`${report.adapter.name}\`; ${report.database.hostTables} host tables inspected in schema${report.database.schemas.length === 1 ? '' : 's'} ` +
+    `${report.adapter.name === NO_ADAPTER ? 'No host binding named' : `Adapter \`${report.adapter.name}\``}; ${report.database.hostTables} host tables inspected in schema${report.database.schemas.length === 1 ? '' : 's'} ` +
       `${report.database.schemas.map(code).join(', ') || '(none)'}; routes ${report.routes.probed ? 'probed' : 'not probed'}. ` +
       'The database and app addresses are in the JSON report (`--json`).',
     '',
   );
   push(
     `> Read-only: the audit ran in one READ ONLY transaction that was rolled back at the end${report.database.wroteNothing ? ' and never wrote anything' : ''}. ` +
-      'The portal\'s own tables (`client_*`, `portal_*`, `workspace_client_portal_settings`, `portal_owned_tables`) and migration bookkeeping (`*knex_migrations*`) ' +
-      'are ignored when judging what the host has; they are listed under "Tables set aside".',
+      'The tables the portal created (recorded in its registry, `portal_owned_tables`) and migration bookkeeping (`*knex_migrations*`) ' +
+      'are ignored when judging what the host has; they are listed under "Tables set aside". A host\'s own `client_*` or `portal_*` tables count as the host\'s.',
     '',
   );
 
@@ -145,6 +146,15 @@ function renderProposedClaims(report: AuditReport, push: Push): void {
 }
 
 function renderClaims(report: AuditReport, push: Push): void {
+  if (report.adapter.name === NO_ADAPTER) {
+    push('## Adapter claims against the schema', '');
+    push(
+      'No host binding was named, so no adapter\'s claims are compared with this host. To check the binding you are writing or running, ' +
+        'pass its name: `--host <name>` (or `--adapter <name>`); the proposed claims above are the starting point for one.',
+      '',
+    );
+    return;
+  }
   push(`## Adapter \`${report.adapter.name}\`: claims against the schema`, '');
   const claimed = new Set(report.adapter.claims.map((c) => c.concept));
   push(
@@ -223,7 +233,7 @@ function renderSchema(report: AuditReport, push: Push): void {
   const ig = report.ignoredTables;
   push(`- Installed by the portal: ${ig.installedByPortal.length > 0 ? ig.installedByPortal.map((t) => `${code(t.table)}${t.recorded ? '' : ' (bookkeeping)'}`).join(', ') : 'none (the portal is not installed in this database)'}.`);
   push(
-    `- Reserved portal names not created by the portal: ${ig.reservedPrefix.length > 0 ? `${ig.reservedPrefix.map(code).join(', ')}; ignored by the audit, but if they are the host's, rename them or the portal migrations will collide` : 'none'}.`,
+    `- Host tables under the name of a table the portal creates: ${ig.reservedPrefix.length > 0 ? `${ig.reservedPrefix.map(code).join(', ')}; counted as the host's (the portal did not create them), and the portal migrations would collide with them: rename them first` : 'none'}.`,
   );
   push(`- Migration bookkeeping: ${ig.bookkeeping.length > 0 ? ig.bookkeeping.map(code).join(', ') : 'none'}.`, '');
 }

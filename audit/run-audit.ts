@@ -2,7 +2,7 @@
 // routes if asked, and answer the Customer Portal Audit Report. The CLI only parses flags and
 // writes files; tests and the plugin call runAudit directly.
 import type { HostClaim } from '../src/ports/host.ts';
-import { checkClaims, DEFAULT_ADAPTER, resolveAdapter, schemaColumns, type AdapterDescription } from './adapters.ts';
+import { checkClaims, NO_ADAPTER, resolveAdapter, schemaColumns, type AdapterDescription } from './adapters.ts';
 import { readCatalog } from './catalog/read-catalog.ts';
 import { withReadOnlySession, type ReadOnlySession } from './catalog/read-only-session.ts';
 import type { Catalog } from './catalog/types.ts';
@@ -21,7 +21,7 @@ import { parseAppUrl, probeRoutes, routeServed } from './routes/probe-routes.ts'
 export interface AuditOptions {
   databaseUrl: string;
   appUrl?: string | undefined;
-  /** Adapter name from audit/adapters.ts; defaults to reference-crm. */
+  /** The host binding whose claims are checked (a registered adapter's name); none when not given. */
   adapter?: string | undefined;
   /** Per-request timeout for route probes. */
   probeTimeoutMs?: number | undefined;
@@ -30,7 +30,7 @@ export interface AuditOptions {
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const started = Date.now();
   // Bad input fails before anything connects.
-  const adapter = resolveAdapter(options.adapter ?? DEFAULT_ADAPTER);
+  const adapter = resolveAdapter(options.adapter);
   const appUrl = options.appUrl ? parseAppUrl(options.appUrl) : null;
   const target = describeDatabase(options.databaseUrl);
 
@@ -140,6 +140,11 @@ function hostKeeper(table: PluginTable, { adapter, adapterClaims, proposedClaims
   const claimed = adapterClaims.find((c) => c.concept === concept && c.claimed);
   const proposed = proposedClaims.find((c) => c.concept === concept);
   if (claimed?.table && proposed) return { table: claimed.table, note: null };
+  if (adapter.name === NO_ADAPTER) {
+    if (!proposed) return null;
+    const effect = table.unlessHostHas ? `its migrations would create ${table.name}` : 'the portal would keep its own passwords';
+    return { table: proposed.table, note: `no host binding named: unless its adapter claims ${concept} (the proposed claim), ${effect}` };
+  }
   if (claimed?.table) return { table: claimed.table, note: `the adapter ${adapter.name} claims ${concept} here, though the audit did not find it: check that claim` };
   if (proposed) {
     const effect = table.unlessHostHas ? `its migrations would still create ${table.name}` : 'the portal would still keep its own passwords';

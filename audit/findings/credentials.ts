@@ -4,7 +4,7 @@
 // are staff credentials and do not count. Sampled values say whether they really hold hashes.
 import { hasRole } from '../recognition/column-roles.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
-import { CLIENT_SIDE_WORDS } from '../recognition/vocabulary.ts';
+import { CLIENT_SIDE_WORDS, MACHINERY_WORDS } from '../recognition/vocabulary.ts';
 import type { Candidate, Evidence } from '../report-schema.ts';
 import {
   absence,
@@ -132,6 +132,7 @@ function classify(context: FindingsContext, profile: TableProfile): Classified {
 export function describeHashes(sample: HashSample | null | undefined): string {
   if (sample === undefined) return 'values not sampled';
   if (sample === null) return 'values could not be read by this role';
+  if (sample.rows === 0) return 'the table has no rows to sample';
   if (sample.filled === 0) return `no filled values in ${sample.rows} sampled rows`;
   const recognised = Object.values(sample.formats).reduce((a, b) => a + b, 0);
   const formats = Object.keys(sample.formats).join(', ');
@@ -247,6 +248,15 @@ const TOKEN_TABLE_WORDS = new Set(['token', 'apikey', 'key', 'otp', 'totp', 'res
 const TOKEN_COLUMN_NAMES = new Set(['key', 'token', 'hash', 'code', 'token_hash', 'key_hash', 'code_hash', 'digest', 'selector']);
 const MAGIC_WORDS = new Set(['magic', 'login', 'signin', 'otp', 'onetime', 'passwordless']);
 const HASHED_WORDS = ['hash', 'hashed', 'digest', 'sha', 'sha256', 'crypt', 'bcrypt', 'argon2'];
+// Tokens that sign nobody in: a device's push address, a calendar or mail sync grant, an app-store
+// receipt, a link to answer a survey or reply to an email. Never listed as access tokens.
+const NOT_ACCESS_WORDS = new Set(['push', 'notification', 'calendar', 'sync', 'synchronization', 'purchase', 'iap', 'receipt', 'subscription', 'survey', 'feedback', 'reply', 'webhook', 'oauth', 'provider', 'integration', 'import', 'export']);
+
+/** Why a table's tokens are not access tokens for people, or null. */
+function notAccess(profile: TableProfile): string | null {
+  const word = profile.tokens.find((t) => NOT_ACCESS_WORDS.has(t) || MACHINERY_WORDS.has(t));
+  return word ? `named for something other than signing people in ("${word}")` : null;
+}
 
 /** Sign-in, reset and invitation token columns of a table; never share tokens or stored secrets. */
 function tokenColumns(profile: TableProfile): CatalogColumnLike[] {
@@ -282,13 +292,16 @@ function clientTokenTables(context: FindingsContext, credentials: DraftFinding, 
   const staff = context.tables.get('staffUser')?.chosen;
   const tied: TokenTable[] = [];
   const other: TokenTable[] = [];
+  // A token for a person: on the contact or login table, or linked to one (a company alone is not a person).
+  const people = [chosenProfile(context, 'contact')?.qualified, credentials.chosenTable].filter((t): t is string => Boolean(t));
   for (const profile of context.model.profiles) {
     if (profile.tokens.some((t) => SECRET_STORE_WORDS.has(t))) continue;
+    if (notAccess(profile)) continue;
     const all = tokenColumns(profile);
     const columns = only ? only(profile, all) : all;
     if (columns.length === 0) continue;
     const onClientTable = clientTables.includes(profile.qualified);
-    const link = linksTo(profile, clientTables.filter((t) => t !== profile.qualified));
+    const link = linksTo(profile, (people.length > 0 ? people : clientTables).filter((t) => t !== profile.qualified));
     const isStaffOnly = profile.qualified === staff && !clientTables.includes(profile.qualified);
     // A token on an invoice or proposal row opens or pays that record; only a users/contacts table
     // or a table made for tokens holds sign-in, reset and invitation tokens.

@@ -58,14 +58,17 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
     const evidence: Evidence[] = [];
     let score = 0;
     const named = profile.tokens.find((t) => GATEWAY_TABLE_WORDS.has(t)) ??
-      (bestWordMatch(profile.tokens, TABLE_WORDS.payment) ? profile.tokens.find((t) => PROVIDER_WORDS.has(t)) : undefined);
+      // payment_transactions, not a ledger called transactions: the provider word next to a payment word.
+      (profile.tokens.some((t) => !PROVIDER_WORDS.has(t) && bestWordMatch([t], TABLE_WORDS.payment)) ? profile.tokens.find((t) => PROVIDER_WORDS.has(t)) : undefined);
     if (named) {
       score += 0.4;
       reasons.push(`named after a payment integration ("${named}")`);
       evidence.push({ kind: 'table', ref: profile.qualified, detail: `payment integration table ("${named}")` });
     }
     const paymentish = bestWordMatch(profile.tokens, TABLE_WORDS.payment) || bestWordMatch(profile.tokens, TABLE_WORDS.invoice);
-    const columns = (profile.roles.get('paymentGateway') ?? []).filter((c) => paymentish || !tokenize(c.name).includes('transaction'));
+    // The table's own key and its links to other rows name rows of this CRM, not a provider's.
+    const keysAndLinks = new Set([...profile.table.primaryKey, ...profile.outgoing.flatMap((l) => l.columns)]);
+    const columns = (profile.roles.get('paymentGateway') ?? []).filter((c) => !keysAndLinks.has(c.name) && (paymentish || !tokenize(c.name).includes('transaction')));
     if (columns.length > 0) {
       score += named ? 0.1 : 0.3;
       reasons.push(`payment provider columns: ${columns.slice(0, 3).map((c) => c.name).join(', ')}`);
@@ -126,6 +129,9 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
 
 /** How a table is tied to any of the targets: a link out, a link table, or a link from them. */
 function tiedTo(profile: TableProfile, targets: readonly string[], context: FindingsContext): string | null {
+  // Every table points at the tenant: that says nothing about what the tenant table serves.
+  const tenant = context.model.tenant;
+  if (tenant && profile.qualified === tenant.table) return null;
   const out = linksTo(profile, targets);
   if (out) return `${out.columns.join(', ')} → ${out.to}`;
   const incoming = profile.incoming.find((l) => targets.includes(l.from));

@@ -40,10 +40,15 @@ function only(mine: string[], theirs: string[]): string[] {
   return [...new Set(mine.filter((r) => !other.has(signal(r))).map(signal))].slice(0, 3);
 }
 
+/** Two candidates this close are a call a person should confirm, however confident the pick. */
+export const CLOSE_CALL = 0.1;
+
 export function runnerUpOf(finding: DraftFinding): RunnerUp | undefined {
-  if (!finding.lowConfidence || !finding.chosenTable) return undefined;
+  if (!finding.chosenTable) return undefined;
   const chosen = finding.candidates.find((c) => c.table === finding.chosenTable);
   const second = finding.candidates.find((c) => c.table !== finding.chosenTable);
+  const close = Boolean(chosen && second && chosen.confidence - second.confidence < CLOSE_CALL);
+  if (!finding.lowConfidence && !close) return undefined;
   const question = DECIDING_QUESTION[finding.id];
   if (!second) {
     return { table: null, confidence: 0, decidedBy: `No other table qualified; confirm ${finding.chosenTable} by asking ${question}` };
@@ -51,6 +56,7 @@ export function runnerUpOf(finding: DraftFinding): RunnerUp | undefined {
   const forPick = chosen ? only(chosen.reasons, second.reasons) : [];
   const forSecond = chosen ? only(second.reasons, chosen.reasons) : second.reasons.map(signal).slice(0, 3);
   const parts = [
+    close && !finding.lowConfidence ? `A close call: ${finding.chosenTable} ${chosen?.confidence.toFixed(2)} against ${second.table} ${second.confidence.toFixed(2)}` : null,
     forPick.length > 0 ? `${finding.chosenTable} has what ${second.table} lacks: ${forPick.join('; ')}` : null,
     forSecond.length > 0 ? `${second.table} has: ${forSecond.join('; ')}` : null,
     `Decide by ${question}`,

@@ -1,5 +1,6 @@
 // A. Client credentials and access.
 import { tablesCreatedFor } from '../plugin-plan.ts';
+import { PORTAL_WORDS } from '../recognition/vocabulary.ts';
 import type { Answer, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, routesEvidence, type AnswerContext } from './answer-context.ts';
 
@@ -27,7 +28,12 @@ export function accessAnswers(context: AnswerContext): Answer[] {
   const staffTable = staff.chosenTable;
   let a2: Status = 'missing';
   const a2Evidence: Evidence[] = [];
-  if (credentials.status === 'exists' && credentials.chosenTable !== staffTable) {
+  if (credentials.status === 'exists' && credentials.chosenTable === staffTable && credentials.rowFilter) {
+    // Staff and clients share one users table, told apart by a column: a user type of their own.
+    a2 = 'exists';
+    const [column = '', value] = Object.entries(credentials.rowFilter)[0] ?? [];
+    a2Evidence.push({ kind: 'column', ref: `${staffTable}.${column}`, detail: `client users are the rows where ${column} = ${JSON.stringify(value)}; the others are staff` });
+  } else if (credentials.status === 'exists' && credentials.chosenTable !== staffTable) {
     a2 = 'exists';
     a2Evidence.push({ kind: 'table', ref: credentials.chosenTable ?? '', detail: 'clients sign in from their own table' });
     if (staffTable) a2Evidence.push({ kind: 'table', ref: staffTable, detail: 'staff users are kept apart' });
@@ -53,6 +59,13 @@ export function accessAnswers(context: AnswerContext): Answer[] {
   if (credentials.status !== 'missing') {
     a3 = 'exists';
     a3Evidence.push(...credentials.evidence.filter((e) => e.kind === 'column'));
+  }
+  // The host's own client-portal tables (portal_invitations, client_portal_visibility_groups): named
+  // for the portal and tied to the client side, they say the host already has one.
+  const hostPortal = hostPortalTables(context);
+  if (hostPortal.length > 0) {
+    a3 = 'exists';
+    a3Evidence.push(...hostPortal);
   }
   const visibility = settings.evidence.filter((e) => e.kind === 'column');
   if (a3 === 'missing' && visibility.length > 0) {
@@ -84,6 +97,18 @@ export function accessAnswers(context: AnswerContext): Answer[] {
   }), ['clientLoginCodes']);
 
   return [a1Answer, a2Answer, a3Answer, a4a, a4b];
+}
+
+function hostPortalTables(context: AnswerContext): Evidence[] {
+  const clientTables = (['company', 'contact', 'clientCredentials'] as const).map((id) => concept(context, id).chosenTable).filter((t): t is string => Boolean(t));
+  const found: Evidence[] = [];
+  for (const profile of context.model.profiles) {
+    const word = profile.tokens.find((t) => PORTAL_WORDS.has(t));
+    if (!word) continue;
+    const link = profile.outgoing.find((l) => clientTables.includes(l.to));
+    if (link) found.push({ kind: 'table', ref: profile.qualified, detail: `a client-portal table of the host's own ("${word}"), tied to clients (${link.columns.join(', ')} → ${link.to})` });
+  }
+  return found.slice(0, 6);
 }
 
 /** A sign-in page counts when it answers or redirects; a server error says nothing about clients. */

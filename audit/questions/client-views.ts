@@ -2,6 +2,7 @@
 // showing clients can see it (a client-visibility switch, a share token, an online client
 // signature, a public page)? Data without client access is partial: the portal completes it.
 import { clientSignsOnline } from '../findings/document-flow.ts';
+import { parentPathTo } from '../recognition/score-tables.ts';
 import type { Answer, ConceptId, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, probeOf, routeEvidence, served, type AnswerContext } from './answer-context.ts';
 
@@ -36,11 +37,34 @@ function clientFacing(context: AnswerContext, spec: { concept: ConceptId; public
     const signature = concept(context, 'signature');
     for (const e of signature.evidence) if (e.ref.startsWith(`${table}.`) && /client online/.test(e.detail)) evidence.push(e);
   }
+  // Clients who sign in to the host are tied to a client table; records linked to that client (or
+  // to the company of that contact) are what such a sign-in shows. The same reason holds for every
+  // kind of record, so proposals and invoices of one portal are answered alike.
+  const reach = signedInReach(context);
+  const link = profile?.outgoing.find((l) => reach.has(l.to));
+  if (link) {
+    evidence.push({ kind: link.declared ? 'constraint' : 'column', ref: link.declared ? `${link.from}: ${link.constraint}` : `${link.from}.${link.columns.join(', ')}`, detail: `these records belong to a client (${link.columns.join(', ')} → ${link.to}) that the host's client sign-in is tied to` });
+  }
   if (spec.publicPath && served(context, `${spec.publicPath}`)) {
     const probe = probeOf(context, spec.publicPath);
     if (probe) evidence.push(routeEvidence(probe));
   }
   return evidence;
+}
+
+/** The client-side tables a signed-in client of the host reaches: its login's client link, and that table's company. */
+function signedInReach(context: AnswerContext): Set<string> {
+  const credentials = concept(context, 'clientCredentials');
+  const reach = new Set<string>();
+  if (credentials.status !== 'exists' || !credentials.chosenTable || credentials.lowConfidence) return reach;
+  const login = context.model.byName.get(credentials.chosenTable);
+  const clientTables = (['company', 'contact'] as const).map((id) => concept(context, id).chosenTable).filter((t): t is string => Boolean(t));
+  if (clientTables.includes(credentials.chosenTable)) reach.add(credentials.chosenTable);
+  for (const l of login?.outgoing ?? []) if (clientTables.includes(l.to)) reach.add(l.to);
+  for (const table of [...reach]) {
+    for (const l of context.model.byName.get(table)?.outgoing ?? []) if (clientTables.includes(l.to)) reach.add(l.to);
+  }
+  return reach;
 }
 
 export function viewStatus(hasData: boolean, clientLogin: boolean, facing: Evidence[]): Status {
@@ -96,7 +120,11 @@ export function clientViewAnswers(context: AnswerContext): Answer[] {
   const taskEvidence: Evidence[] = [];
   if (taskLink) taskEvidence.push({ kind: taskLink.declared ? 'constraint' : 'column', ref: taskLink.declared ? `${taskLink.from}: ${taskLink.constraint}` : `${taskLink.from}.${taskLink.columns.join(', ')}`, detail: `tasks are tied to a client (${taskLink.columns.join(', ')} → ${taskLink.to})` });
   else if (taskProfile) {
-    taskEvidence.push({ kind: 'absence', ref: taskProfile.qualified, detail: 'tasks have no link to a contact or company' });
+    const staff = concept(context, 'staffUser').chosenTable;
+    const path = parentPathTo(taskProfile, clientTables, { chosen: new Map(staff ? [['staffUser', staff]] : []), tenantTable: context.model.tenant?.table ?? null, byName: context.model.byName });
+    taskEvidence.push(path
+      ? { kind: 'absence', ref: taskProfile.qualified, detail: `tasks have no link of their own to a contact or company; they reach a client only through their parents (${path})` }
+      : { kind: 'absence', ref: taskProfile.qualified, detail: 'tasks have no link to a contact or company' });
     for (const other of tasks.candidates.slice(1)) {
       const p = context.model.byName.get(other.table);
       const l = p?.outgoing.find((x) => clientTables.includes(x.to));

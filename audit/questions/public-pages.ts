@@ -29,9 +29,16 @@ function publicPage(context: AnswerContext, spec: PublicSpec): Answer {
   if (probe) evidence.push(routeEvidence(probe));
   for (const column of tokens) evidence.push({ kind: 'column', ref: `${table}.${column.name}`, detail: `share token column (${column.type})` });
 
+  // A client who signs a proposal online does so on a page reached without the staff UI: the host
+  // has such a page, though the schema holds no token to say how it is opened.
+  const signature = concept(context, 'signature');
+  const signsHere = (spec.concept === 'proposal' || spec.concept === 'quotation') && table !== null && clientSignsOnline(signature) &&
+    signature.evidence.some((e) => e.ref.startsWith(`${table}.`));
+  if (signsHere) evidence.push({ kind: 'column', ref: signature.evidence.find((e) => e.ref.startsWith(`${table}.`))?.ref ?? table ?? '', detail: 'clients sign these records online: the host serves a page to open and sign them (see B4); no share-token column says how its link is built' });
+
   let status: Status;
   if (served(context, spec.path)) status = 'exists';
-  else if (tokens.length > 0) status = 'partial';
+  else if (tokens.length > 0 || signsHere) status = 'partial';
   else status = 'missing';
 
   if (status !== 'exists') {

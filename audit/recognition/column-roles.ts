@@ -53,7 +53,8 @@ export type ColumnRole =
 type Test = (words: ReadonlySet<string>, column: CatalogColumn, name: string) => boolean;
 
 const any = (...list: string[]) => (w: ReadonlySet<string>): boolean => list.some((x) => w.has(x));
-const textual = (c: CatalogColumn): boolean => c.category === 'S' || c.baseType === 'bytea' || c.category === 'U';
+// A uuid is category U like other user types, but it is a key, never text (contact_name_id is no name).
+const textual = (c: CatalogColumn): boolean => c.category === 'S' || c.baseType === 'bytea' || (c.category === 'U' && c.baseType !== 'uuid');
 const temporal = (c: CatalogColumn): boolean => c.category === 'D';
 const boolish = (c: CatalogColumn): boolean => c.category === 'B' || ['int2', 'bit'].includes(c.baseType);
 const numeric = (c: CatalogColumn): boolean => c.category === 'N' && !['oid', 'regclass'].includes(c.baseType);
@@ -77,7 +78,8 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   ['name', (w, c) => textual(c) && any('name', 'nom', 'firmenname', 'raison', 'bezeichnung', 'nombre', 'nome', 'naam', 'alias')(w) && !any('file', 'filename', 'type', 'user', 'domain', 'host', 'table', 'column', 'class', 'field')(w)],
   ['address', (w) => any('address', 'adresse', 'street', 'strasse', 'town', 'city', 'ville', 'ort', 'zip', 'postcode', 'postal', 'plz', 'country', 'pays', 'land', 'website', 'url', 'vat', 'tva', 'siren', 'siret', 'ust', 'tax', 'idprof1', 'direccion', 'indirizzo')(w)],
   ['phone', (w) => any('phone', 'tel', 'telephone', 'telefon', 'mobile', 'fax', 'portable', 'handy', 'telefono')(w)],
-  ['status', (w, c) => !temporal(c) && any('status', 'statut', 'state', 'etat', 'stage', 'zustand', 'estado', 'stato', 'phase')(w) && !any('changed', 'date', 'at')(w)],
+  // A key to a phase or stage (phase_id, uuid) names a parent record; a key to a status table still says the status.
+  ['status', (w, c) => !temporal(c) && any('status', 'statut', 'state', 'etat', 'stage', 'zustand', 'estado', 'stato', 'phase')(w) && !any('changed', 'date', 'at')(w) && !(c.baseType === 'uuid' && !any('status', 'statut', 'state', 'etat', 'zustand', 'estado', 'stato')(w))],
   ['amount', (w, c) => moneyType(c) && any('amount', 'total', 'price', 'subtotal', 'montant', 'betrag', 'summe', 'importe', 'sum', 'cost', 'fee', 'subprice', 'ht', 'ttc', 'gross', 'net', 'netto', 'brutto', 'prix', 'preis', 'cents', 'balance', 'prezzo', 'totale')(w) && !any('qty', 'quantity', 'count', 'percent', 'rate')(w)],
   ['currency', (w, c) => textual(c) && any('currency', 'devise', 'waehrung', 'moneda', 'valuta', 'multicurrency')(w) && !any('rate', 'tx')(w)],
   ['dueDate', (w, c) => temporal(c) && (any('due', 'echeance', 'deadline', 'faellig', 'faelligkeit', 'vencimiento', 'scadenza', 'lim', 'datee')(w))],
@@ -85,7 +87,7 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   ['paid', (w, c) => (boolish(c) || temporal(c) || numeric(c)) && any('paid', 'paye', 'bezahlt', 'pagado', 'pagato', 'settled', 'betaald')(w)],
   ['number', (w, c) => (textual(c) || numeric(c)) && any('number', 'ref', 'reference', 'num', 'numero', 'nummer', 'no', 'nr')(w) && !any('phone', 'tel', 'vat', 'fk', 'id')(w)],
   ['title', (w, c) => textual(c) && any('title', 'titre', 'titel', 'subject', 'sujet', 'betreff', 'asunto', 'label', 'libelle', 'summary')(w)],
-  ['body', (w, c) => textual(c) && c.baseType !== 'bytea' && !w.has('type') && any('body', 'content', 'text', 'description', 'note', 'message', 'comment', 'texte', 'inhalt', 'nachricht', 'contenu', 'beschreibung', 'commentaire', 'kommentar', 'html', 'msg')(w)],
+  ['body', (w, c) => textual(c) && c.baseType !== 'bytea' && !w.has('type') && !isIdLike(w) && any('body', 'content', 'text', 'description', 'note', 'message', 'comment', 'texte', 'inhalt', 'nachricht', 'contenu', 'beschreibung', 'commentaire', 'kommentar', 'html', 'msg')(w)],
   ['fileName', (w, c) => textual(c) && (any('filename', 'dateiname', 'fichier', 'filepath', 'fullpath', 'path', 'storage', 'objectkey', 'blobkey')(w) || (w.has('file') && any('name', 'path', 'key', 'url')(w)))],
   ['fileContent', (w, c) => c.baseType === 'bytea' || (any('blob', 'bytes', 'binary')(w) && textual(c))],
   ['mimeType', (w, c) => textual(c) && (any('mime', 'mimetype', 'contenttype')(w) || (w.has('content') && w.has('type')) || (w.has('mime') || w.has('typ')) && any('datei', 'file', 'mime')(w))],
@@ -107,9 +109,10 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   ['actor', (w, c) => (isIdLike(w) || numeric(c) || c.baseType === 'uuid') && any('user', 'author', 'actor', 'creator', 'by', 'owner', 'staff', 'employee', 'benutzer', 'autor')(w)],
   ['assignee', (w) => any('assigned', 'assignee', 'assign', 'responsible', 'owner', 'zugewiesen', 'verantwortlich', 'affecte', 'attribue')(w)],
   ['paymentMethod', (w) => (any('method', 'mode', 'zahlungsart', 'moyen', 'metodo')(w) && !any('display', 'view', 'edit')(w)) || (w.has('paiement') && w.has('fk')) || (w.has('payment') && w.has('type'))],
-  ['paymentGateway', (w) => any('stripe', 'paypal', 'gateway', 'psp', 'checkout', 'mollie', 'adyen', 'braintree', 'intent', 'gocardless', 'razorpay')(w) || (w.has('provider') && any('payment', 'paiement', 'pay')(w)) || (w.has('transaction') && w.has('id') && !w.has('fk'))],
-  ['portalFlag', (w) => any('portal', 'portail', 'extranet', 'selfservice', 'kundenportal')(w) || (any('can', 'allow', 'enable', 'has')(w) && any('login', 'access', 'portal')(w))],
-  ['settingSwitch', (w, c) => boolish(c) && any('show', 'allow', 'enable', 'enabled', 'can', 'hide', 'display', 'permit')(w)],
+  ['paymentGateway', (w, c) => any('stripe', 'paypal', 'gateway', 'psp', 'checkout', 'mollie', 'adyen', 'braintree', 'intent', 'gocardless', 'razorpay')(w) || (w.has('provider') && any('payment', 'paiement', 'pay')(w)) || (textual(c) && w.has('transaction') && w.has('id') && !w.has('fk'))],
+  // A key to a portal table (portal_domain_id) is a link, not a switch.
+  ['portalFlag', (w, c) => !isIdLike(w) && c.baseType !== 'uuid' && any('portal', 'portail', 'extranet', 'selfservice', 'kundenportal')(w) || (any('can', 'allow', 'enable', 'has')(w) && any('login', 'access', 'portal')(w))],
+  ['settingSwitch', (w, c) => boolish(c) && !isIdLike(w) && any('show', 'allow', 'enable', 'enabled', 'can', 'hide', 'display', 'permit')(w)],
   ['branding', (w) => any('logo', 'color', 'colour', 'brand', 'theme', 'farbe', 'couleur')(w)],
   ['staffRole', (w) => any('role', 'admin', 'rolle', 'superadmin', 'permission', 'rights', 'droits')(w) && !any('client', 'customer', 'contact')(w)],
   ['done', (w) => any('done', 'completed', 'complete', 'finished', 'erledigt', 'progress', 'percent', 'termine', 'closed', 'resolved')(w)],

@@ -95,8 +95,12 @@ function addDeclaredLinks(profiles: TableProfile[], byName: ReadonlyMap<string, 
 }
 
 /**
- * Many CRMs never declare their foreign keys. A numeric or uuid column named after another
- * table (fk_propal, kunde_id, socid, entity) is taken as a link to it, marked as implied.
+ * Many CRMs never declare their foreign keys. A numeric or uuid column named like a key to another
+ * table (fk_propal, kunde_id, socid), or named exactly like that table (entity), is taken as a link
+ * to it, marked as implied. A yes/no flag is never a link, whatever it is called (tva_assuj,
+ * is_internal_customer): the column must have a key's shape and a key's type, and the target a
+ * primary key of the same kind. A table's own key is not a link, and nothing is implied across
+ * schemas.
  */
 function addImpliedLinks(profiles: TableProfile[]): void {
   const byCore = new Map<string, TableProfile[]>();
@@ -109,32 +113,60 @@ function addImpliedLinks(profiles: TableProfile[]): void {
   }
   for (const profile of profiles) {
     const declared = new Set(profile.outgoing.flatMap((l) => l.columns));
+    const ownKey = ownKeyColumns(profile.table);
     for (const column of profile.table.columns) {
-      if (declared.has(column.name)) continue;
-      if (!(column.category === 'N' || column.baseType === 'uuid')) continue;
-      const target = impliedTarget(column.name, byCore, profile);
+      if (declared.has(column.name) || ownKey.has(column.name)) continue;
+      if (!keyKind(column)) continue;
+      const target = impliedTarget(column, byCore, profile);
       if (!target) continue;
       profile.outgoing.push({ from: profile.qualified, to: target.qualified, columns: [column.name], declared: false, constraint: null });
     }
   }
 }
 
-function impliedTarget(columnName: string, byCore: ReadonlyMap<string, TableProfile[]>, self: TableProfile): TableProfile | null {
-  const tokens = tokenize(columnName);
-  let stem: string[] | null = null;
+/** 'number' for integer keys, 'uuid' for uuid keys; null for anything that cannot hold a key (flags, amounts). */
+function keyKind(column: CatalogTable['columns'][number]): 'number' | 'uuid' | null {
+  if (column.baseType === 'uuid') return 'uuid';
+  if (['int4', 'int8', 'numeric'].includes(column.baseType) && !/^numeric\(\d+,\s*[1-9]/.test(column.type)) return 'number';
+  return null;
+}
+
+/** The primary-key columns that identify the row itself: not a link (a composite key of links is). */
+function ownKeyColumns(table: CatalogTable): Set<string> {
+  const linked = new Set(table.foreignKeys.flatMap((fk) => fk.columns));
+  return new Set(table.primaryKey.filter((c) => !linked.has(c)));
+}
+
+function impliedTarget(column: CatalogTable['columns'][number], byCore: ReadonlyMap<string, TableProfile[]>, self: TableProfile): TableProfile | null {
+  const tokens = tokenize(column.name);
+  let stem: string[];
+  // Only a key's shape: fk_x, x_id, id_x, xid; or the exact name of a table.
+  let exactOnly = false;
   if (tokens[0] === 'fk' && tokens.length > 1) stem = tokens.slice(1);
   else if (tokens.length > 1 && tokens[tokens.length - 1] === 'id') stem = tokens.slice(0, -1);
   else if (tokens[0] === 'id' && tokens.length > 1) stem = tokens.slice(1);
   else if (tokens.length === 1 && /^[a-z]{3,}id$/.test(tokens[0] ?? '')) stem = [(tokens[0] ?? '').slice(0, -2)];
-  else stem = tokens; // a column named exactly like a table: 'entity', 'tenant', 'mandant'
-  const keys = [stem.join('_'), stem.join(''), stem[0] ?? '', stem[stem.length - 1] ?? ''].filter((k) => k.length >= 3);
+  else {
+    stem = tokens; // a column named exactly like a table: 'entity', 'tenant', 'mandant'
+    exactOnly = true;
+  }
+  const keys = (exactOnly ? [stem.join('_'), stem.join('')] : [stem.join('_'), stem.join(''), stem[0] ?? '', stem[stem.length - 1] ?? '']).filter((k) => k.length >= 3);
+  const kind = keyKind(column);
   for (const key of keys) {
-    const found = (byCore.get(key) ?? []).filter((p) => p !== self);
-    const sameSchema = found.filter((p) => p.table.schema === self.table.schema);
-    const pick = sameSchema.length === 1 ? sameSchema[0] : found.length === 1 ? found[0] : undefined;
-    if (pick) return pick;
+    const found = (byCore.get(key) ?? []).filter((p) => p !== self && p.table.schema === self.table.schema && keyMatches(p.table, kind));
+    if (found.length === 1) return found[0] ?? null;
   }
   return null;
+}
+
+/** The target has a primary key of the column's kind (its last column: (tenant, id) keys end with the id). */
+function keyMatches(table: CatalogTable, kind: 'number' | 'uuid' | null): boolean {
+  if (!kind) return false;
+  // Without a declared primary key there is nothing to compare with: the name decides.
+  const last = table.primaryKey[table.primaryKey.length - 1];
+  if (!last) return true;
+  const column = table.columns.find((c) => c.name === last);
+  return Boolean(column && keyKind(column) === kind);
 }
 
 /** element_type + element_id, objekt_typ + objekt_id, elementtype + fk_element: one row points at any record. */
@@ -167,7 +199,8 @@ function findPolymorphicPairs(table: CatalogTable): PolymorphicPair[] {
 }
 
 const GENERIC_RECORD_IDS = new Set(['res_id', 'item_id', 'record_id', 'object_id', 'entity_id', 'target_id', 'resource_id', 'subject_id']);
-const RECORD_KIND_WORDS = new Set(['model', 'module', 'object', 'entity', 'resource', 'subject', 'target']);
+// table_name + record_id: an audit trigger's row, about a row of any table.
+const RECORD_KIND_WORDS = new Set(['model', 'module', 'object', 'entity', 'resource', 'subject', 'target', 'table']);
 
 /**
  * The tenant column: one column name, tenant-like in meaning, carried by a large part of the

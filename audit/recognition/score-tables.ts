@@ -57,14 +57,15 @@ function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | 
 export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, TableConceptResult> {
   const chosen = new Map<TableConceptId, string>();
   const results = new Map<TableConceptId, TableConceptResult>();
-  const context: ScoringContext = { chosen, tenantTable: model.tenant?.table ?? null, byName: model.byName, prefix: model.prefix };
+  const context: ScoringContext = { chosen, tenantTable: model.tenant?.table ?? null, tenantColumn: model.tenant?.column ?? null, byName: model.byName, prefix: model.prefix, mostReferenced: Math.max(0, ...model.profiles.filter((p) => p.qualified !== model.tenant?.table).map(referencedBy)) };
   const candidatesOf = model.profiles.filter((p) => p.table.kind !== 'view' || p.table.columns.length > 0);
 
   for (const spec of TABLE_CONCEPTS) {
     const scored = candidatesOf
       .map((profile) => ({ profile, ...scoreTable(spec, profile, context) }))
       .filter((s) => s.score >= 0.15)
-      .sort((a, b) => b.score - a.score || compareText(a.profile.qualified, b.profile.qualified));
+      // By the unclamped score: two tables at the ceiling are still told apart by their evidence.
+      .sort((a, b) => b.raw - a.raw || compareText(a.profile.qualified, b.profile.qualified));
 
     const top = scored[0];
     const notes: string[] = [];
@@ -126,7 +127,7 @@ export function labelOf(id: TableConceptId): string {
   return TABLE_CONCEPTS.find((c) => c.id === id)?.label.toLowerCase() ?? id;
 }
 
-function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: ScoringContext): { score: number; reasons: string[] } {
+function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: ScoringContext): { score: number; raw: number; reasons: string[] } {
   const reasons: string[] = [];
   const penalties: Array<{ factor: number; reason: string }> = [];
 
@@ -196,6 +197,12 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
       reasons.push(`${expectation.reason} through ${bridge}`);
       continue;
     }
+    const path = targets.length > 0 ? parentPathTo(profile, targets, context) : null;
+    if (path) {
+      graphScore += expectation.weight * 0.6;
+      reasons.push(`${expectation.reason} through its parent records (${path})`);
+      continue;
+    }
     const pair = spec.polymorphicCountsAsLink ? profile.polymorphic[0] : undefined;
     if (pair) {
       graphScore += expectation.weight * 0.8;
@@ -213,7 +220,9 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
   if (machinery) penalties.push({ factor: 0.5, reason: machinery });
   if (spec.id === 'activityLog') {
     const feature = profile.tokens.find((t) => !GENERAL_LOG_WORDS.has(t) && !spec.words.has(t) && t !== context.prefix);
-    if (feature && profile.polymorphic.length === 0) penalties.push({ factor: 0.5, reason: `a log of one feature ("${feature}"), not of any record` });
+    // Named after one feature: a log of that feature, even where its rows may point at other
+    // records (ticket_audit_logs); less so than a log with no subject of its own.
+    if (feature) penalties.push(profile.polymorphic.length === 0 ? { factor: 0.5, reason: `a log of one feature ("${feature}"), not of any record` } : { factor: 0.8, reason: `named after one feature ("${feature}")` });
   }
   const tenantItself = spec.id === 'workspace' && context.tenantTable === profile.qualified;
   if (spec.lookupPenalty && profile.lookupShaped) penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
@@ -225,10 +234,27 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
     if (table === profile.qualified && !mayShare(other, spec.id, profile)) penalties.push({ factor: 0.3, reason: `already chosen for ${labelOf(other)}` });
   }
 
+  // English compounds put the head noun last: client_locations are locations of a client, and
+  // comment_threads threads of comments. A head word that is not this concept's is a satellite.
+  if (match && match.kind === 'exact' && spec.id !== 'activityLog') {
+    const head = profile.tokens[profile.tokens.length - 1];
+    if (head && match.position < profile.tokens.length - 1 && !spec.words.has(head) && !GENERAL_LOG_WORDS.has(head)) {
+      penalties.push({ factor: 0.9, reason: `the name is about its last word ("${head}")` });
+    }
+  }
+
   const base = hasGraph ? 0.5 * nameScore + 0.3 * columnScore + 0.2 * graphScore : 0.55 * nameScore + 0.45 * columnScore;
-  const factor = penalties.reduce((f, p) => Math.min(f, p.factor), 1) * (penalties.length > 1 ? 0.9 : 1);
+  let factor = penalties.reduce((f, p) => Math.min(f, p.factor), 1) * (penalties.length > 1 ? 0.9 : 1);
+  if (spec.central && (context.mostReferenced ?? 0) > 0) {
+    // Centrality, against the schema's most referenced table (up to sixteen references): 0.8 for
+    // a table nothing points at, 1 for one referenced like the schema's hubs. A schema that
+    // declares no links (and implies none) leaves every table at 1.
+    const refs = referencedBy(profile);
+    const ceiling = Math.log2(1 + Math.min(16, context.mostReferenced ?? 0));
+    factor *= 0.8 + 0.2 * Math.min(1, Math.log2(1 + refs) / ceiling);
+  }
   for (const p of penalties) reasons.push(`penalty: ${p.reason}`);
-  return { score: Math.max(0, Math.min(1, base * factor)), reasons };
+  return { score: Math.max(0, Math.min(1, base * factor)), raw: base * factor, reasons };
 }
 
 /**
@@ -255,14 +281,53 @@ function commentWord(profile: TableProfile, spec: TableConceptSpec): { score: nu
 function machineryWord(profile: TableProfile, context: ScoringContext): string | null {
   const own = profile.tokens.find((t) => MACHINERY_WORDS.has(t));
   if (own) return `part of an integration or pipeline ("${own}")`;
+  // A table many others point at is a core record, whatever optional settings it refers to
+  // (clients.inbound_ticket_defaults_id); only a row that cannot exist without its integration
+  // (a NOT NULL link to it) hangs off one.
+  if (referencedBy(profile) >= CORE_RECORD_REFERENCES) return null;
   for (const link of profile.outgoing) {
     if (link.to === context.tenantTable || link.to === profile.qualified) continue;
+    const own = link.columns.filter((c) => c !== context.tenantColumn);
+    if (own.some((c) => profile.table.columns.find((col) => col.name === c)?.nullable !== false)) continue;
     const parent = context.byName.get(link.to);
     const word = parent?.tokens.find((t) => MACHINERY_WORDS.has(t));
     if (word) return `hangs off an integration or pipeline (${link.columns.join(', ')} → ${link.to}, "${word}")`;
   }
   return null;
 }
+
+/**
+ * A record that belongs to a client through its parents (a project task → its phase → its project
+ * → the client): up to three links up, never through the tenant table, a link table or itself,
+ * nor through the staff users (who wrote a record says nothing about whose it is).
+ */
+export function parentPathTo(profile: TableProfile, targets: string[], context: Pick<ScoringContext, 'chosen' | 'tenantTable' | 'byName'>): string | null {
+  let frontier: Array<{ table: TableProfile; path: string[] }> = [{ table: profile, path: [] }];
+  const staff = context.chosen.get('staffUser');
+  const seen = new Set([profile.qualified, ...(staff ? [staff] : [])]);
+  for (let depth = 0; depth < 3; depth += 1) {
+    const next: typeof frontier = [];
+    for (const { table, path } of frontier) {
+      for (const link of table.outgoing) {
+        if (link.to === context.tenantTable || seen.has(link.to)) continue;
+        if (depth > 0 && targets.includes(link.to)) return [...path, link.to].join(' → ');
+        const parent = context.byName.get(link.to);
+        if (!parent || parent.linkShaped) continue;
+        seen.add(link.to);
+        next.push({ table: parent, path: [...path, link.to] });
+      }
+    }
+    frontier = next;
+  }
+  return null;
+}
+
+/** How many other tables point at this one. */
+export function referencedBy(profile: TableProfile): number {
+  return new Set(profile.incoming.map((l) => l.from).filter((from) => from !== profile.qualified)).size;
+}
+
+const CORE_RECORD_REFERENCES = 5;
 
 function linkTableBetween(profile: TableProfile, targets: string[], context: ScoringContext): string | null {
   for (const link of profile.incoming) {

@@ -35,6 +35,12 @@ export interface TableConceptSpec {
   allowModifiers?: string[];
   /** Columns alone say little about this concept; without a name match the score is damped. */
   genericSignature?: boolean;
+  /**
+   * Records other tables hang off (clients, contacts, invoices, documents): how many tables point
+   * at a candidate weighs in, so the table 39 others reference beats its satellites
+   * (client_locations, contact_phone_numbers). Not for leaves such as payments, comments and logs.
+   */
+  central?: boolean;
   /** Dictionary tables are penalised, except for concepts that are dictionaries themselves. */
   lookupPenalty: boolean;
 }
@@ -44,6 +50,10 @@ export interface ScoringContext {
   chosen: ReadonlyMap<TableConceptId, string>;
   /** The detected tenant table, if any. */
   tenantTable: string | null;
+  /** The detected tenant column, if any. */
+  tenantColumn?: string | null;
+  /** How many tables point at the schema's most referenced table (the tenant table aside). */
+  mostReferenced?: number;
   byName: ReadonlyMap<string, TableProfile>;
   /** The schema-wide table-name prefix set aside (llx, tbl), if any. */
   prefix: string | null;
@@ -121,6 +131,7 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     ],
     links: [],
     graph: widelyReferenced,
+    central: true,
     lookupPenalty: true,
   },
   {
@@ -134,6 +145,7 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
       { weight: 0.2, reason: 'no money columns', test: noMoney },
     ],
     links: [{ to: ['company'], weight: 1, reason: 'links to the company table' }],
+    central: true,
     lookupPenalty: true,
   },
   {
@@ -148,6 +160,7 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     ],
     links: [],
     genericSignature: true,
+    central: true,
     lookupPenalty: true,
   },
   {
@@ -156,6 +169,9 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     words: TABLE_WORDS.proposal,
     columns: DOCUMENT_COLUMNS,
     links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to the client' }],
+    // A status, an amount and a client link fit tickets and contracts as well: the name must say it.
+    genericSignature: true,
+    central: true,
     lookupPenalty: true,
   },
   {
@@ -164,6 +180,9 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     words: TABLE_WORDS.quotation,
     columns: DOCUMENT_COLUMNS,
     links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to the client' }],
+    // A status, an amount and a client link fit tickets and contracts as well: the name must say it.
+    genericSignature: true,
+    central: true,
     lookupPenalty: true,
   },
   {
@@ -177,6 +196,7 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
       { weight: 0.25, reason: 'has a number/reference column', roles: ['number'] },
     ],
     links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to the client' }],
+    central: true,
     lookupPenalty: true,
   },
   {
@@ -205,6 +225,7 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to a client or contact' }],
     polymorphicCountsAsLink: true,
     genericSignature: true,
+    central: true,
     lookupPenalty: true,
   },
   {
@@ -221,6 +242,7 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     links: [{ to: ['company', 'contact', 'proposal', 'quotation', 'invoice', 'task'], weight: 1, reason: 'attached to a client or record' }],
     polymorphicCountsAsLink: true,
     genericSignature: true,
+    central: true,
     lookupPenalty: true,
   },
   {

@@ -49,7 +49,7 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
     receipt: 0.5, settlement: 0.5, remittance: 0.6, zahlungseingang: 1,
   }),
   task: words({
-    task: 1, todo: 1, ticket: 0.8, activity: 0.6, aufgabe: 1, tache: 1, tarea: 1, compito: 1, actioncomm: 0.5, action: 0.3,
+    task: 1, todo: 1, ticket: 0.6, activity: 0.6, aufgabe: 1, tache: 1, tarea: 1, compito: 1, actioncomm: 0.5, action: 0.3,
     issue: 0.5, job: 0.4, assignment: 0.6, chore: 0.6, reminder: 0.5,
   }),
   document: words({

@@ -87,6 +87,23 @@ describe('audit: command line', function () {
     expect(readFileSync(out, 'utf8')).to.include('## Proposed adapter claims\n');
   });
 
+  it('names the binding audited with --host, and compares no adapter\'s claims when none is named', async () => {
+    const hostJson = join(dir, 'host.json');
+    const named = await audit(['--database-url', db.url, '--host', 'second-crm', '--out', join(dir, 'host.md'), '--json', hostJson]);
+    expect(named.code, named.stderr).to.equal(0);
+    expect(AuditReportSchema.parse(JSON.parse(readFileSync(hostJson, 'utf8'))).adapter.name).to.equal('second-crm');
+
+    const noneJson = join(dir, 'none.json');
+    const none = await audit(['--database-url', db.url, '--out', join(dir, 'none.md'), '--json', noneJson]);
+    expect(none.code, none.stderr).to.equal(0);
+    const report = AuditReportSchema.parse(JSON.parse(readFileSync(noneJson, 'utf8')));
+    expect(report.adapter.name).to.equal('none');
+    expect(report.adapterClaims).to.deep.equal([]);
+    const markdown = readFileSync(join(dir, 'none.md'), 'utf8');
+    expect(markdown).to.include('No host binding was named');
+    expect(markdown).not.to.match(/would refuse to start|checks disagree with the schema/);
+  });
+
   it('takes the database from DATABASE_URL when no flag is given', async () => {
     const out = join(dir, 'from-env.md');
     const run = await audit(['--out', out], { DATABASE_URL: db.url });

@@ -9,6 +9,7 @@ import { runAudit } from '../../audit/run-audit.ts';
 import { AUDIT_FIXTURES } from '../fixtures/audit-fixtures.ts';
 import { createHostDatabase } from '../support/host-fixtures.ts';
 import { describePick, scoreReport, type FixtureScore } from '../support/fixture-scores.ts';
+import { contradictions } from '../support/audit-real-schemas.ts';
 
 describe('audit: picks scored on every fixture schema', function () {
   this.timeout(180_000);
@@ -29,6 +30,8 @@ describe('audit: picks scored on every fixture schema', function () {
         expect(score.wrong.map(describePick), 'wrong picks').to.deep.equal([]);
         expect(score.missed.map(describePick), 'missed concepts').to.deep.equal([]);
         expect(score.right).to.equal(score.present);
+        // Answers built from the same evidence agree on every host, not only on the real ones.
+        expect(contradictions(report), 'answers contradicting each other').to.deep.equal([]);
         // A low-confidence pick names its runner-up and what would decide, in the JSON and the markdown.
         const markdown = renderMarkdown(report);
         for (const concept of report.concepts.filter((c) => c.lowConfidence && c.chosenTable)) {

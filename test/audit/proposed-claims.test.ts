@@ -76,7 +76,7 @@ describe('audit: proposed adapter claims', () => {
 
     it('leaves out the low-confidence quotation pick, and says why', () => {
       expect(proposal(report, 'quotation')).to.equal(undefined);
-      expect(renderMarkdown(report)).to.match(/- quotation: the pick public\.llx_propal has low confidence \(0\.58\)/);
+      expect(renderMarkdown(report)).to.match(/- quotation: the pick public\.llx_propal has low confidence \(0\.\d+\)/);
     });
 
     it('proposes only host concepts, each once, on schema-qualified tables', () => {
@@ -99,7 +99,7 @@ describe('audit: proposed adapter claims', () => {
 
     before(async () => {
       db = await createHostDatabase('reference-crm');
-      report = await runAudit({ databaseUrl: db.url });
+      report = await runAudit({ databaseUrl: db.url, adapter: 'reference-crm' });
     });
     after(async () => db?.drop());
 

@@ -14,7 +14,7 @@ describe('audit: reference CRM', () => {
 
   before(async () => {
     db = await createHostDatabase('reference-crm');
-    report = await runAudit({ databaseUrl: db.url });
+    report = await runAudit({ databaseUrl: db.url, adapter: 'reference-crm' });
   });
   after(async () => db?.drop());
 
@@ -99,7 +99,7 @@ describe('audit: reference CRM', () => {
   it('ignores the portal tables when judging the host, and lists them as installed by the portal', async () => {
     const withPortal = await createHostDatabase('reference-crm+portal');
     try {
-      const after = await runAudit({ databaseUrl: withPortal.url });
+      const after = await runAudit({ databaseUrl: withPortal.url, adapter: 'reference-crm' });
       expect(after.ignoredTables.installedByPortal.map((t) => t.table)).to.include.members([
         'public.client_users',
         'public.client_activity_logs',

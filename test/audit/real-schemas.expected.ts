@@ -1,0 +1,104 @@
+// What a person who knows each real CRM would answer (/work/shared/crm-schemas/README.md, read from
+// ../shared/crm-schemas/ at test time), encoded per concept pick and per A–F answer, so the audit
+// can be scored on the two real schemas. Each entry cites the README line it comes from
+// ("README:NN"); where the README says nothing about a concept or a question it is left out rather
+// than guessed. A pick is right when the report says the concept exists on one of the listed tables
+// (and, where a row filter is given, with that filter); `null` means the host does not have it, and
+// any confident pick for it is wrong. An answer is right when its status is one of those listed.
+import type { ConceptId, RowFilter, Status } from '../../audit/report-schema.ts';
+
+export interface ExpectedRealPick {
+  /** Acceptable tables, schema-qualified; null: the host has no such table. */
+  tables: string[] | null;
+  /** The row filter the pick must carry (client logins sharing a users table). */
+  where?: RowFilter;
+  /** Where the README's words are. */
+  readme: string;
+}
+
+export interface ExpectedRealAnswer {
+  statuses: Status[];
+  readme: string;
+}
+
+export interface RealSchemaExpectation {
+  name: string;
+  file: string;
+  picks: Partial<Record<ConceptId, ExpectedRealPick>>;
+  answers: Record<string, ExpectedRealAnswer>;
+}
+
+export const ALGA_PSA: RealSchemaExpectation = {
+  name: 'alga-psa',
+  file: 'alga-psa.sql',
+  picks: {
+    workspace: { tables: ['public.tenants'], readme: 'README:16 "multi-tenant: every table carries tenant uuid"' },
+    company: { tables: ['public.clients'], readme: 'README:17 "Client companies are clients"' },
+    contact: { tables: ['public.contacts'], readme: 'README:17 "their people contacts (client_id)"' },
+    staffUser: { tables: ['public.users'], readme: 'README:17-18 "Staff and client logins share users"' },
+    clientCredentials: { tables: ['public.users'], where: { user_type: 'client' }, readme: 'README:18-19 "told apart by user_type (\'internal\' | \'client\')"' },
+    accessTokens: { tables: ['public.password_reset_tokens', 'public.portal_invitations'], readme: 'README:21-22 "portal_invitations, password_reset_tokens"' },
+    // Alga has no separate proposals: its quotes are what a client receives and accepts.
+    proposal: { tables: ['public.quotes'], readme: 'README:23 "Quotes are quotes (+ quote_items, status CHECK list)"' },
+    quotation: { tables: ['public.quotes'], readme: 'README:23 "Quotes are quotes"' },
+    invoice: { tables: ['public.invoices'], readme: 'README:23 "invoices invoices (amounts in cents, bigint)"' },
+    payment: { tables: ['public.invoice_payments'], readme: 'README:24 "payments invoice_payments"' },
+    task: { tables: ['public.project_tasks'], readme: 'README:24 "tasks project_tasks (and tickets for support)"' },
+    document: { tables: ['public.documents'], readme: 'README:24-25 "documents documents with is_client_visible"' },
+    comment: { tables: ['public.comments'], readme: 'README:25 "comments comments (author_type, is_internal)"' },
+    activityLog: { tables: ['public.audit_logs'], readme: 'README:26 "the activity log audit_logs"' },
+    // The README names no gateway for clients' invoices; tenants.payment_platform_id and
+    // apple_iap_subscriptions are Alga's own subscription billing (README:16: tenants are the MSPs).
+    paymentGateway: { tables: null, readme: 'README:16-26 name no payment gateway for client invoices' },
+  },
+  answers: {
+    A1: { statuses: ['exists'], readme: 'README:18-19 client logins in users, user_type = client' },
+    A2: { statuses: ['exists'], readme: 'README:18 staff and client logins told apart by user_type' },
+    A3: { statuses: ['exists'], readme: 'README:21-22 "Alga already has a client portal: portal_invitations, ..., contacts.is_client_admin"' },
+    A4a: { statuses: ['exists'], readme: 'README:19-21 "Passwords are salt:hash PBKDF2-SHA512"' },
+    B7: { statuses: ['exists'], readme: 'README:24-25 "documents with is_client_visible" in a CRM with a client portal (README:21)' },
+    B8: { statuses: ['exists'], readme: 'README:25 "comments (author_type, is_internal)": clients are authors' },
+    C4: { statuses: ['exists', 'partial'], readme: 'README:23 "quotes (status CHECK list)": quotes are accepted or rejected' },
+    D1: { statuses: ['exists'], readme: 'README:18-21 client users with PBKDF2 passwords' },
+    D2: { statuses: ['exists'], readme: 'README:21-22 portal_invitations, password_reset_tokens' },
+    D3: { statuses: ['exists'], readme: 'README:16 "every table carries tenant uuid"' },
+    F2: { statuses: ['exists'], readme: 'README:25 "comments (author_type, is_internal)": clients write comments' },
+  },
+};
+
+export const DOLIBARR: RealSchemaExpectation = {
+  name: 'dolibarr',
+  file: 'dolibarr.sql',
+  picks: {
+    // One company per database by default; no entity table in the dump (the multi-company module is separate).
+    workspace: { tables: null, readme: 'README:27-28 "keeps one company per database by default (entity columns for its multi-company module)"' },
+    company: { tables: ['public.llx_societe'], readme: 'README:28 "Companies are llx_societe"' },
+    contact: { tables: ['public.llx_socpeople'], readme: 'README:28-29 "contacts llx_socpeople (fk_soc)"' },
+    staffUser: { tables: ['public.llx_user'], readme: 'README:29 "staff llx_user (pass_crypted ...)"' },
+    clientCredentials: { tables: ['public.llx_societe_account'], readme: 'README:29-31 "signs companies in through llx_societe_account (site = \'dolibarr_portal\', ...)"' },
+    proposal: { tables: ['public.llx_propal'], readme: 'README:31 "Proposals are llx_propal"' },
+    // Dolibarr's proposals are its quotes: the same table serves both.
+    quotation: { tables: ['public.llx_propal'], readme: 'README:31 "Proposals are llx_propal" (Dolibarr has no other quote table)' },
+    invoice: { tables: ['public.llx_facture'], readme: 'README:32-33 "invoices llx_facture"' },
+    payment: { tables: ['public.llx_paiement'], readme: 'README:33-34 "payments llx_paiement + llx_paiement_facture"' },
+    task: { tables: ['public.llx_projet_task'], readme: 'README:34 "tasks llx_projet_task"' },
+    document: { tables: ['public.llx_ecm_files'], readme: 'README:35 "documents llx_ecm_files (src_object_type, src_object_id, share)"' },
+    comment: { tables: ['public.llx_comment'], readme: 'README:36 "comments llx_comment"' },
+    activityLog: { tables: ['public.llx_actioncomm', 'public.llx_events'], readme: 'README:36 "events llx_actioncomm, security events llx_events"' },
+  },
+  answers: {
+    A1: { statuses: ['exists'], readme: 'README:29-31 "Its own web portal module signs companies in through llx_societe_account"' },
+    A2: { statuses: ['exists'], readme: 'README:29-31 company logins apart from staff llx_user' },
+    A3: { statuses: ['exists'], readme: 'README:30 "site = \'dolibarr_portal\'": a portal login table' },
+    A4a: { statuses: ['exists'], readme: 'README:31 "one login per company, pass_crypted"' },
+    // The same web portal shows proposals and invoices to the signed-in company: one answer for both.
+    B1: { statuses: ['exists'], readme: 'README:29-31 the web portal signs companies in; their proposals (README:31) link to llx_societe' },
+    B3: { statuses: ['exists'], readme: 'README:29-31 the web portal signs companies in; their invoices (README:32) link to llx_societe' },
+    // Online signing of a proposal happens on a page opened by link: a public page cannot be "missing".
+    C1: { statuses: ['exists', 'partial'], readme: 'README:31 "2 signed": proposals are signed (online_sign_ip/online_sign_name on llx_propal)' },
+    D1: { statuses: ['exists'], readme: 'README:29-31 company logins with pass_crypted' },
+    D3: { statuses: ['exists'], readme: 'README:27-28 "entity columns for its multi-company module"' },
+  },
+};
+
+export const REAL_SCHEMAS: RealSchemaExpectation[] = [ALGA_PSA, DOLIBARR];
