@@ -137,10 +137,10 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       // A conversation page follows one client; the inbox follows them all. Events are the workspace's either way.
       const client = ClientIdParam.safeParse(req.query.client);
       // Staff see every section's events (the switches are about what clients see); the cap counts
-      // per staff user, since their session is the host's.
+      // per staff session where the host names it (HostStaffUser.sessionKey), else per staff user.
       await openLiveStream(req, res, {
         db, bus, workspaceId: workspace.id, clientId: client.success ? client.data : null, channel: staffChannel(workspace.id),
-        holder: { session: `staff:${workspace.id}:${staff.id}` },
+        holder: { session: `staff:${workspace.id}:${staff.id}:${staff.sessionKey ?? ''}` },
       });
     },
 
