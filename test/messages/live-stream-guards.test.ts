@@ -169,64 +169,53 @@ describe('live streams follow switches, sessions and caps', function () {
       await endsWithin(stream, 3000, 'the stream of the signed-out session');
     });
 
-    it('ends the streams of the other sessions when the client signs out everywhere on another instance', async function () {
+    /**
+     * Two sessions of one client, each with a stream; `act` runs in `here`. The other session's
+     * stream must end; the session that asked stays signed in, and so does its stream.
+     */
+    async function endsTheOtherStreamOnly(what: string, act: (here: Agent, elsewhere: Agent, login: Login) => Promise<void>) {
       const login = other();
       const elsewhere = await signIn(a, login);
       const here = await signIn(a, login);
       const elsewhereStream = await open(elsewhere);
       const own = await open(here);
       try {
-        const confirm = await here.get('/portal/demo/account/sessions/revoke-others').expect(200);
-        await here.post('/portal/demo/account/sessions/revoke-others').type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303);
-        await endsWithin(elsewhereStream, 3000, 'the stream of a session signed out everywhere');
-        // The session that asked stays signed in, and so does its stream.
+        await act(here, elsewhere, login);
+        await endsWithin(elsewhereStream, 3000, what);
         await probe(await clientIdOf(login.email), [own]);
         expect(own.isEnded).to.equal(false);
       } finally {
         own.close();
       }
+    }
+
+    it('ends the streams of the other sessions when the client signs out everywhere on another instance', async function () {
+      await endsTheOtherStreamOnly('the stream of a session signed out everywhere', async (here) => {
+        const confirm = await here.get('/portal/demo/account/sessions/revoke-others').expect(200);
+        await here.post('/portal/demo/account/sessions/revoke-others').type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303);
+      });
     });
 
     it('ends the stream of one session the client signs out from the account page on another instance', async function () {
-      const login = other();
-      const elsewhere = await signIn(a, login);
-      const here = await signIn(a, login);
-      const elsewhereStream = await open(elsewhere);
-      const own = await open(here);
-      try {
+      await endsTheOtherStreamOnly('the stream of a session signed out from the account page', async (here, elsewhere) => {
         const page = await here.get('/portal/demo/account').expect(200);
         // The account page names each session by its hashed id; the cookie carries the id, signed.
         const sid = /portal\.sid=s%3A([^.;]+)\./.exec(await cookieOf(elsewhere))![1]!;
         const revoke = `/portal/demo/account/sessions/${hashSessionId(decodeURIComponent(sid))}/revoke`;
         expect(page.text).to.contain(`action="${revoke}"`);
         await here.post(revoke).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
-        await endsWithin(elsewhereStream, 3000, 'the stream of a session signed out from the account page');
-        await probe(await clientIdOf(login.email), [own]);
-        expect(own.isEnded).to.equal(false);
-      } finally {
-        own.close();
-      }
+      });
     });
 
     it('ends the streams of the other sessions when the client changes the password on another instance', async function () {
-      const login = other();
-      const elsewhere = await signIn(a, login);
-      const here = await signIn(a, login);
-      const elsewhereStream = await open(elsewhere);
-      const own = await open(here);
-      try {
+      await endsTheOtherStreamOnly('the stream of a session ended by a password change', async (here, _elsewhere, login) => {
         const page = await here.get('/portal/demo/account').expect(200);
         const newPassword = 'A new and much longer passphrase 42!';
         await here.post('/portal/demo/account/password').type('form')
           .send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: newPassword, confirmPassword: newPassword })
           .expect(303);
         login.password = newPassword;
-        await endsWithin(elsewhereStream, 3000, 'the stream of a session ended by a password change');
-        await probe(await clientIdOf(login.email), [own]);
-        expect(own.isEnded).to.equal(false);
-      } finally {
-        own.close();
-      }
+      });
     });
 
     it('ends a stream whose session is gone without any event, at the next periodic check', async function () {
