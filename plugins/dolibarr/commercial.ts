@@ -1,6 +1,6 @@
 // The offers and invoices ports on Dolibarr: llx_propal in the portal's words (no quotations:
 // Dolibarr's proposal is its priced estimate, and llx_commande holds orders), llx_facture with its
-// payments, numeric(24,8) money in integer cents, rowid cursors, the entity's main currency
+// payments, numeric(24,8) money in integer cents, [date, rowid] cursors, the entity's main currency
 // (every total_* column is in it; multicurrency_* columns hold the foreign amounts).
 import type { Knex } from 'knex';
 import type {
@@ -24,11 +24,12 @@ const METHODS: Record<string, string> = Object.fromEntries(Object.entries(MODE_C
 
 const EMPTY = { items: [], next: null };
 
-function rowidCursor(after: string | null | undefined): number | null | 'invalid' {
+/** A [date, rowid] cursor of the lists below: the last row's sort key. */
+function dateCursor(after: string | null | undefined): { date: string; rowid: number } | null | 'invalid' {
   if (after === undefined || after === null) return null;
   const parts = decodeCursor(after);
-  if (!parts || parts.length !== 1 || typeof parts[0] !== 'number' || parts[0] < 1) return 'invalid';
-  return parts[0];
+  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1) return 'invalid';
+  return { date: parts[0], rowid: parts[1] };
 }
 
 function presentLine(row: LineRow): LineItem {
@@ -88,15 +89,15 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
     async list(workspaceId, clientId, kind, filter, page) {
       const entity = entityOf(workspaceId);
       const companyId = parseId(clientId);
-      const before = rowidCursor(page.after);
+      const before = dateCursor(page.after);
       const statuses = filter.status?.length ? [...new Set(filter.status.flatMap((s) => PROPOSAL_CODES[s] ?? []))] : undefined;
       if (kind !== 'proposal' || entity === null || companyId === null || before === 'invalid' || statuses?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
       const [rows, currency] = await Promise.all([
-        listProposals(db, { entity, companyId, beforeRowid: before, limit, ...(statuses ? { statuses } : {}) }),
+        listProposals(db, { entity, companyId, before, limit, ...(statuses ? { statuses } : {}) }),
         currencyOf(entity),
       ]);
-      return pageOf(rows, limit, (row) => presentProposal(row, currency), (row) => [row.rowid]);
+      return pageOf(rows, limit, (row) => presentProposal(row, currency), (row) => [row.date_key, row.rowid]);
     },
     async find(workspaceId, clientId, kind, id): Promise<OfferDetail | null> {
       const entity = entityOf(workspaceId);
@@ -139,12 +140,12 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
     async list(workspaceId, clientId, filter, page) {
       const entity = entityOf(workspaceId);
       const companyId = parseId(clientId);
-      const before = rowidCursor(page.after);
+      const before = dateCursor(page.after);
       const states = filter.status?.length ? [...new Set(filter.status.filter((s): s is InvoiceState => s === 'open' || s === 'paid' || s === 'void'))] : undefined;
       if (entity === null || companyId === null || before === 'invalid' || states?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
-      const [rows, currency] = await Promise.all([listInvoices(db, { entity, companyId, beforeRowid: before, limit, ...(states ? { states } : {}) }), currencyOf(entity)]);
-      return pageOf(rows, limit, (row) => presentInvoice(row, currency), (row) => [row.rowid]);
+      const [rows, currency] = await Promise.all([listInvoices(db, { entity, companyId, before, limit, ...(states ? { states } : {}) }), currencyOf(entity)]);
+      return pageOf(rows, limit, (row) => presentInvoice(row, currency), (row) => [row.date_key, row.rowid]);
     },
     async find(workspaceId, clientId, id): Promise<InvoiceDetail | null> {
       const entity = entityOf(workspaceId);

@@ -1,5 +1,5 @@
 // What the portal reads of llx_facture: one client company's invoices past draft, newest first by
-// rowid, with their llx_facturedet lines and the payments linked through llx_paiement_facture.
+// invoice date (datef, as Dolibarr's own list sorts them; rowid breaks ties), with their llx_facturedet lines and the payments linked through llx_paiement_facture.
 // Money is read as text. Scoped by entity AND company (fk_soc) in every query.
 //   fk_statut (Facture::STATUS_*): 0 draft, 1 validated (unpaid), 2 closed (paid, or closed
 //   partially paid with a close_code), 3 abandoned; paye = 1 once settled.
@@ -27,6 +27,7 @@ export interface InvoiceRow {
   total_ttc: string;
   paid: string;
   note_public: string | null;
+  date_key: string;
 }
 
 export interface InvoicePaymentRow {
@@ -49,6 +50,9 @@ export type InvoiceState = keyof typeof INVOICE_STATE_SQL;
 /** Sum of the payments linked to invoice f, as in Facture::getSommePaiement. */
 export const PAID_SQL = 'coalesce((select sum(pf.amount) from llx_paiement_facture pf where pf.fk_facture = f.rowid), 0)';
 
+/** The list's sort key; datef may be null on imported rows, and the first day stands in for it. */
+const INVOICE_DATE_KEY = "coalesce(f.datef, date '0001-01-01')";
+
 function columns(db: Db) {
   return [
     'f.rowid', 'f.fk_soc', 'f.ref', 'f.fk_statut', 'f.paye',
@@ -59,6 +63,7 @@ function columns(db: Db) {
     db.raw('coalesce(f.total_ttc, 0)::text as total_ttc'),
     db.raw(`${PAID_SQL}::text as paid`),
     'f.note_public',
+    db.raw(`to_char(${INVOICE_DATE_KEY}, 'YYYY-MM-DD') as date_key`),
   ];
 }
 
@@ -70,12 +75,12 @@ export const scopedInvoices = (db: Db, args: { entity: number; companyId: number
 
 export async function listInvoices(
   db: Db,
-  args: { entity: number; companyId: number; states?: InvoiceState[]; beforeRowid?: number | null; limit: number },
+  args: { entity: number; companyId: number; states?: InvoiceState[]; before?: { date: string; rowid: number } | null; limit: number },
 ): Promise<InvoiceRow[]> {
   const query = scopedInvoices(db, args);
   if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
-  if (args.beforeRowid) query.andWhere('f.rowid', '<', args.beforeRowid);
-  return query.orderBy('f.rowid', 'desc').limit(args.limit + 1).select<InvoiceRow[]>(columns(db));
+  if (args.before) query.andWhereRaw(`(${INVOICE_DATE_KEY}, f.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
+  return query.orderByRaw(`${INVOICE_DATE_KEY} desc, f.rowid desc`).limit(args.limit + 1).select<InvoiceRow[]>(columns(db));
 }
 
 export async function findInvoice(db: Db, args: { entity: number; companyId: number; invoiceId: number }): Promise<InvoiceRow | null> {

@@ -1,5 +1,5 @@
 // What the portal reads and writes of llx_propal: one client company's proposals past draft,
-// newest first by rowid (Dolibarr numbers rows in creation order), with their llx_propaldet lines.
+// newest first by proposal date (datep, as Dolibarr's own list sorts them; rowid breaks ties), with their llx_propaldet lines.
 // Money is read as text. Scoped by entity AND company (fk_soc) in every query.
 //   fk_statut (Propal::STATUS_*): -1 canceled, 0 draft, 1 validated (open), 2 signed,
 //                                  3 not signed, 4 billed
@@ -24,6 +24,7 @@ export interface ProposalRow {
   total_tva: string;
   total_ttc: string;
   note_public: string | null;
+  date_key: string;
 }
 
 export interface LineRow {
@@ -35,6 +36,9 @@ export interface LineRow {
   total_ht: string;
 }
 
+/** The list's sort key; datep may be null on imported rows, and the first day stands in for it. */
+const PROPOSAL_DATE_KEY = "coalesce(p.datep, date '0001-01-01')";
+
 function columns(db: Db) {
   return [
     'p.rowid', 'p.fk_soc', 'p.ref', 'p.ref_client', 'p.fk_statut',
@@ -44,6 +48,7 @@ function columns(db: Db) {
     db.raw('coalesce(p.total_tva, 0)::text as total_tva'),
     db.raw('coalesce(p.total_ttc, 0)::text as total_ttc'),
     'p.note_public',
+    db.raw(`to_char(${PROPOSAL_DATE_KEY}, 'YYYY-MM-DD') as date_key`),
   ];
 }
 
@@ -52,12 +57,12 @@ const scoped = (db: Db, args: { entity: number; companyId: number }) =>
 
 export async function listProposals(
   db: Db,
-  args: { entity: number; companyId: number; statuses?: number[]; beforeRowid?: number | null; limit: number },
+  args: { entity: number; companyId: number; statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
 ): Promise<ProposalRow[]> {
   const query = scoped(db, args);
   if (args.statuses) query.whereIn('p.fk_statut', args.statuses);
-  if (args.beforeRowid) query.andWhere('p.rowid', '<', args.beforeRowid);
-  return query.orderBy('p.rowid', 'desc').limit(args.limit + 1).select<ProposalRow[]>(columns(db));
+  if (args.before) query.andWhereRaw(`(${PROPOSAL_DATE_KEY}, p.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
+  return query.orderByRaw(`${PROPOSAL_DATE_KEY} desc, p.rowid desc`).limit(args.limit + 1).select<ProposalRow[]>(columns(db));
 }
 
 export async function findProposal(db: Db, args: { entity: number; companyId: number; proposalId: number }): Promise<ProposalRow | null> {
