@@ -2,7 +2,7 @@
 // when staff click "share" on a file), attached to the company itself (src_object_type 'societe')
 // or to its proposals ('propal') and invoices ('facture') past draft. The bytes are on the
 // Dolibarr server's disk under its data root (DOL_DATA_ROOT), at filepath/filename.
-import type { Db } from './db.ts';
+import { clientCompanyIds, type Db } from './db.ts';
 import { INVOICE_DRAFT } from './invoices.ts';
 import { PROPAL_DRAFT } from './proposals.ts';
 
@@ -34,6 +34,8 @@ export function sharedFiles(db: Db, args: { entity: number; companyId: number })
     })
     .leftJoin('llx_user as u', 'u.rowid', 'e.fk_user_c')
     .where('e.entity', entity)
+    // Only a client company's (customer or prospect in activity): a closed third party has no portal.
+    .whereExists(clientCompanyIds(db, entity).where('rowid', companyId))
     .whereNotNull('e.share')
     .andWhereRaw("e.share <> ''")
     .andWhere(function ownedByClient() {

@@ -5,7 +5,7 @@
 //   partially paid with a close_code), 3 abandoned; paye = 1 once settled.
 //   type: 0 standard, 1 replacement, 2 credit note, 3 deposit, 5 situation. Credit notes are
 //   negative money the agency owes, not a bill to pay, so the portal lists the others only.
-import type { Db } from './db.ts';
+import { clientCompanyIds, type Db } from './db.ts';
 import type { LineRow } from './proposals.ts';
 
 export const INVOICE_DRAFT = 0;
@@ -70,6 +70,8 @@ function columns(db: Db) {
 export const scopedInvoices = (db: Db, args: { entity: number; companyId: number }) =>
   db('llx_facture as f')
     .where({ 'f.entity': args.entity, 'f.fk_soc': args.companyId })
+    // Only a client company's (customer or prospect in activity): a closed third party has no portal.
+    .whereIn('f.fk_soc', clientCompanyIds(db, args.entity))
     .whereNot('f.fk_statut', INVOICE_DRAFT)
     .whereIn('f.type', LISTED_TYPES);
 

@@ -3,7 +3,7 @@
 // Money is read as text. Scoped by entity AND company (fk_soc) in every query.
 //   fk_statut (Propal::STATUS_*): -1 canceled, 0 draft, 1 validated (open), 2 signed,
 //                                  3 not signed, 4 billed
-import type { Db } from './db.ts';
+import { clientCompanyIds, type Db } from './db.ts';
 
 export const PROPAL_DRAFT = 0;
 export const PROPAL_VALIDATED = 1;
@@ -52,8 +52,12 @@ function columns(db: Db) {
   ];
 }
 
+// Only a client company's (customer or prospect in activity): a closed third party has no portal.
 const scoped = (db: Db, args: { entity: number; companyId: number }) =>
-  db('llx_propal as p').where({ 'p.entity': args.entity, 'p.fk_soc': args.companyId }).whereNot('p.fk_statut', PROPAL_DRAFT);
+  db('llx_propal as p')
+    .where({ 'p.entity': args.entity, 'p.fk_soc': args.companyId })
+    .whereIn('p.fk_soc', clientCompanyIds(db, args.entity))
+    .whereNot('p.fk_statut', PROPAL_DRAFT);
 
 export async function listProposals(
   db: Db,
@@ -73,9 +77,7 @@ export async function findProposal(db: Db, args: { entity: number; companyId: nu
 /** Lines in Dolibarr's own order (rang). Title and subtotal lines (special_code 104777/104778 etc.) carry no money and are kept as text. */
 export async function listProposalLines(db: Db, args: { entity: number; companyId: number; proposalId: number }): Promise<LineRow[]> {
   return db('llx_propaldet as d')
-    .join('llx_propal as p', 'p.rowid', 'd.fk_propal')
-    .where({ 'p.entity': args.entity, 'p.fk_soc': args.companyId, 'p.rowid': args.proposalId })
-    .whereNot('p.fk_statut', PROPAL_DRAFT)
+    .whereIn('d.fk_propal', scoped(db, args).where('p.rowid', args.proposalId).select('p.rowid'))
     .orderBy('d.rang')
     .orderBy('d.rowid')
     .select<LineRow[]>([
@@ -98,6 +100,7 @@ export async function decideProposal(
 ): Promise<boolean> {
   const changed = await db('llx_propal')
     .where({ rowid: args.proposalId, entity: args.entity, fk_soc: args.companyId, fk_statut: PROPAL_VALIDATED })
+    .whereIn('fk_soc', clientCompanyIds(db, args.entity))
     .update({ fk_statut: args.outcome === 'accepted' ? PROPAL_SIGNED : PROPAL_NOT_SIGNED, date_signature: args.at });
   return changed === 1;
 }

@@ -9,7 +9,7 @@
 // "all tasks done" test is progress >= 100). Done = progress >= 100 or fk_statut 3; transferred
 // and canceled tasks are not shown. There is no completion date column: tms (kept by Dolibarr's
 // update trigger) stands in for when a done task was completed.
-import type { Db } from './db.ts';
+import { clientCompanyIds, type Db } from './db.ts';
 
 export const TASK_CLOSED = 3;
 const SHOWN_STATUSES = [0, 1, TASK_CLOSED];
@@ -49,6 +49,7 @@ function visible(db: Db, scope: Scope) {
     .where({ 't.entity': scope.entity, 'j.fk_soc': scope.companyId })
     .whereIn('t.fk_statut', SHOWN_STATUSES)
     .whereIn('j.fk_statut', PROJECT_SHOWN_STATUSES)
+    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId))
     // The contact must be one of this company's: another company's contact id sees nothing here.
     .whereExists(db('llx_socpeople as c').select(db.raw('1')).where({ 'c.rowid': scope.contactId, 'c.fk_soc': scope.companyId, 'c.entity': scope.entity }))
     .andWhereRaw(`(exists (${EXTERNAL_ASSIGNEES} and ec.fk_socpeople = ?) or not exists (${EXTERNAL_ASSIGNEES}))`, [scope.contactId]);
