@@ -20,7 +20,9 @@ import { decideProposal, findProposal, listProposalLines, listProposals, type Li
 const PROPOSAL_STATUS: Record<number, OfferStatus> = { [-1]: 'withdrawn', 1: 'open', 2: 'accepted', 3: 'declined', 4: 'accepted' };
 const PROPOSAL_CODES: Record<OfferStatus, number[]> = { open: [1], accepted: [2, 4], declined: [3], expired: [], withdrawn: [-1] };
 // llx_c_paiement codes back to the portal's method names.
-const METHODS: Record<string, string> = Object.fromEntries(Object.entries(MODE_CODES).map(([method, code]) => [code, method]));
+// llx_c_paiement codes back to the portal's method names; credit notes and deposits used on an
+// invoice count as settled, as on Dolibarr's invoice card.
+const METHODS: Record<string, string> = { ...Object.fromEntries(Object.entries(MODE_CODES).map(([method, code]) => [code, method])), CREDIT_NOTE: 'credit_note', DEPOSIT: 'deposit' };
 
 const EMPTY = { items: [], next: null };
 
@@ -163,7 +165,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
         taxCents: toCents(row.total_ttc) - toCents(row.total_ht),
         notes: row.note_public ?? '',
         payments: paid.map((payment) => ({
-          id: toHostId(payment.rowid),
+          id: payment.id,
           amountCents: toCents(payment.amount),
           method: (payment.mode && METHODS[payment.mode]) || payment.mode?.toLowerCase() || 'other',
           reference: payment.num_paiement?.trim() || null,

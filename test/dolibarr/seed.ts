@@ -3,7 +3,7 @@
 // agency's constants, staff with PHP password_hash() bcrypt ($2y$), third parties with their
 // customer codes, contacts, proposals and invoices with lines and totals in numeric(24,8) with
 // tax per line, validated refs (PR/FA<yymm>-<nnnn>) and draft refs ((PROVn)), payments with PAY
-// refs and their invoice links, a project with tasks whose assignees are llx_element_contact rows,
+// refs and their invoice links, a credit note used on an invoice, a project with tasks whose assignees are llx_element_contact rows,
 // and ECM file rows (label = md5 of the file, share = the public hash) with the files on disk.
 import bcrypt from 'bcryptjs';
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,7 +18,7 @@ export interface DolibarrSeed {
   companies: { bakery: number; garage: number; prospect: number; supplier: number; closed: number };
   contacts: { claire: number; sophie: number; paul: number; disabled: number; noEmail: number };
   proposals: { signed: number; accept: number; race: number; decline: number; draft: number };
-  invoices: { unpaid: number; paid: number; draft: number; partlyPaid: number; abandoned: number };
+  invoices: { unpaid: number; paid: number; draft: number; partlyPaid: number; creditNote: number; abandoned: number };
   tasks: { claireDue: number; companyWide: number; claireUndated: number; sophies: number; claireDone: number; draftProject: number };
   typeContact: { internalExecutive: number; externalExecutive: number; externalContributor: number };
   sharedWithBakery: number;
@@ -187,6 +187,17 @@ export async function seedDolibarr(db: Knex, dataRoot: string): Promise<Dolibarr
   const invoiceDraft = await facture(bakery, '(PROV3)', 0, 0, '02-20', [{ label: 'Draft work', description: '', qty: 1, subprice: 50, tva: 20 }]);
   const partlyPaid = await facture(garage, 'FA2602-0003', 1, 0, '02-18', [{ label: 'Workshop study', description: '', qty: 1, subprice: 500, tva: 20 }]);
   await payment('PAY2602-0002', partlyPaid, '200.00', '2026-02-25', 6);
+  // A credit note against the garage's invoice (type 2, negative amounts, AV ref), converted into
+  // a discount (llx_societe_remise_except, the credit note then closed as paid) and used on that
+  // invoice (fk_facture), as Dolibarr's credit note and discount screens do.
+  const creditNote = await facture(garage, 'AV2602-0001', 2, 1, '02-22', [{ label: 'Goodwill', description: '', qty: 1, subprice: -100, tva: 20 }], {
+    type: 2, fk_facture_source: partlyPaid, date_closing: '2026-02-22 12:00:00', fk_user_closing: admin,
+  });
+  await db('llx_societe_remise_except').insert({
+    entity: ENTITY, fk_soc: garage, discount_type: 0, datec: '2026-02-22 12:00:00', amount_ht: '100.00', amount_tva: '20.00', amount_ttc: '120.00', tva_tx: 20,
+    fk_user: admin, fk_facture: partlyPaid, fk_facture_source: creditNote, description: '(CREDIT_NOTE)', multicurrency_code: 'EUR', multicurrency_tx: 1,
+    multicurrency_amount_ht: '100.00', multicurrency_amount_tva: '20.00', multicurrency_amount_ttc: '120.00',
+  });
   const abandoned = await facture(bakery, 'FA2601-0004', 3, 0, '01-12', [{ label: 'Cancelled job', description: '', qty: 1, subprice: 100, tva: 20 }], {
     close_code: 'abandon', close_note: 'Job cancelled', date_closing: '2026-01-13 09:00:00', fk_user_closing: admin,
   });
@@ -241,7 +252,7 @@ export async function seedDolibarr(db: Knex, dataRoot: string): Promise<Dolibarr
     companies: { bakery, garage, prospect, supplier, closed },
     contacts: { claire, sophie, paul, disabled, noEmail },
     proposals: { signed, accept, race, decline, draft },
-    invoices: { unpaid, paid, draft: invoiceDraft, partlyPaid, abandoned },
+    invoices: { unpaid, paid, draft: invoiceDraft, partlyPaid, creditNote, abandoned },
     tasks: { claireDue, companyWide, claireUndated, sophies, claireDone, draftProject },
     typeContact: { internalExecutive: 180, externalExecutive: 185, externalContributor: 186 },
     sharedWithBakery: 3,

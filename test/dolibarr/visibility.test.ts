@@ -4,7 +4,7 @@
 // and the superadmin (entity 0), admins by llx_user.admin; a task is seen by its external
 // assignee, or by the whole company when it has none (an internal assignee does not count), never
 // from a draft project; shared files are those with a share hash on the company or its records
-// past draft; money comes in the entity's MAIN_MONNAIE.
+// past draft; money comes in the entity's MAIN_MONNAIE; credit notes used on an invoice settle it.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import type { HostAdapter } from '../../src/ports/host.ts';
@@ -74,5 +74,19 @@ describe('dolibarr binding: which rows are the portal\'s', function () {
     expect(summary.invoices.outstanding).to.deep.equal([{ currency: 'EUR', cents: 150_000 }]);
     const invoices = (await adapter.invoices!.list(ws, String(companies.bakery), {}, { limit: 50 })).items.map((invoice) => [invoice.number, invoice.status]);
     expect(invoices).to.deep.equal([['FA2601-0001', 'open'], ['FA2601-0002', 'paid'], ['FA2601-0004', 'void']]);
+  });
+
+  it('counts a credit note used on an invoice as settled, as Dolibarr\'s invoice card does, and never lists the credit note itself', async function () {
+    const { companies, invoices } = host.seed;
+    const garage = String(companies.garage);
+    const listed = (await adapter.invoices!.list(ws, garage, {}, { limit: 50 })).items.map((invoice) => invoice.number);
+    expect(listed).to.deep.equal(['FA2602-0003']);
+    expect(await adapter.invoices!.find(ws, garage, String(invoices.creditNote))).to.equal(null);
+    const detail = (await adapter.invoices!.find(ws, garage, String(invoices.partlyPaid)))!;
+    expect(detail).to.include({ status: 'open', totalCents: 60_000, paidCents: 32_000, balanceCents: 28_000 });
+    expect(detail.payments.map((payment) => [payment.method, payment.amountCents, payment.reference])).to.deep.equal([['credit_note', 12_000, 'AV2602-0001'], ['card', 20_000, null]]);
+    // What remains is all a payment may cover.
+    const paidAt = new Date('2026-03-01T10:00:00Z');
+    expect(await adapter.invoices!.recordPayment(ws, garage, String(invoices.partlyPaid), { amountCents: 28_001, method: 'card', reference: null, paidAt })).to.equal(null);
   });
 });

@@ -31,10 +31,12 @@ export interface InvoiceRow {
 }
 
 export interface InvoicePaymentRow {
-  rowid: number;
+  /** The llx_paiement rowid for a payment; 'discount-<rowid>' for a credit note or deposit used. */
+  id: string;
   amount: string;
   datep: Date | null;
   num_paiement: string | null;
+  /** The llx_c_paiement code of a payment; CREDIT_NOTE or DEPOSIT for a discount used. */
   mode: string | null;
 }
 
@@ -47,8 +49,13 @@ export const INVOICE_STATE_SQL = {
 
 export type InvoiceState = keyof typeof INVOICE_STATE_SQL;
 
-/** Sum of the payments linked to invoice f, as in Facture::getSommePaiement. */
-export const PAID_SQL = 'coalesce((select sum(pf.amount) from llx_paiement_facture pf where pf.fk_facture = f.rowid), 0)';
+/**
+ * What is settled on invoice f, as Dolibarr's invoice card counts it: payments
+ * (Facture::getSommePaiement) plus credit notes and deposits used on it (getSumCreditNotesUsed,
+ * getSumDepositsUsed: llx_societe_remise_except rows linked by fk_facture).
+ */
+export const PAID_SQL = `(coalesce((select sum(pf.amount) from llx_paiement_facture pf where pf.fk_facture = f.rowid), 0)
+  + coalesce((select sum(rc.amount_ttc) from llx_societe_remise_except rc where rc.fk_facture = f.rowid), 0))`;
 
 /** The list's sort key; datef may be null on imported rows, and the first day stands in for it. */
 const INVOICE_DATE_KEY = "coalesce(f.datef, date '0001-01-01')";
@@ -103,12 +110,28 @@ export async function listInvoiceLines(db: Db, args: { entity: number; companyId
     ]);
 }
 
+/**
+ * The invoice's payments and, as Dolibarr's invoice card lists them with the payments, the credit
+ * notes and deposits used on it (a discount row made from a credit note, type 2, or a deposit
+ * invoice, type 3, of the same company, linked to this invoice), oldest first.
+ */
 export async function listInvoicePayments(db: Db, args: { entity: number; companyId: number; invoiceId: number }): Promise<InvoicePaymentRow[]> {
-  return db('llx_paiement_facture as pf')
+  const invoice = scopedInvoices(db, args).where('f.rowid', args.invoiceId).select('f.rowid');
+  const payments = db('llx_paiement_facture as pf')
     .join('llx_paiement as pa', 'pa.rowid', 'pf.fk_paiement')
     .leftJoin('llx_c_paiement as m', 'm.id', 'pa.fk_paiement')
-    .whereIn('pf.fk_facture', scopedInvoices(db, args).where('f.rowid', args.invoiceId).select('f.rowid'))
-    .orderBy('pa.datep')
-    .orderBy('pf.rowid')
-    .select<InvoicePaymentRow[]>(['pa.rowid', db.raw('coalesce(pf.amount, 0)::text as amount'), 'pa.datep', 'pa.num_paiement', 'm.code as mode']);
+    .whereIn('pf.fk_facture', invoice)
+    .select([db.raw('pa.rowid::text as id'), db.raw('coalesce(pf.amount, 0)::text as amount'), 'pa.datep', 'pa.num_paiement', 'm.code as mode', db.raw('0 as kind'), 'pf.rowid as seq']);
+  const credits = db('llx_societe_remise_except as rc')
+    .leftJoin('llx_facture as src', 'src.rowid', 'rc.fk_facture_source')
+    .whereIn('rc.fk_facture', invoice)
+    .select([
+      db.raw("'discount-' || rc.rowid as id"), db.raw('coalesce(rc.amount_ttc, 0)::text as amount'), 'rc.datec as datep', 'src.ref as num_paiement',
+      db.raw("case when src.type = 3 then 'DEPOSIT' else 'CREDIT_NOTE' end as mode"), db.raw('1 as kind'), 'rc.rowid as seq',
+    ]);
+  const rows = await db
+    .select<Array<InvoicePaymentRow & { kind: number; seq: number }>>('*')
+    .from(payments.unionAll(credits, true).as('settled'))
+    .orderByRaw('datep asc nulls first, kind, seq');
+  return rows.map(({ kind: _kind, seq: _seq, ...row }) => row);
 }
