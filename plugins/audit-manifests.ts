@@ -2,3 +2,4 @@
 // claims with the audit (audit/adapter-registry.ts). A new binding adds its manifest here.
 import './reference-crm/audit-manifest.ts';
 import './second-crm/audit-manifest.ts';
+import './dolibarr/audit-manifest.ts';

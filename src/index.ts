@@ -13,3 +13,4 @@ export type { EventBus } from './events/event-bus.ts';
 export type { HostRecordChange, HostRecordKind } from './live/host-changes.ts';
 export { createInProcessEventBus } from './events/in-process-event-bus.ts';
 export { createPostgresEventBus } from './events/postgres-event-bus.ts';
+export { clampLimit, decodeCursor, encodeCursor, pageOf } from './ports/cursor.ts';

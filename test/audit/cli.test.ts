@@ -128,7 +128,7 @@ describe('audit: command line', function () {
   });
 
   it('names the known adapters when given an unknown one', async () => {
-    expectOneLineFailure(await audit(['--database-url', db.url, '--adapter', 'salesforce']), /Unknown adapter "salesforce"\. Known adapters: reference-crm, second-crm\./, 2);
+    expectOneLineFailure(await audit(['--database-url', db.url, '--adapter', 'salesforce']), /Unknown adapter "salesforce"\. Known adapters: dolibarr, reference-crm, second-crm\./, 2);
   });
 
   it('reports an unreachable database', async () => {

@@ -28,7 +28,7 @@ describe('audit: production code imports no test fixtures', () => {
   });
 
   it('knows the adapters the host bindings register, with their own claim lists', () => {
-    expect(knownAdapterNames()).to.include.members(['reference-crm', 'second-crm']);
+    expect(knownAdapterNames()).to.include.members(['dolibarr', 'reference-crm', 'second-crm']);
     // The audit reads the binding's own list: one list, not a copy.
     expect(resolveAdapter('second-crm').claims).to.equal(SECOND_CRM_CLAIMS);
   });

@@ -1,0 +1,233 @@
+// The portal's host ports (src/ports/host.ts) on a real Dolibarr database (llx_ tables as Dolibarr
+// 23 creates them; see CONTEXT.md for what maps to what and what Dolibarr cannot serve):
+//   workspace = the configured entity (default 1): without the multicompany module there is no
+//               llx_entity table to list, so one workspace, its slug from configuration
+//   client    = llx_societe, customer or prospect (client 1..3), in activity (status 1)
+//   contact   = llx_socpeople of such a company, enabled (statut 1), with an email
+//   staff     = llx_user of the entity (or superadmin, entity 0), internal, enabled
+//   offers    = llx_propal + llx_propaldet (proposals only)
+//   invoices  = llx_facture + llx_facturedet, payments llx_paiement + llx_paiement_facture
+//   tasks     = llx_projet_task of the company's projects, assignees in llx_element_contact
+//   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
+// Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
+import type { Knex } from 'knex';
+import type { ClientSummary, HostAdapter, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/index.ts';
+import { DOLIBARR_CLAIMS } from './claims.ts';
+import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
+import { parseId, toHostId } from './ids.ts';
+import { currencyOrDefault, toCents } from './money.ts';
+import { fullName, phoneForColumn, splitName } from './names.ts';
+import { findClientCompaniesByIds, findClientCompany, listClientCompanies, type CompanyRow } from './queries/companies.ts';
+import { entityCompanyName, entityCurrency } from './queries/constants.ts';
+import { findContact, findContactsByEmail, listContacts, updateContactEmail, updateContactProfile, type ContactRow } from './queries/contacts.ts';
+import { sharedFileCount } from './queries/documents.ts';
+import { listStaff, type StaffRow } from './queries/staff.ts';
+import { invoiceCounts, proposalCounts } from './queries/summary.ts';
+import { openTaskCount } from './queries/tasks.ts';
+import { dolibarrDocuments, dolibarrTasks } from './shared-files.ts';
+
+export { DOLIBARR_CLAIMS } from './claims.ts';
+
+export interface DolibarrAdapterOptions {
+  /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
+  workspaceSlug: string;
+  /** The Dolibarr entity served (llx_*.entity); 1 on an instance without the multicompany module. */
+  entity?: number;
+  /**
+   * Dolibarr's data root (DOL_DATA_ROOT, e.g. /var/lib/dolibarr/documents), readable by the portal.
+   * Without it the documents port is left out and only the client's own uploads are listed.
+   */
+  dataRoot?: string;
+  /**
+   * The llx_user rowid a payment from the portal is written as (llx_paiement.fk_user_creat,
+   * llx_facture.fk_user_closing), like the user Dolibarr's own online pages act as. Null leaves
+   * those columns empty.
+   */
+  actingUserId?: number | null;
+  logoUrl?: string | null;
+  brandColor?: string | null;
+}
+
+const MAX_EMAIL = 320;
+const SLUG = /^[a-z0-9][a-z0-9-]{0,59}$/;
+
+function lookupEmail(email: unknown): string | null {
+  const trimmed = typeof email === 'string' ? email.trim() : '';
+  return trimmed === '' || trimmed.length > MAX_EMAIL ? null : trimmed;
+}
+
+const emptySummary = (): ClientSummary => ({
+  proposals: { open: 0, total: 0 },
+  quotations: { open: 0, total: 0 },
+  invoices: { unpaid: 0, overdue: 0, outstanding: [] },
+  tasks: { open: 0 },
+  documents: { shared: 0 },
+});
+
+export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions): HostAdapter {
+  const entity = options.entity ?? 1;
+  if (!SLUG.test(options.workspaceSlug)) throw new Error(`dolibarr: workspaceSlug must be lower-case letters, digits and '-' (got ${JSON.stringify(options.workspaceSlug)})`);
+  if (!Number.isSafeInteger(entity) || entity < 1) throw new Error(`dolibarr: entity must be a positive integer (got ${entity})`);
+  if (options.brandColor != null && !/^#[0-9a-f]{6}$/i.test(options.brandColor)) throw new Error('dolibarr: brandColor must be #rrggbb');
+  const workspaceId = toHostId(entity);
+  // Every port asks with the workspace id; only the configured entity answers.
+  const entityOf = (id: string): number | null => (parseId(id) === entity ? entity : null);
+
+  const workspace = async (): Promise<HostWorkspace> => ({
+    id: workspaceId,
+    slug: options.workspaceSlug,
+    name: (await entityCompanyName(db, { entity }))?.trim() || options.workspaceSlug,
+    logoUrl: options.logoUrl ?? null,
+    brandColor: options.brandColor ?? null,
+  });
+  const presentClient = (row: CompanyRow): HostClient => ({ id: toHostId(row.rowid), workspaceId, name: row.nom?.trim() || `#${row.rowid}` });
+  const presentContact = (row: ContactRow): HostContact => {
+    const email = row.email.trim();
+    return {
+      id: toHostId(row.rowid),
+      workspaceId,
+      clientId: toHostId(row.fk_soc),
+      clientName: row.company_name?.trim() || `#${row.fk_soc}`,
+      name: fullName(row.firstname, row.lastname) || email,
+      email,
+      phone: row.phone?.trim() || null,
+    };
+  };
+  const presentStaff = (row: StaffRow): HostStaffUser => ({
+    id: toHostId(row.rowid),
+    workspaceId,
+    name: fullName(row.firstname, row.lastname) || row.login,
+    email: row.email.trim(),
+    role: row.admin === 1 ? 'admin' : 'member',
+  });
+
+  return {
+    name: 'dolibarr',
+    claims: DOLIBARR_CLAIMS,
+
+    workspaces: {
+      async findBySlug(slug) {
+        return slug === options.workspaceSlug ? workspace() : null;
+      },
+      async findById(id) {
+        return entityOf(id) === null ? null : workspace();
+      },
+    },
+
+    clients: {
+      async list(id) {
+        const e = entityOf(id);
+        return e === null ? [] : (await listClientCompanies(db, { entity: e })).map(presentClient);
+      },
+      async findByIds(id, clientIds) {
+        const e = entityOf(id);
+        const companyIds = clientIds.map(parseId).filter((value): value is number => value !== null);
+        if (e === null || companyIds.length === 0) return [];
+        return (await findClientCompaniesByIds(db, { entity: e, companyIds })).map(presentClient);
+      },
+      async findById(id, clientId) {
+        const e = entityOf(id);
+        const companyId = parseId(clientId);
+        if (e === null || companyId === null) return null;
+        const row = await findClientCompany(db, { entity: e, companyId });
+        return row ? presentClient(row) : null;
+      },
+    },
+
+    contacts: {
+      async findById(id, contactId) {
+        const e = entityOf(id);
+        const rowid = parseId(contactId);
+        if (e === null || rowid === null) return null;
+        const row = await findContact(db, { entity: e, contactId: rowid });
+        return row ? presentContact(row) : null;
+      },
+      async findByEmail(id, email) {
+        const e = entityOf(id);
+        const wanted = lookupEmail(email);
+        if (e === null || wanted === null) return [];
+        return (await findContactsByEmail(db, { entity: e, email: wanted })).map(presentContact);
+      },
+      async list(id, filter) {
+        const e = entityOf(id);
+        if (e === null) return [];
+        if (filter?.clientId === undefined) return (await listContacts(db, { entity: e })).map(presentContact);
+        const companyId = parseId(filter.clientId);
+        return companyId === null ? [] : (await listContacts(db, { entity: e, companyId })).map(presentContact);
+      },
+      async updateProfile(id, contactId, profile) {
+        const e = entityOf(id);
+        const rowid = parseId(contactId);
+        if (e === null || rowid === null) return null;
+        const current = await findContact(db, { entity: e, contactId: rowid });
+        if (!current) return null;
+        const { firstname, lastname } = splitName(profile.name, current.lastname);
+        if (!(await updateContactProfile(db, { entity: e, contactId: rowid, firstname, lastname, phone: phoneForColumn(profile.phone) }))) return null;
+        const row = await findContact(db, { entity: e, contactId: rowid });
+        return row ? presentContact(row) : null;
+      },
+      async updateEmail(id, contactId, email, write) {
+        const e = entityOf(id);
+        const rowid = parseId(contactId);
+        const wanted = lookupEmail(email);
+        if (e === null || rowid === null || wanted === null) return null;
+        const run = write?.trx ?? db;
+        if (!(await updateContactEmail(run, { entity: e, contactId: rowid, email: wanted }))) return null;
+        const row = await findContact(run, { entity: e, contactId: rowid });
+        return row ? presentContact(row) : null;
+      },
+    },
+
+    staff: {
+      // Dolibarr's staff session lives in PHP (its own session cookie and storage), which this
+      // process cannot read, so no request is a signed-in staff user here and the admin pages
+      // stay closed until a bridge vouches for the Dolibarr session (see CONTEXT.md).
+      async current() {
+        return null;
+      },
+      async list(id) {
+        const e = entityOf(id);
+        return e === null ? [] : (await listStaff(db, { entity: e })).map(presentStaff);
+      },
+      async listAdmins(id) {
+        const e = entityOf(id);
+        return e === null ? [] : (await listStaff(db, { entity: e, adminsOnly: true })).map(presentStaff);
+      },
+    },
+
+    summaries: {
+      async forClient(id, clientId, contactId) {
+        const e = entityOf(id);
+        const companyId = parseId(clientId);
+        const contact = parseId(contactId);
+        if (e === null || companyId === null || contact === null) return emptySummary();
+        if (!(await findClientCompany(db, { entity: e, companyId }))) return emptySummary();
+        const today = new Date().toISOString().slice(0, 10);
+        const [proposals, invoices, currency, shared, openTasks] = await Promise.all([
+          proposalCounts(db, { entity: e, companyId }),
+          invoiceCounts(db, { entity: e, companyId, today }),
+          entityCurrency(db, { entity: e }),
+          options.dataRoot ? sharedFileCount(db, { entity: e, companyId }) : Promise.resolve(0),
+          openTaskCount(db, { entity: e, companyId, contactId: contact }),
+        ]);
+        const outstanding = toCents(invoices.outstanding);
+        return {
+          proposals,
+          quotations: { open: 0, total: 0 },
+          invoices: {
+            unpaid: invoices.unpaid,
+            overdue: invoices.overdue,
+            outstanding: outstanding > 0 ? [{ currency: currencyOrDefault(currency), cents: outstanding }] : [],
+          },
+          tasks: { open: openTasks },
+          documents: { shared },
+        };
+      },
+    },
+
+    offers: dolibarrOffers(db, entityOf),
+    invoices: dolibarrInvoices(db, entityOf, { userId: options.actingUserId ?? null, note: 'Paid from the client portal' }),
+    ...(options.dataRoot ? { documents: dolibarrDocuments(db, entityOf, options.dataRoot) } : {}),
+    tasks: dolibarrTasks(db, entityOf),
+  };
+}

@@ -1,0 +1,195 @@
+// The offers and invoices ports on Dolibarr: llx_propal in the portal's words (no quotations:
+// Dolibarr's proposal is its priced estimate, and llx_commande holds orders), llx_facture with its
+// payments, numeric(24,8) money in integer cents, [date, rowid] cursors, the entity's main currency
+// (every total_* column is in it; multicurrency_* columns hold the foreign amounts).
+import type { Knex } from 'knex';
+import type {
+  InvoiceDetail, InvoicesPort, InvoiceStatus, InvoiceSummary, LineItem, OfferDetail, OffersPort, OfferStatus, OfferSummary,
+} from '../../src/index.ts';
+import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
+import { parseId, toHostId } from './ids.ts';
+import { currencyOrDefault, toCents } from './money.ts';
+import { entityCurrency } from './queries/constants.ts';
+import {
+  findInvoice, INVOICE_ABANDONED, INVOICE_CLOSED, listInvoiceLines, listInvoicePayments, listInvoices, type InvoiceRow, type InvoiceState,
+} from './queries/invoices.ts';
+import { MODE_CODES, recordInvoicePayment } from './queries/payments.ts';
+import { decideProposal, findProposal, listProposalLines, listProposals, type LineRow, type ProposalRow } from './queries/proposals.ts';
+
+// llx_propal.fk_statut → the portal's status; billed (4) was signed first, canceled (-1) withdrawn.
+const PROPOSAL_STATUS: Record<number, OfferStatus> = { [-1]: 'withdrawn', 1: 'open', 2: 'accepted', 3: 'declined', 4: 'accepted' };
+const PROPOSAL_CODES: Record<OfferStatus, number[]> = { open: [1], accepted: [2, 4], declined: [3], expired: [], withdrawn: [-1] };
+// llx_c_paiement codes back to the portal's method names.
+// llx_c_paiement codes back to the portal's method names; credit notes and deposits used on an
+// invoice count as settled, as on Dolibarr's invoice card.
+const METHODS: Record<string, string> = { ...Object.fromEntries(Object.entries(MODE_CODES).map(([method, code]) => [code, method])), CREDIT_NOTE: 'credit_note', DEPOSIT: 'deposit' };
+
+const EMPTY = { items: [], next: null };
+
+/** A [date, rowid] cursor of the lists below: the last row's sort key. */
+function dateCursor(after: string | null | undefined): { date: string; rowid: number } | null | 'invalid' {
+  if (after === undefined || after === null) return null;
+  const parts = decodeCursor(after);
+  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1) return 'invalid';
+  return { date: parts[0], rowid: parts[1] };
+}
+
+function presentLine(row: LineRow): LineItem {
+  const rate = row.tva_tx === null ? null : Number(row.tva_tx);
+  return {
+    description: row.label?.trim() || row.description?.trim() || '—',
+    quantity: Number(row.qty ?? 1),
+    unitPriceCents: toCents(row.subprice),
+    totalCents: toCents(row.total_ht),
+    taxRatePercent: rate !== null && Number.isFinite(rate) ? rate : null,
+  };
+}
+
+function presentProposal(row: ProposalRow, currency: string): OfferSummary {
+  return {
+    id: toHostId(row.rowid),
+    kind: 'proposal',
+    number: row.ref,
+    title: row.ref_client?.trim() || row.ref,
+    status: PROPOSAL_STATUS[row.fk_statut] ?? 'withdrawn',
+    currency,
+    totalCents: toCents(row.total_ttc),
+    validUntil: row.fin_validite,
+    sentAt: row.date_valid,
+    // The online signature page dates both outcomes in date_signature; staff closing from the card date_cloture.
+    decidedAt: row.date_signature ?? row.date_cloture,
+  };
+}
+
+function invoiceStatus(row: InvoiceRow): InvoiceStatus {
+  if (row.fk_statut === INVOICE_ABANDONED) return 'void';
+  if (row.fk_statut === INVOICE_CLOSED || row.paye === 1) return 'paid';
+  return 'open';
+}
+
+function presentInvoice(row: InvoiceRow, currency: string): InvoiceSummary {
+  const status = invoiceStatus(row);
+  const totalCents = toCents(row.total_ttc);
+  const paidCents = toCents(row.paid);
+  return {
+    id: toHostId(row.rowid),
+    number: row.ref,
+    status,
+    currency,
+    totalCents,
+    paidCents,
+    balanceCents: status === 'open' ? Math.max(0, totalCents - paidCents) : 0,
+    issueDate: row.datef ?? '',
+    dueDate: row.date_lim_reglement,
+  };
+}
+
+export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => number | null): OffersPort {
+  const currencyOf = async (entity: number) => currencyOrDefault(await entityCurrency(db, { entity }));
+  return {
+    kinds: ['proposal'],
+    async list(workspaceId, clientId, kind, filter, page) {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      const before = dateCursor(page.after);
+      const statuses = filter.status?.length ? [...new Set(filter.status.flatMap((s) => PROPOSAL_CODES[s] ?? []))] : undefined;
+      if (kind !== 'proposal' || entity === null || companyId === null || before === 'invalid' || statuses?.length === 0) return EMPTY;
+      const limit = clampLimit(page.limit);
+      const [rows, currency] = await Promise.all([
+        listProposals(db, { entity, companyId, before, limit, ...(statuses ? { statuses } : {}) }),
+        currencyOf(entity),
+      ]);
+      return pageOf(rows, limit, (row) => presentProposal(row, currency), (row) => [row.date_key, row.rowid]);
+    },
+    async find(workspaceId, clientId, kind, id): Promise<OfferDetail | null> {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      const proposalId = parseId(id);
+      if (kind !== 'proposal' || entity === null || companyId === null || proposalId === null) return null;
+      const args = { entity, companyId, proposalId };
+      const [row, lines, currency] = await Promise.all([findProposal(db, args), listProposalLines(db, args), currencyOf(entity)]);
+      if (!row) return null;
+      return {
+        ...presentProposal(row, currency),
+        clientId: toHostId(row.fk_soc),
+        body: row.note_public ?? '',
+        lines: lines.map(presentLine),
+        subtotalCents: toCents(row.total_ht),
+        taxCents: toCents(row.total_ttc) - toCents(row.total_ht),
+        terms: null,
+      };
+    },
+    async decide(workspaceId, clientId, kind, id, decision, write) {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      const proposalId = parseId(id);
+      if (kind !== 'proposal' || entity === null || companyId === null || proposalId === null) return false;
+      return decideProposal(write?.trx ?? db, { entity, companyId, proposalId, outcome: decision.outcome, at: decision.at });
+    },
+  };
+}
+
+export interface PaymentOptions {
+  /** The llx_user rowid written as the payment's creator and the invoice's closer; null leaves them empty. */
+  userId: number | null;
+  /** llx_paiement.note of a payment made from the portal. */
+  note: string;
+}
+
+export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => number | null, payments: PaymentOptions): InvoicesPort {
+  const currencyOf = async (entity: number) => currencyOrDefault(await entityCurrency(db, { entity }));
+  return {
+    async list(workspaceId, clientId, filter, page) {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      const before = dateCursor(page.after);
+      const states = filter.status?.length ? [...new Set(filter.status.filter((s): s is InvoiceState => s === 'open' || s === 'paid' || s === 'void'))] : undefined;
+      if (entity === null || companyId === null || before === 'invalid' || states?.length === 0) return EMPTY;
+      const limit = clampLimit(page.limit);
+      const [rows, currency] = await Promise.all([listInvoices(db, { entity, companyId, before, limit, ...(states ? { states } : {}) }), currencyOf(entity)]);
+      return pageOf(rows, limit, (row) => presentInvoice(row, currency), (row) => [row.date_key, row.rowid]);
+    },
+    async find(workspaceId, clientId, id): Promise<InvoiceDetail | null> {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      const invoiceId = parseId(id);
+      if (entity === null || companyId === null || invoiceId === null) return null;
+      const args = { entity, companyId, invoiceId };
+      const [row, lines, paid, currency] = await Promise.all([findInvoice(db, args), listInvoiceLines(db, args), listInvoicePayments(db, args), currencyOf(entity)]);
+      if (!row) return null;
+      return {
+        ...presentInvoice(row, currency),
+        clientId: toHostId(row.fk_soc),
+        lines: lines.map(presentLine),
+        subtotalCents: toCents(row.total_ht),
+        taxCents: toCents(row.total_ttc) - toCents(row.total_ht),
+        notes: row.note_public ?? '',
+        payments: paid.map((payment) => ({
+          id: payment.id,
+          amountCents: toCents(payment.amount),
+          method: (payment.mode && METHODS[payment.mode]) || payment.mode?.toLowerCase() || 'other',
+          reference: payment.num_paiement?.trim() || null,
+          paidAt: payment.datep ?? new Date(0),
+        })),
+      };
+    },
+    async recordPayment(workspaceId, clientId, invoiceId, payment, write) {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      const id = parseId(invoiceId);
+      if (entity === null || companyId === null || id === null) return null;
+      if (!Number.isSafeInteger(payment.amountCents) || payment.amountCents <= 0) return null;
+      const currency = await currencyOf(entity);
+      const work = (trx: Knex.Transaction) =>
+        recordInvoicePayment(trx, {
+          entity, companyId, invoiceId: id, amountCents: payment.amountCents, method: payment.method, reference: payment.reference, paidAt: payment.paidAt,
+          userId: payments.userId, note: payments.note, currency,
+        });
+      // Two rows and maybe the invoice's closing belong together: the caller's transaction, or one of our own.
+      const row = write?.trx ? await work(write.trx) : await db.transaction(work);
+      return row
+        ? { id: toHostId(row.rowid), amountCents: toCents(row.amount), method: METHODS[row.code] ?? 'card', reference: row.num_paiement?.trim() || null, paidAt: row.datep }
+        : null;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// Third parties (llx_societe) that are customers or prospects and in activity: the portal's clients.
+import { CLIENT_CODES, COMPANY_ACTIVE, type Db } from './db.ts';
+
+export interface CompanyRow {
+  rowid: number;
+  entity: number;
+  nom: string | null;
+}
+
+const COLUMNS = ['rowid', 'entity', 'nom'] as const;
+
+function clients(db: Db, entity: number) {
+  return db('llx_societe').where({ entity, status: COMPANY_ACTIVE }).whereIn('client', CLIENT_CODES);
+}
+
+export async function listClientCompanies(db: Db, args: { entity: number }): Promise<CompanyRow[]> {
+  return clients(db, args.entity).orderBy('nom').orderBy('rowid').select<CompanyRow[]>(COLUMNS);
+}
+
+export async function findClientCompaniesByIds(db: Db, args: { entity: number; companyIds: number[] }): Promise<CompanyRow[]> {
+  if (args.companyIds.length === 0) return [];
+  return clients(db, args.entity).whereIn('rowid', args.companyIds).select<CompanyRow[]>(COLUMNS);
+}
+
+export async function findClientCompany(db: Db, args: { entity: number; companyId: number }): Promise<CompanyRow | null> {
+  const row = await clients(db, args.entity).where('rowid', args.companyId).first<CompanyRow | undefined>(COLUMNS);
+  return row ?? null;
+}

@@ -1,0 +1,137 @@
+// What the portal reads of llx_facture: one client company's invoices past draft, newest first by
+// invoice date (datef, as Dolibarr's own list sorts them; rowid breaks ties), with their llx_facturedet lines and the payments linked through llx_paiement_facture.
+// Money is read as text. Scoped by entity AND company (fk_soc) in every query.
+//   fk_statut (Facture::STATUS_*): 0 draft, 1 validated (unpaid), 2 closed (paid, or closed
+//   partially paid with a close_code), 3 abandoned; paye = 1 once settled.
+//   type: 0 standard, 1 replacement, 2 credit note, 3 deposit, 5 situation. Credit notes are
+//   negative money the agency owes, not a bill to pay, so the portal lists the others only.
+import { clientCompanyIds, type Db } from './db.ts';
+import type { LineRow } from './proposals.ts';
+
+export const INVOICE_DRAFT = 0;
+export const INVOICE_VALIDATED = 1;
+export const INVOICE_CLOSED = 2;
+export const INVOICE_ABANDONED = 3;
+export const LISTED_TYPES = [0, 1, 3, 5] as const;
+
+export interface InvoiceRow {
+  rowid: number;
+  fk_soc: number;
+  ref: string;
+  fk_statut: number;
+  paye: number;
+  datef: string | null;
+  date_lim_reglement: string | null;
+  total_ht: string;
+  total_tva: string;
+  total_ttc: string;
+  paid: string;
+  note_public: string | null;
+  date_key: string;
+}
+
+export interface InvoicePaymentRow {
+  /** The llx_paiement rowid for a payment; 'discount-<rowid>' for a credit note or deposit used. */
+  id: string;
+  amount: string;
+  datep: Date | null;
+  num_paiement: string | null;
+  /** The llx_c_paiement code of a payment; CREDIT_NOTE or DEPOSIT for a discount used. */
+  mode: string | null;
+}
+
+/** 'open' (validated, not settled), 'paid', 'void' as SQL on alias f. */
+export const INVOICE_STATE_SQL = {
+  open: '(f.fk_statut = 1 and f.paye = 0)',
+  paid: '(f.fk_statut = 2 or (f.fk_statut = 1 and f.paye = 1))',
+  void: '(f.fk_statut = 3)',
+} as const;
+
+export type InvoiceState = keyof typeof INVOICE_STATE_SQL;
+
+/**
+ * What is settled on invoice f, as Dolibarr's invoice card counts it: payments
+ * (Facture::getSommePaiement) plus credit notes and deposits used on it (getSumCreditNotesUsed,
+ * getSumDepositsUsed: llx_societe_remise_except rows linked by fk_facture).
+ */
+export const PAID_SQL = `(coalesce((select sum(pf.amount) from llx_paiement_facture pf where pf.fk_facture = f.rowid), 0)
+  + coalesce((select sum(rc.amount_ttc) from llx_societe_remise_except rc where rc.fk_facture = f.rowid), 0))`;
+
+/** The list's sort key; datef may be null on imported rows, and the first day stands in for it. */
+const INVOICE_DATE_KEY = "coalesce(f.datef, date '0001-01-01')";
+
+function columns(db: Db) {
+  return [
+    'f.rowid', 'f.fk_soc', 'f.ref', 'f.fk_statut', 'f.paye',
+    db.raw("to_char(f.datef, 'YYYY-MM-DD') as datef"),
+    db.raw("to_char(f.date_lim_reglement, 'YYYY-MM-DD') as date_lim_reglement"),
+    db.raw('coalesce(f.total_ht, 0)::text as total_ht'),
+    db.raw('coalesce(f.total_tva, 0)::text as total_tva'),
+    db.raw('coalesce(f.total_ttc, 0)::text as total_ttc'),
+    db.raw(`${PAID_SQL}::text as paid`),
+    'f.note_public',
+    db.raw(`to_char(${INVOICE_DATE_KEY}, 'YYYY-MM-DD') as date_key`),
+  ];
+}
+
+export const scopedInvoices = (db: Db, args: { entity: number; companyId: number }) =>
+  db('llx_facture as f')
+    .where({ 'f.entity': args.entity, 'f.fk_soc': args.companyId })
+    // Only a client company's (customer or prospect in activity): a closed third party has no portal.
+    .whereIn('f.fk_soc', clientCompanyIds(db, args.entity))
+    .whereNot('f.fk_statut', INVOICE_DRAFT)
+    .whereIn('f.type', LISTED_TYPES);
+
+export async function listInvoices(
+  db: Db,
+  args: { entity: number; companyId: number; states?: InvoiceState[]; before?: { date: string; rowid: number } | null; limit: number },
+): Promise<InvoiceRow[]> {
+  const query = scopedInvoices(db, args);
+  if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
+  if (args.before) query.andWhereRaw(`(${INVOICE_DATE_KEY}, f.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
+  return query.orderByRaw(`${INVOICE_DATE_KEY} desc, f.rowid desc`).limit(args.limit + 1).select<InvoiceRow[]>(columns(db));
+}
+
+export async function findInvoice(db: Db, args: { entity: number; companyId: number; invoiceId: number }): Promise<InvoiceRow | null> {
+  const row = await scopedInvoices(db, args).where('f.rowid', args.invoiceId).first<InvoiceRow | undefined>(columns(db));
+  return row ?? null;
+}
+
+export async function listInvoiceLines(db: Db, args: { entity: number; companyId: number; invoiceId: number }): Promise<LineRow[]> {
+  return db('llx_facturedet as d')
+    .whereIn('d.fk_facture', scopedInvoices(db, args).where('f.rowid', args.invoiceId).select('f.rowid'))
+    .orderBy('d.rang')
+    .orderBy('d.rowid')
+    .select<LineRow[]>([
+      'd.label', 'd.description', 'd.qty',
+      db.raw('coalesce(d.subprice, 0)::text as subprice'),
+      db.raw('d.tva_tx::text as tva_tx'),
+      db.raw('coalesce(d.total_ht, 0)::text as total_ht'),
+    ]);
+}
+
+/**
+ * The invoice's payments and, as Dolibarr's invoice card lists them with the payments, the credit
+ * notes and deposits used on it (a discount row made from a credit note, type 2, or a deposit
+ * invoice, type 3, of the same company, linked to this invoice), oldest first.
+ */
+export async function listInvoicePayments(db: Db, args: { entity: number; companyId: number; invoiceId: number }): Promise<InvoicePaymentRow[]> {
+  const invoice = scopedInvoices(db, args).where('f.rowid', args.invoiceId).select('f.rowid');
+  const payments = db('llx_paiement_facture as pf')
+    .join('llx_paiement as pa', 'pa.rowid', 'pf.fk_paiement')
+    .leftJoin('llx_c_paiement as m', 'm.id', 'pa.fk_paiement')
+    .whereIn('pf.fk_facture', invoice)
+    .select([db.raw('pa.rowid::text as id'), db.raw('coalesce(pf.amount, 0)::text as amount'), 'pa.datep', 'pa.num_paiement', 'm.code as mode', db.raw('0 as kind'), 'pf.rowid as seq']);
+  const credits = db('llx_societe_remise_except as rc')
+    .leftJoin('llx_facture as src', 'src.rowid', 'rc.fk_facture_source')
+    .whereIn('rc.fk_facture', invoice)
+    .select([
+      db.raw("'discount-' || rc.rowid as id"), db.raw('coalesce(rc.amount_ttc, 0)::text as amount'), 'rc.datec as datep', 'src.ref as num_paiement',
+      db.raw("case when src.type = 3 then 'DEPOSIT' else 'CREDIT_NOTE' end as mode"), db.raw('1 as kind'), 'rc.rowid as seq',
+    ]);
+  const rows = await db
+    .select<Array<InvoicePaymentRow & { kind: number; seq: number }>>('*')
+    .from(payments.unionAll(credits, true).as('settled'))
+    .orderByRaw('datep asc nulls first, kind, seq');
+  return rows.map(({ kind: _kind, seq: _seq, ...row }) => row);
+}

@@ -1,0 +1,153 @@
+// DocumentsPort and TasksPort on Dolibarr: files shared from llx_ecm_files (read from the Dolibarr
+// server's data root, DOL_DATA_ROOT, which the portal must be able to read) and project tasks.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { ClientTask, DocumentsPort, HostRecordRef, SharedDocument, TasksPort } from '../../src/index.ts';
+import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
+import { parseId, toHostId } from './ids.ts';
+import { fullName } from './names.ts';
+import { findSharedFile, listSharedFiles, type SharedFileRow, type SharedObjectType } from './queries/documents.ts';
+import { findTask, listDoneTasks, listOpenTasks, setTaskDone, type TaskRow } from './queries/tasks.ts';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf', '.txt': 'text/plain', '.csv': 'text/csv', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg',
+  '.odt': 'application/vnd.oasis.opendocument.text', '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+const contentTypeOf = (filename: string) => CONTENT_TYPES[path.extname(filename).toLowerCase()] ?? 'application/octet-stream';
+
+// The portal's record types and Dolibarr's src_object_type values.
+const OBJECT_TYPES: Record<string, SharedObjectType | undefined> = { proposal: 'propal', invoice: 'facture' };
+const RECORD_TYPES: Record<string, HostRecordRef['type']> = { propal: 'proposal', facture: 'invoice' };
+
+/** A [timestamp-or-date text, rowid] cursor of this module, or null. */
+function keyCursor(cursor: string, pattern: RegExp): [string, number] | null {
+  const parts = decodeCursor(cursor);
+  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !pattern.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1) return null;
+  return [parts[0], parts[1]];
+}
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The file under the data root, or null when the row's path would leave it (Dolibarr shows such a file as missing too). */
+function fileOnDisk(dataRoot: string, row: { filepath: string; filename: string }): string | null {
+  const root = path.resolve(dataRoot);
+  const file = path.resolve(root, row.filepath, row.filename);
+  return file.startsWith(`${root}${path.sep}`) ? file : null;
+}
+
+export function dolibarrDocuments(db: Knex, entityOf: (workspaceId: string) => number | null, dataRoot: string): DocumentsPort {
+  const present = async (row: SharedFileRow): Promise<SharedDocument | null> => {
+    const file = fileOnDisk(dataRoot, row);
+    const info = file ? await stat(file).catch(() => null) : null;
+    if (!info?.isFile()) return null;
+    const recordType = RECORD_TYPES[row.src_object_type];
+    return {
+      id: toHostId(row.rowid),
+      name: row.filename,
+      contentType: contentTypeOf(row.filename),
+      sizeBytes: info.size,
+      sharedAt: row.date_c ?? new Date(0),
+      sharedBy: fullName(row.user_firstname, row.user_lastname) || null,
+      record: recordType && row.record_ref ? { type: recordType, id: toHostId(row.src_object_id), label: row.record_ref } : null,
+    };
+  };
+  return {
+    async list(workspaceId, clientId, filter, page) {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      const none = { items: [], next: null };
+      if (entity === null || companyId === null) return none;
+      let record: { type: SharedObjectType; id: number } | undefined;
+      if (filter.record) {
+        const type = OBJECT_TYPES[filter.record.type];
+        const id = parseId(filter.record.id);
+        if (!type || id === null) return none;
+        record = { type, id };
+      }
+      const key = page.after ? keyCursor(page.after, TIMESTAMP) : null;
+      if (page.after && !key) return none;
+      const limit = clampLimit(page.limit);
+      const rows = await listSharedFiles(db, { entity, companyId, ...(record ? { record } : {}), ...(key ? { after: { date: key[0], rowid: key[1] } } : {}), limit: limit + 1 });
+      const kept = rows.slice(0, limit);
+      const last = kept.at(-1);
+      const items = (await Promise.all(kept.map(present))).filter((item): item is SharedDocument => item !== null);
+      return { items, next: rows.length > limit && last?.date_key ? encodeCursor([last.date_key, last.rowid]) : null };
+    },
+    async open(workspaceId, clientId, documentId) {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      const rowid = parseId(documentId);
+      if (entity === null || companyId === null || rowid === null) return null;
+      const row = await findSharedFile(db, { entity, companyId, rowid });
+      const doc = row ? await present(row) : null;
+      const file = row ? fileOnDisk(dataRoot, row) : null;
+      if (!doc || !file) return null;
+      return { name: doc.name, contentType: doc.contentType, sizeBytes: doc.sizeBytes, content: createReadStream(file, { highWaterMark: 256 * 1024 }) };
+    },
+  };
+}
+
+function presentTask(row: TaskRow): ClientTask {
+  return {
+    id: toHostId(row.rowid),
+    title: row.label,
+    description: row.description ?? '',
+    dueDate: row.due,
+    status: row.done ? 'done' : 'open',
+    completedAt: row.done ? row.tms : null,
+    record: { type: 'project', id: toHostId(row.fk_projet), label: [row.project_ref, row.project_title].filter(Boolean).join(' ') },
+    assignedToContact: row.assigned,
+  };
+}
+
+export function dolibarrTasks(db: Knex, entityOf: (workspaceId: string) => number | null): TasksPort {
+  const scopeOf = (workspaceId: string, clientId: string, contactId: string) => {
+    const entity = entityOf(workspaceId);
+    const companyId = parseId(clientId);
+    const contact = parseId(contactId);
+    return entity === null || companyId === null || contact === null ? null : { entity, companyId, contactId: contact };
+  };
+  return {
+    async list(workspaceId, clientId, contactId, filter, page) {
+      const scope = scopeOf(workspaceId, clientId, contactId);
+      const none = { items: [], next: null };
+      if (!scope) return none;
+      const limit = clampLimit(page.limit);
+      let rows: TaskRow[];
+      let next: string | null = null;
+      if (filter.status === 'open') {
+        const key = page.after ? keyCursor(page.after, DATE) : null;
+        if (page.after && !key) return none;
+        rows = await listOpenTasks(db, { ...scope, ...(key ? { after: { due: key[0], rowid: key[1] } } : {}), limit: limit + 1 });
+        const last = rows[limit - 1];
+        if (rows.length > limit && last) next = encodeCursor([last.due ?? '9999-12-31', last.rowid]);
+      } else {
+        const key = page.after ? keyCursor(page.after, TIMESTAMP) : null;
+        if (page.after && !key) return none;
+        rows = await listDoneTasks(db, { ...scope, ...(key ? { after: { at: key[0], rowid: key[1] } } : {}), limit: limit + 1 });
+        const last = rows[limit - 1];
+        if (rows.length > limit && last?.done_key) next = encodeCursor([last.done_key, last.rowid]);
+      }
+      return { items: rows.slice(0, limit).map(presentTask), next };
+    },
+    async find(workspaceId, clientId, contactId, taskId) {
+      const scope = scopeOf(workspaceId, clientId, contactId);
+      const rowid = parseId(taskId);
+      if (!scope || rowid === null) return null;
+      const row = await findTask(db, { ...scope, rowid });
+      return row ? presentTask(row) : null;
+    },
+    async setStatus(workspaceId, clientId, contactId, taskId, status) {
+      const scope = scopeOf(workspaceId, clientId, contactId);
+      const rowid = parseId(taskId);
+      if (!scope || rowid === null) return null;
+      if (!(await setTaskDone(db, { ...scope, rowid, done: status === 'done' }))) return null;
+      const row = await findTask(db, { ...scope, rowid });
+      return row ? presentTask(row) : null;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// A real Dolibarr 23 database for a test: a fresh database with a random name on DATABASE_URL's
+// server, Dolibarr's own schema (crm-schemas/dolibarr.sql) loaded with psql as an installer would,
+// rows seeded the way Dolibarr writes them (seed.ts), and the seeded files under a data root of
+// their own. `unavailable` says why a run cannot have one (no DATABASE_URL, no schema file), so the
+// test files skip with that reason instead of failing.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Knex } from 'knex';
+import { createKnex } from '../../src/db/connect.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { seedDolibarr, type DolibarrSeed } from './seed.ts';
+
+const run = promisify(execFile);
+
+/** crm-schemas/ beside the repository (../shared/crm-schemas), or where CRM_SCHEMAS_DIR points. */
+const schemasDir = process.env.CRM_SCHEMAS_DIR ?? fileURLToPath(new URL('../../../shared/crm-schemas/', import.meta.url));
+export const DOLIBARR_SCHEMA = path.join(schemasDir, 'dolibarr.sql');
+
+/** Why no real Dolibarr database can be made in this run, or null when one can. */
+export function unavailable(): string | null {
+  if (!process.env.DATABASE_URL) return 'DATABASE_URL is not set: the real Dolibarr schema is loaded with psql into a PostgreSQL server, not the embedded engine';
+  if (!existsSync(DOLIBARR_SCHEMA)) return `the Dolibarr schema is not at ${DOLIBARR_SCHEMA} (set CRM_SCHEMAS_DIR)`;
+  return null;
+}
+
+export interface DolibarrHost {
+  database: TestDatabase;
+  db: Knex;
+  dataRoot: string;
+  seed: DolibarrSeed;
+  close(): Promise<void>;
+}
+
+export async function loadDolibarrSchema(url: string): Promise<void> {
+  // As Dolibarr's installer: the whole file, stopping at the first error; its SELECTs print nothing.
+  await run('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', DOLIBARR_SCHEMA, url], { maxBuffer: 16 * 1024 * 1024 });
+}
+
+export async function startDolibarrHost(): Promise<DolibarrHost> {
+  const database = await createTestDatabase();
+  const dataRoot = mkdtempSync(path.join(tmpdir(), 'dolibarr-documents-'));
+  let db: Knex | undefined;
+  const close = async () => {
+    await db?.destroy();
+    rmSync(dataRoot, { recursive: true, force: true });
+    await database.drop();
+  };
+  try {
+    await loadDolibarrSchema(database.url);
+    db = createKnex(database.url);
+    const seed = await seedDolibarr(db, dataRoot);
+    return { database, db, dataRoot, seed, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

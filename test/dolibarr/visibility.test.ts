@@ -1,0 +1,92 @@
+// Covers which of Dolibarr's rows the binding treats as the portal's, on the real schema with the
+// seed's mix of rows: customers and prospects are clients, suppliers and closed third parties are
+// not; disabled contacts and contacts without an email are not contacts; staff are the entity's
+// and the superadmin (entity 0), admins by llx_user.admin; a task is seen by its external
+// assignee, or by the whole company when it has none (an internal assignee does not count), never
+// from a draft project; shared files are those with a share hash on the company or its records
+// past draft; money comes in the entity's MAIN_MONNAIE; credit notes used on an invoice settle it.
+import { expect } from 'chai';
+import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
+import type { HostAdapter } from '../../src/ports/host.ts';
+import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+
+const reason = unavailable();
+
+describe('dolibarr binding: which rows are the portal\'s', function () {
+  let host: DolibarrHost;
+  let adapter: HostAdapter;
+  const ws = '1';
+
+  before(async function () {
+    if (reason) this.skip();
+    host = await startDolibarrHost();
+    adapter = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, dataRoot: host.dataRoot });
+  });
+  after(async function () {
+    await host?.close();
+  });
+
+  if (reason) it(`is skipped: ${reason}`, () => {});
+
+  it('names the workspace after the entity\'s company and answers only for the configured entity', async function () {
+    expect(await adapter.workspaces.findBySlug(host.seed.workspaceSlug)).to.deep.equal({ id: ws, slug: host.seed.workspaceSlug, name: 'Atelier Lumière', logoUrl: null, brandColor: null });
+    expect(await adapter.workspaces.findById('2')).to.equal(null);
+    expect(() => createDolibarrAdapter(host.db, { workspaceSlug: 'Not A Slug' })).to.throw(/workspaceSlug/);
+  });
+
+  it('takes customers and prospects in activity as clients, and their enabled contacts with an email', async function () {
+    const { companies, contacts } = host.seed;
+    const clients = (await adapter.clients.list(ws)).map((client) => Number(client.id)).sort();
+    expect(clients).to.deep.equal([companies.bakery, companies.garage, companies.prospect].sort());
+    const bakery = (await adapter.contacts.list(ws, { clientId: String(companies.bakery) })).map((contact) => Number(contact.id)).sort();
+    expect(bakery).to.deep.equal([contacts.claire, contacts.sophie].sort());
+    expect(await adapter.contacts.findById(ws, String(contacts.disabled))).to.equal(null);
+    expect(await adapter.contacts.findById(ws, String(contacts.noEmail))).to.equal(null);
+    expect(await adapter.contacts.findByEmail(ws, 'jean@ancien.example')).to.deep.equal([]);
+  });
+
+  it('lists the entity\'s staff and the superadmin, admins apart', async function () {
+    const { admin, staff } = host.seed.users;
+    expect((await adapter.staff.list!(ws)).map((member) => [Number(member.id), member.role])).to.deep.equal([[admin, 'admin'], [staff, 'member']]);
+    expect((await adapter.staff.listAdmins!(ws)).map((member) => Number(member.id))).to.deep.equal([admin]);
+  });
+
+  it('shows each contact the tasks assigned to them or to nobody outside the agency, never a draft project\'s', async function () {
+    const { companies, contacts, tasks } = host.seed;
+    const seen = async (contact: number, status: 'open' | 'done') =>
+      (await adapter.tasks!.list(ws, String(companies.bakery), String(contact), { status }, { limit: 50 })).items.map((task) => [Number(task.id), task.assignedToContact]);
+    expect(await seen(contacts.claire, 'open')).to.deep.equal([[tasks.companyWide, false], [tasks.claireDue, true], [tasks.claireUndated, true]]);
+    expect(await seen(contacts.claire, 'done')).to.deep.equal([[tasks.claireDone, true]]);
+    expect(await seen(contacts.sophie, 'open')).to.deep.equal([[tasks.companyWide, false], [tasks.sophies, true]]);
+    expect(await adapter.tasks!.find(ws, String(companies.bakery), String(contacts.claire), String(tasks.draftProject))).to.equal(null);
+    const summary = await adapter.summaries.forClient(ws, String(companies.bakery), String(contacts.claire));
+    expect(summary.tasks.open).to.equal(3);
+  });
+
+  it('shares the files with a share hash on the company or its records past draft, and counts money in MAIN_MONNAIE', async function () {
+    const { companies, contacts } = host.seed;
+    const names = (await adapter.documents!.list(ws, String(companies.bakery), {}, { limit: 50 })).items.map((doc) => doc.name);
+    expect(names).to.deep.equal(['FA2601-0001.pdf', 'PR2601-0001.pdf', 'opening-hours.txt']);
+    const summary = await adapter.summaries.forClient(ws, String(companies.bakery), String(contacts.claire));
+    expect(summary.documents.shared).to.equal(3);
+    expect(summary.proposals).to.deep.equal({ open: 2, total: 3 });
+    expect(summary.invoices.unpaid).to.equal(1);
+    expect(summary.invoices.outstanding).to.deep.equal([{ currency: 'EUR', cents: 150_000 }]);
+    const invoices = (await adapter.invoices!.list(ws, String(companies.bakery), {}, { limit: 50 })).items.map((invoice) => [invoice.number, invoice.status]);
+    expect(invoices).to.deep.equal([['FA2601-0001', 'open'], ['FA2601-0002', 'paid'], ['FA2601-0004', 'void']]);
+  });
+
+  it('counts a credit note used on an invoice as settled, as Dolibarr\'s invoice card does, and never lists the credit note itself', async function () {
+    const { companies, invoices } = host.seed;
+    const garage = String(companies.garage);
+    const listed = (await adapter.invoices!.list(ws, garage, {}, { limit: 50 })).items.map((invoice) => invoice.number);
+    expect(listed).to.deep.equal(['FA2602-0003']);
+    expect(await adapter.invoices!.find(ws, garage, String(invoices.creditNote))).to.equal(null);
+    const detail = (await adapter.invoices!.find(ws, garage, String(invoices.partlyPaid)))!;
+    expect(detail).to.include({ status: 'open', totalCents: 60_000, paidCents: 32_000, balanceCents: 28_000 });
+    expect(detail.payments.map((payment) => [payment.method, payment.amountCents, payment.reference])).to.deep.equal([['credit_note', 12_000, 'AV2602-0001'], ['card', 20_000, null]]);
+    // What remains is all a payment may cover.
+    const paidAt = new Date('2026-03-01T10:00:00Z');
+    expect(await adapter.invoices!.recordPayment(ws, garage, String(invoices.partlyPaid), { amountCents: 28_001, method: 'card', reference: null, paidAt })).to.equal(null);
+  });
+});
