@@ -1,6 +1,9 @@
 // Wires signature_pad to the accept form: shows the (optional) drawing area, keeps the hidden
-// `signature` field in step with the canvas as a PNG data URL, and clears both on request. The
-// typed name stays the signature that always works, with or without this script.
+// `signatureStrokes` field in step with the canvas, and clears both on request. The field holds
+// the strokes (signature_pad's toData() points, in the canvas's CSS pixels, rounded to a tenth),
+// not a PNG of the canvas: a PNG grows with the screen's pixel density (112 KB from a phone),
+// strokes do not (a few KB anywhere), and the server draws the evidence image from them. The typed
+// name stays the signature that always works, with or without this script.
 (function () {
   function wire(root) {
     var box = root.querySelector('[data-signature]');
@@ -23,8 +26,25 @@
       pad.clear();
       if (data.length) pad.fromData(data);
     }
+    function strokes() {
+      var width = canvas.offsetWidth || 600;
+      var height = canvas.offsetHeight || 200;
+      var tenth = function (value, max) {
+        return Math.round(Math.min(Math.max(value, 0), max) * 10) / 10;
+      };
+      var groups = pad.toData().map(function (group) {
+        var flat = [];
+        group.points.forEach(function (point) {
+          flat.push(tenth(point.x, width), tenth(point.y, height));
+        });
+        return flat;
+      }).filter(function (flat) {
+        return flat.length >= 2;
+      });
+      return groups.length ? JSON.stringify({ v: 1, w: Math.round(width * 10) / 10, h: Math.round(height * 10) / 10, s: groups }) : '';
+    }
     function sync() {
-      field.value = pad.isEmpty() ? '' : pad.toDataURL('image/png');
+      field.value = pad.isEmpty() ? '' : strokes();
     }
     resize();
     pad.addEventListener('endStroke', sync);

@@ -47,7 +47,6 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
     const state = await load(req, res, kind);
     if (!state.canDecide && !form.refusal) return res.redirect(303, detailUrl(res, state.offer.kind, state.offer.id));
     const i18n = portalI18n(res);
-    const { contact } = signedInClient(res);
     const offer = presentOfferDecision(state, i18n);
     const errors = Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, i18n.t(key)]));
     renderPortalPage(req, res, `decisions/${outcome}`, i18n.t(`decisions:${outcome}.title.${kind}`, { number: offer.number }), {
@@ -56,7 +55,8 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
       detailUrl: detailUrl(res, kind, state.offer.id),
       action: `${detailUrl(res, kind, state.offer.id)}/${outcome}`,
       errors,
-      input: { typedName: contact.name, ...(form.input ?? {}) },
+      // The typed name starts empty: the form says typing it signs, so it is never typed for them.
+      input: form.input ?? {},
       refusal: form.refusal ? i18n.t(`decisions:refusals.${form.refusal}`) : null,
     }, status);
   }
@@ -79,7 +79,8 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
         email: contact.email,
         note: input.note ?? null,
         poNumber: input.poNumber ?? null,
-        signaturePng: input.signature ?? null,
+        signaturePng: input.signatureStrokes?.png ?? input.signature ?? null,
+        signatureStrokes: input.signatureStrokes?.json ?? null,
         method: 'portal',
         clientUserId: user.id,
         contactId: contact.id,

@@ -42,6 +42,11 @@ export interface WorkspaceRouterDeps {
   clientRoutes: Router[];
   /** Client routes that stream their own multipart body and check its CSRF field themselves. */
   multipartPaths?: string[];
+  /**
+   * POST routes whose form may be larger than the 32 KB every other form is held to (a drawn
+   * signature's strokes), with their own cap; Express path patterns.
+   */
+  largeForms?: { paths: string[]; limit: string };
   /** Server-to-server callbacks (payment providers): no session, no CSRF token; they prove themselves by signature. */
   callbackRoutes?: Router[];
 }
@@ -168,6 +173,8 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   for (const routes of deps.callbackRoutes ?? []) router.use(enteredByFirstSegment(routes));
 
+  // A body read here is not read again by the 32 KB parser below (the request has finished).
+  if (deps.largeForms) router.post(deps.largeForms.paths, express.urlencoded({ extended: false, limit: deps.largeForms.limit, parameterLimit: 50 }));
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(deps.session);
   const checkCsrf = portalCsrfCheck(deps.csrf, new Set(deps.multipartPaths ?? []));
