@@ -43,10 +43,30 @@
       });
       return groups.length ? JSON.stringify({ v: 1, w: Math.round(width * 10) / 10, h: Math.round(height * 10) / 10, s: groups }) : '';
     }
+    // A form shown again (a missing name, say) brings back the strokes already drawn: redraw them,
+    // scaled to the canvas as it is now, so the signature need not be drawn twice.
+    function restore() {
+      if (!field.value) return;
+      try {
+        var kept = JSON.parse(field.value);
+        var sx = (canvas.offsetWidth || 600) / kept.w;
+        var sy = (canvas.offsetHeight || 200) / kept.h;
+        pad.fromData(kept.s.map(function (flat) {
+          var points = [];
+          for (var i = 0; i + 1 < flat.length; i += 2) points.push({ x: flat[i] * sx, y: flat[i + 1] * sy, pressure: 0.5, time: i * 8 });
+          return { points: points };
+        }));
+        sync();
+      } catch (e) {
+        pad.clear();
+        field.value = '';
+      }
+    }
     function sync() {
       field.value = pad.isEmpty() ? '' : strokes();
     }
     resize();
+    restore();
     pad.addEventListener('endStroke', sync);
     clear.addEventListener('click', function () {
       pad.clear();

@@ -86,7 +86,10 @@ export interface DecisionInput {
   fingerprint: string;
 }
 
-/** The values a re-rendered form shows again (never the signature: it is drawn again). */
+/**
+ * The values a re-rendered form shows again. A drawn signature comes back only as strokes that
+ * pass their checks, so it need not be drawn again; a PNG never does.
+ */
 export function keptInput(body: unknown): Record<string, string> {
   const source = (body ?? {}) as Record<string, unknown>;
   const kept: Record<string, string> = {};
@@ -94,6 +97,8 @@ export function keptInput(body: unknown): Record<string, string> {
     const value = source[key];
     if (typeof value === 'string') kept[key] = value.slice(0, 2000);
   }
+  const strokes = source.signatureStrokes;
+  if (typeof strokes === 'string' && strokes && !('problem' in parseStrokes(strokes))) kept.signatureStrokes = strokes;
   return kept;
 }
 

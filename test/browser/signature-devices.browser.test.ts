@@ -4,7 +4,8 @@
 // accepted; the decision must be recorded with the strokes, and the staff record page must show
 // the signature the server drew from them. The size of the form as sent is printed for each, with
 // the size a PNG of the canvas would have been (what the form used to send, and why it was refused
-// at DPR 2 and 3 as larger than the 32 KB forms are held to).
+// at DPR 2 and 3 as larger than the 32 KB forms are held to). A form shown again for a missing
+// tick brings the drawing back on the canvas.
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
@@ -90,6 +91,37 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
       }
     }
   }
+
+  it('keeps the drawing when the form comes back for a missing tick, and accepts it on the second try', async function () {
+    const device = DEVICES[1]!;
+    const id = await openProposal();
+    const { context, page } = await signedIn(device);
+    try {
+      await page.goto(`${h.crm.url}/portal/demo/proposals/${id}/accept`);
+      await drawSignature(page, context, device);
+      const drawn = await page.inputValue('input[name="signatureStrokes"]');
+      await page.fill('#decision-typedName', 'Maria García');
+      await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Accept and sign")')]);
+      await page.waitForSelector('#decision-consent-error');
+      // Redrawn on the canvas from the strokes sent back, and sent again as they were.
+      expect(await page.inputValue('#decision-typedName')).to.equal('Maria García');
+      expect(JSON.parse(await page.inputValue('input[name="signatureStrokes"]')).s).to.have.length(3);
+      const inked = await page.locator('#decision-signature').evaluate((canvas: HTMLCanvasElement) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let dark = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i]! < 128) dark += 1;
+        return dark;
+      });
+      expect(inked, 'ink on the canvas').to.be.above(1000);
+      await page.check('#decision-consent');
+      await Promise.all([page.waitForURL(/decided=accepted/, { timeout: 15_000 }), page.click('button:has-text("Accept and sign")')]);
+      const stored = await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first('signature_strokes');
+      expect(stored.signature_strokes.s).to.have.length(3);
+      expect(JSON.parse(drawn).s[0].length, 'as many points as drawn').to.be.closeTo(stored.signature_strokes.s[0].length, 4);
+    } finally {
+      await context.close();
+    }
+  });
 
   for (const device of DEVICES) {
     it(`signs on ${device.name}: the decision is recorded and the evidence shows the signature`, async function () {

@@ -3,7 +3,7 @@
 // server draws from them, whatever the screen it was drawn on; a signature the schema refuses
 // shows the form again with what was typed kept; a canvas PNG as large as a retina screen made it
 // (the older form) is no longer refused as a too-large form; and the staff record page and the
-// signed PDF show the drawn signature.
+// signed PDF show the drawn signature; a form shown again for another field brings the drawing back.
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { noisyPng, realisticStrokes } from '../support/signature.ts';
@@ -79,12 +79,25 @@ describe('the accept form and a drawn signature', function () {
     outside.s[0]![1] = 5000;
     for (const bad of ['{"v":1', JSON.stringify(outside), JSON.stringify({ ...realisticStrokes(), s: [[1, 2, 3]] }), JSON.stringify({ ...realisticStrokes(), s: [['1', 2]] })]) {
       const res = await post(bad).expect(400);
-      expect(res.text).to.include('The drawn signature could not be read.').and.include('value="Maria García"').and.include('checked');
+      expect(res.text).to.include('value="Maria García"').and.include('checked');
+      // Named beside the drawing area, and linked from the summary to it; the bad strokes are not sent back.
+      expect(res.text).to.match(/<p class="field-error" id="decision-signature-error">The drawn signature could not be read\./).and.include('href="#decision-signature"');
+      expect(res.text).to.include('name="signatureStrokes" value=""');
     }
     const tooMany = realisticStrokes(600, 200, 2000);
     const res = await post(JSON.stringify(tooMany)).expect(400);
     expect(res.text).to.include('value="Maria García"').and.not.include('That form was too large');
     expect(await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first()).to.equal(undefined);
+  });
+
+  it('brings a checked drawing back when the form is shown again for another field', async function () {
+    const { path } = await openProposal();
+    const form = (await maria.get(`${path}/accept`).expect(200)).text;
+    const strokes = JSON.stringify(realisticStrokes());
+    const res = await maria.post(`${path}/accept`).type('form')
+      .send({ _csrf: csrfFrom(form), typedName: 'Maria García', fingerprint: fingerprintIn(form), signatureStrokes: strokes }).expect(400);
+    const kept = /name="signatureStrokes" value="([^"]*)"/.exec(res.text)?.[1] ?? '';
+    expect(kept.replace(/&#34;/g, '"')).to.equal(strokes);
   });
 
   it('accepts a canvas PNG as large as a retina screen made it (the form before strokes), not a bare 413', async function () {
