@@ -47,7 +47,9 @@ export function parseStrokes(field: string): Strokes | { problem: StrokesProblem
   }
   const parsed = StrokesShape.safeParse(json);
   if (parsed.success) return parsed.data;
-  return { problem: parsed.error.issues.some((issue) => issue.message === 'too_many' || issue.code === 'too_big') ? 'too_large' : 'invalid' };
+  // Too many strokes or points is a signature too long to keep; anything else (a canvas size out of range included) is not one.
+  const tooMany = parsed.error.issues.some((issue) => issue.message === 'too_many' || (issue.code === 'too_big' && issue.path[0] === 's' && issue.path.length <= 2));
+  return { problem: tooMany ? 'too_large' : 'invalid' };
 }
 
 /** The strokes as stored: the checked values only, each rounded to a tenth of a CSS pixel. */
