@@ -24,8 +24,8 @@ type Outcome = 'accept' | 'decline';
 export interface DecisionPageState {
   errors?: FieldErrors;
   input?: Record<string, string>;
-  /** A refusal from the service, shown above the form. */
-  refusal?: DecideRefusal;
+  /** A refusal from the service, shown above the form; too_large: a form past the accept routes' body cap. */
+  refusal?: DecideRefusal | 'too_large';
 }
 
 export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisions; storage: FileStorage }) {
@@ -126,7 +126,8 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
     };
   }
 
-  const show = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response) => page(req, res, kind, outcome);
+  const show = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response) =>
+    page(req, res, kind, outcome, req.query.refused === 'too_large' ? { refusal: 'too_large' } : {});
   const invalid = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response, errors: FieldErrors) =>
     page(req, res, kind, outcome, { errors, input: keptInput(req.body) }, 400);
 

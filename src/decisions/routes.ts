@@ -18,6 +18,8 @@ import { MAX_STROKES_FIELD_LENGTH } from './signature-strokes.ts';
 export const SIGNED_FORMS = {
   paths: ['/proposals/:id/accept', '/quotations/:id/accept', '/p/:token/accept'],
   limit: `${Math.ceil((MAX_STROKES_FIELD_LENGTH * 2 + 64 * 1024) / 1024)}kb`,
+  /** Where a form past even that cap is sent back to: its page, which then says why (`refused=too_large`). */
+  refusedUrl: (path: string) => `${path.replace(/^(\/p\/[^/]+)\/accept$/, '$1')}?refused=too_large`,
 };
 
 export function decisionRoutes(h: DecisionHandlers, kinds: readonly OfferKind[] = ['proposal', 'quotation']): Router {

@@ -123,7 +123,8 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
   }
 
   return {
-    show: (req: Request, res: Response) => page(req, res),
+    show: (req: Request, res: Response) =>
+      page(req, res, req.query.refused === 'too_large' ? { outcome: 'accept', refusal: portalContext(res).i18n.t('decisions:refusals.too_large') } : {}),
     invalid: (outcome: Outcome) => (req: Request, res: Response, errors: FieldErrors) => page(req, res, { outcome, errors, input: keptInput(req.body) }, 400),
     decide,
     pdf: async (req: Request, res: Response) => {

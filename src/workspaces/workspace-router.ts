@@ -46,7 +46,7 @@ export interface WorkspaceRouterDeps {
    * POST routes whose form may be larger than the 32 KB every other form is held to (a drawn
    * signature's strokes), with their own cap; Express path patterns.
    */
-  largeForms?: { paths: string[]; limit: string };
+  largeForms?: { paths: string[]; limit: string; refusedUrl: (path: string) => string };
   /** Server-to-server callbacks (payment providers): no session, no CSRF token; they prove themselves by signature. */
   callbackRoutes?: Router[];
 }
@@ -174,7 +174,16 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
   for (const routes of deps.callbackRoutes ?? []) router.use(enteredByFirstSegment(routes));
 
   // A body read here is not read again by the 32 KB parser below (the request has finished).
-  if (deps.largeForms) router.post(deps.largeForms.paths, express.urlencoded({ extended: false, limit: deps.largeForms.limit, parameterLimit: 50 }));
+  if (deps.largeForms) {
+    const { paths, limit, refusedUrl } = deps.largeForms;
+    const parse = express.urlencoded({ extended: false, limit, parameterLimit: 50 });
+    router.post(paths, (req, res, next) => parse(req, res, (err?: unknown) => {
+      // Past even this cap nothing of the form was read, so nothing can be kept: back to the form's
+      // page with a message saying so, rather than a bare 413 page.
+      if ((err as { type?: string } | undefined)?.type !== 'entity.too.large') return next(err);
+      res.set('Connection', 'close').redirect(303, `${portalContext(res).base}${refusedUrl(req.path)}`);
+    }));
+  }
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(deps.session);
   const checkCsrf = portalCsrfCheck(deps.csrf, new Set(deps.multipartPaths ?? []));

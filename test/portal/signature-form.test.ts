@@ -111,6 +111,18 @@ describe('the accept form and a drawn signature', function () {
     expect(Buffer.from(row.signature_png).equals(png)).to.equal(true);
   });
 
+  it('sends a form past even the accept cap back to its page with a message, never a bare 413 page', async function () {
+    const { path, id } = await openProposal();
+    const form = (await maria.get(`${path}/accept`).expect(200)).text;
+    const res = await maria.post(`${path}/accept`).type('form')
+      .send({ _csrf: csrfFrom(form), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form), note: 'n'.repeat(400 * 1024) });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal(`${path}/accept?refused=too_large`);
+    const page = await maria.get(res.headers.location!).expect(200);
+    expect(page.text).to.include('That form was too large to read, so nothing was sent.').and.include('name="typedName"');
+    expect(await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first()).to.equal(undefined);
+  });
+
   it('keeps the 32 KB cap on every other form', async function () {
     const account = (await maria.get('/portal/demo/account').expect(200)).text;
     const res = await maria.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(account), name: 'x'.repeat(40 * 1024) });
