@@ -14,12 +14,28 @@
     box.hidden = false;
     box.setAttribute('data-wired', 'yes');
     var pad = new window.SignaturePad(canvas, { backgroundColor: 'rgb(255,255,255)', penColor: 'rgb(20,20,40)' });
+    // The server takes at most 5000 points, 1500 a stroke (src/decisions/signature-strokes.ts);
+    // past fewer than that, every other point is dropped, which keeps the shape of even the
+    // longest signature. More than 60 strokes is refused there with a message, not cut here.
+    var MAX_POINTS = 4000;
+    var drawnWidth = 0;
+    var drawnHeight = 0;
     function resize() {
       // Draw at the device's pixel density without changing the canvas's size on the page.
       var ratio = Math.max(window.devicePixelRatio || 1, 1);
       var width = canvas.offsetWidth || 600;
       var height = canvas.offsetHeight || 200;
-      var data = pad.toData();
+      // Points are in CSS pixels: a canvas that changed size (a phone turned) scales them with it.
+      var sx = drawnWidth ? width / drawnWidth : 1;
+      var sy = drawnHeight ? height / drawnHeight : 1;
+      var data = pad.toData().map(function (group) {
+        group.points = group.points.map(function (p) {
+          return { x: p.x * sx, y: p.y * sy, pressure: p.pressure, time: p.time };
+        });
+        return group;
+      });
+      drawnWidth = width;
+      drawnHeight = height;
       canvas.width = Math.min(Math.round(width * ratio), 2400);
       canvas.height = Math.min(Math.round(height * ratio), 1200);
       canvas.getContext('2d').scale(canvas.width / width, canvas.height / height);
@@ -32,10 +48,18 @@
       var tenth = function (value, max) {
         return Math.round(Math.min(Math.max(value, 0), max) * 10) / 10;
       };
-      var groups = pad.toData().map(function (group) {
+      var data = pad.toData();
+      var total = data.reduce(function (n, group) {
+        return n + group.points.length;
+      }, 0);
+      var step = 1;
+      while (total / step > MAX_POINTS) step *= 2;
+      var groups = data.map(function (group) {
+        var own = step;
+        while (group.points.length / own > 1400) own *= 2;
         var flat = [];
-        group.points.forEach(function (point) {
-          flat.push(tenth(point.x, width), tenth(point.y, height));
+        group.points.forEach(function (point, i) {
+          if (i % own === 0 || i === group.points.length - 1) flat.push(tenth(point.x, width), tenth(point.y, height));
         });
         return flat;
       }).filter(function (flat) {
