@@ -45,6 +45,17 @@ describe('the accept form and a drawn signature', function () {
     expect(form).to.not.include('value="Maria García"');
   });
 
+  it('accepts with the typed name alone, as a browser without JavaScript sends the form', async function () {
+    const { path, id } = await openProposal();
+    const form = (await maria.get(`${path}/accept`).expect(200)).text;
+    // The drawing area is hidden until the script wires it, so without JavaScript only the name is offered.
+    expect(form).to.match(/<div class="field signature" data-signature hidden>/);
+    await maria.post(`${path}/accept`).type('form')
+      .send({ _csrf: csrfFrom(form), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form), signatureStrokes: '' }).expect(303);
+    const row = await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first('signature_png', 'signature_strokes', 'typed_name');
+    expect(row).to.deep.equal({ signature_png: null, signature_strokes: null, typed_name: 'Maria García' });
+  });
+
   it('keeps a drawn signature as strokes and draws its PNG on the server', async function () {
     const { path, id } = await openProposal();
     const form = (await maria.get(`${path}/accept`).expect(200)).text;
