@@ -82,7 +82,8 @@ function encodePng(width: number, height: number, ink: Uint8Array): Buffer {
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    // The default level: level 9 took ten times as long here for a file 5% smaller.
+    chunk('IDAT', deflateSync(raw)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
@@ -112,7 +113,9 @@ export function renderStrokesPng(strokes: Strokes): { png: Buffer; width: number
         const px = x + 0.5 - ax;
         const py = y + 0.5 - ay;
         const t = lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, (px * dx + py * dy) / lengthSquared));
-        const distance = Math.hypot(px - t * dx, py - t * dy);
+        const ex = px - t * dx;
+        const ey = py - t * dy;
+        const distance = Math.sqrt(ex * ex + ey * ey); // Math.hypot is several times slower here
         const coverage = Math.max(0, Math.min(1, radius + 0.5 - distance));
         const value = Math.round(coverage * 235); // the pen colour, rgb(20, 20, 40), as grey
         const at = y * width + x;
