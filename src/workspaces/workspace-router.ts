@@ -1,6 +1,7 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
 // no-store (branding assets replace it with their own caching) → workspace with its settings and branding (from the per-instance cache) → feature flag →
-// language (workspace and browser) → provider callbacks (signed, sessionless) → session →
+// language (workspace and browser) → provider callbacks (signed, sessionless) → form bodies (32 KB;
+// the accept forms, carrying a drawn signature, their own larger cap) → session →
 // CSRF (streamed uploads check theirs in their route) → signed-in client (and their own language) →
 // public sign-in routes → routes for signed-in clients → branded 404.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
