@@ -15,6 +15,7 @@ import * as publicLinkDecisions from './20261130000001_public_link_decisions.ts'
 import * as twoFactorAndEmailChange from './20261204000001_two_factor_and_email_change.ts';
 import * as unreadNotificationsIndex from './20261206000001_unread_notifications_index.ts';
 import * as recordActivityIndex from './20261206000002_record_activity_index.ts';
+import * as signatureStrokes from './20261210000001_signature_strokes.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -34,6 +35,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
     '20261206000001_unread_notifications_index': unreadNotificationsIndex,
     '20261206000002_record_activity_index': recordActivityIndex,
+    '20261210000001_signature_strokes': signatureStrokes,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

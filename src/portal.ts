@@ -29,7 +29,7 @@ import { documentsRoutes, UPLOAD_PATH } from './documents/routes.ts';
 import { createTasksHandlers } from './tasks/handlers.ts';
 import { tasksRoutes } from './tasks/routes.ts';
 import { createDecisionHandlers } from './decisions/handlers.ts';
-import { decisionRoutes } from './decisions/routes.ts';
+import { decisionRoutes, SIGNED_FORMS } from './decisions/routes.ts';
 import { OfferDecisions } from './decisions/service.ts';
 import { createPublicLinkHandlers } from './public-links/public-handlers.ts';
 import { publicLinkRoutes } from './public-links/public-routes.ts';
@@ -307,6 +307,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     publicRoutes,
     clientRoutes,
     multipartPaths: [UPLOAD_PATH],
+    largeForms: SIGNED_FORMS,
     callbackRoutes,
   });
   // One layer for every workspace's pages. A workspace whose slug is one of the portal's own paths

@@ -24,8 +24,8 @@ type Outcome = 'accept' | 'decline';
 export interface DecisionPageState {
   errors?: FieldErrors;
   input?: Record<string, string>;
-  /** A refusal from the service, shown above the form. */
-  refusal?: DecideRefusal;
+  /** A refusal from the service, shown above the form; too_large: a form past the accept routes' body cap. */
+  refusal?: DecideRefusal | 'too_large';
 }
 
 export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisions; storage: FileStorage }) {
@@ -47,7 +47,6 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
     const state = await load(req, res, kind);
     if (!state.canDecide && !form.refusal) return res.redirect(303, detailUrl(res, state.offer.kind, state.offer.id));
     const i18n = portalI18n(res);
-    const { contact } = signedInClient(res);
     const offer = presentOfferDecision(state, i18n);
     const errors = Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, i18n.t(key)]));
     renderPortalPage(req, res, `decisions/${outcome}`, i18n.t(`decisions:${outcome}.title.${kind}`, { number: offer.number }), {
@@ -56,7 +55,8 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
       detailUrl: detailUrl(res, kind, state.offer.id),
       action: `${detailUrl(res, kind, state.offer.id)}/${outcome}`,
       errors,
-      input: { typedName: contact.name, ...(form.input ?? {}) },
+      // The typed name starts empty: the form says typing it signs, so it is never typed for them.
+      input: form.input ?? {},
       refusal: form.refusal ? i18n.t(`decisions:refusals.${form.refusal}`) : null,
     }, status);
   }
@@ -79,7 +79,8 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
         email: contact.email,
         note: input.note ?? null,
         poNumber: input.poNumber ?? null,
-        signaturePng: input.signature ?? null,
+        signaturePng: input.signatureStrokes?.png ?? input.signature ?? null,
+        signatureStrokes: input.signatureStrokes?.json ?? null,
         method: 'portal',
         clientUserId: user.id,
         contactId: contact.id,
@@ -125,7 +126,8 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
     };
   }
 
-  const show = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response) => page(req, res, kind, outcome);
+  const show = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response) =>
+    page(req, res, kind, outcome, req.query.refused === 'too_large' ? { refusal: 'too_large' } : {});
   const invalid = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response, errors: FieldErrors) =>
     page(req, res, kind, outcome, { errors, input: keptInput(req.body) }, 400);
 

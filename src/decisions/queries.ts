@@ -22,6 +22,8 @@ export interface NewDecision {
   note: string | null;
   poNumber: string | null;
   signaturePng: Buffer | null;
+  /** Canonical JSON of the drawn strokes (signature-strokes.ts); absent for a typed name or an older PNG. */
+  signatureStrokes?: string | null;
   snapshot: string;
   snapshotSha256: string;
   ip: string | null;
@@ -74,6 +76,7 @@ export async function insertDecision(db: Db, d: NewDecision): Promise<string> {
       note: d.note,
       po_number: d.poNumber,
       signature_png: d.signaturePng,
+      signature_strokes: d.signatureStrokes ?? null,
       snapshot: d.snapshot,
       snapshot_sha256: d.snapshotSha256,
       ip: d.ip?.slice(0, 64) ?? null,

@@ -6,6 +6,21 @@ import { validateBody } from '../web/validate.ts';
 import { AcceptProposalCommand, AcceptQuotationCommand, DeclineProposalCommand, DeclineQuotationCommand } from './commands.ts';
 import type { DecisionHandlers } from './handlers.ts';
 import type { OfferKind } from '../ports/host.ts';
+import { MAX_STROKES_FIELD_LENGTH } from './signature-strokes.ts';
+
+/**
+ * The accept forms carry a drawn signature as strokes, up to MAX_STROKES_FIELD_LENGTH characters
+ * (~75 KB), which URL-encoding roughly doubles (every comma becomes %2C). Their cap fits the
+ * longest strokes the schema allows plus the other fields, so an oversized signature meets the
+ * schema's message on the form, with what was typed kept, instead of a bare 413 page. A long
+ * signature drawn at any pixel density measures a few KB (test/browser/signature-devices.browser.test.ts).
+ */
+export const SIGNED_FORMS = {
+  paths: ['/proposals/:id/accept', '/quotations/:id/accept', '/p/:token/accept'],
+  limit: `${Math.ceil((MAX_STROKES_FIELD_LENGTH * 2 + 64 * 1024) / 1024)}kb`,
+  /** Where a form past even that cap is sent back to: its page, which then says why (`refused=too_large`). */
+  refusedUrl: (path: string) => `${path.replace(/^(\/p\/[^/]+)\/accept$/, '$1')}?refused=too_large`,
+};
 
 export function decisionRoutes(h: DecisionHandlers, kinds: readonly OfferKind[] = ['proposal', 'quotation']): Router {
   const router = Router({ mergeParams: true });

@@ -25,6 +25,8 @@ export interface DecideRequest {
   note: string | null;
   poNumber: string | null;
   signaturePng: Buffer | null;
+  /** The drawn strokes the PNG was made from (canonical JSON), when it was drawn as strokes. */
+  signatureStrokes?: string | null;
   method: DecisionMethod;
   clientUserId: string | null;
   contactId: string | null;
@@ -165,6 +167,7 @@ export class OfferDecisions {
             note: r.note,
             poNumber: r.poNumber,
             signaturePng: r.signaturePng,
+            signatureStrokes: r.signatureStrokes ?? null,
             snapshot: fingerprint.canonical,
             snapshotSha256: fingerprint.sha256,
             ip: r.ip,

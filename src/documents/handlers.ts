@@ -118,6 +118,17 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
     }, outcome.status ?? 200);
   }
 
+  /**
+   * A refused upload, answered in place with its message and real status. A boosted (htmx) form
+   * would leave the upload's POST address in the address bar, where a reload found no page; the
+   * page's own address replaces it. Without JavaScript the browser stays on the POST address,
+   * which GETs the Documents page (uploadsAddress).
+   */
+  const refuse = (req: Request, res: Response, error: string, status: number) => {
+    if (req.get('HX-Request') === 'true') res.set('HX-Replace-Url', `${portalContext(res).base}/documents`);
+    return show(req, res, { error, status });
+  };
+
   const afterChange = (req: Request, res: Response, done: 'uploaded' | 'deleted') => {
     const { base } = portalContext(res);
     if (isFragmentRequest(req)) {
@@ -129,6 +140,9 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
 
   return {
     show: (req: Request, res: Response) => show(req, res),
+
+    /** The upload form's POST address, loaded again (a reload, Enter in the address bar): the Documents page. */
+    uploadsAddress: (_req: Request, res: Response) => res.redirect(303, `${portalContext(res).base}/documents`),
 
     downloadShared: async (req: Request, res: Response) => {
       const id = parseParam(HostDocumentId, req.params.documentId);
@@ -175,7 +189,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
             logger.info(`upload refused by the virus scanner (${verdict.signature}) in workspace ${workspace.id}`);
             await storage.delete(workspace.id, received.stored.id);
             stored = null;
-            return show(req, res, { error: i18n.t('documents:errors.infected'), status: 422 });
+            return refuse(req, res, i18n.t('documents:errors.infected'), 422);
           }
         }
         const event = await db.transaction(async (trx) => {
@@ -206,7 +220,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
         const message = i18n.t(`documents:errors.${err.reason}`, { mb: settings.maxUploadMb });
         // A refused body may still be arriving; closing the connection spares reading the rest.
         if (err.reason === 'too_large' || err.reason === 'storage_full') res.set('Connection', 'close');
-        return show(req, res, { error: message, status: REFUSAL_STATUS[err.reason] });
+        return refuse(req, res, message, REFUSAL_STATUS[err.reason]);
       }
       return afterChange(req, res, 'uploaded');
     },

@@ -12,6 +12,7 @@ export function documentsRoutes(h: DocumentsHandlers): Router {
   router.get('/documents', validateQuery(DocumentsQuery), h.show);
   router.get('/documents/shared/:documentId/download', h.downloadShared);
   router.get('/documents/uploads/:uploadId/download', h.downloadUpload);
+  router.get(UPLOAD_PATH, h.uploadsAddress);
   router.post(UPLOAD_PATH, h.upload);
   router.post('/documents/uploads/:uploadId/delete', h.deleteUpload);
   return router;

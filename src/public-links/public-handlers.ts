@@ -106,7 +106,8 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
         email: input.email ?? null,
         note: input.note,
         poNumber: input.poNumber,
-        signaturePng: input.signature,
+        signaturePng: input.signatureStrokes?.png ?? input.signature,
+        signatureStrokes: input.signatureStrokes?.json ?? null,
         method: 'public_link',
         clientUserId: null,
         contactId: null,
@@ -122,7 +123,8 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
   }
 
   return {
-    show: (req: Request, res: Response) => page(req, res),
+    show: (req: Request, res: Response) =>
+      page(req, res, req.query.refused === 'too_large' ? { outcome: 'accept', refusal: portalContext(res).i18n.t('decisions:refusals.too_large') } : {}),
     invalid: (outcome: Outcome) => (req: Request, res: Response, errors: FieldErrors) => page(req, res, { outcome, errors, input: keptInput(req.body) }, 400),
     decide,
     pdf: async (req: Request, res: Response) => {

@@ -1,6 +1,7 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
 // no-store (branding assets replace it with their own caching) → workspace with its settings and branding (from the per-instance cache) → feature flag →
-// language (workspace and browser) → provider callbacks (signed, sessionless) → session →
+// language (workspace and browser) → provider callbacks (signed, sessionless) → form bodies (32 KB;
+// the accept forms, carrying a drawn signature, their own larger cap) → session →
 // CSRF (streamed uploads check theirs in their route) → signed-in client (and their own language) →
 // public sign-in routes → routes for signed-in clients → branded 404.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -42,6 +43,11 @@ export interface WorkspaceRouterDeps {
   clientRoutes: Router[];
   /** Client routes that stream their own multipart body and check its CSRF field themselves. */
   multipartPaths?: string[];
+  /**
+   * POST routes whose form may be larger than the 32 KB every other form is held to (a drawn
+   * signature's strokes), with their own cap; Express path patterns.
+   */
+  largeForms?: { paths: string[]; limit: string; refusedUrl: (path: string) => string };
   /** Server-to-server callbacks (payment providers): no session, no CSRF token; they prove themselves by signature. */
   callbackRoutes?: Router[];
 }
@@ -168,6 +174,17 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   for (const routes of deps.callbackRoutes ?? []) router.use(enteredByFirstSegment(routes));
 
+  // A body read here is not read again by the 32 KB parser below (the request has finished).
+  if (deps.largeForms) {
+    const { paths, limit, refusedUrl } = deps.largeForms;
+    const parse = express.urlencoded({ extended: false, limit, parameterLimit: 50 });
+    router.post(paths, (req, res, next) => parse(req, res, (err?: unknown) => {
+      // Past even this cap nothing of the form was read, so nothing can be kept: back to the form's
+      // page with a message saying so, rather than a bare 413 page.
+      if ((err as { type?: string } | undefined)?.type !== 'entity.too.large') return next(err);
+      res.set('Connection', 'close').redirect(303, `${portalContext(res).base}${refusedUrl(req.path)}`);
+    }));
+  }
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(deps.session);
   const checkCsrf = portalCsrfCheck(deps.csrf, new Set(deps.multipartPaths ?? []));

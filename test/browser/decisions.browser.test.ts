@@ -93,7 +93,7 @@ describe('deciding on a proposal in Chromium', function () {
       await page.mouse.down();
       for (let i = 0; i <= 20; i++) await page.mouse.move(box.x + 30 + i * 12, box.y + 100 - Math.sin(i / 3) * 50, { steps: 2 });
       await page.mouse.up();
-      expect(await page.inputValue('input[name="signature"]')).to.match(/^data:image\/png;base64,/);
+      expect(JSON.parse(await page.inputValue('input[name="signatureStrokes"]'))).to.include({ v: 1 });
       await page.fill('#decision-typedName', 'Maria García');
       await page.check('#decision-consent');
       await Promise.all([page.waitForURL(/decided=accepted/), page.click('button:has-text("Accept and sign")')]);

@@ -1,12 +1,12 @@
 // Public links and the staff record page, over HTTP against the reference CRM: staff create a link
 // (copyable while live), a visitor opens the record in the workspace's branding and downloads its
-// PDF, accepts with a typed name and email (method public_link), every use is logged with IP and
+// PDF, accepts with a typed name, email and drawn strokes (method public_link), every use is logged with IP and
 // user agent; expired, revoked and unknown tokens look the same; show_proposals off hides the
 // links; lookups are rate-limited per IP. The staff page shows the evidence with its fingerprint
 // check, and "view as this client" renders the client's page read-only with no client session.
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { tinyPng } from '../support/signature.ts';
+import { realisticStrokes } from '../support/signature.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 
@@ -81,13 +81,14 @@ describe('public links and the staff record page', function () {
     expect(textOf(bad.text)).to.include('Enter a valid email address').and.include('Tick the box');
     expect(bad.text).to.include('value="Dan Ng"');
     const ok = await visitor.post(`${link}/accept`).type('form').set('User-Agent', 'link-visitor')
-      .send({ _csrf: csrfFrom(page.text), typedName: 'Dan Ng', email: 'Dan@Northwind.test', consent: 'yes', fingerprint: fingerprintIn(page.text), signature: `data:image/png;base64,${tinyPng(400, 120).toString('base64')}` })
+      .send({ _csrf: csrfFrom(page.text), typedName: 'Dan Ng', email: 'Dan@Northwind.test', consent: 'yes', fingerprint: fingerprintIn(page.text), signatureStrokes: JSON.stringify(realisticStrokes(400, 120, 60)) })
       .expect(303);
     const after = textOf((await visitor.get(ok.headers.location!).expect(200)).text);
     expect(after).to.include('Accepted on').and.include('by Dan Ng (dan@northwind.test) through a shared link');
     expect(await h.crm.db('proposals').where({ id: Number(id) }).first('status')).to.deep.equal({ status: 'accepted' });
     const decision = await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first();
     expect(decision).to.include({ method: 'public_link', typed_name: 'Dan Ng', email: 'dan@northwind.test', client_user_id: null, user_agent: 'link-visitor', public_link_id: stored.id });
+    expect(decision.signature_strokes).to.deep.equal(realisticStrokes(400, 120, 60));
 
     const accesses = await h.crm.db('portal_public_link_accesses').where({ link_id: stored.id }).orderBy('id').select('action', 'user_agent', 'ip');
     expect(accesses.map((a) => a.action)).to.include.members(['opened', 'pdf', 'accepted']);

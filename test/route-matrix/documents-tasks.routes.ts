@@ -38,6 +38,8 @@ export const routes: MatrixRoute[] = [
   { method: 'GET', path: '/documents', url: () => '/documents', ownedByClient: false },
   { method: 'GET', path: '/documents/shared/:documentId/download', url: sharedDocument, ownedByClient: true },
   { method: 'GET', path: '/documents/uploads/:uploadId/download', url: (world) => ownUpload(world, 'download'), ownedByClient: true },
+  // Where a browser without JavaScript stays after a refused upload: back to the Documents page.
+  { method: 'GET', path: '/documents/uploads', url: () => '/documents/uploads', ownedByClient: false, ownerStatus: [303] },
   { method: 'POST', path: '/documents/uploads', url: () => '/documents/uploads', ownedByClient: false, switches: ['allowFileUploads'], ownerStatus: [400] },
   { method: 'POST', path: '/documents/uploads/:uploadId/delete', url: (world) => ownUpload(world, 'delete'), ownedByClient: true, ownerStatus: [303] },
   { method: 'GET', path: '/tasks', url: () => '/tasks', ownedByClient: false, switches: ['showTasks'] },
