@@ -1,0 +1,49 @@
+// What a CRM binding gives the portal server that runs beside a CRM that is not Node (Dolibarr is
+// PHP, Alga PSA is Next.js): `npm run portal -- migrate|invite|serve --host <name>`. The server
+// owns the staff session (the CRM's own session lives in another process it cannot read), so a
+// binding says how a CRM account signs in and which workspaces there are; the portal does the rest
+// through the binding's HostAdapter, as it does inside a Node host.
+import type { Knex } from 'knex';
+import type { HostAdapter, HostStaffUser, HostWorkspace } from '../../src/index.ts';
+
+/** A setting the binding reads from the environment, listed by `npm run portal -- --help`. */
+export interface StandaloneSetting {
+  name: string;
+  required: boolean;
+  description: string;
+}
+
+/** A missing or invalid setting, said to the person running the command (no stack trace). */
+export class StandaloneSetupError extends Error {
+  override name = 'StandaloneSetupError';
+}
+
+/** The record kinds the server links to the CRM's own pages. */
+export type CrmRecordKind = 'client' | 'contact' | 'proposal' | 'quotation' | 'invoice' | 'task' | 'document';
+
+export interface StandaloneHost {
+  /** The binding's adapter on the CRM's database. The server replaces its `staff.current` with its own staff session. */
+  adapter: HostAdapter;
+  /** Every workspace this server serves (Dolibarr: the configured entity; Alga PSA: each tenant). */
+  listWorkspaces(): Promise<HostWorkspace[]>;
+  /**
+   * A CRM staff account signing in with its CRM password (Dolibarr llx_user, Alga internal users):
+   * the staff user, or null for an unknown login, a wrong password or a disabled account. Takes
+   * as long for an unknown login as for a wrong password.
+   */
+  signInStaff(login: string, password: string): Promise<HostStaffUser | null>;
+  /** The staff user of a signed-in session, read again on each request: null once disabled in the CRM. */
+  findStaff(workspaceId: string, staffId: string): Promise<HostStaffUser | null>;
+  /** The CRM's own page of a record (from the binding's base URL setting), or null when it has none. */
+  crmRecordUrl(kind: CrmRecordKind, id: string): string | null;
+}
+
+export interface StandaloneBinding {
+  /** The `--host` value: 'dolibarr', 'alga-psa'. */
+  name: string;
+  /** The CRM's name as people say it: 'Dolibarr', 'Alga PSA'. */
+  crmName: string;
+  settings: StandaloneSetting[];
+  /** Reads the settings (throws StandaloneSetupError naming what is wrong) and binds to the CRM's database. */
+  open(db: Knex, env: NodeJS.ProcessEnv): Promise<StandaloneHost>;
+}
