@@ -10,7 +10,7 @@
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/public-links/queries.ts';
 import { hashPublicToken, newTokenSalt, tokenFor } from '../src/public-links/tokens.ts';
-import { enableTwoFactor, startTwoFactorSetup } from '../src/two-factor/queries.ts';
+import { enableTwoFactor } from '../src/two-factor/queries.ts';
 import { createSecretBox } from '../src/two-factor/secret-box.ts';
 
 export type BenchRecords = Record<'proposal' | 'quotation' | 'invoice' | 'payable' | 'publicLink' | 'publicLinkId' | 'clientId' | 'clientUserId' | 'twoFactorUserId', string>;
@@ -45,8 +45,7 @@ export async function benchRecords(db: Knex, args: { workspaceId: string; client
   const other = await db('client_users').where({ workspace_id: args.workspaceId, status: 'active' }).whereNot('id', clientUser.id).orderBy('id').first('id');
   if (!other) throw new Error('the demo workspace needs a second active client user');
   const twoFactorUserId = String(other.id);
-  await startTwoFactorSetup(db, args.workspaceId, twoFactorUserId, createSecretBox(args.secret).seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', twoFactorUserId));
-  await enableTwoFactor(db, args.workspaceId, twoFactorUserId, 0);
+  await enableTwoFactor(db, args.workspaceId, twoFactorUserId, createSecretBox(args.secret).seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', twoFactorUserId), 0);
   return {
     proposal, quotation: await newestOpen('quotations'), invoice: String(invoice.id), payable: String(payable.id), publicLink: token, publicLinkId,
     clientId: args.clientId, clientUserId: String(clientUser.id), twoFactorUserId,

@@ -230,7 +230,7 @@ const cpu = (ms: number | null) => (ms === null ? '—' : ms.toFixed(2));
 
 const pathOf = (page: PageEntry, app: Served) => page.path.replace(/\{(\w+)\}/g, (_, key: string) => app.records[key] ?? `{${key}}`);
 const randomAddress = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-const spread = (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': randomAddress() } });
+const spread = (req: autocannon.Request): autocannon.Request => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': randomAddress() } });
 
 /** Load on `options.url` after a warm-up; `pid` is the process serving it, whose CPU time is read around the measurement. */
 async function load(options: autocannon.Options, pid?: number): Promise<Measured> {
@@ -372,7 +372,7 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; ro
         path: '/portal/demo/sign-in/password',
         headers,
         body,
-        setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...headers, ...req.headers, 'x-forwarded-for': randomAddress() } }),
+        setupRequest: (req: autocannon.Request): autocannon.Request => ({ ...req, headers: { ...headers, ...req.headers, 'x-forwarded-for': randomAddress() } }),
       }],
     }, app.child.pid);
     // A successful sign-in answers 303; anything else (403, 429, 500) is a failed measurement.

@@ -7,7 +7,8 @@ import { flagsFileFor } from '../test/support/portal-harness.ts';
 import { benchRecords } from './records.ts';
 import { seedScaleData, SCALE_SIZES } from './scale-data.ts';
 
-const size = (process.env.BENCH_SIZE ?? 'small') as keyof typeof SCALE_SIZES;
+// 'none' serves the demo seed alone, without scale data.
+const size = (process.env.BENCH_SIZE ?? 'small') as keyof typeof SCALE_SIZES | 'none';
 const sessionSecret = 'benchmark-secret-'.padEnd(48, 'b');
 const crm = await bootReferenceCrm({
   databaseUrl: process.env.DATABASE_URL || undefined,
