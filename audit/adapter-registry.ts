@@ -1,26 +1,10 @@
-// The host adapters the audit knows. Each host binding under plugins/<crm>/ registers itself here
-// from its audit manifest (plugins/<crm>/audit-manifest.ts) with its own exported claims, never a
-// copy; plugins/audit-manifests.ts imports them all. The audit itself names no host.
+// What the audit knows of a host binding: its name, a sentence, and its own exported claims
+// (plugins/<crm>/audit-manifest.ts, listed in plugins/audit-manifests.ts), never a copy, so what
+// the audit checks is what the plugin will rely on. The audit itself names no host.
 import type { HostClaim } from '../src/ports/host.ts';
 
 export interface AdapterDescription {
   name: string;
   description: string;
   claims: readonly HostClaim[];
-}
-
-const registered = new Map<string, AdapterDescription>();
-
-export function registerAuditAdapter(adapter: AdapterDescription): void {
-  const known = registered.get(adapter.name);
-  if (known && known !== adapter) throw new Error(`An audit adapter named "${adapter.name}" is already registered`);
-  registered.set(adapter.name, adapter);
-}
-
-export function registeredAuditAdapter(name: string): AdapterDescription | undefined {
-  return registered.get(name);
-}
-
-export function registeredAuditAdapterNames(): string[] {
-  return [...registered.keys()].sort();
 }

@@ -1,11 +1,11 @@
-// The host adapters the audit knows: each host binding registers itself with its own exported
-// claims (plugins/<crm>/audit-manifest.ts, all imported by plugins/audit-manifests.ts), never a
-// copy, so what the audit checks is what the plugin will rely on. A concept an adapter claims is
-// served from the host through it; a concept it leaves out the plugin provides itself.
-import '../plugins/audit-manifests.ts';
+// The host adapters the audit knows: each host binding's manifest with its own exported claims
+// (plugins/<crm>/audit-manifest.ts, listed in plugins/audit-manifests.ts), never a copy, so what
+// the audit checks is what the plugin will rely on. A concept an adapter claims is served from the
+// host through it; a concept it leaves out the plugin provides itself.
+import { AUDIT_MANIFESTS } from '../plugins/audit-manifests.ts';
 import type { HostClaim } from '../src/ports/host.ts';
 import { checkClaimAgainstSchema, type SchemaColumns } from '../src/host/verify-claims.ts';
-import { registeredAuditAdapter, registeredAuditAdapterNames, type AdapterDescription } from './adapter-registry.ts';
+import type { AdapterDescription } from './adapter-registry.ts';
 import type { Catalog } from './catalog/types.ts';
 import { AuditError } from './errors.ts';
 import type { Findings } from './findings/build-findings.ts';
@@ -22,12 +22,12 @@ export const NO_ADAPTER_DESCRIPTION: AdapterDescription = {
 };
 
 export function knownAdapterNames(): string[] {
-  return registeredAuditAdapterNames();
+  return AUDIT_MANIFESTS.map((manifest) => manifest.name).sort();
 }
 
 export function resolveAdapter(name: string | undefined): AdapterDescription {
   if (name === undefined) return NO_ADAPTER_DESCRIPTION;
-  const adapter = registeredAuditAdapter(name);
+  const adapter = AUDIT_MANIFESTS.find((manifest) => manifest.name === name);
   if (!adapter) throw new AuditError(`Unknown adapter "${name}". Known adapters: ${knownAdapterNames().join(', ')}.`, 2);
   return adapter;
 }

@@ -1,5 +1,9 @@
-// Every host binding's audit manifest: importing this module registers each binding's adapter and
-// claims with the audit (audit/adapter-registry.ts). A new binding adds its manifest here.
-import './reference-crm/audit-manifest.ts';
-import './second-crm/audit-manifest.ts';
-import './dolibarr/audit-manifest.ts';
+// Every host binding's audit manifest, the list `npm run audit -- --host <name>` chooses from:
+// each binding describes its adapter with its own exported claims (plugins/<crm>/audit-manifest.ts),
+// never a copy. A new binding adds its manifest here.
+import type { AdapterDescription } from '../audit/adapter-registry.ts';
+import { DOLIBARR_AUDIT_MANIFEST } from './dolibarr/audit-manifest.ts';
+import { REFERENCE_CRM_AUDIT_MANIFEST } from './reference-crm/audit-manifest.ts';
+import { SECOND_CRM_AUDIT_MANIFEST } from './second-crm/audit-manifest.ts';
+
+export const AUDIT_MANIFESTS: readonly AdapterDescription[] = [REFERENCE_CRM_AUDIT_MANIFEST, DOLIBARR_AUDIT_MANIFEST, SECOND_CRM_AUDIT_MANIFEST];

@@ -1,11 +1,11 @@
 // Dolibarr as the audit knows it: `npm run audit -- --adapter dolibarr` checks the binding's claims
 // (claims.ts, the ones the portal checks before it starts) against a Dolibarr database.
-import { registerAuditAdapter } from '../../audit/adapter-registry.ts';
+import type { AdapterDescription } from '../../audit/adapter-registry.ts';
 import { DOLIBARR_CLAIMS } from './claims.ts';
 
-registerAuditAdapter({
+export const DOLIBARR_AUDIT_MANIFEST: AdapterDescription = {
   name: 'dolibarr',
   description:
     'Dolibarr ERP & CRM on its own llx_ tables (binding in plugins/dolibarr): one entity as the workspace, customers and prospects as clients, proposals, invoices and payments, project tasks, shared ECM files; the portal keeps its own client logins and comments.',
   claims: DOLIBARR_CLAIMS,
-});
+};
