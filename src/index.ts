@@ -14,3 +14,19 @@ export type { HostRecordChange, HostRecordKind } from './live/host-changes.ts';
 export { createInProcessEventBus } from './events/in-process-event-bus.ts';
 export { createPostgresEventBus } from './events/postgres-event-bus.ts';
 export { clampLimit, decodeCursor, encodeCursor, pageOf } from './ports/cursor.ts';
+
+// What a host's own server needs around the portal: its database and pools, the flags, mail, the
+// event bus, logging, the production start-up checks, and the portal's rate limiter for its own
+// sign-in form. A host binding imports these from here, never from the modules behind them.
+export { openDatabase, createKnex, createPgPool, databaseBoundsFrom, type DatabaseBounds, type DatabaseConnection } from './db/connect.ts';
+export { listMigrationSource, type MigrationModule } from './db/migration-source.ts';
+export { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from './db/prepared-statements.ts';
+export { previousSecretsFrom, type PortalConfigInput } from './config.ts';
+export { createUnleashFlags } from './flags/unleash-flags.ts';
+export { openEventBus } from './events/choose-event-bus.ts';
+export { createMailer, type DevOutbox } from './mail/mailer.ts';
+export { createPortalLogger, type StructuredLogger } from './ops/logging.ts';
+export { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from './ops/production-checks.ts';
+export { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
+export { RateLimiter, type LimitRule } from './rate-limits/limiter.ts';
+export { ensureDemoClientLogins } from './client-users/demo-logins.ts';

@@ -2,7 +2,7 @@
 // admins notifications go to. Apart from adapter.ts so the port's reads and this write each stay
 // readable; adapter.ts puts them together.
 import type { Knex } from 'knex';
-import type { HostStaffUser, InvoicesPort } from '../../src/ports/host.ts';
+import type { HostStaffUser, InvoicesPort } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { recordClientPayment } from './queries/portal-payments.ts';
 import { listStaff } from './queries/staff-users.ts';

@@ -4,10 +4,11 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { Readable } from 'node:stream';
-import type {
-  ClientSummary, ClientTask, DashboardAsk, DashboardData, HostAdapter, HostClaim, HostClient, HostContact, HostRecordRef, HostStaffUser, HostWorkspace, SharedDocument,
-} from '../../src/ports/host.ts';
-import { clampLimit } from '../../src/ports/cursor.ts';
+import {
+  type ClientSummary, type ClientTask, type DashboardAsk, type DashboardData, type HostAdapter, type HostClaim,
+  type HostClient, type HostContact, type HostRecordRef, type HostStaffUser, type HostWorkspace, type SharedDocument,
+  clampLimit,
+} from '../../src/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import { findClientTask, listDoneTasks, listOpenTasks, openTasksQuery, setClientTaskStatus, type ClientTaskRow } from './queries/client-tasks.ts';
 import {

@@ -9,22 +9,18 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { createKnex, createPgPool, openDatabase, type DatabaseBounds } from '../../src/db/connect.ts';
-import { namePoolReads, namePreparedStatements, sharesOneSession } from '../../src/db/prepared-statements.ts';
-import { createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter } from '../../src/index.ts';
-import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
-import type { EventBus } from '../../src/events/event-bus.ts';
-import type { PortalConfigInput } from '../../src/config.ts';
-import { openEventBus } from '../../src/events/choose-event-bus.ts';
-import { createMailer, type DevOutbox } from '../../src/mail/mailer.ts';
-import { createPortalLogger, type StructuredLogger } from '../../src/ops/logging.ts';
+import {
+  createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter, createKnex, createPgPool,
+  openDatabase, type DatabaseBounds, namePoolReads, namePreparedStatements, sharesOneSession, createUnleashFlags,
+  type EventBus, type PortalConfigInput, openEventBus, createMailer, type DevOutbox, createPortalLogger,
+  type StructuredLogger, checkStartupSettings, demoPaymentProviderOn, StartupRefused,
+} from '../../src/index.ts';
 import { createReferenceCrmAdapter } from './adapter.ts';
 import { createReferenceCrmApp } from './app.ts';
 import { devOutboxPlugin } from './dev-outbox.ts';
 import { metricsPlugin } from './metrics-plugin.ts';
 import { migrateReferenceCrm } from './migrations/index.ts';
 import { customerPortalPlugin } from './portal-plugin.ts';
-import { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from '../../src/ops/production-checks.ts';
 import { SEED_REFERENCE_DATE, seedReferenceCrm, type DemoLogins } from './seed.ts';
 import { seedPortalDemo, type PortalDemoLogin } from './seed-portal-demo.ts';
 

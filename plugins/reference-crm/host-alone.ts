@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createKnex, createPgPool, openDatabase } from '../../src/db/connect.ts';
+import { createKnex, createPgPool, openDatabase } from '../../src/index.ts';
 import { createReferenceCrmApp } from './app.ts';
 import { migrateReferenceCrm } from './migrations/index.ts';
 

@@ -3,10 +3,10 @@
 // malformed id, a draft, or a record of another client or workspace. The CRM keeps no tax, so every
 // line's rate is null and the tax is zero: total = subtotal.
 import type { Knex } from 'knex';
-import type {
-  InvoiceDetail, InvoicePayment, InvoiceStatus, InvoiceSummary, LineItem, OfferDetail, OfferKind, OfferStatus, OfferSummary, Page, PageRequest,
-} from '../../src/ports/host.ts';
-import { clampLimit, decodeCursor, pageOf } from '../../src/ports/cursor.ts';
+import {
+  type InvoiceDetail, type InvoicePayment, type InvoiceStatus, type InvoiceSummary, type LineItem, type OfferDetail,
+  type OfferKind, type OfferStatus, type OfferSummary, type Page, type PageRequest, clampLimit, decodeCursor, pageOf,
+} from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import type { InvoiceStatus as CrmInvoiceStatus } from './queries/invoices.ts';
 import type { LineItemRow } from './queries/line-items.ts';

@@ -2,8 +2,7 @@
 // client user with a known password, so the demo can be tried with a password as well as with an
 // emailed code. Idempotent: an existing client user is left as it is.
 import type { Knex } from 'knex';
-import { hashPassword } from '../../src/auth/secrets.ts';
-import { findClientUserByContact, insertClientUser } from '../../src/client-users/queries.ts';
+import { ensureDemoClientLogins } from '../../src/index.ts';
 import type { DemoClientLogin } from './seed.ts';
 
 export const DEMO_CLIENT_PASSWORD = 'portal-demo-2026';
@@ -16,25 +15,8 @@ export interface PortalDemoLogin {
 }
 
 export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Promise<PortalDemoLogin[]> {
-  // Hashed only when a login is missing, so a restart with the data kept does no argon2 work.
-  let passwordHash: string | undefined;
-  const logins: PortalDemoLogin[] = [];
-  for (const contact of contacts) {
-    const existing = await findClientUserByContact(db, contact.workspaceId, contact.contactId);
-    if (!existing) {
-      passwordHash ??= await hashPassword(DEMO_CLIENT_PASSWORD);
-      await insertClientUser(db, {
-        workspaceId: contact.workspaceId,
-        clientId: contact.clientId,
-        contactId: contact.contactId,
-        email: contact.email,
-        status: 'active',
-        passwordHash,
-      });
-    }
-    logins.push({ workspaceSlug: contact.workspaceSlug, email: contact.email.toLowerCase(), password: DEMO_CLIENT_PASSWORD, name: contact.name });
-  }
-  return logins;
+  await ensureDemoClientLogins(db, contacts, DEMO_CLIENT_PASSWORD);
+  return contacts.map((contact) => ({ workspaceSlug: contact.workspaceSlug, email: contact.email.toLowerCase(), password: DEMO_CLIENT_PASSWORD, name: contact.name }));
 }
 
 /**

@@ -3,9 +3,7 @@
 // (NODE_ENV=production) it seeds nothing and prints how to create the first staff user; an unsafe
 // configuration stops it with every refusal listed (see src/ops/production-checks.ts).
 import path from 'node:path';
-import { previousSecretsFrom } from '../../src/config.ts';
-import { databaseBoundsFrom } from '../../src/db/connect.ts';
-import { preparedStatementsFrom } from '../../src/db/prepared-statements.ts';
+import { previousSecretsFrom, databaseBoundsFrom, preparedStatementsFrom } from '../../src/index.ts';
 import { bootReferenceCrm } from './boot.ts';
 import { openDemoPayments } from './seed-portal-demo.ts';
 

@@ -7,7 +7,7 @@
 //
 // Not claimed, because the adapter does not read them: llx_socpeople.login (clients sign in by
 // email, not by Dolibarr's login name).
-import type { HostClaim } from '../../src/ports/host.ts';
+import type { HostClaim } from '../../src/index.ts';
 
 export const SECOND_CRM_CLAIMS: HostClaim[] = [
   { concept: 'workspace', table: 'llx_entity', columns: ['rowid', 'label', 'active'] },

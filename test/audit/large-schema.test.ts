@@ -1,7 +1,7 @@
 // Covers recognition on a generated 450-table schema of a German CRM hidden among warehouse noise:
 // tenant as a uuid in composite keys, free-text statuses read from data, integer cents, polymorphic
 // files and comments, decoys (line items, an invoice archive, an import copy). Asserts the picks,
-// never the time: timing lives in audit/bench.ts.
+// never the time: timing lives in bench/audit-timing.ts.
 import { expect } from 'chai';
 import { runAudit } from '../../audit/run-audit.ts';
 import type { AuditReport } from '../../audit/report-schema.ts';

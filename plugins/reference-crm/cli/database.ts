@@ -1,7 +1,7 @@
 // The database the reference CRM's command-line scripts work on: DATABASE_URL, or the embedded
 // data folder `npm start` uses.
 import path from 'node:path';
-import { createKnex, openDatabase } from '../../../src/db/connect.ts';
+import { createKnex, openDatabase } from '../../../src/index.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 

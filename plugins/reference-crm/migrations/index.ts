@@ -1,6 +1,6 @@
 // The reference CRM's own migrations, tracked in its own table (crm_knex_migrations).
 import type { Knex } from 'knex';
-import { listMigrationSource } from '../../../src/db/migration-source.ts';
+import { listMigrationSource } from '../../../src/index.ts';
 import * as schema from './20260101000001_reference_crm.ts';
 import * as clientStatusIndexes from './20260101000100_client_status_indexes.ts';
 import * as documentAndTaskLinks from './20260101000500_document_and_task_links.ts';

@@ -3,7 +3,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { Router } from 'express';
 import { z } from 'zod';
-import { RateLimiter, type LimitRule } from '../../../../src/rate-limits/limiter.ts';
+import { RateLimiter, type LimitRule } from '../../../../src/index.ts';
 import { findStaffCredentialsByEmail, type StaffCredentialsRow } from '../../queries/staff-users.ts';
 import { currentStaff, safeReturnPath } from '../auth.ts';
 import { ensureCsrfToken, newCsrfToken } from '../csrf.ts';

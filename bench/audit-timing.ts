@@ -1,4 +1,4 @@
-// Benchmark: `npx tsx audit/bench.ts [--tables 450] [--runs 3]`
+// Benchmark: `npx tsx bench/audit-timing.ts [--tables 450] [--runs 3]`
 // Builds the generated CRM schema in a throwaway database (a new database on DATABASE_URL's
 // server, dropped afterwards, or an in-memory embedded PostgreSQL), then times the audit against
 // two baselines: N bare `select 1` round trips (the floor for any per-table approach) and the
@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { generateLargeSchemaSql } from '../test/fixtures/large-schema/generate-large-schema.ts';
-import { readCatalog } from './catalog/read-catalog.ts';
-import { withReadOnlySession } from './catalog/read-only-session.ts';
-import { runAudit } from './run-audit.ts';
+import { readCatalog } from '../audit/catalog/read-catalog.ts';
+import { withReadOnlySession } from '../audit/catalog/read-only-session.ts';
+import { runAudit } from '../audit/run-audit.ts';
 
 const TARGET_MS = 5000;
 

@@ -1,0 +1,77 @@
+// The import rules of docs/architecture.md, read from the sources: the portal (src/) never reaches
+// into a host binding, the audit, the tests or the tools; a host binding reaches the portal only
+// through its public API (src/index.ts) and no other binding; the audit and the bindings ship
+// without the test fixtures. Each rule lists what breaks it, file by file.
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+interface ImportEdge {
+  from: string;
+  to: string;
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const file = path.posix.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sources(file);
+    return /\.(ts|mts|mjs)$/.test(entry.name) ? [file] : [];
+  });
+}
+
+// Static imports and re-exports (`from '…'`), side-effect imports (`import '…'`) and dynamic
+// imports (`import('…')`) of relative paths, resolved to repository paths.
+const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm;
+
+function importsOf(dir: string): ImportEdge[] {
+  return sources(dir).flatMap((file) => {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    return [...text.matchAll(SPECIFIER)].map((match) => ({ from: file, to: path.posix.normalize(path.posix.join(path.posix.dirname(file), match[1]!)) }));
+  });
+}
+
+const show = (edges: ImportEdge[]) => edges.map((edge) => `${edge.from} → ${edge.to}`);
+const bindingOf = (file: string) => file.split('/')[1]!;
+
+describe('architecture: import rules', () => {
+  const src = importsOf('src');
+  const plugins = importsOf('plugins');
+  const audit = importsOf('audit');
+
+  it('finds the imports it checks (the reader is not blind)', () => {
+    expect(src.length).to.be.greaterThan(500);
+    expect(plugins.some((edge) => edge.to === 'src/index.ts')).to.equal(true);
+    expect(audit.length).to.be.greaterThan(50);
+  });
+
+  it('the portal (src/) imports nothing from the bindings, the audit, the tests or the tools', () => {
+    expect(show(src.filter((edge) => /^(plugins|audit|test|bench|scripts)\//.test(edge.to)))).to.deep.equal([]);
+  });
+
+  it('a host binding reaches the portal only through its public API, src/index.ts', () => {
+    expect(show(plugins.filter((edge) => edge.to.startsWith('src/') && edge.to !== 'src/index.ts'))).to.deep.equal([]);
+  });
+
+  it('a host binding imports no other binding, except the lists that name them all', () => {
+    // plugins/audit-manifests.ts lists every binding's audit manifest; the standalone server
+    // loads each binding's standalone.ts by its --host name.
+    const allowed = (edge: ImportEdge) =>
+      (edge.from === 'plugins/audit-manifests.ts' && edge.to.endsWith('/audit-manifest.ts')) ||
+      (edge.from.startsWith('plugins/standalone/') && (edge.to.endsWith('/standalone.ts') || edge.to.startsWith('plugins/standalone/')));
+    const across = plugins.filter((edge) => edge.to.startsWith('plugins/') && !edge.from.startsWith('plugins/audit-manifests') && bindingOf(edge.from) !== bindingOf(edge.to));
+    expect(show(across.filter((edge) => !allowed(edge)))).to.deep.equal([]);
+  });
+
+  it('the audit and the bindings import nothing from test/, so they ship without the fixtures', () => {
+    expect(show([...audit, ...plugins].filter((edge) => edge.to.startsWith('test/')))).to.deep.equal([]);
+  });
+
+  it('the audit names no host: it reads the bindings only through their list of audit manifests', () => {
+    // The committed AUDIT_REPORT.md is the reference CRM's, so its writer starts that host.
+    const allowed = new Set(['audit/adapters.ts → plugins/audit-manifests.ts', 'audit/write-reference-report.ts → plugins/reference-crm/host-alone.ts', 'audit/write-reference-report.ts → plugins/reference-crm/migrations/index.ts']);
+    expect(show(audit.filter((edge) => edge.to.startsWith('plugins/'))).filter((line) => !allowed.has(line))).to.deep.equal([]);
+  });
+});
