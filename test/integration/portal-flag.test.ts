@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startUnleashServer, type UnleashTestServer } from '../support/unleash-server.ts';
 
 const FLAG = 'customer_portal_enabled';
@@ -29,7 +29,7 @@ describe('the portal follows customer_portal_enabled in a real Unleash', functio
     await server.createFlag(FLAG);
     await server.setWorkspaceConstraint(FLAG, ['demo']);
     await server.enable(FLAG);
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     crm = await bootReferenceCrm({
       databaseUrl: database.url,
       port: 0,

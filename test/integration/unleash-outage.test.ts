@@ -12,7 +12,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { captureLogger } from '../support/capture-logger.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startUnleashServer, type UnleashTestServer } from '../support/unleash-server.ts';
 
 const FLAG = 'customer_portal_enabled';
@@ -97,7 +97,7 @@ describe('Unleash unreachable at start and mid-run', function () {
     await server.setWorkspaceConstraint(FLAG, ['demo']);
     await server.enable(FLAG);
     gate = await startGate(new URL(server.url));
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     crm = await boot();
   });
 

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
 import { openSse, type ReceivedEvent, type SseConnection } from '../support/sse-client.ts';
 
@@ -52,7 +52,7 @@ describe('changes made in the CRM\'s own pages reach the client\'s portal pages 
   before(async function () {
     // Two instances boot and seed: minutes on a loaded machine.
     this.timeout(600_000);
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     const common = { databaseUrl: database.url, port: 0, sessionSecret: 'shared-secret-'.padEnd(48, 'z'), flagsFile: flagsFileFor(['demo']), quiet: true };
     a = await bootReferenceCrm(common);
     // The embedded database cannot carry NOTIFY between instances: there the streams are on A.

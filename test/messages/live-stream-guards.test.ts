@@ -14,7 +14,7 @@ import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { recordAndAnnounce } from '../../src/live/live-events.ts';
 import { hashSessionId } from '../../src/sessions/hashed-session-store.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
 import { openSse, type SseConnection } from '../support/sse-client.ts';
 
@@ -34,7 +34,7 @@ describe('live streams follow switches, sessions and caps', function () {
   let logins: Login[];
 
   before(async function () {
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     const common = { databaseUrl: database.url, port: 0, sessionSecret: 'shared-secret-'.padEnd(48, 'g'), flagsFile: flagsFileFor(['demo']), quiet: true };
     // A checks its streams' sessions every half second; B at the default minute, so what ends a
     // stream on B within seconds is the event from A, not B's own timer.

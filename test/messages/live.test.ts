@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
 import { openSse } from '../support/sse-client.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
@@ -24,7 +24,7 @@ describe('live messages on two app instances', function () {
   let workspaceId: string;
 
   before(async function () {
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     smtp = await startSmtpCapture();
     const common = { databaseUrl: database.url, port: 0, smtpUrl: smtp.url, sessionSecret: 'shared-secret-'.padEnd(48, 'y'), flagsFile: flagsFileFor(['demo']), quiet: true };
     a = await bootReferenceCrm(common);

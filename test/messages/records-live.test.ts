@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
 import { openSse, type SseConnection } from '../support/sse-client.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
@@ -26,7 +26,7 @@ describe('live task and document changes on two app instances', function () {
   let staffStream: SseConnection;
 
   before(async function () {
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     const common = { databaseUrl: database.url, port: 0, sessionSecret: 'shared-secret-'.padEnd(48, 'z'), flagsFile: flagsFileFor(['demo']), quiet: true };
     a = await bootReferenceCrm(common);
     // The embedded database cannot carry NOTIFY between instances: there the streams are on A.

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, sixDigitCode } from '../support/portal-harness.ts';
 
 describe('development outbox', function () {
@@ -12,7 +12,7 @@ describe('development outbox', function () {
   let crm: RunningCrm;
 
   before(async function () {
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     crm = await bootReferenceCrm({ databaseUrl: database.url, port: 0, sessionSecret: 'outbox-secret-'.padEnd(40, 'o'), flagsFile: flagsFileFor(['demo']), quiet: true });
   });
   after(async function () {
@@ -47,7 +47,7 @@ describe('development outbox', function () {
 
   it('is not mounted when mail goes to SMTP', async function () {
     expect(crm.outbox).to.not.equal(undefined);
-    const other = await createTestDatabase();
+    const other = await createSeededTestDatabase();
     const withSmtp = await bootReferenceCrm({ databaseUrl: other.url, port: 0, smtpUrl: 'smtp://127.0.0.1:1', sessionSecret: 'x'.repeat(40), flagsFile: flagsFileFor(['demo']), quiet: true });
     try {
       await request(withSmtp.url).get('/dev/outbox').expect(404);

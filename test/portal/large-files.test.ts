@@ -18,7 +18,7 @@ import supertest from 'supertest';
 import { csrfFrom, flagsFileFor, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { EICAR, startFakeClamd } from '../support/fake-clamd.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startMeasuredServer, type MeasuredServer } from '../support/measured-server.ts';
 import { createKnex } from '../../src/db/connect.ts';
 import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../../src/files/database-storage.ts';
@@ -72,7 +72,7 @@ describe('large files and file services', function () {
       let cookie: string;
 
       before(async function () {
-        database = await createTestDatabase();
+        database = await createSeededTestDatabase();
         root = store === 'directory' ? mkdtempSync(path.join(os.tmpdir(), 'portal-large-')) : undefined;
         server = await startMeasuredServer({ databaseUrl: database.url, flagsFile: flagsFileFor(['demo']), ...(root ? { fileStorageDir: root } : {}) });
         db = createKnex(database.url, 2);

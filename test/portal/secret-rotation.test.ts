@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
 import { createSecretBox } from '../../src/two-factor/secret-box.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { cookieNamed, csrfFrom, postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 const SECRET_A = 'rotation-secret-a-'.padEnd(48, 'a');
@@ -25,7 +25,7 @@ describe('rotating the session secret', function () {
   let cookieA = '';
 
   before(async function () {
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
   });
   afterEach(async function () {
     await h?.close();

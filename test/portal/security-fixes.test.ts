@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { bootReferenceCrm } from '../../plugins/reference-crm/boot.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, linkFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -172,7 +172,7 @@ describe('sign-in security fixes', function () {
     }
 
     it('answers a code request without waiting for the mail server (SMTP down: 200, the email waits in the outbox)', async function () {
-      const database = await createTestDatabase();
+      const database = await createSeededTestDatabase();
       const crm = await bootReferenceCrm({ databaseUrl: database.url, port: 0, smtpUrl: 'smtp://127.0.0.1:1', sessionSecret: 's'.repeat(48), flagsFile: flagsFileFor(['demo']), quiet: true });
       try {
         const login = crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, postPasswordSignIn } from '../support/portal-harness.ts';
 
 describe('two app instances on one database', function () {
@@ -13,7 +13,7 @@ describe('two app instances on one database', function () {
   let b: RunningCrm;
 
   before(async function () {
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     const common = { databaseUrl: database.url, port: 0, sessionSecret: 'shared-secret-'.padEnd(48, 'y'), flagsFile: flagsFileFor(['demo']), quiet: true };
     a = await bootReferenceCrm(common);
     b = await bootReferenceCrm(common);

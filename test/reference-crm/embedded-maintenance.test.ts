@@ -1,7 +1,7 @@
 // The embedded database runs no autovacuum, so the reference CRM vacuums and analyzes it now and
 // then: the planner sees the tables as they have grown, not as they were first seeded.
 import { expect } from 'chai';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 describe('the embedded database, kept as autovacuum would', function () {
@@ -15,7 +15,7 @@ describe('the embedded database, kept as autovacuum would', function () {
   });
 
   it('is analyzed now and then, so its statistics follow what the tables hold', async function () {
-    database = await createTestDatabase();
+    database = await createSeededTestDatabase();
     // Skipped on a PostgreSQL server: the server's own autovacuum keeps its statistics, and the CRM
     // maintains only the embedded database, which has none.
     if (database.mode !== 'embedded') this.skip();

@@ -1,6 +1,13 @@
-// A fresh, empty database for a test file. With DATABASE_URL set it creates a new database on that
-// server (and drops it afterwards); otherwise it starts an embedded PostgreSQL from a blank snapshot
-// made once per process, which skips initdb for every database after the first.
+// A fresh database for a test file. With DATABASE_URL set it creates a new database on that server
+// (and drops it afterwards); otherwise it starts an embedded PostgreSQL from a snapshot made once
+// per process, which skips initdb for every database after the first.
+//
+// createTestDatabase() gives an empty one. createSeededTestDatabase() gives one holding what
+// `npm start` would have made of it: the reference CRM's and the portal's migrations and the demo
+// seed. That work (migrations, argon2 hashes of the demo passwords) is done once per process, into
+// a template database (`CREATE DATABASE … TEMPLATE` on a server) or a data-folder snapshot (the
+// embedded engine); each test file then starts from a copy, and booting the CRM on it finds
+// nothing left to migrate or seed.
 import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
@@ -25,33 +32,77 @@ async function blank(): Promise<Blob> {
   return blankSnapshot;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const pg = await startEmbeddedPostgres({ loadDataDir: await blank() });
-    return { url: pg.url, mode: 'embedded', drop: () => pg.stop() };
-  }
-  const name = `cp_test_${randomBytes(6).toString('hex')}`;
+async function onServer<T>(serverUrl: string, work: (admin: ReturnType<typeof knexFactory>) => Promise<T>): Promise<T> {
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
   try {
-    await admin.raw(`create database ${name}`);
+    return await work(admin);
   } finally {
     await admin.destroy();
   }
+}
+
+async function serverDatabase(serverUrl: string, template?: string): Promise<TestDatabase> {
+  const name = `cp_test_${randomBytes(6).toString('hex')}`;
+  await onServer(serverUrl, (admin) => admin.raw(template ? `create database ${name} template ${template}` : `create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     mode: 'external',
-    async drop() {
-      const dropper = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-      try {
-        await dropper.raw(`drop database if exists ${name} with (force)`);
-      } finally {
-        await dropper.destroy();
-      }
-    },
+    drop: () => onServer(serverUrl, (admin) => admin.raw(`drop database if exists ${name} with (force)`)),
   };
+}
+
+async function embeddedDatabase(snapshot: Blob): Promise<TestDatabase> {
+  const pg = await startEmbeddedPostgres({ loadDataDir: snapshot });
+  return { url: pg.url, mode: 'embedded', drop: () => pg.stop() };
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  return serverUrl ? serverDatabase(serverUrl) : embeddedDatabase(await blank());
+}
+
+/** Boots the reference CRM on a database once, as `npm start` would, and stops it: migrated and seeded. */
+async function migrateAndSeed(url: string): Promise<void> {
+  // Imported here, not at the top: the CRM's modules load only in files that ask for a seeded database.
+  const { bootReferenceCrm } = await import('../../plugins/reference-crm/boot.ts');
+  const crm = await bootReferenceCrm({ databaseUrl: url, port: 0, sessionSecret: randomBytes(24).toString('hex'), quiet: true });
+  await crm.close();
+}
+
+let seededTemplate: Promise<string> | undefined;
+let seededSnapshot: Promise<Blob> | undefined;
+
+export async function createSeededTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    seededTemplate ??= (async () => {
+      const template = await serverDatabase(serverUrl);
+      await migrateAndSeed(template.url);
+      return new URL(template.url).pathname.slice(1);
+    })();
+    return serverDatabase(serverUrl, await seededTemplate);
+  }
+  seededSnapshot ??= (async () => {
+    const pg = await startEmbeddedPostgres({ loadDataDir: await blank() });
+    try {
+      await migrateAndSeed(pg.url);
+      return await pg.dump();
+    } finally {
+      await pg.stop();
+    }
+  })();
+  return embeddedDatabase(await seededSnapshot);
+}
+
+/** Drops this process's seeded template database, if it made one (the root hook calls it after the run). */
+export async function dropSeededTemplate(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL;
+  const template = seededTemplate && (await seededTemplate.catch(() => null));
+  seededTemplate = undefined;
+  if (!serverUrl || !template) return;
+  await onServer(serverUrl, (admin) => admin.raw(`drop database if exists ${template} with (force)`));
 }
 
 const kept = new Map<string, Promise<TestDatabase>>();

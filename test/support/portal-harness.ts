@@ -1,11 +1,12 @@
-// Boots the reference CRM with the portal exactly as `npm start` does (boot.ts), on a fresh test
-// database, with mail going to a real in-process SMTP server. Tests talk to it over HTTP.
+// Boots the reference CRM with the portal exactly as `npm start` does (boot.ts), on a copy of a
+// database it already migrated and seeded (database.ts), with mail going to a real in-process SMTP
+// server. Tests talk to it over HTTP.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { bootReferenceCrm, type BootOptions, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import { createSeededTestDatabase, type TestDatabase } from './database.ts';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture.ts';
 
 export interface PortalHarness {
@@ -41,7 +42,7 @@ export function flagsFileFor(slugs: string[]): string {
 }
 
 export async function startPortalHarness(options: { enabledFor?: string[]; database?: TestDatabase; boot?: Pick<BootOptions, 'fileStorageDir' | 'clamd' | 'logger' | 'metricsToken' | 'sessionSecret' | 'previousSessionSecrets' | 'embeddedMaintenanceMs' | 'demoPaymentProvider'> } = {}): Promise<PortalHarness> {
-  const database = options.database ?? (await createTestDatabase());
+  const database = options.database ?? (await createSeededTestDatabase());
   const smtp = await startSmtpCapture();
   const crm = await bootReferenceCrm({
     databaseUrl: database.url,
