@@ -88,7 +88,7 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     expect(none.code).to.equal(1);
     expect(none.stderr).to.match(/no enabled Dolibarr contact with the email nobody@example\.com/);
     await host.db('llx_socpeople').insert({
-      fk_soc: host.seed.companies.garage, entity: 1, firstname: 'Paul', lastname: 'Dupont (atelier)', email: 'paul@dupont.example', statut: 1, priv: 0, no_email: 0, datec: '2026-01-06 10:00:00',
+      fk_soc: host.seed.companies.garage, entity: 1, firstname: 'Paul', lastname: 'Dupont (atelier)', email: 'paul@dupont.example', statut: 1, priv: 0, no_email: 0, datec: '2026-01-06 10:00:00', fk_user_creat: host.seed.users.admin,
     });
     const several = await runPortal(['invite', '--host', 'dolibarr', '--email', 'paul@dupont.example'], env);
     expect(several.code).to.equal(1);
