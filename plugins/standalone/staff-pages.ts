@@ -36,6 +36,7 @@ function documentOf(locale: Locale, title: string, head: string, body: string): 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${STAFF_ASSETS}/staff.css">
 ${head}
 </head>
