@@ -104,6 +104,8 @@ export async function openStandalonePortal(binding: StandaloneBinding, env: Node
       ...host.adapter,
       staff: { ...host.adapter.staff, current: staffFromSession(host) },
       layout: staffLayout(binding.crmName),
+      // The staff record page links to the record in the CRM, whose pages are elsewhere.
+      recordPages: { crmName: binding.crmName, urlFor: (kind, id) => host.crmRecordUrl(kind, id) },
     };
     // A development secret lives as long as the process: restarting signs everyone out, which is
     // what production avoids by requiring SESSION_SECRET.

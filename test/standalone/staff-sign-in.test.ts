@@ -45,7 +45,7 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     await user('bakery-portal', { fk_soc: seed.companies.bakery });
     running = await openStandalonePortal(
       dolibarrStandalone,
-      { DATABASE_URL: host.database.url, DOLIBARR_WORKSPACE_SLUG: seed.workspaceSlug, FLAGS_FILE: flagsFileFor([seed.workspaceSlug]), SESSION_SECRET: 'standalone-staff-test-secret'.padEnd(48, 'x'), PORT: '0' },
+      { DATABASE_URL: host.database.url, DOLIBARR_WORKSPACE_SLUG: seed.workspaceSlug, FLAGS_FILE: flagsFileFor([seed.workspaceSlug]), SESSION_SECRET: 'standalone-staff-test-secret'.padEnd(48, 'x'), PORT: '0', DOLIBARR_URL: 'https://erp.atelier.example/' },
       { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
     );
     await running.portal.migrate();
@@ -79,6 +79,16 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     expect(settings.text).to.match(/<form method="post" action="\/staff\/sign-out">/);
     await agent.get('/staff/messages').expect(200);
     await agent.get('/staff/notifications').expect(200);
+  });
+
+  it('links the portal\'s record page to the record\'s card in Dolibarr', async function () {
+    const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
+    const { seed } = host;
+    const page = await agent.get(`/staff/portal/records/proposal/${seed.companies.bakery}/${seed.proposals.signed}`).expect(200);
+    expect(page.text).to.include(`href="https://erp.atelier.example/comm/propal/card.php?id=${seed.proposals.signed}"`);
+    expect(page.text).to.include('Open in Dolibarr');
+    const invoice = await agent.get(`/staff/portal/records/invoice/${seed.companies.bakery}/${seed.invoices.paid}`).expect(200);
+    expect(invoice.text).to.include(`href="https://erp.atelier.example/compta/facture/card.php?facid=${seed.invoices.paid}"`);
   });
 
   it('signs in a member by email; the portal settings are for admins only', async function () {
