@@ -101,6 +101,9 @@ import { attachLiveStreams, createLiveStreams } from './live/live-streams.ts';
 import { clientStreamRules } from './live/client-streams.ts';
 import { watchStreamSessions } from './live/stream-sessions.ts';
 import { notFound } from './web/http-error.ts';
+import { checkInvitation, CONTACT_NOT_FOUND } from './admin/invitation-checks.ts';
+import type { ClientUserRow } from './client-users/queries.ts';
+import type { RequestMeta } from './web/request-meta.ts';
 import { countText } from './db/bounded-count.ts';
 
 export interface CustomerPortal {
@@ -126,6 +129,13 @@ export interface CustomerPortal {
    */
   routes: { client: RouteEntry[]; public: RouteEntry[]; callback: RouteEntry[]; admin: RouteEntry[]; staff: RouteEntry[]; notifications: RouteEntry[] };
   auth: AuthService;
+  /**
+   * Invites a host contact to the workspace's portal (or invites them again), with the checks the
+   * admin page's Invite button makes: throws an HttpError saying what stops it (the contact is
+   * gone, its access cannot be invited, it has no email, or another contact signs in with it).
+   * For a host's own tools (a command line); the admin page calls the same checks.
+   */
+  inviteContact(workspace: HostWorkspace, contactId: string, inviter: HostStaffUser, meta: RequestMeta): Promise<{ user: ClientUserRow; again: boolean }>;
   /**
    * Delivers every queued email that is due now; resolves with how many went out. The worker does
    * this on its own; tests call it to read mail without waiting.
@@ -394,6 +404,12 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     },
     isEnabledFor: (workspace) => flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }),
     auth,
+    async inviteContact(workspace, contactId, inviter, meta) {
+      const { contact, existing } = await checkInvitation(db, adapter, workspace, contactId);
+      const user = await auth.invite(workspace, contact.id, inviter, meta);
+      if (!user) throw notFound(CONTACT_NOT_FOUND);
+      return { user, again: existing !== null };
+    },
     drainOutbox: () => outbox.drain(),
     comments,
     events,

@@ -4,10 +4,10 @@
 //   helmet (strict CSP) → static CSS → plugins' public routes (their own cookie) → no-store → CRM session →
 //   body parsing → CSRF → signed-in staff → CRM staff pages → plugins' staff routes → 404 → errors.
 import express from 'express';
-import helmet from 'helmet';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { fileURLToPath } from 'node:url';
+import { hostSecurityHeaders } from '../shared/host-http.ts';
 import { loadStaff, requireStaff } from './web/auth.ts';
 import { csrfProtection, ensureCsrfToken } from './web/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/error-pages.ts';
@@ -116,30 +116,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          scriptSrcAttr: ["'none'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          // Over plain HTTP (local demo) upgrading would break every request.
-          upgradeInsecureRequests: secureCookies ? [] : null,
-        },
-      },
-      strictTransportSecurity: secureCookies ? { maxAge: 15_552_000, includeSubDomains: true } : false,
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-  );
+  app.use(hostSecurityHeaders(secureCookies));
   app.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
 
   for (const plugin of plugins) plugin.mountPublic?.(app);

@@ -4,19 +4,13 @@
 // configuration stops it with every refusal listed (see src/ops/production-checks.ts).
 import path from 'node:path';
 import { previousSecretsFrom, databaseBoundsFrom, preparedStatementsFrom } from '../../src/index.ts';
+import { trustProxySetting } from '../shared/host-http.ts';
 import { bootReferenceCrm } from './boot.ts';
 import { openDemoPayments } from './seed-portal-demo.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const env = process.env;
 const started = Date.now();
-
-/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and names. */
-function trustProxySetting(value: string | undefined): boolean | number | string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (value === 'true' || value === 'false') return value === 'true';
-  return /^\d+$/.test(value) ? Number(value) : value;
-}
 
 try {
   const crm = await bootReferenceCrm({

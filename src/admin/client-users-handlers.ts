@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { insertActivity } from '../activity/queries.ts';
 import type { AuthService } from '../auth/auth-service.ts';
-import { findClientUserByContact, findClientUserByEmail, findClientUserById, listClientUsers, setClientUserStatus } from '../client-users/queries.ts';
+import { findClientUserById, listClientUsers, setClientUserStatus } from '../client-users/queries.ts';
 import { authorizeClientUserAction, statusWhenReenabled } from '../policies/client-user-policy.ts';
 import type { HostAdapter } from '../ports/host.ts';
 import type { RepeatGuard } from '../rate-limits/repeat-guard.ts';
@@ -14,16 +14,16 @@ import { announceSessionsEnded } from '../sessions/session-events.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { findSettings } from '../settings/queries.ts';
 import { listTwoFactorUserIds } from '../two-factor/queries.ts';
-import { HttpError, notFound } from '../web/http-error.ts';
+import { notFound } from '../web/http-error.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam } from '../web/validate.ts';
 import { adminContext } from './admin-context.ts';
+import { checkInvitation, CONTACT_NOT_FOUND } from './invitation-checks.ts';
 import { renderAdminPage } from './admin-page.ts';
 import { ClientUserIdParam, type ClientUserInput, type ClientsQueryInput, type InviteInput } from './commands.ts';
 import { noticeText, presentClientGroups, presentClientOptions, type NoticeKey } from './presenters.ts';
 
 const CLIENT_NOT_FOUND = 'We could not find that client.';
-const CONTACT_NOT_FOUND = 'We could not find that contact.';
 const CLIENT_USER_NOT_FOUND = 'We could not find that client user.';
 
 export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; guard: RepeatGuard; bus?: EventBus }) {
@@ -70,16 +70,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
     invite: async (req: Request, res: Response) => {
       const input = req.body as InviteInput;
       const { workspace, staff } = adminContext(res);
-      const contact = await adapter.contacts.findById(workspace.id, input.contactId);
-      if (!contact) throw notFound(CONTACT_NOT_FOUND);
-      const existing = await findClientUserByContact(db, workspace.id, contact.id);
-      authorizeClientUserAction(existing?.status ?? null, existing ? 'resend_invitation' : 'invite');
-      // Sign-in is by email, so one email can belong to only one client user in a workspace.
-      if (!contact.email.trim()) throw new HttpError(409, `${contact.name} has no email address in the CRM. Add one, then invite them.`);
-      const sameEmail = await findClientUserByEmail(db, workspace.id, contact.email.trim());
-      if (sameEmail && sameEmail.contact_id !== contact.id) {
-        throw new HttpError(409, `Another contact already signs in to the portal with ${contact.email.trim()}. Give ${contact.name} their own email address in the CRM first.`);
-      }
+      const { contact, existing } = await checkInvitation(db, adapter, workspace, input.contactId);
       // A double click (or a second submit while the first runs) sends no second invitation and
       // is answered as the first was.
       const notice: NoticeKey = existing ? 'resent' : 'invited';

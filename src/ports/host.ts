@@ -434,6 +434,17 @@ export interface HostLayoutPort {
   staffPage(req: Request, res: Response, page: { title: string; head: string; body: string }): string;
 }
 
+/**
+ * The host's own page of a record, for a host whose pages are not around the portal's (a CRM in
+ * another process: the staff record page then links out to it). Optional.
+ */
+export interface HostRecordPagesPort {
+  /** The CRM's name as staff say it, for the link's text ("Open in Dolibarr"). */
+  crmName: string;
+  /** An absolute http(s) address of the record's page in the CRM, or null when it has none. */
+  urlFor(kind: 'proposal' | 'quotation' | 'invoice', id: HostId): string | null;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -458,4 +469,6 @@ export interface HostAdapter {
   tasks?: TasksPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
+  /** Links from the portal's staff record pages to the host's own; without it there are none. */
+  recordPages?: HostRecordPagesPort;
 }

@@ -52,6 +52,11 @@ const STAFF_TIME_ZONE = 'UTC';
 
 export function createRecordHandlers(deps: RecordDeps) {
   const { db, adapter, decisions, links } = deps;
+  // Only an absolute http(s) address becomes a link: the host's URL is configuration, not trusted markup.
+  const crmLink = (kind: 'proposal' | 'quotation' | 'invoice', id: string): { href: string; label: string } | null => {
+    const href = adapter.recordPages?.urlFor(kind, id) ?? null;
+    return href && /^https?:\/\//i.test(href) ? { href, label: `Open in ${adapter.recordPages!.crmName}` } : null;
+  };
 
   function params(req: Request) {
     return {
@@ -115,6 +120,7 @@ export function createRecordHandlers(deps: RecordDeps) {
       accesses: linkData.accesses.map((access) => ({ when: i18n.fmt.dateTime(access.at), link: access.link_id, action: access.action, ip: access.ip ?? '—', userAgent: access.user_agent ?? '—' })),
       createAction: `${href}/links`,
       viewAsHref: `${href}/as-client`,
+      crmLink: crmLink(kind, id),
       created: typeof req.query.created === 'string' ? req.query.created : null,
       assets: adminContext(res).assets,
       thread: {

@@ -22,3 +22,45 @@ export async function listStaff(db: Db, args: { entity: number; adminsOnly?: boo
   if (args.adminsOnly) query.where('admin', 1);
   return query.orderBy('rowid').select<StaffRow[]>(['rowid', 'firstname', 'lastname', 'login', 'email', db.raw('coalesce(admin, 0)::int as admin')]);
 }
+
+/** A staff account with its PHP password hash, for the standalone server's sign-in only. */
+export interface StaffCredentialRow extends StaffRow {
+  pass_crypted: string | null;
+}
+
+/** Enabled internal users of the entity (or superadmins) with an email: the same rule as listStaff. */
+function activeStaff(db: Db, entity: number) {
+  return db('llx_user').whereIn('entity', [0, entity]).where('statut', 1).whereNull('fk_soc').whereNotNull('email').andWhereRaw("trim(email) <> ''");
+}
+
+/**
+ * The staff accounts a sign-in name could mean: Dolibarr's own form takes the login, and people
+ * often type their email instead, so the exact login comes first, then accounts whose email
+ * matches case-insensitively.
+ */
+export async function findStaffForSignIn(db: Db, args: { entity: number; login: string }): Promise<StaffCredentialRow[]> {
+  return activeStaff(db, args.entity)
+    .where((where) => where.where('login', args.login).orWhereRaw('lower(trim(email)) = lower(?)', [args.login]))
+    .orderByRaw('(login = ?) desc, rowid', [args.login])
+    .limit(5)
+    .select<StaffCredentialRow[]>(['rowid', 'firstname', 'lastname', 'login', 'email', 'pass_crypted', db.raw('coalesce(admin, 0)::int as admin')]);
+}
+
+/** One staff account by rowid, only while it is still staff (enabled, internal, with an email). */
+export async function findActiveStaff(db: Db, args: { entity: number; userId: number }): Promise<StaffRow | null> {
+  const row = await activeStaff(db, args.entity)
+    .where('rowid', args.userId)
+    .first<StaffRow | undefined>(['rowid', 'firstname', 'lastname', 'login', 'email', db.raw('coalesce(admin, 0)::int as admin')]);
+  return row ?? null;
+}
+
+/** The first enabled admin of the entity (or superadmin): who a portal payment is recorded as by default. */
+export async function firstAdminId(db: Db, args: { entity: number }): Promise<number | null> {
+  const row = await db('llx_user')
+    .whereIn('entity', [0, args.entity])
+    .where({ statut: 1, admin: 1 })
+    .whereNull('fk_soc')
+    .orderBy('rowid')
+    .first<{ rowid: number } | undefined>('rowid');
+  return row ? Number(row.rowid) : null;
+}

@@ -1,0 +1,113 @@
+// The Dolibarr binding of the standalone portal server (`npm run portal -- <command> --host
+// dolibarr`): the settings an agency gives in the environment, the adapter on Dolibarr's own
+// database, staff sign-in with their Dolibarr logins and passwords, and links to Dolibarr's pages.
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { HostStaffUser } from '../../src/index.ts';
+import { StandaloneSetupError, type CrmRecordKind, type StandaloneBinding, type StandaloneHost } from '../standalone/binding.ts';
+import { createDolibarrAdapter } from './adapter.ts';
+import { parseId, toHostId } from './ids.ts';
+import { fullName } from './names.ts';
+import { decoyVerify, verifyPhpPassword } from './php-password.ts';
+import { findActiveStaff, findStaffForSignIn, firstAdminId, type StaffRow } from './queries/staff.ts';
+
+const SETTINGS = [
+  { name: 'DOLIBARR_WORKSPACE_SLUG', required: true, description: "the portal's address name for this Dolibarr: /portal/<slug>/ (lower-case letters, digits, '-')" },
+  { name: 'DOLIBARR_ENTITY', required: false, description: 'the Dolibarr entity served (default 1; other numbers only with the multicompany module)' },
+  { name: 'DOL_DATA_ROOT', required: false, description: "Dolibarr's documents directory, readable by the portal; unset: Dolibarr's shared files are not listed" },
+  { name: 'DOLIBARR_URL', required: false, description: "Dolibarr's address (e.g. https://erp.example.com); staff pages link to its records. Unset: no links" },
+  { name: 'DOLIBARR_ACTING_USER', required: false, description: "the llx_user rowid a payment from the portal is recorded as created by (default: the first admin)" },
+];
+
+const positiveInt = (name: string) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,8}$/, `${name} must be a positive whole number`)
+    .transform(Number);
+
+const settingsSchema = z.object({
+  DOLIBARR_WORKSPACE_SLUG: z
+    .string({ error: 'DOLIBARR_WORKSPACE_SLUG is required: the name in the portal\'s address, e.g. "atelier"' })
+    .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, "DOLIBARR_WORKSPACE_SLUG must be lower-case letters, digits and '-' (at most 60)"),
+  DOLIBARR_ENTITY: positiveInt('DOLIBARR_ENTITY').optional(),
+  DOL_DATA_ROOT: z.string().min(1).optional(),
+  DOLIBARR_URL: z
+    .url({ protocol: /^https?$/, error: 'DOLIBARR_URL must be an http(s) address, e.g. https://erp.example.com' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  DOLIBARR_ACTING_USER: positiveInt('DOLIBARR_ACTING_USER').optional(),
+});
+
+/** Reads the binding's settings; an empty variable counts as unset. */
+export function readDolibarrSettings(env: NodeJS.ProcessEnv) {
+  const given = Object.fromEntries(SETTINGS.map(({ name }) => [name, env[name] === '' ? undefined : env[name]]));
+  const parsed = settingsSchema.safeParse(given);
+  if (!parsed.success) throw new StandaloneSetupError(parsed.error.issues[0]?.message ?? 'invalid Dolibarr settings');
+  return parsed.data;
+}
+
+// Dolibarr's own card pages (htdocs/…/card.php) of each record the portal shows.
+const RECORD_PAGES: Partial<Record<CrmRecordKind, string>> = {
+  client: '/societe/card.php?socid=',
+  contact: '/contact/card.php?id=',
+  proposal: '/comm/propal/card.php?id=',
+  invoice: '/compta/facture/card.php?facid=',
+  task: '/projet/tasks/task.php?id=',
+};
+
+export const dolibarrStandalone: StandaloneBinding = {
+  name: 'dolibarr',
+  crmName: 'Dolibarr',
+  settings: SETTINGS,
+  async open(db: Knex, env: NodeJS.ProcessEnv): Promise<StandaloneHost> {
+    const settings = readDolibarrSettings(env);
+    const entity = settings.DOLIBARR_ENTITY ?? 1;
+    const workspaceId = toHostId(entity);
+    const actingUserId = settings.DOLIBARR_ACTING_USER ?? (await firstAdminId(db, { entity }).catch(() => null));
+    const adapter = createDolibarrAdapter(db, {
+      workspaceSlug: settings.DOLIBARR_WORKSPACE_SLUG,
+      entity,
+      actingUserId,
+      ...(settings.DOL_DATA_ROOT ? { dataRoot: settings.DOL_DATA_ROOT } : {}),
+    });
+    // Sign-in reads the password hash, which the adapter itself never touches.
+    adapter.claims = [...adapter.claims, { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted'] }];
+    const present = (row: StaffRow): HostStaffUser => ({
+      id: toHostId(row.rowid),
+      workspaceId,
+      name: fullName(row.firstname, row.lastname) || row.login,
+      email: row.email.trim(),
+      role: row.admin === 1 ? 'admin' : 'member',
+    });
+    return {
+      adapter,
+      async listWorkspaces() {
+        const workspace = await adapter.workspaces.findById(workspaceId);
+        return workspace ? [workspace] : [];
+      },
+      async signInStaff(login, password) {
+        const name = login.trim();
+        const candidates = name === '' || name.length > 255 ? [] : await findStaffForSignIn(db, { entity, login: name });
+        if (candidates.length === 0) return decoyVerify(password).then(() => null);
+        // Usually one account; an email shared by several is tried in order (login match first).
+        for (const row of candidates) {
+          if (await verifyPhpPassword(password, row.pass_crypted)) return present(row);
+        }
+        return null;
+      },
+      async findStaff(id, staffId) {
+        const userId = parseId(staffId);
+        if (id !== workspaceId || userId === null) return null;
+        const row = await findActiveStaff(db, { entity, userId });
+        return row ? present(row) : null;
+      },
+      crmRecordUrl(kind, id) {
+        const page = RECORD_PAGES[kind];
+        const rowid = parseId(id);
+        if (!settings.DOLIBARR_URL || !page || rowid === null) return null;
+        return `${settings.DOLIBARR_URL}${page}${rowid}`;
+      },
+    };
+  },
+};
+

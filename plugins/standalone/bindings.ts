@@ -1,0 +1,10 @@
+// The CRMs `npm run portal -- <command> --host <name>` can run beside. Each binding is loaded only
+// when asked for, so one CRM's code (and its dependencies) never loads for another.
+import type { StandaloneBinding } from './binding.ts';
+
+export const STANDALONE_BINDINGS: Record<string, () => Promise<StandaloneBinding>> = {
+  dolibarr: async () => (await import('../dolibarr/standalone.ts')).dolibarrStandalone,
+  // 'alga-psa': the Alga PSA binding (plugins/alga-psa/standalone.ts) registers here when it lands.
+};
+
+export const bindingNames = (): string[] => Object.keys(STANDALONE_BINDINGS);

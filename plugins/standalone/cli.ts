@@ -1,0 +1,142 @@
+// `npm run portal -- <command> --host <dolibarr|alga-psa> [options]`: the client portal beside a CRM
+// that is not Node, run without writing code. Settings come from the environment (see --help).
+// A mistake in what was typed or set exits 2 with one line; the CRM's data refusing (no such
+// contact) exits 1; neither prints a stack trace.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { HostClaimError, StartupRefused, HttpError } from '../../src/index.ts';
+import { StandaloneSetupError, type StandaloneBinding } from './binding.ts';
+import { bindingNames, STANDALONE_BINDINGS } from './bindings.ts';
+import { InviteRefused, inviteContact } from './invite.ts';
+import { openStandalonePortal } from './portal-setup.ts';
+import { dropStaffSessionTable, createStaffSessionTable } from './queries/staff-sessions.ts';
+import { serveStandalone } from './server.ts';
+import { STAFF_PATHS } from './staff-pages.ts';
+
+class UsageError extends Error {}
+
+const COMMANDS = ['migrate', 'rollback', 'invite', 'serve'] as const;
+
+const argsSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('migrate'), host: z.string() }),
+  z.object({ command: z.literal('rollback'), host: z.string() }),
+  z.object({ command: z.literal('serve'), host: z.string() }),
+  z.object({
+    command: z.literal('invite'),
+    host: z.string(),
+    email: z.email({ error: 'invite needs --email with a valid email address' }).max(320),
+    workspace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, '--workspace must be a workspace slug (lower-case letters, digits, -)').optional(),
+    contact: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '--contact must be a contact id').optional(),
+  }),
+]);
+
+async function usage(): Promise<string> {
+  const lines = [
+    'Usage: npm run portal -- <command> --host <name> [options]',
+    '',
+    '  migrate   check the CRM database against what the binding needs, then create the portal\'s own tables',
+    '  rollback  drop the portal\'s own tables (the CRM\'s are never touched)',
+    '  invite    --email <email> [--workspace <slug>] [--contact <id>]: email a client contact an invitation',
+    '  serve     serve the client portal and the staff pages on PORT',
+    '',
+    'Every command: DATABASE_URL (the CRM\'s PostgreSQL). serve: PORT, APP_URL, SESSION_SECRET, SMTP_URL, FLAGS_FILE or UNLEASH_URL, PAYMENTS_DEMO_PROVIDER.',
+  ];
+  for (const name of bindingNames()) {
+    const binding = await STANDALONE_BINDINGS[name]!();
+    lines.push('', `--host ${name} (${binding.crmName}):`, ...binding.settings.map((s) => `  ${s.name}${s.required ? ' (required)' : ''}: ${s.description}`));
+  }
+  return lines.join('\n');
+}
+
+function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { host: { type: 'string' }, email: { type: 'string' }, workspace: { type: 'string' }, contact: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  if (parsed.values.help || parsed.positionals.length === 0) return null;
+  const [command, ...extra] = parsed.positionals;
+  if (!COMMANDS.includes(command as (typeof COMMANDS)[number])) throw new UsageError(`unknown command "${command}": use ${COMMANDS.join(', ')}`);
+  if (extra.length > 0) throw new UsageError(`unexpected "${extra.join(' ')}"`);
+  if (!parsed.values.host) throw new UsageError(`--host is required: ${bindingNames().join(' or ')}`);
+  if (!Object.hasOwn(STANDALONE_BINDINGS, parsed.values.host)) throw new UsageError(`unknown --host "${parsed.values.host}": use ${bindingNames().join(' or ')}`);
+  const checked = argsSchema.safeParse({ command, ...parsed.values });
+  if (!checked.success) throw new UsageError(checked.error.issues[0]?.message ?? 'invalid arguments');
+  return checked.data;
+}
+
+async function serve(binding: StandaloneBinding): Promise<void> {
+  const running = await openStandalonePortal(binding, process.env, { command: 'serve' });
+  try {
+    const serving = await serveStandalone(running);
+    const workspaces = await running.host.listWorkspaces();
+    console.log(
+      [
+        `Client portal beside ${binding.crmName} is running at ${serving.url}`,
+        `Staff sign in with their ${binding.crmName} login and password at ${serving.url}${STAFF_PATHS.signIn}`,
+        'Client sign-in, per workspace:',
+        ...workspaces.map((w) => `  ${w.slug}  ${running.portal.isEnabledFor(w) ? 'portal on ' : 'portal off'}  ${serving.url}${STAFF_PATHS.portal}/${w.slug}/sign-in  (${w.name})`),
+        ...(workspaces.length === 0 ? ['  (none: check the binding\'s settings)'] : []),
+        running.outbox ? 'SMTP_URL is unset: emails (codes, invitations) are printed here instead of sent.' : '',
+      ].filter(Boolean).join('\n'),
+    );
+    // SIGTERM (orchestrators, systemd) and SIGINT (Ctrl-C): finish what is in flight, then exit 0.
+    const stop = () => {
+      serving
+        .close()
+        .then(() => running.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (err) {
+    await running.close();
+    throw err;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parse(argv);
+  if (!args) {
+    console.log(await usage());
+    return;
+  }
+  const binding = await STANDALONE_BINDINGS[args.host]!();
+  if (args.command === 'serve') return serve(binding);
+  const running = await openStandalonePortal(binding, process.env, { command: args.command });
+  try {
+    if (args.command === 'migrate') {
+      await running.portal.migrate();
+      await createStaffSessionTable(running.db);
+      console.log(`${binding.crmName}'s database has what the portal needs; the portal's own tables are up to date.`);
+    } else if (args.command === 'rollback') {
+      await dropStaffSessionTable(running.db);
+      await running.portal.rollback();
+      console.log(`The portal's own tables are removed; ${binding.crmName}'s tables are untouched.`);
+    } else {
+      console.log(await inviteContact(running, args));
+    }
+  } finally {
+    await running.close();
+  }
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (err) {
+  const message = err instanceof Error ? err.message : String(err);
+  const setup = err instanceof UsageError || err instanceof StandaloneSetupError || err instanceof StartupRefused;
+  const refused = err instanceof InviteRefused || err instanceof HttpError || err instanceof HostClaimError;
+  console.error(`portal: ${message}`);
+  if (!setup && !refused) console.error('(an unexpected error: run with LOG_LEVEL=debug, or check the database and mail server are reachable)');
+  process.exit(setup ? 2 : 1);
+}

@@ -1,0 +1,156 @@
+// Everything the standalone commands share: the configuration check, the CRM's database, the
+// binding, flags, mail and events, and the portal on top, with the binding's adapter completed by
+// this server's staff session (StaffPort.current) and staff layout (HostLayoutPort).
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import {
+  createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter, type HostStaffUser,
+  previousSecretsFrom, createKnex, createPgPool, databaseBoundsFrom, openEventBus, type EventBus, createUnleashFlags,
+  createMailer, type DevOutbox, createPortalLogger, type StructuredLogger, checkStartupSettings,
+  demoPaymentProviderOn, StartupRefused,
+} from '../../src/index.ts';
+import { trustProxySetting } from '../shared/host-http.ts';
+import { StandaloneSetupError, type StandaloneBinding, type StandaloneHost } from './binding.ts';
+import { sessionStaff } from './staff-session.ts';
+import { staffLayout, STAFF_PATHS } from './staff-pages.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+export interface StandalonePortal {
+  binding: StandaloneBinding;
+  host: StandaloneHost;
+  adapter: HostAdapter;
+  portal: CustomerPortal;
+  db: Knex;
+  sessionPool: pg.Pool;
+  events: EventBus;
+  logger: StructuredLogger;
+  outbox: DevOutbox | undefined;
+  settings: { appUrl: string; sessionSecrets: string[]; secureCookies: boolean; trustProxy: boolean | number | string | undefined; production: boolean; port: number; host: string };
+  /** Ends live streams and stops the portal's workers (once, however often called). */
+  closePortal(): Promise<void>;
+  /** Stops the portal's workers and ends every connection. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Which command: only `serve` listens, so only it needs PORT; `invite` must not print mail. */
+  command: 'migrate' | 'rollback' | 'invite' | 'serve';
+  logger?: StructuredLogger;
+}
+
+/** The staff member a request's staff session names, read again from the CRM once per request. */
+function staffFromSession(host: StandaloneHost): (req: Request) => Promise<HostStaffUser | null> {
+  const seen = new WeakMap<Request, Promise<HostStaffUser | null>>();
+  return (req) => {
+    let found = seen.get(req);
+    if (!found) {
+      const ids = sessionStaff(req);
+      found = ids
+        ? host.findStaff(ids.workspaceId, ids.staffId).then((staff) => (staff ? { ...staff, sessionKey: ids.sessionId } : null))
+        : Promise.resolve(null);
+      seen.set(req, found);
+    }
+    return found;
+  };
+}
+
+export async function openStandalonePortal(binding: StandaloneBinding, env: NodeJS.ProcessEnv, options: OpenOptions): Promise<StandalonePortal> {
+  const databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) throw new StandaloneSetupError(`DATABASE_URL is required: the address of ${binding.crmName}'s PostgreSQL database (postgres://user:password@host:5432/name)`);
+  const production = env.NODE_ENV === 'production';
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new StandaloneSetupError('PORT must be a port number (0 to 65535)');
+  const sessionSecret = env.SESSION_SECRET || undefined;
+  const previous = previousSecretsFrom(env.SESSION_SECRET_PREVIOUS);
+  const trustProxy = trustProxySetting(env.TRUST_PROXY) ?? (production ? 'loopback' : undefined);
+  const smtpUrl = env.SMTP_URL || undefined;
+  // The same refusals and warnings as the reference CRM's start-up, before anything connects.
+  const checked = checkStartupSettings({ production, sessionSecret, previousSessionSecrets: previous, smtpUrl, demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined, appUrl: env.APP_URL || undefined, trustProxy, databaseUrl });
+  if (checked.refusals.length > 0) throw new StartupRefused(checked.refusals);
+  // An invitation printed to the console would put its sign-in link on the terminal and in logs.
+  if (options.command === 'invite' && !smtpUrl) throw new StandaloneSetupError('SMTP_URL is required to send an invitation (e.g. smtp://user:password@mail.example.com:587)');
+
+  const logger = options.logger ?? createPortalLogger({ level: env.LOG_LEVEL ?? (options.command === 'serve' ? 'info' : 'warn') });
+  if (checked.warnings.length > 0) logger.warn({ warnings: checked.warnings }, `unsafe configuration: ${checked.warnings.length} warning(s), listed in "warnings"`);
+  const bounds = databaseBoundsFrom(env);
+  const db = createKnex(databaseUrl, undefined, bounds);
+  const sessionPool = createPgPool(databaseUrl, undefined, bounds);
+  const cleanup: Array<() => Promise<unknown>> = [() => db.destroy(), () => sessionPool.end()];
+  const closeAll = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const host = await binding.open(db, env);
+    const flags = await createUnleashFlags({
+      url: env.UNLEASH_URL || undefined,
+      apiToken: env.UNLEASH_API_TOKEN || undefined,
+      backupDir: env.UNLEASH_BACKUP_DIR || undefined,
+      bootstrapFile: env.FLAGS_FILE || path.join(ROOT, 'flags.json'),
+      onError: (err) => logger.error({ err }, 'feature flags'),
+    });
+    cleanup.push(() => flags.close());
+    const quietMail = options.command !== 'serve';
+    const mailer = createMailer({ smtpUrl, from: env.MAIL_FROM || 'Client portal <portal@localhost>', logger: quietMail ? () => {} : (line) => console.log(line) });
+    const events = await openEventBus(sessionPool, { onError: (message, err) => logger.error({ err }, message) });
+    cleanup.push(() => events.close());
+    const adapter: HostAdapter = {
+      ...host.adapter,
+      staff: { ...host.adapter.staff, current: staffFromSession(host) },
+      layout: staffLayout(binding.crmName),
+      // The staff record page links to the record in the CRM, whose pages are elsewhere.
+      recordPages: { crmName: binding.crmName, urlFor: (kind, id) => host.crmRecordUrl(kind, id) },
+    };
+    // A development secret lives as long as the process: restarting signs everyone out, which is
+    // what production avoids by requiring SESSION_SECRET.
+    const secret = sessionSecret ?? randomBytes(32).toString('hex');
+    const secureCookies = env.SECURE_COOKIES === 'true' || production;
+    const appUrl = (env.APP_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+    const portal = createCustomerPortal({
+      adapter,
+      db,
+      sessionPool,
+      events,
+      flags,
+      mailer,
+      logger,
+      config: {
+        appUrl,
+        sessionSecret: secret,
+        previousSessionSecrets: previous,
+        secureCookies,
+        demoPaymentProvider: demoPaymentProviderOn({ production, demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined }),
+        portalPath: STAFF_PATHS.portal,
+        adminPath: STAFF_PATHS.admin,
+        messagesPath: STAFF_PATHS.messages,
+        notificationsPath: STAFF_PATHS.notifications,
+        ...(env.FILE_STORAGE_DIR ? { fileStorageDir: env.FILE_STORAGE_DIR } : {}),
+      },
+      ...(env.CLAMD_HOST ? { virusScanner: createClamdScanner({ host: env.CLAMD_HOST, port: Number(env.CLAMD_PORT ?? 3310) }) } : {}),
+    });
+    // Serving closes it first (live streams end before the HTTP server can), then close() again.
+    let portalClosed: Promise<void> | undefined;
+    const closePortal = () => (portalClosed ??= portal.close());
+    cleanup.push(closePortal);
+    return {
+      binding,
+      host,
+      adapter,
+      portal,
+      db,
+      sessionPool,
+      events,
+      logger,
+      outbox: mailer.outbox,
+      closePortal,
+      settings: { appUrl, sessionSecrets: [secret, ...previous], secureCookies, trustProxy, production, port, host: env.HOST || '127.0.0.1' },
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,111 @@
+// Staff sign-in and sign-out with a CRM account, and the guard in front of the portal's staff
+// routers. POST/redirect/GET: a successful sign-in or sign-out answers 303, so a reload never
+// sends the password again.
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import type { HostAdapter } from '../../src/index.ts';
+import type { StandaloneHost } from './binding.ts';
+import { renderSignIn, renderStaffError, requestLocale, STAFF_PATHS, type StaffPageLocals } from './staff-pages.ts';
+import { STAFF_SESSION_COOKIE, sessionStaff, signInSession, signOutSession, staffCsrfToken, validCsrf } from './staff-session.ts';
+
+const signInForm = z.object({
+  login: z.string().trim().min(1).max(255),
+  password: z.string().min(1).max(200),
+});
+
+// Guessing passwords: 10 tries per login and 30 per address in 15 minutes (kept in memory: one
+// server process per CRM, and a restart only gives back what a wait would).
+const perLogin = new RateLimiterMemory({ points: 10, duration: 15 * 60, keyPrefix: 'staff-login' });
+const perAddress = new RateLimiterMemory({ points: 30, duration: 15 * 60, keyPrefix: 'staff-ip' });
+
+async function withinLimits(ip: string, login: string): Promise<boolean> {
+  try {
+    await perAddress.consume(ip);
+    await perLogin.consume(login.toLowerCase());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface StaffRoutesOptions {
+  crmName: string;
+  host: StandaloneHost;
+  adapter: HostAdapter;
+}
+
+/** Lets a signed-in staff member through with the page locals the layout reads; sends anyone else to sign in. */
+export function requireStaff(adapter: HostAdapter, crmName: string): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const staff = await adapter.staff.current(req);
+      const workspace = staff ? await adapter.workspaces.findById(staff.workspaceId) : null;
+      if (!staff || !workspace) {
+        if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, STAFF_PATHS.signIn);
+        return res.status(401).type('html').send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:signInRequired')));
+      }
+      const locals: StaffPageLocals = { staff, workspace, csrfToken: staffCsrfToken(req) };
+      res.locals.standaloneStaff = locals;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function staffRoutes(options: StaffRoutesOptions): Router {
+  const { crmName, host, adapter } = options;
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 10 });
+
+  const showSignIn = (req: Request, res: Response, status: number, extra: { login?: string; error?: string; notice?: string } = {}) =>
+    res.status(status).type('html').send(renderSignIn(req, { crmName, csrfToken: staffCsrfToken(req), ...extra }));
+
+  router.get(STAFF_PATHS.signIn, async (req, res, next) => {
+    try {
+      if (sessionStaff(req) && (await adapter.staff.current(req))) return res.redirect(303, STAFF_PATHS.home);
+      const notice = req.query.signedOut === '1' ? requestLocale(req).t('staffSignIn:signedOut') : undefined;
+      showSignIn(req, res, 200, notice ? { notice } : {});
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post(STAFF_PATHS.signIn, form, async (req, res, next) => {
+    try {
+      const { t } = requestLocale(req);
+      if (!validCsrf(req)) return showSignIn(req, res, 403, { error: t('staffSignIn:expired') });
+      const parsed = signInForm.safeParse(req.body);
+      const typedLogin = typeof req.body?.login === 'string' ? req.body.login.slice(0, 255) : '';
+      if (!parsed.success) return showSignIn(req, res, 400, { login: typedLogin, error: t('staffSignIn:missing') });
+      const { login, password } = parsed.data;
+      if (!(await withinLimits(req.ip ?? 'unknown', login))) return showSignIn(req, res, 429, { login, error: t('staffSignIn:limited') });
+      const staff = await host.signInStaff(login, password);
+      if (!staff) return showSignIn(req, res, 401, { login, error: t('staffSignIn:invalid', { crm: crmName }) });
+      await signInSession(req, staff);
+      res.redirect(303, STAFF_PATHS.home);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post(STAFF_PATHS.signOut, form, async (req, res, next) => {
+    try {
+      if (!validCsrf(req)) return res.status(403).type('html').send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:expired')));
+      await signOutSession(req);
+      res.clearCookie(STAFF_SESSION_COOKIE, { path: '/' });
+      res.redirect(303, `${STAFF_PATHS.signIn}?signedOut=1`);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // The staff home: admins to the portal's settings, everyone else to the client messages.
+  router.get(STAFF_PATHS.home, requireStaff(adapter, crmName), (_req, res) => {
+    const locals = res.locals.standaloneStaff as StaffPageLocals;
+    res.redirect(303, locals.staff.role === 'admin' ? STAFF_PATHS.admin : STAFF_PATHS.messages);
+  });
+  router.get('/', (_req, res) => res.redirect(303, STAFF_PATHS.home));
+  return router;
+}

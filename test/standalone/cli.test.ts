@@ -1,0 +1,124 @@
+// Covers `npm run portal -- migrate|invite|serve|rollback --host dolibarr` as an agency runs it: real
+// child processes on a fresh database holding Dolibarr's own schema and rows, a real SMTP server
+// receiving the invitation (whose link never appears in the command's output), and the one-line
+// refusals (exit 2) for what was typed or set wrong.
+import { expect } from 'chai';
+import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
+import { flagsFileFor } from '../support/portal-harness.ts';
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { freePort, runPortal, servePortal, stopPortal, type CommandResult, type ServingPortal } from './portal-process.ts';
+
+const reason = unavailable();
+
+/** A refusal as the person at the terminal should see it: one line, no stack trace. */
+function expectOneLineRefusal(result: CommandResult, pattern: RegExp) {
+  expect(result.code, result.stderr).to.equal(2);
+  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm warn'));
+  expect(lines, result.stderr).to.have.length(1);
+  expect(lines[0]).to.match(pattern);
+  expect(result.stderr).not.to.match(/\n\s+at /);
+}
+
+describe('standalone portal CLI on a real Dolibarr database', function () {
+  this.timeout(240_000);
+  let host: DolibarrHost;
+  let smtp: SmtpCapture;
+  let env: Record<string, string>;
+  let serving: ServingPortal | undefined;
+
+  before(async function () {
+    if (reason) this.skip();
+    host = await startDolibarrHost();
+    smtp = await startSmtpCapture();
+    env = {
+      DATABASE_URL: host.database.url,
+      DOLIBARR_WORKSPACE_SLUG: host.seed.workspaceSlug,
+      DOL_DATA_ROOT: host.dataRoot,
+      FLAGS_FILE: flagsFileFor([host.seed.workspaceSlug]),
+      SMTP_URL: smtp.url,
+      APP_URL: 'http://portal.atelier.example',
+      LOG_LEVEL: 'error',
+    };
+  });
+  after(async function () {
+    await stopPortal(serving);
+    await smtp?.stop();
+    await host?.close();
+  });
+
+  it('refuses bad input with exit code 2 and one line: unknown host, no DATABASE_URL, a missing setting, no email', async function () {
+    const [unknownHost, noDatabase, noSlug, noEmail] = await Promise.all([
+      runPortal(['migrate', '--host', 'sugarcrm'], env),
+      runPortal(['migrate', '--host', 'dolibarr'], { ...env, DATABASE_URL: '' }),
+      runPortal(['migrate', '--host', 'dolibarr'], { ...env, DOLIBARR_WORKSPACE_SLUG: '' }),
+      runPortal(['invite', '--host', 'dolibarr'], env),
+    ]);
+    expectOneLineRefusal(unknownHost, /unknown --host "sugarcrm": use dolibarr/);
+    expectOneLineRefusal(noDatabase, /DATABASE_URL is required/);
+    expectOneLineRefusal(noSlug, /DOLIBARR_WORKSPACE_SLUG is required/);
+    expectOneLineRefusal(noEmail, /--email/);
+  });
+
+  it('migrate checks Dolibarr\'s tables and creates only the portal\'s own', async function () {
+    const before = await host.db('llx_propal').count<[{ count: string }]>('* as count');
+    const result = await runPortal(['migrate', '--host', 'dolibarr'], env);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/Dolibarr's database has what the portal needs/);
+    expect(await host.db.schema.hasTable('portal_staff_sessions')).to.equal(true);
+    expect(await host.db.schema.hasTable('workspace_client_portal_settings')).to.equal(true);
+    expect(await host.db('llx_propal').count<[{ count: string }]>('* as count')).to.deep.equal(before);
+  });
+
+  it('invite emails the contact through the portal\'s invitation and prints who and where, never the link', async function () {
+    smtp.clear();
+    const result = await runPortal(['invite', '--host', 'dolibarr', '--email', 'claire@martin.example'], env);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/Invited Claire Martin <claire@martin\.example> of Boulangerie Martin/);
+    expect(result.stdout).to.include(`http://portal.atelier.example/portal/${host.seed.workspaceSlug}/sign-in`);
+    const message = await smtp.waitForMessage((m) => m.to.includes('claire@martin.example'));
+    const link = /https?:\/\/\S+\/invitation\/([A-Za-z0-9_-]+)/.exec(message.text);
+    expect(link, message.text).to.not.equal(null);
+    expect(result.stdout + result.stderr).not.to.include(link![1]!);
+    const row = await host.db('client_users').where({ contact_id: String(host.seed.contacts.claire) }).first();
+    expect(row?.status).to.equal('invited');
+  });
+
+  it('invite says plainly when no contact, or several, have the email', async function () {
+    const none = await runPortal(['invite', '--host', 'dolibarr', '--email', 'nobody@example.com'], env);
+    expect(none.code).to.equal(1);
+    expect(none.stderr).to.match(/no enabled Dolibarr contact with the email nobody@example\.com/);
+    await host.db('llx_socpeople').insert({
+      fk_soc: host.seed.companies.garage, entity: 1, firstname: 'Paul', lastname: 'Dupont (atelier)', email: 'paul@dupont.example', statut: 1, priv: 0, no_email: 0, datec: '2026-01-06 10:00:00', fk_user_creat: host.seed.users.admin,
+    });
+    const several = await runPortal(['invite', '--host', 'dolibarr', '--email', 'paul@dupont.example'], env);
+    expect(several.code).to.equal(1);
+    expect(several.stderr).to.match(/2 contacts have the email paul@dupont\.example; choose one/);
+    expect(several.stderr).to.include(`--workspace ${host.seed.workspaceSlug} --contact ${host.seed.contacts.paul}`);
+    expect(several.stderr).not.to.match(/\n\s+at /);
+    const chosen = await runPortal(['invite', '--host', 'dolibarr', '--email', 'paul@dupont.example', '--contact', String(host.seed.contacts.paul)], env);
+    expect(chosen.code, chosen.stderr).to.equal(0);
+    expect(chosen.stdout).to.match(/Invited Paul Dupont <paul@dupont\.example> of Garage Dupont/);
+  });
+
+  it('serve prints each workspace\'s sign-in address and whether the portal is on, answers, and stops on SIGTERM', async function () {
+    const port = await freePort();
+    serving = await servePortal(['--host', 'dolibarr'], { ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` });
+    expect(serving.output()).to.include(`${host.seed.workspaceSlug}  portal on   http://127.0.0.1:${port}/portal/${host.seed.workspaceSlug}/sign-in`);
+    expect(serving.output()).to.include(`Staff sign in with their Dolibarr login and password at http://127.0.0.1:${port}/staff/sign-in`);
+    const signIn = await fetch(`${serving.url}/staff/sign-in`);
+    expect(signIn.status).to.equal(200);
+    expect(await signIn.text()).to.include('Sign in with your Dolibarr account.');
+    const clientSignIn = await fetch(`${serving.url}/portal/${host.seed.workspaceSlug}/sign-in`);
+    expect(clientSignIn.status).to.equal(200);
+    expect(await stopPortal(serving)).to.equal(0);
+    serving = undefined;
+  });
+
+  it('rollback removes the portal\'s tables and leaves Dolibarr\'s', async function () {
+    const result = await runPortal(['rollback', '--host', 'dolibarr'], env);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(await host.db.schema.hasTable('portal_staff_sessions')).to.equal(false);
+    expect(await host.db.schema.hasTable('client_users')).to.equal(false);
+    expect(await host.db.schema.hasTable('llx_propal')).to.equal(true);
+  });
+});

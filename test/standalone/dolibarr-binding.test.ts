@@ -1,0 +1,57 @@
+// Covers the Dolibarr binding's parts that need no database: its settings (each mistake named in
+// one sentence), the links to Dolibarr's card pages, and PHP's bcrypt hashes checked as PHP does.
+import { expect } from 'chai';
+import bcrypt from 'bcryptjs';
+import knex from 'knex';
+import { decoyVerify, verifyPhpPassword } from '../../plugins/dolibarr/php-password.ts';
+import { dolibarrStandalone, readDolibarrSettings } from '../../plugins/dolibarr/standalone.ts';
+import { StandaloneSetupError } from '../../plugins/standalone/binding.ts';
+
+describe('the Dolibarr standalone binding', function () {
+  it('reads its settings and names what is wrong', function () {
+    expect(readDolibarrSettings({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ENTITY: '2', DOLIBARR_URL: 'https://erp.example.com/dolibarr/' })).to.deep.include({
+      DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ENTITY: 2, DOLIBARR_URL: 'https://erp.example.com/dolibarr',
+    });
+    const refusal = (env: NodeJS.ProcessEnv) => {
+      try {
+        readDolibarrSettings(env);
+      } catch (err) {
+        expect(err).to.be.instanceOf(StandaloneSetupError);
+        return (err as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal({})).to.match(/^DOLIBARR_WORKSPACE_SLUG is required/);
+    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'Atelier!' })).to.match(/lower-case letters/);
+    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ENTITY: '0' })).to.match(/DOLIBARR_ENTITY must be a positive whole number/);
+    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_URL: 'javascript:alert(1)' })).to.match(/DOLIBARR_URL must be an http\(s\) address/);
+    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ACTING_USER: 'admin' })).to.match(/DOLIBARR_ACTING_USER must be a positive whole number/);
+  });
+
+  it('links to Dolibarr\'s card pages, only for well-formed ids and only with DOLIBARR_URL', async function () {
+    const db = knex({ client: 'pg' });
+    try {
+      const host = await dolibarrStandalone.open(db, { DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_URL: 'https://erp.example.com', DOLIBARR_ACTING_USER: '1' });
+      expect(host.crmRecordUrl('proposal', '12')).to.equal('https://erp.example.com/comm/propal/card.php?id=12');
+      expect(host.crmRecordUrl('invoice', '7')).to.equal('https://erp.example.com/compta/facture/card.php?facid=7');
+      expect(host.crmRecordUrl('client', '3')).to.equal('https://erp.example.com/societe/card.php?socid=3');
+      expect(host.crmRecordUrl('quotation', '3')).to.equal(null);
+      expect(host.crmRecordUrl('invoice', '7&x=1')).to.equal(null);
+      expect(host.adapter.claims.some((claim) => claim.table === 'llx_user' && claim.columns.includes('pass_crypted'))).to.equal(true);
+      const unlinked = await dolibarrStandalone.open(db, { DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ACTING_USER: '1' });
+      expect(unlinked.crmRecordUrl('proposal', '12')).to.equal(null);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('verifies PHP password_hash bcrypt ($2y$) and refuses other formats', async function () {
+    const php = bcrypt.hashSync('Marc-dolibarr-2026', 4).replace(/^\$2b\$/, '$2y$');
+    expect(await verifyPhpPassword('Marc-dolibarr-2026', php)).to.equal(true);
+    expect(await verifyPhpPassword('marc-dolibarr-2026', php)).to.equal(false);
+    expect(await verifyPhpPassword('secret', '5ebe2294ecd0e0f08eab7690d2a6ee69')).to.equal(false);
+    expect(await verifyPhpPassword('', php)).to.equal(false);
+    expect(await verifyPhpPassword('x'.repeat(201), php)).to.equal(false);
+    expect(await decoyVerify('anything')).to.equal(false);
+  });
+});

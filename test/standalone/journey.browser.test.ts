@@ -1,0 +1,179 @@
+// In a real Chromium, through `npm run portal -- serve` running as a child process beside a CRM
+// that is not Node: staff sign in with their CRM account (the sign-in page has no axe violations
+// and fits 390 px), a client signs in with a one-time code read from a real SMTP server, opens the
+// dashboard, the proposals, an invoice and its PDF, accepts a proposal and pays an invoice with the
+// demo provider; the CRM's own rows show both. Each CRM binding is one entry of JOURNEY_HOSTS.
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { insertClientUser } from '../../src/client-users/queries.ts';
+import { startDolibarrHost, unavailable as dolibarrUnavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
+import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, type WatchedPage } from '../support/browser-pages.ts';
+import { flagsFileFor, sixDigitCode } from '../support/portal-harness.ts';
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { freePort, runPortal, servePortal, stopPortal, type ServingPortal } from './portal-process.ts';
+
+/** What a journey needs from a CRM: its settings, who signs in, and which records to use. */
+interface JourneyHost {
+  host: string;
+  crmName: string;
+  env: Record<string, string>;
+  slug: string;
+  staff: { login: string; password: string };
+  client: { email: string; name: string; workspaceId: string; clientId: string; contactId: string };
+  proposal: { id: string; ref: string };
+  invoice: { id: string; ref: string };
+  /** After migrate: what the agency would have done (the client's login, online payments on). */
+  prepare(): Promise<void>;
+  proposalAccepted(): Promise<boolean>;
+  invoicePaid(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+interface JourneyHostFactory {
+  name: string;
+  unavailable(): string | null;
+  start(): Promise<JourneyHost>;
+}
+
+const dolibarr: JourneyHostFactory = {
+  name: 'dolibarr',
+  unavailable: dolibarrUnavailable,
+  async start() {
+    const host: DolibarrHost = await startDolibarrHost();
+    const { db, seed } = host;
+    const ref = async (table: string, rowid: number) => ((await db(table).where({ rowid }).first('ref')) as { ref: string }).ref;
+    return {
+      host: 'dolibarr',
+      crmName: 'Dolibarr',
+      env: { DATABASE_URL: host.database.url, DOLIBARR_WORKSPACE_SLUG: seed.workspaceSlug, DOL_DATA_ROOT: host.dataRoot },
+      slug: seed.workspaceSlug,
+      staff: { login: 'admin', password: 'Admin-dolibarr-2026' },
+      client: { email: 'claire@martin.example', name: 'Claire', workspaceId: '1', clientId: String(seed.companies.bakery), contactId: String(seed.contacts.claire) },
+      proposal: { id: String(seed.proposals.accept), ref: await ref('llx_propal', seed.proposals.accept) },
+      invoice: { id: String(seed.invoices.unpaid), ref: await ref('llx_facture', seed.invoices.unpaid) },
+      async prepare() {
+        // The seed's proposal expired in February; the agency extends it, as Dolibarr's card allows.
+        await db('llx_propal').where({ rowid: seed.proposals.accept }).update({ fin_validite: '2099-12-31 23:59:59' });
+        await insertClientUser(db, { workspaceId: '1', clientId: String(seed.companies.bakery), contactId: String(seed.contacts.claire), email: 'claire@martin.example', status: 'active' });
+        await db('workspace_client_portal_settings').insert({ workspace_id: '1', allow_online_payments: true }).onConflict('workspace_id').merge();
+      },
+      proposalAccepted: async () => ((await db('llx_propal').where({ rowid: seed.proposals.accept }).first('fk_statut')) as { fk_statut: number }).fk_statut === 2,
+      invoicePaid: async () => ((await db('llx_facture').where({ rowid: seed.invoices.unpaid }).first('paye')) as { paye: number }).paye === 1,
+      close: () => host.close(),
+    };
+  },
+};
+
+// The Alga PSA binding adds its entry here.
+const JOURNEY_HOSTS: JourneyHostFactory[] = [dolibarr];
+
+for (const factory of JOURNEY_HOSTS) {
+  describe(`the standalone portal beside ${factory.name} in Chromium`, function () {
+    this.timeout(300_000);
+    const reason = factory.unavailable();
+    let crm: JourneyHost;
+    let smtp: SmtpCapture;
+    let serving: ServingPortal | undefined;
+    let browser: Browser;
+    let base: string;
+    const pages: WatchedPage[] = [];
+
+    before(async function () {
+      if (reason) this.skip();
+      crm = await factory.start();
+      smtp = await startSmtpCapture();
+      const port = await freePort();
+      const env = { ...crm.env, FLAGS_FILE: flagsFileFor([crm.slug]), SMTP_URL: smtp.url, PORT: String(port), APP_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'error', PAYMENTS_DEMO_PROVIDER: 'on' };
+      const migrated = await runPortal(['migrate', '--host', crm.host], env);
+      expect(migrated.code, migrated.stderr).to.equal(0);
+      await crm.prepare();
+      serving = await servePortal(['--host', crm.host], env);
+      base = serving.url;
+      browser = await launchChromium();
+    });
+    after(async function () {
+      for (const watched of pages) await watched.context.close().catch(() => undefined);
+      await browser?.close();
+      await stopPortal(serving);
+      await smtp?.stop();
+      await crm?.close();
+    });
+    afterEach(function () {
+      for (const watched of pages) expect(watched.consoleErrors, 'console errors').to.deep.equal([]);
+    });
+
+    if (reason) it(`is skipped: ${reason}`, () => {});
+
+    it(`signs staff in with their ${factory.name} account on an accessible page that fits 390 px`, async function () {
+      const watched = await openPage(browser);
+      pages.push(watched);
+      const { page } = watched;
+      await page.goto(`${base}/staff/sign-in`);
+      await expectNoAxeViolations(page, 'staff sign-in');
+      await expectNoOverflowAt390(page, 'staff sign-in');
+      await page.fill('#login', crm.staff.login);
+      await page.fill('#password', 'not the password');
+      await page.press('#password', 'Enter');
+      await page.waitForSelector('#sign-in-error');
+      // The refusal is a 401 page, which Chromium reports in the console: that one is expected.
+      expect(watched.consoleErrors.splice(0)).to.deep.equal([`${base}/staff/sign-in: Failed to load resource: the server responded with a status of 401 (Unauthorized)`]);
+      await expectNoAxeViolations(page, 'staff sign-in refused');
+      await page.fill('#password', crm.staff.password);
+      await Promise.all([page.waitForURL((url) => url.pathname.startsWith('/staff/portal')), page.press('#password', 'Enter')]);
+      expect(await page.textContent('.staff-header .crm')).to.equal(crm.crmName);
+      await expectNoOverflowAt390(page, 'portal settings in the staff layout');
+      await page.click('.staff-header button:has-text("Sign out")');
+      await page.waitForSelector('text=You are signed out.');
+    });
+
+    it('lets a client sign in with an emailed code, read the dashboard, proposals and an invoice with its PDF, accept and pay', async function () {
+      const watched = await openPage(browser);
+      pages.push(watched);
+      const { page } = watched;
+      smtp.clear();
+      await page.goto(`${base}/portal/${crm.slug}/sign-in`);
+      await page.fill('#email', crm.client.email);
+      await page.click('text=Email me a one-time code instead');
+      await page.waitForSelector('#code');
+      const message = await smtp.waitForMessage((m) => m.to.includes(crm.client.email), 15_000);
+      await page.fill('#code', sixDigitCode(message.subject));
+      await page.click('button:has-text("Sign in")');
+      await page.waitForSelector('#dashboard-title');
+      expect(await page.textContent('#dashboard-title')).to.contain(crm.client.name);
+
+      await page.goto(`${base}/portal/${crm.slug}/proposals`);
+      expect(await page.textContent('main')).to.include(crm.proposal.ref);
+
+      await page.goto(`${base}/portal/${crm.slug}/invoices/${crm.invoice.id}`);
+      expect(await page.textContent('main')).to.include(crm.invoice.ref);
+      const pdfHref = await page.getAttribute('a[download]', 'href');
+      const pdf = await page.request.get(new URL(pdfHref!, base).toString());
+      expect(pdf.status()).to.equal(200);
+      expect(pdf.headers()['content-type']).to.contain('application/pdf');
+      expect((await pdf.body()).subarray(0, 5).toString()).to.equal('%PDF-');
+
+      await page.goto(`${base}/portal/${crm.slug}/proposals/${crm.proposal.id}`);
+      await page.click('#offer-actions a:has-text("Accept")');
+      await page.waitForURL(/\/accept$/);
+      const canvas = page.locator('#decision-signature');
+      await canvas.waitFor({ state: 'visible' });
+      await canvas.scrollIntoViewIfNeeded();
+      const box = (await canvas.boundingBox())!;
+      await page.mouse.move(box.x + 30, box.y + 100);
+      await page.mouse.down();
+      for (let i = 0; i <= 20; i++) await page.mouse.move(box.x + 30 + i * 12, box.y + 100 - Math.sin(i / 3) * 50, { steps: 2 });
+      await page.mouse.up();
+      await page.fill('#decision-typedName', 'Claire Martin');
+      await page.check('#decision-consent');
+      await Promise.all([page.waitForURL(/decided=accepted/), page.click('button:has-text("Accept and sign")')]);
+      expect(await crm.proposalAccepted()).to.equal(true);
+
+      await page.goto(`${base}/portal/${crm.slug}/invoices/${crm.invoice.id}/pay`);
+      await page.click('form[action$="/pay"] button[type=submit]');
+      await page.waitForSelector('button[value=pay]');
+      await page.click('button[value=pay]');
+      await page.waitForSelector('button[value=pay]', { state: 'detached' });
+      expect(await crm.invoicePaid()).to.equal(true);
+    });
+  });
+}

@@ -1,0 +1,156 @@
+// Covers the standalone server's staff side on a real Dolibarr database: staff sign in with their
+// Dolibarr login (or email) and the password PHP's password_hash wrote ($2y$ bcrypt); a wrong
+// password, a disabled user, an external user and an unknown login are refused alike; the form is
+// CSRF-protected; the portal's staff pages need a signed-in staff member, its admin pages an admin;
+// an account disabled in Dolibarr is signed out on its next request.
+import { expect } from 'chai';
+import bcrypt from 'bcryptjs';
+import request from 'supertest';
+import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
+import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
+import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
+import { createStandaloneApp } from '../../plugins/standalone/server.ts';
+import { createPortalLogger } from '../../src/ops/logging.ts';
+import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
+import { flagsFileFor } from '../support/portal-harness.ts';
+
+const reason = unavailable();
+const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+const phpHash = (password: string) => bcrypt.hashSync(password, 10).replace(/^\$2b\$/, '$2y$');
+
+describe('standalone server: staff sign in with their Dolibarr accounts', function () {
+  this.timeout(120_000);
+  let host: DolibarrHost;
+  let running: StandalonePortal;
+  let app: ReturnType<typeof createStandaloneApp>;
+
+  async function signInForm(agent: ReturnType<typeof request.agent>) {
+    const page = await agent.get('/staff/sign-in').expect(200);
+    return csrfIn(page.text);
+  }
+  async function signIn(login: string, password: string) {
+    const agent = request.agent(app);
+    const _csrf = await signInForm(agent);
+    const response = await agent.post('/staff/sign-in').type('form').send({ _csrf, login, password });
+    return { agent, response };
+  }
+
+  before(async function () {
+    if (reason) this.skip();
+    host = await startDolibarrHost();
+    const { db, seed } = host;
+    const user = (login: string, extra: Record<string, unknown>) =>
+      db('llx_user').insert({ entity: 1, admin: 0, employee: 1, login, pass_crypted: phpHash('Other-dolibarr-2026'), lastname: login, firstname: 'Test', email: `${login}@atelier-lumiere.example`, statut: 1, datec: '2026-01-02 10:00:00', ...extra });
+    await user('former', { statut: 0 });
+    await user('bakery-portal', { fk_soc: seed.companies.bakery });
+    running = await openStandalonePortal(
+      dolibarrStandalone,
+      { DATABASE_URL: host.database.url, DOLIBARR_WORKSPACE_SLUG: seed.workspaceSlug, FLAGS_FILE: flagsFileFor([seed.workspaceSlug]), SESSION_SECRET: 'standalone-staff-test-secret'.padEnd(48, 'x'), PORT: '0', DOLIBARR_URL: 'https://erp.atelier.example/' },
+      { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
+    );
+    await running.portal.migrate();
+    await createStaffSessionTable(running.db);
+    app = createStandaloneApp(running);
+  });
+  after(async function () {
+    await running?.close();
+    await host?.close();
+  });
+
+  it('keeps the staff pages behind the sign-in', async function () {
+    for (const path of ['/staff', '/staff/portal', '/staff/messages', '/staff/notifications']) {
+      const response = await request(app).get(path).expect(303);
+      expect(response.headers.location, path).to.equal('/staff/sign-in');
+    }
+  });
+
+  it('signs in an admin with the $2y$ hash PHP wrote, and shows the staff layout around the portal settings', async function () {
+    const stored = await host.db('llx_user').where({ login: 'admin' }).first('pass_crypted');
+    expect(stored.pass_crypted).to.match(/^\$2y\$10\$/);
+    const { agent, response } = await signIn('admin', 'Admin-dolibarr-2026');
+    expect(response.status).to.equal(303);
+    expect(response.headers.location).to.equal('/staff');
+    expect((await agent.get('/staff').expect(303)).headers.location).to.equal('/staff/portal');
+    const settings = await agent.get('/staff/portal').expect(200);
+    expect(settings.text).to.include('<span class="crm">Dolibarr</span>');
+    expect(settings.text).to.include('Atelier Lumière');
+    expect(settings.text).to.include('href="/staff/messages"');
+    expect(settings.text).to.include('href="/staff/notifications"');
+    expect(settings.text).to.match(/<form method="post" action="\/staff\/sign-out">/);
+    await agent.get('/staff/messages').expect(200);
+    await agent.get('/staff/notifications').expect(200);
+  });
+
+  it('links the portal\'s record page to the record\'s card in Dolibarr', async function () {
+    const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
+    const { seed } = host;
+    const page = await agent.get(`/staff/portal/records/proposal/${seed.companies.bakery}/${seed.proposals.signed}`).expect(200);
+    expect(page.text).to.include(`href="https://erp.atelier.example/comm/propal/card.php?id=${seed.proposals.signed}"`);
+    expect(page.text).to.include('Open in Dolibarr');
+    const invoice = await agent.get(`/staff/portal/records/invoice/${seed.companies.bakery}/${seed.invoices.paid}`).expect(200);
+    expect(invoice.text).to.include(`href="https://erp.atelier.example/compta/facture/card.php?facid=${seed.invoices.paid}"`);
+  });
+
+  it('signs in a member by email; the portal settings are for admins only', async function () {
+    const { agent, response } = await signIn('MARC@atelier-lumiere.example', 'Marc-dolibarr-2026');
+    expect(response.status).to.equal(303);
+    expect((await agent.get('/staff').expect(303)).headers.location).to.equal('/staff/messages');
+    const messages = await agent.get('/staff/messages').expect(200);
+    expect(messages.text).not.to.include('href="/staff/portal"');
+    await agent.get('/staff/portal').expect(403);
+  });
+
+  it('refuses a wrong password, a disabled user, an external user and an unknown login with the same answer', async function () {
+    for (const [login, password] of [['admin', 'wrong-password'], ['former', 'Other-dolibarr-2026'], ['bakery-portal', 'Other-dolibarr-2026'], ['nobody', 'Other-dolibarr-2026']] as const) {
+      const { agent, response } = await signIn(login, password);
+      expect(response.status, login).to.equal(401);
+      expect(response.text, login).to.include('That login and password do not match an enabled Dolibarr staff account.');
+      await agent.get('/staff/portal').expect(303);
+    }
+  });
+
+  it('refuses a sign-in without the form\'s CSRF token, and an incomplete form with a 400', async function () {
+    const agent = request.agent(app);
+    await signInForm(agent);
+    const forged = await agent.post('/staff/sign-in').type('form').send({ login: 'admin', password: 'Admin-dolibarr-2026' });
+    expect(forged.status).to.equal(403);
+    expect(forged.text).to.include('This form has expired');
+    await agent.get('/staff/portal').expect(303);
+    const _csrf = await signInForm(agent);
+    const empty = await agent.post('/staff/sign-in').type('form').send({ _csrf, login: 'admin', password: '' });
+    expect(empty.status).to.equal(400);
+    expect(empty.text).to.include('Enter your login and your password.');
+    expect(empty.text).to.include('value="admin"');
+  });
+
+  it('escapes what was typed when the form comes back', async function () {
+    const agent = request.agent(app);
+    const _csrf = await signInForm(agent);
+    const response = await agent.post('/staff/sign-in').type('form').send({ _csrf, login: '"><script>alert(1)</script>', password: 'x' });
+    expect(response.status).to.equal(401);
+    expect(response.text).not.to.include('<script>alert(1)</script>');
+    expect(response.text).to.include('&quot;&gt;&lt;script&gt;');
+  });
+
+  it('signs out a member disabled in Dolibarr on their next request', async function () {
+    const { agent } = await signIn('marc', 'Marc-dolibarr-2026');
+    await agent.get('/staff/messages').expect(200);
+    await host.db('llx_user').where({ login: 'marc' }).update({ statut: 0 });
+    try {
+      expect((await agent.get('/staff/messages').expect(303)).headers.location).to.equal('/staff/sign-in');
+    } finally {
+      await host.db('llx_user').where({ login: 'marc' }).update({ statut: 1 });
+    }
+  });
+
+  it('signs out with the CSRF token only', async function () {
+    const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
+    const page = await agent.get('/staff/portal').expect(200);
+    await agent.post('/staff/sign-out').type('form').send({}).expect(403);
+    await agent.get('/staff/portal').expect(200);
+    const out = await agent.post('/staff/sign-out').type('form').send({ _csrf: csrfIn(page.text) }).expect(303);
+    expect(out.headers.location).to.equal('/staff/sign-in?signedOut=1');
+    expect((await agent.get('/staff/sign-in?signedOut=1').expect(200)).text).to.include('You are signed out.');
+    await agent.get('/staff/portal').expect(303);
+  });
+});
