@@ -41,7 +41,7 @@ export function algaDocuments(db: Knex, tenantOf: TenantOf, storageRoot: string)
     async list(workspaceId, clientId, filter, page) {
       const tenant = tenantOf(workspaceId);
       const client = parseUuid(clientId);
-      const before = keyCursor(page.after, 'timestamp');
+      const before = keyCursor(page.after, 'timestamp', true);
       // Documents are associated with the client itself here, never with a quotation or invoice.
       if (tenant === null || client === null || before === 'invalid' || filter.record) return EMPTY;
       const limit = clampLimit(page.limit);
@@ -89,13 +89,13 @@ export function algaTasks(db: Knex, tenantOf: TenantOf): TasksPort {
       if (!scope) return EMPTY;
       const limit = clampLimit(page.limit);
       if (filter.status === 'open') {
-        const key = keyCursor(page.after, 'date');
+        const key = keyCursor(page.after, 'date', true);
         if (key === 'invalid') return EMPTY;
         const rows = await listOpenTasks(db, { ...scope, ...(key ? { after: { due: key.key, id: key.id } } : {}), limit: limit + 1 });
         const last = rows[limit - 1];
         return { items: rows.slice(0, limit).map(presentTask), next: rows.length > limit && last ? encodeCursor([last.due ?? '9999-12-31', last.task_id]) : null };
       }
-      const key = keyCursor(page.after, 'timestamp');
+      const key = keyCursor(page.after, 'timestamp', true);
       if (key === 'invalid') return EMPTY;
       const rows = await listDoneTasks(db, { ...scope, ...(key ? { after: { at: key.key, id: key.id } } : {}), limit: limit + 1 });
       const last = rows[limit - 1];
