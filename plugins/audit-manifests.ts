@@ -3,3 +3,4 @@
 import './reference-crm/audit-manifest.ts';
 import './second-crm/audit-manifest.ts';
 import './dolibarr/audit-manifest.ts';
+import './alga-psa/audit-manifest.ts';
