@@ -126,7 +126,7 @@ export async function seedAlga(db: Knex, storageRoot: string): Promise<AlgaSeed>
   const invoice = async (client_id: string, status: string, total: number, date: string, extra: Record<string, unknown> = {}) => {
     invoiceNo += 1;
     const id = await insert(db, 'invoices', {
-      tenant, client_id, invoice_number: `INV-${String(invoiceNo).padStart(6, '0')}`, invoice_date: date, due_date: '2026-12-31T00:00:00Z', subtotal: Math.round(total / 1.08),
+      tenant, client_id, invoice_number: `INV-${String(invoiceNo).padStart(6, '0')}`, invoice_date: date, due_date: '2099-12-31T00:00:00Z', subtotal: Math.round(total / 1.08),
       tax: total - Math.round(total / 1.08), total_amount: total, status, currency_code: 'USD', is_manual: true, invoice_type: 'standard', ...extra,
     }, 'invoice_id');
     await db('invoice_charges').insert({ tenant, invoice_id: id, description: 'Managed services', quantity: 1, unit_price: Math.round(total / 1.08), total_price: total, net_amount: Math.round(total / 1.08), tax_amount: total - Math.round(total / 1.08), tax_rate: 8, is_manual: true });
