@@ -4,7 +4,7 @@ import type { StandaloneBinding } from './binding.ts';
 
 export const STANDALONE_BINDINGS: Record<string, () => Promise<StandaloneBinding>> = {
   dolibarr: async () => (await import('../dolibarr/standalone.ts')).dolibarrStandalone,
-  // 'alga-psa': the Alga PSA binding (plugins/alga-psa/standalone.ts) registers here when it lands.
+  'alga-psa': async () => (await import('../alga-psa/standalone.ts')).algaPsaStandalone,
 };
 
 export const bindingNames = (): string[] => Object.keys(STANDALONE_BINDINGS);

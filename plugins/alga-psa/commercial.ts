@@ -1,0 +1,192 @@
+// The offers and invoices ports on Alga PSA: quotes in the portal's words (Alga has no separate
+// proposal document, so the offers port serves quotations only), invoices with their charges,
+// payments and applied credit. Money is Alga's own bigint cents in the record's currency_code.
+import type { Knex } from 'knex';
+import type { InvoiceDetail, InvoicesPort, InvoiceStatus, InvoiceSummary, LineItem, OfferDetail, OffersPort, OfferStatus, OfferSummary } from '../../src/index.ts';
+import { clampLimit, pageOf } from '../../src/index.ts';
+import { keyCursor } from './cursors.ts';
+import { parseUuid } from './ids.ts';
+import { cents, currencyOrDefault } from './money.ts';
+import { findInvoice, listInvoiceLines, listInvoicePayments, listInvoices, type InvoiceRow, type InvoiceState } from './queries/invoices.ts';
+import { recordInvoicePayment } from './queries/payments.ts';
+import { decideQuote, findQuote, listQuoteLines, listQuotes, type QuoteRow } from './queries/quotes.ts';
+
+type TenantOf = (workspaceId: string) => string | null;
+
+const QUOTE_STATUS: Record<string, OfferStatus> = {
+  sent: 'open', accepted: 'accepted', converted: 'accepted', rejected: 'declined', expired: 'expired', cancelled: 'withdrawn', superseded: 'withdrawn', archived: 'withdrawn',
+};
+const QUOTE_CODES: Record<OfferStatus, string[]> = {
+  open: ['sent'], accepted: ['accepted', 'converted'], declined: ['rejected'], expired: ['expired'], withdrawn: ['cancelled', 'superseded', 'archived'],
+};
+
+/** The portal's payment methods and the payment_method text Alga's payment forms use. */
+const METHOD_TO_ALGA: Record<string, string> = { card: 'credit_card', bank_transfer: 'bank_transfer', check: 'check', cash: 'cash', direct_debit: 'ach' };
+const ALGA_TO_METHOD: Record<string, string> = { ...Object.fromEntries(Object.entries(METHOD_TO_ALGA).map(([method, alga]) => [alga, method])), stripe: 'card' };
+
+const EMPTY = { items: [], next: null };
+
+/** The note Alga's payment list shows for a payment the client made from the portal. */
+export const PORTAL_PAYMENT_NOTE = 'Paid from the client portal';
+/** rejection_reason of a quote declined from the portal (Alga's own portal asks the client for one; the port has none). */
+export const PORTAL_REJECTION_REASON = 'Declined in the client portal';
+
+function presentQuote(row: QuoteRow): OfferSummary {
+  return {
+    id: row.quote_id,
+    kind: 'quotation',
+    number: row.quote_number?.trim() || row.title,
+    title: row.title,
+    status: QUOTE_STATUS[row.status] ?? 'withdrawn',
+    currency: currencyOrDefault(row.currency_code),
+    totalCents: cents(row.total_amount),
+    validUntil: row.valid_until,
+    sentAt: row.sent_at,
+    decidedAt: row.accepted_at ?? row.rejected_at,
+  };
+}
+
+function invoiceStatus(row: InvoiceRow): InvoiceStatus {
+  if (row.status === 'paid') return 'paid';
+  if (row.status === 'cancelled' || row.status === 'void') return 'void';
+  return 'open';
+}
+
+function presentInvoice(row: InvoiceRow): InvoiceSummary {
+  const status = invoiceStatus(row);
+  const totalCents = cents(row.total_amount);
+  // Credit applied settles part of the invoice as a payment does (Alga's computeBalanceDue).
+  const paidCents = cents(row.payments) + (row.credit_applied ?? 0);
+  return {
+    id: row.invoice_id,
+    number: row.invoice_number,
+    status,
+    currency: currencyOrDefault(row.currency_code),
+    totalCents,
+    paidCents,
+    balanceCents: status === 'open' ? Math.max(0, totalCents - paidCents) : 0,
+    issueDate: row.invoice_date,
+    dueDate: row.due_date,
+  };
+}
+
+/** A numeric quantity as Alga keeps it (bigint on quote items, numeric(10,2) on charges). */
+const quantityOf = (text: string) => (Number.isFinite(Number(text)) ? Number(text) : 1);
+
+export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
+  return {
+    kinds: ['quotation'],
+    async list(workspaceId, clientId, kind, filter, page) {
+      const tenant = tenantOf(workspaceId);
+      const client = parseUuid(clientId);
+      const before = keyCursor(page.after, 'timestamp');
+      const statuses = filter.status?.length ? [...new Set(filter.status.flatMap((s) => QUOTE_CODES[s] ?? []))] : undefined;
+      if (kind !== 'quotation' || tenant === null || client === null || before === 'invalid' || statuses?.length === 0) return EMPTY;
+      const limit = clampLimit(page.limit);
+      const rows = await listQuotes(db, { tenant, clientId: client, before: before && { at: before.key, id: before.id }, limit, ...(statuses ? { statuses } : {}) });
+      return pageOf(rows, limit, presentQuote, (row) => [row.sort_key, row.quote_id]);
+    },
+    async find(workspaceId, clientId, kind, id): Promise<OfferDetail | null> {
+      const tenant = tenantOf(workspaceId);
+      const client = parseUuid(clientId);
+      const quoteId = parseUuid(id);
+      if (kind !== 'quotation' || tenant === null || client === null || quoteId === null) return null;
+      const args = { tenant, clientId: client, quoteId };
+      const [row, lines] = await Promise.all([findQuote(db, args), listQuoteLines(db, args)]);
+      if (!row) return null;
+      return {
+        ...presentQuote(row),
+        clientId: row.client_id,
+        body: [row.description, row.client_notes].filter((text) => text?.trim()).join('\n\n'),
+        lines: lines.map((line): LineItem => ({
+          description: line.service_name?.trim() ? `${line.service_name.trim()}${line.description.trim() && line.description.trim() !== line.service_name.trim() ? ` — ${line.description.trim()}` : ''}` : line.description,
+          quantity: quantityOf(line.quantity),
+          unitPriceCents: cents(line.unit_price),
+          totalCents: cents(line.total_price),
+          // quote_items.tax_rate is an integer whose unit Alga's quote code does not fix; not shown.
+          taxRatePercent: null,
+        })),
+        subtotalCents: cents(row.subtotal) - cents(row.discount_total),
+        taxCents: cents(row.tax),
+        terms: row.terms_and_conditions?.trim() || null,
+      };
+    },
+    async decide(workspaceId, clientId, kind, id, decision, write) {
+      const tenant = tenantOf(workspaceId);
+      const client = parseUuid(clientId);
+      const quoteId = parseUuid(id);
+      if (kind !== 'quotation' || tenant === null || client === null || quoteId === null) return false;
+      const work = (trx: Knex.Transaction) => decideQuote(trx, { tenant, clientId: client, quoteId, outcome: decision.outcome, at: decision.at, rejectionReason: PORTAL_REJECTION_REASON });
+      // The status and its activity row belong together: the caller's transaction, or one of our own.
+      return write?.trx ? work(write.trx) : db.transaction(work);
+    },
+  };
+}
+
+export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
+  return {
+    async list(workspaceId, clientId, filter, page) {
+      const tenant = tenantOf(workspaceId);
+      const client = parseUuid(clientId);
+      const before = keyCursor(page.after, 'timestamp');
+      const states = filter.status?.length ? [...new Set(filter.status.filter((s): s is InvoiceState => s === 'open' || s === 'paid' || s === 'void'))] : undefined;
+      if (tenant === null || client === null || before === 'invalid' || states?.length === 0) return EMPTY;
+      const limit = clampLimit(page.limit);
+      const rows = await listInvoices(db, { tenant, clientId: client, before: before && { at: before.key, id: before.id }, limit, ...(states ? { states } : {}) });
+      return pageOf(rows, limit, presentInvoice, (row) => [row.sort_key, row.invoice_id]);
+    },
+    async find(workspaceId, clientId, id): Promise<InvoiceDetail | null> {
+      const tenant = tenantOf(workspaceId);
+      const client = parseUuid(clientId);
+      const invoiceId = parseUuid(id);
+      if (tenant === null || client === null || invoiceId === null) return null;
+      const args = { tenant, clientId: client, invoiceId };
+      const [row, lines, payments] = await Promise.all([findInvoice(db, args), listInvoiceLines(db, args), listInvoicePayments(db, args)]);
+      if (!row) return null;
+      const credit = row.credit_applied ?? 0;
+      return {
+        ...presentInvoice(row),
+        clientId: row.client_id,
+        lines: lines.map((line): LineItem => {
+          const rate = line.tax_rate === null ? null : Number(line.tax_rate);
+          return {
+            description: line.description,
+            quantity: quantityOf(line.quantity),
+            unitPriceCents: cents(line.unit_price),
+            // net_amount is the charge before tax where Alga computed it; total_price otherwise.
+            totalCents: cents(line.net_amount ?? line.total_price),
+            taxRatePercent: rate !== null && Number.isFinite(rate) ? rate : null,
+          };
+        }),
+        subtotalCents: row.subtotal,
+        taxCents: row.tax,
+        notes: '',
+        payments: [
+          ...payments.map((payment) => ({
+            id: payment.payment_id,
+            amountCents: cents(payment.amount),
+            method: (payment.payment_method && ALGA_TO_METHOD[payment.payment_method]) || payment.payment_method || 'other',
+            reference: payment.reference_number?.trim() || null,
+            paidAt: payment.payment_date ?? new Date(0),
+          })),
+          // Prepaid credit Alga applied to the invoice settles it too; shown as its own line.
+          ...(credit > 0 ? [{ id: `credit-${row.invoice_id}`, amountCents: credit, method: 'credit', reference: null, paidAt: new Date(`${row.invoice_date}T00:00:00Z`) }] : []),
+        ],
+      };
+    },
+    async recordPayment(workspaceId, clientId, invoiceId, payment, write) {
+      const tenant = tenantOf(workspaceId);
+      const client = parseUuid(clientId);
+      const id = parseUuid(invoiceId);
+      if (tenant === null || client === null || id === null) return null;
+      if (!Number.isSafeInteger(payment.amountCents) || payment.amountCents <= 0) return null;
+      const method = METHOD_TO_ALGA[payment.method] ?? payment.method;
+      const work = (trx: Knex.Transaction) =>
+        recordInvoicePayment(trx, { tenant, clientId: client, invoiceId: id, amountCents: payment.amountCents, method, reference: payment.reference, paidAt: payment.paidAt, notes: PORTAL_PAYMENT_NOTE });
+      const row = write?.trx ? await work(write.trx) : await db.transaction(work);
+      return row
+        ? { id: row.payment_id, amountCents: cents(row.amount), method: (row.payment_method && ALGA_TO_METHOD[row.payment_method]) || payment.method, reference: row.reference_number?.trim() || null, paidAt: row.payment_date }
+        : null;
+    },
+  };
+}

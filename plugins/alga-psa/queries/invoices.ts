@@ -1,0 +1,116 @@
+// Alga PSA's invoices a client sees: of an active client, past draft (and not prepayment credit
+// invoices, which are credit the client bought, not a bill), newest first by invoice_date
+// (invoice_id breaks ties), with their invoice_charges and invoice_payments. Money is cents.
+//   status (InvoiceStatus in packages/types): draft, sent, pending, overdue, partially_applied,
+//   paid, cancelled, prepayment; 'void' is written by Alga's voidInvoiceActions.
+// What is settled: net payments plus credit applied (invoices.credit_applied), as Alga's
+// computeBalanceDue counts it (total_amount - credit_applied - payments).
+import { activeClientIds, type Db } from './db.ts';
+
+export const INVOICE_STATE_SQL = {
+  open: "i.status in ('sent', 'pending', 'overdue', 'partially_applied')",
+  paid: "i.status = 'paid'",
+  void: "i.status in ('cancelled', 'void')",
+} as const;
+export type InvoiceState = keyof typeof INVOICE_STATE_SQL;
+export const LISTED_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied', 'paid', 'cancelled', 'void'] as const;
+/** Alga's NON_PAYABLE_INVOICE_STATUSES plus paid: what a payment from the portal may not touch. */
+export const PAYABLE_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied'] as const;
+
+export const PAYMENTS_SQL = '(select coalesce(sum(p.amount), 0) from invoice_payments p where p.tenant = i.tenant and p.invoice_id = i.invoice_id)';
+
+export interface InvoiceRow {
+  invoice_id: string;
+  client_id: string;
+  invoice_number: string;
+  status: string;
+  currency_code: string;
+  subtotal: number;
+  tax: number;
+  total_amount: string;
+  credit_applied: number | null;
+  payments: string;
+  invoice_date: string;
+  due_date: string | null;
+  sort_key: string;
+}
+
+export interface InvoiceLineRow {
+  description: string;
+  quantity: string;
+  unit_price: string;
+  total_price: string;
+  net_amount: string | null;
+  tax_rate: string | null;
+}
+
+export interface InvoicePaymentRow {
+  payment_id: string;
+  amount: string;
+  payment_method: string | null;
+  reference_number: string | null;
+  payment_date: Date | null;
+}
+
+const SORT_KEY = `to_char(i.invoice_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+
+const columns = (db: Db) => [
+  'i.invoice_id', 'i.client_id', 'i.invoice_number', 'i.status', 'i.currency_code', 'i.subtotal', 'i.tax', db.raw('i.total_amount::text as total_amount'),
+  'i.credit_applied', db.raw(`${PAYMENTS_SQL}::text as payments`),
+  db.raw(`to_char(i.invoice_date at time zone 'UTC', 'YYYY-MM-DD') as invoice_date`),
+  db.raw(`to_char(i.due_date at time zone 'UTC', 'YYYY-MM-DD') as due_date`),
+  db.raw(`${SORT_KEY} as sort_key`),
+];
+
+export const scopedInvoices = (db: Db, args: { tenant: string; clientId: string }) =>
+  db('invoices as i')
+    .where({ 'i.tenant': args.tenant, 'i.client_id': args.clientId })
+    .whereIn('i.client_id', activeClientIds(db, args.tenant))
+    .whereIn('i.status', LISTED_STATUSES)
+    .andWhereRaw('coalesce(i.is_prepayment, false) = false');
+
+export async function listInvoices(
+  db: Db,
+  args: { tenant: string; clientId: string; states?: InvoiceState[]; before?: { at: string; id: string } | null; limit: number },
+): Promise<InvoiceRow[]> {
+  const query = scopedInvoices(db, args);
+  if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
+  if (args.before) query.andWhereRaw(`(i.invoice_date, i.invoice_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+  return query.orderBy([{ column: 'i.invoice_date', order: 'desc' }, { column: 'i.invoice_id', order: 'desc' }]).limit(args.limit + 1).select<InvoiceRow[]>(columns(db));
+}
+
+export async function findInvoice(db: Db, args: { tenant: string; clientId: string; invoiceId: string }): Promise<InvoiceRow | null> {
+  return (await scopedInvoices(db, args).where('i.invoice_id', args.invoiceId).first<InvoiceRow | undefined>(columns(db))) ?? null;
+}
+
+export async function listInvoiceLines(db: Db, args: { tenant: string; clientId: string; invoiceId: string }): Promise<InvoiceLineRow[]> {
+  return db('invoice_charges as c')
+    .where('c.tenant', args.tenant)
+    .whereIn('c.invoice_id', scopedInvoices(db, args).where('i.invoice_id', args.invoiceId).select('i.invoice_id'))
+    .orderBy('c.created_at')
+    .orderBy('c.item_id')
+    .select<InvoiceLineRow[]>([
+      'c.description', db.raw('c.quantity::text as quantity'), db.raw('c.unit_price::text as unit_price'), db.raw('c.total_price::text as total_price'),
+      db.raw('c.net_amount::text as net_amount'), db.raw('c.tax_rate::text as tax_rate'),
+    ]);
+}
+
+export async function listInvoicePayments(db: Db, args: { tenant: string; clientId: string; invoiceId: string }): Promise<InvoicePaymentRow[]> {
+  return db('invoice_payments as p')
+    .where('p.tenant', args.tenant)
+    .whereIn('p.invoice_id', scopedInvoices(db, args).where('i.invoice_id', args.invoiceId).select('i.invoice_id'))
+    .orderByRaw('p.payment_date asc nulls first, p.created_at, p.payment_id')
+    .select<InvoicePaymentRow[]>(['p.payment_id', db.raw('p.amount::text as amount'), 'p.payment_method', 'p.reference_number', 'p.payment_date']);
+}
+
+/** Unpaid invoices, those past due, and what remains on them, per currency. */
+export async function invoiceCounts(db: Db, args: { tenant: string; clientId: string; today: string }): Promise<Array<{ currency_code: string; unpaid: number; overdue: number; outstanding: string }>> {
+  return scopedInvoices(db, args)
+    .andWhereRaw(INVOICE_STATE_SQL.open)
+    .groupBy('i.currency_code')
+    .select([
+      'i.currency_code', db.raw('count(*)::int as unpaid'),
+      db.raw("count(*) filter (where (i.due_date at time zone 'UTC')::date < ?::date)::int as overdue", [args.today]),
+      db.raw(`coalesce(sum(greatest(i.total_amount - coalesce(i.credit_applied, 0) - ${PAYMENTS_SQL}, 0)), 0)::text as outstanding`),
+    ]);
+}

@@ -1,0 +1,69 @@
+// A payment from the portal, written as Alga's own payment landing writes one
+// (packages/billing/src/services/accountingSync/recordExternalPayment.ts):
+//   1. the invoice row locked (SELECT … FOR UPDATE), so two payments on one invoice queue;
+//   2. invoice_payments: tenant, invoice_id, amount (cents), payment_method, payment_date,
+//      reference_number, notes; status 'completed' and metadata '{}' by their defaults;
+//   3. the invoice's status from the balance (computeBalanceDue: total_amount - credit_applied -
+//      payments): 'paid' when nothing remains, else 'partially_applied'; updated_at now;
+//   4. a transactions row: type 'payment', status 'completed', amount, client_id, invoice_id, a
+//      description "Payment received via <method> - <reference>" and metadata naming the
+//      provider, reference and currency; currency_code the invoice's (Alga leaves the column to
+//      its 'USD' default, which is wrong for any other currency).
+// All in the caller's transaction. Unlike Alga's landing, an amount over the balance is refused:
+// the portal never overpays.
+import { activeClientIds, type Db } from './db.ts';
+import { PAYABLE_STATUSES } from './invoices.ts';
+import { cents } from '../money.ts';
+
+export interface RecordedPaymentRow {
+  payment_id: string;
+  amount: string;
+  payment_method: string | null;
+  reference_number: string | null;
+  payment_date: Date;
+}
+
+interface PayableInvoice {
+  invoice_id: string;
+  client_id: string;
+  status: string;
+  total_amount: string;
+  credit_applied: number | null;
+  currency_code: string;
+}
+
+export async function recordInvoicePayment(
+  trx: Db,
+  args: { tenant: string; clientId: string; invoiceId: string; amountCents: number; method: string; reference: string | null; paidAt: Date; notes: string },
+): Promise<RecordedPaymentRow | null> {
+  const invoice = await trx('invoices')
+    .where({ tenant: args.tenant, invoice_id: args.invoiceId, client_id: args.clientId })
+    .whereIn('client_id', activeClientIds(trx, args.tenant))
+    .andWhereRaw('coalesce(is_prepayment, false) = false')
+    .forUpdate()
+    .first<PayableInvoice | undefined>(['invoice_id', 'client_id', 'status', trx.raw('total_amount::text as total_amount'), 'credit_applied', 'currency_code']);
+  if (!invoice || !(PAYABLE_STATUSES as readonly string[]).includes(invoice.status)) return null;
+  const paidRow = await trx('invoice_payments').where({ tenant: args.tenant, invoice_id: invoice.invoice_id }).first<{ total: string }>(trx.raw('coalesce(sum(amount), 0)::text as total'));
+  const balance = cents(invoice.total_amount) - (invoice.credit_applied ?? 0) - cents(paidRow?.total);
+  if (args.amountCents <= 0 || args.amountCents > balance) return null;
+
+  const reference = args.reference?.slice(0, 255) ?? null;
+  const [payment] = await trx('invoice_payments')
+    .insert({
+      tenant: args.tenant, invoice_id: invoice.invoice_id, amount: args.amountCents, payment_method: args.method.slice(0, 100),
+      payment_date: args.paidAt, reference_number: reference, notes: args.notes,
+    })
+    .returning<RecordedPaymentRow[]>(['payment_id', trx.raw('amount::text as amount') as unknown as string, 'payment_method', 'reference_number', 'payment_date']);
+  if (!payment) throw new Error('alga-psa: insert into invoice_payments returned no row');
+  const status = args.amountCents === balance ? 'paid' : 'partially_applied';
+  if (status !== invoice.status) {
+    await trx('invoices').where({ tenant: args.tenant, invoice_id: invoice.invoice_id }).update({ status, updated_at: trx.fn.now() });
+  }
+  await trx('transactions').insert({
+    tenant: args.tenant, client_id: invoice.client_id, invoice_id: invoice.invoice_id, amount: args.amountCents, type: 'payment', status: 'completed',
+    description: `Payment received via ${args.method} - ${reference ?? ''}`.slice(0, 255), created_at: trx.fn.now(),
+    metadata: { payment_provider: args.method, reference_number: reference, currency: invoice.currency_code },
+    currency_code: invoice.currency_code,
+  });
+  return payment;
+}

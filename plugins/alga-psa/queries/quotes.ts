@@ -1,0 +1,117 @@
+// Alga PSA's quotes a client sees: not templates, of an active client, past the MSP's own stages
+// (draft, pending_approval and approved are internal: Alga's client portal lists a quote once it
+// is sent). Newest first by created_at (quote_id breaks ties). Money is bigint cents.
+//   status (quotes_status_check): draft, pending_approval, approved, sent, accepted, rejected,
+//   expired, converted, cancelled, superseded, archived
+import { activeClientIds, type Db } from './db.ts';
+
+export const CLIENT_VISIBLE_STATUSES = ['sent', 'accepted', 'rejected', 'expired', 'converted', 'cancelled', 'superseded', 'archived'] as const;
+
+export interface QuoteRow {
+  quote_id: string;
+  client_id: string;
+  quote_number: string | null;
+  title: string;
+  description: string | null;
+  status: string;
+  currency_code: string;
+  subtotal: string;
+  discount_total: string;
+  tax: string;
+  total_amount: string;
+  valid_until: string | null;
+  sent_at: Date | null;
+  accepted_at: Date | null;
+  rejected_at: Date | null;
+  client_notes: string | null;
+  terms_and_conditions: string | null;
+  sort_key: string;
+}
+
+export interface QuoteLineRow {
+  description: string;
+  service_name: string | null;
+  quantity: string;
+  unit_price: string;
+  total_price: string;
+  tax_rate: number | null;
+}
+
+const SORT_KEY = `to_char(q.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+
+const columns = (db: Db) => [
+  'q.quote_id', 'q.client_id', 'q.quote_number', 'q.title', 'q.description', 'q.status', 'q.currency_code',
+  db.raw('q.subtotal::text as subtotal'), db.raw('q.discount_total::text as discount_total'), db.raw('q.tax::text as tax'), db.raw('q.total_amount::text as total_amount'),
+  db.raw(`to_char(q.valid_until at time zone 'UTC', 'YYYY-MM-DD') as valid_until`),
+  'q.sent_at', 'q.accepted_at', 'q.rejected_at', 'q.client_notes', 'q.terms_and_conditions', db.raw(`${SORT_KEY} as sort_key`),
+];
+
+export const scopedQuotes = (db: Db, args: { tenant: string; clientId: string }) =>
+  db('quotes as q')
+    .where({ 'q.tenant': args.tenant, 'q.client_id': args.clientId, 'q.is_template': false })
+    .whereIn('q.client_id', activeClientIds(db, args.tenant))
+    .whereIn('q.status', CLIENT_VISIBLE_STATUSES);
+
+export async function listQuotes(
+  db: Db,
+  args: { tenant: string; clientId: string; statuses?: string[]; before?: { at: string; id: string } | null; limit: number },
+): Promise<QuoteRow[]> {
+  const query = scopedQuotes(db, args);
+  if (args.statuses) query.whereIn('q.status', args.statuses);
+  if (args.before) query.andWhereRaw(`(q.created_at, q.quote_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+  return query.orderBy([{ column: 'q.created_at', order: 'desc' }, { column: 'q.quote_id', order: 'desc' }]).limit(args.limit + 1).select<QuoteRow[]>(columns(db));
+}
+
+export async function findQuote(db: Db, args: { tenant: string; clientId: string; quoteId: string }): Promise<QuoteRow | null> {
+  return (await scopedQuotes(db, args).where('q.quote_id', args.quoteId).first<QuoteRow | undefined>(columns(db))) ?? null;
+}
+
+/** Lines in Alga's order (display_order); optional items the client left unselected are not part of the total and are left out. */
+export async function listQuoteLines(db: Db, args: { tenant: string; clientId: string; quoteId: string }): Promise<QuoteLineRow[]> {
+  return db('quote_items as i')
+    .where('i.tenant', args.tenant)
+    .whereIn('i.quote_id', scopedQuotes(db, args).where('q.quote_id', args.quoteId).select('q.quote_id'))
+    .andWhereRaw('(not i.is_optional or i.is_selected)')
+    .orderBy('i.display_order')
+    .orderBy('i.created_at')
+    .select<QuoteLineRow[]>(['i.description', 'i.service_name', db.raw('i.quantity::text as quantity'), db.raw('i.unit_price::text as unit_price'), db.raw('i.total_price::text as total_price'), 'i.tax_rate']);
+}
+
+export async function quoteCounts(db: Db, args: { tenant: string; clientId: string }): Promise<{ open: number; total: number }> {
+  const row = await scopedQuotes(db, args).first<{ open: number; total: number } | undefined>(db.raw("count(*) filter (where q.status = 'sent')::int as open"), db.raw('count(*)::int as total'));
+  return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
+}
+
+/**
+ * The client's decision, written as Alga's own client portal writes it (client-portal
+ * client-billing acceptClientQuote / rejectClientQuote): only a 'sent' quote changes; accepted sets
+ * status 'accepted' and accepted_at, rejected sets status 'rejected', rejected_at and a
+ * rejection_reason; updated_at follows; then a quote_activities row ('accepted' / 'rejected').
+ * accepted_by and updated_by stay as they are: they name an Alga user, and the port does not say
+ * which contact decided (the portal's own evidence row does). The conditional update makes two
+ * concurrent decisions change the quote once.
+ */
+export async function decideQuote(
+  db: Db,
+  args: { tenant: string; clientId: string; quoteId: string; outcome: 'accepted' | 'declined'; at: Date; rejectionReason: string },
+): Promise<boolean> {
+  const accepted = args.outcome === 'accepted';
+  const changed = await db('quotes')
+    .where({ tenant: args.tenant, quote_id: args.quoteId, client_id: args.clientId, status: 'sent', is_template: false })
+    .whereIn('client_id', activeClientIds(db, args.tenant))
+    .update(
+      accepted
+        ? { status: 'accepted', accepted_at: args.at, updated_at: db.fn.now() }
+        : { status: 'rejected', rejected_at: args.at, rejection_reason: args.rejectionReason, updated_at: db.fn.now() },
+    );
+  if (changed !== 1) return false;
+  await db('quote_activities').insert({
+    tenant: args.tenant,
+    quote_id: args.quoteId,
+    activity_type: accepted ? 'accepted' : 'rejected',
+    description: accepted ? 'Quote accepted by client in the client portal' : 'Quote rejected by client in the client portal',
+    performed_by: null,
+    metadata: accepted ? {} : { rejection_reason: args.rejectionReason },
+  });
+  return true;
+}

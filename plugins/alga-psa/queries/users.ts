@@ -1,0 +1,109 @@
+// Alga PSA's users: staff (user_type 'internal') and client logins (user_type 'client', linked to
+// their contact by contact_id) share the table. Disabled accounts (is_inactive) are neither.
+// Admins are the users holding the MSP role named 'Admin' (roles.msp, through user_roles), the
+// role Alga's own seeds and permission checks treat as the administrator.
+import type { Db } from './db.ts';
+import { notInactive } from './db.ts';
+import { activeContacts } from './contacts.ts';
+
+export interface StaffRow {
+  user_id: string;
+  username: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string;
+  is_admin: boolean;
+  hashed_password?: string;
+}
+
+const ADMIN_SQL = `exists (select 1 from user_roles ur join roles r on r.tenant = ur.tenant and r.role_id = ur.role_id
+   where ur.tenant = u.tenant and ur.user_id = u.user_id and r.msp and lower(r.role_name) = 'admin')`;
+
+function staff(db: Db, tenant: string) {
+  return db('users as u').where({ 'u.tenant': tenant, 'u.user_type': 'internal' }).andWhereRaw(notInactive('u.is_inactive'));
+}
+
+const staffColumns = (db: Db) => ['u.user_id', 'u.username', 'u.first_name', 'u.last_name', 'u.email', db.raw(`${ADMIN_SQL} as is_admin`)];
+
+export async function listStaff(db: Db, args: { tenant: string; adminsOnly?: boolean }): Promise<StaffRow[]> {
+  const query = staff(db, args.tenant);
+  if (args.adminsOnly) query.andWhereRaw(ADMIN_SQL);
+  return query.orderBy('u.last_name').orderBy('u.user_id').select<StaffRow[]>(staffColumns(db));
+}
+
+export async function findStaffUser(db: Db, tenant: string, userId: string): Promise<StaffRow | null> {
+  return (await staff(db, tenant).where('u.user_id', userId).first<StaffRow | undefined>(staffColumns(db))) ?? null;
+}
+
+/** Internal users of any tenant whose email or username is this login (case-insensitive), with their hash. */
+export async function findStaffByLogin(db: Db, login: string): Promise<Array<StaffRow & { tenant: string; hashed_password: string }>> {
+  return db('users as u')
+    .where('u.user_type', 'internal')
+    .andWhereRaw(notInactive('u.is_inactive'))
+    .andWhere((q) => q.whereRaw('lower(u.email) = lower(?)', [login]).orWhereRaw('lower(u.username) = lower(?)', [login]))
+    .orderBy('u.created_at')
+    .limit(2)
+    .select([...staffColumns(db), 'u.tenant', 'u.hashed_password']);
+}
+
+export interface ClientLoginRow {
+  user_id: string;
+  contact_id: string;
+  hashed_password: string;
+  is_inactive: boolean | null;
+}
+
+/** The client login of a contact of an active client (whatever its is_inactive), or null. */
+export async function findClientLoginOfContact(db: Db, tenant: string, contactId: string): Promise<ClientLoginRow | null> {
+  const row = await db('users as u')
+    .where({ 'u.tenant': tenant, 'u.user_type': 'client', 'u.contact_id': contactId })
+    .whereIn('u.contact_id', activeContacts(db, tenant).select('c.contact_name_id'))
+    .orderBy('u.created_at')
+    .first<ClientLoginRow | undefined>(['u.user_id', 'u.contact_id', 'u.hashed_password', 'u.is_inactive']);
+  return row ?? null;
+}
+
+/** Enabled client logins with this sign-in email, of active contacts of active clients. */
+export async function findClientLoginsByEmail(db: Db, tenant: string, email: string): Promise<ClientLoginRow[]> {
+  return db('users as u')
+    .where({ 'u.tenant': tenant, 'u.user_type': 'client' })
+    .andWhereRaw(notInactive('u.is_inactive'))
+    .andWhereRaw('lower(u.email) = lower(?)', [email])
+    .whereIn('u.contact_id', activeContacts(db, tenant).select('c.contact_name_id'))
+    .orderBy('u.created_at')
+    .limit(2)
+    .select<ClientLoginRow[]>(['u.user_id', 'u.contact_id', 'u.hashed_password', 'u.is_inactive']);
+}
+
+export async function updateClientPassword(db: Db, args: { tenant: string; userId: string; hash: string }): Promise<void> {
+  await db('users').where({ tenant: args.tenant, user_id: args.userId, user_type: 'client' }).update({ hashed_password: args.hash, updated_at: db.fn.now() });
+}
+
+/** True when any user of the tenant already has this username (Alga keeps usernames unique per tenant). */
+export async function usernameTaken(db: Db, tenant: string, username: string): Promise<boolean> {
+  return Boolean(await db('users').where('tenant', tenant).andWhereRaw('lower(username) = lower(?)', [username]).first('user_id'));
+}
+
+/**
+ * The client login Alga's portal invitation acceptance creates (packages/portal-shared
+ * portalInvitationActions): username and email the contact's email in lower case, first and last
+ * name from the contact's full name, user_type 'client', contact_id, is_inactive false, the
+ * hashed password; then the client role 'Admin' for a client admin contact, 'User' otherwise
+ * (roles.client), when the tenant has it.
+ */
+export async function createClientLogin(
+  db: Db,
+  args: { tenant: string; contactId: string; email: string; firstName: string | null; lastName: string | null; hash: string; clientAdmin: boolean },
+): Promise<string> {
+  const email = args.email.toLowerCase();
+  const [created] = await db('users')
+    .insert({
+      tenant: args.tenant, user_id: db.raw('gen_random_uuid()'), username: email, email, first_name: args.firstName, last_name: args.lastName,
+      phone: null, timezone: null, hashed_password: args.hash, user_type: 'client', contact_id: args.contactId, is_inactive: false,
+      two_factor_enabled: false, is_google_user: false, created_at: db.fn.now(), updated_at: db.fn.now(),
+    })
+    .returning<Array<{ user_id: string }>>('user_id');
+  const role = await db('roles').where({ tenant: args.tenant, client: true, role_name: args.clientAdmin ? 'Admin' : 'User' }).first<{ role_id: string } | undefined>('role_id');
+  if (role) await db('user_roles').insert({ tenant: args.tenant, user_id: created!.user_id, role_id: role.role_id });
+  return created!.user_id;
+}

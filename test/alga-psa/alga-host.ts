@@ -1,0 +1,67 @@
+// A real Alga PSA database for a test: a fresh database with a random name on DATABASE_URL's
+// server, Alga's own schema (crm-schemas/alga-psa.sql: its migrations' tables, the pgboss schema,
+// functions and triggers) loaded whole with psql, rows seeded the way Alga writes them (seed.ts),
+// and the seeded document files under a storage root of their own (Alga's local storage provider).
+// `unavailable` says why a run cannot have one (no DATABASE_URL, no schema file), so the test
+// files skip with that reason instead of failing.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Knex } from 'knex';
+import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
+import { createKnex } from '../../src/db/connect.ts';
+import type { HostAdapter } from '../../src/ports/host.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { NEXTAUTH_SECRET, seedAlga, type AlgaSeed } from './seed.ts';
+
+const run = promisify(execFile);
+
+/** crm-schemas/ beside the repository (../shared/crm-schemas), or where CRM_SCHEMAS_DIR points. */
+const schemasDir = process.env.CRM_SCHEMAS_DIR ?? fileURLToPath(new URL('../../../shared/crm-schemas/', import.meta.url));
+export const ALGA_SCHEMA = path.join(schemasDir, 'alga-psa.sql');
+
+/** Why no real Alga PSA database can be made in this run, or null when one can. */
+export function unavailable(): string | null {
+  if (!process.env.DATABASE_URL) return 'DATABASE_URL is not set: the real Alga PSA schema is loaded with psql into a PostgreSQL server, not the embedded engine';
+  if (!existsSync(ALGA_SCHEMA)) return `the Alga PSA schema is not at ${ALGA_SCHEMA} (set CRM_SCHEMAS_DIR)`;
+  return null;
+}
+
+export interface AlgaHost {
+  database: TestDatabase;
+  db: Knex;
+  storageRoot: string;
+  seed: AlgaSeed;
+  /** The binding as the portal would be configured against this database. */
+  adapter(): HostAdapter;
+  close(): Promise<void>;
+}
+
+export async function loadAlgaSchema(url: string): Promise<void> {
+  // The whole dump, stopping at the first error; it needs only the bundled pgcrypto and pg_trgm.
+  await run('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', ALGA_SCHEMA, url], { maxBuffer: 16 * 1024 * 1024 });
+}
+
+export async function startAlgaHost(): Promise<AlgaHost> {
+  const database = await createTestDatabase();
+  const storageRoot = mkdtempSync(path.join(tmpdir(), 'alga-storage-'));
+  let db: Knex | undefined;
+  const close = async () => {
+    await db?.destroy();
+    rmSync(storageRoot, { recursive: true, force: true });
+    await database.drop();
+  };
+  try {
+    await loadAlgaSchema(database.url);
+    db = createKnex(database.url);
+    const seed = await seedAlga(db, storageRoot);
+    const live = db;
+    return { database, db, storageRoot, seed, adapter: () => createAlgaPsaAdapter(live, { nextAuthSecret: NEXTAUTH_SECRET, storageRoot }), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

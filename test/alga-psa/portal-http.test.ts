@@ -1,0 +1,144 @@
+// Covers the portal served on a real Alga PSA database, over HTTP as a client uses it: a contact
+// of an Alga client signs in with the password of their Alga client login (Alga's PBKDF2 hash
+// with the deployment's NEXTAUTH_SECRET; the portal links its own record on first sign-in), sees
+// the dashboard, opens and accepts a quotation (the quote accepted in Alga and the portal's
+// evidence row written together), views an invoice, and pays it through the demo checkout
+// (invoice_payments and transactions written, the invoice marked paid, the portal's payment
+// pointing at Alga's).
+import express from 'express';
+import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { expect } from 'chai';
+import type pg from 'pg';
+import request from 'supertest';
+import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
+import { createPgPool } from '../../src/db/connect.ts';
+import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
+import { createMailer } from '../../src/mail/mailer.ts';
+import { createPortalLogger } from '../../src/ops/logging.ts';
+import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
+import type { FeatureFlags } from '../../src/ports/services.ts';
+import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
+import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { CLAIRE_PASSWORD } from './seed.ts';
+
+const reason = unavailable();
+const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
+
+describe('alga-psa host: a client uses the portal over HTTP', function () {
+  this.timeout(180_000);
+  let host: AlgaHost;
+  let portal: CustomerPortal;
+  let sessionPool: pg.Pool;
+  let flags: FeatureFlags;
+  let flagsFile: string;
+  let server: Server | undefined;
+  let claire: ReturnType<typeof request.agent>;
+  let base: string;
+  let url: string;
+  let slug: string;
+
+  before(async function () {
+    if (reason) this.skip();
+    host = await startAlgaHost();
+    const { db, seed } = host;
+    const tenant = await db('tenants').where({ tenant: seed.tenant }).first('tenant', 'client_name');
+    slug = derivedSlug({ ...tenant, logo_url: null, primary_color: null });
+    sessionPool = createPgPool(host.database.url);
+    flagsFile = flagsFileFor([slug]);
+    flags = await createUnleashFlags({ bootstrapFile: flagsFile });
+    portal = createCustomerPortal({
+      adapter: host.adapter(),
+      db,
+      sessionPool,
+      flags,
+      mailer: createMailer({ from: 'Northwind IT <portal@northwind.example>', logger: () => {} }),
+      config: { appUrl: 'http://localhost', sessionSecret: 'alga-http-secret-'.padEnd(48, 'x'), demoPaymentProvider: true },
+      logger: createPortalLogger({ level: 'error' }),
+    });
+    await portal.migrate();
+    const app = express();
+    app.use('/portal', portal.clientRouter);
+    server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = `/portal/${slug}`;
+    // The agency switches online payments on.
+    await db('workspace_client_portal_settings').insert({ workspace_id: seed.tenant, allow_online_payments: true }).onConflict('workspace_id').merge();
+  });
+  after(async function () {
+    if (server) {
+      const open = server;
+      await new Promise<void>((resolve) => {
+        open.close(() => resolve());
+        open.closeAllConnections?.();
+      });
+    }
+    await portal?.close();
+    await flags?.close();
+    await sessionPool?.end();
+    if (flagsFile) rmSync(path.dirname(flagsFile), { recursive: true, force: true });
+    await host?.close();
+  });
+
+  if (reason) it(`is skipped: ${reason}`, () => {});
+
+  it('refuses a wrong password, then signs Claire in with her Alga password', async function () {
+    const refused = await signedInAgent(request.agent(url), slug, { email: 'claire@harbor.example', password: `${CLAIRE_PASSWORD}x` }).then(() => 'signed in', () => 'refused');
+    expect(refused).to.equal('refused');
+    claire = await signedInAgent(request.agent(url), slug, { email: 'claire@harbor.example', password: CLAIRE_PASSWORD });
+    // The portal linked its record to Alga's contact on the first sign-in, with no password of its own.
+    const linked = await host.db('client_users').where({ workspace_id: host.seed.tenant, contact_id: host.seed.contacts.claire }).first('status', 'password_hash');
+    expect(linked).to.include({ status: 'active', password_hash: null });
+  });
+
+  it('shows the dashboard with the client\'s quotations and invoices, and no proposals', async function () {
+    const page = await claire.get(`${base}/`).expect(200);
+    expect(page.text).to.include(`href="${base}/quotations"`).and.include(`href="${base}/invoices"`).and.not.include(`${base}/proposals`);
+    const quotations = await claire.get(`${base}/quotations`).expect(200);
+    expect(quotations.text).to.include('Managed backup').and.include('Q-0001').and.not.include('Draft network audit').and.not.include('Template: standard onboarding');
+  });
+
+  it('accepts a quotation: Alga\'s quote is accepted and the portal\'s evidence is written with it', async function () {
+    const id = host.seed.quotes.accept;
+    const detail = await claire.get(`${base}/quotations/${id}`).expect(200);
+    expect(detail.text).to.include('Monthly managed services').and.not.include('Optional, not selected');
+    const form = await claire.get(`${base}/quotations/${id}/accept`).expect(200);
+    const fingerprint = fingerprintIn(form.text);
+    expect(fingerprint).to.have.length(64);
+    await claire.post(`${base}/quotations/${id}/accept`).type('form').send({ _csrf: csrfFrom(form.text), typedName: 'Claire Martin', consent: 'yes', fingerprint }).expect(303);
+    const row = await host.db('quotes').where({ tenant: host.seed.tenant, quote_id: id }).first('status', 'accepted_at', 'rejected_at');
+    expect(row.status).to.equal('accepted');
+    expect(row.accepted_at).to.be.instanceOf(Date);
+    expect(row.rejected_at).to.equal(null);
+    expect(await host.db('quote_activities').where({ tenant: host.seed.tenant, quote_id: id, activity_type: 'accepted' })).to.have.length(1);
+    const evidence = await host.db('portal_offer_decisions').where({ workspace_id: host.seed.tenant, offer_kind: 'quotation', offer_id: id });
+    expect(evidence).to.have.length(1);
+    expect(evidence[0]).to.include({ client_id: host.seed.clients.bakery, outcome: 'accepted', typed_name: 'Claire Martin', snapshot_sha256: fingerprint });
+  });
+
+  it('views an invoice and pays it in full through the demo checkout: Alga records the payment and marks the invoice paid', async function () {
+    const id = host.seed.invoices.unpaid;
+    const detail = await claire.get(`${base}/invoices/${id}`).expect(200);
+    expect(detail.text).to.include('INV-000001').and.include('Managed services');
+    const page = await claire.get(`${base}/invoices/${id}/pay`).expect(200);
+    const started = await claire.post(`${base}/invoices/${id}/pay`).type('form').send({ _csrf: csrfFrom(page.text), choice: 'full' }).expect(303);
+    const paymentId = /\/payments\/demo\/([0-9a-f-]{36})$/.exec(started.headers.location ?? '')?.[1];
+    expect(paymentId, started.headers.location).to.be.a('string');
+    const checkout = await claire.get(`${base}/payments/demo/${paymentId}`).expect(200);
+    await claire.post(`${base}/payments/demo/${paymentId}`).type('form').send({ _csrf: csrfFrom(checkout.text), action: 'pay' }).expect(303);
+
+    const invoice = await host.db('invoices').where({ tenant: host.seed.tenant, invoice_id: id }).first('status');
+    expect(invoice.status).to.equal('paid');
+    const portalPayment = await host.db('client_payments').where({ id: paymentId }).first('status', 'amount_cents', 'currency', 'host_payment_id');
+    expect(portalPayment).to.include({ status: 'recorded', currency: 'USD' });
+    expect(Number(portalPayment.amount_cents)).to.equal(150_000);
+    const algaPayment = await host.db('invoice_payments').where({ tenant: host.seed.tenant, payment_id: portalPayment.host_payment_id }).first('invoice_id', 'amount', 'notes');
+    expect(algaPayment).to.include({ invoice_id: id, notes: 'Paid from the client portal' });
+    expect(Number(algaPayment.amount)).to.equal(150_000);
+    expect(await host.db('transactions').where({ tenant: host.seed.tenant, invoice_id: id, type: 'payment' })).to.have.length(1);
+  });
+});
