@@ -13,7 +13,8 @@ import type { LineItemRow } from './queries/line-items.ts';
 import type { OfferStatus as CrmOfferStatus } from './queries/offers.ts';
 import type { PaymentRow } from './queries/payments.ts';
 import {
-  clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, listClientInvoices, type InvoiceKey, type PortalInvoiceRow,
+  clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, listClientInvoices, type InvoiceKey, type PortalInvoiceLegalRow,
+  type PortalInvoiceRow,
 } from './queries/portal-invoices.ts';
 import { clientOfferItemsQuery, clientOfferQuery, listClientOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
 import { togetherTemplate, type TogetherRead } from './queries/read-together.ts';
@@ -57,6 +58,29 @@ export function presentInvoice(row: PortalInvoiceRow): InvoiceSummary {
     balanceCents: status === 'open' ? Math.max(0, row.total_cents - row.paid_cents) : 0,
     issueDate: row.issue_date,
     dueDate: row.due_date,
+  };
+}
+
+const text = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
+const addressLines = (value: string | null | undefined) => {
+  const lines = (value ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.length ? lines : null;
+};
+
+/** The invoice's legal details as the CRM keeps them: the workspace's, the client's and the invoice's own columns. */
+function presentLegalDetails(row: PortalInvoiceLegalRow): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank'> {
+  return {
+    seller: {
+      legalName: text(row.seller_legal_name),
+      addressLines: addressLines(row.seller_address),
+      vatId: text(row.seller_vat_id),
+      registrationNumber: text(row.seller_registration_number),
+    },
+    buyer: { addressLines: addressLines(row.buyer_address), taxId: text(row.buyer_tax_id) },
+    supplyDate: row.supply_date,
+    supplyEndDate: row.supply_end_date,
+    paymentTerms: text(row.payment_terms),
+    bank: row.iban ? { iban: text(row.iban), bic: text(row.bic), bankName: text(row.bank_name) } : null,
   };
 }
 
@@ -150,7 +174,7 @@ export function invoiceReads(db: Knex) {
       const invoiceId = parseId(id);
       if (ws === null || client === null || invoiceId === null) return null;
       const read = await invoiceWithLinesAndPayments(db, 'invoice', { workspaceId: ws, clientId: client, invoiceId });
-      const row = read.invoice as PortalInvoiceRow | null;
+      const row = read.invoice as (PortalInvoiceRow & PortalInvoiceLegalRow) | null;
       const items = read.items as LineItemRow[];
       const payments = read.payments as PaymentRow[];
       if (!row) return null;
@@ -164,6 +188,7 @@ export function invoiceReads(db: Knex) {
         taxCents: 0,
         notes: row.notes,
         payments: payments.map(presentPayment),
+        ...presentLegalDetails(row),
       };
     },
   };
