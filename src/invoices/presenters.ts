@@ -6,6 +6,7 @@ import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { deadlineState } from '../commercial/calendar.ts';
 import type { PdfDocumentModel } from '../pdf/document-model.ts';
 import { presentLines, type HistoryEntry, type LineView } from '../offers/presenters.ts';
+import { presentInvoiceLegal, withInvoiceLegalDetails, type InvoiceLegalView } from './legal-details.ts';
 
 export interface InvoiceRowView {
   id: string;
@@ -33,6 +34,8 @@ export interface InvoiceDetailView extends InvoiceRowView {
   payments: Array<{ when: string; method: string; reference: string | null; amount: string }>;
   history: HistoryEntry[];
   pdfHref: string;
+  /** The invoice's legal details, for the PDF (see legal-details.ts). */
+  legal: InvoiceLegalView;
 }
 
 export function presentInvoiceRow(i18n: RequestI18n, invoice: InvoiceSummary, href: string, today: string): InvoiceRowView {
@@ -81,12 +84,13 @@ export function presentInvoiceDetail(i18n: RequestI18n, invoice: InvoiceDetail, 
     payments,
     history,
     pdfHref: `${href}.pdf`,
+    legal: presentInvoiceLegal(i18n, invoice),
   };
 }
 
 export function invoicePdfModel(i18n: RequestI18n, view: InvoiceDetailView, brand: PdfDocumentModel['brand'], client: string): PdfDocumentModel {
   const { t } = i18n;
-  return {
+  return withInvoiceLegalDetails(i18n, {
     locale: i18n.locale,
     brand,
     heading: view.heading,
@@ -111,5 +115,5 @@ export function invoicePdfModel(i18n: RequestI18n, view: InvoiceDetailView, bran
     payments: view.payments.length ? { label: t('invoices:payments.heading'), rows: view.payments.map((p) => ({ when: p.when, method: p.method, amount: p.amount })) } : null,
     evidence: null,
     footer: t('pdf:footer', { workspace: brand.name }),
-  };
+  }, view.legal, client);
 }
