@@ -22,6 +22,7 @@ export const ACTIVITY_EVENTS = {
   'offer.pdf_downloaded': 'Downloaded the PDF of a proposal or quotation',
   'invoice.viewed': 'Viewed an invoice',
   'invoice.pdf_downloaded': 'Downloaded the PDF of an invoice',
+  'invoice.receipt_downloaded': 'Downloaded the receipt of a payment',
   'comment.added': 'Commented',
   'document.downloaded': 'Downloaded a document',
   'document.uploaded': 'Uploaded a document',

@@ -20,6 +20,7 @@ import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { INVOICE_STATUS_FILTERS, type InvoiceListInput } from './commands.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
+import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
 
 export interface InvoiceHandlerDeps {
   db: Knex;
@@ -42,7 +43,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     return { invoice, view: presentInvoiceDetail(i18n, invoice, href, i18n.fmt.isoDay(now())), subject: { type: 'invoice', id: invoice.id, href } satisfies CommentSubject };
   }
 
-  const log = (req: Request, res: Response, event: 'invoice.viewed' | 'invoice.pdf_downloaded', details: Record<string, unknown>) => {
+  const log = (req: Request, res: Response, event: 'invoice.viewed' | 'invoice.pdf_downloaded' | 'invoice.receipt_downloaded', details: Record<string, unknown>) => {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
     return insertActivity(db, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
@@ -96,6 +97,22 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, invoicePdfModel(i18n, view, brand, contact.clientName));
       await log(req, res, 'invoice.pdf_downloaded', { invoiceId: invoice.id, number: invoice.number });
       sendPdf(res, pdf, pdfFilename(i18n.t('invoices:kind'), invoice.number));
+    },
+
+    /** The receipt of one payment of the invoice; another invoice's payment (or none) is not found. */
+    receipt: async (req: Request, res: Response) => {
+      const { i18n, workspace } = portalContext(res);
+      const { user, contact } = signedInClient(res);
+      const paymentId = parseParam(RecordIdParam, req.params.paymentId);
+      const { invoice } = await load(res, req.params.id);
+      const found = findReceiptPayment(invoice, paymentId);
+      const brand = found ? await pdfBrand(deps.storage, res) : null;
+      const model = found && brand ? receiptPdfModel(i18n, invoice, paymentId, brand, contact.clientName) : null;
+      if (!found || !model) throw notFound();
+      const number = receiptNumber(invoice.number, found.position);
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, model);
+      await log(req, res, 'invoice.receipt_downloaded', { invoiceId: invoice.id, number: invoice.number, paymentId, receipt: number });
+      sendPdf(res, pdf, pdfFilename(i18n.t('receipts:filename'), number));
     },
 
     addComment: async (req: Request, res: Response) => {

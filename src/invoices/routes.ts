@@ -22,6 +22,7 @@ export function invoiceRoutes(h: InvoiceHandlers): Router {
   const router = Router({ mergeParams: true });
   router.get('/invoices', invoicesShown, validateQuery(InvoiceListQuery), h.list);
   router.get('/invoices/:id.pdf', invoicesShown, h.pdf);
+  router.get('/invoices/:id/payments/:paymentId/receipt.pdf', invoicesShown, h.receipt);
   router.get('/invoices/:id', invoicesShown, h.show);
   router.post('/invoices/:id/comments', invoicesShown, commenting, validateBody(AddCommentCommand, h.invalidComment), h.addComment);
   return router;

@@ -115,7 +115,8 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   const taxCells = (line: PdfDocumentModel['lines'][number]): string[] =>
     taxAmounts ? [line.taxRate ?? '', line.taxAmount ?? ''] : model.showLineTax ? [line.taxRate ?? ''] : [];
   const header = [model.columns.description, model.columns.quantity, model.columns.unitPrice, ...taxHeader(), model.columns.total];
-  row(header, 'bold');
+  // A document without lines (a receipt) has no table.
+  if (model.lines.length) row(header, 'bold');
   for (const line of model.lines) {
     row([line.description, line.quantity, line.unitPrice, ...taxCells(line), line.total], 'regular');
   }

@@ -5,45 +5,17 @@
 // (never a label with nothing after it). Lines with tax rates get rate and amount columns and
 // totals per rate, and a long invoice is numbered "Page N of M" on every page.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { formattersFor } from '../../src/i18n/formatters.ts';
 import type { RequestI18n } from '../../src/i18n/request-i18n.ts';
 import { translator, type Locale } from '../../src/i18n/translations.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../../src/invoices/presenters.ts';
 import type { InvoiceDetail } from '../../src/ports/host.ts';
 import { renderPdf } from '../../src/pdf/render-pdf.ts';
+import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-
-const run = promisify(execFile);
-
-export async function pdfText(pdf: Buffer): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'invoice-pdf-'));
-  try {
-    const file = path.join(dir, 'doc.pdf');
-    await writeFile(file, pdf);
-    const { stdout } = await run('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']);
-    return stdout;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** Words split by pdftotext's layout spaces joined again, so a phrase is found whatever the columns. */
-const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 /** A line whose last visible character is a colon: a label printed without a value. */
 const emptyLabels = (text: string) => text.split('\n').filter((line) => /:\s*$/.test(line));
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 const i18nFor = (locale: Locale): RequestI18n => ({ locale, timeZone: 'UTC', t: translator(locale), fmt: formattersFor(locale, 'UTC') });
 
