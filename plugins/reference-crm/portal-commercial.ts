@@ -4,7 +4,7 @@
 // line's rate is null and the tax is zero: total = subtotal.
 import type { Knex } from 'knex';
 import type {
-  InvoiceDetail, InvoicePayment, InvoiceStatus, InvoiceSummary, LineItem, OfferDetail, OfferKind, OfferStatus, OfferSummary, Page, PageRequest,
+  InvoiceDetail, InvoicePayment, InvoiceStatementData, InvoiceStatus, InvoiceSummary, LineItem, OfferDetail, OfferKind, OfferStatus, OfferSummary, Page, PageRequest,
 } from '../../src/ports/host.ts';
 import { clampLimit, decodeCursor, pageOf } from '../../src/ports/cursor.ts';
 import { parseId, toHostId } from './ids.ts';
@@ -13,7 +13,7 @@ import type { LineItemRow } from './queries/line-items.ts';
 import type { OfferStatus as CrmOfferStatus } from './queries/offers.ts';
 import type { PaymentRow } from './queries/payments.ts';
 import {
-  clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, listClientInvoices, type InvoiceKey, type PortalInvoiceLegalRow,
+  clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, clientStatementInvoicesQuery, clientStatementPaymentsQuery, listClientInvoices, type InvoiceKey, type PortalInvoiceLegalRow,
   type PortalInvoiceRow,
 } from './queries/portal-invoices.ts';
 import { clientOfferItemsQuery, clientOfferQuery, listClientOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
@@ -126,6 +126,11 @@ const invoiceWithLinesAndPayments = togetherTemplate((kind: 'invoice') => kind, 
   { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientInvoicePaymentsQuery(db, args) },
 ]);
 
+const statementReads = togetherTemplate((kind: 'statement') => kind, (db, _kind, args: { workspaceId: number; clientId: number }): TogetherRead[] => [
+  { name: 'invoices', shape: 'rows', query: clientStatementInvoicesQuery(db, args) },
+  { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientStatementPaymentsQuery(db, args) },
+]);
+
 export function offerReads(db: Knex) {
   return {
     async list(workspaceId: string, clientId: string, kind: OfferKind, filter: { status?: OfferStatus[] }, page: PageRequest): Promise<Page<OfferSummary>> {
@@ -189,6 +194,18 @@ export function invoiceReads(db: Knex) {
         notes: row.notes,
         payments: payments.map(presentPayment),
         ...presentLegalDetails(row),
+      };
+    },
+
+    /** The client's invoices and their payments in one statement, for a statement of account. */
+    async statement(workspaceId: string, clientId: string): Promise<InvoiceStatementData> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      if (ws === null || client === null) return { invoices: [], payments: [] };
+      const read = await statementReads(db, 'statement', { workspaceId: ws, clientId: client });
+      return {
+        invoices: (read.invoices as PortalInvoiceRow[]).map(presentInvoice),
+        payments: (read.payments as PaymentRow[]).map((row) => ({ ...presentPayment(row), invoiceId: toHostId(row.invoice_id) })),
       };
     },
   };

@@ -19,7 +19,7 @@ export function findReceiptPayment(invoice: InvoiceDetail, paymentId: string): {
 }
 
 /** The URL of a payment's receipt, below the invoice's own URL. */
-export const receiptHref = (invoiceHref: string, paymentId: string) => `${invoiceHref}/payments/${encodeURIComponent(paymentId)}/receipt.pdf`;
+export const receiptHref = (invoiceHref: string, paymentId: string) => `${invoiceHref}/receipts/${encodeURIComponent(paymentId)}.pdf`;
 
 const methodLabel = (i18n: RequestI18n, method: string) => i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
 

@@ -388,6 +388,18 @@ export interface InvoicesPort {
    * Answers null (and records nothing) for an invoice that is not open or an amount over the balance.
    */
   recordPayment(workspaceId: HostId, clientId: HostId, id: HostId, payment: NewPayment, write?: HostWrite): Promise<InvoicePayment | null>;
+  /**
+   * Optional: every invoice of the client that list() returns (all statuses), oldest issued first,
+   * and every payment of those invoices, oldest first, in a fixed number of reads, for a statement
+   * of account. Without it the portal pages through list() and reads each invoice with find().
+   */
+  statement?(workspaceId: HostId, clientId: HostId): Promise<InvoiceStatementData>;
+}
+
+/** What a statement of account lists: the client's invoices and their payments. */
+export interface InvoiceStatementData {
+  invoices: InvoiceSummary[];
+  payments: Array<InvoicePayment & { invoiceId: HostId }>;
 }
 
 /** The record a document or task belongs to, where the host knows it. */

@@ -27,7 +27,7 @@ describe('payment receipts', function () {
 
   const receiptLink = async () => {
     const page = await maria.get(invoiceHref).expect(200);
-    const href = /href="([^"]+\/payments\/\d+\/receipt\.pdf)"/.exec(page.text)?.[1];
+    const href = /href="([^"]+\/receipts\/\d+\.pdf)"/.exec(page.text)?.[1];
     expect(href, 'a receipt link beside the payment').to.be.a('string');
     expect(page.text).to.include('aria-label="Receipt R-INV-0002-1 (PDF)"');
     return href!;
@@ -58,9 +58,9 @@ describe('payment receipts', function () {
 
   it('finds no payment of another invoice under this one, nor a malformed id', async function () {
     const href = await receiptLink();
-    const paymentId = /\/payments\/(\d+)\//.exec(href)![1]!;
-    await maria.get(`/portal/demo/invoices/${paidInvoiceId}/payments/${paymentId}/receipt.pdf`).expect(404);
-    await maria.get(`${invoiceHref}/payments/999999/receipt.pdf`).expect(404);
-    await maria.get(`${invoiceHref}/payments/${encodeURIComponent('1;drop')}/receipt.pdf`).expect((res) => expect([400, 404]).to.include(res.status));
+    const paymentId = /\/receipts\/(\d+)\.pdf/.exec(href)![1]!;
+    await maria.get(`/portal/demo/invoices/${paidInvoiceId}/receipts/${paymentId}.pdf`).expect(404);
+    await maria.get(`${invoiceHref}/receipts/999999.pdf`).expect(404);
+    await maria.get(`${invoiceHref}/receipts/${encodeURIComponent('1;drop')}.pdf`).expect((res) => expect([400, 404]).to.include(res.status));
   });
 });

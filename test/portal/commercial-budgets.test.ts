@@ -152,7 +152,18 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
       large: String((await h.crm.db('payments').where({ invoice_id: invoices.large }).orderBy('id', 'desc').first('id')).id),
     };
     await expectBudget('GET /invoices/:id.pdf', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}.pdf`).expect(200));
-    await expectBudget('GET /invoices/:id/payments/:paymentId/receipt.pdf', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}/payments/${payments[size]}/receipt.pdf`).expect(200));
+    await expectBudget('GET /invoices/:id/receipts/:paymentId.pdf', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}/receipts/${payments[size]}.pdf`).expect(200));
+  });
+
+  it('GET the statement of account, whatever the number of invoices and payments', async function () {
+    // Small: the seed's invoices; large: five more, with lines and payments. The host reads them in one statement.
+    const download = () => maria.get('/portal/demo/invoices/statement.pdf').expect(200);
+    for (const size of ['small', 'large'] as const) {
+      if (size === 'large') for (let i = 0; i < 5; i++) await openInvoice(3, 2);
+      await download();
+      const counted = await cheapest(() => counter.measure(download));
+      expect(counted.count, describeQueries(`GET /invoices/statement.pdf (${size})`, counted)).to.equal(4);
+    }
   });
 
   it('GET the public link page', async function () {

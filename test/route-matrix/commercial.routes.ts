@@ -51,12 +51,14 @@ export const routes: MatrixRoute[] = [
   ...section('proposals', ['showProposals']),
   ...section('quotations', ['showProposals']),
   ...section('invoices', ['showInvoices']),
+  // Each client's own statement: nothing of another client's to ask for.
+  { method: 'GET', path: '/invoices/statement.pdf', url: () => '/invoices/statement.pdf', ownedByClient: false, switches: ['showInvoices'] },
   {
     method: 'GET',
-    path: '/invoices/:id/payments/:paymentId/receipt.pdf',
+    path: '/invoices/:id/receipts/:paymentId.pdf',
     url: async (w) => {
       const { invoiceId, paymentId } = await ownerPayment(w);
-      return `/invoices/${invoiceId}/payments/${paymentId}/receipt.pdf`;
+      return `/invoices/${invoiceId}/receipts/${paymentId}.pdf`;
     },
     ownedByClient: true,
     switches: ['showInvoices'],

@@ -115,3 +115,19 @@ export function clientInvoicePaymentsQuery(db: Db, args: InvoiceArgs) {
     .orderBy('pm.id')
     .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);
 }
+
+/** Every visible invoice of the client, oldest issued first, for a statement of account, as a query. */
+export function clientStatementInvoicesQuery(db: Db, args: { workspaceId: number; clientId: number }) {
+  return scoped(db, args).orderBy('i.issue_date').orderBy('i.id').select<PortalInvoiceRow[]>(COLUMNS);
+}
+
+/** Every payment of the client's visible invoices, oldest first, as a query. */
+export function clientStatementPaymentsQuery(db: Db, args: { workspaceId: number; clientId: number }) {
+  return db('payments as pm')
+    .join('invoices as i', 'i.id', 'pm.invoice_id')
+    .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
+    .whereIn('i.status', VISIBLE_INVOICE_STATUSES)
+    .orderBy('pm.paid_at')
+    .orderBy('pm.id')
+    .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);
+}
