@@ -136,13 +136,13 @@ function presentStaff(row: StaffUserRow): HostStaffUser {
  * logins and no comments, so the portal provides those itself.
  */
 export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
-  { concept: 'workspace', table: 'workspaces', columns: ['id', 'slug', 'name', 'logo_url', 'brand_color'] },
-  { concept: 'company', table: 'clients', columns: ['id', 'workspace_id', 'name'] },
+  { concept: 'workspace', table: 'workspaces', columns: ['id', 'slug', 'name', 'logo_url', 'brand_color', 'legal_name', 'legal_address', 'vat_id', 'registration_number', 'bank_name', 'iban', 'bic', 'payment_terms'] },
+  { concept: 'company', table: 'clients', columns: ['id', 'workspace_id', 'name', 'address', 'tax_id'] },
   { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
   { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
   { concept: 'proposal', table: 'proposals', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
   { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
-  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'number', 'status', 'currency', 'due_date', 'total_cents', 'paid_cents'] },
+  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'number', 'status', 'currency', 'due_date', 'total_cents', 'paid_cents', 'supply_date', 'supply_end_date', 'payment_terms'] },
   { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
   // Also read: tasks.description and record_type/record_id, documents.shared_by_staff_id and
   // created_at; the claims list the columns the audit recognises for each concept.

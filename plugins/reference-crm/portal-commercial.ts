@@ -4,8 +4,8 @@
 // line's rate is null and the tax is zero: total = subtotal.
 import type { Knex } from 'knex';
 import {
-  type InvoiceDetail, type InvoicePayment, type InvoiceStatus, type InvoiceSummary, type LineItem, type OfferDetail,
-  type OfferKind, type OfferStatus, type OfferSummary, type Page, type PageRequest, clampLimit, decodeCursor, pageOf,
+  type InvoiceDetail, type InvoicePayment, type InvoiceStatementData, type InvoiceStatus, type InvoiceSummary, type LineItem,
+  type OfferDetail, type OfferKind, type OfferStatus, type OfferSummary, type Page, type PageRequest, clampLimit, decodeCursor, pageOf,
 } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import type { InvoiceStatus as CrmInvoiceStatus } from './queries/invoices.ts';
@@ -13,7 +13,8 @@ import type { LineItemRow } from './queries/line-items.ts';
 import type { OfferStatus as CrmOfferStatus } from './queries/offers.ts';
 import type { PaymentRow } from './queries/payments.ts';
 import {
-  clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, listClientInvoices, type InvoiceKey, type PortalInvoiceRow,
+  clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, clientStatementInvoicesQuery, clientStatementPaymentsQuery, listClientInvoices, type InvoiceKey, type PortalInvoiceLegalRow,
+  type PortalInvoiceRow,
 } from './queries/portal-invoices.ts';
 import { clientOfferItemsQuery, clientOfferQuery, listClientOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
 import { togetherTemplate, type TogetherRead } from './queries/read-together.ts';
@@ -60,6 +61,29 @@ export function presentInvoice(row: PortalInvoiceRow): InvoiceSummary {
   };
 }
 
+const text = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
+const addressLines = (value: string | null | undefined) => {
+  const lines = (value ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.length ? lines : null;
+};
+
+/** The invoice's legal details as the CRM keeps them: the workspace's, the client's and the invoice's own columns. */
+function presentLegalDetails(row: PortalInvoiceLegalRow): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank'> {
+  return {
+    seller: {
+      legalName: text(row.seller_legal_name),
+      addressLines: addressLines(row.seller_address),
+      vatId: text(row.seller_vat_id),
+      registrationNumber: text(row.seller_registration_number),
+    },
+    buyer: { addressLines: addressLines(row.buyer_address), taxId: text(row.buyer_tax_id) },
+    supplyDate: row.supply_date,
+    supplyEndDate: row.supply_end_date,
+    paymentTerms: text(row.payment_terms),
+    bank: row.iban ? { iban: text(row.iban), bic: text(row.bic), bankName: text(row.bank_name) } : null,
+  };
+}
+
 function presentPayment(row: PaymentRow): InvoicePayment {
   return { id: toHostId(row.id), amountCents: row.amount_cents, method: row.method, reference: row.reference, paidAt: row.paid_at };
 }
@@ -100,6 +124,11 @@ const invoiceWithLinesAndPayments = togetherTemplate((kind: 'invoice') => kind, 
   { name: 'invoice', shape: 'row', query: clientInvoiceQuery(db, args) },
   { name: 'items', shape: 'rows', query: clientInvoiceItemsQuery(db, args) },
   { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientInvoicePaymentsQuery(db, args) },
+]);
+
+const statementReads = togetherTemplate((kind: 'statement') => kind, (db, _kind, args: { workspaceId: number; clientId: number }): TogetherRead[] => [
+  { name: 'invoices', shape: 'rows', query: clientStatementInvoicesQuery(db, args) },
+  { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientStatementPaymentsQuery(db, args) },
 ]);
 
 export function offerReads(db: Knex) {
@@ -150,7 +179,7 @@ export function invoiceReads(db: Knex) {
       const invoiceId = parseId(id);
       if (ws === null || client === null || invoiceId === null) return null;
       const read = await invoiceWithLinesAndPayments(db, 'invoice', { workspaceId: ws, clientId: client, invoiceId });
-      const row = read.invoice as PortalInvoiceRow | null;
+      const row = read.invoice as (PortalInvoiceRow & PortalInvoiceLegalRow) | null;
       const items = read.items as LineItemRow[];
       const payments = read.payments as PaymentRow[];
       if (!row) return null;
@@ -164,6 +193,19 @@ export function invoiceReads(db: Knex) {
         taxCents: 0,
         notes: row.notes,
         payments: payments.map(presentPayment),
+        ...presentLegalDetails(row),
+      };
+    },
+
+    /** The client's invoices and their payments in one statement, for a statement of account. */
+    async statement(workspaceId: string, clientId: string): Promise<InvoiceStatementData> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      if (ws === null || client === null) return { invoices: [], payments: [] };
+      const read = await statementReads(db, 'statement', { workspaceId: ws, clientId: client });
+      return {
+        invoices: (read.invoices as PortalInvoiceRow[]).map(presentInvoice),
+        payments: (read.payments as PaymentRow[]).map((row) => ({ ...presentPayment(row), invoiceId: toHostId(row.invoice_id) })),
       };
     },
   };

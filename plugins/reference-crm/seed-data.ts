@@ -33,6 +33,12 @@ export interface SeedInvoice {
   notes: string;
   items: readonly SeedItem[];
   payments?: readonly SeedPayment[];
+  /** Day of supply, or the first day of the period supplied; the issue day when absent. */
+  supplied?: number;
+  /** Last day of the period supplied, for work billed by period. */
+  suppliedUntil?: number;
+  /** Terms of this invoice, where they differ from the workspace's. */
+  paymentTerms?: string;
 }
 
 export interface SeedTask {
@@ -73,6 +79,8 @@ export interface SeedClient {
   name: string;
   website: string | null;
   address: string | null;
+  /** The client's VAT or tax id, where the agency has recorded it. */
+  taxId?: string;
   created: number;
   contacts: readonly SeedContact[];
   proposals?: readonly SeedOffer[];
@@ -89,10 +97,23 @@ export interface SeedStaff {
   role: 'admin' | 'member';
 }
 
+/** What the agency's invoices name it by and where its clients pay (see the invoice legal details migration). */
+export interface SeedLegalDetails {
+  legalName: string;
+  address: string;
+  vatId: string | null;
+  registrationNumber: string | null;
+  bankName: string | null;
+  iban: string | null;
+  bic: string | null;
+  paymentTerms: string | null;
+}
+
 export interface SeedWorkspace {
   slug: string;
   name: string;
   brandColor: string;
+  legal?: SeedLegalDetails;
   created: number;
   staff: readonly SeedStaff[];
   clients: readonly SeedClient[];
@@ -103,6 +124,16 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
     slug: 'demo',
     name: 'Demo Agency',
     brandColor: '#2f5bd3',
+    legal: {
+      legalName: 'Demo Agency GmbH',
+      address: 'Rosenthaler Straße 40\n10178 Berlin\nGermany',
+      vatId: 'DE298765432',
+      registrationNumber: 'HRB 187654 B, Amtsgericht Charlottenburg',
+      bankName: 'Commerzbank Berlin',
+      iban: 'DE89 3704 0044 0532 0130 00',
+      bic: 'COBADEFFXXX',
+      paymentTerms: 'Payable within 30 days of the invoice date without deduction.',
+    },
     created: -400,
     staff: [
       { name: 'Dana Whitfield', email: 'admin@demo.test', password: 'DemoAdmin!2026', role: 'admin' },
@@ -113,6 +144,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         name: 'Northwind Traders',
         website: 'https://northwind.test',
         address: '410 Harbor Street\nSeattle, WA 98101\nUnited States',
+        taxId: '91-1144442',
         created: -300,
         contacts: [
           { name: 'Maria García', email: 'maria@northwind.test', phone: '+1 206 555 0142', demoLogin: true },
@@ -155,6 +187,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
           },
           {
             status: 'sent', currency: 'USD', issued: -10, due: 20, notes: 'Payment by bank transfer within 30 days.',
+            supplied: -40, suppliedUntil: -11,
             items: [
               ['Design milestone 1: page templates', 1, 490000],
               ['Stock photography licences', 6, 4500],
@@ -197,6 +230,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         name: 'Bluebell Bakery',
         website: 'https://bluebellbakery.test',
         address: '12 Camden Row\nDublin D08\nIreland',
+        taxId: 'IE6388047V',
         created: -200,
         contacts: [
           { name: 'Priya Nair', email: 'priya@bluebell.test', phone: '+353 1 555 0190', demoLogin: true },
@@ -326,6 +360,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         name: 'Summit Outdoor Co.',
         website: 'https://summitoutdoor.test',
         address: 'Bergstraße 21\n80331 München\nGermany',
+        taxId: 'DE811569869',
         created: -90,
         contacts: [
           { name: 'Jonas Berg', email: 'jonas@summitoutdoor.test', phone: '+49 89 5550 1234' },
@@ -410,6 +445,16 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
     slug: 'acme',
     name: 'Acme Studio',
     brandColor: '#b4451f',
+    legal: {
+      legalName: 'Acme Studio SARL',
+      address: '18 rue de la Roquette\n75011 Paris\nFrance',
+      vatId: 'FR40303265045',
+      registrationNumber: 'SIRET 303 265 045 00029, RCS Paris',
+      bankName: 'BNP Paribas',
+      iban: 'FR76 3000 6000 0112 3456 7890 189',
+      bic: 'BNPAFRPPXXX',
+      paymentTerms: 'Payable within 30 days. Late payment: interest at three times the legal rate and a fixed fee of EUR 40.',
+    },
     created: -380,
     staff: [
       { name: 'Alex Moreau', email: 'admin@acme.test', password: 'AcmeAdmin!2026', role: 'admin' },
@@ -460,6 +505,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         name: 'Lumen Coffee Roasters',
         website: 'https://lumencoffee.test',
         address: 'Oudezijds Voorburgwal 120\n1012 GE Amsterdam\nNetherlands',
+        taxId: 'NL854502130B01',
         created: -100,
         contacts: [
           { name: 'Hana Sato', email: 'hana@lumencoffee.test', phone: '+31 20 555 0101', demoLogin: true },
@@ -546,6 +592,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         name: 'Kestrel Logistics',
         website: 'https://kestrel.test',
         address: 'Via Torino 14\n20123 Milano\nItaly',
+        taxId: 'IT00743110157',
         created: -60,
         contacts: [
           { name: 'Ruth Evans', email: 'ruth@kestrel.test', phone: '+39 02 5550 7700' },

@@ -143,6 +143,7 @@ async function seedClient(
       address: client.address,
       createdAt: seedTime(client.created),
     }));
+  if (!existing && client.taxId) await trx('clients').where({ id: clientId }).update({ tax_id: client.taxId });
 
   const contactIds = new Map<string, number>();
   const contacts: Array<{ contactId: number; clientId: number; name: string; email: string; demoLogin: boolean }> = [];
@@ -179,6 +180,11 @@ async function seedClient(
       notes: invoice.notes,
       createdAt: seedTime(invoice.issued, 9),
       items: items(invoice.items),
+    });
+    await trx('invoices').where({ id }).update({
+      supply_date: seedDate(invoice.supplied ?? invoice.issued),
+      supply_end_date: invoice.suppliedUntil === undefined ? null : seedDate(invoice.suppliedUntil),
+      payment_terms: invoice.paymentTerms ?? null,
     });
     // Payments go in only with a newly created invoice, in the same transaction, so they are
     // never doubled by a second run.
@@ -243,6 +249,19 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
       logoUrl: null,
       createdAt: seedTime(workspace.created),
     }));
+  if (!existing && workspace.legal) {
+    const legal = workspace.legal;
+    await trx('workspaces').where({ id: workspaceId }).update({
+      legal_name: legal.legalName,
+      legal_address: legal.address,
+      vat_id: legal.vatId,
+      registration_number: legal.registrationNumber,
+      bank_name: legal.bankName,
+      iban: legal.iban,
+      bic: legal.bic,
+      payment_terms: legal.paymentTerms,
+    });
+  }
 
   for (const staff of workspace.staff) {
     if (!(await findStaffByEmail(trx, { workspaceId, email: staff.email }))) {

@@ -22,6 +22,8 @@ export const ACTIVITY_EVENTS = {
   'offer.pdf_downloaded': 'Downloaded the PDF of a proposal or quotation',
   'invoice.viewed': 'Viewed an invoice',
   'invoice.pdf_downloaded': 'Downloaded the PDF of an invoice',
+  'invoice.receipt_downloaded': 'Downloaded the receipt of a payment',
+  'invoice.statement_downloaded': 'Downloaded the statement of account',
   'comment.added': 'Commented',
   'document.downloaded': 'Downloaded a document',
   'document.uploaded': 'Uploaded a document',

@@ -20,6 +20,8 @@ import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { INVOICE_STATUS_FILTERS, type InvoiceListInput } from './commands.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
+import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
+import { loadStatement, statementPdfModel } from './statement.ts';
 
 export interface InvoiceHandlerDeps {
   db: Knex;
@@ -42,7 +44,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     return { invoice, view: presentInvoiceDetail(i18n, invoice, href, i18n.fmt.isoDay(now())), subject: { type: 'invoice', id: invoice.id, href } satisfies CommentSubject };
   }
 
-  const log = (req: Request, res: Response, event: 'invoice.viewed' | 'invoice.pdf_downloaded', details: Record<string, unknown>) => {
+  const log = (req: Request, res: Response, event: 'invoice.viewed' | 'invoice.pdf_downloaded' | 'invoice.receipt_downloaded' | 'invoice.statement_downloaded', details: Record<string, unknown>) => {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
     return insertActivity(db, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
@@ -82,6 +84,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         status: query.status,
         statuses: ['all', ...INVOICE_STATUS_FILTERS].map((value) => ({ value, label: i18n.t(`invoices:filter.${value}`), selected: value === query.status })),
         nextHref: page.next ? `${base}/invoices?${new URLSearchParams({ ...filter, after: page.next })}` : null,
+        statementHref: `${base}/invoices/statement.pdf`,
         firstHref: query.after ? `${base}/invoices${query.status === 'all' ? '' : `?${new URLSearchParams(filter)}`}` : null,
       });
     },
@@ -96,6 +99,33 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, invoicePdfModel(i18n, view, brand, contact.clientName));
       await log(req, res, 'invoice.pdf_downloaded', { invoiceId: invoice.id, number: invoice.number });
       sendPdf(res, pdf, pdfFilename(i18n.t('invoices:kind'), invoice.number));
+    },
+
+    /** The receipt of one payment of the invoice; another invoice's payment (or none) is not found. */
+    receipt: async (req: Request, res: Response) => {
+      const { i18n, workspace } = portalContext(res);
+      const { user, contact } = signedInClient(res);
+      const paymentId = parseParam(RecordIdParam, req.params.paymentId);
+      const { invoice } = await load(res, req.params.id);
+      const found = findReceiptPayment(invoice, paymentId);
+      const brand = found ? await pdfBrand(deps.storage, res) : null;
+      const model = found && brand ? receiptPdfModel(i18n, invoice, paymentId, brand, contact.clientName) : null;
+      if (!found || !model) throw notFound();
+      const number = receiptNumber(invoice.number, found.position);
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, model);
+      await log(req, res, 'invoice.receipt_downloaded', { invoiceId: invoice.id, number: invoice.number, paymentId, receipt: number });
+      sendPdf(res, pdf, pdfFilename(i18n.t('receipts:filename'), number));
+    },
+
+    /** The statement of account: the client's invoices and payments, and the balance due. */
+    statement: async (req: Request, res: Response) => {
+      const { i18n, workspace } = portalContext(res);
+      const { user, contact } = signedInClient(res);
+      const [data, brand] = await Promise.all([loadStatement(invoices, workspace.id, user.client_id), pdfBrand(deps.storage, res)]);
+      const today = i18n.fmt.isoDay(now());
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, statementPdfModel(i18n, data, brand, contact.clientName, today));
+      await log(req, res, 'invoice.statement_downloaded', { invoices: data.invoices.length, payments: data.payments.length });
+      sendPdf(res, pdf, pdfFilename(i18n.t('statement:filename'), contact.clientName, today));
     },
 
     addComment: async (req: Request, res: Response) => {

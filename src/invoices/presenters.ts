@@ -6,6 +6,8 @@ import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { deadlineState } from '../commercial/calendar.ts';
 import type { PdfDocumentModel } from '../pdf/document-model.ts';
 import { presentLines, type HistoryEntry, type LineView } from '../offers/presenters.ts';
+import { presentInvoiceLegal, withInvoiceLegalDetails, type InvoiceLegalView } from './legal-details.ts';
+import { receiptHref, receiptNumber } from './receipts.ts';
 
 export interface InvoiceRowView {
   id: string;
@@ -30,9 +32,11 @@ export interface InvoiceDetailView extends InvoiceRowView {
   tax: string;
   paid: string;
   notes: string;
-  payments: Array<{ when: string; method: string; reference: string | null; amount: string }>;
+  payments: Array<{ when: string; method: string; reference: string | null; amount: string; receiptHref: string; receiptLabel: string }>;
   history: HistoryEntry[];
   pdfHref: string;
+  /** The invoice's legal details, for the PDF (see legal-details.ts). */
+  legal: InvoiceLegalView;
 }
 
 export function presentInvoiceRow(i18n: RequestI18n, invoice: InvoiceSummary, href: string, today: string): InvoiceRowView {
@@ -58,11 +62,13 @@ const methodLabel = (i18n: RequestI18n, method: string) => i18n.t(`invoices:meth
 export function presentInvoiceDetail(i18n: RequestI18n, invoice: InvoiceDetail, href: string, today: string): InvoiceDetailView {
   const { t, fmt } = i18n;
   const row = presentInvoiceRow(i18n, invoice, href, today);
-  const payments = invoice.payments.map((payment) => ({
+  const payments = invoice.payments.map((payment, index) => ({
     when: fmt.dateTime(payment.paidAt),
     method: methodLabel(i18n, payment.method),
     reference: payment.reference,
     amount: fmt.money(payment.amountCents, invoice.currency),
+    receiptHref: receiptHref(href, payment.id),
+    receiptLabel: t('receipts:linkLabel', { number: receiptNumber(invoice.number, index + 1) }),
   }));
   const history: HistoryEntry[] = [];
   if (invoice.issueDate) history.push({ label: t('invoices:history.issued'), when: fmt.day(invoice.issueDate) });
@@ -81,12 +87,13 @@ export function presentInvoiceDetail(i18n: RequestI18n, invoice: InvoiceDetail, 
     payments,
     history,
     pdfHref: `${href}.pdf`,
+    legal: presentInvoiceLegal(i18n, invoice),
   };
 }
 
 export function invoicePdfModel(i18n: RequestI18n, view: InvoiceDetailView, brand: PdfDocumentModel['brand'], client: string): PdfDocumentModel {
   const { t } = i18n;
-  return {
+  return withInvoiceLegalDetails(i18n, {
     locale: i18n.locale,
     brand,
     heading: view.heading,
@@ -111,5 +118,5 @@ export function invoicePdfModel(i18n: RequestI18n, view: InvoiceDetailView, bran
     payments: view.payments.length ? { label: t('invoices:payments.heading'), rows: view.payments.map((p) => ({ when: p.when, method: p.method, amount: p.amount })) } : null,
     evidence: null,
     footer: t('pdf:footer', { workspace: brand.name }),
-  };
+  }, view.legal, client);
 }

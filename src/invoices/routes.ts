@@ -21,7 +21,10 @@ const commenting = (_req: Request, res: Response, next: NextFunction) => {
 export function invoiceRoutes(h: InvoiceHandlers): Router {
   const router = Router({ mergeParams: true });
   router.get('/invoices', invoicesShown, validateQuery(InvoiceListQuery), h.list);
+  // Before /invoices/:id.pdf, which would otherwise take "statement" for an invoice id.
+  router.get('/invoices/statement.pdf', invoicesShown, h.statement);
   router.get('/invoices/:id.pdf', invoicesShown, h.pdf);
+  router.get('/invoices/:id/receipts/:paymentId.pdf', invoicesShown, h.receipt);
   router.get('/invoices/:id', invoicesShown, h.show);
   router.post('/invoices/:id/comments', invoicesShown, commenting, validateBody(AddCommentCommand, h.invalidComment), h.addComment);
   return router;

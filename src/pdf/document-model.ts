@@ -16,7 +16,21 @@ export interface PdfLine {
   quantity: string;
   unitPrice: string;
   taxRate: string | null;
+  /** The line's tax amount, shown in its own column when the model sets columns.taxAmount. */
+  taxAmount?: string | null;
   total: string;
+}
+
+/** One party of an invoice (seller or buyer): a heading and the lines that have a value, already labelled. */
+export interface PdfParty {
+  heading: string;
+  lines: string[];
+}
+
+/** A titled block of label/value rows (payment terms, bank details). */
+export interface PdfSection {
+  heading: string;
+  rows: Array<{ label: string | null; value: string }>;
 }
 
 export interface PdfDocumentModel {
@@ -27,7 +41,7 @@ export interface PdfDocumentModel {
   title: string;
   meta: Array<{ label: string; value: string }>;
   body: string;
-  columns: { description: string; quantity: string; unitPrice: string; tax: string; total: string };
+  columns: { description: string; quantity: string; unitPrice: string; tax: string; taxAmount?: string; total: string };
   lines: PdfLine[];
   showLineTax: boolean;
   totals: Array<{ label: string; value: string; strong?: boolean }>;
@@ -36,4 +50,12 @@ export interface PdfDocumentModel {
   /** Set on a signed version: the heading of the block and its label/value rows. */
   evidence: { heading: string; rows: Array<{ label: string; value: string }>; signaturePng?: Buffer | null } | null;
   footer: string;
+  /** Seller and buyer side by side under the meta rows (an invoice's legal header); absent or empty leaves it out. */
+  parties?: PdfParty[];
+  /** Net amount and tax per tax rate, under the totals. */
+  taxBreakdown?: { heading: string; rows: Array<{ label: string; value: string }> } | null;
+  /** Blocks after the notes: payment terms, bank details. */
+  sections?: PdfSection[];
+  /** "Page {page} of {pages}", set on every page's foot; absent leaves pages unnumbered. */
+  pageLabel?: string | null;
 }

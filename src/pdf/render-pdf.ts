@@ -24,7 +24,8 @@ export function isEmbeddableImage(content: Buffer): boolean {
 }
 
 export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `${model.heading} · ${model.title}`, Author: model.brand.name }, lang: model.locale });
+  // Pages stay in memory until the end, so each can be numbered "Page N of M" once M is known.
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: `${model.heading} · ${model.title}`, Author: model.brand.name }, lang: model.locale });
   doc.registerFont('regular', REGULAR);
   doc.registerFont('bold', BOLD);
   const chunks: Buffer[] = [];
@@ -62,16 +63,40 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   }
   doc.moveDown(0.8);
 
+  // An invoice's parties (seller, buyer) side by side, each with only the lines it has.
+  const parties = (model.parties ?? []).filter((party) => party.lines.length);
+  if (parties.length) {
+    const top = doc.y;
+    const colWidth = (width - 20 * (parties.length - 1)) / parties.length;
+    let bottom = top;
+    parties.forEach((party, index) => {
+      const x = left + index * (colWidth + 20);
+      doc.font('bold').fontSize(9).fillColor(MUTED).text(party.heading.toUpperCase(), x, top, { width: colWidth });
+      doc.font('regular').fontSize(10).fillColor('#1d2330');
+      for (const line of party.lines) doc.text(line, x, doc.y, { width: colWidth });
+      bottom = Math.max(bottom, doc.y);
+    });
+    doc.x = left;
+    doc.y = bottom;
+    doc.moveDown(0.8);
+  }
+
   if (model.body.trim()) {
     doc.font('regular').fontSize(10.5).fillColor('#1d2330').text(model.body, left, doc.y, { width });
     doc.moveDown(0.8);
   }
 
   // Line items: description, quantity, unit price, (tax), total.
-  const cols = model.showLineTax
+  const taxAmounts = model.showLineTax && model.columns.taxAmount !== undefined;
+  const cols = taxAmounts
+    ? [{ w: 0.36, a: 'left' }, { w: 0.08, a: 'right' }, { w: 0.15, a: 'right' }, { w: 0.09, a: 'right' }, { w: 0.14, a: 'right' }, { w: 0.18, a: 'right' }]
+    : model.showLineTax
     ? [{ w: 0.44, a: 'left' }, { w: 0.1, a: 'right' }, { w: 0.16, a: 'right' }, { w: 0.12, a: 'right' }, { w: 0.18, a: 'right' }]
     : [{ w: 0.52, a: 'left' }, { w: 0.12, a: 'right' }, { w: 0.18, a: 'right' }, { w: 0.18, a: 'right' }];
+  const bottomLimit = doc.page.height - MARGIN - 24;
   const row = (cells: string[], font: 'regular' | 'bold') => {
+    // A row starts on a new page rather than split across two (its columns would part).
+    if (doc.y + 28 > bottomLimit) doc.addPage();
     const top = doc.y;
     let x = left;
     let bottom = top;
@@ -86,10 +111,14 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     doc.x = left;
     doc.y = bottom + 7;
   };
-  const header = [model.columns.description, model.columns.quantity, model.columns.unitPrice, ...(model.showLineTax ? [model.columns.tax] : []), model.columns.total];
-  row(header, 'bold');
+  const taxHeader = (): string[] => (taxAmounts ? [model.columns.tax, model.columns.taxAmount!] : model.showLineTax ? [model.columns.tax] : []);
+  const taxCells = (line: PdfDocumentModel['lines'][number]): string[] =>
+    taxAmounts ? [line.taxRate ?? '', line.taxAmount ?? ''] : model.showLineTax ? [line.taxRate ?? ''] : [];
+  const header = [model.columns.description, model.columns.quantity, model.columns.unitPrice, ...taxHeader(), model.columns.total];
+  // A document without lines (a receipt) has no table.
+  if (model.lines.length) row(header, 'bold');
   for (const line of model.lines) {
-    row([line.description, line.quantity, line.unitPrice, ...(model.showLineTax ? [line.taxRate ?? ''] : []), line.total], 'regular');
+    row([line.description, line.quantity, line.unitPrice, ...taxCells(line), line.total], 'regular');
   }
   doc.moveDown(0.5);
 
@@ -102,6 +131,19 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   doc.x = left;
   doc.moveDown(1);
 
+  // Net amount and tax per rate.
+  if (model.taxBreakdown && model.taxBreakdown.rows.length) {
+    doc.font('bold').fontSize(10).fillColor('#1d2330').text(model.taxBreakdown.heading, left + width * 0.4, doc.y, { width: width * 0.6, align: 'right' });
+    doc.font('regular').fontSize(9.5);
+    for (const item of model.taxBreakdown.rows) {
+      const top = doc.y;
+      doc.text(item.label, left + width * 0.3, top, { width: width * 0.5, align: 'right' });
+      doc.text(item.value, left + width * 0.8, top, { width: width * 0.2, align: 'right' });
+    }
+    doc.x = left;
+    doc.moveDown(1);
+  }
+
   if (model.payments && model.payments.rows.length) {
     doc.font('bold').fontSize(12).fillColor('#1d2330').text(model.payments.label, left, doc.y, { width });
     doc.font('regular').fontSize(10);
@@ -112,6 +154,22 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   if (model.notes) {
     doc.font('bold').fontSize(12).fillColor('#1d2330').text(model.notes.label, left, doc.y, { width });
     doc.font('regular').fontSize(10).text(model.notes.text, { width });
+    doc.moveDown(0.8);
+  }
+
+  // Payment terms, bank details: a heading, then each row that has a value.
+  for (const section of model.sections ?? []) {
+    if (!section.rows.length) continue;
+    doc.font('bold').fontSize(12).fillColor('#1d2330').text(section.heading, left, doc.y, { width });
+    doc.fontSize(10);
+    for (const item of section.rows) {
+      if (item.label) {
+        doc.font('bold').text(`${item.label}: `, left, doc.y, { width, continued: true });
+        doc.font('regular').text(item.value);
+      } else {
+        doc.font('regular').text(item.value, left, doc.y, { width });
+      }
+    }
     doc.moveDown(0.8);
   }
 
@@ -136,6 +194,20 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   }
 
   doc.font('regular').fontSize(8.5).fillColor(MUTED).text(model.footer, left, doc.y + 10, { width, align: 'center' });
+
+  // "Page N of M" at the foot of every page, below the bottom margin (lifted meanwhile, so the
+  // text does not itself start a new page).
+  if (model.pageLabel) {
+    const range = doc.bufferedPageRange();
+    for (let index = range.start; index < range.start + range.count; index += 1) {
+      doc.switchToPage(index);
+      const margin = doc.page.margins.bottom;
+      doc.page.margins.bottom = 0;
+      const label = model.pageLabel.replace('{page}', String(index - range.start + 1)).replace('{pages}', String(range.count));
+      doc.font('regular').fontSize(8).fillColor(MUTED).text(label, left, doc.page.height - MARGIN + 16, { width, align: 'right', lineBreak: false });
+      doc.page.margins.bottom = margin;
+    }
+  }
   doc.end();
   return done;
 }

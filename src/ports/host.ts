@@ -243,6 +243,8 @@ export interface LineItem {
   totalCents: number;
   /** Percent, where the host keeps a tax rate per line; null otherwise. */
   taxRatePercent: number | null;
+  /** The tax on this line in cents, where the host computes it per line; absent or null otherwise. */
+  taxCents?: number | null;
 }
 
 export type OfferKind = 'proposal' | 'quotation';
@@ -318,6 +320,38 @@ export interface InvoicePayment {
   paidAt: Date;
 }
 
+/**
+ * The agency that issues an invoice, as invoicing rules want it named on the invoice (EU VAT
+ * directive art. 226: full name and address, VAT identification number). Every field the host
+ * does not keep is absent or null; the PDF then leaves its line out.
+ */
+export interface InvoiceSeller {
+  /** The registered name ("Demo Agency GmbH"), where it differs from the workspace's display name. */
+  legalName?: string | null;
+  /** The postal address, one line each. */
+  addressLines?: string[] | null;
+  /** VAT identification number ("DE123456789"). */
+  vatId?: string | null;
+  /** Tax number or company registration ("HRB 123456, Amtsgericht München"; UK company number). */
+  registrationNumber?: string | null;
+}
+
+/** The client company as the invoice addresses it. */
+export interface InvoiceBuyer {
+  addressLines?: string[] | null;
+  /** The client's VAT identification number or tax id, where the host keeps one. */
+  taxId?: string | null;
+}
+
+/** Where to pay by bank transfer. */
+export interface BankDetails {
+  iban?: string | null;
+  bic?: string | null;
+  bankName?: string | null;
+  /** The account holder, when it is not the seller's legal name. */
+  accountHolder?: string | null;
+}
+
 export interface InvoiceDetail extends InvoiceSummary {
   clientId: HostId;
   lines: LineItem[];
@@ -325,6 +359,17 @@ export interface InvoiceDetail extends InvoiceSummary {
   taxCents: number;
   notes: string;
   payments: InvoicePayment[];
+  /** Optional legal details for an invoice a business can file; each absent where the host has none. */
+  seller?: InvoiceSeller | null;
+  buyer?: InvoiceBuyer | null;
+  /** 'YYYY-MM-DD': the day of supply, or the first day of the period supplied. */
+  supplyDate?: string | null;
+  /** 'YYYY-MM-DD': the last day of the period supplied, when it is a period. */
+  supplyEndDate?: string | null;
+  /** Payment terms as the host words them ("Payable within 30 days without deduction."). */
+  paymentTerms?: string | null;
+  /** The seller's bank account for transfers. */
+  bank?: BankDetails | null;
 }
 
 export interface NewPayment {
@@ -343,6 +388,18 @@ export interface InvoicesPort {
    * Answers null (and records nothing) for an invoice that is not open or an amount over the balance.
    */
   recordPayment(workspaceId: HostId, clientId: HostId, id: HostId, payment: NewPayment, write?: HostWrite): Promise<InvoicePayment | null>;
+  /**
+   * Optional: every invoice of the client that list() returns (all statuses), oldest issued first,
+   * and every payment of those invoices, oldest first, in a fixed number of reads, for a statement
+   * of account. Without it the portal pages through list() and reads each invoice with find().
+   */
+  statement?(workspaceId: HostId, clientId: HostId): Promise<InvoiceStatementData>;
+}
+
+/** What a statement of account lists: the client's invoices and their payments. */
+export interface InvoiceStatementData {
+  invoices: InvoiceSummary[];
+  payments: Array<InvoicePayment & { invoiceId: HostId }>;
 }
 
 /** The record a document or task belongs to, where the host knows it. */

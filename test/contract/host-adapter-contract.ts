@@ -775,6 +775,29 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         }
       });
 
+      it('answers statement() with what list() and find() answer, only the client\'s own (when the host has it)', async function () {
+        if (!adapter.invoices?.statement) this.skip();
+        const port = adapter.invoices!;
+        const second = otherWorkspace(this);
+        for (const client of await adapter.clients.list(workspace.id)) {
+          const statement = await port.statement!(workspace.id, client.id);
+          const listed = await walk(invoicesOf(workspace.id, client.id), 100);
+          const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+          expect([...statement.invoices].sort(byId), `invoices of ${client.name}`).to.deep.equal([...listed].sort(byId));
+          const days = statement.invoices.map((invoice) => invoice.issueDate);
+          expect(days, 'oldest issued first').to.deep.equal([...days].sort());
+          const payments = [];
+          for (const invoice of listed) {
+            for (const payment of (await port.find(workspace.id, client.id, invoice.id))!.payments) payments.push({ ...payment, invoiceId: invoice.id });
+          }
+          expect([...statement.payments].sort(byId), `payments of ${client.name}`).to.deep.equal(payments.sort(byId));
+          const times = statement.payments.map((payment) => payment.paidAt.getTime());
+          expect(times, 'oldest paid first').to.deep.equal([...times].sort((a, b) => a - b));
+          expect(await port.statement!(second.id, client.id), `${client.name} from the other workspace`).to.deep.equal({ invoices: [], payments: [] });
+        }
+        expect(await port.statement!(workspace.id, 'not-an-id')).to.deep.equal({ invoices: [], payments: [] });
+      });
+
       it('answers nothing about another client\'s or another workspace\'s records', async function () {
         portsOrSkip(this);
         const second = otherWorkspace(this);

@@ -145,6 +145,27 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     await expectBudget('POST /invoices/:id/pay', 8, (size) => maria.post(`/portal/demo/invoices/${invoices[size]}/pay`).type('form').send({ _csrf: csrfFrom(page.text), choice: 'partial', amount: '1' }).expect(303));
   });
 
+  it('GET an invoice PDF and the receipt of a payment', async function () {
+    const invoices = { small: await openInvoice(1, 1), large: await openInvoice(5, 3) };
+    const payments = {
+      small: String((await h.crm.db('payments').where({ invoice_id: invoices.small }).orderBy('id').first('id')).id),
+      large: String((await h.crm.db('payments').where({ invoice_id: invoices.large }).orderBy('id', 'desc').first('id')).id),
+    };
+    await expectBudget('GET /invoices/:id.pdf', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}.pdf`).expect(200));
+    await expectBudget('GET /invoices/:id/receipts/:paymentId.pdf', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}/receipts/${payments[size]}.pdf`).expect(200));
+  });
+
+  it('GET the statement of account, whatever the number of invoices and payments', async function () {
+    // Small: the seed's invoices; large: five more, with lines and payments. The host reads them in one statement.
+    const download = () => maria.get('/portal/demo/invoices/statement.pdf').expect(200);
+    for (const size of ['small', 'large'] as const) {
+      if (size === 'large') for (let i = 0; i < 5; i++) await openInvoice(3, 2);
+      await download();
+      const counted = await cheapest(() => counter.measure(download));
+      expect(counted.count, describeQueries(`GET /invoices/statement.pdf (${size})`, counted)).to.equal(4);
+    }
+  });
+
   it('GET the public link page', async function () {
     const links = { small: await createLink('proposal', await openOffer('proposals', LINES.small)), large: await createLink('proposal', await openOffer('proposals', LINES.large)) };
     await expectBudget('GET /p/:token', 8, (size) => h.agent().get(links[size]).expect(200));

@@ -133,4 +133,38 @@ describe('reference CRM adapter', function () {
       expect(await adapter.staff.current(fakeRequest({ staffUserId: 987654 }))).to.equal(null);
     });
   });
+
+  describe('invoice legal details', function () {
+    it('answers the agency\'s legal name, address, VAT id, registration, bank and terms, the client\'s address and tax id, and the supply period', async function () {
+      const clientId = String(await idOf(crm.db, 'clients', { name: 'Northwind Traders' }, 'demo'));
+      const invoiceId = String(await idOf(crm.db, 'invoices', { number: 'INV-0002' }, 'demo'));
+      const invoice = await adapter.invoices!.find(demoId, clientId, invoiceId);
+      expect(invoice?.seller).to.deep.equal({
+        legalName: 'Demo Agency GmbH',
+        addressLines: ['Rosenthaler Straße 40', '10178 Berlin', 'Germany'],
+        vatId: 'DE298765432',
+        registrationNumber: 'HRB 187654 B, Amtsgericht Charlottenburg',
+      });
+      expect(invoice?.buyer).to.deep.equal({ addressLines: ['410 Harbor Street', 'Seattle, WA 98101', 'United States'], taxId: '91-1144442' });
+      expect(invoice?.bank).to.deep.equal({ iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX', bankName: 'Commerzbank Berlin' });
+      expect(invoice?.paymentTerms).to.equal('Payable within 30 days of the invoice date without deduction.');
+      expect(invoice?.supplyDate).to.equal('2026-10-07');
+      expect(invoice?.supplyEndDate).to.equal('2026-11-05');
+    });
+
+    it('leaves out what the CRM has no value for', async function () {
+      const clientId = String(await idOf(crm.db, 'clients', { name: 'Northwind Traders' }, 'acme'));
+      const invoiceId = String(await idOf(crm.db, 'invoices', { number: 'INV-0001' }, 'acme'));
+      await crm.db('clients').where({ id: clientId }).update({ tax_id: null });
+      await crm.db('workspaces').where({ id: acmeId }).update({ iban: null });
+      try {
+        const invoice = await adapter.invoices!.find(acmeId, clientId, invoiceId);
+        expect(invoice?.buyer?.taxId).to.equal(null);
+        expect(invoice?.bank).to.equal(null);
+        expect(invoice?.supplyEndDate).to.equal(null);
+      } finally {
+        await crm.db('workspaces').where({ id: acmeId }).update({ iban: 'FR76 3000 6000 0112 3456 7890 189' });
+      }
+    });
+  });
 });

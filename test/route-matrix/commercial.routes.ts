@@ -33,8 +33,34 @@ function section(name: 'proposals' | 'quotations' | 'invoices', switches: Matrix
   ];
 }
 
+/** The owner's newest invoice with a payment, and that payment. */
+async function ownerPayment(world: MatrixWorld): Promise<{ invoiceId: string; paymentId: string }> {
+  const row = await world.h.crm.db('payments as p')
+    .join('invoices as r', 'r.id', 'p.invoice_id')
+    .join('clients as c', 'c.id', 'r.client_id')
+    .join('workspaces as w', 'w.id', 'r.workspace_id')
+    .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+    .whereNot('r.status', 'draft')
+    .orderBy('p.id', 'desc')
+    .first('r.id as invoice_id', 'p.id as payment_id');
+  if (!row) throw new Error('the seed has no payment for Northwind');
+  return { invoiceId: String(row.invoice_id), paymentId: String(row.payment_id) };
+}
+
 export const routes: MatrixRoute[] = [
   ...section('proposals', ['showProposals']),
   ...section('quotations', ['showProposals']),
   ...section('invoices', ['showInvoices']),
+  // Each client's own statement: nothing of another client's to ask for.
+  { method: 'GET', path: '/invoices/statement.pdf', url: () => '/invoices/statement.pdf', ownedByClient: false, switches: ['showInvoices'] },
+  {
+    method: 'GET',
+    path: '/invoices/:id/receipts/:paymentId.pdf',
+    url: async (w) => {
+      const { invoiceId, paymentId } = await ownerPayment(w);
+      return `/invoices/${invoiceId}/receipts/${paymentId}.pdf`;
+    },
+    ownedByClient: true,
+    switches: ['showInvoices'],
+  },
 ];

@@ -7,6 +7,7 @@ import * as documentAndTaskLinks from './20260101000500_document_and_task_links.
 import * as rateLimits from './20261124000002_crm_rate_limits.ts';
 import * as clientListOrderIndexes from './20261207000001_client_list_order_indexes.ts';
 import * as invoiceStoredTotals from './20261208000001_invoice_stored_totals.ts';
+import * as invoiceLegalDetails from './20261209000001_invoice_legal_details.ts';
 
 const config = (): Knex.MigratorConfig => ({
   migrationSource: listMigrationSource({
@@ -16,6 +17,7 @@ const config = (): Knex.MigratorConfig => ({
     '20261124000002_crm_rate_limits': rateLimits,
     '20261207000001_client_list_order_indexes': clientListOrderIndexes,
     '20261208000001_invoice_stored_totals': invoiceStoredTotals,
+    '20261209000001_invoice_legal_details': invoiceLegalDetails,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -57,9 +57,40 @@ export function clientInvoicesQuery(db: Db, args: ListArgs) {
 
 type InvoiceArgs = { workspaceId: number; clientId: number; invoiceId: number };
 
+/** What an invoice a business can file names besides its lines: the agency's and the client's details, supply and terms. */
+export interface PortalInvoiceLegalRow {
+  supply_date: string | null;
+  supply_end_date: string | null;
+  /** The invoice's own terms, or else the workspace's. */
+  payment_terms: string | null;
+  seller_legal_name: string | null;
+  seller_address: string | null;
+  seller_vat_id: string | null;
+  seller_registration_number: string | null;
+  bank_name: string | null;
+  iban: string | null;
+  bic: string | null;
+  buyer_address: string | null;
+  buyer_tax_id: string | null;
+}
+
 /** One invoice of the client (undefined when there is none), as a query: run it, or read it with its lines and payments. */
 export function clientInvoiceQuery(db: Db, args: InvoiceArgs) {
-  return scoped(db, args).where('i.id', args.invoiceId).first<PortalInvoiceRow | undefined>(COLUMNS);
+  return scoped(db, args)
+    .where('i.id', args.invoiceId)
+    .join('workspaces as w', 'w.id', 'i.workspace_id')
+    .join('clients as c', function () {
+      this.on('c.id', '=', 'i.client_id').andOn('c.workspace_id', '=', 'i.workspace_id');
+    })
+    .first<(PortalInvoiceRow & PortalInvoiceLegalRow) | undefined>([
+      ...COLUMNS,
+      db.raw("to_char(i.supply_date, 'YYYY-MM-DD') as supply_date"),
+      db.raw("to_char(i.supply_end_date, 'YYYY-MM-DD') as supply_end_date"),
+      db.raw('coalesce(i.payment_terms, w.payment_terms) as payment_terms'),
+      'w.legal_name as seller_legal_name', 'w.legal_address as seller_address', 'w.vat_id as seller_vat_id',
+      'w.registration_number as seller_registration_number', 'w.bank_name', 'w.iban', 'w.bic',
+      'c.address as buyer_address', 'c.tax_id as buyer_tax_id',
+    ]);
 }
 
 /** The lines of an invoice of this workspace and client, as a query. */
@@ -80,6 +111,22 @@ export function clientInvoicePaymentsQuery(db: Db, args: InvoiceArgs) {
   return db('payments as pm')
     .join('invoices as i', 'i.id', 'pm.invoice_id')
     .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId, 'i.id': args.invoiceId })
+    .orderBy('pm.paid_at')
+    .orderBy('pm.id')
+    .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);
+}
+
+/** Every visible invoice of the client, oldest issued first, for a statement of account, as a query. */
+export function clientStatementInvoicesQuery(db: Db, args: { workspaceId: number; clientId: number }) {
+  return scoped(db, args).orderBy('i.issue_date').orderBy('i.id').select<PortalInvoiceRow[]>(COLUMNS);
+}
+
+/** Every payment of the client's visible invoices, oldest first, as a query. */
+export function clientStatementPaymentsQuery(db: Db, args: { workspaceId: number; clientId: number }) {
+  return db('payments as pm')
+    .join('invoices as i', 'i.id', 'pm.invoice_id')
+    .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
+    .whereIn('i.status', VISIBLE_INVOICE_STATUSES)
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
     .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);

@@ -1,0 +1,140 @@
+// An invoice PDF a business can file: the demo invoice carries every detail invoicing rules ask
+// for (seller's legal name, address, VAT id and registration; buyer's name, address and tax id;
+// invoice number, invoice date, supply period, due date; payment terms; bank details; page
+// numbers), in English and German. A host without those details gets a PDF without their lines
+// (never a label with nothing after it). Lines with tax rates get rate and amount columns and
+// totals per rate, and a long invoice is numbered "Page N of M" on every page.
+import { expect } from 'chai';
+import { formattersFor } from '../../src/i18n/formatters.ts';
+import type { RequestI18n } from '../../src/i18n/request-i18n.ts';
+import { translator, type Locale } from '../../src/i18n/translations.ts';
+import { invoicePdfModel, presentInvoiceDetail } from '../../src/invoices/presenters.ts';
+import type { InvoiceDetail } from '../../src/ports/host.ts';
+import { renderPdf } from '../../src/pdf/render-pdf.ts';
+import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
+import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+
+/** A line whose last visible character is a colon: a label printed without a value. */
+const emptyLabels = (text: string) => text.split('\n').filter((line) => /:\s*$/.test(line));
+
+const i18nFor = (locale: Locale): RequestI18n => ({ locale, timeZone: 'UTC', t: translator(locale), fmt: formattersFor(locale, 'UTC') });
+
+describe('invoice PDF: the details an invoice a business can file carries', function () {
+  let h: PortalHarness;
+  let maria: Awaited<ReturnType<typeof signedInAgent>>;
+  let invoiceHref: string;
+
+  before(async function () {
+    this.timeout(180_000);
+    h = await startPortalHarness();
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+    maria = await signedInAgent(h.agent(), 'demo', login);
+    const { id } = await h.crm.db('invoices as i').join('workspaces as w', 'w.id', 'i.workspace_id').where({ 'w.slug': 'demo', 'i.number': 'INV-0002' }).first('i.id');
+    invoiceHref = `/portal/demo/invoices/${id}`;
+  });
+  after(async function () {
+    await h?.close();
+  });
+
+  const download = async (lang = 'en') => flat(await pdfText((await maria.get(`${invoiceHref}.pdf`).set('Accept-Language', lang).buffer(true).parse(binary).expect(200)).body as Buffer));
+
+  it('names seller, buyer, dates, terms, bank details and pages on the demo invoice', async function () {
+    const text = await download();
+    const checklist = {
+      'seller legal name': 'Demo Agency GmbH',
+      'seller street': 'Rosenthaler Straße 40',
+      'seller city': '10178 Berlin',
+      'seller VAT id': 'VAT ID: DE298765432',
+      'seller registration': 'Registration: HRB 187654 B, Amtsgericht Charlottenburg',
+      'buyer name': 'Northwind Traders',
+      'buyer street': '410 Harbor Street',
+      'buyer city': 'Seattle, WA 98101',
+      'buyer tax id': 'Tax ID: 91-1144442',
+      'invoice number': 'Invoice number INV-0002',
+      'invoice date': 'Issued Nov 6, 2026',
+      'supply period': 'Period of supply Oct 7, 2026 – Nov 5, 2026',
+      'due date': 'Due Dec 6, 2026',
+      'payment terms': 'Payment terms Payable within 30 days of the invoice date without deduction.',
+      'bank name': 'Bank: Commerzbank Berlin',
+      IBAN: 'IBAN: DE89 3704 0044 0532 0130 00',
+      BIC: 'BIC: COBADEFFXXX',
+      'payment reference': 'Payment reference: INV-0002',
+      'page number': 'Page 1 of 1',
+    };
+    const missing = Object.entries(checklist).filter(([, phrase]) => !text.includes(phrase)).map(([field]) => field);
+    expect(missing, text).to.deep.equal([]);
+  });
+
+  it('says the same in German', async function () {
+    const text = await download('de');
+    for (const phrase of ['USt-IdNr.: DE298765432', 'Rechnungsnummer INV-0002', 'Leistungszeitraum', 'Zahlungsbedingungen', 'Bankverbindung', 'Verwendungszweck: INV-0002', 'Seite 1 von 1']) {
+      expect(text, phrase).to.include(phrase);
+    }
+  });
+
+  it('leaves out each line a host has no value for, with its label', async function () {
+    const db = h.crm.db;
+    const { workspace_id: workspaceId, client_id: clientId } = await db('invoices').where({ id: Number(invoiceHref.split('/').pop()) }).first('workspace_id', 'client_id');
+    const legal = ['legal_name', 'legal_address', 'vat_id', 'registration_number', 'bank_name', 'iban', 'bic', 'payment_terms'];
+    const savedWorkspace = await db('workspaces').where({ id: workspaceId }).first(legal);
+    const savedClient = await db('clients').where({ id: clientId }).first('address', 'tax_id');
+    const savedInvoice = await db('invoices').where({ id: Number(invoiceHref.split('/').pop()) }).first('supply_date', 'supply_end_date');
+    await db('workspaces').where({ id: workspaceId }).update(Object.fromEntries(legal.map((column) => [column, null])));
+    await db('clients').where({ id: clientId }).update({ address: null, tax_id: null });
+    await db('invoices').where({ id: Number(invoiceHref.split('/').pop()) }).update({ supply_date: null, supply_end_date: null });
+    try {
+      const raw = await pdfText((await maria.get(`${invoiceHref}.pdf`).buffer(true).parse(binary).expect(200)).body as Buffer);
+      const text = flat(raw);
+      for (const label of ['VAT ID', 'Registration', 'Tax ID', 'Period of supply', 'Date of supply', 'Payment terms', 'Bank details', 'IBAN', 'BIC', 'Bill to', 'From']) {
+        expect(text, label).to.not.include(label);
+      }
+      expect(emptyLabels(raw), 'labels without a value').to.deep.equal([]);
+      expect(text).to.include('Invoice number INV-0002');
+      expect(text).to.include('Page 1 of 1');
+    } finally {
+      await db('workspaces').where({ id: workspaceId }).update(savedWorkspace);
+      await db('clients').where({ id: clientId }).update(savedClient);
+      await db('invoices').where({ id: Number(invoiceHref.split('/').pop()) }).update(savedInvoice);
+    }
+  });
+});
+
+describe('invoice PDF: tax per line and per rate, and page numbers on a long invoice', function () {
+  const invoice = (lines: number): InvoiceDetail => ({
+    id: '7', number: 'INV-0107', status: 'open', currency: 'EUR', totalCents: 0, paidCents: 0, balanceCents: 0,
+    issueDate: '2026-11-02', dueDate: '2026-12-02', clientId: '3', notes: '', payments: [],
+    lines: Array.from({ length: lines }, (_, index) => ({
+      description: `Line ${index + 1}`, quantity: 1, unitPriceCents: 10_000, totalCents: 10_000, taxRatePercent: index % 2 ? 7 : 19,
+    })),
+    subtotalCents: lines * 10_000,
+    taxCents: 0,
+  });
+  const render = async (detail: InvoiceDetail, locale: Locale = 'en') => {
+    const i18n = i18nFor(locale);
+    const view = presentInvoiceDetail(i18n, detail, '/portal/x/invoices/7', '2026-11-10');
+    return pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Tax Test', color: '#2f5bd3', logo: null }, 'Buyer Ltd')));
+  };
+
+  it('shows each line\'s tax rate and amount, and the net and tax per rate', async function () {
+    const text = await render(invoice(3));
+    // pdftotext may drop the narrow space before the percent sign.
+    expect(text).to.match(/Tax\s?%\s+Tax\s+Total/);
+    expect(text).to.match(/Line 1\s+1\s+€100\.00\s+19\s?%\s+€19\.00\s+€100\.00/);
+    expect(text).to.match(/Line 2\s+1\s+€100\.00\s+7\s?%\s+€7\.00\s+€100\.00/);
+    expect(flat(text)).to.include('Tax by rate');
+    expect(flat(text)).to.match(/19\s?% on €200\.00 €38\.00/);
+    expect(flat(text)).to.match(/7\s?% on €100\.00 €7\.00/);
+  });
+
+  it('numbers every page of a long invoice', async function () {
+    const text = await render(invoice(40));
+    const pages = text.split('\f').filter((page) => page.trim());
+    expect(pages).to.have.length(2);
+    expect(pages[0]).to.include('Page 1 of 2');
+    expect(pages[1]).to.include('Page 2 of 2');
+    expect(pages[1]).to.include('Line 40');
+    const german = await render(invoice(40), 'de');
+    expect(german).to.include('Seite 1 von 2');
+    expect(german).to.include('Seite 2 von 2');
+  });
+});

@@ -1,0 +1,31 @@
+// The text of a PDF as pdftotext lays it out (poppler-utils), run as an async child process, and
+// a superagent parser that keeps a PDF response's body as bytes.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export async function pdfText(pdf: Buffer): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'portal-pdf-text-'));
+  try {
+    const file = path.join(dir, 'doc.pdf');
+    await writeFile(file, pdf);
+    const { stdout } = await run('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']);
+    return stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whitespace runs (pdftotext's layout columns, line breaks) as one space, so a phrase is found wherever it wraps. */
+export const flatText = (text: string) => text.replace(/\s+/g, ' ');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
