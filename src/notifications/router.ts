@@ -81,6 +81,7 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
       nav: [{ label: 'Notifications', href: config.notificationsPath, current: true }],
     };
     const unreadText = countText(unread);
+    const title = unread > 0 ? `Notifications (${unreadText} unread)` : 'Notifications';
     sendPage(req, res, 'notifications/index', {
       items,
       unread,
@@ -92,7 +93,7 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
       previous: page > 1 ? `${config.notificationsPath}?page=${page - 1}` : null,
       read: req.query.read === '1',
       readOne: req.query.read === 'one',
-    }, { ...hostFrame(req, res, context.hostLayout, chrome, 'Notifications'), title: unread > 0 ? `Notifications (${unreadText} unread)` : 'Notifications', status: 200, chrome });
+    }, { ...hostFrame(req, res, context.hostLayout, chrome, title), title, status: 200, chrome });
   });
 
 
