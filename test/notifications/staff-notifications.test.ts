@@ -131,6 +131,22 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
     await staff.post(action).type('form').send({ _csrf: 'wrong' }).expect(403);
   });
 
+  it('names the record in the staff activity log too', async function () {
+    const log = textOf((await staff.get('/settings/client-portal/activity').expect(200)).text);
+    expect(log).to.include("Accepted a proposal or quotation — Proposal PR-2026-904 'Website redesign'")
+      .and.include("Viewed a proposal or quotation — Proposal PR-2026-904 'Website redesign'")
+      .and.include('Uploaded a document — signed-brief.pdf')
+      .and.include('Commented — “Could we move the launch');
+  });
+
+  it('links a staff member who is not an admin to the client\'s conversation, a page they can open', async function () {
+    const member = await signedInStaffAgent(h, 'demo', 'member');
+    const entries = entriesOf((await member.get(LIST).expect(200)).text);
+    expect(entries.length).to.be.greaterThan(0);
+    for (const entry of entries) expect(entry).to.include(`href="/client-messages/${clientId}"`);
+    await member.get(`/client-messages/${clientId}`).expect(200);
+  });
+
   it('marks all read', async function () {
     const html = (await staff.get(LIST).expect(200)).text;
     await staff.post(`${LIST}/read`).type('form').send({ _csrf: csrfFrom(html) }).expect(303);
