@@ -147,6 +147,32 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
     await member.get(`/client-messages/${clientId}`).expect(200);
   });
 
+  it('stays within its query budget: a full page of entries costs what a short one does (names come with the rows)', async function () {
+    let queries = 0;
+    const count = () => { queries += 1; };
+    h.crm.db.on('query', count);
+    try {
+      const measure = async () => {
+        queries = 0;
+        await staff.get(LIST).expect(200);
+        return queries;
+      };
+      await measure(); // warms the workspace cache
+      const short = await measure();
+      await h.crm.db.raw(
+        `insert into client_activity_logs (workspace_id, client_id, event, details)
+         select ?, ?, 'task.completed', jsonb_build_object('taskId', n, 'title', 'Task ' || n) from generate_series(1, 40) as n`,
+        [workspaceId, clientId],
+      );
+      const full = await measure();
+      console.log(`      notifications page: ${short} queries with a short list, ${full} with a full page`);
+      expect(full).to.be.at.most(short);
+      expect(full, 'the CRM session and staff user, the header, the list, the unread count, the client names').to.be.at.most(9);
+    } finally {
+      h.crm.db.off('query', count);
+    }
+  });
+
   it('marks all read', async function () {
     const html = (await staff.get(LIST).expect(200)).text;
     await staff.post(`${LIST}/read`).type('form').send({ _csrf: csrfFrom(html) }).expect(303);
