@@ -14,11 +14,12 @@ export async function up(knex: Knex): Promise<void> {
     last_repeated_at: (t) => t.timestamp('last_repeated_at', { useTz: true }).comment('On the first view of a group: when the latest repeat came.'),
     grouped_into: (t) => t.bigInteger('grouped_into').comment('On a repeated view: the first view of its group, which the notifications list shows instead.'),
   });
-  // Notifications are the entries that head a group: the unread count and the list skip the rest.
+  // Notifications are the entries that head a group: the unread count reads them from the cursor on
+  // without stepping over the repeats (a client reloading a record all day adds none to the count's reads).
   await onOwnedTable(
     knex,
     'client_activity_logs',
-    'create index if not exists client_activity_logs_grouped_into_idx on client_activity_logs (grouped_into) where grouped_into is not null',
+    'create index if not exists client_activity_logs_group_heads_idx on client_activity_logs (workspace_id, event, id) where grouped_into is null',
   );
   await createOwnedTable(knex, MIGRATION, 'portal_notification_item_reads', (t) => {
     t.comment('Single notifications a staff user marked read, past their cursor in portal_notification_reads.');
@@ -32,6 +33,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await dropOwnedTables(knex, MIGRATION);
-  await onOwnedTable(knex, 'client_activity_logs', 'drop index if exists client_activity_logs_grouped_into_idx');
+  await onOwnedTable(knex, 'client_activity_logs', 'drop index if exists client_activity_logs_group_heads_idx');
   await dropOwnedColumns(knex, 'client_activity_logs', ['repeat_count', 'last_repeated_at', 'grouped_into']);
 }
