@@ -88,6 +88,20 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
     expect(textOf(proposalViews[0]!)).to.match(/Viewed \d+ times, last at \d{2}:\d{2}/);
   });
 
+  it('keeps every view in the log as evidence, and starts a new group a day after the first view', async function () {
+    const views = await h.crm.db('client_activity_logs').where({ workspace_id: workspaceId, event: 'offer.viewed' }).whereRaw("details->>'offerId' = ?", [proposalId]).orderBy('id');
+    const heads = views.filter((v) => v.grouped_into === null);
+    expect(heads, 'one group').to.have.length(1);
+    expect(views.length, 'every view logged').to.equal(heads[0].repeat_count);
+    expect(views.slice(1).every((v) => String(v.grouped_into) === String(heads[0].id))).to.equal(true);
+    // A day later the same record viewed again is news again.
+    await h.crm.db('client_activity_logs').where({ id: heads[0].id }).update({ created_at: h.crm.db.raw("now() - interval '25 hours'") });
+    await maria.get(`/portal/demo/proposals/${proposalId}`).expect(200);
+    const after = await h.crm.db('client_activity_logs').where({ workspace_id: workspaceId, event: 'offer.viewed', grouped_into: null }).whereRaw("details->>'offerId' = ?", [proposalId]);
+    expect(after).to.have.length(2);
+    await h.crm.db('client_activity_logs').where({ id: heads[0].id }).update({ created_at: heads[0].created_at });
+  });
+
   it('names the record of every entry and links to it', async function () {
     const entries = entriesOf((await staff.get(LIST).expect(200)).text);
     const recordHref = `/settings/client-portal/records/proposal/${clientId}/${proposalId}`;
