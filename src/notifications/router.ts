@@ -96,7 +96,6 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
     }, { ...hostFrame(req, res, context.hostLayout, chrome, title), title, status: 200, chrome });
   });
 
-
   router.post('/read', async (_req: Request, res: Response) => {
     await notifications.markAllRead(adminContext(res).staff);
     res.redirect(303, `${config.notificationsPath}?read=1`);
