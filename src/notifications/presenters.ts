@@ -5,6 +5,9 @@
 import type { NotificationRow } from './queries.ts';
 import { ACTIVITY_EVENTS } from '../activity/events.ts';
 import { recordOf, subjectNameOf } from '../activity/records.ts';
+import { formattersFor } from '../i18n/formatters.ts';
+
+const fmt = formattersFor('en', 'UTC');
 
 export interface NotificationPaths {
   adminPath: string;
@@ -20,6 +23,8 @@ export interface NotificationView {
   subject: string;
   href: string;
   repeats: string | null;
+  /** A payment's amount, e.g. "€1,200.00". */
+  amount: string | null;
   at: string;
   iso: string;
   readAction: string;
@@ -27,6 +32,13 @@ export interface NotificationView {
 
 const hhmm = (at: Date) => at.toISOString().slice(11, 16);
 const dayTime = (at: Date) => `${at.toISOString().slice(0, 10)} ${hhmm(at)}`;
+
+function amountOf(row: NotificationRow): string | null {
+  const d = (row.details ?? {}) as Record<string, unknown>;
+  const cents = typeof d.amountCents === 'number' ? d.amountCents : typeof d.balanceCents === 'number' ? d.balanceCents : null;
+  const currency = typeof d.currency === 'string' && /^[A-Z]{3}$/.test(d.currency) ? d.currency : null;
+  return cents !== null && currency ? fmt.money(cents, currency) : null;
+}
 
 function hrefOf(row: NotificationRow, paths: NotificationPaths, admin: boolean): string {
   const client = row.client_id ? encodeURIComponent(row.client_id) : null;
@@ -55,6 +67,7 @@ export function presentNotifications(rows: NotificationRow[], input: { clientNam
       what: label,
       subject: subjectNameOf(row) ?? 'Open',
       href: hrefOf(row, input.paths, input.admin),
+      amount: amountOf(row),
       repeats: count > 1 ? `Viewed ${count} times, last at ${sameDay ? hhmm(last) : dayTime(last)} UTC` : null,
       at: `${dayTime(created)} UTC`,
       iso: created.toISOString(),

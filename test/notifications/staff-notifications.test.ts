@@ -116,6 +116,7 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
     expect(upload).to.include('href="/settings/client-portal/uploads');
     const transfer = entries.find((e) => textOf(e).includes('bank transfer'))!;
     expect(transfer).to.include(`href="/settings/client-portal/records/invoice/${clientId}/${invoiceId}"`);
+    expect(textOf(transfer)).to.match(/— Invoice \S+ \(.*\d\)/);
     const task = entries.find((e) => textOf(e).includes('task'))!;
     expect(textOf(task)).to.match(/Marked a task done .*'.+'/);
     for (const entry of entries) expect(entry, textOf(entry)).to.match(/<a [^>]*href="\/[^"]+"/);
