@@ -1,7 +1,7 @@
 // Rows and host records to the view models of the admin pages. Templates see only these.
-import { subjectNameOf } from '../activity/records.ts';
 import { ACTIVITY_EVENTS, isActivityEvent, type ActivityEvent } from '../activity/events.ts';
 import type { ActivityRow } from '../activity/queries.ts';
+import { subjectNameOf } from '../activity/records.ts';
 import { describeDevice, formatDateTime } from '../account/presenters.ts';
 import type { ClientUserRow, ClientUserStatus } from '../client-users/queries.ts';
 import { clientUserActions, type ClientUserAction } from '../policies/client-user-policy.ts';
