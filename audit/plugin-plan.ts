@@ -37,6 +37,7 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'client_payments', purpose: 'payments clients started from the portal (one per checkout), until the provider confirms them' },
   { name: 'client_payment_callbacks', purpose: "payment provider callbacks handled, unique per provider event (a repeated callback records nothing)" },
   { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
+  { name: 'portal_notification_item_reads', purpose: 'single client notifications a staff user marked read, past how far they have read' },
   { name: 'portal_notification_dispatch', purpose: 'where each staff email channel (immediate, digest) has got to; locked so one instance sends' },
   { name: 'portal_file_chunks', purpose: 'the content of streamed portal files (client uploads), in order' },
   { name: 'client_uploads', purpose: 'files clients uploaded to the agency through the portal' },

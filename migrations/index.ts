@@ -16,6 +16,7 @@ import * as twoFactorAndEmailChange from './20261204000001_two_factor_and_email_
 import * as unreadNotificationsIndex from './20261206000001_unread_notifications_index.ts';
 import * as recordActivityIndex from './20261206000002_record_activity_index.ts';
 import * as signatureStrokes from './20261210000001_signature_strokes.ts';
+import * as notificationGroupsAndReads from './20261215000001_notification_groups_and_reads.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -36,6 +37,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261206000001_unread_notifications_index': unreadNotificationsIndex,
     '20261206000002_record_activity_index': recordActivityIndex,
     '20261210000001_signature_strokes': signatureStrokes,
+    '20261215000001_notification_groups_and_reads': notificationGroupsAndReads,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

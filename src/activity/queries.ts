@@ -25,9 +25,33 @@ export interface ActivityRow {
   ip: string | null;
   user_agent: string | null;
   created_at: Date;
+  /** On the first view of a group (see GROUPED_VIEWS): how many views it stands for, and the latest. */
+  repeat_count?: number;
+  last_repeated_at?: Date | null;
+}
+
+/**
+ * Views that group: the same client user viewing the same record again within GROUP_WINDOW adds
+ * to the first view's count instead of making another notification. Grouped when written, not
+ * when read: the list, the unread count and the digest then read one row per group with the
+ * indexes they already use, where grouping on every read would scan every view of every record
+ * of the workspace, on every staff page (the header's badge), for each of a thousand workspaces.
+ * Each repeat is still its own row (with its IP and device) for the record's evidence, marked
+ * grouped_into the first. Two views of the same record at the very same moment may both start a
+ * group; the list then shows two entries, which is harmless.
+ */
+export const GROUPED_VIEWS: ReadonlySet<ActivityEvent> = new Set<ActivityEvent>(['offer.viewed', 'invoice.viewed']);
+const GROUP_WINDOW = '1 day';
+
+/** The record an entry is about (details.invoiceId, offerId or subjectId), or null. */
+export function recordIdOf(details: Record<string, unknown> | undefined): string | null {
+  const id = details?.invoiceId ?? details?.offerId ?? details?.subjectId;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
 }
 
 export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void> {
+  const recordId = recordIdOf(entry.details);
+  if (GROUPED_VIEWS.has(entry.event) && entry.clientUserId && entry.clientId && recordId) return insertGroupedView(db, entry, { clientUserId: entry.clientUserId, clientId: entry.clientId, recordId });
   await db('client_activity_logs').insert({
     workspace_id: entry.workspaceId,
     event: entry.event,
@@ -38,6 +62,37 @@ export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void
     ip: entry.ip?.slice(0, 64) ?? null,
     user_agent: entry.userAgent?.slice(0, 400) ?? null,
   });
+}
+
+/**
+ * One statement: the newest first view of the same record by the same client user within the
+ * window (read from client_activity_logs_record_idx, locked) gets one more to its count, and the
+ * new row points to it; without one, the new row starts a group.
+ */
+async function insertGroupedView(db: Db, entry: ActivityEntry, key: { clientUserId: string; clientId: string; recordId: string }): Promise<void> {
+  const kind = typeof entry.details?.kind === 'string' ? entry.details.kind : null;
+  await db.raw(
+    `with head as (
+       select id from client_activity_logs
+        where workspace_id = ? and client_id = ? and ${RECORD_KEY} = ?
+          and created_at > now() - interval '${GROUP_WINDOW}'
+          and event = ? and client_user_id = ? and grouped_into is null
+          and (?::text is null or details->>'kind' = ?)
+        order by created_at desc, id desc
+        limit 1
+        for update
+     ), bumped as (
+       update client_activity_logs l set repeat_count = l.repeat_count + 1, last_repeated_at = now()
+         from head where l.id = head.id returning l.id
+     )
+     insert into client_activity_logs (workspace_id, event, client_user_id, client_id, email, details, ip, user_agent, grouped_into)
+     values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, (select id from bumped))`,
+    [
+      entry.workspaceId, key.clientId, key.recordId, entry.event, key.clientUserId, kind, kind,
+      entry.workspaceId, entry.event, key.clientUserId, key.clientId, entry.email ?? null, JSON.stringify(entry.details ?? {}),
+      entry.ip?.slice(0, 64) ?? null, entry.userAgent?.slice(0, 400) ?? null,
+    ],
+  );
 }
 
 export interface ActivityFilter {

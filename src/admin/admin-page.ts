@@ -52,14 +52,25 @@ function adminChrome({ assets, adminPath, context, path: current }: ChromeInput)
   };
 }
 
-/** The layout to use and, with the host's page, how to put it inside that page. */
-function adminFrame(req: Request, res: Response, hostLayout: HostLayoutPort | undefined, chrome: { assets: string }, title: string) {
-  if (!hostLayout) return { layout: 'admin/layout' };
+/**
+ * The layout to use and, with the host's page, how to put it inside that page. The staff pages
+ * outside the admin area (notifications, the inbox) pass their own pair of layouts.
+ */
+export function hostFrame(
+  req: Request,
+  res: Response,
+  hostLayout: HostLayoutPort | undefined,
+  chrome: { assets: string },
+  title: string,
+  layouts: { plain: string; embedded: string } = { plain: 'admin/layout', embedded: 'admin/embedded' },
+): { layout: string; frame?: (html: string) => string } {
+  if (!hostLayout) return { layout: layouts.plain };
   return {
-    layout: 'admin/embedded',
+    layout: layouts.embedded,
     frame: (html: string) => hostLayout.staffPage(req, res, { title: `${title} · Client portal`, head: renderTemplate('admin/_head', chrome), body: html }),
   };
 }
+const adminFrame = hostFrame;
 
 export function renderAdminPage(req: Request, res: Response, view: string, title: string, model: object = {}, status = 200): void {
   const context = adminContext(res);

@@ -1,6 +1,7 @@
 // Rows and host records to the view models of the admin pages. Templates see only these.
 import { ACTIVITY_EVENTS, isActivityEvent, type ActivityEvent } from '../activity/events.ts';
 import type { ActivityRow } from '../activity/queries.ts';
+import { subjectNameOf } from '../activity/records.ts';
 import { describeDevice, formatDateTime } from '../account/presenters.ts';
 import type { ClientUserRow, ClientUserStatus } from '../client-users/queries.ts';
 import { clientUserActions, type ClientUserAction } from '../policies/client-user-policy.ts';
@@ -189,7 +190,10 @@ function eventLabel(row: ActivityRow): string {
   const label = isActivityEvent(row.event) ? ACTIVITY_EVENTS[row.event] : row.event;
   // Access changes are made by a staff member; the log says who.
   const staffName = typeof row.details?.staffName === 'string' ? row.details.staffName : null;
-  return staffName ? `${label} (by ${staffName})` : label;
+  // Which record, document, task or comment it was about, as the entry recorded it.
+  const subject = subjectNameOf(row);
+  const named = subject ? `${label} — ${subject}` : label;
+  return staffName ? `${named} (by ${staffName})` : named;
 }
 
 export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups): ActivityEntryView[] {

@@ -41,6 +41,18 @@ export interface CommentSubject {
   id: string;
   /** The record's page, e.g. /portal/demo/proposals/12 */
   href: string;
+  /** The record's number and title, kept in the activity log so staff read which record it was. */
+  number?: string;
+  title?: string;
+}
+
+/** The first words of a comment, for the activity log and staff notifications. */
+export function commentExcerpt(body: string, max = 80): string {
+  const text = body.replace(/\s+/g, ' ').trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 export async function loadThread(
@@ -91,7 +103,10 @@ export async function addComment(
     clientUserId: user.id,
     clientId: user.client_id,
     email: user.email,
-    details: { subjectType: subject.type, subjectId: subject.id, commentId: comment.id, length: input.body.length },
+    details: {
+      subjectType: subject.type, subjectId: subject.id, commentId: comment.id, length: input.body.length,
+      ...(subject.number ? { number: subject.number } : {}), ...(subject.title ? { title: subject.title } : {}), excerpt: commentExcerpt(input.body),
+    },
     ...requestMeta(req),
   });
   await deps.comments.commentAdded?.({ workspaceId: workspace.id, clientId: user.client_id, subjectType: subject.type, subjectId: subject.id, commentId: comment.id });

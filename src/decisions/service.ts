@@ -186,7 +186,7 @@ export class OfferDecisions {
           clientUserId: r.clientUserId,
           clientId: r.clientId,
           email: r.email,
-          details: { kind: r.kind, offerId: r.offerId, number: offer.number, method: r.method, fingerprint: fingerprint.sha256 },
+          details: { kind: r.kind, offerId: r.offerId, number: offer.number, title: offer.title, method: r.method, fingerprint: fingerprint.sha256 },
           ip: r.ip,
           userAgent: r.userAgent,
         });

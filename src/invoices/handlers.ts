@@ -41,7 +41,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     const invoice = await invoices.find(workspace.id, user.client_id, id);
     if (!invoice) throw notFound();
     const href = `${base}/invoices/${encodeURIComponent(invoice.id)}`;
-    return { invoice, view: presentInvoiceDetail(i18n, invoice, href, i18n.fmt.isoDay(now())), subject: { type: 'invoice', id: invoice.id, href } satisfies CommentSubject };
+    return { invoice, view: presentInvoiceDetail(i18n, invoice, href, i18n.fmt.isoDay(now())), subject: { type: 'invoice', id: invoice.id, href, number: invoice.number } satisfies CommentSubject };
   }
 
   const log = (req: Request, res: Response, event: 'invoice.viewed' | 'invoice.pdf_downloaded' | 'invoice.receipt_downloaded' | 'invoice.statement_downloaded', details: Record<string, unknown>) => {

@@ -24,6 +24,7 @@ import { formatBytes, presentInbox, presentMessages } from './presenters.ts';
 import { findAttachment, findConversation, listInbox, listMessages, seenByOtherSide, staffUnreadTotal } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
 import { staffContext } from './staff-router.ts';
+import { hostFrame } from '../admin/admin-page.ts';
 import { storedUploadBytes } from '../files/usage-queries.ts';
 
 const INBOX_LIMIT = 200;
@@ -50,19 +51,21 @@ export interface StaffHandlersDeps {
   storageQuotaBytes: number;
 }
 
+/** In the host's own page when it offers one (as the admin pages are), else in the inbox's own layout. */
 function renderStaffPage(req: Request, res: Response, view: string, title: string, model: object, status = 200) {
   const context = staffContext(res);
+  const chrome = {
+    assets: context.assets,
+    workspaceName: context.workspace.name,
+    staffName: context.staff.name,
+    inboxUrl: context.base,
+    csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
+  };
   sendPage(req, res, view, { ...model, base: context.base, csrfToken: context.csrfToken, t }, {
-    layout: 'messages/staff-layout',
+    ...hostFrame(req, res, context.hostLayout, chrome, title, { plain: 'messages/staff-layout', embedded: 'messages/staff-embedded' }),
     title,
     status,
-    chrome: {
-      assets: context.assets,
-      workspaceName: context.workspace.name,
-      staffName: context.staff.name,
-      inboxUrl: context.base,
-      csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
-    },
+    chrome,
   });
 }
 

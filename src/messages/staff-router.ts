@@ -6,7 +6,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PortalConfig } from '../config.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
-import type { HostAdapter, HostStaffUser, HostWorkspace } from '../ports/host.ts';
+import type { HostAdapter, HostLayoutPort, HostStaffUser, HostWorkspace } from '../ports/host.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import { authorizeAnswerMessages } from '../policies/portal-policy.ts';
 import { adminCsrfToken } from '../admin/admin-csrf.ts';
@@ -23,6 +23,8 @@ export interface StaffContext {
   /** Where this router is mounted, e.g. /client-messages. */
   base: string;
   assets: string;
+  /** The host's page around the inbox, when the host offers one (its header and navigation stay). */
+  hostLayout?: HostLayoutPort | undefined;
 }
 
 export function staffContext(res: Response): StaffContext {
@@ -61,6 +63,7 @@ export function staffMessagesRouter(deps: StaffRouterDeps): Router {
       csrfToken: adminCsrfToken(deps.config.sessionSecret, staff, workspace.id),
       base: deps.config.messagesPath,
       assets: `${deps.config.portalPath}/assets`,
+      hostLayout: deps.adapter.layout,
     };
     res.locals.customerPortalStaff = context;
     next();

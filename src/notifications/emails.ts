@@ -2,6 +2,7 @@
 // English, like the rest of the admin side; amounts are formatted with the portal's formatters.
 import { ACTIVITY_EVENTS } from '../activity/events.ts';
 import type { ActivityRow } from '../activity/queries.ts';
+import { subjectNameOf } from '../activity/records.ts';
 import { formattersFor } from '../i18n/formatters.ts';
 import type { HostWorkspace } from '../ports/host.ts';
 import type { MailMessage } from '../ports/services.ts';
@@ -21,11 +22,12 @@ export function describeEvent(row: ActivityRow, clientNames: Map<string, string>
   const details = (row.details ?? {}) as Record<string, unknown>;
   const who = (row.client_id && clientNames.get(row.client_id)) || row.email || 'A client';
   const what = ACTIVITY_EVENTS[row.event] ?? row.event;
-  const number = str(details.invoiceNumber) ?? str(details.number) ?? str(details.subjectNumber);
+  const subject = subjectNameOf(row) ?? str(details.invoiceNumber) ?? str(details.number) ?? str(details.subjectNumber);
+  const repeats = (row.repeat_count ?? 1) > 1 ? `, ${row.repeat_count} times` : '';
   const cents = typeof details.amountCents === 'number' ? details.amountCents : typeof details.balanceCents === 'number' ? details.balanceCents : null;
   const currency = str(details.currency);
   const amount = cents !== null && currency && /^[A-Z]{3}$/.test(currency) ? fmt.money(cents, currency) : null;
-  return [`${who}: ${what}`, number ? ` — ${number}` : '', amount ? ` (${amount})` : ''].join('');
+  return [`${who}: ${what}`, subject ? ` — ${subject}` : '', repeats, amount ? ` (${amount})` : ''].join('');
 }
 
 export function immediateEmail(input: { to: string; workspace: HostWorkspace; event: ActivityRow; clientNames: Map<string, string>; listUrl: string }): MailMessage {

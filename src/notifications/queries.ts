@@ -1,5 +1,7 @@
 // SQL for staff notifications. Notifications are client_activity_logs rows whose event the rules
-// table lists; what a staff user has read is one cursor per user (portal_notification_reads), and
+// table lists, one per group of repeated views (grouped_into is null: see GROUPED_VIEWS); what a
+// staff user has read is one cursor per user (portal_notification_reads) and the single entries
+// they marked read past it (portal_notification_item_reads), and
 // how far each email channel has got is one cursor per channel (portal_notification_dispatch),
 // locked FOR UPDATE SKIP LOCKED so that with several app instances one of them sends.
 import type { Knex } from 'knex';
@@ -15,6 +17,12 @@ export interface NotificationRow extends ActivityRow {
 const lastRead = (db: Db, workspaceId: string, staffUserId: string) =>
   db('portal_notification_reads').where({ workspace_id: workspaceId, staff_user_id: staffUserId }).select('last_read_activity_id');
 
+/** SQL true when this staff user marked the entry `a` read on its own (a primary key lookup). */
+const itemRead = (workspaceId: string, staffUserId: string) => [
+  'exists (select 1 from portal_notification_item_reads r where r.workspace_id = ? and r.staff_user_id = ? and r.activity_id = a.id)',
+  [workspaceId, staffUserId],
+] as const;
+
 /**
  * One query: the staff user's unread notifications in their workspace, up to COUNT_LIMIT. Each
  * event is read on its own from the index on (workspace_id, event, id), from the user's cursor on:
@@ -26,10 +34,11 @@ export async function countUnread(db: Db, args: { workspaceId: string; staffUser
   // The cursor is compared as a row with the index's columns: a condition only that index serves
   // (a plain `a.id > cursor` let a planner read the primary key past the cursor once per event,
   // every unread row of every event).
+  const [readSql, readBindings] = itemRead(args.workspaceId, args.staffUserId);
   const unread = db.raw(
     `(select 1 from client_activity_logs a where a.workspace_id = ? and a.event = e.event
-        and (a.workspace_id, a.event, a.id) > (?, e.event, ?) limit ${COUNT_LIMIT}) as unread`,
-    [args.workspaceId, args.workspaceId, cursor],
+        and (a.workspace_id, a.event, a.id) > (?, e.event, ?) and a.grouped_into is null and not ${readSql} limit ${COUNT_LIMIT}) as unread`,
+    [args.workspaceId, args.workspaceId, cursor, ...readBindings],
   );
   return boundedCount(db, db.fromRaw(db.raw('unnest(?::text[]) as e(event)', [args.events])).crossJoin(db.raw('lateral ?', [unread])));
 }
@@ -40,15 +49,17 @@ export async function listNotifications(
   args: { workspaceId: string; staffUserId: string; events: string[]; limit: number; offset: number },
 ): Promise<NotificationRow[]> {
   if (args.events.length === 0) return [];
+  const [readSql, readBindings] = itemRead(args.workspaceId, args.staffUserId);
   return db('client_activity_logs as a')
     .where('a.workspace_id', args.workspaceId)
     .whereIn('a.event', args.events)
+    .whereNull('a.grouped_into')
     .orderBy('a.id', 'desc')
     .limit(args.limit)
     .offset(args.offset)
     .select<NotificationRow[]>([
-      'a.id', 'a.client_user_id', 'a.client_id', 'a.email', 'a.event', 'a.details', 'a.ip', 'a.user_agent', 'a.created_at',
-      db.raw('a.id > coalesce((?), 0) as unread', [lastRead(db, args.workspaceId, args.staffUserId)]),
+      'a.id', 'a.client_user_id', 'a.client_id', 'a.email', 'a.event', 'a.details', 'a.ip', 'a.user_agent', 'a.created_at', 'a.repeat_count', 'a.last_repeated_at',
+      db.raw(`a.id > coalesce((?), 0) and not ${readSql} as unread`, [lastRead(db, args.workspaceId, args.staffUserId), ...readBindings]),
     ]);
 }
 
@@ -58,6 +69,25 @@ export async function markReadUpTo(db: Db, args: { workspaceId: string; staffUse
     .insert({ workspace_id: args.workspaceId, staff_user_id: args.staffUserId, last_read_activity_id: args.activityId, updated_at: db.fn.now() })
     .onConflict(['workspace_id', 'staff_user_id'])
     .merge({ last_read_activity_id: db.raw('greatest(portal_notification_reads.last_read_activity_id, excluded.last_read_activity_id)'), updated_at: db.fn.now() });
+  // Single reads the cursor has now passed say nothing more.
+  await db('portal_notification_item_reads').where({ workspace_id: args.workspaceId, staff_user_id: args.staffUserId }).andWhere('activity_id', '<=', args.activityId).delete();
+}
+
+/**
+ * Marks one notification read for this staff user, in one statement: only an entry of their own
+ * workspace that is a notification (its event listed, heading its group). False when there is none.
+ */
+export async function markItemRead(db: Db, args: { workspaceId: string; staffUserId: string; activityId: number; events: string[] }): Promise<boolean> {
+  if (args.events.length === 0) return false;
+  const rows = await db.raw(
+    `insert into portal_notification_item_reads (workspace_id, staff_user_id, activity_id)
+     select ?, ?, a.id from client_activity_logs a
+      where a.workspace_id = ? and a.id = ? and a.event = any(?::text[]) and a.grouped_into is null
+     on conflict (workspace_id, staff_user_id, activity_id) do update set created_at = excluded.created_at
+     returning activity_id`,
+    [args.workspaceId, args.staffUserId, args.workspaceId, args.activityId, args.events],
+  );
+  return (rows.rows ?? rows).length > 0;
 }
 
 export async function newestNotificationId(db: Db, args: { workspaceId: string; events: string[] }): Promise<number> {
@@ -84,6 +114,7 @@ export async function eventsToDispatch(trx: Knex.Transaction, args: { afterId: n
   return trx('client_activity_logs')
     .where('id', '>', args.afterId)
     .whereIn('event', args.events)
+    .whereNull('grouped_into')
     .where('created_at', '<=', args.settledBefore)
     .orderBy('id')
     .limit(args.limit)

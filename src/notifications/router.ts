@@ -1,6 +1,7 @@
 // The staff notifications page, mounted by the host behind its staff sign-in (any staff user of a
 // workspace with the portal on, not only admins): security headers and no-store → staff → workspace → flag →
-// form bodies → CSRF → the list and "mark all as read" (303 back to the list).
+// form bodies → CSRF → the list, "mark as read" per entry and "mark all as read" (each 303 back to
+// the list). Inside the host's own page when it offers one (HostLayoutPort), as the admin pages are.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PortalConfig } from '../config.ts';
 import { countText } from '../db/bounded-count.ts';
@@ -10,18 +11,22 @@ import { clientNamesOf } from '../host/client-names.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import { adminCsrfToken, verifyAdminCsrf } from '../admin/admin-csrf.ts';
 import { adminContext, type AdminContext } from '../admin/admin-context.ts';
+import { hostFrame } from '../admin/admin-page.ts';
+import { presentNotifications } from './presenters.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { sendPage } from '../web/render.ts';
 import { securityHeaders } from '../web/security-headers.ts';
 import { noStore } from '../web/cache-control.ts';
-import { validateQuery } from '../web/validate.ts';
+import { parseParam, validateBody, validateQuery } from '../web/validate.ts';
 import { z } from 'zod';
 import type { Notifications } from './service.ts';
 
 const PAGE_SIZE = 30;
-const ListQuery = z.object({
-  page: z.string().regex(/^[1-9][0-9]{0,5}$/, 'The page number must be a whole number from 1 up, like ?page=2.').transform(Number).default(1),
-});
+const PAGE_NUMBER = z.string().regex(/^[1-9][0-9]{0,5}$/, 'The page number must be a whole number from 1 up, like ?page=2.').transform(Number);
+const ListQuery = z.object({ page: PAGE_NUMBER.default(1) });
+/** "Mark as read" on one entry: which page of the list to go back to. */
+const MarkReadCommand = z.object({ page: PAGE_NUMBER.optional() });
+const NotificationIdParam = z.string().regex(/^[1-9][0-9]{0,17}$/).transform(Number);
 
 export function notificationsRouter(deps: { adapter: HostAdapter; flags: FeatureFlags; config: PortalConfig; notifications: Notifications }): Router {
   const router = Router();
@@ -39,6 +44,7 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
       base: config.notificationsPath,
       assets: `${config.portalPath}/assets`,
       portalBase: `${config.portalPath}/${encodeURIComponent(workspace.slug)}`,
+      hostLayout: deps.adapter.layout,
     };
     res.locals.customerPortalAdmin = context;
     next();
@@ -60,14 +66,11 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
       })),
       notifications.unreadCount(context.staff),
     ]);
-    const items = rows.slice(0, PAGE_SIZE).map((row) => ({
-      id: String(row.id),
-      unread: Boolean(row.unread),
-      label: notifications.label(row.event),
-      text: notifications.describe(row, names),
-      at: row.created_at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
-      iso: row.created_at.toISOString(),
-    }));
+    const items = presentNotifications(rows.slice(0, PAGE_SIZE), {
+      clientNames: names,
+      paths: { adminPath: config.adminPath, messagesPath: config.messagesPath, notificationsPath: config.notificationsPath },
+      admin: context.staff.role === 'admin',
+    });
     const chrome = {
       assets: context.assets,
       crmSettingsUrl: '/',
@@ -78,6 +81,7 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
       nav: [{ label: 'Notifications', href: config.notificationsPath, current: true }],
     };
     const unreadText = countText(unread);
+    const title = unread > 0 ? `Notifications (${unreadText} unread)` : 'Notifications';
     sendPage(req, res, 'notifications/index', {
       items,
       unread,
@@ -88,12 +92,21 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
       next: rows.length > PAGE_SIZE ? `${config.notificationsPath}?page=${page + 1}` : null,
       previous: page > 1 ? `${config.notificationsPath}?page=${page - 1}` : null,
       read: req.query.read === '1',
-    }, { layout: 'admin/layout', title: unread > 0 ? `Notifications (${unreadText} unread)` : 'Notifications', status: 200, chrome });
+      readOne: req.query.read === 'one',
+    }, { ...hostFrame(req, res, context.hostLayout, chrome, title), title, status: 200, chrome });
   });
 
   router.post('/read', async (_req: Request, res: Response) => {
     await notifications.markAllRead(adminContext(res).staff);
     res.redirect(303, `${config.notificationsPath}?read=1`);
+  });
+
+  // One entry, for this staff user alone; an entry of another workspace (or none) is not found.
+  router.post('/:id/read', validateBody(MarkReadCommand), async (req: Request, res: Response) => {
+    const id = parseParam(NotificationIdParam, req.params.id);
+    if (!(await notifications.markRead(adminContext(res).staff, id))) throw notFound('We could not find that notification.');
+    const { page } = req.body as z.infer<typeof MarkReadCommand>;
+    res.redirect(303, `${config.notificationsPath}?${new URLSearchParams({ ...(page && page > 1 ? { page: String(page) } : {}), read: 'one' })}#notification-${id}`);
   });
 
   router.use((_req, _res, next) => next(notFound()));

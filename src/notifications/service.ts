@@ -15,7 +15,7 @@ import type { HostAdapter, HostStaffUser } from '../ports/host.ts';
 import { clientNamesOf } from '../host/client-names.ts';
 import type { Mailer } from '../ports/services.ts';
 import {
-  advanceDispatchCursor, countUnread, eventsToDispatch, listNotifications, lockDispatchCursor, markReadUpTo, newestNotificationId,
+  advanceDispatchCursor, countUnread, eventsToDispatch, listNotifications, lockDispatchCursor, markItemRead, markReadUpTo, newestNotificationId,
   type NotificationRow,
 } from './queries.ts';
 import { DIGEST_MINUTES, NOTIFICATION_RULES, eventsFor, type EmailChannel } from './rules.ts';
@@ -139,6 +139,10 @@ export function createNotifications(deps: NotificationsDeps) {
       const newest = await newestNotificationId(db, { workspaceId: staff.workspaceId, events: inApp });
       await markReadUpTo(db, { workspaceId: staff.workspaceId, staffUserId: staff.id, activityId: newest });
     },
+
+    /** Marks one notification of the staff user's own workspace read for them; false when there is no such notification. */
+    markRead: (staff: Pick<HostStaffUser, 'id' | 'workspaceId'>, activityId: number): Promise<boolean> =>
+      markItemRead(db, { workspaceId: staff.workspaceId, staffUserId: staff.id, activityId, events: inApp }),
 
     describe: (row: ActivityRow, clientNames: Map<string, string>) => describeEvent(row, clientNames),
     label: (event: ActivityEvent) => ACTIVITY_EVENTS[event] ?? event,

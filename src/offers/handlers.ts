@@ -42,7 +42,7 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
     const offer = await offers.find(workspace.id, user.client_id, SECTION_KIND[section], id);
     if (!offer) throw notFound();
     const href = `${base}/${section}/${encodeURIComponent(offer.id)}`;
-    return { offer, view: presentOfferDetail(i18n, offer, href, i18n.fmt.isoDay(now())), subject: { type: SECTION_KIND[section], id: offer.id, href } satisfies CommentSubject };
+    return { offer, view: presentOfferDetail(i18n, offer, href, i18n.fmt.isoDay(now())), subject: { type: SECTION_KIND[section], id: offer.id, href, number: offer.number, title: offer.title } satisfies CommentSubject };
   }
 
   const log = (req: Request, res: Response, event: 'offer.viewed' | 'offer.pdf_downloaded', details: Record<string, unknown>) => {
@@ -64,7 +64,7 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       // Seeing the record's comments reads its thread (its unread count beside the messages drops).
       markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),
       // A live refresh is not another view of the record.
-      status === 200 && !isFragmentRequest(req) ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number }) : Promise.resolve(),
+      status === 200 && !isFragmentRequest(req) ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title }) : Promise.resolve(),
     ]);
     renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions }, status);
   }
@@ -104,7 +104,7 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       const { offer, view } = await load(res, section, req.params.id);
       const brand = await pdfBrand(deps.storage, res);
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, offerPdfModel(i18n, view, brand, contact.clientName));
-      await log(req, res, 'offer.pdf_downloaded', { kind: offer.kind, offerId: offer.id, number: offer.number });
+      await log(req, res, 'offer.pdf_downloaded', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title });
       sendPdf(res, pdf, pdfFilename(view.kindLabel, offer.number));
     },
 
