@@ -1,11 +1,15 @@
 // In a real Chromium, through `npm run portal -- serve` running as a child process beside a CRM
 // that is not Node: staff sign in with their CRM account (the sign-in page has no axe violations
 // and fits 390 px), a client signs in with a one-time code read from a real SMTP server, opens the
-// dashboard, the proposals, an invoice and its PDF, accepts a proposal and pays an invoice with the
-// demo provider; the CRM's own rows show both. Each CRM binding is one entry of JOURNEY_HOSTS.
+// dashboard, the proposals (or quotations: Alga PSA has only quotes), an invoice and its PDF,
+// accepts an offer and pays an invoice with the demo provider; the CRM's own rows show both. Where
+// the CRM keeps the client's password (Alga PSA), the client also signs in with it. Each CRM binding
+// is one entry of JOURNEY_HOSTS.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { insertClientUser } from '../../src/client-users/queries.ts';
+import { startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../alga-psa/alga-host.ts';
+import { ADMIN_PASSWORD, CLAIRE_PASSWORD, NEXTAUTH_SECRET } from '../alga-psa/seed.ts';
 import { startDolibarrHost, unavailable as dolibarrUnavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
 import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, type WatchedPage } from '../support/browser-pages.ts';
 import { flagsFileFor, sixDigitCode } from '../support/portal-harness.ts';
@@ -19,24 +23,29 @@ interface JourneyHost {
   env: Record<string, string>;
   slug: string;
   staff: { login: string; password: string };
-  client: { email: string; name: string; workspaceId: string; clientId: string; contactId: string };
-  proposal: { id: string; ref: string };
+  /** `password`: the client's password kept by the CRM itself, where it keeps one. */
+  client: { email: string; name: string; password?: string };
+  /** The open offer the client accepts, in its section of the portal. */
+  offer: { section: 'proposals' | 'quotations'; id: string; ref: string };
   invoice: { id: string; ref: string };
   /** After migrate: what the agency would have done (the client's login, online payments on). */
   prepare(): Promise<void>;
-  proposalAccepted(): Promise<boolean>;
+  offerAccepted(): Promise<boolean>;
   invoicePaid(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 interface JourneyHostFactory {
   name: string;
+  /** The CRM keeps the client's password (the journey then signs in with it too). */
+  keepsClientPasswords: boolean;
   unavailable(): string | null;
   start(): Promise<JourneyHost>;
 }
 
 const dolibarr: JourneyHostFactory = {
   name: 'dolibarr',
+  keepsClientPasswords: false,
   unavailable: dolibarrUnavailable,
   async start() {
     const host: DolibarrHost = await startDolibarrHost();
@@ -48,8 +57,8 @@ const dolibarr: JourneyHostFactory = {
       env: { DATABASE_URL: host.database.url, DOLIBARR_WORKSPACE_SLUG: seed.workspaceSlug, DOL_DATA_ROOT: host.dataRoot },
       slug: seed.workspaceSlug,
       staff: { login: 'admin', password: 'Admin-dolibarr-2026' },
-      client: { email: 'claire@martin.example', name: 'Claire', workspaceId: '1', clientId: String(seed.companies.bakery), contactId: String(seed.contacts.claire) },
-      proposal: { id: String(seed.proposals.accept), ref: await ref('llx_propal', seed.proposals.accept) },
+      client: { email: 'claire@martin.example', name: 'Claire' },
+      offer: { section: 'proposals', id: String(seed.proposals.accept), ref: await ref('llx_propal', seed.proposals.accept) },
       invoice: { id: String(seed.invoices.unpaid), ref: await ref('llx_facture', seed.invoices.unpaid) },
       async prepare() {
         // The seed's proposal expired in February; the agency extends it, as Dolibarr's card allows.
@@ -57,15 +66,47 @@ const dolibarr: JourneyHostFactory = {
         await insertClientUser(db, { workspaceId: '1', clientId: String(seed.companies.bakery), contactId: String(seed.contacts.claire), email: 'claire@martin.example', status: 'active' });
         await db('workspace_client_portal_settings').insert({ workspace_id: '1', allow_online_payments: true }).onConflict('workspace_id').merge();
       },
-      proposalAccepted: async () => ((await db('llx_propal').where({ rowid: seed.proposals.accept }).first('fk_statut')) as { fk_statut: number }).fk_statut === 2,
+      offerAccepted: async () => ((await db('llx_propal').where({ rowid: seed.proposals.accept }).first('fk_statut')) as { fk_statut: number }).fk_statut === 2,
       invoicePaid: async () => ((await db('llx_facture').where({ rowid: seed.invoices.unpaid }).first('paye')) as { paye: number }).paye === 1,
       close: () => host.close(),
     };
   },
 };
 
-// The Alga PSA binding adds its entry here.
-const JOURNEY_HOSTS: JourneyHostFactory[] = [dolibarr];
+const algaPsa: JourneyHostFactory = {
+  name: 'alga-psa',
+  keepsClientPasswords: true,
+  unavailable: algaUnavailable,
+  async start() {
+    const host: AlgaHost = await startAlgaHost();
+    const { db, seed } = host;
+    const tenant = seed.tenant;
+    const quote = (await db('quotes').where({ tenant, quote_id: seed.quotes.accept }).first('quote_number')) as { quote_number: string };
+    const invoice = (await db('invoices').where({ tenant, invoice_id: seed.invoices.unpaid }).first('invoice_number')) as { invoice_number: string };
+    return {
+      host: 'alga-psa',
+      crmName: 'Alga PSA',
+      env: { DATABASE_URL: host.database.url, NEXTAUTH_SECRET, ALGA_WORKSPACE_SLUGS: `northwind=${tenant}`, ALGA_STORAGE_ROOT: host.storageRoot, ALGA_BASE_URL: 'https://psa.northwind.example' },
+      slug: 'northwind',
+      staff: { login: 'alice@northwind.example', password: ADMIN_PASSWORD },
+      // Claire's client login is Alga's own users row: the portal links its record on first sign-in.
+      client: { email: 'claire@harbor.example', name: 'Claire', password: CLAIRE_PASSWORD },
+      offer: { section: 'quotations', id: seed.quotes.accept, ref: quote.quote_number },
+      invoice: { id: seed.invoices.unpaid, ref: invoice.invoice_number },
+      async prepare() {
+        // The seed's logo lives on a CDN this offline browser cannot reach (a console error): the
+        // journey runs with Alga's colour alone.
+        await db('tenant_settings').where({ tenant }).update({ settings: { branding: { primaryColor: '#1F6FEB' } } });
+        await db('workspace_client_portal_settings').insert({ workspace_id: tenant, allow_online_payments: true }).onConflict('workspace_id').merge();
+      },
+      offerAccepted: async () => ((await db('quotes').where({ tenant, quote_id: seed.quotes.accept }).first('status')) as { status: string }).status === 'accepted',
+      invoicePaid: async () => ((await db('invoices').where({ tenant, invoice_id: seed.invoices.unpaid }).first('status')) as { status: string }).status === 'paid',
+      close: () => host.close(),
+    };
+  },
+};
+
+const JOURNEY_HOSTS: JourneyHostFactory[] = [dolibarr, algaPsa];
 
 for (const factory of JOURNEY_HOSTS) {
   describe(`the standalone portal beside ${factory.name} in Chromium`, function () {
@@ -126,6 +167,17 @@ for (const factory of JOURNEY_HOSTS) {
       await page.waitForSelector('text=You are signed out.');
     });
 
+    if (factory.keepsClientPasswords) it(`signs the client in with the password ${factory.name} keeps for them`, async function () {
+      const watched = await openPage(browser);
+      pages.push(watched);
+      const { page } = watched;
+      await page.goto(`${base}/portal/${crm.slug}/sign-in`);
+      await page.fill('#email', crm.client.email);
+      await page.fill('#password', crm.client.password!);
+      await Promise.all([page.waitForSelector('#dashboard-title'), page.press('#password', 'Enter')]);
+      expect(await page.textContent('#dashboard-title')).to.contain(crm.client.name);
+    });
+
     it('lets a client sign in with an emailed code, read the dashboard, proposals and an invoice with its PDF, accept and pay', async function () {
       const watched = await openPage(browser);
       pages.push(watched);
@@ -141,8 +193,8 @@ for (const factory of JOURNEY_HOSTS) {
       await page.waitForSelector('#dashboard-title');
       expect(await page.textContent('#dashboard-title')).to.contain(crm.client.name);
 
-      await page.goto(`${base}/portal/${crm.slug}/proposals`);
-      expect(await page.textContent('main')).to.include(crm.proposal.ref);
+      await page.goto(`${base}/portal/${crm.slug}/${crm.offer.section}`);
+      expect(await page.textContent('main')).to.include(crm.offer.ref);
 
       await page.goto(`${base}/portal/${crm.slug}/invoices/${crm.invoice.id}`);
       expect(await page.textContent('main')).to.include(crm.invoice.ref);
@@ -152,21 +204,24 @@ for (const factory of JOURNEY_HOSTS) {
       expect(pdf.headers()['content-type']).to.contain('application/pdf');
       expect((await pdf.body()).subarray(0, 5).toString()).to.equal('%PDF-');
 
-      await page.goto(`${base}/portal/${crm.slug}/proposals/${crm.proposal.id}`);
+      await page.goto(`${base}/portal/${crm.slug}/${crm.offer.section}/${crm.offer.id}`);
       await page.click('#offer-actions a:has-text("Accept")');
       await page.waitForURL(/\/accept$/);
-      const canvas = page.locator('#decision-signature');
-      await canvas.waitFor({ state: 'visible' });
-      await canvas.scrollIntoViewIfNeeded();
-      const box = (await canvas.boundingBox())!;
-      await page.mouse.move(box.x + 30, box.y + 100);
-      await page.mouse.down();
-      for (let i = 0; i <= 20; i++) await page.mouse.move(box.x + 30 + i * 12, box.y + 100 - Math.sin(i / 3) * 50, { steps: 2 });
-      await page.mouse.up();
+      if (crm.offer.section === 'proposals') {
+        // A proposal is signed by hand; a quotation is accepted with the typed name alone.
+        const canvas = page.locator('#decision-signature');
+        await canvas.waitFor({ state: 'visible' });
+        await canvas.scrollIntoViewIfNeeded();
+        const box = (await canvas.boundingBox())!;
+        await page.mouse.move(box.x + 30, box.y + 100);
+        await page.mouse.down();
+        for (let i = 0; i <= 20; i++) await page.mouse.move(box.x + 30 + i * 12, box.y + 100 - Math.sin(i / 3) * 50, { steps: 2 });
+        await page.mouse.up();
+      }
       await page.fill('#decision-typedName', 'Claire Martin');
       await page.check('#decision-consent');
-      await Promise.all([page.waitForURL(/decided=accepted/), page.click('button:has-text("Accept and sign")')]);
-      expect(await crm.proposalAccepted()).to.equal(true);
+      await Promise.all([page.waitForURL(/decided=accepted/), page.click('form button[type=submit]:has-text("Accept")')]);
+      expect(await crm.offerAccepted()).to.equal(true);
 
       await page.goto(`${base}/portal/${crm.slug}/invoices/${crm.invoice.id}/pay`);
       await page.click('form[action$="/pay"] button[type=submit]');
