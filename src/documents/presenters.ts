@@ -4,7 +4,13 @@ import type { HostRecordRef, SharedDocument } from '../ports/host.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { canDeleteUpload } from '../policies/portal-policy.ts';
 import type { UploadRow } from './queries.ts';
-import { kindOf } from './file-types.ts';
+import { kindOf, UPLOAD_ACCEPT, UPLOAD_KINDS } from './file-types.ts';
+
+/** What the upload and attachment pickers accept and how their hint names it: file-types.ts's one list. */
+export function presentUploadTypes(i18n: RequestI18n): { accept: string; names: string } {
+  const names = new Intl.ListFormat(i18n.locale, { style: 'long', type: 'conjunction' }).format(UPLOAD_KINDS.map((kind) => i18n.t(`documents:typeNames.${kind}`)));
+  return { accept: UPLOAD_ACCEPT, names };
+}
 
 export interface DocumentItem {
   name: string;
