@@ -6,6 +6,7 @@
 import express from 'express';
 import type { Knex } from 'knex';
 import type pg from 'pg';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hostSecurityHeaders } from '../shared/host-http.ts';
 import { loadStaff, requireStaff } from './web/auth.ts';
@@ -118,6 +119,9 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
 
   app.use(hostSecurityHeaders(secureCookies));
   app.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  // Browsers ask for /favicon.ico on any page that names no icon (a PDF, a plain error page):
+  // the same mark as the pages' <link rel="icon">, not a 404 in every staff console.
+  app.get('/favicon.ico', (_req, res) => res.type('image/svg+xml').sendFile(path.join(PUBLIC_DIR, 'favicon.svg'), { maxAge: '1d' }));
 
   for (const plugin of plugins) plugin.mountPublic?.(app);
 

@@ -13,6 +13,7 @@ import { deleteOtherSessions, deleteSession, listLiveSessions } from '../session
 import { announceSessionsEnded } from '../sessions/session-events.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { notFound } from '../web/http-error.ts';
+import { requestI18n } from '../i18n/request-i18n.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { formAnswerStatus, isFragmentRequest } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
@@ -121,6 +122,23 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
       const client = signedInClient(res);
       await setClientUserPreferences(db, workspace.id, client.user.id, { locale: input.locale || null, timeZone: input.timeZone || null });
       await log(req, res, 'account.updated', { fields: ['locale', 'time_zone'] });
+      // This request was set up in the old language and time zone: answer in the new ones.
+      const context = portalContext(res);
+      const before = context.i18n.locale;
+      client.user.locale = input.locale || null;
+      client.user.time_zone = input.timeZone || null;
+      context.i18n = requestI18n(req, {
+        clientLocale: client.user.locale,
+        clientTimeZone: client.user.time_zone,
+        workspaceLocale: context.settings.defaultLocale,
+        workspaceTimeZone: context.settings.defaultTimeZone,
+      });
+      // A new language changes <html lang> and the whole chrome, which a boosted swap of <body>
+      // would leave behind: htmx loads the page afresh instead.
+      if (req.get('HX-Request') === 'true' && context.i18n.locale !== before) {
+        res.set('HX-Redirect', `${context.base}/account?notice=preferences-saved`);
+        return res.status(204).end();
+      }
       await done(req, res, 'preferences-saved');
     },
 

@@ -8,7 +8,22 @@ export interface DashboardCard {
   section: PortalSection;
   title: string;
   headline: string;
+  /** The list of exactly the items the headline counts (open proposals, unpaid invoices, …). */
+  href: string;
   detail: string | null;
+}
+
+/** Where each card's count leads: its list, filtered to what the count counts. */
+export function countedListHref(base: string, section: PortalSection): string {
+  const filtered: Partial<Record<PortalSection, string>> = {
+    proposals: 'proposals?status=open',
+    quotations: 'quotations?status=open',
+    // "Unpaid" counts open invoices, part-paid and overdue ones included: the list's open filter.
+    invoices: 'invoices?status=open',
+    tasks: 'tasks?tab=open',
+    documents: 'documents',
+  };
+  return `${base}/${filtered[section] ?? section}`;
 }
 
 /** Good morning / afternoon / evening by the hour in the reader's time zone. */
@@ -22,7 +37,7 @@ export function greeting(i18n: RequestI18n, name: string, now: Date): string {
 /** The sections that have a dashboard card, in display order. */
 export const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'documents'];
 
-export function presentCards(i18n: RequestI18n, summary: ClientSummary, sections: PortalSection[]): DashboardCard[] {
+export function presentCards(i18n: RequestI18n, base: string, summary: ClientSummary, sections: PortalSection[]): DashboardCard[] {
   const { t, fmt } = i18n;
   const outstanding = () => {
     if (!summary.invoices.outstanding.length) return t('dashboard:cards.nothingOutstanding');
@@ -31,7 +46,7 @@ export function presentCards(i18n: RequestI18n, summary: ClientSummary, sections
       ? t('dashboard:cards.outstandingOverdue', { amounts, count: summary.invoices.overdue })
       : t('dashboard:cards.outstanding', { amounts });
   };
-  const cards: Record<string, () => Omit<DashboardCard, 'section' | 'title'>> = {
+  const cards: Record<string, () => Omit<DashboardCard, 'section' | 'title' | 'href'>> = {
     proposals: () => ({
       headline: t('dashboard:cards.proposalsOpen', { count: summary.proposals.open }),
       detail: t('dashboard:cards.proposalsTotal', { count: summary.proposals.total }),
@@ -47,6 +62,7 @@ export function presentCards(i18n: RequestI18n, summary: ClientSummary, sections
   return DASHBOARD_SECTIONS.filter((section) => sections.includes(section)).map((section) => ({
     section,
     title: t(`common:nav.${section}`),
+    href: countedListHref(base, section),
     ...cards[section]!(),
   }));
 }

@@ -55,7 +55,7 @@ export function dashboardRoutes(deps: {
       company: contact.clientName,
       workspaceName: branding.workspaceName,
       // Cards for the sections with pages here (a host may keep no quotations, say).
-      cards: presentCards(i18n, data.summary, sections.filter((section) => sectionPages.has(section))),
+      cards: presentCards(i18n, base, data.summary, sections.filter((section) => sectionPages.has(section))),
       widgets,
     });
   });

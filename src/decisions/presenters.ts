@@ -81,6 +81,22 @@ export interface OfferActionsView {
   signedPdfHref: string | null;
 }
 
+/**
+ * An offer the agency closed in its CRM (accepted or declined on the phone, withdrawn) has no
+ * portal decision to quote: say what its records say, with the date where the CRM keeps one, so
+ * the "Your answer" panel is never empty.
+ */
+function outcomeRecordedByAgency(state: OfferState, i18n: RequestI18n): string | null {
+  const { t, fmt } = i18n;
+  const { status, decidedAt, validUntil } = state.offer;
+  if (status === 'accepted' || status === 'declined') {
+    return decidedAt ? t(`decisions:actions.${status}ByAgency`, { date: fmt.dateTime(decidedAt) }) : t(`decisions:actions.${status}ByAgencyUndated`);
+  }
+  if (status === 'withdrawn') return t('decisions:actions.withdrawn');
+  if (status === 'expired') return validUntil ? t('decisions:actions.expired', { date: fmt.day(validUntil) }) : t('decisions:refusals.expired');
+  return null;
+}
+
 export function presentOfferActions(state: OfferState, i18n: RequestI18n, href: string, justDecided: unknown): OfferActionsView {
   const { t, fmt } = i18n;
   const decision = state.decision;
@@ -89,6 +105,8 @@ export function presentOfferActions(state: OfferState, i18n: RequestI18n, href: 
     const date = fmt.dateTime(decision.decided_at);
     const key = `${decision.outcome}${decision.method === 'public_link' ? 'ByLink' : ''}`;
     outcome = t(`decisions:actions.${key}`, { date, name: decision.typed_name, email: decision.email ?? '' });
+  } else {
+    outcome = outcomeRecordedByAgency(state, i18n);
   }
   const notice = decision && justDecided === decision.outcome ? t(decision.outcome === 'accepted' ? 'decisions:actions.justAccepted' : 'decisions:actions.justDeclined') : null;
   return {

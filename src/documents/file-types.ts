@@ -39,6 +39,28 @@ const ZIP_BASED: Record<string, string> = {
 
 const TEXT_EXTENSIONS: Record<string, string> = { txt: 'text/plain', csv: 'text/csv', md: 'text/plain' };
 
+/**
+ * The one list of what may be uploaded, for everything that tells or asks: the file picker's
+ * accept= (every extension the check above lets through, aliases included) and the kinds the
+ * hint names. Both are derived from the tables the server's check uses, so the three cannot
+ * disagree (the hint once promised Office files and ZIP the picker did not offer).
+ */
+export const ALLOWED_UPLOAD_MIMES: readonly string[] = [...new Set([...Object.keys(ALLOWED), ...Object.values(ZIP_BASED), ...Object.values(TEXT_EXTENSIONS)])];
+
+const EXTENSION_ALIASES: Record<string, string[]> = { jpg: ['jpeg'], tif: ['tiff'] };
+
+export const UPLOAD_EXTENSIONS: readonly string[] = [
+  ...new Set([...Object.values(ALLOWED), ...Object.keys(ZIP_BASED), ...Object.keys(TEXT_EXTENSIONS)].flatMap((ext) => [ext, ...(EXTENSION_ALIASES[ext] ?? [])])),
+];
+
+/** The file input's accept attribute: ".pdf,.png,…". */
+export const UPLOAD_ACCEPT = UPLOAD_EXTENSIONS.map((ext) => `.${ext}`).join(',');
+
+/** The kinds (kindOf) of every allowed type, in the order a hint names them. */
+export const UPLOAD_KINDS: readonly string[] = ['pdf', 'image', 'document', 'spreadsheet', 'presentation', 'text', 'archive'].filter((kind) =>
+  ALLOWED_UPLOAD_MIMES.some((mime) => kindOf(mime) === kind),
+);
+
 export interface DetectedType {
   mime: string;
   ext: string;

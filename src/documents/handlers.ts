@@ -19,7 +19,7 @@ import { requestMeta } from '../web/request-meta.ts';
 import { sendDownload } from '../web/send-download.ts';
 import { parseParam } from '../web/validate.ts';
 import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.ts';
-import { presentShared, presentUpload, recordOptions } from './presenters.ts';
+import { presentShared, presentUpload, presentUploadTypes, recordOptions } from './presenters.ts';
 import { deleteUnopenedUpload, findClientUpload, insertUpload, listClientUploads } from './queries.ts';
 import { receiveUpload, UploadRefused, type UploadRefusal } from './receive-upload.ts';
 import { storedUploadBytes } from '../files/usage-queries.ts';
@@ -113,6 +113,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       firstPageUrl: query.after ? `${base}/documents${here.size ? `?${here}` : ''}` : null,
       canUpload: canClient(settings, 'upload_file'),
       maxUploadMb: settings.maxUploadMb,
+      uploadTypes: presentUploadTypes(i18n),
       notice: query.done ? i18n.t(`documents:notice.${query.done}`) : null,
       error: outcome.error ?? null,
     }, outcome.status ?? 200);

@@ -4,10 +4,19 @@ import type { HostRecordRef, SharedDocument } from '../ports/host.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { canDeleteUpload } from '../policies/portal-policy.ts';
 import type { UploadRow } from './queries.ts';
-import { kindOf } from './file-types.ts';
+import { kindOf, UPLOAD_ACCEPT, UPLOAD_KINDS } from './file-types.ts';
+
+/** What the upload and attachment pickers accept and how their hint names it: file-types.ts's one list. */
+export function presentUploadTypes(i18n: RequestI18n): { accept: string; names: string } {
+  const names = new Intl.ListFormat(i18n.locale, { style: 'long', type: 'conjunction' }).format(UPLOAD_KINDS.map((kind) => i18n.t(`documents:typeNames.${kind}`)));
+  return { accept: UPLOAD_ACCEPT, names };
+}
 
 export interface DocumentItem {
   name: string;
+  /** The name cut after each separator (_ - . space), shown with <wbr> between: a long file name
+      wraps there on a phone instead of letter by letter. */
+  nameParts: string[];
   kind: string;
   size: string;
   date: string;
@@ -30,6 +39,11 @@ export function formatSize(i18n: RequestI18n, bytes: number): string {
   return i18n.t('documents:bytes', { count: bytes });
 }
 
+/** "brief_final-v2.pdf" → ["brief_", "final-", "v2.", "pdf"]: where a file name may wrap. */
+export function fileNameParts(name: string): string[] {
+  return name.split(/(?<=[_\-.\s])/).filter((part) => part !== '');
+}
+
 export const recordKey = (record: { type: string; id: string }) => `${record.type}:${record.id}`;
 
 export function recordLabel(i18n: RequestI18n, record: HostRecordRef): string {
@@ -39,6 +53,7 @@ export function recordLabel(i18n: RequestI18n, record: HostRecordRef): string {
 export function presentShared(i18n: RequestI18n, base: string, doc: SharedDocument): DocumentItem {
   return {
     name: doc.name,
+    nameParts: fileNameParts(doc.name),
     kind: i18n.t(`documents:kind.${kindOf(doc.contentType)}`),
     size: formatSize(i18n, doc.sizeBytes),
     date: i18n.fmt.dateTime(doc.sharedAt),
@@ -53,6 +68,7 @@ export function presentShared(i18n: RequestI18n, base: string, doc: SharedDocume
 export function presentUpload(i18n: RequestI18n, base: string, upload: UploadRow): DocumentItem & { opened: boolean } {
   return {
     name: upload.filename,
+    nameParts: fileNameParts(upload.filename),
     kind: i18n.t(`documents:kind.${kindOf(upload.content_type)}`),
     size: formatSize(i18n, upload.size_bytes),
     date: i18n.fmt.dateTime(upload.created_at),

@@ -14,6 +14,8 @@ export interface InvoiceRowView {
   href: string;
   number: string;
   status: InvoiceSummary['status'];
+  /** Open with something paid and something still due: labelled "Partly paid", not "Unpaid". */
+  partlyPaid: boolean;
   statusLabel: string;
   total: string;
   balance: string;
@@ -42,12 +44,16 @@ export interface InvoiceDetailView extends InvoiceRowView {
 export function presentInvoiceRow(i18n: RequestI18n, invoice: InvoiceSummary, href: string, today: string): InvoiceRowView {
   const { t, fmt } = i18n;
   const deadline = invoice.status === 'open' ? deadlineState(invoice.dueDate, today) : null;
+  const partlyPaid = invoice.status === 'open' && invoice.paidCents > 0 && invoice.balanceCents > 0;
   return {
     id: invoice.id,
     href,
     number: invoice.number,
     status: invoice.status,
-    statusLabel: deadline === 'past' ? t('invoices:status.overdue') : t(`invoices:status.${invoice.status}`),
+    partlyPaid,
+    // Overdue outranks the payment state: it is what the client must act on (the balance shows
+    // beside it); otherwise a payment received turns "Unpaid" into "Partly paid".
+    statusLabel: deadline === 'past' ? t('invoices:status.overdue') : partlyPaid ? t('invoices:status.partlyPaid') : t(`invoices:status.${invoice.status}`),
     total: fmt.money(invoice.totalCents, invoice.currency),
     balance: fmt.money(invoice.balanceCents, invoice.currency),
     issued: invoice.issueDate ? fmt.day(invoice.issueDate) : '',

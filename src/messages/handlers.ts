@@ -24,6 +24,7 @@ import { presentMessages, formatBytes } from './presenters.ts';
 import { findAttachment, findConversation, listMessages, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, unreadInConversation } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
 import { listRecordThreads, recordHref, unreadComments } from './threads.ts';
+import { presentUploadTypes } from '../documents/presenters.ts';
 
 export interface MessageHandlersDeps {
   db: Knex;
@@ -92,6 +93,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       canAttach: can.message && can.upload_file,
       maxLength: MESSAGE_MAX_LENGTH,
       maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), fmt),
+      uploadTypes: presentUploadTypes(portalI18n(res)),
       streamUrl: `${base}/messages/stream?after=${liveFrom}`,
       refreshUrl: `${base}/messages`,
       body: form.body ?? '',

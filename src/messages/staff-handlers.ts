@@ -26,6 +26,7 @@ import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './s
 import { staffContext } from './staff-router.ts';
 import { hostFrame } from '../admin/admin-page.ts';
 import { storedUploadBytes } from '../files/usage-queries.ts';
+import { presentUploadTypes } from '../documents/presenters.ts';
 
 const INBOX_LIMIT = 200;
 const SEARCH_RESULTS = 20;
@@ -101,6 +102,8 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       streamUrl: `${base}/stream?after=${liveFrom}&client=${encodeURIComponent(client.id)}`,
       maxLength: MESSAGE_MAX_LENGTH,
       maxAttachment: formatBytes(ATTACHMENT_MAX_BYTES, fmt()),
+      // Staff pages are in English.
+      uploadTypes: presentUploadTypes({ locale: 'en', timeZone: 'UTC', t, fmt: fmt() }),
       body: form.body ?? '',
       errors: Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key, { mb: ATTACHMENT_MAX_BYTES / (1024 * 1024) })])),
       notice: form.notice ?? null,

@@ -52,7 +52,11 @@ export const SECTION_SWITCHES = [
   { key: 'showProposals', label: 'Show proposals and quotations', hint: 'Clients can view, accept and decline them.' },
   { key: 'showInvoices', label: 'Show invoices', hint: 'Clients can see invoices, their status and payments.' },
   { key: 'showTasks', label: 'Show tasks', hint: 'Clients see tasks assigned to them and can mark them done.' },
-  { key: 'allowFileUploads', label: 'Allow file uploads', hint: 'Clients can upload documents back to you.' },
+  {
+    key: 'allowFileUploads',
+    label: 'Allow file uploads',
+    hint: 'Off unless you switch it on. On: clients can upload documents back to you and attach files to their messages. Off: their Documents page tells them your agency has not enabled uploads, and the message form has no attachment field.',
+  },
   { key: 'allowComments', label: 'Allow comments', hint: 'Clients can comment on proposals, quotations and invoices.' },
   { key: 'allowMessaging', label: 'Allow messaging', hint: 'Clients can send messages to your team.' },
   { key: 'allowOnlinePayments', label: 'Allow online payments', hint: 'Clients can pay invoices from the portal.' },

@@ -72,9 +72,9 @@ describe('client pages: proposals, quotations and invoices', function () {
   it('shows the dashboard widgets: offers awaiting an answer and unpaid invoices, each linked', async function () {
     const { result: res, queries: n } = await counted(() => maria.get('/portal/demo/').expect(200));
     expect(res.text).to.contain('Awaiting your answer');
-    expect(res.text).to.match(/href="\/portal\/demo\/proposals\/\d+">PRO-\d+ · Website redesign/);
+    expect(res.text).to.match(/href="\/portal\/demo\/proposals\/\d+"><span class="ref">PRO-\d+<\/span> · Website redesign/);
     expect(res.text).to.contain('Unpaid invoices');
-    expect(res.text).to.match(/href="\/portal\/demo\/invoices\/\d+">INV-\d+ · \$3,170\.00/);
+    expect(res.text).to.match(/href="\/portal\/demo\/invoices\/\d+"><span class="ref">INV-\d+<\/span> · \$3,170\.00/);
     // 12 for the summary and the offers and invoices widgets, 2 for the documents and tasks widgets.
     expect(n, 'SQL round trips for the dashboard').to.be.at.most(14);
   });
