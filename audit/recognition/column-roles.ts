@@ -48,7 +48,10 @@ export type ColumnRole =
   | 'staffRole'
   | 'done'
   | 'code'
-  | 'label';
+  | 'label'
+  | 'bankAccount'
+  | 'paymentTerms'
+  | 'supplyDate';
 
 type Test = (words: ReadonlySet<string>, column: CatalogColumn, name: string) => boolean;
 
@@ -118,6 +121,11 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   ['done', (w) => any('done', 'completed', 'complete', 'finished', 'erledigt', 'progress', 'percent', 'termine', 'closed', 'resolved')(w)],
   ['code', (w, c) => textual(c) && any('code', 'key', 'slug', 'kuerzel')(w) && !any('zip', 'postal', 'country', 'currency', 'hash', 'login', 'verification')(w)],
   ['label', (w, c) => textual(c) && !w.has('file') && any('label', 'libelle', 'bezeichnung', 'designation', 'description', 'name', 'title')(w)],
+  // What an invoice must carry to be filed (the agency's bank details, its payment terms, when
+  // the service was supplied): read where the host keeps them, so the portal's invoice shows them.
+  ['bankAccount', (w, c) => textual(c) && any('iban', 'bic', 'swift', 'bankaccount', 'kontonummer', 'rib')(w)],
+  ['paymentTerms', (w) => (any('terms', 'term', 'conditions', 'condition', 'cond')(w) && any('payment', 'paiement', 'reglement', 'pay', 'zahlung')(w)) || any('paymentterms', 'zahlungsbedingungen', 'zahlungsziel')(w)],
+  ['supplyDate', (w, c) => temporal(c) && any('supply', 'delivery', 'livraison', 'leistung', 'lieferung', 'service', 'prestation')(w)],
 ];
 
 export type RoleMap = ReadonlyMap<ColumnRole, CatalogColumn[]>;
