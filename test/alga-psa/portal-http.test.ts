@@ -4,7 +4,8 @@
 // the dashboard, opens and accepts a quotation (the quote accepted in Alga and the portal's
 // evidence row written together), views an invoice, and pays it through the demo checkout
 // (invoice_payments and transactions written, the invoice marked paid, the portal's payment
-// pointing at Alga's).
+// pointing at Alga's); once Alga makes the contact inactive, the session ends and the password
+// signs nobody in.
 import express from 'express';
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -140,5 +141,17 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     expect(algaPayment).to.include({ invoice_id: id, notes: 'Paid from the client portal' });
     expect(Number(algaPayment.amount)).to.equal(150_000);
     expect(await host.db('transactions').where({ tenant: host.seed.tenant, invoice_id: id, type: 'payment' })).to.have.length(1);
+  });
+
+  it('ends a session once Alga makes the contact inactive, and signs nobody in with its login', async function () {
+    await claire.get(`${base}/`).expect(200);
+    await host.db('contacts').where({ tenant: host.seed.tenant, contact_name_id: host.seed.contacts.claire }).update({ is_inactive: true });
+    try {
+      await claire.get(`${base}/`).expect(303);
+      const again = await signedInAgent(request.agent(url), slug, { email: 'claire@harbor.example', password: CLAIRE_PASSWORD }).then(() => 'signed in', () => 'refused');
+      expect(again).to.equal('refused');
+    } finally {
+      await host.db('contacts').where({ tenant: host.seed.tenant, contact_name_id: host.seed.contacts.claire }).update({ is_inactive: false });
+    }
   });
 });

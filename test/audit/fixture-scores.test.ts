@@ -1,4 +1,4 @@
-// Covers recognition on every fixture schema at once: the three it was built with and the ones
+// Covers recognition on every fixture schema at once: the two it was built with and the ones
 // modeled on public CRMs it had never seen (Odoo, SuiteCRM, Perfex). Each fixture keeps a file of
 // the expected pick per concept (test/fixtures/*/expected*.ts); the score is picks right / picks
 // made / concepts present, and any wrong or missing pick fails with what was picked instead. Every

@@ -1,6 +1,7 @@
 // Covers the adapter declaration the audit proposes (report.proposedClaims) and the claim check
-// against the catalog: on the Dolibarr-like fixture it proposes the host's own logins
-// (llx_socpeople.pass_crypted) and comments (llx_comment); on the reference CRM neither; every
+// against the catalog: on a real Dolibarr database (crm-schemas/dolibarr.sql; skipped, saying why,
+// where it cannot be loaded) it proposes the host's own logins (llx_societe_account.pass_crypted)
+// and comments (llx_comment); on the reference CRM neither; every
 // proposed claim passes the portal's own start-up check (findClaimProblems) on the same database;
 // and a claim naming a missing table or column (claimed, or in its row filter) is reported with its
 // schema.table.column. On the Odoo-like fixture the client logins are proposed with a row filter.
@@ -16,6 +17,7 @@ import { checkClaimAgainstSchema, findClaimProblems } from '../../src/host/verif
 import type { HostAdapter, HostClaim } from '../../src/ports/host.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { conceptOf } from '../support/audit-assertions.ts';
+import { loadRealSchema, realSchemaSkipReason } from '../support/audit-real-schemas.ts';
 import { createHostDatabase } from '../support/host-fixtures.ts';
 
 /**
@@ -46,26 +48,32 @@ function proposal(report: AuditReport, concept: HostClaim['concept']): HostClaim
 }
 
 describe('audit: proposed adapter claims', () => {
-  describe('on the Dolibarr-like second CRM', () => {
-    let db: TestDatabase;
+  describe('on a real Dolibarr database, with the dolibarr binding', () => {
+    let db: TestDatabase | undefined;
     let report: AuditReport;
 
-    before(async () => {
-      db = await createHostDatabase('second-crm');
-      report = await runAudit({ databaseUrl: db.url, adapter: 'second-crm' });
+    before(async function () {
+      this.timeout(300_000);
+      const reason = realSchemaSkipReason('dolibarr.sql');
+      if (reason) {
+        console.log(`      skipped: ${reason}`);
+        this.skip();
+      }
+      db = await loadRealSchema('dolibarr.sql');
+      report = await runAudit({ databaseUrl: db.url, adapter: 'dolibarr' });
     });
     after(async () => db?.drop());
 
-    it('proposes the host-kept client logins on public.llx_socpeople, with the password column', () => {
+    it('proposes the host-kept client logins on public.llx_societe_account, with the password column', () => {
       const credentials = proposal(report, 'clientCredentials');
-      expect(credentials?.table).to.equal('public.llx_socpeople');
-      expect(credentials?.columns).to.include.members(['rowid', 'entity', 'email', 'login', 'pass_crypted', 'statut', 'deleted_at']);
+      expect(credentials?.table).to.equal('public.llx_societe_account');
+      expect(credentials?.columns).to.include.members(['rowid', 'entity', 'login', 'pass_crypted', 'fk_soc', 'status']);
     });
 
     it('proposes the host-kept comments on public.llx_comment, with the polymorphic link and authors', () => {
       const comment = proposal(report, 'comment');
       expect(comment?.table).to.equal('public.llx_comment');
-      expect(comment?.columns).to.include.members(['rowid', 'entity', 'description', 'element_type', 'element_id', 'fk_socpeople', 'fk_user_author', 'deleted_at']);
+      expect(comment?.columns).to.include.members(['rowid', 'entity', 'description', 'element_type', 'fk_element', 'fk_user_author']);
     });
 
     it('proposes the records the adapter reads with their key, tenant column and client link', () => {
@@ -89,7 +97,7 @@ describe('audit: proposed adapter claims', () => {
     });
 
     it('proposes only claims that pass the portal start-up check on this database', async () => {
-      expect(await startUpProblems(db.url, report.proposedClaims)).to.deep.equal([]);
+      expect(await startUpProblems(db!.url, report.proposedClaims)).to.deep.equal([]);
     });
   });
 

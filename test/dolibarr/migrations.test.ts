@@ -2,7 +2,8 @@
 // table of its schema) keep their exact shape, by the information_schema snapshot and by
 // `pg_dump --schema-only`, and their rows, through the portal's migrate and its rollback; the
 // rollback leaves only knex's own bookkeeping tables behind. The adapter's claims hold against
-// the schema when the portal starts.
+// the schema when the portal starts; a claim the schema does not hold stops migrate, naming the
+// missing column, before anything is created.
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import type pg from 'pg';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { createPgPool } from '../../src/db/connect.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
-import { findClaimProblems } from '../../src/host/verify-claims.ts';
+import { findClaimProblems, HostClaimError } from '../../src/host/verify-claims.ts';
 import { createMailer } from '../../src/mail/mailer.ts';
 import { createPortalLogger } from '../../src/ops/logging.ts';
 import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
@@ -78,6 +79,31 @@ describe('dolibarr host: the portal\'s migrations leave Dolibarr\'s schema and r
 
   it('claims only what the real schema has', async function () {
     expect(await findClaimProblems(host.db, createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug }))).to.deep.equal([]);
+  });
+
+  it('stops migrate on a claim the schema does not hold, naming the missing column, before anything is created', async function () {
+    const adapter = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug });
+    const claimingTooMuch = createCustomerPortal({
+      adapter: { ...adapter, claims: [...adapter.claims, { concept: 'contact', table: 'llx_socpeople', columns: ['email', 'portal_token'] }] },
+      db: host.db,
+      sessionPool,
+      flags,
+      mailer: createMailer({ from: 'Atelier Lumière <portal@atelier-lumiere.example>', logger: () => {} }),
+      config: { appUrl: 'http://localhost', sessionSecret: 'dolibarr-host-secret-'.padEnd(48, 'x'), demoPaymentProvider: true },
+      logger: createPortalLogger({ level: 'silent' }),
+    });
+    try {
+      const tablesBefore = await publicTables(host.db);
+      const error = await claimingTooMuch.migrate().then(() => null, (err: unknown) => err);
+      expect(error).to.be.instanceOf(HostClaimError);
+      expect((error as Error).message).to.include('public.llx_socpeople.portal_token');
+      expect((error as Error).message).to.not.include('public.llx_socpeople.email');
+      expect((error as Error).message).to.include('dolibarr');
+      expect(await publicTables(host.db)).to.deep.equal(tablesBefore);
+      expect(tablesBefore.filter((table) => /^(client_|portal_|workspace_client_portal)/.test(table))).to.deep.equal([]);
+    } finally {
+      await claimingTooMuch.close();
+    }
   });
 
   it('migrates and rolls back without touching a single llx_ table', async function () {

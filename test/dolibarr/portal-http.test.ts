@@ -88,11 +88,15 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
 
   if (reason) it(`is skipped: ${reason}`, () => {});
 
-  it('shows the dashboard with the company\'s proposals and invoices, and no quotations', async function () {
+  it('shows the dashboard with the company\'s proposals and invoices, and no quotations, whose routes are 404', async function () {
     const page = await claire.get(`${base}/`).expect(200);
     expect(page.text).to.include(`href="${base}/proposals"`).and.include(`href="${base}/invoices"`).and.not.include(`${base}/quotations`);
     const proposals = await claire.get(`${base}/proposals`).expect(200);
     expect(proposals.text).to.include('PR2601-0002').and.include('PR2601-0001').and.not.include('(PROV5)');
+    // Dolibarr keeps no quotations apart from its proposals: every quotation route is a 404.
+    for (const route of ['/quotations', '/quotations/1', '/quotations/1.pdf', '/quotations/1/signed.pdf']) {
+      await claire.get(`${base}${route}`).expect(404);
+    }
   });
 
   it('accepts a proposal: Dolibarr\'s row is signed and the portal\'s evidence is written with it', async function () {

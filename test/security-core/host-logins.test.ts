@@ -1,13 +1,20 @@
 // Sign-in when the host keeps the client logins (src/auth/auth-service.ts with a credentials port),
-// on the second CRM's fixture and its real adapter: the host's password signs in and links a
+// on Alga PSA's real schema and the alga-psa binding (its client logins are users rows with
+// user_type 'client' and Alga's PBKDF2 passwords): the host's password signs in and links a
 // portal client user on first use; the host decides who may sign in, also after linking (a login
-// switched off gets no code, no reset and no session from a code or link sent before); a new
-// password is written to the host, never to the portal.
+// switched off in Alga, users.is_inactive, gets no code, no reset and no session from a code or
+// link sent before); a new password is written to the host, never to the portal; a login of
+// another tenant signs nobody in.
+//
+// The real schema is loaded with psql into a PostgreSQL server: without DATABASE_URL (the embedded
+// engine) or without crm-schemas/alga-psa.sql the file skips, saying why (alga-host.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
-import { createSecondCrmAdapter } from '../../plugins/second-crm/adapter.ts';
-import { hashPassword as hostHash } from '../../plugins/second-crm/passwords.ts';
+import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
 import { AuthService, type SignInResult } from '../../src/auth/auth-service.ts';
 import { findClientUserByContact, findClientUserById, insertClientUser, type ClientUserRow } from '../../src/client-users/queries.ts';
 import { PortalConfigSchema } from '../../src/config.ts';
@@ -18,48 +25,60 @@ import type { HostAdapter, HostWorkspace } from '../../src/ports/host.ts';
 import { RateLimiter } from '../../src/rate-limits/limiter.ts';
 import { RepeatGuard } from '../../src/rate-limits/repeat-guard.ts';
 import { hashSessionId } from '../../src/sessions/hashed-session-store.ts';
+import { loadAlgaSchema, unavailable } from '../alga-psa/alga-host.ts';
+import { algaHash, NEXTAUTH_SECRET, seedAlga } from '../alga-psa/seed.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
-import { loadSecondCrm } from '../support/second-host-harness.ts';
 import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from '../support/smtp-capture.ts';
 
-/** A customer of entity 1 in the fixture (the Martin bakery). */
-const CUSTOMER = 1;
+const reason = unavailable();
 
 describe('sign-in with logins the host keeps', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let database: TestDatabase;
   let db: Knex;
+  let storageRoot: string | undefined;
   let smtp: SmtpCapture;
   let outbox: MailOutbox;
   let adapter: HostAdapter;
   let auth: AuthService;
   let workspace: HostWorkspace;
+  /** The seed's tenant (the workspace), its Harbor Bakery client, and another tenant with a client of its own. */
+  let tenant: string;
+  let customer: string;
+  let otherTenant: string;
+  let otherCustomer: string;
   let clock = Date.now();
   const now = () => new Date(clock);
   let n = 0;
   const unique = () => `${Date.now().toString(36)}-${++n}`;
   const config = PortalConfigSchema.parse({ appUrl: 'http://portal.test', portalPath: '/portal', sessionSecret: 's'.repeat(40) });
-  // One workspace for every test (the fixture's entity 1): an address of its own per test keeps the
+  // One workspace for every test (the seed's tenant): an address of its own per test keeps the
   // per-address limits apart, also when the mutation runner runs the file again on the same database.
   let meta = { ip: 'unset', userAgent: 'test agent' };
   beforeEach(function () {
     meta = { ip: `ip-${unique()}`, userAgent: 'test agent' };
   });
-  const staff = { id: 's1', workspaceId: '1', name: 'Ada Admin', email: 'ada@agency.test', role: 'admin' as const };
+  let staff = { id: 'unset', workspaceId: 'unset', name: 'Alice Admin', email: 'alice@northwind.example', role: 'admin' as const };
 
-  /** A contact of the host with a login (or without, `password` null); a fresh email each time. */
-  async function hostLogin(password: string | null = 'host password 1'): Promise<{ contactId: string; email: string }> {
+  /** A contact of the host with a client login (or without, `password` null); a fresh email each time. */
+  async function hostLogin(password: string | null = 'host password 1', where = { tenant: '', client: '' }): Promise<{ contactId: string; email: string }> {
+    const t = where.tenant || tenant;
     const email = `login-${unique()}@example.test`;
-    const [row] = await db('llx_socpeople')
-      .insert({ entity: 1, fk_soc: CUSTOMER, lastname: 'Login', firstname: 'Lou', email, login: password ? `login-${unique()}` : null, pass_crypted: password ? await hostHash(password) : null, statut: 1, datec: new Date() })
-      .returning('rowid');
-    return { contactId: String((row as { rowid: number }).rowid), email };
+    const [row] = await db('contacts').insert({ tenant: t, client_id: where.client || customer, full_name: 'Lou Login', email, is_inactive: false, is_client_admin: false }).returning('contact_name_id');
+    const contactId = String((row as { contact_name_id: string }).contact_name_id);
+    if (password) await clientLogin(t, contactId, email, password);
+    return { contactId, email };
+  }
+  /** A client login as Alga's invitation acceptance creates it (username = email). */
+  async function clientLogin(t: string, contactId: string, email: string, password: string): Promise<void> {
+    await db('users').insert({ tenant: t, username: email, email, first_name: 'Lou', last_name: 'Login', hashed_password: await algaHash(password), user_type: 'client', contact_id: contactId, is_inactive: false, two_factor_enabled: false, is_google_user: false });
   }
   function userOf(result: SignInResult): ClientUserRow {
     if (!result.ok) throw new Error(`not signed in: ${result.reason}`);
     return result.user;
   }
-  const switchOff = (contactId: string) => db('llx_socpeople').where({ rowid: Number(contactId) }).update({ statut: 0 });
+  /** Staff switch the contact's client login off in Alga. */
+  const switchOff = (contactId: string) => db('users').where({ tenant, contact_id: contactId, user_type: 'client' }).update({ is_inactive: true });
 
   async function mailTo(email: string): Promise<CapturedMessage[]> {
     await outbox.drain();
@@ -70,15 +89,26 @@ describe('sign-in with logins the host keeps', function () {
   const lastEvent = async () => db('client_activity_logs').where({ workspace_id: workspace.id }).orderBy('id', 'desc').first('event', 'email', 'details');
 
   before(async function () {
-    database = await reusableTestDatabase('security-core-second-crm');
+    if (reason) this.skip();
+    database = await reusableTestDatabase('security-core-alga-psa');
     db = createKnex(database.url, 3);
-    // Kept between runs of the mutation test runner: the fixture is loaded once.
-    if (!(await db.schema.hasTable('llx_socpeople'))) await loadSecondCrm(database.url);
+    // Kept between runs of the mutation test runner: the schema is loaded and seeded once.
+    if (!(await db.schema.hasTable('tenants'))) await loadAlgaSchema(database.url);
+    if (!(await db('tenants').where({ client_name: 'Northwind IT' }).first())) {
+      storageRoot = mkdtempSync(path.join(tmpdir(), 'alga-storage-'));
+      await seedAlga(db, storageRoot);
+    }
+    tenant = (await db('tenants').where({ client_name: 'Northwind IT' }).first('tenant')).tenant;
+    otherTenant = (await db('tenants').where({ client_name: 'Contoso Managed Services' }).first('tenant')).tenant;
+    customer = (await db('clients').where({ tenant, client_name: 'Harbor Bakery' }).first('client_id')).client_id;
+    otherCustomer = (await db('clients').where({ tenant: otherTenant, client_name: 'Harbor Bakery' }).first('client_id')).client_id;
+    const admin = await db('users').where({ tenant, username: 'alice' }).first('user_id');
+    staff = { ...staff, id: admin.user_id, workspaceId: tenant };
     await migratePortal(db);
     smtp = await startSmtpCapture();
     outbox = new MailOutbox({ db, transport: createMailer({ smtpUrl: smtp.url, from: 'Portal <portal@agency.test>' }), secret: config.sessionSecret, now, logger: { info: () => {}, error: (m, e) => console.error(m, e) }, wakeOnSend: false });
-    adapter = createSecondCrmAdapter(db);
-    workspace = (await adapter.workspaces.findById('1'))!;
+    adapter = createAlgaPsaAdapter(db, { nextAuthSecret: NEXTAUTH_SECRET });
+    workspace = (await adapter.workspaces.findById(tenant))!;
     auth = new AuthService({ db, adapter, mailer: outbox.mailer, config, limiter: new RateLimiter(db, () => clock), guard: new RepeatGuard(db, () => clock), now });
   });
   after(async function () {
@@ -86,22 +116,24 @@ describe('sign-in with logins the host keeps', function () {
     await smtp?.stop();
     await db?.destroy();
     await database?.drop();
+    if (storageRoot) rmSync(storageRoot, { recursive: true, force: true });
   });
 
+  if (reason) it(`is skipped: ${reason}`, () => {});
   it('signs in with the host\'s password, linking a client user on first use', async function () {
     const login = await hostLogin('host password 1');
     expect(await auth.signInWithPassword(workspace, login.email, 'wrong password', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
     expect((await lastEvent()).details).to.deep.equal({ method: 'password', reason: 'unknown_email' });
     expect(await findClientUserByContact(db, workspace.id, login.contactId)).to.equal(null);
     const first = await auth.signInWithPassword(workspace, login.email, 'host password 1', meta);
-    expect(first.ok && first.user).to.include({ contact_id: login.contactId, email: login.email, status: 'active', client_id: String(CUSTOMER), password_hash: null });
+    expect(first.ok && first.user).to.include({ contact_id: login.contactId, email: login.email, status: 'active', client_id: customer, password_hash: null });
     const again = await auth.signInWithPassword(workspace, login.email, 'host password 1', meta);
     expect(again.ok && again.user.id).to.equal(first.ok && first.user.id);
     expect(await auth.signInWithPassword(workspace, login.email, 'wrong password', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
     expect((await lastEvent()).details).to.deep.equal({ method: 'password', reason: 'wrong_password' });
     expect(await auth.hasPassword(workspace, userOf(first))).to.equal(true);
     const noLogin = await hostLogin(null);
-    const user = await insertClientUser(db, { workspaceId: workspace.id, clientId: String(CUSTOMER), contactId: noLogin.contactId, email: noLogin.email, status: 'active', passwordHash: 'portal-hash' });
+    const user = await insertClientUser(db, { workspaceId: workspace.id, clientId: customer, contactId: noLogin.contactId, email: noLogin.email, status: 'active', passwordHash: 'portal-hash' });
     expect(await auth.hasPassword(workspace, user)).to.equal(false);
   });
 
@@ -117,8 +149,11 @@ describe('sign-in with logins the host keeps', function () {
     expect(user.ok).to.equal(true);
     // The host moved the email to another contact with its own login.
     const email = `moved-${unique()}@example.test`;
-    await db('llx_socpeople').where({ rowid: Number(linked.contactId) }).update({ email });
-    await db('llx_socpeople').insert({ entity: 1, fk_soc: CUSTOMER, lastname: 'Other', firstname: 'Oli', email: linked.email, login: `other-${unique()}`, pass_crypted: await hostHash('other password 1'), statut: 1 });
+    await db('contacts').where({ tenant, contact_name_id: linked.contactId }).update({ email });
+    await db('users').where({ tenant, contact_id: linked.contactId, user_type: 'client' }).update({ email, username: email });
+    const other = await hostLogin(null);
+    await db('contacts').where({ tenant, contact_name_id: other.contactId }).update({ email: linked.email });
+    await clientLogin(tenant, other.contactId, linked.email, 'other password 1');
     expect(await auth.signInWithPassword(workspace, linked.email, 'other password 1', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
     expect(await auth.requestCode(workspace, linked.email, meta)).to.deep.equal({ ok: true });
     expect(await mailTo(linked.email)).to.deep.equal([]);
@@ -193,5 +228,12 @@ describe('sign-in with logins the host keeps', function () {
     expect((await findClientUserById(db, workspace.id, user.id))!.password_hash).to.equal(null);
     await switchOff(login.contactId);
     expect(await auth.checkCurrentPassword(workspace, user, 'host password 2', 'email_change', meta)).to.deep.equal({ ok: false, reason: 'wrong_password' });
+  });
+  it('signs nobody in with a login of another tenant, with the right password or a code', async function () {
+    const elsewhere = await hostLogin('host password 1', { tenant: otherTenant, client: otherCustomer });
+    expect(await auth.signInWithPassword(workspace, elsewhere.email, 'host password 1', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
+    expect(await auth.requestCode(workspace, elsewhere.email, meta)).to.deep.equal({ ok: true });
+    expect(await mailTo(elsewhere.email)).to.deep.equal([]);
+    expect(await db('client_users').where({ contact_id: elsewhere.contactId })).to.deep.equal([]);
   });
 });

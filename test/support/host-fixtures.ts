@@ -1,9 +1,7 @@
 // Host databases for the audit tests: a fresh test database loaded with one of the host fixtures
-// (the reference CRM's migrations, the Dolibarr-like SQL fixture, the generated 450-table schema,
+// (the reference CRM's migrations, the generated 450-table schema,
 // the schemas modeled on Odoo, SuiteCRM and Perfex, or nothing at all).
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createKnex } from '../../src/db/connect.ts';
 import { migratePortal } from '../../migrations/index.ts';
@@ -14,7 +12,7 @@ import { generatePerfexSql } from '../fixtures/perfex/schema.ts';
 import { generateSuiteCrmSql } from '../fixtures/suitecrm/schema.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
-export type HostFixture = 'empty' | 'reference-crm' | 'reference-crm+portal' | 'second-crm' | 'large-schema' | 'odoo' | 'suitecrm' | 'perfex';
+export type HostFixture = 'empty' | 'reference-crm' | 'reference-crm+portal' | 'large-schema' | 'odoo' | 'suitecrm' | 'perfex';
 
 // Fixtures modeled on public CRMs' published schemas, each generated as one SQL script.
 const GENERATED: Partial<Record<HostFixture, () => string>> = {
@@ -23,8 +21,6 @@ const GENERATED: Partial<Record<HostFixture, () => string>> = {
   suitecrm: generateSuiteCrmSql,
   perfex: generatePerfexSql,
 };
-
-const fixturePath = (name: string): string => fileURLToPath(new URL(`../fixtures/second-crm/${name}`, import.meta.url));
 
 export async function runSql(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -38,11 +34,6 @@ export async function runSql(url: string, sql: string): Promise<void> {
 
 export async function loadHostFixture(db: TestDatabase, fixture: HostFixture): Promise<void> {
   if (fixture === 'empty') return;
-  if (fixture === 'second-crm') {
-    await runSql(db.url, readFileSync(fixturePath('schema.sql'), 'utf8'));
-    await runSql(db.url, readFileSync(fixturePath('seed.sql'), 'utf8'));
-    return;
-  }
   const generate = GENERATED[fixture];
   if (generate) {
     await runSql(db.url, generate());

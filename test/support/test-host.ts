@@ -1,6 +1,7 @@
 // A small host CRM for tests of the portal's routes: a real express app with its own staff session
 // (memory store), a staff sign-in route, and a HostAdapter over four tiny tables it creates in the
-// test database (workspaces, staff, clients, contacts). It stands in for the CRM the portal plugs
+// test database (workspaces, staff, clients, contacts), and optionally the comments it keeps
+// (comments-host.ts). It stands in for the CRM the portal plugs
 // into; the portal itself is the real one, built with createCustomerPortal and mounted the way a
 // host mounts it. Flags and mail are the real ones too: unleash-client offline from a bootstrap
 // flags file naming the workspaces the portal is on for, and the real mailer sending through the
@@ -13,6 +14,7 @@ import supertest from 'supertest';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { captureLogger, type LoggedError } from './capture-logger.ts';
+import { createHostCommentsTable, HOST_COMMENTS_CLAIM, hostComments } from './comments-host.ts';
 import { createKnex, createPgPool } from '../../src/db/connect.ts';
 import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
 import { createMailer } from '../../src/mail/mailer.ts';
@@ -175,11 +177,14 @@ export interface TestHostOptions {
   logLevel?: string;
   /** The workspace slugs the portal flag is on for (the offline flags file's constraint). */
   portalEnabledFor?: string[];
+  /** The host keeps the comments (comments-host.ts): a CommentsPort over host_comments, claimed, so the portal makes no client_comments. */
+  hostComments?: boolean;
 }
 
 export interface TestHost {
   app: express.Express;
   db: Knex;
+  adapter: HostAdapter;
   portal: CustomerPortal;
   smtp: SmtpCapture;
   flags: FeatureFlags;
@@ -203,7 +208,9 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
   const db = createKnex(databaseUrl);
   const sessionPool: pg.Pool = createPgPool(databaseUrl);
   await createHostTables(db);
-  const adapter = hostAdapter(db);
+  if (options.hostComments) await createHostCommentsTable(db);
+  const base = hostAdapter(db);
+  const adapter: HostAdapter = options.hostComments ? { ...base, claims: [...base.claims, HOST_COMMENTS_CLAIM], comments: hostComments(db) } : base;
   const smtp = await startSmtpCapture();
   const mailer = createMailer({ smtpUrl: smtp.url, from: 'Client portal <portal@agency.test>' });
   const flagsFile = flagsFileFor(options.portalEnabledFor ?? []);
@@ -245,6 +252,7 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
   return {
     app,
     db,
+    adapter,
     portal,
     smtp,
     flags,
