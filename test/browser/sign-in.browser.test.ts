@@ -62,7 +62,7 @@ describe('the portal in Chromium', function () {
     expect(await page.textContent('.brand__title')).to.contain('Demo Agency');
     await expectNoAxeViolations('dashboard');
 
-    await page.click('nav >> text=Account');
+    await page.click('nav a:visible:has-text("Account")');
     await page.waitForSelector('#sessions-title');
     await expectNoAxeViolations('account');
 
