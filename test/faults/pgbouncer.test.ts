@@ -95,6 +95,7 @@ describe('faults: behind PgBouncer in transaction mode', function () {
     const { rows: [contact] } = await sql!.query<{ client_id: string }>("select client_id::text from contacts where email = $1", [MARIA]);
     const threadPage = await staff.get(`/client-messages/${contact!.client_id}`);
     expect(threadPage.status).to.equal(200);
+    staff.useFormToken(threadPage, `/client-messages/${contact!.client_id}`);
     const stream = await openSse(`${b.url}/portal/demo/messages/stream`, { cookie: `portal.sid=${maria.cookie('portal.sid')}`, 'x-forwarded-proto': 'https' });
     try {
       const sentAt = performance.now();

@@ -162,6 +162,16 @@ export class Browser {
     return this.request('GET', pathname, undefined, {}, base);
   }
 
+  /**
+   * Takes the CSRF token of the form that posts to `action` on a page, where forms of the host
+   * and of the portal (each with its own token) share the page, as on staff pages in the CRM's layout.
+   */
+  useFormToken(page: Answer, action: string): void {
+    const form = new RegExp(`<form[^>]*action="${action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>[\\s\\S]*?name="_csrf" value="([^"]+)"`).exec(page.text);
+    if (!form) throw new Error(`no form posting to ${action} on the page`);
+    this.csrf = form[1]!;
+  }
+
   /** A form post with the current CSRF token, as a page without JavaScript sends it. */
   post(pathname: string, fields: Record<string, string>, base?: string): Promise<Answer> {
     const form = new URLSearchParams({ ...(this.csrf ? { _csrf: this.csrf } : {}), ...fields });
