@@ -31,7 +31,7 @@ export interface PortalDeps {
   events?: EventBus;
   /** Every client upload goes through it when given (e.g. createClamdScanner); off by default. */
   virusScanner?: VirusScanner;
-  /** Online payment providers besides the built-in demo one (see README, "Payment providers"). */
+  /** Online payment providers besides the built-in demo one (docs/features.md, "Plugging in a real provider"). */
   paymentProviders?: PaymentProvider[];
   config: PortalConfig;
   now?: () => Date;

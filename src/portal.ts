@@ -171,7 +171,7 @@ export interface CustomerPortal {
   headerItems(staff: { id: string; workspaceId: string }): Promise<Array<{ label: string; href: string; count: number; countText: string }>>;
   /**
    * Prometheus metrics of this portal (its own registry): an Express handler the host mounts where
-   * only its monitoring reaches (README, "Operating").
+   * only its monitoring reaches (docs/operating.md).
    */
   metricsHandler: RequestHandler;
   /**

@@ -11,7 +11,7 @@ import type { FeatureFlags } from '../ports/services.ts';
 import { pingDatabase } from './health-queries.ts';
 import type { StructuredLogger } from './logging.ts';
 
-/** Paths below the portal's mount that a workspace slug can never take (README, "Operating"). */
+/** Paths below the portal's mount that a workspace slug can never take (docs/operating.md). */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set(['healthz', 'readyz', 'assets']);
 
 export const READINESS_TIMEOUT_MS = 1_500;

@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client) on a registry of the portal's own, not prom-client's global
 // one: two portals in one process (two instances in a test, or a host running two) keep separate
-// series. The host mounts `portal.metricsHandler` where it wants (README, "Operating").
+// series. The host mounts `portal.metricsHandler` where it wants (docs/operating.md).
 //
 // Labels are bounded: routes are patterns, statuses are classes (2xx...), workspaces are those this
 // instance has served (capped), sign-in methods and outcomes are fixed words.
