@@ -4,21 +4,13 @@
 // through the portal's migrate and its rollback; the rollback leaves only knex's own bookkeeping
 // tables behind. The adapter's claims hold against the schema when the portal starts.
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import type pg from 'pg';
-import { createPgPool } from '../../src/db/connect.ts';
-import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
 import { findClaimProblems } from '../../src/host/verify-claims.ts';
-import { createMailer } from '../../src/mail/mailer.ts';
-import { createPortalLogger } from '../../src/ops/logging.ts';
-import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
-import type { FeatureFlags } from '../../src/ports/services.ts';
+import type { CustomerPortal } from '../../src/portal.ts';
 import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
-import { flagsFileFor } from '../support/portal-harness.ts';
+import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { publicTables, schemaSnapshot } from '../support/schema-snapshot.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
@@ -59,33 +51,19 @@ const reason = unavailable();
 describe('alga-psa host: the portal\'s migrations leave Alga\'s schema and rows as they were', function () {
   this.timeout(300_000);
   let host: AlgaHost;
+  let running: PortalOnHost;
   let portal: CustomerPortal;
-  let sessionPool: pg.Pool;
-  let flags: FeatureFlags;
-  let flagsFile: string;
 
   before(async function () {
     if (reason) this.skip();
     host = await startAlgaHost();
     const tenant = await host.db('tenants').where({ tenant: host.seed.tenant }).first('tenant', 'client_name');
-    sessionPool = createPgPool(host.database.url);
-    flagsFile = flagsFileFor([derivedSlug({ ...tenant, logo_url: null, primary_color: null })]);
-    flags = await createUnleashFlags({ bootstrapFile: flagsFile });
-    portal = createCustomerPortal({
-      adapter: host.adapter(),
-      db: host.db,
-      sessionPool,
-      flags,
-      mailer: createMailer({ from: 'Northwind IT <portal@northwind.example>', logger: () => {} }),
-      config: { appUrl: 'http://localhost', sessionSecret: 'alga-host-secret-'.padEnd(48, 'x'), demoPaymentProvider: true },
-      logger: createPortalLogger({ level: 'error' }),
-    });
+    const workspaceSlug = derivedSlug({ ...tenant, logo_url: null, primary_color: null });
+    running = await portalOnHost({ db: host.db, databaseUrl: host.database.url, adapter: host.adapter(), workspaceSlug, from: 'Northwind IT <portal@northwind.example>' });
+    portal = running.portal;
   });
   after(async function () {
-    await portal?.close();
-    await flags?.close();
-    await sessionPool?.end();
-    if (flagsFile) rmSync(path.dirname(flagsFile), { recursive: true, force: true });
+    await running?.close();
     await host?.close();
   });
 

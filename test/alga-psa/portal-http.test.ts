@@ -6,22 +6,11 @@
 // (invoice_payments and transactions written, the invoice marked paid, the portal's payment
 // pointing at Alga's); once Alga makes the contact inactive, the session ends and the password
 // signs nobody in.
-import express from 'express';
-import { rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { expect } from 'chai';
-import type pg from 'pg';
 import request from 'supertest';
 import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
-import { createPgPool } from '../../src/db/connect.ts';
-import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
-import { createMailer } from '../../src/mail/mailer.ts';
-import { createPortalLogger } from '../../src/ops/logging.ts';
-import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
-import type { FeatureFlags } from '../../src/ports/services.ts';
-import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
+import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
+import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
 
@@ -31,11 +20,7 @@ const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64}
 describe('alga-psa host: a client uses the portal over HTTP', function () {
   this.timeout(180_000);
   let host: AlgaHost;
-  let portal: CustomerPortal;
-  let sessionPool: pg.Pool;
-  let flags: FeatureFlags;
-  let flagsFile: string;
-  let server: Server | undefined;
+  let running: PortalOnHost;
   let claire: ReturnType<typeof request.agent>;
   let base: string;
   let url: string;
@@ -47,41 +32,14 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     const { db, seed } = host;
     const tenant = await db('tenants').where({ tenant: seed.tenant }).first('tenant', 'client_name');
     slug = derivedSlug({ ...tenant, logo_url: null, primary_color: null });
-    sessionPool = createPgPool(host.database.url);
-    flagsFile = flagsFileFor([slug]);
-    flags = await createUnleashFlags({ bootstrapFile: flagsFile });
-    portal = createCustomerPortal({
-      adapter: host.adapter(),
-      db,
-      sessionPool,
-      flags,
-      mailer: createMailer({ from: 'Northwind IT <portal@northwind.example>', logger: () => {} }),
-      config: { appUrl: 'http://localhost', sessionSecret: 'alga-http-secret-'.padEnd(48, 'x'), demoPaymentProvider: true },
-      logger: createPortalLogger({ level: 'error' }),
-    });
-    await portal.migrate();
-    const app = express();
-    app.use('/portal', portal.clientRouter);
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    running = await portalOnHost({ db, databaseUrl: host.database.url, adapter: host.adapter(), workspaceSlug: slug, from: 'Northwind IT <portal@northwind.example>', serve: true });
+    url = running.url;
     base = `/portal/${slug}`;
     // The agency switches online payments on.
     await db('workspace_client_portal_settings').insert({ workspace_id: seed.tenant, allow_online_payments: true }).onConflict('workspace_id').merge();
   });
   after(async function () {
-    if (server) {
-      const open = server;
-      await new Promise<void>((resolve) => {
-        open.close(() => resolve());
-        open.closeAllConnections?.();
-      });
-    }
-    await portal?.close();
-    await flags?.close();
-    await sessionPool?.end();
-    if (flagsFile) rmSync(path.dirname(flagsFile), { recursive: true, force: true });
+    await running?.close();
     await host?.close();
   });
 

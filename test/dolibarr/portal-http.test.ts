@@ -3,24 +3,13 @@
 // sees the dashboard, accepts a proposal (llx_propal signed and the portal's evidence row written
 // together), and pays an invoice through the demo checkout (llx_paiement, llx_paiement_facture
 // and the closed llx_facture, with the portal's payment pointing at Dolibarr's payment).
-import express from 'express';
-import { rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { expect } from 'chai';
-import type pg from 'pg';
 import request from 'supertest';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { hashPassword } from '../../src/auth/secrets.ts';
 import { insertClientUser } from '../../src/client-users/queries.ts';
-import { createPgPool } from '../../src/db/connect.ts';
-import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
-import { createMailer } from '../../src/mail/mailer.ts';
-import { createPortalLogger } from '../../src/ops/logging.ts';
-import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
-import type { FeatureFlags } from '../../src/ports/services.ts';
-import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
+import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
+import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
@@ -30,11 +19,7 @@ const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64}
 describe('dolibarr host: a client uses the portal over HTTP', function () {
   this.timeout(180_000);
   let host: DolibarrHost;
-  let portal: CustomerPortal;
-  let sessionPool: pg.Pool;
-  let flags: FeatureFlags;
-  let flagsFile: string;
-  let server: Server | undefined;
+  let running: PortalOnHost;
   let claire: ReturnType<typeof request.agent>;
   let base: string;
 
@@ -42,25 +27,9 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
     if (reason) this.skip();
     host = await startDolibarrHost();
     const { db, seed } = host;
-    sessionPool = createPgPool(host.database.url);
-    flagsFile = flagsFileFor([seed.workspaceSlug]);
-    flags = await createUnleashFlags({ bootstrapFile: flagsFile });
-    portal = createCustomerPortal({
-      adapter: createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: seed.users.admin }),
-      db,
-      sessionPool,
-      flags,
-      mailer: createMailer({ from: 'Atelier Lumière <portal@atelier-lumiere.example>', logger: () => {} }),
-      config: { appUrl: 'http://localhost', sessionSecret: 'dolibarr-http-secret-'.padEnd(48, 'x'), demoPaymentProvider: true },
-      logger: createPortalLogger({ level: 'error' }),
-    });
-    await portal.migrate();
-    const app = express();
-    app.use('/portal', portal.clientRouter);
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const adapter = createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: seed.users.admin });
+    running = await portalOnHost({ db, databaseUrl: host.database.url, adapter, workspaceSlug: seed.workspaceSlug, from: 'Atelier Lumière <portal@atelier-lumiere.example>', serve: true });
+    const url = running.url;
     base = `/portal/${seed.workspaceSlug}`;
     // What an invitation accepted would leave: the portal's own login for Claire's contact.
     await insertClientUser(db, {
@@ -72,17 +41,7 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
     claire = await signedInAgent(request.agent(url), seed.workspaceSlug, { email: 'claire@martin.example', password: PASSWORD });
   });
   after(async function () {
-    if (server) {
-      const open = server;
-      await new Promise<void>((resolve) => {
-        open.close(() => resolve());
-        open.closeAllConnections?.();
-      });
-    }
-    await portal?.close();
-    await flags?.close();
-    await sessionPool?.end();
-    if (flagsFile) rmSync(path.dirname(flagsFile), { recursive: true, force: true });
+    await running?.close();
     await host?.close();
   });
 
