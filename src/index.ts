@@ -16,8 +16,10 @@ export { createPostgresEventBus } from './events/postgres-event-bus.ts';
 export { clampLimit, decodeCursor, encodeCursor, pageOf } from './ports/cursor.ts';
 
 // What a host's own server needs around the portal: its database and pools, the flags, mail, the
-// event bus, logging, the production start-up checks, and the portal's rate limiter for its own
-// sign-in form. A host binding imports these from here, never from the modules behind them.
+// event bus, logging, the production start-up checks, the portal's rate limiter for its own
+// sign-in form, and for pages of its own (a staff sign-in) the portal's escaping, translations
+// and errors. A host binding imports these from here, never from the modules behind them
+// (test/architecture/import-rules.test.ts).
 export { openDatabase, createKnex, createPgPool, databaseBoundsFrom, type DatabaseBounds, type DatabaseConnection } from './db/connect.ts';
 export { listMigrationSource, type MigrationModule } from './db/migration-source.ts';
 export { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from './db/prepared-statements.ts';
