@@ -1,8 +1,9 @@
 // The records the benchmark's record pages open, for the signed-in demo client: its newest open
 // proposal and quotation (open where there is one, so the page carries its accept and decline actions), its newest
-// invoice, an invoice with a balance to pay, and a live public link to the proposal (made as staff
+// invoice, an invoice with a balance to pay, a payment (for its receipt), and a live public link to the proposal (made as staff
 // would, through the portal's own query and token functions). The page paths in bench/run.ts name
-// these by key: `{proposal}`, `{quotation}`, `{invoice}`, `{payable}`, `{publicLink}`. The admin's
+// these by key: `{proposal}`, `{quotation}`, `{invoice}`, `{payable}`, `{paidInvoice}` and
+// `{payment}`, `{publicLink}`. The admin's
 // confirmation pages need ids as well: the signed-in client's user (`{clientUserId}`, asked about
 // before disabling), the link's id (`{publicLinkId}`, before revoking), and another client user of
 // the workspace with two-factor on (`{twoFactorUserId}`, before a reset; not the signed-in client,
@@ -13,7 +14,7 @@ import { hashPublicToken, newTokenSalt, tokenFor } from '../src/public-links/tok
 import { enableTwoFactor } from '../src/two-factor/queries.ts';
 import { createSecretBox } from '../src/two-factor/secret-box.ts';
 
-export type BenchRecords = Record<'proposal' | 'quotation' | 'invoice' | 'payable' | 'publicLink' | 'publicLinkId' | 'clientId' | 'clientUserId' | 'twoFactorUserId', string>;
+export type BenchRecords = Record<'proposal' | 'quotation' | 'invoice' | 'payable' | 'paidInvoice' | 'payment' | 'publicLink' | 'publicLinkId' | 'clientId' | 'clientUserId' | 'twoFactorUserId', string>;
 
 export async function benchRecords(db: Knex, args: { workspaceId: string; clientId: string; clientEmail: string; staffEmail: string; secret: string }): Promise<BenchRecords> {
   const scope = { workspace_id: args.workspaceId, client_id: args.clientId };
@@ -31,6 +32,14 @@ export async function benchRecords(db: Knex, args: { workspaceId: string; client
     .orderBy('i.id', 'desc')
     .first('i.id');
   if (!invoice || !payable) throw new Error('the demo client has no invoice to show or to pay');
+  // A payment of one of the client's shown invoices, for its receipt.
+  const paid = await db('payments as p')
+    .join('invoices as i', 'i.id', 'p.invoice_id')
+    .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
+    .whereNot('i.status', 'draft')
+    .orderBy('p.id', 'desc')
+    .first('p.id as payment', 'i.id as invoice');
+  if (!paid) throw new Error('the demo client has no payment to show a receipt of');
   const proposal = await newestOpen('proposals');
   const staff = await db('staff_users').where({ workspace_id: args.workspaceId, email: args.staffEmail }).first('id');
   const salt = newTokenSalt();
@@ -47,7 +56,8 @@ export async function benchRecords(db: Knex, args: { workspaceId: string; client
   const twoFactorUserId = String(other.id);
   await enableTwoFactor(db, args.workspaceId, twoFactorUserId, createSecretBox(args.secret).seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', twoFactorUserId), 0);
   return {
-    proposal, quotation: await newestOpen('quotations'), invoice: String(invoice.id), payable: String(payable.id), publicLink: token, publicLinkId,
+    proposal, quotation: await newestOpen('quotations'), invoice: String(invoice.id), payable: String(payable.id),
+    paidInvoice: String(paid.invoice), payment: String(paid.payment), publicLink: token, publicLinkId,
     clientId: args.clientId, clientUserId: String(clientUser.id), twoFactorUserId,
   };
 }

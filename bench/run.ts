@@ -71,6 +71,8 @@ export const PAGES: PageEntry[] = [
   { name: 'invoice list', who: 'client', path: '/portal/demo/invoices' },
   { name: 'invoice detail', who: 'client', path: '/portal/demo/invoices/{invoice}' },
   { name: 'invoice pay page', who: 'client', path: '/portal/demo/invoices/{payable}/pay' },
+  { name: 'payment receipt PDF', who: 'client', path: '/portal/demo/invoices/{paidInvoice}/receipts/{payment}.pdf' },
+  { name: 'statement of account PDF', who: 'client', path: '/portal/demo/invoices/statement.pdf' },
   { name: 'public link page', who: 'anonymous', path: '/portal/demo/p/{publicLink}', spreadAddresses: true },
   { name: 'staff record page', who: 'staff', path: '/settings/client-portal/records/proposal/{clientId}/{proposal}' },
   { name: 'staff payments page', who: 'staff', path: '/settings/client-portal/payments' },
@@ -78,6 +80,7 @@ export const PAGES: PageEntry[] = [
   { name: 'tasks', who: 'client', path: '/portal/demo/tasks' },
   { name: 'messages', who: 'client', path: '/portal/demo/messages' },
   { name: 'staff inbox', who: 'staff', path: '/client-messages' },
+  { name: 'staff notifications', who: 'staff', path: '/client-portal/notifications' },
   { name: 'staff uploads', who: 'staff', path: '/settings/client-portal/uploads' },
 ];
 
