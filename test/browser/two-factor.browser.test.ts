@@ -128,6 +128,11 @@ describe('two-factor in Chromium', function () {
       await page.fill('#new-email', 'a-new-address@example.test');
       await page.fill('#identity-password', login.password);
       await page.press('#identity-password', 'Enter');
+      // The confirmation page, or the form again with what stopped it: said in the failure.
+      await page.waitForSelector('#email-code, #error-summary', { timeout: 60_000 });
+      const summary = page.locator('#error-summary');
+      const refused = (await summary.count()) > 0 ? await summary.textContent() : null;
+      expect(refused, 'the new address was refused').to.equal(null);
       await page.waitForURL(`${base}/account/email/confirm`);
       expect(await focusedId(page)).to.equal('email-code');
       await checkPage(page, 'sign-in email confirmation');
