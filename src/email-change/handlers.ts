@@ -43,10 +43,12 @@ export function createEmailChangeHandlers(deps: { emailChange: EmailChangeServic
     }, formAnswerStatus(req, status));
   };
 
-  const showConfirm = (req: Request, res: Response, errors: FieldErrors = {}, status = 200) => {
+  const showConfirm = async (req: Request, res: Response, errors: FieldErrors = {}, status = 200) => {
     const { t } = portalI18n(res);
     addressed(req, res, '/account/email/confirm');
-    const to = req.session.emailChangeTo;
+    // The session names the address asked for; where it does not (a second tab, or a session
+    // write that lost to another request's), the pending code's own row does.
+    const to = req.session.emailChangeTo ?? (await emailChange.pendingAddress(portalContext(res).workspace, signedInClient(res).user));
     if (!to) return res.redirect(303, `${portalContext(res).base}/account/email`);
     renderPortalPage(req, res, 'email-change/confirm', t('emailChange:confirmTitle'), { to, errors }, formAnswerStatus(req, status));
   };

@@ -13,7 +13,7 @@ import { deleteOtherSessions } from '../sessions/queries.ts';
 import { announceSessionsEnded } from '../sessions/session-events.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { RequestMeta } from '../web/request-meta.ts';
-import { voidConfirmationCodes } from '../two-factor/queries.ts';
+import { findPendingEmailChange, voidConfirmationCodes } from '../two-factor/queries.ts';
 import type { TwoFactorService } from '../two-factor/service.ts';
 import type { LimitRule, RateLimiter } from '../rate-limits/limiter.ts';
 
@@ -71,6 +71,11 @@ export class EmailChangeService {
     if (!sent.ok) return { ok: false, reason: 'limited', retryAfterSeconds: sent.retryAfterSeconds };
     await this.log(this.deps.db, workspace, user, 'email.change_requested', meta, { to: newEmail, ...(taken ? { taken: true } : {}) });
     return { ok: true };
+  }
+
+  /** The new address waiting for its code, as the database has it (the code's own row). */
+  pendingAddress(workspace: HostWorkspace, user: ClientUserRow): Promise<string | null> {
+    return findPendingEmailChange(this.deps.db, workspace.id, user.id, new Date());
   }
 
   async confirm(workspace: HostWorkspace, user: ClientUserRow, code: string, keepSidHash: string, notice: (oldEmail: string, newEmail: string) => MailMessage, meta: RequestMeta): Promise<ConfirmChangeResult> {

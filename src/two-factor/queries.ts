@@ -134,6 +134,17 @@ export async function claimConfirmationTry(db: Db, workspaceId: string, clientUs
   return (row as ConfirmationCodeRow | undefined) ?? null;
 }
 
+/** The address the client's newest live email-change code confirms, or null when none is pending. */
+export async function findPendingEmailChange(db: Db, workspaceId: string, clientUserId: string, now: Date): Promise<string | null> {
+  const row = await db('client_confirmation_codes')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId, purpose: 'email-change' })
+    .whereNull('used_at')
+    .where('expires_at', '>', now)
+    .orderBy('id', 'desc')
+    .first('new_email');
+  return (row as { new_email: string | null } | undefined)?.new_email ?? null;
+}
+
 /** A wrong code at its last try is burnt at once. */
 export async function burnConfirmationCode(db: Db, id: string): Promise<void> {
   await db('client_confirmation_codes').where({ id }).whereNull('used_at').update({ used_at: db.fn.now() });

@@ -51,6 +51,10 @@ describe('changing the sign-in email', function () {
 
     const confirmPage = await agent.get('/portal/demo/account/email/confirm').expect(200);
     expect(confirmPage.text).to.contain('maria.new@example.test');
+    // A session that did not ask (another tab's, or one whose write lost to another request) finds
+    // the pending address in the code's own row, not a way back to the form.
+    const fromElsewhere = await elsewhere.get('/portal/demo/account/email/confirm').expect(200);
+    expect(fromElsewhere.text).to.contain('maria.new@example.test');
     const wrong = await agent.post('/portal/demo/account/email/confirm').type('form').send({ _csrf: csrf, code: code === '000000' ? '111111' : '000000' });
     expect(wrong.status).to.equal(400);
     expect(wrong.text).to.contain('That code is not right');
