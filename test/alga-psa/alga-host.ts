@@ -65,3 +65,26 @@ export async function startAlgaHost(): Promise<AlgaHost> {
     throw error;
   }
 }
+
+/**
+ * In a describe block: a real Alga database for its tests, started before them and closed after,
+ * or, where none can be made, one test that says why and the others skipped.
+ */
+export function useAlgaHost(): { readonly host: AlgaHost } {
+  const reason = unavailable();
+  let started: AlgaHost | undefined;
+  before(async function () {
+    if (reason) this.skip();
+    started = await startAlgaHost();
+  });
+  after(async function () {
+    await started?.close();
+  });
+  if (reason) it(`is skipped: ${reason}`, () => {});
+  return {
+    get host(): AlgaHost {
+      if (!started) throw new Error('the Alga database is not started yet (use it inside a test)');
+      return started;
+    },
+  };
+}

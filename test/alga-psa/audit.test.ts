@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { runAudit } from '../../audit/run-audit.ts';
 import { publicTables } from '../support/schema-snapshot.ts';
-import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { useAlgaHost } from './alga-host.ts';
 
 async function rowCounts(db: Knex, tables: string[]): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -13,26 +13,15 @@ async function rowCounts(db: Knex, tables: string[]): Promise<Record<string, num
   return counts;
 }
 
-const reason = unavailable();
 
 describe('audit: a real Alga PSA database with the alga-psa binding\'s claims', function () {
   this.timeout(300_000);
-  let host: AlgaHost;
-
-  before(async function () {
-    if (reason) this.skip();
-    host = await startAlgaHost();
-  });
-  after(async function () {
-    await host?.close();
-  });
-
-  if (reason) it(`is skipped: ${reason}`, () => {});
+  const alga = useAlgaHost();
 
   it('finds every claimed table and column, and changes no row', async function () {
-    const tables = await publicTables(host.db);
-    const before = await rowCounts(host.db, tables);
-    const report = await runAudit({ databaseUrl: host.database.url, adapter: 'alga-psa' });
+    const tables = await publicTables(alga.host.db);
+    const before = await rowCounts(alga.host.db, tables);
+    const report = await runAudit({ databaseUrl: alga.host.database.url, adapter: 'alga-psa' });
     expect(report.adapter.name).to.equal('alga-psa');
     const claims = report.adapterClaims.filter((claim) => claim.claimed);
     expect(claims.length).to.be.greaterThan(20);
@@ -40,6 +29,6 @@ describe('audit: a real Alga PSA database with the alga-psa binding\'s claims', 
     const disagreeing = claims.filter((claim) => !claim.agrees).map((claim) => `${claim.concept} ${claim.table}`);
     // The audit recognises each concept where the binding claims it (tenants as workspaces included).
     expect(disagreeing).to.deep.equal([]);
-    expect(await rowCounts(host.db, tables)).to.deep.equal(before);
+    expect(await rowCounts(alga.host.db, tables)).to.deep.equal(before);
   });
 });

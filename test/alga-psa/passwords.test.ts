@@ -6,7 +6,7 @@
 import { webcrypto } from 'node:crypto';
 import { expect } from 'chai';
 import { hashAlgaPassword, verifyAlgaPassword } from '../../plugins/alga-psa/passwords.ts';
-import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { useAlgaHost } from './alga-host.ts';
 import { algaHash, NEXTAUTH_SECRET } from './seed.ts';
 
 /** Alga's verifyPassword, written out independently: derive over secret + salt and compare the hex. */
@@ -40,22 +40,11 @@ describe('alga-psa passwords: Alga\'s PBKDF2 format with NEXTAUTH_SECRET', funct
   });
 
   describe('on a real Alga database', function () {
-    const reason = unavailable();
-    let host: AlgaHost;
-
-    before(async function () {
-      if (reason) this.skip();
-      host = await startAlgaHost();
-    });
-    after(async function () {
-      await host?.close();
-    });
-
-    if (reason) it(`is skipped: ${reason}`, () => {});
+    const alga = useAlgaHost();
 
     it('creates the client login of a contact without one, as Alga\'s invitation acceptance does', async function () {
-      const { db, seed } = host;
-      const credentials = host.adapter().credentials!;
+      const { db, seed } = alga.host;
+      const credentials = alga.host.adapter().credentials!;
       expect(await credentials.hasPassword(seed.tenant, seed.contacts.paul)).to.equal(false);
       expect(await credentials.findLogin(seed.tenant, 'paul@summit.example')).to.equal(null);
       await credentials.setPassword(seed.tenant, seed.contacts.paul, 'Paul-portal-2026!');
@@ -76,8 +65,8 @@ describe('alga-psa passwords: Alga\'s PBKDF2 format with NEXTAUTH_SECRET', funct
     });
 
     it('leaves a login staff disabled in Alga disabled, and signs nobody in with it', async function () {
-      const { db, seed } = host;
-      const credentials = host.adapter().credentials!;
+      const { db, seed } = alga.host;
+      const credentials = alga.host.adapter().credentials!;
       await db('users').where({ tenant: seed.tenant, user_id: seed.users.sophie }).update({ is_inactive: true });
       expect(await credentials.verifyPassword(seed.tenant, 'sophie@harbor.example', 'Sophie-alga-2026!')).to.equal(null);
       expect(await credentials.hasPassword(seed.tenant, seed.contacts.sophie)).to.equal(false);
@@ -87,10 +76,10 @@ describe('alga-psa passwords: Alga\'s PBKDF2 format with NEXTAUTH_SECRET', funct
     });
 
     it('takes as long for an unknown email as for a wrong password', async function () {
-      const credentials = host.adapter().credentials!;
+      const credentials = alga.host.adapter().credentials!;
       const time = async (email: string) => {
         const start = process.hrtime.bigint();
-        for (let i = 0; i < 5; i += 1) await credentials.verifyPassword(host.seed.tenant, email, 'wrong-password');
+        for (let i = 0; i < 5; i += 1) await credentials.verifyPassword(alga.host.seed.tenant, email, 'wrong-password');
         return Number(process.hrtime.bigint() - start) / 5e6;
       };
       await time('claire@harbor.example');

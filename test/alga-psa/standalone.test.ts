@@ -5,35 +5,24 @@
 import { expect } from 'chai';
 import { algaPsaStandalone } from '../../plugins/alga-psa/standalone.ts';
 import { StandaloneSetupError } from '../../plugins/standalone/binding.ts';
-import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { useAlgaHost } from './alga-host.ts';
 import { ADMIN_PASSWORD, CLAIRE_PASSWORD, NEXTAUTH_SECRET } from './seed.ts';
 
-const reason = unavailable();
 
 describe('alga-psa standalone binding', function () {
-  let host: AlgaHost;
-
-  before(async function () {
-    if (reason) this.skip();
-    host = await startAlgaHost();
-  });
-  after(async function () {
-    await host?.close();
-  });
-
-  if (reason) it(`is skipped: ${reason}`, () => {});
+  const alga = useAlgaHost();
 
   it('requires NEXTAUTH_SECRET and refuses malformed settings', async function () {
     for (const env of [{}, { NEXTAUTH_SECRET: ' ' }, { NEXTAUTH_SECRET: 'x', ALGA_BASE_URL: 'ftp://psa' }, { NEXTAUTH_SECRET: 'x', ALGA_WORKSPACE_SLUGS: 'Bad Slug=1' }]) {
-      const outcome = await algaPsaStandalone.open(host.db, env).then(() => 'opened', (error: Error) => error);
+      const outcome = await algaPsaStandalone.open(alga.host.db, env).then(() => 'opened', (error: Error) => error);
       expect(outcome, JSON.stringify(env)).to.be.instanceOf(StandaloneSetupError);
     }
     expect(algaPsaStandalone.settings.find((setting) => setting.name === 'NEXTAUTH_SECRET')?.required).to.equal(true);
   });
 
   it('lists every tenant, signs staff in with their Alga password and finds them again', async function () {
-    const { seed } = host;
-    const standalone = await algaPsaStandalone.open(host.db, { NEXTAUTH_SECRET, ALGA_BASE_URL: 'https://psa.northwind.example/' });
+    const { seed } = alga.host;
+    const standalone = await algaPsaStandalone.open(alga.host.db, { NEXTAUTH_SECRET, ALGA_BASE_URL: 'https://psa.northwind.example/' });
     const workspaces = await standalone.listWorkspaces();
     expect(workspaces.map((w) => w.id)).to.deep.equal([seed.tenant, seed.otherTenant]);
     expect(workspaces[0]).to.include({ name: 'Northwind IT', brandColor: '#1f6feb', logoUrl: 'https://cdn.northwind.example/logo.png' });
@@ -61,8 +50,8 @@ describe('alga-psa standalone binding', function () {
   });
 
   it('serves only the tenants named in ALGA_WORKSPACE_SLUGS, under those slugs', async function () {
-    const { seed } = host;
-    const standalone = await algaPsaStandalone.open(host.db, { NEXTAUTH_SECRET, ALGA_WORKSPACE_SLUGS: `contoso=${seed.otherTenant}` });
+    const { seed } = alga.host;
+    const standalone = await algaPsaStandalone.open(alga.host.db, { NEXTAUTH_SECRET, ALGA_WORKSPACE_SLUGS: `contoso=${seed.otherTenant}` });
     expect((await standalone.listWorkspaces()).map((w) => [w.slug, w.id])).to.deep.equal([['contoso', seed.otherTenant]]);
     expect(await standalone.adapter.workspaces.findById(seed.tenant)).to.equal(null);
     expect((await standalone.adapter.workspaces.findBySlug('contoso'))?.id).to.equal(seed.otherTenant);
