@@ -35,5 +35,5 @@ export { ensureDemoClientLogins } from './client-users/demo-logins.ts';
 export { HttpError } from './web/http-error.ts';
 export { escapeHtml } from './web/escape-html.ts';
 export { translator, type Locale, type Translate } from './i18n/translations.ts';
-export { localeFromAcceptLanguage } from './i18n/negotiate.ts';
+export { browserLocale } from './i18n/negotiate.ts';
 export type { RequestMeta } from './web/request-meta.ts';

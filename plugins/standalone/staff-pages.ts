@@ -3,7 +3,7 @@
 // came from a request or the CRM goes through escapeHtml.
 import type { Request, Response } from 'express';
 import {
-  type HostStaffUser, type HostWorkspace, localeFromAcceptLanguage, translator, type Locale, type Translate,
+  type HostStaffUser, type HostWorkspace, browserLocale, translator, type Locale, type Translate,
   escapeHtml,
 } from '../../src/index.ts';
 
@@ -25,7 +25,7 @@ export interface StaffPageLocals {
 }
 
 export function requestLocale(req: Request): { locale: Locale; t: Translate } {
-  const locale = localeFromAcceptLanguage(req.get('accept-language')) ?? 'en';
+  const locale = browserLocale(req) ?? 'en';
   return { locale, t: translator(locale) };
 }
 

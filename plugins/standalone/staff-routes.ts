@@ -2,9 +2,9 @@
 // routers. POST/redirect/GET: a successful sign-in or sign-out answers 303, so a reload never
 // sends the password again.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import type { HostAdapter } from '../../src/index.ts';
+import type { Knex } from 'knex';
+import { RateLimiter, type HostAdapter, type LimitRule } from '../../src/index.ts';
 import type { StandaloneHost } from './binding.ts';
 import { renderSignIn, renderStaffError, requestLocale, STAFF_PATHS, type StaffPageLocals } from './staff-pages.ts';
 import { STAFF_SESSION_COOKIE, sessionStaff, signInSession, signOutSession, staffCsrfToken, validCsrf } from './staff-session.ts';
@@ -14,25 +14,23 @@ const signInForm = z.object({
   password: z.string().min(1).max(200),
 });
 
-// Guessing passwords: 10 tries per login and 30 per address in 15 minutes (kept in memory: one
-// server process per CRM, and a restart only gives back what a wait would).
-const perLogin = new RateLimiterMemory({ points: 10, duration: 15 * 60, keyPrefix: 'staff-login' });
-const perAddress = new RateLimiterMemory({ points: 30, duration: 15 * 60, keyPrefix: 'staff-ip' });
+// Guessing passwords: 10 tries per login and 30 per address in 15 minutes. The counters are the
+// portal's own (portal_rate_limits), so they hold across every instance serving the CRM and across
+// restarts.
+const PER_LOGIN: LimitRule = { name: 'staff-sign-in:login', points: 10, windowSeconds: 15 * 60, blockSeconds: 15 * 60 };
+const PER_ADDRESS: LimitRule = { name: 'staff-sign-in:ip', points: 30, windowSeconds: 15 * 60, blockSeconds: 15 * 60 };
 
-async function withinLimits(ip: string, login: string): Promise<boolean> {
-  try {
-    await perAddress.consume(ip);
-    await perLogin.consume(login.toLowerCase());
-    return true;
-  } catch {
-    return false;
-  }
+async function withinLimits(limiter: RateLimiter, ip: string, login: string): Promise<boolean> {
+  if (!(await limiter.consume(PER_ADDRESS, ip)).allowed) return false;
+  return (await limiter.consume(PER_LOGIN, login.toLowerCase())).allowed;
 }
 
 export interface StaffRoutesOptions {
   crmName: string;
   host: StandaloneHost;
   adapter: HostAdapter;
+  /** The portal's database, where the sign-in limits count. */
+  db: Knex;
 }
 
 /** Lets a signed-in staff member through with the page locals the layout reads; sends anyone else to sign in. */
@@ -56,6 +54,7 @@ export function requireStaff(adapter: HostAdapter, crmName: string): RequestHand
 
 export function staffRoutes(options: StaffRoutesOptions): Router {
   const { crmName, host, adapter } = options;
+  const limiter = new RateLimiter(options.db);
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 10 });
 
@@ -80,7 +79,7 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
       const typedLogin = typeof req.body?.login === 'string' ? req.body.login.slice(0, 255) : '';
       if (!parsed.success) return showSignIn(req, res, 400, { login: typedLogin, error: t('staffSignIn:missing') });
       const { login, password } = parsed.data;
-      if (!(await withinLimits(req.ip ?? 'unknown', login))) return showSignIn(req, res, 429, { login, error: t('staffSignIn:limited') });
+      if (!(await withinLimits(limiter, req.ip ?? 'unknown', login))) return showSignIn(req, res, 429, { login, error: t('staffSignIn:limited') });
       const staff = await host.signInStaff(login, password);
       if (!staff) return showSignIn(req, res, 401, { login, error: t('staffSignIn:invalid', { crm: crmName }) });
       await signInSession(req, staff);

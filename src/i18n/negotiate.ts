@@ -2,31 +2,23 @@
 // page), else the workspace's language, else the browser's Accept-Language, else English.
 // Time zone: the client's choice, else the browser's (a cookie the portal's script sets), else the
 // workspace's default, else UTC.
+import type { Request } from 'express';
 import { DEFAULT_LOCALE, isLocale, SUPPORTED_LOCALES, type Locale } from './translations.ts';
 
-/** The best supported locale in an Accept-Language header, by q-value, or null. */
-export function localeFromAcceptLanguage(header: string | undefined): Locale | null {
-  if (!header) return null;
-  const ranked = header
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      const quality = q ? Number(q.slice(2)) : 1;
-      return { base: tag.trim().toLowerCase().split('-')[0] ?? '', quality: Number.isFinite(quality) ? quality : 0, index };
-    })
-    .filter((entry) => entry.quality > 0)
-    .sort((a, b) => b.quality - a.quality || a.index - b.index);
-  for (const entry of ranked) {
-    if (isLocale(entry.base)) return entry.base;
-  }
-  return null;
+/**
+ * The browser's preferred supported language from its Accept-Language header (Express's own
+ * negotiation: q-values, regional tags such as de-AT for de), or null when it names none of them.
+ */
+export function browserLocale(req: Pick<Request, 'get' | 'acceptsLanguages'>): Locale | null {
+  if (!req.get('Accept-Language')) return null;
+  const match = req.acceptsLanguages(...SUPPORTED_LOCALES);
+  return isLocale(match) ? match : null;
 }
 
-export function chooseLocale(choice: { client?: string | null; workspace?: string | null; acceptLanguage?: string | undefined }): Locale {
+export function chooseLocale(choice: { client?: string | null; workspace?: string | null; browser?: Locale | null }): Locale {
   if (isLocale(choice.client)) return choice.client;
   if (isLocale(choice.workspace)) return choice.workspace;
-  return localeFromAcceptLanguage(choice.acceptLanguage) ?? DEFAULT_LOCALE;
+  return choice.browser ?? DEFAULT_LOCALE;
 }
 
 const knownZones = new Map<string, boolean>();

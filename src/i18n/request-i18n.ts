@@ -3,7 +3,7 @@
 import type { Request } from 'express';
 import { readCookie } from '../web/cookies.ts';
 import { formattersFor, type Formatters } from './formatters.ts';
-import { chooseLocale, chooseTimeZone } from './negotiate.ts';
+import { browserLocale, chooseLocale, chooseTimeZone } from './negotiate.ts';
 import { translator, type Locale, type Translate } from './translations.ts';
 
 export interface RequestI18n {
@@ -20,7 +20,7 @@ export function requestI18n(
   req: Request,
   preferences: { clientLocale?: string | null; clientTimeZone?: string | null; workspaceLocale?: string | null; workspaceTimeZone?: string | null } = {},
 ): RequestI18n {
-  const locale = chooseLocale({ client: preferences.clientLocale, workspace: preferences.workspaceLocale, acceptLanguage: req.get('Accept-Language') });
+  const locale = chooseLocale({ client: preferences.clientLocale, workspace: preferences.workspaceLocale, browser: browserLocale(req) });
   const timeZone = chooseTimeZone({ client: preferences.clientTimeZone, browser: readCookie(req, BROWSER_TIME_ZONE_COOKIE), workspace: preferences.workspaceTimeZone });
   return { locale, timeZone, t: translator(locale), fmt: formattersFor(locale, timeZone) };
 }

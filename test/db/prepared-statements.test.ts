@@ -1,5 +1,6 @@
 // Reads go to PostgreSQL as named prepared statements (src/db/prepared-statements.ts): the same
-// text is prepared once per connection and then only executed; writes and scripts stay unnamed.
+// text is prepared once per connection and then only executed; so are upserts (INSERT … ON
+// CONFLICT, fixed text per call site); other writes and scripts stay unnamed.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createKnex, createPgPool } from '../../src/db/connect.ts';
@@ -39,9 +40,25 @@ describe('named prepared statements', function () {
     const probe = statements.filter((s) => s.statement.includes('prepared_probe'));
     expect(probe, 'one statement for both reads').to.have.length(1);
     expect(probe[0]!.name).to.match(/^portal_[A-Za-z0-9_-]{24}$/);
-    // The insert ran unnamed: only reads are prepared.
+    // The plain insert ran unnamed: its text varies with the rows given.
     expect(statements.some((s) => /^insert/i.test(s.statement))).to.equal(false);
     expect(statements.length).to.be.greaterThan(before);
+  });
+
+  it('prepares an upsert once and reuses it', async function () {
+    await db.schema.createTable('prepared_counter', (t) => {
+      t.string('key').primary();
+      t.integer('points').notNullable();
+    });
+    const bump = (key: string) =>
+      db.raw('insert into prepared_counter (key, points) values (?, 1) on conflict (key) do update set points = prepared_counter.points + 1 returning points', [key]);
+    await bump('a');
+    await bump('a');
+    const { rows } = await bump('b');
+    expect(rows).to.deep.equal([{ points: 1 }]);
+    expect(await db('prepared_counter').orderBy('key').select('key', 'points')).to.deep.equal([{ key: 'a', points: 2 }, { key: 'b', points: 1 }]);
+    const upserts = (await prepared()).filter((s) => s.statement.includes('prepared_counter') && /^insert/i.test(s.statement));
+    expect(upserts, 'one statement for the three upserts').to.have.length(1);
   });
 
   it('writes limits into the text, in subqueries too, so that PostgreSQL can keep one generic plan', async function () {

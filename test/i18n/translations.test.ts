@@ -5,7 +5,9 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadResources, SUPPORTED_LOCALES, translator } from '../../src/i18n/translations.ts';
-import { chooseLocale, chooseTimeZone, localeFromAcceptLanguage } from '../../src/i18n/negotiate.ts';
+import express from 'express';
+import request from 'supertest';
+import { browserLocale, chooseLocale, chooseTimeZone } from '../../src/i18n/negotiate.ts';
 import { formattersFor } from '../../src/i18n/formatters.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -66,13 +68,23 @@ describe('translations', function () {
     expect(translator('de')('common:signedInAs', { name: '<b>' })).to.equal('Angemeldet als <b>');
   });
 
-  it('picks the client\'s language, then the workspace\'s, then the browser\'s', function () {
-    expect(localeFromAcceptLanguage('fr-CH, de;q=0.9, en;q=0.8')).to.equal('de');
-    expect(localeFromAcceptLanguage('en;q=0.1, de;q=0.5')).to.equal('de');
-    expect(localeFromAcceptLanguage('fr, es')).to.equal(null);
-    expect(chooseLocale({ client: 'de', workspace: 'en', acceptLanguage: 'en' })).to.equal('de');
-    expect(chooseLocale({ client: null, workspace: 'de', acceptLanguage: 'en' })).to.equal('de');
-    expect(chooseLocale({ client: 'xx', workspace: null, acceptLanguage: 'de-AT' })).to.equal('de');
+  it('picks the client\'s language, then the workspace\'s, then the browser\'s', async function () {
+    const app = express().get('/', (req, res) => {
+      res.json(browserLocale(req));
+    });
+    const browser = async (header?: string) => {
+      const call = request(app).get('/');
+      return (header === undefined ? await call : await call.set('Accept-Language', header)).body as unknown;
+    };
+    expect(await browser('fr-CH, de;q=0.9, en;q=0.8')).to.equal('de');
+    expect(await browser('en;q=0.1, de;q=0.5')).to.equal('de');
+    expect(await browser('de-AT')).to.equal('de');
+    expect(await browser('de;q=0, en;q=0.1')).to.equal('en');
+    expect(await browser('fr, es')).to.equal(null);
+    expect(await browser()).to.equal(null);
+    expect(chooseLocale({ client: 'de', workspace: 'en', browser: 'en' })).to.equal('de');
+    expect(chooseLocale({ client: null, workspace: 'de', browser: 'en' })).to.equal('de');
+    expect(chooseLocale({ client: 'xx', workspace: null, browser: 'de' })).to.equal('de');
     expect(chooseLocale({})).to.equal('en');
   });
 

@@ -1,7 +1,7 @@
 // Covers the standalone server's staff side on a real Dolibarr database: staff sign in with their
 // Dolibarr login (or email) and the password PHP's password_hash wrote ($2y$ bcrypt); a wrong
 // password, a disabled user, an external user and an unknown login are refused alike; the form is
-// CSRF-protected; the portal's staff pages need a signed-in staff member, its admin pages an admin;
+// CSRF-protected and rate-limited across instances; the portal's staff pages need a signed-in staff member, its admin pages an admin;
 // an account disabled in Dolibarr is signed out on its next request.
 import { expect } from 'chai';
 import bcrypt from 'bcryptjs';
@@ -121,6 +121,21 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     expect(empty.status).to.equal(400);
     expect(empty.text).to.include('Enter your login and your password.');
     expect(empty.text).to.include('value="admin"');
+  });
+
+  it('stops guessing at ten tries per login, counted in PostgreSQL so a second instance refuses too', async function () {
+    const second = createStandaloneApp(running);
+    const login = 'guessed-login';
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const { response } = await signIn(login, `wrong-${attempt}`);
+      expect(response.status, `try ${attempt}`).to.equal(401);
+    }
+    const agent = request.agent(second);
+    const _csrf = csrfIn((await agent.get('/staff/sign-in').expect(200)).text);
+    const refused = await agent.post('/staff/sign-in').type('form').send({ _csrf, login, password: 'wrong-11' });
+    expect(refused.status).to.equal(429);
+    expect(await running.db('portal_rate_limits').where({ key: `staff-sign-in:login:${login}` }).first('points')).to.deep.equal({ points: 11 });
+    await running.db('portal_rate_limits').where('key', 'like', 'staff-sign-in:%').delete();
   });
 
   it('escapes what was typed when the form comes back', async function () {
