@@ -15,6 +15,7 @@
 // invalidation forgets every unknown slug, so a new workspace is found at once after
 // workspaceChanged() names it, and within the TTL without.
 import type { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
 import type { PortalConfig } from '../config.ts';
 import { buildBranding, type Branding } from '../branding/branding.ts';
 import { RECONNECTED_CHANNEL, type EventBus } from '../events/event-bus.ts';
@@ -74,10 +75,12 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
   const ttl = deps.ttlMs ?? WORKSPACE_CACHE_TTL_MS;
   const maxEntries = deps.maxEntries ?? 1_000;
   const clock = deps.clock ?? Date.now;
-  const entries = new Map<string, { entry: WorkspaceEntry; loadedAt: number }>();
-  /** Slugs the host has no workspace for, with when that was read. */
-  const absent = new Map<string, number>();
-  const maxAbsent = maxEntries * 10;
+  // Least recently used out first, so the workspaces in use stay however many the host has; the TTL
+  // counts from the load, on the given clock (ttlResolution 0: no cached "now" between calls).
+  const perf = { now: clock };
+  const entries = new LRUCache<string, WorkspaceEntry>({ max: maxEntries, ttl, perf, ttlResolution: 0 });
+  /** Slugs the host has no workspace for. */
+  const absent = new LRUCache<string, true>({ max: maxEntries * 10, ttl, perf, ttlResolution: 0 });
   const loading = new Map<string, Promise<WorkspaceEntry | null>>();
   // Bumped by every invalidation: a load that started before it must not store what it read.
   let generation = 0;
@@ -102,7 +105,8 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
     // Whatever changed may be a workspace just created under a slug asked for before.
     absent.clear();
     if (workspaceId === null) return entries.clear();
-    for (const [slug, cached] of entries) if (cached.entry.workspace.id === workspaceId) entries.delete(slug);
+    const slugs = [...entries.entries()].filter(([, entry]) => entry.workspace.id === workspaceId).map(([slug]) => slug);
+    for (const slug of slugs) entries.delete(slug);
   };
 
   const unsubscribe = [
@@ -116,9 +120,8 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
   const cache: WorkspaceCache = {
     async get(slug) {
       const cached = entries.get(slug);
-      if (cached && clock() - cached.loadedAt < ttl) return cached.entry;
-      const missed = absent.get(slug);
-      if (missed !== undefined && clock() - missed < ttl) return null;
+      if (cached) return cached;
+      if (absent.has(slug)) return null;
       // One load per slug at a time: a burst of requests after an invalidation reads once.
       const pending = loading.get(slug);
       if (pending) return pending;
@@ -126,16 +129,9 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
       const promise = load(slug).then(
         (entry) => {
           if (loading.get(slug) === promise) loading.delete(slug);
-          if (entry && generation === started) {
-            entries.delete(slug);
-            if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-            entries.set(slug, { entry, loadedAt: clock() });
-          } else if (!entry && generation === started) {
-            // Kept like a found one (see the opening comment), until the TTL or any invalidation.
-            absent.delete(slug);
-            if (absent.size >= maxAbsent) absent.delete(absent.keys().next().value!);
-            absent.set(slug, clock());
-          }
+          if (entry && generation === started) entries.set(slug, entry);
+          // Kept like a found one (see the opening comment), until the TTL or any invalidation.
+          else if (!entry && generation === started) absent.set(slug, true);
           return entry;
         },
         (err: unknown) => {
@@ -147,15 +143,14 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
       return promise;
     },
     async byId(workspaceId) {
-      for (const [slug, cached] of entries) {
-        if (cached.entry.workspace.id === workspaceId && clock() - cached.loadedAt < ttl) return cache.get(slug);
+      for (const [slug, entry] of entries.entries()) {
+        if (entry.workspace.id === workspaceId && entries.peek(slug)) return cache.get(slug);
       }
       const workspace = await deps.adapter.workspaces.findById(workspaceId);
       return workspace ? cache.get(workspace.slug) : null;
     },
     peek(slug) {
-      const cached = entries.get(slug);
-      return cached && clock() - cached.loadedAt < ttl ? cached.entry : null;
+      return entries.peek(slug) ?? null;
     },
     changed: (workspaceId) => deps.events.publish(WORKSPACE_CHANGED, { workspaceId }),
     close() {

@@ -112,7 +112,7 @@ describe('workspace cache (security core)', function () {
     await c.changed('some-new-workspace-id');
     expect(await c.get('no-such-workspace')).to.equal(null);
     expect(reads.slug).to.deep.equal(['no-such-workspace', 'no-such-workspace']);
-    time += WORKSPACE_CACHE_TTL_MS;
+    time += WORKSPACE_CACHE_TTL_MS + 1;
     expect(await c.get('no-such-workspace')).to.equal(null);
     expect(reads.slug).to.have.length(3);
     expect(await c.byId('999999')).to.equal(null);
@@ -125,7 +125,7 @@ describe('workspace cache (security core)', function () {
     expect(reads.slug).to.deep.equal([]);
     const entry = (await c.get('demo'))!;
     expect(c.peek('demo')).to.equal(entry);
-    time += WORKSPACE_CACHE_TTL_MS;
+    time += WORKSPACE_CACHE_TTL_MS + 1;
     expect(c.peek('demo')).to.equal(null);
     const again = (await c.get('demo'))!;
     expect(c.peek('demo')).to.equal(again);
@@ -187,11 +187,15 @@ describe('workspace cache (security core)', function () {
     await c.byId(crm.workspaceId);
     expect(reads.slug).to.have.length(1);
     expect(reads.id).to.have.length(0);
+    // Still fresh at exactly the TTL, stale a millisecond past it.
+    time += 1;
+    await c.byId(crm.workspaceId);
+    expect(reads.id).to.have.length(0);
     time += 1;
     await c.byId(crm.workspaceId);
     expect(reads.id).to.deep.equal([crm.workspaceId]);
     expect(reads.slug).to.deep.equal(['demo', 'demo']);
-    time += 1000;
+    time += 1001;
     await c.get('demo');
     expect(reads.slug).to.have.length(3);
   });
@@ -203,7 +207,7 @@ describe('workspace cache (security core)', function () {
     time += 29_999;
     await c.get('demo');
     expect(reads.slug).to.have.length(1);
-    time += 1;
+    time += 2;
     await c.get('demo');
     expect(reads.slug).to.have.length(2);
     const real = createWorkspaceCache({ db: crm.db, adapter: countingAdapter(), events: bus, config: { portalPath: '/portal' } });
@@ -270,18 +274,19 @@ describe('workspace cache (security core)', function () {
     expect(reads.slug).to.deep.equal(['demo', 'demo']);
   });
 
-  it('keeps at most maxEntries workspaces, dropping the oldest', async function () {
+  it('keeps at most maxEntries workspaces, dropping the least recently used', async function () {
     const c = cache({ maxEntries: 2 });
     await c.get('demo');
     await c.get('acme');
-    await c.get(thirdSlug);
-    await c.get('acme');
+    // Loaded first but used last: a third workspace pushes out acme, not demo.
+    await c.get('demo');
     await c.get(thirdSlug);
     expect(reads.slug).to.deep.equal(['demo', 'acme', thirdSlug]);
     await c.get('demo');
-    expect(reads.slug).to.deep.equal(['demo', 'acme', thirdSlug, 'demo']);
     await c.get(thirdSlug);
-    expect(reads.slug).to.have.length(4);
+    expect(reads.slug).to.have.length(3);
+    await c.get('acme');
+    expect(reads.slug).to.deep.equal(['demo', 'acme', thirdSlug, 'acme']);
   });
 
   it('stops listening once closed', async function () {
