@@ -22,7 +22,7 @@ const port = 20000 + Math.floor(Math.random() * 20000);
 const env = {
   ...process.env,
   PORT: String(port),
-  DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sse-bench-')) + '/pg',
+  DATA_DIR: `${mkdtempSync(path.join(os.tmpdir(), 'sse-bench-'))}/pg`,
   LIVE_STREAMS_PER_SESSION: String(target + 10),
   LIVE_STREAMS_PER_IP: String(target + 10),
 };

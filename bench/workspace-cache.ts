@@ -49,7 +49,10 @@ function zipf(n: number, seed: number) {
   const cumulative: number[] = [];
   weights.reduce((sum, w, i) => (cumulative[i] = sum + w / total), 0);
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
   return () => {
     const r = random();
     let lo = 0;

@@ -107,7 +107,10 @@ const matchCache = new WeakMap<ReadonlyMap<string, number>, Map<string, WordMatc
 /** The strongest vocabulary word found in the tokens; compounds count for less than exact words. */
 export function bestWordMatch(tokens: string[], vocabulary: ReadonlyMap<string, number>): WordMatch | null {
   let cache = matchCache.get(vocabulary);
-  if (!cache) matchCache.set(vocabulary, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    matchCache.set(vocabulary, cache);
+  }
   const cacheKey = tokens.join('\u0000');
   const cached = cache.get(cacheKey);
   if (cached !== undefined) return cached;

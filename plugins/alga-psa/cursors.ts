@@ -10,7 +10,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function keyCursor(after: string | null | undefined, shape: 'timestamp' | 'date', emptyIsFirstPage = false): { key: string; id: string } | null | 'invalid' {
   if (after === undefined || after === null || (after === '' && emptyIsFirstPage)) return null;
   const parts = decodeCursor(after);
-  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !(shape === 'date' ? DATE : TIMESTAMP).test(parts[0])) return 'invalid';
+  if (parts?.length !== 2 || typeof parts[0] !== 'string' || !(shape === 'date' ? DATE : TIMESTAMP).test(parts[0])) return 'invalid';
   const id = parseUuid(parts[1]);
   return id ? { key: parts[0], id } : 'invalid';
 }

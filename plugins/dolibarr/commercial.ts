@@ -30,7 +30,7 @@ const EMPTY = { items: [], next: null };
 function dateCursor(after: string | null | undefined): { date: string; rowid: number } | null | 'invalid' {
   if (after === undefined || after === null) return null;
   const parts = decodeCursor(after);
-  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1) return 'invalid';
+  if (parts?.length !== 2 || typeof parts[0] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1) return 'invalid';
   return { date: parts[0], rowid: parts[1] };
 }
 

@@ -26,7 +26,7 @@ const RECORD_TYPES: Record<string, HostRecordRef['type']> = { propal: 'proposal'
 /** A [timestamp-or-date text, rowid] cursor of this module, or null. */
 function keyCursor(cursor: string, pattern: RegExp): [string, number] | null {
   const parts = decodeCursor(cursor);
-  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !pattern.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1) return null;
+  if (parts?.length !== 2 || typeof parts[0] !== 'string' || !pattern.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1) return null;
   return [parts[0], parts[1]];
 }
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;

@@ -61,7 +61,7 @@ export function presentInvoice(row: PortalInvoiceRow): InvoiceSummary {
   };
 }
 
-const text = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
+const text = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
 const addressLines = (value: string | null | undefined) => {
   const lines = (value ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
   return lines.length ? lines : null;
@@ -97,7 +97,7 @@ function crmStatuses<S extends string, C>(wanted: S[] | undefined, map: Record<S
 function offerKey(after: string | null | undefined): OfferKey | null | 'invalid' {
   if (after === undefined || after === null) return null;
   const parts = decodeCursor(after);
-  if (!parts || parts.length !== 2) return 'invalid';
+  if (parts?.length !== 2) return 'invalid';
   const [createdKey, id] = parts;
   if (typeof createdKey !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/.test(createdKey) || typeof id !== 'number' || id < 1) return 'invalid';
   return { createdKey, id };
@@ -106,7 +106,7 @@ function offerKey(after: string | null | undefined): OfferKey | null | 'invalid'
 function invoiceKey(after: string | null | undefined): InvoiceKey | null | 'invalid' {
   if (after === undefined || after === null) return null;
   const parts = decodeCursor(after);
-  if (!parts || parts.length !== 2) return 'invalid';
+  if (parts?.length !== 2) return 'invalid';
   const [issueDate, id] = parts;
   if (typeof issueDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(issueDate) || typeof id !== 'number' || id < 1) return 'invalid';
   return { issueDate, id };

@@ -70,10 +70,10 @@ const totalOf = (rows: readonly SeedItem[]) => rows.reduce((sum, [, quantity, ce
 
 /** A small, valid one-page PDF with a title and a few lines (ASCII text). */
 export function simplePdf(title: string, lines: readonly string[]): Buffer {
-  const escape = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`);
+  const escapeParens = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`);
   const content = [
-    'BT', '/F1 18 Tf', '72 720 Td', `(${escape(title)}) Tj`, '/F1 11 Tf', '0 -30 Td',
-    ...lines.flatMap((line) => [`(${escape(line)}) Tj`, '0 -16 Td']), 'ET',
+    'BT', '/F1 18 Tf', '72 720 Td', `(${escapeParens(title)}) Tj`, '/F1 11 Tf', '0 -30 Td',
+    ...lines.flatMap((line) => [`(${escapeParens(line)}) Tj`, '0 -16 Td']), 'ET',
   ].join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',

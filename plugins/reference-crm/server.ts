@@ -59,7 +59,7 @@ try {
     '',
     running,
     '',
-    'Staff sign-in (CRM):            ' + `${crm.url}/signin`,
+    `Staff sign-in (CRM):            ${crm.url}/signin`,
     ...crm.staffLogins.staff.map((login) => `  ${login.workspaceSlug.padEnd(6)} ${login.role.padEnd(7)} ${login.email}  /  ${login.password}`),
     '',
     'Client portal (flag on for demo, off for acme):',

@@ -49,14 +49,10 @@ async function usage(): Promise<string> {
 }
 
 function parse(argv: string[]) {
-  let parsed;
+  const options = { host: { type: 'string' }, email: { type: 'string' }, workspace: { type: 'string' }, contact: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof options }>>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { host: { type: 'string' }, email: { type: 'string' }, workspace: { type: 'string' }, contact: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }

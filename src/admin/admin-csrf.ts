@@ -16,9 +16,12 @@ export function adminCsrfToken(secret: string, staff: Pick<HostStaffUser, 'id' |
 }
 
 export function verifyAdminCsrf(req: Request, res: Response, next: NextFunction): void {
-  if (req.method === 'GET' || req.method === 'HEAD') return next();
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    next();
+    return;
+  }
   const expected = adminContext(res).csrfToken;
   const submitted = submittedCsrfTokens(req);
-  if (!submitted.some((token) => tokensMatch(expected, token))) return next(submitted.length ? new CsrfMismatch() : new HttpError(403, CSRF_MESSAGE));
-  next();
+  if (submitted.some((token) => tokensMatch(expected, token))) next();
+  else next(submitted.length ? new CsrfMismatch() : new HttpError(403, CSRF_MESSAGE));
 }

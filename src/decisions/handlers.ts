@@ -107,7 +107,7 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
         decisions.signatureOf(workspace.id, user.client_id, kind, id),
         pdfBrand(deps.storage, res),
       ]);
-      if (!decision || decision.outcome !== 'accepted') throw notFound();
+      if (decision?.outcome !== 'accepted') throw notFound();
       const i18n = portalI18n(res);
       const href = `${base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
       const model = signedPdfModel(i18n, { decision, clientId: user.client_id, href, brand, clientName: contact.clientName, signaturePng });

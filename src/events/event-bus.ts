@@ -37,7 +37,10 @@ export class LocalSubscribers {
 
   add(channel: string, handler: EventHandler): () => void {
     let handlers = this.byChannel.get(channel);
-    if (!handlers) this.byChannel.set(channel, (handlers = new Set()));
+    if (!handlers) {
+      handlers = new Set();
+      this.byChannel.set(channel, handlers);
+    }
     handlers.add(handler);
     return () => {
       handlers.delete(handler);

@@ -158,7 +158,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     /** "I paid by bank transfer": logged for staff; nothing changes on the invoice. */
     async reportTransfer(client: PayingClient, invoiceId: string, input: { reference: string | null }, meta: RequestMeta): Promise<'reported' | 'not_payable' | null> {
       const found = await options(client, invoiceId);
-      if (!found || !found.bankTransfer) return null;
+      if (!found?.bankTransfer) return null;
       if (!payable(found.invoice)) return 'not_payable';
       await insertActivity(db, {
         workspaceId: client.workspaceId, event: 'invoice.payment_reported', clientUserId: client.clientUserId, clientId: client.clientId, email: client.email,

@@ -208,7 +208,7 @@ export function createRecordHandlers(deps: RecordDeps) {
         adapter.clients.findById(workspace.id, clientId),
         findSettings(db, workspace.id),
       ]);
-      if (!decision || decision.outcome !== 'accepted' || !client) throw notFound();
+      if (decision?.outcome !== 'accepted' || !client) throw notFound();
       const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
       const branding = buildBranding(workspace, settings, null);
       const logo = settings.logoFileId ? await deps.storage.get(workspace.id, settings.logoFileId) : null;

@@ -21,7 +21,7 @@ export function controlCharacterFields(value: unknown, limit = 20): string[] {
     if (typeof node === 'string') {
       if (CONTROL_CHARACTER.test(node)) found.push(path || 'form');
     } else if (Array.isArray(node)) {
-      node.forEach((item, index) => walk(item, path ? `${path}.${index}` : String(index)));
+      for (const [index, item] of node.entries()) walk(item, path ? `${path}.${index}` : String(index));
     } else if (node !== null && typeof node === 'object' && !Buffer.isBuffer(node) && !isUploadedFile(node)) {
       for (const [key, item] of Object.entries(node)) {
         // A field's name is text from the request too (it is shown back in error messages).

@@ -101,7 +101,7 @@ export function verifySessionCsrfHeader(req: Request): boolean {
  */
 export function portalCsrfCheck(csrf: PortalCsrf, multipartPaths: ReadonlySet<string>) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!SAFE_METHODS.has(req.method) && req.is('multipart/form-data') && multipartPaths.has(req.path)) return next();
-    csrf.verify(req, res, next);
+    if (!SAFE_METHODS.has(req.method) && req.is('multipart/form-data') && multipartPaths.has(req.path)) next();
+    else csrf.verify(req, res, next);
   };
 }

@@ -58,7 +58,10 @@ const MALFORMED_IDS = ['abc', '-1', '1.5', '', ' 1', '0', '1e3', '99999999999999
 
 /** Every key named id or …Id, however deep, is a non-empty string. */
 function expectStringIds(value: unknown, where = 'value'): void {
-  if (Array.isArray(value)) return value.forEach((item, i) => expectStringIds(item, `${where}[${i}]`));
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) expectStringIds(item, `${where}[${i}]`);
+    return;
+  }
   if (!value || typeof value !== 'object' || value instanceof Date) return;
   for (const [key, inner] of Object.entries(value)) {
     if ((key === 'id' || key.endsWith('Id')) && inner !== null) expect(inner, `${where}.${key}`).to.be.a('string').and.not.equal('');

@@ -71,7 +71,7 @@ export function describeOfferDecisions(name: string, context: () => Context): vo
       if (other) expect(await offers.decide(other.id, clientId, kind, id, { outcome: 'accepted', at })).to.equal(false);
       const otherKind: OfferKind = kind === 'proposal' ? 'quotation' : 'proposal';
       const sameIdOtherKind = await offers.find(workspace.id, clientId, otherKind, id);
-      if (!sameIdOtherKind || sameIdOtherKind.status !== 'open') {
+      if (sameIdOtherKind?.status !== 'open') {
         expect(await offers.decide(workspace.id, clientId, otherKind, id, { outcome: 'accepted', at })).to.equal(false);
       }
       for (const bad of MALFORMED) {

@@ -100,7 +100,7 @@ describe('faults: two instances, concurrent clients', function () {
     const pdf = smallPdf('Uploaded under load');
 
     // Sign in, a few at a time (argon2 is the cost), each on the instance its number picks.
-    const browsers: Browser[] = users.map((user, i) => new Browser(bases[i % 2]!, `10.${4 + Math.floor(i / 250)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`, 30_000));
+    const browsers: Browser[] = users.map((_user, i) => new Browser(bases[i % 2]!, `10.${4 + Math.floor(i / 250)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`, 30_000));
     for (let i = 0; i < users.length; i += 10) {
       await Promise.all(users.slice(i, i + 10).map((user, j) => browsers[i + j]!.signIn(user.slug, user.email, PASSWORD)));
     }
@@ -118,7 +118,10 @@ describe('faults: two instances, concurrent clients', function () {
       const base = `/portal/${user.slug}`;
       let turn = n;
       // Every request goes to the other instance than the one before.
-      const next = () => bases[(turn += 1) % 2]!;
+      const next = () => {
+        turn += 1;
+        return bases[turn % 2]!;
+      };
       let decided = false;
       const decideAt = performance.now() + Math.random() * SECONDS * 800;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 3000));

@@ -48,7 +48,10 @@ describe('live stream registry', function () {
 
   it('ends every stream for shutdown and tells the metrics of each open and close', function () {
     let open = 0;
-    const streams = createLiveStreams({ opened: () => (open++, () => open--) });
+    const streams = createLiveStreams({ opened: () => {
+      open++;
+      return () => open--;
+    } });
     const ended: StreamEnd[] = [];
     const slots = ['s1', 's2'].map((sid) => streams.add(client(sid), (why) => ended.push(why)));
     expect(open).to.equal(2);

@@ -5,7 +5,7 @@
 // the client's message-email choice is kept; and the pages stay within a query budget.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import { SECTION_SWITCHES, type SectionSwitch } from '../../src/settings/portal-settings.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { pdfOfSize, windowsExecutable } from '../support/upload-fixtures.ts';

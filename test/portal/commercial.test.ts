@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { binary } from '../support/pdf-text.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 
@@ -19,13 +20,6 @@ function pdfText(pdf: Buffer): string {
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
 
-/** supertest's parser for a binary body. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 /** Text of the HTML without tags, whitespace squeezed, entities decoded (enough for figures). */
 const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
@@ -148,7 +142,7 @@ describe('client pages: proposals, quotations and invoices', function () {
     const pdf = pdfText((await maria.get(`${href}.pdf`).set('Accept-Language', 'de').buffer(true).parse(binary).expect(200)).body as Buffer);
     expect(pdf).to.contain('Rechnung');
     expect(pdf).to.contain('Zwischensumme');
-    expect(pdf).to.contain('Maria García'.slice(0, 0) + 'Northwind Traders');
+    expect(pdf).to.contain(`${'Maria García'.slice(0, 0)}Northwind Traders`);
     for (const figure of page.match(/[0-9.]+,\d\d\s?\$/g) ?? []) expect(pdf.replace(/\s/g, ''), figure).to.contain(figure.replace(/\s/g, ''));
   });
 

@@ -12,6 +12,7 @@ import type { PdfDocumentModel } from '../../src/pdf/document-model.ts';
 import { clearPdfCache, pdfRenderStats, renderPdfFor } from '../../src/pdf/rendered-pdfs.ts';
 import { tinyPng } from '../support/signature.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { binary } from '../support/pdf-text.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 
@@ -22,12 +23,6 @@ function pdfText(pdf: Buffer): string {
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 /** Renders and cache hits while `work` runs. */
 async function counted<T>(work: () => Promise<T>): Promise<{ result: T; renders: number; hits: number }> {

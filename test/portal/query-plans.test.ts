@@ -38,7 +38,7 @@ describe('query plans on scale data', function () {
     h = await startPortalHarness();
     const started = Date.now();
     await seedScaleData(h.crm.db, 'demo', SCALE_SIZES.plans);
-    this.test?.parent && (this.test.parent.title += ` (seeded in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    if (this.test?.parent) this.test.parent.title += ` (seeded in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
     const { rows } = await h.crm.sessionPool.query<{ relname: string; n: number }>(
       "select relname, reltuples::bigint as n from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace",
     );

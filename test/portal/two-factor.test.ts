@@ -75,7 +75,7 @@ describe('client two-factor authentication', function () {
     const done = await setUp(alice);
     // Each session sets up a secret of its own (a set-up belongs to the session that started it).
     expect(done.secret).to.not.equal(secret);
-    expect(freshPage.text).to.not.contain(secret.slice(0, 4) + ' ' + secret.slice(4, 8));
+    expect(freshPage.text).to.not.contain(`${secret.slice(0, 4)} ${secret.slice(4, 8)}`);
     expect(done.recovery).to.have.length(10);
     expect(done.shown.text).to.contain('Two-factor authentication is on.');
     // Shown once: the page does not show them again.

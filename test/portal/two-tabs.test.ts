@@ -6,7 +6,6 @@
 // staff sign-out sends the form to the CRM's sign-in with `next` kept. A request with no token at
 // all is still refused with 403.
 import { expect } from 'chai';
-import supertest from 'supertest';
 import { findSettings } from '../../src/settings/queries.ts';
 import type { HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
 import { csrfFrom, postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';

@@ -8,7 +8,10 @@ import type { HostAdapter } from '../../src/ports/host.ts';
 import { idOf, startCrm, type CrmTestContext } from './support.ts';
 
 function expectStringIds(value: unknown): void {
-  if (Array.isArray(value)) return value.forEach(expectStringIds);
+  if (Array.isArray(value)) {
+    for (const item of value) expectStringIds(item);
+    return;
+  }
   if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
       if (key === 'id' || key.endsWith('Id')) expect(inner, key).to.be.a('string').and.match(/^\d+$/);

@@ -175,7 +175,7 @@ describe('reference CRM schema and seed', function () {
     const xrefAt = Number(/startxref\n(\d+)\n/.exec(pdf)?.[1]);
     expect(pdf.slice(xrefAt, xrefAt + 4)).to.equal('xref');
     const offsets = [...pdf.matchAll(/^(\d{10}) 00000 n $/gm)].map((m) => Number(m[1]));
-    offsets.forEach((offset, index) => expect(pdf.slice(offset).startsWith(`${index + 1} 0 obj`)).to.equal(true));
+    for (const [index, offset] of offsets.entries()) expect(pdf.slice(offset).startsWith(`${index + 1} 0 obj`)).to.equal(true);
     expect(pdf).to.include('(Title \\(draft\\)) Tj');
   });
 });

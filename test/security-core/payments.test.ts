@@ -130,7 +130,7 @@ describe('payment service (security core)', function () {
   let service: PaymentService;
   let afterCalls = 0;
   const demo = createDemoProvider({ secret: SECRET });
-  const now = new Date();
+  const _now = new Date();
   let client: PayingClient;
 
   async function newInvoice(cents = 50_000, status: 'sent' | 'draft' | 'paid' = 'sent') {

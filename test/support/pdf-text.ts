@@ -23,9 +23,10 @@ export async function pdfText(pdf: Buffer): Promise<string> {
 /** Whitespace runs (pdftotext's layout columns, line breaks) as one space, so a phrase is found wherever it wraps. */
 export const flatText = (text: string) => text.replace(/\s+/g, ' ');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
+/** supertest's parser for a binary body: the response arrives as Node's readable stream. */
+export const binary = (res: unknown, cb: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
+  stream.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 };

@@ -42,7 +42,10 @@ export function tinyPng(width: number, height: number): Buffer {
 /** A PNG of random grey pixels: as large as a canvas PNG of a busy signature on a dense screen, since noise does not compress. */
 export function noisyPng(width: number, height: number, seed = 7): Buffer {
   let state = seed;
-  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 24;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state >>> 24;
+  };
   const rows = Array.from({ length: height }, () => Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, next))]));
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);

@@ -52,7 +52,10 @@ describe('template cache', function () {
 
     const existsSync = fs.existsSync;
     let checks = 0;
-    fs.existsSync = (target) => (checks++, existsSync(target));
+    fs.existsSync = (target) => {
+      checks++;
+      return existsSync(target);
+    };
     try {
       const html = ejs.render("<%- include('/partials/field-error', { id: 'code', message: 'Wrong code' }) %>", {}, { filename: path.join(VIEWS_DIR, 'auth/test.ejs'), root: VIEWS_DIR });
       expect(html).to.contain('Wrong code');

@@ -47,7 +47,10 @@ describe('enteredByFirstSegment', function () {
 
   it('mounts as it is a router with middleware of its own, or a route that starts with a parameter', async function () {
     const gated = Router();
-    gated.use((_req, res, next) => (res.locals.gated = true, next()));
+    gated.use((_req, res, next) => {
+      res.locals.gated = true;
+      next();
+    });
     gated.get('/account', (_req, res) => res.send('account'));
     const byParam = Router();
     byParam.get('/:section/list', (req, res) => res.send(String(req.params.section)));

@@ -47,7 +47,7 @@ function controlCharacterErrors(input: unknown): FieldError[] {
     if (typeof node === 'string') {
       if (CONTROL_CHARACTER.test(node)) errors.push({ field: path.join('-') || 'form', message: CONTROL_CHARACTERS_MESSAGE });
     } else if (Array.isArray(node)) {
-      node.forEach((item, index) => walk(item, [...path, String(index)]));
+      for (const [index, item] of node.entries()) walk(item, [...path, String(index)]);
     } else if (node !== null && typeof node === 'object') {
       for (const [key, item] of Object.entries(node)) {
         if (CONTROL_CHARACTER.test(key)) errors.push({ field: path.join('-') || 'form', message: CONTROL_CHARACTERS_MESSAGE });

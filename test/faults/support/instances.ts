@@ -29,7 +29,8 @@ let localSmtp: Promise<SmtpCapture> | undefined;
 export async function startInstance(env: Record<string, string>, timeoutMs = 120_000): Promise<Instance> {
   const databaseUrl = env.LISTEN_DATABASE_URL ?? env.DATABASE_URL;
   if (databaseUrl) await seedDemoDatabase(databaseUrl);
-  const smtpUrl = env.SMTP_URL ?? (await (localSmtp ??= startSmtpCapture())).url;
+  localSmtp ??= env.SMTP_URL ? undefined : startSmtpCapture();
+  const smtpUrl = env.SMTP_URL ?? (await localSmtp!).url;
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     cwd: ROOT,
     env: {
