@@ -15,7 +15,7 @@ export type { AdapterDescription } from './adapter-registry.ts';
 
 /** No adapter named: the report proposes claims but compares no binding's claims with the host. */
 export const NO_ADAPTER = 'none';
-export const NO_ADAPTER_DESCRIPTION: AdapterDescription = {
+const NO_ADAPTER_DESCRIPTION: AdapterDescription = {
   name: NO_ADAPTER,
   description: 'no host binding named (--host / --adapter): no adapter claims are compared with this host',
   claims: [],

@@ -12,7 +12,7 @@ export const REGENERATE_COMMAND = 'npm run audit:report';
 
 // No date or address: the text depends on the reference CRM's schema only, so it is identical on
 // embedded PGlite and on real PostgreSQL, today and next year.
-export const REFERENCE_REPORT_ORIGIN =
+const REFERENCE_REPORT_ORIGIN =
   `*How this file was made:* \`${REGENERATE_COMMAND}\` migrates a throwaway embedded PostgreSQL with the reference CRM's own ` +
   'migrations only (`plugins/reference-crm/migrations`: schema, no data, no portal tables) and runs the same audit as ' +
   '`npm run audit -- --adapter reference-crm --app-url <url>`, where the URL is the reference CRM itself (without the portal) ' +

@@ -10,10 +10,10 @@ import type { HostConcept } from '../src/ports/host.ts';
 // runnerUp with what would decide between the two.
 export const AUDIT_REPORT_VERSION = 3;
 
-export const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
+const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
 
-export const DecisionSchema = z.object({
+const DecisionSchema = z.object({
   kind: z.enum(['keep', 'complete', 'add']),
   /** What exactly is kept, completed or added. */
   text: z.string().min(1),
@@ -26,7 +26,7 @@ export function decision(kind: Decision['kind'], text: string): Decision {
   return { kind, text: trimmed };
 }
 
-export const EvidenceSchema = z.object({
+const EvidenceSchema = z.object({
   kind: z.enum(['table', 'column', 'constraint', 'index', 'comment', 'value', 'route', 'absence']),
   /** Schema-qualified table or table.column, a constraint name, or 'GET /path'. */
   ref: z.string(),
@@ -34,7 +34,7 @@ export const EvidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
-export const CONCEPT_IDS = [
+const CONCEPT_IDS = [
   'workspace',
   'company',
   'contact',
@@ -58,14 +58,14 @@ export const CONCEPT_IDS = [
   'portalSettings',
   'permissions',
 ] as const;
-export const ConceptIdSchema = z.enum(CONCEPT_IDS);
+const ConceptIdSchema = z.enum(CONCEPT_IDS);
 export type ConceptId = z.infer<typeof ConceptIdSchema>;
 
 /** Column = value pairs that select rows, as in HostClaim.where. */
-export const RowFilterSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const RowFilterSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 export type RowFilter = z.infer<typeof RowFilterSchema>;
 
-export const CandidateSchema = z.object({
+const CandidateSchema = z.object({
   table: z.string(),
   confidence: z.number().min(0).max(1),
   reasons: z.array(z.string()),
@@ -73,7 +73,7 @@ export const CandidateSchema = z.object({
 export type Candidate = z.infer<typeof CandidateSchema>;
 
 /** For a low-confidence pick: the next candidate, and what would decide between the two. */
-export const RunnerUpSchema = z.object({
+const RunnerUpSchema = z.object({
   /** The runner-up table, schema-qualified; null when no other table qualified. */
   table: z.string().nullable(),
   confidence: z.number().min(0).max(1),
@@ -82,7 +82,7 @@ export const RunnerUpSchema = z.object({
 });
 export type RunnerUp = z.infer<typeof RunnerUpSchema>;
 
-export const ConceptFindingSchema = z.object({
+const ConceptFindingSchema = z.object({
   id: ConceptIdSchema,
   label: z.string(),
   status: z.enum(['exists', 'partial', 'missing']),
@@ -115,10 +115,10 @@ export const SECTION_TITLES = {
   E: 'Frontend pages',
   F: 'Permissions and limitations',
 } as const;
-export const SectionSchema = z.enum(['A', 'B', 'C', 'D', 'E', 'F']);
+const SectionSchema = z.enum(['A', 'B', 'C', 'D', 'E', 'F']);
 export type Section = z.infer<typeof SectionSchema>;
 
-export const AnswerSchema = z.object({
+const AnswerSchema = z.object({
   id: z.string().regex(/^[A-F][0-9]+[a-z]?$/),
   section: SectionSchema,
   question: z.string(),
@@ -129,7 +129,7 @@ export const AnswerSchema = z.object({
 });
 export type Answer = z.infer<typeof AnswerSchema>;
 
-export const RouteProbeSchema = z.object({
+const RouteProbeSchema = z.object({
   method: z.enum(['GET', 'HEAD']),
   path: z.string(),
   /** HTTP status, or null when nothing answered. */
@@ -161,14 +161,15 @@ export const HOST_CONCEPTS = [
   'clientCredentials',
   'comment',
 ] as const satisfies readonly ConceptId[];
-export const HostConceptSchema = z.enum(HOST_CONCEPTS);
+const HostConceptSchema = z.enum(HOST_CONCEPTS);
 
 // Fails to compile when HostConcept gains or loses a member this list does not follow.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const HOST_CONCEPTS_MATCH_THE_PORTS: Same<(typeof HOST_CONCEPTS)[number], HostConcept> = true;
+// biome-ignore lint/correctness/noUnusedVariables: a check the compiler makes, never read
+const HOST_CONCEPTS_MATCH_THE_PORTS: Same<(typeof HOST_CONCEPTS)[number], HostConcept> = true;
 
 /** The shape of HostClaim (src/ports/host.ts), so a proposed claim can be pasted into an adapter. */
-export const HostClaimSchema = z.object({
+const HostClaimSchema = z.object({
   concept: HostConceptSchema,
   /** Schema-qualified in proposals; an adapter may leave out `public.`. */
   table: z.string().min(1),
@@ -177,7 +178,7 @@ export const HostClaimSchema = z.object({
   where: RowFilterSchema.optional(),
 });
 
-export const ClaimCheckSchema = z.object({
+const ClaimCheckSchema = z.object({
   concept: HostConceptSchema,
   /** The adapter serves this concept from the host (it has a claim for it). */
   claimed: z.boolean(),

@@ -19,7 +19,7 @@ export interface CatalogColumn {
   enumLabels: string[];
 }
 
-export interface CatalogForeignKey {
+interface CatalogForeignKey {
   name: string;
   columns: string[];
   /** Schema-qualified target table, e.g. 'public.clients'. */
@@ -27,7 +27,7 @@ export interface CatalogForeignKey {
   referencedColumns: string[];
 }
 
-export interface CatalogCheck {
+interface CatalogCheck {
   name: string;
   /** pg_get_constraintdef output, e.g. "CHECK ((status = ANY (ARRAY['draft'::text, ...])))". */
   definition: string;

@@ -129,7 +129,7 @@ function classify(context: FindingsContext, profile: TableProfile): Classified {
   return { profile, score: 0.2, side: 'unknown', reasons: ['credentials of unknown owner: no link to the client side'] };
 }
 
-export function describeHashes(sample: HashSample | null | undefined): string {
+function describeHashes(sample: HashSample | null | undefined): string {
   if (sample === undefined) return 'values not sampled';
   if (sample === null) return 'values could not be read by this role';
   if (sample.rows === 0) return 'the table has no rows to sample';

@@ -9,14 +9,14 @@ import type { Evidence } from '../report-schema.ts';
 import { absence, chosenProfile, columnEvidence, linksTo, list, type DraftFinding, type FindingsContext } from './context.ts';
 import { checkValues, key } from './samples.ts';
 
-export interface StatusVocabulary {
+interface StatusVocabulary {
   column: CatalogColumn;
   source: 'check constraint' | 'enum type' | 'column comment' | 'sampled values' | 'none';
   values: string[];
 }
 
 /** The values a status column can take, from the most authoritative place that states them. */
-export function statusVocabulary(context: FindingsContext, profile: TableProfile, column: CatalogColumn): StatusVocabulary {
+function statusVocabulary(context: FindingsContext, profile: TableProfile, column: CatalogColumn): StatusVocabulary {
   if (column.enumLabels.length > 0) return { column, source: 'enum type', values: column.enumLabels };
   const checked = checkValues(profile, column.name);
   if (checked.length > 0) return { column, source: 'check constraint', values: checked };

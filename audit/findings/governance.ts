@@ -9,7 +9,7 @@ import { absence, chosenProfile, clientSideTables, columnEvidence, linksTo, list
 const SETTINGS_WORDS = new Set(['setting', 'config', 'configuration', 'const', 'option', 'preference', 'parameter', 'param', 'einstellung', 'parametre']);
 
 /** Record-level "show to client" switches on the tables clients would see. */
-export function visibilityEvidence(context: FindingsContext): Evidence[] {
+function visibilityEvidence(context: FindingsContext): Evidence[] {
   const evidence: Evidence[] = [];
   for (const id of ['proposal', 'quotation', 'invoice', 'task', 'document', 'comment'] as const) {
     const profile = chosenProfile(context, id);

@@ -41,9 +41,9 @@ function only(mine: string[], theirs: string[]): string[] {
 }
 
 /** Two candidates this close are a call a person should confirm, however confident the pick. */
-export const CLOSE_CALL = 0.1;
+const CLOSE_CALL = 0.1;
 
-export function runnerUpOf(finding: DraftFinding): RunnerUp | undefined {
+function runnerUpOf(finding: DraftFinding): RunnerUp | undefined {
   if (!finding.chosenTable) return undefined;
   const chosen = finding.candidates.find((c) => c.table === finding.chosenTable);
   const second = finding.candidates.find((c) => c.table !== finding.chosenTable);

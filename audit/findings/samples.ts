@@ -34,7 +34,7 @@ export interface Samples {
   kindValues: Map<string, string[] | null>;
 }
 
-export const SAMPLE_ROWS = 10000;
+const SAMPLE_ROWS = 10000;
 
 const HASH_PATTERNS: Array<[string, string]> = [
   ['argon2', '^\\$argon2(id|i|d)\\$'],

@@ -67,7 +67,7 @@ function signedInReach(context: AnswerContext): Set<string> {
   return reach;
 }
 
-export function viewStatus(hasData: boolean, clientLogin: boolean, facing: Evidence[]): Status {
+function viewStatus(hasData: boolean, clientLogin: boolean, facing: Evidence[]): Status {
   if (!hasData) return 'missing';
   return clientLogin && facing.length > 0 ? 'exists' : 'partial';
 }

@@ -18,7 +18,7 @@ export function tokenize(identifier: string): string[] {
 // 'companies' meet 'company' without mangling 'status', 'address' or French 'paiements'.
 const KEEP_AS_IS = new Set(['status', 'address', 'business', 'access', 'process', 'class', 'news', 'series', 'people', 'alias', 'canvas', 'atlas', 'bonus', 'campus', 'virus', 'analysis', 'axis', 'basis', 'thesis', 'ms', 'ids']);
 
-export function singular(word: string): string {
+function singular(word: string): string {
   if (word.length < 4 || KEEP_AS_IS.has(word)) return word;
   if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
   if (word.endsWith('sses') || word.endsWith('uses') || word.endsWith('xes') || word.endsWith('ches') || word.endsWith('shes')) {
@@ -151,4 +151,4 @@ function findBestWord(tokens: string[], vocabulary: ReadonlyMap<string, number>)
   return best;
 }
 
-export const COMPOUND_FACTOR = 0.8;
+const COMPOUND_FACTOR = 0.8;

@@ -7,7 +7,7 @@ import { columnRoles, hasRole, type RoleMap } from './column-roles.ts';
 import { coreTokens, detectTablePrefix, tokenize } from './names.ts';
 import { TABLE_WORDS } from './vocabulary.ts';
 
-export interface Link {
+interface Link {
   from: string;
   to: string;
   columns: string[];
@@ -17,7 +17,7 @@ export interface Link {
   constraint: string | null;
 }
 
-export interface PolymorphicPair {
+interface PolymorphicPair {
   typeColumn: string;
   idColumn: string;
 }
@@ -37,7 +37,7 @@ export interface TableProfile {
   linkShaped: boolean;
 }
 
-export interface TenantColumn {
+interface TenantColumn {
   column: string;
   /** How many host tables carry it, out of how many base tables. */
   tables: number;

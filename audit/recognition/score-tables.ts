@@ -8,10 +8,10 @@ import type { TableProfile, SchemaModel } from './schema-model.ts';
 import { TABLE_CONCEPTS, type ScoringContext, type TableConceptSpec } from './table-concepts.ts';
 import { GENERAL_LOG_WORDS, MACHINERY_WORDS, NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
-export const MIN_CONFIDENCE = 0.45;
-export const HIGH_CONFIDENCE = 0.65;
+const MIN_CONFIDENCE = 0.45;
+const HIGH_CONFIDENCE = 0.65;
 
-export interface Candidate {
+interface Candidate {
   table: string;
   confidence: number;
   reasons: string[];
@@ -123,7 +123,7 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
   return results;
 }
 
-export function labelOf(id: TableConceptId): string {
+function labelOf(id: TableConceptId): string {
   return TABLE_CONCEPTS.find((c) => c.id === id)?.label.toLowerCase() ?? id;
 }
 
@@ -323,7 +323,7 @@ export function parentPathTo(profile: TableProfile, targets: string[], context: 
 }
 
 /** How many other tables point at this one. */
-export function referencedBy(profile: TableProfile): number {
+function referencedBy(profile: TableProfile): number {
   return new Set(profile.incoming.map((l) => l.from).filter((from) => from !== profile.qualified)).size;
 }
 
@@ -342,6 +342,6 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
-export function round(value: number): number {
+function round(value: number): number {
   return Math.round(value * 100) / 100;
 }

@@ -6,7 +6,7 @@ import { hasRole } from './column-roles.ts';
 import type { TableProfile } from './schema-model.ts';
 import { NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
-export interface ColumnExpectation {
+interface ColumnExpectation {
   weight: number;
   /** Shown as a reason when met ("has an amount column: total_ht"). */
   reason: string;
@@ -14,7 +14,7 @@ export interface ColumnExpectation {
   test?: (profile: TableProfile, context: ScoringContext) => string | null;
 }
 
-export interface LinkExpectation {
+interface LinkExpectation {
   /** Any of these concepts' chosen tables. */
   to: TableConceptId[];
   weight: number;

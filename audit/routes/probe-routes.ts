@@ -7,7 +7,7 @@ import type { RouteProbe } from '../report-schema.ts';
 /** Fixed so the report is the same on every run. */
 export const PROBE_TOKEN = 'audit-probe-0000';
 
-export const PROBED_PATHS: readonly string[] = [
+const PROBED_PATHS: readonly string[] = [
   '/login',
   '/client',
   '/client/login',
@@ -19,7 +19,7 @@ export const PROBED_PATHS: readonly string[] = [
   '/settings/client-portal',
 ];
 
-export const PROBE_TIMEOUT_MS = 3000;
+const PROBE_TIMEOUT_MS = 3000;
 
 export function parseAppUrl(value: string): URL {
   let url: URL;

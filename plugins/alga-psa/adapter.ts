@@ -28,7 +28,7 @@ import { listStaff, type StaffRow } from './queries/users.ts';
 import { algaDocuments, algaTasks } from './shared-files.ts';
 import { algaWorkspaces, SLUG } from './workspaces.ts';
 
-export { ALGA_PSA_CLAIMS } from './claims.ts';
+;
 
 const OptionsSchema = z.object({
   /**

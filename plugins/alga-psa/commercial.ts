@@ -27,9 +27,9 @@ const ALGA_TO_METHOD: Record<string, string> = { ...Object.fromEntries(Object.en
 const EMPTY = { items: [], next: null };
 
 /** The note Alga's payment list shows for a payment the client made from the portal. */
-export const PORTAL_PAYMENT_NOTE = 'Paid from the client portal';
+const PORTAL_PAYMENT_NOTE = 'Paid from the client portal';
 /** rejection_reason of a quote declined from the portal (Alga's own portal asks the client for one; the port has none). */
-export const PORTAL_REJECTION_REASON = 'Declined in the client portal';
+const PORTAL_REJECTION_REASON = 'Declined in the client portal';
 
 function presentQuote(row: QuoteRow): OfferSummary {
   return {

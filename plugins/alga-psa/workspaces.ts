@@ -13,7 +13,7 @@ import { findTenant, findTenantsByIdPrefix, type TenantRow } from './queries/ten
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,59}$/;
 const ID_DIGITS = 12;
 
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
   return base || 'tenant';
 }

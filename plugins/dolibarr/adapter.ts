@@ -26,7 +26,7 @@ import { invoiceCounts, proposalCounts } from './queries/summary.ts';
 import { openTaskCount } from './queries/tasks.ts';
 import { dolibarrDocuments, dolibarrTasks } from './shared-files.ts';
 
-export { DOLIBARR_CLAIMS } from './claims.ts';
+;
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */

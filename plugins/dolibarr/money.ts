@@ -15,7 +15,7 @@ export const toDecimal = (cents: number): string => (cents < 0 ? `-${toDecimal(-
  * Dolibarr's own default when MAIN_MONNAIE is not set is the euro (its installer writes 'EUR'
  * for a French-speaking install); anything that is not a three-letter code falls back to it.
  */
-export const DEFAULT_CURRENCY = 'EUR';
+const DEFAULT_CURRENCY = 'EUR';
 
 export function currencyOrDefault(code: string | null | undefined): string {
   const trimmed = code?.trim().toUpperCase() ?? '';

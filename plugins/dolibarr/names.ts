@@ -1,8 +1,8 @@
 // Dolibarr keeps a contact's name in two columns (firstname, lastname, 50 characters each); the
 // portal shows and edits one "name".
 
-export const NAME_COLUMN_LENGTH = 50;
-export const PHONE_COLUMN_LENGTH = 30;
+const NAME_COLUMN_LENGTH = 50;
+const PHONE_COLUMN_LENGTH = 30;
 
 export function fullName(firstname: string | null, lastname: string | null): string {
   return [firstname, lastname].map((part) => part?.trim() ?? '').filter(Boolean).join(' ');

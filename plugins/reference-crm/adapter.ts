@@ -124,7 +124,7 @@ function presentSummary(row: ClientSummaryRow): ClientSummary {
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** How much of a document one query reads: big enough to keep round trips few, small enough to stay off the heap. */
-export const DOCUMENT_CHUNK_BYTES = 128 * 1024;
+const DOCUMENT_CHUNK_BYTES = 128 * 1024;
 
 function presentStaff(row: StaffUserRow): HostStaffUser {
   return { id: toHostId(row.id), workspaceId: toHostId(row.workspace_id), name: row.name, email: row.email, role: row.role };

@@ -54,7 +54,7 @@ export interface CrmRecordChange {
   id: string;
 }
 
-export interface CrmStaffHelpers {
+interface CrmStaffHelpers {
   /** Lets signed-in staff through; sends anyone else to the CRM sign-in page. */
   requireStaff: express.RequestHandler;
   /**

@@ -17,7 +17,7 @@ export interface SeedOffer {
   items: readonly SeedItem[];
 }
 
-export interface SeedPayment {
+interface SeedPayment {
   /** 'balance' pays whatever is left. */
   amountCents: number | 'balance';
   method: 'bank_transfer' | 'card' | 'cash' | 'check';
@@ -25,7 +25,7 @@ export interface SeedPayment {
   paidOn: number;
 }
 
-export interface SeedInvoice {
+interface SeedInvoice {
   status: 'draft' | 'sent' | 'paid' | 'overdue' | 'void';
   currency: 'USD' | 'EUR';
   issued: number;
@@ -41,7 +41,7 @@ export interface SeedInvoice {
   paymentTerms?: string;
 }
 
-export interface SeedTask {
+interface SeedTask {
   title: string;
   description: string;
   status: 'open' | 'in_progress' | 'done';
@@ -67,7 +67,7 @@ export interface SeedDocument {
   record?: 'proposal' | 'quotation' | 'invoice';
 }
 
-export interface SeedContact {
+interface SeedContact {
   name: string;
   email: string;
   phone: string | null;
@@ -90,7 +90,7 @@ export interface SeedClient {
   documents?: readonly SeedDocument[];
 }
 
-export interface SeedStaff {
+interface SeedStaff {
   name: string;
   email: string;
   password: string;
@@ -98,7 +98,7 @@ export interface SeedStaff {
 }
 
 /** What the agency's invoices name it by and where its clients pay (see the invoice legal details migration). */
-export interface SeedLegalDetails {
+interface SeedLegalDetails {
   legalName: string;
   address: string;
   vatId: string | null;

@@ -23,7 +23,7 @@ import {
 
 export { SEED_REFERENCE_DATE } from './seed-data.ts';
 
-export interface DemoStaffLogin {
+interface DemoStaffLogin {
   workspaceSlug: string;
   workspaceName: string;
   name: string;

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { HostAdapter, HostStaffUser, HostWorkspace } from '../../src/index.ts';
 
 /** A setting the binding reads from the environment, listed by `npm run portal -- --help`. */
-export interface StandaloneSetting {
+interface StandaloneSetting {
   name: string;
   required: boolean;
   description: string;

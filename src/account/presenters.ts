@@ -80,7 +80,7 @@ const TIME_ZONES: string[] = (() => {
 const TIME_ZONE_OPTIONS = TIME_ZONES.map((zone) => `<option value="${escapeHtml(zone)}">${escapeHtml(zone)}</option>`);
 
 /** The time zone options, the chosen zone (when it is one of them) selected. Markup, already escaped. */
-export function timeZoneOptionsHtml(selected: string): string {
+function timeZoneOptionsHtml(selected: string): string {
   const index = TIME_ZONES.indexOf(selected);
   if (index < 0) return TIME_ZONE_OPTIONS.join('');
   const options = TIME_ZONE_OPTIONS.slice();

@@ -40,11 +40,11 @@ export interface ActivityRow {
  * grouped_into the first. Two views of the same record at the very same moment may both start a
  * group; the list then shows two entries, which is harmless.
  */
-export const GROUPED_VIEWS: ReadonlySet<ActivityEvent> = new Set<ActivityEvent>(['offer.viewed', 'invoice.viewed']);
+const GROUPED_VIEWS: ReadonlySet<ActivityEvent> = new Set<ActivityEvent>(['offer.viewed', 'invoice.viewed']);
 const GROUP_WINDOW = '1 day';
 
 /** The record an entry is about (details.invoiceId, offerId or subjectId), or null. */
-export function recordIdOf(details: Record<string, unknown> | undefined): string | null {
+function recordIdOf(details: Record<string, unknown> | undefined): string | null {
   const id = details?.invoiceId ?? details?.offerId ?? details?.subjectId;
   return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
 }
@@ -105,7 +105,7 @@ export interface ActivityFilter {
  * How far the activity log counts its rows. A log grows without end; counting a million rows on
  * every page view costs a scan of the index, while staff only need to know "more than this many".
  */
-export const ACTIVITY_COUNT_CAP = 10_000;
+const ACTIVITY_COUNT_CAP = 10_000;
 
 export async function listActivity(
   db: Db,

@@ -10,7 +10,7 @@ import { renderAdminPage } from './admin-page.ts';
 import type { ActivityQueryInput } from './commands.ts';
 import { presentActivity, presentClientOptions, presentEventOptions, presentPagination } from './presenters.ts';
 
-export const ACTIVITY_PAGE_SIZE = 25;
+const ACTIVITY_PAGE_SIZE = 25;
 
 export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter }) {
   const { db, adapter } = deps;
@@ -54,4 +54,4 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
   };
 }
 
-export type ActivityHandlers = ReturnType<typeof createActivityHandlers>;
+type ActivityHandlers = ReturnType<typeof createActivityHandlers>;

@@ -18,7 +18,7 @@ const SECTIONS = [
 ] as const;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */
-export function hostSettingsPath(adminPath: string): string {
+function hostSettingsPath(adminPath: string): string {
   return path.posix.dirname(adminPath.replace(/\/+$/, '')) || '/';
 }
 

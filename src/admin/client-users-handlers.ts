@@ -164,4 +164,4 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
   };
 }
 
-export type ClientUsersHandlers = ReturnType<typeof createClientUsersHandlers>;
+type ClientUsersHandlers = ReturnType<typeof createClientUsersHandlers>;

@@ -45,7 +45,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   allowPublicLinkDecisions: checkboxField,
 };
 
-export const NO_SIGN_IN_METHOD = 'Keep at least one sign-in method switched on: with both off, your clients could not sign in.';
+const NO_SIGN_IN_METHOD = 'Keep at least one sign-in method switched on: with both off, your clients could not sign in.';
 
 export const SettingsCommand = z
   .object({

@@ -9,7 +9,7 @@ import type { HostClient, HostContact, HostWorkspace } from '../ports/host.ts';
 import { SECTION_SWITCHES, type PortalSettings } from '../settings/portal-settings.ts';
 
 /** The fixed notices a redirect may ask for; the query only picks one, its text is never shown. */
-export const NOTICES = {
+const NOTICES = {
   saved: 'Your portal settings are saved.',
   invited: 'The invitation is on its way.',
   resent: 'The invitation was sent again.',
@@ -98,13 +98,13 @@ export function presentSettingsPage(input: {
 
 // ---- Client users ----
 
-export interface AccessStatus {
+interface AccessStatus {
   key: ClientUserStatus | 'not_invited';
   label: string;
   detail: string | null;
 }
 
-export function presentAccessStatus(user: ClientUserRow | null): AccessStatus {
+function presentAccessStatus(user: ClientUserRow | null): AccessStatus {
   if (!user) return { key: 'not_invited', label: 'Not invited', detail: null };
   if (user.status === 'invited') return { key: 'invited', label: 'Invited', detail: user.invited_at ? `Invited ${formatDateTime(user.invited_at)}` : null };
   if (user.status === 'disabled') return { key: 'disabled', label: 'Disabled', detail: null };
@@ -115,7 +115,7 @@ export function presentAccessStatus(user: ClientUserRow | null): AccessStatus {
   };
 }
 
-export interface ClientUserListRow {
+interface ClientUserListRow {
   contactId: string;
   clientUserId: string | null;
   name: string;

@@ -14,7 +14,7 @@ import { findSettings, saveSettings } from '../settings/queries.ts';
 import { SECTION_SWITCHES, type SectionSwitch } from '../settings/portal-settings.ts';
 import type { SettingsInput } from './commands.ts';
 
-export const LOGO_PURPOSE = 'logo';
+const LOGO_PURPOSE = 'logo';
 
 export interface SaveSettingsDeps {
   db: Knex;

@@ -20,7 +20,7 @@ import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
  * no registered provider chosen and no bank transfer instructions. Without this the switch would
  * be saved and silently have no effect (or, before, send clients to the demo checkout).
  */
-export const NO_WAY_TO_PAY = 'Online payments cannot be switched on yet: this workspace has no way to take a payment. Choose an online payment provider or give bank transfer instructions under Payments first.';
+const NO_WAY_TO_PAY = 'Online payments cannot be switched on yet: this workspace has no way to take a payment. Choose an online payment provider or give bank transfer instructions under Payments first.';
 
 export function createSettingsHandlers(deps: {
   db: Knex;
@@ -66,4 +66,4 @@ export function createSettingsHandlers(deps: {
   };
 }
 
-export type SettingsHandlers = ReturnType<typeof createSettingsHandlers>;
+type SettingsHandlers = ReturnType<typeof createSettingsHandlers>;

@@ -17,7 +17,7 @@ import { formatDateTime } from '../account/presenters.ts';
 import { adminContext } from './admin-context.ts';
 import { renderAdminPage } from './admin-page.ts';
 
-export const STAFF_UPLOADS_SHOWN = 200;
+const STAFF_UPLOADS_SHOWN = 200;
 
 const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${Math.round(bytes / 1e3)} KB` : `${bytes} bytes`);
 

@@ -7,7 +7,7 @@ import busboy from 'busboy';
 import { HttpError } from '../web/http-error.ts';
 
 export const LOGO_MAX_BYTES = 512 * 1024;
-export const LOGO_FIELD = 'logo';
+const LOGO_FIELD = 'logo';
 export const LOGO_TOO_LARGE = 'The logo is larger than 512 KB. Choose a smaller image (PNG, JPEG, WebP or GIF) and try again.';
 export const LOGO_WRONG_TYPE = 'The logo must be a PNG, JPEG, WebP or GIF image.';
 
@@ -53,7 +53,7 @@ export function storedFilename(originalName: string, contentType: string): strin
  * Past this the request is refused outright (413): a logo can be too large and still be reported
  * beside the other fields, but a body this size is no settings form.
  */
-export const SETTINGS_FORM_MAX_BYTES = 8 * 1024 * 1024;
+const SETTINGS_FORM_MAX_BYTES = 8 * 1024 * 1024;
 
 const FIELD_LIMITS = { fields: 40, fieldSize: 8 * 1024 };
 

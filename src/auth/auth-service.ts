@@ -41,7 +41,7 @@ import { isLocale, type Locale } from '../i18n/translations.ts';
 import { findSettings } from '../settings/queries.ts';
 
 export const CODE_TTL_MINUTES = 10;
-export const CODE_MAX_ATTEMPTS = 5;
+const CODE_MAX_ATTEMPTS = 5;
 export const RESET_TTL_MINUTES = 60;
 export const INVITE_TTL_DAYS = 7;
 

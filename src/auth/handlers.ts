@@ -46,7 +46,7 @@ function retryWords(res: Response, retryAfterSeconds: number, now: Date) {
   return { time: fmt.time(new Date(now.getTime() + seconds * 1000)), wait };
 }
 /** Told each sign-in attempt's outcome (for the operator's metrics). */
-export type SignInRecorder = (method: 'password' | 'code' | 'reset' | 'invitation', outcome: 'success' | 'failure' | 'limited') => void;
+type SignInRecorder = (method: 'password' | 'code' | 'reset' | 'invitation', outcome: 'success' | 'failure' | 'limited') => void;
 
 /** Ends a right first factor: signs the client in, or asks for their second factor first. */
 export type CompleteSignIn = (req: Request, res: Response, user: ClientUserRow, next: string | undefined, method: 'password' | 'code' | 'link') => Promise<void>;

@@ -32,7 +32,7 @@ function luminance(hex: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-export function contrastRatio(a: string, b: string): number {
+function contrastRatio(a: string, b: string): number {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
   return (hi + 0.05) / (lo + 0.05);
 }
@@ -44,13 +44,13 @@ function darken(hex: string, factor: number): string {
 }
 
 /** The colour itself when it reads on white at 4.5:1, else the nearest darker shade that does. */
-export function readableOnWhite(hex: string): string {
+function readableOnWhite(hex: string): string {
   let color = hex;
   for (let step = 0; step < 40 && contrastRatio(color, '#ffffff') < 4.5; step++) color = darken(color, 0.92);
   return color;
 }
 
-export function textOn(hex: string): string {
+function textOn(hex: string): string {
   return contrastRatio(hex, '#ffffff') >= 4.5 ? '#ffffff' : '#111111';
 }
 

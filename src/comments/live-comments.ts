@@ -7,7 +7,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { recordAndAnnounce } from '../live/live-events.ts';
 import type { CommentsPort, CommentSubjectType } from '../ports/host.ts';
 
-export interface CommentAdded {
+interface CommentAdded {
   workspaceId: string;
   clientId: string;
   subjectType: CommentSubjectType;

@@ -16,7 +16,7 @@ import { LIVE_PATH } from '../live/routes.ts';
 import { COMMENT_MAX_LENGTH, type AddCommentInput } from './commands.ts';
 import type { LiveCommentsPort } from './live-comments.ts';
 
-export interface CommentView {
+interface CommentView {
   id: string;
   author: string;
   byAgency: boolean;
@@ -47,7 +47,7 @@ export interface CommentSubject {
 }
 
 /** The first words of a comment, for the activity log and staff notifications. */
-export function commentExcerpt(body: string, max = 80): string {
+function commentExcerpt(body: string, max = 80): string {
   const text = body.replace(/\s+/g, ' ').trim();
   if (text.length <= max) return text;
   const cut = text.slice(0, max);

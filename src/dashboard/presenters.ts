@@ -14,7 +14,7 @@ export interface DashboardCard {
 }
 
 /** Where each card's count leads: its list, filtered to what the count counts. */
-export function countedListHref(base: string, section: PortalSection): string {
+function countedListHref(base: string, section: PortalSection): string {
   const filtered: Partial<Record<PortalSection, string>> = {
     proposals: 'proposals?status=open',
     quotations: 'quotations?status=open',
@@ -35,7 +35,7 @@ export function greeting(i18n: RequestI18n, name: string, now: Date): string {
 }
 
 /** The sections that have a dashboard card, in display order. */
-export const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'documents'];
+const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'documents'];
 
 export function presentCards(i18n: RequestI18n, base: string, summary: ClientSummary, sections: PortalSection[]): DashboardCard[] {
   const { t, fmt } = i18n;

@@ -3,7 +3,7 @@
 // name is therefore kept, never dropped.
 import type { Knex } from 'knex';
 
-export const OWNED_TABLES = 'portal_owned_tables';
+const OWNED_TABLES = 'portal_owned_tables';
 
 export async function ensureOwnedTablesRegistry(knex: Knex): Promise<void> {
   if (await knex.schema.hasTable(OWNED_TABLES)) return;
@@ -42,7 +42,7 @@ export async function dropOwnedTables(knex: Knex, migration: string): Promise<vo
 }
 
 /** True when the portal created this table (so it may add columns to it). */
-export async function ownsTable(knex: Knex, table: string): Promise<boolean> {
+async function ownsTable(knex: Knex, table: string): Promise<boolean> {
   if (!(await knex.schema.hasTable(OWNED_TABLES))) return false;
   return Boolean(await knex(OWNED_TABLES).where({ table_name: table }).first('table_name'));
 }

@@ -20,7 +20,7 @@ export const RENDER_WIDTH = 900;
 const coordinate = z.number().finite();
 
 /** The parsed field: canvas size in CSS pixels, then per stroke x,y pairs one after another. */
-export const StrokesShape = z
+const StrokesShape = z
   .object({
     v: z.literal(1),
     w: z.number().finite().min(50).max(2400),

@@ -9,7 +9,7 @@ import type { DecisionRow } from './queries.ts';
 import type { OfferSnapshot } from './snapshot.ts';
 
 /** The accepted version as an offer, for the same presenter the page and the plain PDF use. */
-export function acceptedVersion(decision: DecisionRow, clientId: string): OfferDetail {
+function acceptedVersion(decision: DecisionRow, clientId: string): OfferDetail {
   const snapshot = JSON.parse(decision.snapshot) as OfferSnapshot;
   return {
     id: snapshot.id,

@@ -25,9 +25,9 @@ import { receiveUpload, UploadRefused, type UploadRefusal } from './receive-uplo
 import { storedUploadBytes } from '../files/usage-queries.ts';
 import { tokensMatch } from '../web/csrf.ts';
 
-export const UPLOAD_PURPOSE = 'client_upload';
-export const SHARED_PAGE_SIZE = 25;
-export const UPLOADS_SHOWN = 100;
+const UPLOAD_PURPOSE = 'client_upload';
+const SHARED_PAGE_SIZE = 25;
+const UPLOADS_SHOWN = 100;
 
 const REFUSAL_STATUS: Record<UploadRefusal, number> = {
   not_multipart: 400, csrf: 403, no_file: 400, empty: 400, too_large: 413, wrong_type: 415, aborted: 400, storage_full: 413,

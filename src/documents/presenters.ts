@@ -28,7 +28,7 @@ export interface DocumentItem {
 }
 
 /** 1.2 MB, 340 KB, 12 bytes: decimal units, as file managers show them. */
-export function formatSize(i18n: RequestI18n, bytes: number): string {
+function formatSize(i18n: RequestI18n, bytes: number): string {
   const units: Array<[number, string]> = [[1e9, 'GB'], [1e6, 'MB'], [1e3, 'KB']];
   for (const [size, unit] of units) {
     if (bytes >= size) {
@@ -40,13 +40,13 @@ export function formatSize(i18n: RequestI18n, bytes: number): string {
 }
 
 /** "brief_final-v2.pdf" → ["brief_", "final-", "v2.", "pdf"]: where a file name may wrap. */
-export function fileNameParts(name: string): string[] {
+function fileNameParts(name: string): string[] {
   return name.split(/(?<=[_\-.\s])/).filter((part) => part !== '');
 }
 
-export const recordKey = (record: { type: string; id: string }) => `${record.type}:${record.id}`;
+const recordKey = (record: { type: string; id: string }) => `${record.type}:${record.id}`;
 
-export function recordLabel(i18n: RequestI18n, record: HostRecordRef): string {
+function recordLabel(i18n: RequestI18n, record: HostRecordRef): string {
   return i18n.t(`documents:record.${record.type}`, { label: record.label });
 }
 

@@ -9,7 +9,7 @@ import type { Request } from 'express';
 import type { Readable } from 'node:stream';
 import { detectAllowedType, safeFilename, SNIFF_BYTES, type DetectedType } from './file-types.ts';
 
-export const UPLOAD_FIELD = 'file';
+const UPLOAD_FIELD = 'file';
 
 export type UploadRefusal = 'not_multipart' | 'csrf' | 'no_file' | 'empty' | 'too_large' | 'wrong_type' | 'aborted' | 'storage_full';
 

@@ -17,7 +17,7 @@ import { findPendingEmailChange, voidConfirmationCodes } from '../two-factor/que
 import type { TwoFactorService } from '../two-factor/service.ts';
 import type { LimitRule, RateLimiter } from '../rate-limits/limiter.ts';
 
-export const EMAIL_CHANGE_LIMITS = {
+const EMAIL_CHANGE_LIMITS = {
   /**
    * New addresses asked for, per client user, whatever the answer: the form is also a way to ask
    * whether an address has a portal account, so it is counted before anything is looked up.

@@ -83,7 +83,7 @@ type FeatureData = z.output<typeof featureSchema>;
 type BootstrapData = NonNullable<NonNullable<UnleashConfig['bootstrap']>['data']>;
 
 /** Reads and checks an offline flags file; every failure names the file. */
-export async function readFlagsFile(file: string): Promise<FeatureData[]> {
+async function readFlagsFile(file: string): Promise<FeatureData[]> {
   const absolute = path.resolve(file);
   let text: string;
   try {

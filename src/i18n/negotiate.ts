@@ -46,4 +46,4 @@ export function chooseTimeZone(choice: { client?: string | null; browser?: strin
   return 'UTC';
 }
 
-export { SUPPORTED_LOCALES };
+;

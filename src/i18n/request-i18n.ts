@@ -14,7 +14,7 @@ export interface RequestI18n {
 }
 
 /** The cookie the portal's script sets to the browser's time zone. */
-export const BROWSER_TIME_ZONE_COOKIE = 'portal_tz';
+const BROWSER_TIME_ZONE_COOKIE = 'portal_tz';
 
 export function requestI18n(
   req: Request,

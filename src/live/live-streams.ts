@@ -28,7 +28,7 @@ export interface StreamCaps {
   perIp: number;
 }
 
-export type StreamSlot = { ok: true; release: () => void } | { ok: false; cap: 'session' | 'ip' };
+type StreamSlot = { ok: true; release: () => void } | { ok: false; cap: 'session' | 'ip' };
 
 export interface OpenClientStream {
   client: NonNullable<StreamHolder['client']>;
@@ -52,7 +52,7 @@ export interface LiveStreams {
 /** How long a browser waits before reconnecting after shutdown ended its stream. */
 export const SHUTDOWN_RETRY_MS = 1_000;
 
-export const DEFAULT_STREAM_CAPS: StreamCaps = { perSession: 5, perIp: 50 };
+const DEFAULT_STREAM_CAPS: StreamCaps = { perSession: 5, perIp: 50 };
 
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
 export const HEARTBEAT_MS = 25_000;

@@ -38,7 +38,7 @@ export interface LiveStreamOptions {
 }
 
 /** Where to resume: the Last-Event-ID header wins over the `after` the page was rendered with. */
-export function resumePoint(req: Request): string {
+function resumePoint(req: Request): string {
   return givenResumePoint(req) ?? '0';
 }
 
@@ -55,8 +55,8 @@ const frame = (event: LiveEvent) =>
   `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ clientId: event.clientId, ...event.data })}\n\n`;
 
 /** What a refused stream is told, and when to try again: by then a tab may have closed its own. */
-export const TOO_MANY_STREAMS = 'Too many live connections are open. Close another tab or window of the portal and try again.';
-export const TOO_MANY_STREAMS_RETRY_S = 30;
+const TOO_MANY_STREAMS = 'Too many live connections are open. Close another tab or window of the portal and try again.';
+const TOO_MANY_STREAMS_RETRY_S = 30;
 
 const noRelease = () => {};
 

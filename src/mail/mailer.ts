@@ -4,7 +4,7 @@
 import nodemailer from 'nodemailer';
 import type { Mailer, MailMessage } from '../ports/services.ts';
 
-export interface OutboxMessage {
+interface OutboxMessage {
   to: string;
   subject: string;
   text: string;

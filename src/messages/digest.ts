@@ -13,7 +13,7 @@ import { isLocale, translator } from '../i18n/translations.ts';
 import { findSettings } from '../settings/queries.ts';
 import { claimDigestMessages, findConversation, findDigestCandidates, listClientDigestRecipients, releaseDigestMessages, type DigestCandidate } from './queries.ts';
 
-export const UNREAD_AFTER_MS = 10 * 60_000;
+const UNREAD_AFTER_MS = 10 * 60_000;
 const CANDIDATES_PER_RUN = 100;
 
 export interface MessageDigestDeps {

@@ -213,4 +213,4 @@ export type MessageHandlers = ReturnType<typeof createMessageHandlers>;
 
 /** For the account page: whether this client gets message emails. */
 export const wantsMessageEmails = messageEmailsWanted;
-export const clientUnread = unreadInConversation;
+const clientUnread = unreadInConversation;

@@ -5,13 +5,13 @@ import { countText } from '../db/bounded-count.ts';
 import type { Formatters } from '../i18n/formatters.ts';
 import type { InboxRow, MessageRow, Side } from './queries.ts';
 
-export type BodySegment = { text: string; href?: string };
+type BodySegment = { text: string; href?: string };
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 // Punctuation that ends a sentence rather than the URL.
 const TRAILING = /[.,;:!?)\]}'"]+$/;
 
-export function linkify(body: string): BodySegment[] {
+function linkify(body: string): BodySegment[] {
   const segments: BodySegment[] = [];
   let at = 0;
   for (const match of body.matchAll(URL_PATTERN)) {

@@ -17,9 +17,9 @@ import { readHead } from '../documents/receive-upload.ts';
 import { HttpError } from '../web/http-error.ts';
 import { ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES, type AttachmentError } from './attachments.ts';
 
-export const ATTACHMENT_PURPOSE = 'message-attachment';
+const ATTACHMENT_PURPOSE = 'message-attachment';
 
-export type AttachmentRefusal = AttachmentError | 'messages:errors.attachmentCount' | 'messages:errors.uploadsOff' | 'messages:errors.storageFull';
+type AttachmentRefusal = AttachmentError | 'messages:errors.attachmentCount' | 'messages:errors.uploadsOff' | 'messages:errors.storageFull';
 
 export interface StoredAttachment {
   id: string;

@@ -8,7 +8,7 @@ import type { PortalSettings } from '../settings/portal-settings.ts';
 import { markThreadReadAt } from './queries.ts';
 import { canSeeSection } from '../policies/portal-policy.ts';
 
-export const THREAD_RECORDS = 5;
+const THREAD_RECORDS = 5;
 
 export interface RecordThread {
   type: CommentSubjectType;

@@ -14,7 +14,7 @@ import type { StructuredLogger } from './logging.ts';
 /** Paths below the portal's mount that a workspace slug can never take (docs/operating.md). */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set(['healthz', 'readyz', 'assets']);
 
-export const READINESS_TIMEOUT_MS = 1_500;
+const READINESS_TIMEOUT_MS = 1_500;
 
 export interface HealthDeps {
   db: Knex;

@@ -51,4 +51,4 @@ export function createPortalLogger(options: PortalLoggerOptions = {}): Structure
   );
 }
 
-export const silentLogger: StructuredLogger = createPortalLogger({ level: 'silent' });
+const silentLogger: StructuredLogger = createPortalLogger({ level: 'silent' });

@@ -8,8 +8,8 @@ import type { RequestHandler } from 'express';
 import client from 'prom-client';
 import type { FlagContext } from '../ports/services.ts';
 
-export type SignInMethod = 'password' | 'code' | 'reset' | 'invitation';
-export type SignInOutcome = 'success' | 'failure' | 'limited';
+type SignInMethod = 'password' | 'code' | 'reset' | 'invitation';
+type SignInOutcome = 'success' | 'failure' | 'limited';
 
 export interface PortalMetrics {
   readonly registry: client.Registry;

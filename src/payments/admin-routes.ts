@@ -16,7 +16,7 @@ import { findPaymentSettings, savePaymentSettings } from './queries.ts';
 const CHOOSE_PROVIDER = 'Choose an online payment provider from the list.';
 
 /** The form's schema: the provider must be one registered on this instance, or none. */
-export function paymentSettingsCommand(providerIds: readonly string[]) {
+function paymentSettingsCommand(providerIds: readonly string[]) {
   return z.object({
     bankTransferInstructions: z
       .string()
@@ -27,7 +27,7 @@ export function paymentSettingsCommand(providerIds: readonly string[]) {
   });
 }
 
-export type PaymentSettingsInput = z.infer<ReturnType<typeof paymentSettingsCommand>>;
+type PaymentSettingsInput = z.infer<ReturnType<typeof paymentSettingsCommand>>;
 
 /** What the admin sees for a provider: the demo one says that it takes no money. */
 const providerLabel = (id: string) => (id === 'demo' ? 'Demo provider (no money moves: for trying the portal only)' : id);

@@ -2,7 +2,7 @@
 // payment provider and learns, from the provider's signed callback, that the money arrived.
 // A provider never writes anything itself: the payment service records the payment through the
 // host adapter, in the same transaction as the callback's idempotency key (see service.ts).
-export interface CheckoutRequest {
+interface CheckoutRequest {
   /** The portal's id for this attempt (client_payments.id); the provider echoes it back. */
   paymentId: string;
   workspaceId: string;
@@ -15,7 +15,7 @@ export interface CheckoutRequest {
   portalBase: string;
 }
 
-export interface Checkout {
+interface Checkout {
   /** Where to send the client's browser now (303). */
   redirectUrl: string;
 }

@@ -100,7 +100,7 @@ function remember(key: string, pdf: Buffer): void {
 }
 
 /** SHA-256 of the model; binary parts (logo, signature) enter as their own SHA-256. */
-export function fingerprint(model: PdfDocumentModel): string {
+function fingerprint(model: PdfDocumentModel): string {
   const json = JSON.stringify(model, function (this: Record<string, unknown>, key: string, value: unknown) {
     // The holder's own value: JSON.stringify has already turned a Buffer into { type, data }.
     const raw = this[key];

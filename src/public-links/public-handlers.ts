@@ -24,7 +24,7 @@ import type { PublicLinks } from './service.ts';
 
 const MINUTE = 60;
 /** Generous for a person opening a shared link, tight for someone guessing tokens. */
-export const PUBLIC_LINK_LIMIT = { name: 'public-link:ip', points: 60, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE };
+const PUBLIC_LINK_LIMIT = { name: 'public-link:ip', points: 60, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE };
 
 type Outcome = 'accept' | 'decline';
 

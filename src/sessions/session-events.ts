@@ -7,7 +7,7 @@ import type { EventBus } from '../events/event-bus.ts';
 
 export const SESSIONS_ENDED = 'portal.sessions.ended';
 
-export type SessionsEndedReason = 'signed-out' | 'revoked' | 'password-changed' | 'email-changed' | 'two-factor-reset' | 'user-disabled';
+type SessionsEndedReason = 'signed-out' | 'revoked' | 'password-changed' | 'email-changed' | 'two-factor-reset' | 'user-disabled';
 
 export interface SessionsEnded {
   workspaceId: string;

@@ -15,7 +15,7 @@ import { parseParam } from '../web/validate.ts';
 import { TaskId, type TaskActionInput, type TasksQueryInput } from './commands.ts';
 import { presentTask } from './presenters.ts';
 
-export const TASKS_PAGE_SIZE = 25;
+const TASKS_PAGE_SIZE = 25;
 
 export interface TasksDeps {
   db: Knex;

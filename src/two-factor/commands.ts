@@ -30,7 +30,7 @@ export const SetupCommand = z.object({ code: appCode, ...identity });
 export const RemoveCommand = z.object(identity);
 
 /** The form a code is asked from, so the answer goes back to it ('password': a first password on the account page). */
-export const ConfirmationCodeFor = z.enum(['setup', 'remove', 'email', 'password']);
+const ConfirmationCodeFor = z.enum(['setup', 'remove', 'email', 'password']);
 export const ConfirmationCodeCommand = z.object({ for: ConfirmationCodeFor });
 
 export const ChangeEmailCommand = z.object({ email: emailField, ...identity });

@@ -24,7 +24,7 @@ import { retryWords, type IdentityCheck } from './identity.ts';
 import type { TwoFactorService } from './service.ts';
 
 /** How long a right first factor waits for the second one. */
-export const PENDING_MINUTES = 10;
+const PENDING_MINUTES = 10;
 
 const NOTICES = new Set(['enabled', 'removed', 'code-sent']);
 

@@ -9,7 +9,7 @@ import { requestMeta } from '../web/request-meta.ts';
 import type { TwoFactorService } from './service.ts';
 import '../sessions/session-data.ts';
 
-export const IDENTITY_HOLDS_MINUTES = 10;
+const IDENTITY_HOLDS_MINUTES = 10;
 
 export type IdentityMode = 'password' | 'code' | 'confirmed';
 

@@ -9,7 +9,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 const VERSION = 'v1';
 
-export interface Opened {
+interface Opened {
   plain: string;
   /** Sealed under a previous secret: seal it again under the current one. */
   stale: boolean;

@@ -34,16 +34,16 @@ import {
 
 const MINUTE = 60;
 
-export const TWO_FACTOR_LIMITS = {
+const TWO_FACTOR_LIMITS = {
   /** Second-factor codes at sign-in and when confirming set-up: five tries, like a sign-in code. */
   checksPerUser: { name: 'two-factor:user', points: 5, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
   /** Confirmation codes emailed to a signed-in client. */
   confirmationRequestsPerUser: { name: 'confirm-code:user', points: 3, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
 } satisfies Record<string, LimitRule>;
 
-export const RECOVERY_CODE_COUNT = 10;
-export const CONFIRMATION_TTL_MINUTES = 10;
-export const CONFIRMATION_MAX_ATTEMPTS = 5;
+const RECOVERY_CODE_COUNT = 10;
+const CONFIRMATION_TTL_MINUTES = 10;
+const CONFIRMATION_MAX_ATTEMPTS = 5;
 const PERIOD_SECONDS = 30;
 
 export type CheckResult = { ok: true; via: 'totp' | 'recovery' } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'limited'; retryAfterSeconds: number };

@@ -7,7 +7,7 @@
 // downloads with their own rules) sets its own header afterwards, which replaces this one.
 import type { NextFunction, Request, Response } from 'express';
 
-export const NO_STORE = 'no-store';
+const NO_STORE = 'no-store';
 
 export function noStore(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Cache-Control', NO_STORE);

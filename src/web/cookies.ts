@@ -10,7 +10,7 @@ const fromExpressSession = createRequire(createRequire(import.meta.url).resolve(
 const cookie = fromExpressSession('cookie') as { parse(header: string): Record<string, string | undefined> };
 
 /** Every cookie of the request (first occurrence of a name wins, values URL-decoded), as express-session sees them. */
-export function requestCookies(req: Pick<Request, 'headers'>): Record<string, string | undefined> {
+function requestCookies(req: Pick<Request, 'headers'>): Record<string, string | undefined> {
   const header = req.headers.cookie;
   return typeof header === 'string' && header !== '' ? cookie.parse(header) : {};
 }

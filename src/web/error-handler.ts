@@ -18,7 +18,7 @@ const HEADINGS: Record<number, string> = {
   503: 'Temporarily unavailable',
 };
 
-export const UNAVAILABLE_MESSAGE = 'The portal is temporarily unavailable. Please try again in a moment.';
+const UNAVAILABLE_MESSAGE = 'The portal is temporarily unavailable. Please try again in a moment.';
 const UNAVAILABLE_RETRY_SECONDS = 5;
 
 interface BodyParserError {
@@ -27,7 +27,7 @@ interface BodyParserError {
   type?: string;
 }
 
-export function describeError(err: unknown): { status: number; message: string; headers: Record<string, string> } {
+function describeError(err: unknown): { status: number; message: string; headers: Record<string, string> } {
   if (err instanceof HttpError) return { status: err.status, message: err.message, headers: err.headers };
   const parserError = err as BodyParserError;
   const status = parserError?.status ?? parserError?.statusCode;

@@ -28,7 +28,7 @@ export function tooManyRequests(retryAfterSeconds: number, t?: Translate): HttpE
   return new HttpError(429, message, { 'Retry-After': String(seconds) });
 }
 
-export function describeWait(seconds: number): string {
+function describeWait(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;

@@ -47,7 +47,7 @@ export function portalI18n(res: Response): RequestI18n {
 }
 
 /** What the layout needs: branding, navigation, the CSRF token for htmx, who is signed in. */
-export function portalChrome(req: Request, res: Response) {
+function portalChrome(req: Request, res: Response) {
   const context = portalContext(res);
   const { t } = context.i18n;
   const path = req.originalUrl.split('?')[0] ?? '';

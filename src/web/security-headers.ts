@@ -33,7 +33,7 @@ export function helmetFor(options: { secure: boolean }) {
 }
 
 /** What helmet does to a response: the headers it sets and the ones it removes. */
-export function helmetEffect(options: { secure: boolean }): { set: Array<[string, string]>; removed: string[] } {
+function helmetEffect(options: { secure: boolean }): { set: Array<[string, string]>; removed: string[] } {
   const set: Array<[string, string]> = [];
   const removed: string[] = [];
   const recorder = {

@@ -14,7 +14,7 @@ export type FieldErrors = Record<string, string>;
 
 export type InvalidRenderer = (req: Request, res: Response, errors: FieldErrors) => void | Promise<void>;
 
-export function fieldErrors(error: z.ZodError): FieldErrors {
+function fieldErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
     const field = issue.path.map(String).join('.') || 'form';
@@ -23,7 +23,7 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   return errors;
 }
 
-export const CONTROL_CHARACTERS_MESSAGE = 'This field holds invisible control characters that cannot be saved. Remove them and try again.';
+const CONTROL_CHARACTERS_MESSAGE = 'This field holds invisible control characters that cannot be saved. Remove them and try again.';
 
 /** The refusal of those fields, one message each, in the reader's language where it is known. */
 function controlCharacterErrors(fields: string[], res: Response): FieldErrors {
@@ -59,7 +59,7 @@ function parseIn<T extends z.ZodType>(schema: T, value: unknown, res: Response) 
 export const BODY_FIELDS = Symbol('bodyFields');
 
 /** The top-level keys of an object schema, through the wrappers (refine, pipe, default...) around it. */
-export function schemaFields(schema: z.ZodType): string[] {
+function schemaFields(schema: z.ZodType): string[] {
   let current: unknown = schema;
   for (let depth = 0; current && depth < 10; depth += 1) {
     const node = current as { shape?: Record<string, unknown>; def?: { in?: unknown; schema?: unknown; innerType?: unknown } };

@@ -21,7 +21,7 @@ const run = promisify(execFile);
 
 /** crm-schemas/ beside the repository (../shared/crm-schemas), or where CRM_SCHEMAS_DIR points. */
 const schemasDir = process.env.CRM_SCHEMAS_DIR ?? fileURLToPath(new URL('../../../shared/crm-schemas/', import.meta.url));
-export const ALGA_SCHEMA = path.join(schemasDir, 'alga-psa.sql');
+const ALGA_SCHEMA = path.join(schemasDir, 'alga-psa.sql');
 
 /** Why no real Alga PSA database can be made in this run, or null when one can. */
 export function unavailable(): string | null {

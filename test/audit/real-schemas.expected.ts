@@ -7,7 +7,7 @@
 // any confident pick for it is wrong. An answer is right when its status is one of those listed.
 import type { ConceptId, RowFilter, Status } from '../../audit/report-schema.ts';
 
-export interface ExpectedRealPick {
+interface ExpectedRealPick {
   /** Acceptable tables, schema-qualified; null: the host has no such table. */
   tables: string[] | null;
   /** The row filter the pick must carry (client logins sharing a users table). */
@@ -16,7 +16,7 @@ export interface ExpectedRealPick {
   readme: string;
 }
 
-export interface ExpectedRealAnswer {
+interface ExpectedRealAnswer {
   statuses: Status[];
   readme: string;
 }
@@ -28,7 +28,7 @@ export interface RealSchemaExpectation {
   answers: Record<string, ExpectedRealAnswer>;
 }
 
-export const ALGA_PSA: RealSchemaExpectation = {
+const ALGA_PSA: RealSchemaExpectation = {
   name: 'alga-psa',
   file: 'alga-psa.sql',
   picks: {
@@ -66,7 +66,7 @@ export const ALGA_PSA: RealSchemaExpectation = {
   },
 };
 
-export const DOLIBARR: RealSchemaExpectation = {
+const DOLIBARR: RealSchemaExpectation = {
   name: 'dolibarr',
   file: 'dolibarr.sql',
   picks: {

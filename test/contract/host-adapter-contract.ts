@@ -23,7 +23,7 @@ async function drain(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export interface AdapterContractFixture {
+interface AdapterContractFixture {
   /** A workspace with clients and contacts. */
   workspaceSlug: string;
   /** A second workspace with at least one client and contact, for the cross-workspace checks. */

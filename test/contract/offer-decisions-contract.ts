@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import type { HostAdapter, HostWorkspace, OfferKind, OffersPort } from '../../src/ports/host.ts';
 
-export interface DecisionSubject {
+interface DecisionSubject {
   kind: OfferKind;
   id: string;
   clientId: string;

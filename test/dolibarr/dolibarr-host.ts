@@ -18,7 +18,7 @@ const run = promisify(execFile);
 
 /** crm-schemas/ beside the repository (../shared/crm-schemas), or where CRM_SCHEMAS_DIR points. */
 const schemasDir = process.env.CRM_SCHEMAS_DIR ?? fileURLToPath(new URL('../../../shared/crm-schemas/', import.meta.url));
-export const DOLIBARR_SCHEMA = path.join(schemasDir, 'dolibarr.sql');
+const DOLIBARR_SCHEMA = path.join(schemasDir, 'dolibarr.sql');
 
 /** Why no real Dolibarr database can be made in this run, or null when one can. */
 export function unavailable(): string | null {
@@ -35,7 +35,7 @@ export interface DolibarrHost {
   close(): Promise<void>;
 }
 
-export async function loadDolibarrSchema(url: string): Promise<void> {
+async function loadDolibarrSchema(url: string): Promise<void> {
   // As Dolibarr's installer: the whole file, stopping at the first error; its SELECTs print nothing.
   await run('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', DOLIBARR_SCHEMA, url], { maxBuffer: 16 * 1024 * 1024 });
 }

@@ -5,7 +5,7 @@
 // measure the same thing twice and cost minutes of the CI budget.
 import { missingBinaries } from './support/cluster.ts';
 
-export function faultsSkipReason(): string | null {
+function faultsSkipReason(): string | null {
   if (!process.env.DATABASE_URL) {
     return 'fault tests run once, on the real-PostgreSQL stage (DATABASE_URL set); they start their own private cluster either way';
   }

@@ -12,7 +12,7 @@ import { runSql } from './host-fixtures.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export function realSchemasDir(): string {
+function realSchemasDir(): string {
   return process.env.CRM_SCHEMAS_DIR ? resolve(process.env.CRM_SCHEMAS_DIR) : resolve(repoRoot, '../shared/crm-schemas');
 }
 

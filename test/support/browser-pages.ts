@@ -18,7 +18,7 @@ export interface WatchedPage {
 }
 
 /** Records the console errors and uncaught exceptions of a page (a tab of a shared context too). */
-export function watchConsole(page: Page, into: string[] = []): string[] {
+function watchConsole(page: Page, into: string[] = []): string[] {
   page.on('console', (message) => {
     if (message.type() === 'error') into.push(`${page.url()}: ${message.text()}`);
   });

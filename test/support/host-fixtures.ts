@@ -32,7 +32,7 @@ export async function runSql(url: string, sql: string): Promise<void> {
   }
 }
 
-export async function loadHostFixture(db: TestDatabase, fixture: HostFixture): Promise<void> {
+async function loadHostFixture(db: TestDatabase, fixture: HostFixture): Promise<void> {
   if (fixture === 'empty') return;
   const generate = GENERATED[fixture];
   if (generate) {

@@ -33,7 +33,7 @@ interface HostSession {
 }
 const hostSession = (req: Request) => req.session as unknown as HostSession;
 
-export type { LoggedError } from './capture-logger.ts';
+;
 
 export async function createHostTables(db: Knex): Promise<void> {
   // A second test host on the same database shares the first one's tables.

@@ -7,17 +7,17 @@
 // computeBalanceDue counts it (total_amount - credit_applied - payments).
 import { activeClientIds, type Db } from './db.ts';
 
-export const INVOICE_STATE_SQL = {
+const INVOICE_STATE_SQL = {
   open: "i.status in ('sent', 'pending', 'overdue', 'partially_applied')",
   paid: "i.status = 'paid'",
   void: "i.status in ('cancelled', 'void')",
 } as const;
 export type InvoiceState = keyof typeof INVOICE_STATE_SQL;
-export const LISTED_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied', 'paid', 'cancelled', 'void'] as const;
+const LISTED_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied', 'paid', 'cancelled', 'void'] as const;
 /** Alga's NON_PAYABLE_INVOICE_STATUSES plus paid: what a payment from the portal may not touch. */
 export const PAYABLE_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied'] as const;
 
-export const PAYMENTS_SQL = '(select coalesce(sum(p.amount), 0) from invoice_payments p where p.tenant = i.tenant and p.invoice_id = i.invoice_id)';
+const PAYMENTS_SQL = '(select coalesce(sum(p.amount), 0) from invoice_payments p where p.tenant = i.tenant and p.invoice_id = i.invoice_id)';
 
 export interface InvoiceRow {
   invoice_id: string;
@@ -62,7 +62,7 @@ const columns = (db: Db) => [
   db.raw(`${SORT_KEY} as sort_key`),
 ];
 
-export const scopedInvoices = (db: Db, args: { tenant: string; clientId: string }) =>
+const scopedInvoices = (db: Db, args: { tenant: string; clientId: string }) =>
   db('invoices as i')
     .where({ 'i.tenant': args.tenant, 'i.client_id': args.clientId })
     .whereIn('i.client_id', activeClientIds(db, args.tenant))

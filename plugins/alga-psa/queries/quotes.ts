@@ -5,7 +5,7 @@
 //   expired, converted, cancelled, superseded, archived
 import { activeClientIds, type Db } from './db.ts';
 
-export const CLIENT_VISIBLE_STATUSES = ['sent', 'accepted', 'rejected', 'expired', 'converted', 'cancelled', 'superseded', 'archived'] as const;
+const CLIENT_VISIBLE_STATUSES = ['sent', 'accepted', 'rejected', 'expired', 'converted', 'cancelled', 'superseded', 'archived'] as const;
 
 export interface QuoteRow {
   quote_id: string;
@@ -46,7 +46,7 @@ const columns = (db: Db) => [
   'q.sent_at', 'q.accepted_at', 'q.rejected_at', 'q.client_notes', 'q.terms_and_conditions', db.raw(`${SORT_KEY} as sort_key`),
 ];
 
-export const scopedQuotes = (db: Db, args: { tenant: string; clientId: string }) =>
+const scopedQuotes = (db: Db, args: { tenant: string; clientId: string }) =>
   db('quotes as q')
     .where({ 'q.tenant': args.tenant, 'q.client_id': args.clientId, 'q.is_template': false })
     .whereIn('q.client_id', activeClientIds(db, args.tenant))

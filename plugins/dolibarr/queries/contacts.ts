@@ -4,7 +4,7 @@
 import { CLIENT_CODES, clientCompanyIds, COMPANY_ACTIVE, type Db } from './db.ts';
 
 /** llx_socpeople.statut: 1 enabled, 0 disabled. */
-export const CONTACT_ENABLED = 1;
+const CONTACT_ENABLED = 1;
 
 export interface ContactRow {
   rowid: number;
@@ -17,10 +17,10 @@ export interface ContactRow {
   phone: string | null;
 }
 
-export const CONTACT_COLUMNS = ['p.rowid', 'p.entity', 'p.fk_soc', 's.nom as company_name', 'p.firstname', 'p.lastname', 'p.email', 'p.phone'] as const;
+const CONTACT_COLUMNS = ['p.rowid', 'p.entity', 'p.fk_soc', 's.nom as company_name', 'p.firstname', 'p.lastname', 'p.email', 'p.phone'] as const;
 
 /** Enabled contacts with an email, of the entity's client companies. */
-export function scopedContacts(db: Db, entity: number) {
+function scopedContacts(db: Db, entity: number) {
   return db('llx_socpeople as p')
     .join('llx_societe as s', function joinCompany() {
       this.on('s.rowid', '=', 'p.fk_soc').andOn('s.entity', '=', 'p.entity');

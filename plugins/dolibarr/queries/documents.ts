@@ -23,7 +23,7 @@ export interface SharedFileRow {
 export type SharedObjectType = 'propal' | 'facture';
 
 /** One client's shared files, as a query to narrow further. */
-export function sharedFiles(db: Db, args: { entity: number; companyId: number }) {
+function sharedFiles(db: Db, args: { entity: number; companyId: number }) {
   const { entity, companyId } = args;
   return db('llx_ecm_files as e')
     .leftJoin('llx_propal as p', function joinPropal() {

@@ -74,7 +74,7 @@ function columns(db: Db) {
   ];
 }
 
-export const scopedInvoices = (db: Db, args: { entity: number; companyId: number }) =>
+const scopedInvoices = (db: Db, args: { entity: number; companyId: number }) =>
   db('llx_facture as f')
     .where({ 'f.entity': args.entity, 'f.fk_soc': args.companyId })
     // Only a client company's (customer or prospect in activity): a closed third party has no portal.

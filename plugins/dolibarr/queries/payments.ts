@@ -22,11 +22,11 @@ import { toCents, toDecimal } from '../money.ts';
  * left out because Dolibarr turns a settled deposit into a discount (llx_societe_remise_except),
  * which is bookkeeping for staff; situation invoices (5) are progress billing staff reconcile.
  */
-export const PAYABLE_TYPES = [0, 1] as const;
+const PAYABLE_TYPES = [0, 1] as const;
 
 /** llx_c_paiement codes (Dolibarr's install data) for the portal's payment methods. */
 export const MODE_CODES: Record<string, string> = { bank_transfer: 'VIR', card: 'CB', check: 'CHQ', cash: 'LIQ', direct_debit: 'PRE' };
-export const DEFAULT_MODE_CODE = 'CB';
+const DEFAULT_MODE_CODE = 'CB';
 
 export interface RecordedPaymentRow {
   rowid: number;

@@ -7,8 +7,8 @@ import { clientCompanyIds, type Db } from './db.ts';
 
 export const PROPAL_DRAFT = 0;
 export const PROPAL_VALIDATED = 1;
-export const PROPAL_SIGNED = 2;
-export const PROPAL_NOT_SIGNED = 3;
+const PROPAL_SIGNED = 2;
+const PROPAL_NOT_SIGNED = 3;
 
 export interface ProposalRow {
   rowid: number;

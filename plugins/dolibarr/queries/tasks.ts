@@ -11,7 +11,7 @@
 // update trigger) stands in for when a done task was completed.
 import { clientCompanyIds, type Db } from './db.ts';
 
-export const TASK_CLOSED = 3;
+const TASK_CLOSED = 3;
 const SHOWN_STATUSES = [0, 1, TASK_CLOSED];
 const PROJECT_SHOWN_STATUSES = [1, 2];
 const DONE_SQL = `(coalesce(t.progress, 0) >= 100 or t.fk_statut = ${TASK_CLOSED})`;

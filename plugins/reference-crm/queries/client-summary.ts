@@ -20,7 +20,7 @@ export interface ClientSummaryRow {
 }
 
 // Drafts are the agency's own work in progress: the client never sees them.
-export const CLIENT_SUMMARY_SQL = `
+const CLIENT_SUMMARY_SQL = `
 with by_currency as (
   select currency,
          count(*)::int as unpaid,

@@ -3,7 +3,7 @@ import type { Db } from './db.ts';
 import { inTransaction, isUniqueViolation } from './db.ts';
 import { insertLineItems, listLineItems, nextNumber, type LineItemInput, type LineItemRow, type LineItemsTable } from './line-items.ts';
 
-export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'overdue', 'void'] as const;
+const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'overdue', 'void'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 export const INVOICE_ITEMS: LineItemsTable = { table: 'invoice_items', parentTable: 'invoices', parentKey: 'invoice_id' };
@@ -106,11 +106,6 @@ export async function createInvoice(db: Db, invoice: NewInvoice): Promise<{ id: 
       throw error;
     }
   }
-}
-
-export async function updateInvoiceStatus(db: Db, args: { workspaceId: number; invoiceId: number; status: InvoiceStatus }): Promise<boolean> {
-  const updated = await db('invoices').where({ workspace_id: args.workspaceId, id: args.invoiceId }).update({ status: args.status });
-  return updated > 0;
 }
 
 /** Outstanding (sent or overdue, minus payments) per currency, for the dashboard. */

@@ -4,7 +4,7 @@ import type { Db } from './db.ts';
 import { inTransaction, isUniqueViolation } from './db.ts';
 import { insertLineItems, listLineItems, nextNumber, totalCentsSql, type LineItemInput, type LineItemRow, type LineItemsTable } from './line-items.ts';
 
-export const OFFER_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired'] as const;
+const OFFER_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired'] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
 export interface OfferTable extends LineItemsTable {

@@ -5,7 +5,6 @@ import { INVOICE_ITEMS } from './invoices.ts';
 import { totalCentsSql } from './line-items.ts';
 
 export const PAYMENT_METHODS = ['bank_transfer', 'card', 'cash', 'check'] as const;
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export interface PaymentRow {
   id: number;
@@ -25,14 +24,6 @@ export async function listPayments(db: Db, args: { workspaceId: number; invoiceI
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
     .select<PaymentRow[]>(COLUMNS);
-}
-
-export async function countPayments(db: Db, args: { workspaceId: number; invoiceId: number }): Promise<number> {
-  const row = await db('payments as pm')
-    .join('invoices as i', 'i.id', 'pm.invoice_id')
-    .where({ 'i.workspace_id': args.workspaceId, 'i.id': args.invoiceId })
-    .first<{ count: number } | undefined>(db.raw('count(*)::int as count'));
-  return row?.count ?? 0;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { InvoiceStatus } from './invoices.ts';
 import type { LineItemRow } from './line-items.ts';
 import type { PaymentRow } from './payments.ts';
 
-export const VISIBLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['sent', 'overdue', 'paid', 'void'];
+const VISIBLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['sent', 'overdue', 'paid', 'void'];
 
 export interface PortalInvoiceRow {
   id: number;

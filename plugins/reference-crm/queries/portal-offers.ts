@@ -13,7 +13,7 @@ export type PortalOfferKind = 'proposal' | 'quotation';
 export const OFFER_TABLES: Record<PortalOfferKind, OfferTable> = { proposal: PROPOSALS, quotation: QUOTATIONS };
 
 /** The statuses a client may see: everything but draft. */
-export const VISIBLE_OFFER_STATUSES: readonly OfferStatus[] = ['sent', 'accepted', 'declined', 'expired'];
+const VISIBLE_OFFER_STATUSES: readonly OfferStatus[] = ['sent', 'accepted', 'declined', 'expired'];
 
 export interface PortalOfferRow {
   id: number;

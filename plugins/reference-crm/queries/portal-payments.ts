@@ -8,7 +8,7 @@ import { INVOICE_ITEMS } from './invoices.ts';
 import { totalCentsSql } from './line-items.ts';
 
 /** The statuses in which this CRM still expects money for an invoice. */
-export const OPEN_INVOICE_STATUSES = ['sent', 'overdue'] as const;
+const OPEN_INVOICE_STATUSES = ['sent', 'overdue'] as const;
 
 export interface RecordedPaymentRow {
   id: number;

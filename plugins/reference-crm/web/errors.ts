@@ -25,7 +25,3 @@ export function forbiddenCsrf(): HttpError {
     'The form was missing its security token or it did not match. Go back, reload the page and try again.',
   );
 }
-
-export function badRequest(message: string, details: string[] = []): HttpError {
-  return new HttpError(400, 'Please check your input', message, details);
-}

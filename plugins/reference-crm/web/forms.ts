@@ -11,7 +11,7 @@ export interface FieldError {
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldError[] };
 
 export const CURRENCIES = ['USD', 'EUR', 'GBP'] as const;
-export const MAX_LINE_ITEMS = 10;
+const MAX_LINE_ITEMS = 10;
 const MAX_INT4 = 2_147_483_647;
 
 const missingAsEmpty = (value: unknown) => (value === undefined || value === null ? '' : value);
@@ -38,7 +38,7 @@ export function issuesToErrors(issues: readonly z.core.$ZodIssue[]): FieldError[
 // C0 control characters but tab, line feed and carriage return: PostgreSQL refuses a NUL in text
 // (a 500), and nobody types the others. Every form passes parseForm, so it refuses them for all.
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
-export const CONTROL_CHARACTERS_MESSAGE = 'This field holds invisible control characters that cannot be saved. Remove them and try again.';
+const CONTROL_CHARACTERS_MESSAGE = 'This field holds invisible control characters that cannot be saved. Remove them and try again.';
 
 /** The fields (ids like `items-1-description`) whose text holds a control character. */
 function controlCharacterErrors(input: unknown): FieldError[] {
@@ -172,7 +172,7 @@ export const currencyField = () => choiceField(CURRENCIES, 'Choose a currency: U
 export const checkboxField = () => z.preprocess((value) => value === 'on' || value === 'true' || value === '1', z.boolean());
 
 /** "1,250.00", "$ 80" or "19.5" → integer cents, without floating-point rounding. */
-export function parseMoneyToCents(input: string): number | null {
+function parseMoneyToCents(input: string): number | null {
   const cleaned = input.replace(/[\s,$€£]/g, '');
   const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(cleaned);
   if (!match) return null;

@@ -24,21 +24,21 @@ const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZ
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 /** Dates are 'YYYY-MM-DD' strings (no time zone to shift them); timestamps are Dates. */
-export function formatDate(value: string | Date | null): string {
+function formatDate(value: string | Date | null): string {
   if (value === null) return '—';
   const date = typeof value === 'string' ? new Date(`${value}T00:00:00Z`) : value;
   return Number.isNaN(date.getTime()) ? '—' : dateFormat.format(date);
 }
 
-export function formatDateTime(value: Date | null): string {
+function formatDateTime(value: Date | null): string {
   return value === null ? '—' : `${dateTimeFormat.format(value)} UTC`;
 }
 
-export function formatQuantity(quantity: number): string {
+function formatQuantity(quantity: number): string {
   return Number.isInteger(quantity) ? String(quantity) : quantity.toFixed(2).replace(/0$/, '');
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;

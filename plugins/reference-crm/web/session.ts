@@ -8,10 +8,10 @@ import type pg from 'pg';
 import { parseId } from '../ids.ts';
 
 export const CRM_SESSION_COOKIE = 'crm.sid';
-export const CRM_SESSION_TABLE = 'crm_sessions';
+const CRM_SESSION_TABLE = 'crm_sessions';
 const EIGHT_HOURS_MS = 8 * 60 * 60 * 1000;
 
-export interface CrmSessionFields {
+interface CrmSessionFields {
   /** Set by the CRM's staff sign-in; read by the adapter's staff.current(req). */
   staffUserId?: number;
   /** The CSRF token every state-changing request must echo. */

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
-export const PG_BIN = '/usr/lib/postgresql/15/bin';
+const PG_BIN = '/usr/lib/postgresql/15/bin';
 export const PGBOUNCER = '/usr/sbin/pgbouncer';
 
 /** Why the fault tests cannot run here, or null when they can. */
@@ -27,7 +27,7 @@ export function missingBinaries(): string | null {
   return null;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
@@ -40,20 +40,20 @@ export async function freePort(): Promise<number> {
 const asRoot = () => process.getuid?.() === 0;
 
 /** Runs a PostgreSQL binary as the user that owns the cluster. */
-export function runAsOwner(binary: string, args: string[]): void {
+function runAsOwner(binary: string, args: string[]): void {
   if (asRoot()) execFileSync('runuser', ['-u', 'postgres', '--', binary, ...args], { stdio: 'pipe' });
   else execFileSync(binary, args, { stdio: 'pipe' });
 }
 
 /** Starts a long-running binary (pgbouncer) as the cluster's owner. */
-export function spawnAsOwner(binary: string, args: string[]): ChildProcess {
+function spawnAsOwner(binary: string, args: string[]): ChildProcess {
   return asRoot()
     ? spawn('runuser', ['-u', 'postgres', '--', binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** A folder the cluster's owner may write to. */
-export function ownedTempDir(prefix: string): string {
+function ownedTempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   if (asRoot()) execFileSync('chown', ['postgres', dir]);
   chmodSync(dir, 0o700);

@@ -51,7 +51,7 @@ const MINUTE = 60;
  * five attempts. Attempts are counted before the password is checked (one atomic upsert), so
  * parallel guesses cannot slip past the lockout; a success clears the email's count.
  */
-export const STAFF_SIGN_IN_LIMITS = {
+const STAFF_SIGN_IN_LIMITS = {
   attemptsPerIp: { name: 'staff-sign-in:ip', points: 30, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
   attemptsPerEmail: { name: 'staff-sign-in:email', points: 5, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
 } satisfies Record<string, LimitRule>;

@@ -17,7 +17,7 @@ import { tellPlugins } from '../record-changes.ts';
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** What staff may upload: documents, spreadsheets, images and archives — nothing a browser runs. */
-export const ALLOWED_CONTENT_TYPES: ReadonlyMap<string, string> = new Map([
+const ALLOWED_CONTENT_TYPES: ReadonlyMap<string, string> = new Map([
   ['application/pdf', 'PDF'],
   ['text/plain', 'text'],
   ['text/csv', 'CSV'],
@@ -50,7 +50,7 @@ const sharingSchema = z.object({
 });
 
 /** The last path segment, without control characters, at most 255 characters with its extension. */
-export function cleanFilename(original: string): string {
+function cleanFilename(original: string): string {
   const base = original.split(/[\\/]/).pop() ?? '';
   const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
   if (cleaned === '' || cleaned === '.' || cleaned === '..') return 'upload';
