@@ -1,11 +1,11 @@
-// A small pool of worker threads that render PDFs, so a render never blocks the event loop that
-// serves every other request. Workers start on the first render and are unreferenced while idle
-// (an idle pool never keeps a process alive). A worker that dies takes only its own job with it:
-// that job fails, the next one starts a fresh worker.
+// The worker threads that render PDFs, so a render never blocks the event loop that serves every
+// other request: a Piscina pool. Threads start on the first render and stop after a minute idle
+// (an idle pool keeps no thread, and none keeps the process alive). A thread that dies, as pdfkit
+// can on a corrupt image, fails only its own render; Piscina starts a fresh one for the next.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import type { PdfDocumentModel } from './document-model.ts';
-import type { RenderAnswer, RenderJob } from './render-worker.ts';
+import type { RenderAnswer } from './render-worker.ts';
 
 export interface RenderedPdf {
   pdf: Buffer;
@@ -13,75 +13,27 @@ export interface RenderedPdf {
   threadId: number;
 }
 
-interface Pending {
-  job: RenderJob;
-  resolve(result: RenderedPdf): void;
-  reject(err: Error): void;
-}
-
-interface Slot {
-  worker: Worker;
-  busy: Pending | null;
-}
-
 const WORKER_URL = new URL('./render-worker-entry.mjs', import.meta.url);
 
 export class PdfRenderPool {
-  private readonly slots: Slot[] = [];
-  private readonly queue: Pending[] = [];
-  private nextId = 1;
+  private readonly pool: Piscina<PdfDocumentModel, RenderAnswer>;
 
-  constructor(private readonly size: number) {}
-
-  render(model: PdfDocumentModel): Promise<RenderedPdf> {
-    return new Promise<RenderedPdf>((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, model }, resolve, reject });
-      this.dispatch();
-    });
+  constructor(size: number) {
+    this.pool = new Piscina({ filename: WORKER_URL.href, minThreads: 0, maxThreads: size, idleTimeout: 60_000 });
   }
 
-  /** Stops every worker; jobs still queued or running fail. */
-  async close(): Promise<void> {
-    const slots = this.slots.splice(0);
-    for (const pending of this.queue.splice(0)) pending.reject(new Error('PDF render pool closed'));
-    await Promise.all(slots.map((slot) => slot.worker.terminate()));
-  }
-
-  private dispatch(): void {
-    while (this.queue.length) {
-      const slot = this.slots.find((s) => !s.busy) ?? (this.slots.length < this.size ? this.spawn() : null);
-      if (!slot) return;
-      const pending = this.queue.shift()!;
-      slot.busy = pending;
-      slot.worker.ref();
-      slot.worker.postMessage(pending.job);
+  async render(model: PdfDocumentModel): Promise<RenderedPdf> {
+    try {
+      const answer = await this.pool.run(model);
+      return { pdf: Buffer.from(answer.pdf), threadId: answer.threadId };
+    } catch (err) {
+      throw new Error(`PDF render failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
-  private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_URL), busy: null };
-    slot.worker.unref();
-    slot.worker.on('message', (answer: RenderAnswer) => {
-      const pending = slot.busy;
-      if (!pending || pending.job.id !== answer.id) return;
-      slot.busy = null;
-      slot.worker.unref();
-      if ('error' in answer) pending.reject(new Error(`PDF render failed: ${answer.error}`));
-      else pending.resolve({ pdf: Buffer.from(answer.pdf), threadId: answer.threadId });
-      this.dispatch();
-    });
-    const lost = (err: Error) => {
-      const index = this.slots.indexOf(slot);
-      if (index === -1) return;
-      this.slots.splice(index, 1);
-      slot.busy?.reject(err);
-      slot.busy = null;
-      this.dispatch();
-    };
-    slot.worker.on('error', lost);
-    slot.worker.on('exit', (code) => lost(new Error(`PDF render worker exited (${code})`)));
-    this.slots.push(slot);
-    return slot;
+  /** Stops every thread; renders still queued or running fail. */
+  async close(): Promise<void> {
+    await this.pool.destroy();
   }
 }
 

@@ -8,6 +8,7 @@
 // the workspace and client the PDF belongs to, so even two identical models of different clients
 // never share an entry.
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { PdfDocumentModel } from './document-model.ts';
 import { renderPdf } from './render-pdf.ts';
 import { defaultPoolSize, PdfRenderPool } from './render-pool.ts';
@@ -37,15 +38,16 @@ interface Settings {
 const MAX_ENTRIES = 500;
 let settings: Settings = { threads: defaultPoolSize(), cacheBytes: 32 * 1024 * 1024 };
 let pool: PdfRenderPool | null = null;
-// Insertion order is recency order: a hit moves its entry to the end, eviction takes from the front.
-const cache = new Map<string, Buffer>();
-let cachedBytes = 0;
+/** Least recently downloaded out first, bounded by count and by bytes; none larger than a quarter of it. */
+const pdfCache = (bytes: number) =>
+  new LRUCache<string, Buffer>({ max: MAX_ENTRIES, maxSize: Math.max(1, bytes), maxEntrySize: Math.max(1, Math.floor(bytes / 4)), sizeCalculation: (pdf) => Math.max(1, pdf.byteLength) });
+let cache = pdfCache(settings.cacheBytes);
 // Two downloads of the same document at once render it once.
 const inFlight = new Map<string, Promise<Buffer>>();
 
 export function configurePdfRendering(next: Partial<Settings>): void {
   settings = { ...settings, ...next };
-  clearPdfCache();
+  cache = pdfCache(settings.cacheBytes);
   const old = pool;
   pool = null;
   void old?.close();
@@ -53,7 +55,6 @@ export function configurePdfRendering(next: Partial<Settings>): void {
 
 export function clearPdfCache(): void {
   cache.clear();
-  cachedBytes = 0;
 }
 
 export async function renderPdfFor(scope: PdfScope, model: PdfDocumentModel): Promise<PdfResult> {
@@ -61,8 +62,6 @@ export async function renderPdfFor(scope: PdfScope, model: PdfDocumentModel): Pr
   const key = `${scope.workspaceId}\n${scope.clientId}\n${fingerprint(model)}`;
   const hit = cache.get(key);
   if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
     pdfRenderStats.cacheHits += 1;
     return { pdf: hit, renderMs: elapsed(started), cached: true };
   }
@@ -72,7 +71,7 @@ export async function renderPdfFor(scope: PdfScope, model: PdfDocumentModel): Pr
     inFlight.set(key, rendering);
   }
   const pdf = await rendering;
-  remember(key, pdf);
+  if (settings.cacheBytes > 0 && !cache.has(key)) cache.set(key, pdf);
   return { pdf, renderMs: elapsed(started), cached: false };
 }
 
@@ -86,17 +85,6 @@ async function render(model: PdfDocumentModel): Promise<Buffer> {
   const { pdf, threadId } = await pool.render(model);
   pdfRenderStats.lastThreadId = threadId;
   return pdf;
-}
-
-function remember(key: string, pdf: Buffer): void {
-  if (pdf.byteLength > settings.cacheBytes / 4 || cache.has(key)) return;
-  cache.set(key, pdf);
-  cachedBytes += pdf.byteLength;
-  for (const [oldest, bytes] of cache) {
-    if (cachedBytes <= settings.cacheBytes && cache.size <= MAX_ENTRIES) break;
-    cache.delete(oldest);
-    cachedBytes -= bytes.byteLength;
-  }
 }
 
 /** SHA-256 of the model; binary parts (logo, signature) enter as their own SHA-256. */

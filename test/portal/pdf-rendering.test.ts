@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { PdfDocumentModel } from '../../src/pdf/document-model.ts';
-import { clearPdfCache, pdfRenderStats, renderPdfFor } from '../../src/pdf/rendered-pdfs.ts';
+import { clearPdfCache, configurePdfRendering, pdfRenderStats, renderPdfFor } from '../../src/pdf/rendered-pdfs.ts';
+import { defaultPoolSize } from '../../src/pdf/render-pool.ts';
 import { tinyPng } from '../support/signature.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { binary } from '../support/pdf-text.ts';
@@ -169,6 +170,25 @@ describe('PDF rendering: a worker thread, and a cache keyed by what makes the by
     expect(next.renders).to.equal(1);
     expect(pdfRenderStats.lastThreadId, 'a fresh worker').to.not.equal(thread);
     expect(pdfText(next.result.pdf)).to.contain('After the broken logo');
+  });
+
+  it('keeps what fits its bytes, letting the least recently downloaded go first', async function () {
+    const scope = { workspaceId: '1', clientId: '1' };
+    const titled = (n: number) => model({ title: `Bounded cache ${n}` });
+    const { pdf } = await renderPdfFor(scope, titled(0));
+    // Room for four PDFs of this size (and none may take more than a quarter).
+    configurePdfRendering({ threads: defaultPoolSize(), cacheBytes: Math.ceil(pdf.byteLength * 4.5) });
+    try {
+      const renders = async (n: number) => (await counted(() => renderPdfFor(scope, titled(n)))).renders;
+      for (const n of [1, 2, 3, 4]) expect(await renders(n), `first download of ${n}`).to.equal(1);
+      expect(await renders(1), 'held').to.equal(0);
+      // A fifth pushes out the one downloaded longest ago: 2, as 1 was just read again.
+      expect(await renders(5)).to.equal(1);
+      expect(await renders(1), '1 stays').to.equal(0);
+      expect(await renders(2), '2 went').to.equal(1);
+    } finally {
+      configurePdfRendering({ threads: defaultPoolSize(), cacheBytes: 32 * 1024 * 1024 });
+    }
   });
 
   it('renders two downloads of the same document at once only once', async function () {
