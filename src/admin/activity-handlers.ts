@@ -5,7 +5,7 @@ import { listActivity } from '../activity/queries.ts';
 import { findClientUsersByIds } from '../client-users/queries.ts';
 import type { HostAdapter, HostContact } from '../ports/host.ts';
 import { badRequest, notFound } from '../web/http-error.ts';
-import { adminContext } from './admin-context.ts';
+import { staffContext } from '../staff/staff-context.ts';
 import { renderAdminPage } from './admin-page.ts';
 import type { ActivityQueryInput } from './commands.ts';
 import { presentActivity, presentClientOptions, presentEventOptions, presentPagination } from './presenters.ts';
@@ -18,7 +18,7 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
   return {
     list: async (req: Request, res: Response) => {
       const { client, event, page } = res.locals.query as ActivityQueryInput;
-      const { workspace, base } = adminContext(res);
+      const { workspace, base } = staffContext(res);
       if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound('We could not find that client.');
 
       const { rows, total, totalCapped } = await listActivity(db, workspace.id, { clientId: client, event }, {
@@ -54,4 +54,3 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
   };
 }
 
-type ActivityHandlers = ReturnType<typeof createActivityHandlers>;

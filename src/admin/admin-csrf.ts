@@ -8,7 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { HostStaffUser } from '../ports/host.ts';
 import { CSRF_MESSAGE, CsrfMismatch, submittedCsrfTokens, tokensMatch } from '../web/csrf.ts';
 import { HttpError } from '../web/http-error.ts';
-import { adminContext } from './admin-context.ts';
+import { staffContext } from '../staff/staff-context.ts';
 
 export function adminCsrfToken(secret: string, staff: Pick<HostStaffUser, 'id' | 'sessionKey'>, workspaceId: string): string {
   // The session key is hashed in, never shown: the token cannot give the host's session id away.
@@ -20,7 +20,7 @@ export function verifyAdminCsrf(req: Request, res: Response, next: NextFunction)
     next();
     return;
   }
-  const expected = adminContext(res).csrfToken;
+  const expected = staffContext(res).csrfToken;
   const submitted = submittedCsrfTokens(req);
   if (submitted.some((token) => tokensMatch(expected, token))) next();
   else next(submitted.length ? new CsrfMismatch() : new HttpError(403, CSRF_MESSAGE));

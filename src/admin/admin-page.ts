@@ -7,7 +7,7 @@ import type { PortalConfig } from '../config.ts';
 import type { HostLayoutPort } from '../ports/host.ts';
 import type { ErrorPageRenderer } from '../web/error-handler.ts';
 import { renderTemplate, sendPage } from '../web/render.ts';
-import { adminContext, maybeAdminContext, type AdminContext } from './admin-context.ts';
+import { staffContext, maybeStaffContext, type StaffContext } from '../staff/staff-context.ts';
 
 const SECTIONS = [
   { label: 'Settings', path: '' },
@@ -29,7 +29,7 @@ function currentPath(req: Request): string {
 interface ChromeInput {
   assets: string;
   adminPath: string;
-  context: AdminContext | null;
+  context: StaffContext | null;
   path: string;
 }
 
@@ -73,7 +73,7 @@ export function hostFrame(
 const adminFrame = hostFrame;
 
 export function renderAdminPage(req: Request, res: Response, view: string, title: string, model: object = {}, status = 200): void {
-  const context = adminContext(res);
+  const context = staffContext(res);
   const chrome = adminChrome({ assets: context.assets, adminPath: context.base, context, path: currentPath(req) });
   const { layout, frame } = adminFrame(req, res, context.hostLayout, chrome, title);
   sendPage(req, res, view, { ...model, base: context.base, csrfToken: context.csrfToken }, { layout, frame, title, status, chrome });
@@ -87,7 +87,7 @@ export function renderAdminPage(req: Request, res: Response, view: string, title
  */
 export function adminErrorPage(config: Pick<PortalConfig, 'adminPath' | 'portalPath'>, hostLayout?: HostLayoutPort): ErrorPageRenderer {
   return (req, res, page) => {
-    const context = maybeAdminContext(res);
+    const context = maybeStaffContext(res);
     const chrome = adminChrome({ assets: `${config.portalPath}/assets`, adminPath: config.adminPath, context, path: currentPath(req) });
     const body = renderTemplate('admin/error', { ...page, homeUrl: context ? context.base || '/' : chrome.crmSettingsUrl, hasWorkspace: Boolean(context) });
     if (req.get('HX-Request') === 'true') res.set({ 'HX-Retarget': '#admin-main', 'HX-Reswap': 'outerHTML', 'HX-Reselect': '#admin-main' });

@@ -17,7 +17,7 @@ import { listTwoFactorUserIds } from '../two-factor/queries.ts';
 import { notFound } from '../web/http-error.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam } from '../web/validate.ts';
-import { adminContext } from './admin-context.ts';
+import { staffContext } from '../staff/staff-context.ts';
 import { checkInvitation, CONTACT_NOT_FOUND } from './invitation-checks.ts';
 import { renderAdminPage } from './admin-page.ts';
 import { ClientUserIdParam, type ClientUserInput, type ClientsQueryInput, type InviteInput } from './commands.ts';
@@ -34,13 +34,13 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
     const params = new URLSearchParams();
     if (client) params.set('client', client);
     params.set('notice', notice);
-    res.redirect(303, `${adminContext(res).base}/clients?${params.toString()}`);
+    res.redirect(303, `${staffContext(res).base}/clients?${params.toString()}`);
   };
 
   /** A client user of this workspace, by the id in the URL; any other id is simply not found. */
   const loadClientUser = async (req: Request, res: Response) => {
     const id = parseParam(ClientUserIdParam, req.params.clientUserId);
-    const user = await findClientUserById(db, adminContext(res).workspace.id, id);
+    const user = await findClientUserById(db, staffContext(res).workspace.id, id);
     if (!user) throw notFound(CLIENT_USER_NOT_FOUND);
     return user;
   };
@@ -48,7 +48,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
   return {
     list: async (req: Request, res: Response) => {
       const { client, notice } = res.locals.query as ClientsQueryInput;
-      const { workspace } = adminContext(res);
+      const { workspace } = staffContext(res);
       if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound(CLIENT_NOT_FOUND);
       const [clients, contacts, users, twoFactorUsers, settings] = await Promise.all([
         adapter.clients.list(workspace.id),
@@ -69,7 +69,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
 
     invite: async (req: Request, res: Response) => {
       const input = req.body as InviteInput;
-      const { workspace, staff } = adminContext(res);
+      const { workspace, staff } = staffContext(res);
       const { contact, existing } = await checkInvitation(db, adapter, workspace, input.contactId);
       // A double click (or a second submit while the first runs) sends no second invitation and
       // is answered as the first was.
@@ -95,7 +95,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
      */
     confirmDisable: async (req: Request, res: Response) => {
       const { client } = res.locals.query as ClientsQueryInput;
-      const { base } = adminContext(res);
+      const { base } = staffContext(res);
       const user = await loadClientUser(req, res);
       authorizeClientUserAction(user.status, 'disable');
       const back = `${base}/clients${client ? `?client=${encodeURIComponent(client)}` : ''}`;
@@ -115,7 +115,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
 
     disable: async (req: Request, res: Response) => {
       const input = req.body as ClientUserInput;
-      const { workspace, staff } = adminContext(res);
+      const { workspace, staff } = staffContext(res);
       const user = await loadClientUser(req, res);
       authorizeClientUserAction(user.status, 'disable');
       // Disabled and signed out everywhere at once: no session outlives the decision.
@@ -141,7 +141,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
 
     enable: async (req: Request, res: Response) => {
       const input = req.body as ClientUserInput;
-      const { workspace, staff } = adminContext(res);
+      const { workspace, staff } = staffContext(res);
       const user = await loadClientUser(req, res);
       authorizeClientUserAction(user.status, 'enable');
       const status = statusWhenReenabled(user);
@@ -164,4 +164,3 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
   };
 }
 
-type ClientUsersHandlers = ReturnType<typeof createClientUsersHandlers>;

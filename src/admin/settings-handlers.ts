@@ -7,7 +7,7 @@ import type { FileStorage } from '../ports/services.ts';
 import { findSettings } from '../settings/queries.ts';
 import { formAnswerStatus } from '../web/render.ts';
 import type { FieldErrors } from '../web/validate.ts';
-import { adminContext } from './admin-context.ts';
+import { staffContext } from '../staff/staff-context.ts';
 import { renderAdminPage } from './admin-page.ts';
 import type { SettingsInput } from './commands.ts';
 import { noticeText, presentSettingsPage, settingsFormValues, submittedFormValues } from './presenters.ts';
@@ -33,7 +33,7 @@ export function createSettingsHandlers(deps: {
   const { db } = deps;
 
   async function show(req: Request, res: Response, form: { errors?: FieldErrors; submitted?: unknown; notice?: string | null } = {}, status = 200) {
-    const { workspace, portalBase } = adminContext(res);
+    const { workspace, portalBase } = staffContext(res);
     const settings = await findSettings(db, workspace.id);
     const saved = settingsFormValues(settings, workspace);
     const values = form.submitted === undefined ? saved : submittedFormValues(form.submitted, saved);
@@ -52,7 +52,7 @@ export function createSettingsHandlers(deps: {
     invalid: (req: Request, res: Response, errors: FieldErrors) => show(req, res, { errors, submitted: req.body }, formAnswerStatus(req, 400)),
 
     save: async (req: Request, res: Response) => {
-      const { workspace, staff, base } = adminContext(res);
+      const { workspace, staff, base } = staffContext(res);
       if ((req.body as SettingsInput).allowOnlinePayments && !(await deps.paymentsReady(workspace.id))) {
         // The body is parsed by now (switches are booleans); the form shows what was ticked again.
         const submitted = Object.fromEntries(Object.entries(req.body as Record<string, unknown>).filter(([, value]) => value !== false && value != null));
@@ -66,4 +66,3 @@ export function createSettingsHandlers(deps: {
   };
 }
 
-type SettingsHandlers = ReturnType<typeof createSettingsHandlers>;

@@ -19,7 +19,7 @@ import { notFound } from '../web/http-error.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam } from '../web/validate.ts';
 import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
-import { adminContext } from './admin-context.ts';
+import { staffContext } from '../staff/staff-context.ts';
 import { renderAdminPage } from './admin-page.ts';
 import { ClientUserIdParam, type ClientUserInput } from './commands.ts';
 
@@ -30,12 +30,12 @@ export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMai
     const params = new URLSearchParams();
     if (client) params.set('client', client);
     params.set('notice', notice);
-    res.redirect(303, `${adminContext(res).base}/clients?${params.toString()}`);
+    res.redirect(303, `${staffContext(res).base}/clients?${params.toString()}`);
   };
 
   const loadWithTwoFactor = async (req: Request, res: Response) => {
     const id = parseParam(ClientUserIdParam, req.params.clientUserId);
-    const { workspace } = adminContext(res);
+    const { workspace } = staffContext(res);
     const user = await findClientUserById(db, workspace.id, id);
     if (!user || !(await isTwoFactorEnabled(db, workspace.id, user.id))) throw notFound('That client user has no two-factor authentication to reset.');
     return user;
@@ -50,7 +50,7 @@ export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMai
 
     reset: async (req: Request, res: Response) => {
       const input = req.body as ClientUserInput;
-      const { workspace, staff } = adminContext(res);
+      const { workspace, staff } = staffContext(res);
       const user = await loadWithTwoFactor(req, res);
       const settings = await findSettings(db, workspace.id);
       const locale = [user.locale, settings.defaultLocale].find(isLocale) ?? 'en';

@@ -14,7 +14,7 @@ import { notFound } from '../web/http-error.ts';
 import { sendDownload } from '../web/send-download.ts';
 import { parseParam } from '../web/validate.ts';
 import { formatDateTime } from '../account/presenters.ts';
-import { adminContext } from './admin-context.ts';
+import { staffContext } from '../staff/staff-context.ts';
 import { renderAdminPage } from './admin-page.ts';
 
 const STAFF_UPLOADS_SHOWN = 200;
@@ -34,7 +34,7 @@ export function createUploadsHandlers(deps: {
   const { db, adapter, storage, bus, now } = deps;
   return {
     list: async (req: Request, res: Response) => {
-      const { workspace, base } = adminContext(res);
+      const { workspace, base } = staffContext(res);
       const uploads = await listWorkspaceUploads(db, { workspaceId: workspace.id, limit: STAFF_UPLOADS_SHOWN });
       const clientNames = await clientNamesOf(adapter.clients, workspace.id, uploads.map((upload) => upload.client_id));
       renderAdminPage(req, res, 'admin/uploads', 'Client uploads', {
@@ -54,7 +54,7 @@ export function createUploadsHandlers(deps: {
 
     download: async (req: Request, res: Response) => {
       const id = parseParam(UploadId, req.params.uploadId);
-      const { workspace, staff } = adminContext(res);
+      const { workspace, staff } = staffContext(res);
       const upload = await findWorkspaceUpload(db, { workspaceId: workspace.id, uploadId: id });
       const file = upload ? await storage.open(workspace.id, upload.file_id) : null;
       if (!upload || !file) throw notFound('We could not find that upload. The client may have deleted it.');

@@ -14,7 +14,6 @@ export const SetPasswordCommand = z
   .object({ password: newPasswordField, confirmPassword: z.string({ error: 'Type the password again.' }).max(200) })
   .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords do not match.' });
 
-const SignInQuery = z.object({ next: z.string().max(500).optional() });
 
 export type RequestCodeInput = z.infer<typeof RequestCodeCommand>;
 export type VerifyCodeInput = z.infer<typeof VerifyCodeCommand>;

@@ -4,12 +4,6 @@
 /** How soon before its valid-until an open offer is flagged as expiring. */
 const EXPIRING_SOON_DAYS = 7;
 
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

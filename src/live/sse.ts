@@ -37,11 +37,6 @@ export interface LiveStreamOptions {
   visible?: (event: LiveEvent) => boolean | Promise<boolean>;
 }
 
-/** Where to resume: the Last-Event-ID header wins over the `after` the page was rendered with. */
-function resumePoint(req: Request): string {
-  return givenResumePoint(req) ?? '0';
-}
-
 function givenResumePoint(req: Request): string | null {
   const header = req.get('Last-Event-ID');
   const query = typeof req.query.after === 'string' ? req.query.after : undefined;

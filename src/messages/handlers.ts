@@ -21,7 +21,7 @@ import { storedUploadBytes } from '../files/usage-queries.ts';
 import { csrfRetryExplanation } from '../web/csrf-retry.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
 import { presentMessages, formatBytes } from './presenters.ts';
-import { findAttachment, findConversation, listMessages, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, unreadInConversation } from './queries.ts';
+import { findAttachment, findConversation, listMessages, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
 import { listRecordThreads, recordHref, unreadComments } from './threads.ts';
 import { presentUploadTypes } from '../documents/presenters.ts';
@@ -213,4 +213,3 @@ export type MessageHandlers = ReturnType<typeof createMessageHandlers>;
 
 /** For the account page: whether this client gets message emails. */
 export const wantsMessageEmails = messageEmailsWanted;
-const clientUnread = unreadInConversation;

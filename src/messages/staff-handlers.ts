@@ -23,7 +23,7 @@ import { sendAttachment } from './handlers.ts';
 import { formatBytes, presentInbox, presentMessages } from './presenters.ts';
 import { findAttachment, findConversation, listInbox, listMessages, seenByOtherSide, staffUnreadTotal } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
-import { staffContext } from './staff-router.ts';
+import { staffContext } from '../staff/staff-context.ts';
 import { hostFrame } from '../admin/admin-page.ts';
 import { storedUploadBytes } from '../files/usage-queries.ts';
 import { presentUploadTypes } from '../documents/presenters.ts';

@@ -2,21 +2,19 @@
 // workspace with the portal on, not only admins): security headers and no-store → staff → workspace → flag →
 // form bodies → CSRF → the list, "mark as read" per entry and "mark all as read" (each 303 back to
 // the list). Inside the host's own page when it offers one (HostLayoutPort), as the admin pages are.
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { PortalConfig } from '../config.ts';
 import { countText } from '../db/bounded-count.ts';
-import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import type { HostAdapter } from '../ports/host.ts';
 import { clientNamesOf } from '../host/client-names.ts';
 import type { FeatureFlags } from '../ports/services.ts';
-import { adminCsrfToken, verifyAdminCsrf } from '../admin/admin-csrf.ts';
-import { adminContext, type AdminContext } from '../admin/admin-context.ts';
+import { verifyAdminCsrf } from '../admin/admin-csrf.ts';
+import { staffContext } from '../staff/staff-context.ts';
+import { staffChain } from '../staff/staff-chain.ts';
 import { hostFrame } from '../admin/admin-page.ts';
 import { presentNotifications } from './presenters.ts';
-import { HttpError, notFound } from '../web/http-error.ts';
+import { notFound } from '../web/http-error.ts';
 import { sendPage } from '../web/render.ts';
-import { securityHeaders } from '../web/security-headers.ts';
-import { noStore } from '../web/cache-control.ts';
 import { parseParam, validateBody, validateQuery } from '../web/validate.ts';
 import { z } from 'zod';
 import type { Notifications } from './service.ts';
@@ -32,32 +30,12 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
   const router = Router();
   const { config, notifications } = deps;
 
-  const loadStaff = async (req: Request, res: Response, next: NextFunction) => {
-    const staff = await deps.adapter.staff.current(req);
-    if (!staff) return next(new HttpError(401, 'Please sign in to the CRM first.'));
-    const workspace = await deps.adapter.workspaces.findById(staff.workspaceId);
-    if (!workspace || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return next(notFound());
-    const context: AdminContext = {
-      staff,
-      workspace,
-      csrfToken: adminCsrfToken(config.sessionSecret, staff, workspace.id),
-      base: config.notificationsPath,
-      assets: `${config.portalPath}/assets`,
-      portalBase: `${config.portalPath}/${encodeURIComponent(workspace.slug)}`,
-      hostLayout: deps.adapter.layout,
-    };
-    res.locals.customerPortalAdmin = context;
-    next();
-  };
-
-  router.use(securityHeaders({ secure: config.secureCookies }));
-  router.use(noStore);
-  router.use(loadStaff);
+  router.use(staffChain(deps, { base: config.notificationsPath }));
   router.use(express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }));
   router.use(verifyAdminCsrf);
 
   router.get('/', validateQuery(ListQuery), async (req: Request, res: Response) => {
-    const context = adminContext(res);
+    const context = staffContext(res);
     const { page } = res.locals.query as { page: number };
     const [{ rows, names }, unread] = await Promise.all([
       notifications.list(context.staff, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }).then(async (rows) => ({
@@ -97,14 +75,14 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
   });
 
   router.post('/read', async (_req: Request, res: Response) => {
-    await notifications.markAllRead(adminContext(res).staff);
+    await notifications.markAllRead(staffContext(res).staff);
     res.redirect(303, `${config.notificationsPath}?read=1`);
   });
 
   // One entry, for this staff user alone; an entry of another workspace (or none) is not found.
   router.post('/:id/read', validateBody(MarkReadCommand), async (req: Request, res: Response) => {
     const id = parseParam(NotificationIdParam, req.params.id);
-    if (!(await notifications.markRead(adminContext(res).staff, id))) throw notFound('We could not find that notification.');
+    if (!(await notifications.markRead(staffContext(res).staff, id))) throw notFound('We could not find that notification.');
     const { page } = req.body as z.infer<typeof MarkReadCommand>;
     res.redirect(303, `${config.notificationsPath}?${new URLSearchParams({ ...(page && page > 1 ? { page: String(page) } : {}), read: 'one' })}#notification-${id}`);
   });

@@ -50,5 +50,3 @@ export function createPortalLogger(options: PortalLoggerOptions = {}): Structure
     options.destination ?? pino.destination(1),
   );
 }
-
-const silentLogger: StructuredLogger = createPortalLogger({ level: 'silent' });

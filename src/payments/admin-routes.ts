@@ -5,7 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { adminContext } from '../admin/admin-context.ts';
+import { staffContext } from '../staff/staff-context.ts';
 import { renderAdminPage } from '../admin/admin-page.ts';
 import { findSettings } from '../settings/queries.ts';
 import { validateBody, validateQuery, type FieldErrors } from '../web/validate.ts';
@@ -41,7 +41,7 @@ export function paymentSettingsRoutes(deps: { db: Knex; workspaces: Pick<Workspa
   const command = paymentSettingsCommand(providerIds);
 
   async function show(req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, unknown> } = {}, status = 200) {
-    const { workspace } = adminContext(res);
+    const { workspace } = staffContext(res);
     const [saved, portal] = await Promise.all([findPaymentSettings(deps.db, workspace.id), findSettings(deps.db, workspace.id)]);
     // A stored provider this instance does not have (e.g. 'demo' in production) is shown as what
     // it is in force: none.
@@ -66,7 +66,7 @@ export function paymentSettingsRoutes(deps: { db: Knex; workspaces: Pick<Workspa
     '/payments',
     validateBody(command, (req, res, errors) => show(req, res, { errors, values: req.body as Record<string, unknown> }, 400)),
     async (req: Request, res: Response) => {
-      const { workspace, staff, base } = adminContext(res);
+      const { workspace, staff, base } = staffContext(res);
       await savePaymentSettings(deps.db, workspace.id, req.body as PaymentSettingsInput, staff.id);
       // The pay button and routes depend on these settings too (availability.ts): every instance reloads them.
       await deps.workspaces.changed(workspace.id);

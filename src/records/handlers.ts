@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { insertActivity, listActivityForRecord } from '../activity/queries.ts';
 import { ACTIVITY_EVENTS } from '../activity/events.ts';
-import { adminContext } from '../admin/admin-context.ts';
+import { staffContext } from '../staff/staff-context.ts';
 import { renderAdminPage } from '../admin/admin-page.ts';
 import { buildBranding } from '../branding/branding.ts';
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
@@ -67,7 +67,7 @@ export function createRecordHandlers(deps: RecordDeps) {
   }
 
   async function load(req: Request, res: Response) {
-    const { workspace, base } = adminContext(res);
+    const { workspace, base } = staffContext(res);
     const { kind, clientId, id } = params(req);
     const [record, client] = await Promise.all([links.record(workspace.id, clientId, kind, id), adapter.clients.findById(workspace.id, clientId)]);
     if (!record || !client) throw notFound('We could not find that record for this client.');
@@ -122,7 +122,7 @@ export function createRecordHandlers(deps: RecordDeps) {
       viewAsHref: `${href}/as-client`,
       crmLink: crmLink(kind, id),
       created: typeof req.query.created === 'string' ? req.query.created : null,
-      assets: adminContext(res).assets,
+      assets: staffContext(res).assets,
       thread: {
         comments: comments.map((comment) => ({
           author: comment.authorName,
@@ -146,7 +146,7 @@ export function createRecordHandlers(deps: RecordDeps) {
     /** A staff comment: written through the comments port, announced to the client's open pages. */
     addComment: async (req: Request, res: Response) => {
       const { kind, clientId, id, href, workspace } = await load(req, res);
-      const { staff } = adminContext(res);
+      const { staff } = staffContext(res);
       if (!deps.comments.addFromStaff) throw notFound('Comments are answered in your CRM for this workspace.');
       const input = req.body as StaffCommentInput;
       const comment = await deps.comments.addFromStaff(workspace.id, { subjectType: kind, subjectId: id, body: input.body, author: staff });
@@ -159,7 +159,7 @@ export function createRecordHandlers(deps: RecordDeps) {
 
     createLink: async (req: Request, res: Response) => {
       const { kind, clientId, id, href, workspace } = await load(req, res);
-      const { staff } = adminContext(res);
+      const { staff } = staffContext(res);
       const input = req.body as CreateLinkInput;
       const { linkId } = await links.create({ workspaceId: workspace.id, clientId, type: kind, id, staffId: staff.id, days: input.days, allowDecision: input.allowDecision });
       res.redirect(303, `${href}?created=${linkId}#links`);
@@ -185,12 +185,12 @@ export function createRecordHandlers(deps: RecordDeps) {
     revokeLink: async (req: Request, res: Response) => {
       const { kind, clientId, id, href, workspace } = await load(req, res);
       const linkId = parseParam(LinkIdParam, req.params.linkId);
-      if (!(await links.revoke({ workspaceId: workspace.id, clientId, type: kind, id, linkId, staffId: adminContext(res).staff.id }))) throw notFound('That link does not exist or is already revoked.');
+      if (!(await links.revoke({ workspaceId: workspace.id, clientId, type: kind, id, linkId, staffId: staffContext(res).staff.id }))) throw notFound('That link does not exist or is already revoked.');
       res.redirect(303, `${href}#links`);
     },
 
     signature: async (req: Request, res: Response) => {
-      const { workspace } = adminContext(res);
+      const { workspace } = staffContext(res);
       const { kind, clientId, id } = params(req);
       if (kind === 'invoice') throw notFound();
       const png = await decisions.signatureOf(workspace.id, clientId, kind, id);
@@ -199,7 +199,7 @@ export function createRecordHandlers(deps: RecordDeps) {
     },
 
     signedPdf: async (req: Request, res: Response) => {
-      const { workspace, base } = adminContext(res);
+      const { workspace, base } = staffContext(res);
       const { kind, clientId, id } = params(req);
       if (kind === 'invoice') throw notFound();
       const [decision, signaturePng, client, settings] = await Promise.all([
@@ -221,7 +221,7 @@ export function createRecordHandlers(deps: RecordDeps) {
     /** The client's page as the client sees it, read-only: no forms, no client session, nothing logged as the client. */
     viewAs: async (req: Request, res: Response) => {
       const { kind, clientId, id, record, client, workspace, href } = await load(req, res);
-      const { staff } = adminContext(res);
+      const { staff } = staffContext(res);
       // Staff seeing a client's page as the client does is logged like their other actions on the
       // record (with who did it), so the client's activity shows every look at it, theirs or not.
       const [settings] = await Promise.all([

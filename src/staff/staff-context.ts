@@ -1,0 +1,37 @@
+// What every staff page knows once the staff chain (staff-chain.ts) let the request through: who,
+// in which workspace, the form token, and where things are. One res.locals key for the admin
+// pages, the inbox, the record pages and the notifications alike.
+import type { Response } from 'express';
+import type { HostLayoutPort, HostStaffUser, HostWorkspace } from '../ports/host.ts';
+
+export interface StaffContext {
+  staff: HostStaffUser;
+  workspace: HostWorkspace;
+  /** The per-staff HMAC form token (admin-csrf.ts): it names the staff user and the workspace. */
+  csrfToken: string;
+  /** Where the router serving this request is mounted, e.g. /settings/client-portal. */
+  base: string;
+  /** The portal's static assets (CSS, htmx), served by the client router. */
+  assets: string;
+  /** This workspace's portal, e.g. /portal/acme: where its clients sign in and its logo is served. */
+  portalBase: string;
+  /** The host's page around the staff pages, when the host offers one (its header and navigation stay). */
+  hostLayout?: HostLayoutPort | undefined;
+}
+
+const LOCALS_KEY = 'customerPortalStaff';
+
+export function setStaffContext(res: Response, context: StaffContext): void {
+  res.locals[LOCALS_KEY] = context;
+}
+
+export function staffContext(res: Response): StaffContext {
+  const context = res.locals[LOCALS_KEY] as StaffContext | undefined;
+  if (!context) throw new Error('staff context used before the staff user was loaded');
+  return context;
+}
+
+/** The context when the chain got that far; error pages use it to show the staff navigation. */
+export function maybeStaffContext(res: Response): StaffContext | null {
+  return (res.locals[LOCALS_KEY] as StaffContext | undefined) ?? null;
+}
