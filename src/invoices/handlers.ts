@@ -12,6 +12,7 @@ import { markRecordThreadRead } from '../messages/threads.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
 import { pdfFilename } from '../pdf/render-pdf.ts';
 import { renderPdfFor } from '../pdf/rendered-pdfs.ts';
+import { documentPreview, previewBrand } from '../pdf/preview.ts';
 import { notFound } from '../web/http-error.ts';
 import { portalContext, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { canClient } from '../policies/portal-policy.ts';
@@ -65,7 +66,8 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     const { settings, base } = portalContext(res);
     const payUrl = canClient(settings, 'pay_online') && invoice.status === 'open' && invoice.balanceCents > 0
       ? `${base}/invoices/${encodeURIComponent(invoice.id)}/pay` : null;
-    renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread, payUrl }, status);
+    const preview = documentPreview(res, invoicePdfModel(i18n, view, previewBrand(res), signedInClient(res).contact.clientName), subject.href);
+    renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread, payUrl, preview }, status);
   }
 
   const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
@@ -99,6 +101,14 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, invoicePdfModel(i18n, view, brand, contact.clientName));
       await log(req, res, 'invoice.pdf_downloaded', { invoiceId: invoice.id, number: invoice.number });
       sendPdf(res, pdf, pdfFilename(i18n.t('invoices:kind'), invoice.number));
+    },
+
+    /** The document as HTML, on a page of its own: same record, same checks as the PDF. */
+    preview: async (req: Request, res: Response) => {
+      const { i18n } = portalContext(res);
+      const { view, subject } = await load(res, req.params.id);
+      const preview = documentPreview(res, invoicePdfModel(i18n, view, previewBrand(res), signedInClient(res).contact.clientName), subject.href);
+      renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), { preview, recordHref: subject.href, heading: view.heading });
     },
 
     /** The receipt of one payment of the invoice; another invoice's payment (or none) is not found. */

@@ -10,6 +10,7 @@ import { LIST_PAGE_SIZE, RecordIdParam } from '../commercial/commands.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
 import { pdfFilename } from '../pdf/render-pdf.ts';
 import { renderPdfFor } from '../pdf/rendered-pdfs.ts';
+import { documentPreview, previewBrand } from '../pdf/preview.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../comments/thread.ts';
 import { markRecordThreadRead } from '../messages/threads.ts';
 import { notFound } from '../web/http-error.ts';
@@ -66,7 +67,8 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       // A live refresh is not another view of the record.
       status === 200 && !isFragmentRequest(req) ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title }) : Promise.resolve(),
     ]);
-    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions }, status);
+    const preview = documentPreview(res, offerPdfModel(i18n, view, previewBrand(res), signedInClient(res).contact.clientName), subject.href);
+    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions, preview }, status);
   }
 
   const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
@@ -106,6 +108,14 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, offerPdfModel(i18n, view, brand, contact.clientName));
       await log(req, res, 'offer.pdf_downloaded', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title });
       sendPdf(res, pdf, pdfFilename(view.kindLabel, offer.number));
+    },
+
+    /** The document as HTML, on a page of its own: same record, same checks as the PDF. */
+    preview: (section: OfferSection) => async (req: Request, res: Response) => {
+      const { i18n } = portalContext(res);
+      const { view, subject } = await load(res, section, req.params.id);
+      const preview = documentPreview(res, offerPdfModel(i18n, view, previewBrand(res), signedInClient(res).contact.clientName), subject.href);
+      renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), { preview, recordHref: subject.href, heading: view.heading });
     },
 
     addComment: (section: OfferSection) => async (req: Request, res: Response) => {
