@@ -20,7 +20,7 @@ import { isFragmentRequest } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { INVOICE_STATUS_FILTERS, type InvoiceListInput } from './commands.ts';
-import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
+import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
 import { loadStatement, statementPdfModel } from './statement.ts';
 
@@ -30,6 +30,12 @@ export interface InvoiceHandlerDeps {
   comments: CommentsPort;
   storage: FileStorage;
   now: () => Date;
+}
+
+/** The document as the PDF would show it, drawn as HTML (src/pdf/preview.ts). */
+function previewOf(res: Response, view: InvoiceDetailView, href: string) {
+  const { i18n, branding } = portalContext(res);
+  return documentPreview(invoicePdfModel(i18n, view, previewBrand(branding), signedInClient(res).contact.clientName), href, branding.logoUrl);
 }
 
 export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
@@ -66,7 +72,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     const { settings, base } = portalContext(res);
     const payUrl = canClient(settings, 'pay_online') && invoice.status === 'open' && invoice.balanceCents > 0
       ? `${base}/invoices/${encodeURIComponent(invoice.id)}/pay` : null;
-    const preview = documentPreview(res, invoicePdfModel(i18n, view, previewBrand(res), signedInClient(res).contact.clientName), subject.href);
+    const preview = previewOf(res, view, subject.href);
     renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread, payUrl, preview }, status);
   }
 
@@ -107,7 +113,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     preview: async (req: Request, res: Response) => {
       const { i18n } = portalContext(res);
       const { view, subject } = await load(res, req.params.id);
-      const preview = documentPreview(res, invoicePdfModel(i18n, view, previewBrand(res), signedInClient(res).contact.clientName), subject.href);
+      const preview = previewOf(res, view, subject.href);
       renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), { preview, recordHref: subject.href, heading: view.heading });
     },
 

@@ -21,7 +21,7 @@ import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { presentOfferActions } from '../decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import type { OfferListInput } from './commands.ts';
-import { OFFER_STATUS_FILTERS, SECTION_KIND, offerPdfModel, presentOfferDetail, presentOfferRow, type OfferSection } from './presenters.ts';
+import { OFFER_STATUS_FILTERS, SECTION_KIND, offerPdfModel, presentOfferDetail, presentOfferRow, type OfferDetailView, type OfferSection } from './presenters.ts';
 
 export interface OfferHandlerDeps {
   db: Knex;
@@ -31,6 +31,12 @@ export interface OfferHandlerDeps {
   now: () => Date;
   /** Accept / decline and the decision made (src/decisions/), shown in the page's actions block. */
   decisions?: OfferDecisions;
+}
+
+/** The document as the PDF would show it, drawn as HTML (src/pdf/preview.ts). */
+function previewOf(res: Response, view: OfferDetailView, href: string) {
+  const { i18n, branding } = portalContext(res);
+  return documentPreview(offerPdfModel(i18n, view, previewBrand(branding), signedInClient(res).contact.clientName), href, branding.logoUrl);
 }
 
 export function createOfferHandlers(deps: OfferHandlerDeps) {
@@ -67,7 +73,7 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       // A live refresh is not another view of the record.
       status === 200 && !isFragmentRequest(req) ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title }) : Promise.resolve(),
     ]);
-    const preview = documentPreview(res, offerPdfModel(i18n, view, previewBrand(res), signedInClient(res).contact.clientName), subject.href);
+    const preview = previewOf(res, view, subject.href);
     renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions, preview }, status);
   }
 
@@ -114,7 +120,7 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
     preview: (section: OfferSection) => async (req: Request, res: Response) => {
       const { i18n } = portalContext(res);
       const { view, subject } = await load(res, section, req.params.id);
-      const preview = documentPreview(res, offerPdfModel(i18n, view, previewBrand(res), signedInClient(res).contact.clientName), subject.href);
+      const preview = previewOf(res, view, subject.href);
       renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), { preview, recordHref: subject.href, heading: view.heading });
     },
 

@@ -5,8 +5,7 @@
 // or object-src exception in the CSP, and on a phone its text reflows and stays selectable and
 // readable by a screen reader, where an A4 image would need zooming. The words and figures are the
 // model's, so the preview cannot say anything the PDF does not.
-import type { Response } from 'express';
-import { portalContext } from '../web/portal-context.ts';
+import type { Branding } from '../branding/branding.ts';
 import type { PdfBrand, PdfDocumentModel } from './document-model.ts';
 
 export interface DocumentPreview {
@@ -19,12 +18,11 @@ export interface DocumentPreview {
 }
 
 /** The brand without the logo's bytes: the HTML links the logo, so nothing is read from storage. */
-export function previewBrand(res: Response): PdfBrand {
-  const { branding } = portalContext(res);
+export function previewBrand(branding: Pick<Branding, 'workspaceName' | 'primary'>): PdfBrand {
   return { name: branding.workspaceName, color: branding.primary, logo: null };
 }
 
-export function documentPreview(res: Response, model: PdfDocumentModel, recordHref: string): DocumentPreview {
+export function documentPreview(model: PdfDocumentModel, recordHref: string, logoUrl: string | null): DocumentPreview {
   // "Page N of M" belongs to paper; the HTML is one continuous sheet.
-  return { model: { ...model, pageLabel: null }, logoUrl: portalContext(res).branding.logoUrl, pdfHref: `${recordHref}.pdf`, pageHref: `${recordHref}/preview` };
+  return { model: { ...model, pageLabel: null }, logoUrl, pdfHref: `${recordHref}.pdf`, pageHref: `${recordHref}/preview` };
 }

@@ -3,12 +3,13 @@
 // drawn from the PDF's own document model, so the CSP stays the strict one of every other page
 // (no frame or object exception), the page is never stored, and every word of the PDF is in it.
 // The preview page answers to exactly whom the PDF answers: another client gets 404, a signed-out
-// visitor the sign-in page, and nobody anything while the portal flag is off.
+// visitor the sign-in page, and nobody anything while the portal flag is off. Staff viewing the
+// record as the client see the same preview.
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { binary, flatText, pdfText } from '../support/pdf-text.ts';
-import { cookieNamed, csrfFrom, flagsFileFor, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { cookieNamed, csrfFrom, flagsFileFor, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 
@@ -108,6 +109,16 @@ describe('document preview of proposals, quotations and invoices', function () {
       });
     });
   }
+
+  it("is on the staff's read-only view of the client's page too", async function () {
+    const staff = await signedInStaffAgent(h, 'demo');
+    const northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id');
+    for (const [kind, section] of [['invoice', 'invoices'], ['proposal', 'proposals']] as const) {
+      const res = await staff.get(`/settings/client-portal/records/${kind}/${northwind.id}/${records[section]}/as-client`).expect(200);
+      expect(res.text, kind).to.contain('<details class="preview__details">');
+      expect(sheetText(res.text), kind).to.contain('Northwind Traders');
+    }
+  });
 
   it('speaks German to a client who chose it', async function () {
     const page = await maria.get('/portal/demo/account').expect(200);
