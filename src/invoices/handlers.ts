@@ -12,6 +12,7 @@ import { markRecordThreadRead } from '../messages/threads.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
 import { pdfFilename } from '../pdf/render-pdf.ts';
 import { renderPdfFor } from '../pdf/rendered-pdfs.ts';
+import { documentPreview, previewBrand } from '../pdf/preview.ts';
 import { notFound } from '../web/http-error.ts';
 import { portalContext, renderPortalPage, signedInClient } from '../web/portal-context.ts';
 import { canClient } from '../policies/portal-policy.ts';
@@ -19,7 +20,7 @@ import { isFragmentRequest } from '../web/render.ts';
 import { requestMeta } from '../web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { INVOICE_STATUS_FILTERS, type InvoiceListInput } from './commands.ts';
-import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
+import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
 import { loadStatement, statementPdfModel } from './statement.ts';
 
@@ -29,6 +30,12 @@ export interface InvoiceHandlerDeps {
   comments: CommentsPort;
   storage: FileStorage;
   now: () => Date;
+}
+
+/** The document as the PDF would show it, drawn as HTML (src/pdf/preview.ts). */
+function previewOf(res: Response, view: InvoiceDetailView, href: string) {
+  const { i18n, branding } = portalContext(res);
+  return documentPreview(invoicePdfModel(i18n, view, previewBrand(branding), signedInClient(res).contact.clientName), href, branding.logoUrl);
 }
 
 export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
@@ -65,7 +72,8 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     const { settings, base } = portalContext(res);
     const payUrl = canClient(settings, 'pay_online') && invoice.status === 'open' && invoice.balanceCents > 0
       ? `${base}/invoices/${encodeURIComponent(invoice.id)}/pay` : null;
-    renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread, payUrl }, status);
+    const preview = previewOf(res, view, subject.href);
+    renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread, payUrl, preview }, status);
   }
 
   const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
@@ -99,6 +107,14 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, invoicePdfModel(i18n, view, brand, contact.clientName));
       await log(req, res, 'invoice.pdf_downloaded', { invoiceId: invoice.id, number: invoice.number });
       sendPdf(res, pdf, pdfFilename(i18n.t('invoices:kind'), invoice.number));
+    },
+
+    /** The document as HTML, on a page of its own: same record, same checks as the PDF. */
+    preview: async (req: Request, res: Response) => {
+      const { i18n } = portalContext(res);
+      const { view, subject } = await load(res, req.params.id);
+      const preview = previewOf(res, view, subject.href);
+      renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), { preview, recordHref: subject.href, heading: view.heading });
     },
 
     /** The receipt of one payment of the invoice; another invoice's payment (or none) is not found. */

@@ -25,6 +25,7 @@ export function invoiceRoutes(h: InvoiceHandlers): Router {
   router.get('/invoices/statement.pdf', invoicesShown, h.statement);
   router.get('/invoices/:id.pdf', invoicesShown, h.pdf);
   router.get('/invoices/:id/receipts/:paymentId.pdf', invoicesShown, h.receipt);
+  router.get('/invoices/:id/preview', invoicesShown, h.preview);
   router.get('/invoices/:id', invoicesShown, h.show);
   router.post('/invoices/:id/comments', invoicesShown, commenting, validateBody(AddCommentCommand, h.invalidComment), h.addComment);
   return router;

@@ -10,6 +10,7 @@ import { LIST_PAGE_SIZE, RecordIdParam } from '../commercial/commands.ts';
 import { pdfBrand, sendPdf } from '../pdf/send-pdf.ts';
 import { pdfFilename } from '../pdf/render-pdf.ts';
 import { renderPdfFor } from '../pdf/rendered-pdfs.ts';
+import { documentPreview, previewBrand } from '../pdf/preview.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../comments/thread.ts';
 import { markRecordThreadRead } from '../messages/threads.ts';
 import { notFound } from '../web/http-error.ts';
@@ -20,7 +21,7 @@ import { parseParam, type FieldErrors } from '../web/validate.ts';
 import { presentOfferActions } from '../decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import type { OfferListInput } from './commands.ts';
-import { OFFER_STATUS_FILTERS, SECTION_KIND, offerPdfModel, presentOfferDetail, presentOfferRow, type OfferSection } from './presenters.ts';
+import { OFFER_STATUS_FILTERS, SECTION_KIND, offerPdfModel, presentOfferDetail, presentOfferRow, type OfferDetailView, type OfferSection } from './presenters.ts';
 
 export interface OfferHandlerDeps {
   db: Knex;
@@ -30,6 +31,12 @@ export interface OfferHandlerDeps {
   now: () => Date;
   /** Accept / decline and the decision made (src/decisions/), shown in the page's actions block. */
   decisions?: OfferDecisions;
+}
+
+/** The document as the PDF would show it, drawn as HTML (src/pdf/preview.ts). */
+function previewOf(res: Response, view: OfferDetailView, href: string) {
+  const { i18n, branding } = portalContext(res);
+  return documentPreview(offerPdfModel(i18n, view, previewBrand(branding), signedInClient(res).contact.clientName), href, branding.logoUrl);
 }
 
 export function createOfferHandlers(deps: OfferHandlerDeps) {
@@ -66,7 +73,8 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       // A live refresh is not another view of the record.
       status === 200 && !isFragmentRequest(req) ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title }) : Promise.resolve(),
     ]);
-    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions }, status);
+    const preview = previewOf(res, view, subject.href);
+    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions, preview }, status);
   }
 
   const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
@@ -106,6 +114,14 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, offerPdfModel(i18n, view, brand, contact.clientName));
       await log(req, res, 'offer.pdf_downloaded', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title });
       sendPdf(res, pdf, pdfFilename(view.kindLabel, offer.number));
+    },
+
+    /** The document as HTML, on a page of its own: same record, same checks as the PDF. */
+    preview: (section: OfferSection) => async (req: Request, res: Response) => {
+      const { i18n } = portalContext(res);
+      const { view, subject } = await load(res, section, req.params.id);
+      const preview = previewOf(res, view, subject.href);
+      renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), { preview, recordHref: subject.href, heading: view.heading });
     },
 
     addComment: (section: OfferSection) => async (req: Request, res: Response) => {

@@ -26,6 +26,7 @@ export function offerRoutes(h: OfferHandlers, kinds: readonly OfferKind[] = ['pr
   for (const name of (['proposals', 'quotations'] as const).filter((section) => kinds.includes(SECTION_KIND[section]))) {
     router.get(`/${name}`, section(name), validateQuery(OfferListQuery), h.list(name));
     router.get(`/${name}/:id.pdf`, section(name), h.pdf(name));
+    router.get(`/${name}/:id/preview`, section(name), h.preview(name));
     router.get(`/${name}/:id`, section(name), h.show(name));
     router.post(`/${name}/:id/comments`, section(name), commenting, validateBody(AddCommentCommand, h.invalidComment(name)), h.addComment(name));
   }

@@ -13,8 +13,9 @@ import { presentOfferActions, presentDecision } from '../decisions/presenters.ts
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
 import { requestI18n } from '../i18n/request-i18n.ts';
-import { presentInvoiceDetail } from '../invoices/presenters.ts';
-import { presentOfferDetail } from '../offers/presenters.ts';
+import { invoicePdfModel, presentInvoiceDetail } from '../invoices/presenters.ts';
+import { offerPdfModel, presentOfferDetail } from '../offers/presenters.ts';
+import { documentPreview, previewBrand } from '../pdf/preview.ts';
 import { pdfFilename } from '../pdf/render-pdf.ts';
 import { renderPdfFor } from '../pdf/rendered-pdfs.ts';
 import { isEmbeddableImage } from '../pdf/render-pdf.ts';
@@ -237,11 +238,16 @@ export function createRecordHandlers(deps: RecordDeps) {
       const clientHref = `${portalBase}/${section}/${encodeURIComponent(record.type === 'invoice' ? record.invoice.id : record.offer.id)}`;
       let model: Record<string, unknown>;
       if (record.type === 'invoice') {
-        model = { view: 'invoices/show', invoice: presentInvoiceDetail(i18n, record.invoice, clientHref, today), thread: null };
+        const invoice = presentInvoiceDetail(i18n, record.invoice, clientHref, today);
+        model = { view: 'invoices/show', invoice, thread: null, preview: documentPreview(invoicePdfModel(i18n, invoice, previewBrand(branding), client.name), clientHref, branding.logoUrl) };
       } else {
         const state = await decisions.stateOf(workspace.id, clientId, record.offer, expiryTimeZone(settings));
         const actions = presentOfferActions(state, i18n, clientHref, null);
-        model = { view: 'offers/show', section, offer: presentOfferDetail(i18n, record.offer, clientHref, today), thread: null, actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null } };
+        const offer = presentOfferDetail(i18n, record.offer, clientHref, today);
+        model = {
+          view: 'offers/show', section, offer, thread: null, actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null },
+          preview: documentPreview(offerPdfModel(i18n, offer, previewBrand(branding), client.name), clientHref, branding.logoUrl),
+        };
       }
       const chrome = {
         t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, branding, base: portalBase, assets: `${deps.portalPath}/assets`,

@@ -1,5 +1,5 @@
 // SQL round trips of the commercial pages and actions, exact: the invoice list and a proposal page
-// (beside the dashboard they are compared with), accepting and declining proposals and
+// (beside the dashboard they are compared with), the document previews, accepting and declining proposals and
 // quotations, starting a payment, the public link page, the staff record page and the staff
 // payments page. Each is measured twice, on a small record (one line, nothing attached) and on a
 // large one (five lines, payments, links, access log entries, activity), and both must equal the
@@ -153,6 +153,16 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     };
     await expectBudget('GET /invoices/:id.pdf', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}.pdf`).expect(200));
     await expectBudget('GET /invoices/:id/receipts/:paymentId.pdf', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}/receipts/${payments[size]}.pdf`).expect(200));
+  });
+
+  // The preview is the PDF's document model as HTML: the record and nothing else (the logo is linked, not read).
+  it('GET the preview of an invoice, a proposal and a quotation', async function () {
+    const invoices = { small: await openInvoice(1, 0), large: await openInvoice(5, 3) };
+    const proposals = { small: await openOffer('proposals', LINES.small), large: await openOffer('proposals', LINES.large) };
+    const quotations = { small: await openOffer('quotations', LINES.small), large: await openOffer('quotations', LINES.large) };
+    await expectBudget('GET /invoices/:id/preview', 3, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}/preview`).expect(200));
+    await expectBudget('GET /proposals/:id/preview', 3, (size) => maria.get(`/portal/demo/proposals/${proposals[size]}/preview`).expect(200));
+    await expectBudget('GET /quotations/:id/preview', 3, (size) => maria.get(`/portal/demo/quotations/${quotations[size]}/preview`).expect(200));
   });
 
   it('GET the statement of account, whatever the number of invoices and payments', async function () {

@@ -1,5 +1,5 @@
 // Proposals, quotations and invoices: the lists (every client has their own), and the record
-// pages, PDFs and comment forms of a record of the owner's company (Northwind), which no other
+// pages, PDFs, previews and comment forms of a record of the owner's company (Northwind), which no other
 // client may reach. Proposals and quotations go with showProposals, invoices with showInvoices,
 // the comment form also with allowComments.
 import type { MatrixRoute, MatrixWorld } from './matrix.ts';
@@ -22,6 +22,7 @@ function section(name: 'proposals' | 'quotations' | 'invoices', switches: Matrix
     { method: 'GET', path: `/${name}`, url: () => `/${name}`, ownedByClient: false, switches },
     { method: 'GET', path: `/${name}/:id`, url: async (w) => `/${name}/${await ownerRecord(w, name)}`, ownedByClient: true, switches },
     { method: 'GET', path: `/${name}/:id.pdf`, url: async (w) => `/${name}/${await ownerRecord(w, name)}.pdf`, ownedByClient: true, switches },
+    { method: 'GET', path: `/${name}/:id/preview`, url: async (w) => `/${name}/${await ownerRecord(w, name)}/preview`, ownedByClient: true, switches },
     {
       method: 'POST',
       path: `/${name}/:id/comments`,
