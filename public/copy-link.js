@@ -4,7 +4,7 @@
 // region next to it, since a changed button label alone is not always read out.
 (function () {
   function statusFor(button) {
-    var id = button.getAttribute('data-copy') + '-copied';
+    var id = `${button.getAttribute('data-copy')}-copied`;
     var status = document.getElementById(id);
     if (!status) {
       status = document.createElement('span');

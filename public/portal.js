@@ -6,13 +6,14 @@
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!zone) return;
     // The cookie stays within the portal's own path (where this script is served from).
-    var src = (document.currentScript && document.currentScript.getAttribute('src')) || '/portal/assets/portal.js';
+    var src = document.currentScript?.getAttribute('src') || '/portal/assets/portal.js';
     var path = src.replace(/\/assets\/portal\.js.*$/, '') || '/';
-    var cookie = 'portal_tz=' + encodeURIComponent(zone);
+    var cookie = `portal_tz=${encodeURIComponent(zone)}`;
     if (document.cookie.split('; ').indexOf(cookie) === -1) {
-      document.cookie = cookie + '; path=' + path + '; max-age=31536000; samesite=lax';
+      // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser the portal serves
+      document.cookie = `${cookie}; path=${path}; max-age=31536000; samesite=lax`;
     }
-  } catch (e) {
+  } catch (_e) {
     /* an old browser without Intl time zones: the workspace default applies */
   }
 })();
@@ -33,7 +34,7 @@
   var swapped = [];
 
   function liveRegion() {
-    if (live && live.isConnected) return live;
+    if (live?.isConnected) return live;
     live = document.getElementById('portal-live');
     if (!live) {
       live = document.createElement('div');
@@ -73,16 +74,16 @@
   function first(roots, selector) {
     for (var i = 0; i < roots.length; i++) {
       var root = roots[i];
-      if (!root || !root.isConnected) continue;
-      if (root.matches && root.matches(selector)) return root;
-      var found = root.querySelector && root.querySelector(selector);
+      if (!root?.isConnected) continue;
+      if (root.matches?.(selector)) return root;
+      var found = root.querySelector?.(selector);
       if (found) return found;
     }
     return null;
   }
 
   function userCaused(source) {
-    return Boolean(source && source.closest && source.closest('form, a[href], button'));
+    return Boolean(source?.closest?.('form, a[href], button'));
   }
 
   function settle(roots, ctx) {
@@ -101,7 +102,7 @@
     // which browsers honour only on a full load: honoured here on a boosted page change too, with
     // its status message, if any, still announced.
     var chosen = wholePage && first(roots, '[autofocus]');
-    if (chosen && focusOn(chosen)) return announce((status && status.textContent) || document.title);
+    if (chosen && focusOn(chosen)) return announce(status?.textContent || document.title);
 
     if (status && focusOn(status)) return announce(status.textContent);
 
@@ -120,12 +121,12 @@
     if (focusOn(root)) {
       var label = root.getAttribute('aria-labelledby');
       var labelEl = label && document.getElementById(label);
-      announce((labelEl && labelEl.textContent) || liveRegion().getAttribute('data-updated') || '');
+      announce(labelEl?.textContent || liveRegion().getAttribute('data-updated') || '');
     }
   }
 
   document.addEventListener('htmx:before:request', function (evt) {
-    var ctx = evt.detail && evt.detail.ctx;
+    var ctx = evt.detail?.ctx;
     if (ctx && userCaused(ctx.sourceElement)) {
       pending = ctx;
       swapped = [];
@@ -134,14 +135,14 @@
   document.addEventListener('htmx:after:settle', function (evt) {
     if (!pending) return;
     // Only what this request swapped: a live refresh may settle while the request is in flight.
-    var task = evt.detail && evt.detail.task;
-    if (task && task.sourceElement && task.sourceElement !== pending.sourceElement) return;
-    var content = (evt.detail && evt.detail.newContent) || [];
+    var task = evt.detail?.task;
+    if (task?.sourceElement && task.sourceElement !== pending.sourceElement) return;
+    var content = evt.detail?.newContent || [];
     for (var i = 0; i < content.length; i++) swapped.push(content[i]);
     if (!content.length && evt.detail && evt.detail.task && evt.detail.task.target) swapped.push(evt.detail.task.target);
   });
   document.addEventListener('htmx:after:swap', function (evt) {
-    var ctx = evt.detail && evt.detail.ctx;
+    var ctx = evt.detail?.ctx;
     if (!pending || ctx !== pending) return;
     pending = null;
     var roots = swapped;

@@ -81,7 +81,7 @@
           return { points: points };
         }));
         sync();
-      } catch (e) {
+      } catch (_e) {
         pad.clear();
         field.value = '';
       }

@@ -132,7 +132,7 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   doc.moveDown(1);
 
   // Net amount and tax per rate.
-  if (model.taxBreakdown && model.taxBreakdown.rows.length) {
+  if (model.taxBreakdown?.rows.length) {
     doc.font('bold').fontSize(10).fillColor('#1d2330').text(model.taxBreakdown.heading, left + width * 0.4, doc.y, { width: width * 0.6, align: 'right' });
     doc.font('regular').fontSize(9.5);
     for (const item of model.taxBreakdown.rows) {
@@ -144,7 +144,7 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     doc.moveDown(1);
   }
 
-  if (model.payments && model.payments.rows.length) {
+  if (model.payments?.rows.length) {
     doc.font('bold').fontSize(12).fillColor('#1d2330').text(model.payments.label, left, doc.y, { width });
     doc.font('regular').fontSize(10);
     for (const payment of model.payments.rows) doc.text(`${payment.when} · ${payment.method} · ${payment.amount}`, { width });
