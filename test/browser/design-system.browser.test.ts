@@ -15,6 +15,8 @@ interface DesignReport {
   missingSymbols: string[];
   chips: Array<{ text: string; hasIcon: boolean; iconHidden: boolean }>;
   emptyStates: Array<{ text: string; hasIcon: boolean }>;
+  /** Record links drawn with no width: squeezed out by the chips beside them. */
+  collapsedLinks: string[];
 }
 
 /** What the page's icons and chips look like to a reader: the text of each chip, the icons that resolve. */
@@ -31,13 +33,15 @@ function designReport(page: Page): Promise<DesignReport> {
       text: (state.querySelector('.empty-state__text')?.textContent ?? '').trim(),
       hasIcon: Boolean(state.querySelector('svg.icon use')),
     }));
-    return { missingSymbols, chips, emptyStates };
+    const collapsedLinks = [...document.querySelectorAll<HTMLElement>('.record__link')].filter((a) => a.getBoundingClientRect().width < 1).map((a) => a.textContent ?? '');
+    return { missingSymbols, chips, emptyStates, collapsedLinks };
   });
 }
 
 async function expectDesignSystem(page: Page, label: string): Promise<DesignReport> {
   const report = await designReport(page);
   expect(report.missingSymbols, `${label}: icons pointing at no symbol`).to.deep.equal([]);
+  expect(report.collapsedLinks, `${label}: record links with no width`).to.deep.equal([]);
   for (const chip of report.chips) {
     expect(chip.text, `${label}: a chip without words`).to.not.equal('');
     expect(chip.hasIcon && chip.iconHidden, `${label}: chip "${chip.text}" has a decorative icon`).to.equal(true);
