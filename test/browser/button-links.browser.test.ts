@@ -46,7 +46,7 @@ describe('button links and the pay section in Chromium', function () {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}`);
       const gaps = await page.evaluate(() => {
-        const pay = document.querySelector('a.button[href$="/pay"]')!.closest('.record-actions') as HTMLElement;
+        const pay = document.querySelector('a.button[href$="/pay"]')!.closest('.amount-header') as HTMLElement;
         const items = document.querySelector('section[aria-labelledby="lines-title"]') as HTMLElement;
         const next = items.nextElementSibling as HTMLElement;
         return {

@@ -69,7 +69,7 @@ describe('proposals, quotations and invoices in Chromium', function () {
       await page.selectOption('#invoices-status', 'paid');
       await page.click('.filters button');
       await page.waitForURL(/status=paid/);
-      const badges = await page.locator('.record .badge').allTextContents();
+      const badges = await page.locator('.record .chip .chip__text').allTextContents();
       expect(badges.length).to.be.above(0);
       expect(badges.every((badge) => badge.trim() === 'Paid')).to.equal(true);
     } finally {

@@ -98,7 +98,7 @@ describe('the CRM header badges on a busy workspace', function () {
     await clientWrites(COUNT_LIMIT + 50);
     await h.crm.db.raw('analyze portal_messages');
     const { result: inbox, recorded } = await recordedDuring(h.crm.db, async () => (await staff.get('/client-messages').expect(200)).text);
-    expect(inbox).to.include('<span class="unread-badge">99+ unread</span>').and.include('99+ unread messages');
+    expect(inbox).to.include('<span class="chip__text">99+ unread</span>').and.include('99+ unread messages');
     const statement = recorded.find((q) => /\bportal_conversations\b/.test(q.sql) && /\bunread\b/.test(q.sql) && /\blast_body\b/.test(q.sql));
     expect(statement, 'the inbox statement').to.not.equal(undefined);
     // The unread count, and the latest message's author and text (one row each).

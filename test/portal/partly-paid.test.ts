@@ -57,7 +57,7 @@ describe('a part-paid invoice', function () {
     expect(textOf(row![0])).to.contain('Partly paid').and.not.contain('Unpaid');
 
     const page = await agent.get(href).expect(200);
-    const meta = /<div class="record-meta">[\s\S]*?<\/div>/.exec(page.text)![0];
+    const meta = /<div class="amount-header__figure">[\s\S]*?<\/div>/.exec(page.text)![0];
     expect(textOf(meta)).to.contain('Partly paid').and.not.contain('Unpaid');
 
     const dashboard = await agent.get('/portal/demo/').expect(200);
