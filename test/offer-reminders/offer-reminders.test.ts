@@ -12,6 +12,7 @@ import { saveSettings } from '../../src/settings/queries.ts';
 import { addDays } from '../../src/offer-reminders/service.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import type { CapturedMessage } from '../support/smtp-capture.ts';
+import { countQueries } from '../support/query-counter.ts';
 
 describe('offer reminder emails', function () {
   this.timeout(120_000);
@@ -147,5 +148,32 @@ describe('offer reminder emails', function () {
     await two.crm.portal.workspaceChanged(ids.demo);
     const { mail } = await remindEverywhere();
     expect(mail.map((m) => m.to.join(',')).sort()).to.deep.equal(['maria@northwind.test', 'tom@northwind.test']);
+  });
+
+  it('costs nothing per workspace with the switch off, and scopes every other query by workspace', async function () {
+    // A thousand workspaces with an active client user each and the proposals switch off.
+    const off = Array.from({ length: 1000 }, (_, i) => `off-${i}`);
+    await db.batchInsert('client_users', off.map((ws) => ({ workspace_id: ws, client_id: '1', contact_id: '1', email: `${ws}@example.test`, status: 'active' })), 500);
+    await db.batchInsert('workspace_client_portal_settings', off.map((ws) => ({ workspace_id: ws, show_proposals: false, updated_by_staff_id: '1' })), 500);
+    await one.crm.portal.offerReminders.run();
+    const counter = countQueries({ db, sessionPool: one.crm.sessionPool });
+    try {
+      const started = process.hrtime.bigint();
+      const pass = await counter.measure(() => one.crm.portal.offerReminders.run());
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      console.log(`      a pass over 1,000 workspaces with the switch off, demo and acme: ${pass.count} queries, ${ms.toFixed(1)} ms`);
+      // One to find the workspaces; for demo (everything sent already) the host's two reads, its
+      // client users and the reminders sent; none for acme (flag off) or the thousand.
+      expect(pass.count, pass.sql.join('\n')).to.be.at.most(5);
+      const portalReads = pass.sql.filter((sql) => /portal_offer_reminders|client_users/.test(sql));
+      const [findWorkspaces, ...scoped] = portalReads;
+      expect(findWorkspaces).to.match(/distinct/);
+      for (const sql of scoped) expect(sql, sql).to.match(/"workspace_id" = (\?|\$1)/);
+      expect(scoped).to.have.length(2);
+    } finally {
+      counter.stop();
+      await db('workspace_client_portal_settings').whereIn('workspace_id', off).delete();
+      await db('client_users').whereIn('workspace_id', off).delete();
+    }
   });
 });
