@@ -17,6 +17,7 @@ import * as unreadNotificationsIndex from './20261206000001_unread_notifications
 import * as recordActivityIndex from './20261206000002_record_activity_index.ts';
 import * as signatureStrokes from './20261210000001_signature_strokes.ts';
 import * as notificationGroupsAndReads from './20261215000001_notification_groups_and_reads.ts';
+import * as offerReminders from './20261220000001_offer_reminders.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -38,6 +39,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261206000002_record_activity_index': recordActivityIndex,
     '20261210000001_signature_strokes': signatureStrokes,
     '20261215000001_notification_groups_and_reads': notificationGroupsAndReads,
+    '20261220000001_offer_reminders': offerReminders,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

@@ -50,6 +50,11 @@ export const PortalConfigSchema = z.object({
    * up to per workspace, so one client cannot fill the agency's disk or database. 5 GiB by default.
    */
   workspaceStorageQuotaBytes: z.number().int().positive().default(5 * 1024 ** 3),
+  /**
+   * How many days before an offer's valid-until date its client's users get a reminder email
+   * (an offer valid until today is still in time). 0 sends none.
+   */
+  offerReminderDays: z.number().int().min(0).max(60).default(3),
 });
 
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;

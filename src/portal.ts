@@ -90,6 +90,7 @@ import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
 import { createPaymentService, type PaymentService } from './payments/service.ts';
 import { createNotifications, type Notifications } from './notifications/service.ts';
 import { notificationsRouter } from './notifications/router.ts';
+import { createOfferReminders, type OfferReminders } from './offer-reminders/service.ts';
 import { paymentSettingsRoutes } from './payments/admin-routes.ts';
 import type { FeatureFlags, FileStorage } from './ports/services.ts';
 import { countPendingMessages } from './mail/outbox-queries.ts';
@@ -164,6 +165,12 @@ export interface CustomerPortal {
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
+  /**
+   * Reminder emails to clients before an offer's valid-until date (config.offerReminderDays), each
+   * sent once across instances; runs on a timer, run() for tests. None where the host's offers
+   * port has no expiringSoon.
+   */
+  offerReminders: Pick<OfferReminders, 'run'>;
   /** Mount at config.notificationsPath, behind the host's staff sign-in (any staff user). */
   notificationsRouter: Router;
   /** What the host shows in its header for a signed-in staff user (the unread count). */
@@ -188,6 +195,7 @@ const DIGEST_INTERVAL_MS = 60_000;
 // The package exports only its UMD build's unminified name; the minified one sits beside it.
 const SIGNATURE_PAD_FILE = path.join(path.dirname(createRequire(import.meta.url).resolve('signature_pad')), 'signature_pad.umd.min.js');
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
+const OFFER_REMINDER_INTERVAL_MS = 15 * 60_000;
 
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const deps = validateDeps(input);
@@ -269,6 +277,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError: (m, e) => logger.error(m, e) });
   const messages = createMessagesService({ db, bus: events, storage, logger });
   const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
+  const offerReminders = createOfferReminders({ db, adapter, workspaces, flags, mailer, config, now, logger });
 
   const decisions = new OfferDecisions({ db, adapter, now });
   const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
@@ -377,6 +386,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // Emails for staff: the interval catches what no kick() announced (another instance's events, a restart).
   const dispatching = setInterval(() => void notifications.runOnce(), 30_000);
   dispatching.unref();
+  const reminding = setInterval(() => void offerReminders.runInBackground(), OFFER_REMINDER_INTERVAL_MS);
+  reminding.unref();
 
   return {
     clientRouter,
@@ -416,6 +427,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     files: storage,
     payments,
     notifications,
+    offerReminders: { run: () => offerReminders.run() },
     notificationsRouter: withOperations(staffNotifications),
     async headerItems(staff) {
       const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
@@ -435,7 +447,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       clearInterval(digestTimer);
       workspaces.close();
       clearInterval(dispatching);
+      clearInterval(reminding);
       await notifications.idle();
+      await offerReminders.idle();
       if (!deps.events) await events.close();
       // Last: the notifications above may still queue mail.
       await outbox.stop();

@@ -9,7 +9,7 @@ import { parseUuid } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
 import { findInvoice, listInvoiceLines, listInvoicePayments, listInvoices, type InvoiceRow, type InvoiceState } from './queries/invoices.ts';
 import { recordInvoicePayment } from './queries/payments.ts';
-import { decideQuote, findQuote, listQuoteLines, listQuotes, type QuoteRow } from './queries/quotes.ts';
+import { decideQuote, findQuote, listExpiringQuotes, listQuoteLines, listQuotes, type QuoteRow } from './queries/quotes.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 
@@ -25,6 +25,8 @@ const METHOD_TO_ALGA: Record<string, string> = { card: 'credit_card', bank_trans
 const ALGA_TO_METHOD: Record<string, string> = { ...Object.fromEntries(Object.entries(METHOD_TO_ALGA).map(([method, alga]) => [alga, method])), stripe: 'card' };
 
 const EMPTY = { items: [], next: null };
+
+const isDay = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 
 /** The note Alga's payment list shows for a payment the client made from the portal. */
 const PORTAL_PAYMENT_NOTE = 'Paid from the client portal';
@@ -110,6 +112,14 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
         taxCents: cents(row.tax),
         terms: row.terms_and_conditions?.trim() || null,
       };
+    },
+    async expiringSoon(workspaceId, window) {
+      const tenant = tenantOf(workspaceId);
+      if (tenant === null || !isDay(window.from) || !isDay(window.through)) return [];
+      const rows = await listExpiringQuotes(db, { tenant, ...window });
+      return rows.map((row) => ({
+        kind: 'quotation' as const, id: row.quote_id, clientId: row.client_id, number: row.quote_number?.trim() || row.title, title: row.title, validUntil: row.valid_until,
+      }));
     },
     async decide(workspaceId, clientId, kind, id, decision, write) {
       const tenant = tenantOf(workspaceId);

@@ -14,7 +14,7 @@ import {
   findInvoice, INVOICE_ABANDONED, INVOICE_CLOSED, listInvoiceLines, listInvoicePayments, listInvoices, type InvoiceRow, type InvoiceState,
 } from './queries/invoices.ts';
 import { MODE_CODES, recordInvoicePayment } from './queries/payments.ts';
-import { decideProposal, findProposal, listProposalLines, listProposals, type LineRow, type ProposalRow } from './queries/proposals.ts';
+import { decideProposal, findProposal, listExpiringProposals, listProposalLines, listProposals, type LineRow, type ProposalRow } from './queries/proposals.ts';
 
 // llx_propal.fk_statut → the portal's status; billed (4) was signed first, canceled (-1) withdrawn.
 const PROPOSAL_STATUS: Record<number, OfferStatus> = { [-1]: 'withdrawn', 1: 'open', 2: 'accepted', 3: 'declined', 4: 'accepted' };
@@ -25,6 +25,8 @@ const PROPOSAL_CODES: Record<OfferStatus, number[]> = { open: [1], accepted: [2,
 const METHODS: Record<string, string> = { ...Object.fromEntries(Object.entries(MODE_CODES).map(([method, code]) => [code, method])), CREDIT_NOTE: 'credit_note', DEPOSIT: 'deposit' };
 
 const EMPTY = { items: [], next: null };
+
+const isDay = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 
 /** A [date, rowid] cursor of the lists below: the last row's sort key. */
 function dateCursor(after: string | null | undefined): { date: string; rowid: number } | null | 'invalid' {
@@ -118,6 +120,14 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
         taxCents: toCents(row.total_ttc) - toCents(row.total_ht),
         terms: null,
       };
+    },
+    async expiringSoon(workspaceId, window) {
+      const entity = entityOf(workspaceId);
+      if (entity === null || !isDay(window.from) || !isDay(window.through)) return [];
+      const rows = await listExpiringProposals(db, { entity, ...window });
+      return rows.map((row) => ({
+        kind: 'proposal' as const, id: toHostId(row.rowid), clientId: toHostId(row.fk_soc), number: row.ref, title: row.ref_client?.trim() || row.ref, validUntil: row.fin_validite,
+      }));
     },
     async decide(workspaceId, clientId, kind, id, decision, write) {
       const entity = entityOf(workspaceId);

@@ -65,8 +65,11 @@ export interface BootOptions {
   metricsToken?: string | undefined;
   /** How long shutdown waits for requests in flight before cutting their connections. */
   shutdownDeadlineMs?: number;
-  /** The portal's live-stream settings (caps and the session re-check); LIVE_STREAMS_PER_SESSION, LIVE_STREAMS_PER_IP. */
-  portalConfig?: Pick<PortalConfigInput, 'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs'> | undefined;
+  /**
+   * The portal's live-stream settings (caps and the session re-check; LIVE_STREAMS_PER_SESSION,
+   * LIVE_STREAMS_PER_IP) and the offer reminders' window (OFFER_REMINDER_DAYS).
+   */
+  portalConfig?: Pick<PortalConfigInput, 'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'offerReminderDays'> | undefined;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */
   embeddedMaintenanceMs?: number;
   /**

@@ -4,7 +4,7 @@
 // line's rate is null and the tax is zero: total = subtotal.
 import type { Knex } from 'knex';
 import {
-  type InvoiceDetail, type InvoicePayment, type InvoiceStatementData, type InvoiceStatus, type InvoiceSummary, type LineItem,
+  type ExpiringOffer, type InvoiceDetail, type InvoicePayment, type InvoiceStatementData, type InvoiceStatus, type InvoiceSummary, type LineItem,
   type OfferDetail, type OfferKind, type OfferStatus, type OfferSummary, type Page, type PageRequest, clampLimit, decodeCursor, pageOf,
 } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
@@ -16,7 +16,7 @@ import {
   clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, clientStatementInvoicesQuery, clientStatementPaymentsQuery, listClientInvoices, type InvoiceKey, type PortalInvoiceLegalRow,
   type PortalInvoiceRow,
 } from './queries/portal-invoices.ts';
-import { clientOfferItemsQuery, clientOfferQuery, listClientOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
+import { clientOfferItemsQuery, clientOfferQuery, listClientOffers, listExpiringOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
 import { togetherTemplate, type TogetherRead } from './queries/read-together.ts';
 
 const OFFER_STATUS: Record<PortalOfferRow['status'], OfferStatus> = { sent: 'open', accepted: 'accepted', declined: 'declined', expired: 'expired' };
@@ -25,6 +25,7 @@ export const CRM_OFFER_STATUSES: Record<OfferStatus, CrmOfferStatus[]> = { open:
 const INVOICE_STATUS: Record<PortalInvoiceRow['status'], InvoiceStatus> = { sent: 'open', overdue: 'open', paid: 'paid', void: 'void' };
 export const CRM_INVOICE_STATUSES: Record<InvoiceStatus, CrmInvoiceStatus[]> = { open: ['sent', 'overdue'], paid: ['paid'], void: ['void'] };
 
+const isDay = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 const isKind = (kind: unknown): kind is OfferKind => kind === 'proposal' || kind === 'quotation';
 
 function presentLine(row: LineItemRow): LineItem {
@@ -156,6 +157,18 @@ export function offerReads(db: Knex) {
       const lines = items.map(presentLine);
       const subtotalCents = lines.reduce((sum, line) => sum + line.totalCents, 0);
       return { ...presentOffer(kind, row), clientId: toHostId(row.client_id), body: row.body, lines, subtotalCents, taxCents: 0, totalCents: subtotalCents, terms: null };
+    },
+
+    /** Sent proposals and quotations of the workspace lapsing within the window, for reminder emails. */
+    async expiringSoon(workspaceId: string, window: { from: string; through: string }): Promise<ExpiringOffer[]> {
+      const ws = parseId(workspaceId);
+      if (ws === null || !isDay(window.from) || !isDay(window.through)) return [];
+      const read = async (kind: OfferKind) =>
+        (await listExpiringOffers(db, OFFER_TABLES[kind], { workspaceId: ws, ...window })).map((row) => ({
+          kind, id: toHostId(row.id), clientId: toHostId(row.client_id), number: row.number, title: row.title, validUntil: row.valid_until,
+        }));
+      const [proposals, quotations] = await Promise.all([read('proposal'), read('quotation')]);
+      return [...proposals, ...quotations];
     },
   };
 }

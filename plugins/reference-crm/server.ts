@@ -41,6 +41,7 @@ try {
     portalConfig: {
       ...(env.LIVE_STREAMS_PER_SESSION ? { liveStreamsPerSession: Number(env.LIVE_STREAMS_PER_SESSION) } : {}),
       ...(env.LIVE_STREAMS_PER_IP ? { liveStreamsPerIp: Number(env.LIVE_STREAMS_PER_IP) } : {}),
+      ...(env.OFFER_REMINDER_DAYS ? { offerReminderDays: Number(env.OFFER_REMINDER_DAYS) } : {}),
     },
   });
   const demo = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo');

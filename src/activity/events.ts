@@ -33,6 +33,7 @@ export const ACTIVITY_EVENTS = {
   'offer.accepted': 'Accepted a proposal or quotation',
   'offer.declined': 'Declined a proposal or quotation',
   'offer.signed_pdf_downloaded': 'Downloaded the signed PDF',
+  'offer.reminder_sent': 'Was emailed a reminder that a proposal or quotation lapses soon',
   'public_link.opened': 'Opened a public link',
   'public_link.created': 'A public link was created by the agency',
   'public_link.revoked': 'A public link was revoked by the agency',

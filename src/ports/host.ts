@@ -281,6 +281,17 @@ export interface OfferDecision {
   at: Date;
 }
 
+/** An open offer whose valid-until date is near: what a reminder to the client's users names. */
+export interface ExpiringOffer {
+  kind: OfferKind;
+  id: HostId;
+  clientId: HostId;
+  number: string;
+  title: string;
+  /** 'YYYY-MM-DD'. */
+  validUntil: string;
+}
+
 /** Proposals and quotations of one client company, scoped by workspace and client in every query. */
 export interface OffersPort {
   /**
@@ -295,6 +306,13 @@ export interface OffersPort {
    * open; answers false (and changes nothing) when it is not, so two concurrent accepts make one.
    */
   decide(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId, decision: OfferDecision, write?: HostWrite): Promise<boolean>;
+  /**
+   * Optional: the workspace's open offers (status 'open', of every client, of the kinds the host
+   * keeps) whose valid-until date lies from `from` through `through` ('YYYY-MM-DD', both included),
+   * in one query, for the reminder emails sent before an offer lapses. Scoped by workspace; the
+   * same offers list() answers with status 'open'. Without it no reminders are sent.
+   */
+  expiringSoon?(workspaceId: HostId, window: { from: string; through: string }): Promise<ExpiringOffer[]>;
 }
 
 /** 'open' covers unpaid and part-paid; overdue is derived from the due date. */

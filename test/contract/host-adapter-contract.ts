@@ -13,7 +13,7 @@ import { loadDashboard } from '../../src/dashboard/widgets.ts';
 import { findClaimProblems } from '../../src/host/verify-claims.ts';
 import { Readable } from 'node:stream';
 import type {
-  ClientSummary, ClientTask, CommentSubjectType, DashboardAsk, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
+  ClientSummary, ClientTask, CommentSubjectType, DashboardAsk, ExpiringOffer, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
 } from '../../src/ports/host.ts';
 import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
@@ -799,6 +799,38 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expect(await port.statement!(second.id, client.id), `${client.name} from the other workspace`).to.deep.equal({ invoices: [], payments: [] });
         }
         expect(await port.statement!(workspace.id, 'not-an-id')).to.deep.equal({ invoices: [], payments: [] });
+      });
+
+      it('answers expiringSoon() with the open offers list() shows, of every client, whose valid-until lies in the window (when the host has it)', async function () {
+        if (!adapter.offers?.expiringSoon) this.skip();
+        const port = adapter.offers!;
+        const open: ExpiringOffer[] = [];
+        for (const client of await adapter.clients.list(workspace.id)) {
+          for (const kind of port.kinds ?? KINDS) {
+            for (const offer of await walk(offersOf(workspace.id, client.id, kind, ['open']), 100)) {
+              if (offer.validUntil) open.push({ kind, id: offer.id, clientId: client.id, number: offer.number, title: offer.title, validUntil: offer.validUntil });
+            }
+          }
+        }
+        expect(open, 'the fixture needs an open offer with a valid-until date').to.not.be.empty;
+        const key = (offer: ExpiringOffer) => `${offer.kind}|${offer.id}`;
+        const sorted = (offers: ExpiringOffer[]) => [...offers].sort((a, b) => key(a).localeCompare(key(b)));
+        const all = await port.expiringSoon!(workspace.id, { from: '1900-01-01', through: '2999-12-31' });
+        expectStringIds(all);
+        expect(sorted(all)).to.deep.equal(sorted(open));
+        // Both ends of the window are included, and nothing outside it is.
+        const days = [...new Set(open.map((offer) => offer.validUntil))].sort();
+        const day = days[0]!;
+        expect(sorted(await port.expiringSoon!(workspace.id, { from: day, through: day }))).to.deep.equal(sorted(open.filter((offer) => offer.validUntil === day)));
+        const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+        expect(await port.expiringSoon!(workspace.id, { from: '1900-01-01', through: dayBefore })).to.deep.equal([]);
+        // Another workspace's answer names none of our clients; a malformed workspace id or window answers nothing.
+        if (other) {
+          const ours = new Set((await adapter.clients.list(workspace.id)).map((client) => client.id));
+          for (const offer of await port.expiringSoon!(other.id, { from: '1900-01-01', through: '2999-12-31' })) expect(ours.has(offer.clientId), `${offer.kind} ${offer.id}`).to.equal(false);
+        }
+        for (const bad of MALFORMED_IDS) expect(await port.expiringSoon!(bad, { from: '1900-01-01', through: '2999-12-31' }), bad.slice(0, 40)).to.deep.equal([]);
+        expect(await port.expiringSoon!(workspace.id, { from: 'soon', through: "2999-12-31' or '1'='1" })).to.deep.equal([]);
       });
 
       it('answers nothing about another client\'s or another workspace\'s records', async function () {

@@ -66,6 +66,31 @@ export async function findQuote(db: Db, args: { tenant: string; clientId: string
   return (await scopedQuotes(db, args).where('q.quote_id', args.quoteId).first<QuoteRow | undefined>(columns(db))) ?? null;
 }
 
+export interface ExpiringQuoteRow {
+  quote_id: string;
+  client_id: string;
+  quote_number: string | null;
+  title: string;
+  valid_until: string;
+}
+
+const VALID_UNTIL_DAY = `(q.valid_until at time zone 'UTC')::date`;
+
+/**
+ * Sent quotes of every active client of the tenant whose valid_until falls on a day (in UTC, as
+ * the list shows it) from `from` through `through`: the reminder emails read them in one query.
+ * Scoped by tenant and to active clients, as the list is.
+ */
+export async function listExpiringQuotes(db: Db, args: { tenant: string; from: string; through: string }): Promise<ExpiringQuoteRow[]> {
+  return db('quotes as q')
+    .where({ 'q.tenant': args.tenant, 'q.status': 'sent', 'q.is_template': false })
+    .whereIn('q.client_id', activeClientIds(db, args.tenant))
+    .andWhereRaw(`${VALID_UNTIL_DAY} between ?::date and ?::date`, [args.from, args.through])
+    .orderBy('q.valid_until')
+    .orderBy('q.quote_id')
+    .select<ExpiringQuoteRow[]>(['q.quote_id', 'q.client_id', 'q.quote_number', 'q.title', db.raw(`to_char(${VALID_UNTIL_DAY}, 'YYYY-MM-DD') as valid_until`)]);
+}
+
 /** Lines in Alga's order (display_order); optional items the client left unselected are not part of the total and are left out. */
 export async function listQuoteLines(db: Db, args: { tenant: string; clientId: string; quoteId: string }): Promise<QuoteLineRow[]> {
   return db('quote_items as i')

@@ -74,6 +74,30 @@ export async function findProposal(db: Db, args: { entity: number; companyId: nu
   return row ?? null;
 }
 
+export interface ExpiringProposalRow {
+  rowid: number;
+  fk_soc: number;
+  ref: string;
+  ref_client: string | null;
+  fin_validite: string;
+}
+
+/**
+ * Validated proposals of every client company of the entity whose end of validity (fin_validite,
+ * a datetime Dolibarr sets to a day) falls on a day from `from` through `through`: the reminder
+ * emails read them in one query. Scoped by entity and to client companies, as the list is.
+ */
+export async function listExpiringProposals(db: Db, args: { entity: number; from: string; through: string }): Promise<ExpiringProposalRow[]> {
+  return db('llx_propal as p')
+    .where({ 'p.entity': args.entity, 'p.fk_statut': PROPAL_VALIDATED })
+    .whereIn('p.fk_soc', clientCompanyIds(db, args.entity))
+    .andWhereRaw('p.fin_validite >= ?::date', [args.from])
+    .andWhereRaw("p.fin_validite < ?::date + interval '1 day'", [args.through])
+    .orderBy('p.fin_validite')
+    .orderBy('p.rowid')
+    .select<ExpiringProposalRow[]>(['p.rowid', 'p.fk_soc', 'p.ref', 'p.ref_client', db.raw("to_char(p.fin_validite, 'YYYY-MM-DD') as fin_validite")]);
+}
+
 /** Lines in Dolibarr's own order (rang). Title and subtotal lines (special_code 104777/104778 etc.) carry no money and are kept as text. */
 export async function listProposalLines(db: Db, args: { entity: number; companyId: number; proposalId: number }): Promise<LineRow[]> {
   return db('llx_propaldet as d')

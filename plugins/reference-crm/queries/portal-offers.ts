@@ -91,3 +91,26 @@ export function clientOfferItemsQuery(db: Db, spec: OfferTable, args: OfferArgs)
       db.raw('round(li.quantity * li.unit_price_cents)::bigint as line_total_cents'),
     ]);
 }
+
+export interface ExpiringOfferRow {
+  id: number;
+  client_id: number;
+  number: string;
+  title: string;
+  valid_until: string;
+}
+
+/**
+ * Sent offers of every client of the workspace whose valid-until date lies from `from` through
+ * `through` (both included), soonest first: the reminder emails read them in one query per kind.
+ */
+export async function listExpiringOffers(db: Db, spec: OfferTable, args: { workspaceId: number; from: string; through: string }): Promise<ExpiringOfferRow[]> {
+  return db(`${spec.parentTable} as o`)
+    .where('o.workspace_id', args.workspaceId)
+    .andWhere('o.status', 'sent')
+    .andWhere('o.valid_until', '>=', args.from)
+    .andWhere('o.valid_until', '<=', args.through)
+    .orderBy('o.valid_until')
+    .orderBy('o.id')
+    .select<ExpiringOfferRow[]>(['o.id', 'o.client_id', 'o.number', 'o.title', 'o.valid_until']);
+}
