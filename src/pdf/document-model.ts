@@ -39,6 +39,8 @@ export interface PdfDocumentModel {
   /** "Proposal PRO-0001" */
   heading: string;
   title: string;
+  /** What the reader must act on, prominent under the title as on the page: "€1,234.00 due 12 Dec 2026". */
+  amountDue?: string | null;
   meta: Array<{ label: string; value: string }>;
   body: string;
   columns: { description: string; quantity: string; unitPrice: string; tax: string; taxAmount?: string; total: string };

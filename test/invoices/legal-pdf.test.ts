@@ -65,6 +65,12 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(missing, text).to.deep.equal([]);
   });
 
+  it('puts the amount due and its date under the title, as the page does', async function () {
+    const text = await download();
+    expect(text).to.match(/\d[\d,.]*\.\d\d due Dec 6, 2026/);
+    expect(await download('de')).to.match(/\d[\d.,]*,\d\d\s*\S* fällig am /);
+  });
+
   it('says the same in German', async function () {
     const text = await download('de');
     for (const phrase of ['USt-IdNr.: DE298765432', 'Rechnungsnummer INV-0002', 'Leistungszeitraum', 'Zahlungsbedingungen', 'Bankverbindung', 'Verwendungszweck: INV-0002', 'Seite 1 von 1']) {
