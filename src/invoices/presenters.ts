@@ -104,6 +104,7 @@ export function invoicePdfModel(i18n: RequestI18n, view: InvoiceDetailView, bran
     brand,
     heading: view.heading,
     title: client,
+    amountDue: view.status === 'open' ? (view.due ? t('pdf:amountDue', { amount: view.balance, date: view.due }) : t('pdf:amountDueNoDate', { amount: view.balance })) : null,
     meta: [
       { label: t('pdf:status'), value: view.statusLabel },
       { label: t('invoices:issued'), value: view.issued },

@@ -39,6 +39,8 @@ export interface PdfDocumentModel {
   /** "Proposal PRO-0001" */
   heading: string;
   title: string;
+  /** "€5,422.35 due Nov 28, 2026": what an open invoice still asks for, set large under the title. */
+  amountDue?: string | null;
   meta: Array<{ label: string; value: string }>;
   body: string;
   columns: { description: string; quantity: string; unitPrice: string; tax: string; taxAmount?: string; total: string };

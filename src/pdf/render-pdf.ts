@@ -53,6 +53,10 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
 
   doc.font('bold').fontSize(20).fillColor('#1d2330').text(model.heading, left, y, { width });
   doc.font('regular').fontSize(13).fillColor(MUTED).text(model.title, { width });
+  if (model.amountDue) {
+    doc.moveDown(0.4);
+    doc.font('bold').fontSize(16).fillColor(model.brand.color).text(model.amountDue, { width });
+  }
   doc.moveDown(0.8);
 
   doc.fontSize(10);

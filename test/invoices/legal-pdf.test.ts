@@ -90,6 +90,7 @@ describe('invoice PDF: the details an invoice a business can file carries', func
       'total tax': 'Tax €817.35',
       total: 'Total €5,422.35',
       'page number': 'Page 1 of 1',
+      'amount due, prominent under the title': 'Summit Outdoor Co. €5,422.35 due Nov 28, 2026',
     };
     const missing = Object.entries(checklist).filter(([, phrase]) => (typeof phrase === 'string' ? !text.includes(phrase) : !phrase.test(`${raw}\n${text}`))).map(([field]) => field);
     expect(missing, raw).to.deep.equal([]);
