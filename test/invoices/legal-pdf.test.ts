@@ -10,7 +10,8 @@ import type { RequestI18n } from '../../src/i18n/request-i18n.ts';
 import { translator, type Locale } from '../../src/i18n/translations.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../../src/invoices/presenters.ts';
 import type { InvoiceDetail } from '../../src/ports/host.ts';
-import { invoiceReads } from '../../plugins/reference-crm/portal-commercial.ts';
+import { invoiceReads, offerReads } from '../../plugins/reference-crm/portal-commercial.ts';
+import { offerPdfModel, presentOfferDetail } from '../../src/offers/presenters.ts';
 import { renderPdf } from '../../src/pdf/render-pdf.ts';
 import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
@@ -107,6 +108,20 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(text).to.include('Reverse charge: VAT to be accounted for by the recipient');
     expect(text).to.match(/0\s?% on €1,500\.00 €0\.00/);
     expect(text).to.include('Total €1,500.00');
+  });
+
+  it('shows the tax per rate on a proposal too, its total the one lists show', async function () {
+    const db = h.crm.db;
+    const row = await db('proposals as q').join('workspaces as w', 'w.id', 'q.workspace_id').join('clients as c', 'c.id', 'q.client_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Summit Outdoor Co.' }).first('q.id', 'q.workspace_id', 'q.client_id');
+    const offer = (await offerReads(db).find(String(row.workspace_id), String(row.client_id), 'proposal', String(row.id)))!;
+    expect(offer.subtotalCents + offer.taxCents).to.equal(offer.totalCents);
+    const i18n = i18nFor('en');
+    const view = presentOfferDetail(i18n, offer, '/portal/demo/proposals/x', '2026-11-16');
+    const text = flat(await pdfText(await renderPdf(offerPdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.'))));
+    expect(text).to.include('Tax by rate');
+    expect(text).to.match(/19\s?% on €10,625\.00 €2,018\.75/);
+    expect(text).to.include('Total €12,643.75');
   });
 
   it('says the same in German', async function () {
