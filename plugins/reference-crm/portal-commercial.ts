@@ -1,7 +1,7 @@
 // The reference CRM's reads for the portal's offers and invoices ports (src/ports/host.ts):
 // its statuses in the portal's words, integer ids as strings, keyset cursors, and "nothing" for a
-// malformed id, a draft, or a record of another client or workspace. The CRM keeps no tax, so every
-// line's rate is null and the tax is zero: total = subtotal.
+// malformed id, a draft, or a record of another client or workspace. Each line carries its rate and
+// its tax, rounded per line; total = subtotal + tax, the figure the CRM stores and every list shows.
 import type { Knex } from 'knex';
 import {
   type ExpiringOffer, type InvoiceDetail, type InvoicePayment, type InvoiceStatementData, type InvoiceStatus, type InvoiceSummary, type LineItem,
@@ -29,7 +29,23 @@ const isDay = (value: unknown): value is string => typeof value === 'string' && 
 const isKind = (kind: unknown): kind is OfferKind => kind === 'proposal' || kind === 'quotation';
 
 function presentLine(row: LineItemRow): LineItem {
-  return { description: row.description, quantity: Number(row.quantity), unitPriceCents: row.unit_price_cents, totalCents: row.line_total_cents, taxRatePercent: null };
+  const rate = row.tax_rate_percent === null ? null : Number(row.tax_rate_percent);
+  return {
+    description: row.description,
+    quantity: Number(row.quantity),
+    unitPriceCents: row.unit_price_cents,
+    totalCents: Number(row.line_total_cents),
+    taxRatePercent: rate,
+    taxCents: rate === null ? null : Number(row.line_tax_cents),
+  };
+}
+
+/** Subtotal and tax of the lines; the total is the parent's own stored or computed figure. */
+function sums(lines: LineItem[]): { subtotalCents: number; taxCents: number } {
+  return {
+    subtotalCents: lines.reduce((sum, line) => sum + line.totalCents, 0),
+    taxCents: lines.reduce((sum, line) => sum + (line.taxCents ?? 0), 0),
+  };
 }
 
 export function presentOffer(kind: OfferKind, row: PortalOfferRow): OfferSummary {
@@ -155,8 +171,7 @@ export function offerReads(db: Knex) {
       const items = read.items as LineItemRow[];
       if (!row) return null;
       const lines = items.map(presentLine);
-      const subtotalCents = lines.reduce((sum, line) => sum + line.totalCents, 0);
-      return { ...presentOffer(kind, row), clientId: toHostId(row.client_id), body: row.body, lines, subtotalCents, taxCents: 0, totalCents: subtotalCents, terms: null };
+      return { ...presentOffer(kind, row), clientId: toHostId(row.client_id), body: row.body, lines, ...sums(lines), terms: null };
     },
 
     /** Sent proposals and quotations of the workspace lapsing within the window, for reminder emails. */
@@ -197,13 +212,11 @@ export function invoiceReads(db: Knex) {
       const payments = read.payments as PaymentRow[];
       if (!row) return null;
       const lines = items.map(presentLine);
-      const subtotalCents = lines.reduce((sum, line) => sum + line.totalCents, 0);
       return {
         ...presentInvoice(row),
         clientId: toHostId(row.client_id),
         lines,
-        subtotalCents,
-        taxCents: 0,
+        ...sums(lines),
         notes: row.notes,
         payments: payments.map(presentPayment),
         ...presentLegalDetails(row),

@@ -2,8 +2,8 @@
 // Dates are day offsets from SEED_REFERENCE_DATE so the data is the same on every run.
 export const SEED_REFERENCE_DATE = '2026-11-16';
 
-/** [description, quantity, unit price in cents] */
-export type SeedItem = readonly [string, number, number];
+/** [description, quantity, unit price in cents, tax rate percent where it differs from the client's] */
+export type SeedItem = readonly [string, number, number, number?];
 
 export interface SeedOffer {
   title: string;
@@ -81,6 +81,12 @@ export interface SeedClient {
   address: string | null;
   /** The client's VAT or tax id, where the agency has recorded it. */
   taxId?: string;
+  /**
+   * The VAT rate the agency charges this client's lines: a German agency charges 19 % to a German
+   * business, 0 % under reverse charge to an EU business with a VAT id, 0 % to a business outside
+   * the EU (supply not taxable in Germany). Absent: lines without a rate.
+   */
+  taxRatePercent?: number;
   created: number;
   contacts: readonly SeedContact[];
   proposals?: readonly SeedOffer[];
@@ -145,6 +151,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         website: 'https://northwind.test',
         address: '410 Harbor Street\nSeattle, WA 98101\nUnited States',
         taxId: '91-1144442',
+        taxRatePercent: 0,
         created: -300,
         contacts: [
           { name: 'Maria García', email: 'maria@northwind.test', phone: '+1 206 555 0142', demoLogin: true },
@@ -231,6 +238,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         website: 'https://bluebellbakery.test',
         address: '12 Camden Row\nDublin D08\nIreland',
         taxId: 'IE6388047V',
+        taxRatePercent: 0,
         created: -200,
         contacts: [
           { name: 'Priya Nair', email: 'priya@bluebell.test', phone: '+353 1 555 0190', demoLogin: true },
@@ -261,7 +269,8 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         ],
         invoices: [
           {
-            status: 'paid', currency: 'EUR', issued: -27, due: -13, notes: '',
+            status: 'paid', currency: 'EUR', issued: -27, due: -13,
+            notes: 'Reverse charge: VAT to be accounted for by the recipient (Article 196, Council Directive 2006/112/EC).',
             items: [['Campaign concept', 1, 150000]],
             payments: [{ amountCents: 'balance', method: 'card', reference: null, paidOn: -20 }],
           },
@@ -361,6 +370,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         website: 'https://summitoutdoor.test',
         address: 'Bergstraße 21\n80331 München\nGermany',
         taxId: 'DE811569869',
+        taxRatePercent: 19,
         created: -90,
         contacts: [
           { name: 'Jonas Berg', email: 'jonas@summitoutdoor.test', phone: '+49 89 5550 1234' },
@@ -386,6 +396,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             items: [
               ['Location day', 2, 220000],
               ['Travel and permits', 1, 60000],
+              ['Image usage rights, web shop (2 years)', 1, 40000, 7],
             ],
           },
         ],
@@ -398,6 +409,14 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
           {
             status: 'draft', currency: 'EUR', issued: 0, due: 14, notes: '',
             items: [['Theme customisation, first half', 1, 325000]],
+          },
+          {
+            status: 'sent', currency: 'EUR', issued: -2, due: 12, notes: '', supplied: -16, suppliedUntil: -3,
+            items: [
+              ['Product data import (per product)', 850, 250],
+              ['Migration plan', 1, 200000],
+              ['Image usage rights, web shop (2 years)', 1, 48000, 7],
+            ],
           },
         ],
         tasks: [

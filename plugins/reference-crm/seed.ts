@@ -63,10 +63,9 @@ function seedTime(offset: number, hour = 10): Date {
   return new Date(REFERENCE + offset * DAY_MS + hour * 60 * 60 * 1000);
 }
 
-const items = (rows: readonly SeedItem[]) =>
-  rows.map(([description, quantity, unitPriceCents]) => ({ description, quantity, unitPriceCents }));
-
-const totalOf = (rows: readonly SeedItem[]) => rows.reduce((sum, [, quantity, cents]) => sum + Math.round(quantity * cents), 0);
+/** The lines with their rate: the line's own, else the client's, else none. */
+const items = (rows: readonly SeedItem[], clientRate: number | null) =>
+  rows.map(([description, quantity, unitPriceCents, rate]) => ({ description, quantity, unitPriceCents, taxRatePercent: rate ?? clientRate }));
 
 /** A small, valid one-page PDF with a title and a few lines (ASCII text). */
 export function simplePdf(title: string, lines: readonly string[]): Buffer {
@@ -101,7 +100,7 @@ function documentFile(doc: SeedDocument): { contentType: string; content: Buffer
   return { contentType: 'text/plain', content: Buffer.from(`${doc.title}\n\n${doc.lines.join('\n')}\n`, 'utf8') };
 }
 
-async function seedOffers(trx: Db, table: OfferTable, workspaceId: number, clientId: number, offers: readonly SeedOffer[], next: () => string) {
+async function seedOffers(trx: Db, table: OfferTable, workspaceId: number, clientId: number, offers: readonly SeedOffer[], next: () => string, rate: number | null) {
   for (const offer of offers) {
     const number = next();
     if (await findOfferByNumber(trx, table, { workspaceId, number })) continue;
@@ -117,7 +116,7 @@ async function seedOffers(trx: Db, table: OfferTable, workspaceId: number, clien
       sentAt: offer.sent === undefined ? null : seedTime(offer.sent),
       decidedAt: offer.decided === undefined ? null : seedTime(offer.decided, 15),
       createdAt: seedTime(offer.created, 9),
-      items: items(offer.items),
+      items: items(offer.items, rate),
     });
   }
 }
@@ -163,8 +162,8 @@ async function seedClient(
     contacts.push({ contactId, clientId, name: contact.name, email: contact.email, demoLogin: contact.demoLogin ?? false });
   }
 
-  await seedOffers(trx, PROPOSALS, workspaceId, clientId, client.proposals ?? [], numbers.proposal);
-  await seedOffers(trx, QUOTATIONS, workspaceId, clientId, client.quotations ?? [], numbers.quotation);
+  await seedOffers(trx, PROPOSALS, workspaceId, clientId, client.proposals ?? [], numbers.proposal, client.taxRatePercent ?? null);
+  await seedOffers(trx, QUOTATIONS, workspaceId, clientId, client.quotations ?? [], numbers.quotation, client.taxRatePercent ?? null);
 
   for (const invoice of client.invoices ?? []) {
     const number = numbers.invoice();
@@ -179,7 +178,7 @@ async function seedClient(
       dueDate: seedDate(invoice.due),
       notes: invoice.notes,
       createdAt: seedTime(invoice.issued, 9),
-      items: items(invoice.items),
+      items: items(invoice.items, client.taxRatePercent ?? null),
     });
     await trx('invoices').where({ id }).update({
       supply_date: seedDate(invoice.supplied ?? invoice.issued),
@@ -188,9 +187,11 @@ async function seedClient(
     });
     // Payments go in only with a newly created invoice, in the same transaction, so they are
     // never doubled by a second run.
+    // The stored total (tax included) is what 'balance' pays off.
+    const { total_cents: totalCents } = await trx('invoices').where({ id }).first<{ total_cents: number }>('total_cents');
     let paid = 0;
     for (const payment of invoice.payments ?? []) {
-      const amountCents = payment.amountCents === 'balance' ? totalOf(invoice.items) - paid : payment.amountCents;
+      const amountCents = payment.amountCents === 'balance' ? totalCents - paid : payment.amountCents;
       paid += amountCents;
       await recordPayment(trx, {
         workspaceId,

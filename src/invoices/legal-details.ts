@@ -34,6 +34,23 @@ function lineTaxCents(line: InvoiceDetail['lines'][number]): number | null {
   return Math.round((line.totalCents * line.taxRatePercent) / 100);
 }
 
+/** Net and tax per rate, highest rate first ("19 % on €4,125.00" → "€783.75"); empty when no line has a rate. Offers show it too. */
+export function presentTaxByRate(i18n: RequestI18n, lines: InvoiceDetail['lines'], currency: string): Array<{ label: string; value: string }> {
+  const { t, fmt } = i18n;
+  const rates = new Map<number, { net: number; tax: number }>();
+  for (const line of lines) {
+    const tax = lineTaxCents(line);
+    if (line.taxRatePercent === null || tax === null) continue;
+    const sum = rates.get(line.taxRatePercent) ?? { net: 0, tax: 0 };
+    sum.net += line.totalCents;
+    sum.tax += tax;
+    rates.set(line.taxRatePercent, sum);
+  }
+  return [...rates.entries()]
+    .sort(([a], [b]) => b - a)
+    .map(([rate, sum]) => ({ label: t('pdf:legal.taxAtRate', { rate: `${fmt.number(rate)} %`, net: fmt.money(sum.net, currency) }), value: fmt.money(sum.tax, currency) }));
+}
+
 export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): InvoiceLegalView {
   const { t, fmt } = i18n;
   const money = (cents: number) => fmt.money(cents, invoice.currency);
@@ -62,18 +79,7 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
     const cents = lineTaxCents(line);
     return cents === null ? null : money(cents);
   });
-  const rates = new Map<number, { net: number; tax: number }>();
-  for (const line of invoice.lines) {
-    const tax = lineTaxCents(line);
-    if (line.taxRatePercent === null || tax === null) continue;
-    const sum = rates.get(line.taxRatePercent) ?? { net: 0, tax: 0 };
-    sum.net += line.totalCents;
-    sum.tax += tax;
-    rates.set(line.taxRatePercent, sum);
-  }
-  const taxByRate = [...rates.entries()]
-    .sort(([a], [b]) => b - a)
-    .map(([rate, sum]) => ({ label: t('pdf:legal.taxAtRate', { rate: `${fmt.number(rate)} %`, net: money(sum.net) }), value: money(sum.tax) }));
+  const taxByRate = presentTaxByRate(i18n, invoice.lines, invoice.currency);
 
   const sections: PdfSection[] = [];
   if (present(invoice.paymentTerms)) sections.push({ heading: t('pdf:legal.paymentTerms'), rows: [{ label: null, value: invoice.paymentTerms }] });

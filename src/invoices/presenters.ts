@@ -104,8 +104,7 @@ export function invoicePdfModel(i18n: RequestI18n, view: InvoiceDetailView, bran
     brand,
     heading: view.heading,
     title: client,
-    // Only an open invoice asks for money; a paid or void one would read as a demand.
-    amountDue: view.status === 'open' ? (view.due ? t('pdf:amountDueBy', { amount: view.balance, date: view.due }) : t('pdf:amountDue', { amount: view.balance })) : null,
+    amountDue: view.status === 'open' ? (view.due ? t('pdf:amountDue', { amount: view.balance, date: view.due }) : t('pdf:amountDueNoDate', { amount: view.balance })) : null,
     meta: [
       { label: t('pdf:status'), value: view.statusLabel },
       { label: t('invoices:issued'), value: view.issued },

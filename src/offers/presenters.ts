@@ -5,6 +5,7 @@ import type { OfferDetail, OfferKind, OfferStatus, OfferSummary } from '../ports
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { deadlineState } from '../commercial/calendar.ts';
 import type { PdfDocumentModel } from '../pdf/document-model.ts';
+import { presentTaxByRate } from '../invoices/legal-details.ts';
 
 export type OfferSection = 'proposals' | 'quotations';
 
@@ -49,6 +50,8 @@ export interface OfferDetailView extends OfferRowView {
   tax: string;
   total: string;
   hasLineTax: boolean;
+  /** Net and tax per rate, for the PDF; empty when no line has a rate. */
+  taxByRate: Array<{ label: string; value: string }>;
   history: HistoryEntry[];
   pdfHref: string;
 }
@@ -104,6 +107,7 @@ export function presentOfferDetail(i18n: RequestI18n, offer: OfferDetail, href: 
     tax: fmt.money(offer.taxCents, offer.currency),
     total: fmt.money(offer.totalCents, offer.currency),
     hasLineTax: offer.lines.some((line) => line.taxRatePercent !== null),
+    taxByRate: presentTaxByRate(i18n, offer.lines, offer.currency),
     history,
     pdfHref: `${href}.pdf`,
   };
@@ -136,5 +140,6 @@ export function offerPdfModel(i18n: RequestI18n, view: OfferDetailView, brand: P
     payments: null,
     evidence: null,
     footer: t('pdf:footer', { workspace: brand.name }),
+    taxBreakdown: view.taxByRate.length ? { heading: t('pdf:legal.taxByRate'), rows: view.taxByRate } : null,
   };
 }

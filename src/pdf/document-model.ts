@@ -39,7 +39,7 @@ export interface PdfDocumentModel {
   /** "Proposal PRO-0001" */
   heading: string;
   title: string;
-  /** What the reader must act on, prominent under the title as on the page: "€1,234.00 due 12 Dec 2026". */
+  /** "€5,422.35 due Nov 28, 2026": what an open invoice still asks for, set large under the title. */
   amountDue?: string | null;
   meta: Array<{ label: string; value: string }>;
   body: string;

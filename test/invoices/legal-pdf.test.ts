@@ -10,6 +10,8 @@ import type { RequestI18n } from '../../src/i18n/request-i18n.ts';
 import { translator, type Locale } from '../../src/i18n/translations.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../../src/invoices/presenters.ts';
 import type { InvoiceDetail } from '../../src/ports/host.ts';
+import { invoiceReads, offerReads } from '../../plugins/reference-crm/portal-commercial.ts';
+import { offerPdfModel, presentOfferDetail } from '../../src/offers/presenters.ts';
 import { renderPdf } from '../../src/pdf/render-pdf.ts';
 import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
@@ -65,10 +67,61 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(missing, text).to.deep.equal([]);
   });
 
-  it('puts the amount due and its date under the title, as the page does', async function () {
-    const text = await download();
-    expect(text).to.match(/\d[\d,.]*\.\d\d due Dec 6, 2026/);
-    expect(await download('de')).to.match(/\d[\d.,]*,\d\d\s*\S* fällig am /);
+  it('shows the rate on every line and the tax per rate on a German client\'s invoice (19 % and 7 %)', async function () {
+    const db = h.crm.db;
+    const row = await db('invoices as i').join('workspaces as w', 'w.id', 'i.workspace_id').where({ 'w.slug': 'demo', 'i.number': 'INV-0010' })
+      .first('i.id', 'i.workspace_id', 'i.client_id', 'i.total_cents');
+    const detail = (await invoiceReads(db).find(String(row.workspace_id), String(row.client_id), String(row.id)))!;
+    // The figures a page, a list, the balance and the statement read are the same: net + tax per line.
+    expect(detail.subtotalCents + detail.taxCents).to.equal(detail.totalCents);
+    expect(detail.totalCents).to.equal(Number(row.total_cents));
+    const i18n = i18nFor('en');
+    const view = presentInvoiceDetail(i18n, detail, '/portal/demo/invoices/x', '2026-11-16');
+    const raw = await pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.')));
+    const text = flat(raw);
+    const checklist = {
+      'buyer VAT id': 'Tax ID: DE811569869',
+      'line at 19 %': /Product data import \(per product\)\s+850\s+€2\.50\s+19\s?%\s+€403\.75\s+€2,125\.00/,
+      'line at 19 %, second': /Migration plan\s+1\s+€2,000\.00\s+19\s?%\s+€380\.00\s+€2,000\.00/,
+      // The description may wrap onto a second line in the table.
+      'line at 7 %': /Image usage rights, web shop \(2(?: years\))?\s+1\s+€480\.00\s+7\s?%\s+€33\.60\s+€480\.00/,
+      'net and tax at 19 %': /19\s?% on €4,125\.00 €783\.75/,
+      'net and tax at 7 %': /7\s?% on €480\.00 €33\.60/,
+      subtotal: 'Subtotal €4,605.00',
+      'total tax': 'Tax €817.35',
+      total: 'Total €5,422.35',
+      'page number': 'Page 1 of 1',
+      'amount due, prominent under the title': 'Summit Outdoor Co. €5,422.35 due Nov 28, 2026',
+    };
+    const missing = Object.entries(checklist).filter(([, phrase]) => (typeof phrase === 'string' ? !text.includes(phrase) : !phrase.test(`${raw}\n${text}`))).map(([field]) => field);
+    expect(missing, raw).to.deep.equal([]);
+  });
+
+  it('prints the reverse-charge note and the 0 % rate on an EU client\'s invoice', async function () {
+    const db = h.crm.db;
+    const row = await db('invoices as i').join('workspaces as w', 'w.id', 'i.workspace_id').where({ 'w.slug': 'demo', 'i.number': 'INV-0003' })
+      .first('i.id', 'i.workspace_id', 'i.client_id');
+    const detail = (await invoiceReads(db).find(String(row.workspace_id), String(row.client_id), String(row.id)))!;
+    const i18n = i18nFor('en');
+    const view = presentInvoiceDetail(i18n, detail, '/portal/demo/invoices/x', '2026-11-16');
+    const text = flat(await pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Bluebell Bakery'))));
+    expect(text).to.include('Reverse charge: VAT to be accounted for by the recipient');
+    expect(text).to.match(/0\s?% on €1,500\.00 €0\.00/);
+    expect(text).to.include('Total €1,500.00');
+  });
+
+  it('shows the tax per rate on a proposal too, its total the one lists show', async function () {
+    const db = h.crm.db;
+    const row = await db('proposals as q').join('workspaces as w', 'w.id', 'q.workspace_id').join('clients as c', 'c.id', 'q.client_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Summit Outdoor Co.' }).first('q.id', 'q.workspace_id', 'q.client_id');
+    const offer = (await offerReads(db).find(String(row.workspace_id), String(row.client_id), 'proposal', String(row.id)))!;
+    expect(offer.subtotalCents + offer.taxCents).to.equal(offer.totalCents);
+    const i18n = i18nFor('en');
+    const view = presentOfferDetail(i18n, offer, '/portal/demo/proposals/x', '2026-11-16');
+    const text = flat(await pdfText(await renderPdf(offerPdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.'))));
+    expect(text).to.include('Tax by rate');
+    expect(text).to.match(/19\s?% on €10,625\.00 €2,018\.75/);
+    expect(text).to.include('Total €12,643.75');
   });
 
   it('says the same in German', async function () {

@@ -80,7 +80,8 @@ describe('document preview of proposals, quotations and invoices', function () {
       it('says in the preview every word the PDF says', async function () {
         const [preview, pdf] = await Promise.all([maria.get(`${record()}/preview`).expect(200), maria.get(`${record()}.pdf`).buffer(true).parse(binary).expect(200)]);
         // Case aside: the PDF sets the party headings in capitals, the page's stylesheet does.
-        const html = sheetText(preview.text).toLowerCase();
+        // pdftotext drops the narrow space of "19 %" in the PDF: the page's is dropped too before comparing.
+        const html = sheetText(preview.text).toLowerCase().replace(/\s+%/g, '%');
         const words = flatText(await pdfText(pdf.body as Buffer)).toLowerCase().split(' ').filter((word) => word && !/^(page|\d+|of)$/.test(word));
         const missing = words.filter((word) => !html.includes(word));
         expect(missing, 'words of the PDF the preview lacks').to.deep.equal([]);

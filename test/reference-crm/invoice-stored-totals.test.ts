@@ -13,11 +13,12 @@ interface Drift {
   payments_cents: string;
 }
 
-/** Invoices whose stored sums differ from their lines and payments, summed as every read rounds them. */
+/** Invoices whose stored sums differ from their lines (each with its tax) and payments, summed as every read rounds them. */
 async function drifted(db: Knex): Promise<Drift[]> {
   const { rows } = await db.raw<{ rows: Drift[] }>(`
     select i.id, i.total_cents, i.paid_cents,
-           coalesce((select sum(round(li.quantity * li.unit_price_cents)) from invoice_items li where li.invoice_id = i.id), 0)::bigint as lines_cents,
+           coalesce((select sum(round(li.quantity * li.unit_price_cents) + round(round(li.quantity * li.unit_price_cents) * coalesce(li.tax_rate_percent, 0) / 100))
+                        from invoice_items li where li.invoice_id = i.id), 0)::bigint as lines_cents,
            coalesce((select sum(p.amount_cents) from payments p where p.invoice_id = i.id), 0)::bigint as payments_cents
       from invoices i`);
   return rows.filter((row) => row.total_cents !== row.lines_cents || row.paid_cents !== row.payments_cents);
@@ -76,6 +77,21 @@ describe('reference CRM: stored invoice totals', function () {
     await crm.db('invoice_items').whereIn('id', lines.map((line) => line.id)).delete();
     expect(await stored(a)).to.deep.equal(before.a);
     expect(await stored(b)).to.deep.equal(before.b);
+    expect(await drifted(crm.db)).to.deep.equal([]);
+  });
+
+  it('add each line\'s tax, rounded per line, and follow a change of rate', async function () {
+    const [a] = invoiceIds;
+    const before = await stored(a);
+    const [line] = await crm.db('invoice_items')
+      .insert({ invoice_id: a, position: 92, description: 'Workshop', quantity: 1, unit_price_cents: 12_345, tax_rate_percent: 19 })
+      .returning<Array<{ id: number }>>('id');
+    // 19 % of 123.45 is 23.4555: the tax counts as 23.46.
+    expect((await stored(a)).total).to.equal(before.total + 12_345 + 2_346);
+    await crm.db('invoice_items').where({ id: line!.id }).update({ tax_rate_percent: 7 });
+    expect((await stored(a)).total).to.equal(before.total + 12_345 + 864);
+    await crm.db('invoice_items').where({ id: line!.id }).delete();
+    expect(await stored(a)).to.deep.equal(before);
     expect(await drifted(crm.db)).to.deep.equal([]);
   });
 

@@ -8,6 +8,7 @@ import * as rateLimits from './20261124000002_crm_rate_limits.ts';
 import * as clientListOrderIndexes from './20261207000001_client_list_order_indexes.ts';
 import * as invoiceStoredTotals from './20261208000001_invoice_stored_totals.ts';
 import * as invoiceLegalDetails from './20261209000001_invoice_legal_details.ts';
+import * as lineTaxRates from './20261210000001_line_tax_rates.ts';
 
 const config = (): Knex.MigratorConfig => ({
   migrationSource: listMigrationSource({
@@ -18,6 +19,7 @@ const config = (): Knex.MigratorConfig => ({
     '20261207000001_client_list_order_indexes': clientListOrderIndexes,
     '20261208000001_invoice_stored_totals': invoiceStoredTotals,
     '20261209000001_invoice_legal_details': invoiceLegalDetails,
+    '20261210000001_line_tax_rates': lineTaxRates,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -14,6 +14,8 @@ export interface LineItemInput {
   /** Up to two decimals, e.g. 1.5 hours. */
   quantity: number;
   unitPriceCents: number;
+  /** Percent (19, 7, 0); absent or null where the agency records no rate. */
+  taxRatePercent?: number | null;
 }
 
 export interface LineItemRow {
@@ -22,13 +24,30 @@ export interface LineItemRow {
   description: string;
   quantity: number;
   unit_price_cents: number;
+  /** Before tax. */
   line_total_cents: number;
+  /** Percent, or null where the line has no rate. */
+  tax_rate_percent: number | null;
+  line_tax_cents: number;
 }
 
-/** SQL for a parent's total in cents; each line is rounded to a whole cent before summing. */
+// A line's net amount is rounded to the cent, and so is its tax: totals are sums of whole cents.
+const LINE_NET = 'round(li.quantity * li.unit_price_cents)';
+const LINE_TAX = `round(${LINE_NET} * coalesce(li.tax_rate_percent, 0) / 100)`;
+
+/** The columns every read of a line selects, its net amount and tax included. */
+export function lineItemColumns(db: Db) {
+  return [
+    'li.id', 'li.position', 'li.description', 'li.quantity', 'li.unit_price_cents', 'li.tax_rate_percent',
+    db.raw(`${LINE_NET}::bigint as line_total_cents`),
+    db.raw(`${LINE_TAX}::bigint as line_tax_cents`),
+  ];
+}
+
+/** SQL for a parent's total in cents, tax included; each line and its tax are rounded to a whole cent before summing. */
 export function totalCentsSql(db: Db, spec: LineItemsTable, parentAlias: string): Knex.Raw {
   return db.raw(
-    `coalesce((select sum(round(li.quantity * li.unit_price_cents)) from ?? li where li.?? = ??), 0)::bigint as total_cents`,
+    `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.?? = ??), 0)::bigint as total_cents`,
     [spec.table, spec.parentKey, `${parentAlias}.id`],
   );
 }
@@ -43,10 +62,7 @@ export async function listLineItems(
     .where({ 'p.workspace_id': args.workspaceId, 'p.id': args.parentId })
     .orderBy('li.position')
     .orderBy('li.id')
-    .select<LineItemRow[]>([
-      'li.id', 'li.position', 'li.description', 'li.quantity', 'li.unit_price_cents',
-      db.raw('round(li.quantity * li.unit_price_cents)::bigint as line_total_cents'),
-    ]);
+    .select<LineItemRow[]>(lineItemColumns(db));
 }
 
 /** Called inside the transaction that created the parent, which the caller has already scoped. */
@@ -59,6 +75,7 @@ export async function insertLineItems(db: Db, spec: LineItemsTable, parentId: nu
       description: item.description,
       quantity: item.quantity,
       unit_price_cents: item.unitPriceCents,
+      tax_rate_percent: item.taxRatePercent ?? null,
     })),
   );
 }

@@ -3,7 +3,7 @@
 // workspace AND client in every query; drafts never leave this module.
 import type { Db } from './db.ts';
 import type { InvoiceStatus } from './invoices.ts';
-import type { LineItemRow } from './line-items.ts';
+import { lineItemColumns, type LineItemRow } from './line-items.ts';
 import type { PaymentRow } from './payments.ts';
 
 const VISIBLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['sent', 'overdue', 'paid', 'void'];
@@ -100,10 +100,7 @@ export function clientInvoiceItemsQuery(db: Db, args: InvoiceArgs) {
     .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.invoiceId })
     .orderBy('li.position')
     .orderBy('li.id')
-    .select<LineItemRow[]>([
-      'li.id', 'li.position', 'li.description', 'li.quantity', 'li.unit_price_cents',
-      db.raw('round(li.quantity * li.unit_price_cents)::bigint as line_total_cents'),
-    ]);
+    .select<LineItemRow[]>(lineItemColumns(db));
 }
 
 /** The payments of an invoice of this workspace and client, as a query. */

@@ -3,7 +3,7 @@
 // by workspace AND client in its WHERE clause; drafts are the agency's work in progress and never
 // leave this module.
 import type { Db } from './db.ts';
-import { totalCentsSql, type LineItemRow } from './line-items.ts';
+import { lineItemColumns, totalCentsSql, type LineItemRow } from './line-items.ts';
 import { PROPOSALS } from './proposals.ts';
 import { QUOTATIONS } from './quotations.ts';
 import type { OfferStatus, OfferTable } from './offers.ts';
@@ -86,10 +86,7 @@ export function clientOfferItemsQuery(db: Db, spec: OfferTable, args: OfferArgs)
     .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.offerId })
     .orderBy('li.position')
     .orderBy('li.id')
-    .select<LineItemRow[]>([
-      'li.id', 'li.position', 'li.description', 'li.quantity', 'li.unit_price_cents',
-      db.raw('round(li.quantity * li.unit_price_cents)::bigint as line_total_cents'),
-    ]);
+    .select<LineItemRow[]>(lineItemColumns(db));
 }
 
 export interface ExpiringOfferRow {

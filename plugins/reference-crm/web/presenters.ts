@@ -142,7 +142,17 @@ export function presentLineItems(rows: readonly LineItemRow[], currency: string)
     quantity: formatQuantity(row.quantity),
     unitPrice: formatMoney(row.unit_price_cents, currency),
     lineTotal: formatMoney(row.line_total_cents, currency),
+    taxRate: row.tax_rate_percent === null ? '' : `${formatQuantity(Number(row.tax_rate_percent))} %`,
   }));
+}
+
+/** Subtotal and tax of the lines, each line's tax rounded to the cent as the stored total rounds it. */
+export function presentLineSums(rows: readonly LineItemRow[], currency: string) {
+  const sum = (pick: (row: LineItemRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  return {
+    subtotal: formatMoney(sum((row) => Number(row.line_total_cents)), currency),
+    tax: formatMoney(sum((row) => Number(row.line_tax_cents)), currency),
+  };
 }
 
 export function presentInvoice(row: InvoiceRow) {

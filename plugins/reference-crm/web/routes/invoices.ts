@@ -9,7 +9,7 @@ import {
   CURRENCIES, choiceField, currencyField, dateField, freeText, idField, lineItemsField, moneyField, optionalText, parseForm,
   rawLineItems, type FieldError,
 } from '../forms.ts';
-import { clientOptions, formatMoney, paymentMethodOptions, presentInvoice, presentLineItems, presentPayment } from '../presenters.ts';
+import { clientOptions, formatMoney, paymentMethodOptions, presentInvoice, presentLineItems, presentLineSums, presentPayment } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import type { CrmPlugin } from '../../app.ts';
 import { recordLinksFor } from '../plugin-links.ts';
@@ -82,6 +82,7 @@ export function invoiceRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
         invoice: view,
         paymentPath: `/invoices/${invoice.id}/payments`,
         items: presentLineItems(items, invoice.currency),
+        sums: presentLineSums(items, invoice.currency),
         payments: payments.map((p) => presentPayment(p, invoice.currency)),
         methods: paymentMethodOptions(),
         pluginLinks,

@@ -11,7 +11,7 @@ import {
   CURRENCIES, choiceField, currencyField, freeText, idField, lineItemsField, optionalDateField, parseForm, rawLineItems,
   requiredText, type FieldError,
 } from '../forms.ts';
-import { OFFER_LABELS, clientOptions, presentLineItems, presentOffer, type OfferKind } from '../presenters.ts';
+import { OFFER_LABELS, clientOptions, presentLineItems, presentLineSums, presentOffer, type OfferKind } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import type { CrmPlugin } from '../../app.ts';
 import { recordLinksFor } from '../plugin-links.ts';
@@ -92,6 +92,7 @@ export function offerRoutes(kind: OfferKind, { db, plugins }: RouteDeps & { plug
       labels,
       offer: view,
       items: presentLineItems(items, offer.currency),
+      sums: presentLineSums(items, offer.currency),
       pluginLinks: await recordLinksFor(plugins, res, { kind, id: offer.id, clientId: offer.client_id }),
     });
   });
