@@ -58,7 +58,7 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
       // The typed name starts empty: the form says typing it signs, so it is never typed for them.
       input: form.input ?? {},
       refusal: form.refusal ? i18n.t(`decisions:refusals.${form.refusal}`) : null,
-    }, status);
+    }, status, { withoutHtmx: outcome === 'accept' });
   }
 
   function decide(kind: OfferKind, outcome: Outcome) {

@@ -76,7 +76,7 @@ function portalChrome(req: Request, res: Response) {
   };
 }
 
-export function renderPortalPage(req: Request, res: Response, view: string, title: string, model: object = {}, status = 200): void {
-  const chrome = portalChrome(req, res);
+export function renderPortalPage(req: Request, res: Response, view: string, title: string, model: object = {}, status = 200, page: { withoutHtmx?: boolean } = {}): void {
+  const chrome = { ...portalChrome(req, res), withoutHtmx: page.withoutHtmx === true };
   sendPage(req, res, view, { ...model, base: chrome.base, csrfToken: chrome.csrfToken, t: chrome.t, fmt: chrome.fmt, locale: chrome.locale }, { layout: 'layout', title, status, chrome });
 }

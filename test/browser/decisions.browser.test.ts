@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import { scriptBytesGzipped } from '../support/browser-pages.ts';
 
 describe('deciding on a proposal in Chromium', function () {
   this.timeout(180_000);
@@ -131,6 +132,8 @@ describe('deciding on a proposal in Chromium', function () {
     const { context, page } = await signedInClient();
     try {
       await page.goto(`${h.crm.url}/portal/demo/proposals/${id}/accept`);
+      // The signature pad's page leaves htmx out to stay within the budget of every page.
+      expect(await scriptBytesGzipped(page), 'gzipped JavaScript on the accept page').to.be.at.most(20 * 1024);
       await page.focus('#decision-typedName');
       await page.keyboard.type('Maria García');
       await page.focus('#decision-consent');

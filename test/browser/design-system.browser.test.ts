@@ -4,11 +4,10 @@
 // due, its status and the Pay action within the first screen. Each page passes axe, has no
 // horizontal overflow at 390 px, logs no console error (a CSP violation is one) and loads at most
 // 20 KB of gzipped JavaScript. A German invoice heading wraps between words, not inside the number.
-import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
-import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, signInWithPassword, staffSignIn, type WatchedPage } from '../support/browser-pages.ts';
+import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, scriptBytesGzipped, signInWithPassword, staffSignIn, type WatchedPage } from '../support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 interface DesignReport {
@@ -51,17 +50,6 @@ async function expectDesignSystem(page: Page, label: string): Promise<DesignRepo
     expect(state.hasIcon, `${label}: empty state "${state.text}" has an icon`).to.equal(true);
   }
   return report;
-}
-
-/** The gzipped size of every script the page loads. */
-async function scriptBytesGzipped(page: Page): Promise<number> {
-  const sources = await page.$$eval('script[src]', (scripts) => scripts.map((s) => (s as HTMLScriptElement).src));
-  let total = 0;
-  for (const src of sources) {
-    const body = await page.request.get(src);
-    total += gzipSync(await body.body(), { level: 9 }).length;
-  }
-  return total;
 }
 
 describe('the design system (chips, icons, empty states, invoice header) in Chromium', function () {

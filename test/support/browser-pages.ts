@@ -5,6 +5,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
+import { gzipSync } from 'node:zlib';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -93,4 +94,15 @@ export function focused(page: Page): Promise<string> {
 export async function announced(page: Page): Promise<string> {
   await page.waitForFunction(() => (document.getElementById('portal-live')?.textContent ?? '').trim() !== '', null, { timeout: 5_000 });
   return (await page.textContent('#portal-live'))?.trim() ?? '';
+}
+
+/** The gzipped size of every script the page loads. */
+export async function scriptBytesGzipped(page: Page): Promise<number> {
+  const sources = await page.$$eval('script[src]', (scripts) => scripts.map((s) => (s as HTMLScriptElement).src));
+  let total = 0;
+  for (const src of sources) {
+    const body = await page.request.get(src);
+    total += gzipSync(await body.body(), { level: 9 }).length;
+  }
+  return total;
 }
