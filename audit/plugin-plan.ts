@@ -50,6 +50,7 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'client_two_factor', purpose: "a client user's TOTP authenticator (the secret encrypted), for two-factor sign-in" },
   { name: 'client_recovery_codes', purpose: 'single-use recovery codes for two-factor sign-in, stored as keyed hashes' },
   { name: 'client_confirmation_codes', purpose: 'emailed codes confirming a change: a new sign-in email, or two-factor set-up without a password' },
+  { name: 'portal_offer_reminders', purpose: 'which offer reminder emails went out, one per offer, client user and valid-until date, so each is sent once' },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */
