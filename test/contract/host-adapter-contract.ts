@@ -802,6 +802,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
       });
 
       it('answers expiringSoon() with the open offers list() shows, of every client, whose valid-until lies in the window (when the host has it)', async function () {
+        // Optional port: a host without it sends no offer reminders, so there is nothing to check.
         if (!adapter.offers?.expiringSoon) this.skip();
         const port = adapter.offers!;
         const open: ExpiringOffer[] = [];
