@@ -3,7 +3,7 @@
 // It runs them as for a host that keeps no portal concepts itself; a host whose adapter claims
 // comments or client logins should call `portal.migrate()`, which knows the adapter's claims.
 import type { Knex } from 'knex';
-import { listMigrationSource } from './src/db/migration-source.ts';
+import { listMigrationSource } from './src/core/db/migration-source.ts';
 import { PORTAL_MIGRATIONS_TABLE } from './migrations/index.ts';
 import * as foundation from './migrations/20261122000001_client_portal_foundation.ts';
 import { clientComments } from './migrations/20261122000002_client_comments.ts';

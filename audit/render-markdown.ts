@@ -118,7 +118,7 @@ function renderPlan(report: AuditReport, push: Push): void {
 function renderProposedClaims(report: AuditReport, push: Push): void {
   push('## Proposed adapter claims', '');
   push(
-    'What an adapter for this host would declare in its `claims` (src/ports/host.ts `HostClaim`): for each host concept found, the chosen table and the columns the finding relied on. ' +
+    'What an adapter for this host would declare in its `claims` (src/core/ports/host.ts `HostClaim`): for each host concept found, the chosen table and the columns the finding relied on. ' +
       'Copy it into `plugins/<your-crm>/adapter.ts` and trim it to what the adapter really reads; `portal.migrate()` checks every claimed table and column before it starts. ' +
       'The same list is `proposedClaims` in the JSON report.',
     '',

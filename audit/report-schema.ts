@@ -2,7 +2,7 @@
 // the plugin reads it back later to check what an adapter claims against what the host really has.
 // Bump AUDIT_REPORT_VERSION on any change a reader would have to know about.
 import { z } from 'zod';
-import type { HostConcept } from '../src/ports/host.ts';
+import type { HostConcept } from '../src/core/ports/host.ts';
 
 // 2: adapter claims are HostClaim lists (table and columns), claim checks name missing columns,
 // proposedClaims, and plan tables the host makes unnecessary.
@@ -142,7 +142,7 @@ const RouteProbeSchema = z.object({
 export type RouteProbe = z.infer<typeof RouteProbeSchema>;
 
 /**
- * The concepts an adapter can claim (HostConcept in src/ports/host.ts): the ones the portal reads
+ * The concepts an adapter can claim (HostConcept in src/core/ports/host.ts): the ones the portal reads
  * from the host or, for client credentials and comments, uses instead of its own tables. The other
  * concepts of the audit (one-time codes, public links, activity log, ...) the portal always keeps
  * itself, so an adapter has nothing to claim for them.
@@ -168,7 +168,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // biome-ignore lint/correctness/noUnusedVariables: a check the compiler makes, never read
 const HOST_CONCEPTS_MATCH_THE_PORTS: Same<(typeof HOST_CONCEPTS)[number], HostConcept> = true;
 
-/** The shape of HostClaim (src/ports/host.ts), so a proposed claim can be pasted into an adapter. */
+/** The shape of HostClaim (src/core/ports/host.ts), so a proposed claim can be pasted into an adapter. */
 const HostClaimSchema = z.object({
   concept: HostConceptSchema,
   /** Schema-qualified in proposals; an adapter may leave out `public.`. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { startEmbeddedPostgres } from '../src/core/db/embedded-postgres.ts';
 import { generateLargeSchemaSql } from '../test/fixtures/large-schema/generate-large-schema.ts';
 import { readCatalog } from '../audit/catalog/read-catalog.ts';
 import { withReadOnlySession } from '../audit/catalog/read-only-session.ts';

@@ -4,8 +4,8 @@
 //   DATABASE_URL=postgres://... npx tsx bench/chunk-reads.ts [--mb 25] [--rounds 3]
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { createKnex } from '../src/db/connect.ts';
-import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../src/files/database-storage.ts';
+import { createKnex } from '../src/core/db/connect.ts';
+import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../src/core/files/database-storage.ts';
 import { migratePortal } from '../migrations/index.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 

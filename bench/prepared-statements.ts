@@ -2,13 +2,13 @@
 // real PostgreSQL (DATABASE_URL, a server to create a scratch database on), records the queries of
 // one dashboard request (or BENCH_PAGE's), then runs them on one connection many times unnamed and named, and prints
 // the PostgreSQL backend's CPU time (from /proc, so other load on the machine does not count) per
-// request either way. Not a test; see src/db/prepared-statements.ts.
+// request either way. Not a test; see src/core/db/prepared-statements.ts.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/prepared-statements.ts
 //   BENCH_SIZE=full ...           on the benchmark's full-size data (default: its 1,000 rows)
 //   BENCH_PAGE=/portal/demo/invoices ...   another page's queries (default: the dashboard's)
 import { processCpuMs } from './proc-stats.ts';
-import { inlineLimits } from '../src/db/prepared-statements.ts';
+import { inlineLimits } from '../src/core/db/prepared-statements.ts';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import knexFactory from 'knex';
 import pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
-import { namePreparedStatements } from '../src/db/prepared-statements.ts';
-import { RateLimiter, type LimitRule } from '../src/rate-limits/limiter.ts';
+import { namePreparedStatements } from '../src/core/db/prepared-statements.ts';
+import { RateLimiter, type LimitRule } from '../src/core/rate-limits/limiter.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '2000' } } });
 const runs = Number(values.runs);
@@ -21,7 +21,7 @@ await admin.query(`create database ${name}`);
 const url = new URL(server);
 url.pathname = `/${name}`;
 const db = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 1, max: 1 } });
-// As the portal runs it (src/db/prepared-statements.ts); rate-limiter-flexible names its own statements.
+// As the portal runs it (src/core/db/prepared-statements.ts); rate-limiter-flexible names its own statements.
 namePreparedStatements(db);
 
 async function time(label: string, work: (i: number) => Promise<unknown>): Promise<number> {

@@ -9,10 +9,10 @@
 // the workspace with two-factor on (`{twoFactorUserId}`, before a reset; not the signed-in client,
 // whose password sign-in would then stop at the second factor).
 import type { Knex } from 'knex';
-import { insertPublicLink } from '../src/public-links/queries.ts';
-import { hashPublicToken, newTokenSalt, tokenFor } from '../src/public-links/tokens.ts';
-import { enableTwoFactor } from '../src/two-factor/queries.ts';
-import { createSecretBox } from '../src/two-factor/secret-box.ts';
+import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
+import { hashPublicToken, newTokenSalt, tokenFor } from '../src/features/offers/public-links/tokens.ts';
+import { enableTwoFactor } from '../src/features/account/two-factor/queries.ts';
+import { createSecretBox } from '../src/features/account/two-factor/secret-box.ts';
 
 export type BenchRecords = Record<'proposal' | 'quotation' | 'invoice' | 'payable' | 'paidInvoice' | 'payment' | 'publicLink' | 'publicLinkId' | 'clientId' | 'clientUserId' | 'twoFactorUserId', string>;
 

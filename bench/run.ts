@@ -38,7 +38,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { hashPassword } from '../src/auth/secrets.ts';
+import { hashPassword } from '../src/core/crypto/secrets.ts';
 
 interface PageEntry {
   name: string;

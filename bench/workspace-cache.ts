@@ -1,5 +1,5 @@
 // Benchmark: `npx tsx bench/workspace-cache.ts`
-// The workspace cache's store (src/workspaces/workspace-cache.ts): lru-cache against the Map with
+// The workspace cache's store (src/core/workspaces/workspace-cache.ts): lru-cache against the Map with
 // insertion-order eviction it replaced. Two numbers: the cost of a hit (every request pays one),
 // and the hit ratio when more workspaces are active than the cache holds (1,000 entries; 3,000
 // workspaces whose traffic follows a Zipf law, as a few large agencies and a long tail do).

@@ -2,7 +2,7 @@
 // host does not keep comments itself: a host with its own comments table (the audit's "comment:
 // exists") is used through the adapter, and this table is never made.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../src/db/owned-tables.ts';
+import { createOwnedTable, dropOwnedTables } from '../src/core/db/owned-tables.ts';
 import type { MigrationContext } from './context.ts';
 
 const MIGRATION = '20261122000002_client_comments';

@@ -1,7 +1,7 @@
 // The portal's migrations, in order. They run with their own migrations table
 // (portal_knex_migrations) so they never mix with the host's.
 import type { Knex } from 'knex';
-import { listMigrationSource } from '../src/db/migration-source.ts';
+import { listMigrationSource } from '../src/core/db/migration-source.ts';
 import * as foundation from './20261122000001_client_portal_foundation.ts';
 import { clientComments } from './20261122000002_client_comments.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';

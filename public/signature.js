@@ -14,7 +14,7 @@
     box.hidden = false;
     box.setAttribute('data-wired', 'yes');
     var pad = new window.SignaturePad(canvas, { backgroundColor: 'rgb(255,255,255)', penColor: 'rgb(20,20,40)' });
-    // The server takes at most 5000 points, 1500 a stroke (src/decisions/signature-strokes.ts);
+    // The server takes at most 5000 points, 1500 a stroke (src/features/offers/decisions/signature-strokes.ts);
     // past fewer than that, every other point is dropped, which keeps the shape of even the
     // longest signature. More than 60 strokes is refused there with a message, not cut here.
     var MAX_POINTS = 4000;

@@ -4,7 +4,7 @@
 // that failed a test when applied by hand were reported as surviving. The recheck's report then
 // stands for those lines (list it after the first run's report in scripts/mutation-summary.ts).
 //   npx tsx scripts/mutation-recheck.ts <report.json> <path filter> <test file> <name>
-//   npx tsx scripts/mutation-recheck.ts mutation/reports/commerce.json src/decisions/ test/security-core/decisions.test.ts decisions
+//   npx tsx scripts/mutation-recheck.ts mutation/reports/commerce.json src/features/offers/decisions/ test/security-core/decisions.test.ts decisions
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 

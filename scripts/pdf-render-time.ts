@@ -15,8 +15,8 @@
 // The figures are only as quiet as the machine: note its load when reading them.
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { configurePdfRendering } from '../src/pdf/rendered-pdfs.ts';
-import { defaultPoolSize } from '../src/pdf/render-pool.ts';
+import { configurePdfRendering } from '../src/core/pdf/rendered-pdfs.ts';
+import { defaultPoolSize } from '../src/core/pdf/render-pool.ts';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';

@@ -16,7 +16,7 @@ import { cpuMsOf, processCpuMs } from '../bench/proc-stats.ts';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
-import { hashPassword } from '../src/auth/secrets.ts';
+import { hashPassword } from '../src/core/crypto/secrets.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';
 

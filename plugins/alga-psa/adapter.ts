@@ -1,4 +1,4 @@
-// The portal's host ports (src/ports/host.ts) on a real Alga PSA database (its own tables, as its
+// The portal's host ports (src/core/ports/host.ts) on a real Alga PSA database (its own tables, as its
 // migrations create them; see CONTEXT.md for what maps to what and what Alga cannot serve):
 //   workspace = tenants (every table carries `tenant`; every query here is scoped by it)
 //   client    = clients, not inactive

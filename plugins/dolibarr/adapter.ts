@@ -1,4 +1,4 @@
-// The portal's host ports (src/ports/host.ts) on a real Dolibarr database (llx_ tables as Dolibarr
+// The portal's host ports (src/core/ports/host.ts) on a real Dolibarr database (llx_ tables as Dolibarr
 // 23 creates them; see CONTEXT.md for what maps to what and what Dolibarr cannot serve):
 //   workspace = the configured entity (default 1): without the multicompany module there is no
 //               llx_entity table to list, so one workspace, its slug from configuration

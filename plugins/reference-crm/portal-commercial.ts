@@ -1,4 +1,4 @@
-// The reference CRM's reads for the portal's offers and invoices ports (src/ports/host.ts):
+// The reference CRM's reads for the portal's offers and invoices ports (src/core/ports/host.ts):
 // its statuses in the portal's words, integer ids as strings, keyset cursors, and "nothing" for a
 // malformed id, a draft, or a record of another client or workspace. Each line carries its rate and
 // its tax, rounded per line; total = subtotal + tax, the figure the CRM stores and every list shows.

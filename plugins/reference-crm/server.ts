@@ -1,7 +1,7 @@
 // `npm start`: the reference CRM with the customer portal, on embedded PostgreSQL unless
 // DATABASE_URL is set. Prints where to go and, in development, the demo logins. In production
 // (NODE_ENV=production) it seeds nothing and prints how to create the first staff user; an unsafe
-// configuration stops it with every refusal listed (see src/ops/production-checks.ts).
+// configuration stops it with every refusal listed (see src/core/ops/production-checks.ts).
 import path from 'node:path';
 import { previousSecretsFrom, databaseBoundsFrom, preparedStatementsFrom } from '../../src/index.ts';
 import { trustProxySetting } from '../shared/host-http.ts';

@@ -4,9 +4,9 @@
 // unknown one), only this workspace's entries, and a clear 400 for a bad query, never a 500.
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { insertActivity } from '../../src/activity/queries.ts';
-import { insertClientUser } from '../../src/client-users/queries.ts';
-import type { HostClient, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
+import { insertActivity } from '../../src/core/activity/queries.ts';
+import { insertClientUser } from '../../src/core/client-users/queries.ts';
+import type { HostClient, HostStaffUser, HostWorkspace } from '../../src/core/ports/host.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { ADMIN_PATH, createTestHost, type TestHost } from '../support/test-host.ts';
 

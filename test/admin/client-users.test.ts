@@ -5,8 +5,8 @@
 // fit the status are refused, and notices come only from a fixed list.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { findClientUserByContact } from '../../src/client-users/queries.ts';
-import type { HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
+import { findClientUserByContact } from '../../src/core/client-users/queries.ts';
+import type { HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/core/ports/host.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { acceptInvitation, ADMIN_PATH, createTestHost, csrfFrom, linkPath, type TestHost } from '../support/test-host.ts';
 

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { ADMIN_PATH, createTestHost, type TestHost } from '../support/test-host.ts';
-import type { HostStaffUser } from '../../src/ports/host.ts';
+import type { HostStaffUser } from '../../src/core/ports/host.ts';
 
 const CLIENT_USER_ID = '00000000-0000-4000-8000-000000000000';
 

@@ -5,10 +5,10 @@
 // save nothing.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { findSettings } from '../../src/settings/queries.ts';
-import { SECTION_SWITCHES } from '../../src/settings/portal-settings.ts';
-import type { FileStorage } from '../../src/ports/services.ts';
-import type { HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
+import { findSettings } from '../../src/core/settings/queries.ts';
+import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
+import type { FileStorage } from '../../src/core/ports/services.ts';
+import type { HostStaffUser, HostWorkspace } from '../../src/core/ports/host.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { ADMIN_PATH, createTestHost, csrfFrom, type TestHost } from '../support/test-host.ts';
 

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
-import { createKnex } from '../../src/db/connect.ts';
-import type { HostAdapter } from '../../src/ports/host.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { NEXTAUTH_SECRET, seedAlga, type AlgaSeed } from './seed.ts';
 

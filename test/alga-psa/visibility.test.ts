@@ -4,7 +4,7 @@
 // client portal and tasks handed to another contact, documents not marked client-visible, and
 // everything of another tenant (the same person's email included).
 import { expect } from 'chai';
-import type { HostAdapter } from '../../src/ports/host.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
 

@@ -6,7 +6,7 @@
 // transactions row as recordExternalPayment does, the last one turning the invoice 'paid'; all
 // inside the caller's transaction, so a failing portal write rolls Alga's rows back too.
 import { expect } from 'chai';
-import type { HostAdapter } from '../../src/ports/host.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,7 @@
 // The import rules of docs/architecture.md, read from the sources: the portal (src/) never reaches
-// into a host binding, the audit, the tests or the tools; a host binding reaches the portal only
+// into a host binding, the audit, the tests or the tools; inside it, the core (src/core/) imports no
+// feature, and a feature (src/features/<name>/) reaches another only through that one's index.ts,
+// with no cycle between features; a host binding reaches the portal only
 // through its public API (src/index.ts) and no other binding; the audit and the bindings ship
 // without the test fixtures. Each rule lists what breaks it, file by file.
 import { expect } from 'chai';
@@ -35,6 +37,33 @@ function importsOf(dir: string): ImportEdge[] {
 
 const show = (edges: ImportEdge[]) => edges.map((edge) => `${edge.from} → ${edge.to}`);
 const bindingOf = (file: string) => file.split('/')[1]!;
+const featureOf = (file: string) => (file.startsWith('src/features/') ? file.split('/')[2]! : null);
+
+/** The features' dependencies on each other, and the first cycle among them (as a path), if any. */
+function featureCycle(edges: ImportEdge[]): string[] | null {
+  const graph = new Map<string, Set<string>>();
+  for (const edge of edges) {
+    const from = featureOf(edge.from);
+    const to = featureOf(edge.to);
+    if (from && to && from !== to) graph.set(from, (graph.get(from) ?? new Set()).add(to));
+  }
+  const done = new Set<string>();
+  const visit = (node: string, path: string[]): string[] | null => {
+    if (path.includes(node)) return [...path.slice(path.indexOf(node)), node];
+    if (done.has(node)) return null;
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next, [...path, node]);
+      if (cycle) return cycle;
+    }
+    done.add(node);
+    return null;
+  };
+  for (const node of graph.keys()) {
+    const cycle = visit(node, []);
+    if (cycle) return cycle;
+  }
+  return null;
+}
 
 describe('architecture: import rules', () => {
   const src = importsOf('src');
@@ -49,6 +78,28 @@ describe('architecture: import rules', () => {
 
   it('the portal (src/) imports nothing from the bindings, the audit, the tests or the tools', () => {
     expect(show(src.filter((edge) => /^(plugins|audit|test|bench|scripts)\//.test(edge.to)))).to.deep.equal([]);
+  });
+
+  it('src/ holds the composition root, the public API, the core and the features, and nothing else', () => {
+    const entries = readdirSync(path.join(root, 'src')).sort();
+    expect(entries).to.deep.equal(['core', 'features', 'index.ts', 'portal.ts']);
+  });
+
+  it('the core (src/core/) imports no feature, nor the composition root', () => {
+    expect(show(src.filter((edge) => edge.from.startsWith('src/core/') && !edge.to.startsWith('src/core/')))).to.deep.equal([]);
+  });
+
+  it('a feature reaches another feature only through its index.ts', () => {
+    const across = src.filter((edge) => featureOf(edge.from) && featureOf(edge.to) && featureOf(edge.from) !== featureOf(edge.to));
+    expect(across.length, 'features do use each other (the reader is not blind)').to.be.greaterThan(5);
+    expect(show(across.filter((edge) => edge.to !== `src/features/${featureOf(edge.to)}/index.ts`))).to.deep.equal([]);
+  });
+
+  it('features depend on each other without a cycle', () => {
+    expect(featureCycle(src)).to.equal(null);
+    // The check finds a cycle where there is one.
+    const made = featureCycle([...src, { from: 'src/features/documents/x.ts', to: 'src/features/dashboard/index.ts' }]);
+    expect(made).to.include.members(['documents', 'dashboard']);
   });
 
   it('a host binding reaches the portal only through its public API, src/index.ts', () => {

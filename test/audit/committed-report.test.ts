@@ -9,7 +9,7 @@ import { REFERENCE_REPORT_PATH, REGENERATE_COMMAND, renderReferenceReport } from
 import { migratePortal } from '../../migrations/index.ts';
 import { startReferenceCrmAlone, type RunningHost } from '../../plugins/reference-crm/host-alone.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 async function migrate(url: string, step: 'reference-crm' | 'portal'): Promise<void> {

@@ -7,7 +7,7 @@
 // keeps its logins (client_users holds no passwords). The real schemas skip, saying why, where they
 // cannot be loaded.
 import { expect } from 'chai';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { migratePortal } from '../../migrations/index.ts';
 import { PLUGIN_BOOKKEEPING_TABLES, PLUGIN_TABLES, RESERVED_PREFIXES, tablesCreatedFor } from '../../audit/plugin-plan.ts';
 import { renderMarkdown } from '../../audit/render-markdown.ts';

@@ -4,7 +4,7 @@
 // client's is reached by a boosted link, takes focus on its heading, and its button does it.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { enableTwoFactor } from '../../src/two-factor/queries.ts';
+import { enableTwoFactor } from '../../src/features/account/two-factor/queries.ts';
 import { postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { expectNoAxeViolations, expectNoOverflowAt390, focused, launchChromium, openPage, signInWithPassword, staffSignIn } from '../support/browser-pages.ts';
 

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { createTestHost, type TestHost } from '../support/test-host.ts';
-import type { HostContact, HostWorkspace } from '../../src/ports/host.ts';
+import type { HostContact, HostWorkspace } from '../../src/core/ports/host.ts';
 
 describe('comments the host keeps', function () {
   this.timeout(120_000);

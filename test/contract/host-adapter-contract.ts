@@ -5,16 +5,16 @@
 // nothing ever answered across workspaces, malformed ids treated as "not found" (never a thrown
 // database error), well-formed dashboard numbers (and the optional one-read dashboard answering
 // exactly as the ports it stands for), no staff user on a bare request, and the
-// optional credentials and comments ports behaving as src/ports/host.ts documents them.
+// optional credentials and comments ports behaving as src/core/ports/host.ts documents them.
 import { expect } from 'chai';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import { loadDashboard } from '../../src/dashboard/widgets.ts';
-import { findClaimProblems } from '../../src/host/verify-claims.ts';
+import { loadDashboard } from '../../src/features/dashboard/widgets.ts';
+import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
 import { Readable } from 'node:stream';
 import type {
   ClientSummary, ClientTask, CommentSubjectType, DashboardAsk, ExpiringOffer, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
-} from '../../src/ports/host.ts';
+} from '../../src/core/ports/host.ts';
 import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
 async function drain(stream: Readable): Promise<Buffer> {

@@ -2,7 +2,7 @@
 // migrations and demo seed), on a fresh database of its own. The bindings on real CRM schemas run
 // the same contract in their own files (test/dolibarr/contract.test.ts, test/alga-psa/contract.test.ts).
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';

@@ -4,7 +4,7 @@
 // (rolled back with it; two concurrent decisions change the host once).
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import type { HostAdapter, HostWorkspace, OfferKind, OffersPort } from '../../src/ports/host.ts';
+import type { HostAdapter, HostWorkspace, OfferKind, OffersPort } from '../../src/core/ports/host.ts';
 
 interface DecisionSubject {
   kind: OfferKind;

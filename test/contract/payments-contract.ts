@@ -4,7 +4,7 @@
 // leaves the invoice open, the last one turns it paid; written inside the caller's transaction
 // (HostWrite.trx), so a rollback leaves no payment behind.
 import { expect } from 'chai';
-import type { HostAdapter, HostWorkspace, InvoicesPort, InvoiceSummary } from '../../src/ports/host.ts';
+import type { HostAdapter, HostWorkspace, InvoicesPort, InvoiceSummary } from '../../src/core/ports/host.ts';
 import type { AdapterContractSetup } from './host-adapter-contract.ts';
 
 const MALFORMED = ['abc', '-1', '1.5', '', '0', "1' or '1'='1", 'x'.repeat(500)];

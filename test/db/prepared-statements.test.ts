@@ -1,10 +1,10 @@
-// Reads go to PostgreSQL as named prepared statements (src/db/prepared-statements.ts): the same
+// Reads go to PostgreSQL as named prepared statements (src/core/db/prepared-statements.ts): the same
 // text is prepared once per connection and then only executed; so are upserts (INSERT … ON
 // CONFLICT, fixed text per call site); other writes and scripts stay unnamed.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { createKnex, createPgPool } from '../../src/db/connect.ts';
-import { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from '../../src/db/prepared-statements.ts';
+import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
+import { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from '../../src/core/db/prepared-statements.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('named prepared statements', function () {

@@ -4,14 +4,14 @@
 // zone, a decision bound to the version the client saw, and the fingerprint check after an edit.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { migratePortal } from '../../migrations/index.ts';
-import { OfferDecisions, type DecideRequest } from '../../src/decisions/service.ts';
-import { canonicalJson, sha256Hex } from '../../src/decisions/canonical.ts';
-import { decodeSignaturePng } from '../../src/decisions/signature-png.ts';
+import { OfferDecisions, type DecideRequest } from '../../src/features/offers/decisions/service.ts';
+import { canonicalJson, sha256Hex } from '../../src/features/offers/decisions/canonical.ts';
+import { decodeSignaturePng } from '../../src/features/offers/decisions/signature-png.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { tinyPng } from '../support/signature.ts';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { seedDolibarr, type DolibarrSeed } from './seed.ts';
 

@@ -6,8 +6,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import { hashPassword } from '../../src/auth/secrets.ts';
-import { insertClientUser } from '../../src/client-users/queries.ts';
+import { hashPassword } from '../../src/core/crypto/secrets.ts';
+import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
 import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';

@@ -7,7 +7,7 @@
 // past draft; money comes in the entity's MAIN_MONNAIE; credit notes used on an invoice settle it.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import type { HostAdapter } from '../../src/ports/host.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();

@@ -8,7 +8,7 @@
 // fk_user_closing, date_closing), in the caller's transaction.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import type { HostAdapter } from '../../src/ports/host.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 type Row = Record<string, unknown>;

@@ -4,11 +4,11 @@
 // LISTEN connection is killed. Cross-instance delivery is in test/portal/two-instances.test.ts.
 import { expect } from 'chai';
 import type pg from 'pg';
-import { createPgPool } from '../../src/db/connect.ts';
-import { openEventBus } from '../../src/events/choose-event-bus.ts';
-import type { EventBus } from '../../src/events/event-bus.ts';
-import { createInProcessEventBus } from '../../src/events/in-process-event-bus.ts';
-import { createPostgresEventBus, RECONNECTED_CHANNEL } from '../../src/events/postgres-event-bus.ts';
+import { createPgPool } from '../../src/core/db/connect.ts';
+import { openEventBus } from '../../src/core/events/choose-event-bus.ts';
+import type { EventBus } from '../../src/core/events/event-bus.ts';
+import { createInProcessEventBus } from '../../src/core/events/in-process-event-bus.ts';
+import { createPostgresEventBus, RECONNECTED_CHANNEL } from '../../src/core/events/postgres-event-bus.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const waitFor = async (what: string, check: () => boolean, ms = 5000) => {

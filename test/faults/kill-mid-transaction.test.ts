@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
-import { createDemoProvider } from '../../src/payments/demo-provider.ts';
+import { createDemoProvider } from '../../src/features/invoices/payments/demo-provider.ts';
 import { report, skipFaultsUnlessPossible } from './faults-support.ts';
 import { startPrivateCluster, type PrivateCluster } from './support/cluster.ts';
 import { Browser, FAULTS_SECRET, startInstance, type Instance } from './support/instances.ts';

@@ -7,9 +7,9 @@
 // passwords alternating between the instances are stopped at the same count as on one instance.
 import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
-import { hashPassword } from '../../src/auth/secrets.ts';
-import { insertClientUser } from '../../src/client-users/queries.ts';
-import { SIGN_IN_LIMITS } from '../../src/rate-limits/limiter.ts';
+import { hashPassword } from '../../src/core/crypto/secrets.ts';
+import { insertClientUser } from '../../src/core/client-users/queries.ts';
+import { SIGN_IN_LIMITS } from '../../src/core/rate-limits/limiter.ts';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import { createOffer } from '../../plugins/reference-crm/queries/offers.ts';
 import { PROPOSALS } from '../../plugins/reference-crm/queries/proposals.ts';

@@ -8,8 +8,8 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createUnleashFlags, type FlagsFile } from '../../src/flags/unleash-flags.ts';
-import type { FeatureFlags } from '../../src/ports/services.ts';
+import { createUnleashFlags, type FlagsFile } from '../../src/core/flags/unleash-flags.ts';
+import type { FeatureFlags } from '../../src/core/ports/services.ts';
 
 const REPO_FLAGS = fileURLToPath(new URL('../../flags.json', import.meta.url));
 const FLAG = 'customer_portal_enabled';

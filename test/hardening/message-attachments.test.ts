@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import { CookieAccessInfo } from 'cookiejar';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { SECTION_SWITCHES, type SectionSwitch } from '../../src/settings/portal-settings.ts';
+import { SECTION_SWITCHES, type SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;

@@ -3,7 +3,7 @@
 // offer whose valid-until day is "today" in one zone and "yesterday" in another answers the same
 // with and without a cookie naming the other zone; and the zone helper falls back to UTC.
 import { expect } from 'chai';
-import { dayIn, expiryTimeZone } from '../../src/decisions/service.ts';
+import { dayIn, expiryTimeZone } from '../../src/features/offers/decisions/service.ts';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 const EXPIRED_NOTICE = 'can no longer be accepted';

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Request, Response } from 'express';
 import session from 'express-session';
 import { createRequire } from 'node:module';
-import { bringsSessionCookie, SESSION_COOKIE } from '../../src/sessions/session-data.ts';
+import { bringsSessionCookie, SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';
 
 const signature = createRequire(createRequire(import.meta.url).resolve('express-session'))('cookie-signature') as { sign(value: string, secret: string): string };
 

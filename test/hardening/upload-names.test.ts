@@ -3,8 +3,8 @@
 // function every upload path uses (documents page and message attachments), so
 // "invoice<RLO>fdp.exe" cannot show as "invoiceexe.pdf".
 import { expect } from 'chai';
-import { detectAllowedType, safeFilename } from '../../src/documents/file-types.ts';
-import { checkAttachments } from '../../src/messages/attachments.ts';
+import { detectAllowedType, safeFilename } from '../../src/core/files/file-types.ts';
+import { checkAttachments } from '../../src/features/messages/attachments.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 
 const CONTROLS = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'];

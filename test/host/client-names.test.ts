@@ -1,8 +1,8 @@
 // clientNamesOf: the names of a page's clients, by id where the host can look them up, by
 // listing them all where it cannot; either way only the asked-for clients of the workspace.
 import { expect } from 'chai';
-import { clientNamesOf } from '../../src/host/client-names.ts';
-import type { ClientsPort, HostClient } from '../../src/ports/host.ts';
+import { clientNamesOf } from '../../src/core/host/client-names.ts';
+import type { ClientsPort, HostClient } from '../../src/core/ports/host.ts';
 
 const clients: HostClient[] = [
   { id: '1', workspaceId: 'w1', name: 'Northwind Traders' },

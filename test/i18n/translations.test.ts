@@ -4,11 +4,11 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadResources, SUPPORTED_LOCALES, translator } from '../../src/i18n/translations.ts';
+import { loadResources, SUPPORTED_LOCALES, translator } from '../../src/core/i18n/translations.ts';
 import express from 'express';
 import request from 'supertest';
-import { browserLocale, chooseLocale, chooseTimeZone } from '../../src/i18n/negotiate.ts';
-import { formattersFor } from '../../src/i18n/formatters.ts';
+import { browserLocale, chooseLocale, chooseTimeZone } from '../../src/core/i18n/negotiate.ts';
+import { formattersFor } from '../../src/core/i18n/formatters.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 

@@ -1,8 +1,8 @@
-// The portal's t() answers plain labels and placeholder-only calls itself (src/i18n/translations.ts)
+// The portal's t() answers plain labels and placeholder-only calls itself (src/core/i18n/translations.ts)
 // and hands everything else to i18next. Whatever path a call takes, the text must be exactly what
 // i18next gives: checked for every key of every namespace in both languages, with and without values.
 import { expect } from 'chai';
-import { i18nextTranslator, loadResources, SUPPORTED_LOCALES, translator, type Locale } from '../../src/i18n/translations.ts';
+import { i18nextTranslator, loadResources, SUPPORTED_LOCALES, translator, type Locale } from '../../src/core/i18n/translations.ts';
 
 /** Every 'namespace:key' of a locale, plural forms folded into their base key. */
 function keysOf(resources: Record<string, object>): string[] {

@@ -4,8 +4,8 @@
 // offline client in the same process keeps its own answers throughout. Run with `npm run test:unleash`.
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
-import type { FeatureFlags, FlagContext } from '../../src/ports/services.ts';
+import { createUnleashFlags } from '../../src/core/flags/unleash-flags.ts';
+import type { FeatureFlags, FlagContext } from '../../src/core/ports/services.ts';
 import { startUnleashServer, type UnleashTestServer } from '../support/unleash-server.ts';
 
 const FLAG = 'customer_portal_enabled';

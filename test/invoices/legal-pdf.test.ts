@@ -5,14 +5,14 @@
 // (never a label with nothing after it). Lines with tax rates get rate and amount columns and
 // totals per rate, and a long invoice is numbered "Page N of M" on every page.
 import { expect } from 'chai';
-import { formattersFor } from '../../src/i18n/formatters.ts';
-import type { RequestI18n } from '../../src/i18n/request-i18n.ts';
-import { translator, type Locale } from '../../src/i18n/translations.ts';
-import { invoicePdfModel, presentInvoiceDetail } from '../../src/invoices/presenters.ts';
-import type { InvoiceDetail } from '../../src/ports/host.ts';
+import { formattersFor } from '../../src/core/i18n/formatters.ts';
+import type { RequestI18n } from '../../src/core/i18n/request-i18n.ts';
+import { translator, type Locale } from '../../src/core/i18n/translations.ts';
+import { invoicePdfModel, presentInvoiceDetail } from '../../src/features/invoices/presenters.ts';
+import type { InvoiceDetail } from '../../src/core/ports/host.ts';
 import { invoiceReads, offerReads } from '../../plugins/reference-crm/portal-commercial.ts';
-import { offerPdfModel, presentOfferDetail } from '../../src/offers/presenters.ts';
-import { renderPdf } from '../../src/pdf/render-pdf.ts';
+import { offerPdfModel, presentOfferDetail } from '../../src/features/offers/presenters.ts';
+import { renderPdf } from '../../src/core/pdf/render-pdf.ts';
 import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 

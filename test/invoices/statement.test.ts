@@ -3,7 +3,7 @@
 // German. The reference CRM's one-read statement() answers what list() and find() answer.
 import { expect } from 'chai';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
-import { loadStatement } from '../../src/invoices/statement.ts';
+import { loadStatement } from '../../src/features/invoices/statement.ts';
 import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 

@@ -2,7 +2,7 @@
 // real SMTP delivery, read back from an in-process SMTP server, including non-ASCII and HTML mail.
 import { expect } from 'chai';
 import net from 'node:net';
-import { createMailer, OUTBOX_SIZE } from '../../src/mail/mailer.ts';
+import { createMailer, OUTBOX_SIZE } from '../../src/core/mail/mailer.ts';
 import { parseMessage, startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 
 async function closedPort(): Promise<number> {

@@ -7,10 +7,10 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createServer } from 'node:net';
-import { createKnex } from '../../src/db/connect.ts';
-import { createMailer } from '../../src/mail/mailer.ts';
-import { MailOutbox, retryDelayMs } from '../../src/mail/outbox.ts';
-import { claimDueMessages } from '../../src/mail/outbox-queries.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { createMailer } from '../../src/core/mail/mailer.ts';
+import { MailOutbox, retryDelayMs } from '../../src/core/mail/outbox.ts';
+import { claimDueMessages } from '../../src/core/mail/outbox-queries.ts';
 import { migratePortal } from '../../migrations/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';

@@ -12,8 +12,8 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
-import { recordAndAnnounce } from '../../src/live/live-events.ts';
-import { hashSessionId } from '../../src/sessions/hashed-session-store.ts';
+import { recordAndAnnounce } from '../../src/core/live/live-events.ts';
+import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
 import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
 import { openSse, type SseConnection } from '../support/sse-client.ts';

@@ -1,9 +1,9 @@
-// The registry of an instance's open live streams (src/live/live-streams.ts), without a server: the
+// The registry of an instance's open live streams (src/core/live/live-streams.ts), without a server: the
 // caps per session and per address (a refused stream takes no slot, a released one frees its slot
 // once however often it is released), the client streams it lists for ending with a session, the
 // one shared keep-alive timer, and shutdown ending every stream.
 import { expect } from 'chai';
-import { createLiveStreams, type StreamEnd, type StreamHolder } from '../../src/live/live-streams.ts';
+import { createLiveStreams, type StreamEnd, type StreamHolder } from '../../src/core/live/live-streams.ts';
 
 const client = (sidHash: string, clientUserId = 'u1', ip: string | null = '10.0.0.1'): StreamHolder => ({
   session: sidHash,

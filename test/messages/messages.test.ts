@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import type supertest from 'supertest';
-import { SECTION_SWITCHES, type SectionSwitch } from '../../src/settings/portal-settings.ts';
+import { SECTION_SWITCHES, type SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { pdfOfSize, windowsExecutable } from '../support/upload-fixtures.ts';
 

@@ -3,7 +3,7 @@
 // host table that happens to share a portal table's name is kept, not replaced or dropped.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { migratePortal, rollbackPortal } from '../../migrations/index.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';

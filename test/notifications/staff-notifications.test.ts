@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { tinyPng } from '../support/signature.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
-import { backgroundWorker, trackBackgroundWork } from '../../src/ops/background.ts';
+import { backgroundWorker, trackBackgroundWork } from '../../src/core/ops/background.ts';
 
 // Marked before any app boots, so a timer's work during a measurement is told from the request's.
 trackBackgroundWork();

@@ -5,14 +5,14 @@
 // other and the second finds the cursor moved.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { migratePortal } from '../../migrations/index.ts';
-import { insertActivity } from '../../src/activity/queries.ts';
-import { createNotifications } from '../../src/notifications/service.ts';
-import type { MailMessage } from '../../src/ports/services.ts';
+import { insertActivity } from '../../src/core/activity/queries.ts';
+import { createNotifications } from '../../src/features/notifications/service.ts';
+import type { MailMessage } from '../../src/core/ports/services.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('staff notification emails with two app instances', function () {

@@ -3,7 +3,7 @@
 // member's cursor or read marker: checked with EXPLAIN ANALYZE on a workspace with thousands of
 // rows already read, on both databases. The staff inbox counts each conversation's the same way.
 import { expect } from 'chai';
-import { COUNT_LIMIT } from '../../src/db/bounded-count.ts';
+import { COUNT_LIMIT } from '../../src/core/db/bounded-count.ts';
 import { analyzed, everyScanIndexed, recordedDuring, rowsRead } from '../support/plans.ts';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 

@@ -7,9 +7,9 @@
 // moved valid-until date earns a new one, and that staff see it in the client activity log.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { insertClientUser } from '../../src/client-users/queries.ts';
-import { saveSettings } from '../../src/settings/queries.ts';
-import { addDays } from '../../src/offer-reminders/service.ts';
+import { insertClientUser } from '../../src/core/client-users/queries.ts';
+import { saveSettings } from '../../src/core/settings/queries.ts';
+import { addDays } from '../../src/features/offers/reminders/service.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import type { CapturedMessage } from '../support/smtp-capture.ts';
 import { countQueries } from '../support/query-counter.ts';

@@ -1,7 +1,7 @@
 // Background work is told apart from a request's once something asks (the query counter does, as
 // it loads), across awaits, and never leaks into the code that started it.
 import { expect } from 'chai';
-import { backgroundWorker, inBackground, trackBackgroundWork } from '../../src/ops/background.ts';
+import { backgroundWorker, inBackground, trackBackgroundWork } from '../../src/core/ops/background.ts';
 
 describe('background work', function () {
   it('is named inside inBackground, across awaits, and not outside it', async function () {

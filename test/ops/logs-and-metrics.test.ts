@@ -7,8 +7,8 @@
 //  - /metrics (behind METRICS_TOKEN) reports request durations by route pattern and status class,
 //    sign-in outcomes, the outbox depth, open live streams, the flag state and process metrics.
 import { expect } from 'chai';
-import { createPortalMetrics } from '../../src/ops/metrics.ts';
-import { insertOutboxMessage } from '../../src/mail/outbox-queries.ts';
+import { createPortalMetrics } from '../../src/core/ops/metrics.ts';
+import { insertOutboxMessage } from '../../src/core/mail/outbox-queries.ts';
 import { captureLogger, type CapturedLogger } from '../support/capture-logger.ts';
 import { cookieNamed, csrfFrom, linkFrom, sixDigitCode, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { openSse } from '../support/sse-client.ts';

@@ -7,8 +7,8 @@
 // bank transfer instructions alone still let clients report a transfer.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { createDemoProvider } from '../../src/payments/demo-provider.ts';
-import { SECTION_SWITCHES } from '../../src/settings/portal-settings.ts';
+import { createDemoProvider } from '../../src/features/invoices/payments/demo-provider.ts';
+import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
 

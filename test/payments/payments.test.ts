@@ -5,8 +5,8 @@
 // emails the workspace's admins once; the staff list shows the events with an unread count that
 // the CRM's header carries. Query counts per request are measured here too.
 import { expect } from 'chai';
-import { createDemoProvider } from '../../src/payments/demo-provider.ts';
-import { SECTION_SWITCHES } from '../../src/settings/portal-settings.ts';
+import { createDemoProvider } from '../../src/features/invoices/payments/demo-provider.ts';
+import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';

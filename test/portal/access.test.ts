@@ -3,7 +3,7 @@
 // CSRF missing → 403; a client of one workspace never reaches another workspace's portal or
 // another client's session; security headers are on every page.
 import { expect } from 'chai';
-import { hashPassword } from '../../src/auth/secrets.ts';
+import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { csrfFrom, postPasswordSignIn, signedInAgent, startPortalHarness, cookieNamed, type PortalHarness } from '../support/portal-harness.ts';
 
 const CLIENT_PAGES = ['/', '/account'];

@@ -5,9 +5,9 @@
 // lists only the newest of them.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { hashSessionId } from '../../src/sessions/hashed-session-store.ts';
-import { MAX_SESSIONS_PER_USER } from '../../src/sessions/session-lifecycle.ts';
-import { SESSIONS_SHOWN } from '../../src/account/handlers.ts';
+import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { MAX_SESSIONS_PER_USER } from '../../src/core/sessions/session-lifecycle.ts';
+import { SESSIONS_SHOWN } from '../../src/features/account/handlers.ts';
 import { cookieNamed, csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 const ANONYMOUS_PAGES = ['/sign-in', '/sign-in/code', '/password/forgot', '/password/reset/not-a-real-token', '/invitation/not-a-real-token', '/sign-in?next=%2Fportal%2Fdemo%2Faccount'];

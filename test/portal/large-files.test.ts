@@ -20,10 +20,10 @@ import { EICAR, startFakeClamd } from '../support/fake-clamd.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startMeasuredServer, type MeasuredServer } from '../support/measured-server.ts';
-import { createKnex } from '../../src/db/connect.ts';
-import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../../src/files/database-storage.ts';
-import { createDirectoryStorage } from '../../src/files/directory-storage.ts';
-import type { FileStorage } from '../../src/ports/services.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../../src/core/files/database-storage.ts';
+import { createDirectoryStorage } from '../../src/core/files/directory-storage.ts';
+import type { FileStorage } from '../../src/core/ports/services.ts';
 
 // What the issue asks: a 50 MB download grows the server's memory by less than 10 MB. Holding the
 // file would add 50.

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { countQueries, describeQueries, type QueryCounter } from '../support/query-counter.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { enableTwoFactor } from '../../src/two-factor/queries.ts';
+import { enableTwoFactor } from '../../src/features/account/two-factor/queries.ts';
 
 describe('query budgets per request', function () {
   let h: PortalHarness;

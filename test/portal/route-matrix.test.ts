@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
-import { SECTION_SWITCHES, type SectionSwitch } from '../../src/settings/portal-settings.ts';
+import { SECTION_SWITCHES, type SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 import { cookieNamed, csrfFrom, flagsFileFor, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import type { MatrixRoute, MatrixWorld } from '../route-matrix/matrix.ts';
 

@@ -5,7 +5,7 @@
 //   code requests, code checks, reset requests) is refused with 429 once the limit is spent,
 //   although no single email reached its own limit.
 import { expect } from 'chai';
-import { SIGN_IN_LIMITS } from '../../src/rate-limits/limiter.ts';
+import { SIGN_IN_LIMITS } from '../../src/core/rate-limits/limiter.ts';
 import { csrfFrom, linkFrom, postPasswordSignIn, sixDigitCode, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;

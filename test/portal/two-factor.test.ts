@@ -6,7 +6,7 @@
 // requirement keeps clients on set-up; the admin's reset (confirmed, logged, emailed) and removal.
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
-import { insertClientUser } from '../../src/client-users/queries.ts';
+import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { csrfFrom, postPasswordSignIn, sixDigitCode, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;

@@ -6,8 +6,8 @@
 // staff sign-out sends the form to the CRM's sign-in with `next` kept. A request with no token at
 // all is still refused with 403.
 import { expect } from 'chai';
-import { findSettings } from '../../src/settings/queries.ts';
-import type { HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
+import { findSettings } from '../../src/core/settings/queries.ts';
+import type { HostStaffUser, HostWorkspace } from '../../src/core/ports/host.ts';
 import { csrfFrom, postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { ADMIN_PATH, createTestHost, type TestHost } from '../support/test-host.ts';

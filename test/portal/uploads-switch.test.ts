@@ -1,11 +1,11 @@
 // File uploads are off by default, and everyone is told: the client's documents page says the
 // agency has not enabled uploads (only while they are off), the admin settings say near the switch
 // what clients see, and the README says so. What may be uploaded is one list
-// (src/documents/file-types.ts): the server's check, the pickers' accept= and their hints agree.
+// (src/core/files/file-types.ts): the server's check, the pickers' accept= and their hints agree.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { ALLOWED_UPLOAD_MIMES, detectAllowedType, kindOf, UPLOAD_ACCEPT, UPLOAD_EXTENSIONS } from '../../src/documents/file-types.ts';
-import { DEFAULT_SETTINGS } from '../../src/settings/portal-settings.ts';
+import { ALLOWED_UPLOAD_MIMES, detectAllowedType, kindOf, UPLOAD_ACCEPT, UPLOAD_EXTENSIONS } from '../../src/core/files/file-types.ts';
+import { DEFAULT_SETTINGS } from '../../src/core/settings/portal-settings.ts';
 import { signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 
@@ -67,7 +67,7 @@ describe('file uploads: off by default, said so, and one list of types', functio
   it('says so in the README, where the settings are described', function () {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(readme).to.contain('**File uploads are off by default.**');
-    expect(readme).to.contain('src/documents/file-types.ts');
+    expect(readme).to.contain('src/core/files/file-types.ts');
   });
 
   it('offers in every picker exactly what the server accepts, and names every kind of it in the hint', async function () {

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { Request } from 'express';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
-import type { HostAdapter } from '../../src/ports/host.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { idOf, startCrm, type CrmTestContext } from './support.ts';
 
 function expectStringIds(value: unknown): void {

@@ -3,7 +3,7 @@
 // the portal relies on (two workspaces, a contact email in both, consistent invoices and payments).
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { migrateReferenceCrm, rollbackReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { SEED_REFERENCE_DATE, seedDate, seedReferenceCrm, simplePdf } from '../../plugins/reference-crm/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';

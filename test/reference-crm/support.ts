@@ -5,7 +5,7 @@ import type express from 'express';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import request from 'supertest';
-import { createKnex, createPgPool } from '../../src/db/connect.ts';
+import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
 import { createReferenceCrmApp, type CrmPlugin } from '../../plugins/reference-crm/app.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm, type DemoLogins } from '../../plugins/reference-crm/seed.ts';

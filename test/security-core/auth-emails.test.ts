@@ -1,10 +1,10 @@
-// The sign-in emails (src/auth/emails.ts) word for word: the code, reset and invitation emails name
+// The sign-in emails (src/features/account/sign-in/emails.ts) word for word: the code, reset and invitation emails name
 // the workspace, carry the code or the link, say how long it works and what to do if unasked; the
 // HTML part is the same lines, escaped, one paragraph per line, with blank lines left out; the
 // client's chosen language wins over the workspace's.
 import { expect } from 'chai';
-import { codeEmail, emailLocale, invitationEmail, resetEmail } from '../../src/auth/emails.ts';
-import type { HostWorkspace } from '../../src/ports/host.ts';
+import { codeEmail, emailLocale, invitationEmail, resetEmail } from '../../src/features/account/sign-in/emails.ts';
+import type { HostWorkspace } from '../../src/core/ports/host.ts';
 
 const workspace: HostWorkspace = { id: '7', slug: 'demo', name: 'Dupont & <Fils>', logoUrl: null, brandColor: null };
 

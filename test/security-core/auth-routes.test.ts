@@ -1,4 +1,4 @@
-// The sign-in routes (src/auth/routes.ts, handlers.ts, commands.ts, password-strategy.ts) in a
+// The sign-in routes (src/features/account/sign-in/routes.ts, handlers.ts, commands.ts, password-strategy.ts) in a
 // small express app around the real sign-in service, session store and lifecycle, the real outbox
 // and the in-process SMTP server: each form signs in, refuses with the right status and message
 // (keeping what was typed, never the password), names when to try again at a limit, sends links
@@ -10,27 +10,27 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import supertest from 'supertest';
 import { migratePortal } from '../../migrations/index.ts';
-import { AuthService } from '../../src/auth/auth-service.ts';
-import { createAuthHandlers, type CompleteSignIn } from '../../src/auth/handlers.ts';
-import { createPasswordAuthenticator } from '../../src/auth/password-strategy.ts';
-import { authRoutes } from '../../src/auth/routes.ts';
-import { hashPassword } from '../../src/auth/secrets.ts';
-import { buildBranding } from '../../src/branding/branding.ts';
-import { findClientUserById, insertClientUser, type ClientUserRow } from '../../src/client-users/queries.ts';
-import { PortalConfigSchema } from '../../src/config.ts';
-import { createKnex, createPgPool } from '../../src/db/connect.ts';
-import { requestI18n } from '../../src/i18n/request-i18n.ts';
-import { createMailer } from '../../src/mail/mailer.ts';
-import { MailOutbox } from '../../src/mail/outbox.ts';
-import type { HostWorkspace } from '../../src/ports/host.ts';
-import { RateLimiter } from '../../src/rate-limits/limiter.ts';
-import { RepeatGuard } from '../../src/rate-limits/repeat-guard.ts';
-import { createHashedSessionStore, hashSessionId } from '../../src/sessions/hashed-session-store.ts';
-import { createSessionLifecycle } from '../../src/sessions/session-lifecycle.ts';
-import { SESSION_COOKIE } from '../../src/sessions/session-data.ts';
-import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/settings/portal-settings.ts';
-import { errorHandler } from '../../src/web/error-handler.ts';
-import type { PortalContext } from '../../src/web/portal-context.ts';
+import { AuthService } from '../../src/features/account/sign-in/auth-service.ts';
+import { createAuthHandlers, type CompleteSignIn } from '../../src/features/account/sign-in/handlers.ts';
+import { createPasswordAuthenticator } from '../../src/features/account/sign-in/password-strategy.ts';
+import { authRoutes } from '../../src/features/account/sign-in/routes.ts';
+import { hashPassword } from '../../src/core/crypto/secrets.ts';
+import { buildBranding } from '../../src/core/branding/branding.ts';
+import { findClientUserById, insertClientUser, type ClientUserRow } from '../../src/core/client-users/queries.ts';
+import { PortalConfigSchema } from '../../src/core/config.ts';
+import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
+import { requestI18n } from '../../src/core/i18n/request-i18n.ts';
+import { createMailer } from '../../src/core/mail/mailer.ts';
+import { MailOutbox } from '../../src/core/mail/outbox.ts';
+import type { HostWorkspace } from '../../src/core/ports/host.ts';
+import { RateLimiter } from '../../src/core/rate-limits/limiter.ts';
+import { RepeatGuard } from '../../src/core/rate-limits/repeat-guard.ts';
+import { createHashedSessionStore, hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { createSessionLifecycle } from '../../src/core/sessions/session-lifecycle.ts';
+import { SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';
+import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/portal-settings.ts';
+import { errorHandler } from '../../src/core/web/error-handler.ts';
+import type { PortalContext } from '../../src/core/web/portal-context.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from '../support/smtp-capture.ts';
 import { createHostTables, hostAdapter } from '../support/test-host.ts';

@@ -1,4 +1,4 @@
-// Sign-in (src/auth/auth-service.ts, token-queries.ts) on a real database, with the real outbox
+// Sign-in (src/features/account/sign-in/auth-service.ts, token-queries.ts) on a real database, with the real outbox
 // delivering to the in-process SMTP server and a clock the test moves: one-time codes work once,
 // only the newest, until they expire or are guessed wrong five times; passwords lock an account
 // after five failures; reset and invitation links work once, only the newest, until they expire;
@@ -7,19 +7,19 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
-import { AuthService, CODE_TTL_MINUTES, INVITE_TTL_DAYS, RESET_TTL_MINUTES } from '../../src/auth/auth-service.ts';
-import { hashPassword } from '../../src/auth/secrets.ts';
-import { consumeLoginCode, consumeUserToken } from '../../src/auth/token-queries.ts';
-import { findClientUserById, insertClientUser, setClientUserStatus, type ClientUserRow } from '../../src/client-users/queries.ts';
-import { PortalConfigSchema } from '../../src/config.ts';
-import { createKnex } from '../../src/db/connect.ts';
-import { createMailer } from '../../src/mail/mailer.ts';
-import { MailOutbox } from '../../src/mail/outbox.ts';
-import type { HostContact, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
-import { RateLimiter } from '../../src/rate-limits/limiter.ts';
-import { REPEAT_WINDOW_MS, RepeatGuard } from '../../src/rate-limits/repeat-guard.ts';
-import { hashSessionId } from '../../src/sessions/hashed-session-store.ts';
-import { saveSettings } from '../../src/settings/queries.ts';
+import { AuthService, CODE_TTL_MINUTES, INVITE_TTL_DAYS, RESET_TTL_MINUTES } from '../../src/features/account/sign-in/auth-service.ts';
+import { hashPassword } from '../../src/core/crypto/secrets.ts';
+import { consumeLoginCode, consumeUserToken } from '../../src/features/account/sign-in/token-queries.ts';
+import { findClientUserById, insertClientUser, setClientUserStatus, type ClientUserRow } from '../../src/core/client-users/queries.ts';
+import { PortalConfigSchema } from '../../src/core/config.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { createMailer } from '../../src/core/mail/mailer.ts';
+import { MailOutbox } from '../../src/core/mail/outbox.ts';
+import type { HostContact, HostStaffUser, HostWorkspace } from '../../src/core/ports/host.ts';
+import { RateLimiter } from '../../src/core/rate-limits/limiter.ts';
+import { REPEAT_WINDOW_MS, RepeatGuard } from '../../src/core/rate-limits/repeat-guard.ts';
+import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { saveSettings } from '../../src/core/settings/queries.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from '../support/smtp-capture.ts';
 import { createHostTables, hostAdapter } from '../support/test-host.ts';

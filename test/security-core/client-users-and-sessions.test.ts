@@ -1,6 +1,6 @@
-// The stores behind sign-in, on a real database: client users (src/client-users/queries.ts) are
+// The stores behind sign-in, on a real database: client users (src/core/client-users/queries.ts) are
 // found, listed and changed only within their own workspace, whatever id or email is asked for;
-// status changes keep a disabled user disabled; and client sessions (src/sessions/queries.ts) are
+// status changes keep a disabled user disabled; and client sessions (src/core/sessions/queries.ts) are
 // listed, kept, and ended per client user and workspace, never touching another's.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
@@ -19,10 +19,10 @@ import {
   setPassword,
   updateClientUserEmail,
   type ClientUserRow,
-} from '../../src/client-users/queries.ts';
-import { createKnex } from '../../src/db/connect.ts';
-import { deleteExpiredSessions, deleteOldestSessions, deleteOtherSessions, deleteSession, listLiveSessions } from '../../src/sessions/queries.ts';
-import { hashSessionId } from '../../src/sessions/hashed-session-store.ts';
+} from '../../src/core/client-users/queries.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { deleteExpiredSessions, deleteOldestSessions, deleteOtherSessions, deleteSession, listLiveSessions } from '../../src/core/sessions/queries.ts';
+import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('client user and session stores', function () {

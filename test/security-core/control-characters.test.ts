@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { changedTables, fingerprintReader, type TableFingerprint } from '../support/table-fingerprint.ts';
-import { createDemoProvider, DEMO_SIGNATURE_HEADER } from '../../src/payments/demo-provider.ts';
+import { createDemoProvider, DEMO_SIGNATURE_HEADER } from '../../src/features/invoices/payments/demo-provider.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 

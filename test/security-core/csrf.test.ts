@@ -1,4 +1,4 @@
-// The portal's CSRF check (src/web/csrf.ts) on a bare express app, without the portal around it:
+// The portal's CSRF check (src/core/web/csrf.ts) on a bare express app, without the portal around it:
 // safe methods pass; a state change passes only with the token of its kind (the session's when
 // there is one, else the HMAC of the anonymous cookie) in the header, the form field, or, for a
 // multipart form, the action URL; anything else is a 403 with the expiry message. Also the
@@ -14,8 +14,8 @@ import {
   sessionCsrfToken,
   tokensMatch,
   verifySessionCsrfHeader,
-} from '../../src/web/csrf.ts';
-import { HttpError } from '../../src/web/http-error.ts';
+} from '../../src/core/web/csrf.ts';
+import { HttpError } from '../../src/core/web/http-error.ts';
 
 const SECRET = 'csrf-test-secret-'.padEnd(48, 'x');
 

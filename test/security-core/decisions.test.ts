@@ -1,22 +1,22 @@
-// Accepting and declining offers (src/decisions) on a real database with the reference CRM's host
+// Accepting and declining offers (src/features/offers/decisions) on a real database with the reference CRM's host
 // adapter: one decision per offer even when several arrive at once, the evidence bound to the
 // fingerprint of the version on screen (a changed offer is refused), expiry at midnight in the
 // reader's time zone, every refusal leaving nothing behind; the canonical JSON and snapshot the
 // fingerprint is made of; the drawn signature's PNG checks; and the form schemas.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { canonicalJson, sha256Hex } from '../../src/decisions/canonical.ts';
+import { canonicalJson, sha256Hex } from '../../src/features/offers/decisions/canonical.ts';
 import {
   AcceptProposalCommand, AcceptQuotationCommand, DeclineProposalCommand, DeclineQuotationCommand, keptInput, OfferIdParam, PublicAcceptCommand, PublicDeclineCommand,
-} from '../../src/decisions/commands.ts';
-import { findDecision, findSignaturePng, insertDecision } from '../../src/decisions/queries.ts';
-import { dayIn, isExpired, OfferDecisions, type DecideRequest } from '../../src/decisions/service.ts';
+} from '../../src/features/offers/decisions/commands.ts';
+import { findDecision, findSignaturePng, insertDecision } from '../../src/features/offers/decisions/queries.ts';
+import { dayIn, isExpired, OfferDecisions, type DecideRequest } from '../../src/features/offers/decisions/service.ts';
 import {
   decodeSignaturePng, MAX_SIGNATURE_BYTES, MAX_SIGNATURE_DATA_URL_LENGTH, SIGNATURE_HEIGHT, SIGNATURE_WIDTH,
-} from '../../src/decisions/signature-png.ts';
-import { fingerprintOffer, offerSnapshot } from '../../src/decisions/snapshot.ts';
-import { PublicLinks } from '../../src/public-links/service.ts';
-import type { OfferDetail, OfferKind } from '../../src/ports/host.ts';
+} from '../../src/features/offers/decisions/signature-png.ts';
+import { fingerprintOffer, offerSnapshot } from '../../src/features/offers/decisions/snapshot.ts';
+import { PublicLinks } from '../../src/features/offers/public-links/service.ts';
+import type { OfferDetail, OfferKind } from '../../src/core/ports/host.ts';
 import { tinyPng } from '../support/signature.ts';
 import { openReferenceCrmDatabase, type ReferenceCrmDatabase } from './reference-crm-database.ts';
 
@@ -130,7 +130,7 @@ describe('offer decisions (security core)', function () {
 
     it('gives one acceptance for concurrent accepts, the others refused as already decided', async function () {
       const offer = await openOffer();
-      const second = crm.database.mode === 'external' ? (await import('../../src/db/connect.ts')).createKnex(crm.database.url, 2) : crm.db;
+      const second = crm.database.mode === 'external' ? (await import('../../src/core/db/connect.ts')).createKnex(crm.database.url, 2) : crm.db;
       try {
         const other = new OfferDecisions({ db: second, adapter: crm.adapter, now: () => now });
         const req = await request(offer);

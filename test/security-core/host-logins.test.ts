@@ -1,4 +1,4 @@
-// Sign-in when the host keeps the client logins (src/auth/auth-service.ts with a credentials port),
+// Sign-in when the host keeps the client logins (src/features/account/sign-in/auth-service.ts with a credentials port),
 // on Alga PSA's real schema and the alga-psa binding (its client logins are users rows with
 // user_type 'client' and Alga's PBKDF2 passwords): the host's password signs in and links a
 // portal client user on first use; the host decides who may sign in, also after linking (a login
@@ -15,16 +15,16 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
 import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
-import { AuthService, type SignInResult } from '../../src/auth/auth-service.ts';
-import { findClientUserByContact, findClientUserById, insertClientUser, type ClientUserRow } from '../../src/client-users/queries.ts';
-import { PortalConfigSchema } from '../../src/config.ts';
-import { createKnex } from '../../src/db/connect.ts';
-import { createMailer } from '../../src/mail/mailer.ts';
-import { MailOutbox } from '../../src/mail/outbox.ts';
-import type { HostAdapter, HostWorkspace } from '../../src/ports/host.ts';
-import { RateLimiter } from '../../src/rate-limits/limiter.ts';
-import { RepeatGuard } from '../../src/rate-limits/repeat-guard.ts';
-import { hashSessionId } from '../../src/sessions/hashed-session-store.ts';
+import { AuthService, type SignInResult } from '../../src/features/account/sign-in/auth-service.ts';
+import { findClientUserByContact, findClientUserById, insertClientUser, type ClientUserRow } from '../../src/core/client-users/queries.ts';
+import { PortalConfigSchema } from '../../src/core/config.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { createMailer } from '../../src/core/mail/mailer.ts';
+import { MailOutbox } from '../../src/core/mail/outbox.ts';
+import type { HostAdapter, HostWorkspace } from '../../src/core/ports/host.ts';
+import { RateLimiter } from '../../src/core/rate-limits/limiter.ts';
+import { RepeatGuard } from '../../src/core/rate-limits/repeat-guard.ts';
+import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
 import { loadAlgaSchema, unavailable } from '../alga-psa/alga-host.ts';
 import { algaHash, NEXTAUTH_SECRET, seedAlga } from '../alga-psa/seed.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';

@@ -1,4 +1,4 @@
-// Paying invoices (src/payments) on a real database with the reference CRM's host adapter, without
+// Paying invoices (src/features/invoices/payments) on a real database with the reference CRM's host adapter, without
 // HTTP: the demo provider's callback signature (HMAC per workspace, five minutes either way, any
 // change to the body refused), a callback recorded at most once per idempotency key (in sequence
 // and concurrently), a checkout over the balance or a tampered amount refused, partial payments
@@ -7,11 +7,11 @@
 import { expect } from 'chai';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
-import { DemoCheckoutCommand, InvoiceIdParam, parseAmountCents, PayCommand, PaymentIdParam, PayPageQuery, ReportTransferCommand } from '../../src/payments/commands.ts';
-import { createDemoProvider, DEMO_SIGNATURE_HEADER, type DemoCallbackBody, type DemoProvider } from '../../src/payments/demo-provider.ts';
-import type { PaymentProvider } from '../../src/payments/provider.ts';
-import { claimCallback, DEFAULT_PAYMENT_SETTINGS, findClientPayment, findPaymentSettings, insertClientPayment, savePaymentSettings } from '../../src/payments/queries.ts';
-import { createPaymentService, type PayingClient, type PaymentService } from '../../src/payments/service.ts';
+import { DemoCheckoutCommand, InvoiceIdParam, parseAmountCents, PayCommand, PaymentIdParam, PayPageQuery, ReportTransferCommand } from '../../src/features/invoices/payments/commands.ts';
+import { createDemoProvider, DEMO_SIGNATURE_HEADER, type DemoCallbackBody, type DemoProvider } from '../../src/features/invoices/payments/demo-provider.ts';
+import type { PaymentProvider } from '../../src/core/ports/payment-provider.ts';
+import { claimCallback, DEFAULT_PAYMENT_SETTINGS, findClientPayment, findPaymentSettings, insertClientPayment, savePaymentSettings } from '../../src/features/invoices/payments/queries.ts';
+import { createPaymentService, type PayingClient, type PaymentService } from '../../src/features/invoices/payments/service.ts';
 import { openReferenceCrmDatabase, type ReferenceCrmDatabase } from './reference-crm-database.ts';
 
 const SECRET = 'payments-secret-'.padEnd(48, 'x');

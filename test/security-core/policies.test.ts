@@ -1,4 +1,4 @@
-// The authorization rules in src/policies, one by one, without a server: which section each
+// The authorization rules in src/core/policies, one by one, without a server: which section each
 // workspace switch hides, which client action each switch allows, what an admin may do with a
 // contact's access in each status, who manages the portal and answers messages, and the status a
 // re-enabled client user returns to, and which live events a client's stream may pass on under which
@@ -11,7 +11,7 @@ import {
   clientUserActions,
   statusWhenReenabled,
   type ClientUserAction,
-} from '../../src/policies/client-user-policy.ts';
+} from '../../src/core/policies/client-user-policy.ts';
 import {
   authorizeAnswerMessages,
   authorizeAssignee,
@@ -32,11 +32,11 @@ import {
   signInMethods,
   visibleSections,
   PORTAL_SECTIONS,
-} from '../../src/policies/portal-policy.ts';
-import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/settings/portal-settings.ts';
-import type { ClientUserStatus } from '../../src/client-users/queries.ts';
-import type { HostStaffUser } from '../../src/ports/host.ts';
-import { HttpError } from '../../src/web/http-error.ts';
+} from '../../src/core/policies/portal-policy.ts';
+import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/portal-settings.ts';
+import type { ClientUserStatus } from '../../src/core/client-users/queries.ts';
+import type { HostStaffUser } from '../../src/core/ports/host.ts';
+import { HttpError } from '../../src/core/web/http-error.ts';
 
 const ALL_OFF: PortalSettings = {
   ...DEFAULT_SETTINGS,

@@ -17,10 +17,10 @@
 // with FUZZ_SEED=777, 2,040 and 3,060 requests, passed on PostgreSQL).
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { RouteEntry } from '../../src/web/route-table.ts';
+import type { RouteEntry } from '../../src/core/web/route-table.ts';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { changedTables, fingerprintReader, type TableFingerprint } from '../support/table-fingerprint.ts';
-import { SECTION_SWITCHES } from '../../src/settings/portal-settings.ts';
+import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 type Actor = 'client' | 'anonymous' | 'staff';

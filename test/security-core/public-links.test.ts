@@ -1,4 +1,4 @@
-// Public links (src/public-links) on a real database with the reference CRM's host adapter: the
+// Public links (src/features/offers/public-links) on a real database with the reference CRM's host adapter: the
 // token is an HMAC of a random salt, only its SHA-256 is stored; an unknown, expired or revoked
 // token, one of another workspace, or one whose section the workspace hides all answer the same
 // null; revoking works once and only on the link named; every use is logged.
@@ -7,10 +7,10 @@ import { createHash, createHmac } from 'node:crypto';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import {
   findLiveLink, insertPublicLinkAccess, listAccessesForLinks, listLinksForSubject, revokeLink,
-} from '../../src/public-links/queries.ts';
-import { DEFAULT_LINK_DAYS, MAX_LINK_DAYS, PublicLinks, SUBJECT_SECTION } from '../../src/public-links/service.ts';
-import { hashPublicToken, isTokenShaped, newTokenSalt, tokenFor } from '../../src/public-links/tokens.ts';
-import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/settings/portal-settings.ts';
+} from '../../src/features/offers/public-links/queries.ts';
+import { DEFAULT_LINK_DAYS, MAX_LINK_DAYS, PublicLinks, SUBJECT_SECTION } from '../../src/features/offers/public-links/service.ts';
+import { hashPublicToken, isTokenShaped, newTokenSalt, tokenFor } from '../../src/features/offers/public-links/tokens.ts';
+import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/portal-settings.ts';
 import { openReferenceCrmDatabase, type ReferenceCrmDatabase } from './reference-crm-database.ts';
 
 const SECRET = 'public-links-secret-'.padEnd(48, 'x');

@@ -1,4 +1,4 @@
-// Rate limits and the double-click guard (src/rate-limits) on a real database, with a clock the
+// Rate limits and the double-click guard (src/core/rate-limits) on a real database, with a clock the
 // test moves: a rule allows exactly its points per window, then blocks for its block time and says
 // how long; a window that has passed starts afresh; `check` looks without counting; `reset`
 // forgets; keys are per rule and subject; expired counters and guards are cleaned up. And the
@@ -6,10 +6,10 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
-import { createKnex } from '../../src/db/connect.ts';
-import { RateLimiter, SIGN_IN_LIMITS, type LimitRule } from '../../src/rate-limits/limiter.ts';
-import { deleteExpiredCounters, deleteExpiredGuards } from '../../src/rate-limits/queries.ts';
-import { REPEAT_WINDOW_MS, RepeatGuard } from '../../src/rate-limits/repeat-guard.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { RateLimiter, SIGN_IN_LIMITS, type LimitRule } from '../../src/core/rate-limits/limiter.ts';
+import { deleteExpiredCounters, deleteExpiredGuards } from '../../src/core/rate-limits/queries.ts';
+import { REPEAT_WINDOW_MS, RepeatGuard } from '../../src/core/rate-limits/repeat-guard.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('rate limits', function () {

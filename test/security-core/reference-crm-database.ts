@@ -7,8 +7,8 @@ import { migratePortal } from '../../migrations/index.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
-import { createKnex } from '../../src/db/connect.ts';
-import type { HostAdapter } from '../../src/ports/host.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 
 export interface ReferenceCrmDatabase {

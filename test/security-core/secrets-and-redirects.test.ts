@@ -1,12 +1,12 @@
-// How secrets are made and compared (src/auth/secrets.ts) and where sign-in may send a client
-// afterwards (src/auth/safe-next.ts): codes and tokens have the promised shape, code hashes are
+// How secrets are made and compared (src/core/crypto/secrets.ts) and where sign-in may send a client
+// afterwards (src/core/web/safe-next.ts): codes and tokens have the promised shape, code hashes are
 // keyed by the secret and bound to the client user, token hashes are SHA-256, comparisons refuse
 // any difference, passwords verify only with the right password, and a `next` that leaves the
 // workspace's portal falls back to its dashboard.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { safeNext } from '../../src/auth/safe-next.ts';
-import { codeHashMatches, generateCode, generateToken, hashCode, hashPassword, hashToken, sameHash, verifyDecoy, verifyPassword } from '../../src/auth/secrets.ts';
+import { safeNext } from '../../src/core/web/safe-next.ts';
+import { codeHashMatches, generateCode, generateToken, hashCode, hashPassword, hashToken, sameHash, verifyDecoy, verifyPassword } from '../../src/core/crypto/secrets.ts';
 
 describe('secrets', function () {
   this.timeout(30_000);

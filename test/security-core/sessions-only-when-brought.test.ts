@@ -4,7 +4,7 @@
 // column among it) runs with this in place.
 import { expect } from 'chai';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { sessionsOnlyWhenBrought } from '../../src/sessions/only-when-brought.ts';
+import { sessionsOnlyWhenBrought } from '../../src/core/sessions/only-when-brought.ts';
 
 function run(method: string, cookie?: string): { sessionRan: boolean; nextCalls: number } {
   let sessionRan = false;

@@ -1,4 +1,4 @@
-// The portal's sessions (src/sessions) on a real database through express-session: the store keys
+// The portal's sessions (src/core/sessions) on a real database through express-session: the store keys
 // rows by the SHA-256 of the session id, so the table never holds a working cookie value; signing
 // in gives a visitor who came with a cookie a new session id, stores the row before the answer, and
 // keeps at most the allowed number of sessions per client; holding a pending second factor grants
@@ -12,12 +12,12 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import supertest from 'supertest';
 import { migratePortal } from '../../migrations/index.ts';
-import { findClientUserById, insertClientUser, type ClientUserRow } from '../../src/client-users/queries.ts';
-import { createKnex, createPgPool } from '../../src/db/connect.ts';
-import { clientUserReadWithSession, createHashedSessionStore, hashSessionId, SESSION_TABLE } from '../../src/sessions/hashed-session-store.ts';
-import { createSessionLifecycle } from '../../src/sessions/session-lifecycle.ts';
-import { SESSION_COOKIE } from '../../src/sessions/session-data.ts';
-import { keepSessionOnStoreError } from '../../src/sessions/unavailable-store.ts';
+import { findClientUserById, insertClientUser, type ClientUserRow } from '../../src/core/client-users/queries.ts';
+import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
+import { clientUserReadWithSession, createHashedSessionStore, hashSessionId, SESSION_TABLE } from '../../src/core/sessions/hashed-session-store.ts';
+import { createSessionLifecycle } from '../../src/core/sessions/session-lifecycle.ts';
+import { SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';
+import { keepSessionOnStoreError } from '../../src/core/sessions/unavailable-store.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const COOKIE_PATH = '/portal';

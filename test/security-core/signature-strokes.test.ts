@@ -1,13 +1,13 @@
-// The drawn signature as strokes (src/decisions/signature-strokes.ts): what the check lets through
+// The drawn signature as strokes (src/features/offers/decisions/signature-strokes.ts): what the check lets through
 // (bounded strokes and points, finite numbers inside the canvas, nothing but the known keys), the
 // canonical JSON stored, the PNG drawn from them (fixed width whatever the canvas, a PNG the
 // older check accepts) and how the accept schemas carry them.
 import { expect } from 'chai';
-import { AcceptProposalCommand, keptInput, PublicAcceptCommand } from '../../src/decisions/commands.ts';
-import { decodeSignaturePng } from '../../src/decisions/signature-png.ts';
+import { AcceptProposalCommand, keptInput, PublicAcceptCommand } from '../../src/features/offers/decisions/commands.ts';
+import { decodeSignaturePng } from '../../src/features/offers/decisions/signature-png.ts';
 import {
   canonicalStrokes, MAX_POINTS, MAX_POINTS_PER_STROKE, MAX_STROKES, MAX_STROKES_FIELD_LENGTH, parseStrokes, RENDER_WIDTH, renderStrokesPng,
-} from '../../src/decisions/signature-strokes.ts';
+} from '../../src/features/offers/decisions/signature-strokes.ts';
 import { realisticStrokes } from '../support/signature.ts';
 
 const problemOf = (value: unknown) => {

@@ -1,4 +1,4 @@
-// The pipeline under /portal/:workspaceSlug (src/workspaces/workspace-router.ts), mounted in a bare
+// The pipeline under /portal/:workspaceSlug (src/core/workspaces/workspace-router.ts), mounted in a bare
 // express app with the real parts it is given in production: the workspace cache over the
 // reference CRM's adapter, offline Unleash flags, express-session, the portal's CSRF and the
 // database file storage. The routes plugged in are small test routers. What it checks: a slug of
@@ -10,19 +10,19 @@ import { expect } from 'chai';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import supertest from 'supertest';
-import { insertClientUser, setClientUserPreferences, setClientUserStatus } from '../../src/client-users/queries.ts';
-import { PortalConfigSchema } from '../../src/config.ts';
-import { createInProcessEventBus } from '../../src/events/in-process-event-bus.ts';
-import { createDatabaseStorage } from '../../src/files/database-storage.ts';
-import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
-import type { HostAdapter } from '../../src/ports/host.ts';
-import type { FeatureFlags } from '../../src/ports/services.ts';
-import { saveSettings } from '../../src/settings/queries.ts';
-import { createPortalCsrf } from '../../src/web/csrf.ts';
-import { RERENDERS_FORM, csrfRetryExplanation } from '../../src/web/csrf-retry.ts';
-import { portalContext } from '../../src/web/portal-context.ts';
-import { createWorkspaceCache, type WorkspaceCache } from '../../src/workspaces/workspace-cache.ts';
-import { workspaceRouter } from '../../src/workspaces/workspace-router.ts';
+import { insertClientUser, setClientUserPreferences, setClientUserStatus } from '../../src/core/client-users/queries.ts';
+import { PortalConfigSchema } from '../../src/core/config.ts';
+import { createInProcessEventBus } from '../../src/core/events/in-process-event-bus.ts';
+import { createDatabaseStorage } from '../../src/core/files/database-storage.ts';
+import { createUnleashFlags } from '../../src/core/flags/unleash-flags.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
+import type { FeatureFlags } from '../../src/core/ports/services.ts';
+import { saveSettings } from '../../src/core/settings/queries.ts';
+import { createPortalCsrf } from '../../src/core/web/csrf.ts';
+import { RERENDERS_FORM, csrfRetryExplanation } from '../../src/core/web/csrf-retry.ts';
+import { portalContext } from '../../src/core/web/portal-context.ts';
+import { createWorkspaceCache, type WorkspaceCache } from '../../src/core/workspaces/workspace-cache.ts';
+import { workspaceRouter } from '../../src/core/workspaces/workspace-router.ts';
 import { flagsFileFor } from '../support/portal-harness.ts';
 import { openReferenceCrmDatabase, type ReferenceCrmDatabase } from './reference-crm-database.ts';
 

@@ -1,14 +1,14 @@
-// The per-instance workspace cache (src/workspaces/workspace-cache.ts) on a real database with the
+// The per-instance workspace cache (src/core/workspaces/workspace-cache.ts) on a real database with the
 // reference CRM's host adapter: a hit reads nothing; a settings change announced on one instance
 // empties the entry on every instance sharing the bus (and only that workspace's); the TTL and the
 // bus's reconnect catch what no event announced; a load overtaken by an invalidation is not kept;
 // unknown slugs are kept for the TTL like known ones (until any invalidation); failed loads are never kept; a peek (what live streams ask per event) never reads. Host reads are counted through the real adapter.
 import { expect } from 'chai';
-import { createInProcessEventBus } from '../../src/events/in-process-event-bus.ts';
-import { RECONNECTED_CHANNEL, type EventBus } from '../../src/events/event-bus.ts';
-import type { HostAdapter } from '../../src/ports/host.ts';
-import { saveSettings } from '../../src/settings/queries.ts';
-import { createWorkspaceCache, WORKSPACE_CACHE_TTL_MS, WORKSPACE_CHANGED, type WorkspaceCache } from '../../src/workspaces/workspace-cache.ts';
+import { createInProcessEventBus } from '../../src/core/events/in-process-event-bus.ts';
+import { RECONNECTED_CHANNEL, type EventBus } from '../../src/core/events/event-bus.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
+import { saveSettings } from '../../src/core/settings/queries.ts';
+import { createWorkspaceCache, WORKSPACE_CACHE_TTL_MS, WORKSPACE_CHANGED, type WorkspaceCache } from '../../src/core/workspaces/workspace-cache.ts';
 import { openReferenceCrmDatabase, type ReferenceCrmDatabase } from './reference-crm-database.ts';
 
 describe('workspace cache (security core)', function () {

@@ -7,7 +7,7 @@
 // is one entry of JOURNEY_HOSTS.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { insertClientUser } from '../../src/client-users/queries.ts';
+import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../alga-psa/alga-host.ts';
 import { ADMIN_PASSWORD, CLAIRE_PASSWORD, NEXTAUTH_SECRET } from '../alga-psa/seed.ts';
 import { startDolibarrHost, unavailable as dolibarrUnavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';

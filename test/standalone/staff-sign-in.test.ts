@@ -10,7 +10,7 @@ import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
 import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
 import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
 import { createStandaloneApp } from '../../plugins/standalone/server.ts';
-import { createPortalLogger } from '../../src/ops/logging.ts';
+import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
 import { flagsFileFor } from '../support/portal-harness.ts';
 

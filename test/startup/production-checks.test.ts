@@ -1,8 +1,8 @@
-// The start-up configuration check (src/ops/production-checks.ts) without a process: which settings
+// The start-up configuration check (src/core/ops/production-checks.ts) without a process: which settings
 // it refuses and which it warns about, in production and in development, all of them in one answer;
 // and whether the demo payment provider is registered (PAYMENTS_DEMO_PROVIDER, its default by mode).
 import { expect } from 'chai';
-import { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from '../../src/ops/production-checks.ts';
+import { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from '../../src/core/ops/production-checks.ts';
 
 const SECRET = 's'.repeat(48);
 const safeProduction = { production: true, sessionSecret: SECRET, smtpUrl: 'smtp://mail.example.com:587', appUrl: 'https://crm.example.com', databaseUrl: 'postgres://db/crm' };

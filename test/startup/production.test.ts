@@ -13,7 +13,7 @@ import path from 'node:path';
 import supertest from 'supertest';
 import { DEMO_CLIENT_PASSWORD } from '../../plugins/reference-crm/seed-portal-demo.ts';
 import { SEED_WORKSPACES } from '../../plugins/reference-crm/seed-data.ts';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { seedDemoDatabase } from '../support/demo-database.ts';
 import { addressOf, startServer, stopServer, type StartedServer } from '../support/server-process.ts';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import knexFactory from 'knex';
 import pg from 'pg';
-import { PortalSetupError, validateDeps } from '../../src/deps.ts';
+import { PortalSetupError, validateDeps } from '../../src/core/deps.ts';
 
 const noop = async () => null;
 

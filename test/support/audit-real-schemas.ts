@@ -21,7 +21,7 @@ export function realSchemaSkipReason(file: string): string | null {
   const path = join(realSchemasDir(), file);
   if (!existsSync(path)) return `${path} is absent (set CRM_SCHEMAS_DIR to the folder holding the real CRM schemas)`;
   // The Alga dump creates the pg_trgm and pgcrypto extensions, which the embedded PGlite server
-  // (src/db/embedded-postgres.ts) does not load; the real schemas are scored on real PostgreSQL only.
+  // (src/core/db/embedded-postgres.ts) does not load; the real schemas are scored on real PostgreSQL only.
   if (!process.env.DATABASE_URL) return 'the real schemas are loaded on a real PostgreSQL server only (DATABASE_URL unset: the embedded PGlite does not load the pg_trgm and pgcrypto extensions the Alga PSA dump creates)';
   return null;
 }

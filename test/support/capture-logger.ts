@@ -2,7 +2,7 @@
 // also kept as { message, err } with the original error object, for tests that check what failed.
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { REDACTED_PATHS, type StructuredLogger } from '../../src/ops/logging.ts';
+import { REDACTED_PATHS, type StructuredLogger } from '../../src/core/ops/logging.ts';
 
 export interface LoggedError {
   message: string;

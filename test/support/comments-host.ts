@@ -5,7 +5,7 @@
 // contact is one of the workspace's; soft-deleted rows (deleted_at) are never listed; the host keeps
 // no quotations, so it refuses comments on one.
 import type { Knex } from 'knex';
-import type { CommentsPort, HostClaim, HostComment } from '../../src/ports/host.ts';
+import type { CommentsPort, HostClaim, HostComment } from '../../src/core/ports/host.ts';
 
 export const HOST_COMMENTS_CLAIM: HostClaim = {
   concept: 'comment',

@@ -10,7 +10,7 @@
 // nothing left to migrate or seed.
 import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
-import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { startEmbeddedPostgres } from '../../src/core/db/embedded-postgres.ts';
 
 export interface TestDatabase {
   url: string;

@@ -7,8 +7,8 @@ import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.t
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { seedPortalDemo } from '../../plugins/reference-crm/seed-portal-demo.ts';
-import { createKnex } from '../../src/db/connect.ts';
-import { hostProvides } from '../../src/host/verify-claims.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { hostProvides } from '../../src/core/host/verify-claims.ts';
 
 export async function seedDemoDatabase(url: string): Promise<void> {
   const db = createKnex(url, 1);

@@ -3,7 +3,7 @@
 // the schemas modeled on Odoo, SuiteCRM and Perfex, or nothing at all).
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { createKnex } from '../../src/db/connect.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
 import { migratePortal } from '../../migrations/index.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { generateLargeSchemaSql } from '../fixtures/large-schema/generate-large-schema.ts';

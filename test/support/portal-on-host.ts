@@ -9,13 +9,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { createPgPool } from '../../src/db/connect.ts';
-import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
-import { createMailer } from '../../src/mail/mailer.ts';
-import { createPortalLogger } from '../../src/ops/logging.ts';
+import { createPgPool } from '../../src/core/db/connect.ts';
+import { createUnleashFlags } from '../../src/core/flags/unleash-flags.ts';
+import { createMailer } from '../../src/core/mail/mailer.ts';
+import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
-import type { HostAdapter } from '../../src/ports/host.ts';
-import type { FeatureFlags } from '../../src/ports/services.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
+import type { FeatureFlags } from '../../src/core/ports/services.ts';
 import { flagsFileFor } from './portal-harness.ts';
 
 export interface PortalOnHost {

@@ -3,7 +3,7 @@
 // (connect-pg-simple talks to pg directly). Used by the query-budget tests.
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { backgroundWorker, trackBackgroundWork } from '../../src/ops/background.ts';
+import { backgroundWorker, trackBackgroundWork } from '../../src/core/ops/background.ts';
 
 // Marked from the moment this module loads (before any test boots an app), so no background work
 // already under way when a budget is measured goes unmarked.

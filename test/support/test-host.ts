@@ -15,12 +15,12 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { captureLogger, type LoggedError } from './capture-logger.ts';
 import { createHostCommentsTable, HOST_COMMENTS_CLAIM, hostComments } from './comments-host.ts';
-import { createKnex, createPgPool } from '../../src/db/connect.ts';
-import { createUnleashFlags } from '../../src/flags/unleash-flags.ts';
-import { createMailer } from '../../src/mail/mailer.ts';
+import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
+import { createUnleashFlags } from '../../src/core/flags/unleash-flags.ts';
+import { createMailer } from '../../src/core/mail/mailer.ts';
 import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
-import type { HostAdapter, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/ports/host.ts';
-import type { FeatureFlags, FileStorage } from '../../src/ports/services.ts';
+import type { HostAdapter, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/core/ports/host.ts';
+import type { FeatureFlags, FileStorage } from '../../src/core/ports/services.ts';
 import { flagsFileFor } from './portal-harness.ts';
 import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from './smtp-capture.ts';
 

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import ejs from 'ejs';
 import fs, { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { compiledTemplate, renderTemplate, VIEWS_DIR } from '../../src/web/render.ts';
+import { compiledTemplate, renderTemplate, VIEWS_DIR } from '../../src/core/web/render.ts';
 
 describe('template cache', function () {
   const file = path.join(VIEWS_DIR, 'errors/standalone.ejs');

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import express, { Router, type RequestHandler } from 'express';
 import supertest from 'supertest';
-import { enteredByFirstSegment } from '../../src/web/route-table.ts';
+import { enteredByFirstSegment } from '../../src/core/web/route-table.ts';
 
 describe('enteredByFirstSegment', function () {
   function app(routers: Router[]) {

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
-import { helmetFor, securityHeaders } from '../../src/web/security-headers.ts';
+import { helmetFor, securityHeaders } from '../../src/core/web/security-headers.ts';
 
 const VARYING = new Set(['date', 'etag', 'content-length', 'connection', 'keep-alive']);
 

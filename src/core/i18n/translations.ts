@@ -1,0 +1,136 @@
+// Client-facing text in the languages the portal speaks. One i18next instance for the process,
+// loaded synchronously at start-up from locales/<locale>/<namespace>.json: one namespace per
+// feature (its own file, so features never edit each other's), `common` for the layout and errors.
+// Templates call t() with a 'namespace:key' and values; EJS escapes the result, so i18next must not.
+import i18next, { type TFunction } from 'i18next';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SUPPORTED_LOCALES = ['en', 'de'] as const;
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en';
+
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', de: 'Deutsch' };
+
+export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../locales');
+
+export type Translate = TFunction;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (SUPPORTED_LOCALES as readonly string[]).includes(value);
+}
+
+type Resources = Record<string, Record<string, object>>;
+
+/** Every locale's namespaces, as files on disk: locales/<locale>/<namespace>.json. */
+export function loadResources(dir = LOCALES_DIR): Resources {
+  const resources: Resources = {};
+  for (const locale of SUPPORTED_LOCALES) {
+    resources[locale] = {};
+    for (const file of readdirSync(path.join(dir, locale)).filter((name) => name.endsWith('.json'))) {
+      resources[locale]![file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(path.join(dir, locale, file), 'utf8'));
+    }
+  }
+  return resources;
+}
+
+const resources = loadResources();
+const instance = i18next.createInstance();
+void instance.init({
+  resources,
+  lng: DEFAULT_LOCALE,
+  fallbackLng: DEFAULT_LOCALE,
+  supportedLngs: [...SUPPORTED_LOCALES],
+  ns: Object.keys(resources[DEFAULT_LOCALE] ?? {}),
+  defaultNS: 'common',
+  nsSeparator: ':',
+  keySeparator: '.',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+});
+
+const translators = new Map<Locale, Translate>();
+
+/** A t() bound to one locale, built once per locale. */
+export function translator(locale: Locale): Translate {
+  let t = translators.get(locale);
+  if (!t) {
+    t = memoized(instance.getFixedT(locale), locale);
+    translators.set(locale, t);
+  }
+  return t;
+}
+
+/** The i18next t() of one locale, unmemoized: the reference the fast path is tested against. */
+export const i18nextTranslator = (locale: Locale): Translate => instance.getFixedT(locale);
+
+// i18next resolves every call from scratch (namespace and key parsing, fallbacks, plural and
+// context suffixes, interpolation): measured at a sixth of a page's Node time, for a few hundred
+// calls that mostly ask for the same fixed labels. The resources never change after start-up, so a
+// key's text is looked up once per locale; a call that only fills {{placeholders}} with strings or
+// numbers is interpolated here. Anything else (count, context, defaults, nesting, other options, a
+// placeholder left unfilled) goes to i18next unchanged. A `count` is answered here too when the
+// key has the plural form the locale's rules pick (key_one, key_other) and no key_zero could apply.
+const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+const I18NEXT_OPTIONS = new Set(['count', 'context', 'lng', 'lngs', 'ns', 'ordinal', 'replace', 'returnObjects', 'returnDetails', 'joinArrays', 'postProcess', 'interpolation', 'skipInterpolation', 'keyPrefix', 'fallbackLng']);
+
+interface Template {
+  text: string;
+  placeholders: string[];
+}
+
+function memoized(slow: Translate, locale: Locale): Translate {
+  const viaI18next = slow as unknown as (...args: unknown[]) => unknown;
+  const templates = new Map<string, Template>();
+  const plurals = new Intl.PluralRules(locale);
+  const exists = new Map<string, boolean>();
+  const has = (key: string) => {
+    let found = exists.get(key);
+    if (found === undefined) {
+      found = instance.exists(key, { lng: locale });
+      exists.set(key, found);
+    }
+    return found;
+  };
+  /** The key i18next would read for this count, when this path can tell; else undefined. */
+  const pluralKey = (key: string, count: unknown): string | undefined => {
+    if (typeof count !== 'number' || !Number.isFinite(count)) return undefined;
+    if (count === 0 && has(`${key}_zero`)) return undefined;
+    const plural = `${key}_${plurals.select(count)}`;
+    return has(plural) ? plural : undefined;
+  };
+  const templateOf = (key: string): Template => {
+    let template = templates.get(key);
+    if (!template) {
+      const text = String(slow(key, { skipInterpolation: true }));
+      template = { text, placeholders: [...text.matchAll(PLACEHOLDER)].map((match) => match[1]!) };
+      templates.set(key, template);
+    }
+    return template;
+  };
+  const fast = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
+    if (typeof key !== 'string' || rest.length > 0) return viaI18next(key, options, ...rest);
+    // Without values i18next leaves placeholders as they are: the template's own text.
+    if (options === undefined) return templateOf(key).text;
+    const values = options as Record<string, string | number>;
+    // Plain values read the key's own text; a count with plain values, its plural form's.
+    const textKey = isPlainValues(options) ? key : isPlainValues(options, 'count') ? pluralKey(key, values.count) : undefined;
+    if (textKey === undefined) return viaI18next(key, options);
+    const template = templateOf(textKey);
+    if (!template.placeholders.every((name) => name in values)) return viaI18next(key, options);
+    return template.text.replace(PLACEHOLDER, (_match, name: string) => String(values[name]));
+  };
+  return fast as unknown as Translate;
+}
+
+/** Options that only carry values for placeholders (strings or numbers), no i18next option but `allowed`. */
+function isPlainValues(options: unknown, allowed?: string): boolean {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return false;
+  for (const [name, value] of Object.entries(options)) {
+    if ((I18NEXT_OPTIONS.has(name) && name !== allowed) || name.startsWith('defaultValue')) return false;
+    if (typeof value !== 'string' && typeof value !== 'number') return false;
+  }
+  return true;
+}

@@ -1,0 +1,51 @@
+// The start of every staff router (settings, inbox, notifications), written once. In the order a
+// request meets it: security headers (the client portal's strict CSP: no inline script or style
+// here either) and no-store → the host's signed-in staff user (401 without) → their workspace and
+// the portal flag (404 where either is missing) → the router's own policy (403) → the staff
+// context every staff page reads. Body parsing and the CSRF check follow in each router, as their
+// forms differ (multipart settings and attachments, small notification forms).
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { PortalConfig } from '../config.ts';
+import { PORTAL_FLAG } from '../flags/flag-names.ts';
+import type { HostAdapter, HostStaffUser } from '../ports/host.ts';
+import type { FeatureFlags } from '../ports/services.ts';
+import { adminCsrfToken } from './admin-csrf.ts';
+import { noStore } from '../web/cache-control.ts';
+import { HttpError, notFound } from '../web/http-error.ts';
+import { securityHeaders } from '../web/security-headers.ts';
+import { setStaffContext } from './staff-context.ts';
+
+export interface StaffChainDeps {
+  adapter: HostAdapter;
+  flags: FeatureFlags;
+  config: PortalConfig;
+}
+
+export interface StaffChainOptions {
+  /** Where the router is mounted. */
+  base: string;
+  /** The policy step: throws a 403 when this staff user may not use the router. */
+  authorize?: (staff: HostStaffUser, workspaceId: string) => void;
+}
+
+export function staffChain(deps: StaffChainDeps, options: StaffChainOptions): RequestHandler[] {
+  const { adapter, flags, config } = deps;
+  const loadStaff = async (req: Request, res: Response, next: NextFunction) => {
+    const staff = await adapter.staff.current(req);
+    if (!staff) return next(new HttpError(401, 'Please sign in to the CRM first.'));
+    const workspace = await adapter.workspaces.findById(staff.workspaceId);
+    if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return next(notFound());
+    options.authorize?.(staff, workspace.id);
+    setStaffContext(res, {
+      staff,
+      workspace,
+      csrfToken: adminCsrfToken(config.sessionSecret, staff, workspace.id),
+      base: options.base,
+      assets: `${config.portalPath}/assets`,
+      portalBase: `${config.portalPath}/${encodeURIComponent(workspace.slug)}`,
+      hostLayout: adapter.layout,
+    });
+    next();
+  };
+  return [securityHeaders({ secure: config.secureCookies }), noStore, loadStaff];
+}

@@ -1,0 +1,110 @@
+// One URL serves the whole page or only its fragment: htmx partial requests get the fragment,
+// everything else gets it wrapped in the layout. Templates see view models, never rows, and
+// escape everything (`<%=`); the layout inserts the already-rendered fragment.
+import ejs from 'ejs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Request, Response } from 'express';
+import { controlCharacterAlert } from './validate.ts';
+import { csrfRetryExplanation } from './csrf-retry.ts';
+
+export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views');
+
+/**
+ * The portal's compiled templates (pages, layout and the partials they include), compiled once per
+ * process: reading and compiling per request was most of a page's Node time. Outside production a
+ * template is compiled again when its file changed (one stat per template and render), so edits
+ * show without a restart. Kept apart from ejs's global cache, which the host may use its own way.
+ */
+class TemplateCache {
+  private readonly compiled = new Map<string, { fn: ejs.TemplateFunction; mtimeMs: number }>();
+
+  constructor(private readonly checkFiles: boolean) {}
+
+  private mtime(filename: string): number {
+    return this.checkFiles ? statSync(filename).mtimeMs : 0;
+  }
+
+  // The interface ejs expects of its cache (get/set/remove/reset), keyed by file name.
+  get(filename: string): ejs.TemplateFunction | undefined {
+    const entry = this.compiled.get(filename);
+    if (!entry) return undefined;
+    return !this.checkFiles || entry.mtimeMs === this.mtime(filename) ? entry.fn : undefined;
+  }
+  set(filename: string, fn: ejs.TemplateFunction): void {
+    this.compiled.set(filename, { fn, mtimeMs: this.mtime(filename) });
+  }
+  remove(filename: string): void {
+    this.compiled.delete(filename);
+  }
+  reset(): void {
+    this.compiled.clear();
+  }
+}
+
+const templates = new TemplateCache(process.env.NODE_ENV !== 'production');
+
+/** The compiled template of a file, if it is cached and current (for tests). */
+export const compiledTemplate = (filename: string): ejs.TemplateFunction | undefined => templates.get(filename);
+
+export function renderTemplate(view: string, model: object): string {
+  const filename = path.join(VIEWS_DIR, `${view}.ejs`);
+  // ejs looks templates and includes up in `ejs.cache`; rendering is synchronous, so the portal's
+  // own cache stands in for exactly this call and the host's is back before anything else runs.
+  const hostCache = ejs.cache;
+  ejs.cache = templates;
+  try {
+    let fn = templates.get(filename);
+    if (!fn) {
+      // Includes name their file from the views folder ('/partials/field-error'): ejs resolves such
+      // a path against `root` alone, where a relative one costs a file-system check per include
+      // and render. The included templates are compiled once and cached here too.
+      fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, root: VIEWS_DIR, async: false, cache: true });
+      templates.set(filename, fn);
+    }
+    return fn(model) as string;
+  } finally {
+    ejs.cache = hostCache;
+  }
+}
+
+export function isFragmentRequest(req: Request): boolean {
+  return req.get('HX-Request') === 'true' && req.get('HX-Request-Type') === 'partial';
+}
+
+/**
+ * The status to answer a form re-rendered in place with (errors, a limit). htmx swaps the answer
+ * whatever its status, but the browser reports every 4xx as a console error; so htmx gets 200 and
+ * the page says what went wrong, while a plain form post gets the real status.
+ */
+export function formAnswerStatus(req: Request, status: number): number {
+  return req.get('HX-Request') === 'true' && status >= 400 && status < 500 ? 200 : status;
+}
+
+export interface PageOptions {
+  layout: string;
+  title: string;
+  status?: number;
+  /** Everything the layout needs (branding, navigation, CSRF token...). */
+  chrome: object;
+  /** Puts the rendered layout inside another document (the host's page around the admin pages). */
+  frame?: (html: string) => string;
+}
+
+export function sendPage(req: Request, res: Response, view: string, model: object, options: PageOptions): void {
+  const body = renderTemplate(view, model);
+  // A form shown again after a stale CSRF token (see csrf-retry.ts) was still refused: 403, though
+  // the page lets the person go on. htmx answers keep the 200 formAnswerStatus chose for them.
+  // A form refused for a control character says so above it too (see validate.ts).
+  const csrfAlert = csrfRetryExplanation(req);
+  const formAlert = csrfAlert ?? controlCharacterAlert(req) ?? null;
+  res.status(csrfAlert && options.status === 400 ? 403 : (options.status ?? 200));
+  res.set('Vary', 'HX-Request, HX-Request-Type');
+  if (isFragmentRequest(req)) {
+    res.type('html').send(body);
+    return;
+  }
+  const page = renderTemplate(options.layout, { ...options.chrome, title: options.title, body, formAlert });
+  res.type('html').send(options.frame ? options.frame(page) : page);
+}

@@ -1,0 +1,33 @@
+// The account page's actions.
+import { z } from 'zod';
+import { SUPPORTED_LOCALES } from '../../core/i18n/translations.ts';
+import { isTimeZone } from '../../core/i18n/negotiate.ts';
+import { currentPasswordField, newPasswordField, personNameField, phoneField } from '../../core/web/fields.ts';
+
+export const UpdateProfileCommand = z.object({ name: personNameField, phone: phoneField.default('') });
+
+export const ChangePasswordCommand = z
+  .object({
+    currentPassword: currentPasswordField.optional(),
+    /** For a client without a password: the code emailed to the sign-in address (checked by the handler). */
+    confirmationCode: z.string().trim().max(12).optional(),
+    password: newPasswordField,
+    confirmPassword: z.string({ error: 'Type the new password again.' }).max(200),
+  })
+  .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords do not match.' });
+
+/** An empty choice means "follow the workspace and the browser". */
+export const PreferencesCommand = z.object({
+  locale: z.union([z.literal(''), z.enum(SUPPORTED_LOCALES)], { error: 'Choose a language from the list.' }).default(''),
+  timeZone: z
+    .string()
+    .max(64)
+    .default('')
+    .refine((zone) => zone === '' || isTimeZone(zone), { message: 'Choose a time zone from the list.' }),
+});
+
+export const SessionIdParam = z.string().regex(/^[0-9a-f]{64}$/);
+
+export type UpdateProfileInput = z.infer<typeof UpdateProfileCommand>;
+export type ChangePasswordInput = z.infer<typeof ChangePasswordCommand>;
+export type PreferencesInput = z.infer<typeof PreferencesCommand>;

@@ -1,0 +1,14 @@
+// Changing the sign-in email; behind requireClient (see the workspace router).
+import { Router } from 'express';
+import { validateBody } from '../../../core/web/validate.ts';
+import { ChangeEmailCommand, ConfirmEmailCommand } from '../two-factor/commands.ts';
+import type { EmailChangeHandlers } from './handlers.ts';
+
+export function emailChangeRoutes(h: EmailChangeHandlers): Router {
+  const router = Router({ mergeParams: true });
+  router.get('/account/email', h.show);
+  router.post('/account/email', validateBody(ChangeEmailCommand, h.invalid), h.request);
+  router.get('/account/email/confirm', h.showConfirm);
+  router.post('/account/email/confirm', validateBody(ConfirmEmailCommand, h.invalidConfirm), h.confirm);
+  return router;
+}

@@ -1,0 +1,28 @@
+// Two-factor routes. The second-factor page is public (the client is not signed in yet; the session
+// only names who passed the first factor). The account routes come first among the client routes,
+// so the gate that sends clients of a workspace requiring two-factor to set-up runs before any page.
+import { Router } from 'express';
+import { validateBody } from '../../../core/web/validate.ts';
+import { ConfirmationCodeCommand, RemoveCommand, SecondFactorCommand, SetupCommand } from './commands.ts';
+import type { TwoFactorHandlers } from './handlers.ts';
+
+export function twoFactorSignInRoutes(h: TwoFactorHandlers): Router {
+  const router = Router({ mergeParams: true });
+  router.get('/sign-in/two-factor', h.showSecondFactor);
+  router.post('/sign-in/two-factor', validateBody(SecondFactorCommand, h.invalidSecondFactor), h.verifySecondFactor);
+  return router;
+}
+
+export function twoFactorAccountRoutes(h: TwoFactorHandlers): Router {
+  const router = Router({ mergeParams: true });
+  router.use(h.gate);
+  router.get('/account/two-factor', h.showStatus);
+  router.get('/account/two-factor/setup', h.showSetup);
+  router.post('/account/two-factor/setup', validateBody(SetupCommand, h.invalidSetup), h.confirmSetup);
+  router.get('/account/two-factor/recovery-codes', h.showRecoveryCodes);
+  router.post('/account/two-factor/remove', validateBody(RemoveCommand, h.invalidRemove), h.remove);
+  router.get('/account/two-factor/remove', h.toStatus);
+  router.post('/account/confirmation-code', validateBody(ConfirmationCodeCommand), h.sendConfirmationCode);
+  router.get('/account/confirmation-code', h.toStatus);
+  return router;
+}

@@ -1,0 +1,56 @@
+// The client activity log: sign-ins, invitations, account changes and access changes, newest first.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { listActivity } from '../../core/activity/queries.ts';
+import { findClientUsersByIds } from '../../core/client-users/queries.ts';
+import type { HostAdapter, HostContact } from '../../core/ports/host.ts';
+import { badRequest, notFound } from '../../core/web/http-error.ts';
+import { staffContext } from '../../core/staff/staff-context.ts';
+import { renderAdminPage } from '../../core/staff/admin-page.ts';
+import type { ActivityQueryInput } from './commands.ts';
+import { presentActivity, presentClientOptions, presentEventOptions, presentPagination } from './presenters.ts';
+
+const ACTIVITY_PAGE_SIZE = 25;
+
+export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter }) {
+  const { db, adapter } = deps;
+
+  return {
+    list: async (req: Request, res: Response) => {
+      const { client, event, page } = res.locals.query as ActivityQueryInput;
+      const { workspace, base } = staffContext(res);
+      if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound('We could not find that client.');
+
+      const { rows, total, totalCapped } = await listActivity(db, workspace.id, { clientId: client, event }, {
+        limit: ACTIVITY_PAGE_SIZE,
+        offset: (page - 1) * ACTIVITY_PAGE_SIZE,
+      });
+      const pagination = presentPagination({ path: `${base}/activity`, filters: { client, event }, page, pageSize: ACTIVITY_PAGE_SIZE, total, totalCapped });
+      if (page > pagination.totalPages) {
+        throw badRequest(`There is no page ${page}: with these filters the log has ${pagination.totalPages} page${pagination.totalPages === 1 ? '' : 's'}.`);
+      }
+
+      // Names come from the host: the contacts behind this page's client users, looked up by id.
+      const pageUserIds = rows.flatMap((row) => (row.client_user_id ? [row.client_user_id] : []));
+      const [clients, users] = await Promise.all([adapter.clients.list(workspace.id), findClientUsersByIds(db, workspace.id, pageUserIds)]);
+      const usersById = new Map(users.map((user) => [user.id, user]));
+      const contactIds = [...new Set(rows.flatMap((row) => (row.client_user_id ? [usersById.get(row.client_user_id)?.contact_id] : [])))].filter(
+        (id): id is string => Boolean(id),
+      );
+      const contacts = await Promise.all(contactIds.map((id) => adapter.contacts.findById(workspace.id, id)));
+
+      renderAdminPage(req, res, 'admin/activity', 'Client activity', {
+        entries: presentActivity(rows, {
+          usersById,
+          contactsById: new Map(contacts.filter((c): c is HostContact => c !== null).map((c) => [c.id, c])),
+          clientsById: new Map(clients.map((c) => [c.id, c])),
+        }),
+        clientOptions: presentClientOptions(clients, client),
+        eventOptions: presentEventOptions(event),
+        filtered: Boolean(client || event),
+        pagination,
+      });
+    },
+  };
+}
+

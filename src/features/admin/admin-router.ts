@@ -1,0 +1,48 @@
+// The admin side, mounted by the host inside its settings area (behind its own staff sign-in):
+// security headers and no-store → staff → workspace → feature flag → admin policy → form bodies → CSRF →
+// settings routes.
+import express, { Router } from 'express';
+import type { HostAdapter } from '../../core/ports/host.ts';
+import type { FeatureFlags } from '../../core/ports/services.ts';
+import type { PortalConfig } from '../../core/config.ts';
+import { authorizeManagePortal } from '../../core/policies/portal-policy.ts';
+import { notFound } from '../../core/web/http-error.ts';
+import { staffChain } from '../../core/staff/staff-chain.ts';
+import { CsrfMismatch } from '../../core/web/csrf.ts';
+import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../../core/web/csrf-retry.ts';
+import { verifyAdminCsrf } from '../../core/staff/admin-csrf.ts';
+import { parseMultipartForm } from './uploads.ts';
+
+export interface AdminRouterDeps {
+  adapter: HostAdapter;
+  flags: FeatureFlags;
+  config: PortalConfig;
+  routes: Router[];
+}
+
+const ADMIN_CSRF_RETRY = 'These settings were not saved: someone signed in or out of the CRM in another tab, or the page was open for a long time. Check what you entered and save again.';
+
+export function adminRouter(deps: AdminRouterDeps): Router {
+  const router = Router();
+
+  router.use(staffChain(deps, { base: deps.config.adminPath, authorize: authorizeManagePortal }));
+  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
+  // Parsed before the CSRF check: a multipart form carries its _csrf field inside the same body.
+  router.use(parseMultipartForm());
+  // A stale token (another staff user signed in in another tab): the settings form shows itself
+  // again with a fresh token and what was typed; other actions are refused as before.
+  const retryableForm = postRouteMatcher(deps.routes, rerendersForm);
+  router.use((req, res, next) =>
+    verifyAdminCsrf(req, res, (err?: unknown) => {
+      if (!(err instanceof CsrfMismatch)) return next(err);
+      retryableForm(req, res).then((retry) => {
+        if (!retry) return next(err);
+        markCsrfRetry(req, ADMIN_CSRF_RETRY);
+        next();
+      }, next);
+    }),
+  );
+  for (const routes of deps.routes) router.use(routes);
+  router.use((_req, _res, next) => next(notFound()));
+  return router;
+}

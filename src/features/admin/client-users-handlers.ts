@@ -1,0 +1,166 @@
+// The clients page: every contact of the host's clients with their portal access, and the actions
+// an admin takes on it (invite, send the invitation again, disable, re-enable).
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { insertActivity } from '../../core/activity/queries.ts';
+import type { AuthService } from '../account/index.ts';
+import { findClientUserById, listClientUsers, setClientUserStatus } from '../../core/client-users/queries.ts';
+import { authorizeClientUserAction, statusWhenReenabled } from '../../core/policies/client-user-policy.ts';
+import type { HostAdapter } from '../../core/ports/host.ts';
+import type { RepeatGuard } from '../../core/rate-limits/repeat-guard.ts';
+import { voidUserLinks } from '../account/index.ts';
+import { deleteOtherSessions } from '../../core/sessions/queries.ts';
+import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import { findSettings } from '../../core/settings/queries.ts';
+import { listTwoFactorUserIds } from '../account/index.ts';
+import { notFound } from '../../core/web/http-error.ts';
+import { requestMeta } from '../../core/web/request-meta.ts';
+import { parseParam } from '../../core/web/validate.ts';
+import { staffContext } from '../../core/staff/staff-context.ts';
+import { checkInvitation, CONTACT_NOT_FOUND } from './invitation-checks.ts';
+import { renderAdminPage } from '../../core/staff/admin-page.ts';
+import { ClientUserIdParam, type ClientUserInput, type ClientsQueryInput, type InviteInput } from './commands.ts';
+import { noticeText, presentClientGroups, presentClientOptions, type NoticeKey } from './presenters.ts';
+
+const CLIENT_NOT_FOUND = 'We could not find that client.';
+const CLIENT_USER_NOT_FOUND = 'We could not find that client user.';
+
+export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; guard: RepeatGuard; bus?: EventBus }) {
+  const { db, adapter, auth, guard } = deps;
+
+  /** Back to the clients page, with the same client filter and one of the fixed notices. */
+  const backToClients = (res: Response, client: string | undefined, notice: NoticeKey) => {
+    const params = new URLSearchParams();
+    if (client) params.set('client', client);
+    params.set('notice', notice);
+    res.redirect(303, `${staffContext(res).base}/clients?${params.toString()}`);
+  };
+
+  /** A client user of this workspace, by the id in the URL; any other id is simply not found. */
+  const loadClientUser = async (req: Request, res: Response) => {
+    const id = parseParam(ClientUserIdParam, req.params.clientUserId);
+    const user = await findClientUserById(db, staffContext(res).workspace.id, id);
+    if (!user) throw notFound(CLIENT_USER_NOT_FOUND);
+    return user;
+  };
+
+  return {
+    list: async (req: Request, res: Response) => {
+      const { client, notice } = res.locals.query as ClientsQueryInput;
+      const { workspace } = staffContext(res);
+      if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound(CLIENT_NOT_FOUND);
+      const [clients, contacts, users, twoFactorUsers, settings] = await Promise.all([
+        adapter.clients.list(workspace.id),
+        adapter.contacts.list(workspace.id, client ? { clientId: client } : {}),
+        listClientUsers(db, workspace.id),
+        listTwoFactorUserIds(db, workspace.id),
+        findSettings(db, workspace.id),
+      ]);
+      renderAdminPage(req, res, 'admin/clients', 'Client users', {
+        twoFactorUsers,
+        requireTwoFactor: settings.requireTwoFactor,
+        groups: presentClientGroups(contacts, users),
+        clientOptions: presentClientOptions(clients, client),
+        filter: client ?? '',
+        notice: noticeText(notice),
+      });
+    },
+
+    invite: async (req: Request, res: Response) => {
+      const input = req.body as InviteInput;
+      const { workspace, staff } = staffContext(res);
+      const { contact, existing } = await checkInvitation(db, adapter, workspace, input.contactId);
+      // A double click (or a second submit while the first runs) sends no second invitation and
+      // is answered as the first was.
+      const notice: NoticeKey = existing ? 'resent' : 'invited';
+      const subject = `${workspace.id}:${contact.id}`;
+      const seen = await guard.claim('invite', subject);
+      if (!seen.first) return backToClients(res, input.client, seen.outcome === 'invited' || seen.outcome === 'resent' ? seen.outcome : notice);
+      const user = await auth.invite(workspace, contact.id, staff, requestMeta(req)).catch(async (err: unknown) => {
+        await guard.release('invite', subject);
+        throw err;
+      });
+      if (!user) {
+        await guard.release('invite', subject);
+        throw notFound(CONTACT_NOT_FOUND);
+      }
+      await guard.remember('invite', subject, notice);
+      backToClients(res, input.client, notice);
+    },
+
+    /**
+     * Disabling signs the client out everywhere, so it is asked first: the list links here, a GET
+     * page (it works without JavaScript, and a reload shows it again) whose one button disables.
+     */
+    confirmDisable: async (req: Request, res: Response) => {
+      const { client } = res.locals.query as ClientsQueryInput;
+      const { base } = staffContext(res);
+      const user = await loadClientUser(req, res);
+      authorizeClientUserAction(user.status, 'disable');
+      const back = `${base}/clients${client ? `?client=${encodeURIComponent(client)}` : ''}`;
+      renderAdminPage(req, res, 'admin/confirm', 'Disable portal access?', {
+        heading: `Disable portal access for ${user.email}?`,
+        consequences: [
+          'They are signed out of the portal everywhere, at once.',
+          'Invitation and password-reset links already sent stop working.',
+          'You can re-enable access later; they will need a new invitation or code to sign in.',
+        ],
+        action: `${base}/clients/${encodeURIComponent(user.id)}/disable`,
+        fields: client ? { client } : {},
+        confirmLabel: 'Disable access',
+        cancelHref: back,
+      });
+    },
+
+    disable: async (req: Request, res: Response) => {
+      const input = req.body as ClientUserInput;
+      const { workspace, staff } = staffContext(res);
+      const user = await loadClientUser(req, res);
+      authorizeClientUserAction(user.status, 'disable');
+      // Disabled and signed out everywhere at once: no session outlives the decision.
+      await db.transaction(async (trx) => {
+        await setClientUserStatus(trx, workspace.id, user.id, 'disabled');
+        const sessionsEnded = await deleteOtherSessions(trx, workspace.id, user.id, null);
+        // Links and codes sent before must not work again once the client is re-enabled.
+        await voidUserLinks(trx, workspace.id, user.id);
+        await insertActivity(trx, {
+          workspaceId: workspace.id,
+          event: 'client_user.disabled',
+          clientUserId: user.id,
+          clientId: user.client_id,
+          email: user.email,
+          details: { staffId: staff.id, staffName: staff.name, sessionsEnded },
+          ...requestMeta(req),
+        });
+      });
+      // After the commit: every instance ends the client's open live streams.
+      await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'user-disabled' });
+      backToClients(res, input.client, 'disabled');
+    },
+
+    enable: async (req: Request, res: Response) => {
+      const input = req.body as ClientUserInput;
+      const { workspace, staff } = staffContext(res);
+      const user = await loadClientUser(req, res);
+      authorizeClientUserAction(user.status, 'enable');
+      const status = statusWhenReenabled(user);
+      await db.transaction(async (trx) => {
+        await setClientUserStatus(trx, workspace.id, user.id, status);
+        // Also here, for links issued while disabled or before a disable that predates this rule.
+        await voidUserLinks(trx, workspace.id, user.id);
+        await insertActivity(trx, {
+          workspaceId: workspace.id,
+          event: 'client_user.enabled',
+          clientUserId: user.id,
+          clientId: user.client_id,
+          email: user.email,
+          details: { staffId: staff.id, staffName: staff.name, status },
+          ...requestMeta(req),
+        });
+      });
+      backToClients(res, input.client, 'enabled');
+    },
+  };
+}
+

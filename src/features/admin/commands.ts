@@ -1,0 +1,121 @@
+// One zod schema per admin action or page query. Messages are written for the admin who filled in
+// the form; anything malformed is a 400 with those words, never a 500.
+import { z } from 'zod';
+import { ACTIVITY_EVENTS, type ActivityEvent } from '../../core/activity/events.ts';
+import type { SectionSwitch } from '../../core/settings/portal-settings.ts';
+import { checkboxField, hexColorField } from '../../core/web/fields.ts';
+import { detectImageType, LOGO_MAX_BYTES, LOGO_TOO_LARGE, LOGO_WRONG_TYPE, storedFilename, type UploadedFile } from './uploads.ts';
+
+/** A host id (integer, uuid or composite key, as a string). */
+const hostId = (what: string) =>
+  z.string({ error: `Choose a ${what} from the list.` }).trim().min(1, `Choose a ${what} from the list.`).max(64, `Choose a ${what} from the list.`);
+
+/** A select's "all" option submits an empty value: no filter. */
+const optionalFilter = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const isUploadedFile = (value: unknown): value is UploadedFile =>
+  typeof value === 'object' && value !== null && Buffer.isBuffer((value as UploadedFile).buffer) && typeof (value as UploadedFile).size === 'number';
+
+/** The logo field: no file chosen means "keep the current logo"; a file must really be an image. */
+const logoField = z
+  .custom<UploadedFile>(isUploadedFile, { error: 'Choose an image file for the logo.' })
+  .optional()
+  .transform((file, ctx) => {
+    if (!file || file.size === 0) return undefined;
+    if (file.truncated || file.size > LOGO_MAX_BYTES) {
+      ctx.addIssue({ code: 'custom', message: LOGO_TOO_LARGE });
+      return z.NEVER;
+    }
+    const contentType = detectImageType(file.buffer);
+    if (!contentType) {
+      ctx.addIssue({ code: 'custom', message: LOGO_WRONG_TYPE });
+      return z.NEVER;
+    }
+    return { filename: storedFilename(file.originalname, contentType), contentType, sizeBytes: file.size, content: file.buffer };
+  });
+
+const switches: Record<SectionSwitch, typeof checkboxField> = {
+  showProposals: checkboxField,
+  showInvoices: checkboxField,
+  showTasks: checkboxField,
+  allowFileUploads: checkboxField,
+  allowComments: checkboxField,
+  allowMessaging: checkboxField,
+  allowOnlinePayments: checkboxField,
+  allowPublicLinkDecisions: checkboxField,
+};
+
+const NO_SIGN_IN_METHOD = 'Keep at least one sign-in method switched on: with both off, your clients could not sign in.';
+
+export const SettingsCommand = z
+  .object({
+    ...switches,
+    loginWithCode: checkboxField,
+    loginWithPassword: checkboxField,
+    /** Every client user must set up two-factor before anything else. */
+    requireTwoFactor: checkboxField,
+    /** Empty means "use the default title" (the workspace name); missing means "leave as it is". */
+    portalTitle: z
+      .string({ error: 'Enter a portal title.' })
+      .trim()
+      .max(120, 'Use at most 120 characters for the portal title.')
+      .transform((title) => (title === '' ? null : title))
+      .optional(),
+    primaryColor: hexColorField.optional(),
+    /** Missing means "leave as it is" (a form from before the field existed). */
+    maxUploadMb: z
+      .string({ error: 'Enter the largest upload in MB.' })
+      .trim()
+      .regex(/^[0-9]{1,3}$/, 'Enter the largest upload as a whole number of MB, from 1 to 200.')
+      .transform(Number)
+      .refine((mb) => mb >= 1 && mb <= 200, 'Enter the largest upload as a whole number of MB, from 1 to 200.')
+      .optional(),
+    logo: logoField,
+    removeLogo: checkboxField,
+  })
+  // `when`: checked even when a field above failed, so every error shows at once.
+  .refine((form) => form.loginWithCode || form.loginWithPassword, {
+    path: ['loginMethods'],
+    message: NO_SIGN_IN_METHOD,
+    when: (payload) => {
+      const value = payload.value as Record<string, unknown> | undefined;
+      return typeof value === 'object' && value !== null;
+    },
+  });
+
+export type SettingsInput = z.infer<typeof SettingsCommand>;
+
+export const SettingsQuery = z.object({ saved: z.unknown().optional().transform((value) => value === '1') });
+
+/** Where a client-user action returns to: the clients page, still filtered by the same client. */
+const returnFilter = { client: optionalFilter(hostId('client')) };
+
+export const InviteCommand = z.object({ contactId: hostId('contact'), ...returnFilter });
+export type InviteInput = z.infer<typeof InviteCommand>;
+
+export const ClientUserCommand = z.object(returnFilter);
+export type ClientUserInput = z.infer<typeof ClientUserCommand>;
+
+export const ClientUserIdParam = z.uuid();
+
+export const ClientsQuery = z.object({
+  ...returnFilter,
+  // Only a fixed key is read; an unknown one shows no notice. The text itself is never reflected.
+  notice: z.unknown().optional().transform((value) => (typeof value === 'string' ? value : undefined)),
+});
+export type ClientsQueryInput = z.infer<typeof ClientsQuery>;
+
+const PAGE_MESSAGE = 'The page number must be a whole number from 1 up, like ?page=2.';
+
+export const ActivityQuery = z.object({
+  ...returnFilter,
+  event: optionalFilter(
+    z.enum(Object.keys(ACTIVITY_EVENTS) as [ActivityEvent, ...ActivityEvent[]], { error: 'Choose an event type from the list.' }),
+  ),
+  page: z
+    .string({ error: PAGE_MESSAGE })
+    .regex(/^[1-9][0-9]{0,5}$/, PAGE_MESSAGE)
+    .transform(Number)
+    .default(1),
+});
+export type ActivityQueryInput = z.infer<typeof ActivityQuery>;

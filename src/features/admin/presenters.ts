@@ -1,0 +1,259 @@
+// Rows and host records to the view models of the admin pages. Templates see only these.
+import { ACTIVITY_EVENTS, isActivityEvent, type ActivityEvent } from '../../core/activity/events.ts';
+import type { ActivityRow } from '../../core/activity/queries.ts';
+import { subjectNameOf } from '../../core/activity/records.ts';
+import { describeDevice, formatDateTime } from '../account/index.ts';
+import type { ClientUserRow, ClientUserStatus } from '../../core/client-users/queries.ts';
+import { clientUserActions, type ClientUserAction } from '../../core/policies/client-user-policy.ts';
+import type { HostClient, HostContact, HostWorkspace } from '../../core/ports/host.ts';
+import { SECTION_SWITCHES, type PortalSettings } from '../../core/settings/portal-settings.ts';
+
+/** The fixed notices a redirect may ask for; the query only picks one, its text is never shown. */
+const NOTICES = {
+  saved: 'Your portal settings are saved.',
+  invited: 'The invitation is on its way.',
+  resent: 'The invitation was sent again.',
+  disabled: 'Their portal access is disabled, and every session they had is signed out.',
+  enabled: 'Their portal access is enabled again.',
+  'two-factor-reset': 'Their two-factor authentication is reset: they are signed out everywhere and were told by email.',
+} as const;
+
+export type NoticeKey = keyof typeof NOTICES;
+
+export function noticeText(key: string | undefined): string | null {
+  return key && Object.hasOwn(NOTICES, key) ? NOTICES[key as NoticeKey] : null;
+}
+
+// ---- Settings ----
+
+/** What the settings form shows: saved settings, or what was just submitted when it had errors. */
+export interface SettingsFormValues {
+  switches: Record<string, boolean>;
+  loginWithCode: boolean;
+  loginWithPassword: boolean;
+  requireTwoFactor: boolean;
+  portalTitle: string;
+  primaryColor: string;
+  maxUploadMb: string;
+  removeLogo: boolean;
+}
+
+const FALLBACK_COLOR = '#2f5bd3';
+
+export function settingsFormValues(settings: PortalSettings, workspace: HostWorkspace): SettingsFormValues {
+  return {
+    switches: Object.fromEntries(SECTION_SWITCHES.map((s) => [s.key, settings[s.key]])),
+    loginWithCode: settings.loginWithCode,
+    loginWithPassword: settings.loginWithPassword,
+    requireTwoFactor: settings.requireTwoFactor,
+    portalTitle: settings.portalTitle ?? '',
+    primaryColor: settings.primaryColor ?? workspace.brandColor ?? FALLBACK_COLOR,
+    maxUploadMb: String(settings.maxUploadMb),
+    removeLogo: false,
+  };
+}
+
+/** The raw body of a rejected form, so the admin does not lose what they changed. */
+export function submittedFormValues(body: unknown, fallback: SettingsFormValues): SettingsFormValues {
+  const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const checked = (key: string) => form[key] !== undefined;
+  const text = (key: string, otherwise: string) => (typeof form[key] === 'string' ? (form[key] as string).slice(0, 200) : otherwise);
+  return {
+    switches: Object.fromEntries(SECTION_SWITCHES.map((s) => [s.key, checked(s.key)])),
+    loginWithCode: checked('loginWithCode'),
+    loginWithPassword: checked('loginWithPassword'),
+    requireTwoFactor: checked('requireTwoFactor'),
+    portalTitle: text('portalTitle', fallback.portalTitle),
+    // A colour input only takes #rrggbb; anything else shows the saved colour beside the error.
+    primaryColor: /^#[0-9a-f]{6}$/i.test(text('primaryColor', '')) ? text('primaryColor', '') : fallback.primaryColor,
+    maxUploadMb: text('maxUploadMb', fallback.maxUploadMb).slice(0, 10),
+    removeLogo: checked('removeLogo'),
+  };
+}
+
+export function presentSettingsPage(input: {
+  workspace: HostWorkspace;
+  settings: PortalSettings;
+  values: SettingsFormValues;
+  portalBase: string;
+  /** The portal's public address (APP_URL): the sign-in link is given in full, to paste into an email. */
+  appUrl: string;
+}) {
+  const { workspace, settings, values, portalBase, appUrl } = input;
+  return {
+    switches: SECTION_SWITCHES.map((s) => ({ key: s.key, label: s.label, hint: s.hint, checked: values.switches[s.key] ?? false })),
+    loginWithCode: values.loginWithCode,
+    loginWithPassword: values.loginWithPassword,
+    requireTwoFactor: values.requireTwoFactor,
+    portalTitle: values.portalTitle,
+    defaultTitle: `${workspace.name} client portal`,
+    primaryColor: values.primaryColor,
+    maxUploadMb: values.maxUploadMb,
+    removeLogo: values.removeLogo,
+    logoUrl: settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null,
+    signInUrl: `${appUrl}${portalBase}/sign-in`,
+    updatedAt: settings.updatedAt ? formatDateTime(settings.updatedAt) : null,
+  };
+}
+
+// ---- Client users ----
+
+interface AccessStatus {
+  key: ClientUserStatus | 'not_invited';
+  label: string;
+  detail: string | null;
+}
+
+function presentAccessStatus(user: ClientUserRow | null): AccessStatus {
+  if (!user) return { key: 'not_invited', label: 'Not invited', detail: null };
+  if (user.status === 'invited') return { key: 'invited', label: 'Invited', detail: user.invited_at ? `Invited ${formatDateTime(user.invited_at)}` : null };
+  if (user.status === 'disabled') return { key: 'disabled', label: 'Disabled', detail: null };
+  return {
+    key: 'active',
+    label: 'Active',
+    detail: user.last_sign_in_at ? `Last signed in ${formatDateTime(user.last_sign_in_at)}` : 'Has not signed in yet',
+  };
+}
+
+interface ClientUserListRow {
+  contactId: string;
+  clientUserId: string | null;
+  name: string;
+  email: string;
+  status: AccessStatus;
+  can: Record<ClientUserAction, boolean>;
+}
+
+export interface ClientGroup {
+  clientId: string;
+  clientName: string;
+  headingId: string;
+  rows: ClientUserListRow[];
+}
+
+const byText = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: 'base' });
+
+/** The host's contacts, grouped by their client (company), each with its portal access. */
+export function presentClientGroups(contacts: HostContact[], users: ClientUserRow[]): ClientGroup[] {
+  const userByContact = new Map(users.map((user) => [user.contact_id, user]));
+  const groups = new Map<string, ClientGroup>();
+  for (const contact of contacts) {
+    const user = userByContact.get(contact.id) ?? null;
+    let group = groups.get(contact.clientId);
+    if (!group) {
+      group = { clientId: contact.clientId, clientName: contact.clientName, headingId: '', rows: [] };
+      groups.set(contact.clientId, group);
+    }
+    group.rows.push({
+      contactId: contact.id,
+      clientUserId: user?.id ?? null,
+      name: contact.name,
+      email: contact.email,
+      status: presentAccessStatus(user),
+      can: clientUserActions(user?.status ?? null),
+    });
+  }
+  const sorted = [...groups.values()].sort((a, b) => byText(a.clientName, b.clientName));
+  sorted.forEach((group, index) => {
+    group.headingId = `client-${index + 1}`;
+    group.rows.sort((a, b) => byText(a.name, b.name));
+  });
+  return sorted;
+}
+
+export function presentClientOptions(clients: HostClient[], selected: string | undefined) {
+  return [...clients]
+    .sort((a, b) => byText(a.name, b.name))
+    .map((client) => ({ value: client.id, label: client.name, selected: client.id === selected }));
+}
+
+// ---- Activity ----
+
+export interface ActivityEntryView {
+  time: string;
+  timeIso: string;
+  who: string;
+  whoDetail: string | null;
+  company: string;
+  event: string;
+  ip: string;
+  device: string;
+}
+
+export interface ActivityLookups {
+  usersById: Map<string, ClientUserRow>;
+  contactsById: Map<string, HostContact>;
+  clientsById: Map<string, HostClient>;
+}
+
+function eventLabel(row: ActivityRow): string {
+  const label = isActivityEvent(row.event) ? ACTIVITY_EVENTS[row.event] : row.event;
+  // Access changes are made by a staff member; the log says who.
+  const staffName = typeof row.details?.staffName === 'string' ? row.details.staffName : null;
+  // Which record, document, task or comment it was about, as the entry recorded it.
+  const subject = subjectNameOf(row);
+  const named = subject ? `${label} — ${subject}` : label;
+  return staffName ? `${named} (by ${staffName})` : named;
+}
+
+export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups): ActivityEntryView[] {
+  return rows.map((row) => {
+    const user = row.client_user_id ? lookups.usersById.get(row.client_user_id) : undefined;
+    const contact = user ? lookups.contactsById.get(user.contact_id) : undefined;
+    const email = user?.email ?? row.email ?? null;
+    const clientId = row.client_id ?? user?.client_id ?? null;
+    const company = (clientId ? lookups.clientsById.get(clientId)?.name : undefined) ?? contact?.clientName ?? '—';
+    const who = contact?.name ?? (user ? user.email : 'Unknown person');
+    return {
+      time: formatDateTime(row.created_at),
+      timeIso: new Date(row.created_at).toISOString(),
+      who,
+      whoDetail: email && email !== who ? email : null,
+      company,
+      event: eventLabel(row),
+      ip: row.ip ?? 'unknown',
+      device: describeDevice(row.user_agent),
+    };
+  });
+}
+
+export function presentEventOptions(selected: ActivityEvent | undefined) {
+  return (Object.entries(ACTIVITY_EVENTS) as Array<[ActivityEvent, string]>).map(([value, label]) => ({ value, label, selected: value === selected }));
+}
+
+export interface Pagination {
+  page: number;
+  totalPages: number;
+  total: number;
+  totalCapped: boolean;
+  previousHref: string | null;
+  nextHref: string | null;
+}
+
+/** Previous/next links that keep the filters; page 1 is the URL without a page number. */
+export function presentPagination(input: {
+  path: string;
+  filters: Record<string, string | undefined>;
+  page: number;
+  pageSize: number;
+  total: number;
+  /** The total stopped counting at `total`: there are more rows, and more pages, than it says. */
+  totalCapped?: boolean;
+}): Pagination {
+  const totalPages = Math.max(1, Math.ceil(input.total / input.pageSize));
+  const href = (page: number) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(input.filters)) if (value) params.set(key, value);
+    if (page > 1) params.set('page', String(page));
+    const query = params.toString();
+    return query ? `${input.path}?${query}` : input.path;
+  };
+  return {
+    page: input.page,
+    totalPages,
+    total: input.total,
+    totalCapped: input.totalCapped ?? false,
+    previousHref: input.page > 1 ? href(input.page - 1) : null,
+    nextHref: input.page < totalPages ? href(input.page + 1) : null,
+  };
+}

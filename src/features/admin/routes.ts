@@ -1,0 +1,65 @@
+// The admin pages of the client portal, behind the admin router's guards (staff → workspace →
+// flag → admin policy → CSRF). Each line: path, validation, handler.
+import { Router } from 'express';
+import type { Knex } from 'knex';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import type { AuthService } from '../account/index.ts';
+import type { PortalConfig } from '../../core/config.ts';
+import type { PortalLogger } from '../../core/ops/logging.ts';
+import type { OutboxMailer } from '../../core/mail/outbox.ts';
+import type { HostAdapter } from '../../core/ports/host.ts';
+import type { FileStorage } from '../../core/ports/services.ts';
+import type { RepeatGuard } from '../../core/rate-limits/repeat-guard.ts';
+import { validateBody, validateQuery } from '../../core/web/validate.ts';
+import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
+import { createActivityHandlers } from './activity-handlers.ts';
+import { createClientUsersHandlers } from './client-users-handlers.ts';
+import { ActivityQuery, ClientUserCommand, ClientsQuery, InviteCommand, SettingsCommand, SettingsQuery } from './commands.ts';
+import { createAdminTwoFactorHandlers } from './two-factor-handlers.ts';
+import { createSettingsHandlers } from './settings-handlers.ts';
+import { createUploadsHandlers } from './uploads-handlers.ts';
+
+export interface AdminRoutesDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  auth: AuthService;
+  guard: RepeatGuard;
+  storage: FileStorage;
+  config: PortalConfig;
+  now: () => Date;
+  logger: PortalLogger;
+  /** The outbox: the email telling a client their two-factor was reset. */
+  mailer: OutboxMailer;
+  bus: EventBus;
+  /** Told of every settings save, so each instance's portal shows it at once. */
+  workspaces: Pick<WorkspaceCache, 'changed'>;
+  /** Whether the workspace's payment settings give clients a way to pay (payments/availability.ts). */
+  paymentsReady: (workspaceId: string) => Promise<boolean>;
+}
+
+export function adminRoutes(deps: AdminRoutesDeps): Router {
+  const settings = createSettingsHandlers(deps);
+  const clients = createClientUsersHandlers(deps);
+  const activity = createActivityHandlers(deps);
+  const uploads = createUploadsHandlers({ ...deps, streamUrl: `${deps.config.messagesPath}/stream` });
+  const twoFactor = createAdminTwoFactorHandlers(deps);
+  const router = Router();
+
+  router.get('/', validateQuery(SettingsQuery), settings.show);
+  router.post('/', validateBody(SettingsCommand, settings.invalid), settings.save);
+
+  router.get('/clients', validateQuery(ClientsQuery), clients.list);
+  router.post('/clients/invite', validateBody(InviteCommand), clients.invite);
+  router.get('/clients/:clientUserId/disable', validateQuery(ClientsQuery), clients.confirmDisable);
+  router.post('/clients/:clientUserId/disable', validateBody(ClientUserCommand), clients.disable);
+  router.post('/clients/:clientUserId/enable', validateBody(ClientUserCommand), clients.enable);
+  router.get('/clients/:clientUserId/two-factor/reset', twoFactor.confirmReset);
+  router.post('/clients/:clientUserId/two-factor/reset', validateBody(ClientUserCommand), twoFactor.reset);
+
+  router.get('/activity', validateQuery(ActivityQuery), activity.list);
+
+  router.get('/uploads', uploads.list);
+  router.get('/uploads/:uploadId/download', uploads.download);
+
+  return router;
+}

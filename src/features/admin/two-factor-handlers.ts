@@ -1,0 +1,77 @@
+// The agency's side of client two-factor: resetting a client's two-factor when they lost their
+// phone and their recovery codes (the switch that requires two-factor is on the settings form). A reset is confirmed on
+// its own page first, removes the authenticator and recovery codes, signs the client out everywhere,
+// is logged, and emails the client (through the outbox, in the same transaction).
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { insertActivity } from '../../core/activity/queries.ts';
+import { findClientUserById } from '../../core/client-users/queries.ts';
+import type { PortalConfig } from '../../core/config.ts';
+import { isLocale, translator } from '../../core/i18n/translations.ts';
+import type { OutboxMailer } from '../../core/mail/outbox.ts';
+import { deleteOtherSessions } from '../../core/sessions/queries.ts';
+import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import { findSettings } from '../../core/settings/queries.ts';
+import { twoFactorResetEmail } from '../account/index.ts';
+import { deleteTwoFactor, isTwoFactorEnabled } from '../account/index.ts';
+import { notFound } from '../../core/web/http-error.ts';
+import { requestMeta } from '../../core/web/request-meta.ts';
+import { parseParam } from '../../core/web/validate.ts';
+import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
+import { staffContext } from '../../core/staff/staff-context.ts';
+import { renderAdminPage } from '../../core/staff/admin-page.ts';
+import { ClientUserIdParam, type ClientUserInput } from './commands.ts';
+
+export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMailer; config: PortalConfig; workspaces: Pick<WorkspaceCache, 'changed'>; bus?: EventBus }) {
+  const { db, mailer, config } = deps;
+
+  const back = (res: Response, client: string | undefined, notice: string) => {
+    const params = new URLSearchParams();
+    if (client) params.set('client', client);
+    params.set('notice', notice);
+    res.redirect(303, `${staffContext(res).base}/clients?${params.toString()}`);
+  };
+
+  const loadWithTwoFactor = async (req: Request, res: Response) => {
+    const id = parseParam(ClientUserIdParam, req.params.clientUserId);
+    const { workspace } = staffContext(res);
+    const user = await findClientUserById(db, workspace.id, id);
+    if (!user || !(await isTwoFactorEnabled(db, workspace.id, user.id))) throw notFound('That client user has no two-factor authentication to reset.');
+    return user;
+  };
+
+  return {
+    confirmReset: async (req: Request, res: Response) => {
+      const user = await loadWithTwoFactor(req, res);
+      const client = typeof req.query.client === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.query.client) ? req.query.client : '';
+      renderAdminPage(req, res, 'admin/two-factor-reset', 'Reset two-factor authentication', { user: { id: user.id, email: user.email }, filter: client });
+    },
+
+    reset: async (req: Request, res: Response) => {
+      const input = req.body as ClientUserInput;
+      const { workspace, staff } = staffContext(res);
+      const user = await loadWithTwoFactor(req, res);
+      const settings = await findSettings(db, workspace.id);
+      const locale = [user.locale, settings.defaultLocale].find(isLocale) ?? 'en';
+      const accountUrl = `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}/account/two-factor`;
+      await db.transaction(async (trx) => {
+        await deleteTwoFactor(trx, workspace.id, user.id);
+        // Whoever holds a session made with the old authenticator is signed out too.
+        const sessionsEnded = await deleteOtherSessions(trx, workspace.id, user.id, null);
+        await mailer.send(twoFactorResetEmail(translator(locale), { to: user.email, workspace, accountUrl }), { trx });
+        await insertActivity(trx, {
+          workspaceId: workspace.id,
+          event: 'two_factor.reset',
+          clientUserId: user.id,
+          clientId: user.client_id,
+          email: user.email,
+          details: { staffId: staff.id, staffName: staff.name, sessionsEnded },
+          ...requestMeta(req),
+        });
+      });
+      await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'two-factor-reset' });
+      back(res, input.client, 'two-factor-reset');
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// The dashboard's view model: a greeting and one card per section the workspace shows, in the
+// reader's language, money in each total's own currency.
+import type { ClientSummary } from '../../core/ports/host.ts';
+import type { PortalSection } from '../../core/policies/portal-policy.ts';
+import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+
+export interface DashboardCard {
+  section: PortalSection;
+  title: string;
+  headline: string;
+  /** The list of exactly the items the headline counts (open proposals, unpaid invoices, …). */
+  href: string;
+  detail: string | null;
+}
+
+/** Where each card's count leads: its list, filtered to what the count counts. */
+function countedListHref(base: string, section: PortalSection): string {
+  const filtered: Partial<Record<PortalSection, string>> = {
+    proposals: 'proposals?status=open',
+    quotations: 'quotations?status=open',
+    // "Unpaid" counts open invoices, part-paid and overdue ones included: the list's open filter.
+    invoices: 'invoices?status=open',
+    tasks: 'tasks?tab=open',
+    documents: 'documents',
+  };
+  return `${base}/${filtered[section] ?? section}`;
+}
+
+/** Good morning / afternoon / evening by the hour in the reader's time zone. */
+export function greeting(i18n: RequestI18n, name: string, now: Date): string {
+  const first = name.trim().split(/\s+/)[0] || name;
+  const hour = i18n.fmt.hourOf(now);
+  const part = hour < 12 ? 'morning' : hour < 18 ? 'afternoon' : 'evening';
+  return i18n.t(`dashboard:greeting.${part}`, { name: first });
+}
+
+/** The sections that have a dashboard card, in display order. */
+const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'documents'];
+
+export function presentCards(i18n: RequestI18n, base: string, summary: ClientSummary, sections: PortalSection[]): DashboardCard[] {
+  const { t, fmt } = i18n;
+  const outstanding = () => {
+    if (!summary.invoices.outstanding.length) return t('dashboard:cards.nothingOutstanding');
+    const amounts = summary.invoices.outstanding.map((total) => fmt.money(total.cents, total.currency)).join(' + ');
+    return summary.invoices.overdue
+      ? t('dashboard:cards.outstandingOverdue', { amounts, count: summary.invoices.overdue })
+      : t('dashboard:cards.outstanding', { amounts });
+  };
+  const cards: Record<string, () => Omit<DashboardCard, 'section' | 'title' | 'href'>> = {
+    proposals: () => ({
+      headline: t('dashboard:cards.proposalsOpen', { count: summary.proposals.open }),
+      detail: t('dashboard:cards.proposalsTotal', { count: summary.proposals.total }),
+    }),
+    quotations: () => ({
+      headline: t('dashboard:cards.quotationsOpen', { count: summary.quotations.open }),
+      detail: t('dashboard:cards.quotationsTotal', { count: summary.quotations.total }),
+    }),
+    invoices: () => ({ headline: t('dashboard:cards.invoicesUnpaid', { count: summary.invoices.unpaid }), detail: outstanding() }),
+    tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), detail: null }),
+    documents: () => ({ headline: t('dashboard:cards.documentsShared', { count: summary.documents.shared }), detail: null }),
+  };
+  return DASHBOARD_SECTIONS.filter((section) => sections.includes(section)).map((section) => ({
+    section,
+    title: t(`common:nav.${section}`),
+    href: countedListHref(base, section),
+    ...cards[section]!(),
+  }));
+}

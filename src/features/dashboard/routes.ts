@@ -1,0 +1,64 @@
+// The signed-in client's home page.
+import { Router, type Request, type Response } from 'express';
+import type { DashboardAsk, HostAdapter } from '../../core/ports/host.ts';
+import { canSeeSection, visibleSections } from '../../core/policies/portal-policy.ts';
+import { presentOfferRow } from '../offers/index.ts';
+import { presentInvoiceRow } from '../invoices/index.ts';
+import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import { greeting, presentCards } from './presenters.ts';
+import { loadDashboard, presentWidgets, WIDGET_ROWS } from './widgets.ts';
+
+export function dashboardRoutes(deps: {
+  adapter: HostAdapter;
+  now: () => Date;
+  /** Unread messages from the agency for one client user (one count query). */
+  unreadMessages?: (workspaceId: string, clientId: string, clientUserId: string) => Promise<number>;
+}): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/', async (req: Request, res: Response) => {
+    const { workspace, settings, branding, sectionPages } = portalContext(res);
+    const { user, contact } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const { adapter } = deps;
+    const sections = visibleSections(settings);
+    const showOffers = Boolean(adapter.offers) && canSeeSection(settings, 'proposals');
+    const showInvoices = Boolean(adapter.invoices) && canSeeSection(settings, 'invoices');
+    const ask: DashboardAsk = {
+      proposals: showOffers,
+      // A host that keeps no quotations has no quotation pages: nothing to read.
+      quotations: showOffers && sectionPages.has('quotations'),
+      invoices: showInvoices,
+      documents: Boolean(adapter.documents) && sections.includes('documents'),
+      tasks: Boolean(adapter.tasks) && sections.includes('tasks'),
+      rows: WIDGET_ROWS,
+    };
+    const [data, unreadMessages] = await Promise.all([
+      loadDashboard(adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
+      deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
+    ]);
+    const { base } = portalContext(res);
+    const today = i18n.fmt.isoDay(deps.now());
+    const widgets = {
+      awaiting: showOffers
+        ? [
+            ...(data.proposals ?? []).map((offer) => presentOfferRow(i18n, offer, `${base}/proposals/${encodeURIComponent(offer.id)}`, today)),
+            ...(data.quotations ?? []).map((offer) => presentOfferRow(i18n, offer, `${base}/quotations/${encodeURIComponent(offer.id)}`, today)),
+          ]
+        : null,
+      unpaid: data.invoices ? data.invoices.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today)) : null,
+      // Latest shared documents and open tasks by due date (widgets.ts).
+      ...presentWidgets(i18n, base, { documents: data.documents, tasks: data.tasks, unreadMessages }, today),
+    };
+    renderPortalPage(req, res, 'dashboard/index', i18n.t('dashboard:title'), {
+      greeting: greeting(i18n, contact.name, deps.now()),
+      company: contact.clientName,
+      workspaceName: branding.workspaceName,
+      // Cards for the sections with pages here (a host may keep no quotations, say).
+      cards: presentCards(i18n, base, data.summary, sections.filter((section) => sectionPages.has(section))),
+      widgets,
+    });
+  });
+
+  return router;
+}

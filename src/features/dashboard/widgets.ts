@@ -1,0 +1,52 @@
+// The dashboard's reads: the summary behind the cards and the first rows of each list under them
+// (open proposals, quotations and invoices, the latest shared documents, the open tasks by due
+// date), only for sections the workspace shows and the host has. One read when the host answers
+// summaries.forDashboard; otherwise the summary and each list port, in parallel.
+import type { ClientTask, DashboardAsk, DashboardData, HostAdapter, SharedDocument } from '../../core/ports/host.ts';
+import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import { presentShared } from '../documents/index.ts';
+import { presentTask } from '../tasks/index.ts';
+
+export const WIDGET_ROWS = 5;
+
+export interface WidgetData {
+  documents: SharedDocument[] | null;
+  tasks: ClientTask[] | null;
+  /** Messages from the agency this client user has not read; null when messaging is off. */
+  unreadMessages: number | null;
+}
+
+export async function loadDashboard(
+  adapter: HostAdapter,
+  ids: { workspaceId: string; clientId: string; contactId: string },
+  ask: DashboardAsk,
+): Promise<DashboardData> {
+  const { workspaceId, clientId, contactId } = ids;
+  if (adapter.summaries.forDashboard) return adapter.summaries.forDashboard(workspaceId, clientId, contactId, ask);
+  const { offers, invoices, documents, tasks } = adapter;
+  const page = { limit: ask.rows };
+  const [summary, proposals, quotations, unpaid, shared, open] = await Promise.all([
+    adapter.summaries.forClient(workspaceId, clientId, contactId),
+    offers && ask.proposals ? offers.list(workspaceId, clientId, 'proposal', { status: ['open'] }, page) : null,
+    offers && ask.quotations ? offers.list(workspaceId, clientId, 'quotation', { status: ['open'] }, page) : null,
+    invoices && ask.invoices ? invoices.list(workspaceId, clientId, { status: ['open'] }, page) : null,
+    documents && ask.documents ? documents.list(workspaceId, clientId, {}, page) : null,
+    tasks && ask.tasks ? tasks.list(workspaceId, clientId, contactId, { status: 'open' }, page) : null,
+  ]);
+  return {
+    summary,
+    proposals: proposals?.items ?? null,
+    quotations: quotations?.items ?? null,
+    invoices: unpaid?.items ?? null,
+    documents: shared?.items ?? null,
+    tasks: open?.items ?? null,
+  };
+}
+
+export function presentWidgets(i18n: RequestI18n, base: string, data: WidgetData, today: string) {
+  return {
+    documents: data.documents ? { href: `${base}/documents`, items: data.documents.map((doc) => presentShared(i18n, base, doc)) } : null,
+    tasks: data.tasks ? { href: `${base}/tasks`, items: data.tasks.map((task) => presentTask(i18n, base, task, today)) } : null,
+    messages: data.unreadMessages === null ? null : { href: `${base}/messages`, unread: data.unreadMessages },
+  };
+}

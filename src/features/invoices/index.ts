@@ -1,0 +1,1 @@
+export { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';

@@ -1,0 +1,107 @@
+// What an invoice a business can file shows besides its lines (EU VAT directive art. 226, and what
+// German, French and UK rules add): the seller's registered name, address, VAT id and registration;
+// the buyer's address and tax id; the invoice number and the date or period of supply; each line's
+// tax rate and amount and the totals per rate; the payment terms; the bank account for a transfer;
+// and page numbers. Each comes from the host's InvoiceDetail, where it is optional: a value the
+// host does not have is left out, line and label together, never printed as an empty label.
+import type { InvoiceDetail } from '../../core/ports/host.ts';
+import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import type { PdfDocumentModel, PdfParty, PdfSection } from '../../core/pdf/document-model.ts';
+import { lineTaxCents, presentTaxByRate } from '../../core/commercial/lines.ts';
+
+export interface InvoiceLegalView {
+  /** Rows added under the invoice's own meta rows: its number, the date or period of supply. */
+  meta: Array<{ label: string; value: string }>;
+  /** Set when the host names the seller beyond its display name: heading and labelled lines. */
+  seller: PdfParty | null;
+  /** The buyer's heading and the lines under its name (address, tax id); null when the host has neither. */
+  buyer: PdfParty | null;
+  /** Each line's tax amount, in the order of the lines; null for a line without a rate. */
+  lineTax: Array<string | null>;
+  /** True when any line has a tax rate: the tax rate and amount columns are shown. */
+  hasLineTax: boolean;
+  /** Net and tax per rate; empty when no line has a rate. */
+  taxByRate: Array<{ label: string; value: string }>;
+  /** Payment terms and bank details, each only when the host has them. */
+  sections: PdfSection[];
+}
+
+const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
+
+export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): InvoiceLegalView {
+  const { t, fmt } = i18n;
+  const money = (cents: number) => fmt.money(cents, invoice.currency);
+
+  const meta: InvoiceLegalView['meta'] = [{ label: t('pdf:legal.invoiceNumber'), value: invoice.number }];
+  if (present(invoice.supplyDate)) {
+    meta.push(present(invoice.supplyEndDate) && invoice.supplyEndDate !== invoice.supplyDate
+      ? { label: t('pdf:legal.supplyPeriod'), value: t('pdf:legal.period', { from: fmt.day(invoice.supplyDate), to: fmt.day(invoice.supplyEndDate) }) }
+      : { label: t('pdf:legal.supplyDate'), value: fmt.day(invoice.supplyDate) });
+  }
+
+  const s = invoice.seller ?? {};
+  const sellerLines = [
+    ...(present(s.legalName) ? [s.legalName] : []),
+    ...(s.addressLines ?? []).filter(present),
+    ...(present(s.vatId) ? [t('pdf:legal.vatId', { value: s.vatId })] : []),
+    ...(present(s.registrationNumber) ? [t('pdf:legal.registration', { value: s.registrationNumber })] : []),
+  ];
+  const b = invoice.buyer ?? {};
+  const buyerLines = [
+    ...(b.addressLines ?? []).filter(present),
+    ...(present(b.taxId) ? [t('pdf:legal.taxId', { value: b.taxId })] : []),
+  ];
+
+  const lineTax = invoice.lines.map((line) => {
+    const cents = lineTaxCents(line);
+    return cents === null ? null : money(cents);
+  });
+  const taxByRate = presentTaxByRate(i18n, invoice.lines, invoice.currency);
+
+  const sections: PdfSection[] = [];
+  if (present(invoice.paymentTerms)) sections.push({ heading: t('pdf:legal.paymentTerms'), rows: [{ label: null, value: invoice.paymentTerms }] });
+  const bank = invoice.bank;
+  if (bank && present(bank.iban) && invoice.status !== 'void') {
+    const holder = present(bank.accountHolder) ? bank.accountHolder : present(s.legalName) ? s.legalName : null;
+    const rows: PdfSection['rows'] = [
+      ...(holder ? [{ label: t('pdf:legal.accountHolder'), value: holder }] : []),
+      ...(present(bank.bankName) ? [{ label: t('pdf:legal.bank'), value: bank.bankName }] : []),
+      { label: 'IBAN', value: bank.iban },
+      ...(present(bank.bic) ? [{ label: 'BIC', value: bank.bic }] : []),
+      { label: t('pdf:legal.paymentReference'), value: invoice.number },
+    ];
+    sections.push({ heading: t('pdf:legal.bankDetails'), rows });
+  }
+
+  return {
+    meta,
+    seller: sellerLines.length ? { heading: t('pdf:legal.seller'), lines: sellerLines } : null,
+    buyer: buyerLines.length ? { heading: t('pdf:legal.buyer'), lines: buyerLines } : null,
+    lineTax,
+    hasLineTax: invoice.lines.some((line) => line.taxRatePercent !== null),
+    taxByRate,
+    sections,
+  };
+}
+
+/**
+ * The invoice PDF with its legal details: the parties under the meta rows, the tax columns and
+ * totals per rate, payment terms and bank details after the notes, "Page N of M" on every page.
+ */
+export function withInvoiceLegalDetails(i18n: RequestI18n, model: PdfDocumentModel, legal: InvoiceLegalView, client: string): PdfDocumentModel {
+  const { t } = i18n;
+  const parties: PdfParty[] = [];
+  if (legal.seller) parties.push(legal.seller);
+  if (legal.buyer) parties.push({ heading: legal.buyer.heading, lines: [client, ...legal.buyer.lines] });
+  return {
+    ...model,
+    meta: [...model.meta, ...legal.meta],
+    parties,
+    columns: legal.hasLineTax ? { ...model.columns, tax: t('pdf:legal.taxRate'), taxAmount: t('pdf:legal.taxAmount') } : model.columns,
+    lines: model.lines.map((line, index) => ({ ...line, taxAmount: legal.lineTax[index] ?? null })),
+    showLineTax: model.showLineTax || legal.hasLineTax,
+    taxBreakdown: legal.taxByRate.length ? { heading: t('pdf:legal.taxByRate'), rows: legal.taxByRate } : null,
+    sections: legal.sections,
+    pageLabel: t('pdf:pageOf', { page: '{page}', pages: '{pages}' }),
+  };
+}

@@ -1,0 +1,176 @@
+// Handlers for paying an invoice: the pay page and its two forms, the demo provider's hosted
+// checkout, and the providers' callbacks. Every form answers 303 (post/redirect/get) or, when its
+// input is wrong, the same page again with what was typed and every error.
+import express, { type Request, type Response } from 'express';
+import { authorizePayment, authorizeSection } from '../../../core/policies/portal-policy.ts';
+import { notFound } from '../../../core/web/http-error.ts';
+import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
+import { requestMeta } from '../../../core/web/request-meta.ts';
+import { parseParam, type FieldErrors } from '../../../core/web/validate.ts';
+import { InvoiceIdParam, PaymentIdParam, type PayInput, type ReportTransferInput } from './commands.ts';
+import type { DemoProvider } from './demo-provider.ts';
+import { presentCheckout, presentPayPage } from './presenters.ts';
+import type { PayingClient, PaymentService } from './service.ts';
+
+const START_ERRORS = {
+  not_payable: 'payments:errors.notPayable',
+  amount_too_high: 'payments:errors.amountTooHigh',
+  partial_not_allowed: 'payments:errors.partialNotAllowed',
+  no_provider: 'payments:errors.noProvider',
+} as const;
+
+function payingClient(res: Response): PayingClient {
+  const { workspace } = portalContext(res);
+  const { user, contact } = signedInClient(res);
+  return { workspaceId: workspace.id, clientId: user.client_id, clientUserId: user.id, email: contact.email };
+}
+
+/** Invoices shown and online payments allowed, or this page does not exist. */
+function guard(res: Response): void {
+  const { settings } = portalContext(res);
+  authorizeSection(settings, 'invoices');
+  authorizePayment(settings);
+}
+
+/**
+ * `demo` is null where the demo provider is not registered: its checkout pages then answer 404
+ * like any page that does not exist (it records invoices paid with no money moved).
+ */
+export function createPaymentHandlers(deps: { payments: PaymentService; demo: DemoProvider | null; now: () => Date }) {
+  const { payments } = deps;
+
+  /** The demo provider, or 404 where it is not registered. */
+  function demoProvider(): DemoProvider {
+    if (!deps.demo) throw notFound();
+    return deps.demo;
+  }
+
+  async function showPayPage(req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, string>; transferErrors?: FieldErrors } = {}, status = 200) {
+    guard(res);
+    const invoiceId = parseParam(InvoiceIdParam, req.params.id);
+    const found = await payments.options(payingClient(res), invoiceId);
+    // The settings read just now, not only the cached switch: no way to pay, no pay page.
+    if (!found || !payments.hasWayToPay(found.settings)) throw notFound();
+    const i18n = portalI18n(res);
+    const page = presentPayPage(i18n, portalContext(res).base, found, payments.payable(found.invoice));
+    renderPortalPage(req, res, 'payments/pay', i18n.t('payments:pay.title', { number: found.invoice.number }), {
+      page,
+      errors: translateErrors(i18n.t, form.errors ?? {}),
+      transferErrors: translateErrors(i18n.t, form.transferErrors ?? {}),
+      values: { choice: form.values?.choice ?? 'full', amount: form.values?.amount ?? '', reference: form.values?.reference ?? '' },
+      reported: Boolean((req.query as Record<string, unknown>).reported === '1'),
+    }, status);
+  }
+
+  return {
+    /** The demo checkout's routes are mounted only when true. */
+    demoRegistered: deps.demo !== null,
+
+    /** Route guard: invoices shown and online payments allowed, or 404. */
+    requirePayments: (_req: Request, res: Response, next: (err?: unknown) => void) => {
+      guard(res);
+      next();
+    },
+
+    payPage: (req: Request, res: Response) => showPayPage(req, res),
+
+    invalidPay: (req: Request, res: Response, errors: FieldErrors) => showPayPage(req, res, { errors, values: stringValues(req.body) }, 400),
+
+    startPayment: async (req: Request, res: Response) => {
+      guard(res);
+      const { base } = portalContext(res);
+      const invoiceId = parseParam(InvoiceIdParam, req.params.id);
+      const client = payingClient(res);
+      const input = req.body as PayInput;
+      const found = await payments.options(client, invoiceId);
+      if (!found || !payments.hasWayToPay(found.settings)) throw notFound();
+      const amountCents = input.amountCents ?? found.invoice.balanceCents;
+      const result = await payments.start(
+        client,
+        found,
+        { amountCents, portalBase: base, returnUrl: `${base}/invoices/${encodeURIComponent(invoiceId)}/pay` },
+        requestMeta(req),
+      );
+      if ('error' in result) {
+        return showPayPage(req, res, { errors: { amount: START_ERRORS[result.error] }, values: { choice: input.choice, amount: input.amountText } }, 400);
+      }
+      res.redirect(303, result.redirectUrl);
+    },
+
+    invalidTransfer: (req: Request, res: Response, errors: FieldErrors) => showPayPage(req, res, { transferErrors: errors, values: stringValues(req.body) }, 400),
+
+    reportTransfer: async (req: Request, res: Response) => {
+      guard(res);
+      const { base } = portalContext(res);
+      const invoiceId = parseParam(InvoiceIdParam, req.params.id);
+      const result = await payments.reportTransfer(payingClient(res), invoiceId, req.body as ReportTransferInput, requestMeta(req));
+      if (result === null) throw notFound();
+      if (result === 'not_payable') return showPayPage(req, res, { transferErrors: { reference: 'payments:errors.notPayable' } }, 409);
+      res.redirect(303, `${base}/invoices/${encodeURIComponent(invoiceId)}/pay?reported=1`);
+    },
+
+    demoCheckout: async (req: Request, res: Response) => {
+      const demo = demoProvider();
+      guard(res);
+      const paymentId = parseParam(PaymentIdParam, req.params.paymentId);
+      const client = payingClient(res);
+      const payment = await payments.checkout(client, paymentId);
+      if (!payment || payment.provider !== demo.id) throw notFound();
+      const i18n = portalI18n(res);
+      renderPortalPage(req, res, 'payments/demo-checkout', i18n.t('payments:demo.title'), {
+        checkout: presentCheckout(i18n, portalContext(res), payment),
+      });
+    },
+
+    demoConfirm: async (req: Request, res: Response) => {
+      const demo = demoProvider();
+      guard(res);
+      const { workspace, base } = portalContext(res);
+      const paymentId = parseParam(PaymentIdParam, req.params.paymentId);
+      const client = payingClient(res);
+      const payment = await payments.checkout(client, paymentId);
+      if (!payment || payment.provider !== demo.id) throw notFound();
+      const { action } = req.body as { action: 'pay' | 'cancel' };
+      if (action === 'cancel' || payment.status !== 'pending') {
+        return res.redirect(303, action === 'cancel' ? `${base}/invoices/${encodeURIComponent(payment.invoice_id)}/pay` : `${base}/payments/demo/${payment.id}`);
+      }
+      // What the demo provider does once the card "went through": it signs and sends its callback.
+      // It goes through the same handler as a callback arriving over HTTP.
+      const at = deps.now();
+      const signed = demo.signedCallback(workspace.id, {
+        id: `evt_${payment.id}`,
+        type: 'payment.succeeded',
+        payment: { id: payment.id, amount_cents: Number(payment.amount_cents), currency: payment.currency, paid_at: at.toISOString() },
+      }, at);
+      await payments.handleCallback(workspace.id, demo.id, { rawBody: signed.rawBody, header: (name) => (name.toLowerCase() === 'demo-signature' ? signed.signature : undefined) }, requestMeta(req));
+      res.redirect(303, `${base}/payments/demo/${payment.id}`);
+    },
+
+    /** A provider's server-to-server callback: no session, no CSRF token; the signature is the proof. */
+    callbackBody: express.raw({ type: () => true, limit: '64kb' }),
+
+    callback: async (req: Request, res: Response) => {
+      const { workspace, settings } = portalContext(res);
+      if (!settings.allowOnlinePayments || !settings.showInvoices) throw notFound();
+      const provider = String(req.params.provider ?? '');
+      // A provider this instance does not have has no callback route (the demo one where it is off).
+      if (!payments.provider(provider)) throw notFound();
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const result = await payments.handleCallback(workspace.id, provider, { rawBody, header: (name) => req.get(name) }, requestMeta(req));
+      if (result.outcome === 'invalid') return res.status(400).json({ error: 'invalid signature or body' });
+      // Duplicates and refusals are answered 200 so the provider stops retrying; nothing was recorded twice.
+      res.status(200).json({ status: result.outcome });
+    },
+  };
+}
+
+function stringValues(body: unknown): Record<string, string> {
+  const source = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  return Object.fromEntries(Object.entries(source).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+}
+
+function translateErrors(t: (key: string) => string, errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, message.startsWith('payments:') ? t(message) : message]));
+}
+
+export type PaymentHandlers = ReturnType<typeof createPaymentHandlers>;

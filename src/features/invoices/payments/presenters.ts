@@ -1,0 +1,40 @@
+// View models for the pay page and the demo checkout: figures already formatted in the reader's
+// locale, links already built. Templates see these, never rows or port records.
+import type { RequestI18n } from '../../../core/i18n/request-i18n.ts';
+import type { PortalContext } from '../../../core/web/portal-context.ts';
+import type { ClientPaymentRow } from './queries.ts';
+import type { PaymentOptions } from './service.ts';
+
+export function presentPayPage(i18n: RequestI18n, base: string, options: PaymentOptions, payable: boolean) {
+  const { invoice, provider, settings } = options;
+  const invoicePath = `${base}/invoices/${encodeURIComponent(invoice.id)}`;
+  return {
+    invoiceId: invoice.id,
+    number: invoice.number,
+    invoiceUrl: invoicePath,
+    payUrl: `${invoicePath}/pay`,
+    transferUrl: `${invoicePath}/pay/transfer`,
+    total: i18n.fmt.money(invoice.totalCents, invoice.currency),
+    paid: i18n.fmt.money(invoice.paidCents, invoice.currency),
+    balance: i18n.fmt.money(invoice.balanceCents, invoice.currency),
+    currency: invoice.currency,
+    dueDate: invoice.dueDate ? i18n.fmt.day(invoice.dueDate) : null,
+    payable,
+    online: provider ? { id: provider.id, allowsPartial: provider.allowsPartial, isDemo: provider.id === 'demo' } : null,
+    bankTransfer: settings.bankTransferInstructions ? { instructions: settings.bankTransferInstructions.split(/\r?\n/) } : null,
+  };
+}
+
+export function presentCheckout(i18n: RequestI18n, context: PortalContext, payment: ClientPaymentRow) {
+  const invoicePath = `${context.base}/invoices/${encodeURIComponent(payment.invoice_id)}`;
+  return {
+    id: payment.id,
+    action: `${context.base}/payments/demo/${payment.id}`,
+    amount: i18n.fmt.money(Number(payment.amount_cents), payment.currency),
+    payee: context.branding.workspaceName,
+    status: payment.status,
+    completedAt: payment.completed_at ? i18n.fmt.dateTime(payment.completed_at) : null,
+    invoiceUrl: invoicePath,
+    payUrl: `${invoicePath}/pay`,
+  };
+}

@@ -1,0 +1,174 @@
+// Paying an invoice from the portal.
+//   start:    the client picks an amount (the balance, or less where the provider allows) → a
+//             client_payments row and `invoice.payment_started`, then off to the provider's checkout.
+//   callback: the provider's signed callback → in ONE transaction: claim its idempotency key
+//             (client_payment_callbacks), record the payment in the host (InvoicesPort.recordPayment
+//             with the same trx), mark the checkout, log `invoice.payment_recorded`. A repeated or
+//             concurrent duplicate callback finds the key taken and records nothing.
+//   transfer: the client reports having paid by bank transfer → `invoice.payment_reported` only;
+//             the invoice stays as it is until staff record the money in the CRM.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { insertActivity } from '../../../core/activity/queries.ts';
+import type { HostAdapter, InvoiceDetail, InvoicesPort } from '../../../core/ports/host.ts';
+import type { RequestMeta } from '../../../core/web/request-meta.ts';
+import { hasWayToPay } from './availability.ts';
+import { controlCharacterFields } from '../../../core/web/control-characters.ts';
+import type { PaymentProvider, VerifiedCallback } from '../../../core/ports/payment-provider.ts';
+import {
+  claimCallback, completeClientPayment, findClientPayment, findPaymentSettings, insertClientPayment, lockPaymentForCallback, setCallbackOutcome,
+  type ClientPaymentRow, type PaymentSettings,
+} from './queries.ts';
+
+export interface PayingClient {
+  workspaceId: string;
+  clientId: string;
+  clientUserId: string;
+  email: string;
+}
+
+export type CallbackResult =
+  | { outcome: 'recorded'; paymentId: string; invoiceId: string }
+  | { outcome: 'duplicate' }
+  | { outcome: 'refused'; reason: string }
+  | { outcome: 'invalid' };
+
+export interface PaymentServiceDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  providers: PaymentProvider[];
+  now: () => Date;
+  /** Called after a payment event committed, so staff notifications go out without waiting. */
+  afterActivity?: () => void;
+}
+
+export type PaymentOptions = {
+  invoice: InvoiceDetail;
+  settings: PaymentSettings;
+  provider: PaymentProvider | null;
+  bankTransfer: boolean;
+};
+
+export function createPaymentService(deps: PaymentServiceDeps) {
+  const { db, adapter, now } = deps;
+  const byId = new Map(deps.providers.map((provider) => [provider.id, provider]));
+  const registered = new Set(byId.keys());
+  const invoices = (): InvoicesPort | null => adapter.invoices ?? null;
+
+  /** The invoice a client may pay now (open, with a balance), and how; null when there is none. */
+  async function options(client: PayingClient, invoiceId: string): Promise<PaymentOptions | null> {
+    const port = invoices();
+    if (!port) return null;
+    const [invoice, settings] = await Promise.all([port.find(client.workspaceId, client.clientId, invoiceId), findPaymentSettings(db, client.workspaceId)]);
+    if (!invoice) return null;
+    return { invoice, settings, provider: byId.get(settings.onlineProvider) ?? null, bankTransfer: settings.bankTransferInstructions !== null };
+  }
+
+  const payable = (invoice: InvoiceDetail) => invoice.status === 'open' && invoice.balanceCents > 0;
+
+  return {
+    options,
+    payable,
+    provider: (id: string) => byId.get(id) ?? null,
+    /** The workspace's payment settings give a way to pay on this instance (see availability.ts). */
+    hasWayToPay: (settings: PaymentSettings) => hasWayToPay(settings, registered),
+
+    /**
+     * Starts a checkout for the invoice options() found (the caller has them already: reading the
+     * invoice again would double the request's queries); answers where to send the client, or why not.
+     */
+    async start(
+      client: PayingClient,
+      found: PaymentOptions,
+      request: { amountCents: number; portalBase: string; returnUrl: string },
+      meta: RequestMeta,
+    ): Promise<{ redirectUrl: string } | { error: 'not_payable' | 'amount_too_high' | 'partial_not_allowed' | 'no_provider' }> {
+      const { invoice, provider } = found;
+      if (!provider) return { error: 'no_provider' };
+      if (!payable(invoice)) return { error: 'not_payable' };
+      if (request.amountCents > invoice.balanceCents) return { error: 'amount_too_high' };
+      if (request.amountCents < invoice.balanceCents && !provider.allowsPartial) return { error: 'partial_not_allowed' };
+      const paymentId = randomUUID();
+      await db.transaction(async (trx) => {
+        await insertClientPayment(trx, {
+          id: paymentId, workspaceId: client.workspaceId, clientId: client.clientId, clientUserId: client.clientUserId,
+          invoiceId: invoice.id, invoiceNumber: invoice.number, provider: provider.id, amountCents: request.amountCents, currency: invoice.currency,
+        });
+        await insertActivity(trx, {
+          workspaceId: client.workspaceId, event: 'invoice.payment_started', clientUserId: client.clientUserId, clientId: client.clientId, email: client.email,
+          details: { invoiceId: invoice.id, invoiceNumber: invoice.number, amountCents: request.amountCents, currency: invoice.currency, provider: provider.id, paymentId },
+          ip: meta.ip, userAgent: meta.userAgent,
+        });
+      });
+      deps.afterActivity?.();
+      return provider.createCheckout({
+        paymentId, workspaceId: client.workspaceId, invoiceNumber: invoice.number, amountCents: request.amountCents, currency: invoice.currency,
+        returnUrl: request.returnUrl, portalBase: request.portalBase,
+      });
+    },
+
+    /** A client's own checkout (the demo provider's hosted page). */
+    checkout: (client: PayingClient, paymentId: string): Promise<ClientPaymentRow | null> =>
+      findClientPayment(db, { workspaceId: client.workspaceId, clientId: client.clientId, paymentId }),
+
+    /** The provider's callback: verified, then recorded at most once per idempotency key. */
+    async handleCallback(
+      workspaceId: string,
+      providerId: string,
+      input: { rawBody: Buffer; header(name: string): string | undefined },
+      meta: RequestMeta,
+    ): Promise<CallbackResult> {
+      const provider = byId.get(providerId);
+      const port = invoices();
+      if (!provider || !port) return { outcome: 'invalid' };
+      const event: VerifiedCallback | null = provider.verifyCallback({ workspaceId, rawBody: input.rawBody, header: input.header, now: now() });
+      // A signed event is still text from outside: with a control character in it (a NUL that
+      // PostgreSQL refuses) it is as unreadable as a bad signature, and nothing is recorded.
+      if (!event || controlCharacterFields(event).length > 0) return { outcome: 'invalid' };
+
+      const result = await db.transaction(async (trx): Promise<CallbackResult> => {
+        const fresh = await claimCallback(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, paymentId: event.paymentId, outcome: 'refused' });
+        if (!fresh) return { outcome: 'duplicate' };
+        const payment = await lockPaymentForCallback(trx, { workspaceId, provider: provider.id, paymentId: event.paymentId });
+        if (!payment) return { outcome: 'refused', reason: 'unknown payment' };
+        if (payment.status !== 'pending') return { outcome: 'refused', reason: `payment already ${payment.status}` };
+        if (event.outcome !== 'succeeded' || event.amountCents !== Number(payment.amount_cents) || event.currency !== payment.currency) {
+          await completeClientPayment(trx, { workspaceId, paymentId: payment.id, status: 'refused', hostPaymentId: null, at: now() });
+          return { outcome: 'refused', reason: event.outcome === 'succeeded' ? 'amount or currency differs from the checkout' : 'the provider reports a failure' };
+        }
+        const recorded = await port.recordPayment(
+          workspaceId, payment.client_id, payment.invoice_id,
+          { amountCents: event.amountCents, method: provider.method, reference: event.reference, paidAt: event.paidAt },
+          { trx },
+        );
+        await completeClientPayment(trx, { workspaceId, paymentId: payment.id, status: recorded ? 'recorded' : 'refused', hostPaymentId: recorded?.id ?? null, at: now() });
+        if (!recorded) return { outcome: 'refused', reason: 'the invoice is no longer open or the amount exceeds its balance' };
+        await setCallbackOutcome(trx, { provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'recorded' });
+        await insertActivity(trx, {
+          workspaceId, event: 'invoice.payment_recorded', clientUserId: payment.client_user_id, clientId: payment.client_id,
+          details: { invoiceId: payment.invoice_id, invoiceNumber: payment.invoice_number, amountCents: event.amountCents, currency: event.currency, provider: provider.id, paymentId: payment.id, hostPaymentId: recorded.id },
+          ip: meta.ip, userAgent: meta.userAgent,
+        });
+        return { outcome: 'recorded', paymentId: payment.id, invoiceId: payment.invoice_id };
+      });
+      if (result.outcome === 'recorded') deps.afterActivity?.();
+      return result;
+    },
+
+    /** "I paid by bank transfer": logged for staff; nothing changes on the invoice. */
+    async reportTransfer(client: PayingClient, invoiceId: string, input: { reference: string | null }, meta: RequestMeta): Promise<'reported' | 'not_payable' | null> {
+      const found = await options(client, invoiceId);
+      if (!found?.bankTransfer) return null;
+      if (!payable(found.invoice)) return 'not_payable';
+      await insertActivity(db, {
+        workspaceId: client.workspaceId, event: 'invoice.payment_reported', clientUserId: client.clientUserId, clientId: client.clientId, email: client.email,
+        details: { invoiceId: found.invoice.id, invoiceNumber: found.invoice.number, balanceCents: found.invoice.balanceCents, currency: found.invoice.currency, reference: input.reference },
+        ip: meta.ip, userAgent: meta.userAgent,
+      });
+      deps.afterActivity?.();
+      return 'reported';
+    },
+  };
+}
+
+export type PaymentService = ReturnType<typeof createPaymentService>;

@@ -1,0 +1,129 @@
+// Invoices as the client reads them: status (an open invoice past its due date is overdue, in the
+// reader's calendar), amounts and balance in the invoice's currency, payments, and the same figures
+// for the page and the PDF.
+import type { InvoiceDetail, InvoiceSummary } from '../../core/ports/host.ts';
+import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import { deadlineState } from '../../core/commercial/calendar.ts';
+import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
+import { presentLines, type HistoryEntry, type LineView } from '../../core/commercial/lines.ts';
+import { presentInvoiceLegal, withInvoiceLegalDetails, type InvoiceLegalView } from './legal-details.ts';
+import { receiptHref, receiptNumber } from './receipts.ts';
+
+export interface InvoiceRowView {
+  id: string;
+  href: string;
+  number: string;
+  status: InvoiceSummary['status'];
+  /** Open with something paid and something still due: labelled "Partly paid", not "Unpaid". */
+  partlyPaid: boolean;
+  statusLabel: string;
+  total: string;
+  balance: string;
+  issued: string;
+  due: string | null;
+  /** 'past': open and overdue; 'soon': due within a week. */
+  deadline: 'past' | 'soon' | null;
+  deadlineLabel: string | null;
+}
+
+export interface InvoiceDetailView extends InvoiceRowView {
+  heading: string;
+  lines: LineView[];
+  hasLineTax: boolean;
+  subtotal: string;
+  tax: string;
+  paid: string;
+  notes: string;
+  payments: Array<{ when: string; method: string; reference: string | null; amount: string; receiptHref: string; receiptLabel: string }>;
+  history: HistoryEntry[];
+  pdfHref: string;
+  /** The invoice's legal details, for the PDF (see legal-details.ts). */
+  legal: InvoiceLegalView;
+}
+
+export function presentInvoiceRow(i18n: RequestI18n, invoice: InvoiceSummary, href: string, today: string): InvoiceRowView {
+  const { t, fmt } = i18n;
+  const deadline = invoice.status === 'open' ? deadlineState(invoice.dueDate, today) : null;
+  const partlyPaid = invoice.status === 'open' && invoice.paidCents > 0 && invoice.balanceCents > 0;
+  return {
+    id: invoice.id,
+    href,
+    number: invoice.number,
+    status: invoice.status,
+    partlyPaid,
+    // Overdue outranks the payment state: it is what the client must act on (the balance shows
+    // beside it); otherwise a payment received turns "Unpaid" into "Partly paid".
+    statusLabel: deadline === 'past' ? t('invoices:status.overdue') : partlyPaid ? t('invoices:status.partlyPaid') : t(`invoices:status.${invoice.status}`),
+    total: fmt.money(invoice.totalCents, invoice.currency),
+    balance: fmt.money(invoice.balanceCents, invoice.currency),
+    issued: invoice.issueDate ? fmt.day(invoice.issueDate) : '',
+    due: invoice.dueDate ? fmt.day(invoice.dueDate) : null,
+    deadline,
+    deadlineLabel: deadline ? t(`invoices:deadline.${deadline}`) : null,
+  };
+}
+
+const methodLabel = (i18n: RequestI18n, method: string) => i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
+
+export function presentInvoiceDetail(i18n: RequestI18n, invoice: InvoiceDetail, href: string, today: string): InvoiceDetailView {
+  const { t, fmt } = i18n;
+  const row = presentInvoiceRow(i18n, invoice, href, today);
+  const payments = invoice.payments.map((payment, index) => ({
+    when: fmt.dateTime(payment.paidAt),
+    method: methodLabel(i18n, payment.method),
+    reference: payment.reference,
+    amount: fmt.money(payment.amountCents, invoice.currency),
+    receiptHref: receiptHref(href, payment.id),
+    receiptLabel: t('receipts:linkLabel', { number: receiptNumber(invoice.number, index + 1) }),
+  }));
+  const history: HistoryEntry[] = [];
+  if (invoice.issueDate) history.push({ label: t('invoices:history.issued'), when: fmt.day(invoice.issueDate) });
+  for (const payment of payments) history.push({ label: t('invoices:history.payment', { amount: payment.amount }), when: payment.when });
+  if (invoice.status === 'paid') history.push({ label: t('invoices:history.paid'), when: payments.at(-1)?.when ?? '' });
+  if (invoice.status === 'void') history.push({ label: t('invoices:history.void'), when: '' });
+  return {
+    ...row,
+    heading: t('invoices:detail.heading', { number: invoice.number }),
+    lines: presentLines(i18n, invoice.lines, invoice.currency),
+    hasLineTax: invoice.lines.some((line) => line.taxRatePercent !== null),
+    subtotal: fmt.money(invoice.subtotalCents, invoice.currency),
+    tax: fmt.money(invoice.taxCents, invoice.currency),
+    paid: fmt.money(invoice.paidCents, invoice.currency),
+    notes: invoice.notes,
+    payments,
+    history,
+    pdfHref: `${href}.pdf`,
+    legal: presentInvoiceLegal(i18n, invoice),
+  };
+}
+
+export function invoicePdfModel(i18n: RequestI18n, view: InvoiceDetailView, brand: PdfDocumentModel['brand'], client: string): PdfDocumentModel {
+  const { t } = i18n;
+  return withInvoiceLegalDetails(i18n, {
+    locale: i18n.locale,
+    brand,
+    heading: view.heading,
+    title: client,
+    amountDue: view.status === 'open' ? (view.due ? t('pdf:amountDue', { amount: view.balance, date: view.due }) : t('pdf:amountDueNoDate', { amount: view.balance })) : null,
+    meta: [
+      { label: t('pdf:status'), value: view.statusLabel },
+      { label: t('invoices:issued'), value: view.issued },
+      ...(view.due ? [{ label: t('invoices:due'), value: view.due }] : []),
+    ],
+    body: '',
+    columns: { description: t('pdf:columns.description'), quantity: t('pdf:columns.quantity'), unitPrice: t('pdf:columns.unitPrice'), tax: t('pdf:columns.tax'), total: t('pdf:columns.total') },
+    lines: view.lines,
+    showLineTax: view.hasLineTax,
+    totals: [
+      { label: t('pdf:subtotal'), value: view.subtotal },
+      { label: t('pdf:tax'), value: view.tax },
+      { label: t('pdf:total'), value: view.total, strong: true },
+      { label: t('invoices:paid'), value: view.paid },
+      { label: t('invoices:balance'), value: view.balance, strong: true },
+    ],
+    notes: view.notes ? { label: t('invoices:notes'), text: view.notes } : null,
+    payments: view.payments.length ? { label: t('invoices:payments.heading'), rows: view.payments.map((p) => ({ when: p.when, method: p.method, amount: p.amount })) } : null,
+    evidence: null,
+    footer: t('pdf:footer', { workspace: brand.name }),
+  }, view.legal, client);
+}

@@ -1,0 +1,57 @@
+// Attachments on messages pass the same checks as uploads on the documents page, from the same
+// module (documents/file-types.ts): the type allow-list decided by the file's first bytes
+// (file-type; the declared type and the name are whatever the sender's machine said), the safe
+// stored name, the workspace's size limit (capped per attachment, since they are held in memory),
+// and the virus scanner when the host plugged one in. A refused or interrupted form stores
+// nothing: files are only stored once every one of them passed (see service.ts).
+import { Readable } from 'node:stream';
+import { detectAllowedType, safeFilename, SNIFF_BYTES } from '../../core/files/file-types.ts';
+import type { VirusScanner } from '../../core/ports/services.ts';
+
+/** Multipart parsing holds attachments in memory, so each is capped here whatever the workspace allows. */
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+export const ATTACHMENT_MAX_FILES = 5;
+export const ATTACHMENT_FIELD = 'attachments';
+
+export interface IncomingFile {
+  originalname: string;
+  mimetype: string;
+  size: number;
+  buffer: Buffer;
+}
+
+export interface CheckedFile {
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  content: Buffer;
+}
+
+export type AttachmentError = 'messages:errors.attachmentType' | 'messages:errors.attachmentSize' | 'messages:errors.attachmentInfected';
+
+/** The per-file limit: the workspace's upload limit, at most ATTACHMENT_MAX_BYTES. */
+export function attachmentLimitBytes(workspaceMaxMb?: number): number {
+  return workspaceMaxMb === undefined ? ATTACHMENT_MAX_BYTES : Math.min(ATTACHMENT_MAX_BYTES, workspaceMaxMb * 1024 * 1024);
+}
+
+/** The files that pass, or the reason (an i18n key) the first one that does not fails. */
+export async function checkAttachments(
+  files: IncomingFile[],
+  options: { maxBytes?: number; virusScanner?: VirusScanner | undefined } = {},
+): Promise<{ ok: true; files: CheckedFile[] } | { ok: false; error: AttachmentError }> {
+  const maxBytes = options.maxBytes ?? ATTACHMENT_MAX_BYTES;
+  const checked: CheckedFile[] = [];
+  for (const file of files) {
+    if (file.size > maxBytes || file.buffer.length > maxBytes) return { ok: false, error: 'messages:errors.attachmentSize' };
+    const type = await detectAllowedType(file.buffer.subarray(0, SNIFF_BYTES), file.originalname, file.buffer.length <= SNIFF_BYTES);
+    if (!type) return { ok: false, error: 'messages:errors.attachmentType' };
+    checked.push({ filename: safeFilename(file.originalname, type), contentType: type.mime, sizeBytes: file.buffer.length, content: file.buffer });
+  }
+  if (options.virusScanner) {
+    for (const file of checked) {
+      const verdict = await options.virusScanner.scan(Readable.from([file.content]));
+      if (verdict.infected) return { ok: false, error: 'messages:errors.attachmentInfected' };
+    }
+  }
+  return { ok: true, files: checked };
+}

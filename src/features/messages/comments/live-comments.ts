@@ -1,0 +1,37 @@
+// The CommentsPort with live events: after a comment is added (through whichever port keeps
+// comments, the host's or the portal's), a comment-created event tells open pages of both sides
+// (the client's messages page, with its per-record threads, and the agency's inbox). The add
+// itself is the host's write, outside any portal transaction, so the event is recorded after it.
+import type { Knex } from 'knex';
+import type { EventBus } from '../../../core/events/event-bus.ts';
+import { recordAndAnnounce } from '../../../core/live/live-events.ts';
+import type { CommentsPort, CommentSubjectType } from '../../../core/ports/host.ts';
+
+interface CommentAdded {
+  workspaceId: string;
+  clientId: string;
+  subjectType: CommentSubjectType;
+  subjectId: string;
+  commentId: string;
+}
+
+export interface LiveCommentsPort extends CommentsPort {
+  /** Called by the portal once a comment (a client's, or staff's on the record page) is added. */
+  commentAdded?(added: CommentAdded): Promise<void>;
+}
+
+export function withLiveComments(port: CommentsPort, deps: { db: Knex; bus: EventBus; onError: (message: string, err: unknown) => void }): LiveCommentsPort {
+  return {
+    list: (workspaceId, subject) => port.list(workspaceId, subject),
+    add: (workspaceId, comment) => port.add(workspaceId, comment),
+    ...(port.listMany ? { listMany: port.listMany.bind(port) } : {}),
+    ...(port.addFromStaff ? { addFromStaff: port.addFromStaff.bind(port) } : {}),
+    commentAdded: (added) =>
+      recordAndAnnounce(deps.db, deps.bus, {
+        type: 'comment-created',
+        workspaceId: added.workspaceId,
+        clientId: added.clientId,
+        data: { subjectType: added.subjectType, subjectId: added.subjectId, commentId: added.commentId },
+      }, deps.onError),
+  };
+}

@@ -1,0 +1,215 @@
+// The client's messages: the conversation with the agency, the record threads beside it, sending
+// (with attachments where the workspace allows uploads), downloading attachments, the live stream,
+// and the message-email preference.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import type { CommentsPort, HostAdapter } from '../../core/ports/host.ts';
+import type { FileStorage, VirusScanner } from '../../core/ports/services.ts';
+import { authorizeClient, authorizeSection, canClient, clientCan } from '../../core/policies/portal-policy.ts';
+import { clientChannel } from '../../core/live/live-events.ts';
+import { latestLiveSeq } from '../../core/live/queries.ts';
+import { openLiveStream } from '../../core/live/sse.ts';
+import type { ClientStreamRules } from '../../core/live/client-streams.ts';
+import { HttpError, notFound } from '../../core/web/http-error.ts';
+import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import { formAnswerStatus, isFragmentRequest } from '../../core/web/render.ts';
+import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
+import { attachmentLimitBytes } from './attachments.ts';
+import { receiveMessageForm, removeReceived, type ReceivedMessageForm } from './receive-attachments.ts';
+import { storedUploadBytes } from '../../core/files/usage-queries.ts';
+import { csrfRetryExplanation } from '../../core/web/csrf-retry.ts';
+import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
+import { presentMessages, formatBytes } from './presenters.ts';
+import { findAttachment, findConversation, listMessages, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, } from './queries.ts';
+import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
+import { listRecordThreads, recordHref, unreadComments } from './threads.ts';
+import { presentUploadTypes } from '../documents/index.ts';
+
+export interface MessageHandlersDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  comments: CommentsPort;
+  storage: FileStorage;
+  bus: EventBus;
+  service: MessagesService;
+  virusScanner?: VirusScanner | undefined;
+  now: () => Date;
+  /** What the stream is held to once open: the switches as they are now, the session, the caps. */
+  streamRules: ClientStreamRules;
+  /** config.workspaceStorageQuotaBytes: what the workspace's uploads may add up to. */
+  storageQuotaBytes: number;
+}
+
+/** The streamed form of this request (see receiveForm), for the handlers after validation. */
+const receivedForms = new WeakMap<Request, ReceivedMessageForm>();
+
+/** An attachment download: the stored name, never sniffed, never shown inline. */
+export function sendAttachment(res: Response, file: { filename: string; contentType: string; content: Buffer }): void {
+  const ascii = file.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  res
+    .status(200)
+    .type(file.contentType)
+    .set({
+      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+    })
+    .send(file.content);
+}
+
+export function createMessageHandlers(deps: MessageHandlersDeps) {
+  const { db, adapter, comments, storage, bus, service } = deps;
+
+  async function show(req: Request, res: Response, form: { body?: string; errors?: FieldErrors } = {}, status = 200) {
+    const { workspace, settings, base } = portalContext(res);
+    authorizeSection(settings, 'messages');
+    const { user, contact } = signedInClient(res);
+    const { t, fmt } = portalI18n(res);
+    const reader = { side: 'client' as const, id: user.id };
+    const conversation = await findConversation(db, workspace.id, user.client_id);
+    const rows = conversation ? await listMessages(db, workspace.id, user.client_id, conversation.id, CONVERSATION_PAGE) : [];
+    const [seen, liveFrom, threads, readTimes] = await Promise.all([
+      conversation ? seenByOtherSide(db, workspace.id, user.client_id, 'client') : Promise.resolve('0'),
+      latestLiveSeq(db, { workspaceId: workspace.id, clientId: user.client_id }),
+      listRecordThreads(adapter, comments, settings, workspace.id, user.client_id),
+      threadReadTimes(db, workspace.id, user.client_id, reader),
+    ]);
+    const latest = rows.at(-1)?.id ?? '0';
+    // Showing the conversation reads it: the other side's receipt moves, live.
+    await service.read(workspace.id, user.client_id, reader, latest);
+    const can = clientCan(settings);
+    renderPortalPage(req, res, 'messages/index', t('messages:title'), {
+      messages: presentMessages(rows, reader, seen, fmt, (id) => `${base}/messages/attachments/${id}`),
+      threads: threads.map((thread) => ({
+        label: thread.label,
+        kind: t(`messages:threadKinds.${thread.type}`),
+        href: recordHref(base, thread.type, thread.id),
+        unread: unreadComments(thread, contact.id, readTimes.get(`${thread.type}:${thread.id}`)),
+        count: thread.comments.length,
+      })),
+      company: contact.clientName,
+      canSend: can.message,
+      canAttach: can.message && can.upload_file,
+      maxLength: MESSAGE_MAX_LENGTH,
+      maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), fmt),
+      uploadTypes: presentUploadTypes(portalI18n(res)),
+      streamUrl: `${base}/messages/stream?after=${liveFrom}`,
+      refreshUrl: `${base}/messages`,
+      body: form.body ?? '',
+      errors: Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key, { mb: attachmentLimitBytes(settings.maxUploadMb) / (1024 * 1024) })])),
+    }, status);
+  }
+
+  return {
+    show: (req: Request, res: Response) => show(req, res),
+
+    /**
+     * Before a byte of the body is read: the section and the right to write must both be on, so a
+     * switched-off section answers at once (404, or 403 for writing) instead of after a whole upload.
+     */
+    mayWrite: (_req: Request, res: Response, next: () => void) => {
+      const { settings } = portalContext(res);
+      authorizeSection(settings, 'messages');
+      authorizeClient(settings, 'message');
+      next();
+    },
+
+    /**
+     * A form with attachments, streamed into storage (receive-attachments.ts) within the per-file
+     * limit and what the workspace's quota has left; a plain form passes straight through.
+     */
+    receiveForm: async (req: Request, res: Response, next: () => void) => {
+      if (!req.is('multipart/form-data')) return next();
+      const { workspace, settings } = portalContext(res);
+      const { t } = portalI18n(res);
+      // A stale token shows the form again (validateBody): its files are not kept.
+      const sending = csrfRetryExplanation(req) === undefined;
+      const uploadsAllowed = canClient(settings, 'upload_file');
+      const remainingBytes = sending && uploadsAllowed ? deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id)) : 0;
+      const received = await receiveMessageForm(req, {
+        workspaceId: workspace.id,
+        storage,
+        maxBytes: attachmentLimitBytes(settings.maxUploadMb),
+        uploadsAllowed,
+        remainingBytes,
+        store: sending,
+        virusScanner: deps.virusScanner,
+        translate: (key) => t(key),
+      });
+      receivedForms.set(req, received);
+      req.body = { ...received.fields, attachments: received.stored };
+      next();
+    },
+
+    invalidMessage: async (req: Request, res: Response, errors: FieldErrors) => {
+      const received = receivedForms.get(req);
+      if (received) await removeReceived(storage, portalContext(res).workspace.id, received.stored);
+      return show(req, res, { body: typeof req.body?.body === 'string' ? req.body.body : '', errors }, formAnswerStatus(req, 400));
+    },
+
+    send: async (req: Request, res: Response) => {
+      const { workspace, settings, base } = portalContext(res);
+      const { user, contact } = signedInClient(res);
+      const input = req.body as SendMessageInput;
+      const received = receivedForms.get(req);
+      if (received?.refusal === 'messages:errors.uploadsOff') throw new HttpError(403, portalI18n(res).t('messages:errors.uploadsOff'));
+      if (received?.refusal) {
+        // The refused files are already removed; the typed message comes back with the reason.
+        const status = received.refusal === 'messages:errors.storageFull' ? 413 : 400;
+        return show(req, res, { body: input.body, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
+      }
+      // mayWrite ran before the body was read; asked again in case the settings changed while it arrived.
+      try {
+        authorizeSection(settings, 'messages');
+        authorizeClient(settings, 'message');
+      } catch (err) {
+        if (received) await removeReceived(storage, workspace.id, received.stored);
+        throw err;
+      }
+      const { messageId } = await service.send({
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        side: 'client',
+        clientUserId: user.id,
+        authorName: contact.name,
+        body: input.body,
+        files: [],
+        stored: received?.stored ?? [],
+      });
+      if (isFragmentRequest(req)) return show(req, res);
+      res.redirect(303, `${base}/messages#message-${messageId}`);
+    },
+
+    attachment: async (_req: Request, res: Response) => {
+      const { workspace, settings } = portalContext(res);
+      authorizeSection(settings, 'messages');
+      const { user } = signedInClient(res);
+      const id = parseParam(AttachmentIdParam, _req.params.attachmentId);
+      const attachment = await findAttachment(db, workspace.id, user.client_id, id);
+      const file = attachment ? await storage.get(workspace.id, attachment.file_id) : null;
+      if (!attachment || !file) throw notFound();
+      sendAttachment(res, { filename: attachment.filename, contentType: attachment.content_type, content: file.content });
+    },
+
+    stream: async (req: Request, res: Response) => {
+      const { workspace, settings } = portalContext(res);
+      authorizeSection(settings, 'messages');
+      const { user } = signedInClient(res);
+      await openLiveStream(req, res, { db, bus, workspaceId: workspace.id, clientId: user.client_id, channel: clientChannel(workspace.id, user.client_id), ...deps.streamRules(req, res) });
+    },
+
+    setMessageEmails: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const input = req.body as MessageEmailsInput;
+      await setMessageEmails(db, workspace.id, user.id, input.messageEmails === 'on');
+      res.redirect(303, `${base}/account#message-emails`);
+    },
+  };
+}
+
+export type MessageHandlers = ReturnType<typeof createMessageHandlers>;
+
+/** For the account page: whether this client gets message emails. */
+export const wantsMessageEmails = messageEmailsWanted;

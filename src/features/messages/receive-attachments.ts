@@ -1,0 +1,184 @@
+// A message form with attachments, read as a stream (busboy) straight into the FileStorage port:
+// nothing is held whole in memory. The route has already checked, before a byte of the body was
+// read, that the client may write messages at all (see routes.ts); this reads the fields and, for
+// each file, sniffs its first bytes for the type, names it (safeFilename) and streams the rest into
+// storage behind a counter that stops it at the per-file limit and at what the workspace's storage
+// quota has left. A refused attachment (type, size, count, uploads off, quota, virus) leaves
+// nothing stored and is reported as an i18n key, so the handler can show the form again with what
+// was typed; the rest of the body is read and dropped. A form that cannot be read at all is an
+// HttpError. Whatever is stored is the handler's to record or remove (service.send removes it on
+// failure; removeReceived for a form that is not sent).
+import busboy from 'busboy';
+import type { Request } from 'express';
+import type { Readable } from 'node:stream';
+import type { FileStorage, VirusScanner } from '../../core/ports/services.ts';
+import { detectAllowedType, safeFilename, SNIFF_BYTES } from '../../core/files/file-types.ts';
+import { readHead } from '../documents/index.ts';
+import { HttpError } from '../../core/web/http-error.ts';
+import { ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES, type AttachmentError } from './attachments.ts';
+
+const ATTACHMENT_PURPOSE = 'message-attachment';
+
+type AttachmentRefusal = AttachmentError | 'messages:errors.attachmentCount' | 'messages:errors.uploadsOff' | 'messages:errors.storageFull';
+
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+}
+
+export interface ReceivedMessageForm {
+  fields: Record<string, string>;
+  stored: StoredAttachment[];
+  refusal: AttachmentRefusal | null;
+}
+
+export interface ReceiveAttachmentsOptions {
+  workspaceId: string;
+  storage: FileStorage;
+  /** Per file. */
+  maxBytes: number;
+  uploadsAllowed: boolean;
+  /** What the workspace may still store; files past it are refused with storageFull. */
+  remainingBytes: number;
+  /** False for a form that will not be sent (a stale CSRF token): its files are dropped unread. */
+  store: boolean;
+  virusScanner?: VirusScanner | undefined;
+  /** i18n keys for forms that cannot be read at all. */
+  translate(key: 'messages:errors.formTooLarge' | 'messages:errors.formUnreadable'): string;
+}
+
+class Refused extends Error {
+  constructor(readonly refusal: AttachmentRefusal) {
+    super(refusal);
+  }
+}
+
+export async function removeReceived(storage: FileStorage, workspaceId: string, stored: StoredAttachment[]): Promise<void> {
+  for (const file of stored) await storage.delete(workspaceId, file.id).catch(() => {});
+}
+
+export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOptions): Promise<ReceivedMessageForm> {
+  return new Promise<ReceivedMessageForm>((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        // One byte over the per-file limit is enough to know it is too large.
+        limits: { files: ATTACHMENT_MAX_FILES, fields: 10, parts: 15, fieldSize: 64 * 1024, fileSize: options.maxBytes + 1 },
+      });
+    } catch {
+      return reject(new HttpError(400, options.translate('messages:errors.formUnreadable')));
+    }
+    const fields: Record<string, string> = {};
+    const stored: StoredAttachment[] = [];
+    const handling: Array<Promise<void>> = [];
+    let refusal: AttachmentRefusal | null = null;
+    let failure: Error | null = null;
+    let used = 0;
+    let settled = false;
+    /** Files being stored: on an abort or a broken body they are ended with an error, so storage undoes them. */
+    const open = new Set<Readable>();
+
+    const refuse = (reason: AttachmentRefusal) => {
+      refusal ??= reason;
+    };
+    const finish = async (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      // A body that will never end never ends its file streams either: end them, or storing waits forever.
+      if (err) for (const stream of open) stream.destroy(err);
+      await Promise.allSettled(handling);
+      const problem = err ?? failure;
+      if (problem || refusal) {
+        // Refused or broken: nothing of this form stays stored.
+        await removeReceived(options.storage, options.workspaceId, stored.splice(0));
+      }
+      if (problem) return reject(problem instanceof HttpError ? problem : new HttpError(400, options.translate('messages:errors.formUnreadable')));
+      if (!refusal && options.virusScanner) {
+        for (const file of stored) {
+          const opened = await options.storage.open(options.workspaceId, file.id);
+          const verdict = opened ? await options.virusScanner.scan(opened.content) : { infected: true };
+          if (verdict.infected) {
+            refuse('messages:errors.attachmentInfected');
+            await removeReceived(options.storage, options.workspaceId, stored.splice(0));
+            break;
+          }
+        }
+      }
+      resolve({ fields, stored, refusal });
+    };
+
+    parser.on('field', (name, value) => {
+      if (!(name in fields)) fields[name] = value;
+    });
+    parser.on('filesLimit', () => refuse('messages:errors.attachmentCount'));
+    parser.on('partsLimit', () => (failure ??= new HttpError(413, options.translate('messages:errors.formTooLarge'))));
+    parser.on('fieldsLimit', () => (failure ??= new HttpError(413, options.translate('messages:errors.formTooLarge'))));
+    parser.on('file', (name, stream, info) => {
+      // Empty file inputs arrive as a part without a name; they are no attachment.
+      if (name !== ATTACHMENT_FIELD || !info.filename || refusal || failure || !options.store) {
+        if (name !== ATTACHMENT_FIELD && name !== '') refuse('messages:errors.attachmentCount');
+        stream.resume();
+        return;
+      }
+      if (!options.uploadsAllowed) {
+        refuse('messages:errors.uploadsOff');
+        stream.resume();
+        return;
+      }
+      const original = info.filename;
+      open.add(stream);
+      handling.push((async () => {
+        const truncated = () => (stream as Readable & { truncated?: boolean }).truncated === true;
+        try {
+          const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+          const { head, done } = await readHead(iterator, SNIFF_BYTES);
+          if (head.length === 0) return; // an empty file is no attachment
+          const type = await detectAllowedType(head, original, done && !truncated());
+          if (!type) throw new Refused('messages:errors.attachmentType');
+          const filename = safeFilename(original, type);
+          // A workspace with no room left stores nothing, not even an empty row to remove again.
+          if (used >= options.remainingBytes) throw new Refused('messages:errors.storageFull');
+          let size = 0;
+          const count = (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > options.maxBytes || truncated()) throw new Refused('messages:errors.attachmentSize');
+            if (used + size > options.remainingBytes) throw new Refused('messages:errors.storageFull');
+          };
+          const content = async function* () {
+            count(head);
+            yield head;
+            for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+              count(next.value);
+              yield next.value;
+            }
+            if (truncated()) throw new Refused('messages:errors.attachmentSize');
+          };
+          const saved = await options.storage.putStream(options.workspaceId, ATTACHMENT_PURPOSE, { filename, contentType: type.mime }, content());
+          used += saved.sizeBytes;
+          stored.push({ id: saved.id, filename, contentType: type.mime, sizeBytes: saved.sizeBytes });
+        } catch (err) {
+          if (err instanceof Refused) refuse(err.refusal);
+          else failure ??= err as Error;
+        } finally {
+          open.delete(stream);
+          // Whatever happened, the rest of this file is read and dropped so busboy can go on.
+          stream.resume();
+        }
+      })());
+    });
+    parser.once('error', (err: Error) => {
+      req.unpipe(parser);
+      req.resume();
+      void finish(err);
+    });
+    parser.once('close', () => void finish(null));
+    req.once('close', () => {
+      if (!req.complete) void finish(new HttpError(400, options.translate('messages:errors.formUnreadable')));
+    });
+    req.pipe(parser);
+  });
+}

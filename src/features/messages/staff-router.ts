@@ -1,0 +1,40 @@
+// The agency's side of messages, mounted by the host behind its staff sign-in (like the admin
+// pages, but for every staff member, not only admins). In the order a request meets it:
+// security headers and no-store → staff → workspace → feature flag → messages policy → form bodies
+// (attachments parsed before the CSRF check: a multipart form carries `_csrf` inside) → CSRF →
+// inbox and conversation routes → 404.
+import express, { Router } from 'express';
+import type { PortalConfig } from '../../core/config.ts';
+import type { HostAdapter } from '../../core/ports/host.ts';
+import type { FeatureFlags } from '../../core/ports/services.ts';
+import { authorizeAnswerMessages } from '../../core/policies/portal-policy.ts';
+import { verifyAdminCsrf } from '../../core/staff/admin-csrf.ts';
+import { notFound } from '../../core/web/http-error.ts';
+import { staffChain } from '../../core/staff/staff-chain.ts';
+import { parseMessageForm } from './uploads.ts';
+
+export interface StaffRouterDeps {
+  adapter: HostAdapter;
+  flags: FeatureFlags;
+  config: PortalConfig;
+  routes: Router;
+}
+
+const ENGLISH: Record<string, string> = {
+  'messages:errors.attachmentSize': 'Each file can be at most 10 MB.',
+  'messages:errors.attachmentCount': 'Attach at most 5 files to one message.',
+  'messages:errors.formTooLarge': 'That form was too large.',
+  'messages:errors.formUnreadable': 'We could not read that form. Please try again.',
+};
+
+export function staffMessagesRouter(deps: StaffRouterDeps): Router {
+  const router = Router();
+
+  router.use(staffChain(deps, { base: deps.config.messagesPath, authorize: authorizeAnswerMessages }));
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 20 }));
+  router.use(parseMessageForm((_res, key) => ENGLISH[key] ?? key));
+  router.use(verifyAdminCsrf);
+  router.use(deps.routes);
+  router.use((_req, _res, next) => next(notFound()));
+  return router;
+}

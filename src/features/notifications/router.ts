@@ -1,0 +1,92 @@
+// The staff notifications page, mounted by the host behind its staff sign-in (any staff user of a
+// workspace with the portal on, not only admins): security headers and no-store → staff → workspace → flag →
+// form bodies → CSRF → the list, "mark as read" per entry and "mark all as read" (each 303 back to
+// the list). Inside the host's own page when it offers one (HostLayoutPort), as the admin pages are.
+import express, { Router, type Request, type Response } from 'express';
+import type { PortalConfig } from '../../core/config.ts';
+import { countText } from '../../core/db/bounded-count.ts';
+import type { HostAdapter } from '../../core/ports/host.ts';
+import { clientNamesOf } from '../../core/host/client-names.ts';
+import type { FeatureFlags } from '../../core/ports/services.ts';
+import { verifyAdminCsrf } from '../../core/staff/admin-csrf.ts';
+import { staffContext } from '../../core/staff/staff-context.ts';
+import { staffChain } from '../../core/staff/staff-chain.ts';
+import { hostFrame } from '../../core/staff/admin-page.ts';
+import { presentNotifications } from './presenters.ts';
+import { notFound } from '../../core/web/http-error.ts';
+import { sendPage } from '../../core/web/render.ts';
+import { parseParam, validateBody, validateQuery } from '../../core/web/validate.ts';
+import { z } from 'zod';
+import type { Notifications } from './service.ts';
+
+const PAGE_SIZE = 30;
+const PAGE_NUMBER = z.string().regex(/^[1-9][0-9]{0,5}$/, 'The page number must be a whole number from 1 up, like ?page=2.').transform(Number);
+const ListQuery = z.object({ page: PAGE_NUMBER.default(1) });
+/** "Mark as read" on one entry: which page of the list to go back to. */
+const MarkReadCommand = z.object({ page: PAGE_NUMBER.optional() });
+const NotificationIdParam = z.string().regex(/^[1-9][0-9]{0,17}$/).transform(Number);
+
+export function notificationsRouter(deps: { adapter: HostAdapter; flags: FeatureFlags; config: PortalConfig; notifications: Notifications }): Router {
+  const router = Router();
+  const { config, notifications } = deps;
+
+  router.use(staffChain(deps, { base: config.notificationsPath }));
+  router.use(express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }));
+  router.use(verifyAdminCsrf);
+
+  router.get('/', validateQuery(ListQuery), async (req: Request, res: Response) => {
+    const context = staffContext(res);
+    const { page } = res.locals.query as { page: number };
+    const [{ rows, names }, unread] = await Promise.all([
+      notifications.list(context.staff, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }).then(async (rows) => ({
+        rows,
+        names: await clientNamesOf(deps.adapter.clients, context.workspace.id, rows.flatMap((row) => (row.client_id ? [row.client_id] : []))),
+      })),
+      notifications.unreadCount(context.staff),
+    ]);
+    const items = presentNotifications(rows.slice(0, PAGE_SIZE), {
+      clientNames: names,
+      paths: { adminPath: config.adminPath, messagesPath: config.messagesPath, notificationsPath: config.notificationsPath },
+      admin: context.staff.role === 'admin',
+    });
+    const chrome = {
+      assets: context.assets,
+      crmSettingsUrl: '/',
+      workspaceName: context.workspace.name,
+      staffName: context.staff.name,
+      portalSignInUrl: null,
+      csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
+      nav: [{ label: 'Notifications', href: config.notificationsPath, current: true }],
+    };
+    const unreadText = countText(unread);
+    const title = unread > 0 ? `Notifications (${unreadText} unread)` : 'Notifications';
+    sendPage(req, res, 'notifications/index', {
+      items,
+      unread,
+      unreadText,
+      base: config.notificationsPath,
+      csrfToken: context.csrfToken,
+      page,
+      next: rows.length > PAGE_SIZE ? `${config.notificationsPath}?page=${page + 1}` : null,
+      previous: page > 1 ? `${config.notificationsPath}?page=${page - 1}` : null,
+      read: req.query.read === '1',
+      readOne: req.query.read === 'one',
+    }, { ...hostFrame(req, res, context.hostLayout, chrome, title), title, status: 200, chrome });
+  });
+
+  router.post('/read', async (_req: Request, res: Response) => {
+    await notifications.markAllRead(staffContext(res).staff);
+    res.redirect(303, `${config.notificationsPath}?read=1`);
+  });
+
+  // One entry, for this staff user alone; an entry of another workspace (or none) is not found.
+  router.post('/:id/read', validateBody(MarkReadCommand), async (req: Request, res: Response) => {
+    const id = parseParam(NotificationIdParam, req.params.id);
+    if (!(await notifications.markRead(staffContext(res).staff, id))) throw notFound('We could not find that notification.');
+    const { page } = req.body as z.infer<typeof MarkReadCommand>;
+    res.redirect(303, `${config.notificationsPath}?${new URLSearchParams({ ...(page && page > 1 ? { page: String(page) } : {}), read: 'one' })}#notification-${id}`);
+  });
+
+  router.use((_req, _res, next) => next(notFound()));
+  return router;
+}

@@ -1,0 +1,31 @@
+// Which client actions notify the agency's staff, and how: the one table to change. Every event
+// here shows in the staff notifications list (with its unread count in the CRM header); `email`
+// says whether the workspace's admins also get an email right away ('immediate', for decisions
+// and payments) or in the digest sent at most every DIGEST_MINUTES ('digest', for comments and
+// views). Events not listed stay in the activity log only.
+import type { ActivityEvent } from '../../core/activity/events.ts';
+
+export type EmailChannel = 'immediate' | 'digest';
+
+export const DIGEST_MINUTES = 15;
+
+export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailChannel | null; subject: string }>> = {
+  'offer.accepted': { email: 'immediate', subject: 'A client accepted' },
+  'offer.declined': { email: 'immediate', subject: 'A client declined' },
+  'invoice.payment_recorded': { email: 'immediate', subject: 'Payment received' },
+  'invoice.payment_reported': { email: 'immediate', subject: 'A client reports paying by bank transfer' },
+  'invoice.payment_started': { email: null, subject: 'Payment started' },
+  'comment.added': { email: 'digest', subject: 'New comment' },
+  'offer.viewed': { email: 'digest', subject: 'Viewed' },
+  'invoice.viewed': { email: 'digest', subject: 'Viewed' },
+  'public_link.opened': { email: 'digest', subject: 'Opened a public link' },
+  'document.uploaded': { email: 'digest', subject: 'A client uploaded a document' },
+  'task.completed': { email: 'digest', subject: 'A client marked a task done' },
+  'task.reopened': { email: 'digest', subject: 'A client reopened a task' },
+};
+
+export function eventsFor(channel: EmailChannel | 'in_app'): ActivityEvent[] {
+  return (Object.entries(NOTIFICATION_RULES) as Array<[ActivityEvent, { email: EmailChannel | null }]>)
+    .filter(([, rule]) => channel === 'in_app' || rule.email === channel)
+    .map(([event]) => event);
+}

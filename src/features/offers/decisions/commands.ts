@@ -1,0 +1,105 @@
+// What a decision form may send, one schema per action. Messages are i18n keys of the `decisions`
+// namespace; the handler translates them for the reader. A drawn signature is decoded and checked
+// here, at the edge, so a handler only ever sees checked strokes with the PNG drawn from them, or
+// PNG bytes (or none). The form sends strokes (signatureStrokes); the PNG field (signature) stays
+// for pages opened before the strokes existed.
+import { z } from 'zod';
+import { emailField } from '../../../core/web/fields.ts';
+import { decodeSignaturePng, MAX_SIGNATURE_DATA_URL_LENGTH } from './signature-png.ts';
+import { canonicalStrokes, MAX_STROKES_FIELD_LENGTH, parseStrokes, renderStrokesPng } from './signature-strokes.ts';
+
+const optionalText = (max: number, tooLong: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, tooLong)
+    .optional()
+    .transform((value) => (value ? value : null));
+
+const typedName = z
+  .string({ error: 'decisions:errors.typedName' })
+  .trim()
+  .min(2, 'decisions:errors.typedName')
+  .max(200, 'decisions:errors.typedNameTooLong');
+
+const consent = z.literal('yes', { error: 'decisions:errors.consent' });
+
+/** The fingerprint of the version on screen, sent back so the decision binds to it. */
+const fingerprint = z.string({ error: 'decisions:errors.fingerprint' }).regex(/^[0-9a-f]{64}$/, 'decisions:errors.fingerprint');
+
+const signature = z
+  .string()
+  .max(MAX_SIGNATURE_DATA_URL_LENGTH, 'decisions:errors.signatureTooLarge')
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return null;
+    const checked = decodeSignaturePng(value);
+    if ('problem' in checked) {
+      ctx.addIssue({ code: 'custom', message: checked.problem === 'too_large' ? 'decisions:errors.signatureTooLarge' : 'decisions:errors.signatureInvalid' });
+      return z.NEVER;
+    }
+    return checked.png;
+  });
+
+/** The drawn signature as strokes: stored as canonical JSON, with the evidence PNG drawn from them. */
+const signatureStrokes = z
+  .string()
+  .max(MAX_STROKES_FIELD_LENGTH, 'decisions:errors.signatureTooLarge')
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return null;
+    const checked = parseStrokes(value);
+    if ('problem' in checked) {
+      ctx.addIssue({ code: 'custom', message: checked.problem === 'too_large' ? 'decisions:errors.signatureTooLarge' : 'decisions:errors.signatureInvalid' });
+      return z.NEVER;
+    }
+    return { json: canonicalStrokes(checked), png: renderStrokesPng(checked).png };
+  });
+
+const note = optionalText(2000, 'decisions:errors.noteTooLong');
+const poNumber = z
+  .string()
+  .trim()
+  .max(80, 'decisions:errors.poNumberTooLong')
+  .regex(/^[\p{L}\p{N} ./#_-]*$/u, 'decisions:errors.poNumberChars')
+  .optional()
+  .transform((value) => (value ? value : null));
+
+export const AcceptProposalCommand = z.object({ typedName, consent, signature, signatureStrokes, fingerprint });
+export const DeclineProposalCommand = z.object({ note, fingerprint });
+export const AcceptQuotationCommand = z.object({ typedName, consent, note, poNumber, fingerprint });
+export const DeclineQuotationCommand = z.object({ note, fingerprint });
+
+/** On a public link nobody is signed in: the typed name and an email are the evidence of who. */
+const publicEmail = z.string({ error: 'decisions:errors.email' }).pipe(emailField).catch(() => '' as never).pipe(z.string().min(1, 'decisions:errors.email'));
+export const PublicAcceptCommand = z.object({ typedName, email: publicEmail, consent, signature, signatureStrokes, note, poNumber, fingerprint });
+export const PublicDeclineCommand = z.object({ typedName, email: publicEmail, note, fingerprint });
+
+export interface DecisionInput {
+  typedName?: string;
+  email?: string;
+  signature: Buffer | null;
+  /** Set when the signature was drawn as strokes: their canonical JSON and the PNG drawn from them. */
+  signatureStrokes?: { json: string; png: Buffer } | null;
+  note: string | null;
+  poNumber: string | null;
+  fingerprint: string;
+}
+
+/**
+ * The values a re-rendered form shows again. A drawn signature comes back only as strokes that
+ * pass their checks, so it need not be drawn again; a PNG never does.
+ */
+export function keptInput(body: unknown): Record<string, string> {
+  const source = (body ?? {}) as Record<string, unknown>;
+  const kept: Record<string, string> = {};
+  for (const key of ['typedName', 'email', 'note', 'poNumber', 'consent']) {
+    const value = source[key];
+    if (typeof value === 'string') kept[key] = value.slice(0, 2000);
+  }
+  const strokes = source.signatureStrokes;
+  if (typeof strokes === 'string' && strokes && !('problem' in parseStrokes(strokes))) kept.signatureStrokes = strokes;
+  return kept;
+}
+
+export const OfferIdParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);

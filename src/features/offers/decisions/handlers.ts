@@ -1,0 +1,138 @@
+// The client's accept and decline pages and their POSTs (post/redirect/get), for proposals and
+// quotations. The rules live in the service and the policies; these only translate between HTTP
+// and them.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { OfferKind } from '../../../core/ports/host.ts';
+import type { FileStorage } from '../../../core/ports/services.ts';
+import { insertActivity } from '../../../core/activity/queries.ts';
+import { pdfBrand, sendPdf } from '../../../core/pdf/send-pdf.ts';
+import { pdfFilename } from '../../../core/pdf/render-pdf.ts';
+import { renderPdfFor } from '../../../core/pdf/rendered-pdfs.ts';
+import { signedPdfModel } from './signed-pdf.ts';
+import { authorizeSection } from '../../../core/policies/portal-policy.ts';
+import { notFound } from '../../../core/web/http-error.ts';
+import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
+import { requestMeta } from '../../../core/web/request-meta.ts';
+import { parseParam, type FieldErrors } from '../../../core/web/validate.ts';
+import { keptInput, OfferIdParam, type DecisionInput } from './commands.ts';
+import { presentOfferDecision, SECTION_OF } from './presenters.ts';
+import { expiryTimeZone, type DecideRefusal, type OfferDecisions } from './service.ts';
+
+type Outcome = 'accept' | 'decline';
+
+export interface DecisionPageState {
+  errors?: FieldErrors;
+  input?: Record<string, string>;
+  /** A refusal from the service, shown above the form; too_large: a form past the accept routes' body cap. */
+  refusal?: DecideRefusal | 'too_large';
+}
+
+export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisions; storage: FileStorage }) {
+  const { decisions } = deps;
+
+  async function load(req: Request, res: Response, kind: OfferKind) {
+    const { workspace, settings } = portalContext(res);
+    authorizeSection(settings, SECTION_OF[kind]);
+    const { user } = signedInClient(res);
+    const id = parseParam(OfferIdParam, req.params.id);
+    const state = await decisions.state(workspace.id, user.client_id, kind, id, expiryTimeZone(settings));
+    if (!state) throw notFound();
+    return state;
+  }
+
+  const detailUrl = (res: Response, kind: OfferKind, id: string) => `${portalContext(res).base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
+
+  async function page(req: Request, res: Response, kind: OfferKind, outcome: Outcome, form: DecisionPageState = {}, status = 200) {
+    const state = await load(req, res, kind);
+    if (!state.canDecide && !form.refusal) return res.redirect(303, detailUrl(res, state.offer.kind, state.offer.id));
+    const i18n = portalI18n(res);
+    const offer = presentOfferDecision(state, i18n);
+    const errors = Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, i18n.t(key)]));
+    renderPortalPage(req, res, `decisions/${outcome}`, i18n.t(`decisions:${outcome}.title.${kind}`, { number: offer.number }), {
+      offer,
+      assets: portalContext(res).assets,
+      detailUrl: detailUrl(res, kind, state.offer.id),
+      action: `${detailUrl(res, kind, state.offer.id)}/${outcome}`,
+      errors,
+      // The typed name starts empty: the form says typing it signs, so it is never typed for them.
+      input: form.input ?? {},
+      refusal: form.refusal ? i18n.t(`decisions:refusals.${form.refusal}`) : null,
+    }, status, { withoutHtmx: outcome === 'accept' });
+  }
+
+  function decide(kind: OfferKind, outcome: Outcome) {
+    return async (req: Request, res: Response) => {
+      const { workspace, settings } = portalContext(res);
+      authorizeSection(settings, SECTION_OF[kind]);
+      const offerId = parseParam(OfferIdParam, req.params.id);
+      const { user, contact } = signedInClient(res);
+      const input = req.body as DecisionInput;
+      const result = await decisions.decide({
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        kind,
+        offerId,
+        outcome: outcome === 'accept' ? 'accepted' : 'declined',
+        seenSha256: input.fingerprint,
+        typedName: input.typedName ?? contact.name,
+        email: contact.email,
+        note: input.note ?? null,
+        poNumber: input.poNumber ?? null,
+        signaturePng: input.signatureStrokes?.png ?? input.signature ?? null,
+        signatureStrokes: input.signatureStrokes?.json ?? null,
+        method: 'portal',
+        clientUserId: user.id,
+        contactId: contact.id,
+        publicLinkId: null,
+        ...requestMeta(req),
+        timeZone: expiryTimeZone(portalContext(res).settings),
+      });
+      if (result.ok) return res.redirect(303, `${detailUrl(res, kind, offerId)}?decided=${outcome === 'accept' ? 'accepted' : 'declined'}`);
+      if (result.reason === 'not_found') throw notFound();
+      // A refusal keeps what was typed and says why; an offer that changed is shown anew to review.
+      return page(req, res, kind, outcome, { input: keptInput(req.body), refusal: result.reason }, 409);
+    };
+  }
+
+  /** The accepted version with its evidence, even when the host record changed since. */
+  function signedPdf(kind: OfferKind) {
+    return async (req: Request, res: Response) => {
+      const { workspace, settings, base } = portalContext(res);
+      authorizeSection(settings, SECTION_OF[kind]);
+      const id = parseParam(OfferIdParam, req.params.id);
+      const { user, contact } = signedInClient(res);
+      const [decision, signaturePng, brand] = await Promise.all([
+        decisions.decisionOf(workspace.id, user.client_id, kind, id),
+        decisions.signatureOf(workspace.id, user.client_id, kind, id),
+        pdfBrand(deps.storage, res),
+      ]);
+      if (decision?.outcome !== 'accepted') throw notFound();
+      const i18n = portalI18n(res);
+      const href = `${base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
+      const model = signedPdfModel(i18n, { decision, clientId: user.client_id, href, brand, clientName: contact.clientName, signaturePng });
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, model);
+      await insertActivity(deps.db, {
+        workspaceId: workspace.id,
+        event: 'offer.signed_pdf_downloaded',
+        clientUserId: user.id,
+        clientId: user.client_id,
+        email: user.email,
+        details: { kind, offerId: id, fingerprint: decision.snapshot_sha256 },
+        ...requestMeta(req),
+      });
+      const number = (JSON.parse(decision.snapshot) as { number: string }).number;
+      sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), number, 'signed'));
+    };
+  }
+
+  const show = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response) =>
+    page(req, res, kind, outcome, req.query.refused === 'too_large' ? { refusal: 'too_large' } : {});
+  const invalid = (kind: OfferKind, outcome: Outcome) => (req: Request, res: Response, errors: FieldErrors) =>
+    page(req, res, kind, outcome, { errors, input: keptInput(req.body) }, 400);
+
+  return { show, invalid, decide, signedPdf };
+}
+
+export type DecisionHandlers = ReturnType<typeof createDecisionHandlers>;
+

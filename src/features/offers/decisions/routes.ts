@@ -1,0 +1,43 @@
+// Accepting and declining proposals and quotations; all behind requireClient (see the workspace
+// router). Each decision has a page of its own (works without JavaScript) and a POST that
+// redirects back to the offer.
+import { Router } from 'express';
+import { validateBody } from '../../../core/web/validate.ts';
+import { AcceptProposalCommand, AcceptQuotationCommand, DeclineProposalCommand, DeclineQuotationCommand } from './commands.ts';
+import type { DecisionHandlers } from './handlers.ts';
+import type { OfferKind } from '../../../core/ports/host.ts';
+import { MAX_STROKES_FIELD_LENGTH } from './signature-strokes.ts';
+
+/**
+ * The accept forms carry a drawn signature as strokes, up to MAX_STROKES_FIELD_LENGTH characters
+ * (~75 KB), which URL-encoding roughly doubles (every comma becomes %2C). Their cap fits the
+ * longest strokes the schema allows plus the other fields, so an oversized signature meets the
+ * schema's message on the form, with what was typed kept, instead of a bare 413 page. A long
+ * signature drawn at any pixel density measures a few KB (test/browser/signature-devices.browser.test.ts).
+ */
+export const SIGNED_FORMS = {
+  paths: ['/proposals/:id/accept', '/quotations/:id/accept', '/p/:token/accept'],
+  limit: `${Math.ceil((MAX_STROKES_FIELD_LENGTH * 2 + 64 * 1024) / 1024)}kb`,
+  /** Where a form past even that cap is sent back to: its page, which then says why (`refused=too_large`). */
+  refusedUrl: (path: string) => `${path.replace(/^(\/p\/[^/]+)\/accept$/, '$1')}?refused=too_large`,
+};
+
+export function decisionRoutes(h: DecisionHandlers, kinds: readonly OfferKind[] = ['proposal', 'quotation']): Router {
+  const router = Router({ mergeParams: true });
+  // Only the kinds the host keeps (OffersPort.kinds) get routes; the others answer 404.
+  if (kinds.includes('proposal')) {
+    router.get('/proposals/:id/accept', h.show('proposal', 'accept'));
+    router.post('/proposals/:id/accept', validateBody(AcceptProposalCommand, h.invalid('proposal', 'accept')), h.decide('proposal', 'accept'));
+    router.get('/proposals/:id/decline', h.show('proposal', 'decline'));
+    router.post('/proposals/:id/decline', validateBody(DeclineProposalCommand, h.invalid('proposal', 'decline')), h.decide('proposal', 'decline'));
+    router.get('/proposals/:id/signed.pdf', h.signedPdf('proposal'));
+  }
+  if (kinds.includes('quotation')) {
+    router.get('/quotations/:id/accept', h.show('quotation', 'accept'));
+    router.post('/quotations/:id/accept', validateBody(AcceptQuotationCommand, h.invalid('quotation', 'accept')), h.decide('quotation', 'accept'));
+    router.get('/quotations/:id/decline', h.show('quotation', 'decline'));
+    router.post('/quotations/:id/decline', validateBody(DeclineQuotationCommand, h.invalid('quotation', 'decline')), h.decide('quotation', 'decline'));
+    router.get('/quotations/:id/signed.pdf', h.signedPdf('quotation'));
+  }
+  return router;
+}

@@ -1,0 +1,143 @@
+// Proposals and quotations for the signed-in client: the list, one offer, its PDF, and a comment
+// on it. Every record comes through the host's OffersPort, scoped by workspace and the client's
+// company in the adapter's query; the section guard in routes.ts has already run.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { CommentsPort, OffersPort } from '../../core/ports/host.ts';
+import type { FileStorage } from '../../core/ports/services.ts';
+import { insertActivity } from '../../core/activity/queries.ts';
+import { LIST_PAGE_SIZE, RecordIdParam } from '../../core/commercial/commands.ts';
+import { pdfBrand, sendPdf } from '../../core/pdf/send-pdf.ts';
+import { pdfFilename } from '../../core/pdf/render-pdf.ts';
+import { renderPdfFor } from '../../core/pdf/rendered-pdfs.ts';
+import { documentPreview, previewBrand } from '../../core/pdf/preview.ts';
+import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
+import { markRecordThreadRead } from '../messages/index.ts';
+import { notFound } from '../../core/web/http-error.ts';
+import { portalContext, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import { isFragmentRequest } from '../../core/web/render.ts';
+import { requestMeta } from '../../core/web/request-meta.ts';
+import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
+import { presentOfferActions } from './decisions/presenters.ts';
+import { expiryTimeZone, type OfferDecisions } from './decisions/service.ts';
+import type { OfferListInput } from './commands.ts';
+import { OFFER_STATUS_FILTERS, SECTION_KIND, offerPdfModel, presentOfferDetail, presentOfferRow, type OfferDetailView, type OfferSection } from './presenters.ts';
+
+export interface OfferHandlerDeps {
+  db: Knex;
+  offers: OffersPort;
+  comments: CommentsPort;
+  storage: FileStorage;
+  now: () => Date;
+  /** Accept / decline and the decision made (src/features/offers/decisions/), shown in the page's actions block. */
+  decisions?: OfferDecisions;
+}
+
+/** The document as the PDF would show it, drawn as HTML (src/core/pdf/preview.ts). */
+function previewOf(res: Response, view: OfferDetailView, href: string) {
+  const { i18n, branding } = portalContext(res);
+  return documentPreview(offerPdfModel(i18n, view, previewBrand(branding), signedInClient(res).contact.clientName), href, branding.logoUrl);
+}
+
+export function createOfferHandlers(deps: OfferHandlerDeps) {
+  const { db, offers, comments, now } = deps;
+
+  async function load(res: Response, section: OfferSection, rawId: unknown) {
+    const id = parseParam(RecordIdParam, rawId);
+    const { workspace, base, i18n } = portalContext(res);
+    const { user } = signedInClient(res);
+    const offer = await offers.find(workspace.id, user.client_id, SECTION_KIND[section], id);
+    if (!offer) throw notFound();
+    const href = `${base}/${section}/${encodeURIComponent(offer.id)}`;
+    return { offer, view: presentOfferDetail(i18n, offer, href, i18n.fmt.isoDay(now())), subject: { type: SECTION_KIND[section], id: offer.id, href, number: offer.number, title: offer.title } satisfies CommentSubject };
+  }
+
+  const log = (req: Request, res: Response, event: 'offer.viewed' | 'offer.pdf_downloaded', details: Record<string, unknown>) => {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    return insertActivity(db, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
+  };
+
+  async function showPage(req: Request, res: Response, section: OfferSection, form: { draft?: string; errors?: FieldErrors } = {}, status = 200) {
+    const { i18n } = portalContext(res);
+    const { offer, view, subject } = await load(res, section, req.params.id);
+    const { workspace, settings } = portalContext(res);
+    const [thread, actions] = await Promise.all([
+      // A live refresh of the thread (a fragment) is swapped into a page that already follows the stream.
+      loadThread(comments, i18n, res, subject, { ...form, live: !isFragmentRequest(req) }),
+      deps.decisions
+        ? deps.decisions.stateOf(workspace.id, signedInClient(res).user.client_id, offer, expiryTimeZone(settings)).then((state) => presentOfferActions(state, i18n, subject.href, req.query.decided))
+        : null,
+      // Seeing the record's comments reads its thread (its unread count beside the messages drops).
+      markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),
+      // A live refresh is not another view of the record.
+      status === 200 && !isFragmentRequest(req) ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title }) : Promise.resolve(),
+    ]);
+    const preview = previewOf(res, view, subject.href);
+    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions, preview }, status);
+  }
+
+  const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
+    renderPortalPage(req, res, 'comments/_thread', portalContext(res).i18n.t('comments:heading'), { thread }, status);
+
+  return {
+    list: (section: OfferSection) => async (req: Request, res: Response) => {
+      const { workspace, base, i18n } = portalContext(res);
+      const { user } = signedInClient(res);
+      const query = res.locals.query as OfferListInput;
+      const page = await offers.list(
+        workspace.id,
+        user.client_id,
+        SECTION_KIND[section],
+        query.status === 'all' ? {} : { status: [query.status] },
+        { limit: LIST_PAGE_SIZE, after: query.after ?? null },
+      );
+      const today = i18n.fmt.isoDay(now());
+      const filter: Record<string, string> = query.status === 'all' ? {} : { status: query.status };
+      renderPortalPage(req, res, 'offers/index', i18n.t(`offers:${section}.title`), {
+        section,
+        rows: page.items.map((offer) => presentOfferRow(i18n, offer, `${base}/${section}/${encodeURIComponent(offer.id)}`, today)),
+        status: query.status,
+        statuses: ['all', ...OFFER_STATUS_FILTERS].map((value) => ({ value, label: i18n.t(`offers:filter.${value}`), selected: value === query.status })),
+        nextHref: page.next ? `${base}/${section}?${new URLSearchParams({ ...filter, after: page.next })}` : null,
+        firstHref: query.after ? `${base}/${section}${query.status === 'all' ? '' : `?${new URLSearchParams(filter)}`}` : null,
+      });
+    },
+
+    show: (section: OfferSection) => (req: Request, res: Response) => showPage(req, res, section),
+
+    pdf: (section: OfferSection) => async (req: Request, res: Response) => {
+      const { i18n, workspace } = portalContext(res);
+      const { user, contact } = signedInClient(res);
+      const { offer, view } = await load(res, section, req.params.id);
+      const brand = await pdfBrand(deps.storage, res);
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, offerPdfModel(i18n, view, brand, contact.clientName));
+      await log(req, res, 'offer.pdf_downloaded', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title });
+      sendPdf(res, pdf, pdfFilename(view.kindLabel, offer.number));
+    },
+
+    /** The document as HTML, on a page of its own: same record, same checks as the PDF. */
+    preview: (section: OfferSection) => async (req: Request, res: Response) => {
+      const { i18n } = portalContext(res);
+      const { view, subject } = await load(res, section, req.params.id);
+      const preview = previewOf(res, view, subject.href);
+      renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), { preview, recordHref: subject.href, heading: view.heading });
+    },
+
+    addComment: (section: OfferSection) => async (req: Request, res: Response) => {
+      const { subject } = await load(res, section, req.params.id);
+      await addComment({ db, comments }, req, res, subject, renderThread(req, res));
+    },
+
+    invalidComment: (section: OfferSection) => async (req: Request, res: Response, errors: FieldErrors) => {
+      const draft = typeof req.body?.body === 'string' ? String(req.body.body).slice(0, 20_000) : '';
+      if (!isFragmentRequest(req)) return showPage(req, res, section, { draft, errors }, 400);
+      const { subject } = await load(res, section, req.params.id);
+      const thread = await loadThread(comments, portalContext(res).i18n, res, subject, { draft, errors });
+      if (!thread) throw notFound();
+      renderThread(req, res)(thread, 400);
+    },
+  };
+}
+
+export type OfferHandlers = ReturnType<typeof createOfferHandlers>;

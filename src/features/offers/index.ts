@@ -1,0 +1,1 @@
+export { presentOfferRow } from './presenters.ts';

@@ -1,0 +1,30 @@
+// The reminder a client user gets before an offer lapses, in their language. Plain text first; the
+// HTML part is the same words, escaped, as the other client emails are.
+import type { ExpiringOffer, HostWorkspace } from '../../../core/ports/host.ts';
+import type { MailMessage } from '../../../core/ports/services.ts';
+import { formattersFor } from '../../../core/i18n/formatters.ts';
+import { translator, type Locale } from '../../../core/i18n/translations.ts';
+import { escapeHtml } from '../../../core/web/escape-html.ts';
+
+export function offerReminderEmail(input: { to: string; workspace: HostWorkspace; offer: ExpiringOffer; url: string; locale: Locale }): MailMessage {
+  const t = translator(input.locale);
+  // A calendar date: the same day wherever the reader is, so no time zone applies.
+  const date = formattersFor(input.locale, 'UTC').day(input.offer.validUntil);
+  const values = { workspace: input.workspace.name, kind: t(`emails:offerReminder.kind.${input.offer.kind}`), number: input.offer.number, title: input.offer.title, date };
+  const lines = [
+    t('emails:offerReminder.hello'),
+    '',
+    t('emails:offerReminder.intro', values),
+    '',
+    t('emails:offerReminder.link'),
+    input.url,
+    '',
+    t('emails:offerReminder.why', values),
+  ];
+  return {
+    to: input.to,
+    subject: t('emails:offerReminder.subject', values).slice(0, 200),
+    text: lines.join('\n'),
+    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
+  };
+}

@@ -1,0 +1,264 @@
+// The staff record page for one proposal, quotation or invoice of a client: what the client did
+// with it, the acceptance evidence with a fingerprint check, the public links (create, copy,
+// revoke, access log), the signed PDF, and "view as this client": the client's own page rendered
+// read-only for staff, from the same templates, with no client session created.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { insertActivity, listActivityForRecord } from '../../../core/activity/queries.ts';
+import { ACTIVITY_EVENTS } from '../../../core/activity/events.ts';
+import { staffContext } from '../../../core/staff/staff-context.ts';
+import { renderAdminPage } from '../../../core/staff/admin-page.ts';
+import { buildBranding } from '../../../core/branding/branding.ts';
+import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
+import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
+import { signedPdfModel } from '../decisions/signed-pdf.ts';
+import { requestI18n } from '../../../core/i18n/request-i18n.ts';
+import { invoicePdfModel, presentInvoiceDetail } from '../../invoices/index.ts';
+import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
+import { documentPreview, previewBrand } from '../../../core/pdf/preview.ts';
+import { pdfFilename } from '../../../core/pdf/render-pdf.ts';
+import { renderPdfFor } from '../../../core/pdf/rendered-pdfs.ts';
+import { isEmbeddableImage } from '../../../core/pdf/render-pdf.ts';
+import { sendPdf } from '../../../core/pdf/send-pdf.ts';
+import type { HostAdapter } from '../../../core/ports/host.ts';
+import type { FileStorage } from '../../../core/ports/services.ts';
+import type { PublicLinks } from '../public-links/service.ts';
+import { findSettings } from '../../../core/settings/queries.ts';
+import { notFound } from '../../../core/web/http-error.ts';
+import { sendPage } from '../../../core/web/render.ts';
+import { parseParam } from '../../../core/web/validate.ts';
+import { requestMeta } from '../../../core/web/request-meta.ts';
+import type { LiveCommentsPort } from '../../messages/index.ts';
+import { COMMENT_MAX_LENGTH } from '../../messages/index.ts';
+import { isFragmentRequest } from '../../../core/web/render.ts';
+import type { FieldErrors } from '../../../core/web/validate.ts';
+import { HostIdParam, LinkIdParam, RecordKindParam, type CreateLinkInput, type StaffCommentInput } from './commands.ts';
+
+export interface RecordDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  /** The record's comment thread; announces each staff comment to the client's open pages. */
+  comments: LiveCommentsPort;
+  /** The agency's live stream, which the page follows to refresh its thread. */
+  streamUrl: string;
+  decisions: OfferDecisions;
+  links: PublicLinks;
+  storage: FileStorage;
+  portalPath: string;
+  appUrl: string;
+  now: () => Date;
+}
+
+const STAFF_TIME_ZONE = 'UTC';
+
+export function createRecordHandlers(deps: RecordDeps) {
+  const { db, adapter, decisions, links } = deps;
+  // Only an absolute http(s) address becomes a link: the host's URL is configuration, not trusted markup.
+  const crmLink = (kind: 'proposal' | 'quotation' | 'invoice', id: string): { href: string; label: string } | null => {
+    const href = adapter.recordPages?.urlFor(kind, id) ?? null;
+    return href && /^https?:\/\//i.test(href) ? { href, label: `Open in ${adapter.recordPages!.crmName}` } : null;
+  };
+
+  function params(req: Request) {
+    return {
+      kind: parseParam(RecordKindParam, req.params.kind),
+      clientId: parseParam(HostIdParam, req.params.clientId),
+      id: parseParam(HostIdParam, req.params.id),
+    };
+  }
+
+  async function load(req: Request, res: Response) {
+    const { workspace, base } = staffContext(res);
+    const { kind, clientId, id } = params(req);
+    const [record, client] = await Promise.all([links.record(workspace.id, clientId, kind, id), adapter.clients.findById(workspace.id, clientId)]);
+    if (!record || !client) throw notFound('We could not find that record for this client.');
+    const href = `${base}/records/${kind}/${encodeURIComponent(clientId)}/${encodeURIComponent(id)}`;
+    return { kind, clientId, id, record, client, href, workspace };
+  }
+
+  /** The page, or (a live refresh, a fragment) the same page for htmx to pick the thread from. */
+  async function showPage(req: Request, res: Response, form: { draft?: string; error?: string } = {}, status = 200) {
+    const { kind, clientId, id, record, client, href, workspace } = await load(req, res);
+    const i18n = requestI18n(req, { workspaceTimeZone: STAFF_TIME_ZONE });
+    const [comments, activity, linkData, state] = await Promise.all([
+      deps.comments.list(workspace.id, { type: kind, id }),
+      listActivityForRecord(db, { workspaceId: workspace.id, clientId, kind, id, limit: 100 }),
+      links.forSubject(workspace.id, clientId, kind, id),
+      record.type === 'invoice' ? null : decisions.stateOf(workspace.id, clientId, record.offer, STAFF_TIME_ZONE),
+    ]);
+    const now = deps.now();
+    const linkViews = linkData.links.map((link) => {
+      const live = !link.revoked_at && link.expires_at > now;
+      return {
+        id: link.id,
+        url: live ? `${deps.appUrl.replace(/\/+$/, '')}${deps.portalPath}/${encodeURIComponent(workspace.slug)}/p/${links.tokenOf(link)}` : null,
+        status: link.revoked_at ? 'revoked' : live ? 'active' : 'expired',
+        created: i18n.fmt.dateTime(link.created_at),
+        expires: i18n.fmt.dateTime(link.expires_at),
+        allowDecision: link.allow_decision,
+        revokeAction: `${href}/links/${link.id}/revoke`,
+      };
+    });
+    const heading = record.type === 'invoice' ? `Invoice ${record.invoice.number}` : `${record.type === 'proposal' ? 'Proposal' : 'Quotation'} ${record.offer.number}`;
+    renderAdminPage(req, res, 'records/show', heading, {
+      heading,
+      clientName: client.name,
+      kind,
+      title: record.type === 'invoice' ? '' : record.offer.title,
+      status: record.type === 'invoice' ? record.invoice.status : record.offer.status,
+      total: record.type === 'invoice' ? i18n.fmt.money(record.invoice.totalCents, record.invoice.currency) : i18n.fmt.money(record.offer.totalCents, record.offer.currency),
+      evidence: state?.decision
+        ? { ...presentDecision(state.decision, state.changedSinceDecision, i18n), currentFingerprint: state.currentSha256, signatureSrc: `${href}/signature.png`, signedPdfHref: state.decision.outcome === 'accepted' ? `${href}/signed.pdf` : null }
+        : null,
+      activity: activity.map((row) => ({
+        when: i18n.fmt.dateTime(row.created_at),
+        what: ACTIVITY_EVENTS[row.event] ?? row.event,
+        who: row.email ?? '—',
+        ip: row.ip ?? '—',
+        userAgent: row.user_agent ?? '—',
+      })),
+      links: linkViews,
+      accesses: linkData.accesses.map((access) => ({ when: i18n.fmt.dateTime(access.at), link: access.link_id, action: access.action, ip: access.ip ?? '—', userAgent: access.user_agent ?? '—' })),
+      createAction: `${href}/links`,
+      viewAsHref: `${href}/as-client`,
+      crmLink: crmLink(kind, id),
+      created: typeof req.query.created === 'string' ? req.query.created : null,
+      assets: staffContext(res).assets,
+      thread: {
+        comments: comments.map((comment) => ({
+          author: comment.authorName,
+          byAgency: comment.authorContactId === null,
+          when: i18n.fmt.dateTime(comment.createdAt),
+          body: comment.body,
+        })),
+        action: deps.comments.addFromStaff ? `${href}/comments` : null,
+        draft: form.draft ?? '',
+        error: form.error ?? null,
+        maxLength: COMMENT_MAX_LENGTH,
+      },
+      // A fragment is swapped into a page that already follows the stream.
+      live: isFragmentRequest(req) ? null : { stream: deps.streamUrl, refresh: href },
+    }, status);
+  }
+
+  return {
+    show: (req: Request, res: Response) => showPage(req, res),
+
+    /** A staff comment: written through the comments port, announced to the client's open pages. */
+    addComment: async (req: Request, res: Response) => {
+      const { kind, clientId, id, href, workspace } = await load(req, res);
+      const { staff } = staffContext(res);
+      if (!deps.comments.addFromStaff) throw notFound('Comments are answered in your CRM for this workspace.');
+      const input = req.body as StaffCommentInput;
+      const comment = await deps.comments.addFromStaff(workspace.id, { subjectType: kind, subjectId: id, body: input.body, author: staff });
+      await deps.comments.commentAdded?.({ workspaceId: workspace.id, clientId, subjectType: kind, subjectId: id, commentId: comment.id });
+      res.redirect(303, `${href}#comments`);
+    },
+
+    invalidComment: (req: Request, res: Response, errors: FieldErrors) =>
+      showPage(req, res, { draft: typeof req.body?.body === 'string' ? req.body.body : '', error: Object.values(errors)[0] ?? 'Write a comment first.' }, 400),
+
+    createLink: async (req: Request, res: Response) => {
+      const { kind, clientId, id, href, workspace } = await load(req, res);
+      const { staff } = staffContext(res);
+      const input = req.body as CreateLinkInput;
+      const { linkId } = await links.create({ workspaceId: workspace.id, clientId, type: kind, id, staffId: staff.id, days: input.days, allowDecision: input.allowDecision });
+      res.redirect(303, `${href}?created=${linkId}#links`);
+    },
+
+    /** Revoking breaks a link the client may already have: asked first, on a GET page of its own. */
+    confirmRevoke: async (req: Request, res: Response) => {
+      const { kind, clientId, id, href, workspace, client } = await load(req, res);
+      const linkId = parseParam(LinkIdParam, req.params.linkId);
+      const rows = await links.linksOf(workspace.id, clientId, kind, id);
+      const link = rows.find((row) => String(row.id) === String(linkId) && !row.revoked_at);
+      if (!link) throw notFound('That link does not exist or is already revoked.');
+      renderAdminPage(req, res, 'admin/confirm', 'Revoke the public link?', {
+        heading: `Revoke public link #${link.id}?`,
+        consequences: [`Anyone who opens it, ${client.name} included, sees that it no longer works.`, 'This cannot be undone; you can create a new link instead.'],
+        action: `${href}/links/${link.id}/revoke`,
+        fields: {},
+        confirmLabel: 'Revoke the link',
+        cancelHref: `${href}#links`,
+      });
+    },
+
+    revokeLink: async (req: Request, res: Response) => {
+      const { kind, clientId, id, href, workspace } = await load(req, res);
+      const linkId = parseParam(LinkIdParam, req.params.linkId);
+      if (!(await links.revoke({ workspaceId: workspace.id, clientId, type: kind, id, linkId, staffId: staffContext(res).staff.id }))) throw notFound('That link does not exist or is already revoked.');
+      res.redirect(303, `${href}#links`);
+    },
+
+    signature: async (req: Request, res: Response) => {
+      const { workspace } = staffContext(res);
+      const { kind, clientId, id } = params(req);
+      if (kind === 'invoice') throw notFound();
+      const png = await decisions.signatureOf(workspace.id, clientId, kind, id);
+      if (!png || !isEmbeddableImage(png)) throw notFound();
+      res.type('image/png').set('Cache-Control', 'private, no-store').set('X-Content-Type-Options', 'nosniff').send(png);
+    },
+
+    signedPdf: async (req: Request, res: Response) => {
+      const { workspace, base } = staffContext(res);
+      const { kind, clientId, id } = params(req);
+      if (kind === 'invoice') throw notFound();
+      const [decision, signaturePng, client, settings] = await Promise.all([
+        decisions.decisionOf(workspace.id, clientId, kind, id),
+        decisions.signatureOf(workspace.id, clientId, kind, id),
+        adapter.clients.findById(workspace.id, clientId),
+        findSettings(db, workspace.id),
+      ]);
+      if (decision?.outcome !== 'accepted' || !client) throw notFound();
+      const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
+      const branding = buildBranding(workspace, settings, null);
+      const logo = settings.logoFileId ? await deps.storage.get(workspace.id, settings.logoFileId) : null;
+      const brand = { name: branding.workspaceName, color: branding.primary, logo: logo && isEmbeddableImage(logo.content) ? logo.content : null };
+      const model = signedPdfModel(i18n, { decision, clientId, href: `${base}/records/${kind}/${clientId}/${id}`, brand, clientName: client.name, signaturePng });
+      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId }, model);
+      sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), JSON.parse(decision.snapshot).number, 'signed'));
+    },
+
+    /** The client's page as the client sees it, read-only: no forms, no client session, nothing logged as the client. */
+    viewAs: async (req: Request, res: Response) => {
+      const { kind, clientId, id, record, client, workspace, href } = await load(req, res);
+      const { staff } = staffContext(res);
+      // Staff seeing a client's page as the client does is logged like their other actions on the
+      // record (with who did it), so the client's activity shows every look at it, theirs or not.
+      const [settings] = await Promise.all([
+        findSettings(db, workspace.id),
+        insertActivity(db, { workspaceId: workspace.id, event: 'record.viewed_as_client', clientId, details: { kind, subjectId: id, staffId: staff.id, staffName: staff.name }, ...requestMeta(req) }),
+      ]);
+      const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
+      const portalBase = `${deps.portalPath}/${encodeURIComponent(workspace.slug)}`;
+      const uploadedLogo = settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
+      const branding = buildBranding(workspace, settings, uploadedLogo);
+      const today = i18n.fmt.isoDay(deps.now());
+      const section = kind === 'invoice' ? 'invoices' : kind === 'proposal' ? 'proposals' : 'quotations';
+      const clientHref = `${portalBase}/${section}/${encodeURIComponent(record.type === 'invoice' ? record.invoice.id : record.offer.id)}`;
+      let model: Record<string, unknown>;
+      if (record.type === 'invoice') {
+        const invoice = presentInvoiceDetail(i18n, record.invoice, clientHref, today);
+        model = { view: 'invoices/show', invoice, thread: null, preview: documentPreview(invoicePdfModel(i18n, invoice, previewBrand(branding), client.name), clientHref, branding.logoUrl) };
+      } else {
+        const state = await decisions.stateOf(workspace.id, clientId, record.offer, expiryTimeZone(settings));
+        const actions = presentOfferActions(state, i18n, clientHref, null);
+        const offer = presentOfferDetail(i18n, record.offer, clientHref, today);
+        model = {
+          view: 'offers/show', section, offer, thread: null, actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null },
+          preview: documentPreview(offerPdfModel(i18n, offer, previewBrand(branding), client.name), clientHref, branding.logoUrl),
+        };
+      }
+      const chrome = {
+        t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, branding, base: portalBase, assets: `${deps.portalPath}/assets`,
+        csrfToken: '', csrfHeaders: '{}', nav: [], clientName: null,
+      };
+      res.set('X-Robots-Tag', 'noindex');
+      sendPage(req, res, 'records/view-as', { ...model, base: portalBase, csrfToken: '', t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, staffBanner: { client: client.name, back: href } }, {
+        layout: 'layout', title: `${client.name} · read-only`, chrome,
+      });
+    },
+  };
+}
+
+export type RecordHandlers = ReturnType<typeof createRecordHandlers>;

@@ -1,0 +1,81 @@
+// The tasks page: open and done tabs from the host, mark done and reopen through the adapter.
+// A task the host has reassigned or deleted is simply not the contact's any more: the adapter
+// answers null and the action is a 404.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { insertActivity } from '../../core/activity/queries.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import { announce, recordLiveEvent } from '../../core/live/live-events.ts';
+import type { HostAdapter, TasksPort } from '../../core/ports/host.ts';
+import { notFound } from '../../core/web/http-error.ts';
+import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import { isFragmentRequest } from '../../core/web/render.ts';
+import { requestMeta } from '../../core/web/request-meta.ts';
+import { parseParam } from '../../core/web/validate.ts';
+import { TaskId, type TaskActionInput, type TasksQueryInput } from './commands.ts';
+import { presentTask } from './presenters.ts';
+
+const TASKS_PAGE_SIZE = 25;
+
+export interface TasksDeps {
+  db: Knex;
+  adapter: HostAdapter & { tasks: TasksPort };
+  bus: EventBus;
+  now: () => Date;
+  onError: (message: string, err: unknown) => void;
+}
+
+export function createTasksHandlers(deps: TasksDeps) {
+  const { db, adapter, bus, now } = deps;
+
+  async function show(req: Request, res: Response, query: TasksQueryInput) {
+    const { workspace, base } = portalContext(res);
+    const { user } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const page = await adapter.tasks.list(workspace.id, user.client_id, user.contact_id, { status: query.tab }, { limit: TASKS_PAGE_SIZE, after: query.after ?? null });
+    const today = i18n.fmt.isoDay(now());
+    renderPortalPage(req, res, 'tasks/index', i18n.t('tasks:title'), {
+      tab: query.tab,
+      refreshUrl: `${base}/tasks?tab=${query.tab}`,
+      // A fragment is swapped into a page that already follows the stream.
+      live: !isFragmentRequest(req),
+      tasks: page.items.map((task) => presentTask(i18n, base, task, today)),
+      nextUrl: page.next ? `${base}/tasks?${new URLSearchParams({ tab: query.tab, after: page.next })}` : null,
+      firstPageUrl: query.after ? `${base}/tasks?tab=${query.tab}` : null,
+      tabs: (['open', 'done'] as const).map((tab) => ({ tab, label: i18n.t(`tasks:tabs.${tab}`), href: `${base}/tasks?tab=${tab}`, current: tab === query.tab })),
+    });
+  }
+
+  const change = (status: 'open' | 'done') => async (req: Request, res: Response) => {
+    const { workspace, base } = portalContext(res);
+    const { user } = signedInClient(res);
+    const id = parseParam(TaskId, req.params.taskId);
+    const task = await adapter.tasks.setStatus(workspace.id, user.client_id, user.contact_id, id, status);
+    if (!task) throw notFound('We could not find that task. It may have been reassigned or removed.');
+    // The log entry and the live event together; the event reaches open pages of both sides.
+    const event = await db.transaction(async (trx) => {
+      await insertActivity(trx, {
+        workspaceId: workspace.id,
+        event: status === 'done' ? 'task.completed' : 'task.reopened',
+        clientUserId: user.id,
+        clientId: user.client_id,
+        email: user.email,
+        details: { taskId: task.id, title: task.title },
+        ...requestMeta(req),
+      });
+      return recordLiveEvent(trx, { type: 'task-changed', workspaceId: workspace.id, clientId: user.client_id, data: { taskId: task.id, status } });
+    });
+    await announce(bus, [event]).catch((err: unknown) => deps.onError('could not announce a live event', err));
+    const tab = (req.body as TaskActionInput).tab ?? (status === 'done' ? 'open' : 'done');
+    if (isFragmentRequest(req)) return show(req, res, { tab });
+    res.redirect(303, `${base}/tasks?tab=${tab}`);
+  };
+
+  return {
+    show: (req: Request, res: Response) => show(req, res, res.locals.query as TasksQueryInput),
+    complete: change('done'),
+    reopen: change('open'),
+  };
+}
+
+export type TasksHandlers = ReturnType<typeof createTasksHandlers>;
