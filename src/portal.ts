@@ -5,41 +5,19 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import session from 'express-session';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { accountRoutes } from './features/account/routes.ts';
-import { createAccountHandlers } from './features/account/handlers.ts';
 import { adminErrorPage } from './core/staff/admin-page.ts';
 import { acceptedSessionSecrets } from './core/config.ts';
 import { translateErrorMessage } from './core/i18n/validation.ts';
-import { adminRouter } from './features/admin/admin-router.ts';
-import { adminRoutes } from './features/admin/routes.ts';
-import { AuthService } from './features/account/sign-in/auth-service.ts';
-import { createAuthHandlers } from './features/account/sign-in/handlers.ts';
-import { authRoutes } from './features/account/sign-in/routes.ts';
-import { createPasswordAuthenticator } from './features/account/sign-in/password-strategy.ts';
-import { createEmailChangeHandlers } from './features/account/email-change/handlers.ts';
-import { emailChangeRoutes } from './features/account/email-change/routes.ts';
-import { EmailChangeService } from './features/account/email-change/service.ts';
-import { createTwoFactorHandlers } from './features/account/two-factor/handlers.ts';
-import { createIdentityCheck } from './features/account/two-factor/identity.ts';
-import { twoFactorAccountRoutes, twoFactorSignInRoutes } from './features/account/two-factor/routes.ts';
-import { TwoFactorService } from './features/account/two-factor/service.ts';
-import { dashboardRoutes } from './features/dashboard/routes.ts';
-import { createDocumentsHandlers } from './features/documents/handlers.ts';
-import { documentsRoutes, UPLOAD_PATH } from './features/documents/routes.ts';
-import { createTasksHandlers } from './features/tasks/handlers.ts';
-import { tasksRoutes } from './features/tasks/routes.ts';
-import { createDecisionHandlers } from './features/offers/decisions/handlers.ts';
-import { decisionRoutes, SIGNED_FORMS } from './features/offers/decisions/routes.ts';
-import { OfferDecisions } from './features/offers/decisions/service.ts';
-import { createPublicLinkHandlers } from './features/offers/public-links/public-handlers.ts';
-import { publicLinkRoutes } from './features/offers/public-links/public-routes.ts';
-import { PublicLinks } from './features/offers/public-links/service.ts';
-import { createRecordHandlers } from './features/offers/staff-record/handlers.ts';
-import { recordRoutes } from './features/offers/staff-record/routes.ts';
-import { createInvoiceHandlers } from './features/invoices/handlers.ts';
-import { invoiceRoutes } from './features/invoices/routes.ts';
-import { createOfferHandlers } from './features/offers/handlers.ts';
-import { offerRoutes } from './features/offers/routes.ts';
+import { accountFeature, type AuthService } from './features/account/index.ts';
+import { adminFeature, adminRouter, checkInvitation, CONTACT_NOT_FOUND } from './features/admin/index.ts';
+import { dashboardFeature } from './features/dashboard/index.ts';
+import { documentsFeature } from './features/documents/index.ts';
+import { invoicesFeature, paymentProviders, type PaymentService } from './features/invoices/index.ts';
+import { messagesFeature, staffUnreadCount, type MessageDigest } from './features/messages/index.ts';
+import { notificationsFeature, type Notifications } from './features/notifications/index.ts';
+import { offersFeature, type OfferReminders } from './features/offers/index.ts';
+import { tasksFeature } from './features/tasks/index.ts';
+import { hostOffers, type BackgroundJob, type CoreServices, type Feature } from './core/feature.ts';
 import { validateDeps, type PortalDepsInput } from './core/deps.ts';
 import type { PortalLogger } from './core/ops/logging.ts';
 import { createDatabaseStorage } from './core/files/database-storage.ts';
@@ -67,32 +45,13 @@ import { workspaceRouter } from './core/workspaces/workspace-router.ts';
 import { inBackground } from './core/ops/background.ts';
 import { createWorkspaceCache } from './core/workspaces/workspace-cache.ts';
 import { hostProvides, verifyHostClaims } from './core/host/verify-claims.ts';
-import { createPortalComments } from './features/messages/comments/portal-comments.ts';
 import type { EventBus } from './core/events/event-bus.ts';
 import { lazyEventBus } from './core/events/choose-event-bus.ts';
 import { announceHostChange, type HostRecordChange } from './core/live/host-changes.ts';
-import { createMessageHandlers } from './features/messages/handlers.ts';
-import { messageRoutes } from './features/messages/routes.ts';
 import { liveRoutes } from './core/live/routes.ts';
-import { unreadInConversation } from './features/messages/queries.ts';
-import { withLiveComments } from './features/messages/comments/live-comments.ts';
-import { createMessagesService } from './features/messages/service.ts';
-import { createStaffHandlers, staffUnreadCount } from './features/messages/staff-handlers.ts';
-import { staffMessagesRouter } from './features/messages/staff-router.ts';
-import { staffMessageRoutes } from './features/messages/staff-routes.ts';
-import { createMessageDigest, type MessageDigest } from './features/messages/digest.ts';
 import { deleteLiveEventsBefore } from './core/live/queries.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
 import type { CommentsPort, HostAdapter, HostStaffUser, HostWorkspace } from './core/ports/host.ts';
-import { createPaymentAvailability } from './features/invoices/payments/availability.ts';
-import { createDemoProvider } from './features/invoices/payments/demo-provider.ts';
-import { createPaymentHandlers } from './features/invoices/payments/handlers.ts';
-import { paymentCallbackRoutes, paymentRoutes } from './features/invoices/payments/routes.ts';
-import { createPaymentService, type PaymentService } from './features/invoices/payments/service.ts';
-import { createNotifications, type Notifications } from './features/notifications/service.ts';
-import { notificationsRouter } from './features/notifications/router.ts';
-import { createOfferReminders, type OfferReminders } from './features/offers/reminders/service.ts';
-import { paymentSettingsRoutes } from './features/invoices/payments/admin-routes.ts';
 import type { FeatureFlags, FileStorage } from './core/ports/services.ts';
 import { countPendingMessages } from './core/mail/outbox-queries.ts';
 import { createPortalLogger } from './core/ops/logging.ts';
@@ -103,7 +62,6 @@ import { attachLiveStreams, createLiveStreams } from './core/live/live-streams.t
 import { clientStreamRules } from './core/live/client-streams.ts';
 import { watchStreamSessions } from './core/live/stream-sessions.ts';
 import { notFound } from './core/web/http-error.ts';
-import { checkInvitation, CONTACT_NOT_FOUND } from './features/admin/invitation-checks.ts';
 import type { ClientUserRow } from './core/client-users/queries.ts';
 import type { RequestMeta } from './core/web/request-meta.ts';
 import { countText } from './core/db/bounded-count.ts';
@@ -192,11 +150,9 @@ export interface CustomerPortal {
 
 const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../public');
 const LIVE_EVENTS_KEPT_MS = 7 * 24 * 3600_000;
-const DIGEST_INTERVAL_MS = 60_000;
 // The package exports only its UMD build's unminified name; the minified one sits beside it.
 const SIGNATURE_PAD_FILE = path.join(path.dirname(createRequire(import.meta.url).resolve('signature_pad')), 'signature_pad.umd.min.js');
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
-const OFFER_REMINDER_INTERVAL_MS = 15 * 60_000;
 
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const deps = validateDeps(input);
@@ -232,17 +188,12 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const guard = new RepeatGuard(db, () => now().getTime());
   // A bus the host did not pass is the portal's to close.
   const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
-  const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now, bus: events });
   // Client streams end with their session, on every instance (see stream-sessions.ts).
   const streamSessions = watchStreamSessions({ db, bus: events, streams: liveStreams, intervalMs: config.liveSessionCheckMs, now, onError: (m, e) => logger.error(m, e) });
 
-  // Payment providers registered on this instance: the demo one only where the host asked for it
-  // (it records invoices paid with no money moved), then the host's own.
-  const demoProvider = createDemoProvider({ secret: config.sessionSecret });
-  const paymentProviders = [...(config.demoPaymentProvider ? [demoProvider] : []), ...(deps.paymentProviders ?? [])];
-  const paymentAvailability = createPaymentAvailability(db, paymentProviders.map((provider) => provider.id));
-
-  const workspaces = createWorkspaceCache({ db, adapter, events, config, settingsInForce: paymentAvailability.settingsInForce });
+  // Whether a workspace can be paid online: the workspace cache asks before the features exist.
+  const payment = paymentProviders({ db, config }, deps.paymentProviders);
+  const workspaces = createWorkspaceCache({ db, adapter, events, config, settingsInForce: payment.availability.settingsInForce });
   const streamRules = clientStreamRules({ workspaces, flags });
   // The staff side (admin pages, inbox, notifications, the CRM header's counts) looks a staff
   // user's workspace up by id on every request, often twice per page: through the same cache.
@@ -271,43 +222,42 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // The route pattern, not the URL: a path or query can hold a token.
   const logError = (err: unknown, req: Request) => requestLog(req, log).error({ err, method: req.method, route: routePattern(req) }, 'request failed');
 
-  const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
-  const payments = createPaymentService({ db, adapter, providers: paymentProviders, now, afterActivity: () => notifications.kick() });
-  const paymentHandlers = createPaymentHandlers({ payments, demo: config.demoPaymentProvider ? demoProvider : null, now });
-
-  const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError: (m, e) => logger.error(m, e) });
-  const messages = createMessagesService({ db, bus: events, storage, logger });
-  const messageDigest = createMessageDigest({ db, adapter, mailer, config, now, logger });
-  const offerReminders = createOfferReminders({ db, adapter, workspaces, flags, mailer, config, now, logger });
-
-  const decisions = new OfferDecisions({ db, adapter, now });
-  const publicLinks = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
   const sessionLifecycle = createSessionLifecycle({ db, cookiePath: config.portalPath, bus: events });
-  const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
-  const identity = createIdentityCheck({ auth, twoFactor, now });
-  const twoFactorHandlers = createTwoFactorHandlers({ db, twoFactor, identity, sessions: sessionLifecycle, now });
-  const publicRoutes = [
-    authRoutes(createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, { completeSignIn: twoFactorHandlers.completeSignIn, recordSignIn: metrics.signIn })),
-    twoFactorSignInRoutes(twoFactorHandlers),
-    publicLinkRoutes(createPublicLinkHandlers({ adapter, links: publicLinks, decisions, limiter, storage, now })),
+  const core: CoreServices = {
+    db, adapter, staffAdapter, config, flags, now, logger, mailer, storage, events, limiter, guard,
+    workspaces, streamRules, sessionLifecycle, metrics, virusScanner: deps.virusScanner,
+  };
+
+  // The features, in the order their client pages are tried (account first: its two-factor gate
+  // sees every page). Those that serve others hand over what they share.
+  const account = accountFeature(core);
+  const notifications = notificationsFeature(core);
+  const messages = messagesFeature(core);
+  const offers = offersFeature(core, { comments: messages.comments });
+  const invoices = invoicesFeature(core, { comments: messages.comments, payments: payment, afterPayment: () => notifications.notifications.kick() });
+  const features: Feature[] = [
+    account,
+    adminFeature(core, { auth: account.auth, paymentsReady: payment.availability.ready }),
+    dashboardFeature(core),
+    offers,
+    invoices,
+    documentsFeature(core),
+    tasksFeature(core),
+    messages,
+    notifications,
   ];
-  const { tasks } = adapter;
-  // A host without an offers, invoices or tasks port has no such section: its routes are never mounted.
+  // A host without an offers, invoices or tasks port has no such section: those features' client
+  // pages are never mounted and their jobs never run.
+  const mounted = features.filter((feature) => hostOffers(adapter, feature));
+  const publicRoutes = features.flatMap((feature) => feature.publicRoutes ?? []);
   const clientRoutes = [
-    // First: with the workspace requiring two-factor, its gate keeps clients without it on set-up.
-    twoFactorAccountRoutes(twoFactorHandlers),
-    dashboardRoutes({ adapter, now, unreadMessages: (ws, client, userId) => unreadInConversation(db, ws, client, { side: 'client', id: userId }) }),
-    accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now, bus: events })),
-    emailChangeRoutes(createEmailChangeHandlers({ emailChange: new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events }), identity, now })),
-    ...(adapter.offers ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), adapter.offers.kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), adapter.offers.kinds)] : []),
-    ...(adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : []),
-    documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner: deps.virusScanner, logger, storageQuotaBytes: config.workspaceStorageQuotaBytes })),
-    ...(tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : []),
-    messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service: messages, virusScanner: deps.virusScanner, now, streamRules, storageQuotaBytes: config.workspaceStorageQuotaBytes })),
+    ...mounted.flatMap((feature) => feature.clientRoutes ?? []),
     liveRoutes({ db, bus: events, streamRules, onError: (m, e) => logger.error(m, e) }),
   ];
+  const callbackRoutes = features.flatMap((feature) => feature.callbackRoutes ?? []);
+  const largeForms = features.flatMap((feature) => (feature.largeForms ? [feature.largeForms] : []));
+  if (largeForms.length > 1) throw new Error('One feature at most declares large forms (the workspace router has one cap for them).');
 
-  const callbackRoutes = [paymentCallbackRoutes(paymentHandlers)];
   const clientRouter = Router();
   clientRouter.use(operate);
   clientRouter.use(securityHeaders({ secure: config.secureCookies }));
@@ -326,8 +276,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     csrf: createPortalCsrf({ secret: config.sessionSecret, cookiePath: config.portalPath, secure: config.secureCookies }),
     publicRoutes,
     clientRoutes,
-    multipartPaths: [UPLOAD_PATH],
-    largeForms: SIGNED_FORMS,
+    multipartPaths: mounted.flatMap((feature) => feature.multipartPaths ?? []),
+    ...(largeForms[0] ? { largeForms: largeForms[0] } : {}),
     callbackRoutes,
   });
   // One layer for every workspace's pages. A workspace whose slug is one of the portal's own paths
@@ -349,46 +299,41 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     }, logError),
   );
 
-  const admin = adminRouter({
-    adapter: staffAdapter,
-    flags,
-    config,
-    routes: [
-      adminRoutes({ db, adapter, auth, guard, storage, bus: events, config, now, logger, workspaces, mailer, paymentsReady: paymentAvailability.ready }),
-      paymentSettingsRoutes({ db, workspaces, availability: paymentAvailability }),
-      recordRoutes(createRecordHandlers({ db, adapter, comments, streamUrl: `${config.messagesPath}/stream`, decisions, links: publicLinks, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
-    ],
-  });
-  const staffNotifications = notificationsRouter({ adapter: staffAdapter, flags, config, notifications });
-  staffNotifications.use(errorHandler(adminErrorPage(config), logError));
+  // The staff side: the admin router carries every feature's staff pages; the inbox and the
+  // notifications are mounted by the host at paths of their own.
+  const admin = adminRouter({ adapter: staffAdapter, flags, config, routes: features.flatMap((feature) => feature.adminRoutes ?? []) });
   admin.use(errorHandler(adminErrorPage(config, adapter.layout), logError));
-
-  const staffRouter = staffMessagesRouter({ adapter: staffAdapter, flags, config, routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner: deps.virusScanner, bus: events, service: messages, storageQuotaBytes: config.workspaceStorageQuotaBytes })) });
+  const staffNotifications = notifications.router;
+  staffNotifications.use(errorHandler(adminErrorPage(config), logError));
+  const staffRouter = messages.inbox;
   staffRouter.use(errorHandler(adminErrorPage(config), logError));
 
   // The staff-side routers get the same request ids, log lines and duration metrics.
   const withOperations = (router: Router) => Router().use(operate, router);
 
-  const housekeeping = setInterval(() => inBackground('housekeeping', () => {
-    const at = now();
-    Promise.all([
-      deleteExpiredSessions(db, at),
-      deleteExpiredCounters(db, at.getTime()),
-      deleteExpiredGuards(db, at.getTime()),
-      outbox.housekeeping(),
-      deleteLiveEventsBefore(db, new Date(at.getTime() - LIVE_EVENTS_KEPT_MS)),
-    ]).catch((err) => logger.error('housekeeping failed', err));
-  }), HOUSEKEEPING_INTERVAL_MS);
-  housekeeping.unref();
-  const digestTimer = setInterval(() => inBackground('message digest', () => {
-    messageDigest.run().catch((err) => logger.error('message digest failed', err));
-  }), DIGEST_INTERVAL_MS);
-  digestTimer.unref();
-  // Emails for staff: the interval catches what no kick() announced (another instance's events, a restart).
-  const dispatching = setInterval(() => void notifications.runOnce(), 30_000);
-  dispatching.unref();
-  const reminding = setInterval(() => void offerReminders.runInBackground(), OFFER_REMINDER_INTERVAL_MS);
-  reminding.unref();
+  const housekeeping: BackgroundJob = {
+    name: 'housekeeping',
+    everyMs: HOUSEKEEPING_INTERVAL_MS,
+    run: () => {
+      const at = now();
+      Promise.all([
+        deleteExpiredSessions(db, at),
+        deleteExpiredCounters(db, at.getTime()),
+        deleteExpiredGuards(db, at.getTime()),
+        outbox.housekeeping(),
+        deleteLiveEventsBefore(db, new Date(at.getTime() - LIVE_EVENTS_KEPT_MS)),
+      ]).catch((err) => logger.error('housekeeping failed', err));
+    },
+  };
+  const jobs = [housekeeping, ...mounted.flatMap((feature) => feature.jobs ?? [])];
+  const timers = jobs.map((job) => {
+    const timer = setInterval(() => inBackground(job.name, job.run), job.everyMs);
+    timer.unref();
+    return timer;
+  });
+  const { auth } = account;
+  const messageDigest = messages.digest;
+  const comments = messages.comments;
 
   return {
     clientRouter,
@@ -426,14 +371,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     comments,
     events,
     files: storage,
-    payments,
-    notifications,
-    offerReminders: { run: () => offerReminders.run() },
+    payments: invoices.payments,
+    notifications: notifications.notifications,
+    offerReminders: { run: () => offers.reminders.run() },
     notificationsRouter: withOperations(staffNotifications),
     async headerItems(staff) {
       const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
-      const [unreadNotifications, unreadMessages] = await Promise.all([notifications.unreadCount(staff), staffUnreadCount(db, workspace.id, staff.id)]);
+      const [unreadNotifications, unreadMessages] = await Promise.all([notifications.notifications.unreadCount(staff), staffUnreadCount(db, workspace.id, staff.id)]);
       const item = (label: string, href: string, count: number) => ({ label, href, count, countText: countText(count) });
       return [item('Client notifications', config.notificationsPath, unreadNotifications), item('Client messages', config.messagesPath, unreadMessages)];
     },
@@ -444,13 +389,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       closing = true;
       liveStreams.endAll();
       streamSessions.close();
-      clearInterval(housekeeping);
-      clearInterval(digestTimer);
+      for (const timer of timers) clearInterval(timer);
       workspaces.close();
-      clearInterval(dispatching);
-      clearInterval(reminding);
-      await notifications.idle();
-      await offerReminders.idle();
+      await Promise.all(jobs.map((job) => job.idle?.()));
       if (!deps.events) await events.close();
       // Last: the notifications above may still queue mail.
       await outbox.stop();

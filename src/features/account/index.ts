@@ -1,6 +1,47 @@
+// Account: signing in (one-time code, password, links from emails), two-factor authentication,
+// the account page (profile, language, password, sessions) and changing the sign-in email.
+import type { CoreServices, Feature } from '../../core/feature.ts';
+import { createAccountHandlers } from './handlers.ts';
+import { accountRoutes } from './routes.ts';
+import { createEmailChangeHandlers } from './email-change/handlers.ts';
+import { emailChangeRoutes } from './email-change/routes.ts';
+import { EmailChangeService } from './email-change/service.ts';
+import { AuthService } from './sign-in/auth-service.ts';
+import { createAuthHandlers } from './sign-in/handlers.ts';
+import { createPasswordAuthenticator } from './sign-in/password-strategy.ts';
+import { authRoutes } from './sign-in/routes.ts';
+import { createTwoFactorHandlers } from './two-factor/handlers.ts';
+import { createIdentityCheck } from './two-factor/identity.ts';
+import { twoFactorAccountRoutes, twoFactorSignInRoutes } from './two-factor/routes.ts';
+import { TwoFactorService } from './two-factor/service.ts';
+
 export { describeDevice, formatDateTime } from './presenters.ts';
 export type { AuthService } from './sign-in/auth-service.ts';
 export { emailLocale } from './sign-in/emails.ts';
 export { voidUserLinks } from './sign-in/token-queries.ts';
 export { twoFactorResetEmail } from './two-factor/emails.ts';
 export { deleteTwoFactor, isTwoFactorEnabled, listTwoFactorUserIds } from './two-factor/queries.ts';
+
+/** The feature, and its sign-in service (the admin pages invite and disable clients through it). */
+export function accountFeature(core: CoreServices): Feature & { auth: AuthService } {
+  const { db, adapter, config, mailer, limiter, guard, now, events, sessionLifecycle, metrics } = core;
+  const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now, bus: events });
+  const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
+  const identity = createIdentityCheck({ auth, twoFactor, now });
+  const twoFactorHandlers = createTwoFactorHandlers({ db, twoFactor, identity, sessions: sessionLifecycle, now });
+  const signIn = createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, { completeSignIn: twoFactorHandlers.completeSignIn, recordSignIn: metrics.signIn });
+  const emailChange = new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events });
+  return {
+    name: 'account',
+    needs: { ports: [], switches: [] },
+    auth,
+    publicRoutes: [authRoutes(signIn), twoFactorSignInRoutes(twoFactorHandlers)],
+    clientRoutes: [
+      // First of all client routes: where the workspace requires two-factor, its gate keeps
+      // clients without it on the set-up page.
+      twoFactorAccountRoutes(twoFactorHandlers),
+      accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now, bus: events })),
+      emailChangeRoutes(createEmailChangeHandlers({ emailChange, identity, now })),
+    ],
+  };
+}

@@ -1,4 +1,20 @@
+// Documents: what the agency shares with a client (download) and what the client uploads back
+// (virus-scanned, within the workspace's quota), with live updates of the list.
+import type { CoreServices, Feature } from '../../core/feature.ts';
+import { createDocumentsHandlers } from './handlers.ts';
+import { documentsRoutes, UPLOAD_PATH } from './routes.ts';
+
 export { UploadId } from './commands.ts';
 export { presentShared, presentUploadTypes } from './presenters.ts';
 export { findWorkspaceUpload, listWorkspaceUploads, markOpenedByStaff } from './queries.ts';
 export { readHead } from './receive-upload.ts';
+
+export function documentsFeature(core: CoreServices): Feature {
+  const { db, adapter, storage, events, virusScanner, logger, config } = core;
+  return {
+    name: 'documents',
+    needs: { ports: [], switches: ['allowFileUploads'] },
+    clientRoutes: [documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner, logger, storageQuotaBytes: config.workspaceStorageQuotaBytes }))],
+    multipartPaths: [UPLOAD_PATH],
+  };
+}

@@ -1,1 +1,52 @@
+// Invoices and their payments: the client's list and page (preview, PDF, receipts, statement,
+// comments), paying online or by transfer, the providers' signed callbacks, and the staff's
+// payment settings.
+import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CommentsPort } from '../../core/ports/host.ts';
+import type { PaymentProvider } from '../../core/ports/payment-provider.ts';
+import { createInvoiceHandlers } from './handlers.ts';
+import { invoiceRoutes } from './routes.ts';
+import { paymentSettingsRoutes } from './payments/admin-routes.ts';
+import { createPaymentAvailability, type PaymentAvailability } from './payments/availability.ts';
+import { createDemoProvider } from './payments/demo-provider.ts';
+import { createPaymentHandlers } from './payments/handlers.ts';
+import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
+import { createPaymentService, type PaymentService } from './payments/service.ts';
+
+export type { PaymentService } from './payments/service.ts';
 export { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
+
+/**
+ * The payment providers this instance offers, and whether a workspace can be paid online: the
+ * workspace cache asks the latter before the features exist. The demo provider only where the
+ * host asked for it (it records invoices paid with no money moved), then the host's own.
+ */
+export function paymentProviders(core: Pick<CoreServices, 'db' | 'config'>, hostProviders: PaymentProvider[] = []) {
+  const demo = core.config.demoPaymentProvider ? createDemoProvider({ secret: core.config.sessionSecret }) : null;
+  const providers = [...(demo ? [demo] : []), ...hostProviders];
+  const availability = createPaymentAvailability(core.db, providers.map((provider) => provider.id));
+  return { demo, providers, availability };
+}
+
+type Providers = ReturnType<typeof paymentProviders>;
+
+/**
+ * The feature, and its payment service. `comments` are the messages feature's threads;
+ * `afterPayment` tells the staff notifications that a payment event committed.
+ */
+export function invoicesFeature(core: CoreServices, shared: { comments: CommentsPort; payments: Providers; afterPayment: () => void }): Feature & { payments: PaymentService; availability: PaymentAvailability } {
+  const { db, adapter, storage, workspaces, now } = core;
+  const { comments, afterPayment } = shared;
+  const { demo, providers, availability } = shared.payments;
+  const payments = createPaymentService({ db, adapter, providers, now, afterActivity: afterPayment });
+  const paymentHandlers = createPaymentHandlers({ payments, demo, now });
+  return {
+    name: 'invoices',
+    needs: { ports: ['invoices'], switches: ['showInvoices', 'allowOnlinePayments', 'allowComments'] },
+    payments,
+    availability,
+    clientRoutes: adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : [],
+    callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
+    adminRoutes: [paymentSettingsRoutes({ db, workspaces, availability })],
+  };
+}

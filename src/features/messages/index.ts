@@ -1,5 +1,51 @@
+// Messages: the client ↔ agency feed with attachments, threads (comments) on proposals, quotations
+// and invoices, the staff's inbox, and the digest of unread messages by email.
+import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { Router } from 'express';
+import { createPortalComments } from './comments/portal-comments.ts';
+import { withLiveComments, type LiveCommentsPort } from './comments/live-comments.ts';
+import { createMessageDigest, type MessageDigest } from './digest.ts';
+import { createMessageHandlers } from './handlers.ts';
+import { messageRoutes } from './routes.ts';
+import { createMessagesService } from './service.ts';
+import { createStaffHandlers } from './staff-handlers.ts';
+import { staffMessagesRouter } from './staff-router.ts';
+import { staffMessageRoutes } from './staff-routes.ts';
+
 export { AddCommentCommand, COMMENT_MAX_LENGTH } from './comments/commands.ts';
 export type { LiveCommentsPort } from './comments/live-comments.ts';
 export { type CommentSubject, type ThreadView, addComment, loadThread } from './comments/thread.ts';
+export type { MessageDigest } from './digest.ts';
 export { wantsMessageEmails } from './handlers.ts';
+export { unreadInConversation } from './queries.ts';
+export { staffUnreadCount } from './staff-handlers.ts';
 export { markRecordThreadRead } from './threads.ts';
+
+const DIGEST_INTERVAL_MS = 60_000;
+
+/**
+ * The feature; the comments every record page threads (the host's when it keeps them, else the
+ * portal's); the staff inbox, mounted by the host at config.messagesPath; and the digest (run() for tests).
+ */
+export function messagesFeature(core: CoreServices): Feature & { comments: LiveCommentsPort; inbox: Router; digest: MessageDigest } {
+  const { db, adapter, staffAdapter, flags, config, mailer, storage, events, virusScanner, streamRules, now, logger } = core;
+  const onError = (message: string, err: unknown) => logger.error(message, err);
+  const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError });
+  const service = createMessagesService({ db, bus: events, storage, logger });
+  const digest = createMessageDigest({ db, adapter, mailer, config, now, logger });
+  const storageQuotaBytes = config.workspaceStorageQuotaBytes;
+  return {
+    name: 'messages',
+    needs: { ports: [], switches: ['allowMessaging', 'allowComments', 'allowFileUploads'] },
+    comments,
+    digest,
+    clientRoutes: [messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service, virusScanner, now, streamRules, storageQuotaBytes }))],
+    inbox: staffMessagesRouter({
+      adapter: staffAdapter,
+      flags,
+      config,
+      routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner, bus: events, service, storageQuotaBytes })),
+    }),
+    jobs: [{ name: 'message digest', everyMs: DIGEST_INTERVAL_MS, run: () => void digest.run().catch((err) => logger.error('message digest failed', err)) }],
+  };
+}

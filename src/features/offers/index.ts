@@ -1,1 +1,45 @@
+// Proposals and quotations: the client's lists and pages (preview, PDF, comments), decisions with a
+// signature, public links, reminders before an offer expires, and the staff's record page for
+// proposals, quotations and invoices (with the decision's evidence and the public links).
+import type { CommentsPort } from '../../core/ports/host.ts';
+import type { CoreServices, Feature } from '../../core/feature.ts';
+import { createOfferHandlers } from './handlers.ts';
+import { offerRoutes } from './routes.ts';
+import { createDecisionHandlers } from './decisions/handlers.ts';
+import { decisionRoutes, SIGNED_FORMS } from './decisions/routes.ts';
+import { OfferDecisions } from './decisions/service.ts';
+import { createPublicLinkHandlers } from './public-links/public-handlers.ts';
+import { publicLinkRoutes } from './public-links/public-routes.ts';
+import { PublicLinks } from './public-links/service.ts';
+import { createOfferReminders, type OfferReminders } from './reminders/service.ts';
+import { createRecordHandlers } from './staff-record/handlers.ts';
+import { recordRoutes } from './staff-record/routes.ts';
+
+export type { OfferReminders } from './reminders/service.ts';
 export { presentOfferRow } from './presenters.ts';
+
+const OFFER_REMINDER_INTERVAL_MS = 15 * 60_000;
+
+/** The feature, and its reminders (run() for tests). `comments` are the messages feature's threads. */
+export function offersFeature(core: CoreServices, shared: { comments: CommentsPort }): Feature & { reminders: OfferReminders } {
+  const { db, adapter, config, flags, mailer, limiter, storage, workspaces, now, logger } = core;
+  const { comments } = shared;
+  const decisions = new OfferDecisions({ db, adapter, now });
+  const links = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
+  const reminders = createOfferReminders({ db, adapter, workspaces, flags, mailer, config, now, logger });
+  const kinds = adapter.offers?.kinds;
+  return {
+    name: 'offers',
+    needs: { ports: ['offers'], switches: ['showProposals', 'allowComments', 'allowPublicLinkDecisions'] },
+    reminders,
+    publicRoutes: [publicLinkRoutes(createPublicLinkHandlers({ adapter, links, decisions, limiter, storage, now }))],
+    clientRoutes: adapter.offers
+      ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), kinds)]
+      : [],
+    adminRoutes: [
+      recordRoutes(createRecordHandlers({ db, adapter, comments, streamUrl: `${config.messagesPath}/stream`, decisions, links, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
+    ],
+    largeForms: SIGNED_FORMS,
+    jobs: [{ name: 'offer reminders', everyMs: OFFER_REMINDER_INTERVAL_MS, run: () => void reminders.runInBackground(), idle: () => reminders.idle() }],
+  };
+}

@@ -1,1 +1,16 @@
+// Tasks: the tasks the agency assigned to the client, which the client marks done.
+import type { CoreServices, Feature } from '../../core/feature.ts';
+import { createTasksHandlers } from './handlers.ts';
+import { tasksRoutes } from './routes.ts';
+
 export { presentTask } from './presenters.ts';
+
+export function tasksFeature(core: CoreServices): Feature {
+  const { db, adapter, events, now, logger } = core;
+  const { tasks } = adapter;
+  return {
+    name: 'tasks',
+    needs: { ports: ['tasks'], switches: ['showTasks'] },
+    clientRoutes: tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : [],
+  };
+}

@@ -1,0 +1,84 @@
+// What a feature module declares (src/features/<name>/index.ts): its name, what it needs from the
+// host and from the workspace admin, and what it brings: routes for clients, the public and the
+// payment providers, staff routes, forms that need more than the default body limits, and
+// background jobs. The composition root (src/portal.ts) creates each feature once with the core
+// services below and then mounts, starts and stops what the features bring, in one loop each.
+import type { Router } from 'express';
+import type { Knex } from 'knex';
+import type { PortalConfig } from './config.ts';
+import type { EventBus } from './events/event-bus.ts';
+import type { ClientStreamRules } from './live/client-streams.ts';
+import type { PortalLogger } from './ops/logging.ts';
+import type { PortalMetrics } from './ops/metrics.ts';
+import type { HostAdapter } from './ports/host.ts';
+import type { FeatureFlags, FileStorage, VirusScanner } from './ports/services.ts';
+import type { OutboxMailer } from './mail/outbox.ts';
+import type { RateLimiter } from './rate-limits/limiter.ts';
+import type { RepeatGuard } from './rate-limits/repeat-guard.ts';
+import type { SessionLifecycle } from './sessions/session-lifecycle.ts';
+import type { SectionSwitch } from './settings/portal-settings.ts';
+import type { WorkspaceCache } from './workspaces/workspace-cache.ts';
+import type { WorkspaceRouterDeps } from './workspaces/workspace-router.ts';
+
+/** The infrastructure every feature is created with: one of each per portal. */
+export interface CoreServices {
+  db: Knex;
+  adapter: HostAdapter;
+  /** The adapter for staff pages: a staff user's workspace is found through the workspace cache. */
+  staffAdapter: HostAdapter;
+  config: PortalConfig;
+  flags: FeatureFlags;
+  now: () => Date;
+  logger: PortalLogger;
+  /** The mail outbox's mailer: what a feature sends is queued in the caller's transaction or at once. */
+  mailer: OutboxMailer;
+  storage: FileStorage;
+  events: EventBus;
+  limiter: RateLimiter;
+  guard: RepeatGuard;
+  workspaces: WorkspaceCache;
+  streamRules: ClientStreamRules;
+  sessionLifecycle: SessionLifecycle;
+  metrics: PortalMetrics;
+  virusScanner?: VirusScanner;
+}
+
+/** The host ports a feature's pages cannot exist without (a CRM without invoices has no invoice section). */
+type HostPortName = 'offers' | 'invoices' | 'tasks';
+
+/** Work a feature does on a timer, on every instance; each run is safe to overlap with another instance's. */
+export interface BackgroundJob {
+  name: string;
+  everyMs: number;
+  run(): void;
+  /** Resolves once the run in progress (if any) has finished; awaited on close. */
+  idle?(): Promise<void>;
+}
+
+export interface Feature {
+  name: string;
+  needs: {
+    /** Without every one of these ports the feature mounts nothing and runs no job. */
+    ports: HostPortName[];
+    /** The admin's switches that hide the feature's pages (answered by the policy module). */
+    switches: SectionSwitch[];
+  };
+  /** Pages for signed-in clients, relative to /:workspaceSlug; mounted in the order of the feature list. */
+  clientRoutes?: Router[];
+  /** Pages anyone may open (sign-in, public links), relative to /:workspaceSlug. */
+  publicRoutes?: Router[];
+  /** Signed callbacks of payment providers: no session, no CSRF token. */
+  callbackRoutes?: Router[];
+  /** Staff pages under the admin router (workspace settings and records), behind the staff chain. */
+  adminRoutes?: Router[];
+  /** Client form paths that carry files (parsed by the handler, CSRF checked from the query). */
+  multipartPaths?: string[];
+  /** Client forms allowed a larger body (drawn signatures), with their own cap. */
+  largeForms?: NonNullable<WorkspaceRouterDeps['largeForms']>;
+  jobs?: BackgroundJob[];
+}
+
+/** True when the host has every port the feature needs. */
+export function hostOffers(adapter: HostAdapter, feature: Feature): boolean {
+  return feature.needs.ports.every((port) => adapter[port] !== undefined);
+}

@@ -1,0 +1,13 @@
+// The dashboard: the first page after sign-in, with what waits for the client in each section.
+import type { CoreServices, Feature } from '../../core/feature.ts';
+import { unreadInConversation } from '../messages/index.ts';
+import { dashboardRoutes } from './routes.ts';
+
+export function dashboardFeature(core: CoreServices): Feature {
+  const { db, adapter, now } = core;
+  return {
+    name: 'dashboard',
+    needs: { ports: [], switches: [] },
+    clientRoutes: [dashboardRoutes({ adapter, now, unreadMessages: (ws, client, userId) => unreadInConversation(db, ws, client, { side: 'client', id: userId }) })],
+  };
+}

@@ -1,0 +1,24 @@
+// Staff notifications: what clients did, as a list with unread counts for each staff user and as
+// emails (at once or in a digest), mounted by the host at config.notificationsPath.
+import type { Router } from 'express';
+import type { CoreServices, Feature } from '../../core/feature.ts';
+import { notificationsRouter } from './router.ts';
+import { createNotifications, type Notifications } from './service.ts';
+
+export type { Notifications } from './service.ts';
+
+const DISPATCH_INTERVAL_MS = 30_000;
+
+/** The feature, its service (the host's header counts it), and its router. */
+export function notificationsFeature(core: CoreServices): Feature & { notifications: Notifications; router: Router } {
+  const { db, adapter, staffAdapter, flags, config, mailer, now, logger } = core;
+  const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
+  return {
+    name: 'notifications',
+    needs: { ports: [], switches: [] },
+    notifications,
+    router: notificationsRouter({ adapter: staffAdapter, flags, config, notifications }),
+    // The interval catches what no kick() announced (another instance's events, a restart).
+    jobs: [{ name: 'staff notifications', everyMs: DISPATCH_INTERVAL_MS, run: () => void notifications.runOnce(), idle: () => notifications.idle() }],
+  };
+}
