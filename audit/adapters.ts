@@ -39,9 +39,7 @@ export function resolveAdapter(name: string | undefined): AdapterDescription {
  */
 export function schemaColumns(catalog: Catalog): SchemaColumns {
   return new Map(
-    catalog.tables
-      .filter((t) => t.kind !== 'materialized view')
-      .map((t) => [t.qualified, new Set(t.columns.map((c) => c.name))] as const),
+    catalog.tables.filter((t) => t.kind !== 'materialized view').map((t) => [t.qualified, new Set(t.columns.map((c) => c.name))] as const),
   );
 }
 
@@ -74,7 +72,14 @@ export function checkClaims(
     // Leaving out something the host keeps only matters where the portal would then build its own
     // copy (logins, comments); host data an adapter does not read is simply not shown.
     const duplicated = Boolean(proposal) && PORTAL_KEEPS_UNLESS_CLAIMED.has(concept);
-    checks.push({ ...base, claimed: false, table: null, missingInSchema: [], agrees: !duplicated, note: unclaimedNote(finding, proposal, duplicated) });
+    checks.push({
+      ...base,
+      claimed: false,
+      table: null,
+      missingInSchema: [],
+      agrees: !duplicated,
+      note: unclaimedNote(finding, proposal, duplicated),
+    });
   }
   return checks;
 }
@@ -85,16 +90,23 @@ function judgeClaim(table: string, problem: string | null, finding: ConceptFindi
     const elsewhere = finding.chosenTable && finding.chosenTable !== table ? `; the audit chose ${finding.chosenTable} for it` : '';
     return { agrees: true, note: `${table} and the claimed columns exist${elsewhere}` };
   }
-  if (finding.status === 'partial') return { agrees: false, note: `${table} and the claimed columns exist, but the audit finds this only in part: check the claim` };
-  return { agrees: false, note: `${table} and the claimed columns exist, but the audit does not recognise this concept there: check the claim` };
+  if (finding.status === 'partial')
+    return { agrees: false, note: `${table} and the claimed columns exist, but the audit finds this only in part: check the claim` };
+  return {
+    agrees: false,
+    note: `${table} and the claimed columns exist, but the audit does not recognise this concept there: check the claim`,
+  };
 }
 
 /** Concepts the portal provides itself when the adapter does not claim them. */
 const PORTAL_KEEPS_UNLESS_CLAIMED: ReadonlySet<string> = new Set(['clientCredentials', 'comment']);
 
 function unclaimedNote(finding: ConceptFinding, proposal: HostClaim | undefined, duplicated: boolean): string {
-  if (proposal && duplicated) return `not claimed, but the host has it (${proposal.table}): claim it so the adapter uses it instead of the plugin's own`;
-  if (proposal) return `not claimed: the host has it (${proposal.table}), but this adapter does not read it, so the portal does not show it`;
-  if (finding.status === 'exists' && finding.lowConfidence) return `not claimed; the audit's pick ${finding.chosenTable} has low confidence, so leaving it out is fine unless it is right`;
+  if (proposal && duplicated)
+    return `not claimed, but the host has it (${proposal.table}): claim it so the adapter uses it instead of the plugin's own`;
+  if (proposal)
+    return `not claimed: the host has it (${proposal.table}), but this adapter does not read it, so the portal does not show it`;
+  if (finding.status === 'exists' && finding.lowConfidence)
+    return `not claimed; the audit's pick ${finding.chosenTable} has low confidence, so leaving it out is fine unless it is right`;
   return finding.status === 'missing' ? 'not claimed; the host does not have it' : 'not claimed; the host has it only in part';
 }

@@ -11,8 +11,7 @@ export interface CliOptions {
   json: string | undefined;
 }
 
-export const USAGE =
-  'usage: npm run audit -- --database-url URL [--app-url URL] [--host NAME | --adapter NAME] [--out FILE] [--json FILE]';
+export const USAGE = 'usage: npm run audit -- --database-url URL [--app-url URL] [--host NAME | --adapter NAME] [--out FILE] [--json FILE]';
 
 /** Null means "print the usage and stop" (--help). */
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions | null {

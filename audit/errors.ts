@@ -2,7 +2,10 @@
 // single stderr line; anything else that escapes is a bug and is reported as such by the CLI.
 export class AuditError extends Error {
   override readonly name = 'AuditError';
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

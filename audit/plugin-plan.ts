@@ -18,7 +18,8 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'client sign-in accounts linked to host contacts (argon2id password hash)',
     whenHostHas: {
       concept: 'clientCredentials',
-      purpose: 'portal users linked to the host contacts whose logins the host keeps: only the link, status and sign-in time, no password (password_hash stays empty); passwords are checked and changed through the adapter (ClientCredentialsPort)',
+      purpose:
+        'portal users linked to the host contacts whose logins the host keeps: only the link, status and sign-in time, no password (password_hash stays empty); passwords are checked and changed through the adapter (ClientCredentialsPort)',
     },
   },
   { name: 'client_sessions', purpose: 'client portal sessions (separate cookie from the host)' },
@@ -28,17 +29,29 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_rate_limits', purpose: 'rate-limit counters shared by every app instance' },
   { name: 'portal_files', purpose: 'files the portal owns (uploaded logos, client uploads)' },
   { name: 'client_comments', purpose: 'comments on proposals, quotations and invoices', unlessHostHas: 'comment' },
-  { name: 'portal_mail_outbox', purpose: 'emails queued in the request\'s transaction and sent by a worker in each app instance (retried, each sent once)' },
+  {
+    name: 'portal_mail_outbox',
+    purpose: "emails queued in the request's transaction and sent by a worker in each app instance (retried, each sent once)",
+  },
   { name: 'portal_request_guards', purpose: 'requests seen in the last few seconds, so a double click sends no second email' },
-  { name: 'portal_offer_decisions', purpose: 'evidence of a client\'s acceptance or refusal: who, when, IP, signature, fingerprinted snapshot' },
+  {
+    name: 'portal_offer_decisions',
+    purpose: "evidence of a client's acceptance or refusal: who, when, IP, signature, fingerprinted snapshot",
+  },
   { name: 'portal_public_links', purpose: 'public links to one proposal, quotation or invoice: token stored hashed, expiry, revocation' },
   { name: 'portal_public_link_accesses', purpose: 'every use of a public link, with IP and user agent' },
   { name: 'portal_payment_settings', purpose: 'per-workspace bank transfer instructions and online payment provider' },
   { name: 'client_payments', purpose: 'payments clients started from the portal (one per checkout), until the provider confirms them' },
-  { name: 'client_payment_callbacks', purpose: "payment provider callbacks handled, unique per provider event (a repeated callback records nothing)" },
+  {
+    name: 'client_payment_callbacks',
+    purpose: 'payment provider callbacks handled, unique per provider event (a repeated callback records nothing)',
+  },
   { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
   { name: 'portal_notification_item_reads', purpose: 'single client notifications a staff user marked read, past how far they have read' },
-  { name: 'portal_notification_dispatch', purpose: 'where each staff email channel (immediate, digest) has got to; locked so one instance sends' },
+  {
+    name: 'portal_notification_dispatch',
+    purpose: 'where each staff email channel (immediate, digest) has got to; locked so one instance sends',
+  },
   { name: 'portal_file_chunks', purpose: 'the content of streamed portal files (client uploads), in order' },
   { name: 'client_uploads', purpose: 'files clients uploaded to the agency through the portal' },
   { name: 'portal_conversations', purpose: 'one conversation per client company with the agency, and whom it is assigned to' },
@@ -49,8 +62,14 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_client_preferences', purpose: "a client user's own choices, such as emails about unread messages" },
   { name: 'client_two_factor', purpose: "a client user's TOTP authenticator (the secret encrypted), for two-factor sign-in" },
   { name: 'client_recovery_codes', purpose: 'single-use recovery codes for two-factor sign-in, stored as keyed hashes' },
-  { name: 'client_confirmation_codes', purpose: 'emailed codes confirming a change: a new sign-in email, or two-factor set-up without a password' },
-  { name: 'portal_offer_reminders', purpose: 'which offer reminder emails went out, one per offer, client user and valid-until date, so each is sent once' },
+  {
+    name: 'client_confirmation_codes',
+    purpose: 'emailed codes confirming a change: a new sign-in email, or two-factor set-up without a password',
+  },
+  {
+    name: 'portal_offer_reminders',
+    purpose: 'which offer reminder emails went out, one per offer, client user and valid-until date, so each is sent once',
+  },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */
@@ -59,7 +78,11 @@ export function tablesCreatedFor(hostProvides: ReadonlySet<string>): string[] {
 }
 
 /** Bookkeeping the plugin adds around its own tables. */
-export const PLUGIN_BOOKKEEPING_TABLES: readonly string[] = ['portal_owned_tables', 'portal_knex_migrations', 'portal_knex_migrations_lock'];
+export const PLUGIN_BOOKKEEPING_TABLES: readonly string[] = [
+  'portal_owned_tables',
+  'portal_knex_migrations',
+  'portal_knex_migrations_lock',
+];
 
 export interface PluginRoute {
   mount: string;
@@ -69,8 +92,16 @@ export interface PluginRoute {
 }
 
 export const PLUGIN_ROUTES: readonly PluginRoute[] = [
-  { mount: '/portal/:workspaceSlug', purpose: 'client portal: sign-in, dashboard, proposals, quotations, invoices, tasks, documents, messages, account', collidesWith: '/portal' },
-  { mount: '/settings/client-portal', purpose: 'workspace admin: switches, branding, sign-in methods, client users, activity log, payments', collidesWith: '/settings/client-portal' },
+  {
+    mount: '/portal/:workspaceSlug',
+    purpose: 'client portal: sign-in, dashboard, proposals, quotations, invoices, tasks, documents, messages, account',
+    collidesWith: '/portal',
+  },
+  {
+    mount: '/settings/client-portal',
+    purpose: 'workspace admin: switches, branding, sign-in methods, client users, activity log, payments',
+    collidesWith: '/settings/client-portal',
+  },
   { mount: '/client-portal/notifications', purpose: 'staff: client notifications with an unread count', collidesWith: '/client-portal' },
 ];
 

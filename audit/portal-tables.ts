@@ -26,7 +26,8 @@ export function partitionTables(tables: CatalogTable[], registry: ReadonlySet<st
     const name = table.name.toLowerCase();
     if (name.includes('knex_migrations')) partition.bookkeeping.push(table.qualified);
     else if (registry?.has(name)) partition.installedByPortal.push({ table: table.qualified, recorded: true });
-    else if (registry && PLUGIN_BOOKKEEPING_TABLES.includes(name)) partition.installedByPortal.push({ table: table.qualified, recorded: false });
+    else if (registry && PLUGIN_BOOKKEEPING_TABLES.includes(name))
+      partition.installedByPortal.push({ table: table.qualified, recorded: false });
     else {
       // Not recorded by the portal: the host's, whatever its name (client_portal_visibility_groups,
       // portal_invitations). One that takes the name of a table the portal creates is listed too,

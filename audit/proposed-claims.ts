@@ -25,17 +25,27 @@ const COMMENTED: HostConcept[] = ['proposal', 'quotation', 'invoice', 'task', 'd
 // Keyed by HostConcept, so a concept added to the ports cannot be forgotten here.
 const RECIPES: Record<HostConcept, ClaimRecipe> = {
   // The legal and bank details are what the portal's invoice prints for the agency and its client.
-  workspace: { roles: ['name', 'code', 'label', 'branding', 'address', 'number', 'bankAccount', 'paymentTerms', 'softDelete'], linksTo: [] },
+  workspace: {
+    roles: ['name', 'code', 'label', 'branding', 'address', 'number', 'bankAccount', 'paymentTerms', 'softDelete'],
+    linksTo: [],
+  },
   company: { roles: ['name', 'address', 'softDelete'], linksTo: [] },
   contact: { roles: ['personName', 'name', 'email', 'phone', 'softDelete'], linksTo: ['company'] },
   // Not the password: the portal asks the host's own session who is signed in.
   staffUser: { roles: ['personName', 'name', 'email', 'login', 'staffRole', 'status', 'softDelete'], linksTo: [] },
   proposal: { roles: DOCUMENT_ROLES, linksTo: CLIENT_SIDE },
   quotation: { roles: DOCUMENT_ROLES, linksTo: CLIENT_SIDE },
-  invoice: { roles: ['number', 'status', 'paid', 'amount', 'currency', 'dueDate', 'supplyDate', 'paymentTerms', 'softDelete'], linksTo: CLIENT_SIDE },
+  invoice: {
+    roles: ['number', 'status', 'paid', 'amount', 'currency', 'dueDate', 'supplyDate', 'paymentTerms', 'softDelete'],
+    linksTo: CLIENT_SIDE,
+  },
   payment: { roles: ['amount', 'paid', 'timestamp', 'paymentMethod', 'number'], linksTo: ['invoice'] },
   task: { roles: ['title', 'status', 'done', 'dueDate', 'assignee', 'softDelete'], linksTo: CLIENT_SIDE },
-  document: { roles: ['fileName', 'fileContent', 'mimeType', 'fileSize', 'visibility', 'shareToken', 'softDelete'], linksTo: [...CLIENT_SIDE, 'proposal', 'quotation', 'invoice', 'task'], polymorphic: true },
+  document: {
+    roles: ['fileName', 'fileContent', 'mimeType', 'fileSize', 'visibility', 'shareToken', 'softDelete'],
+    linksTo: [...CLIENT_SIDE, 'proposal', 'quotation', 'invoice', 'task'],
+    polymorphic: true,
+  },
   clientCredentials: { roles: ['email', 'login', 'password', 'status', 'softDelete'], linksTo: CLIENT_SIDE },
   comment: { roles: ['body', 'actor', 'timestamp', 'softDelete'], linksTo: COMMENTED, polymorphic: true },
 };
@@ -48,7 +58,8 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
  */
 export function notProposedBecause(finding: ConceptFinding): string | null {
   if (!finding.chosenTable) return 'not found: the plugin provides it, or shows nothing of it';
-  if (finding.lowConfidence) return `the pick ${finding.chosenTable} has low confidence (${finding.confidence.toFixed(2)}): add a claim by hand if it is right`;
+  if (finding.lowConfidence)
+    return `the pick ${finding.chosenTable} has low confidence (${finding.confidence.toFixed(2)}): add a claim by hand if it is right`;
   if (finding.status === 'exists') return null;
   if (finding.status === 'partial' && finding.id !== 'clientCredentials') return null;
   return finding.id === 'clientCredentials'

@@ -5,7 +5,16 @@
 import { NO_ADAPTER } from './adapters.ts';
 import { PLUGIN_BOOKKEEPING_TABLES } from './plugin-plan.ts';
 import { notProposedBecause } from './proposed-claims.ts';
-import { HOST_CONCEPTS, SECTION_TITLES, type Answer, type AuditReport, type ConceptFinding, type Evidence, type Section, type Status } from './report-schema.ts';
+import {
+  HOST_CONCEPTS,
+  SECTION_TITLES,
+  type Answer,
+  type AuditReport,
+  type ConceptFinding,
+  type Evidence,
+  type Section,
+  type Status,
+} from './report-schema.ts';
 
 const STATUS_LABEL: Record<Status, string> = {
   exists: 'exists',
@@ -57,7 +66,10 @@ export function renderMarkdown(report: AuditReport, options: RenderOptions = {})
   renderConcepts(report, push);
   renderSchema(report, push);
   renderRoutes(report, push);
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 type Push = (...lines: string[]) => void;
@@ -88,7 +100,11 @@ function renderPlan(report: AuditReport, push: Push): void {
   push('## What the plugin adds for this host', '');
   push('Tables its migrations create (only when missing; host tables are never altered or dropped):', '');
   push('| Table | Purpose | State |', '|---|---|---|');
-  const states = { will_create: 'will be created', installed: 'already installed by the portal', name_taken_by_host: '**name taken by a host table**: the migration would skip it; resolve before migrating' };
+  const states = {
+    will_create: 'will be created',
+    installed: 'already installed by the portal',
+    name_taken_by_host: '**name taken by a host table**: the migration would skip it; resolve before migrating',
+  };
   const tables = report.pluginPlan.tables;
   for (const t of tables) if (t.state !== 'host_keeps') push(`| \`${t.name}\` | ${cell(t.purpose)} | ${states[t.state]} |`);
   push('', `Plus its bookkeeping: ${PLUGIN_BOOKKEEPING_TABLES.map(code).join(', ')}.`, '');
@@ -98,7 +114,9 @@ function renderPlan(report: AuditReport, push: Push): void {
   if (skipped.length > 0 || logins) {
     push('What the host already keeps, and the plugin therefore does not duplicate:', '');
     for (const t of skipped) {
-      push(`- ${code(t.name)} is **not created**: the host keeps comments in ${code(t.hostTable ?? '?')}, which the adapter reads and writes (CommentsPort).${t.note ? ` Note: ${t.note}.` : ''}`);
+      push(
+        `- ${code(t.name)} is **not created**: the host keeps comments in ${code(t.hostTable ?? '?')}, which the adapter reads and writes (CommentsPort).${t.note ? ` Note: ${t.note}.` : ''}`,
+      );
     }
     if (logins) {
       push(
@@ -111,7 +129,8 @@ function renderPlan(report: AuditReport, push: Push): void {
   }
 
   push('Routes it mounts:', '', '| Mount | Purpose | Conflict |', '|---|---|---|');
-  for (const r of report.pluginPlan.routes) push(`| \`${r.mount}\` | ${cell(r.purpose)} | ${r.conflict ? cell(r.conflict) : report.routes.probed ? 'none found' : 'not probed'} |`);
+  for (const r of report.pluginPlan.routes)
+    push(`| \`${r.mount}\` | ${cell(r.purpose)} | ${r.conflict ? cell(r.conflict) : report.routes.probed ? 'none found' : 'not probed'} |`);
   push('');
 }
 
@@ -128,7 +147,11 @@ function renderProposedClaims(report: AuditReport, push: Push): void {
   } else {
     push('```ts', 'claims: [');
     for (const c of report.proposedClaims) {
-      const where = c.where ? `, where: { ${Object.entries(c.where).map(([k, v]) => `${tsKey(k)}: ${typeof v === 'string' ? tsString(v) : String(v)}`).join(', ')} }` : '';
+      const where = c.where
+        ? `, where: { ${Object.entries(c.where)
+            .map(([k, v]) => `${tsKey(k)}: ${typeof v === 'string' ? tsString(v) : String(v)}`)
+            .join(', ')} }`
+        : '';
       push(`  { concept: '${c.concept}', table: ${tsString(c.table)}, columns: [${c.columns.map(tsString).join(', ')}]${where} },`);
     }
     push('],', '```', '');
@@ -149,7 +172,7 @@ function renderClaims(report: AuditReport, push: Push): void {
   if (report.adapter.name === NO_ADAPTER) {
     push('## Adapter claims against the schema', '');
     push(
-      'No host binding was named, so no adapter\'s claims are compared with this host. To check the binding you are writing or running, ' +
+      "No host binding was named, so no adapter's claims are compared with this host. To check the binding you are writing or running, " +
         'pass its name: `--host <name>` (or `--adapter <name>`); the proposed claims above are the starting point for one.',
       '',
     );
@@ -163,7 +186,12 @@ function renderClaims(report: AuditReport, push: Push): void {
     '',
   );
   const disagreements = report.adapterClaims.filter((c) => !c.agrees);
-  push(disagreements.length === 0 ? 'Every check agrees with the schema.' : `${disagreements.length} of ${report.adapterClaims.length} checks disagree with the schema.`, '');
+  push(
+    disagreements.length === 0
+      ? 'Every check agrees with the schema.'
+      : `${disagreements.length} of ${report.adapterClaims.length} checks disagree with the schema.`,
+    '',
+  );
   push('| Concept | Adapter | Audit found | Agrees | Note |', '|---|---|---|---|---|');
   for (const c of report.adapterClaims) {
     const adapter = c.claimed ? `claims ${code(c.table ?? '?')}` : 'not claimed';
@@ -188,10 +216,15 @@ function renderAnswer(a: Answer, push: Push): void {
 
 function renderConcepts(report: AuditReport, push: Push): void {
   push('## Host data recognised', '');
-  push('How each concept was matched to host tables (by name words in several languages, column signatures and foreign keys; never by this project\'s table names).', '');
+  push(
+    "How each concept was matched to host tables (by name words in several languages, column signatures and foreign keys; never by this project's table names).",
+    '',
+  );
   push('| Concept | Status | Chosen | Confidence | Decision |', '|---|---|---|---:|---|');
   for (const c of report.concepts) {
-    push(`| ${c.label} | ${c.status} | ${c.chosenTable ? code(c.chosenTable) : '-'} | ${c.chosenTable ? `${c.confidence.toFixed(2)}${c.lowConfidence ? ' (low)' : ''}` : '-'} | ${c.decision.kind} |`);
+    push(
+      `| ${c.label} | ${c.status} | ${c.chosenTable ? code(c.chosenTable) : '-'} | ${c.chosenTable ? `${c.confidence.toFixed(2)}${c.lowConfidence ? ' (low)' : ''}` : '-'} | ${c.decision.kind} |`,
+    );
   }
   push('');
   for (const c of report.concepts) renderConcept(c, push);
@@ -200,7 +233,10 @@ function renderConcepts(report: AuditReport, push: Push): void {
 function renderConcept(c: ConceptFinding, push: Push): void {
   push(`### ${c.label}`, '');
   if (c.chosenTable) {
-    push(`${c.status === 'partial' ? 'Partial' : 'Found'}: ${code(c.chosenTable)}, confidence ${c.confidence.toFixed(2)}${c.lowConfidence ? ' (**low confidence**: check before relying on it)' : ''}.`, '');
+    push(
+      `${c.status === 'partial' ? 'Partial' : 'Found'}: ${code(c.chosenTable)}, confidence ${c.confidence.toFixed(2)}${c.lowConfidence ? ' (**low confidence**: check before relying on it)' : ''}.`,
+      '',
+    );
   } else {
     push(`Not found${c.status === 'partial' ? ' in full' : ''}.`, '');
   }
@@ -208,11 +244,15 @@ function renderConcept(c: ConceptFinding, push: Push): void {
   if (chosen) push(`- Why: ${chosen.reasons.join('; ')}`);
   for (const e of c.evidence.slice(0, 8)) push(`- ${evidenceLine(e)}`);
   if (c.runnerUp) {
-    push(`- Runner-up: ${c.runnerUp.table ? `${code(c.runnerUp.table)} ${c.runnerUp.confidence.toFixed(2)}` : 'none'}. What decides: ${c.runnerUp.decidedBy}.`);
+    push(
+      `- Runner-up: ${c.runnerUp.table ? `${code(c.runnerUp.table)} ${c.runnerUp.confidence.toFixed(2)}` : 'none'}. What decides: ${c.runnerUp.decidedBy}.`,
+    );
   }
   const others = c.candidates.filter((x) => x.table !== c.chosenTable);
   if (others.length > 0) {
-    push(`- ${c.chosenTable ? 'Other candidates' : 'Candidates rejected'}: ${others.map((x) => `${code(x.table)} ${x.confidence.toFixed(2)} (${x.reasons.join('; ')})`).join('; ')}`);
+    push(
+      `- ${c.chosenTable ? 'Other candidates' : 'Candidates rejected'}: ${others.map((x) => `${code(x.table)} ${x.confidence.toFixed(2)} (${x.reasons.join('; ')})`).join('; ')}`,
+    );
   }
   for (const n of c.notes) push(`- Note: ${n}`);
   push(`- Looked at: ${c.lookedAt}`);
@@ -222,7 +262,9 @@ function renderConcept(c: ConceptFinding, push: Push): void {
 function renderSchema(report: AuditReport, push: Push): void {
   const d = report.database;
   push('## Schema overview', '');
-  push(`- Relations inspected: ${d.relationsInspected} (${d.hostTables} host tables after setting the portal's and bookkeeping tables aside).`);
+  push(
+    `- Relations inspected: ${d.relationsInspected} (${d.hostTables} host tables after setting the portal's and bookkeeping tables aside).`,
+  );
   push(`- Table-name prefix set aside when matching names: ${d.tablePrefix ? code(d.tablePrefix) : 'none'}.`);
   push(
     d.tenant
@@ -231,7 +273,9 @@ function renderSchema(report: AuditReport, push: Push): void {
   );
   push('', '## Tables set aside', '');
   const ig = report.ignoredTables;
-  push(`- Installed by the portal: ${ig.installedByPortal.length > 0 ? ig.installedByPortal.map((t) => `${code(t.table)}${t.recorded ? '' : ' (bookkeeping)'}`).join(', ') : 'none (the portal is not installed in this database)'}.`);
+  push(
+    `- Installed by the portal: ${ig.installedByPortal.length > 0 ? ig.installedByPortal.map((t) => `${code(t.table)}${t.recorded ? '' : ' (bookkeeping)'}`).join(', ') : 'none (the portal is not installed in this database)'}.`,
+  );
   push(
     `- Host tables under the name of a table the portal creates: ${ig.reservedPrefix.length > 0 ? `${ig.reservedPrefix.map(code).join(', ')}; counted as the host's (the portal did not create them), and the portal migrations would collide with them: rename them first` : 'none'}.`,
   );
@@ -241,13 +285,18 @@ function renderSchema(report: AuditReport, push: Push): void {
 function renderRoutes(report: AuditReport, push: Push): void {
   push('## Routes probed', '');
   if (!report.routes.probed) {
-    push('Not probed: run with `--app-url` to check the host\'s `/client`, `/portal`, `/login` and public pages (GET only, redirects not followed).', '');
+    push(
+      "Not probed: run with `--app-url` to check the host's `/client`, `/portal`, `/login` and public pages (GET only, redirects not followed).",
+      '',
+    );
     return;
   }
   push('Safe GET requests to the app (`--app-url`), redirects not followed.', '');
   push('| Route | Status | Reading |', '|---|---|---|');
   for (const r of report.routes.results) {
-    push(`| \`${r.method} ${r.path}\` | ${r.status ?? `no answer (${cell(r.error ?? '')})`}${r.location ? ` → ${cell(r.location)}` : ''} | ${r.reading.replace('_', ' ')} |`);
+    push(
+      `| \`${r.method} ${r.path}\` | ${r.status ?? `no answer (${cell(r.error ?? '')})`}${r.location ? ` → ${cell(r.location)}` : ''} | ${r.reading.replace('_', ' ')} |`,
+    );
   }
   push('');
 }

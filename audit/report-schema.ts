@@ -214,9 +214,7 @@ export const AuditReportSchema = z.object({
     relationsInspected: z.number().int(),
     hostTables: z.number().int(),
     tablePrefix: z.string().nullable(),
-    tenant: z
-      .object({ column: z.string(), tables: z.number().int(), of: z.number().int(), table: z.string().nullable() })
-      .nullable(),
+    tenant: z.object({ column: z.string(), tables: z.number().int(), of: z.number().int(), table: z.string().nullable() }).nullable(),
     queries: z.number().int(),
     readOnlyTransaction: z.literal(true),
     /** The transaction never received a transaction id: nothing was written. */

@@ -15,7 +15,14 @@ import { proposeClaims } from './proposed-claims.ts';
 import { answerQuestions } from './questions/answer-questions.ts';
 import { buildSchemaModel } from './recognition/schema-model.ts';
 import { recognizeTableConcepts } from './recognition/score-tables.ts';
-import { AUDIT_REPORT_VERSION, AuditReportSchema, type Answer, type AuditReport, type ClaimCheck, type RouteProbe } from './report-schema.ts';
+import {
+  AUDIT_REPORT_VERSION,
+  AuditReportSchema,
+  type Answer,
+  type AuditReport,
+  type ClaimCheck,
+  type RouteProbe,
+} from './report-schema.ts';
 import { parseAppUrl, probeRoutes, routeServed } from './routes/probe-routes.ts';
 
 export interface AuditOptions {
@@ -56,7 +63,11 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     version: AUDIT_REPORT_VERSION,
     generatedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    adapter: { name: adapter.name, description: adapter.description, claims: adapter.claims.map((c) => ({ ...c, columns: [...c.columns] })) },
+    adapter: {
+      name: adapter.name,
+      description: adapter.description,
+      claims: adapter.claims.map((c) => ({ ...c, columns: [...c.columns] })),
+    },
     database: {
       target,
       name: catalog.database,
@@ -114,7 +125,13 @@ function planFor(catalog: Catalog, partition: TablePartition, routes: RouteProbe
   return {
     tables: PLUGIN_TABLES.map((t) => {
       const keeper = hostKeeper(t, inputs);
-      const state = recorded.has(t.name) ? 'installed' : t.unlessHostHas && keeper ? 'host_keeps' : present.has(t.name) ? 'name_taken_by_host' : 'will_create';
+      const state = recorded.has(t.name)
+        ? 'installed'
+        : t.unlessHostHas && keeper
+          ? 'host_keeps'
+          : present.has(t.name)
+            ? 'name_taken_by_host'
+            : 'will_create';
       const purpose = t.whenHostHas && keeper ? t.whenHostHas.purpose : t.purpose;
       return { name: t.name, purpose, state, hostTable: keeper?.table ?? null, note: keeper?.note ?? null };
     }),
@@ -134,7 +151,10 @@ function planFor(catalog: Catalog, partition: TablePartition, routes: RouteProbe
  * this host as the report proposes it (the proposed claims); the migrations follow the adapter's
  * actual claims, so where the two differ the note says what the chosen adapter would do instead.
  */
-function hostKeeper(table: PluginTable, { adapter, adapterClaims, proposedClaims }: PlanInputs): { table: string; note: string | null } | null {
+function hostKeeper(
+  table: PluginTable,
+  { adapter, adapterClaims, proposedClaims }: PlanInputs,
+): { table: string; note: string | null } | null {
   const concept = table.unlessHostHas ?? table.whenHostHas?.concept;
   if (!concept) return null;
   const claimed = adapterClaims.find((c) => c.concept === concept && c.claimed);
@@ -145,10 +165,19 @@ function hostKeeper(table: PluginTable, { adapter, adapterClaims, proposedClaims
     const effect = table.unlessHostHas ? `its migrations would create ${table.name}` : 'the portal would keep its own passwords';
     return { table: proposed.table, note: `no host binding named: unless its adapter claims ${concept} (the proposed claim), ${effect}` };
   }
-  if (claimed?.table) return { table: claimed.table, note: `the adapter ${adapter.name} claims ${concept} here, though the audit did not find it: check that claim` };
+  if (claimed?.table)
+    return {
+      table: claimed.table,
+      note: `the adapter ${adapter.name} claims ${concept} here, though the audit did not find it: check that claim`,
+    };
   if (proposed) {
-    const effect = table.unlessHostHas ? `its migrations would still create ${table.name}` : 'the portal would still keep its own passwords';
-    return { table: proposed.table, note: `the adapter ${adapter.name} does not claim ${concept}, so as it stands ${effect}: add the proposed ${concept} claim` };
+    const effect = table.unlessHostHas
+      ? `its migrations would still create ${table.name}`
+      : 'the portal would still keep its own passwords';
+    return {
+      table: proposed.table,
+      note: `the adapter ${adapter.name} does not claim ${concept}, so as it stands ${effect}: add the proposed ${concept} claim`,
+    };
   }
   return null;
 }

@@ -23,7 +23,8 @@ async function throwawayDatabase(): Promise<{ url: string; engine: string; drop(
   const name = `audit_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
-  const [{ version } = { version: '?' }] = (await admin.query<{ version: string }>("select current_setting('server_version') as version")).rows;
+  const [{ version } = { version: '?' }] = (await admin.query<{ version: string }>("select current_setting('server_version') as version"))
+    .rows;
   await admin.query(`create database ${name}`);
   await admin.end();
   const url = new URL(server);
@@ -68,10 +69,15 @@ async function main(): Promise<void> {
       for (let i = 0; i < tables; i += 1) await client.query('select 1');
     });
     // Baseline 2: the naive audit, one information_schema query per table.
-    const names = (await client.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public'")).rows.map((r) => r.name);
+    const names = (await client.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public'")).rows.map(
+      (r) => r.name,
+    );
     const naive = await timed(async () => {
       for (const name of names) {
-        await client.query('select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2', ['public', name]);
+        await client.query('select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2', [
+          'public',
+          name,
+        ]);
       }
     });
     await client.end();
@@ -85,7 +91,10 @@ async function main(): Promise<void> {
       const audit = await timed(() => runAudit({ databaseUrl: db.url }));
       auditRuns.push(audit.ms);
       queries = audit.value.database.queries;
-      found = audit.value.concepts.filter((c) => c.chosenTable).map((c) => `${c.id}=${c.chosenTable?.replace('public.', '')}`).join(' ');
+      found = audit.value.concepts
+        .filter((c) => c.chosenTable)
+        .map((c) => `${c.id}=${c.chosenTable?.replace('public.', '')}`)
+        .join(' ');
     }
 
     const auditMs = median(auditRuns);

@@ -11,7 +11,12 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 
-const pages = JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as Array<{ path: string; contentType: string; body?: string; base64?: string }>;
+const pages = JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as Array<{
+  path: string;
+  contentType: string;
+  body?: string;
+  base64?: string;
+}>;
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 6 });
 const app = express();
 

@@ -29,7 +29,12 @@ try {
   const hexReads = async (perQuery: number) => {
     let bytes = 0;
     for (let from = 0; from < chunks; from += perQuery) {
-      const rows = await db('portal_file_chunks').where('file_id', id).andWhere('seq', '>=', from).andWhere('seq', '<', from + perQuery).orderBy('seq').select<Array<{ content: Buffer }>>('content');
+      const rows = await db('portal_file_chunks')
+        .where('file_id', id)
+        .andWhere('seq', '>=', from)
+        .andWhere('seq', '<', from + perQuery)
+        .orderBy('seq')
+        .select<Array<{ content: Buffer }>>('content');
       for (const row of rows) bytes += row.content.length;
     }
     return bytes;

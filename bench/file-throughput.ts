@@ -18,7 +18,18 @@ const sizeMb = Number(values.mb);
 const store = values.store;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
 const flags = path.join(dir, 'flags.json');
-writeFileSync(flags, JSON.stringify({ features: [{ name: 'customer_portal_enabled', enabled: true, strategies: [{ name: 'default', constraints: [{ contextName: 'workspaceSlug', operator: 'IN', values: ['demo'] }] }] }] }));
+writeFileSync(
+  flags,
+  JSON.stringify({
+    features: [
+      {
+        name: 'customer_portal_enabled',
+        enabled: true,
+        strategies: [{ name: 'default', constraints: [{ contextName: 'workspaceSlug', operator: 'IN', values: ['demo'] }] }],
+      },
+    ],
+  }),
+);
 
 // A PDF header, then incompressible bytes: what a scanned document looks like to the pipes.
 const file = path.join(dir, 'scan.pdf');
@@ -37,12 +48,22 @@ const crm = await bootReferenceCrm({
 });
 try {
   const workspace = await crm.db('workspaces').where({ slug: 'demo' }).first('id');
-  await crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_file_uploads: true, max_upload_mb: sizeMb + 1 }).onConflict('workspace_id').merge();
+  await crm
+    .db('workspace_client_portal_settings')
+    .insert({ workspace_id: String(workspace.id), allow_file_uploads: true, max_upload_mb: sizeMb + 1 })
+    .onConflict('workspace_id')
+    .merge();
   // Settings are cached per workspace; a write behind the portal's back must say so.
   await crm.portal.workspaceChanged(String(workspace.id));
   const login = crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
 
-  const request = (method: string, url: string, headers: Record<string, string>, body?: Buffer | (() => Promise<void>), sink?: (chunk: Buffer) => void) =>
+  const request = (
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: Buffer | (() => Promise<void>),
+    sink?: (chunk: Buffer) => void,
+  ) =>
     new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
       const req = http.request(`${crm.url}${url}`, { method, headers }, (res) => {
         const parts: Buffer[] = [];
@@ -67,11 +88,18 @@ try {
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
   let page = await request('GET', '/portal/demo/sign-in', {});
   keep(page.headers);
-  const signIn = await request('POST', '/portal/demo/sign-in/password', { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
-    Buffer.from(new URLSearchParams({ _csrf: csrfOf(page.text), email: login.email, password: login.password }).toString()));
+  const signIn = await request(
+    'POST',
+    '/portal/demo/sign-in/password',
+    { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+    Buffer.from(new URLSearchParams({ _csrf: csrfOf(page.text), email: login.email, password: login.password }).toString()),
+  );
   keep(signIn.headers);
   page = await request('GET', '/portal/demo/documents', { Cookie: cookie });
-  if (page.status !== 200) throw new Error(`the documents page answered ${page.status} ${page.headers.location ?? ''} (sign-in answered ${signIn.status} ${signIn.headers.location ?? ''})`);
+  if (page.status !== 200)
+    throw new Error(
+      `the documents page answered ${page.status} ${page.headers.location ?? ''} (sign-in answered ${signIn.status} ${signIn.headers.location ?? ''})`,
+    );
 
   let start = process.hrtime.bigint();
   copyFileSync(file, path.join(dir, 'copy.pdf'));
@@ -79,18 +107,28 @@ try {
 
   // The upload streams the file from disk into the request body.
   const boundary = '----bench';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrfOf(page.text)}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrfOf(page.text)}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const { createReadStream, statSync } = await import('node:fs');
   start = process.hrtime.bigint();
   const uploaded = await new Promise<number>((resolve, reject) => {
-    const req = http.request(`${crm.url}/portal/demo/documents/uploads`, {
-      method: 'POST',
-      headers: { Cookie: cookie, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + statSync(file).size + tail.length) },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      `${crm.url}/portal/demo/documents/uploads`,
+      {
+        method: 'POST',
+        headers: {
+          Cookie: cookie,
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Content-Length': String(head.length + statSync(file).size + tail.length),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.write(head);
     const stream = createReadStream(file);
@@ -103,17 +141,38 @@ try {
   const row = await crm.db('client_uploads').orderBy('created_at', 'desc').first('id');
   let bytes = 0;
   start = process.hrtime.bigint();
-  await request('GET', `/portal/demo/documents/uploads/${row.id}/download`, { Cookie: cookie }, undefined, (chunk) => (bytes += chunk.length));
+  await request(
+    'GET',
+    `/portal/demo/documents/uploads/${row.id}/download`,
+    { Cookie: cookie },
+    undefined,
+    (chunk) => (bytes += chunk.length),
+  );
   const download = seconds(start);
   if (bytes !== sizeMb * MB) throw new Error(`downloaded ${bytes} bytes`);
 
   const client = await crm.db('clients').where({ workspace_id: workspace.id, name: 'Northwind Traders' }).first('id');
-  const [doc] = await crm.db('documents')
-    .insert({ workspace_id: workspace.id, client_id: client.id, filename: 'bench.pdf', content_type: 'application/pdf', size_bytes: sizeMb * MB, content: crm.db.raw("decode(repeat(md5('bench'), ?), 'hex')", [(sizeMb * MB) / 16]), shared_with_client: true })
+  const [doc] = await crm
+    .db('documents')
+    .insert({
+      workspace_id: workspace.id,
+      client_id: client.id,
+      filename: 'bench.pdf',
+      content_type: 'application/pdf',
+      size_bytes: sizeMb * MB,
+      content: crm.db.raw("decode(repeat(md5('bench'), ?), 'hex')", [(sizeMb * MB) / 16]),
+      shared_with_client: true,
+    })
     .returning('id');
   bytes = 0;
   start = process.hrtime.bigint();
-  await request('GET', `/portal/demo/documents/shared/${doc.id}/download`, { Cookie: cookie }, undefined, (chunk) => (bytes += chunk.length));
+  await request(
+    'GET',
+    `/portal/demo/documents/shared/${doc.id}/download`,
+    { Cookie: cookie },
+    undefined,
+    (chunk) => (bytes += chunk.length),
+  );
   const shared = seconds(start);
 
   console.log(`${sizeMb} MB, portal storage: ${store}, database: ${crm.databaseMode}`);

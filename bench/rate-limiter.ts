@@ -29,7 +29,7 @@ async function time(label: string, work: (i: number) => Promise<unknown>): Promi
   const start = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) await work(i);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  console.log(`${label.padEnd(46)} ${(ms / runs * 1000).toFixed(0).padStart(6)} µs/op`);
+  console.log(`${label.padEnd(46)} ${((ms / runs) * 1000).toFixed(0).padStart(6)} µs/op`);
   return ms;
 }
 
@@ -43,16 +43,33 @@ try {
   }
   const rule: LimitRule = { name: 'bench', points: 5, windowSeconds: 900, blockSeconds: 900 };
   const ours = new RateLimiter(db, Date.now, 'ours');
-  const theirs = new RateLimiterPostgres({ storeClient: db, storeType: 'knex', tableName: 'theirs', tableCreated: true, clearExpiredByTimeout: false, points: 5, duration: 900, blockDuration: 900 });
+  const theirs = new RateLimiterPostgres({
+    storeClient: db,
+    storeType: 'knex',
+    tableName: 'theirs',
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+    points: 5,
+    duration: 900,
+    blockDuration: 900,
+  });
   const refused = async (p: Promise<unknown>) => p.catch(() => undefined);
 
-  console.log(`rate limiters, ${runs} sequential operations each, one connection, ${(await admin.query("select current_setting('server_version') v")).rows[0].v}`);
+  console.log(
+    `rate limiters, ${runs} sequential operations each, one connection, ${(await admin.query("select current_setting('server_version') v")).rows[0].v}`,
+  );
   const floor = await time('baseline: select 1', () => db.raw('select 1'));
   const rows: Array<[string, number]> = [];
   rows.push(['consume, new key: ours', await time('consume, new key: ours', (i) => ours.consume(rule, `k${i}`))]);
-  rows.push(['consume, new key: rate-limiter-flexible', await time('consume, new key: rate-limiter-flexible', (i) => refused(theirs.consume(`k${i}`)))]);
+  rows.push([
+    'consume, new key: rate-limiter-flexible',
+    await time('consume, new key: rate-limiter-flexible', (i) => refused(theirs.consume(`k${i}`))),
+  ]);
   rows.push(['consume, key over budget: ours', await time('consume, key over budget: ours', () => ours.consume(rule, 'attacked'))]);
-  rows.push(['consume, key over budget: rate-limiter-flexible', await time('consume, key over budget: rate-limiter-flexible', () => refused(theirs.consume('attacked')))]);
+  rows.push([
+    'consume, key over budget: rate-limiter-flexible',
+    await time('consume, key over budget: rate-limiter-flexible', () => refused(theirs.consume('attacked'))),
+  ]);
   rows.push(['lockout read: ours', await time('lockout read: ours', (i) => ours.check(rule, `k${i}`))]);
   rows.push(['lockout read: rate-limiter-flexible', await time('lockout read: rate-limiter-flexible', (i) => theirs.get(`k${i}`))]);
   console.log('\nratio to the select-1 floor:');

@@ -14,9 +14,25 @@ import { hashPublicToken, newTokenSalt, tokenFor } from '../src/features/offers/
 import { enableTwoFactor } from '../src/features/account/two-factor/queries.ts';
 import { createSecretBox } from '../src/features/account/two-factor/secret-box.ts';
 
-export type BenchRecords = Record<'proposal' | 'quotation' | 'invoice' | 'payable' | 'paidInvoice' | 'payment' | 'publicLink' | 'publicLinkId' | 'clientId' | 'clientUserId' | 'twoFactorUserId', string>;
+export type BenchRecords = Record<
+  | 'proposal'
+  | 'quotation'
+  | 'invoice'
+  | 'payable'
+  | 'paidInvoice'
+  | 'payment'
+  | 'publicLink'
+  | 'publicLinkId'
+  | 'clientId'
+  | 'clientUserId'
+  | 'twoFactorUserId',
+  string
+>;
 
-export async function benchRecords(db: Knex, args: { workspaceId: string; clientId: string; clientEmail: string; staffEmail: string; secret: string }): Promise<BenchRecords> {
+export async function benchRecords(
+  db: Knex,
+  args: { workspaceId: string; clientId: string; clientEmail: string; staffEmail: string; secret: string },
+): Promise<BenchRecords> {
   const scope = { workspace_id: args.workspaceId, client_id: args.clientId };
   const newestOpen = async (table: 'proposals' | 'quotations') => {
     // The newest open one; the newest shown one when none is open (the demo seed has no open quotation).
@@ -46,18 +62,44 @@ export async function benchRecords(db: Knex, args: { workspaceId: string; client
   const token = tokenFor(args.secret, salt);
   const now = new Date();
   const publicLinkId = await insertPublicLink(db, {
-    workspaceId: args.workspaceId, clientId: args.clientId, subjectType: 'proposal', subjectId: proposal, tokenSalt: salt, tokenHash: hashPublicToken(token),
-    allowDecision: true, staffId: String(staff.id), expiresAt: new Date(now.getTime() + 30 * 86_400_000), createdAt: now,
+    workspaceId: args.workspaceId,
+    clientId: args.clientId,
+    subjectType: 'proposal',
+    subjectId: proposal,
+    tokenSalt: salt,
+    tokenHash: hashPublicToken(token),
+    allowDecision: true,
+    staffId: String(staff.id),
+    expiresAt: new Date(now.getTime() + 30 * 86_400_000),
+    createdAt: now,
   });
   const clientUser = await db('client_users').where({ workspace_id: args.workspaceId, email: args.clientEmail.toLowerCase() }).first('id');
   if (!clientUser) throw new Error('the signed-in client has no client user');
-  const other = await db('client_users').where({ workspace_id: args.workspaceId, status: 'active' }).whereNot('id', clientUser.id).orderBy('id').first('id');
+  const other = await db('client_users')
+    .where({ workspace_id: args.workspaceId, status: 'active' })
+    .whereNot('id', clientUser.id)
+    .orderBy('id')
+    .first('id');
   if (!other) throw new Error('the demo workspace needs a second active client user');
   const twoFactorUserId = String(other.id);
-  await enableTwoFactor(db, args.workspaceId, twoFactorUserId, createSecretBox(args.secret).seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', twoFactorUserId), 0);
+  await enableTwoFactor(
+    db,
+    args.workspaceId,
+    twoFactorUserId,
+    createSecretBox(args.secret).seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', twoFactorUserId),
+    0,
+  );
   return {
-    proposal, quotation: await newestOpen('quotations'), invoice: String(invoice.id), payable: String(payable.id),
-    paidInvoice: String(paid.invoice), payment: String(paid.payment), publicLink: token, publicLinkId,
-    clientId: args.clientId, clientUserId: String(clientUser.id), twoFactorUserId,
+    proposal,
+    quotation: await newestOpen('quotations'),
+    invoice: String(invoice.id),
+    payable: String(payable.id),
+    paidInvoice: String(paid.invoice),
+    payment: String(paid.payment),
+    publicLink: token,
+    publicLinkId,
+    clientId: args.clientId,
+    clientUserId: String(clientUser.id),
+    twoFactorUserId,
   };
 }

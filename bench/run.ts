@@ -62,7 +62,11 @@ export const PAGES: PageEntry[] = [
   { name: 'branding.css', who: 'anonymous', path: '/portal/demo/branding.css' },
   { name: 'admin settings', who: 'staff', path: '/settings/client-portal' },
   { name: 'admin disable client user confirmation', who: 'staff', path: '/settings/client-portal/clients/{clientUserId}/disable' },
-  { name: 'admin revoke link confirmation', who: 'staff', path: '/settings/client-portal/records/proposal/{clientId}/{proposal}/links/{publicLinkId}/revoke' },
+  {
+    name: 'admin revoke link confirmation',
+    who: 'staff',
+    path: '/settings/client-portal/records/proposal/{clientId}/{proposal}/links/{publicLinkId}/revoke',
+  },
   { name: 'admin two-factor reset confirmation', who: 'staff', path: '/settings/client-portal/clients/{twoFactorUserId}/two-factor/reset' },
   { name: 'proposal list', who: 'client', path: '/portal/demo/proposals' },
   { name: 'proposal detail', who: 'client', path: '/portal/demo/proposals/{proposal}' },
@@ -89,7 +93,11 @@ export const PAGES: PageEntry[] = [
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const quick = process.argv.includes('--quick');
 const skipEmbedded = process.argv.includes('--no-embedded');
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean);
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',')
+  .filter(Boolean);
 // The sign-in POST is no page: it runs in a partial run only when asked for by this word.
 const SIGN_IN_POST = 'sign-in-post';
 // Nor are the bare route's round trips: the same bytes after 1 to 5 queries in a row, what round
@@ -102,7 +110,9 @@ const SCALE = 'scale';
 // Nor are the live message streams one instance holds (bench/sse-connections.ts, once per database).
 const SSE = 'sse';
 const SSE_STREAMS = 1000;
-const SELECTED = only ? PAGES.filter((page) => only.some((word) => ![SIGN_IN_POST, ROUND_TRIPS, SCALE, SSE].includes(word) && page.name.includes(word))) : PAGES;
+const SELECTED = only
+  ? PAGES.filter((page) => only.some((word) => ![SIGN_IN_POST, ROUND_TRIPS, SCALE, SSE].includes(word) && page.name.includes(word)))
+  : PAGES;
 const measureSignIn = !only || only.includes(SIGN_IN_POST);
 const measureRoundTrips = !only || only.includes(ROUND_TRIPS);
 const measureScale = !only || only.includes(SCALE);
@@ -125,9 +135,13 @@ interface Served {
 }
 
 function startChild(script: string, env: Record<string, string>): Promise<{ line: Record<string, unknown>; child: ChildProcess }> {
-  const profile = script === 'serve.ts' && process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const profile =
+    script === 'serve.ts' && process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   // As deployed: NODE_ENV=production (templates are not checked for edits on every render).
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', script)], { env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', script)], {
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -164,7 +178,8 @@ async function postgresServer(): Promise<{ url: string; stop(): void }> {
   // initdb refuses to run as root: the cluster then belongs to the postgres system user.
   const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
   if (asUser.length) execFileSync('chown', ['postgres', dir]);
-  const run = (cmd: string, args: string[]) => execFileSync(asUser[0] ?? cmd, [...asUser.slice(1), ...(asUser.length ? [cmd] : []), ...args], { stdio: 'ignore' });
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(asUser[0] ?? cmd, [...asUser.slice(1), ...(asUser.length ? [cmd] : []), ...args], { stdio: 'ignore' });
   run('initdb', ['-D', dir, '-U', 'postgres', '--auth=trust', '--no-sync']);
   run('pg_ctl', ['-D', dir, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', 'start']);
   return {
@@ -202,13 +217,19 @@ async function serve(databaseUrl: string | undefined, size: string): Promise<Ser
 
 /** Cookies of a signed-in client and staff user, and an anonymous visitor's CSRF cookie and token. */
 async function identities(app: Served) {
-  const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookieOf = (res: Response) =>
+    res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
   const signInPage = await fetch(`${app.url}/portal/demo/sign-in`);
   const anonCookie = cookieOf(signInPage);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
   const clientRes = await fetch(`${app.url}/portal/demo/sign-in/password`, {
-    method: 'POST', redirect: 'manual', headers: { cookie: anonCookie, 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: anonCookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: form({ _csrf: csrf, email: app.client.email, password: app.client.password }),
   });
   if (clientRes.status !== 303) throw new Error(`client sign-in answered ${clientRes.status}`);
@@ -216,7 +237,9 @@ async function identities(app: Served) {
   const staffCookie0 = cookieOf(staffPage);
   const staffCsrf = /name="_csrf" value="([^"]+)"/.exec(await staffPage.text())![1]!;
   const staffRes = await fetch(`${app.url}/signin`, {
-    method: 'POST', redirect: 'manual', headers: { cookie: staffCookie0, 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: staffCookie0, 'content-type': 'application/x-www-form-urlencoded' },
     body: form({ _csrf: staffCsrf, email: app.staff.email, password: app.staff.password }),
   });
   return { anonymous: anonCookie, client: cookieOf(clientRes), staff: cookieOf(staffRes) || staffCookie0, csrf, form };
@@ -235,7 +258,10 @@ const cpu = (ms: number | null) => (ms === null ? '—' : ms.toFixed(2));
 
 const pathOf = (page: PageEntry, app: Served) => page.path.replace(/\{(\w+)\}/g, (_, key: string) => app.records[key] ?? `{${key}}`);
 const randomAddress = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-const spread = (req: autocannon.Request): autocannon.Request => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': randomAddress() } });
+const spread = (req: autocannon.Request): autocannon.Request => ({
+  ...req,
+  headers: { ...req.headers, 'x-forwarded-for': randomAddress() },
+});
 
 /** Load on `options.url` after a warm-up; `pid` is the process serving it, whose CPU time is read around the measurement. */
 async function load(options: autocannon.Options, pid?: number): Promise<Measured> {
@@ -274,10 +300,14 @@ async function sequentialP50(url: string, cookie: string): Promise<number> {
   const get = () =>
     new Promise<number>((resolve, reject) => {
       const started = performance.now();
-      http.get(url, { agent, headers: { cookie } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`${url} answered ${res.statusCode}`))));
-      }).on('error', reject);
+      http
+        .get(url, { agent, headers: { cookie } }, (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`${url} answered ${res.statusCode}`)),
+          );
+        })
+        .on('error', reject);
     });
   try {
     for (const until = Date.now() + WARMUP * 1000; Date.now() < until; ) await get();
@@ -299,12 +329,14 @@ async function argonVerifies(concurrency: number, seconds: number): Promise<{ pe
   let done = 0;
   const cpuBefore = processCpuMs(process.pid);
   const until = Date.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < until) {
-      await argonVerify(hash, 'correct horse battery staple');
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        await argonVerify(hash, 'correct horse battery staple');
+        done++;
+      }
+    }),
+  );
   return { perSecond: done / seconds, cpuMs: (processCpuMs(process.pid) - cpuBefore) / done };
 }
 
@@ -327,7 +359,10 @@ interface RoundTripRow {
   bare: Measured;
 }
 
-async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; roundTrips: RoundTripRow[]; rss: { idle: number; loaded: number } }> {
+async function measureApp(
+  label: string,
+  app: Served,
+): Promise<{ rows: Row[]; roundTrips: RoundTripRow[]; rss: { idle: number; loaded: number } }> {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const idle = rssMb(app.child.pid!);
   const who = await identities(app);
@@ -339,11 +374,19 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; ro
     const contentType = res.headers.get('content-type') ?? 'text/html';
     // Binary answers (PDFs) travel as base64, so the baseline sends the very same bytes.
     const binary = !/^text\/|json|javascript/.test(contentType);
-    captured.push({ path: pathOf(page, app), contentType, ...(binary ? { base64: Buffer.from(await res.arrayBuffer()).toString('base64') } : { body: await res.text() }) });
+    captured.push({
+      path: pathOf(page, app),
+      contentType,
+      ...(binary ? { base64: Buffer.from(await res.arrayBuffer()).toString('base64') } : { body: await res.text() }),
+    });
   }
   const pagesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'portal-bench-')), 'pages.json');
   writeFileSync(pagesFile, JSON.stringify(captured));
-  const bare = await startChild('bare.ts', { BARE_PAGES: pagesFile, DATABASE_URL: app.databaseUrl, BARE_ROUND_TRIPS: String(MAX_ROUND_TRIPS) });
+  const bare = await startChild('bare.ts', {
+    BARE_PAGES: pagesFile,
+    DATABASE_URL: app.databaseUrl,
+    BARE_ROUND_TRIPS: String(MAX_ROUND_TRIPS),
+  });
   const bareUrl = (bare.line as { url: string }).url;
   const rows: Row[] = [];
   const roundTrips: RoundTripRow[] = [];
@@ -351,37 +394,68 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; ro
     for (const page of SELECTED) {
       await vacuumAnalyze(app.databaseUrl);
       const portal = page.spreadAddresses
-        ? await load({ url: app.url, requests: [{ method: 'GET', path: pathOf(page, app), headers: { cookie: who[page.who] }, setupRequest: spread }] }, app.child.pid)
+        ? await load(
+            {
+              url: app.url,
+              requests: [{ method: 'GET', path: pathOf(page, app), headers: { cookie: who[page.who] }, setupRequest: spread }],
+            },
+            app.child.pid,
+          )
         : await load({ url: `${app.url}${pathOf(page, app)}`, headers: { cookie: who[page.who] } }, app.child.pid);
       // Requests still queued in the app when the load stopped (slow answers such as PDFs) would be
       // served during the next measurement: one more request waits behind them first.
       await fetch(`${app.url}/portal/demo/sign-in`).then((res) => res.arrayBuffer());
       const baseline = await load({ url: `${bareUrl}${pathOf(page, app)}` }, bare.child.pid);
-      rows.push({ database: label, page: page.name, portal, bare: baseline, ratio: portal.rps / baseline.rps, target: 'information', met: null });
-      console.log(`  ${label} ${page.name}: ${portal.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} (${(portal.rps / baseline.rps).toFixed(2)} ×), p50 ${portal.p50} ms, app CPU ${cpu(portal.cpuMs)} ms/request vs bare ${cpu(baseline.cpuMs)}${portal.non2xx ? `, ${portal.non2xx} non-2xx` : ''}, load ${os.loadavg()[0]!.toFixed(1)}`);
+      rows.push({
+        database: label,
+        page: page.name,
+        portal,
+        bare: baseline,
+        ratio: portal.rps / baseline.rps,
+        target: 'information',
+        met: null,
+      });
+      console.log(
+        `  ${label} ${page.name}: ${portal.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} (${(portal.rps / baseline.rps).toFixed(2)} ×), p50 ${portal.p50} ms, app CPU ${cpu(portal.cpuMs)} ms/request vs bare ${cpu(baseline.cpuMs)}${portal.non2xx ? `, ${portal.non2xx} non-2xx` : ''}, load ${os.loadavg()[0]!.toFixed(1)}`,
+      );
     }
     for (let trips = 1; measureRoundTrips && trips <= MAX_ROUND_TRIPS; trips++) {
       const measured = await load({ url: `${bareUrl}/round-trips/${trips}` }, bare.child.pid);
       roundTrips.push({ database: label, trips, bare: measured });
-      console.log(`  ${label} bare route after ${trips} round trip(s): ${measured.rps.toFixed(0)} req/s, CPU ${cpu(measured.cpuMs)} ms/request`);
+      console.log(
+        `  ${label} bare route after ${trips} round trip(s): ${measured.rps.toFixed(0)} req/s, CPU ${cpu(measured.cpuMs)} ms/request`,
+      );
     }
     if (!measureSignIn) return { rows, roundTrips, rss: { idle, loaded: rssMb(app.child.pid!) } };
     // Password sign-in: each request from its own address (a proxy on this host says which), so the
     // per-address limit stays out of the way; every one signs in and writes a session.
     const body = who.form({ _csrf: who.csrf, email: app.client.email, password: app.client.password });
     const headers = { cookie: who.anonymous, 'content-type': 'application/x-www-form-urlencoded' };
-    const signIn = await load({
-      url: app.url,
-      requests: [{
-        method: 'POST',
-        path: '/portal/demo/sign-in/password',
-        headers,
-        body,
-        setupRequest: (req: autocannon.Request): autocannon.Request => ({ ...req, headers: { ...headers, ...req.headers, 'x-forwarded-for': randomAddress() } }),
-      }],
-    }, app.child.pid);
+    const signIn = await load(
+      {
+        url: app.url,
+        requests: [
+          {
+            method: 'POST',
+            path: '/portal/demo/sign-in/password',
+            headers,
+            body,
+            setupRequest: (req: autocannon.Request): autocannon.Request => ({
+              ...req,
+              headers: { ...headers, ...req.headers, 'x-forwarded-for': randomAddress() },
+            }),
+          },
+        ],
+      },
+      app.child.pid,
+    );
     // A successful sign-in answers 303; anything else (403, 429, 500) is a failed measurement.
-    const failed = await fetch(`${app.url}/portal/demo/sign-in/password`, { method: 'POST', redirect: 'manual', headers: { ...headers, 'x-forwarded-for': randomAddress() }, body });
+    const failed = await fetch(`${app.url}/portal/demo/sign-in/password`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...headers, 'x-forwarded-for': randomAddress() },
+      body,
+    });
     if (failed.status !== 303) throw new Error(`the sign-in POST answered ${failed.status}`);
     // The baseline at its best: raw argon2 with as many in flight as the sign-in had, and with one
     // per core (fewer at once, each costs less CPU: memory-hard), whichever does more with less.
@@ -392,10 +466,17 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; ro
     // and the load generator, which share this machine's two cores with the app (see the report).
     const byCpu = signIn.cpuMs ? argon.cpuMs / signIn.cpuMs : 0;
     rows.push({
-      database: label, page: 'sign-in POST (password)', portal: signIn, ratio: byCpu, met: byCpu >= 0.8, byRequests: signIn.rps / argon.perSecond,
+      database: label,
+      page: 'sign-in POST (password)',
+      portal: signIn,
+      ratio: byCpu,
+      met: byCpu >= 0.8,
+      byRequests: signIn.rps / argon.perSecond,
       target: `≥ 0.8 × argon2 verify, by CPU (argon2 ${argon.cpuMs.toFixed(2)} ms a verify, ${argon.perSecond.toFixed(0)}/s; by req/s ${(signIn.rps / argon.perSecond).toFixed(2)} ×)`,
     });
-    console.log(`  ${label} sign-in POST: ${signIn.rps.toFixed(0)} req/s vs argon2 verify ${argon.perSecond.toFixed(0)}/s; app CPU ${cpu(signIn.cpuMs)} ms a sign-in vs argon2 ${argon.cpuMs.toFixed(2)} ms a verify (${byCpu.toFixed(2)} ×)`);
+    console.log(
+      `  ${label} sign-in POST: ${signIn.rps.toFixed(0)} req/s vs argon2 verify ${argon.perSecond.toFixed(0)}/s; app CPU ${cpu(signIn.cpuMs)} ms a sign-in vs argon2 ${argon.cpuMs.toFixed(2)} ms a verify (${byCpu.toFixed(2)} ×)`,
+    );
   } finally {
     await stopChild(bare.child);
   }
@@ -408,10 +489,16 @@ async function measureApp(label: string, app: Served): Promise<{ rows: Row[]; ro
  * measured one size after the other, a machine that drifts in speed over minutes (shared cores)
  * moved whole columns, and pages that read nothing that grows came out 1.4 × slower.
  */
-async function latencyAtScale(label: string, databaseUrl: () => Promise<string | undefined>): Promise<Array<{ page: string; small: number; large: number }>> {
+async function latencyAtScale(
+  label: string,
+  databaseUrl: () => Promise<string | undefined>,
+): Promise<Array<{ page: string; small: number; large: number }>> {
   const apps: Record<'small' | 'large', Served | undefined> = { small: undefined, large: undefined };
   try {
-    for (const [size, seed] of [['small', 'small'], ['large', LARGE]] as const) {
+    for (const [size, seed] of [
+      ['small', 'small'],
+      ['large', LARGE],
+    ] as const) {
       apps[size] = await serve(await databaseUrl(), seed);
       console.log(`  ${label} seeded ${seed} in ${apps[size]!.seedSeconds.toFixed(0)} s`);
     }
@@ -453,18 +540,27 @@ async function liveStreams(label: string, databaseUrl: string | undefined): Prom
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'sse-connections.ts'), String(SSE_STREAMS)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'sse-connections.ts'), String(SSE_STREAMS)], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   // The script prints one JSON object, spread over several lines.
   if (code !== 0 || !output.includes('{')) throw new Error(`sse-connections.ts exited with ${code}: ${output}`);
   const measured = JSON.parse(output.slice(output.indexOf('{'))) as StreamsMeasured;
-  console.log(`  ${label} ${measured.connections} live streams: RSS ${measured.rssBeforeMb} -> ${measured.rssAfterMb} MB (+${measured.rssGrowthMb}), one message reached ${measured.deliveredTo} in ${measured.fanOutToAllMs} ms`);
+  console.log(
+    `  ${label} ${measured.connections} live streams: RSS ${measured.rssBeforeMb} -> ${measured.rssAfterMb} MB (+${measured.rssGrowthMb}), one message reached ${measured.deliveredTo} in ${measured.fanOutToAllMs} ms`,
+  );
   return measured;
 }
 
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}, load average at start ${os
+  .loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ')}`;
 const started = Date.now();
 const server = await postgresServer();
 const databases: Array<{ drop(): Promise<void> }> = [];
@@ -506,24 +602,39 @@ const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const table = [
   '| database | page | req/s | p50 ms | p99 ms | app CPU ms/req | bare req/s | bare p50 ms | bare CPU ms/req | ratio | target |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-  ...allRows.map((r) => `| ${r.database} | ${r.page} | ${fmt(r.portal.rps)} | ${r.portal.p50} | ${r.portal.p99} | ${cpu(r.portal.cpuMs)} | ${r.bare ? fmt(r.bare.rps) : '—'} | ${r.bare ? r.bare.p50 : '—'} | ${r.bare ? cpu(r.bare.cpuMs) : '—'} | ${r.ratio.toFixed(2)} × | ${r.target} |`),
+  ...allRows.map(
+    (r) =>
+      `| ${r.database} | ${r.page} | ${fmt(r.portal.rps)} | ${r.portal.p50} | ${r.portal.p99} | ${cpu(r.portal.cpuMs)} | ${r.bare ? fmt(r.bare.rps) : '—'} | ${r.bare ? r.bare.p50 : '—'} | ${r.bare ? cpu(r.bare.cpuMs) : '—'} | ${r.ratio.toFixed(2)} × | ${r.target} |`,
+  ),
 ];
 const oneTrip = (database: string) => allRoundTrips.find((r) => r.database === database && r.trips === 1)!.bare.rps;
 const roundTripTable = [
   '| database | queries in a row | bare req/s | bare p50 ms | bare CPU ms/req | ratio to one query |',
   '| --- | ---: | ---: | ---: | ---: | ---: |',
-  ...allRoundTrips.map((r) => `| ${r.database} | ${r.trips} | ${fmt(r.bare.rps)} | ${r.bare.p50} | ${cpu(r.bare.cpuMs)} | ${(r.bare.rps / oneTrip(r.database)).toFixed(2)} × |`),
+  ...allRoundTrips.map(
+    (r) =>
+      `| ${r.database} | ${r.trips} | ${fmt(r.bare.rps)} | ${r.bare.p50} | ${cpu(r.bare.cpuMs)} | ${(r.bare.rps / oneTrip(r.database)).toFixed(2)} × |`,
+  ),
 ];
 const scaleTable = [
   `| database | page | p50 ms at 1k rows | p50 ms at ${quick ? '100k' : '1M'} rows | ratio | target |`,
   '| --- | --- | ---: | ---: | ---: | --- |',
-  ...Object.entries(scale).flatMap(([db, rows]) => rows.map((r) => `| ${db} | ${r.page} | ${r.small} | ${r.large} | ${(r.large / r.small).toFixed(2)} × | ≤ 1.5 × |`)),
+  ...Object.entries(scale).flatMap(([db, rows]) =>
+    rows.map((r) => `| ${db} | ${r.page} | ${r.small} | ${r.large} | ${(r.large / r.small).toFixed(2)} × | ≤ 1.5 × |`),
+  ),
 ];
-const rssTable = ['| database | RSS idle MB | RSS after the run MB |', '| --- | ---: | ---: |', ...Object.entries(rss).map(([db, r]) => `| ${db} | ${r.idle.toFixed(0)} | ${r.loaded.toFixed(0)} |`)];
+const rssTable = [
+  '| database | RSS idle MB | RSS after the run MB |',
+  '| --- | ---: | ---: |',
+  ...Object.entries(rss).map(([db, r]) => `| ${db} | ${r.idle.toFixed(0)} | ${r.loaded.toFixed(0)} |`),
+];
 const streamsTable = [
   '| database | live streams | RSS before MB | RSS after MB | growth MB | per stream KB | one message reached | in ms | target |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-  ...Object.entries(streams).map(([db, m]) => `| ${db} | ${m.connections} | ${m.rssBeforeMb} | ${m.rssAfterMb} | ${m.rssGrowthMb} | ${m.perConnectionKb} | ${m.deliveredTo} | ${m.fanOutToAllMs} | < 100 MB growth |`),
+  ...Object.entries(streams).map(
+    ([db, m]) =>
+      `| ${db} | ${m.connections} | ${m.rssBeforeMb} | ${m.rssAfterMb} | ${m.rssGrowthMb} | ${m.perConnectionKb} | ${m.deliveredTo} | ${m.fanOutToAllMs} | < 100 MB growth |`,
+  ),
 ];
 
 // Each target of the benchmark with what this run measured against it.
@@ -532,34 +643,52 @@ const yesNo = (met: boolean) => (met ? 'met' : '**not met**');
 // host's contact) and renders the layout around a short form: the floor of a signed-in page.
 const FLOOR_PAGE = 'sign out other sessions confirmation';
 const pagesOf = (database: string) => allRows.filter((r) => r.database === database && r.met === null);
-const span = (rows: Row[]) => `${Math.min(...rows.map((r) => r.ratio)).toFixed(2)} × to ${Math.max(...rows.map((r) => r.ratio)).toFixed(2)} ×`;
+const span = (rows: Row[]) =>
+  `${Math.min(...rows.map((r) => r.ratio)).toFixed(2)} × to ${Math.max(...rows.map((r) => r.ratio)).toFixed(2)} ×`;
 const targetRows = [
-  ...[...new Set(allRows.filter((r) => r.met === null).map((r) => r.database))].map((db) =>
-    `| every page ≥ 0.5 × the bare route (req/s) | ${db} | ${span(pagesOf(db))} | ${yesNo(pagesOf(db).every((r) => r.ratio >= 0.5))}: not within reach of the design's stack here, see below |`),
-  ...allRows.filter((r) => r.met !== null).map((r) => `| the ${r.page} ≥ 0.8 × raw argon2 verify | ${r.database} | ${r.ratio.toFixed(2)} × by CPU; ${r.byRequests?.toFixed(2)} × by req/s | ${yesNo(r.met!)}, see below |`),
+  ...[...new Set(allRows.filter((r) => r.met === null).map((r) => r.database))].map(
+    (db) =>
+      `| every page ≥ 0.5 × the bare route (req/s) | ${db} | ${span(pagesOf(db))} | ${yesNo(pagesOf(db).every((r) => r.ratio >= 0.5))}: not within reach of the design's stack here, see below |`,
+  ),
+  ...allRows
+    .filter((r) => r.met !== null)
+    .map(
+      (r) =>
+        `| the ${r.page} ≥ 0.8 × raw argon2 verify | ${r.database} | ${r.ratio.toFixed(2)} × by CPU; ${r.byRequests?.toFixed(2)} × by req/s | ${yesNo(r.met!)}, see below |`,
+    ),
   ...Object.entries(scale).map(([db, rows]) => {
     const worst = rows.reduce((a, b) => (b.large / b.small > a.large / a.small ? b : a));
     return `| every signed-in page's latency at full size ≤ 1.5 × at 1k rows | ${db} | highest: ${worst.page}, ${(worst.large / worst.small).toFixed(2)} × | ${yesNo(rows.every((r) => r.large / r.small <= 1.5))} |`;
   }),
-  ...Object.entries(streams).map(([db, m]) => `| ${SSE_STREAMS.toLocaleString('en')} live streams on one instance, RSS growth < 100 MB | ${db} | +${m.rssGrowthMb} MB; all ${m.deliveredTo} got one message in ${m.fanOutToAllMs} ms | ${yesNo(m.connections === SSE_STREAMS && m.deliveredTo === SSE_STREAMS && m.rssGrowthMb < 100)} |`),
-  ...(rss.embedded ? [`| the embedded demo idle < 300 MB RSS | embedded | ${rss.embedded.idle.toFixed(0)} MB | ${yesNo(rss.embedded.idle < 300)} |`] : []),
+  ...Object.entries(streams).map(
+    ([db, m]) =>
+      `| ${SSE_STREAMS.toLocaleString('en')} live streams on one instance, RSS growth < 100 MB | ${db} | +${m.rssGrowthMb} MB; all ${m.deliveredTo} got one message in ${m.fanOutToAllMs} ms | ${yesNo(m.connections === SSE_STREAMS && m.deliveredTo === SSE_STREAMS && m.rssGrowthMb < 100)} |`,
+  ),
+  ...(rss.embedded
+    ? [`| the embedded demo idle < 300 MB RSS | embedded | ${rss.embedded.idle.toFixed(0)} MB | ${yesNo(rss.embedded.idle < 300)} |`]
+    : []),
 ];
-const floorLines = allRows.filter((r) => r.page === FLOOR_PAGE).map((floor) => {
-  const trips = (n: number) => allRoundTrips.find((r) => r.database === floor.database && r.trips === n);
-  const tripText = trips(2) && trips(1) ? `, where the bare route itself after the same 2 round trips and nothing else reaches ${(trips(2)!.bare.rps / trips(1)!.bare.rps).toFixed(2)} ×` : '';
-  return `- ${floor.database}: the ${FLOOR_PAGE} page, which reads only what every signed-in page reads, ${floor.ratio.toFixed(2)} × (${cpu(floor.portal.cpuMs)} ms of app CPU against ${cpu(floor.bare?.cpuMs ?? null)})${tripText}; the pages ${span(pagesOf(floor.database))}.`;
-});
+const floorLines = allRows
+  .filter((r) => r.page === FLOOR_PAGE)
+  .map((floor) => {
+    const trips = (n: number) => allRoundTrips.find((r) => r.database === floor.database && r.trips === n);
+    const tripText =
+      trips(2) && trips(1)
+        ? `, where the bare route itself after the same 2 round trips and nothing else reaches ${(trips(2)!.bare.rps / trips(1)!.bare.rps).toFixed(2)} ×`
+        : '';
+    return `- ${floor.database}: the ${FLOOR_PAGE} page, which reads only what every signed-in page reads, ${floor.ratio.toFixed(2)} × (${cpu(floor.portal.cpuMs)} ms of app CPU against ${cpu(floor.bare?.cpuMs ?? null)})${tripText}; the pages ${span(pagesOf(floor.database))}.`;
+  });
 const targetsSection = [
   '| target | database | measured | |',
   '| --- | --- | --- | --- |',
   ...targetRows,
   '',
-  'The two throughput ratios are printed and kept in view, but they are not within reach of the design\'s stack on this machine, whose two cores the app, PostgreSQL and the load generator share:',
+  "The two throughput ratios are printed and kept in view, but they are not within reach of the design's stack on this machine, whose two cores the app, PostgreSQL and the load generator share:",
   '',
-  '- **Pages.** A signed-in page reads its session with the client user and the host\'s contact, and renders the layout, before anything of its own; the bare route runs one query and renders compiled bytes. The floor alone is far under 0.5 ×:',
+  "- **Pages.** A signed-in page reads its session with the client user and the host's contact, and renders the layout, before anything of its own; the bare route runs one query and renders compiled bytes. The floor alone is far under 0.5 ×:",
   ...floorLines.map((line) => `  ${line}`),
   '  What a page may cost is held by tests instead: its round trips (the query-budget tests), its plans on seeded data (the EXPLAIN tests) and its latency as data grows (above).',
-  '- **Sign-in.** Raw argon2 verify fills both cores by itself, so every other millisecond a sign-in costs comes off the ratio. By CPU, argon2\'s CPU per verify over the app\'s CPU per sign-in (the ratio the app would reach with the cores to itself, PostgreSQL and the load generator elsewhere), and by req/s as measured here.',
+  "- **Sign-in.** Raw argon2 verify fills both cores by itself, so every other millisecond a sign-in costs comes off the ratio. By CPU, argon2's CPU per verify over the app's CPU per sign-in (the ratio the app would reach with the cores to itself, PostgreSQL and the load generator elsewhere), and by req/s as measured here.",
 ];
 
 const report = [
@@ -577,7 +706,7 @@ const report = [
   '',
   '## What round trips alone cost',
   '',
-  'The bare route rendering the dashboard\'s bytes after 1 to 5 primary-key queries in a row, with no other work: the most a page that needs that many round trips could reach against the one-query baseline above. A signed-in page reads at least its session (with the client user) and the host\'s contact before its own records.',
+  "The bare route rendering the dashboard's bytes after 1 to 5 primary-key queries in a row, with no other work: the most a page that needs that many round trips could reach against the one-query baseline above. A signed-in page reads at least its session (with the client user) and the host's contact before its own records.",
   '',
   ...roundTripTable,
   '',
@@ -602,5 +731,7 @@ const report = [
 ];
 // A partial run (--only) prints its table and leaves the full report as it was.
 if (!only) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report.join('\n'));
-console.log(['', ...table, '', ...roundTripTable, '', ...scaleTable, '', ...rssTable, '', ...streamsTable, '', ...targetsSection].join('\n'));
+console.log(
+  ['', ...table, '', ...roundTripTable, '', ...scaleTable, '', ...rssTable, '', ...streamsTable, '', ...targetsSection].join('\n'),
+);
 process.exit(0);

@@ -23,24 +23,63 @@ export interface ScaleSize {
 
 export const SCALE_SIZES = {
   /** The issue's target size. */
-  full: { companies: 1_000, contactsPerCompany: 5, invoices: 1_000_000, offers: 1_000_000, tasks: 100_000, documents: 100_000, sessions: 100_000, activity: 200_000 },
+  full: {
+    companies: 1_000,
+    contactsPerCompany: 5,
+    invoices: 1_000_000,
+    offers: 1_000_000,
+    tasks: 100_000,
+    documents: 100_000,
+    sessions: 100_000,
+    activity: 200_000,
+  },
   /** The same shape, a tenth of it. */
-  quick: { companies: 1_000, contactsPerCompany: 5, invoices: 100_000, offers: 100_000, tasks: 10_000, documents: 10_000, sessions: 10_000, activity: 20_000 },
+  quick: {
+    companies: 1_000,
+    contactsPerCompany: 5,
+    invoices: 100_000,
+    offers: 100_000,
+    tasks: 10_000,
+    documents: 10_000,
+    sessions: 10_000,
+    activity: 20_000,
+  },
   /**
    * The baseline the latency ratio compares with: 1,000 rows. Over 10 companies, so that the
    * signed-in one holds a full page of every list here too: spread over 1,000 it held one row of
    * each, and the ratio measured rendering a page of rows against rendering one, not the data's size.
    */
-  small: { companies: 10, contactsPerCompany: 5, invoices: 1_000, offers: 1_000, tasks: 1_000, documents: 1_000, sessions: 1_000, activity: 1_000 },
+  small: {
+    companies: 10,
+    contactsPerCompany: 5,
+    invoices: 1_000,
+    offers: 1_000,
+    tasks: 1_000,
+    documents: 1_000,
+    sessions: 1_000,
+    activity: 1_000,
+  },
   /** Enough for the planner to prefer indexes, small enough to seed in seconds on the embedded database. */
-  plans: { companies: 200, contactsPerCompany: 2, invoices: 20_000, offers: 20_000, tasks: 4_000, documents: 2_000, sessions: 10_000, activity: 10_000 },
+  plans: {
+    companies: 200,
+    contactsPerCompany: 2,
+    invoices: 20_000,
+    offers: 20_000,
+    tasks: 4_000,
+    documents: 2_000,
+    sessions: 10_000,
+    activity: 10_000,
+  },
 } satisfies Record<string, ScaleSize>;
 
 export async function seedScaleData(db: Knex, workspaceSlug: string, size: ScaleSize): Promise<void> {
   const ws = (await db('workspaces').where({ slug: workspaceSlug }).first('id')) as { id: number } | undefined;
   if (!ws) throw new Error(`no workspace ${workspaceSlug}`);
   const w = ws.id;
-  await db.raw(`insert into clients (workspace_id, name) select ?, 'Scale company ' || g from generate_series(1, ?) g`, [w, size.companies]);
+  await db.raw(`insert into clients (workspace_id, name) select ?, 'Scale company ' || g from generate_series(1, ?) g`, [
+    w,
+    size.companies,
+  ]);
   // The workspace's client ids as an array, to spread rows over them evenly.
   const clientIds = `(select array_agg(id order by id) as a from clients where workspace_id = ${Number(w)})`;
   /** Row g's turn at its company, for the columns that should vary within one company's rows. */

@@ -27,9 +27,19 @@ const client = crm.clientLogins.find((login) => login.workspaceSlug === 'demo')!
 const staff = crm.staffLogins.staff.find((login) => login.workspaceSlug === 'demo' && login.role === 'admin')!;
 const demoClient = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo' && login.email.toLowerCase() === client.email)!;
 // Online payments on, so the pay page is there to measure (a workspace starts with them off).
-await crm.db('workspace_client_portal_settings').insert({ workspace_id: demoClient.workspaceId, allow_online_payments: true }).onConflict('workspace_id').merge();
+await crm
+  .db('workspace_client_portal_settings')
+  .insert({ workspace_id: demoClient.workspaceId, allow_online_payments: true })
+  .onConflict('workspace_id')
+  .merge();
 await crm.portal.workspaceChanged(demoClient.workspaceId);
-const records = await benchRecords(crm.db, { workspaceId: demoClient.workspaceId, clientId: demoClient.clientId, clientEmail: client.email, staffEmail: staff.email, secret: sessionSecret });
+const records = await benchRecords(crm.db, {
+  workspaceId: demoClient.workspaceId,
+  clientId: demoClient.clientId,
+  clientEmail: client.email,
+  staffEmail: staff.email,
+  secret: sessionSecret,
+});
 const databaseUrl = (crm.db.client.config.connection as { connectionString: string }).connectionString;
 console.log(JSON.stringify({ url: crm.url, databaseUrl, databaseMode: crm.databaseMode, client, staff, records, seedSeconds }));
 process.on('SIGTERM', () => {

@@ -15,13 +15,15 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 function timed(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    http.get(url, { agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (res.statusCode !== 404) return reject(new Error(`${url} answered ${res.statusCode}`));
-        resolve(Number(process.hrtime.bigint() - started) / 1e6);
-      });
-    }).on('error', reject);
+    http
+      .get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 404) return reject(new Error(`${url} answered ${res.statusCode}`));
+          resolve(Number(process.hrtime.bigint() - started) / 1e6);
+        });
+      })
+      .on('error', reject);
   });
 }
 
@@ -62,7 +64,9 @@ try {
   }
   const line = (label: string, times: { off: number[]; unknown: number[] }) => {
     const [a, b] = [median(times.off), median(times.unknown)];
-    console.log(`${label}: portal off (acme) median ${a.toFixed(3)} ms, unknown slug median ${b.toFixed(3)} ms, difference ${(b - a).toFixed(3)} ms`);
+    console.log(
+      `${label}: portal off (acme) median ${a.toFixed(3)} ms, unknown slug median ${b.toFixed(3)} ms, difference ${(b - a).toFixed(3)} ms`,
+    );
   };
   console.log(`requests each: ${REQUESTS}`);
   line('repeated   ', repeated);

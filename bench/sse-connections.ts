@@ -26,7 +26,11 @@ const env = {
   LIVE_STREAMS_PER_SESSION: String(target + 10),
   LIVE_STREAMS_PER_IP: String(target + 10),
 };
-const server = spawn(process.execPath, ['--import', 'tsx', 'plugins/reference-crm/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['--import', 'tsx', 'plugins/reference-crm/server.ts'], {
+  cwd: ROOT,
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const stop = () => server.kill('SIGTERM');
 process.on('exit', stop);
 
@@ -66,20 +70,27 @@ cookie = keep(signedIn);
 if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
 
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-interface Stream { received: number; request: http.ClientRequest }
+interface Stream {
+  received: number;
+  request: http.ClientRequest;
+}
 function openStream(onEvent: (stream: Stream) => void): Promise<Stream> {
   return new Promise((resolve, reject) => {
     const stream: Stream = { received: 0, request: null as unknown as http.ClientRequest };
-    stream.request = http.get(`${base}/portal/demo/messages/stream?after=0`, { agent, headers: { Accept: 'text/event-stream', Cookie: cookie } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
-      res.on('data', (chunk: Buffer) => {
-        if (chunk.includes('event: message-created')) {
-          stream.received += 1;
-          onEvent(stream);
-        }
-      });
-      resolve(stream);
-    });
+    stream.request = http.get(
+      `${base}/portal/demo/messages/stream?after=0`,
+      { agent, headers: { Accept: 'text/event-stream', Cookie: cookie } },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
+        res.on('data', (chunk: Buffer) => {
+          if (chunk.includes('event: message-created')) {
+            stream.received += 1;
+            onEvent(stream);
+          }
+        });
+        resolve(stream);
+      },
+    );
     stream.request.on('error', reject);
   });
 }
@@ -96,10 +107,14 @@ const everyone = new Promise<void>((resolve) => (allDelivered = resolve));
 const streams: Stream[] = [];
 const openedAt = performance.now();
 for (let i = 0; i < target; i += 50) {
-  const batch = await Promise.all(Array.from({ length: Math.min(50, target - i) }, () => openStream(() => {
-    delivered += 1;
-    if (delivered === target) allDelivered();
-  })));
+  const batch = await Promise.all(
+    Array.from({ length: Math.min(50, target - i) }, () =>
+      openStream(() => {
+        delivered += 1;
+        if (delivered === target) allDelivered();
+      }),
+    ),
+  );
   streams.push(...batch);
 }
 const openMs = performance.now() - openedAt;
@@ -116,19 +131,26 @@ await fetch(`${base}/portal/demo/messages`, {
   headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
   body: new URLSearchParams({ _csrf: token, body: 'One message to every stream' }),
 });
-const fanOut = await Promise.race([everyone.then(() => performance.now() - sentAt), new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), 30_000))]);
+const fanOut = await Promise.race([
+  everyone.then(() => performance.now() - sentAt),
+  new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), 30_000)),
+]);
 
-const report = JSON.stringify({
-  database: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
-  connections: streams.length,
-  openedInMs: Math.round(openMs),
-  rssBeforeMb: Math.round(before),
-  rssAfterMb: Math.round(after),
-  rssGrowthMb: Math.round((after - before) * 10) / 10,
-  perConnectionKb: Math.round(((after - before) * 1024) / streams.length),
-  deliveredTo: delivered,
-  fanOutToAllMs: Math.round(fanOut),
-}, null, 2);
+const report = JSON.stringify(
+  {
+    database: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
+    connections: streams.length,
+    openedInMs: Math.round(openMs),
+    rssBeforeMb: Math.round(before),
+    rssAfterMb: Math.round(after),
+    rssGrowthMb: Math.round((after - before) * 10) / 10,
+    perConnectionKb: Math.round(((after - before) * 1024) / streams.length),
+    deliveredTo: delivered,
+    fanOutToAllMs: Math.round(fanOut),
+  },
+  null,
+  2,
+);
 for (const s of streams) s.request.destroy();
 stop();
 // Written before exiting: stdout into a pipe is asynchronous.

@@ -79,7 +79,10 @@ function hitRatio(store: Store, workspaces: number): number {
 }
 
 console.log(`workspace cache store: ${MAX} entries, TTL ${TTL / 1000} s`);
-for (const [name, make] of [['Map, insertion order', fifoStore], ['lru-cache', lruStore]] as const) {
+for (const [name, make] of [
+  ['Map, insertion order', fifoStore],
+  ['lru-cache', lruStore],
+] as const) {
   const cost = hitCost(make());
   const ratios = [1_000, 3_000, 10_000].map((n) => `${n} workspaces ${(hitRatio(make(), n) * 100).toFixed(1)} %`);
   console.log(`${name.padEnd(22)} hit ${cost.toFixed(0).padStart(4)} ns   hit ratio: ${ratios.join(', ')}`);

@@ -54,7 +54,11 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('expire', { precision: 6 }).notNullable();
     t.index(['expire'], 'client_sessions_expire_idx');
   });
-  await onOwnedTable(knex, 'client_sessions', "create index if not exists client_sessions_user_idx on client_sessions ((sess->'portal'->>'clientUserId'))");
+  await onOwnedTable(
+    knex,
+    'client_sessions',
+    "create index if not exists client_sessions_user_idx on client_sessions ((sess->'portal'->>'clientUserId'))",
+  );
 
   await createOwnedTable(knex, MIGRATION, 'client_login_codes', (t) => {
     t.comment('One-time sign-in codes: HMAC of the code only, short-lived, single use, attempt-limited.');

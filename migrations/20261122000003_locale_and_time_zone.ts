@@ -9,7 +9,8 @@ export async function up(knex: Knex): Promise<void> {
     time_zone: (t) => t.string('time_zone', 64).comment('IANA time zone the client chose; null follows the browser, then the workspace.'),
   });
   await addOwnedColumns(knex, 'workspace_client_portal_settings', {
-    default_locale: (t) => t.string('default_locale', 10).comment('The portal language for clients who chose none; null follows the browser.'),
+    default_locale: (t) =>
+      t.string('default_locale', 10).comment('The portal language for clients who chose none; null follows the browser.'),
     default_time_zone: (t) => t.string('default_time_zone', 64).comment('IANA time zone for clients whose browser does not say.'),
   });
 }

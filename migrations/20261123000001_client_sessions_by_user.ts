@@ -6,13 +6,19 @@ import type { Knex } from 'knex';
 import { onOwnedTable } from '../src/core/db/owned-tables.ts';
 
 export async function up(knex: Knex): Promise<void> {
-  await onOwnedTable(knex, 'client_sessions',
+  await onOwnedTable(
+    knex,
+    'client_sessions',
     "create index if not exists client_sessions_user_expire_idx on client_sessions ((sess->'portal'->>'clientUserId'), expire)",
-    'drop index if exists client_sessions_user_idx');
+    'drop index if exists client_sessions_user_idx',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await onOwnedTable(knex, 'client_sessions',
+  await onOwnedTable(
+    knex,
+    'client_sessions',
     "create index if not exists client_sessions_user_idx on client_sessions ((sess->'portal'->>'clientUserId'))",
-    'drop index if exists client_sessions_user_expire_idx');
+    'drop index if exists client_sessions_user_expire_idx',
+  );
 }

@@ -24,7 +24,9 @@ export async function up(knex: Knex): Promise<void> {
     t.text('note').comment('Decline reason or quotation notes.');
     t.string('po_number', 80).comment('Purchase order number given with a quotation.');
     t.binary('signature_png').comment('The drawn signature, only as a checked PNG; null when none was drawn.');
-    t.text('snapshot').notNullable().comment('Canonical JSON of what the client saw (number, lines, prices, taxes, totals, currency, validity, terms).');
+    t.text('snapshot')
+      .notNullable()
+      .comment('Canonical JSON of what the client saw (number, lines, prices, taxes, totals, currency, validity, terms).');
     t.string('snapshot_sha256', 64).notNullable();
     t.string('ip', 64);
     t.string('user_agent', 400);
@@ -40,9 +42,14 @@ export async function up(knex: Knex): Promise<void> {
     t.string('client_id', 64).notNullable();
     t.string('subject_type', 16).notNullable().comment('proposal | quotation | invoice');
     t.string('subject_id', 64).notNullable();
-    t.string('token_salt', 64).notNullable().comment('Random salt; the token is an HMAC of it under the portal secret, so staff can copy a live link again.');
+    t.string('token_salt', 64)
+      .notNullable()
+      .comment('Random salt; the token is an HMAC of it under the portal secret, so staff can copy a live link again.');
     t.string('token_hash', 64).notNullable().unique().comment('SHA-256 of the token: what a lookup compares.');
-    t.boolean('allow_decision').notNullable().defaultTo(true).comment('Whoever holds the link may accept or decline an open proposal or quotation.');
+    t.boolean('allow_decision')
+      .notNullable()
+      .defaultTo(true)
+      .comment('Whoever holds the link may accept or decline an open proposal or quotation.');
     t.string('created_by_staff_id', 64).notNullable();
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('expires_at', { useTz: true }).notNullable();

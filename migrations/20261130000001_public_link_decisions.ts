@@ -6,8 +6,12 @@ import { addOwnedColumns, dropOwnedColumns } from '../src/core/db/owned-tables.t
 
 export async function up(knex: Knex): Promise<void> {
   await addOwnedColumns(knex, 'workspace_client_portal_settings', {
-    allow_public_link_decisions: (t) => t.boolean('allow_public_link_decisions').notNullable().defaultTo(false)
-      .comment('Public links may offer accept/decline (each link must allow it too); off: links are read-only.'),
+    allow_public_link_decisions: (t) =>
+      t
+        .boolean('allow_public_link_decisions')
+        .notNullable()
+        .defaultTo(false)
+        .comment('Public links may offer accept/decline (each link must allow it too); off: links are read-only.'),
   });
 }
 

@@ -12,7 +12,9 @@ export async function up(knex: Knex): Promise<void> {
     t.comment('The TOTP authenticator of a client user, one row each; enabled_at null while set-up is unconfirmed.');
     t.uuid('client_user_id').primary().comment('client_users.id');
     t.string('workspace_id', 64).notNullable();
-    t.text('secret_ciphertext').notNullable().comment('The TOTP secret, AES-256-GCM under a key derived from the portal secret, bound to the client user id.');
+    t.text('secret_ciphertext')
+      .notNullable()
+      .comment('The TOTP secret, AES-256-GCM under a key derived from the portal secret, bound to the client user id.');
     t.timestamp('enabled_at', { useTz: true }).comment('When set-up was confirmed with a code; null: not active yet.');
     t.bigInteger('last_used_step').comment('The newest 30-second step a code was accepted for: a code is accepted once.');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
@@ -30,7 +32,9 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await createOwnedTable(knex, MIGRATION, 'client_confirmation_codes', (t) => {
-    t.comment('Emailed 6-digit codes a signed-in client types to confirm a change: two-factor set-up or removal without a password, or a new sign-in email.');
+    t.comment(
+      'Emailed 6-digit codes a signed-in client types to confirm a change: two-factor set-up or removal without a password, or a new sign-in email.',
+    );
     t.bigIncrements('id');
     t.string('workspace_id', 64).notNullable();
     t.uuid('client_user_id').notNullable();
@@ -45,7 +49,12 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await addOwnedColumns(knex, 'workspace_client_portal_settings', {
-    require_two_factor: (t) => t.boolean('require_two_factor').notNullable().defaultTo(false).comment('Every client user must set up two-factor before using the portal.'),
+    require_two_factor: (t) =>
+      t
+        .boolean('require_two_factor')
+        .notNullable()
+        .defaultTo(false)
+        .comment('Every client user must set up two-factor before using the portal.'),
   });
 }
 

@@ -7,8 +7,12 @@ import { addOwnedColumns, dropOwnedColumns } from '../src/core/db/owned-tables.t
 
 export async function up(knex: Knex): Promise<void> {
   await addOwnedColumns(knex, 'portal_offer_decisions', {
-    signature_strokes: (t) => t.jsonb('signature_strokes')
-      .comment('The drawn signature as strokes ({v,w,h,s}: canvas CSS size and x,y pairs per stroke); signature_png is drawn from it. Null for a typed name or an older drawn PNG.'),
+    signature_strokes: (t) =>
+      t
+        .jsonb('signature_strokes')
+        .comment(
+          'The drawn signature as strokes ({v,w,h,s}: canvas CSS size and x,y pairs per stroke); signature_png is drawn from it. Null for a typed name or an older drawn PNG.',
+        ),
   });
 }
 

@@ -10,9 +10,12 @@ const MIGRATION = '20261215000001_notification_groups_and_reads';
 
 export async function up(knex: Knex): Promise<void> {
   await addOwnedColumns(knex, 'client_activity_logs', {
-    repeat_count: (t) => t.integer('repeat_count').notNullable().defaultTo(1).comment('On the first view of a group: how many views it stands for.'),
-    last_repeated_at: (t) => t.timestamp('last_repeated_at', { useTz: true }).comment('On the first view of a group: when the latest repeat came.'),
-    grouped_into: (t) => t.bigInteger('grouped_into').comment('On a repeated view: the first view of its group, which the notifications list shows instead.'),
+    repeat_count: (t) =>
+      t.integer('repeat_count').notNullable().defaultTo(1).comment('On the first view of a group: how many views it stands for.'),
+    last_repeated_at: (t) =>
+      t.timestamp('last_repeated_at', { useTz: true }).comment('On the first view of a group: when the latest repeat came.'),
+    grouped_into: (t) =>
+      t.bigInteger('grouped_into').comment('On a repeated view: the first view of its group, which the notifications list shows instead.'),
   });
   // Notifications are the entries that head a group: the unread count reads them from the cursor on
   // without stepping over the repeats (a client reloading a record all day adds none to the count's reads).

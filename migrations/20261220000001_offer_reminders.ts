@@ -15,7 +15,10 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('client_user_id').notNullable().comment('The client user reminded (client_users.id).');
     t.date('valid_until').notNullable().comment('The valid-until date the reminder was about.');
     t.string('client_id', 64).notNullable().comment('Host client (company) id of the offer.');
-    t.timestamp('sent_at', { useTz: true }).notNullable().defaultTo(knex.fn.now()).comment('When the reminder was queued in the mail outbox.');
+    t.timestamp('sent_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now())
+      .comment('When the reminder was queued in the mail outbox.');
     t.primary(['workspace_id', 'offer_kind', 'offer_id', 'client_user_id', 'valid_until']);
   });
 }

@@ -4,6 +4,10 @@
 import type { AdapterDescription } from '../audit/adapter-registry.ts';
 import { ALGA_PSA_AUDIT_MANIFEST } from './alga-psa/audit-manifest.ts';
 import { DOLIBARR_AUDIT_MANIFEST } from './dolibarr/audit-manifest.ts';
-import { REFERENCE_CRM_AUDIT_MANIFEST } from './reference-crm/audit-manifest.ts';
+import { REFERENCE_CRM_AUDIT_MANIFEST } from './reference-crm/binding/audit-manifest.ts';
 
-export const AUDIT_MANIFESTS: readonly AdapterDescription[] = [REFERENCE_CRM_AUDIT_MANIFEST, DOLIBARR_AUDIT_MANIFEST, ALGA_PSA_AUDIT_MANIFEST];
+export const AUDIT_MANIFESTS: readonly AdapterDescription[] = [
+  REFERENCE_CRM_AUDIT_MANIFEST,
+  DOLIBARR_AUDIT_MANIFEST,
+  ALGA_PSA_AUDIT_MANIFEST,
+];

@@ -29,14 +29,16 @@
           function () {
             button.firstChild.textContent = 'Copied';
             status.textContent = '';
-            setTimeout(function () { status.textContent = 'Copied to the clipboard.'; }, 50);
+            setTimeout(function () {
+              status.textContent = 'Copied to the clipboard.';
+            }, 50);
           },
           function () {
             // Refused (no permission): select the address so it can be copied by hand.
             field.focus();
             field.select();
             status.textContent = 'Select the address and copy it by hand.';
-          }
+          },
         );
       });
     });

@@ -52,7 +52,10 @@
     var message = (text || '').replace(/\s+/g, ' ').trim();
     // Emptied first, so the same text twice in a row is announced twice.
     region.textContent = '';
-    if (message) setTimeout(function () { region.textContent = message; }, 50);
+    if (message)
+      setTimeout(function () {
+        region.textContent = message;
+      }, 50);
   }
 
   function focusOn(el) {
@@ -87,7 +90,9 @@
   }
 
   function settle(roots, ctx) {
-    roots = roots.filter(function (el) { return el && el.nodeType === 1 && el.isConnected; });
+    roots = roots.filter(function (el) {
+      return el && el.nodeType === 1 && el.isConnected;
+    });
     if (!roots.length && ctx && ctx.target && ctx.target.isConnected) roots = [ctx.target];
     if (!roots.length) return;
 
@@ -96,7 +101,9 @@
     var invalid = first(roots, '[aria-invalid="true"]');
     if (invalid && focusOn(invalid)) return announce(describedText(invalid));
 
-    var wholePage = roots.some(function (el) { return el === document.body || el.contains(document.getElementById('main')); });
+    var wholePage = roots.some(function (el) {
+      return el === document.body || el.contains(document.getElementById('main'));
+    });
     var status = first(roots, '[role="status"], .notice');
     // A page that names where its reader starts (a code field, a heading) says so with autofocus,
     // which browsers honour only on a full load: honoured here on a boosted page change too, with

@@ -54,17 +54,19 @@
       }, 0);
       var step = 1;
       while (total / step > MAX_POINTS) step *= 2;
-      var groups = data.map(function (group) {
-        var own = step;
-        while (group.points.length / own > 1400) own *= 2;
-        var flat = [];
-        group.points.forEach(function (point, i) {
-          if (i % own === 0 || i === group.points.length - 1) flat.push(tenth(point.x, width), tenth(point.y, height));
+      var groups = data
+        .map(function (group) {
+          var own = step;
+          while (group.points.length / own > 1400) own *= 2;
+          var flat = [];
+          group.points.forEach(function (point, i) {
+            if (i % own === 0 || i === group.points.length - 1) flat.push(tenth(point.x, width), tenth(point.y, height));
+          });
+          return flat;
+        })
+        .filter(function (flat) {
+          return flat.length >= 2;
         });
-        return flat;
-      }).filter(function (flat) {
-        return flat.length >= 2;
-      });
       return groups.length ? JSON.stringify({ v: 1, w: Math.round(width * 10) / 10, h: Math.round(height * 10) / 10, s: groups }) : '';
     }
     // A form shown again (a missing name, say) brings back the strokes already drawn: redraw them,
@@ -75,11 +77,13 @@
         var kept = JSON.parse(field.value);
         var sx = (canvas.offsetWidth || 600) / kept.w;
         var sy = (canvas.offsetHeight || 200) / kept.h;
-        pad.fromData(kept.s.map(function (flat) {
-          var points = [];
-          for (var i = 0; i + 1 < flat.length; i += 2) points.push({ x: flat[i] * sx, y: flat[i + 1] * sy, pressure: 0.5, time: i * 8 });
-          return { points: points };
-        }));
+        pad.fromData(
+          kept.s.map(function (flat) {
+            var points = [];
+            for (var i = 0; i + 1 < flat.length; i += 2) points.push({ x: flat[i] * sx, y: flat[i + 1] * sy, pressure: 0.5, time: i * 8 });
+            return { points: points };
+          }),
+        );
         sync();
       } catch (_e) {
         pad.clear();

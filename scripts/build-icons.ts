@@ -10,10 +10,29 @@ import path from 'node:path';
 
 export const ICONS = [
   // Status chips
-  'circle-check', 'circle-half-2', 'clock', 'alert-triangle', 'hourglass', 'circle-x', 'clock-x', 'ban', 'point',
-  'user-check', 'mail', 'user-off',
+  'circle-check',
+  'circle-half-2',
+  'clock',
+  'alert-triangle',
+  'hourglass',
+  'circle-x',
+  'clock-x',
+  'ban',
+  'point',
+  'user-check',
+  'mail',
+  'user-off',
   // Empty states and actions
-  'file-invoice', 'file-description', 'folder', 'checklist', 'message', 'bell', 'inbox', 'download', 'credit-card', 'upload',
+  'file-invoice',
+  'file-description',
+  'folder',
+  'checklist',
+  'message',
+  'bell',
+  'inbox',
+  'download',
+  'credit-card',
+  'upload',
 ] as const;
 
 const packageDir = process.env.TABLER_ICONS_DIR ?? path.dirname(createRequire(import.meta.url).resolve('@tabler/icons/package.json'));

@@ -9,13 +9,18 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [reportFile, filter, testFile, name] = process.argv.slice(2);
-if (!reportFile || !filter || !testFile || !name) throw new Error('usage: mutation-recheck.ts <report.json> <path filter> <test file> <name>');
+if (!reportFile || !filter || !testFile || !name)
+  throw new Error('usage: mutation-recheck.ts <report.json> <path filter> <test file> <name>');
 
-const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { files: Record<string, { mutants: Array<{ status: string; location: { start: { line: number } } }> }> };
+const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+  files: Record<string, { mutants: Array<{ status: string; location: { start: { line: number } } }> }>;
+};
 const ranges = Object.entries(report.files)
   .filter(([file]) => file.includes(filter))
   .flatMap(([file, { mutants }]) =>
-    [...new Set(mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').map((m) => m.location.start.line))].map((line) => `${file}:${line}-${line}`),
+    [...new Set(mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').map((m) => m.location.start.line))].map(
+      (line) => `${file}:${line}-${line}`,
+    ),
   );
 if (ranges.length === 0) {
   console.log(`${name}: nothing undetected under ${filter}`);

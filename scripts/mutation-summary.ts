@@ -27,7 +27,10 @@ for (const reportFile of process.argv.slice(2)) {
     const known = earlier && earlier.source === data.source ? earlier : { source: data.source, mutants: new Map<string, Mutant>() };
     for (const mutant of data.mutants) {
       const { start, end } = mutant.location;
-      known.mutants.set(`${start.line}:${start.column}-${end.line}:${end.column} ${mutant.mutatorName} ${mutant.replacement ?? ''}`, mutant);
+      known.mutants.set(
+        `${start.line}:${start.column}-${end.line}:${end.column} ${mutant.mutatorName} ${mutant.replacement ?? ''}`,
+        mutant,
+      );
     }
     byFile.set(file, known);
   }
@@ -35,7 +38,8 @@ for (const reportFile of process.argv.slice(2)) {
 const files = new Map([...byFile].map(([file, { source, mutants }]) => [file, { source, mutants: [...mutants.values()] }]));
 
 const count = (mutants: Mutant[], statuses: Set<string>) => mutants.filter((mutant) => statuses.has(mutant.status)).length;
-const score = (detected: number, undetected: number) => (detected + undetected === 0 ? 'n/a' : `${((100 * detected) / (detected + undetected)).toFixed(1)} %`);
+const score = (detected: number, undetected: number) =>
+  detected + undetected === 0 ? 'n/a' : `${((100 * detected) / (detected + undetected)).toFixed(1)} %`;
 
 const rows = [...files].sort(([a], [b]) => a.localeCompare(b));
 let detectedTotal = 0;
@@ -48,7 +52,9 @@ for (const [file, { mutants }] of rows) {
   detectedTotal += detected;
   undetectedTotal += undetected;
   const of = (status: string) => mutants.filter((mutant) => mutant.status === status).length;
-  console.log(`| \`${file}\` | ${of('Killed')} | ${of('Timeout')} | ${of('Survived')} | ${of('NoCoverage')} | ${score(detected, undetected)} |`);
+  console.log(
+    `| \`${file}\` | ${of('Killed')} | ${of('Timeout')} | ${of('Survived')} | ${of('NoCoverage')} | ${score(detected, undetected)} |`,
+  );
 }
 console.log(`| **all** | | | | | **${score(detectedTotal, undetectedTotal)}** (${detectedTotal} of ${detectedTotal + undetectedTotal}) |`);
 
@@ -58,7 +64,11 @@ for (const [file, { source, mutants }] of rows) {
   for (const mutant of mutants.filter((m) => UNDETECTED.has(m.status)).sort((a, b) => a.location.start.line - b.location.start.line)) {
     const line = mutant.location.start.line;
     const code = lines[line - 1]!.trim().replace(/\s+/g, ' ').slice(0, 100);
-    const replacement = String(mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 60);
-    console.log(`- \`${file}:${line}\` ${mutant.mutatorName}${mutant.status === 'NoCoverage' ? ' (no coverage)' : ''}: \`${code}\` → \`${replacement}\``);
+    const replacement = String(mutant.replacement ?? '')
+      .replace(/\s+/g, ' ')
+      .slice(0, 60);
+    console.log(
+      `- \`${file}:${line}\` ${mutant.mutatorName}${mutant.status === 'NoCoverage' ? ' (no coverage)' : ''}: \`${code}\` → \`${replacement}\``,
+    );
   }
 }

@@ -43,24 +43,47 @@ try {
   const login = crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
   const contact = crm.staffLogins.clients.find((c) => c.workspaceSlug === 'demo' && c.email.toLowerCase() === login.email)!;
   const staff = crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
-  const records = await benchRecords(crm.db, { workspaceId: contact.workspaceId, clientId: contact.clientId, clientEmail: login.email, staffEmail: staff.email, secret: sessionSecret });
+  const records = await benchRecords(crm.db, {
+    workspaceId: contact.workspaceId,
+    clientId: contact.clientId,
+    clientEmail: login.email,
+    staffEmail: staff.email,
+    secret: sessionSecret,
+  });
 
   const page = await fetch(`${crm.url}/portal/demo/sign-in`);
-  const anonymous = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const anonymous = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
   const signedIn = await fetch(`${crm.url}/portal/demo/sign-in/password`, {
-    method: 'POST', redirect: 'manual', headers: { cookie: anonymous, 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: anonymous, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, email: login.email, password: login.password }).toString(),
   });
   if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
-  const cookie = signedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = signedIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}; ${TRIES} downloads each, ${database.mode}`);
-  const paths = [['proposal', `/portal/demo/proposals/${records.proposal}.pdf`], ['invoice', `/portal/demo/invoices/${records.invoice}.pdf`]] as const;
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}; ${TRIES} downloads each, ${database.mode}`,
+  );
+  const paths = [
+    ['proposal', `/portal/demo/proposals/${records.proposal}.pdf`],
+    ['invoice', `/portal/demo/invoices/${records.invoice}.pdf`],
+  ] as const;
   const download = async (path: string) => {
     const res = await fetch(`${crm.url}${path}`, { headers: { cookie } });
     const body = await res.arrayBuffer();
-    if (res.status !== 200 || !res.headers.get('content-type')?.includes('application/pdf')) throw new Error(`${path} answered ${res.status}`);
+    if (res.status !== 200 || !res.headers.get('content-type')?.includes('application/pdf'))
+      throw new Error(`${path} answered ${res.status}`);
     const dur = /pdf;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
     if (!dur) throw new Error(`${path} has no Server-Timing pdf entry`);
     return { bytes: body.byteLength, renderMs: Number(dur[1]) };
@@ -107,14 +130,23 @@ try {
         request.push(took);
         bytes = answer.bytes;
       }
-      console.log(`  ${name} PDF (${(bytes / 1024).toFixed(1)} KB): render median ${quantile(render, 0.5).toFixed(1)} ms, p90 ${quantile(render, 0.9).toFixed(1)} ms; whole request median ${quantile(request, 0.5).toFixed(1)} ms, p90 ${quantile(request, 0.9).toFixed(1)} ms`);
+      console.log(
+        `  ${name} PDF (${(bytes / 1024).toFixed(1)} KB): render median ${quantile(render, 0.5).toFixed(1)} ms, p90 ${quantile(render, 0.9).toFixed(1)} ms; whole request median ${quantile(request, 0.5).toFixed(1)} ms, p90 ${quantile(request, 0.9).toFixed(1)} ms`,
+      );
     }
     const downloads = async (until: number) => {
       while (performance.now() < until) await download(paths[1][1]);
     };
-    console.log(`  other requests while invoice PDFs download on 2 connections: ${await probe((until) => Promise.all([downloads(until), downloads(until)]).then(() => {}))}`);
+    console.log(
+      `  other requests while invoice PDFs download on 2 connections: ${await probe((until) => Promise.all([downloads(until), downloads(until)]).then(() => {}))}`,
+    );
   }
-  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+  console.log(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}`,
+  );
 } finally {
   await crm.close();
   await database.drop();

@@ -33,7 +33,11 @@ try {
   // Online payments on, so the invoice shows its Pay action as a workspace taking payments would.
   const demo = await h.crm.adapter.workspaces.findBySlug('demo');
   if (!demo) throw new Error('the demo workspace is missing from the seed');
-  await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: demo.id, allow_online_payments: true }).onConflict('workspace_id').merge();
+  await h.crm
+    .db('workspace_client_portal_settings')
+    .insert({ workspace_id: demo.id, allow_online_payments: true })
+    .onConflict('workspace_id')
+    .merge();
   await h.crm.portal.workspaceChanged(demo.id);
   for (const width of widths) {
     const { page, context } = await openPage(browser, { width });

@@ -57,26 +57,45 @@ function spent(before: Map<string, number>, after: Map<string, number>): Map<str
 }
 
 const database = await createTestDatabase();
-const crm = await bootReferenceCrm({ databaseUrl: database.url, port: 0, sessionSecret: 'sign-in-cost-'.padEnd(48, 'x'), flagsFile: flagsFileFor(['demo']), trustProxy: 'loopback', quiet: true });
+const crm = await bootReferenceCrm({
+  databaseUrl: database.url,
+  port: 0,
+  sessionSecret: 'sign-in-cost-'.padEnd(48, 'x'),
+  flagsFile: flagsFileFor(['demo']),
+  trustProxy: 'loopback',
+  quiet: true,
+});
 try {
   const login = crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
   const page = await fetch(`${crm.url}/portal/demo/sign-in`);
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
   const body = new URLSearchParams({ _csrf: csrf, email: login.email, password: login.password }).toString();
   let queries = 0;
-  crm.db.on('query', () => { queries += 1; });
+  crm.db.on('query', () => {
+    queries += 1;
+  });
   const signIn = async (i: number) => {
     const res = await fetch(`${crm.url}/portal/demo/sign-in/password`, {
-      method: 'POST', redirect: 'manual', body,
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `10.1.${i >> 8 & 255}.${i & 255}` },
+      method: 'POST',
+      redirect: 'manual',
+      body,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `10.1.${(i >> 8) & 255}.${i & 255}` },
     });
     await res.arrayBuffer();
     if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
   };
   for (let i = 0; i < 3; i++) await signIn(60_000 + i); // warm: code compiled, pools filled
 
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}; ${TRIES} sign-ins, ${database.mode}`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}; ${TRIES} sign-ins, ${database.mode}`,
+  );
   const databaseBefore = await databaseCpu(crm.db);
   queries = 0;
   const profiler = process.env.PROFILE ? new Session() : null;
@@ -98,19 +117,31 @@ try {
     writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
     profiler.disconnect();
   }
-  const perSignIn = [...app].sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${(ms / TRIES).toFixed(1)}`).join(', ');
+  const perSignIn = [...app]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${(ms / TRIES).toFixed(1)}`)
+    .join(', ');
   const total = [...app.values()].reduce((a, b) => a + b, 0) / TRIES;
   const statements = queries;
   const databaseMs = ((await databaseCpu(crm.db)) - databaseBefore) / TRIES;
   took.sort((a, b) => a - b);
-  console.log(`per sign-in: median ${took[Math.floor(TRIES / 2)]!.toFixed(1)} ms one at a time; ${(statements / TRIES).toFixed(1)} SQL statements (and the session row); app CPU ms ${total.toFixed(1)} (${perSignIn}); PostgreSQL CPU ms ${databaseMs.toFixed(1)}`);
+  console.log(
+    `per sign-in: median ${took[Math.floor(TRIES / 2)]!.toFixed(1)} ms one at a time; ${(statements / TRIES).toFixed(1)} SQL statements (and the session row); app CPU ms ${total.toFixed(1)} (${perSignIn}); PostgreSQL CPU ms ${databaseMs.toFixed(1)}`,
+  );
 
   const hash = await hashPassword(login.password);
   const argonBefore = cpuByThread();
   for (let i = 0; i < TRIES; i++) await argonVerify(hash, login.password);
   const argon = [...spent(argonBefore, cpuByThread()).values()].reduce((a, b) => a + b, 0) / TRIES;
-  console.log(`raw argon2 verify: CPU ms ${argon.toFixed(1)}; sign-in (app and database) / verify = ${((total + databaseMs) / argon).toFixed(2)} (on a busy machine the benchmark's throughput ratio is at best its inverse)`);
-  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+  console.log(
+    `raw argon2 verify: CPU ms ${argon.toFixed(1)}; sign-in (app and database) / verify = ${((total + databaseMs) / argon).toFixed(2)} (on a busy machine the benchmark's throughput ratio is at best its inverse)`,
+  );
+  console.log(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}`,
+  );
 } finally {
   await crm.close();
   await database.drop();

@@ -20,7 +20,14 @@ export { clampLimit, decodeCursor, encodeCursor, pageOf } from './core/ports/cur
 // sign-in form, and for pages of its own (a staff sign-in) the portal's escaping, translations
 // and errors. A host binding imports these from here, never from the modules behind them
 // (test/architecture/import-rules.test.ts).
-export { openDatabase, createKnex, createPgPool, databaseBoundsFrom, type DatabaseBounds, type DatabaseConnection } from './core/db/connect.ts';
+export {
+  openDatabase,
+  createKnex,
+  createPgPool,
+  databaseBoundsFrom,
+  type DatabaseBounds,
+  type DatabaseConnection,
+} from './core/db/connect.ts';
 export { listMigrationSource, type MigrationModule } from './core/db/migration-source.ts';
 export { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from './core/db/prepared-statements.ts';
 export { previousSecretsFrom, type PortalConfigInput } from './core/config.ts';

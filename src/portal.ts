@@ -17,7 +17,7 @@ import { messagesFeature, staffUnreadCount, type MessageDigest } from './feature
 import { notificationsFeature, type Notifications } from './features/notifications/index.ts';
 import { offersFeature, type OfferReminders } from './features/offers/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
-import { hostOffers, type BackgroundJob, type CoreServices, type Feature } from './core/feature.ts';
+import { hostHasPortsFor, type BackgroundJob, type CoreServices, type Feature } from './core/feature.ts';
 import { validateDeps, type PortalDepsInput } from './core/deps.ts';
 import type { PortalLogger } from './core/ops/logging.ts';
 import { createDatabaseStorage } from './core/files/database-storage.ts';
@@ -87,7 +87,14 @@ export interface CustomerPortal {
    * Every route of a workspace portal, relative to `/:workspaceSlug`: for signed-in clients, public,
    * and the providers' callbacks; and of the staff side, each relative to where its router is mounted.
    */
-  routes: { client: RouteEntry[]; public: RouteEntry[]; callback: RouteEntry[]; admin: RouteEntry[]; staff: RouteEntry[]; notifications: RouteEntry[] };
+  routes: {
+    client: RouteEntry[];
+    public: RouteEntry[];
+    callback: RouteEntry[];
+    admin: RouteEntry[];
+    staff: RouteEntry[];
+    notifications: RouteEntry[];
+  };
   auth: AuthService;
   /**
    * Invites a host contact to the workspace's portal (or invites them again), with the checks the
@@ -95,7 +102,12 @@ export interface CustomerPortal {
    * gone, its access cannot be invited, it has no email, or another contact signs in with it).
    * For a host's own tools (a command line); the admin page calls the same checks.
    */
-  inviteContact(workspace: HostWorkspace, contactId: string, inviter: HostStaffUser, meta: RequestMeta): Promise<{ user: ClientUserRow; again: boolean }>;
+  inviteContact(
+    workspace: HostWorkspace,
+    contactId: string,
+    inviter: HostStaffUser,
+    meta: RequestMeta,
+  ): Promise<{ user: ClientUserRow; again: boolean }>;
   /**
    * Delivers every queued email that is due now; resolves with how many went out. The worker does
    * this on its own; tests call it to read mail without waiting.
@@ -134,7 +146,10 @@ export interface CustomerPortal {
   notificationsRouter: Router;
   /** What the host shows in its header for a signed-in staff user (the unread count). */
   /** `count` stops at COUNT_LIMIT; `countText` is what a badge shows ("99+" past it). */
-  headerItems(staff: { id: string; workspaceId: string }): Promise<Array<{ label: string; href: string; count: number; countText: string }>>;
+  headerItems(staff: {
+    id: string;
+    workspaceId: string;
+  }): Promise<Array<{ label: string; href: string; count: number; countText: string }>>;
   /**
    * Prometheus metrics of this portal (its own registry): an Express handler the host mounts where
    * only its monitoring reaches (docs/operating.md).
@@ -160,8 +175,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger ?? createPortalLogger();
   const logger: PortalLogger = { info: (message) => log.info(message), error: (message, err) => log.error({ err }, message) };
-  const metrics = createPortalMetrics({ outboxDepth: () => countPendingMessages(db), flagEnabled: (context) => flags.isEnabled(PORTAL_FLAG, context) });
-  const liveStreams = createLiveStreams({ opened: () => metrics.streamOpened(), caps: { perSession: config.liveStreamsPerSession, perIp: config.liveStreamsPerIp } });
+  const metrics = createPortalMetrics({
+    outboxDepth: () => countPendingMessages(db),
+    flagEnabled: (context) => flags.isEnabled(PORTAL_FLAG, context),
+  });
+  const liveStreams = createLiveStreams({
+    opened: () => metrics.streamOpened(),
+    caps: { perSession: config.liveStreamsPerSession, perIp: config.liveStreamsPerIp },
+  });
   let closing = false;
   const operate = requestContext({
     logger: log,
@@ -189,7 +210,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // A bus the host did not pass is the portal's to close.
   const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
   // Client streams end with their session, on every instance (see stream-sessions.ts).
-  const streamSessions = watchStreamSessions({ db, bus: events, streams: liveStreams, intervalMs: config.liveSessionCheckMs, now, onError: (m, e) => logger.error(m, e) });
+  const streamSessions = watchStreamSessions({
+    db,
+    bus: events,
+    streams: liveStreams,
+    intervalMs: config.liveSessionCheckMs,
+    now,
+    onError: (m, e) => logger.error(m, e),
+  });
 
   // Whether a workspace can be paid online: the workspace cache asks before the features exist.
   const payment = paymentProviders({ db, config }, deps.paymentProviders);
@@ -202,30 +230,50 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     workspaces: { ...adapter.workspaces, findById: async (id) => (await workspaces.byId(id))?.workspace ?? null },
   };
 
-  const sessions = sessionsOnlyWhenBrought(keepSessionOnStoreError(session({
-    name: SESSION_COOKIE,
-    // The first signs; the previous ones are still accepted while a rotation settles.
-    secret: acceptedSessionSecrets(config),
-    store: createHashedSessionStore(deps.sessionPool),
-    resave: false,
-    saveUninitialized: false,
-    unset: 'destroy',
-    cookie: {
-      path: config.portalPath,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.secureCookies,
-      maxAge: config.sessionMaxAgeHours * 3600_000,
-    },
-  })));
+  const sessions = sessionsOnlyWhenBrought(
+    keepSessionOnStoreError(
+      session({
+        name: SESSION_COOKIE,
+        // The first signs; the previous ones are still accepted while a rotation settles.
+        secret: acceptedSessionSecrets(config),
+        store: createHashedSessionStore(deps.sessionPool),
+        resave: false,
+        saveUninitialized: false,
+        unset: 'destroy',
+        cookie: {
+          path: config.portalPath,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.secureCookies,
+          maxAge: config.sessionMaxAgeHours * 3600_000,
+        },
+      }),
+    ),
+  );
 
   // The route pattern, not the URL: a path or query can hold a token.
-  const logError = (err: unknown, req: Request) => requestLog(req, log).error({ err, method: req.method, route: routePattern(req) }, 'request failed');
+  const logError = (err: unknown, req: Request) =>
+    requestLog(req, log).error({ err, method: req.method, route: routePattern(req) }, 'request failed');
 
   const sessionLifecycle = createSessionLifecycle({ db, cookiePath: config.portalPath, bus: events });
   const core: CoreServices = {
-    db, adapter, staffAdapter, config, flags, now, logger, mailer, storage, events, limiter, guard,
-    workspaces, streamRules, sessionLifecycle, metrics, virusScanner: deps.virusScanner,
+    db,
+    adapter,
+    staffAdapter,
+    config,
+    flags,
+    now,
+    logger,
+    mailer,
+    storage,
+    events,
+    limiter,
+    guard,
+    workspaces,
+    streamRules,
+    sessionLifecycle,
+    metrics,
+    virusScanner: deps.virusScanner,
   };
 
   // The features, in the order their client pages are tried (account first: its two-factor gate
@@ -234,7 +282,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const notifications = notificationsFeature(core);
   const messages = messagesFeature(core);
   const offers = offersFeature(core, { comments: messages.comments });
-  const invoices = invoicesFeature(core, { comments: messages.comments, payments: payment, afterPayment: () => notifications.notifications.kick() });
+  const invoices = invoicesFeature(core, {
+    comments: messages.comments,
+    payments: payment,
+    afterPayment: () => notifications.notifications.kick(),
+  });
   const features: Feature[] = [
     account,
     adminFeature(core, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -248,7 +300,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   ];
   // A host without an offers, invoices or tasks port has no such section: those features' client
   // pages are never mounted and their jobs never run.
-  const mounted = features.filter((feature) => hostOffers(adapter, feature));
+  const mounted = features.filter((feature) => hostHasPortsFor(adapter, feature));
   const publicRoutes = features.flatMap((feature) => feature.publicRoutes ?? []);
   const clientRoutes = [
     ...mounted.flatMap((feature) => feature.clientRoutes ?? []),
@@ -293,9 +345,25 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       // A person quoting this reference lets the agency find the logged error.
       const reference = page.status >= 500 ? (requestIdOf(req) ?? null) : null;
       const referenceText = reference ? i18n.t('common:errors.reference', { id: reference }) : null;
-      const message = page.status === 503 ? i18n.t('common:errors.unavailable', { defaultValue: page.message }) : translateErrorMessage(page.message, i18n.t);
-      if (res.locals.customerPortal) return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading, message, referenceText }, page.status);
-      res.status(page.status).type('html').send(renderTemplate('errors/standalone', { ...page, heading, message, referenceText, locale: i18n.locale, assets: `${config.portalPath}/assets` }));
+      const message =
+        page.status === 503
+          ? i18n.t('common:errors.unavailable', { defaultValue: page.message })
+          : translateErrorMessage(page.message, i18n.t);
+      if (res.locals.customerPortal)
+        return renderPortalPage(req, res, 'errors/error', heading, { ...page, heading, message, referenceText }, page.status);
+      res
+        .status(page.status)
+        .type('html')
+        .send(
+          renderTemplate('errors/standalone', {
+            ...page,
+            heading,
+            message,
+            referenceText,
+            locale: i18n.locale,
+            assets: `${config.portalPath}/assets`,
+          }),
+        );
     }, logError),
   );
 
@@ -378,9 +446,15 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async headerItems(staff) {
       const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return [];
-      const [unreadNotifications, unreadMessages] = await Promise.all([notifications.notifications.unreadCount(staff), staffUnreadCount(db, workspace.id, staff.id)]);
+      const [unreadNotifications, unreadMessages] = await Promise.all([
+        notifications.notifications.unreadCount(staff),
+        staffUnreadCount(db, workspace.id, staff.id),
+      ]);
       const item = (label: string, href: string, count: number) => ({ label, href, count, countText: countText(count) });
-      return [item('Client notifications', config.notificationsPath, unreadNotifications), item('Client messages', config.messagesPath, unreadMessages)];
+      return [
+        item('Client notifications', config.notificationsPath, unreadNotifications),
+        item('Client messages', config.messagesPath, unreadMessages),
+      ];
     },
     workspaceChanged: (workspaceId) => workspaces.changed(workspaceId),
     hostRecordChanged: (change) => announceHostChange({ db, bus: events, onError: (m, e) => logger.error(m, e) }, change),

@@ -15,13 +15,21 @@ export const CLIENT_LISTS: ReadonlySet<TableConceptId> = new Set(['proposal', 'q
 /** The note for a chosen table the portal lists per client; null when the table has no client link. */
 export function clientListIndexNote(context: FindingsContext, profile: TableProfile): string | null {
   // The company link first: a task may also point at the contact it is assigned to.
-  const link = clientSideTables(context).map((table) => profile.outgoing.find((l) => l.to === table)).find((l) => l !== undefined);
+  const link = clientSideTables(context)
+    .map((table) => profile.outgoing.find((l) => l.to === table))
+    .find((l) => l !== undefined);
   if (!link) return null;
-  const tenant = context.model.tenant && profile.table.columns.some((c) => c.name === context.model.tenant!.column) ? context.model.tenant.column : null;
+  const tenant =
+    context.model.tenant && profile.table.columns.some((c) => c.name === context.model.tenant!.column) ? context.model.tenant.column : null;
   // The client link may carry the tenant itself (a composite key such as (tenant, kunde_id)).
   const lead = [...new Set([...(tenant ? [tenant] : []), ...link.columns])];
   const dates = profile.table.columns.filter((c) => c.category === 'D').map((c) => c.name);
-  const order = dates.length === 0 ? 'the column the list is ordered by' : dates.length === 1 ? dates[0] : `one of ${dates.slice(0, 3).join(' / ')}${dates.length > 3 ? ' / ...' : ''}`;
+  const order =
+    dates.length === 0
+      ? 'the column the list is ordered by'
+      : dates.length === 1
+        ? dates[0]
+        : `one of ${dates.slice(0, 3).join(' / ')}${dates.length > 3 ? ' / ...' : ''}`;
   const key = profile.table.primaryKey.filter((c) => !lead.includes(c));
   const wanted = `(${[...lead, order, ...(key.length > 0 ? key : ['id'])].join(', ')})`;
 

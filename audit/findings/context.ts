@@ -37,7 +37,11 @@ export function columnEvidence(table: string, column: CatalogColumn, detail: str
 export function linkEvidence(link: TableProfile['outgoing'][number]): Evidence {
   return link.declared
     ? { kind: 'constraint', ref: `${link.from}: ${link.constraint}`, detail: `foreign key (${link.columns.join(', ')}) → ${link.to}` }
-    : { kind: 'column', ref: `${link.from}.${link.columns.join(', ')}`, detail: `no declared foreign key; the name implies a link to ${link.to}` };
+    : {
+        kind: 'column',
+        ref: `${link.from}.${link.columns.join(', ')}`,
+        detail: `no declared foreign key; the name implies a link to ${link.to}`,
+      };
 }
 
 export function tableEvidence(table: string, detail: string): Evidence {

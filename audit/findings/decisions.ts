@@ -7,8 +7,12 @@ import type { DraftFinding } from './context.ts';
 type Texts = { keep: (f: DraftFinding) => string; complete: (f: DraftFinding) => string; add: (f: DraftFinding) => string };
 
 const at = (f: DraftFinding): string => f.chosenTable ?? 'the host tables';
-const readThrough = (port: string) => (f: DraftFinding): string => `read ${at(f)} through the adapter (${port}); the plugin never alters it`;
-const noSource = (what: string) => (): string => `nothing to read: the portal shows no ${what} for this host until an adapter provides them; no host table is created`;
+const readThrough =
+  (port: string) =>
+  (f: DraftFinding): string =>
+    `read ${at(f)} through the adapter (${port}); the plugin never alters it`;
+const noSource = (what: string) => (): string =>
+  `nothing to read: the portal shows no ${what} for this host until an adapter provides them; no host table is created`;
 
 const TEXTS: Record<ConceptId, Texts> = {
   workspace: {
@@ -24,7 +28,8 @@ const TEXTS: Record<ConceptId, Texts> = {
     add: () => 'the host must tell the portal which staff user is signed in (StaffPort); no table is created',
   },
   clientCredentials: {
-    keep: (f) => `keep the host's client credentials in ${at(f)} as the source of truth: the adapter verifies and changes passwords there (ClientCredentialsPort); client_users only links portal users to contacts and stores no password`,
+    keep: (f) =>
+      `keep the host's client credentials in ${at(f)} as the source of truth: the adapter verifies and changes passwords there (ClientCredentialsPort); client_users only links portal users to contacts and stores no password`,
     complete: (f) => `add password storage in client_users (argon2id) next to the sign-in columns in ${at(f)}`,
     add: () => 'add client_users (argon2id passwords, linked to host contacts by id) and client_sessions (separate portal cookie)',
   },
@@ -42,7 +47,8 @@ const TEXTS: Record<ConceptId, Texts> = {
   quotation: { keep: readThrough('quotations port'), complete: readThrough('quotations port'), add: noSource('quotations') },
   invoice: { keep: readThrough('invoices port'), complete: readThrough('invoices port'), add: noSource('invoices') },
   acceptance: {
-    keep: (f) => `keep the host's decision states on ${at(f)}: a client's accept/decline is written through the adapter as the host's own status`,
+    keep: (f) =>
+      `keep the host's decision states on ${at(f)}: a client's accept/decline is written through the adapter as the host's own status`,
     complete: (f) => `the adapter maps the host's status codes on ${at(f)} to accepted/declined before the portal offers acceptance`,
     add: () => 'add the portal acceptance flow; the decision is recorded in client_activity_logs because the host has no state for it',
   },
@@ -56,7 +62,11 @@ const TEXTS: Record<ConceptId, Texts> = {
     complete: () => 'public links for proposals, quotations and invoices are served by the portal; existing share tokens are kept',
     add: () => 'add public links served by the portal (tokens stored hashed); host tables are not altered',
   },
-  payment: { keep: readThrough('invoices port'), complete: readThrough('invoices port'), add: () => 'the portal shows invoices without payment history; nothing is created' },
+  payment: {
+    keep: readThrough('invoices port'),
+    complete: readThrough('invoices port'),
+    add: () => 'the portal shows invoices without payment history; nothing is created',
+  },
   paymentMethods: {
     keep: (f) => `keep the host's payment methods (${at(f)}) and show them on invoices`,
     complete: () => 'show the host payment methods; online payment stays behind allow_online_payments',
@@ -70,9 +80,11 @@ const TEXTS: Record<ConceptId, Texts> = {
   task: { keep: readThrough('tasks port'), complete: readThrough('tasks port'), add: noSource('tasks') },
   document: { keep: readThrough('documents port'), complete: readThrough('documents port'), add: noSource('documents') },
   comment: {
-    keep: (f) => `keep the host's comments in ${at(f)}: the adapter reads and writes them (CommentsPort) and client_comments is not created; allow_comments/allow_messaging decide what clients may use`,
+    keep: (f) =>
+      `keep the host's comments in ${at(f)}: the adapter reads and writes them (CommentsPort) and client_comments is not created; allow_comments/allow_messaging decide what clients may use`,
     complete: () => 'complete client messaging behind allow_comments / allow_messaging',
-    add: () => 'add client_comments for client messaging and comments, behind the allow_comments / allow_messaging switches (workspace_client_portal_settings)',
+    add: () =>
+      'add client_comments for client messaging and comments, behind the allow_comments / allow_messaging switches (workspace_client_portal_settings)',
   },
   activityLog: {
     keep: (f) => `keep ${at(f)} for the host's own events; client actions are also written to client_activity_logs`,
@@ -82,7 +94,8 @@ const TEXTS: Record<ConceptId, Texts> = {
   portalSettings: {
     keep: (f) => `keep ${at(f)}; the plugin reads it where the adapter maps it`,
     complete: () => 'complete with workspace_client_portal_settings (switches, sign-in methods, branding)',
-    add: () => 'add workspace_client_portal_settings: per-workspace switches (proposals, invoices, tasks, uploads, comments, messaging, payments), sign-in methods and branding, under /settings/client-portal',
+    add: () =>
+      'add workspace_client_portal_settings: per-workspace switches (proposals, invoices, tasks, uploads, comments, messaging, payments), sign-in methods and branding, under /settings/client-portal',
   },
   permissions: {
     keep: () => 'keep the host rules; the portal policy module still scopes every load by workspace and client',

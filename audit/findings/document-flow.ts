@@ -57,12 +57,22 @@ export function acceptanceFinding(context: FindingsContext): DraftFinding {
       const words = decisionWordsIn(vocabulary.values);
       if (words.length > 0) {
         decisions += 1;
-        evidence.push({ kind: vocabulary.source === 'column comment' ? 'comment' : 'value', ref: `${profile.qualified}.${column.name}`, detail: `decision states in the ${vocabulary.source}: ${list(words)}` });
+        evidence.push({
+          kind: vocabulary.source === 'column comment' ? 'comment' : 'value',
+          ref: `${profile.qualified}.${column.name}`,
+          detail: `decision states in the ${vocabulary.source}: ${list(words)}`,
+        });
       } else if (column.category === 'N' && vocabulary.source === 'none') {
         unlabelledCodes += 1;
-        evidence.push(columnEvidence(profile.qualified, column, 'integer status codes without labels in the schema: cannot tell which mean accepted'));
+        evidence.push(
+          columnEvidence(profile.qualified, column, 'integer status codes without labels in the schema: cannot tell which mean accepted'),
+        );
       } else if (vocabulary.values.length > 0) {
-        evidence.push({ kind: 'value', ref: `${profile.qualified}.${column.name}`, detail: `${vocabulary.source}: ${list(vocabulary.values)} (no accept/decline state)` });
+        evidence.push({
+          kind: 'value',
+          ref: `${profile.qualified}.${column.name}`,
+          detail: `${vocabulary.source}: ${list(vocabulary.values)} (no accept/decline state)`,
+        });
       }
     }
     for (const column of profile.roles.get('decisionTime') ?? []) {
@@ -72,9 +82,18 @@ export function acceptanceFinding(context: FindingsContext): DraftFinding {
   }
   const lookedAt = `status values (check constraints, enum types, column comments, sampled text) and decision dates on ${tables.length > 0 ? list(tables.map((t) => t.qualified)) : 'the proposal/quotation tables (none found)'}`;
   const base = { id: 'acceptance' as const, label: 'Acceptance of proposals and quotations', candidates: [], notes: [], lookedAt };
-  if (decisions > 0) return { ...base, status: 'exists', chosenTable: tables[0]?.qualified ?? null, confidence: 0.8, lowConfidence: false, evidence };
-  if (unlabelledCodes > 0) return { ...base, status: 'partial', chosenTable: tables[0]?.qualified ?? null, confidence: 0.4, lowConfidence: true, evidence };
-  return { ...base, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, evidence: evidence.length > 0 ? evidence : [absence('proposal/quotation tables', 'no status or decision columns')] };
+  if (decisions > 0)
+    return { ...base, status: 'exists', chosenTable: tables[0]?.qualified ?? null, confidence: 0.8, lowConfidence: false, evidence };
+  if (unlabelledCodes > 0)
+    return { ...base, status: 'partial', chosenTable: tables[0]?.qualified ?? null, confidence: 0.4, lowConfidence: true, evidence };
+  return {
+    ...base,
+    status: 'missing',
+    chosenTable: null,
+    confidence: 0,
+    lowConfidence: false,
+    evidence: evidence.length > 0 ? evidence : [absence('proposal/quotation tables', 'no status or decision columns')],
+  };
 }
 
 const SIGNATURE_TABLE_WORDS = new Set(['signature', 'signing', 'esign', 'approval', 'acceptance', 'unterschrift', 'signataire']);
@@ -99,14 +118,34 @@ export function signatureFinding(context: FindingsContext): DraftFinding {
     const link = linksTo(profile, targets);
     if (!link && profile.polymorphic.length === 0) continue;
     clientSigned ||= profile.roles.has('ipAddress') || linksTo(profile, [context.tables.get('contact')?.chosen ?? '']) !== undefined;
-    evidence.push({ kind: 'table', ref: profile.qualified, detail: `signature/approval records${link ? ` linked to ${link.to}` : ' for any record'}` });
+    evidence.push({
+      kind: 'table',
+      ref: profile.qualified,
+      detail: `signature/approval records${link ? ` linked to ${link.to}` : ' for any record'}`,
+    });
   }
   const lookedAt = `signature, signed, sign, approval columns on ${documents.length > 0 ? list(targets) : 'the proposal/quotation tables (none found)'}, and signature/approval tables linked to them`;
   const base = { id: 'signature' as const, label: 'Digital signatures', candidates: [], lookedAt };
   if (evidence.length > 0) {
-    return { ...base, status: 'exists', chosenTable: documents[0]?.qualified ?? null, confidence: 0.75, lowConfidence: false, evidence, notes: clientSigned ? [CLIENT_SIGNS_ONLINE] : ['signatures are recorded, but nothing shows the client signs online'] };
+    return {
+      ...base,
+      status: 'exists',
+      chosenTable: documents[0]?.qualified ?? null,
+      confidence: 0.75,
+      lowConfidence: false,
+      evidence,
+      notes: clientSigned ? [CLIENT_SIGNS_ONLINE] : ['signatures are recorded, but nothing shows the client signs online'],
+    };
   }
-  return { ...base, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, evidence: [absence(documents.length > 0 ? list(targets) : 'proposal/quotation tables', 'no signature columns or signature tables')], notes: [] };
+  return {
+    ...base,
+    status: 'missing',
+    chosenTable: null,
+    confidence: 0,
+    lowConfidence: false,
+    evidence: [absence(documents.length > 0 ? list(targets) : 'proposal/quotation tables', 'no signature columns or signature tables')],
+    notes: [],
+  };
 }
 
 /** Whether the client signs online (used by answers to tell "client-facing" from "staff-only"). */
@@ -133,7 +172,23 @@ export function publicLinksFinding(context: FindingsContext): DraftFinding {
   const base = { id: 'publicLinks' as const, label: 'Public links (share tokens)', candidates: [], lookedAt };
   const onDocumentsOnly = kinds.length > 0 && kinds.every((k) => k === 'document');
   if (kinds.length > 0) {
-    return { ...base, status: onDocumentsOnly ? 'partial' : 'exists', chosenTable: evidence[0]?.ref.split('.').slice(0, -1).join('.') ?? null, confidence: 0.7, lowConfidence: false, evidence, notes: [`public links exist for: ${list([...new Set(kinds)])}`] };
+    return {
+      ...base,
+      status: onDocumentsOnly ? 'partial' : 'exists',
+      chosenTable: evidence[0]?.ref.split('.').slice(0, -1).join('.') ?? null,
+      confidence: 0.7,
+      lowConfidence: false,
+      evidence,
+      notes: [`public links exist for: ${list([...new Set(kinds)])}`],
+    };
   }
-  return { ...base, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, evidence: [absence('proposal/quotation/invoice/document tables', 'no share-token columns')], notes: [] };
+  return {
+    ...base,
+    status: 'missing',
+    chosenTable: null,
+    confidence: 0,
+    lowConfidence: false,
+    evidence: [absence('proposal/quotation/invoice/document tables', 'no share-token columns')],
+    notes: [],
+  };
 }

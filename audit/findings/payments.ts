@@ -5,33 +5,70 @@ import { bestWordMatch, tokenize } from '../recognition/names.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
 import { MACHINERY_WORDS, OWN_BILLING_WORDS, TABLE_WORDS } from '../recognition/vocabulary.ts';
 import type { Candidate, Evidence } from '../report-schema.ts';
-import { absence, chosenProfile, clientSideTables, columnEvidence, linksTo, round, type DraftFinding, type FindingsContext } from './context.ts';
+import {
+  absence,
+  chosenProfile,
+  clientSideTables,
+  columnEvidence,
+  linksTo,
+  round,
+  type DraftFinding,
+  type FindingsContext,
+} from './context.ts';
 
 export function paymentMethodsFinding(context: FindingsContext): DraftFinding {
   const evidence: Evidence[] = [];
   for (const profile of context.model.profiles) {
     if (!profile.lookupShaped) continue;
     const match = bestWordMatch(profile.tokens, TABLE_WORDS.payment);
-    if (match && match.weight >= 0.7) evidence.push({ kind: 'table', ref: profile.qualified, detail: `dictionary of payment methods ("${match.word}")` });
+    if (match && match.weight >= 0.7)
+      evidence.push({ kind: 'table', ref: profile.qualified, detail: `dictionary of payment methods ("${match.word}")` });
   }
   for (const id of ['payment', 'invoice'] as const) {
     const profile = chosenProfile(context, id);
     for (const column of profile?.roles.get('paymentMethod') ?? []) {
-      if (profile) evidence.push(columnEvidence(profile.qualified, column, `payment method on ${id === 'payment' ? 'payments' : 'invoices'}`));
+      if (profile)
+        evidence.push(columnEvidence(profile.qualified, column, `payment method on ${id === 'payment' ? 'payments' : 'invoices'}`));
     }
   }
-  const lookedAt = 'dictionary tables named after payments (payment/paiement/zahlung types or modes) and method/mode columns on the payment and invoice tables';
+  const lookedAt =
+    'dictionary tables named after payments (payment/paiement/zahlung types or modes) and method/mode columns on the payment and invoice tables';
   const base = { id: 'paymentMethods' as const, label: 'Payment options', candidates: [], notes: [], lookedAt };
   if (evidence.length > 0) {
     // The dictionary when there is one, else the table whose column names the method.
     const dictionary = evidence.find((e) => e.kind === 'table')?.ref;
     const holder = chosenProfile(context, 'payment') ?? chosenProfile(context, 'invoice');
-    return { ...base, status: 'exists', chosenTable: dictionary ?? holder?.qualified ?? null, confidence: 0.7, lowConfidence: false, evidence };
+    return {
+      ...base,
+      status: 'exists',
+      chosenTable: dictionary ?? holder?.qualified ?? null,
+      confidence: 0.7,
+      lowConfidence: false,
+      evidence,
+    };
   }
-  return { ...base, status: 'missing', chosenTable: null, confidence: 0, lowConfidence: false, evidence: [absence('payment and invoice tables', 'no payment method list or column')] };
+  return {
+    ...base,
+    status: 'missing',
+    chosenTable: null,
+    confidence: 0,
+    lowConfidence: false,
+    evidence: [absence('payment and invoice tables', 'no payment method list or column')],
+  };
 }
 
-const GATEWAY_TABLE_WORDS = new Set(['stripe', 'paypal', 'gateway', 'psp', 'checkout', 'mollie', 'adyen', 'braintree', 'gocardless', 'razorpay']);
+const GATEWAY_TABLE_WORDS = new Set([
+  'stripe',
+  'paypal',
+  'gateway',
+  'psp',
+  'checkout',
+  'mollie',
+  'adyen',
+  'braintree',
+  'gocardless',
+  'razorpay',
+]);
 // payment_provider, payment_transaction, payment_intent: a payment table named after the integration.
 const PROVIDER_WORDS = new Set(['provider', 'acquirer', 'transaction', 'intent', 'processor']);
 
@@ -57,9 +94,12 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
     const reasons: string[] = [];
     const evidence: Evidence[] = [];
     let score = 0;
-    const named = profile.tokens.find((t) => GATEWAY_TABLE_WORDS.has(t)) ??
+    const named =
+      profile.tokens.find((t) => GATEWAY_TABLE_WORDS.has(t)) ??
       // payment_transactions, not a ledger called transactions: the provider word next to a payment word.
-      (profile.tokens.some((t) => !PROVIDER_WORDS.has(t) && bestWordMatch([t], TABLE_WORDS.payment)) ? profile.tokens.find((t) => PROVIDER_WORDS.has(t)) : undefined);
+      (profile.tokens.some((t) => !PROVIDER_WORDS.has(t) && bestWordMatch([t], TABLE_WORDS.payment))
+        ? profile.tokens.find((t) => PROVIDER_WORDS.has(t))
+        : undefined);
     if (named) {
       score += 0.4;
       reasons.push(`named after a payment integration ("${named}")`);
@@ -68,10 +108,17 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
     const paymentish = bestWordMatch(profile.tokens, TABLE_WORDS.payment) || bestWordMatch(profile.tokens, TABLE_WORDS.invoice);
     // The table's own key and its links to other rows name rows of this CRM, not a provider's.
     const keysAndLinks = new Set([...profile.table.primaryKey, ...profile.outgoing.flatMap((l) => l.columns)]);
-    const columns = (profile.roles.get('paymentGateway') ?? []).filter((c) => !keysAndLinks.has(c.name) && (paymentish || !tokenize(c.name).includes('transaction')));
+    const columns = (profile.roles.get('paymentGateway') ?? []).filter(
+      (c) => !keysAndLinks.has(c.name) && (paymentish || !tokenize(c.name).includes('transaction')),
+    );
     if (columns.length > 0) {
       score += named ? 0.1 : 0.3;
-      reasons.push(`payment provider columns: ${columns.slice(0, 3).map((c) => c.name).join(', ')}`);
+      reasons.push(
+        `payment provider columns: ${columns
+          .slice(0, 3)
+          .map((c) => c.name)
+          .join(', ')}`,
+      );
       for (const c of columns.slice(0, 3)) evidence.push(columnEvidence(profile.qualified, c, 'payment provider reference'));
     }
     if (score === 0) continue;
@@ -90,7 +137,9 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
       score *= 0.3;
       reasons.push(`penalty: the product's own billing ("${own}"), tied to neither clients nor their invoices`);
     }
-    const holds = (['company', 'contact', 'staffUser', 'payment', 'invoice'] as const).find((id) => context.tables.get(id)?.chosen === profile.qualified);
+    const holds = (['company', 'contact', 'staffUser', 'payment', 'invoice'] as const).find(
+      (id) => context.tables.get(id)?.chosen === profile.qualified,
+    );
     if (holds) {
       score *= 0.6;
       reasons.push(`penalty: the ${holds} table, carrying a provider reference for its own rows rather than being the integration`);
@@ -108,12 +157,25 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
   }
   found.sort((a, b) => b.score - a.score || (a.profile.qualified < b.profile.qualified ? -1 : 1));
   const candidates: Candidate[] = found.slice(0, 5).map((f) => ({ table: f.profile.qualified, confidence: f.score, reasons: f.reasons }));
-  const lookedAt = 'tables and columns named after payment providers or gateways (stripe, paypal, gateway, payment provider/transaction/intent, transaction ids), ranked by their tie to the invoices, payments and clients; the product\'s own subscription billing set aside';
+  const lookedAt =
+    "tables and columns named after payment providers or gateways (stripe, paypal, gateway, payment provider/transaction/intent, transaction ids), ranked by their tie to the invoices, payments and clients; the product's own subscription billing set aside";
   const base = { id: 'paymentGateway' as const, label: 'Online payment integration', lookedAt };
   const best = found[0];
   if (best && best.score >= 0.45) {
-    const evidence = found.filter((f) => f.score >= 0.45).flatMap((f) => f.evidence).slice(0, 8);
-    return { ...base, status: 'exists', chosenTable: best.profile.qualified, confidence: best.score, lowConfidence: best.score < 0.65, candidates, evidence, notes: [] };
+    const evidence = found
+      .filter((f) => f.score >= 0.45)
+      .flatMap((f) => f.evidence)
+      .slice(0, 8);
+    return {
+      ...base,
+      status: 'exists',
+      chosenTable: best.profile.qualified,
+      confidence: best.score,
+      lowConfidence: best.score < 0.65,
+      candidates,
+      evidence,
+      notes: [],
+    };
   }
   return {
     ...base,
@@ -122,7 +184,10 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
     confidence: best?.score ?? 0,
     lowConfidence: false,
     candidates,
-    evidence: found.length > 0 ? found.slice(0, 5).map((f) => absence(f.profile.qualified, `provider columns or name, not counted: ${f.reasons.join('; ')}`)) : [absence(`${context.model.profiles.length} host tables`, 'no payment provider tables or columns')],
+    evidence:
+      found.length > 0
+        ? found.slice(0, 5).map((f) => absence(f.profile.qualified, `provider columns or name, not counted: ${f.reasons.join('; ')}`))
+        : [absence(`${context.model.profiles.length} host tables`, 'no payment provider tables or columns')],
     notes: [],
   };
 }

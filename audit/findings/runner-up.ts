@@ -8,8 +8,8 @@ const DECIDING_QUESTION: Record<ConceptId, string> = {
   workspace: 'whose rows are the agencies using the CRM (the staff users belong to one of them), not their clients',
   company: 'which table the invoices, proposals and contacts point to for the client they are for',
   contact: 'which table holds the people at a client who receive proposals and would sign in',
-  staffUser: 'which table the CRM\'s own sign-in uses for its employees',
-  clientCredentials: 'whether the sampled values are password hashes and whether the rows are clients\' own logins to this host',
+  staffUser: "which table the CRM's own sign-in uses for its employees",
+  clientCredentials: "whether the sampled values are password hashes and whether the rows are clients' own logins to this host",
   clientLoginCodes: 'which codes are issued to clients to sign in once, and expire',
   accessTokens: 'which tokens the host issues to clients for sign-in, password reset or invitation (hashed, with an expiry)',
   proposal: 'which records a client receives and accepts or declines (status values, a signature or an acceptance date)',
@@ -24,7 +24,7 @@ const DECIDING_QUESTION: Record<ConceptId, string> = {
   task: 'which records are work items that can be shown to a client',
   document: 'which files the host already shows or sends to clients (a client-visibility flag, links to clients, proposals, invoices)',
   comment: 'which messages are written on a proposal, invoice or task, by staff or by the client',
-  activityLog: 'which table records who did what to any kind of record, and when (not one feature\'s log)',
+  activityLog: "which table records who did what to any kind of record, and when (not one feature's log)",
   portalSettings: 'which settings switch client access per workspace',
   permissions: 'which rules say what a client may see',
 };
@@ -56,7 +56,9 @@ function runnerUpOf(finding: DraftFinding): RunnerUp | undefined {
   const forPick = chosen ? only(chosen.reasons, second.reasons) : [];
   const forSecond = chosen ? only(second.reasons, chosen.reasons) : second.reasons.map(signal).slice(0, 3);
   const parts = [
-    close && !finding.lowConfidence ? `A close call: ${finding.chosenTable} ${chosen?.confidence.toFixed(2)} against ${second.table} ${second.confidence.toFixed(2)}` : null,
+    close && !finding.lowConfidence
+      ? `A close call: ${finding.chosenTable} ${chosen?.confidence.toFixed(2)} against ${second.table} ${second.confidence.toFixed(2)}`
+      : null,
     forPick.length > 0 ? `${finding.chosenTable} has what ${second.table} lacks: ${forPick.join('; ')}` : null,
     forSecond.length > 0 ? `${second.table} has: ${forSecond.join('; ')}` : null,
     `Decide by ${question}`,

@@ -82,7 +82,9 @@ export async function takeSamples(
 
   for (const { profile, column } of credentialColumns(model)) {
     const col = quoteIdent(column.name);
-    const counts = HASH_PATTERNS.map(([name, pattern]) => `count(*) filter (where v ~ '${pattern}')::int as ${quoteIdent(name)}`).join(', ');
+    const counts = HASH_PATTERNS.map(([name, pattern]) => `count(*) filter (where v ~ '${pattern}')::int as ${quoteIdent(name)}`).join(
+      ', ',
+    );
     const noHash = HASH_PATTERNS.map(([, pattern]) => `v !~ '${pattern}'`).join(' and ');
     const rows = await session.tryQuery<Record<string, number>>(
       `select count(*)::int as rows, count(v)::int as filled, ${counts},

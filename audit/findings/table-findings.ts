@@ -60,13 +60,19 @@ export function tableFinding(context: FindingsContext, id: TableConceptId): Draf
       lowConfidence: false,
       candidates: result.candidates,
       evidence: [],
-      notes: result.candidates.length > 0 ? [`closest candidate ${result.candidates[0]?.table} scored ${result.candidates[0]?.confidence}, below the threshold`] : [],
+      notes:
+        result.candidates.length > 0
+          ? [`closest candidate ${result.candidates[0]?.table} scored ${result.candidates[0]?.confidence}, below the threshold`]
+          : [],
       lookedAt,
     };
   }
 
   const evidence: Evidence[] = [
-    tableEvidence(profile.qualified, `chosen for ${spec.label.toLowerCase()} (confidence ${result.confidence}${result.lowConfidence ? ', low: check this pick' : ''})${profile.table.comment ? `; comment: "${profile.table.comment}"` : ''}`),
+    tableEvidence(
+      profile.qualified,
+      `chosen for ${spec.label.toLowerCase()} (confidence ${result.confidence}${result.lowConfidence ? ', low: check this pick' : ''})${profile.table.comment ? `; comment: "${profile.table.comment}"` : ''}`,
+    ),
   ];
   const roles = new Set(spec.columns.flatMap((c) => c.roles ?? []));
   for (const role of roles) {
@@ -110,6 +116,7 @@ export function tableFinding(context: FindingsContext, id: TableConceptId): Draf
 
 function moneyNote(role: ColumnRole, type: string, name: string): string {
   if (role !== 'amount') return '';
-  if (/^(integer|bigint|smallint)$/.test(type)) return /cent|minor/i.test(name) ? ', integer cents' : ', integer: minor units or whole amounts';
+  if (/^(integer|bigint|smallint)$/.test(type))
+    return /cent|minor/i.test(name) ? ', integer cents' : ', integer: minor units or whole amounts';
   return '';
 }

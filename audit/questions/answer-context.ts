@@ -2,7 +2,17 @@
 // not given) and the schema model, plus helpers to cite routes and build answers.
 import type { Findings } from '../findings/build-findings.ts';
 import type { SchemaModel } from '../recognition/schema-model.ts';
-import { decision, type Answer, type ConceptFinding, type ConceptId, type Decision, type Evidence, type RouteProbe, type Section, type Status } from '../report-schema.ts';
+import {
+  decision,
+  type Answer,
+  type ConceptFinding,
+  type ConceptId,
+  type Decision,
+  type Evidence,
+  type RouteProbe,
+  type Section,
+  type Status,
+} from '../report-schema.ts';
 import { routeServed } from '../routes/probe-routes.ts';
 
 export interface AnswerContext {
@@ -18,7 +28,7 @@ export function concept(context: AnswerContext, id: ConceptId): ConceptFinding {
 }
 
 export function probeOf(context: AnswerContext, path: string): RouteProbe | undefined {
-  return context.routes?.find((r) => r.path === path || r.path.startsWith(`${path}/`) && path.startsWith('/public/'));
+  return context.routes?.find((r) => r.path === path || (r.path.startsWith(`${path}/`) && path.startsWith('/public/')));
 }
 
 export function served(context: AnswerContext, path: string): boolean {
@@ -45,7 +55,10 @@ const READINGS: Record<RouteProbe['reading'], string> = {
 /** Evidence for a list of paths, or a note that routes were not probed. */
 export function routesEvidence(context: AnswerContext, paths: string[]): Evidence[] {
   if (!context.routes) return [{ kind: 'absence', ref: paths.join(', '), detail: 'routes not probed (run with --app-url to check)' }];
-  return paths.map((p) => probeOf(context, p)).filter((p): p is RouteProbe => Boolean(p)).map(routeEvidence);
+  return paths
+    .map((p) => probeOf(context, p))
+    .filter((p): p is RouteProbe => Boolean(p))
+    .map(routeEvidence);
 }
 
 export function decisionFor(status: Status, texts: { keep: string; complete: string; add: string }): Decision {

@@ -55,9 +55,13 @@ export type ColumnRole =
 
 type Test = (words: ReadonlySet<string>, column: CatalogColumn, name: string) => boolean;
 
-const any = (...list: string[]) => (w: ReadonlySet<string>): boolean => list.some((x) => w.has(x));
+const any =
+  (...list: string[]) =>
+  (w: ReadonlySet<string>): boolean =>
+    list.some((x) => w.has(x));
 // A uuid is category U like other user types, but it is a key, never text (contact_name_id is no name).
-const textual = (c: CatalogColumn): boolean => c.category === 'S' || c.baseType === 'bytea' || (c.category === 'U' && c.baseType !== 'uuid');
+const textual = (c: CatalogColumn): boolean =>
+  c.category === 'S' || c.baseType === 'bytea' || (c.category === 'U' && c.baseType !== 'uuid');
 const temporal = (c: CatalogColumn): boolean => c.category === 'D';
 const boolish = (c: CatalogColumn): boolean => c.category === 'B' || ['int2', 'bit'].includes(c.baseType);
 const numeric = (c: CatalogColumn): boolean => c.category === 'N' && !['oid', 'regclass'].includes(c.baseType);
@@ -67,64 +71,357 @@ const isIdLike = (w: ReadonlySet<string>): boolean => w.has('id') || w.has('fk')
 // A secret kept to be read back (a third party's password, an OTP seed, an OAuth client secret):
 // encrypted, not hashed. It never signs anyone in to this host, so it is neither a password hash
 // nor a sign-in token. 'crypted' alone (Dolibarr's pass_crypted) is a hash and not listed.
-const STORED_SECRET_WORDS = ['encrypted', 'enc', 'ciphertext', 'cipher', 'secret', 'vault', 'sealed', 'encrypt', 'decryptable', 'verschluesselt', 'chiffre'];
+const STORED_SECRET_WORDS = [
+  'encrypted',
+  'enc',
+  'ciphertext',
+  'cipher',
+  'secret',
+  'vault',
+  'sealed',
+  'encrypt',
+  'decryptable',
+  'verschluesselt',
+  'chiffre',
+];
 const storedSecret = (w: ReadonlySet<string>): boolean => STORED_SECRET_WORDS.some((x) => w.has(x)) && !w.has('hash');
 
-const PASSWORD_WORDS = ['password', 'passwd', 'pass', 'pwd', 'passwort', 'kennwort', 'motdepasse', 'passe', 'contrasena', 'senha', 'passphrase', 'passhash', 'pwhash'];
+const PASSWORD_WORDS = [
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'passwort',
+  'kennwort',
+  'motdepasse',
+  'passe',
+  'contrasena',
+  'senha',
+  'passphrase',
+  'passhash',
+  'pwhash',
+];
 
 // Order matters only for readability; a column may hold several roles.
 const ROLE_TESTS: Array<[ColumnRole, Test]> = [
-  ['email', (w, c) => textual(c) && any('email', 'mail', 'courriel', 'correo', 'emailaddress')(w) && !any('template', 'sent', 'bounce', 'no', 'notify')(w)],
-  ['password', (w, c) => (textual(c)) && any(...PASSWORD_WORDS)(w) && !any('changed', 'reset', 'expire', 'expired', 'hint', 'policy', 'date', 'at', 'count', 'attempt', 'key', 'requested', 'temp')(w) && !temporal(c) && !storedSecret(w)],
-  ['login', (w, c) => textual(c) && any('login', 'username', 'identifiant', 'benutzername', 'usuario', 'handle', 'signin', 'loginname')(w) && !any('at', 'date', 'last', 'count', 'attempt', 'failed')(w)],
-  ['personName', (_w, c, n) => textual(c) && /^(first_?name|last_?name|given_?name|family_?name|sur_?name|full_?name|prenom|firstname|lastname|vorname|nachname|nombre|apellido|cognome|civility)$/.test(n)],
-  ['name', (w, c) => textual(c) && any('name', 'nom', 'firmenname', 'raison', 'bezeichnung', 'nombre', 'nome', 'naam', 'alias')(w) && !any('file', 'filename', 'type', 'user', 'domain', 'host', 'table', 'column', 'class', 'field')(w)],
-  ['address', (w) => any('address', 'adresse', 'street', 'strasse', 'town', 'city', 'ville', 'ort', 'zip', 'postcode', 'postal', 'plz', 'country', 'pays', 'land', 'website', 'url', 'vat', 'tva', 'siren', 'siret', 'ust', 'tax', 'idprof1', 'direccion', 'indirizzo')(w)],
+  [
+    'email',
+    (w, c) =>
+      textual(c) && any('email', 'mail', 'courriel', 'correo', 'emailaddress')(w) && !any('template', 'sent', 'bounce', 'no', 'notify')(w),
+  ],
+  [
+    'password',
+    (w, c) =>
+      textual(c) &&
+      any(...PASSWORD_WORDS)(w) &&
+      !any('changed', 'reset', 'expire', 'expired', 'hint', 'policy', 'date', 'at', 'count', 'attempt', 'key', 'requested', 'temp')(w) &&
+      !temporal(c) &&
+      !storedSecret(w),
+  ],
+  [
+    'login',
+    (w, c) =>
+      textual(c) &&
+      any('login', 'username', 'identifiant', 'benutzername', 'usuario', 'handle', 'signin', 'loginname')(w) &&
+      !any('at', 'date', 'last', 'count', 'attempt', 'failed')(w),
+  ],
+  [
+    'personName',
+    (_w, c, n) =>
+      textual(c) &&
+      /^(first_?name|last_?name|given_?name|family_?name|sur_?name|full_?name|prenom|firstname|lastname|vorname|nachname|nombre|apellido|cognome|civility)$/.test(
+        n,
+      ),
+  ],
+  [
+    'name',
+    (w, c) =>
+      textual(c) &&
+      any('name', 'nom', 'firmenname', 'raison', 'bezeichnung', 'nombre', 'nome', 'naam', 'alias')(w) &&
+      !any('file', 'filename', 'type', 'user', 'domain', 'host', 'table', 'column', 'class', 'field')(w),
+  ],
+  [
+    'address',
+    (w) =>
+      any(
+        'address',
+        'adresse',
+        'street',
+        'strasse',
+        'town',
+        'city',
+        'ville',
+        'ort',
+        'zip',
+        'postcode',
+        'postal',
+        'plz',
+        'country',
+        'pays',
+        'land',
+        'website',
+        'url',
+        'vat',
+        'tva',
+        'siren',
+        'siret',
+        'ust',
+        'tax',
+        'idprof1',
+        'direccion',
+        'indirizzo',
+      )(w),
+  ],
   ['phone', (w) => any('phone', 'tel', 'telephone', 'telefon', 'mobile', 'fax', 'portable', 'handy', 'telefono')(w)],
   // A key to a phase or stage (phase_id, uuid) names a parent record; a key to a status table still says the status.
-  ['status', (w, c) => !temporal(c) && any('status', 'statut', 'state', 'etat', 'stage', 'zustand', 'estado', 'stato', 'phase')(w) && !any('changed', 'date', 'at')(w) && !(c.baseType === 'uuid' && !any('status', 'statut', 'state', 'etat', 'zustand', 'estado', 'stato')(w))],
-  ['amount', (w, c) => moneyType(c) && any('amount', 'total', 'price', 'subtotal', 'montant', 'betrag', 'summe', 'importe', 'sum', 'cost', 'fee', 'subprice', 'ht', 'ttc', 'gross', 'net', 'netto', 'brutto', 'prix', 'preis', 'cents', 'balance', 'prezzo', 'totale')(w) && !any('qty', 'quantity', 'count', 'percent', 'rate')(w)],
-  ['currency', (w, c) => textual(c) && any('currency', 'devise', 'waehrung', 'moneda', 'valuta', 'multicurrency')(w) && !any('rate', 'tx')(w)],
-  ['dueDate', (w, c) => temporal(c) && (any('due', 'echeance', 'deadline', 'faellig', 'faelligkeit', 'vencimiento', 'scadenza', 'lim', 'datee')(w))],
-  ['validUntil', (w, c) => temporal(c) && (any('validite', 'validity', 'gueltig', 'expiry', 'expiration', 'vigencia', 'validita')(w) || (w.has('valid') && any('until', 'till', 'to', 'end')(w)))],
-  ['paid', (w, c) => (boolish(c) || temporal(c) || numeric(c)) && any('paid', 'paye', 'bezahlt', 'pagado', 'pagato', 'settled', 'betaald')(w)],
-  ['number', (w, c) => (textual(c) || numeric(c)) && any('number', 'ref', 'reference', 'num', 'numero', 'nummer', 'no', 'nr')(w) && !any('phone', 'tel', 'vat', 'fk', 'id')(w)],
-  ['title', (w, c) => textual(c) && any('title', 'titre', 'titel', 'subject', 'sujet', 'betreff', 'asunto', 'label', 'libelle', 'summary')(w)],
-  ['body', (w, c) => textual(c) && c.baseType !== 'bytea' && !w.has('type') && !isIdLike(w) && any('body', 'content', 'text', 'description', 'note', 'message', 'comment', 'texte', 'inhalt', 'nachricht', 'contenu', 'beschreibung', 'commentaire', 'kommentar', 'html', 'msg')(w)],
-  ['fileName', (w, c) => textual(c) && (any('filename', 'dateiname', 'fichier', 'filepath', 'fullpath', 'path', 'storage', 'objectkey', 'blobkey')(w) || (w.has('file') && any('name', 'path', 'key', 'url')(w)))],
+  [
+    'status',
+    (w, c) =>
+      !temporal(c) &&
+      any('status', 'statut', 'state', 'etat', 'stage', 'zustand', 'estado', 'stato', 'phase')(w) &&
+      !any('changed', 'date', 'at')(w) &&
+      !(c.baseType === 'uuid' && !any('status', 'statut', 'state', 'etat', 'zustand', 'estado', 'stato')(w)),
+  ],
+  [
+    'amount',
+    (w, c) =>
+      moneyType(c) &&
+      any(
+        'amount',
+        'total',
+        'price',
+        'subtotal',
+        'montant',
+        'betrag',
+        'summe',
+        'importe',
+        'sum',
+        'cost',
+        'fee',
+        'subprice',
+        'ht',
+        'ttc',
+        'gross',
+        'net',
+        'netto',
+        'brutto',
+        'prix',
+        'preis',
+        'cents',
+        'balance',
+        'prezzo',
+        'totale',
+      )(w) &&
+      !any('qty', 'quantity', 'count', 'percent', 'rate')(w),
+  ],
+  [
+    'currency',
+    (w, c) => textual(c) && any('currency', 'devise', 'waehrung', 'moneda', 'valuta', 'multicurrency')(w) && !any('rate', 'tx')(w),
+  ],
+  [
+    'dueDate',
+    (w, c) => temporal(c) && any('due', 'echeance', 'deadline', 'faellig', 'faelligkeit', 'vencimiento', 'scadenza', 'lim', 'datee')(w),
+  ],
+  [
+    'validUntil',
+    (w, c) =>
+      temporal(c) &&
+      (any('validite', 'validity', 'gueltig', 'expiry', 'expiration', 'vigencia', 'validita')(w) ||
+        (w.has('valid') && any('until', 'till', 'to', 'end')(w))),
+  ],
+  [
+    'paid',
+    (w, c) => (boolish(c) || temporal(c) || numeric(c)) && any('paid', 'paye', 'bezahlt', 'pagado', 'pagato', 'settled', 'betaald')(w),
+  ],
+  [
+    'number',
+    (w, c) =>
+      (textual(c) || numeric(c)) &&
+      any('number', 'ref', 'reference', 'num', 'numero', 'nummer', 'no', 'nr')(w) &&
+      !any('phone', 'tel', 'vat', 'fk', 'id')(w),
+  ],
+  [
+    'title',
+    (w, c) => textual(c) && any('title', 'titre', 'titel', 'subject', 'sujet', 'betreff', 'asunto', 'label', 'libelle', 'summary')(w),
+  ],
+  [
+    'body',
+    (w, c) =>
+      textual(c) &&
+      c.baseType !== 'bytea' &&
+      !w.has('type') &&
+      !isIdLike(w) &&
+      any(
+        'body',
+        'content',
+        'text',
+        'description',
+        'note',
+        'message',
+        'comment',
+        'texte',
+        'inhalt',
+        'nachricht',
+        'contenu',
+        'beschreibung',
+        'commentaire',
+        'kommentar',
+        'html',
+        'msg',
+      )(w),
+  ],
+  [
+    'fileName',
+    (w, c) =>
+      textual(c) &&
+      (any('filename', 'dateiname', 'fichier', 'filepath', 'fullpath', 'path', 'storage', 'objectkey', 'blobkey')(w) ||
+        (w.has('file') && any('name', 'path', 'key', 'url')(w))),
+  ],
   ['fileContent', (w, c) => c.baseType === 'bytea' || (any('blob', 'bytes', 'binary')(w) && textual(c))],
-  ['mimeType', (w, c) => textual(c) && (any('mime', 'mimetype', 'contenttype')(w) || (w.has('content') && w.has('type')) || (w.has('mime') || w.has('typ')) && any('datei', 'file', 'mime')(w))],
+  [
+    'mimeType',
+    (w, c) =>
+      textual(c) &&
+      (any('mime', 'mimetype', 'contenttype')(w) ||
+        (w.has('content') && w.has('type')) ||
+        ((w.has('mime') || w.has('typ')) && any('datei', 'file', 'mime')(w))),
+  ],
   ['fileSize', (w, c) => numeric(c) && (any('filesize', 'groesse', 'taille', 'bytes')(w) || (w.has('size') && !w.has('font')))],
   ['timestamp', (_w, c) => temporal(c)],
-  ['softDelete', (w, c) => (temporal(c) || boolish(c)) && (any('deleted', 'removed', 'trashed', 'archived', 'inactive', 'geloescht', 'supprime', 'borrado', 'disabled')(w) || (w.has('is') && w.has('active')))],
+  [
+    'softDelete',
+    (w, c) =>
+      (temporal(c) || boolish(c)) &&
+      (any('deleted', 'removed', 'trashed', 'archived', 'inactive', 'geloescht', 'supprime', 'borrado', 'disabled')(w) ||
+        (w.has('is') && w.has('active'))),
+  ],
   // 'note_public' is a note printed on the PDF, not a switch that shows the record to the client.
-  ['visibility', (w, c) => (boolish(c) || textual(c)) && !w.has('note') && (any('visible', 'visibility', 'shared', 'public', 'published', 'sichtbar', 'freigegeben')(w) || (w.has('show') && any('client', 'customer', 'portal')(w)))],
-  ['shareToken', (w, c) => textual(c) && (any('share', 'securekey', 'sharetoken', 'publickey')(w) || (w.has('token') && any('public', 'share', 'link', 'access', 'view')(w)) || (w.has('public') && any('hash', 'key', 'id', 'uid')(w)))],
-  ['secretToken', (w, c) => textual(c) && !storedSecret(w) && (any('token', 'apikey', 'api', 'nonce', 'magic')(w) || (any('hash', 'key')(w) && any('token', 'code', 'reset', 'invite', 'invitation', 'pass', 'verification', 'activation', 'confirm', 'signup')(w))) && !any('csrf', 'type')(w)],
+  [
+    'visibility',
+    (w, c) =>
+      (boolish(c) || textual(c)) &&
+      !w.has('note') &&
+      (any('visible', 'visibility', 'shared', 'public', 'published', 'sichtbar', 'freigegeben')(w) ||
+        (w.has('show') && any('client', 'customer', 'portal')(w))),
+  ],
+  [
+    'shareToken',
+    (w, c) =>
+      textual(c) &&
+      (any('share', 'securekey', 'sharetoken', 'publickey')(w) ||
+        (w.has('token') && any('public', 'share', 'link', 'access', 'view')(w)) ||
+        (w.has('public') && any('hash', 'key', 'id', 'uid')(w))),
+  ],
+  [
+    'secretToken',
+    (w, c) =>
+      textual(c) &&
+      !storedSecret(w) &&
+      (any('token', 'apikey', 'api', 'nonce', 'magic')(w) ||
+        (any('hash', 'key')(w) &&
+          any('token', 'code', 'reset', 'invite', 'invitation', 'pass', 'verification', 'activation', 'confirm', 'signup')(w))) &&
+      !any('csrf', 'type')(w),
+  ],
   ['storedSecret', (w, c) => textual(c) && storedSecret(w) && !any('type', 'at', 'date')(w)],
-  ['oneTimeCode', (w, c) => textual(c) && !storedSecret(w) && (any('otp', 'totp', 'onetime', 'passcode', 'magic', 'pin')(w) || (w.has('code') && any('login', 'verification', 'verify', 'auth', 'sign', 'signin', 'confirm', 'hash', 'one')(w)))],
+  [
+    'oneTimeCode',
+    (w, c) =>
+      textual(c) &&
+      !storedSecret(w) &&
+      (any('otp', 'totp', 'onetime', 'passcode', 'magic', 'pin')(w) ||
+        (w.has('code') && any('login', 'verification', 'verify', 'auth', 'sign', 'signin', 'confirm', 'hash', 'one')(w))),
+  ],
   ['expiresAt', (w, c) => temporal(c) && any('expire', 'expires', 'expiry', 'expiration', 'ablauf', 'valid', 'ttl')(w)],
   ['signature', (w) => any('signature', 'signed', 'sign', 'signer', 'esign', 'unterschrift', 'signe', 'signataire')(w)],
-  ['decisionTime', (w, c) => temporal(c) && any('decided', 'accepted', 'approved', 'signed', 'declined', 'rejected', 'signature', 'cloture', 'closed', 'angenommen', 'decision')(w)],
-  ['ipAddress', (w, c) => (textual(c) || c.baseType === 'inet') && (any('ip', 'ipaddress', 'remoteaddr', 'ipaddr')(w))],
+  [
+    'decisionTime',
+    (w, c) =>
+      temporal(c) &&
+      any(
+        'decided',
+        'accepted',
+        'approved',
+        'signed',
+        'declined',
+        'rejected',
+        'signature',
+        'cloture',
+        'closed',
+        'angenommen',
+        'decision',
+      )(w),
+  ],
+  ['ipAddress', (w, c) => (textual(c) || c.baseType === 'inet') && any('ip', 'ipaddress', 'remoteaddr', 'ipaddr')(w)],
   ['userAgent', (w) => any('useragent', 'agent', 'ua', 'browser')(w) && !any('id', 'fk')(w)],
-  ['eventName', (w, c) => textual(c) && (any('event', 'action', 'verb', 'activity', 'operation', 'ereignis', 'evenement')(w) || (w.has('method') && !any('payment', 'paiement', 'pay', 'shipping', 'delivery')(w)) || (w.has('log') && w.has('type')))],
-  ['actor', (w, c) => (isIdLike(w) || numeric(c) || c.baseType === 'uuid') && any('user', 'author', 'actor', 'creator', 'by', 'owner', 'staff', 'employee', 'benutzer', 'autor')(w)],
-  ['assignee', (w) => any('assigned', 'assignee', 'assign', 'responsible', 'owner', 'zugewiesen', 'verantwortlich', 'affecte', 'attribue')(w)],
-  ['paymentMethod', (w) => (any('method', 'mode', 'zahlungsart', 'moyen', 'metodo')(w) && !any('display', 'view', 'edit')(w)) || (w.has('paiement') && w.has('fk')) || (w.has('payment') && w.has('type'))],
-  ['paymentGateway', (w, c) => any('stripe', 'paypal', 'gateway', 'psp', 'checkout', 'mollie', 'adyen', 'braintree', 'intent', 'gocardless', 'razorpay')(w) || (w.has('provider') && any('payment', 'paiement', 'pay')(w)) || (textual(c) && w.has('transaction') && w.has('id') && !w.has('fk'))],
+  [
+    'eventName',
+    (w, c) =>
+      textual(c) &&
+      (any('event', 'action', 'verb', 'activity', 'operation', 'ereignis', 'evenement')(w) ||
+        (w.has('method') && !any('payment', 'paiement', 'pay', 'shipping', 'delivery')(w)) ||
+        (w.has('log') && w.has('type'))),
+  ],
+  [
+    'actor',
+    (w, c) =>
+      (isIdLike(w) || numeric(c) || c.baseType === 'uuid') &&
+      any('user', 'author', 'actor', 'creator', 'by', 'owner', 'staff', 'employee', 'benutzer', 'autor')(w),
+  ],
+  [
+    'assignee',
+    (w) => any('assigned', 'assignee', 'assign', 'responsible', 'owner', 'zugewiesen', 'verantwortlich', 'affecte', 'attribue')(w),
+  ],
+  [
+    'paymentMethod',
+    (w) =>
+      (any('method', 'mode', 'zahlungsart', 'moyen', 'metodo')(w) && !any('display', 'view', 'edit')(w)) ||
+      (w.has('paiement') && w.has('fk')) ||
+      (w.has('payment') && w.has('type')),
+  ],
+  [
+    'paymentGateway',
+    (w, c) =>
+      any('stripe', 'paypal', 'gateway', 'psp', 'checkout', 'mollie', 'adyen', 'braintree', 'intent', 'gocardless', 'razorpay')(w) ||
+      (w.has('provider') && any('payment', 'paiement', 'pay')(w)) ||
+      (textual(c) && w.has('transaction') && w.has('id') && !w.has('fk')),
+  ],
   // A key to a portal table (portal_domain_id) is a link, not a switch.
-  ['portalFlag', (w, c) => !isIdLike(w) && c.baseType !== 'uuid' && any('portal', 'portail', 'extranet', 'selfservice', 'kundenportal')(w) || (any('can', 'allow', 'enable', 'has')(w) && any('login', 'access', 'portal')(w))],
-  ['settingSwitch', (w, c) => boolish(c) && !isIdLike(w) && any('show', 'allow', 'enable', 'enabled', 'can', 'hide', 'display', 'permit')(w)],
+  [
+    'portalFlag',
+    (w, c) =>
+      (!isIdLike(w) && c.baseType !== 'uuid' && any('portal', 'portail', 'extranet', 'selfservice', 'kundenportal')(w)) ||
+      (any('can', 'allow', 'enable', 'has')(w) && any('login', 'access', 'portal')(w)),
+  ],
+  [
+    'settingSwitch',
+    (w, c) => boolish(c) && !isIdLike(w) && any('show', 'allow', 'enable', 'enabled', 'can', 'hide', 'display', 'permit')(w),
+  ],
   ['branding', (w) => any('logo', 'color', 'colour', 'brand', 'theme', 'farbe', 'couleur')(w)],
-  ['staffRole', (w) => any('role', 'admin', 'rolle', 'superadmin', 'permission', 'rights', 'droits')(w) && !any('client', 'customer', 'contact')(w)],
+  [
+    'staffRole',
+    (w) => any('role', 'admin', 'rolle', 'superadmin', 'permission', 'rights', 'droits')(w) && !any('client', 'customer', 'contact')(w),
+  ],
   ['done', (w) => any('done', 'completed', 'complete', 'finished', 'erledigt', 'progress', 'percent', 'termine', 'closed', 'resolved')(w)],
-  ['code', (w, c) => textual(c) && any('code', 'key', 'slug', 'kuerzel')(w) && !any('zip', 'postal', 'country', 'currency', 'hash', 'login', 'verification')(w)],
-  ['label', (w, c) => textual(c) && !w.has('file') && any('label', 'libelle', 'bezeichnung', 'designation', 'description', 'name', 'title')(w)],
+  [
+    'code',
+    (w, c) =>
+      textual(c) &&
+      any('code', 'key', 'slug', 'kuerzel')(w) &&
+      !any('zip', 'postal', 'country', 'currency', 'hash', 'login', 'verification')(w),
+  ],
+  [
+    'label',
+    (w, c) => textual(c) && !w.has('file') && any('label', 'libelle', 'bezeichnung', 'designation', 'description', 'name', 'title')(w),
+  ],
   // What an invoice must carry to be filed (the agency's bank details, its payment terms, when
   // the service was supplied): read where the host keeps them, so the portal's invoice shows them.
   ['bankAccount', (w, c) => textual(c) && any('iban', 'bic', 'swift', 'bankaccount', 'kontonummer', 'rib')(w)],
-  ['paymentTerms', (w) => (any('terms', 'term', 'conditions', 'condition', 'cond')(w) && any('payment', 'paiement', 'reglement', 'pay', 'zahlung')(w)) || any('paymentterms', 'zahlungsbedingungen', 'zahlungsziel')(w)],
+  [
+    'paymentTerms',
+    (w) =>
+      (any('terms', 'term', 'conditions', 'condition', 'cond')(w) && any('payment', 'paiement', 'reglement', 'pay', 'zahlung')(w)) ||
+      any('paymentterms', 'zahlungsbedingungen', 'zahlungsziel')(w),
+  ],
   ['supplyDate', (w, c) => temporal(c) && any('supply', 'delivery', 'livraison', 'leistung', 'lieferung', 'service', 'prestation')(w)],
 ];
 

@@ -16,7 +16,29 @@ export function tokenize(identifier: string): string[] {
 
 // English-leaning and deliberately crude: enough to make 'invoices' meet 'invoice' and
 // 'companies' meet 'company' without mangling 'status', 'address' or French 'paiements'.
-const KEEP_AS_IS = new Set(['status', 'address', 'business', 'access', 'process', 'class', 'news', 'series', 'people', 'alias', 'canvas', 'atlas', 'bonus', 'campus', 'virus', 'analysis', 'axis', 'basis', 'thesis', 'ms', 'ids']);
+const KEEP_AS_IS = new Set([
+  'status',
+  'address',
+  'business',
+  'access',
+  'process',
+  'class',
+  'news',
+  'series',
+  'people',
+  'alias',
+  'canvas',
+  'atlas',
+  'bonus',
+  'campus',
+  'virus',
+  'analysis',
+  'axis',
+  'basis',
+  'thesis',
+  'ms',
+  'ids',
+]);
 
 function singular(word: string): string {
   if (word.length < 4 || KEEP_AS_IS.has(word)) return word;
@@ -82,7 +104,8 @@ export function coreTokens(tableName: string, prefix: string | null): string[] {
   const tokens = tokenize(tableName);
   if (prefix && tokens[0] === prefix && tokens.length > 1) return tokens.slice(1);
   const first = tokens[0] ?? '';
-  if (prefix && first.startsWith(prefix) && first.length > prefix.length + 2) return [singular(first.slice(prefix.length)), ...tokens.slice(1)];
+  if (prefix && first.startsWith(prefix) && first.length > prefix.length + 2)
+    return [singular(first.slice(prefix.length)), ...tokens.slice(1)];
   return tokens;
 }
 

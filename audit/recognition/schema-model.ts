@@ -58,7 +58,10 @@ const STAFF_TABLE_WORDS = new Set(['user', 'staff', 'employee', 'benutzer', 'uti
 const ALL_CONCEPT_WORDS = new Set(Object.values(TABLE_WORDS).flatMap((m) => [...m.keys()]));
 
 export function buildSchemaModel(tables: CatalogTable[]): SchemaModel {
-  const prefix = detectTablePrefix(tables.map((t) => t.name), ALL_CONCEPT_WORDS);
+  const prefix = detectTablePrefix(
+    tables.map((t) => t.name),
+    ALL_CONCEPT_WORDS,
+  );
   const profiles: TableProfile[] = tables.map((table) => ({
     table,
     qualified: table.qualified,
@@ -137,7 +140,11 @@ function ownKeyColumns(table: CatalogTable): Set<string> {
   return new Set(table.primaryKey.filter((c) => !linked.has(c)));
 }
 
-function impliedTarget(column: CatalogTable['columns'][number], byCore: ReadonlyMap<string, TableProfile[]>, self: TableProfile): TableProfile | null {
+function impliedTarget(
+  column: CatalogTable['columns'][number],
+  byCore: ReadonlyMap<string, TableProfile[]>,
+  self: TableProfile,
+): TableProfile | null {
   const tokens = tokenize(column.name);
   let stem: string[];
   // Only a key's shape: fk_x, x_id, id_x, xid; or the exact name of a table.
@@ -150,7 +157,9 @@ function impliedTarget(column: CatalogTable['columns'][number], byCore: Readonly
     stem = tokens; // a column named exactly like a table: 'entity', 'tenant', 'mandant'
     exactOnly = true;
   }
-  const keys = (exactOnly ? [stem.join('_'), stem.join('')] : [stem.join('_'), stem.join(''), stem[0] ?? '', stem[stem.length - 1] ?? '']).filter((k) => k.length >= 3);
+  const keys = (
+    exactOnly ? [stem.join('_'), stem.join('')] : [stem.join('_'), stem.join(''), stem[0] ?? '', stem[stem.length - 1] ?? '']
+  ).filter((k) => k.length >= 3);
   const kind = keyKind(column);
   for (const key of keys) {
     const found = (byCore.get(key) ?? []).filter((p) => p !== self && p.table.schema === self.table.schema && keyMatches(p.table, kind));
@@ -193,7 +202,9 @@ function findPolymorphicPairs(table: CatalogTable): PolymorphicPair[] {
   // model + res_id (Odoo), module_name + item_id (SuiteCRM's tracker): a column naming the kind of
   // record next to a generic record id.
   const idColumn = names.find((n) => GENERIC_RECORD_IDS.has(tokenize(n).join('_')));
-  const typeColumn = table.columns.find((c) => c.category === 'S' && c.name !== idColumn && tokenize(c.name).some((t) => RECORD_KIND_WORDS.has(t)));
+  const typeColumn = table.columns.find(
+    (c) => c.category === 'S' && c.name !== idColumn && tokenize(c.name).some((t) => RECORD_KIND_WORDS.has(t)),
+  );
   if (idColumn && typeColumn) pairs.push({ typeColumn: typeColumn.name, idColumn });
   return pairs;
 }
@@ -224,13 +235,30 @@ function detectTenantColumn(profiles: TableProfile[]): TenantColumn | null {
       targets.set(column, perTarget);
     }
   }
-  const TENANT_WORDS = new Set(['workspace', 'tenant', 'entity', 'mandant', 'mandator', 'agency', 'realm', 'organization', 'organisation', 'org', 'instance', 'site']);
+  const TENANT_WORDS = new Set([
+    'workspace',
+    'tenant',
+    'entity',
+    'mandant',
+    'mandator',
+    'agency',
+    'realm',
+    'organization',
+    'organisation',
+    'org',
+    'instance',
+    'site',
+  ]);
   // 'company' is a tenant only where the staff belong to it (Odoo's res_users.company_id); in most
   // CRMs a company_id on records names the client company.
   const WEAK_TENANT_WORDS = new Set(['company', 'firm', 'societe']);
   const staffCarries = (column: string, target: string | undefined): boolean =>
     target !== undefined &&
-    base.some((p) => p.tokens.some((t) => STAFF_TABLE_WORDS.has(t)) && p.outgoing.some((l) => l.to === target && l.columns.length === 1 && l.columns[0] === column));
+    base.some(
+      (p) =>
+        p.tokens.some((t) => STAFF_TABLE_WORDS.has(t)) &&
+        p.outgoing.some((l) => l.to === target && l.columns.length === 1 && l.columns[0] === column),
+    );
   const minimum = Math.max(2, Math.ceil(base.length * 0.3));
   let best: TenantColumn | null = null;
   for (const [column, count] of [...counts.entries()].sort(([a], [b]) => compareText(a, b))) {
@@ -273,6 +301,8 @@ function isLookupShaped(profile: TableProfile, tenant: TenantColumn | null): boo
 function isLinkShaped(profile: TableProfile, tenant: TenantColumn | null): boolean {
   if (distinctTargets(profile, tenant).size < 2) return false;
   const payload = new Set(payloadColumns(profile, tenant));
-  const describes = (['title', 'name', 'body', 'fileName'] as const).some((role) => (profile.roles.get(role) ?? []).some((c) => payload.has(c.name)));
+  const describes = (['title', 'name', 'body', 'fileName'] as const).some((role) =>
+    (profile.roles.get(role) ?? []).some((c) => payload.has(c.name)),
+  );
   return payload.size <= 2 && !describes;
 }

@@ -42,8 +42,10 @@ export function isPartyTable(profile: TableProfile): boolean {
   const selfLink = profile.outgoing.some((l) => l.to === profile.qualified);
   const kindColumn = profile.table.columns.some((c) => {
     const words = tokenize(c.name);
-    return (c.category === 'B' && words.some((w) => ['company', 'individual', 'person', 'organization', 'organisation'].includes(w))) ||
-      (words.includes('type') && words.some((w) => ['company', 'party', 'partner'].includes(w)));
+    return (
+      (c.category === 'B' && words.some((w) => ['company', 'individual', 'person', 'organization', 'organisation'].includes(w))) ||
+      (words.includes('type') && words.some((w) => ['company', 'party', 'partner'].includes(w)))
+    );
   });
   return selfLink && kindColumn;
 }
@@ -57,7 +59,14 @@ function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | 
 export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, TableConceptResult> {
   const chosen = new Map<TableConceptId, string>();
   const results = new Map<TableConceptId, TableConceptResult>();
-  const context: ScoringContext = { chosen, tenantTable: model.tenant?.table ?? null, tenantColumn: model.tenant?.column ?? null, byName: model.byName, prefix: model.prefix, mostReferenced: Math.max(0, ...model.profiles.filter((p) => p.qualified !== model.tenant?.table).map(referencedBy)) };
+  const context: ScoringContext = {
+    chosen,
+    tenantTable: model.tenant?.table ?? null,
+    tenantColumn: model.tenant?.column ?? null,
+    byName: model.byName,
+    prefix: model.prefix,
+    mostReferenced: Math.max(0, ...model.profiles.filter((p) => p.qualified !== model.tenant?.table).map(referencedBy)),
+  };
   const candidatesOf = model.profiles.filter((p) => p.table.kind !== 'view' || p.table.columns.length > 0);
 
   for (const spec of TABLE_CONCEPTS) {
@@ -83,7 +92,9 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
         if (table === pick) {
           sharedWith = other;
           if (isPartyTable(top.profile)) {
-            notes.push(`the same table holds ${labelOf(other)}: companies and people are told apart by a column and linked through a parent link`);
+            notes.push(
+              `the same table holds ${labelOf(other)}: companies and people are told apart by a column and linked through a parent link`,
+            );
           } else {
             confidence *= 0.8;
             notes.push(`the same table was chosen for ${labelOf(other)}: the host does not keep them apart`);
@@ -96,7 +107,7 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
       id: spec.id,
       label: spec.label,
       chosen: pick,
-      confidence: round(pick ? confidence : top?.score ?? 0),
+      confidence: round(pick ? confidence : (top?.score ?? 0)),
       lowConfidence: pick !== null && confidence < HIGH_CONFIDENCE,
       candidates: scored.slice(0, 5).map((s) => ({ table: s.profile.qualified, confidence: round(s.score), reasons: s.reasons })),
       sharedWith,
@@ -107,7 +118,10 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
   // A host that keeps proposals as quotations (or the reverse) has one table for both: the one
   // missing borrows its partner's table, as a low-confidence pick.
   for (const [a, b] of MAY_SHARE) {
-    for (const [missing, partner] of [[a, b], [b, a]] as const) {
+    for (const [missing, partner] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const result = results.get(missing);
       const table = chosen.get(partner);
       if (!result || result.chosen || !table) continue;
@@ -127,7 +141,11 @@ function labelOf(id: TableConceptId): string {
   return TABLE_CONCEPTS.find((c) => c.id === id)?.label.toLowerCase() ?? id;
 }
 
-function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: ScoringContext): { score: number; raw: number; reasons: string[] } {
+function scoreTable(
+  spec: TableConceptSpec,
+  profile: TableProfile,
+  context: ScoringContext,
+): { score: number; raw: number; reasons: string[] } {
   const reasons: string[] = [];
   const penalties: Array<{ factor: number; reason: string }> = [];
 
@@ -140,11 +158,7 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
     reasons.push(described.reason);
   }
   if (match) {
-    reasons.push(
-      match.kind === 'exact'
-        ? `name word "${match.word}"`
-        : `name contains "${match.word}" (in "${match.token}")`,
-    );
+    reasons.push(match.kind === 'exact' ? `name word "${match.word}"` : `name contains "${match.word}" (in "${match.token}")`);
     const otherWords = profile.tokens.filter((_, i) => i !== match.position);
     if (match.rest) otherWords.push(match.rest);
     for (const modifier of NAME_MODIFIERS) {
@@ -170,7 +184,11 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
     const columns = (expectation.roles ?? []).flatMap((role) => profile.roles.get(role) ?? []);
     if (columns.length > 0) {
       columnScore += expectation.weight;
-      reasons.push(`${expectation.reason}: ${unique(columns.map((c) => c.name)).slice(0, 3).join(', ')}`);
+      reasons.push(
+        `${expectation.reason}: ${unique(columns.map((c) => c.name))
+          .slice(0, 3)
+          .join(', ')}`,
+      );
       continue;
     }
     const viaTest = expectation.test?.(profile, context);
@@ -188,7 +206,9 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
     const direct = profile.outgoing.find((l) => targets.includes(l.to));
     if (direct) {
       graphScore += expectation.weight * (direct.declared ? 1 : 0.9);
-      reasons.push(`${expectation.reason} (${direct.columns.join(', ')} → ${direct.to}${direct.declared ? '' : ', implied by the column name'})`);
+      reasons.push(
+        `${expectation.reason} (${direct.columns.join(', ')} → ${direct.to}${direct.declared ? '' : ', implied by the column name'})`,
+      );
       continue;
     }
     const bridge = linkTableBetween(profile, targets, context);
@@ -222,16 +242,24 @@ function scoreTable(spec: TableConceptSpec, profile: TableProfile, context: Scor
     const feature = profile.tokens.find((t) => !GENERAL_LOG_WORDS.has(t) && !spec.words.has(t) && t !== context.prefix);
     // Named after one feature: a log of that feature, even where its rows may point at other
     // records (ticket_audit_logs); less so than a log with no subject of its own.
-    if (feature) penalties.push(profile.polymorphic.length === 0 ? { factor: 0.5, reason: `a log of one feature ("${feature}"), not of any record` } : { factor: 0.8, reason: `named after one feature ("${feature}")` });
+    if (feature)
+      penalties.push(
+        profile.polymorphic.length === 0
+          ? { factor: 0.5, reason: `a log of one feature ("${feature}"), not of any record` }
+          : { factor: 0.8, reason: `named after one feature ("${feature}")` },
+      );
   }
   const tenantItself = spec.id === 'workspace' && context.tenantTable === profile.qualified;
   if (spec.lookupPenalty && profile.lookupShaped) penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
   // A view usually re-presents a table; prefer the table it reads from.
-  if (profile.table.kind === 'view' || profile.table.kind === 'materialized view') penalties.push({ factor: 0.85, reason: `a ${profile.table.kind}, not a table` });
+  if (profile.table.kind === 'view' || profile.table.kind === 'materialized view')
+    penalties.push({ factor: 0.85, reason: `a ${profile.table.kind}, not a table` });
   if (profile.linkShaped && spec.id !== 'workspace') penalties.push({ factor: 0.5, reason: 'looks like a link table between two others' });
-  if (spec.genericSignature && nameScore === 0 && !tenantItself) penalties.push({ factor: 0.7, reason: 'no name match; columns alone are not specific' });
+  if (spec.genericSignature && nameScore === 0 && !tenantItself)
+    penalties.push({ factor: 0.7, reason: 'no name match; columns alone are not specific' });
   for (const [other, table] of context.chosen) {
-    if (table === profile.qualified && !mayShare(other, spec.id, profile)) penalties.push({ factor: 0.3, reason: `already chosen for ${labelOf(other)}` });
+    if (table === profile.qualified && !mayShare(other, spec.id, profile))
+      penalties.push({ factor: 0.3, reason: `already chosen for ${labelOf(other)}` });
   }
 
   // English compounds put the head noun last: client_locations are locations of a client, and
@@ -267,12 +295,14 @@ function commentWord(profile: TableProfile, spec: TableConceptSpec): { score: nu
   for (const column of profile.table.columns) {
     if (!column.comment) continue;
     const words = tokenize(column.name);
-    if (words.some((w) => ['status', 'state', 'statut', 'type', 'kind', 'stage'].includes(w))) texts.push([`the comment on ${column.name}`, column.comment]);
+    if (words.some((w) => ['status', 'state', 'statut', 'type', 'kind', 'stage'].includes(w)))
+      texts.push([`the comment on ${column.name}`, column.comment]);
   }
   let best: { score: number; reason: string } | null = null;
   for (const [where, text] of texts) {
     const match = bestWordMatch(tokenize(text), spec.words);
-    if (match && match.kind === 'exact' && (!best || match.weight * 0.6 > best.score)) best = { score: match.weight * 0.6, reason: `${where} says "${match.word}"` };
+    if (match && match.kind === 'exact' && (!best || match.weight * 0.6 > best.score))
+      best = { score: match.weight * 0.6, reason: `${where} says "${match.word}"` };
   }
   return best;
 }
@@ -301,7 +331,11 @@ function machineryWord(profile: TableProfile, context: ScoringContext): string |
  * → the client): up to three links up, never through the tenant table, a link table or itself,
  * nor through the staff users (who wrote a record says nothing about whose it is).
  */
-export function parentPathTo(profile: TableProfile, targets: string[], context: Pick<ScoringContext, 'chosen' | 'tenantTable' | 'byName'>): string | null {
+export function parentPathTo(
+  profile: TableProfile,
+  targets: string[],
+  context: Pick<ScoringContext, 'chosen' | 'tenantTable' | 'byName'>,
+): string | null {
   let frontier: Array<{ table: TableProfile; path: string[] }> = [{ table: profile, path: [] }];
   const staff = context.chosen.get('staffUser');
   const seen = new Set([profile.qualified, ...(staff ? [staff] : [])]);

@@ -65,7 +65,8 @@ const LINE_ITEM_WORDS = NAME_MODIFIERS.find((m) => m.kind === 'line items')?.wor
 function amountsOnLineItems(profile: TableProfile, context: ScoringContext): string | null {
   for (const link of profile.incoming) {
     const child = context.byName.get(link.from);
-    if (child && hasRole(child.roles, 'amount') && child.tokens.some((t) => LINE_ITEM_WORDS.has(t))) return `amounts on line items in ${child.qualified}`;
+    if (child && hasRole(child.roles, 'amount') && child.tokens.some((t) => LINE_ITEM_WORDS.has(t)))
+      return `amounts on line items in ${child.qualified}`;
   }
   return null;
 }
@@ -239,7 +240,9 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
       // What the host already shows its clients outweighs what a table is called.
       { weight: 0.2, reason: 'has a client-visibility flag or share link', roles: ['visibility', 'portalFlag', 'shareToken'] },
     ],
-    links: [{ to: ['company', 'contact', 'proposal', 'quotation', 'invoice', 'task'], weight: 1, reason: 'attached to a client or record' }],
+    links: [
+      { to: ['company', 'contact', 'proposal', 'quotation', 'invoice', 'task'], weight: 1, reason: 'attached to a client or record' },
+    ],
     polymorphicCountsAsLink: true,
     genericSignature: true,
     central: true,
@@ -254,7 +257,9 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
       { weight: 0.25, reason: 'has an author', roles: ['actor'] },
       { weight: 0.25, reason: 'has a date', roles: ['timestamp'] },
     ],
-    links: [{ to: ['proposal', 'quotation', 'invoice', 'task', 'document', 'company', 'contact'], weight: 1, reason: 'attached to a record' }],
+    links: [
+      { to: ['proposal', 'quotation', 'invoice', 'task', 'document', 'company', 'contact'], weight: 1, reason: 'attached to a record' },
+    ],
     polymorphicCountsAsLink: true,
     genericSignature: true,
     lookupPenalty: true,
@@ -279,4 +284,3 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     lookupPenalty: true,
   },
 ];
-

@@ -53,12 +53,20 @@ async function probe(baseUrl: URL, path: string, timeoutMs: number): Promise<Rou
     });
     await response.body?.cancel().catch(() => {});
     const location = response.headers.get('location');
-    return { method: 'GET', path, status: response.status, location: location ? pathOf(location, baseUrl) : null, error: null, reading: readStatus(response.status) };
+    return {
+      method: 'GET',
+      path,
+      status: response.status,
+      location: location ? pathOf(location, baseUrl) : null,
+      error: null,
+      reading: readStatus(response.status),
+    };
   } catch (error) {
     // fetch wraps the real reason (ECONNREFUSED, "bad port", DNS failure) in error.cause.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const name = (error as Error).name;
-    const message = name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
+    const message =
+      name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
     return { method: 'GET', path, status: null, location: null, error: message, reading: 'no_answer' };
   }
 }

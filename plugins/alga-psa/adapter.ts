@@ -19,7 +19,14 @@ import { algaCredentials } from './credentials.ts';
 import { lookupEmail, parseUuid, parseUuids } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
 import { findClient, findClients, listClients, type ClientRow } from './queries/clients.ts';
-import { findContact, findContactsByEmail, listContacts, updateContactEmail, updateContactProfile, type ContactRow } from './queries/contacts.ts';
+import {
+  findContact,
+  findContactsByEmail,
+  listContacts,
+  updateContactEmail,
+  updateContactProfile,
+  type ContactRow,
+} from './queries/contacts.ts';
 import { sharedDocumentCount } from './queries/documents.ts';
 import { invoiceCounts } from './queries/invoices.ts';
 import { quoteCounts } from './queries/quotes.ts';
@@ -27,8 +34,6 @@ import { openTaskCount } from './queries/tasks.ts';
 import { listStaff, type StaffRow } from './queries/users.ts';
 import { algaDocuments, algaTasks } from './shared-files.ts';
 import { algaWorkspaces, SLUG } from './workspaces.ts';
-
-;
 
 const OptionsSchema = z.object({
   /**
@@ -60,8 +65,11 @@ const emptySummary = (): ClientSummary => ({
 
 export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions = {}): HostAdapter {
   const options = OptionsSchema.parse(rawOptions);
-  const configured = options.workspaceSlugs && Object.fromEntries(Object.entries(options.workspaceSlugs).map(([tenant, slug]) => [tenant.toLowerCase(), slug]));
-  if (configured && new Set(Object.values(configured)).size !== Object.keys(configured).length) throw new Error('alga-psa: two tenants share one workspace slug');
+  const configured =
+    options.workspaceSlugs &&
+    Object.fromEntries(Object.entries(options.workspaceSlugs).map(([tenant, slug]) => [tenant.toLowerCase(), slug]));
+  if (configured && new Set(Object.values(configured)).size !== Object.keys(configured).length)
+    throw new Error('alga-psa: two tenants share one workspace slug');
   // Every port asks with the workspace id (the tenant uuid); with configured slugs only those tenants answer.
   const tenantOf = (id: string): string | null => {
     const tenant = parseUuid(id);
@@ -69,18 +77,32 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
   };
   const workspaces = algaWorkspaces(db, configured);
 
-  const presentClient = (tenant: string) => (row: ClientRow): HostClient => ({ id: row.client_id, workspaceId: tenant, name: row.client_name?.trim() || row.client_id });
-  const presentContact = (tenant: string) => (row: ContactRow): HostContact => {
-    const email = row.email.trim();
-    return { id: row.contact_name_id, workspaceId: tenant, clientId: row.client_id, clientName: row.client_name, name: row.full_name?.trim() || email, email, phone: row.phone?.trim() || null };
-  };
-  const presentStaff = (tenant: string) => (row: StaffRow): HostStaffUser => ({
-    id: row.user_id,
-    workspaceId: tenant,
-    name: [row.first_name, row.last_name].filter((part) => part?.trim()).join(' ') || row.username,
-    email: row.email.trim(),
-    role: row.is_admin ? 'admin' : 'member',
-  });
+  const presentClient =
+    (tenant: string) =>
+    (row: ClientRow): HostClient => ({ id: row.client_id, workspaceId: tenant, name: row.client_name?.trim() || row.client_id });
+  const presentContact =
+    (tenant: string) =>
+    (row: ContactRow): HostContact => {
+      const email = row.email.trim();
+      return {
+        id: row.contact_name_id,
+        workspaceId: tenant,
+        clientId: row.client_id,
+        clientName: row.client_name,
+        name: row.full_name?.trim() || email,
+        email,
+        phone: row.phone?.trim() || null,
+      };
+    };
+  const presentStaff =
+    (tenant: string) =>
+    (row: StaffRow): HostStaffUser => ({
+      id: row.user_id,
+      workspaceId: tenant,
+      name: [row.first_name, row.last_name].filter((part) => part?.trim()).join(' ') || row.username,
+      email: row.email.trim(),
+      role: row.is_admin ? 'admin' : 'member',
+    });
 
   return {
     name: 'alga-psa',
@@ -136,7 +158,12 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
         const phone = profile?.phone === null ? null : PHONE.safeParse(profile?.phone);
         if (tenant === null || contact === null || !fullName.success || (phone !== null && !phone.success)) return null;
         const changed = await db.transaction((trx) =>
-          updateContactProfile(trx, { tenant, contactId: contact, fullName: fullName.data, phone: phone === null || phone.data === '' ? null : phone.data }),
+          updateContactProfile(trx, {
+            tenant,
+            contactId: contact,
+            fullName: fullName.data,
+            phone: phone === null || phone.data === '' ? null : phone.data,
+          }),
         );
         if (!changed) return null;
         const row = await findContact(db, tenant, contact);
@@ -191,7 +218,9 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
           invoices: {
             unpaid: invoices.reduce((sum, row) => sum + row.unpaid, 0),
             overdue: invoices.reduce((sum, row) => sum + row.overdue, 0),
-            outstanding: invoices.map((row) => ({ currency: currencyOrDefault(row.currency_code), cents: cents(row.outstanding) })).filter((total) => total.cents > 0),
+            outstanding: invoices
+              .map((row) => ({ currency: currencyOrDefault(row.currency_code), cents: cents(row.outstanding) }))
+              .filter((total) => total.cents > 0),
           },
           tasks: { open: openTasks },
           documents: { shared },

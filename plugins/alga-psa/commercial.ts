@@ -2,31 +2,69 @@
 // proposal document, so the offers port serves quotations only), invoices with their charges,
 // payments and applied credit. Money is Alga's own bigint cents in the record's currency_code.
 import type { Knex } from 'knex';
-import type { InvoiceDetail, InvoicesPort, InvoiceStatus, InvoiceSummary, LineItem, OfferDetail, OffersPort, OfferStatus, OfferSummary } from '../../src/index.ts';
+import type {
+  InvoiceDetail,
+  InvoicesPort,
+  InvoiceStatus,
+  InvoiceSummary,
+  LineItem,
+  OfferDetail,
+  OffersPort,
+  OfferStatus,
+  OfferSummary,
+} from '../../src/index.ts';
 import { clampLimit, pageOf } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
-import { findInvoice, listInvoiceLines, listInvoicePayments, listInvoices, type InvoiceRow, type InvoiceState } from './queries/invoices.ts';
+import {
+  findInvoice,
+  listInvoiceLines,
+  listInvoicePayments,
+  listInvoices,
+  type InvoiceRow,
+  type InvoiceState,
+} from './queries/invoices.ts';
 import { recordInvoicePayment } from './queries/payments.ts';
 import { decideQuote, findQuote, listExpiringQuotes, listQuoteLines, listQuotes, type QuoteRow } from './queries/quotes.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 
 const QUOTE_STATUS: Record<string, OfferStatus> = {
-  sent: 'open', accepted: 'accepted', converted: 'accepted', rejected: 'declined', expired: 'expired', cancelled: 'withdrawn', superseded: 'withdrawn', archived: 'withdrawn',
+  sent: 'open',
+  accepted: 'accepted',
+  converted: 'accepted',
+  rejected: 'declined',
+  expired: 'expired',
+  cancelled: 'withdrawn',
+  superseded: 'withdrawn',
+  archived: 'withdrawn',
 };
 const QUOTE_CODES: Record<OfferStatus, string[]> = {
-  open: ['sent'], accepted: ['accepted', 'converted'], declined: ['rejected'], expired: ['expired'], withdrawn: ['cancelled', 'superseded', 'archived'],
+  open: ['sent'],
+  accepted: ['accepted', 'converted'],
+  declined: ['rejected'],
+  expired: ['expired'],
+  withdrawn: ['cancelled', 'superseded', 'archived'],
 };
 
 /** The portal's payment methods and the payment_method text Alga's payment forms use. */
-const METHOD_TO_ALGA: Record<string, string> = { card: 'credit_card', bank_transfer: 'bank_transfer', check: 'check', cash: 'cash', direct_debit: 'ach' };
-const ALGA_TO_METHOD: Record<string, string> = { ...Object.fromEntries(Object.entries(METHOD_TO_ALGA).map(([method, alga]) => [alga, method])), stripe: 'card' };
+const METHOD_TO_ALGA: Record<string, string> = {
+  card: 'credit_card',
+  bank_transfer: 'bank_transfer',
+  check: 'check',
+  cash: 'cash',
+  direct_debit: 'ach',
+};
+const ALGA_TO_METHOD: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(METHOD_TO_ALGA).map(([method, alga]) => [alga, method])),
+  stripe: 'card',
+};
 
 const EMPTY = { items: [], next: null };
 
-const isDay = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+const isDay = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 
 /** The note Alga's payment list shows for a payment the client made from the portal. */
 const PORTAL_PAYMENT_NOTE = 'Paid from the client portal';
@@ -85,7 +123,13 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
       const statuses = filter.status?.length ? [...new Set(filter.status.flatMap((s) => QUOTE_CODES[s] ?? []))] : undefined;
       if (kind !== 'quotation' || tenant === null || client === null || before === 'invalid' || statuses?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
-      const rows = await listQuotes(db, { tenant, clientId: client, before: before && { at: before.key, id: before.id }, limit, ...(statuses ? { statuses } : {}) });
+      const rows = await listQuotes(db, {
+        tenant,
+        clientId: client,
+        before: before && { at: before.key, id: before.id },
+        limit,
+        ...(statuses ? { statuses } : {}),
+      });
       return pageOf(rows, limit, presentQuote, (row) => [row.sort_key, row.quote_id]);
     },
     async find(workspaceId, clientId, kind, id): Promise<OfferDetail | null> {
@@ -100,14 +144,18 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
         ...presentQuote(row),
         clientId: row.client_id,
         body: [row.description, row.client_notes].filter((text) => text?.trim()).join('\n\n'),
-        lines: lines.map((line): LineItem => ({
-          description: line.service_name?.trim() ? `${line.service_name.trim()}${line.description.trim() && line.description.trim() !== line.service_name.trim() ? ` — ${line.description.trim()}` : ''}` : line.description,
-          quantity: quantityOf(line.quantity),
-          unitPriceCents: cents(line.unit_price),
-          totalCents: cents(line.total_price),
-          // quote_items.tax_rate is an integer whose unit Alga's quote code does not fix; not shown.
-          taxRatePercent: null,
-        })),
+        lines: lines.map(
+          (line): LineItem => ({
+            description: line.service_name?.trim()
+              ? `${line.service_name.trim()}${line.description.trim() && line.description.trim() !== line.service_name.trim() ? ` — ${line.description.trim()}` : ''}`
+              : line.description,
+            quantity: quantityOf(line.quantity),
+            unitPriceCents: cents(line.unit_price),
+            totalCents: cents(line.total_price),
+            // quote_items.tax_rate is an integer whose unit Alga's quote code does not fix; not shown.
+            taxRatePercent: null,
+          }),
+        ),
         subtotalCents: cents(row.subtotal) - cents(row.discount_total),
         taxCents: cents(row.tax),
         terms: row.terms_and_conditions?.trim() || null,
@@ -118,7 +166,12 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
       if (tenant === null || !isDay(window.from) || !isDay(window.through)) return [];
       const rows = await listExpiringQuotes(db, { tenant, ...window });
       return rows.map((row) => ({
-        kind: 'quotation' as const, id: row.quote_id, clientId: row.client_id, number: row.quote_number?.trim() || row.title, title: row.title, validUntil: row.valid_until,
+        kind: 'quotation' as const,
+        id: row.quote_id,
+        clientId: row.client_id,
+        number: row.quote_number?.trim() || row.title,
+        title: row.title,
+        validUntil: row.valid_until,
       }));
     },
     async decide(workspaceId, clientId, kind, id, decision, write) {
@@ -126,7 +179,15 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
       const client = parseUuid(clientId);
       const quoteId = parseUuid(id);
       if (kind !== 'quotation' || tenant === null || client === null || quoteId === null) return false;
-      const work = (trx: Knex.Transaction) => decideQuote(trx, { tenant, clientId: client, quoteId, outcome: decision.outcome, at: decision.at, rejectionReason: PORTAL_REJECTION_REASON });
+      const work = (trx: Knex.Transaction) =>
+        decideQuote(trx, {
+          tenant,
+          clientId: client,
+          quoteId,
+          outcome: decision.outcome,
+          at: decision.at,
+          rejectionReason: PORTAL_REJECTION_REASON,
+        });
       // The status and its activity row belong together: the caller's transaction, or one of our own.
       return write?.trx ? work(write.trx) : db.transaction(work);
     },
@@ -139,10 +200,18 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
       const tenant = tenantOf(workspaceId);
       const client = parseUuid(clientId);
       const before = keyCursor(page.after, 'timestamp');
-      const states = filter.status?.length ? [...new Set(filter.status.filter((s): s is InvoiceState => s === 'open' || s === 'paid' || s === 'void'))] : undefined;
+      const states = filter.status?.length
+        ? [...new Set(filter.status.filter((s): s is InvoiceState => s === 'open' || s === 'paid' || s === 'void'))]
+        : undefined;
       if (tenant === null || client === null || before === 'invalid' || states?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
-      const rows = await listInvoices(db, { tenant, clientId: client, before: before && { at: before.key, id: before.id }, limit, ...(states ? { states } : {}) });
+      const rows = await listInvoices(db, {
+        tenant,
+        clientId: client,
+        before: before && { at: before.key, id: before.id },
+        limit,
+        ...(states ? { states } : {}),
+      });
       return pageOf(rows, limit, presentInvoice, (row) => [row.sort_key, row.invoice_id]);
     },
     async find(workspaceId, clientId, id): Promise<InvoiceDetail | null> {
@@ -180,7 +249,17 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
             paidAt: payment.payment_date ?? new Date(0),
           })),
           // Prepaid credit Alga applied to the invoice settles it too; shown as its own line.
-          ...(credit > 0 ? [{ id: `credit-${row.invoice_id}`, amountCents: credit, method: 'credit', reference: null, paidAt: new Date(`${row.invoice_date}T00:00:00Z`) }] : []),
+          ...(credit > 0
+            ? [
+                {
+                  id: `credit-${row.invoice_id}`,
+                  amountCents: credit,
+                  method: 'credit',
+                  reference: null,
+                  paidAt: new Date(`${row.invoice_date}T00:00:00Z`),
+                },
+              ]
+            : []),
         ],
       };
     },
@@ -192,10 +271,25 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
       if (!Number.isSafeInteger(payment.amountCents) || payment.amountCents <= 0) return null;
       const method = METHOD_TO_ALGA[payment.method] ?? payment.method;
       const work = (trx: Knex.Transaction) =>
-        recordInvoicePayment(trx, { tenant, clientId: client, invoiceId: id, amountCents: payment.amountCents, method, reference: payment.reference, paidAt: payment.paidAt, notes: PORTAL_PAYMENT_NOTE });
+        recordInvoicePayment(trx, {
+          tenant,
+          clientId: client,
+          invoiceId: id,
+          amountCents: payment.amountCents,
+          method,
+          reference: payment.reference,
+          paidAt: payment.paidAt,
+          notes: PORTAL_PAYMENT_NOTE,
+        });
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
       return row
-        ? { id: row.payment_id, amountCents: cents(row.amount), method: (row.payment_method && ALGA_TO_METHOD[row.payment_method]) || payment.method, reference: row.reference_number?.trim() || null, paidAt: row.payment_date }
+        ? {
+            id: row.payment_id,
+            amountCents: cents(row.amount),
+            method: (row.payment_method && ALGA_TO_METHOD[row.payment_method]) || payment.method,
+            reference: row.reference_number?.trim() || null,
+            paidAt: row.payment_date,
+          }
         : null;
     },
   };

@@ -8,7 +8,13 @@ import type { ClientCredentialsPort, HostContact } from '../../src/index.ts';
 import { lookupEmail, parseUuid } from './ids.ts';
 import { decoyVerify, hashAlgaPassword, verifyAlgaPassword } from './passwords.ts';
 import { findContact, type ContactRow } from './queries/contacts.ts';
-import { createClientLogin, findClientLoginOfContact, findClientLoginsByEmail, updateClientPassword, usernameTaken } from './queries/users.ts';
+import {
+  createClientLogin,
+  findClientLoginOfContact,
+  findClientLoginsByEmail,
+  updateClientPassword,
+  usernameTaken,
+} from './queries/users.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 
@@ -21,7 +27,12 @@ function splitFullName(fullName: string | null): { firstName: string | null; las
   return { firstName: parts[0] ?? null, lastName: parts.length > 1 ? parts.slice(1).join(' ') : null };
 }
 
-export function algaCredentials(db: Knex, tenantOf: TenantOf, secret: string, presentContact: (tenant: string) => (row: ContactRow) => HostContact): ClientCredentialsPort {
+export function algaCredentials(
+  db: Knex,
+  tenantOf: TenantOf,
+  secret: string,
+  presentContact: (tenant: string) => (row: ContactRow) => HostContact,
+): ClientCredentialsPort {
   /** The one enabled login with this email, and its contact; none when unknown or ambiguous. */
   const loginOf = async (workspaceId: string, email: string) => {
     const tenant = tenantOf(workspaceId);
@@ -55,13 +66,20 @@ export function algaCredentials(db: Knex, tenantOf: TenantOf, secret: string, pr
         const login = await findClientLoginOfContact(trx, tenant, id);
         if (login) {
           // A login staff switched off in Alga stays off: the portal does not switch it back on.
-          if (login.is_inactive) throw new Error('alga-psa: the contact\'s client login is disabled in Alga');
+          if (login.is_inactive) throw new Error("alga-psa: the contact's client login is disabled in Alga");
           await updateClientPassword(trx, { tenant, userId: login.user_id, hash });
           return;
         }
         const email = contact.email.trim();
         if (await usernameTaken(trx, tenant, email)) throw new Error('alga-psa: another Alga user already has this email as username');
-        await createClientLogin(trx, { tenant, contactId: id, email, ...splitFullName(contact.full_name), hash, clientAdmin: contact.is_client_admin });
+        await createClientLogin(trx, {
+          tenant,
+          contactId: id,
+          email,
+          ...splitFullName(contact.full_name),
+          hash,
+          clientAdmin: contact.is_client_admin,
+        });
       });
     },
     async hasPassword(workspaceId, contactId) {

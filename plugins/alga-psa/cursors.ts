@@ -7,7 +7,11 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An empty cursor is invalid for quotes and invoices, as on the other bindings; documents and tasks read it as the first page. */
-export function keyCursor(after: string | null | undefined, shape: 'timestamp' | 'date', emptyIsFirstPage = false): { key: string; id: string } | null | 'invalid' {
+export function keyCursor(
+  after: string | null | undefined,
+  shape: 'timestamp' | 'date',
+  emptyIsFirstPage = false,
+): { key: string; id: string } | null | 'invalid' {
   if (after === undefined || after === null || (after === '' && emptyIsFirstPage)) return null;
   const parts = decodeCursor(after);
   if (parts?.length !== 2 || typeof parts[0] !== 'string' || !(shape === 'date' ? DATE : TIMESTAMP).test(parts[0])) return 'invalid';

@@ -13,7 +13,12 @@ export function parseUuid(value: unknown): string | null {
 /** Every id of a list that parses, without duplicates. */
 export const parseUuids = (values: unknown[]): string[] => [...new Set(values.map(parseUuid).filter((id): id is string => id !== null))];
 
-const EMAIL = z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/);
+const EMAIL = z
+  .string()
+  .trim()
+  .min(3)
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+$/);
 
 /** A lookup email, trimmed; null when it cannot be an email at all. */
 export function lookupEmail(value: unknown): string | null {

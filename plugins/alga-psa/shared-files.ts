@@ -58,7 +58,12 @@ export function algaDocuments(db: Knex, tenantOf: TenantOf, storageRoot: string)
       const info = file ? await stat(file).catch(() => null) : null;
       if (!row || !file || !info?.isFile()) return null;
       const doc = presentDocument(row);
-      return { name: doc.name, contentType: doc.contentType, sizeBytes: info.size, content: createReadStream(file, { highWaterMark: 256 * 1024 }) };
+      return {
+        name: doc.name,
+        contentType: doc.contentType,
+        sizeBytes: info.size,
+        content: createReadStream(file, { highWaterMark: 256 * 1024 }),
+      };
     },
   };
 }
@@ -93,13 +98,19 @@ export function algaTasks(db: Knex, tenantOf: TenantOf): TasksPort {
         if (key === 'invalid') return EMPTY;
         const rows = await listOpenTasks(db, { ...scope, ...(key ? { after: { due: key.key, id: key.id } } : {}), limit: limit + 1 });
         const last = rows[limit - 1];
-        return { items: rows.slice(0, limit).map(presentTask), next: rows.length > limit && last ? encodeCursor([last.due ?? '9999-12-31', last.task_id]) : null };
+        return {
+          items: rows.slice(0, limit).map(presentTask),
+          next: rows.length > limit && last ? encodeCursor([last.due ?? '9999-12-31', last.task_id]) : null,
+        };
       }
       const key = keyCursor(page.after, 'timestamp', true);
       if (key === 'invalid') return EMPTY;
       const rows = await listDoneTasks(db, { ...scope, ...(key ? { after: { at: key.key, id: key.id } } : {}), limit: limit + 1 });
       const last = rows[limit - 1];
-      return { items: rows.slice(0, limit).map(presentTask), next: rows.length > limit && last?.done_key ? encodeCursor([last.done_key, last.task_id]) : null };
+      return {
+        items: rows.slice(0, limit).map(presentTask),
+        next: rows.length > limit && last?.done_key ? encodeCursor([last.done_key, last.task_id]) : null,
+      };
     },
     async find(workspaceId, clientId, contactId, taskId) {
       const scope = scopeOf(workspaceId, clientId, contactId);

@@ -19,11 +19,16 @@ const PASSWORD = z.string().min(1).max(1024);
 function parseSlugs(text: string | undefined): Record<string, string> | undefined {
   if (!text?.trim()) return undefined;
   const map: Record<string, string> = {};
-  for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [slug, tenant] = pair.split('=').map((part) => part.trim());
     const id = parseUuid(tenant);
-    if (!slug || !SLUG.test(slug) || !id) throw new StandaloneSetupError(`ALGA_WORKSPACE_SLUGS: "${pair}" is not slug=tenant-uuid (slug: lower-case letters, digits and '-')`);
-    if (Object.values(map).includes(slug) || map[id]) throw new StandaloneSetupError(`ALGA_WORKSPACE_SLUGS: "${pair}" repeats a slug or a tenant`);
+    if (!slug || !SLUG.test(slug) || !id)
+      throw new StandaloneSetupError(`ALGA_WORKSPACE_SLUGS: "${pair}" is not slug=tenant-uuid (slug: lower-case letters, digits and '-')`);
+    if (Object.values(map).includes(slug) || map[id])
+      throw new StandaloneSetupError(`ALGA_WORKSPACE_SLUGS: "${pair}" repeats a slug or a tenant`);
     map[id] = slug;
   }
   return map;
@@ -43,11 +48,16 @@ function baseUrlOf(text: string | undefined): string | null {
 /** Alga's own pages (server/src/app/msp/…) for each record kind, or null where Alga's URL needs more than the id. */
 function recordPath(kind: CrmRecordKind, id: string): string | null {
   switch (kind) {
-    case 'client': return `/msp/clients/${id}`;
-    case 'contact': return `/msp/contacts/${id}`;
-    case 'quotation': return `/msp/billing?tab=quotes&quoteId=${id}`;
-    case 'invoice': return `/msp/invoices/${id}`;
-    case 'document': return '/msp/documents';
+    case 'client':
+      return `/msp/clients/${id}`;
+    case 'contact':
+      return `/msp/contacts/${id}`;
+    case 'quotation':
+      return `/msp/billing?tab=quotes&quoteId=${id}`;
+    case 'invoice':
+      return `/msp/invoices/${id}`;
+    case 'document':
+      return '/msp/documents';
     // A task's page is /msp/projects/<project>/tasks/<task>: the task id alone does not name it.
     case 'task':
     case 'proposal':
@@ -59,18 +69,41 @@ export const algaPsaStandalone: StandaloneBinding = {
   name: 'alga-psa',
   crmName: 'Alga PSA',
   settings: [
-    { name: 'NEXTAUTH_SECRET', required: true, description: 'The Alga deployment\'s NEXTAUTH_SECRET: Alga mixes it into every password hash.' },
-    { name: 'ALGA_BASE_URL', required: false, description: 'Alga\'s own address (https://psa.example.com), for links from the portal to Alga\'s pages.' },
-    { name: 'ALGA_WORKSPACE_SLUGS', required: false, description: 'slug=tenant-uuid pairs, comma-separated: the portal URL name of each tenant served (only those). Without it every tenant is served under its name plus 12 digits of its id.' },
-    { name: 'ALGA_STORAGE_ROOT', required: false, description: 'Alga\'s local file storage (STORAGE_LOCAL_BASE_PATH), readable here: clients then download the documents Alga shares with them.' },
+    {
+      name: 'NEXTAUTH_SECRET',
+      required: true,
+      description: "The Alga deployment's NEXTAUTH_SECRET: Alga mixes it into every password hash.",
+    },
+    {
+      name: 'ALGA_BASE_URL',
+      required: false,
+      description: "Alga's own address (https://psa.example.com), for links from the portal to Alga's pages.",
+    },
+    {
+      name: 'ALGA_WORKSPACE_SLUGS',
+      required: false,
+      description:
+        'slug=tenant-uuid pairs, comma-separated: the portal URL name of each tenant served (only those). Without it every tenant is served under its name plus 12 digits of its id.',
+    },
+    {
+      name: 'ALGA_STORAGE_ROOT',
+      required: false,
+      description:
+        "Alga's local file storage (STORAGE_LOCAL_BASE_PATH), readable here: clients then download the documents Alga shares with them.",
+    },
   ],
   async open(db: Knex, env: NodeJS.ProcessEnv) {
     const secret = env.NEXTAUTH_SECRET?.trim();
-    if (!secret) throw new StandaloneSetupError('NEXTAUTH_SECRET is required: the Alga deployment\'s secret, without which no Alga password verifies');
+    if (!secret)
+      throw new StandaloneSetupError("NEXTAUTH_SECRET is required: the Alga deployment's secret, without which no Alga password verifies");
     const slugs = parseSlugs(env.ALGA_WORKSPACE_SLUGS);
     const baseUrl = baseUrlOf(env.ALGA_BASE_URL);
     const storageRoot = env.ALGA_STORAGE_ROOT?.trim() || undefined;
-    const adapter = createAlgaPsaAdapter(db, { nextAuthSecret: secret, ...(slugs ? { workspaceSlugs: slugs } : {}), ...(storageRoot ? { storageRoot } : {}) });
+    const adapter = createAlgaPsaAdapter(db, {
+      nextAuthSecret: secret,
+      ...(slugs ? { workspaceSlugs: slugs } : {}),
+      ...(storageRoot ? { storageRoot } : {}),
+    });
     const workspaces = algaWorkspaces(db, slugs);
     const served = (tenant: string) => !slugs || tenant in slugs;
     const present = (tenant: string, row: StaffRow): HostStaffUser => ({

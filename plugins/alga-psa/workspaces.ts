@@ -14,7 +14,14 @@ export const SLUG = /^[a-z0-9][a-z0-9-]{0,59}$/;
 const ID_DIGITS = 12;
 
 function slugify(name: string): string {
-  const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+  const base = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
   return base || 'tenant';
 }
 
@@ -33,7 +40,10 @@ export function presentTenant(row: TenantRow, slug: string): HostWorkspace {
   };
 }
 
-export function algaWorkspaces(db: Knex, configured: Record<string, string> | undefined): WorkspacesPort & { slugOf(row: TenantRow): string | null } {
+export function algaWorkspaces(
+  db: Knex,
+  configured: Record<string, string> | undefined,
+): WorkspacesPort & { slugOf(row: TenantRow): string | null } {
   const bySlug = new Map(Object.entries(configured ?? {}).map(([tenant, slug]) => [slug, tenant.toLowerCase()]));
   const slugOf = (row: TenantRow): string | null => (configured ? (configured[row.tenant] ?? null) : derivedSlug(row));
   return {

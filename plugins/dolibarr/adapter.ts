@@ -19,14 +19,19 @@ import { currencyOrDefault, toCents } from './money.ts';
 import { fullName, phoneForColumn, splitName } from './names.ts';
 import { findClientCompaniesByIds, findClientCompany, listClientCompanies, type CompanyRow } from './queries/companies.ts';
 import { entityCompanyName, entityCurrency } from './queries/constants.ts';
-import { findContact, findContactsByEmail, listContacts, updateContactEmail, updateContactProfile, type ContactRow } from './queries/contacts.ts';
+import {
+  findContact,
+  findContactsByEmail,
+  listContacts,
+  updateContactEmail,
+  updateContactProfile,
+  type ContactRow,
+} from './queries/contacts.ts';
 import { sharedFileCount } from './queries/documents.ts';
 import { listStaff, type StaffRow } from './queries/staff.ts';
 import { invoiceCounts, proposalCounts } from './queries/summary.ts';
 import { openTaskCount } from './queries/tasks.ts';
 import { dolibarrDocuments, dolibarrTasks } from './shared-files.ts';
-
-;
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -66,7 +71,8 @@ const emptySummary = (): ClientSummary => ({
 
 export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions): HostAdapter {
   const entity = options.entity ?? 1;
-  if (!SLUG.test(options.workspaceSlug)) throw new Error(`dolibarr: workspaceSlug must be lower-case letters, digits and '-' (got ${JSON.stringify(options.workspaceSlug)})`);
+  if (!SLUG.test(options.workspaceSlug))
+    throw new Error(`dolibarr: workspaceSlug must be lower-case letters, digits and '-' (got ${JSON.stringify(options.workspaceSlug)})`);
   if (!Number.isSafeInteger(entity) || entity < 1) throw new Error(`dolibarr: entity must be a positive integer (got ${entity})`);
   if (options.brandColor != null && !/^#[0-9a-f]{6}$/i.test(options.brandColor)) throw new Error('dolibarr: brandColor must be #rrggbb');
   const workspaceId = toHostId(entity);
@@ -80,7 +86,11 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     logoUrl: options.logoUrl ?? null,
     brandColor: options.brandColor ?? null,
   });
-  const presentClient = (row: CompanyRow): HostClient => ({ id: toHostId(row.rowid), workspaceId, name: row.nom?.trim() || `#${row.rowid}` });
+  const presentClient = (row: CompanyRow): HostClient => ({
+    id: toHostId(row.rowid),
+    workspaceId,
+    name: row.nom?.trim() || `#${row.rowid}`,
+  });
   const presentContact = (row: ContactRow): HostContact => {
     const email = row.email.trim();
     return {
@@ -162,7 +172,8 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         const current = await findContact(db, { entity: e, contactId: rowid });
         if (!current) return null;
         const { firstname, lastname } = splitName(profile.name, current.lastname);
-        if (!(await updateContactProfile(db, { entity: e, contactId: rowid, firstname, lastname, phone: phoneForColumn(profile.phone) }))) return null;
+        if (!(await updateContactProfile(db, { entity: e, contactId: rowid, firstname, lastname, phone: phoneForColumn(profile.phone) })))
+          return null;
         const row = await findContact(db, { entity: e, contactId: rowid });
         return row ? presentContact(row) : null;
       },

@@ -4,17 +4,40 @@
 // (every total_* column is in it; multicurrency_* columns hold the foreign amounts).
 import type { Knex } from 'knex';
 import type {
-  InvoiceDetail, InvoicesPort, InvoiceStatus, InvoiceSummary, LineItem, OfferDetail, OffersPort, OfferStatus, OfferSummary,
+  InvoiceDetail,
+  InvoicesPort,
+  InvoiceStatus,
+  InvoiceSummary,
+  LineItem,
+  OfferDetail,
+  OffersPort,
+  OfferStatus,
+  OfferSummary,
 } from '../../src/index.ts';
 import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { entityCurrency } from './queries/constants.ts';
 import {
-  findInvoice, INVOICE_ABANDONED, INVOICE_CLOSED, listInvoiceLines, listInvoicePayments, listInvoices, type InvoiceRow, type InvoiceState,
+  findInvoice,
+  INVOICE_ABANDONED,
+  INVOICE_CLOSED,
+  listInvoiceLines,
+  listInvoicePayments,
+  listInvoices,
+  type InvoiceRow,
+  type InvoiceState,
 } from './queries/invoices.ts';
 import { MODE_CODES, recordInvoicePayment } from './queries/payments.ts';
-import { decideProposal, findProposal, listExpiringProposals, listProposalLines, listProposals, type LineRow, type ProposalRow } from './queries/proposals.ts';
+import {
+  decideProposal,
+  findProposal,
+  listExpiringProposals,
+  listProposalLines,
+  listProposals,
+  type LineRow,
+  type ProposalRow,
+} from './queries/proposals.ts';
 
 // llx_propal.fk_statut → the portal's status; billed (4) was signed first, canceled (-1) withdrawn.
 const PROPOSAL_STATUS: Record<number, OfferStatus> = { [-1]: 'withdrawn', 1: 'open', 2: 'accepted', 3: 'declined', 4: 'accepted' };
@@ -22,17 +45,29 @@ const PROPOSAL_CODES: Record<OfferStatus, number[]> = { open: [1], accepted: [2,
 // llx_c_paiement codes back to the portal's method names.
 // llx_c_paiement codes back to the portal's method names; credit notes and deposits used on an
 // invoice count as settled, as on Dolibarr's invoice card.
-const METHODS: Record<string, string> = { ...Object.fromEntries(Object.entries(MODE_CODES).map(([method, code]) => [code, method])), CREDIT_NOTE: 'credit_note', DEPOSIT: 'deposit' };
+const METHODS: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(MODE_CODES).map(([method, code]) => [code, method])),
+  CREDIT_NOTE: 'credit_note',
+  DEPOSIT: 'deposit',
+};
 
 const EMPTY = { items: [], next: null };
 
-const isDay = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+const isDay = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 
 /** A [date, rowid] cursor of the lists below: the last row's sort key. */
 function dateCursor(after: string | null | undefined): { date: string; rowid: number } | null | 'invalid' {
   if (after === undefined || after === null) return null;
   const parts = decodeCursor(after);
-  if (parts?.length !== 2 || typeof parts[0] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1) return 'invalid';
+  if (
+    parts?.length !== 2 ||
+    typeof parts[0] !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(parts[0]) ||
+    typeof parts[1] !== 'number' ||
+    parts[1] < 1
+  )
+    return 'invalid';
   return { date: parts[0], rowid: parts[1] };
 }
 
@@ -101,7 +136,12 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
         listProposals(db, { entity, companyId, before, limit, ...(statuses ? { statuses } : {}) }),
         currencyOf(entity),
       ]);
-      return pageOf(rows, limit, (row) => presentProposal(row, currency), (row) => [row.date_key, row.rowid]);
+      return pageOf(
+        rows,
+        limit,
+        (row) => presentProposal(row, currency),
+        (row) => [row.date_key, row.rowid],
+      );
     },
     async find(workspaceId, clientId, kind, id): Promise<OfferDetail | null> {
       const entity = entityOf(workspaceId);
@@ -126,7 +166,12 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
       if (entity === null || !isDay(window.from) || !isDay(window.through)) return [];
       const rows = await listExpiringProposals(db, { entity, ...window });
       return rows.map((row) => ({
-        kind: 'proposal' as const, id: toHostId(row.rowid), clientId: toHostId(row.fk_soc), number: row.ref, title: row.ref_client?.trim() || row.ref, validUntil: row.fin_validite,
+        kind: 'proposal' as const,
+        id: toHostId(row.rowid),
+        clientId: toHostId(row.fk_soc),
+        number: row.ref,
+        title: row.ref_client?.trim() || row.ref,
+        validUntil: row.fin_validite,
       }));
     },
     async decide(workspaceId, clientId, kind, id, decision, write) {
@@ -153,11 +198,21 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       const entity = entityOf(workspaceId);
       const companyId = parseId(clientId);
       const before = dateCursor(page.after);
-      const states = filter.status?.length ? [...new Set(filter.status.filter((s): s is InvoiceState => s === 'open' || s === 'paid' || s === 'void'))] : undefined;
+      const states = filter.status?.length
+        ? [...new Set(filter.status.filter((s): s is InvoiceState => s === 'open' || s === 'paid' || s === 'void'))]
+        : undefined;
       if (entity === null || companyId === null || before === 'invalid' || states?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
-      const [rows, currency] = await Promise.all([listInvoices(db, { entity, companyId, before, limit, ...(states ? { states } : {}) }), currencyOf(entity)]);
-      return pageOf(rows, limit, (row) => presentInvoice(row, currency), (row) => [row.date_key, row.rowid]);
+      const [rows, currency] = await Promise.all([
+        listInvoices(db, { entity, companyId, before, limit, ...(states ? { states } : {}) }),
+        currencyOf(entity),
+      ]);
+      return pageOf(
+        rows,
+        limit,
+        (row) => presentInvoice(row, currency),
+        (row) => [row.date_key, row.rowid],
+      );
     },
     async find(workspaceId, clientId, id): Promise<InvoiceDetail | null> {
       const entity = entityOf(workspaceId);
@@ -165,7 +220,12 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       const invoiceId = parseId(id);
       if (entity === null || companyId === null || invoiceId === null) return null;
       const args = { entity, companyId, invoiceId };
-      const [row, lines, paid, currency] = await Promise.all([findInvoice(db, args), listInvoiceLines(db, args), listInvoicePayments(db, args), currencyOf(entity)]);
+      const [row, lines, paid, currency] = await Promise.all([
+        findInvoice(db, args),
+        listInvoiceLines(db, args),
+        listInvoicePayments(db, args),
+        currencyOf(entity),
+      ]);
       if (!row) return null;
       return {
         ...presentInvoice(row, currency),
@@ -192,13 +252,27 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       const currency = await currencyOf(entity);
       const work = (trx: Knex.Transaction) =>
         recordInvoicePayment(trx, {
-          entity, companyId, invoiceId: id, amountCents: payment.amountCents, method: payment.method, reference: payment.reference, paidAt: payment.paidAt,
-          userId: payments.userId, note: payments.note, currency,
+          entity,
+          companyId,
+          invoiceId: id,
+          amountCents: payment.amountCents,
+          method: payment.method,
+          reference: payment.reference,
+          paidAt: payment.paidAt,
+          userId: payments.userId,
+          note: payments.note,
+          currency,
         });
       // Two rows and maybe the invoice's closing belong together: the caller's transaction, or one of our own.
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
       return row
-        ? { id: toHostId(row.rowid), amountCents: toCents(row.amount), method: METHODS[row.code] ?? 'card', reference: row.num_paiement?.trim() || null, paidAt: row.datep }
+        ? {
+            id: toHostId(row.rowid),
+            amountCents: toCents(row.amount),
+            method: METHODS[row.code] ?? 'card',
+            reference: row.num_paiement?.trim() || null,
+            paidAt: row.datep,
+          }
         : null;
     },
   };

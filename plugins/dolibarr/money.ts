@@ -9,7 +9,8 @@ export function toCents(decimal: string | null | undefined): number {
 }
 
 /** Cents as the decimal text Dolibarr stores ('120.00' lands as 120.00000000 in numeric(24,8)). */
-export const toDecimal = (cents: number): string => (cents < 0 ? `-${toDecimal(-cents)}` : `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`);
+export const toDecimal = (cents: number): string =>
+  cents < 0 ? `-${toDecimal(-cents)}` : `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 
 /**
  * Dolibarr's own default when MAIN_MONNAIE is not set is the euro (its installer writes 'EUR'

@@ -5,7 +5,10 @@ const NAME_COLUMN_LENGTH = 50;
 const PHONE_COLUMN_LENGTH = 30;
 
 export function fullName(firstname: string | null, lastname: string | null): string {
-  return [firstname, lastname].map((part) => part?.trim() ?? '').filter(Boolean).join(' ');
+  return [firstname, lastname]
+    .map((part) => part?.trim() ?? '')
+    .filter(Boolean)
+    .join(' ');
 }
 
 /**

@@ -12,8 +12,14 @@ import { findSharedFile, listSharedFiles, type SharedFileRow, type SharedObjectT
 import { findTask, listDoneTasks, listOpenTasks, setTaskDone, type TaskRow } from './queries/tasks.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
-  '.pdf': 'application/pdf', '.txt': 'text/plain', '.csv': 'text/csv', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg',
-  '.odt': 'application/vnd.oasis.opendocument.text', '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+  '.csv': 'text/csv',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.odt': 'application/vnd.oasis.opendocument.text',
+  '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
@@ -26,7 +32,8 @@ const RECORD_TYPES: Record<string, HostRecordRef['type']> = { propal: 'proposal'
 /** A [timestamp-or-date text, rowid] cursor of this module, or null. */
 function keyCursor(cursor: string, pattern: RegExp): [string, number] | null {
   const parts = decodeCursor(cursor);
-  if (parts?.length !== 2 || typeof parts[0] !== 'string' || !pattern.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1) return null;
+  if (parts?.length !== 2 || typeof parts[0] !== 'string' || !pattern.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1)
+    return null;
   return [parts[0], parts[1]];
 }
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
@@ -71,7 +78,13 @@ export function dolibarrDocuments(db: Knex, entityOf: (workspaceId: string) => n
       const key = page.after ? keyCursor(page.after, TIMESTAMP) : null;
       if (page.after && !key) return none;
       const limit = clampLimit(page.limit);
-      const rows = await listSharedFiles(db, { entity, companyId, ...(record ? { record } : {}), ...(key ? { after: { date: key[0], rowid: key[1] } } : {}), limit: limit + 1 });
+      const rows = await listSharedFiles(db, {
+        entity,
+        companyId,
+        ...(record ? { record } : {}),
+        ...(key ? { after: { date: key[0], rowid: key[1] } } : {}),
+        limit: limit + 1,
+      });
       const kept = rows.slice(0, limit);
       const last = kept.at(-1);
       const items = (await Promise.all(kept.map(present))).filter((item): item is SharedDocument => item !== null);
@@ -86,7 +99,12 @@ export function dolibarrDocuments(db: Knex, entityOf: (workspaceId: string) => n
       const doc = row ? await present(row) : null;
       const file = row ? fileOnDisk(dataRoot, row) : null;
       if (!doc || !file) return null;
-      return { name: doc.name, contentType: doc.contentType, sizeBytes: doc.sizeBytes, content: createReadStream(file, { highWaterMark: 256 * 1024 }) };
+      return {
+        name: doc.name,
+        contentType: doc.contentType,
+        sizeBytes: doc.sizeBytes,
+        content: createReadStream(file, { highWaterMark: 256 * 1024 }),
+      };
     },
   };
 }

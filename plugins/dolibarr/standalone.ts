@@ -12,11 +12,31 @@ import { decoyVerify, verifyPhpPassword } from './php-password.ts';
 import { findActiveStaff, findStaffForSignIn, firstAdminId, type StaffRow } from './queries/staff.ts';
 
 const SETTINGS = [
-  { name: 'DOLIBARR_WORKSPACE_SLUG', required: true, description: "the portal's address name for this Dolibarr: /portal/<slug>/ (lower-case letters, digits, '-')" },
-  { name: 'DOLIBARR_ENTITY', required: false, description: 'the Dolibarr entity served (default 1; other numbers only with the multicompany module)' },
-  { name: 'DOL_DATA_ROOT', required: false, description: "Dolibarr's documents directory, readable by the portal; unset: Dolibarr's shared files are not listed" },
-  { name: 'DOLIBARR_URL', required: false, description: "Dolibarr's address (e.g. https://erp.example.com); staff pages link to its records. Unset: no links" },
-  { name: 'DOLIBARR_ACTING_USER', required: false, description: "the llx_user rowid a payment from the portal is recorded as created by (default: the first admin)" },
+  {
+    name: 'DOLIBARR_WORKSPACE_SLUG',
+    required: true,
+    description: "the portal's address name for this Dolibarr: /portal/<slug>/ (lower-case letters, digits, '-')",
+  },
+  {
+    name: 'DOLIBARR_ENTITY',
+    required: false,
+    description: 'the Dolibarr entity served (default 1; other numbers only with the multicompany module)',
+  },
+  {
+    name: 'DOL_DATA_ROOT',
+    required: false,
+    description: "Dolibarr's documents directory, readable by the portal; unset: Dolibarr's shared files are not listed",
+  },
+  {
+    name: 'DOLIBARR_URL',
+    required: false,
+    description: "Dolibarr's address (e.g. https://erp.example.com); staff pages link to its records. Unset: no links",
+  },
+  {
+    name: 'DOLIBARR_ACTING_USER',
+    required: false,
+    description: 'the llx_user rowid a payment from the portal is recorded as created by (default: the first admin)',
+  },
 ];
 
 const positiveInt = (name: string) =>
@@ -110,4 +130,3 @@ export const dolibarrStandalone: StandaloneBinding = {
     };
   },
 };
-

@@ -37,7 +37,11 @@ export interface CrmPlugin {
     record: { kind: 'proposal' | 'quotation' | 'invoice'; id: string; clientId: string },
   ): Promise<Array<{ label: string; href: string }>>;
   /** Links in the CRM's header for this staff user, with a count (e.g. unread notifications). */
-  headerItems?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string; count: number; countText?: string }>>;
+  headerItems?(staff: {
+    id: string;
+    workspaceId: string;
+    role: 'admin' | 'member';
+  }): Promise<Array<{ label: string; href: string; count: number; countText?: string }>>;
   /**
    * Staff changed a client's document or task in the CRM's own pages (after the write committed),
    * e.g. so the client portal's open pages of that client refresh. A failing plugin never fails
@@ -133,7 +137,13 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
     next();
   });
 
-  app.use(createCrmSession({ pool: options.sessionPool, secret: [options.sessionSecret, ...(options.previousSessionSecrets ?? [])], secureCookies }));
+  app.use(
+    createCrmSession({
+      pool: options.sessionPool,
+      secret: [options.sessionSecret, ...(options.previousSessionSecrets ?? [])],
+      secureCookies,
+    }),
+  );
   app.use(loadStaff(db));
   app.use(pluginHeaderItems(plugins));
 

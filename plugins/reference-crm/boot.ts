@@ -10,17 +10,35 @@ import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import {
-  createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter, createKnex, createPgPool,
-  openDatabase, type DatabaseBounds, namePoolReads, namePreparedStatements, sharesOneSession, createUnleashFlags,
-  type EventBus, type PortalConfigInput, openEventBus, createMailer, type DevOutbox, createPortalLogger,
-  type StructuredLogger, checkStartupSettings, demoPaymentProviderOn, StartupRefused,
+  createClamdScanner,
+  createCustomerPortal,
+  type CustomerPortal,
+  type HostAdapter,
+  createKnex,
+  createPgPool,
+  openDatabase,
+  type DatabaseBounds,
+  namePoolReads,
+  namePreparedStatements,
+  sharesOneSession,
+  createUnleashFlags,
+  type EventBus,
+  type PortalConfigInput,
+  openEventBus,
+  createMailer,
+  type DevOutbox,
+  createPortalLogger,
+  type StructuredLogger,
+  checkStartupSettings,
+  demoPaymentProviderOn,
+  StartupRefused,
 } from '../../src/index.ts';
-import { createReferenceCrmAdapter } from './adapter.ts';
+import { createReferenceCrmAdapter } from './binding/adapter.ts';
 import { createReferenceCrmApp } from './app.ts';
-import { devOutboxPlugin } from './dev-outbox.ts';
-import { metricsPlugin } from './metrics-plugin.ts';
+import { devOutboxPlugin } from './binding/dev-outbox.ts';
+import { metricsPlugin } from './binding/metrics-plugin.ts';
 import { migrateReferenceCrm } from './migrations/index.ts';
-import { customerPortalPlugin } from './portal-plugin.ts';
+import { customerPortalPlugin } from './binding/portal-plugin.ts';
 import { SEED_REFERENCE_DATE, seedReferenceCrm, type DemoLogins } from './seed.ts';
 import { seedPortalDemo, type PortalDemoLogin } from './seed-portal-demo.ts';
 
@@ -69,7 +87,9 @@ export interface BootOptions {
    * The portal's live-stream settings (caps and the session re-check; LIVE_STREAMS_PER_SESSION,
    * LIVE_STREAMS_PER_IP) and the offer reminders' window (OFFER_REMINDER_DAYS).
    */
-  portalConfig?: Pick<PortalConfigInput, 'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'offerReminderDays'> | undefined;
+  portalConfig?:
+    | Pick<PortalConfigInput, 'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'offerReminderDays'>
+    | undefined;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */
   embeddedMaintenanceMs?: number;
   /**
@@ -124,7 +144,8 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
   // config would refuse some later, one at a time and less plainly).
   const production = options.production ?? false;
   const checked = checkStartupSettings({ ...options, production });
-  if (checked.warnings.length > 0) logger.warn({ warnings: checked.warnings }, `unsafe configuration: ${checked.warnings.length} warning(s), listed in "warnings"`);
+  if (checked.warnings.length > 0)
+    logger.warn({ warnings: checked.warnings }, `unsafe configuration: ${checked.warnings.length} warning(s), listed in "warnings"`);
   if (checked.refusals.length > 0) throw new StartupRefused(checked.refusals);
   const demoPaymentProvider = demoPaymentProviderOn({ ...options, production });
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
@@ -158,7 +179,17 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     ...options.portalConfig,
   };
   const virusScanner = options.clamd ? createClamdScanner(options.clamd) : undefined;
-  const portal = createCustomerPortal({ adapter, db, sessionPool, events, flags, mailer, config: portalConfig, ...(virusScanner ? { virusScanner } : {}), logger });
+  const portal = createCustomerPortal({
+    adapter,
+    db,
+    sessionPool,
+    events,
+    flags,
+    mailer,
+    config: portalConfig,
+    ...(virusScanner ? { virusScanner } : {}),
+    logger,
+  });
 
   await migrateReferenceCrm(db);
   await portal.migrate();
@@ -184,11 +215,26 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     : undefined;
   maintenance?.unref();
 
-  const plugins = [customerPortalPlugin(portal, adapter, { portalPath: '/portal', adminPath: '/settings/client-portal', notificationsPath: '/client-portal/notifications', messagesPath: '/client-messages' })];
+  const plugins = [
+    customerPortalPlugin(portal, adapter, {
+      portalPath: '/portal',
+      adminPath: '/settings/client-portal',
+      notificationsPath: '/client-portal/notifications',
+      messagesPath: '/client-messages',
+    }),
+  ];
   if (options.metricsToken) plugins.push(metricsPlugin(portal, { token: options.metricsToken }));
   if (mailer.outbox && !options.production) plugins.push(devOutboxPlugin(mailer.outbox));
   const trustProxy = options.trustProxy ?? (options.production ? 'loopback' : undefined);
-  const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: portalConfig.sessionSecret, previousSessionSecrets: portalConfig.previousSessionSecrets, secureCookies: portalConfig.secureCookies, trustProxy, plugins });
+  const app = createReferenceCrmApp({
+    db,
+    sessionPool,
+    sessionSecret: portalConfig.sessionSecret,
+    previousSessionSecrets: portalConfig.previousSessionSecrets,
+    secureCookies: portalConfig.secureCookies,
+    trustProxy,
+    plugins,
+  });
 
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(portNumber, options.host ?? '127.0.0.1', () => resolve(listening));

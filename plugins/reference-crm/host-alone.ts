@@ -21,7 +21,13 @@ export async function startReferenceCrmAlone(options: { databaseUrl?: string | u
   const sessionPool = createPgPool(database.url, 1);
   try {
     await migrateReferenceCrm(db);
-    const app = createReferenceCrmApp({ db, sessionPool, sessionSecret: randomBytes(32).toString('hex'), secureCookies: false, plugins: [] });
+    const app = createReferenceCrmApp({
+      db,
+      sessionPool,
+      sessionSecret: randomBytes(32).toString('hex'),
+      secureCookies: false,
+      plugins: [],
+    });
     const server: Server = await new Promise((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });

@@ -16,7 +16,12 @@ export interface PortalDemoLogin {
 
 export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Promise<PortalDemoLogin[]> {
   await ensureDemoClientLogins(db, contacts, DEMO_CLIENT_PASSWORD);
-  return contacts.map((contact) => ({ workspaceSlug: contact.workspaceSlug, email: contact.email.toLowerCase(), password: DEMO_CLIENT_PASSWORD, name: contact.name }));
+  return contacts.map((contact) => ({
+    workspaceSlug: contact.workspaceSlug,
+    email: contact.email.toLowerCase(),
+    password: DEMO_CLIENT_PASSWORD,
+    name: contact.name,
+  }));
 }
 
 /**
@@ -26,6 +31,10 @@ export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Pro
  * defaults (payments off) and do not call this.
  */
 export async function openDemoPayments(db: Knex, workspaceId: string): Promise<boolean> {
-  const inserted = await db('workspace_client_portal_settings').insert({ workspace_id: workspaceId, allow_online_payments: true }).onConflict('workspace_id').ignore().returning('workspace_id');
+  const inserted = await db('workspace_client_portal_settings')
+    .insert({ workspace_id: workspaceId, allow_online_payments: true })
+    .onConflict('workspace_id')
+    .ignore()
+    .returning('workspace_id');
   return inserted.length > 0;
 }

@@ -18,7 +18,13 @@ import { findStaffByEmail, insertStaffUser } from './queries/staff-users.ts';
 import { findTaskByTitle, insertTask } from './queries/tasks.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
-  SEED_REFERENCE_DATE, SEED_WORKSPACES, type SeedClient, type SeedDocument, type SeedItem, type SeedOffer, type SeedWorkspace,
+  SEED_REFERENCE_DATE,
+  SEED_WORKSPACES,
+  type SeedClient,
+  type SeedDocument,
+  type SeedItem,
+  type SeedOffer,
+  type SeedWorkspace,
 } from './seed-data.ts';
 
 export { SEED_REFERENCE_DATE } from './seed-data.ts';
@@ -65,14 +71,25 @@ function seedTime(offset: number, hour = 10): Date {
 
 /** The lines with their rate: the line's own, else the client's, else none. */
 const items = (rows: readonly SeedItem[], clientRate: number | null) =>
-  rows.map(([description, quantity, unitPriceCents, rate]) => ({ description, quantity, unitPriceCents, taxRatePercent: rate ?? clientRate }));
+  rows.map(([description, quantity, unitPriceCents, rate]) => ({
+    description,
+    quantity,
+    unitPriceCents,
+    taxRatePercent: rate ?? clientRate,
+  }));
 
 /** A small, valid one-page PDF with a title and a few lines (ASCII text). */
 export function simplePdf(title: string, lines: readonly string[]): Buffer {
   const escapeParens = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`);
   const content = [
-    'BT', '/F1 18 Tf', '72 720 Td', `(${escapeParens(title)}) Tj`, '/F1 11 Tf', '0 -30 Td',
-    ...lines.flatMap((line) => [`(${escapeParens(line)}) Tj`, '0 -16 Td']), 'ET',
+    'BT',
+    '/F1 18 Tf',
+    '72 720 Td',
+    `(${escapeParens(title)}) Tj`,
+    '/F1 11 Tf',
+    '0 -30 Td',
+    ...lines.flatMap((line) => [`(${escapeParens(line)}) Tj`, '0 -16 Td']),
+    'ET',
   ].join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
@@ -100,7 +117,15 @@ function documentFile(doc: SeedDocument): { contentType: string; content: Buffer
   return { contentType: 'text/plain', content: Buffer.from(`${doc.title}\n\n${doc.lines.join('\n')}\n`, 'utf8') };
 }
 
-async function seedOffers(trx: Db, table: OfferTable, workspaceId: number, clientId: number, offers: readonly SeedOffer[], next: () => string, rate: number | null) {
+async function seedOffers(
+  trx: Db,
+  table: OfferTable,
+  workspaceId: number,
+  clientId: number,
+  offers: readonly SeedOffer[],
+  next: () => string,
+  rate: number | null,
+) {
   for (const offer of offers) {
     const number = next();
     if (await findOfferByNumber(trx, table, { workspaceId, number })) continue;
@@ -180,11 +205,13 @@ async function seedClient(
       createdAt: seedTime(invoice.issued, 9),
       items: items(invoice.items, client.taxRatePercent ?? null),
     });
-    await trx('invoices').where({ id }).update({
-      supply_date: seedDate(invoice.supplied ?? invoice.issued),
-      supply_end_date: invoice.suppliedUntil === undefined ? null : seedDate(invoice.suppliedUntil),
-      payment_terms: invoice.paymentTerms ?? null,
-    });
+    await trx('invoices')
+      .where({ id })
+      .update({
+        supply_date: seedDate(invoice.supplied ?? invoice.issued),
+        supply_end_date: invoice.suppliedUntil === undefined ? null : seedDate(invoice.suppliedUntil),
+        payment_terms: invoice.paymentTerms ?? null,
+      });
     // Payments go in only with a newly created invoice, in the same transaction, so they are
     // never doubled by a second run.
     // The stored total (tax included) is what 'balance' pays off.
@@ -207,7 +234,8 @@ async function seedClient(
   for (const task of client.tasks ?? []) {
     if (await findTaskByTitle(trx, { workspaceId, clientId, title: task.title })) continue;
     const assignee = task.assignee === undefined ? null : contactIds.get(task.assignee);
-    if (assignee === undefined) throw new Error(`Seed task "${task.title}" is assigned to ${task.assignee}, who is not a contact of ${client.name}`);
+    if (assignee === undefined)
+      throw new Error(`Seed task "${task.title}" is assigned to ${task.assignee}, who is not a contact of ${client.name}`);
     await insertTask(trx, {
       workspaceId,
       clientId,

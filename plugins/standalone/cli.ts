@@ -25,8 +25,14 @@ const argsSchema = z.discriminatedUnion('command', [
     command: z.literal('invite'),
     host: z.string(),
     email: z.email({ error: 'invite needs --email with a valid email address' }).max(320),
-    workspace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, '--workspace must be a workspace slug (lower-case letters, digits, -)').optional(),
-    contact: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '--contact must be a contact id').optional(),
+    workspace: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, '--workspace must be a workspace slug (lower-case letters, digits, -)')
+      .optional(),
+    contact: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, '--contact must be a contact id')
+      .optional(),
   }),
 ]);
 
@@ -34,22 +40,32 @@ async function usage(): Promise<string> {
   const lines = [
     'Usage: npm run portal -- <command> --host <name> [options]',
     '',
-    '  migrate   check the CRM database against what the binding needs, then create the portal\'s own tables',
-    '  rollback  drop the portal\'s own tables (the CRM\'s are never touched)',
+    "  migrate   check the CRM database against what the binding needs, then create the portal's own tables",
+    "  rollback  drop the portal's own tables (the CRM's are never touched)",
     '  invite    --email <email> [--workspace <slug>] [--contact <id>]: email a client contact an invitation',
     '  serve     serve the client portal and the staff pages on PORT',
     '',
-    'Every command: DATABASE_URL (the CRM\'s PostgreSQL). serve: PORT, APP_URL, SESSION_SECRET, SMTP_URL, FLAGS_FILE or UNLEASH_URL, PAYMENTS_DEMO_PROVIDER.',
+    "Every command: DATABASE_URL (the CRM's PostgreSQL). serve: PORT, APP_URL, SESSION_SECRET, SMTP_URL, FLAGS_FILE or UNLEASH_URL, PAYMENTS_DEMO_PROVIDER.",
   ];
   for (const name of bindingNames()) {
     const binding = await STANDALONE_BINDINGS[name]!();
-    lines.push('', `--host ${name} (${binding.crmName}):`, ...binding.settings.map((s) => `  ${s.name}${s.required ? ' (required)' : ''}: ${s.description}`));
+    lines.push(
+      '',
+      `--host ${name} (${binding.crmName}):`,
+      ...binding.settings.map((s) => `  ${s.name}${s.required ? ' (required)' : ''}: ${s.description}`),
+    );
   }
   return lines.join('\n');
 }
 
 function parse(argv: string[]) {
-  const options = { host: { type: 'string' }, email: { type: 'string' }, workspace: { type: 'string' }, contact: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+  const options = {
+    host: { type: 'string' },
+    email: { type: 'string' },
+    workspace: { type: 'string' },
+    contact: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof options }>>;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
@@ -58,10 +74,12 @@ function parse(argv: string[]) {
   }
   if (parsed.values.help || parsed.positionals.length === 0) return null;
   const [command, ...extra] = parsed.positionals;
-  if (!COMMANDS.includes(command as (typeof COMMANDS)[number])) throw new UsageError(`unknown command "${command}": use ${COMMANDS.join(', ')}`);
+  if (!COMMANDS.includes(command as (typeof COMMANDS)[number]))
+    throw new UsageError(`unknown command "${command}": use ${COMMANDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`unexpected "${extra.join(' ')}"`);
   if (!parsed.values.host) throw new UsageError(`--host is required: ${bindingNames().join(' or ')}`);
-  if (!Object.hasOwn(STANDALONE_BINDINGS, parsed.values.host)) throw new UsageError(`unknown --host "${parsed.values.host}": use ${bindingNames().join(' or ')}`);
+  if (!Object.hasOwn(STANDALONE_BINDINGS, parsed.values.host))
+    throw new UsageError(`unknown --host "${parsed.values.host}": use ${bindingNames().join(' or ')}`);
   const checked = argsSchema.safeParse({ command, ...parsed.values });
   if (!checked.success) throw new UsageError(checked.error.issues[0]?.message ?? 'invalid arguments');
   return checked.data;
@@ -77,10 +95,15 @@ async function serve(binding: StandaloneBinding): Promise<void> {
         `Client portal beside ${binding.crmName} is running at ${serving.url}`,
         `Staff sign in with their ${binding.crmName} login and password at ${serving.url}${STAFF_PATHS.signIn}`,
         'Client sign-in, per workspace:',
-        ...workspaces.map((w) => `  ${w.slug}  ${running.portal.isEnabledFor(w) ? 'portal on ' : 'portal off'}  ${serving.url}${STAFF_PATHS.portal}/${w.slug}/sign-in  (${w.name})`),
-        ...(workspaces.length === 0 ? ['  (none: check the binding\'s settings)'] : []),
+        ...workspaces.map(
+          (w) =>
+            `  ${w.slug}  ${running.portal.isEnabledFor(w) ? 'portal on ' : 'portal off'}  ${serving.url}${STAFF_PATHS.portal}/${w.slug}/sign-in  (${w.name})`,
+        ),
+        ...(workspaces.length === 0 ? ["  (none: check the binding's settings)"] : []),
         running.outbox ? 'SMTP_URL is unset: emails (codes, invitations) are printed here instead of sent.' : '',
-      ].filter(Boolean).join('\n'),
+      ]
+        .filter(Boolean)
+        .join('\n'),
     );
     // SIGTERM (orchestrators, systemd) and SIGINT (Ctrl-C): finish what is in flight, then exit 0.
     const stop = () => {
@@ -133,6 +156,7 @@ try {
   const setup = err instanceof UsageError || err instanceof StandaloneSetupError || err instanceof StartupRefused;
   const refused = err instanceof InviteRefused || err instanceof HttpError || err instanceof HostClaimError;
   console.error(`portal: ${message}`);
-  if (!setup && !refused) console.error('(an unexpected error: run with LOG_LEVEL=debug, or check the database and mail server are reachable)');
+  if (!setup && !refused)
+    console.error('(an unexpected error: run with LOG_LEVEL=debug, or check the database and mail server are reachable)');
   process.exit(setup ? 2 : 1);
 }

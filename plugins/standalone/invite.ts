@@ -18,11 +18,16 @@ export interface InviteRequest {
   contact?: string | undefined;
 }
 
-async function findContacts(running: StandalonePortal, request: InviteRequest): Promise<Array<{ workspace: HostWorkspace; contact: HostContact }>> {
+async function findContacts(
+  running: StandalonePortal,
+  request: InviteRequest,
+): Promise<Array<{ workspace: HostWorkspace; contact: HostContact }>> {
   const all = await running.host.listWorkspaces();
   const workspaces = request.workspace === undefined ? all : all.filter((workspace) => workspace.slug === request.workspace);
   if (workspaces.length === 0) {
-    throw new StandaloneSetupError(`no workspace "${request.workspace}" in ${running.binding.crmName}; there are: ${all.map((w) => w.slug).join(', ') || 'none'}`);
+    throw new StandaloneSetupError(
+      `no workspace "${request.workspace}" in ${running.binding.crmName}; there are: ${all.map((w) => w.slug).join(', ') || 'none'}`,
+    );
   }
   const found: Array<{ workspace: HostWorkspace; contact: HostContact }> = [];
   for (const workspace of workspaces) {
@@ -35,20 +40,27 @@ export async function inviteContact(running: StandalonePortal, request: InviteRe
   const { portal, adapter, binding } = running;
   const found = await findContacts(running, request);
   if (found.length === 0) {
-    throw new InviteRefused(`no enabled ${binding.crmName} contact with the email ${request.email}${request.contact ? ` and id ${request.contact}` : ''} (a contact needs that email, and a client company in activity)`);
+    throw new InviteRefused(
+      `no enabled ${binding.crmName} contact with the email ${request.email}${request.contact ? ` and id ${request.contact}` : ''} (a contact needs that email, and a client company in activity)`,
+    );
   }
   if (found.length > 1) {
-    const lines = found.map(({ workspace, contact }) => `  --workspace ${workspace.slug} --contact ${contact.id}   ${contact.name}, ${contact.clientName}`);
+    const lines = found.map(
+      ({ workspace, contact }) => `  --workspace ${workspace.slug} --contact ${contact.id}   ${contact.name}, ${contact.clientName}`,
+    );
     throw new InviteRefused(`${found.length} contacts have the email ${request.email}; choose one:\n${lines.join('\n')}`);
   }
   const { workspace, contact } = found[0]!;
   if (!portal.isEnabledFor(workspace)) {
-    throw new InviteRefused(`the client portal is off for ${workspace.slug}: switch the customer_portal_enabled flag on for it (FLAGS_FILE or Unleash), then invite`);
+    throw new InviteRefused(
+      `the client portal is off for ${workspace.slug}: switch the customer_portal_enabled flag on for it (FLAGS_FILE or Unleash), then invite`,
+    );
   }
   // The invitation names who sent it; from the command line that is the workspace's first admin.
   const admins = (await adapter.staff.listAdmins?.(workspace.id)) ?? [];
   const inviter = admins[0] ?? ((await adapter.staff.list?.(workspace.id)) ?? [])[0];
-  if (!inviter) throw new InviteRefused(`${binding.crmName} has no enabled staff user with an email for ${workspace.slug} to send the invitation as`);
+  if (!inviter)
+    throw new InviteRefused(`${binding.crmName} has no enabled staff user with an email for ${workspace.slug} to send the invitation as`);
   // The admin page's checks (the contact's access can be invited, its email is its own), said as
   // an HttpError the command line prints.
   const { again } = await portal.inviteContact(workspace, contact.id, inviter, { ip: null, userAgent: 'npm run portal -- invite' });

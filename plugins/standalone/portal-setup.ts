@@ -7,10 +7,25 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import {
-  createClamdScanner, createCustomerPortal, type CustomerPortal, type HostAdapter, type HostStaffUser,
-  previousSecretsFrom, createKnex, createPgPool, databaseBoundsFrom, openEventBus, type EventBus, createUnleashFlags,
-  createMailer, type DevOutbox, createPortalLogger, type StructuredLogger, checkStartupSettings,
-  demoPaymentProviderOn, StartupRefused,
+  createClamdScanner,
+  createCustomerPortal,
+  type CustomerPortal,
+  type HostAdapter,
+  type HostStaffUser,
+  previousSecretsFrom,
+  createKnex,
+  createPgPool,
+  databaseBoundsFrom,
+  openEventBus,
+  type EventBus,
+  createUnleashFlags,
+  createMailer,
+  type DevOutbox,
+  createPortalLogger,
+  type StructuredLogger,
+  checkStartupSettings,
+  demoPaymentProviderOn,
+  StartupRefused,
 } from '../../src/index.ts';
 import { trustProxySetting } from '../shared/host-http.ts';
 import { StandaloneSetupError, type StandaloneBinding, type StandaloneHost } from './binding.ts';
@@ -29,7 +44,15 @@ export interface StandalonePortal {
   events: EventBus;
   logger: StructuredLogger;
   outbox: DevOutbox | undefined;
-  settings: { appUrl: string; sessionSecrets: string[]; secureCookies: boolean; trustProxy: boolean | number | string | undefined; production: boolean; port: number; host: string };
+  settings: {
+    appUrl: string;
+    sessionSecrets: string[];
+    secureCookies: boolean;
+    trustProxy: boolean | number | string | undefined;
+    production: boolean;
+    port: number;
+    host: string;
+  };
   /** Ends live streams and stops the portal's workers (once, however often called). */
   closePortal(): Promise<void>;
   /** Stops the portal's workers and ends every connection. */
@@ -58,9 +81,16 @@ function staffFromSession(host: StandaloneHost): (req: Request) => Promise<HostS
   };
 }
 
-export async function openStandalonePortal(binding: StandaloneBinding, env: NodeJS.ProcessEnv, options: OpenOptions): Promise<StandalonePortal> {
+export async function openStandalonePortal(
+  binding: StandaloneBinding,
+  env: NodeJS.ProcessEnv,
+  options: OpenOptions,
+): Promise<StandalonePortal> {
   const databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl) throw new StandaloneSetupError(`DATABASE_URL is required: the address of ${binding.crmName}'s PostgreSQL database (postgres://user:password@host:5432/name)`);
+  if (!databaseUrl)
+    throw new StandaloneSetupError(
+      `DATABASE_URL is required: the address of ${binding.crmName}'s PostgreSQL database (postgres://user:password@host:5432/name)`,
+    );
   const production = env.NODE_ENV === 'production';
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new StandaloneSetupError('PORT must be a port number (0 to 65535)');
@@ -69,13 +99,24 @@ export async function openStandalonePortal(binding: StandaloneBinding, env: Node
   const trustProxy = trustProxySetting(env.TRUST_PROXY) ?? (production ? 'loopback' : undefined);
   const smtpUrl = env.SMTP_URL || undefined;
   // The same refusals and warnings as the reference CRM's start-up, before anything connects.
-  const checked = checkStartupSettings({ production, sessionSecret, previousSessionSecrets: previous, smtpUrl, demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined, appUrl: env.APP_URL || undefined, trustProxy, databaseUrl });
+  const checked = checkStartupSettings({
+    production,
+    sessionSecret,
+    previousSessionSecrets: previous,
+    smtpUrl,
+    demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined,
+    appUrl: env.APP_URL || undefined,
+    trustProxy,
+    databaseUrl,
+  });
   if (checked.refusals.length > 0) throw new StartupRefused(checked.refusals);
   // An invitation printed to the console would put its sign-in link on the terminal and in logs.
-  if (options.command === 'invite' && !smtpUrl) throw new StandaloneSetupError('SMTP_URL is required to send an invitation (e.g. smtp://user:password@mail.example.com:587)');
+  if (options.command === 'invite' && !smtpUrl)
+    throw new StandaloneSetupError('SMTP_URL is required to send an invitation (e.g. smtp://user:password@mail.example.com:587)');
 
   const logger = options.logger ?? createPortalLogger({ level: env.LOG_LEVEL ?? (options.command === 'serve' ? 'info' : 'warn') });
-  if (checked.warnings.length > 0) logger.warn({ warnings: checked.warnings }, `unsafe configuration: ${checked.warnings.length} warning(s), listed in "warnings"`);
+  if (checked.warnings.length > 0)
+    logger.warn({ warnings: checked.warnings }, `unsafe configuration: ${checked.warnings.length} warning(s), listed in "warnings"`);
   const bounds = databaseBoundsFrom(env);
   const db = createKnex(databaseUrl, undefined, bounds);
   const sessionPool = createPgPool(databaseUrl, undefined, bounds);
@@ -94,7 +135,11 @@ export async function openStandalonePortal(binding: StandaloneBinding, env: Node
     });
     cleanup.push(() => flags.close());
     const quietMail = options.command !== 'serve';
-    const mailer = createMailer({ smtpUrl, from: env.MAIL_FROM || 'Client portal <portal@localhost>', logger: quietMail ? () => {} : (line) => console.log(line) });
+    const mailer = createMailer({
+      smtpUrl,
+      from: env.MAIL_FROM || 'Client portal <portal@localhost>',
+      logger: quietMail ? () => {} : (line) => console.log(line),
+    });
     const events = await openEventBus(sessionPool, { onError: (message, err) => logger.error({ err }, message) });
     cleanup.push(() => events.close());
     const adapter: HostAdapter = {
@@ -146,7 +191,15 @@ export async function openStandalonePortal(binding: StandaloneBinding, env: Node
       logger,
       outbox: mailer.outbox,
       closePortal,
-      settings: { appUrl, sessionSecrets: [secret, ...previous], secureCookies, trustProxy, production, port, host: env.HOST || '127.0.0.1' },
+      settings: {
+        appUrl,
+        sessionSecrets: [secret, ...previous],
+        secureCookies,
+        trustProxy,
+        production,
+        port,
+        host: env.HOST || '127.0.0.1',
+      },
       close: closeAll,
     };
   } catch (err) {

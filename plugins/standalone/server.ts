@@ -42,15 +42,25 @@ export function createStandaloneApp(running: StandalonePortal): express.Express 
   app.use(STAFF_PATHS.messages, signedIn, portal.staffRouter);
 
   app.use((req, res) => {
-    res.status(404).type('html').send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:notFound')));
+    res
+      .status(404)
+      .type('html')
+      .send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:notFound')));
   });
   app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
     if (status >= 500) running.logger.error({ err }, 'request failed');
     const { t } = requestLocale(req);
     // Client errors (a body too large, malformed) say so plainly; anything else says nothing of the cause.
-    const message = status >= 400 && status < 500 && err instanceof Error && (err as { expose?: boolean }).expose ? err.message : t(status === 404 ? 'staffSignIn:notFound' : 'staffSignIn:failed');
-    if (!res.headersSent) res.status(status >= 400 && status < 600 ? status : 500).type('html').send(renderStaffError(req, crmName, message));
+    const message =
+      status >= 400 && status < 500 && err instanceof Error && (err as { expose?: boolean }).expose
+        ? err.message
+        : t(status === 404 ? 'staffSignIn:notFound' : 'staffSignIn:failed');
+    if (!res.headersSent)
+      res
+        .status(status >= 400 && status < 600 ? status : 500)
+        .type('html')
+        .send(renderStaffError(req, crmName, message));
   });
   return app;
 }
@@ -65,7 +75,9 @@ export interface ServingPortal {
 export async function serveStandalone(running: StandalonePortal): Promise<ServingPortal> {
   await running.portal.verifyHost();
   if (!(await staffSessionTableExists(running.db))) {
-    throw new StandaloneSetupError(`the portal's tables are not there yet: run \`npm run portal -- migrate --host ${running.binding.name}\` first`);
+    throw new StandaloneSetupError(
+      `the portal's tables are not there yet: run \`npm run portal -- migrate --host ${running.binding.name}\` first`,
+    );
   }
   const app = createStandaloneApp(running);
   const server: Server = await new Promise((resolve, reject) => {

@@ -3,7 +3,12 @@
 // came from a request or the CRM goes through escapeHtml.
 import type { Request, Response } from 'express';
 import {
-  type HostStaffUser, type HostWorkspace, browserLocale, translator, type Locale, type Translate,
+  type HostStaffUser,
+  type HostWorkspace,
+  browserLocale,
+  translator,
+  type Locale,
+  type Translate,
   escapeHtml,
 } from '../../src/index.ts';
 
@@ -62,8 +67,12 @@ export function staffLayout(crmName: string) {
 <span class="crm">${escapeHtml(crmName)}</span>
 ${locals ? `<span class="workspace">${escapeHtml(locals.workspace.name)}</span>` : ''}
 <nav aria-label="${escapeHtml(t('staffSignIn:nav'))}"><ul>${links.map(([href, label]) => `<li><a href="${href}">${escapeHtml(label!)}</a></li>`).join('')}</ul></nav>
-${locals ? `<span class="who">${escapeHtml(locals.staff.name)}</span>
-<form method="post" action="${STAFF_PATHS.signOut}"><input type="hidden" name="_csrf" value="${escapeHtml(locals.csrfToken)}"><button type="submit">${escapeHtml(t('staffSignIn:signOut'))}</button></form>` : ''}
+${
+  locals
+    ? `<span class="who">${escapeHtml(locals.staff.name)}</span>
+<form method="post" action="${STAFF_PATHS.signOut}"><input type="hidden" name="_csrf" value="${escapeHtml(locals.csrfToken)}"><button type="submit">${escapeHtml(t('staffSignIn:signOut'))}</button></form>`
+    : ''
+}
 </header>`;
       return documentOf(locale, page.title, page.head, `${header}\n<main id="main">\n${page.body}\n</main>`);
     },

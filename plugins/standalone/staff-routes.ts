@@ -41,7 +41,10 @@ export function requireStaff(adapter: HostAdapter, crmName: string): RequestHand
       const workspace = staff ? await adapter.workspaces.findById(staff.workspaceId) : null;
       if (!staff || !workspace) {
         if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, STAFF_PATHS.signIn);
-        return res.status(401).type('html').send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:signInRequired')));
+        return res
+          .status(401)
+          .type('html')
+          .send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:signInRequired')));
       }
       const locals: StaffPageLocals = { staff, workspace, csrfToken: staffCsrfToken(req) };
       res.locals.standaloneStaff = locals;
@@ -59,7 +62,10 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
   const form = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 10 });
 
   const showSignIn = (req: Request, res: Response, status: number, extra: { login?: string; error?: string; notice?: string } = {}) =>
-    res.status(status).type('html').send(renderSignIn(req, { crmName, csrfToken: staffCsrfToken(req), ...extra }));
+    res
+      .status(status)
+      .type('html')
+      .send(renderSignIn(req, { crmName, csrfToken: staffCsrfToken(req), ...extra }));
 
   router.get(STAFF_PATHS.signIn, async (req, res, next) => {
     try {
@@ -79,7 +85,8 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
       const typedLogin = typeof req.body?.login === 'string' ? req.body.login.slice(0, 255) : '';
       if (!parsed.success) return showSignIn(req, res, 400, { login: typedLogin, error: t('staffSignIn:missing') });
       const { login, password } = parsed.data;
-      if (!(await withinLimits(limiter, req.ip ?? 'unknown', login))) return showSignIn(req, res, 429, { login, error: t('staffSignIn:limited') });
+      if (!(await withinLimits(limiter, req.ip ?? 'unknown', login)))
+        return showSignIn(req, res, 429, { login, error: t('staffSignIn:limited') });
       const staff = await host.signInStaff(login, password);
       if (!staff) return showSignIn(req, res, 401, { login, error: t('staffSignIn:invalid', { crm: crmName }) });
       await signInSession(req, staff);
@@ -91,7 +98,11 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
 
   router.post(STAFF_PATHS.signOut, form, async (req, res, next) => {
     try {
-      if (!validCsrf(req)) return res.status(403).type('html').send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:expired')));
+      if (!validCsrf(req))
+        return res
+          .status(403)
+          .type('html')
+          .send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:expired')));
       await signOutSession(req);
       res.clearCookie(STAFF_SESSION_COOKIE, { path: '/' });
       res.redirect(303, `${STAFF_PATHS.signIn}?signedOut=1`);

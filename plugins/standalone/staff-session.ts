@@ -45,7 +45,8 @@ export function sessionStaff(req: Request): { staffId: string; workspaceId: stri
   return { staffId: current.staffId, workspaceId: current.workspaceId, sessionId: current.id };
 }
 
-const promisify = (run: (done: (error?: unknown) => void) => void) => new Promise<void>((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
+const promisify = (run: (done: (error?: unknown) => void) => void) =>
+  new Promise<void>((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
 
 /** A fresh session id for the signed-in staff member, so a session fixed before sign-in is worthless after it. */
 export async function signInSession(req: Request, staff: HostStaffUser): Promise<void> {

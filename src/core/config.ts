@@ -5,13 +5,25 @@ export const PortalConfigSchema = z.object({
   /** Public base URL of the host app, used in links sent by email (no trailing slash). */
   appUrl: z.url().transform((url) => url.replace(/\/+$/, '')),
   /** Where the host mounts the client router. */
-  portalPath: z.string().regex(/^\/[a-z0-9/_-]*$/i).default('/portal'),
+  portalPath: z
+    .string()
+    .regex(/^\/[a-z0-9/_-]*$/i)
+    .default('/portal'),
   /** Where the host mounts the admin router, inside its own settings area. */
-  adminPath: z.string().regex(/^\/[a-z0-9/_-]*$/i).default('/settings/client-portal'),
+  adminPath: z
+    .string()
+    .regex(/^\/[a-z0-9/_-]*$/i)
+    .default('/settings/client-portal'),
   /** Where the host mounts the staff messages router (the agency's inbox), behind its staff sign-in. */
-  messagesPath: z.string().regex(/^\/[a-z0-9/_-]*$/i).default('/client-messages'),
+  messagesPath: z
+    .string()
+    .regex(/^\/[a-z0-9/_-]*$/i)
+    .default('/client-messages'),
   /** Where the host mounts the staff notifications router (any staff user, not only admins). */
-  notificationsPath: z.string().regex(/^\/[a-z0-9/_-]*$/i).default('/client-portal/notifications'),
+  notificationsPath: z
+    .string()
+    .regex(/^\/[a-z0-9/_-]*$/i)
+    .default('/client-portal/notifications'),
   /** Signs the session cookie and keys the one-time-code HMAC. */
   sessionSecret: z.string().min(32, 'sessionSecret must be at least 32 characters'),
   /**
@@ -23,7 +35,12 @@ export const PortalConfigSchema = z.object({
   previousSessionSecrets: z.array(z.string().min(32, 'each previous session secret must be at least 32 characters')).default([]),
   /** Secure cookies: on in production, off for http://localhost. */
   secureCookies: z.boolean().default(false),
-  sessionMaxAgeHours: z.number().int().positive().max(24 * 90).default(24 * 14),
+  sessionMaxAgeHours: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 90)
+    .default(24 * 14),
   /**
    * The built-in demo payment provider: a checkout page the portal serves itself that records an
    * invoice paid with no money moved. For demos and tests only, so off unless the host asks for it
@@ -49,7 +66,11 @@ export const PortalConfigSchema = z.object({
    * What the files people upload through the portal (client uploads, message attachments) may add
    * up to per workspace, so one client cannot fill the agency's disk or database. 5 GiB by default.
    */
-  workspaceStorageQuotaBytes: z.number().int().positive().default(5 * 1024 ** 3),
+  workspaceStorageQuotaBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 ** 3),
   /**
    * How many days before an offer's valid-until date its client's users get a reminder email
    * (an offer valid until today is still in time). 0 sends none.
@@ -61,9 +82,15 @@ export type PortalConfig = z.infer<typeof PortalConfigSchema>;
 export type PortalConfigInput = z.input<typeof PortalConfigSchema>;
 
 /** The current session secret, then the previous ones: what a signature or a hash may have been made with. */
-export const acceptedSessionSecrets = (config: Pick<PortalConfig, 'sessionSecret' | 'previousSessionSecrets'>): string[] => [config.sessionSecret, ...config.previousSessionSecrets];
+export const acceptedSessionSecrets = (config: Pick<PortalConfig, 'sessionSecret' | 'previousSessionSecrets'>): string[] => [
+  config.sessionSecret,
+  ...config.previousSessionSecrets,
+];
 
 /** SESSION_SECRET_PREVIOUS as the portal takes it: comma-separated, blanks ignored. */
 export function previousSecretsFrom(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((secret) => secret.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter(Boolean);
 }

@@ -47,10 +47,9 @@ const DepsSchema = z.object({
   adapter: z.object(
     {
       name: z.string({ error: 'must name the host adapter' }).min(1),
-      claims: z.array(
-        z.object({ concept: z.string(), table: z.string().min(1), columns: z.array(z.string()) }),
-        { error: 'must list where the host keeps what the adapter uses ([] for none)' },
-      ),
+      claims: z.array(z.object({ concept: z.string(), table: z.string().min(1), columns: z.array(z.string()) }), {
+        error: 'must list where the host keeps what the adapter uses ([] for none)',
+      }),
       workspaces: port('WorkspacesPort', ['findBySlug', 'findById']),
       clients: port('ClientsPort', ['list', 'findById']),
       contacts: port('ContactsPort', ['findById', 'findByEmail', 'list', 'updateProfile']),

@@ -79,6 +79,6 @@ export interface Feature {
 }
 
 /** True when the host has every port the feature needs. */
-export function hostOffers(adapter: HostAdapter, feature: Feature): boolean {
+export function hostHasPortsFor(adapter: HostAdapter, feature: Feature): boolean {
   return feature.needs.ports.every((port) => adapter[port] !== undefined);
 }

@@ -12,7 +12,8 @@ import { ADMIN_PATH, createTestHost, type TestHost } from '../support/test-host.
 
 const ACTIVITY = `${ADMIN_PATH}/activity`;
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
-const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const SAFARI_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 const rowsOf = (html: string) => (html.match(/<tr>\s*<td><time/g) ?? []).length;
 
@@ -37,18 +38,52 @@ describe('admin activity log', () => {
     rivalClient = await host.createClient(rival, 'Rival Client');
     const nina = await host.createContact(northwind, { name: 'Nina North', email: 'nina@northwind.test' });
     const greta = await host.createContact(globex, { name: 'Greta Globe', email: 'greta@globex.test' });
-    const ninaUser = await insertClientUser(host.db, { workspaceId: acme.id, clientId: northwind.id, contactId: nina.id, email: nina.email, status: 'active' });
-    const gretaUser = await insertClientUser(host.db, { workspaceId: acme.id, clientId: globex.id, contactId: greta.id, email: greta.email, status: 'active' });
+    const ninaUser = await insertClientUser(host.db, {
+      workspaceId: acme.id,
+      clientId: northwind.id,
+      contactId: nina.id,
+      email: nina.email,
+      status: 'active',
+    });
+    const gretaUser = await insertClientUser(host.db, {
+      workspaceId: acme.id,
+      clientId: globex.id,
+      contactId: greta.id,
+      email: greta.email,
+      status: 'active',
+    });
 
     // 40 sign-ins by Nina, 14 by Greta, 2 failures for an unknown email: 56 entries, 3 pages.
     for (let i = 0; i < 40; i++) {
-      await insertActivity(host.db, { workspaceId: acme.id, event: 'sign_in.succeeded', clientUserId: ninaUser.id, clientId: northwind.id, email: nina.email, ip: '203.0.113.7', userAgent: FIREFOX });
+      await insertActivity(host.db, {
+        workspaceId: acme.id,
+        event: 'sign_in.succeeded',
+        clientUserId: ninaUser.id,
+        clientId: northwind.id,
+        email: nina.email,
+        ip: '203.0.113.7',
+        userAgent: FIREFOX,
+      });
     }
     for (let i = 0; i < 14; i++) {
-      await insertActivity(host.db, { workspaceId: acme.id, event: 'password.changed', clientUserId: gretaUser.id, clientId: globex.id, email: greta.email, ip: '198.51.100.4', userAgent: SAFARI_IPHONE });
+      await insertActivity(host.db, {
+        workspaceId: acme.id,
+        event: 'password.changed',
+        clientUserId: gretaUser.id,
+        clientId: globex.id,
+        email: greta.email,
+        ip: '198.51.100.4',
+        userAgent: SAFARI_IPHONE,
+      });
     }
     for (let i = 0; i < 2; i++) {
-      await insertActivity(host.db, { workspaceId: acme.id, event: 'sign_in.failed', email: 'stranger@nowhere.test', ip: '192.0.2.99', userAgent: null });
+      await insertActivity(host.db, {
+        workspaceId: acme.id,
+        event: 'sign_in.failed',
+        email: 'stranger@nowhere.test',
+        ip: '192.0.2.99',
+        userAgent: null,
+      });
     }
     await insertActivity(host.db, { workspaceId: rival.id, event: 'sign_in.succeeded', email: 'rita@rival.test', ip: '192.0.2.1' });
     agent = await host.staffAgent(admin);
@@ -78,7 +113,8 @@ describe('admin activity log', () => {
     expect(res.text).to.contain('Changed password');
     expect(res.text).to.contain('Safari on iOS');
     expect(res.text).not.to.contain('rita@rival.test');
-    for (const header of ['Time (UTC)', 'Who', 'Client', 'Event', 'IP address', 'Device']) expect(res.text).to.contain(`<th scope="col">${header}</th>`);
+    for (const header of ['Time (UTC)', 'Who', 'Client', 'Event', 'IP address', 'Device'])
+      expect(res.text).to.contain(`<th scope="col">${header}</th>`);
   });
 
   it('pages through with Previous and Next', async () => {

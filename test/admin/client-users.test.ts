@@ -78,7 +78,11 @@ describe('admin client users', () => {
   });
 
   it('invites a contact: one email whose link opens the set-password page', async () => {
-    const res = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
+    const res = await agent
+      .post(`${CLIENTS}/invite`)
+      .type('form')
+      .send({ _csrf: csrf, contactId: nina.id, client: northwind.id })
+      .expect(303);
     expect(res.headers.location).to.equal(`${CLIENTS}?client=${northwind.id}&notice=invited`);
 
     const mails = await host.mailTo('nina@northwind.test');
@@ -101,8 +105,16 @@ describe('admin client users', () => {
     // few seconds a repeat counts as a double click on a loaded machine.
     await host.db('portal_request_guards').delete();
     const before = (await host.mailTo('nina@northwind.test')).length;
-    const first = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
-    const again = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: nina.id, client: northwind.id }).expect(303);
+    const first = await agent
+      .post(`${CLIENTS}/invite`)
+      .type('form')
+      .send({ _csrf: csrf, contactId: nina.id, client: northwind.id })
+      .expect(303);
+    const again = await agent
+      .post(`${CLIENTS}/invite`)
+      .type('form')
+      .send({ _csrf: csrf, contactId: nina.id, client: northwind.id })
+      .expect(303);
     expect(first.headers.location).to.equal(`${CLIENTS}?client=${northwind.id}&notice=resent`);
     expect(again.headers.location).to.equal(first.headers.location);
     expect(await host.mailTo('nina@northwind.test')).to.have.length(before + 1);
@@ -134,7 +146,10 @@ describe('admin client users', () => {
     const twin = await host.createContact(globex, { name: 'Nina Twin', email: 'NINA@northwind.test' });
     const res = await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: twin.id }).expect(409);
     expect(res.text).to.contain('Another contact already signs in to the portal with NINA@northwind.test');
-    await host.db('contacts').where({ id: Number(twin.id) }).delete();
+    await host
+      .db('contacts')
+      .where({ id: Number(twin.id) })
+      .delete();
   });
 
   describe('disable and re-enable', () => {
@@ -167,7 +182,10 @@ describe('admin client users', () => {
       const next = await client.get('/portal/acme/').expect(303);
       expect(next.headers.location).to.match(/^\/portal\/acme\/sign-in\?next=/);
 
-      const log = await host.db('client_activity_logs').where({ workspace_id: acme.id, event: 'client_user.disabled', client_user_id: ninaUserId }).select('details');
+      const log = await host
+        .db('client_activity_logs')
+        .where({ workspace_id: acme.id, event: 'client_user.disabled', client_user_id: ninaUserId })
+        .select('details');
       expect(log).to.have.length(1);
       expect(log[0].details).to.include({ staffId: admin.id, sessionsEnded: 1 });
 
@@ -187,7 +205,10 @@ describe('admin client users', () => {
       const res = await agent.post(`${CLIENTS}/${ninaUserId}/enable`).type('form').send({ _csrf: csrf }).expect(303);
       expect(res.headers.location).to.equal(`${CLIENTS}?notice=enabled`);
       expect((await findClientUserByContact(host.db, acme.id, nina.id))?.status).to.equal('active');
-      const log = await host.db('client_activity_logs').where({ workspace_id: acme.id, event: 'client_user.enabled', client_user_id: ninaUserId }).count<{ count: number }[]>({ count: '*' });
+      const log = await host
+        .db('client_activity_logs')
+        .where({ workspace_id: acme.id, event: 'client_user.enabled', client_user_id: ninaUserId })
+        .count<{ count: number }[]>({ count: '*' });
       expect(Number(log[0]?.count)).to.equal(1);
       await agent.post(`${CLIENTS}/${ninaUserId}/enable`).type('form').send({ _csrf: csrf }).expect(409);
     });
@@ -203,7 +224,7 @@ describe('admin client users', () => {
     it('a disable and re-enable voids the invitation link sent before', async () => {
       await host.db('portal_request_guards').delete();
       await agent.post(`${CLIENTS}/invite`).type('form').send({ _csrf: csrf, contactId: noah.id }).expect(303);
-        const link = linkPath((await host.mailTo(noah.email.toLowerCase())).at(-1));
+      const link = linkPath((await host.mailTo(noah.email.toLowerCase())).at(-1));
       await supertest(host.app).get(link).expect(200);
       const noahUser = (await findClientUserByContact(host.db, acme.id, noah.id))!;
       await agent.post(`${CLIENTS}/${noahUser.id}/disable`).type('form').send({ _csrf: csrf }).expect(303);
@@ -216,7 +237,13 @@ describe('admin client users', () => {
     const rivalWorkspace = (await host.db('workspaces').where({ slug: 'rival' }).first('id')) as { id: number };
     const [row] = await host
       .db('client_users')
-      .insert({ workspace_id: String(rivalWorkspace.id), client_id: otherClient.id, contact_id: otherContact.id, email: 'rita@rival.test', status: 'active' })
+      .insert({
+        workspace_id: String(rivalWorkspace.id),
+        client_id: otherClient.id,
+        contact_id: otherContact.id,
+        email: 'rita@rival.test',
+        status: 'active',
+      })
       .returning('id');
     const rivalUserId = (row as { id: string }).id;
     await agent.post(`${CLIENTS}/${rivalUserId}/disable`).type('form').send({ _csrf: csrf }).expect(404);
@@ -237,7 +264,13 @@ describe('admin client users', () => {
     expect(res.text).to.contain('hx-target="#client-users" hx-select="#client-users" hx-swap="outerHTML"');
     expect(res.text).to.match(/<body[^>]+hx-headers:inherited="\{&#34;X-CSRF-Token&#34;:&#34;[\w-]+&#34;\}"/);
     // The header alone is enough for an htmx request.
-    await agent.post(`${CLIENTS}/invite`).set('X-CSRF-Token', csrf).set('HX-Request', 'true').type('form').send({ contactId: greta.id }).expect(303);
+    await agent
+      .post(`${CLIENTS}/invite`)
+      .set('X-CSRF-Token', csrf)
+      .set('HX-Request', 'true')
+      .type('form')
+      .send({ contactId: greta.id })
+      .expect(303);
     expect(await host.mailTo('greta@globex.test')).to.have.length(1);
   });
 });

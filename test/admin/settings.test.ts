@@ -13,19 +13,24 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { ADMIN_PATH, createTestHost, csrfFrom, type TestHost } from '../support/test-host.ts';
 
 // A 1×1 PNG and a 1×1 GIF: the smallest real images.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 /** Every switch and both sign-in methods on, as the form submits them. */
 function allOn(): Record<string, string> {
-  return Object.fromEntries([...SECTION_SWITCHES.map((s) => [s.key, 'on']), ['loginWithCode', 'on'], ['loginWithPassword', 'on'], ['primaryColor', '#2f5bd3']]);
+  return Object.fromEntries([
+    ...SECTION_SWITCHES.map((s) => [s.key, 'on']),
+    ['loginWithCode', 'on'],
+    ['loginWithPassword', 'on'],
+    ['primaryColor', '#2f5bd3'],
+  ]);
 }
 
 async function logoRows(host: TestHost, workspace: HostWorkspace): Promise<number> {
-  const [row] = await host.db('portal_files').where({ workspace_id: workspace.id, purpose: 'logo' }).count<{ count: number }[]>({ count: '*' });
+  const [row] = await host
+    .db('portal_files')
+    .where({ workspace_id: workspace.id, purpose: 'logo' })
+    .count<{ count: number }[]>({ count: '*' });
   return Number(row?.count ?? 0);
 }
 
@@ -84,18 +89,33 @@ describe('admin settings page', () => {
     const page = await agent.get(res.headers.location!).expect(200);
     expect(page.text).to.contain('Your portal settings are saved.');
     expect(page.text).to.match(/id="setting-showInvoices" name="showInvoices" value="on" aria-describedby="setting-showInvoices-hint">/);
-    expect(page.text).to.match(/id="setting-showProposals" name="showProposals" value="on" aria-describedby="setting-showProposals-hint" checked>/);
+    expect(page.text).to.match(
+      /id="setting-showProposals" name="showProposals" value="on" aria-describedby="setting-showProposals-hint" checked>/,
+    );
   });
 
   it('saves the two-factor rule with the other switches, and keeps it as typed when the form is refused', async () => {
     expect((await findSettings(host.db, acme.id)).requireTwoFactor).to.equal(false);
     const page = await agent.get(ADMIN_PATH).expect(200);
-    expect(page.text).to.match(/id="setting-requireTwoFactor" name="requireTwoFactor" value="on" aria-describedby="setting-requireTwoFactor-hint">/);
+    expect(page.text).to.match(
+      /id="setting-requireTwoFactor" name="requireTwoFactor" value="on" aria-describedby="setting-requireTwoFactor-hint">/,
+    );
     // Refused (no sign-in method): nothing saved, and the box stays as it was sent.
-    const refused = await agent.post(ADMIN_PATH).field('_csrf', csrf).field('requireTwoFactor', 'on').field('portalTitle', 'Kept').expect(400);
-    expect(refused.text).to.match(/id="setting-requireTwoFactor" name="requireTwoFactor" value="on" aria-describedby="setting-requireTwoFactor-hint" checked>/);
+    const refused = await agent
+      .post(ADMIN_PATH)
+      .field('_csrf', csrf)
+      .field('requireTwoFactor', 'on')
+      .field('portalTitle', 'Kept')
+      .expect(400);
+    expect(refused.text).to.match(
+      /id="setting-requireTwoFactor" name="requireTwoFactor" value="on" aria-describedby="setting-requireTwoFactor-hint" checked>/,
+    );
     expect((await findSettings(host.db, acme.id)).requireTwoFactor).to.equal(false);
-    await agent.post(ADMIN_PATH).type('form').send({ ...allOn(), _csrf: csrf, requireTwoFactor: 'on' }).expect(303);
+    await agent
+      .post(ADMIN_PATH)
+      .type('form')
+      .send({ ...allOn(), _csrf: csrf, requireTwoFactor: 'on' })
+      .expect(303);
     expect((await findSettings(host.db, acme.id)).requireTwoFactor).to.equal(true);
     const saved = await agent.get(ADMIN_PATH).expect(200);
     expect(saved.text).to.match(/name="requireTwoFactor" value="on" aria-describedby="setting-requireTwoFactor-hint" checked>/);
@@ -103,7 +123,11 @@ describe('admin settings page', () => {
     const clients = await agent.get(`${ADMIN_PATH}/clients`).expect(200);
     expect(clients.text).to.contain('Two-factor authentication is required for client users.');
     expect(clients.text).to.contain(`href="${ADMIN_PATH}#setting-requireTwoFactor"`);
-    await agent.post(ADMIN_PATH).type('form').send({ ...allOn(), _csrf: csrf }).expect(303);
+    await agent
+      .post(ADMIN_PATH)
+      .type('form')
+      .send({ ...allOn(), _csrf: csrf })
+      .expect(303);
     expect((await findSettings(host.db, acme.id)).requireTwoFactor).to.equal(false);
   });
 
@@ -143,7 +167,11 @@ describe('admin settings page', () => {
   });
 
   it('saves the portal title and colour, and the portal shows them', async () => {
-    await agent.post(ADMIN_PATH).type('form').send({ ...allOn(), _csrf: csrf, portalTitle: 'Acme for clients', primaryColor: '#115533' }).expect(303);
+    await agent
+      .post(ADMIN_PATH)
+      .type('form')
+      .send({ ...allOn(), _csrf: csrf, portalTitle: 'Acme for clients', primaryColor: '#115533' })
+      .expect(303);
     const settings = await findSettings(host.db, acme.id);
     expect(settings.portalTitle).to.equal('Acme for clients');
     expect(settings.primaryColor).to.equal('#115533');
@@ -154,14 +182,26 @@ describe('admin settings page', () => {
   });
 
   it('an empty title goes back to the default', async () => {
-    await agent.post(ADMIN_PATH).type('form').send({ ...allOn(), _csrf: csrf, portalTitle: '  ' }).expect(303);
+    await agent
+      .post(ADMIN_PATH)
+      .type('form')
+      .send({ ...allOn(), _csrf: csrf, portalTitle: '  ' })
+      .expect(303);
     expect((await findSettings(host.db, acme.id)).portalTitle).to.equal(null);
   });
 
   it('rejects a title over 120 characters and a colour that is not #rrggbb', async () => {
-    const long = await agent.post(ADMIN_PATH).type('form').send({ ...allOn(), _csrf: csrf, portalTitle: 'x'.repeat(121) }).expect(400);
+    const long = await agent
+      .post(ADMIN_PATH)
+      .type('form')
+      .send({ ...allOn(), _csrf: csrf, portalTitle: 'x'.repeat(121) })
+      .expect(400);
     expect(long.text).to.contain('Use at most 120 characters for the portal title.');
-    const colour = await agent.post(ADMIN_PATH).type('form').send({ ...allOn(), _csrf: csrf, primaryColor: 'red' }).expect(400);
+    const colour = await agent
+      .post(ADMIN_PATH)
+      .type('form')
+      .send({ ...allOn(), _csrf: csrf, primaryColor: 'red' })
+      .expect(400);
     expect(colour.text).to.contain('Enter a colour as #rrggbb');
   });
 
@@ -177,11 +217,15 @@ describe('admin settings page', () => {
       const settings = await findSettings(host.db, acme.id);
       expect(settings.logoFileId).to.be.a('string');
 
-      const res = await supertest(host.app).get('/portal/acme/branding/logo').buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const res = await supertest(host.app)
+        .get('/portal/acme/branding/logo')
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
       expect(res.headers['content-type']).to.equal('image/png');
       expect(Buffer.compare(res.body as Buffer, PNG)).to.equal(0);
 
@@ -208,7 +252,9 @@ describe('admin settings page', () => {
 
     it('rejects a text file named .png with a 400, saving nothing', async () => {
       const before = await findSettings(host.db, acme.id);
-      const res = await upload(Buffer.from('just some text, not an image\n'), 'sneaky.png', 'image/png', { portalTitle: 'Should not be saved' }).expect(400);
+      const res = await upload(Buffer.from('just some text, not an image\n'), 'sneaky.png', 'image/png', {
+        portalTitle: 'Should not be saved',
+      }).expect(400);
       expect(res.text).to.contain('The logo must be a PNG, JPEG, WebP or GIF image.');
       const after = await findSettings(host.db, acme.id);
       expect(after.logoFileId).to.equal(before.logoFileId);
@@ -253,11 +299,19 @@ describe('admin settings page', () => {
     });
 
     it('a multipart form without the CSRF token is refused', async () => {
-      await agent.post(ADMIN_PATH).field('loginWithCode', 'on').attach('logo', PNG, { filename: 'logo.png', contentType: 'image/png' }).expect(403);
+      await agent
+        .post(ADMIN_PATH)
+        .field('loginWithCode', 'on')
+        .attach('logo', PNG, { filename: 'logo.png', contentType: 'image/png' })
+        .expect(403);
     });
 
     it('"remove logo" deletes it, and the portal falls back to no logo', async () => {
-      await agent.post(ADMIN_PATH).type('form').send({ ...allOn(), _csrf: csrf, removeLogo: 'on' }).expect(303);
+      await agent
+        .post(ADMIN_PATH)
+        .type('form')
+        .send({ ...allOn(), _csrf: csrf, removeLogo: 'on' })
+        .expect(303);
       expect((await findSettings(host.db, acme.id)).logoFileId).to.equal(null);
       expect(await logoRows(host, acme)).to.equal(0);
       await supertest(host.app).get('/portal/acme/branding/logo').expect(404);

@@ -25,7 +25,8 @@ const ALGA_SCHEMA = path.join(schemasDir, 'alga-psa.sql');
 
 /** Why no real Alga PSA database can be made in this run, or null when one can. */
 export function unavailable(): string | null {
-  if (!process.env.DATABASE_URL) return 'DATABASE_URL is not set: the real Alga PSA schema is loaded with psql into a PostgreSQL server, not the embedded engine';
+  if (!process.env.DATABASE_URL)
+    return 'DATABASE_URL is not set: the real Alga PSA schema is loaded with psql into a PostgreSQL server, not the embedded engine';
   if (!existsSync(ALGA_SCHEMA)) return `the Alga PSA schema is not at ${ALGA_SCHEMA} (set CRM_SCHEMAS_DIR)`;
   return null;
 }
@@ -59,7 +60,14 @@ export async function startAlgaHost(): Promise<AlgaHost> {
     db = createKnex(database.url);
     const seed = await seedAlga(db, storageRoot);
     const live = db;
-    return { database, db, storageRoot, seed, adapter: () => createAlgaPsaAdapter(live, { nextAuthSecret: NEXTAUTH_SECRET, storageRoot }), close };
+    return {
+      database,
+      db,
+      storageRoot,
+      seed,
+      adapter: () => createAlgaPsaAdapter(live, { nextAuthSecret: NEXTAUTH_SECRET, storageRoot }),
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

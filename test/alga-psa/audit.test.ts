@@ -13,8 +13,7 @@ async function rowCounts(db: Knex, tables: string[]): Promise<Record<string, num
   return counts;
 }
 
-
-describe('audit: a real Alga PSA database with the alga-psa binding\'s claims', function () {
+describe("audit: a real Alga PSA database with the alga-psa binding's claims", function () {
   this.timeout(300_000);
   const alga = useAlgaHost();
 

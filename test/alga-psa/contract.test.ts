@@ -40,7 +40,9 @@ async function alga(): Promise<AdapterContractSetup> {
       tasks: {
         // Handed to Sophie as Alga's task form does it: assigned_to her client login.
         async reassign(taskId) {
-          await db('project_tasks').where({ tenant: seed.tenant, task_id: taskId }).update({ assigned_to: seed.users.sophie, updated_at: db.fn.now() });
+          await db('project_tasks')
+            .where({ tenant: seed.tenant, task_id: taskId })
+            .update({ assigned_to: seed.users.sophie, updated_at: db.fn.now() });
         },
         // Alga deletes a task's resources and then the task.
         async remove(taskId) {

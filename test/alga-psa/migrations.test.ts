@@ -20,7 +20,10 @@ const run = promisify(execFile);
 async function rowsSnapshot(db: Knex, tables: string[]): Promise<Record<string, string>> {
   const rows: Record<string, string> = {};
   for (const table of tables) {
-    const result = await db.raw(`select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ?? t`, [table]);
+    const result = await db.raw(
+      `select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ?? t`,
+      [table],
+    );
     rows[table] = `${result.rows[0]?.n}:${result.rows[0]?.digest}`;
   }
   return rows;
@@ -41,14 +44,16 @@ async function ownedSequences(db: Knex, tables: string[]): Promise<string[]> {
 /** pg_dump's DDL for the whole database but the named (portal) tables and their sequences: Alga's tables, pgboss, functions, triggers, types. */
 async function dumpHostSchema(db: Knex, url: string, portalTables: string[]): Promise<string> {
   const excluded = [...portalTables, ...(await ownedSequences(db, portalTables))].map((table) => `--exclude-table=public.${table}`);
-  const { stdout } = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', ...excluded, url], { maxBuffer: 128 * 1024 * 1024 });
+  const { stdout } = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', ...excluded, url], {
+    maxBuffer: 128 * 1024 * 1024,
+  });
   // Newer pg_dump releases fence the script with \restrict / \unrestrict and a random key per run.
   return stdout.replace(/^\\(un)?restrict .*$/gm, '');
 }
 
 const reason = unavailable();
 
-describe('alga-psa host: the portal\'s migrations leave Alga\'s schema and rows as they were', function () {
+describe("alga-psa host: the portal's migrations leave Alga's schema and rows as they were", function () {
   this.timeout(300_000);
   let host: AlgaHost;
   let running: PortalOnHost;
@@ -59,7 +64,13 @@ describe('alga-psa host: the portal\'s migrations leave Alga\'s schema and rows 
     host = await startAlgaHost();
     const tenant = await host.db('tenants').where({ tenant: host.seed.tenant }).first('tenant', 'client_name');
     const workspaceSlug = derivedSlug({ ...tenant, logo_url: null, primary_color: null });
-    running = await portalOnHost({ db: host.db, databaseUrl: host.database.url, adapter: host.adapter(), workspaceSlug, from: 'Northwind IT <portal@northwind.example>' });
+    running = await portalOnHost({
+      db: host.db,
+      databaseUrl: host.database.url,
+      adapter: host.adapter(),
+      workspaceSlug,
+      from: 'Northwind IT <portal@northwind.example>',
+    });
     portal = running.portal;
   });
   after(async function () {

@@ -32,11 +32,21 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     const { db, seed } = host;
     const tenant = await db('tenants').where({ tenant: seed.tenant }).first('tenant', 'client_name');
     slug = derivedSlug({ ...tenant, logo_url: null, primary_color: null });
-    running = await portalOnHost({ db, databaseUrl: host.database.url, adapter: host.adapter(), workspaceSlug: slug, from: 'Northwind IT <portal@northwind.example>', serve: true });
+    running = await portalOnHost({
+      db,
+      databaseUrl: host.database.url,
+      adapter: host.adapter(),
+      workspaceSlug: slug,
+      from: 'Northwind IT <portal@northwind.example>',
+      serve: true,
+    });
     url = running.url;
     base = `/portal/${slug}`;
     // The agency switches online payments on.
-    await db('workspace_client_portal_settings').insert({ workspace_id: seed.tenant, allow_online_payments: true }).onConflict('workspace_id').merge();
+    await db('workspace_client_portal_settings')
+      .insert({ workspace_id: seed.tenant, allow_online_payments: true })
+      .onConflict('workspace_id')
+      .merge();
   });
   after(async function () {
     await running?.close();
@@ -46,37 +56,60 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
   if (reason) it(`is skipped: ${reason}`, () => {});
 
   it('refuses a wrong password, then signs Claire in with her Alga password', async function () {
-    const refused = await signedInAgent(request.agent(url), slug, { email: 'claire@harbor.example', password: `${CLAIRE_PASSWORD}x` }).then(() => 'signed in', () => 'refused');
+    const refused = await signedInAgent(request.agent(url), slug, { email: 'claire@harbor.example', password: `${CLAIRE_PASSWORD}x` }).then(
+      () => 'signed in',
+      () => 'refused',
+    );
     expect(refused).to.equal('refused');
     claire = await signedInAgent(request.agent(url), slug, { email: 'claire@harbor.example', password: CLAIRE_PASSWORD });
     // The portal linked its record to Alga's contact on the first sign-in, with no password of its own.
-    const linked = await host.db('client_users').where({ workspace_id: host.seed.tenant, contact_id: host.seed.contacts.claire }).first('status', 'password_hash');
+    const linked = await host
+      .db('client_users')
+      .where({ workspace_id: host.seed.tenant, contact_id: host.seed.contacts.claire })
+      .first('status', 'password_hash');
     expect(linked).to.include({ status: 'active', password_hash: null });
   });
 
-  it('shows the dashboard with the client\'s quotations and invoices, and no proposals', async function () {
+  it("shows the dashboard with the client's quotations and invoices, and no proposals", async function () {
     const page = await claire.get(`${base}/`).expect(200);
     expect(page.text).to.include(`href="${base}/quotations"`).and.include(`href="${base}/invoices"`).and.not.include(`${base}/proposals`);
     const quotations = await claire.get(`${base}/quotations`).expect(200);
-    expect(quotations.text).to.include('Managed backup').and.include('Q-0001').and.not.include('Draft network audit').and.not.include('Template: standard onboarding');
+    expect(quotations.text)
+      .to.include('Managed backup')
+      .and.include('Q-0001')
+      .and.not.include('Draft network audit')
+      .and.not.include('Template: standard onboarding');
   });
 
-  it('accepts a quotation: Alga\'s quote is accepted and the portal\'s evidence is written with it', async function () {
+  it("accepts a quotation: Alga's quote is accepted and the portal's evidence is written with it", async function () {
     const id = host.seed.quotes.accept;
     const detail = await claire.get(`${base}/quotations/${id}`).expect(200);
     expect(detail.text).to.include('Monthly managed services').and.not.include('Optional, not selected');
     const form = await claire.get(`${base}/quotations/${id}/accept`).expect(200);
     const fingerprint = fingerprintIn(form.text);
     expect(fingerprint).to.have.length(64);
-    await claire.post(`${base}/quotations/${id}/accept`).type('form').send({ _csrf: csrfFrom(form.text), typedName: 'Claire Martin', consent: 'yes', fingerprint }).expect(303);
+    await claire
+      .post(`${base}/quotations/${id}/accept`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), typedName: 'Claire Martin', consent: 'yes', fingerprint })
+      .expect(303);
     const row = await host.db('quotes').where({ tenant: host.seed.tenant, quote_id: id }).first('status', 'accepted_at', 'rejected_at');
     expect(row.status).to.equal('accepted');
     expect(row.accepted_at).to.be.instanceOf(Date);
     expect(row.rejected_at).to.equal(null);
-    expect(await host.db('quote_activities').where({ tenant: host.seed.tenant, quote_id: id, activity_type: 'accepted' })).to.have.length(1);
-    const evidence = await host.db('portal_offer_decisions').where({ workspace_id: host.seed.tenant, offer_kind: 'quotation', offer_id: id });
+    expect(await host.db('quote_activities').where({ tenant: host.seed.tenant, quote_id: id, activity_type: 'accepted' })).to.have.length(
+      1,
+    );
+    const evidence = await host
+      .db('portal_offer_decisions')
+      .where({ workspace_id: host.seed.tenant, offer_kind: 'quotation', offer_id: id });
     expect(evidence).to.have.length(1);
-    expect(evidence[0]).to.include({ client_id: host.seed.clients.bakery, outcome: 'accepted', typed_name: 'Claire Martin', snapshot_sha256: fingerprint });
+    expect(evidence[0]).to.include({
+      client_id: host.seed.clients.bakery,
+      outcome: 'accepted',
+      typed_name: 'Claire Martin',
+      snapshot_sha256: fingerprint,
+    });
   });
 
   it('views an invoice and pays it in full through the demo checkout: Alga records the payment and marks the invoice paid', async function () {
@@ -84,18 +117,32 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     const detail = await claire.get(`${base}/invoices/${id}`).expect(200);
     expect(detail.text).to.include('INV-000001').and.include('Managed services');
     const page = await claire.get(`${base}/invoices/${id}/pay`).expect(200);
-    const started = await claire.post(`${base}/invoices/${id}/pay`).type('form').send({ _csrf: csrfFrom(page.text), choice: 'full' }).expect(303);
+    const started = await claire
+      .post(`${base}/invoices/${id}/pay`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), choice: 'full' })
+      .expect(303);
     const paymentId = /\/payments\/demo\/([0-9a-f-]{36})$/.exec(started.headers.location ?? '')?.[1];
     expect(paymentId, started.headers.location).to.be.a('string');
     const checkout = await claire.get(`${base}/payments/demo/${paymentId}`).expect(200);
-    await claire.post(`${base}/payments/demo/${paymentId}`).type('form').send({ _csrf: csrfFrom(checkout.text), action: 'pay' }).expect(303);
+    await claire
+      .post(`${base}/payments/demo/${paymentId}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(checkout.text), action: 'pay' })
+      .expect(303);
 
     const invoice = await host.db('invoices').where({ tenant: host.seed.tenant, invoice_id: id }).first('status');
     expect(invoice.status).to.equal('paid');
-    const portalPayment = await host.db('client_payments').where({ id: paymentId }).first('status', 'amount_cents', 'currency', 'host_payment_id');
+    const portalPayment = await host
+      .db('client_payments')
+      .where({ id: paymentId })
+      .first('status', 'amount_cents', 'currency', 'host_payment_id');
     expect(portalPayment).to.include({ status: 'recorded', currency: 'USD' });
     expect(Number(portalPayment.amount_cents)).to.equal(150_000);
-    const algaPayment = await host.db('invoice_payments').where({ tenant: host.seed.tenant, payment_id: portalPayment.host_payment_id }).first('invoice_id', 'amount', 'notes');
+    const algaPayment = await host
+      .db('invoice_payments')
+      .where({ tenant: host.seed.tenant, payment_id: portalPayment.host_payment_id })
+      .first('invoice_id', 'amount', 'notes');
     expect(algaPayment).to.include({ invoice_id: id, notes: 'Paid from the client portal' });
     expect(Number(algaPayment.amount)).to.equal(150_000);
     expect(await host.db('transactions').where({ tenant: host.seed.tenant, invoice_id: id, type: 'payment' })).to.have.length(1);
@@ -106,10 +153,16 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     await host.db('contacts').where({ tenant: host.seed.tenant, contact_name_id: host.seed.contacts.claire }).update({ is_inactive: true });
     try {
       await claire.get(`${base}/`).expect(303);
-      const again = await signedInAgent(request.agent(url), slug, { email: 'claire@harbor.example', password: CLAIRE_PASSWORD }).then(() => 'signed in', () => 'refused');
+      const again = await signedInAgent(request.agent(url), slug, { email: 'claire@harbor.example', password: CLAIRE_PASSWORD }).then(
+        () => 'signed in',
+        () => 'refused',
+      );
       expect(again).to.equal('refused');
     } finally {
-      await host.db('contacts').where({ tenant: host.seed.tenant, contact_name_id: host.seed.contacts.claire }).update({ is_inactive: false });
+      await host
+        .db('contacts')
+        .where({ tenant: host.seed.tenant, contact_name_id: host.seed.contacts.claire })
+        .update({ is_inactive: false });
     }
   });
 });

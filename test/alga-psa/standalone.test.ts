@@ -8,13 +8,20 @@ import { StandaloneSetupError } from '../../plugins/standalone/binding.ts';
 import { useAlgaHost } from './alga-host.ts';
 import { ADMIN_PASSWORD, CLAIRE_PASSWORD, NEXTAUTH_SECRET } from './seed.ts';
 
-
 describe('alga-psa standalone binding', function () {
   const alga = useAlgaHost();
 
   it('requires NEXTAUTH_SECRET and refuses malformed settings', async function () {
-    for (const env of [{}, { NEXTAUTH_SECRET: ' ' }, { NEXTAUTH_SECRET: 'x', ALGA_BASE_URL: 'ftp://psa' }, { NEXTAUTH_SECRET: 'x', ALGA_WORKSPACE_SLUGS: 'Bad Slug=1' }]) {
-      const outcome = await algaPsaStandalone.open(alga.host.db, env).then(() => 'opened', (error: Error) => error);
+    for (const env of [
+      {},
+      { NEXTAUTH_SECRET: ' ' },
+      { NEXTAUTH_SECRET: 'x', ALGA_BASE_URL: 'ftp://psa' },
+      { NEXTAUTH_SECRET: 'x', ALGA_WORKSPACE_SLUGS: 'Bad Slug=1' },
+    ]) {
+      const outcome = await algaPsaStandalone.open(alga.host.db, env).then(
+        () => 'opened',
+        (error: Error) => error,
+      );
       expect(outcome, JSON.stringify(env)).to.be.instanceOf(StandaloneSetupError);
     }
     expect(algaPsaStandalone.settings.find((setting) => setting.name === 'NEXTAUTH_SECRET')?.required).to.equal(true);
@@ -42,9 +49,15 @@ describe('alga-psa standalone binding', function () {
     expect(await standalone.findStaff(seed.tenant, seed.users.disabledStaff)).to.equal(null);
     expect(await standalone.findStaff(seed.tenant, 'abc')).to.equal(null);
 
-    expect(standalone.crmRecordUrl('invoice', seed.invoices.unpaid)).to.equal(`https://psa.northwind.example/msp/invoices/${seed.invoices.unpaid}`);
-    expect(standalone.crmRecordUrl('quotation', seed.quotes.accept)).to.equal(`https://psa.northwind.example/msp/billing?tab=quotes&quoteId=${seed.quotes.accept}`);
-    expect(standalone.crmRecordUrl('client', seed.clients.bakery)).to.equal(`https://psa.northwind.example/msp/clients/${seed.clients.bakery}`);
+    expect(standalone.crmRecordUrl('invoice', seed.invoices.unpaid)).to.equal(
+      `https://psa.northwind.example/msp/invoices/${seed.invoices.unpaid}`,
+    );
+    expect(standalone.crmRecordUrl('quotation', seed.quotes.accept)).to.equal(
+      `https://psa.northwind.example/msp/billing?tab=quotes&quoteId=${seed.quotes.accept}`,
+    );
+    expect(standalone.crmRecordUrl('client', seed.clients.bakery)).to.equal(
+      `https://psa.northwind.example/msp/clients/${seed.clients.bakery}`,
+    );
     expect(standalone.crmRecordUrl('task', seed.tasks.undated)).to.equal(null);
     expect(standalone.crmRecordUrl('invoice', 'not-a-uuid')).to.equal(null);
   });

@@ -10,7 +10,7 @@ import { CLAIRE_PASSWORD } from './seed.ts';
 
 const reason = unavailable();
 
-describe('alga-psa binding: what a client sees, and what stays Alga\'s', function () {
+describe("alga-psa binding: what a client sees, and what stays Alga's", function () {
   let host: AlgaHost;
   let adapter: HostAdapter;
 
@@ -30,15 +30,30 @@ describe('alga-psa binding: what a client sees, and what stays Alga\'s', functio
     expect((await adapter.clients.list(seed.tenant)).map((c) => c.name)).to.deep.equal(['Harbor Bakery', 'Summit Garage']);
     expect(await adapter.clients.findById(seed.tenant, seed.clients.inactive)).to.equal(null);
     expect(await adapter.contacts.findById(seed.tenant, seed.contacts.disabled)).to.equal(null);
-    expect((await adapter.contacts.list(seed.tenant, { clientId: seed.clients.bakery })).map((c) => c.email).sort()).to.deep.equal(['claire@harbor.example', 'sophie@harbor.example']);
+    expect((await adapter.contacts.list(seed.tenant, { clientId: seed.clients.bakery })).map((c) => c.email).sort()).to.deep.equal([
+      'claire@harbor.example',
+      'sophie@harbor.example',
+    ]);
     const [claire] = await adapter.contacts.findByEmail(seed.tenant, 'Claire@Harbor.example');
-    expect(claire).to.deep.equal({ id: seed.contacts.claire, workspaceId: seed.tenant, clientId: seed.clients.bakery, clientName: 'Harbor Bakery', name: 'Claire Martin', email: 'claire@harbor.example', phone: '+1 555 0100' });
+    expect(claire).to.deep.equal({
+      id: seed.contacts.claire,
+      workspaceId: seed.tenant,
+      clientId: seed.clients.bakery,
+      clientName: 'Harbor Bakery',
+      name: 'Claire Martin',
+      email: 'claire@harbor.example',
+      phone: '+1 555 0100',
+    });
     const [theirs] = await adapter.contacts.findByEmail(seed.otherTenant, 'claire@harbor.example');
     expect(theirs?.id).to.equal(seed.contacts.otherTenantContact);
-    expect((await adapter.credentials!.verifyPassword(seed.otherTenant, 'claire@harbor.example', CLAIRE_PASSWORD))?.id).to.equal(seed.contacts.otherTenantContact);
+    expect((await adapter.credentials!.verifyPassword(seed.otherTenant, 'claire@harbor.example', CLAIRE_PASSWORD))?.id).to.equal(
+      seed.contacts.otherTenantContact,
+    );
     expect(await adapter.contacts.findById(seed.otherTenant, seed.contacts.claire)).to.equal(null);
     expect((await adapter.staff.listAdmins!(seed.tenant)).map((s) => s.id)).to.deep.equal([seed.users.admin]);
-    expect((await adapter.staff.list!(seed.tenant)).map((s) => s.id)).to.not.include(seed.users.disabledStaff).and.not.include(seed.users.claire);
+    expect((await adapter.staff.list!(seed.tenant)).map((s) => s.id))
+      .to.not.include(seed.users.disabledStaff)
+      .and.not.include(seed.users.claire);
   });
 
   it('shows quotes once sent, never drafts or templates, and invoices past draft with what is settled', async function () {
@@ -49,7 +64,14 @@ describe('alga-psa binding: what a client sees, and what stays Alga\'s', functio
     expect(await adapter.offers!.find(seed.tenant, seed.clients.bakery, 'quotation', seed.quotes.template)).to.equal(null);
     expect((await adapter.offers!.list(seed.tenant, seed.clients.bakery, 'proposal', {}, { limit: 50 })).items).to.deep.equal([]);
     const detail = await adapter.offers!.find(seed.tenant, seed.clients.bakery, 'quotation', seed.quotes.accept);
-    expect(detail).to.include({ totalCents: 129_600, subtotalCents: 120_000, taxCents: 9_600, currency: 'USD', status: 'open', terms: 'Net 30.' });
+    expect(detail).to.include({
+      totalCents: 129_600,
+      subtotalCents: 120_000,
+      taxCents: 9_600,
+      currency: 'USD',
+      status: 'open',
+      terms: 'Net 30.',
+    });
     expect(detail!.lines.map((line) => line.totalCents)).to.deep.equal([100_000, 20_000]);
 
     const invoices = await adapter.invoices!.list(seed.tenant, seed.clients.bakery, {}, { limit: 50 });
@@ -65,11 +87,13 @@ describe('alga-psa binding: what a client sees, and what stays Alga\'s', functio
     expect(summary.documents.shared).to.equal(2);
   });
 
-  it('shows tasks of projects that show tasks, the contact\'s own and the company\'s, not another contact\'s', async function () {
+  it("shows tasks of projects that show tasks, the contact's own and the company's, not another contact's", async function () {
     const { seed } = host;
     const open = await adapter.tasks!.list(seed.tenant, seed.clients.bakery, seed.contacts.claire, { status: 'open' }, { limit: 50 });
     expect(open.items.map((t) => [t.id, t.assignedToContact])).to.deep.equal([
-      [seed.tasks.claireDue, true], [seed.tasks.companyWide, false], [seed.tasks.undated, false],
+      [seed.tasks.claireDue, true],
+      [seed.tasks.companyWide, false],
+      [seed.tasks.undated, false],
     ]);
     const sophie = await adapter.tasks!.list(seed.tenant, seed.clients.bakery, seed.contacts.sophie, { status: 'open' }, { limit: 50 });
     expect(sophie.items.map((t) => t.id)).to.deep.equal([seed.tasks.sophies, seed.tasks.companyWide, seed.tasks.undated]);
@@ -78,7 +102,7 @@ describe('alga-psa binding: what a client sees, and what stays Alga\'s', functio
     expect(done.items.map((t) => t.id)).to.deep.equal([seed.tasks.done]);
   });
 
-  it('lists client-visible documents only, and opens their bytes from Alga\'s storage', async function () {
+  it("lists client-visible documents only, and opens their bytes from Alga's storage", async function () {
     const { seed } = host;
     const page = await adapter.documents!.list(seed.tenant, seed.clients.bakery, {}, { limit: 50 });
     expect(page.items.map((d) => d.id)).to.deep.equal([seed.documents.second, seed.documents.first]);

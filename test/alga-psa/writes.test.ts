@@ -58,7 +58,11 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     expect(after).to.include({ accepted_by: null, rejected_at: null, rejection_reason: null });
     expect(await host.db('quote_items').where({ tenant, quote_id: id }).orderBy('display_order')).to.deep.equal(items);
     const [activity] = await activities(id);
-    expect(activity).to.include({ activity_type: 'accepted', performed_by: null, description: 'Quote accepted by client in the client portal' });
+    expect(activity).to.include({
+      activity_type: 'accepted',
+      performed_by: null,
+      description: 'Quote accepted by client in the client portal',
+    });
     // Decided once: a second decision changes nothing.
     expect(await adapter.offers!.decide(tenant, bakery, 'quotation', id, { outcome: 'declined', at })).to.equal(false);
     expect(await activities(id)).to.have.length(1);
@@ -84,10 +88,15 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     const before = await quote(id);
     const outcome = await host.db
       .transaction(async (trx) => {
-        expect(await adapter.offers!.decide(tenant, bakery, 'quotation', id, { outcome: 'accepted', at: new Date() }, { trx })).to.equal(true);
+        expect(await adapter.offers!.decide(tenant, bakery, 'quotation', id, { outcome: 'accepted', at: new Date() }, { trx })).to.equal(
+          true,
+        );
         throw new Error('the portal evidence insert failed');
       })
-      .then(() => 'committed', (error: Error) => error.message);
+      .then(
+        () => 'committed',
+        (error: Error) => error.message,
+      );
     expect(outcome).to.equal('the portal evidence insert failed');
     expect(await quote(id)).to.deep.equal(before);
     expect(await activities(id)).to.deep.equal([]);
@@ -103,12 +112,24 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     const paidAt = new Date('2026-03-15T10:00:00Z');
 
     const first = await db.transaction((trx) =>
-      adapter.invoices!.recordPayment(tenant, seed.clients.bakery, invoiceId, { amountCents: 50_050, method: 'card', reference: 'pi_3Ab', paidAt }, { trx }),
+      adapter.invoices!.recordPayment(
+        tenant,
+        seed.clients.bakery,
+        invoiceId,
+        { amountCents: 50_050, method: 'card', reference: 'pi_3Ab', paidAt },
+        { trx },
+      ),
     );
     expect(first).to.include({ amountCents: 50_050, method: 'card', reference: 'pi_3Ab' });
     const payment = await db('invoice_payments').where({ tenant, payment_id: first!.id }).first<Row>();
     expect(payment).to.deep.include({
-      tenant, invoice_id: invoiceId, payment_method: 'credit_card', reference_number: 'pi_3Ab', notes: 'Paid from the client portal', status: 'completed', metadata: {},
+      tenant,
+      invoice_id: invoiceId,
+      payment_method: 'credit_card',
+      reference_number: 'pi_3Ab',
+      notes: 'Paid from the client portal',
+      status: 'completed',
+      metadata: {},
     });
     expect(Number(payment.amount)).to.equal(50_050);
     expect((payment.payment_date as Date).getTime()).to.equal(paidAt.getTime());
@@ -116,15 +137,32 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     expect(Object.keys(partial).sort()).to.deep.equal(['status', 'updated_at']);
     expect(partial.status).to.equal('partially_applied');
 
-    const rest = await adapter.invoices!.recordPayment(tenant, seed.clients.bakery, invoiceId, { amountCents: 99_950, method: 'bank_transfer', reference: null, paidAt });
+    const rest = await adapter.invoices!.recordPayment(tenant, seed.clients.bakery, invoiceId, {
+      amountCents: 99_950,
+      method: 'bank_transfer',
+      reference: null,
+      paidAt,
+    });
     expect(rest).to.include({ amountCents: 99_950, method: 'bank_transfer', reference: null });
     expect((await invoice()).status).to.equal('paid');
-    expect(await adapter.invoices!.recordPayment(tenant, seed.clients.bakery, invoiceId, { amountCents: 1, method: 'card', reference: null, paidAt }), 'nothing left to pay').to.equal(null);
+    expect(
+      await adapter.invoices!.recordPayment(tenant, seed.clients.bakery, invoiceId, {
+        amountCents: 1,
+        method: 'card',
+        reference: null,
+        paidAt,
+      }),
+      'nothing left to pay',
+    ).to.equal(null);
 
     const transactions = await db('transactions').where({ tenant, invoice_id: invoiceId }).orderBy('created_at').select<Row[]>();
     expect(transactions).to.have.length(2);
     expect(transactions[0]).to.deep.include({
-      client_id: seed.clients.bakery, type: 'payment', status: 'completed', currency_code: 'USD', description: 'Payment received via credit_card - pi_3Ab',
+      client_id: seed.clients.bakery,
+      type: 'payment',
+      status: 'completed',
+      currency_code: 'USD',
+      description: 'Payment received via credit_card - pi_3Ab',
       metadata: { payment_provider: 'credit_card', reference_number: 'pi_3Ab', currency: 'USD' },
     });
     expect(transactions.map((row) => Number(row.amount))).to.deep.equal([50_050, 99_950]);
@@ -136,18 +174,27 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     const before = await db('invoices').where({ tenant, invoice_id: invoiceId }).first<Row>();
     const outcome = await db
       .transaction(async (trx) => {
-        const recorded = await adapter.invoices!.recordPayment(tenant, seed.clients.garage, invoiceId, { amountCents: 80_000, method: 'card', reference: 'pi_fail', paidAt: new Date() }, { trx });
+        const recorded = await adapter.invoices!.recordPayment(
+          tenant,
+          seed.clients.garage,
+          invoiceId,
+          { amountCents: 80_000, method: 'card', reference: 'pi_fail', paidAt: new Date() },
+          { trx },
+        );
         expect(recorded).to.not.equal(null);
         throw new Error('the portal payment row failed');
       })
-      .then(() => 'committed', (error: Error) => error.message);
+      .then(
+        () => 'committed',
+        (error: Error) => error.message,
+      );
     expect(outcome).to.equal('the portal payment row failed');
     expect(await db('invoices').where({ tenant, invoice_id: invoiceId }).first<Row>()).to.deep.equal(before);
     expect(await db('invoice_payments').where({ tenant, invoice_id: invoiceId })).to.deep.equal([]);
     expect(await db('transactions').where({ tenant, invoice_id: invoiceId })).to.deep.equal([]);
   });
 
-  it('a task marked done moves to the project\'s closed column, and back to the open one when reopened', async function () {
+  it("a task marked done moves to the project's closed column, and back to the open one when reopened", async function () {
     const { db, seed } = host;
     const id = seed.tasks.undated;
     const before = await db('project_tasks').where({ tenant, task_id: id }).first<Row>();

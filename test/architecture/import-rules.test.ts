@@ -31,7 +31,10 @@ const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'
 function importsOf(dir: string): ImportEdge[] {
   return sources(dir).flatMap((file) => {
     const text = readFileSync(path.join(root, file), 'utf8');
-    return [...text.matchAll(SPECIFIER)].map((match) => ({ from: file, to: path.posix.normalize(path.posix.join(path.posix.dirname(file), match[1]!)) }));
+    return [...text.matchAll(SPECIFIER)].map((match) => ({
+      from: file,
+      to: path.posix.normalize(path.posix.join(path.posix.dirname(file), match[1]!)),
+    }));
   });
 }
 
@@ -115,8 +118,23 @@ describe('architecture: import rules', () => {
       edge.to.startsWith('plugins/shared/') ||
       (edge.from === 'plugins/audit-manifests.ts' && edge.to.endsWith('/audit-manifest.ts')) ||
       (edge.from.startsWith('plugins/standalone/') && (edge.to.endsWith('/standalone.ts') || edge.to.startsWith('plugins/standalone/')));
-    const across = plugins.filter((edge) => edge.to.startsWith('plugins/') && !edge.from.startsWith('plugins/audit-manifests') && bindingOf(edge.from) !== bindingOf(edge.to));
+    const across = plugins.filter(
+      (edge) =>
+        edge.to.startsWith('plugins/') && !edge.from.startsWith('plugins/audit-manifests') && bindingOf(edge.from) !== bindingOf(edge.to),
+    );
     expect(show(across.filter((edge) => !allowed(edge)))).to.deep.equal([]);
+  });
+
+  it("the reference CRM's own code imports nothing from its binding: only its start-up wires the two", () => {
+    const crm = plugins.filter(
+      (edge) => edge.from.startsWith('plugins/reference-crm/') && !edge.from.startsWith('plugins/reference-crm/binding/'),
+    );
+    const wiring = new Set(['plugins/reference-crm/boot.ts', 'plugins/reference-crm/cli/migrate.ts']);
+    expect(
+      crm.some((edge) => wiring.has(edge.from) && edge.to.startsWith('plugins/reference-crm/binding/')),
+      'the start-up does use it',
+    ).to.equal(true);
+    expect(show(crm.filter((edge) => edge.to.startsWith('plugins/reference-crm/binding/') && !wiring.has(edge.from)))).to.deep.equal([]);
   });
 
   it('the audit and the bindings import nothing from test/, so they ship without the fixtures', () => {
@@ -125,7 +143,11 @@ describe('architecture: import rules', () => {
 
   it('the audit names no host: it reads the bindings only through their list of audit manifests', () => {
     // The committed AUDIT_REPORT.md is the reference CRM's, so its writer starts that host.
-    const allowed = new Set(['audit/adapters.ts → plugins/audit-manifests.ts', 'audit/write-reference-report.ts → plugins/reference-crm/host-alone.ts', 'audit/write-reference-report.ts → plugins/reference-crm/migrations/index.ts']);
+    const allowed = new Set([
+      'audit/adapters.ts → plugins/audit-manifests.ts',
+      'audit/write-reference-report.ts → plugins/reference-crm/host-alone.ts',
+      'audit/write-reference-report.ts → plugins/reference-crm/migrations/index.ts',
+    ]);
     expect(show(audit.filter((edge) => edge.to.startsWith('plugins/'))).filter((line) => !allowed.has(line))).to.deep.equal([]);
   });
 });

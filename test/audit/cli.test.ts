@@ -106,7 +106,7 @@ describe('audit: command line', function () {
       expect(readFileSync(out, 'utf8')).to.include('## Proposed adapter claims\n');
     });
 
-    it('names the binding audited with --host, and compares no adapter\'s claims when none is named', async () => {
+    it("names the binding audited with --host, and compares no adapter's claims when none is named", async () => {
       const hostJson = join(dir, 'host.json');
       const named = await audit(['--database-url', dolibarr!.url, '--host', 'dolibarr', '--out', join(dir, 'host.md'), '--json', hostJson]);
       expect(named.code, named.stderr).to.equal(0);
@@ -148,17 +148,29 @@ describe('audit: command line', function () {
   });
 
   it('names the known adapters when given an unknown one', async () => {
-    expectOneLineFailure(await audit(['--database-url', db.url, '--adapter', 'salesforce']), /Unknown adapter "salesforce"\. Known adapters: alga-psa, dolibarr, reference-crm\./, 2);
+    expectOneLineFailure(
+      await audit(['--database-url', db.url, '--adapter', 'salesforce']),
+      /Unknown adapter "salesforce"\. Known adapters: alga-psa, dolibarr, reference-crm\./,
+      2,
+    );
   });
 
   it('reports an unreachable database', async () => {
     const port = await closedPort();
-    expectOneLineFailure(await audit(['--database-url', `postgres://postgres@127.0.0.1:${port}/crm`]), new RegExp(`Cannot connect to the database at 127\\.0\\.0\\.1:${port}/crm as postgres: connection refused\\.`), 1);
+    expectOneLineFailure(
+      await audit(['--database-url', `postgres://postgres@127.0.0.1:${port}/crm`]),
+      new RegExp(`Cannot connect to the database at 127\\.0\\.0\\.1:${port}/crm as postgres: connection refused\\.`),
+      1,
+    );
   });
 
   it('reports an unreachable app', async () => {
     const port = await closedPort();
-    expectOneLineFailure(await audit(['--database-url', db.url, '--app-url', `http://127.0.0.1:${port}`, '--out', join(dir, 'x.md')]), new RegExp(`Cannot reach the app at http://127\\.0\\.0\\.1:${port}: ECONNREFUSED`), 1);
+    expectOneLineFailure(
+      await audit(['--database-url', db.url, '--app-url', `http://127.0.0.1:${port}`, '--out', join(dir, 'x.md')]),
+      new RegExp(`Cannot reach the app at http://127\\.0\\.0\\.1:${port}: ECONNREFUSED`),
+      1,
+    );
   });
 
   it('rejects an app URL that is not http(s)', async () => {
@@ -166,7 +178,11 @@ describe('audit: command line', function () {
   });
 
   it('reports an output file it cannot write', async () => {
-    expectOneLineFailure(await audit(['--database-url', db.url, '--out', join(dir, 'missing-folder', 'report.md')]), /Cannot write .*ENOENT/, 1);
+    expectOneLineFailure(
+      await audit(['--database-url', db.url, '--out', join(dir, 'missing-folder', 'report.md')]),
+      /Cannot write .*ENOENT/,
+      1,
+    );
   });
 
   it('reports wrong credentials', async function () {
@@ -186,7 +202,11 @@ describe('audit: command line', function () {
     try {
       const url = new URL(db.url);
       url.username = role;
-      expectOneLineFailure(await audit(['--database-url', url.toString()]), /Missing permission on the database .*permission denied for database/, 1);
+      expectOneLineFailure(
+        await audit(['--database-url', url.toString()]),
+        /Missing permission on the database .*permission denied for database/,
+        1,
+      );
     } finally {
       const server = new URL(db.url);
       server.pathname = '/postgres';

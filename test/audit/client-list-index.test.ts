@@ -13,25 +13,70 @@ const column = (name: string, type: 'integer' | 'text' | 'date' | 'boolean'): Ca
   const kinds = { integer: ['N', 'int4'], text: ['S', 'text'], date: ['D', 'date'], boolean: ['B', 'bool'] } as const;
   return { name, type, category: kinds[type][0], baseType: kinds[type][1], nullable: false, default: null, comment: null, enumLabels: [] };
 };
-const index = (name: string, columns: Array<string | null>): CatalogIndex => ({ name, columns, unique: false, primary: false, definition: '' });
+const index = (name: string, columns: Array<string | null>): CatalogIndex => ({
+  name,
+  columns,
+  unique: false,
+  primary: false,
+  definition: '',
+});
 
 function table(name: string, columns: CatalogColumn[], extra: Partial<CatalogTable> = {}): CatalogTable {
-  return { schema: 'public', name, qualified: `public.${name}`, kind: 'table', comment: null, columns, primaryKey: ['id'], uniques: [], foreignKeys: [], checks: [], indexes: [], ...extra };
+  return {
+    schema: 'public',
+    name,
+    qualified: `public.${name}`,
+    kind: 'table',
+    comment: null,
+    columns,
+    primaryKey: ['id'],
+    uniques: [],
+    foreignKeys: [],
+    checks: [],
+    indexes: [],
+    ...extra,
+  };
 }
 
-const toWorkspace = (on: string) => ({ name: `${on}_workspace_fk`, columns: ['workspace_id'], references: 'public.workspaces', referencedColumns: ['id'] });
-const toClient = (on: string) => ({ name: `${on}_client_fk`, columns: ['client_id'], references: 'public.clients', referencedColumns: ['id'] });
+const toWorkspace = (on: string) => ({
+  name: `${on}_workspace_fk`,
+  columns: ['workspace_id'],
+  references: 'public.workspaces',
+  referencedColumns: ['id'],
+});
+const toClient = (on: string) => ({
+  name: `${on}_client_fk`,
+  columns: ['client_id'],
+  references: 'public.clients',
+  referencedColumns: ['id'],
+});
 
 /** A small multi-tenant host whose invoices (and documents) carry the given indexes. */
 function note(invoiceIndexes: CatalogIndex[], tableName = 'invoices'): string | null {
-  const records = table(tableName, [column('id', 'integer'), column('workspace_id', 'integer'), column('client_id', 'integer'), column('status', 'text'), column('shared', 'boolean'), column('issue_date', 'date'), column('due_date', 'date')], {
-    foreignKeys: [toWorkspace(tableName), toClient(tableName)],
-    indexes: invoiceIndexes,
-  });
+  const records = table(
+    tableName,
+    [
+      column('id', 'integer'),
+      column('workspace_id', 'integer'),
+      column('client_id', 'integer'),
+      column('status', 'text'),
+      column('shared', 'boolean'),
+      column('issue_date', 'date'),
+      column('due_date', 'date'),
+    ],
+    {
+      foreignKeys: [toWorkspace(tableName), toClient(tableName)],
+      indexes: invoiceIndexes,
+    },
+  );
   const model = buildSchemaModel([
     table('workspaces', [column('id', 'integer'), column('name', 'text')]),
-    table('clients', [column('id', 'integer'), column('workspace_id', 'integer'), column('name', 'text')], { foreignKeys: [toWorkspace('clients')] }),
-    table('notes', [column('id', 'integer'), column('workspace_id', 'integer'), column('body', 'text')], { foreignKeys: [toWorkspace('notes')] }),
+    table('clients', [column('id', 'integer'), column('workspace_id', 'integer'), column('name', 'text')], {
+      foreignKeys: [toWorkspace('clients')],
+    }),
+    table('notes', [column('id', 'integer'), column('workspace_id', 'integer'), column('body', 'text')], {
+      foreignKeys: [toWorkspace('notes')],
+    }),
     records,
   ]);
   expect(model.tenant?.column, 'the tenant column').to.equal('workspace_id');
@@ -41,31 +86,44 @@ function note(invoiceIndexes: CatalogIndex[], tableName = 'invoices'): string | 
 }
 
 describe('audit: indexes for the lists the portal shows a client', () => {
-  it('says a client\'s rows are read in order from an index that holds a date after the client', () => {
-    expect(note([index('invoices_status_idx', ['workspace_id', 'client_id', 'status']), index('invoices_client_issued_idx', ['workspace_id', 'client_id', 'issue_date', 'id'])]))
-      .to.equal('a client\'s rows are read a page at a time, in order, from index invoices_client_issued_idx (workspace_id, client_id, issue_date, id)');
+  it("says a client's rows are read in order from an index that holds a date after the client", () => {
+    expect(
+      note([
+        index('invoices_status_idx', ['workspace_id', 'client_id', 'status']),
+        index('invoices_client_issued_idx', ['workspace_id', 'client_id', 'issue_date', 'id']),
+      ]),
+    ).to.equal(
+      "a client's rows are read a page at a time, in order, from index invoices_client_issued_idx (workspace_id, client_id, issue_date, id)",
+    );
     // Without the tenant first, after a yes/no flag the list filters on, or by an expression.
     expect(note([index('by_client_shared', ['client_id', 'shared', 'due_date'])])).to.match(/in order, from index by_client_shared/);
-    expect(note([index('by_client_due', ['workspace_id', 'client_id', null, 'id'])])).to.match(/in order, from index by_client_due \(workspace_id, client_id, expression, id\)/);
+    expect(note([index('by_client_due', ['workspace_id', 'client_id', null, 'id'])])).to.match(
+      /in order, from index by_client_due \(workspace_id, client_id, expression, id\)/,
+    );
   });
 
-  it('names the index to add when the client\'s index holds no order', () => {
+  it("names the index to add when the client's index holds no order", () => {
     expect(note([index('invoices_status_idx', ['workspace_id', 'client_id', 'status'])])).to.equal(
-      'index invoices_status_idx (workspace_id, client_id, status) finds a client\'s rows but holds no list order: each page of a portal list reads all of the client\'s rows and sorts them; ' +
+      "index invoices_status_idx (workspace_id, client_id, status) finds a client's rows but holds no list order: each page of a portal list reads all of the client's rows and sorts them; " +
         'an index (workspace_id, client_id, one of issue_date / due_date, id) reads one page (the host adds it: the plugin never alters host tables)',
     );
   });
 
   it('names the index to add when no index starts with the client', () => {
     // An index on the tenant alone, or with the client second after another column, does not find a client's rows.
-    expect(note([index('invoices_tenant_idx', ['workspace_id']), index('invoices_status_client_idx', ['status', 'client_id', 'issue_date'])])).to.equal(
+    expect(
+      note([index('invoices_tenant_idx', ['workspace_id']), index('invoices_status_client_idx', ['status', 'client_id', 'issue_date'])]),
+    ).to.equal(
       'no index starts with the client link (client_id): each page of a portal list reads the whole table; ' +
         'an index (workspace_id, client_id, one of issue_date / due_date, id) reads one page (the host adds it: the plugin never alters host tables)',
     );
   });
 
   it('says nothing of a table with no link to the client side', () => {
-    const model = buildSchemaModel([table('clients', [column('id', 'integer'), column('name', 'text')]), table('memos', [column('id', 'integer'), column('body', 'text')])]);
+    const model = buildSchemaModel([
+      table('clients', [column('id', 'integer'), column('name', 'text')]),
+      table('memos', [column('id', 'integer'), column('body', 'text')]),
+    ]);
     const tables = new Map<TableConceptId, TableConceptResult>([['company', { chosen: 'public.clients' } as TableConceptResult]]);
     const context: FindingsContext = { model, tables, samples: { hashes: new Map(), statusValues: new Map(), kindValues: new Map() } };
     expect(clientListIndexNote(context, model.byName.get('public.memos')!)).to.equal(null);

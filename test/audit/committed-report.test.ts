@@ -83,7 +83,9 @@ describe('audit: committed AUDIT_REPORT.md', function () {
     const withPortal = await renderReferenceReport(db.url, host.url);
     expect(hostPart(withPortal)).to.equal(hostPart(regenerated));
     // Only the plan and the set-aside tables change: the portal's tables are now installed.
-    expect(withPortal).to.include('| `client_users` | client sign-in accounts linked to host contacts (argon2id password hash) | already installed by the portal |');
+    expect(withPortal).to.include(
+      '| `client_users` | client sign-in accounts linked to host contacts (argon2id password hash) | already installed by the portal |',
+    );
     expect(withPortal).to.match(/- Installed by the portal: .*`public\.client_users`/);
   });
 });

@@ -15,7 +15,7 @@ import { answerOf, conceptOf, evidenceRefs, statuses } from '../support/audit-as
 import { loadRealSchema, realSchemaSkipReason } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
 
-describe('audit: Dolibarr\'s real schema, with the reference-crm adapter named', function () {
+describe("audit: Dolibarr's real schema, with the reference-crm adapter named", function () {
   this.timeout(300_000);
   let db: TestDatabase | undefined;
   let report: AuditReport;
@@ -39,10 +39,9 @@ describe('audit: Dolibarr\'s real schema, with the reference-crm adapter named',
 
   it('recognises the French tables and passes over the look-alikes', () => {
     const picks = Object.fromEntries(
-      (['company', 'contact', 'staffUser', 'proposal', 'invoice', 'payment', 'task', 'document', 'comment', 'activityLog'] as const).map((id) => [
-        id,
-        conceptOf(report, id).chosenTable,
-      ]),
+      (['company', 'contact', 'staffUser', 'proposal', 'invoice', 'payment', 'task', 'document', 'comment', 'activityLog'] as const).map(
+        (id) => [id, conceptOf(report, id).chosenTable],
+      ),
     );
     expect(picks).to.deep.equal({
       company: 'public.llx_societe',
@@ -60,8 +59,19 @@ describe('audit: Dolibarr\'s real schema, with the reference-crm adapter named',
     // dictionaries and extension tables are never chosen for anything.
     const chosen = report.concepts.map((c) => c.chosenTable).filter(Boolean);
     for (const decoy of [
-      'llx_facture_fourn', 'llx_facture_rec', 'llx_facturedet', 'llx_propaldet', 'llx_propal_extrafields', 'llx_commande',
-      'llx_document_model', 'llx_bank_account', 'llx_c_typent', 'llx_societe_extrafields', 'llx_mailing', 'llx_notify', 'llx_paiement_facture',
+      'llx_facture_fourn',
+      'llx_facture_rec',
+      'llx_facturedet',
+      'llx_propaldet',
+      'llx_propal_extrafields',
+      'llx_commande',
+      'llx_document_model',
+      'llx_bank_account',
+      'llx_c_typent',
+      'llx_societe_extrafields',
+      'llx_mailing',
+      'llx_notify',
+      'llx_paiement_facture',
     ]) {
       expect(chosen, decoy).to.not.include(`public.${decoy}`);
     }
@@ -72,7 +82,14 @@ describe('audit: Dolibarr\'s real schema, with the reference-crm adapter named',
     expect(credentials.status).to.equal('exists');
     expect(credentials.chosenTable).to.equal('public.llx_societe_account');
     expect(credentials.evidence.find((e) => e.ref === 'public.llx_societe_account.pass_crypted')?.detail).to.match(/password-like column/);
-    expect(statuses(report, ['A1', 'A2', 'A3', 'A4a', 'A4b', 'D1'])).to.deep.equal({ A1: 'exists', A2: 'exists', A3: 'exists', A4a: 'exists', A4b: 'missing', D1: 'exists' });
+    expect(statuses(report, ['A1', 'A2', 'A3', 'A4a', 'A4b', 'D1'])).to.deep.equal({
+      A1: 'exists',
+      A2: 'exists',
+      A3: 'exists',
+      A4a: 'exists',
+      A4b: 'missing',
+      D1: 'exists',
+    });
     expect(evidenceRefs(answerOf(report, 'A1'))).to.include('public.llx_societe_account.pass_crypted');
     expect(answerOf(report, 'A1').decision.kind).to.equal('keep');
     // The staff table also links to companies (external users): seen, not chosen.
@@ -121,6 +138,8 @@ describe('audit: Dolibarr\'s real schema, with the reference-crm adapter named',
 
   it('notes, for the dolibarr binding, that it reads payments through the invoice link table the audit did not pick', async () => {
     const own = await runAudit({ databaseUrl: db!.url, adapter: 'dolibarr' });
-    expect(own.adapterClaims.find((c) => c.table === 'public.llx_paiement_facture')?.note).to.match(/the audit chose public\.llx_paiement for it/);
+    expect(own.adapterClaims.find((c) => c.table === 'public.llx_paiement_facture')?.note).to.match(
+      /the audit chose public\.llx_paiement for it/,
+    );
   });
 });

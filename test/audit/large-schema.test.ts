@@ -40,7 +40,8 @@ describe('audit: generated 450-table schema', function () {
       expect(concept.lowConfidence, id).to.equal(false);
     }
     const chosen = new Set(report.concepts.map((c) => c.chosenTable));
-    for (const decoy of ['public.crm_rechnung_archiv', 'public.crm_kunde_import', 'public.crm_angebot_position']) expect(chosen.has(decoy), decoy).to.equal(false);
+    for (const decoy of ['public.crm_rechnung_archiv', 'public.crm_kunde_import', 'public.crm_angebot_position'])
+      expect(chosen.has(decoy), decoy).to.equal(false);
   });
 
   it('reads free-text statuses from the data and sees polymorphic links', () => {

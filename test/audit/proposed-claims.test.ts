@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { checkClaims } from '../../audit/adapters.ts';
 import { renderMarkdown } from '../../audit/render-markdown.ts';
-import { REFERENCE_CRM_CLAIMS } from '../../plugins/reference-crm/adapter.ts';
+import { REFERENCE_CRM_CLAIMS } from '../../plugins/reference-crm/binding/adapter.ts';
 import { runAudit } from '../../audit/run-audit.ts';
 import { HOST_CONCEPTS, type AuditReport, type ConceptId, type ConceptFinding } from '../../audit/report-schema.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
@@ -78,7 +78,15 @@ describe('audit: proposed adapter claims', () => {
 
     it('proposes the records the adapter reads with their key, tenant column and client link', () => {
       expect(proposal(report, 'invoice')).to.deep.include({ table: 'public.llx_facture' });
-      expect(proposal(report, 'invoice')?.columns).to.include.members(['rowid', 'entity', 'fk_soc', 'fk_statut', 'paye', 'date_lim_reglement', 'total_ttc']);
+      expect(proposal(report, 'invoice')?.columns).to.include.members([
+        'rowid',
+        'entity',
+        'fk_soc',
+        'fk_statut',
+        'paye',
+        'date_lim_reglement',
+        'total_ttc',
+      ]);
       expect(proposal(report, 'contact')?.columns).to.include.members(['rowid', 'entity', 'fk_soc', 'email', 'lastname', 'firstname']);
     });
 
@@ -132,7 +140,16 @@ describe('audit: proposed adapter claims', () => {
 
   describe('the claim check', () => {
     const finding = (id: ConceptId, status: ConceptFinding['status'], chosenTable: string | null): ConceptFinding => ({
-      id, label: id, status, chosenTable, confidence: 1, lowConfidence: false, candidates: [], evidence: [], notes: [], lookedAt: '',
+      id,
+      label: id,
+      status,
+      chosenTable,
+      confidence: 1,
+      lowConfidence: false,
+      candidates: [],
+      evidence: [],
+      notes: [],
+      lookedAt: '',
       decision: { kind: status === 'exists' ? 'keep' : 'add', text: '-' },
     });
     const findings = new Map<ConceptId, ConceptFinding>([
@@ -144,7 +161,11 @@ describe('audit: proposed adapter claims', () => {
 
     it('names each claimed column the catalog lacks as schema.table.column, as the start-up check does', () => {
       const checks = checkClaims(
-        { name: 'x', description: 'x', claims: [{ concept: 'clientCredentials', table: 'llx_socpeople', columns: ['email', 'password', 'salt'] }] },
+        {
+          name: 'x',
+          description: 'x',
+          claims: [{ concept: 'clientCredentials', table: 'llx_socpeople', columns: ['email', 'password', 'salt'] }],
+        },
         findings,
         columns,
         [],
@@ -152,7 +173,9 @@ describe('audit: proposed adapter claims', () => {
       const credentials = checks.find((c) => c.concept === 'clientCredentials');
       expect(credentials).to.include({ claimed: true, table: 'public.llx_socpeople', agrees: false });
       expect(credentials?.missingInSchema).to.deep.equal(['public.llx_socpeople.password', 'public.llx_socpeople.salt']);
-      expect(credentials?.note).to.equal('public.llx_socpeople.password, public.llx_socpeople.salt do not exist: the portal would refuse to start');
+      expect(credentials?.note).to.equal(
+        'public.llx_socpeople.password, public.llx_socpeople.salt do not exist: the portal would refuse to start',
+      );
     });
 
     it('checks the columns of a row filter (where) like the claimed columns', () => {
@@ -163,7 +186,12 @@ describe('audit: proposed adapter claims', () => {
     });
 
     it('names a claimed table that does not exist', () => {
-      const checks = checkClaims({ name: 'x', description: 'x', claims: [{ concept: 'contact', table: 'crm.people', columns: ['id'] }] }, findings, columns, []);
+      const checks = checkClaims(
+        { name: 'x', description: 'x', claims: [{ concept: 'contact', table: 'crm.people', columns: ['id'] }] },
+        findings,
+        columns,
+        [],
+      );
       expect(checks.find((c) => c.concept === 'contact')?.missingInSchema).to.deep.equal(['crm.people']);
     });
 

@@ -73,12 +73,15 @@ describe('audit: read-only', function () {
     if (db.mode !== 'external') this.skip();
     const role = `audit_reader_${randomBytes(4).toString('hex')}`;
     const database = new URL(db.url).pathname.slice(1);
-    await runSql(db.url, `
+    await runSql(
+      db.url,
+      `
       create role ${role} login;
       revoke all on database ${database} from ${role};
       grant connect on database ${database} to ${role};
       grant usage on schema public to ${role};
-      grant select on all tables in schema public to ${role};`);
+      grant select on all tables in schema public to ${role};`,
+    );
     try {
       const url = new URL(db.url);
       url.username = role;
@@ -86,7 +89,10 @@ describe('audit: read-only', function () {
       // The role really is read-only: a write is refused outright.
       const probe = new pg.Client({ connectionString: url.toString() });
       await probe.connect();
-      const write = await probe.query(`update llx_societe set nom = nom`).then(() => null, (e: { code?: string }) => e.code);
+      const write = await probe.query(`update llx_societe set nom = nom`).then(
+        () => null,
+        (e: { code?: string }) => e.code,
+      );
       await probe.end();
       expect(write).to.equal('42501');
 

@@ -36,8 +36,15 @@ const ALGA_PSA: RealSchemaExpectation = {
     company: { tables: ['public.clients'], readme: 'README:17 "Client companies are clients"' },
     contact: { tables: ['public.contacts'], readme: 'README:17 "their people contacts (client_id)"' },
     staffUser: { tables: ['public.users'], readme: 'README:17-18 "Staff and client logins share users"' },
-    clientCredentials: { tables: ['public.users'], where: { user_type: 'client' }, readme: 'README:18-19 "told apart by user_type (\'internal\' | \'client\')"' },
-    accessTokens: { tables: ['public.password_reset_tokens', 'public.portal_invitations'], readme: 'README:21-22 "portal_invitations, password_reset_tokens"' },
+    clientCredentials: {
+      tables: ['public.users'],
+      where: { user_type: 'client' },
+      readme: "README:18-19 \"told apart by user_type ('internal' | 'client')\"",
+    },
+    accessTokens: {
+      tables: ['public.password_reset_tokens', 'public.portal_invitations'],
+      readme: 'README:21-22 "portal_invitations, password_reset_tokens"',
+    },
     // Alga has no separate proposals: its quotes are what a client receives and accepts.
     proposal: { tables: ['public.quotes'], readme: 'README:23 "Quotes are quotes (+ quote_items, status CHECK list)"' },
     quotation: { tables: ['public.quotes'], readme: 'README:23 "Quotes are quotes"' },
@@ -54,7 +61,10 @@ const ALGA_PSA: RealSchemaExpectation = {
   answers: {
     A1: { statuses: ['exists'], readme: 'README:18-19 client logins in users, user_type = client' },
     A2: { statuses: ['exists'], readme: 'README:18 staff and client logins told apart by user_type' },
-    A3: { statuses: ['exists'], readme: 'README:21-22 "Alga already has a client portal: portal_invitations, ..., contacts.is_client_admin"' },
+    A3: {
+      statuses: ['exists'],
+      readme: 'README:21-22 "Alga already has a client portal: portal_invitations, ..., contacts.is_client_admin"',
+    },
     A4a: { statuses: ['exists'], readme: 'README:19-21 "Passwords are salt:hash PBKDF2-SHA512"' },
     B7: { statuses: ['exists'], readme: 'README:24-25 "documents with is_client_visible" in a CRM with a client portal (README:21)' },
     B8: { statuses: ['exists'], readme: 'README:25 "comments (author_type, is_internal)": clients are authors' },
@@ -71,11 +81,17 @@ const DOLIBARR: RealSchemaExpectation = {
   file: 'dolibarr.sql',
   picks: {
     // One company per database by default; no entity table in the dump (the multi-company module is separate).
-    workspace: { tables: null, readme: 'README:27-28 "keeps one company per database by default (entity columns for its multi-company module)"' },
+    workspace: {
+      tables: null,
+      readme: 'README:27-28 "keeps one company per database by default (entity columns for its multi-company module)"',
+    },
     company: { tables: ['public.llx_societe'], readme: 'README:28 "Companies are llx_societe"' },
     contact: { tables: ['public.llx_socpeople'], readme: 'README:28-29 "contacts llx_socpeople (fk_soc)"' },
     staffUser: { tables: ['public.llx_user'], readme: 'README:29 "staff llx_user (pass_crypted ...)"' },
-    clientCredentials: { tables: ['public.llx_societe_account'], readme: 'README:29-31 "signs companies in through llx_societe_account (site = \'dolibarr_portal\', ...)"' },
+    clientCredentials: {
+      tables: ['public.llx_societe_account'],
+      readme: 'README:29-31 "signs companies in through llx_societe_account (site = \'dolibarr_portal\', ...)"',
+    },
     proposal: { tables: ['public.llx_propal'], readme: 'README:31 "Proposals are llx_propal"' },
     // Dolibarr's proposals are its quotes: the same table serves both.
     quotation: { tables: ['public.llx_propal'], readme: 'README:31 "Proposals are llx_propal" (Dolibarr has no other quote table)' },
@@ -84,7 +100,10 @@ const DOLIBARR: RealSchemaExpectation = {
     task: { tables: ['public.llx_projet_task'], readme: 'README:34 "tasks llx_projet_task"' },
     document: { tables: ['public.llx_ecm_files'], readme: 'README:35 "documents llx_ecm_files (src_object_type, src_object_id, share)"' },
     comment: { tables: ['public.llx_comment'], readme: 'README:36 "comments llx_comment"' },
-    activityLog: { tables: ['public.llx_actioncomm', 'public.llx_events'], readme: 'README:36 "events llx_actioncomm, security events llx_events"' },
+    activityLog: {
+      tables: ['public.llx_actioncomm', 'public.llx_events'],
+      readme: 'README:36 "events llx_actioncomm, security events llx_events"',
+    },
   },
   answers: {
     A1: { statuses: ['exists'], readme: 'README:29-31 "Its own web portal module signs companies in through llx_societe_account"' },
@@ -95,7 +114,10 @@ const DOLIBARR: RealSchemaExpectation = {
     B1: { statuses: ['exists'], readme: 'README:29-31 the web portal signs companies in; their proposals (README:31) link to llx_societe' },
     B3: { statuses: ['exists'], readme: 'README:29-31 the web portal signs companies in; their invoices (README:32) link to llx_societe' },
     // Online signing of a proposal happens on a page opened by link: a public page cannot be "missing".
-    C1: { statuses: ['exists', 'partial'], readme: 'README:31 "2 signed": proposals are signed (online_sign_ip/online_sign_name on llx_propal)' },
+    C1: {
+      statuses: ['exists', 'partial'],
+      readme: 'README:31 "2 signed": proposals are signed (online_sign_ip/online_sign_name on llx_propal)',
+    },
     D1: { statuses: ['exists'], readme: 'README:29-31 company logins with pass_crypted' },
     D3: { statuses: ['exists'], readme: 'README:27-28 "entity columns for its multi-company module"' },
   },

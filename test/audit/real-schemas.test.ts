@@ -17,7 +17,9 @@ describe('audit: scored on the real CRM schemas', function () {
 
   after(() => {
     for (const [name, s] of scores) {
-      console.log(`      ${name}: picks ${s.picksRight} / ${s.picksTotal}, answers ${s.answersRight} / ${s.answersTotal}, contradictions ${s.contradictions.length}`);
+      console.log(
+        `      ${name}: picks ${s.picksRight} / ${s.picksTotal}, answers ${s.answersRight} / ${s.answersTotal}, contradictions ${s.contradictions.length}`,
+      );
     }
   });
 
@@ -55,7 +57,7 @@ describe('audit: scored on the real CRM schemas', function () {
         expect(score.contradictions).to.deep.equal([]);
       });
 
-      it('never compares an unrelated adapter\'s claims with this host when none was asked for', () => {
+      it("never compares an unrelated adapter's claims with this host when none was asked for", () => {
         const markdown = renderMarkdown(report);
         expect(markdown).not.to.match(/would refuse to start/);
         expect(markdown).not.to.match(/no filled values in 0 sampled rows/);

@@ -31,8 +31,18 @@ function column(name: string, kind: keyof typeof TYPES): CatalogColumn {
 
 function table(name: string, columns: Array<[string, keyof typeof TYPES]>, extra: Partial<CatalogTable> = {}): CatalogTable {
   return {
-    schema: 'public', name, qualified: `public.${name}`, kind: 'table', comment: null,
-    columns: columns.map(([n, k]) => column(n, k)), primaryKey: [], uniques: [], foreignKeys: [], checks: [], indexes: [], ...extra,
+    schema: 'public',
+    name,
+    qualified: `public.${name}`,
+    kind: 'table',
+    comment: null,
+    columns: columns.map(([n, k]) => column(n, k)),
+    primaryKey: [],
+    uniques: [],
+    foreignKeys: [],
+    checks: [],
+    indexes: [],
+    ...extra,
   };
 }
 
@@ -67,10 +77,24 @@ describe('audit: recognition building blocks', () => {
 
   it('reads column roles from names in several languages and from types', () => {
     const role = rolesOf([
-      ['pass_crypted', 'varchar'], ['password_changed_at', 'ts'], ['passwort_hash', 'text'], ['fk_statut', 'smallint'],
-      ['total_ht', 'money'], ['betrag_cents', 'bigint'], ['date_lim_reglement', 'date'], ['faellig_am', 'date'],
-      ['fin_validite', 'ts'], ['e_mail', 'varchar'], ['courriel', 'varchar'], ['deleted_at', 'ts'], ['is_inactive', 'bool'],
-      ['shared_with_client', 'bool'], ['note_public', 'text'], ['share', 'varchar'], ['online_sign_ip', 'varchar'], ['inhalt', 'bytea'],
+      ['pass_crypted', 'varchar'],
+      ['password_changed_at', 'ts'],
+      ['passwort_hash', 'text'],
+      ['fk_statut', 'smallint'],
+      ['total_ht', 'money'],
+      ['betrag_cents', 'bigint'],
+      ['date_lim_reglement', 'date'],
+      ['faellig_am', 'date'],
+      ['fin_validite', 'ts'],
+      ['e_mail', 'varchar'],
+      ['courriel', 'varchar'],
+      ['deleted_at', 'ts'],
+      ['is_inactive', 'bool'],
+      ['shared_with_client', 'bool'],
+      ['note_public', 'text'],
+      ['share', 'varchar'],
+      ['online_sign_ip', 'varchar'],
+      ['inhalt', 'bytea'],
     ]);
     expect(role('password')).to.deep.equal(['pass_crypted', 'passwort_hash']);
     expect(role('status')).to.deep.equal(['fk_statut']);
@@ -87,10 +111,31 @@ describe('audit: recognition building blocks', () => {
 
   it('infers links from column names when no foreign key is declared, and finds polymorphic pairs', () => {
     const model = buildSchemaModel([
-      table('t_entity', [['rowid', 'int'], ['label', 'varchar']]),
-      table('t_company', [['rowid', 'int'], ['entity', 'int'], ['nom', 'varchar'], ['town', 'varchar']]),
-      table('t_invoice', [['rowid', 'int'], ['entity', 'int'], ['fk_company', 'int'], ['ref', 'varchar'], ['total', 'money'], ['due_date', 'date']]),
-      table('t_note', [['rowid', 'int'], ['entity', 'int'], ['element_type', 'varchar'], ['element_id', 'int'], ['body', 'text']]),
+      table('t_entity', [
+        ['rowid', 'int'],
+        ['label', 'varchar'],
+      ]),
+      table('t_company', [
+        ['rowid', 'int'],
+        ['entity', 'int'],
+        ['nom', 'varchar'],
+        ['town', 'varchar'],
+      ]),
+      table('t_invoice', [
+        ['rowid', 'int'],
+        ['entity', 'int'],
+        ['fk_company', 'int'],
+        ['ref', 'varchar'],
+        ['total', 'money'],
+        ['due_date', 'date'],
+      ]),
+      table('t_note', [
+        ['rowid', 'int'],
+        ['entity', 'int'],
+        ['element_type', 'varchar'],
+        ['element_id', 'int'],
+        ['body', 'text'],
+      ]),
     ]);
     expect(model.prefix).to.equal('t');
     const invoice = model.byName.get('public.t_invoice');
@@ -107,7 +152,13 @@ describe('audit: recognition building blocks', () => {
   });
 
   it('chooses nothing when the best candidate is weak, and says why', () => {
-    const model = buildSchemaModel([table('gizmos', [['id', 'int'], ['total', 'money'], ['status', 'text']])]);
+    const model = buildSchemaModel([
+      table('gizmos', [
+        ['id', 'int'],
+        ['total', 'money'],
+        ['status', 'text'],
+      ]),
+    ]);
     const invoice = recognizeTableConcepts(model).get('invoice');
     expect(invoice?.chosen).to.equal(null);
     expect(invoice?.candidates[0]?.table).to.equal('public.gizmos');

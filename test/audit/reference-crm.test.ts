@@ -20,10 +20,9 @@ describe('audit: reference CRM', () => {
 
   it('picks the host tables for each kind of data, with high confidence', () => {
     const picks = Object.fromEntries(
-      (['workspace', 'company', 'contact', 'staffUser', 'proposal', 'quotation', 'invoice', 'payment', 'task', 'document'] as const).map((id) => [
-        id,
-        conceptOf(report, id).chosenTable,
-      ]),
+      (['workspace', 'company', 'contact', 'staffUser', 'proposal', 'quotation', 'invoice', 'payment', 'task', 'document'] as const).map(
+        (id) => [id, conceptOf(report, id).chosenTable],
+      ),
     );
     expect(picks).to.deep.equal({
       workspace: 'public.workspaces',
@@ -46,8 +45,19 @@ describe('audit: reference CRM', () => {
 
   it('finds no client login, messaging, public pages, admin control or activity log', () => {
     expect(statuses(report, ['A1', 'A2', 'A4a', 'A4b', 'B8', 'C1', 'C2', 'C3', 'D1', 'D2', 'F1', 'F2', 'F3'])).to.deep.equal({
-      A1: 'missing', A2: 'missing', A4a: 'missing', A4b: 'missing', B8: 'missing', C1: 'missing', C2: 'missing', C3: 'missing',
-      D1: 'missing', D2: 'missing', F1: 'missing', F2: 'missing', F3: 'missing',
+      A1: 'missing',
+      A2: 'missing',
+      A4a: 'missing',
+      A4b: 'missing',
+      B8: 'missing',
+      C1: 'missing',
+      C2: 'missing',
+      C3: 'missing',
+      D1: 'missing',
+      D2: 'missing',
+      F1: 'missing',
+      F2: 'missing',
+      F3: 'missing',
     });
     for (const id of ['clientCredentials', 'comment', 'activityLog', 'portalSettings', 'publicLinks'] as const) {
       expect(conceptOf(report, id).status, id).to.equal('missing');
@@ -60,7 +70,13 @@ describe('audit: reference CRM', () => {
   });
 
   it('treats proposals, quotations, invoices, tasks and documents as host data the portal completes', () => {
-    expect(statuses(report, ['B1', 'B2', 'B3', 'B6', 'B7'])).to.deep.equal({ B1: 'partial', B2: 'partial', B3: 'partial', B6: 'partial', B7: 'partial' });
+    expect(statuses(report, ['B1', 'B2', 'B3', 'B6', 'B7'])).to.deep.equal({
+      B1: 'partial',
+      B2: 'partial',
+      B3: 'partial',
+      B6: 'partial',
+      B7: 'partial',
+    });
     expect(evidenceRefs(answerOf(report, 'B1'))).to.include('public.proposals');
     expect(answerOf(report, 'B1').decision.kind).to.equal('complete');
     expect(answerOf(report, 'B1').decision.text).to.match(/public\.proposals/);
@@ -80,15 +96,47 @@ describe('audit: reference CRM', () => {
   it('answers every question of the report, with evidence and a decision', () => {
     const ids = report.answers.map((a) => a.id);
     expect(ids).to.deep.equal([
-      'A1', 'A2', 'A3', 'A4a', 'A4b', 'B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'C1', 'C2', 'C3', 'C4',
-      'D1', 'D2', 'D3', 'D4', 'D5', 'E1', 'E2', 'E3', 'E4', 'F1', 'F2', 'F3',
+      'A1',
+      'A2',
+      'A3',
+      'A4a',
+      'A4b',
+      'B1',
+      'B2',
+      'B3',
+      'B4',
+      'B5',
+      'B6',
+      'B7',
+      'B8',
+      'C1',
+      'C2',
+      'C3',
+      'C4',
+      'D1',
+      'D2',
+      'D3',
+      'D4',
+      'D5',
+      'E1',
+      'E2',
+      'E3',
+      'E4',
+      'F1',
+      'F2',
+      'F3',
     ]);
     for (const a of report.answers) {
       expect(a.evidence, a.id).to.not.be.empty;
       expect(a.decision.text, a.id).to.not.equal('');
     }
     // Routes are not guessed without --app-url.
-    expect(statuses(report, ['E1', 'E2', 'E3', 'E4'])).to.deep.equal({ E1: 'not_checked', E2: 'not_checked', E3: 'not_checked', E4: 'not_checked' });
+    expect(statuses(report, ['E1', 'E2', 'E3', 'E4'])).to.deep.equal({
+      E1: 'not_checked',
+      E2: 'not_checked',
+      E3: 'not_checked',
+      E4: 'not_checked',
+    });
   });
 
   it('finds every claim of the reference-crm adapter consistent with the schema', () => {
@@ -118,6 +166,10 @@ describe('audit: reference CRM', () => {
 
   it('plans to create every portal table on a host where the portal is not installed', () => {
     expect(report.pluginPlan.tables.map((t) => t.state)).to.satisfy((states: string[]) => states.every((s) => s === 'will_create'));
-    expect(report.pluginPlan.routes.map((r) => r.mount)).to.deep.equal(['/portal/:workspaceSlug', '/settings/client-portal', '/client-portal/notifications']);
+    expect(report.pluginPlan.routes.map((r) => r.mount)).to.deep.equal([
+      '/portal/:workspaceSlug',
+      '/settings/client-portal',
+      '/client-portal/notifications',
+    ]);
   });
 });

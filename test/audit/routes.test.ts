@@ -22,7 +22,9 @@ async function standInHost(routes: Record<string, (res: import('node:http').Serv
   const server: Server = createServer((req, res) => {
     methods.push(req.method ?? '');
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const handler = Object.entries(routes).find(([prefix]) => (prefix.endsWith('*') ? path.startsWith(prefix.slice(0, -1)) : path === prefix))?.[1];
+    const handler = Object.entries(routes).find(([prefix]) =>
+      prefix.endsWith('*') ? path.startsWith(prefix.slice(0, -1)) : path === prefix,
+    )?.[1];
     if (handler) handler(res);
     else res.writeHead(404).end('not found');
   });
@@ -59,7 +61,12 @@ describe('audit: route probing', () => {
       expect(report.routes.probed).to.equal(true);
       expect(report.routes.results.find((r) => r.path === '/client')).to.include({ status: 302, location: '/login', reading: 'redirects' });
       expect(statuses(report, ['E1', 'E2', 'E3', 'E4', 'C1', 'C3'])).to.deep.equal({
-        E1: 'exists', E2: 'missing', E3: 'exists', E4: 'missing', C1: 'exists', C3: 'missing',
+        E1: 'exists',
+        E2: 'missing',
+        E3: 'exists',
+        E4: 'missing',
+        C1: 'exists',
+        C3: 'missing',
       });
       expect(answerOf(report, 'E1').evidence[0]).to.include({ kind: 'route', ref: 'GET /client' });
       expect(answerOf(report, 'E1').evidence[0]?.detail).to.match(/^302 → \/login/);
@@ -95,7 +102,10 @@ describe('audit: route probing', () => {
 
   it('fails with a clear error when nothing answers at the app URL', async () => {
     const port = await closedPort();
-    const error = await runAudit({ databaseUrl: db.url, appUrl: `http://127.0.0.1:${port}` }).then(() => null, (e: unknown) => e);
+    const error = await runAudit({ databaseUrl: db.url, appUrl: `http://127.0.0.1:${port}` }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(AuditError);
     expect((error as AuditError).message).to.equal(`Cannot reach the app at http://127.0.0.1:${port}: ECONNREFUSED.`);
   });

@@ -17,7 +17,11 @@ describe('button links and the pay section in Chromium', function () {
     h = await startPortalHarness();
     browser = await launchChromium();
     const demo = await h.crm.adapter.workspaces.findBySlug('demo');
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: demo!.id, allow_online_payments: true }).onConflict('workspace_id').merge();
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: demo!.id, allow_online_payments: true })
+      .onConflict('workspace_id')
+      .merge();
     await h.crm.portal.workspaceChanged(demo!.id);
     context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     page = await context.newPage();
@@ -34,7 +38,9 @@ describe('button links and the pay section in Chromium', function () {
     const invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
     await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}`);
     const decorations = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('a.button')].map((a) => `${a.textContent!.trim()}: ${getComputedStyle(a).textDecorationLine}`),
+      [...document.querySelectorAll<HTMLElement>('a.button')].map(
+        (a) => `${a.textContent!.trim()}: ${getComputedStyle(a).textDecorationLine}`,
+      ),
     );
     expect(decorations.length).to.be.at.least(2);
     for (const line of decorations) expect(line).to.match(/: none$/);

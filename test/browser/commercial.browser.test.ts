@@ -22,8 +22,13 @@ describe('proposals, quotations and invoices in Chromium', function () {
     await h?.close();
   });
 
-  async function signedInPage(options: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: options.width ?? 1200, height: 900 } });
+  async function signedInPage(
+    options: { javaScriptEnabled?: boolean; width?: number } = {},
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      viewport: { width: options.width ?? 1200, height: 900 },
+    });
     const page = await context.newPage();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     await page.goto(`${h.crm.url}/portal/demo/sign-in`);
@@ -53,7 +58,10 @@ describe('proposals, quotations and invoices in Chromium', function () {
         const res = await page.goto(`${h.crm.url}${url}`);
         expect(res?.status(), url).to.equal(200);
         const results = await new AxeBuilder({ page }).analyze();
-        expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${url} axe`).to.deep.equal([]);
+        expect(
+          results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+          `${url} axe`,
+        ).to.deep.equal([]);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${url} overflows at 390 px`).to.be.at.most(0);
       }

@@ -6,7 +6,15 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { enableTwoFactor } from '../../src/features/account/two-factor/queries.ts';
 import { postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { expectNoAxeViolations, expectNoOverflowAt390, focused, launchChromium, openPage, signInWithPassword, staffSignIn } from '../support/browser-pages.ts';
+import {
+  expectNoAxeViolations,
+  expectNoOverflowAt390,
+  focused,
+  launchChromium,
+  openPage,
+  signInWithPassword,
+  staffSignIn,
+} from '../support/browser-pages.ts';
 
 const ADMIN = '/settings/client-portal';
 
@@ -40,10 +48,16 @@ describe('confirmation pages in Chromium', function () {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const user = await h.crm.db('client_users').where({ workspace_id: workspace.id, email: maria().email }).first('id');
     const other = demoLogins().find((l) => l.email !== maria().email)!;
-    const withTwoFactor = await h.crm.db('client_users').where({ workspace_id: workspace.id, email: other.email.toLowerCase() }).first('id');
+    const withTwoFactor = await h.crm
+      .db('client_users')
+      .where({ workspace_id: workspace.id, email: other.email.toLowerCase() })
+      .first('id');
     // The confirmation only asks whether two-factor is on; the secret is never read.
     await enableTwoFactor(h.crm.db, workspace.id, String(withTwoFactor.id), 'v1:not-read-here', 0);
-    const proposal = await h.crm.db('proposals').where({ workspace_id: Number(workspace.id), status: 'sent' }).first('id', 'client_id');
+    const proposal = await h.crm
+      .db('proposals')
+      .where({ workspace_id: Number(workspace.id), status: 'sent' })
+      .first('id', 'client_id');
     const record = `${ADMIN}/records/proposal/${String(proposal.client_id)}/${String(proposal.id)}`;
 
     const tab = await openPage(browser);
@@ -82,7 +96,9 @@ describe('confirmation pages in Chromium', function () {
     try {
       await signInWithPassword(page, h.crm.url, 'demo', maria());
       await page.goto(`${h.crm.url}/portal/demo/account`);
-      const boosted = page.waitForRequest((r) => r.url().endsWith('/account/sessions/revoke-others') && r.headers()['hx-request'] === 'true');
+      const boosted = page.waitForRequest(
+        (r) => r.url().endsWith('/account/sessions/revoke-others') && r.headers()['hx-request'] === 'true',
+      );
       await page.click('a:has-text("Sign out all other sessions")');
       await boosted;
       await page.waitForSelector('#sign-out-others-title');

@@ -42,7 +42,11 @@ describe('the dashboard in Chromium', function () {
     const cards = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>('ul.cards > li.card')].map((card) => {
         const link = card.querySelector<HTMLAnchorElement>('.card__headline a');
-        return { id: card.id, headline: card.querySelector('.card__headline')!.textContent!.trim(), href: link?.getAttribute('href') ?? null };
+        return {
+          id: card.id,
+          headline: card.querySelector('.card__headline')!.textContent!.trim(),
+          href: link?.getAttribute('href') ?? null,
+        };
       }),
     );
     expect(cards.map((c) => c.id)).to.include.members(['section-proposals', 'section-invoices', 'section-documents']);
@@ -60,7 +64,10 @@ describe('the dashboard in Chromium', function () {
       expect(listed, `${card.id}: "${card.headline}" → ${card.href}`).to.equal(counted);
       if (section === 'invoices') {
         const badges = await page.locator('.records .badge').allTextContents();
-        expect(badges.filter((b) => /^(Paid|Cancelled)$/.test(b.trim())), 'only unpaid invoices').to.deep.equal([]);
+        expect(
+          badges.filter((b) => /^(Paid|Cancelled)$/.test(b.trim())),
+          'only unpaid invoices',
+        ).to.deep.equal([]);
       }
     }
   });
@@ -83,7 +90,10 @@ describe('the dashboard in Chromium', function () {
           let index = 0;
           for (const boxes of rows.values()) {
             const used = boxes.reduce((sum, box) => sum + box.width, 0) + gap * (boxes.length - 1);
-            if (inner.width - used > 2) found.push(`${grid.className} row ${index}: ${boxes.length} card(s) fill ${Math.round(used)} of ${Math.round(inner.width)} px`);
+            if (inner.width - used > 2)
+              found.push(
+                `${grid.className} row ${index}: ${boxes.length} card(s) fill ${Math.round(used)} of ${Math.round(inner.width)} px`,
+              );
             index += 1;
           }
         }

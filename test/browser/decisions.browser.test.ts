@@ -22,7 +22,11 @@ describe('deciding on a proposal in Chromium', function () {
   before(async function () {
     h = await startPortalHarness();
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
   });
   after(async function () {
     await browser?.close();
@@ -31,10 +35,23 @@ describe('deciding on a proposal in Chromium', function () {
 
   async function openProposal(): Promise<string> {
     seq += 1;
-    const [row] = await h.crm.db('proposals')
-      .insert({ workspace_id: northwind.workspace_id, client_id: northwind.id, number: `BRW-${seq}`, title: 'Website relaunch for the new season', body: 'Design, build and launch.', status: 'sent', currency: 'USD', valid_until: '2099-12-31', sent_at: new Date() })
+    const [row] = await h.crm
+      .db('proposals')
+      .insert({
+        workspace_id: northwind.workspace_id,
+        client_id: northwind.id,
+        number: `BRW-${seq}`,
+        title: 'Website relaunch for the new season',
+        body: 'Design, build and launch.',
+        status: 'sent',
+        currency: 'USD',
+        valid_until: '2099-12-31',
+        sent_at: new Date(),
+      })
       .returning('id');
-    await h.crm.db('proposal_items').insert({ proposal_id: row.id, position: 1, description: 'Design and build', quantity: 1, unit_price_cents: 980_000 });
+    await h.crm
+      .db('proposal_items')
+      .insert({ proposal_id: row.id, position: 1, description: 'Design and build', quantity: 1, unit_price_cents: 980_000 });
     return String(row.id);
   }
 
@@ -63,7 +80,10 @@ describe('deciding on a proposal in Chromium', function () {
 
   async function checkPage(page: Page, url: string) {
     const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${url} axe`).to.deep.equal([]);
+    expect(
+      results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      `${url} axe`,
+    ).to.deep.equal([]);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     if (overflow > 0) {
       // Elements sticking out past the viewport that no scroll container clips (a string, so the test
@@ -81,7 +101,9 @@ describe('deciding on a proposal in Chromium', function () {
     const id = await openProposal();
     const { context, page } = await signedInClient();
     const consoleErrors: string[] = [];
-    page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
     try {
       await page.goto(`${h.crm.url}/portal/demo/proposals/${id}`);
       await page.click('#offer-actions a:has-text("Accept")');

@@ -7,7 +7,16 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
-import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, scriptBytesGzipped, signInWithPassword, staffSignIn, type WatchedPage } from '../support/browser-pages.ts';
+import {
+  expectNoAxeViolations,
+  expectNoOverflowAt390,
+  launchChromium,
+  openPage,
+  scriptBytesGzipped,
+  signInWithPassword,
+  staffSignIn,
+  type WatchedPage,
+} from '../support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 interface DesignReport {
@@ -26,13 +35,19 @@ function designReport(page: Page): Promise<DesignReport> {
       .filter((href) => !href.startsWith('#') || document.getElementById(href.slice(1))?.tagName.toLowerCase() !== 'symbol');
     const chips = [...document.querySelectorAll<HTMLElement>('.chip')].map((chip) => {
       const icon = chip.querySelector('svg.icon');
-      return { text: (chip.querySelector('.chip__text')?.textContent ?? '').trim(), hasIcon: Boolean(icon), iconHidden: icon?.getAttribute('aria-hidden') === 'true' };
+      return {
+        text: (chip.querySelector('.chip__text')?.textContent ?? '').trim(),
+        hasIcon: Boolean(icon),
+        iconHidden: icon?.getAttribute('aria-hidden') === 'true',
+      };
     });
     const emptyStates = [...document.querySelectorAll<HTMLElement>('.empty-state')].map((state) => ({
       text: (state.querySelector('.empty-state__text')?.textContent ?? '').trim(),
       hasIcon: Boolean(state.querySelector('svg.icon use')),
     }));
-    const collapsedLinks = [...document.querySelectorAll<HTMLElement>('.record__link')].filter((a) => a.getBoundingClientRect().width < 1).map((a) => a.textContent ?? '');
+    const collapsedLinks = [...document.querySelectorAll<HTMLElement>('.record__link')]
+      .filter((a) => a.getBoundingClientRect().width < 1)
+      .map((a) => a.textContent ?? '');
     return { missingSymbols, chips, emptyStates, collapsedLinks };
   });
 }
@@ -61,7 +76,11 @@ describe('the design system (chips, icons, empty states, invoice header) in Chro
     h = await startPortalHarness();
     browser = await launchChromium();
     const demo = await h.crm.adapter.workspaces.findBySlug('demo');
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: demo!.id, allow_online_payments: true }).onConflict('workspace_id').merge();
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: demo!.id, allow_online_payments: true })
+      .onConflict('workspace_id')
+      .merge();
     await h.crm.portal.workspaceChanged(demo!.id);
   });
   after(async function () {
@@ -80,7 +99,18 @@ describe('the design system (chips, icons, empty states, invoice header) in Chro
         await signInWithPassword(page, h.crm.url, 'demo', maria());
         const base = `${h.crm.url}/portal/demo`;
         const invoice = await openInvoiceOf(h.crm.db, maria().email);
-        const pages = ['/', '/invoices', `/invoices/${invoice.id}`, '/proposals', '/quotations', '/documents', '/tasks', '/tasks?tab=done', '/messages', '/invoices?status=void'];
+        const pages = [
+          '/',
+          '/invoices',
+          `/invoices/${invoice.id}`,
+          '/proposals',
+          '/quotations',
+          '/documents',
+          '/tasks',
+          '/tasks?tab=done',
+          '/messages',
+          '/invoices?status=void',
+        ];
         let chipsSeen = 0;
         let emptyStatesSeen = 0;
         for (const path of pages) {
@@ -117,23 +147,40 @@ describe('the design system (chips, icons, empty states, invoice header) in Chro
         const invoice = await openInvoiceOf(h.crm.db, maria().email);
         await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}`);
         // No named functions inside evaluate: the test's compiler would wrap them in a helper the page lacks.
-        const parts = { amount: '.amount-header__amount', chip: '.chip', pay: 'a.button[href$="/pay"]', download: 'a[download]', due: '.amount-header__dates' };
-        const boxes = await page.evaluate((selectors) =>
-          Object.fromEntries(
-            Object.entries(selectors).map(([name, selector]) => {
-              const el = document.querySelector<HTMLElement>(`.amount-header ${selector}`);
-              const r = el?.getBoundingClientRect();
-              return [name, el && r ? { text: (el.textContent ?? '').trim(), bottom: r.bottom, left: r.left, right: r.right } : null];
-            }),
-          ), parts);
+        const parts = {
+          amount: '.amount-header__amount',
+          chip: '.chip',
+          pay: 'a.button[href$="/pay"]',
+          download: 'a[download]',
+          due: '.amount-header__dates',
+        };
+        const boxes = await page.evaluate(
+          (selectors) =>
+            Object.fromEntries(
+              Object.entries(selectors).map(([name, selector]) => {
+                const el = document.querySelector<HTMLElement>(`.amount-header ${selector}`);
+                const r = el?.getBoundingClientRect();
+                return [name, el && r ? { text: (el.textContent ?? '').trim(), bottom: r.bottom, left: r.left, right: r.right } : null];
+              }),
+            ),
+          parts,
+        );
         const viewport = await page.evaluate(() => ({ width: document.documentElement.clientWidth, height: window.innerHeight }));
-        const header = { ...boxes, viewport } as Record<keyof typeof parts, { text: string; bottom: number; left: number; right: number } | null> & { viewport: { width: number; height: number } };
+        const header = { ...boxes, viewport } as Record<
+          keyof typeof parts,
+          { text: string; bottom: number; left: number; right: number } | null
+        > & { viewport: { width: number; height: number } };
         expect(header.amount?.text).to.match(/^\$[\d,]+\.\d\d$/);
         expect(header.chip?.text).to.match(/\w/);
         expect(header.pay?.text).to.equal('Pay this invoice');
         expect(header.download?.text).to.equal('Download PDF');
         expect(header.due?.text).to.match(/Due /);
-        for (const [name, box] of Object.entries({ amount: header.amount, chip: header.chip, pay: header.pay, download: header.download })) {
+        for (const [name, box] of Object.entries({
+          amount: header.amount,
+          chip: header.chip,
+          pay: header.pay,
+          download: header.download,
+        })) {
           expect(box!.bottom, `${name} within the first screen`).to.be.at.most(header.viewport.height);
           expect(box!.right, `${name} within the width`).to.be.at.most(header.viewport.width);
           expect(box!.left).to.be.at.least(0);
@@ -154,7 +201,11 @@ describe('the design system (chips, icons, empty states, invoice header) in Chro
       await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}`);
       const heading = await page.evaluate(() => {
         const number = document.querySelector('#invoice-title .record__number');
-        return { text: document.querySelector('#invoice-title')?.textContent ?? '', numberLines: number ? number.getClientRects().length : 0, lang: document.documentElement.lang };
+        return {
+          text: document.querySelector('#invoice-title')?.textContent ?? '',
+          numberLines: number ? number.getClientRects().length : 0,
+          lang: document.documentElement.lang,
+        };
       });
       expect(heading.numberLines, `the number in "${heading.text}"`).to.equal(1);
       await expectNoOverflowAt390(page, 'a German invoice');
@@ -171,7 +222,12 @@ describe('the design system (chips, icons, empty states, invoice header) in Chro
       try {
         await staffSignIn(page, h.crm.url, admin());
         let chipsSeen = 0;
-        for (const path of ['/settings/client-portal/clients', '/settings/client-portal/activity', '/client-portal/notifications', '/client-messages']) {
+        for (const path of [
+          '/settings/client-portal/clients',
+          '/settings/client-portal/activity',
+          '/client-portal/notifications',
+          '/client-messages',
+        ]) {
           const response = await page.goto(`${h.crm.url}${path}`);
           expect(response?.status(), path).to.equal(200);
           chipsSeen += (await expectDesignSystem(page, `${path} at ${width}`)).chips.length;

@@ -11,17 +11,30 @@ describe('document preview in Chromium', function () {
   this.timeout(180_000);
   let h: PortalHarness;
   let browser: Browser;
-  const records: Record<'proposals' | 'invoices', { id: string; lines: number }> = { proposals: { id: '', lines: 0 }, invoices: { id: '', lines: 0 } };
+  const records: Record<'proposals' | 'invoices', { id: string; lines: number }> = {
+    proposals: { id: '', lines: 0 },
+    invoices: { id: '', lines: 0 },
+  };
 
   before(async function () {
     h = await startPortalHarness();
     browser = await launchChromium();
     for (const table of ['proposals', 'invoices'] as const) {
-      const row = await h.crm.db(`${table} as r`).join('clients as c', 'c.id', 'r.client_id').join('workspaces as w', 'w.id', 'r.workspace_id')
-        .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).whereNot('r.status', 'draft').orderBy('r.id', 'desc').first('r.id');
+      const row = await h.crm
+        .db(`${table} as r`)
+        .join('clients as c', 'c.id', 'r.client_id')
+        .join('workspaces as w', 'w.id', 'r.workspace_id')
+        .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+        .whereNot('r.status', 'draft')
+        .orderBy('r.id', 'desc')
+        .first('r.id');
       const items = table === 'proposals' ? 'proposal_items' : 'invoice_items';
       const key = table === 'proposals' ? 'proposal_id' : 'invoice_id';
-      const counted = await h.crm.db(items).where({ [key]: row.id }).count({ count: '*' }).first();
+      const counted = await h.crm
+        .db(items)
+        .where({ [key]: row.id })
+        .count({ count: '*' })
+        .first();
       records[table] = { id: String(row.id), lines: Number(counted?.count) };
     }
   });

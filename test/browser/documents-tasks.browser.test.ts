@@ -36,7 +36,11 @@ describe('documents and tasks in Chromium', function () {
   });
 
   async function clientPage(options: { width?: number; javaScriptEnabled?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ acceptDownloads: true, javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: options.width ?? 1200, height: 900 } });
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      viewport: { width: options.width ?? 1200, height: 900 },
+    });
     contexts.push(context);
     const page = await context.newPage();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -63,7 +67,10 @@ describe('documents and tasks in Chromium', function () {
 
   async function expectAccessible(page: Page, label: string) {
     const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${label} axe violations`).to.deep.equal([]);
+    expect(
+      results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      `${label} axe violations`,
+    ).to.deep.equal([]);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${label} overflows`).to.be.at.most(0);
   }
@@ -109,7 +116,9 @@ describe('documents and tasks in Chromium', function () {
 
     // Opened by staff: the client can no longer delete it, and their open page says so live.
     await client.waitForSelector('#documents :text("Opened by your agency")', { timeout: 30_000 });
-    expect(await client.$eval('#upload-file', (input) => (input as HTMLInputElement).files?.[0]?.name ?? null), 'the picked file').to.equal('next.pdf');
+    expect(await client.$eval('#upload-file', (input) => (input as HTMLInputElement).files?.[0]?.name ?? null), 'the picked file').to.equal(
+      'next.pdf',
+    );
   });
 
   it('has no axe violations and no horizontal overflow at 390 px on the staff uploads page', async function () {

@@ -66,19 +66,29 @@ describe('messages in Chromium', function () {
     const before = page.viewportSize();
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    const culprits = overflow > 0
-      ? await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth).map((e) => `${e.tagName.toLowerCase()}.${e.className}`).slice(0, 8))
-      : [];
+    const culprits =
+      overflow > 0
+        ? await page.evaluate(() =>
+            [...document.querySelectorAll('body *')]
+              .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+              .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+              .slice(0, 8),
+          )
+        : [];
     expect(overflow, `${label} overflows 390 px by ${overflow}px: ${culprits.join(', ')}`).to.be.at.most(0);
     if (before) await page.setViewportSize(before);
   }
 
   /** The page has opened its live stream (htmx's SSE extension marks the element). */
   async function streamOpen(page: Page) {
-    await page.waitForFunction(() => Boolean((document.querySelector('#live') as (Element & { _htmx?: { sse?: unknown } }) | null)?._htmx?.sse), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => Boolean((document.querySelector('#live') as (Element & { _htmx?: { sse?: unknown } }) | null)?._htmx?.sse),
+      null,
+      { timeout: 30_000 },
+    );
   }
 
-  it('a client and a staff member see each other\'s messages and receipts appear live', async function () {
+  it("a client and a staff member see each other's messages and receipts appear live", async function () {
     const streams = [
       client.waitForResponse((r) => r.url().includes('/portal/demo/messages/stream'), { timeout: 60_000 }),
       staff.waitForResponse((r) => r.url().includes('/client-messages/stream'), { timeout: 60_000 }),

@@ -4,7 +4,14 @@
 // the entry then reads as read), and the console stays free of errors.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, staffSignIn, type WatchedPage } from '../support/browser-pages.ts';
+import {
+  expectNoAxeViolations,
+  expectNoOverflowAt390,
+  launchChromium,
+  openPage,
+  staffSignIn,
+  type WatchedPage,
+} from '../support/browser-pages.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 describe('the staff notifications page in Chromium', function () {
@@ -18,12 +25,21 @@ describe('the staff notifications page in Chromium', function () {
     browser = await launchChromium();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     const maria = await signedInAgent(h.agent(), 'demo', login);
-    const invoice = await h.crm.db('invoices as i').join('workspaces as w', 'w.id', 'i.workspace_id').join('clients as c', 'c.id', 'i.client_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).orderBy('i.id').first('i.id');
+    const invoice = await h.crm
+      .db('invoices as i')
+      .join('workspaces as w', 'w.id', 'i.workspace_id')
+      .join('clients as c', 'c.id', 'i.client_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .orderBy('i.id')
+      .first('i.id');
     const href = `/portal/demo/invoices/${invoice.id}`;
     await maria.get(href).expect(200);
     const page = await maria.get(href).expect(200);
-    await maria.post(`${href}/comments`).type('form').send({ _csrf: csrfFrom(page.text), body: 'Is the second instalment due in April or in May this year?' }).expect(303);
+    await maria
+      .post(`${href}/comments`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), body: 'Is the second instalment due in April or in May this year?' })
+      .expect(303);
     staff = await openPage(browser);
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     await staffSignIn(staff.page, h.crm.url, admin);
@@ -34,9 +50,9 @@ describe('the staff notifications page in Chromium', function () {
     await h?.close();
   });
 
-  it('fits 390 px with no axe violations, inside the CRM\'s header', async function () {
+  it("fits 390 px with no axe violations, inside the CRM's header", async function () {
     await staff.page.goto(`${h.crm.url}/client-portal/notifications`);
-    expect(await staff.page.locator('nav.main-nav').count(), 'the CRM\'s navigation').to.equal(1);
+    expect(await staff.page.locator('nav.main-nav').count(), "the CRM's navigation").to.equal(1);
     expect(await staff.page.locator('.notification__repeats').first().textContent()).to.match(/Viewed \d+ times, last at \d{2}:\d{2}/);
     await expectNoAxeViolations(staff.page, 'notifications');
     await expectNoOverflowAt390(staff.page, 'notifications');

@@ -21,7 +21,11 @@ describe('paying an invoice in Chromium', function () {
     h = await startPortalHarness();
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const demo = await h.crm.adapter.workspaces.findBySlug('demo');
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: demo!.id, allow_online_payments: true }).onConflict('workspace_id').merge();
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: demo!.id, allow_online_payments: true })
+      .onConflict('workspace_id')
+      .merge();
     await h.crm.portal.workspaceChanged(demo!.id);
   });
   after(async function () {
@@ -67,7 +71,10 @@ describe('paying an invoice in Chromium', function () {
 
   async function checkPage(page: Page, label: string) {
     const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${label} axe`).to.deep.equal([]);
+    expect(
+      results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      `${label} axe`,
+    ).to.deep.equal([]);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${label} overflows at ${page.viewportSize()?.width}px`).to.be.at.most(0);
   }
@@ -109,7 +116,10 @@ describe('paying an invoice in Chromium', function () {
 
   it('pays the full balance on the demo checkout and shows the payment to the agency', async function () {
     const invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
-    const paymentsBefore = await h.crm.db('payments').where({ invoice_id: Number(invoice.id) }).count<{ n: string }[]>({ n: '*' });
+    const paymentsBefore = await h.crm
+      .db('payments')
+      .where({ invoice_id: Number(invoice.id) })
+      .count<{ n: string }[]>({ n: '*' });
 
     const page = await clientPage(1200);
     await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}/pay`);
@@ -123,7 +133,10 @@ describe('paying an invoice in Chromium', function () {
     await page.waitForSelector('button[value=pay]', { state: 'detached' });
     await checkPage(page, 'demo checkout, paid');
 
-    const paymentsAfter = await h.crm.db('payments').where({ invoice_id: Number(invoice.id) }).count<{ n: string }[]>({ n: '*' });
+    const paymentsAfter = await h.crm
+      .db('payments')
+      .where({ invoice_id: Number(invoice.id) })
+      .count<{ n: string }[]>({ n: '*' });
     expect(Number(paymentsAfter[0]!.n)).to.equal(Number(paymentsBefore[0]!.n) + 1);
 
     const staff = await staffPage(1200);

@@ -26,7 +26,11 @@ describe('the portal on a 390 px phone in Chromium', function () {
     browser = await launchChromium();
     dir = mkdtempSync(path.join(os.tmpdir(), 'portal-phones-'));
     const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_file_uploads: true }).onConflict('workspace_id').merge();
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: String(workspace.id), allow_file_uploads: true })
+      .onConflict('workspace_id')
+      .merge();
     await h.crm.portal.workspaceChanged(String(workspace.id));
   });
   after(async function () {
@@ -37,7 +41,10 @@ describe('the portal on a 390 px phone in Chromium', function () {
   });
 
   async function phone(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext({
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      viewport: { width: 390, height: 844 },
+    });
     contexts.push(context);
     const page = await context.newPage();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -84,7 +91,9 @@ describe('the portal on a 390 px phone in Chromium', function () {
       }
       // A record number in the list never breaks inside the number.
       await page.goto(`${h.crm.url}/portal/demo/${section}`);
-      const numbers = await page.evaluate(() => [...document.querySelectorAll('.record__number')].map((el) => getComputedStyle(el).whiteSpace));
+      const numbers = await page.evaluate(() =>
+        [...document.querySelectorAll('.record__number')].map((el) => getComputedStyle(el).whiteSpace),
+      );
       expect(numbers.every((ws) => ws === 'nowrap')).to.equal(true);
       await expectNoAxeViolations(page, section);
     });
@@ -100,7 +109,9 @@ describe('the portal on a 390 px phone in Chromium', function () {
     await page.waitForSelector(`#uploads-list a:has-text("Northwind")`);
     expect(await tooWide(page)).to.deep.equal([]);
     const name = await page.evaluate(() => {
-      const link = [...document.querySelectorAll<HTMLElement>('#uploads-list .documents-table__name a')].find((a) => a.textContent!.includes('Northwind'))!;
+      const link = [...document.querySelectorAll<HTMLElement>('#uploads-list .documents-table__name a')].find((a) =>
+        a.textContent!.includes('Northwind'),
+      )!;
       // The lines the name is drawn on: a break inside a word shows as a line ending in a letter
       // whose next line starts with a letter, with no separator between.
       const range = document.createRange();

@@ -6,7 +6,15 @@
 // record page, with its new thread, has no axe violation and does not overflow at 390 px.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, signInWithPassword, staffSignIn, type WatchedPage } from '../support/browser-pages.ts';
+import {
+  expectNoAxeViolations,
+  expectNoOverflowAt390,
+  launchChromium,
+  openPage,
+  signInWithPassword,
+  staffSignIn,
+  type WatchedPage,
+} from '../support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 // Live delivery takes well under a second (bench/sse-connections.ts measures it); the bound only
@@ -83,7 +91,7 @@ describe('record comment threads live in Chromium', function () {
     expect(await client.evaluate(() => document.activeElement?.id), 'the focus stays in the box').to.equal('comment-body');
   });
 
-  it('shows the client\'s comment on the staff record page and keeps a colleague\'s draft', async function () {
+  it("shows the client's comment on the staff record page and keeps a colleague's draft", async function () {
     const staff = await staffPage();
     await openFollowing(staff, staffPath, '/client-messages/stream');
     await staff.fill('#staff-comment-body', 'Half an answer');
@@ -94,7 +102,7 @@ describe('record comment threads live in Chromium', function () {
     await client.waitForSelector('#comments-list :text("Thursday works for us.")');
 
     await staff.waitForSelector('#comments-list :text("Thursday works for us.")', { timeout: LIVE_WAIT_MS });
-    expect(await staff.inputValue('#staff-comment-body'), 'the colleague\'s draft').to.equal('Half an answer');
+    expect(await staff.inputValue('#staff-comment-body'), "the colleague's draft").to.equal('Half an answer');
   });
 
   it('has no axe violations and no horizontal overflow at 390 px on the staff record page', async function () {

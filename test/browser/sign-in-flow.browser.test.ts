@@ -64,7 +64,10 @@ describe('the sign-in flow in Chromium', function () {
   });
 
   it('answers a visit to a POST-only address with its form', async function () {
-    for (const [path, form] of [['/sign-in/password', '#password'], ['/sign-in/code/verify', '#code']] as const) {
+    for (const [path, form] of [
+      ['/sign-in/password', '#password'],
+      ['/sign-in/code/verify', '#code'],
+    ] as const) {
       const response = await page.goto(`${h.crm.url}/portal/demo${path}?next=${encodeURIComponent('/portal/demo/account')}`);
       expect(response?.status(), path).to.equal(200);
       expect(await page.locator(form).count(), path).to.equal(1);

@@ -35,7 +35,11 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
   before(async function () {
     h = await startPortalHarness();
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
   });
   after(async function () {
     await browser?.close();
@@ -44,15 +48,33 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
 
   async function openProposal(): Promise<string> {
     seq += 1;
-    const [row] = await h.crm.db('proposals')
-      .insert({ workspace_id: northwind.workspace_id, client_id: northwind.id, number: `DPR-${seq}`, title: 'Website relaunch', body: 'Design, build and launch.', status: 'sent', currency: 'USD', valid_until: '2099-12-31', sent_at: new Date() })
+    const [row] = await h.crm
+      .db('proposals')
+      .insert({
+        workspace_id: northwind.workspace_id,
+        client_id: northwind.id,
+        number: `DPR-${seq}`,
+        title: 'Website relaunch',
+        body: 'Design, build and launch.',
+        status: 'sent',
+        currency: 'USD',
+        valid_until: '2099-12-31',
+        sent_at: new Date(),
+      })
       .returning('id');
-    await h.crm.db('proposal_items').insert({ proposal_id: row.id, position: 1, description: 'Design and build', quantity: 1, unit_price_cents: 980_000 });
+    await h.crm
+      .db('proposal_items')
+      .insert({ proposal_id: row.id, position: 1, description: 'Design and build', quantity: 1, unit_price_cents: 980_000 });
     return String(row.id);
   }
 
   async function signedIn(device: Device): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: device.viewport, deviceScaleFactor: device.deviceScaleFactor, isMobile: device.touch, hasTouch: device.touch });
+    const context = await browser.newContext({
+      viewport: device.viewport,
+      deviceScaleFactor: device.deviceScaleFactor,
+      isMobile: device.touch,
+      hasTouch: device.touch,
+    });
     const page = await context.newPage();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     await page.goto(`${h.crm.url}/portal/demo/sign-in`);
@@ -139,7 +161,9 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
           const png = new URLSearchParams({ signature: canvas.toDataURL('image/png') }).toString().length;
           return { sent, png, canvas: `${canvas.width}x${canvas.height}` };
         });
-        console.log(`      ${device.name}: form sent ${(sizes.sent / 1024).toFixed(1)} KB; a PNG of the ${sizes.canvas} canvas would add ${(sizes.png / 1024).toFixed(1)} KB`);
+        console.log(
+          `      ${device.name}: form sent ${(sizes.sent / 1024).toFixed(1)} KB; a PNG of the ${sizes.canvas} canvas would add ${(sizes.png / 1024).toFixed(1)} KB`,
+        );
         await Promise.all([page.waitForURL(/decided=accepted/, { timeout: 15_000 }), page.click('button:has-text("Accept and sign")')]);
         expect(await page.textContent('#offer-actions')).to.include('Thank you. Your acceptance is recorded.');
         expect(sizes.sent, 'well inside the 32 KB every other form is held to').to.be.below(16 * 1024);
@@ -147,7 +171,10 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
         await context.close();
       }
 
-      const stored = await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first('signature_png', 'signature_strokes', 'typed_name');
+      const stored = await h.crm
+        .db('portal_offer_decisions')
+        .where({ offer_id: id })
+        .first('signature_png', 'signature_strokes', 'typed_name');
       expect(stored.typed_name).to.equal('Maria García');
       expect(stored.signature_strokes.s, 'three strokes').to.have.length(3);
       expect(Buffer.from(stored.signature_png).subarray(1, 4).toString()).to.equal('PNG');
@@ -177,7 +204,7 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
           for (let i = 0; i < data.length; i += 4) {
             if (data[i]! < 128) {
               dark += 1;
-              columns.add(Math.floor((i / 4) % canvas.width / (canvas.width / 10)));
+              columns.add(Math.floor(((i / 4) % canvas.width) / (canvas.width / 10)));
             }
           }
           return { width: img.naturalWidth, dark, columns: columns.size };

@@ -26,7 +26,10 @@ describe('two-factor in Chromium', function () {
 
   async function checkPage(page: Page, label: string) {
     const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${label} axe`).to.deep.equal([]);
+    expect(
+      results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      `${label} axe`,
+    ).to.deep.equal([]);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${label} overflows at 390 px`).to.be.at.most(0);
   }

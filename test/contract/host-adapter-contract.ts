@@ -13,7 +13,21 @@ import { loadDashboard } from '../../src/features/dashboard/widgets.ts';
 import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
 import { Readable } from 'node:stream';
 import type {
-  ClientSummary, ClientTask, CommentSubjectType, DashboardAsk, ExpiringOffer, HostAdapter, HostContact, HostWorkspace, InvoiceDetail, InvoiceSummary, OfferDetail, OfferKind, OfferSummary, Page, PageRequest,
+  ClientSummary,
+  ClientTask,
+  CommentSubjectType,
+  DashboardAsk,
+  ExpiringOffer,
+  HostAdapter,
+  HostContact,
+  HostWorkspace,
+  InvoiceDetail,
+  InvoiceSummary,
+  OfferDetail,
+  OfferKind,
+  OfferSummary,
+  Page,
+  PageRequest,
 } from '../../src/core/ports/host.ts';
 import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
@@ -54,7 +68,19 @@ export interface AdapterContractSetup {
   close(): Promise<void>;
 }
 
-const MALFORMED_IDS = ['abc', '-1', '1.5', '', ' 1', '0', '1e3', '99999999999999999999', `1${'0'.repeat(400)}`, "1' or '1'='1", 'x'.repeat(5000)];
+const MALFORMED_IDS = [
+  'abc',
+  '-1',
+  '1.5',
+  '',
+  ' 1',
+  '0',
+  '1e3',
+  '99999999999999999999',
+  `1${'0'.repeat(400)}`,
+  "1' or '1'='1",
+  'x'.repeat(5000),
+];
 
 /** Every key named id or …Id, however deep, is a non-empty string. */
 function expectStringIds(value: unknown, where = 'value'): void {
@@ -71,8 +97,14 @@ function expectStringIds(value: unknown, where = 'value'): void {
 
 function expectWellFormedSummary(summary: ClientSummary): void {
   const counts = [
-    summary.proposals.open, summary.proposals.total, summary.quotations.open, summary.quotations.total,
-    summary.invoices.unpaid, summary.invoices.overdue, summary.tasks.open, summary.documents.shared,
+    summary.proposals.open,
+    summary.proposals.total,
+    summary.quotations.open,
+    summary.quotations.total,
+    summary.invoices.unpaid,
+    summary.invoices.overdue,
+    summary.tasks.open,
+    summary.documents.shared,
   ];
   for (const count of counts) expect(Number.isInteger(count) && count >= 0, `count ${count}`).to.equal(true);
   expect(summary.proposals.open).to.be.at.most(summary.proposals.total);
@@ -87,8 +119,14 @@ function expectWellFormedSummary(summary: ClientSummary): void {
 }
 
 function isEmptySummary(summary: ClientSummary): boolean {
-  return summary.proposals.total === 0 && summary.quotations.total === 0 && summary.invoices.unpaid === 0 &&
-    summary.invoices.outstanding.length === 0 && summary.tasks.open === 0 && summary.documents.shared === 0;
+  return (
+    summary.proposals.total === 0 &&
+    summary.quotations.total === 0 &&
+    summary.invoices.unpaid === 0 &&
+    summary.invoices.outstanding.length === 0 &&
+    summary.tasks.open === 0 &&
+    summary.documents.shared === 0
+  );
 }
 
 /** A request the host never saw: no session, no cookies. */
@@ -147,7 +185,13 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
       });
 
       it('answers null for an unknown or malformed slug or id', async function () {
-        for (const slug of ['no-such-workspace', '', 'x'.repeat(5000), `${workspace.slug}-x`, workspace.slug.toUpperCase() === workspace.slug ? 'Q' : workspace.slug.toUpperCase()]) {
+        for (const slug of [
+          'no-such-workspace',
+          '',
+          'x'.repeat(5000),
+          `${workspace.slug}-x`,
+          workspace.slug.toUpperCase() === workspace.slug ? 'Q' : workspace.slug.toUpperCase(),
+        ]) {
           expect(await adapter.workspaces.findBySlug(slug), slug.slice(0, 40)).to.equal(null);
         }
         for (const id of [...MALFORMED_IDS, '2147483647']) {
@@ -157,7 +201,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
     });
 
     describe('clients', function () {
-      it('lists the workspace\'s clients and finds each by id', async function () {
+      it("lists the workspace's clients and finds each by id", async function () {
         const clients = await adapter.clients.list(workspace.id);
         expect(clients).to.not.be.empty;
         expectStringIds(clients);
@@ -170,7 +214,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         expect(await adapter.clients.findById(workspace.id, '2147483647')).to.equal(null);
       });
 
-      it('finds clients by ids, leaving out unknown ids and other workspaces\' clients', async function () {
+      it("finds clients by ids, leaving out unknown ids and other workspaces' clients", async function () {
         // Optional in the port: without it, staff pages list every client to name a few.
         if (!adapter.clients.findByIds) this.skip();
         const clients = await adapter.clients.list(workspace.id);
@@ -182,7 +226,12 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         if (second) {
           const theirs = await adapter.clients.list(second.id);
           expect(theirs).to.not.be.empty;
-          expect(await adapter.clients.findByIds!(workspace.id, theirs.map((client) => client.id))).to.deep.equal([]);
+          expect(
+            await adapter.clients.findByIds!(
+              workspace.id,
+              theirs.map((client) => client.id),
+            ),
+          ).to.deep.equal([]);
         }
       });
     });
@@ -200,7 +249,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         expect(await adapter.contacts.findByEmail(workspace.id, 'nobody-here@example.invalid')).to.deep.equal([]);
       });
 
-      it('lists contacts, all of them or one client\'s', async function () {
+      it("lists contacts, all of them or one client's", async function () {
         const all = await adapter.contacts.list(workspace.id);
         expectStringIds(all);
         expect(all.map((contact) => contact.id)).to.include(known.id);
@@ -215,7 +264,10 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
       it('updates the profile (name and phone) and reads it back', async function () {
         const original = { name: known.name, phone: known.phone };
         try {
-          const updated = await adapter.contacts.updateProfile(workspace.id, known.id, { name: 'Renée Contract-Test', phone: '+33 1 23 45 67 89' });
+          const updated = await adapter.contacts.updateProfile(workspace.id, known.id, {
+            name: 'Renée Contract-Test',
+            phone: '+33 1 23 45 67 89',
+          });
           expect(updated).to.include({ id: known.id, name: 'Renée Contract-Test', phone: '+33 1 23 45 67 89', email: known.email });
           expect(await adapter.contacts.findById(workspace.id, known.id)).to.deep.equal(updated);
           const cleared = await adapter.contacts.updateProfile(workspace.id, known.id, { name: 'Renée Contract-Test', phone: null });
@@ -249,7 +301,8 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expect(await updateEmail(workspace.id, known.id, known.email)).to.deep.equal(known);
         }
         expect(await updateEmail(workspace.id, '2147483647', changed)).to.equal(null);
-        for (const bad of MALFORMED_IDS) expect(await updateEmail(workspace.id, bad, changed), JSON.stringify(bad.slice(0, 20))).to.equal(null);
+        for (const bad of MALFORMED_IDS)
+          expect(await updateEmail(workspace.id, bad, changed), JSON.stringify(bad.slice(0, 20))).to.equal(null);
         if (other) {
           const [theirs] = await adapter.contacts.list(other.id);
           expect(await updateEmail(workspace.id, theirs!.id, changed)).to.equal(null);
@@ -261,7 +314,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
     });
 
     describe('workspace isolation', function () {
-      it('answers nothing about another workspace\'s clients and contacts', async function () {
+      it("answers nothing about another workspace's clients and contacts", async function () {
         const second = otherWorkspace(this);
         const theirClients = await adapter.clients.list(second.id);
         const theirContacts = await adapter.contacts.list(second.id);
@@ -280,13 +333,15 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expect(await adapter.contacts.findById(workspace.id, contact.id)).to.equal(null);
           // The same person may be a contact in both workspaces; the answer holds only ours.
           const byEmail = await adapter.contacts.findByEmail(workspace.id, contact.email);
-          expect(byEmail.every((found) => found.workspaceId === workspace.id && !theirContacts.some((c) => c.id === found.id))).to.equal(true);
+          expect(byEmail.every((found) => found.workspaceId === workspace.id && !theirContacts.some((c) => c.id === found.id))).to.equal(
+            true,
+          );
         }
         expect(known.workspaceId).to.not.equal(second.id);
         expect(await adapter.contacts.findById(second.id, known.id)).to.equal(null);
       });
 
-      it('does not update another workspace\'s contact', async function () {
+      it("does not update another workspace's contact", async function () {
         const second = otherWorkspace(this);
         const [theirs] = await adapter.contacts.list(second.id);
         expect(await adapter.contacts.updateProfile(workspace.id, theirs!.id, { name: 'Hijacked Name', phone: null })).to.equal(null);
@@ -334,7 +389,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
     });
 
     describe('summaries', function () {
-      it('counts a client\'s records as non-negative integers with well-formed money', async function () {
+      it("counts a client's records as non-negative integers with well-formed money", async function () {
         const clients = await adapter.clients.list(workspace.id);
         for (const client of clients) {
           const [contact] = await adapter.contacts.list(workspace.id, { clientId: client.id });
@@ -346,7 +401,13 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
       it('answers forDashboard exactly as forClient and the list ports do, for every ask (optional summaries.forDashboard)', async function () {
         if (!adapter.summaries.forDashboard) this.skip(); // Optional: the dashboard then calls forClient and each list port.
         const portByPort: HostAdapter = { ...adapter, summaries: { forClient: adapter.summaries.forClient.bind(adapter.summaries) } };
-        const has = { proposals: Boolean(adapter.offers), quotations: Boolean(adapter.offers), invoices: Boolean(adapter.invoices), documents: Boolean(adapter.documents), tasks: Boolean(adapter.tasks) };
+        const has = {
+          proposals: Boolean(adapter.offers),
+          quotations: Boolean(adapter.offers),
+          invoices: Boolean(adapter.invoices),
+          documents: Boolean(adapter.documents),
+          tasks: Boolean(adapter.tasks),
+        };
         const none = { proposals: false, quotations: false, invoices: false, documents: false, tasks: false };
         const asks: DashboardAsk[] = [
           { ...has, rows: 5 },
@@ -363,14 +424,20 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           const [theirs] = await adapter.contacts.list(other.id);
           if (theirs) who.push({ clientId: theirs.clientId, contactId: theirs.id, label: 'a client of another workspace' });
         }
-        who.push({ clientId: 'not-an-id', contactId: known.id, label: 'a malformed client id' }, { clientId: known.clientId, contactId: '0', label: 'a malformed contact id' });
+        who.push(
+          { clientId: 'not-an-id', contactId: known.id, label: 'a malformed client id' },
+          { clientId: known.clientId, contactId: '0', label: 'a malformed contact id' },
+        );
         let listed = 0;
         for (const { clientId, contactId, label } of who) {
           for (const ask of asks) {
             const together = await adapter.summaries.forDashboard!(workspace.id, clientId, contactId, ask);
             const apart = await loadDashboard(portByPort, { workspaceId: workspace.id, clientId, contactId }, ask);
             expect(together, `${label}, ${JSON.stringify(ask)}`).to.deep.equal(apart);
-            listed += [together.proposals, together.quotations, together.invoices, together.documents, together.tasks].reduce((sum, list) => sum + (list?.length ?? 0), 0);
+            listed += [together.proposals, together.quotations, together.invoices, together.documents, together.tasks].reduce(
+              (sum, list) => sum + (list?.length ?? 0),
+              0,
+            );
           }
         }
         expect(listed, 'rows compared').to.be.greaterThan(0);
@@ -382,7 +449,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         if (!adapter.documents || !ctx.fixture.documents) this.skip(); // A host without the port has no shared documents to check.
       });
 
-      it('lists the client\'s shared documents newest first, each opening as a stream of its stated size', async function () {
+      it("lists the client's shared documents newest first, each opening as a stream of its stated size", async function () {
         const page = await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 50 });
         expect(page.items.length).to.equal(ctx.fixture.documents!.sharedCount);
         expectStringIds(page.items);
@@ -411,7 +478,12 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         expect(walked).to.deep.equal(all.items.map((doc) => doc.id));
         const linked = all.items.find((doc) => doc.record);
         if (linked) {
-          const filtered = await adapter.documents!.list(workspace.id, known.clientId, { record: { type: linked.record!.type, id: linked.record!.id } }, { limit: 50 });
+          const filtered = await adapter.documents!.list(
+            workspace.id,
+            known.clientId,
+            { record: { type: linked.record!.type, id: linked.record!.id } },
+            { limit: 50 },
+          );
           expect(filtered.items.map((doc) => doc.id)).to.include(linked.id);
           expect(filtered.items.every((doc) => doc.record?.id === linked.record!.id)).to.equal(true);
         }
@@ -432,17 +504,27 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         }
       });
 
-      it('takes a client\'s file into the host when it offers to (accept), for that client only, not shared back', async function () {
+      it("takes a client's file into the host when it offers to (accept), for that client only, not shared back", async function () {
         // Optional: a host without accept keeps client uploads in the portal only.
         if (!adapter.documents!.accept) this.skip();
         const content = Buffer.from('%PDF-1.4\n% a file from the client\n%%EOF\n');
-        const file = (name: string) => ({ name, contentType: 'application/pdf', sizeBytes: content.length, uploadedBy: 'Contract Test', content: Readable.from([content]) });
+        const file = (name: string) => ({
+          name,
+          contentType: 'application/pdf',
+          sizeBytes: content.length,
+          uploadedBy: 'Contract Test',
+          content: Readable.from([content]),
+        });
         const before = (await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 50 })).items.length;
         const taken = await adapter.documents!.accept(workspace.id, known.clientId, file('from-the-client.pdf'));
-        expect(taken?.id, 'the host\'s id for the file').to.be.a('string').and.not.equal('');
+        expect(taken?.id, "the host's id for the file").to.be.a('string').and.not.equal('');
         // Not shared back: the client's list of what the agency shares is unchanged.
         expect((await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 50 })).items.length).to.equal(before);
-        if (other) expect(await adapter.documents!.accept(other.id, known.clientId, file('elsewhere.pdf')), 'a client of another workspace').to.equal(null);
+        if (other)
+          expect(
+            await adapter.documents!.accept(other.id, known.clientId, file('elsewhere.pdf')),
+            'a client of another workspace',
+          ).to.equal(null);
         expect(await adapter.documents!.accept(workspace.id, MALFORMED_IDS[0]!, file('nobody.pdf'))).to.equal(null);
       });
 
@@ -451,7 +533,9 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expect(await adapter.documents!.open(workspace.id, known.clientId, id), id.slice(0, 40)).to.equal(null);
           expect(await adapter.documents!.open(id, known.clientId, '1'), id.slice(0, 40)).to.equal(null);
           expect((await adapter.documents!.list(workspace.id, id, {}, { limit: 5 })).items, id.slice(0, 40)).to.deep.equal([]);
-          expect((await adapter.documents!.list(workspace.id, known.clientId, { record: { type: 'invoice', id } }, { limit: 5 })).items).to.deep.equal([]);
+          expect(
+            (await adapter.documents!.list(workspace.id, known.clientId, { record: { type: 'invoice', id } }, { limit: 5 })).items,
+          ).to.deep.equal([]);
         }
         for (const after of ['not-a-cursor', 'eyJ4IjoxfQ', '', 'x'.repeat(5000)]) {
           const page = await adapter.documents!.list(workspace.id, known.clientId, {}, { limit: 5, after });
@@ -466,8 +550,10 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         if (!adapter.tasks || !ctx.fixture.tasks) this.skip(); // A host without the port has no tasks section.
       });
 
-      const openTasks = async () => (await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'open' }, { limit: 100 })).items;
-      const doneTasks = async () => (await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'done' }, { limit: 100 })).items;
+      const openTasks = async () =>
+        (await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'open' }, { limit: 100 })).items;
+      const doneTasks = async () =>
+        (await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'done' }, { limit: 100 })).items;
 
       it('lists open tasks by due date (undated last) and done ones apart, each found by id', async function () {
         const open = await openTasks();
@@ -490,7 +576,9 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         expect(done!.completedAt).to.be.instanceOf(Date);
         expect((await openTasks()).map((t) => t.id)).to.not.include(task!.id);
         expect((await doneTasks()).map((t) => t.id)).to.include(task!.id);
-        expect(await adapter.tasks!.setStatus(workspace.id, known.clientId, known.id, task!.id, 'done'), 'twice is harmless').to.include({ status: 'done' });
+        expect(await adapter.tasks!.setStatus(workspace.id, known.clientId, known.id, task!.id, 'done'), 'twice is harmless').to.include({
+          status: 'done',
+        });
         const reopened = await adapter.tasks!.setStatus(workspace.id, known.clientId, known.id, task!.id, 'open');
         expect(reopened).to.include({ id: task!.id, status: 'open', completedAt: null });
         expect((await openTasks()).map((t) => t.id)).to.include(task!.id);
@@ -521,7 +609,9 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         if (other) {
           expect(await adapter.tasks!.find(other.id, known.clientId, known.id, task!.id)).to.equal(null);
           expect(await adapter.tasks!.setStatus(other.id, known.clientId, known.id, task!.id, 'done')).to.equal(null);
-          expect((await adapter.tasks!.list(other.id, known.clientId, known.id, { status: 'open' }, { limit: 50 })).items).to.deep.equal([]);
+          expect((await adapter.tasks!.list(other.id, known.clientId, known.id, { status: 'open' }, { limit: 50 })).items).to.deep.equal(
+            [],
+          );
         }
         expect((await adapter.tasks!.find(workspace.id, known.clientId, known.id, task!.id))?.status).to.equal('open');
       });
@@ -534,8 +624,12 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expect((await adapter.tasks!.list(workspace.id, id, known.id, { status: 'open' }, { limit: 5 })).items).to.deep.equal([]);
         }
         for (const after of ['not-a-cursor', 'eyJ4IjoxfQ', 'x'.repeat(5000)]) {
-          expect((await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'open' }, { limit: 5, after })).items).to.deep.equal([]);
-          expect((await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'done' }, { limit: 5, after })).items).to.deep.equal([]);
+          expect(
+            (await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'open' }, { limit: 5, after })).items,
+          ).to.deep.equal([]);
+          expect(
+            (await adapter.tasks!.list(workspace.id, known.clientId, known.id, { status: 'done' }, { limit: 5, after })).items,
+          ).to.deep.equal([]);
         }
       });
 
@@ -554,7 +648,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
     });
 
     describe('staff', function () {
-      it('sees no staff user on a request without the host\'s session', async function () {
+      it("sees no staff user on a request without the host's session", async function () {
         expect(await adapter.staff.current(bareRequest())).to.equal(null);
         expect(await adapter.staff.current({ ...bareRequest(), session: {} } as unknown as Request)).to.equal(null);
       });
@@ -640,11 +734,17 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
       it('refuses to set a password on a contact it cannot find', async function () {
         const { credentials } = credentialsOrSkip(this);
         for (const bad of ['2147483647', 'abc']) {
-          const outcome = await credentials.setPassword(workspace.id, bad, 'some-password-123').then(() => 'written', () => 'refused');
+          const outcome = await credentials.setPassword(workspace.id, bad, 'some-password-123').then(
+            () => 'written',
+            () => 'refused',
+          );
           expect(outcome, bad).to.equal('refused');
         }
         if (other) {
-          const outcome = await credentials.setPassword(other.id, known.id, 'some-password-123').then(() => 'written', () => 'refused');
+          const outcome = await credentials.setPassword(other.id, known.id, 'some-password-123').then(
+            () => 'written',
+            () => 'refused',
+          );
           expect(outcome).to.equal('refused');
         }
       });
@@ -668,10 +768,10 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         throw new Error('the cursor never reached the last page');
       }
 
-      const offersOf = (workspaceId: string, clientId: string, kind: OfferKind, status?: OfferSummary['status'][]) =>
-        (page: PageRequest) => adapter.offers!.list(workspaceId, clientId, kind, status ? { status } : {}, page);
-      const invoicesOf = (workspaceId: string, clientId: string, status?: InvoiceSummary['status'][]) =>
-        (page: PageRequest) => adapter.invoices!.list(workspaceId, clientId, status ? { status } : {}, page);
+      const offersOf = (workspaceId: string, clientId: string, kind: OfferKind, status?: OfferSummary['status'][]) => (page: PageRequest) =>
+        adapter.offers!.list(workspaceId, clientId, kind, status ? { status } : {}, page);
+      const invoicesOf = (workspaceId: string, clientId: string, status?: InvoiceSummary['status'][]) => (page: PageRequest) =>
+        adapter.invoices!.list(workspaceId, clientId, status ? { status } : {}, page);
 
       function expectTotals(detail: OfferDetail | InvoiceDetail) {
         const sum = detail.lines.reduce((total, line) => total + line.totalCents, 0);
@@ -688,7 +788,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         if (!adapter.offers && !adapter.invoices) test.skip();
       }
 
-      it('lists a client\'s records newest first, page by page, with no duplicates or gaps', async function () {
+      it("lists a client's records newest first, page by page, with no duplicates or gaps", async function () {
         portsOrSkip(this);
         const clients = await adapter.clients.list(workspace.id);
         let paged = 0;
@@ -697,8 +797,14 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
             const whole = await walk(offersOf(workspace.id, client.id, kind), 100);
             const byOne = await walk(offersOf(workspace.id, client.id, kind), 1);
             const byTwo = await walk(offersOf(workspace.id, client.id, kind), 2);
-            expect(byOne.map((o) => o.id), `${kind}s of ${client.name} by one`).to.deep.equal(whole.map((o) => o.id));
-            expect(byTwo.map((o) => o.id), `${kind}s of ${client.name} by two`).to.deep.equal(whole.map((o) => o.id));
+            expect(
+              byOne.map((o) => o.id),
+              `${kind}s of ${client.name} by one`,
+            ).to.deep.equal(whole.map((o) => o.id));
+            expect(
+              byTwo.map((o) => o.id),
+              `${kind}s of ${client.name} by two`,
+            ).to.deep.equal(whole.map((o) => o.id));
             expect(new Set(whole.map((o) => o.id)).size).to.equal(whole.length);
             expectStringIds(whole);
             for (const offer of whole) expect(offer.kind).to.equal(kind);
@@ -707,7 +813,10 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           if (adapter.invoices) {
             const whole = await walk(invoicesOf(workspace.id, client.id), 100);
             const byOne = await walk(invoicesOf(workspace.id, client.id), 1);
-            expect(byOne.map((i) => i.id), `invoices of ${client.name} by one`).to.deep.equal(whole.map((i) => i.id));
+            expect(
+              byOne.map((i) => i.id),
+              `invoices of ${client.name} by one`,
+            ).to.deep.equal(whole.map((i) => i.id));
             expect(new Set(whole.map((i) => i.id)).size).to.equal(whole.length);
             expectStringIds(whole);
             for (let i = 1; i < whole.length; i += 1) expect(whole[i - 1]!.issueDate >= whole[i]!.issueDate, 'newest first').to.equal(true);
@@ -772,13 +881,15 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
             expect((await walk(invoicesOf(workspace.id, draft.clientId), 100)).map((i) => i.id)).to.not.include(draft.id);
           } else {
             if (!adapter.offers) continue;
-            expect(await adapter.offers.find(workspace.id, draft.clientId, draft.kind, draft.id), `${draft.kind} ${draft.id}`).to.equal(null);
+            expect(await adapter.offers.find(workspace.id, draft.clientId, draft.kind, draft.id), `${draft.kind} ${draft.id}`).to.equal(
+              null,
+            );
             expect((await walk(offersOf(workspace.id, draft.clientId, draft.kind), 100)).map((o) => o.id)).to.not.include(draft.id);
           }
         }
       });
 
-      it('answers statement() with what list() and find() answer, only the client\'s own (when the host has it)', async function () {
+      it("answers statement() with what list() and find() answer, only the client's own (when the host has it)", async function () {
         if (!adapter.invoices?.statement) this.skip();
         const port = adapter.invoices!;
         const second = otherWorkspace(this);
@@ -791,12 +902,16 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expect(days, 'oldest issued first').to.deep.equal([...days].sort());
           const payments = [];
           for (const invoice of listed) {
-            for (const payment of (await port.find(workspace.id, client.id, invoice.id))!.payments) payments.push({ ...payment, invoiceId: invoice.id });
+            for (const payment of (await port.find(workspace.id, client.id, invoice.id))!.payments)
+              payments.push({ ...payment, invoiceId: invoice.id });
           }
           expect([...statement.payments].sort(byId), `payments of ${client.name}`).to.deep.equal(payments.sort(byId));
           const times = statement.payments.map((payment) => payment.paidAt.getTime());
           expect(times, 'oldest paid first').to.deep.equal([...times].sort((a, b) => a - b));
-          expect(await port.statement!(second.id, client.id), `${client.name} from the other workspace`).to.deep.equal({ invoices: [], payments: [] });
+          expect(await port.statement!(second.id, client.id), `${client.name} from the other workspace`).to.deep.equal({
+            invoices: [],
+            payments: [],
+          });
         }
         expect(await port.statement!(workspace.id, 'not-an-id')).to.deep.equal({ invoices: [], payments: [] });
       });
@@ -809,7 +924,15 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         for (const client of await adapter.clients.list(workspace.id)) {
           for (const kind of port.kinds ?? KINDS) {
             for (const offer of await walk(offersOf(workspace.id, client.id, kind, ['open']), 100)) {
-              if (offer.validUntil) open.push({ kind, id: offer.id, clientId: client.id, number: offer.number, title: offer.title, validUntil: offer.validUntil });
+              if (offer.validUntil)
+                open.push({
+                  kind,
+                  id: offer.id,
+                  clientId: client.id,
+                  number: offer.number,
+                  title: offer.title,
+                  validUntil: offer.validUntil,
+                });
             }
           }
         }
@@ -822,19 +945,23 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         // Both ends of the window are included, and nothing outside it is.
         const days = [...new Set(open.map((offer) => offer.validUntil))].sort();
         const day = days[0]!;
-        expect(sorted(await port.expiringSoon!(workspace.id, { from: day, through: day }))).to.deep.equal(sorted(open.filter((offer) => offer.validUntil === day)));
+        expect(sorted(await port.expiringSoon!(workspace.id, { from: day, through: day }))).to.deep.equal(
+          sorted(open.filter((offer) => offer.validUntil === day)),
+        );
         const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
         expect(await port.expiringSoon!(workspace.id, { from: '1900-01-01', through: dayBefore })).to.deep.equal([]);
         // Another workspace's answer names none of our clients; a malformed workspace id or window answers nothing.
         if (other) {
           const ours = new Set((await adapter.clients.list(workspace.id)).map((client) => client.id));
-          for (const offer of await port.expiringSoon!(other.id, { from: '1900-01-01', through: '2999-12-31' })) expect(ours.has(offer.clientId), `${offer.kind} ${offer.id}`).to.equal(false);
+          for (const offer of await port.expiringSoon!(other.id, { from: '1900-01-01', through: '2999-12-31' }))
+            expect(ours.has(offer.clientId), `${offer.kind} ${offer.id}`).to.equal(false);
         }
-        for (const bad of MALFORMED_IDS) expect(await port.expiringSoon!(bad, { from: '1900-01-01', through: '2999-12-31' }), bad.slice(0, 40)).to.deep.equal([]);
+        for (const bad of MALFORMED_IDS)
+          expect(await port.expiringSoon!(bad, { from: '1900-01-01', through: '2999-12-31' }), bad.slice(0, 40)).to.deep.equal([]);
         expect(await port.expiringSoon!(workspace.id, { from: 'soon', through: "2999-12-31' or '1'='1" })).to.deep.equal([]);
       });
 
-      it('answers nothing about another client\'s or another workspace\'s records', async function () {
+      it("answers nothing about another client's or another workspace's records", async function () {
         portsOrSkip(this);
         const second = otherWorkspace(this);
         const ours = await adapter.clients.list(workspace.id);
@@ -842,13 +969,18 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         const records: Array<{ kind: CommentSubjectType; clientId: string; id: string }> = [];
         for (const client of ours) {
           for (const kind of adapter.offers ? KINDS : []) {
-            for (const offer of await walk(offersOf(workspace.id, client.id, kind), 100)) records.push({ kind, clientId: client.id, id: offer.id });
+            for (const offer of await walk(offersOf(workspace.id, client.id, kind), 100))
+              records.push({ kind, clientId: client.id, id: offer.id });
           }
-          if (adapter.invoices) for (const invoice of await walk(invoicesOf(workspace.id, client.id), 100)) records.push({ kind: 'invoice', clientId: client.id, id: invoice.id });
+          if (adapter.invoices)
+            for (const invoice of await walk(invoicesOf(workspace.id, client.id), 100))
+              records.push({ kind: 'invoice', clientId: client.id, id: invoice.id });
         }
         expect(records, 'the fixture needs visible records').to.not.be.empty;
         const find = (workspaceId: string, clientId: string, record: (typeof records)[number]) =>
-          record.kind === 'invoice' ? adapter.invoices!.find(workspaceId, clientId, record.id) : adapter.offers!.find(workspaceId, clientId, record.kind, record.id);
+          record.kind === 'invoice'
+            ? adapter.invoices!.find(workspaceId, clientId, record.id)
+            : adapter.offers!.find(workspaceId, clientId, record.kind, record.id);
         for (const record of records) {
           for (const client of ours.filter((c) => c.id !== record.clientId)) {
             expect(await find(workspace.id, client.id, record), `${record.kind} ${record.id} as client ${client.id}`).to.equal(null);
@@ -858,7 +990,8 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         }
         // A client of another workspace, asked for in ours, has nothing here.
         for (const client of theirs) {
-          for (const kind of adapter.offers ? KINDS : []) expect((await adapter.offers!.list(workspace.id, client.id, kind, {}, { limit: 100 })).items).to.deep.equal([]);
+          for (const kind of adapter.offers ? KINDS : [])
+            expect((await adapter.offers!.list(workspace.id, client.id, kind, {}, { limit: 100 })).items).to.deep.equal([]);
           if (adapter.invoices) expect((await adapter.invoices.list(workspace.id, client.id, {}, { limit: 100 })).items).to.deep.equal([]);
         }
       });
@@ -872,9 +1005,15 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
               expect(await adapter.offers.find(workspace.id, known.clientId, kind, bad), label).to.equal(null);
               expect(await adapter.offers.find(bad, known.clientId, kind, '1'), label).to.equal(null);
               expect(await adapter.offers.find(workspace.id, bad, kind, '1'), label).to.equal(null);
-              expect(await adapter.offers.list(bad, known.clientId, kind, {}, { limit: 10 }), label).to.deep.equal({ items: [], next: null });
+              expect(await adapter.offers.list(bad, known.clientId, kind, {}, { limit: 10 }), label).to.deep.equal({
+                items: [],
+                next: null,
+              });
               expect(await adapter.offers.list(workspace.id, bad, kind, {}, { limit: 10 }), label).to.deep.equal({ items: [], next: null });
-              expect(await adapter.offers.list(workspace.id, known.clientId, kind, {}, { limit: 10, after: bad }), label).to.deep.equal({ items: [], next: null });
+              expect(await adapter.offers.list(workspace.id, known.clientId, kind, {}, { limit: 10, after: bad }), label).to.deep.equal({
+                items: [],
+                next: null,
+              });
             }
             expect(await adapter.offers.find(workspace.id, known.clientId, 'proposal', '2147483647')).to.equal(null);
           }
@@ -883,7 +1022,10 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
             expect(await adapter.invoices.find(bad, known.clientId, '1'), label).to.equal(null);
             expect(await adapter.invoices.list(bad, known.clientId, {}, { limit: 10 }), label).to.deep.equal({ items: [], next: null });
             expect(await adapter.invoices.list(workspace.id, bad, {}, { limit: 10 }), label).to.deep.equal({ items: [], next: null });
-            expect(await adapter.invoices.list(workspace.id, known.clientId, {}, { limit: 10, after: bad }), label).to.deep.equal({ items: [], next: null });
+            expect(await adapter.invoices.list(workspace.id, known.clientId, {}, { limit: 10, after: bad }), label).to.deep.equal({
+              items: [],
+              next: null,
+            });
           }
         }
       });
@@ -898,13 +1040,24 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         return { comments: adapter.comments!, subject: ctx.fixture.commentSubject };
       }
 
-      it('adds a client\'s comment and lists it last, with its author', async function () {
+      it("adds a client's comment and lists it last, with its author", async function () {
         const { comments, subject } = commentsOrSkip(this);
         const before = await comments.list(workspace.id, subject);
         const body = `Contract suite comment ${Date.now()}`;
-        const added = await comments.add(workspace.id, { subjectType: subject.type, subjectId: subject.id, body, authorContactId: known.id });
+        const added = await comments.add(workspace.id, {
+          subjectType: subject.type,
+          subjectId: subject.id,
+          body,
+          authorContactId: known.id,
+        });
         expectStringIds(added);
-        expect(added).to.include({ subjectType: subject.type, subjectId: subject.id, body, authorContactId: known.id, authorName: known.name });
+        expect(added).to.include({
+          subjectType: subject.type,
+          subjectId: subject.id,
+          body,
+          authorContactId: known.id,
+          authorName: known.name,
+        });
         expect(added.createdAt).to.be.instanceOf(Date);
         const after = await comments.list(workspace.id, subject);
         expect(after).to.have.length(before.length + 1);
@@ -925,7 +1078,10 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         const [stranger] = await adapter.contacts.list(second.id);
         const outcome = await comments
           .add(workspace.id, { subjectType: subject.type, subjectId: subject.id, body: 'From elsewhere', authorContactId: stranger!.id })
-          .then(() => 'written', () => 'refused');
+          .then(
+            () => 'written',
+            () => 'refused',
+          );
         expect(outcome).to.equal('refused');
       });
 

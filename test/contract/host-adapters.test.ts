@@ -3,7 +3,7 @@
 // the same contract in their own files (test/dolibarr/contract.test.ts, test/alga-psa/contract.test.ts).
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/core/db/connect.ts';
-import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
+import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { createTestDatabase } from '../support/database.ts';
@@ -22,16 +22,33 @@ async function openOffers(db: Knex): Promise<OfferDecisionsFixture> {
   const owners = [accept.client_id, race.client_id, decline.client_id];
   const other = await db('clients').whereIn('workspace_id', demo).whereNotIn('id', owners).first('id');
   if (!other) throw new Error('the reference seed needs a demo client without those offers');
-  const subject = (kind: 'proposal' | 'quotation', row: { id: number; client_id: number }) => ({ kind, id: String(row.id), clientId: String(row.client_id) });
-  return { accept: subject('proposal', accept), decline: subject('quotation', decline), race: subject('proposal', race), otherClientId: String(other.id) };
+  const subject = (kind: 'proposal' | 'quotation', row: { id: number; client_id: number }) => ({
+    kind,
+    id: String(row.id),
+    clientId: String(row.client_id),
+  });
+  return {
+    accept: subject('proposal', accept),
+    decline: subject('quotation', decline),
+    race: subject('proposal', race),
+    otherClientId: String(other.id),
+  };
 }
 
 /** Every draft proposal, quotation and invoice of workspace `demo`. */
 async function referenceDrafts(db: Knex) {
   const drafts: Array<{ kind: 'proposal' | 'quotation' | 'invoice'; clientId: string; id: string }> = [];
-  for (const [kind, table] of [['proposal', 'proposals'], ['quotation', 'quotations'], ['invoice', 'invoices']] as const) {
-    const rows = await db(`${table} as r`).join('workspaces as w', 'w.id', 'r.workspace_id').where({ 'w.slug': 'demo', 'r.status': 'draft' }).select('r.id', 'r.client_id');
-    for (const row of rows as Array<{ id: number; client_id: number }>) drafts.push({ kind, clientId: String(row.client_id), id: String(row.id) });
+  for (const [kind, table] of [
+    ['proposal', 'proposals'],
+    ['quotation', 'quotations'],
+    ['invoice', 'invoices'],
+  ] as const) {
+    const rows = await db(`${table} as r`)
+      .join('workspaces as w', 'w.id', 'r.workspace_id')
+      .where({ 'w.slug': 'demo', 'r.status': 'draft' })
+      .select('r.id', 'r.client_id');
+    for (const row of rows as Array<{ id: number; client_id: number }>)
+      drafts.push({ kind, clientId: String(row.client_id), id: String(row.id) });
   }
   return drafts;
 }
@@ -58,14 +75,25 @@ async function referenceCrm(): Promise<AdapterContractSetup> {
       tasks: {
         // Handed to a new colleague at the same company; then one task deleted outright.
         async reassign(taskId) {
-          const task = await db('tasks').where({ id: Number(taskId) }).first('workspace_id', 'client_id');
+          const task = await db('tasks')
+            .where({ id: Number(taskId) })
+            .first('workspace_id', 'client_id');
           const [colleague] = await db('contacts')
-            .insert({ workspace_id: task.workspace_id, client_id: task.client_id, name: 'A colleague', email: `colleague-${taskId}@example.test` })
+            .insert({
+              workspace_id: task.workspace_id,
+              client_id: task.client_id,
+              name: 'A colleague',
+              email: `colleague-${taskId}@example.test`,
+            })
             .returning('id');
-          await db('tasks').where({ id: Number(taskId) }).update({ assigned_contact_id: colleague.id });
+          await db('tasks')
+            .where({ id: Number(taskId) })
+            .update({ assigned_contact_id: colleague.id });
         },
         async remove(taskId) {
-          await db('tasks').where({ id: Number(taskId) }).delete();
+          await db('tasks')
+            .where({ id: Number(taskId) })
+            .delete();
         },
       },
     },

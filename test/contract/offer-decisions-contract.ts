@@ -63,7 +63,7 @@ export function describeOfferDecisions(name: string, context: () => Context): vo
       expect((await offers.find(workspace.id, clientId, kind, id))?.status).to.equal('declined');
     });
 
-    it('refuses another client\'s, another workspace\'s and malformed ids without changing anything', async function () {
+    it("refuses another client's, another workspace's and malformed ids without changing anything", async function () {
       const { offers, workspace, other, fixture } = setup(this);
       const { kind, id, clientId } = fixture.race;
       const at = new Date();
@@ -75,7 +75,9 @@ export function describeOfferDecisions(name: string, context: () => Context): vo
         expect(await offers.decide(workspace.id, clientId, otherKind, id, { outcome: 'accepted', at })).to.equal(false);
       }
       for (const bad of MALFORMED) {
-        expect(await offers.decide(workspace.id, clientId, kind, bad, { outcome: 'accepted', at }), `id ${bad.slice(0, 30)}`).to.equal(false);
+        expect(await offers.decide(workspace.id, clientId, kind, bad, { outcome: 'accepted', at }), `id ${bad.slice(0, 30)}`).to.equal(
+          false,
+        );
         expect(await offers.decide(bad, clientId, kind, id, { outcome: 'accepted', at }), `workspace ${bad.slice(0, 30)}`).to.equal(false);
         expect(await offers.decide(workspace.id, bad, kind, id, { outcome: 'accepted', at }), `client ${bad.slice(0, 30)}`).to.equal(false);
       }
@@ -83,7 +85,7 @@ export function describeOfferDecisions(name: string, context: () => Context): vo
       expect((await offers.find(workspace.id, clientId, kind, id))?.status).to.equal('open');
     });
 
-    it('writes in the caller\'s transaction: rolled back with it, and of two concurrent decisions one wins', async function () {
+    it("writes in the caller's transaction: rolled back with it, and of two concurrent decisions one wins", async function () {
       const { offers, workspace, fixture, db } = setup(this);
       const { kind, id, clientId } = fixture.race;
       const rollback = new Error('roll back');

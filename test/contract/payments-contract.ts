@@ -37,10 +37,15 @@ export function describeRecordPaymentContract(name: string, setup: () => Promise
       await ctx?.close();
     });
 
-    const payment = (amountCents: number) => ({ amountCents, method: 'card', reference: `contract-${amountCents}`, paidAt: new Date('2026-03-01T10:00:00Z') });
+    const payment = (amountCents: number) => ({
+      amountCents,
+      method: 'card',
+      reference: `contract-${amountCents}`,
+      paidAt: new Date('2026-03-01T10:00:00Z'),
+    });
     const current = async () => (await invoices.find(workspace.id, open.clientId, open.invoice.id))!;
 
-    it('refuses an amount over the balance, another client\'s invoice, another workspace and malformed ids, writing nothing', async function () {
+    it("refuses an amount over the balance, another client's invoice, another workspace and malformed ids, writing nothing", async function () {
       const before = await current();
       expect(await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, payment(before.balanceCents + 1))).to.equal(null);
       expect(await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, payment(0))).to.equal(null);
@@ -49,13 +54,15 @@ export function describeRecordPaymentContract(name: string, setup: () => Promise
       if (other) expect(await invoices.recordPayment(other.id, open.clientId, open.invoice.id, payment(100))).to.equal(null);
       for (const id of MALFORMED) {
         expect(await invoices.recordPayment(workspace.id, open.clientId, id, payment(100)), `invoice ${id.slice(0, 20)}`).to.equal(null);
-        expect(await invoices.recordPayment(id, open.clientId, open.invoice.id, payment(100)), `workspace ${id.slice(0, 20)}`).to.equal(null);
+        expect(await invoices.recordPayment(id, open.clientId, open.invoice.id, payment(100)), `workspace ${id.slice(0, 20)}`).to.equal(
+          null,
+        );
         expect(await invoices.recordPayment(workspace.id, id, open.invoice.id, payment(100)), `client ${id.slice(0, 20)}`).to.equal(null);
       }
       expect(await current()).to.deep.equal(before);
     });
 
-    it('writes in the caller\'s transaction: a rollback leaves no payment', async function () {
+    it("writes in the caller's transaction: a rollback leaves no payment", async function () {
       const before = await current();
       await ctx.db
         .transaction(async (trx) => {

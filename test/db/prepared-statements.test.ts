@@ -51,12 +51,18 @@ describe('named prepared statements', function () {
       t.integer('points').notNullable();
     });
     const bump = (key: string) =>
-      db.raw('insert into prepared_counter (key, points) values (?, 1) on conflict (key) do update set points = prepared_counter.points + 1 returning points', [key]);
+      db.raw(
+        'insert into prepared_counter (key, points) values (?, 1) on conflict (key) do update set points = prepared_counter.points + 1 returning points',
+        [key],
+      );
     await bump('a');
     await bump('a');
     const { rows } = await bump('b');
     expect(rows).to.deep.equal([{ points: 1 }]);
-    expect(await db('prepared_counter').orderBy('key').select('key', 'points')).to.deep.equal([{ key: 'a', points: 2 }, { key: 'b', points: 1 }]);
+    expect(await db('prepared_counter').orderBy('key').select('key', 'points')).to.deep.equal([
+      { key: 'a', points: 2 },
+      { key: 'b', points: 1 },
+    ]);
     const upserts = (await prepared()).filter((s) => s.statement.includes('prepared_counter') && /^insert/i.test(s.statement));
     expect(upserts, 'one statement for the three upserts').to.have.length(1);
   });
@@ -64,7 +70,9 @@ describe('named prepared statements', function () {
   it('writes limits into the text, in subqueries too, so that PostgreSQL can keep one generic plan', async function () {
     const inner = db('prepared_probe').select('name').orderBy('id').limit(1);
     const read = () => db('prepared_probe').where('name', 'in', inner).orderBy('id').limit(2).select('name');
-    expect(read().toSQL().sql).to.match(/limit 1\)/).and.to.match(/limit 2$/);
+    expect(read().toSQL().sql)
+      .to.match(/limit 1\)/)
+      .and.to.match(/limit 2$/);
     expect(read().toSQL().bindings, 'no limit among the values').to.deep.equal([]);
     for (let run = 0; run < 8; run += 1) expect(await read()).to.deep.equal([{ name: 'a' }]);
     // With a LIMIT sent as a parameter, PostgreSQL plans every run anew once tables are large (its
@@ -77,8 +85,10 @@ describe('named prepared statements', function () {
   });
 
   it('runs scripts of several statements, and reads inside a transaction, as before', async function () {
-    await db.raw("select 1; select 2");
-    const inside = (await db.transaction(async (trx) => trx('prepared_probe').where({ name: 'a' }).first('name'))) as { name: string } | undefined;
+    await db.raw('select 1; select 2');
+    const inside = (await db.transaction(async (trx) => trx('prepared_probe').where({ name: 'a' }).first('name'))) as
+      | { name: string }
+      | undefined;
     expect(inside?.name).to.equal('a');
     expect((await prepared()).some((s) => s.statement.includes('select 1;'))).to.equal(false);
   });
@@ -90,12 +100,15 @@ describe('named prepared statements', function () {
       const text = 'select name from prepared_probe where name = $1';
       expect((await pool.query(text, ['a'])).rows).to.deep.equal([{ name: 'a' }]);
       const viaCallback = await new Promise<unknown[]>((resolve, reject) =>
-        pool.query(text, ['b'], (err: Error | undefined, res: { rows: unknown[] }) => (err ? reject(err) : resolve(res.rows))));
+        pool.query(text, ['b'], (err: Error | undefined, res: { rows: unknown[] }) => (err ? reject(err) : resolve(res.rows))),
+      );
       expect(viaCallback).to.deep.equal([{ name: 'b' }]);
       await pool.query("update prepared_probe set name = 'c' where name = $1", ['c']);
       // A text of its own: the embedded database's connections share one session, where the knex
       // connection above already prepared the plain form of this read.
-      const { rows } = await pool.query<{ name: string; statement: string }>('select name, statement from pg_prepared_statements order by name');
+      const { rows } = await pool.query<{ name: string; statement: string }>(
+        'select name, statement from pg_prepared_statements order by name',
+      );
       expect(rows.filter((r) => r.statement === text).map((r) => r.name)).to.have.length(1);
       expect(rows.some((r) => r.statement.startsWith('update'))).to.equal(false);
     } finally {

@@ -17,7 +17,7 @@ async function rowCounts(db: Knex, tables: string[]): Promise<Record<string, num
 
 const reason = unavailable();
 
-describe('audit: a real Dolibarr database with the dolibarr binding\'s claims', function () {
+describe("audit: a real Dolibarr database with the dolibarr binding's claims", function () {
   let host: DolibarrHost;
 
   before(async function () {
@@ -39,7 +39,10 @@ describe('audit: a real Dolibarr database with the dolibarr binding\'s claims', 
     const claims = report.adapterClaims.filter((claim) => claim.claimed);
     expect(claims.flatMap((claim) => claim.missingInSchema.map((column) => `${claim.table}.${column}`))).to.deep.equal([]);
     const disagreeing = claims.filter((claim) => !claim.agrees);
-    expect(disagreeing.map((claim) => [claim.concept, claim.table]), JSON.stringify(disagreeing, null, 1)).to.deep.equal([['workspace', 'public.llx_const']]);
+    expect(
+      disagreeing.map((claim) => [claim.concept, claim.table]),
+      JSON.stringify(disagreeing, null, 1),
+    ).to.deep.equal([['workspace', 'public.llx_const']]);
     expect(await rowCounts(host.db, tables)).to.deep.equal(before);
   });
 });

@@ -12,7 +12,10 @@ async function dolibarr(): Promise<AdapterContractSetup> {
   const host = await startDolibarrHost();
   const { db, seed } = host;
   const externalTaskContacts = () =>
-    db('llx_element_contact').whereIn('fk_c_type_contact', db('llx_c_type_contact').select('rowid').where({ element: 'project_task', source: 'external' }));
+    db('llx_element_contact').whereIn(
+      'fk_c_type_contact',
+      db('llx_c_type_contact').select('rowid').where({ element: 'project_task', source: 'external' }),
+    );
   return {
     adapter: createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: seed.users.admin }),
     db,
@@ -35,11 +38,20 @@ async function dolibarr(): Promise<AdapterContractSetup> {
         // (delete_contact) and Sophie comes in as task executive (add_contact).
         async reassign(taskId) {
           await externalTaskContacts().where('element_id', Number(taskId)).delete();
-          await db('llx_element_contact').insert({ datecreate: db.fn.now(), statut: 4, element_id: Number(taskId), fk_c_type_contact: seed.typeContact.externalExecutive, fk_socpeople: seed.contacts.sophie });
+          await db('llx_element_contact').insert({
+            datecreate: db.fn.now(),
+            statut: 4,
+            element_id: Number(taskId),
+            fk_c_type_contact: seed.typeContact.externalExecutive,
+            fk_socpeople: seed.contacts.sophie,
+          });
         },
         // Task::delete removes the task's contacts, then the task.
         async remove(taskId) {
-          await db('llx_element_contact').where('element_id', Number(taskId)).whereIn('fk_c_type_contact', db('llx_c_type_contact').select('rowid').where('element', 'project_task')).delete();
+          await db('llx_element_contact')
+            .where('element_id', Number(taskId))
+            .whereIn('fk_c_type_contact', db('llx_c_type_contact').select('rowid').where('element', 'project_task'))
+            .delete();
           await db('llx_projet_task').where('rowid', Number(taskId)).delete();
         },
       },

@@ -22,7 +22,8 @@ const DOLIBARR_SCHEMA = path.join(schemasDir, 'dolibarr.sql');
 
 /** Why no real Dolibarr database can be made in this run, or null when one can. */
 export function unavailable(): string | null {
-  if (!process.env.DATABASE_URL) return 'DATABASE_URL is not set: the real Dolibarr schema is loaded with psql into a PostgreSQL server, not the embedded engine';
+  if (!process.env.DATABASE_URL)
+    return 'DATABASE_URL is not set: the real Dolibarr schema is loaded with psql into a PostgreSQL server, not the embedded engine';
   if (!existsSync(DOLIBARR_SCHEMA)) return `the Dolibarr schema is not at ${DOLIBARR_SCHEMA} (set CRM_SCHEMAS_DIR)`;
   return null;
 }

@@ -29,7 +29,10 @@ const run = promisify(execFile);
 async function rowsSnapshot(db: Knex, tables: string[]): Promise<Record<string, string>> {
   const rows: Record<string, string> = {};
   for (const table of tables) {
-    const result = await db.raw(`select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ?? t`, [table]);
+    const result = await db.raw(
+      `select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ?? t`,
+      [table],
+    );
     rows[table] = `${result.rows[0]?.n}:${result.rows[0]?.digest}`;
   }
   return rows;
@@ -37,14 +40,16 @@ async function rowsSnapshot(db: Knex, tables: string[]): Promise<Record<string, 
 
 /** pg_dump's DDL for Dolibarr's tables (and what hangs off them: sequences, indexes, triggers, keys). */
 async function dumpHostSchema(url: string): Promise<string> {
-  const { stdout } = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '--table=public.llx_*', url], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '--table=public.llx_*', url], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   // Newer pg_dump releases fence the script with \restrict / \unrestrict and a random key per run.
   return stdout.replace(/^\\(un)?restrict .*$/gm, '');
 }
 
 const reason = unavailable();
 
-describe('dolibarr host: the portal\'s migrations leave Dolibarr\'s schema and rows as they were', function () {
+describe("dolibarr host: the portal's migrations leave Dolibarr's schema and rows as they were", function () {
   let host: DolibarrHost;
   let portal: CustomerPortal;
   let sessionPool: pg.Pool;
@@ -58,7 +63,11 @@ describe('dolibarr host: the portal\'s migrations leave Dolibarr\'s schema and r
     flagsFile = flagsFileFor([host.seed.workspaceSlug]);
     flags = await createUnleashFlags({ bootstrapFile: flagsFile });
     portal = createCustomerPortal({
-      adapter: createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: host.seed.users.admin }),
+      adapter: createDolibarrAdapter(host.db, {
+        workspaceSlug: host.seed.workspaceSlug,
+        dataRoot: host.dataRoot,
+        actingUserId: host.seed.users.admin,
+      }),
       db: host.db,
       sessionPool,
       flags,
@@ -84,7 +93,10 @@ describe('dolibarr host: the portal\'s migrations leave Dolibarr\'s schema and r
   it('stops migrate on a claim the schema does not hold, naming the missing column, before anything is created', async function () {
     const adapter = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug });
     const claimingTooMuch = createCustomerPortal({
-      adapter: { ...adapter, claims: [...adapter.claims, { concept: 'contact', table: 'llx_socpeople', columns: ['email', 'portal_token'] }] },
+      adapter: {
+        ...adapter,
+        claims: [...adapter.claims, { concept: 'contact', table: 'llx_socpeople', columns: ['email', 'portal_token'] }],
+      },
       db: host.db,
       sessionPool,
       flags,
@@ -94,7 +106,10 @@ describe('dolibarr host: the portal\'s migrations leave Dolibarr\'s schema and r
     });
     try {
       const tablesBefore = await publicTables(host.db);
-      const error = await claimingTooMuch.migrate().then(() => null, (err: unknown) => err);
+      const error = await claimingTooMuch.migrate().then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect(error).to.be.instanceOf(HostClaimError);
       expect((error as Error).message).to.include('public.llx_socpeople.portal_token');
       expect((error as Error).message).to.not.include('public.llx_socpeople.email');

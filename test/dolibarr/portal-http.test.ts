@@ -27,17 +27,36 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
     if (reason) this.skip();
     host = await startDolibarrHost();
     const { db, seed } = host;
-    const adapter = createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: seed.users.admin });
-    running = await portalOnHost({ db, databaseUrl: host.database.url, adapter, workspaceSlug: seed.workspaceSlug, from: 'Atelier Lumière <portal@atelier-lumiere.example>', serve: true });
+    const adapter = createDolibarrAdapter(db, {
+      workspaceSlug: seed.workspaceSlug,
+      dataRoot: host.dataRoot,
+      actingUserId: seed.users.admin,
+    });
+    running = await portalOnHost({
+      db,
+      databaseUrl: host.database.url,
+      adapter,
+      workspaceSlug: seed.workspaceSlug,
+      from: 'Atelier Lumière <portal@atelier-lumiere.example>',
+      serve: true,
+    });
     const url = running.url;
     base = `/portal/${seed.workspaceSlug}`;
     // What an invitation accepted would leave: the portal's own login for Claire's contact.
     await insertClientUser(db, {
-      workspaceId: '1', clientId: String(seed.companies.bakery), contactId: String(seed.contacts.claire), email: 'claire@martin.example', status: 'active', passwordHash: await hashPassword(PASSWORD),
+      workspaceId: '1',
+      clientId: String(seed.companies.bakery),
+      contactId: String(seed.contacts.claire),
+      email: 'claire@martin.example',
+      status: 'active',
+      passwordHash: await hashPassword(PASSWORD),
     });
     // The agency extends the open proposal's validity (the seed's passed in February) and switches online payments on.
     await db('llx_propal').where({ rowid: seed.proposals.accept }).update({ fin_validite: '2099-12-31 23:59:59' });
-    await db('workspace_client_portal_settings').insert({ workspace_id: '1', allow_online_payments: true }).onConflict('workspace_id').merge();
+    await db('workspace_client_portal_settings')
+      .insert({ workspace_id: '1', allow_online_payments: true })
+      .onConflict('workspace_id')
+      .merge();
     claire = await signedInAgent(request.agent(url), seed.workspaceSlug, { email: 'claire@martin.example', password: PASSWORD });
   });
   after(async function () {
@@ -47,7 +66,7 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
 
   if (reason) it(`is skipped: ${reason}`, () => {});
 
-  it('shows the dashboard with the company\'s proposals and invoices, and no quotations, whose routes are 404', async function () {
+  it("shows the dashboard with the company's proposals and invoices, and no quotations, whose routes are 404", async function () {
     const page = await claire.get(`${base}/`).expect(200);
     expect(page.text).to.include(`href="${base}/proposals"`).and.include(`href="${base}/invoices"`).and.not.include(`${base}/quotations`);
     const proposals = await claire.get(`${base}/proposals`).expect(200);
@@ -58,39 +77,64 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
     }
   });
 
-  it('accepts a proposal: Dolibarr\'s row is signed and the portal\'s evidence is written with it', async function () {
+  it("accepts a proposal: Dolibarr's row is signed and the portal's evidence is written with it", async function () {
     const id = host.seed.proposals.accept;
     const form = await claire.get(`${base}/proposals/${id}/accept`).expect(200);
     const fingerprint = fingerprintIn(form.text);
     expect(fingerprint).to.have.length(64);
-    await claire.post(`${base}/proposals/${id}/accept`).type('form').send({ _csrf: csrfFrom(form.text), typedName: 'Claire Martin', consent: 'yes', fingerprint }).expect(303);
+    await claire
+      .post(`${base}/proposals/${id}/accept`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), typedName: 'Claire Martin', consent: 'yes', fingerprint })
+      .expect(303);
     const row = await host.db('llx_propal').where({ rowid: id }).first('fk_statut', 'date_signature', 'date_cloture');
     expect(row.fk_statut).to.equal(2);
     expect(row.date_signature).to.be.instanceOf(Date);
     expect(row.date_cloture).to.equal(null);
     const evidence = await host.db('portal_offer_decisions').where({ workspace_id: '1', offer_kind: 'proposal', offer_id: String(id) });
     expect(evidence).to.have.length(1);
-    expect(evidence[0]).to.include({ client_id: String(host.seed.companies.bakery), outcome: 'accepted', typed_name: 'Claire Martin', snapshot_sha256: fingerprint });
+    expect(evidence[0]).to.include({
+      client_id: String(host.seed.companies.bakery),
+      outcome: 'accepted',
+      typed_name: 'Claire Martin',
+      snapshot_sha256: fingerprint,
+    });
   });
 
   it('pays an invoice in full through the demo checkout: Dolibarr records the payment and closes the invoice', async function () {
     const id = host.seed.invoices.unpaid;
     const page = await claire.get(`${base}/invoices/${id}/pay`).expect(200);
-    const started = await claire.post(`${base}/invoices/${id}/pay`).type('form').send({ _csrf: csrfFrom(page.text), choice: 'full' }).expect(303);
+    const started = await claire
+      .post(`${base}/invoices/${id}/pay`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), choice: 'full' })
+      .expect(303);
     const paymentId = /\/payments\/demo\/([0-9a-f-]{36})$/.exec(started.headers.location ?? '')?.[1];
     expect(paymentId, started.headers.location).to.be.a('string');
     const checkout = await claire.get(`${base}/payments/demo/${paymentId}`).expect(200);
-    await claire.post(`${base}/payments/demo/${paymentId}`).type('form').send({ _csrf: csrfFrom(checkout.text), action: 'pay' }).expect(303);
+    await claire
+      .post(`${base}/payments/demo/${paymentId}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(checkout.text), action: 'pay' })
+      .expect(303);
 
     const invoice = await host.db('llx_facture').where({ rowid: id }).first('fk_statut', 'paye', 'fk_user_closing');
     expect(invoice).to.deep.equal({ fk_statut: 2, paye: 1, fk_user_closing: host.seed.users.admin });
-    const portalPayment = await host.db('client_payments').where({ id: paymentId }).first('status', 'amount_cents', 'currency', 'host_payment_id');
+    const portalPayment = await host
+      .db('client_payments')
+      .where({ id: paymentId })
+      .first('status', 'amount_cents', 'currency', 'host_payment_id');
     expect(portalPayment).to.include({ status: 'recorded', currency: 'EUR' });
     expect(Number(portalPayment.amount_cents)).to.equal(150_000);
-    const dolibarrPayment = await host.db('llx_paiement').where({ rowid: Number(portalPayment.host_payment_id) }).first(['ref', host.db.raw('amount::text as amount')]);
+    const dolibarrPayment = await host
+      .db('llx_paiement')
+      .where({ rowid: Number(portalPayment.host_payment_id) })
+      .first(['ref', host.db.raw('amount::text as amount')]);
     // The third PAY ref of the entity (the seed holds two), dated by the payment's month.
     expect(dolibarrPayment.ref).to.match(/^PAY\d{4}-0003$/);
     expect(dolibarrPayment.amount).to.equal('1500.00000000');
-    expect(await host.db('llx_paiement_facture').where({ fk_facture: id, fk_paiement: Number(portalPayment.host_payment_id) })).to.have.length(1);
+    expect(
+      await host.db('llx_paiement_facture').where({ fk_facture: id, fk_paiement: Number(portalPayment.host_payment_id) }),
+    ).to.have.length(1);
   });
 });

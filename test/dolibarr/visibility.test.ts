@@ -12,7 +12,7 @@ import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-ho
 
 const reason = unavailable();
 
-describe('dolibarr binding: which rows are the portal\'s', function () {
+describe("dolibarr binding: which rows are the portal's", function () {
   let host: DolibarrHost;
   let adapter: HostAdapter;
   const ws = '1';
@@ -28,8 +28,14 @@ describe('dolibarr binding: which rows are the portal\'s', function () {
 
   if (reason) it(`is skipped: ${reason}`, () => {});
 
-  it('names the workspace after the entity\'s company and answers only for the configured entity', async function () {
-    expect(await adapter.workspaces.findBySlug(host.seed.workspaceSlug)).to.deep.equal({ id: ws, slug: host.seed.workspaceSlug, name: 'Atelier Lumière', logoUrl: null, brandColor: null });
+  it("names the workspace after the entity's company and answers only for the configured entity", async function () {
+    expect(await adapter.workspaces.findBySlug(host.seed.workspaceSlug)).to.deep.equal({
+      id: ws,
+      slug: host.seed.workspaceSlug,
+      name: 'Atelier Lumière',
+      logoUrl: null,
+      brandColor: null,
+    });
     expect(await adapter.workspaces.findById('2')).to.equal(null);
     expect(() => createDolibarrAdapter(host.db, { workspaceSlug: 'Not A Slug' })).to.throw(/workspaceSlug/);
   });
@@ -45,19 +51,32 @@ describe('dolibarr binding: which rows are the portal\'s', function () {
     expect(await adapter.contacts.findByEmail(ws, 'jean@ancien.example')).to.deep.equal([]);
   });
 
-  it('lists the entity\'s staff and the superadmin, admins apart', async function () {
+  it("lists the entity's staff and the superadmin, admins apart", async function () {
     const { admin, staff } = host.seed.users;
-    expect((await adapter.staff.list!(ws)).map((member) => [Number(member.id), member.role])).to.deep.equal([[admin, 'admin'], [staff, 'member']]);
+    expect((await adapter.staff.list!(ws)).map((member) => [Number(member.id), member.role])).to.deep.equal([
+      [admin, 'admin'],
+      [staff, 'member'],
+    ]);
     expect((await adapter.staff.listAdmins!(ws)).map((member) => Number(member.id))).to.deep.equal([admin]);
   });
 
-  it('shows each contact the tasks assigned to them or to nobody outside the agency, never a draft project\'s', async function () {
+  it("shows each contact the tasks assigned to them or to nobody outside the agency, never a draft project's", async function () {
     const { companies, contacts, tasks } = host.seed;
     const seen = async (contact: number, status: 'open' | 'done') =>
-      (await adapter.tasks!.list(ws, String(companies.bakery), String(contact), { status }, { limit: 50 })).items.map((task) => [Number(task.id), task.assignedToContact]);
-    expect(await seen(contacts.claire, 'open')).to.deep.equal([[tasks.companyWide, false], [tasks.claireDue, true], [tasks.claireUndated, true]]);
+      (await adapter.tasks!.list(ws, String(companies.bakery), String(contact), { status }, { limit: 50 })).items.map((task) => [
+        Number(task.id),
+        task.assignedToContact,
+      ]);
+    expect(await seen(contacts.claire, 'open')).to.deep.equal([
+      [tasks.companyWide, false],
+      [tasks.claireDue, true],
+      [tasks.claireUndated, true],
+    ]);
     expect(await seen(contacts.claire, 'done')).to.deep.equal([[tasks.claireDone, true]]);
-    expect(await seen(contacts.sophie, 'open')).to.deep.equal([[tasks.companyWide, false], [tasks.sophies, true]]);
+    expect(await seen(contacts.sophie, 'open')).to.deep.equal([
+      [tasks.companyWide, false],
+      [tasks.sophies, true],
+    ]);
     expect(await adapter.tasks!.find(ws, String(companies.bakery), String(contacts.claire), String(tasks.draftProject))).to.equal(null);
     const summary = await adapter.summaries.forClient(ws, String(companies.bakery), String(contacts.claire));
     expect(summary.tasks.open).to.equal(3);
@@ -72,11 +91,18 @@ describe('dolibarr binding: which rows are the portal\'s', function () {
     expect(summary.proposals).to.deep.equal({ open: 2, total: 3 });
     expect(summary.invoices.unpaid).to.equal(1);
     expect(summary.invoices.outstanding).to.deep.equal([{ currency: 'EUR', cents: 150_000 }]);
-    const invoices = (await adapter.invoices!.list(ws, String(companies.bakery), {}, { limit: 50 })).items.map((invoice) => [invoice.number, invoice.status]);
-    expect(invoices).to.deep.equal([['FA2601-0001', 'open'], ['FA2601-0002', 'paid'], ['FA2601-0004', 'void']]);
+    const invoices = (await adapter.invoices!.list(ws, String(companies.bakery), {}, { limit: 50 })).items.map((invoice) => [
+      invoice.number,
+      invoice.status,
+    ]);
+    expect(invoices).to.deep.equal([
+      ['FA2601-0001', 'open'],
+      ['FA2601-0002', 'paid'],
+      ['FA2601-0004', 'void'],
+    ]);
   });
 
-  it('counts a credit note used on an invoice as settled, as Dolibarr\'s invoice card does, and never lists the credit note itself', async function () {
+  it("counts a credit note used on an invoice as settled, as Dolibarr's invoice card does, and never lists the credit note itself", async function () {
     const { companies, invoices } = host.seed;
     const garage = String(companies.garage);
     const listed = (await adapter.invoices!.list(ws, garage, {}, { limit: 50 })).items.map((invoice) => invoice.number);
@@ -84,9 +110,19 @@ describe('dolibarr binding: which rows are the portal\'s', function () {
     expect(await adapter.invoices!.find(ws, garage, String(invoices.creditNote))).to.equal(null);
     const detail = (await adapter.invoices!.find(ws, garage, String(invoices.partlyPaid)))!;
     expect(detail).to.include({ status: 'open', totalCents: 60_000, paidCents: 32_000, balanceCents: 28_000 });
-    expect(detail.payments.map((payment) => [payment.method, payment.amountCents, payment.reference])).to.deep.equal([['credit_note', 12_000, 'AV2602-0001'], ['card', 20_000, null]]);
+    expect(detail.payments.map((payment) => [payment.method, payment.amountCents, payment.reference])).to.deep.equal([
+      ['credit_note', 12_000, 'AV2602-0001'],
+      ['card', 20_000, null],
+    ]);
     // What remains is all a payment may cover.
     const paidAt = new Date('2026-03-01T10:00:00Z');
-    expect(await adapter.invoices!.recordPayment(ws, garage, String(invoices.partlyPaid), { amountCents: 28_001, method: 'card', reference: null, paidAt })).to.equal(null);
+    expect(
+      await adapter.invoices!.recordPayment(ws, garage, String(invoices.partlyPaid), {
+        amountCents: 28_001,
+        method: 'card',
+        reference: null,
+        paidAt,
+      }),
+    ).to.equal(null);
   });
 });

@@ -35,7 +35,11 @@ describe('dolibarr binding: rows written as Dolibarr writes them', function () {
   before(async function () {
     if (reason) this.skip();
     host = await startDolibarrHost();
-    adapter = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: host.seed.users.admin });
+    adapter = createDolibarrAdapter(host.db, {
+      workspaceSlug: host.seed.workspaceSlug,
+      dataRoot: host.dataRoot,
+      actingUserId: host.seed.users.admin,
+    });
   });
   after(async function () {
     await host?.close();
@@ -60,7 +64,13 @@ describe('dolibarr binding: rows written as Dolibarr writes them', function () {
     expect((diff.date_signature as Date).getTime()).to.equal(at.getTime());
     expect((after.tms as Date).getTime()).to.be.greaterThan((before.tms as Date).getTime());
     // Nothing of the online signer is known to the portal, so Dolibarr's columns for it stay empty.
-    expect(after).to.include({ online_sign_ip: null, online_sign_name: null, fk_user_signature: null, fk_user_cloture: null, date_cloture: null });
+    expect(after).to.include({
+      online_sign_ip: null,
+      online_sign_name: null,
+      fk_user_signature: null,
+      fk_user_cloture: null,
+      date_cloture: null,
+    });
     expect(await lines('llx_propaldet', 'fk_propal', id)).to.deep.equal(linesBefore);
   });
 
@@ -79,34 +89,74 @@ describe('dolibarr binding: rows written as Dolibarr writes them', function () {
   it('payments: llx_paiement and llx_paiement_facture as Paiement::create writes them, the last one closing the invoice as setPaid does', async function () {
     const { db, seed } = host;
     const invoiceId = seed.invoices.unpaid;
-    const invoice = () => db('llx_facture').where({ rowid: invoiceId }).first<Row>(asText(db, ['total_ttc']));
+    const invoice = () =>
+      db('llx_facture')
+        .where({ rowid: invoiceId })
+        .first<Row>(asText(db, ['total_ttc']));
     const before = await invoice();
     expect(before).to.include({ fk_statut: 1, paye: 0, total_ttc: '1500.00000000' });
     const paidAt = new Date('2026-03-15T10:00:00Z');
 
     // Part of it, inside the transaction that would also hold the portal's own evidence.
     const first = await db.transaction((trx) =>
-      adapter.invoices!.recordPayment(workspaceId, String(seed.companies.bakery), String(invoiceId), { amountCents: 50_050, method: 'card', reference: 'pi_3Ab', paidAt }, { trx }),
+      adapter.invoices!.recordPayment(
+        workspaceId,
+        String(seed.companies.bakery),
+        String(invoiceId),
+        { amountCents: 50_050, method: 'card', reference: 'pi_3Ab', paidAt },
+        { trx },
+      ),
     );
     expect(first).to.include({ amountCents: 50_050, method: 'card', reference: 'pi_3Ab' });
-    const payment = await db('llx_paiement').where({ rowid: Number(first!.id) }).first<Row>(asText(db, ['amount', 'multicurrency_amount', 'pos_change']));
+    const payment = await db('llx_paiement')
+      .where({ rowid: Number(first!.id) })
+      .first<Row>(asText(db, ['amount', 'multicurrency_amount', 'pos_change']));
     // The seed holds PAY2601-0001 and PAY2602-0002: the counter runs over the entity, the yymm is the payment date's.
     expect(payment).to.deep.include({
-      entity: 1, ref: 'PAY2603-0003', ref_ext: '', amount: '500.50000000', multicurrency_amount: '500.50000000', fk_paiement: 6, num_paiement: 'pi_3Ab',
-      note: 'Paid from the client portal', ext_payment_id: null, ext_payment_site: null, fk_bank: 0, fk_user_creat: seed.users.admin, fk_user_modif: null,
-      statut: 0, fk_export_compta: 0, pos_change: '0.00000000',
+      entity: 1,
+      ref: 'PAY2603-0003',
+      ref_ext: '',
+      amount: '500.50000000',
+      multicurrency_amount: '500.50000000',
+      fk_paiement: 6,
+      num_paiement: 'pi_3Ab',
+      note: 'Paid from the client portal',
+      ext_payment_id: null,
+      ext_payment_site: null,
+      fk_bank: 0,
+      fk_user_creat: seed.users.admin,
+      fk_user_modif: null,
+      statut: 0,
+      fk_export_compta: 0,
+      pos_change: '0.00000000',
     });
     expect((payment.datep as Date).getTime()).to.equal(paidAt.getTime());
     expect(payment.datec).to.be.instanceOf(Date);
-    const links = await db('llx_paiement_facture').where({ fk_paiement: payment.rowid }).select<Row[]>(asText(db, ['amount', 'multicurrency_amount', 'multicurrency_tx']));
+    const links = await db('llx_paiement_facture')
+      .where({ fk_paiement: payment.rowid })
+      .select<Row[]>(asText(db, ['amount', 'multicurrency_amount', 'multicurrency_tx']));
     expect(links.map(({ rowid: _rowid, ...link }) => link)).to.deep.equal([
-      { fk_paiement: payment.rowid, fk_facture: invoiceId, amount: '500.50000000', multicurrency_code: 'EUR', multicurrency_tx: '1.00000000', multicurrency_amount: '500.50000000' },
+      {
+        fk_paiement: payment.rowid,
+        fk_facture: invoiceId,
+        amount: '500.50000000',
+        multicurrency_code: 'EUR',
+        multicurrency_tx: '1.00000000',
+        multicurrency_amount: '500.50000000',
+      },
     ]);
     // A part payment leaves the invoice untouched: Dolibarr closes it only when nothing remains.
     expect(await invoice()).to.deep.equal(before);
 
-    const rest = await adapter.invoices!.recordPayment(workspaceId, String(seed.companies.bakery), String(invoiceId), { amountCents: 99_950, method: 'bank_transfer', reference: null, paidAt });
-    const second = await db('llx_paiement').where({ rowid: Number(rest!.id) }).first<Row>(asText(db, ['amount']));
+    const rest = await adapter.invoices!.recordPayment(workspaceId, String(seed.companies.bakery), String(invoiceId), {
+      amountCents: 99_950,
+      method: 'bank_transfer',
+      reference: null,
+      paidAt,
+    });
+    const second = await db('llx_paiement')
+      .where({ rowid: Number(rest!.id) })
+      .first<Row>(asText(db, ['amount']));
     expect(second).to.deep.include({ ref: 'PAY2603-0004', amount: '999.50000000', fk_paiement: 2, num_paiement: '' });
     const after = await invoice();
     const diff = changed(before, after);

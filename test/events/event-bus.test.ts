@@ -109,7 +109,9 @@ describe('event bus', function () {
         await a.publish('c', { n: 1 });
         await waitFor('first event', () => got.length === 1);
 
-        await pool.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'customer-portal-events' and datname = current_database()");
+        await pool.query(
+          "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'customer-portal-events' and datname = current_database()",
+        );
         // Both listeners were killed; each reports its return on the reconnected channel.
         await waitFor('re-LISTEN', () => a.listening && b.listening && reconnected === 1);
         await a.publish('c', { n: 2 });

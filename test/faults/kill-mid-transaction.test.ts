@@ -23,13 +23,16 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
   let sql: pg.Client;
   let locker: pg.Client;
 
-  const one = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T> => (await sql.query<T>(text, values)).rows[0]!;
+  const one = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T> =>
+    (await sql.query<T>(text, values)).rows[0]!;
 
   /** Until a backend of the database waits on a lock (the request is inside its transaction). */
   async function waitForBlockedBackend(): Promise<number> {
     const started = Date.now();
     while (Date.now() - started < 30_000) {
-      const row = await one<{ pid: number | null }>("select min(pid) as pid from pg_stat_activity where datname = 'portal' and wait_event_type = 'Lock'");
+      const row = await one<{ pid: number | null }>(
+        "select min(pid) as pid from pg_stat_activity where datname = 'portal' and wait_event_type = 'Lock'",
+      );
       if (row.pid) return row.pid;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -92,14 +95,19 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
       }
     }
     expect(proposalId, 'an open proposal to accept').to.be.a('number');
-    const fingerprint = /name="fingerprint" value="([0-9a-f]{64})"/.exec((await browser.get(`/portal/demo/proposals/${proposalId}/accept`)).text)![1]!;
+    const fingerprint = /name="fingerprint" value="([0-9a-f]{64})"/.exec(
+      (await browser.get(`/portal/demo/proposals/${proposalId}/accept`)).text,
+    )![1]!;
     const form = { typedName: 'Maria Keller', consent: 'yes', fingerprint };
 
     await locker.query('begin');
     await locker.query('select id from proposals where id = $1 for update', [proposalId]);
     const accepting = browser.post(`/portal/demo/proposals/${proposalId}/accept`, form).catch((err: Error) => err);
     const pid = await waitForBlockedBackend();
-    const evidenceWritten = await one<{ n: number }>("select count(*)::int as n from pg_locks where pid = $1 and locktype = 'relation' and relation = 'portal_offer_decisions'::regclass", [pid]);
+    const evidenceWritten = await one<{ n: number }>(
+      "select count(*)::int as n from pg_locks where pid = $1 and locktype = 'relation' and relation = 'portal_offer_decisions'::regclass",
+      [pid],
+    );
     expect(evidenceWritten.n, 'the evidence row was inserted before the host update blocked').to.be.greaterThan(0);
     await a.kill9();
     await locker.query('rollback');
@@ -107,9 +115,15 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
     expect(answer, 'the killed instance gave no answer').to.be.instanceOf(Error);
     await waitForBackendGone(pid);
 
-    const evidence = await one<{ n: number }>("select count(*)::int as n from portal_offer_decisions where offer_kind = 'proposal' and offer_id = $1", [String(proposalId)]);
+    const evidence = await one<{ n: number }>(
+      "select count(*)::int as n from portal_offer_decisions where offer_kind = 'proposal' and offer_id = $1",
+      [String(proposalId)],
+    );
     const status = await one<{ status: string }>('select status from proposals where id = $1', [proposalId]);
-    expect({ evidence: evidence.n, status: status.status }).to.satisfy((s: { evidence: number; status: string }) => (s.evidence === 0) === (s.status === 'sent'), 'no evidence and no status change, or both');
+    expect({ evidence: evidence.n, status: status.status }).to.satisfy(
+      (s: { evidence: number; status: string }) => (s.evidence === 0) === (s.status === 'sent'),
+      'no evidence and no status change, or both',
+    );
 
     // The same session, on the other instance: the retry accepts once; a second retry changes nothing.
     browser.base = b.url;
@@ -117,10 +131,15 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
     expect(retry.status, retry.text.slice(0, 300)).to.equal(303);
     const again = await browser.post(`/portal/demo/proposals/${proposalId}/accept`, form);
     expect(again.status).to.not.equal(500);
-    const after = await one<{ n: number }>("select count(*)::int as n from portal_offer_decisions where offer_kind = 'proposal' and offer_id = $1", [String(proposalId)]);
+    const after = await one<{ n: number }>(
+      "select count(*)::int as n from portal_offer_decisions where offer_kind = 'proposal' and offer_id = $1",
+      [String(proposalId)],
+    );
     const statusAfter = await one<{ status: string }>('select status from proposals where id = $1', [proposalId]);
     expect([after.n, statusAfter.status]).to.deep.equal([1, 'accepted']);
-    report(`kill -9 during an acceptance: after the kill ${evidence.n} evidence rows, proposal '${status.status}'; after the retry on the other instance 1 evidence row, 'accepted'`);
+    report(
+      `kill -9 during an acceptance: after the kill ${evidence.n} evidence rows, proposal '${status.status}'; after the retry on the other instance 1 evidence row, 'accepted'`,
+    );
   });
 
   it('leaves a payment callback all or nothing, and the retried callback records it once', async function () {
@@ -140,7 +159,7 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
         order by i.id limit 1`,
       [MARIA],
     );
-    expect(invoice, 'an open invoice of Maria\'s company').to.not.equal(undefined);
+    expect(invoice, "an open invoice of Maria's company").to.not.equal(undefined);
     await browser.get(`/portal/demo/invoices/${invoice.id}/pay`);
     const started = await browser.post(`/portal/demo/invoices/${invoice.id}/pay`, { choice: 'full' });
     expect(started.status, started.text.slice(0, 300)).to.equal(303);
@@ -148,9 +167,22 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
     const paymentsBefore = await one<{ n: number }>('select count(*)::int as n from payments where invoice_id = $1', [invoice.id]);
 
     const demo = createDemoProvider({ secret: FAULTS_SECRET });
-    const signed = demo.signedCallback(String(invoice.workspace_id), { id: `evt_${paymentId}`, type: 'payment.succeeded', payment: { id: paymentId, amount_cents: Number(invoice.balance), currency: invoice.currency, paid_at: new Date().toISOString() } }, new Date());
+    const signed = demo.signedCallback(
+      String(invoice.workspace_id),
+      {
+        id: `evt_${paymentId}`,
+        type: 'payment.succeeded',
+        payment: { id: paymentId, amount_cents: Number(invoice.balance), currency: invoice.currency, paid_at: new Date().toISOString() },
+      },
+      new Date(),
+    );
     const send = (base: string) =>
-      fetch(`${base}/portal/demo/payments/callback/demo`, { method: 'POST', headers: { 'content-type': 'application/json', 'demo-signature': signed.signature }, body: signed.rawBody.toString(), signal: AbortSignal.timeout(30_000) });
+      fetch(`${base}/portal/demo/payments/callback/demo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'demo-signature': signed.signature },
+        body: signed.rawBody.toString(),
+        signal: AbortSignal.timeout(30_000),
+      });
 
     await locker.query('begin');
     await locker.query('select id from invoices where id = $1 for update', [invoice.id]);
@@ -162,13 +194,17 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
     await waitForBackendGone(pid);
 
     const count = async () => ({
-      payments: (await one<{ n: number }>('select count(*)::int as n from payments where invoice_id = $1', [invoice.id])).n - paymentsBefore.n,
+      payments:
+        (await one<{ n: number }>('select count(*)::int as n from payments where invoice_id = $1', [invoice.id])).n - paymentsBefore.n,
       callbacks: (await one<{ n: number }>('select count(*)::int as n from client_payment_callbacks where payment_id = $1', [paymentId])).n,
       status: (await one<{ status: string }>('select status from client_payments where id = $1', [paymentId])).status,
     });
     const afterKill = await count();
-    expect(afterKill, 'nothing, or everything').to.satisfy((s: { payments: number; callbacks: number; status: string }) =>
-      (s.payments === 0 && s.callbacks === 0 && s.status === 'pending') || (s.payments === 1 && s.callbacks === 1 && s.status === 'recorded'));
+    expect(afterKill, 'nothing, or everything').to.satisfy(
+      (s: { payments: number; callbacks: number; status: string }) =>
+        (s.payments === 0 && s.callbacks === 0 && s.status === 'pending') ||
+        (s.payments === 1 && s.callbacks === 1 && s.status === 'recorded'),
+    );
 
     // The provider retries (to another instance): recorded once; a further retry is a duplicate.
     const retried = await send(c.url);
@@ -176,6 +212,8 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
     const duplicate = await send(c.url);
     expect(duplicate.status).to.be.below(300);
     expect(await count()).to.deep.equal({ payments: 1, callbacks: 1, status: 'recorded' });
-    report(`kill -9 during a payment callback: after the kill ${afterKill.payments} payments, ${afterKill.callbacks} callback keys, checkout '${afterKill.status}'; after two retries 1 payment, 1 key, 'recorded'`);
+    report(
+      `kill -9 during a payment callback: after the kill ${afterKill.payments} payments, ${afterKill.callbacks} callback keys, checkout '${afterKill.status}'; after two retries 1 payment, 1 key, 'recorded'`,
+    );
   });
 });

@@ -33,7 +33,10 @@ describe('faults: behind PgBouncer in transaction mode', function () {
     cluster = await startPrivateCluster();
     const direct = await cluster.createDatabase('portal');
     bouncer = await startPgBouncer(cluster, 'portal');
-    for (let i = 0; i < 2; i += 1) instances.push(await startInstance({ DATABASE_URL: bouncer.url('portal'), LISTEN_DATABASE_URL: direct, DATABASE_PREPARED_STATEMENTS: 'off' }));
+    for (let i = 0; i < 2; i += 1)
+      instances.push(
+        await startInstance({ DATABASE_URL: bouncer.url('portal'), LISTEN_DATABASE_URL: direct, DATABASE_PREPARED_STATEMENTS: 'off' }),
+      );
     sql = new pg.Client(direct);
     await sql.connect();
   });
@@ -50,14 +53,19 @@ describe('faults: behind PgBouncer in transaction mode', function () {
     const { rows: direct } = await sql!.query<{ application_name: string; query: string }>(
       "select application_name, query from pg_stat_activity where datname = 'portal' and backend_type = 'client backend' and pid <> pg_backend_pid()",
     );
-    expect(direct.filter((r) => r.application_name === 'customer-portal-events').length, 'one direct LISTEN connection per instance').to.equal(2);
+    expect(
+      direct.filter((r) => r.application_name === 'customer-portal-events').length,
+      'one direct LISTEN connection per instance',
+    ).to.equal(2);
 
     const maria = new Browser(a.url, '10.3.0.1');
     await maria.signIn('demo', MARIA, DEMO_CLIENT_PASSWORD);
     const dashboard = await maria.get('/portal/demo/');
     expect(dashboard.status).to.equal(200);
 
-    const { rows: [invoice] } = await sql!.query<{ id: number }>(
+    const {
+      rows: [invoice],
+    } = await sql!.query<{ id: number }>(
       `select i.id from invoices i join workspaces w on w.id = i.workspace_id
         where w.slug = 'demo' and i.client_id = (select client_id from contacts where email = $1 and workspace_id = w.id) order by i.id limit 1`,
       [MARIA],
@@ -92,22 +100,34 @@ describe('faults: behind PgBouncer in transaction mode', function () {
     await staff.get('/signin');
     const signedIn = await staff.post('/signin', { email: admin.email, password: admin.password });
     expect(signedIn.status).to.equal(303);
-    const { rows: [contact] } = await sql!.query<{ client_id: string }>("select client_id::text from contacts where email = $1", [MARIA]);
+    const {
+      rows: [contact],
+    } = await sql!.query<{ client_id: string }>('select client_id::text from contacts where email = $1', [MARIA]);
     const threadPage = await staff.get(`/client-messages/${contact!.client_id}`);
     expect(threadPage.status).to.equal(200);
     staff.useFormToken(threadPage, `/client-messages/${contact!.client_id}`);
-    const stream = await openSse(`${b.url}/portal/demo/messages/stream`, { cookie: `portal.sid=${maria.cookie('portal.sid')}`, 'x-forwarded-proto': 'https' });
+    const stream = await openSse(`${b.url}/portal/demo/messages/stream`, {
+      cookie: `portal.sid=${maria.cookie('portal.sid')}`,
+      'x-forwarded-proto': 'https',
+    });
     try {
       const sentAt = performance.now();
       const replied = await staff.post(`/client-messages/${contact!.client_id}`, { body: 'Live through PgBouncer' });
       expect(replied.status, replied.text.slice(0, 300)).to.equal(303);
       const event = await stream.waitFor((e) => e.event === 'message-created' && e.at >= sentAt, 5_000);
-      report(`PgBouncer (transaction mode): sign-in, dashboard, comment, acceptance on one instance; a staff reply reached the other instance's stream in ${Math.round(event.at - sentAt)} ms (LISTEN direct)`);
+      report(
+        `PgBouncer (transaction mode): sign-in, dashboard, comment, acceptance on one instance; a staff reply reached the other instance's stream in ${Math.round(event.at - sentAt)} ms (LISTEN direct)`,
+      );
     } finally {
       stream.close();
     }
 
-    const failures = [a, b].flatMap((instance) => instance.output().split('\n').filter((line) => /failed|prepared statement|advisory|error:/i.test(line) && !/^\s+at /.test(line)));
+    const failures = [a, b].flatMap((instance) =>
+      instance
+        .output()
+        .split('\n')
+        .filter((line) => /failed|prepared statement|advisory|error:/i.test(line) && !/^\s+at /.test(line)),
+    );
     expect(failures, 'nothing failed in either instance').to.deep.equal([]);
   });
 });

@@ -81,7 +81,15 @@ describe('faults: PostgreSQL restarted mid-load', function () {
           const res = await browser.get(path);
           samples.push({ path, at, status: res.status, ms: res.ms, retryAfter: res.headers.get('retry-after'), text: res.text });
         } catch (err) {
-          samples.push({ path, at, status: 0, ms: performance.now() - t0 - at, retryAfter: null, text: '', error: `${(err as Error).message} ${String((err as { cause?: unknown }).cause)}` });
+          samples.push({
+            path,
+            at,
+            status: 0,
+            ms: performance.now() - t0 - at,
+            retryAfter: null,
+            text: '',
+            error: `${(err as Error).message} ${String((err as { cause?: unknown }).cause)}`,
+          });
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -100,8 +108,21 @@ describe('faults: PostgreSQL restarted mid-load', function () {
     await Promise.all(workers);
 
     expect(instance!.child.exitCode, `the instance is still running; it said:\n${instance!.output().slice(-3000)}`).to.equal(null);
-    const failures = samples.filter((s) => s.status === 0 || s.status >= 500 && s.status !== 503);
-    expect(failures.slice(0, 5).map((s) => `${s.path} at ${Math.round(s.at)} (down ${Math.round(stoppedAt)}-${Math.round(backAt)}) ${s.status} ${s.error ?? s.text.slice(0, 200)}`), `errors other than 503 (${failures.length}); the instance said:\n${instance!.output().split('\n').filter((line) => !line.startsWith('    at ')).slice(-60).join('\n')}`).to.deep.equal([]);
+    const failures = samples.filter((s) => s.status === 0 || (s.status >= 500 && s.status !== 503));
+    expect(
+      failures
+        .slice(0, 5)
+        .map(
+          (s) =>
+            `${s.path} at ${Math.round(s.at)} (down ${Math.round(stoppedAt)}-${Math.round(backAt)}) ${s.status} ${s.error ?? s.text.slice(0, 200)}`,
+        ),
+      `errors other than 503 (${failures.length}); the instance said:\n${instance!
+        .output()
+        .split('\n')
+        .filter((line) => !line.startsWith('    at '))
+        .slice(-60)
+        .join('\n')}`,
+    ).to.deep.equal([]);
     expect(instance!.child.exitCode, 'the instance is still running').to.equal(null);
     const unavailable = samples.filter((s) => s.status === 503);
     expect(unavailable.length, 'requests made while the database was down were answered 503').to.be.greaterThan(0);

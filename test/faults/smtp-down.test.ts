@@ -38,7 +38,10 @@ describe('faults: SMTP down', function () {
 
   it('keeps mail in the outbox while SMTP is down and sends each email once when it is back', async function () {
     // The demo's client logins in workspace demo (the test seeded them: a production instance prints none).
-    const emails = SEED_WORKSPACES.find((w) => w.slug === 'demo')!.clients.flatMap((c) => c.contacts).filter((c) => c.demoLogin).map((c) => c.email.toLowerCase());
+    const emails = SEED_WORKSPACES.find((w) => w.slug === 'demo')!
+      .clients.flatMap((c) => c.contacts)
+      .filter((c) => c.demoLogin)
+      .map((c) => c.email.toLowerCase());
     expect(emails.length, 'demo client logins').to.be.greaterThan(1);
     await smtp!.stop();
     smtp = undefined;
@@ -51,13 +54,18 @@ describe('faults: SMTP down', function () {
         return browser.post('/portal/demo/sign-in/code', { email });
       }),
     );
-    expect(answers.map((a) => a.status < 400 && a.text.length > 0), 'every request succeeds while SMTP is down').to.deep.equal(emails.map(() => true));
+    expect(
+      answers.map((a) => a.status < 400 && a.text.length > 0),
+      'every request succeeds while SMTP is down',
+    ).to.deep.equal(emails.map(() => true));
     expect(Math.max(...answers.map((a) => a.ms)), 'no request waits on SMTP').to.be.below(5_000);
 
     // Both workers tried and failed; the emails wait.
     const waitedSince = Date.now();
     for (;;) {
-      const { rows } = await sql!.query<{ n: number }>('select count(*)::int as n from portal_mail_outbox where sent_at is null and attempts > 0 and last_error is not null');
+      const { rows } = await sql!.query<{ n: number }>(
+        'select count(*)::int as n from portal_mail_outbox where sent_at is null and attempts > 0 and last_error is not null',
+      );
       if (rows[0]!.n === emails.length) break;
       if (Date.now() - waitedSince > 30_000) throw new Error(`only ${rows[0]!.n} of ${emails.length} emails have a failed attempt`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -75,6 +83,8 @@ describe('faults: SMTP down', function () {
     expect(perRecipient, 'each email delivered once').to.deep.equal(emails.map(() => 1));
     const unsent = (await sql!.query<{ n: number }>('select count(*)::int as n from portal_mail_outbox where sent_at is null')).rows[0]!.n;
     expect(unsent).to.equal(0);
-    report(`SMTP down: ${emails.length} code requests on 2 instances all answered at once (slowest ${Math.round(Math.max(...answers.map((a) => a.ms)))} ms); ${waiting} emails waited; all delivered ${deliveredMs} ms after SMTP was back, each once`);
+    report(
+      `SMTP down: ${emails.length} code requests on 2 instances all answered at once (slowest ${Math.round(Math.max(...answers.map((a) => a.ms)))} ms); ${waiting} emails waited; all delivered ${deliveredMs} ms after SMTP was back, each once`,
+    );
   });
 });

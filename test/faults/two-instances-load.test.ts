@@ -62,7 +62,10 @@ describe('faults: two instances, concurrent clients', function () {
     // the settings: uploads on in both workspaces.
     const workspaces = await db('workspaces').whereIn('slug', WORKSPACES).select<{ id: number; slug: string }[]>('id', 'slug');
     for (const ws of workspaces) {
-      await db('workspace_client_portal_settings').insert({ workspace_id: String(ws.id), allow_file_uploads: true }).onConflict('workspace_id').merge({ allow_file_uploads: true });
+      await db('workspace_client_portal_settings')
+        .insert({ workspace_id: String(ws.id), allow_file_uploads: true })
+        .onConflict('workspace_id')
+        .merge({ allow_file_uploads: true });
     }
     const passwordHash = await hashPassword(PASSWORD);
     for (let n = 0; n <= CLIENTS; n += 1) {
@@ -70,19 +73,47 @@ describe('faults: two instances, concurrent clients', function () {
       const clients = await db('clients').where({ workspace_id: ws.id }).orderBy('id').select<{ id: number }[]>('id');
       const clientId = clients[n % clients.length]!.id;
       const email = `load-${n}@clients.test`;
-      const [contact] = await db('contacts').insert({ workspace_id: ws.id, client_id: clientId, name: `Load Client ${n}`, email }).returning<{ id: number }[]>('id');
-      await insertClientUser(db, { workspaceId: String(ws.id), clientId: String(clientId), contactId: String(contact!.id), email, status: 'active', passwordHash });
+      const [contact] = await db('contacts')
+        .insert({ workspace_id: ws.id, client_id: clientId, name: `Load Client ${n}`, email })
+        .returning<{ id: number }[]>('id');
+      await insertClientUser(db, {
+        workspaceId: String(ws.id),
+        clientId: String(clientId),
+        contactId: String(contact!.id),
+        email,
+        status: 'active',
+        passwordHash,
+      });
       if (n === CLIENTS) {
         limitedEmail = email; // kept out of the load, for the rate-limit check
         limitedSlug = ws.slug;
         continue;
       }
       const invoice =
-        (await db('invoices').where({ workspace_id: ws.id, client_id: clientId }).whereNot('status', 'draft').orderBy('id').first<{ id: number } | undefined>('id')) ??
-        (await createInvoice(db, { workspaceId: ws.id, clientId, status: 'sent', currency: 'EUR', issueDate: '2026-11-01', dueDate: '2026-12-01', notes: '', items: [{ description: 'Work', quantity: 1, unitPriceCents: 10_000 }] }));
+        (await db('invoices')
+          .where({ workspace_id: ws.id, client_id: clientId })
+          .whereNot('status', 'draft')
+          .orderBy('id')
+          .first<{ id: number } | undefined>('id')) ??
+        (await createInvoice(db, {
+          workspaceId: ws.id,
+          clientId,
+          status: 'sent',
+          currency: 'EUR',
+          issueDate: '2026-11-01',
+          dueDate: '2026-12-01',
+          notes: '',
+          items: [{ description: 'Work', quantity: 1, unitPriceCents: 10_000 }],
+        }));
       const proposal = await createOffer(db, PROPOSALS, {
-        workspaceId: ws.id, clientId, title: `Proposal for load client ${n}`, body: 'Work under load.', status: 'sent', currency: 'EUR',
-        validUntil: new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10), items: [{ description: 'Work', quantity: 1, unitPriceCents: 10_000 }],
+        workspaceId: ws.id,
+        clientId,
+        title: `Proposal for load client ${n}`,
+        body: 'Work under load.',
+        status: 'sent',
+        currency: 'EUR',
+        validUntil: new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10),
+        items: [{ description: 'Work', quantity: 1, unitPriceCents: 10_000 }],
       });
       users.push({ email, slug: ws.slug, invoiceId: invoice!.id, proposalId: proposal.id });
     }
@@ -96,11 +127,21 @@ describe('faults: two instances, concurrent clients', function () {
 
   it(`serves ${CLIENTS} clients for ${SECONDS} s across both instances with no errors and every write stored once`, async function () {
     const bases = instances.map((instance) => instance.url);
-    const tally: Tally = { requests: 0, errors: [], comments: new Set(), messages: new Set(), uploads: new Set(), decisions: new Set(), latencies: [] };
+    const tally: Tally = {
+      requests: 0,
+      errors: [],
+      comments: new Set(),
+      messages: new Set(),
+      uploads: new Set(),
+      decisions: new Set(),
+      latencies: [],
+    };
     const pdf = smallPdf('Uploaded under load');
 
     // Sign in, a few at a time (argon2 is the cost), each on the instance its number picks.
-    const browsers: Browser[] = users.map((_user, i) => new Browser(bases[i % 2]!, `10.${4 + Math.floor(i / 250)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`, 30_000));
+    const browsers: Browser[] = users.map(
+      (_user, i) => new Browser(bases[i % 2]!, `10.${4 + Math.floor(i / 250)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`, 30_000),
+    );
     for (let i = 0; i < users.length; i += 10) {
       await Promise.all(users.slice(i, i + 10).map((user, j) => browsers[i + j]!.signIn(user.slug, user.email, PASSWORD)));
     }
@@ -134,15 +175,22 @@ describe('faults: two instances, concurrent clients', function () {
             const page = await browser.get(`${base}/proposals/${user.proposalId}/accept`, next());
             const fingerprint = /name="fingerprint" value="([0-9a-f]{64})"/.exec(page.text)?.[1];
             if (check(page, 'accept page', [200]) && fingerprint) {
-              const res = await browser.post(`${base}/proposals/${user.proposalId}/accept`, { typedName: `Load Client ${n}`, consent: 'yes', fingerprint }, next());
+              const res = await browser.post(
+                `${base}/proposals/${user.proposalId}/accept`,
+                { typedName: `Load Client ${n}`, consent: 'yes', fingerprint },
+                next(),
+              );
               if (check(res, 'accept', [303])) tally.decisions.add(user.proposalId);
             }
           } else if (roll < 0.55) {
-            const page = ['/', '/invoices', '/messages', '/documents', `/invoices/${user.invoiceId}`, '/account'][Math.floor(Math.random() * 6)]!;
+            const page = ['/', '/invoices', '/messages', '/documents', `/invoices/${user.invoiceId}`, '/account'][
+              Math.floor(Math.random() * 6)
+            ]!;
             check(await browser.get(`${base}${page}`, next()), `GET ${page}`, [200]);
           } else if (roll < 0.72) {
             const body = `comment ${tag}`;
-            if (check(await browser.post(`${base}/invoices/${user.invoiceId}/comments`, { body }, next()), 'comment')) tally.comments.add(body);
+            if (check(await browser.post(`${base}/invoices/${user.invoiceId}/comments`, { body }, next()), 'comment'))
+              tally.comments.add(body);
           } else if (roll < 0.9) {
             const body = `message ${tag}`;
             if (check(await browser.post(`${base}/messages`, { body }, next()), 'message')) tally.messages.add(body);
@@ -177,8 +225,21 @@ describe('faults: two instances, concurrent clients', function () {
     const comments = await stored('client_comments', 'body', 'comment load-');
     const messages = await stored('portal_messages', 'body', 'message load-');
     const uploads = await stored('client_uploads', 'filename', 'load-');
-    const decisions = (await db!('portal_offer_decisions').whereIn('offer_id', users.map((u) => String(u.proposalId))).select<{ offer_id: string }[]>('offer_id')).map((r) => Number(r.offer_id));
-    const accepted = await db!('proposals').whereIn('id', users.map((u) => u.proposalId)).where('status', 'accepted').count<{ n: string }[]>({ n: '*' });
+    const decisions = (
+      await db!('portal_offer_decisions')
+        .whereIn(
+          'offer_id',
+          users.map((u) => String(u.proposalId)),
+        )
+        .select<{ offer_id: string }[]>('offer_id')
+    ).map((r) => Number(r.offer_id));
+    const accepted = await db!('proposals')
+      .whereIn(
+        'id',
+        users.map((u) => u.proposalId),
+      )
+      .where('status', 'accepted')
+      .count<{ n: string }[]>({ n: '*' });
 
     const sameSet = (what: string, rows: Array<string | number>, told: Set<string | number>) => {
       expect(rows.length - new Set(rows).size, `${what} stored twice`).to.equal(0);
@@ -199,9 +260,15 @@ describe('faults: two instances, concurrent clients', function () {
     for (let i = 0; i <= limit; i += 1) {
       const base = bases[i % 2]!;
       await attacker.get(`/portal/${limitedSlug}/sign-in`, base);
-      statuses.push((await attacker.post(`/portal/${limitedSlug}/sign-in/password`, { email: limitedEmail, password: 'wrong-password-0000' }, base)).status);
+      statuses.push(
+        (await attacker.post(`/portal/${limitedSlug}/sign-in/password`, { email: limitedEmail, password: 'wrong-password-0000' }, base))
+          .status,
+      );
     }
-    expect(statuses.slice(0, limit).every((s) => s !== 429), `the first ${limit} attempts are answered: ${statuses}`).to.equal(true);
+    expect(
+      statuses.slice(0, limit).every((s) => s !== 429),
+      `the first ${limit} attempts are answered: ${statuses}`,
+    ).to.equal(true);
     expect(statuses[limit], `attempt ${limit + 1} is refused across instances: ${statuses}`).to.equal(429);
 
     const sorted = [...tally.latencies].sort((a, b) => a - b);

@@ -36,7 +36,10 @@ const patterned = (bytes: number) => {
   return buffer;
 };
 
-function describeStorage(name: string, setup: () => Promise<{ storage: FileStorage; leftovers(): Promise<number>; close(): Promise<void> }>) {
+function describeStorage(
+  name: string,
+  setup: () => Promise<{ storage: FileStorage; leftovers(): Promise<number>; close(): Promise<void> }>,
+) {
   describe(`FileStorage: ${name}`, function () {
     let ctx: Awaited<ReturnType<typeof setup>>;
     before(async function () {
@@ -49,7 +52,12 @@ function describeStorage(name: string, setup: () => Promise<{ storage: FileStora
 
     it('round-trips a small file with put and get, within its workspace only', async function () {
       const content = Buffer.from('a logo');
-      const id = await ctx.storage.put('ws-1', 'logo', { filename: 'logo.png', contentType: 'image/png', sizeBytes: content.length, content });
+      const id = await ctx.storage.put('ws-1', 'logo', {
+        filename: 'logo.png',
+        contentType: 'image/png',
+        sizeBytes: content.length,
+        content,
+      });
       const got = await ctx.storage.get('ws-1', id);
       expect(got).to.include({ filename: 'logo.png', contentType: 'image/png', sizeBytes: content.length });
       expect(got!.content.toString()).to.equal('a logo');
@@ -65,7 +73,12 @@ function describeStorage(name: string, setup: () => Promise<{ storage: FileStora
     it('stores a stream as it arrives and reads it back in chunks, byte for byte', async function () {
       // More than two of the PostgreSQL store's reads (CHUNKS_PER_READ chunks each).
       const content = patterned(DATABASE_CHUNK_BYTES * (CHUNKS_PER_READ * 2 + 1) + 12345);
-      const { id, sizeBytes } = await ctx.storage.putStream('ws-1', 'client_upload', { filename: 'big.bin', contentType: 'application/pdf' }, pieces(content, 70_000));
+      const { id, sizeBytes } = await ctx.storage.putStream(
+        'ws-1',
+        'client_upload',
+        { filename: 'big.bin', contentType: 'application/pdf' },
+        pieces(content, 70_000),
+      );
       expect(sizeBytes).to.equal(content.length);
       const opened = await ctx.storage.open('ws-1', id);
       expect(opened).to.include({ filename: 'big.bin', sizeBytes: content.length });
@@ -86,7 +99,12 @@ function describeStorage(name: string, setup: () => Promise<{ storage: FileStora
       const content = patterned(DATABASE_CHUNK_BYTES * 2);
       let error: unknown;
       try {
-        await ctx.storage.putStream('ws-1', 'client_upload', { filename: 'half.bin', contentType: 'application/pdf' }, pieces(content, 64_000, DATABASE_CHUNK_BYTES + 1));
+        await ctx.storage.putStream(
+          'ws-1',
+          'client_upload',
+          { filename: 'half.bin', contentType: 'application/pdf' },
+          pieces(content, 64_000, DATABASE_CHUNK_BYTES + 1),
+        );
       } catch (err) {
         error = err;
       }
@@ -146,7 +164,12 @@ describe('FileStorage: PostgreSQL reads a download a few chunks at a time', func
     // Two full reads and a shorter last one.
     const chunks = CHUNKS_PER_READ * 2 + 3;
     const content = patterned(DATABASE_CHUNK_BYTES * chunks - 1000);
-    const { id } = await storage.putStream('ws-1', 'client_upload', { filename: 'slow.bin', contentType: 'application/pdf' }, pieces(content, 100_000));
+    const { id } = await storage.putStream(
+      'ws-1',
+      'client_upload',
+      { filename: 'slow.bin', contentType: 'application/pdf' },
+      pieces(content, 100_000),
+    );
     let inFlight = 0;
     let maxInFlight = 0;
     let chunkQueries = 0;
@@ -175,7 +198,14 @@ describe('FileStorage: PostgreSQL reads a download a few chunks at a time', func
       expect(Buffer.compare(Buffer.concat(parts), content)).to.equal(0);
       expect(maxInFlight, 'chunk queries in flight at once').to.equal(1);
       expect(chunkQueries, 'one query per CHUNKS_PER_READ chunks, none past the end').to.equal(3);
-      expect(asked, 'the ranges read').to.deep.equal([0, CHUNKS_PER_READ, CHUNKS_PER_READ, 2 * CHUNKS_PER_READ, 2 * CHUNKS_PER_READ, chunks]);
+      expect(asked, 'the ranges read').to.deep.equal([
+        0,
+        CHUNKS_PER_READ,
+        CHUNKS_PER_READ,
+        2 * CHUNKS_PER_READ,
+        2 * CHUNKS_PER_READ,
+        chunks,
+      ]);
       expect(maxBuffered, 'bytes waiting in the stream').to.be.at.most(DATABASE_CHUNK_BYTES * CHUNKS_PER_READ);
     } finally {
       db.off('query', started).off('query-response', ended);

@@ -18,9 +18,7 @@ const acme = { workspaceId: '2', workspaceSlug: 'acme' };
 
 function constrained(contextName: string, values: string[]): FlagsFile {
   return {
-    features: [
-      { name: FLAG, enabled: true, strategies: [{ name: 'default', constraints: [{ contextName, operator: 'IN', values }] }] },
-    ],
+    features: [{ name: FLAG, enabled: true, strategies: [{ name: 'default', constraints: [{ contextName, operator: 'IN', values }] }] }],
   };
 }
 
@@ -102,7 +100,15 @@ describe('feature flags: offline from a flags file', () => {
   });
 
   it('fails with the file name and the field when the data is not flag data', async () => {
-    const file = write('typo.json', { features: [{ name: FLAG, enabled: true, strategies: [{ name: 'default', constraints: [{ contextName: 'workspaceSlug', operator: 'EQUALS', values: ['demo'] }] }] }] });
+    const file = write('typo.json', {
+      features: [
+        {
+          name: FLAG,
+          enabled: true,
+          strategies: [{ name: 'default', constraints: [{ contextName: 'workspaceSlug', operator: 'EQUALS', values: ['demo'] }] }],
+        },
+      ],
+    });
     const err = await rejection(createUnleashFlags({ bootstrapFile: file }));
     expect(err.message).to.contain(file).and.to.contain('features.0.strategies.0.constraints.0.operator');
   });
@@ -140,7 +146,9 @@ describe('feature flags: a server that does not serve flags', () => {
     answer = { status: 401, delayMs: 0 };
     const seen: Error[] = [];
     // The ready timeout is far beyond the test's own: only failing on the 401 itself ends it in time.
-    const err = await rejection(createUnleashFlags({ url, apiToken: 'default:development.wrong', readyTimeoutMs: 10 * 60_000, onError: (e) => seen.push(e) }));
+    const err = await rejection(
+      createUnleashFlags({ url, apiToken: 'default:development.wrong', readyTimeoutMs: 10 * 60_000, onError: (e) => seen.push(e) }),
+    );
     expect(err.message).to.contain(`Unleash server at ${url} refused the API token`).and.to.contain('401');
     expect(err.message).to.not.contain('did not become ready');
     expect(seen).to.have.length(1);

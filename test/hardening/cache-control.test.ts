@@ -21,10 +21,18 @@ describe('Cache-Control on pages and assets', function () {
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
     client = await signedInAgent(h.agent(), 'demo', login);
     staff = await signedInStaffAgent(h, 'demo');
-    const proposal = await h.crm.db('proposals as p').join('workspaces as w', 'w.id', 'p.workspace_id').where('w.slug', 'demo').first('p.id', 'p.client_id');
+    const proposal = await h.crm
+      .db('proposals as p')
+      .join('workspaces as w', 'w.id', 'p.workspace_id')
+      .where('w.slug', 'demo')
+      .first('p.id', 'p.client_id');
     recordPath = `/settings/client-portal/records/proposal/${proposal.client_id}/${proposal.id}`;
     const page = await staff.get(recordPath).expect(200);
-    const made = await staff.post(`${recordPath}/links`).type('form').send({ _csrf: csrfFrom(page.text), days: '30' }).expect(303);
+    const made = await staff
+      .post(`${recordPath}/links`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), days: '30' })
+      .expect(303);
     const after = await staff.get(made.headers.location!.split('#')[0]!).expect(200);
     const url = /value="(https?:\/\/[^"]+\/portal\/demo\/p\/[A-Za-z0-9_-]{43})"/.exec(after.text);
     expect(url, 'the record page shows the new link').to.not.equal(null);

@@ -38,7 +38,8 @@ describe('client message attachments: checked before reading, streamed, within a
     await staff.post('/settings/client-portal').type('form').send(form).expect(303);
   }
 
-  const storedAttachments = async () => Number((await h.crm.db('portal_files').where({ workspace_id: workspaceId, purpose: 'message-attachment' }).count({ n: '*' }))[0]!.n);
+  const storedAttachments = async () =>
+    Number((await h.crm.db('portal_files').where({ workspace_id: workspaceId, purpose: 'message-attachment' }).count({ n: '*' }))[0]!.n);
   const messages = async () => Number((await h.crm.db('portal_messages').where({ workspace_id: workspaceId }).count({ n: '*' }))[0]!.n);
 
   /**
@@ -50,11 +51,17 @@ describe('client message attachments: checked before reading, streamed, within a
     // HttpOnly cookies are sent by the browser, not read by script: ask the jar as the browser.
     const cookie = maria.jar.getCookies(new CookieAccessInfo(url.hostname, '/portal/demo/messages', false, false)).toValueString();
     const boundary = 'x-boundary-1234';
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nbig one\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nbig one\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`,
+    );
     return new Promise((resolve, reject) => {
       const req = http.request(url, {
         method: 'POST',
-        headers: { Cookie: cookie, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(50 * 1024 * 1024) },
+        headers: {
+          Cookie: cookie,
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Content-Length': String(50 * 1024 * 1024),
+        },
       });
       const timer = setTimeout(() => {
         req.destroy();
@@ -84,9 +91,14 @@ describe('client message attachments: checked before reading, streamed, within a
     const url = new URL(`${h.crm.url}/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`);
     const cookie = maria.jar.getCookies(new CookieAccessInfo(url.hostname, '/portal/demo/messages', false, false)).toValueString();
     const boundary = 'x-boundary-5678';
-    const req = http.request(url, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(5 * 1024 * 1024) } });
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(5 * 1024 * 1024) },
+    });
     req.on('error', () => {});
-    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nhalf\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="half.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
+    req.write(
+      `--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nhalf\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="half.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`,
+    );
     req.write(Buffer.alloc(300 * 1024, 0x41));
     // Long enough for the first chunks to reach storage, then the client is gone.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -116,59 +128,115 @@ describe('client message attachments: checked before reading, streamed, within a
   it('over the workspace storage quota: a clear refusal that keeps the typed message, and nothing written', async function () {
     await switches({});
     // A client upload that alone fills the default 5 GiB quota.
-    const [filler] = await h.crm.db('client_uploads')
-      .insert({ workspace_id: workspaceId, client_id: '1', uploader_name: 'Filler', file_id: 'none', filename: 'huge.zip', content_type: 'application/zip', size_bytes: 5 * 1024 ** 3 })
+    const [filler] = await h.crm
+      .db('client_uploads')
+      .insert({
+        workspace_id: workspaceId,
+        client_id: '1',
+        uploader_name: 'Filler',
+        file_id: 'none',
+        filename: 'huge.zip',
+        content_type: 'application/zip',
+        size_bytes: 5 * 1024 ** 3,
+      })
       .returning('id');
     try {
       const [filesBefore, messagesBefore] = [await storedAttachments(), await messages()];
       const csrf = csrfFrom((await maria.get('/portal/demo/messages').expect(200)).text);
-      const res = await maria.post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`).field('body', 'Here is the signed contract').attach('attachments', smallPdf(), 'contract.pdf').expect(413);
+      const res = await maria
+        .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+        .field('body', 'Here is the signed contract')
+        .attach('attachments', smallPdf(), 'contract.pdf')
+        .expect(413);
       expect(res.text).to.contain('no room left for more files').and.contain('Here is the signed contract');
       expect(await storedAttachments()).to.equal(filesBefore);
       expect(await messages()).to.equal(messagesBefore);
     } finally {
-      await h.crm.db('client_uploads').where({ id: (filler as { id: string }).id }).delete();
+      await h.crm
+        .db('client_uploads')
+        .where({ id: (filler as { id: string }).id })
+        .delete();
     }
   });
 
   it('over the quota, a documents-page upload is refused too, clearly, and nothing is written', async function () {
     await switches({ allowFileUploads: true });
-    const [filler] = await h.crm.db('client_uploads')
-      .insert({ workspace_id: workspaceId, client_id: '1', uploader_name: 'Filler', file_id: 'none', filename: 'huge.zip', content_type: 'application/zip', size_bytes: 5 * 1024 ** 3 })
+    const [filler] = await h.crm
+      .db('client_uploads')
+      .insert({
+        workspace_id: workspaceId,
+        client_id: '1',
+        uploader_name: 'Filler',
+        file_id: 'none',
+        filename: 'huge.zip',
+        content_type: 'application/zip',
+        size_bytes: 5 * 1024 ** 3,
+      })
       .returning('id');
     try {
-      const uploads = async () => Number((await h.crm.db('portal_files').where({ workspace_id: workspaceId, purpose: 'client_upload' }).count({ n: '*' }))[0]!.n);
+      const uploads = async () =>
+        Number((await h.crm.db('portal_files').where({ workspace_id: workspaceId, purpose: 'client_upload' }).count({ n: '*' }))[0]!.n);
       const before = await uploads();
       const csrf = csrfFrom((await maria.get('/portal/demo/documents').expect(200)).text);
-      const res = await maria.post('/portal/demo/documents/uploads').field('_csrf', csrf).attach('file', smallPdf(), 'brief.pdf').expect(413);
+      const res = await maria
+        .post('/portal/demo/documents/uploads')
+        .field('_csrf', csrf)
+        .attach('file', smallPdf(), 'brief.pdf')
+        .expect(413);
       expect(res.text).to.contain('no room left for more files');
       expect(await uploads()).to.equal(before);
     } finally {
-      await h.crm.db('client_uploads').where({ id: (filler as { id: string }).id }).delete();
+      await h.crm
+        .db('client_uploads')
+        .where({ id: (filler as { id: string }).id })
+        .delete();
       await switches({});
     }
   });
 
   it('over the quota, a staff reply with an attachment is refused too, keeping the typed reply', async function () {
-    const [filler] = await h.crm.db('client_uploads')
-      .insert({ workspace_id: workspaceId, client_id: '1', uploader_name: 'Filler', file_id: 'none', filename: 'huge.zip', content_type: 'application/zip', size_bytes: 5 * 1024 ** 3 })
+    const [filler] = await h.crm
+      .db('client_uploads')
+      .insert({
+        workspace_id: workspaceId,
+        client_id: '1',
+        uploader_name: 'Filler',
+        file_id: 'none',
+        filename: 'huge.zip',
+        content_type: 'application/zip',
+        size_bytes: 5 * 1024 ** 3,
+      })
       .returning('id');
     try {
-      const clientId = (await h.crm.db('client_users').where({ workspace_id: workspaceId, email: 'maria@northwind.test' }).first('client_id')).client_id;
+      const clientId = (
+        await h.crm.db('client_users').where({ workspace_id: workspaceId, email: 'maria@northwind.test' }).first('client_id')
+      ).client_id;
       const page = await staff.get(`/client-messages/${clientId}`).expect(200);
       const before = [await storedAttachments(), await messages()];
-      const res = await staff.post(`/client-messages/${clientId}`).field('_csrf', csrfFrom(page.text)).field('body', 'The revised quote').attach('attachments', smallPdf(), 'quote.pdf').expect(413);
+      const res = await staff
+        .post(`/client-messages/${clientId}`)
+        .field('_csrf', csrfFrom(page.text))
+        .field('body', 'The revised quote')
+        .attach('attachments', smallPdf(), 'quote.pdf')
+        .expect(413);
       expect(res.text).to.contain('used its storage quota').and.contain('The revised quote');
       expect([await storedAttachments(), await messages()]).to.deep.equal(before);
     } finally {
-      await h.crm.db('client_uploads').where({ id: (filler as { id: string }).id }).delete();
+      await h.crm
+        .db('client_uploads')
+        .where({ id: (filler as { id: string }).id })
+        .delete();
     }
   });
 
   it('under the quota, streams the attachment into storage under a name without bidi controls', async function () {
     await switches({});
     const csrf = csrfFrom((await maria.get('/portal/demo/messages').expect(200)).text);
-    await maria.post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`).field('body', 'the invoice').attach('attachments', smallPdf(), 'invoice\u202efdp.exe.pdf').expect(303);
+    await maria
+      .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+      .field('body', 'the invoice')
+      .attach('attachments', smallPdf(), 'invoice\u202efdp.exe.pdf')
+      .expect(303);
     const row = await h.crm.db('portal_message_attachments').where({ workspace_id: workspaceId }).orderBy('id', 'desc').first('filename');
     expect(row.filename).to.equal('invoicefdp.exe.pdf');
   });

@@ -24,7 +24,11 @@ describe('offer expiry in the workspace time zone', function () {
   before(async function () {
     h = await startPortalHarness();
     staff = await signedInStaffAgent(h, 'demo');
-    northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
     await settings({ allow_public_link_decisions: true, default_time_zone: null });
   });
   after(async function () {
@@ -32,20 +36,41 @@ describe('offer expiry in the workspace time zone', function () {
   });
 
   async function settings(values: Record<string, unknown>) {
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: northwind.workspace_id, ...values }).onConflict('workspace_id').merge();
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: northwind.workspace_id, ...values })
+      .onConflict('workspace_id')
+      .merge();
     await h.crm.portal.workspaceChanged(String(northwind.workspace_id));
   }
 
   /** A sent proposal valid until `day`, and a public link to it (made on the staff record page). */
   async function linkedProposal(day: string): Promise<string> {
     seq += 1;
-    const [row] = await h.crm.db('proposals')
-      .insert({ workspace_id: northwind.workspace_id, client_id: northwind.id, number: `TZ-${seq}`, title: 'Zones', body: 'x', status: 'sent', currency: 'USD', valid_until: day, sent_at: new Date() })
+    const [row] = await h.crm
+      .db('proposals')
+      .insert({
+        workspace_id: northwind.workspace_id,
+        client_id: northwind.id,
+        number: `TZ-${seq}`,
+        title: 'Zones',
+        body: 'x',
+        status: 'sent',
+        currency: 'USD',
+        valid_until: day,
+        sent_at: new Date(),
+      })
       .returning('id');
-    await h.crm.db('proposal_items').insert({ proposal_id: row.id, position: 1, description: 'Work', quantity: 1, unit_price_cents: 10_000 });
+    await h.crm
+      .db('proposal_items')
+      .insert({ proposal_id: row.id, position: 1, description: 'Work', quantity: 1, unit_price_cents: 10_000 });
     const record = `/settings/client-portal/records/proposal/${northwind.id}/${row.id}`;
     const page = await staff.get(record).expect(200);
-    const made = await staff.post(`${record}/links`).type('form').send({ _csrf: csrfFrom(page.text), days: '30', allowDecision: 'on' }).expect(303);
+    const made = await staff
+      .post(`${record}/links`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), days: '30', allowDecision: 'on' })
+      .expect(303);
     const after = await staff.get(made.headers.location!.split('#')[0]!).expect(200);
     const url = /value="(https?:\/\/[^"]+\/portal\/demo\/p\/[A-Za-z0-9_-]{43})"/.exec(after.text)!;
     return new URL(url[1]!).pathname;
@@ -57,7 +82,7 @@ describe('offer expiry in the workspace time zone', function () {
     return (await request.expect(200)).text.includes(EXPIRED_NOTICE);
   };
 
-  it('without a workspace zone: judged in UTC, whatever zone the visitor\'s cookie names', async function () {
+  it("without a workspace zone: judged in UTC, whatever zone the visitor's cookie names", async function () {
     await settings({ default_time_zone: null });
     const now = new Date();
     const other = zoneOnAnotherDay(now);
@@ -68,7 +93,7 @@ describe('offer expiry in the workspace time zone', function () {
     expect(await expiredOnPage(link, other), `cookie ${other}`).to.equal(expiredInUtc);
   });
 
-  it('with a workspace zone: judged there, not in the cookie\'s zone', async function () {
+  it("with a workspace zone: judged there, not in the cookie's zone", async function () {
     const now = new Date();
     const zone = zoneOnAnotherDay(now);
     await settings({ default_time_zone: zone });

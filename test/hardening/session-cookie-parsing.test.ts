@@ -8,7 +8,9 @@ import session from 'express-session';
 import { createRequire } from 'node:module';
 import { bringsSessionCookie, SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';
 
-const signature = createRequire(createRequire(import.meta.url).resolve('express-session'))('cookie-signature') as { sign(value: string, secret: string): string };
+const signature = createRequire(createRequire(import.meta.url).resolve('express-session'))('cookie-signature') as {
+  sign(value: string, secret: string): string;
+};
 
 const SECRET = 'cookie-parsing-test-secret';
 const PLANTED = 'planted-session-id';
@@ -24,7 +26,9 @@ describe('session cookie parsing: the fixation guard and express-session agree',
   function expressSessionLoads(cookie: string): Promise<boolean> {
     const req = { headers: { cookie }, url: '/', originalUrl: '/', method: 'GET', connection: {}, socket: {} } as unknown as Request;
     const res = { on() {}, once() {}, getHeader() {}, setHeader() {}, writeHead() {}, end() {} } as unknown as Response;
-    return new Promise((resolve, reject) => middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve(req.sessionID === PLANTED))));
+    return new Promise((resolve, reject) =>
+      middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve(req.sessionID === PLANTED))),
+    );
   }
 
   const signed = `s:${signature.sign(PLANTED, SECRET)}`;
@@ -47,7 +51,10 @@ describe('session cookie parsing: the fixation guard and express-session agree',
   for (const header of headers) {
     it(`treats ${JSON.stringify(header.replace(encoded, '<signed id>'))} as express-session does`, async function () {
       const loads = await expressSessionLoads(header);
-      expect(bringsSessionCookie({ headers: { cookie: header } } as Request), `express-session ${loads ? 'loads' : 'does not load'} the session`).to.equal(loads);
+      expect(
+        bringsSessionCookie({ headers: { cookie: header } } as Request),
+        `express-session ${loads ? 'loads' : 'does not load'} the session`,
+      ).to.equal(loads);
     });
   }
 

@@ -21,7 +21,11 @@ describe('the staff CSRF token rotates with the staff session', function () {
 
   async function signIn(agent: Agent) {
     const page = await agent.get('/signin').expect(200);
-    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
+      .expect(303);
   }
   const portalToken = async (agent: Agent, path = '/settings/client-portal') => csrfFrom((await agent.get(path).expect(200)).text);
   /** The CRM's own token (the sign-out form at the top of every CRM page). */
@@ -33,7 +37,11 @@ describe('the staff CSRF token rotates with the staff session', function () {
     const first = await portalToken(agent);
     expect(await portalToken(agent), 'same session, same token').to.equal(first);
 
-    await agent.post('/signout').type('form').send({ _csrf: await crmToken(agent) }).expect(303);
+    await agent
+      .post('/signout')
+      .type('form')
+      .send({ _csrf: await crmToken(agent) })
+      .expect(303);
     await signIn(agent);
     const second = await portalToken(agent);
     expect(second).to.not.equal(first);

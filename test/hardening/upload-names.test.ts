@@ -36,7 +36,9 @@ describe('bidi controls in upload names', function () {
 
   it('message attachments are stored under the cleaned name', async function () {
     const content = smallPdf();
-    const checked = await checkAttachments([{ originalname: 'contract\u202efdp.exe\u2066.pdf', mimetype: 'application/pdf', size: content.length, buffer: content }]);
+    const checked = await checkAttachments([
+      { originalname: 'contract\u202efdp.exe\u2066.pdf', mimetype: 'application/pdf', size: content.length, buffer: content },
+    ]);
     expect(checked.ok).to.equal(true);
     if (checked.ok) expect(checked.files[0]!.filename).to.equal('contractfdp.exe.pdf');
   });

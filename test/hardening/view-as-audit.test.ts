@@ -18,10 +18,16 @@ describe('staff "view as this client" is audited', function () {
   it('logs who looked, at which record, from where', async function () {
     const staff = await signedInStaffAgent(h, 'demo');
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
-    const proposal = await h.crm.db('proposals as p').join('workspaces as w', 'w.id', 'p.workspace_id').where('w.slug', 'demo').first('p.id', 'p.client_id', 'p.workspace_id');
+    const proposal = await h.crm
+      .db('proposals as p')
+      .join('workspaces as w', 'w.id', 'p.workspace_id')
+      .where('w.slug', 'demo')
+      .first('p.id', 'p.client_id', 'p.workspace_id');
     const record = `/settings/client-portal/records/proposal/${proposal.client_id}/${proposal.id}`;
     await staff.get(`${record}/as-client`).set('User-Agent', 'staff-browser').expect(200);
-    const rows = await h.crm.db('client_activity_logs').where({ workspace_id: String(proposal.workspace_id), event: 'record.viewed_as_client' });
+    const rows = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: String(proposal.workspace_id), event: 'record.viewed_as_client' });
     expect(rows).to.have.length(1);
     const row = rows[0];
     expect(row.client_id).to.equal(String(proposal.client_id));

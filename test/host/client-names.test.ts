@@ -39,7 +39,10 @@ describe('client names of a page of rows', function () {
   it('asks a host with findByIds for each client once, and lists nothing', async function () {
     const { clientsPort, calls } = port(true);
     const names = await clientNamesOf(clientsPort, 'w1', ['2', '1', '2', '4', '99']);
-    expect([...names]).to.have.deep.members([['1', 'Northwind Traders'], ['2', 'Bluebell Bakery']]);
+    expect([...names]).to.have.deep.members([
+      ['1', 'Northwind Traders'],
+      ['2', 'Bluebell Bakery'],
+    ]);
     expect(calls).to.deep.equal(['findByIds w1 2,1,4,99']);
   });
 

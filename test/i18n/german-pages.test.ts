@@ -8,9 +8,27 @@ import { csrfFrom, postPasswordSignIn, startPortalHarness, type PortalHarness } 
 
 /** Words of the English interface (never of the seeded data) that must not appear on a German page. */
 const ENGLISH = [
-  'Sign in', 'Sign out', 'Your account', 'Profile', 'Save', 'Password', 'Dashboard', 'Invoices', 'Proposals',
-  'Messages', 'Enter your', 'Choose', 'We could not', 'Page not found', 'Skip to content', 'Where you are signed in',
-  'Too many', 'Try again', 'That session', 'Use “Sign out”', 'It may',
+  'Sign in',
+  'Sign out',
+  'Your account',
+  'Profile',
+  'Save',
+  'Password',
+  'Dashboard',
+  'Invoices',
+  'Proposals',
+  'Messages',
+  'Enter your',
+  'Choose',
+  'We could not',
+  'Page not found',
+  'Skip to content',
+  'Where you are signed in',
+  'Too many',
+  'Try again',
+  'That session',
+  'Use “Sign out”',
+  'It may',
 ];
 
 /** The visible text of a page: no tags, no attribute values, entities decoded enough for matching. */
@@ -50,7 +68,11 @@ describe('the portal in German', function () {
     const agent = h.agent();
     const page = await agent.get('/portal/demo/sign-in').set('Accept-Language', 'de').expect(200);
     expectNoEnglish(page.text, 'sign-in');
-    const invalid = await agent.post('/portal/demo/sign-in/password').set('Accept-Language', 'de').type('form').send({ _csrf: csrfFrom(page.text), email: 'not-an-email', password: '' });
+    const invalid = await agent
+      .post('/portal/demo/sign-in/password')
+      .set('Accept-Language', 'de')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: 'not-an-email', password: '' });
     expect(invalid.status).to.equal(400);
     expect(invalid.text).to.contain('Geben Sie eine gültige E-Mail-Adresse ein');
     expectNoEnglish(invalid.text, 'sign-in with errors');
@@ -69,10 +91,18 @@ describe('the portal in German', function () {
         expectNoEnglish(res.text, path);
       }
       const account = await agent.get('/portal/demo/account').expect(200);
-      const invalid = await agent.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(account.text), name: '', phone: 'abc' }).expect(400);
+      const invalid = await agent
+        .post('/portal/demo/account/profile')
+        .type('form')
+        .send({ _csrf: csrfFrom(account.text), name: '', phone: 'abc' })
+        .expect(400);
       expect(invalid.text).to.contain('Geben Sie Ihren Namen ein.');
       expectNoEnglish(invalid.text, 'account with errors');
-      const saved = await agent.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(account.text), name: 'Maria García', phone: '' }).expect(303);
+      const saved = await agent
+        .post('/portal/demo/account/profile')
+        .type('form')
+        .send({ _csrf: csrfFrom(account.text), name: 'Maria García', phone: '' })
+        .expect(303);
       const notice = await agent.get(saved.headers.location!).expect(200);
       expect(notice.text).to.contain('Ihr Profil ist gespeichert.');
       const missing = await agent.get('/portal/demo/nowhere').expect(404);
@@ -83,13 +113,20 @@ describe('the portal in German', function () {
     }
   });
 
-  it('the error pages a client can meet, and the account\'s limit on wrong passwords', async () => {
+  it("the error pages a client can meet, and the account's limit on wrong passwords", async () => {
     const agent = h.agent();
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     await h.crm.db('client_users').where({ workspace_id: workspace.id, email: maria().email }).update({ locale: 'de' });
     try {
       expect((await postPasswordSignIn(agent, 'demo', maria())).status).to.equal(303);
-      const missing = ['/proposals/987654321', '/quotations/987654321', '/invoices/987654321', '/invoices/987654321.pdf', '/documents/shared/987654321/download', '/documents/uploads/987654321/download'];
+      const missing = [
+        '/proposals/987654321',
+        '/quotations/987654321',
+        '/invoices/987654321',
+        '/invoices/987654321.pdf',
+        '/documents/shared/987654321/download',
+        '/documents/uploads/987654321/download',
+      ];
       for (const path of missing) {
         const res = await agent.get(`/portal/demo${path}`);
         expect(res.status, path).to.equal(404);
@@ -101,14 +138,22 @@ describe('the portal in German', function () {
       const task = await agent.post('/portal/demo/tasks/987654321/done').type('form').send({ _csrf: csrf });
       expect(task.status).to.equal(404);
       expectNoEnglish(task.text, 'a missing task');
-      const ended = await agent.post(`/portal/demo/account/sessions/${'f'.repeat(64)}/revoke`).type('form').send({ _csrf: csrf });
+      const ended = await agent
+        .post(`/portal/demo/account/sessions/${'f'.repeat(64)}/revoke`)
+        .type('form')
+        .send({ _csrf: csrf });
       expect(ended.status).to.equal(404);
       expectNoEnglish(ended.text, 'a session already ended');
 
       // Wrong current passwords until the limit: the message beside the field is German too.
       let limited: { status: number; text: string } | undefined;
       for (let i = 0; i < 8 && limited?.status !== 429; i++) {
-        limited = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrf, currentPassword: 'not-my-password', password: 'a-new-long-password-1', confirmPassword: 'a-new-long-password-1' });
+        limited = await agent.post('/portal/demo/account/password').type('form').send({
+          _csrf: csrf,
+          currentPassword: 'not-my-password',
+          password: 'a-new-long-password-1',
+          confirmPassword: 'a-new-long-password-1',
+        });
       }
       expect(limited!.status).to.equal(429);
       expect(limited!.text).to.contain('Zu viele falsche Passwörter');
@@ -123,7 +168,11 @@ describe('the portal in German', function () {
     let refused: { status: number; text: string } | undefined;
     for (let i = 0; i < 8 && refused?.status !== 429; i++) {
       await h.afterRepeatWindow();
-      refused = await anonymous.post('/portal/demo/password/forgot').set('Accept-Language', 'de').type('form').send({ _csrf: csrfFrom(forgot.text), email: 'nobody-here@example.test' });
+      refused = await anonymous
+        .post('/portal/demo/password/forgot')
+        .set('Accept-Language', 'de')
+        .type('form')
+        .send({ _csrf: csrfFrom(forgot.text), email: 'nobody-here@example.test' });
     }
     expect(refused!.status).to.equal(429);
     expect(refused!.text).to.contain('Zu viele Versuche. Versuchen Sie es in');
@@ -137,14 +186,21 @@ describe('the portal in German', function () {
       const agent = h.agent();
       // The page is English (no Accept-Language): the client's own choice decides the email.
       const page = await agent.get('/portal/demo/sign-in').expect(200);
-      await agent.post('/portal/demo/sign-in/code').type('form').send({ _csrf: csrfFrom(page.text), email: maria().email }).expect(200);
+      await agent
+        .post('/portal/demo/sign-in/code')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: maria().email })
+        .expect(200);
       const code = await h.smtp.waitForMessage((m) => m.to.includes(maria().email) && /Anmeldecode/.test(m.subject), 15_000);
       expect(code.subject).to.match(/^Ihr Anmeldecode für /);
       // Compared without whitespace: the capture's quoted-printable decoding drops a space at a soft line break.
       expect(code.text.replace(/\s+/g, '')).to.contain('WennSieihnnichtangeforderthaben');
 
       const forgot = await agent.get('/portal/demo/password/forgot').expect(200);
-      await agent.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(forgot.text), email: maria().email });
+      await agent
+        .post('/portal/demo/password/forgot')
+        .type('form')
+        .send({ _csrf: csrfFrom(forgot.text), email: maria().email });
       const reset = await h.smtp.waitForMessage((m) => m.to.includes(maria().email) && /zurücksetzen/.test(m.subject), 15_000);
       expect(reset.text.replace(/\s+/g, '')).to.contain('WählenSiehiereinneuesPasswort');
     } finally {
@@ -156,12 +212,21 @@ describe('the portal in German', function () {
     const agent = h.agent();
     // The same request from an English page gets an English email: the page decides, nothing else.
     const english = await agent.get('/portal/demo/sign-in').expect(200);
-    await agent.post('/portal/demo/sign-in/code').type('form').send({ _csrf: csrfFrom(english.text), email: maria().email }).expect(200);
+    await agent
+      .post('/portal/demo/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrfFrom(english.text), email: maria().email })
+      .expect(200);
     expect((await h.smtp.waitForMessage((m) => m.to.includes(maria().email), 15_000)).subject).to.match(/^Your sign-in code/);
     h.smtp.clear();
     await h.afterRepeatWindow();
     const page = await agent.get('/portal/demo/sign-in').set('Accept-Language', 'de').expect(200);
-    await agent.post('/portal/demo/sign-in/code').set('Accept-Language', 'de').type('form').send({ _csrf: csrfFrom(page.text), email: maria().email }).expect(200);
+    await agent
+      .post('/portal/demo/sign-in/code')
+      .set('Accept-Language', 'de')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: maria().email })
+      .expect(200);
     const code = await h.smtp.waitForMessage((m) => m.to.includes(maria().email) && /Anmeldecode/.test(m.subject), 15_000);
     expect(code.subject).to.match(/^Ihr Anmeldecode/);
   });

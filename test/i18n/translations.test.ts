@@ -39,8 +39,14 @@ describe('translations', function () {
   for (const locale of SUPPORTED_LOCALES.filter((l) => l !== 'en')) {
     it(`has every English key in ${locale}, and nothing English lacks`, function () {
       const other = keysOf(locale);
-      expect([...en].filter((key) => !other.has(key)), `missing in ${locale}`).to.deep.equal([]);
-      expect([...other].filter((key) => !en.has(key)), `only in ${locale}`).to.deep.equal([]);
+      expect(
+        [...en].filter((key) => !other.has(key)),
+        `missing in ${locale}`,
+      ).to.deep.equal([]);
+      expect(
+        [...other].filter((key) => !en.has(key)),
+        `only in ${locale}`,
+      ).to.deep.equal([]);
     });
   }
 
@@ -68,7 +74,7 @@ describe('translations', function () {
     expect(translator('de')('common:signedInAs', { name: '<b>' })).to.equal('Angemeldet als <b>');
   });
 
-  it('picks the client\'s language, then the workspace\'s, then the browser\'s', async function () {
+  it("picks the client's language, then the workspace's, then the browser's", async function () {
     const app = express().get('/', (req, res) => {
       res.json(browserLocale(req));
     });
@@ -88,7 +94,7 @@ describe('translations', function () {
     expect(chooseLocale({})).to.equal('en');
   });
 
-  it('picks the client\'s time zone, then the browser\'s, then the workspace\'s, ignoring unknown zones', function () {
+  it("picks the client's time zone, then the browser's, then the workspace's, ignoring unknown zones", function () {
     expect(chooseTimeZone({ client: 'Asia/Tokyo', browser: 'Europe/Berlin', workspace: 'America/New_York' })).to.equal('Asia/Tokyo');
     expect(chooseTimeZone({ client: null, browser: 'Europe/Berlin', workspace: 'America/New_York' })).to.equal('Europe/Berlin');
     expect(chooseTimeZone({ browser: 'Not/AZone', workspace: 'America/New_York' })).to.equal('America/New_York');

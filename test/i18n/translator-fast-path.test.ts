@@ -50,7 +50,9 @@ describe('t(): the fast path gives exactly what i18next gives', function () {
         expect(fast(key, some), key).to.equal(reference(key, some));
         expect(fast(key, { ...all, count: 2 }), key).to.equal(reference(key, { ...all, count: 2 }));
         expect(fast(key, { ...all, count: 1 }), key).to.equal(reference(key, { ...all, count: 1 }));
-        expect(fast(key, { ...all, lng: locale === 'en' ? 'de' : 'en' }), key).to.equal(reference(key, { ...all, lng: locale === 'en' ? 'de' : 'en' }));
+        expect(fast(key, { ...all, lng: locale === 'en' ? 'de' : 'en' }), key).to.equal(
+          reference(key, { ...all, lng: locale === 'en' ? 'de' : 'en' }),
+        );
       }
       expect(withPlaceholders).to.be.greaterThan(20);
     });
@@ -61,6 +63,8 @@ describe('t(): the fast path gives exactly what i18next gives', function () {
     const reference = i18nextTranslator('de');
     expect(fast('common:no.such.key')).to.equal(reference('common:no.such.key'));
     expect(fast('common:no.such.key', 'Fallback')).to.equal(reference('common:no.such.key', 'Fallback'));
-    expect(fast('common:no.such.key', { defaultValue: 'Fallback {{x}}', x: 1 })).to.equal(reference('common:no.such.key', { defaultValue: 'Fallback {{x}}', x: 1 }));
+    expect(fast('common:no.such.key', { defaultValue: 'Fallback {{x}}', x: 1 })).to.equal(
+      reference('common:no.such.key', { defaultValue: 'Fallback {{x}}', x: 1 }),
+    );
   });
 });

@@ -76,7 +76,8 @@ describe('Unleash unreachable at start and mid-run', function () {
   const backupDir = mkdtempSync(path.join(os.tmpdir(), 'portal-flags-backup-'));
   // The flags client reports an outage through the portal's logger ('feature flags'); kept to check below.
   const captured = captureLogger();
-  const flagErrorsNow = () => captured.errors.filter((e) => e.message === 'feature flags').map((e) => (e.err instanceof Error ? e.err.message : String(e.err)));
+  const flagErrorsNow = () =>
+    captured.errors.filter((e) => e.message === 'feature flags').map((e) => (e.err instanceof Error ? e.err.message : String(e.err)));
 
   const boot = () =>
     bootReferenceCrm({
@@ -111,7 +112,10 @@ describe('Unleash unreachable at start and mid-run', function () {
   it('keeps the last flags while Unleash is unreachable and takes a change made meanwhile when it is back', async function () {
     await request(crm!.url).get('/portal/demo/sign-in').expect(200);
     await request(crm!.url).get('/portal/acme/sign-in').expect(404);
-    expect(readdirSync(backupDir).filter((f) => f.endsWith('.json')), 'the fetched flags are kept on disk').to.have.length(1);
+    expect(
+      readdirSync(backupDir).filter((f) => f.endsWith('.json')),
+      'the fetched flags are kept on disk',
+    ).to.have.length(1);
 
     await gate.shut();
     await server.setWorkspaceConstraint(FLAG, ['demo', 'acme']);
@@ -127,7 +131,9 @@ describe('Unleash unreachable at start and mid-run', function () {
 
     await gate.open();
     const arrived = await waitForStatus(crm!.url, 'acme', 200);
-    console.log(`      [measured] Unleash outage mid-run: last flags kept; the change arrived ${arrived.toFixed(0)} ms after Unleash was reachable again`);
+    console.log(
+      `      [measured] Unleash outage mid-run: last flags kept; the change arrived ${arrived.toFixed(0)} ms after Unleash was reachable again`,
+    );
   });
 
   it('starts from the kept flags while Unleash is unreachable, then follows it when it is back', async function () {
@@ -141,11 +147,16 @@ describe('Unleash unreachable at start and mid-run', function () {
     // The kept flags: on for demo and acme (the server now says demo only, but cannot be asked).
     await request(crm.url).get('/portal/demo/sign-in').expect(200);
     expect((await request(crm.url).get('/portal/acme/sign-in')).status, flagErrorsNow().join('\n')).to.equal(200);
-    expect(flagErrorsNow().some((line) => /starting with the last known flags/.test(line)), flagErrorsNow().join('\n')).to.equal(true);
+    expect(
+      flagErrorsNow().some((line) => /starting with the last known flags/.test(line)),
+      flagErrorsNow().join('\n'),
+    ).to.equal(true);
 
     await gate.open();
     const arrived = await waitForStatus(crm.url, 'acme', 404);
     await request(crm.url).get('/portal/demo/sign-in').expect(200);
-    console.log(`      [measured] Unleash unreachable at start: started in ${startMs.toFixed(0)} ms from the kept flags; the server's answer arrived ${arrived.toFixed(0)} ms after it was reachable`);
+    console.log(
+      `      [measured] Unleash unreachable at start: started in ${startMs.toFixed(0)} ms from the kept flags; the server's answer arrived ${arrived.toFixed(0)} ms after it was reachable`,
+    );
   });
 });

@@ -40,7 +40,12 @@ describe('feature flags against a real unleash-server', () => {
     await server.createFlag(FLAG);
 
     const started = performance.now();
-    online = await createUnleashFlags({ url: server.url, apiToken: server.clientToken, refreshIntervalMs: 200, appName: 'portal-integration-test' });
+    online = await createUnleashFlags({
+      url: server.url,
+      apiToken: server.clientToken,
+      refreshIntervalMs: 200,
+      appName: 'portal-integration-test',
+    });
     console.log(`      online client synchronized in ${(performance.now() - started).toFixed(0)} ms`);
     offline = await createUnleashFlags({ bootstrapFile: REPO_FLAGS });
   });

@@ -10,7 +10,7 @@ import type { RequestI18n } from '../../src/core/i18n/request-i18n.ts';
 import { translator, type Locale } from '../../src/core/i18n/translations.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../../src/features/invoices/presenters.ts';
 import type { InvoiceDetail } from '../../src/core/ports/host.ts';
-import { invoiceReads, offerReads } from '../../plugins/reference-crm/portal-commercial.ts';
+import { invoiceReads, offerReads } from '../../plugins/reference-crm/binding/portal-commercial.ts';
 import { offerPdfModel, presentOfferDetail } from '../../src/features/offers/presenters.ts';
 import { renderPdf } from '../../src/core/pdf/render-pdf.ts';
 import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
@@ -31,14 +31,23 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     h = await startPortalHarness();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(h.agent(), 'demo', login);
-    const { id } = await h.crm.db('invoices as i').join('workspaces as w', 'w.id', 'i.workspace_id').where({ 'w.slug': 'demo', 'i.number': 'INV-0002' }).first('i.id');
+    const { id } = await h.crm
+      .db('invoices as i')
+      .join('workspaces as w', 'w.id', 'i.workspace_id')
+      .where({ 'w.slug': 'demo', 'i.number': 'INV-0002' })
+      .first('i.id');
     invoiceHref = `/portal/demo/invoices/${id}`;
   });
   after(async function () {
     await h?.close();
   });
 
-  const download = async (lang = 'en') => flat(await pdfText((await maria.get(`${invoiceHref}.pdf`).set('Accept-Language', lang).buffer(true).parse(binary).expect(200)).body as Buffer));
+  const download = async (lang = 'en') =>
+    flat(
+      await pdfText(
+        (await maria.get(`${invoiceHref}.pdf`).set('Accept-Language', lang).buffer(true).parse(binary).expect(200)).body as Buffer,
+      ),
+    );
 
   it('names seller, buyer, dates, terms, bank details and pages on the demo invoice', async function () {
     const text = await download();
@@ -63,13 +72,17 @@ describe('invoice PDF: the details an invoice a business can file carries', func
       'payment reference': 'Payment reference: INV-0002',
       'page number': 'Page 1 of 1',
     };
-    const missing = Object.entries(checklist).filter(([, phrase]) => !text.includes(phrase)).map(([field]) => field);
+    const missing = Object.entries(checklist)
+      .filter(([, phrase]) => !text.includes(phrase))
+      .map(([field]) => field);
     expect(missing, text).to.deep.equal([]);
   });
 
-  it('shows the rate on every line and the tax per rate on a German client\'s invoice (19 % and 7 %)', async function () {
+  it("shows the rate on every line and the tax per rate on a German client's invoice (19 % and 7 %)", async function () {
     const db = h.crm.db;
-    const row = await db('invoices as i').join('workspaces as w', 'w.id', 'i.workspace_id').where({ 'w.slug': 'demo', 'i.number': 'INV-0010' })
+    const row = await db('invoices as i')
+      .join('workspaces as w', 'w.id', 'i.workspace_id')
+      .where({ 'w.slug': 'demo', 'i.number': 'INV-0010' })
       .first('i.id', 'i.workspace_id', 'i.client_id', 'i.total_cents');
     const detail = (await invoiceReads(db).find(String(row.workspace_id), String(row.client_id), String(row.id)))!;
     // The figures a page, a list, the balance and the statement read are the same: net + tax per line.
@@ -77,7 +90,9 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(detail.totalCents).to.equal(Number(row.total_cents));
     const i18n = i18nFor('en');
     const view = presentInvoiceDetail(i18n, detail, '/portal/demo/invoices/x', '2026-11-16');
-    const raw = await pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.')));
+    const raw = await pdfText(
+      await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.')),
+    );
     const text = flat(raw);
     const checklist = {
       'buyer VAT id': 'Tax ID: DE811569869',
@@ -93,18 +108,24 @@ describe('invoice PDF: the details an invoice a business can file carries', func
       'page number': 'Page 1 of 1',
       'amount due, prominent under the title': 'Summit Outdoor Co. €5,422.35 due Nov 28, 2026',
     };
-    const missing = Object.entries(checklist).filter(([, phrase]) => (typeof phrase === 'string' ? !text.includes(phrase) : !phrase.test(`${raw}\n${text}`))).map(([field]) => field);
+    const missing = Object.entries(checklist)
+      .filter(([, phrase]) => (typeof phrase === 'string' ? !text.includes(phrase) : !phrase.test(`${raw}\n${text}`)))
+      .map(([field]) => field);
     expect(missing, raw).to.deep.equal([]);
   });
 
-  it('prints the reverse-charge note and the 0 % rate on an EU client\'s invoice', async function () {
+  it("prints the reverse-charge note and the 0 % rate on an EU client's invoice", async function () {
     const db = h.crm.db;
-    const row = await db('invoices as i').join('workspaces as w', 'w.id', 'i.workspace_id').where({ 'w.slug': 'demo', 'i.number': 'INV-0003' })
+    const row = await db('invoices as i')
+      .join('workspaces as w', 'w.id', 'i.workspace_id')
+      .where({ 'w.slug': 'demo', 'i.number': 'INV-0003' })
       .first('i.id', 'i.workspace_id', 'i.client_id');
     const detail = (await invoiceReads(db).find(String(row.workspace_id), String(row.client_id), String(row.id)))!;
     const i18n = i18nFor('en');
     const view = presentInvoiceDetail(i18n, detail, '/portal/demo/invoices/x', '2026-11-16');
-    const text = flat(await pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Bluebell Bakery'))));
+    const text = flat(
+      await pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Bluebell Bakery'))),
+    );
     expect(text).to.include('Reverse charge: VAT to be accounted for by the recipient');
     expect(text).to.match(/0\s?% on €1,500\.00 €0\.00/);
     expect(text).to.include('Total €1,500.00');
@@ -112,13 +133,20 @@ describe('invoice PDF: the details an invoice a business can file carries', func
 
   it('shows the tax per rate on a proposal too, its total the one lists show', async function () {
     const db = h.crm.db;
-    const row = await db('proposals as q').join('workspaces as w', 'w.id', 'q.workspace_id').join('clients as c', 'c.id', 'q.client_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Summit Outdoor Co.' }).first('q.id', 'q.workspace_id', 'q.client_id');
+    const row = await db('proposals as q')
+      .join('workspaces as w', 'w.id', 'q.workspace_id')
+      .join('clients as c', 'c.id', 'q.client_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Summit Outdoor Co.' })
+      .first('q.id', 'q.workspace_id', 'q.client_id');
     const offer = (await offerReads(db).find(String(row.workspace_id), String(row.client_id), 'proposal', String(row.id)))!;
     expect(offer.subtotalCents + offer.taxCents).to.equal(offer.totalCents);
     const i18n = i18nFor('en');
     const view = presentOfferDetail(i18n, offer, '/portal/demo/proposals/x', '2026-11-16');
-    const text = flat(await pdfText(await renderPdf(offerPdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.'))));
+    const text = flat(
+      await pdfText(
+        await renderPdf(offerPdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.')),
+      ),
+    );
     expect(text).to.include('Tax by rate');
     expect(text).to.match(/19\s?% on €10,625\.00 €2,018\.75/);
     expect(text).to.include('Total €12,643.75');
@@ -126,25 +154,53 @@ describe('invoice PDF: the details an invoice a business can file carries', func
 
   it('says the same in German', async function () {
     const text = await download('de');
-    for (const phrase of ['USt-IdNr.: DE298765432', 'Rechnungsnummer INV-0002', 'Leistungszeitraum', 'Zahlungsbedingungen', 'Bankverbindung', 'Verwendungszweck: INV-0002', 'Seite 1 von 1']) {
+    for (const phrase of [
+      'USt-IdNr.: DE298765432',
+      'Rechnungsnummer INV-0002',
+      'Leistungszeitraum',
+      'Zahlungsbedingungen',
+      'Bankverbindung',
+      'Verwendungszweck: INV-0002',
+      'Seite 1 von 1',
+    ]) {
       expect(text, phrase).to.include(phrase);
     }
   });
 
   it('leaves out each line a host has no value for, with its label', async function () {
     const db = h.crm.db;
-    const { workspace_id: workspaceId, client_id: clientId } = await db('invoices').where({ id: Number(invoiceHref.split('/').pop()) }).first('workspace_id', 'client_id');
+    const { workspace_id: workspaceId, client_id: clientId } = await db('invoices')
+      .where({ id: Number(invoiceHref.split('/').pop()) })
+      .first('workspace_id', 'client_id');
     const legal = ['legal_name', 'legal_address', 'vat_id', 'registration_number', 'bank_name', 'iban', 'bic', 'payment_terms'];
     const savedWorkspace = await db('workspaces').where({ id: workspaceId }).first(legal);
     const savedClient = await db('clients').where({ id: clientId }).first('address', 'tax_id');
-    const savedInvoice = await db('invoices').where({ id: Number(invoiceHref.split('/').pop()) }).first('supply_date', 'supply_end_date');
-    await db('workspaces').where({ id: workspaceId }).update(Object.fromEntries(legal.map((column) => [column, null])));
+    const savedInvoice = await db('invoices')
+      .where({ id: Number(invoiceHref.split('/').pop()) })
+      .first('supply_date', 'supply_end_date');
+    await db('workspaces')
+      .where({ id: workspaceId })
+      .update(Object.fromEntries(legal.map((column) => [column, null])));
     await db('clients').where({ id: clientId }).update({ address: null, tax_id: null });
-    await db('invoices').where({ id: Number(invoiceHref.split('/').pop()) }).update({ supply_date: null, supply_end_date: null });
+    await db('invoices')
+      .where({ id: Number(invoiceHref.split('/').pop()) })
+      .update({ supply_date: null, supply_end_date: null });
     try {
       const raw = await pdfText((await maria.get(`${invoiceHref}.pdf`).buffer(true).parse(binary).expect(200)).body as Buffer);
       const text = flat(raw);
-      for (const label of ['VAT ID', 'Registration', 'Tax ID', 'Period of supply', 'Date of supply', 'Payment terms', 'Bank details', 'IBAN', 'BIC', 'Bill to', 'From']) {
+      for (const label of [
+        'VAT ID',
+        'Registration',
+        'Tax ID',
+        'Period of supply',
+        'Date of supply',
+        'Payment terms',
+        'Bank details',
+        'IBAN',
+        'BIC',
+        'Bill to',
+        'From',
+      ]) {
         expect(text, label).to.not.include(label);
       }
       expect(emptyLabels(raw), 'labels without a value').to.deep.equal([]);
@@ -153,17 +209,33 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     } finally {
       await db('workspaces').where({ id: workspaceId }).update(savedWorkspace);
       await db('clients').where({ id: clientId }).update(savedClient);
-      await db('invoices').where({ id: Number(invoiceHref.split('/').pop()) }).update(savedInvoice);
+      await db('invoices')
+        .where({ id: Number(invoiceHref.split('/').pop()) })
+        .update(savedInvoice);
     }
   });
 });
 
 describe('invoice PDF: tax per line and per rate, and page numbers on a long invoice', function () {
   const invoice = (lines: number): InvoiceDetail => ({
-    id: '7', number: 'INV-0107', status: 'open', currency: 'EUR', totalCents: 0, paidCents: 0, balanceCents: 0,
-    issueDate: '2026-11-02', dueDate: '2026-12-02', clientId: '3', notes: '', payments: [],
+    id: '7',
+    number: 'INV-0107',
+    status: 'open',
+    currency: 'EUR',
+    totalCents: 0,
+    paidCents: 0,
+    balanceCents: 0,
+    issueDate: '2026-11-02',
+    dueDate: '2026-12-02',
+    clientId: '3',
+    notes: '',
+    payments: [],
     lines: Array.from({ length: lines }, (_, index) => ({
-      description: `Line ${index + 1}`, quantity: 1, unitPriceCents: 10_000, totalCents: 10_000, taxRatePercent: index % 2 ? 7 : 19,
+      description: `Line ${index + 1}`,
+      quantity: 1,
+      unitPriceCents: 10_000,
+      totalCents: 10_000,
+      taxRatePercent: index % 2 ? 7 : 19,
     })),
     subtotalCents: lines * 10_000,
     taxCents: 0,
@@ -174,7 +246,7 @@ describe('invoice PDF: tax per line and per rate, and page numbers on a long inv
     return pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Tax Test', color: '#2f5bd3', logo: null }, 'Buyer Ltd')));
   };
 
-  it('shows each line\'s tax rate and amount, and the net and tax per rate', async function () {
+  it("shows each line's tax rate and amount, and the net and tax per rate", async function () {
     const text = await render(invoice(3));
     // pdftotext may drop the narrow space before the percent sign.
     expect(text).to.match(/Tax\s?%\s+Tax\s+Total/);

@@ -17,7 +17,12 @@ describe('payment receipts', function () {
     h = await startPortalHarness();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(h.agent(), 'demo', login);
-    const invoice = (number: string) => h.crm.db('invoices as i').join('workspaces as w', 'w.id', 'i.workspace_id').where({ 'w.slug': 'demo', 'i.number': number }).first('i.id');
+    const invoice = (number: string) =>
+      h.crm
+        .db('invoices as i')
+        .join('workspaces as w', 'w.id', 'i.workspace_id')
+        .where({ 'w.slug': 'demo', 'i.number': number })
+        .first('i.id');
     invoiceHref = `/portal/demo/invoices/${(await invoice('INV-0002')).id}`;
     paidInvoiceId = String((await invoice('INV-0001')).id);
   });
@@ -34,24 +39,52 @@ describe('payment receipts', function () {
   };
 
   it('links each payment to its numbered receipt, which names the parties, the amount and the balance left', async function () {
-    const res = await maria.get(await receiptLink()).buffer(true).parse(binary).expect(200);
+    const res = await maria
+      .get(await receiptLink())
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     expect(res.headers['content-type']).to.match(/^application\/pdf/);
     expect(res.headers['content-disposition']).to.equal('attachment; filename="Receipt-R-INV-0002-1.pdf"');
     const text = flat(await pdfText(res.body as Buffer));
     for (const phrase of [
-      'Receipt R-INV-0002-1', 'Receipt number R-INV-0002-1', 'For invoice INV-0002', 'Invoice date Nov 6, 2026', 'Paid by Bank transfer', 'Reference NW-2290',
-      'Demo Agency GmbH', 'VAT ID: DE298765432', 'RECEIVED FROM', 'Northwind Traders', 'Tax ID: 91-1144442',
+      'Receipt R-INV-0002-1',
+      'Receipt number R-INV-0002-1',
+      'For invoice INV-0002',
+      'Invoice date Nov 6, 2026',
+      'Paid by Bank transfer',
+      'Reference NW-2290',
+      'Demo Agency GmbH',
+      'VAT ID: DE298765432',
+      'RECEIVED FROM',
+      'Northwind Traders',
+      'Tax ID: 91-1144442',
       'We have received $2,000.00 in payment of invoice INV-0002.',
-      'Amount received $2,000.00', 'Invoice total $5,170.00', 'Paid to date $2,000.00', 'Balance left $3,170.00', 'Page 1 of 1',
+      'Amount received $2,000.00',
+      'Invoice total $5,170.00',
+      'Paid to date $2,000.00',
+      'Balance left $3,170.00',
+      'Page 1 of 1',
     ]) {
       expect(text, phrase).to.include(phrase);
     }
   });
 
   it('says the same in German', async function () {
-    const res = await maria.get(await receiptLink()).set('Accept-Language', 'de').buffer(true).parse(binary).expect(200);
+    const res = await maria
+      .get(await receiptLink())
+      .set('Accept-Language', 'de')
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     const text = flat(await pdfText(res.body as Buffer));
-    for (const phrase of ['Quittung R-INV-0002-1', 'Quittungsnummer R-INV-0002-1', 'Zur Rechnung INV-0002', 'Restbetrag', 'Seite 1 von 1']) {
+    for (const phrase of [
+      'Quittung R-INV-0002-1',
+      'Quittungsnummer R-INV-0002-1',
+      'Zur Rechnung INV-0002',
+      'Restbetrag',
+      'Seite 1 von 1',
+    ]) {
       expect(text, phrase).to.include(phrase);
     }
   });
@@ -61,6 +94,8 @@ describe('payment receipts', function () {
     const paymentId = /\/receipts\/(\d+)\.pdf/.exec(href)![1]!;
     await maria.get(`/portal/demo/invoices/${paidInvoiceId}/receipts/${paymentId}.pdf`).expect(404);
     await maria.get(`${invoiceHref}/receipts/999999.pdf`).expect(404);
-    await maria.get(`${invoiceHref}/receipts/${encodeURIComponent('1;drop')}.pdf`).expect((res) => expect([400, 404]).to.include(res.status));
+    await maria
+      .get(`${invoiceHref}/receipts/${encodeURIComponent('1;drop')}.pdf`)
+      .expect((res) => expect([400, 404]).to.include(res.status));
   });
 });

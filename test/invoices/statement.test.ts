@@ -2,7 +2,7 @@
 // payments by date with a running balance and the balance due, only that client's, in English and
 // German. The reference CRM's one-read statement() answers what list() and find() answer.
 import { expect } from 'chai';
-import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
+import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import { loadStatement } from '../../src/features/invoices/statement.ts';
 import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
@@ -17,7 +17,11 @@ describe('statement of account', function () {
     h = await startPortalHarness();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(h.agent(), 'demo', login);
-    northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
   });
   after(async function () {
     await h?.close();
@@ -29,13 +33,19 @@ describe('statement of account', function () {
     expect(href, 'the statement link on the invoices list').to.equal('/portal/demo/invoices/statement.pdf');
     const res = await maria.get(href!).set('Accept-Language', lang).buffer(true).parse(binary).expect(200);
     expect(res.headers['content-type']).to.match(/^application\/pdf/);
-    expect(res.headers['content-disposition']).to.match(/^attachment; filename="(Statement|Kontoauszug)-Northwind-Traders-\d{4}-\d{2}-\d{2}\.pdf"$/);
+    expect(res.headers['content-disposition']).to.match(
+      /^attachment; filename="(Statement|Kontoauszug)-Northwind-Traders-\d{4}-\d{2}-\d{2}\.pdf"$/,
+    );
     return flat(await pdfText(res.body as Buffer));
   };
 
-  it('lists the client\'s invoices and payments with the balance due', async function () {
+  it("lists the client's invoices and payments with the balance due", async function () {
     const text = await statement();
-    const invoices = await h.crm.db('invoices').where({ client_id: northwind.id, workspace_id: northwind.workspace_id }).whereNot('status', 'draft').select('id', 'number', 'status', 'total_cents', 'paid_cents');
+    const invoices = await h.crm
+      .db('invoices')
+      .where({ client_id: northwind.id, workspace_id: northwind.workspace_id })
+      .whereNot('status', 'draft')
+      .select('id', 'number', 'status', 'total_cents', 'paid_cents');
     const counted = invoices.filter((invoice) => invoice.status !== 'void');
     const balance = counted.reduce((sum, invoice) => sum + Number(invoice.total_cents) - Number(invoice.paid_cents), 0);
     const usd = (cents: number) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
@@ -46,16 +56,22 @@ describe('statement of account', function () {
     expect(text).to.match(/Payment for INV-0002 · \$2,000\.00 \$3,170\.00 Bank transfer · NW-2290/);
     expect(text).to.include(`Balance due ${usd(balance)}`);
     expect(text).to.include('Page 1 of 1');
-    const others = await h.crm.db('invoices').where({ workspace_id: northwind.workspace_id }).whereNot('client_id', northwind.id).whereNot('status', 'draft').pluck('number');
+    const others = await h.crm
+      .db('invoices')
+      .where({ workspace_id: northwind.workspace_id })
+      .whereNot('client_id', northwind.id)
+      .whereNot('status', 'draft')
+      .pluck('number');
     for (const number of others) expect(text, `another client's ${number}`).to.not.include(`${number} `);
   });
 
   it('says the same in German', async function () {
     const text = await statement('de');
-    for (const phrase of ['Kontoauszug', 'Zahlung auf INV-0002', 'Offener Betrag', 'Seite 1 von 1']) expect(text, phrase).to.include(phrase);
+    for (const phrase of ['Kontoauszug', 'Zahlung auf INV-0002', 'Offener Betrag', 'Seite 1 von 1'])
+      expect(text, phrase).to.include(phrase);
   });
 
-  it('answers from the host\'s one read what list() and find() answer', async function () {
+  it("answers from the host's one read what list() and find() answer", async function () {
     const adapter = createReferenceCrmAdapter(h.crm.db);
     const port = adapter.invoices!;
     const fast = await loadStatement(port, String(northwind.workspace_id), String(northwind.id));

@@ -93,16 +93,21 @@ describe('mailer: SMTP', () => {
     const mailer = createMailer({ smtpUrl: smtp.url, from: 'portal@agency.test' });
     await mailer.send({ to: 'someone@client.test', subject: 'Other', text: 'x' });
     await smtp.waitForMessage(() => true, 5000);
-    const err = await smtp.waitForMessage((m) => m.to.includes('nobody@client.test'), 200).then(
-      () => null,
-      (e: Error) => e,
-    );
+    const err = await smtp
+      .waitForMessage((m) => m.to.includes('nobody@client.test'), 200)
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     expect(err?.message).to.match(/No matching email within 200 ms. Received: "Other" to someone@client.test/);
   });
 
   it('rejects a send when the SMTP server is unreachable', async () => {
     const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${await closedPort()}`, from: 'portal@agency.test' });
-    const err = await mailer.send({ to: 'a@client.test', subject: 's', text: 't' }).then(() => null, (e: Error) => e);
+    const err = await mailer.send({ to: 'a@client.test', subject: 's', text: 't' }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).to.match(/ECONNREFUSED|connect/i);
   });
 

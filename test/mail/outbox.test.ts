@@ -35,7 +35,15 @@ describe('mail outbox', function () {
 
   // These tests drive every delivery pass themselves (wakeOnSend off), except the first.
   const outbox = (smtpUrl: string, knex: Knex = db, wakeOnSend = false) => {
-    const created = new MailOutbox({ db: knex, transport: createMailer({ smtpUrl, from: 'Portal <portal@test.example>' }), secret: 'outbox-test-secret'.padEnd(40, 's'), now, logger: quiet, sendTimeoutMs: 5_000, wakeOnSend });
+    const created = new MailOutbox({
+      db: knex,
+      transport: createMailer({ smtpUrl, from: 'Portal <portal@test.example>' }),
+      secret: 'outbox-test-secret'.padEnd(40, 's'),
+      now,
+      logger: quiet,
+      sendTimeoutMs: 5_000,
+      wakeOnSend,
+    });
     outboxes.push(created);
     return created;
   };
@@ -44,7 +52,11 @@ describe('mail outbox', function () {
     captures.push(started);
     return started;
   };
-  const message = (n: number | string) => ({ to: `client-${n}@example.com`, subject: `Your code ${n}`, text: `The secret code is ${n}-123456.` });
+  const message = (n: number | string) => ({
+    to: `client-${n}@example.com`,
+    subject: `Your code ${n}`,
+    text: `The secret code is ${n}-123456.`,
+  });
 
   before(async function () {
     database = await createTestDatabase();
@@ -71,14 +83,16 @@ describe('mail outbox', function () {
     await smtp.waitForMessage((m) => m.subject === 'Your code auto', 5000);
   });
 
-  it('queues in the caller\'s transaction, stores the content encrypted and empties it once sent', async function () {
+  it("queues in the caller's transaction, stores the content encrypted and empties it once sent", async function () {
     const smtp = await capture();
     const o = outbox(smtp.url);
     await db.transaction(async (trx) => o.mailer.send(message(1), { trx }));
-    await db.transaction(async (trx) => {
-      await o.mailer.send(message(2), { trx });
-      await trx.rollback();
-    }).catch(() => {});
+    await db
+      .transaction(async (trx) => {
+        await o.mailer.send(message(2), { trx });
+        await trx.rollback();
+      })
+      .catch(() => {});
     const [queued] = await db('portal_mail_outbox').select('recipient', 'payload');
     expect(queued.recipient).to.equal('client-1@example.com');
     expect(queued.payload).to.be.a('string').and.not.contain('123456');

@@ -27,7 +27,7 @@ select pg_notify('customer_portal_events', json_build_object('i', 'host', 'c', c
   'seq', seq::text, 'type', type, 'workspaceId', workspace_id, 'clientId', client_id, 'data', data))::text)
 from event, lateral (values ('live.client.' || workspace_id || '.' || client_id), ('live.staff.' || workspace_id)) as channels(channel)`;
 
-describe('changes made in the CRM\'s own pages reach the client\'s portal pages live', function () {
+describe("changes made in the CRM's own pages reach the client's portal pages live", function () {
   this.timeout(180_000);
   let database: TestDatabase;
   let a: RunningCrm;
@@ -53,14 +53,24 @@ describe('changes made in the CRM\'s own pages reach the client\'s portal pages 
     // Two instances boot and seed: minutes on a loaded machine.
     this.timeout(600_000);
     database = await createSeededTestDatabase();
-    const common = { databaseUrl: database.url, port: 0, sessionSecret: 'shared-secret-'.padEnd(48, 'z'), flagsFile: flagsFileFor(['demo']), quiet: true };
+    const common = {
+      databaseUrl: database.url,
+      port: 0,
+      sessionSecret: 'shared-secret-'.padEnd(48, 'z'),
+      flagsFile: flagsFileFor(['demo']),
+      quiet: true,
+    };
     a = await bootReferenceCrm(common);
     // The embedded database cannot carry NOTIFY between instances: there the streams are on A.
     b = database.mode === 'embedded' ? a : await bootReferenceCrm(common);
     workspaceId = (await a.adapter.workspaces.findBySlug('demo'))!.id;
     northwind = String((await a.db('clients').where({ workspace_id: workspaceId, name: 'Northwind Traders' }).first('id')).id);
     bluebell = String((await a.db('clients').where({ workspace_id: workspaceId, name: 'Bluebell Bakery' }).first('id')).id);
-    await a.db('workspace_client_portal_settings').insert({ workspace_id: workspaceId, show_tasks: true }).onConflict('workspace_id').merge();
+    await a
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: workspaceId, show_tasks: true })
+      .onConflict('workspace_id')
+      .merge();
     await a.portal.workspaceChanged(workspaceId);
     const loginOf = (email: string) => a.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
     const maria = await signedInAgent(supertest.agent(b.url), 'demo', loginOf('maria@northwind.test'));
@@ -68,7 +78,11 @@ describe('changes made in the CRM\'s own pages reach the client\'s portal pages 
     const admin = a.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     staff = supertest.agent(a.url);
     const signin = await staff.get('/signin').expect(200);
-    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(signin.text), email: admin.email, password: admin.password }).expect(303);
+    await staff
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(signin.text), email: admin.email, password: admin.password })
+      .expect(303);
     mariaStream = await openSse(`${b.url}/portal/demo/live`, { Cookie: (await maria.get('/portal/demo/account')).request.cookies ?? '' });
     priyaStream = await openSse(`${b.url}/portal/demo/live`, { Cookie: (await priya.get('/portal/demo/account')).request.cookies ?? '' });
   });
@@ -80,9 +94,10 @@ describe('changes made in the CRM\'s own pages reach the client\'s portal pages 
     await database?.drop();
   });
 
-  it('a document staff share with Northwind on A reaches Maria\'s stream on B, and Priya\'s not', async function () {
+  it("a document staff share with Northwind on A reaches Maria's stream on B, and Priya's not", async function () {
     await staffPage('/documents/new');
-    const upload = await staff.post(`/documents?_csrf=${encodeURIComponent(staffCsrf)}`)
+    const upload = await staff
+      .post(`/documents?_csrf=${encodeURIComponent(staffCsrf)}`)
       .field('clientId', northwind)
       .attach('file', Buffer.from('Launch plan\n'), { filename: 'launch-plan.txt', contentType: 'text/plain' })
       .expect(303);
@@ -98,8 +113,11 @@ describe('changes made in the CRM\'s own pages reach the client\'s portal pages 
     await mariaStream.waitFor((e) => isDocument(documentId)(e) && e.id !== shared.id, WAIT_MS);
   });
 
-  it('a task\'s status, due date and assignee changed, and its deletion, on A reach Maria\'s stream on B', async function () {
-    const task = await a.db('tasks').where({ workspace_id: workspaceId, client_id: northwind, title: 'Send brand assets (logo files and fonts)' }).first('id');
+  it("a task's status, due date and assignee changed, and its deletion, on A reach Maria's stream on B", async function () {
+    const task = await a
+      .db('tasks')
+      .where({ workspace_id: workspaceId, client_id: northwind, title: 'Send brand assets (logo files and fonts)' })
+      .first('id');
     const tom = await a.db('contacts').where({ workspace_id: workspaceId, email: 'tom@northwind.test' }).first('id');
     // Each change is one more event about the task, after those already received.
     const seen = new Set(mariaStream.events.filter(isTask(task.id)).map((e) => e.id));
@@ -113,9 +131,16 @@ describe('changes made in the CRM\'s own pages reach the client\'s portal pages 
     await staff.post(`/tasks/${task.id}/status`).type('form').send({ _csrf: staffCsrf, status: 'in_progress' }).expect(303);
     await next();
 
-    await staff.post(`/tasks/${task.id}/plan`).type('form').send({ _csrf: staffCsrf, dueDate: '2027-01-15', assignedContactId: String(tom.id) }).expect(303);
+    await staff
+      .post(`/tasks/${task.id}/plan`)
+      .type('form')
+      .send({ _csrf: staffCsrf, dueDate: '2027-01-15', assignedContactId: String(tom.id) })
+      .expect(303);
     await next();
-    expect(await a.db('tasks').where({ id: task.id }).first('due_date', 'assigned_contact_id')).to.deep.equal({ due_date: '2027-01-15', assigned_contact_id: tom.id });
+    expect(await a.db('tasks').where({ id: task.id }).first('due_date', 'assigned_contact_id')).to.deep.equal({
+      due_date: '2027-01-15',
+      assigned_contact_id: tom.id,
+    });
 
     await staff.post(`/tasks/${task.id}/delete`).type('form').send({ _csrf: staffCsrf }).expect(303);
     const deleted = await next();
@@ -123,7 +148,7 @@ describe('changes made in the CRM\'s own pages reach the client\'s portal pages 
     expect(await a.db('tasks').where({ id: task.id }).first()).to.equal(undefined);
   });
 
-  it('Priya\'s stream carries Bluebell\'s change and none of Northwind\'s, and Maria\'s none of Bluebell\'s', async function () {
+  it("Priya's stream carries Bluebell's change and none of Northwind's, and Maria's none of Bluebell's", async function () {
     const task = await a.db('tasks').where({ workspace_id: workspaceId, client_id: bluebell }).orderBy('id').first('id');
     await staffPage(`/tasks/${task.id}`);
     await staff.post(`/tasks/${task.id}/status`).type('form').send({ _csrf: staffCsrf, status: 'done' }).expect(303);
@@ -140,7 +165,7 @@ describe('changes made in the CRM\'s own pages reach the client\'s portal pages 
     expect(mariaStream.events.map((e) => data(e).clientId)).to.deep.equal(mariaStream.events.map(() => northwind));
   });
 
-  it('carries a change a host writes in SQL alone (the event row and its NOTIFY) to Maria\'s stream', async function () {
+  it("carries a change a host writes in SQL alone (the event row and its NOTIFY) to Maria's stream", async function () {
     // The embedded database keeps NOTIFY on the connection that sent it; its bus is in process.
     if (database.mode === 'embedded') this.skip();
     await a.db.raw(HOST_SQL, [workspaceId, northwind, '424242']);

@@ -35,10 +35,19 @@ describe('live streams follow switches, sessions and caps', function () {
 
   before(async function () {
     database = await createSeededTestDatabase();
-    const common = { databaseUrl: database.url, port: 0, sessionSecret: 'shared-secret-'.padEnd(48, 'g'), flagsFile: flagsFileFor(['demo']), quiet: true };
+    const common = {
+      databaseUrl: database.url,
+      port: 0,
+      sessionSecret: 'shared-secret-'.padEnd(48, 'g'),
+      flagsFile: flagsFileFor(['demo']),
+      quiet: true,
+    };
     // A checks its streams' sessions every half second; B at the default minute, so what ends a
     // stream on B within seconds is the event from A, not B's own timer.
-    a = await bootReferenceCrm({ ...common, portalConfig: { liveSessionCheckMs: 500, liveStreamsPerSession: PER_SESSION, liveStreamsPerIp: PER_IP } });
+    a = await bootReferenceCrm({
+      ...common,
+      portalConfig: { liveSessionCheckMs: 500, liveStreamsPerSession: PER_SESSION, liveStreamsPerIp: PER_IP },
+    });
     b = database.mode === 'embedded' ? a : await bootReferenceCrm(common);
     workspaceId = (await a.adapter.workspaces.findBySlug('demo'))!.id;
     logins = a.clientLogins.filter((l) => l.workspaceSlug === 'demo');
@@ -46,7 +55,11 @@ describe('live streams follow switches, sessions and caps', function () {
     const admin = a.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     staffOnA = supertest.agent(a.url);
     const page = await staffOnA.get('/signin').expect(200);
-    await staffOnA.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    await staffOnA
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
+      .expect(303);
   });
   after(async function () {
     await a?.close();
@@ -57,13 +70,19 @@ describe('live streams follow switches, sessions and caps', function () {
   const other = () => logins.find((l) => l.email !== 'maria@northwind.test')!;
   const cookieOf = async (agent: Agent) => (await agent.get('/portal/demo/account').expect(200)).request.cookies ?? '';
   const signIn = (crm: RunningCrm, login: Login) => signedInAgent(supertest.agent(crm.url), 'demo', login);
-  const clientIdOf = async (email: string): Promise<string> => (await a.db('client_users').where({ workspace_id: workspaceId, email }).first('client_id')).client_id;
-  const clientUserIdOf = async (email: string): Promise<string> => (await a.db('client_users').where({ workspace_id: workspaceId, email }).first('id')).id;
+  const clientIdOf = async (email: string): Promise<string> =>
+    (await a.db('client_users').where({ workspace_id: workspaceId, email }).first('client_id')).client_id;
+  const clientUserIdOf = async (email: string): Promise<string> =>
+    (await a.db('client_users').where({ workspace_id: workspaceId, email }).first('id')).id;
 
   /** Saves the settings form on A with exactly these switches on (and both sign-in methods). */
   async function switchesOn(on: string[]): Promise<void> {
     const page = await staffOnA.get('/settings/client-portal').expect(200);
-    let form = staffOnA.post('/settings/client-portal').field('_csrf', csrfFrom(page.text)).field('loginWithCode', 'on').field('loginWithPassword', 'on');
+    let form = staffOnA
+      .post('/settings/client-portal')
+      .field('_csrf', csrfFrom(page.text))
+      .field('loginWithCode', 'on')
+      .field('loginWithPassword', 'on');
     for (const key of on) form = form.field(key, 'on');
     await form.expect(303);
   }
@@ -84,9 +103,11 @@ describe('live streams follow switches, sessions and caps', function () {
   async function probe(clientId: string, streams: SseConnection[]): Promise<void> {
     const marker = `probe-${++probes}`;
     await emit(clientId, 'document-changed', { documentId: marker });
-    for (const stream of streams) await stream.waitFor((e) => e.event === 'document-changed' && JSON.parse(e.data).documentId === marker, 5000);
+    for (const stream of streams)
+      await stream.waitFor((e) => e.event === 'document-changed' && JSON.parse(e.data).documentId === marker, 5000);
   }
-  const got = (stream: SseConnection, type: string, marker: string) => stream.events.some((e) => e.event === type && Object.values(JSON.parse(e.data)).includes(marker));
+  const got = (stream: SseConnection, type: string, marker: string) =>
+    stream.events.some((e) => e.event === type && Object.values(JSON.parse(e.data)).includes(marker));
 
   async function endsWithin(stream: SseConnection, ms: number, what: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -107,7 +128,10 @@ describe('live streams follow switches, sessions and caps', function () {
       clientId = await clientIdOf(maria.email);
       const cookie = await cookieOf(await signIn(a, maria));
       live = await openSse(`${b.url}/portal/demo/live`, { Cookie: cookie });
-      messages = await openSse(`${b.url}/portal/demo/messages/stream?after=${String((await a.db('portal_live_events').max('seq as max').first())?.max ?? 0)}`, { Cookie: cookie });
+      messages = await openSse(
+        `${b.url}/portal/demo/messages/stream?after=${String((await a.db('portal_live_events').max('seq as max').first())?.max ?? 0)}`,
+        { Cookie: cookie },
+      );
       await probe(clientId, [live, messages]);
     });
     after(async function () {
@@ -165,7 +189,11 @@ describe('live streams follow switches, sessions and caps', function () {
       const onA = await signIn(a, login);
       const stream = await open(onA);
       const page = await onA.get('/portal/demo/account').expect(200);
-      await onA.post('/portal/demo/sign-out').type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+      await onA
+        .post('/portal/demo/sign-out')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) })
+        .expect(303);
       await endsWithin(stream, 3000, 'the stream of the signed-out session');
     });
 
@@ -192,7 +220,11 @@ describe('live streams follow switches, sessions and caps', function () {
     it('ends the streams of the other sessions when the client signs out everywhere on another instance', async function () {
       await endsTheOtherStreamOnly('the stream of a session signed out everywhere', async (here) => {
         const confirm = await here.get('/portal/demo/account/sessions/revoke-others').expect(200);
-        await here.post('/portal/demo/account/sessions/revoke-others').type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303);
+        await here
+          .post('/portal/demo/account/sessions/revoke-others')
+          .type('form')
+          .send({ _csrf: csrfFrom(confirm.text) })
+          .expect(303);
       });
     });
 
@@ -203,7 +235,11 @@ describe('live streams follow switches, sessions and caps', function () {
         const sid = /portal\.sid=s%3A([^.;]+)\./.exec(await cookieOf(elsewhere))![1]!;
         const revoke = `/portal/demo/account/sessions/${hashSessionId(decodeURIComponent(sid))}/revoke`;
         expect(page.text).to.contain(`action="${revoke}"`);
-        await here.post(revoke).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+        await here
+          .post(revoke)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text) })
+          .expect(303);
       });
     });
 
@@ -211,7 +247,9 @@ describe('live streams follow switches, sessions and caps', function () {
       await endsTheOtherStreamOnly('the stream of a session ended by a password change', async (here, _elsewhere, login) => {
         const page = await here.get('/portal/demo/account').expect(200);
         const newPassword = 'A new and much longer passphrase 42!';
-        await here.post('/portal/demo/account/password').type('form')
+        await here
+          .post('/portal/demo/account/password')
+          .type('form')
           .send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: newPassword, confirmPassword: newPassword })
           .expect(303);
         login.password = newPassword;
@@ -229,7 +267,8 @@ describe('live streams follow switches, sessions and caps', function () {
   });
 
   describe('the caps', function () {
-    const tryOpen = async (cookie: string) => fetch(`${a.url}/portal/demo/live`, { headers: { Accept: 'text/event-stream', Cookie: cookie } });
+    const tryOpen = async (cookie: string) =>
+      fetch(`${a.url}/portal/demo/live`, { headers: { Accept: 'text/event-stream', Cookie: cookie } });
 
     it(`refuses the stream past ${PER_SESSION} from one session with 429 and Retry-After, and a closed one frees its slot`, async function () {
       const maria = logins.find((l) => l.email === 'maria@northwind.test') ?? logins[0]!;
@@ -260,10 +299,16 @@ describe('live streams follow switches, sessions and caps', function () {
 
     it(`refuses the stream past ${PER_IP} from one address, whatever the session`, async function () {
       const maria = logins.find((l) => l.email === 'maria@northwind.test') ?? logins[0]!;
-      const cookies = [await cookieOf(await signIn(a, maria)), await cookieOf(await signIn(a, maria)), await cookieOf(await signIn(a, maria)), await cookieOf(await signIn(a, maria))];
+      const cookies = [
+        await cookieOf(await signIn(a, maria)),
+        await cookieOf(await signIn(a, maria)),
+        await cookieOf(await signIn(a, maria)),
+        await cookieOf(await signIn(a, maria)),
+      ];
       const streams: SseConnection[] = [];
       try {
-        for (let i = 0; i < PER_IP; i++) streams.push(await openSse(`${a.url}/portal/demo/live`, { Cookie: cookies[Math.floor(i / PER_SESSION)]! }));
+        for (let i = 0; i < PER_IP; i++)
+          streams.push(await openSse(`${a.url}/portal/demo/live`, { Cookie: cookies[Math.floor(i / PER_SESSION)]! }));
         // The last session holds fewer than its own cap: the address's cap refuses it.
         const refused = await tryOpen(cookies[3]!);
         expect(refused.status).to.equal(429);
@@ -284,7 +329,11 @@ describe('live streams follow switches, sessions and caps', function () {
       const stream = await open(await signIn(a, login));
       const id = await clientUserIdOf(login.email);
       const confirm = await staffOnA.get(`/settings/client-portal/clients/${id}/disable`).expect(200);
-      await staffOnA.post(`/settings/client-portal/clients/${id}/disable`).type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303);
+      await staffOnA
+        .post(`/settings/client-portal/clients/${id}/disable`)
+        .type('form')
+        .send({ _csrf: csrfFrom(confirm.text) })
+        .expect(303);
       await endsWithin(stream, 3000, 'the stream of a disabled client user');
     });
   });

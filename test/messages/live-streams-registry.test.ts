@@ -48,10 +48,12 @@ describe('live stream registry', function () {
 
   it('ends every stream for shutdown and tells the metrics of each open and close', function () {
     let open = 0;
-    const streams = createLiveStreams({ opened: () => {
-      open++;
-      return () => open--;
-    } });
+    const streams = createLiveStreams({
+      opened: () => {
+        open++;
+        return () => open--;
+      },
+    });
     const ended: StreamEnd[] = [];
     const slots = ['s1', 's2'].map((sid) => streams.add(client(sid), (why) => ended.push(why)));
     expect(open).to.equal(2);
@@ -65,7 +67,13 @@ describe('live stream registry', function () {
   it('keeps every open stream alive from one timer, which stops once none is open', async function () {
     const streams = createLiveStreams({ heartbeatMs: 20 });
     const beats = [0, 0];
-    const slots = [0, 1].map((i) => streams.add(client(`s${i}`), () => {}, () => beats[i]!++));
+    const slots = [0, 1].map((i) =>
+      streams.add(
+        client(`s${i}`),
+        () => {},
+        () => beats[i]!++,
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 75));
     expect(beats[0]).to.be.at.least(2);
     expect(beats[1]).to.equal(beats[0]);

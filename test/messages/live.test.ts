@@ -26,7 +26,14 @@ describe('live messages on two app instances', function () {
   before(async function () {
     database = await createSeededTestDatabase();
     smtp = await startSmtpCapture();
-    const common = { databaseUrl: database.url, port: 0, smtpUrl: smtp.url, sessionSecret: 'shared-secret-'.padEnd(48, 'y'), flagsFile: flagsFileFor(['demo']), quiet: true };
+    const common = {
+      databaseUrl: database.url,
+      port: 0,
+      smtpUrl: smtp.url,
+      sessionSecret: 'shared-secret-'.padEnd(48, 'y'),
+      flagsFile: flagsFileFor(['demo']),
+      quiet: true,
+    };
     a = await bootReferenceCrm(common);
     b = await bootReferenceCrm(common);
     const login = a.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -34,7 +41,11 @@ describe('live messages on two app instances', function () {
     const admin = a.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     staffOnA = supertest.agent(a.url);
     const page = await staffOnA.get('/signin').expect(200);
-    await staffOnA.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    await staffOnA
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
+      .expect(303);
     workspaceId = (await a.adapter.workspaces.findBySlug('demo'))!.id;
     clientId = (await a.db('client_users').where({ workspace_id: workspaceId, email: login.email }).first('client_id')).client_id;
   });
@@ -72,14 +83,21 @@ describe('live messages on two app instances', function () {
         const sentAt = await staffReply(`Live message ${i}`);
         const committedAt = performance.now();
         const event = await stream.waitFor((e) => e.event === 'message-created' && e.at >= sentAt, 2000);
-        const row = await a.db('portal_messages').where({ workspace_id: workspaceId, client_id: clientId, body: `Live message ${i}` }).first('id');
+        const row = await a
+          .db('portal_messages')
+          .where({ workspace_id: workspaceId, client_id: clientId, body: `Live message ${i}` })
+          .first('id');
         expect(JSON.parse(event.data).messageId).to.equal(String(row.id));
         latencies.push(event.at - sentAt);
         expect(event.at - sentAt, `message ${i}: POST to event on B`).to.be.below(1000);
-        console.log(`      A→B: ${(event.at - sentAt).toFixed(1)} ms from POST start, ${(event.at - committedAt).toFixed(1)} ms after the response`);
+        console.log(
+          `      A→B: ${(event.at - sentAt).toFixed(1)} ms from POST start, ${(event.at - committedAt).toFixed(1)} ms after the response`,
+        );
       }
       const sorted = [...latencies].sort((x, y) => x - y);
-      console.log(`      A→B over ${latencies.length} messages: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
+      console.log(
+        `      A→B over ${latencies.length} messages: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+      );
     } finally {
       stream.close();
     }
@@ -111,7 +129,10 @@ describe('live messages on two app instances', function () {
   it('emails an unread digest once when both instances run at the same time', async function () {
     smtp.messages.length = 0;
     // Everything so far has waited over ten minutes, as far as the digest can tell.
-    await a.db('portal_messages').where({ workspace_id: workspaceId }).update({ created_at: a.db.raw("now() - interval '11 minutes'") });
+    await a
+      .db('portal_messages')
+      .where({ workspace_id: workspaceId })
+      .update({ created_at: a.db.raw("now() - interval '11 minutes'") });
     const [sentByA, sentByB] = await Promise.all([a.portal.messageDigest.run(), b.portal.messageDigest.run()]);
     // Maria is the only client user of Northwind who has not read them; each message in one digest.
     expect(sentByA + sentByB).to.equal(1);
@@ -128,17 +149,31 @@ describe('live messages on two app instances', function () {
   it('sends no digest to a client who turned message emails off, nor for messages already read', async function () {
     smtp.messages.length = 0;
     const account = await maria.get('/portal/demo/account').expect(200);
-    await maria.post('/portal/demo/account/message-emails').type('form').send({ _csrf: csrfFrom(account.text), messageEmails: 'off' }).expect(303);
+    await maria
+      .post('/portal/demo/account/message-emails')
+      .type('form')
+      .send({ _csrf: csrfFrom(account.text), messageEmails: 'off' })
+      .expect(303);
     await staffReply('Nobody will be emailed about this');
-    await a.db('portal_messages').where({ workspace_id: workspaceId }).update({ created_at: a.db.raw("now() - interval '11 minutes'") });
+    await a
+      .db('portal_messages')
+      .where({ workspace_id: workspaceId })
+      .update({ created_at: a.db.raw("now() - interval '11 minutes'") });
     expect(await a.portal.messageDigest.run()).to.equal(0);
     // A client message the agency has not read goes to the workspace's admins.
     const page = await maria.get('/portal/demo/messages').expect(200);
-    await maria.post('/portal/demo/messages').type('form').send({ _csrf: csrfFrom(page.text), body: 'Anyone there?' }).expect(303);
-    await a.db('portal_messages').where({ workspace_id: workspaceId, body: 'Anyone there?' }).update({ created_at: a.db.raw("now() - interval '11 minutes'") });
+    await maria
+      .post('/portal/demo/messages')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), body: 'Anyone there?' })
+      .expect(303);
+    await a
+      .db('portal_messages')
+      .where({ workspace_id: workspaceId, body: 'Anyone there?' })
+      .update({ created_at: a.db.raw("now() - interval '11 minutes'") });
     expect(await b.portal.messageDigest.run()).to.be.greaterThan(0);
     const toStaff = await smtp.waitForMessage((m) => /unread message from Northwind/.test(m.subject), 5000);
-    expect(toStaff.text).to.contain("Maria García: Anyone");
+    expect(toStaff.text).to.contain('Maria García: Anyone');
     expect(toStaff.text).to.contain(`/client-messages/${clientId}`);
   });
 });

@@ -27,13 +27,23 @@ describe('live task and document changes on two app instances', function () {
 
   before(async function () {
     database = await createSeededTestDatabase();
-    const common = { databaseUrl: database.url, port: 0, sessionSecret: 'shared-secret-'.padEnd(48, 'z'), flagsFile: flagsFileFor(['demo']), quiet: true };
+    const common = {
+      databaseUrl: database.url,
+      port: 0,
+      sessionSecret: 'shared-secret-'.padEnd(48, 'z'),
+      flagsFile: flagsFileFor(['demo']),
+      quiet: true,
+    };
     a = await bootReferenceCrm(common);
     // The embedded database cannot carry NOTIFY between instances: there the streams are on A.
     b = database.mode === 'embedded' ? a : await bootReferenceCrm(common);
     other = b;
     workspaceId = (await a.adapter.workspaces.findBySlug('demo'))!.id;
-    await a.db('workspace_client_portal_settings').insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tasks: true }).onConflict('workspace_id').merge();
+    await a
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tasks: true })
+      .onConflict('workspace_id')
+      .merge();
     await a.portal.workspaceChanged(workspaceId);
     await b.portal.workspaceChanged(workspaceId);
     const login = a.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -41,7 +51,11 @@ describe('live task and document changes on two app instances', function () {
     const admin = a.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     staffOnA = supertest.agent(a.url);
     const page = await staffOnA.get('/signin').expect(200);
-    await staffOnA.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    await staffOnA
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
+      .expect(303);
     const mariaCookie = (await maria.get('/portal/demo/account')).request.cookies ?? '';
     const staffCookie = (await staffOnA.get('/client-messages')).request.cookies ?? '';
     clientStream = await openSse(`${other.url}/portal/demo/live`, { Cookie: mariaCookie });
@@ -55,7 +69,7 @@ describe('live task and document changes on two app instances', function () {
     await database?.drop();
   });
 
-  it('delivers a task marked done on A to the client\'s and the agency\'s streams on B within a second', async function () {
+  it("delivers a task marked done on A to the client's and the agency's streams on B within a second", async function () {
     const task = await a.db('tasks').where({ title: 'Send brand assets (logo files and fonts)' }).first('id');
     const token = csrfFrom((await maria.get('/portal/demo/tasks').expect(200)).text);
     const startedAt = performance.now();
@@ -64,12 +78,14 @@ describe('live task and document changes on two app instances', function () {
     const onStaff = await staffStream.waitFor((e) => e.event === 'task-changed' && e.at >= startedAt, 2000);
     expect(JSON.parse(onClient.data)).to.include({ taskId: String(task.id), status: 'done' });
     expect(onClient.id).to.equal(onStaff.id);
-    console.log(`      task A→B: client ${(onClient.at - startedAt).toFixed(1)} ms, staff ${(onStaff.at - startedAt).toFixed(1)} ms from POST start`);
+    console.log(
+      `      task A→B: client ${(onClient.at - startedAt).toFixed(1)} ms, staff ${(onStaff.at - startedAt).toFixed(1)} ms from POST start`,
+    );
     expect(onClient.at - startedAt).to.be.below(1000);
     expect(onStaff.at - startedAt).to.be.below(1000);
   });
 
-  it('delivers an upload on A, and the agency\'s first download of it, to streams on B', async function () {
+  it("delivers an upload on A, and the agency's first download of it, to streams on B", async function () {
     const token = csrfFrom((await maria.get('/portal/demo/documents').expect(200)).text);
     const startedAt = performance.now();
     await maria.post('/portal/demo/documents/uploads').field('_csrf', token).attach('file', smallPdf('live'), 'live.pdf').expect(303);
@@ -78,7 +94,9 @@ describe('live task and document changes on two app instances', function () {
     const upload = await a.db('client_uploads').where({ workspace_id: workspaceId, filename: 'live.pdf' }).first('id');
     expect(JSON.parse(onClient.data)).to.include({ uploadId: String(upload.id), change: 'uploaded' });
     expect(onStaff.id).to.equal(onClient.id);
-    console.log(`      upload A→B: client ${(onClient.at - startedAt).toFixed(1)} ms, staff ${(onStaff.at - startedAt).toFixed(1)} ms from POST start`);
+    console.log(
+      `      upload A→B: client ${(onClient.at - startedAt).toFixed(1)} ms, staff ${(onStaff.at - startedAt).toFixed(1)} ms from POST start`,
+    );
     expect(onClient.at - startedAt).to.be.below(1000);
 
     const openedAt = performance.now();

@@ -33,8 +33,15 @@ describe('portal migrations leave the host schema alone', function () {
     const afterMigrate = await schemaSnapshot(db, hostTables);
     const portalTables = (await publicTables(db)).filter((t) => !hostTables.includes(t));
     expect(portalTables).to.include.members([
-      'client_users', 'client_sessions', 'workspace_client_portal_settings', 'client_activity_logs',
-      'client_login_codes', 'client_user_tokens', 'portal_rate_limits', 'portal_files', 'portal_owned_tables',
+      'client_users',
+      'client_sessions',
+      'workspace_client_portal_settings',
+      'client_activity_logs',
+      'client_login_codes',
+      'client_user_tokens',
+      'portal_rate_limits',
+      'portal_files',
+      'portal_owned_tables',
     ]);
     expect(portalTables.every((t) => /^(client_|portal_|workspace_client_portal_settings)/.test(t))).to.equal(true);
 

@@ -19,7 +19,14 @@ const LIST = '/client-portal/notifications';
 
 /** The entries of the list page, as the HTML of each <li>. */
 const entriesOf = (html: string) => [...html.matchAll(/<li class="notification[^"]*"[^>]*>([\s\S]*?)<\/li>/g)].map((m) => m[0]);
-const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 describe('staff notifications: grouped, named, linked, read per item, inside the CRM', function () {
   this.timeout(180_000);
@@ -40,23 +47,54 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
   before(async function () {
     h = await startPortalHarness({ enabledFor: ['demo', 'acme'] });
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    const northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    const northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
     workspaceId = String(northwind.workspace_id);
     clientId = String(northwind.id);
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspaceId, allow_file_uploads: true, allow_online_payments: true });
-    await h.crm.db('portal_payment_settings').insert({ workspace_id: workspaceId, bank_transfer_instructions: 'IBAN DE89 3704 0044 0532 0130 00', online_provider: 'demo' });
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: workspaceId, allow_file_uploads: true, allow_online_payments: true });
+    await h.crm
+      .db('portal_payment_settings')
+      .insert({ workspace_id: workspaceId, bank_transfer_instructions: 'IBAN DE89 3704 0044 0532 0130 00', online_provider: 'demo' });
     await h.crm.portal.workspaceChanged(workspaceId);
-    const [proposalRow] = await h.crm.db('proposals')
-      .insert({ workspace_id: workspaceId, client_id: clientId, number: 'PR-2026-904', title: 'Website redesign', body: 'A new website.', status: 'sent', currency: 'EUR', valid_until: '2099-12-31', sent_at: new Date() })
+    const [proposalRow] = await h.crm
+      .db('proposals')
+      .insert({
+        workspace_id: workspaceId,
+        client_id: clientId,
+        number: 'PR-2026-904',
+        title: 'Website redesign',
+        body: 'A new website.',
+        status: 'sent',
+        currency: 'EUR',
+        valid_until: '2099-12-31',
+        sent_at: new Date(),
+      })
       .returning('id');
     proposalId = String(proposalRow.id);
-    await h.crm.db('proposal_items').insert({ proposal_id: proposalId, position: 1, description: 'Design', quantity: 1, unit_price_cents: 420_000 });
-    const invoice = await h.crm.db('invoices').where({ workspace_id: workspaceId, client_id: clientId }).whereIn('status', ['sent', 'overdue']).orderBy('id').first('id', 'number');
+    await h.crm
+      .db('proposal_items')
+      .insert({ proposal_id: proposalId, position: 1, description: 'Design', quantity: 1, unit_price_cents: 420_000 });
+    const invoice = await h.crm
+      .db('invoices')
+      .where({ workspace_id: workspaceId, client_id: clientId })
+      .whereIn('status', ['sent', 'overdue'])
+      .orderBy('id')
+      .first('id', 'number');
     invoiceId = String(invoice.id);
     staff = await signedInStaffAgent(h, 'demo');
     // Everything the seed logged is read: the list starts empty.
     const start = await staff.get(LIST).expect(200);
-    if (start.text.includes(`action="${LIST}/read"`)) await staff.post(`${LIST}/read`).type('form').send({ _csrf: csrfFrom(start.text) }).expect(303);
+    if (start.text.includes(`action="${LIST}/read"`))
+      await staff
+        .post(`${LIST}/read`)
+        .type('form')
+        .send({ _csrf: csrfFrom(start.text) })
+        .expect(303);
 
     // The ten client actions.
     maria = await signedInAgent(h.agent(), 'demo', login); // 1 sign in
@@ -64,16 +102,29 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
     for (let i = 0; i < 3; i += 1) await maria.get(proposal).expect(200); // 2 the proposal viewed three times
     const form = await maria.get(`${proposal}/accept`).expect(200); // 3 accepted
     const fingerprint = /name="fingerprint" value="([0-9a-f]{64})"/.exec(form.text)![1]!;
-    await postAndFollow(maria, `${proposal}/accept`, { _csrf: csrfFrom(form.text), typedName: 'Maria García', consent: 'yes', fingerprint, signature: `data:image/png;base64,${tinyPng(600, 200).toString('base64')}` });
+    await postAndFollow(maria, `${proposal}/accept`, {
+      _csrf: csrfFrom(form.text),
+      typedName: 'Maria García',
+      consent: 'yes',
+      fingerprint,
+      signature: `data:image/png;base64,${tinyPng(600, 200).toString('base64')}`,
+    });
     const invoicePage = `/portal/demo/invoices/${invoiceId}`;
     for (let i = 0; i < 2; i += 1) await maria.get(invoicePage).expect(200); // 4 the invoice viewed twice
     const pay = await maria.get(`${invoicePage}/pay`).expect(200); // 5 paid by bank transfer
     await postAndFollow(maria, `${invoicePage}/pay/transfer`, { _csrf: csrfFrom(pay.text), reference: 'TRF-1' });
     const documents = await maria.get('/portal/demo/documents').expect(200); // 6 an upload
-    const uploaded = await maria.post('/portal/demo/documents/uploads').field('_csrf', csrfFrom(documents.text)).attach('file', smallPdf(), 'signed-brief.pdf').expect(303);
+    const uploaded = await maria
+      .post('/portal/demo/documents/uploads')
+      .field('_csrf', csrfFrom(documents.text))
+      .attach('file', smallPdf(), 'signed-brief.pdf')
+      .expect(303);
     await maria.get(uploaded.headers.location!).expect(200);
     const page = await maria.get(proposal).expect(200); // 7 a comment on the proposal
-    await postAndFollow(maria, `${proposal}/comments`, { _csrf: csrfFrom(page.text), body: 'Could we move the launch to March? The rest looks good.' });
+    await postAndFollow(maria, `${proposal}/comments`, {
+      _csrf: csrfFrom(page.text),
+      body: 'Could we move the launch to March? The rest looks good.',
+    });
     const tasks = await maria.get('/portal/demo/tasks').expect(200); // 8 a task done
     const taskAction = /action="(\/portal\/demo\/tasks\/[^"]+\/done)"/.exec(tasks.text)![1]!;
     await postAndFollow(maria, taskAction, { _csrf: csrfFrom(tasks.text) });
@@ -93,15 +144,25 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
   });
 
   it('keeps every view in the log as evidence, and starts a new group a day after the first view', async function () {
-    const views = await h.crm.db('client_activity_logs').where({ workspace_id: workspaceId, event: 'offer.viewed' }).whereRaw("details->>'offerId' = ?", [proposalId]).orderBy('id');
+    const views = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: workspaceId, event: 'offer.viewed' })
+      .whereRaw("details->>'offerId' = ?", [proposalId])
+      .orderBy('id');
     const heads = views.filter((v) => v.grouped_into === null);
     expect(heads, 'one group').to.have.length(1);
     expect(views.length, 'every view logged').to.equal(heads[0].repeat_count);
     expect(views.slice(1).every((v) => String(v.grouped_into) === String(heads[0].id))).to.equal(true);
     // A day later the same record viewed again is news again.
-    await h.crm.db('client_activity_logs').where({ id: heads[0].id }).update({ created_at: h.crm.db.raw("now() - interval '25 hours'") });
+    await h.crm
+      .db('client_activity_logs')
+      .where({ id: heads[0].id })
+      .update({ created_at: h.crm.db.raw("now() - interval '25 hours'") });
     await maria.get(`/portal/demo/proposals/${proposalId}`).expect(200);
-    const after = await h.crm.db('client_activity_logs').where({ workspace_id: workspaceId, event: 'offer.viewed', grouped_into: null }).whereRaw("details->>'offerId' = ?", [proposalId]);
+    const after = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: workspaceId, event: 'offer.viewed', grouped_into: null })
+      .whereRaw("details->>'offerId' = ?", [proposalId]);
     expect(after).to.have.length(2);
     await h.crm.db('client_activity_logs').where({ id: heads[0].id }).update({ created_at: heads[0].created_at });
   });
@@ -126,7 +187,7 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
     for (const entry of entries) expect(entry, textOf(entry)).to.match(/<a [^>]*href="\/[^"]+"/);
   });
 
-  it('marks one entry read (post/redirect/get), with a text label beyond colour; another workspace\'s staff cannot', async function () {
+  it("marks one entry read (post/redirect/get), with a text label beyond colour; another workspace's staff cannot", async function () {
     const html = (await staff.get(LIST).expect(200)).text;
     const first = entriesOf(html)[0]!;
     expect(textOf(first)).to.include('Unread');
@@ -142,7 +203,11 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
     expect(textOf(entriesOf((await staff.get(LIST).expect(200)).text)[0]!)).to.include('Unread');
 
     const before = entriesOf(html).filter((e) => textOf(e).includes('Unread')).length;
-    const res = await staff.post(action).type('form').send({ _csrf: csrfFrom(html) }).expect(303);
+    const res = await staff
+      .post(action)
+      .type('form')
+      .send({ _csrf: csrfFrom(html) })
+      .expect(303);
     expect(res.headers.location).to.match(new RegExp(`^${LIST}`));
     const after = entriesOf((await staff.get(res.headers.location!).expect(200)).text);
     expect(after.filter((e) => textOf(e).includes('Unread')).length).to.equal(before - 1);
@@ -152,13 +217,14 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
 
   it('names the record in the staff activity log too', async function () {
     const log = textOf((await staff.get('/settings/client-portal/activity').expect(200)).text);
-    expect(log).to.include("Accepted a proposal or quotation — Proposal PR-2026-904 'Website redesign'")
+    expect(log)
+      .to.include("Accepted a proposal or quotation — Proposal PR-2026-904 'Website redesign'")
       .and.include("Viewed a proposal or quotation — Proposal PR-2026-904 'Website redesign'")
       .and.include('Uploaded a document — signed-brief.pdf')
       .and.include('Commented — “Could we move the launch');
   });
 
-  it('links a staff member who is not an admin to the client\'s conversation, a page they can open', async function () {
+  it("links a staff member who is not an admin to the client's conversation, a page they can open", async function () {
     const member = await signedInStaffAgent(h, 'demo', 'member');
     const entries = entriesOf((await member.get(LIST).expect(200)).text);
     expect(entries.length).to.be.greaterThan(0);
@@ -197,13 +263,17 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
 
   it('marks all read', async function () {
     const html = (await staff.get(LIST).expect(200)).text;
-    await staff.post(`${LIST}/read`).type('form').send({ _csrf: csrfFrom(html) }).expect(303);
+    await staff
+      .post(`${LIST}/read`)
+      .type('form')
+      .send({ _csrf: csrfFrom(html) })
+      .expect(303);
     const after = entriesOf((await staff.get(LIST).expect(200)).text);
     expect(after.length).to.be.greaterThan(0);
     expect(after.filter((e) => textOf(e).includes('Unread'))).to.have.length(0);
   });
 
-  it('renders the notifications page and the staff inbox inside the CRM\'s header and navigation', async function () {
+  it("renders the notifications page and the staff inbox inside the CRM's header and navigation", async function () {
     const crm = (await staff.get('/').expect(200)).text;
     const crmNav = /<nav[^>]*aria-label="Main"[^>]*>/.exec(crm)?.[0] ?? /<header[^>]*>/.exec(crm)![0];
     for (const url of [LIST, '/client-messages']) {

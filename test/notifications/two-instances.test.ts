@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/core/db/connect.ts';
-import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
+import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { migratePortal } from '../../migrations/index.ts';
@@ -39,20 +39,30 @@ describe('staff notification emails with two app instances', function () {
     const workspace = (await dbs[0]!('workspaces').where({ slug: 'demo' }).first('id')) as { id: number };
     const workspaceId = String(workspace.id);
     for (let i = 0; i < 5; i += 1) {
-      await insertActivity(dbs[0]!, { workspaceId, event: 'invoice.payment_recorded', clientId: null, details: { invoiceNumber: `INV-T${i}`, amountCents: 100 * (i + 1), currency: 'EUR' } });
+      await insertActivity(dbs[0]!, {
+        workspaceId,
+        event: 'invoice.payment_recorded',
+        clientId: null,
+        details: { invoiceNumber: `INV-T${i}`, amountCents: 100 * (i + 1), currency: 'EUR' },
+      });
       await insertActivity(dbs[0]!, { workspaceId, event: 'comment.added', clientId: null, details: { number: `PR-T${i}` } });
     }
     const later = () => new Date(Date.now() + 60_000);
-    const instances = dbs.map((db) => createNotifications({
-      db, adapter: createReferenceCrmAdapter(db), mailer: { send: async (m) => void sent.push(m) }, now: later, logger: quiet, listUrl: 'http://crm/notifications',
-    }));
+    const instances = dbs.map((db) =>
+      createNotifications({
+        db,
+        adapter: createReferenceCrmAdapter(db),
+        mailer: { send: async (m) => void sent.push(m) },
+        now: later,
+        logger: quiet,
+        listUrl: 'http://crm/notifications',
+      }),
+    );
     const admins = await createReferenceCrmAdapter(dbs[0]!).staff.listAdmins!(workspaceId);
     expect(admins).to.not.be.empty;
 
     const run = (n: (typeof instances)[number]) => n.dispatchImmediate().then(async (a) => a + (await n.dispatchDigest()));
-    const counts = process.env.DATABASE_URL
-      ? await Promise.all(instances.map(run))
-      : [await run(instances[0]!), await run(instances[1]!)];
+    const counts = process.env.DATABASE_URL ? await Promise.all(instances.map(run)) : [await run(instances[0]!), await run(instances[1]!)];
 
     const immediate = sent.filter((m) => m.subject.startsWith('Payment received'));
     const digests = sent.filter((m) => m.subject.includes('new client actions'));

@@ -27,22 +27,27 @@ describe('the CRM header badges on a busy workspace', function () {
     await h?.close();
   });
 
-  const logViews = (count: number) => h.crm.db.raw(
-    `insert into client_activity_logs (workspace_id, client_id, event, details) select ?, ?, 'offer.viewed', '{}'::jsonb from generate_series(1, ?)`,
-    [workspaceId, clientId, count],
-  );
+  const logViews = (count: number) =>
+    h.crm.db.raw(
+      `insert into client_activity_logs (workspace_id, client_id, event, details) select ?, ?, 'offer.viewed', '{}'::jsonb from generate_series(1, ?)`,
+      [workspaceId, clientId, count],
+    );
 
   async function conversationId(): Promise<string> {
     const found = await h.crm.db('portal_conversations').where({ workspace_id: workspaceId, client_id: clientId }).first('id');
     if (found) return String(found.id);
-    const [row] = await h.crm.db('portal_conversations').insert({ workspace_id: workspaceId, client_id: clientId, last_message_at: h.crm.db.fn.now() }).returning('id');
+    const [row] = await h.crm
+      .db('portal_conversations')
+      .insert({ workspace_id: workspaceId, client_id: clientId, last_message_at: h.crm.db.fn.now() })
+      .returning('id');
     return String(row.id);
   }
-  const clientWrites = async (count: number) => h.crm.db.raw(
-    `insert into portal_messages (workspace_id, client_id, conversation_id, author_side, author_name, body)
+  const clientWrites = async (count: number) =>
+    h.crm.db.raw(
+      `insert into portal_messages (workspace_id, client_id, conversation_id, author_side, author_name, body)
      select ?, ?, ?, 'client', 'Maria', 'Message ' || n from generate_series(1, ?) as n`,
-    [workspaceId, clientId, await conversationId(), count],
-  );
+      [workspaceId, clientId, await conversationId(), count],
+    );
 
   /** The CRM's start page, and how many rows of `table` the header's count of it read (checked to start past the cursor). */
   async function headerCount(table: 'client_activity_logs' | 'portal_messages'): Promise<{ html: string; rowsRead: number }> {
@@ -60,7 +65,11 @@ describe('the CRM header badges on a busy workspace', function () {
   it('counts unread notifications up to the limit, reading only the rows past the cursor', async function () {
     await logViews(ALREADY_READ);
     const list = await staff.get('/client-portal/notifications').expect(200);
-    await staff.post('/client-portal/notifications/read').type('form').send({ _csrf: csrfFrom(list.text) }).expect(303);
+    await staff
+      .post('/client-portal/notifications/read')
+      .type('form')
+      .send({ _csrf: csrfFrom(list.text) })
+      .expect(303);
     expect((await staff.get('/').expect(200)).text).to.not.match(/Client notifications <span class="badge">/);
 
     await logViews(3);
@@ -94,12 +103,14 @@ describe('the CRM header badges on a busy workspace', function () {
     expect(many.rowsRead, `rows read with ${ALREADY_READ} read and ${COUNT_LIMIT + 55} unread`).to.be.at.most(COUNT_LIMIT);
   });
 
-  it('counts each conversation\'s unread messages in the staff inbox up to the limit too', async function () {
+  it("counts each conversation's unread messages in the staff inbox up to the limit too", async function () {
     await clientWrites(COUNT_LIMIT + 50);
     await h.crm.db.raw('analyze portal_messages');
     const { result: inbox, recorded } = await recordedDuring(h.crm.db, async () => (await staff.get('/client-messages').expect(200)).text);
     expect(inbox).to.include('<span class="chip__text">99+ unread</span>').and.include('99+ unread messages');
-    const statement = recorded.find((q) => /\bportal_conversations\b/.test(q.sql) && /\bunread\b/.test(q.sql) && /\blast_body\b/.test(q.sql));
+    const statement = recorded.find(
+      (q) => /\bportal_conversations\b/.test(q.sql) && /\bunread\b/.test(q.sql) && /\blast_body\b/.test(q.sql),
+    );
     expect(statement, 'the inbox statement').to.not.equal(undefined);
     // The unread count, and the latest message's author and text (one row each).
     const read = rowsRead(await analyzed(h.crm.sessionPool, statement!), 'portal_messages');

@@ -26,7 +26,13 @@ describe('offer reminder emails', function () {
 
   const workspaceId = async (slug: string) => String(((await db('workspaces').where({ slug }).first('id')) as { id: number }).id);
   const clientId = async (slug: string, name: string) =>
-    ((await db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': slug }).andWhereILike('c.name', `${name}%`).first('c.id')) as { id: number }).id;
+    (
+      (await db('clients as c')
+        .join('workspaces as w', 'w.id', 'c.workspace_id')
+        .where({ 'w.slug': slug })
+        .andWhereILike('c.name', `${name}%`)
+        .first('c.id')) as { id: number }
+    ).id;
   const contact = async (clientIdValue: number, email: string) =>
     (await db('contacts').where({ client_id: clientIdValue, email }).first('id', 'workspace_id')) as { id: number; workspace_id: number };
   const offerOf = async (table: 'proposals' | 'quotations', clientIdValue: number, status: string) =>
@@ -65,11 +71,25 @@ describe('offer reminder emails', function () {
     // Northwind: Maria reads German, Tom (a new active login) English; Bluebell: Priya, and Owen disabled.
     await db('client_users').where({ workspace_id: ids.demo, email: 'maria@northwind.test' }).update({ locale: 'de', status: 'active' });
     const tom = await contact(northwind, 'tom@northwind.test');
-    await insertClientUser(db, { workspaceId: ids.demo, clientId: String(northwind), contactId: String(tom.id), email: 'tom@northwind.test', status: 'active' });
+    await insertClientUser(db, {
+      workspaceId: ids.demo,
+      clientId: String(northwind),
+      contactId: String(tom.id),
+      email: 'tom@northwind.test',
+      status: 'active',
+    });
     const owen = await contact(bluebell, 'owen@bluebell.test');
-    await insertClientUser(db, { workspaceId: ids.demo, clientId: String(bluebell), contactId: String(owen.id), email: 'owen@bluebell.test', status: 'disabled' });
+    await insertClientUser(db, {
+      workspaceId: ids.demo,
+      clientId: String(bluebell),
+      contactId: String(owen.id),
+      email: 'owen@bluebell.test',
+      status: 'disabled',
+    });
     // acme has active users, and an open offer of theirs lapses: only its portal flag keeps them unreminded.
-    expect(await db('client_users').where({ workspace_id: ids.acme, client_id: String(acmeNorthwind), status: 'active' })).to.have.length(1);
+    expect(await db('client_users').where({ workspace_id: ids.acme, client_id: String(acmeNorthwind), status: 'active' })).to.have.length(
+      1,
+    );
   });
 
   after(async function () {
@@ -77,7 +97,7 @@ describe('offer reminder emails', function () {
     await one?.close();
   });
 
-  it('emails each active user of the offer\'s client once, in their language, with a link to the offer', async function () {
+  it("emails each active user of the offer's client once, in their language, with a link to the offer", async function () {
     const { queued, mail } = await remindEverywhere();
     const recipients = mail.map((m) => m.to.join(',')).sort();
     expect(recipients).to.deep.equal(['maria@northwind.test', 'priya@bluebell.test', 'tom@northwind.test']);
@@ -85,7 +105,10 @@ describe('offer reminder emails', function () {
 
     const number = ((await db('proposals').where({ id: offers.northwindOpen }).first('number')) as { number: string }).number;
     const maria = mail.find((m) => m.to.includes('maria@northwind.test'))!;
-    expect(maria.subject).to.match(/^Erinnerung: Angebot /).and.include(number).and.include('gilt bis');
+    expect(maria.subject)
+      .to.match(/^Erinnerung: Angebot /)
+      .and.include(number)
+      .and.include('gilt bis');
     expect(maria.text).to.include('wartet auf Ihre Antwort');
     expect(maria.text).to.include(`/portal/demo/proposals/${offers.northwindOpen}`);
     expect(maria.text).to.match(/https?:\/\/[^\s]+\/portal\/demo\/proposals\/\d+/);
@@ -94,7 +117,9 @@ describe('offer reminder emails', function () {
     expect(maria.text).to.include(`${d}.${mo}.${y}`);
 
     const tom = mail.find((m) => m.to.includes('tom@northwind.test'))!;
-    expect(tom.subject).to.match(/^Reminder: proposal /).and.include(number);
+    expect(tom.subject)
+      .to.match(/^Reminder: proposal /)
+      .and.include(number);
     expect(tom.text).to.include('is waiting for your answer').and.include(`/portal/demo/proposals/${offers.northwindOpen}`);
     expect(tom.html).to.include('<p>');
 
@@ -117,21 +142,33 @@ describe('offer reminder emails', function () {
   });
 
   it('logs each reminder in the client activity log', async function () {
-    const logged = await db('client_activity_logs').where({ workspace_id: ids.demo, event: 'offer.reminder_sent' }).select('email', 'details');
-    expect(logged.map((row: { email: string }) => row.email).sort()).to.deep.equal(['maria@northwind.test', 'priya@bluebell.test', 'tom@northwind.test']);
+    const logged = await db('client_activity_logs')
+      .where({ workspace_id: ids.demo, event: 'offer.reminder_sent' })
+      .select('email', 'details');
+    expect(logged.map((row: { email: string }) => row.email).sort()).to.deep.equal([
+      'maria@northwind.test',
+      'priya@bluebell.test',
+      'tom@northwind.test',
+    ]);
     expect((logged[0] as { details: { offerId: string; validUntil: string } }).details).to.include({ validUntil: addDays(today, 2) });
   });
 
   it('reminds again when the host moves the valid-until date', async function () {
-    await db('proposals').where({ id: offers.northwindOpen }).update({ valid_until: addDays(today, 3) });
+    await db('proposals')
+      .where({ id: offers.northwindOpen })
+      .update({ valid_until: addDays(today, 3) });
     const { mail } = await remindEverywhere();
     expect(mail.map((m) => m.to.join(',')).sort()).to.deep.equal(['maria@northwind.test', 'tom@northwind.test']);
     expect(mail[0]!.text).to.include(`/proposals/${offers.northwindOpen}`);
   });
 
   it('leaves out offers past their date or beyond the window', async function () {
-    await db('proposals').where({ id: offers.northwindOpen }).update({ valid_until: addDays(today, -1) });
-    await db('quotations').where({ id: offers.bluebellOpen }).update({ valid_until: addDays(today, 4) });
+    await db('proposals')
+      .where({ id: offers.northwindOpen })
+      .update({ valid_until: addDays(today, -1) });
+    await db('quotations')
+      .where({ id: offers.bluebellOpen })
+      .update({ valid_until: addDays(today, 4) });
     expect((await remindEverywhere()).mail).to.deep.equal([]);
   });
 
@@ -153,8 +190,16 @@ describe('offer reminder emails', function () {
   it('costs nothing per workspace with the switch off, and scopes every other query by workspace', async function () {
     // A thousand workspaces with an active client user each and the proposals switch off.
     const off = Array.from({ length: 1000 }, (_, i) => `off-${i}`);
-    await db.batchInsert('client_users', off.map((ws) => ({ workspace_id: ws, client_id: '1', contact_id: '1', email: `${ws}@example.test`, status: 'active' })), 500);
-    await db.batchInsert('workspace_client_portal_settings', off.map((ws) => ({ workspace_id: ws, show_proposals: false, updated_by_staff_id: '1' })), 500);
+    await db.batchInsert(
+      'client_users',
+      off.map((ws) => ({ workspace_id: ws, client_id: '1', contact_id: '1', email: `${ws}@example.test`, status: 'active' })),
+      500,
+    );
+    await db.batchInsert(
+      'workspace_client_portal_settings',
+      off.map((ws) => ({ workspace_id: ws, show_proposals: false, updated_by_staff_id: '1' })),
+      500,
+    );
     await one.crm.portal.offerReminders.run();
     const counter = countQueries({ db, sessionPool: one.crm.sessionPool });
     try {

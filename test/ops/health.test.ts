@@ -62,14 +62,21 @@ describe('health endpoints', function () {
   it('honours a safe incoming X-Request-Id and replaces an unsafe one', async () => {
     const kept = await supertest(host.app).get(`${PORTAL_PATH}/healthz`).set('X-Request-Id', 'lb-7f3a9c21e5').expect(200);
     expect(kept.headers['x-request-id']).to.equal('lb-7f3a9c21e5');
-    const replaced = await supertest(host.app).get(`${PORTAL_PATH}/healthz`).set('X-Request-Id', 'evil"} {"level":60,"injected":true}').expect(200);
+    const replaced = await supertest(host.app)
+      .get(`${PORTAL_PATH}/healthz`)
+      .set('X-Request-Id', 'evil"} {"level":60,"injected":true}')
+      .expect(200);
     expect(replaced.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
   });
 
   it('readyz gives up after its deadline when no connection comes free (503 timeout after 1.5 s)', async () => {
     // Every connection of the portal's pool held, as under a stuck load: the check must not queue
     // behind them for knex's minute-long acquire timeout.
-    const client = host.db.client as { acquireConnection(): Promise<unknown>; releaseConnection(connection: unknown): Promise<void>; pool: { max: number } };
+    const client = host.db.client as {
+      acquireConnection(): Promise<unknown>;
+      releaseConnection(connection: unknown): Promise<void>;
+      pool: { max: number };
+    };
     const held = await Promise.all(Array.from({ length: client.pool.max }, () => client.acquireConnection()));
     try {
       const started = Date.now();
@@ -116,7 +123,11 @@ describe('health endpoints', function () {
       const res = await supertest(stranded.app).get(`${PORTAL_PATH}/demo/sign-in`).set('X-Request-Id', 'trace-0123456789');
       expect(res.status).to.be.at.least(500);
       expect(res.text).to.contain('trace-0123456789');
-      const lines = stranded.logOutput().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = stranded
+        .logOutput()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       const failed = lines.find((line) => line.reqId === 'trace-0123456789' && line.level === 50);
       expect(failed, stranded.logOutput()).to.not.equal(undefined);
       // It failed loading the workspace, before any route matched.

@@ -58,9 +58,17 @@ describe('operating: logs without secrets, and metrics', function () {
     keep('csrf token', csrfFrom(page.text));
     const wrongPassword = 'wrong-password-Zq81xv';
     keep('wrong password', wrongPassword);
-    await agent.post(`${BASE}/sign-in/password`).type('form').send({ _csrf: csrfFrom(page.text), email: maria!.email, password: wrongPassword }).expect(401);
+    await agent
+      .post(`${BASE}/sign-in/password`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: maria!.email, password: wrongPassword })
+      .expect(401);
     keep('password', maria!.password);
-    const signedIn = await agent.post(`${BASE}/sign-in/password`).type('form').send({ _csrf: csrfFrom(page.text), email: maria!.email, password: maria!.password }).expect(303);
+    const signedIn = await agent
+      .post(`${BASE}/sign-in/password`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: maria!.email, password: maria!.password })
+      .expect(303);
     keep('session cookie', sessionValue(signedIn));
     const dashboard = await agent.get(`${BASE}/`).expect(200);
     keep('signed-in csrf token', csrfFrom(dashboard.text));
@@ -75,36 +83,80 @@ describe('operating: logs without secrets, and metrics', function () {
     // One-time code.
     const coder = h.agent();
     const codePage = await coder.get(`${BASE}/sign-in/code`).expect(200);
-    await coder.post(`${BASE}/sign-in/code`).type('form').send({ _csrf: csrfFrom(codePage.text), email: second!.email }).expect(200);
-    const code = sixDigitCode((await h.smtp.waitForMessage((m) => m.to.includes(second!.email) && /\d{6}/.test(m.subject), 10_000)).subject);
+    await coder
+      .post(`${BASE}/sign-in/code`)
+      .type('form')
+      .send({ _csrf: csrfFrom(codePage.text), email: second!.email })
+      .expect(200);
+    const code = sixDigitCode(
+      (await h.smtp.waitForMessage((m) => m.to.includes(second!.email) && /\d{6}/.test(m.subject), 10_000)).subject,
+    );
     keep('one-time code', code);
-    const verified = await coder.post(`${BASE}/sign-in/code/verify`).type('form').send({ _csrf: csrfFrom(codePage.text), email: second!.email, code }).expect(303);
+    const verified = await coder
+      .post(`${BASE}/sign-in/code/verify`)
+      .type('form')
+      .send({ _csrf: csrfFrom(codePage.text), email: second!.email, code })
+      .expect(303);
     keep('code session cookie', sessionValue(verified));
 
     // Reset link, then a new password (the first client, now signed in elsewhere).
     const resetter = h.agent();
     const forgot = await resetter.get(`${BASE}/password/forgot`).expect(200);
-    await resetter.post(`${BASE}/password/forgot`).type('form').send({ _csrf: csrfFrom(forgot.text), email: third!.email }).expect(200);
-    const resetPath = linkFrom((await h.smtp.waitForMessage((m) => m.to.includes(third!.email) && m.text.includes('/password/reset/'), 10_000)).text, '/password/reset/');
+    await resetter
+      .post(`${BASE}/password/forgot`)
+      .type('form')
+      .send({ _csrf: csrfFrom(forgot.text), email: third!.email })
+      .expect(200);
+    const resetPath = linkFrom(
+      (await h.smtp.waitForMessage((m) => m.to.includes(third!.email) && m.text.includes('/password/reset/'), 10_000)).text,
+      '/password/reset/',
+    );
     keep('reset token', resetPath.split('/').pop());
     const resetPage = await resetter.get(resetPath).expect(200);
     const newPassword = 'a-new-password-Kx73pq';
     keep('new password', newPassword);
-    await resetter.post(resetPath).type('form').send({ _csrf: csrfFrom(resetPage.text), password: newPassword, confirmPassword: newPassword }).expect(303);
+    await resetter
+      .post(resetPath)
+      .type('form')
+      .send({ _csrf: csrfFrom(resetPage.text), password: newPassword, confirmPassword: newPassword })
+      .expect(303);
 
     // A public link, created by staff, opened by a visitor.
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     const staff = h.agent();
     const signInPage = await staff.get('/signin').expect(200);
     keep('staff password', admin.password);
-    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(signInPage.text), email: admin.email, password: admin.password }).expect(303);
-    const client = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
-    const [proposal] = await h.crm.db('proposals')
-      .insert({ workspace_id: client.workspace_id, client_id: client.id, number: 'OPS-1', title: 'Logging check', body: 'x', status: 'sent', currency: 'USD', valid_until: '2099-12-31', sent_at: new Date() })
+    await staff
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(signInPage.text), email: admin.email, password: admin.password })
+      .expect(303);
+    const client = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
+    const [proposal] = await h.crm
+      .db('proposals')
+      .insert({
+        workspace_id: client.workspace_id,
+        client_id: client.id,
+        number: 'OPS-1',
+        title: 'Logging check',
+        body: 'x',
+        status: 'sent',
+        currency: 'USD',
+        valid_until: '2099-12-31',
+        sent_at: new Date(),
+      })
       .returning('id');
     const recordPath = `/settings/client-portal/records/proposal/${client.id}/${proposal.id}`;
     const record = await staff.get(recordPath).expect(200);
-    const created = await staff.post(`${recordPath}/links`).type('form').send({ _csrf: csrfFrom(record.text), days: '30', allowDecision: 'on' }).expect(303);
+    const created = await staff
+      .post(`${recordPath}/links`)
+      .type('form')
+      .send({ _csrf: csrfFrom(record.text), days: '30', allowDecision: 'on' })
+      .expect(303);
     const after = await staff.get(created.headers.location!.split('#')[0]!).expect(200);
     const linkUrl = /value="(https?:\/\/[^"]+\/portal\/demo\/p\/[A-Za-z0-9_-]{43})"/.exec(after.text)?.[1];
     const link = new URL(linkUrl!).pathname;
@@ -115,14 +167,23 @@ describe('operating: logs without secrets, and metrics', function () {
 
   it('logs every request by route pattern with its request id, and none of the secrets', function () {
     const output = log.output();
-    const lines = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const requests = lines.filter((line) => line.msg === 'request');
     expect(requests.length).to.be.above(15);
     // Staff pages are logged the same way.
     expect(requests.some((line) => String(line.route).startsWith('/settings/client-portal/records/'))).to.equal(true);
     for (const line of requests) expect(line.reqId, JSON.stringify(line)).to.be.a('string');
     const routes = new Set(requests.map((line) => line.route));
-    for (const route of ['/portal/:workspaceSlug/sign-in/password', '/portal/:workspaceSlug/sign-in/code/verify', '/portal/:workspaceSlug/password/reset/:token', '/portal/:workspaceSlug/p/:token', '/portal/:workspaceSlug/messages/stream']) {
+    for (const route of [
+      '/portal/:workspaceSlug/sign-in/password',
+      '/portal/:workspaceSlug/sign-in/code/verify',
+      '/portal/:workspaceSlug/password/reset/:token',
+      '/portal/:workspaceSlug/p/:token',
+      '/portal/:workspaceSlug/messages/stream',
+    ]) {
       expect(routes, route).to.include(route);
     }
     for (const secret of secrets) expect(output.includes(secret.value), `the log holds the ${secret.what}`).to.equal(false);
@@ -141,7 +202,8 @@ describe('operating: logs without secrets, and metrics', function () {
 
   it('reports requests by route, sign-in outcomes, open streams, the flag and process metrics', async function () {
     const text = await scrape();
-    const route = (path: string, status: string, method = 'POST') => sample(text, 'portal_http_request_duration_seconds_count', { method, route: `/portal/:workspaceSlug${path}`, status_class: status });
+    const route = (path: string, status: string, method = 'POST') =>
+      sample(text, 'portal_http_request_duration_seconds_count', { method, route: `/portal/:workspaceSlug${path}`, status_class: status });
     expect(route('/sign-in/password', '4xx')).to.equal(1);
     expect(route('/sign-in/password', '3xx')).to.equal(1);
     expect(route('/p/:token', '2xx', 'GET')).to.equal(2);
@@ -157,7 +219,8 @@ describe('operating: logs without secrets, and metrics', function () {
 
   it('reads the outbox depth from the outbox table on each scrape', async function () {
     // Wait for the flows' mail to be marked sent, then queue two messages due far in the future.
-    const pending = () => h.crm.db('portal_mail_outbox').whereNull('sent_at').whereNull('gave_up_at').count<{ count: string }[]>({ count: '*' });
+    const pending = () =>
+      h.crm.db('portal_mail_outbox').whereNull('sent_at').whereNull('gave_up_at').count<{ count: string }[]>({ count: '*' });
     for (let i = 0; i < 100 && Number((await pending())[0]!.count) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sample(await scrape(), 'portal_mail_outbox_depth')).to.equal(0);
     const later = Date.now() + 365 * 86_400_000;

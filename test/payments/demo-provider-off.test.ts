@@ -27,7 +27,9 @@ describe('paying invoices without the demo provider registered', function () {
     for (const s of SECTION_SWITCHES) if (onlinePayments || s.key !== 'allowOnlinePayments') form[s.key] = 'on';
     return form;
   };
-  const storedSwitch = async () => (await h.crm.db('workspace_client_portal_settings').where({ workspace_id: invoice.workspaceId }).first('allow_online_payments'))?.allow_online_payments ?? false;
+  const storedSwitch = async () =>
+    (await h.crm.db('workspace_client_portal_settings').where({ workspace_id: invoice.workspaceId }).first('allow_online_payments'))
+      ?.allow_online_payments ?? false;
   const paidCents = async () => (await h.crm.adapter.invoices!.find(invoice.workspaceId, invoice.clientId, invoice.id))!.paidCents;
 
   before(async function () {
@@ -47,13 +49,21 @@ describe('paying invoices without the demo provider registered', function () {
     expect(page.text).to.not.include('Demo provider');
     expect(page.text).to.not.match(/<option value="demo"/);
     expect(page.text).to.include('No online payment provider is configured').and.include('paymentProviders');
-    const refused = await staff.post('/settings/client-portal/payments').type('form').send({ _csrf: csrfFrom(page.text), bankTransferInstructions: '', onlineProvider: 'demo' }).expect(400);
+    const refused = await staff
+      .post('/settings/client-portal/payments')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), bankTransferInstructions: '', onlineProvider: 'demo' })
+      .expect(400);
     expect(refused.text).to.include('Choose an online payment provider from the list.');
   });
 
   it('refuses to switch online payments on without a provider or bank transfer instructions, saving nothing', async function () {
     const page = await staff.get('/settings/client-portal').expect(200);
-    const refused = await staff.post('/settings/client-portal').type('form').send(settingsForm(csrfFrom(page.text), true)).expect(400);
+    const refused = await staff
+      .post('/settings/client-portal')
+      .type('form')
+      .send(settingsForm(csrfFrom(page.text), true))
+      .expect(400);
     expect(refused.text).to.include('Online payments cannot be switched on');
     expect(await storedSwitch()).to.equal(false);
   });
@@ -61,8 +71,11 @@ describe('paying invoices without the demo provider registered', function () {
   it('treats a stored setting naming the demo provider as online payments off: no button, every pay route 404, nothing recorded', async function () {
     // As a workspace set up before the demo provider was switched off looks: its switch on, its
     // provider (the column's default) 'demo'.
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: invoice.workspaceId, allow_online_payments: true, show_invoices: true })
-      .onConflict('workspace_id').merge(['allow_online_payments', 'show_invoices']);
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: invoice.workspaceId, allow_online_payments: true, show_invoices: true })
+      .onConflict('workspace_id')
+      .merge(['allow_online_payments', 'show_invoices']);
     await h.crm.db('portal_payment_settings').where({ workspace_id: invoice.workspaceId }).delete();
     await h.crm.portal.workspaceChanged(invoice.workspaceId);
     const before = await paidCents();
@@ -77,15 +90,36 @@ describe('paying invoices without the demo provider registered', function () {
     const user = await h.crm.db('client_users').where({ workspace_id: invoice.workspaceId, client_id: invoice.clientId }).first('id');
     const paymentId = randomUUID();
     await h.crm.db('client_payments').insert({
-      id: paymentId, workspace_id: invoice.workspaceId, client_id: invoice.clientId, client_user_id: user.id, invoice_id: invoice.id,
-      invoice_number: 'stale', provider: 'demo', amount_cents: 100, currency: 'USD',
+      id: paymentId,
+      workspace_id: invoice.workspaceId,
+      client_id: invoice.clientId,
+      client_user_id: user.id,
+      invoice_id: invoice.id,
+      invoice_number: 'stale',
+      provider: 'demo',
+      amount_cents: 100,
+      currency: 'USD',
     });
     await client.get(`/portal/demo/payments/demo/${paymentId}`).expect(404);
     await client.post(`/portal/demo/payments/demo/${paymentId}`).type('form').send({ _csrf: csrf, action: 'pay' }).expect(404);
 
     // A callback signed exactly as the demo provider would sign it.
-    const signed = createDemoProvider({ secret: SECRET }).signedCallback(invoice.workspaceId, { id: `evt_${paymentId}`, type: 'payment.succeeded', payment: { id: paymentId, amount_cents: 100, currency: 'USD', paid_at: new Date().toISOString() } }, new Date());
-    await h.agent().post('/portal/demo/payments/callback/demo').set('Demo-Signature', signed.signature).set('Content-Type', 'application/json').send(signed.rawBody.toString()).expect(404);
+    const signed = createDemoProvider({ secret: SECRET }).signedCallback(
+      invoice.workspaceId,
+      {
+        id: `evt_${paymentId}`,
+        type: 'payment.succeeded',
+        payment: { id: paymentId, amount_cents: 100, currency: 'USD', paid_at: new Date().toISOString() },
+      },
+      new Date(),
+    );
+    await h
+      .agent()
+      .post('/portal/demo/payments/callback/demo')
+      .set('Demo-Signature', signed.signature)
+      .set('Content-Type', 'application/json')
+      .send(signed.rawBody.toString())
+      .expect(404);
 
     expect(await paidCents()).to.equal(before);
     expect((await h.crm.db('client_payments').where({ id: paymentId }).first('status')).status).to.equal('pending');
@@ -94,15 +128,26 @@ describe('paying invoices without the demo provider registered', function () {
 
   it('still lets clients report a bank transfer when the admin chose "none" and gave instructions', async function () {
     const payments = await staff.get('/settings/client-portal/payments').expect(200);
-    await staff.post('/settings/client-portal/payments').type('form')
-      .send({ _csrf: csrfFrom(payments.text), bankTransferInstructions: 'IBAN DE89 3704 0044 0532 0130 00', onlineProvider: 'none' }).expect(303);
+    await staff
+      .post('/settings/client-portal/payments')
+      .type('form')
+      .send({ _csrf: csrfFrom(payments.text), bankTransferInstructions: 'IBAN DE89 3704 0044 0532 0130 00', onlineProvider: 'none' })
+      .expect(303);
     const page = await staff.get('/settings/client-portal').expect(200);
-    await staff.post('/settings/client-portal').type('form').send(settingsForm(csrfFrom(page.text), true)).expect(303);
+    await staff
+      .post('/settings/client-portal')
+      .type('form')
+      .send(settingsForm(csrfFrom(page.text), true))
+      .expect(303);
     expect(await storedSwitch()).to.equal(true);
 
     const pay = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
     expect(pay.text).to.include('IBAN DE89 3704 0044 0532 0130 00');
     expect(pay.text).to.not.include('name="choice"');
-    await client.post(`/portal/demo/invoices/${invoice.id}/pay`).type('form').send({ _csrf: csrfFrom(pay.text), choice: 'full' }).expect(400);
+    await client
+      .post(`/portal/demo/invoices/${invoice.id}/pay`)
+      .type('form')
+      .send({ _csrf: csrfFrom(pay.text), choice: 'full' })
+      .expect(400);
   });
 });

@@ -34,22 +34,45 @@ describe('paying invoices from the portal', function () {
 
   async function startCheckout(form: Record<string, string>): Promise<string> {
     const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
-    const res = await client.post(`/portal/demo/invoices/${invoice.id}/pay`).type('form').send({ _csrf: csrfFrom(page.text), ...form }).expect(303);
+    const res = await client
+      .post(`/portal/demo/invoices/${invoice.id}/pay`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ...form })
+      .expect(303);
     const match = /\/portal\/demo\/payments\/demo\/([0-9a-f-]{36})$/.exec(res.headers.location ?? '');
     expect(match, res.headers.location).to.not.equal(null);
     return match![1]!;
   }
 
   function callback(paymentId: string, amountCents: number, currency: string, eventId = `evt_${paymentId}`) {
-    const signed = demo.signedCallback(invoice.workspaceId, { id: eventId, type: 'payment.succeeded', payment: { id: paymentId, amount_cents: amountCents, currency, paid_at: new Date().toISOString() } }, new Date());
-    return h.agent().post('/portal/demo/payments/callback/demo').set('Demo-Signature', signed.signature).set('Content-Type', 'application/json').send(signed.rawBody.toString());
+    const signed = demo.signedCallback(
+      invoice.workspaceId,
+      {
+        id: eventId,
+        type: 'payment.succeeded',
+        payment: { id: paymentId, amount_cents: amountCents, currency, paid_at: new Date().toISOString() },
+      },
+      new Date(),
+    );
+    return h
+      .agent()
+      .post('/portal/demo/payments/callback/demo')
+      .set('Demo-Signature', signed.signature)
+      .set('Content-Type', 'application/json')
+      .send(signed.rawBody.toString());
   }
 
   /** A new open invoice of 500.00 for Maria's company, so each test starts from a known balance. */
   async function newOpenInvoice() {
     const created = await createInvoice(h.crm.db, {
-      workspaceId: Number(invoice.workspaceId), clientId: Number(invoice.clientId), status: 'sent', currency: 'EUR',
-      issueDate: '2026-11-01', dueDate: '2026-12-01', notes: '', items: [{ description: 'Design work', quantity: 1, unitPriceCents: 50_000 }],
+      workspaceId: Number(invoice.workspaceId),
+      clientId: Number(invoice.clientId),
+      status: 'sent',
+      currency: 'EUR',
+      issueDate: '2026-11-01',
+      dueDate: '2026-12-01',
+      notes: '',
+      items: [{ description: 'Design work', quantity: 1, unitPriceCents: 50_000 }],
     });
     invoice = { ...invoice, id: String(created.id) };
   }
@@ -62,7 +85,11 @@ describe('paying invoices from the portal', function () {
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     staff = h.agent();
     const page = await staff.get('/signin').expect(200);
-    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    await staff
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
+      .expect(303);
   });
 
   after(async function () {
@@ -73,27 +100,50 @@ describe('paying invoices from the portal', function () {
     await saveSwitches(false);
     await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(404);
     const account = await client.get('/portal/demo/account').expect(200);
-    await client.post(`/portal/demo/invoices/${invoice.id}/pay`).type('form').send({ _csrf: csrfFrom(account.text), choice: 'full' }).expect(404);
+    await client
+      .post(`/portal/demo/invoices/${invoice.id}/pay`)
+      .type('form')
+      .send({ _csrf: csrfFrom(account.text), choice: 'full' })
+      .expect(404);
     await callback('00000000-0000-4000-8000-000000000000', 100, 'USD').expect(404);
   });
 
   it('lets the admin set bank transfer instructions (post/redirect/get, errors re-shown)', async function () {
     await saveSwitches(true);
     const page = await staff.get('/settings/client-portal/payments').expect(200);
-    const bad = await staff.post('/settings/client-portal/payments').type('form').send({ _csrf: csrfFrom(page.text), bankTransferInstructions: 'x', onlineProvider: 'paypal' }).expect(400);
+    const bad = await staff
+      .post('/settings/client-portal/payments')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), bankTransferInstructions: 'x', onlineProvider: 'paypal' })
+      .expect(400);
     expect(bad.text).to.include('Choose an online payment provider from the list.');
-    await staff.post('/settings/client-portal/payments').type('form')
-      .send({ _csrf: csrfFrom(page.text), bankTransferInstructions: 'Northwind Agency\nIBAN DE89 3704 0044 0532 0130 00', onlineProvider: 'demo' })
-      .expect(303).expect('Location', '/settings/client-portal/payments?saved=1');
+    await staff
+      .post('/settings/client-portal/payments')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        bankTransferInstructions: 'Northwind Agency\nIBAN DE89 3704 0044 0532 0130 00',
+        onlineProvider: 'demo',
+      })
+      .expect(303)
+      .expect('Location', '/settings/client-portal/payments?saved=1');
     const pay = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
     expect(pay.text).to.include('IBAN DE89 3704 0044 0532 0130 00');
   });
 
   it('re-shows the pay form with the amount typed and the error for a bad or too large amount', async function () {
     const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
-    const bad = await client.post(`/portal/demo/invoices/${invoice.id}/pay`).type('form').send({ _csrf: csrfFrom(page.text), choice: 'partial', amount: 'lots' }).expect(400);
+    const bad = await client
+      .post(`/portal/demo/invoices/${invoice.id}/pay`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), choice: 'partial', amount: 'lots' })
+      .expect(400);
     expect(bad.text).to.include('Enter an amount of money').and.include('value="lots"');
-    const tooMuch = await client.post(`/portal/demo/invoices/${invoice.id}/pay`).type('form').send({ _csrf: csrfFrom(page.text), choice: 'partial', amount: '99999999' }).expect(400);
+    const tooMuch = await client
+      .post(`/portal/demo/invoices/${invoice.id}/pay`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), choice: 'partial', amount: '99999999' })
+      .expect(400);
     expect(tooMuch.text).to.include('more than is left to pay');
   });
 
@@ -102,7 +152,11 @@ describe('paying invoices from the portal', function () {
     const paymentId = await startCheckout({ choice: 'partial', amount: '1,50' });
     const checkout = await client.get(`/portal/demo/payments/demo/${paymentId}`).expect(200);
     expect(checkout.text).to.include('Demo payment provider').and.include('No card is charged');
-    await client.post(`/portal/demo/payments/demo/${paymentId}`).type('form').send({ _csrf: csrfFrom(checkout.text), action: 'pay' }).expect(303);
+    await client
+      .post(`/portal/demo/payments/demo/${paymentId}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(checkout.text), action: 'pay' })
+      .expect(303);
     const partly = await detail();
     expect(partly.paidCents).to.equal(before.paidCents + 150);
     expect(partly.status).to.equal('open');
@@ -115,7 +169,11 @@ describe('paying invoices from the portal', function () {
 
     const restId = await startCheckout({ choice: 'full' });
     const page = await client.get(`/portal/demo/payments/demo/${restId}`).expect(200);
-    await client.post(`/portal/demo/payments/demo/${restId}`).type('form').send({ _csrf: csrfFrom(page.text), action: 'pay' }).expect(303);
+    await client
+      .post(`/portal/demo/payments/demo/${restId}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), action: 'pay' })
+      .expect(303);
     const paid = await detail();
     expect(paid.status).to.equal('paid');
     expect(paid.balanceCents).to.equal(0);
@@ -130,8 +188,22 @@ describe('paying invoices from the portal', function () {
     await newOpenInvoice();
     const before = await detail();
     const paymentId = await startCheckout({ choice: 'partial', amount: '2' });
-    const forged = demo.signedCallback('999', { id: `evt_${paymentId}`, type: 'payment.succeeded', payment: { id: paymentId, amount_cents: 200, currency: before.currency, paid_at: new Date().toISOString() } }, new Date());
-    await h.agent().post('/portal/demo/payments/callback/demo').set('Demo-Signature', forged.signature).set('Content-Type', 'application/json').send(forged.rawBody.toString()).expect(400);
+    const forged = demo.signedCallback(
+      '999',
+      {
+        id: `evt_${paymentId}`,
+        type: 'payment.succeeded',
+        payment: { id: paymentId, amount_cents: 200, currency: before.currency, paid_at: new Date().toISOString() },
+      },
+      new Date(),
+    );
+    await h
+      .agent()
+      .post('/portal/demo/payments/callback/demo')
+      .set('Demo-Signature', forged.signature)
+      .set('Content-Type', 'application/json')
+      .send(forged.rawBody.toString())
+      .expect(400);
 
     const started = performance.now();
     // On real PostgreSQL the six arrive at once and race on the unique key. The embedded database
@@ -139,14 +211,34 @@ describe('paying invoices from the portal', function () {
     // there they arrive one after another (the same path: the key is taken, nothing is recorded).
     const answers = process.env.DATABASE_URL
       ? await Promise.all(Array.from({ length: 6 }, () => callback(paymentId, 200, before.currency)))
-      : await Array.from({ length: 6 }).reduce<Promise<Awaited<ReturnType<typeof callback>>[]>>(async (done) => [...(await done), await callback(paymentId, 200, before.currency)], Promise.resolve([]));
+      : await Array.from({ length: 6 }).reduce<Promise<Awaited<ReturnType<typeof callback>>[]>>(
+          async (done) => [...(await done), await callback(paymentId, 200, before.currency)],
+          Promise.resolve([]),
+        );
     const elapsed = performance.now() - started;
-    expect(answers.map((res) => `${res.status} ${res.status === 200 ? '' : res.text.slice(0, 300)}`)).to.deep.equal(['200 ', '200 ', '200 ', '200 ', '200 ', '200 ']);
-    expect(answers.map((res) => res.body.status).sort()).to.deep.equal(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'recorded']);
+    expect(answers.map((res) => `${res.status} ${res.status === 200 ? '' : res.text.slice(0, 300)}`)).to.deep.equal([
+      '200 ',
+      '200 ',
+      '200 ',
+      '200 ',
+      '200 ',
+      '200 ',
+    ]);
+    expect(answers.map((res) => res.body.status).sort()).to.deep.equal([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'recorded',
+    ]);
     const after = await detail();
     expect(after.paidCents).to.equal(before.paidCents + 200);
     expect(after.payments).to.have.length(before.payments.length + 1);
-    const [claimed] = await h.crm.db('client_payment_callbacks').where({ payment_id: paymentId }).count<{ count: string | number }[]>({ count: '*' });
+    const [claimed] = await h.crm
+      .db('client_payment_callbacks')
+      .where({ payment_id: paymentId })
+      .count<{ count: string | number }[]>({ count: '*' });
     expect(Number(claimed!.count)).to.equal(1);
     console.log(`      6 duplicate callbacks handled in ${elapsed.toFixed(0)} ms (${(elapsed / 6).toFixed(1)} ms each)`);
   });
@@ -154,8 +246,12 @@ describe('paying invoices from the portal', function () {
   it('takes a bank transfer report without changing the invoice; admins get one email; staff see it as unread', async function () {
     const before = await detail();
     const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
-    await client.post(`/portal/demo/invoices/${invoice.id}/pay/transfer`).type('form').send({ _csrf: csrfFrom(page.text), reference: 'TRF-77' })
-      .expect(303).expect('Location', `/portal/demo/invoices/${invoice.id}/pay?reported=1`);
+    await client
+      .post(`/portal/demo/invoices/${invoice.id}/pay/transfer`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), reference: 'TRF-77' })
+      .expect(303)
+      .expect('Location', `/portal/demo/invoices/${invoice.id}/pay?reported=1`);
     expect(await detail()).to.deep.equal(before);
     const [reported] = await activity('invoice.payment_reported');
     expect(reported.details).to.include({ reference: 'TRF-77' });
@@ -174,7 +270,11 @@ describe('paying invoices from the portal', function () {
     expect(list.text).to.include('Reported paying by bank transfer').and.include('Paid an invoice online').and.include('Northwind Traders');
     const crmPage = await staff.get('/').expect(200);
     expect(crmPage.text).to.match(/Client notifications <span class="badge">\d+/);
-    await staff.post('/client-portal/notifications/read').type('form').send({ _csrf: csrfFrom(list.text) }).expect(303);
+    await staff
+      .post('/client-portal/notifications/read')
+      .type('form')
+      .send({ _csrf: csrfFrom(list.text) })
+      .expect(303);
     expect((await staff.get('/').expect(200)).text).to.not.match(/Client notifications <span class="badge">/);
   });
 

@@ -4,7 +4,14 @@
 // another client's session; security headers are on every page.
 import { expect } from 'chai';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
-import { csrfFrom, postPasswordSignIn, signedInAgent, startPortalHarness, cookieNamed, type PortalHarness } from '../support/portal-harness.ts';
+import {
+  csrfFrom,
+  postPasswordSignIn,
+  signedInAgent,
+  startPortalHarness,
+  cookieNamed,
+  type PortalHarness,
+} from '../support/portal-harness.ts';
 
 const CLIENT_PAGES = ['/', '/account'];
 const CLIENT_ACTIONS = ['/account/profile', '/account/password', '/account/sessions/revoke-others'];
@@ -57,7 +64,11 @@ describe('portal access rules', function () {
   it('accepts the CSRF token as the X-CSRF-Token header (as htmx sends it)', async function () {
     const agent = await signedIn('demo', demoLogin);
     const page = await agent.get('/portal/demo/account').expect(200);
-    const res = await agent.post('/portal/demo/account/sessions/revoke-others').set('X-CSRF-Token', csrfFrom(page.text)).type('form').send({});
+    const res = await agent
+      .post('/portal/demo/account/sessions/revoke-others')
+      .set('X-CSRF-Token', csrfFrom(page.text))
+      .type('form')
+      .send({});
     expect(res.status).to.equal(303);
   });
 
@@ -81,7 +92,10 @@ describe('portal access rules', function () {
     expect(acmeLogin.email).to.equal(demoLogin.email);
     const acmeWorkspace = (await h.crm.adapter.workspaces.findBySlug('acme'))!;
     const acmePassword = 'acme-only-password';
-    await h.crm.db('client_users').where({ workspace_id: acmeWorkspace.id, email: acmeLogin.email }).update({ password_hash: await hashPassword(acmePassword) });
+    await h.crm
+      .db('client_users')
+      .where({ workspace_id: acmeWorkspace.id, email: acmeLogin.email })
+      .update({ password_hash: await hashPassword(acmePassword) });
     const tryAcme = await postPasswordSignIn(demo, 'acme', demoLogin);
     expect(tryAcme.status).to.equal(401);
     const acme = await signedIn('acme', { email: acmeLogin.email, password: acmePassword });
@@ -89,7 +103,7 @@ describe('portal access rules', function () {
     await demo.get('/portal/demo/').expect(200);
   });
 
-  it('never lets a client end another client\'s session', async function () {
+  it("never lets a client end another client's session", async function () {
     const first = await signedIn('demo', demoLogin);
     const other = h.crm.clientLogins.filter((l) => l.workspaceSlug === 'demo')[1]!;
     const second = await signedIn('demo', other);
@@ -99,7 +113,10 @@ describe('portal access rules', function () {
     expect(rows).to.have.length.greaterThan(0);
     const target = { sid: rows[0] as string };
     const page = await first.get('/portal/demo/account').expect(200);
-    const res = await first.post(`/portal/demo/account/sessions/${target.sid}/revoke`).type('form').send({ _csrf: csrfFrom(page.text) });
+    const res = await first
+      .post(`/portal/demo/account/sessions/${target.sid}/revoke`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(res.status).to.equal(404);
     await second.get('/portal/demo/').expect(200);
   });

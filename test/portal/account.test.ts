@@ -22,7 +22,10 @@ describe('client account page', function () {
     const page = await agent.get('/portal/demo/account').expect(200);
     expect(page.text).to.contain(login.email);
     expect(page.text).to.contain('This session');
-    const saved = await agent.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(page.text), name: 'Renamed Person', phone: '+1 555 0100' });
+    const saved = await agent
+      .post('/portal/demo/account/profile')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), name: 'Renamed Person', phone: '+1 555 0100' });
     // Post/redirect/get: back to the page, whose notice a reload shows again harmlessly.
     expect(saved.status).to.equal(303);
     expect(saved.headers.location).to.equal('/portal/demo/account?notice=profile-saved');
@@ -38,7 +41,10 @@ describe('client account page', function () {
   it('rejects a bad phone number and an empty name with messages, keeping the page', async function () {
     const agent = await signedIn();
     const page = await agent.get('/portal/demo/account').expect(200);
-    const res = await agent.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(page.text), name: '', phone: '<script>' });
+    const res = await agent
+      .post('/portal/demo/account/profile')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), name: '', phone: '<script>' });
     expect(res.status).to.equal(400);
     expect(res.text).to.contain('Enter your name.');
     expect(res.text).to.contain('Use only digits');
@@ -53,13 +59,22 @@ describe('client account page', function () {
     const agent = await signedIn();
     const page = await agent.get('/portal/demo/account').expect(200);
     const next = 'changed-password-123';
-    const wrong = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), currentPassword: 'nope', password: next, confirmPassword: next });
+    const wrong = await agent
+      .post('/portal/demo/account/password')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), currentPassword: 'nope', password: next, confirmPassword: next });
     expect(wrong.status).to.equal(400);
     expect(wrong.text).to.contain('That is not your current password.');
-    const mismatch = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: next, confirmPassword: 'different-one' });
+    const mismatch = await agent
+      .post('/portal/demo/account/password')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: next, confirmPassword: 'different-one' });
     expect(mismatch.status).to.equal(400);
     expect(mismatch.text).to.contain('The two passwords do not match.');
-    const done = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: next, confirmPassword: next });
+    const done = await agent
+      .post('/portal/demo/account/password')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: next, confirmPassword: next });
     expect(done.status).to.equal(303);
     expect((await agent.get(String(done.headers.location)).expect(200)).text).to.contain('Your password is changed.');
     await agent.get('/portal/demo/').expect(200);
@@ -68,7 +83,11 @@ describe('client account page', function () {
     expect(Number(events[0]!.n)).to.equal(1);
     // Put the demo password back.
     const again = await agent.get('/portal/demo/account');
-    await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(again.text), currentPassword: next, password: login.password, confirmPassword: login.password }).expect(303);
+    await agent
+      .post('/portal/demo/account/password')
+      .type('form')
+      .send({ _csrf: csrfFrom(again.text), currentPassword: next, password: login.password, confirmPassword: login.password })
+      .expect(303);
   });
 
   it('signs out one other session, then all others', async function () {
@@ -78,11 +97,17 @@ describe('client account page', function () {
     const page = await a.get('/portal/demo/account').expect(200);
     const ids = [...page.text.matchAll(/sessions\/([0-9a-f]{64})\/revoke/g)].map((m) => m[1]!);
     expect(ids.length).to.be.greaterThan(1);
-    const one = await a.post(`/portal/demo/account/sessions/${ids[0]}/revoke`).type('form').send({ _csrf: csrfFrom(page.text) });
+    const one = await a
+      .post(`/portal/demo/account/sessions/${ids[0]}/revoke`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(one.status).to.equal(303);
     const stillIn = [(await b.get('/portal/demo/')).status, (await c.get('/portal/demo/')).status];
     expect(stillIn.filter((s) => s === 303)).to.have.length(1);
-    const rest = await a.post('/portal/demo/account/sessions/revoke-others').type('form').send({ _csrf: csrfFrom(page.text) });
+    const rest = await a
+      .post('/portal/demo/account/sessions/revoke-others')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(rest.status).to.equal(303);
     await b.get('/portal/demo/').expect(303);
     await c.get('/portal/demo/').expect(303);
@@ -93,7 +118,10 @@ describe('client account page', function () {
     const agent = await signedIn();
     const page = await agent.get('/portal/demo/account').expect(200);
     for (const id of ['not-a-session', 'f'.repeat(64)]) {
-      const res = await agent.post(`/portal/demo/account/sessions/${id}/revoke`).type('form').send({ _csrf: csrfFrom(page.text) });
+      const res = await agent
+        .post(`/portal/demo/account/sessions/${id}/revoke`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) });
       expect(res.status, id).to.equal(404);
     }
   });
@@ -106,13 +134,19 @@ describe('client account page', function () {
     }
   });
 
-  it('keeps the client\'s language and time zone, refusing ones it does not know', async function () {
+  it("keeps the client's language and time zone, refusing ones it does not know", async function () {
     const agent = await signedIn();
     const page = await agent.get('/portal/demo/account').expect(200);
-    const wrong = await agent.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(page.text), locale: 'xx', timeZone: 'Mars/Olympus' });
+    const wrong = await agent
+      .post('/portal/demo/account/preferences')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), locale: 'xx', timeZone: 'Mars/Olympus' });
     expect(wrong.status).to.equal(400);
     expect(wrong.text).to.contain('Choose a language from the list.').and.to.contain('Choose a time zone from the list.');
-    const saved = await agent.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(page.text), locale: 'de', timeZone: 'Asia/Tokyo' });
+    const saved = await agent
+      .post('/portal/demo/account/preferences')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), locale: 'de', timeZone: 'Asia/Tokyo' });
     expect(saved.status).to.equal(303);
     const after = await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200);
     expect(after.text).to.contain('<html lang="de">').and.to.contain('Derzeit: Deutsch, Asia/Tokyo.');
@@ -120,9 +154,14 @@ describe('client account page', function () {
     expect(after.text.match(/<option value="[^"]*\/[^"]*"[^>]*>/g)!.length).to.be.greaterThan(300);
     expect(after.text.match(/<option value="[^"]*\/[^"]*" selected>/g)).to.deep.equal(['<option value="Asia/Tokyo" selected>']);
     // The sessions list too: German words, the time in Tokyo (not "… UTC").
-    expect(after.text).to.contain('Unbekanntes Gerät').and.not.to.match(/\d UTC</);
+    expect(after.text)
+      .to.contain('Unbekanntes Gerät')
+      .and.not.to.match(/\d UTC</);
     expect(after.text).not.to.contain('Unknown device');
-    const back = await agent.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(after.text), locale: '', timeZone: '' });
+    const back = await agent
+      .post('/portal/demo/account/preferences')
+      .type('form')
+      .send({ _csrf: csrfFrom(after.text), locale: '', timeZone: '' });
     expect(back.status).to.equal(303);
     expect((await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200)).text).to.contain('<html lang="en">');
   });
@@ -130,12 +169,25 @@ describe('client account page', function () {
   it('offers no password form, and refuses a password change, while password sign-in is off', async function () {
     const agent = await signedIn();
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspace.id, login_with_password: false, login_with_code: true }).onConflict('workspace_id').merge();
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: workspace.id, login_with_password: false, login_with_code: true })
+      .onConflict('workspace_id')
+      .merge();
     await h.crm.portal.workspaceChanged(workspace.id);
     try {
       const page = await agent.get('/portal/demo/account').expect(200);
       expect(page.text).to.not.contain('/account/password');
-      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password: 'another-password-1', confirmPassword: 'another-password-1' }).expect(404);
+      await agent
+        .post('/portal/demo/account/password')
+        .type('form')
+        .send({
+          _csrf: csrfFrom(page.text),
+          currentPassword: login.password,
+          password: 'another-password-1',
+          confirmPassword: 'another-password-1',
+        })
+        .expect(404);
     } finally {
       await h.crm.db('workspace_client_portal_settings').where({ workspace_id: workspace.id }).update({ login_with_password: true });
       await h.crm.portal.workspaceChanged(workspace.id);

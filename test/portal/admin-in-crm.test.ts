@@ -19,7 +19,11 @@ describe('portal admin inside the reference CRM', function () {
     const login = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === slug && s.role === role)!;
     const agent = h.agent();
     const page = await agent.get('/signin').expect(200);
-    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303);
+    await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password })
+      .expect(303);
     return agent;
   }
 
@@ -42,7 +46,10 @@ describe('portal admin inside the reference CRM', function () {
     const signIn = await visitor.get('/portal/demo/sign-in').expect(200);
     expect(signIn.text).to.contain('Northwind hub');
     expect(signIn.text).to.not.contain('id="password"');
-    const refused = await visitor.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(signIn.text), email: 'a@b.co', password: 'x' });
+    const refused = await visitor
+      .post('/portal/demo/sign-in/password')
+      .type('form')
+      .send({ _csrf: csrfFrom(signIn.text), email: 'a@b.co', password: 'x' });
     expect(refused.status).to.equal(404);
 
     const again = await admin.get('/settings/client-portal').expect(200);
@@ -63,7 +70,10 @@ describe('portal admin inside the reference CRM', function () {
     const admin = await staffAgent('demo', 'admin');
     const page = await admin.get('/settings/client-portal/clients').expect(200);
     const contactId = /name="contactId" value="(\d+)"/.exec(page.text)![1]!;
-    const res = await admin.post('/settings/client-portal/clients/invite').type('form').send({ _csrf: csrfFrom(page.text), contactId });
+    const res = await admin
+      .post('/settings/client-portal/clients/invite')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), contactId });
     expect(res.status).to.equal(303);
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const contact = (await h.crm.adapter.contacts.findById(workspace.id, contactId))!;

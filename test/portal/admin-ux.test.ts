@@ -22,7 +22,11 @@ describe('admin pages inside the reference CRM', function () {
     const login = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     const agent = h.agent();
     const page = await agent.get('/signin').expect(200);
-    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303);
+    await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password })
+      .expect(303);
     return agent;
   }
 
@@ -69,7 +73,11 @@ describe('admin pages inside the reference CRM', function () {
     expect((await h.crm.db('client_users').where({ id: user.id }).first('status')).status).to.equal('active');
     await client.get('/portal/demo/account').expect(200);
 
-    const done = await agent.post(link).type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303);
+    const done = await agent
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfFrom(confirm.text) })
+      .expect(303);
     expect(done.headers.location).to.equal(`${ADMIN}/clients?notice=disabled`);
     expect((await h.crm.db('client_users').where({ id: user.id }).first('status')).status).to.equal('disabled');
     await client.get('/portal/demo/account').expect(303);
@@ -78,17 +86,28 @@ describe('admin pages inside the reference CRM', function () {
     const again = await agent.get(link);
     expect(again.status).to.equal(409);
 
-    const enable = await agent.post(`${ADMIN}/clients/${user.id}/enable`).type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303);
+    const enable = await agent
+      .post(`${ADMIN}/clients/${user.id}/enable`)
+      .type('form')
+      .send({ _csrf: csrfFrom(confirm.text) })
+      .expect(303);
     expect(enable.headers.location).to.contain('notice=enabled');
   });
 
   it('asks before revoking a public link', async () => {
     const agent = await adminAgent();
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
-    const proposal = await h.crm.db('proposals').where({ workspace_id: Number(workspace.id), status: 'sent' }).first('id', 'client_id');
+    const proposal = await h.crm
+      .db('proposals')
+      .where({ workspace_id: Number(workspace.id), status: 'sent' })
+      .first('id', 'client_id');
     const record = `${ADMIN}/records/proposal/${proposal.client_id}/${proposal.id}`;
     const page = await agent.get(record).expect(200);
-    await agent.post(`${record}/links`).type('form').send({ _csrf: csrfFrom(page.text), days: '7' }).expect(303);
+    await agent
+      .post(`${record}/links`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), days: '7' })
+      .expect(303);
     const withLink = await agent.get(record).expect(200);
     const revoke = /href="([^"]+\/links\/([^"/]+)\/revoke)"/.exec(withLink.text);
     expect(revoke, 'a revoke link').to.not.equal(null);
@@ -97,7 +116,11 @@ describe('admin pages inside the reference CRM', function () {
     expect(confirm.text).to.contain(`Revoke public link #${revoke![2]}?`);
     const row = () => h.crm.db('portal_public_links').where({ id: revoke![2] }).first('revoked_at');
     expect((await row()).revoked_at).to.equal(null);
-    await agent.post(revoke![1]!).type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303);
+    await agent
+      .post(revoke![1]!)
+      .type('form')
+      .send({ _csrf: csrfFrom(confirm.text) })
+      .expect(303);
     expect((await row()).revoked_at).to.not.equal(null);
     await agent.get(revoke![1]!).expect(404);
   });

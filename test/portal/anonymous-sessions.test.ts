@@ -10,7 +10,14 @@ import { MAX_SESSIONS_PER_USER } from '../../src/core/sessions/session-lifecycle
 import { SESSIONS_SHOWN } from '../../src/features/account/handlers.ts';
 import { cookieNamed, csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
-const ANONYMOUS_PAGES = ['/sign-in', '/sign-in/code', '/password/forgot', '/password/reset/not-a-real-token', '/invitation/not-a-real-token', '/sign-in?next=%2Fportal%2Fdemo%2Faccount'];
+const ANONYMOUS_PAGES = [
+  '/sign-in',
+  '/sign-in/code',
+  '/password/forgot',
+  '/password/reset/not-a-real-token',
+  '/invitation/not-a-real-token',
+  '/sign-in?next=%2Fportal%2Fdemo%2Faccount',
+];
 
 describe('no sessions for anonymous visitors', function () {
   let h: PortalHarness;
@@ -47,11 +54,16 @@ describe('no sessions for anonymous visitors', function () {
     const token = csrfFrom(page.text);
     expect(cookieNamed(page, 'portal.csrf')).to.match(/HttpOnly/i);
     const post = (agent: ReturnType<PortalHarness['agent']>, fields: Record<string, string>) =>
-      agent.post('/portal/demo/sign-in/password').type('form').send({ email: login.email, password: login.password, ...fields });
+      agent
+        .post('/portal/demo/sign-in/password')
+        .type('form')
+        .send({ email: login.email, password: login.password, ...fields });
 
     expect((await post(visitor, {})).status, 'no token').to.equal(403);
     expect((await post(visitor, { _csrf: randomBytes(32).toString('base64url') })).status, 'wrong token').to.equal(403);
-    expect((await post(visitor, { _csrf: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` })).status, 'altered token').to.equal(403);
+    expect((await post(visitor, { _csrf: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` })).status, 'altered token').to.equal(
+      403,
+    );
     // Another visitor's valid token is worthless without that visitor's cookie.
     const other = h.agent();
     const otherToken = csrfFrom((await other.get('/portal/demo/sign-in').expect(200)).text);
@@ -69,14 +81,24 @@ describe('no sessions for anonymous visitors', function () {
     const account = await visitor.get('/portal/demo/account').expect(200);
     expect(csrfFrom(account.text)).to.not.equal(token);
     expect((await visitor.post('/portal/demo/account/sessions/revoke-others').type('form').send({ _csrf: token })).status).to.equal(403);
-    expect((await visitor.post('/portal/demo/account/sessions/revoke-others').type('form').send({ _csrf: csrfFrom(account.text) })).status).to.equal(303);
+    expect(
+      (
+        await visitor
+          .post('/portal/demo/account/sessions/revoke-others')
+          .type('form')
+          .send({ _csrf: csrfFrom(account.text) })
+      ).status,
+    ).to.equal(303);
   });
 
   it('signing out deletes the row and clears the cookie', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
     const before = await sessionRows();
     const page = await agent.get('/portal/demo/account').expect(200);
-    const out = await agent.post('/portal/demo/sign-out').type('form').send({ _csrf: csrfFrom(page.text) });
+    const out = await agent
+      .post('/portal/demo/sign-out')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(out.status).to.equal(303);
     expect(cookieNamed(out, 'portal.sid')).to.match(/Expires=Thu, 01 Jan 1970/);
     expect(await sessionRows()).to.equal(before - 1);
@@ -98,7 +120,16 @@ describe('no sessions for anonymous visitors', function () {
       const now = Date.now();
       const rows = Array.from({ length: count }, (_, i) => ({
         sid: hashSessionId(`earlier-${i}-${randomBytes(8).toString('hex')}`),
-        sess: JSON.stringify({ cookie: {}, portal: { workspaceId: user.workspace_id, clientUserId: user.id, signedInAt: new Date(now - (count - i) * 60_000).toISOString(), ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' } }),
+        sess: JSON.stringify({
+          cookie: {},
+          portal: {
+            workspaceId: user.workspace_id,
+            clientUserId: user.id,
+            signedInAt: new Date(now - (count - i) * 60_000).toISOString(),
+            ip: '203.0.113.9',
+            userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+          },
+        }),
         expire: new Date(now + 86_400_000 - (count - i) * 60_000),
       }));
       await h.crm.db('client_sessions').insert(rows);

@@ -19,7 +19,10 @@ describe('bad input on the portal', function () {
   async function post(path: string, fields: Record<string, string>) {
     const agent = h.agent();
     const page = await agent.get('/portal/demo/sign-in').expect(200);
-    return agent.post(`/portal/demo${path}`).type('form').send({ _csrf: csrfFrom(page.text), ...fields });
+    return agent
+      .post(`/portal/demo${path}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ...fields });
   }
 
   const noStack = (text: string) => {

@@ -30,8 +30,16 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     staff = h.agent();
     const page = await staff.get('/signin').expect(200);
-    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
-    northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    await staff
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
+      .expect(303);
+    northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
     counter = countQueries(h.crm);
   });
   after(async function () {
@@ -76,22 +84,50 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
 
   async function openOffer(table: 'proposals' | 'quotations', lines: number): Promise<string> {
     seq += 1;
-    const [row] = await h.crm.db(table)
-      .insert({ workspace_id: northwind.workspace_id, client_id: northwind.id, number: `BUD-${table[0]}-${seq}`, title: 'Budgeted work', body: 'Scope.', status: 'sent', currency: 'USD', valid_until: '2099-12-31', sent_at: new Date() })
+    const [row] = await h.crm
+      .db(table)
+      .insert({
+        workspace_id: northwind.workspace_id,
+        client_id: northwind.id,
+        number: `BUD-${table[0]}-${seq}`,
+        title: 'Budgeted work',
+        body: 'Scope.',
+        status: 'sent',
+        currency: 'USD',
+        valid_until: '2099-12-31',
+        sent_at: new Date(),
+      })
       .returning('id');
     const items = table === 'proposals' ? 'proposal_items' : 'quotation_items';
     const key = table === 'proposals' ? 'proposal_id' : 'quotation_id';
-    await h.crm.db(items).insert(Array.from({ length: lines }, (_, i) => ({ [key]: row.id, position: i + 1, description: `Line ${i + 1}`, quantity: 1, unit_price_cents: 10_000 * (i + 1) })));
+    await h.crm.db(items).insert(
+      Array.from({ length: lines }, (_, i) => ({
+        [key]: row.id,
+        position: i + 1,
+        description: `Line ${i + 1}`,
+        quantity: 1,
+        unit_price_cents: 10_000 * (i + 1),
+      })),
+    );
     return String(row.id);
   }
 
   async function openInvoice(lines: number, payments: number): Promise<string> {
     seq += 1;
     const created = await createInvoice(h.crm.db, {
-      workspaceId: northwind.workspace_id, clientId: northwind.id, status: 'sent', currency: 'EUR', issueDate: '2026-11-01', dueDate: '2026-12-01', notes: '',
+      workspaceId: northwind.workspace_id,
+      clientId: northwind.id,
+      status: 'sent',
+      currency: 'EUR',
+      issueDate: '2026-11-01',
+      dueDate: '2026-12-01',
+      notes: '',
       items: Array.from({ length: lines }, (_, i) => ({ description: `Work ${i + 1}`, quantity: 1, unitPriceCents: 50_000 })),
     });
-    if (payments) await h.crm.db('payments').insert(Array.from({ length: payments }, () => ({ invoice_id: created.id, amount_cents: 1_000, method: 'transfer' })));
+    if (payments)
+      await h.crm
+        .db('payments')
+        .insert(Array.from({ length: payments }, () => ({ invoice_id: created.id, amount_cents: 1_000, method: 'transfer' })));
     return String(created.id);
   }
 
@@ -99,7 +135,11 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
 
   async function createLink(kind: string, id: string): Promise<string> {
     const page = await staff.get(recordPath(kind, id)).expect(200);
-    const res = await staff.post(`${recordPath(kind, id)}/links`).type('form').send({ _csrf: csrfFrom(page.text), days: '30', allowDecision: 'on' }).expect(303);
+    const res = await staff
+      .post(`${recordPath(kind, id)}/links`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), days: '30', allowDecision: 'on' })
+      .expect(303);
     const after = await staff.get(res.headers.location!.split('#')[0]!).expect(200);
     const url = /value="(https?:\/\/[^"]+\/portal\/demo\/p\/[A-Za-z0-9_-]{43})"/.exec(after.text)![1]!;
     return new URL(url).pathname;
@@ -116,11 +156,23 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
   async function decide(section: 'proposals' | 'quotations', decision: 'accept' | 'decline', lines: number) {
     const href = `/portal/demo/${section}/${await openOffer(section, lines)}`;
     const form = await maria.get(`${href}/${decision}`).expect(200);
-    const fields = decision === 'decline'
-      ? { note: 'Not this year', fingerprint: fingerprintIn(form.text) }
-      : { typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form.text), ...(section === 'quotations' ? { poNumber: 'PO-7', note: 'Start in May' } : {}) };
+    const fields =
+      decision === 'decline'
+        ? { note: 'Not this year', fingerprint: fingerprintIn(form.text) }
+        : {
+            typedName: 'Maria García',
+            consent: 'yes',
+            fingerprint: fingerprintIn(form.text),
+            ...(section === 'quotations' ? { poNumber: 'PO-7', note: 'Start in May' } : {}),
+          };
     await settle();
-    return counter.measure(() => maria.post(`${href}/${decision}`).type('form').send({ _csrf: csrfFrom(form.text), ...fields }).expect(303));
+    return counter.measure(() =>
+      maria
+        .post(`${href}/${decision}`)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), ...fields })
+        .expect(303),
+    );
   }
 
   const DECISION_BUDGETS = { proposals: { accept: 9, decline: 9 }, quotations: { accept: 9, decline: 9 } };
@@ -130,19 +182,31 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
         await decide(section, decision, 1);
         for (const size of ['small', 'large'] as const) {
           const counted = await cheapest(() => decide(section, decision, LINES[size]));
-          expect(counted.count, describeQueries(`POST ${section}/:id/${decision} (${size})`, counted)).to.equal(DECISION_BUDGETS[section][decision]);
+          expect(counted.count, describeQueries(`POST ${section}/:id/${decision} (${size})`, counted)).to.equal(
+            DECISION_BUDGETS[section][decision],
+          );
         }
       });
     }
   }
 
   it('GET and POST /invoices/:id/pay (the demo checkout start)', async function () {
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: northwind.workspace_id, allow_online_payments: true }).onConflict('workspace_id').merge();
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: northwind.workspace_id, allow_online_payments: true })
+      .onConflict('workspace_id')
+      .merge();
     await h.crm.portal.workspaceChanged(String(northwind.workspace_id));
     const invoices = { small: await openInvoice(1, 0), large: await openInvoice(5, 3) };
     await expectBudget('GET /invoices/:id/pay', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}/pay`).expect(200));
     const page = await maria.get(`/portal/demo/invoices/${invoices.small}/pay`).expect(200);
-    await expectBudget('POST /invoices/:id/pay', 8, (size) => maria.post(`/portal/demo/invoices/${invoices[size]}/pay`).type('form').send({ _csrf: csrfFrom(page.text), choice: 'partial', amount: '1' }).expect(303));
+    await expectBudget('POST /invoices/:id/pay', 8, (size) =>
+      maria
+        .post(`/portal/demo/invoices/${invoices[size]}/pay`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), choice: 'partial', amount: '1' })
+        .expect(303),
+    );
   });
 
   it('GET an invoice PDF and the receipt of a payment', async function () {
@@ -152,7 +216,9 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
       large: String((await h.crm.db('payments').where({ invoice_id: invoices.large }).orderBy('id', 'desc').first('id')).id),
     };
     await expectBudget('GET /invoices/:id.pdf', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}.pdf`).expect(200));
-    await expectBudget('GET /invoices/:id/receipts/:paymentId.pdf', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}/receipts/${payments[size]}.pdf`).expect(200));
+    await expectBudget('GET /invoices/:id/receipts/:paymentId.pdf', 4, (size) =>
+      maria.get(`/portal/demo/invoices/${invoices[size]}/receipts/${payments[size]}.pdf`).expect(200),
+    );
   });
 
   // The preview is the PDF's document model as HTML: the record and nothing else (the logo is linked, not read).
@@ -161,8 +227,12 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     const proposals = { small: await openOffer('proposals', LINES.small), large: await openOffer('proposals', LINES.large) };
     const quotations = { small: await openOffer('quotations', LINES.small), large: await openOffer('quotations', LINES.large) };
     await expectBudget('GET /invoices/:id/preview', 3, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}/preview`).expect(200));
-    await expectBudget('GET /proposals/:id/preview', 3, (size) => maria.get(`/portal/demo/proposals/${proposals[size]}/preview`).expect(200));
-    await expectBudget('GET /quotations/:id/preview', 3, (size) => maria.get(`/portal/demo/quotations/${quotations[size]}/preview`).expect(200));
+    await expectBudget('GET /proposals/:id/preview', 3, (size) =>
+      maria.get(`/portal/demo/proposals/${proposals[size]}/preview`).expect(200),
+    );
+    await expectBudget('GET /quotations/:id/preview', 3, (size) =>
+      maria.get(`/portal/demo/quotations/${quotations[size]}/preview`).expect(200),
+    );
   });
 
   it('GET the statement of account, whatever the number of invoices and payments', async function () {
@@ -177,7 +247,10 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
   });
 
   it('GET the public link page', async function () {
-    const links = { small: await createLink('proposal', await openOffer('proposals', LINES.small)), large: await createLink('proposal', await openOffer('proposals', LINES.large)) };
+    const links = {
+      small: await createLink('proposal', await openOffer('proposals', LINES.small)),
+      large: await createLink('proposal', await openOffer('proposals', LINES.large)),
+    };
     await expectBudget('GET /p/:token', 8, (size) => h.agent().get(links[size]).expect(200));
   });
 
@@ -188,7 +261,10 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     const large = await openOffer('proposals', LINES.large);
     // The small one: one link, opened once. The large one: three links, each opened twice (access
     // log), and a client view in its activity.
-    await h.agent().get(await createLink('proposal', small)).expect(200);
+    await h
+      .agent()
+      .get(await createLink('proposal', small))
+      .expect(200);
     for (let i = 0; i < 3; i++) {
       const link = await createLink('proposal', large);
       await h.agent().get(link).expect(200);
@@ -203,5 +279,4 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
   it('GET the staff payments page', async function () {
     await expectBudget('GET staff payments', 6, () => staff.get('/settings/client-portal/payments').expect(200));
   });
-
 });

@@ -20,9 +20,14 @@ function pdfText(pdf: Buffer): string {
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
 
-
 /** Text of the HTML without tags, whitespace squeezed, entities decoded (enough for figures). */
-const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ');
 
 describe('client pages: proposals, quotations and invoices', function () {
   let h: PortalHarness;
@@ -34,7 +39,9 @@ describe('client pages: proposals, quotations and invoices', function () {
     h = await startPortalHarness();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(h.agent(), 'demo', login);
-    h.crm.db.on('query', () => { queries += 1; });
+    h.crm.db.on('query', () => {
+      queries += 1;
+    });
   });
   after(async function () {
     await h?.close();
@@ -88,7 +95,8 @@ describe('client pages: proposals, quotations and invoices', function () {
     const href = firstLink(list.text, 'proposals');
     const { result: res, queries: n } = await counted(() => maria.get(href).set('User-Agent', 'commercial-test').expect(200));
     const text = textOf(res.text);
-    for (const figure of ['$2,400.00', '$9,800.00', '$12,500.00', '$24,700.00', 'Discovery workshop and content audit']) expect(text).to.contain(figure);
+    for (const figure of ['$2,400.00', '$9,800.00', '$12,500.00', '$24,700.00', 'Discovery workshop and content audit'])
+      expect(text).to.contain(figure);
     expect(res.text).to.contain('Launch planned eight weeks after approval.');
     expect(res.text).to.contain('Sent to you');
     expect(res.text).to.contain('id="comments"');
@@ -107,7 +115,7 @@ describe('client pages: proposals, quotations and invoices', function () {
     if (asProposal.status === 200) expect(asProposal.text).to.not.contain('Product photography');
   });
 
-  it('renders the PDF with the page\'s figures, in a safe attachment', async function () {
+  it("renders the PDF with the page's figures, in a safe attachment", async function () {
     const list = await maria.get('/portal/demo/proposals').expect(200);
     const href = firstLink(list.text, 'proposals');
     const page = textOf((await maria.get(href).expect(200)).text);
@@ -119,7 +127,9 @@ describe('client pages: proposals, quotations and invoices', function () {
       expect(page, `page shows ${figure}`).to.contain(figure);
       expect(text, `PDF shows ${figure}`).to.contain(figure);
     }
-    expect(await h.crm.db('client_activity_logs').where({ event: 'offer.pdf_downloaded' }).count('* as n').first()).to.deep.include({ n: 1 });
+    expect(await h.crm.db('client_activity_logs').where({ event: 'offer.pdf_downloaded' }).count('* as n').first()).to.deep.include({
+      n: 1,
+    });
   });
 
   it('lists invoices with balance and due dates, shows payments, and renders the invoice PDF', async function () {
@@ -134,16 +144,19 @@ describe('client pages: proposals, quotations and invoices', function () {
     for (const figure of text.match(/\$[0-9,]+\.\d\d/g) ?? []) expect(pdf, figure).to.contain(figure);
   });
 
-  it('sets PDF text in any Latin script, in the reader\'s language', async function () {
+  it("sets PDF text in any Latin script, in the reader's language", async function () {
     await h.crm.db('contacts').where({ email: 'maria@northwind.test' }).first();
     const list = await maria.get('/portal/demo/invoices').set('Accept-Language', 'de').expect(200);
     const href = firstLink(list.text, 'invoices');
     const page = textOf((await maria.get(href).set('Accept-Language', 'de').expect(200)).text);
-    const pdf = pdfText((await maria.get(`${href}.pdf`).set('Accept-Language', 'de').buffer(true).parse(binary).expect(200)).body as Buffer);
+    const pdf = pdfText(
+      (await maria.get(`${href}.pdf`).set('Accept-Language', 'de').buffer(true).parse(binary).expect(200)).body as Buffer,
+    );
     expect(pdf).to.contain('Rechnung');
     expect(pdf).to.contain('Zwischensumme');
     expect(pdf).to.contain(`${'Maria García'.slice(0, 0)}Northwind Traders`);
-    for (const figure of page.match(/[0-9.]+,\d\d\s?\$/g) ?? []) expect(pdf.replace(/\s/g, ''), figure).to.contain(figure.replace(/\s/g, ''));
+    for (const figure of page.match(/[0-9.]+,\d\d\s?\$/g) ?? [])
+      expect(pdf.replace(/\s/g, ''), figure).to.contain(figure.replace(/\s/g, ''));
   });
 
   it('adds a comment with post/redirect/get, keeps the typed text on an error, and logs it', async function () {
@@ -151,7 +164,11 @@ describe('client pages: proposals, quotations and invoices', function () {
     const href = firstLink(list.text, 'invoices');
     const page = await maria.get(href).expect(200);
     const csrf = csrfFrom(page.text);
-    const posted = await maria.post(`${href}/comments`).type('form').send({ _csrf: csrf, body: 'Can we pay in two parts?\nThanks, Łódź office' }).expect(303);
+    const posted = await maria
+      .post(`${href}/comments`)
+      .type('form')
+      .send({ _csrf: csrf, body: 'Can we pay in two parts?\nThanks, Łódź office' })
+      .expect(303);
     expect(posted.headers.location).to.equal(`${href}#comments`);
     const after = await maria.get(href).expect(200);
     expect(after.text).to.contain('Can we pay in two parts?\nThanks, Łódź office');
@@ -161,7 +178,13 @@ describe('client pages: proposals, quotations and invoices', function () {
     expect(invalid.text).to.contain(tooLong);
     const empty = await maria.post(`${href}/comments`).type('form').send({ _csrf: csrf, body: '   ' }).expect(400);
     expect(empty.text).to.contain('Write a comment first.');
-    const fragment = await maria.post(`${href}/comments`).set('HX-Request', 'true').set('HX-Request-Type', 'partial').type('form').send({ _csrf: csrf, body: 'From htmx' }).expect(200);
+    const fragment = await maria
+      .post(`${href}/comments`)
+      .set('HX-Request', 'true')
+      .set('HX-Request-Type', 'partial')
+      .type('form')
+      .send({ _csrf: csrf, body: 'From htmx' })
+      .expect(200);
     expect(fragment.text.trim()).to.match(/^<section id="comments"/);
     expect(fragment.text).to.contain('From htmx');
     expect(await h.crm.db('client_activity_logs').where({ event: 'comment.added' }).count('* as n').first()).to.deep.include({ n: 2 });
@@ -172,7 +195,10 @@ describe('client pages: proposals, quotations and invoices', function () {
     const href = firstLink(list.text, 'invoices');
     const csrf = csrfFrom(list.text);
     const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
-    await h.crm.db('workspace_client_portal_settings').where({ workspace_id: String(workspace.id) }).update({ allow_comments: false });
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .where({ workspace_id: String(workspace.id) })
+      .update({ allow_comments: false });
     const hadRow = (await h.crm.db('workspace_client_portal_settings').where({ workspace_id: String(workspace.id) })).length > 0;
     if (!hadRow) await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_comments: false });
     // Written straight to the table, so the portal is told, as the settings page does.
@@ -183,7 +209,10 @@ describe('client pages: proposals, quotations and invoices', function () {
       expect(page.text).to.not.contain(`${href}/comments`);
       await maria.post(`${href}/comments`).type('form').send({ _csrf: csrf, body: 'Hello' }).expect(404);
     } finally {
-      await h.crm.db('workspace_client_portal_settings').where({ workspace_id: String(workspace.id) }).update({ allow_comments: true });
+      await h.crm
+        .db('workspace_client_portal_settings')
+        .where({ workspace_id: String(workspace.id) })
+        .update({ allow_comments: true });
       await h.crm.portal.workspaceChanged(String(workspace.id));
     }
   });

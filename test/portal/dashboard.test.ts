@@ -49,9 +49,11 @@ describe('client dashboard', function () {
     expect(html).to.contain('id="section-proposals"');
   });
 
-  it('uses the admin\'s title and colour, keeping text readable on a pale colour', async function () {
+  it("uses the admin's title and colour, keeping text readable on a pale colour", async function () {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspace.id, portal_title: 'Northwind hub', primary_color: '#ffe066' });
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: workspace.id, portal_title: 'Northwind hub', primary_color: '#ffe066' });
     await settingsChanged();
     const html = await dashboard();
     expect(html).to.contain('Northwind hub');

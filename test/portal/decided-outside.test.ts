@@ -3,7 +3,13 @@
 import { expect } from 'chai';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
-const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ');
 
 describe('an offer decided outside the portal', function () {
   this.timeout(120_000);
@@ -18,7 +24,8 @@ describe('an offer decided outside the portal', function () {
 
   /** Maria's first offer of a kind that has no portal decision, set to `status` in the CRM as if staff had recorded it. */
   async function decideInCrm(table: 'proposals', status: 'accepted' | 'declined', decidedAt: Date | null): Promise<string> {
-    const row = await h.crm.db(`${table} as o`)
+    const row = await h.crm
+      .db(`${table} as o`)
       .join('contacts as c', function joinContact() {
         this.on('c.client_id', '=', 'o.client_id').andOn('c.workspace_id', '=', 'o.workspace_id');
       })
@@ -45,7 +52,7 @@ describe('an offer decided outside the portal', function () {
     return textOf(panel![0]);
   }
 
-  it('says when it was accepted, by the agency\'s records', async function () {
+  it("says when it was accepted, by the agency's records", async function () {
     const href = await decideInCrm('proposals', 'accepted', new Date('2026-03-04T10:00:00Z'));
     const text = await answerPanel(href);
     expect(text).to.match(/Accepted on .*2026.*, as recorded by the agency\./);

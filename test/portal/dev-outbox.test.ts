@@ -13,7 +13,13 @@ describe('development outbox', function () {
 
   before(async function () {
     database = await createSeededTestDatabase();
-    crm = await bootReferenceCrm({ databaseUrl: database.url, port: 0, sessionSecret: 'outbox-secret-'.padEnd(40, 'o'), flagsFile: flagsFileFor(['demo']), quiet: true });
+    crm = await bootReferenceCrm({
+      databaseUrl: database.url,
+      port: 0,
+      sessionSecret: 'outbox-secret-'.padEnd(40, 'o'),
+      flagsFile: flagsFileFor(['demo']),
+      quiet: true,
+    });
   });
   after(async function () {
     await crm.close();
@@ -24,7 +30,11 @@ describe('development outbox', function () {
     const login = crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
     const agent = request.agent(crm.url);
     const page = await agent.get('/portal/demo/sign-in').expect(200);
-    await agent.post('/portal/demo/sign-in/code').type('form').send({ _csrf: csrfFrom(page.text), email: login.email }).expect(200);
+    await agent
+      .post('/portal/demo/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: login.email })
+      .expect(200);
 
     await crm.portal.drainOutbox();
     const refused = await request(crm.url).get('/dev/outbox').expect(303);
@@ -34,21 +44,35 @@ describe('development outbox', function () {
     const staff = request.agent(crm.url);
     const signInPage = await staff.get('/signin').expect(200);
     const admin = crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo')!;
-    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(signInPage.text), email: admin.email, password: admin.password }).expect(303);
+    await staff
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(signInPage.text), email: admin.email, password: admin.password })
+      .expect(303);
     const outbox = await staff.get('/dev/outbox').expect(200);
     expect(outbox.headers['cache-control']).to.equal('no-store');
     expect(outbox.text).to.contain(login.email);
     const code = sixDigitCode(/Your sign-in code for Demo Agency: \d{6}/.exec(outbox.text)![0]);
 
     const form = await agent.get('/portal/demo/sign-in/code').expect(200);
-    const res = await agent.post('/portal/demo/sign-in/code/verify').type('form').send({ _csrf: csrfFrom(form.text), email: login.email, code });
+    const res = await agent
+      .post('/portal/demo/sign-in/code/verify')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), email: login.email, code });
     expect(res.status).to.equal(303);
   });
 
   it('is not mounted when mail goes to SMTP', async function () {
     expect(crm.outbox).to.not.equal(undefined);
     const other = await createSeededTestDatabase();
-    const withSmtp = await bootReferenceCrm({ databaseUrl: other.url, port: 0, smtpUrl: 'smtp://127.0.0.1:1', sessionSecret: 'x'.repeat(40), flagsFile: flagsFileFor(['demo']), quiet: true });
+    const withSmtp = await bootReferenceCrm({
+      databaseUrl: other.url,
+      port: 0,
+      smtpUrl: 'smtp://127.0.0.1:1',
+      sessionSecret: 'x'.repeat(40),
+      flagsFile: flagsFileFor(['demo']),
+      quiet: true,
+    });
     try {
       await request(withSmtp.url).get('/dev/outbox').expect(404);
     } finally {

@@ -9,11 +9,25 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { binary, flatText, pdfText } from '../support/pdf-text.ts';
-import { cookieNamed, csrfFrom, flagsFileFor, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import {
+  cookieNamed,
+  csrfFrom,
+  flagsFileFor,
+  signedInAgent,
+  signedInStaffAgent,
+  startPortalHarness,
+  type PortalHarness,
+} from '../support/portal-harness.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 
-const decode = (html: string) => html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decode = (html: string) =>
+  html
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 /** The text of the document sheet, tags and whitespace flattened. */
 function sheetText(html: string): string {
   const start = html.indexOf('class="doc-sheet"');
@@ -31,13 +45,25 @@ describe('document preview of proposals, quotations and invoices', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    flagOff = await bootReferenceCrm({ databaseUrl: h.database.url, port: 0, sessionSecret: 'test-secret-'.padEnd(48, 'x'), flagsFile: flagsFileFor([]), quiet: true });
+    flagOff = await bootReferenceCrm({
+      databaseUrl: h.database.url,
+      port: 0,
+      sessionSecret: 'test-secret-'.padEnd(48, 'x'),
+      flagsFile: flagsFileFor([]),
+      quiet: true,
+    });
     const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
     maria = await signedInAgent(h.agent(), 'demo', login('maria@northwind.test'));
     priya = await signedInAgent(h.agent(), 'demo', login('priya@bluebell.test'));
     for (const table of ['proposals', 'quotations', 'invoices'] as const) {
-      const row = await h.crm.db(`${table} as r`).join('clients as c', 'c.id', 'r.client_id').join('workspaces as w', 'w.id', 'r.workspace_id')
-        .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).whereNot('r.status', 'draft').orderBy('r.id', 'desc').first('r.id');
+      const row = await h.crm
+        .db(`${table} as r`)
+        .join('clients as c', 'c.id', 'r.client_id')
+        .join('workspaces as w', 'w.id', 'r.workspace_id')
+        .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+        .whereNot('r.status', 'draft')
+        .orderBy('r.id', 'desc')
+        .first('r.id');
       records[table] = String(row.id);
     }
   });
@@ -78,11 +104,17 @@ describe('document preview of proposals, quotations and invoices', function () {
       });
 
       it('says in the preview every word the PDF says', async function () {
-        const [preview, pdf] = await Promise.all([maria.get(`${record()}/preview`).expect(200), maria.get(`${record()}.pdf`).buffer(true).parse(binary).expect(200)]);
+        const [preview, pdf] = await Promise.all([
+          maria.get(`${record()}/preview`).expect(200),
+          maria.get(`${record()}.pdf`).buffer(true).parse(binary).expect(200),
+        ]);
         // Case aside: the PDF sets the party headings in capitals, the page's stylesheet does.
         // pdftotext drops the narrow space of "19 %" in the PDF: the page's is dropped too before comparing.
         const html = sheetText(preview.text).toLowerCase().replace(/\s+%/g, '%');
-        const words = flatText(await pdfText(pdf.body as Buffer)).toLowerCase().split(' ').filter((word) => word && !/^(page|\d+|of)$/.test(word));
+        const words = flatText(await pdfText(pdf.body as Buffer))
+          .toLowerCase()
+          .split(' ')
+          .filter((word) => word && !/^(page|\d+|of)$/.test(word));
         const missing = words.filter((word) => !html.includes(word));
         expect(missing, 'words of the PDF the preview lacks').to.deep.equal([]);
         expect(preview.text).to.contain(`href="${record()}.pdf" hx-boost="false" download>Download PDF</a>`);
@@ -100,7 +132,9 @@ describe('document preview of proposals, quotations and invoices', function () {
 
       it('does not exist while the portal flag is off', async function () {
         const cookies = (await maria.get('/portal/demo/account')).request.cookies;
-        const res = await supertest(flagOff.url).get(`${record()}/preview`).set('Cookie', cookies ?? '');
+        const res = await supertest(flagOff.url)
+          .get(`${record()}/preview`)
+          .set('Cookie', cookies ?? '');
         expect(res.status).to.equal(404);
         expect(cookieNamed(res, 'portal.sid')).to.equal(undefined);
       });
@@ -113,8 +147,15 @@ describe('document preview of proposals, quotations and invoices', function () {
 
   it("is on the staff's read-only view of the client's page too", async function () {
     const staff = await signedInStaffAgent(h, 'demo');
-    const northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id');
-    for (const [kind, section] of [['invoice', 'invoices'], ['proposal', 'proposals']] as const) {
+    const northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id');
+    for (const [kind, section] of [
+      ['invoice', 'invoices'],
+      ['proposal', 'proposals'],
+    ] as const) {
       const res = await staff.get(`/settings/client-portal/records/${kind}/${northwind.id}/${records[section]}/as-client`).expect(200);
       expect(res.text, kind).to.contain('<details class="preview__details">');
       expect(sheetText(res.text), kind).to.contain('Northwind Traders');
@@ -123,7 +164,11 @@ describe('document preview of proposals, quotations and invoices', function () {
 
   it('speaks German to a client who chose it', async function () {
     const page = await maria.get('/portal/demo/account').expect(200);
-    await maria.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(page.text), locale: 'de', timeZone: '' }).expect(303);
+    await maria
+      .post('/portal/demo/account/preferences')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), locale: 'de', timeZone: '' })
+      .expect(303);
     try {
       const res = await maria.get(`/portal/demo/invoices/${records.invoices}`).expect(200);
       expect(res.text).to.contain('<h2 id="preview-title">Vorschau</h2>');
@@ -133,7 +178,11 @@ describe('document preview of proposals, quotations and invoices', function () {
       expect(preview.text).to.match(/<h1 id="preview-page-title">Vorschau: Rechnung /);
     } finally {
       const again = await maria.get('/portal/demo/account').expect(200);
-      await maria.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(again.text), locale: 'en', timeZone: '' }).expect(303);
+      await maria
+        .post('/portal/demo/account/preferences')
+        .type('form')
+        .send({ _csrf: csrfFrom(again.text), locale: 'en', timeZone: '' })
+        .expect(303);
     }
   });
 });

@@ -45,17 +45,39 @@ describe('documents and tasks query budgets', function () {
     const db = h.crm.db;
     const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
     const client = await db('clients').where({ workspace_id: workspace.id, name: 'Northwind Traders' }).first('id');
-    const user = await db('client_users').where({ workspace_id: String(workspace.id), email: 'maria@northwind.test' }).first('id');
+    const user = await db('client_users')
+      .where({ workspace_id: String(workspace.id), email: 'maria@northwind.test' })
+      .first('id');
     const proposal = await db('proposals').where({ workspace_id: workspace.id, client_id: client.id }).first('id');
     for (let i = 0; i < 40; i++) {
       await db('documents').insert({
-        workspace_id: workspace.id, client_id: client.id, filename: `extra-${i}.pdf`, content_type: 'application/pdf', size_bytes: 5,
-        content: Buffer.from('%PDF-'), shared_with_client: true, record_type: 'proposal', record_id: proposal.id,
+        workspace_id: workspace.id,
+        client_id: client.id,
+        filename: `extra-${i}.pdf`,
+        content_type: 'application/pdf',
+        size_bytes: 5,
+        content: Buffer.from('%PDF-'),
+        shared_with_client: true,
+        record_type: 'proposal',
+        record_id: proposal.id,
       });
-      await db('tasks').insert({ workspace_id: workspace.id, client_id: client.id, title: `Extra task ${i}`, status: 'open', record_type: 'proposal', record_id: proposal.id });
+      await db('tasks').insert({
+        workspace_id: workspace.id,
+        client_id: client.id,
+        title: `Extra task ${i}`,
+        status: 'open',
+        record_type: 'proposal',
+        record_id: proposal.id,
+      });
       await db('client_uploads').insert({
-        workspace_id: String(workspace.id), client_id: String(client.id), client_user_id: user.id, uploader_name: 'Maria García',
-        file_id: '00000000-0000-4000-8000-000000000000', filename: `upload-${i}.pdf`, content_type: 'application/pdf', size_bytes: 5,
+        workspace_id: String(workspace.id),
+        client_id: String(client.id),
+        client_user_id: user.id,
+        uploader_name: 'Maria García',
+        file_id: '00000000-0000-4000-8000-000000000000',
+        filename: `upload-${i}.pdf`,
+        content_type: 'application/pdf',
+        size_bytes: 5,
       });
     }
     for (const [url, budget] of Object.entries(BUDGETS)) {

@@ -30,7 +30,11 @@ describe('client documents', function () {
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     staff = h.agent();
     const page = await staff.get('/signin').expect(200);
-    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    await staff
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
+      .expect(303);
   });
   after(async function () {
     await h.close();
@@ -44,13 +48,18 @@ describe('client documents', function () {
 
   // Settings written behind the portal's back: tell it, as a host would, so its cache reloads them.
   const allowUploads = async (maxMb = 25) => {
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspaceId, allow_file_uploads: true, max_upload_mb: maxMb });
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: workspaceId, allow_file_uploads: true, max_upload_mb: maxMb });
     await h.crm.portal.workspaceChanged(workspaceId);
   };
   const documentId = async (filename: string) => (await h.crm.db('documents').where({ filename }).first('id')).id as number;
   const token = async (agent: Agent) => csrfFrom((await agent.get('/portal/demo/documents').expect(200)).text);
   const upload = async (agent: Agent, content: Buffer, filename: string) =>
-    agent.post('/portal/demo/documents/uploads').field('_csrf', await token(agent)).attach('file', content, filename);
+    agent
+      .post('/portal/demo/documents/uploads')
+      .field('_csrf', await token(agent))
+      .attach('file', content, filename);
   const leftovers = async () => ({
     uploads: Number((await h.crm.db('client_uploads').count({ n: '*' }))[0]!.n),
     files: Number((await h.crm.db('portal_files').where({ purpose: 'client_upload' }).count({ n: '*' }))[0]!.n),
@@ -61,10 +70,13 @@ describe('client documents', function () {
     const html = (await maria.get('/portal/demo/documents').expect(200)).text;
     expect(html).to.contain('website-redesign-proposal.pdf').and.contain('sitemap-draft.pdf');
     expect(html, 'not shared').to.not.contain('kickoff-notes.txt');
-    expect(html, 'another client\'s').to.not.contain('menu-campaign-brief.pdf');
+    expect(html, "another client's").to.not.contain('menu-campaign-brief.pdf');
     expect(html.indexOf('sitemap-draft.pdf'), 'newer first').to.be.lessThan(html.indexOf('website-redesign-proposal.pdf'));
     const row = html.slice(html.indexOf('website-redesign-proposal.pdf'));
-    expect(row.slice(0, row.indexOf('</tr>'))).to.match(/PDF/).and.match(/\d+(\.\d)? KB|\d+ bytes/).and.match(/Proposal /);
+    expect(row.slice(0, row.indexOf('</tr>')))
+      .to.match(/PDF/)
+      .and.match(/\d+(\.\d)? KB|\d+ bytes/)
+      .and.match(/Proposal /);
     expect(html, 'no upload form while uploads are off').to.not.contain('enctype="multipart/form-data"');
   });
 
@@ -81,13 +93,19 @@ describe('client documents', function () {
   it('downloads a shared document as an attachment with a safe name and nosniff, and logs it', async function () {
     const id = await documentId('website-redesign-proposal.pdf');
     const stored = await h.crm.db('documents').where({ id }).first('content');
-    const res = await maria.get(`/portal/demo/documents/shared/${id}/download`).buffer(true).parse((r, done) => {
-      const parts: Buffer[] = [];
-      r.on('data', (c: Buffer) => parts.push(c));
-      r.on('end', () => done(null, Buffer.concat(parts)));
-    }).expect(200);
+    const res = await maria
+      .get(`/portal/demo/documents/shared/${id}/download`)
+      .buffer(true)
+      .parse((r, done) => {
+        const parts: Buffer[] = [];
+        r.on('data', (c: Buffer) => parts.push(c));
+        r.on('end', () => done(null, Buffer.concat(parts)));
+      })
+      .expect(200);
     expect(Buffer.compare(res.body as Buffer, stored.content)).to.equal(0);
-    expect(res.headers['content-disposition']).to.equal(`attachment; filename="website-redesign-proposal.pdf"; filename*=UTF-8''website-redesign-proposal.pdf`);
+    expect(res.headers['content-disposition']).to.equal(
+      `attachment; filename="website-redesign-proposal.pdf"; filename*=UTF-8''website-redesign-proposal.pdf`,
+    );
     expect(res.headers['x-content-type-options']).to.equal('nosniff');
     expect(res.headers['content-type']).to.equal('application/pdf');
     expect(res.headers['content-length']).to.equal(String(stored.content.length));
@@ -99,7 +117,8 @@ describe('client documents', function () {
     const id = await documentId('website-redesign-proposal.pdf');
     await priya.get(`/portal/demo/documents/shared/${id}/download`).expect(404);
     await maria.get(`/portal/demo/documents/shared/${await documentId('kickoff-notes.txt')}/download`).expect(404);
-    for (const bad of ['abc', '0', '-1', '99999999999', '1%27%20or%201=1']) await maria.get(`/portal/demo/documents/shared/${bad}/download`).expect(404);
+    for (const bad of ['abc', '0', '-1', '99999999999', '1%27%20or%201=1'])
+      await maria.get(`/portal/demo/documents/shared/${bad}/download`).expect(404);
   });
 
   it('refuses uploads while the workspace does not allow them', async function () {
@@ -122,17 +141,26 @@ describe('client documents', function () {
     expect(event.client_user_id).to.equal(row.client_user_id);
     const page = (await maria.get('/portal/demo/documents?done=uploaded').expect(200)).text;
     expect(page).to.contain('Your file is uploaded').and.contain('Brief für Q1 final.pdf').and.contain('1.3 MB');
-    const back = await maria.get(`/portal/demo/documents/uploads/${row.id}/download`).buffer(true).parse((r, done) => {
-      const parts: Buffer[] = [];
-      r.on('data', (c: Buffer) => parts.push(c));
-      r.on('end', () => done(null, Buffer.concat(parts)));
-    }).expect(200);
+    const back = await maria
+      .get(`/portal/demo/documents/uploads/${row.id}/download`)
+      .buffer(true)
+      .parse((r, done) => {
+        const parts: Buffer[] = [];
+        r.on('data', (c: Buffer) => parts.push(c));
+        r.on('end', () => done(null, Buffer.concat(parts)));
+      })
+      .expect(200);
     expect(Buffer.compare(back.body as Buffer, content)).to.equal(0);
-    expect(back.headers['content-disposition']).to.equal(`attachment; filename="Brief f_r Q1 final.pdf"; filename*=UTF-8''Brief%20f%C3%BCr%20Q1%20final.pdf`);
+    expect(back.headers['content-disposition']).to.equal(
+      `attachment; filename="Brief f_r Q1 final.pdf"; filename*=UTF-8''Brief%20f%C3%BCr%20Q1%20final.pdf`,
+    );
     await priya.get(`/portal/demo/documents/uploads/${row.id}/download`).expect(404);
     // The reference CRM takes client files (DocumentsPort.accept): a copy among its documents of
     // Northwind, byte for byte, not shared back (so not listed a second time on the client's page).
-    const hostCopy = await h.crm.db('documents').where({ workspace_id: workspaceId, filename: 'Brief für Q1 final.pdf' }).first('client_id', 'shared_with_client', 'content', 'content_type');
+    const hostCopy = await h.crm
+      .db('documents')
+      .where({ workspace_id: workspaceId, filename: 'Brief für Q1 final.pdf' })
+      .first('client_id', 'shared_with_client', 'content', 'content_type');
     const northwind = await h.crm.db('clients').where({ workspace_id: workspaceId, name: 'Northwind Traders' }).first('id');
     expect(hostCopy).to.include({ client_id: northwind.id, shared_with_client: false, content_type: 'application/pdf' });
     expect(Buffer.compare(hostCopy.content as Buffer, content)).to.equal(0);
@@ -154,14 +182,25 @@ describe('client documents', function () {
     const cookie = (await maria.get('/portal/demo/documents')).request.cookies ?? '';
     const url = new URL(h.crm.url);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request({
-        host: url.hostname, port: url.port, method: 'POST', path: '/portal/demo/documents/uploads',
-        headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(500 * 1024 * 1024) },
-      }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      });
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/portal/demo/documents/uploads',
+          headers: {
+            Cookie: cookie,
+            'X-CSRF-Token': csrf,
+            'Content-Type': 'multipart/form-data; boundary=x',
+            'Content-Length': String(500 * 1024 * 1024),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
       req.on('error', reject);
       req.write('--x\r\n'); // Only the first bytes of the 500 MB it announced.
     });
@@ -169,7 +208,7 @@ describe('client documents', function () {
     expect(await leftovers()).to.deep.equal({ uploads: 0, files: 0, chunks: 0 });
   });
 
-  it('decides the type by the file\'s bytes: a renamed executable and unknown bytes are refused, text is taken', async function () {
+  it("decides the type by the file's bytes: a renamed executable and unknown bytes are refused, text is taken", async function () {
     await allowUploads();
     const exe = await upload(maria, windowsExecutable(), 'invoice.pdf');
     expect(exe.status).to.equal(415);
@@ -181,7 +220,10 @@ describe('client documents', function () {
     expect(await leftovers()).to.deep.equal({ uploads: 0, files: 0, chunks: 0 });
     const text = await upload(maria, Buffer.from('Opening hours: 9 to 5\nÜbrigens: danke!\n'), 'hours.txt');
     expect(text.status).to.equal(303);
-    expect(await h.crm.db('client_uploads').first('content_type', 'filename')).to.include({ content_type: 'text/plain', filename: 'hours.txt' });
+    expect(await h.crm.db('client_uploads').first('content_type', 'filename')).to.include({
+      content_type: 'text/plain',
+      filename: 'hours.txt',
+    });
     const empty = await upload(maria, Buffer.alloc(0), 'empty.pdf');
     expect(empty.status).to.equal(400);
   });
@@ -218,7 +260,11 @@ describe('client documents', function () {
         port: url.port,
         method: 'POST',
         path: '/portal/demo/documents/uploads',
-        headers: { Cookie: cookie, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + 4 * 1024 * 1024) },
+        headers: {
+          Cookie: cookie,
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Content-Length': String(head.length + 4 * 1024 * 1024),
+        },
       });
       req.on('error', () => resolve());
       req.write(head);
@@ -261,11 +307,18 @@ describe('client documents', function () {
     const malformed = `--${boundary}\r\nContent-Disposition: form-data; name="\u000f\u0013"\r\n\r\nv\r\n`;
     const body = Buffer.concat([
       Buffer.from(malformed + malformed),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
       smallPdf(),
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const res = await maria.post('/portal/demo/documents/uploads').set('X-CSRF-Token', await token(maria)).set('Content-Type', `multipart/form-data; boundary=${boundary}`).timeout(5000).send(body);
+    const res = await maria
+      .post('/portal/demo/documents/uploads')
+      .set('X-CSRF-Token', await token(maria))
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .timeout(5000)
+      .send(body);
     expect(res.status).to.equal(400);
     expect(await leftovers()).to.deep.equal({ uploads: 0, files: 0, chunks: 0 });
     expect((await maria.get('/portal/demo/documents')).status, 'the portal still answers').to.equal(200);
@@ -278,7 +331,11 @@ describe('client documents', function () {
     const draft = await h.crm.db('client_uploads').where({ filename: 'draft.pdf' }).first('id', 'file_id');
     const kept = await h.crm.db('client_uploads').where({ filename: 'kept.pdf' }).first('id', 'file_id');
     const csrf = await token(maria);
-    await priya.post(`/portal/demo/documents/uploads/${draft.id}/delete`).type('form').send({ _csrf: await token(priya) }).expect(404);
+    await priya
+      .post(`/portal/demo/documents/uploads/${draft.id}/delete`)
+      .type('form')
+      .send({ _csrf: await token(priya) })
+      .expect(404);
     const res = await maria.post(`/portal/demo/documents/uploads/${draft.id}/delete`).type('form').send({ _csrf: csrf }).expect(303);
     expect(res.headers.location).to.equal('/portal/demo/documents?done=deleted');
     expect(await h.crm.db('client_uploads').where({ id: draft.id }).first()).to.equal(undefined);

@@ -4,7 +4,14 @@
 // client user and the host contact together, tells the old address, ends every other session and
 // keeps this one; each step is logged. Every form answers with a redirect to a GET page.
 import { expect } from 'chai';
-import { csrfFrom, postPasswordSignIn, signedInAgent, sixDigitCode, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import {
+  csrfFrom,
+  postPasswordSignIn,
+  signedInAgent,
+  sixDigitCode,
+  startPortalHarness,
+  type PortalHarness,
+} from '../support/portal-harness.ts';
 
 describe('changing the sign-in email', function () {
   let h: PortalHarness;
@@ -36,12 +43,18 @@ describe('changing the sign-in email', function () {
     expect(noPassword.text).to.match(/id="new-email"[^>]*value="maria.new@example.test"/);
 
     h.smtp.clear();
-    const taken = await agent.post('/portal/demo/account/email').type('form').send({ _csrf: csrf, email: other.email.toUpperCase(), currentPassword: maria.password });
+    const taken = await agent
+      .post('/portal/demo/account/email')
+      .type('form')
+      .send({ _csrf: csrf, email: other.email.toUpperCase(), currentPassword: maria.password });
     expect(taken.status).to.equal(303);
     expect(taken.headers.location).to.equal('/portal/demo/account/email/confirm');
 
     h.smtp.clear();
-    const requested = await agent.post('/portal/demo/account/email').type('form').send({ _csrf: csrf, email: 'Maria.New@Example.test', currentPassword: maria.password });
+    const requested = await agent
+      .post('/portal/demo/account/email')
+      .type('form')
+      .send({ _csrf: csrf, email: 'Maria.New@Example.test', currentPassword: maria.password });
     expect(requested.status).to.equal(303);
     expect(requested.headers.location).to.equal('/portal/demo/account/email/confirm');
     await h.crm.portal.drainOutbox();
@@ -55,7 +68,10 @@ describe('changing the sign-in email', function () {
     // the pending address in the code's own row, not a way back to the form.
     const fromElsewhere = await elsewhere.get('/portal/demo/account/email/confirm').expect(200);
     expect(fromElsewhere.text).to.contain('maria.new@example.test');
-    const wrong = await agent.post('/portal/demo/account/email/confirm').type('form').send({ _csrf: csrf, code: code === '000000' ? '111111' : '000000' });
+    const wrong = await agent
+      .post('/portal/demo/account/email/confirm')
+      .type('form')
+      .send({ _csrf: csrf, code: code === '000000' ? '111111' : '000000' });
     expect(wrong.status).to.equal(400);
     expect(wrong.text).to.contain('That code is not right');
 
@@ -68,7 +84,13 @@ describe('changing the sign-in email', function () {
 
     // The portal and the host contact both changed.
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
-    expect(await h.crm.db('client_users').where({ workspace_id: workspace.id, email: 'maria.new@example.test' }).count({ n: '*' }).then((r) => Number(r[0]!.n))).to.equal(1);
+    expect(
+      await h.crm
+        .db('client_users')
+        .where({ workspace_id: workspace.id, email: 'maria.new@example.test' })
+        .count({ n: '*' })
+        .then((r) => Number(r[0]!.n)),
+    ).to.equal(1);
     const [contact] = await h.crm.adapter.contacts.findByEmail(workspace.id, 'maria.new@example.test');
     expect(contact?.name).to.equal('Maria García');
     expect(await h.crm.adapter.contacts.findByEmail(workspace.id, maria.email)).to.deep.equal([]);
@@ -79,9 +101,15 @@ describe('changing the sign-in email', function () {
     // This session goes on; the other one ended; the new address signs in, the old one no longer.
     await agent.get('/portal/demo/').expect(200);
     await elsewhere.get('/portal/demo/').expect(303);
-    expect((await postPasswordSignIn(h.agent(), 'demo', { email: 'maria.new@example.test', password: maria.password })).status).to.equal(303);
+    expect((await postPasswordSignIn(h.agent(), 'demo', { email: 'maria.new@example.test', password: maria.password })).status).to.equal(
+      303,
+    );
     expect((await postPasswordSignIn(h.agent(), 'demo', maria)).status).to.equal(401);
-    const logged = await h.crm.db('client_activity_logs').whereIn('event', ['email.change_requested', 'email.changed']).orderBy('id').pluck('event');
+    const logged = await h.crm
+      .db('client_activity_logs')
+      .whereIn('event', ['email.change_requested', 'email.changed'])
+      .orderBy('id')
+      .pluck('event');
     expect(logged).to.deep.equal(['email.change_requested', 'email.change_requested', 'email.changed']);
   });
 

@@ -14,7 +14,8 @@ describe('the favicon', function () {
     await h?.close();
   });
 
-  const iconOf = (html: string) => /<link rel="icon" href="([^"]+)"/g.exec([...html.matchAll(/<link rel="icon" href="[^"]+"[^>]*>/g)].at(-1)?.[0] ?? '')?.[1];
+  const iconOf = (html: string) =>
+    /<link rel="icon" href="([^"]+)"/g.exec([...html.matchAll(/<link rel="icon" href="[^"]+"[^>]*>/g)].at(-1)?.[0] ?? '')?.[1];
 
   it('answers /favicon.ico with an image', async function () {
     const res = await h.agent().get('/favicon.ico').expect(200);

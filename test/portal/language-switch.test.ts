@@ -19,7 +19,11 @@ describe('switching the language', function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
     // Start from English, whatever an earlier test chose.
     const page = await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200);
-    await agent.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(page.text), locale: 'en', timeZone: '' }).expect(303);
+    await agent
+      .post('/portal/demo/account/preferences')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), locale: 'en', timeZone: '' })
+      .expect(303);
     return agent;
   }
 
@@ -27,7 +31,11 @@ describe('switching the language', function () {
     const agent = await maria();
     const page = await agent.get('/portal/demo/account').expect(200);
     expect(page.text).to.contain('<html lang="en"');
-    const saved = await agent.post('/portal/demo/account/preferences').type('form').send({ _csrf: csrfFrom(page.text), locale: 'de', timeZone: '' }).expect(303);
+    const saved = await agent
+      .post('/portal/demo/account/preferences')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), locale: 'de', timeZone: '' })
+      .expect(303);
     const after = await agent.get(saved.headers.location!).expect(200);
     expect(after.text).to.contain('<html lang="de"');
     expect(after.text).to.contain('Ihre Sprache und Zeitzone sind gespeichert.');
@@ -36,8 +44,11 @@ describe('switching the language', function () {
   it('confirms a switch to German in German when htmx sends the form', async function () {
     const agent = await maria();
     const page = await agent.get('/portal/demo/account').expect(200);
-    const saved = await agent.post('/portal/demo/account/preferences').type('form')
-      .set('HX-Request', 'true').set('HX-Boosted', 'true')
+    const saved = await agent
+      .post('/portal/demo/account/preferences')
+      .type('form')
+      .set('HX-Request', 'true')
+      .set('HX-Boosted', 'true')
       .send({ _csrf: csrfFrom(page.text), locale: 'de', timeZone: '' });
     expect(saved.status).to.be.oneOf([200, 204]);
     // The page is loaded afresh in the new language (its <html lang> too, which a body swap
@@ -53,9 +64,13 @@ describe('switching the language', function () {
   it('keeps the htmx answer in place when only the time zone changes', async function () {
     const agent = await maria();
     const page = await agent.get('/portal/demo/account').expect(200);
-    const saved = await agent.post('/portal/demo/account/preferences').type('form')
-      .set('HX-Request', 'true').set('HX-Boosted', 'true')
-      .send({ _csrf: csrfFrom(page.text), locale: 'en', timeZone: 'Europe/Berlin' }).expect(200);
+    const saved = await agent
+      .post('/portal/demo/account/preferences')
+      .type('form')
+      .set('HX-Request', 'true')
+      .set('HX-Boosted', 'true')
+      .send({ _csrf: csrfFrom(page.text), locale: 'en', timeZone: 'Europe/Berlin' })
+      .expect(200);
     expect(saved.text).to.contain('Your language and time zone are saved.');
   });
 });

@@ -40,21 +40,23 @@ const PAUSE_PER_MB_MS = 20;
 /** Downloads a URL at a reader's pace, counting the bytes and dropping them. */
 function download(url: string, cookie: string): Promise<{ bytes: number; status: number }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers: { Cookie: cookie } }, (res) => {
-      let bytes = 0;
-      let sincePause = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        sincePause += chunk.length;
-        if (sincePause >= MB) {
-          sincePause = 0;
-          res.pause();
-          setTimeout(() => res.resume(), PAUSE_PER_MB_MS);
-        }
-      });
-      res.on('end', () => resolve({ bytes, status: res.statusCode ?? 0 }));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, { headers: { Cookie: cookie } }, (res) => {
+        let bytes = 0;
+        let sincePause = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          sincePause += chunk.length;
+          if (sincePause >= MB) {
+            sincePause = 0;
+            res.pause();
+            setTimeout(() => res.resume(), PAUSE_PER_MB_MS);
+          }
+        });
+        res.on('end', () => resolve({ bytes, status: res.statusCode ?? 0 }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }
 
@@ -74,7 +76,11 @@ describe('large files and file services', function () {
       before(async function () {
         database = await createSeededTestDatabase();
         root = store === 'directory' ? mkdtempSync(path.join(os.tmpdir(), 'portal-large-')) : undefined;
-        server = await startMeasuredServer({ databaseUrl: database.url, flagsFile: flagsFileFor(['demo']), ...(root ? { fileStorageDir: root } : {}) });
+        server = await startMeasuredServer({
+          databaseUrl: database.url,
+          flagsFile: flagsFileFor(['demo']),
+          ...(root ? { fileStorageDir: root } : {}),
+        });
         db = createKnex(database.url, 2);
         // The same store the server was started with, to put the upload in from here.
         storage = root ? createDirectoryStorage(root) : createDatabaseStorage(db);
@@ -95,9 +101,23 @@ describe('large files and file services', function () {
         async function* fifty() {
           for (let i = 0; i < 50; i++) yield chunk;
         }
-        const stored = await storage.putStream(workspaceId, 'client_upload', { filename: 'scan.pdf', contentType: 'application/pdf' }, fifty());
+        const stored = await storage.putStream(
+          workspaceId,
+          'client_upload',
+          { filename: 'scan.pdf', contentType: 'application/pdf' },
+          fifty(),
+        );
         const [row] = await db('client_uploads')
-          .insert({ workspace_id: workspaceId, client_id: user.client_id, client_user_id: user.id, uploader_name: 'Maria García', file_id: stored.id, filename: 'scan.pdf', content_type: 'application/pdf', size_bytes: stored.sizeBytes })
+          .insert({
+            workspace_id: workspaceId,
+            client_id: user.client_id,
+            client_user_id: user.id,
+            uploader_name: 'Maria García',
+            file_id: stored.id,
+            filename: 'scan.pdf',
+            content_type: 'application/pdf',
+            size_bytes: stored.sizeBytes,
+          })
           .returning('id');
         return { uploadId: String(row.id), fileId: stored.id };
       }
@@ -105,7 +125,9 @@ describe('large files and file services', function () {
       it(`sends a 50 MB client upload with the server's memory growing by less than ${BOUND_MB} MB`, async function () {
         const { uploadId } = await storedUpload();
         const measured = await server.measure(() => download(`${server.url}/portal/demo/documents/uploads/${uploadId}/download`, cookie));
-        console.log(`      upload 50 MB (${store}): live JS heap + buffers grew ${measured.growthMb.toFixed(1)} MB at peak (${measured.samples} samples), RSS ${measured.rssGrowthMb.toFixed(1)} MB`);
+        console.log(
+          `      upload 50 MB (${store}): live JS heap + buffers grew ${measured.growthMb.toFixed(1)} MB at peak (${measured.samples} samples), RSS ${measured.rssGrowthMb.toFixed(1)} MB`,
+        );
         expect(measured.result.status).to.equal(200);
         expect(measured.result.bytes).to.equal(FIFTY_MB);
         expect(measured.samples, 'samples taken during the download').to.be.greaterThan(0);
@@ -119,12 +141,19 @@ describe('large files and file services', function () {
           // Built inside the database (16 bytes of md5 repeated), so the test itself never holds it.
           const [doc] = await db('documents')
             .insert({
-              workspace_id: workspace.id, client_id: client.id, filename: 'site-backup.zip', content_type: 'application/zip', size_bytes: FIFTY_MB,
-              content: db.raw("decode(repeat(md5('portal'), ?), 'hex')", [FIFTY_MB / 16]), shared_with_client: true,
+              workspace_id: workspace.id,
+              client_id: client.id,
+              filename: 'site-backup.zip',
+              content_type: 'application/zip',
+              size_bytes: FIFTY_MB,
+              content: db.raw("decode(repeat(md5('portal'), ?), 'hex')", [FIFTY_MB / 16]),
+              shared_with_client: true,
             })
             .returning('id');
           const measured = await server.measure(() => download(`${server.url}/portal/demo/documents/shared/${doc.id}/download`, cookie));
-          console.log(`      shared 50 MB: live JS heap + buffers grew ${measured.growthMb.toFixed(1)} MB at peak (${measured.samples} samples), RSS ${measured.rssGrowthMb.toFixed(1)} MB`);
+          console.log(
+            `      shared 50 MB: live JS heap + buffers grew ${measured.growthMb.toFixed(1)} MB at peak (${measured.samples} samples), RSS ${measured.rssGrowthMb.toFixed(1)} MB`,
+          );
           expect(measured.result.status).to.equal(200);
           expect(measured.result.bytes).to.equal(FIFTY_MB);
           expect(measured.growthMb).to.be.lessThan(BOUND_MB);
@@ -154,7 +183,9 @@ describe('large files and file services', function () {
             db.off('query', started).off('query-response', ended);
           }
           expect(maxInFlight, 'chunk queries in flight at once').to.equal(1);
-          expect(chunkQueries, 'one query per CHUNKS_PER_READ chunks of 128 KB').to.equal(FIFTY_MB / (DATABASE_CHUNK_BYTES * CHUNKS_PER_READ));
+          expect(chunkQueries, 'one query per CHUNKS_PER_READ chunks of 128 KB').to.equal(
+            FIFTY_MB / (DATABASE_CHUNK_BYTES * CHUNKS_PER_READ),
+          );
         });
       }
     });
@@ -183,7 +214,9 @@ describe('large files and file services', function () {
     });
 
     const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(path.join(dir, entry.name)) : [entry.name]));
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(path.join(dir, entry.name)) : [entry.name],
+      );
     const upload = async (content: Buffer, name: string) => {
       const token = csrfFrom((await maria.get('/portal/demo/documents').expect(200)).text);
       return maria.post('/portal/demo/documents/uploads').field('_csrf', token).attach('file', content, name);
@@ -204,7 +237,10 @@ describe('large files and file services', function () {
       const before = files(root).length;
       const page = await maria.get('/portal/demo/messages').expect(200);
       const token = csrfFrom(page.text);
-      const res = await maria.post(`/portal/demo/messages?_csrf=${encodeURIComponent(token)}`).field('body', 'see attached').attach('attachments', Buffer.from(`${EICAR}\n`), 'note.txt');
+      const res = await maria
+        .post(`/portal/demo/messages?_csrf=${encodeURIComponent(token)}`)
+        .field('body', 'see attached')
+        .attach('attachments', Buffer.from(`${EICAR}\n`), 'note.txt');
       expect(res.status).to.equal(400);
       expect(res.text).to.contain('refused by the virus check');
       expect(files(root).length).to.equal(before);

@@ -33,7 +33,16 @@ describe('client list pages on a client with many records', function () {
     client = await signedInAgent(h.agent(), 'demo', login);
     clientId = Number(h.crm.staffLogins.clients.find((l) => l.workspaceSlug === 'demo' && l.email.toLowerCase() === login.email)!.clientId);
     // Spread over the workspace's companies, the signed-in one among them, in every status.
-    await seedScaleData(h.crm.db, 'demo', { companies: 1, contactsPerCompany: 1, invoices: 2_000, offers: 4_000, tasks: 2_000, documents: 2_000, sessions: 10, activity: 10 });
+    await seedScaleData(h.crm.db, 'demo', {
+      companies: 1,
+      contactsPerCompany: 1,
+      invoices: 2_000,
+      offers: 4_000,
+      tasks: 2_000,
+      documents: 2_000,
+      sessions: 10,
+      activity: 10,
+    });
   });
   after(async function () {
     await h?.close();
@@ -53,14 +62,23 @@ describe('client list pages on a client with many records', function () {
   }
 
   it('the dashboard sums the open invoices from their stored totals, reading no line and no payment', async function () {
-    const { count } = (await h.crm.db('invoices').where({ client_id: clientId }).whereIn('status', ['sent', 'overdue']).count<{ count: string }[]>({ count: '*' }))[0]!;
-    expect(Number(count), 'the client\'s open invoices').to.be.greaterThan(100);
+    const { count } = (
+      await h.crm
+        .db('invoices')
+        .where({ client_id: clientId })
+        .whereIn('status', ['sent', 'overdue'])
+        .count<{ count: string }[]>({ count: '*' })
+    )[0]!;
+    expect(Number(count), "the client's open invoices").to.be.greaterThan(100);
     const { result: page, recorded } = await recordedDuring(h.crm.db, () => client.get('/portal/demo').expect(200));
     expect(page.text, 'the outstanding balance').to.match(/[$€£]\s?[\d,]+\.\d\d/);
     const statements = recorded.filter((q) => /\bby_currency\b/.test(q.sql));
     expect(statements, `the summary's statement among ${recorded.length}`).to.have.length(1);
     const tables = tablesRead(await analyzed(h.crm.sessionPool, statements[0]!));
     expect([...tables], 'the open invoices').to.include('invoices');
-    expect([...tables].filter((table) => table === 'invoice_items' || table === 'payments'), 'lines or payments read').to.deep.equal([]);
+    expect(
+      [...tables].filter((table) => table === 'invoice_items' || table === 'payments'),
+      'lines or payments read',
+    ).to.deep.equal([]);
   });
 });

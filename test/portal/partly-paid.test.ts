@@ -23,8 +23,13 @@ async function pdfText(pdf: Buffer): Promise<string> {
   }
 }
 
-
-const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ');
 
 describe('a part-paid invoice', function () {
   this.timeout(120_000);
@@ -37,7 +42,10 @@ describe('a part-paid invoice', function () {
     // Make sure the invoice has a payment but a balance left (openInvoiceOf leaves more than 100 cents due).
     await h.crm.db('payments').insert({ invoice_id: Number(invoice.id), amount_cents: 50, method: 'bank_transfer', reference: 'part' });
     // The due date in the future, so "Overdue" does not stand in for the payment state.
-    await h.crm.db('invoices').where({ id: Number(invoice.id) }).update({ due_date: '2099-12-31' });
+    await h.crm
+      .db('invoices')
+      .where({ id: Number(invoice.id) })
+      .update({ due_date: '2099-12-31' });
     href = `/portal/demo/invoices/${invoice.id}`;
   });
   after(async function () {

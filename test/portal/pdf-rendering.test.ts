@@ -24,7 +24,6 @@ function pdfText(pdf: Buffer): string {
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
 
-
 /** Renders and cache hits while `work` runs. */
 async function counted<T>(work: () => Promise<T>): Promise<{ result: T; renders: number; hits: number }> {
   const before = { ...pdfRenderStats };
@@ -122,7 +121,11 @@ describe('PDF rendering: a worker thread, and a cache keyed by what makes the by
       expect(rebranded.renders).to.equal(1);
       expect(Buffer.compare(rebranded.result.body as Buffer, before.body as Buffer)).to.not.equal(0);
     } finally {
-      if (had) await h.crm.db('workspace_client_portal_settings').where({ workspace_id: workspaceId }).update({ primary_color: had.primary_color });
+      if (had)
+        await h.crm
+          .db('workspace_client_portal_settings')
+          .where({ workspace_id: workspaceId })
+          .update({ primary_color: had.primary_color });
       else await h.crm.db('workspace_client_portal_settings').where({ workspace_id: workspaceId }).delete();
       await h.crm.portal.workspaceChanged(workspaceId);
     }
@@ -162,9 +165,16 @@ describe('PDF rendering: a worker thread, and a cache keyed by what makes the by
     const thread = pdfRenderStats.lastThreadId;
     // A 1×1 PNG whose image stream fails zlib's check: pdfkit's inflate throws outside its
     // try/catch, which on the event loop would take the whole server down.
-    const corrupt = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2a3a3a30000000049454e44ae426082', 'hex');
+    const corrupt = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2a3a3a30000000049454e44ae426082',
+      'hex',
+    );
     let failure: unknown = null;
-    await renderPdfFor(scope, model({ title: 'Broken logo', brand: { name: 'Acme', color: '#2f5bd3', logo: corrupt } })).catch((err: unknown) => { failure = err; });
+    await renderPdfFor(scope, model({ title: 'Broken logo', brand: { name: 'Acme', color: '#2f5bd3', logo: corrupt } })).catch(
+      (err: unknown) => {
+        failure = err;
+      },
+    );
     expect(String(failure)).to.contain('incorrect data check');
     const next = await counted(() => renderPdfFor(scope, model({ title: 'After the broken logo' })));
     expect(next.renders).to.equal(1);

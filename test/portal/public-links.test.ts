@@ -10,7 +10,13 @@ import { realisticStrokes } from '../support/signature.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 
-const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ');
 const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
 
 describe('public links and the staff record page', function () {
@@ -23,13 +29,21 @@ describe('public links and the staff record page', function () {
   before(async function () {
     h = await startPortalHarness();
     staff = await signedInStaffAgent(h, 'demo');
-    northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
     // Decisions by link are off until a workspace allows them; most tests here need them on.
     await linkDecisions(true);
   });
 
   async function linkDecisions(on: boolean) {
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: northwind.workspace_id, allow_public_link_decisions: on }).onConflict('workspace_id').merge();
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: northwind.workspace_id, allow_public_link_decisions: on })
+      .onConflict('workspace_id')
+      .merge();
     await h.crm.portal.workspaceChanged(String(northwind.workspace_id));
   }
   after(async function () {
@@ -41,10 +55,23 @@ describe('public links and the staff record page', function () {
 
   async function openProposal() {
     seq += 1;
-    const [row] = await h.crm.db('proposals')
-      .insert({ workspace_id: northwind.workspace_id, client_id: northwind.id, number: `PUB-${seq}`, title: 'Brand refresh', body: 'Logo and colours.', status: 'sent', currency: 'USD', valid_until: '2099-12-31', sent_at: new Date() })
+    const [row] = await h.crm
+      .db('proposals')
+      .insert({
+        workspace_id: northwind.workspace_id,
+        client_id: northwind.id,
+        number: `PUB-${seq}`,
+        title: 'Brand refresh',
+        body: 'Logo and colours.',
+        status: 'sent',
+        currency: 'USD',
+        valid_until: '2099-12-31',
+        sent_at: new Date(),
+      })
       .returning('id');
-    await h.crm.db('proposal_items').insert({ proposal_id: row.id, position: 1, description: 'Logo design', quantity: 1, unit_price_cents: 250_000 });
+    await h.crm
+      .db('proposal_items')
+      .insert({ proposal_id: row.id, position: 1, description: 'Logo design', quantity: 1, unit_price_cents: 250_000 });
     return String(row.id);
   }
 
@@ -53,7 +80,11 @@ describe('public links and the staff record page', function () {
   /** Creates a link from the staff page and reads its URL back from the page (as a person copies it). */
   async function createLink(kind: string, id: string, form: Record<string, string> = { days: '30', allowDecision: 'on' }): Promise<string> {
     const page = await staff.get(recordPath(kind, id)).expect(200);
-    const res = await staff.post(`${recordPath(kind, id)}/links`).type('form').send({ _csrf: csrfFrom(page.text), ...form }).expect(303);
+    const res = await staff
+      .post(`${recordPath(kind, id)}/links`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ...form })
+      .expect(303);
     const after = await staff.get(res.headers.location!.split('#')[0]!).expect(200);
     const urls = [...after.text.matchAll(/value="(https?:\/\/[^"]+\/portal\/demo\/p\/[A-Za-z0-9_-]{43})"/g)].map((m) => m[1]!);
     expect(urls.length).to.be.greaterThan(0);
@@ -77,29 +108,73 @@ describe('public links and the staff record page', function () {
     expect(pdf.headers['content-type']).to.match(/application\/pdf/);
 
     // Errors keep what was typed; then the decision with a typed name, email and a drawn signature.
-    const bad = await visitor.post(`${link}/accept`).type('form').send({ _csrf: csrfFrom(page.text), typedName: 'Dan Ng', email: 'not-an-email', fingerprint: fingerprintIn(page.text) }).expect(400);
+    const bad = await visitor
+      .post(`${link}/accept`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), typedName: 'Dan Ng', email: 'not-an-email', fingerprint: fingerprintIn(page.text) })
+      .expect(400);
     expect(textOf(bad.text)).to.include('Enter a valid email address').and.include('Tick the box');
     expect(bad.text).to.include('value="Dan Ng"');
-    const ok = await visitor.post(`${link}/accept`).type('form').set('User-Agent', 'link-visitor')
-      .send({ _csrf: csrfFrom(page.text), typedName: 'Dan Ng', email: 'Dan@Northwind.test', consent: 'yes', fingerprint: fingerprintIn(page.text), signatureStrokes: JSON.stringify(realisticStrokes(400, 120, 60)) })
+    const ok = await visitor
+      .post(`${link}/accept`)
+      .type('form')
+      .set('User-Agent', 'link-visitor')
+      .send({
+        _csrf: csrfFrom(page.text),
+        typedName: 'Dan Ng',
+        email: 'Dan@Northwind.test',
+        consent: 'yes',
+        fingerprint: fingerprintIn(page.text),
+        signatureStrokes: JSON.stringify(realisticStrokes(400, 120, 60)),
+      })
       .expect(303);
     const after = textOf((await visitor.get(ok.headers.location!).expect(200)).text);
     expect(after).to.include('Accepted on').and.include('by Dan Ng (dan@northwind.test) through a shared link');
-    expect(await h.crm.db('proposals').where({ id: Number(id) }).first('status')).to.deep.equal({ status: 'accepted' });
+    expect(
+      await h.crm
+        .db('proposals')
+        .where({ id: Number(id) })
+        .first('status'),
+    ).to.deep.equal({ status: 'accepted' });
     const decision = await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first();
-    expect(decision).to.include({ method: 'public_link', typed_name: 'Dan Ng', email: 'dan@northwind.test', client_user_id: null, user_agent: 'link-visitor', public_link_id: stored.id });
+    expect(decision).to.include({
+      method: 'public_link',
+      typed_name: 'Dan Ng',
+      email: 'dan@northwind.test',
+      client_user_id: null,
+      user_agent: 'link-visitor',
+      public_link_id: stored.id,
+    });
     expect(decision.signature_strokes).to.deep.equal(realisticStrokes(400, 120, 60));
 
-    const accesses = await h.crm.db('portal_public_link_accesses').where({ link_id: stored.id }).orderBy('id').select('action', 'user_agent', 'ip');
+    const accesses = await h.crm
+      .db('portal_public_link_accesses')
+      .where({ link_id: stored.id })
+      .orderBy('id')
+      .select('action', 'user_agent', 'ip');
     expect(accesses.map((a) => a.action)).to.include.members(['opened', 'pdf', 'accepted']);
     expect(accesses.every((a) => a.ip)).to.equal(true);
 
     // Staff: the evidence, the fingerprint check, the access log; then an edit in the CRM is flagged.
     const record = textOf((await staff.get(recordPath('proposal', id)).expect(200)).text);
-    expect(record).to.include('Dan Ng').and.include('Public link').and.include('still matches').and.include(decision.snapshot_sha256).and.include('link-visitor');
-    await staff.get(`${recordPath('proposal', id)}/signature.png`).expect(200).expect('content-type', /image\/png/);
-    await staff.get(`${recordPath('proposal', id)}/signed.pdf`).expect(200).expect('content-type', /application\/pdf/);
-    await h.crm.db('proposal_items').where({ proposal_id: Number(id) }).update({ quantity: 2 });
+    expect(record)
+      .to.include('Dan Ng')
+      .and.include('Public link')
+      .and.include('still matches')
+      .and.include(decision.snapshot_sha256)
+      .and.include('link-visitor');
+    await staff
+      .get(`${recordPath('proposal', id)}/signature.png`)
+      .expect(200)
+      .expect('content-type', /image\/png/);
+    await staff
+      .get(`${recordPath('proposal', id)}/signed.pdf`)
+      .expect(200)
+      .expect('content-type', /application\/pdf/);
+    await h.crm
+      .db('proposal_items')
+      .where({ proposal_id: Number(id) })
+      .update({ quantity: 2 });
     expect(textOf((await staff.get(recordPath('proposal', id)).expect(200)).text)).to.include('Changed after it was accepted on');
   });
 
@@ -109,9 +184,16 @@ describe('public links and the staff record page', function () {
     const expiring = await createLink('proposal', id);
     const revoked = await createLink('proposal', id);
     const rows = await h.crm.db('portal_public_links').where({ subject_id: id }).orderBy('id').select('id');
-    await h.crm.db('portal_public_links').where({ id: rows[1].id }).update({ expires_at: new Date(Date.now() - 1000) });
+    await h.crm
+      .db('portal_public_links')
+      .where({ id: rows[1].id })
+      .update({ expires_at: new Date(Date.now() - 1000) });
     const page = await staff.get(recordPath('proposal', id)).expect(200);
-    await staff.post(`${recordPath('proposal', id)}/links/${rows[2].id}/revoke`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    await staff
+      .post(`${recordPath('proposal', id)}/links/${rows[2].id}/revoke`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
 
     const visitor = h.agent();
     const unknown = `/portal/demo/p/${'A'.repeat(43)}`;
@@ -124,12 +206,30 @@ describe('public links and the staff record page', function () {
 
     // The switch takes proposal links away with the section.
     const settings = await staff.get('/settings/client-portal').expect(200);
-    await staff.post('/settings/client-portal').type('form').send({ _csrf: csrfFrom(settings.text), showInvoices: 'on', showTasks: 'on', loginWithCode: 'on', loginWithPassword: 'on' }).expect(303);
+    await staff
+      .post('/settings/client-portal')
+      .type('form')
+      .send({ _csrf: csrfFrom(settings.text), showInvoices: 'on', showTasks: 'on', loginWithCode: 'on', loginWithPassword: 'on' })
+      .expect(303);
     try {
       await visitor.get(live).expect(404);
     } finally {
       const again = await staff.get('/settings/client-portal').expect(200);
-      await staff.post('/settings/client-portal').type('form').send({ _csrf: csrfFrom(again.text), showProposals: 'on', showInvoices: 'on', showTasks: 'on', allowComments: 'on', allowMessaging: 'on', allowPublicLinkDecisions: 'on', loginWithCode: 'on', loginWithPassword: 'on' }).expect(303);
+      await staff
+        .post('/settings/client-portal')
+        .type('form')
+        .send({
+          _csrf: csrfFrom(again.text),
+          showProposals: 'on',
+          showInvoices: 'on',
+          showTasks: 'on',
+          allowComments: 'on',
+          allowMessaging: 'on',
+          allowPublicLinkDecisions: 'on',
+          loginWithCode: 'on',
+          loginWithPassword: 'on',
+        })
+        .expect(303);
     }
     await visitor.get(live).expect(200);
   });
@@ -145,7 +245,11 @@ describe('public links and the staff record page', function () {
     const seen = await visitor.get(viewOnly).expect(200);
     expect(seen.text).to.not.include(`${viewOnly}/accept`);
     const token = csrfFrom((await visitor.get('/portal/demo/sign-in').expect(200)).text);
-    const refused = await visitor.post(`${viewOnly}/accept`).type('form').send({ _csrf: token, typedName: 'Dan Ng', email: 'dan@northwind.test', consent: 'yes', fingerprint: '0'.repeat(64) }).expect(403);
+    const refused = await visitor
+      .post(`${viewOnly}/accept`)
+      .type('form')
+      .send({ _csrf: token, typedName: 'Dan Ng', email: 'dan@northwind.test', consent: 'yes', fingerprint: '0'.repeat(64) })
+      .expect(403);
     expect(textOf(refused.text)).to.include('Accepting or declining is not available through this link.');
     expect(await h.crm.db('portal_offer_decisions').where({ offer_id: id })).to.have.length(0);
     const stored = await h.crm.db('portal_public_links').where({ subject_id: id }).first('expires_at', 'created_at');
@@ -162,17 +266,43 @@ describe('public links and the staff record page', function () {
       expect(page.text).to.not.include(`${link}/accept`).and.not.include(`${link}/decline`).and.not.include('name="fingerprint"');
       expect(textOf(page.text)).to.include('Accepting or declining is not available through this link.');
       const token = csrfFrom((await visitor.get('/portal/demo/sign-in').expect(200)).text);
-      for (const [action, form] of [['accept', { typedName: 'Dan Ng', email: 'dan@northwind.test', consent: 'yes' }], ['decline', { email: 'dan@northwind.test', note: 'No' }]] as const) {
-        const refused = await visitor.post(`${link}/${action}`).type('form').send({ _csrf: token, ...form, fingerprint: '0'.repeat(64) }).expect(403);
+      for (const [action, form] of [
+        ['accept', { typedName: 'Dan Ng', email: 'dan@northwind.test', consent: 'yes' }],
+        ['decline', { email: 'dan@northwind.test', note: 'No' }],
+      ] as const) {
+        const refused = await visitor
+          .post(`${link}/${action}`)
+          .type('form')
+          .send({ _csrf: token, ...form, fingerprint: '0'.repeat(64) })
+          .expect(403);
         expect(textOf(refused.text)).to.include('Accepting or declining is not available through this link.');
       }
       expect(await h.crm.db('portal_offer_decisions').where({ offer_id: id })).to.have.length(0);
-      expect(await h.crm.db('proposals').where({ id: Number(id) }).first('status')).to.deep.equal({ status: 'sent' });
+      expect(
+        await h.crm
+          .db('proposals')
+          .where({ id: Number(id) })
+          .first('status'),
+      ).to.deep.equal({ status: 'sent' });
 
       // The admin allows it on the settings page: the same link now offers the forms.
       const settings = await staff.get('/settings/client-portal').expect(200);
       expect(settings.text).to.include('name="allowPublicLinkDecisions"').and.include('Off: public links are read-only.');
-      await staff.post('/settings/client-portal').type('form').send({ _csrf: csrfFrom(settings.text), showProposals: 'on', showInvoices: 'on', showTasks: 'on', allowComments: 'on', allowMessaging: 'on', allowPublicLinkDecisions: 'on', loginWithCode: 'on', loginWithPassword: 'on' }).expect(303);
+      await staff
+        .post('/settings/client-portal')
+        .type('form')
+        .send({
+          _csrf: csrfFrom(settings.text),
+          showProposals: 'on',
+          showInvoices: 'on',
+          showTasks: 'on',
+          allowComments: 'on',
+          allowMessaging: 'on',
+          allowPublicLinkDecisions: 'on',
+          loginWithCode: 'on',
+          loginWithPassword: 'on',
+        })
+        .expect(303);
       const after = await visitor.get(link).expect(200);
       expect(after.text).to.include(`${link}/accept`).and.include(`${link}/decline`);
       expect(textOf(after.text)).to.not.include('not available through this link');
@@ -192,7 +322,7 @@ describe('public links and the staff record page', function () {
     expect(limited).to.equal(2);
   });
 
-  it('shows staff the client\'s page read-only without creating a client session', async function () {
+  it("shows staff the client's page read-only without creating a client session", async function () {
     const id = await openProposal();
     const res = await staff.get(`${recordPath('proposal', id)}/as-client`).expect(200);
     const text = textOf(res.text);
@@ -205,7 +335,7 @@ describe('public links and the staff record page', function () {
     await maria.get(`/portal/demo/proposals/${id}`).expect(200);
   });
 
-  it('is linked from the CRM\'s own proposal and invoice pages', async function () {
+  it("is linked from the CRM's own proposal and invoice pages", async function () {
     const id = await openProposal();
     const crmPage = await staff.get(`/proposals/${id}`).expect(200);
     expect(crmPage.text).to.include(`href="${recordPath('proposal', id)}"`);
@@ -213,7 +343,7 @@ describe('public links and the staff record page', function () {
     expect((await staff.get(`/invoices/${invoice.id}`).expect(200)).text).to.include(`href="${recordPath('invoice', String(invoice.id))}"`);
   });
 
-  it('answers 404 for another client\'s or workspace\'s record on the staff page', async function () {
+  it("answers 404 for another client's or workspace's record on the staff page", async function () {
     const id = await openProposal();
     const other = await h.crm.db('clients').where({ workspace_id: northwind.workspace_id }).whereNot({ id: northwind.id }).first('id');
     await staff.get(`/settings/client-portal/records/proposal/${other.id}/${id}`).expect(404);

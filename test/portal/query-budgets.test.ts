@@ -39,7 +39,9 @@ describe('query budgets per request', function () {
   it('the workspace is read again only after a change is announced', async function () {
     await h.crm.portal.workspaceChanged((await h.crm.adapter.workspaces.findBySlug('demo'))!.id);
     const cold = await expectBudget('branding.css after a change', 2, () => h.agent().get('/portal/demo/branding.css').expect(200));
-    expect(cold.sql.join('\n')).to.match(/from "workspaces"/).and.match(/from "workspace_client_portal_settings"/);
+    expect(cold.sql.join('\n'))
+      .to.match(/from "workspaces"/)
+      .and.match(/from "workspace_client_portal_settings"/);
     await expectBudget('branding.css again', 0, () => h.agent().get('/portal/demo/branding.css').expect(200));
   });
 
@@ -53,17 +55,30 @@ describe('query budgets per request', function () {
     const agent = h.agent();
     const page = await agent.get('/portal/demo/sign-in').expect(200);
     const counted = await expectBudget('POST sign-in/password', 9, () =>
-      agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303),
+      agent
+        .post('/portal/demo/sign-in/password')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password })
+        .expect(303),
     );
-    expect(counted.sql.filter((sql) => /^INSERT INTO "client_sessions"/i.test(sql)), 'session writes').to.have.length(1);
-    expect(counted.sql.filter((sql) => /^(select|update) .*"client_sessions" where sid/i.test(sql)), 'session reads and touches').to.have.length(0);
+    expect(
+      counted.sql.filter((sql) => /^INSERT INTO "client_sessions"/i.test(sql)),
+      'session writes',
+    ).to.have.length(1);
+    expect(
+      counted.sql.filter((sql) => /^(select|update) .*"client_sessions" where sid/i.test(sql)),
+      'session reads and touches',
+    ).to.have.length(0);
   });
 
   it('dashboard: the session with its client user, the contact, one read of the summary with the open proposals, quotations and invoices, the latest documents and the open tasks, and the unread messages; no session touch', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
     await agent.get('/portal/demo/').expect(200);
     const counted = await expectBudget('GET dashboard', 4, () => agent.get('/portal/demo/').expect(200));
-    expect(counted.sql.some((sql) => /^update "client_sessions"/i.test(sql)), 'session touch').to.equal(false);
+    expect(
+      counted.sql.some((sql) => /^update "client_sessions"/i.test(sql)),
+      'session touch',
+    ).to.equal(false);
   });
 
   it('account: the session with its client user, the contact, the session list and the message-email choice', async function () {
@@ -82,44 +97,72 @@ describe('query budgets per request', function () {
     const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     const agent = h.agent();
     const page = await agent.get('/signin').expect(200);
-    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
+    await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password })
+      .expect(303);
     await agent.get('/settings/client-portal').expect(200);
     const counted = await expectBudget('GET admin settings', 5, () => agent.get('/settings/client-portal').expect(200));
-    expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
+    expect(
+      counted.sql.filter((sql) => /from "workspaces"/i.test(sql)),
+      'workspace reads',
+    ).to.have.length(0);
   });
 
   it('admin confirmation before disabling a client user: the CRM session and staff user, the header (notifications, unread messages) and the client user; the workspace from the cache', async function () {
     const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     const agent = h.agent();
     const page = await agent.get('/signin').expect(200);
-    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
+    await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password })
+      .expect(303);
     const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const user = await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).first('id');
     const confirm = `/settings/client-portal/clients/${String(user.id)}/disable`;
     await agent.get(confirm).expect(200);
     const counted = await expectBudget('GET disable confirmation', 5, () => agent.get(confirm).expect(200));
-    expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
+    expect(
+      counted.sql.filter((sql) => /from "workspaces"/i.test(sql)),
+      'workspace reads',
+    ).to.have.length(0);
   });
 
   async function staffAgent() {
     const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     const agent = h.agent();
     const page = await agent.get('/signin').expect(200);
-    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
+    await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password })
+      .expect(303);
     return agent;
   }
 
   it('admin confirmation before revoking a public link: the CRM session and staff user, the header, the record with its lines (one read), its client and its links; the workspace from the cache', async function () {
     const agent = await staffAgent();
     const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
-    const proposal = await h.crm.db('proposals').where({ workspace_id: Number(demo.id), status: 'sent' }).first('id', 'client_id');
+    const proposal = await h.crm
+      .db('proposals')
+      .where({ workspace_id: Number(demo.id), status: 'sent' })
+      .first('id', 'client_id');
     const record = `/settings/client-portal/records/proposal/${String(proposal.client_id)}/${String(proposal.id)}`;
     const page = await agent.get(record).expect(200);
-    await agent.post(`${record}/links`).type('form').send({ _csrf: csrfFrom(page.text), days: '7' }).expect(303);
+    await agent
+      .post(`${record}/links`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), days: '7' })
+      .expect(303);
     const confirm = /href="([^"]+\/links\/[^"/]+\/revoke)"/.exec((await agent.get(record).expect(200)).text)![1]!;
     await agent.get(confirm).expect(200);
     const counted = await expectBudget('GET revoke link confirmation', 7, () => agent.get(confirm).expect(200));
-    expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
+    expect(
+      counted.sql.filter((sql) => /from "workspaces"/i.test(sql)),
+      'workspace reads',
+    ).to.have.length(0);
   });
 
   it('admin confirmation before resetting two-factor: the CRM session and staff user, the header, the client user and whether two-factor is on; the workspace from the cache', async function () {
@@ -132,6 +175,9 @@ describe('query budgets per request', function () {
     const confirm = `/settings/client-portal/clients/${String(user.id)}/two-factor/reset`;
     await agent.get(confirm).expect(200);
     const counted = await expectBudget('GET two-factor reset confirmation', 6, () => agent.get(confirm).expect(200));
-    expect(counted.sql.filter((sql) => /from "workspaces"/i.test(sql)), 'workspace reads').to.have.length(0);
+    expect(
+      counted.sql.filter((sql) => /from "workspaces"/i.test(sql)),
+      'workspace reads',
+    ).to.have.length(0);
   });
 });

@@ -52,19 +52,33 @@ describe('query plans on scale data', function () {
     const { recorded } = await recordedDuring(h.crm.db, async () => {
       const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
       const client = await signedInAgent(h.agent(), 'demo', login);
-      for (const path of ['', 'account', 'proposals', 'quotations', 'invoices', 'documents', 'tasks', 'messages']) await client.get(`/portal/demo/${path}`).expect(200);
+      for (const path of ['', 'account', 'proposals', 'quotations', 'invoices', 'documents', 'tasks', 'messages'])
+        await client.get(`/portal/demo/${path}`).expect(200);
       const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
       const admin = h.agent();
       const page = await admin.get('/signin').expect(200);
-      await admin.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
-      for (const path of ['/settings/client-portal', '/settings/client-portal/clients', '/settings/client-portal/activity']) await admin.get(path).expect(200);
+      await admin
+        .post('/signin')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password })
+        .expect(303);
+      for (const path of ['/settings/client-portal', '/settings/client-portal/clients', '/settings/client-portal/activity'])
+        await admin.get(path).expect(200);
     });
     return recorded;
   }
 
   it('reads no large table sequentially and never starts the JIT compiler', async function () {
-    expect([...large], 'the seed made large tables').to.include.members(['invoices', 'proposals', 'quotations', 'client_sessions', 'client_activity_logs']);
-    const statements = (await recordPages()).filter((q) => /^\s*(select|with|update|delete)\b/i.test(q.sql) && !ACCEPTED.some((re) => re.test(q.sql.trim())));
+    expect([...large], 'the seed made large tables').to.include.members([
+      'invoices',
+      'proposals',
+      'quotations',
+      'client_sessions',
+      'client_activity_logs',
+    ]);
+    const statements = (await recordPages()).filter(
+      (q) => /^\s*(select|with|update|delete)\b/i.test(q.sql) && !ACCEPTED.some((re) => re.test(q.sql.trim())),
+    );
     expect(statements.length).to.be.greaterThan(10);
     const problems: string[] = [];
     for (const statement of statements) {

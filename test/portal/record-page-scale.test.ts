@@ -24,8 +24,19 @@ describe('the staff record page on a busy client', function () {
     staff = await signedInStaffAgent(h, 'demo');
     const login = h.crm.staffLogins.clients.find((l) => l.workspaceSlug === 'demo')!;
     [workspaceId, clientId] = [login.workspaceId, login.clientId];
-    const [row] = await h.crm.db('proposals')
-      .insert({ workspace_id: Number(workspaceId), client_id: Number(clientId), number: 'BUSY-1', title: 'Busy client', body: 'Much else going on.', status: 'sent', currency: 'USD', valid_until: '2099-12-31', sent_at: new Date() })
+    const [row] = await h.crm
+      .db('proposals')
+      .insert({
+        workspace_id: Number(workspaceId),
+        client_id: Number(clientId),
+        number: 'BUSY-1',
+        title: 'Busy client',
+        body: 'Much else going on.',
+        status: 'sent',
+        currency: 'USD',
+        valid_until: '2099-12-31',
+        sent_at: new Date(),
+      })
       .returning('id');
     proposalId = String(row.id);
     recordPath = `/settings/client-portal/records/proposal/${clientId}/${proposalId}`;
@@ -34,17 +45,22 @@ describe('the staff record page on a busy client', function () {
     await h?.close();
   });
 
-  const log = (event: string, details: string, ip: string, count: number) => h.crm.db.raw(
-    `insert into client_activity_logs (workspace_id, client_id, event, details, ip) select ?, ?, ?, ${details}, ? from generate_series(1, ?) as n`,
-    [workspaceId, clientId, event, ip, count],
-  );
+  const log = (event: string, details: string, ip: string, count: number) =>
+    h.crm.db.raw(
+      `insert into client_activity_logs (workspace_id, client_id, event, details, ip) select ?, ?, ?, ${details}, ? from generate_series(1, ?) as n`,
+      [workspaceId, clientId, event, ip, count],
+    );
 
-  it('reads the record\'s own activity and its links\' newest accesses, not the client\'s whole history', async function () {
+  it("reads the record's own activity and its links' newest accesses, not the client's whole history", async function () {
     await log('offer.viewed', `jsonb_build_object('kind', 'proposal', 'offerId', '${proposalId}')`, RECORD_IP, 3);
     // Two links (say, a second one sent to someone else), each opened many times.
     for (const days of ['30', '60']) {
       const page = await staff.get(recordPath).expect(200);
-      await staff.post(`${recordPath}/links`).type('form').send({ _csrf: csrfFrom(page.text), days }).expect(303);
+      await staff
+        .post(`${recordPath}/links`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), days })
+        .expect(303);
     }
     const links = await h.crm.db('portal_public_links').where({ workspace_id: workspaceId, subject_id: proposalId }).pluck('id');
     expect(links).to.have.length(2);

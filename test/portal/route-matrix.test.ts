@@ -16,7 +16,9 @@ import type { MatrixRoute, MatrixWorld } from '../route-matrix/matrix.ts';
 type Agent = ReturnType<typeof supertest.agent>;
 
 const MATRIX_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../route-matrix');
-const routeFiles = readdirSync(MATRIX_DIR).filter((name) => name.endsWith('.routes.ts')).sort();
+const routeFiles = readdirSync(MATRIX_DIR)
+  .filter((name) => name.endsWith('.routes.ts'))
+  .sort();
 const matrix: MatrixRoute[] = (
   await Promise.all(routeFiles.map(async (name) => ((await import(path.join(MATRIX_DIR, name))) as { routes: MatrixRoute[] }).routes))
 ).flat();
@@ -37,7 +39,13 @@ describe('route isolation matrix', function () {
     h = await startPortalHarness({ enabledFor: ['demo', 'acme'] });
     // The same database and secret with the portal switched off for demo: the owner's own
     // session cookie is presented to it.
-    flagOff = await bootReferenceCrm({ databaseUrl: h.database.url, port: 0, sessionSecret: SESSION_SECRET, flagsFile: flagsFileFor(['acme']), quiet: true });
+    flagOff = await bootReferenceCrm({
+      databaseUrl: h.database.url,
+      port: 0,
+      sessionSecret: SESSION_SECRET,
+      flagsFile: flagsFileFor(['acme']),
+      quiet: true,
+    });
     const login = (slug: string, email: string) => {
       const found = h.crm.clientLogins.find((l) => l.workspaceSlug === slug && l.email === email);
       if (!found) throw new Error(`no seeded login ${email} in ${slug}`);
@@ -55,7 +63,11 @@ describe('route isolation matrix', function () {
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     staff = h.agent();
     const page = await staff.get('/signin').expect(200);
-    await staff.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password }).expect(303);
+    await staff
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
+      .expect(303);
   });
   after(async function () {
     await flagOff?.close();
@@ -72,7 +84,10 @@ describe('route isolation matrix', function () {
 
   async function send(agent: Agent, route: MatrixRoute, url: string, csrf: string | null) {
     if (route.method === 'GET') return agent.get(url);
-    return agent.post(url).type('form').send({ ...(route.form ?? {}), ...(csrf ? { _csrf: csrf } : {}) });
+    return agent
+      .post(url)
+      .type('form')
+      .send({ ...(route.form ?? {}), ...(csrf ? { _csrf: csrf } : {}) });
   }
 
   /** Saves the admin settings with every switch on except these. */
@@ -86,8 +101,14 @@ describe('route isolation matrix', function () {
   it('lists every client route of the portal, and only routes that exist', function () {
     const listed = new Set(matrix.map(key));
     const mounted = new Set(h.crm.portal.routes.client.map(key));
-    expect([...mounted].filter((r) => !listed.has(r)), 'client routes missing from test/route-matrix').to.deep.equal([]);
-    expect([...listed].filter((r) => !mounted.has(r)), 'matrix entries for routes that do not exist').to.deep.equal([]);
+    expect(
+      [...mounted].filter((r) => !listed.has(r)),
+      'client routes missing from test/route-matrix',
+    ).to.deep.equal([]);
+    expect(
+      [...listed].filter((r) => !mounted.has(r)),
+      'matrix entries for routes that do not exist',
+    ).to.deep.equal([]);
   });
 
   // A form sent without a session of this workspace is refused: 401/403, or (a signed-in-only form
@@ -133,7 +154,11 @@ describe('route isolation matrix', function () {
       it('does not exist while the flag is off: 404 and no cookie', async function () {
         const url = `/portal/demo${await route.url(world)}`;
         const cookies = (await owner.get('/portal/demo/account')).request.cookies;
-        const res = await supertest(flagOff.url)[route.method === 'GET' ? 'get' : 'post'](url).set('Cookie', cookies ?? '').type('form').send(route.form ?? {});
+        const res = await supertest(flagOff.url)
+          [route.method === 'GET' ? 'get' : 'post'](url)
+          .set('Cookie', cookies ?? '')
+          .type('form')
+          .send(route.form ?? {});
         expect(res.status, url).to.equal(404);
         expect(cookieNamed(res, 'portal.sid')).to.equal(undefined);
       });

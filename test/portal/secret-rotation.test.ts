@@ -35,9 +35,14 @@ describe('rotating the session secret', function () {
     await database?.drop();
   });
 
-  const boot = (sessionSecret: string, previousSessionSecrets: string[] = []) => startPortalHarness({ database, boot: { sessionSecret, previousSessionSecrets } });
+  const boot = (sessionSecret: string, previousSessionSecrets: string[] = []) =>
+    startPortalHarness({ database, boot: { sessionSecret, previousSessionSecrets } });
   const totp = () => new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(totpSecret) });
-  const storedCiphertext = async () => String((await h!.crm.db('client_two_factor').where({ workspace_id: workspaceId, client_user_id: userId }).first('secret_ciphertext')).secret_ciphertext);
+  const storedCiphertext = async () =>
+    String(
+      (await h!.crm.db('client_two_factor').where({ workspace_id: workspaceId, client_user_id: userId }).first('secret_ciphertext'))
+        .secret_ciphertext,
+    );
 
   /** Password, then an app code: answers the second factor's POST. */
   async function signInWithApp(code: string) {
@@ -45,7 +50,10 @@ describe('rotating the session secret', function () {
     const first = await postPasswordSignIn(agent, 'demo', login);
     expect(first.headers.location).to.equal('/portal/demo/sign-in/two-factor');
     const page = await agent.get('/portal/demo/sign-in/two-factor').expect(200);
-    return agent.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(page.text), code });
+    return agent
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code });
   }
 
   it('under A: sets up two-factor and keeps a signed-in session', async function () {
@@ -57,7 +65,10 @@ describe('rotating the session secret', function () {
     const signedIn = await postPasswordSignIn(agent, 'demo', login);
     const page = await agent.get('/portal/demo/account/two-factor/setup').expect(200);
     totpSecret = /id="setup-secret">([A-Z2-7 ]+)</.exec(page.text)![1]!.replace(/ /g, '');
-    const done = await agent.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrfFrom(page.text), code: totp().generate(), currentPassword: login.password });
+    const done = await agent
+      .post('/portal/demo/account/two-factor/setup')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: totp().generate(), currentPassword: login.password });
     expect(done.status, done.text).to.equal(303);
     const shown = await agent.get(String(done.headers.location)).expect(200);
     recovery = [...shown.text.matchAll(/<li><code>([a-z0-9]{5}-[a-z0-9]{5})<\/code><\/li>/g)].map((m) => m[1]!);
@@ -86,7 +97,10 @@ describe('rotating the session secret', function () {
     const agent = h.agent();
     await postPasswordSignIn(agent, 'demo', login);
     const page = await agent.get('/portal/demo/sign-in/two-factor').expect(200);
-    const byRecovery = await agent.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(page.text), code: recovery[0] });
+    const byRecovery = await agent
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: recovery[0] });
     expect(byRecovery.status, byRecovery.text).to.equal(303);
   });
 

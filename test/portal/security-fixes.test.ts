@@ -71,7 +71,9 @@ describe('sign-in security fixes', function () {
 
     async function signInStatus(agent: Agent, login: { email: string; password: string }) {
       const csrf = await formToken(agent, '/portal/demo/sign-in');
-      return (await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrf, email: login.email, password: login.password })).status;
+      return (
+        await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: csrf, email: login.email, password: login.password })
+      ).status;
     }
   });
 
@@ -83,11 +85,19 @@ describe('sign-in security fixes', function () {
       const agent = await signedInAgent(h.agent(), 'demo', login);
       const csrf = await formToken(agent, '/portal/demo/account');
       const next = 'a-changed-password-2026';
-      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrf, currentPassword: login.password, password: next, confirmPassword: next }).expect(303);
+      await agent
+        .post('/portal/demo/account/password')
+        .type('form')
+        .send({ _csrf: csrf, currentPassword: login.password, password: next, confirmPassword: next })
+        .expect(303);
       await h.agent().get(link).expect(410);
       // Back to the demo password, for the other tests.
       const back = await formToken(agent, '/portal/demo/account');
-      await agent.post('/portal/demo/account/password').type('form').send({ _csrf: back, currentPassword: next, password: login.password, confirmPassword: login.password }).expect(303);
+      await agent
+        .post('/portal/demo/account/password')
+        .type('form')
+        .send({ _csrf: back, currentPassword: next, password: login.password, confirmPassword: login.password })
+        .expect(303);
     });
 
     it('an accepted invitation voids the reset link sent meanwhile, and a reset voids the invitation', async function () {
@@ -104,7 +114,11 @@ describe('sign-in security fixes', function () {
       const reset = await requestReset(email);
       const agent = h.agent();
       const csrf = csrfFrom((await agent.get(invitation).expect(200)).text);
-      await agent.post(invitation).type('form').send({ _csrf: csrf, password: 'accepted-password-1', confirmPassword: 'accepted-password-1' }).expect(303);
+      await agent
+        .post(invitation)
+        .type('form')
+        .send({ _csrf: csrf, password: 'accepted-password-1', confirmPassword: 'accepted-password-1' })
+        .expect(303);
       await h.agent().get(reset).expect(410);
 
       // Reset used → the invitation link sent before stops working.
@@ -114,7 +128,11 @@ describe('sign-in security fixes', function () {
       const reset2 = await requestReset(email2);
       const other = h.agent();
       const csrf2 = csrfFrom((await other.get(reset2).expect(200)).text);
-      await other.post(reset2).type('form').send({ _csrf: csrf2, password: 'reset-password-2', confirmPassword: 'reset-password-2' }).expect(303);
+      await other
+        .post(reset2)
+        .type('form')
+        .send({ _csrf: csrf2, password: 'reset-password-2', confirmPassword: 'reset-password-2' })
+        .expect(303);
       await h.agent().get(invitation2).expect(410);
     });
   });
@@ -126,9 +144,16 @@ describe('sign-in security fixes', function () {
       const csrf = await formToken(agent, '/portal/demo/account');
       const next = 'never-set-password-2026';
       for (let i = 0; i < 5; i++) {
-        await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrf, currentPassword: `guess-${i}`, password: next, confirmPassword: next }).expect(400);
+        await agent
+          .post('/portal/demo/account/password')
+          .type('form')
+          .send({ _csrf: csrf, currentPassword: `guess-${i}`, password: next, confirmPassword: next })
+          .expect(400);
       }
-      const right = await agent.post('/portal/demo/account/password').type('form').send({ _csrf: csrf, currentPassword: login.password, password: next, confirmPassword: next });
+      const right = await agent
+        .post('/portal/demo/account/password')
+        .type('form')
+        .send({ _csrf: csrf, currentPassword: login.password, password: next, confirmPassword: next });
       expect(right.status).to.equal(429);
       expect(Number(right.headers['retry-after'])).to.be.within(1, 15 * 60);
       expect(right.text).to.match(/Too many wrong passwords\. Try again in \d+ minutes?\./);
@@ -173,7 +198,14 @@ describe('sign-in security fixes', function () {
 
     it('answers a code request without waiting for the mail server (SMTP down: 200, the email waits in the outbox)', async function () {
       const database = await createSeededTestDatabase();
-      const crm = await bootReferenceCrm({ databaseUrl: database.url, port: 0, smtpUrl: 'smtp://127.0.0.1:1', sessionSecret: 's'.repeat(48), flagsFile: flagsFileFor(['demo']), quiet: true });
+      const crm = await bootReferenceCrm({
+        databaseUrl: database.url,
+        port: 0,
+        smtpUrl: 'smtp://127.0.0.1:1',
+        sessionSecret: 's'.repeat(48),
+        flagsFile: flagsFileFor(['demo']),
+        quiet: true,
+      });
       try {
         const login = crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
         const agent = (await import('supertest')).default.agent(crm.url);
@@ -207,7 +239,10 @@ describe('sign-in security fixes', function () {
       // The code in that one email works: no later request replaced it.
       const code = /\b(\d{6})\b/.exec(h.smtp.messages.find((m) => m.to.includes(login.email))!.subject)![1]!;
       const verifyCsrf = await formToken(agent, '/portal/demo/sign-in/code');
-      const signedIn = await agent.post('/portal/demo/sign-in/code/verify').type('form').send({ _csrf: verifyCsrf, email: login.email, code });
+      const signedIn = await agent
+        .post('/portal/demo/sign-in/code/verify')
+        .type('form')
+        .send({ _csrf: verifyCsrf, email: login.email, code });
       expect(signedIn.status).to.equal(303);
     });
   });

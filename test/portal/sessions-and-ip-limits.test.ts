@@ -38,17 +38,25 @@ describe('sessions ended by a new password, and the per-IP sign-in limits', func
 
   async function setPasswordThrough(agent: Agent, link: string, password: string) {
     const form = await agent.get(link).expect(200);
-    await agent.post(link).type('form').send({ _csrf: csrfFrom(form.text), password, confirmPassword: password }).expect(303);
+    await agent
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password })
+      .expect(303);
   }
 
-  it('a password reset ends the client\'s other sessions and keeps the resetting browser signed in', async function () {
+  it("a password reset ends the client's other sessions and keeps the resetting browser signed in", async function () {
     const login = demoLogins()[1]!;
     const elsewhere = await signedIn(login.email, login.password);
     const alsoElsewhere = await signedIn(login.email, login.password);
 
     const resetting = h.agent();
     const page = await resetting.get('/portal/demo/password/forgot').expect(200);
-    await resetting.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(page.text), email: login.email }).expect(200);
+    await resetting
+      .post('/portal/demo/password/forgot')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: login.email })
+      .expect(200);
     const link = linkFrom((await h.smtp.waitForMessage((m) => m.to.includes(login.email), 10_000)).text, '/password/reset/');
     await setPasswordThrough(resetting, link, 'reset-ends-sessions-1');
 
@@ -71,10 +79,18 @@ describe('sessions ended by a new password, and the per-IP sign-in limits', func
     // Before accepting, the invited contact signs in with an emailed code on another device.
     const withCode = h.agent();
     const signInPage = await withCode.get('/portal/demo/sign-in').expect(200);
-    await withCode.post('/portal/demo/sign-in/code').type('form').send({ _csrf: csrfFrom(signInPage.text), email }).expect(200);
+    await withCode
+      .post('/portal/demo/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrfFrom(signInPage.text), email })
+      .expect(200);
     const code = sixDigitCode((await h.smtp.waitForMessage((m) => m.to.includes(email) && /\d{6}/.test(m.subject), 10_000)).subject);
     const codePage = await withCode.get('/portal/demo/sign-in/code').expect(200);
-    await withCode.post('/portal/demo/sign-in/code/verify').type('form').send({ _csrf: csrfFrom(codePage.text), email, code }).expect(303);
+    await withCode
+      .post('/portal/demo/sign-in/code/verify')
+      .type('form')
+      .send({ _csrf: csrfFrom(codePage.text), email, code })
+      .expect(303);
     await withCode.get('/portal/demo/').expect(200);
 
     const accepting = h.agent();
@@ -90,14 +106,24 @@ describe('sessions ended by a new password, and the per-IP sign-in limits', func
     const token = csrfFrom(page.text);
     const statuses: number[] = [];
     for (let i = 0; i < count; i++) {
-      statuses.push((await agent.post(path).type('form').send({ _csrf: token, ...fields(i) })).status);
+      statuses.push(
+        (
+          await agent
+            .post(path)
+            .type('form')
+            .send({ _csrf: token, ...fields(i) })
+        ).status,
+      );
     }
     return statuses;
   }
 
   it('refuses password attempts from one address past its limit, each for another email', async function () {
     const limit = SIGN_IN_LIMITS.attemptsPerIp.points;
-    const statuses = await spray('/portal/demo/sign-in/password', '/portal/demo/sign-in', limit + 1, (i) => ({ email: `spray-${i}@example.test`, password: 'wrong-password-1' }));
+    const statuses = await spray('/portal/demo/sign-in/password', '/portal/demo/sign-in', limit + 1, (i) => ({
+      email: `spray-${i}@example.test`,
+      password: 'wrong-password-1',
+    }));
     expect(statuses.slice(0, limit)).to.deep.equal(Array(limit).fill(401));
     expect(statuses[limit]).to.equal(429);
     // The right password does not get through from that address either.
@@ -107,21 +133,28 @@ describe('sessions ended by a new password, and the per-IP sign-in limits', func
 
   it('refuses code requests from one address past its limit, each for another email', async function () {
     const limit = SIGN_IN_LIMITS.codeRequestsPerIp.points;
-    const statuses = await spray('/portal/demo/sign-in/code', '/portal/demo/sign-in', limit + 1, (i) => ({ email: `code-spray-${i}@example.test` }));
+    const statuses = await spray('/portal/demo/sign-in/code', '/portal/demo/sign-in', limit + 1, (i) => ({
+      email: `code-spray-${i}@example.test`,
+    }));
     expect(statuses.slice(0, limit)).to.deep.equal(Array(limit).fill(200));
     expect(statuses[limit]).to.equal(429);
   });
 
   it('refuses code checks from one address past its limit, each for another email', async function () {
     const limit = SIGN_IN_LIMITS.codeChecksPerIp.points;
-    const statuses = await spray('/portal/demo/sign-in/code/verify', '/portal/demo/sign-in/code', limit + 1, (i) => ({ email: `check-spray-${i}@example.test`, code: '123456' }));
+    const statuses = await spray('/portal/demo/sign-in/code/verify', '/portal/demo/sign-in/code', limit + 1, (i) => ({
+      email: `check-spray-${i}@example.test`,
+      code: '123456',
+    }));
     expect(statuses.slice(0, limit)).to.deep.equal(Array(limit).fill(401));
     expect(statuses[limit]).to.equal(429);
   });
 
   it('refuses reset requests from one address past its limit, each for another email', async function () {
     const limit = SIGN_IN_LIMITS.resetRequestsPerIp.points;
-    const statuses = await spray('/portal/demo/password/forgot', '/portal/demo/password/forgot', limit + 1, (i) => ({ email: `reset-spray-${i}@example.test` }));
+    const statuses = await spray('/portal/demo/password/forgot', '/portal/demo/password/forgot', limit + 1, (i) => ({
+      email: `reset-spray-${i}@example.test`,
+    }));
     expect(statuses.slice(0, limit)).to.deep.equal(Array(limit).fill(200));
     expect(statuses[limit]).to.equal(429);
   });

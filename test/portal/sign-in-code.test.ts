@@ -25,7 +25,10 @@ describe('sign-in with a one-time code', function () {
 
   async function requestCode(agent: ReturnType<PortalHarness['agent']>, address = email) {
     const page = await agent.get('/portal/demo/sign-in').expect(200);
-    return agent.post('/portal/demo/sign-in/code').type('form').send({ _csrf: csrfFrom(page.text), email: address });
+    return agent
+      .post('/portal/demo/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: address });
   }
 
   async function codeFor(address = email) {
@@ -35,7 +38,10 @@ describe('sign-in with a one-time code', function () {
 
   async function verify(agent: ReturnType<PortalHarness['agent']>, code: string, address = email) {
     const page = await agent.get('/portal/demo/sign-in/code').expect(200);
-    return agent.post('/portal/demo/sign-in/code/verify').type('form').send({ _csrf: csrfFrom(page.text), email: address, code });
+    return agent
+      .post('/portal/demo/sign-in/code/verify')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: address, code });
   }
 
   it('signs in with the code from the email and regenerates the session', async function () {
@@ -52,7 +58,11 @@ describe('sign-in with a one-time code', function () {
     expect(signedIn.status).to.equal(303);
     expect(signedIn.headers.location).to.equal('/portal/demo/');
     const after = cookieNamed(signedIn, 'portal.sid') ?? '';
-    expect(after).to.match(/^portal\.sid=/).and.to.match(/HttpOnly/i).and.to.match(/SameSite=Lax/i).and.to.match(/Path=\/portal/);
+    expect(after)
+      .to.match(/^portal\.sid=/)
+      .and.to.match(/HttpOnly/i)
+      .and.to.match(/SameSite=Lax/i)
+      .and.to.match(/Path=\/portal/);
     expect(after.split(';')[0]).to.not.equal(before.split(';')[0]);
 
     const dashboard = await agent.get('/portal/demo/').expect(200);
@@ -83,7 +93,10 @@ describe('sign-in with a one-time code', function () {
     const agent = h.agent();
     await requestCode(agent);
     const code = await codeFor();
-    await h.crm.db('client_login_codes').whereNull('consumed_at').update({ expires_at: h.crm.db.raw("now() - interval '1 minute'") });
+    await h.crm
+      .db('client_login_codes')
+      .whereNull('consumed_at')
+      .update({ expires_at: h.crm.db.raw("now() - interval '1 minute'") });
     const res = await verify(agent, code);
     expect(res.status).to.equal(401);
   });
@@ -126,7 +139,11 @@ describe('sign-in with a one-time code', function () {
     const known = await requestCode(agent, email);
     const unknown = await requestCode(agent, 'nobody-here@example.com');
     expect(unknown.status).to.equal(known.status);
-    const strip = (html: string) => html.replace(/value="[^"]*"/g, '').replaceAll(email, '').replaceAll('nobody-here@example.com', '');
+    const strip = (html: string) =>
+      html
+        .replace(/value="[^"]*"/g, '')
+        .replaceAll(email, '')
+        .replaceAll('nobody-here@example.com', '');
     expect(strip(unknown.text)).to.equal(strip(known.text));
     await h.smtp.waitForMessage((m) => m.to.includes(email), 5000);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -152,7 +169,12 @@ describe('sign-in with a one-time code', function () {
     await requestCode(agent);
     const code = await codeFor();
     await verify(agent, code);
-    const events = await h.crm.db('client_activity_logs').where({ email }).orderBy('id', 'desc').limit(5).select('event', 'ip', 'user_agent', 'details');
+    const events = await h.crm
+      .db('client_activity_logs')
+      .where({ email })
+      .orderBy('id', 'desc')
+      .limit(5)
+      .select('event', 'ip', 'user_agent', 'details');
     const kinds = events.map((e) => e.event);
     expect(kinds).to.include('sign_in.succeeded');
     expect(kinds).to.include('sign_in_code.requested');

@@ -34,11 +34,19 @@ describe('sign-in with a password, resets and invitations', function () {
     const dashboard = await agent.get('/portal/demo/').expect(200);
     expect(dashboard.text).to.contain(login.name.split(' ')[0]);
 
-    const out = await agent.post('/portal/demo/sign-out').type('form').send({ _csrf: csrfFrom(dashboard.text) });
+    const out = await agent
+      .post('/portal/demo/sign-out')
+      .type('form')
+      .send({ _csrf: csrfFrom(dashboard.text) });
     expect(out.status).to.equal(303);
     expect(out.headers.location).to.equal('/portal/demo/sign-in?notice=signed-out');
     await agent.get('/portal/demo/').expect(303);
-    const events = await h.crm.db('client_activity_logs').where({ email: login.email }).orderBy('id', 'desc').limit(2).select('event', 'ip', 'user_agent');
+    const events = await h.crm
+      .db('client_activity_logs')
+      .where({ email: login.email })
+      .orderBy('id', 'desc')
+      .limit(2)
+      .select('event', 'ip', 'user_agent');
     expect(events.map((e) => e.event)).to.deep.equal(['sign_out', 'sign_in.succeeded']);
     for (const event of events) expect(event.ip).to.be.a('string').and.not.be.empty;
   });
@@ -85,19 +93,28 @@ describe('sign-in with a password, resets and invitations', function () {
   it('resets a forgotten password through a single-use emailed link', async function () {
     const agent = h.agent();
     const page = await agent.get('/portal/demo/password/forgot').expect(200);
-    const sent = await agent.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(page.text), email: login.email });
+    const sent = await agent
+      .post('/portal/demo/password/forgot')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: login.email });
     expect(sent.status).to.equal(200);
     expect(sent.text).to.contain('If that email belongs to a client account here');
     const message = await h.smtp.waitForMessage((m) => m.to.includes(login.email), 5000);
     const link = linkFrom(message.text, '/password/reset/');
 
     const form = await agent.get(link).expect(200);
-    const tooShort = await agent.post(link).type('form').send({ _csrf: csrfFrom(form.text), password: 'short', confirmPassword: 'short' });
+    const tooShort = await agent
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), password: 'short', confirmPassword: 'short' });
     expect(tooShort.status).to.equal(400);
     expect(tooShort.text).to.contain('at least 10 characters');
 
     const newPassword = 'a-brand-new-password-1';
-    const done = await agent.post(link).type('form').send({ _csrf: csrfFrom(form.text), password: newPassword, confirmPassword: newPassword });
+    const done = await agent
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), password: newPassword, confirmPassword: newPassword });
     expect(done.status).to.equal(303);
     await agent.get('/portal/demo/').expect(200);
 
@@ -116,16 +133,26 @@ describe('sign-in with a password, resets and invitations', function () {
     const reset = await h.agent();
     const p2 = await reset.get('/portal/demo/password/forgot');
     h.smtp.clear();
-    await reset.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(p2.text), email: login.email });
+    await reset
+      .post('/portal/demo/password/forgot')
+      .type('form')
+      .send({ _csrf: csrfFrom(p2.text), email: login.email });
     const link2 = linkFrom((await h.smtp.waitForMessage((m) => m.to.includes(login.email), 5000)).text, '/password/reset/');
     const f2 = await reset.get(link2);
-    await reset.post(link2).type('form').send({ _csrf: csrfFrom(f2.text), password: login.password, confirmPassword: login.password }).expect(303);
+    await reset
+      .post(link2)
+      .type('form')
+      .send({ _csrf: csrfFrom(f2.text), password: login.password, confirmPassword: login.password })
+      .expect(303);
   });
 
   it('answers a reset request for an unknown email the same way and sends nothing', async function () {
     const agent = h.agent();
     const page = await agent.get('/portal/demo/password/forgot');
-    const res = await agent.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(page.text), email: 'stranger@example.com' });
+    const res = await agent
+      .post('/portal/demo/password/forgot')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: 'stranger@example.com' });
     expect(res.status).to.equal(200);
     expect(res.text).to.contain('If that email belongs to a client account here');
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -136,10 +163,17 @@ describe('sign-in with a password, resets and invitations', function () {
     const agent = h.agent();
     const page = await agent.get('/portal/demo/password/forgot');
     for (let i = 0; i < 3; i++) {
-      await agent.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(page.text), email: login.email }).expect(200);
+      await agent
+        .post('/portal/demo/password/forgot')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: login.email })
+        .expect(200);
       await h.afterRepeatWindow();
     }
-    const limited = await agent.post('/portal/demo/password/forgot').type('form').send({ _csrf: csrfFrom(page.text), email: login.email });
+    const limited = await agent
+      .post('/portal/demo/password/forgot')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: login.email });
     expect(limited.status).to.equal(429);
     expect(Number(limited.headers['retry-after'])).to.be.within(1, 3600);
     expect(limited.text).to.match(/Try again in \d+ minutes/);
@@ -162,11 +196,17 @@ describe('sign-in with a password, resets and invitations', function () {
     const form = await agent.get(link).expect(200);
     expect(form.text).to.contain(contact.email.toLowerCase());
     const password = 'invited-client-password';
-    const res = await agent.post(link).type('form').send({ _csrf: csrfFrom(form.text), password, confirmPassword: password });
+    const res = await agent
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password });
     expect(res.status).to.equal(303);
     const dashboard = await agent.get('/portal/demo/').expect(200);
     expect(dashboard.text).to.contain(contact.name.split(' ')[0]);
-    const [user] = await h.crm.db('client_users').where({ contact_id: contact.id, workspace_id: workspace.id }).select('status', 'password_hash');
+    const [user] = await h.crm
+      .db('client_users')
+      .where({ contact_id: contact.id, workspace_id: workspace.id })
+      .select('status', 'password_hash');
     expect(user.status).to.equal('active');
     expect(user.password_hash).to.match(/^\$argon2id\$/);
     await h.agent().get(link).expect(410);

@@ -22,7 +22,11 @@ describe('the accept form and a drawn signature', function () {
     h = await startPortalHarness();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(h.agent(), 'demo', login);
-    northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
   });
   after(async function () {
     await h?.close();
@@ -30,10 +34,23 @@ describe('the accept form and a drawn signature', function () {
 
   async function openProposal(): Promise<{ path: string; id: string }> {
     sequence += 1;
-    const [row] = await h.crm.db('proposals')
-      .insert({ workspace_id: northwind.workspace_id, client_id: northwind.id, number: `SIG-${sequence}`, title: 'Shop relaunch', body: 'Design and build.', status: 'sent', currency: 'EUR', valid_until: '2099-12-31', sent_at: new Date() })
+    const [row] = await h.crm
+      .db('proposals')
+      .insert({
+        workspace_id: northwind.workspace_id,
+        client_id: northwind.id,
+        number: `SIG-${sequence}`,
+        title: 'Shop relaunch',
+        body: 'Design and build.',
+        status: 'sent',
+        currency: 'EUR',
+        valid_until: '2099-12-31',
+        sent_at: new Date(),
+      })
       .returning('id');
-    await h.crm.db('proposal_items').insert({ proposal_id: row.id, position: 1, description: 'Design', quantity: 1, unit_price_cents: 420_000 });
+    await h.crm
+      .db('proposal_items')
+      .insert({ proposal_id: row.id, position: 1, description: 'Design', quantity: 1, unit_price_cents: 420_000 });
     return { path: `/portal/demo/proposals/${row.id}`, id: String(row.id) };
   }
 
@@ -50,8 +67,11 @@ describe('the accept form and a drawn signature', function () {
     const form = (await maria.get(`${path}/accept`).expect(200)).text;
     // The drawing area is hidden until the script wires it, so without JavaScript only the name is offered.
     expect(form).to.match(/<div class="field signature" data-signature hidden>/);
-    await maria.post(`${path}/accept`).type('form')
-      .send({ _csrf: csrfFrom(form), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form), signatureStrokes: '' }).expect(303);
+    await maria
+      .post(`${path}/accept`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form), signatureStrokes: '' })
+      .expect(303);
     const row = await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first('signature_png', 'signature_strokes', 'typed_name');
     expect(row).to.deep.equal({ signature_png: null, signature_strokes: null, typed_name: 'Maria García' });
   });
@@ -61,7 +81,13 @@ describe('the accept form and a drawn signature', function () {
     const form = (await maria.get(`${path}/accept`).expect(200)).text;
     expect(form).to.include('name="signatureStrokes"');
     const strokes = realisticStrokes();
-    const body = new URLSearchParams({ _csrf: csrfFrom(form), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form), signatureStrokes: JSON.stringify(strokes) }).toString();
+    const body = new URLSearchParams({
+      _csrf: csrfFrom(form),
+      typedName: 'Maria García',
+      consent: 'yes',
+      fingerprint: fingerprintIn(form),
+      signatureStrokes: JSON.stringify(strokes),
+    }).toString();
     console.log(`      form with a three-stroke signature (${strokes.s.flat().length / 2} points): ${(body.length / 1024).toFixed(1)} KB`);
     await maria.post(`${path}/accept`).type('form').send(body).expect(303);
     const row = await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first('signature_png', 'signature_strokes', 'typed_name');
@@ -75,7 +101,11 @@ describe('the accept form and a drawn signature', function () {
     // The evidence: the staff record page's image and the signed PDF.
     const staff = await signedInStaffAgent(h, 'demo');
     const record = `/settings/client-portal/records/proposal/${northwind.id}/${id}`;
-    const image = await staff.get(`${record}/signature.png`).buffer(true).expect(200).expect('content-type', /image\/png/);
+    const image = await staff
+      .get(`${record}/signature.png`)
+      .buffer(true)
+      .expect(200)
+      .expect('content-type', /image\/png/);
     expect(Buffer.from(image.body as Buffer).equals(png)).to.equal(true);
     const pdf = await maria.get(`${path}/signed.pdf`).buffer(true).expect(200).expect('content-type', /pdf/);
     expect((pdf.body as Buffer).toString('latin1')).to.match(/\/Subtype \/Image/);
@@ -84,15 +114,25 @@ describe('the accept form and a drawn signature', function () {
   it('refuses strokes past the bounds or outside the canvas with the form shown again, what was typed kept', async function () {
     const { path, id } = await openProposal();
     const form = (await maria.get(`${path}/accept`).expect(200)).text;
-    const post = (signatureStrokes: string) => maria.post(`${path}/accept`).type('form')
-      .send({ _csrf: csrfFrom(form), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form), signatureStrokes });
+    const post = (signatureStrokes: string) =>
+      maria
+        .post(`${path}/accept`)
+        .type('form')
+        .send({ _csrf: csrfFrom(form), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form), signatureStrokes });
     const outside = realisticStrokes();
     outside.s[0]![1] = 5000;
-    for (const bad of ['{"v":1', JSON.stringify(outside), JSON.stringify({ ...realisticStrokes(), s: [[1, 2, 3]] }), JSON.stringify({ ...realisticStrokes(), s: [['1', 2]] })]) {
+    for (const bad of [
+      '{"v":1',
+      JSON.stringify(outside),
+      JSON.stringify({ ...realisticStrokes(), s: [[1, 2, 3]] }),
+      JSON.stringify({ ...realisticStrokes(), s: [['1', 2]] }),
+    ]) {
       const res = await post(bad).expect(400);
       expect(res.text).to.include('value="Maria García"').and.include('checked');
       // Named beside the drawing area, and linked from the summary to it; the bad strokes are not sent back.
-      expect(res.text).to.match(/<p class="field-error" id="decision-signature-error">The drawn signature could not be read\./).and.include('href="#decision-signature"');
+      expect(res.text)
+        .to.match(/<p class="field-error" id="decision-signature-error">The drawn signature could not be read\./)
+        .and.include('href="#decision-signature"');
       expect(res.text).to.include('name="signatureStrokes" value=""');
     }
     const tooMany = realisticStrokes(600, 200, 2000);
@@ -105,8 +145,11 @@ describe('the accept form and a drawn signature', function () {
     const { path } = await openProposal();
     const form = (await maria.get(`${path}/accept`).expect(200)).text;
     const strokes = JSON.stringify(realisticStrokes());
-    const res = await maria.post(`${path}/accept`).type('form')
-      .send({ _csrf: csrfFrom(form), typedName: 'Maria García', fingerprint: fingerprintIn(form), signatureStrokes: strokes }).expect(400);
+    const res = await maria
+      .post(`${path}/accept`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form), typedName: 'Maria García', fingerprint: fingerprintIn(form), signatureStrokes: strokes })
+      .expect(400);
     const kept = /name="signatureStrokes" value="([^"]*)"/.exec(res.text)?.[1] ?? '';
     expect(kept.replace(/&#34;/g, '"')).to.equal(strokes);
   });
@@ -115,7 +158,13 @@ describe('the accept form and a drawn signature', function () {
     const { path, id } = await openProposal();
     const form = (await maria.get(`${path}/accept`).expect(200)).text;
     const png = noisyPng(320, 260);
-    const body = new URLSearchParams({ _csrf: csrfFrom(form), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form), signature: `data:image/png;base64,${png.toString('base64')}` }).toString();
+    const body = new URLSearchParams({
+      _csrf: csrfFrom(form),
+      typedName: 'Maria García',
+      consent: 'yes',
+      fingerprint: fingerprintIn(form),
+      signature: `data:image/png;base64,${png.toString('base64')}`,
+    }).toString();
     expect(body.length).to.be.above(86 * 1024);
     await maria.post(`${path}/accept`).type('form').send(body).expect(303);
     const row = await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first('signature_png');
@@ -125,8 +174,16 @@ describe('the accept form and a drawn signature', function () {
   it('sends a form past even the accept cap back to its page with a message, never a bare 413 page', async function () {
     const { path, id } = await openProposal();
     const form = (await maria.get(`${path}/accept`).expect(200)).text;
-    const res = await maria.post(`${path}/accept`).type('form')
-      .send({ _csrf: csrfFrom(form), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form), note: 'n'.repeat(400 * 1024) });
+    const res = await maria
+      .post(`${path}/accept`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form),
+        typedName: 'Maria García',
+        consent: 'yes',
+        fingerprint: fingerprintIn(form),
+        note: 'n'.repeat(400 * 1024),
+      });
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal(`${path}/accept?refused=too_large`);
     const page = await maria.get(res.headers.location!).expect(200);
@@ -136,7 +193,10 @@ describe('the accept form and a drawn signature', function () {
 
   it('keeps the 32 KB cap on every other form', async function () {
     const account = (await maria.get('/portal/demo/account').expect(200)).text;
-    const res = await maria.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(account), name: 'x'.repeat(40 * 1024) });
+    const res = await maria
+      .post('/portal/demo/account/profile')
+      .type('form')
+      .send({ _csrf: csrfFrom(account), name: 'x'.repeat(40 * 1024) });
     expect(res.status).to.equal(413);
   });
 });

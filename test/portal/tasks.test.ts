@@ -31,7 +31,7 @@ describe('client tasks', function () {
 
   const taskId = async (title: string) => (await h.crm.db('tasks').where({ workspace_id: workspaceId, title }).first('id')).id as number;
 
-  it('lists Maria\'s own and company-wide open tasks, not a colleague\'s, with overdue marked and the record named', async function () {
+  it("lists Maria's own and company-wide open tasks, not a colleague's, with overdue marked and the record named", async function () {
     const html = (await agent.get('/portal/demo/tasks').expect(200)).text;
     expect(html).to.contain('Send brand assets (logo files and fonts)');
     expect(html).to.contain('Confirm the launch date');
@@ -40,14 +40,17 @@ describe('client tasks', function () {
     // Due yesterday (seed offset -1): overdue for a reader anywhere.
     const launchId = await taskId('Confirm the launch date');
     const launch = html.slice(html.lastIndexOf('<li', html.indexOf(`id="task-${launchId}">`)));
-    expect(launch.slice(0, launch.indexOf('</li>'))).to.contain('task--overdue').and.contain('Overdue').and.contain('Proposal ');
+    expect(launch.slice(0, launch.indexOf('</li>')))
+      .to.contain('task--overdue')
+      .and.contain('Overdue')
+      .and.contain('Proposal ');
     expect(html).to.contain('aria-current="page"');
     const done = (await agent.get('/portal/demo/tasks?tab=done').expect(200)).text;
     expect(done).to.contain('Set up staging server');
     expect(done).to.not.contain('Send brand assets');
   });
 
-  it('judges overdue by the reader\'s own today, in their time zone', async function () {
+  it("judges overdue by the reader's own today, in their time zone", async function () {
     const id = await taskId('Send brand assets (logo files and fonts)');
     const original = await h.crm.db('tasks').where({ id }).first('due_date');
     // Kiritimati (UTC+14) and Pago Pago (UTC−11) are always on different dates: due "today" in
@@ -57,7 +60,10 @@ describe('client tasks', function () {
     const samoaToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Pacific/Pago_Pago' }).format(now);
     await h.crm.db('tasks').where({ id }).update({ due_date: samoaToday });
     try {
-      const user = await h.crm.db('client_users').where({ workspace_id: String(workspaceId), email: MARIA }).first('id');
+      const user = await h.crm
+        .db('client_users')
+        .where({ workspace_id: String(workspaceId), email: MARIA })
+        .first('id');
       await h.crm.db('client_users').where({ id: user.id }).update({ time_zone: 'Pacific/Kiritimati' });
       const ahead = (await agent.get('/portal/demo/tasks').expect(200)).text;
       const row = (html: string) => {
@@ -79,13 +85,25 @@ describe('client tasks', function () {
   it('marks a task done and reopens it (post/redirect/get), logging both', async function () {
     const id = await taskId('Send brand assets (logo files and fonts)');
     const page = await agent.get('/portal/demo/tasks').expect(200);
-    const res = await agent.post(`/portal/demo/tasks/${id}/done`).type('form').send({ _csrf: csrfFrom(page.text), tab: 'open' }).expect(303);
+    const res = await agent
+      .post(`/portal/demo/tasks/${id}/done`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), tab: 'open' })
+      .expect(303);
     expect(res.headers.location).to.equal('/portal/demo/tasks?tab=open');
     expect((await h.crm.db('tasks').where({ id }).first('status')).status).to.equal('done');
     expect((await agent.get('/portal/demo/tasks').expect(200)).text).to.not.contain('Send brand assets');
-    await agent.post(`/portal/demo/tasks/${id}/reopen`).type('form').send({ _csrf: csrfFrom(page.text), tab: 'done' }).expect(303);
+    await agent
+      .post(`/portal/demo/tasks/${id}/reopen`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), tab: 'done' })
+      .expect(303);
     expect((await h.crm.db('tasks').where({ id }).first('status')).status).to.equal('open');
-    const events = await h.crm.db('client_activity_logs').whereIn('event', ['task.completed', 'task.reopened']).orderBy('id').select('event', 'details', 'client_id');
+    const events = await h.crm
+      .db('client_activity_logs')
+      .whereIn('event', ['task.completed', 'task.reopened'])
+      .orderBy('id')
+      .select('event', 'details', 'client_id');
     expect(events.map((e) => e.event)).to.deep.equal(['task.completed', 'task.reopened']);
     expect(events[0].details).to.include({ taskId: String(id) });
     expect(events[0].client_id).to.equal(String(clientId));
@@ -103,7 +121,12 @@ describe('client tasks', function () {
     expect(res.text).to.match(/^<div id="tasks">/);
     expect(res.text).to.not.contain('<html');
     expect(res.text).to.not.contain('Send brand assets');
-    await agent.post(`/portal/demo/tasks/${id}/reopen`).set({ 'X-CSRF-Token': csrfFrom(page.text) }).type('form').send({}).expect(303);
+    await agent
+      .post(`/portal/demo/tasks/${id}/reopen`)
+      .set({ 'X-CSRF-Token': csrfFrom(page.text) })
+      .type('form')
+      .send({})
+      .expect(303);
   });
 
   it('loses a task the host reassigned or deleted: gone from the list, its actions 404', async function () {
@@ -119,7 +142,10 @@ describe('client tasks', function () {
     } finally {
       await h.crm.db('tasks').where({ id }).update({ assigned_contact_id: null });
     }
-    const [gone] = await h.crm.db('tasks').insert({ workspace_id: workspaceId, client_id: clientId, title: 'Short-lived task', status: 'open' }).returning('id');
+    const [gone] = await h.crm
+      .db('tasks')
+      .insert({ workspace_id: workspaceId, client_id: clientId, title: 'Short-lived task', status: 'open' })
+      .returning('id');
     expect((await agent.get('/portal/demo/tasks').expect(200)).text).to.contain('Short-lived task');
     await h.crm.db('tasks').where({ id: gone.id }).delete();
     expect((await agent.get('/portal/demo/tasks').expect(200)).text).to.not.contain('Short-lived task');
@@ -136,7 +162,10 @@ describe('client tasks', function () {
   });
 
   it('speaks German to a reader who chose it', async function () {
-    const user = await h.crm.db('client_users').where({ workspace_id: String(workspaceId), email: MARIA }).first('id');
+    const user = await h.crm
+      .db('client_users')
+      .where({ workspace_id: String(workspaceId), email: MARIA })
+      .first('id');
     await h.crm.db('client_users').where({ id: user.id }).update({ locale: 'de' });
     try {
       const html = (await agent.get('/portal/demo/tasks').expect(200)).text;

@@ -11,7 +11,8 @@ import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from 
  * the transactions around them, are not the request's. These GET pages open no transaction and
  * write no activity.
  */
-const isRequestQuery = (sql: string) => !/portal_mail_outbox|portal_notification_dispatch|client_activity_logs|^(BEGIN|COMMIT|ROLLBACK);?$/i.test(sql.trim());
+const isRequestQuery = (sql: string) =>
+  !/portal_mail_outbox|portal_notification_dispatch|client_activity_logs|^(BEGIN|COMMIT|ROLLBACK);?$/i.test(sql.trim());
 
 describe('query budgets: two-factor and sign-in email pages', function () {
   let h: PortalHarness;
@@ -55,7 +56,11 @@ describe('query budgets: two-factor and sign-in email pages', function () {
   it('while the workspace requires two-factor: one more look-up per page (the dashboard as example)', async function () {
     const free = await counter.measure(() => agent.get('/portal/demo/').expect(200));
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspace.id, require_two_factor: true }).onConflict('workspace_id').merge(['require_two_factor']);
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: workspace.id, require_two_factor: true })
+      .onConflict('workspace_id')
+      .merge(['require_two_factor']);
     await h.crm.portal.workspaceChanged(workspace.id);
     try {
       await agent.get('/portal/demo/account/two-factor/setup').expect(200); // reloads the cached settings

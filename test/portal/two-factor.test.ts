@@ -43,7 +43,10 @@ describe('client two-factor authentication', function () {
   async function setUp(login: { email: string; password: string }) {
     const { agent, page, secret } = await openSetup(login);
     const code = totpFor(secret).generate();
-    const res = await agent.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrfFrom(page.text), code, currentPassword: login.password });
+    const res = await agent
+      .post('/portal/demo/account/two-factor/setup')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code, currentPassword: login.password });
     expect(res.status, res.text).to.equal(303);
     const shown = await agent.get(String(res.headers.location)).expect(200);
     const recovery = [...shown.text.matchAll(/<li><code>([a-z0-9]{5}-[a-z0-9]{5})<\/code><\/li>/g)].map((m) => m[1]!);
@@ -60,17 +63,29 @@ describe('client two-factor authentication', function () {
     expect(page.text).to.match(/<svg class="qr-code" role="img"[^>]*viewBox="0 0 \d+ \d+"/);
     expect(page.text).to.not.contain('style=');
     const csrf = csrfFrom(page.text);
-    const wrongCode = await agent.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrf, code: '000000', currentPassword: alice.password });
+    const wrongCode = await agent
+      .post('/portal/demo/account/two-factor/setup')
+      .type('form')
+      .send({ _csrf: csrf, code: '000000', currentPassword: alice.password });
     // 000000 could be the right code once in a million; the assertion names it if so.
     expect(wrongCode.status, 'the wrong code happened to be right').to.equal(400);
     expect(wrongCode.text).to.contain('That code is not right');
     const fresh = h.agent();
     await postPasswordSignIn(fresh, 'demo', alice);
     const freshPage = await fresh.get('/portal/demo/account/two-factor/setup').expect(200);
-    const wrongPassword = await fresh.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrfFrom(freshPage.text), code: totpFor(secret).generate(), currentPassword: 'not-my-password' });
+    const wrongPassword = await fresh
+      .post('/portal/demo/account/two-factor/setup')
+      .type('form')
+      .send({ _csrf: csrfFrom(freshPage.text), code: totpFor(secret).generate(), currentPassword: 'not-my-password' });
     expect(wrongPassword.status).to.equal(400);
     expect(wrongPassword.text).to.contain('That is not your current password.');
-    expect(await h.crm.db('client_two_factor').whereNotNull('enabled_at').count({ n: '*' }).then((r) => Number(r[0]!.n))).to.equal(0);
+    expect(
+      await h.crm
+        .db('client_two_factor')
+        .whereNotNull('enabled_at')
+        .count({ n: '*' })
+        .then((r) => Number(r[0]!.n)),
+    ).to.equal(0);
 
     const done = await setUp(alice);
     // Each session sets up a secret of its own (a set-up belongs to the session that started it).
@@ -112,13 +127,19 @@ describe('client two-factor authentication', function () {
     const page = await expectSecondFactorAsked(agent, first as never);
     expect(page.text).to.contain('autofocus');
     // The set-up code again: already used, refused (even if its 30 seconds are not over).
-    const replay = await agent.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(page.text), code: aliceSetupCode });
+    const replay = await agent
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: aliceSetupCode });
     expect(replay.status).to.equal(401);
     expect(replay.text).to.contain('already used');
     const step = Math.floor(Date.now() / 30_000) + 1;
     const next = totpFor(aliceSecret).generate({ timestamp: step * 30_000 });
     const sidBefore = (first.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('portal.sid='));
-    const ok = await agent.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(replay.text), code: next });
+    const ok = await agent
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(replay.text), code: next });
     expect(ok.status).to.equal(303);
     expect(ok.headers.location).to.equal('/portal/demo/account');
     // A new session id on completion.
@@ -128,7 +149,10 @@ describe('client two-factor authentication', function () {
     // The same code in another sign-in is refused too.
     const other = h.agent();
     const otherPage = await expectSecondFactorAsked(other, (await postPasswordSignIn(other, 'demo', alice)) as never);
-    const again = await other.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(otherPage.text), code: next });
+    const again = await other
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(otherPage.text), code: next });
     expect(again.status).to.equal(401);
     expect(await events('two_factor.passed', alice.email)).to.equal(1);
     expect(await events('two_factor.failed', alice.email)).to.equal(2);
@@ -138,30 +162,50 @@ describe('client two-factor authentication', function () {
     const agent = h.agent();
     const form = await agent.get('/portal/demo/sign-in').expect(200);
     h.smtp.clear();
-    await agent.post('/portal/demo/sign-in/code').type('form').send({ _csrf: csrfFrom(form.text), email: alice.email }).expect(200);
+    await agent
+      .post('/portal/demo/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), email: alice.email })
+      .expect(200);
     await h.crm.portal.drainOutbox();
     const mail = await h.smtp.waitForMessage((m) => m.to.includes(alice.email));
     const codePage = await agent.get('/portal/demo/sign-in/code').expect(200);
-    const verified = await agent.post('/portal/demo/sign-in/code/verify').type('form').send({ _csrf: csrfFrom(codePage.text), email: alice.email, code: sixDigitCode(mail.text) });
+    const verified = await agent
+      .post('/portal/demo/sign-in/code/verify')
+      .type('form')
+      .send({ _csrf: csrfFrom(codePage.text), email: alice.email, code: sixDigitCode(mail.text) });
     const page = await expectSecondFactorAsked(agent, verified as never);
-    const ok = await agent.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(page.text), code: aliceRecovery[0]!.toUpperCase() });
+    const ok = await agent
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: aliceRecovery[0]!.toUpperCase() });
     expect(ok.status).to.equal(303);
     await agent.get('/portal/demo/').expect(200);
 
     const other = h.agent();
     const otherPage = await expectSecondFactorAsked(other, (await postPasswordSignIn(other, 'demo', alice)) as never);
-    const reused = await other.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(otherPage.text), code: aliceRecovery[0] });
+    const reused = await other
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(otherPage.text), code: aliceRecovery[0] });
     expect(reused.status).to.equal(401);
-    const second = await other.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(reused.text), code: aliceRecovery[1] });
+    const second = await other
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(reused.text), code: aliceRecovery[1] });
     expect(second.status).to.equal(303);
     const status = await other.get('/portal/demo/account/two-factor').expect(200);
     expect(status.text).to.contain('8 recovery codes left.');
   });
 
-  it('lets the admin reset a client\'s two-factor after a confirmation page: logged, signed out, emailed', async function () {
+  it("lets the admin reset a client's two-factor after a confirmation page: logged, signed out, emailed", async function () {
     const signedIn = h.agent();
     const page = await expectSecondFactorAsked(signedIn, (await postPasswordSignIn(signedIn, 'demo', alice)) as never);
-    await signedIn.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(page.text), code: aliceRecovery[2] }).expect(303);
+    await signedIn
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: aliceRecovery[2] })
+      .expect(303);
     await signedIn.get('/portal/demo/').expect(200);
 
     const admin = await staffAgent('admin');
@@ -170,7 +214,10 @@ describe('client two-factor authentication', function () {
     const confirm = await admin.get(resetPath).expect(200);
     expect(confirm.text).to.contain(`Reset two-factor for ${alice.email}`);
     h.smtp.clear();
-    const done = await admin.post(resetPath).type('form').send({ _csrf: csrfFrom(confirm.text) });
+    const done = await admin
+      .post(resetPath)
+      .type('form')
+      .send({ _csrf: csrfFrom(confirm.text) });
     expect(done.status).to.equal(303);
     expect(done.headers.location).to.contain('notice=two-factor-reset');
     await h.crm.portal.drainOutbox();
@@ -190,7 +237,11 @@ describe('client two-factor authentication', function () {
     const login = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === role)!;
     const agent = h.agent();
     const page = await agent.get('/signin').expect(200);
-    await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password }).expect(303);
+    await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password })
+      .expect(303);
     return agent;
   }
 
@@ -223,15 +274,25 @@ describe('client two-factor authentication', function () {
       }
       const setupPage = await agent.get('/portal/demo/account/two-factor/setup').expect(200);
       expect(setupPage.text).to.contain('Your agency asks every client');
-      const post = await agent.post('/portal/demo/account/profile').type('form').send({ _csrf: csrfFrom(setupPage.text), name: 'Changed', phone: '' });
+      const post = await agent
+        .post('/portal/demo/account/profile')
+        .type('form')
+        .send({ _csrf: csrfFrom(setupPage.text), name: 'Changed', phone: '' });
       expect(post.status).to.equal(403);
       const secret = /id="setup-secret">([A-Z2-7 ]+)</.exec(setupPage.text)![1]!.replace(/ /g, '');
-      await agent.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrfFrom(setupPage.text), code: totpFor(secret).generate(), currentPassword: bob.password }).expect(303);
+      await agent
+        .post('/portal/demo/account/two-factor/setup')
+        .type('form')
+        .send({ _csrf: csrfFrom(setupPage.text), code: totpFor(secret).generate(), currentPassword: bob.password })
+        .expect(303);
       await agent.get('/portal/demo/').expect(200);
       // Required: it cannot be switched off.
       const status = await agent.get('/portal/demo/account/two-factor').expect(200);
       expect(status.text).to.contain('cannot be turned off');
-      const removed = await agent.post('/portal/demo/account/two-factor/remove').type('form').send({ _csrf: csrfFrom(status.text), currentPassword: bob.password });
+      const removed = await agent
+        .post('/portal/demo/account/two-factor/remove')
+        .type('form')
+        .send({ _csrf: csrfFrom(status.text), currentPassword: bob.password });
       expect(removed.status).to.equal(409);
     } finally {
       await setTwoFactorRule(admin, false);
@@ -242,11 +303,17 @@ describe('client two-factor authentication', function () {
     const agent = h.agent();
     let page = await expectSecondFactorAsked(agent, (await postPasswordSignIn(agent, 'demo', bob)) as never);
     for (let i = 0; i < 5; i++) {
-      const res = await agent.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(page.text), code: 'wrong-code' });
+      const res = await agent
+        .post('/portal/demo/sign-in/two-factor')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), code: 'wrong-code' });
       expect(res.status).to.equal(401);
       page = res;
     }
-    const limited = await agent.post('/portal/demo/sign-in/two-factor').type('form').send({ _csrf: csrfFrom(page.text), code: 'abcde-fghjk' });
+    const limited = await agent
+      .post('/portal/demo/sign-in/two-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: 'abcde-fghjk' });
     expect(limited.status).to.equal(429);
     expect(limited.headers['retry-after']).to.match(/^\d+$/);
     expect(limited.text).to.contain('Too many attempts');
@@ -256,36 +323,62 @@ describe('client two-factor authentication', function () {
   it('lets a client without a password confirm with an emailed code, then switch two-factor off', async function () {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const [tom] = await h.crm.adapter.contacts.findByEmail(workspace.id, 'tom@northwind.test');
-    await insertClientUser(h.crm.db, { workspaceId: workspace.id, clientId: tom!.clientId, contactId: tom!.id, email: tom!.email, status: 'active' });
+    await insertClientUser(h.crm.db, {
+      workspaceId: workspace.id,
+      clientId: tom!.clientId,
+      contactId: tom!.id,
+      email: tom!.email,
+      status: 'active',
+    });
     const agent = h.agent();
     const form = await agent.get('/portal/demo/sign-in').expect(200);
     h.smtp.clear();
-    await agent.post('/portal/demo/sign-in/code').type('form').send({ _csrf: csrfFrom(form.text), email: tom!.email }).expect(200);
+    await agent
+      .post('/portal/demo/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), email: tom!.email })
+      .expect(200);
     await h.crm.portal.drainOutbox();
     const signInMail = await h.smtp.waitForMessage((m) => m.to.includes(tom!.email));
     const codePage = await agent.get('/portal/demo/sign-in/code').expect(200);
-    await agent.post('/portal/demo/sign-in/code/verify').type('form').send({ _csrf: csrfFrom(codePage.text), email: tom!.email, code: sixDigitCode(signInMail.text) }).expect(303);
+    await agent
+      .post('/portal/demo/sign-in/code/verify')
+      .type('form')
+      .send({ _csrf: csrfFrom(codePage.text), email: tom!.email, code: sixDigitCode(signInMail.text) })
+      .expect(303);
 
     const setupPage = await agent.get('/portal/demo/account/two-factor/setup').expect(200);
     expect(setupPage.text).to.contain('name="confirmationCode"');
     expect(setupPage.text).to.not.contain('name="currentPassword"');
     const secret = /id="setup-secret">([A-Z2-7 ]+)</.exec(setupPage.text)![1]!.replace(/ /g, '');
-    const missing = await agent.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrfFrom(setupPage.text), code: totpFor(secret).generate() });
+    const missing = await agent
+      .post('/portal/demo/account/two-factor/setup')
+      .type('form')
+      .send({ _csrf: csrfFrom(setupPage.text), code: totpFor(secret).generate() });
     expect(missing.status).to.equal(400);
     expect(missing.text).to.contain('Email me a code');
     h.smtp.clear();
-    const sent = await agent.post('/portal/demo/account/confirmation-code').type('form').send({ _csrf: csrfFrom(setupPage.text), for: 'setup' });
+    const sent = await agent
+      .post('/portal/demo/account/confirmation-code')
+      .type('form')
+      .send({ _csrf: csrfFrom(setupPage.text), for: 'setup' });
     expect(sent.status).to.equal(303);
     expect(sent.headers.location).to.equal('/portal/demo/account/two-factor/setup?notice=code-sent');
     await h.crm.portal.drainOutbox();
     const confirmMail = await h.smtp.waitForMessage((m) => m.to.includes(tom!.email));
     const code = sixDigitCode(confirmMail.subject);
-    const enabled = await agent.post('/portal/demo/account/two-factor/setup').type('form').send({ _csrf: csrfFrom(setupPage.text), code: totpFor(secret).generate(), confirmationCode: code });
+    const enabled = await agent
+      .post('/portal/demo/account/two-factor/setup')
+      .type('form')
+      .send({ _csrf: csrfFrom(setupPage.text), code: totpFor(secret).generate(), confirmationCode: code });
     expect(enabled.status, enabled.text).to.equal(303);
     await agent.get(String(enabled.headers.location)).expect(200);
     // Switching off within a few minutes of confirming needs no second email.
     const status = await agent.get('/portal/demo/account/two-factor').expect(200);
-    const off = await agent.post('/portal/demo/account/two-factor/remove').type('form').send({ _csrf: csrfFrom(status.text) });
+    const off = await agent
+      .post('/portal/demo/account/two-factor/remove')
+      .type('form')
+      .send({ _csrf: csrfFrom(status.text) });
     expect(off.status).to.equal(303);
     expect(off.headers.location).to.equal('/portal/demo/account/two-factor?notice=removed');
     expect((await agent.get(String(off.headers.location)).expect(200)).text).to.contain('Two-factor authentication is off.');

@@ -14,7 +14,13 @@ describe('two app instances on one database', function () {
 
   before(async function () {
     database = await createSeededTestDatabase();
-    const common = { databaseUrl: database.url, port: 0, sessionSecret: 'shared-secret-'.padEnd(48, 'y'), flagsFile: flagsFileFor(['demo']), quiet: true };
+    const common = {
+      databaseUrl: database.url,
+      port: 0,
+      sessionSecret: 'shared-secret-'.padEnd(48, 'y'),
+      flagsFile: flagsFileFor(['demo']),
+      quiet: true,
+    };
     a = await bootReferenceCrm(common);
     b = await bootReferenceCrm(common);
   });
@@ -52,9 +58,22 @@ describe('two app instances on one database', function () {
     const staff = a.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     const admin = request.agent(a.url);
     const signIn = await admin.get('/signin').expect(200);
-    await admin.post('/signin').type('form').send({ _csrf: csrfFrom(signIn.text), email: staff.email, password: staff.password }).expect(303);
+    await admin
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(signIn.text), email: staff.email, password: staff.password })
+      .expect(303);
     const form = await admin.get('/settings/client-portal').expect(200);
-    const fields: Record<string, string> = { _csrf: csrfFrom(form.text), showProposals: 'on', showInvoices: 'on', showTasks: 'on', loginWithCode: 'on', loginWithPassword: 'on', portalTitle: 'Harbour hub', primaryColor: '#0b6e4f' };
+    const fields: Record<string, string> = {
+      _csrf: csrfFrom(form.text),
+      showProposals: 'on',
+      showInvoices: 'on',
+      showTasks: 'on',
+      loginWithCode: 'on',
+      loginWithPassword: 'on',
+      portalTitle: 'Harbour hub',
+      primaryColor: '#0b6e4f',
+    };
     let post = admin.post('/settings/client-portal');
     for (const [name, value] of Object.entries(fields)) post = post.field(name, value);
     expect((await post).status).to.equal(303);

@@ -36,13 +36,21 @@ describe('forms sent from a second tab after signing in or out', function () {
       const stale = csrfFrom((await agent.get('/portal/demo/sign-in').expect(200)).text);
       expect((await postPasswordSignIn(agent, 'demo', maria())).status).to.equal(303);
 
-      const res = await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: stale, email: 'typed@example.test', password: 'whatever' }).expect(403);
+      const res = await agent
+        .post('/portal/demo/sign-in/password')
+        .type('form')
+        .send({ _csrf: stale, email: 'typed@example.test', password: 'whatever' })
+        .expect(403);
       expect(res.text).to.contain(EXPLANATION);
       expect(res.text).to.contain('value="typed@example.test"');
       const fresh = csrfFrom(res.text);
       expect(fresh).to.not.equal(stale);
       // The fresh token works: the same form goes through now.
-      await agent.post('/portal/demo/sign-in/password').type('form').send({ _csrf: fresh, email: maria().email, password: maria().password }).expect(303);
+      await agent
+        .post('/portal/demo/sign-in/password')
+        .type('form')
+        .send({ _csrf: fresh, email: maria().email, password: maria().password })
+        .expect(303);
     });
 
     it('the account form, sent after signing out and in again elsewhere, keeps what was typed and saves nothing', async () => {
@@ -52,7 +60,11 @@ describe('forms sent from a second tab after signing in or out', function () {
       await agent.post('/portal/demo/sign-out').type('form').send({ _csrf: stale }).expect(303);
       expect((await postPasswordSignIn(agent, 'demo', maria())).status).to.equal(303);
 
-      const res = await agent.post('/portal/demo/account/profile').type('form').send({ _csrf: stale, name: 'Typed In Tab One', phone: '+1 555 0100' }).expect(403);
+      const res = await agent
+        .post('/portal/demo/account/profile')
+        .type('form')
+        .send({ _csrf: stale, name: 'Typed In Tab One', phone: '+1 555 0100' })
+        .expect(403);
       expect(res.text).to.contain(EXPLANATION);
       expect(res.text).to.contain('value="Typed In Tab One"');
       expect(res.text).to.contain('value="+1 555 0100"');
@@ -88,7 +100,11 @@ describe('forms sent from a second tab after signing in or out', function () {
     it('without any token a form is still refused with 403', async () => {
       const agent = h.agent();
       await agent.get('/portal/demo/sign-in').expect(200);
-      const res = await agent.post('/portal/demo/sign-in/password').type('form').send({ email: 'x@example.test', password: 'y' }).expect(403);
+      const res = await agent
+        .post('/portal/demo/sign-in/password')
+        .type('form')
+        .send({ email: 'x@example.test', password: 'y' })
+        .expect(403);
       expect(res.text).to.contain('This form has expired');
       expect(res.text).to.not.contain(EXPLANATION);
     });
@@ -97,13 +113,22 @@ describe('forms sent from a second tab after signing in or out', function () {
       const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
       const agent = h.agent();
       const signInPage = await agent.get('/signin').expect(200);
-      await agent.post('/signin').type('form').send({ _csrf: csrfFrom(signInPage.text), email: admin.email, password: admin.password }).expect(303);
+      await agent
+        .post('/signin')
+        .type('form')
+        .send({ _csrf: csrfFrom(signInPage.text), email: admin.email, password: admin.password })
+        .expect(303);
       const settings = await agent.get(ADMIN_PATH).expect(200);
       const stale = csrfFrom(settings.text);
       const crmToken = csrfFrom((await agent.get('/').expect(200)).text);
       await agent.post('/signout').type('form').send({ _csrf: crmToken }).expect(303);
 
-      const res = await agent.post(ADMIN_PATH).set('Referer', `${h.crm.url}${ADMIN_PATH}`).type('form').send({ _csrf: stale, loginWithCode: 'on' }).expect(303);
+      const res = await agent
+        .post(ADMIN_PATH)
+        .set('Referer', `${h.crm.url}${ADMIN_PATH}`)
+        .type('form')
+        .send({ _csrf: stale, loginWithCode: 'on' })
+        .expect(303);
       expect(res.headers.location!).to.equal(`/signin?next=${encodeURIComponent(ADMIN_PATH)}`);
       await agent.get(res.headers.location!).expect(200);
     });
@@ -149,7 +174,11 @@ describe('forms sent from a second tab after signing in or out', function () {
       const after = await findSettings(host.db, acme.id);
       expect(after.updatedAt?.getTime()).to.equal(before.updatedAt?.getTime());
 
-      await agent.post(ADMIN_PATH).type('form').send({ _csrf: fresh, loginWithPassword: 'on', portalTitle: 'Typed in the other tab' }).expect(303);
+      await agent
+        .post(ADMIN_PATH)
+        .type('form')
+        .send({ _csrf: fresh, loginWithPassword: 'on', portalTitle: 'Typed in the other tab' })
+        .expect(303);
       expect((await findSettings(host.db, acme.id)).portalTitle).to.equal('Typed in the other tab');
     });
 

@@ -9,7 +9,13 @@ import { DEFAULT_SETTINGS } from '../../src/core/settings/portal-settings.ts';
 import { signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 
-const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ');
 const acceptOf = (html: string, id: string) => new RegExp(`<input id="${id}"[^>]*accept="([^"]*)"`).exec(html)?.[1];
 const hintOf = (html: string, id: string) => textOf(new RegExp(`<p class="hint" id="${id}">([\\s\\S]*?)</p>`).exec(html)?.[1] ?? '');
 
@@ -28,7 +34,11 @@ describe('file uploads: off by default, said so, and one list of types', functio
   });
 
   async function setSwitches(values: { allow_file_uploads: boolean; allow_messaging?: boolean }) {
-    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspaceId, ...values }).onConflict('workspace_id').merge();
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: workspaceId, ...values })
+      .onConflict('workspace_id')
+      .merge();
     await h.crm.portal.workspaceChanged(workspaceId);
   }
 
@@ -74,7 +84,8 @@ describe('file uploads: off by default, said so, and one list of types', functio
     // Every extension offered is one the server's check lets through (a PDF under each name would
     // not be; the table is what matters: every allowed type has its extensions in accept=).
     const offered = UPLOAD_ACCEPT.split(',');
-    for (const ext of ['pdf', 'png', 'jpg', 'jpeg', 'docx', 'xlsx', 'pptx', 'odt', 'zip', 'txt', 'csv']) expect(offered, ext).to.include(`.${ext}`);
+    for (const ext of ['pdf', 'png', 'jpg', 'jpeg', 'docx', 'xlsx', 'pptx', 'odt', 'zip', 'txt', 'csv'])
+      expect(offered, ext).to.include(`.${ext}`);
     expect(await detectAllowedType(smallPdf(), 'x.pdf', true)).to.deep.equal({ mime: 'application/pdf', ext: 'pdf' });
     expect(UPLOAD_EXTENSIONS.length).to.equal(offered.length);
 
@@ -85,7 +96,15 @@ describe('file uploads: off by default, said so, and one list of types', functio
     expect(acceptOf(documents.text, 'upload-file')).to.equal(UPLOAD_ACCEPT);
     expect(acceptOf(messages.text, 'message-attachments')).to.equal(UPLOAD_ACCEPT);
     const kinds = new Set(ALLOWED_UPLOAD_MIMES.map(kindOf));
-    const names: Record<string, RegExp> = { pdf: /PDF/, image: /images/, document: /Word/, spreadsheet: /Excel/, presentation: /PowerPoint/, text: /plain text/, archive: /ZIP/ };
+    const names: Record<string, RegExp> = {
+      pdf: /PDF/,
+      image: /images/,
+      document: /Word/,
+      spreadsheet: /Excel/,
+      presentation: /PowerPoint/,
+      text: /plain text/,
+      archive: /ZIP/,
+    };
     for (const hint of [hintOf(documents.text, 'upload-file-hint'), hintOf(messages.text, 'message-attachments-hint')]) {
       for (const kind of kinds) expect(hint, `${kind} named in "${hint}"`).to.match(names[kind]!);
     }

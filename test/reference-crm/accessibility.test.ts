@@ -71,13 +71,27 @@ describe('reference CRM accessibility (axe)', function () {
     };
     const paths = [
       '/',
-      '/clients', `/clients/${ids.client}`, '/clients/new',
-      '/contacts', `/contacts/${ids.contact}`, '/contacts/new',
-      '/proposals', `/proposals/${ids.proposal}`, '/proposals/new',
-      '/quotations', `/quotations/${ids.quotation}`, '/quotations/new',
-      '/invoices', `/invoices/${ids.invoice}`, '/invoices/new',
-      '/tasks', `/tasks/${ids.task}`, '/tasks/new',
-      '/documents', `/documents/${ids.document}`, '/documents/new',
+      '/clients',
+      `/clients/${ids.client}`,
+      '/clients/new',
+      '/contacts',
+      `/contacts/${ids.contact}`,
+      '/contacts/new',
+      '/proposals',
+      `/proposals/${ids.proposal}`,
+      '/proposals/new',
+      '/quotations',
+      `/quotations/${ids.quotation}`,
+      '/quotations/new',
+      '/invoices',
+      `/invoices/${ids.invoice}`,
+      '/invoices/new',
+      '/tasks',
+      `/tasks/${ids.task}`,
+      '/tasks/new',
+      '/documents',
+      `/documents/${ids.document}`,
+      '/documents/new',
       '/settings',
     ];
     for (const path of paths) await expectNoViolations(path);
@@ -91,7 +105,10 @@ describe('reference CRM accessibility (axe)', function () {
       await page.waitForLoadState();
       expect(await page.locator('.error-summary').count(), path).to.equal(1);
       const results = await new AxeBuilder({ page }).analyze();
-      expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), path).to.deep.equal([]);
+      expect(
+        results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        path,
+      ).to.deep.equal([]);
     }
   });
 

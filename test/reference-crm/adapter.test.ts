@@ -3,7 +3,7 @@
 // updates scoped to the workspace, and staff.current reading (only) the CRM's own session.
 import { expect } from 'chai';
 import type { Request } from 'express';
-import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
+import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { idOf, startCrm, type CrmTestContext } from './support.ts';
 
@@ -60,17 +60,23 @@ describe('reference CRM adapter', function () {
   });
 
   describe('clients', function () {
-    it('lists only the workspace\'s clients, with string ids', async function () {
+    it("lists only the workspace's clients, with string ids", async function () {
       const clients = await adapter.clients.list(demoId);
       expectStringIds(clients);
       expect(clients.every((c) => c.workspaceId === demoId)).to.equal(true);
-      expect(clients.map((c) => c.name)).to.include('Bluebell Bakery').and.not.include('Lumen Coffee Roasters');
+      expect(clients.map((c) => c.name))
+        .to.include('Bluebell Bakery')
+        .and.not.include('Lumen Coffee Roasters');
       expect(await adapter.clients.list('nonsense')).to.deep.equal([]);
     });
 
     it('finds a client only in its own workspace', async function () {
       const lumen = String(await idOf(crm.db, 'clients', { name: 'Lumen Coffee Roasters' }, 'acme'));
-      expect(await adapter.clients.findById(acmeId, lumen)).to.deep.equal({ id: lumen, workspaceId: acmeId, name: 'Lumen Coffee Roasters' });
+      expect(await adapter.clients.findById(acmeId, lumen)).to.deep.equal({
+        id: lumen,
+        workspaceId: acmeId,
+        name: 'Lumen Coffee Roasters',
+      });
       expect(await adapter.clients.findById(demoId, lumen)).to.equal(null);
       expect(await adapter.clients.findById(demoId, 'x')).to.equal(null);
     });
@@ -83,7 +89,12 @@ describe('reference CRM adapter', function () {
       expect(inDemo).to.have.length(1);
       expect(inAcme).to.have.length(1);
       expectStringIds([...inDemo, ...inAcme]);
-      expect(inDemo[0]).to.include({ workspaceId: demoId, clientName: 'Northwind Traders', name: 'Maria García', email: 'maria@northwind.test' });
+      expect(inDemo[0]).to.include({
+        workspaceId: demoId,
+        clientName: 'Northwind Traders',
+        name: 'Maria García',
+        email: 'maria@northwind.test',
+      });
       expect(inAcme[0]!.workspaceId).to.equal(acmeId);
       expect(inAcme[0]!.id).to.not.equal(inDemo[0]!.id);
       expect(await adapter.contacts.findByEmail(demoId, 'hana@lumencoffee.test')).to.deep.equal([]);
@@ -109,7 +120,7 @@ describe('reference CRM adapter', function () {
       expect(await adapter.contacts.list(demoId, { clientId: 'abc' })).to.deep.equal([]);
     });
 
-    it('updates a contact\'s name and phone within the workspace only', async function () {
+    it("updates a contact's name and phone within the workspace only", async function () {
       const owen = String(await idOf(crm.db, 'contacts', { email: 'owen@bluebell.test' }, 'demo'));
       const updated = await adapter.contacts.updateProfile(demoId, owen, { name: 'Owen P. Hughes', phone: '+353 1 555 0199' });
       expect(updated).to.include({ id: owen, name: 'Owen P. Hughes', phone: '+353 1 555 0199', email: 'owen@bluebell.test' });
@@ -125,7 +136,13 @@ describe('reference CRM adapter', function () {
     it('returns the staff user of the CRM session, with string ids', async function () {
       const staffUserId = await idOf(crm.db, 'staff_users', { email: 'member@acme.test' }, 'acme');
       const staff = await adapter.staff.current(fakeRequest({ staffUserId }));
-      expect(staff).to.deep.equal({ id: String(staffUserId), workspaceId: acmeId, name: 'Jordan Lee', email: 'member@acme.test', role: 'member' });
+      expect(staff).to.deep.equal({
+        id: String(staffUserId),
+        workspaceId: acmeId,
+        name: 'Jordan Lee',
+        email: 'member@acme.test',
+        role: 'member',
+      });
     });
 
     it('returns null without a session, without a staff user in it, or for a removed user', async function () {
@@ -138,7 +155,7 @@ describe('reference CRM adapter', function () {
   });
 
   describe('invoice legal details', function () {
-    it('answers the agency\'s legal name, address, VAT id, registration, bank and terms, the client\'s address and tax id, and the supply period', async function () {
+    it("answers the agency's legal name, address, VAT id, registration, bank and terms, the client's address and tax id, and the supply period", async function () {
       const clientId = String(await idOf(crm.db, 'clients', { name: 'Northwind Traders' }, 'demo'));
       const invoiceId = String(await idOf(crm.db, 'invoices', { number: 'INV-0002' }, 'demo'));
       const invoice = await adapter.invoices!.find(demoId, clientId, invoiceId);
@@ -148,7 +165,10 @@ describe('reference CRM adapter', function () {
         vatId: 'DE298765432',
         registrationNumber: 'HRB 187654 B, Amtsgericht Charlottenburg',
       });
-      expect(invoice?.buyer).to.deep.equal({ addressLines: ['410 Harbor Street', 'Seattle, WA 98101', 'United States'], taxId: '91-1144442' });
+      expect(invoice?.buyer).to.deep.equal({
+        addressLines: ['410 Harbor Street', 'Seattle, WA 98101', 'United States'],
+        taxId: '91-1144442',
+      });
       expect(invoice?.bank).to.deep.equal({ iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX', bankName: 'Commerzbank Berlin' });
       expect(invoice?.paymentTerms).to.equal('Payable within 30 days of the invoice date without deduction.');
       expect(invoice?.supplyDate).to.equal('2026-10-07');

@@ -17,7 +17,7 @@ describe('reference CRM clients and contacts', function () {
   });
 
   describe('clients', function () {
-    it('lists only the workspace\'s clients', async function () {
+    it("lists only the workspace's clients", async function () {
       const res = await demo.agent.get('/clients').expect(200);
       expect(res.text).to.include('Bluebell Bakery');
       expect(res.text).to.include('Harbor Dental Group');
@@ -73,7 +73,7 @@ describe('reference CRM clients and contacts', function () {
       await demo.agent.post('/clients').set('X-CSRF-Token', demo.csrf).type('form').send({ name: 'Header Token GmbH' }).expect(303);
     });
 
-    it('answers 404 for another workspace\'s client, and for ids that cannot exist', async function () {
+    it("answers 404 for another workspace's client, and for ids that cannot exist", async function () {
       const acmeClient = await idOf(crm.db, 'clients', { name: 'Lumen Coffee Roasters' }, 'acme');
       await demo.agent.get(`/clients/${acmeClient}`).expect(404);
       await demo.agent.get('/clients/0').expect(404);
@@ -84,7 +84,7 @@ describe('reference CRM clients and contacts', function () {
   });
 
   describe('contacts', function () {
-    it('lists the workspace\'s contacts', async function () {
+    it("lists the workspace's contacts", async function () {
       const res = await demo.agent.get('/contacts').expect(200);
       expect(res.text).to.include('priya@bluebell.test');
       expect(res.text).to.not.include('hana@lumencoffee.test');
@@ -111,7 +111,7 @@ describe('reference CRM clients and contacts', function () {
       expect(page.text).to.include('niamh@bluebell.test');
     });
 
-    it('rejects a contact for another workspace\'s client, and bad emails (400)', async function () {
+    it("rejects a contact for another workspace's client, and bad emails (400)", async function () {
       const acmeClient = await idOf(crm.db, 'clients', { name: 'Kestrel Logistics' }, 'acme');
       const cross = await demo.agent
         .post('/contacts')
@@ -121,7 +121,11 @@ describe('reference CRM clients and contacts', function () {
       expect(textOf(cross.text)).to.include('Choose the client this contact works for.');
       expect(await crm.db('contacts').where({ email: 'sneaky@kestrel.test' }).first()).to.equal(undefined);
 
-      const bad = await demo.agent.post('/contacts').type('form').send({ _csrf: demo.csrf, clientId: '', name: 'X', email: 'nope' }).expect(400);
+      const bad = await demo.agent
+        .post('/contacts')
+        .type('form')
+        .send({ _csrf: demo.csrf, clientId: '', name: 'X', email: 'nope' })
+        .expect(400);
       const text = textOf(bad.text);
       expect(text).to.include('Choose the client this contact works for.');
       expect(text).to.include('Enter an email address like name@example.com.');
@@ -131,7 +135,7 @@ describe('reference CRM clients and contacts', function () {
       await demo.agent.post('/contacts').type('form').send({ clientId: '1', name: 'A', email: 'a@b.test' }).expect(403);
     });
 
-    it('answers 404 for another workspace\'s contact, even with the same email', async function () {
+    it("answers 404 for another workspace's contact, even with the same email", async function () {
       const acmeMaria = await idOf(crm.db, 'contacts', { email: 'maria@northwind.test' }, 'acme');
       await demo.agent.get(`/contacts/${acmeMaria}`).expect(404);
       const acme = await signIn(crm.app, ACME_ADMIN);

@@ -19,7 +19,7 @@ describe('reference CRM documents', function () {
 
   const uploadPath = () => `/documents?_csrf=${encodeURIComponent(demo.csrf)}`;
 
-  it('lists the workspace\'s documents with their visibility', async function () {
+  it("lists the workspace's documents with their visibility", async function () {
     const text = textOf((await demo.agent.get('/documents').expect(200)).text);
     expect(text).to.include('kickoff-notes.txt');
     expect(text).to.include('Internal');
@@ -27,7 +27,7 @@ describe('reference CRM documents', function () {
     expect(text).to.not.include('logo-directions.pdf');
   });
 
-  it('puts the CSRF token in the upload form\'s action', async function () {
+  it("puts the CSRF token in the upload form's action", async function () {
     const res = await demo.agent.get('/documents/new').expect(200);
     expect(res.text).to.include(`action="/documents?_csrf=${encodeURIComponent(demo.csrf)}"`);
     expect(res.text).to.include('enctype="multipart/form-data"');
@@ -70,7 +70,7 @@ describe('reference CRM documents', function () {
     expect((res.body as Buffer).subarray(0, 5).toString()).to.equal('%PDF-');
   });
 
-  it('refuses uploads without a file, of an unaccepted type, or for another workspace\'s client (400)', async function () {
+  it("refuses uploads without a file, of an unaccepted type, or for another workspace's client (400)", async function () {
     const clientId = await idOf(crm.db, 'clients', { name: 'Bluebell Bakery' }, 'demo');
     const none = await demo.agent.post(uploadPath()).field('clientId', String(clientId)).expect(400);
     expect(textOf(none.text)).to.include('Choose a file to upload.');
@@ -129,7 +129,7 @@ describe('reference CRM documents', function () {
     await demo.agent.post(`/documents/${id}/sharing`).type('form').send({ shared: 'true' }).expect(403);
   });
 
-  it('answers 404 for another workspace\'s document, its download and its sharing', async function () {
+  it("answers 404 for another workspace's document, its download and its sharing", async function () {
     const acmeDoc = await idOf(crm.db, 'documents', { filename: 'label-copy.txt' }, 'acme');
     await demo.agent.get(`/documents/${acmeDoc}`).expect(404);
     await demo.agent.get(`/documents/${acmeDoc}/download`).expect(404);

@@ -21,10 +21,14 @@ describe('the embedded database, kept as autovacuum would', function () {
     if (database.mode !== 'embedded') this.skip();
     h = await startPortalHarness({ database, boot: { embeddedMaintenanceMs: 200 } });
     const statistics = async () => {
-      const { rows } = await h!.crm.db.raw<{ rows: Array<{ reltuples: number }> }>("select reltuples from pg_class where relname = 'client_activity_logs'");
+      const { rows } = await h!.crm.db.raw<{ rows: Array<{ reltuples: number }> }>(
+        "select reltuples from pg_class where relname = 'client_activity_logs'",
+      );
       return Number(rows[0]!.reltuples);
     };
-    await h.crm.db.raw(`insert into client_activity_logs (workspace_id, event, email) select '1', 'sign_in.failed', 'probe-' || n || '@example.test' from generate_series(1, 500) as n`);
+    await h.crm.db.raw(
+      `insert into client_activity_logs (workspace_id, event, email) select '1', 'sign_in.failed', 'probe-' || n || '@example.test' from generate_series(1, 500) as n`,
+    );
     const rows = Number((await h.crm.db('client_activity_logs').count<{ count: string }[]>({ count: '*' }))[0]!.count);
     const deadline = Date.now() + 20_000;
     while ((await statistics()) < rows && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));

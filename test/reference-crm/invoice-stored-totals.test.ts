@@ -56,7 +56,8 @@ describe('reference CRM: stored invoice totals', function () {
   it('follow lines added, changed, moved and deleted, one at a time or many in a statement', async function () {
     const [a, b] = invoiceIds;
     const before = { a: await stored(a), b: await stored(b) };
-    const lines = await crm.db('invoice_items')
+    const lines = await crm
+      .db('invoice_items')
       .insert([
         { invoice_id: a, position: 90, description: 'Half a day', quantity: 0.5, unit_price_cents: 33_333 },
         { invoice_id: a, position: 91, description: 'Setup', quantity: 1, unit_price_cents: 10_000 },
@@ -74,16 +75,23 @@ describe('reference CRM: stored invoice totals', function () {
     expect((await stored(a)).total).to.equal(before.a.total + 16_667);
     expect((await stored(b)).total).to.equal(before.b.total + 9_100 + 30_000);
 
-    await crm.db('invoice_items').whereIn('id', lines.map((line) => line.id)).delete();
+    await crm
+      .db('invoice_items')
+      .whereIn(
+        'id',
+        lines.map((line) => line.id),
+      )
+      .delete();
     expect(await stored(a)).to.deep.equal(before.a);
     expect(await stored(b)).to.deep.equal(before.b);
     expect(await drifted(crm.db)).to.deep.equal([]);
   });
 
-  it('add each line\'s tax, rounded per line, and follow a change of rate', async function () {
+  it("add each line's tax, rounded per line, and follow a change of rate", async function () {
     const [a] = invoiceIds;
     const before = await stored(a);
-    const [line] = await crm.db('invoice_items')
+    const [line] = await crm
+      .db('invoice_items')
       .insert({ invoice_id: a, position: 92, description: 'Workshop', quantity: 1, unit_price_cents: 12_345, tax_rate_percent: 19 })
       .returning<Array<{ id: number }>>('id');
     // 19 % of 123.45 is 23.4555: the tax counts as 23.46.
@@ -98,7 +106,10 @@ describe('reference CRM: stored invoice totals', function () {
   it('follow payments recorded, corrected and removed', async function () {
     const [a] = invoiceIds;
     const before = await stored(a);
-    const [payment] = await crm.db('payments').insert({ invoice_id: a, amount_cents: 2_500, method: 'transfer' }).returning<Array<{ id: number }>>('id');
+    const [payment] = await crm
+      .db('payments')
+      .insert({ invoice_id: a, amount_cents: 2_500, method: 'transfer' })
+      .returning<Array<{ id: number }>>('id');
     expect((await stored(a)).paid).to.equal(before.paid + 2_500);
     await crm.db('payments').where({ id: payment!.id }).update({ amount_cents: 2_000 });
     expect((await stored(a)).paid).to.equal(before.paid + 2_000);
@@ -129,11 +140,18 @@ describe('reference CRM: stored invoice totals', function () {
     try {
       await first('invoice_items').insert(line('first'));
       // The second insert's trigger waits on the invoice row the first transaction has updated.
-      const waiting = second('invoice_items').insert(line('second')).then(() => undefined);
+      const waiting = second('invoice_items')
+        .insert(line('second'))
+        .then(() => undefined);
       const deadline = Date.now() + 10_000;
-      const blocked = async () => Number((await crm.db.raw<{ rows: Array<{ n: number }> }>(
-        "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-      )).rows[0]!.n);
+      const blocked = async () =>
+        Number(
+          (
+            await crm.db.raw<{ rows: Array<{ n: number }> }>(
+              "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+            )
+          ).rows[0]!.n,
+        );
       while ((await blocked()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await blocked(), 'the second transaction waits for the first').to.equal(1);
       await first.commit();

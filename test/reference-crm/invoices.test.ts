@@ -17,7 +17,7 @@ describe('reference CRM invoices', function () {
     await crm?.close();
   });
 
-  it('lists the workspace\'s invoices with totals and balances in their currency', async function () {
+  it("lists the workspace's invoices with totals and balances in their currency", async function () {
     const text = textOf((await demo.agent.get('/invoices').expect(200)).text);
     expect(text).to.include('INV-0001');
     expect(text).to.include('€1,440.00');
@@ -106,14 +106,18 @@ describe('reference CRM invoices', function () {
 
   it('validates payments (400) and requires the CSRF token (403)', async function () {
     const id = await idOf(crm.db, 'invoices', { number: 'INV-0004' }, 'demo');
-    const res = await demo.agent.post(`/invoices/${id}/payments`).type('form').send({ _csrf: demo.csrf, amount: 'lots', method: 'gold' }).expect(400);
+    const res = await demo.agent
+      .post(`/invoices/${id}/payments`)
+      .type('form')
+      .send({ _csrf: demo.csrf, amount: 'lots', method: 'gold' })
+      .expect(400);
     const text = textOf(res.text);
     expect(text).to.include('Amount must be a number, for example 1250.00.');
     expect(text).to.include('Choose how the client paid.');
     await demo.agent.post(`/invoices/${id}/payments`).type('form').send({ amount: '1', method: 'card', paidOn: '2026-11-18' }).expect(403);
   });
 
-  it('answers 404 for another workspace\'s invoice and its payments', async function () {
+  it("answers 404 for another workspace's invoice and its payments", async function () {
     const acmeInvoice = await idOf(crm.db, 'invoices', { number: 'INV-0001' }, 'acme');
     await demo.agent.get(`/invoices/${acmeInvoice}`).expect(404);
     await demo.agent

@@ -18,7 +18,7 @@ describe('reference CRM proposals and quotations', function () {
 
   for (const kind of ['proposals', 'quotations'] as const) {
     describe(kind, function () {
-      it('lists the workspace\'s records with totals', async function () {
+      it("lists the workspace's records with totals", async function () {
         const text = textOf((await demo.agent.get(`/${kind}`).expect(200)).text);
         if (kind === 'proposals') {
           expect(text).to.include('Website redesign');
@@ -98,7 +98,7 @@ describe('reference CRM proposals and quotations', function () {
         await demo.agent.post(`/${kind}`).type('form').send({ title: 'x' }).expect(403);
       });
 
-      it('answers 404 for another workspace\'s record and for a client of another workspace', async function () {
+      it("answers 404 for another workspace's record and for a client of another workspace", async function () {
         const title = kind === 'proposals' ? 'Brand identity' : 'Fleet livery design';
         const acmeId = await idOf(crm.db, kind, { title }, 'acme');
         await demo.agent.get(`/${kind}/${acmeId}`).expect(404);
@@ -107,7 +107,9 @@ describe('reference CRM proposals and quotations', function () {
         const res = await demo.agent
           .post(`/${kind}`)
           .type('form')
-          .send(`_csrf=${encodeURIComponent(demo.csrf)}&clientId=${acmeClient}&title=Cross&currency=USD&status=draft&items[0][description]=A&items[0][unitPrice]=1`)
+          .send(
+            `_csrf=${encodeURIComponent(demo.csrf)}&clientId=${acmeClient}&title=Cross&currency=USD&status=draft&items[0][description]=A&items[0][unitPrice]=1`,
+          )
           .expect(400);
         expect(textOf(res.text)).to.include('Choose the client this is for.');
       });

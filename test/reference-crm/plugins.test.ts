@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type express from 'express';
 import request from 'supertest';
 import { z } from 'zod';
-import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
+import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import type { CrmPlugin } from '../../plugins/reference-crm/app.ts';
 import { DEMO_ADMIN, DEMO_MEMBER, signIn, startCrm, textOf, type CrmTestContext } from './support.ts';
 
@@ -61,7 +61,7 @@ describe('reference CRM plugin mount points', function () {
     await crm?.close();
   });
 
-  it('mounts public routes first and staff routes after the CRM\'s own', function () {
+  it("mounts public routes first and staff routes after the CRM's own", function () {
     expect(calls.slice(0, 2)).to.deep.equal(['mountPublic', 'mountStaff']);
   });
 

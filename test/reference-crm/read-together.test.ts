@@ -4,8 +4,18 @@
 // in values, and falls back to building every time when a build does not keep to values.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, clientInvoicesQuery } from '../../plugins/reference-crm/queries/portal-invoices.ts';
-import { clientOfferItemsQuery, clientOfferQuery, clientOffersQuery, OFFER_TABLES } from '../../plugins/reference-crm/queries/portal-offers.ts';
+import {
+  clientInvoiceItemsQuery,
+  clientInvoicePaymentsQuery,
+  clientInvoiceQuery,
+  clientInvoicesQuery,
+} from '../../plugins/reference-crm/binding/queries/portal-invoices.ts';
+import {
+  clientOfferItemsQuery,
+  clientOfferQuery,
+  clientOffersQuery,
+  OFFER_TABLES,
+} from '../../plugins/reference-crm/binding/queries/portal-offers.ts';
 import { readTogether, togetherTemplate, type TogetherRead } from '../../plugins/reference-crm/queries/read-together.ts';
 import { sharedDocumentsQuery } from '../../plugins/reference-crm/queries/shared-documents.ts';
 import { openTasksQuery } from '../../plugins/reference-crm/queries/client-tasks.ts';
@@ -27,8 +37,20 @@ describe('reference CRM: reads in one statement', function () {
   });
 
   const reads = (db: Knex, shape: { newestFirst: boolean }, args: { id: number; slug: string }): TogetherRead[] => [
-    { name: 'listed', shape: 'rows', timestamps: ['created_at'], query: db('workspaces').where('id', '>=', args.id).orderBy('id', shape.newestFirst ? 'desc' : 'asc').select('id', 'slug', 'created_at') },
-    { name: 'one', shape: 'row', query: db.raw('select slug, :id::int as asked from workspaces where slug = :slug', { id: args.id, slug: args.slug }) },
+    {
+      name: 'listed',
+      shape: 'rows',
+      timestamps: ['created_at'],
+      query: db('workspaces')
+        .where('id', '>=', args.id)
+        .orderBy('id', shape.newestFirst ? 'desc' : 'asc')
+        .select('id', 'slug', 'created_at'),
+    },
+    {
+      name: 'one',
+      shape: 'row',
+      query: db.raw('select slug, :id::int as asked from workspaces where slug = :slug', { id: args.id, slug: args.slug }),
+    },
   ];
 
   it('reads each list in its own order with Dates for its timestamps, and a one-row read as an object, in one round trip', async function () {
@@ -57,13 +79,20 @@ describe('reference CRM: reads in one statement', function () {
         const read = await readTogether(db, [
           { name: 'offer', shape: 'row', timestamps: ['sent_at', 'decided_at'], query: clientOfferQuery(db, OFFER_TABLES[kind], args) },
           { name: 'items', shape: 'rows', query: clientOfferItemsQuery(db, OFFER_TABLES[kind], args) },
-          { name: 'listed', shape: 'rows', timestamps: ['sent_at', 'decided_at'], query: clientOffersQuery(db, OFFER_TABLES[kind], { workspaceId, clientId, limit: 50 }) },
+          {
+            name: 'listed',
+            shape: 'rows',
+            timestamps: ['sent_at', 'decided_at'],
+            query: clientOffersQuery(db, OFFER_TABLES[kind], { workspaceId, clientId, limit: 50 }),
+          },
         ]);
         expect(read.offer, `${kind} ${id}`).to.deep.equal(await clientOfferQuery(db, OFFER_TABLES[kind], args));
         seen.items += (read.items as unknown[]).length;
         if ((read.offer as { decided_at: Date | null }).decided_at) seen.decided++;
         expect(read.items, `${kind} ${id} items`).to.deep.equal(await clientOfferItemsQuery(db, OFFER_TABLES[kind], args));
-        expect(read.listed, `${kind}s of client ${clientId}`).to.deep.equal(await clientOffersQuery(db, OFFER_TABLES[kind], { workspaceId, clientId, limit: 50 }));
+        expect(read.listed, `${kind}s of client ${clientId}`).to.deep.equal(
+          await clientOffersQuery(db, OFFER_TABLES[kind], { workspaceId, clientId, limit: 50 }),
+        );
         compared++;
       }
     }
@@ -80,18 +109,34 @@ describe('reference CRM: reads in one statement', function () {
       seen.payments += (read.payments as unknown[]).length;
       expect(read.items, `invoice ${id} items`).to.deep.equal(await clientInvoiceItemsQuery(db, args));
       expect(read.payments, `invoice ${id} payments`).to.deep.equal(await clientInvoicePaymentsQuery(db, args));
-      expect(read.listed, `invoices of client ${clientId}`).to.deep.equal(await clientInvoicesQuery(db, { workspaceId, clientId, limit: 50 }));
+      expect(read.listed, `invoices of client ${clientId}`).to.deep.equal(
+        await clientInvoicesQuery(db, { workspaceId, clientId, limit: 50 }),
+      );
       compared++;
     }
     const contacts = await db('contacts').select('id', 'workspace_id', 'client_id');
     for (const { id: contactId, workspace_id: workspaceId, client_id: clientId } of contacts) {
       const read = await readTogether(db, [
-        { name: 'documents', shape: 'rows', timestamps: ['created_at'], query: sharedDocumentsQuery(db, { workspaceId, clientId, limit: 50 }) },
-        { name: 'tasks', shape: 'rows', timestamps: ['completed_at'], query: openTasksQuery(db, { workspaceId, clientId, contactId, limit: 50 }) },
+        {
+          name: 'documents',
+          shape: 'rows',
+          timestamps: ['created_at'],
+          query: sharedDocumentsQuery(db, { workspaceId, clientId, limit: 50 }),
+        },
+        {
+          name: 'tasks',
+          shape: 'rows',
+          timestamps: ['completed_at'],
+          query: openTasksQuery(db, { workspaceId, clientId, contactId, limit: 50 }),
+        },
       ]);
       seen.documents += (read.documents as unknown[]).length;
-      expect(read.documents, `documents of client ${clientId}`).to.deep.equal(await sharedDocumentsQuery(db, { workspaceId, clientId, limit: 50 }));
-      expect(read.tasks, `tasks of contact ${contactId}`).to.deep.equal(await openTasksQuery(db, { workspaceId, clientId, contactId, limit: 50 }));
+      expect(read.documents, `documents of client ${clientId}`).to.deep.equal(
+        await sharedDocumentsQuery(db, { workspaceId, clientId, limit: 50 }),
+      );
+      expect(read.tasks, `tasks of contact ${contactId}`).to.deep.equal(
+        await openTasksQuery(db, { workspaceId, clientId, contactId, limit: 50 }),
+      );
     }
     // Enough of every kind of value to compare: lines, payments, decided offers, shared documents.
     expect(compared).to.be.greaterThan(5);
@@ -100,14 +145,19 @@ describe('reference CRM: reads in one statement', function () {
 
   it('builds the statement once per shape, then answers with the values of each call', async function () {
     let builds = 0;
-    const template = togetherTemplate((shape: { newestFirst: boolean }) => String(shape.newestFirst), (db, shape, args: { id: number; slug: string }) => {
-      builds++;
-      return reads(db, shape, args);
-    });
+    const template = togetherTemplate(
+      (shape: { newestFirst: boolean }) => String(shape.newestFirst),
+      (db, shape, args: { id: number; slug: string }) => {
+        builds++;
+        return reads(db, shape, args);
+      },
+    );
     for (const workspace of workspaces) {
       for (const newestFirst of [true, false]) {
         const args = { id: workspace.id, slug: workspace.slug };
-        expect(await template(db, { newestFirst }, args), `${workspace.slug} ${newestFirst}`).to.deep.equal(await readTogether(db, reads(db, { newestFirst }, args)));
+        expect(await template(db, { newestFirst }, args), `${workspace.slug} ${newestFirst}`).to.deep.equal(
+          await readTogether(db, reads(db, { newestFirst }, args)),
+        );
       }
     }
     // Two builds with stand-ins per shape, none per call after that.
@@ -116,10 +166,13 @@ describe('reference CRM: reads in one statement', function () {
 
   it('builds every time when a build puts an argument into the text, and still answers right', async function () {
     let builds = 0;
-    const template = togetherTemplate(() => 'one', (db, _shape, args: { column: string }) => {
-      builds++;
-      return [{ name: 'listed', shape: 'rows', query: db('workspaces').orderBy('id').select(args.column) }];
-    });
+    const template = togetherTemplate(
+      () => 'one',
+      (db, _shape, args: { column: string }) => {
+        builds++;
+        return [{ name: 'listed', shape: 'rows', query: db('workspaces').orderBy('id').select(args.column) }];
+      },
+    );
     expect(await template(db, {}, { column: 'slug' })).to.deep.equal({ listed: workspaces.map(({ slug }) => ({ slug })) });
     expect(await template(db, {}, { column: 'id' })).to.deep.equal({ listed: workspaces.map(({ id }) => ({ id })) });
     // Two stand-in builds found no template; then one build per call.

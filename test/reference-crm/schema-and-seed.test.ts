@@ -9,8 +9,20 @@ import { SEED_REFERENCE_DATE, seedDate, seedReferenceCrm, simplePdf } from '../.
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const TABLES = [
-  'workspaces', 'staff_users', 'clients', 'contacts', 'proposals', 'proposal_items', 'quotations', 'quotation_items',
-  'invoices', 'invoice_items', 'payments', 'tasks', 'documents', 'crm_sessions',
+  'workspaces',
+  'staff_users',
+  'clients',
+  'contacts',
+  'proposals',
+  'proposal_items',
+  'quotations',
+  'quotation_items',
+  'invoices',
+  'invoice_items',
+  'payments',
+  'tasks',
+  'documents',
+  'crm_sessions',
 ];
 
 async function counts(db: Knex): Promise<Record<string, number>> {
@@ -89,7 +101,10 @@ describe('reference CRM schema and seed', function () {
     const logins = await seedReferenceCrm(db);
     expect(logins.referenceDate).to.equal(SEED_REFERENCE_DATE);
     expect(logins.staff.map((s) => `${s.workspaceSlug}:${s.role}:${s.email}`)).to.deep.equal([
-      'demo:admin:admin@demo.test', 'demo:member:member@demo.test', 'acme:admin:admin@acme.test', 'acme:member:member@acme.test',
+      'demo:admin:admin@demo.test',
+      'demo:member:member@demo.test',
+      'acme:admin:admin@acme.test',
+      'acme:member:member@acme.test',
     ]);
     const maria = logins.clients.filter((c) => c.email === 'maria@northwind.test');
     expect(maria.map((c) => c.workspaceSlug)).to.deep.equal(['demo', 'acme']);
@@ -103,7 +118,10 @@ describe('reference CRM schema and seed', function () {
 
   it('creates two workspaces with 4+ clients, each with 2-3 contacts with distinct emails', async function () {
     const workspaces = await db('workspaces').orderBy('id').select('id', 'slug', 'name', 'brand_color');
-    expect(workspaces.map((w) => [w.slug, w.name])).to.deep.equal([['demo', 'Demo Agency'], ['acme', 'Acme Studio']]);
+    expect(workspaces.map((w) => [w.slug, w.name])).to.deep.equal([
+      ['demo', 'Demo Agency'],
+      ['acme', 'Acme Studio'],
+    ]);
     expect(workspaces[0].brand_color).to.equal('#2f5bd3');
     expect(workspaces[1].brand_color).to.not.equal('#2f5bd3');
     for (const workspace of workspaces) {
@@ -128,13 +146,18 @@ describe('reference CRM schema and seed', function () {
   });
 
   it('keeps invoices consistent: paid ones are fully paid, dates follow the reference date', async function () {
-    const invoices = await db('invoices as i')
-      .select(
-        'i.number', 'i.status', 'i.currency', 'i.issue_date', 'i.due_date',
-        // Each line's tax is rounded to the cent, as the stored totals round it.
-        db.raw('(select coalesce(sum(round(quantity * unit_price_cents) + round(round(quantity * unit_price_cents) * coalesce(tax_rate_percent, 0) / 100)), 0) from invoice_items where invoice_id = i.id)::bigint as total'),
-        db.raw('(select coalesce(sum(amount_cents), 0) from payments where invoice_id = i.id)::bigint as paid'),
-      );
+    const invoices = await db('invoices as i').select(
+      'i.number',
+      'i.status',
+      'i.currency',
+      'i.issue_date',
+      'i.due_date',
+      // Each line's tax is rounded to the cent, as the stored totals round it.
+      db.raw(
+        '(select coalesce(sum(round(quantity * unit_price_cents) + round(round(quantity * unit_price_cents) * coalesce(tax_rate_percent, 0) / 100)), 0) from invoice_items where invoice_id = i.id)::bigint as total',
+      ),
+      db.raw('(select coalesce(sum(amount_cents), 0) from payments where invoice_id = i.id)::bigint as paid'),
+    );
     expect(new Set(invoices.map((i) => i.currency))).to.deep.equal(new Set(['USD', 'EUR']));
     expect(new Set(invoices.map((i) => i.status))).to.include.members(['draft', 'sent', 'paid', 'overdue', 'void']);
     for (const invoice of invoices) {
@@ -149,12 +172,13 @@ describe('reference CRM schema and seed', function () {
   });
 
   it('covers every proposal and quotation status, tasks assigned to contacts, shared and internal documents', async function () {
-    const offerStatuses = new Set([
-      ...(await db('proposals').pluck('status')),
-      ...(await db('quotations').pluck('status')),
-    ]);
+    const offerStatuses = new Set([...(await db('proposals').pluck('status')), ...(await db('quotations').pluck('status'))]);
     expect([...offerStatuses].sort()).to.deep.equal(['accepted', 'declined', 'draft', 'expired', 'sent']);
-    expect(await db('proposal_items').count<{ c: number }[]>({ c: '*' }).then((r) => Number(r[0]?.c))).to.be.above(0);
+    expect(
+      await db('proposal_items')
+        .count<{ c: number }[]>({ c: '*' })
+        .then((r) => Number(r[0]?.c)),
+    ).to.be.above(0);
 
     const assigned = await db('tasks as t')
       .join('contacts as k', 'k.id', 't.assigned_contact_id')

@@ -45,7 +45,11 @@ describe('reference CRM staff sign-in', function () {
     const before = sessionCookie(page.headers['set-cookie']);
     expect(before, 'the sign-in page stores its CSRF token in a session').to.be.a('string');
 
-    const res = await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), ...DEMO_ADMIN }).expect(303);
+    const res = await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ...DEMO_ADMIN })
+      .expect(303);
     expect(res.headers.location).to.equal('/');
     const after = sessionCookie(res.headers['set-cookie']);
     expect(after).to.be.a('string');
@@ -74,7 +78,11 @@ describe('reference CRM staff sign-in', function () {
     ]) {
       const agent = request.agent(crm.app);
       const page = await agent.get('/signin');
-      const res = await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), ...login }).expect(401);
+      const res = await agent
+        .post('/signin')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), ...login })
+        .expect(401);
       expect(textOf(res.text)).to.include('The email address or password is incorrect.');
       expect(res.text).to.not.include(login.password);
       await agent.get('/clients').expect(303);
@@ -84,7 +92,11 @@ describe('reference CRM staff sign-in', function () {
   it('answers a malformed form with 400 and readable messages', async function () {
     const agent = request.agent(crm.app);
     const page = await agent.get('/signin');
-    const res = await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: 'not-an-email', password: '' }).expect(400);
+    const res = await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: 'not-an-email', password: '' })
+      .expect(400);
     const text = textOf(res.text);
     expect(text).to.include('Enter an email address like name@example.com.');
     expect(text).to.include('Enter your password.');
@@ -96,7 +108,10 @@ describe('reference CRM staff sign-in', function () {
     await agent.get('/signin');
     const res = await agent.post('/signin').type('form').send(DEMO_ADMIN).expect(403);
     expect(textOf(res.text)).to.include('This form has expired');
-    const wrong = await agent.post('/signin').type('form').send({ _csrf: 'x'.repeat(43), ...DEMO_ADMIN });
+    const wrong = await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: 'x'.repeat(43), ...DEMO_ADMIN });
     expect(wrong.status).to.equal(403);
   });
 
@@ -124,13 +139,21 @@ describe('reference CRM staff sign-in', function () {
     const agent = request.agent(crm.app);
     const page = await agent.get('/signin?next=%2Fclients').expect(200);
     expect(page.text).to.include('name="next" value="/clients"');
-    const res = await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), next: '/clients', ...DEMO_ADMIN }).expect(303);
+    const res = await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), next: '/clients', ...DEMO_ADMIN })
+      .expect(303);
     expect(res.headers.location).to.equal('/clients');
 
     for (const next of ['//evil.test/', 'https://evil.test/', '/\\evil.test']) {
       const other = request.agent(crm.app);
       const form = await other.get('/signin');
-      const out = await other.post('/signin').type('form').send({ _csrf: csrfFrom(form.text), next, ...DEMO_ADMIN }).expect(303);
+      const out = await other
+        .post('/signin')
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), next, ...DEMO_ADMIN })
+        .expect(303);
       expect(out.headers.location).to.equal('/');
     }
   });
@@ -153,11 +176,17 @@ describe('reference CRM staff sign-in', function () {
   });
 
   it('fails at start-up with a clear message when an option is missing', function () {
+    expect(() => createReferenceCrmApp({ db: crm.db, sessionPool: crm.pool, sessionSecret: 'short', secureCookies: false })).to.throw(
+      /sessionSecret.*16 characters/,
+    );
     expect(() =>
-      createReferenceCrmApp({ db: crm.db, sessionPool: crm.pool, sessionSecret: 'short', secureCookies: false }),
-    ).to.throw(/sessionSecret.*16 characters/);
-    expect(() =>
-      createReferenceCrmApp({ db: crm.db, sessionPool: crm.pool, sessionSecret: SESSION_SECRET, secureCookies: false, plugins: [{ mountStaff: 'x' } as never] }),
+      createReferenceCrmApp({
+        db: crm.db,
+        sessionPool: crm.pool,
+        sessionSecret: SESSION_SECRET,
+        secureCookies: false,
+        plugins: [{ mountStaff: 'x' } as never],
+      }),
     ).to.throw(/plugins\[0\]\.mountStaff must be a function/);
   });
 });
@@ -181,7 +210,10 @@ describe('reference CRM staff sign-in limits', function () {
   async function attempt(password: string, email = DEMO_ADMIN.email) {
     const agent = request.agent(crm.app);
     const page = await agent.get('/signin');
-    return agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email, password });
+    return agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email, password });
   }
 
   it('locks an email out after five wrong passwords, even for the right one, and says when to retry', async function () {
@@ -198,7 +230,13 @@ describe('reference CRM staff sign-in limits', function () {
     const agents = Array.from({ length: 20 }, () => request.agent(crm.app));
     const tokens = await Promise.all(agents.map(async (agent) => csrfFrom((await agent.get('/signin')).text)));
     const statuses = await Promise.all(
-      agents.map((agent, i) => agent.post('/signin').type('form').send({ _csrf: tokens[i], email: DEMO_ADMIN.email, password: i === 13 ? DEMO_ADMIN.password : `wrong-${i}` }).then((res) => res.status)),
+      agents.map((agent, i) =>
+        agent
+          .post('/signin')
+          .type('form')
+          .send({ _csrf: tokens[i], email: DEMO_ADMIN.email, password: i === 13 ? DEMO_ADMIN.password : `wrong-${i}` })
+          .then((res) => res.status),
+      ),
     );
     expect(statuses.filter((status) => status !== 429).length, statuses.join(',')).to.be.at.most(5);
   });

@@ -67,7 +67,10 @@ export interface SignedIn {
 export async function signIn(app: express.Express, login: { email: string; password: string }): Promise<SignedIn> {
   const agent = request.agent(app);
   const page = await agent.get('/signin').expect(200);
-  const response = await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), ...login });
+  const response = await agent
+    .post('/signin')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), ...login });
   expect(response.status, response.text).to.equal(303);
   const dashboard = await agent.get('/').expect(200);
   return { agent, csrf: csrfFrom(dashboard.text) };
@@ -86,5 +89,9 @@ export async function idOf(db: Knex, table: string, where: Record<string, unknow
 
 /** The text of a page with tags removed and whitespace collapsed, for readable assertions. */
 export function textOf(html: string): string {
-  return html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 }

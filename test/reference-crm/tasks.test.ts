@@ -16,7 +16,7 @@ describe('reference CRM tasks', function () {
     await crm?.close();
   });
 
-  it('lists the workspace\'s tasks with their assignees', async function () {
+  it("lists the workspace's tasks with their assignees", async function () {
     const text = textOf((await demo.agent.get('/tasks').expect(200)).text);
     expect(text).to.include('Approve menu photos');
     expect(text).to.include('Priya Nair');
@@ -37,7 +37,13 @@ describe('reference CRM tasks', function () {
     const res = await demo.agent
       .post('/tasks')
       .type('form')
-      .send({ _csrf: demo.csrf, clientId: String(clientId), assignedContactId: String(contactId), title: 'Sign off the care plan', dueDate: '2026-12-01' })
+      .send({
+        _csrf: demo.csrf,
+        clientId: String(clientId),
+        assignedContactId: String(contactId),
+        title: 'Sign off the care plan',
+        dueDate: '2026-12-01',
+      })
       .expect(303);
     const text = textOf((await demo.agent.get(res.headers.location!).expect(200)).text);
     expect(text).to.include('Sign off the care plan');
@@ -53,7 +59,10 @@ describe('reference CRM tasks', function () {
 
   it('refuses a contact of another client or another workspace (400)', async function () {
     const clientId = await idOf(crm.db, 'clients', { name: 'Harbor Dental Group' }, 'demo');
-    for (const [email, workspace] of [['priya@bluebell.test', 'demo'], ['hana@lumencoffee.test', 'acme']] as const) {
+    for (const [email, workspace] of [
+      ['priya@bluebell.test', 'demo'],
+      ['hana@lumencoffee.test', 'acme'],
+    ] as const) {
       const contactId = await idOf(crm.db, 'contacts', { email }, workspace);
       const res = await demo.agent
         .post('/tasks')
@@ -73,7 +82,7 @@ describe('reference CRM tasks', function () {
     expect(text).to.include('Enter the due date as a real date');
   });
 
-  it('changes a task\'s status, recording when it was completed', async function () {
+  it("changes a task's status, recording when it was completed", async function () {
     const id = await idOf(crm.db, 'tasks', { title: 'Deliver print files to the printer' }, 'demo');
     await demo.agent.post(`/tasks/${id}/status`).type('form').send({ _csrf: demo.csrf, status: 'done' }).expect(303);
     const row = await crm.db('tasks').where({ id }).first('status', 'completed_at');
@@ -88,7 +97,7 @@ describe('reference CRM tasks', function () {
     await demo.agent.post(`/tasks/${id}/status`).type('form').send({ status: 'done' }).expect(403);
   });
 
-  it('answers 404 for another workspace\'s task', async function () {
+  it("answers 404 for another workspace's task", async function () {
     const acmeTask = await idOf(crm.db, 'tasks', { title: 'Approve livery mock-ups' }, 'acme');
     await demo.agent.get(`/tasks/${acmeTask}`).expect(404);
     await demo.agent.post(`/tasks/${acmeTask}/status`).type('form').send({ _csrf: demo.csrf, status: 'done' }).expect(404);

@@ -7,10 +7,24 @@ import type { MatrixRoute } from './matrix.ts';
 export const routes: MatrixRoute[] = [
   { method: 'GET', path: '/', url: () => '/', ownedByClient: false },
   { method: 'GET', path: '/account', url: () => '/account', ownedByClient: false },
-  { method: 'POST', path: '/account/profile', url: () => '/account/profile', form: { name: 'Maria García', phone: '' }, ownedByClient: false, ownerStatus: [303] },
+  {
+    method: 'POST',
+    path: '/account/profile',
+    url: () => '/account/profile',
+    form: { name: 'Maria García', phone: '' },
+    ownedByClient: false,
+    ownerStatus: [303],
+  },
   { method: 'GET', path: '/account/profile', url: () => '/account/profile', ownedByClient: false, ownerStatus: [303] },
   { method: 'GET', path: '/account/password', url: () => '/account/password', ownedByClient: false, ownerStatus: [303] },
-  { method: 'POST', path: '/account/preferences', url: () => '/account/preferences', form: { locale: '', timeZone: '' }, ownedByClient: false, ownerStatus: [303] },
+  {
+    method: 'POST',
+    path: '/account/preferences',
+    url: () => '/account/preferences',
+    form: { locale: '', timeZone: '' },
+    ownedByClient: false,
+    ownerStatus: [303],
+  },
   { method: 'GET', path: '/account/preferences', url: () => '/account/preferences', ownedByClient: false, ownerStatus: [303] },
   {
     method: 'POST',
@@ -35,5 +49,11 @@ export const routes: MatrixRoute[] = [
     ownerStatus: [303],
   },
   { method: 'GET', path: '/account/sessions/revoke-others', url: () => '/account/sessions/revoke-others', ownedByClient: false },
-  { method: 'POST', path: '/account/sessions/revoke-others', url: () => '/account/sessions/revoke-others', ownedByClient: false, ownerStatus: [303] },
+  {
+    method: 'POST',
+    path: '/account/sessions/revoke-others',
+    url: () => '/account/sessions/revoke-others',
+    ownedByClient: false,
+    ownerStatus: [303],
+  },
 ];

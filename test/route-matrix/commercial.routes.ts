@@ -6,7 +6,8 @@ import type { MatrixRoute, MatrixWorld } from './matrix.ts';
 
 /** The id of the owner's newest visible record of a kind. */
 async function ownerRecord(world: MatrixWorld, table: 'proposals' | 'quotations' | 'invoices'): Promise<string> {
-  const row = await world.h.crm.db(`${table} as r`)
+  const row = await world.h.crm
+    .db(`${table} as r`)
     .join('clients as c', 'c.id', 'r.client_id')
     .join('workspaces as w', 'w.id', 'r.workspace_id')
     .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
@@ -21,8 +22,20 @@ function section(name: 'proposals' | 'quotations' | 'invoices', switches: Matrix
   return [
     { method: 'GET', path: `/${name}`, url: () => `/${name}`, ownedByClient: false, switches },
     { method: 'GET', path: `/${name}/:id`, url: async (w) => `/${name}/${await ownerRecord(w, name)}`, ownedByClient: true, switches },
-    { method: 'GET', path: `/${name}/:id.pdf`, url: async (w) => `/${name}/${await ownerRecord(w, name)}.pdf`, ownedByClient: true, switches },
-    { method: 'GET', path: `/${name}/:id/preview`, url: async (w) => `/${name}/${await ownerRecord(w, name)}/preview`, ownedByClient: true, switches },
+    {
+      method: 'GET',
+      path: `/${name}/:id.pdf`,
+      url: async (w) => `/${name}/${await ownerRecord(w, name)}.pdf`,
+      ownedByClient: true,
+      switches,
+    },
+    {
+      method: 'GET',
+      path: `/${name}/:id/preview`,
+      url: async (w) => `/${name}/${await ownerRecord(w, name)}/preview`,
+      ownedByClient: true,
+      switches,
+    },
     {
       method: 'POST',
       path: `/${name}/:id/comments`,
@@ -36,7 +49,8 @@ function section(name: 'proposals' | 'quotations' | 'invoices', switches: Matrix
 
 /** The owner's newest invoice with a payment, and that payment. */
 async function ownerPayment(world: MatrixWorld): Promise<{ invoiceId: string; paymentId: string }> {
-  const row = await world.h.crm.db('payments as p')
+  const row = await world.h.crm
+    .db('payments as p')
     .join('invoices as r', 'r.id', 'p.invoice_id')
     .join('clients as c', 'c.id', 'r.client_id')
     .join('workspaces as w', 'w.id', 'r.workspace_id')
@@ -53,7 +67,13 @@ export const routes: MatrixRoute[] = [
   ...section('quotations', ['showProposals']),
   ...section('invoices', ['showInvoices']),
   // Each client's own statement: nothing of another client's to ask for.
-  { method: 'GET', path: '/invoices/statement.pdf', url: () => '/invoices/statement.pdf', ownedByClient: false, switches: ['showInvoices'] },
+  {
+    method: 'GET',
+    path: '/invoices/statement.pdf',
+    url: () => '/invoices/statement.pdf',
+    ownedByClient: false,
+    switches: ['showInvoices'],
+  },
   {
     method: 'GET',
     path: '/invoices/:id/receipts/:paymentId.pdf',

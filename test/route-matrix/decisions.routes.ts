@@ -9,7 +9,11 @@ const STALE = { fingerprint: '0'.repeat(64) };
 const opened = new WeakMap<MatrixWorld, Promise<{ proposal: string; quotation: string; signed: string }>>();
 
 async function northwind(world: MatrixWorld) {
-  const client = await world.h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+  const client = await world.h.crm
+    .db('clients as c')
+    .join('workspaces as w', 'w.id', 'c.workspace_id')
+    .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+    .first('c.id', 'c.workspace_id');
   if (!client) throw new Error('the seed has no Northwind in demo');
   return client as { id: number; workspace_id: number };
 }
@@ -23,15 +27,46 @@ function records(world: MatrixWorld) {
       const client = await northwind(world);
       const add = async (table: 'proposals' | 'quotations', status: string, number: string) => {
         const [row] = await db(table)
-          .insert({ workspace_id: client.workspace_id, client_id: client.id, number, title: 'Isolation matrix', body: '', status, currency: 'USD', valid_until: '2099-12-31', sent_at: new Date() })
+          .insert({
+            workspace_id: client.workspace_id,
+            client_id: client.id,
+            number,
+            title: 'Isolation matrix',
+            body: '',
+            status,
+            currency: 'USD',
+            valid_until: '2099-12-31',
+            sent_at: new Date(),
+          })
           .returning('id');
         return String(row.id);
       };
       const signed = await add('proposals', 'accepted', 'MTX-P-2');
       await db('portal_offer_decisions').insert({
-        workspace_id: String(client.workspace_id), client_id: String(client.id), offer_kind: 'proposal', offer_id: signed, outcome: 'accepted', method: 'portal',
-        typed_name: 'Maria García', snapshot: JSON.stringify({ version: 1, kind: 'proposal', id: signed, number: 'MTX-P-2', title: 'Isolation matrix', body: '', currency: 'USD', lines: [], subtotalCents: 0, taxCents: 0, totalCents: 0, validUntil: '2099-12-31', terms: null }),
-        snapshot_sha256: 'f'.repeat(64), decided_at: new Date(),
+        workspace_id: String(client.workspace_id),
+        client_id: String(client.id),
+        offer_kind: 'proposal',
+        offer_id: signed,
+        outcome: 'accepted',
+        method: 'portal',
+        typed_name: 'Maria García',
+        snapshot: JSON.stringify({
+          version: 1,
+          kind: 'proposal',
+          id: signed,
+          number: 'MTX-P-2',
+          title: 'Isolation matrix',
+          body: '',
+          currency: 'USD',
+          lines: [],
+          subtotalCents: 0,
+          taxCents: 0,
+          totalCents: 0,
+          validUntil: '2099-12-31',
+          terms: null,
+        }),
+        snapshot_sha256: 'f'.repeat(64),
+        decided_at: new Date(),
       });
       return { proposal: await add('proposals', 'sent', 'MTX-P-1'), quotation: await add('quotations', 'sent', 'MTX-Q-1'), signed };
     })();
@@ -42,21 +77,63 @@ function records(world: MatrixWorld) {
 
 function kind(section: 'proposals' | 'quotations'): MatrixRoute[] {
   const open = async (w: MatrixWorld) => (await records(w))[section === 'proposals' ? 'proposal' : 'quotation'];
-  const acceptForm = section === 'proposals'
-    ? { typedName: 'Maria García', consent: 'yes', ...STALE }
-    : { typedName: 'Maria García', consent: 'yes', poNumber: 'PO-1', ...STALE };
+  const acceptForm =
+    section === 'proposals'
+      ? { typedName: 'Maria García', consent: 'yes', ...STALE }
+      : { typedName: 'Maria García', consent: 'yes', poNumber: 'PO-1', ...STALE };
   return [
-    { method: 'GET', path: `/${section}/:id/accept`, url: async (w) => `/${section}/${await open(w)}/accept`, ownedByClient: true, switches: ['showProposals'] },
-    { method: 'POST', path: `/${section}/:id/accept`, url: async (w) => `/${section}/${await open(w)}/accept`, form: acceptForm, ownedByClient: true, switches: ['showProposals'], ownerStatus: [409] },
-    { method: 'GET', path: `/${section}/:id/decline`, url: async (w) => `/${section}/${await open(w)}/decline`, ownedByClient: true, switches: ['showProposals'] },
-    { method: 'POST', path: `/${section}/:id/decline`, url: async (w) => `/${section}/${await open(w)}/decline`, form: { note: 'No', ...STALE }, ownedByClient: true, switches: ['showProposals'], ownerStatus: [409] },
+    {
+      method: 'GET',
+      path: `/${section}/:id/accept`,
+      url: async (w) => `/${section}/${await open(w)}/accept`,
+      ownedByClient: true,
+      switches: ['showProposals'],
+    },
+    {
+      method: 'POST',
+      path: `/${section}/:id/accept`,
+      url: async (w) => `/${section}/${await open(w)}/accept`,
+      form: acceptForm,
+      ownedByClient: true,
+      switches: ['showProposals'],
+      ownerStatus: [409],
+    },
+    {
+      method: 'GET',
+      path: `/${section}/:id/decline`,
+      url: async (w) => `/${section}/${await open(w)}/decline`,
+      ownedByClient: true,
+      switches: ['showProposals'],
+    },
+    {
+      method: 'POST',
+      path: `/${section}/:id/decline`,
+      url: async (w) => `/${section}/${await open(w)}/decline`,
+      form: { note: 'No', ...STALE },
+      ownedByClient: true,
+      switches: ['showProposals'],
+      ownerStatus: [409],
+    },
   ];
 }
 
 export const routes: MatrixRoute[] = [
   ...kind('proposals'),
   ...kind('quotations'),
-  { method: 'GET', path: '/proposals/:id/signed.pdf', url: async (w) => `/proposals/${(await records(w)).signed}/signed.pdf`, ownedByClient: true, switches: ['showProposals'] },
+  {
+    method: 'GET',
+    path: '/proposals/:id/signed.pdf',
+    url: async (w) => `/proposals/${(await records(w)).signed}/signed.pdf`,
+    ownedByClient: true,
+    switches: ['showProposals'],
+  },
   // No quotation of Northwind is accepted in the portal: the owner, too, gets 404, after every refusal.
-  { method: 'GET', path: '/quotations/:id/signed.pdf', url: async (w) => `/quotations/${(await records(w)).quotation}/signed.pdf`, ownedByClient: true, switches: ['showProposals'], ownerStatus: [404] },
+  {
+    method: 'GET',
+    path: '/quotations/:id/signed.pdf',
+    url: async (w) => `/quotations/${(await records(w)).quotation}/signed.pdf`,
+    ownedByClient: true,
+    switches: ['showProposals'],
+    ownerStatus: [404],
+  },
 ];

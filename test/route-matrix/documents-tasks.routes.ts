@@ -8,7 +8,9 @@ import type { MatrixRoute, MatrixWorld } from './matrix.ts';
 async function demo(world: MatrixWorld) {
   const db = world.h.crm.db;
   const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
-  const user = await db('client_users').where({ workspace_id: String(workspace.id), email: world.owner.email }).first('id', 'client_id');
+  const user = await db('client_users')
+    .where({ workspace_id: String(workspace.id), email: world.owner.email })
+    .first('id', 'client_id');
   return { db, workspaceId: String(workspace.id), user };
 }
 
@@ -21,9 +23,23 @@ async function sharedDocument(world: MatrixWorld): Promise<string> {
 async function ownUpload(world: MatrixWorld, action: 'download' | 'delete'): Promise<string> {
   const { db, workspaceId, user } = await demo(world);
   const content = smallPdf('matrix');
-  const fileId = await world.h.crm.portal.files.put(workspaceId, 'client_upload', { filename: 'matrix.pdf', contentType: 'application/pdf', sizeBytes: content.length, content });
+  const fileId = await world.h.crm.portal.files.put(workspaceId, 'client_upload', {
+    filename: 'matrix.pdf',
+    contentType: 'application/pdf',
+    sizeBytes: content.length,
+    content,
+  });
   const [row] = await db('client_uploads')
-    .insert({ workspace_id: workspaceId, client_id: user.client_id, client_user_id: user.id, uploader_name: 'Maria García', file_id: fileId, filename: 'matrix.pdf', content_type: 'application/pdf', size_bytes: content.length })
+    .insert({
+      workspace_id: workspaceId,
+      client_id: user.client_id,
+      client_user_id: user.id,
+      uploader_name: 'Maria García',
+      file_id: fileId,
+      filename: 'matrix.pdf',
+      content_type: 'application/pdf',
+      size_bytes: content.length,
+    })
     .returning('id');
   return `/documents/uploads/${row.id}/${action}`;
 }
@@ -40,11 +56,38 @@ export const routes: MatrixRoute[] = [
   { method: 'GET', path: '/documents/uploads/:uploadId/download', url: (world) => ownUpload(world, 'download'), ownedByClient: true },
   // Where a browser without JavaScript stays after a refused upload: back to the Documents page.
   { method: 'GET', path: '/documents/uploads', url: () => '/documents/uploads', ownedByClient: false, ownerStatus: [303] },
-  { method: 'POST', path: '/documents/uploads', url: () => '/documents/uploads', ownedByClient: false, switches: ['allowFileUploads'], ownerStatus: [400] },
-  { method: 'POST', path: '/documents/uploads/:uploadId/delete', url: (world) => ownUpload(world, 'delete'), ownedByClient: true, ownerStatus: [303] },
+  {
+    method: 'POST',
+    path: '/documents/uploads',
+    url: () => '/documents/uploads',
+    ownedByClient: false,
+    switches: ['allowFileUploads'],
+    ownerStatus: [400],
+  },
+  {
+    method: 'POST',
+    path: '/documents/uploads/:uploadId/delete',
+    url: (world) => ownUpload(world, 'delete'),
+    ownedByClient: true,
+    ownerStatus: [303],
+  },
   { method: 'GET', path: '/tasks', url: () => '/tasks', ownedByClient: false, switches: ['showTasks'] },
   // The live stream the documents and tasks pages follow; a plain GET (no text/event-stream) ends at once.
   { method: 'GET', path: '/live', url: () => '/live', ownedByClient: false },
-  { method: 'POST', path: '/tasks/:taskId/done', url: (world) => ownTask(world, 'done'), ownedByClient: true, switches: ['showTasks'], form: { tab: 'open' } },
-  { method: 'POST', path: '/tasks/:taskId/reopen', url: (world) => ownTask(world, 'reopen'), ownedByClient: true, switches: ['showTasks'], form: { tab: 'done' } },
+  {
+    method: 'POST',
+    path: '/tasks/:taskId/done',
+    url: (world) => ownTask(world, 'done'),
+    ownedByClient: true,
+    switches: ['showTasks'],
+    form: { tab: 'open' },
+  },
+  {
+    method: 'POST',
+    path: '/tasks/:taskId/reopen',
+    url: (world) => ownTask(world, 'reopen'),
+    ownedByClient: true,
+    switches: ['showTasks'],
+    form: { tab: 'done' },
+  },
 ];

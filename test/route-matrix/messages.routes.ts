@@ -16,22 +16,60 @@ async function ownersAttachment({ h }: MatrixWorld): Promise<string> {
     .merge({ workspace_id: workspace.id })
     .returning('id');
   const [message] = await db('portal_messages')
-    .insert({ workspace_id: workspace.id, client_id: owner.client_id, conversation_id: conversation.id, author_side: 'client', author_client_user_id: owner.id, author_name: 'Maria García', body: 'with a file' })
+    .insert({
+      workspace_id: workspace.id,
+      client_id: owner.client_id,
+      conversation_id: conversation.id,
+      author_side: 'client',
+      author_client_user_id: owner.id,
+      author_name: 'Maria García',
+      body: 'with a file',
+    })
     .returning('id');
   const [file] = await db('portal_files')
-    .insert({ workspace_id: workspace.id, purpose: 'message-attachment', filename: 'dot.png', content_type: 'image/png', size_bytes: PNG.length, content: PNG })
+    .insert({
+      workspace_id: workspace.id,
+      purpose: 'message-attachment',
+      filename: 'dot.png',
+      content_type: 'image/png',
+      size_bytes: PNG.length,
+      content: PNG,
+    })
     .returning('id');
   const [attachment] = await db('portal_message_attachments')
-    .insert({ workspace_id: workspace.id, client_id: owner.client_id, message_id: message.id, file_id: file.id, filename: 'dot.png', content_type: 'image/png', size_bytes: PNG.length })
+    .insert({
+      workspace_id: workspace.id,
+      client_id: owner.client_id,
+      message_id: message.id,
+      file_id: file.id,
+      filename: 'dot.png',
+      content_type: 'image/png',
+      size_bytes: PNG.length,
+    })
     .returning('id');
   return `/messages/attachments/${attachment.id}`;
 }
 
 export const routes: MatrixRoute[] = [
   { method: 'GET', path: '/messages', url: () => '/messages', ownedByClient: false, switches: ['allowMessaging'] },
-  { method: 'POST', path: '/messages', url: () => '/messages', form: { body: 'Hello from the matrix' }, ownedByClient: false, switches: ['allowMessaging'], ownerStatus: [303] },
+  {
+    method: 'POST',
+    path: '/messages',
+    url: () => '/messages',
+    form: { body: 'Hello from the matrix' },
+    ownedByClient: false,
+    switches: ['allowMessaging'],
+    ownerStatus: [303],
+  },
   // Without an event-stream Accept header the stream sends what was missed and ends.
   { method: 'GET', path: '/messages/stream', url: () => '/messages/stream?after=0', ownedByClient: false, switches: ['allowMessaging'] },
   { method: 'GET', path: '/messages/attachments/:attachmentId', url: ownersAttachment, ownedByClient: true, switches: ['allowMessaging'] },
-  { method: 'POST', path: '/account/message-emails', url: () => '/account/message-emails', form: { messageEmails: 'on' }, ownedByClient: false, ownerStatus: [303] },
+  {
+    method: 'POST',
+    path: '/account/message-emails',
+    url: () => '/account/message-emails',
+    form: { messageEmails: 'on' },
+    ownedByClient: false,
+    ownerStatus: [303],
+  },
 ];

@@ -15,7 +15,9 @@ export async function openInvoiceOf(db: Knex, email: string): Promise<{ id: stri
     .join('workspaces as w', 'w.id', 'i.workspace_id')
     .where({ 'w.slug': 'demo', 'c.email': email })
     .whereIn('i.status', ['sent', 'overdue'])
-    .whereRaw('(select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.invoice_id = i.id) > (select coalesce(sum(p.amount_cents), 0) from payments p where p.invoice_id = i.id) + 100')
+    .whereRaw(
+      '(select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.invoice_id = i.id) > (select coalesce(sum(p.amount_cents), 0) from payments p where p.invoice_id = i.id) + 100',
+    )
     .orderBy('i.id')
     .first<{ id: number; workspace_id: number; client_id: number } | undefined>(['i.id', 'i.workspace_id', 'i.client_id']);
   if (!row) throw new Error(`no open invoice with a balance for ${email}`);
@@ -27,15 +29,23 @@ async function pendingCheckout({ h, owner }: MatrixWorld): Promise<string> {
   const user = await h.crm.db('client_users').where({ workspace_id: invoice.workspaceId, client_id: invoice.clientId }).first('id');
   const id = randomUUID();
   await h.crm.db('client_payments').insert({
-    id, workspace_id: invoice.workspaceId, client_id: invoice.clientId, client_user_id: user.id, invoice_id: invoice.id, invoice_number: 'matrix',
-    provider: 'demo', amount_cents: 100, currency: 'USD',
+    id,
+    workspace_id: invoice.workspaceId,
+    client_id: invoice.clientId,
+    client_user_id: user.id,
+    invoice_id: invoice.id,
+    invoice_number: 'matrix',
+    provider: 'demo',
+    amount_cents: 100,
+    currency: 'USD',
   });
   return id;
 }
 
 async function withBankTransfer({ h, owner }: MatrixWorld): Promise<string> {
   const invoice = await openInvoiceOf(h.crm.db, owner.email);
-  await h.crm.db('portal_payment_settings')
+  await h.crm
+    .db('portal_payment_settings')
     .insert({ workspace_id: invoice.workspaceId, bank_transfer_instructions: 'IBAN DE00 0000 0000 0000' })
     .onConflict('workspace_id')
     .merge();
@@ -45,18 +55,45 @@ async function withBankTransfer({ h, owner }: MatrixWorld): Promise<string> {
 const switches: MatrixRoute['switches'] = ['showInvoices', 'allowOnlinePayments'];
 
 export const routes: MatrixRoute[] = [
-  { method: 'GET', path: '/invoices/:id/pay', url: async ({ h, owner }) => `/invoices/${(await openInvoiceOf(h.crm.db, owner.email)).id}/pay`, ownedByClient: true, switches },
   {
-    method: 'POST', path: '/invoices/:id/pay', url: async ({ h, owner }) => `/invoices/${(await openInvoiceOf(h.crm.db, owner.email)).id}/pay`,
-    form: { choice: 'full' }, ownedByClient: true, switches, ownerStatus: [303],
+    method: 'GET',
+    path: '/invoices/:id/pay',
+    url: async ({ h, owner }) => `/invoices/${(await openInvoiceOf(h.crm.db, owner.email)).id}/pay`,
+    ownedByClient: true,
+    switches,
   },
   {
-    method: 'POST', path: '/invoices/:id/pay/transfer', url: async (world) => `/invoices/${await withBankTransfer(world)}/pay/transfer`,
-    form: { reference: 'matrix' }, ownedByClient: true, switches, ownerStatus: [303],
+    method: 'POST',
+    path: '/invoices/:id/pay',
+    url: async ({ h, owner }) => `/invoices/${(await openInvoiceOf(h.crm.db, owner.email)).id}/pay`,
+    form: { choice: 'full' },
+    ownedByClient: true,
+    switches,
+    ownerStatus: [303],
   },
-  { method: 'GET', path: '/payments/demo/:paymentId', url: async (world) => `/payments/demo/${await pendingCheckout(world)}`, ownedByClient: true, switches },
   {
-    method: 'POST', path: '/payments/demo/:paymentId', url: async (world) => `/payments/demo/${await pendingCheckout(world)}`,
-    form: { action: 'cancel' }, ownedByClient: true, switches, ownerStatus: [303],
+    method: 'POST',
+    path: '/invoices/:id/pay/transfer',
+    url: async (world) => `/invoices/${await withBankTransfer(world)}/pay/transfer`,
+    form: { reference: 'matrix' },
+    ownedByClient: true,
+    switches,
+    ownerStatus: [303],
+  },
+  {
+    method: 'GET',
+    path: '/payments/demo/:paymentId',
+    url: async (world) => `/payments/demo/${await pendingCheckout(world)}`,
+    ownedByClient: true,
+    switches,
+  },
+  {
+    method: 'POST',
+    path: '/payments/demo/:paymentId',
+    url: async (world) => `/payments/demo/${await pendingCheckout(world)}`,
+    form: { action: 'cancel' },
+    ownedByClient: true,
+    switches,
+    ownerStatus: [303],
   },
 ];

@@ -10,29 +10,44 @@ const workspace: HostWorkspace = { id: '7', slug: 'demo', name: 'Dupont & <Fils>
 
 describe('sign-in emails', function () {
   it('the code email: subject with the code, the code on its own line, validity and where to enter it', function () {
-    const mail = codeEmail({ to: 'maria@northwind.test', workspace, code: '482913', minutes: 10, signInUrl: 'https://portal.test/portal/demo/sign-in' });
+    const mail = codeEmail({
+      to: 'maria@northwind.test',
+      workspace,
+      code: '482913',
+      minutes: 10,
+      signInUrl: 'https://portal.test/portal/demo/sign-in',
+    });
     expect(mail.to).to.equal('maria@northwind.test');
     expect(mail.subject).to.equal('Your sign-in code for Dupont & <Fils>: 482913');
-    expect(mail.text).to.equal([
-      'Your sign-in code for the Dupont & <Fils> client portal is:',
-      '',
-      '482913',
-      '',
-      'It works once, for 10 minutes. Enter it at https://portal.test/portal/demo/sign-in',
-      'If you did not ask for it, you can ignore this email.',
-    ].join('\n'));
-    expect(mail.html).to.equal([
-      '<p>Your sign-in code for the Dupont &amp; &lt;Fils&gt; client portal is:</p>',
-      '',
-      '<p>482913</p>',
-      '',
-      '<p>It works once, for 10 minutes. Enter it at https://portal.test/portal/demo/sign-in</p>',
-      '<p>If you did not ask for it, you can ignore this email.</p>',
-    ].join('\n'));
+    expect(mail.text).to.equal(
+      [
+        'Your sign-in code for the Dupont & <Fils> client portal is:',
+        '',
+        '482913',
+        '',
+        'It works once, for 10 minutes. Enter it at https://portal.test/portal/demo/sign-in',
+        'If you did not ask for it, you can ignore this email.',
+      ].join('\n'),
+    );
+    expect(mail.html).to.equal(
+      [
+        '<p>Your sign-in code for the Dupont &amp; &lt;Fils&gt; client portal is:</p>',
+        '',
+        '<p>482913</p>',
+        '',
+        '<p>It works once, for 10 minutes. Enter it at https://portal.test/portal/demo/sign-in</p>',
+        '<p>If you did not ask for it, you can ignore this email.</p>',
+      ].join('\n'),
+    );
   });
 
   it('the reset email: the link, how long it works, and that the password stays if unasked', function () {
-    const mail = resetEmail({ to: 'maria@northwind.test', workspace, minutes: 60, url: 'https://portal.test/portal/demo/password/reset/abc' });
+    const mail = resetEmail({
+      to: 'maria@northwind.test',
+      workspace,
+      minutes: 60,
+      url: 'https://portal.test/portal/demo/password/reset/abc',
+    });
     expect(mail.subject).to.equal('Reset your Dupont & <Fils> portal password');
     expect(mail.text.split('\n')).to.deep.equal([
       'Someone asked to reset the password of your Dupont & <Fils> client portal account.',
@@ -40,11 +55,20 @@ describe('sign-in emails', function () {
       'https://portal.test/portal/demo/password/reset/abc',
       'If it was not you, ignore this email: your password stays as it is.',
     ]);
-    expect(mail.html?.split('\n')[0]).to.equal('<p>Someone asked to reset the password of your Dupont &amp; &lt;Fils&gt; client portal account.</p>');
+    expect(mail.html?.split('\n')[0]).to.equal(
+      '<p>Someone asked to reset the password of your Dupont &amp; &lt;Fils&gt; client portal account.</p>',
+    );
   });
 
   it('the invitation email: greets the contact, names who invited them, the link and its days', function () {
-    const mail = invitationEmail({ to: 'tom@northwind.test', workspace, contactName: 'Tom Becker', inviterName: 'Dana Whitfield', days: 7, url: 'https://portal.test/portal/demo/invitation/xyz' });
+    const mail = invitationEmail({
+      to: 'tom@northwind.test',
+      workspace,
+      contactName: 'Tom Becker',
+      inviterName: 'Dana Whitfield',
+      days: 7,
+      url: 'https://portal.test/portal/demo/invitation/xyz',
+    });
     expect(mail.subject).to.equal('Dupont & <Fils> invited you to their client portal');
     expect(mail.text.split('\n')).to.deep.equal([
       'Hello Tom Becker,',
@@ -59,8 +83,17 @@ describe('sign-in emails', function () {
     expect(locale).to.equal('de');
     expect(emailLocale('xx', 'de')).to.equal('de');
     expect(emailLocale(null, null)).to.equal('en');
-    const mail = codeEmail({ to: 'maria@northwind.test', workspace, code: '482913', minutes: 10, signInUrl: 'https://portal.test/s', locale });
+    const mail = codeEmail({
+      to: 'maria@northwind.test',
+      workspace,
+      code: '482913',
+      minutes: 10,
+      signInUrl: 'https://portal.test/s',
+      locale,
+    });
     expect(mail.subject).to.contain('482913').and.not.contain('Your sign-in code');
-    expect(resetEmail({ to: 'a@b.test', workspace, minutes: 60, url: 'u', locale }).subject).to.not.equal(resetEmail({ to: 'a@b.test', workspace, minutes: 60, url: 'u' }).subject);
+    expect(resetEmail({ to: 'a@b.test', workspace, minutes: 60, url: 'u', locale }).subject).to.not.equal(
+      resetEmail({ to: 'a@b.test', workspace, minutes: 60, url: 'u' }).subject,
+    );
   });
 });

@@ -65,9 +65,13 @@ describe('sign-in routes', function () {
   /** `passwordAuth`: the service the password strategy signs in with (the site's own by default). */
   async function site(settings: Partial<PortalSettings> = {}, completeSignIn?: CompleteSignIn, passwordAuth?: AuthService): Promise<Site> {
     const slug = `ws-${unique()}`;
-    const [row] = await db('workspaces').insert({ slug, name: `Agency ${slug}` }).returning('id');
+    const [row] = await db('workspaces')
+      .insert({ slug, name: `Agency ${slug}` })
+      .returning('id');
     const workspace = (await hostAdapter(db).workspaces.findById(String((row as { id: number }).id)))!;
-    const [clientRow] = await db('clients').insert({ workspace_id: Number(workspace.id), name: 'Client' }).returning('id');
+    const [clientRow] = await db('clients')
+      .insert({ workspace_id: Number(workspace.id), name: 'Client' })
+      .returning('id');
     const base = `/portal/${slug}`;
     const portalSettings = { ...DEFAULT_SETTINGS, ...settings };
     const recorded: string[] = [];
@@ -81,19 +85,47 @@ describe('sign-in routes', function () {
     const web = express();
     web.use(express.urlencoded({ extended: false }));
     web.use(base, (req: Request, res: Response, next: NextFunction) => {
-      const context: PortalContext = { workspace, settings: portalSettings, branding: buildBranding(workspace, portalSettings, null), base, assets: '/portal/assets', sectionPages: new Set(), i18n: requestI18n(req) };
+      const context: PortalContext = {
+        workspace,
+        settings: portalSettings,
+        branding: buildBranding(workspace, portalSettings, null),
+        base,
+        assets: '/portal/assets',
+        sectionPages: new Set(),
+        i18n: requestI18n(req),
+      };
       res.locals.customerPortal = context;
       next();
     });
-    web.use(base, session({ name: SESSION_COOKIE, secret: 'x'.repeat(40), store, resave: false, saveUninitialized: false, unset: 'destroy', cookie: { path: '/portal' } }));
+    web.use(
+      base,
+      session({
+        name: SESSION_COOKIE,
+        secret: 'x'.repeat(40),
+        store,
+        resave: false,
+        saveUninitialized: false,
+        unset: 'destroy',
+        cookie: { path: '/portal' },
+      }),
+    );
     web.use(base, async (req: Request, res: Response, next: NextFunction) => {
       const signedIn = req.session.portal;
       const user = signedIn?.workspaceId === workspace.id ? await findClientUserById(db, workspace.id, signedIn.clientUserId) : null;
-      if (user) (res.locals.customerPortal as PortalContext).client = { user, contact: (await hostAdapter(db).contacts.findById(workspace.id, user.contact_id))! };
+      if (user)
+        (res.locals.customerPortal as PortalContext).client = {
+          user,
+          contact: (await hostAdapter(db).contacts.findById(workspace.id, user.contact_id))!,
+        };
       next();
     });
     web.use(base, authRoutes(handlers));
-    web.use(errorHandler((_req, res, page) => res.status(page.status).type('text').send(page.message), (err) => console.error(err)));
+    web.use(
+      errorHandler(
+        (_req, res, page) => res.status(page.status).type('text').send(page.message),
+        (err) => console.error(err),
+      ),
+    );
     return {
       agent: supertest.agent(web),
       workspace,
@@ -101,7 +133,9 @@ describe('sign-in routes', function () {
       recorded,
       async user(input = {}) {
         const email = `person-${unique()}@example.test`;
-        const [c] = await db('contacts').insert({ workspace_id: Number(workspace.id), client_id: (clientRow as { id: number }).id, name: 'Pat Person', email }).returning('id');
+        const [c] = await db('contacts')
+          .insert({ workspace_id: Number(workspace.id), client_id: (clientRow as { id: number }).id, name: 'Pat Person', email })
+          .returning('id');
         return insertClientUser(db, {
           workspaceId: workspace.id,
           clientId: String((clientRow as { id: number }).id),
@@ -119,10 +153,15 @@ describe('sign-in routes', function () {
     return smtp.messages.filter((message) => message.to.includes(email.toLowerCase()));
   }
   const tokenIn = (message: CapturedMessage, path: string) => new RegExp(`${path}/([A-Za-z0-9_-]{43})$`, 'm').exec(message.text)![1]!;
-  const sessionRows = (user: ClientUserRow) => db('client_sessions').whereRaw("sess->'portal'->>'clientUserId' = ?", [user.id]).pluck('sid');
+  const sessionRows = (user: ClientUserRow) =>
+    db('client_sessions').whereRaw("sess->'portal'->>'clientUserId' = ?", [user.id]).pluck('sid');
   const sidOf = (res: supertest.Response) => {
     const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-    return cookie ? decodeURIComponent(cookie.split(';')[0]!.slice(SESSION_COOKIE.length + 1)).replace(/^s:/, '').replace(/\.[^.]*$/, '') : null;
+    return cookie
+      ? decodeURIComponent(cookie.split(';')[0]!.slice(SESSION_COOKIE.length + 1))
+          .replace(/^s:/, '')
+          .replace(/\.[^.]*$/, '')
+      : null;
   };
 
   before(async function () {
@@ -132,8 +171,23 @@ describe('sign-in routes', function () {
     await createHostTables(db);
     pool = createPgPool(database.url, 2);
     smtp = await startSmtpCapture();
-    outbox = new MailOutbox({ db, transport: createMailer({ smtpUrl: smtp.url, from: 'Portal <portal@agency.test>' }), secret: config.sessionSecret, now, logger: { info: () => {}, error: (m, e) => console.error(m, e) }, wakeOnSend: false });
-    auth = new AuthService({ db, adapter: hostAdapter(db), mailer: outbox.mailer, config, limiter: new RateLimiter(db, () => clock), guard: new RepeatGuard(db, () => clock), now });
+    outbox = new MailOutbox({
+      db,
+      transport: createMailer({ smtpUrl: smtp.url, from: 'Portal <portal@agency.test>' }),
+      secret: config.sessionSecret,
+      now,
+      logger: { info: () => {}, error: (m, e) => console.error(m, e) },
+      wakeOnSend: false,
+    });
+    auth = new AuthService({
+      db,
+      adapter: hostAdapter(db),
+      mailer: outbox.mailer,
+      config,
+      limiter: new RateLimiter(db, () => clock),
+      guard: new RepeatGuard(db, () => clock),
+      now,
+    });
   });
   after(async function () {
     await outbox?.stop();
@@ -147,12 +201,18 @@ describe('sign-in routes', function () {
     it('signs in with the right password, storing a session and going where `next` says', async function () {
       const { agent, base, user, recorded } = await site();
       const client = await user({ password: PASSWORD });
-      const answer = await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: PASSWORD, next: `${base}/invoices` }).expect(303);
+      const answer = await agent
+        .post(`${base}/sign-in/password`)
+        .type('form')
+        .send({ email: client.email, password: PASSWORD, next: `${base}/invoices` })
+        .expect(303);
       expect(answer.headers.location).to.equal(`${base}/invoices`);
       expect(await sessionRows(client)).to.deep.equal([hashSessionId(sidOf(answer)!)]);
       expect(recorded).to.deep.equal(['password:success']);
       // Signed in, the sign-in page sends the client on.
-      expect((await agent.get(`${base}/sign-in?next=${encodeURIComponent(`${base}/tasks`)}`).expect(303)).headers.location).to.equal(`${base}/tasks`);
+      expect((await agent.get(`${base}/sign-in?next=${encodeURIComponent(`${base}/tasks`)}`).expect(303)).headers.location).to.equal(
+        `${base}/tasks`,
+      );
       expect((await agent.get(`${base}/sign-in?next=https://evil.test/`).expect(303)).headers.location).to.equal(`${base}/`);
       expect((await agent.get(`${base}/sign-in`).expect(303)).headers.location).to.equal(`${base}/`);
     });
@@ -160,7 +220,11 @@ describe('sign-in routes', function () {
     it('refuses a wrong password with 401, keeping the email and `next` but never the password', async function () {
       const { agent, base, user, recorded } = await site();
       const client = await user({ password: PASSWORD });
-      const answer = await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: 'wrong guess here', next: `${base}/tasks` }).expect(401);
+      const answer = await agent
+        .post(`${base}/sign-in/password`)
+        .type('form')
+        .send({ email: client.email, password: 'wrong guess here', next: `${base}/tasks` })
+        .expect(401);
       expect(answer.text).to.include('That email and password do not match an account here.');
       expect(answer.text).to.include(`value="${client.email}"`);
       expect(answer.text).to.include(`name="next" value="${base}/tasks"`);
@@ -170,35 +234,59 @@ describe('sign-in routes', function () {
       expect(await sessionRows(client)).to.deep.equal([]);
     });
 
-    it('answers an htmx form in place at the sign-in page\'s own address', async function () {
+    it("answers an htmx form in place at the sign-in page's own address", async function () {
       const { agent, base, user } = await site();
       const client = await user({ password: PASSWORD });
-      const answer = await agent.post(`${base}/sign-in/password`).set('HX-Request', 'true').type('form').send({ email: client.email, password: 'wrong guess here', next: `${base}/tasks` }).expect(200);
+      const answer = await agent
+        .post(`${base}/sign-in/password`)
+        .set('HX-Request', 'true')
+        .type('form')
+        .send({ email: client.email, password: 'wrong guess here', next: `${base}/tasks` })
+        .expect(200);
       expect(answer.headers['hx-replace-url']).to.equal(`${base}/sign-in?next=${encodeURIComponent(`${base}/tasks`)}`);
-      const plain = await agent.post(`${base}/sign-in/password`).set('HX-Request', 'true').type('form').send({ email: client.email, password: 'wrong guess here' }).expect(200);
+      const plain = await agent
+        .post(`${base}/sign-in/password`)
+        .set('HX-Request', 'true')
+        .type('form')
+        .send({ email: client.email, password: 'wrong guess here' })
+        .expect(200);
       expect(plain.headers['hx-replace-url']).to.equal(`${base}/sign-in`);
     });
 
-    it('refuses a malformed form with 400 and the field\'s message', async function () {
+    it("refuses a malformed form with 400 and the field's message", async function () {
       const { agent, base } = await site();
       const answer = await agent.post(`${base}/sign-in/password`).type('form').send({ email: 'not an email', password: 'x' }).expect(400);
       expect(answer.text).to.include('aria-invalid="true" aria-describedby="email-error"');
       // What is typed comes back cut: the email to 320 characters (the longest address there is), `next` to 500.
-      const long = await agent.post(`${base}/sign-in/password?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`)}`).type('form')
-        .send({ email: `${'a'.repeat(600)}@example.test`, password: 'x' }).expect(400);
+      const long = await agent
+        .post(`${base}/sign-in/password?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`)}`)
+        .type('form')
+        .send({ email: `${'a'.repeat(600)}@example.test`, password: 'x' })
+        .expect(400);
       expect(long.text).to.include(`value="${'a'.repeat(320)}"`);
       expect(long.text).to.include(`name="next" value="${`${base}/${'n'.repeat(600)}`.slice(0, 500)}"`);
       const moved = await agent.get(`${base}/sign-in/password?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`)}`).expect(303);
       expect(moved.headers.location).to.equal(`${base}/sign-in?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`.slice(0, 500))}`);
       const movedCode = await agent.get(`${base}/sign-in/code/verify?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`)}`).expect(303);
-      expect(movedCode.headers.location).to.equal(`${base}/sign-in/code?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`.slice(0, 500))}`);
+      expect(movedCode.headers.location).to.equal(
+        `${base}/sign-in/code?next=${encodeURIComponent(`${base}/${'n'.repeat(600)}`.slice(0, 500))}`,
+      );
     });
 
     it('names when to try again after too many wrong passwords, offering a code when codes are on', async function () {
       const { agent, base, user, recorded } = await site();
       const client = await user({ password: PASSWORD });
-      for (let i = 0; i < 5; i++) await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: `wrong ${i}` }).expect(401);
-      const limited = await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: PASSWORD }).expect(429);
+      for (let i = 0; i < 5; i++)
+        await agent
+          .post(`${base}/sign-in/password`)
+          .type('form')
+          .send({ email: client.email, password: `wrong ${i}` })
+          .expect(401);
+      const limited = await agent
+        .post(`${base}/sign-in/password`)
+        .type('form')
+        .send({ email: client.email, password: PASSWORD })
+        .expect(429);
       expect(limited.headers['retry-after']).to.equal('900');
       expect(limited.text).to.include('(in 15 minutes), or get a one-time code by email now.');
       expect(recorded.at(-1)).to.equal('password:limited');
@@ -206,7 +294,11 @@ describe('sign-in routes', function () {
       const retryAt = (html: string) => /try again at ([^(<]+) \(in /.exec(html)?.[1];
       expect(retryAt(limited.text)).to.be.a('string');
       clock += 840_000;
-      const minute = await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: PASSWORD }).expect(429);
+      const minute = await agent
+        .post(`${base}/sign-in/password`)
+        .type('form')
+        .send({ email: client.email, password: PASSWORD })
+        .expect(429);
       expect(minute.headers['retry-after']).to.equal('60');
       expect(minute.text).to.include('(in 1 minute)');
       expect(retryAt(minute.text)).to.equal(retryAt(limited.text));
@@ -221,7 +313,15 @@ describe('sign-in routes', function () {
       // A service whose database refuses every connection: the sign-in cannot even be counted.
       const unreachable = createKnex('postgres://postgres@127.0.0.1:1/nothing', 1, { connectMs: 1_000, statementMs: 0 });
       try {
-        const broken = new AuthService({ db: unreachable, adapter: hostAdapter(unreachable), mailer: outbox.mailer, config, limiter: new RateLimiter(unreachable, () => clock), guard: new RepeatGuard(unreachable, () => clock), now });
+        const broken = new AuthService({
+          db: unreachable,
+          adapter: hostAdapter(unreachable),
+          mailer: outbox.mailer,
+          config,
+          limiter: new RateLimiter(unreachable, () => clock),
+          guard: new RepeatGuard(unreachable, () => clock),
+          now,
+        });
         const { agent, base, user } = await site({}, undefined, broken);
         const client = await user({ password: PASSWORD });
         const answer = await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: PASSWORD });
@@ -235,8 +335,16 @@ describe('sign-in routes', function () {
     it('names only the wait when passwords are the only way in', async function () {
       const { agent, base, user } = await site({ loginWithCode: false });
       const client = await user({ password: PASSWORD });
-      for (let i = 0; i < 5; i++) await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: `wrong ${i}` });
-      const limited = await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: PASSWORD }).expect(429);
+      for (let i = 0; i < 5; i++)
+        await agent
+          .post(`${base}/sign-in/password`)
+          .type('form')
+          .send({ email: client.email, password: `wrong ${i}` });
+      const limited = await agent
+        .post(`${base}/sign-in/password`)
+        .type('form')
+        .send({ email: client.email, password: PASSWORD })
+        .expect(429);
       expect(limited.text).to.include('You can try again at');
       expect(limited.text).to.not.include('one-time code by email now');
       expect(limited.text).to.not.include('Email me a one-time code instead');
@@ -256,9 +364,13 @@ describe('sign-in routes', function () {
 
     it('sends a reload of a POST-only address to its form, keeping `next`', async function () {
       const { agent, base } = await site();
-      expect((await agent.get(`${base}/sign-in/password?next=${encodeURIComponent(`${base}/tasks`)}`).expect(303)).headers.location).to.equal(`${base}/sign-in?next=${encodeURIComponent(`${base}/tasks`)}`);
+      expect(
+        (await agent.get(`${base}/sign-in/password?next=${encodeURIComponent(`${base}/tasks`)}`).expect(303)).headers.location,
+      ).to.equal(`${base}/sign-in?next=${encodeURIComponent(`${base}/tasks`)}`);
       expect((await agent.get(`${base}/sign-in/password`).expect(303)).headers.location).to.equal(`${base}/sign-in`);
-      expect((await agent.get(`${base}/sign-in/code/verify?next=${encodeURIComponent(`${base}/tasks`)}`).expect(303)).headers.location).to.equal(`${base}/sign-in/code?next=${encodeURIComponent(`${base}/tasks`)}`);
+      expect(
+        (await agent.get(`${base}/sign-in/code/verify?next=${encodeURIComponent(`${base}/tasks`)}`).expect(303)).headers.location,
+      ).to.equal(`${base}/sign-in/code?next=${encodeURIComponent(`${base}/tasks`)}`);
       expect((await agent.get(`${base}/sign-in/code/verify`).expect(303)).headers.location).to.equal(`${base}/sign-in/code`);
     });
 
@@ -282,7 +394,11 @@ describe('sign-in routes', function () {
     it('emails a code and signs in with it once', async function () {
       const { agent, base, user, recorded } = await site();
       const client = await user();
-      const sent = await agent.post(`${base}/sign-in/code`).type('form').send({ email: client.email, next: `${base}/tasks` }).expect(200);
+      const sent = await agent
+        .post(`${base}/sign-in/code`)
+        .type('form')
+        .send({ email: client.email, next: `${base}/tasks` })
+        .expect(200);
       expect(sent.text).to.include('we have emailed it a 6-digit code');
       expect(sent.text).to.include(`name="next" value="${base}/tasks"`);
       expect(titleOf(sent.text)).to.equal('Enter your sign-in code');
@@ -290,7 +406,11 @@ describe('sign-in routes', function () {
       const wrong = code === '000000' ? '000001' : '000000';
       const refused = await agent.post(`${base}/sign-in/code/verify`).type('form').send({ email: client.email, code: wrong }).expect(401);
       expect(refused.text).to.include('That code is not right, or it has expired.');
-      const answer = await agent.post(`${base}/sign-in/code/verify`).type('form').send({ email: client.email, code, next: `${base}/tasks` }).expect(303);
+      const answer = await agent
+        .post(`${base}/sign-in/code/verify`)
+        .type('form')
+        .send({ email: client.email, code, next: `${base}/tasks` })
+        .expect(303);
       expect(answer.headers.location).to.equal(`${base}/tasks`);
       expect(await sessionRows(client)).to.have.length(1);
       expect(recorded).to.deep.equal(['code:failure', 'code:success']);
@@ -299,18 +419,31 @@ describe('sign-in routes', function () {
       expect(form.text).to.not.include('we have emailed it');
     });
 
-    it('answers an htmx code request at the code form\'s address', async function () {
+    it("answers an htmx code request at the code form's address", async function () {
       const { agent, base, user } = await site();
       const client = await user();
-      const sent = await agent.post(`${base}/sign-in/code`).set('HX-Request', 'true').type('form').send({ email: client.email }).expect(200);
+      const sent = await agent
+        .post(`${base}/sign-in/code`)
+        .set('HX-Request', 'true')
+        .type('form')
+        .send({ email: client.email })
+        .expect(200);
       expect(sent.headers['hx-replace-url']).to.equal(`${base}/sign-in/code`);
     });
 
     it('names when to ask again after too many code checks', async function () {
       const { agent, base, user, recorded } = await site();
       const client = await user();
-      for (let i = 0; i < 30; i++) await agent.post(`${base}/sign-in/code/verify`).type('form').send({ email: `guess-${i}@example.test`, code: '111111' });
-      const limited = await agent.post(`${base}/sign-in/code/verify`).type('form').send({ email: client.email, code: '111111' }).expect(429);
+      for (let i = 0; i < 30; i++)
+        await agent
+          .post(`${base}/sign-in/code/verify`)
+          .type('form')
+          .send({ email: `guess-${i}@example.test`, code: '111111' });
+      const limited = await agent
+        .post(`${base}/sign-in/code/verify`)
+        .type('form')
+        .send({ email: client.email, code: '111111' })
+        .expect(429);
       expect(limited.text).to.include('You can ask for a new code at');
       expect(limited.text).to.include('(in 15 minutes)');
       // No "we have emailed you a code" on a refusal: nothing was sent.
@@ -354,30 +487,59 @@ describe('sign-in routes', function () {
       expect(malformedInPlace.headers['hx-replace-url']).to.equal(`${base}/password/forgot`);
       expect(titleOf(malformed.text)).to.equal('Reset your password');
       expect(malformed.text).to.include('name="email"');
-      const sent = await agent.post(`${base}/password/forgot`).set('HX-Request', 'true').type('form').send({ email: client.email }).expect(200);
+      const sent = await agent
+        .post(`${base}/password/forgot`)
+        .set('HX-Request', 'true')
+        .type('form')
+        .send({ email: client.email })
+        .expect(200);
       expect(sent.headers['hx-replace-url']).to.equal(`${base}/password/forgot`);
       expect(sent.text).to.not.include('name="email"');
-      const sentPage = await agent.post(`${base}/password/forgot`).type('form').send({ email: `nobody-${unique()}@example.test` }).expect(200);
+      const sentPage = await agent
+        .post(`${base}/password/forgot`)
+        .type('form')
+        .send({ email: `nobody-${unique()}@example.test` })
+        .expect(200);
       expect(titleOf(sentPage.text)).to.equal('Check your email');
       const token = tokenIn((await mailTo(client.email))[0]!, '/password/reset');
       const page = await agent.get(`${base}/password/reset/${token}`).expect(200);
       expect(page.text).to.include(client.email);
       expect(titleOf(page.text)).to.equal('Choose a new password');
-      const mismatch = await agent.post(`${base}/password/reset/${token}`).type('form').send({ password: 'a brand new password', confirmPassword: 'something else' }).expect(400);
+      const mismatch = await agent
+        .post(`${base}/password/reset/${token}`)
+        .type('form')
+        .send({ password: 'a brand new password', confirmPassword: 'something else' })
+        .expect(400);
       expect(mismatch.text).to.include('The two passwords do not match.');
       expect(mismatch.text).to.include(client.email);
       expect(titleOf(mismatch.text)).to.equal('Choose a new password');
-      const done = await agent.post(`${base}/password/reset/${token}`).type('form').send({ password: 'a brand new password', confirmPassword: 'a brand new password' }).expect(303);
+      const done = await agent
+        .post(`${base}/password/reset/${token}`)
+        .type('form')
+        .send({ password: 'a brand new password', confirmPassword: 'a brand new password' })
+        .expect(303);
       expect(done.headers.location).to.equal(`${base}/`);
       expect(await sessionRows(client)).to.deep.equal([hashSessionId(sidOf(done)!)]);
       expect(recorded).to.deep.equal(['reset:success']);
-      expect((await agent.get(`${base}/password/reset/${token}`).expect(410)).text).to.include('This link has expired or was already used.');
-      const spentMalformed = await agent.post(`${base}/password/reset/${token}`).type('form').send({ password: 'x', confirmPassword: 'y' }).expect(410);
+      expect((await agent.get(`${base}/password/reset/${token}`).expect(410)).text).to.include(
+        'This link has expired or was already used.',
+      );
+      const spentMalformed = await agent
+        .post(`${base}/password/reset/${token}`)
+        .type('form')
+        .send({ password: 'x', confirmPassword: 'y' })
+        .expect(410);
       expect(spentMalformed.text).to.include('This link has expired or was already used. Ask for a new one.');
-      const spent = await agent.post(`${base}/password/reset/${token}`).type('form').send({ password: 'a brand new password', confirmPassword: 'a brand new password' }).expect(410);
+      const spent = await agent
+        .post(`${base}/password/reset/${token}`)
+        .type('form')
+        .send({ password: 'a brand new password', confirmPassword: 'a brand new password' })
+        .expect(410);
       expect(spent.text).to.include('This link has expired or was already used. Ask for a new one.');
       expect(recorded).to.deep.equal(['reset:success', 'reset:failure']);
-      expect((await auth.signInWithPassword(workspace, client.email, 'a brand new password', { ip: null, userAgent: null })).ok).to.equal(true);
+      expect((await auth.signInWithPassword(workspace, client.email, 'a brand new password', { ip: null, userAgent: null })).ok).to.equal(
+        true,
+      );
     });
 
     it('limits reset requests with a plain 429', async function () {
@@ -397,25 +559,46 @@ describe('sign-in routes', function () {
         steps.push(`${user.email}|${next}|${method}`);
         res.redirect(303, `${next}second-factor`);
       });
-      const [clientRow] = await db('clients').insert({ workspace_id: Number(workspace.id), name: 'Invited client' }).returning('id');
+      const [clientRow] = await db('clients')
+        .insert({ workspace_id: Number(workspace.id), name: 'Invited client' })
+        .returning('id');
       const email = `invitee-${unique()}@example.test`;
-      const [c] = await db('contacts').insert({ workspace_id: Number(workspace.id), client_id: (clientRow as { id: number }).id, name: 'Ivy Invitee', email }).returning('id');
-      await auth.invite(workspace, String((c as { id: number }).id), { id: 's1', workspaceId: workspace.id, name: 'Ada Admin', email: 'ada@agency.test', role: 'admin' }, { ip: null, userAgent: null });
+      const [c] = await db('contacts')
+        .insert({ workspace_id: Number(workspace.id), client_id: (clientRow as { id: number }).id, name: 'Ivy Invitee', email })
+        .returning('id');
+      await auth.invite(
+        workspace,
+        String((c as { id: number }).id),
+        { id: 's1', workspaceId: workspace.id, name: 'Ada Admin', email: 'ada@agency.test', role: 'admin' },
+        { ip: null, userAgent: null },
+      );
       const token = tokenIn((await mailTo(email))[0]!, '/invitation');
       expect(titleOf((await agent.get(`${base}/invitation/${token}`).expect(200)).text)).to.equal('Welcome! Set your password');
       await agent.get(`${base}/password/reset/${token}`).expect(410);
-      const invalid = await agent.post(`${base}/invitation/${token}`).type('form').send({ password: 'short', confirmPassword: 'short' }).expect(400);
+      const invalid = await agent
+        .post(`${base}/invitation/${token}`)
+        .type('form')
+        .send({ password: 'short', confirmPassword: 'short' })
+        .expect(400);
       expect(titleOf(invalid.text)).to.equal('Welcome! Set your password');
-      const done = await agent.post(`${base}/invitation/${token}`).type('form').send({ password: 'my first password', confirmPassword: 'my first password' }).expect(303);
+      const done = await agent
+        .post(`${base}/invitation/${token}`)
+        .type('form')
+        .send({ password: 'my first password', confirmPassword: 'my first password' })
+        .expect(303);
       expect(done.headers.location).to.equal(`${base}/second-factor`);
       expect(steps).to.deep.equal([`${email}|${base}/|link`]);
       expect(recorded).to.deep.equal(['invitation:success']);
-      await agent.post(`${base}/invitation/${token}`).type('form').send({ password: 'my first password', confirmPassword: 'my first password' }).expect(410);
+      await agent
+        .post(`${base}/invitation/${token}`)
+        .type('form')
+        .send({ password: 'my first password', confirmPassword: 'my first password' })
+        .expect(410);
     });
   });
 
   describe('signing out', function () {
-    it('ends the session, logs the sign-out and shows the sign-in page\'s notice', async function () {
+    it("ends the session, logs the sign-out and shows the sign-in page's notice", async function () {
       const { agent, base, workspace, user } = await site();
       const client = await user({ password: PASSWORD });
       await agent.post(`${base}/sign-in/password`).type('form').send({ email: client.email, password: PASSWORD }).expect(303);

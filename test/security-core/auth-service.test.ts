@@ -53,12 +53,18 @@ describe('sign-in service', function () {
   /** A workspace of its own per test, so limits, guards and logs never meet another test's. */
   async function world(): Promise<World> {
     const slug = `ws-${unique()}`;
-    const [row] = await db('workspaces').insert({ slug, name: `Agency ${slug}` }).returning('id');
+    const [row] = await db('workspaces')
+      .insert({ slug, name: `Agency ${slug}` })
+      .returning('id');
     const workspace = (await hostAdapter(db).workspaces.findById(String((row as { id: number }).id)))!;
-    const [clientRow] = await db('clients').insert({ workspace_id: Number(workspace.id), name: 'Client' }).returning('id');
+    const [clientRow] = await db('clients')
+      .insert({ workspace_id: Number(workspace.id), name: 'Client' })
+      .returning('id');
     const clientId = String((clientRow as { id: number }).id);
     const contact = async (email = `person-${unique()}@example.test`) => {
-      const [c] = await db('contacts').insert({ workspace_id: Number(workspace.id), client_id: Number(clientId), name: 'Pat Person', email }).returning('id');
+      const [c] = await db('contacts')
+        .insert({ workspace_id: Number(workspace.id), client_id: Number(clientId), name: 'Pat Person', email })
+        .returning('id');
       return (await hostAdapter(db).contacts.findById(workspace.id, String((c as { id: number }).id)))!;
     };
     return {
@@ -86,13 +92,30 @@ describe('sign-in service', function () {
   const codeIn = (message: CapturedMessage) => /^(\d{6})$/m.exec(message.text)![1]!;
   const tokenIn = (message: CapturedMessage, path: string) => new RegExp(`${path}/([A-Za-z0-9_-]{43})$`, 'm').exec(message.text)![1]!;
 
-  async function activity(workspace: HostWorkspace): Promise<Array<{ event: string; email: string | null; client_user_id: string | null; client_id: string | null; details: Record<string, unknown>; ip: string | null; user_agent: string | null }>> {
-    return db('client_activity_logs').where({ workspace_id: workspace.id }).orderBy('id').select('event', 'email', 'client_user_id', 'client_id', 'details', 'ip', 'user_agent');
+  async function activity(workspace: HostWorkspace): Promise<
+    Array<{
+      event: string;
+      email: string | null;
+      client_user_id: string | null;
+      client_id: string | null;
+      details: Record<string, unknown>;
+      ip: string | null;
+      user_agent: string | null;
+    }>
+  > {
+    return db('client_activity_logs')
+      .where({ workspace_id: workspace.id })
+      .orderBy('id')
+      .select('event', 'email', 'client_user_id', 'client_id', 'details', 'ip', 'user_agent');
   }
 
   async function sessionOf(user: ClientUserRow, workspaceId = user.workspace_id): Promise<string> {
     const sid = hashSessionId(unique());
-    await db('client_sessions').insert({ sid, sess: JSON.stringify({ portal: { workspaceId, clientUserId: user.id, signedInAt: now().toISOString(), ip: null, userAgent: null } }), expire: new Date(Date.now() + 3_600_000) });
+    await db('client_sessions').insert({
+      sid,
+      sess: JSON.stringify({ portal: { workspaceId, clientUserId: user.id, signedInAt: now().toISOString(), ip: null, userAgent: null } }),
+      expire: new Date(Date.now() + 3_600_000),
+    });
     return sid;
   }
   const sessionsLeft = (sids: string[]) => db('client_sessions').whereIn('sid', sids).orderBy('sid').pluck('sid');
@@ -111,9 +134,24 @@ describe('sign-in service', function () {
     await createHostTables(db);
     smtp = await startSmtpCapture();
     const logger = { info: () => {}, error: (message: string, err: unknown) => console.error(message, err) };
-    outbox = new MailOutbox({ db, transport: createMailer({ smtpUrl: smtp.url, from: 'Portal <portal@agency.test>' }), secret: config.sessionSecret, now, logger, wakeOnSend: false });
+    outbox = new MailOutbox({
+      db,
+      transport: createMailer({ smtpUrl: smtp.url, from: 'Portal <portal@agency.test>' }),
+      secret: config.sessionSecret,
+      now,
+      logger,
+      wakeOnSend: false,
+    });
     const adapter = hostAdapter(db);
-    auth = new AuthService({ db, adapter, mailer: outbox.mailer, config, limiter: new RateLimiter(db, () => clock), guard: new RepeatGuard(db, () => clock), now });
+    auth = new AuthService({
+      db,
+      adapter,
+      mailer: outbox.mailer,
+      config,
+      limiter: new RateLimiter(db, () => clock),
+      guard: new RepeatGuard(db, () => clock),
+      now,
+    });
   });
   after(async function () {
     await outbox?.stop();
@@ -142,7 +180,13 @@ describe('sign-in service', function () {
         ['sign_in.failed', client.id, { method: 'code', reason: 'no_live_code' }],
       ]);
       expect(log.at(-1)!.email).to.equal(client.email);
-      expect(log[0]).to.include({ email: client.email, client_user_id: client.id, client_id: client.client_id, ip: meta.ip, user_agent: meta.userAgent });
+      expect(log[0]).to.include({
+        email: client.email,
+        client_user_id: client.id,
+        client_id: client.client_id,
+        ip: meta.ip,
+        user_agent: meta.userAgent,
+      });
     });
 
     it('answers an unknown or disabled email the same, sending nothing and storing no code', async function () {
@@ -153,7 +197,13 @@ describe('sign-in service', function () {
       expect(await auth.requestCode(workspace, disabled.email, meta)).to.deep.equal({ ok: true });
       expect(await mailTo(stranger)).to.deep.equal([]);
       expect(await mailTo(disabled.email)).to.deep.equal([]);
-      expect(await db('client_login_codes').where({ client_user_id: disabled.id }).count('* as n').first().then((r) => Number(r?.n))).to.equal(0);
+      expect(
+        await db('client_login_codes')
+          .where({ client_user_id: disabled.id })
+          .count('* as n')
+          .first()
+          .then((r) => Number(r?.n)),
+      ).to.equal(0);
       const log = await activity(workspace);
       expect(log.map((e) => [e.event, e.email, e.details])).to.deep.equal([
         ['sign_in_code.requested', stranger, { known: false }],
@@ -184,7 +234,8 @@ describe('sign-in service', function () {
       advance(REPEAT_WINDOW_MS + 1000);
       const second = await emailedCode(workspace, client);
       expect(await mailTo(client.email)).to.have.length(2);
-      if (first !== second) expect(await auth.signInWithCode(workspace, client.email, first, meta)).to.deep.equal({ ok: false, reason: 'invalid' });
+      if (first !== second)
+        expect(await auth.signInWithCode(workspace, client.email, first, meta)).to.deep.equal({ ok: false, reason: 'invalid' });
       expect((await auth.signInWithCode(workspace, client.email, second, meta)).ok).to.equal(true);
     });
 
@@ -205,7 +256,10 @@ describe('sign-in service', function () {
       const { workspace, user } = await world();
       const client = await user();
       const code = await emailedCode(workspace, client);
-      const results = await Promise.all([auth.signInWithCode(workspace, client.email, code, meta), auth.signInWithCode(workspace, client.email, code, meta)]);
+      const results = await Promise.all([
+        auth.signInWithCode(workspace, client.email, code, meta),
+        auth.signInWithCode(workspace, client.email, code, meta),
+      ]);
       expect(results.filter((result) => result.ok)).to.have.length(1);
       expect(results.filter((result) => !result.ok)).to.deep.equal([{ ok: false, reason: 'invalid' }]);
       const failed = (await activity(workspace)).filter((e) => e.event === 'sign_in.failed');
@@ -214,19 +268,38 @@ describe('sign-in service', function () {
     });
 
     /**
-     * Starts `uses` while the test holds a row lock on one row of `table`, lets go once two of them
-     * wait on it in an UPDATE of that table (each past its check, at its consumption), and returns
-     * what they answered. Real PostgreSQL only: the embedded database serves every connection from
-     * one session, so nothing can wait on a lock there (the uses would wait for the whole transaction).
+     * Starts `uses` and holds each of them at its consumption, the UPDATE that sets `column` on
+     * `table`, until two wait there (each past its check: a code's try is counted by an UPDATE of
+     * the same row, so a row lock would hold the uses before their check instead); then lets them
+     * go and returns what they answered. The hold is a statement trigger that waits on an advisory
+     * lock the test keeps, dropped again afterwards. Real PostgreSQL only: the embedded database
+     * serves every connection from one session, so nothing can wait on a lock there.
      */
-    async function heldAtConsumption<T>(table: string, id: string, uses: () => Array<Promise<T>>): Promise<T[]> {
+    async function heldAtConsumption<T>(table: string, column: string, uses: () => Array<Promise<T>>): Promise<T[]> {
+      const key = 72_27_01;
+      const consumption = `update "${table}" set "${column}"%`;
       const holder = createKnex(database.url, 1);
+      await db.raw(
+        `create function hold_consumption() returns trigger language plpgsql as $$
+         begin
+           if current_query() ilike '${consumption}' then perform pg_advisory_xact_lock(${key}); end if;
+           return null;
+         end $$`,
+      );
+      await db.raw(`create trigger hold_consumption before update on "${table}" for each statement execute function hold_consumption()`);
       try {
         const lock = await holder.transaction();
-        await lock(table).where({ id }).forUpdate().first('id');
+        await lock.raw('select pg_advisory_xact_lock(?)', [key]);
         const running = uses();
         const waiting = async () =>
-          Number(((await db.raw("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike ?", [`update "${table}"%`])) as { rows: Array<{ n: number }> }).rows[0]!.n);
+          Number(
+            (
+              (await db.raw(
+                "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event = 'advisory' and query ilike ?",
+                [consumption],
+              )) as { rows: Array<{ n: number }> }
+            ).rows[0]!.n,
+          );
         for (let tries = 0; (await waiting()) < 2; tries++) {
           if (tries > 400) throw new Error('the two uses never reached the consumption');
           await new Promise((resolve) => setTimeout(resolve, 25));
@@ -235,32 +308,37 @@ describe('sign-in service', function () {
         return await Promise.all(running);
       } finally {
         await holder.destroy();
+        await db.raw(`drop trigger hold_consumption on "${table}"`);
+        await db.raw('drop function hold_consumption()');
       }
     }
 
     it('refuses the second of two uses of a code that both passed the check, logging it as already used', async function () {
-      // Both uses held at the consumption by a row lock (heldAtConsumption): real PostgreSQL only.
+      // Both uses held at the consumption by an advisory lock (heldAtConsumption): real PostgreSQL only.
       if (database.mode === 'embedded') this.skip();
       const { workspace, user } = await world();
       const client = await user();
       const code = await emailedCode(workspace, client);
-      const row = (await db('client_login_codes').where({ client_user_id: client.id }).whereNull('consumed_at').orderBy('id', 'desc').first('id')) as { id: string };
-      const results = await heldAtConsumption('client_login_codes', String(row.id), () => [auth.signInWithCode(workspace, client.email, code, meta), auth.signInWithCode(workspace, client.email, code, meta)]);
+      const results = await heldAtConsumption('client_login_codes', 'consumed_at', () => [
+        auth.signInWithCode(workspace, client.email, code, meta),
+        auth.signInWithCode(workspace, client.email, code, meta),
+      ]);
       expect(results.filter((result) => result.ok)).to.have.length(1);
       expect(results.filter((result) => !result.ok)).to.deep.equal([{ ok: false, reason: 'invalid' }]);
       const failed = (await activity(workspace)).filter((e) => e.event === 'sign_in.failed');
-      expect(failed.map((e) => [e.client_user_id, e.details])).to.deep.equal([[client.id, { method: 'code', reason: 'code_already_used' }]]);
+      expect(failed.map((e) => [e.client_user_id, e.details])).to.deep.equal([
+        [client.id, { method: 'code', reason: 'code_already_used' }],
+      ]);
     });
 
     it('sets a password once for two uses of a link that both passed the check', async function () {
-      // Both uses held at the consumption by a row lock (heldAtConsumption): real PostgreSQL only.
+      // Both uses held at the consumption by an advisory lock (heldAtConsumption): real PostgreSQL only.
       if (database.mode === 'embedded') this.skip();
       const { workspace, user } = await world();
       const client = await user({ password: 'forgotten password' });
       expect(await auth.requestPasswordReset(workspace, client.email, meta)).to.deep.equal({ ok: true });
       const token = tokenIn((await mailTo(client.email)).at(-1)!, '/password/reset');
-      const row = (await db('client_user_tokens').where({ client_user_id: client.id }).whereNull('used_at').orderBy('id', 'desc').first('id')) as { id: string };
-      const results = await heldAtConsumption('client_user_tokens', String(row.id), () => [
+      const results = await heldAtConsumption('client_user_tokens', 'used_at', () => [
         auth.setPasswordFromLink(workspace, 'reset', token, 'first new password', meta),
         auth.setPasswordFromLink(workspace, 'reset', token, 'second new password', meta),
       ]);
@@ -272,11 +350,15 @@ describe('sign-in service', function () {
       const { workspace, user } = await world();
       const client = await user();
       await emailedCode(workspace, client);
-      const code = (await db('client_login_codes').where({ client_user_id: client.id }).orderBy('id', 'desc').first('id')) as { id: string };
+      const code = (await db('client_login_codes').where({ client_user_id: client.id }).orderBy('id', 'desc').first('id')) as {
+        id: string;
+      };
       expect(await consumeLoginCode(db, String(code.id))).to.equal(true);
       expect(await consumeLoginCode(db, String(code.id))).to.equal(false);
       expect(await auth.requestPasswordReset(workspace, client.email, meta)).to.deep.equal({ ok: true });
-      const token = (await db('client_user_tokens').where({ client_user_id: client.id }).orderBy('id', 'desc').first('id')) as { id: string };
+      const token = (await db('client_user_tokens').where({ client_user_id: client.id }).orderBy('id', 'desc').first('id')) as {
+        id: string;
+      };
       const [first, second] = await Promise.all([consumeUserToken(db, String(token.id)), consumeUserToken(db, String(token.id))]);
       expect([first, second].sort()).to.deep.equal([false, true]);
     });
@@ -299,7 +381,8 @@ describe('sign-in service', function () {
       const client = await user();
       const code = await emailedCode(workspace, client);
       const wrong = code === '000000' ? '000001' : '000000';
-      for (let i = 0; i < 4; i++) expect(await auth.signInWithCode(workspace, client.email, wrong, meta)).to.deep.equal({ ok: false, reason: 'invalid' });
+      for (let i = 0; i < 4; i++)
+        expect(await auth.signInWithCode(workspace, client.email, wrong, meta)).to.deep.equal({ ok: false, reason: 'invalid' });
       expect((await auth.signInWithCode(workspace, client.email, code, meta)).ok).to.equal(true);
 
       advance(REPEAT_WINDOW_MS + 1000);
@@ -332,8 +415,12 @@ describe('sign-in service', function () {
     it('limits code requests per address, whatever the email', async function () {
       const { workspace } = await world();
       const ip = { ...meta, ip: `198.51.100.${n % 250}` };
-      for (let i = 0; i < 10; i++) expect(await auth.requestCode(workspace, `spray-${i}-${unique()}@example.test`, ip)).to.deep.equal({ ok: true });
-      expect(await auth.requestCode(workspace, `spray-x-${unique()}@example.test`, ip)).to.deep.equal({ ok: false, retryAfterSeconds: 900 });
+      for (let i = 0; i < 10; i++)
+        expect(await auth.requestCode(workspace, `spray-${i}-${unique()}@example.test`, ip)).to.deep.equal({ ok: true });
+      expect(await auth.requestCode(workspace, `spray-x-${unique()}@example.test`, ip)).to.deep.equal({
+        ok: false,
+        retryAfterSeconds: 900,
+      });
       expect(await auth.requestCode(workspace, `spray-y-${unique()}@example.test`, meta)).to.deep.equal({ ok: true });
     });
 
@@ -343,7 +430,11 @@ describe('sign-in service', function () {
       const code = await emailedCode(workspace, client);
       const ip = { ...meta, ip: '192.0.2.99' };
       for (let i = 0; i < 30; i++) await auth.signInWithCode(workspace, `guess-${i}@example.test`, '111111', ip);
-      expect(await auth.signInWithCode(workspace, client.email, code, ip)).to.deep.equal({ ok: false, reason: 'limited', retryAfterSeconds: 900 });
+      expect(await auth.signInWithCode(workspace, client.email, code, ip)).to.deep.equal({
+        ok: false,
+        reason: 'limited',
+        retryAfterSeconds: 900,
+      });
       expect((await activity(workspace)).at(-1)).to.include({ event: 'sign_in.locked', email: client.email });
       expect((await activity(workspace)).at(-1)!.details).to.deep.equal({ method: 'code' });
       expect((await auth.signInWithCode(workspace, client.email, code, meta)).ok).to.equal(true);
@@ -352,11 +443,25 @@ describe('sign-in service', function () {
     it('forgets a request that failed, so trying again at once does it', async function () {
       const { workspace, user } = await world();
       const client = await user();
-      const broken = new AuthService({ db, adapter: hostAdapter(db), mailer: { send: () => Promise.reject(new Error('down')), sendIf: () => Promise.reject(new Error('down')) }, config, limiter: new RateLimiter(db, () => clock), guard: new RepeatGuard(db, () => clock), now });
+      const broken = new AuthService({
+        db,
+        adapter: hostAdapter(db),
+        mailer: { send: () => Promise.reject(new Error('down')), sendIf: () => Promise.reject(new Error('down')) },
+        config,
+        limiter: new RateLimiter(db, () => clock),
+        guard: new RepeatGuard(db, () => clock),
+        now,
+      });
       let failed: unknown;
       await broken.requestCode(workspace, client.email, meta).catch((err) => (failed = err));
       expect(String(failed)).to.include('down');
-      expect(await db('client_login_codes').where({ client_user_id: client.id }).count('* as n').first().then((r) => Number(r?.n))).to.equal(0);
+      expect(
+        await db('client_login_codes')
+          .where({ client_user_id: client.id })
+          .count('* as n')
+          .first()
+          .then((r) => Number(r?.n)),
+      ).to.equal(0);
       await emailedCode(workspace, client);
       expect(await mailTo(client.email)).to.have.length(1);
     });
@@ -370,9 +475,15 @@ describe('sign-in service', function () {
       const disabled = await user({ password: 'correct horse battery', status: 'disabled' });
       const stranger = `nobody-${unique()}@example.test`;
       expect(await auth.signInWithPassword(workspace, client.email, 'wrong horse', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
-      expect(await auth.signInWithPassword(workspace, stranger, 'correct horse battery', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
+      expect(await auth.signInWithPassword(workspace, stranger, 'correct horse battery', meta)).to.deep.equal({
+        ok: false,
+        reason: 'invalid',
+      });
       expect(await auth.signInWithPassword(workspace, noPassword.email, '', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
-      expect(await auth.signInWithPassword(workspace, disabled.email, 'correct horse battery', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
+      expect(await auth.signInWithPassword(workspace, disabled.email, 'correct horse battery', meta)).to.deep.equal({
+        ok: false,
+        reason: 'invalid',
+      });
       const ok = await auth.signInWithPassword(workspace, client.email, 'correct horse battery', meta);
       expect(ok.ok && ok.user.id).to.equal(client.id);
       expect((await findClientUserById(db, workspace.id, client.id))!.last_sign_in_at).to.be.instanceOf(Date);
@@ -392,8 +503,13 @@ describe('sign-in service', function () {
       const client = await user({ password: 'correct horse battery' });
       for (let i = 0; i < 4; i++) await auth.signInWithPassword(workspace, client.email, `wrong ${i}`, meta);
       expect((await auth.signInWithPassword(workspace, client.email, 'correct horse battery', meta)).ok).to.equal(true);
-      for (let i = 0; i < 5; i++) expect(await auth.signInWithPassword(workspace, client.email, `wrong ${i}`, meta)).to.deep.equal({ ok: false, reason: 'invalid' });
-      expect(await auth.signInWithPassword(workspace, client.email, 'correct horse battery', meta)).to.deep.equal({ ok: false, reason: 'limited', retryAfterSeconds: 900 });
+      for (let i = 0; i < 5; i++)
+        expect(await auth.signInWithPassword(workspace, client.email, `wrong ${i}`, meta)).to.deep.equal({ ok: false, reason: 'invalid' });
+      expect(await auth.signInWithPassword(workspace, client.email, 'correct horse battery', meta)).to.deep.equal({
+        ok: false,
+        reason: 'limited',
+        retryAfterSeconds: 900,
+      });
       const last = (await activity(workspace)).at(-1)!;
       expect([last.event, last.email, last.details]).to.deep.equal(['sign_in.locked', client.email, { method: 'password' }]);
     });
@@ -403,7 +519,11 @@ describe('sign-in service', function () {
       const client = await user({ password: 'correct horse battery' });
       const ip = { ...meta, ip: '192.0.2.150' };
       for (let i = 0; i < 30; i++) await auth.signInWithPassword(workspace, `spray-${i}@example.test`, 'guess', ip);
-      expect(await auth.signInWithPassword(workspace, client.email, 'correct horse battery', ip)).to.deep.equal({ ok: false, reason: 'limited', retryAfterSeconds: 900 });
+      expect(await auth.signInWithPassword(workspace, client.email, 'correct horse battery', ip)).to.deep.equal({
+        ok: false,
+        reason: 'limited',
+        retryAfterSeconds: 900,
+      });
     });
 
     it('changes a password after checking the current one, ending the other sessions and voiding links and codes', async function () {
@@ -415,16 +535,31 @@ describe('sign-in service', function () {
       await emailedCode(workspace, client);
       const [current, other, theirs] = [await sessionOf(client), await sessionOf(client), await sessionOf(neighbour)];
 
-      expect(await auth.changePassword(workspace, client, 'not it', 'new password here', current, meta)).to.deep.equal({ ok: false, reason: 'wrong_password' });
-      expect(await auth.changePassword(workspace, client, 'old password here', 'new password here', current, meta)).to.deep.equal({ ok: true });
+      expect(await auth.changePassword(workspace, client, 'not it', 'new password here', current, meta)).to.deep.equal({
+        ok: false,
+        reason: 'wrong_password',
+      });
+      expect(await auth.changePassword(workspace, client, 'old password here', 'new password here', current, meta)).to.deep.equal({
+        ok: true,
+      });
       expect(await sessionsLeft([current, other, theirs])).to.deep.equal([current, theirs].sort());
       expect(await auth.findLinkUser(workspace, 'reset', resetToken)).to.equal(null);
-      expect(await db('client_login_codes').where({ client_user_id: client.id }).whereNull('consumed_at').count('* as n').first().then((r) => Number(r?.n))).to.equal(0);
+      expect(
+        await db('client_login_codes')
+          .where({ client_user_id: client.id })
+          .whereNull('consumed_at')
+          .count('* as n')
+          .first()
+          .then((r) => Number(r?.n)),
+      ).to.equal(0);
       expect((await auth.signInWithPassword(workspace, client.email, 'new password here', meta)).ok).to.equal(true);
       expect((await auth.signInWithPassword(workspace, neighbour.email, 'old password here', meta)).ok).to.equal(true);
       const log = await activity(workspace);
       expect(log.filter((e) => e.event === 'password.changed').map((e) => [e.client_user_id, e.details])).to.deep.equal([[client.id, {}]]);
-      expect(log.find((e) => e.event === 'sign_in.failed')).to.deep.include({ client_user_id: client.id, details: { method: 'password_change', reason: 'wrong_password' } });
+      expect(log.find((e) => e.event === 'sign_in.failed')).to.deep.include({
+        client_user_id: client.id,
+        details: { method: 'password_change', reason: 'wrong_password' },
+      });
     });
 
     it('voids only the links of the client whose password changed', async function () {
@@ -433,7 +568,9 @@ describe('sign-in service', function () {
       const neighbour = await user({ password: 'old password here' });
       await auth.requestPasswordReset(workspace, neighbour.email, meta);
       const token = tokenIn((await mailTo(neighbour.email))[0]!, '/password/reset');
-      expect(await auth.changePassword(workspace, client, 'old password here', 'new password here', 'none', meta)).to.deep.equal({ ok: true });
+      expect(await auth.changePassword(workspace, client, 'old password here', 'new password here', 'none', meta)).to.deep.equal({
+        ok: true,
+      });
       expect((await auth.findLinkUser(workspace, 'reset', token))!.id).to.equal(neighbour.id);
     });
 
@@ -442,12 +579,23 @@ describe('sign-in service', function () {
       const client = await user({ password: 'old password here' });
       for (let i = 0; i < 4; i++) await auth.checkCurrentPassword(workspace, client, 'nope', 'two_factor', meta);
       expect(await auth.checkCurrentPassword(workspace, client, 'old password here', 'two_factor', meta)).to.deep.equal({ ok: true });
-      for (let i = 0; i < 5; i++) expect(await auth.checkCurrentPassword(workspace, client, 'nope', 'two_factor', meta)).to.deep.equal({ ok: false, reason: 'wrong_password' });
-      expect(await auth.checkCurrentPassword(workspace, client, 'old password here', 'two_factor', meta)).to.deep.equal({ ok: false, reason: 'limited', retryAfterSeconds: 900 });
+      for (let i = 0; i < 5; i++)
+        expect(await auth.checkCurrentPassword(workspace, client, 'nope', 'two_factor', meta)).to.deep.equal({
+          ok: false,
+          reason: 'wrong_password',
+        });
+      expect(await auth.checkCurrentPassword(workspace, client, 'old password here', 'two_factor', meta)).to.deep.equal({
+        ok: false,
+        reason: 'limited',
+        retryAfterSeconds: 900,
+      });
       const last = (await activity(workspace)).at(-1)!;
       expect([last.event, last.client_user_id, last.details]).to.deep.equal(['sign_in.locked', client.id, { method: 'two_factor' }]);
       const noPassword = await user();
-      expect(await auth.checkCurrentPassword(workspace, noPassword, '', 'two_factor', meta)).to.deep.equal({ ok: false, reason: 'wrong_password' });
+      expect(await auth.checkCurrentPassword(workspace, noPassword, '', 'two_factor', meta)).to.deep.equal({
+        ok: false,
+        reason: 'wrong_password',
+      });
     });
 
     it('sets a first password for a client who signed in with codes, ending the other sessions', async function () {
@@ -457,7 +605,10 @@ describe('sign-in service', function () {
       expect(await auth.setFirstPassword(workspace, client, 'first password here', current, meta)).to.deep.equal({ ok: true });
       expect(await sessionsLeft([current, other])).to.deep.equal([current]);
       expect((await auth.signInWithPassword(workspace, client.email, 'first password here', meta)).ok).to.equal(true);
-      expect((await activity(workspace)).find((e) => e.event === 'password.changed')).to.deep.include({ client_user_id: client.id, details: { first: true } });
+      expect((await activity(workspace)).find((e) => e.event === 'password.changed')).to.deep.include({
+        client_user_id: client.id,
+        details: { first: true },
+      });
       await auth.logSignOut(workspace, client, meta);
       expect((await activity(workspace)).at(-1)).to.include({ event: 'sign_out', client_user_id: client.id });
     });
@@ -468,7 +619,12 @@ describe('sign-in service', function () {
       const { workspace, user } = await world();
       const client = await user({ password: 'forgotten password' });
       const neighbour = await user();
-      const sessions = [await sessionOf(client), await sessionOf(client), await sessionOf(neighbour), await sessionOf(client, 'another-workspace')];
+      const sessions = [
+        await sessionOf(client),
+        await sessionOf(client),
+        await sessionOf(neighbour),
+        await sessionOf(client, 'another-workspace'),
+      ];
       await emailedCode(workspace, client);
       advance(REPEAT_WINDOW_MS + 1000);
       expect(await auth.requestPasswordReset(workspace, client.email, meta)).to.deep.equal({ ok: true });
@@ -482,12 +638,23 @@ describe('sign-in service', function () {
       const done = await auth.setPasswordFromLink(workspace, 'reset', token, 'a brand new password', meta);
       expect(done!.id).to.equal(client.id);
       expect(await sessionsLeft(sessions)).to.deep.equal([sessions[2]!, sessions[3]!].sort());
-      expect(await db('client_login_codes').where({ client_user_id: client.id }).whereNull('consumed_at').count('* as n').first().then((r) => Number(r?.n))).to.equal(0);
+      expect(
+        await db('client_login_codes')
+          .where({ client_user_id: client.id })
+          .whereNull('consumed_at')
+          .count('* as n')
+          .first()
+          .then((r) => Number(r?.n)),
+      ).to.equal(0);
       expect(await auth.setPasswordFromLink(workspace, 'reset', token, 'another password', meta)).to.equal(null);
       expect((await auth.signInWithPassword(workspace, client.email, 'a brand new password', meta)).ok).to.equal(true);
       const log = await activity(workspace);
       expect(log.filter((e) => e.event === 'password.reset').map((e) => e.client_user_id)).to.deep.equal([client.id]);
-      expect(log.find((e) => e.event === 'password.reset_requested')).to.deep.include({ email: client.email, client_user_id: client.id, details: { known: true } });
+      expect(log.find((e) => e.event === 'password.reset_requested')).to.deep.include({
+        email: client.email,
+        client_user_id: client.id,
+        details: { known: true },
+      });
     });
 
     it('sends nothing for an unknown or disabled email, and limits requests per email', async function () {
@@ -498,7 +665,13 @@ describe('sign-in service', function () {
       expect(await auth.requestPasswordReset(workspace, disabled.email, meta)).to.deep.equal({ ok: true });
       expect(await mailTo(stranger)).to.deep.equal([]);
       expect(await mailTo(disabled.email)).to.deep.equal([]);
-      expect(await db('client_user_tokens').where({ client_user_id: disabled.id }).count('* as n').first().then((r) => Number(r?.n))).to.equal(0);
+      expect(
+        await db('client_user_tokens')
+          .where({ client_user_id: disabled.id })
+          .count('* as n')
+          .first()
+          .then((r) => Number(r?.n)),
+      ).to.equal(0);
       expect((await activity(workspace)).map((e) => e.details)).to.deep.equal([{ known: false }, { known: false }]);
 
       const client = await user({ password: 'some password' });
@@ -517,8 +690,12 @@ describe('sign-in service', function () {
     it('limits reset requests per address', async function () {
       const { workspace } = await world();
       const ip = { ...meta, ip: '192.0.2.201' };
-      for (let i = 0; i < 10; i++) expect(await auth.requestPasswordReset(workspace, `spray-${i}-${unique()}@example.test`, ip)).to.deep.equal({ ok: true });
-      expect(await auth.requestPasswordReset(workspace, `spray-x-${unique()}@example.test`, ip)).to.deep.equal({ ok: false, retryAfterSeconds: 3600 });
+      for (let i = 0; i < 10; i++)
+        expect(await auth.requestPasswordReset(workspace, `spray-${i}-${unique()}@example.test`, ip)).to.deep.equal({ ok: true });
+      expect(await auth.requestPasswordReset(workspace, `spray-x-${unique()}@example.test`, ip)).to.deep.equal({
+        ok: false,
+        retryAfterSeconds: 3600,
+      });
     });
 
     it('expires a link after its time, and refuses it in another workspace or once the client is disabled', async function () {
@@ -549,7 +726,12 @@ describe('sign-in service', function () {
       const { workspace, contact } = await world();
       const person = await contact(`Invitee-${unique()}@Example.test`);
       const invited = await auth.invite(workspace, person.id, staff, meta);
-      expect(invited).to.include({ status: 'invited', email: person.email.toLowerCase(), contact_id: person.id, client_id: person.clientId });
+      expect(invited).to.include({
+        status: 'invited',
+        email: person.email.toLowerCase(),
+        contact_id: person.id,
+        client_id: person.clientId,
+      });
       const mail = (await mailTo(person.email))[0]!;
       expect(mail.text).to.include('Pat Person');
       expect(mail.text).to.include('Ada Admin');
@@ -568,18 +750,23 @@ describe('sign-in service', function () {
       expect(await auth.setPasswordFromLink(workspace, 'invite', token, 'my first password', meta)).to.equal(null);
       expect((await auth.signInWithPassword(workspace, person.email, 'my first password', meta)).ok).to.equal(true);
       const log = await activity(workspace);
-      expect(log.find((e) => e.event === 'invitation.sent')).to.deep.include({ client_user_id: invited!.id, details: { staffId: staff.id } });
+      expect(log.find((e) => e.event === 'invitation.sent')).to.deep.include({
+        client_user_id: invited!.id,
+        details: { staffId: staff.id },
+      });
       expect(log.filter((e) => e.event === 'invitation.accepted').map((e) => e.client_user_id)).to.deep.equal([invited!.id]);
     });
 
-    it('sends an invitation again to the contact\'s current email, voiding the earlier link, in the workspace language', async function () {
+    it("sends an invitation again to the contact's current email, voiding the earlier link, in the workspace language", async function () {
       const { workspace, contact } = await world();
       await saveSettings(db, workspace.id, { defaultLocale: 'de' }, staff.id);
       const person = await contact();
       const first = await auth.invite(workspace, person.id, staff, meta);
       const firstToken = tokenIn((await mailTo(person.email))[0]!, '/invitation');
       const moved = `moved-${unique()}@example.test`;
-      await db('contacts').where({ id: Number(person.id) }).update({ email: moved.toUpperCase() });
+      await db('contacts')
+        .where({ id: Number(person.id) })
+        .update({ email: moved.toUpperCase() });
       const again = await auth.invite(workspace, person.id, staff, meta);
       expect(again).to.include({ id: first!.id, email: moved, status: 'invited' });
       expect((await findClientUserById(db, workspace.id, first!.id))!.email).to.equal(moved);
@@ -590,7 +777,7 @@ describe('sign-in service', function () {
       expect(await auth.invite(workspace, '999999999', staff, meta)).to.equal(null);
     });
 
-    it('expires an invitation after its days, and an accepted one voids the client\'s reset links', async function () {
+    it("expires an invitation after its days, and an accepted one voids the client's reset links", async function () {
       const { workspace, contact } = await world();
       const person = await contact();
       const invited = await auth.invite(workspace, person.id, staff, meta);

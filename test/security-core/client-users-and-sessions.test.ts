@@ -21,7 +21,13 @@ import {
   type ClientUserRow,
 } from '../../src/core/client-users/queries.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
-import { deleteExpiredSessions, deleteOldestSessions, deleteOtherSessions, deleteSession, listLiveSessions } from '../../src/core/sessions/queries.ts';
+import {
+  deleteExpiredSessions,
+  deleteOldestSessions,
+  deleteOtherSessions,
+  deleteSession,
+  listLiveSessions,
+} from '../../src/core/sessions/queries.ts';
 import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -35,8 +41,20 @@ describe('client user and session stores', function () {
   /** A client user in a workspace, with a twin of the same contact id and email in another one. */
   async function twins(status: ClientUserRow['status'] = 'active'): Promise<{ mine: ClientUserRow; theirs: ClientUserRow }> {
     const id = unique();
-    const mine = await insertClientUser(db, { workspaceId: 'w-mine', clientId: 'c1', contactId: `contact-${id}`, email: `Person-${id}@Example.test`, status });
-    const theirs = await insertClientUser(db, { workspaceId: 'w-theirs', clientId: 'c9', contactId: `contact-${id}`, email: `person-${id}@example.test`, status });
+    const mine = await insertClientUser(db, {
+      workspaceId: 'w-mine',
+      clientId: 'c1',
+      contactId: `contact-${id}`,
+      email: `Person-${id}@Example.test`,
+      status,
+    });
+    const theirs = await insertClientUser(db, {
+      workspaceId: 'w-theirs',
+      clientId: 'c9',
+      contactId: `contact-${id}`,
+      email: `person-${id}@example.test`,
+      status,
+    });
     return { mine, theirs };
   }
 
@@ -57,7 +75,14 @@ describe('client user and session stores', function () {
       expect(mine.invited_at).to.be.instanceOf(Date);
       expect(mine.password_hash).to.equal(null);
       expect(mine.password_changed_at).to.equal(null);
-      const active = await insertClientUser(db, { workspaceId: 'w-mine', clientId: 'c1', contactId: `contact-${unique()}`, email: `a-${unique()}@example.test`, status: 'active', passwordHash: 'hash' });
+      const active = await insertClientUser(db, {
+        workspaceId: 'w-mine',
+        clientId: 'c1',
+        contactId: `contact-${unique()}`,
+        email: `a-${unique()}@example.test`,
+        status: 'active',
+        passwordHash: 'hash',
+      });
       expect(active.invited_at).to.equal(null);
       expect(active.password_hash).to.equal('hash');
       expect(active.password_changed_at).to.be.instanceOf(Date);
@@ -76,7 +101,7 @@ describe('client user and session stores', function () {
       expect(await findClientUserByEmail(db, 'w-nowhere', mine.email)).to.equal(null);
     });
 
-    it('lists a workspace\'s users by email, and no other workspace\'s', async function () {
+    it("lists a workspace's users by email, and no other workspace's", async function () {
       await twins();
       const listed = await listClientUsers(db, 'w-mine');
       expect(listed.length).to.be.greaterThan(0);
@@ -97,7 +122,11 @@ describe('client user and session stores', function () {
       const address = `New.Address-${unique()}@Example.test`;
       await updateClientUserEmail(db, 'w-mine', mine.id, address);
       await setClientUserPreferences(db, 'w-mine', mine.id, { locale: 'de', timeZone: 'Europe/Berlin' });
-      expect(await findClientUserById(db, 'w-mine', mine.id)).to.include({ email: address.toLowerCase(), locale: 'de', time_zone: 'Europe/Berlin' });
+      expect(await findClientUserById(db, 'w-mine', mine.id)).to.include({
+        email: address.toLowerCase(),
+        locale: 'de',
+        time_zone: 'Europe/Berlin',
+      });
     });
 
     it('sets the status of the one user named', async function () {
@@ -142,7 +171,9 @@ describe('client user and session stores', function () {
 
     it('marks an invitation sent again with a new time, in its workspace only', async function () {
       const { mine, theirs } = await twins('invited');
-      await db('client_users').whereIn('id', [mine.id, theirs.id]).update({ invited_at: new Date('2020-01-01T00:00:00Z') });
+      await db('client_users')
+        .whereIn('id', [mine.id, theirs.id])
+        .update({ invited_at: new Date('2020-01-01T00:00:00Z') });
       await markInvited(db, 'w-mine', mine.id);
       expect((await findClientUserById(db, 'w-mine', mine.id))!.invited_at!.getFullYear()).to.be.greaterThan(2020);
       expect((await findClientUserById(db, 'w-theirs', theirs.id))!.invited_at!.toISOString()).to.equal('2020-01-01T00:00:00.000Z');
@@ -155,11 +186,15 @@ describe('client user and session stores', function () {
 
     async function session(workspaceId: string, clientUserId: string, expire: Date): Promise<string> {
       const sid = hashSessionId(unique());
-      await db('client_sessions').insert({ sid, sess: JSON.stringify({ portal: { workspaceId, clientUserId, signedInAt: now.toISOString(), ip: null, userAgent: null } }), expire });
+      await db('client_sessions').insert({
+        sid,
+        sess: JSON.stringify({ portal: { workspaceId, clientUserId, signedInAt: now.toISOString(), ip: null, userAgent: null } }),
+        expire,
+      });
       return sid;
     }
 
-    it('lists a client user\'s live sessions newest first with their total, and no one else\'s', async function () {
+    it("lists a client user's live sessions newest first with their total, and no one else's", async function () {
       const user = unique();
       const older = await session('w-mine', user, hours(1));
       const newer = await session('w-mine', user, hours(2));
@@ -182,7 +217,9 @@ describe('client user and session stores', function () {
       expect((await listLiveSessions(db, 'w-mine', user, now, 10)).map((s) => s.sid)).to.deep.equal([keep]);
       expect(await deleteOtherSessions(db, 'w-mine', user, null)).to.equal(1);
       expect(await listLiveSessions(db, 'w-mine', user, now, 10)).to.deep.equal([]);
-      expect((await db('client_sessions').whereIn('sid', [theirs, someoneElse]).pluck('sid')).sort()).to.deep.equal([theirs, someoneElse].sort());
+      expect((await db('client_sessions').whereIn('sid', [theirs, someoneElse]).pluck('sid')).sort()).to.deep.equal(
+        [theirs, someoneElse].sort(),
+      );
     });
 
     it('ends one session only for its own client user and workspace', async function () {

@@ -13,7 +13,8 @@ import { createDemoProvider, DEMO_SIGNATURE_HEADER } from '../../src/features/in
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 
 const MESSAGE = 'This field holds invisible control characters that cannot be saved. Remove them and try again.';
-const MESSAGE_DE = 'Dieses Feld enthält unsichtbare Steuerzeichen, die sich nicht speichern lassen. Entfernen Sie sie und versuchen Sie es erneut.';
+const MESSAGE_DE =
+  'Dieses Feld enthält unsichtbare Steuerzeichen, die sich nicht speichern lassen. Entfernen Sie sie und versuchen Sie es erneut.';
 // Written by a refused request on purpose: attempt counters, sessions, and the read markers of a
 // page shown again with the form (it marks what it shows read, as the same page's GET does).
 const IGNORED = ['portal_rate_limits', 'client_sessions', 'crm_sessions', 'portal_read_markers'];
@@ -31,10 +32,25 @@ describe('control characters in submitted text', function () {
     h = await startPortalHarness();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(h.agent(), 'demo', login);
-    const northwind = await h.crm.db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    const northwind = await h.crm
+      .db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
     clientId = String(northwind.id);
-    const [row] = await h.crm.db('proposals')
-      .insert({ workspace_id: northwind.workspace_id, client_id: northwind.id, number: 'NUL-P-1', title: 'Shop relaunch', body: 'Design and build.', status: 'sent', currency: 'EUR', valid_until: '2099-12-31', sent_at: new Date() })
+    const [row] = await h.crm
+      .db('proposals')
+      .insert({
+        workspace_id: northwind.workspace_id,
+        client_id: northwind.id,
+        number: 'NUL-P-1',
+        title: 'Shop relaunch',
+        body: 'Design and build.',
+        status: 'sent',
+        currency: 'EUR',
+        valid_until: '2099-12-31',
+        sent_at: new Date(),
+      })
       .returning('id');
     proposal = String(row.id);
     csrf = csrfFrom((await maria.get('/portal/demo/account').expect(200)).text);
@@ -59,26 +75,43 @@ describe('control characters in submitted text', function () {
   });
 
   it('refuses a comment with a NUL', async function () {
-    await refusedWithoutWriting(() => maria.post(`/portal/demo/proposals/${proposal}/comments`).type('form').send({ _csrf: csrf, body: 'Looks good\u0000' }));
+    await refusedWithoutWriting(() =>
+      maria.post(`/portal/demo/proposals/${proposal}/comments`).type('form').send({ _csrf: csrf, body: 'Looks good\u0000' }),
+    );
   });
 
   it('refuses a profile name with a NUL, and says so in German to a German reader', async function () {
-    await refusedWithoutWriting(() => maria.post('/portal/demo/account/profile').type('form').send({ _csrf: csrf, name: 'Maria\u0000García', phone: '' }));
-    await refusedWithoutWriting(() => maria.post('/portal/demo/account/profile').set('Accept-Language', 'de').type('form').send({ _csrf: csrf, name: 'Maria\u0000García', phone: '' }), MESSAGE_DE);
+    await refusedWithoutWriting(() =>
+      maria.post('/portal/demo/account/profile').type('form').send({ _csrf: csrf, name: 'Maria\u0000García', phone: '' }),
+    );
+    await refusedWithoutWriting(
+      () =>
+        maria
+          .post('/portal/demo/account/profile')
+          .set('Accept-Language', 'de')
+          .type('form')
+          .send({ _csrf: csrf, name: 'Maria\u0000García', phone: '' }),
+      MESSAGE_DE,
+    );
   });
 
   it('refuses a typed signature name with a NUL, with the offer still open', async function () {
     const page = await maria.get(`/portal/demo/proposals/${proposal}/accept`).expect(200);
     const current = /name="fingerprint" value="([0-9a-f]{64})"/.exec(page.text)![1]!;
     await refusedWithoutWriting(() =>
-      maria.post(`/portal/demo/proposals/${proposal}/accept`).type('form').send({ _csrf: csrf, typedName: 'Maria\u0000García', consent: 'yes', fingerprint: current }),
+      maria
+        .post(`/portal/demo/proposals/${proposal}/accept`)
+        .type('form')
+        .send({ _csrf: csrf, typedName: 'Maria\u0000García', consent: 'yes', fingerprint: current }),
     );
     expect((await h.crm.db('proposals').where({ id: proposal }).first('status')).status).to.equal('sent');
   });
 
   it('refuses other control characters, in fields the schema does not know too, but keeps tab and new lines', async function () {
     await refusedWithoutWriting(() => maria.post('/portal/demo/messages').type('form').send({ _csrf: csrf, body: 'bell\u0007' }));
-    await refusedWithoutWriting(() => maria.post('/portal/demo/messages').type('form').send({ _csrf: csrf, body: 'fine', extra: 'escape\u001b[31m' }));
+    await refusedWithoutWriting(() =>
+      maria.post('/portal/demo/messages').type('form').send({ _csrf: csrf, body: 'fine', extra: 'escape\u001b[31m' }),
+    );
     const sent = await maria.post('/portal/demo/messages').type('form').send({ _csrf: csrf, body: 'Line one\r\n\tLine two' });
     expect(sent.status).to.equal(303);
   });
@@ -86,30 +119,53 @@ describe('control characters in submitted text', function () {
   it('refuses a staff reply with a NUL', async function () {
     const staff = await signedInStaffAgent(h, 'demo');
     const page = await staff.get(`/client-messages/${clientId}`).expect(200);
-    await refusedWithoutWriting(() => staff.post(`/client-messages/${clientId}`).type('form').send({ _csrf: csrfFrom(page.text), body: 'Hello\u0000' }));
+    await refusedWithoutWriting(() =>
+      staff
+        .post(`/client-messages/${clientId}`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), body: 'Hello\u0000' }),
+    );
   });
 
   it('refuses a signed payment callback with a NUL, recording nothing', async function () {
     const staff = await signedInStaffAgent(h, 'demo');
     const page = await staff.get('/settings/client-portal').expect(200);
-    await staff.post('/settings/client-portal').type('form').send({ _csrf: csrfFrom(page.text), loginWithCode: 'on', loginWithPassword: 'on', showInvoices: 'on', allowOnlinePayments: 'on' }).expect(303);
+    await staff
+      .post('/settings/client-portal')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), loginWithCode: 'on', loginWithPassword: 'on', showInvoices: 'on', allowOnlinePayments: 'on' })
+      .expect(303);
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     // Signed as the demo provider signs (its key derives from the portal secret the harness sets).
     const signed = createDemoProvider({ secret: 'test-secret-'.padEnd(48, 'x') }).signedCallback(
       workspace.id,
-      { id: 'evt_\u0000', type: 'payment.succeeded', payment: { id: '00000000-0000-4000-8000-000000000000', amount_cents: 100, currency: 'EUR', paid_at: new Date().toISOString() } },
+      {
+        id: 'evt_\u0000',
+        type: 'payment.succeeded',
+        payment: { id: '00000000-0000-4000-8000-000000000000', amount_cents: 100, currency: 'EUR', paid_at: new Date().toISOString() },
+      },
       new Date(),
     );
     const before = await fingerprint();
-    const res = await h.agent().post('/portal/demo/payments/callback/demo').set('Content-Type', 'application/json').set(DEMO_SIGNATURE_HEADER, signed.signature).send(signed.rawBody.toString());
+    const res = await h
+      .agent()
+      .post('/portal/demo/payments/callback/demo')
+      .set('Content-Type', 'application/json')
+      .set(DEMO_SIGNATURE_HEADER, signed.signature)
+      .send(signed.rawBody.toString());
     expect(res.status, res.text).to.equal(400);
     expect(changedTables(before, await fingerprint())).to.deep.equal([]);
   });
 
-  it('refuses a NUL in the reference CRM\'s own forms too (the host the portal ships with)', async function () {
+  it("refuses a NUL in the reference CRM's own forms too (the host the portal ships with)", async function () {
     const staff = await signedInStaffAgent(h, 'demo');
     const page = await staff.get('/clients/new').expect(200);
-    await refusedWithoutWriting(() => staff.post('/clients').type('form').send({ _csrf: csrfFrom(page.text), name: 'Acme\u0000Ltd' }));
+    await refusedWithoutWriting(() =>
+      staff
+        .post('/clients')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), name: 'Acme\u0000Ltd' }),
+    );
   });
 
   it('refuses a query string with a NUL', async function () {

@@ -99,7 +99,10 @@ describe('portal CSRF check', function () {
     const a = app();
     const res = await request(a).get('/token').set('Cookie', `${ANONYMOUS_CSRF_COOKIE}=short`).expect(200);
     expect(res.headers['set-cookie']).to.have.length(1);
-    const tooLong = await request(a).get('/token').set('Cookie', `${ANONYMOUS_CSRF_COOKIE}=${'a'.repeat(44)}`).expect(200);
+    const tooLong = await request(a)
+      .get('/token')
+      .set('Cookie', `${ANONYMOUS_CSRF_COOKIE}=${'a'.repeat(44)}`)
+      .expect(200);
     expect(tooLong.headers['set-cookie']).to.have.length(1);
   });
 
@@ -118,9 +121,19 @@ describe('portal CSRF check', function () {
     const other = await anonymousToken(a);
     await request(a).post('/x').type('form').send({ _csrf: token }).expect(403);
     await request(a).post('/x').set('Cookie', other.cookie).type('form').send({ _csrf: token }).expect(403);
-    await request(a).post('/x').set('Cookie', cookie).type('form').send({ _csrf: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` }).expect(403);
+    await request(a)
+      .post('/x')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` })
+      .expect(403);
     // The cookie value itself is not a token.
-    await request(a).post('/x').set('Cookie', cookie).type('form').send({ _csrf: cookie.split('=')[1] }).expect(403);
+    await request(a)
+      .post('/x')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: cookie.split('=')[1] })
+      .expect(403);
   });
 
   it('does not take a token signed under another secret', async function () {
@@ -128,9 +141,13 @@ describe('portal CSRF check', function () {
     const elsewhere = express();
     const csrf = createPortalCsrf({ secret: 'another-secret-'.padEnd(48, 'y'), cookiePath: '/', secure: false });
     elsewhere.use(express.urlencoded({ extended: false }));
-    elsewhere.post('/x', (req, res, next) => csrf.verify(req, res, next), (_req, res) => {
-      res.send('passed');
-    });
+    elsewhere.post(
+      '/x',
+      (req, res, next) => csrf.verify(req, res, next),
+      (_req, res) => {
+        res.send('passed');
+      },
+    );
     elsewhere.use((err: HttpError, _req: Request, res: Response, _next: NextFunction) => {
       res.status(err.status).send(err.message);
     });
@@ -158,11 +175,15 @@ describe('portal CSRF check', function () {
     expect(res.body.first).to.match(/^[A-Za-z0-9_-]{43}$/);
     expect(res.body.second).to.equal(res.body.first);
     expect(res.body.header).to.equal(false);
-    const kept = await request(app()).get('/session-token').set('X-Test-Session', 'q'.repeat(43)).set('X-CSRF-Token', 'q'.repeat(43)).expect(200);
+    const kept = await request(app())
+      .get('/session-token')
+      .set('X-Test-Session', 'q'.repeat(43))
+      .set('X-CSRF-Token', 'q'.repeat(43))
+      .expect(200);
     expect(kept.body).to.deep.equal({ first: 'q'.repeat(43), second: 'q'.repeat(43), header: true });
   });
 
-  it('takes a multipart form\'s token from its action URL, and only for multipart', async function () {
+  it("takes a multipart form's token from its action URL, and only for multipart", async function () {
     const a = app();
     const { token, cookie } = await anonymousToken(a);
     await request(a).post(`/upload?_csrf=${token}`).set('Cookie', cookie).field('note', 'x').expect(200);

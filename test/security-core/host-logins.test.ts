@@ -61,24 +61,42 @@ describe('sign-in with logins the host keeps', function () {
   let staff = { id: 'unset', workspaceId: 'unset', name: 'Alice Admin', email: 'alice@northwind.example', role: 'admin' as const };
 
   /** A contact of the host with a client login (or without, `password` null); a fresh email each time. */
-  async function hostLogin(password: string | null = 'host password 1', where = { tenant: '', client: '' }): Promise<{ contactId: string; email: string }> {
+  async function hostLogin(
+    password: string | null = 'host password 1',
+    where = { tenant: '', client: '' },
+  ): Promise<{ contactId: string; email: string }> {
     const t = where.tenant || tenant;
     const email = `login-${unique()}@example.test`;
-    const [row] = await db('contacts').insert({ tenant: t, client_id: where.client || customer, full_name: 'Lou Login', email, is_inactive: false, is_client_admin: false }).returning('contact_name_id');
+    const [row] = await db('contacts')
+      .insert({ tenant: t, client_id: where.client || customer, full_name: 'Lou Login', email, is_inactive: false, is_client_admin: false })
+      .returning('contact_name_id');
     const contactId = String((row as { contact_name_id: string }).contact_name_id);
     if (password) await clientLogin(t, contactId, email, password);
     return { contactId, email };
   }
   /** A client login as Alga's invitation acceptance creates it (username = email). */
   async function clientLogin(t: string, contactId: string, email: string, password: string): Promise<void> {
-    await db('users').insert({ tenant: t, username: email, email, first_name: 'Lou', last_name: 'Login', hashed_password: await algaHash(password), user_type: 'client', contact_id: contactId, is_inactive: false, two_factor_enabled: false, is_google_user: false });
+    await db('users').insert({
+      tenant: t,
+      username: email,
+      email,
+      first_name: 'Lou',
+      last_name: 'Login',
+      hashed_password: await algaHash(password),
+      user_type: 'client',
+      contact_id: contactId,
+      is_inactive: false,
+      two_factor_enabled: false,
+      is_google_user: false,
+    });
   }
   function userOf(result: SignInResult): ClientUserRow {
     if (!result.ok) throw new Error(`not signed in: ${result.reason}`);
     return result.user;
   }
   /** Staff switch the contact's client login off in Alga. */
-  const switchOff = (contactId: string) => db('users').where({ tenant, contact_id: contactId, user_type: 'client' }).update({ is_inactive: true });
+  const switchOff = (contactId: string) =>
+    db('users').where({ tenant, contact_id: contactId, user_type: 'client' }).update({ is_inactive: true });
 
   async function mailTo(email: string): Promise<CapturedMessage[]> {
     await outbox.drain();
@@ -86,7 +104,8 @@ describe('sign-in with logins the host keeps', function () {
   }
   const tokenIn = (message: CapturedMessage, path: string) => new RegExp(`${path}/([A-Za-z0-9_-]{43})$`, 'm').exec(message.text)![1]!;
   const codeIn = (message: CapturedMessage) => /^(\d{6})$/m.exec(message.text)![1]!;
-  const lastEvent = async () => db('client_activity_logs').where({ workspace_id: workspace.id }).orderBy('id', 'desc').first('event', 'email', 'details');
+  const lastEvent = async () =>
+    db('client_activity_logs').where({ workspace_id: workspace.id }).orderBy('id', 'desc').first('event', 'email', 'details');
 
   before(async function () {
     if (reason) this.skip();
@@ -106,10 +125,25 @@ describe('sign-in with logins the host keeps', function () {
     staff = { ...staff, id: admin.user_id, workspaceId: tenant };
     await migratePortal(db);
     smtp = await startSmtpCapture();
-    outbox = new MailOutbox({ db, transport: createMailer({ smtpUrl: smtp.url, from: 'Portal <portal@agency.test>' }), secret: config.sessionSecret, now, logger: { info: () => {}, error: (m, e) => console.error(m, e) }, wakeOnSend: false });
+    outbox = new MailOutbox({
+      db,
+      transport: createMailer({ smtpUrl: smtp.url, from: 'Portal <portal@agency.test>' }),
+      secret: config.sessionSecret,
+      now,
+      logger: { info: () => {}, error: (m, e) => console.error(m, e) },
+      wakeOnSend: false,
+    });
     adapter = createAlgaPsaAdapter(db, { nextAuthSecret: NEXTAUTH_SECRET });
     workspace = (await adapter.workspaces.findById(tenant))!;
-    auth = new AuthService({ db, adapter, mailer: outbox.mailer, config, limiter: new RateLimiter(db, () => clock), guard: new RepeatGuard(db, () => clock), now });
+    auth = new AuthService({
+      db,
+      adapter,
+      mailer: outbox.mailer,
+      config,
+      limiter: new RateLimiter(db, () => clock),
+      guard: new RepeatGuard(db, () => clock),
+      now,
+    });
   });
   after(async function () {
     await outbox?.stop();
@@ -120,32 +154,48 @@ describe('sign-in with logins the host keeps', function () {
   });
 
   if (reason) it(`is skipped: ${reason}`, () => {});
-  it('signs in with the host\'s password, linking a client user on first use', async function () {
+  it("signs in with the host's password, linking a client user on first use", async function () {
     const login = await hostLogin('host password 1');
     expect(await auth.signInWithPassword(workspace, login.email, 'wrong password', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
     expect((await lastEvent()).details).to.deep.equal({ method: 'password', reason: 'unknown_email' });
     expect(await findClientUserByContact(db, workspace.id, login.contactId)).to.equal(null);
     const first = await auth.signInWithPassword(workspace, login.email, 'host password 1', meta);
-    expect(first.ok && first.user).to.include({ contact_id: login.contactId, email: login.email, status: 'active', client_id: customer, password_hash: null });
+    expect(first.ok && first.user).to.include({
+      contact_id: login.contactId,
+      email: login.email,
+      status: 'active',
+      client_id: customer,
+      password_hash: null,
+    });
     const again = await auth.signInWithPassword(workspace, login.email, 'host password 1', meta);
     expect(again.ok && again.user.id).to.equal(first.ok && first.user.id);
     expect(await auth.signInWithPassword(workspace, login.email, 'wrong password', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
     expect((await lastEvent()).details).to.deep.equal({ method: 'password', reason: 'wrong_password' });
     expect(await auth.hasPassword(workspace, userOf(first))).to.equal(true);
     const noLogin = await hostLogin(null);
-    const user = await insertClientUser(db, { workspaceId: workspace.id, clientId: customer, contactId: noLogin.contactId, email: noLogin.email, status: 'active', passwordHash: 'portal-hash' });
+    const user = await insertClientUser(db, {
+      workspaceId: workspace.id,
+      clientId: customer,
+      contactId: noLogin.contactId,
+      email: noLogin.email,
+      status: 'active',
+      passwordHash: 'portal-hash',
+    });
     expect(await auth.hasPassword(workspace, user)).to.equal(false);
   });
 
   it('links one client user when two first sign-ins come at once', async function () {
     const login = await hostLogin('host password 1');
-    const [a, b] = await Promise.all([auth.signInWithPassword(workspace, login.email, 'host password 1', meta), auth.signInWithPassword(workspace, login.email, 'host password 1', { ...meta, ip: `${meta.ip}-b` })]);
+    const [a, b] = await Promise.all([
+      auth.signInWithPassword(workspace, login.email, 'host password 1', meta),
+      auth.signInWithPassword(workspace, login.email, 'host password 1', { ...meta, ip: `${meta.ip}-b` }),
+    ]);
     expect(a.ok && b.ok && a.user.id === b.user.id).to.equal(true);
   });
 
   it('refuses a password that belongs to another contact than the one linked', async function () {
     const linked = await hostLogin('host password 1');
-    const user = (await auth.signInWithPassword(workspace, linked.email, 'host password 1', meta));
+    const user = await auth.signInWithPassword(workspace, linked.email, 'host password 1', meta);
     expect(user.ok).to.equal(true);
     // The host moved the email to another contact with its own login.
     const email = `moved-${unique()}@example.test`;
@@ -154,7 +204,10 @@ describe('sign-in with logins the host keeps', function () {
     const other = await hostLogin(null);
     await db('contacts').where({ tenant, contact_name_id: other.contactId }).update({ email: linked.email });
     await clientLogin(tenant, other.contactId, linked.email, 'other password 1');
-    expect(await auth.signInWithPassword(workspace, linked.email, 'other password 1', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
+    expect(await auth.signInWithPassword(workspace, linked.email, 'other password 1', meta)).to.deep.equal({
+      ok: false,
+      reason: 'invalid',
+    });
     expect(await auth.requestCode(workspace, linked.email, meta)).to.deep.equal({ ok: true });
     expect(await mailTo(linked.email)).to.deep.equal([]);
   });
@@ -191,7 +244,13 @@ describe('sign-in with logins the host keeps', function () {
     const token = tokenIn((await mailTo(login.email))[0]!, '/password/reset');
     const user = (await findClientUserByContact(db, workspace.id, login.contactId))!;
     const sid = hashSessionId(unique());
-    await db('client_sessions').insert({ sid, sess: JSON.stringify({ portal: { workspaceId: workspace.id, clientUserId: user.id, signedInAt: now().toISOString(), ip: null, userAgent: null } }), expire: new Date(Date.now() + 3_600_000) });
+    await db('client_sessions').insert({
+      sid,
+      sess: JSON.stringify({
+        portal: { workspaceId: workspace.id, clientUserId: user.id, signedInAt: now().toISOString(), ip: null, userAgent: null },
+      }),
+      expire: new Date(Date.now() + 3_600_000),
+    });
     expect((await auth.setPasswordFromLink(workspace, 'reset', token, 'new host password', meta))!.id).to.equal(user.id);
     expect(await db('client_sessions').where({ sid }).first()).to.equal(undefined);
     expect((await findClientUserById(db, workspace.id, user.id))!.password_hash).to.equal(null);
@@ -222,16 +281,25 @@ describe('sign-in with logins the host keeps', function () {
     const login = await hostLogin('host password 1');
     const signedIn = await auth.signInWithPassword(workspace, login.email, 'host password 1', meta);
     const user = userOf(signedIn);
-    expect(await auth.changePassword(workspace, user, 'not it', 'host password 2', 'keep', meta)).to.deep.equal({ ok: false, reason: 'wrong_password' });
+    expect(await auth.changePassword(workspace, user, 'not it', 'host password 2', 'keep', meta)).to.deep.equal({
+      ok: false,
+      reason: 'wrong_password',
+    });
     expect(await auth.changePassword(workspace, user, 'host password 1', 'host password 2', 'keep', meta)).to.deep.equal({ ok: true });
     expect((await adapter.credentials!.verifyPassword(workspace.id, login.email, 'host password 2'))?.id).to.equal(login.contactId);
     expect((await findClientUserById(db, workspace.id, user.id))!.password_hash).to.equal(null);
     await switchOff(login.contactId);
-    expect(await auth.checkCurrentPassword(workspace, user, 'host password 2', 'email_change', meta)).to.deep.equal({ ok: false, reason: 'wrong_password' });
+    expect(await auth.checkCurrentPassword(workspace, user, 'host password 2', 'email_change', meta)).to.deep.equal({
+      ok: false,
+      reason: 'wrong_password',
+    });
   });
   it('signs nobody in with a login of another tenant, with the right password or a code', async function () {
     const elsewhere = await hostLogin('host password 1', { tenant: otherTenant, client: otherCustomer });
-    expect(await auth.signInWithPassword(workspace, elsewhere.email, 'host password 1', meta)).to.deep.equal({ ok: false, reason: 'invalid' });
+    expect(await auth.signInWithPassword(workspace, elsewhere.email, 'host password 1', meta)).to.deep.equal({
+      ok: false,
+      reason: 'invalid',
+    });
     expect(await auth.requestCode(workspace, elsewhere.email, meta)).to.deep.equal({ ok: true });
     expect(await mailTo(elsewhere.email)).to.deep.equal([]);
     expect(await db('client_users').where({ contact_id: elsewhere.contactId })).to.deep.equal([]);

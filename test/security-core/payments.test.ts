@@ -7,10 +7,30 @@
 import { expect } from 'chai';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
-import { DemoCheckoutCommand, InvoiceIdParam, parseAmountCents, PayCommand, PaymentIdParam, PayPageQuery, ReportTransferCommand } from '../../src/features/invoices/payments/commands.ts';
-import { createDemoProvider, DEMO_SIGNATURE_HEADER, type DemoCallbackBody, type DemoProvider } from '../../src/features/invoices/payments/demo-provider.ts';
+import {
+  DemoCheckoutCommand,
+  InvoiceIdParam,
+  parseAmountCents,
+  PayCommand,
+  PaymentIdParam,
+  PayPageQuery,
+  ReportTransferCommand,
+} from '../../src/features/invoices/payments/commands.ts';
+import {
+  createDemoProvider,
+  DEMO_SIGNATURE_HEADER,
+  type DemoCallbackBody,
+  type DemoProvider,
+} from '../../src/features/invoices/payments/demo-provider.ts';
 import type { PaymentProvider } from '../../src/core/ports/payment-provider.ts';
-import { claimCallback, DEFAULT_PAYMENT_SETTINGS, findClientPayment, findPaymentSettings, insertClientPayment, savePaymentSettings } from '../../src/features/invoices/payments/queries.ts';
+import {
+  claimCallback,
+  DEFAULT_PAYMENT_SETTINGS,
+  findClientPayment,
+  findPaymentSettings,
+  insertClientPayment,
+  savePaymentSettings,
+} from '../../src/features/invoices/payments/queries.ts';
 import { createPaymentService, type PayingClient, type PaymentService } from '../../src/features/invoices/payments/service.ts';
 import { openReferenceCrmDatabase, type ReferenceCrmDatabase } from './reference-crm-database.ts';
 
@@ -24,16 +44,31 @@ describe('demo payment provider (callback signature)', function () {
     demo = createDemoProvider({ secret: SECRET });
   });
   const at = new Date('2026-11-22T12:00:00Z');
-  const body: DemoCallbackBody = { id: 'evt_1', type: 'payment.succeeded', payment: { id: '6f1c2a1e-8a4e-4b1a-9a59-3d7a2b7c1f00', amount_cents: 12_345, currency: 'EUR', paid_at: '2026-11-22T11:59:00Z' } };
+  const body: DemoCallbackBody = {
+    id: 'evt_1',
+    type: 'payment.succeeded',
+    payment: { id: '6f1c2a1e-8a4e-4b1a-9a59-3d7a2b7c1f00', amount_cents: 12_345, currency: 'EUR', paid_at: '2026-11-22T11:59:00Z' },
+  };
   const verify = (rawBody: Buffer, signature: string | undefined, options: { workspaceId?: string; now?: Date } = {}) =>
-    demo.verifyCallback({ workspaceId: options.workspaceId ?? '1', rawBody, header: (name) => (name === DEMO_SIGNATURE_HEADER ? signature : undefined), now: options.now ?? at });
+    demo.verifyCallback({
+      workspaceId: options.workspaceId ?? '1',
+      rawBody,
+      header: (name) => (name === DEMO_SIGNATURE_HEADER ? signature : undefined),
+      now: options.now ?? at,
+    });
 
   it('accepts its own signed callback and reads the event from it', function () {
     const signed = demo.signedCallback('1', body, at);
     expect(signed.signature).to.match(/^t=1795348800,v1=[0-9a-f]{64}$/);
     expect(signed.rawBody.toString()).to.equal(JSON.stringify(body));
     expect(verify(signed.rawBody, signed.signature)).to.deep.equal({
-      idempotencyKey: 'evt_1', paymentId: body.payment.id, outcome: 'succeeded', amountCents: 12_345, currency: 'EUR', reference: 'demo:evt_1', paidAt: new Date('2026-11-22T11:59:00Z'),
+      idempotencyKey: 'evt_1',
+      paymentId: body.payment.id,
+      outcome: 'succeeded',
+      amountCents: 12_345,
+      currency: 'EUR',
+      reference: 'demo:evt_1',
+      paidAt: new Date('2026-11-22T11:59:00Z'),
     });
     expect(verify(signed.rawBody, signed.signature.replace(',', ' , '))).to.not.equal(null);
     const failed = demo.signedCallback('1', { ...body, type: 'payment.failed' }, at);
@@ -42,7 +77,7 @@ describe('demo payment provider (callback signature)', function () {
     expect(demo).to.include({ id: 'demo', method: 'card', allowsPartial: true });
   });
 
-  it('refuses a wrong, missing or malformed signature, another workspace\'s key and another secret', function () {
+  it("refuses a wrong, missing or malformed signature, another workspace's key and another secret", function () {
     const signed = demo.signedCallback('1', body, at);
     const [t, v1] = signed.signature.split(',');
     const flipped = v1!.slice(0, -1) + (v1!.endsWith('0') ? '1' : '0');
@@ -76,8 +111,10 @@ describe('demo payment provider (callback signature)', function () {
 
   it('accepts within five minutes either way, not a second more', function () {
     const signed = demo.signedCallback('1', body, at);
-    for (const seconds of [-300, 300, 0, 299.5]) expect(verify(signed.rawBody, signed.signature, { now: new Date(at.getTime() + seconds * 1000) }), `${seconds}s`).to.not.equal(null);
-    for (const seconds of [-301, 301, 300.5, -300.5]) expect(verify(signed.rawBody, signed.signature, { now: new Date(at.getTime() + seconds * 1000) }), `${seconds}s`).to.equal(null);
+    for (const seconds of [-300, 300, 0, 299.5])
+      expect(verify(signed.rawBody, signed.signature, { now: new Date(at.getTime() + seconds * 1000) }), `${seconds}s`).to.not.equal(null);
+    for (const seconds of [-301, 301, 300.5, -300.5])
+      expect(verify(signed.rawBody, signed.signature, { now: new Date(at.getTime() + seconds * 1000) }), `${seconds}s`).to.equal(null);
   });
 
   it('refuses a well-signed body that is not JSON or not a payment event', function () {
@@ -110,7 +147,8 @@ describe('demo payment provider (callback signature)', function () {
     expect(demo.signedCallback('1', body, at).signature).to.equal(sign(raw, t));
     expect(verify(raw, sign(raw, t))).to.include({ idempotencyKey: 'evt_1' });
     // Correctly signed, but the timestamp is not 1 to 12 digits: refused before any arithmetic.
-    for (const stamp of [`${t}x`, `x${t}`, `${t} `, `0${t}0`.padStart(13, '0'), '']) expect(verify(raw, sign(raw, stamp)), JSON.stringify(stamp)).to.equal(null);
+    for (const stamp of [`${t}x`, `x${t}`, `${t} `, `0${t}0`.padStart(13, '0'), ''])
+      expect(verify(raw, sign(raw, stamp)), JSON.stringify(stamp)).to.equal(null);
     // Well signed, but not JSON, or JSON that is no event: refused.
     for (const text of ['not json', '{"id":', '"evt_1"', 'null', '[]']) {
       const bytes = Buffer.from(text);
@@ -119,8 +157,17 @@ describe('demo payment provider (callback signature)', function () {
   });
 
   it('sends the client to its own checkout page in the portal', async function () {
-    expect(await demo.createCheckout({ paymentId: 'p1', workspaceId: '1', invoiceNumber: 'INV-1', amountCents: 1, currency: 'EUR', returnUrl: '/r', portalBase: '/portal/demo' }))
-      .to.deep.equal({ redirectUrl: '/portal/demo/payments/demo/p1' });
+    expect(
+      await demo.createCheckout({
+        paymentId: 'p1',
+        workspaceId: '1',
+        invoiceNumber: 'INV-1',
+        amountCents: 1,
+        currency: 'EUR',
+        returnUrl: '/r',
+        portalBase: '/portal/demo',
+      }),
+    ).to.deep.equal({ redirectUrl: '/portal/demo/payments/demo/p1' });
   });
 });
 
@@ -135,7 +182,13 @@ describe('payment service (security core)', function () {
 
   async function newInvoice(cents = 50_000, status: 'sent' | 'draft' | 'paid' = 'sent') {
     const created = await createInvoice(crm.db, {
-      workspaceId: Number(crm.workspaceId), clientId: Number(crm.clientId), status, currency: 'EUR', issueDate: '2026-11-01', dueDate: '2026-12-01', notes: '',
+      workspaceId: Number(crm.workspaceId),
+      clientId: Number(crm.clientId),
+      status,
+      currency: 'EUR',
+      issueDate: '2026-11-01',
+      dueDate: '2026-12-01',
+      notes: '',
       items: [{ description: 'Design work', quantity: 1, unitPriceCents: cents }],
     });
     return String(created.id);
@@ -149,22 +202,52 @@ describe('payment service (security core)', function () {
     return match![1]!;
   }
 
-  function callback(paymentId: string, amountCents: number, options: { currency?: string; eventId?: string; type?: DemoCallbackBody['type']; workspaceId?: string } = {}) {
-    const signed = demo.signedCallback(crm.workspaceId, {
-      id: options.eventId ?? `evt_${randomUUID()}`, type: options.type ?? 'payment.succeeded',
-      payment: { id: paymentId, amount_cents: amountCents, currency: options.currency ?? 'EUR', paid_at: new Date().toISOString() },
-    }, new Date());
-    return service.handleCallback(options.workspaceId ?? crm.workspaceId, 'demo', { rawBody: signed.rawBody, header: (name) => (name === DEMO_SIGNATURE_HEADER ? signed.signature : undefined) }, meta);
+  function callback(
+    paymentId: string,
+    amountCents: number,
+    options: { currency?: string; eventId?: string; type?: DemoCallbackBody['type']; workspaceId?: string } = {},
+  ) {
+    const signed = demo.signedCallback(
+      crm.workspaceId,
+      {
+        id: options.eventId ?? `evt_${randomUUID()}`,
+        type: options.type ?? 'payment.succeeded',
+        payment: { id: paymentId, amount_cents: amountCents, currency: options.currency ?? 'EUR', paid_at: new Date().toISOString() },
+      },
+      new Date(),
+    );
+    return service.handleCallback(
+      options.workspaceId ?? crm.workspaceId,
+      'demo',
+      { rawBody: signed.rawBody, header: (name) => (name === DEMO_SIGNATURE_HEADER ? signed.signature : undefined) },
+      meta,
+    );
   }
 
   const invoice = async (id: string) => (await crm.adapter.invoices!.find(crm.workspaceId, crm.clientId, id))!;
   const payment = (id: string) => crm.db('client_payments').where({ id }).first();
-  const events = (event: string, paymentId: string) => crm.db('client_activity_logs').where({ workspace_id: crm.workspaceId, event }).whereRaw("details->>'paymentId' = ?", [paymentId]).select('*');
+  const events = (event: string, paymentId: string) =>
+    crm
+      .db('client_activity_logs')
+      .where({ workspace_id: crm.workspaceId, event })
+      .whereRaw("details->>'paymentId' = ?", [paymentId])
+      .select('*');
 
   before(async function () {
     crm = await openReferenceCrmDatabase('security-core-commerce');
-    service = createPaymentService({ db: crm.db, adapter: crm.adapter, providers: [demo], now: () => new Date(), afterActivity: () => { afterCalls += 1; } });
-    const user = await crm.db('contacts').where({ client_id: Number(crm.clientId) }).first('id', 'email');
+    service = createPaymentService({
+      db: crm.db,
+      adapter: crm.adapter,
+      providers: [demo],
+      now: () => new Date(),
+      afterActivity: () => {
+        afterCalls += 1;
+      },
+    });
+    const user = await crm
+      .db('contacts')
+      .where({ client_id: Number(crm.clientId) })
+      .first('id', 'email');
     client = { workspaceId: crm.workspaceId, clientId: crm.clientId, clientUserId: randomUUID(), email: user.email };
     await crm.db('portal_payment_settings').where({ workspace_id: crm.workspaceId }).delete();
   });
@@ -172,7 +255,7 @@ describe('payment service (security core)', function () {
     await crm?.close();
   });
 
-  it('starts a checkout for the balance: a pending row, the activity, the provider\'s page', async function () {
+  it("starts a checkout for the balance: a pending row, the activity, the provider's page", async function () {
     const invoiceId = await newInvoice();
     const found = await service.options(client, invoiceId);
     expect(found).to.deep.include({ bankTransfer: false });
@@ -183,13 +266,34 @@ describe('payment service (security core)', function () {
     const paymentId = await checkout(invoiceId, 50_000);
     expect(afterCalls).to.equal(calls + 1);
     expect(await payment(paymentId)).to.include({
-      workspace_id: crm.workspaceId, client_id: crm.clientId, client_user_id: client.clientUserId, invoice_id: invoiceId, invoice_number: found!.invoice.number,
-      provider: 'demo', currency: 'EUR', status: 'pending', host_payment_id: null, completed_at: null,
+      workspace_id: crm.workspaceId,
+      client_id: crm.clientId,
+      client_user_id: client.clientUserId,
+      invoice_id: invoiceId,
+      invoice_number: found!.invoice.number,
+      provider: 'demo',
+      currency: 'EUR',
+      status: 'pending',
+      host_payment_id: null,
+      completed_at: null,
     });
     expect(Number((await payment(paymentId)).amount_cents)).to.equal(50_000);
     const [started] = await events('invoice.payment_started', paymentId);
-    expect(started).to.include({ client_user_id: client.clientUserId, client_id: crm.clientId, email: client.email, ip: meta.ip, user_agent: meta.userAgent });
-    expect(started.details).to.deep.equal({ invoiceId, invoiceNumber: found!.invoice.number, amountCents: 50_000, currency: 'EUR', provider: 'demo', paymentId });
+    expect(started).to.include({
+      client_user_id: client.clientUserId,
+      client_id: crm.clientId,
+      email: client.email,
+      ip: meta.ip,
+      user_agent: meta.userAgent,
+    });
+    expect(started.details).to.deep.equal({
+      invoiceId,
+      invoiceNumber: found!.invoice.number,
+      amountCents: 50_000,
+      currency: 'EUR',
+      provider: 'demo',
+      paymentId,
+    });
     expect((await service.checkout(client, paymentId))?.id).to.equal(paymentId);
     expect(await service.checkout({ ...client, clientId: crm.otherClientId }, paymentId)).to.equal(null);
     expect(service.provider('demo')).to.equal(demo);
@@ -199,7 +303,8 @@ describe('payment service (security core)', function () {
   it('refuses more than the balance, an invoice not open, no provider, and a partial amount where the provider takes none', async function () {
     const invoiceId = await newInvoice(10_000);
     const found = (await service.options(client, invoiceId))!;
-    const start = (amountCents: number, options = found) => service.start(client, options, { amountCents, portalBase: '/p', returnUrl: '/r' }, meta);
+    const start = (amountCents: number, options = found) =>
+      service.start(client, options, { amountCents, portalBase: '/p', returnUrl: '/r' }, meta);
     expect(await start(10_001)).to.deep.equal({ error: 'amount_too_high' });
     expect(await start(10_000, { ...found, provider: null })).to.deep.equal({ error: 'no_provider' });
     const wholeOnly: PaymentProvider = { ...demo, id: 'whole', allowsPartial: false };
@@ -212,7 +317,12 @@ describe('payment service (security core)', function () {
     const draft = await newInvoice(10_000, 'draft');
     expect(await service.options(client, draft)).to.equal(null);
     expect(await service.options({ ...client, clientId: crm.otherClientId }, invoiceId)).to.equal(null);
-    const noInvoices = createPaymentService({ db: crm.db, adapter: { ...crm.adapter, invoices: undefined }, providers: [demo], now: () => new Date() });
+    const noInvoices = createPaymentService({
+      db: crm.db,
+      adapter: { ...crm.adapter, invoices: undefined },
+      providers: [demo],
+      now: () => new Date(),
+    });
     expect(await noInvoices.options(client, invoiceId)).to.equal(null);
     expect(await crm.db('client_payments').where({ invoice_id: invoiceId, provider: 'demo' })).to.deep.equal([]);
   });
@@ -229,10 +339,22 @@ describe('payment service (security core)', function () {
     expect(row).to.include({ status: 'recorded' });
     expect(row.host_payment_id).to.be.a('string').and.not.equal('');
     expect(row.completed_at).to.be.instanceOf(Date);
-    expect(await crm.db('client_payment_callbacks').where({ idempotency_key: `evt_first_${first}` }).first()).to.include({ outcome: 'recorded', payment_id: first, workspace_id: crm.workspaceId, provider: 'demo' });
+    expect(
+      await crm
+        .db('client_payment_callbacks')
+        .where({ idempotency_key: `evt_first_${first}` })
+        .first(),
+    ).to.include({ outcome: 'recorded', payment_id: first, workspace_id: crm.workspaceId, provider: 'demo' });
     const [recorded] = await events('invoice.payment_recorded', first);
     expect(recorded).to.include({ client_user_id: client.clientUserId, client_id: crm.clientId, ip: meta.ip, user_agent: meta.userAgent });
-    expect(recorded.details).to.deep.include({ invoiceId, amountCents: 20_000, currency: 'EUR', provider: 'demo', paymentId: first, hostPaymentId: row.host_payment_id });
+    expect(recorded.details).to.deep.include({
+      invoiceId,
+      amountCents: 20_000,
+      currency: 'EUR',
+      provider: 'demo',
+      paymentId: first,
+      hostPaymentId: row.host_payment_id,
+    });
     const hostPayment = (await invoice(invoiceId)).payments.find((p) => p.id === row.host_payment_id)!;
     expect(hostPayment).to.include({ amountCents: 20_000, method: 'card', reference: `demo:evt_first_${first}` });
 
@@ -266,9 +388,15 @@ describe('payment service (security core)', function () {
     expect(await payment(tampered)).to.include({ status: 'refused', host_payment_id: null });
     expect((await payment(tampered)).completed_at).to.be.instanceOf(Date);
     const currency = await checkout(invoiceId, 10_000);
-    expect(await callback(currency, 10_000, { currency: 'USD' })).to.deep.equal({ outcome: 'refused', reason: 'amount or currency differs from the checkout' });
+    expect(await callback(currency, 10_000, { currency: 'USD' })).to.deep.equal({
+      outcome: 'refused',
+      reason: 'amount or currency differs from the checkout',
+    });
     const failed = await checkout(invoiceId, 10_000);
-    expect(await callback(failed, 10_000, { type: 'payment.failed' })).to.deep.equal({ outcome: 'refused', reason: 'the provider reports a failure' });
+    expect(await callback(failed, 10_000, { type: 'payment.failed' })).to.deep.equal({
+      outcome: 'refused',
+      reason: 'the provider reports a failure',
+    });
     expect(await payment(failed)).to.include({ status: 'refused' });
     expect(await invoice(invoiceId)).to.include({ paidCents: 0, balanceCents: 40_000 });
     // A later payment that succeeds marks its own callback recorded, and no other.
@@ -280,13 +408,16 @@ describe('payment service (security core)', function () {
     expect(await events('invoice.payment_recorded', tampered)).to.deep.equal([]);
   });
 
-  it('refuses a payment over what is left (the host refuses it), and an unknown or another workspace\'s checkout', async function () {
+  it("refuses a payment over what is left (the host refuses it), and an unknown or another workspace's checkout", async function () {
     const invoiceId = await newInvoice(30_000);
     const whole = await checkout(invoiceId, 30_000);
     const second = await checkout(invoiceId, 30_000);
     expect((await callback(whole, 30_000)).outcome).to.equal('recorded');
     const calls = afterCalls;
-    expect(await callback(second, 30_000)).to.deep.equal({ outcome: 'refused', reason: 'the invoice is no longer open or the amount exceeds its balance' });
+    expect(await callback(second, 30_000)).to.deep.equal({
+      outcome: 'refused',
+      reason: 'the invoice is no longer open or the amount exceeds its balance',
+    });
 
     expect(afterCalls).to.equal(calls);
     expect(await payment(second)).to.include({ status: 'refused', host_payment_id: null });
@@ -295,23 +426,55 @@ describe('payment service (security core)', function () {
     expect(await callback(randomUUID(), 100)).to.deep.equal({ outcome: 'refused', reason: 'unknown payment' });
     // Signed for another workspace, naming this workspace's checkout: not found there.
     const fresh = await checkout(await newInvoice(5_000), 5_000);
-    const signed = demo.signedCallback(crm.otherWorkspaceId, { id: `evt_${randomUUID()}`, type: 'payment.succeeded', payment: { id: fresh, amount_cents: 5_000, currency: 'EUR', paid_at: new Date().toISOString() } }, new Date());
+    const signed = demo.signedCallback(
+      crm.otherWorkspaceId,
+      {
+        id: `evt_${randomUUID()}`,
+        type: 'payment.succeeded',
+        payment: { id: fresh, amount_cents: 5_000, currency: 'EUR', paid_at: new Date().toISOString() },
+      },
+      new Date(),
+    );
     const header = (name: string) => (name === DEMO_SIGNATURE_HEADER ? signed.signature : undefined);
-    expect(await service.handleCallback(crm.otherWorkspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).to.deep.equal({ outcome: 'refused', reason: 'unknown payment' });
+    expect(await service.handleCallback(crm.otherWorkspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).to.deep.equal({
+      outcome: 'refused',
+      reason: 'unknown payment',
+    });
     expect(await payment(fresh)).to.include({ status: 'pending' });
   });
 
   it('answers invalid for a bad signature, an unknown provider, or a host without invoices, recording nothing', async function () {
     const paymentId = await checkout(await newInvoice(5_000), 5_000);
-    const signed = demo.signedCallback(crm.workspaceId, { id: `evt_${paymentId}`, type: 'payment.succeeded', payment: { id: paymentId, amount_cents: 5_000, currency: 'EUR', paid_at: new Date().toISOString() } }, new Date());
+    const signed = demo.signedCallback(
+      crm.workspaceId,
+      {
+        id: `evt_${paymentId}`,
+        type: 'payment.succeeded',
+        payment: { id: paymentId, amount_cents: 5_000, currency: 'EUR', paid_at: new Date().toISOString() },
+      },
+      new Date(),
+    );
     const header = (name: string) => (name === DEMO_SIGNATURE_HEADER ? signed.signature : undefined);
-    expect(await service.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header: () => undefined }, meta)).to.deep.equal({ outcome: 'invalid' });
-    expect(await service.handleCallback(crm.workspaceId, 'stripe', { rawBody: signed.rawBody, header }, meta)).to.deep.equal({ outcome: 'invalid' });
-    const noInvoices = createPaymentService({ db: crm.db, adapter: { ...crm.adapter, invoices: undefined }, providers: [demo], now: () => new Date() });
-    expect(await noInvoices.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).to.deep.equal({ outcome: 'invalid' });
+    expect(await service.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header: () => undefined }, meta)).to.deep.equal(
+      { outcome: 'invalid' },
+    );
+    expect(await service.handleCallback(crm.workspaceId, 'stripe', { rawBody: signed.rawBody, header }, meta)).to.deep.equal({
+      outcome: 'invalid',
+    });
+    const noInvoices = createPaymentService({
+      db: crm.db,
+      adapter: { ...crm.adapter, invoices: undefined },
+      providers: [demo],
+      now: () => new Date(),
+    });
+    expect(await noInvoices.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).to.deep.equal({
+      outcome: 'invalid',
+    });
     // Past the tolerance of the service's own clock.
     const late = createPaymentService({ db: crm.db, adapter: crm.adapter, providers: [demo], now: () => new Date(Date.now() + 3_600_000) });
-    expect(await late.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).to.deep.equal({ outcome: 'invalid' });
+    expect(await late.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).to.deep.equal({
+      outcome: 'invalid',
+    });
     expect(await crm.db('client_payment_callbacks').where({ payment_id: paymentId })).to.deep.equal([]);
     expect(await payment(paymentId)).to.include({ status: 'pending' });
     expect((await service.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).outcome).to.equal('recorded');
@@ -326,8 +489,17 @@ describe('payment service (security core)', function () {
       const calls = afterCalls;
       expect(await service.reportTransfer(client, invoiceId, { reference: 'REF-1' }, meta)).to.equal('reported');
       expect(afterCalls).to.equal(calls + 1);
-      const [reported] = await crm.db('client_activity_logs').where({ workspace_id: crm.workspaceId, event: 'invoice.payment_reported' }).whereRaw("details->>'invoiceId' = ?", [invoiceId]);
-      expect(reported).to.include({ client_user_id: client.clientUserId, client_id: crm.clientId, email: client.email, ip: meta.ip, user_agent: meta.userAgent });
+      const [reported] = await crm
+        .db('client_activity_logs')
+        .where({ workspace_id: crm.workspaceId, event: 'invoice.payment_reported' })
+        .whereRaw("details->>'invoiceId' = ?", [invoiceId]);
+      expect(reported).to.include({
+        client_user_id: client.clientUserId,
+        client_id: crm.clientId,
+        email: client.email,
+        ip: meta.ip,
+        user_agent: meta.userAgent,
+      });
       expect(reported.details).to.deep.include({ invoiceId, balanceCents: 7_000, currency: 'EUR', reference: 'REF-1' });
       expect(await invoice(invoiceId)).to.include({ paidCents: 0, status: 'open' });
       const paid = await newInvoice(1_000, 'paid');
@@ -347,14 +519,25 @@ describe('payment service (security core)', function () {
     const quiet = createPaymentService({ db: crm.db, adapter: crm.adapter, providers: [demo], now: () => new Date() });
     const invoiceId = await newInvoice(3_000);
     const paymentId = await checkout(invoiceId, 3_000, quiet);
-    const signed = demo.signedCallback(crm.workspaceId, { id: `evt_${paymentId}`, type: 'payment.succeeded', payment: { id: paymentId, amount_cents: 3_000, currency: 'EUR', paid_at: new Date().toISOString() } }, new Date());
+    const signed = demo.signedCallback(
+      crm.workspaceId,
+      {
+        id: `evt_${paymentId}`,
+        type: 'payment.succeeded',
+        payment: { id: paymentId, amount_cents: 3_000, currency: 'EUR', paid_at: new Date().toISOString() },
+      },
+      new Date(),
+    );
     const header = (name: string) => (name === DEMO_SIGNATURE_HEADER ? signed.signature : undefined);
     expect((await quiet.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).outcome).to.equal('recorded');
     await savePaymentSettings(crm.db, crm.workspaceId, { bankTransferInstructions: null, onlineProvider: 'demo' }, 'staff-1');
     try {
       expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal({ bankTransferInstructions: null, onlineProvider: 'demo' });
       await savePaymentSettings(crm.db, crm.workspaceId, { bankTransferInstructions: 'IBAN DE89', onlineProvider: 'demo' }, 'staff-1');
-      expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal({ bankTransferInstructions: 'IBAN DE89', onlineProvider: 'demo' });
+      expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal({
+        bankTransferInstructions: 'IBAN DE89',
+        onlineProvider: 'demo',
+      });
       expect(await quiet.reportTransfer(client, await newInvoice(1_000), { reference: null }, meta)).to.equal('reported');
       expect(await findPaymentSettings(crm.db, crm.otherWorkspaceId)).to.deep.equal(DEFAULT_PAYMENT_SETTINGS);
     } finally {
@@ -364,12 +547,25 @@ describe('payment service (security core)', function () {
 
   it('keeps each checkout to its workspace and client, and each event key to one claim', async function () {
     const id = randomUUID();
-    await insertClientPayment(crm.db, { id, workspaceId: crm.workspaceId, clientId: crm.clientId, clientUserId: randomUUID(), invoiceId: '1', invoiceNumber: 'INV', provider: 'demo', amountCents: 1, currency: 'EUR' });
+    await insertClientPayment(crm.db, {
+      id,
+      workspaceId: crm.workspaceId,
+      clientId: crm.clientId,
+      clientUserId: randomUUID(),
+      invoiceId: '1',
+      invoiceNumber: 'INV',
+      provider: 'demo',
+      amountCents: 1,
+      currency: 'EUR',
+    });
     expect((await findClientPayment(crm.db, { workspaceId: crm.workspaceId, clientId: crm.clientId, paymentId: id }))?.id).to.equal(id);
     expect(await findClientPayment(crm.db, { workspaceId: crm.otherWorkspaceId, clientId: crm.clientId, paymentId: id })).to.equal(null);
     expect(await findClientPayment(crm.db, { workspaceId: crm.workspaceId, clientId: crm.otherClientId, paymentId: id })).to.equal(null);
     const key = `evt_claim_${id}`;
-    const claim = (provider: string) => crm.db.transaction((trx) => claimCallback(trx, { workspaceId: crm.workspaceId, provider, idempotencyKey: key, paymentId: id, outcome: 'refused' }));
+    const claim = (provider: string) =>
+      crm.db.transaction((trx) =>
+        claimCallback(trx, { workspaceId: crm.workspaceId, provider, idempotencyKey: key, paymentId: id, outcome: 'refused' }),
+      );
     expect(await claim('demo')).to.equal(true);
     expect(await claim('demo')).to.equal(false);
     expect(await claim('other')).to.equal(true);
@@ -383,13 +579,21 @@ describe('payment form schemas', function () {
     expect(parseAmountCents(' 250,05 ')).to.equal(25_005);
     expect(parseAmountCents('0.01')).to.equal(1);
     expect(parseAmountCents('999999999999.99')).to.equal(99_999_999_999_999);
-    for (const bad of ['', '1.234', '1,2,3', '-1', '1e3', 'abc', '1 000', '1234567890123', '.5', '1.']) expect(parseAmountCents(bad), bad).to.equal(null);
+    for (const bad of ['', '1.234', '1,2,3', '-1', '1e3', 'abc', '1 000', '1234567890123', '.5', '1.'])
+      expect(parseAmountCents(bad), bad).to.equal(null);
   });
 
   it('pays the whole balance or a positive amount', function () {
     expect(PayCommand.parse({ choice: 'full', amount: 'junk' })).to.deep.equal({ choice: 'full', amountText: '', amountCents: null });
-    expect(PayCommand.parse({ choice: 'partial', amount: '12,5' })).to.deep.equal({ choice: 'partial', amountText: '12,5', amountCents: 1250 });
-    const issues = (input: unknown) => { const r = PayCommand.safeParse(input); return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}:${i.message}`); };
+    expect(PayCommand.parse({ choice: 'partial', amount: '12,5' })).to.deep.equal({
+      choice: 'partial',
+      amountText: '12,5',
+      amountCents: 1250,
+    });
+    const issues = (input: unknown) => {
+      const r = PayCommand.safeParse(input);
+      return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}:${i.message}`);
+    };
     expect(issues({ choice: 'partial', amount: '0' })).to.deep.equal(['amount:payments:errors.amount']);
     expect(issues({ choice: 'partial' })).to.deep.equal(['amount:payments:errors.amount']);
     expect(issues({ choice: 'partial', amount: 'x' })).to.deep.equal(['amount:payments:errors.amount']);

@@ -48,7 +48,16 @@ const ALL_OFF: PortalSettings = {
   allowMessaging: false,
   allowOnlinePayments: false,
 };
-const ALL_ON: PortalSettings = { ...ALL_OFF, showProposals: true, showInvoices: true, showTasks: true, allowFileUploads: true, allowComments: true, allowMessaging: true, allowOnlinePayments: true };
+const ALL_ON: PortalSettings = {
+  ...ALL_OFF,
+  showProposals: true,
+  showInvoices: true,
+  showTasks: true,
+  allowFileUploads: true,
+  allowComments: true,
+  allowMessaging: true,
+  allowOnlinePayments: true,
+};
 
 /** The HttpError status a call throws, or null when it does not throw. */
 function refusal(call: () => void): number | null {
@@ -158,9 +167,10 @@ describe('portal policy: live events on a client stream', function () {
     expect(canClientSeeLiveEvent(ALL_OFF, event('document-changed'))).to.equal(true);
   });
 
-  it('passes a comment only with comments on and its record\'s section shown', function () {
+  it("passes a comment only with comments on and its record's section shown", function () {
     const on = (subjectType: string) => event('comment-created', { subjectType, subjectId: '1' });
-    for (const subjectType of ['proposal', 'quotation', 'invoice']) expect(canClientSeeLiveEvent(ALL_ON, on(subjectType)), subjectType).to.equal(true);
+    for (const subjectType of ['proposal', 'quotation', 'invoice'])
+      expect(canClientSeeLiveEvent(ALL_ON, on(subjectType)), subjectType).to.equal(true);
     expect(canClientSeeLiveEvent(only({ allowComments: false }), on('proposal'))).to.equal(false);
     expect(canClientSeeLiveEvent(only({ showProposals: false }), on('proposal'))).to.equal(false);
     expect(canClientSeeLiveEvent(only({ showProposals: false }), on('quotation'))).to.equal(false);
@@ -197,7 +207,9 @@ describe('portal policy: people', function () {
     expect(refusal(() => authorizeManagePortal(admin, 'w1'))).to.equal(null);
     expect(refusal(() => authorizeManagePortal(member, 'w1'))).to.equal(403);
     expect(refusal(() => authorizeManagePortal(admin, 'w2'))).to.equal(403);
-    expect(refusalMessage(() => authorizeManagePortal(member, 'w1'))).to.equal('Only workspace admins can change the client portal settings.');
+    expect(refusalMessage(() => authorizeManagePortal(member, 'w1'))).to.equal(
+      'Only workspace admins can change the client portal settings.',
+    );
   });
 
   it('lets every staff member of the workspace, and nobody else, answer messages', function () {
@@ -205,7 +217,9 @@ describe('portal policy: people', function () {
     expect(canAnswerMessages(admin, 'w2')).to.equal(false);
     expect(refusal(() => authorizeAnswerMessages(member, 'w1'))).to.equal(null);
     expect(refusal(() => authorizeAnswerMessages(member, 'w2'))).to.equal(403);
-    expect(refusalMessage(() => authorizeAnswerMessages(member, 'w2'))).to.equal('Only staff of this workspace can read its client messages.');
+    expect(refusalMessage(() => authorizeAnswerMessages(member, 'w2'))).to.equal(
+      'Only staff of this workspace can read its client messages.',
+    );
   });
 
   it('assigns conversations only to staff of the same workspace (or to nobody)', function () {
@@ -231,15 +245,22 @@ describe('client user policy', function () {
         const allowed = expected[action].includes(status);
         expect(offered[action], action).to.equal(allowed);
         expect(canClientUser(status, action), action).to.equal(allowed);
-        expect(refusal(() => authorizeClientUserAction(status, action)), action).to.equal(allowed ? null : 409);
+        expect(
+          refusal(() => authorizeClientUserAction(status, action)),
+          action,
+        ).to.equal(allowed ? null : 409);
       }
     });
   }
 
   it('explains each refusal in the words of the admin who pressed the button', function () {
     expect(refusalMessage(() => authorizeClientUserAction('active', 'invite'))).to.equal('This contact has already been invited.');
-    expect(refusalMessage(() => authorizeClientUserAction('disabled', 'resend_invitation'))).to.equal('Their portal access is disabled. Re-enable it before sending an invitation.');
-    expect(refusalMessage(() => authorizeClientUserAction('active', 'resend_invitation'))).to.equal('They already use the portal, so there is no invitation to send again.');
+    expect(refusalMessage(() => authorizeClientUserAction('disabled', 'resend_invitation'))).to.equal(
+      'Their portal access is disabled. Re-enable it before sending an invitation.',
+    );
+    expect(refusalMessage(() => authorizeClientUserAction('active', 'resend_invitation'))).to.equal(
+      'They already use the portal, so there is no invitation to send again.',
+    );
     expect(refusalMessage(() => authorizeClientUserAction('disabled', 'disable'))).to.equal('Their portal access is already disabled.');
     expect(refusalMessage(() => authorizeClientUserAction(null, 'enable'))).to.equal('This contact has not been invited yet.');
     expect(refusalMessage(() => authorizeClientUserAction('active', 'enable'))).to.equal('Their portal access is already enabled.');

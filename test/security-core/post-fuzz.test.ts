@@ -28,12 +28,26 @@ type Actor = 'client' | 'anonymous' | 'staff';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 12);
 // Where the reference CRM mounts each part of the portal (plugins/reference-crm/boot.ts).
-const MOUNTS = { portal: '/portal/demo', admin: '/settings/client-portal', staff: '/client-messages', notifications: '/client-portal/notifications' };
+const MOUNTS = {
+  portal: '/portal/demo',
+  admin: '/settings/client-portal',
+  staff: '/client-messages',
+  notifications: '/client-portal/notifications',
+};
 // Tables a refused request may write on purpose: attempt counters and repeat guards (a refused
 // sign-in counts), sessions (an anonymous form can open one), and the read markers of a page shown
 // again with its form (as its GET does). The outbox and the notification dispatch are written by
 // workers in the background, after an earlier request's success.
-const MAY_CHANGE_ON_REFUSAL = ['portal_rate_limits', 'crm_rate_limits', 'portal_request_guards', 'client_sessions', 'crm_sessions', 'portal_read_markers', 'portal_mail_outbox', 'portal_notification_dispatch'];
+const MAY_CHANGE_ON_REFUSAL = [
+  'portal_rate_limits',
+  'crm_rate_limits',
+  'portal_request_guards',
+  'client_sessions',
+  'crm_sessions',
+  'portal_read_markers',
+  'portal_mail_outbox',
+  'portal_notification_dispatch',
+];
 // And what one route's refusal may write, with why.
 const ROUTE_MAY_WRITE: Record<string, string[]> = {
   // The set-up form shown again carries the secret to scan: with no set-up in progress, showing it
@@ -41,7 +55,20 @@ const ROUTE_MAY_WRITE: Record<string, string[]> = {
   'POST /portal/demo/account/two-factor/setup': ['client_two_factor', 'client_activity_logs'],
 };
 // Field names tried on every route besides those its schema names.
-const COMMON_FIELDS = ['body', 'name', 'email', 'password', 'typedName', 'note', 'days', 'id', '__proto__', 'constructor', 'a[b]', 'items[0][name]'];
+const COMMON_FIELDS = [
+  'body',
+  'name',
+  'email',
+  'password',
+  'typedName',
+  'note',
+  'days',
+  'id',
+  '__proto__',
+  'constructor',
+  'a[b]',
+  'items[0][name]',
+];
 const ANSWER_WITHIN_MS = 10_000;
 const STACK_FRAME = /^\s*at\s+\S.*(:\d+:\d+\)?|\(native\))\s*$/m;
 
@@ -62,16 +89,58 @@ interface FuzzInput {
 // ---- generators --------------------------------------------------------------------------------
 
 const nasty = fc.constantFrom(
-  '\u0000', 'a\u0000b', '\u0007', '\u001b[31m', '\r\n', '\t', '\u202e', 'abc\u2066def\u2069', '\u200b', '\ufeff', '😀', '𝔘𝔫𝔦', '👩‍👩‍👧', '\ud800', '\udfff',
-  '%00', '%', "'; drop table clients; --", '<script>alert(1)</script>', '"><img src=x>', '../../etc/passwd', '{{7*7}}', '<%= 7*7 %>',
-  'NaN', '-1', '0', '1e309', '99999999999999999999999', '0x10', 'true', 'null', 'undefined', '[]', '{}', 'on', 'yes', ' ', 'a@b.co', 'full', 'partial', 'demo', 'none',
+  '\u0000',
+  'a\u0000b',
+  '\u0007',
+  '\u001b[31m',
+  '\r\n',
+  '\t',
+  '\u202e',
+  'abc\u2066def\u2069',
+  '\u200b',
+  '\ufeff',
+  '😀',
+  '𝔘𝔫𝔦',
+  '👩‍👩‍👧',
+  '\ud800',
+  '\udfff',
+  '%00',
+  '%',
+  "'; drop table clients; --",
+  '<script>alert(1)</script>',
+  '"><img src=x>',
+  '../../etc/passwd',
+  '{{7*7}}',
+  '<%= 7*7 %>',
+  'NaN',
+  '-1',
+  '0',
+  '1e309',
+  '99999999999999999999999',
+  '0x10',
+  'true',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  'on',
+  'yes',
+  ' ',
+  'a@b.co',
+  'full',
+  'partial',
+  'demo',
+  'none',
 );
 const control = fc.integer({ min: 0, max: 31 }).map((code) => String.fromCharCode(code));
 const text = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
-  { weight: 3, arbitrary: fc.array(fc.oneof(fc.string({ maxLength: 4 }), nasty, control), { maxLength: 6 }).map((parts) => parts.join('')) },
+  {
+    weight: 3,
+    arbitrary: fc.array(fc.oneof(fc.string({ maxLength: 4 }), nasty, control), { maxLength: 6 }).map((parts) => parts.join('')),
+  },
   { weight: 3, arbitrary: nasty },
   { weight: 1, arbitrary: fc.constant('') },
   { weight: 1, arbitrary: fc.integer().map(String) },
@@ -80,11 +149,19 @@ const text = fc.oneof(
 );
 const value = fc.oneof({ weight: 5, arbitrary: text }, { weight: 1, arbitrary: fc.array(text, { minLength: 2, maxLength: 3 }) });
 
-const PNG = Uint8Array.from(Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f00000000049454e44ae426082', 'hex'));
+const PNG = Uint8Array.from(
+  Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f00000000049454e44ae426082',
+    'hex',
+  ),
+);
 const PDF = Uint8Array.from(Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'));
 const fileArb = fc.record({
   field: fc.constantFrom('file', 'attachments', 'logo', 'other'),
-  filename: fc.oneof(fc.constantFrom('a.png', 'doc.pdf', '', '..\\..\\x.png', 'ev\u202egnp.exe', 'nul\u0000.png', '😀.png'), fc.string({ maxLength: 30 })),
+  filename: fc.oneof(
+    fc.constantFrom('a.png', 'doc.pdf', '', '..\\..\\x.png', 'ev\u202egnp.exe', 'nul\u0000.png', '😀.png'),
+    fc.string({ maxLength: 30 }),
+  ),
   content: fc.oneof(fc.constant(PNG), fc.constant(PDF), fc.constant(new Uint8Array()), fc.uint8Array({ maxLength: 200 })),
 });
 
@@ -93,11 +170,20 @@ function inputFor(route: FuzzRoute): fc.Arbitrary<FuzzInput> {
   const names = [...new Set([...known, ...COMMON_FIELDS])];
   const params = Object.fromEntries(paramNames(route.path).map((name) => [name, fc.option(text, { freq: 4 })]));
   return fc.record({
-    fields: fc.tuple(
-      // Each field the schema names is there (with a generated value) or not.
-      fc.tuple(...known.map((name) => fc.option(value.map((v) => [name, v] as [string, string | string[]]), { freq: 4 }))),
-      fc.array(fc.tuple(fc.oneof(fc.constantFrom(...names), text), value), { maxLength: 3 }),
-    ).map(([schemaFields, extra]) => [...schemaFields.filter((field): field is [string, string | string[]] => field !== null), ...extra]),
+    fields: fc
+      .tuple(
+        // Each field the schema names is there (with a generated value) or not.
+        fc.tuple(
+          ...known.map((name) =>
+            fc.option(
+              value.map((v) => [name, v] as [string, string | string[]]),
+              { freq: 4 },
+            ),
+          ),
+        ),
+        fc.array(fc.tuple(fc.oneof(fc.constantFrom(...names), text), value), { maxLength: 3 }),
+      )
+      .map(([schemaFields, extra]) => [...schemaFields.filter((field): field is [string, string | string[]] => field !== null), ...extra]),
     encoding: fc.constantFrom('urlencoded', 'urlencoded', 'urlencoded', 'multipart', 'multipart', 'json', 'malformed'),
     file: fc.option(fileArb, { freq: 2 }),
     csrf: fc.constantFrom('none', 'field', 'field', 'field', 'header', 'query', 'wrong'),
@@ -111,7 +197,14 @@ function inputFor(route: FuzzRoute): fc.Arbitrary<FuzzInput> {
 const paramNames = (path: string) => [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
 
 /** Percent-encodes the UTF-8 bytes (a lone surrogate becomes U+FFFD, as a browser sends it). */
-const formEncode = (s: string) => [...Buffer.from(s, 'utf8')].map((byte) => (/[A-Za-z0-9*._-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, '0').toUpperCase()}`)).join('');
+const formEncode = (s: string) =>
+  [...Buffer.from(s, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9*._-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).padStart(2, '0').toUpperCase()}`,
+    )
+    .join('');
 
 function urlencoded(fields: Array<[string, string]>): string {
   return fields.map(([name, v]) => `${formEncode(name)}=${formEncode(v)}`).join('&');
@@ -121,9 +214,20 @@ function multipart(fields: Array<[string, string]>, file: FuzzInput['file'], bou
   // A name cannot carry a quote or a line break inside the part header (browsers escape them).
   const header = (name: string) => name.replace(/["\r\n]/g, '_');
   const parts: Buffer[] = [];
-  for (const [name, v] of fields) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${header(name)}"\r\n\r\n`), Buffer.from(v, 'utf8'), Buffer.from('\r\n'));
+  for (const [name, v] of fields)
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${header(name)}"\r\n\r\n`),
+      Buffer.from(v, 'utf8'),
+      Buffer.from('\r\n'),
+    );
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${header(file.field)}"; filename="${header(file.filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`), Buffer.from(file.content), Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${header(file.field)}"; filename="${header(file.filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      Buffer.from(file.content),
+      Buffer.from('\r\n'),
+    );
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(parts);
@@ -146,7 +250,11 @@ describe('fuzzing every POST route of the portal', function () {
     for (const s of SECTION_SWITCHES) form[s.key] = 'on';
     await staff.post(MOUNTS.admin).type('form').send(form).expect(303);
     const payments = await staff.get(`${MOUNTS.admin}/payments`).expect(200);
-    await staff.post(`${MOUNTS.admin}/payments`).type('form').send({ _csrf: csrfFrom(payments.text), onlineProvider: 'demo', bankTransferInstructions: 'IBAN DE00 0000' }).expect(303);
+    await staff
+      .post(`${MOUNTS.admin}/payments`)
+      .type('form')
+      .send({ _csrf: csrfFrom(payments.text), onlineProvider: 'demo', bankTransferInstructions: 'IBAN DE00 0000' })
+      .expect(303);
   }
 
   /** The agents and their tokens, signed in afresh (a fuzzed request may have ended a session). */
@@ -168,15 +276,41 @@ describe('fuzzing every POST route of the portal', function () {
     const db = h.crm.db;
     const staff = await signedInStaffAgent(h, 'demo');
     await allSwitchesOn(staff);
-    const northwind = await db('clients as c').join('workspaces as w', 'w.id', 'c.workspace_id').where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' }).first('c.id', 'c.workspace_id');
+    const northwind = await db('clients as c')
+      .join('workspaces as w', 'w.id', 'c.workspace_id')
+      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+      .first('c.id', 'c.workspace_id');
     const offer = async (table: 'proposals' | 'quotations', number: string) => {
-      const [row] = await db(table).insert({ workspace_id: northwind.workspace_id, client_id: northwind.id, number, title: 'Fuzzed offer', body: 'Body.', status: 'sent', currency: 'EUR', valid_until: '2099-12-31', sent_at: new Date() }).returning('id');
-      await db(`${table.slice(0, -1)}_items`).insert({ [`${table.slice(0, -1)}_id`]: row.id, position: 1, description: 'Work', quantity: 1, unit_price_cents: 10_000 });
+      const [row] = await db(table)
+        .insert({
+          workspace_id: northwind.workspace_id,
+          client_id: northwind.id,
+          number,
+          title: 'Fuzzed offer',
+          body: 'Body.',
+          status: 'sent',
+          currency: 'EUR',
+          valid_until: '2099-12-31',
+          sent_at: new Date(),
+        })
+        .returning('id');
+      await db(`${table.slice(0, -1)}_items`).insert({
+        [`${table.slice(0, -1)}_id`]: row.id,
+        position: 1,
+        description: 'Work',
+        quantity: 1,
+        unit_price_cents: 10_000,
+      });
       return String(row.id);
     };
     const proposal = await offer('proposals', 'FUZZ-P-1');
     const quotation = await offer('quotations', 'FUZZ-Q-1');
-    const invoice = await db('invoices').where({ workspace_id: northwind.workspace_id, client_id: northwind.id }).whereNot({ status: 'draft' }).whereRaw('paid_cents < total_cents').orderBy('id').first('id');
+    const invoice = await db('invoices')
+      .where({ workspace_id: northwind.workspace_id, client_id: northwind.id })
+      .whereNot({ status: 'draft' })
+      .whereRaw('paid_cents < total_cents')
+      .orderBy('id')
+      .first('id');
     const task = await db('tasks').where({ workspace_id: northwind.workspace_id, client_id: northwind.id }).orderBy('id').first('id');
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const priya = await db('client_users').where({ workspace_id: workspace.id, email: 'priya@bluebell.test' }).first('id');
@@ -184,22 +318,40 @@ describe('fuzzing every POST route of the portal', function () {
     await signIn();
     // A public link of the proposal (from the staff record page, as staff make one) and a started payment.
     const record = `${MOUNTS.admin}/records/proposal/${northwind.id}/${proposal}`;
-    const created = await agents.staff.post(`${record}/links`).type('form').send({ _csrf: tokens.staff, days: '30', allowDecision: 'on' }).expect(303);
+    const created = await agents.staff
+      .post(`${record}/links`)
+      .type('form')
+      .send({ _csrf: tokens.staff, days: '30', allowDecision: 'on' })
+      .expect(303);
     const recordPage = await agents.staff.get(created.headers.location!.split('#')[0]!).expect(200);
     const link = /\/portal\/demo\/p\/([A-Za-z0-9_-]{43})/.exec(recordPage.text)![1]!;
     const linkRow = await db('portal_public_links').where({ subject_id: proposal }).first('id');
-    const paying = invoice ? await agents.client.post(`${MOUNTS.portal}/invoices/${invoice.id}/pay`).type('form').send({ _csrf: tokens.client, choice: 'full' }) : undefined;
+    const paying = invoice
+      ? await agents.client.post(`${MOUNTS.portal}/invoices/${invoice.id}/pay`).type('form').send({ _csrf: tokens.client, choice: 'full' })
+      : undefined;
     const payment = /\/payments\/demo\/([^/?#]+)/.exec(paying?.headers.location ?? '')?.[1] ?? '1';
 
     // A real id for each path parameter; a parameter no entry names gets '1' (and generated values).
     ids = {
-      proposal, quotation, invoice: String(invoice?.id ?? '1'), taskId: String(task?.id ?? '1'), token: link, linkId: String(linkRow.id),
-      paymentId: payment, clientUserId: String(priya.id), clientId: String(northwind.id), kind: 'proposal', provider: 'demo',
-      sessionId: 'f'.repeat(64), uploadId: '1', attachmentId: '1',
+      proposal,
+      quotation,
+      invoice: String(invoice?.id ?? '1'),
+      taskId: String(task?.id ?? '1'),
+      token: link,
+      linkId: String(linkRow.id),
+      paymentId: payment,
+      clientUserId: String(priya.id),
+      clientId: String(northwind.id),
+      kind: 'proposal',
+      provider: 'demo',
+      sessionId: 'f'.repeat(64),
+      uploadId: '1',
+      attachmentId: '1',
     };
 
     const portal = h.crm.portal.routes;
-    const post = (entries: RouteEntry[], actor: Actor, base: string) => entries.filter((r) => r.method === 'POST').map((r) => ({ ...r, actor, base }));
+    const post = (entries: RouteEntry[], actor: Actor, base: string) =>
+      entries.filter((r) => r.method === 'POST').map((r) => ({ ...r, actor, base }));
     routes = [
       ...post(portal.client, 'client', MOUNTS.portal),
       ...post(portal.public, 'anonymous', MOUNTS.portal),
@@ -232,13 +384,19 @@ describe('fuzzing every POST route of the portal', function () {
   async function send(route: FuzzRoute, input: FuzzInput) {
     const agent = agents[route.actor];
     const token = tokens[route.actor];
-    const fields: Array<[string, string]> = input.fields.flatMap(([name, v]) => (Array.isArray(v) ? v.map((one) => [name, one] as [string, string]) : [[name, v] as [string, string]]));
+    const fields: Array<[string, string]> = input.fields.flatMap(([name, v]) =>
+      Array.isArray(v) ? v.map((one) => [name, one] as [string, string]) : [[name, v] as [string, string]],
+    );
     if (input.csrf === 'field') fields.unshift(['_csrf', token]);
     if (input.csrf === 'wrong') fields.unshift(['_csrf', `${token.slice(0, -2)}xx`]);
     let url = urlOf(route, input.params);
     if (input.csrf === 'query') url += `?_csrf=${encodeURIComponent(token)}`;
     // A request left without an answer is a finding too (a parser waiting for a body that has ended).
-    const req = agent.post(url).redirects(0).ok(() => true).timeout(ANSWER_WITHIN_MS);
+    const req = agent
+      .post(url)
+      .redirects(0)
+      .ok(() => true)
+      .timeout(ANSWER_WITHIN_MS);
     if (input.csrf === 'header') req.set('X-CSRF-Token', token);
     if (input.htmx) req.set('HX-Request', 'true');
     switch (input.encoding) {
@@ -253,7 +411,9 @@ describe('fuzzing every POST route of the portal', function () {
       case 'malformed':
         // Bad percent-encoding, and a multipart body that never ends its parts.
         return input.file
-          ? req.set('Content-Type', 'multipart/form-data; boundary=zzz').send(Buffer.from(`--zzz\r\nContent-Disposition: form-data; name="a"\r\n\r\n${urlencoded(fields)}`))
+          ? req
+              .set('Content-Type', 'multipart/form-data; boundary=zzz')
+              .send(Buffer.from(`--zzz\r\nContent-Disposition: form-data; name="a"\r\n\r\n${urlencoded(fields)}`))
           : req.set('Content-Type', 'application/x-www-form-urlencoded').send(`${urlencoded(fields)}&%zz=%E0%A4%A&a=%FF%FE`);
     }
   }
@@ -278,7 +438,8 @@ describe('fuzzing every POST route of the portal', function () {
     for (const [index, route] of routes.entries()) {
       await h.crm.db('portal_rate_limits').delete();
       // A fuzzed request may have signed someone out (sign-out, revoking sessions): start each route signed in.
-      if ((await agents.client.get(`${MOUNTS.portal}/account`)).status !== 200 || (await agents.staff.get(MOUNTS.admin)).status !== 200) await signIn();
+      if ((await agents.client.get(`${MOUNTS.portal}/account`)).status !== 200 || (await agents.staff.get(MOUNTS.admin)).status !== 200)
+        await signIn();
       const name = `${route.method} ${route.base}${route.path} (${route.actor})`;
       // After a refusal the tables are as they were, so its fingerprint is the next request's "before".
       let last: TableFingerprint | null = null;
@@ -291,8 +452,15 @@ describe('fuzzing every POST route of the portal', function () {
             throw new Error(err.timeout ? `no answer within ${ANSWER_WITHIN_MS} ms` : `request failed: ${err.message}`);
           });
           const text = typeof res.text === 'string' ? res.text : '';
-          if (res.status >= 500) throw new Error(`answered ${res.status}: ${text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
-          if (STACK_FRAME.test(text) || text.includes('node:internal')) throw new Error(`stack trace in the body: ${STACK_FRAME.exec(text)?.[0] ?? 'node:internal'}`);
+          if (res.status >= 500)
+            throw new Error(
+              `answered ${res.status}: ${text
+                .replace(/<[^>]+>/g, ' ')
+                .replace(/\s+/g, ' ')
+                .slice(0, 300)}`,
+            );
+          if (STACK_FRAME.test(text) || text.includes('node:internal'))
+            throw new Error(`stack trace in the body: ${STACK_FRAME.exec(text)?.[0] ?? 'node:internal'}`);
           if (res.status >= 400) {
             const allowed = ROUTE_MAY_WRITE[`${route.method} ${route.base}${route.path}`] ?? [];
             const after = await fingerprint();
@@ -303,12 +471,18 @@ describe('fuzzing every POST route of the portal', function () {
         }),
         { seed: SEED + index, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
       );
-      if (outcome.failed) failures.push(`${name}: ${outcome.errorInstance instanceof Error ? outcome.errorInstance.message : String(outcome.errorInstance)}\n    input: ${fc.stringify(outcome.counterexample)}`);
+      if (outcome.failed)
+        failures.push(
+          `${name}: ${outcome.errorInstance instanceof Error ? outcome.errorInstance.message : String(outcome.errorInstance)}\n    input: ${fc.stringify(outcome.counterexample)}`,
+        );
       if (route.base === MOUNTS.admin && route.path === '/') await allSwitchesOn(agents.staff);
-      if (process.env.FUZZ_VERBOSE) console.log(`      ${name}: ${outcome.failed ? 'FAILED' : 'ok'} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      if (process.env.FUZZ_VERBOSE)
+        console.log(`      ${name}: ${outcome.failed ? 'FAILED' : 'ok'} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`      fuzzed ${routes.length} POST routes, ${RUNS_PER_ROUTE} runs each (${requests} requests) in ${seconds} s on the ${h.database.mode} database`);
+    console.log(
+      `      fuzzed ${routes.length} POST routes, ${RUNS_PER_ROUTE} runs each (${requests} requests) in ${seconds} s on the ${h.database.mode} database`,
+    );
     expect(failures, failures.join('\n')).to.deep.equal([]);
   });
 });

@@ -33,7 +33,7 @@ describe('rate limits', function () {
     await database?.drop();
   });
 
-  it('allows exactly the rule\'s points, then blocks for the block time', async function () {
+  it("allows exactly the rule's points, then blocks for the block time", async function () {
     const limiter = new RateLimiter(db, clock);
     const subject = fresh();
     for (let i = 0; i < 3; i++) expect(await limiter.consume(rule, subject)).to.deep.equal({ allowed: true });
@@ -51,10 +51,16 @@ describe('rate limits', function () {
     const limiter = new RateLimiter(db, clock);
     const bystander = fresh();
     await limiter.consume(rule, bystander);
-    const before = await db('portal_rate_limits').where({ key: `test:${bystander}` }).first('expire');
+    const before = await db('portal_rate_limits')
+      .where({ key: `test:${bystander}` })
+      .first('expire');
     const subject = fresh();
     for (let i = 0; i < 4; i++) await limiter.consume(rule, subject);
-    expect(await db('portal_rate_limits').where({ key: `test:${bystander}` }).first('expire')).to.deep.equal(before);
+    expect(
+      await db('portal_rate_limits')
+        .where({ key: `test:${bystander}` })
+        .first('expire'),
+    ).to.deep.equal(before);
   });
 
   it('blocks until the window ends when the window outlasts the block', async function () {
@@ -81,7 +87,11 @@ describe('rate limits', function () {
     for (let i = 0; i < 4; i++) await limiter.consume(rule, subject);
     expect(await limiter.consume(rule, fresh())).to.deep.equal({ allowed: true });
     expect(await limiter.consume({ ...rule, name: 'other' }, subject)).to.deep.equal({ allowed: true });
-    expect(await db('portal_rate_limits').where({ key: `test:${subject}` }).first('points')).to.deep.equal({ points: 4 });
+    expect(
+      await db('portal_rate_limits')
+        .where({ key: `test:${subject}` })
+        .first('points'),
+    ).to.deep.equal({ points: 4 });
   });
 
   it('checks without counting, and refuses once the points are used up', async function () {
@@ -111,28 +121,39 @@ describe('rate limits', function () {
     expect(await limiter.consume(rule, subject)).to.deep.equal({ allowed: true });
   });
 
-  it('cuts very long keys to the column\'s 255 characters', async function () {
+  it("cuts very long keys to the column's 255 characters", async function () {
     const limiter = new RateLimiter(db, clock);
     const subject = `${fresh()}-${'x'.repeat(300)}`;
     expect(await limiter.consume(rule, subject)).to.deep.equal({ allowed: true });
-    const row = await db('portal_rate_limits').where('key', 'like', `test:${subject.slice(0, 20)}%`).first('key');
+    const row = await db('portal_rate_limits')
+      .where('key', 'like', `test:${subject.slice(0, 20)}%`)
+      .first('key');
     expect((row as { key: string }).key).to.have.length(255);
   });
 
   it('counts in the table it is given', async function () {
     // The table survives from an earlier run when the database is kept (see reusableTestDatabase).
-    if (!(await db.schema.hasTable('host_rate_limits'))) await db.schema.createTable('host_rate_limits', (t) => {
-      t.string('key', 255).primary();
-      t.integer('points').notNullable().defaultTo(0);
-      t.bigInteger('expire');
-    });
+    if (!(await db.schema.hasTable('host_rate_limits')))
+      await db.schema.createTable('host_rate_limits', (t) => {
+        t.string('key', 255).primary();
+        t.integer('points').notNullable().defaultTo(0);
+        t.bigInteger('expire');
+      });
     const limiter = new RateLimiter(db, clock, 'host_rate_limits');
     const subject = fresh();
     for (let i = 0; i < 4; i++) await limiter.consume(rule, subject);
     expect((await limiter.check(rule, subject)).allowed).to.equal(false);
-    expect(await db('portal_rate_limits').where({ key: `test:${subject}` }).first()).to.equal(undefined);
+    expect(
+      await db('portal_rate_limits')
+        .where({ key: `test:${subject}` })
+        .first(),
+    ).to.equal(undefined);
     await limiter.reset(rule, subject);
-    expect(await db('host_rate_limits').where({ key: `test:${subject}` }).first()).to.equal(undefined);
+    expect(
+      await db('host_rate_limits')
+        .where({ key: `test:${subject}` })
+        .first(),
+    ).to.equal(undefined);
   });
 
   it('deletes expired counters and guards only', async function () {
@@ -147,16 +168,37 @@ describe('rate limits', function () {
     await guard.claim('test', live);
     expect(await deleteExpiredCounters(db, now)).to.be.at.least(1);
     expect(await deleteExpiredGuards(db, now)).to.be.at.least(1);
-    expect(await db('portal_rate_limits').where({ key: `test:${old}` }).first()).to.equal(undefined);
-    expect(await db('portal_rate_limits').where({ key: `test:${live}` }).first()).not.to.equal(undefined);
-    expect(await db('portal_request_guards').where({ key: `test:${old}` }).first()).to.equal(undefined);
-    expect(await db('portal_request_guards').where({ key: `test:${live}` }).first()).not.to.equal(undefined);
+    expect(
+      await db('portal_rate_limits')
+        .where({ key: `test:${old}` })
+        .first(),
+    ).to.equal(undefined);
+    expect(
+      await db('portal_rate_limits')
+        .where({ key: `test:${live}` })
+        .first(),
+    ).not.to.equal(undefined);
+    expect(
+      await db('portal_request_guards')
+        .where({ key: `test:${old}` })
+        .first(),
+    ).to.equal(undefined);
+    expect(
+      await db('portal_request_guards')
+        .where({ key: `test:${live}` })
+        .first(),
+    ).not.to.equal(undefined);
   });
 });
 
 describe('the sign-in limits', function () {
   it('stop sprays per IP and guessing per account within their purpose', function () {
-    const perIp = [SIGN_IN_LIMITS.attemptsPerIp, SIGN_IN_LIMITS.codeRequestsPerIp, SIGN_IN_LIMITS.codeChecksPerIp, SIGN_IN_LIMITS.resetRequestsPerIp];
+    const perIp = [
+      SIGN_IN_LIMITS.attemptsPerIp,
+      SIGN_IN_LIMITS.codeRequestsPerIp,
+      SIGN_IN_LIMITS.codeChecksPerIp,
+      SIGN_IN_LIMITS.resetRequestsPerIp,
+    ];
     for (const rule of perIp) {
       expect(rule.points, rule.name).to.be.within(5, 30);
       expect(rule.blockSeconds, rule.name).to.be.at.least(15 * 60);
@@ -186,7 +228,7 @@ describe('the double-click guard', function () {
     await database?.drop();
   });
 
-  it('lets the first request through and answers a repeat with the first\'s outcome', async function () {
+  it("lets the first request through and answers a repeat with the first's outcome", async function () {
     const guard = new RepeatGuard(db, clock);
     expect(await guard.claim('code', 'a@example.test')).to.deep.equal({ first: true });
     expect(await guard.claim('code', 'a@example.test')).to.deep.equal({ first: false, outcome: null });

@@ -4,7 +4,7 @@
 // process (reusableTestDatabase), so the seed runs once and tests create the rows they change.
 import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
-import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
+import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
@@ -32,7 +32,11 @@ export async function openReferenceCrmDatabase(name: string): Promise<ReferenceC
   await migratePortal(db);
   const workspaceId = String((await db('workspaces').where({ slug: 'demo' }).first('id')).id);
   const otherWorkspaceId = String((await db('workspaces').where({ slug: 'acme' }).first('id')).id);
-  const [first, second] = await db('clients').where({ workspace_id: Number(workspaceId) }).orderBy('id').limit(2).select('id');
+  const [first, second] = await db('clients')
+    .where({ workspace_id: Number(workspaceId) })
+    .orderBy('id')
+    .limit(2)
+    .select('id');
   return {
     database,
     db,

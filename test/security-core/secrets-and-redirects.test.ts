@@ -6,7 +6,17 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { safeNext } from '../../src/core/web/safe-next.ts';
-import { codeHashMatches, generateCode, generateToken, hashCode, hashPassword, hashToken, sameHash, verifyDecoy, verifyPassword } from '../../src/core/crypto/secrets.ts';
+import {
+  codeHashMatches,
+  generateCode,
+  generateToken,
+  hashCode,
+  hashPassword,
+  hashToken,
+  sameHash,
+  verifyDecoy,
+  verifyPassword,
+} from '../../src/core/crypto/secrets.ts';
 
 describe('secrets', function () {
   this.timeout(30_000);
@@ -70,7 +80,21 @@ describe('safeNext', function () {
   });
 
   it('falls back to the dashboard for anything else', function () {
-    for (const next of [undefined, '', '/portal/demo', '/portal/democrat/x', '/portal/acme/invoices', 'https://evil.test/portal/demo/', '//evil.test/portal/demo/', '/portal/demo//evil.test', '/portal/demo/\\evil', '/portal/demo/a\u0000b', '/portal/demo/a\nb', '/portal/demo/../acme/x', '/portal/demo/%2e%2e/acme/x']) {
+    for (const next of [
+      undefined,
+      '',
+      '/portal/demo',
+      '/portal/democrat/x',
+      '/portal/acme/invoices',
+      'https://evil.test/portal/demo/',
+      '//evil.test/portal/demo/',
+      '/portal/demo//evil.test',
+      '/portal/demo/\\evil',
+      '/portal/demo/a\u0000b',
+      '/portal/demo/a\nb',
+      '/portal/demo/../acme/x',
+      '/portal/demo/%2e%2e/acme/x',
+    ]) {
       expect(safeNext(base, next), String(next)).to.equal('/portal/demo/');
     }
   });

@@ -31,7 +31,10 @@ describe('the portal session is read only when a request can have one', function
   it('runs it for any request bringing the cookie, and for every other method', function () {
     expect(run('GET', 'portal.sid=s%3Aabc.def')).to.deep.equal({ sessionRan: true, nextCalls: 1 });
     expect(run('GET', 'theme=dark; portal.sid=s%3Aabc.def')).to.deep.equal({ sessionRan: true, nextCalls: 1 });
-    expect(run('GET', 'portal.sid =s%3Aabc.def'), 'a space before "=", which express-session accepts').to.deep.equal({ sessionRan: true, nextCalls: 1 });
+    expect(run('GET', 'portal.sid =s%3Aabc.def'), 'a space before "=", which express-session accepts').to.deep.equal({
+      sessionRan: true,
+      nextCalls: 1,
+    });
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(run(method), method).to.deep.equal({ sessionRan: true, nextCalls: 1 });
   });
 });

@@ -14,7 +14,12 @@ import supertest from 'supertest';
 import { migratePortal } from '../../migrations/index.ts';
 import { findClientUserById, insertClientUser, type ClientUserRow } from '../../src/core/client-users/queries.ts';
 import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
-import { clientUserReadWithSession, createHashedSessionStore, hashSessionId, SESSION_TABLE } from '../../src/core/sessions/hashed-session-store.ts';
+import {
+  clientUserReadWithSession,
+  createHashedSessionStore,
+  hashSessionId,
+  SESSION_TABLE,
+} from '../../src/core/sessions/hashed-session-store.ts';
 import { createSessionLifecycle } from '../../src/core/sessions/session-lifecycle.ts';
 import { SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';
 import { keepSessionOnStoreError } from '../../src/core/sessions/unavailable-store.ts';
@@ -36,24 +41,54 @@ describe('client sessions', function () {
 
   async function clientUser(): Promise<ClientUserRow> {
     const id = unique();
-    return insertClientUser(db, { workspaceId: `w-${id}`, clientId: 'c1', contactId: `contact-${id}`, email: `person-${id}@example.test`, status: 'active' });
+    return insertClientUser(db, {
+      workspaceId: `w-${id}`,
+      clientId: 'c1',
+      contactId: `contact-${id}`,
+      email: `person-${id}@example.test`,
+      status: 'active',
+    });
   }
 
   /** express-session on the hashed store, with the lifecycle's steps as routes. */
   function app(user: ClientUserRow, sessionStore = store) {
     const lifecycle = createSessionLifecycle({ db, cookiePath: COOKIE_PATH, maxPerUser: 2 });
     const web = express();
-    web.use(keepSessionOnStoreError(session({ name: SESSION_COOKIE, secret: 'x'.repeat(40), store: sessionStore, resave: false, saveUninitialized: false, unset: 'destroy', cookie: { path: COOKIE_PATH, httpOnly: true } })));
-    const state = (req: Request) => ({ sid: req.sessionID, portal: req.session.portal ?? null, pending: req.session.pendingSecondFactor ?? null, csrf: req.session.csrfToken ?? null });
+    web.use(
+      keepSessionOnStoreError(
+        session({
+          name: SESSION_COOKIE,
+          secret: 'x'.repeat(40),
+          store: sessionStore,
+          resave: false,
+          saveUninitialized: false,
+          unset: 'destroy',
+          cookie: { path: COOKIE_PATH, httpOnly: true },
+        }),
+      ),
+    );
+    const state = (req: Request) => ({
+      sid: req.sessionID,
+      portal: req.session.portal ?? null,
+      pending: req.session.pendingSecondFactor ?? null,
+      csrf: req.session.csrfToken ?? null,
+    });
     web.post(`${COOKIE_PATH}/hold`, async (req, res) => {
-      await lifecycle.hold(req, { workspaceId: user.workspace_id, clientUserId: user.id, method: 'password', startedAt: new Date().toISOString() });
+      await lifecycle.hold(req, {
+        workspaceId: user.workspace_id,
+        clientUserId: user.id,
+        method: 'password',
+        startedAt: new Date().toISOString(),
+      });
       res.json(state(req));
     });
     web.post(`${COOKIE_PATH}/start`, async (req, res) => {
       req.session.csrfToken ??= 'planted';
       await lifecycle.start(req, user);
       // Stored before the answer: the next page, asked for at once, must find the row.
-      const row = await db(SESSION_TABLE).where({ sid: hashSessionId(req.sessionID) }).first('sess');
+      const row = await db(SESSION_TABLE)
+        .where({ sid: hashSessionId(req.sessionID) })
+        .first('sess');
       res.json({ ...state(req), stored: row?.sess ?? null });
     });
     web.get(`${COOKIE_PATH}/who`, (req, res) => {
@@ -72,7 +107,8 @@ describe('client sessions', function () {
     return web;
   }
 
-  const rowsOf = (user: ClientUserRow) => db(SESSION_TABLE).whereRaw("sess->'portal'->>'clientUserId' = ?", [user.id]).orderBy('sid').pluck('sid');
+  const rowsOf = (user: ClientUserRow) =>
+    db(SESSION_TABLE).whereRaw("sess->'portal'->>'clientUserId' = ?", [user.id]).orderBy('sid').pluck('sid');
 
   before(async function () {
     database = await reusableTestDatabase('security-core');
@@ -94,7 +130,10 @@ describe('client sessions', function () {
       const sid = `sid-${unique()}`;
       const hashed = createHash('sha256').update(sid).digest('hex');
       expect(hashSessionId(sid)).to.equal(hashed);
-      const data = { cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 3_600_000) }, csrfToken: 'token-1' } as unknown as session.SessionData;
+      const data = {
+        cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 3_600_000) },
+        csrfToken: 'token-1',
+      } as unknown as session.SessionData;
       await call((cb) => store.set(sid, data, cb));
       expect(await db(SESSION_TABLE).where({ sid }).first()).to.equal(undefined);
       expect((await db(SESSION_TABLE).where({ sid: hashed }).first('sess')).sess.csrfToken).to.equal('token-1');
@@ -109,12 +148,22 @@ describe('client sessions', function () {
       const user = await clientUser();
       const agent = supertest.agent(app(user));
       const started = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body;
-      const stored = (await db(SESSION_TABLE).where({ sid: hashSessionId(started.sid) }).first('sess')).sess;
+      const stored = (
+        await db(SESSION_TABLE)
+          .where({ sid: hashSessionId(started.sid) })
+          .first('sess')
+      ).sess;
       const { read } = (await agent.get(`${COOKIE_PATH}/who`).expect(200)).body;
       const own = JSON.parse(JSON.stringify(await findClientUserById(db, user.workspace_id, user.id)));
       expect(read).to.deep.equal({ workspaceId: user.workspace_id, clientUserId: user.id, user: own });
       // Still exactly what sign-in stored: the row read with it is not part of the session.
-      expect((await db(SESSION_TABLE).where({ sid: hashSessionId(started.sid) }).first('sess')).sess).to.deep.equal(stored);
+      expect(
+        (
+          await db(SESSION_TABLE)
+            .where({ sid: hashSessionId(started.sid) })
+            .first('sess')
+        ).sess,
+      ).to.deep.equal(stored);
       // A visitor without a session, and a session that names nobody, get no read at all.
       expect((await supertest(app(user)).get(`${COOKIE_PATH}/who`).expect(200)).body.read).to.equal(null);
       await agent.post(`${COOKIE_PATH}/hold`).expect(200);
@@ -126,7 +175,11 @@ describe('client sessions', function () {
       const agent = supertest.agent(app(user));
       const sid = hashSessionId((await agent.post(`${COOKIE_PATH}/start`).expect(200)).body.sid);
       const setPortal = (field: string, value: string) =>
-        db.raw(`update ${SESSION_TABLE} set sess = jsonb_set(sess::jsonb, ?::text[], to_jsonb(?::text))::json where sid = ?`, [`{portal,${field}}`, value, sid]);
+        db.raw(`update ${SESSION_TABLE} set sess = jsonb_set(sess::jsonb, ?::text[], to_jsonb(?::text))::json where sid = ?`, [
+          `{portal,${field}}`,
+          value,
+          sid,
+        ]);
       const readUser = async () => (await agent.get(`${COOKIE_PATH}/who`).expect(200)).body.read;
 
       await setPortal('workspaceId', `${user.workspace_id}-other`);
@@ -146,9 +199,25 @@ describe('client sessions', function () {
       const sid = `sid-${unique()}`;
       const expires = new Date(Date.now() + 3_600_000);
       await call((cb) => store.set(sid, { cookie: { originalMaxAge: 3_600_000, expires } } as unknown as session.SessionData, cb));
-      const before = (await db(SESSION_TABLE).where({ sid: hashSessionId(sid) }).first('expire')).expire as Date;
-      await call((cb) => store.touch!(sid, { cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 48 * 3_600_000) } } as unknown as session.SessionData, (err?: unknown) => cb(err)));
-      expect((await db(SESSION_TABLE).where({ sid: hashSessionId(sid) }).first('expire')).expire).to.deep.equal(before);
+      const before = (
+        await db(SESSION_TABLE)
+          .where({ sid: hashSessionId(sid) })
+          .first('expire')
+      ).expire as Date;
+      await call((cb) =>
+        store.touch!(
+          sid,
+          { cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 48 * 3_600_000) } } as unknown as session.SessionData,
+          (err?: unknown) => cb(err),
+        ),
+      );
+      expect(
+        (
+          await db(SESSION_TABLE)
+            .where({ sid: hashSessionId(sid) })
+            .first('expire')
+        ).expire,
+      ).to.deep.equal(before);
     });
   });
 
@@ -176,17 +245,27 @@ describe('client sessions', function () {
       expect(held.sid).to.not.equal(first.sid);
       expect(held.portal).to.equal(null);
       expect(held.pending).to.include({ clientUserId: user.id, method: 'password' });
-      expect(held.csrf).to.match(/^[A-Za-z0-9_-]{43}$/).and.not.equal(first.csrf);
+      expect(held.csrf)
+        .to.match(/^[A-Za-z0-9_-]{43}$/)
+        .and.not.equal(first.csrf);
       const me = (await agent.get(`${COOKIE_PATH}/me`).expect(200)).body;
       expect(me).to.deep.include({ sid: held.sid, portal: null });
-      expect(await db(SESSION_TABLE).where({ sid: hashSessionId(first.sid) }).first()).to.equal(undefined);
+      expect(
+        await db(SESSION_TABLE)
+          .where({ sid: hashSessionId(first.sid) })
+          .first(),
+      ).to.equal(undefined);
 
       const signedIn = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body;
       expect(signedIn.sid).to.not.equal(held.sid);
       expect(signedIn.pending).to.equal(null);
       expect(signedIn.stored.pendingSecondFactor).to.equal(undefined);
       expect(signedIn.csrf).to.not.equal(held.csrf);
-      expect(await db(SESSION_TABLE).where({ sid: hashSessionId(held.sid) }).first()).to.equal(undefined);
+      expect(
+        await db(SESSION_TABLE)
+          .where({ sid: hashSessionId(held.sid) })
+          .first(),
+      ).to.equal(undefined);
       expect(await rowsOf(user)).to.deep.equal([hashSessionId(signedIn.sid)]);
     });
 
@@ -198,19 +277,24 @@ describe('client sessions', function () {
       for (let i = 0; i < 3; i++) {
         sids.push((await supertest.agent(app(user)).post(`${COOKIE_PATH}/start`).expect(200)).body.sid);
         // Expiry follows sign-in (to the second); set apart so that "oldest" is well defined.
-        await db(SESSION_TABLE).where({ sid: hashSessionId(sids.at(-1)!) }).update({ expire: db.raw(`expire - interval '${3 - i} hours'`) });
+        await db(SESSION_TABLE)
+          .where({ sid: hashSessionId(sids.at(-1)!) })
+          .update({ expire: db.raw(`expire - interval '${3 - i} hours'`) });
       }
       expect(await rowsOf(user)).to.deep.equal([hashSessionId(sids[1]!), hashSessionId(sids[2]!)].sort());
       expect(await rowsOf(other)).to.deep.equal([hashSessionId(otherSid)]);
     });
 
-    it('signs out by deleting the row and clearing the cookie on the portal\'s path', async function () {
+    it("signs out by deleting the row and clearing the cookie on the portal's path", async function () {
       const user = await clientUser();
       const agent = supertest.agent(app(user));
       const started = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body;
       const ended = await agent.post(`${COOKIE_PATH}/end`).expect(200);
       const cleared = ([] as string[]).concat(ended.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-      expect(cleared).to.match(/^portal\.sid=;/).and.include(`Path=${COOKIE_PATH}`).and.match(/Expires=Thu, 01 Jan 1970/);
+      expect(cleared)
+        .to.match(/^portal\.sid=;/)
+        .and.include(`Path=${COOKIE_PATH}`)
+        .and.match(/Expires=Thu, 01 Jan 1970/);
       expect(await rowsOf(user)).to.deep.equal([]);
       expect((await agent.get(`${COOKIE_PATH}/me`).expect(200)).body.portal).to.equal(null);
       expect(started.sid).to.be.a('string');
@@ -223,7 +307,10 @@ describe('client sessions', function () {
       const agent = supertest.agent(app(user));
       const startAnswer = await agent.post(`${COOKIE_PATH}/start`).expect(200);
       const started = startAnswer.body;
-      const cookie = ([] as string[]).concat(startAnswer.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${SESSION_COOKIE}=`))!.split(';')[0]!;
+      const cookie = ([] as string[])
+        .concat(startAnswer.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith(`${SESSION_COOKIE}=`))!
+        .split(';')[0]!;
       // A real store on a database that does not answer (nothing listens on port 1).
       const downPool = createPgPool('postgres://postgres@127.0.0.1:1/none', 1);
       downPool.removeAllListeners('error');

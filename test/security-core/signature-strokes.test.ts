@@ -6,7 +6,14 @@ import { expect } from 'chai';
 import { AcceptProposalCommand, keptInput, PublicAcceptCommand } from '../../src/features/offers/decisions/commands.ts';
 import { decodeSignaturePng } from '../../src/features/offers/decisions/signature-png.ts';
 import {
-  canonicalStrokes, MAX_POINTS, MAX_POINTS_PER_STROKE, MAX_STROKES, MAX_STROKES_FIELD_LENGTH, parseStrokes, RENDER_WIDTH, renderStrokesPng,
+  canonicalStrokes,
+  MAX_POINTS,
+  MAX_POINTS_PER_STROKE,
+  MAX_STROKES,
+  MAX_STROKES_FIELD_LENGTH,
+  parseStrokes,
+  RENDER_WIDTH,
+  renderStrokesPng,
 } from '../../src/features/offers/decisions/signature-strokes.ts';
 import { realisticStrokes } from '../support/signature.ts';
 
@@ -21,14 +28,29 @@ describe('drawn signature strokes (security core)', function () {
   it('takes a realistic signature and stores it rounded to a tenth, with only the known keys', function () {
     expect(problemOf(good)).to.equal('ok');
     const checked = parseStrokes(JSON.stringify({ ...good, s: [[10.04, 20.06, 30.15, 40]] }));
-    expect(canonicalStrokes(checked as Exclude<typeof checked, { problem: unknown }>)).to.equal('{"v":1,"w":600,"h":200,"s":[[10,20.1,30.2,40]]}');
+    expect(canonicalStrokes(checked as Exclude<typeof checked, { problem: unknown }>)).to.equal(
+      '{"v":1,"w":600,"h":200,"s":[[10,20.1,30.2,40]]}',
+    );
   });
 
   it('refuses what is not strokes: bad JSON, other shapes, text or huge numbers, odd pairs, unknown keys', function () {
-    for (const bad of ['', 'null', '{', '[]', '{"v":1,"w":600,"h":200,"s":[[1,2]],"x":1}', '{"v":2,"w":600,"h":200,"s":[[1,2]]}',
-      '{"v":1,"w":600,"h":200,"s":[[1e999,2]]}', '{"v":1,"w":600,"h":200,"s":[["1",2]]}', '{"v":1,"w":600,"h":200,"s":[[1,2,3]]}',
-      '{"v":1,"w":600,"h":200,"s":[]}', '{"v":1,"w":600,"h":200,"s":[[]]}', '{"v":1,"w":600,"h":200,"s":[[1,null]]}',
-      '{"v":1,"w":10,"h":200,"s":[[1,2]]}', '{"v":1,"w":600,"h":5000,"s":[[1,2]]}', '{"__proto__":{"v":1},"w":600,"h":200,"s":[[1,2]]}']) {
+    for (const bad of [
+      '',
+      'null',
+      '{',
+      '[]',
+      '{"v":1,"w":600,"h":200,"s":[[1,2]],"x":1}',
+      '{"v":2,"w":600,"h":200,"s":[[1,2]]}',
+      '{"v":1,"w":600,"h":200,"s":[[1e999,2]]}',
+      '{"v":1,"w":600,"h":200,"s":[["1",2]]}',
+      '{"v":1,"w":600,"h":200,"s":[[1,2,3]]}',
+      '{"v":1,"w":600,"h":200,"s":[]}',
+      '{"v":1,"w":600,"h":200,"s":[[]]}',
+      '{"v":1,"w":600,"h":200,"s":[[1,null]]}',
+      '{"v":1,"w":10,"h":200,"s":[[1,2]]}',
+      '{"v":1,"w":600,"h":5000,"s":[[1,2]]}',
+      '{"__proto__":{"v":1},"w":600,"h":200,"s":[[1,2]]}',
+    ]) {
       expect(problemOf(bad), bad).to.equal('invalid');
     }
   });
@@ -50,12 +72,21 @@ describe('drawn signature strokes (security core)', function () {
     expect(problemOf({ ...good, s: [...spread, stroke(1)] })).to.equal('too_large');
     expect(problemOf(' '.repeat(MAX_STROKES_FIELD_LENGTH + 1))).to.equal('too_large');
     // The longest strokes the schema allows, written as a browser would, fit the field.
-    const longest = JSON.stringify({ v: 1, w: 2400, h: 1200, s: Array.from({ length: 4 }, () => Array.from({ length: MAX_POINTS / 2 }, () => 2399.9)) });
+    const longest = JSON.stringify({
+      v: 1,
+      w: 2400,
+      h: 1200,
+      s: Array.from({ length: 4 }, () => Array.from({ length: MAX_POINTS / 2 }, () => 2399.9)),
+    });
     expect(longest.length).to.be.below(MAX_STROKES_FIELD_LENGTH);
   });
 
   it('draws a PNG of a fixed width from them, whatever the canvas size, that the PNG check accepts', function () {
-    for (const [w, h] of [[600, 200], [308, 200], [1200, 400]] as const) {
+    for (const [w, h] of [
+      [600, 200],
+      [308, 200],
+      [1200, 400],
+    ] as const) {
       const { png, width, height } = renderStrokesPng(realisticStrokes(w, h, 120));
       expect(width).to.equal(RENDER_WIDTH);
       expect(height).to.equal(Math.round((h * RENDER_WIDTH) / w));
@@ -70,10 +101,23 @@ describe('drawn signature strokes (security core)', function () {
     expect(JSON.parse(parsed.signatureStrokes!.json)).to.deep.equal(good);
     expect(parsed.signatureStrokes!.png.subarray(1, 4).toString()).to.equal('PNG');
     expect(parsed.signature).to.equal(null);
-    const refused = PublicAcceptCommand.safeParse({ typedName: 'Dan', email: 'dan@x.test', consent: 'yes', fingerprint, signatureStrokes: '{"v":1}' });
-    expect(refused.success ? [] : refused.error.issues.map((i) => `${i.path.join('.')}:${i.message}`)).to.deep.equal(['signatureStrokes:decisions:errors.signatureInvalid']);
-    expect(AcceptProposalCommand.parse({ typedName: 'Maria', consent: 'yes', fingerprint, signatureStrokes: '' }).signatureStrokes).to.equal(null);
-    expect(keptInput({ typedName: 'Maria', signatureStrokes: JSON.stringify(good) })).to.deep.equal({ typedName: 'Maria', signatureStrokes: JSON.stringify(good) });
+    const refused = PublicAcceptCommand.safeParse({
+      typedName: 'Dan',
+      email: 'dan@x.test',
+      consent: 'yes',
+      fingerprint,
+      signatureStrokes: '{"v":1}',
+    });
+    expect(refused.success ? [] : refused.error.issues.map((i) => `${i.path.join('.')}:${i.message}`)).to.deep.equal([
+      'signatureStrokes:decisions:errors.signatureInvalid',
+    ]);
+    expect(
+      AcceptProposalCommand.parse({ typedName: 'Maria', consent: 'yes', fingerprint, signatureStrokes: '' }).signatureStrokes,
+    ).to.equal(null);
+    expect(keptInput({ typedName: 'Maria', signatureStrokes: JSON.stringify(good) })).to.deep.equal({
+      typedName: 'Maria',
+      signatureStrokes: JSON.stringify(good),
+    });
     expect(keptInput({ typedName: 'Maria', signatureStrokes: '{"v":1}' })).to.deep.equal({ typedName: 'Maria' });
   });
 });

@@ -43,7 +43,13 @@ describe('workspace router (security core)', function () {
     slugReads = [];
     const adapter: HostAdapter = {
       ...crm.adapter,
-      workspaces: { ...crm.adapter.workspaces, findBySlug: (slug) => { slugReads.push(slug); return crm.adapter.workspaces.findBySlug(slug); } },
+      workspaces: {
+        ...crm.adapter.workspaces,
+        findBySlug: (slug) => {
+          slugReads.push(slug);
+          return crm.adapter.workspaces.findBySlug(slug);
+        },
+      },
     };
     cache = createWorkspaceCache({ db: crm.db, adapter, events: createInProcessEventBus(), config: { portalPath: '/portal' } });
     const config = PortalConfigSchema.parse({ appUrl: 'http://portal.test', sessionSecret: SECRET });
@@ -51,17 +57,41 @@ describe('workspace router (security core)', function () {
     const publicRoutes = Router();
     publicRoutes.get('/hello', (_req, res) => {
       const context = portalContext(res);
-      res.json({ slug: context.workspace.slug, base: context.base, assets: context.assets, client: context.client?.user.id ?? null, locale: context.i18n.locale, sections: [...context.sectionPages] });
+      res.json({
+        slug: context.workspace.slug,
+        base: context.base,
+        assets: context.assets,
+        client: context.client?.user.id ?? null,
+        locale: context.i18n.locale,
+        sections: [...context.sectionPages],
+      });
     });
-    publicRoutes.get('/token', (_req, res) => { res.send(portalContext(res).csrfToken!()); });
-    publicRoutes.post('/contact', (_req, res) => { res.send('sent'); });
+    publicRoutes.get('/token', (_req, res) => {
+      res.send(portalContext(res).csrfToken!());
+    });
+    publicRoutes.post('/contact', (_req, res) => {
+      res.send('sent');
+    });
     // A form that is public and a client form as well: public wins, anyone may send it.
-    publicRoutes.post('/feedback', (_req, res) => { res.send('thanks'); });
-    const rerender = Object.assign((req: Request, res: Response) => { res.send(`again:${csrfRetryExplanation(req) ?? ''}`); }, { [RERENDERS_FORM]: true });
+    publicRoutes.post('/feedback', (_req, res) => {
+      res.send('thanks');
+    });
+    const rerender = Object.assign(
+      (req: Request, res: Response) => {
+        res.send(`again:${csrfRetryExplanation(req) ?? ''}`);
+      },
+      { [RERENDERS_FORM]: true },
+    );
     publicRoutes.post('/sign-in', rerender);
     // Stands in for a sign-in: what the real one stores in the session.
     publicRoutes.get('/as/:clientUserId', (req, res) => {
-      req.session.portal = { workspaceId: String(req.query.workspace ?? crm.workspaceId), clientUserId: String(req.params.clientUserId), signedInAt: new Date().toISOString(), ip: null, userAgent: null };
+      req.session.portal = {
+        workspaceId: String(req.query.workspace ?? crm.workspaceId),
+        clientUserId: String(req.params.clientUserId),
+        signedInAt: new Date().toISOString(),
+        ip: null,
+        userAgent: null,
+      };
       res.send('ok');
     });
     const clientRoutes = Router();
@@ -69,21 +99,41 @@ describe('workspace router (security core)', function () {
       const context = portalContext(res);
       res.json({ client: context.client!.user.id, locale: context.i18n.locale });
     });
-    clientRoutes.post('/proposals/:id/accept', (_req, res) => { res.send('accepted'); });
-    clientRoutes.get('/invoices', (_req, res) => { res.send('invoices'); });
+    clientRoutes.post('/proposals/:id/accept', (_req, res) => {
+      res.send('accepted');
+    });
+    clientRoutes.get('/invoices', (_req, res) => {
+      res.send('invoices');
+    });
     // A section with a form but no page of its own: not one of the workspace's section pages.
-    clientRoutes.post('/tasks', (_req, res) => { res.send('task'); });
-    clientRoutes.post('/feedback', (_req, res) => { res.send('thanks, client'); });
+    clientRoutes.post('/tasks', (_req, res) => {
+      res.send('task');
+    });
+    clientRoutes.post('/feedback', (_req, res) => {
+      res.send('thanks, client');
+    });
     const callbackRoutes = Router();
-    callbackRoutes.post('/payments/callback/test', (req, res) => { res.json({ session: Boolean(req.session) }); });
+    callbackRoutes.post('/payments/callback/test', (req, res) => {
+      res.json({ session: Boolean(req.session) });
+    });
 
     app = express();
-    app.use('/portal/:workspaceSlug', workspaceRouter({
-      db: crm.db, adapter, workspaces: cache, flags, storage: createDatabaseStorage(crm.db), config,
-      session: session({ name: 'portal.sid', secret: SECRET, resave: false, saveUninitialized: false, cookie: { path: '/portal' } }),
-      csrf: createPortalCsrf({ secret: SECRET, cookiePath: '/portal', secure: false }),
-      publicRoutes: [publicRoutes], clientRoutes: [clientRoutes], callbackRoutes: [callbackRoutes],
-    }));
+    app.use(
+      '/portal/:workspaceSlug',
+      workspaceRouter({
+        db: crm.db,
+        adapter,
+        workspaces: cache,
+        flags,
+        storage: createDatabaseStorage(crm.db),
+        config,
+        session: session({ name: 'portal.sid', secret: SECRET, resave: false, saveUninitialized: false, cookie: { path: '/portal' } }),
+        csrf: createPortalCsrf({ secret: SECRET, cookiePath: '/portal', secure: false }),
+        publicRoutes: [publicRoutes],
+        clientRoutes: [clientRoutes],
+        callbackRoutes: [callbackRoutes],
+      }),
+    );
     app.use((err: { status?: number; message: string }, _req: Request, res: Response, _next: NextFunction) => {
       res.status(err.status ?? 500).send(err.message);
     });
@@ -96,8 +146,17 @@ describe('workspace router (security core)', function () {
 
   async function signedInAgent(status: 'active' | 'disabled' = 'active', workspaceId?: string) {
     const email = `router-${Math.random().toString(36).slice(2)}@example.test`;
-    const [contact] = await crm.db('contacts').insert({ workspace_id: Number(crm.workspaceId), client_id: Number(crm.clientId), name: 'Router Person', email }).returning('id');
-    const user = await insertClientUser(crm.db, { workspaceId: crm.workspaceId, clientId: crm.clientId, contactId: String(contact.id), email, status });
+    const [contact] = await crm
+      .db('contacts')
+      .insert({ workspace_id: Number(crm.workspaceId), client_id: Number(crm.clientId), name: 'Router Person', email })
+      .returning('id');
+    const user = await insertClientUser(crm.db, {
+      workspaceId: crm.workspaceId,
+      clientId: crm.clientId,
+      contactId: String(contact.id),
+      email,
+      status,
+    });
     const agent = supertest.agent(app);
     await agent.get(`/portal/demo/as/${user.id}${workspaceId ? `?workspace=${workspaceId}` : ''}`).expect(200);
     return { agent, user };
@@ -105,10 +164,17 @@ describe('workspace router (security core)', function () {
 
   it('serves a workspace with the portal on, with its context', async function () {
     const res = await supertest(app).get('/portal/demo/hello').expect(200);
-    expect(res.body).to.deep.equal({ slug: 'demo', base: '/portal/demo', assets: '/portal/assets', client: null, locale: res.body.locale, sections: ['proposals', 'invoices'] });
+    expect(res.body).to.deep.equal({
+      slug: 'demo',
+      base: '/portal/demo',
+      assets: '/portal/assets',
+      client: null,
+      locale: res.body.locale,
+      sections: ['proposals', 'invoices'],
+    });
   });
 
-  it('speaks the workspace\'s own language to a visitor who is not signed in', async function () {
+  it("speaks the workspace's own language to a visitor who is not signed in", async function () {
     await saveSettings(crm.db, crm.workspaceId, { defaultLocale: 'de' }, 'staff-1');
     await cache.changed(crm.workspaceId);
     try {
@@ -125,7 +191,8 @@ describe('workspace router (security core)', function () {
     const off = await supertest(app).get('/portal/acme/hello').expect(404);
     expect(off.text).to.equal(unknown.text);
     slugReads.length = 0;
-    for (const slug of ['-demo', 'de_mo', 'x'.repeat(61), 'd%C3%A9mo', 'demo.', '%20demo']) await supertest(app).get(`/portal/${slug}/hello`).expect(404);
+    for (const slug of ['-demo', 'de_mo', 'x'.repeat(61), 'd%C3%A9mo', 'demo.', '%20demo'])
+      await supertest(app).get(`/portal/${slug}/hello`).expect(404);
     expect(slugReads).to.deep.equal([]);
     for (const slug of ['x'.repeat(60), 'Q', '9-a']) await supertest(app).get(`/portal/${slug}/hello`).expect(404);
     expect(slugReads).to.deep.equal(['x'.repeat(60), 'Q', '9-a']);
@@ -141,7 +208,12 @@ describe('workspace router (security core)', function () {
     await supertest(app).get('/portal/acme/branding.css').expect(404);
     const storage = createDatabaseStorage(crm.db);
     const png = Buffer.from('89504e470d0a1a0a', 'hex');
-    const logoFileId = await storage.put(crm.workspaceId, 'logo', { filename: 'logo.png', contentType: 'image/png', sizeBytes: png.length, content: png });
+    const logoFileId = await storage.put(crm.workspaceId, 'logo', {
+      filename: 'logo.png',
+      contentType: 'image/png',
+      sizeBytes: png.length,
+      content: png,
+    });
     await saveSettings(crm.db, crm.workspaceId, { logoFileId }, 'staff-1');
     await cache.changed(crm.workspaceId);
     try {
@@ -178,9 +250,21 @@ describe('workspace router (security core)', function () {
     const agent = supertest.agent(app);
     const token = (await agent.get('/portal/demo/token').expect(200)).text;
     const fields = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, 'x']));
-    await agent.post('/portal/demo/contact').type('form').send({ ...fields, _csrf: token }).expect(413);
-    await agent.post('/portal/demo/contact').type('form').send({ _csrf: token, message: 'x'.repeat(33 * 1024) }).expect(413);
-    await agent.post('/portal/demo/contact').type('form').send({ _csrf: token, message: 'x'.repeat(30 * 1024) }).expect(200, 'sent');
+    await agent
+      .post('/portal/demo/contact')
+      .type('form')
+      .send({ ...fields, _csrf: token })
+      .expect(413);
+    await agent
+      .post('/portal/demo/contact')
+      .type('form')
+      .send({ _csrf: token, message: 'x'.repeat(33 * 1024) })
+      .expect(413);
+    await agent
+      .post('/portal/demo/contact')
+      .type('form')
+      .send({ _csrf: token, message: 'x'.repeat(30 * 1024) })
+      .expect(200, 'sent');
   });
 
   it('shows a form that can show itself again with a fresh token after a stale one', async function () {
@@ -197,12 +281,21 @@ describe('workspace router (security core)', function () {
   it('sends the signed-out from a client page to sign-in and back', async function () {
     const page = await supertest(app).get('/portal/demo/proposals?page=2').expect(303);
     expect(page.headers.location).to.equal(`/portal/demo/sign-in?next=${encodeURIComponent('/portal/demo/proposals?page=2')}`);
-    const fragment = await supertest(app).get('/portal/demo/proposals').set('HX-Request', 'true').set('HX-Request-Type', 'partial').expect(401);
+    const fragment = await supertest(app)
+      .get('/portal/demo/proposals')
+      .set('HX-Request', 'true')
+      .set('HX-Request-Type', 'partial')
+      .expect(401);
     expect(fragment.headers['hx-redirect']).to.equal(`/portal/demo/sign-in?next=${encodeURIComponent('/portal/demo/proposals')}`);
     expect(fragment.text).to.equal('Your session has ended. Please sign in again.');
     // A fragment belongs to the page it is swapped into: back there after signing in, not to the fragment.
-    const swapped = await supertest(app).get('/portal/demo/proposals').set('Host', 'portal.test').set('HX-Request', 'true').set('HX-Request-Type', 'partial')
-      .set('HX-Current-URL', 'http://portal.test/portal/demo/invoices?page=3').expect(401);
+    const swapped = await supertest(app)
+      .get('/portal/demo/proposals')
+      .set('Host', 'portal.test')
+      .set('HX-Request', 'true')
+      .set('HX-Request-Type', 'partial')
+      .set('HX-Current-URL', 'http://portal.test/portal/demo/invoices?page=3')
+      .expect(401);
     expect(swapped.headers['hx-redirect']).to.equal(`/portal/demo/sign-in?next=${encodeURIComponent('/portal/demo/invoices?page=3')}`);
     // An unknown page is no hint either: sign-in first.
     await supertest(app).get('/portal/demo/nothing-here').expect(303);
@@ -219,9 +312,13 @@ describe('workspace router (security core)', function () {
     const host = 'portal.test';
     const next = (res: { headers: Record<string, string> }) => decodeURIComponent(res.headers.location!.split('next=')[1]!);
     expect(next(await post({}))).to.equal('/portal/demo/');
-    expect(next(await post({ 'HX-Current-URL': `http://${host}/portal/demo/proposals/7?tab=terms` }))).to.equal('/portal/demo/proposals/7?tab=terms');
+    expect(next(await post({ 'HX-Current-URL': `http://${host}/portal/demo/proposals/7?tab=terms` }))).to.equal(
+      '/portal/demo/proposals/7?tab=terms',
+    );
     expect(next(await post({ Referer: `http://${host}/portal/demo/invoices` }))).to.equal('/portal/demo/invoices');
-    expect(next(await post({ 'HX-Current-URL': 'not a url', Referer: `http://${host}/portal/demo/invoices` }))).to.equal('/portal/demo/invoices');
+    expect(next(await post({ 'HX-Current-URL': 'not a url', Referer: `http://${host}/portal/demo/invoices` }))).to.equal(
+      '/portal/demo/invoices',
+    );
     expect(next(await post({ 'HX-Current-URL': 'http://evil.test/portal/demo/proposals' }))).to.equal('/portal/demo/');
     expect(next(await post({ Referer: `http://${host}/elsewhere` }))).to.equal('/portal/demo/');
     // Signed out with a stale token on a client form: to sign-in, not a 403.
@@ -240,14 +337,14 @@ describe('workspace router (security core)', function () {
     expect((await agent.get('/portal/demo/proposals').expect(200)).body.locale).to.equal('de');
   });
 
-  it('refuses a signed-in client\'s form with a stale token instead of sending them to sign in', async function () {
+  it("refuses a signed-in client's form with a stale token instead of sending them to sign in", async function () {
     const { agent } = await signedInAgent();
     await agent.post('/portal/demo/proposals/7/accept').type('form').send({ _csrf: 'stale' }).expect(403);
     const token = (await agent.get('/portal/demo/token').expect(200)).text;
     await agent.post('/portal/demo/proposals/7/accept').type('form').send({ _csrf: token }).expect(200, 'accepted');
   });
 
-  it('signs nobody in with a disabled user\'s session, or another workspace\'s', async function () {
+  it("signs nobody in with a disabled user's session, or another workspace's", async function () {
     const { agent, user } = await signedInAgent();
     await agent.get('/portal/demo/proposals').expect(200);
     await setClientUserStatus(crm.db, crm.workspaceId, user.id, 'disabled');

@@ -8,7 +8,12 @@ import { createInProcessEventBus } from '../../src/core/events/in-process-event-
 import { RECONNECTED_CHANNEL, type EventBus } from '../../src/core/events/event-bus.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
-import { createWorkspaceCache, WORKSPACE_CACHE_TTL_MS, WORKSPACE_CHANGED, type WorkspaceCache } from '../../src/core/workspaces/workspace-cache.ts';
+import {
+  createWorkspaceCache,
+  WORKSPACE_CACHE_TTL_MS,
+  WORKSPACE_CHANGED,
+  type WorkspaceCache,
+} from '../../src/core/workspaces/workspace-cache.ts';
 import { openReferenceCrmDatabase, type ReferenceCrmDatabase } from './reference-crm-database.ts';
 
 describe('workspace cache (security core)', function () {
@@ -22,7 +27,11 @@ describe('workspace cache (security core)', function () {
   /** A hold and the function that lets its read go on. */
   const hold = () => {
     let release = () => {};
-    holds.push(new Promise<void>((resolve) => { release = resolve; }));
+    holds.push(
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
     return release;
   };
   let time = 1_000_000;
@@ -55,7 +64,14 @@ describe('workspace cache (security core)', function () {
   }
 
   function cache(options: { ttlMs?: number; maxEntries?: number; clock?: () => number; events?: EventBus } = {}): WorkspaceCache {
-    const created = createWorkspaceCache({ db: crm.db, adapter: countingAdapter(), events: options.events ?? bus, config: { portalPath: '/portal' }, clock, ...options });
+    const created = createWorkspaceCache({
+      db: crm.db,
+      adapter: countingAdapter(),
+      events: options.events ?? bus,
+      config: { portalPath: '/portal' },
+      clock,
+      ...options,
+    });
     opened.push(created);
     return created;
   }
@@ -63,7 +79,8 @@ describe('workspace cache (security core)', function () {
   before(async function () {
     crm = await openReferenceCrmDatabase('security-core-commerce');
     thirdSlug = 'cache-third';
-    if (!(await crm.db('workspaces').where({ slug: thirdSlug }).first('id'))) await crm.db('workspaces').insert({ slug: thirdSlug, name: 'Third Ltd' });
+    if (!(await crm.db('workspaces').where({ slug: thirdSlug }).first('id')))
+      await crm.db('workspaces').insert({ slug: thirdSlug, name: 'Third Ltd' });
   });
   beforeEach(async function () {
     bus = createInProcessEventBus();
@@ -97,7 +114,12 @@ describe('workspace cache (security core)', function () {
   });
 
   it('points the branding at an uploaded logo, versioned by its file id', async function () {
-    await saveSettings(crm.db, crm.workspaceId, { logoFileId: 'abcdef01-2345-4789-8abc-def012345678', portalTitle: 'Demo portal' }, 'staff-1');
+    await saveSettings(
+      crm.db,
+      crm.workspaceId,
+      { logoFileId: 'abcdef01-2345-4789-8abc-def012345678', portalTitle: 'Demo portal' },
+      'staff-1',
+    );
     const entry = (await cache().get('demo'))!;
     expect(entry.branding.logoUrl).to.equal('/portal/demo/branding/logo?v=abcdef01');
     expect(entry.branding.title).to.equal('Demo portal');
@@ -255,7 +277,7 @@ describe('workspace cache (security core)', function () {
       const late = c.get('demo');
       failNext = earlyFails;
       releaseEarly();
-      expect(await early === 'failed').to.equal(earlyFails);
+      expect((await early) === 'failed').to.equal(earlyFails);
       // The late load still runs: a request now joins it instead of reading again.
       const joined = c.get('demo');
       releaseLate();
@@ -267,7 +289,10 @@ describe('workspace cache (security core)', function () {
   it('does not keep a failed load: the next request tries again', async function () {
     const c = cache();
     failNext = true;
-    const failed = await c.get('demo').then(() => 'loaded', (error: Error) => error.message);
+    const failed = await c.get('demo').then(
+      () => 'loaded',
+      (error: Error) => error.message,
+    );
     expect(failed).to.equal('host unavailable');
     expect((await c.get('demo'))?.workspace.slug).to.equal('demo');
     expect(await c.get('demo')).to.not.equal(null);

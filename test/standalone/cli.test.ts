@@ -59,7 +59,7 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     expectOneLineRefusal(noEmail, /--email/);
   });
 
-  it('migrate checks Dolibarr\'s tables and creates only the portal\'s own', async function () {
+  it("migrate checks Dolibarr's tables and creates only the portal's own", async function () {
     const before = await host.db('llx_propal').count<[{ count: string }]>('* as count');
     const result = await runPortal(['migrate', '--host', 'dolibarr'], env);
     expect(result.code, result.stderr).to.equal(0);
@@ -69,7 +69,7 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     expect(await host.db('llx_propal').count<[{ count: string }]>('* as count')).to.deep.equal(before);
   });
 
-  it('invite emails the contact through the portal\'s invitation and prints who and where, never the link', async function () {
+  it("invite emails the contact through the portal's invitation and prints who and where, never the link", async function () {
     smtp.clear();
     const result = await runPortal(['invite', '--host', 'dolibarr', '--email', 'claire@martin.example'], env);
     expect(result.code, result.stderr).to.equal(0);
@@ -79,7 +79,10 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     const link = /https?:\/\/\S+\/invitation\/([A-Za-z0-9_-]+)/.exec(message.text);
     expect(link, message.text).to.not.equal(null);
     expect(result.stdout + result.stderr).not.to.include(link![1]!);
-    const row = await host.db('client_users').where({ contact_id: String(host.seed.contacts.claire) }).first();
+    const row = await host
+      .db('client_users')
+      .where({ contact_id: String(host.seed.contacts.claire) })
+      .first();
     expect(row?.status).to.equal('invited');
   });
 
@@ -88,22 +91,36 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     expect(none.code).to.equal(1);
     expect(none.stderr).to.match(/no enabled Dolibarr contact with the email nobody@example\.com/);
     await host.db('llx_socpeople').insert({
-      fk_soc: host.seed.companies.garage, entity: 1, firstname: 'Paul', lastname: 'Dupont (atelier)', email: 'paul@dupont.example', statut: 1, priv: 0, no_email: 0, datec: '2026-01-06 10:00:00', fk_user_creat: host.seed.users.admin,
+      fk_soc: host.seed.companies.garage,
+      entity: 1,
+      firstname: 'Paul',
+      lastname: 'Dupont (atelier)',
+      email: 'paul@dupont.example',
+      statut: 1,
+      priv: 0,
+      no_email: 0,
+      datec: '2026-01-06 10:00:00',
+      fk_user_creat: host.seed.users.admin,
     });
     const several = await runPortal(['invite', '--host', 'dolibarr', '--email', 'paul@dupont.example'], env);
     expect(several.code).to.equal(1);
     expect(several.stderr).to.match(/2 contacts have the email paul@dupont\.example; choose one/);
     expect(several.stderr).to.include(`--workspace ${host.seed.workspaceSlug} --contact ${host.seed.contacts.paul}`);
     expect(several.stderr).not.to.match(/\n\s+at /);
-    const chosen = await runPortal(['invite', '--host', 'dolibarr', '--email', 'paul@dupont.example', '--contact', String(host.seed.contacts.paul)], env);
+    const chosen = await runPortal(
+      ['invite', '--host', 'dolibarr', '--email', 'paul@dupont.example', '--contact', String(host.seed.contacts.paul)],
+      env,
+    );
     expect(chosen.code, chosen.stderr).to.equal(0);
     expect(chosen.stdout).to.match(/Invited Paul Dupont <paul@dupont\.example> of Garage Dupont/);
   });
 
-  it('serve prints each workspace\'s sign-in address and whether the portal is on, answers, and stops on SIGTERM', async function () {
+  it("serve prints each workspace's sign-in address and whether the portal is on, answers, and stops on SIGTERM", async function () {
     const port = await freePort();
     serving = await servePortal(['--host', 'dolibarr'], { ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` });
-    expect(serving.output()).to.include(`${host.seed.workspaceSlug}  portal on   http://127.0.0.1:${port}/portal/${host.seed.workspaceSlug}/sign-in`);
+    expect(serving.output()).to.include(
+      `${host.seed.workspaceSlug}  portal on   http://127.0.0.1:${port}/portal/${host.seed.workspaceSlug}/sign-in`,
+    );
     expect(serving.output()).to.include(`Staff sign in with their Dolibarr login and password at http://127.0.0.1:${port}/staff/sign-in`);
     const signIn = await fetch(`${serving.url}/staff/sign-in`);
     expect(signIn.status).to.equal(200);
@@ -114,7 +131,7 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     serving = undefined;
   });
 
-  it('rollback removes the portal\'s tables and leaves Dolibarr\'s', async function () {
+  it("rollback removes the portal's tables and leaves Dolibarr's", async function () {
     const result = await runPortal(['rollback', '--host', 'dolibarr'], env);
     expect(result.code, result.stderr).to.equal(0);
     expect(await host.db.schema.hasTable('portal_staff_sessions')).to.equal(false);

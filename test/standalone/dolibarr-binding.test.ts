@@ -9,8 +9,12 @@ import { StandaloneSetupError } from '../../plugins/standalone/binding.ts';
 
 describe('the Dolibarr standalone binding', function () {
   it('reads its settings and names what is wrong', function () {
-    expect(readDolibarrSettings({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ENTITY: '2', DOLIBARR_URL: 'https://erp.example.com/dolibarr/' })).to.deep.include({
-      DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ENTITY: 2, DOLIBARR_URL: 'https://erp.example.com/dolibarr',
+    expect(
+      readDolibarrSettings({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ENTITY: '2', DOLIBARR_URL: 'https://erp.example.com/dolibarr/' }),
+    ).to.deep.include({
+      DOLIBARR_WORKSPACE_SLUG: 'atelier',
+      DOLIBARR_ENTITY: 2,
+      DOLIBARR_URL: 'https://erp.example.com/dolibarr',
     });
     const refusal = (env: NodeJS.ProcessEnv) => {
       try {
@@ -23,15 +27,25 @@ describe('the Dolibarr standalone binding', function () {
     };
     expect(refusal({})).to.match(/^DOLIBARR_WORKSPACE_SLUG is required/);
     expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'Atelier!' })).to.match(/lower-case letters/);
-    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ENTITY: '0' })).to.match(/DOLIBARR_ENTITY must be a positive whole number/);
-    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_URL: 'javascript:alert(1)' })).to.match(/DOLIBARR_URL must be an http\(s\) address/);
-    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ACTING_USER: 'admin' })).to.match(/DOLIBARR_ACTING_USER must be a positive whole number/);
+    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ENTITY: '0' })).to.match(
+      /DOLIBARR_ENTITY must be a positive whole number/,
+    );
+    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_URL: 'javascript:alert(1)' })).to.match(
+      /DOLIBARR_URL must be an http\(s\) address/,
+    );
+    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ACTING_USER: 'admin' })).to.match(
+      /DOLIBARR_ACTING_USER must be a positive whole number/,
+    );
   });
 
-  it('links to Dolibarr\'s card pages, only for well-formed ids and only with DOLIBARR_URL', async function () {
+  it("links to Dolibarr's card pages, only for well-formed ids and only with DOLIBARR_URL", async function () {
     const db = knex({ client: 'pg' });
     try {
-      const host = await dolibarrStandalone.open(db, { DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_URL: 'https://erp.example.com', DOLIBARR_ACTING_USER: '1' });
+      const host = await dolibarrStandalone.open(db, {
+        DOLIBARR_WORKSPACE_SLUG: 'atelier',
+        DOLIBARR_URL: 'https://erp.example.com',
+        DOLIBARR_ACTING_USER: '1',
+      });
       expect(host.crmRecordUrl('proposal', '12')).to.equal('https://erp.example.com/comm/propal/card.php?id=12');
       expect(host.crmRecordUrl('invoice', '7')).to.equal('https://erp.example.com/compta/facture/card.php?facid=7');
       expect(host.crmRecordUrl('client', '3')).to.equal('https://erp.example.com/societe/card.php?socid=3');

@@ -63,11 +63,22 @@ const dolibarr: JourneyHostFactory = {
       async prepare() {
         // The seed's proposal expired in February; the agency extends it, as Dolibarr's card allows.
         await db('llx_propal').where({ rowid: seed.proposals.accept }).update({ fin_validite: '2099-12-31 23:59:59' });
-        await insertClientUser(db, { workspaceId: '1', clientId: String(seed.companies.bakery), contactId: String(seed.contacts.claire), email: 'claire@martin.example', status: 'active' });
-        await db('workspace_client_portal_settings').insert({ workspace_id: '1', allow_online_payments: true }).onConflict('workspace_id').merge();
+        await insertClientUser(db, {
+          workspaceId: '1',
+          clientId: String(seed.companies.bakery),
+          contactId: String(seed.contacts.claire),
+          email: 'claire@martin.example',
+          status: 'active',
+        });
+        await db('workspace_client_portal_settings')
+          .insert({ workspace_id: '1', allow_online_payments: true })
+          .onConflict('workspace_id')
+          .merge();
       },
-      offerAccepted: async () => ((await db('llx_propal').where({ rowid: seed.proposals.accept }).first('fk_statut')) as { fk_statut: number }).fk_statut === 2,
-      invoicePaid: async () => ((await db('llx_facture').where({ rowid: seed.invoices.unpaid }).first('paye')) as { paye: number }).paye === 1,
+      offerAccepted: async () =>
+        ((await db('llx_propal').where({ rowid: seed.proposals.accept }).first('fk_statut')) as { fk_statut: number }).fk_statut === 2,
+      invoicePaid: async () =>
+        ((await db('llx_facture').where({ rowid: seed.invoices.unpaid }).first('paye')) as { paye: number }).paye === 1,
       close: () => host.close(),
     };
   },
@@ -82,11 +93,19 @@ const algaPsa: JourneyHostFactory = {
     const { db, seed } = host;
     const tenant = seed.tenant;
     const quote = (await db('quotes').where({ tenant, quote_id: seed.quotes.accept }).first('quote_number')) as { quote_number: string };
-    const invoice = (await db('invoices').where({ tenant, invoice_id: seed.invoices.unpaid }).first('invoice_number')) as { invoice_number: string };
+    const invoice = (await db('invoices').where({ tenant, invoice_id: seed.invoices.unpaid }).first('invoice_number')) as {
+      invoice_number: string;
+    };
     return {
       host: 'alga-psa',
       crmName: 'Alga PSA',
-      env: { DATABASE_URL: host.database.url, NEXTAUTH_SECRET, ALGA_WORKSPACE_SLUGS: `northwind=${tenant}`, ALGA_STORAGE_ROOT: host.storageRoot, ALGA_BASE_URL: 'https://psa.northwind.example' },
+      env: {
+        DATABASE_URL: host.database.url,
+        NEXTAUTH_SECRET,
+        ALGA_WORKSPACE_SLUGS: `northwind=${tenant}`,
+        ALGA_STORAGE_ROOT: host.storageRoot,
+        ALGA_BASE_URL: 'https://psa.northwind.example',
+      },
       slug: 'northwind',
       staff: { login: 'alice@northwind.example', password: ADMIN_PASSWORD },
       // Claire's client login is Alga's own users row: the portal links its record on first sign-in.
@@ -96,11 +115,19 @@ const algaPsa: JourneyHostFactory = {
       async prepare() {
         // The seed's logo lives on a CDN this offline browser cannot reach (a console error): the
         // journey runs with Alga's colour alone.
-        await db('tenant_settings').where({ tenant }).update({ settings: { branding: { primaryColor: '#1F6FEB' } } });
-        await db('workspace_client_portal_settings').insert({ workspace_id: tenant, allow_online_payments: true }).onConflict('workspace_id').merge();
+        await db('tenant_settings')
+          .where({ tenant })
+          .update({ settings: { branding: { primaryColor: '#1F6FEB' } } });
+        await db('workspace_client_portal_settings')
+          .insert({ workspace_id: tenant, allow_online_payments: true })
+          .onConflict('workspace_id')
+          .merge();
       },
-      offerAccepted: async () => ((await db('quotes').where({ tenant, quote_id: seed.quotes.accept }).first('status')) as { status: string }).status === 'accepted',
-      invoicePaid: async () => ((await db('invoices').where({ tenant, invoice_id: seed.invoices.unpaid }).first('status')) as { status: string }).status === 'paid',
+      offerAccepted: async () =>
+        ((await db('quotes').where({ tenant, quote_id: seed.quotes.accept }).first('status')) as { status: string }).status === 'accepted',
+      invoicePaid: async () =>
+        ((await db('invoices').where({ tenant, invoice_id: seed.invoices.unpaid }).first('status')) as { status: string }).status ===
+        'paid',
       close: () => host.close(),
     };
   },
@@ -124,7 +151,15 @@ for (const factory of JOURNEY_HOSTS) {
       crm = await factory.start();
       smtp = await startSmtpCapture();
       const port = await freePort();
-      const env = { ...crm.env, FLAGS_FILE: flagsFileFor([crm.slug]), SMTP_URL: smtp.url, PORT: String(port), APP_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'error', PAYMENTS_DEMO_PROVIDER: 'on' };
+      const env = {
+        ...crm.env,
+        FLAGS_FILE: flagsFileFor([crm.slug]),
+        SMTP_URL: smtp.url,
+        PORT: String(port),
+        APP_URL: `http://127.0.0.1:${port}`,
+        LOG_LEVEL: 'error',
+        PAYMENTS_DEMO_PROVIDER: 'on',
+      };
       const migrated = await runPortal(['migrate', '--host', crm.host], env);
       expect(migrated.code, migrated.stderr).to.equal(0);
       await crm.prepare();
@@ -157,7 +192,9 @@ for (const factory of JOURNEY_HOSTS) {
       await page.press('#password', 'Enter');
       await page.waitForSelector('#sign-in-error');
       // The refusal is a 401 page, which Chromium reports in the console: that one is expected.
-      expect(watched.consoleErrors.splice(0)).to.deep.equal([`${base}/staff/sign-in: Failed to load resource: the server responded with a status of 401 (Unauthorized)`]);
+      expect(watched.consoleErrors.splice(0)).to.deep.equal([
+        `${base}/staff/sign-in: Failed to load resource: the server responded with a status of 401 (Unauthorized)`,
+      ]);
       await expectNoAxeViolations(page, 'staff sign-in refused');
       await page.fill('#password', crm.staff.password);
       await Promise.all([page.waitForURL((url) => url.pathname.startsWith('/staff/portal')), page.press('#password', 'Enter')]);
@@ -167,16 +204,17 @@ for (const factory of JOURNEY_HOSTS) {
       await page.waitForSelector('text=You are signed out.');
     });
 
-    if (factory.keepsClientPasswords) it(`signs the client in with the password ${factory.name} keeps for them`, async function () {
-      const watched = await openPage(browser);
-      pages.push(watched);
-      const { page } = watched;
-      await page.goto(`${base}/portal/${crm.slug}/sign-in`);
-      await page.fill('#email', crm.client.email);
-      await page.fill('#password', crm.client.password!);
-      await Promise.all([page.waitForSelector('#dashboard-title'), page.press('#password', 'Enter')]);
-      expect(await page.textContent('#dashboard-title')).to.contain(crm.client.name);
-    });
+    if (factory.keepsClientPasswords)
+      it(`signs the client in with the password ${factory.name} keeps for them`, async function () {
+        const watched = await openPage(browser);
+        pages.push(watched);
+        const { page } = watched;
+        await page.goto(`${base}/portal/${crm.slug}/sign-in`);
+        await page.fill('#email', crm.client.email);
+        await page.fill('#password', crm.client.password!);
+        await Promise.all([page.waitForSelector('#dashboard-title'), page.press('#password', 'Enter')]);
+        expect(await page.textContent('#dashboard-title')).to.contain(crm.client.name);
+      });
 
     it('lets a client sign in with an emailed code, read the dashboard, proposals and an invoice with its PDF, accept and pay', async function () {
       const watched = await openPage(browser);

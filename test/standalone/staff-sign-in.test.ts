@@ -40,12 +40,31 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     host = await startDolibarrHost();
     const { db, seed } = host;
     const user = (login: string, extra: Record<string, unknown>) =>
-      db('llx_user').insert({ entity: 1, admin: 0, employee: 1, login, pass_crypted: phpHash('Other-dolibarr-2026'), lastname: login, firstname: 'Test', email: `${login}@atelier-lumiere.example`, statut: 1, datec: '2026-01-02 10:00:00', ...extra });
+      db('llx_user').insert({
+        entity: 1,
+        admin: 0,
+        employee: 1,
+        login,
+        pass_crypted: phpHash('Other-dolibarr-2026'),
+        lastname: login,
+        firstname: 'Test',
+        email: `${login}@atelier-lumiere.example`,
+        statut: 1,
+        datec: '2026-01-02 10:00:00',
+        ...extra,
+      });
     await user('former', { statut: 0 });
     await user('bakery-portal', { fk_soc: seed.companies.bakery });
     running = await openStandalonePortal(
       dolibarrStandalone,
-      { DATABASE_URL: host.database.url, DOLIBARR_WORKSPACE_SLUG: seed.workspaceSlug, FLAGS_FILE: flagsFileFor([seed.workspaceSlug]), SESSION_SECRET: 'standalone-staff-test-secret'.padEnd(48, 'x'), PORT: '0', DOLIBARR_URL: 'https://erp.atelier.example/' },
+      {
+        DATABASE_URL: host.database.url,
+        DOLIBARR_WORKSPACE_SLUG: seed.workspaceSlug,
+        FLAGS_FILE: flagsFileFor([seed.workspaceSlug]),
+        SESSION_SECRET: 'standalone-staff-test-secret'.padEnd(48, 'x'),
+        PORT: '0',
+        DOLIBARR_URL: 'https://erp.atelier.example/',
+      },
       { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
     );
     await running.portal.migrate();
@@ -81,7 +100,7 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     await agent.get('/staff/notifications').expect(200);
   });
 
-  it('links the portal\'s record page to the record\'s card in Dolibarr', async function () {
+  it("links the portal's record page to the record's card in Dolibarr", async function () {
     const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
     const { seed } = host;
     const page = await agent.get(`/staff/portal/records/proposal/${seed.companies.bakery}/${seed.proposals.signed}`).expect(200);
@@ -101,7 +120,12 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
   });
 
   it('refuses a wrong password, a disabled user, an external user and an unknown login with the same answer', async function () {
-    for (const [login, password] of [['admin', 'wrong-password'], ['former', 'Other-dolibarr-2026'], ['bakery-portal', 'Other-dolibarr-2026'], ['nobody', 'Other-dolibarr-2026']] as const) {
+    for (const [login, password] of [
+      ['admin', 'wrong-password'],
+      ['former', 'Other-dolibarr-2026'],
+      ['bakery-portal', 'Other-dolibarr-2026'],
+      ['nobody', 'Other-dolibarr-2026'],
+    ] as const) {
       const { agent, response } = await signIn(login, password);
       expect(response.status, login).to.equal(401);
       expect(response.text, login).to.include('That login and password do not match an enabled Dolibarr staff account.');
@@ -109,7 +133,7 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     }
   });
 
-  it('refuses a sign-in without the form\'s CSRF token, and an incomplete form with a 400', async function () {
+  it("refuses a sign-in without the form's CSRF token, and an incomplete form with a 400", async function () {
     const agent = request.agent(app);
     await signInForm(agent);
     const forged = await agent.post('/staff/sign-in').type('form').send({ login: 'admin', password: 'Admin-dolibarr-2026' });
@@ -134,7 +158,12 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     const _csrf = csrfIn((await agent.get('/staff/sign-in').expect(200)).text);
     const refused = await agent.post('/staff/sign-in').type('form').send({ _csrf, login, password: 'wrong-11' });
     expect(refused.status).to.equal(429);
-    expect(await running.db('portal_rate_limits').where({ key: `staff-sign-in:login:${login}` }).first('points')).to.deep.equal({ points: 11 });
+    expect(
+      await running
+        .db('portal_rate_limits')
+        .where({ key: `staff-sign-in:login:${login}` })
+        .first('points'),
+    ).to.deep.equal({ points: 11 });
     await running.db('portal_rate_limits').where('key', 'like', 'staff-sign-in:%').delete();
   });
 
@@ -163,7 +192,11 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     const page = await agent.get('/staff/portal').expect(200);
     await agent.post('/staff/sign-out').type('form').send({}).expect(403);
     await agent.get('/staff/portal').expect(200);
-    const out = await agent.post('/staff/sign-out').type('form').send({ _csrf: csrfIn(page.text) }).expect(303);
+    const out = await agent
+      .post('/staff/sign-out')
+      .type('form')
+      .send({ _csrf: csrfIn(page.text) })
+      .expect(303);
     expect(out.headers.location).to.equal('/staff/sign-in?signedOut=1');
     expect((await agent.get('/staff/sign-in?signedOut=1').expect(200)).text).to.include('You are signed out.');
     await agent.get('/staff/portal').expect(303);

@@ -12,7 +12,11 @@ import { csrfFrom } from '../support/portal-harness.ts';
 
 const EMAIL = 'maria@northwind.test';
 
-const cookiesOf = (res: Response) => res.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+const cookiesOf = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether a new TCP connection to the port is accepted (true) or refused (false). */

@@ -5,7 +5,13 @@ import { expect } from 'chai';
 import { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from '../../src/core/ops/production-checks.ts';
 
 const SECRET = 's'.repeat(48);
-const safeProduction = { production: true, sessionSecret: SECRET, smtpUrl: 'smtp://mail.example.com:587', appUrl: 'https://crm.example.com', databaseUrl: 'postgres://db/crm' };
+const safeProduction = {
+  production: true,
+  sessionSecret: SECRET,
+  smtpUrl: 'smtp://mail.example.com:587',
+  appUrl: 'https://crm.example.com',
+  databaseUrl: 'postgres://db/crm',
+};
 
 describe('start-up configuration check', function () {
   it('passes a safe production configuration with nothing to say', function () {
@@ -13,21 +19,53 @@ describe('start-up configuration check', function () {
   });
 
   it('refuses every unsafe production setting at once, each naming its variable', function () {
-    const { refusals } = checkStartupSettings({ production: true, previousSessionSecrets: [SECRET, 'short'], demoPaymentProvider: 'yes', appUrl: 'not a url' });
-    expect(refusals.map((line) => line.split(/[ :=]/)[0])).to.deep.equal(['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS', 'SMTP_URL', 'PAYMENTS_DEMO_PROVIDER', 'APP_URL']);
-    expect(checkStartupSettings({ ...safeProduction, sessionSecret: 'short' }).refusals).to.have.length(1).and.to.match(/SESSION_SECRET must be at least 32/);
+    const { refusals } = checkStartupSettings({
+      production: true,
+      previousSessionSecrets: [SECRET, 'short'],
+      demoPaymentProvider: 'yes',
+      appUrl: 'not a url',
+    });
+    expect(refusals.map((line) => line.split(/[ :=]/)[0])).to.deep.equal([
+      'SESSION_SECRET',
+      'SESSION_SECRET_PREVIOUS',
+      'SMTP_URL',
+      'PAYMENTS_DEMO_PROVIDER',
+      'APP_URL',
+    ]);
+    expect(checkStartupSettings({ ...safeProduction, sessionSecret: 'short' }).refusals)
+      .to.have.length(1)
+      .and.to.match(/SESSION_SECRET must be at least 32/);
   });
 
   it('warns about the demo payment provider, plain-http links, a blindly trusted proxy, the embedded database and a short metrics token', function () {
-    const { refusals, warnings } = checkStartupSettings({ ...safeProduction, demoPaymentProvider: 'on', appUrl: 'http://crm.example.com', trustProxy: true, databaseUrl: undefined, metricsToken: 'abc' });
+    const { refusals, warnings } = checkStartupSettings({
+      ...safeProduction,
+      demoPaymentProvider: 'on',
+      appUrl: 'http://crm.example.com',
+      trustProxy: true,
+      databaseUrl: undefined,
+      metricsToken: 'abc',
+    });
     expect(refusals).to.deep.equal([]);
-    expect(warnings.map((line) => line.split(/[ :=]/)[0])).to.deep.equal(['PAYMENTS_DEMO_PROVIDER', 'APP_URL', 'TRUST_PROXY', 'DATABASE_URL', 'METRICS_TOKEN']);
-    expect(checkStartupSettings({ ...safeProduction, appUrl: undefined }).warnings).to.have.length(1).and.to.match(/^APP_URL is unset/);
+    expect(warnings.map((line) => line.split(/[ :=]/)[0])).to.deep.equal([
+      'PAYMENTS_DEMO_PROVIDER',
+      'APP_URL',
+      'TRUST_PROXY',
+      'DATABASE_URL',
+      'METRICS_TOKEN',
+    ]);
+    expect(checkStartupSettings({ ...safeProduction, appUrl: undefined }).warnings)
+      .to.have.length(1)
+      .and.to.match(/^APP_URL is unset/);
   });
 
   it('in development asks for no secret or mail server, but still refuses short secrets and an unreadable PAYMENTS_DEMO_PROVIDER', function () {
-    expect(checkStartupSettings({ production: false, demoPaymentProvider: 'on', appUrl: 'http://localhost:3000', trustProxy: true })).to.deep.equal({ refusals: [], warnings: [] });
-    expect(checkStartupSettings({ production: false, previousSessionSecrets: ['short'], demoPaymentProvider: 'true' }).refusals).to.have.length(2);
+    expect(
+      checkStartupSettings({ production: false, demoPaymentProvider: 'on', appUrl: 'http://localhost:3000', trustProxy: true }),
+    ).to.deep.equal({ refusals: [], warnings: [] });
+    expect(
+      checkStartupSettings({ production: false, previousSessionSecrets: ['short'], demoPaymentProvider: 'true' }).refusals,
+    ).to.have.length(2);
   });
 
   it('registers the demo payment provider outside production by default, in production only when asked', function () {

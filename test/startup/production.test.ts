@@ -30,14 +30,22 @@ async function seedDemoData(url: string): Promise<void> {
   try {
     // The provider is the column's default ('demo').
     const { id } = await db('workspaces').where({ slug: 'demo' }).first('id');
-    await db('workspace_client_portal_settings').insert({ workspace_id: String(id), allow_online_payments: true }).onConflict('workspace_id').merge(['allow_online_payments']);
+    await db('workspace_client_portal_settings')
+      .insert({ workspace_id: String(id), allow_online_payments: true })
+      .onConflict('workspace_id')
+      .merge(['allow_online_payments']);
   } finally {
     await db.destroy();
   }
 }
 
 /** A callback with a malformed signature: 400 where the demo provider exists, 404 where it does not. */
-const demoCallback = (url: string) => supertest(url).post('/portal/demo/payments/callback/demo').set('Demo-Signature', 't=1,v1=00').set('Content-Type', 'application/json').send('{}');
+const demoCallback = (url: string) =>
+  supertest(url)
+    .post('/portal/demo/payments/callback/demo')
+    .set('Demo-Signature', 't=1,v1=00')
+    .set('Content-Type', 'application/json')
+    .send('{}');
 
 describe('production mode, as a real process', function () {
   this.timeout(90_000);
@@ -65,7 +73,14 @@ describe('production mode, as a real process', function () {
   });
 
   it('refuses to start with a previous session secret shorter than 32 characters, saying so', async function () {
-    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SMTP_URL: smtp.url, SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: `${'p'.repeat(48)}, too-short` });
+    const refused = startServer({
+      NODE_ENV: 'production',
+      DATABASE_URL: seeded.url,
+      PORT: '0',
+      SMTP_URL: smtp.url,
+      SESSION_SECRET: SECRET,
+      SESSION_SECRET_PREVIOUS: `${'p'.repeat(48)}, too-short`,
+    });
     expect(await refused.exited).to.equal(1);
     expect(refused.output()).to.contain('SESSION_SECRET_PREVIOUS: each secret must be at least 32 characters');
   });
@@ -73,14 +88,23 @@ describe('production mode, as a real process', function () {
   it('refuses to start without SMTP_URL, naming it on one line', async function () {
     const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SESSION_SECRET: SECRET });
     expect(await refused.exited).to.equal(1);
-    const lines = refused.output().split('\n').filter((line) => line.includes('SMTP_URL'));
+    const lines = refused
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('SMTP_URL'));
     expect(lines, refused.output()).to.have.length(1);
     expect(lines[0]).to.match(/SMTP_URL is required in production/);
     expect(refused.output()).to.not.contain('running at');
   });
 
   it('lists every unsafe setting at once, in one output', async function () {
-    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SESSION_SECRET_PREVIOUS: 'too-short', PAYMENTS_DEMO_PROVIDER: 'yes' });
+    const refused = startServer({
+      NODE_ENV: 'production',
+      DATABASE_URL: seeded.url,
+      PORT: '0',
+      SESSION_SECRET_PREVIOUS: 'too-short',
+      PAYMENTS_DEMO_PROVIDER: 'yes',
+    });
     expect(await refused.exited).to.equal(1);
     const output = refused.output();
     expect(output).to.contain('SESSION_SECRET is required in production');
@@ -94,7 +118,14 @@ describe('production mode, as a real process', function () {
   it('starts on an empty database with SMTP_URL and a secret, and seeds nothing', async function () {
     const empty = await createTestDatabase();
     try {
-      server = startServer({ NODE_ENV: 'production', DATABASE_URL: empty.url, PORT: '0', SESSION_SECRET: SECRET, SMTP_URL: smtp.url, APP_URL: 'https://crm.example.com' });
+      server = startServer({
+        NODE_ENV: 'production',
+        DATABASE_URL: empty.url,
+        PORT: '0',
+        SESSION_SECRET: SECRET,
+        SMTP_URL: smtp.url,
+        APP_URL: 'https://crm.example.com',
+      });
       await addressOf(server);
       const output = server.output();
       expect(output).to.not.contain(DEMO_CLIENT_PASSWORD);
@@ -103,15 +134,37 @@ describe('production mode, as a real process', function () {
 
       // The way in on an empty production database: the command the server points to, then a sign-in.
       // Run without blocking this process: on the embedded engine the database is served from here.
-      const created = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'plugins/reference-crm/cli/create-staff.ts', '--workspace', 'agency', '--name', 'Ann Admin', '--email', 'ann@agency.example'], {
-        cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', DATABASE_URL: empty.url }, encoding: 'utf8', timeout: 60_000,
-      });
+      const created = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'plugins/reference-crm/cli/create-staff.ts',
+          '--workspace',
+          'agency',
+          '--name',
+          'Ann Admin',
+          '--email',
+          'ann@agency.example',
+        ],
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', DATABASE_URL: empty.url },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
       const password = /Password \(shown once, keep it safe\): (\S+)/.exec(created.stdout)![1]!;
       const url = await addressOf(server);
       const form = await supertest(url).get('/signin').set('X-Forwarded-Proto', 'https').expect(200);
-      const given = (form.headers['set-cookie'] as unknown as string[] | undefined ?? []).map((c) => c.split(';')[0]).join('; ');
-      await supertest(url).post('/signin').set('X-Forwarded-Proto', 'https').set('Cookie', given).type('form')
-        .send({ _csrf: csrfFrom(form.text), email: 'ann@agency.example', password }).expect(303);
+      const given = ((form.headers['set-cookie'] as unknown as string[] | undefined) ?? []).map((c) => c.split(';')[0]).join('; ');
+      await supertest(url)
+        .post('/signin')
+        .set('X-Forwarded-Proto', 'https')
+        .set('Cookie', given)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), email: 'ann@agency.example', password })
+        .expect(303);
       await stopServer(server, 'SIGTERM');
       const db = createKnex(empty.url, 1);
       try {
@@ -137,11 +190,23 @@ describe('production mode, as a real process', function () {
     expect(server.output()).to.not.contain('PAYMENTS_DEMO_PROVIDER');
     await stopServer(server, 'SIGTERM');
 
-    server = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SESSION_SECRET: SECRET, SMTP_URL: smtp.url, PAYMENTS_DEMO_PROVIDER: 'on' });
+    server = startServer({
+      NODE_ENV: 'production',
+      DATABASE_URL: seeded.url,
+      PORT: '0',
+      SESSION_SECRET: SECRET,
+      SMTP_URL: smtp.url,
+      PAYMENTS_DEMO_PROVIDER: 'on',
+    });
     expect((await demoCallback(await addressOf(server))).status).to.equal(400);
-    const warnings = server.output().split('\n').filter((line) => line.includes('PAYMENTS_DEMO_PROVIDER'));
+    const warnings = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('PAYMENTS_DEMO_PROVIDER'));
     expect(warnings, server.output()).to.have.length(1);
-    expect(warnings[0]).to.match(/"level":40/).and.match(/no money/i);
+    expect(warnings[0])
+      .to.match(/"level":40/)
+      .and.match(/no money/i);
   });
 
   it('serves with HSTS and secure cookies behind a local TLS proxy, and without the outbox', async function () {
@@ -155,7 +220,7 @@ describe('production mode, as a real process', function () {
 
     // The demo's client, seeded by the test, signing in over the proxy. A cookie jar keeps Secure
     // cookies off plain http, so the browser's part (sending back what it was given) is done by hand.
-    const given = (signIn.headers['set-cookie'] as unknown as string[] | undefined ?? []).map((c) => c.split(';')[0]).join('; ');
+    const given = ((signIn.headers['set-cookie'] as unknown as string[] | undefined) ?? []).map((c) => c.split(';')[0]).join('; ');
     const posted = await agent
       .post('/portal/demo/sign-in/password')
       .set('X-Forwarded-Proto', 'https')
@@ -164,7 +229,9 @@ describe('production mode, as a real process', function () {
       .send({ _csrf: csrfFrom(signIn.text), email: 'maria@northwind.test', password: DEMO_CLIENT_PASSWORD });
     const cookie = cookieNamed(posted, 'portal.sid');
     expect(cookie, `answered ${posted.status}`).to.be.a('string');
-    expect(cookie).to.match(/;\s*Secure/i).and.to.match(/;\s*HttpOnly/i);
+    expect(cookie)
+      .to.match(/;\s*Secure/i)
+      .and.to.match(/;\s*HttpOnly/i);
     expect(posted.status).to.equal(303);
 
     // Without the proxy's word the request is plain http: no secure cookie is set.

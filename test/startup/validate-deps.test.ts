@@ -37,14 +37,14 @@ function setupError(input: unknown): string {
   throw new Error('validateDeps accepted what it should refuse');
 }
 
-describe('start-up checks of the host\'s dependencies', function () {
+describe("start-up checks of the host's dependencies", function () {
   it('accepts a complete set and fills the config defaults', function () {
     const deps = validateDeps(completeDeps());
     expect(deps.config.portalPath).to.equal('/portal');
     expect(deps.config.secureCookies).to.be.a('boolean');
   });
 
-  it('keeps the host\'s own objects, so class-based ports keep their `this`', function () {
+  it("keeps the host's own objects, so class-based ports keep their `this`", function () {
     class Mailer {
       sent = 0;
       async send() {

@@ -22,7 +22,8 @@ export function realSchemaSkipReason(file: string): string | null {
   if (!existsSync(path)) return `${path} is absent (set CRM_SCHEMAS_DIR to the folder holding the real CRM schemas)`;
   // The Alga dump creates the pg_trgm and pgcrypto extensions, which the embedded PGlite server
   // (src/core/db/embedded-postgres.ts) does not load; the real schemas are scored on real PostgreSQL only.
-  if (!process.env.DATABASE_URL) return 'the real schemas are loaded on a real PostgreSQL server only (DATABASE_URL unset: the embedded PGlite does not load the pg_trgm and pgcrypto extensions the Alga PSA dump creates)';
+  if (!process.env.DATABASE_URL)
+    return 'the real schemas are loaded on a real PostgreSQL server only (DATABASE_URL unset: the embedded PGlite does not load the pg_trgm and pgcrypto extensions the Alga PSA dump creates)';
   return null;
 }
 
@@ -65,10 +66,15 @@ export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpecta
     if (!finding || !want) throw new Error(`report has no concept ${concept}`);
     // A pick is what the report relies on: the concept found on a table, not only in part.
     const picked = finding.status === 'exists' && finding.chosenTable ? finding.chosenTable : null;
-    const right = want.tables === null ? picked === null : picked !== null && want.tables.includes(picked) && (want.where === undefined || sameFilter(finding.rowFilter, want.where));
+    const right =
+      want.tables === null
+        ? picked === null
+        : picked !== null && want.tables.includes(picked) && (want.where === undefined || sameFilter(finding.rowFilter, want.where));
     if (right) picksRight += 1;
     else {
-      const got = picked ? `${picked}${finding.rowFilter ? ` where ${JSON.stringify(finding.rowFilter)}` : ''}` : `nothing (${finding.status}${finding.chosenTable ? `, ${finding.chosenTable}` : ''})`;
+      const got = picked
+        ? `${picked}${finding.rowFilter ? ` where ${JSON.stringify(finding.rowFilter)}` : ''}`
+        : `nothing (${finding.status}${finding.chosenTable ? `, ${finding.chosenTable}` : ''})`;
       const wanted = want.tables ? `${want.tables.join(' or ')}${want.where ? ` where ${JSON.stringify(want.where)}` : ''}` : 'nothing';
       wrongPicks.push(`${concept}: picked ${got}, expected ${wanted} (${want.readme})`);
     }
@@ -102,14 +108,17 @@ export function contradictions(report: AuditReport): string[] {
   const status = (id: string): Status | undefined => report.answers.find((a) => a.id === id)?.status;
   const found: string[] = [];
   if (status('A1') !== status('D1')) found.push(`A1 (client login) is ${status('A1')} but D1 (client authentication) is ${status('D1')}`);
-  if (status('A4a') === 'exists' && status('A1') !== 'exists') found.push(`A4a (password login) exists but A1 (client login) is ${status('A1')}`);
-  if (status('B4') === 'exists' && status('C1') === 'missing' && status('C2') === 'missing') found.push('B4 says clients sign online, but C1/C2 say there is no page to open a proposal or quotation by link');
+  if (status('A4a') === 'exists' && status('A1') !== 'exists')
+    found.push(`A4a (password login) exists but A1 (client login) is ${status('A1')}`);
+  if (status('B4') === 'exists' && status('C1') === 'missing' && status('C2') === 'missing')
+    found.push('B4 says clients sign online, but C1/C2 say there is no page to open a proposal or quotation by link');
   const views = ['B1', 'B2', 'B3'].map((id) => report.answers.find((a) => a.id === id)).filter((a) => a !== undefined);
   const exists = views.filter((a) => a.status === 'exists');
   for (const partial of views.filter((a) => a.status === 'partial')) {
     if (exists.length === 0) continue;
     const why = partial.evidence.some((e) => e.kind === 'absence' && /unlike|while|but /.test(e.detail));
-    if (!why) found.push(`${partial.id} is partial while ${exists.map((a) => a.id).join(', ')} exist(s), with no evidence saying why they differ`);
+    if (!why)
+      found.push(`${partial.id} is partial while ${exists.map((a) => a.id).join(', ')} exist(s), with no evidence saying why they differ`);
   }
   return found;
 }

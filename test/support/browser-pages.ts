@@ -27,7 +27,10 @@ function watchConsole(page: Page, into: string[] = []): string[] {
   return into;
 }
 
-export async function openPage(browser: Browser, options: { width?: number; locale?: string; javaScriptEnabled?: boolean } = {}): Promise<WatchedPage> {
+export async function openPage(
+  browser: Browser,
+  options: { width?: number; locale?: string; javaScriptEnabled?: boolean } = {},
+): Promise<WatchedPage> {
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
     javaScriptEnabled: options.javaScriptEnabled ?? true,
@@ -38,7 +41,13 @@ export async function openPage(browser: Browser, options: { width?: number; loca
 }
 
 /** Signs in with email and password on a workspace's sign-in page and waits for the page after it. */
-export async function signInWithPassword(page: Page, baseUrl: string, slug: string, login: { email: string; password: string }, next?: string): Promise<void> {
+export async function signInWithPassword(
+  page: Page,
+  baseUrl: string,
+  slug: string,
+  login: { email: string; password: string },
+  next?: string,
+): Promise<void> {
   const query = next ? `?next=${encodeURIComponent(next)}` : '';
   await page.goto(`${baseUrl}/portal/${slug}/sign-in${query}`);
   await page.fill('#email', login.email);

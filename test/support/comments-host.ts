@@ -67,10 +67,19 @@ export function hostComments(db: Knex): CommentsPort {
     async add(workspaceId, comment) {
       if (comment.subjectType === 'quotation') throw new Error('test host: it keeps no quotations');
       if (!isId(workspaceId) || !isId(comment.authorContactId)) throw new Error('test host: no such contact');
-      const author = await db('contacts').where({ workspace_id: Number(workspaceId), id: Number(comment.authorContactId) }).first('id', 'name');
+      const author = await db('contacts')
+        .where({ workspace_id: Number(workspaceId), id: Number(comment.authorContactId) })
+        .first('id', 'name');
       if (!author) throw new Error('test host: the author is no contact of this workspace');
       const [row] = await db('host_comments')
-        .insert({ workspace_id: Number(workspaceId), subject_type: comment.subjectType, subject_id: comment.subjectId, body: comment.body, author_contact_id: author.id, author_name: author.name })
+        .insert({
+          workspace_id: Number(workspaceId),
+          subject_type: comment.subjectType,
+          subject_id: comment.subjectId,
+          body: comment.body,
+          author_contact_id: author.id,
+          author_name: author.name,
+        })
         .returning(COLUMNS);
       return present(row as Row);
     },

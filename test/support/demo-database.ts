@@ -3,7 +3,7 @@
 // as the demo's users (test/startup/production.test.ts, test/faults/) prepare the database first:
 // the CRM's and the portal's migrations, then the demo seed. Idempotent, like the seed.
 import { migratePortal } from '../../migrations/index.ts';
-import { createReferenceCrmAdapter } from '../../plugins/reference-crm/adapter.ts';
+import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { seedPortalDemo } from '../../plugins/reference-crm/seed-portal-demo.ts';

@@ -57,6 +57,12 @@ export function scoreReport(report: AuditReport, expected: ExpectedPicks): Fixtu
 }
 
 export function describePick(p: PickScore): string {
-  const expected = p.expected === null ? 'nothing' : tablesOf(p.expected).join(' or ') + (p.expected !== null && typeof p.expected === 'object' && 'where' in p.expected ? ` where ${JSON.stringify(p.expected.where)}` : '');
+  const expected =
+    p.expected === null
+      ? 'nothing'
+      : tablesOf(p.expected).join(' or ') +
+        (p.expected !== null && typeof p.expected === 'object' && 'where' in p.expected
+          ? ` where ${JSON.stringify(p.expected.where)}`
+          : '');
   return `${p.concept}: picked ${p.picked ?? 'nothing'}${p.where ? ` where ${JSON.stringify(p.where)}` : ''}, expected ${expected}`;
 }

@@ -36,16 +36,22 @@ const crm = await bootReferenceCrm({
   ...(process.env.MEASURED_FILE_STORAGE_DIR ? { fileStorageDir: process.env.MEASURED_FILE_STORAGE_DIR } : {}),
 });
 
-let sampling: { base: { js: number; rss: number }; peak: { js: number; rss: number }; samples: number; timer: NodeJS.Timeout } | null = null;
+let sampling: { base: { js: number; rss: number }; peak: { js: number; rss: number }; samples: number; timer: NodeJS.Timeout } | null =
+  null;
 
 process.on('message', (message) => {
   if (message === 'start') {
     const base = liveMemory();
-    const state = { base, peak: base, samples: 0, timer: setInterval(() => {
-      const now = liveMemory();
-      state.samples += 1;
-      state.peak = { js: Math.max(state.peak.js, now.js), rss: Math.max(state.peak.rss, now.rss) };
-    }, 250) };
+    const state = {
+      base,
+      peak: base,
+      samples: 0,
+      timer: setInterval(() => {
+        const now = liveMemory();
+        state.samples += 1;
+        state.peak = { js: Math.max(state.peak.js, now.js), rss: Math.max(state.peak.rss, now.rss) };
+      }, 250),
+    };
     sampling = state;
     send({ started: true });
   } else if (message === 'stop' && sampling) {

@@ -13,7 +13,11 @@ export interface MeasuredServer {
   close(): Promise<void>;
 }
 
-export async function startMeasuredServer(options: { databaseUrl: string; flagsFile: string; fileStorageDir?: string }): Promise<MeasuredServer> {
+export async function startMeasuredServer(options: {
+  databaseUrl: string;
+  flagsFile: string;
+  fileStorageDir?: string;
+}): Promise<MeasuredServer> {
   const child: ChildProcess = fork(CHILD, [], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
     env: {
@@ -44,7 +48,10 @@ export async function startMeasuredServer(options: { databaseUrl: string; flagsF
       const started = next((m) => 'started' in m);
       child.send('start');
       await started;
-      const outcome = await work().then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+      const outcome = await work().then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
       const stopped = next<{ growthMb: number; rssGrowthMb: number; samples: number }>((m) => 'growthMb' in m);
       child.send('stop');
       const measured = await stopped;

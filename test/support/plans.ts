@@ -32,9 +32,11 @@ export async function recordedDuring<T>(db: Knex, action: () => Promise<T>): Pro
 
 /** Rows a plan took from `table`, the ones its filters threw away included. */
 export function rowsRead(node: PlanNode, table: string): number {
-  const own = node['Relation Name'] === table
-    ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * (node['Actual Loops'] ?? 1)
-    : 0;
+  const own =
+    node['Relation Name'] === table
+      ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) *
+        (node['Actual Loops'] ?? 1)
+      : 0;
   // Actual Rows is an average over the loops, rounded: the product is rounded back to whole rows.
   return Math.round(own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0));
 }
@@ -53,7 +55,10 @@ export function everyScanIndexed(node: PlanNode, table: string, condition: RegEx
 }
 
 /** The plan of a recorded statement, run for real. */
-export async function analyzed(pool: { query(sql: string, values: unknown[]): Promise<{ rows: unknown[] }> }, statement: Recorded): Promise<PlanNode> {
+export async function analyzed(
+  pool: { query(sql: string, values: unknown[]): Promise<{ rows: unknown[] }> },
+  statement: Recorded,
+): Promise<PlanNode> {
   const { rows } = await pool.query(`explain (analyze, format json) ${statement.sql}`, statement.bindings);
   return (rows[0] as { 'QUERY PLAN': Array<{ Plan: PlanNode }> })['QUERY PLAN'][0]!.Plan;
 }

@@ -41,7 +41,23 @@ export function flagsFileFor(slugs: string[]): string {
   return file;
 }
 
-export async function startPortalHarness(options: { enabledFor?: string[]; database?: TestDatabase; boot?: Pick<BootOptions, 'fileStorageDir' | 'clamd' | 'logger' | 'metricsToken' | 'sessionSecret' | 'previousSessionSecrets' | 'embeddedMaintenanceMs' | 'demoPaymentProvider'> } = {}): Promise<PortalHarness> {
+export async function startPortalHarness(
+  options: {
+    enabledFor?: string[];
+    database?: TestDatabase;
+    boot?: Pick<
+      BootOptions,
+      | 'fileStorageDir'
+      | 'clamd'
+      | 'logger'
+      | 'metricsToken'
+      | 'sessionSecret'
+      | 'previousSessionSecrets'
+      | 'embeddedMaintenanceMs'
+      | 'demoPaymentProvider'
+    >;
+  } = {},
+): Promise<PortalHarness> {
   const database = options.database ?? (await createSeededTestDatabase());
   const smtp = await startSmtpCapture();
   const crm = await bootReferenceCrm({
@@ -72,9 +88,17 @@ export async function startPortalHarness(options: { enabledFor?: string[]; datab
 type Agent = ReturnType<typeof request.agent>;
 
 /** Posts the password sign-in form of a workspace's portal, as a browser would after loading it. */
-export async function postPasswordSignIn(agent: Agent, slug: string, login: { email: string; password: string }, extra: Record<string, string> = {}) {
+export async function postPasswordSignIn(
+  agent: Agent,
+  slug: string,
+  login: { email: string; password: string },
+  extra: Record<string, string> = {},
+) {
   const page = await agent.get(`/portal/${slug}/sign-in`).expect(200);
-  return agent.post(`/portal/${slug}/sign-in/password`).type('form').send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password, ...extra });
+  return agent
+    .post(`/portal/${slug}/sign-in/password`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email: login.email, password: login.password, ...extra });
 }
 
 /** An agent signed in to a workspace's portal with a password. */
@@ -89,7 +113,11 @@ export async function signedInStaffAgent(h: PortalHarness, slug: string, role: '
   const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === slug && s.role === role)!;
   const agent = h.agent();
   const page = await agent.get('/signin').expect(200);
-  await agent.post('/signin').type('form').send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password }).expect(303);
+  await agent
+    .post('/signin')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email: staff.email, password: staff.password })
+    .expect(303);
   return agent;
 }
 

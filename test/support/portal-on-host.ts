@@ -25,7 +25,14 @@ export interface PortalOnHost {
   close(): Promise<void>;
 }
 
-export async function portalOnHost(options: { db: Knex; databaseUrl: string; adapter: HostAdapter; workspaceSlug: string; from: string; serve?: boolean }): Promise<PortalOnHost> {
+export async function portalOnHost(options: {
+  db: Knex;
+  databaseUrl: string;
+  adapter: HostAdapter;
+  workspaceSlug: string;
+  from: string;
+  serve?: boolean;
+}): Promise<PortalOnHost> {
   const sessionPool: pg.Pool = createPgPool(options.databaseUrl);
   const flagsFile = flagsFileFor([options.workspaceSlug]);
   const flags: FeatureFlags = await createUnleashFlags({ bootstrapFile: flagsFile });
@@ -35,7 +42,11 @@ export async function portalOnHost(options: { db: Knex; databaseUrl: string; ada
     sessionPool,
     flags,
     mailer: createMailer({ from: options.from, logger: () => {} }),
-    config: { appUrl: 'http://localhost', sessionSecret: `${options.workspaceSlug}-host-secret-`.padEnd(48, 'x'), demoPaymentProvider: true },
+    config: {
+      appUrl: 'http://localhost',
+      sessionSecret: `${options.workspaceSlug}-host-secret-`.padEnd(48, 'x'),
+      demoPaymentProvider: true,
+    },
     logger: createPortalLogger({ level: 'error' }),
   });
   let server: Server | undefined;

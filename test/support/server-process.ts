@@ -32,7 +32,10 @@ export async function addressOf(server: StartedServer): Promise<string> {
   for (;;) {
     const match = /running at (http:\/\/\S+)/.exec(server.output());
     if (match) return match[1]!;
-    const done = await Promise.race([server.exited.then(() => 'exited'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 100))]);
+    const done = await Promise.race([
+      server.exited.then(() => 'exited'),
+      new Promise((resolve) => setTimeout(() => resolve('waiting'), 100)),
+    ]);
     if (done === 'exited') throw new Error(`the server exited:\n${server.output()}`);
   }
 }

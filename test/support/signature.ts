@@ -68,7 +68,10 @@ export function noisyPng(width: number, height: number, seed = 7): Buffer {
 export function realisticStrokes(width = 600, height = 200, pointsPerStroke = 220): { v: 1; w: number; h: number; s: number[][] } {
   const tenth = (value: number) => Math.round(value * 10) / 10;
   const stroke = (from: number, to: number, f: (t: number) => [number, number]) =>
-    Array.from({ length: pointsPerStroke }, (_, i) => f(from + ((to - from) * i) / (pointsPerStroke - 1))).flatMap(([x, y]) => [tenth(x * width), tenth(y * height)]);
+    Array.from({ length: pointsPerStroke }, (_, i) => f(from + ((to - from) * i) / (pointsPerStroke - 1))).flatMap(([x, y]) => [
+      tenth(x * width),
+      tenth(y * height),
+    ]);
   return {
     v: 1,
     w: width,

@@ -58,13 +58,18 @@ function contentType(headers: Record<string, string>): { type: string; params: R
   for (const item of rest) {
     const eq = item.indexOf('=');
     if (eq < 0) continue;
-    params[item.slice(0, eq).trim().toLowerCase()] = item.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    params[item.slice(0, eq).trim().toLowerCase()] = item
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
   }
   return { type: type.trim().toLowerCase(), params };
 }
 
 function decodeQuotedPrintable(binary: string): string {
-  return binary.replace(/[ \t]*=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return binary
+    .replace(/[ \t]*=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
 function bytesToText(binary: string, charset = 'utf-8'): string {
@@ -78,9 +83,12 @@ function bytesToText(binary: string, charset = 'utf-8'): string {
 
 function decodeBody(part: Part): string {
   const encoding = (part.headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
-  const bytes = encoding === 'quoted-printable' ? decodeQuotedPrintable(part.body)
-    : encoding === 'base64' ? Buffer.from(part.body.replace(/\s+/g, ''), 'base64').toString('latin1')
-    : part.body;
+  const bytes =
+    encoding === 'quoted-printable'
+      ? decodeQuotedPrintable(part.body)
+      : encoding === 'base64'
+        ? Buffer.from(part.body.replace(/\s+/g, ''), 'base64').toString('latin1')
+        : part.body;
   return bytesToText(bytes, contentType(part.headers).params.charset).replace(/\r\n/g, '\n').trimEnd();
 }
 

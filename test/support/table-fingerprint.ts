@@ -11,7 +11,10 @@ export type TableFingerprint = Record<string, string>;
  */
 export async function fingerprintReader(db: Knex, options: { ignore?: string[] } = {}): Promise<() => Promise<TableFingerprint>> {
   const ignored = new Set(options.ignore ?? []);
-  const rows = (await db('information_schema.tables').where({ table_schema: 'public', table_type: 'BASE TABLE' }).orderBy('table_name').select('table_name')) as Array<{ table_name: string }>;
+  const rows = (await db('information_schema.tables')
+    .where({ table_schema: 'public', table_type: 'BASE TABLE' })
+    .orderBy('table_name')
+    .select('table_name')) as Array<{ table_name: string }>;
   const tables = rows.map((row) => row.table_name).filter((name) => !ignored.has(name));
   const sql = tables
     .map((name) => `select '${name}' as t, count(*)::text || '/' || coalesce(max(xmin::text::bigint), 0)::text as f from "${name}"`)

@@ -33,8 +33,6 @@ interface HostSession {
 }
 const hostSession = (req: Request) => req.session as unknown as HostSession;
 
-;
-
 export async function createHostTables(db: Knex): Promise<void> {
   // A second test host on the same database shares the first one's tables.
   if (await db.schema.hasTable('workspaces')) return;
@@ -106,39 +104,54 @@ export function hostAdapter(db: Knex): HostAdapter {
       },
       async findById(id) {
         if (!isId(id)) return null;
-        const row = await db('workspaces').where({ id: Number(id) }).first('id', 'slug', 'name', 'brand_color');
+        const row = await db('workspaces')
+          .where({ id: Number(id) })
+          .first('id', 'slug', 'name', 'brand_color');
         return row ? workspace(row) : null;
       },
     },
     clients: {
       async list(workspaceId) {
-        const rows = await db('clients').where({ workspace_id: Number(workspaceId) }).orderBy('name').select('id', 'workspace_id', 'name');
+        const rows = await db('clients')
+          .where({ workspace_id: Number(workspaceId) })
+          .orderBy('name')
+          .select('id', 'workspace_id', 'name');
         return rows.map(client);
       },
       async findById(workspaceId, clientId) {
         if (!isId(clientId)) return null;
-        const row = await db('clients').where({ workspace_id: Number(workspaceId), id: Number(clientId) }).first('id', 'workspace_id', 'name');
+        const row = await db('clients')
+          .where({ workspace_id: Number(workspaceId), id: Number(clientId) })
+          .first('id', 'workspace_id', 'name');
         return row ? client(row) : null;
       },
     },
     contacts: {
       async findById(workspaceId, contactId) {
         if (!isId(contactId)) return null;
-        const row = await contactQuery().where({ 'c.workspace_id': Number(workspaceId), 'c.id': Number(contactId) }).first();
+        const row = await contactQuery()
+          .where({ 'c.workspace_id': Number(workspaceId), 'c.id': Number(contactId) })
+          .first();
         return row ? contact(row) : null;
       },
       async findByEmail(workspaceId, email) {
-        const rows = await contactQuery().where({ 'c.workspace_id': Number(workspaceId) }).whereRaw('lower(c.email) = ?', [email.toLowerCase()]);
+        const rows = await contactQuery()
+          .where({ 'c.workspace_id': Number(workspaceId) })
+          .whereRaw('lower(c.email) = ?', [email.toLowerCase()]);
         return rows.map(contact);
       },
       async list(workspaceId, filter) {
-        const q = contactQuery().where({ 'c.workspace_id': Number(workspaceId) }).orderBy('c.id');
+        const q = contactQuery()
+          .where({ 'c.workspace_id': Number(workspaceId) })
+          .orderBy('c.id');
         if (filter?.clientId) q.andWhere({ 'c.client_id': isId(filter.clientId) ? Number(filter.clientId) : -1 });
         return (await q).map(contact);
       },
       async updateProfile(workspaceId, contactId, profile) {
         if (!isId(contactId)) return null;
-        await db('contacts').where({ workspace_id: Number(workspaceId), id: Number(contactId) }).update(profile);
+        await db('contacts')
+          .where({ workspace_id: Number(workspaceId), id: Number(contactId) })
+          .update(profile);
         return this.findById(workspaceId, contactId);
       },
     },
@@ -146,9 +159,17 @@ export function hostAdapter(db: Knex): HostAdapter {
       async current(req) {
         const id = hostSession(req).staffUserId;
         if (!id || !isId(id)) return null;
-        const row = await db('staff').where({ id: Number(id) }).first('id', 'workspace_id', 'name', 'email', 'role');
+        const row = await db('staff')
+          .where({ id: Number(id) })
+          .first('id', 'workspace_id', 'name', 'email', 'role');
         if (!row) return null;
-        return { id: String(row.id), workspaceId: String(row.workspace_id), name: row.name, email: row.email, role: row.role } satisfies HostStaffUser;
+        return {
+          id: String(row.id),
+          workspaceId: String(row.workspace_id),
+          name: row.name,
+          email: row.email,
+          role: row.role,
+        } satisfies HostStaffUser;
       },
     },
     summaries: {
@@ -191,7 +212,7 @@ export interface TestHost {
   errors: LoggedError[];
   /** Every log line the portal wrote at `logLevel` or above. */
   logOutput(): string;
-    /** Sends what the outbox holds, then the messages the SMTP server received for this address, oldest first. */
+  /** Sends what the outbox holds, then the messages the SMTP server received for this address, oldest first. */
   mailTo(email: string): Promise<CapturedMessage[]>;
   /** Sends what the outbox holds, then every message the SMTP server received. */
   mailSent(): Promise<CapturedMessage[]>;
@@ -210,7 +231,9 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
   await createHostTables(db);
   if (options.hostComments) await createHostCommentsTable(db);
   const base = hostAdapter(db);
-  const adapter: HostAdapter = options.hostComments ? { ...base, claims: [...base.claims, HOST_COMMENTS_CLAIM], comments: hostComments(db) } : base;
+  const adapter: HostAdapter = options.hostComments
+    ? { ...base, claims: [...base.claims, HOST_COMMENTS_CLAIM], comments: hostComments(db) }
+    : base;
   const smtp = await startSmtpCapture();
   const mailer = createMailer({ smtpUrl: smtp.url, from: 'Client portal <portal@agency.test>' });
   const flagsFile = flagsFileFor(options.portalEnabledFor ?? []);
@@ -225,7 +248,13 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
     flags,
     mailer,
     ...(options.storage ? { storage: options.storage } : {}),
-    config: { appUrl: 'http://localhost', sessionSecret: 'x'.repeat(40), demoPaymentProvider: true, portalPath: PORTAL_PATH, adminPath: ADMIN_PATH },
+    config: {
+      appUrl: 'http://localhost',
+      sessionSecret: 'x'.repeat(40),
+      demoPaymentProvider: true,
+      portalPath: PORTAL_PATH,
+      adminPath: ADMIN_PATH,
+    },
     logger: captured.logger,
   });
   await portal.migrate();
@@ -267,7 +296,9 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
       return [...smtp.messages];
     },
     async createWorkspace(input) {
-      const [row] = await db('workspaces').insert({ slug: input.slug, name: input.name, brand_color: input.brandColor ?? null }).returning('id');
+      const [row] = await db('workspaces')
+        .insert({ slug: input.slug, name: input.name, brand_color: input.brandColor ?? null })
+        .returning('id');
       return (await adapter.workspaces.findById(String((row as { id: number }).id)))!;
     },
     async createStaff(workspace, role, name = role === 'admin' ? 'Ada Admin' : 'Max Member') {
@@ -278,7 +309,9 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
       return { id: String(id), workspaceId: workspace.id, name, email, role };
     },
     async createClient(workspace, name) {
-      const [row] = await db('clients').insert({ workspace_id: Number(workspace.id), name }).returning('id');
+      const [row] = await db('clients')
+        .insert({ workspace_id: Number(workspace.id), name })
+        .returning('id');
       return { id: String((row as { id: number }).id), workspaceId: workspace.id, name };
     },
     async createContact(client, input) {
@@ -318,7 +351,11 @@ export function linkPath(message: CapturedMessage | undefined): string {
 }
 
 /** A client accepts an invitation link: returns their own agent, signed in to the portal. */
-export async function acceptInvitation(app: express.Express, invitationPath: string, password = 'a long enough password'): Promise<supertest.Agent> {
+export async function acceptInvitation(
+  app: express.Express,
+  invitationPath: string,
+  password = 'a long enough password',
+): Promise<supertest.Agent> {
   const client = supertest.agent(app);
   const page = await client.get(invitationPath).expect(200);
   await client

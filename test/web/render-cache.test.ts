@@ -9,7 +9,14 @@ import { compiledTemplate, renderTemplate, VIEWS_DIR } from '../../src/core/web/
 
 describe('template cache', function () {
   const file = path.join(VIEWS_DIR, 'errors/standalone.ejs');
-  const model = { status: 404, heading: 'Not found', message: 'Nothing here', assets: '/portal/assets', t: (key: string) => key, locale: 'en' };
+  const model = {
+    status: 404,
+    heading: 'Not found',
+    message: 'Nothing here',
+    assets: '/portal/assets',
+    t: (key: string) => key,
+    locale: 'en',
+  };
 
   it("compiles a page once and reuses it; the host's ejs cache stays as it was", function () {
     const hostCache = ejs.cache;
@@ -57,10 +64,18 @@ describe('template cache', function () {
       return existsSync(target);
     };
     try {
-      const html = ejs.render("<%- include('/partials/field-error', { id: 'code', message: 'Wrong code' }) %>", {}, { filename: path.join(VIEWS_DIR, 'auth/test.ejs'), root: VIEWS_DIR });
+      const html = ejs.render(
+        "<%- include('/partials/field-error', { id: 'code', message: 'Wrong code' }) %>",
+        {},
+        { filename: path.join(VIEWS_DIR, 'auth/test.ejs'), root: VIEWS_DIR },
+      );
       expect(html).to.contain('Wrong code');
       expect(checks, 'file-system checks for a root include').to.equal(0);
-      ejs.render("<%- include('../partials/field-error', { id: 'code', message: 'Wrong code' }) %>", {}, { filename: path.join(VIEWS_DIR, 'auth/test.ejs'), root: VIEWS_DIR });
+      ejs.render(
+        "<%- include('../partials/field-error', { id: 'code', message: 'Wrong code' }) %>",
+        {},
+        { filename: path.join(VIEWS_DIR, 'auth/test.ejs'), root: VIEWS_DIR },
+      );
       expect(checks, 'a relative include checks the file').to.be.greaterThan(0);
     } finally {
       fs.existsSync = existsSync;

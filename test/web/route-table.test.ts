@@ -19,7 +19,10 @@ describe('enteredByFirstSegment', function () {
     let entered = 0;
     const routed = router as unknown as { handle: RequestHandler };
     const handle = routed.handle.bind(router);
-    routed.handle = (req, res, next) => { entered++; void handle(req, res, next); };
+    routed.handle = (req, res, next) => {
+      entered++;
+      void handle(req, res, next);
+    };
     return { router, entered: () => entered };
   }
 
@@ -59,6 +62,12 @@ describe('enteredByFirstSegment', function () {
     const plain = Router();
     plain.get('/account', (_req, res) => res.send('account'));
     expect(enteredByFirstSegment(plain)).to.not.equal(plain);
-    expect((await supertest(app([byParam])).get('/anything/list').expect(200)).text).to.equal('anything');
+    expect(
+      (
+        await supertest(app([byParam]))
+          .get('/anything/list')
+          .expect(200)
+      ).text,
+    ).to.equal('anything');
   });
 });

@@ -9,7 +9,10 @@ export interface ClientRow {
 }
 
 const active = (db: Db, tenant: string) =>
-  db('clients').where('tenant', tenant).andWhereRaw(notInactive('is_inactive')).select<ClientRow[]>(['client_id', 'client_name', 'default_currency_code']);
+  db('clients')
+    .where('tenant', tenant)
+    .andWhereRaw(notInactive('is_inactive'))
+    .select<ClientRow[]>(['client_id', 'client_name', 'default_currency_code']);
 
 export async function listClients(db: Db, tenant: string): Promise<ClientRow[]> {
   return active(db, tenant).orderBy('client_name').orderBy('client_id');

@@ -30,14 +30,25 @@ export function activeContacts(db: Db, tenant: string) {
     .andWhereRaw("btrim(c.email) <> ''");
 }
 
-const columns = (db: Db) => ['c.contact_name_id', 'c.client_id', 'cl.client_name', 'c.full_name', 'c.email', db.raw(`${PHONE_SQL} as phone`), 'c.is_client_admin'];
+const columns = (db: Db) => [
+  'c.contact_name_id',
+  'c.client_id',
+  'cl.client_name',
+  'c.full_name',
+  'c.email',
+  db.raw(`${PHONE_SQL} as phone`),
+  'c.is_client_admin',
+];
 
 export async function findContact(db: Db, tenant: string, contactId: string): Promise<ContactRow | null> {
   return (await activeContacts(db, tenant).where('c.contact_name_id', contactId).first<ContactRow | undefined>(columns(db))) ?? null;
 }
 
 export async function findContactsByEmail(db: Db, tenant: string, email: string): Promise<ContactRow[]> {
-  return activeContacts(db, tenant).andWhereRaw('lower(btrim(c.email)) = lower(?)', [email]).orderBy('c.contact_name_id').select<ContactRow[]>(columns(db));
+  return activeContacts(db, tenant)
+    .andWhereRaw('lower(btrim(c.email)) = lower(?)', [email])
+    .orderBy('c.contact_name_id')
+    .select<ContactRow[]>(columns(db));
 }
 
 export async function listContacts(db: Db, tenant: string, clientId?: string): Promise<ContactRow[]> {
@@ -47,24 +58,46 @@ export async function listContacts(db: Db, tenant: string, clientId?: string): P
 }
 
 /** Name and default phone, as Alga's contact form saves them (full_name; the default number row). */
-export async function updateContactProfile(db: Db, args: { tenant: string; contactId: string; fullName: string; phone: string | null }): Promise<boolean> {
+export async function updateContactProfile(
+  db: Db,
+  args: { tenant: string; contactId: string; fullName: string; phone: string | null },
+): Promise<boolean> {
   const changed = await activeContacts(db, args.tenant).where('c.contact_name_id', args.contactId).select('c.contact_name_id');
   if (changed.length !== 1) return false;
-  await db('contacts').where({ tenant: args.tenant, contact_name_id: args.contactId }).update({ full_name: args.fullName, updated_at: db.fn.now() });
-  const current = await db('contact_phone_numbers').where({ tenant: args.tenant, contact_name_id: args.contactId }).orderBy([{ column: 'is_default', order: 'desc' }, 'display_order', 'created_at']).first<{ contact_phone_number_id: string } | undefined>('contact_phone_number_id');
+  await db('contacts')
+    .where({ tenant: args.tenant, contact_name_id: args.contactId })
+    .update({ full_name: args.fullName, updated_at: db.fn.now() });
+  const current = await db('contact_phone_numbers')
+    .where({ tenant: args.tenant, contact_name_id: args.contactId })
+    .orderBy([{ column: 'is_default', order: 'desc' }, 'display_order', 'created_at'])
+    .first<{ contact_phone_number_id: string } | undefined>('contact_phone_number_id');
   if (args.phone === null) {
-    if (current) await db('contact_phone_numbers').where({ tenant: args.tenant, contact_phone_number_id: current.contact_phone_number_id }).delete();
+    if (current)
+      await db('contact_phone_numbers').where({ tenant: args.tenant, contact_phone_number_id: current.contact_phone_number_id }).delete();
   } else if (current) {
-    await db('contact_phone_numbers').where({ tenant: args.tenant, contact_phone_number_id: current.contact_phone_number_id }).update({ phone_number: args.phone, updated_at: db.fn.now() });
+    await db('contact_phone_numbers')
+      .where({ tenant: args.tenant, contact_phone_number_id: current.contact_phone_number_id })
+      .update({ phone_number: args.phone, updated_at: db.fn.now() });
   } else {
-    await db('contact_phone_numbers').insert({ tenant: args.tenant, contact_name_id: args.contactId, phone_number: args.phone, canonical_type: 'work', is_default: true, display_order: 0 });
+    await db('contact_phone_numbers').insert({
+      tenant: args.tenant,
+      contact_name_id: args.contactId,
+      phone_number: args.phone,
+      canonical_type: 'work',
+      is_default: true,
+      display_order: 0,
+    });
   }
   return true;
 }
 
 /** The contact's email; Alga keeps (tenant, email) unique on contacts, so a taken email is refused (false). */
 export async function updateContactEmail(db: Db, args: { tenant: string; contactId: string; email: string }): Promise<boolean> {
-  const taken = await db('contacts').where('tenant', args.tenant).whereNot('contact_name_id', args.contactId).andWhereRaw('lower(email) = lower(?)', [args.email]).first('contact_name_id');
+  const taken = await db('contacts')
+    .where('tenant', args.tenant)
+    .whereNot('contact_name_id', args.contactId)
+    .andWhereRaw('lower(email) = lower(?)', [args.email])
+    .first('contact_name_id');
   if (taken) return false;
   const changed = await db('contacts')
     .where({ tenant: args.tenant, contact_name_id: args.contactId })

@@ -6,7 +6,10 @@ export type Db = Knex | Knex.Transaction;
 
 /** A tenant's active clients (clients.is_inactive false or null), as a subquery of client_id. */
 export function activeClientIds(db: Db, tenant: string) {
-  return db('clients').select('client_id').where('tenant', tenant).andWhere((q) => q.where('is_inactive', false).orWhereNull('is_inactive'));
+  return db('clients')
+    .select('client_id')
+    .where('tenant', tenant)
+    .andWhere((q) => q.where('is_inactive', false).orWhereNull('is_inactive'));
 }
 
 /** The SQL text of "not inactive" for a column that may be null (Alga defaults it to false). */

@@ -40,18 +40,35 @@ function shared(db: Db, args: { tenant: string; clientId: string }) {
 }
 
 const columns = (db: Db) => [
-  'd.document_id', 'd.document_name', db.raw('coalesce(d.mime_type, f.mime_type) as mime_type'), db.raw('coalesce(d.file_size, f.file_size)::text as file_size'),
-  'f.storage_path', 'f.original_name', db.raw(`${SHARED_AT} as shared_at`), 'u.first_name', 'u.last_name',
+  'd.document_id',
+  'd.document_name',
+  db.raw('coalesce(d.mime_type, f.mime_type) as mime_type'),
+  db.raw('coalesce(d.file_size, f.file_size)::text as file_size'),
+  'f.storage_path',
+  'f.original_name',
+  db.raw(`${SHARED_AT} as shared_at`),
+  'u.first_name',
+  'u.last_name',
   db.raw(`to_char(${SHARED_AT} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as sort_key`),
 ];
 
-export async function listSharedDocuments(db: Db, args: { tenant: string; clientId: string; before?: { at: string; id: string } | null; limit: number }): Promise<SharedDocumentRow[]> {
+export async function listSharedDocuments(
+  db: Db,
+  args: { tenant: string; clientId: string; before?: { at: string; id: string } | null; limit: number },
+): Promise<SharedDocumentRow[]> {
   const query = shared(db, args);
-  if (args.before) query.andWhereRaw(`(${SHARED_AT}, d.document_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
-  return query.orderByRaw(`${SHARED_AT} desc, d.document_id desc`).limit(args.limit + 1).select<SharedDocumentRow[]>(columns(db));
+  if (args.before)
+    query.andWhereRaw(`(${SHARED_AT}, d.document_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+  return query
+    .orderByRaw(`${SHARED_AT} desc, d.document_id desc`)
+    .limit(args.limit + 1)
+    .select<SharedDocumentRow[]>(columns(db));
 }
 
-export async function findSharedDocument(db: Db, args: { tenant: string; clientId: string; documentId: string }): Promise<SharedDocumentRow | null> {
+export async function findSharedDocument(
+  db: Db,
+  args: { tenant: string; clientId: string; documentId: string },
+): Promise<SharedDocumentRow | null> {
   return (await shared(db, args).where('d.document_id', args.documentId).first<SharedDocumentRow | undefined>(columns(db))) ?? null;
 }
 

@@ -17,7 +17,8 @@ const LISTED_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied', 'pai
 /** Alga's NON_PAYABLE_INVOICE_STATUSES plus paid: what a payment from the portal may not touch. */
 export const PAYABLE_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied'] as const;
 
-const PAYMENTS_SQL = '(select coalesce(sum(p.amount), 0) from invoice_payments p where p.tenant = i.tenant and p.invoice_id = i.invoice_id)';
+const PAYMENTS_SQL =
+  '(select coalesce(sum(p.amount), 0) from invoice_payments p where p.tenant = i.tenant and p.invoice_id = i.invoice_id)';
 
 export interface InvoiceRow {
   invoice_id: string;
@@ -55,8 +56,16 @@ export interface InvoicePaymentRow {
 const SORT_KEY = `to_char(i.invoice_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
 
 const columns = (db: Db) => [
-  'i.invoice_id', 'i.client_id', 'i.invoice_number', 'i.status', 'i.currency_code', 'i.subtotal', 'i.tax', db.raw('i.total_amount::text as total_amount'),
-  'i.credit_applied', db.raw(`${PAYMENTS_SQL}::text as payments`),
+  'i.invoice_id',
+  'i.client_id',
+  'i.invoice_number',
+  'i.status',
+  'i.currency_code',
+  'i.subtotal',
+  'i.tax',
+  db.raw('i.total_amount::text as total_amount'),
+  'i.credit_applied',
+  db.raw(`${PAYMENTS_SQL}::text as payments`),
   db.raw(`to_char(i.invoice_date at time zone 'UTC', 'YYYY-MM-DD') as invoice_date`),
   db.raw(`to_char(i.due_date at time zone 'UTC', 'YYYY-MM-DD') as due_date`),
   db.raw(`${SORT_KEY} as sort_key`),
@@ -75,8 +84,15 @@ export async function listInvoices(
 ): Promise<InvoiceRow[]> {
   const query = scopedInvoices(db, args);
   if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
-  if (args.before) query.andWhereRaw(`(i.invoice_date, i.invoice_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
-  return query.orderBy([{ column: 'i.invoice_date', order: 'desc' }, { column: 'i.invoice_id', order: 'desc' }]).limit(args.limit + 1).select<InvoiceRow[]>(columns(db));
+  if (args.before)
+    query.andWhereRaw(`(i.invoice_date, i.invoice_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+  return query
+    .orderBy([
+      { column: 'i.invoice_date', order: 'desc' },
+      { column: 'i.invoice_id', order: 'desc' },
+    ])
+    .limit(args.limit + 1)
+    .select<InvoiceRow[]>(columns(db));
 }
 
 export async function findInvoice(db: Db, args: { tenant: string; clientId: string; invoiceId: string }): Promise<InvoiceRow | null> {
@@ -90,26 +106,43 @@ export async function listInvoiceLines(db: Db, args: { tenant: string; clientId:
     .orderBy('c.created_at')
     .orderBy('c.item_id')
     .select<InvoiceLineRow[]>([
-      'c.description', db.raw('c.quantity::text as quantity'), db.raw('c.unit_price::text as unit_price'), db.raw('c.total_price::text as total_price'),
-      db.raw('c.net_amount::text as net_amount'), db.raw('c.tax_rate::text as tax_rate'),
+      'c.description',
+      db.raw('c.quantity::text as quantity'),
+      db.raw('c.unit_price::text as unit_price'),
+      db.raw('c.total_price::text as total_price'),
+      db.raw('c.net_amount::text as net_amount'),
+      db.raw('c.tax_rate::text as tax_rate'),
     ]);
 }
 
-export async function listInvoicePayments(db: Db, args: { tenant: string; clientId: string; invoiceId: string }): Promise<InvoicePaymentRow[]> {
+export async function listInvoicePayments(
+  db: Db,
+  args: { tenant: string; clientId: string; invoiceId: string },
+): Promise<InvoicePaymentRow[]> {
   return db('invoice_payments as p')
     .where('p.tenant', args.tenant)
     .whereIn('p.invoice_id', scopedInvoices(db, args).where('i.invoice_id', args.invoiceId).select('i.invoice_id'))
     .orderByRaw('p.payment_date asc nulls first, p.created_at, p.payment_id')
-    .select<InvoicePaymentRow[]>(['p.payment_id', db.raw('p.amount::text as amount'), 'p.payment_method', 'p.reference_number', 'p.payment_date']);
+    .select<InvoicePaymentRow[]>([
+      'p.payment_id',
+      db.raw('p.amount::text as amount'),
+      'p.payment_method',
+      'p.reference_number',
+      'p.payment_date',
+    ]);
 }
 
 /** Unpaid invoices, those past due, and what remains on them, per currency. */
-export async function invoiceCounts(db: Db, args: { tenant: string; clientId: string; today: string }): Promise<Array<{ currency_code: string; unpaid: number; overdue: number; outstanding: string }>> {
+export async function invoiceCounts(
+  db: Db,
+  args: { tenant: string; clientId: string; today: string },
+): Promise<Array<{ currency_code: string; unpaid: number; overdue: number; outstanding: string }>> {
   return scopedInvoices(db, args)
     .andWhereRaw(INVOICE_STATE_SQL.open)
     .groupBy('i.currency_code')
     .select([
-      'i.currency_code', db.raw('count(*)::int as unpaid'),
+      'i.currency_code',
+      db.raw('count(*)::int as unpaid'),
       db.raw("count(*) filter (where (i.due_date at time zone 'UTC')::date < ?::date)::int as overdue", [args.today]),
       db.raw(`coalesce(sum(greatest(i.total_amount - coalesce(i.credit_applied, 0) - ${PAYMENTS_SQL}, 0)), 0)::text as outstanding`),
     ]);

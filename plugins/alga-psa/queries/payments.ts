@@ -34,34 +34,69 @@ interface PayableInvoice {
 
 export async function recordInvoicePayment(
   trx: Db,
-  args: { tenant: string; clientId: string; invoiceId: string; amountCents: number; method: string; reference: string | null; paidAt: Date; notes: string },
+  args: {
+    tenant: string;
+    clientId: string;
+    invoiceId: string;
+    amountCents: number;
+    method: string;
+    reference: string | null;
+    paidAt: Date;
+    notes: string;
+  },
 ): Promise<RecordedPaymentRow | null> {
   const invoice = await trx('invoices')
     .where({ tenant: args.tenant, invoice_id: args.invoiceId, client_id: args.clientId })
     .whereIn('client_id', activeClientIds(trx, args.tenant))
     .andWhereRaw('coalesce(is_prepayment, false) = false')
     .forUpdate()
-    .first<PayableInvoice | undefined>(['invoice_id', 'client_id', 'status', trx.raw('total_amount::text as total_amount'), 'credit_applied', 'currency_code']);
+    .first<PayableInvoice | undefined>([
+      'invoice_id',
+      'client_id',
+      'status',
+      trx.raw('total_amount::text as total_amount'),
+      'credit_applied',
+      'currency_code',
+    ]);
   if (!invoice || !(PAYABLE_STATUSES as readonly string[]).includes(invoice.status)) return null;
-  const paidRow = await trx('invoice_payments').where({ tenant: args.tenant, invoice_id: invoice.invoice_id }).first<{ total: string }>(trx.raw('coalesce(sum(amount), 0)::text as total'));
+  const paidRow = await trx('invoice_payments')
+    .where({ tenant: args.tenant, invoice_id: invoice.invoice_id })
+    .first<{ total: string }>(trx.raw('coalesce(sum(amount), 0)::text as total'));
   const balance = cents(invoice.total_amount) - (invoice.credit_applied ?? 0) - cents(paidRow?.total);
   if (args.amountCents <= 0 || args.amountCents > balance) return null;
 
   const reference = args.reference?.slice(0, 255) ?? null;
   const [payment] = await trx('invoice_payments')
     .insert({
-      tenant: args.tenant, invoice_id: invoice.invoice_id, amount: args.amountCents, payment_method: args.method.slice(0, 100),
-      payment_date: args.paidAt, reference_number: reference, notes: args.notes,
+      tenant: args.tenant,
+      invoice_id: invoice.invoice_id,
+      amount: args.amountCents,
+      payment_method: args.method.slice(0, 100),
+      payment_date: args.paidAt,
+      reference_number: reference,
+      notes: args.notes,
     })
-    .returning<RecordedPaymentRow[]>(['payment_id', trx.raw('amount::text as amount') as unknown as string, 'payment_method', 'reference_number', 'payment_date']);
+    .returning<RecordedPaymentRow[]>([
+      'payment_id',
+      trx.raw('amount::text as amount') as unknown as string,
+      'payment_method',
+      'reference_number',
+      'payment_date',
+    ]);
   if (!payment) throw new Error('alga-psa: insert into invoice_payments returned no row');
   const status = args.amountCents === balance ? 'paid' : 'partially_applied';
   if (status !== invoice.status) {
     await trx('invoices').where({ tenant: args.tenant, invoice_id: invoice.invoice_id }).update({ status, updated_at: trx.fn.now() });
   }
   await trx('transactions').insert({
-    tenant: args.tenant, client_id: invoice.client_id, invoice_id: invoice.invoice_id, amount: args.amountCents, type: 'payment', status: 'completed',
-    description: `Payment received via ${args.method} - ${reference ?? ''}`.slice(0, 255), created_at: trx.fn.now(),
+    tenant: args.tenant,
+    client_id: invoice.client_id,
+    invoice_id: invoice.invoice_id,
+    amount: args.amountCents,
+    type: 'payment',
+    status: 'completed',
+    description: `Payment received via ${args.method} - ${reference ?? ''}`.slice(0, 255),
+    created_at: trx.fn.now(),
     metadata: { payment_provider: args.method, reference_number: reference, currency: invoice.currency_code },
     currency_code: invoice.currency_code,
   });

@@ -40,10 +40,24 @@ export interface QuoteLineRow {
 const SORT_KEY = `to_char(q.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
 
 const columns = (db: Db) => [
-  'q.quote_id', 'q.client_id', 'q.quote_number', 'q.title', 'q.description', 'q.status', 'q.currency_code',
-  db.raw('q.subtotal::text as subtotal'), db.raw('q.discount_total::text as discount_total'), db.raw('q.tax::text as tax'), db.raw('q.total_amount::text as total_amount'),
+  'q.quote_id',
+  'q.client_id',
+  'q.quote_number',
+  'q.title',
+  'q.description',
+  'q.status',
+  'q.currency_code',
+  db.raw('q.subtotal::text as subtotal'),
+  db.raw('q.discount_total::text as discount_total'),
+  db.raw('q.tax::text as tax'),
+  db.raw('q.total_amount::text as total_amount'),
   db.raw(`to_char(q.valid_until at time zone 'UTC', 'YYYY-MM-DD') as valid_until`),
-  'q.sent_at', 'q.accepted_at', 'q.rejected_at', 'q.client_notes', 'q.terms_and_conditions', db.raw(`${SORT_KEY} as sort_key`),
+  'q.sent_at',
+  'q.accepted_at',
+  'q.rejected_at',
+  'q.client_notes',
+  'q.terms_and_conditions',
+  db.raw(`${SORT_KEY} as sort_key`),
 ];
 
 const scopedQuotes = (db: Db, args: { tenant: string; clientId: string }) =>
@@ -58,8 +72,15 @@ export async function listQuotes(
 ): Promise<QuoteRow[]> {
   const query = scopedQuotes(db, args);
   if (args.statuses) query.whereIn('q.status', args.statuses);
-  if (args.before) query.andWhereRaw(`(q.created_at, q.quote_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
-  return query.orderBy([{ column: 'q.created_at', order: 'desc' }, { column: 'q.quote_id', order: 'desc' }]).limit(args.limit + 1).select<QuoteRow[]>(columns(db));
+  if (args.before)
+    query.andWhereRaw(`(q.created_at, q.quote_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+  return query
+    .orderBy([
+      { column: 'q.created_at', order: 'desc' },
+      { column: 'q.quote_id', order: 'desc' },
+    ])
+    .limit(args.limit + 1)
+    .select<QuoteRow[]>(columns(db));
 }
 
 export async function findQuote(db: Db, args: { tenant: string; clientId: string; quoteId: string }): Promise<QuoteRow | null> {
@@ -88,7 +109,13 @@ export async function listExpiringQuotes(db: Db, args: { tenant: string; from: s
     .andWhereRaw(`${VALID_UNTIL_DAY} between ?::date and ?::date`, [args.from, args.through])
     .orderBy('q.valid_until')
     .orderBy('q.quote_id')
-    .select<ExpiringQuoteRow[]>(['q.quote_id', 'q.client_id', 'q.quote_number', 'q.title', db.raw(`to_char(${VALID_UNTIL_DAY}, 'YYYY-MM-DD') as valid_until`)]);
+    .select<ExpiringQuoteRow[]>([
+      'q.quote_id',
+      'q.client_id',
+      'q.quote_number',
+      'q.title',
+      db.raw(`to_char(${VALID_UNTIL_DAY}, 'YYYY-MM-DD') as valid_until`),
+    ]);
 }
 
 /** Lines in Alga's order (display_order); optional items the client left unselected are not part of the total and are left out. */
@@ -99,11 +126,21 @@ export async function listQuoteLines(db: Db, args: { tenant: string; clientId: s
     .andWhereRaw('(not i.is_optional or i.is_selected)')
     .orderBy('i.display_order')
     .orderBy('i.created_at')
-    .select<QuoteLineRow[]>(['i.description', 'i.service_name', db.raw('i.quantity::text as quantity'), db.raw('i.unit_price::text as unit_price'), db.raw('i.total_price::text as total_price'), 'i.tax_rate']);
+    .select<QuoteLineRow[]>([
+      'i.description',
+      'i.service_name',
+      db.raw('i.quantity::text as quantity'),
+      db.raw('i.unit_price::text as unit_price'),
+      db.raw('i.total_price::text as total_price'),
+      'i.tax_rate',
+    ]);
 }
 
 export async function quoteCounts(db: Db, args: { tenant: string; clientId: string }): Promise<{ open: number; total: number }> {
-  const row = await scopedQuotes(db, args).first<{ open: number; total: number } | undefined>(db.raw("count(*) filter (where q.status = 'sent')::int as open"), db.raw('count(*)::int as total'));
+  const row = await scopedQuotes(db, args).first<{ open: number; total: number } | undefined>(
+    db.raw("count(*) filter (where q.status = 'sent')::int as open"),
+    db.raw('count(*)::int as total'),
+  );
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
 }
 

@@ -44,25 +44,37 @@ interface Scope {
 }
 
 function visible(db: Db, scope: Scope) {
-  return db('project_tasks as t')
-    .join('project_phases as ph', function joinPhase() {
-      this.on('ph.tenant', '=', 't.tenant').andOn('ph.phase_id', '=', 't.phase_id');
-    })
-    .join('projects as p', function joinProject() {
-      this.on('p.tenant', '=', 'ph.tenant').andOn('p.project_id', '=', 'ph.project_id');
-    })
-    .where({ 't.tenant': scope.tenant, 'p.client_id': scope.clientId })
-    .andWhereRaw('coalesce(p.is_inactive, false) = false')
-    .andWhereRaw("coalesce((p.client_portal_config ->> 'show_tasks')::boolean, false)")
-    .whereIn('p.client_id', activeClientIds(db, scope.tenant))
-    // The contact must be one of this client's: another client's contact id sees nothing here.
-    .whereExists(activeContacts(db, scope.tenant).where({ 'c.contact_name_id': scope.contactId, 'c.client_id': scope.clientId }).select(db.raw('1')))
-    .andWhereRaw(`not ${OTHERS_LOGIN}`, [scope.contactId]);
+  return (
+    db('project_tasks as t')
+      .join('project_phases as ph', function joinPhase() {
+        this.on('ph.tenant', '=', 't.tenant').andOn('ph.phase_id', '=', 't.phase_id');
+      })
+      .join('projects as p', function joinProject() {
+        this.on('p.tenant', '=', 'ph.tenant').andOn('p.project_id', '=', 'ph.project_id');
+      })
+      .where({ 't.tenant': scope.tenant, 'p.client_id': scope.clientId })
+      .andWhereRaw('coalesce(p.is_inactive, false) = false')
+      .andWhereRaw("coalesce((p.client_portal_config ->> 'show_tasks')::boolean, false)")
+      .whereIn('p.client_id', activeClientIds(db, scope.tenant))
+      // The contact must be one of this client's: another client's contact id sees nothing here.
+      .whereExists(
+        activeContacts(db, scope.tenant).where({ 'c.contact_name_id': scope.contactId, 'c.client_id': scope.clientId }).select(db.raw('1')),
+      )
+      .andWhereRaw(`not ${OTHERS_LOGIN}`, [scope.contactId])
+  );
 }
 
 const columns = (db: Db, contactId: string) => [
-  't.task_id', 't.task_name', 't.description', db.raw(`to_char(t.due_date at time zone 'UTC', 'YYYY-MM-DD') as due`), db.raw(`${DONE_SQL} as done`), 't.updated_at',
-  db.raw(`${OWN_LOGIN} as assigned`, [contactId]), 'p.project_id', 'p.project_number', 'p.project_name',
+  't.task_id',
+  't.task_name',
+  't.description',
+  db.raw(`to_char(t.due_date at time zone 'UTC', 'YYYY-MM-DD') as due`),
+  db.raw(`${DONE_SQL} as done`),
+  't.updated_at',
+  db.raw(`${OWN_LOGIN} as assigned`, [contactId]),
+  'p.project_id',
+  'p.project_number',
+  'p.project_name',
 ];
 
 const OPEN_KEY = `coalesce((t.due_date at time zone 'UTC')::date, date '9999-12-31')`;
@@ -75,11 +87,15 @@ export async function listOpenTasks(db: Db, args: Scope & { after?: { due: strin
 
 export async function listDoneTasks(db: Db, args: Scope & { after?: { at: string; id: string }; limit: number }): Promise<TaskRow[]> {
   const query = visible(db, args).andWhereRaw(DONE_SQL);
-  if (args.after) query.andWhereRaw(`(t.updated_at, t.task_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.after.at, args.after.id]);
+  if (args.after)
+    query.andWhereRaw(`(t.updated_at, t.task_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.after.at, args.after.id]);
   return query
     .orderByRaw('t.updated_at desc, t.task_id desc')
     .limit(args.limit)
-    .select<TaskRow[]>([...columns(db, args.contactId), db.raw(`to_char(t.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as done_key`)]);
+    .select<TaskRow[]>([
+      ...columns(db, args.contactId),
+      db.raw(`to_char(t.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as done_key`),
+    ]);
 }
 
 export async function findTask(db: Db, args: Scope & { taskId: string }): Promise<TaskRow | null> {
@@ -99,7 +115,13 @@ export async function openTaskCount(db: Db, args: Scope): Promise<number> {
  * or the project has no such column.
  */
 export async function setTaskDone(db: Db, args: Scope & { taskId: string; done: boolean }): Promise<boolean> {
-  const task = await visible(db, args).where('t.task_id', args.taskId).first<{ done: boolean; project_id: string; phase_id: string } | undefined>([db.raw(`${DONE_SQL} as done`), 'p.project_id', 't.phase_id']);
+  const task = await visible(db, args)
+    .where('t.task_id', args.taskId)
+    .first<{ done: boolean; project_id: string; phase_id: string } | undefined>([
+      db.raw(`${DONE_SQL} as done`),
+      'p.project_id',
+      't.phase_id',
+    ]);
   if (!task) return false;
   if (task.done === args.done) return true;
   const target = await db('project_status_mappings as m')
@@ -114,6 +136,8 @@ export async function setTaskDone(db: Db, args: Scope & { taskId: string; done: 
     .orderByRaw('(m.phase_id is null) asc, m.display_order asc')
     .first<{ project_status_mapping_id: string } | undefined>('m.project_status_mapping_id');
   if (!target) return false;
-  await db('project_tasks').where({ tenant: args.tenant, task_id: args.taskId }).update({ project_status_mapping_id: target.project_status_mapping_id, updated_at: db.fn.now() });
+  await db('project_tasks')
+    .where({ tenant: args.tenant, task_id: args.taskId })
+    .update({ project_status_mapping_id: target.project_status_mapping_id, updated_at: db.fn.now() });
   return true;
 }

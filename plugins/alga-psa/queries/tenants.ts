@@ -14,7 +14,8 @@ function tenants(db: Db) {
   return db('tenants as t')
     .leftJoin('tenant_settings as s', 's.tenant', 't.tenant')
     .select<TenantRow[]>([
-      't.tenant', 't.client_name',
+      't.tenant',
+      't.client_name',
       db.raw("s.settings #>> '{branding,logoUrl}' as logo_url"),
       db.raw("s.settings #>> '{branding,primaryColor}' as primary_color"),
     ]);

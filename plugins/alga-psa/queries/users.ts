@@ -76,7 +76,9 @@ export async function findClientLoginsByEmail(db: Db, tenant: string, email: str
 }
 
 export async function updateClientPassword(db: Db, args: { tenant: string; userId: string; hash: string }): Promise<void> {
-  await db('users').where({ tenant: args.tenant, user_id: args.userId, user_type: 'client' }).update({ hashed_password: args.hash, updated_at: db.fn.now() });
+  await db('users')
+    .where({ tenant: args.tenant, user_id: args.userId, user_type: 'client' })
+    .update({ hashed_password: args.hash, updated_at: db.fn.now() });
 }
 
 /** True when any user of the tenant already has this username (Alga keeps usernames unique per tenant). */
@@ -93,17 +95,40 @@ export async function usernameTaken(db: Db, tenant: string, username: string): P
  */
 export async function createClientLogin(
   db: Db,
-  args: { tenant: string; contactId: string; email: string; firstName: string | null; lastName: string | null; hash: string; clientAdmin: boolean },
+  args: {
+    tenant: string;
+    contactId: string;
+    email: string;
+    firstName: string | null;
+    lastName: string | null;
+    hash: string;
+    clientAdmin: boolean;
+  },
 ): Promise<string> {
   const email = args.email.toLowerCase();
   const [created] = await db('users')
     .insert({
-      tenant: args.tenant, user_id: db.raw('gen_random_uuid()'), username: email, email, first_name: args.firstName, last_name: args.lastName,
-      phone: null, timezone: null, hashed_password: args.hash, user_type: 'client', contact_id: args.contactId, is_inactive: false,
-      two_factor_enabled: false, is_google_user: false, created_at: db.fn.now(), updated_at: db.fn.now(),
+      tenant: args.tenant,
+      user_id: db.raw('gen_random_uuid()'),
+      username: email,
+      email,
+      first_name: args.firstName,
+      last_name: args.lastName,
+      phone: null,
+      timezone: null,
+      hashed_password: args.hash,
+      user_type: 'client',
+      contact_id: args.contactId,
+      is_inactive: false,
+      two_factor_enabled: false,
+      is_google_user: false,
+      created_at: db.fn.now(),
+      updated_at: db.fn.now(),
     })
     .returning<Array<{ user_id: string }>>('user_id');
-  const role = await db('roles').where({ tenant: args.tenant, client: true, role_name: args.clientAdmin ? 'Admin' : 'User' }).first<{ role_id: string } | undefined>('role_id');
+  const role = await db('roles')
+    .where({ tenant: args.tenant, client: true, role_name: args.clientAdmin ? 'Admin' : 'User' })
+    .first<{ role_id: string } | undefined>('role_id');
   if (role) await db('user_roles').insert({ tenant: args.tenant, user_id: created!.user_id, role_id: role.role_id });
   return created!.user_id;
 }

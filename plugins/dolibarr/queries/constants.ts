@@ -3,7 +3,11 @@
 import type { Db } from './db.ts';
 
 async function constant(db: Db, entity: number, name: string): Promise<string | null> {
-  const row = await db('llx_const').where('name', name).whereIn('entity', [0, entity]).orderBy('entity', 'desc').first<{ value: string } | undefined>('value');
+  const row = await db('llx_const')
+    .where('name', name)
+    .whereIn('entity', [0, entity])
+    .orderBy('entity', 'desc')
+    .first<{ value: string } | undefined>('value');
   return row?.value ?? null;
 }
 

@@ -17,7 +17,16 @@ export interface ContactRow {
   phone: string | null;
 }
 
-const CONTACT_COLUMNS = ['p.rowid', 'p.entity', 'p.fk_soc', 's.nom as company_name', 'p.firstname', 'p.lastname', 'p.email', 'p.phone'] as const;
+const CONTACT_COLUMNS = [
+  'p.rowid',
+  'p.entity',
+  'p.fk_soc',
+  's.nom as company_name',
+  'p.firstname',
+  'p.lastname',
+  'p.email',
+  'p.phone',
+] as const;
 
 /** Enabled contacts with an email, of the entity's client companies. */
 function scopedContacts(db: Db, entity: number) {
@@ -44,7 +53,10 @@ export async function findContact(db: Db, args: { entity: number; contactId: num
 
 /** Stored emails are compared trimmed and case-folded: Dolibarr's users type them by hand. */
 export async function findContactsByEmail(db: Db, args: { entity: number; email: string }): Promise<ContactRow[]> {
-  return scopedContacts(db, args.entity).whereRaw('lower(trim(p.email)) = lower(?)', [args.email]).orderBy('p.rowid').select<ContactRow[]>(CONTACT_COLUMNS);
+  return scopedContacts(db, args.entity)
+    .whereRaw('lower(trim(p.email)) = lower(?)', [args.email])
+    .orderBy('p.rowid')
+    .select<ContactRow[]>(CONTACT_COLUMNS);
 }
 
 /**

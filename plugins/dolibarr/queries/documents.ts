@@ -25,37 +25,54 @@ export type SharedObjectType = 'propal' | 'facture';
 /** One client's shared files, as a query to narrow further. */
 function sharedFiles(db: Db, args: { entity: number; companyId: number }) {
   const { entity, companyId } = args;
-  return db('llx_ecm_files as e')
-    .leftJoin('llx_propal as p', function joinPropal() {
-      this.on('p.rowid', '=', 'e.src_object_id').andOnVal('e.src_object_type', '=', 'propal').andOn('p.entity', '=', 'e.entity');
-    })
-    .leftJoin('llx_facture as f', function joinFacture() {
-      this.on('f.rowid', '=', 'e.src_object_id').andOnVal('e.src_object_type', '=', 'facture').andOn('f.entity', '=', 'e.entity');
-    })
-    .leftJoin('llx_user as u', 'u.rowid', 'e.fk_user_c')
-    .where('e.entity', entity)
-    // Only a client company's (customer or prospect in activity): a closed third party has no portal.
-    .whereExists(clientCompanyIds(db, entity).where('rowid', companyId))
-    .whereNotNull('e.share')
-    .andWhereRaw("e.share <> ''")
-    .andWhere(function ownedByClient() {
-      this.where({ 'e.src_object_type': 'societe', 'e.src_object_id': companyId })
-        .orWhere(function proposals() {
-          this.where({ 'p.fk_soc': companyId }).whereNot('p.fk_statut', PROPAL_DRAFT);
-        })
-        .orWhere(function invoices() {
-          this.where({ 'f.fk_soc': companyId }).whereNot('f.fk_statut', INVOICE_DRAFT);
-        });
-    });
+  return (
+    db('llx_ecm_files as e')
+      .leftJoin('llx_propal as p', function joinPropal() {
+        this.on('p.rowid', '=', 'e.src_object_id').andOnVal('e.src_object_type', '=', 'propal').andOn('p.entity', '=', 'e.entity');
+      })
+      .leftJoin('llx_facture as f', function joinFacture() {
+        this.on('f.rowid', '=', 'e.src_object_id').andOnVal('e.src_object_type', '=', 'facture').andOn('f.entity', '=', 'e.entity');
+      })
+      .leftJoin('llx_user as u', 'u.rowid', 'e.fk_user_c')
+      .where('e.entity', entity)
+      // Only a client company's (customer or prospect in activity): a closed third party has no portal.
+      .whereExists(clientCompanyIds(db, entity).where('rowid', companyId))
+      .whereNotNull('e.share')
+      .andWhereRaw("e.share <> ''")
+      .andWhere(function ownedByClient() {
+        this.where({ 'e.src_object_type': 'societe', 'e.src_object_id': companyId })
+          .orWhere(function proposals() {
+            this.where({ 'p.fk_soc': companyId }).whereNot('p.fk_statut', PROPAL_DRAFT);
+          })
+          .orWhere(function invoices() {
+            this.where({ 'f.fk_soc': companyId }).whereNot('f.fk_statut', INVOICE_DRAFT);
+          });
+      })
+  );
 }
 
-const COLUMNS = ['e.rowid', 'e.filepath', 'e.filename', 'e.date_c', 'e.src_object_type', 'e.src_object_id', 'u.firstname as user_firstname', 'u.lastname as user_lastname'];
+const COLUMNS = [
+  'e.rowid',
+  'e.filepath',
+  'e.filename',
+  'e.date_c',
+  'e.src_object_type',
+  'e.src_object_id',
+  'u.firstname as user_firstname',
+  'u.lastname as user_lastname',
+];
 // date_c may be null on imported rows; the epoch stands in so the keyset stays total.
 const KEY = "coalesce(e.date_c, timestamp '1970-01-01')";
 
 export async function listSharedFiles(
   db: Db,
-  args: { entity: number; companyId: number; record?: { type: SharedObjectType; id: number }; after?: { date: string; rowid: number }; limit: number },
+  args: {
+    entity: number;
+    companyId: number;
+    record?: { type: SharedObjectType; id: number };
+    after?: { date: string; rowid: number };
+    limit: number;
+  },
 ): Promise<SharedFileRow[]> {
   const query = sharedFiles(db, args);
   if (args.record) query.where({ 'e.src_object_type': args.record.type, 'e.src_object_id': args.record.id });
@@ -63,11 +80,17 @@ export async function listSharedFiles(
   return query
     .orderByRaw(`${KEY} desc, e.rowid desc`)
     .limit(args.limit)
-    .select<SharedFileRow[]>([...COLUMNS, db.raw('coalesce(p.ref, f.ref) as record_ref'), db.raw(`to_char(${KEY}, 'YYYY-MM-DD"T"HH24:MI:SS.US') as date_key`)]);
+    .select<SharedFileRow[]>([
+      ...COLUMNS,
+      db.raw('coalesce(p.ref, f.ref) as record_ref'),
+      db.raw(`to_char(${KEY}, 'YYYY-MM-DD"T"HH24:MI:SS.US') as date_key`),
+    ]);
 }
 
 export async function findSharedFile(db: Db, args: { entity: number; companyId: number; rowid: number }): Promise<SharedFileRow | null> {
-  const row = await sharedFiles(db, args).where('e.rowid', args.rowid).first<SharedFileRow | undefined>([...COLUMNS, db.raw('coalesce(p.ref, f.ref) as record_ref')]);
+  const row = await sharedFiles(db, args)
+    .where('e.rowid', args.rowid)
+    .first<SharedFileRow | undefined>([...COLUMNS, db.raw('coalesce(p.ref, f.ref) as record_ref')]);
   return row ?? null;
 }
 

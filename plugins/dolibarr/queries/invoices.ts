@@ -62,7 +62,11 @@ const INVOICE_DATE_KEY = "coalesce(f.datef, date '0001-01-01')";
 
 function columns(db: Db) {
   return [
-    'f.rowid', 'f.fk_soc', 'f.ref', 'f.fk_statut', 'f.paye',
+    'f.rowid',
+    'f.fk_soc',
+    'f.ref',
+    'f.fk_statut',
+    'f.paye',
     db.raw("to_char(f.datef, 'YYYY-MM-DD') as datef"),
     db.raw("to_char(f.date_lim_reglement, 'YYYY-MM-DD') as date_lim_reglement"),
     db.raw('coalesce(f.total_ht, 0)::text as total_ht'),
@@ -89,7 +93,10 @@ export async function listInvoices(
   const query = scopedInvoices(db, args);
   if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
   if (args.before) query.andWhereRaw(`(${INVOICE_DATE_KEY}, f.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
-  return query.orderByRaw(`${INVOICE_DATE_KEY} desc, f.rowid desc`).limit(args.limit + 1).select<InvoiceRow[]>(columns(db));
+  return query
+    .orderByRaw(`${INVOICE_DATE_KEY} desc, f.rowid desc`)
+    .limit(args.limit + 1)
+    .select<InvoiceRow[]>(columns(db));
 }
 
 export async function findInvoice(db: Db, args: { entity: number; companyId: number; invoiceId: number }): Promise<InvoiceRow | null> {
@@ -103,7 +110,9 @@ export async function listInvoiceLines(db: Db, args: { entity: number; companyId
     .orderBy('d.rang')
     .orderBy('d.rowid')
     .select<LineRow[]>([
-      'd.label', 'd.description', 'd.qty',
+      'd.label',
+      'd.description',
+      'd.qty',
       db.raw('coalesce(d.subprice, 0)::text as subprice'),
       db.raw('d.tva_tx::text as tva_tx'),
       db.raw('coalesce(d.total_ht, 0)::text as total_ht'),
@@ -115,19 +124,35 @@ export async function listInvoiceLines(db: Db, args: { entity: number; companyId
  * notes and deposits used on it (a discount row made from a credit note, type 2, or a deposit
  * invoice, type 3, of the same company, linked to this invoice), oldest first.
  */
-export async function listInvoicePayments(db: Db, args: { entity: number; companyId: number; invoiceId: number }): Promise<InvoicePaymentRow[]> {
+export async function listInvoicePayments(
+  db: Db,
+  args: { entity: number; companyId: number; invoiceId: number },
+): Promise<InvoicePaymentRow[]> {
   const invoice = scopedInvoices(db, args).where('f.rowid', args.invoiceId).select('f.rowid');
   const payments = db('llx_paiement_facture as pf')
     .join('llx_paiement as pa', 'pa.rowid', 'pf.fk_paiement')
     .leftJoin('llx_c_paiement as m', 'm.id', 'pa.fk_paiement')
     .whereIn('pf.fk_facture', invoice)
-    .select([db.raw('pa.rowid::text as id'), db.raw('coalesce(pf.amount, 0)::text as amount'), 'pa.datep', 'pa.num_paiement', 'm.code as mode', db.raw('0 as kind'), 'pf.rowid as seq']);
+    .select([
+      db.raw('pa.rowid::text as id'),
+      db.raw('coalesce(pf.amount, 0)::text as amount'),
+      'pa.datep',
+      'pa.num_paiement',
+      'm.code as mode',
+      db.raw('0 as kind'),
+      'pf.rowid as seq',
+    ]);
   const credits = db('llx_societe_remise_except as rc')
     .leftJoin('llx_facture as src', 'src.rowid', 'rc.fk_facture_source')
     .whereIn('rc.fk_facture', invoice)
     .select([
-      db.raw("'discount-' || rc.rowid as id"), db.raw('coalesce(rc.amount_ttc, 0)::text as amount'), 'rc.datec as datep', 'src.ref as num_paiement',
-      db.raw("case when src.type = 3 then 'DEPOSIT' else 'CREDIT_NOTE' end as mode"), db.raw('1 as kind'), 'rc.rowid as seq',
+      db.raw("'discount-' || rc.rowid as id"),
+      db.raw('coalesce(rc.amount_ttc, 0)::text as amount'),
+      'rc.datec as datep',
+      'src.ref as num_paiement',
+      db.raw("case when src.type = 3 then 'DEPOSIT' else 'CREDIT_NOTE' end as mode"),
+      db.raw('1 as kind'),
+      'rc.rowid as seq',
     ]);
   const rows = await db
     .select<Array<InvoicePaymentRow & { kind: number; seq: number }>>('*')

@@ -56,14 +56,27 @@ async function nextPaymentRef(trx: Db, entity: number, paidAt: Date): Promise<st
   const row = await trx('llx_paiement')
     .where('entity', entity)
     .andWhereRaw("ref like 'PAY____-%'")
-    .first<{ max: number | null }>(trx.raw("max(case when substring(ref from 9) ~ '^[0-9]+$' then substring(ref from 9)::bigint end) as max"));
+    .first<{ max: number | null }>(
+      trx.raw("max(case when substring(ref from 9) ~ '^[0-9]+$' then substring(ref from 9)::bigint end) as max"),
+    );
   const next = Number(row?.max ?? 0) + 1;
   return `PAY${yymm(paidAt)}-${next >= 9999 ? String(next) : String(next).padStart(4, '0')}`;
 }
 
 export async function recordInvoicePayment(
   trx: Db,
-  args: { entity: number; companyId: number; invoiceId: number; amountCents: number; method: string; reference: string | null; paidAt: Date; userId: number | null; note: string; currency: string },
+  args: {
+    entity: number;
+    companyId: number;
+    invoiceId: number;
+    amountCents: number;
+    method: string;
+    reference: string | null;
+    paidAt: Date;
+    userId: number | null;
+    note: string;
+    currency: string;
+  },
 ): Promise<RecordedPaymentRow | null> {
   const invoice = await trx('llx_facture')
     .where({ rowid: args.invoiceId, entity: args.entity, fk_soc: args.companyId })
@@ -71,7 +84,12 @@ export async function recordInvoicePayment(
     .whereIn('fk_soc', clientCompanyIds(trx, args.entity))
     .forUpdate()
     .first<PayableInvoice | undefined>([
-      'rowid', 'fk_statut', 'paye', trx.raw('coalesce(total_ttc, 0)::text as total_ttc'), 'multicurrency_code', trx.raw('multicurrency_tx::text as multicurrency_tx'),
+      'rowid',
+      'fk_statut',
+      'paye',
+      trx.raw('coalesce(total_ttc, 0)::text as total_ttc'),
+      'multicurrency_code',
+      trx.raw('multicurrency_tx::text as multicurrency_tx'),
     ]);
   if (!invoice || invoice.fk_statut !== INVOICE_VALIDATED || invoice.paye !== 0) return null;
   // What remains to pay, as Paiement::create computes it: total minus payments, credit notes and
@@ -86,7 +104,11 @@ export async function recordInvoicePayment(
   if (args.amountCents <= 0 || args.amountCents > remaining) return null;
 
   const code = MODE_CODES[args.method] ?? DEFAULT_MODE_CODE;
-  const mode = await trx('llx_c_paiement').where({ code, active: 1 }).whereIn('entity', [0, args.entity]).orderBy('entity', 'desc').first<{ id: number } | undefined>('id');
+  const mode = await trx('llx_c_paiement')
+    .where({ code, active: 1 })
+    .whereIn('entity', [0, args.entity])
+    .orderBy('entity', 'desc')
+    .first<{ id: number } | undefined>('id');
   if (!mode) throw new Error(`dolibarr: llx_c_paiement has no active payment mode ${code}`);
 
   const rate = invoice.multicurrency_tx ?? '1';
@@ -112,7 +134,11 @@ export async function recordInvoicePayment(
       pos_change: 0,
     })
     .returning<Array<{ rowid: number; ref: string; amount: string; num_paiement: string | null; datep: Date }>>([
-      'rowid', 'ref', trx.raw('amount::text as amount') as unknown as string, 'num_paiement', 'datep',
+      'rowid',
+      'ref',
+      trx.raw('amount::text as amount') as unknown as string,
+      'num_paiement',
+      'datep',
     ]);
   if (!payment) throw new Error('dolibarr: insert into llx_paiement returned no row');
   await trx('llx_paiement_facture').insert({

@@ -41,9 +41,15 @@ const PROPOSAL_DATE_KEY = "coalesce(p.datep, date '0001-01-01')";
 
 function columns(db: Db) {
   return [
-    'p.rowid', 'p.fk_soc', 'p.ref', 'p.ref_client', 'p.fk_statut',
+    'p.rowid',
+    'p.fk_soc',
+    'p.ref',
+    'p.ref_client',
+    'p.fk_statut',
     db.raw("to_char(p.fin_validite, 'YYYY-MM-DD') as fin_validite"),
-    'p.date_valid', 'p.date_signature', 'p.date_cloture',
+    'p.date_valid',
+    'p.date_signature',
+    'p.date_cloture',
     db.raw('coalesce(p.total_ht, 0)::text as total_ht'),
     db.raw('coalesce(p.total_tva, 0)::text as total_tva'),
     db.raw('coalesce(p.total_ttc, 0)::text as total_ttc'),
@@ -66,7 +72,10 @@ export async function listProposals(
   const query = scoped(db, args);
   if (args.statuses) query.whereIn('p.fk_statut', args.statuses);
   if (args.before) query.andWhereRaw(`(${PROPOSAL_DATE_KEY}, p.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
-  return query.orderByRaw(`${PROPOSAL_DATE_KEY} desc, p.rowid desc`).limit(args.limit + 1).select<ProposalRow[]>(columns(db));
+  return query
+    .orderByRaw(`${PROPOSAL_DATE_KEY} desc, p.rowid desc`)
+    .limit(args.limit + 1)
+    .select<ProposalRow[]>(columns(db));
 }
 
 export async function findProposal(db: Db, args: { entity: number; companyId: number; proposalId: number }): Promise<ProposalRow | null> {
@@ -87,7 +96,10 @@ export interface ExpiringProposalRow {
  * a datetime Dolibarr sets to a day) falls on a day from `from` through `through`: the reminder
  * emails read them in one query. Scoped by entity and to client companies, as the list is.
  */
-export async function listExpiringProposals(db: Db, args: { entity: number; from: string; through: string }): Promise<ExpiringProposalRow[]> {
+export async function listExpiringProposals(
+  db: Db,
+  args: { entity: number; from: string; through: string },
+): Promise<ExpiringProposalRow[]> {
   return db('llx_propal as p')
     .where({ 'p.entity': args.entity, 'p.fk_statut': PROPAL_VALIDATED })
     .whereIn('p.fk_soc', clientCompanyIds(db, args.entity))
@@ -95,7 +107,13 @@ export async function listExpiringProposals(db: Db, args: { entity: number; from
     .andWhereRaw("p.fin_validite < ?::date + interval '1 day'", [args.through])
     .orderBy('p.fin_validite')
     .orderBy('p.rowid')
-    .select<ExpiringProposalRow[]>(['p.rowid', 'p.fk_soc', 'p.ref', 'p.ref_client', db.raw("to_char(p.fin_validite, 'YYYY-MM-DD') as fin_validite")]);
+    .select<ExpiringProposalRow[]>([
+      'p.rowid',
+      'p.fk_soc',
+      'p.ref',
+      'p.ref_client',
+      db.raw("to_char(p.fin_validite, 'YYYY-MM-DD') as fin_validite"),
+    ]);
 }
 
 /** Lines in Dolibarr's own order (rang). Title and subtotal lines (special_code 104777/104778 etc.) carry no money and are kept as text. */
@@ -105,7 +123,9 @@ export async function listProposalLines(db: Db, args: { entity: number; companyI
     .orderBy('d.rang')
     .orderBy('d.rowid')
     .select<LineRow[]>([
-      'd.label', 'd.description', 'd.qty',
+      'd.label',
+      'd.description',
+      'd.qty',
       db.raw('coalesce(d.subprice, 0)::text as subprice'),
       db.raw('d.tva_tx::text as tva_tx'),
       db.raw('coalesce(d.total_ht, 0)::text as total_ht'),

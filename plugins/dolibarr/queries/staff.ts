@@ -20,7 +20,9 @@ export async function listStaff(db: Db, args: { entity: number; adminsOnly?: boo
     .whereNotNull('email')
     .andWhereRaw("trim(email) <> ''");
   if (args.adminsOnly) query.where('admin', 1);
-  return query.orderBy('rowid').select<StaffRow[]>(['rowid', 'firstname', 'lastname', 'login', 'email', db.raw('coalesce(admin, 0)::int as admin')]);
+  return query
+    .orderBy('rowid')
+    .select<StaffRow[]>(['rowid', 'firstname', 'lastname', 'login', 'email', db.raw('coalesce(admin, 0)::int as admin')]);
 }
 
 /** A staff account with its PHP password hash, for the standalone server's sign-in only. */
@@ -30,7 +32,12 @@ export interface StaffCredentialRow extends StaffRow {
 
 /** Enabled internal users of the entity (or superadmins) with an email: the same rule as listStaff. */
 function activeStaff(db: Db, entity: number) {
-  return db('llx_user').whereIn('entity', [0, entity]).where('statut', 1).whereNull('fk_soc').whereNotNull('email').andWhereRaw("trim(email) <> ''");
+  return db('llx_user')
+    .whereIn('entity', [0, entity])
+    .where('statut', 1)
+    .whereNull('fk_soc')
+    .whereNotNull('email')
+    .andWhereRaw("trim(email) <> ''");
 }
 
 /**
@@ -43,7 +50,15 @@ export async function findStaffForSignIn(db: Db, args: { entity: number; login: 
     .where((where) => where.where('login', args.login).orWhereRaw('lower(trim(email)) = lower(?)', [args.login]))
     .orderByRaw('(login = ?) desc, rowid', [args.login])
     .limit(5)
-    .select<StaffCredentialRow[]>(['rowid', 'firstname', 'lastname', 'login', 'email', 'pass_crypted', db.raw('coalesce(admin, 0)::int as admin')]);
+    .select<StaffCredentialRow[]>([
+      'rowid',
+      'firstname',
+      'lastname',
+      'login',
+      'email',
+      'pass_crypted',
+      db.raw('coalesce(admin, 0)::int as admin'),
+    ]);
 }
 
 /** One staff account by rowid, only while it is still staff (enabled, internal, with an email). */

@@ -8,12 +8,18 @@ export async function proposalCounts(db: Db, args: { entity: number; companyId: 
   const row = await db('llx_propal')
     .where({ entity: args.entity, fk_soc: args.companyId })
     .whereNot('fk_statut', PROPAL_DRAFT)
-    .first<{ open: number; total: number } | undefined>(db.raw('count(*) filter (where fk_statut = ?)::int as open', [PROPAL_VALIDATED]), db.raw('count(*)::int as total'));
+    .first<{ open: number; total: number } | undefined>(
+      db.raw('count(*) filter (where fk_statut = ?)::int as open', [PROPAL_VALIDATED]),
+      db.raw('count(*)::int as total'),
+    );
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
 }
 
 /** Unpaid invoices, those past their due date (date_lim_reglement), and what remains on them as decimal text. */
-export async function invoiceCounts(db: Db, args: { entity: number; companyId: number; today: string }): Promise<{ unpaid: number; overdue: number; outstanding: string }> {
+export async function invoiceCounts(
+  db: Db,
+  args: { entity: number; companyId: number; today: string },
+): Promise<{ unpaid: number; overdue: number; outstanding: string }> {
   const result = await db.raw(
     `select count(*)::int as unpaid,
             count(*) filter (where f.date_lim_reglement < ?::date)::int as overdue,

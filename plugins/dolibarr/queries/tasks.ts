@@ -42,23 +42,36 @@ const EXTERNAL_ASSIGNEES = `select 1 from llx_element_contact ec
    where ec.element_id = t.rowid and tc.element = 'project_task' and tc.source = 'external'`;
 
 function visible(db: Db, scope: Scope) {
-  return db('llx_projet_task as t')
-    .join('llx_projet as j', function joinProject() {
-      this.on('j.rowid', '=', 't.fk_projet').andOn('j.entity', '=', 't.entity');
-    })
-    .where({ 't.entity': scope.entity, 'j.fk_soc': scope.companyId })
-    .whereIn('t.fk_statut', SHOWN_STATUSES)
-    .whereIn('j.fk_statut', PROJECT_SHOWN_STATUSES)
-    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId))
-    // The contact must be one of this company's: another company's contact id sees nothing here.
-    .whereExists(db('llx_socpeople as c').select(db.raw('1')).where({ 'c.rowid': scope.contactId, 'c.fk_soc': scope.companyId, 'c.entity': scope.entity }))
-    .andWhereRaw(`(exists (${EXTERNAL_ASSIGNEES} and ec.fk_socpeople = ?) or not exists (${EXTERNAL_ASSIGNEES}))`, [scope.contactId]);
+  return (
+    db('llx_projet_task as t')
+      .join('llx_projet as j', function joinProject() {
+        this.on('j.rowid', '=', 't.fk_projet').andOn('j.entity', '=', 't.entity');
+      })
+      .where({ 't.entity': scope.entity, 'j.fk_soc': scope.companyId })
+      .whereIn('t.fk_statut', SHOWN_STATUSES)
+      .whereIn('j.fk_statut', PROJECT_SHOWN_STATUSES)
+      .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId))
+      // The contact must be one of this company's: another company's contact id sees nothing here.
+      .whereExists(
+        db('llx_socpeople as c')
+          .select(db.raw('1'))
+          .where({ 'c.rowid': scope.contactId, 'c.fk_soc': scope.companyId, 'c.entity': scope.entity }),
+      )
+      .andWhereRaw(`(exists (${EXTERNAL_ASSIGNEES} and ec.fk_socpeople = ?) or not exists (${EXTERNAL_ASSIGNEES}))`, [scope.contactId])
+  );
 }
 
 const columns = (db: Db, contactId: number) => [
-  't.rowid', 't.label', 't.description', db.raw("to_char(t.datee, 'YYYY-MM-DD') as due"), db.raw(`${DONE_SQL} as done`), 't.tms',
+  't.rowid',
+  't.label',
+  't.description',
+  db.raw("to_char(t.datee, 'YYYY-MM-DD') as due"),
+  db.raw(`${DONE_SQL} as done`),
+  't.tms',
   db.raw(`exists (${EXTERNAL_ASSIGNEES} and ec.fk_socpeople = ?) as assigned`, [contactId]),
-  't.fk_projet', 'j.ref as project_ref', 'j.title as project_title',
+  't.fk_projet',
+  'j.ref as project_ref',
+  'j.title as project_title',
 ];
 
 const OPEN_KEY = "coalesce(t.datee::date, date '9999-12-31')";

@@ -2,7 +2,7 @@
 // adapter's claims first and create only the portal's tables).
 import { hostProvides, verifyHostClaims } from '../../../src/index.ts';
 import { migratePortal } from '../../../migrations/index.ts';
-import { createReferenceCrmAdapter } from '../adapter.ts';
+import { createReferenceCrmAdapter } from '../binding/adapter.ts';
 import { migrateReferenceCrm } from '../migrations/index.ts';
 import { runCli } from './database.ts';
 

@@ -6,7 +6,8 @@ import { seedPortalDemo } from '../seed-portal-demo.ts';
 import { runCli } from './database.ts';
 
 await runCli(async (db) => {
-  if (process.env.NODE_ENV === 'production') throw new Error('npm run seed is for development: the demo accounts have published passwords. In production use npm run staff:create.');
+  if (process.env.NODE_ENV === 'production')
+    throw new Error('npm run seed is for development: the demo accounts have published passwords. In production use npm run staff:create.');
   const logins = await seedReferenceCrm(db);
   const clients = await seedPortalDemo(db, logins.clients);
   return `${formatDemoLogins(logins)}\nClient portal password for those contacts: ${clients[0]?.password ?? '(none)'}`;

@@ -157,8 +157,20 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   for (const table of [
-    'crm_sessions', 'documents', 'tasks', 'payments', 'invoice_items', 'invoices', 'quotation_items', 'quotations',
-    'proposal_items', 'proposals', 'contacts', 'clients', 'staff_users', 'workspaces',
+    'crm_sessions',
+    'documents',
+    'tasks',
+    'payments',
+    'invoice_items',
+    'invoices',
+    'quotation_items',
+    'quotations',
+    'proposal_items',
+    'proposals',
+    'contacts',
+    'clients',
+    'staff_users',
+    'workspaces',
   ]) {
     await knex.schema.dropTableIfExists(table);
   }

@@ -14,10 +14,18 @@ const INDEXES = [
   { table: 'quotations', name: 'quotations_client_created_idx', columns: '(workspace_id, client_id, created_at, id)' },
   // The open tasks' sort key, as client-tasks.ts writes it.
   { table: 'tasks', name: 'tasks_client_due_idx', columns: "(workspace_id, client_id, (coalesce(due_date, date '9999-12-31')), id)" },
-  { table: 'documents', name: 'documents_client_shared_order_idx', columns: '(workspace_id, client_id, shared_with_client, created_at, id)' },
+  {
+    table: 'documents',
+    name: 'documents_client_shared_order_idx',
+    columns: '(workspace_id, client_id, shared_with_client, created_at, id)',
+  },
 ];
 /** Made by 20260101000500 and a prefix of the documents' new index. */
-const REPLACED = { table: 'documents', name: 'documents_client_shared_created_idx', columns: '(workspace_id, client_id, shared_with_client, created_at)' };
+const REPLACED = {
+  table: 'documents',
+  name: 'documents_client_shared_created_idx',
+  columns: '(workspace_id, client_id, shared_with_client, created_at)',
+};
 
 export async function up(knex: Knex): Promise<void> {
   for (const index of INDEXES) await knex.raw(`create index if not exists ${index.name} on ${index.table} ${index.columns}`);

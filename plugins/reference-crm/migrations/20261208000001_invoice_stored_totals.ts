@@ -53,7 +53,9 @@ export async function up(knex: Knex): Promise<void> {
     await knex.raw(triggerFunction(source));
     const run = `for each statement execute function ${functionName(source.table)}()`;
     await knex.raw(`create trigger ${source.table}_sums_insert after insert on ${source.table} referencing new table as new_rows ${run}`);
-    await knex.raw(`create trigger ${source.table}_sums_update after update on ${source.table} referencing old table as old_rows new table as new_rows ${run}`);
+    await knex.raw(
+      `create trigger ${source.table}_sums_update after update on ${source.table} referencing old table as old_rows new table as new_rows ${run}`,
+    );
     await knex.raw(`create trigger ${source.table}_sums_delete after delete on ${source.table} referencing old table as old_rows ${run}`);
   }
   await knex.raw(`drop index if exists ${OPEN_INVOICES_INDEX}`);
@@ -64,7 +66,8 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw(`drop index if exists ${OPEN_INVOICES_INDEX}`);
   await knex.raw(`create index ${OPEN_INVOICES_INDEX} on invoices ${INDEX_BEFORE}`);
   for (const source of SOURCES) {
-    for (const event of ['insert', 'update', 'delete']) await knex.raw(`drop trigger if exists ${source.table}_sums_${event} on ${source.table}`);
+    for (const event of ['insert', 'update', 'delete'])
+      await knex.raw(`drop trigger if exists ${source.table}_sums_${event} on ${source.table}`);
     await knex.raw(`drop function if exists ${functionName(source.table)}()`);
   }
   await knex.raw('alter table invoices drop column total_cents, drop column paid_cents');

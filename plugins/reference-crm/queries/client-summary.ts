@@ -74,7 +74,9 @@ export function summaryFromRow(row: SummaryRow): ClientSummaryRow {
     quotationsTotal: Number(row.quotations_total),
     invoicesUnpaid: invoiceRows.reduce((sum, r) => sum + Number(r.unpaid), 0),
     invoicesOverdue: invoiceRows.reduce((sum, r) => sum + Number(r.overdue), 0),
-    outstanding: invoiceRows.filter((r) => Number(r.outstanding_cents) > 0).map((r) => ({ currency: r.currency, cents: Number(r.outstanding_cents) })),
+    outstanding: invoiceRows
+      .filter((r) => Number(r.outstanding_cents) > 0)
+      .map((r) => ({ currency: r.currency, cents: Number(r.outstanding_cents) })),
     tasksOpen: Number(row.tasks_open),
     documentsShared: Number(row.documents_shared),
   };

@@ -30,14 +30,25 @@ function visible(db: Db, scope: Scope) {
 }
 
 const columns = (db: Db) => [
-  'x.id', 'x.title', 'x.description', db.raw("to_char(x.due_date, 'YYYY-MM-DD') as due_date"), 'x.status', 'x.completed_at',
-  'x.assigned_contact_id', 'x.record_type', 'x.record_id', db.raw(`${RECORD_LABEL} as record_label`),
+  'x.id',
+  'x.title',
+  'x.description',
+  db.raw("to_char(x.due_date, 'YYYY-MM-DD') as due_date"),
+  'x.status',
+  'x.completed_at',
+  'x.assigned_contact_id',
+  'x.record_type',
+  'x.record_id',
+  db.raw(`${RECORD_LABEL} as record_label`),
 ];
 
 // Open tasks sort by due date with undated ones last; the sentinel date keeps the keyset simple.
 const OPEN_KEY = "coalesce(x.due_date, date '9999-12-31')";
 
-export async function listOpenTasks(db: Db, args: Scope & { after?: { due: string; id: number }; limit: number }): Promise<ClientTaskRow[]> {
+export async function listOpenTasks(
+  db: Db,
+  args: Scope & { after?: { due: string; id: number }; limit: number },
+): Promise<ClientTaskRow[]> {
   return openTasksQuery(db, args);
 }
 
@@ -48,7 +59,10 @@ export function openTasksQuery(db: Db, args: Scope & { after?: { due: string; id
   return query.orderByRaw(`${OPEN_KEY} asc, x.id asc`).limit(args.limit).select<ClientTaskRow[]>(columns(db));
 }
 
-export async function listDoneTasks(db: Db, args: Scope & { after?: { completedAt: string; id: number }; limit: number }): Promise<ClientTaskRow[]> {
+export async function listDoneTasks(
+  db: Db,
+  args: Scope & { after?: { completedAt: string; id: number }; limit: number },
+): Promise<ClientTaskRow[]> {
   const query = visible(db, args).where('x.status', 'done');
   // completed_at is set whenever a task is done; the epoch stands in for rows that predate that.
   const key = "coalesce(x.completed_at, timestamptz '1970-01-01')";

@@ -12,9 +12,7 @@ export interface ContactRow {
   created_at: Date;
 }
 
-const COLUMNS = [
-  'k.id', 'k.workspace_id', 'k.client_id', 'c.name as client_name', 'k.name', 'k.email', 'k.phone', 'k.created_at',
-] as const;
+const COLUMNS = ['k.id', 'k.workspace_id', 'k.client_id', 'c.name as client_name', 'k.name', 'k.email', 'k.phone', 'k.created_at'] as const;
 
 function scoped(db: Db, workspaceId: number) {
   return db('contacts as k')
@@ -36,10 +34,7 @@ export async function findContact(db: Db, args: { workspaceId: number; contactId
 }
 
 export async function findContactsByEmail(db: Db, args: { workspaceId: number; email: string }): Promise<ContactRow[]> {
-  return scoped(db, args.workspaceId)
-    .whereRaw('lower(k.email) = lower(?)', [args.email])
-    .orderBy('k.id')
-    .select<ContactRow[]>(COLUMNS);
+  return scoped(db, args.workspaceId).whereRaw('lower(k.email) = lower(?)', [args.email]).orderBy('k.id').select<ContactRow[]>(COLUMNS);
 }
 
 export async function insertContact(

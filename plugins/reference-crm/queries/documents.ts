@@ -22,8 +22,15 @@ export interface DocumentContentRow {
 }
 
 const COLUMNS = [
-  'd.id', 'd.workspace_id', 'd.client_id', 'c.name as client_name', 'd.filename', 'd.content_type', 'd.size_bytes',
-  'd.shared_with_client', 'd.created_at',
+  'd.id',
+  'd.workspace_id',
+  'd.client_id',
+  'c.name as client_name',
+  'd.filename',
+  'd.content_type',
+  'd.size_bytes',
+  'd.shared_with_client',
+  'd.created_at',
 ] as const;
 
 function scoped(db: Db, workspaceId: number) {

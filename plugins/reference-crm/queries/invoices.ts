@@ -41,8 +41,19 @@ export interface NewInvoice {
 
 // Totals and payments as the invoice stores them (kept in step by the CRM's triggers).
 const COLUMNS = [
-  'i.id', 'i.workspace_id', 'i.client_id', 'c.name as client_name', 'i.number', 'i.status', 'i.currency',
-  'i.issue_date', 'i.due_date', 'i.notes', 'i.created_at', 'i.total_cents', 'i.paid_cents',
+  'i.id',
+  'i.workspace_id',
+  'i.client_id',
+  'c.name as client_name',
+  'i.number',
+  'i.status',
+  'i.currency',
+  'i.issue_date',
+  'i.due_date',
+  'i.notes',
+  'i.created_at',
+  'i.total_cents',
+  'i.paid_cents',
 ];
 
 function scoped(db: Db, workspaceId: number) {
@@ -109,7 +120,10 @@ export async function createInvoice(db: Db, invoice: NewInvoice): Promise<{ id: 
 }
 
 /** Outstanding (sent or overdue, minus payments) per currency, for the dashboard. */
-export async function outstandingByCurrency(db: Db, args: { workspaceId: number }): Promise<Array<{ currency: string; outstanding_cents: number; invoice_count: number }>> {
+export async function outstandingByCurrency(
+  db: Db,
+  args: { workspaceId: number },
+): Promise<Array<{ currency: string; outstanding_cents: number; invoice_count: number }>> {
   return db('invoices')
     .where('workspace_id', args.workspaceId)
     .whereIn('status', ['sent', 'overdue'])

@@ -38,7 +38,12 @@ const LINE_TAX = `round(${LINE_NET} * coalesce(li.tax_rate_percent, 0) / 100)`;
 /** The columns every read of a line selects, its net amount and tax included. */
 export function lineItemColumns(db: Db) {
   return [
-    'li.id', 'li.position', 'li.description', 'li.quantity', 'li.unit_price_cents', 'li.tax_rate_percent',
+    'li.id',
+    'li.position',
+    'li.description',
+    'li.quantity',
+    'li.unit_price_cents',
+    'li.tax_rate_percent',
     db.raw(`${LINE_NET}::bigint as line_total_cents`),
     db.raw(`${LINE_TAX}::bigint as line_tax_cents`),
   ];
@@ -46,17 +51,14 @@ export function lineItemColumns(db: Db) {
 
 /** SQL for a parent's total in cents, tax included; each line and its tax are rounded to a whole cent before summing. */
 export function totalCentsSql(db: Db, spec: LineItemsTable, parentAlias: string): Knex.Raw {
-  return db.raw(
-    `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.?? = ??), 0)::bigint as total_cents`,
-    [spec.table, spec.parentKey, `${parentAlias}.id`],
-  );
+  return db.raw(`coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.?? = ??), 0)::bigint as total_cents`, [
+    spec.table,
+    spec.parentKey,
+    `${parentAlias}.id`,
+  ]);
 }
 
-export async function listLineItems(
-  db: Db,
-  spec: LineItemsTable,
-  args: { workspaceId: number; parentId: number },
-): Promise<LineItemRow[]> {
+export async function listLineItems(db: Db, spec: LineItemsTable, args: { workspaceId: number; parentId: number }): Promise<LineItemRow[]> {
   return db(`${spec.table} as li`)
     .join(`${spec.parentTable} as p`, 'p.id', `li.${spec.parentKey}`)
     .where({ 'p.workspace_id': args.workspaceId, 'p.id': args.parentId })
@@ -84,7 +86,11 @@ export async function insertLineItems(db: Db, spec: LineItemsTable, parentId: nu
  * The next "PREFIX-0001" style number in a workspace. Two concurrent creates can pick the same
  * number; the unique (workspace_id, number) index rejects one and the caller retries.
  */
-export async function nextNumber(db: Db, table: LineItemsTable['parentTable'], args: { workspaceId: number; prefix: string }): Promise<string> {
+export async function nextNumber(
+  db: Db,
+  table: LineItemsTable['parentTable'],
+  args: { workspaceId: number; prefix: string },
+): Promise<string> {
   const pattern = `^${args.prefix}-[0-9]+$`;
   const row = await db(table)
     .where('workspace_id', args.workspaceId)

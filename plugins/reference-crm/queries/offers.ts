@@ -2,7 +2,15 @@
 // their queries are written once here and bound per table in proposals.ts and quotations.ts.
 import type { Db } from './db.ts';
 import { inTransaction, isUniqueViolation } from './db.ts';
-import { insertLineItems, listLineItems, nextNumber, totalCentsSql, type LineItemInput, type LineItemRow, type LineItemsTable } from './line-items.ts';
+import {
+  insertLineItems,
+  listLineItems,
+  nextNumber,
+  totalCentsSql,
+  type LineItemInput,
+  type LineItemRow,
+  type LineItemsTable,
+} from './line-items.ts';
 
 const OFFER_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired'] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
@@ -47,8 +55,20 @@ export interface NewOffer {
 
 function columns(db: Db, spec: OfferTable) {
   return [
-    'o.id', 'o.workspace_id', 'o.client_id', 'c.name as client_name', 'o.number', 'o.title', 'o.body', 'o.status',
-    'o.currency', 'o.valid_until', 'o.sent_at', 'o.decided_at', 'o.created_at', totalCentsSql(db, spec, 'o'),
+    'o.id',
+    'o.workspace_id',
+    'o.client_id',
+    'c.name as client_name',
+    'o.number',
+    'o.title',
+    'o.body',
+    'o.status',
+    'o.currency',
+    'o.valid_until',
+    'o.sent_at',
+    'o.decided_at',
+    'o.created_at',
+    totalCentsSql(db, spec, 'o'),
   ];
 }
 

@@ -35,7 +35,10 @@ function composed(db: Db, reads: readonly TogetherRead[]): Knex.Raw {
       : `(select row_to_json(q) from ? q) as ${read.name}`;
   });
   // Knex puts a query builder in parentheses, a raw statement not: each gets its own pair.
-  return db.raw(`select ${columns.join(', ')}`, reads.map((read) => db.raw('(?)', [read.query])));
+  return db.raw(
+    `select ${columns.join(', ')}`,
+    reads.map((read) => db.raw('(?)', [read.query])),
+  );
 }
 
 async function run(reads: readonly Pick<TogetherRead, 'name' | 'timestamps'>[], statement: Knex.Raw): Promise<Record<string, unknown>> {
@@ -79,7 +82,10 @@ export function togetherTemplate<S, A extends Arguments>(key: (shape: S) => stri
 function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRead[], args: A): Template | null {
   const names = Object.keys(args);
   // Two sets of stand-ins that no real value or constant equals, of each argument's own type.
-  const standIn = (set: number) => Object.fromEntries(names.map((name, i) => [name, typeof args[name] === 'number' ? -(1_000_000_007 + set * 1_000 + i) : `\u0000stand-in ${set}.${i}`])) as A;
+  const standIn = (set: number) =>
+    Object.fromEntries(
+      names.map((name, i) => [name, typeof args[name] === 'number' ? -(1_000_000_007 + set * 1_000 + i) : `\u0000stand-in ${set}.${i}`]),
+    ) as A;
   const [first, second] = [standIn(1), standIn(2)];
   const readsOf = (reads: TogetherRead[]) => reads.map(({ name, timestamps }) => ({ name, ...(timestamps ? { timestamps } : {}) }));
   const a = build(first);

@@ -5,7 +5,10 @@ const RECORD_TABLES = { proposal: 'proposals', quotation: 'quotations', invoice:
 
 /** The client's first record of a kind, for seed documents and tasks that belong to one. */
 export async function firstRecord(trx: Db, type: keyof typeof RECORD_TABLES, workspaceId: number, clientId: number) {
-  const row = await trx(RECORD_TABLES[type]).where({ workspace_id: workspaceId, client_id: clientId }).orderBy('id').first<{ id: number } | undefined>('id');
+  const row = await trx(RECORD_TABLES[type])
+    .where({ workspace_id: workspaceId, client_id: clientId })
+    .orderBy('id')
+    .first<{ id: number } | undefined>('id');
   return row ? { type, id: row.id } : null;
 }
 
@@ -17,4 +20,3 @@ export async function sharedBy(trx: Db, workspaceId: number, email?: string): Pr
   const row = await query.first<{ id: number } | undefined>('id');
   return row?.id ?? null;
 }
-

@@ -22,7 +22,13 @@ export const RECORD_LABEL = `case x.record_type
   when 'invoice' then (select i.number from invoices i where i.id = x.record_id and i.workspace_id = x.workspace_id and i.client_id = x.client_id)
 end`;
 
-type ListArgs = { workspaceId: number; clientId: number; record?: { type: string; id: number }; after?: { createdAt: string; id: number }; limit: number };
+type ListArgs = {
+  workspaceId: number;
+  clientId: number;
+  record?: { type: string; id: number };
+  after?: { createdAt: string; id: number };
+  limit: number;
+};
 
 export async function listSharedDocuments(db: Db, args: ListArgs): Promise<SharedDocumentRow[]> {
   return sharedDocumentsQuery(db, args);
@@ -42,7 +48,14 @@ export function sharedDocumentsQuery(db: Db, args: ListArgs) {
     .orderBy('x.id', 'desc')
     .limit(args.limit)
     .select<SharedDocumentRow[]>([
-      'x.id', 'x.filename', 'x.content_type', 'x.size_bytes', 'x.created_at', 's.name as shared_by_name', 'x.record_type', 'x.record_id',
+      'x.id',
+      'x.filename',
+      'x.content_type',
+      'x.size_bytes',
+      'x.created_at',
+      's.name as shared_by_name',
+      'x.record_type',
+      'x.record_id',
       db.raw(`${RECORD_LABEL} as record_label`),
     ]);
 }
@@ -54,7 +67,10 @@ export interface SharedDocumentHead {
   size_bytes: number;
 }
 
-export async function findSharedDocumentHead(db: Db, args: { workspaceId: number; clientId: number; documentId: number }): Promise<SharedDocumentHead | null> {
+export async function findSharedDocumentHead(
+  db: Db,
+  args: { workspaceId: number; clientId: number; documentId: number },
+): Promise<SharedDocumentHead | null> {
   const row = await db('documents')
     .where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.documentId, shared_with_client: true })
     .first<SharedDocumentHead | undefined>(['id', 'filename', 'content_type', 'size_bytes']);

@@ -20,8 +20,18 @@ export interface TaskRow {
 }
 
 const COLUMNS = [
-  't.id', 't.workspace_id', 't.client_id', 'c.name as client_name', 't.assigned_contact_id',
-  'k.name as assigned_contact_name', 't.title', 't.description', 't.due_date', 't.status', 't.completed_at', 't.created_at',
+  't.id',
+  't.workspace_id',
+  't.client_id',
+  'c.name as client_name',
+  't.assigned_contact_id',
+  'k.name as assigned_contact_name',
+  't.title',
+  't.description',
+  't.due_date',
+  't.status',
+  't.completed_at',
+  't.created_at',
 ] as const;
 
 function scoped(db: Db, workspaceId: number) {
@@ -44,10 +54,7 @@ export async function listTasks(
   if (args.assignedContactId !== undefined) query.where('t.assigned_contact_id', args.assignedContactId);
   if (args.openOnly) query.whereNot('t.status', 'done');
   if (args.limit !== undefined) query.limit(args.limit);
-  return query
-    .orderByRaw('t.due_date asc nulls last')
-    .orderBy('t.id')
-    .select<TaskRow[]>(COLUMNS);
+  return query.orderByRaw('t.due_date asc nulls last').orderBy('t.id').select<TaskRow[]>(COLUMNS);
 }
 
 export async function findTask(db: Db, args: { workspaceId: number; taskId: number }): Promise<TaskRow | null> {

@@ -64,9 +64,11 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): FormR
   const result = schema.safeParse(input ?? {});
   if (result.success && refused.length === 0) return { ok: true, data: result.data };
   const fields = new Set(refused.map((error) => error.field));
-  return { ok: false, errors: [...refused, ...(result.success ? [] : issuesToErrors(result.error.issues).filter((error) => !fields.has(error.field)))] };
+  return {
+    ok: false,
+    errors: [...refused, ...(result.success ? [] : issuesToErrors(result.error.issues).filter((error) => !fields.has(error.field)))],
+  };
 }
-
 
 function text(label: string, max: number) {
   return z
@@ -261,9 +263,7 @@ export const lineItemsField = z
   .preprocess(
     (input) =>
       rawLineItems(input, 0).map((row) =>
-        row.description.trim() === '' && row.quantity.trim() === '' && row.unitPrice.trim() === ''
-          ? null
-          : row,
+        row.description.trim() === '' && row.quantity.trim() === '' && row.unitPrice.trim() === '' ? null : row,
       ),
     z.array(lineItem.nullable()),
   )

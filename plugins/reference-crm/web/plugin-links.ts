@@ -16,7 +16,11 @@ export async function recordLinksFor(
   const staff = staffOf(res);
   const forPlugins = { id: String(staff.id), workspaceId: String(staff.workspaceId), role: staff.role };
   const lists = await Promise.all(
-    (plugins ?? []).map((plugin) => plugin.recordLinks?.(forPlugins, { kind: record.kind, id: String(record.id), clientId: String(record.clientId) }) ?? Promise.resolve([])),
+    (plugins ?? []).map(
+      (plugin) =>
+        plugin.recordLinks?.(forPlugins, { kind: record.kind, id: String(record.id), clientId: String(record.clientId) }) ??
+        Promise.resolve([]),
+    ),
   );
   return lists
     .flat()

@@ -150,8 +150,14 @@ export function presentLineItems(rows: readonly LineItemRow[], currency: string)
 export function presentLineSums(rows: readonly LineItemRow[], currency: string) {
   const sum = (pick: (row: LineItemRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
   return {
-    subtotal: formatMoney(sum((row) => Number(row.line_total_cents)), currency),
-    tax: formatMoney(sum((row) => Number(row.line_tax_cents)), currency),
+    subtotal: formatMoney(
+      sum((row) => Number(row.line_total_cents)),
+      currency,
+    ),
+    tax: formatMoney(
+      sum((row) => Number(row.line_tax_cents)),
+      currency,
+    ),
   };
 }
 

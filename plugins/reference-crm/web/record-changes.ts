@@ -9,7 +9,12 @@ export async function tellPlugins(
 ): Promise<void> {
   const listeners = (plugins ?? []).filter((plugin) => plugin.recordChanged);
   if (listeners.length === 0) return;
-  const asStrings: CrmRecordChange = { workspaceId: String(change.workspaceId), clientId: String(change.clientId), kind: change.kind, id: String(change.id) };
+  const asStrings: CrmRecordChange = {
+    workspaceId: String(change.workspaceId),
+    clientId: String(change.clientId),
+    kind: change.kind,
+    id: String(change.id),
+  };
   const results = await Promise.allSettled(listeners.map((plugin) => plugin.recordChanged!(asStrings)));
   for (const result of results) {
     if (result.status === 'rejected') console.error(`crm: a plugin was not told about ${change.kind} ${change.id}`, result.reason);

@@ -13,8 +13,7 @@ import type { FieldError } from './forms.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
 
-export type Section =
-  | 'dashboard' | 'clients' | 'contacts' | 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'documents' | 'settings';
+export type Section = 'dashboard' | 'clients' | 'contacts' | 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'documents' | 'settings';
 
 const NAV: ReadonlyArray<{ section: Section; label: string; href: string }> = [
   { section: 'dashboard', label: 'Dashboard', href: '/' },
@@ -48,7 +47,11 @@ function layoutModel(res: Response, page: PageModel, csrfToken: unknown, head = 
 }
 
 export async function renderView(res: Response, view: string, page: PageModel): Promise<string> {
-  return ejs.renderFile(join(VIEWS_DIR, `${view}.ejs`), { ...page, layout: layoutModel(res, page, res.locals.csrfToken) }, { cache: process.env.NODE_ENV === 'production' });
+  return ejs.renderFile(
+    join(VIEWS_DIR, `${view}.ejs`),
+    { ...page, layout: layoutModel(res, page, res.locals.csrfToken) },
+    { cache: process.env.NODE_ENV === 'production' },
+  );
 }
 
 /**
@@ -56,9 +59,21 @@ export async function renderView(res: Response, view: string, page: PageModel): 
  * `head` joins the CRM's <head>, `body` goes into its <main>. Plugin routes are mounted before the
  * CRM's CSRF middleware, so the sign-out form's token is read from the session here.
  */
-export function renderPluginPage(req: Request, res: Response, page: { title: string; head: string; body: string; section?: Section }): string {
+export function renderPluginPage(
+  req: Request,
+  res: Response,
+  page: { title: string; head: string; body: string; section?: Section },
+): string {
   const filename = join(VIEWS_DIR, 'plugin-page.ejs');
-  const model = { body: page.body, layout: layoutModel(res, { title: page.title, section: page.section ?? 'settings' }, currentStaff(res) ? ensureCsrfToken(req) : '', page.head) };
+  const model = {
+    body: page.body,
+    layout: layoutModel(
+      res,
+      { title: page.title, section: page.section ?? 'settings' },
+      currentStaff(res) ? ensureCsrfToken(req) : '',
+      page.head,
+    ),
+  };
   return ejs.render(readFileSync(filename, 'utf8'), model, { filename, cache: process.env.NODE_ENV === 'production' });
 }
 

@@ -5,7 +5,7 @@ export const ACTIVITY_EVENTS = {
   'sign_in.failed': 'Sign-in failed',
   'sign_in.locked': 'Sign-in blocked by the attempt limit',
   'sign_in_code.requested': 'Requested a sign-in code',
-  'sign_out': 'Signed out',
+  sign_out: 'Signed out',
   'password.changed': 'Changed password',
   'password.reset_requested': 'Requested a password reset',
   'password.reset': 'Reset password',

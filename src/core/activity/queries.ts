@@ -51,7 +51,8 @@ function recordIdOf(details: Record<string, unknown> | undefined): string | null
 
 export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void> {
   const recordId = recordIdOf(entry.details);
-  if (GROUPED_VIEWS.has(entry.event) && entry.clientUserId && entry.clientId && recordId) return insertGroupedView(db, entry, { clientUserId: entry.clientUserId, clientId: entry.clientId, recordId });
+  if (GROUPED_VIEWS.has(entry.event) && entry.clientUserId && entry.clientId && recordId)
+    return insertGroupedView(db, entry, { clientUserId: entry.clientUserId, clientId: entry.clientId, recordId });
   await db('client_activity_logs').insert({
     workspace_id: entry.workspaceId,
     event: entry.event,
@@ -69,7 +70,11 @@ export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void
  * window (read from client_activity_logs_record_idx, locked) gets one more to its count, and the
  * new row points to it; without one, the new row starts a group.
  */
-async function insertGroupedView(db: Db, entry: ActivityEntry, key: { clientUserId: string; clientId: string; recordId: string }): Promise<void> {
+async function insertGroupedView(
+  db: Db,
+  entry: ActivityEntry,
+  key: { clientUserId: string; clientId: string; recordId: string },
+): Promise<void> {
   const kind = typeof entry.details?.kind === 'string' ? entry.details.kind : null;
   await db.raw(
     `with head as (
@@ -88,9 +93,21 @@ async function insertGroupedView(db: Db, entry: ActivityEntry, key: { clientUser
      insert into client_activity_logs (workspace_id, event, client_user_id, client_id, email, details, ip, user_agent, grouped_into)
      values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, (select id from bumped))`,
     [
-      entry.workspaceId, key.clientId, key.recordId, entry.event, key.clientUserId, kind, kind,
-      entry.workspaceId, entry.event, key.clientUserId, key.clientId, entry.email ?? null, JSON.stringify(entry.details ?? {}),
-      entry.ip?.slice(0, 64) ?? null, entry.userAgent?.slice(0, 400) ?? null,
+      entry.workspaceId,
+      key.clientId,
+      key.recordId,
+      entry.event,
+      key.clientUserId,
+      kind,
+      kind,
+      entry.workspaceId,
+      entry.event,
+      key.clientUserId,
+      key.clientId,
+      entry.email ?? null,
+      JSON.stringify(entry.details ?? {}),
+      entry.ip?.slice(0, 64) ?? null,
+      entry.userAgent?.slice(0, 400) ?? null,
     ],
   );
 }
@@ -128,7 +145,13 @@ export async function listActivity(
       .limit(page.limit)
       .offset(page.offset),
     // In the page's order, so it walks the same (workspace, …, created_at) index as the page itself.
-    db.count<{ count: number }[]>({ count: '*' }).from(scoped().select(db.raw('1')).orderBy('created_at', 'desc').limit(ACTIVITY_COUNT_CAP + 1).as('capped')),
+    db.count<{ count: number }[]>({ count: '*' }).from(
+      scoped()
+        .select(db.raw('1'))
+        .orderBy('created_at', 'desc')
+        .limit(ACTIVITY_COUNT_CAP + 1)
+        .as('capped'),
+    ),
   ]);
   const total = Number(counted[0]?.count ?? 0);
   return { rows: rows as ActivityRow[], total: Math.min(total, ACTIVITY_COUNT_CAP), totalCapped: total > ACTIVITY_COUNT_CAP };

@@ -8,7 +8,8 @@ export type RecordKind = 'proposal' | 'quotation' | 'invoice';
 
 const KIND_LABEL: Record<RecordKind, string> = { proposal: 'Proposal', quotation: 'Quotation', invoice: 'Invoice' };
 
-const str = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : null);
+const str = (value: unknown): string | null =>
+  typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : null;
 const isKind = (value: unknown): value is RecordKind => value === 'proposal' || value === 'quotation' || value === 'invoice';
 const quoted = (text: string) => `'${text}'`;
 

@@ -24,8 +24,19 @@ export interface ClientUserRow {
 }
 
 const COLUMNS = [
-  'id', 'workspace_id', 'client_id', 'contact_id', 'email', 'password_hash', 'status', 'invited_at',
-  'last_sign_in_at', 'password_changed_at', 'created_at', 'locale', 'time_zone',
+  'id',
+  'workspace_id',
+  'client_id',
+  'contact_id',
+  'email',
+  'password_hash',
+  'status',
+  'invited_at',
+  'last_sign_in_at',
+  'password_changed_at',
+  'created_at',
+  'locale',
+  'time_zone',
 ];
 /** The columns of a ClientUserRow, for the read of a session with its client user (sessions/queries.ts). */
 export const CLIENT_USER_COLUMNS: readonly string[] = COLUMNS;
@@ -52,7 +63,10 @@ export async function listClientUsers(db: Db, workspaceId: string): Promise<Clie
 /** The client users behind a page of rows (the activity log), by id: never the whole workspace. */
 export async function findClientUsersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<ClientUserRow[]> {
   if (ids.length === 0) return [];
-  return db('client_users').where({ workspace_id: workspaceId }).whereIn('id', [...new Set(ids)]).select(COLUMNS);
+  return db('client_users')
+    .where({ workspace_id: workspaceId })
+    .whereIn('id', [...new Set(ids)])
+    .select(COLUMNS);
 }
 
 export async function insertClientUser(
@@ -115,6 +129,11 @@ export async function recordSignIn(db: Db, workspaceId: string, id: string): Pro
 }
 
 /** The client's own language and time zone; null follows the workspace and the browser. */
-export async function setClientUserPreferences(db: Db, workspaceId: string, id: string, preferences: { locale: string | null; timeZone: string | null }): Promise<void> {
+export async function setClientUserPreferences(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  preferences: { locale: string | null; timeZone: string | null },
+): Promise<void> {
   await db('client_users').where({ workspace_id: workspaceId, id }).update({ locale: preferences.locale, time_zone: preferences.timeZone });
 }

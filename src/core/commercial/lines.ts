@@ -35,7 +35,11 @@ export function lineTaxCents(line: InvoiceDetail['lines'][number]): number | nul
 }
 
 /** Net and tax per rate, highest rate first ("19 % on €4,125.00" → "€783.75"); empty when no line has a rate. Offers show it too. */
-export function presentTaxByRate(i18n: RequestI18n, lines: InvoiceDetail['lines'], currency: string): Array<{ label: string; value: string }> {
+export function presentTaxByRate(
+  i18n: RequestI18n,
+  lines: InvoiceDetail['lines'],
+  currency: string,
+): Array<{ label: string; value: string }> {
   const { t, fmt } = i18n;
   const rates = new Map<number, { net: number; tax: number }>();
   for (const line of lines) {
@@ -48,5 +52,8 @@ export function presentTaxByRate(i18n: RequestI18n, lines: InvoiceDetail['lines'
   }
   return [...rates.entries()]
     .sort(([a], [b]) => b - a)
-    .map(([rate, sum]) => ({ label: t('pdf:legal.taxAtRate', { rate: `${fmt.number(rate)} %`, net: fmt.money(sum.net, currency) }), value: fmt.money(sum.tax, currency) }));
+    .map(([rate, sum]) => ({
+      label: t('pdf:legal.taxAtRate', { rate: `${fmt.number(rate)} %`, net: fmt.money(sum.net, currency) }),
+      value: fmt.money(sum.tax, currency),
+    }));
 }

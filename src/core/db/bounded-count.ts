@@ -7,7 +7,9 @@ export const COUNT_LIMIT = 100;
 
 /** How many rows `rows` selects, up to COUNT_LIMIT (the rows are never fetched, only counted). */
 export async function boundedCount(db: Knex | Knex.Transaction, rows: Knex.QueryBuilder): Promise<number> {
-  const row = await db.from(rows.clear('select').select(db.raw('1')).limit(COUNT_LIMIT).as('bounded')).first<{ count: number }>(db.raw('count(*)::int as count'));
+  const row = await db
+    .from(rows.clear('select').select(db.raw('1')).limit(COUNT_LIMIT).as('bounded'))
+    .first<{ count: number }>(db.raw('count(*)::int as count'));
   return Number(row?.count ?? 0);
 }
 

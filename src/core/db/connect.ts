@@ -12,7 +12,10 @@ export interface DatabaseConnection {
   close(): Promise<void>;
 }
 
-export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<DatabaseConnection> {
+export async function openDatabase(options: {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+}): Promise<DatabaseConnection> {
   if (options.databaseUrl) {
     return { url: options.databaseUrl, mode: 'external', close: async () => {} };
   }

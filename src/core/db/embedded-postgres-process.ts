@@ -14,14 +14,18 @@ export interface EmbeddedPostgresProcess {
 
 const CHILD = fileURLToPath(new URL('./embedded-postgres-child.ts', import.meta.url));
 
-export async function startEmbeddedPostgresProcess(options: Pick<EmbeddedPostgresOptions, 'dataDir'> = {}): Promise<EmbeddedPostgresProcess> {
+export async function startEmbeddedPostgresProcess(
+  options: Pick<EmbeddedPostgresOptions, 'dataDir'> = {},
+): Promise<EmbeddedPostgresProcess> {
   const child = fork(CHILD, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, EMBEDDED_POSTGRES_DATA_DIR: options.dataDir ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message: { url?: string; error?: string }) => (message.url ? resolve(message.url) : reject(new Error(message.error))));
+    child.once('message', (message: { url?: string; error?: string }) =>
+      message.url ? resolve(message.url) : reject(new Error(message.error)),
+    );
     child.once('exit', (code) => reject(new Error(`the embedded database process exited with ${code}`)));
   });
   return {

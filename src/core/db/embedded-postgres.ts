@@ -102,7 +102,14 @@ function keepStatementsTogether(queue: QueryQueue): void {
         const type = item.message[0] ?? 0;
         let bytes = 0;
         try {
-          await this.db.runExclusive(() => this.db.execProtocolRawStream(item.message, { onRawData: (data: Uint8Array) => { bytes += data.length; item.onData(data); } }));
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
         } catch (err) {
           holder = null;
           item.reject(err);

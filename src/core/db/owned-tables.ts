@@ -29,10 +29,7 @@ export async function createOwnedTable(
 }
 
 export async function dropOwnedTables(knex: Knex, migration: string): Promise<void> {
-  const rows: Array<{ table_name: string }> = await knex(OWNED_TABLES)
-    .where({ migration })
-    .orderBy('seq', 'desc')
-    .select('table_name');
+  const rows: Array<{ table_name: string }> = await knex(OWNED_TABLES).where({ migration }).orderBy('seq', 'desc').select('table_name');
   for (const { table_name } of rows) {
     await knex.schema.dropTableIfExists(table_name);
   }
@@ -51,7 +48,11 @@ async function ownsTable(knex: Knex, table: string): Promise<boolean> {
  * Adds columns to a table the portal owns. A table the portal did not create (a host table that
  * shares the name) is never altered; columns already there are left as they are.
  */
-export async function addOwnedColumns(knex: Knex, table: string, columns: Record<string, (t: Knex.AlterTableBuilder) => void>): Promise<void> {
+export async function addOwnedColumns(
+  knex: Knex,
+  table: string,
+  columns: Record<string, (t: Knex.AlterTableBuilder) => void>,
+): Promise<void> {
   if (!(await ownsTable(knex, table))) return;
   for (const [column, add] of Object.entries(columns)) {
     if (!(await knex.schema.hasColumn(table, column))) await knex.schema.alterTable(table, add);

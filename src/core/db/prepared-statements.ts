@@ -50,7 +50,9 @@ function statementNamer(): (sql: string) => string | undefined {
  * (parseInt) or nothing. Applies to subqueries too, which compile through the same call.
  */
 export function inlineLimits(knex: Knex): void {
-  const client = knex.client as unknown as { queryCompiler: (builder: { _single: { skipBinding?: Record<string, boolean> } }, ...rest: unknown[]) => unknown };
+  const client = knex.client as unknown as {
+    queryCompiler: (builder: { _single: { skipBinding?: Record<string, boolean> } }, ...rest: unknown[]) => unknown;
+  };
   const compiler = client.queryCompiler.bind(client);
   client.queryCompiler = (builder, ...rest) => {
     builder._single.skipBinding = { ...builder._single.skipBinding, limit: true };

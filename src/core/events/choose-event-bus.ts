@@ -39,9 +39,12 @@ export function lazyEventBus(pool: pg.Pool, options: ChooseEventBusOptions = {})
     subscribe(channel: string, handler: EventHandler) {
       let unsubscribe: (() => void) | null = null;
       let cancelled = false;
-      void opening.then((bus) => {
-        if (!cancelled && !closed) unsubscribe = bus.subscribe(channel, handler);
-      }, () => {});
+      void opening.then(
+        (bus) => {
+          if (!cancelled && !closed) unsubscribe = bus.subscribe(channel, handler);
+        },
+        () => {},
+      );
       return () => {
         cancelled = true;
         unsubscribe?.();

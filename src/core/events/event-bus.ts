@@ -65,5 +65,6 @@ export class LocalSubscribers {
 }
 
 export function checkChannel(channel: string): void {
-  if (typeof channel !== 'string' || channel.length === 0 || channel.length > 200) throw new TypeError('an event channel is a non-empty string of at most 200 characters');
+  if (typeof channel !== 'string' || channel.length === 0 || channel.length > 200)
+    throw new TypeError('an event channel is a non-empty string of at most 200 characters');
 }

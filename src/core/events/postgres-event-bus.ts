@@ -42,7 +42,10 @@ interface Envelope {
 export function createPostgresEventBus(options: PostgresEventBusOptions): PostgresEventBus {
   const onError = options.onError ?? ((message, err) => console.error(`[events] ${message}`, err));
   const backoff = options.backoffMs ?? { min: 100, max: 5_000 };
-  const connection: pg.ClientConfig = { ...(options.connection ?? (options.pool.options as pg.ClientConfig)), application_name: 'customer-portal-events' };
+  const connection: pg.ClientConfig = {
+    ...(options.connection ?? (options.pool.options as pg.ClientConfig)),
+    application_name: 'customer-portal-events',
+  };
   const instance = randomBytes(8).toString('hex');
   const subscribers = new LocalSubscribers((channel, err) => onError(`a subscriber of ${channel} failed`, err));
 

@@ -27,7 +27,11 @@ export function createDatabaseStorage(db: Knex): FileStorage {
     db('portal_files')
       .where({ workspace_id: workspaceId, id, complete: true })
       .first<{ id: string; filename: string; content_type: string; size_bytes: number; chunked: boolean } | undefined>(
-        'id', 'filename', 'content_type', 'size_bytes', 'chunked',
+        'id',
+        'filename',
+        'content_type',
+        'size_bytes',
+        'chunked',
       );
 
   /** Chunks [from, from + count) of a file, in order: the caller checks that none is missing. */

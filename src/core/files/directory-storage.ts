@@ -35,7 +35,12 @@ export function createDirectoryStorage(root: string): FileStorage {
     }
   };
 
-  const store = async (workspaceId: string, purpose: string, meta: { filename: string; contentType: string }, content: AsyncIterable<Buffer>) => {
+  const store = async (
+    workspaceId: string,
+    purpose: string,
+    meta: { filename: string; contentType: string },
+    content: AsyncIterable<Buffer>,
+  ) => {
     await mkdir(dirOf(workspaceId), { recursive: true });
     const id = randomUUID();
     const file = fileOf(workspaceId, id);

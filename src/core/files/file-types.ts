@@ -45,20 +45,27 @@ const TEXT_EXTENSIONS: Record<string, string> = { txt: 'text/plain', csv: 'text/
  * hint names. Both are derived from the tables the server's check uses, so the three cannot
  * disagree (the hint once promised Office files and ZIP the picker did not offer).
  */
-export const ALLOWED_UPLOAD_MIMES: readonly string[] = [...new Set([...Object.keys(ALLOWED), ...Object.values(ZIP_BASED), ...Object.values(TEXT_EXTENSIONS)])];
+export const ALLOWED_UPLOAD_MIMES: readonly string[] = [
+  ...new Set([...Object.keys(ALLOWED), ...Object.values(ZIP_BASED), ...Object.values(TEXT_EXTENSIONS)]),
+];
 
 const EXTENSION_ALIASES: Record<string, string[]> = { jpg: ['jpeg'], tif: ['tiff'] };
 
 export const UPLOAD_EXTENSIONS: readonly string[] = [
-  ...new Set([...Object.values(ALLOWED), ...Object.keys(ZIP_BASED), ...Object.keys(TEXT_EXTENSIONS)].flatMap((ext) => [ext, ...(EXTENSION_ALIASES[ext] ?? [])])),
+  ...new Set(
+    [...Object.values(ALLOWED), ...Object.keys(ZIP_BASED), ...Object.keys(TEXT_EXTENSIONS)].flatMap((ext) => [
+      ext,
+      ...(EXTENSION_ALIASES[ext] ?? []),
+    ]),
+  ),
 ];
 
 /** The file input's accept attribute: ".pdf,.png,…". */
 export const UPLOAD_ACCEPT = UPLOAD_EXTENSIONS.map((ext) => `.${ext}`).join(',');
 
 /** The kinds (kindOf) of every allowed type, in the order a hint names them. */
-export const UPLOAD_KINDS: readonly string[] = ['pdf', 'image', 'document', 'spreadsheet', 'presentation', 'text', 'archive'].filter((kind) =>
-  ALLOWED_UPLOAD_MIMES.some((mime) => kindOf(mime) === kind),
+export const UPLOAD_KINDS: readonly string[] = ['pdf', 'image', 'document', 'spreadsheet', 'presentation', 'text', 'archive'].filter(
+  (kind) => ALLOWED_UPLOAD_MIMES.some((mime) => kindOf(mime) === kind),
 );
 
 export interface DetectedType {
@@ -126,7 +133,11 @@ export function safeFilename(original: string, detected: DetectedType): string {
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^\.+/, '');
-  const withoutExt = base.replace(/\.[^.]*$/, '').slice(0, 110).trim() || 'upload';
+  const withoutExt =
+    base
+      .replace(/\.[^.]*$/, '')
+      .slice(0, 110)
+      .trim() || 'upload';
   const ext = extensionOf(base);
   const keep = ext === detected.ext || (detected.ext === 'jpg' && ext === 'jpeg') || (detected.ext === 'tif' && ext === 'tiff');
   return `${withoutExt}.${keep ? ext : detected.ext}`;

@@ -46,9 +46,25 @@ const DEFAULT_READY_TIMEOUT_MS = 10_000;
 // The operators unleash-client evaluates. A misspelt one would silently evaluate to false and
 // leave the portal off, so the file check rejects it instead.
 const OPERATORS = [
-  'IN', 'NOT_IN', 'STR_ENDS_WITH', 'STR_STARTS_WITH', 'STR_CONTAINS', 'NUM_EQ', 'NUM_GT', 'NUM_GTE',
-  'NUM_LT', 'NUM_LTE', 'DATE_AFTER', 'DATE_BEFORE', 'SEMVER_EQ', 'SEMVER_GT', 'SEMVER_LT',
-  'SEMVER_GTE', 'SEMVER_LTE', 'REGEX', 'IN_CIDR',
+  'IN',
+  'NOT_IN',
+  'STR_ENDS_WITH',
+  'STR_STARTS_WITH',
+  'STR_CONTAINS',
+  'NUM_EQ',
+  'NUM_GT',
+  'NUM_GTE',
+  'NUM_LT',
+  'NUM_LTE',
+  'DATE_AFTER',
+  'DATE_BEFORE',
+  'SEMVER_EQ',
+  'SEMVER_GT',
+  'SEMVER_LT',
+  'SEMVER_GTE',
+  'SEMVER_LTE',
+  'REGEX',
+  'IN_CIDR',
 ] as const;
 
 const constraintSchema = z.object({
@@ -131,13 +147,23 @@ function fileBackup(file: string): StorageProvider {
 }
 
 /** The saved flags, or the bootstrap file's, or none; a damaged backup is reported and skipped. */
-async function lastKnownFlags(file: string, bootstrapFile: string | undefined, onError: (err: Error) => void): Promise<{ features: FeatureData[]; source: string } | null> {
+async function lastKnownFlags(
+  file: string,
+  bootstrapFile: string | undefined,
+  onError: (err: Error) => void,
+): Promise<{ features: FeatureData[]; source: string } | null> {
   try {
     const parsed = flagsFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
     if (parsed.success && parsed.data.features.length > 0) return { features: parsed.data.features, source: file };
-    if (!parsed.success) onError(new Error(`Flags backup ${file} is not in the expected format (${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}); ignored`));
+    if (!parsed.success)
+      onError(
+        new Error(
+          `Flags backup ${file} is not in the expected format (${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}); ignored`,
+        ),
+      );
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onError(new Error(`Flags backup ${file} could not be read: ${(err as Error).message}`));
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      onError(new Error(`Flags backup ${file} could not be read: ${(err as Error).message}`));
   }
   return bootstrapFile ? { features: await readFlagsFile(bootstrapFile), source: path.resolve(bootstrapFile) } : null;
 }
@@ -229,7 +255,11 @@ export async function createUnleashFlags(options: UnleashFlagsOptions): Promise<
       // and the client keeps polling.
       const startWithLastKnown = () => {
         settle();
-        onError(new Error(`${where} is unreachable${lastProblem ? ` (${lastProblem})` : ''}; starting with the last known flags from ${lastKnown!.source}`));
+        onError(
+          new Error(
+            `${where} is unreachable${lastProblem ? ` (${lastProblem})` : ''}; starting with the last known flags from ${lastKnown!.source}`,
+          ),
+        );
         resolve();
       };
       const timer = setTimeout(() => {

@@ -8,5 +8,7 @@ export async function clientNamesOf(clients: ClientsPort, workspaceId: HostId, i
   if (wanted.size === 0) return new Map();
   const found = clients.findByIds ? await clients.findByIds(workspaceId, [...wanted]) : await clients.list(workspaceId);
   // Whatever the host answers, only this workspace's clients that were asked for are named.
-  return new Map(found.filter((client) => client.workspaceId === workspaceId && wanted.has(client.id)).map((client) => [client.id, client.name]));
+  return new Map(
+    found.filter((client) => client.workspaceId === workspaceId && wanted.has(client.id)).map((client) => [client.id, client.name]),
+  );
 }

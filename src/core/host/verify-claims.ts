@@ -43,14 +43,18 @@ export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise
   const problems: string[] = [];
   const concepts = new Set(adapter.claims.map((claim) => claim.concept));
   if (concepts.has('clientCredentials') !== Boolean(adapter.credentials)) {
-    problems.push(adapter.credentials
-      ? 'the adapter has a credentials port but no clientCredentials claim saying where the host keeps passwords'
-      : 'the adapter claims clientCredentials but has no credentials port');
+    problems.push(
+      adapter.credentials
+        ? 'the adapter has a credentials port but no clientCredentials claim saying where the host keeps passwords'
+        : 'the adapter claims clientCredentials but has no credentials port',
+    );
   }
   if (concepts.has('comment') !== Boolean(adapter.comments)) {
-    problems.push(adapter.comments
-      ? 'the adapter has a comments port but no comment claim saying where the host keeps comments'
-      : 'the adapter claims comment but has no comments port');
+    problems.push(
+      adapter.comments
+        ? 'the adapter has a comments port but no comment claim saying where the host keeps comments'
+        : 'the adapter claims comment but has no comments port',
+    );
   }
 
   const tables = adapter.claims.map((claim) => splitTable(claim.table));

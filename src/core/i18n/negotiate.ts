@@ -45,5 +45,3 @@ export function chooseTimeZone(choice: { client?: string | null; browser?: strin
   }
   return 'UTC';
 }
-
-;

@@ -18,9 +18,18 @@ const BROWSER_TIME_ZONE_COOKIE = 'portal_tz';
 
 export function requestI18n(
   req: Request,
-  preferences: { clientLocale?: string | null; clientTimeZone?: string | null; workspaceLocale?: string | null; workspaceTimeZone?: string | null } = {},
+  preferences: {
+    clientLocale?: string | null;
+    clientTimeZone?: string | null;
+    workspaceLocale?: string | null;
+    workspaceTimeZone?: string | null;
+  } = {},
 ): RequestI18n {
   const locale = chooseLocale({ client: preferences.clientLocale, workspace: preferences.workspaceLocale, browser: browserLocale(req) });
-  const timeZone = chooseTimeZone({ client: preferences.clientTimeZone, browser: readCookie(req, BROWSER_TIME_ZONE_COOKIE), workspace: preferences.workspaceTimeZone });
+  const timeZone = chooseTimeZone({
+    client: preferences.clientTimeZone,
+    browser: readCookie(req, BROWSER_TIME_ZONE_COOKIE),
+    workspace: preferences.workspaceTimeZone,
+  });
   return { locale, timeZone, t: translator(locale), fmt: formattersFor(locale, timeZone) };
 }

@@ -74,7 +74,23 @@ export const i18nextTranslator = (locale: Locale): Translate => instance.getFixe
 // placeholder left unfilled) goes to i18next unchanged. A `count` is answered here too when the
 // key has the plural form the locale's rules pick (key_one, key_other) and no key_zero could apply.
 const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
-const I18NEXT_OPTIONS = new Set(['count', 'context', 'lng', 'lngs', 'ns', 'ordinal', 'replace', 'returnObjects', 'returnDetails', 'joinArrays', 'postProcess', 'interpolation', 'skipInterpolation', 'keyPrefix', 'fallbackLng']);
+const I18NEXT_OPTIONS = new Set([
+  'count',
+  'context',
+  'lng',
+  'lngs',
+  'ns',
+  'ordinal',
+  'replace',
+  'returnObjects',
+  'returnDetails',
+  'joinArrays',
+  'postProcess',
+  'interpolation',
+  'skipInterpolation',
+  'keyPrefix',
+  'fallbackLng',
+]);
 
 interface Template {
   text: string;

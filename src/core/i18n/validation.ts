@@ -13,7 +13,9 @@ const KEY_OF_MESSAGE = new Map(Object.entries(englishMessages).map(([key, messag
 
 // The error page's messages that are not the feature's own words: the generic ones of the error
 // handler and the guards, found by their English text like the validation messages.
-const englishCommon = JSON.parse(readFileSync(path.join(LOCALES_DIR, 'en', 'common.json'), 'utf8')) as { errors: { messages: Record<string, string> } };
+const englishCommon = JSON.parse(readFileSync(path.join(LOCALES_DIR, 'en', 'common.json'), 'utf8')) as {
+  errors: { messages: Record<string, string> };
+};
 const KEY_OF_ERROR = new Map(Object.entries(englishCommon.errors.messages).map(([key, message]) => [message, key]));
 
 /** An error page's message in the reader's language, when it is one the portal knows. */

@@ -22,7 +22,11 @@ export type ClientStreamRules = (req: Request, res: Response) => Pick<LiveStream
 // shared by every stream of the workspace.
 const FLAG_ANSWER_MS = 1_000;
 
-export function clientStreamRules(deps: { workspaces: Pick<WorkspaceCache, 'get' | 'peek'>; flags: FeatureFlags; clock?: () => number }): ClientStreamRules {
+export function clientStreamRules(deps: {
+  workspaces: Pick<WorkspaceCache, 'get' | 'peek'>;
+  flags: FeatureFlags;
+  clock?: () => number;
+}): ClientStreamRules {
   const clock = deps.clock ?? Date.now;
   const flagAnswers = new Map<string, { enabled: boolean; at: number }>();
   const portalOn = (workspaceId: string, workspaceSlug: string): boolean => {
@@ -42,9 +46,7 @@ export function clientStreamRules(deps: { workspaces: Pick<WorkspaceCache, 'get'
     const slug = workspace.slug;
     // The portal switched off for the workspace is a portal that no longer exists: nothing is sent.
     const allowed = (entry: WorkspaceEntry | null, event: LiveEvent) =>
-      entry !== null && entry.workspace.id === workspace.id
-      && portalOn(workspace.id, slug)
-      && canClientSeeLiveEvent(entry.settings, event);
+      entry !== null && entry.workspace.id === workspace.id && portalOn(workspace.id, slug) && canClientSeeLiveEvent(entry.settings, event);
     return {
       holder: { session: sidHash, client: { workspaceId: workspace.id, clientUserId: user.id, sidHash } },
       visible(event) {

@@ -48,10 +48,15 @@ export async function announceHostChange(
   }
   const change = parsed.data;
   const { type, idKey } = EVENT_OF[change.kind];
-  await recordAndAnnounce(deps.db, deps.bus, {
-    type,
-    workspaceId: change.workspaceId,
-    clientId: change.clientId,
-    data: { [idKey]: change.id, source: 'host' },
-  }, deps.onError);
+  await recordAndAnnounce(
+    deps.db,
+    deps.bus,
+    {
+      type,
+      workspaceId: change.workspaceId,
+      clientId: change.clientId,
+      data: { [idKey]: change.id, source: 'host' },
+    },
+    deps.onError,
+  );
 }

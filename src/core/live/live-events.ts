@@ -10,7 +10,9 @@ import type { Knex } from 'knex';
 import { insertLiveEvent } from './queries.ts';
 
 export type LiveEventType =
-  | 'message-created' | 'message-read' | 'conversation-changed'
+  | 'message-created'
+  | 'message-read'
+  | 'conversation-changed'
   // A task marked done or reopened (by the client here, or by staff in the host).
   | 'task-changed'
   // A document uploaded, deleted, opened by staff, or shared by the host.

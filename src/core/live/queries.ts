@@ -11,7 +11,10 @@ export interface LiveEventRow {
   data: Record<string, unknown>;
 }
 
-export async function insertLiveEvent(db: Db, event: { workspaceId: string; clientId: string; type: string; data: Record<string, unknown> }): Promise<string> {
+export async function insertLiveEvent(
+  db: Db,
+  event: { workspaceId: string; clientId: string; type: string; data: Record<string, unknown> },
+): Promise<string> {
   const [row] = await db('portal_live_events')
     .insert({ workspace_id: event.workspaceId, client_id: event.clientId, type: event.type, data: JSON.stringify(event.data) })
     .returning('seq');
@@ -19,7 +22,12 @@ export async function insertLiveEvent(db: Db, event: { workspaceId: string; clie
 }
 
 /** Events after a sequence number: of one client, or (clientId null) of every client of the workspace. */
-export async function listLiveEventsAfter(db: Db, scope: { workspaceId: string; clientId: string | null }, afterSeq: string, limit: number): Promise<LiveEventRow[]> {
+export async function listLiveEventsAfter(
+  db: Db,
+  scope: { workspaceId: string; clientId: string | null },
+  afterSeq: string,
+  limit: number,
+): Promise<LiveEventRow[]> {
   const query = db('portal_live_events').where('workspace_id', scope.workspaceId).andWhere('seq', '>', afterSeq);
   if (scope.clientId !== null) query.andWhere('client_id', scope.clientId);
   const rows = await query.orderBy('seq').limit(limit).select('seq', 'client_id', 'type', 'data');

@@ -3,6 +3,7 @@
 // behind the messaging switch. Pages connect without a position and start at the newest event.
 // Each event is still sent only while its own section is on (clientStreamRules).
 import { Router, type Request, type Response } from 'express';
+import { allow } from '../policies/route-steps.ts';
 import type { Knex } from 'knex';
 import type { EventBus } from '../events/event-bus.ts';
 import { portalContext, signedInClient } from '../web/portal-context.ts';
@@ -12,13 +13,24 @@ import { openLiveStream } from './sse.ts';
 
 export const LIVE_PATH = '/live';
 
-export function liveRoutes(deps: { db: Knex; bus: EventBus; streamRules: ClientStreamRules; onError: (message: string, err: unknown) => void }): Router {
+export function liveRoutes(deps: {
+  db: Knex;
+  bus: EventBus;
+  streamRules: ClientStreamRules;
+  onError: (message: string, err: unknown) => void;
+}): Router {
   const router = Router({ mergeParams: true });
-  router.get(LIVE_PATH, async (req: Request, res: Response) => {
+  router.get(LIVE_PATH, allow.signedIn, async (req: Request, res: Response) => {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
     await openLiveStream(req, res, {
-      db: deps.db, bus: deps.bus, workspaceId: workspace.id, clientId: user.client_id, channel: clientChannel(workspace.id, user.client_id), startAtLatest: true, onError: deps.onError,
+      db: deps.db,
+      bus: deps.bus,
+      workspaceId: workspace.id,
+      clientId: user.client_id,
+      channel: clientChannel(workspace.id, user.client_id),
+      startAtLatest: true,
+      onError: deps.onError,
       ...deps.streamRules(req, res),
     });
   });

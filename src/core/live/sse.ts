@@ -64,7 +64,11 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
     // Taken before anything is written, so a refusal is a plain 429 the browser can read.
     const slot = streams.add({ ...options.holder, ip: requestMeta(req).ip }, (why) => endStream(why), keepAlive);
     if (!slot.ok) {
-      res.status(429).set({ 'Retry-After': String(TOO_MANY_STREAMS_RETRY_S), 'Cache-Control': 'no-store' }).type('text/plain').send(TOO_MANY_STREAMS);
+      res
+        .status(429)
+        .set({ 'Retry-After': String(TOO_MANY_STREAMS_RETRY_S), 'Cache-Control': 'no-store' })
+        .type('text/plain')
+        .send(TOO_MANY_STREAMS);
       return;
     }
     release = slot.release;
@@ -107,7 +111,10 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
       }
       checking = true;
       verdict
-        .then((ok) => ok && send(event), (err: unknown) => options.onError?.('a live event could not be checked; it was not sent', err))
+        .then(
+          (ok) => ok && send(event),
+          (err: unknown) => options.onError?.('a live event could not be checked; it was not sent', err),
+        )
         .finally(() => {
           waiting.shift();
           checking = false;
@@ -131,7 +138,10 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
   // Subscribed before the replay query, so nothing falls between the two.
   const unsubscribe = options.bus.subscribe(options.channel, onEvent);
   // After the LISTEN connection came back, events of the gap are in the table: replay them.
-  const unsubscribeReconnect = options.bus.subscribe(RECONNECTED_CHANNEL, () => void replay().catch((err: unknown) => options.onError?.('a live stream could not replay what was missed', err)));
+  const unsubscribeReconnect = options.bus.subscribe(
+    RECONNECTED_CHANNEL,
+    () => void replay().catch((err: unknown) => options.onError?.('a live stream could not replay what was missed', err)),
+  );
   // The registry's one timer keeps registered streams alive; only a stream outside it needs its own.
   const heartbeat = release === noRelease ? setInterval(keepAlive, HEARTBEAT_MS) : undefined;
   heartbeat?.unref();
@@ -157,8 +167,14 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
   };
 
   async function replay() {
-    const rows = await listLiveEventsAfter(options.db, { workspaceId: options.workspaceId, clientId: options.clientId }, last.toString(), REPLAY_LIMIT);
-    for (const row of rows) deliver({ seq: row.seq, type: row.type, workspaceId: options.workspaceId, clientId: row.client_id, data: row.data });
+    const rows = await listLiveEventsAfter(
+      options.db,
+      { workspaceId: options.workspaceId, clientId: options.clientId },
+      last.toString(),
+      REPLAY_LIMIT,
+    );
+    for (const row of rows)
+      deliver({ seq: row.seq, type: row.type, workspaceId: options.workspaceId, clientId: row.client_id, data: row.data });
   }
 
   res.status(200).set({

@@ -34,16 +34,19 @@ export function watchStreamSessions(deps: {
       const live = new Map(rows.map((row) => [row.sid, row]));
       for (const stream of batch) {
         const row = live.get(stream.client.sidHash);
-        const signedIn = row !== undefined
-          && row.workspace_id === stream.client.workspaceId
-          && row.client_user_id === stream.client.clientUserId
-          && row.status !== null && mayUsePortal(row.status);
+        const signedIn =
+          row !== undefined &&
+          row.workspace_id === stream.client.workspaceId &&
+          row.client_user_id === stream.client.clientUserId &&
+          row.status !== null &&
+          mayUsePortal(row.status);
         if (!signedIn) stream.end('session-ended');
       }
     }
   }
   // A failed check (the database away) keeps the streams: the next sweep asks again.
-  const checkQuietly = (streams?: OpenClientStream[]) => check(streams).catch((err: unknown) => deps.onError('could not check the sessions of live streams', err));
+  const checkQuietly = (streams?: OpenClientStream[]) =>
+    check(streams).catch((err: unknown) => deps.onError('could not check the sessions of live streams', err));
 
   let sweeping = false;
   const sweep = () => {

@@ -18,8 +18,16 @@ export interface ClaimedMessage {
  * Queues a message when `deliver` is true. When false the same statement runs and inserts
  * nothing: callers whose response time must not reveal whether mail went out do the same work.
  */
-export async function insertOutboxMessage(db: Db, row: { recipient: string; payload: string; now: number; deliver: boolean }): Promise<void> {
-  await db.raw(`insert into ${TABLE} (recipient, payload, next_attempt_at) select ?, ?, ? where ?`, [row.recipient, row.payload, row.now, row.deliver]);
+export async function insertOutboxMessage(
+  db: Db,
+  row: { recipient: string; payload: string; now: number; deliver: boolean },
+): Promise<void> {
+  await db.raw(`insert into ${TABLE} (recipient, payload, next_attempt_at) select ?, ?, ? where ?`, [
+    row.recipient,
+    row.payload,
+    row.now,
+    row.deliver,
+  ]);
 }
 
 /** Leases up to `limit` due messages until `leaseUntil`, counting the attempt. */
@@ -45,7 +53,11 @@ export async function markMessageSent(db: Db, id: number, now: number): Promise<
 }
 
 /** A failed attempt: tried again at `retryAt`, or given up (content dropped) after the last attempt. */
-export async function markMessageFailed(db: Db, id: number, failure: { error: string; retryAt: number; giveUp: boolean; now: number }): Promise<void> {
+export async function markMessageFailed(
+  db: Db,
+  id: number,
+  failure: { error: string; retryAt: number; giveUp: boolean; now: number },
+): Promise<void> {
   await db(TABLE)
     .where({ id })
     .update({

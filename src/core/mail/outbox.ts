@@ -67,14 +67,21 @@ function sealer(secret: string) {
     seal(message: MailMessage): string {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(JSON.stringify({ subject: message.subject, text: message.text, html: message.html ?? null }), 'utf8'), cipher.final()]);
+      const body = Buffer.concat([
+        cipher.update(JSON.stringify({ subject: message.subject, text: message.text, html: message.html ?? null }), 'utf8'),
+        cipher.final(),
+      ]);
       return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
     },
     open(recipient: string, payload: string): MailMessage {
       const raw = Buffer.from(payload, 'base64');
       const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
       decipher.setAuthTag(raw.subarray(12, 28));
-      const json = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as { subject: string; text: string; html: string | null };
+      const json = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as {
+        subject: string;
+        text: string;
+        html: string | null;
+      };
       return { to: recipient, subject: json.subject, text: json.text, ...(json.html ? { html: json.html } : {}) };
     },
   };
@@ -99,11 +106,17 @@ export class MailOutbox {
   private stopped = false;
 
   constructor(options: MailOutboxOptions) {
-    this.options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS & MailOutboxOptions;
+    this.options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS &
+      MailOutboxOptions;
     this.sealed = sealer(options.secret);
     const enqueue = async (deliver: boolean, message: MailMessage, sendOptions?: MailSendOptions) => {
       const db = sendOptions?.trx ?? this.options.db;
-      await insertOutboxMessage(db, { recipient: message.to, payload: this.sealed.seal(message), now: this.options.now().getTime(), deliver });
+      await insertOutboxMessage(db, {
+        recipient: message.to,
+        payload: this.sealed.seal(message),
+        now: this.options.now().getTime(),
+        deliver,
+      });
       if (!deliver || !this.options.wakeOnSend) return;
       // Woken once the row is visible to the worker's connection (after the commit), and once the
       // request has had time to answer.
@@ -185,8 +198,16 @@ export class MailOutbox {
       const now = this.options.now().getTime();
       const giveUp = claimed.attempts >= maxAttempts;
       const error = err instanceof Error ? err.message : String(err);
-      await markMessageFailed(db, claimed.id, { error, retryAt: now + retryDelayMs(claimed.attempts, retryBaseMs, maxRetryDelayMs), giveUp, now });
-      this.options.logger.error(`mail outbox: sending message ${claimed.id} failed (attempt ${claimed.attempts}${giveUp ? ', giving up' : ', will retry'})`, err);
+      await markMessageFailed(db, claimed.id, {
+        error,
+        retryAt: now + retryDelayMs(claimed.attempts, retryBaseMs, maxRetryDelayMs),
+        giveUp,
+        now,
+      });
+      this.options.logger.error(
+        `mail outbox: sending message ${claimed.id} failed (attempt ${claimed.attempts}${giveUp ? ', giving up' : ', will retry'})`,
+        err,
+      );
       return false;
     }
   }

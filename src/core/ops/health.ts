@@ -32,7 +32,13 @@ function within<T>(work: Promise<T>, ms: number): Promise<'ok' | 'failing' | 'ti
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);
   });
-  return Promise.race([work.then(() => 'ok' as const, () => 'failing' as const), deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work.then(
+      () => 'ok' as const,
+      () => 'failing' as const,
+    ),
+    deadline,
+  ]).finally(() => clearTimeout(timer));
 }
 
 const answer = (res: Response, status: number, body: object) => res.status(status).set('Cache-Control', 'no-store').json(body);
@@ -44,7 +50,8 @@ export function healthRoutes(deps: HealthDeps): Router {
   router.get('/healthz', (_req, res) => answer(res, 200, { status: 'ok' }));
 
   router.get('/readyz', async (_req, res) => {
-    if (deps.closing()) return answer(res, 503, { status: 'unavailable', database: 'closing' satisfies Check, flags: 'closing' satisfies Check });
+    if (deps.closing())
+      return answer(res, 503, { status: 'unavailable', database: 'closing' satisfies Check, flags: 'closing' satisfies Check });
     const database = await within(pingDatabase(deps.db), timeoutMs);
     const flags: Check = deps.flags.isReady === undefined || deps.flags.isReady() ? 'ok' : 'failing';
     const ready = database === 'ok' && flags === 'ok';

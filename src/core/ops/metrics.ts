@@ -76,7 +76,8 @@ export function createPortalMetrics(deps: PortalMetricsDeps): PortalMetrics {
     registers: [registry],
     collect() {
       this.reset();
-      for (const context of workspaces.values()) this.set({ workspace: context.workspaceSlug ?? context.workspaceId }, deps.flagEnabled(context) ? 1 : 0);
+      for (const context of workspaces.values())
+        this.set({ workspace: context.workspaceSlug ?? context.workspaceId }, deps.flagEnabled(context) ? 1 : 0);
     },
   });
 
@@ -99,7 +100,10 @@ export function createPortalMetrics(deps: PortalMetricsDeps): PortalMetrics {
     },
     workspaceSeen(context) {
       if (workspaces.has(context.workspaceId) || workspaces.size >= maxWorkspaces) return;
-      workspaces.set(context.workspaceId, { workspaceId: context.workspaceId, ...(context.workspaceSlug ? { workspaceSlug: context.workspaceSlug } : {}) });
+      workspaces.set(context.workspaceId, {
+        workspaceId: context.workspaceId,
+        ...(context.workspaceSlug ? { workspaceSlug: context.workspaceSlug } : {}),
+      });
     },
     handler: async (_req, res, next) => {
       try {

@@ -45,22 +45,32 @@ export function checkStartupSettings(settings: StartupSettings): StartupCheck {
   const { production } = settings;
 
   if (production && !settings.sessionSecret) {
-    refusals.push(`SESSION_SECRET is required in production (at least ${MIN_SECRET} characters): it signs cookies and keys code hashes and two-factor secrets; a generated one would sign everyone out on each restart.`);
+    refusals.push(
+      `SESSION_SECRET is required in production (at least ${MIN_SECRET} characters): it signs cookies and keys code hashes and two-factor secrets; a generated one would sign everyone out on each restart.`,
+    );
   } else if (settings.sessionSecret !== undefined && settings.sessionSecret.length < MIN_SECRET) {
-    refusals.push(`SESSION_SECRET must be at least ${MIN_SECRET} characters: a short secret can be guessed offline from one signed cookie.`);
+    refusals.push(
+      `SESSION_SECRET must be at least ${MIN_SECRET} characters: a short secret can be guessed offline from one signed cookie.`,
+    );
   }
   if ((settings.previousSessionSecrets ?? []).some((secret) => secret.length < MIN_SECRET)) {
-    refusals.push(`SESSION_SECRET_PREVIOUS: each secret must be at least ${MIN_SECRET} characters, like SESSION_SECRET (cookies signed with it are still accepted).`);
+    refusals.push(
+      `SESSION_SECRET_PREVIOUS: each secret must be at least ${MIN_SECRET} characters, like SESSION_SECRET (cookies signed with it are still accepted).`,
+    );
   }
   if (production && !settings.smtpUrl) {
-    refusals.push('SMTP_URL is required in production: without it no email is delivered and sign-in codes and reset links are printed to the console.');
+    refusals.push(
+      'SMTP_URL is required in production: without it no email is delivered and sign-in codes and reset links are printed to the console.',
+    );
   }
 
   const demo = settings.demoPaymentProvider;
   if (typeof demo === 'string' && demo !== 'on' && demo !== 'off') {
     refusals.push(`PAYMENTS_DEMO_PROVIDER must be on or off (unset: on outside production, off in production).`);
   } else if (production && demoPaymentProviderOn(settings)) {
-    warnings.push('PAYMENTS_DEMO_PROVIDER=on: the demo payment provider exists in production; a workspace that chooses it lets clients mark invoices paid with no money moved.');
+    warnings.push(
+      'PAYMENTS_DEMO_PROVIDER=on: the demo payment provider exists in production; a workspace that chooses it lets clients mark invoices paid with no money moved.',
+    );
   }
 
   if (settings.appUrl !== undefined) {
@@ -78,13 +88,19 @@ export function checkStartupSettings(settings: StartupSettings): StartupCheck {
   }
 
   if (production && settings.trustProxy === true) {
-    warnings.push('TRUST_PROXY=true trusts X-Forwarded-For and X-Forwarded-Proto from anyone: a client can forge its address (rate limits, logs); name the proxies (a hop count or addresses) instead.');
+    warnings.push(
+      'TRUST_PROXY=true trusts X-Forwarded-For and X-Forwarded-Proto from anyone: a client can forge its address (rate limits, logs); name the proxies (a hop count or addresses) instead.',
+    );
   }
   if (production && !settings.databaseUrl) {
-    warnings.push('DATABASE_URL is unset: the embedded database is for development (one session at a time, one instance, data in a local folder).');
+    warnings.push(
+      'DATABASE_URL is unset: the embedded database is for development (one session at a time, one instance, data in a local folder).',
+    );
   }
   if (settings.metricsToken !== undefined && settings.metricsToken.length < MIN_METRICS_TOKEN) {
-    warnings.push(`METRICS_TOKEN is shorter than ${MIN_METRICS_TOKEN} characters: /metrics is only as private as the token is hard to guess.`);
+    warnings.push(
+      `METRICS_TOKEN is shorter than ${MIN_METRICS_TOKEN} characters: /metrics is only as private as the token is hard to guess.`,
+    );
   }
   return { refusals, warnings };
 }
@@ -92,7 +108,9 @@ export function checkStartupSettings(settings: StartupSettings): StartupCheck {
 /** Thrown by start-up when there are refusals: its message lists each one on a line of its own. */
 export class StartupRefused extends Error {
   constructor(readonly refusals: string[]) {
-    super(`${refusals.length === 1 ? 'one setting must be fixed' : `${refusals.length} settings must be fixed`} first:\n${refusals.map((line) => `  - ${line}`).join('\n')}`);
+    super(
+      `${refusals.length === 1 ? 'one setting must be fixed' : `${refusals.length} settings must be fixed`} first:\n${refusals.map((line) => `  - ${line}`).join('\n')}`,
+    );
     this.name = 'StartupRefused';
   }
 }

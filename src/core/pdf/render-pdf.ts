@@ -25,7 +25,13 @@ export function isEmbeddableImage(content: Buffer): boolean {
 
 export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   // Pages stay in memory until the end, so each can be numbered "Page N of M" once M is known.
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: `${model.heading} · ${model.title}`, Author: model.brand.name }, lang: model.locale });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    bufferPages: true,
+    info: { Title: `${model.heading} · ${model.title}`, Author: model.brand.name },
+    lang: model.locale,
+  });
   doc.registerFont('regular', REGULAR);
   doc.registerFont('bold', BOLD);
   const chunks: Buffer[] = [];
@@ -48,7 +54,11 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
       // A corrupt image is left out; the name still says whose document this is.
     }
   }
-  doc.font('bold').fontSize(14).fillColor(model.brand.color).text(model.brand.name, left, y + 14, { width, align: 'right' });
+  doc
+    .font('bold')
+    .fontSize(14)
+    .fillColor(model.brand.color)
+    .text(model.brand.name, left, y + 14, { width, align: 'right' });
   y += 70;
 
   doc.font('bold').fontSize(20).fillColor('#1d2330').text(model.heading, left, y, { width });
@@ -93,10 +103,28 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   // Line items: description, quantity, unit price, (tax), total.
   const taxAmounts = model.showLineTax && model.columns.taxAmount !== undefined;
   const cols = taxAmounts
-    ? [{ w: 0.36, a: 'left' }, { w: 0.08, a: 'right' }, { w: 0.15, a: 'right' }, { w: 0.09, a: 'right' }, { w: 0.14, a: 'right' }, { w: 0.18, a: 'right' }]
+    ? [
+        { w: 0.36, a: 'left' },
+        { w: 0.08, a: 'right' },
+        { w: 0.15, a: 'right' },
+        { w: 0.09, a: 'right' },
+        { w: 0.14, a: 'right' },
+        { w: 0.18, a: 'right' },
+      ]
     : model.showLineTax
-    ? [{ w: 0.44, a: 'left' }, { w: 0.1, a: 'right' }, { w: 0.16, a: 'right' }, { w: 0.12, a: 'right' }, { w: 0.18, a: 'right' }]
-    : [{ w: 0.52, a: 'left' }, { w: 0.12, a: 'right' }, { w: 0.18, a: 'right' }, { w: 0.18, a: 'right' }];
+      ? [
+          { w: 0.44, a: 'left' },
+          { w: 0.1, a: 'right' },
+          { w: 0.16, a: 'right' },
+          { w: 0.12, a: 'right' },
+          { w: 0.18, a: 'right' },
+        ]
+      : [
+          { w: 0.52, a: 'left' },
+          { w: 0.12, a: 'right' },
+          { w: 0.18, a: 'right' },
+          { w: 0.18, a: 'right' },
+        ];
   const bottomLimit = doc.page.height - MARGIN - 24;
   const row = (cells: string[], font: 'regular' | 'bold') => {
     // A row starts on a new page rather than split across two (its columns would part).
@@ -107,15 +135,25 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     cells.forEach((cell, index) => {
       const col = cols[index]!;
       const w = col.w * width;
-      doc.font(font).fontSize(10).fillColor('#1d2330').text(cell, x + 2, top, { width: w - 4, align: col.a as 'left' | 'right' });
+      doc
+        .font(font)
+        .fontSize(10)
+        .fillColor('#1d2330')
+        .text(cell, x + 2, top, { width: w - 4, align: col.a as 'left' | 'right' });
       bottom = Math.max(bottom, doc.y);
       x += w;
     });
-    doc.moveTo(left, bottom + 3).lineTo(left + width, bottom + 3).strokeColor(LINE).lineWidth(0.5).stroke();
+    doc
+      .moveTo(left, bottom + 3)
+      .lineTo(left + width, bottom + 3)
+      .strokeColor(LINE)
+      .lineWidth(0.5)
+      .stroke();
     doc.x = left;
     doc.y = bottom + 7;
   };
-  const taxHeader = (): string[] => (taxAmounts ? [model.columns.tax, model.columns.taxAmount!] : model.showLineTax ? [model.columns.tax] : []);
+  const taxHeader = (): string[] =>
+    taxAmounts ? [model.columns.tax, model.columns.taxAmount!] : model.showLineTax ? [model.columns.tax] : [];
   const taxCells = (line: PdfDocumentModel['lines'][number]): string[] =>
     taxAmounts ? [line.taxRate ?? '', line.taxAmount ?? ''] : model.showLineTax ? [line.taxRate ?? ''] : [];
   const header = [model.columns.description, model.columns.quantity, model.columns.unitPrice, ...taxHeader(), model.columns.total];
@@ -128,7 +166,10 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
 
   for (const total of model.totals) {
     const top = doc.y;
-    doc.font(total.strong ? 'bold' : 'regular').fontSize(total.strong ? 12 : 10).fillColor('#1d2330');
+    doc
+      .font(total.strong ? 'bold' : 'regular')
+      .fontSize(total.strong ? 12 : 10)
+      .fillColor('#1d2330');
     doc.text(total.label, left + width * 0.5, top, { width: width * 0.3, align: 'right' });
     doc.text(total.value, left + width * 0.8, top, { width: width * 0.2, align: 'right' });
   }
@@ -137,7 +178,11 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
 
   // Net amount and tax per rate.
   if (model.taxBreakdown?.rows.length) {
-    doc.font('bold').fontSize(10).fillColor('#1d2330').text(model.taxBreakdown.heading, left + width * 0.4, doc.y, { width: width * 0.6, align: 'right' });
+    doc
+      .font('bold')
+      .fontSize(10)
+      .fillColor('#1d2330')
+      .text(model.taxBreakdown.heading, left + width * 0.4, doc.y, { width: width * 0.6, align: 'right' });
     doc.font('regular').fontSize(9.5);
     for (const item of model.taxBreakdown.rows) {
       const top = doc.y;
@@ -179,7 +224,11 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
 
   if (model.evidence) {
     const top = doc.y;
-    doc.font('bold').fontSize(12).fillColor(model.brand.color).text(model.evidence.heading, left + 10, top + 8, { width: width - 20 });
+    doc
+      .font('bold')
+      .fontSize(12)
+      .fillColor(model.brand.color)
+      .text(model.evidence.heading, left + 10, top + 8, { width: width - 20 });
     doc.font('regular').fontSize(9.5).fillColor('#1d2330');
     for (const item of model.evidence.rows) doc.text(`${item.label}: ${item.value}`, left + 10, doc.y, { width: width - 20 });
     // The drawn signature, when there is one: only a PNG the decision service has already checked.
@@ -192,12 +241,20 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
         doc.y = at;
       }
     }
-    doc.rect(left, top, width, doc.y - top + 8).strokeColor(model.brand.color).lineWidth(1).stroke();
+    doc
+      .rect(left, top, width, doc.y - top + 8)
+      .strokeColor(model.brand.color)
+      .lineWidth(1)
+      .stroke();
     doc.y += 16;
     doc.x = left;
   }
 
-  doc.font('regular').fontSize(8.5).fillColor(MUTED).text(model.footer, left, doc.y + 10, { width, align: 'center' });
+  doc
+    .font('regular')
+    .fontSize(8.5)
+    .fillColor(MUTED)
+    .text(model.footer, left, doc.y + 10, { width, align: 'center' });
 
   // "Page N of M" at the foot of every page, below the bottom margin (lifted meanwhile, so the
   // text does not itself start a new page).
@@ -208,7 +265,11 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
       const margin = doc.page.margins.bottom;
       doc.page.margins.bottom = 0;
       const label = model.pageLabel.replace('{page}', String(index - range.start + 1)).replace('{pages}', String(range.count));
-      doc.font('regular').fontSize(8).fillColor(MUTED).text(label, left, doc.page.height - MARGIN + 16, { width, align: 'right', lineBreak: false });
+      doc
+        .font('regular')
+        .fontSize(8)
+        .fillColor(MUTED)
+        .text(label, left, doc.page.height - MARGIN + 16, { width, align: 'right', lineBreak: false });
       doc.page.margins.bottom = margin;
     }
   }

@@ -40,7 +40,12 @@ let settings: Settings = { threads: defaultPoolSize(), cacheBytes: 32 * 1024 * 1
 let pool: PdfRenderPool | null = null;
 /** Least recently downloaded out first, bounded by count and by bytes; none larger than a quarter of it. */
 const pdfCache = (bytes: number) =>
-  new LRUCache<string, Buffer>({ max: MAX_ENTRIES, maxSize: Math.max(1, bytes), maxEntrySize: Math.max(1, Math.floor(bytes / 4)), sizeCalculation: (pdf) => Math.max(1, pdf.byteLength) });
+  new LRUCache<string, Buffer>({
+    max: MAX_ENTRIES,
+    maxSize: Math.max(1, bytes),
+    maxEntrySize: Math.max(1, Math.floor(bytes / 4)),
+    sizeCalculation: (pdf) => Math.max(1, pdf.byteLength),
+  });
 let cache = pdfCache(settings.cacheBytes);
 // Two downloads of the same document at once render it once.
 const inFlight = new Map<string, Promise<Buffer>>();

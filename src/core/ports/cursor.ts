@@ -20,7 +20,12 @@ export function decodeCursor(cursor: string): Array<string | number> | null {
 }
 
 /** A page from rows fetched with limit + 1: the extra row only says whether another page follows. */
-export function pageOf<R, T>(rows: R[], limit: number, present: (row: R) => T, keyOf: (row: R) => Array<string | number>): { items: T[]; next: string | null } {
+export function pageOf<R, T>(
+  rows: R[],
+  limit: number,
+  present: (row: R) => T,
+  keyOf: (row: R) => Array<string | number>,
+): { items: T[]; next: string | null } {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items: items.map(present), next: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };

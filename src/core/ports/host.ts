@@ -151,8 +151,18 @@ export interface DashboardData {
  * relies on that concept living in the host, and where.
  */
 export type HostConcept =
-  | 'workspace' | 'company' | 'contact' | 'staffUser' | 'proposal' | 'quotation' | 'invoice' | 'payment'
-  | 'task' | 'document' | 'clientCredentials' | 'comment';
+  | 'workspace'
+  | 'company'
+  | 'contact'
+  | 'staffUser'
+  | 'proposal'
+  | 'quotation'
+  | 'invoice'
+  | 'payment'
+  | 'task'
+  | 'document'
+  | 'clientCredentials'
+  | 'comment';
 
 export interface HostClaim {
   concept: HostConcept;
@@ -199,7 +209,10 @@ export interface HostComment {
 /** Comments on a proposal, quotation or invoice: the host's own table when it has one. */
 export interface CommentsPort {
   list(workspaceId: HostId, subject: { type: CommentSubjectType; id: HostId }): Promise<HostComment[]>;
-  add(workspaceId: HostId, comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; authorContactId: HostId }): Promise<HostComment>;
+  add(
+    workspaceId: HostId,
+    comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; authorContactId: HostId },
+  ): Promise<HostComment>;
   /**
    * Optional: the comments of several records at once (oldest first), in one query, for the
    * threads listed beside the conversation. Without it the portal calls list() per record.
@@ -210,7 +223,10 @@ export interface CommentsPort {
    * from the portal's staff record page. Without it that page shows the thread with no form, and
    * staff answer in the host's own pages.
    */
-  addFromStaff?(workspaceId: HostId, comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; author: HostStaffUser }): Promise<HostComment>;
+  addFromStaff?(
+    workspaceId: HostId,
+    comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; author: HostStaffUser },
+  ): Promise<HostComment>;
 }
 
 /** Keyset pagination: `after` is the opaque cursor a previous page returned as `next`. */
@@ -299,7 +315,13 @@ export interface OffersPort {
    * routes answer 404 and neither the navigation nor the dashboard mentions it.
    */
   kinds?: readonly OfferKind[];
-  list(workspaceId: HostId, clientId: HostId, kind: OfferKind, filter: { status?: OfferStatus[] }, page: PageRequest): Promise<Page<OfferSummary>>;
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    kind: OfferKind,
+    filter: { status?: OfferStatus[] },
+    page: PageRequest,
+  ): Promise<Page<OfferSummary>>;
   find(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId): Promise<OfferDetail | null>;
   /**
    * Records the client's decision in the host's own status. Changes only an offer that is still
@@ -454,7 +476,12 @@ export interface DocumentContent {
  * every query. A document the host no longer shares (or another client's) is simply not found.
  */
 export interface DocumentsPort {
-  list(workspaceId: HostId, clientId: HostId, filter: { record?: { type: HostRecordType; id: HostId } }, page: PageRequest): Promise<Page<SharedDocument>>;
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    filter: { record?: { type: HostRecordType; id: HostId } },
+    page: PageRequest,
+  ): Promise<Page<SharedDocument>>;
   open(workspaceId: HostId, clientId: HostId, id: HostId): Promise<DocumentContent | null>;
   /**
    * Optional: takes a file a client uploaded (already checked, scanned and kept by the portal) into
@@ -463,7 +490,11 @@ export interface DocumentsPort {
    * a file over the host's own limit). Read `content` once; it is the portal's stored copy. The
    * host's copy is the host's: the client deleting their upload in the portal leaves it.
    */
-  accept?(workspaceId: HostId, clientId: HostId, file: { name: string; contentType: string; sizeBytes: number; uploadedBy: string; content: Readable }): Promise<{ id: HostId } | null>;
+  accept?(
+    workspaceId: HostId,
+    clientId: HostId,
+    file: { name: string; contentType: string; sizeBytes: number; uploadedBy: string; content: Readable },
+  ): Promise<{ id: HostId } | null>;
 }
 
 /** The portal's words for a task's state; a host maps its own (in progress is open). */
@@ -489,7 +520,13 @@ export interface ClientTask {
  * Open tasks come by due date (none last), done tasks newest completed first.
  */
 export interface TasksPort {
-  list(workspaceId: HostId, clientId: HostId, contactId: HostId, filter: { status: TaskStatus }, page: PageRequest): Promise<Page<ClientTask>>;
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    filter: { status: TaskStatus },
+    page: PageRequest,
+  ): Promise<Page<ClientTask>>;
   find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<ClientTask | null>;
   /** Marks done or reopens; answers the task as it is now, or null when the contact cannot see it. */
   setStatus(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, status: TaskStatus): Promise<ClientTask | null>;

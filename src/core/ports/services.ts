@@ -66,7 +66,12 @@ export interface FileStorage {
    * Stores the content as it arrives. Resolves once all of it is stored; when the content fails
    * (the client went away, a limit was hit) it rejects and leaves nothing behind.
    */
-  putStream(workspaceId: string, purpose: string, meta: { filename: string; contentType: string }, content: AsyncIterable<Buffer>): Promise<{ id: string; sizeBytes: number }>;
+  putStream(
+    workspaceId: string,
+    purpose: string,
+    meta: { filename: string; contentType: string },
+    content: AsyncIterable<Buffer>,
+  ): Promise<{ id: string; sizeBytes: number }>;
   open(workspaceId: string, id: string): Promise<OpenedFile | null>;
 }
 

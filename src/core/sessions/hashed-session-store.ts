@@ -44,12 +44,20 @@ export function createHashedSessionStore(pool: pg.Pool): session.Store {
   class HashedPgStore extends PgStore {
     // As connect-pg-simple's get (a live row, its data), with the session's client user in the same query.
     override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
-      findSessionWithClientUser(pool, hashSessionId(sid), nowSeconds()).then((found) => {
-        if (!found) return callback(null);
-        const { portal } = found.sess;
-        if (portal) (found.sess as Record<symbol, unknown>)[READ_WITH] = { workspaceId: portal.workspaceId, clientUserId: portal.clientUserId, user: found.user } satisfies ClientUserReadWithSession;
-        callback(null, found.sess as unknown as session.SessionData);
-      }, (err: unknown) => callback(err));
+      findSessionWithClientUser(pool, hashSessionId(sid), nowSeconds()).then(
+        (found) => {
+          if (!found) return callback(null);
+          const { portal } = found.sess;
+          if (portal)
+            (found.sess as Record<symbol, unknown>)[READ_WITH] = {
+              workspaceId: portal.workspaceId,
+              clientUserId: portal.clientUserId,
+              user: found.user,
+            } satisfies ClientUserReadWithSession;
+          callback(null, found.sess as unknown as session.SessionData);
+        },
+        (err: unknown) => callback(err),
+      );
     }
     override createSession(req: Request, data: session.SessionData): session.Session & session.SessionData {
       const read = (data as unknown as Record<symbol, ClientUserReadWithSession | undefined>)[READ_WITH];

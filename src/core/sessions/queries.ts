@@ -20,7 +20,13 @@ const byClientUser = (db: Db, workspaceId: string, clientUserId: string) =>
     .andWhereRaw("sess->'portal'->>'workspaceId' = ?", [workspaceId]);
 
 /** The newest live sessions first, at most `limit`, each row carrying the total of live sessions. */
-export async function listLiveSessions(db: Db, workspaceId: string, clientUserId: string, now: Date, limit: number): Promise<Array<SessionRow & { total: number }>> {
+export async function listLiveSessions(
+  db: Db,
+  workspaceId: string,
+  clientUserId: string,
+  now: Date,
+  limit: number,
+): Promise<Array<SessionRow & { total: number }>> {
   return byClientUser(db, workspaceId, clientUserId)
     .andWhere('expire', '>', now)
     .orderBy('expire', 'desc')
@@ -32,7 +38,13 @@ export async function listLiveSessions(db: Db, workspaceId: string, clientUserId
  * Deletes all but the `keep` newest sessions of a client user (expiry follows sign-in: sessions do
  * not roll), leaving `except` (a session being written) out of the count.
  */
-export async function deleteOldestSessions(db: Db, workspaceId: string, clientUserId: string, keep: number, except?: string): Promise<number> {
+export async function deleteOldestSessions(
+  db: Db,
+  workspaceId: string,
+  clientUserId: string,
+  keep: number,
+  except?: string,
+): Promise<number> {
   const others = byClientUser(db, workspaceId, clientUserId);
   if (except) others.andWhereNot('sid', except);
   const beyond = others.orderBy('expire', 'desc').offset(keep).select('sid');

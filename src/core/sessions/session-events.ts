@@ -19,7 +19,11 @@ export interface SessionsEnded {
  * Publishes after the caller's commit. A failure is reported, never thrown: the sessions are gone
  * already, and each instance's periodic check ends their streams within a minute anyway.
  */
-export async function announceSessionsEnded(bus: EventBus | undefined, ended: SessionsEnded, onError?: (message: string, err: unknown) => void): Promise<void> {
+export async function announceSessionsEnded(
+  bus: EventBus | undefined,
+  ended: SessionsEnded,
+  onError?: (message: string, err: unknown) => void,
+): Promise<void> {
   if (!bus) return;
   try {
     await bus.publish(SESSIONS_ENDED, ended);

@@ -68,7 +68,12 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       const signedIn = req.session.portal;
       await call((cb) => req.session.destroy(cb));
       // This session's live streams, in other tabs and on other instances, end with it.
-      if (signedIn) await announceSessionsEnded(deps.bus, { workspaceId: signedIn.workspaceId, clientUserId: signedIn.clientUserId, reason: 'signed-out' });
+      if (signedIn)
+        await announceSessionsEnded(deps.bus, {
+          workspaceId: signedIn.workspaceId,
+          clientUserId: signedIn.clientUserId,
+          reason: 'signed-out',
+        });
       // The browser stops sending a cookie that names nothing: later anonymous pages read no session.
       req.res?.clearCookie(SESSION_COOKIE, { path: deps.cookiePath });
     },

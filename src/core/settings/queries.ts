@@ -28,9 +28,24 @@ interface SettingsRow {
 }
 
 const COLUMNS = [
-  'show_proposals', 'show_invoices', 'show_tasks', 'allow_file_uploads', 'allow_comments', 'allow_messaging',
-  'allow_online_payments', 'allow_public_link_decisions', 'login_with_code', 'login_with_password', 'portal_title', 'primary_color',
-  'logo_file_id', 'default_locale', 'default_time_zone', 'max_upload_mb', 'require_two_factor', 'updated_at',
+  'show_proposals',
+  'show_invoices',
+  'show_tasks',
+  'allow_file_uploads',
+  'allow_comments',
+  'allow_messaging',
+  'allow_online_payments',
+  'allow_public_link_decisions',
+  'login_with_code',
+  'login_with_password',
+  'portal_title',
+  'primary_color',
+  'logo_file_id',
+  'default_locale',
+  'default_time_zone',
+  'max_upload_mb',
+  'require_two_factor',
+  'updated_at',
 ];
 
 function fromRow(row: SettingsRow): PortalSettings {

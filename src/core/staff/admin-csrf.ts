@@ -12,7 +12,9 @@ import { staffContext } from './staff-context.ts';
 
 export function adminCsrfToken(secret: string, staff: Pick<HostStaffUser, 'id' | 'sessionKey'>, workspaceId: string): string {
   // The session key is hashed in, never shown: the token cannot give the host's session id away.
-  return createHmac('sha256', secret).update(`admin-csrf:${workspaceId}:${staff.id}:${staff.sessionKey ?? ''}`).digest('base64url');
+  return createHmac('sha256', secret)
+    .update(`admin-csrf:${workspaceId}:${staff.id}:${staff.sessionKey ?? ''}`)
+    .digest('base64url');
 }
 
 export function verifyAdminCsrf(req: Request, res: Response, next: NextFunction): void {

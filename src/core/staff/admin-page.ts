@@ -67,7 +67,8 @@ export function hostFrame(
   if (!hostLayout) return { layout: layouts.plain };
   return {
     layout: layouts.embedded,
-    frame: (html: string) => hostLayout.staffPage(req, res, { title: `${title} · Client portal`, head: renderTemplate('admin/_head', chrome), body: html }),
+    frame: (html: string) =>
+      hostLayout.staffPage(req, res, { title: `${title} · Client portal`, head: renderTemplate('admin/_head', chrome), body: html }),
   };
 }
 const adminFrame = hostFrame;
@@ -89,7 +90,11 @@ export function adminErrorPage(config: Pick<PortalConfig, 'adminPath' | 'portalP
   return (req, res, page) => {
     const context = maybeStaffContext(res);
     const chrome = adminChrome({ assets: `${config.portalPath}/assets`, adminPath: config.adminPath, context, path: currentPath(req) });
-    const body = renderTemplate('admin/error', { ...page, homeUrl: context ? context.base || '/' : chrome.crmSettingsUrl, hasWorkspace: Boolean(context) });
+    const body = renderTemplate('admin/error', {
+      ...page,
+      homeUrl: context ? context.base || '/' : chrome.crmSettingsUrl,
+      hasWorkspace: Boolean(context),
+    });
     if (req.get('HX-Request') === 'true') res.set({ 'HX-Retarget': '#admin-main', 'HX-Reswap': 'outerHTML', 'HX-Reselect': '#admin-main' });
     // The host's page only around a staff member the host knows: before that, the plain layout.
     const { layout, frame } = adminFrame(req, res, context ? hostLayout : undefined, chrome, page.heading);

@@ -33,4 +33,3 @@ export function controlCharacterFields(value: unknown, limit = 20): string[] {
   walk(value, '');
   return found;
 }
-

@@ -30,7 +30,10 @@ interface RouteLayer {
  * using Express's own path matching (a router holding only those paths), so it cannot drift from
  * what is mounted.
  */
-export function postRouteMatcher(routers: Router[], pick: (handlers: unknown[]) => boolean): (req: Request, res: Response) => Promise<boolean> {
+export function postRouteMatcher(
+  routers: Router[],
+  pick: (handlers: unknown[]) => boolean,
+): (req: Request, res: Response) => Promise<boolean> {
   const matcher = Router({ mergeParams: true });
   const hits = new WeakSet<Request>();
   const walk = (stack: RouteLayer[]) => {
@@ -54,4 +57,5 @@ export function postRouteMatcher(routers: Router[], pick: (handlers: unknown[]) 
 }
 
 /** A route whose validateBody re-renders its form on bad input, so it can on a stale token too. */
-export const rerendersForm = (handlers: unknown[]) => handlers.some((handle) => typeof handle === 'function' && (handle as { [RERENDERS_FORM]?: boolean })[RERENDERS_FORM] === true);
+export const rerendersForm = (handlers: unknown[]) =>
+  handlers.some((handle) => typeof handle === 'function' && (handle as { [RERENDERS_FORM]?: boolean })[RERENDERS_FORM] === true);

@@ -34,7 +34,9 @@ export function submittedCsrfTokens(req: Request): unknown[] {
   // A multipart form's body is parsed by its own route, after this check: a form without
   // JavaScript carries the token on its action URL instead (htmx sends the header).
   const fromQuery = req.is('multipart/form-data') ? req.query?._csrf : undefined;
-  return [req.get('X-CSRF-Token'), (req.body as Record<string, unknown> | undefined)?._csrf, fromQuery].filter((token) => token !== undefined);
+  return [req.get('X-CSRF-Token'), (req.body as Record<string, unknown> | undefined)?._csrf, fromQuery].filter(
+    (token) => token !== undefined,
+  );
 }
 
 export const CSRF_MESSAGE = 'This form has expired. Please go back, reload the page and try again.';
@@ -82,7 +84,8 @@ export function createPortalCsrf(options: { secret: string; cookiePath: string; 
       const nonce = cookieNonce(req);
       const expected = req.session?.csrfToken ?? (nonce ? sign(nonce) : undefined);
       const submitted = submittedCsrfTokens(req);
-      if (!submitted.some((token) => tokensMatch(expected, token))) return next(submitted.length ? new CsrfMismatch() : new HttpError(403, CSRF_MESSAGE));
+      if (!submitted.some((token) => tokensMatch(expected, token)))
+        return next(submitted.length ? new CsrfMismatch() : new HttpError(403, CSRF_MESSAGE));
       next();
     },
   };

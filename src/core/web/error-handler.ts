@@ -34,14 +34,16 @@ function describeError(err: unknown): { status: number; message: string; headers
   // Errors from Express and body-parser carry a 4xx status; their own messages are for
   // developers, so a person gets ours.
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    if (parserError.type === 'entity.too.large') return { status: 413, message: 'That form was too large. Shorten the text and try again.', headers: {} };
+    if (parserError.type === 'entity.too.large')
+      return { status: 413, message: 'That form was too large. Shorten the text and try again.', headers: {} };
     if (parserError.type === 'parameters.too.many') return { status: 413, message: 'That form had too many fields.', headers: {} };
     if (status === 404) return { status, message: 'We could not find that page.', headers: {} };
     return { status: 400, message: 'We could not read that request. Please go back and try again.', headers: {} };
   }
   // The database restarting or out of reach: nothing is wrong with the request, so the client is
   // asked to come back (a load balancer or browser retry honours Retry-After) instead of seeing a 500.
-  if (isDatabaseUnavailable(err)) return { status: 503, message: UNAVAILABLE_MESSAGE, headers: { 'Retry-After': String(UNAVAILABLE_RETRY_SECONDS) } };
+  if (isDatabaseUnavailable(err))
+    return { status: 503, message: UNAVAILABLE_MESSAGE, headers: { 'Retry-After': String(UNAVAILABLE_RETRY_SECONDS) } };
   return { status: 500, message: 'Something went wrong on our side. Please try again in a moment.', headers: {} };
 }
 

@@ -23,7 +23,9 @@ export const badRequest = (message: string) => new HttpError(400, message);
 export function tooManyRequests(retryAfterSeconds: number, t?: Translate): HttpError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   const message = t
-    ? t('common:errors.messages.tooManyAttempts', { wait: seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) }) })
+    ? t('common:errors.messages.tooManyAttempts', {
+        wait: seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) }),
+      })
     : `Too many attempts. Try again in ${describeWait(seconds)}.`;
   return new HttpError(429, message, { 'Retry-After': String(seconds) });
 }

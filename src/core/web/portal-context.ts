@@ -57,7 +57,11 @@ function portalChrome(req: Request, res: Response) {
         { label: t('common:nav.dashboard'), href: `${context.base}/`, current: path === `${context.base}/` || path === context.base },
         ...visibleSections(context.settings)
           .filter((section) => context.sectionPages.has(section))
-          .map((section) => ({ label: t(`common:nav.${section}`), href: `${context.base}/${section}`, current: within(`${context.base}/${section}`) })),
+          .map((section) => ({
+            label: t(`common:nav.${section}`),
+            href: `${context.base}/${section}`,
+            current: within(`${context.base}/${section}`),
+          })),
         { label: t('common:nav.account'), href: `${context.base}/account`, current: within(`${context.base}/account`) },
       ]
     : [];
@@ -76,7 +80,21 @@ function portalChrome(req: Request, res: Response) {
   };
 }
 
-export function renderPortalPage(req: Request, res: Response, view: string, title: string, model: object = {}, status = 200, page: { withoutHtmx?: boolean } = {}): void {
+export function renderPortalPage(
+  req: Request,
+  res: Response,
+  view: string,
+  title: string,
+  model: object = {},
+  status = 200,
+  page: { withoutHtmx?: boolean } = {},
+): void {
   const chrome = { ...portalChrome(req, res), withoutHtmx: page.withoutHtmx === true };
-  sendPage(req, res, view, { ...model, base: chrome.base, csrfToken: chrome.csrfToken, t: chrome.t, fmt: chrome.fmt, locale: chrome.locale }, { layout: 'layout', title, status, chrome });
+  sendPage(
+    req,
+    res,
+    view,
+    { ...model, base: chrome.base, csrfToken: chrome.csrfToken, t: chrome.t, fmt: chrome.fmt, locale: chrome.locale },
+    { layout: 'layout', title, status, chrome },
+  );
 }

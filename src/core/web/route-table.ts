@@ -10,7 +10,12 @@ export interface RouteEntry {
   path: string;
   /** The fields the route's validateBody names, when it has one (tests send them). */
   bodyFields?: string[];
+  /** Set when the route's chain declares a permission step (src/core/policies/route-steps.ts). */
+  permissionStep?: true;
 }
+
+/** The mark a permission step (src/core/policies/route-steps.ts) carries, read back by routeTable. */
+export const PERMISSION_STEP = Symbol.for('customer-portal.permission-step');
 
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean>; stack?: Array<{ handle?: unknown }> };
@@ -23,10 +28,21 @@ export function routeTable(routers: Router[]): RouteEntry[] {
     for (const layer of stack) {
       if (layer.route) {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-        const validated = (layer.route.stack ?? []).map((l) => (l.handle as { [BODY_FIELDS]?: string[] } | undefined)?.[BODY_FIELDS]).find((fields) => fields !== undefined);
+        const validated = (layer.route.stack ?? [])
+          .map((l) => (l.handle as { [BODY_FIELDS]?: string[] } | undefined)?.[BODY_FIELDS])
+          .find((fields) => fields !== undefined);
+        const guarded = (layer.route.stack ?? []).some(
+          (l) => (l.handle as { [PERMISSION_STEP]?: boolean } | undefined)?.[PERMISSION_STEP] === true,
+        );
         for (const path of paths) {
           for (const [method, on] of Object.entries(layer.route.methods)) {
-            if (on && method !== '_all') entries.push({ method: method.toUpperCase(), path, ...(validated ? { bodyFields: validated } : {}) });
+            if (on && method !== '_all')
+              entries.push({
+                method: method.toUpperCase(),
+                path,
+                ...(validated ? { bodyFields: validated } : {}),
+                ...(guarded ? { permissionStep: true as const } : {}),
+              });
           }
         }
       } else if (layer.handle?.stack) {

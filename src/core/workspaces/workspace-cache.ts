@@ -96,7 +96,12 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
     const settings = Object.freeze(deps.settingsInForce ? await deps.settingsInForce(workspace.id, stored) : stored);
     const base = `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
     const uploadedLogo = settings.logoFileId ? `${base}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
-    return Object.freeze({ workspace: Object.freeze(workspace), settings, branding: Object.freeze(buildBranding(workspace, settings, uploadedLogo)), base });
+    return Object.freeze({
+      workspace: Object.freeze(workspace),
+      settings,
+      branding: Object.freeze(buildBranding(workspace, settings, uploadedLogo)),
+      base,
+    });
   }
 
   const drop = (workspaceId: string | null) => {

@@ -74,7 +74,11 @@ function returnPage(req: Request, base: string): string {
 export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
   const router = Router({ mergeParams: true });
   const assets = `${deps.config.portalPath}/assets`;
-  const clientPages = new Set(routeTable(deps.clientRoutes).filter((route) => route.method === 'GET').map((route) => route.path));
+  const clientPages = new Set(
+    routeTable(deps.clientRoutes)
+      .filter((route) => route.method === 'GET')
+      .map((route) => route.path),
+  );
   const sectionPages: ReadonlySet<PortalSection> = new Set(PORTAL_SECTIONS.filter((section) => clientPages.has(`/${section}`)));
 
   const loadWorkspace = async (req: Request, res: Response, next: NextFunction) => {
@@ -100,9 +104,10 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     if (!auth || auth.workspaceId !== context.workspace.id) return next();
     // Read with the session when its store does that (one round trip less), else on its own.
     const read = clientUserReadWithSession(req);
-    const user = read && read.workspaceId === auth.workspaceId && read.clientUserId === auth.clientUserId
-      ? read.user
-      : await findClientUserById(deps.db, context.workspace.id, auth.clientUserId);
+    const user =
+      read && read.workspaceId === auth.workspaceId && read.clientUserId === auth.clientUserId
+        ? read.user
+        : await findClientUserById(deps.db, context.workspace.id, auth.clientUserId);
     const contact = user && mayUsePortal(user.status) ? await deps.adapter.contacts.findById(context.workspace.id, user.contact_id) : null;
     if (!user || !contact) {
       // Disabled, removed, or its contact is gone: the session no longer signs anyone in.
@@ -163,7 +168,10 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   // Branding assets need no session: they are the same for every visitor of the workspace.
   router.get('/branding.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'no-cache').send(brandingStylesheet(portalContext(res).branding));
+    res
+      .type('text/css')
+      .set('Cache-Control', 'no-cache')
+      .send(brandingStylesheet(portalContext(res).branding));
   });
   router.get('/branding/logo', async (_req, res, next) => {
     const { workspace, settings } = portalContext(res);
@@ -178,12 +186,14 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
   if (deps.largeForms) {
     const { paths, limit, refusedUrl } = deps.largeForms;
     const parse = express.urlencoded({ extended: false, limit, parameterLimit: 50 });
-    router.post(paths, (req, res, next) => parse(req, res, (err?: unknown) => {
-      // Past even this cap nothing of the form was read, so nothing can be kept: back to the form's
-      // page with a message saying so, rather than a bare 413 page.
-      if ((err as { type?: string } | undefined)?.type !== 'entity.too.large') return next(err);
-      res.set('Connection', 'close').redirect(303, `${portalContext(res).base}${refusedUrl(req.path)}`);
-    }));
+    router.post(paths, (req, res, next) =>
+      parse(req, res, (err?: unknown) => {
+        // Past even this cap nothing of the form was read, so nothing can be kept: back to the form's
+        // page with a message saying so, rather than a bare 413 page.
+        if ((err as { type?: string } | undefined)?.type !== 'entity.too.large') return next(err);
+        res.set('Connection', 'close').redirect(303, `${portalContext(res).base}${refusedUrl(req.path)}`);
+      }),
+    );
   }
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(deps.session);

@@ -46,7 +46,14 @@ interface AccountForms {
   notice?: string;
 }
 
-export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; auth: AuthService; identity: IdentityCheck; now: () => Date; bus?: EventBus }) {
+export function createAccountHandlers(deps: {
+  db: Knex;
+  adapter: HostAdapter;
+  auth: AuthService;
+  identity: IdentityCheck;
+  now: () => Date;
+  bus?: EventBus;
+}) {
   const { db, adapter, auth, identity, now } = deps;
 
   /** After a change: plain forms go back to the page (post/redirect/get); htmx gets the page in place at its GET address. */
@@ -71,33 +78,51 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
     const rows = await listLiveSessions(db, workspace.id, client.user.id, now(), SESSIONS_SHOWN);
     const currentSid = hashSessionId(req.sessionID);
     // The current session is always listed, even when it is older than the ones shown.
-    const current = rows.some((row) => row.sid === currentSid) || !req.session.portal ? [] : [{ sid: currentSid, sess: { portal: req.session.portal }, expire: new Date() }];
+    const current =
+      rows.some((row) => row.sid === currentSid) || !req.session.portal
+        ? []
+        : [{ sid: currentSid, sess: { portal: req.session.portal }, expire: new Date() }];
     const total = Math.max(rows[0]?.total ?? 0, rows.length + current.length);
     // The message-email choice shows only where messaging is on.
     const messaging = canSeeSection(settings, 'messages');
     const hasPassword = await auth.hasPassword(workspace, client.user);
-    renderPortalPage(req, res, 'account/index', i18n.t('account:title'), {
-      profile: { ...presentProfile(client.user, client.contact, hasPassword), ...(forms.profileValues ?? {}) },
-      // A first password is set only by a client who proves it is them with an emailed code.
-      identity: hasPassword ? 'password' : await identity.mode(req, res),
-      // Without password sign-in a password would open nothing: the form is not offered.
-      passwordSignIn: signInMethods(settings).password,
-      preferences: presentPreferences(client.user, i18n),
-      preferencesErrors: forms.preferencesErrors ?? {},
-      sessions: presentSessions([...current, ...rows], currentSid, i18n),
-      sessionsTotal: total,
-      profileErrors: forms.profileErrors ?? {},
-      // The handler's own messages (a wrong current password) in the reader's language too.
-      passwordErrors: translateFieldErrors(forms.passwordErrors ?? {}, i18n.t),
-      notice: notice ? i18n.t(notice) : null,
-      messageEmails: messaging ? { wanted: await wantsMessageEmails(db, workspace.id, client.user.id) } : null,
-    }, status);
+    renderPortalPage(
+      req,
+      res,
+      'account/index',
+      i18n.t('account:title'),
+      {
+        profile: { ...presentProfile(client.user, client.contact, hasPassword), ...(forms.profileValues ?? {}) },
+        // A first password is set only by a client who proves it is them with an emailed code.
+        identity: hasPassword ? 'password' : await identity.mode(req, res),
+        // Without password sign-in a password would open nothing: the form is not offered.
+        passwordSignIn: signInMethods(settings).password,
+        preferences: presentPreferences(client.user, i18n),
+        preferencesErrors: forms.preferencesErrors ?? {},
+        sessions: presentSessions([...current, ...rows], currentSid, i18n),
+        sessionsTotal: total,
+        profileErrors: forms.profileErrors ?? {},
+        // The handler's own messages (a wrong current password) in the reader's language too.
+        passwordErrors: translateFieldErrors(forms.passwordErrors ?? {}, i18n.t),
+        notice: notice ? i18n.t(notice) : null,
+        messageEmails: messaging ? { wanted: await wantsMessageEmails(db, workspace.id, client.user.id) } : null,
+      },
+      status,
+    );
   }
 
   const log = (req: Request, res: Response, event: 'account.updated' | 'session.revoked', details: Record<string, unknown> = {}) => {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
-    return insertActivity(db, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
+    return insertActivity(db, {
+      workspaceId: workspace.id,
+      event,
+      clientUserId: user.id,
+      clientId: user.client_id,
+      email: user.email,
+      details,
+      ...requestMeta(req),
+    });
   };
 
   return {
@@ -172,13 +197,27 @@ export function createAccountHandlers(deps: { db: Knex; adapter: HostAdapter; au
         }
       }
       const outcome = hasPassword
-        ? await auth.changePassword(workspace, client.user, input.currentPassword ?? '', input.password, hashSessionId(req.sessionID), requestMeta(req))
+        ? await auth.changePassword(
+            workspace,
+            client.user,
+            input.currentPassword ?? '',
+            input.password,
+            hashSessionId(req.sessionID),
+            requestMeta(req),
+          )
         : await auth.setFirstPassword(workspace, client.user, input.password, hashSessionId(req.sessionID), requestMeta(req));
       if (!outcome.ok && outcome.reason === 'limited') {
         const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60));
         const { t } = portalI18n(res);
         res.set('Retry-After', String(outcome.retryAfterSeconds));
-        return refuse(req, res, { passwordErrors: { currentPassword: t('account:errors.passwordLimited', { wait: t('auth:wait.minutes', { count: minutes }) }) } }, 429);
+        return refuse(
+          req,
+          res,
+          {
+            passwordErrors: { currentPassword: t('account:errors.passwordLimited', { wait: t('auth:wait.minutes', { count: minutes }) }) },
+          },
+          429,
+        );
       }
       if (!outcome.ok) {
         return refuse(req, res, { passwordErrors: { currentPassword: 'That is not your current password.' } }, 400);

@@ -29,7 +29,10 @@ export function accountFeature(core: CoreServices): Feature & { auth: AuthServic
   const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
   const identity = createIdentityCheck({ auth, twoFactor, now });
   const twoFactorHandlers = createTwoFactorHandlers({ db, twoFactor, identity, sessions: sessionLifecycle, now });
-  const signIn = createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, { completeSignIn: twoFactorHandlers.completeSignIn, recordSignIn: metrics.signIn });
+  const signIn = createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, {
+    completeSignIn: twoFactorHandlers.completeSignIn,
+    recordSignIn: metrics.signIn,
+  });
   const emailChange = new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events });
   return {
     name: 'account',

@@ -1,20 +1,27 @@
 // Account routes; all behind requireClient (see the workspace router).
 import { Router } from 'express';
+import { allow } from '../../core/policies/route-steps.ts';
 import { validateBody } from '../../core/web/validate.ts';
 import { ChangePasswordCommand, PreferencesCommand, UpdateProfileCommand } from './commands.ts';
 import type { AccountHandlers } from './handlers.ts';
 
 export function accountRoutes(h: AccountHandlers): Router {
   const router = Router({ mergeParams: true });
-  router.get('/account', h.show);
-  router.post('/account/profile', validateBody(UpdateProfileCommand, h.invalidProfile), h.updateProfile);
-  router.get('/account/profile', h.toAccount);
-  router.post('/account/password', h.requirePasswordSignIn, validateBody(ChangePasswordCommand, h.invalidPassword), h.changePassword);
-  router.get('/account/password', h.toAccount);
-  router.post('/account/preferences', validateBody(PreferencesCommand, h.invalidPreferences), h.savePreferences);
-  router.get('/account/preferences', h.toAccount);
-  router.post('/account/sessions/:sessionId/revoke', h.revokeSession);
-  router.get('/account/sessions/revoke-others', h.confirmRevokeOthers);
-  router.post('/account/sessions/revoke-others', h.revokeOtherSessions);
+  router.get('/account', allow.signedIn, h.show);
+  router.post('/account/profile', allow.signedIn, validateBody(UpdateProfileCommand, h.invalidProfile), h.updateProfile);
+  router.get('/account/profile', allow.signedIn, h.toAccount);
+  router.post(
+    '/account/password',
+    allow.signedIn,
+    h.requirePasswordSignIn,
+    validateBody(ChangePasswordCommand, h.invalidPassword),
+    h.changePassword,
+  );
+  router.get('/account/password', allow.signedIn, h.toAccount);
+  router.post('/account/preferences', allow.signedIn, validateBody(PreferencesCommand, h.invalidPreferences), h.savePreferences);
+  router.get('/account/preferences', allow.signedIn, h.toAccount);
+  router.post('/account/sessions/:sessionId/revoke', allow.signedIn, h.revokeSession);
+  router.get('/account/sessions/revoke-others', allow.signedIn, h.confirmRevokeOthers);
+  router.post('/account/sessions/revoke-others', allow.signedIn, h.revokeOtherSessions);
   return router;
 }

@@ -21,22 +21,36 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
       const { workspace, base } = staffContext(res);
       if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound('We could not find that client.');
 
-      const { rows, total, totalCapped } = await listActivity(db, workspace.id, { clientId: client, event }, {
-        limit: ACTIVITY_PAGE_SIZE,
-        offset: (page - 1) * ACTIVITY_PAGE_SIZE,
+      const { rows, total, totalCapped } = await listActivity(
+        db,
+        workspace.id,
+        { clientId: client, event },
+        {
+          limit: ACTIVITY_PAGE_SIZE,
+          offset: (page - 1) * ACTIVITY_PAGE_SIZE,
+        },
+      );
+      const pagination = presentPagination({
+        path: `${base}/activity`,
+        filters: { client, event },
+        page,
+        pageSize: ACTIVITY_PAGE_SIZE,
+        total,
+        totalCapped,
       });
-      const pagination = presentPagination({ path: `${base}/activity`, filters: { client, event }, page, pageSize: ACTIVITY_PAGE_SIZE, total, totalCapped });
       if (page > pagination.totalPages) {
-        throw badRequest(`There is no page ${page}: with these filters the log has ${pagination.totalPages} page${pagination.totalPages === 1 ? '' : 's'}.`);
+        throw badRequest(
+          `There is no page ${page}: with these filters the log has ${pagination.totalPages} page${pagination.totalPages === 1 ? '' : 's'}.`,
+        );
       }
 
       // Names come from the host: the contacts behind this page's client users, looked up by id.
       const pageUserIds = rows.flatMap((row) => (row.client_user_id ? [row.client_user_id] : []));
       const [clients, users] = await Promise.all([adapter.clients.list(workspace.id), findClientUsersByIds(db, workspace.id, pageUserIds)]);
       const usersById = new Map(users.map((user) => [user.id, user]));
-      const contactIds = [...new Set(rows.flatMap((row) => (row.client_user_id ? [usersById.get(row.client_user_id)?.contact_id] : [])))].filter(
-        (id): id is string => Boolean(id),
-      );
+      const contactIds = [
+        ...new Set(rows.flatMap((row) => (row.client_user_id ? [usersById.get(row.client_user_id)?.contact_id] : []))),
+      ].filter((id): id is string => Boolean(id));
       const contacts = await Promise.all(contactIds.map((id) => adapter.contacts.findById(workspace.id, id)));
 
       renderAdminPage(req, res, 'admin/activity', 'Client activity', {
@@ -53,4 +67,3 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
     },
   };
 }
-

@@ -20,7 +20,8 @@ export interface AdminRouterDeps {
   routes: Router[];
 }
 
-const ADMIN_CSRF_RETRY = 'These settings were not saved: someone signed in or out of the CRM in another tab, or the page was open for a long time. Check what you entered and save again.';
+const ADMIN_CSRF_RETRY =
+  'These settings were not saved: someone signed in or out of the CRM in another tab, or the page was open for a long time. Check what you entered and save again.';
 
 export function adminRouter(deps: AdminRouterDeps): Router {
   const router = Router();

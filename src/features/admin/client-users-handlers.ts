@@ -76,7 +76,8 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       const notice: NoticeKey = existing ? 'resent' : 'invited';
       const subject = `${workspace.id}:${contact.id}`;
       const seen = await guard.claim('invite', subject);
-      if (!seen.first) return backToClients(res, input.client, seen.outcome === 'invited' || seen.outcome === 'resent' ? seen.outcome : notice);
+      if (!seen.first)
+        return backToClients(res, input.client, seen.outcome === 'invited' || seen.outcome === 'resent' ? seen.outcome : notice);
       const user = await auth.invite(workspace, contact.id, staff, requestMeta(req)).catch(async (err: unknown) => {
         await guard.release('invite', subject);
         throw err;
@@ -163,4 +164,3 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
     },
   };
 }
-

@@ -8,13 +8,20 @@ import { detectImageType, LOGO_MAX_BYTES, LOGO_TOO_LARGE, LOGO_WRONG_TYPE, store
 
 /** A host id (integer, uuid or composite key, as a string). */
 const hostId = (what: string) =>
-  z.string({ error: `Choose a ${what} from the list.` }).trim().min(1, `Choose a ${what} from the list.`).max(64, `Choose a ${what} from the list.`);
+  z
+    .string({ error: `Choose a ${what} from the list.` })
+    .trim()
+    .min(1, `Choose a ${what} from the list.`)
+    .max(64, `Choose a ${what} from the list.`);
 
 /** A select's "all" option submits an empty value: no filter. */
 const optionalFilter = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 const isUploadedFile = (value: unknown): value is UploadedFile =>
-  typeof value === 'object' && value !== null && Buffer.isBuffer((value as UploadedFile).buffer) && typeof (value as UploadedFile).size === 'number';
+  typeof value === 'object' &&
+  value !== null &&
+  Buffer.isBuffer((value as UploadedFile).buffer) &&
+  typeof (value as UploadedFile).size === 'number';
 
 /** The logo field: no file chosen means "keep the current logo"; a file must really be an image. */
 const logoField = z
@@ -85,7 +92,12 @@ export const SettingsCommand = z
 
 export type SettingsInput = z.infer<typeof SettingsCommand>;
 
-export const SettingsQuery = z.object({ saved: z.unknown().optional().transform((value) => value === '1') });
+export const SettingsQuery = z.object({
+  saved: z
+    .unknown()
+    .optional()
+    .transform((value) => value === '1'),
+});
 
 /** Where a client-user action returns to: the clients page, still filtered by the same client. */
 const returnFilter = { client: optionalFilter(hostId('client')) };
@@ -101,7 +113,10 @@ export const ClientUserIdParam = z.uuid();
 export const ClientsQuery = z.object({
   ...returnFilter,
   // Only a fixed key is read; an unknown one shows no notice. The text itself is never reflected.
-  notice: z.unknown().optional().transform((value) => (typeof value === 'string' ? value : undefined)),
+  notice: z
+    .unknown()
+    .optional()
+    .transform((value) => (typeof value === 'string' ? value : undefined)),
 });
 export type ClientsQueryInput = z.infer<typeof ClientsQuery>;
 

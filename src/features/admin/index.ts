@@ -9,11 +9,29 @@ export { adminRouter } from './admin-router.ts';
 export { checkInvitation, CONTACT_NOT_FOUND } from './invitation-checks.ts';
 
 /** `auth` is the account feature's sign-in service; `paymentsReady` the invoices feature's answer to "can clients pay online?". */
-export function adminFeature(core: CoreServices, shared: { auth: AuthService; paymentsReady: (workspaceId: string) => Promise<boolean> }): Feature {
+export function adminFeature(
+  core: CoreServices,
+  shared: { auth: AuthService; paymentsReady: (workspaceId: string) => Promise<boolean> },
+): Feature {
   const { db, adapter, guard, storage, events, config, now, logger, workspaces, mailer } = core;
   return {
     name: 'admin',
     needs: { ports: [], switches: [] },
-    adminRoutes: [adminRoutes({ db, adapter, auth: shared.auth, guard, storage, bus: events, config, now, logger, workspaces, mailer, paymentsReady: shared.paymentsReady })],
+    adminRoutes: [
+      adminRoutes({
+        db,
+        adapter,
+        auth: shared.auth,
+        guard,
+        storage,
+        bus: events,
+        config,
+        now,
+        logger,
+        workspaces,
+        mailer,
+        paymentsReady: shared.paymentsReady,
+      }),
+    ],
   };
 }

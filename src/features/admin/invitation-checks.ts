@@ -16,7 +16,12 @@ export interface InvitableContact {
   existing: ClientUserRow | null;
 }
 
-export async function checkInvitation(db: Knex, adapter: HostAdapter, workspace: HostWorkspace, contactId: string): Promise<InvitableContact> {
+export async function checkInvitation(
+  db: Knex,
+  adapter: HostAdapter,
+  workspace: HostWorkspace,
+  contactId: string,
+): Promise<InvitableContact> {
   const contact = await adapter.contacts.findById(workspace.id, contactId);
   if (!contact) throw notFound(CONTACT_NOT_FOUND);
   const existing = await findClientUserByContact(db, workspace.id, contact.id);
@@ -25,7 +30,10 @@ export async function checkInvitation(db: Knex, adapter: HostAdapter, workspace:
   if (!contact.email.trim()) throw new HttpError(409, `${contact.name} has no email address in the CRM. Add one, then invite them.`);
   const sameEmail = await findClientUserByEmail(db, workspace.id, contact.email.trim());
   if (sameEmail && sameEmail.contact_id !== contact.id) {
-    throw new HttpError(409, `Another contact already signs in to the portal with ${contact.email.trim()}. Give ${contact.name} their own email address in the CRM first.`);
+    throw new HttpError(
+      409,
+      `Another contact already signs in to the portal with ${contact.email.trim()}. Give ${contact.name} their own email address in the CRM first.`,
+    );
   }
   return { contact, existing };
 }

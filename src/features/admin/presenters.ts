@@ -106,7 +106,8 @@ interface AccessStatus {
 
 function presentAccessStatus(user: ClientUserRow | null): AccessStatus {
   if (!user) return { key: 'not_invited', label: 'Not invited', detail: null };
-  if (user.status === 'invited') return { key: 'invited', label: 'Invited', detail: user.invited_at ? `Invited ${formatDateTime(user.invited_at)}` : null };
+  if (user.status === 'invited')
+    return { key: 'invited', label: 'Invited', detail: user.invited_at ? `Invited ${formatDateTime(user.invited_at)}` : null };
   if (user.status === 'disabled') return { key: 'disabled', label: 'Disabled', detail: null };
   return {
     key: 'active',
@@ -218,7 +219,11 @@ export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups): 
 }
 
 export function presentEventOptions(selected: ActivityEvent | undefined) {
-  return (Object.entries(ACTIVITY_EVENTS) as Array<[ActivityEvent, string]>).map(([value, label]) => ({ value, label, selected: value === selected }));
+  return (Object.entries(ACTIVITY_EVENTS) as Array<[ActivityEvent, string]>).map(([value, label]) => ({
+    value,
+    label,
+    selected: value === selected,
+  }));
 }
 
 export interface Pagination {

@@ -52,7 +52,9 @@ export async function saveSettingsForm(deps: SaveSettingsDeps, workspaceId: stri
     });
   } catch (err) {
     if (newLogoId) {
-      await storage.delete(workspaceId, newLogoId).catch((undoError: unknown) => logger.error(`could not remove logo ${newLogoId} after a failed save`, undoError));
+      await storage
+        .delete(workspaceId, newLogoId)
+        .catch((undoError: unknown) => logger.error(`could not remove logo ${newLogoId} after a failed save`, undoError));
     }
     throw err;
   }
@@ -60,6 +62,8 @@ export async function saveSettingsForm(deps: SaveSettingsDeps, workspaceId: stri
   if (replacedLogoId) {
     const oldLogoId: string = replacedLogoId;
     // The settings are saved; a file left behind costs only space, so this does not fail the request.
-    await storage.delete(workspaceId, oldLogoId).catch((err: unknown) => logger.error(`could not delete the replaced logo ${oldLogoId}`, err));
+    await storage
+      .delete(workspaceId, oldLogoId)
+      .catch((err: unknown) => logger.error(`could not delete the replaced logo ${oldLogoId}`, err));
   }
 }

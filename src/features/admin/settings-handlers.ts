@@ -20,7 +20,8 @@ import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
  * no registered provider chosen and no bank transfer instructions. Without this the switch would
  * be saved and silently have no effect (or, before, send clients to the demo checkout).
  */
-const NO_WAY_TO_PAY = 'Online payments cannot be switched on yet: this workspace has no way to take a payment. Choose an online payment provider or give bank transfer instructions under Payments first.';
+const NO_WAY_TO_PAY =
+  'Online payments cannot be switched on yet: this workspace has no way to take a payment. Choose an online payment provider or give bank transfer instructions under Payments first.';
 
 export function createSettingsHandlers(deps: {
   db: Knex;
@@ -32,30 +33,46 @@ export function createSettingsHandlers(deps: {
 }) {
   const { db } = deps;
 
-  async function show(req: Request, res: Response, form: { errors?: FieldErrors; submitted?: unknown; notice?: string | null } = {}, status = 200) {
+  async function show(
+    req: Request,
+    res: Response,
+    form: { errors?: FieldErrors; submitted?: unknown; notice?: string | null } = {},
+    status = 200,
+  ) {
     const { workspace, portalBase } = staffContext(res);
     const settings = await findSettings(db, workspace.id);
     const saved = settingsFormValues(settings, workspace);
     const values = form.submitted === undefined ? saved : submittedFormValues(form.submitted, saved);
-    renderAdminPage(req, res, 'admin/settings', 'Client portal settings', {
-      page: presentSettingsPage({ workspace, settings, values, portalBase, appUrl: deps.config.appUrl }),
-      errors: form.errors ?? {},
-      notice: form.notice ?? null,
-      logoMaxKb: LOGO_MAX_BYTES / 1024,
-    }, status);
+    renderAdminPage(
+      req,
+      res,
+      'admin/settings',
+      'Client portal settings',
+      {
+        page: presentSettingsPage({ workspace, settings, values, portalBase, appUrl: deps.config.appUrl }),
+        errors: form.errors ?? {},
+        notice: form.notice ?? null,
+        logoMaxKb: LOGO_MAX_BYTES / 1024,
+      },
+      status,
+    );
   }
 
   return {
-    show: (req: Request, res: Response) => show(req, res, { notice: (res.locals.query as { saved: boolean }).saved ? noticeText('saved') : null }),
+    show: (req: Request, res: Response) =>
+      show(req, res, { notice: (res.locals.query as { saved: boolean }).saved ? noticeText('saved') : null }),
 
     // htmx swaps a 4xx too, but Chromium logs it as a failed load: an htmx answer is 200 (formAnswerStatus).
-    invalid: (req: Request, res: Response, errors: FieldErrors) => show(req, res, { errors, submitted: req.body }, formAnswerStatus(req, 400)),
+    invalid: (req: Request, res: Response, errors: FieldErrors) =>
+      show(req, res, { errors, submitted: req.body }, formAnswerStatus(req, 400)),
 
     save: async (req: Request, res: Response) => {
       const { workspace, staff, base } = staffContext(res);
       if ((req.body as SettingsInput).allowOnlinePayments && !(await deps.paymentsReady(workspace.id))) {
         // The body is parsed by now (switches are booleans); the form shows what was ticked again.
-        const submitted = Object.fromEntries(Object.entries(req.body as Record<string, unknown>).filter(([, value]) => value !== false && value != null));
+        const submitted = Object.fromEntries(
+          Object.entries(req.body as Record<string, unknown>).filter(([, value]) => value !== false && value != null),
+        );
         return show(req, res, { errors: { allowOnlinePayments: NO_WAY_TO_PAY }, submitted }, formAnswerStatus(req, 400));
       }
       await saveSettingsForm(deps, workspace.id, staff.id, req.body as SettingsInput);
@@ -65,4 +82,3 @@ export function createSettingsHandlers(deps: {
     },
   };
 }
-

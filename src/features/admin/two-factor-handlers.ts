@@ -23,7 +23,13 @@ import { staffContext } from '../../core/staff/staff-context.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import { ClientUserIdParam, type ClientUserInput } from './commands.ts';
 
-export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMailer; config: PortalConfig; workspaces: Pick<WorkspaceCache, 'changed'>; bus?: EventBus }) {
+export function createAdminTwoFactorHandlers(deps: {
+  db: Knex;
+  mailer: OutboxMailer;
+  config: PortalConfig;
+  workspaces: Pick<WorkspaceCache, 'changed'>;
+  bus?: EventBus;
+}) {
   const { db, mailer, config } = deps;
 
   const back = (res: Response, client: string | undefined, notice: string) => {
@@ -37,7 +43,8 @@ export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMai
     const id = parseParam(ClientUserIdParam, req.params.clientUserId);
     const { workspace } = staffContext(res);
     const user = await findClientUserById(db, workspace.id, id);
-    if (!user || !(await isTwoFactorEnabled(db, workspace.id, user.id))) throw notFound('That client user has no two-factor authentication to reset.');
+    if (!user || !(await isTwoFactorEnabled(db, workspace.id, user.id)))
+      throw notFound('That client user has no two-factor authentication to reset.');
     return user;
   };
 
@@ -45,7 +52,10 @@ export function createAdminTwoFactorHandlers(deps: { db: Knex; mailer: OutboxMai
     confirmReset: async (req: Request, res: Response) => {
       const user = await loadWithTwoFactor(req, res);
       const client = typeof req.query.client === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.query.client) ? req.query.client : '';
-      renderAdminPage(req, res, 'admin/two-factor-reset', 'Reset two-factor authentication', { user: { id: user.id, email: user.email }, filter: client });
+      renderAdminPage(req, res, 'admin/two-factor-reset', 'Reset two-factor authentication', {
+        user: { id: user.id, email: user.email },
+        filter: client,
+      });
     },
 
     reset: async (req: Request, res: Response) => {

@@ -19,7 +19,8 @@ import { renderAdminPage } from '../../core/staff/admin-page.ts';
 
 const STAFF_UPLOADS_SHOWN = 200;
 
-const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${Math.round(bytes / 1e3)} KB` : `${bytes} bytes`);
+const size = (bytes: number) =>
+  bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${Math.round(bytes / 1e3)} KB` : `${bytes} bytes`;
 
 export function createUploadsHandlers(deps: {
   db: Knex;
@@ -36,7 +37,11 @@ export function createUploadsHandlers(deps: {
     list: async (req: Request, res: Response) => {
       const { workspace, base } = staffContext(res);
       const uploads = await listWorkspaceUploads(db, { workspaceId: workspace.id, limit: STAFF_UPLOADS_SHOWN });
-      const clientNames = await clientNamesOf(adapter.clients, workspace.id, uploads.map((upload) => upload.client_id));
+      const clientNames = await clientNamesOf(
+        adapter.clients,
+        workspace.id,
+        uploads.map((upload) => upload.client_id),
+      );
       renderAdminPage(req, res, 'admin/uploads', 'Client uploads', {
         streamUrl: deps.streamUrl,
         uploads: uploads.map((upload) => ({
@@ -60,9 +65,19 @@ export function createUploadsHandlers(deps: {
       if (!upload || !file) throw notFound('We could not find that upload. The client may have deleted it.');
       // The first opening takes the client's delete away: their open documents page hears of it.
       if (await markOpenedByStaff(db, { workspaceId: workspace.id, uploadId: id, staffId: staff.id, at: now() })) {
-        await recordAndAnnounce(db, bus, { type: 'document-changed', workspaceId: workspace.id, clientId: upload.client_id, data: { uploadId: id, change: 'opened' } }, (m, e) => deps.logger.error(m, e));
+        await recordAndAnnounce(
+          db,
+          bus,
+          { type: 'document-changed', workspaceId: workspace.id, clientId: upload.client_id, data: { uploadId: id, change: 'opened' } },
+          (m, e) => deps.logger.error(m, e),
+        );
       }
-      await sendDownload(res, { name: upload.filename, contentType: upload.content_type, sizeBytes: file.sizeBytes, content: file.content });
+      await sendDownload(res, {
+        name: upload.filename,
+        contentType: upload.content_type,
+        sizeBytes: file.sizeBytes,
+        content: file.content,
+      });
     },
   };
 }

@@ -68,7 +68,16 @@ export function parseMultipartForm(): RequestHandler {
     if (!req.is('multipart/form-data')) return next();
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: LOGO_MAX_BYTES, files: 1, fields: FIELD_LIMITS.fields, parts: FIELD_LIMITS.fields + 1, fieldSize: FIELD_LIMITS.fieldSize } });
+      parser = busboy({
+        headers: req.headers,
+        limits: {
+          fileSize: LOGO_MAX_BYTES,
+          files: 1,
+          fields: FIELD_LIMITS.fields,
+          parts: FIELD_LIMITS.fields + 1,
+          fieldSize: FIELD_LIMITS.fieldSize,
+        },
+      });
     } catch {
       return next(new HttpError(400, 'We could not read that form. Please try again.'));
     }
@@ -106,7 +115,13 @@ export function parseMultipartForm(): RequestHandler {
         // A file input left empty still sends a part, without a name and without bytes.
         if (!info.filename && chunks.length === 0) return;
         const buffer = Buffer.concat(chunks);
-        const file: UploadedFile = { originalname: info.filename ?? '', mimetype: info.mimeType, size: truncated ? LOGO_MAX_BYTES + 1 : buffer.length, buffer, truncated };
+        const file: UploadedFile = {
+          originalname: info.filename ?? '',
+          mimetype: info.mimeType,
+          size: truncated ? LOGO_MAX_BYTES + 1 : buffer.length,
+          buffer,
+          truncated,
+        };
         body[LOGO_FIELD] = file;
       });
     });

@@ -8,6 +8,12 @@ export function dashboardFeature(core: CoreServices): Feature {
   return {
     name: 'dashboard',
     needs: { ports: [], switches: [] },
-    clientRoutes: [dashboardRoutes({ adapter, now, unreadMessages: (ws, client, userId) => unreadInConversation(db, ws, client, { side: 'client', id: userId }) })],
+    clientRoutes: [
+      dashboardRoutes({
+        adapter,
+        now,
+        unreadMessages: (ws, client, userId) => unreadInConversation(db, ws, client, { side: 'client', id: userId }),
+      }),
+    ],
   };
 }

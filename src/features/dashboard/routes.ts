@@ -1,5 +1,6 @@
 // The signed-in client's home page.
 import { Router, type Request, type Response } from 'express';
+import { allow } from '../../core/policies/route-steps.ts';
 import type { DashboardAsk, HostAdapter } from '../../core/ports/host.ts';
 import { canSeeSection, visibleSections } from '../../core/policies/portal-policy.ts';
 import { presentOfferRow } from '../offers/index.ts';
@@ -16,7 +17,7 @@ export function dashboardRoutes(deps: {
 }): Router {
   const router = Router({ mergeParams: true });
 
-  router.get('/', async (req: Request, res: Response) => {
+  router.get('/', allow.signedIn, async (req: Request, res: Response) => {
     const { workspace, settings, branding, sectionPages } = portalContext(res);
     const { user, contact } = signedInClient(res);
     const i18n = portalI18n(res);
@@ -42,11 +43,17 @@ export function dashboardRoutes(deps: {
     const widgets = {
       awaiting: showOffers
         ? [
-            ...(data.proposals ?? []).map((offer) => presentOfferRow(i18n, offer, `${base}/proposals/${encodeURIComponent(offer.id)}`, today)),
-            ...(data.quotations ?? []).map((offer) => presentOfferRow(i18n, offer, `${base}/quotations/${encodeURIComponent(offer.id)}`, today)),
+            ...(data.proposals ?? []).map((offer) =>
+              presentOfferRow(i18n, offer, `${base}/proposals/${encodeURIComponent(offer.id)}`, today),
+            ),
+            ...(data.quotations ?? []).map((offer) =>
+              presentOfferRow(i18n, offer, `${base}/quotations/${encodeURIComponent(offer.id)}`, today),
+            ),
           ]
         : null,
-      unpaid: data.invoices ? data.invoices.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today)) : null,
+      unpaid: data.invoices
+        ? data.invoices.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today))
+        : null,
       // Latest shared documents and open tasks by due date (widgets.ts).
       ...presentWidgets(i18n, base, { documents: data.documents, tasks: data.tasks, unreadMessages }, today),
     };
@@ -55,7 +62,12 @@ export function dashboardRoutes(deps: {
       company: contact.clientName,
       workspaceName: branding.workspaceName,
       // Cards for the sections with pages here (a host may keep no quotations, say).
-      cards: presentCards(i18n, base, data.summary, sections.filter((section) => sectionPages.has(section))),
+      cards: presentCards(
+        i18n,
+        base,
+        data.summary,
+        sections.filter((section) => sectionPages.has(section)),
+      ),
       widgets,
     });
   });

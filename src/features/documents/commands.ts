@@ -20,5 +20,9 @@ export const DocumentsQuery = z.object({
 export type DocumentsQueryInput = z.infer<typeof DocumentsQuery>;
 
 /** A host document id: whatever the host uses, within reason; the adapter decides if it exists. */
-export const HostDocumentId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const HostDocumentId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 export const UploadId = z.uuid();

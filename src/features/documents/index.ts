@@ -14,7 +14,19 @@ export function documentsFeature(core: CoreServices): Feature {
   return {
     name: 'documents',
     needs: { ports: [], switches: ['allowFileUploads'] },
-    clientRoutes: [documentsRoutes(createDocumentsHandlers({ db, adapter, storage, bus: events, virusScanner, logger, storageQuotaBytes: config.workspaceStorageQuotaBytes }))],
+    clientRoutes: [
+      documentsRoutes(
+        createDocumentsHandlers({
+          db,
+          adapter,
+          storage,
+          bus: events,
+          virusScanner,
+          logger,
+          storageQuotaBytes: config.workspaceStorageQuotaBytes,
+        }),
+      ),
+    ],
     multipartPaths: [UPLOAD_PATH],
   };
 }

@@ -8,7 +8,9 @@ import { kindOf, UPLOAD_ACCEPT, UPLOAD_KINDS } from '../../core/files/file-types
 
 /** What the upload and attachment pickers accept and how their hint names it: file-types.ts's one list. */
 export function presentUploadTypes(i18n: RequestI18n): { accept: string; names: string } {
-  const names = new Intl.ListFormat(i18n.locale, { style: 'long', type: 'conjunction' }).format(UPLOAD_KINDS.map((kind) => i18n.t(`documents:typeNames.${kind}`)));
+  const names = new Intl.ListFormat(i18n.locale, { style: 'long', type: 'conjunction' }).format(
+    UPLOAD_KINDS.map((kind) => i18n.t(`documents:typeNames.${kind}`)),
+  );
   return { accept: UPLOAD_ACCEPT, names };
 }
 
@@ -29,7 +31,11 @@ export interface DocumentItem {
 
 /** 1.2 MB, 340 KB, 12 bytes: decimal units, as file managers show them. */
 function formatSize(i18n: RequestI18n, bytes: number): string {
-  const units: Array<[number, string]> = [[1e9, 'GB'], [1e6, 'MB'], [1e3, 'KB']];
+  const units: Array<[number, string]> = [
+    [1e9, 'GB'],
+    [1e6, 'MB'],
+    [1e3, 'KB'],
+  ];
   for (const [size, unit] of units) {
     if (bytes >= size) {
       const value = bytes / size;

@@ -17,14 +17,34 @@ export interface UploadRow {
   staff_opened_at: Date | null;
 }
 
-const COLUMNS = ['id', 'client_id', 'client_user_id', 'uploader_name', 'file_id', 'filename', 'content_type', 'size_bytes', 'created_at', 'staff_opened_at'];
+const COLUMNS = [
+  'id',
+  'client_id',
+  'client_user_id',
+  'uploader_name',
+  'file_id',
+  'filename',
+  'content_type',
+  'size_bytes',
+  'created_at',
+  'staff_opened_at',
+];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const normalise = (row: UploadRow): UploadRow => ({ ...row, size_bytes: Number(row.size_bytes) });
 
 export async function insertUpload(
   db: Db,
-  args: { workspaceId: string; clientId: string; clientUserId: string; uploaderName: string; fileId: string; filename: string; contentType: string; sizeBytes: number },
+  args: {
+    workspaceId: string;
+    clientId: string;
+    clientUserId: string;
+    uploaderName: string;
+    fileId: string;
+    filename: string;
+    contentType: string;
+    sizeBytes: number;
+  },
 ): Promise<UploadRow> {
   const [row] = await db('client_uploads')
     .insert({
@@ -52,14 +72,22 @@ export async function listClientUploads(db: Db, args: { workspaceId: string; cli
   return (rows as UploadRow[]).map(normalise);
 }
 
-export async function findClientUpload(db: Db, args: { workspaceId: string; clientId: string; uploadId: string }): Promise<UploadRow | null> {
+export async function findClientUpload(
+  db: Db,
+  args: { workspaceId: string; clientId: string; uploadId: string },
+): Promise<UploadRow | null> {
   if (!UUID.test(args.uploadId)) return null;
-  const row = await db('client_uploads').where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.uploadId }).first(COLUMNS);
+  const row = await db('client_uploads')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.uploadId })
+    .first(COLUMNS);
   return row ? normalise(row as UploadRow) : null;
 }
 
 /** Deletes a client's upload only while no staff member has opened it; answers whether it did. */
-export async function deleteUnopenedUpload(db: Db, args: { workspaceId: string; clientId: string; uploadId: string }): Promise<UploadRow | null> {
+export async function deleteUnopenedUpload(
+  db: Db,
+  args: { workspaceId: string; clientId: string; uploadId: string },
+): Promise<UploadRow | null> {
   if (!UUID.test(args.uploadId)) return null;
   const [row] = await db('client_uploads')
     .where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.uploadId })
@@ -89,7 +117,10 @@ export async function findWorkspaceUpload(db: Db, args: { workspaceId: string; u
 
 /** The first staff download is remembered: from then on the client can no longer delete it. */
 /** True for the first opening (the one that takes away the client's delete). */
-export async function markOpenedByStaff(db: Db, args: { workspaceId: string; uploadId: string; staffId: string; at: Date }): Promise<boolean> {
+export async function markOpenedByStaff(
+  db: Db,
+  args: { workspaceId: string; uploadId: string; staffId: string; at: Date },
+): Promise<boolean> {
   const changed = await db('client_uploads')
     .where({ workspace_id: args.workspaceId, id: args.uploadId })
     .whereNull('staff_opened_at')

@@ -86,7 +86,11 @@ export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Prom
       const err = new UploadRefused('aborted');
       fail(err);
       req.unpipe(parser);
-      if (handling) handling.then(() => reject(err), () => reject(err));
+      if (handling)
+        handling.then(
+          () => reject(err),
+          () => reject(err),
+        );
       else reject(err);
     };
     req.once('aborted', onAborted);
@@ -120,7 +124,8 @@ export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Prom
           yield head;
           for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
             received += next.value.length;
-            if (received > options.maxBytes || (stream as Readable & { truncated?: boolean }).truncated) throw new UploadRefused('too_large');
+            if (received > options.maxBytes || (stream as Readable & { truncated?: boolean }).truncated)
+              throw new UploadRefused('too_large');
             yield next.value;
           }
           if ((stream as Readable & { truncated?: boolean }).truncated) throw new UploadRefused('too_large');

@@ -35,7 +35,11 @@ export interface InvoiceHandlerDeps {
 /** The document as the PDF would show it, drawn as HTML (src/core/pdf/preview.ts). */
 function previewOf(res: Response, view: InvoiceDetailView, href: string) {
   const { i18n, branding } = portalContext(res);
-  return documentPreview(invoicePdfModel(i18n, view, previewBrand(branding), signedInClient(res).contact.clientName), href, branding.logoUrl);
+  return documentPreview(
+    invoicePdfModel(i18n, view, previewBrand(branding), signedInClient(res).contact.clientName),
+    href,
+    branding.logoUrl,
+  );
 }
 
 export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
@@ -48,13 +52,30 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     const invoice = await invoices.find(workspace.id, user.client_id, id);
     if (!invoice) throw notFound();
     const href = `${base}/invoices/${encodeURIComponent(invoice.id)}`;
-    return { invoice, view: presentInvoiceDetail(i18n, invoice, href, i18n.fmt.isoDay(now())), subject: { type: 'invoice', id: invoice.id, href, number: invoice.number } satisfies CommentSubject };
+    return {
+      invoice,
+      view: presentInvoiceDetail(i18n, invoice, href, i18n.fmt.isoDay(now())),
+      subject: { type: 'invoice', id: invoice.id, href, number: invoice.number } satisfies CommentSubject,
+    };
   }
 
-  const log = (req: Request, res: Response, event: 'invoice.viewed' | 'invoice.pdf_downloaded' | 'invoice.receipt_downloaded' | 'invoice.statement_downloaded', details: Record<string, unknown>) => {
+  const log = (
+    req: Request,
+    res: Response,
+    event: 'invoice.viewed' | 'invoice.pdf_downloaded' | 'invoice.receipt_downloaded' | 'invoice.statement_downloaded',
+    details: Record<string, unknown>,
+  ) => {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
-    return insertActivity(db, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
+    return insertActivity(db, {
+      workspaceId: workspace.id,
+      event,
+      clientUserId: user.id,
+      clientId: user.client_id,
+      email: user.email,
+      details,
+      ...requestMeta(req),
+    });
   };
 
   async function showPage(req: Request, res: Response, form: { draft?: string; errors?: FieldErrors } = {}, status = 200) {
@@ -64,14 +85,26 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       // A live refresh of the thread (a fragment) is swapped into a page that already follows the stream.
       loadThread(comments, i18n, res, subject, { ...form, live: !isFragmentRequest(req) }),
       // Seeing the record's comments reads its thread (its unread count beside the messages drops).
-      markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),
+      markRecordThreadRead(
+        db,
+        portalContext(res).workspace.id,
+        signedInClient(res).user.client_id,
+        signedInClient(res).user.id,
+        subject.type,
+        subject.id,
+        now(),
+      ),
       // A live refresh is not another view of the record.
-      status === 200 && !isFragmentRequest(req) ? log(req, res, 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number }) : Promise.resolve(),
+      status === 200 && !isFragmentRequest(req)
+        ? log(req, res, 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number })
+        : Promise.resolve(),
     ]);
     // The pay button (views/invoices/_actions.ejs): online payments on, and something left to pay.
     const { settings, base } = portalContext(res);
-    const payUrl = canClient(settings, 'pay_online') && invoice.status === 'open' && invoice.balanceCents > 0
-      ? `${base}/invoices/${encodeURIComponent(invoice.id)}/pay` : null;
+    const payUrl =
+      canClient(settings, 'pay_online') && invoice.status === 'open' && invoice.balanceCents > 0
+        ? `${base}/invoices/${encodeURIComponent(invoice.id)}/pay`
+        : null;
     const preview = previewOf(res, view, subject.href);
     renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread, payUrl, preview }, status);
   }
@@ -84,13 +117,20 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const { workspace, base, i18n } = portalContext(res);
       const { user } = signedInClient(res);
       const query = res.locals.query as InvoiceListInput;
-      const page = await invoices.list(workspace.id, user.client_id, query.status === 'all' ? {} : { status: [query.status] }, { limit: LIST_PAGE_SIZE, after: query.after ?? null });
+      const page = await invoices.list(workspace.id, user.client_id, query.status === 'all' ? {} : { status: [query.status] }, {
+        limit: LIST_PAGE_SIZE,
+        after: query.after ?? null,
+      });
       const today = i18n.fmt.isoDay(now());
       const filter: Record<string, string> = query.status === 'all' ? {} : { status: query.status };
       renderPortalPage(req, res, 'invoices/index', i18n.t('invoices:title'), {
         rows: page.items.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today)),
         status: query.status,
-        statuses: ['all', ...INVOICE_STATUS_FILTERS].map((value) => ({ value, label: i18n.t(`invoices:filter.${value}`), selected: value === query.status })),
+        statuses: ['all', ...INVOICE_STATUS_FILTERS].map((value) => ({
+          value,
+          label: i18n.t(`invoices:filter.${value}`),
+          selected: value === query.status,
+        })),
         nextHref: page.next ? `${base}/invoices?${new URLSearchParams({ ...filter, after: page.next })}` : null,
         statementHref: `${base}/invoices/statement.pdf`,
         firstHref: query.after ? `${base}/invoices${query.status === 'all' ? '' : `?${new URLSearchParams(filter)}`}` : null,
@@ -104,7 +144,10 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const { user, contact } = signedInClient(res);
       const { invoice, view } = await load(res, req.params.id);
       const brand = await pdfBrand(deps.storage, res);
-      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, invoicePdfModel(i18n, view, brand, contact.clientName));
+      const pdf = await renderPdfFor(
+        { workspaceId: workspace.id, clientId: user.client_id },
+        invoicePdfModel(i18n, view, brand, contact.clientName),
+      );
       await log(req, res, 'invoice.pdf_downloaded', { invoiceId: invoice.id, number: invoice.number });
       sendPdf(res, pdf, pdfFilename(i18n.t('invoices:kind'), invoice.number));
     },
@@ -114,7 +157,11 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const { i18n } = portalContext(res);
       const { view, subject } = await load(res, req.params.id);
       const preview = previewOf(res, view, subject.href);
-      renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), { preview, recordHref: subject.href, heading: view.heading });
+      renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), {
+        preview,
+        recordHref: subject.href,
+        heading: view.heading,
+      });
     },
 
     /** The receipt of one payment of the invoice; another invoice's payment (or none) is not found. */
@@ -139,7 +186,10 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const { user, contact } = signedInClient(res);
       const [data, brand] = await Promise.all([loadStatement(invoices, workspace.id, user.client_id), pdfBrand(deps.storage, res)]);
       const today = i18n.fmt.isoDay(now());
-      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, statementPdfModel(i18n, data, brand, contact.clientName, today));
+      const pdf = await renderPdfFor(
+        { workspaceId: workspace.id, clientId: user.client_id },
+        statementPdfModel(i18n, data, brand, contact.clientName, today),
+      );
       await log(req, res, 'invoice.statement_downloaded', { invoices: data.invoices.length, payments: data.payments.length });
       sendPdf(res, pdf, pdfFilename(i18n.t('statement:filename'), contact.clientName, today));
     },

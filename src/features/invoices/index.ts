@@ -24,7 +24,10 @@ export { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './pres
 export function paymentProviders(core: Pick<CoreServices, 'db' | 'config'>, hostProviders: PaymentProvider[] = []) {
   const demo = core.config.demoPaymentProvider ? createDemoProvider({ secret: core.config.sessionSecret }) : null;
   const providers = [...(demo ? [demo] : []), ...hostProviders];
-  const availability = createPaymentAvailability(core.db, providers.map((provider) => provider.id));
+  const availability = createPaymentAvailability(
+    core.db,
+    providers.map((provider) => provider.id),
+  );
   return { demo, providers, availability };
 }
 
@@ -34,7 +37,10 @@ type Providers = ReturnType<typeof paymentProviders>;
  * The feature, and its payment service. `comments` are the messages feature's threads;
  * `afterPayment` tells the staff notifications that a payment event committed.
  */
-export function invoicesFeature(core: CoreServices, shared: { comments: CommentsPort; payments: Providers; afterPayment: () => void }): Feature & { payments: PaymentService; availability: PaymentAvailability } {
+export function invoicesFeature(
+  core: CoreServices,
+  shared: { comments: CommentsPort; payments: Providers; afterPayment: () => void },
+): Feature & { payments: PaymentService; availability: PaymentAvailability } {
   const { db, adapter, storage, workspaces, now } = core;
   const { comments, afterPayment } = shared;
   const { demo, providers, availability } = shared.payments;
@@ -45,7 +51,9 @@ export function invoicesFeature(core: CoreServices, shared: { comments: Comments
     needs: { ports: ['invoices'], switches: ['showInvoices', 'allowOnlinePayments', 'allowComments'] },
     payments,
     availability,
-    clientRoutes: adapter.invoices ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)] : [],
+    clientRoutes: adapter.invoices
+      ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)]
+      : [],
     callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
     adminRoutes: [paymentSettingsRoutes({ db, workspaces, availability })],
   };

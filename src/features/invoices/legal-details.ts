@@ -34,9 +34,14 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
 
   const meta: InvoiceLegalView['meta'] = [{ label: t('pdf:legal.invoiceNumber'), value: invoice.number }];
   if (present(invoice.supplyDate)) {
-    meta.push(present(invoice.supplyEndDate) && invoice.supplyEndDate !== invoice.supplyDate
-      ? { label: t('pdf:legal.supplyPeriod'), value: t('pdf:legal.period', { from: fmt.day(invoice.supplyDate), to: fmt.day(invoice.supplyEndDate) }) }
-      : { label: t('pdf:legal.supplyDate'), value: fmt.day(invoice.supplyDate) });
+    meta.push(
+      present(invoice.supplyEndDate) && invoice.supplyEndDate !== invoice.supplyDate
+        ? {
+            label: t('pdf:legal.supplyPeriod'),
+            value: t('pdf:legal.period', { from: fmt.day(invoice.supplyDate), to: fmt.day(invoice.supplyEndDate) }),
+          }
+        : { label: t('pdf:legal.supplyDate'), value: fmt.day(invoice.supplyDate) },
+    );
   }
 
   const s = invoice.seller ?? {};
@@ -47,10 +52,7 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
     ...(present(s.registrationNumber) ? [t('pdf:legal.registration', { value: s.registrationNumber })] : []),
   ];
   const b = invoice.buyer ?? {};
-  const buyerLines = [
-    ...(b.addressLines ?? []).filter(present),
-    ...(present(b.taxId) ? [t('pdf:legal.taxId', { value: b.taxId })] : []),
-  ];
+  const buyerLines = [...(b.addressLines ?? []).filter(present), ...(present(b.taxId) ? [t('pdf:legal.taxId', { value: b.taxId })] : [])];
 
   const lineTax = invoice.lines.map((line) => {
     const cents = lineTaxCents(line);
@@ -59,7 +61,8 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
   const taxByRate = presentTaxByRate(i18n, invoice.lines, invoice.currency);
 
   const sections: PdfSection[] = [];
-  if (present(invoice.paymentTerms)) sections.push({ heading: t('pdf:legal.paymentTerms'), rows: [{ label: null, value: invoice.paymentTerms }] });
+  if (present(invoice.paymentTerms))
+    sections.push({ heading: t('pdf:legal.paymentTerms'), rows: [{ label: null, value: invoice.paymentTerms }] });
   const bank = invoice.bank;
   if (bank && present(bank.iban) && invoice.status !== 'void') {
     const holder = present(bank.accountHolder) ? bank.accountHolder : present(s.legalName) ? s.legalName : null;
@@ -88,7 +91,12 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
  * The invoice PDF with its legal details: the parties under the meta rows, the tax columns and
  * totals per rate, payment terms and bank details after the notes, "Page N of M" on every page.
  */
-export function withInvoiceLegalDetails(i18n: RequestI18n, model: PdfDocumentModel, legal: InvoiceLegalView, client: string): PdfDocumentModel {
+export function withInvoiceLegalDetails(
+  i18n: RequestI18n,
+  model: PdfDocumentModel,
+  legal: InvoiceLegalView,
+  client: string,
+): PdfDocumentModel {
   const { t } = i18n;
   const parties: PdfParty[] = [];
   if (legal.seller) parties.push(legal.seller);

@@ -53,7 +53,12 @@ export function presentInvoiceRow(i18n: RequestI18n, invoice: InvoiceSummary, hr
     partlyPaid,
     // Overdue outranks the payment state: it is what the client must act on (the balance shows
     // beside it); otherwise a payment received turns "Unpaid" into "Partly paid".
-    statusLabel: deadline === 'past' ? t('invoices:status.overdue') : partlyPaid ? t('invoices:status.partlyPaid') : t(`invoices:status.${invoice.status}`),
+    statusLabel:
+      deadline === 'past'
+        ? t('invoices:status.overdue')
+        : partlyPaid
+          ? t('invoices:status.partlyPaid')
+          : t(`invoices:status.${invoice.status}`),
     total: fmt.money(invoice.totalCents, invoice.currency),
     balance: fmt.money(invoice.balanceCents, invoice.currency),
     issued: invoice.issueDate ? fmt.day(invoice.issueDate) : '',
@@ -63,7 +68,8 @@ export function presentInvoiceRow(i18n: RequestI18n, invoice: InvoiceSummary, hr
   };
 }
 
-const methodLabel = (i18n: RequestI18n, method: string) => i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
+const methodLabel = (i18n: RequestI18n, method: string) =>
+  i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
 
 export function presentInvoiceDetail(i18n: RequestI18n, invoice: InvoiceDetail, href: string, today: string): InvoiceDetailView {
   const { t, fmt } = i18n;
@@ -97,33 +103,56 @@ export function presentInvoiceDetail(i18n: RequestI18n, invoice: InvoiceDetail, 
   };
 }
 
-export function invoicePdfModel(i18n: RequestI18n, view: InvoiceDetailView, brand: PdfDocumentModel['brand'], client: string): PdfDocumentModel {
+export function invoicePdfModel(
+  i18n: RequestI18n,
+  view: InvoiceDetailView,
+  brand: PdfDocumentModel['brand'],
+  client: string,
+): PdfDocumentModel {
   const { t } = i18n;
-  return withInvoiceLegalDetails(i18n, {
-    locale: i18n.locale,
-    brand,
-    heading: view.heading,
-    title: client,
-    amountDue: view.status === 'open' ? (view.due ? t('pdf:amountDue', { amount: view.balance, date: view.due }) : t('pdf:amountDueNoDate', { amount: view.balance })) : null,
-    meta: [
-      { label: t('pdf:status'), value: view.statusLabel },
-      { label: t('invoices:issued'), value: view.issued },
-      ...(view.due ? [{ label: t('invoices:due'), value: view.due }] : []),
-    ],
-    body: '',
-    columns: { description: t('pdf:columns.description'), quantity: t('pdf:columns.quantity'), unitPrice: t('pdf:columns.unitPrice'), tax: t('pdf:columns.tax'), total: t('pdf:columns.total') },
-    lines: view.lines,
-    showLineTax: view.hasLineTax,
-    totals: [
-      { label: t('pdf:subtotal'), value: view.subtotal },
-      { label: t('pdf:tax'), value: view.tax },
-      { label: t('pdf:total'), value: view.total, strong: true },
-      { label: t('invoices:paid'), value: view.paid },
-      { label: t('invoices:balance'), value: view.balance, strong: true },
-    ],
-    notes: view.notes ? { label: t('invoices:notes'), text: view.notes } : null,
-    payments: view.payments.length ? { label: t('invoices:payments.heading'), rows: view.payments.map((p) => ({ when: p.when, method: p.method, amount: p.amount })) } : null,
-    evidence: null,
-    footer: t('pdf:footer', { workspace: brand.name }),
-  }, view.legal, client);
+  return withInvoiceLegalDetails(
+    i18n,
+    {
+      locale: i18n.locale,
+      brand,
+      heading: view.heading,
+      title: client,
+      amountDue:
+        view.status === 'open'
+          ? view.due
+            ? t('pdf:amountDue', { amount: view.balance, date: view.due })
+            : t('pdf:amountDueNoDate', { amount: view.balance })
+          : null,
+      meta: [
+        { label: t('pdf:status'), value: view.statusLabel },
+        { label: t('invoices:issued'), value: view.issued },
+        ...(view.due ? [{ label: t('invoices:due'), value: view.due }] : []),
+      ],
+      body: '',
+      columns: {
+        description: t('pdf:columns.description'),
+        quantity: t('pdf:columns.quantity'),
+        unitPrice: t('pdf:columns.unitPrice'),
+        tax: t('pdf:columns.tax'),
+        total: t('pdf:columns.total'),
+      },
+      lines: view.lines,
+      showLineTax: view.hasLineTax,
+      totals: [
+        { label: t('pdf:subtotal'), value: view.subtotal },
+        { label: t('pdf:tax'), value: view.tax },
+        { label: t('pdf:total'), value: view.total, strong: true },
+        { label: t('invoices:paid'), value: view.paid },
+        { label: t('invoices:balance'), value: view.balance, strong: true },
+      ],
+      notes: view.notes ? { label: t('invoices:notes'), text: view.notes } : null,
+      payments: view.payments.length
+        ? { label: t('invoices:payments.heading'), rows: view.payments.map((p) => ({ when: p.when, method: p.method, amount: p.amount })) }
+        : null,
+      evidence: null,
+      footer: t('pdf:footer', { workspace: brand.name }),
+    },
+    view.legal,
+    client,
+  );
 }

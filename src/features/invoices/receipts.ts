@@ -21,9 +21,16 @@ export function findReceiptPayment(invoice: InvoiceDetail, paymentId: string): {
 /** The URL of a payment's receipt, below the invoice's own URL. */
 export const receiptHref = (invoiceHref: string, paymentId: string) => `${invoiceHref}/receipts/${encodeURIComponent(paymentId)}.pdf`;
 
-const methodLabel = (i18n: RequestI18n, method: string) => i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
+const methodLabel = (i18n: RequestI18n, method: string) =>
+  i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
 
-export function receiptPdfModel(i18n: RequestI18n, invoice: InvoiceDetail, paymentId: string, brand: PdfDocumentModel['brand'], client: string): PdfDocumentModel | null {
+export function receiptPdfModel(
+  i18n: RequestI18n,
+  invoice: InvoiceDetail,
+  paymentId: string,
+  brand: PdfDocumentModel['brand'],
+  client: string,
+): PdfDocumentModel | null {
   const found = findReceiptPayment(invoice, paymentId);
   if (!found) return null;
   const { t, fmt } = i18n;
@@ -52,7 +59,13 @@ export function receiptPdfModel(i18n: RequestI18n, invoice: InvoiceDetail, payme
     ],
     parties,
     body: t('receipts:body', { amount: money(payment.amountCents), invoice: invoice.number }),
-    columns: { description: t('pdf:columns.description'), quantity: t('pdf:columns.quantity'), unitPrice: t('pdf:columns.unitPrice'), tax: t('pdf:columns.tax'), total: t('pdf:columns.total') },
+    columns: {
+      description: t('pdf:columns.description'),
+      quantity: t('pdf:columns.quantity'),
+      unitPrice: t('pdf:columns.unitPrice'),
+      tax: t('pdf:columns.tax'),
+      total: t('pdf:columns.total'),
+    },
     lines: [],
     showLineTax: false,
     totals: [

@@ -36,17 +36,34 @@ interface Entry {
   credit: number;
 }
 
-const methodLabel = (i18n: RequestI18n, method: string) => i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
+const methodLabel = (i18n: RequestI18n, method: string) =>
+  i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
 
-export function statementPdfModel(i18n: RequestI18n, data: InvoiceStatementData, brand: PdfDocumentModel['brand'], client: string, today: string): PdfDocumentModel {
+export function statementPdfModel(
+  i18n: RequestI18n,
+  data: InvoiceStatementData,
+  brand: PdfDocumentModel['brand'],
+  client: string,
+  today: string,
+): PdfDocumentModel {
   const { t, fmt } = i18n;
   const byId = new Map(data.invoices.map((invoice) => [invoice.id, invoice]));
   const entries: Entry[] = [];
   for (const invoice of data.invoices) {
-    const text = invoice.status === 'void'
-      ? t('statement:voidInvoice', { number: invoice.number })
-      : invoice.dueDate ? t('statement:invoiceDue', { number: invoice.number, due: fmt.day(invoice.dueDate) }) : t('statement:invoice', { number: invoice.number });
-    entries.push({ day: invoice.issueDate, order: 0, currency: invoice.currency, text, charge: invoice.status === 'void' ? 0 : invoice.totalCents, credit: 0 });
+    const text =
+      invoice.status === 'void'
+        ? t('statement:voidInvoice', { number: invoice.number })
+        : invoice.dueDate
+          ? t('statement:invoiceDue', { number: invoice.number, due: fmt.day(invoice.dueDate) })
+          : t('statement:invoice', { number: invoice.number });
+    entries.push({
+      day: invoice.issueDate,
+      order: 0,
+      currency: invoice.currency,
+      text,
+      charge: invoice.status === 'void' ? 0 : invoice.totalCents,
+      credit: 0,
+    });
   }
   for (const payment of data.payments) {
     const invoice = byId.get(payment.invoiceId);
@@ -99,7 +116,13 @@ export function statementPdfModel(i18n: RequestI18n, data: InvoiceStatementData,
       { label: t('statement:client'), value: client },
     ],
     body: lines.length ? '' : t('statement:empty'),
-    columns: { description: t('statement:columns.entry'), quantity: '', unitPrice: t('statement:columns.charge'), tax: t('statement:columns.credit'), total: t('statement:columns.balance') },
+    columns: {
+      description: t('statement:columns.entry'),
+      quantity: '',
+      unitPrice: t('statement:columns.charge'),
+      tax: t('statement:columns.credit'),
+      total: t('statement:columns.balance'),
+    },
     lines,
     showLineTax: true,
     totals,

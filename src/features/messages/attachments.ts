@@ -45,7 +45,12 @@ export async function checkAttachments(
     if (file.size > maxBytes || file.buffer.length > maxBytes) return { ok: false, error: 'messages:errors.attachmentSize' };
     const type = await detectAllowedType(file.buffer.subarray(0, SNIFF_BYTES), file.originalname, file.buffer.length <= SNIFF_BYTES);
     if (!type) return { ok: false, error: 'messages:errors.attachmentType' };
-    checked.push({ filename: safeFilename(file.originalname, type), contentType: type.mime, sizeBytes: file.buffer.length, content: file.buffer });
+    checked.push({
+      filename: safeFilename(file.originalname, type),
+      contentType: type.mime,
+      sizeBytes: file.buffer.length,
+      content: file.buffer,
+    });
   }
   if (options.virusScanner) {
     for (const file of checked) {

@@ -16,14 +16,23 @@ export type SendMessageInput = z.infer<typeof SendMessageCommand>;
 export const MessageEmailsCommand = z.object({ messageEmails: z.enum(['on', 'off'], { error: 'messages:errors.choice' }) });
 export type MessageEmailsInput = z.infer<typeof MessageEmailsCommand>;
 
-export const AssignCommand = z.object({ staffId: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/, 'messages:errors.choice') });
+export const AssignCommand = z.object({
+  staffId: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]*$/, 'messages:errors.choice'),
+});
 export type AssignInput = z.infer<typeof AssignCommand>;
 
 export const EmptyCommand = z.object({});
 
 /** The staff inbox's client search: absent, nothing is searched; empty, the first clients by name. */
-export const InboxQuery = z.object({ q: z.string().trim().max(100, 'Search for at most 100 characters of a client\'s name.').optional() });
+export const InboxQuery = z.object({ q: z.string().trim().max(100, "Search for at most 100 characters of a client's name.").optional() });
 export type InboxQueryInput = z.infer<typeof InboxQuery>;
 
 export const AttachmentIdParam = z.string().regex(/^\d{1,18}$/);
-export const ClientIdParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const ClientIdParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);

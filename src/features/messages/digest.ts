@@ -11,7 +11,14 @@ import type { HostAdapter } from '../../core/ports/host.ts';
 import type { Mailer, MailMessage } from '../../core/ports/services.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
 import { findSettings } from '../../core/settings/queries.ts';
-import { claimDigestMessages, findConversation, findDigestCandidates, listClientDigestRecipients, releaseDigestMessages, type DigestCandidate } from './queries.ts';
+import {
+  claimDigestMessages,
+  findConversation,
+  findDigestCandidates,
+  listClientDigestRecipients,
+  releaseDigestMessages,
+  type DigestCandidate,
+} from './queries.ts';
 
 const UNREAD_AFTER_MS = 10 * 60_000;
 const CANDIDATES_PER_RUN = 100;
@@ -46,7 +53,12 @@ export function createMessageDigest(deps: MessageDigestDeps): MessageDigest {
         recipients: async (upTo) => {
           const settings = await findSettings(db, workspace.id);
           const users = await listClientDigestRecipients(db, workspace.id, candidate.client_id, upTo);
-          return users.map((u) => ({ email: u.email, locale: u.locale ?? settings.defaultLocale, link: `${portal}/messages`, account: `${portal}/account` }));
+          return users.map((u) => ({
+            email: u.email,
+            locale: u.locale ?? settings.defaultLocale,
+            link: `${portal}/messages`,
+            account: `${portal}/account`,
+          }));
         },
       };
     }
@@ -68,7 +80,14 @@ export function createMessageDigest(deps: MessageDigestDeps): MessageDigest {
     return {
       to: to.email,
       subject: t('messages:emails.subject', { count: messages.length, from }),
-      text: [t('messages:emails.intro'), '', ...lines, '', t('messages:emails.open', { url: to.link }), ...(to.account ? ['', t('messages:emails.optOut', { url: to.account })] : [])].join('\n'),
+      text: [
+        t('messages:emails.intro'),
+        '',
+        ...lines,
+        '',
+        t('messages:emails.open', { url: to.link }),
+        ...(to.account ? ['', t('messages:emails.optOut', { url: to.account })] : []),
+      ].join('\n'),
     };
   }
 
@@ -87,7 +106,12 @@ export function createMessageDigest(deps: MessageDigestDeps): MessageDigest {
           }
         } catch (err) {
           deps.logger.error('could not send a message digest; it will be tried again', err);
-          await releaseDigestMessages(db, candidate.workspace_id, candidate.client_id, claimed.map((m) => m.id));
+          await releaseDigestMessages(
+            db,
+            candidate.workspace_id,
+            candidate.client_id,
+            claimed.map((m) => m.id),
+          );
         }
       }
       return sent;

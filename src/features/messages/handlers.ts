@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import type { CommentsPort, HostAdapter } from '../../core/ports/host.ts';
 import type { FileStorage, VirusScanner } from '../../core/ports/services.ts';
-import { authorizeClient, authorizeSection, canClient, clientCan } from '../../core/policies/portal-policy.ts';
+import { canClient, clientCan } from '../../core/policies/portal-policy.ts';
 import { clientChannel } from '../../core/live/live-events.ts';
 import { latestLiveSeq } from '../../core/live/queries.ts';
 import { openLiveStream } from '../../core/live/sse.ts';
@@ -21,7 +21,15 @@ import { storedUploadBytes } from '../../core/files/usage-queries.ts';
 import { csrfRetryExplanation } from '../../core/web/csrf-retry.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
 import { presentMessages, formatBytes } from './presenters.ts';
-import { findAttachment, findConversation, listMessages, messageEmailsWanted, seenByOtherSide, setMessageEmails, threadReadTimes, } from './queries.ts';
+import {
+  findAttachment,
+  findConversation,
+  listMessages,
+  messageEmailsWanted,
+  seenByOtherSide,
+  setMessageEmails,
+  threadReadTimes,
+} from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
 import { listRecordThreads, recordHref, unreadComments } from './threads.ts';
 import { presentUploadTypes } from '../documents/index.ts';
@@ -63,7 +71,6 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
 
   async function show(req: Request, res: Response, form: { body?: string; errors?: FieldErrors } = {}, status = 200) {
     const { workspace, settings, base } = portalContext(res);
-    authorizeSection(settings, 'messages');
     const { user, contact } = signedInClient(res);
     const { t, fmt } = portalI18n(res);
     const reader = { side: 'client' as const, id: user.id };
@@ -79,41 +86,42 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
     // Showing the conversation reads it: the other side's receipt moves, live.
     await service.read(workspace.id, user.client_id, reader, latest);
     const can = clientCan(settings);
-    renderPortalPage(req, res, 'messages/index', t('messages:title'), {
-      messages: presentMessages(rows, reader, seen, fmt, (id) => `${base}/messages/attachments/${id}`),
-      threads: threads.map((thread) => ({
-        label: thread.label,
-        kind: t(`messages:threadKinds.${thread.type}`),
-        href: recordHref(base, thread.type, thread.id),
-        unread: unreadComments(thread, contact.id, readTimes.get(`${thread.type}:${thread.id}`)),
-        count: thread.comments.length,
-      })),
-      company: contact.clientName,
-      canSend: can.message,
-      canAttach: can.message && can.upload_file,
-      maxLength: MESSAGE_MAX_LENGTH,
-      maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), fmt),
-      uploadTypes: presentUploadTypes(portalI18n(res)),
-      streamUrl: `${base}/messages/stream?after=${liveFrom}`,
-      refreshUrl: `${base}/messages`,
-      body: form.body ?? '',
-      errors: Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key, { mb: attachmentLimitBytes(settings.maxUploadMb) / (1024 * 1024) })])),
-    }, status);
+    renderPortalPage(
+      req,
+      res,
+      'messages/index',
+      t('messages:title'),
+      {
+        messages: presentMessages(rows, reader, seen, fmt, (id) => `${base}/messages/attachments/${id}`),
+        threads: threads.map((thread) => ({
+          label: thread.label,
+          kind: t(`messages:threadKinds.${thread.type}`),
+          href: recordHref(base, thread.type, thread.id),
+          unread: unreadComments(thread, contact.id, readTimes.get(`${thread.type}:${thread.id}`)),
+          count: thread.comments.length,
+        })),
+        company: contact.clientName,
+        canSend: can.message,
+        canAttach: can.message && can.upload_file,
+        maxLength: MESSAGE_MAX_LENGTH,
+        maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), fmt),
+        uploadTypes: presentUploadTypes(portalI18n(res)),
+        streamUrl: `${base}/messages/stream?after=${liveFrom}`,
+        refreshUrl: `${base}/messages`,
+        body: form.body ?? '',
+        errors: Object.fromEntries(
+          Object.entries(form.errors ?? {}).map(([field, key]) => [
+            field,
+            t(key, { mb: attachmentLimitBytes(settings.maxUploadMb) / (1024 * 1024) }),
+          ]),
+        ),
+      },
+      status,
+    );
   }
 
   return {
     show: (req: Request, res: Response) => show(req, res),
-
-    /**
-     * Before a byte of the body is read: the section and the right to write must both be on, so a
-     * switched-off section answers at once (404, or 403 for writing) instead of after a whole upload.
-     */
-    mayWrite: (_req: Request, res: Response, next: () => void) => {
-      const { settings } = portalContext(res);
-      authorizeSection(settings, 'messages');
-      authorizeClient(settings, 'message');
-      next();
-    },
 
     /**
      * A form with attachments, streamed into storage (receive-attachments.ts) within the per-file
@@ -149,7 +157,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
     },
 
     send: async (req: Request, res: Response) => {
-      const { workspace, settings, base } = portalContext(res);
+      const { workspace, base } = portalContext(res);
       const { user, contact } = signedInClient(res);
       const input = req.body as SendMessageInput;
       const received = receivedForms.get(req);
@@ -158,14 +166,6 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
         // The refused files are already removed; the typed message comes back with the reason.
         const status = received.refusal === 'messages:errors.storageFull' ? 413 : 400;
         return show(req, res, { body: input.body, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
-      }
-      // mayWrite ran before the body was read; asked again in case the settings changed while it arrived.
-      try {
-        authorizeSection(settings, 'messages');
-        authorizeClient(settings, 'message');
-      } catch (err) {
-        if (received) await removeReceived(storage, workspace.id, received.stored);
-        throw err;
       }
       const { messageId } = await service.send({
         workspaceId: workspace.id,
@@ -182,8 +182,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
     },
 
     attachment: async (_req: Request, res: Response) => {
-      const { workspace, settings } = portalContext(res);
-      authorizeSection(settings, 'messages');
+      const { workspace } = portalContext(res);
       const { user } = signedInClient(res);
       const id = parseParam(AttachmentIdParam, _req.params.attachmentId);
       const attachment = await findAttachment(db, workspace.id, user.client_id, id);
@@ -193,10 +192,16 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
     },
 
     stream: async (req: Request, res: Response) => {
-      const { workspace, settings } = portalContext(res);
-      authorizeSection(settings, 'messages');
+      const { workspace } = portalContext(res);
       const { user } = signedInClient(res);
-      await openLiveStream(req, res, { db, bus, workspaceId: workspace.id, clientId: user.client_id, channel: clientChannel(workspace.id, user.client_id), ...deps.streamRules(req, res) });
+      await openLiveStream(req, res, {
+        db,
+        bus,
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        channel: clientChannel(workspace.id, user.client_id),
+        ...deps.streamRules(req, res),
+      });
     },
 
     setMessageEmails: async (req: Request, res: Response) => {

@@ -39,13 +39,23 @@ export function messagesFeature(core: CoreServices): Feature & { comments: LiveC
     needs: { ports: [], switches: ['allowMessaging', 'allowComments', 'allowFileUploads'] },
     comments,
     digest,
-    clientRoutes: [messageRoutes(createMessageHandlers({ db, adapter, comments, storage, bus: events, service, virusScanner, now, streamRules, storageQuotaBytes }))],
+    clientRoutes: [
+      messageRoutes(
+        createMessageHandlers({ db, adapter, comments, storage, bus: events, service, virusScanner, now, streamRules, storageQuotaBytes }),
+      ),
+    ],
     inbox: staffMessagesRouter({
       adapter: staffAdapter,
       flags,
       config,
       routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner, bus: events, service, storageQuotaBytes })),
     }),
-    jobs: [{ name: 'message digest', everyMs: DIGEST_INTERVAL_MS, run: () => void digest.run().catch((err) => logger.error('message digest failed', err)) }],
+    jobs: [
+      {
+        name: 'message digest',
+        everyMs: DIGEST_INTERVAL_MS,
+        run: () => void digest.run().catch((err) => logger.error('message digest failed', err)),
+      },
+    ],
   };
 }

@@ -73,13 +73,24 @@ export function presentMessages(
       sentAt: fmt.dateTime(row.created_at),
       sentAtIso: new Date(row.created_at).toISOString(),
       segments: linkify(row.body),
-      attachments: row.attachments.map((a) => ({ id: a.id, filename: a.filename, size: formatBytes(a.size_bytes, fmt), href: attachmentHref(a.id) })),
+      attachments: row.attachments.map((a) => ({
+        id: a.id,
+        filename: a.filename,
+        size: formatBytes(a.size_bytes, fmt),
+        href: attachmentHref(a.id),
+      })),
       seen: row.author_side === viewer.side && BigInt(row.id) <= BigInt(seenUpTo),
     };
   });
 }
 
-export function presentInbox(rows: InboxRow[], clientNames: Map<string, string>, staffNames: Map<string, string>, fmt: Formatters, base: string) {
+export function presentInbox(
+  rows: InboxRow[],
+  clientNames: Map<string, string>,
+  staffNames: Map<string, string>,
+  fmt: Formatters,
+  base: string,
+) {
   return rows.map((row) => ({
     clientId: row.client_id,
     clientName: clientNames.get(row.client_id) ?? row.client_id,

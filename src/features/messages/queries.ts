@@ -57,7 +57,13 @@ export async function assignConversation(db: Db, workspaceId: string, clientId: 
 }
 
 /** The latest messages of a conversation, oldest first, each with its attachments (one query). */
-export async function listMessages(db: Db, workspaceId: string, clientId: string, conversationId: string, limit: number): Promise<MessageRow[]> {
+export async function listMessages(
+  db: Db,
+  workspaceId: string,
+  clientId: string,
+  conversationId: string,
+  limit: number,
+): Promise<MessageRow[]> {
   const rows = await db
     .select('*')
     .from(
@@ -66,7 +72,14 @@ export async function listMessages(db: Db, workspaceId: string, clientId: string
         .orderBy('m.id', 'desc')
         .limit(limit)
         .select(
-          'm.id', 'm.conversation_id', 'm.author_side', 'm.author_client_user_id', 'm.author_staff_id', 'm.author_name', 'm.body', 'm.created_at',
+          'm.id',
+          'm.conversation_id',
+          'm.author_side',
+          'm.author_client_user_id',
+          'm.author_staff_id',
+          'm.author_name',
+          'm.body',
+          'm.created_at',
           db.raw(
             `coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size_bytes', a.size_bytes) order by a.id)
                from portal_message_attachments a where a.workspace_id = m.workspace_id and a.client_id = m.client_id and a.message_id = m.id), '[]'::json) as attachments`,
@@ -80,7 +93,16 @@ export async function listMessages(db: Db, workspaceId: string, clientId: string
 
 export async function insertMessage(
   db: Db,
-  message: { workspaceId: string; clientId: string; conversationId: string; side: Side; clientUserId?: string | null; staffId?: string | null; authorName: string; body: string },
+  message: {
+    workspaceId: string;
+    clientId: string;
+    conversationId: string;
+    side: Side;
+    clientUserId?: string | null;
+    staffId?: string | null;
+    authorName: string;
+    body: string;
+  },
 ): Promise<{ id: string; created_at: Date }> {
   const [row] = await db('portal_messages')
     .insert({
@@ -102,7 +124,15 @@ export async function insertMessage(
 
 export async function insertAttachment(
   db: Db,
-  attachment: { workspaceId: string; clientId: string; messageId: string; fileId: string; filename: string; contentType: string; sizeBytes: number },
+  attachment: {
+    workspaceId: string;
+    clientId: string;
+    messageId: string;
+    fileId: string;
+    filename: string;
+    contentType: string;
+    sizeBytes: number;
+  },
 ): Promise<void> {
   await db('portal_message_attachments').insert({
     workspace_id: attachment.workspaceId,
@@ -115,7 +145,12 @@ export async function insertAttachment(
   });
 }
 
-export async function findAttachment(db: Db, workspaceId: string, clientId: string, id: string): Promise<(AttachmentRow & { file_id: string }) | null> {
+export async function findAttachment(
+  db: Db,
+  workspaceId: string,
+  clientId: string,
+  id: string,
+): Promise<(AttachmentRow & { file_id: string }) | null> {
   const row = await db('portal_message_attachments')
     .where({ workspace_id: workspaceId, client_id: clientId, id })
     .first('id', 'file_id', 'filename', 'content_type', 'size_bytes');
@@ -132,7 +167,14 @@ export interface Reader {
  * receipt moved, so a page that is merely reloaded announces nothing. One statement: the CTE
  * `before` reads the marker as it was when the statement started.
  */
-export async function markRead(db: Db, workspaceId: string, clientId: string, reader: Reader, thread: string, messageId: string): Promise<boolean> {
+export async function markRead(
+  db: Db,
+  workspaceId: string,
+  clientId: string,
+  reader: Reader,
+  thread: string,
+  messageId: string,
+): Promise<boolean> {
   const key = [workspaceId, clientId, reader.side, reader.id, thread];
   const result = await db.raw(
     `with before as (
@@ -156,7 +198,14 @@ export async function markRead(db: Db, workspaceId: string, clientId: string, re
 }
 
 /** A comment thread read up to now (comments are compared by time: the host keeps their ids). */
-export async function markThreadReadAt(db: Db, workspaceId: string, clientId: string, reader: Reader, thread: string, at: Date): Promise<void> {
+export async function markThreadReadAt(
+  db: Db,
+  workspaceId: string,
+  clientId: string,
+  reader: Reader,
+  thread: string,
+  at: Date,
+): Promise<void> {
   await db('portal_read_markers')
     .insert({ workspace_id: workspaceId, client_id: clientId, reader_side: reader.side, reader_id: reader.id, thread, read_at: at })
     .onConflict(['workspace_id', 'client_id', 'reader_side', 'reader_id', 'thread'])
@@ -172,7 +221,14 @@ export async function markUnread(db: Db, workspaceId: string, clientId: string, 
     .first();
   if (!latest?.max) return false;
   await db('portal_read_markers')
-    .insert({ workspace_id: workspaceId, client_id: clientId, reader_side: reader.side, reader_id: reader.id, thread: 'conversation', read_message_id: Number(latest.max) - 1 })
+    .insert({
+      workspace_id: workspaceId,
+      client_id: clientId,
+      reader_side: reader.side,
+      reader_id: reader.id,
+      thread: 'conversation',
+      read_message_id: Number(latest.max) - 1,
+    })
     .onConflict(['workspace_id', 'client_id', 'reader_side', 'reader_id', 'thread'])
     .merge({ read_message_id: Number(latest.max) - 1 });
   return true;
@@ -181,7 +237,12 @@ export async function markUnread(db: Db, workspaceId: string, clientId: string, 
 /** How far the other side has seen this conversation (any of its people): read receipts. */
 export async function seenByOtherSide(db: Db, workspaceId: string, clientId: string, viewerSide: Side): Promise<string> {
   const row = await db('portal_read_markers')
-    .where({ workspace_id: workspaceId, client_id: clientId, reader_side: viewerSide === 'client' ? 'staff' : 'client', thread: 'conversation' })
+    .where({
+      workspace_id: workspaceId,
+      client_id: clientId,
+      reader_side: viewerSide === 'client' ? 'staff' : 'client',
+      thread: 'conversation',
+    })
     .max<{ max: string | null }>('seen_message_id as max')
     .first();
   return String(row?.max ?? 0);
@@ -223,19 +284,28 @@ export interface InboxRow {
 export async function listInbox(db: Db, workspaceId: string, staffId: string, limit: number): Promise<InboxRow[]> {
   const rows = await db('portal_conversations as c')
     .leftJoin('portal_read_markers as r', function () {
-      this.on('r.workspace_id', 'c.workspace_id').andOn('r.client_id', 'c.client_id')
-        .andOnVal('r.reader_side', 'staff').andOnVal('r.reader_id', staffId).andOnVal('r.thread', 'conversation');
+      this.on('r.workspace_id', 'c.workspace_id')
+        .andOn('r.client_id', 'c.client_id')
+        .andOnVal('r.reader_side', 'staff')
+        .andOnVal('r.reader_id', staffId)
+        .andOnVal('r.thread', 'conversation');
     })
     .where('c.workspace_id', workspaceId)
     .whereNotNull('c.last_message_at')
     .orderBy('c.last_message_at', 'desc')
     .limit(limit)
     .select(
-      'c.client_id', 'c.assigned_staff_id', 'c.last_message_at',
+      'c.client_id',
+      'c.assigned_staff_id',
+      'c.last_message_at',
       db.raw(`(select count(*)::int from (select 1 from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id
                and m.author_side = 'client' and m.id > coalesce(r.read_message_id, 0) limit ${COUNT_LIMIT}) as capped) as unread`),
-      db.raw(`(select m.author_name from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id order by m.id desc limit 1) as last_author_name`),
-      db.raw(`(select left(m.body, 200) from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id order by m.id desc limit 1) as last_body`),
+      db.raw(
+        `(select m.author_name from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id order by m.id desc limit 1) as last_author_name`,
+      ),
+      db.raw(
+        `(select left(m.body, 200) from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id order by m.id desc limit 1) as last_body`,
+      ),
     );
   return rows as InboxRow[];
 }
@@ -248,8 +318,11 @@ export async function listInbox(db: Db, workspaceId: string, staffId: string, li
 export async function staffUnreadTotal(db: Db, workspaceId: string, staffId: string): Promise<number> {
   const rows = db('portal_conversations as c')
     .leftJoin('portal_read_markers as r', function () {
-      this.on('r.workspace_id', 'c.workspace_id').andOn('r.client_id', 'c.client_id')
-        .andOnVal('r.reader_side', 'staff').andOnVal('r.reader_id', staffId).andOnVal('r.thread', 'conversation');
+      this.on('r.workspace_id', 'c.workspace_id')
+        .andOn('r.client_id', 'c.client_id')
+        .andOnVal('r.reader_side', 'staff')
+        .andOnVal('r.reader_id', staffId)
+        .andOnVal('r.thread', 'conversation');
     })
     .joinRaw(`cross join lateral (select 1 from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id
                and m.conversation_id = c.id and m.id > coalesce(r.read_message_id, 0) and m.author_side = 'client' limit ${COUNT_LIMIT}) as unread`)
@@ -259,7 +332,9 @@ export async function staffUnreadTotal(db: Db, workspaceId: string, staffId: str
 }
 
 export async function messageEmailsWanted(db: Db, workspaceId: string, clientUserId: string): Promise<boolean> {
-  const row = await db('portal_client_preferences').where({ workspace_id: workspaceId, client_user_id: clientUserId }).first('message_emails');
+  const row = await db('portal_client_preferences')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .first('message_emails');
   return (row as { message_emails: boolean } | undefined)?.message_emails ?? true;
 }
 
@@ -298,10 +373,17 @@ export async function findDigestCandidates(db: Db, cutoff: Date, limit: number):
  * and side are taken by one instance at a time (another finds them taken and leaves them), and the
  * claimed messages are marked emailed before the transaction ends.
  */
-export async function claimDigestMessages(trx: Knex.Transaction, candidate: DigestCandidate, cutoff: Date, at: Date): Promise<Array<{ id: string; author_name: string; body: string }>> {
+export async function claimDigestMessages(
+  trx: Knex.Transaction,
+  candidate: DigestCandidate,
+  cutoff: Date,
+  at: Date,
+): Promise<Array<{ id: string; author_name: string; body: string }>> {
   // One instance per conversation and side: row locks alone let two instances that scan at the
   // same time each take part of the messages, and each send a digest of its part.
-  const { rows: gate } = await trx.raw('select pg_try_advisory_xact_lock(hashtext(?)) as mine', [`portal-digest:${candidate.workspace_id}:${candidate.client_id}:${candidate.author_side}`]);
+  const { rows: gate } = await trx.raw('select pg_try_advisory_xact_lock(hashtext(?)) as mine', [
+    `portal-digest:${candidate.workspace_id}:${candidate.client_id}:${candidate.author_side}`,
+  ]);
   if (!(gate as Array<{ mine: boolean }>)[0]?.mine) return [];
   const { rows } = await trx.raw(
     `select m.id, m.author_name, left(m.body, 300) as body from portal_messages m
@@ -313,7 +395,14 @@ export async function claimDigestMessages(trx: Knex.Transaction, candidate: Dige
     [candidate.workspace_id, candidate.client_id, candidate.author_side, cutoff],
   );
   const claimed = (rows as Array<{ id: string; author_name: string; body: string }>).map((row) => ({ ...row, id: String(row.id) }));
-  if (claimed.length > 0) await trx('portal_messages').whereIn('id', claimed.map((row) => row.id)).andWhere({ workspace_id: candidate.workspace_id, client_id: candidate.client_id }).update({ emailed_at: at });
+  if (claimed.length > 0)
+    await trx('portal_messages')
+      .whereIn(
+        'id',
+        claimed.map((row) => row.id),
+      )
+      .andWhere({ workspace_id: candidate.workspace_id, client_id: candidate.client_id })
+      .update({ emailed_at: at });
   return claimed;
 }
 
@@ -332,14 +421,22 @@ export interface ClientRecipientRow {
  * Client users of a company who should hear about unread agency messages up to `upTo`: signed-in
  * capable, not opted out, and who have not read that far themselves.
  */
-export async function listClientDigestRecipients(db: Db, workspaceId: string, clientId: string, upTo: string): Promise<ClientRecipientRow[]> {
+export async function listClientDigestRecipients(
+  db: Db,
+  workspaceId: string,
+  clientId: string,
+  upTo: string,
+): Promise<ClientRecipientRow[]> {
   const rows = await db('client_users as u')
     .leftJoin('portal_client_preferences as p', function () {
       this.on('p.workspace_id', 'u.workspace_id').andOn('p.client_user_id', 'u.id');
     })
     .leftJoin('portal_read_markers as r', function () {
-      this.on('r.workspace_id', 'u.workspace_id').andOn('r.client_id', 'u.client_id')
-        .andOnVal('r.reader_side', 'client').andOn(db.raw('r.reader_id = u.id::text')).andOnVal('r.thread', 'conversation');
+      this.on('r.workspace_id', 'u.workspace_id')
+        .andOn('r.client_id', 'u.client_id')
+        .andOnVal('r.reader_side', 'client')
+        .andOn(db.raw('r.reader_id = u.id::text'))
+        .andOnVal('r.thread', 'conversation');
     })
     .where({ 'u.workspace_id': workspaceId, 'u.client_id': clientId })
     .whereNot('u.status', 'disabled')

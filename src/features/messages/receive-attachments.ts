@@ -96,7 +96,8 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
         // Refused or broken: nothing of this form stays stored.
         await removeReceived(options.storage, options.workspaceId, stored.splice(0));
       }
-      if (problem) return reject(problem instanceof HttpError ? problem : new HttpError(400, options.translate('messages:errors.formUnreadable')));
+      if (problem)
+        return reject(problem instanceof HttpError ? problem : new HttpError(400, options.translate('messages:errors.formUnreadable')));
       if (!refusal && options.virusScanner) {
         for (const file of stored) {
           const opened = await options.storage.open(options.workspaceId, file.id);
@@ -131,44 +132,51 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
       }
       const original = info.filename;
       open.add(stream);
-      handling.push((async () => {
-        const truncated = () => (stream as Readable & { truncated?: boolean }).truncated === true;
-        try {
-          const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-          const { head, done } = await readHead(iterator, SNIFF_BYTES);
-          if (head.length === 0) return; // an empty file is no attachment
-          const type = await detectAllowedType(head, original, done && !truncated());
-          if (!type) throw new Refused('messages:errors.attachmentType');
-          const filename = safeFilename(original, type);
-          // A workspace with no room left stores nothing, not even an empty row to remove again.
-          if (used >= options.remainingBytes) throw new Refused('messages:errors.storageFull');
-          let size = 0;
-          const count = (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > options.maxBytes || truncated()) throw new Refused('messages:errors.attachmentSize');
-            if (used + size > options.remainingBytes) throw new Refused('messages:errors.storageFull');
-          };
-          const content = async function* () {
-            count(head);
-            yield head;
-            for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-              count(next.value);
-              yield next.value;
-            }
-            if (truncated()) throw new Refused('messages:errors.attachmentSize');
-          };
-          const saved = await options.storage.putStream(options.workspaceId, ATTACHMENT_PURPOSE, { filename, contentType: type.mime }, content());
-          used += saved.sizeBytes;
-          stored.push({ id: saved.id, filename, contentType: type.mime, sizeBytes: saved.sizeBytes });
-        } catch (err) {
-          if (err instanceof Refused) refuse(err.refusal);
-          else failure ??= err as Error;
-        } finally {
-          open.delete(stream);
-          // Whatever happened, the rest of this file is read and dropped so busboy can go on.
-          stream.resume();
-        }
-      })());
+      handling.push(
+        (async () => {
+          const truncated = () => (stream as Readable & { truncated?: boolean }).truncated === true;
+          try {
+            const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+            const { head, done } = await readHead(iterator, SNIFF_BYTES);
+            if (head.length === 0) return; // an empty file is no attachment
+            const type = await detectAllowedType(head, original, done && !truncated());
+            if (!type) throw new Refused('messages:errors.attachmentType');
+            const filename = safeFilename(original, type);
+            // A workspace with no room left stores nothing, not even an empty row to remove again.
+            if (used >= options.remainingBytes) throw new Refused('messages:errors.storageFull');
+            let size = 0;
+            const count = (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > options.maxBytes || truncated()) throw new Refused('messages:errors.attachmentSize');
+              if (used + size > options.remainingBytes) throw new Refused('messages:errors.storageFull');
+            };
+            const content = async function* () {
+              count(head);
+              yield head;
+              for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+                count(next.value);
+                yield next.value;
+              }
+              if (truncated()) throw new Refused('messages:errors.attachmentSize');
+            };
+            const saved = await options.storage.putStream(
+              options.workspaceId,
+              ATTACHMENT_PURPOSE,
+              { filename, contentType: type.mime },
+              content(),
+            );
+            used += saved.sizeBytes;
+            stored.push({ id: saved.id, filename, contentType: type.mime, sizeBytes: saved.sizeBytes });
+          } catch (err) {
+            if (err instanceof Refused) refuse(err.refusal);
+            else failure ??= err as Error;
+          } finally {
+            open.delete(stream);
+            // Whatever happened, the rest of this file is read and dropped so busboy can go on.
+            stream.resume();
+          }
+        })(),
+      );
     });
     parser.once('error', (err: Error) => {
       req.unpipe(parser);

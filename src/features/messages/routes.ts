@@ -1,17 +1,20 @@
-// The client's messages; all behind requireClient (see the workspace router). The section switch
-// (allowMessaging) is checked in each handler through the policy, so a switched-off section answers
-// 404 like a page that does not exist; sending checks it (and the right to write) in mayWrite,
-// before the form's body is read, then streams attachments into storage (receiveForm).
+// The client's messages; all behind requireClient (see the workspace router). Each route's first
+// step checks the section switch (allowMessaging): a switched-off section answers 404 like a page
+// that does not exist; sending checks the right to write too, before the form's body is read, then
+// streams attachments into storage (receiveForm).
 import { Router } from 'express';
+import { allow } from '../../core/policies/route-steps.ts';
 import { validateBody } from '../../core/web/validate.ts';
 import { MessageEmailsCommand, SendMessageCommand } from './commands.ts';
 import type { MessageHandlers } from './handlers.ts';
 export function messageRoutes(h: MessageHandlers): Router {
   const router = Router({ mergeParams: true });
-  router.get('/messages', h.show);
-  router.post('/messages', h.mayWrite, h.receiveForm, validateBody(SendMessageCommand, h.invalidMessage), h.send);
-  router.get('/messages/stream', h.stream);
-  router.get('/messages/attachments/:attachmentId', h.attachment);
-  router.post('/account/message-emails', validateBody(MessageEmailsCommand), h.setMessageEmails);
+  const messages = allow.section('messages');
+  router.get('/messages', messages, h.show);
+  router.post('/messages', messages, allow.write('message'), h.receiveForm, validateBody(SendMessageCommand, h.invalidMessage), h.send);
+  router.get('/messages/stream', messages, h.stream);
+  router.get('/messages/attachments/:attachmentId', messages, h.attachment);
+  // The person's own email preference, kept whatever the section's switch says.
+  router.post('/account/message-emails', allow.signedIn, validateBody(MessageEmailsCommand), h.setMessageEmails);
   return router;
 }

@@ -9,7 +9,15 @@ import { announce, recordLiveEvent, type LiveEvent } from '../../core/live/live-
 import type { CheckedFile } from './attachments.ts';
 import type { StoredAttachment } from './receive-attachments.ts';
 import {
-  assignConversation, ensureConversation, findConversation, insertAttachment, insertMessage, markRead, markUnread, type Reader, type Side,
+  assignConversation,
+  ensureConversation,
+  findConversation,
+  insertAttachment,
+  insertMessage,
+  markRead,
+  markUnread,
+  type Reader,
+  type Side,
 } from './queries.ts';
 
 export const MESSAGE_MAX_LENGTH = 10_000;
@@ -66,7 +74,15 @@ export function createMessagesService(deps: MessagesServiceDeps) {
             body: message.body,
           });
           for (const file of stored) {
-            await insertAttachment(trx, { workspaceId: message.workspaceId, clientId: message.clientId, messageId: inserted.id, fileId: file.id, filename: file.filename, contentType: file.contentType, sizeBytes: file.sizeBytes });
+            await insertAttachment(trx, {
+              workspaceId: message.workspaceId,
+              clientId: message.clientId,
+              messageId: inserted.id,
+              fileId: file.id,
+              filename: file.filename,
+              contentType: file.contentType,
+              sizeBytes: file.sizeBytes,
+            });
           }
           // The writer has read their own message (and everything before it).
           const reader: Reader = { side: message.side, id: message.side === 'client' ? message.clientUserId! : message.staffId! };
@@ -109,7 +125,12 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       const event = await db.transaction(async (trx) => {
         const conversation = await ensureConversation(trx, workspaceId, clientId);
         await assignConversation(trx, workspaceId, clientId, staffId);
-        return recordLiveEvent(trx, { type: 'conversation-changed', workspaceId, clientId, data: { conversationId: conversation.id, assignedStaffId: staffId } });
+        return recordLiveEvent(trx, {
+          type: 'conversation-changed',
+          workspaceId,
+          clientId,
+          data: { conversationId: conversation.id, assignedStaffId: staffId },
+        });
       });
       await publish([event]);
       return true;

@@ -62,12 +62,18 @@ function renderStaffPage(req: Request, res: Response, view: string, title: strin
     inboxUrl: context.base,
     csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
   };
-  sendPage(req, res, view, { ...model, base: context.base, csrfToken: context.csrfToken, t }, {
-    ...hostFrame(req, res, context.hostLayout, chrome, title, { plain: 'messages/staff-layout', embedded: 'messages/staff-embedded' }),
-    title,
-    status,
-    chrome,
-  });
+  sendPage(
+    req,
+    res,
+    view,
+    { ...model, base: context.base, csrfToken: context.csrfToken, t },
+    {
+      ...hostFrame(req, res, context.hostLayout, chrome, title, { plain: 'messages/staff-layout', embedded: 'messages/staff-embedded' }),
+      title,
+      status,
+      chrome,
+    },
+  );
 }
 
 export function createStaffHandlers(deps: StaffHandlersDeps) {
@@ -81,7 +87,13 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
     return client;
   }
 
-  async function showConversation(req: Request, res: Response, client: HostClient, form: { body?: string; errors?: FieldErrors; notice?: string } = {}, status = 200) {
+  async function showConversation(
+    req: Request,
+    res: Response,
+    client: HostClient,
+    form: { body?: string; errors?: FieldErrors; notice?: string } = {},
+    status = 200,
+  ) {
     const { workspace, staff, base } = staffContext(res);
     const reader = { side: 'staff' as const, id: staff.id };
     const conversation = await findConversation(db, workspace.id, client.id);
@@ -93,21 +105,30 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
     ]);
     if (!form.notice) await service.read(workspace.id, client.id, reader, rows.at(-1)?.id ?? '0');
     const href = `${base}/${encodeURIComponent(client.id)}`;
-    renderStaffPage(req, res, 'messages/staff-conversation', client.name, {
-      clientName: client.name,
-      href,
-      messages: presentMessages(rows, reader, seen, fmt(), (id) => `${href}/attachments/${id}`),
-      staffOptions: staffList.map((s) => ({ value: s.id, label: s.name, selected: conversation?.assigned_staff_id === s.id })),
-      canAssign: Boolean(adapter.staff.list),
-      streamUrl: `${base}/stream?after=${liveFrom}&client=${encodeURIComponent(client.id)}`,
-      maxLength: MESSAGE_MAX_LENGTH,
-      maxAttachment: formatBytes(ATTACHMENT_MAX_BYTES, fmt()),
-      // Staff pages are in English.
-      uploadTypes: presentUploadTypes({ locale: 'en', timeZone: 'UTC', t, fmt: fmt() }),
-      body: form.body ?? '',
-      errors: Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key, { mb: ATTACHMENT_MAX_BYTES / (1024 * 1024) })])),
-      notice: form.notice ?? null,
-    }, status);
+    renderStaffPage(
+      req,
+      res,
+      'messages/staff-conversation',
+      client.name,
+      {
+        clientName: client.name,
+        href,
+        messages: presentMessages(rows, reader, seen, fmt(), (id) => `${href}/attachments/${id}`),
+        staffOptions: staffList.map((s) => ({ value: s.id, label: s.name, selected: conversation?.assigned_staff_id === s.id })),
+        canAssign: Boolean(adapter.staff.list),
+        streamUrl: `${base}/stream?after=${liveFrom}&client=${encodeURIComponent(client.id)}`,
+        maxLength: MESSAGE_MAX_LENGTH,
+        maxAttachment: formatBytes(ATTACHMENT_MAX_BYTES, fmt()),
+        // Staff pages are in English.
+        uploadTypes: presentUploadTypes({ locale: 'en', timeZone: 'UTC', t, fmt: fmt() }),
+        body: form.body ?? '',
+        errors: Object.fromEntries(
+          Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key, { mb: ATTACHMENT_MAX_BYTES / (1024 * 1024) })]),
+        ),
+        notice: form.notice ?? null,
+      },
+      status,
+    );
   }
 
   return {
@@ -115,7 +136,14 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       const { workspace, staff, base } = staffContext(res);
       const { q } = res.locals.query as InboxQueryInput;
       const [{ rows, clientNames }, staffList, liveFrom, found] = await Promise.all([
-        listInbox(db, workspace.id, staff.id, INBOX_LIMIT).then(async (rows) => ({ rows, clientNames: await clientNamesOf(adapter.clients, workspace.id, rows.map((row) => row.client_id)) })),
+        listInbox(db, workspace.id, staff.id, INBOX_LIMIT).then(async (rows) => ({
+          rows,
+          clientNames: await clientNamesOf(
+            adapter.clients,
+            workspace.id,
+            rows.map((row) => row.client_id),
+          ),
+        })),
         adapter.staff.list ? adapter.staff.list(workspace.id) : Promise.resolve([]),
         latestLiveSeq(db, { workspaceId: workspace.id, clientId: null }),
         // Every client is listed only for a search, not on every look at the inbox.
@@ -123,7 +151,10 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       ]);
       const conversations = presentInbox(rows, clientNames, new Map(staffList.map((s) => [s.id, s.name])), fmt(), base);
       // Counted as the header's badge counts: up to COUNT_LIMIT, then "99+".
-      const unreadTotal = Math.min(conversations.reduce((sum, c) => sum + c.unread, 0), COUNT_LIMIT);
+      const unreadTotal = Math.min(
+        conversations.reduce((sum, c) => sum + c.unread, 0),
+        COUNT_LIMIT,
+      );
       renderStaffPage(req, res, 'messages/staff-inbox', 'Client messages', {
         conversations,
         unreadTotal,
@@ -145,7 +176,11 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       // Staff see every section's events (the switches are about what clients see); the cap counts
       // per staff session where the host names it (HostStaffUser.sessionKey), else per staff user.
       await openLiveStream(req, res, {
-        db, bus, workspaceId: workspace.id, clientId: client.success ? client.data : null, channel: staffChannel(workspace.id),
+        db,
+        bus,
+        workspaceId: workspace.id,
+        clientId: client.success ? client.data : null,
+        channel: staffChannel(workspace.id),
         holder: { session: `staff:${workspace.id}:${staff.id}:${staff.sessionKey ?? ''}` },
       });
     },
@@ -153,19 +188,40 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
     conversation: async (req: Request, res: Response) => showConversation(req, res, await loadClient(req, res)),
 
     invalidReply: async (req: Request, res: Response, errors: FieldErrors) =>
-      showConversation(req, res, await loadClient(req, res), { body: typeof req.body?.body === 'string' ? req.body.body : '', errors }, formAnswerStatus(req, 400)),
+      showConversation(
+        req,
+        res,
+        await loadClient(req, res),
+        { body: typeof req.body?.body === 'string' ? req.body.body : '', errors },
+        formAnswerStatus(req, 400),
+      ),
 
     reply: async (req: Request, res: Response) => {
       const client = await loadClient(req, res);
       const { workspace, staff, base } = staffContext(res);
       const input = req.body as SendMessageInput;
       const checked = await checkAttachments((input.attachments ?? []) as IncomingFile[], { virusScanner: deps.virusScanner });
-      if (!checked.ok) return showConversation(req, res, client, { body: input.body, errors: { attachments: checked.error } }, formAnswerStatus(req, 400));
+      if (!checked.ok)
+        return showConversation(req, res, client, { body: input.body, errors: { attachments: checked.error } }, formAnswerStatus(req, 400));
       const adding = checked.files.reduce((sum, file) => sum + file.sizeBytes, 0);
       if (adding > 0 && adding > deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id))) {
-        return showConversation(req, res, client, { body: input.body, errors: { attachments: 'messages:errors.storageFullStaff' } }, formAnswerStatus(req, 413));
+        return showConversation(
+          req,
+          res,
+          client,
+          { body: input.body, errors: { attachments: 'messages:errors.storageFullStaff' } },
+          formAnswerStatus(req, 413),
+        );
       }
-      const { messageId } = await service.send({ workspaceId: workspace.id, clientId: client.id, side: 'staff', staffId: staff.id, authorName: staff.name, body: input.body, files: checked.files });
+      const { messageId } = await service.send({
+        workspaceId: workspace.id,
+        clientId: client.id,
+        side: 'staff',
+        staffId: staff.id,
+        authorName: staff.name,
+        body: input.body,
+        files: checked.files,
+      });
       if (isFragmentRequest(req)) return showConversation(req, res, client);
       res.redirect(303, `${base}/${encodeURIComponent(client.id)}#message-${messageId}`);
     },
@@ -195,7 +251,8 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       if (input.staffId && !assignee) throw badRequest('Choose a member of your team.');
       authorizeAssignee(assignee, workspace.id);
       await service.assign(workspace.id, client.id, assignee?.id ?? null);
-      if (isFragmentRequest(req)) return showConversation(req, res, client, { notice: assignee ? `Assigned to ${assignee.name}.` : 'Assigned to nobody.' });
+      if (isFragmentRequest(req))
+        return showConversation(req, res, client, { notice: assignee ? `Assigned to ${assignee.name}.` : 'Assigned to nobody.' });
       res.redirect(303, `${base}/${encodeURIComponent(client.id)}`);
     },
 

@@ -47,7 +47,10 @@ export async function listRecordThreads(
   let threads: RecordThread[];
   if (comments.listMany) {
     // One query for every listed record's comments, grouped here.
-    const all = await comments.listMany(workspaceId, subjects.map(({ type, id }) => ({ type, id })));
+    const all = await comments.listMany(
+      workspaceId,
+      subjects.map(({ type, id }) => ({ type, id })),
+    );
     const bySubject = new Map<string, HostComment[]>();
     for (const comment of all) {
       const key = `${comment.subjectType}:${comment.subjectId}`;
@@ -76,6 +79,14 @@ export function recordHref(base: string, type: CommentSubjectType, id: string): 
  * For a record's detail page: its comment thread is read by this client user up to now, so the
  * thread's unread count beside the conversation drops.
  */
-export function markRecordThreadRead(db: Knex, workspaceId: string, clientId: string, clientUserId: string, type: CommentSubjectType, id: string, at: Date): Promise<void> {
+export function markRecordThreadRead(
+  db: Knex,
+  workspaceId: string,
+  clientId: string,
+  clientUserId: string,
+  type: CommentSubjectType,
+  id: string,
+  at: Date,
+): Promise<void> {
   return markThreadReadAt(db, workspaceId, clientId, { side: 'client', id: clientUserId }, `${type}:${id}`, at);
 }

@@ -17,7 +17,8 @@ export function parseMessageForm(translate: (res: Response, key: string) => stri
     upload(req, res, (err?: unknown) => {
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') return next(new HttpError(413, translate(res, 'messages:errors.attachmentSize')));
-        if (err.code === 'LIMIT_FILE_COUNT' || err.code === 'LIMIT_UNEXPECTED_FILE') return next(new HttpError(400, translate(res, 'messages:errors.attachmentCount')));
+        if (err.code === 'LIMIT_FILE_COUNT' || err.code === 'LIMIT_UNEXPECTED_FILE')
+          return next(new HttpError(400, translate(res, 'messages:errors.attachmentCount')));
         return next(new HttpError(413, translate(res, 'messages:errors.formTooLarge')));
       }
       if (err) return next(new HttpError(400, translate(res, 'messages:errors.formUnreadable')));

@@ -24,13 +24,20 @@ export function describeEvent(row: ActivityRow, clientNames: Map<string, string>
   const what = ACTIVITY_EVENTS[row.event] ?? row.event;
   const subject = subjectNameOf(row) ?? str(details.invoiceNumber) ?? str(details.number) ?? str(details.subjectNumber);
   const repeats = (row.repeat_count ?? 1) > 1 ? `, ${row.repeat_count} times` : '';
-  const cents = typeof details.amountCents === 'number' ? details.amountCents : typeof details.balanceCents === 'number' ? details.balanceCents : null;
+  const cents =
+    typeof details.amountCents === 'number' ? details.amountCents : typeof details.balanceCents === 'number' ? details.balanceCents : null;
   const currency = str(details.currency);
   const amount = cents !== null && currency && /^[A-Z]{3}$/.test(currency) ? fmt.money(cents, currency) : null;
   return [`${who}: ${what}`, subject ? ` — ${subject}` : '', repeats, amount ? ` (${amount})` : ''].join('');
 }
 
-export function immediateEmail(input: { to: string; workspace: HostWorkspace; event: ActivityRow; clientNames: Map<string, string>; listUrl: string }): MailMessage {
+export function immediateEmail(input: {
+  to: string;
+  workspace: HostWorkspace;
+  event: ActivityRow;
+  clientNames: Map<string, string>;
+  listUrl: string;
+}): MailMessage {
   const rule = NOTIFICATION_RULES[input.event.event];
   const line = describeEvent(input.event, input.clientNames);
   return message(input.to, `${rule?.subject ?? 'Client portal'}: ${line}`.slice(0, 200), [
@@ -43,7 +50,14 @@ export function immediateEmail(input: { to: string; workspace: HostWorkspace; ev
   ]);
 }
 
-export function digestEmail(input: { to: string; workspace: HostWorkspace; events: ActivityRow[]; clientNames: Map<string, string>; listUrl: string; minutes: number }): MailMessage {
+export function digestEmail(input: {
+  to: string;
+  workspace: HostWorkspace;
+  events: ActivityRow[];
+  clientNames: Map<string, string>;
+  listUrl: string;
+  minutes: number;
+}): MailMessage {
   const count = input.events.length;
   return message(input.to, `${input.workspace.name} client portal: ${count} new client ${count === 1 ? 'action' : 'actions'}`, [
     `What clients did in the ${input.workspace.name} portal since the last summary (sent at most every ${input.minutes} minutes):`,

@@ -19,6 +19,13 @@ export function notificationsFeature(core: CoreServices): Feature & { notificati
     notifications,
     router: notificationsRouter({ adapter: staffAdapter, flags, config, notifications }),
     // The interval catches what no kick() announced (another instance's events, a restart).
-    jobs: [{ name: 'staff notifications', everyMs: DISPATCH_INTERVAL_MS, run: () => void notifications.runOnce(), idle: () => notifications.idle() }],
+    jobs: [
+      {
+        name: 'staff notifications',
+        everyMs: DISPATCH_INTERVAL_MS,
+        run: () => void notifications.runOnce(),
+        idle: () => notifications.idle(),
+      },
+    ],
   };
 }

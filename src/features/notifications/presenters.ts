@@ -47,13 +47,18 @@ function hrefOf(row: NotificationRow, paths: NotificationPaths, admin: boolean):
   const record = recordOf(row);
   if (record && client) return `${paths.adminPath}/records/${record.kind}/${client}/${encodeURIComponent(record.id)}`;
   const details = (row.details ?? {}) as Record<string, unknown>;
-  if (row.event.startsWith('document.')) return `${paths.adminPath}/uploads${details.uploadId ? `#upload-${encodeURIComponent(String(details.uploadId))}` : ''}`;
+  if (row.event.startsWith('document.'))
+    return `${paths.adminPath}/uploads${details.uploadId ? `#upload-${encodeURIComponent(String(details.uploadId))}` : ''}`;
   // Tasks live in the CRM: the client's activity of that kind, where each entry names its task.
-  if (row.event.startsWith('task.') && client) return `${paths.adminPath}/activity?${new URLSearchParams({ client: row.client_id!, event: row.event })}`;
+  if (row.event.startsWith('task.') && client)
+    return `${paths.adminPath}/activity?${new URLSearchParams({ client: row.client_id!, event: row.event })}`;
   return conversation;
 }
 
-export function presentNotifications(rows: NotificationRow[], input: { clientNames: Map<string, string>; paths: NotificationPaths; admin: boolean }): NotificationView[] {
+export function presentNotifications(
+  rows: NotificationRow[],
+  input: { clientNames: Map<string, string>; paths: NotificationPaths; admin: boolean },
+): NotificationView[] {
   return rows.map((row) => {
     const created = new Date(row.created_at);
     const count = Number(row.repeat_count ?? 1);

@@ -18,10 +18,11 @@ const lastRead = (db: Db, workspaceId: string, staffUserId: string) =>
   db('portal_notification_reads').where({ workspace_id: workspaceId, staff_user_id: staffUserId }).select('last_read_activity_id');
 
 /** SQL true when this staff user marked the entry `a` read on its own (a primary key lookup). */
-const itemRead = (workspaceId: string, staffUserId: string) => [
-  'exists (select 1 from portal_notification_item_reads r where r.workspace_id = ? and r.staff_user_id = ? and r.activity_id = a.id)',
-  [workspaceId, staffUserId],
-] as const;
+const itemRead = (workspaceId: string, staffUserId: string) =>
+  [
+    'exists (select 1 from portal_notification_item_reads r where r.workspace_id = ? and r.staff_user_id = ? and r.activity_id = a.id)',
+    [workspaceId, staffUserId],
+  ] as const;
 
 /**
  * One query: the staff user's unread notifications in their workspace, up to COUNT_LIMIT. Each
@@ -58,7 +59,17 @@ export async function listNotifications(
     .limit(args.limit)
     .offset(args.offset)
     .select<NotificationRow[]>([
-      'a.id', 'a.client_user_id', 'a.client_id', 'a.email', 'a.event', 'a.details', 'a.ip', 'a.user_agent', 'a.created_at', 'a.repeat_count', 'a.last_repeated_at',
+      'a.id',
+      'a.client_user_id',
+      'a.client_id',
+      'a.email',
+      'a.event',
+      'a.details',
+      'a.ip',
+      'a.user_agent',
+      'a.created_at',
+      'a.repeat_count',
+      'a.last_repeated_at',
       db.raw(`a.id > coalesce((?), 0) and not ${readSql} as unread`, [lastRead(db, args.workspaceId, args.staffUserId), ...readBindings]),
     ]);
 }
@@ -66,18 +77,32 @@ export async function listNotifications(
 /** Marks everything up to the newest notification now shown as read. */
 export async function markReadUpTo(db: Db, args: { workspaceId: string; staffUserId: string; activityId: number }): Promise<void> {
   await db('portal_notification_reads')
-    .insert({ workspace_id: args.workspaceId, staff_user_id: args.staffUserId, last_read_activity_id: args.activityId, updated_at: db.fn.now() })
+    .insert({
+      workspace_id: args.workspaceId,
+      staff_user_id: args.staffUserId,
+      last_read_activity_id: args.activityId,
+      updated_at: db.fn.now(),
+    })
     .onConflict(['workspace_id', 'staff_user_id'])
-    .merge({ last_read_activity_id: db.raw('greatest(portal_notification_reads.last_read_activity_id, excluded.last_read_activity_id)'), updated_at: db.fn.now() });
+    .merge({
+      last_read_activity_id: db.raw('greatest(portal_notification_reads.last_read_activity_id, excluded.last_read_activity_id)'),
+      updated_at: db.fn.now(),
+    });
   // Single reads the cursor has now passed say nothing more.
-  await db('portal_notification_item_reads').where({ workspace_id: args.workspaceId, staff_user_id: args.staffUserId }).andWhere('activity_id', '<=', args.activityId).delete();
+  await db('portal_notification_item_reads')
+    .where({ workspace_id: args.workspaceId, staff_user_id: args.staffUserId })
+    .andWhere('activity_id', '<=', args.activityId)
+    .delete();
 }
 
 /**
  * Marks one notification read for this staff user, in one statement: only an entry of their own
  * workspace that is a notification (its event listed, heading its group). False when there is none.
  */
-export async function markItemRead(db: Db, args: { workspaceId: string; staffUserId: string; activityId: number; events: string[] }): Promise<boolean> {
+export async function markItemRead(
+  db: Db,
+  args: { workspaceId: string; staffUserId: string; activityId: number; events: string[] },
+): Promise<boolean> {
   if (args.events.length === 0) return false;
   const rows = await db.raw(
     `insert into portal_notification_item_reads (workspace_id, staff_user_id, activity_id)
@@ -92,7 +117,10 @@ export async function markItemRead(db: Db, args: { workspaceId: string; staffUse
 
 export async function newestNotificationId(db: Db, args: { workspaceId: string; events: string[] }): Promise<number> {
   if (args.events.length === 0) return 0;
-  const row = await db('client_activity_logs').where('workspace_id', args.workspaceId).whereIn('event', args.events).first<{ id: string | number | null }>(db.raw('max(id) as id'));
+  const row = await db('client_activity_logs')
+    .where('workspace_id', args.workspaceId)
+    .whereIn('event', args.events)
+    .first<{ id: string | number | null }>(db.raw('max(id) as id'));
   return Number(row?.id ?? 0);
 }
 
@@ -104,12 +132,19 @@ export interface DispatchCursor {
 
 /** The channel's cursor, locked; null when another instance holds it (it is sending). */
 export async function lockDispatchCursor(trx: Knex.Transaction, channel: string): Promise<DispatchCursor | null> {
-  const row = await trx('portal_notification_dispatch').where({ channel }).forUpdate().skipLocked().first<DispatchCursor | undefined>(['channel', 'last_activity_id', 'last_sent_at']);
+  const row = await trx('portal_notification_dispatch')
+    .where({ channel })
+    .forUpdate()
+    .skipLocked()
+    .first<DispatchCursor | undefined>(['channel', 'last_activity_id', 'last_sent_at']);
   return row ? { ...row, last_activity_id: Number(row.last_activity_id) } : null;
 }
 
 /** Events past the cursor, old enough that no transaction still writing a lower id is open. */
-export async function eventsToDispatch(trx: Knex.Transaction, args: { afterId: number; events: string[]; settledBefore: Date; limit: number }): Promise<ActivityRow[]> {
+export async function eventsToDispatch(
+  trx: Knex.Transaction,
+  args: { afterId: number; events: string[]; settledBefore: Date; limit: number },
+): Promise<ActivityRow[]> {
   if (args.events.length === 0) return [];
   return trx('client_activity_logs')
     .where('id', '>', args.afterId)
@@ -118,9 +153,25 @@ export async function eventsToDispatch(trx: Knex.Transaction, args: { afterId: n
     .where('created_at', '<=', args.settledBefore)
     .orderBy('id')
     .limit(args.limit)
-    .select<ActivityRow[]>(['id', 'workspace_id', 'client_user_id', 'client_id', 'email', 'event', 'details', 'ip', 'user_agent', 'created_at']);
+    .select<ActivityRow[]>([
+      'id',
+      'workspace_id',
+      'client_user_id',
+      'client_id',
+      'email',
+      'event',
+      'details',
+      'ip',
+      'user_agent',
+      'created_at',
+    ]);
 }
 
-export async function advanceDispatchCursor(trx: Knex.Transaction, args: { channel: string; lastActivityId: number; sentAt: Date }): Promise<void> {
-  await trx('portal_notification_dispatch').where({ channel: args.channel }).update({ last_activity_id: args.lastActivityId, last_sent_at: args.sentAt });
+export async function advanceDispatchCursor(
+  trx: Knex.Transaction,
+  args: { channel: string; lastActivityId: number; sentAt: Date },
+): Promise<void> {
+  await trx('portal_notification_dispatch')
+    .where({ channel: args.channel })
+    .update({ last_activity_id: args.lastActivityId, last_sent_at: args.sentAt });
 }

@@ -20,13 +20,24 @@ import { z } from 'zod';
 import type { Notifications } from './service.ts';
 
 const PAGE_SIZE = 30;
-const PAGE_NUMBER = z.string().regex(/^[1-9][0-9]{0,5}$/, 'The page number must be a whole number from 1 up, like ?page=2.').transform(Number);
+const PAGE_NUMBER = z
+  .string()
+  .regex(/^[1-9][0-9]{0,5}$/, 'The page number must be a whole number from 1 up, like ?page=2.')
+  .transform(Number);
 const ListQuery = z.object({ page: PAGE_NUMBER.default(1) });
 /** "Mark as read" on one entry: which page of the list to go back to. */
 const MarkReadCommand = z.object({ page: PAGE_NUMBER.optional() });
-const NotificationIdParam = z.string().regex(/^[1-9][0-9]{0,17}$/).transform(Number);
+const NotificationIdParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,17}$/)
+  .transform(Number);
 
-export function notificationsRouter(deps: { adapter: HostAdapter; flags: FeatureFlags; config: PortalConfig; notifications: Notifications }): Router {
+export function notificationsRouter(deps: {
+  adapter: HostAdapter;
+  flags: FeatureFlags;
+  config: PortalConfig;
+  notifications: Notifications;
+}): Router {
   const router = Router();
   const { config, notifications } = deps;
 
@@ -40,7 +51,11 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
     const [{ rows, names }, unread] = await Promise.all([
       notifications.list(context.staff, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }).then(async (rows) => ({
         rows,
-        names: await clientNamesOf(deps.adapter.clients, context.workspace.id, rows.flatMap((row) => (row.client_id ? [row.client_id] : []))),
+        names: await clientNamesOf(
+          deps.adapter.clients,
+          context.workspace.id,
+          rows.flatMap((row) => (row.client_id ? [row.client_id] : [])),
+        ),
       })),
       notifications.unreadCount(context.staff),
     ]);
@@ -60,18 +75,24 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
     };
     const unreadText = countText(unread);
     const title = unread > 0 ? `Notifications (${unreadText} unread)` : 'Notifications';
-    sendPage(req, res, 'notifications/index', {
-      items,
-      unread,
-      unreadText,
-      base: config.notificationsPath,
-      csrfToken: context.csrfToken,
-      page,
-      next: rows.length > PAGE_SIZE ? `${config.notificationsPath}?page=${page + 1}` : null,
-      previous: page > 1 ? `${config.notificationsPath}?page=${page - 1}` : null,
-      read: req.query.read === '1',
-      readOne: req.query.read === 'one',
-    }, { ...hostFrame(req, res, context.hostLayout, chrome, title), title, status: 200, chrome });
+    sendPage(
+      req,
+      res,
+      'notifications/index',
+      {
+        items,
+        unread,
+        unreadText,
+        base: config.notificationsPath,
+        csrfToken: context.csrfToken,
+        page,
+        next: rows.length > PAGE_SIZE ? `${config.notificationsPath}?page=${page + 1}` : null,
+        previous: page > 1 ? `${config.notificationsPath}?page=${page - 1}` : null,
+        read: req.query.read === '1',
+        readOne: req.query.read === 'one',
+      },
+      { ...hostFrame(req, res, context.hostLayout, chrome, title), title, status: 200, chrome },
+    );
   });
 
   router.post('/read', async (_req: Request, res: Response) => {
@@ -84,7 +105,10 @@ export function notificationsRouter(deps: { adapter: HostAdapter; flags: Feature
     const id = parseParam(NotificationIdParam, req.params.id);
     if (!(await notifications.markRead(staffContext(res).staff, id))) throw notFound('We could not find that notification.');
     const { page } = req.body as z.infer<typeof MarkReadCommand>;
-    res.redirect(303, `${config.notificationsPath}?${new URLSearchParams({ ...(page && page > 1 ? { page: String(page) } : {}), read: 'one' })}#notification-${id}`);
+    res.redirect(
+      303,
+      `${config.notificationsPath}?${new URLSearchParams({ ...(page && page > 1 ? { page: String(page) } : {}), read: 'one' })}#notification-${id}`,
+    );
   });
 
   router.use((_req, _res, next) => next(notFound()));

@@ -15,7 +15,14 @@ import type { HostAdapter, HostStaffUser } from '../../core/ports/host.ts';
 import { clientNamesOf } from '../../core/host/client-names.ts';
 import type { Mailer } from '../../core/ports/services.ts';
 import {
-  advanceDispatchCursor, countUnread, eventsToDispatch, listNotifications, lockDispatchCursor, markItemRead, markReadUpTo, newestNotificationId,
+  advanceDispatchCursor,
+  countUnread,
+  eventsToDispatch,
+  listNotifications,
+  lockDispatchCursor,
+  markItemRead,
+  markReadUpTo,
+  newestNotificationId,
   type NotificationRow,
 } from './queries.ts';
 import { DIGEST_MINUTES, NOTIFICATION_RULES, eventsFor, type EmailChannel } from './rules.ts';
@@ -51,7 +58,12 @@ export function createNotifications(deps: NotificationsDeps) {
       const cursor = await lockDispatchCursor(trx, channel);
       if (!cursor) return [];
       if (channel === 'digest' && cursor.last_sent_at && at.getTime() - new Date(cursor.last_sent_at).getTime() < digestMs) return [];
-      const rows = (await eventsToDispatch(trx, { afterId: cursor.last_activity_id, events: eventsFor(channel), settledBefore: new Date(at.getTime() - settleMs), limit: BATCH })) as DispatchRow[];
+      const rows = (await eventsToDispatch(trx, {
+        afterId: cursor.last_activity_id,
+        events: eventsFor(channel),
+        settledBefore: new Date(at.getTime() - settleMs),
+        limit: BATCH,
+      })) as DispatchRow[];
       if (rows.length === 0) return [];
       await advanceDispatchCursor(trx, { channel, lastActivityId: Number(rows[rows.length - 1]!.id), sentAt: at });
       return rows;
@@ -70,12 +82,21 @@ export function createNotifications(deps: NotificationsDeps) {
       const [workspace, admins, clientNames] = await Promise.all([
         deps.adapter.workspaces.findById(workspaceId),
         adminsOf(workspaceId),
-        clientNamesOf(deps.adapter.clients, workspaceId, events.flatMap((event) => (event.client_id ? [event.client_id] : []))),
+        clientNamesOf(
+          deps.adapter.clients,
+          workspaceId,
+          events.flatMap((event) => (event.client_id ? [event.client_id] : [])),
+        ),
       ]);
       if (!workspace || admins.length === 0) continue;
-      const messages = channel === 'immediate'
-        ? events.flatMap((event) => admins.map((admin) => immediateEmail({ to: admin.email, workspace, event, clientNames, listUrl: deps.listUrl })))
-        : admins.map((admin) => digestEmail({ to: admin.email, workspace, events, clientNames, listUrl: deps.listUrl, minutes: digestMs / 60_000 }));
+      const messages =
+        channel === 'immediate'
+          ? events.flatMap((event) =>
+              admins.map((admin) => immediateEmail({ to: admin.email, workspace, event, clientNames, listUrl: deps.listUrl })),
+            )
+          : admins.map((admin) =>
+              digestEmail({ to: admin.email, workspace, events, clientNames, listUrl: deps.listUrl, minutes: digestMs / 60_000 }),
+            );
       for (const message of messages) {
         try {
           await deps.mailer.send(message);
@@ -130,7 +151,8 @@ export function createNotifications(deps: NotificationsDeps) {
       timer.unref();
     },
 
-    unreadCount: (staff: Pick<HostStaffUser, 'id' | 'workspaceId'>) => countUnread(db, { workspaceId: staff.workspaceId, staffUserId: staff.id, events: inApp }),
+    unreadCount: (staff: Pick<HostStaffUser, 'id' | 'workspaceId'>) =>
+      countUnread(db, { workspaceId: staff.workspaceId, staffUserId: staff.id, events: inApp }),
 
     list: (staff: Pick<HostStaffUser, 'id' | 'workspaceId'>, page: { limit: number; offset: number }): Promise<NotificationRow[]> =>
       listNotifications(db, { workspaceId: staff.workspaceId, staffUserId: staff.id, events: inApp, ...page }),

@@ -21,7 +21,15 @@ import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
 import { presentOfferActions } from './decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from './decisions/service.ts';
 import type { OfferListInput } from './commands.ts';
-import { OFFER_STATUS_FILTERS, SECTION_KIND, offerPdfModel, presentOfferDetail, presentOfferRow, type OfferDetailView, type OfferSection } from './presenters.ts';
+import {
+  OFFER_STATUS_FILTERS,
+  SECTION_KIND,
+  offerPdfModel,
+  presentOfferDetail,
+  presentOfferRow,
+  type OfferDetailView,
+  type OfferSection,
+} from './presenters.ts';
 
 export interface OfferHandlerDeps {
   db: Knex;
@@ -49,16 +57,34 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
     const offer = await offers.find(workspace.id, user.client_id, SECTION_KIND[section], id);
     if (!offer) throw notFound();
     const href = `${base}/${section}/${encodeURIComponent(offer.id)}`;
-    return { offer, view: presentOfferDetail(i18n, offer, href, i18n.fmt.isoDay(now())), subject: { type: SECTION_KIND[section], id: offer.id, href, number: offer.number, title: offer.title } satisfies CommentSubject };
+    return {
+      offer,
+      view: presentOfferDetail(i18n, offer, href, i18n.fmt.isoDay(now())),
+      subject: { type: SECTION_KIND[section], id: offer.id, href, number: offer.number, title: offer.title } satisfies CommentSubject,
+    };
   }
 
   const log = (req: Request, res: Response, event: 'offer.viewed' | 'offer.pdf_downloaded', details: Record<string, unknown>) => {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
-    return insertActivity(db, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
+    return insertActivity(db, {
+      workspaceId: workspace.id,
+      event,
+      clientUserId: user.id,
+      clientId: user.client_id,
+      email: user.email,
+      details,
+      ...requestMeta(req),
+    });
   };
 
-  async function showPage(req: Request, res: Response, section: OfferSection, form: { draft?: string; errors?: FieldErrors } = {}, status = 200) {
+  async function showPage(
+    req: Request,
+    res: Response,
+    section: OfferSection,
+    form: { draft?: string; errors?: FieldErrors } = {},
+    status = 200,
+  ) {
     const { i18n } = portalContext(res);
     const { offer, view, subject } = await load(res, section, req.params.id);
     const { workspace, settings } = portalContext(res);
@@ -66,12 +92,24 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       // A live refresh of the thread (a fragment) is swapped into a page that already follows the stream.
       loadThread(comments, i18n, res, subject, { ...form, live: !isFragmentRequest(req) }),
       deps.decisions
-        ? deps.decisions.stateOf(workspace.id, signedInClient(res).user.client_id, offer, expiryTimeZone(settings)).then((state) => presentOfferActions(state, i18n, subject.href, req.query.decided))
+        ? deps.decisions
+            .stateOf(workspace.id, signedInClient(res).user.client_id, offer, expiryTimeZone(settings))
+            .then((state) => presentOfferActions(state, i18n, subject.href, req.query.decided))
         : null,
       // Seeing the record's comments reads its thread (its unread count beside the messages drops).
-      markRecordThreadRead(db, portalContext(res).workspace.id, signedInClient(res).user.client_id, signedInClient(res).user.id, subject.type, subject.id, now()),
+      markRecordThreadRead(
+        db,
+        portalContext(res).workspace.id,
+        signedInClient(res).user.client_id,
+        signedInClient(res).user.id,
+        subject.type,
+        subject.id,
+        now(),
+      ),
       // A live refresh is not another view of the record.
-      status === 200 && !isFragmentRequest(req) ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title }) : Promise.resolve(),
+      status === 200 && !isFragmentRequest(req)
+        ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title })
+        : Promise.resolve(),
     ]);
     const preview = previewOf(res, view, subject.href);
     renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions, preview }, status);
@@ -98,7 +136,11 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
         section,
         rows: page.items.map((offer) => presentOfferRow(i18n, offer, `${base}/${section}/${encodeURIComponent(offer.id)}`, today)),
         status: query.status,
-        statuses: ['all', ...OFFER_STATUS_FILTERS].map((value) => ({ value, label: i18n.t(`offers:filter.${value}`), selected: value === query.status })),
+        statuses: ['all', ...OFFER_STATUS_FILTERS].map((value) => ({
+          value,
+          label: i18n.t(`offers:filter.${value}`),
+          selected: value === query.status,
+        })),
         nextHref: page.next ? `${base}/${section}?${new URLSearchParams({ ...filter, after: page.next })}` : null,
         firstHref: query.after ? `${base}/${section}${query.status === 'all' ? '' : `?${new URLSearchParams(filter)}`}` : null,
       });
@@ -111,7 +153,10 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       const { user, contact } = signedInClient(res);
       const { offer, view } = await load(res, section, req.params.id);
       const brand = await pdfBrand(deps.storage, res);
-      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, offerPdfModel(i18n, view, brand, contact.clientName));
+      const pdf = await renderPdfFor(
+        { workspaceId: workspace.id, clientId: user.client_id },
+        offerPdfModel(i18n, view, brand, contact.clientName),
+      );
       await log(req, res, 'offer.pdf_downloaded', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title });
       sendPdf(res, pdf, pdfFilename(view.kindLabel, offer.number));
     },
@@ -121,7 +166,11 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       const { i18n } = portalContext(res);
       const { view, subject } = await load(res, section, req.params.id);
       const preview = previewOf(res, view, subject.href);
-      renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), { preview, recordHref: subject.href, heading: view.heading });
+      renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), {
+        preview,
+        recordHref: subject.href,
+        heading: view.heading,
+      });
     },
 
     addComment: (section: OfferSection) => async (req: Request, res: Response) => {

@@ -34,12 +34,35 @@ export function offersFeature(core: CoreServices, shared: { comments: CommentsPo
     reminders,
     publicRoutes: [publicLinkRoutes(createPublicLinkHandlers({ adapter, links, decisions, limiter, storage, now }))],
     clientRoutes: adapter.offers
-      ? [offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), kinds), decisionRoutes(createDecisionHandlers({ db, decisions, storage }), kinds)]
+      ? [
+          offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, decisions }), kinds),
+          decisionRoutes(createDecisionHandlers({ db, decisions, storage }), kinds),
+        ]
       : [],
     adminRoutes: [
-      recordRoutes(createRecordHandlers({ db, adapter, comments, streamUrl: `${config.messagesPath}/stream`, decisions, links, storage, portalPath: config.portalPath, appUrl: config.appUrl, now })),
+      recordRoutes(
+        createRecordHandlers({
+          db,
+          adapter,
+          comments,
+          streamUrl: `${config.messagesPath}/stream`,
+          decisions,
+          links,
+          storage,
+          portalPath: config.portalPath,
+          appUrl: config.appUrl,
+          now,
+        }),
+      ),
     ],
     largeForms: SIGNED_FORMS,
-    jobs: [{ name: 'offer reminders', everyMs: OFFER_REMINDER_INTERVAL_MS, run: () => void reminders.runInBackground(), idle: () => reminders.idle() }],
+    jobs: [
+      {
+        name: 'offer reminders',
+        everyMs: OFFER_REMINDER_INTERVAL_MS,
+        run: () => void reminders.runInBackground(),
+        idle: () => reminders.idle(),
+      },
+    ],
   };
 }

@@ -90,7 +90,12 @@ export function presentOfferDetail(i18n: RequestI18n, offer: OfferDetail, href: 
 }
 
 /** The PDF of an offer: the page's own figures and words, nothing computed twice. */
-export function offerPdfModel(i18n: RequestI18n, view: OfferDetailView, brand: PdfDocumentModel['brand'], client: string): PdfDocumentModel {
+export function offerPdfModel(
+  i18n: RequestI18n,
+  view: OfferDetailView,
+  brand: PdfDocumentModel['brand'],
+  client: string,
+): PdfDocumentModel {
   const { t } = i18n;
   return {
     locale: i18n.locale,
@@ -104,7 +109,13 @@ export function offerPdfModel(i18n: RequestI18n, view: OfferDetailView, brand: P
       ...view.history.map((entry) => ({ label: entry.label, value: entry.when })),
     ],
     body: view.body,
-    columns: { description: t('pdf:columns.description'), quantity: t('pdf:columns.quantity'), unitPrice: t('pdf:columns.unitPrice'), tax: t('pdf:columns.tax'), total: t('pdf:columns.total') },
+    columns: {
+      description: t('pdf:columns.description'),
+      quantity: t('pdf:columns.quantity'),
+      unitPrice: t('pdf:columns.unitPrice'),
+      tax: t('pdf:columns.tax'),
+      total: t('pdf:columns.total'),
+    },
     lines: view.lines,
     showLineTax: view.hasLineTax,
     totals: [

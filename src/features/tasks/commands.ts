@@ -12,7 +12,11 @@ export const TasksQuery = z.object({
 export type TasksQueryInput = z.infer<typeof TasksQuery>;
 
 /** A host task id: whatever the host uses, within reason; the adapter decides if it is this contact's. */
-export const TaskId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const TaskId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 /** Where the action returns to, so a done task marked from the done tab stays there. */
 export const TaskActionCommand = z.object({ tab: z.enum(['open', 'done']).optional().catch(undefined) });

@@ -32,7 +32,13 @@ export function createTasksHandlers(deps: TasksDeps) {
     const { workspace, base } = portalContext(res);
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
-    const page = await adapter.tasks.list(workspace.id, user.client_id, user.contact_id, { status: query.tab }, { limit: TASKS_PAGE_SIZE, after: query.after ?? null });
+    const page = await adapter.tasks.list(
+      workspace.id,
+      user.client_id,
+      user.contact_id,
+      { status: query.tab },
+      { limit: TASKS_PAGE_SIZE, after: query.after ?? null },
+    );
     const today = i18n.fmt.isoDay(now());
     renderPortalPage(req, res, 'tasks/index', i18n.t('tasks:title'), {
       tab: query.tab,
@@ -42,7 +48,12 @@ export function createTasksHandlers(deps: TasksDeps) {
       tasks: page.items.map((task) => presentTask(i18n, base, task, today)),
       nextUrl: page.next ? `${base}/tasks?${new URLSearchParams({ tab: query.tab, after: page.next })}` : null,
       firstPageUrl: query.after ? `${base}/tasks?tab=${query.tab}` : null,
-      tabs: (['open', 'done'] as const).map((tab) => ({ tab, label: i18n.t(`tasks:tabs.${tab}`), href: `${base}/tasks?tab=${tab}`, current: tab === query.tab })),
+      tabs: (['open', 'done'] as const).map((tab) => ({
+        tab,
+        label: i18n.t(`tasks:tabs.${tab}`),
+        href: `${base}/tasks?tab=${tab}`,
+        current: tab === query.tab,
+      })),
     });
   }
 
@@ -63,7 +74,12 @@ export function createTasksHandlers(deps: TasksDeps) {
         details: { taskId: task.id, title: task.title },
         ...requestMeta(req),
       });
-      return recordLiveEvent(trx, { type: 'task-changed', workspaceId: workspace.id, clientId: user.client_id, data: { taskId: task.id, status } });
+      return recordLiveEvent(trx, {
+        type: 'task-changed',
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        data: { taskId: task.id, status },
+      });
     });
     await announce(bus, [event]).catch((err: unknown) => deps.onError('could not announce a live event', err));
     const tab = (req.body as TaskActionInput).tab ?? (status === 'done' ? 'open' : 'done');

@@ -11,6 +11,8 @@ export function tasksFeature(core: CoreServices): Feature {
   return {
     name: 'tasks',
     needs: { ports: ['tasks'], switches: ['showTasks'] },
-    clientRoutes: tasks ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))] : [],
+    clientRoutes: tasks
+      ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))]
+      : [],
   };
 }

@@ -169,7 +169,8 @@ export async function startPgBouncer(cluster: PrivateCluster, database: string):
       break;
     } catch (err) {
       await client.end().catch(() => {});
-      if (child.exitCode !== null || Date.now() - started > 15_000) throw new Error(`PgBouncer did not start: ${(err as Error).message}\n${output}`);
+      if (child.exitCode !== null || Date.now() - started > 15_000)
+        throw new Error(`PgBouncer did not start: ${(err as Error).message}\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -125,7 +125,13 @@ export class Browser {
    * timeout just as the next request goes out fails on the client's side, which is no fault of
    * the app.
    */
-  async request(method: string, pathname: string, body?: string | FormData, headers: Record<string, string> = {}, base = this.base): Promise<Answer> {
+  async request(
+    method: string,
+    pathname: string,
+    body?: string | FormData,
+    headers: Record<string, string> = {},
+    base = this.base,
+  ): Promise<Answer> {
     const started = performance.now();
     let payload: Buffer | undefined;
     const extra = { ...headers };
@@ -136,18 +142,22 @@ export class Browser {
     } else if (body !== undefined) payload = Buffer.from(body);
     if (payload) extra['content-length'] = String(payload.length);
     const res = await new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
-      const req = http.request(base + pathname, { method, headers: { ...this.headers(extra), connection: 'close' }, agent: false, timeout: this.timeoutMs }, (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('error', reject);
-        incoming.on('end', () => {
-          const answerHeaders = new Headers();
-          for (const [name, value] of Object.entries(incoming.headers)) {
-            for (const one of Array.isArray(value) ? value : [value ?? '']) answerHeaders.append(name, one);
-          }
-          resolve({ status: incoming.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
-        });
-      });
+      const req = http.request(
+        base + pathname,
+        { method, headers: { ...this.headers(extra), connection: 'close' }, agent: false, timeout: this.timeoutMs },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('error', reject);
+          incoming.on('end', () => {
+            const answerHeaders = new Headers();
+            for (const [name, value] of Object.entries(incoming.headers)) {
+              for (const one of Array.isArray(value) ? value : [value ?? '']) answerHeaders.append(name, one);
+            }
+            resolve({ status: incoming.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       req.on('error', reject);
       req.end(payload);
@@ -168,7 +178,9 @@ export class Browser {
    * and of the portal (each with its own token) share the page, as on staff pages in the CRM's layout.
    */
   useFormToken(page: Answer, action: string): void {
-    const form = new RegExp(`<form[^>]*action="${action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>[\\s\\S]*?name="_csrf" value="([^"]+)"`).exec(page.text);
+    const form = new RegExp(
+      `<form[^>]*action="${action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>[\\s\\S]*?name="_csrf" value="([^"]+)"`,
+    ).exec(page.text);
     if (!form) throw new Error(`no form posting to ${action} on the page`);
     this.csrf = form[1]!;
   }

@@ -16,7 +16,10 @@ const signInSchema = z.object({
   email: emailField(),
   password: z.preprocess(
     (value) => value ?? '',
-    z.string({ error: 'Enter your password.' }).min(1, { error: 'Enter your password.' }).max(1000, { error: 'That password is too long.' }),
+    z
+      .string({ error: 'Enter your password.' })
+      .min(1, { error: 'Enter your password.' })
+      .max(1000, { error: 'That password is too long.' }),
   ),
 });
 
@@ -77,12 +80,17 @@ export function authRoutes({ db }: RouteDeps): Router {
     if (!parsed.ok) return showForm(400, parsed.errors);
 
     const email = parsed.data.email.toLowerCase();
-    for (const [rule, subject] of [[STAFF_SIGN_IN_LIMITS.attemptsPerIp, req.ip ?? 'unknown'], [STAFF_SIGN_IN_LIMITS.attemptsPerEmail, email]] as const) {
+    for (const [rule, subject] of [
+      [STAFF_SIGN_IN_LIMITS.attemptsPerIp, req.ip ?? 'unknown'],
+      [STAFF_SIGN_IN_LIMITS.attemptsPerEmail, email],
+    ] as const) {
       const limit = await limiter.consume(rule, subject);
       if (!limit.allowed) {
         const minutes = Math.max(1, Math.ceil(limit.retryAfterSeconds / 60));
         res.set('Retry-After', String(limit.retryAfterSeconds));
-        return showForm(429, [{ field: 'email', message: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }]);
+        return showForm(429, [
+          { field: 'email', message: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` },
+        ]);
       }
     }
 

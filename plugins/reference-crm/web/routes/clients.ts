@@ -11,7 +11,13 @@ import { listTasks } from '../../queries/tasks.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { optionalText, parseForm, requiredText, websiteField, type FieldError } from '../forms.ts';
 import {
-  presentClient, presentClientListItem, presentContact, presentDocument, presentInvoice, presentOffer, presentTask,
+  presentClient,
+  presentClientListItem,
+  presentContact,
+  presentDocument,
+  presentInvoice,
+  presentOffer,
+  presentTask,
 } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';

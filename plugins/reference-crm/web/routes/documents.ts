@@ -93,7 +93,10 @@ export function documentRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
     if (!file || file.size === 0) {
       errors.push({ field: 'file', message: 'Choose a file to upload.' });
     } else if (!ALLOWED_CONTENT_TYPES.has(file.mimetype)) {
-      errors.push({ field: 'file', message: 'This type of file is not accepted. Upload a PDF, text, CSV, image, Office document or ZIP file.' });
+      errors.push({
+        field: 'file',
+        message: 'This type of file is not accepted. Upload a PDF, text, CSV, image, Office document or ZIP file.',
+      });
     }
     if (!parsed.ok || !file || errors.length > 0) return showUploadForm(res, req.body, errors, 400);
     const client = await findClient(db, { workspaceId, clientId: parsed.data.clientId });
@@ -142,7 +145,12 @@ export function documentRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
       return render(
         res,
         'error',
-        { title: 'Please check your input', status: 400, message: 'The sharing choice was not valid.', details: parsed.errors.map((e) => e.message) },
+        {
+          title: 'Please check your input',
+          status: 400,
+          message: 'The sharing choice was not valid.',
+          details: parsed.errors.map((e) => e.message),
+        },
         400,
       );
     }

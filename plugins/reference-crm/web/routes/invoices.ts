@@ -6,10 +6,28 @@ import { createInvoice, findInvoice, listInvoiceItems, listInvoices, type Invoic
 import { PAYMENT_METHODS, listPayments, recordPayment } from '../../queries/payments.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import {
-  CURRENCIES, choiceField, currencyField, dateField, freeText, idField, lineItemsField, moneyField, optionalText, parseForm,
-  rawLineItems, type FieldError,
+  CURRENCIES,
+  choiceField,
+  currencyField,
+  dateField,
+  freeText,
+  idField,
+  lineItemsField,
+  moneyField,
+  optionalText,
+  parseForm,
+  rawLineItems,
+  type FieldError,
 } from '../forms.ts';
-import { clientOptions, formatMoney, paymentMethodOptions, presentInvoice, presentLineItems, presentLineSums, presentPayment } from '../presenters.ts';
+import {
+  clientOptions,
+  formatMoney,
+  paymentMethodOptions,
+  presentInvoice,
+  presentLineItems,
+  presentLineSums,
+  presentPayment,
+} from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import type { CrmPlugin } from '../../app.ts';
 import { recordLinksFor } from '../plugin-links.ts';
@@ -64,7 +82,13 @@ export function invoiceRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
     );
   }
 
-  async function showInvoice(res: Response, invoice: InvoiceRow, paymentValues: unknown = {}, paymentErrors: FieldError[] = [], status = 200) {
+  async function showInvoice(
+    res: Response,
+    invoice: InvoiceRow,
+    paymentValues: unknown = {},
+    paymentErrors: FieldError[] = [],
+    status = 200,
+  ) {
     const { workspaceId } = staffOf(res);
     const [items, payments, pluginLinks] = await Promise.all([
       listInvoiceItems(db, { workspaceId, invoiceId: invoice.id }),

@@ -8,8 +8,17 @@ import { PROPOSALS } from '../../queries/proposals.ts';
 import { QUOTATIONS } from '../../queries/quotations.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import {
-  CURRENCIES, choiceField, currencyField, freeText, idField, lineItemsField, optionalDateField, parseForm, rawLineItems,
-  requiredText, type FieldError,
+  CURRENCIES,
+  choiceField,
+  currencyField,
+  freeText,
+  idField,
+  lineItemsField,
+  optionalDateField,
+  parseForm,
+  rawLineItems,
+  requiredText,
+  type FieldError,
 } from '../forms.ts';
 import { OFFER_LABELS, clientOptions, presentLineItems, presentLineSums, presentOffer, type OfferKind } from '../presenters.ts';
 import { formView, render } from '../render.ts';

@@ -3,7 +3,16 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { findClient, listClients } from '../../queries/clients.ts';
 import { findContact, listContacts } from '../../queries/contacts.ts';
-import { TASK_STATUSES, deleteTask, findTask, insertTask, listTasks, updateTaskPlan, updateTaskStatus, type TaskRow } from '../../queries/tasks.ts';
+import {
+  TASK_STATUSES,
+  deleteTask,
+  findTask,
+  insertTask,
+  listTasks,
+  updateTaskPlan,
+  updateTaskStatus,
+  type TaskRow,
+} from '../../queries/tasks.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { choiceField, freeText, idField, optionalDateField, optionalIdField, parseForm, requiredText, type FieldError } from '../forms.ts';
 import { clientOptions, contactOptionGroups, presentTask, statusLabel } from '../presenters.ts';
@@ -66,7 +75,15 @@ export function taskRoutes({ db, plugins }: RouteDeps & { plugins?: readonly Crm
         deletePath: `/tasks/${task.id}/delete`,
         statusOptions,
         contactOptions: contactOptionGroups(contacts)[0]?.options ?? [],
-        form: formView({ status: task.status, dueDate: task.due_date ?? '', assignedContactId: task.assigned_contact_id === null ? '' : String(task.assigned_contact_id), ...values }, errors),
+        form: formView(
+          {
+            status: task.status,
+            dueDate: task.due_date ?? '',
+            assignedContactId: task.assigned_contact_id === null ? '' : String(task.assigned_contact_id),
+            ...values,
+          },
+          errors,
+        ),
       },
       status,
     );
@@ -129,7 +146,12 @@ export function taskRoutes({ db, plugins }: RouteDeps & { plugins?: readonly Crm
         return showTask(res, task, req.body, [{ field: 'assignedContactId', message }], 400);
       }
     }
-    await updateTaskPlan(db, { workspaceId, taskId: task.id, dueDate: parsed.data.dueDate, assignedContactId: parsed.data.assignedContactId });
+    await updateTaskPlan(db, {
+      workspaceId,
+      taskId: task.id,
+      dueDate: parsed.data.dueDate,
+      assignedContactId: parsed.data.assignedContactId,
+    });
     await tellPlugins(plugins, { workspaceId, clientId: task.client_id, kind: 'task', id: task.id });
     res.redirect(303, `/tasks/${task.id}`);
   });

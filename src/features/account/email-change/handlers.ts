@@ -32,15 +32,27 @@ export function createEmailChangeHandlers(deps: { emailChange: EmailChangeServic
     addressed(req, res, '/account/email');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const typed = req.method === 'POST' && typeof body.email === 'string' ? body.email.slice(0, 320) : '';
-    const notice = req.query.notice === 'code-sent' ? t('twoFactor:notices.code-sent') : req.query.notice === 'changed' ? t('emailChange:changed') : null;
-    renderPortalPage(req, res, 'email-change/index', t('emailChange:title'), {
-      current: signedInClient(res).user.email,
-      supported: emailChange.supported,
-      identity: await identity.mode(req, res),
-      values: { email: typed },
-      errors,
-      notice,
-    }, formAnswerStatus(req, status));
+    const notice =
+      req.query.notice === 'code-sent'
+        ? t('twoFactor:notices.code-sent')
+        : req.query.notice === 'changed'
+          ? t('emailChange:changed')
+          : null;
+    renderPortalPage(
+      req,
+      res,
+      'email-change/index',
+      t('emailChange:title'),
+      {
+        current: signedInClient(res).user.email,
+        supported: emailChange.supported,
+        identity: await identity.mode(req, res),
+        values: { email: typed },
+        errors,
+        notice,
+      },
+      formAnswerStatus(req, status),
+    );
   };
 
   const showConfirm = async (req: Request, res: Response, errors: FieldErrors = {}, status = 200) => {
@@ -72,7 +84,13 @@ export function createEmailChangeHandlers(deps: { emailChange: EmailChangeServic
         if (confirmed.retryAfterSeconds) res.set('Retry-After', String(confirmed.retryAfterSeconds));
         return showForm(req, res, confirmed.errors, confirmed.status);
       }
-      const result = await emailChange.request(workspace, client.user, input.email, (code, minutes) => confirmationCodeEmail(t, { to: input.email, workspace, code, minutes, forNewAddress: true }), requestMeta(req));
+      const result = await emailChange.request(
+        workspace,
+        client.user,
+        input.email,
+        (code, minutes) => confirmationCodeEmail(t, { to: input.email, workspace, code, minutes, forNewAddress: true }),
+        requestMeta(req),
+      );
       if (!result.ok) {
         if (result.reason === 'limited') {
           res.set('Retry-After', String(result.retryAfterSeconds));
@@ -89,7 +107,14 @@ export function createEmailChangeHandlers(deps: { emailChange: EmailChangeServic
       const { workspace, base } = portalContext(res);
       const { t } = portalI18n(res);
       const client = signedInClient(res);
-      const result = await emailChange.confirm(workspace, client.user, input.code, hashSessionId(req.sessionID), (oldEmail, newEmail) => emailChangedNotice(t, { to: oldEmail, workspace, newEmail }), requestMeta(req));
+      const result = await emailChange.confirm(
+        workspace,
+        client.user,
+        input.code,
+        hashSessionId(req.sessionID),
+        (oldEmail, newEmail) => emailChangedNotice(t, { to: oldEmail, workspace, newEmail }),
+        requestMeta(req),
+      );
       if (!result.ok) {
         const status = result.reason === 'unsupported' ? 409 : 400;
         return showConfirm(req, res, { code: t(`emailChange:confirmErrors.${result.reason}`) }, status);

@@ -1,14 +1,15 @@
 // Changing the sign-in email; behind requireClient (see the workspace router).
 import { Router } from 'express';
+import { allow } from '../../../core/policies/route-steps.ts';
 import { validateBody } from '../../../core/web/validate.ts';
 import { ChangeEmailCommand, ConfirmEmailCommand } from '../two-factor/commands.ts';
 import type { EmailChangeHandlers } from './handlers.ts';
 
 export function emailChangeRoutes(h: EmailChangeHandlers): Router {
   const router = Router({ mergeParams: true });
-  router.get('/account/email', h.show);
-  router.post('/account/email', validateBody(ChangeEmailCommand, h.invalid), h.request);
-  router.get('/account/email/confirm', h.showConfirm);
-  router.post('/account/email/confirm', validateBody(ConfirmEmailCommand, h.invalidConfirm), h.confirm);
+  router.get('/account/email', allow.signedIn, h.show);
+  router.post('/account/email', allow.signedIn, validateBody(ChangeEmailCommand, h.invalid), h.request);
+  router.get('/account/email/confirm', allow.signedIn, h.showConfirm);
+  router.post('/account/email/confirm', allow.signedIn, validateBody(ConfirmEmailCommand, h.invalidConfirm), h.confirm);
   return router;
 }

@@ -43,14 +43,28 @@ class Refused extends Error {
 }
 
 export class EmailChangeService {
-  constructor(private readonly deps: { db: Knex; adapter: HostAdapter; twoFactor: TwoFactorService; mailer: OutboxMailer; limiter: RateLimiter; bus?: EventBus }) {}
+  constructor(
+    private readonly deps: {
+      db: Knex;
+      adapter: HostAdapter;
+      twoFactor: TwoFactorService;
+      mailer: OutboxMailer;
+      limiter: RateLimiter;
+      bus?: EventBus;
+    },
+  ) {}
 
   /** Whether the host lets the portal change a contact's email at all. */
   get supported(): boolean {
     return typeof this.deps.adapter.contacts.updateEmail === 'function';
   }
 
-  private async takenByAnother(db: Knex | Knex.Transaction, workspace: HostWorkspace, user: ClientUserRow, email: string): Promise<boolean> {
+  private async takenByAnother(
+    db: Knex | Knex.Transaction,
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    email: string,
+  ): Promise<boolean> {
     const other = await findClientUserByEmail(db, workspace.id, email);
     return Boolean(other && other.id !== user.id);
   }
@@ -61,7 +75,13 @@ export class EmailChangeService {
    * never delivered, so confirming fails like a wrong code, and the form tells no one which
    * addresses have accounts. The request is rate-limited first, per client user.
    */
-  async request(workspace: HostWorkspace, user: ClientUserRow, newEmail: string, mail: (code: string, minutes: number) => MailMessage, meta: RequestMeta): Promise<RequestChangeResult> {
+  async request(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    newEmail: string,
+    mail: (code: string, minutes: number) => MailMessage,
+    meta: RequestMeta,
+  ): Promise<RequestChangeResult> {
     if (!this.supported) return { ok: false, reason: 'unsupported' };
     const budget = await this.deps.limiter.consume(EMAIL_CHANGE_LIMITS.requestsPerUser, `${workspace.id}:${user.id}`);
     if (!budget.allowed) return { ok: false, reason: 'limited', retryAfterSeconds: budget.retryAfterSeconds };
@@ -78,7 +98,14 @@ export class EmailChangeService {
     return findPendingEmailChange(this.deps.db, workspace.id, user.id, new Date());
   }
 
-  async confirm(workspace: HostWorkspace, user: ClientUserRow, code: string, keepSidHash: string, notice: (oldEmail: string, newEmail: string) => MailMessage, meta: RequestMeta): Promise<ConfirmChangeResult> {
+  async confirm(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    code: string,
+    keepSidHash: string,
+    notice: (oldEmail: string, newEmail: string) => MailMessage,
+    meta: RequestMeta,
+  ): Promise<ConfirmChangeResult> {
     const updateEmail = this.deps.adapter.contacts.updateEmail?.bind(this.deps.adapter.contacts);
     if (!updateEmail) return { ok: false, reason: 'unsupported' };
     const used = await this.deps.twoFactor.useConfirmationCode(workspace, user, 'email-change', code);
@@ -108,7 +135,23 @@ export class EmailChangeService {
     }
   }
 
-  private log(db: Knex | Knex.Transaction, workspace: HostWorkspace, user: ClientUserRow, event: 'email.change_requested' | 'email.changed', meta: RequestMeta, details: Record<string, unknown>) {
-    return insertActivity(db, { workspaceId: workspace.id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ip: meta.ip, userAgent: meta.userAgent });
+  private log(
+    db: Knex | Knex.Transaction,
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    event: 'email.change_requested' | 'email.changed',
+    meta: RequestMeta,
+    details: Record<string, unknown>,
+  ) {
+    return insertActivity(db, {
+      workspaceId: workspace.id,
+      event,
+      clientUserId: user.id,
+      clientId: user.client_id,
+      email: user.email,
+      details,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
   }
 }

@@ -35,7 +35,16 @@ import {
   voidUserLinks,
   type TokenPurpose,
 } from './token-queries.ts';
-import { codeHashMatches, generateCode, generateToken, hashCode, hashPassword, hashToken, verifyDecoy, verifyPassword } from '../../../core/crypto/secrets.ts';
+import {
+  codeHashMatches,
+  generateCode,
+  generateToken,
+  hashCode,
+  hashPassword,
+  hashToken,
+  verifyDecoy,
+  verifyPassword,
+} from '../../../core/crypto/secrets.ts';
 import { codeEmail, emailLocale, invitationEmail, resetEmail } from './emails.ts';
 import { isLocale, type Locale } from '../../../core/i18n/translations.ts';
 import { findSettings } from '../../../core/settings/queries.ts';
@@ -52,7 +61,10 @@ export type SignInResult =
 
 export type RequestResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong_password' } | { ok: false; reason: 'limited'; retryAfterSeconds: number };
+export type ChangePasswordResult =
+  | { ok: true }
+  | { ok: false; reason: 'wrong_password' }
+  | { ok: false; reason: 'limited'; retryAfterSeconds: number };
 
 /** Stands in for a client user id when an email is unknown, so the same work is done. */
 const NOBODY = 'nobody';
@@ -77,7 +89,14 @@ export class AuthService {
     return `${this.deps.config.appUrl}${this.deps.config.portalPath}/${encodeURIComponent(workspace.slug)}${path}`;
   }
 
-  private async log(workspace: HostWorkspace, event: Parameters<typeof insertActivity>[1]['event'], meta: RequestMeta, who: { user?: ClientUserRow | null; email?: string | null }, details: Record<string, unknown> = {}, db: Knex | Knex.Transaction = this.deps.db) {
+  private async log(
+    workspace: HostWorkspace,
+    event: Parameters<typeof insertActivity>[1]['event'],
+    meta: RequestMeta,
+    who: { user?: ClientUserRow | null; email?: string | null },
+    details: Record<string, unknown> = {},
+    db: Knex | Knex.Transaction = this.deps.db,
+  ) {
     await insertActivity(db, {
       workspaceId: workspace.id,
       event,
@@ -103,7 +122,14 @@ export class AuthService {
    * Checks the per-IP budget, then whether this is a repeat of the same request within a few
    * seconds (a double click: answered as the first was, doing nothing), then the per-email budget.
    */
-  private async requestBudget(action: string, ipRule: Parameters<RateLimiter['consume']>[0], emailRule: Parameters<RateLimiter['consume']>[0], workspace: HostWorkspace, email: string, meta: RequestMeta): Promise<RequestResult | 'repeat'> {
+  private async requestBudget(
+    action: string,
+    ipRule: Parameters<RateLimiter['consume']>[0],
+    emailRule: Parameters<RateLimiter['consume']>[0],
+    workspace: HostWorkspace,
+    email: string,
+    meta: RequestMeta,
+  ): Promise<RequestResult | 'repeat'> {
     const perIp = await this.withinLimits([[ipRule, `${workspace.id}:${meta.ip}`]]);
     if (!perIp.ok) return perIp;
     const subject = `${workspace.id}:${email}`;
@@ -123,7 +149,14 @@ export class AuthService {
    */
   /** `locale`: the language of the page the code was asked from, for a client who chose none. */
   async requestCode(workspace: HostWorkspace, email: string, meta: RequestMeta, locale?: Locale): Promise<RequestResult> {
-    const budget = await this.requestBudget('code-request', SIGN_IN_LIMITS.codeRequestsPerIp, SIGN_IN_LIMITS.codeRequestsPerEmail, workspace, email, meta);
+    const budget = await this.requestBudget(
+      'code-request',
+      SIGN_IN_LIMITS.codeRequestsPerIp,
+      SIGN_IN_LIMITS.codeRequestsPerEmail,
+      workspace,
+      email,
+      meta,
+    );
     if (budget === 'repeat') return { ok: true };
     if (!budget.ok) return budget;
     return this.forgottenOnFailure('code-request', workspace, email, () => this.issueCode(workspace, email, meta, locale));
@@ -145,7 +178,14 @@ export class AuthService {
     const code = generateCode();
     const expiresAt = new Date(this.deps.now().getTime() + CODE_TTL_MINUTES * 60_000);
     const codeHash = hashCode(this.deps.config.sessionSecret, known?.id ?? NOBODY, code);
-    const mail = codeEmail({ to: known?.email ?? email, workspace, code, minutes: CODE_TTL_MINUTES, signInUrl: this.portalUrl(workspace, '/sign-in/code'), locale: emailLocale(known?.locale, locale) });
+    const mail = codeEmail({
+      to: known?.email ?? email,
+      workspace,
+      code,
+      minutes: CODE_TTL_MINUTES,
+      signInUrl: this.portalUrl(workspace, '/sign-in/code'),
+      locale: emailLocale(known?.locale, locale),
+    });
     // The log entry is in the same transaction, so both answers commit one transaction that wrote
     // something (a commit that wrote nothing skips the WAL flush and would answer faster).
     await this.deps.db.transaction(async (trx) => {
@@ -167,7 +207,13 @@ export class AuthService {
     // The try is counted before the code is compared (claimLoginCodeTry): past the fifth, no code.
     const live = user && allowed ? await claimLoginCodeTry(this.deps.db, user.id, this.deps.now(), CODE_MAX_ATTEMPTS) : null;
     if (!user || !live) {
-      await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'code', reason: user ? 'no_live_code' : 'unknown_email' });
+      await this.log(
+        workspace,
+        'sign_in.failed',
+        meta,
+        { user, email },
+        { method: 'code', reason: user ? 'no_live_code' : 'unknown_email' },
+      );
       return { ok: false, reason: 'invalid' };
     }
     if (!codeHashMatches(acceptedSessionSecrets(this.deps.config), user.id, code, live.code_hash)) {
@@ -205,7 +251,13 @@ export class AuthService {
     }
     const { user, valid } = await this.checkPasswordSignIn(workspace, email, password, await portalUser);
     if (!user || !valid) {
-      await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'password', reason: user ? 'wrong_password' : 'unknown_email' });
+      await this.log(
+        workspace,
+        'sign_in.failed',
+        meta,
+        { user, email },
+        { method: 'password', reason: user ? 'wrong_password' : 'unknown_email' },
+      );
       return { ok: false, reason: 'invalid' };
     }
     // Three independent writes after the check, sent together rather than one after the other.
@@ -221,7 +273,12 @@ export class AuthService {
    * Checks an email and password: against the host's own credentials when it keeps them (the
    * client user is then created on first sign-in), otherwise against the portal's argon2id hash.
    */
-  private async checkPasswordSignIn(workspace: HostWorkspace, email: string, password: string, user: ClientUserRow | null): Promise<{ user: ClientUserRow | null; valid: boolean }> {
+  private async checkPasswordSignIn(
+    workspace: HostWorkspace,
+    email: string,
+    password: string,
+    user: ClientUserRow | null,
+  ): Promise<{ user: ClientUserRow | null; valid: boolean }> {
     const credentials = this.deps.adapter.credentials;
     if (credentials) {
       const contact = await credentials.verifyPassword(workspace.id, email, password);
@@ -229,14 +286,21 @@ export class AuthService {
       const linked = user ?? (await this.linkHostLogin(workspace, contact));
       return { user: linked, valid: linked.contact_id === contact.id && mayUsePortal(linked.status) };
     }
-    const valid = user?.password_hash && mayUsePortal(user.status) ? await verifyPassword(user.password_hash, password) : await verifyDecoy(password);
+    const valid =
+      user?.password_hash && mayUsePortal(user.status) ? await verifyPassword(user.password_hash, password) : await verifyDecoy(password);
     return { user, valid };
   }
 
   /** The portal's record of a client who already has a login in the host. */
   private async linkHostLogin(workspace: HostWorkspace, contact: HostContact): Promise<ClientUserRow> {
     try {
-      return await insertClientUser(this.deps.db, { workspaceId: workspace.id, clientId: contact.clientId, contactId: contact.id, email: contact.email, status: 'active' });
+      return await insertClientUser(this.deps.db, {
+        workspaceId: workspace.id,
+        clientId: contact.clientId,
+        contactId: contact.id,
+        email: contact.email,
+        status: 'active',
+      });
     } catch (err) {
       // Two first sign-ins at once: the other request created it.
       const existing = await findClientUserByContact(this.deps.db, workspace.id, contact.id);
@@ -291,7 +355,14 @@ export class AuthService {
 
   /** `locale`: the language of the page the reset was asked from, for a client who chose none. */
   async requestPasswordReset(workspace: HostWorkspace, email: string, meta: RequestMeta, locale?: Locale): Promise<RequestResult> {
-    const budget = await this.requestBudget('reset-request', SIGN_IN_LIMITS.resetRequestsPerIp, SIGN_IN_LIMITS.resetRequestsPerEmail, workspace, email, meta);
+    const budget = await this.requestBudget(
+      'reset-request',
+      SIGN_IN_LIMITS.resetRequestsPerIp,
+      SIGN_IN_LIMITS.resetRequestsPerEmail,
+      workspace,
+      email,
+      meta,
+    );
     if (budget === 'repeat') return { ok: true };
     if (!budget.ok) return budget;
     return this.forgottenOnFailure('reset-request', workspace, email, () => this.issueReset(workspace, email, meta, locale));
@@ -302,7 +373,13 @@ export class AuthService {
     const known = user && mayUsePortal(user.status) ? user : null;
     // As for codes: the same statements for an unknown email, changing nothing; the mail is queued.
     const token = generateToken();
-    const mail = resetEmail({ to: known?.email ?? email, workspace, minutes: RESET_TTL_MINUTES, url: this.portalUrl(workspace, `/password/reset/${token}`), locale: emailLocale(known?.locale, locale) });
+    const mail = resetEmail({
+      to: known?.email ?? email,
+      workspace,
+      minutes: RESET_TTL_MINUTES,
+      url: this.portalUrl(workspace, `/password/reset/${token}`),
+      locale: emailLocale(known?.locale, locale),
+    });
     await this.deps.db.transaction(async (trx) => {
       await this.log(workspace, 'password.reset_requested', meta, { user, email }, { known: Boolean(known) }, trx);
       await this.issueToken(trx, known, token, 'reset', RESET_TTL_MINUTES * 60_000);
@@ -311,7 +388,13 @@ export class AuthService {
     return { ok: true };
   }
 
-  private async issueToken(trx: Knex.Transaction, user: ClientUserRow | null, token: string, purpose: TokenPurpose, ttlMs: number): Promise<void> {
+  private async issueToken(
+    trx: Knex.Transaction,
+    user: ClientUserRow | null,
+    token: string,
+    purpose: TokenPurpose,
+    ttlMs: number,
+  ): Promise<void> {
     const expiresAt = new Date(this.deps.now().getTime() + ttlMs);
     await insertUserToken(trx, user?.id ?? null, purpose, hashToken(token), expiresAt);
   }
@@ -331,7 +414,13 @@ export class AuthService {
    * and every existing session ended in one transaction: a link works once, and a reset locks out
    * whoever else was signed in.
    */
-  async setPasswordFromLink(workspace: HostWorkspace, purpose: TokenPurpose, token: string, password: string, meta: RequestMeta): Promise<ClientUserRow | null> {
+  async setPasswordFromLink(
+    workspace: HostWorkspace,
+    purpose: TokenPurpose,
+    token: string,
+    password: string,
+    meta: RequestMeta,
+  ): Promise<ClientUserRow | null> {
     const holder = await this.findLinkUser(workspace, purpose, token);
     if (!holder) return null;
     const passwordHash = await this.preparePassword(workspace, holder, password);
@@ -359,7 +448,14 @@ export class AuthService {
    * counted before it runs, for the same reason): a stolen session must not become a way to guess
    * the password.
    */
-  async changePassword(workspace: HostWorkspace, user: ClientUserRow, current: string, next: string, keepSidHash: string, meta: RequestMeta): Promise<ChangePasswordResult> {
+  async changePassword(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    current: string,
+    next: string,
+    keepSidHash: string,
+    meta: RequestMeta,
+  ): Promise<ChangePasswordResult> {
     const checked = await this.checkCurrentPassword(workspace, user, current, 'password_change', meta);
     if (!checked.ok) return checked;
     await this.replacePassword(workspace, user, next, keepSidHash);
@@ -371,7 +467,13 @@ export class AuthService {
    * The current password, typed to confirm a change on the account page (a new password, two-factor
    * set-up or removal, a new sign-in email). One budget for all of them, counted before the check.
    */
-  async checkCurrentPassword(workspace: HostWorkspace, user: ClientUserRow, current: string, purpose: string, meta: RequestMeta): Promise<ChangePasswordResult> {
+  async checkCurrentPassword(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    current: string,
+    purpose: string,
+    meta: RequestMeta,
+  ): Promise<ChangePasswordResult> {
     const subject = `${workspace.id}:${user.id}`;
     const budget = await this.withinLimits([[SIGN_IN_LIMITS.currentPasswordChecksPerUser, subject]]);
     if (!budget.ok) {
@@ -398,7 +500,13 @@ export class AuthService {
   }
 
   /** A client who so far signed in only with codes chooses a password. */
-  async setFirstPassword(workspace: HostWorkspace, user: ClientUserRow, next: string, keepSidHash: string, meta: RequestMeta): Promise<ChangePasswordResult> {
+  async setFirstPassword(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    next: string,
+    keepSidHash: string,
+    meta: RequestMeta,
+  ): Promise<ChangePasswordResult> {
     await this.replacePassword(workspace, user, next, keepSidHash);
     await this.log(workspace, 'password.changed', meta, { user }, { first: true });
     return { ok: true };
@@ -428,11 +536,25 @@ export class AuthService {
         await markInvited(trx, workspace.id, existing.id);
         invited = { ...existing, email };
       } else {
-        invited = await insertClientUser(trx, { workspaceId: workspace.id, clientId: contact.clientId, contactId: contact.id, email, status: 'invited' });
+        invited = await insertClientUser(trx, {
+          workspaceId: workspace.id,
+          clientId: contact.clientId,
+          contactId: contact.id,
+          email,
+          status: 'invited',
+        });
       }
       await this.issueToken(trx, invited, token, 'invite', INVITE_TTL_DAYS * 24 * 60 * 60_000);
       await this.deps.mailer.send(
-        invitationEmail({ to: email, workspace, contactName: contact.name, inviterName: staff.name, days: INVITE_TTL_DAYS, url: this.portalUrl(workspace, `/invitation/${token}`), locale: emailLocale(invited.locale, isLocale(workspaceLocale) ? workspaceLocale : null) }),
+        invitationEmail({
+          to: email,
+          workspace,
+          contactName: contact.name,
+          inviterName: staff.name,
+          days: INVITE_TTL_DAYS,
+          url: this.portalUrl(workspace, `/invitation/${token}`),
+          locale: emailLocale(invited.locale, isLocale(workspaceLocale) ? workspaceLocale : null),
+        }),
         { trx },
       );
       return invited;

@@ -14,7 +14,6 @@ export const SetPasswordCommand = z
   .object({ password: newPasswordField, confirmPassword: z.string({ error: 'Type the password again.' }).max(200) })
   .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords do not match.' });
 
-
 export type RequestCodeInput = z.infer<typeof RequestCodeCommand>;
 export type VerifyCodeInput = z.infer<typeof VerifyCodeCommand>;
 export type PasswordSignInInput = z.infer<typeof PasswordSignInCommand>;

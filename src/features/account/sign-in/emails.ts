@@ -17,7 +17,14 @@ export function emailLocale(chosen: string | null | undefined, fallback: Locale 
   return fallback ?? DEFAULT_LOCALE;
 }
 
-export function codeEmail(input: { to: string; workspace: HostWorkspace; code: string; minutes: number; signInUrl: string; locale?: Locale }): MailMessage {
+export function codeEmail(input: {
+  to: string;
+  workspace: HostWorkspace;
+  code: string;
+  minutes: number;
+  signInUrl: string;
+  locale?: Locale;
+}): MailMessage {
   const t = translator(input.locale ?? DEFAULT_LOCALE);
   const workspace = input.workspace.name;
   return message(input.to, t('emails:code.subject', { workspace, code: input.code }), [
@@ -41,7 +48,15 @@ export function resetEmail(input: { to: string; workspace: HostWorkspace; minute
   ]);
 }
 
-export function invitationEmail(input: { to: string; workspace: HostWorkspace; contactName: string; inviterName: string; days: number; url: string; locale?: Locale }): MailMessage {
+export function invitationEmail(input: {
+  to: string;
+  workspace: HostWorkspace;
+  contactName: string;
+  inviterName: string;
+  days: number;
+  url: string;
+  locale?: Locale;
+}): MailMessage {
   const t = translator(input.locale ?? DEFAULT_LOCALE);
   const workspace = input.workspace.name;
   return message(input.to, t('emails:invitation.subject', { workspace }), [

@@ -49,32 +49,68 @@ function retryWords(res: Response, retryAfterSeconds: number, now: Date) {
 type SignInRecorder = (method: 'password' | 'code' | 'reset' | 'invitation', outcome: 'success' | 'failure' | 'limited') => void;
 
 /** Ends a right first factor: signs the client in, or asks for their second factor first. */
-export type CompleteSignIn = (req: Request, res: Response, user: ClientUserRow, next: string | undefined, method: 'password' | 'code' | 'link') => Promise<void>;
+export type CompleteSignIn = (
+  req: Request,
+  res: Response,
+  user: ClientUserRow,
+  next: string | undefined,
+  method: 'password' | 'code' | 'link',
+) => Promise<void>;
 
 export interface AuthHandlerHooks {
   completeSignIn?: CompleteSignIn;
   recordSignIn?: SignInRecorder;
 }
 
-export function createAuthHandlers(auth: AuthService, authenticatePassword: PasswordAuthenticator, sessions: SessionLifecycle, now: () => Date = () => new Date(), hooks: AuthHandlerHooks = {}) {
+export function createAuthHandlers(
+  auth: AuthService,
+  authenticatePassword: PasswordAuthenticator,
+  sessions: SessionLifecycle,
+  now: () => Date = () => new Date(),
+  hooks: AuthHandlerHooks = {},
+) {
   const recordSignIn: SignInRecorder = hooks.recordSignIn ?? (() => {});
-  const signedIn: CompleteSignIn = hooks.completeSignIn ?? (async (req, res, user, next) => {
-    await sessions.start(req, user);
-    res.redirect(303, safeNext(portalContext(res).base, next));
-  });
+  const signedIn: CompleteSignIn =
+    hooks.completeSignIn ??
+    (async (req, res, user, next) => {
+      await sessions.start(req, user);
+      res.redirect(303, safeNext(portalContext(res).base, next));
+    });
   const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, alert: string | null = null) => {
     const { settings } = portalContext(res);
     const { t } = portalI18n(res);
     const values = formValues(req);
-    const notice = typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? t(`auth:signIn.notices.${req.query.notice}`) : null;
+    const notice =
+      typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? t(`auth:signIn.notices.${req.query.notice}`) : null;
     if (req.method === 'POST') showAddress(req, res, '/sign-in', values.next);
-    renderPortalPage(req, res, 'auth/sign-in', t('auth:signIn.title'), { methods: signInMethods(settings), values, errors, alert, notice }, formAnswerStatus(req, status ?? res.statusCode));
+    renderPortalPage(
+      req,
+      res,
+      'auth/sign-in',
+      t('auth:signIn.title'),
+      { methods: signInMethods(settings), values, errors, alert, notice },
+      formAnswerStatus(req, status ?? res.statusCode),
+    );
   };
 
-  const showCodeForm = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, sent = false, alert: string | null = null) => {
+  const showCodeForm = (
+    req: Request,
+    res: Response,
+    errors: FieldErrors = {},
+    status?: number,
+    sent = false,
+    alert: string | null = null,
+  ) => {
     const values = formValues(req);
     if (req.method === 'POST') showAddress(req, res, '/sign-in/code', values.next);
-    renderPortalPage(req, res, 'auth/code', portalI18n(res).t('auth:code.title'), { values, errors, sent, alert }, formAnswerStatus(req, status ?? res.statusCode));
+    renderPortalPage(
+      req,
+      res,
+      'auth/code',
+      portalI18n(res).t('auth:code.title'),
+      { values, errors, sent, alert },
+      formAnswerStatus(req, status ?? res.statusCode),
+    );
   };
 
   /** The sign-in page at 429, naming when to retry and offering the other method if there is one. */
@@ -132,7 +168,14 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const result = await auth.signInWithCode(workspace, input.email, input.code, requestMeta(req));
       recordSignIn('code', result.ok ? 'success' : result.reason === 'limited' ? 'limited' : 'failure');
       if (!result.ok && result.reason === 'limited') {
-        return showCodeForm(req, res, {}, 429, false, portalI18n(res).t('auth:code.limited', retryWords(res, result.retryAfterSeconds, now())));
+        return showCodeForm(
+          req,
+          res,
+          {},
+          429,
+          false,
+          portalI18n(res).t('auth:code.limited', retryWords(res, result.retryAfterSeconds, now())),
+        );
       }
       if (!result.ok) return showCodeForm(req, res, { code: portalI18n(res).t('auth:code.invalid') }, 401);
       await signedIn(req, res, result.user, input.next, 'code');
@@ -154,7 +197,14 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
     },
     invalidForgot: (req: Request, res: Response, errors: FieldErrors) => {
       showAddress(req, res, '/password/forgot');
-      renderPortalPage(req, res, 'auth/forgot', portalI18n(res).t('auth:forgot.title'), { values: formValues(req), errors, sent: false }, formAnswerStatus(req, 400));
+      renderPortalPage(
+        req,
+        res,
+        'auth/forgot',
+        portalI18n(res).t('auth:forgot.title'),
+        { values: formValues(req), errors, sent: false },
+        formAnswerStatus(req, 400),
+      );
     },
 
     requestReset: async (req: Request, res: Response) => {
@@ -169,13 +219,26 @@ export function createAuthHandlers(auth: AuthService, authenticatePassword: Pass
       const { t } = portalI18n(res);
       const user = await auth.findLinkUser(portalContext(res).workspace, purpose, String(req.params.token));
       if (!user) throw new HttpError(410, t('auth:setPassword.expired'));
-      renderPortalPage(req, res, 'auth/set-password', purpose === 'reset' ? t('auth:setPassword.resetTitle') : t('auth:setPassword.inviteTitle'), { purpose, email: user.email, errors: {} });
+      renderPortalPage(
+        req,
+        res,
+        'auth/set-password',
+        purpose === 'reset' ? t('auth:setPassword.resetTitle') : t('auth:setPassword.inviteTitle'),
+        { purpose, email: user.email, errors: {} },
+      );
     },
     invalidSetPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response, errors: FieldErrors) => {
       const { t } = portalI18n(res);
       const user = await auth.findLinkUser(portalContext(res).workspace, purpose, String(req.params.token));
       if (!user) throw new HttpError(410, t('auth:setPassword.expired'));
-      renderPortalPage(req, res, 'auth/set-password', purpose === 'reset' ? t('auth:setPassword.resetTitle') : t('auth:setPassword.inviteTitle'), { purpose, email: user.email, errors }, formAnswerStatus(req, 400));
+      renderPortalPage(
+        req,
+        res,
+        'auth/set-password',
+        purpose === 'reset' ? t('auth:setPassword.resetTitle') : t('auth:setPassword.inviteTitle'),
+        { purpose, email: user.email, errors },
+        formAnswerStatus(req, 400),
+      );
     },
 
     setPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response) => {

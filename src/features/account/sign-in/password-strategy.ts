@@ -17,13 +17,18 @@ export function createPasswordAuthenticator(auth: AuthService): PasswordAuthenti
   const instance = new passport.Passport();
   instance.use(
     STRATEGY,
-    new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false }, (req, email, password, done) => {
-      const { workspace } = portalContext(req.res as Response);
-      auth
-        .signInWithPassword(workspace, email, password, requestMeta(req))
-        .then((result) => (result.ok ? done(null, result.user) : done(null, false, { message: result.reason, result } as { message: string })))
-        .catch(done);
-    }),
+    new LocalStrategy(
+      { usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false },
+      (req, email, password, done) => {
+        const { workspace } = portalContext(req.res as Response);
+        auth
+          .signInWithPassword(workspace, email, password, requestMeta(req))
+          .then((result) =>
+            result.ok ? done(null, result.user) : done(null, false, { message: result.reason, result } as { message: string }),
+          )
+          .catch(done);
+      },
+    ),
   );
 
   return (req, res) =>

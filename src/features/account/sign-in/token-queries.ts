@@ -18,8 +18,15 @@ export interface LoginCodeRow {
  */
 export async function insertLoginCode(db: Db, clientUserId: string | null, codeHash: string, expiresAt: Date): Promise<void> {
   // A new code replaces any earlier one: only the latest email works.
-  await db('client_login_codes').whereRaw('client_user_id = ?', [clientUserId]).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
-  await db.raw('insert into client_login_codes (client_user_id, code_hash, expires_at) select id, ?, ? from client_users where id = ?', [codeHash, expiresAt, clientUserId]);
+  await db('client_login_codes')
+    .whereRaw('client_user_id = ?', [clientUserId])
+    .whereNull('consumed_at')
+    .update({ consumed_at: db.fn.now() });
+  await db.raw('insert into client_login_codes (client_user_id, code_hash, expires_at) select id, ?, ? from client_users where id = ?', [
+    codeHash,
+    expiresAt,
+    clientUserId,
+  ]);
 }
 
 /**
@@ -59,10 +66,23 @@ export async function consumeLoginCode(db: Db, codeId: string): Promise<boolean>
 export type TokenPurpose = 'reset' | 'invite';
 
 /** Issues a link token; like insertLoginCode, with no client user the same statements change nothing. */
-export async function insertUserToken(db: Db, clientUserId: string | null, purpose: TokenPurpose, tokenHash: string, expiresAt: Date): Promise<void> {
+export async function insertUserToken(
+  db: Db,
+  clientUserId: string | null,
+  purpose: TokenPurpose,
+  tokenHash: string,
+  expiresAt: Date,
+): Promise<void> {
   // Only the newest link of a purpose works.
-  await db('client_user_tokens').whereRaw('client_user_id = ?', [clientUserId]).andWhere({ purpose }).whereNull('used_at').update({ used_at: db.fn.now() });
-  await db.raw('insert into client_user_tokens (client_user_id, purpose, token_hash, expires_at) select id, ?, ?, ? from client_users where id = ?', [purpose, tokenHash, expiresAt, clientUserId]);
+  await db('client_user_tokens')
+    .whereRaw('client_user_id = ?', [clientUserId])
+    .andWhere({ purpose })
+    .whereNull('used_at')
+    .update({ used_at: db.fn.now() });
+  await db.raw(
+    'insert into client_user_tokens (client_user_id, purpose, token_hash, expires_at) select id, ?, ?, ? from client_users where id = ?',
+    [purpose, tokenHash, expiresAt, clientUserId],
+  );
 }
 
 /**
@@ -85,7 +105,13 @@ export interface UserTokenRow {
 }
 
 /** A usable token for this workspace: unused, unexpired, and belonging to one of its client users. */
-export async function findLiveUserToken(db: Db, workspaceId: string, purpose: TokenPurpose, tokenHash: string, now: Date): Promise<UserTokenRow | null> {
+export async function findLiveUserToken(
+  db: Db,
+  workspaceId: string,
+  purpose: TokenPurpose,
+  tokenHash: string,
+  now: Date,
+): Promise<UserTokenRow | null> {
   const row = await db('client_user_tokens as t')
     .join('client_users as u', 'u.id', 't.client_user_id')
     .where({ 't.token_hash': tokenHash, 't.purpose': purpose, 'u.workspace_id': workspaceId })

@@ -8,7 +8,10 @@ function message(to: string, subject: string, lines: string[]): MailMessage {
   return { to, subject, text: lines.join('\n'), html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n') };
 }
 
-export function confirmationCodeEmail(t: Translate, input: { to: string; workspace: HostWorkspace; code: string; minutes: number; forNewAddress: boolean }): MailMessage {
+export function confirmationCodeEmail(
+  t: Translate,
+  input: { to: string; workspace: HostWorkspace; code: string; minutes: number; forNewAddress: boolean },
+): MailMessage {
   const vars = { workspace: input.workspace.name, code: input.code, minutes: input.minutes };
   return message(input.to, t('twoFactor:email.code.subject', vars), [
     t(input.forNewAddress ? 'twoFactor:email.code.introNewAddress' : 'twoFactor:email.code.intro', vars),
@@ -22,10 +25,17 @@ export function confirmationCodeEmail(t: Translate, input: { to: string; workspa
 
 export function twoFactorResetEmail(t: Translate, input: { to: string; workspace: HostWorkspace; accountUrl: string }): MailMessage {
   const vars = { workspace: input.workspace.name, url: input.accountUrl };
-  return message(input.to, t('twoFactor:email.reset.subject', vars), [t('twoFactor:email.reset.body', vars), t('twoFactor:email.reset.next', vars), input.accountUrl]);
+  return message(input.to, t('twoFactor:email.reset.subject', vars), [
+    t('twoFactor:email.reset.body', vars),
+    t('twoFactor:email.reset.next', vars),
+    input.accountUrl,
+  ]);
 }
 
 export function emailChangedNotice(t: Translate, input: { to: string; workspace: HostWorkspace; newEmail: string }): MailMessage {
   const vars = { workspace: input.workspace.name, email: input.newEmail };
-  return message(input.to, t('twoFactor:email.changed.subject', vars), [t('twoFactor:email.changed.body', vars), t('twoFactor:email.changed.notYou', vars)]);
+  return message(input.to, t('twoFactor:email.changed.subject', vars), [
+    t('twoFactor:email.changed.body', vars),
+    t('twoFactor:email.changed.notYou', vars),
+  ]);
 }

@@ -40,7 +40,15 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
   const { db, twoFactor, identity, sessions, now } = deps;
 
   const log = (req: Request, user: ClientUserRow, event: ActivityEvent, details: Record<string, unknown> = {}) =>
-    insertActivity(db, { workspaceId: user.workspace_id, event, clientUserId: user.id, clientId: user.client_id, email: user.email, details, ...requestMeta(req) });
+    insertActivity(db, {
+      workspaceId: user.workspace_id,
+      event,
+      clientUserId: user.id,
+      clientId: user.client_id,
+      email: user.email,
+      details,
+      ...requestMeta(req),
+    });
 
   /** The pending sign-in of this workspace, if it has not expired. */
   const pendingOf = (req: Request, res: Response): PendingSecondFactor | null => {
@@ -52,15 +60,25 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
   const showSecondFactor = (req: Request, res: Response, errors: FieldErrors = {}, status = 200, alert: string | null = null) => {
     const { base } = portalContext(res);
     if (req.method === 'POST' && req.get('HX-Request') === 'true') res.set('HX-Replace-Url', `${base}/sign-in/two-factor`);
-    renderPortalPage(req, res, 'two-factor/sign-in', portalI18n(res).t('twoFactor:signIn.title'), { errors, alert }, formAnswerStatus(req, status));
+    renderPortalPage(
+      req,
+      res,
+      'two-factor/sign-in',
+      portalI18n(res).t('twoFactor:signIn.title'),
+      { errors, alert },
+      formAnswerStatus(req, status),
+    );
   };
 
-  const pageAddress = (res: Response, path: string, notice?: string) => `${portalContext(res).base}${path}${notice ? `?notice=${notice}` : ''}`;
+  const pageAddress = (res: Response, path: string, notice?: string) =>
+    `${portalContext(res).base}${path}${notice ? `?notice=${notice}` : ''}`;
 
   /** The sealed secret of the set-up this session started for this client, if any. */
   const heldSetup = (req: Request, res: Response): string | null => {
     const held = req.session.twoFactorSetup;
-    return held && held.workspaceId === portalContext(res).workspace.id && held.clientUserId === signedInClient(res).user.id ? held.sealed : null;
+    return held && held.workspaceId === portalContext(res).workspace.id && held.clientUserId === signedInClient(res).user.id
+      ? held.sealed
+      : null;
   };
 
   const showSetup = async (req: Request, res: Response, errors: FieldErrors = {}, status = 200) => {
@@ -70,17 +88,25 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
     if (req.method === 'POST' && req.get('HX-Request') === 'true') res.set('HX-Replace-Url', `${base}/account/two-factor/setup`);
     const setup = await twoFactor.setup(workspace, client.user, heldSetup(req, res));
     if (!setup) return res.redirect(303, pageAddress(res, '/account/two-factor'));
-    if (req.session.twoFactorSetup?.sealed !== setup.sealed) req.session.twoFactorSetup = { workspaceId: workspace.id, clientUserId: client.user.id, sealed: setup.sealed };
+    if (req.session.twoFactorSetup?.sealed !== setup.sealed)
+      req.session.twoFactorSetup = { workspaceId: workspace.id, clientUserId: client.user.id, sealed: setup.sealed };
     if (setup.started) await log(req, client.user, 'two_factor.setup_started');
     // The page shows the secret: no cache (the browser's or a proxy's) may keep it.
     res.set('Cache-Control', 'no-store');
-    renderPortalPage(req, res, 'two-factor/setup', t('twoFactor:setup.title'), {
-      setup,
-      required: settings.requireTwoFactor,
-      identity: await identity.mode(req, res),
-      errors,
-      notice: req.query.notice === 'code-sent' ? t('twoFactor:notices.code-sent') : null,
-    }, formAnswerStatus(req, status));
+    renderPortalPage(
+      req,
+      res,
+      'two-factor/setup',
+      t('twoFactor:setup.title'),
+      {
+        setup,
+        required: settings.requireTwoFactor,
+        identity: await identity.mode(req, res),
+        errors,
+        notice: req.query.notice === 'code-sent' ? t('twoFactor:notices.code-sent') : null,
+      },
+      formAnswerStatus(req, status),
+    );
   };
 
   const showStatus = async (req: Request, res: Response, errors: FieldErrors = {}, status = 200) => {
@@ -88,14 +114,22 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
     const { t } = portalI18n(res);
     const client = signedInClient(res);
     if (req.method === 'POST' && req.get('HX-Request') === 'true') res.set('HX-Replace-Url', `${base}/account/two-factor`);
-    const notice = typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? t(`twoFactor:notices.${req.query.notice}`) : null;
-    renderPortalPage(req, res, 'two-factor/index', t('twoFactor:status.title'), {
-      status: await twoFactor.status(workspace, client.user),
-      mayRemove: mayRemoveTwoFactor(settings),
-      identity: await identity.mode(req, res),
-      errors,
-      notice,
-    }, formAnswerStatus(req, status));
+    const notice =
+      typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? t(`twoFactor:notices.${req.query.notice}`) : null;
+    renderPortalPage(
+      req,
+      res,
+      'two-factor/index',
+      t('twoFactor:status.title'),
+      {
+        status: await twoFactor.status(workspace, client.user),
+        mayRemove: mayRemoveTwoFactor(settings),
+        identity: await identity.mode(req, res),
+        errors,
+        notice,
+      },
+      formAnswerStatus(req, status),
+    );
   };
 
   return {
@@ -103,10 +137,22 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
      * Ends a right first factor: a client with two-factor is asked for it, anyone else is signed in.
      * The auth handlers call this for password, code and link sign-ins alike.
      */
-    async completeSignIn(req: Request, res: Response, user: ClientUserRow, next: string | undefined, method: PendingSecondFactor['method']): Promise<void> {
+    async completeSignIn(
+      req: Request,
+      res: Response,
+      user: ClientUserRow,
+      next: string | undefined,
+      method: PendingSecondFactor['method'],
+    ): Promise<void> {
       const { workspace, base } = portalContext(res);
       if (await twoFactor.isEnabled(workspace, user)) {
-        await sessions.hold(req, { workspaceId: workspace.id, clientUserId: user.id, method, ...(next ? { next } : {}), startedAt: now().toISOString() });
+        await sessions.hold(req, {
+          workspaceId: workspace.id,
+          clientUserId: user.id,
+          method,
+          ...(next ? { next } : {}),
+          startedAt: now().toISOString(),
+        });
         return res.redirect(303, `${base}/sign-in/two-factor`);
       }
       await sessions.start(req, user);
@@ -206,7 +252,8 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       const input = req.body as RemoveInput;
       const { workspace, settings } = portalContext(res);
       const client = signedInClient(res);
-      if (!mayRemoveTwoFactor(settings)) return showStatus(req, res, { form: portalI18n(res).t('twoFactor:status.requiredCannotRemove') }, 409);
+      if (!mayRemoveTwoFactor(settings))
+        return showStatus(req, res, { form: portalI18n(res).t('twoFactor:status.requiredCannotRemove') }, 409);
       // Already off (removed in another tab, or reset by the agency): nothing to confirm.
       if (!(await twoFactor.isEnabled(workspace, client.user))) return res.redirect(303, pageAddress(res, '/account/two-factor'));
       const confirmed = await identity.check(req, res, input, 'two_factor_removal');
@@ -225,7 +272,9 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       const { workspace } = portalContext(res);
       const { t } = portalI18n(res);
       const client = signedInClient(res);
-      const back = { setup: '/account/two-factor/setup', remove: '/account/two-factor', email: '/account/email', password: '/account' }[input.for];
+      const back = { setup: '/account/two-factor/setup', remove: '/account/two-factor', email: '/account/email', password: '/account' }[
+        input.for
+      ];
       const sent = await twoFactor.sendConfirmationCode(workspace, client.user, 'step-up', null, (code, minutes) =>
         confirmationCodeEmail(t, { to: client.user.email, workspace, code, minutes, forNewAddress: false }),
       );

@@ -13,9 +13,7 @@ const IDENTITY_HOLDS_MINUTES = 10;
 
 export type IdentityMode = 'password' | 'code' | 'confirmed';
 
-export type IdentityResult =
-  | { ok: true }
-  | { ok: false; status: number; errors: Record<string, string>; retryAfterSeconds?: number };
+export type IdentityResult = { ok: true } | { ok: false; status: number; errors: Record<string, string>; retryAfterSeconds?: number };
 
 export interface IdentityInput {
   currentPassword?: string | undefined;
@@ -52,7 +50,12 @@ export function createIdentityCheck(deps: { auth: AuthService; twoFactor: TwoFac
         if (!input.currentPassword) return { ok: false, status: 400, errors: { currentPassword: t('twoFactor:identity.passwordMissing') } };
         const checked = await deps.auth.checkCurrentPassword(workspace, user, input.currentPassword, purpose, requestMeta(req));
         if (!checked.ok && checked.reason === 'limited') {
-          return { ok: false, status: 429, retryAfterSeconds: checked.retryAfterSeconds, errors: { currentPassword: t('twoFactor:identity.limited', retryWords(res, checked.retryAfterSeconds, deps.now())) } };
+          return {
+            ok: false,
+            status: 429,
+            retryAfterSeconds: checked.retryAfterSeconds,
+            errors: { currentPassword: t('twoFactor:identity.limited', retryWords(res, checked.retryAfterSeconds, deps.now())) },
+          };
         }
         if (!checked.ok) return { ok: false, status: 400, errors: { currentPassword: t('twoFactor:identity.passwordWrong') } };
       } else {

@@ -19,7 +19,10 @@ export async function findTwoFactor(db: Db, workspaceId: string, clientUserId: s
 }
 
 export async function isTwoFactorEnabled(db: Db, workspaceId: string, clientUserId: string): Promise<boolean> {
-  const row = await db('client_two_factor').where({ workspace_id: workspaceId, client_user_id: clientUserId }).whereNotNull('enabled_at').first('client_user_id');
+  const row = await db('client_two_factor')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .whereNotNull('enabled_at')
+    .first('client_user_id');
   return Boolean(row);
 }
 
@@ -29,7 +32,13 @@ export async function isTwoFactorEnabled(db: Db, workspaceId: string, clientUser
  * it on: an enabled authenticator is never replaced here. A row left by a set-up begun before the
  * secret was kept per session (enabled_at null) is overwritten.
  */
-export async function enableTwoFactor(db: Db, workspaceId: string, clientUserId: string, secretCiphertext: string, step: number): Promise<boolean> {
+export async function enableTwoFactor(
+  db: Db,
+  workspaceId: string,
+  clientUserId: string,
+  secretCiphertext: string,
+  step: number,
+): Promise<boolean> {
   const result = await db.raw(
     `insert into client_two_factor (client_user_id, workspace_id, secret_ciphertext, enabled_at, last_used_step)
      select id, workspace_id, ?, now(), ? from client_users where workspace_id = ? and id = ?
@@ -55,7 +64,13 @@ export async function claimTotpStep(db: Db, workspaceId: string, clientUserId: s
 }
 
 /** Replaces the sealed secret with the same secret sealed under the current key; only if it is still the one read. */
-export async function resealTwoFactorSecret(db: Db, workspaceId: string, clientUserId: string, previousCiphertext: string, secretCiphertext: string): Promise<boolean> {
+export async function resealTwoFactorSecret(
+  db: Db,
+  workspaceId: string,
+  clientUserId: string,
+  previousCiphertext: string,
+  secretCiphertext: string,
+): Promise<boolean> {
   const updated = await db('client_two_factor')
     .where({ workspace_id: workspaceId, client_user_id: clientUserId, secret_ciphertext: previousCiphertext })
     .update({ secret_ciphertext: secretCiphertext });
@@ -69,7 +84,9 @@ export async function deleteTwoFactor(db: Db, workspaceId: string, clientUserId:
 
 export async function replaceRecoveryCodes(db: Db, workspaceId: string, clientUserId: string, codeHashes: string[]): Promise<void> {
   await db('client_recovery_codes').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
-  await db('client_recovery_codes').insert(codeHashes.map((code_hash) => ({ workspace_id: workspaceId, client_user_id: clientUserId, code_hash })));
+  await db('client_recovery_codes').insert(
+    codeHashes.map((code_hash) => ({ workspace_id: workspaceId, client_user_id: clientUserId, code_hash })),
+  );
 }
 
 /** Uses a recovery code once: true only for the request that marked it used. */
@@ -82,7 +99,10 @@ export async function useRecoveryCode(db: Db, workspaceId: string, clientUserId:
 }
 
 export async function countUnusedRecoveryCodes(db: Db, workspaceId: string, clientUserId: string): Promise<number> {
-  const [row] = await db('client_recovery_codes').where({ workspace_id: workspaceId, client_user_id: clientUserId }).whereNull('used_at').count<{ n: string }[]>({ n: '*' });
+  const [row] = await db('client_recovery_codes')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .whereNull('used_at')
+    .count<{ n: string }[]>({ n: '*' });
   return Number(row?.n ?? 0);
 }
 
@@ -96,7 +116,17 @@ export interface ConfirmationCodeRow {
 }
 
 /** A new code voids the client's earlier ones for the same purpose. */
-export async function insertConfirmationCode(db: Db, row: { workspaceId: string; clientUserId: string; purpose: ConfirmationPurpose; newEmail: string | null; codeHash: string; expiresAt: Date }): Promise<void> {
+export async function insertConfirmationCode(
+  db: Db,
+  row: {
+    workspaceId: string;
+    clientUserId: string;
+    purpose: ConfirmationPurpose;
+    newEmail: string | null;
+    codeHash: string;
+    expiresAt: Date;
+  },
+): Promise<void> {
   await db('client_confirmation_codes')
     .where({ workspace_id: row.workspaceId, client_user_id: row.clientUserId, purpose: row.purpose })
     .whereNull('used_at')
@@ -117,7 +147,14 @@ export async function insertConfirmationCode(db: Db, row: { workspaceId: string;
  * codes (claimLoginCodeTry): of any number of guesses at once, only the first `maxAttempts` get a
  * hash to compare. `attempts` counts tries, the right one included.
  */
-export async function claimConfirmationTry(db: Db, workspaceId: string, clientUserId: string, purpose: ConfirmationPurpose, now: Date, maxAttempts: number): Promise<ConfirmationCodeRow | null> {
+export async function claimConfirmationTry(
+  db: Db,
+  workspaceId: string,
+  clientUserId: string,
+  purpose: ConfirmationPurpose,
+  now: Date,
+  maxAttempts: number,
+): Promise<ConfirmationCodeRow | null> {
   const newest = db('client_confirmation_codes')
     .where({ workspace_id: workspaceId, client_user_id: clientUserId, purpose })
     .whereNull('used_at')
@@ -155,7 +192,10 @@ export async function consumeConfirmationCode(db: Db, id: string): Promise<boole
 }
 
 export async function voidConfirmationCodes(db: Db, workspaceId: string, clientUserId: string): Promise<void> {
-  await db('client_confirmation_codes').where({ workspace_id: workspaceId, client_user_id: clientUserId }).whereNull('used_at').update({ used_at: db.fn.now() });
+  await db('client_confirmation_codes')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .whereNull('used_at')
+    .update({ used_at: db.fn.now() });
 }
 
 /** The client users of a workspace with two-factor switched on (for the admin's client list). */

@@ -2,6 +2,7 @@
 // only names who passed the first factor). The account routes come first among the client routes,
 // so the gate that sends clients of a workspace requiring two-factor to set-up runs before any page.
 import { Router } from 'express';
+import { allow } from '../../../core/policies/route-steps.ts';
 import { validateBody } from '../../../core/web/validate.ts';
 import { ConfirmationCodeCommand, RemoveCommand, SecondFactorCommand, SetupCommand } from './commands.ts';
 import type { TwoFactorHandlers } from './handlers.ts';
@@ -16,13 +17,13 @@ export function twoFactorSignInRoutes(h: TwoFactorHandlers): Router {
 export function twoFactorAccountRoutes(h: TwoFactorHandlers): Router {
   const router = Router({ mergeParams: true });
   router.use(h.gate);
-  router.get('/account/two-factor', h.showStatus);
-  router.get('/account/two-factor/setup', h.showSetup);
-  router.post('/account/two-factor/setup', validateBody(SetupCommand, h.invalidSetup), h.confirmSetup);
-  router.get('/account/two-factor/recovery-codes', h.showRecoveryCodes);
-  router.post('/account/two-factor/remove', validateBody(RemoveCommand, h.invalidRemove), h.remove);
-  router.get('/account/two-factor/remove', h.toStatus);
-  router.post('/account/confirmation-code', validateBody(ConfirmationCodeCommand), h.sendConfirmationCode);
-  router.get('/account/confirmation-code', h.toStatus);
+  router.get('/account/two-factor', allow.signedIn, h.showStatus);
+  router.get('/account/two-factor/setup', allow.signedIn, h.showSetup);
+  router.post('/account/two-factor/setup', allow.signedIn, validateBody(SetupCommand, h.invalidSetup), h.confirmSetup);
+  router.get('/account/two-factor/recovery-codes', allow.signedIn, h.showRecoveryCodes);
+  router.post('/account/two-factor/remove', allow.signedIn, validateBody(RemoveCommand, h.invalidRemove), h.remove);
+  router.get('/account/two-factor/remove', allow.signedIn, h.toStatus);
+  router.post('/account/confirmation-code', allow.signedIn, validateBody(ConfirmationCodeCommand), h.sendConfirmationCode);
+  router.get('/account/confirmation-code', allow.signedIn, h.toStatus);
   return router;
 }

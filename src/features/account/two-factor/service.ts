@@ -46,7 +46,10 @@ const CONFIRMATION_TTL_MINUTES = 10;
 const CONFIRMATION_MAX_ATTEMPTS = 5;
 const PERIOD_SECONDS = 30;
 
-export type CheckResult = { ok: true; via: 'totp' | 'recovery' } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'limited'; retryAfterSeconds: number };
+export type CheckResult =
+  | { ok: true; via: 'totp' | 'recovery' }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'limited'; retryAfterSeconds: number };
 
 export interface SetupView {
   /** Base32, grouped in fours for typing into an app by hand. */
@@ -95,7 +98,14 @@ export class TwoFactorService {
   }
 
   private totp(workspace: HostWorkspace, user: ClientUserRow, secretBase32: string): TOTP {
-    return new TOTP({ issuer: workspace.name, label: user.email, algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secretBase32) });
+    return new TOTP({
+      issuer: workspace.name,
+      label: user.email,
+      algorithm: 'SHA1',
+      digits: 6,
+      period: PERIOD_SECONDS,
+      secret: Secret.fromBase32(secretBase32),
+    });
   }
 
   /**
@@ -124,19 +134,31 @@ export class TwoFactorService {
    * The 30-second step a code belongs to, if it is right for now (one step of clock drift allowed),
    * and whether the secret was sealed under a previous session secret.
    */
-  private matchingStep(workspace: HostWorkspace, user: ClientUserRow, secretCiphertext: string, code: string): { step: number; stale: boolean; secret: string } | null {
+  private matchingStep(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    secretCiphertext: string,
+    code: string,
+  ): { step: number; stale: boolean; secret: string } | null {
     const opened = this.box.open(secretCiphertext, user.id);
     if (!opened || !/^\d{6}$/.test(code)) return null;
     const timestamp = this.deps.now().getTime();
     const delta = this.totp(workspace, user, opened.plain).validate({ token: code, timestamp, window: 1 });
-    return delta === null ? null : { step: Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta, stale: opened.stale, secret: opened.plain };
+    return delta === null
+      ? null
+      : { step: Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta, stale: opened.stale, secret: opened.plain };
   }
 
   /**
    * Confirms set-up with a code from the app and returns the recovery codes, to be shown once.
    * Switching on and storing the codes is one transaction.
    */
-  async confirmSetup(workspace: HostWorkspace, user: ClientUserRow, code: string, held: string | null): Promise<{ ok: true; recoveryCodes: string[] } | Exclude<CheckResult, { ok: true }>> {
+  async confirmSetup(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    code: string,
+    held: string | null,
+  ): Promise<{ ok: true; recoveryCodes: string[] } | Exclude<CheckResult, { ok: true }>> {
     const limited = await this.budget(user, TWO_FACTOR_LIMITS.checksPerUser);
     if (limited && !limited.ok) return limited as Exclude<CheckResult, { ok: true }>;
     const match = held ? this.matchingStep(workspace, user, held, code) : null;
@@ -146,7 +168,12 @@ export class TwoFactorService {
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
     const enabled = await this.deps.db.transaction(async (trx) => {
       if (!(await enableTwoFactor(trx, workspace.id, user.id, sealed, step))) return false;
-      await replaceRecoveryCodes(trx, workspace.id, user.id, recoveryCodes.map((c) => this.recoveryHash(user, c)));
+      await replaceRecoveryCodes(
+        trx,
+        workspace.id,
+        user.id,
+        recoveryCodes.map((c) => this.recoveryHash(user, c)),
+      );
       return true;
     });
     if (!enabled) return { ok: false, reason: 'invalid' };
@@ -177,7 +204,8 @@ export class TwoFactorService {
         via = 'totp';
         // Sealed under a previous session secret: sealed again under the current one, now that it
         // is known to be right, so the previous secret can be retired.
-        if (match.stale) await resealTwoFactorSecret(this.deps.db, workspace.id, user.id, row.secret_ciphertext, this.box.seal(match.secret, user.id));
+        if (match.stale)
+          await resealTwoFactorSecret(this.deps.db, workspace.id, user.id, row.secret_ciphertext, this.box.seal(match.secret, user.id));
       }
     } else if (normalizeRecovery(code).length === 10) {
       // Codes hashed under a previous session secret still count (one more look-up per previous secret, only on a miss).
@@ -216,7 +244,14 @@ export class TwoFactorService {
     const code = generateCode();
     const expiresAt = new Date(this.deps.now().getTime() + CONFIRMATION_TTL_MINUTES * 60_000);
     await this.deps.db.transaction(async (trx) => {
-      await insertConfirmationCode(trx, { workspaceId: workspace.id, clientUserId: user.id, purpose, newEmail, codeHash: hashCode(this.deps.config.sessionSecret, user.id, this.confirmationInput(purpose, newEmail, code)), expiresAt });
+      await insertConfirmationCode(trx, {
+        workspaceId: workspace.id,
+        clientUserId: user.id,
+        purpose,
+        newEmail,
+        codeHash: hashCode(this.deps.config.sessionSecret, user.id, this.confirmationInput(purpose, newEmail, code)),
+        expiresAt,
+      });
       await this.deps.mailer.sendIf(options.deliver ?? true, mail(code, CONFIRMATION_TTL_MINUTES), { trx });
     });
     return { ok: true };
@@ -231,10 +266,22 @@ export class TwoFactorService {
    * Checks and uses an emailed confirmation code; the try is counted before the code is compared,
    * so five tries in all, however many arrive at once. Returns the address it confirms.
    */
-  async useConfirmationCode(workspace: HostWorkspace, user: ClientUserRow, purpose: ConfirmationPurpose, code: string): Promise<{ ok: true; newEmail: string | null } | { ok: false }> {
+  async useConfirmationCode(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    purpose: ConfirmationPurpose,
+    code: string,
+  ): Promise<{ ok: true; newEmail: string | null } | { ok: false }> {
     const live = await claimConfirmationTry(this.deps.db, workspace.id, user.id, purpose, this.deps.now(), CONFIRMATION_MAX_ATTEMPTS);
     if (!live) return { ok: false };
-    if (!codeHashMatches(acceptedSessionSecrets(this.deps.config), user.id, this.confirmationInput(purpose, live.new_email, code), live.code_hash)) {
+    if (
+      !codeHashMatches(
+        acceptedSessionSecrets(this.deps.config),
+        user.id,
+        this.confirmationInput(purpose, live.new_email, code),
+        live.code_hash,
+      )
+    ) {
       if (Number(live.attempts) >= CONFIRMATION_MAX_ATTEMPTS) await burnConfirmationCode(this.deps.db, live.id);
       return { ok: false };
     }

@@ -32,9 +32,18 @@ type PaymentSettingsInput = z.infer<ReturnType<typeof paymentSettingsCommand>>;
 /** What the admin sees for a provider: the demo one says that it takes no money. */
 const providerLabel = (id: string) => (id === 'demo' ? 'Demo provider (no money moves: for trying the portal only)' : id);
 
-const SavedQuery = z.object({ saved: z.unknown().optional().transform((value) => value === '1') });
+const SavedQuery = z.object({
+  saved: z
+    .unknown()
+    .optional()
+    .transform((value) => value === '1'),
+});
 
-export function paymentSettingsRoutes(deps: { db: Knex; workspaces: Pick<WorkspaceCache, 'changed'>; availability: Pick<PaymentAvailability, 'providerIds'> }): Router {
+export function paymentSettingsRoutes(deps: {
+  db: Knex;
+  workspaces: Pick<WorkspaceCache, 'changed'>;
+  availability: Pick<PaymentAvailability, 'providerIds'>;
+}): Router {
   const router = Router();
   const providerIds = deps.availability.providerIds;
   const registered = new Set(providerIds);
@@ -47,18 +56,31 @@ export function paymentSettingsRoutes(deps: { db: Knex; workspaces: Pick<Workspa
     // it is in force: none.
     const savedProvider = registered.has(saved.onlineProvider) ? saved.onlineProvider : NO_ONLINE_PROVIDER;
     const values = {
-      bankTransferInstructions: typeof form.values?.bankTransferInstructions === 'string' ? form.values.bankTransferInstructions : saved.bankTransferInstructions ?? '',
+      bankTransferInstructions:
+        typeof form.values?.bankTransferInstructions === 'string'
+          ? form.values.bankTransferInstructions
+          : (saved.bankTransferInstructions ?? ''),
       onlineProvider: typeof form.values?.onlineProvider === 'string' ? form.values.onlineProvider : savedProvider,
     };
-    renderAdminPage(req, res, 'admin/payments', 'Payments', {
-      values,
-      errors: form.errors ?? {},
-      saved: (res.locals.query as { saved?: boolean } | undefined)?.saved ?? false,
-      onlinePaymentsOn: portal.allowOnlinePayments && portal.showInvoices,
-      wayToPay: hasWayToPay(saved, registered),
-      providers: providerIds.map((id) => ({ id, label: providerLabel(id) })),
-      unavailableProvider: saved.onlineProvider !== NO_ONLINE_PROVIDER && !registered.has(saved.onlineProvider) && portal.allowOnlinePayments ? saved.onlineProvider : null,
-    }, status);
+    renderAdminPage(
+      req,
+      res,
+      'admin/payments',
+      'Payments',
+      {
+        values,
+        errors: form.errors ?? {},
+        saved: (res.locals.query as { saved?: boolean } | undefined)?.saved ?? false,
+        onlinePaymentsOn: portal.allowOnlinePayments && portal.showInvoices,
+        wayToPay: hasWayToPay(saved, registered),
+        providers: providerIds.map((id) => ({ id, label: providerLabel(id) })),
+        unavailableProvider:
+          saved.onlineProvider !== NO_ONLINE_PROVIDER && !registered.has(saved.onlineProvider) && portal.allowOnlinePayments
+            ? saved.onlineProvider
+            : null,
+      },
+      status,
+    );
   }
 
   router.get('/payments', validateQuery(SavedQuery), (req, res) => show(req, res));

@@ -45,5 +45,8 @@ export const PaymentIdParam = z.uuid();
 export const InvoiceIdParam = z.string().min(1).max(64);
 
 export const PayPageQuery = z.object({
-  reported: z.unknown().optional().transform((value) => value === '1'),
+  reported: z
+    .unknown()
+    .optional()
+    .transform((value) => value === '1'),
 });

@@ -2,7 +2,6 @@
 // checkout, and the providers' callbacks. Every form answers 303 (post/redirect/get) or, when its
 // input is wrong, the same page again with what was typed and every error.
 import express, { type Request, type Response } from 'express';
-import { authorizePayment, authorizeSection } from '../../../core/policies/portal-policy.ts';
 import { notFound } from '../../../core/web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
 import { requestMeta } from '../../../core/web/request-meta.ts';
@@ -25,13 +24,6 @@ function payingClient(res: Response): PayingClient {
   return { workspaceId: workspace.id, clientId: user.client_id, clientUserId: user.id, email: contact.email };
 }
 
-/** Invoices shown and online payments allowed, or this page does not exist. */
-function guard(res: Response): void {
-  const { settings } = portalContext(res);
-  authorizeSection(settings, 'invoices');
-  authorizePayment(settings);
-}
-
 /**
  * `demo` is null where the demo provider is not registered: its checkout pages then answer 404
  * like any page that does not exist (it records invoices paid with no money moved).
@@ -45,21 +37,32 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
     return deps.demo;
   }
 
-  async function showPayPage(req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, string>; transferErrors?: FieldErrors } = {}, status = 200) {
-    guard(res);
+  async function showPayPage(
+    req: Request,
+    res: Response,
+    form: { errors?: FieldErrors; values?: Record<string, string>; transferErrors?: FieldErrors } = {},
+    status = 200,
+  ) {
     const invoiceId = parseParam(InvoiceIdParam, req.params.id);
     const found = await payments.options(payingClient(res), invoiceId);
     // The settings read just now, not only the cached switch: no way to pay, no pay page.
     if (!found || !payments.hasWayToPay(found.settings)) throw notFound();
     const i18n = portalI18n(res);
     const page = presentPayPage(i18n, portalContext(res).base, found, payments.payable(found.invoice));
-    renderPortalPage(req, res, 'payments/pay', i18n.t('payments:pay.title', { number: found.invoice.number }), {
-      page,
-      errors: translateErrors(i18n.t, form.errors ?? {}),
-      transferErrors: translateErrors(i18n.t, form.transferErrors ?? {}),
-      values: { choice: form.values?.choice ?? 'full', amount: form.values?.amount ?? '', reference: form.values?.reference ?? '' },
-      reported: Boolean((req.query as Record<string, unknown>).reported === '1'),
-    }, status);
+    renderPortalPage(
+      req,
+      res,
+      'payments/pay',
+      i18n.t('payments:pay.title', { number: found.invoice.number }),
+      {
+        page,
+        errors: translateErrors(i18n.t, form.errors ?? {}),
+        transferErrors: translateErrors(i18n.t, form.transferErrors ?? {}),
+        values: { choice: form.values?.choice ?? 'full', amount: form.values?.amount ?? '', reference: form.values?.reference ?? '' },
+        reported: Boolean((req.query as Record<string, unknown>).reported === '1'),
+      },
+      status,
+    );
   }
 
   return {
@@ -67,17 +70,12 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
     demoRegistered: deps.demo !== null,
 
     /** Route guard: invoices shown and online payments allowed, or 404. */
-    requirePayments: (_req: Request, res: Response, next: (err?: unknown) => void) => {
-      guard(res);
-      next();
-    },
-
     payPage: (req: Request, res: Response) => showPayPage(req, res),
 
-    invalidPay: (req: Request, res: Response, errors: FieldErrors) => showPayPage(req, res, { errors, values: stringValues(req.body) }, 400),
+    invalidPay: (req: Request, res: Response, errors: FieldErrors) =>
+      showPayPage(req, res, { errors, values: stringValues(req.body) }, 400),
 
     startPayment: async (req: Request, res: Response) => {
-      guard(res);
       const { base } = portalContext(res);
       const invoiceId = parseParam(InvoiceIdParam, req.params.id);
       const client = payingClient(res);
@@ -92,15 +90,20 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
         requestMeta(req),
       );
       if ('error' in result) {
-        return showPayPage(req, res, { errors: { amount: START_ERRORS[result.error] }, values: { choice: input.choice, amount: input.amountText } }, 400);
+        return showPayPage(
+          req,
+          res,
+          { errors: { amount: START_ERRORS[result.error] }, values: { choice: input.choice, amount: input.amountText } },
+          400,
+        );
       }
       res.redirect(303, result.redirectUrl);
     },
 
-    invalidTransfer: (req: Request, res: Response, errors: FieldErrors) => showPayPage(req, res, { transferErrors: errors, values: stringValues(req.body) }, 400),
+    invalidTransfer: (req: Request, res: Response, errors: FieldErrors) =>
+      showPayPage(req, res, { transferErrors: errors, values: stringValues(req.body) }, 400),
 
     reportTransfer: async (req: Request, res: Response) => {
-      guard(res);
       const { base } = portalContext(res);
       const invoiceId = parseParam(InvoiceIdParam, req.params.id);
       const result = await payments.reportTransfer(payingClient(res), invoiceId, req.body as ReportTransferInput, requestMeta(req));
@@ -111,7 +114,6 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
 
     demoCheckout: async (req: Request, res: Response) => {
       const demo = demoProvider();
-      guard(res);
       const paymentId = parseParam(PaymentIdParam, req.params.paymentId);
       const client = payingClient(res);
       const payment = await payments.checkout(client, paymentId);
@@ -124,7 +126,6 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
 
     demoConfirm: async (req: Request, res: Response) => {
       const demo = demoProvider();
-      guard(res);
       const { workspace, base } = portalContext(res);
       const paymentId = parseParam(PaymentIdParam, req.params.paymentId);
       const client = payingClient(res);
@@ -132,17 +133,29 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       if (!payment || payment.provider !== demo.id) throw notFound();
       const { action } = req.body as { action: 'pay' | 'cancel' };
       if (action === 'cancel' || payment.status !== 'pending') {
-        return res.redirect(303, action === 'cancel' ? `${base}/invoices/${encodeURIComponent(payment.invoice_id)}/pay` : `${base}/payments/demo/${payment.id}`);
+        return res.redirect(
+          303,
+          action === 'cancel' ? `${base}/invoices/${encodeURIComponent(payment.invoice_id)}/pay` : `${base}/payments/demo/${payment.id}`,
+        );
       }
       // What the demo provider does once the card "went through": it signs and sends its callback.
       // It goes through the same handler as a callback arriving over HTTP.
       const at = deps.now();
-      const signed = demo.signedCallback(workspace.id, {
-        id: `evt_${payment.id}`,
-        type: 'payment.succeeded',
-        payment: { id: payment.id, amount_cents: Number(payment.amount_cents), currency: payment.currency, paid_at: at.toISOString() },
-      }, at);
-      await payments.handleCallback(workspace.id, demo.id, { rawBody: signed.rawBody, header: (name) => (name.toLowerCase() === 'demo-signature' ? signed.signature : undefined) }, requestMeta(req));
+      const signed = demo.signedCallback(
+        workspace.id,
+        {
+          id: `evt_${payment.id}`,
+          type: 'payment.succeeded',
+          payment: { id: payment.id, amount_cents: Number(payment.amount_cents), currency: payment.currency, paid_at: at.toISOString() },
+        },
+        at,
+      );
+      await payments.handleCallback(
+        workspace.id,
+        demo.id,
+        { rawBody: signed.rawBody, header: (name) => (name.toLowerCase() === 'demo-signature' ? signed.signature : undefined) },
+        requestMeta(req),
+      );
       res.redirect(303, `${base}/payments/demo/${payment.id}`);
     },
 
@@ -170,7 +183,9 @@ function stringValues(body: unknown): Record<string, string> {
 }
 
 function translateErrors(t: (key: string) => string, errors: FieldErrors): FieldErrors {
-  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, message.startsWith('payments:') ? t(message) : message]));
+  return Object.fromEntries(
+    Object.entries(errors).map(([field, message]) => [field, message.startsWith('payments:') ? t(message) : message]),
+  );
 }
 
 export type PaymentHandlers = ReturnType<typeof createPaymentHandlers>;

@@ -24,13 +24,34 @@ export interface ClientPaymentRow {
 }
 
 const PAYMENT_COLUMNS = [
-  'id', 'workspace_id', 'client_id', 'client_user_id', 'invoice_id', 'invoice_number', 'provider', 'amount_cents', 'currency', 'status',
-  'host_payment_id', 'created_at', 'completed_at',
+  'id',
+  'workspace_id',
+  'client_id',
+  'client_user_id',
+  'invoice_id',
+  'invoice_number',
+  'provider',
+  'amount_cents',
+  'currency',
+  'status',
+  'host_payment_id',
+  'created_at',
+  'completed_at',
 ];
 
 export async function insertClientPayment(
   db: Db,
-  row: { id: string; workspaceId: string; clientId: string; clientUserId: string; invoiceId: string; invoiceNumber: string; provider: string; amountCents: number; currency: string },
+  row: {
+    id: string;
+    workspaceId: string;
+    clientId: string;
+    clientUserId: string;
+    invoiceId: string;
+    invoiceNumber: string;
+    provider: string;
+    amountCents: number;
+    currency: string;
+  },
 ): Promise<void> {
   await db('client_payments').insert({
     id: row.id,
@@ -46,7 +67,10 @@ export async function insertClientPayment(
 }
 
 /** A client's own checkout: scoped by workspace and client, so another client's id is not found. */
-export async function findClientPayment(db: Db, args: { workspaceId: string; clientId: string; paymentId: string }): Promise<ClientPaymentRow | null> {
+export async function findClientPayment(
+  db: Db,
+  args: { workspaceId: string; clientId: string; paymentId: string },
+): Promise<ClientPaymentRow | null> {
   const row = await db('client_payments')
     .where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.paymentId })
     .first<ClientPaymentRow | undefined>(PAYMENT_COLUMNS);
@@ -54,7 +78,10 @@ export async function findClientPayment(db: Db, args: { workspaceId: string; cli
 }
 
 /** The checkout a callback names, locked until the callback's transaction ends. */
-export async function lockPaymentForCallback(trx: Knex.Transaction, args: { workspaceId: string; provider: string; paymentId: string }): Promise<ClientPaymentRow | null> {
+export async function lockPaymentForCallback(
+  trx: Knex.Transaction,
+  args: { workspaceId: string; provider: string; paymentId: string },
+): Promise<ClientPaymentRow | null> {
   const row = await trx('client_payments')
     .where({ workspace_id: args.workspaceId, provider: args.provider, id: args.paymentId })
     .forUpdate()
@@ -80,15 +107,26 @@ export async function claimCallback(
   args: { workspaceId: string; provider: string; idempotencyKey: string; paymentId: string; outcome: 'recorded' | 'refused' },
 ): Promise<boolean> {
   const rows = await trx('client_payment_callbacks')
-    .insert({ workspace_id: args.workspaceId, provider: args.provider, idempotency_key: args.idempotencyKey, payment_id: args.paymentId, outcome: args.outcome })
+    .insert({
+      workspace_id: args.workspaceId,
+      provider: args.provider,
+      idempotency_key: args.idempotencyKey,
+      payment_id: args.paymentId,
+      outcome: args.outcome,
+    })
     .onConflict(['provider', 'idempotency_key'])
     .ignore()
     .returning('id');
   return rows.length > 0;
 }
 
-export async function setCallbackOutcome(trx: Knex.Transaction, args: { provider: string; idempotencyKey: string; outcome: 'recorded' | 'refused' }): Promise<void> {
-  await trx('client_payment_callbacks').where({ provider: args.provider, idempotency_key: args.idempotencyKey }).update({ outcome: args.outcome });
+export async function setCallbackOutcome(
+  trx: Knex.Transaction,
+  args: { provider: string; idempotencyKey: string; outcome: 'recorded' | 'refused' },
+): Promise<void> {
+  await trx('client_payment_callbacks')
+    .where({ provider: args.provider, idempotency_key: args.idempotencyKey })
+    .update({ outcome: args.outcome });
 }
 
 export interface PaymentSettings {
@@ -101,9 +139,15 @@ export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = { bankTransferInstructi
 export async function findPaymentSettings(db: Db, workspaceId: string): Promise<PaymentSettings> {
   const row = await db('portal_payment_settings')
     .where({ workspace_id: workspaceId })
-    .first<{ bank_transfer_instructions: string | null; online_provider: string } | undefined>(['bank_transfer_instructions', 'online_provider']);
+    .first<{ bank_transfer_instructions: string | null; online_provider: string } | undefined>([
+      'bank_transfer_instructions',
+      'online_provider',
+    ]);
   if (!row) return { ...DEFAULT_PAYMENT_SETTINGS };
-  return { bankTransferInstructions: row.bank_transfer_instructions?.trim() ? row.bank_transfer_instructions : null, onlineProvider: row.online_provider };
+  return {
+    bankTransferInstructions: row.bank_transfer_instructions?.trim() ? row.bank_transfer_instructions : null,
+    onlineProvider: row.online_provider,
+  };
 }
 
 export async function savePaymentSettings(db: Db, workspaceId: string, settings: PaymentSettings, staffId: string): Promise<void> {

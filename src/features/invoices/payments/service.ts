@@ -16,8 +16,15 @@ import { hasWayToPay } from './availability.ts';
 import { controlCharacterFields } from '../../../core/web/control-characters.ts';
 import type { PaymentProvider, VerifiedCallback } from '../../../core/ports/payment-provider.ts';
 import {
-  claimCallback, completeClientPayment, findClientPayment, findPaymentSettings, insertClientPayment, lockPaymentForCallback, setCallbackOutcome,
-  type ClientPaymentRow, type PaymentSettings,
+  claimCallback,
+  completeClientPayment,
+  findClientPayment,
+  findPaymentSettings,
+  insertClientPayment,
+  lockPaymentForCallback,
+  setCallbackOutcome,
+  type ClientPaymentRow,
+  type PaymentSettings,
 } from './queries.ts';
 
 export interface PayingClient {
@@ -59,9 +66,17 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   async function options(client: PayingClient, invoiceId: string): Promise<PaymentOptions | null> {
     const port = invoices();
     if (!port) return null;
-    const [invoice, settings] = await Promise.all([port.find(client.workspaceId, client.clientId, invoiceId), findPaymentSettings(db, client.workspaceId)]);
+    const [invoice, settings] = await Promise.all([
+      port.find(client.workspaceId, client.clientId, invoiceId),
+      findPaymentSettings(db, client.workspaceId),
+    ]);
     if (!invoice) return null;
-    return { invoice, settings, provider: byId.get(settings.onlineProvider) ?? null, bankTransfer: settings.bankTransferInstructions !== null };
+    return {
+      invoice,
+      settings,
+      provider: byId.get(settings.onlineProvider) ?? null,
+      bankTransfer: settings.bankTransferInstructions !== null,
+    };
   }
 
   const payable = (invoice: InvoiceDetail) => invoice.status === 'open' && invoice.balanceCents > 0;
@@ -91,19 +106,43 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const paymentId = randomUUID();
       await db.transaction(async (trx) => {
         await insertClientPayment(trx, {
-          id: paymentId, workspaceId: client.workspaceId, clientId: client.clientId, clientUserId: client.clientUserId,
-          invoiceId: invoice.id, invoiceNumber: invoice.number, provider: provider.id, amountCents: request.amountCents, currency: invoice.currency,
+          id: paymentId,
+          workspaceId: client.workspaceId,
+          clientId: client.clientId,
+          clientUserId: client.clientUserId,
+          invoiceId: invoice.id,
+          invoiceNumber: invoice.number,
+          provider: provider.id,
+          amountCents: request.amountCents,
+          currency: invoice.currency,
         });
         await insertActivity(trx, {
-          workspaceId: client.workspaceId, event: 'invoice.payment_started', clientUserId: client.clientUserId, clientId: client.clientId, email: client.email,
-          details: { invoiceId: invoice.id, invoiceNumber: invoice.number, amountCents: request.amountCents, currency: invoice.currency, provider: provider.id, paymentId },
-          ip: meta.ip, userAgent: meta.userAgent,
+          workspaceId: client.workspaceId,
+          event: 'invoice.payment_started',
+          clientUserId: client.clientUserId,
+          clientId: client.clientId,
+          email: client.email,
+          details: {
+            invoiceId: invoice.id,
+            invoiceNumber: invoice.number,
+            amountCents: request.amountCents,
+            currency: invoice.currency,
+            provider: provider.id,
+            paymentId,
+          },
+          ip: meta.ip,
+          userAgent: meta.userAgent,
         });
       });
       deps.afterActivity?.();
       return provider.createCheckout({
-        paymentId, workspaceId: client.workspaceId, invoiceNumber: invoice.number, amountCents: request.amountCents, currency: invoice.currency,
-        returnUrl: request.returnUrl, portalBase: request.portalBase,
+        paymentId,
+        workspaceId: client.workspaceId,
+        invoiceNumber: invoice.number,
+        amountCents: request.amountCents,
+        currency: invoice.currency,
+        returnUrl: request.returnUrl,
+        portalBase: request.portalBase,
       });
     },
 
@@ -121,33 +160,67 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const provider = byId.get(providerId);
       const port = invoices();
       if (!provider || !port) return { outcome: 'invalid' };
-      const event: VerifiedCallback | null = provider.verifyCallback({ workspaceId, rawBody: input.rawBody, header: input.header, now: now() });
+      const event: VerifiedCallback | null = provider.verifyCallback({
+        workspaceId,
+        rawBody: input.rawBody,
+        header: input.header,
+        now: now(),
+      });
       // A signed event is still text from outside: with a control character in it (a NUL that
       // PostgreSQL refuses) it is as unreadable as a bad signature, and nothing is recorded.
       if (!event || controlCharacterFields(event).length > 0) return { outcome: 'invalid' };
 
       const result = await db.transaction(async (trx): Promise<CallbackResult> => {
-        const fresh = await claimCallback(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, paymentId: event.paymentId, outcome: 'refused' });
+        const fresh = await claimCallback(trx, {
+          workspaceId,
+          provider: provider.id,
+          idempotencyKey: event.idempotencyKey,
+          paymentId: event.paymentId,
+          outcome: 'refused',
+        });
         if (!fresh) return { outcome: 'duplicate' };
         const payment = await lockPaymentForCallback(trx, { workspaceId, provider: provider.id, paymentId: event.paymentId });
         if (!payment) return { outcome: 'refused', reason: 'unknown payment' };
         if (payment.status !== 'pending') return { outcome: 'refused', reason: `payment already ${payment.status}` };
         if (event.outcome !== 'succeeded' || event.amountCents !== Number(payment.amount_cents) || event.currency !== payment.currency) {
           await completeClientPayment(trx, { workspaceId, paymentId: payment.id, status: 'refused', hostPaymentId: null, at: now() });
-          return { outcome: 'refused', reason: event.outcome === 'succeeded' ? 'amount or currency differs from the checkout' : 'the provider reports a failure' };
+          return {
+            outcome: 'refused',
+            reason: event.outcome === 'succeeded' ? 'amount or currency differs from the checkout' : 'the provider reports a failure',
+          };
         }
         const recorded = await port.recordPayment(
-          workspaceId, payment.client_id, payment.invoice_id,
+          workspaceId,
+          payment.client_id,
+          payment.invoice_id,
           { amountCents: event.amountCents, method: provider.method, reference: event.reference, paidAt: event.paidAt },
           { trx },
         );
-        await completeClientPayment(trx, { workspaceId, paymentId: payment.id, status: recorded ? 'recorded' : 'refused', hostPaymentId: recorded?.id ?? null, at: now() });
+        await completeClientPayment(trx, {
+          workspaceId,
+          paymentId: payment.id,
+          status: recorded ? 'recorded' : 'refused',
+          hostPaymentId: recorded?.id ?? null,
+          at: now(),
+        });
         if (!recorded) return { outcome: 'refused', reason: 'the invoice is no longer open or the amount exceeds its balance' };
         await setCallbackOutcome(trx, { provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'recorded' });
         await insertActivity(trx, {
-          workspaceId, event: 'invoice.payment_recorded', clientUserId: payment.client_user_id, clientId: payment.client_id,
-          details: { invoiceId: payment.invoice_id, invoiceNumber: payment.invoice_number, amountCents: event.amountCents, currency: event.currency, provider: provider.id, paymentId: payment.id, hostPaymentId: recorded.id },
-          ip: meta.ip, userAgent: meta.userAgent,
+          workspaceId,
+          event: 'invoice.payment_recorded',
+          clientUserId: payment.client_user_id,
+          clientId: payment.client_id,
+          details: {
+            invoiceId: payment.invoice_id,
+            invoiceNumber: payment.invoice_number,
+            amountCents: event.amountCents,
+            currency: event.currency,
+            provider: provider.id,
+            paymentId: payment.id,
+            hostPaymentId: recorded.id,
+          },
+          ip: meta.ip,
+          userAgent: meta.userAgent,
         });
         return { outcome: 'recorded', paymentId: payment.id, invoiceId: payment.invoice_id };
       });
@@ -156,14 +229,30 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     },
 
     /** "I paid by bank transfer": logged for staff; nothing changes on the invoice. */
-    async reportTransfer(client: PayingClient, invoiceId: string, input: { reference: string | null }, meta: RequestMeta): Promise<'reported' | 'not_payable' | null> {
+    async reportTransfer(
+      client: PayingClient,
+      invoiceId: string,
+      input: { reference: string | null },
+      meta: RequestMeta,
+    ): Promise<'reported' | 'not_payable' | null> {
       const found = await options(client, invoiceId);
       if (!found?.bankTransfer) return null;
       if (!payable(found.invoice)) return 'not_payable';
       await insertActivity(db, {
-        workspaceId: client.workspaceId, event: 'invoice.payment_reported', clientUserId: client.clientUserId, clientId: client.clientId, email: client.email,
-        details: { invoiceId: found.invoice.id, invoiceNumber: found.invoice.number, balanceCents: found.invoice.balanceCents, currency: found.invoice.currency, reference: input.reference },
-        ip: meta.ip, userAgent: meta.userAgent,
+        workspaceId: client.workspaceId,
+        event: 'invoice.payment_reported',
+        clientUserId: client.clientUserId,
+        clientId: client.clientId,
+        email: client.email,
+        details: {
+          invoiceId: found.invoice.id,
+          invoiceNumber: found.invoice.number,
+          balanceCents: found.invoice.balanceCents,
+          currency: found.invoice.currency,
+          reference: input.reference,
+        },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
       });
       deps.afterActivity?.();
       return 'reported';

@@ -20,18 +20,26 @@ export interface LiveCommentsPort extends CommentsPort {
   commentAdded?(added: CommentAdded): Promise<void>;
 }
 
-export function withLiveComments(port: CommentsPort, deps: { db: Knex; bus: EventBus; onError: (message: string, err: unknown) => void }): LiveCommentsPort {
+export function withLiveComments(
+  port: CommentsPort,
+  deps: { db: Knex; bus: EventBus; onError: (message: string, err: unknown) => void },
+): LiveCommentsPort {
   return {
     list: (workspaceId, subject) => port.list(workspaceId, subject),
     add: (workspaceId, comment) => port.add(workspaceId, comment),
     ...(port.listMany ? { listMany: port.listMany.bind(port) } : {}),
     ...(port.addFromStaff ? { addFromStaff: port.addFromStaff.bind(port) } : {}),
     commentAdded: (added) =>
-      recordAndAnnounce(deps.db, deps.bus, {
-        type: 'comment-created',
-        workspaceId: added.workspaceId,
-        clientId: added.clientId,
-        data: { subjectType: added.subjectType, subjectId: added.subjectId, commentId: added.commentId },
-      }, deps.onError),
+      recordAndAnnounce(
+        deps.db,
+        deps.bus,
+        {
+          type: 'comment-created',
+          workspaceId: added.workspaceId,
+          clientId: added.clientId,
+          data: { subjectType: added.subjectType, subjectId: added.subjectId, commentId: added.commentId },
+        },
+        deps.onError,
+      ),
   };
 }

@@ -29,7 +29,9 @@ export function createPortalComments(db: Knex, contacts: ContactsPort): Comments
       return present(await insertComment(db, { workspaceId, ...comment, authorName: author.name }));
     },
     async addFromStaff(workspaceId, { author, ...comment }) {
-      return present(await insertComment(db, { workspaceId, ...comment, authorContactId: null, authorStaffId: author.id, authorName: author.name }));
+      return present(
+        await insertComment(db, { workspaceId, ...comment, authorContactId: null, authorStaffId: author.id, authorName: author.name }),
+      );
     },
   };
 }

@@ -25,11 +25,18 @@ export async function listComments(db: Db, workspaceId: string, subject: { type:
 }
 
 /** The comments of several records in one query, oldest first. */
-export async function listCommentsOf(db: Db, workspaceId: string, subjects: Array<{ type: CommentSubjectType; id: string }>): Promise<CommentRow[]> {
+export async function listCommentsOf(
+  db: Db,
+  workspaceId: string,
+  subjects: Array<{ type: CommentSubjectType; id: string }>,
+): Promise<CommentRow[]> {
   if (subjects.length === 0) return [];
   return db('client_comments')
     .where({ workspace_id: workspaceId })
-    .whereIn(['subject_type', 'subject_id'], subjects.map((s) => [s.type, s.id]))
+    .whereIn(
+      ['subject_type', 'subject_id'],
+      subjects.map((s) => [s.type, s.id]),
+    )
     .orderBy('created_at')
     .orderBy('id')
     .select(COLUMNS);
@@ -37,7 +44,15 @@ export async function listCommentsOf(db: Db, workspaceId: string, subjects: Arra
 
 export async function insertComment(
   db: Db,
-  comment: { workspaceId: string; subjectType: CommentSubjectType; subjectId: string; authorContactId: string | null; authorStaffId?: string; authorName: string; body: string },
+  comment: {
+    workspaceId: string;
+    subjectType: CommentSubjectType;
+    subjectId: string;
+    authorContactId: string | null;
+    authorStaffId?: string;
+    authorName: string;
+    body: string;
+  },
 ): Promise<CommentRow> {
   const [row] = await db('client_comments')
     .insert({

@@ -65,7 +65,7 @@ export async function loadThread(
   const { workspace, settings, base } = portalContext(res);
   if (!canClient(settings, 'comment')) return null;
   const list = await comments.list(workspace.id, { type: subject.type, id: subject.id });
-  const error = form.errors ? Object.values(form.errors)[0] ?? null : null;
+  const error = form.errors ? (Object.values(form.errors)[0] ?? null) : null;
   return {
     comments: list.map((comment) => ({
       id: comment.id,
@@ -96,7 +96,12 @@ export async function addComment(
   const { workspace } = portalContext(res);
   const { user } = signedInClient(res);
   const input = req.body as AddCommentInput;
-  const comment = await deps.comments.add(workspace.id, { subjectType: subject.type, subjectId: subject.id, body: input.body, authorContactId: user.contact_id });
+  const comment = await deps.comments.add(workspace.id, {
+    subjectType: subject.type,
+    subjectId: subject.id,
+    body: input.body,
+    authorContactId: user.contact_id,
+  });
   await insertActivity(deps.db, {
     workspaceId: workspace.id,
     event: 'comment.added',
@@ -104,12 +109,23 @@ export async function addComment(
     clientId: user.client_id,
     email: user.email,
     details: {
-      subjectType: subject.type, subjectId: subject.id, commentId: comment.id, length: input.body.length,
-      ...(subject.number ? { number: subject.number } : {}), ...(subject.title ? { title: subject.title } : {}), excerpt: commentExcerpt(input.body),
+      subjectType: subject.type,
+      subjectId: subject.id,
+      commentId: comment.id,
+      length: input.body.length,
+      ...(subject.number ? { number: subject.number } : {}),
+      ...(subject.title ? { title: subject.title } : {}),
+      excerpt: commentExcerpt(input.body),
     },
     ...requestMeta(req),
   });
-  await deps.comments.commentAdded?.({ workspaceId: workspace.id, clientId: user.client_id, subjectType: subject.type, subjectId: subject.id, commentId: comment.id });
+  await deps.comments.commentAdded?.({
+    workspaceId: workspace.id,
+    clientId: user.client_id,
+    subjectType: subject.type,
+    subjectId: subject.id,
+    commentId: comment.id,
+  });
   if (isFragmentRequest(req)) {
     const thread = await loadThread(deps.comments, portalContext(res).i18n, res, subject);
     if (thread) return renderFragment(thread, 200);

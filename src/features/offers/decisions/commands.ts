@@ -35,7 +35,10 @@ const signature = z
     if (!value) return null;
     const checked = decodeSignaturePng(value);
     if ('problem' in checked) {
-      ctx.addIssue({ code: 'custom', message: checked.problem === 'too_large' ? 'decisions:errors.signatureTooLarge' : 'decisions:errors.signatureInvalid' });
+      ctx.addIssue({
+        code: 'custom',
+        message: checked.problem === 'too_large' ? 'decisions:errors.signatureTooLarge' : 'decisions:errors.signatureInvalid',
+      });
       return z.NEVER;
     }
     return checked.png;
@@ -50,7 +53,10 @@ const signatureStrokes = z
     if (!value) return null;
     const checked = parseStrokes(value);
     if ('problem' in checked) {
-      ctx.addIssue({ code: 'custom', message: checked.problem === 'too_large' ? 'decisions:errors.signatureTooLarge' : 'decisions:errors.signatureInvalid' });
+      ctx.addIssue({
+        code: 'custom',
+        message: checked.problem === 'too_large' ? 'decisions:errors.signatureTooLarge' : 'decisions:errors.signatureInvalid',
+      });
       return z.NEVER;
     }
     return { json: canonicalStrokes(checked), png: renderStrokesPng(checked).png };
@@ -71,8 +77,21 @@ export const AcceptQuotationCommand = z.object({ typedName, consent, note, poNum
 export const DeclineQuotationCommand = z.object({ note, fingerprint });
 
 /** On a public link nobody is signed in: the typed name and an email are the evidence of who. */
-const publicEmail = z.string({ error: 'decisions:errors.email' }).pipe(emailField).catch(() => '' as never).pipe(z.string().min(1, 'decisions:errors.email'));
-export const PublicAcceptCommand = z.object({ typedName, email: publicEmail, consent, signature, signatureStrokes, note, poNumber, fingerprint });
+const publicEmail = z
+  .string({ error: 'decisions:errors.email' })
+  .pipe(emailField)
+  .catch(() => '' as never)
+  .pipe(z.string().min(1, 'decisions:errors.email'));
+export const PublicAcceptCommand = z.object({
+  typedName,
+  email: publicEmail,
+  consent,
+  signature,
+  signatureStrokes,
+  note,
+  poNumber,
+  fingerprint,
+});
 export const PublicDeclineCommand = z.object({ typedName, email: publicEmail, note, fingerprint });
 
 export interface DecisionInput {
@@ -102,4 +121,8 @@ export function keptInput(body: unknown): Record<string, string> {
   return kept;
 }
 
-export const OfferIdParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const OfferIdParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);

@@ -10,7 +10,6 @@ import { pdfBrand, sendPdf } from '../../../core/pdf/send-pdf.ts';
 import { pdfFilename } from '../../../core/pdf/render-pdf.ts';
 import { renderPdfFor } from '../../../core/pdf/rendered-pdfs.ts';
 import { signedPdfModel } from './signed-pdf.ts';
-import { authorizeSection } from '../../../core/policies/portal-policy.ts';
 import { notFound } from '../../../core/web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
 import { requestMeta } from '../../../core/web/request-meta.ts';
@@ -33,7 +32,6 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
 
   async function load(req: Request, res: Response, kind: OfferKind) {
     const { workspace, settings } = portalContext(res);
-    authorizeSection(settings, SECTION_OF[kind]);
     const { user } = signedInClient(res);
     const id = parseParam(OfferIdParam, req.params.id);
     const state = await decisions.state(workspace.id, user.client_id, kind, id, expiryTimeZone(settings));
@@ -41,7 +39,8 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
     return state;
   }
 
-  const detailUrl = (res: Response, kind: OfferKind, id: string) => `${portalContext(res).base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
+  const detailUrl = (res: Response, kind: OfferKind, id: string) =>
+    `${portalContext(res).base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
 
   async function page(req: Request, res: Response, kind: OfferKind, outcome: Outcome, form: DecisionPageState = {}, status = 200) {
     const state = await load(req, res, kind);
@@ -49,22 +48,29 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
     const i18n = portalI18n(res);
     const offer = presentOfferDecision(state, i18n);
     const errors = Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, i18n.t(key)]));
-    renderPortalPage(req, res, `decisions/${outcome}`, i18n.t(`decisions:${outcome}.title.${kind}`, { number: offer.number }), {
-      offer,
-      assets: portalContext(res).assets,
-      detailUrl: detailUrl(res, kind, state.offer.id),
-      action: `${detailUrl(res, kind, state.offer.id)}/${outcome}`,
-      errors,
-      // The typed name starts empty: the form says typing it signs, so it is never typed for them.
-      input: form.input ?? {},
-      refusal: form.refusal ? i18n.t(`decisions:refusals.${form.refusal}`) : null,
-    }, status, { withoutHtmx: outcome === 'accept' });
+    renderPortalPage(
+      req,
+      res,
+      `decisions/${outcome}`,
+      i18n.t(`decisions:${outcome}.title.${kind}`, { number: offer.number }),
+      {
+        offer,
+        assets: portalContext(res).assets,
+        detailUrl: detailUrl(res, kind, state.offer.id),
+        action: `${detailUrl(res, kind, state.offer.id)}/${outcome}`,
+        errors,
+        // The typed name starts empty: the form says typing it signs, so it is never typed for them.
+        input: form.input ?? {},
+        refusal: form.refusal ? i18n.t(`decisions:refusals.${form.refusal}`) : null,
+      },
+      status,
+      { withoutHtmx: outcome === 'accept' },
+    );
   }
 
   function decide(kind: OfferKind, outcome: Outcome) {
     return async (req: Request, res: Response) => {
-      const { workspace, settings } = portalContext(res);
-      authorizeSection(settings, SECTION_OF[kind]);
+      const { workspace } = portalContext(res);
       const offerId = parseParam(OfferIdParam, req.params.id);
       const { user, contact } = signedInClient(res);
       const input = req.body as DecisionInput;
@@ -98,8 +104,7 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
   /** The accepted version with its evidence, even when the host record changed since. */
   function signedPdf(kind: OfferKind) {
     return async (req: Request, res: Response) => {
-      const { workspace, settings, base } = portalContext(res);
-      authorizeSection(settings, SECTION_OF[kind]);
+      const { workspace, base } = portalContext(res);
       const id = parseParam(OfferIdParam, req.params.id);
       const { user, contact } = signedInClient(res);
       const [decision, signaturePng, brand] = await Promise.all([
@@ -135,4 +140,3 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
 }
 
 export type DecisionHandlers = ReturnType<typeof createDecisionHandlers>;
-

@@ -90,10 +90,13 @@ function outcomeRecordedByAgency(state: OfferState, i18n: RequestI18n): string |
   const { t, fmt } = i18n;
   const { status, decidedAt, validUntil } = state.offer;
   if (status === 'accepted' || status === 'declined') {
-    return decidedAt ? t(`decisions:actions.${status}ByAgency`, { date: fmt.dateTime(decidedAt) }) : t(`decisions:actions.${status}ByAgencyUndated`);
+    return decidedAt
+      ? t(`decisions:actions.${status}ByAgency`, { date: fmt.dateTime(decidedAt) })
+      : t(`decisions:actions.${status}ByAgencyUndated`);
   }
   if (status === 'withdrawn') return t('decisions:actions.withdrawn');
-  if (status === 'expired') return validUntil ? t('decisions:actions.expired', { date: fmt.day(validUntil) }) : t('decisions:refusals.expired');
+  if (status === 'expired')
+    return validUntil ? t('decisions:actions.expired', { date: fmt.day(validUntil) }) : t('decisions:refusals.expired');
   return null;
 }
 
@@ -108,11 +111,18 @@ export function presentOfferActions(state: OfferState, i18n: RequestI18n, href: 
   } else {
     outcome = outcomeRecordedByAgency(state, i18n);
   }
-  const notice = decision && justDecided === decision.outcome ? t(decision.outcome === 'accepted' ? 'decisions:actions.justAccepted' : 'decisions:actions.justDeclined') : null;
+  const notice =
+    decision && justDecided === decision.outcome
+      ? t(decision.outcome === 'accepted' ? 'decisions:actions.justAccepted' : 'decisions:actions.justDeclined')
+      : null;
   return {
     acceptHref: state.canAccept ? `${href}/accept` : null,
     declineHref: state.canDecide ? `${href}/decline` : null,
-    notice: notice ?? (state.canDecide && state.expired && state.offer.validUntil ? t('decisions:actions.expired', { date: fmt.day(state.offer.validUntil) }) : null),
+    notice:
+      notice ??
+      (state.canDecide && state.expired && state.offer.validUntil
+        ? t('decisions:actions.expired', { date: fmt.day(state.offer.validUntil) })
+        : null),
     outcome,
     changed: decision && state.changedSinceDecision ? t('decisions:actions.changed', { date: fmt.dateTime(decision.decided_at) }) : null,
     signedPdfHref: decision?.outcome === 'accepted' ? `${href}/signed.pdf` : null,

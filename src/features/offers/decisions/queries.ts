@@ -55,8 +55,25 @@ export interface DecisionRow {
 }
 
 const COLUMNS = [
-  'id', 'workspace_id', 'client_id', 'offer_kind', 'offer_id', 'outcome', 'method', 'client_user_id', 'contact_id',
-  'public_link_id', 'typed_name', 'email', 'note', 'po_number', 'snapshot', 'snapshot_sha256', 'ip', 'user_agent', 'decided_at',
+  'id',
+  'workspace_id',
+  'client_id',
+  'offer_kind',
+  'offer_id',
+  'outcome',
+  'method',
+  'client_user_id',
+  'contact_id',
+  'public_link_id',
+  'typed_name',
+  'email',
+  'note',
+  'po_number',
+  'snapshot',
+  'snapshot_sha256',
+  'ip',
+  'user_agent',
+  'decided_at',
 ];
 
 export async function insertDecision(db: Db, d: NewDecision): Promise<string> {

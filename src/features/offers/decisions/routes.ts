@@ -2,6 +2,7 @@
 // router). Each decision has a page of its own (works without JavaScript) and a POST that
 // redirects back to the offer.
 import { Router } from 'express';
+import { allow } from '../../../core/policies/route-steps.ts';
 import { validateBody } from '../../../core/web/validate.ts';
 import { AcceptProposalCommand, AcceptQuotationCommand, DeclineProposalCommand, DeclineQuotationCommand } from './commands.ts';
 import type { DecisionHandlers } from './handlers.ts';
@@ -26,18 +27,38 @@ export function decisionRoutes(h: DecisionHandlers, kinds: readonly OfferKind[] 
   const router = Router({ mergeParams: true });
   // Only the kinds the host keeps (OffersPort.kinds) get routes; the others answer 404.
   if (kinds.includes('proposal')) {
-    router.get('/proposals/:id/accept', h.show('proposal', 'accept'));
-    router.post('/proposals/:id/accept', validateBody(AcceptProposalCommand, h.invalid('proposal', 'accept')), h.decide('proposal', 'accept'));
-    router.get('/proposals/:id/decline', h.show('proposal', 'decline'));
-    router.post('/proposals/:id/decline', validateBody(DeclineProposalCommand, h.invalid('proposal', 'decline')), h.decide('proposal', 'decline'));
-    router.get('/proposals/:id/signed.pdf', h.signedPdf('proposal'));
+    router.get('/proposals/:id/accept', allow.section('proposals'), h.show('proposal', 'accept'));
+    router.post(
+      '/proposals/:id/accept',
+      allow.section('proposals'),
+      validateBody(AcceptProposalCommand, h.invalid('proposal', 'accept')),
+      h.decide('proposal', 'accept'),
+    );
+    router.get('/proposals/:id/decline', allow.section('proposals'), h.show('proposal', 'decline'));
+    router.post(
+      '/proposals/:id/decline',
+      allow.section('proposals'),
+      validateBody(DeclineProposalCommand, h.invalid('proposal', 'decline')),
+      h.decide('proposal', 'decline'),
+    );
+    router.get('/proposals/:id/signed.pdf', allow.section('proposals'), h.signedPdf('proposal'));
   }
   if (kinds.includes('quotation')) {
-    router.get('/quotations/:id/accept', h.show('quotation', 'accept'));
-    router.post('/quotations/:id/accept', validateBody(AcceptQuotationCommand, h.invalid('quotation', 'accept')), h.decide('quotation', 'accept'));
-    router.get('/quotations/:id/decline', h.show('quotation', 'decline'));
-    router.post('/quotations/:id/decline', validateBody(DeclineQuotationCommand, h.invalid('quotation', 'decline')), h.decide('quotation', 'decline'));
-    router.get('/quotations/:id/signed.pdf', h.signedPdf('quotation'));
+    router.get('/quotations/:id/accept', allow.section('quotations'), h.show('quotation', 'accept'));
+    router.post(
+      '/quotations/:id/accept',
+      allow.section('quotations'),
+      validateBody(AcceptQuotationCommand, h.invalid('quotation', 'accept')),
+      h.decide('quotation', 'accept'),
+    );
+    router.get('/quotations/:id/decline', allow.section('quotations'), h.show('quotation', 'decline'));
+    router.post(
+      '/quotations/:id/decline',
+      allow.section('quotations'),
+      validateBody(DeclineQuotationCommand, h.invalid('quotation', 'decline')),
+      h.decide('quotation', 'decline'),
+    );
+    router.get('/quotations/:id/signed.pdf', allow.section('quotations'), h.signedPdf('quotation'));
   }
   return router;
 }

@@ -186,12 +186,25 @@ export class OfferDecisions {
           clientUserId: r.clientUserId,
           clientId: r.clientId,
           email: r.email,
-          details: { kind: r.kind, offerId: r.offerId, number: offer.number, title: offer.title, method: r.method, fingerprint: fingerprint.sha256 },
+          details: {
+            kind: r.kind,
+            offerId: r.offerId,
+            number: offer.number,
+            title: offer.title,
+            method: r.method,
+            fingerprint: fingerprint.sha256,
+          },
           ip: r.ip,
           userAgent: r.userAgent,
         });
         if (r.publicLinkId) {
-          await insertPublicLinkAccess(trx, { linkId: r.publicLinkId, workspaceId: r.workspaceId, action: r.outcome, ip: r.ip, userAgent: r.userAgent });
+          await insertPublicLinkAccess(trx, {
+            linkId: r.publicLinkId,
+            workspaceId: r.workspaceId,
+            action: r.outcome,
+            ip: r.ip,
+            userAgent: r.userAgent,
+          });
         }
         return id;
       });

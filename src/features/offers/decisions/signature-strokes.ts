@@ -25,7 +25,15 @@ const StrokesShape = z
     v: z.literal(1),
     w: z.number().finite().min(50).max(2400),
     h: z.number().finite().min(20).max(1200),
-    s: z.array(z.array(coordinate).min(2).max(MAX_POINTS_PER_STROKE * 2)).min(1).max(MAX_STROKES),
+    s: z
+      .array(
+        z
+          .array(coordinate)
+          .min(2)
+          .max(MAX_POINTS_PER_STROKE * 2),
+      )
+      .min(1)
+      .max(MAX_STROKES),
   })
   .strict()
   .refine((d) => d.s.every((stroke) => stroke.length % 2 === 0), 'odd')
@@ -48,7 +56,9 @@ export function parseStrokes(field: string): Strokes | { problem: StrokesProblem
   const parsed = StrokesShape.safeParse(json);
   if (parsed.success) return parsed.data;
   // Too many strokes or points is a signature too long to keep; anything else (a canvas size out of range included) is not one.
-  const tooMany = parsed.error.issues.some((issue) => issue.message === 'too_many' || (issue.code === 'too_big' && issue.path[0] === 's' && issue.path.length <= 2));
+  const tooMany = parsed.error.issues.some(
+    (issue) => issue.message === 'too_many' || (issue.code === 'too_big' && issue.path[0] === 's' && issue.path.length <= 2),
+  );
   return { problem: tooMany ? 'too_large' : 'invalid' };
 }
 

@@ -33,7 +33,14 @@ function acceptedVersion(decision: DecisionRow, clientId: string): OfferDetail {
 
 export function signedPdfModel(
   i18n: RequestI18n,
-  args: { decision: DecisionRow; clientId: string; href: string; brand: PdfDocumentModel['brand']; clientName: string; signaturePng: Buffer | null },
+  args: {
+    decision: DecisionRow;
+    clientId: string;
+    href: string;
+    brand: PdfDocumentModel['brand'];
+    clientName: string;
+    signaturePng: Buffer | null;
+  },
 ): PdfDocumentModel {
   const { t, fmt } = i18n;
   const { decision } = args;

@@ -31,7 +31,14 @@ type Outcome = 'accept' | 'decline';
 /** A link carries a decision only when the workspace allows decisions by link and the link itself does. */
 const decidesByLink = (settings: PortalSettings, link: PublicLinkRow) => settings.allowPublicLinkDecisions && link.allow_decision;
 
-export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: PublicLinks; decisions: OfferDecisions; limiter: RateLimiter; storage: FileStorage; now: () => Date }) {
+export function createPublicLinkHandlers(deps: {
+  adapter: HostAdapter;
+  links: PublicLinks;
+  decisions: OfferDecisions;
+  limiter: RateLimiter;
+  storage: FileStorage;
+  now: () => Date;
+}) {
   const { links, decisions } = deps;
 
   async function open(req: Request, res: Response) {
@@ -44,7 +51,12 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
     return found;
   }
 
-  async function page(req: Request, res: Response, form: { outcome?: Outcome; errors?: FieldErrors; input?: Record<string, string>; refusal?: string } = {}, status = 200) {
+  async function page(
+    req: Request,
+    res: Response,
+    form: { outcome?: Outcome; errors?: FieldErrors; input?: Record<string, string>; refusal?: string } = {},
+    status = 200,
+  ) {
     const { link, record } = await open(req, res);
     const { base, i18n, workspace, settings } = portalContext(res);
     // A decision POST (shown again with its errors) on a link that may not decide: refused before
@@ -58,33 +70,47 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
     if (status === 200 && req.method === 'GET') await links.logAccess(link, 'opened', requestMeta(req));
     if (record.type === 'invoice') {
       const invoice = presentInvoiceDetail(i18n, record.invoice, href, today);
-      return renderPortalPage(req, res, 'public-links/show', invoice.heading, { kind: 'invoice', record: { ...invoice, pdfHref: `${href}/document.pdf` }, decision: null }, status);
+      return renderPortalPage(
+        req,
+        res,
+        'public-links/show',
+        invoice.heading,
+        { kind: 'invoice', record: { ...invoice, pdfHref: `${href}/document.pdf` }, decision: null },
+        status,
+      );
     }
     const offer = presentOfferDetail(i18n, record.offer, href, today);
     const state = await decisions.stateOf(workspace.id, link.client_id, record.offer, expiryTimeZone(settings));
     const actions = presentOfferActions(state, i18n, href, req.query.decided);
     const mayDecide = decidesByLink(settings, link) && state.canDecide;
     const errors = Object.fromEntries(Object.entries(form.errors ?? {}).map(([field, key]) => [field, i18n.t(key)]));
-    renderPortalPage(req, res, 'public-links/show', offer.heading, {
-      kind: record.type,
-      record: { ...offer, pdfHref: `${href}/document.pdf` },
-      decision: {
-        offer: presentOfferDecision(state, i18n),
-        actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null },
-        mayAccept: mayDecide && state.canAccept,
-        mayDecline: mayDecide,
-        acceptAction: `${href}/accept`,
-        declineAction: `${href}/decline`,
-        errors: form.outcome === 'accept' ? errors : {},
-        declineErrors: form.outcome === 'decline' ? errors : {},
-        input: form.outcome === 'accept' ? form.input ?? {} : {},
-        declineInput: form.outcome === 'decline' ? form.input ?? {} : {},
-        refusal: form.refusal ?? null,
-        // Open, but not to be decided here: say where it can be.
-        elsewhere: state.canDecide && !mayDecide,
+    renderPortalPage(
+      req,
+      res,
+      'public-links/show',
+      offer.heading,
+      {
+        kind: record.type,
+        record: { ...offer, pdfHref: `${href}/document.pdf` },
+        decision: {
+          offer: presentOfferDecision(state, i18n),
+          actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null },
+          mayAccept: mayDecide && state.canAccept,
+          mayDecline: mayDecide,
+          acceptAction: `${href}/accept`,
+          declineAction: `${href}/decline`,
+          errors: form.outcome === 'accept' ? errors : {},
+          declineErrors: form.outcome === 'decline' ? errors : {},
+          input: form.outcome === 'accept' ? (form.input ?? {}) : {},
+          declineInput: form.outcome === 'decline' ? (form.input ?? {}) : {},
+          refusal: form.refusal ?? null,
+          // Open, but not to be decided here: say where it can be.
+          elsewhere: state.canDecide && !mayDecide,
+        },
+        assets: portalContext(res).assets,
       },
-      assets: portalContext(res).assets,
-    }, status);
+      status,
+    );
   }
 
   function decide(outcome: Outcome) {
@@ -124,8 +150,13 @@ export function createPublicLinkHandlers(deps: { adapter: HostAdapter; links: Pu
 
   return {
     show: (req: Request, res: Response) =>
-      page(req, res, req.query.refused === 'too_large' ? { outcome: 'accept', refusal: portalContext(res).i18n.t('decisions:refusals.too_large') } : {}),
-    invalid: (outcome: Outcome) => (req: Request, res: Response, errors: FieldErrors) => page(req, res, { outcome, errors, input: keptInput(req.body) }, 400),
+      page(
+        req,
+        res,
+        req.query.refused === 'too_large' ? { outcome: 'accept', refusal: portalContext(res).i18n.t('decisions:refusals.too_large') } : {},
+      ),
+    invalid: (outcome: Outcome) => (req: Request, res: Response, errors: FieldErrors) =>
+      page(req, res, { outcome, errors, input: keptInput(req.body) }, 400),
     decide,
     pdf: async (req: Request, res: Response) => {
       const { link, record } = await open(req, res);

@@ -31,12 +31,36 @@ export interface PublicLinkAccessRow {
   at: Date;
 }
 
-const LINK_COLUMNS = ['id', 'workspace_id', 'client_id', 'subject_type', 'subject_id', 'token_salt', 'allow_decision', 'created_by_staff_id', 'created_at', 'expires_at', 'revoked_at', 'revoked_by_staff_id'];
+const LINK_COLUMNS = [
+  'id',
+  'workspace_id',
+  'client_id',
+  'subject_type',
+  'subject_id',
+  'token_salt',
+  'allow_decision',
+  'created_by_staff_id',
+  'created_at',
+  'expires_at',
+  'revoked_at',
+  'revoked_by_staff_id',
+];
 const withStringId = <T extends { id: unknown }>(row: T) => ({ ...row, id: String(row.id) });
 
 export async function insertPublicLink(
   db: Db,
-  link: { workspaceId: string; clientId: string; subjectType: PublicLinkSubject; subjectId: string; tokenSalt: string; tokenHash: string; allowDecision: boolean; staffId: string; expiresAt: Date; createdAt: Date },
+  link: {
+    workspaceId: string;
+    clientId: string;
+    subjectType: PublicLinkSubject;
+    subjectId: string;
+    tokenSalt: string;
+    tokenHash: string;
+    allowDecision: boolean;
+    staffId: string;
+    expiresAt: Date;
+    createdAt: Date;
+  },
 ): Promise<string> {
   const [row] = await db('portal_public_links')
     .insert({
@@ -79,11 +103,25 @@ export async function listLinksForSubject(
 
 export async function revokeLink(
   db: Db,
-  args: { workspaceId: string; clientId: string; subjectType: PublicLinkSubject; subjectId: string; linkId: string; staffId: string; at: Date },
+  args: {
+    workspaceId: string;
+    clientId: string;
+    subjectType: PublicLinkSubject;
+    subjectId: string;
+    linkId: string;
+    staffId: string;
+    at: Date;
+  },
 ): Promise<boolean> {
   if (!/^[1-9][0-9]{0,17}$/.test(args.linkId)) return false;
   const changed = await db('portal_public_links')
-    .where({ workspace_id: args.workspaceId, client_id: args.clientId, subject_type: args.subjectType, subject_id: args.subjectId, id: args.linkId })
+    .where({
+      workspace_id: args.workspaceId,
+      client_id: args.clientId,
+      subject_type: args.subjectType,
+      subject_id: args.subjectId,
+      id: args.linkId,
+    })
     .whereNull('revoked_at')
     .update({ revoked_at: args.at, revoked_by_staff_id: args.staffId });
   return changed === 1;
@@ -107,7 +145,10 @@ export async function insertPublicLinkAccess(
  * `limit` from the index on (link_id, at), then the newest of those, so a link opened thousands of
  * times costs no more than one opened a hundred.
  */
-export async function listAccessesForLinks(db: Db, args: { workspaceId: string; linkIds: string[]; limit: number }): Promise<PublicLinkAccessRow[]> {
+export async function listAccessesForLinks(
+  db: Db,
+  args: { workspaceId: string; linkIds: string[]; limit: number },
+): Promise<PublicLinkAccessRow[]> {
   if (args.linkIds.length === 0) return [];
   const newestOfEach = db('portal_public_link_accesses as a')
     .where('a.workspace_id', args.workspaceId)

@@ -7,15 +7,26 @@ import { insertActivity } from '../../../core/activity/queries.ts';
 import { canSeeSection, type PortalSection } from '../../../core/policies/portal-policy.ts';
 import type { PortalSettings } from '../../../core/settings/portal-settings.ts';
 import {
-  findLiveLink, insertPublicLink, insertPublicLinkAccess, listAccessesForLinks, listLinksForSubject, revokeLink,
-  type PublicLinkAction, type PublicLinkRow, type PublicLinkSubject,
+  findLiveLink,
+  insertPublicLink,
+  insertPublicLinkAccess,
+  listAccessesForLinks,
+  listLinksForSubject,
+  revokeLink,
+  type PublicLinkAction,
+  type PublicLinkRow,
+  type PublicLinkSubject,
 } from './queries.ts';
 import { hashPublicToken, isTokenShaped, newTokenSalt, tokenFor } from './tokens.ts';
 
 export const DEFAULT_LINK_DAYS = 30;
 export const MAX_LINK_DAYS = 365;
 
-export const SUBJECT_SECTION: Record<PublicLinkSubject, PortalSection> = { proposal: 'proposals', quotation: 'quotations', invoice: 'invoices' };
+export const SUBJECT_SECTION: Record<PublicLinkSubject, PortalSection> = {
+  proposal: 'proposals',
+  quotation: 'quotations',
+  invoice: 'invoices',
+};
 
 export type LinkedRecord = { type: 'proposal' | 'quotation'; offer: OfferDetail } | { type: 'invoice'; invoice: InvoiceDetail };
 
@@ -37,7 +48,15 @@ export class PublicLinks {
     return offer ? { type, offer } : null;
   }
 
-  async create(args: { workspaceId: string; clientId: string; type: PublicLinkSubject; id: string; staffId: string; days: number; allowDecision: boolean }) {
+  async create(args: {
+    workspaceId: string;
+    clientId: string;
+    type: PublicLinkSubject;
+    id: string;
+    staffId: string;
+    days: number;
+    allowDecision: boolean;
+  }) {
     const salt = newTokenSalt();
     const token = tokenFor(this.deps.secret, salt);
     const createdAt = this.deps.now();
@@ -45,20 +64,54 @@ export class PublicLinks {
     const { db } = this.deps;
     const linkId = await db.transaction(async (trx) => {
       const id = await insertPublicLink(trx, {
-        workspaceId: args.workspaceId, clientId: args.clientId, subjectType: args.type, subjectId: args.id,
-        tokenSalt: salt, tokenHash: hashPublicToken(token), allowDecision: args.allowDecision, staffId: args.staffId, expiresAt, createdAt,
+        workspaceId: args.workspaceId,
+        clientId: args.clientId,
+        subjectType: args.type,
+        subjectId: args.id,
+        tokenSalt: salt,
+        tokenHash: hashPublicToken(token),
+        allowDecision: args.allowDecision,
+        staffId: args.staffId,
+        expiresAt,
+        createdAt,
       });
-      await insertActivity(trx, { workspaceId: args.workspaceId, event: 'public_link.created', clientId: args.clientId, details: { kind: args.type, subjectId: args.id, linkId: id, staffId: args.staffId, expiresAt: expiresAt.toISOString() } });
+      await insertActivity(trx, {
+        workspaceId: args.workspaceId,
+        event: 'public_link.created',
+        clientId: args.clientId,
+        details: { kind: args.type, subjectId: args.id, linkId: id, staffId: args.staffId, expiresAt: expiresAt.toISOString() },
+      });
       return id;
     });
     return { linkId, token, expiresAt };
   }
 
-  async revoke(args: { workspaceId: string; clientId: string; type: PublicLinkSubject; id: string; linkId: string; staffId: string }): Promise<boolean> {
+  async revoke(args: {
+    workspaceId: string;
+    clientId: string;
+    type: PublicLinkSubject;
+    id: string;
+    linkId: string;
+    staffId: string;
+  }): Promise<boolean> {
     const { db } = this.deps;
     return db.transaction(async (trx) => {
-      const revoked = await revokeLink(trx, { workspaceId: args.workspaceId, clientId: args.clientId, subjectType: args.type, subjectId: args.id, linkId: args.linkId, staffId: args.staffId, at: this.deps.now() });
-      if (revoked) await insertActivity(trx, { workspaceId: args.workspaceId, event: 'public_link.revoked', clientId: args.clientId, details: { kind: args.type, subjectId: args.id, linkId: args.linkId, staffId: args.staffId } });
+      const revoked = await revokeLink(trx, {
+        workspaceId: args.workspaceId,
+        clientId: args.clientId,
+        subjectType: args.type,
+        subjectId: args.id,
+        linkId: args.linkId,
+        staffId: args.staffId,
+        at: this.deps.now(),
+      });
+      if (revoked)
+        await insertActivity(trx, {
+          workspaceId: args.workspaceId,
+          event: 'public_link.revoked',
+          clientId: args.clientId,
+          details: { kind: args.type, subjectId: args.id, linkId: args.linkId, staffId: args.staffId },
+        });
       return revoked;
     });
   }
@@ -87,7 +140,13 @@ export class PublicLinks {
     await this.deps.db.transaction(async (trx) => {
       await insertPublicLinkAccess(trx, { linkId: link.id, workspaceId: link.workspace_id, action, ...meta });
       if (action === 'opened') {
-        await insertActivity(trx, { workspaceId: link.workspace_id, event: 'public_link.opened', clientId: link.client_id, details: { kind: link.subject_type, subjectId: link.subject_id, linkId: link.id }, ...meta });
+        await insertActivity(trx, {
+          workspaceId: link.workspace_id,
+          event: 'public_link.opened',
+          clientId: link.client_id,
+          details: { kind: link.subject_type, subjectId: link.subject_id, linkId: link.id },
+          ...meta,
+        });
       }
     });
   }

@@ -5,7 +5,8 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 export const newTokenSalt = (): string => randomBytes(32).toString('hex');
 
-export const tokenFor = (secret: string, salt: string): string => createHmac('sha256', secret).update(`public-link:${salt}`).digest('base64url');
+export const tokenFor = (secret: string, salt: string): string =>
+  createHmac('sha256', secret).update(`public-link:${salt}`).digest('base64url');
 
 /** 43 base64url characters: the only shape a token has; anything else is not looked up. */
 export const isTokenShaped = (value: string): boolean => /^[A-Za-z0-9_-]{43}$/.test(value);

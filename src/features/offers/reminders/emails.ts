@@ -6,11 +6,23 @@ import { formattersFor } from '../../../core/i18n/formatters.ts';
 import { translator, type Locale } from '../../../core/i18n/translations.ts';
 import { escapeHtml } from '../../../core/web/escape-html.ts';
 
-export function offerReminderEmail(input: { to: string; workspace: HostWorkspace; offer: ExpiringOffer; url: string; locale: Locale }): MailMessage {
+export function offerReminderEmail(input: {
+  to: string;
+  workspace: HostWorkspace;
+  offer: ExpiringOffer;
+  url: string;
+  locale: Locale;
+}): MailMessage {
   const t = translator(input.locale);
   // A calendar date: the same day wherever the reader is, so no time zone applies.
   const date = formattersFor(input.locale, 'UTC').day(input.offer.validUntil);
-  const values = { workspace: input.workspace.name, kind: t(`emails:offerReminder.kind.${input.offer.kind}`), number: input.offer.number, title: input.offer.title, date };
+  const values = {
+    workspace: input.workspace.name,
+    kind: t(`emails:offerReminder.kind.${input.offer.kind}`),
+    number: input.offer.number,
+    title: input.offer.title,
+    date,
+  };
   const lines = [
     t('emails:offerReminder.hello'),
     '',

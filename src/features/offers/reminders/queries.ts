@@ -48,19 +48,36 @@ export interface ReminderKey {
   validUntil: string;
 }
 
-export const reminderKeyText = (key: Omit<ReminderKey, 'workspaceId'>) => `${key.offerKind}|${key.offerId}|${key.clientUserId}|${key.validUntil}`;
+export const reminderKeyText = (key: Omit<ReminderKey, 'workspaceId'>) =>
+  `${key.offerKind}|${key.offerId}|${key.clientUserId}|${key.validUntil}`;
 
 /**
  * The reminders already sent for these offers of the workspace, as reminderKeyText strings: a pass
  * skips them without opening a transaction each. The claim decides; this only saves work.
  */
-export async function sentReminderKeys(db: Db, workspaceId: string, offers: ReadonlyArray<{ kind: OfferKind; id: string }>): Promise<Set<string>> {
+export async function sentReminderKeys(
+  db: Db,
+  workspaceId: string,
+  offers: ReadonlyArray<{ kind: OfferKind; id: string }>,
+): Promise<Set<string>> {
   if (offers.length === 0) return new Set();
   const rows = (await db(TABLE)
     .where({ workspace_id: workspaceId })
-    .whereIn(['offer_kind', 'offer_id'], offers.map((offer) => [offer.kind, offer.id]))
-    .select('offer_kind', 'offer_id', 'client_user_id', 'valid_until')) as Array<{ offer_kind: OfferKind; offer_id: string; client_user_id: string; valid_until: string }>;
-  return new Set(rows.map((row) => reminderKeyText({ offerKind: row.offer_kind, offerId: row.offer_id, clientUserId: row.client_user_id, validUntil: row.valid_until })));
+    .whereIn(
+      ['offer_kind', 'offer_id'],
+      offers.map((offer) => [offer.kind, offer.id]),
+    )
+    .select('offer_kind', 'offer_id', 'client_user_id', 'valid_until')) as Array<{
+    offer_kind: OfferKind;
+    offer_id: string;
+    client_user_id: string;
+    valid_until: string;
+  }>;
+  return new Set(
+    rows.map((row) =>
+      reminderKeyText({ offerKind: row.offer_kind, offerId: row.offer_id, clientUserId: row.client_user_id, validUntil: row.valid_until }),
+    ),
+  );
 }
 
 /**

@@ -66,7 +66,8 @@ export function createOfferReminders(deps: OfferRemindersDeps): OfferReminders {
     const entry = await deps.workspaces.byId(workspaceId);
     if (!entry || !expiringSoon) return 0;
     const { workspace, settings } = entry;
-    if (!settings.showProposals || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
+    if (!settings.showProposals || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }))
+      return 0;
     // "Today" where the agency works, when it set a time zone: an offer valid until today is not past yet.
     const today = formattersFor('en', settings.defaultTimeZone ?? 'UTC').isoDay(at);
     const through = addDays(today, days);
@@ -75,7 +76,11 @@ export function createOfferReminders(deps: OfferRemindersDeps): OfferReminders {
     );
     if (offers.length === 0) return 0;
     const [users, sent] = await Promise.all([
-      activeClientUsersOf(db, workspace.id, offers.map((offer) => offer.clientId)),
+      activeClientUsersOf(
+        db,
+        workspace.id,
+        offers.map((offer) => offer.clientId),
+      ),
       sentReminderKeys(db, workspace.id, offers),
     ]);
     const fallback = isLocale(settings.defaultLocale) ? settings.defaultLocale : null;
@@ -83,16 +88,32 @@ export function createOfferReminders(deps: OfferRemindersDeps): OfferReminders {
     let queued = 0;
     for (const offer of offers) {
       for (const user of users.filter((u) => u.client_id === offer.clientId)) {
-        const key = { workspaceId: workspace.id, offerKind: offer.kind, offerId: offer.id, clientUserId: user.id, validUntil: offer.validUntil };
+        const key = {
+          workspaceId: workspace.id,
+          offerKind: offer.kind,
+          offerId: offer.id,
+          clientUserId: user.id,
+          validUntil: offer.validUntil,
+        };
         if (sent.has(reminderKeyText(key))) continue;
         const message = offerReminderEmail({
-          to: user.email, workspace, offer, locale: emailLocale(user.locale, fallback),
+          to: user.email,
+          workspace,
+          offer,
+          locale: emailLocale(user.locale, fallback),
           url: `${base}/${SECTION[offer.kind]}/${encodeURIComponent(offer.id)}`,
         });
         const claimed = await db.transaction(async (trx) => {
           if (!(await claimReminder(trx, { ...key, clientId: offer.clientId, at }))) return false;
           await deps.mailer.send(message, { trx });
-          await insertActivity(trx, { workspaceId: workspace.id, event: 'offer.reminder_sent', clientUserId: user.id, clientId: offer.clientId, email: user.email, details: detailsOf(offer) });
+          await insertActivity(trx, {
+            workspaceId: workspace.id,
+            event: 'offer.reminder_sent',
+            clientUserId: user.id,
+            clientId: offer.clientId,
+            email: user.email,
+            details: detailsOf(offer),
+          });
           return true;
         });
         if (claimed) queued += 1;
@@ -122,7 +143,10 @@ export function createOfferReminders(deps: OfferRemindersDeps): OfferReminders {
     runInBackground() {
       running = running
         .then(() => inBackground('offer reminders', run))
-        .then(() => undefined, (err) => deps.logger.error('offer reminders failed', err));
+        .then(
+          () => undefined,
+          (err) => deps.logger.error('offer reminders failed', err),
+        );
       return running;
     },
     idle: () => running,

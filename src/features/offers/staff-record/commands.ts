@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { COMMENT_MAX_LENGTH } from '../../messages/index.ts';
 
 export const RecordKindParam = z.enum(['proposal', 'quotation', 'invoice']);
-export const HostIdParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const HostIdParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 export const LinkIdParam = z.string().regex(/^[1-9][0-9]{0,17}$/);
 
 export const CreateLinkCommand = z.object({
@@ -13,7 +17,10 @@ export const CreateLinkCommand = z.object({
     .min(1, 'A link stays valid for at least 1 day.')
     .max(365, 'A link stays valid for at most 365 days.')
     .default(30),
-  allowDecision: z.literal('on').optional().transform((value) => value === 'on'),
+  allowDecision: z
+    .literal('on')
+    .optional()
+    .transform((value) => value === 'on'),
 });
 export type CreateLinkInput = z.infer<typeof CreateLinkCommand>;
 

@@ -70,7 +70,10 @@ export function createRecordHandlers(deps: RecordDeps) {
   async function load(req: Request, res: Response) {
     const { workspace, base } = staffContext(res);
     const { kind, clientId, id } = params(req);
-    const [record, client] = await Promise.all([links.record(workspace.id, clientId, kind, id), adapter.clients.findById(workspace.id, clientId)]);
+    const [record, client] = await Promise.all([
+      links.record(workspace.id, clientId, kind, id),
+      adapter.clients.findById(workspace.id, clientId),
+    ]);
     if (!record || !client) throw notFound('We could not find that record for this client.');
     const href = `${base}/records/${kind}/${encodeURIComponent(clientId)}/${encodeURIComponent(id)}`;
     return { kind, clientId, id, record, client, href, workspace };
@@ -91,7 +94,9 @@ export function createRecordHandlers(deps: RecordDeps) {
       const live = !link.revoked_at && link.expires_at > now;
       return {
         id: link.id,
-        url: live ? `${deps.appUrl.replace(/\/+$/, '')}${deps.portalPath}/${encodeURIComponent(workspace.slug)}/p/${links.tokenOf(link)}` : null,
+        url: live
+          ? `${deps.appUrl.replace(/\/+$/, '')}${deps.portalPath}/${encodeURIComponent(workspace.slug)}/p/${links.tokenOf(link)}`
+          : null,
         status: link.revoked_at ? 'revoked' : live ? 'active' : 'expired',
         created: i18n.fmt.dateTime(link.created_at),
         expires: i18n.fmt.dateTime(link.expires_at),
@@ -99,46 +104,70 @@ export function createRecordHandlers(deps: RecordDeps) {
         revokeAction: `${href}/links/${link.id}/revoke`,
       };
     });
-    const heading = record.type === 'invoice' ? `Invoice ${record.invoice.number}` : `${record.type === 'proposal' ? 'Proposal' : 'Quotation'} ${record.offer.number}`;
-    renderAdminPage(req, res, 'records/show', heading, {
+    const heading =
+      record.type === 'invoice'
+        ? `Invoice ${record.invoice.number}`
+        : `${record.type === 'proposal' ? 'Proposal' : 'Quotation'} ${record.offer.number}`;
+    renderAdminPage(
+      req,
+      res,
+      'records/show',
       heading,
-      clientName: client.name,
-      kind,
-      title: record.type === 'invoice' ? '' : record.offer.title,
-      status: record.type === 'invoice' ? record.invoice.status : record.offer.status,
-      total: record.type === 'invoice' ? i18n.fmt.money(record.invoice.totalCents, record.invoice.currency) : i18n.fmt.money(record.offer.totalCents, record.offer.currency),
-      evidence: state?.decision
-        ? { ...presentDecision(state.decision, state.changedSinceDecision, i18n), currentFingerprint: state.currentSha256, signatureSrc: `${href}/signature.png`, signedPdfHref: state.decision.outcome === 'accepted' ? `${href}/signed.pdf` : null }
-        : null,
-      activity: activity.map((row) => ({
-        when: i18n.fmt.dateTime(row.created_at),
-        what: ACTIVITY_EVENTS[row.event] ?? row.event,
-        who: row.email ?? '—',
-        ip: row.ip ?? '—',
-        userAgent: row.user_agent ?? '—',
-      })),
-      links: linkViews,
-      accesses: linkData.accesses.map((access) => ({ when: i18n.fmt.dateTime(access.at), link: access.link_id, action: access.action, ip: access.ip ?? '—', userAgent: access.user_agent ?? '—' })),
-      createAction: `${href}/links`,
-      viewAsHref: `${href}/as-client`,
-      crmLink: crmLink(kind, id),
-      created: typeof req.query.created === 'string' ? req.query.created : null,
-      assets: staffContext(res).assets,
-      thread: {
-        comments: comments.map((comment) => ({
-          author: comment.authorName,
-          byAgency: comment.authorContactId === null,
-          when: i18n.fmt.dateTime(comment.createdAt),
-          body: comment.body,
+      {
+        heading,
+        clientName: client.name,
+        kind,
+        title: record.type === 'invoice' ? '' : record.offer.title,
+        status: record.type === 'invoice' ? record.invoice.status : record.offer.status,
+        total:
+          record.type === 'invoice'
+            ? i18n.fmt.money(record.invoice.totalCents, record.invoice.currency)
+            : i18n.fmt.money(record.offer.totalCents, record.offer.currency),
+        evidence: state?.decision
+          ? {
+              ...presentDecision(state.decision, state.changedSinceDecision, i18n),
+              currentFingerprint: state.currentSha256,
+              signatureSrc: `${href}/signature.png`,
+              signedPdfHref: state.decision.outcome === 'accepted' ? `${href}/signed.pdf` : null,
+            }
+          : null,
+        activity: activity.map((row) => ({
+          when: i18n.fmt.dateTime(row.created_at),
+          what: ACTIVITY_EVENTS[row.event] ?? row.event,
+          who: row.email ?? '—',
+          ip: row.ip ?? '—',
+          userAgent: row.user_agent ?? '—',
         })),
-        action: deps.comments.addFromStaff ? `${href}/comments` : null,
-        draft: form.draft ?? '',
-        error: form.error ?? null,
-        maxLength: COMMENT_MAX_LENGTH,
+        links: linkViews,
+        accesses: linkData.accesses.map((access) => ({
+          when: i18n.fmt.dateTime(access.at),
+          link: access.link_id,
+          action: access.action,
+          ip: access.ip ?? '—',
+          userAgent: access.user_agent ?? '—',
+        })),
+        createAction: `${href}/links`,
+        viewAsHref: `${href}/as-client`,
+        crmLink: crmLink(kind, id),
+        created: typeof req.query.created === 'string' ? req.query.created : null,
+        assets: staffContext(res).assets,
+        thread: {
+          comments: comments.map((comment) => ({
+            author: comment.authorName,
+            byAgency: comment.authorContactId === null,
+            when: i18n.fmt.dateTime(comment.createdAt),
+            body: comment.body,
+          })),
+          action: deps.comments.addFromStaff ? `${href}/comments` : null,
+          draft: form.draft ?? '',
+          error: form.error ?? null,
+          maxLength: COMMENT_MAX_LENGTH,
+        },
+        // A fragment is swapped into a page that already follows the stream.
+        live: isFragmentRequest(req) ? null : { stream: deps.streamUrl, refresh: href },
       },
-      // A fragment is swapped into a page that already follows the stream.
-      live: isFragmentRequest(req) ? null : { stream: deps.streamUrl, refresh: href },
-    }, status);
+      status,
+    );
   }
 
   return {
@@ -156,13 +185,26 @@ export function createRecordHandlers(deps: RecordDeps) {
     },
 
     invalidComment: (req: Request, res: Response, errors: FieldErrors) =>
-      showPage(req, res, { draft: typeof req.body?.body === 'string' ? req.body.body : '', error: Object.values(errors)[0] ?? 'Write a comment first.' }, 400),
+      showPage(
+        req,
+        res,
+        { draft: typeof req.body?.body === 'string' ? req.body.body : '', error: Object.values(errors)[0] ?? 'Write a comment first.' },
+        400,
+      ),
 
     createLink: async (req: Request, res: Response) => {
       const { kind, clientId, id, href, workspace } = await load(req, res);
       const { staff } = staffContext(res);
       const input = req.body as CreateLinkInput;
-      const { linkId } = await links.create({ workspaceId: workspace.id, clientId, type: kind, id, staffId: staff.id, days: input.days, allowDecision: input.allowDecision });
+      const { linkId } = await links.create({
+        workspaceId: workspace.id,
+        clientId,
+        type: kind,
+        id,
+        staffId: staff.id,
+        days: input.days,
+        allowDecision: input.allowDecision,
+      });
       res.redirect(303, `${href}?created=${linkId}#links`);
     },
 
@@ -175,7 +217,10 @@ export function createRecordHandlers(deps: RecordDeps) {
       if (!link) throw notFound('That link does not exist or is already revoked.');
       renderAdminPage(req, res, 'admin/confirm', 'Revoke the public link?', {
         heading: `Revoke public link #${link.id}?`,
-        consequences: [`Anyone who opens it, ${client.name} included, sees that it no longer works.`, 'This cannot be undone; you can create a new link instead.'],
+        consequences: [
+          `Anyone who opens it, ${client.name} included, sees that it no longer works.`,
+          'This cannot be undone; you can create a new link instead.',
+        ],
         action: `${href}/links/${link.id}/revoke`,
         fields: {},
         confirmLabel: 'Revoke the link',
@@ -186,7 +231,8 @@ export function createRecordHandlers(deps: RecordDeps) {
     revokeLink: async (req: Request, res: Response) => {
       const { kind, clientId, id, href, workspace } = await load(req, res);
       const linkId = parseParam(LinkIdParam, req.params.linkId);
-      if (!(await links.revoke({ workspaceId: workspace.id, clientId, type: kind, id, linkId, staffId: staffContext(res).staff.id }))) throw notFound('That link does not exist or is already revoked.');
+      if (!(await links.revoke({ workspaceId: workspace.id, clientId, type: kind, id, linkId, staffId: staffContext(res).staff.id })))
+        throw notFound('That link does not exist or is already revoked.');
       res.redirect(303, `${href}#links`);
     },
 
@@ -213,8 +259,19 @@ export function createRecordHandlers(deps: RecordDeps) {
       const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
       const branding = buildBranding(workspace, settings, null);
       const logo = settings.logoFileId ? await deps.storage.get(workspace.id, settings.logoFileId) : null;
-      const brand = { name: branding.workspaceName, color: branding.primary, logo: logo && isEmbeddableImage(logo.content) ? logo.content : null };
-      const model = signedPdfModel(i18n, { decision, clientId, href: `${base}/records/${kind}/${clientId}/${id}`, brand, clientName: client.name, signaturePng });
+      const brand = {
+        name: branding.workspaceName,
+        color: branding.primary,
+        logo: logo && isEmbeddableImage(logo.content) ? logo.content : null,
+      };
+      const model = signedPdfModel(i18n, {
+        decision,
+        clientId,
+        href: `${base}/records/${kind}/${clientId}/${id}`,
+        brand,
+        clientName: client.name,
+        signaturePng,
+      });
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId }, model);
       sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), JSON.parse(decision.snapshot).number, 'signed'));
     },
@@ -227,7 +284,13 @@ export function createRecordHandlers(deps: RecordDeps) {
       // record (with who did it), so the client's activity shows every look at it, theirs or not.
       const [settings] = await Promise.all([
         findSettings(db, workspace.id),
-        insertActivity(db, { workspaceId: workspace.id, event: 'record.viewed_as_client', clientId, details: { kind, subjectId: id, staffId: staff.id, staffName: staff.name }, ...requestMeta(req) }),
+        insertActivity(db, {
+          workspaceId: workspace.id,
+          event: 'record.viewed_as_client',
+          clientId,
+          details: { kind, subjectId: id, staffId: staff.id, staffName: staff.name },
+          ...requestMeta(req),
+        }),
       ]);
       const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
       const portalBase = `${deps.portalPath}/${encodeURIComponent(workspace.slug)}`;
@@ -239,24 +302,57 @@ export function createRecordHandlers(deps: RecordDeps) {
       let model: Record<string, unknown>;
       if (record.type === 'invoice') {
         const invoice = presentInvoiceDetail(i18n, record.invoice, clientHref, today);
-        model = { view: 'invoices/show', invoice, thread: null, preview: documentPreview(invoicePdfModel(i18n, invoice, previewBrand(branding), client.name), clientHref, branding.logoUrl) };
+        model = {
+          view: 'invoices/show',
+          invoice,
+          thread: null,
+          preview: documentPreview(invoicePdfModel(i18n, invoice, previewBrand(branding), client.name), clientHref, branding.logoUrl),
+        };
       } else {
         const state = await decisions.stateOf(workspace.id, clientId, record.offer, expiryTimeZone(settings));
         const actions = presentOfferActions(state, i18n, clientHref, null);
         const offer = presentOfferDetail(i18n, record.offer, clientHref, today);
         model = {
-          view: 'offers/show', section, offer, thread: null, actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null },
+          view: 'offers/show',
+          section,
+          offer,
+          thread: null,
+          actions: { ...actions, acceptHref: null, declineHref: null, signedPdfHref: null },
           preview: documentPreview(offerPdfModel(i18n, offer, previewBrand(branding), client.name), clientHref, branding.logoUrl),
         };
       }
       const chrome = {
-        t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, branding, base: portalBase, assets: `${deps.portalPath}/assets`,
-        csrfToken: '', csrfHeaders: '{}', nav: [], clientName: null,
+        t: i18n.t,
+        fmt: i18n.fmt,
+        locale: i18n.locale,
+        branding,
+        base: portalBase,
+        assets: `${deps.portalPath}/assets`,
+        csrfToken: '',
+        csrfHeaders: '{}',
+        nav: [],
+        clientName: null,
       };
       res.set('X-Robots-Tag', 'noindex');
-      sendPage(req, res, 'records/view-as', { ...model, base: portalBase, csrfToken: '', t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, staffBanner: { client: client.name, back: href } }, {
-        layout: 'layout', title: `${client.name} · read-only`, chrome,
-      });
+      sendPage(
+        req,
+        res,
+        'records/view-as',
+        {
+          ...model,
+          base: portalBase,
+          csrfToken: '',
+          t: i18n.t,
+          fmt: i18n.fmt,
+          locale: i18n.locale,
+          staffBanner: { client: client.name, back: href },
+        },
+        {
+          layout: 'layout',
+          title: `${client.name} · read-only`,
+          chrome,
+        },
+      );
     },
   };
 }

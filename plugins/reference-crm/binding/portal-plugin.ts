@@ -2,10 +2,14 @@
 // portal brings its own cookie), the admin side behind its staff sign-in, and a Settings link
 // for admins of workspaces where the portal is switched on, and the staff's unread client
 // notifications in the CRM's header.
-import type { CustomerPortal, HostAdapter, PortalConfig } from '../../src/index.ts';
-import type { CrmPlugin } from './app.ts';
+import type { CustomerPortal, HostAdapter, PortalConfig } from '../../../src/index.ts';
+import type { CrmPlugin } from '../app.ts';
 
-export function customerPortalPlugin(portal: CustomerPortal, adapter: HostAdapter, config: Pick<PortalConfig, 'portalPath' | 'adminPath' | 'notificationsPath' | 'messagesPath'>): CrmPlugin {
+export function customerPortalPlugin(
+  portal: CustomerPortal,
+  adapter: HostAdapter,
+  config: Pick<PortalConfig, 'portalPath' | 'adminPath' | 'notificationsPath' | 'messagesPath'>,
+): CrmPlugin {
   return {
     mountPublic(app) {
       app.use(config.portalPath, portal.clientRouter);

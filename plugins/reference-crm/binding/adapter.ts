@@ -5,31 +5,58 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { Readable } from 'node:stream';
 import {
-  type ClientSummary, type ClientTask, type DashboardAsk, type DashboardData, type HostAdapter, type HostClaim,
-  type HostClient, type HostContact, type HostRecordRef, type HostStaffUser, type HostWorkspace, type SharedDocument,
+  type ClientSummary,
+  type ClientTask,
+  type DashboardAsk,
+  type DashboardData,
+  type HostAdapter,
+  type HostClaim,
+  type HostClient,
+  type HostContact,
+  type HostRecordRef,
+  type HostStaffUser,
+  type HostWorkspace,
+  type SharedDocument,
   clampLimit,
-} from '../../src/index.ts';
+} from '../../../src/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
-import { findClientTask, listDoneTasks, listOpenTasks, openTasksQuery, setClientTaskStatus, type ClientTaskRow } from './queries/client-tasks.ts';
 import {
-  findSharedDocumentHead, listSharedDocuments, readSharedDocumentChunk, sharedDocumentsQuery, type SharedDocumentRow,
-} from './queries/shared-documents.ts';
-import { parseId, toHostId } from './ids.ts';
-import { findClient, findClientsByIds, listClientNames, type ClientRow } from './queries/clients.ts';
-import { insertDocument } from './queries/documents.ts';
-import { MAX_UPLOAD_BYTES } from './web/routes/documents.ts';
-import { clientSummary, clientSummaryQuery, summaryFromRow, type ClientSummaryRow, type SummaryRow } from './queries/client-summary.ts';
+  findClientTask,
+  listDoneTasks,
+  listOpenTasks,
+  openTasksQuery,
+  setClientTaskStatus,
+  type ClientTaskRow,
+} from '../queries/client-tasks.ts';
+import {
+  findSharedDocumentHead,
+  listSharedDocuments,
+  readSharedDocumentChunk,
+  sharedDocumentsQuery,
+  type SharedDocumentRow,
+} from '../queries/shared-documents.ts';
+import { parseId, toHostId } from '../ids.ts';
+import { findClient, findClientsByIds, listClientNames, type ClientRow } from '../queries/clients.ts';
+import { insertDocument } from '../queries/documents.ts';
+import { MAX_UPLOAD_BYTES } from '../web/routes/documents.ts';
+import { clientSummary, clientSummaryQuery, summaryFromRow, type ClientSummaryRow, type SummaryRow } from '../queries/client-summary.ts';
 import { clientInvoicesQuery, type PortalInvoiceRow } from './queries/portal-invoices.ts';
 import { clientOffersQuery, OFFER_TABLES, type PortalOfferRow } from './queries/portal-offers.ts';
-import { togetherTemplate, type TogetherRead } from './queries/read-together.ts';
-import type { Db } from './queries/db.ts';
-import { findContact, findContactsByEmail, listContacts, updateContactProfile,
-  updateContactEmail, type ContactRow } from './queries/contacts.ts';
-import { findStaffWithWorkspace, listStaff, type StaffUserRow } from './queries/staff-users.ts';
-import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from './queries/workspaces.ts';
-import { crmSession, readStaffUserId } from './web/session.ts';
-import { currentStaff } from './web/auth.ts';
-import { renderPluginPage } from './web/render.ts';
+import { togetherTemplate, type TogetherRead } from '../queries/read-together.ts';
+import type { Db } from '../queries/db.ts';
+import {
+  findContact,
+  findContactsByEmail,
+  listContacts,
+  updateContactProfile,
+  updateContactEmail,
+  type ContactRow,
+} from '../queries/contacts.ts';
+import { findStaffWithWorkspace, listStaff, type StaffUserRow } from '../queries/staff-users.ts';
+import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from '../queries/workspaces.ts';
+import { crmSession, readStaffUserId } from '../web/session.ts';
+import { currentStaff } from '../web/auth.ts';
+import { renderPluginPage } from '../web/render.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
 import { CRM_INVOICE_STATUSES, CRM_OFFER_STATUSES, invoiceReads, offerReads, presentInvoice, presentOffer } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
@@ -54,7 +81,11 @@ function presentContact(row: ContactRow): HostContact {
   };
 }
 
-function presentRecord(row: { record_type: HostRecordRef['type'] | null; record_id: number | null; record_label: string | null }): HostRecordRef | null {
+function presentRecord(row: {
+  record_type: HostRecordRef['type'] | null;
+  record_id: number | null;
+  record_label: string | null;
+}): HostRecordRef | null {
   if (!row.record_type || row.record_id === null || !row.record_label) return null;
   return { type: row.record_type, id: toHostId(row.record_id), label: row.record_label };
 }
@@ -90,25 +121,68 @@ function presentTask(row: ClientTaskRow, contactId: number): ClientTask {
  * are the contact's (nothing for a malformed contact id), the lists the client's.
  */
 const dashboardReads = togetherTemplate(
-  ({ ask, withContact }: { ask: DashboardAsk; withContact: boolean }) => JSON.stringify([ask.proposals, ask.quotations, ask.invoices, ask.documents, ask.tasks, ask.rows, withContact]),
+  ({ ask, withContact }: { ask: DashboardAsk; withContact: boolean }) =>
+    JSON.stringify([ask.proposals, ask.quotations, ask.invoices, ask.documents, ask.tasks, ask.rows, withContact]),
   (db: Db, { ask, withContact }, args: { workspaceId: number; clientId: number; contactId: number; today: string }): TogetherRead[] => {
     const scope = { workspaceId: args.workspaceId, clientId: args.clientId };
     const offers = (kind: 'proposal' | 'quotation'): TogetherRead => ({
-      name: `${kind}s`, shape: 'rows', timestamps: ['sent_at', 'decided_at'],
+      name: `${kind}s`,
+      shape: 'rows',
+      timestamps: ['sent_at', 'decided_at'],
       query: clientOffersQuery(db, OFFER_TABLES[kind], { ...scope, statuses: CRM_OFFER_STATUSES.open, limit: clampLimit(ask.rows) }),
     });
     return [
-      ...(withContact ? [{ name: 'summary', shape: 'row', query: clientSummaryQuery(db, { ...scope, contactId: args.contactId, today: args.today }) } as const] : []),
+      ...(withContact
+        ? [
+            {
+              name: 'summary',
+              shape: 'row',
+              query: clientSummaryQuery(db, { ...scope, contactId: args.contactId, today: args.today }),
+            } as const,
+          ]
+        : []),
       ...(ask.proposals ? [offers('proposal')] : []),
       ...(ask.quotations ? [offers('quotation')] : []),
-      ...(ask.invoices ? [{ name: 'invoices', shape: 'rows', query: clientInvoicesQuery(db, { ...scope, statuses: CRM_INVOICE_STATUSES.open, limit: clampLimit(ask.rows) }) } as const] : []),
-      ...(ask.documents ? [{ name: 'documents', shape: 'rows', timestamps: ['created_at'], query: sharedDocumentsQuery(db, { ...scope, limit: pageLimit(ask.rows) }) } as const] : []),
-      ...(ask.tasks && withContact ? [{ name: 'tasks', shape: 'rows', timestamps: ['completed_at'], query: openTasksQuery(db, { ...scope, contactId: args.contactId, limit: pageLimit(ask.rows) }) } as const] : []),
+      ...(ask.invoices
+        ? [
+            {
+              name: 'invoices',
+              shape: 'rows',
+              query: clientInvoicesQuery(db, { ...scope, statuses: CRM_INVOICE_STATUSES.open, limit: clampLimit(ask.rows) }),
+            } as const,
+          ]
+        : []),
+      ...(ask.documents
+        ? [
+            {
+              name: 'documents',
+              shape: 'rows',
+              timestamps: ['created_at'],
+              query: sharedDocumentsQuery(db, { ...scope, limit: pageLimit(ask.rows) }),
+            } as const,
+          ]
+        : []),
+      ...(ask.tasks && withContact
+        ? [
+            {
+              name: 'tasks',
+              shape: 'rows',
+              timestamps: ['completed_at'],
+              query: openTasksQuery(db, { ...scope, contactId: args.contactId, limit: pageLimit(ask.rows) }),
+            } as const,
+          ]
+        : []),
     ];
   },
 );
 
-const EMPTY_SUMMARY: ClientSummary = { proposals: { open: 0, total: 0 }, quotations: { open: 0, total: 0 }, invoices: { unpaid: 0, overdue: 0, outstanding: [] }, tasks: { open: 0 }, documents: { shared: 0 } };
+const EMPTY_SUMMARY: ClientSummary = {
+  proposals: { open: 0, total: 0 },
+  quotations: { open: 0, total: 0 },
+  invoices: { unpaid: 0, overdue: 0, outstanding: [] },
+  tasks: { open: 0 },
+  documents: { shared: 0 },
+};
 
 function presentSummary(row: ClientSummaryRow): ClientSummary {
   return {
@@ -136,21 +210,79 @@ function presentStaff(row: StaffUserRow): HostStaffUser {
  * logins and no comments, so the portal provides those itself.
  */
 export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
-  { concept: 'workspace', table: 'workspaces', columns: ['id', 'slug', 'name', 'logo_url', 'brand_color', 'legal_name', 'legal_address', 'vat_id', 'registration_number', 'bank_name', 'iban', 'bic', 'payment_terms'] },
+  {
+    concept: 'workspace',
+    table: 'workspaces',
+    columns: [
+      'id',
+      'slug',
+      'name',
+      'logo_url',
+      'brand_color',
+      'legal_name',
+      'legal_address',
+      'vat_id',
+      'registration_number',
+      'bank_name',
+      'iban',
+      'bic',
+      'payment_terms',
+    ],
+  },
   { concept: 'company', table: 'clients', columns: ['id', 'workspace_id', 'name', 'address', 'tax_id'] },
   { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
   { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
-  { concept: 'proposal', table: 'proposals', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
-  { concept: 'quotation', table: 'quotations', columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'] },
-  { concept: 'invoice', table: 'invoices', columns: ['id', 'workspace_id', 'client_id', 'number', 'status', 'currency', 'due_date', 'total_cents', 'paid_cents', 'supply_date', 'supply_end_date', 'payment_terms'] },
+  {
+    concept: 'proposal',
+    table: 'proposals',
+    columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'],
+  },
+  {
+    concept: 'quotation',
+    table: 'quotations',
+    columns: ['id', 'workspace_id', 'client_id', 'number', 'title', 'status', 'currency', 'valid_until', 'decided_at'],
+  },
+  {
+    concept: 'invoice',
+    table: 'invoices',
+    columns: [
+      'id',
+      'workspace_id',
+      'client_id',
+      'number',
+      'status',
+      'currency',
+      'due_date',
+      'total_cents',
+      'paid_cents',
+      'supply_date',
+      'supply_end_date',
+      'payment_terms',
+    ],
+  },
   { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
   // Also read: tasks.description and record_type/record_id, documents.shared_by_staff_id and
   // created_at; the claims list the columns the audit recognises for each concept.
-  { concept: 'task', table: 'tasks', columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'title', 'due_date', 'status', 'completed_at'] },
+  {
+    concept: 'task',
+    table: 'tasks',
+    columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'title', 'due_date', 'status', 'completed_at'],
+  },
   {
     concept: 'document',
     table: 'documents',
-    columns: ['id', 'workspace_id', 'client_id', 'filename', 'content_type', 'size_bytes', 'content', 'shared_with_client', 'record_type', 'record_id'],
+    columns: [
+      'id',
+      'workspace_id',
+      'client_id',
+      'filename',
+      'content_type',
+      'size_bytes',
+      'content',
+      'shared_with_client',
+      'record_type',
+      'record_id',
+    ],
   },
 ];
 
@@ -256,7 +388,14 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         // The CRM's loadStaff already read this staff user for the request: no second query.
         const loaded = req.res ? currentStaff(req.res) : null;
         if (loaded && loaded.id === staffUserId) {
-          return { id: toHostId(loaded.id), workspaceId: toHostId(loaded.workspaceId), name: loaded.name, email: loaded.email, role: loaded.role, ...sessionKey };
+          return {
+            id: toHostId(loaded.id),
+            workspaceId: toHostId(loaded.workspaceId),
+            name: loaded.name,
+            email: loaded.email,
+            role: loaded.role,
+            ...sessionKey,
+          };
         }
         const row = await findStaffWithWorkspace(db, { staffUserId });
         return row ? { ...presentStaff(row), ...sessionKey } : null;
@@ -288,10 +427,19 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           after = { createdAt: key[0] as string, id: key[1] as number };
         }
         const limit = pageLimit(page.limit);
-        const rows = await listSharedDocuments(db, { workspaceId: ws, clientId: client, ...(record ? { record } : {}), ...(after ? { after } : {}), limit: limit + 1 });
+        const rows = await listSharedDocuments(db, {
+          workspaceId: ws,
+          clientId: client,
+          ...(record ? { record } : {}),
+          ...(after ? { after } : {}),
+          limit: limit + 1,
+        });
         const items = rows.slice(0, limit);
         const last = items[items.length - 1];
-        return { items: items.map(presentDocument), next: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null };
+        return {
+          items: items.map(presentDocument),
+          next: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+        };
       },
       async open(workspaceId, clientId, documentId) {
         const ws = parseId(workspaceId);
@@ -324,7 +472,12 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const ws = parseId(workspaceId);
         const client = parseId(clientId);
         // The CRM keeps a document as one bytea, so it takes what its own upload form takes.
-        if (ws === null || client === null || file.sizeBytes > MAX_UPLOAD_BYTES || !(await findClient(db, { workspaceId: ws, clientId: client }))) {
+        if (
+          ws === null ||
+          client === null ||
+          file.sizeBytes > MAX_UPLOAD_BYTES ||
+          !(await findClient(db, { workspaceId: ws, clientId: client }))
+        ) {
           file.content.destroy();
           return null;
         }
@@ -338,7 +491,14 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           }
           parts.push(part as Buffer);
         }
-        const id = await insertDocument(db, { workspaceId: ws, clientId: client, filename: file.name, contentType: file.contentType, content: Buffer.concat(parts, size), sharedWithClient: false });
+        const id = await insertDocument(db, {
+          workspaceId: ws,
+          clientId: client,
+          filename: file.name,
+          contentType: file.contentType,
+          content: Buffer.concat(parts, size),
+          sharedWithClient: false,
+        });
         return { id: toHostId(id) };
       },
     },
@@ -354,19 +514,28 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         if (filter.status === 'open') {
           const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
           if (page.after && !key) return none;
-          rows = await listOpenTasks(db, { ...base, ...(key ? { after: { due: key[0] as string, id: key[1] as number } } : {}), limit: limit + 1 });
+          rows = await listOpenTasks(db, {
+            ...base,
+            ...(key ? { after: { due: key[0] as string, id: key[1] as number } } : {}),
+            limit: limit + 1,
+          });
         } else {
           const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
           if (page.after && !key) return none;
-          rows = await listDoneTasks(db, { ...base, ...(key ? { after: { completedAt: key[0] as string, id: key[1] as number } } : {}), limit: limit + 1 });
+          rows = await listDoneTasks(db, {
+            ...base,
+            ...(key ? { after: { completedAt: key[0] as string, id: key[1] as number } } : {}),
+            limit: limit + 1,
+          });
         }
         const items = rows.slice(0, limit);
         const last = items[items.length - 1];
         let next: string | null = null;
         if (rows.length > limit && last) {
-          next = filter.status === 'open'
-            ? encodeCursor([last.due_date ?? '9999-12-31', last.id])
-            : encodeCursor([(last.completed_at ?? new Date(0)).toISOString(), last.id]);
+          next =
+            filter.status === 'open'
+              ? encodeCursor([last.due_date ?? '9999-12-31', last.id])
+              : encodeCursor([(last.completed_at ?? new Date(0)).toISOString(), last.id]);
         }
         return { items: items.map((row) => presentTask(row, base.contactId)), next };
       },
@@ -408,9 +577,20 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const contact = parseId(contactId);
         const asked = <T>(wanted: boolean, items: T[]) => (wanted ? items : null);
         if (ws === null || client === null) {
-          return { summary: EMPTY_SUMMARY, proposals: asked(ask.proposals, []), quotations: asked(ask.quotations, []), invoices: asked(ask.invoices, []), documents: asked(ask.documents, []), tasks: asked(ask.tasks, []) };
+          return {
+            summary: EMPTY_SUMMARY,
+            proposals: asked(ask.proposals, []),
+            quotations: asked(ask.quotations, []),
+            invoices: asked(ask.invoices, []),
+            documents: asked(ask.documents, []),
+            tasks: asked(ask.tasks, []),
+          };
         }
-        const read = await dashboardReads(db, { ask, withContact: contact !== null }, { workspaceId: ws, clientId: client, contactId: contact ?? 0, today: today() });
+        const read = await dashboardReads(
+          db,
+          { ask, withContact: contact !== null },
+          { workspaceId: ws, clientId: client, contactId: contact ?? 0, today: today() },
+        );
         const rows = <T>(name: string) => (read[name] as T[] | undefined) ?? null;
         return {
           summary: read.summary ? presentSummary(summaryFromRow(read.summary as SummaryRow)) : EMPTY_SUMMARY,

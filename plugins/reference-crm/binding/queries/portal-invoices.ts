@@ -1,10 +1,10 @@
 // What the portal reads of invoices: one client's invoices past draft, newest first by issue date,
 // a page at a time (keyset on issue_date, id), one invoice with its items and payments. Scoped by
 // workspace AND client in every query; drafts never leave this module.
-import type { Db } from './db.ts';
-import type { InvoiceStatus } from './invoices.ts';
-import { lineItemColumns, type LineItemRow } from './line-items.ts';
-import type { PaymentRow } from './payments.ts';
+import type { Db } from '../../queries/db.ts';
+import type { InvoiceStatus } from '../../queries/invoices.ts';
+import { lineItemColumns, type LineItemRow } from '../../queries/line-items.ts';
+import type { PaymentRow } from '../../queries/payments.ts';
 
 const VISIBLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['sent', 'overdue', 'paid', 'void'];
 
@@ -27,7 +27,18 @@ export interface InvoiceKey {
 }
 
 // Totals and payments as the invoice stores them (kept in step by the CRM's triggers).
-const COLUMNS = ['i.id', 'i.client_id', 'i.number', 'i.status', 'i.currency', 'i.issue_date', 'i.due_date', 'i.notes', 'i.total_cents', 'i.paid_cents'];
+const COLUMNS = [
+  'i.id',
+  'i.client_id',
+  'i.number',
+  'i.status',
+  'i.currency',
+  'i.issue_date',
+  'i.due_date',
+  'i.notes',
+  'i.total_cents',
+  'i.paid_cents',
+];
 
 function scoped(db: Db, args: { workspaceId: number; clientId: number }) {
   return db('invoices as i')
@@ -48,11 +59,7 @@ export function clientInvoicesQuery(db: Db, args: ListArgs) {
   const query = scoped(db, args);
   if (args.statuses) query.whereIn('i.status', args.statuses);
   if (args.after) query.andWhereRaw('(i.issue_date, i.id) < (?::date, ?)', [args.after.issueDate, args.after.id]);
-  return query
-    .orderBy('i.issue_date', 'desc')
-    .orderBy('i.id', 'desc')
-    .limit(args.limit)
-    .select<PortalInvoiceRow[]>(COLUMNS);
+  return query.orderBy('i.issue_date', 'desc').orderBy('i.id', 'desc').limit(args.limit).select<PortalInvoiceRow[]>(COLUMNS);
 }
 
 type InvoiceArgs = { workspaceId: number; clientId: number; invoiceId: number };
@@ -87,9 +94,15 @@ export function clientInvoiceQuery(db: Db, args: InvoiceArgs) {
       db.raw("to_char(i.supply_date, 'YYYY-MM-DD') as supply_date"),
       db.raw("to_char(i.supply_end_date, 'YYYY-MM-DD') as supply_end_date"),
       db.raw('coalesce(i.payment_terms, w.payment_terms) as payment_terms'),
-      'w.legal_name as seller_legal_name', 'w.legal_address as seller_address', 'w.vat_id as seller_vat_id',
-      'w.registration_number as seller_registration_number', 'w.bank_name', 'w.iban', 'w.bic',
-      'c.address as buyer_address', 'c.tax_id as buyer_tax_id',
+      'w.legal_name as seller_legal_name',
+      'w.legal_address as seller_address',
+      'w.vat_id as seller_vat_id',
+      'w.registration_number as seller_registration_number',
+      'w.bank_name',
+      'w.iban',
+      'w.bic',
+      'c.address as buyer_address',
+      'c.tax_id as buyer_tax_id',
     ]);
 }
 

@@ -8,8 +8,8 @@
 // in; the staff sign-in holds wherever the app runs. (The codes are also printed in the console.)
 import ejs from 'ejs';
 import path from 'node:path';
-import type { DevOutbox } from '../../src/index.ts';
-import type { CrmPlugin } from './app.ts';
+import type { DevOutbox } from '../../../src/index.ts';
+import type { CrmPlugin } from '../app.ts';
 
 const VIEW = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'views/dev-outbox.ejs');
 

@@ -6,8 +6,8 @@
 // sign-in: a scraper has no browser session. A token works wherever the app runs.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { CustomerPortal } from '../../src/index.ts';
-import type { CrmPlugin } from './app.ts';
+import type { CustomerPortal } from '../../../src/index.ts';
+import type { CrmPlugin } from '../app.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

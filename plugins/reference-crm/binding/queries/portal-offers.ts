@@ -2,11 +2,11 @@
 // a page at a time (keyset on created_at, id), and one offer with its items. Every query is scoped
 // by workspace AND client in its WHERE clause; drafts are the agency's work in progress and never
 // leave this module.
-import type { Db } from './db.ts';
-import { lineItemColumns, totalCentsSql, type LineItemRow } from './line-items.ts';
-import { PROPOSALS } from './proposals.ts';
-import { QUOTATIONS } from './quotations.ts';
-import type { OfferStatus, OfferTable } from './offers.ts';
+import type { Db } from '../../queries/db.ts';
+import { lineItemColumns, totalCentsSql, type LineItemRow } from '../../queries/line-items.ts';
+import { PROPOSALS } from '../../queries/proposals.ts';
+import { QUOTATIONS } from '../../queries/quotations.ts';
+import type { OfferStatus, OfferTable } from '../../queries/offers.ts';
 
 export type PortalOfferKind = 'proposal' | 'quotation';
 
@@ -38,7 +38,16 @@ export interface OfferKey {
 
 function columns(db: Db, spec: OfferTable) {
   return [
-    'o.id', 'o.client_id', 'o.number', 'o.title', 'o.body', 'o.status', 'o.currency', 'o.valid_until', 'o.sent_at', 'o.decided_at',
+    'o.id',
+    'o.client_id',
+    'o.number',
+    'o.title',
+    'o.body',
+    'o.status',
+    'o.currency',
+    'o.valid_until',
+    'o.sent_at',
+    'o.decided_at',
     totalCentsSql(db, spec, 'o'),
     db.raw(`to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as created_key`),
   ];
@@ -65,11 +74,7 @@ export function clientOffersQuery(db: Db, spec: OfferTable, args: ListArgs) {
   if (args.after) {
     query.andWhereRaw(`(o.created_at, o.id) < (?::timestamp at time zone 'UTC', ?)`, [args.after.createdKey, args.after.id]);
   }
-  return query
-    .orderBy('o.created_at', 'desc')
-    .orderBy('o.id', 'desc')
-    .limit(args.limit)
-    .select<PortalOfferRow[]>(columns(db, spec));
+  return query.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(args.limit).select<PortalOfferRow[]>(columns(db, spec));
 }
 
 type OfferArgs = { workspaceId: number; clientId: number; offerId: number };
@@ -101,7 +106,11 @@ export interface ExpiringOfferRow {
  * Sent offers of every client of the workspace whose valid-until date lies from `from` through
  * `through` (both included), soonest first: the reminder emails read them in one query per kind.
  */
-export async function listExpiringOffers(db: Db, spec: OfferTable, args: { workspaceId: number; from: string; through: string }): Promise<ExpiringOfferRow[]> {
+export async function listExpiringOffers(
+  db: Db,
+  spec: OfferTable,
+  args: { workspaceId: number; from: string; through: string },
+): Promise<ExpiringOfferRow[]> {
   return db(`${spec.parentTable} as o`)
     .where('o.workspace_id', args.workspaceId)
     .andWhere('o.status', 'sent')

@@ -1,8 +1,8 @@
 // OffersPort.decide for the reference CRM. Kept apart from the list and find reads so each part
 // of the offers port stays small; adapter.ts spreads it into `offers`.
 import type { Knex } from 'knex';
-import type { OffersPort } from '../../src/index.ts';
-import { parseId } from './ids.ts';
+import type { OffersPort } from '../../../src/index.ts';
+import { parseId } from '../ids.ts';
 import { decideOffer } from './queries/portal-decisions.ts';
 
 export function referenceOfferDecisions(db: Knex): Pick<OffersPort, 'decide'> {

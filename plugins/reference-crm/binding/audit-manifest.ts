@@ -1,10 +1,11 @@
 // The reference CRM as the audit knows it: `npm run audit -- --adapter reference-crm` checks these
 // claims (the adapter's own, the ones the portal checks before it starts) against a database.
-import type { AdapterDescription } from '../../audit/adapter-registry.ts';
+import type { AdapterDescription } from '../../../audit/adapter-registry.ts';
 import { REFERENCE_CRM_CLAIMS } from './adapter.ts';
 
 export const REFERENCE_CRM_AUDIT_MANIFEST: AdapterDescription = {
   name: 'reference-crm',
-  description: 'The demo CRM shipped in plugins/reference-crm (workspaces, clients, contacts, proposals, quotations, invoices, tasks, documents); it keeps no client logins and no comments.',
+  description:
+    'The demo CRM shipped in plugins/reference-crm (workspaces, clients, contacts, proposals, quotations, invoices, tasks, documents); it keeps no client logins and no comments.',
   claims: REFERENCE_CRM_CLAIMS,
 };

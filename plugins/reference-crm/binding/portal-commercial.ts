@@ -4,28 +4,73 @@
 // its tax, rounded per line; total = subtotal + tax, the figure the CRM stores and every list shows.
 import type { Knex } from 'knex';
 import {
-  type ExpiringOffer, type InvoiceDetail, type InvoicePayment, type InvoiceStatementData, type InvoiceStatus, type InvoiceSummary, type LineItem,
-  type OfferDetail, type OfferKind, type OfferStatus, type OfferSummary, type Page, type PageRequest, clampLimit, decodeCursor, pageOf,
-} from '../../src/index.ts';
-import { parseId, toHostId } from './ids.ts';
-import type { InvoiceStatus as CrmInvoiceStatus } from './queries/invoices.ts';
-import type { LineItemRow } from './queries/line-items.ts';
-import type { OfferStatus as CrmOfferStatus } from './queries/offers.ts';
-import type { PaymentRow } from './queries/payments.ts';
+  type ExpiringOffer,
+  type InvoiceDetail,
+  type InvoicePayment,
+  type InvoiceStatementData,
+  type InvoiceStatus,
+  type InvoiceSummary,
+  type LineItem,
+  type OfferDetail,
+  type OfferKind,
+  type OfferStatus,
+  type OfferSummary,
+  type Page,
+  type PageRequest,
+  clampLimit,
+  decodeCursor,
+  pageOf,
+} from '../../../src/index.ts';
+import { parseId, toHostId } from '../ids.ts';
+import type { InvoiceStatus as CrmInvoiceStatus } from '../queries/invoices.ts';
+import type { LineItemRow } from '../queries/line-items.ts';
+import type { OfferStatus as CrmOfferStatus } from '../queries/offers.ts';
+import type { PaymentRow } from '../queries/payments.ts';
 import {
-  clientInvoiceItemsQuery, clientInvoicePaymentsQuery, clientInvoiceQuery, clientStatementInvoicesQuery, clientStatementPaymentsQuery, listClientInvoices, type InvoiceKey, type PortalInvoiceLegalRow,
+  clientInvoiceItemsQuery,
+  clientInvoicePaymentsQuery,
+  clientInvoiceQuery,
+  clientStatementInvoicesQuery,
+  clientStatementPaymentsQuery,
+  listClientInvoices,
+  type InvoiceKey,
+  type PortalInvoiceLegalRow,
   type PortalInvoiceRow,
 } from './queries/portal-invoices.ts';
-import { clientOfferItemsQuery, clientOfferQuery, listClientOffers, listExpiringOffers, OFFER_TABLES, type OfferKey, type PortalOfferRow } from './queries/portal-offers.ts';
-import { togetherTemplate, type TogetherRead } from './queries/read-together.ts';
+import {
+  clientOfferItemsQuery,
+  clientOfferQuery,
+  listClientOffers,
+  listExpiringOffers,
+  OFFER_TABLES,
+  type OfferKey,
+  type PortalOfferRow,
+} from './queries/portal-offers.ts';
+import { togetherTemplate, type TogetherRead } from '../queries/read-together.ts';
 
-const OFFER_STATUS: Record<PortalOfferRow['status'], OfferStatus> = { sent: 'open', accepted: 'accepted', declined: 'declined', expired: 'expired' };
-export const CRM_OFFER_STATUSES: Record<OfferStatus, CrmOfferStatus[]> = { open: ['sent'], accepted: ['accepted'], declined: ['declined'], expired: ['expired'], withdrawn: [] };
+const OFFER_STATUS: Record<PortalOfferRow['status'], OfferStatus> = {
+  sent: 'open',
+  accepted: 'accepted',
+  declined: 'declined',
+  expired: 'expired',
+};
+export const CRM_OFFER_STATUSES: Record<OfferStatus, CrmOfferStatus[]> = {
+  open: ['sent'],
+  accepted: ['accepted'],
+  declined: ['declined'],
+  expired: ['expired'],
+  withdrawn: [],
+};
 
 const INVOICE_STATUS: Record<PortalInvoiceRow['status'], InvoiceStatus> = { sent: 'open', overdue: 'open', paid: 'paid', void: 'void' };
-export const CRM_INVOICE_STATUSES: Record<InvoiceStatus, CrmInvoiceStatus[]> = { open: ['sent', 'overdue'], paid: ['paid'], void: ['void'] };
+export const CRM_INVOICE_STATUSES: Record<InvoiceStatus, CrmInvoiceStatus[]> = {
+  open: ['sent', 'overdue'],
+  paid: ['paid'],
+  void: ['void'],
+};
 
-const isDay = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+const isDay = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 const isKind = (kind: unknown): kind is OfferKind => kind === 'proposal' || kind === 'quotation';
 
 function presentLine(row: LineItemRow): LineItem {
@@ -80,12 +125,17 @@ export function presentInvoice(row: PortalInvoiceRow): InvoiceSummary {
 
 const text = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
 const addressLines = (value: string | null | undefined) => {
-  const lines = (value ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = (value ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.length ? lines : null;
 };
 
 /** The invoice's legal details as the CRM keeps them: the workspace's, the client's and the invoice's own columns. */
-function presentLegalDetails(row: PortalInvoiceLegalRow): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank'> {
+function presentLegalDetails(
+  row: PortalInvoiceLegalRow,
+): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank'> {
   return {
     seller: {
       legalName: text(row.seller_legal_name),
@@ -116,7 +166,13 @@ function offerKey(after: string | null | undefined): OfferKey | null | 'invalid'
   const parts = decodeCursor(after);
   if (parts?.length !== 2) return 'invalid';
   const [createdKey, id] = parts;
-  if (typeof createdKey !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/.test(createdKey) || typeof id !== 'number' || id < 1) return 'invalid';
+  if (
+    typeof createdKey !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/.test(createdKey) ||
+    typeof id !== 'number' ||
+    id < 1
+  )
+    return 'invalid';
   return { createdKey, id };
 }
 
@@ -133,32 +189,58 @@ const EMPTY = { items: [], next: null };
 
 // A record with its lines (and an invoice's payments) in one statement, built once per kind
 // (read-together.ts): the same queries as each on its own.
-const offerWithLines = togetherTemplate((kind: OfferKind) => kind, (db, kind, args: { workspaceId: number; clientId: number; offerId: number }): TogetherRead[] => [
-  { name: 'offer', shape: 'row', timestamps: ['sent_at', 'decided_at'], query: clientOfferQuery(db, OFFER_TABLES[kind], args) },
-  { name: 'items', shape: 'rows', query: clientOfferItemsQuery(db, OFFER_TABLES[kind], args) },
-]);
-const invoiceWithLinesAndPayments = togetherTemplate((kind: 'invoice') => kind, (db, _kind, args: { workspaceId: number; clientId: number; invoiceId: number }): TogetherRead[] => [
-  { name: 'invoice', shape: 'row', query: clientInvoiceQuery(db, args) },
-  { name: 'items', shape: 'rows', query: clientInvoiceItemsQuery(db, args) },
-  { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientInvoicePaymentsQuery(db, args) },
-]);
+const offerWithLines = togetherTemplate(
+  (kind: OfferKind) => kind,
+  (db, kind, args: { workspaceId: number; clientId: number; offerId: number }): TogetherRead[] => [
+    { name: 'offer', shape: 'row', timestamps: ['sent_at', 'decided_at'], query: clientOfferQuery(db, OFFER_TABLES[kind], args) },
+    { name: 'items', shape: 'rows', query: clientOfferItemsQuery(db, OFFER_TABLES[kind], args) },
+  ],
+);
+const invoiceWithLinesAndPayments = togetherTemplate(
+  (kind: 'invoice') => kind,
+  (db, _kind, args: { workspaceId: number; clientId: number; invoiceId: number }): TogetherRead[] => [
+    { name: 'invoice', shape: 'row', query: clientInvoiceQuery(db, args) },
+    { name: 'items', shape: 'rows', query: clientInvoiceItemsQuery(db, args) },
+    { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientInvoicePaymentsQuery(db, args) },
+  ],
+);
 
-const statementReads = togetherTemplate((kind: 'statement') => kind, (db, _kind, args: { workspaceId: number; clientId: number }): TogetherRead[] => [
-  { name: 'invoices', shape: 'rows', query: clientStatementInvoicesQuery(db, args) },
-  { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientStatementPaymentsQuery(db, args) },
-]);
+const statementReads = togetherTemplate(
+  (kind: 'statement') => kind,
+  (db, _kind, args: { workspaceId: number; clientId: number }): TogetherRead[] => [
+    { name: 'invoices', shape: 'rows', query: clientStatementInvoicesQuery(db, args) },
+    { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientStatementPaymentsQuery(db, args) },
+  ],
+);
 
 export function offerReads(db: Knex) {
   return {
-    async list(workspaceId: string, clientId: string, kind: OfferKind, filter: { status?: OfferStatus[] }, page: PageRequest): Promise<Page<OfferSummary>> {
+    async list(
+      workspaceId: string,
+      clientId: string,
+      kind: OfferKind,
+      filter: { status?: OfferStatus[] },
+      page: PageRequest,
+    ): Promise<Page<OfferSummary>> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const after = offerKey(page.after);
       const statuses = crmStatuses(filter.status, CRM_OFFER_STATUSES);
       if (ws === null || client === null || !isKind(kind) || after === 'invalid' || statuses?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
-      const rows = await listClientOffers(db, OFFER_TABLES[kind], { workspaceId: ws, clientId: client, after, limit, ...(statuses ? { statuses } : {}) });
-      return pageOf(rows, limit, (row) => presentOffer(kind, row), (row) => [row.created_key, row.id]);
+      const rows = await listClientOffers(db, OFFER_TABLES[kind], {
+        workspaceId: ws,
+        clientId: client,
+        after,
+        limit,
+        ...(statuses ? { statuses } : {}),
+      });
+      return pageOf(
+        rows,
+        limit,
+        (row) => presentOffer(kind, row),
+        (row) => [row.created_key, row.id],
+      );
     },
 
     async find(workspaceId: string, clientId: string, kind: OfferKind, id: string): Promise<OfferDetail | null> {
@@ -180,7 +262,12 @@ export function offerReads(db: Knex) {
       if (ws === null || !isDay(window.from) || !isDay(window.through)) return [];
       const read = async (kind: OfferKind) =>
         (await listExpiringOffers(db, OFFER_TABLES[kind], { workspaceId: ws, ...window })).map((row) => ({
-          kind, id: toHostId(row.id), clientId: toHostId(row.client_id), number: row.number, title: row.title, validUntil: row.valid_until,
+          kind,
+          id: toHostId(row.id),
+          clientId: toHostId(row.client_id),
+          number: row.number,
+          title: row.title,
+          validUntil: row.valid_until,
         }));
       const [proposals, quotations] = await Promise.all([read('proposal'), read('quotation')]);
       return [...proposals, ...quotations];
@@ -190,7 +277,12 @@ export function offerReads(db: Knex) {
 
 export function invoiceReads(db: Knex) {
   return {
-    async list(workspaceId: string, clientId: string, filter: { status?: InvoiceStatus[] }, page: PageRequest): Promise<Page<InvoiceSummary>> {
+    async list(
+      workspaceId: string,
+      clientId: string,
+      filter: { status?: InvoiceStatus[] },
+      page: PageRequest,
+    ): Promise<Page<InvoiceSummary>> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const after = invoiceKey(page.after);

@@ -2,10 +2,10 @@
 // client, only against an open invoice (sent or overdue), never over its balance, and turning the
 // invoice paid when the balance reaches zero. The invoice row is locked first, so two payments for
 // the same invoice are checked one after the other.
-import type { Db } from './db.ts';
-import { inTransaction } from './db.ts';
-import { INVOICE_ITEMS } from './invoices.ts';
-import { totalCentsSql } from './line-items.ts';
+import type { Db } from '../../queries/db.ts';
+import { inTransaction } from '../../queries/db.ts';
+import { INVOICE_ITEMS } from '../../queries/invoices.ts';
+import { totalCentsSql } from '../../queries/line-items.ts';
 
 /** The statuses in which this CRM still expects money for an invoice. */
 const OPEN_INVOICE_STATUSES = ['sent', 'overdue'] as const;
@@ -20,13 +20,25 @@ export interface RecordedPaymentRow {
 
 export async function recordClientPayment(
   db: Db,
-  args: { workspaceId: number; clientId: number; invoiceId: number; amountCents: number; method: string; reference: string | null; paidAt: Date },
+  args: {
+    workspaceId: number;
+    clientId: number;
+    invoiceId: number;
+    amountCents: number;
+    method: string;
+    reference: string | null;
+    paidAt: Date;
+  },
 ): Promise<RecordedPaymentRow | null> {
   return inTransaction(db, async (trx) => {
     const invoice = await trx('invoices as i')
       .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId, 'i.id': args.invoiceId })
       .forUpdate()
-      .first<{ id: number; status: string; total_cents: string | number } | undefined>(['i.id', 'i.status', totalCentsSql(trx, INVOICE_ITEMS, 'i')]);
+      .first<{ id: number; status: string; total_cents: string | number } | undefined>([
+        'i.id',
+        'i.status',
+        totalCentsSql(trx, INVOICE_ITEMS, 'i'),
+      ]);
     if (!invoice || !(OPEN_INVOICE_STATUSES as readonly string[]).includes(invoice.status)) return null;
     const paid = await trx('payments')
       .where({ invoice_id: invoice.id })
@@ -34,7 +46,13 @@ export async function recordClientPayment(
     const balance = Number(invoice.total_cents) - Number(paid?.paid_cents ?? 0);
     if (args.amountCents <= 0 || args.amountCents > balance) return null;
     const [row] = await trx('payments')
-      .insert({ invoice_id: invoice.id, amount_cents: args.amountCents, method: args.method, reference: args.reference, paid_at: args.paidAt })
+      .insert({
+        invoice_id: invoice.id,
+        amount_cents: args.amountCents,
+        method: args.method,
+        reference: args.reference,
+        paid_at: args.paidAt,
+      })
       .returning<RecordedPaymentRow[]>(['id', 'amount_cents', 'method', 'reference', 'paid_at']);
     if (!row) throw new Error('insert into payments returned no row');
     if (args.amountCents === balance) {

@@ -2,10 +2,10 @@
 // admins notifications go to. Apart from adapter.ts so the port's reads and this write each stay
 // readable; adapter.ts puts them together.
 import type { Knex } from 'knex';
-import type { HostStaffUser, InvoicesPort } from '../../src/index.ts';
-import { parseId, toHostId } from './ids.ts';
+import type { HostStaffUser, InvoicesPort } from '../../../src/index.ts';
+import { parseId, toHostId } from '../ids.ts';
 import { recordClientPayment } from './queries/portal-payments.ts';
-import { listStaff } from './queries/staff-users.ts';
+import { listStaff } from '../queries/staff-users.ts';
 
 export function recordPaymentPort(db: Knex): InvoicesPort['recordPayment'] {
   return async (workspaceId, clientId, invoiceId, payment, write) => {
@@ -23,7 +23,9 @@ export function recordPaymentPort(db: Knex): InvoicesPort['recordPayment'] {
       reference: payment.reference?.slice(0, 200) ?? null,
       paidAt: payment.paidAt,
     });
-    return row ? { id: toHostId(row.id), amountCents: row.amount_cents, method: row.method, reference: row.reference, paidAt: row.paid_at } : null;
+    return row
+      ? { id: toHostId(row.id), amountCents: row.amount_cents, method: row.method, reference: row.reference, paidAt: row.paid_at }
+      : null;
   };
 }
 

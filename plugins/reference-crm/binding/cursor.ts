@@ -5,7 +5,10 @@ export function encodeCursor(key: Array<string | number | null>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, shape: Array<'string' | 'number' | 'date' | 'nullable-date'>): Array<string | number | null> | null {
+export function decodeCursor(
+  cursor: string,
+  shape: Array<'string' | 'number' | 'date' | 'nullable-date'>,
+): Array<string | number | null> | null {
   if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
   let parsed: unknown;
   try {
