@@ -18,6 +18,7 @@ import * as recordActivityIndex from './20261206000002_record_activity_index.ts'
 import * as signatureStrokes from './20261210000001_signature_strokes.ts';
 import * as notificationGroupsAndReads from './20261215000001_notification_groups_and_reads.ts';
 import * as offerReminders from './20261220000001_offer_reminders.ts';
+import * as workspaceInKeys from './20261225000001_workspace_in_message_and_link_keys.ts';
 import type { MigrationContext } from './context.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -40,6 +41,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261210000001_signature_strokes': signatureStrokes,
     '20261215000001_notification_groups_and_reads': notificationGroupsAndReads,
     '20261220000001_offer_reminders': offerReminders,
+    '20261225000001_workspace_in_message_and_link_keys': workspaceInKeys,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

@@ -1,0 +1,69 @@
+// How each of the portal's tables is placed when the database is a Citus cluster: distributed by
+// workspace (co-located, so a client page's queries all route to one node), distributed by its own
+// key (rows every query reads by that key alone), a reference table (small, global, copied to every
+// node), or kept on the coordinator (queues claimed across workspaces with FOR UPDATE SKIP LOCKED,
+// which Citus runs only on single-shard queries, and bookkeeping). Every portal table has exactly one
+// entry: test/migrations/distribution-rules.test.ts reads the catalog after migrate, fails on a
+// table without a decision, and checks the rules a decision brings (a table distributed by
+// workspace carries workspace_id in its primary key, in every unique constraint and in every
+// foreign key to another such table).
+
+export type TablePlacement =
+  | { kind: 'by-workspace' }
+  | { kind: 'by-own-key'; column: string; why: string }
+  | { kind: 'reference'; why: string }
+  | { kind: 'coordinator'; why: string };
+
+const BY_WORKSPACE: TablePlacement = { kind: 'by-workspace' };
+
+export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
+  workspace_client_portal_settings: BY_WORKSPACE,
+  client_users: BY_WORKSPACE,
+  client_two_factor: BY_WORKSPACE,
+  client_recovery_codes: BY_WORKSPACE,
+  client_confirmation_codes: BY_WORKSPACE,
+  client_login_codes: BY_WORKSPACE,
+  client_user_tokens: BY_WORKSPACE,
+  client_activity_logs: BY_WORKSPACE,
+  client_comments: BY_WORKSPACE,
+  client_payments: BY_WORKSPACE,
+  client_payment_callbacks: BY_WORKSPACE,
+  client_uploads: BY_WORKSPACE,
+  portal_client_preferences: BY_WORKSPACE,
+  portal_conversations: BY_WORKSPACE,
+  portal_messages: BY_WORKSPACE,
+  portal_message_attachments: BY_WORKSPACE,
+  portal_files: BY_WORKSPACE,
+  portal_file_chunks: BY_WORKSPACE,
+  portal_live_events: BY_WORKSPACE,
+  portal_notification_reads: BY_WORKSPACE,
+  portal_notification_item_reads: BY_WORKSPACE,
+  portal_offer_decisions: BY_WORKSPACE,
+  portal_offer_reminders: BY_WORKSPACE,
+  portal_payment_settings: BY_WORKSPACE,
+  portal_public_links: BY_WORKSPACE,
+  portal_public_link_accesses: BY_WORKSPACE,
+  portal_read_markers: BY_WORKSPACE,
+  client_sessions: {
+    kind: 'by-own-key',
+    column: 'sid',
+    why: 'every read and write of a session is by its id, before the workspace is known',
+  },
+  portal_rate_limits: {
+    kind: 'by-own-key',
+    column: 'key',
+    why: 'a limit is consumed and read by its key alone (per address, per account)',
+  },
+  portal_request_guards: { kind: 'by-own-key', column: 'key', why: 'a guard is claimed and read by its key alone' },
+  portal_mail_outbox: {
+    kind: 'coordinator',
+    why: 'the outbox is one queue for every workspace, claimed with FOR UPDATE SKIP LOCKED across workspaces',
+  },
+  portal_notification_dispatch: {
+    kind: 'coordinator',
+    why: "two rows, the staff notification channels' cursors, locked FOR UPDATE SKIP LOCKED by every instance",
+  },
+  portal_owned_tables: { kind: 'coordinator', why: 'the migrations’ record of which tables the portal created' },
+  portal_knex_migrations: { kind: 'coordinator', why: 'knex’s record of the portal’s migrations' },
+  portal_knex_migrations_lock: { kind: 'coordinator', why: 'knex’s migration lock' },
+};
