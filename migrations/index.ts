@@ -19,7 +19,9 @@ import * as signatureStrokes from './20261210000001_signature_strokes.ts';
 import * as notificationGroupsAndReads from './20261215000001_notification_groups_and_reads.ts';
 import * as offerReminders from './20261220000001_offer_reminders.ts';
 import * as workspaceInKeys from './20261225000001_workspace_in_message_and_link_keys.ts';
+import * as workspaceInEveryKey from './20261226000001_workspace_in_every_key.ts';
 import type { MigrationContext } from './context.ts';
+import { distributeOnCitus } from '../src/core/db/distribute.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
 
@@ -42,14 +44,17 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261215000001_notification_groups_and_reads': notificationGroupsAndReads,
     '20261220000001_offer_reminders': offerReminders,
     '20261225000001_workspace_in_message_and_link_keys': workspaceInKeys,
+    '20261226000001_workspace_in_every_key': workspaceInEveryKey,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });
 
 const NOTHING_FROM_HOST: MigrationContext = { hostProvides: new Set() };
 
+/** Brings the portal's tables up to date and, on a Citus cluster, distributes them (src/core/db/distribute.ts). */
 export async function migratePortal(knex: Knex, context: MigrationContext = NOTHING_FROM_HOST): Promise<void> {
   await knex.migrate.latest(config(context));
+  await distributeOnCitus(knex);
 }
 
 export async function rollbackPortal(knex: Knex, context: MigrationContext = NOTHING_FROM_HOST): Promise<void> {

@@ -177,8 +177,8 @@ describe('FileStorage: PostgreSQL reads a download a few chunks at a time', func
     const started = (query: { sql: string; bindings: unknown[] }) => {
       if (!query.sql.includes('portal_file_chunks')) return;
       chunkQueries += 1;
-      // The chunk range asked for: seq >= from and seq < from + count.
-      asked.push(Number(query.bindings[1]), Number(query.bindings[2]));
+      // The chunk range asked for (after the workspace and the file): seq >= from and seq < from + count.
+      asked.push(Number(query.bindings[2]), Number(query.bindings[3]));
       maxInFlight = Math.max(maxInFlight, ++inFlight);
     };
     const ended = (_response: unknown, query: { sql: string }) => {

@@ -3,7 +3,9 @@
 // (actions); another client of the same workspace → 404 for a record that is not theirs; a client
 // of another workspace → 404 in their own portal and sign-in in this one; the flag off → 404 with
 // no cookie; each admin switch the route depends on off → 404. Routes come from
-// test/route-matrix/*.routes.ts; a client route that no file lists fails the first test.
+// test/route-matrix/*.routes.ts; a client route that no file lists fails the first test. The
+// owner's request also has its SQL read: every statement on a table distributed by workspace names
+// the workspace (test/support/shard-routing.ts), so on Citus it goes to one node.
 import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,8 @@ import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/b
 import { SECTION_SWITCHES, type SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 import { cookieNamed, csrfFrom, flagsFileFor, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import type { MatrixRoute, MatrixWorld } from '../route-matrix/matrix.ts';
+import { countQueries, type QueryCounter } from '../support/query-counter.ts';
+import { statementsReachingEveryShard } from '../support/shard-routing.ts';
 
 type Agent = ReturnType<typeof supertest.agent>;
 
@@ -34,6 +38,7 @@ describe('route isolation matrix', function () {
   let otherClient: Agent;
   let otherWorkspace: Agent;
   let staff: Agent;
+  let counter: QueryCounter;
 
   before(async function () {
     h = await startPortalHarness({ enabledFor: ['demo', 'acme'] });
@@ -68,8 +73,10 @@ describe('route isolation matrix', function () {
       .type('form')
       .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
       .expect(303);
+    counter = countQueries(h.crm);
   });
   after(async function () {
+    counter?.stop();
     await flagOff?.close();
     await h?.close();
   });
@@ -176,11 +183,16 @@ describe('route isolation matrix', function () {
         });
       }
 
-      it('serves its owner', async function () {
+      it('serves its owner, each statement naming the workspace of every workspace table it touches', async function () {
         const url = `/portal/demo${await route.url(world)}`;
-        const res = await send(owner, route, url, await tokenFor(owner, 'demo'));
+        const csrf = await tokenFor(owner, 'demo');
+        let res: Awaited<ReturnType<typeof send>> | undefined;
+        const counted = await counter.measure(async () => {
+          res = await send(owner, route, url, csrf);
+        });
         const expected = route.ownerStatus ?? (route.method === 'GET' ? [200] : [303]);
-        expect(expected, `${url} answered ${res.status}`).to.include(res.status);
+        expect(expected, `${url} answered ${res!.status}`).to.include(res!.status);
+        expect(statementsReachingEveryShard(counted.sql), `${url}: statements without a workspace_id`).to.deep.equal([]);
       });
     });
   }

@@ -13,7 +13,7 @@ async function ownersAttachment({ h }: MatrixWorld): Promise<string> {
   const [conversation] = await db('portal_conversations')
     .insert({ workspace_id: workspace.id, client_id: owner.client_id })
     .onConflict(['workspace_id', 'client_id'])
-    .merge({ workspace_id: workspace.id })
+    .merge(['client_id'])
     .returning('id');
   const [message] = await db('portal_messages')
     .insert({

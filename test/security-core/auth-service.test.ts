@@ -353,13 +353,16 @@ describe('sign-in service', function () {
       const code = (await db('client_login_codes').where({ client_user_id: client.id }).orderBy('id', 'desc').first('id')) as {
         id: string;
       };
-      expect(await consumeLoginCode(db, String(code.id))).to.equal(true);
-      expect(await consumeLoginCode(db, String(code.id))).to.equal(false);
+      expect(await consumeLoginCode(db, workspace.id, String(code.id))).to.equal(true);
+      expect(await consumeLoginCode(db, workspace.id, String(code.id))).to.equal(false);
       expect(await auth.requestPasswordReset(workspace, client.email, meta)).to.deep.equal({ ok: true });
       const token = (await db('client_user_tokens').where({ client_user_id: client.id }).orderBy('id', 'desc').first('id')) as {
         id: string;
       };
-      const [first, second] = await Promise.all([consumeUserToken(db, String(token.id)), consumeUserToken(db, String(token.id))]);
+      const [first, second] = await Promise.all([
+        consumeUserToken(db, workspace.id, String(token.id)),
+        consumeUserToken(db, workspace.id, String(token.id)),
+      ]);
       expect([first, second].sort()).to.deep.equal([false, true]);
     });
 

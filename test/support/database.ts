@@ -8,6 +8,11 @@
 // a template database (`CREATE DATABASE … TEMPLATE` on a server) or a data-folder snapshot (the
 // embedded engine); each test file then starts from a copy, and booting the CRM on it finds
 // nothing left to migrate or seed.
+//
+// With CITUS_WORKER_URLS as well (the Citus stage, test/citus/run.ts), DATABASE_URL is a Citus
+// coordinator: each database is made on it and on every worker, with the citus extension, and the
+// workers are joined to it. No template there: a copy of the coordinator's database would name
+// shards the workers never got, so a seeded database is migrated and seeded afresh.
 import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
 import { startEmbeddedPostgres } from '../../src/core/db/embedded-postgres.ts';
@@ -41,8 +46,9 @@ async function onServer<T>(serverUrl: string, work: (admin: ReturnType<typeof kn
   }
 }
 
-async function serverDatabase(serverUrl: string, template?: string): Promise<TestDatabase> {
-  const name = `cp_test_${randomBytes(6).toString('hex')}`;
+const newDatabaseName = () => `cp_test_${randomBytes(6).toString('hex')}`;
+
+async function serverDatabase(serverUrl: string, template?: string, name = newDatabaseName()): Promise<TestDatabase> {
   await onServer(serverUrl, (admin) => admin.raw(template ? `create database ${name} template ${template}` : `create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
@@ -58,8 +64,30 @@ async function embeddedDatabase(snapshot: Blob): Promise<TestDatabase> {
   return { url: pg.url, mode: 'embedded', drop: () => pg.stop() };
 }
 
+const citusWorkers = (): string[] => (process.env.CITUS_WORKER_URLS ?? '').split(',').filter(Boolean);
+
+async function citusDatabase(coordinatorUrl: string, workers: string[]): Promise<TestDatabase> {
+  const name = newDatabaseName();
+  const nodes = await Promise.all([coordinatorUrl, ...workers].map((server) => serverDatabase(server, undefined, name)));
+  for (const node of nodes) await onServer(node.url, (db) => db.raw('create extension if not exists citus'));
+  const [coordinator] = nodes;
+  await onServer(coordinator!.url, async (db) => {
+    const at = new URL(coordinatorUrl);
+    await db.raw('select citus_set_coordinator_host(?, ?)', [at.hostname, Number(at.port)]);
+    for (const worker of workers) await db.raw('select citus_add_node(?, ?)', [new URL(worker).hostname, Number(new URL(worker).port)]);
+  });
+  return {
+    url: coordinator!.url,
+    mode: 'external',
+    drop: async () => {
+      for (const node of nodes) await node.drop();
+    },
+  };
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl && citusWorkers().length > 0) return citusDatabase(serverUrl, citusWorkers());
   return serverUrl ? serverDatabase(serverUrl) : embeddedDatabase(await blank());
 }
 
@@ -76,6 +104,11 @@ let seededSnapshot: Promise<Blob> | undefined;
 
 export async function createSeededTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl && citusWorkers().length > 0) {
+    const database = await citusDatabase(serverUrl, citusWorkers());
+    await migrateAndSeed(database.url);
+    return database;
+  }
   if (serverUrl) {
     seededTemplate ??= (async () => {
       const template = await serverDatabase(serverUrl);

@@ -1,5 +1,6 @@
 // SQL for client_activity_logs. Always scoped by workspace.
 import type { Knex } from 'knex';
+import { isCitus } from '../db/citus.ts';
 import type { ActivityEvent } from './events.ts';
 
 type Db = Knex | Knex.Transaction;
@@ -68,7 +69,8 @@ export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void
 /**
  * One statement: the newest first view of the same record by the same client user within the
  * window (read from client_activity_logs_record_idx, locked) gets one more to its count, and the
- * new row points to it; without one, the new row starts a group.
+ * new row points to it; without one, the new row starts a group. On Citus, which takes no subquery
+ * in an INSERT, the same in two statements (the caller's transaction keeps them together).
  */
 async function insertGroupedView(
   db: Db,
@@ -76,8 +78,7 @@ async function insertGroupedView(
   key: { clientUserId: string; clientId: string; recordId: string },
 ): Promise<void> {
   const kind = typeof entry.details?.kind === 'string' ? entry.details.kind : null;
-  await db.raw(
-    `with head as (
+  const head = `head as (
        select id from client_activity_logs
         where workspace_id = ? and client_id = ? and ${RECORD_KEY} = ?
           and created_at > now() - interval '${GROUP_WINDOW}'
@@ -86,30 +87,29 @@ async function insertGroupedView(
         order by created_at desc, id desc
         limit 1
         for update
-     ), bumped as (
-       update client_activity_logs l set repeat_count = l.repeat_count + 1, last_repeated_at = now()
-         from head where l.id = head.id returning l.id
-     )
-     insert into client_activity_logs (workspace_id, event, client_user_id, client_id, email, details, ip, user_agent, grouped_into)
-     values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, (select id from bumped))`,
-    [
-      entry.workspaceId,
-      key.clientId,
-      key.recordId,
-      entry.event,
-      key.clientUserId,
-      kind,
-      kind,
-      entry.workspaceId,
-      entry.event,
-      key.clientUserId,
-      key.clientId,
-      entry.email ?? null,
-      JSON.stringify(entry.details ?? {}),
-      entry.ip?.slice(0, 64) ?? null,
-      entry.userAgent?.slice(0, 400) ?? null,
-    ],
-  );
+     )`;
+  const bump = `update client_activity_logs l set repeat_count = l.repeat_count + 1, last_repeated_at = now()
+       from head where l.workspace_id = ? and l.id = head.id returning l.id`;
+  const bumpParams = [entry.workspaceId, key.clientId, key.recordId, entry.event, key.clientUserId, kind, kind, entry.workspaceId];
+  const insert = (groupHead: string) =>
+    `insert into client_activity_logs (workspace_id, event, client_user_id, client_id, email, details, ip, user_agent, grouped_into)
+     values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ${groupHead})`;
+  const insertParams = [
+    entry.workspaceId,
+    entry.event,
+    key.clientUserId,
+    key.clientId,
+    entry.email ?? null,
+    JSON.stringify(entry.details ?? {}),
+    entry.ip?.slice(0, 64) ?? null,
+    entry.userAgent?.slice(0, 400) ?? null,
+  ];
+  if (await isCitus(db)) {
+    const bumped = (await db.raw<{ rows: Array<{ id: string }> }>(`with ${head} ${bump}`, bumpParams)).rows[0];
+    await db.raw(insert('?'), [...insertParams, bumped?.id ?? null]);
+    return;
+  }
+  await db.raw(`with ${head}, bumped as (${bump}) ${insert('(select id from bumped)')}`, [...bumpParams, ...insertParams]);
 }
 
 export interface ActivityFilter {

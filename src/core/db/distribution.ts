@@ -8,6 +8,13 @@
 // workspace carries workspace_id in its primary key, in every unique constraint and in every
 // foreign key to another such table).
 
+/**
+ * How a statement that must span workspaces (a background job over all of them) says so: its SQL
+ * starts with this comment, so the checks that every other statement names its workspace
+ * (test/support/shard-routing.ts, the Citus stage) pass it by. On Citus it runs on every shard.
+ */
+export const ACROSS_WORKSPACES = 'across workspaces';
+
 export type TablePlacement =
   | { kind: 'by-workspace' }
   | { kind: 'by-own-key'; column: string; why: string }
@@ -45,9 +52,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_public_link_accesses: BY_WORKSPACE,
   portal_read_markers: BY_WORKSPACE,
   client_sessions: {
-    kind: 'by-own-key',
-    column: 'sid',
-    why: 'every read and write of a session is by its id, before the workspace is known',
+    kind: 'coordinator',
+    why: 'read by its id on every page, but also by client user (the account page, the cap at sign-in): whole on the coordinator both are one index read, spread by id the second would visit every shard',
   },
   portal_rate_limits: {
     kind: 'by-own-key',

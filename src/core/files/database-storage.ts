@@ -35,9 +35,9 @@ export function createDatabaseStorage(db: Knex): FileStorage {
       );
 
   /** Chunks [from, from + count) of a file, in order: the caller checks that none is missing. */
-  const readChunks = (fileId: string, from: number, count: number) =>
+  const readChunks = (workspaceId: string, fileId: string, from: number, count: number) =>
     db('portal_file_chunks')
-      .where('file_id', fileId)
+      .where({ workspace_id: workspaceId, file_id: fileId })
       .andWhere('seq', '>=', from)
       .andWhere('seq', '<', from + count)
       .orderBy('seq')
@@ -70,7 +70,10 @@ export function createDatabaseStorage(db: Knex): FileStorage {
       if (!row) return null;
       let content: Buffer = row.content;
       if (row.chunked) {
-        const chunks = await db('portal_file_chunks').where({ file_id: id }).orderBy('seq').select<Array<{ content: Buffer }>>('content');
+        const chunks = await db('portal_file_chunks')
+          .where({ workspace_id: workspaceId, file_id: id })
+          .orderBy('seq')
+          .select<Array<{ content: Buffer }>>('content');
         content = Buffer.concat(chunks.map((chunk) => chunk.content));
       }
       return { id: row.id, filename: row.filename, contentType: row.content_type, sizeBytes: Number(row.size_bytes), content };
@@ -99,13 +102,13 @@ export function createDatabaseStorage(db: Knex): FileStorage {
       let seq = 0;
       try {
         for await (const chunk of fixedChunks(content, DATABASE_CHUNK_BYTES)) {
-          await db('portal_file_chunks').insert({ file_id: id, seq: seq++, content: chunk });
+          await db('portal_file_chunks').insert({ workspace_id: workspaceId, file_id: id, seq: seq++, content: chunk });
           size += chunk.length;
         }
-        await db('portal_files').where({ id }).update({ size_bytes: size, complete: true });
+        await db('portal_files').where({ workspace_id: workspaceId, id }).update({ size_bytes: size, complete: true });
         return { id, sizeBytes: size };
       } catch (err) {
-        await db('portal_files').where({ id }).delete();
+        await db('portal_files').where({ workspace_id: workspaceId, id }).delete();
         throw err;
       }
     },
@@ -116,7 +119,7 @@ export function createDatabaseStorage(db: Knex): FileStorage {
       if (!file) return null;
       const meta = { id: file.id, filename: file.filename, contentType: file.content_type, sizeBytes: Number(file.size_bytes) };
       if (!file.chunked) {
-        const row = await db('portal_files').where({ id }).first<{ content: Buffer }>('content');
+        const row = await db('portal_files').where({ workspace_id: workspaceId, id }).first<{ content: Buffer }>('content');
         return { ...meta, content: Readable.from([row.content]) };
       }
       // One query at a time for the next CHUNKS_PER_READ chunks, issued only when the reader wants
@@ -132,7 +135,7 @@ export function createDatabaseStorage(db: Knex): FileStorage {
           const count = Math.min(CHUNKS_PER_READ, left);
           const from = seq;
           seq += count;
-          readChunks(id, from, count).then(
+          readChunks(workspaceId, id, from, count).then(
             (rows) => {
               if (rows.length !== count || rows.some((row, i) => Number(row.seq) !== from + i)) {
                 return this.destroy(new Error('a stored file lost a chunk during the download'));

@@ -1,5 +1,6 @@
 // SQL for the live-event log: what changed for a client, numbered by a sequence, so a page that
 // lost its stream can ask for everything after the last number it saw.
+import { ACROSS_WORKSPACES } from '../db/distribution.ts';
 import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
@@ -43,5 +44,8 @@ export async function latestLiveSeq(db: Db, scope: { workspaceId: string; client
 }
 
 export async function deleteLiveEventsBefore(db: Db, before: Date): Promise<number> {
-  return db('portal_live_events').where('created_at', '<', before).delete();
+  return db('portal_live_events')
+    .comment(`${ACROSS_WORKSPACES}: housekeeping of every workspace's old live events`)
+    .where('created_at', '<', before)
+    .delete();
 }

@@ -40,6 +40,12 @@ export function clientUserReadWithSession(req: Request): ClientUserReadWithSessi
 
 const nowSeconds = () => Math.ceil(Date.now() / 1000);
 
+/** When a session row expires: its cookie's expiry, or a day from now for a cookie without one (connect-pg-simple's rule). */
+const expiresAtSeconds = (data: session.SessionData): number => {
+  const expires = data.cookie?.expires;
+  return expires ? Math.ceil(new Date(expires).valueOf() / 1000) : nowSeconds() + 24 * 60 * 60;
+};
+
 export function createHashedSessionStore(pool: pg.Pool): session.Store {
   class HashedPgStore extends PgStore {
     // As connect-pg-simple's get (a live row, its data), with the session's client user in the same query.
@@ -64,8 +70,19 @@ export function createHashedSessionStore(pool: pg.Pool): session.Store {
       if (read) readWith.set(req, read);
       return super.createSession(req, data);
     }
+    // As connect-pg-simple's set, with VALUES where it has INSERT … SELECT: on Citus an INSERT …
+    // SELECT with ON CONFLICT loses its parameters on the way to the worker.
     override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
-      super.set(hashSessionId(sid), data, callback);
+      pool
+        .query(
+          `insert into "${SESSION_TABLE}" (sess, expire, sid) values ($1, to_timestamp($2), $3)
+           on conflict (sid) do update set sess = excluded.sess, expire = excluded.expire`,
+          [data, expiresAtSeconds(data), hashSessionId(sid)],
+        )
+        .then(
+          () => callback?.(),
+          (err: unknown) => callback?.(err),
+        );
     }
     override destroy(sid: string, callback?: (err?: unknown) => void): void {
       super.destroy(hashSessionId(sid), callback);

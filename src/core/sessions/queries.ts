@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import { CLIENT_USER_COLUMNS, type ClientUserRow, type ClientUserStatus } from '../client-users/queries.ts';
 import type { PortalSessionAuth } from './session-data.ts';
+import { isCitus } from '../db/citus.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -84,12 +85,26 @@ export interface SessionWithClientUser {
   user: ClientUserRow | null;
 }
 
-/** A live session by its hashed id, and the client user it signs in, in one round trip. */
+const SESSION_SQL = 'select sess from client_sessions where sid = $1 and expire >= to_timestamp($2)';
+const CLIENT_USER_SQL = `select ${CLIENT_USER_COLUMNS.map((column) => `${column} as "user.${column}"`).join(', ')}
+  from client_users where workspace_id = $1 and id = case when $2 ~* '${UUID}' then $2::uuid end`;
+
+/**
+ * A live session by its hashed id, and the client user it signs in: one round trip, or two on a
+ * Citus cluster, where sessions are distributed by their id and client users by workspace, so no
+ * one node holds both rows.
+ */
 export async function findSessionWithClientUser(pool: pg.Pool, sidHash: string, nowSeconds: number): Promise<SessionWithClientUser | null> {
-  const { rows } = await pool.query<Record<string, unknown>>(SESSION_WITH_CLIENT_USER_SQL, [sidHash, nowSeconds]);
-  const row = rows[0];
+  const split = await isCitus(pool);
+  const { rows } = await pool.query<Record<string, unknown>>(split ? SESSION_SQL : SESSION_WITH_CLIENT_USER_SQL, [sidHash, nowSeconds]);
+  let row = rows[0];
   if (!row) return null;
   const sess = (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as SessionWithClientUser['sess'];
+  if (split) {
+    const { portal } = sess;
+    const found = portal ? await pool.query<Record<string, unknown>>(CLIENT_USER_SQL, [portal.workspaceId, portal.clientUserId]) : null;
+    row = found?.rows[0] ?? { 'user.id': null };
+  }
   if (row['user.id'] === null) return { sess, user: null };
   const user = Object.fromEntries(CLIENT_USER_COLUMNS.map((column) => [column, row[`user.${column}`]])) as unknown as ClientUserRow;
   return { sess, user };
@@ -114,8 +129,26 @@ select s.sid, s.sess #>> '{portal,workspaceId}' as workspace_id, s.sess #>> '{po
  where s.sid in (select jsonb_array_elements_text(?::jsonb)) and s.expire >= ?`;
 
 /** For the open live streams' periodic check: which of these sessions are still live, and for whom. */
-export async function findStreamSessions(db: Db, sidHashes: string[], now: Date): Promise<StreamSessionRow[]> {
+export async function findStreamSessions(db: Knex, sidHashes: string[], now: Date): Promise<StreamSessionRow[]> {
   if (sidHashes.length === 0) return [];
+  if (await isCitus(db)) return findStreamSessionsInTwoSteps(db, sidHashes, now);
   const result = await db.raw(STREAM_SESSIONS_SQL, [JSON.stringify(sidHashes), now]);
   return (result as { rows: StreamSessionRow[] }).rows;
+}
+
+/** The same on Citus: the sessions, then their client users (the two are distributed by different keys). */
+async function findStreamSessionsInTwoSteps(db: Knex, sidHashes: string[], now: Date): Promise<StreamSessionRow[]> {
+  const sessions: Array<Omit<StreamSessionRow, 'status'>> = await db('client_sessions')
+    .whereIn('sid', sidHashes)
+    .andWhere('expire', '>=', now)
+    .select('sid', db.raw("sess #>> '{portal,workspaceId}' as workspace_id"), db.raw("sess #>> '{portal,clientUserId}' as client_user_id"));
+  const named = sessions.filter((row) => row.workspace_id && new RegExp(UUID, 'i').test(row.client_user_id ?? ''));
+  const users: Array<{ workspace_id: string; id: string; status: ClientUserStatus }> = named.length
+    ? await db('client_users')
+        .whereIn('workspace_id', [...new Set(named.map((row) => row.workspace_id))])
+        .whereIn('id', [...new Set(named.map((row) => row.client_user_id))])
+        .select('workspace_id', 'id', 'status')
+    : [];
+  const status = new Map(users.map((user) => [`${user.workspace_id} ${user.id}`, user.status]));
+  return sessions.map((row) => ({ ...row, status: status.get(`${row.workspace_id} ${row.client_user_id}`) ?? null }));
 }

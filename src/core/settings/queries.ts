@@ -105,7 +105,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
   const [row] = await db(TABLE)
     .insert({ workspace_id: workspaceId, ...columns, updated_by_staff_id: staffId, updated_at: db.fn.now() })
     .onConflict('workspace_id')
-    .merge()
+    .merge([...Object.keys(columns), 'updated_by_staff_id', 'updated_at'])
     .returning(COLUMNS);
   return fromRow(row as SettingsRow);
 }

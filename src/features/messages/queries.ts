@@ -1,6 +1,7 @@
 // SQL for messages: conversations, messages, attachments, read markers and the client's email
-// preference. Every query names the workspace and, except the staff inbox (which lists all clients
-// of one workspace), the client.
+// preference. Every query names the workspace (but the digest's search, across workspaces, which
+// says so) and, except the staff inbox (which lists all clients of one workspace), the client.
+import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
 import type { Knex } from 'knex';
 import { boundedCount, COUNT_LIMIT } from '../../core/db/bounded-count.ts';
 
@@ -47,7 +48,8 @@ export async function ensureConversation(db: Db, workspaceId: string, clientId: 
   const [row] = await db('portal_conversations')
     .insert({ workspace_id: workspaceId, client_id: clientId })
     .onConflict(['workspace_id', 'client_id'])
-    .merge({ workspace_id: workspaceId })
+    // A no-op update, so the existing row is returned; never of workspace_id, which Citus refuses to update.
+    .merge(['client_id'])
     .returning(CONVERSATION_COLUMNS);
   return row as ConversationRow;
 }
@@ -186,7 +188,7 @@ export async function markRead(
        on conflict (workspace_id, client_id, reader_side, reader_id, thread) do update
          set read_message_id = greatest(r.read_message_id, excluded.read_message_id),
              seen_message_id = greatest(r.seen_message_id, excluded.seen_message_id),
-             read_at = now()
+             read_at = excluded.read_at
          where r.read_message_id < excluded.read_message_id or r.seen_message_id < excluded.seen_message_id
        returning seen_message_id
      )
@@ -254,9 +256,10 @@ export async function unreadInConversation(db: Db, workspaceId: string, clientId
   const row = await db('portal_messages as m')
     .where({ 'm.workspace_id': workspaceId, 'm.client_id': clientId, 'm.author_side': other })
     .whereRaw(
+      // The workspace named again inside, not only by m's: Citus routes a subquery to one node by its own condition.
       `m.id > coalesce((select r.read_message_id from portal_read_markers r
-         where r.workspace_id = m.workspace_id and r.client_id = m.client_id and r.reader_side = ? and r.reader_id = ? and r.thread = 'conversation'), 0)`,
-      [reader.side, reader.id],
+         where r.workspace_id = ? and r.client_id = m.client_id and r.reader_side = ? and r.reader_id = ? and r.thread = 'conversation'), 0)`,
+      [workspaceId, reader.side, reader.id],
     )
     .count<{ count: string }[]>({ count: '*' });
   return Number(row[0]?.count ?? 0);
@@ -298,13 +301,19 @@ export async function listInbox(db: Db, workspaceId: string, staffId: string, li
       'c.client_id',
       'c.assigned_staff_id',
       'c.last_message_at',
-      db.raw(`(select count(*)::int from (select 1 from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id
-               and m.author_side = 'client' and m.id > coalesce(r.read_message_id, 0) limit ${COUNT_LIMIT}) as capped) as unread`),
+      // Each subquery names the workspace itself: Citus routes a subquery to one node by its own condition.
       db.raw(
-        `(select m.author_name from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id order by m.id desc limit 1) as last_author_name`,
+        `(select count(*)::int from (select 1 from portal_messages m where m.workspace_id = ? and m.client_id = c.client_id
+               and m.author_side = 'client' and m.id > coalesce(r.read_message_id, 0) limit ${COUNT_LIMIT}) as capped) as unread`,
+        [workspaceId],
       ),
       db.raw(
-        `(select left(m.body, 200) from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id order by m.id desc limit 1) as last_body`,
+        `(select m.author_name from portal_messages m where m.workspace_id = ? and m.client_id = c.client_id order by m.id desc limit 1) as last_author_name`,
+        [workspaceId],
+      ),
+      db.raw(
+        `(select left(m.body, 200) from portal_messages m where m.workspace_id = ? and m.client_id = c.client_id order by m.id desc limit 1) as last_body`,
+        [workspaceId],
       ),
     );
   return rows as InboxRow[];
@@ -324,8 +333,12 @@ export async function staffUnreadTotal(db: Db, workspaceId: string, staffId: str
         .andOnVal('r.reader_id', staffId)
         .andOnVal('r.thread', 'conversation');
     })
-    .joinRaw(`cross join lateral (select 1 from portal_messages m where m.workspace_id = c.workspace_id and m.client_id = c.client_id
-               and m.conversation_id = c.id and m.id > coalesce(r.read_message_id, 0) and m.author_side = 'client' limit ${COUNT_LIMIT}) as unread`)
+    // The workspace named in the lateral subquery too: Citus routes it to one node by its own condition.
+    .joinRaw(
+      `cross join lateral (select 1 from portal_messages m where m.workspace_id = ? and m.client_id = c.client_id
+               and m.conversation_id = c.id and m.id > coalesce(r.read_message_id, 0) and m.author_side = 'client' limit ${COUNT_LIMIT}) as unread`,
+      [workspaceId],
+    )
     .where('c.workspace_id', workspaceId)
     .whereNotNull('c.last_message_at');
   return boundedCount(db, rows);
@@ -342,7 +355,7 @@ export async function setMessageEmails(db: Db, workspaceId: string, clientUserId
   await db('portal_client_preferences')
     .insert({ workspace_id: workspaceId, client_user_id: clientUserId, message_emails: wanted, updated_at: db.fn.now() })
     .onConflict(['workspace_id', 'client_user_id'])
-    .merge({ message_emails: wanted, updated_at: db.fn.now() });
+    .merge(['message_emails', 'updated_at']);
 }
 
 // --- The unread digest ---------------------------------------------------------------------
@@ -356,6 +369,7 @@ export interface DigestCandidate {
 /** Conversations with messages older than the cutoff that nobody on the other side has seen nor been emailed about. */
 export async function findDigestCandidates(db: Db, cutoff: Date, limit: number): Promise<DigestCandidate[]> {
   const rows = await db('portal_messages as m')
+    .comment(`${ACROSS_WORKSPACES}: the message digest looks for unseen messages in every workspace`)
     .whereNull('m.emailed_at')
     .andWhere('m.created_at', '<=', cutoff)
     .whereRaw(
@@ -389,10 +403,10 @@ export async function claimDigestMessages(
     `select m.id, m.author_name, left(m.body, 300) as body from portal_messages m
       where m.workspace_id = ? and m.client_id = ? and m.author_side = ? and m.emailed_at is null and m.created_at <= ?
         and m.id > coalesce((select max(r.seen_message_id) from portal_read_markers r
-              where r.workspace_id = m.workspace_id and r.client_id = m.client_id and r.reader_side <> m.author_side and r.thread = 'conversation'), 0)
+              where r.workspace_id = ? and r.client_id = m.client_id and r.reader_side <> m.author_side and r.thread = 'conversation'), 0)
       order by m.id
       for update of m skip locked`,
-    [candidate.workspace_id, candidate.client_id, candidate.author_side, cutoff],
+    [candidate.workspace_id, candidate.client_id, candidate.author_side, cutoff, candidate.workspace_id],
   );
   const claimed = (rows as Array<{ id: string; author_name: string; body: string }>).map((row) => ({ ...row, id: String(row.id) }));
   if (claimed.length > 0)

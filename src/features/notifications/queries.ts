@@ -4,6 +4,7 @@
 // they marked read past it (portal_notification_item_reads), and
 // how far each email channel has got is one cursor per channel (portal_notification_dispatch),
 // locked FOR UPDATE SKIP LOCKED so that with several app instances one of them sends.
+import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
 import type { Knex } from 'knex';
 import type { ActivityRow } from '../../core/activity/queries.ts';
 import { boundedCount, COUNT_LIMIT } from '../../core/db/bounded-count.ts';
@@ -86,7 +87,7 @@ export async function markReadUpTo(db: Db, args: { workspaceId: string; staffUse
     .onConflict(['workspace_id', 'staff_user_id'])
     .merge({
       last_read_activity_id: db.raw('greatest(portal_notification_reads.last_read_activity_id, excluded.last_read_activity_id)'),
-      updated_at: db.fn.now(),
+      updated_at: db.raw('excluded.updated_at'),
     });
   // Single reads the cursor has now passed say nothing more.
   await db('portal_notification_item_reads')
@@ -147,6 +148,7 @@ export async function eventsToDispatch(
 ): Promise<ActivityRow[]> {
   if (args.events.length === 0) return [];
   return trx('client_activity_logs')
+    .comment(`${ACROSS_WORKSPACES}: the staff notification emails follow one cursor over every workspace's activity`)
     .where('id', '>', args.afterId)
     .whereIn('event', args.events)
     .whereNull('grouped_into')

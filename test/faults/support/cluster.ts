@@ -73,11 +73,17 @@ export interface PrivateCluster {
   destroy(): void;
 }
 
-export async function startPrivateCluster(options: { maxConnections?: number } = {}): Promise<PrivateCluster> {
+export async function startPrivateCluster(
+  options: { maxConnections?: number; settings?: Record<string, string> } = {},
+): Promise<PrivateCluster> {
   const dir = ownedTempDir('portal-faults-pg-');
   const port = await freePort();
   runAsOwner(path.join(PG_BIN, 'initdb'), ['-D', dir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${options.maxConnections ?? 200}`;
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${options.maxConnections ?? 200}${Object.entries(
+    options.settings ?? {},
+  )
+    .map(([name, value]) => ` -c ${name}=${value}`)
+    .join('')}`;
   let running = false;
   const cluster: PrivateCluster = {
     port,

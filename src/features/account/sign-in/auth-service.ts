@@ -190,7 +190,7 @@ export class AuthService {
     // something (a commit that wrote nothing skips the WAL flush and would answer faster).
     await this.deps.db.transaction(async (trx) => {
       await this.log(workspace, 'sign_in_code.requested', meta, { user, email }, { known: Boolean(known) }, trx);
-      await insertLoginCode(trx, known?.id ?? null, codeHash, expiresAt);
+      await insertLoginCode(trx, workspace.id, known?.id ?? null, codeHash, expiresAt);
       await this.deps.mailer.sendIf(Boolean(known), mail, { trx });
     });
     return { ok: true };
@@ -205,7 +205,7 @@ export class AuthService {
     const user = await findClientUserByEmail(this.deps.db, workspace.id, email);
     const allowed = user && mayUsePortal(user.status) && (await this.hostLoginAllows(workspace, user));
     // The try is counted before the code is compared (claimLoginCodeTry): past the fifth, no code.
-    const live = user && allowed ? await claimLoginCodeTry(this.deps.db, user.id, this.deps.now(), CODE_MAX_ATTEMPTS) : null;
+    const live = user && allowed ? await claimLoginCodeTry(this.deps.db, workspace.id, user.id, this.deps.now(), CODE_MAX_ATTEMPTS) : null;
     if (!user || !live) {
       await this.log(
         workspace,
@@ -219,11 +219,11 @@ export class AuthService {
     if (!codeHashMatches(acceptedSessionSecrets(this.deps.config), user.id, code, live.code_hash)) {
       const attempts = Number(live.failed_attempts);
       const burned = attempts >= CODE_MAX_ATTEMPTS;
-      if (burned) await burnLoginCode(this.deps.db, live.id);
+      if (burned) await burnLoginCode(this.deps.db, workspace.id, live.id);
       await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'code', reason: 'wrong_code', attempts, burned });
       return { ok: false, reason: 'invalid' };
     }
-    if (!(await consumeLoginCode(this.deps.db, live.id))) {
+    if (!(await consumeLoginCode(this.deps.db, workspace.id, live.id))) {
       await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'code', reason: 'code_already_used' });
       return { ok: false, reason: 'invalid' };
     }
@@ -382,7 +382,7 @@ export class AuthService {
     });
     await this.deps.db.transaction(async (trx) => {
       await this.log(workspace, 'password.reset_requested', meta, { user, email }, { known: Boolean(known) }, trx);
-      await this.issueToken(trx, known, token, 'reset', RESET_TTL_MINUTES * 60_000);
+      await this.issueToken(trx, workspace.id, known, token, 'reset', RESET_TTL_MINUTES * 60_000);
       await this.deps.mailer.sendIf(Boolean(known), mail, { trx });
     });
     return { ok: true };
@@ -390,13 +390,14 @@ export class AuthService {
 
   private async issueToken(
     trx: Knex.Transaction,
+    workspaceId: string,
     user: ClientUserRow | null,
     token: string,
     purpose: TokenPurpose,
     ttlMs: number,
   ): Promise<void> {
     const expiresAt = new Date(this.deps.now().getTime() + ttlMs);
-    await insertUserToken(trx, user?.id ?? null, purpose, hashToken(token), expiresAt);
+    await insertUserToken(trx, workspaceId, user?.id ?? null, purpose, hashToken(token), expiresAt);
   }
 
   /** The client user a reset or invitation link belongs to, if the link still works. */
@@ -429,7 +430,7 @@ export class AuthService {
       if (!row) return null;
       const owner = await findClientUserById(trx, workspace.id, row.client_user_id);
       if (!owner || !mayUsePortal(owner.status)) return null;
-      if (!(await consumeUserToken(trx, row.id))) return null;
+      if (!(await consumeUserToken(trx, workspace.id, row.id))) return null;
       if (passwordHash) await setPassword(trx, workspace.id, owner.id, passwordHash);
       else await activate(trx, workspace.id, owner.id);
       // The other reset and invitation links of this client stop working too.
@@ -544,7 +545,7 @@ export class AuthService {
           status: 'invited',
         });
       }
-      await this.issueToken(trx, invited, token, 'invite', INVITE_TTL_DAYS * 24 * 60 * 60_000);
+      await this.issueToken(trx, workspace.id, invited, token, 'invite', INVITE_TTL_DAYS * 24 * 60 * 60_000);
       await this.deps.mailer.send(
         invitationEmail({
           to: email,

@@ -16,17 +16,24 @@ export interface LoginCodeRow {
  * Issues a code. With no client user (an unknown email) the same statements run and change
  * nothing, so the request takes as long either way.
  */
-export async function insertLoginCode(db: Db, clientUserId: string | null, codeHash: string, expiresAt: Date): Promise<void> {
+export async function insertLoginCode(
+  db: Db,
+  workspaceId: string,
+  clientUserId: string | null,
+  codeHash: string,
+  expiresAt: Date,
+): Promise<void> {
   // A new code replaces any earlier one: only the latest email works.
   await db('client_login_codes')
+    .where({ workspace_id: workspaceId })
     .whereRaw('client_user_id = ?', [clientUserId])
     .whereNull('consumed_at')
     .update({ consumed_at: db.fn.now() });
-  await db.raw('insert into client_login_codes (client_user_id, code_hash, expires_at) select id, ?, ? from client_users where id = ?', [
-    codeHash,
-    expiresAt,
-    clientUserId,
-  ]);
+  await db.raw(
+    `insert into client_login_codes (workspace_id, client_user_id, code_hash, expires_at)
+     select workspace_id, id, ?, ? from client_users where workspace_id = ? and id = ?`,
+    [codeHash, expiresAt, workspaceId, clientUserId],
+  );
 }
 
 /**
@@ -36,15 +43,22 @@ export async function insertLoginCode(db: Db, clientUserId: string | null, codeH
  * miss afterwards let every guess in flight be compared). `failed_attempts` thus counts tries,
  * the right one included.
  */
-export async function claimLoginCodeTry(db: Db, clientUserId: string, now: Date, maxAttempts: number): Promise<LoginCodeRow | null> {
+export async function claimLoginCodeTry(
+  db: Db,
+  workspaceId: string,
+  clientUserId: string,
+  now: Date,
+  maxAttempts: number,
+): Promise<LoginCodeRow | null> {
   const newest = db('client_login_codes')
-    .where({ client_user_id: clientUserId })
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
     .whereNull('consumed_at')
     .andWhere('expires_at', '>', now)
     .orderBy('created_at', 'desc')
     .limit(1)
     .select('id');
   const [row] = await db('client_login_codes')
+    .where({ workspace_id: workspaceId })
     .whereIn('id', newest)
     .whereNull('consumed_at')
     .andWhere('failed_attempts', '<', maxAttempts)
@@ -54,12 +68,18 @@ export async function claimLoginCodeTry(db: Db, clientUserId: string, now: Date,
 }
 
 /** A wrong code at its last try is burnt at once, so the code no longer shows as live. */
-export async function burnLoginCode(db: Db, codeId: string): Promise<void> {
-  await db('client_login_codes').where({ id: codeId }).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
+export async function burnLoginCode(db: Db, workspaceId: string, codeId: string): Promise<void> {
+  await db('client_login_codes')
+    .where({ workspace_id: workspaceId, id: codeId })
+    .whereNull('consumed_at')
+    .update({ consumed_at: db.fn.now() });
 }
 
-export async function consumeLoginCode(db: Db, codeId: string): Promise<boolean> {
-  const updated = await db('client_login_codes').where({ id: codeId }).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
+export async function consumeLoginCode(db: Db, workspaceId: string, codeId: string): Promise<boolean> {
+  const updated = await db('client_login_codes')
+    .where({ workspace_id: workspaceId, id: codeId })
+    .whereNull('consumed_at')
+    .update({ consumed_at: db.fn.now() });
   return updated === 1;
 }
 
@@ -68,6 +88,7 @@ export type TokenPurpose = 'reset' | 'invite';
 /** Issues a link token; like insertLoginCode, with no client user the same statements change nothing. */
 export async function insertUserToken(
   db: Db,
+  workspaceId: string,
   clientUserId: string | null,
   purpose: TokenPurpose,
   tokenHash: string,
@@ -75,13 +96,15 @@ export async function insertUserToken(
 ): Promise<void> {
   // Only the newest link of a purpose works.
   await db('client_user_tokens')
+    .where({ workspace_id: workspaceId })
     .whereRaw('client_user_id = ?', [clientUserId])
     .andWhere({ purpose })
     .whereNull('used_at')
     .update({ used_at: db.fn.now() });
   await db.raw(
-    'insert into client_user_tokens (client_user_id, purpose, token_hash, expires_at) select id, ?, ?, ? from client_users where id = ?',
-    [purpose, tokenHash, expiresAt, clientUserId],
+    `insert into client_user_tokens (workspace_id, client_user_id, purpose, token_hash, expires_at)
+     select workspace_id, id, ?, ?, ? from client_users where workspace_id = ? and id = ?`,
+    [purpose, tokenHash, expiresAt, workspaceId, clientUserId],
   );
 }
 
@@ -91,9 +114,9 @@ export async function insertUserToken(
  * may still open the account.
  */
 export async function voidUserLinks(db: Db, workspaceId: string, clientUserId: string): Promise<number> {
-  const owner = db('client_users').where({ workspace_id: workspaceId, id: clientUserId }).select('id');
-  const links = await db('client_user_tokens').whereIn('client_user_id', owner).whereNull('used_at').update({ used_at: db.fn.now() });
-  await db('client_login_codes').whereIn('client_user_id', owner.clone()).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
+  const owned = { workspace_id: workspaceId, client_user_id: clientUserId };
+  const links = await db('client_user_tokens').where(owned).whereNull('used_at').update({ used_at: db.fn.now() });
+  await db('client_login_codes').where(owned).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
   return links;
 }
 
@@ -113,15 +136,17 @@ export async function findLiveUserToken(
   now: Date,
 ): Promise<UserTokenRow | null> {
   const row = await db('client_user_tokens as t')
-    .join('client_users as u', 'u.id', 't.client_user_id')
-    .where({ 't.token_hash': tokenHash, 't.purpose': purpose, 'u.workspace_id': workspaceId })
+    .where({ 't.workspace_id': workspaceId, 't.token_hash': tokenHash, 't.purpose': purpose })
     .whereNull('t.used_at')
     .andWhere('t.expires_at', '>', now)
     .first('t.id', 't.client_user_id', 't.purpose', 't.expires_at');
   return (row as UserTokenRow | undefined) ?? null;
 }
 
-export async function consumeUserToken(db: Db, tokenId: string): Promise<boolean> {
-  const updated = await db('client_user_tokens').where({ id: tokenId }).whereNull('used_at').update({ used_at: db.fn.now() });
+export async function consumeUserToken(db: Db, workspaceId: string, tokenId: string): Promise<boolean> {
+  const updated = await db('client_user_tokens')
+    .where({ workspace_id: workspaceId, id: tokenId })
+    .whereNull('used_at')
+    .update({ used_at: db.fn.now() });
   return updated === 1;
 }

@@ -42,8 +42,8 @@ export async function enableTwoFactor(
   const result = await db.raw(
     `insert into client_two_factor (client_user_id, workspace_id, secret_ciphertext, enabled_at, last_used_step)
      select id, workspace_id, ?, now(), ? from client_users where workspace_id = ? and id = ?
-     on conflict (client_user_id) do update
-       set secret_ciphertext = excluded.secret_ciphertext, enabled_at = excluded.enabled_at, last_used_step = excluded.last_used_step, created_at = now()
+     on conflict (workspace_id, client_user_id) do update
+       set secret_ciphertext = excluded.secret_ciphertext, enabled_at = excluded.enabled_at, last_used_step = excluded.last_used_step, created_at = excluded.created_at
        where client_two_factor.enabled_at is null`,
     [secretCiphertext, step, workspaceId, clientUserId],
   );
@@ -163,6 +163,7 @@ export async function claimConfirmationTry(
     .limit(1)
     .select('id');
   const [row] = await db('client_confirmation_codes')
+    .where({ workspace_id: workspaceId })
     .whereIn('id', newest)
     .whereNull('used_at')
     .where('attempts', '<', maxAttempts)

@@ -114,7 +114,7 @@ export async function claimCallback(
       payment_id: args.paymentId,
       outcome: args.outcome,
     })
-    .onConflict(['provider', 'idempotency_key'])
+    .onConflict(['workspace_id', 'provider', 'idempotency_key'])
     .ignore()
     .returning('id');
   return rows.length > 0;
@@ -122,10 +122,10 @@ export async function claimCallback(
 
 export async function setCallbackOutcome(
   trx: Knex.Transaction,
-  args: { provider: string; idempotencyKey: string; outcome: 'recorded' | 'refused' },
+  args: { workspaceId: string; provider: string; idempotencyKey: string; outcome: 'recorded' | 'refused' },
 ): Promise<void> {
   await trx('client_payment_callbacks')
-    .where({ provider: args.provider, idempotency_key: args.idempotencyKey })
+    .where({ workspace_id: args.workspaceId, provider: args.provider, idempotency_key: args.idempotencyKey })
     .update({ outcome: args.outcome });
 }
 
@@ -160,5 +160,5 @@ export async function savePaymentSettings(db: Db, workspaceId: string, settings:
       updated_at: db.fn.now(),
     })
     .onConflict('workspace_id')
-    .merge();
+    .merge(['bank_transfer_instructions', 'online_provider', 'updated_by_staff_id', 'updated_at']);
 }

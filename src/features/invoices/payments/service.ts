@@ -204,7 +204,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           at: now(),
         });
         if (!recorded) return { outcome: 'refused', reason: 'the invoice is no longer open or the amount exceeds its balance' };
-        await setCallbackOutcome(trx, { provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'recorded' });
+        await setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'recorded' });
         await insertActivity(trx, {
           workspaceId,
           event: 'invoice.payment_recorded',

@@ -1,0 +1,79 @@
+// After migrate, on a database with the citus extension: places each portal table as
+// TABLE_PLACEMENT says (distributed by workspace and co-located, distributed by its own key, a
+// reference table, or left on the coordinator). Idempotent: a table Citus already places is left
+// as it is, so every migrate may run it. On plain PostgreSQL it reads one catalog row and does
+// nothing. Parents go before their children, as Citus distributes a table with a foreign key only
+// once the table it references is distributed.
+import type { Knex } from 'knex';
+import { TABLE_PLACEMENT, type TablePlacement } from './distribution.ts';
+
+export interface DistributionOutcome {
+  citus: boolean;
+  /** Tables placed by this run, in order, as "table: how". */
+  placed: string[];
+}
+
+/** The table every table distributed by workspace is co-located with. */
+const COLOCATION_ANCHOR = 'client_users';
+
+export async function distributeOnCitus(
+  knex: Knex,
+  placements: Readonly<Record<string, TablePlacement>> = TABLE_PLACEMENT,
+): Promise<DistributionOutcome> {
+  const citus = await knex.raw<{ rows: unknown[] }>("select 1 from pg_extension where extname = 'citus'");
+  if (citus.rows.length === 0) return { citus: false, placed: [] };
+
+  const present = new Set(
+    (
+      await knex.raw<{ rows: Array<{ name: string }> }>(
+        "select relname::text as name from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p')",
+      )
+    ).rows.map((row) => row.name),
+  );
+  const already = new Set(
+    (await knex.raw<{ rows: Array<{ name: string }> }>('select logicalrelid::regclass::text as name from pg_dist_partition')).rows.map(
+      (row) => row.name,
+    ),
+  );
+  const parents = await foreignKeyParents(knex);
+  const placed: string[] = [];
+  for (const table of parentsFirst(Object.keys(placements), parents)) {
+    const placement = placements[table]!;
+    if (!present.has(table) || already.has(table) || placement.kind === 'coordinator') continue;
+    if (placement.kind === 'reference') {
+      await knex.raw('select create_reference_table(?)', [table]);
+    } else if (placement.kind === 'by-own-key') {
+      await knex.raw("select create_distributed_table(?, ?, colocate_with => 'none')", [table, placement.column]);
+    } else {
+      const anchor = table === COLOCATION_ANCHOR ? 'none' : COLOCATION_ANCHOR;
+      await knex.raw('select create_distributed_table(?, ?, colocate_with => ?)', [table, 'workspace_id', anchor]);
+    }
+    placed.push(`${table}: ${placement.kind}`);
+  }
+  return { citus: true, placed };
+}
+
+async function foreignKeyParents(knex: Knex): Promise<Map<string, string[]>> {
+  const rows = (
+    await knex.raw<{ rows: Array<{ child: string; parent: string }> }>(
+      `select conrelid::regclass::text as child, confrelid::regclass::text as parent
+         from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace`,
+    )
+  ).rows;
+  const parents = new Map<string, string[]>();
+  for (const { child, parent } of rows) parents.set(child, [...(parents.get(child) ?? []), parent]);
+  return parents;
+}
+
+/** `tables` ordered so each comes after the tables it references; the anchor of co-location first. */
+function parentsFirst(tables: string[], parents: Map<string, string[]>): string[] {
+  const ordered: string[] = [];
+  const visit = (table: string, path: Set<string>) => {
+    if (ordered.includes(table) || path.has(table) || !tables.includes(table)) return;
+    path.add(table);
+    for (const parent of parents.get(table) ?? []) visit(parent, path);
+    ordered.push(table);
+  };
+  for (const table of [COLOCATION_ANCHOR, ...tables]) visit(table, new Set());
+  return ordered;
+}

@@ -1,0 +1,75 @@
+// The Citus stage (npm run test:citus): a coordinator and two workers, each a private PostgreSQL 15
+// cluster with citus preloaded, then the files below on it. Every test database is made on all
+// three and joined (test/support/database.ts, CITUS_WORKER_URLS), and migrate distributes the
+// portal's tables there as it would in production. The coordinator logs every statement it sends
+// to every shard; the stage fails on one that touches a workspace table without saying it spans
+// workspaces (src/core/db/distribution.ts, ACROSS_WORKSPACES). Where Citus is not installed the stage says so
+// and passes: plain PostgreSQL runs the structural test (test/migrations/distribution-rules.test.ts)
+// in every run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { missingBinaries, startPrivateCluster, type PrivateCluster } from '../faults/support/cluster.ts';
+import { saysItSpansWorkspaces, touchesWorkspaceTable } from '../support/shard-routing.ts';
+
+const CITUS_LIBRARY = '/usr/lib/postgresql/15/lib/citus.so';
+
+/** The placement after migrate, and the client journey: every client route, and two instances under load. */
+const FILES = ['test/citus/placement.test.ts', 'test/portal/route-matrix.test.ts', 'test/portal/two-instances.test.ts'];
+
+const missing =
+  missingBinaries() ??
+  (existsSync(CITUS_LIBRARY) ? null : `Citus is not installed (no ${CITUS_LIBRARY}; docs/scaling.md says how to build it)`);
+if (missing) {
+  console.log(`The Citus stage did not run: ${missing}.`);
+  process.exit(0);
+}
+
+const nodes: PrivateCluster[] = [];
+let status = 1;
+try {
+  for (let i = 0; i < 3; i++)
+    nodes.push(
+      await startPrivateCluster({
+        settings: { shared_preload_libraries: 'citus', 'citus.multi_task_query_log_level': 'warning', log_min_error_statement: 'warning' },
+      }),
+    );
+  const [coordinator, ...workers] = nodes;
+  const run = spawnSync('npx', ['mocha', ...FILES], {
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: coordinator!.url(), CITUS_WORKER_URLS: workers.map((worker) => worker.url()).join(',') },
+  });
+  status = run.status ?? 1;
+  const everyShard = statementsSentToEveryShard(readFileSync(path.join(coordinator!.dir, 'server.log'), 'utf8'));
+  if (everyShard.length > 0) {
+    console.log(`\nStatements on workspace tables the coordinator sent to every shard (${everyShard.length}):`);
+    for (const statement of everyShard) console.log(`  ${statement.replace(/\s+/g, ' ').slice(0, 300)}`);
+    status = 1;
+  } else {
+    console.log('\nEvery statement on a workspace table went to one shard, but those that say they span workspaces.');
+  }
+} finally {
+  for (const node of nodes) node.destroy();
+}
+
+/**
+ * The statements after which the coordinator logged "multi-task query" (citus.multi_task_query_log_level
+ * and log_min_error_statement at warning put each one's text in the log), on a workspace table and
+ * not saying they span workspaces, each once. The tests' own deletes of by-key tables are not on
+ * workspace tables.
+ */
+function statementsSentToEveryShard(log: string): string[] {
+  const found = new Set<string>();
+  const lines = log.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.includes('multi-task query about to be executed')) continue;
+    const at = lines.findIndex((line, j) => j > i && line.includes(' STATEMENT:  '));
+    if (at < 0) continue;
+    const statement = [lines[at]!.split(' STATEMENT:  ')[1]!];
+    for (let j = at + 1; j < lines.length && !/^\d{4}-\d{2}-\d{2} /.test(lines[j]!); j++) statement.push(lines[j]!);
+    const text = statement.join('\n');
+    if (touchesWorkspaceTable(text) && !saysItSpansWorkspaces(text)) found.add(text);
+  }
+  return [...found];
+}
+process.exit(status);

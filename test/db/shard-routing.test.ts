@@ -1,0 +1,34 @@
+// The check the isolation matrix applies to every owner's request (test/support/shard-routing.ts):
+// it names what would reach every shard and passes what names the workspace.
+import { expect } from 'chai';
+import { statementsReachingEveryShard } from '../support/shard-routing.ts';
+
+describe('statements that would reach every shard', function () {
+  it('names a statement on a workspace table without a workspace_id condition', function () {
+    const unrouted = [
+      'select "id" from "portal_files" where "id" = ?',
+      'update "client_login_codes" set "consumed_at" = CURRENT_TIMESTAMP where "id" = ? and "consumed_at" is null',
+      'insert into "portal_file_chunks" ("content", "file_id", "seq") values (?, ?, ?)',
+      'select * from client_users u join clients c on c.id = u.client_id where u.email = ?',
+    ];
+    expect(statementsReachingEveryShard(unrouted)).to.deep.equal(unrouted);
+  });
+
+  it('passes a statement that names the workspace, and one on other tables', function () {
+    expect(
+      statementsReachingEveryShard([
+        'select "id" from "portal_files" where "workspace_id" = ? and "id" = ?',
+        'select * from "client_users" as "u" where "u"."workspace_id" in (?) and "u"."email" = ?',
+        'insert into "portal_file_chunks" ("content", "file_id", "seq", "workspace_id") values (?, ?, ?, ?)',
+        'select "sess" from "client_sessions" where "sid" = $1',
+        'select * from "invoices" where "id" = ?',
+        'BEGIN;',
+        '/* across workspaces: housekeeping */ delete from "portal_live_events" where "created_at" < ?',
+      ]),
+    ).to.deep.equal([]);
+  });
+
+  it('reads a table name whole: portal_files is not portal_files_archive', function () {
+    expect(statementsReachingEveryShard(['select * from "portal_files_archive" where "id" = ?'])).to.deep.equal([]);
+  });
+});

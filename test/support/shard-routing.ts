@@ -1,0 +1,24 @@
+// Which recorded statements Citus could not send to one node: a statement that reads or writes a
+// table distributed by workspace (src/core/db/distribution.ts) must name the workspace, by a
+// workspace_id equality (or IN list) in its conditions or a workspace_id column in its INSERT.
+// A statement that spans workspaces on purpose says so (ACROSS_WORKSPACES) and passes. A textual
+// check of the SQL knex sends, so a join on workspace_id counts as naming it too; the Citus stage
+// (test/citus/run.ts) runs the client journey on a cluster and fails on any statement on these
+// tables that the coordinator sent to every shard.
+import { ACROSS_WORKSPACES, TABLE_PLACEMENT } from '../../src/core/db/distribution.ts';
+
+const WORKSPACE_TABLES = Object.entries(TABLE_PLACEMENT)
+  .filter(([, placement]) => placement.kind === 'by-workspace')
+  .map(([table]) => table);
+
+const mentions = (statement: string, table: string) => new RegExp(`(^|[^a-z_])"?${table}"?($|[^a-z_])`, 'i').test(statement);
+const namesWorkspace = (statement: string) =>
+  /workspace_id"?\s*(=|in\s*\()/i.test(statement) || /^\s*insert\s+into\s+"?[a-z_]+"?\s*\([^)]*workspace_id/i.test(statement);
+
+/** The statements among `sql` that touch a workspace table without naming the workspace. */
+export function statementsReachingEveryShard(sql: string[]): string[] {
+  return sql.filter((statement) => touchesWorkspaceTable(statement) && !namesWorkspace(statement) && !saysItSpansWorkspaces(statement));
+}
+
+export const touchesWorkspaceTable = (statement: string) => WORKSPACE_TABLES.some((table) => mentions(statement, table));
+export const saysItSpansWorkspaces = (statement: string) => statement.trimStart().startsWith(`/* ${ACROSS_WORKSPACES}`);
