@@ -167,7 +167,8 @@ export interface Reader {
 /**
  * Moves a reader's marker on a thread up to a message (never back). Answers whether the read
  * receipt moved, so a page that is merely reloaded announces nothing. One statement: the CTE
- * `before` reads the marker as it was when the statement started.
+ * `before` reads the marker as it was when the statement started (materialized: Citus would
+ * otherwise inline it into the final select and read it after the insert).
  */
 export async function markRead(
   db: Db,
@@ -179,7 +180,7 @@ export async function markRead(
 ): Promise<boolean> {
   const key = [workspaceId, clientId, reader.side, reader.id, thread];
   const result = await db.raw(
-    `with before as (
+    `with before as materialized (
        select seen_message_id from portal_read_markers
        where workspace_id = ? and client_id = ? and reader_side = ? and reader_id = ? and thread = ?
      ), changed as (
