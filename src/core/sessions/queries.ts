@@ -91,8 +91,8 @@ const CLIENT_USER_SQL = `select ${CLIENT_USER_COLUMNS.map((column) => `${column}
 
 /**
  * A live session by its hashed id, and the client user it signs in: one round trip, or two on a
- * Citus cluster, where sessions are distributed by their id and client users by workspace, so no
- * one node holds both rows.
+ * Citus cluster, where sessions stay on the coordinator and client users are distributed by
+ * workspace, so no one node holds both rows.
  */
 export async function findSessionWithClientUser(pool: pg.Pool, sidHash: string, nowSeconds: number): Promise<SessionWithClientUser | null> {
   const split = await isCitus(pool);
@@ -136,7 +136,7 @@ export async function findStreamSessions(db: Knex, sidHashes: string[], now: Dat
   return (result as { rows: StreamSessionRow[] }).rows;
 }
 
-/** The same on Citus: the sessions, then their client users (the two are distributed by different keys). */
+/** The same on Citus: the sessions, then their client users (sessions on the coordinator, client users by workspace). */
 async function findStreamSessionsInTwoSteps(db: Knex, sidHashes: string[], now: Date): Promise<StreamSessionRow[]> {
   const sessions: Array<Omit<StreamSessionRow, 'status'>> = await db('client_sessions')
     .whereIn('sid', sidHashes)
