@@ -3,9 +3,10 @@
 // three and joined (test/support/database.ts, CITUS_WORKER_URLS), and migrate distributes the
 // portal's tables there as it would in production. The coordinator logs every statement it sends
 // to every shard; the stage fails on one that touches a workspace table without saying it spans
-// workspaces (src/core/db/distribution.ts, ACROSS_WORKSPACES). Where Citus is not installed the stage says so
-// and passes: plain PostgreSQL runs the structural test (test/migrations/distribution-rules.test.ts)
-// in every run.
+// workspaces (src/core/db/distribution.ts, ACROSS_WORKSPACES). It builds nothing: it needs Citus
+// already installed in PostgreSQL 15's library folder. Where it is not, the stage says so and
+// passes: plain PostgreSQL runs the structural test (test/migrations/distribution-rules.test.ts) in
+// every run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

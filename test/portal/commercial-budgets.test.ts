@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import { countQueries, describeQueries, type CountedQueries, type QueryCounter } from '../support/query-counter.ts';
-import { statementsReachingEveryShard } from '../support/shard-routing.ts';
+import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -78,7 +78,7 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
       await action(size);
       const counted = await cheapest(() => counter.measure(() => action(size)));
       expect(counted.count, describeQueries(`${what} (${size})`, counted)).to.equal(budget);
-      expect(statementsReachingEveryShard(counted.sql), `${what}: statements without a workspace_id`).to.deep.equal([]);
+      expectEachNamesItsWorkspace(counted.sql, what);
     }
   }
 
@@ -187,7 +187,7 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
           expect(counted.count, describeQueries(`POST ${section}/:id/${decision} (${size})`, counted)).to.equal(
             DECISION_BUDGETS[section][decision],
           );
-          expect(statementsReachingEveryShard(counted.sql), `${section} ${decision}: statements without a workspace_id`).to.deep.equal([]);
+          expectEachNamesItsWorkspace(counted.sql, `${section} ${decision}`);
         }
       });
     }

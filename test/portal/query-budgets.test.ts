@@ -4,7 +4,7 @@
 // are measured warm (the workspace, settings and branding cached), as nearly every request is.
 import { expect } from 'chai';
 import { countQueries, describeQueries, type QueryCounter } from '../support/query-counter.ts';
-import { statementsReachingEveryShard } from '../support/shard-routing.ts';
+import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { enableTwoFactor } from '../../src/features/account/two-factor/queries.ts';
 
@@ -30,7 +30,7 @@ describe('query budgets per request', function () {
   async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
     const counted = await counter.measure(action);
     expect(counted.count, describeQueries(what, counted)).to.equal(budget);
-    expect(statementsReachingEveryShard(counted.sql), `${what}: statements without a workspace_id`).to.deep.equal([]);
+    expectEachNamesItsWorkspace(counted.sql, what);
     return counted;
   }
 

@@ -15,7 +15,7 @@ import { SECTION_SWITCHES, type SectionSwitch } from '../../src/core/settings/po
 import { cookieNamed, csrfFrom, flagsFileFor, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import type { MatrixRoute, MatrixWorld } from '../route-matrix/matrix.ts';
 import { countQueries, type QueryCounter } from '../support/query-counter.ts';
-import { statementsReachingEveryShard } from '../support/shard-routing.ts';
+import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
 
 type Agent = ReturnType<typeof supertest.agent>;
 
@@ -192,7 +192,7 @@ describe('route isolation matrix', function () {
         });
         const expected = route.ownerStatus ?? (route.method === 'GET' ? [200] : [303]);
         expect(expected, `${url} answered ${res!.status}`).to.include(res!.status);
-        expect(statementsReachingEveryShard(counted.sql), `${url}: statements without a workspace_id`).to.deep.equal([]);
+        expectEachNamesItsWorkspace(counted.sql, url);
       });
     });
   }

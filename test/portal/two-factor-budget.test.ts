@@ -3,7 +3,7 @@
 // while it does.
 import { expect } from 'chai';
 import { countQueries, describeQueries, type QueryCounter } from '../support/query-counter.ts';
-import { statementsReachingEveryShard } from '../support/shard-routing.ts';
+import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 /**
@@ -38,7 +38,7 @@ describe('query budgets: two-factor and sign-in email pages', function () {
     const own = { ...counted, sql: counted.sql.filter(isRequestQuery) };
     own.count = own.sql.length;
     expect(own.count, describeQueries(what, own)).to.equal(budget);
-    expect(statementsReachingEveryShard(own.sql), `${what}: statements without a workspace_id`).to.deep.equal([]);
+    expectEachNamesItsWorkspace(own.sql, what);
     return own;
   }
 

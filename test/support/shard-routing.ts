@@ -5,6 +5,7 @@
 // check of the SQL knex sends, so a join on workspace_id counts as naming it too; the Citus stage
 // (test/citus/run.ts) runs the client journey on a cluster and fails on any statement on these
 // tables that the coordinator sent to every shard.
+import { expect } from 'chai';
 import { ACROSS_WORKSPACES, TABLE_PLACEMENT } from '../../src/core/db/distribution.ts';
 
 const WORKSPACE_TABLES = Object.entries(TABLE_PLACEMENT)
@@ -22,3 +23,8 @@ export function statementsReachingEveryShard(sql: string[]): string[] {
 
 export const touchesWorkspaceTable = (statement: string) => WORKSPACE_TABLES.some((table) => mentions(statement, table));
 export const saysItSpansWorkspaces = (statement: string) => statement.trimStart().startsWith(`/* ${ACROSS_WORKSPACES}`);
+
+/** Fails, naming them, when any statement of a request (`what`) touches a workspace table without naming the workspace. */
+export function expectEachNamesItsWorkspace(sql: string[], what: string): void {
+  expect(statementsReachingEveryShard(sql), `${what}: statements without a workspace_id`).to.deep.equal([]);
+}

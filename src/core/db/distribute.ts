@@ -1,11 +1,11 @@
 // After migrate, on a database with the citus extension: places each portal table as
-// TABLE_PLACEMENT says (distributed by workspace and co-located, distributed by its own key, a
-// reference table, or left on the coordinator). Idempotent: a table Citus already places is left
+// TABLE_PLACEMENT says (distributed by workspace and co-located, distributed by its own key, or
+// left on the coordinator). Idempotent: a table Citus already places is left
 // as it is, so every migrate may run it. On plain PostgreSQL it reads one catalog row and does
 // nothing. Parents go before their children, as Citus distributes a table with a foreign key only
 // once the table it references is distributed.
 import type { Knex } from 'knex';
-import { TABLE_PLACEMENT, type TablePlacement } from './distribution.ts';
+import { TABLE_PLACEMENT } from './distribution.ts';
 
 export interface DistributionOutcome {
   citus: boolean;
@@ -16,10 +16,7 @@ export interface DistributionOutcome {
 /** The table every table distributed by workspace is co-located with. */
 const COLOCATION_ANCHOR = 'client_users';
 
-export async function distributeOnCitus(
-  knex: Knex,
-  placements: Readonly<Record<string, TablePlacement>> = TABLE_PLACEMENT,
-): Promise<DistributionOutcome> {
+export async function distributeOnCitus(knex: Knex): Promise<DistributionOutcome> {
   const citus = await knex.raw<{ rows: unknown[] }>("select 1 from pg_extension where extname = 'citus'");
   if (citus.rows.length === 0) return { citus: false, placed: [] };
 
@@ -37,12 +34,10 @@ export async function distributeOnCitus(
   );
   const parents = await foreignKeyParents(knex);
   const placed: string[] = [];
-  for (const table of parentsFirst(Object.keys(placements), parents)) {
-    const placement = placements[table]!;
+  for (const table of parentsFirst(Object.keys(TABLE_PLACEMENT), parents)) {
+    const placement = TABLE_PLACEMENT[table]!;
     if (!present.has(table) || already.has(table) || placement.kind === 'coordinator') continue;
-    if (placement.kind === 'reference') {
-      await knex.raw('select create_reference_table(?)', [table]);
-    } else if (placement.kind === 'by-own-key') {
+    if (placement.kind === 'by-own-key') {
       await knex.raw("select create_distributed_table(?, ?, colocate_with => 'none')", [table, placement.column]);
     } else {
       const anchor = table === COLOCATION_ANCHOR ? 'none' : COLOCATION_ANCHOR;

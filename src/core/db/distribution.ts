@@ -1,8 +1,8 @@
 // How each of the portal's tables is placed when the database is a Citus cluster: distributed by
 // workspace (co-located, so a client page's queries all route to one node), distributed by its own
-// key (rows every query reads by that key alone), a reference table (small, global, copied to every
-// node), or kept on the coordinator (queues claimed across workspaces with FOR UPDATE SKIP LOCKED,
-// which Citus runs only on single-shard queries, and bookkeeping). Every portal table has exactly one
+// key (rows every query reads by that key alone), or kept on the coordinator (queues claimed
+// across workspaces with FOR UPDATE SKIP LOCKED, which Citus runs only on single-shard queries,
+// sessions, and bookkeeping). Every portal table has exactly one
 // entry: test/migrations/distribution-rules.test.ts reads the catalog after migrate, fails on a
 // table without a decision, and checks the rules a decision brings (a table distributed by
 // workspace carries workspace_id in its primary key, in every unique constraint and in every
@@ -18,7 +18,6 @@ export const ACROSS_WORKSPACES = 'across workspaces';
 export type TablePlacement =
   | { kind: 'by-workspace' }
   | { kind: 'by-own-key'; column: string; why: string }
-  | { kind: 'reference'; why: string }
   | { kind: 'coordinator'; why: string };
 
 const BY_WORKSPACE: TablePlacement = { kind: 'by-workspace' };

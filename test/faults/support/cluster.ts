@@ -79,11 +79,8 @@ export async function startPrivateCluster(
   const dir = ownedTempDir('portal-faults-pg-');
   const port = await freePort();
   runAsOwner(path.join(PG_BIN, 'initdb'), ['-D', dir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${options.maxConnections ?? 200}${Object.entries(
-    options.settings ?? {},
-  )
-    .map(([name, value]) => ` -c ${name}=${value}`)
-    .join('')}`;
+  const settings = Object.entries(options.settings ?? {}).map(([name, value]) => ` -c ${name}=${value}`);
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${options.maxConnections ?? 200}${settings.join('')}`;
   let running = false;
   const cluster: PrivateCluster = {
     port,
