@@ -70,6 +70,26 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     name: 'portal_offer_reminders',
     purpose: 'which offer reminder emails went out, one per offer, client user and valid-until date, so each is sent once',
   },
+  {
+    name: 'client_roles',
+    purpose: 'client roles the workspace defines besides the built-in ones, each with what it lets a person see',
+  },
+  {
+    name: 'portal_client_access',
+    purpose: 'what the agency hides from everyone at one client company, on top of the workspace switches',
+  },
+  {
+    name: 'portal_data_exports',
+    purpose: "a person's requests for a copy of their data, and the ZIP built for each until it expires",
+  },
+  {
+    name: 'portal_erasure_requests',
+    purpose: "a person's requests to have their data erased, and the agency's decisions (naming no one once approved)",
+  },
+  {
+    name: 'portal_client_notifications',
+    purpose: 'what each client user is told of (a new invoice, an offer awaiting them, a reply, a task, a document), read or not',
+  },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

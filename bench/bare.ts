@@ -26,17 +26,19 @@ const workspaceName = async () => (await pool.query('select id, slug, name from 
 const templateOf = (body: string) => ejs.compile(body.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
 
 for (const page of pages) {
+  // Routes match the path alone; a page measured with a query string is served by its path.
+  const route = page.path.split('?')[0]!;
   if (page.base64 !== undefined) {
     // A binary answer (a PDF): the same bytes after the same one query.
     const bytes = Buffer.from(page.base64, 'base64');
-    app.get(page.path, async (_req, res) => {
+    app.get(route, async (_req, res) => {
       await workspaceName();
       res.type(page.contentType).send(bytes);
     });
     continue;
   }
   const render = templateOf(page.body!);
-  app.get(page.path, async (_req, res) => {
+  app.get(route, async (_req, res) => {
     res.type(page.contentType).send(render({ name: await workspaceName() }));
   });
 }

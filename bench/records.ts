@@ -7,7 +7,8 @@
 // confirmation pages need ids as well: the signed-in client's user (`{clientUserId}`, asked about
 // before disabling), the link's id (`{publicLinkId}`, before revoking), and another client user of
 // the workspace with two-factor on (`{twoFactorUserId}`, before a reset; not the signed-in client,
-// whose password sign-in would then stop at the second factor).
+// whose password sign-in would then stop at the second factor), and an open erasure request of that
+// other client user (`{erasureRequest}`, the agency's review page).
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
 import { hashPublicToken, newTokenSalt, tokenFor } from '../src/features/offers/public-links/tokens.ts';
@@ -25,7 +26,8 @@ export type BenchRecords = Record<
   | 'publicLinkId'
   | 'clientId'
   | 'clientUserId'
-  | 'twoFactorUserId',
+  | 'twoFactorUserId'
+  | 'erasureRequest',
   string
 >;
 
@@ -75,6 +77,8 @@ export async function benchRecords(
   });
   const clientUser = await db('client_users').where({ workspace_id: args.workspaceId, email: args.clientEmail.toLowerCase() }).first('id');
   if (!clientUser) throw new Error('the signed-in client has no client user');
+  // Their company's client admin, so the team page is theirs to measure too.
+  await db('client_users').where({ workspace_id: args.workspaceId, id: clientUser.id }).update({ role: 'admin' });
   const other = await db('client_users')
     .where({ workspace_id: args.workspaceId, status: 'active' })
     .whereNot('id', clientUser.id)
@@ -89,6 +93,18 @@ export async function benchRecords(
     createSecretBox(args.secret).seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', twoFactorUserId),
     0,
   );
+  const [erasure] = await db('portal_erasure_requests')
+    .insert({
+      workspace_id: args.workspaceId,
+      client_user_id: twoFactorUserId,
+      client_id: String(
+        (await db('client_users').where({ workspace_id: args.workspaceId, id: twoFactorUserId }).first('client_id')).client_id,
+      ),
+      reason: 'Benchmark',
+    })
+    .onConflict(db.raw("(workspace_id, client_user_id) where status = 'requested'"))
+    .merge({ reason: 'Benchmark' })
+    .returning('id');
   return {
     proposal,
     quotation: await newestOpen('quotations'),
@@ -101,5 +117,6 @@ export async function benchRecords(
     clientId: args.clientId,
     clientUserId: String(clientUser.id),
     twoFactorUserId,
+    erasureRequest: String((erasure as { id: string }).id),
   };
 }

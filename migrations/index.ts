@@ -20,6 +20,9 @@ import * as notificationGroupsAndReads from './20261215000001_notification_group
 import * as offerReminders from './20261220000001_offer_reminders.ts';
 import * as workspaceInKeys from './20261225000001_workspace_in_message_and_link_keys.ts';
 import * as workspaceInEveryKey from './20261226000001_workspace_in_every_key.ts';
+import * as clientRolesAndAccess from './20261227000001_client_roles_and_access.ts';
+import * as dataExportsAndErasure from './20261228000001_data_exports_and_erasure.ts';
+import * as clientNotifications from './20261229000001_client_notifications.ts';
 import type { MigrationContext } from './context.ts';
 import { distributeOnCitus } from '../src/core/db/distribute.ts';
 
@@ -45,6 +48,9 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261220000001_offer_reminders': offerReminders,
     '20261225000001_workspace_in_message_and_link_keys': workspaceInKeys,
     '20261226000001_workspace_in_every_key': workspaceInEveryKey,
+    '20261227000001_client_roles_and_access': clientRolesAndAccess,
+    '20261228000001_data_exports_and_erasure': dataExportsAndErasure,
+    '20261229000001_client_notifications': clientNotifications,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

@@ -15,8 +15,11 @@ import { documentsFeature } from './features/documents/index.ts';
 import { invoicesFeature, paymentProviders, type PaymentService } from './features/invoices/index.ts';
 import { messagesFeature, staffUnreadCount, type MessageDigest } from './features/messages/index.ts';
 import { notificationsFeature, type Notifications } from './features/notifications/index.ts';
+import { type ClientNotifications, clientEventOf, clientNotificationsFeature } from './features/client-notifications/index.ts';
 import { offersFeature, type OfferReminders } from './features/offers/index.ts';
+import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
+import { teamFeature } from './features/team/index.ts';
 import { hostHasPortsFor, type BackgroundJob, type CoreServices, type Feature } from './core/feature.ts';
 import { validateDeps, type PortalDepsInput } from './core/deps.ts';
 import type { PortalLogger } from './core/ops/logging.ts';
@@ -47,7 +50,7 @@ import { createWorkspaceCache } from './core/workspaces/workspace-cache.ts';
 import { hostProvides, verifyHostClaims } from './core/host/verify-claims.ts';
 import type { EventBus } from './core/events/event-bus.ts';
 import { lazyEventBus } from './core/events/choose-event-bus.ts';
-import { announceHostChange, type HostRecordChange } from './core/live/host-changes.ts';
+import { announceHostChange, type HostRecordChange, parseHostChange } from './core/live/host-changes.ts';
 import { liveRoutes } from './core/live/routes.ts';
 import { deleteLiveEventsBefore } from './core/live/queries.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
@@ -129,8 +132,10 @@ export interface CustomerPortal {
    * Tells the client's open portal pages, on every instance, that the host changed one of the
    * client's documents or tasks in its own pages (shared or unshared a document; a task's status,
    * due date, assignee, or its deletion): they refresh as they do for the portal's own changes.
-   * Call it after the host's write committed. Throws a TypeError for a malformed change; a failure
-   * to record or announce it is logged, never thrown.
+   * With `happened` (a document shared, a task assigned, an invoice issued, a proposal or quotation
+   * sent) the client's people who may see it are also notified, in the portal and as each chose by
+   * email. Call it after the host's write committed, once per change. Throws a TypeError for a
+   * malformed change; a failure to record, announce or notify is logged, never thrown.
    */
   hostRecordChanged(change: HostRecordChange): Promise<void>;
   payments: PaymentService;
@@ -142,6 +147,13 @@ export interface CustomerPortal {
    * port has no expiringSoon.
    */
   offerReminders: Pick<OfferReminders, 'run'>;
+  /**
+   * People's copies of their own data: built in the background (each once across instances) and
+   * deleted when they expire, on a timer; run() and expire() for tests and a host's tools.
+   */
+  dataExports: Pick<DataExports, 'run' | 'expire'>;
+  /** Clients' daily notification emails, each once a day across instances; on a timer, digests() for tests. */
+  clientNotifications: Pick<ClientNotifications, 'digests'>;
   /** Mount at config.notificationsPath, behind the host's staff sign-in (any staff user). */
   notificationsRouter: Router;
   /** What the host shows in its header for a signed-in staff user (the unread count). */
@@ -280,13 +292,18 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // sees every page). Those that serve others hand over what they share.
   const account = accountFeature(core);
   const notifications = notificationsFeature(core);
-  const messages = messagesFeature(core);
+  const clientNotifications = clientNotificationsFeature(core);
+  const messages = messagesFeature(core, {
+    staffMessageSent: (message) =>
+      clientNotifications.service.notify({ ...message, kind: 'message_reply', subjectType: 'message', subjectId: message.messageId }),
+  });
   const offers = offersFeature(core, { comments: messages.comments });
   const invoices = invoicesFeature(core, {
     comments: messages.comments,
     payments: payment,
     afterPayment: () => notifications.notifications.kick(),
   });
+  const privacy = privacyFeature(core, { comments: messages.comments });
   const features: Feature[] = [
     account,
     adminFeature(core, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -295,6 +312,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     invoices,
     documentsFeature(core),
     tasksFeature(core),
+    teamFeature(core, account.auth),
+    privacy,
+    clientNotifications,
     messages,
     notifications,
   ];
@@ -442,6 +462,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     payments: invoices.payments,
     notifications: notifications.notifications,
     offerReminders: { run: () => offers.reminders.run() },
+    clientNotifications: { digests: () => clientNotifications.service.digests() },
+    dataExports: { run: () => privacy.exports.run(), expire: () => privacy.exports.expire() },
     notificationsRouter: withOperations(staffNotifications),
     async headerItems(staff) {
       const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
@@ -457,7 +479,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       ];
     },
     workspaceChanged: (workspaceId) => workspaces.changed(workspaceId),
-    hostRecordChanged: (change) => announceHostChange({ db, bus: events, onError: (m, e) => logger.error(m, e) }, change),
+    async hostRecordChanged(input) {
+      const change = parseHostChange(input);
+      await announceHostChange({ db, bus: events, onError: (m, e) => logger.error(m, e) }, change);
+      if (change.happened)
+        await clientNotifications.service
+          .notify(clientEventOf(change))
+          .catch((err) => logger.error('could not notify the client of a change in the host', err));
+    },
     metricsHandler: metrics.handler,
     async close() {
       closing = true;

@@ -50,12 +50,19 @@ export interface CrmPlugin {
   recordChanged?(change: CrmRecordChange): Promise<void>;
 }
 
-/** A client's document or task that staff changed; ids as strings, like every hook's. */
+/**
+ * A client's record that staff changed; ids as strings, like every hook's. `happened` says what the
+ * client is to be told of: a document shared, a task assigned, an invoice issued, an offer sent.
+ */
 export interface CrmRecordChange {
   workspaceId: string;
   clientId: string;
-  kind: 'document' | 'task';
+  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation';
   id: string;
+  happened?: 'shared' | 'assigned' | 'issued' | 'sent';
+  title?: string;
+  number?: string;
+  contactId?: string;
 }
 
 interface CrmStaffHelpers {

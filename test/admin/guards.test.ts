@@ -8,6 +8,10 @@ import { ADMIN_PATH, createTestHost, type TestHost } from '../support/test-host.
 import type { HostStaffUser } from '../../src/core/ports/host.ts';
 
 const CLIENT_USER_ID = '00000000-0000-4000-8000-000000000000';
+/** A workspace role that exists (made in before): a refused form about it is shown again, not a 404. */
+const ROLE_ID = '00000000-0000-4000-8000-00000000a11e';
+/** An erasure request that exists (made in before): a refused decision shows the request again, not a 404. */
+const ERASURE_ID = '00000000-0000-4000-8000-0000000e7a5e';
 
 const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'get', path: '' },
@@ -19,7 +23,21 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'post', path: `/clients/${CLIENT_USER_ID}/enable` },
   { method: 'get', path: `/clients/${CLIENT_USER_ID}/two-factor/reset` },
   { method: 'post', path: `/clients/${CLIENT_USER_ID}/two-factor/reset` },
+  { method: 'get', path: `/clients/${CLIENT_USER_ID}/access` },
+  { method: 'post', path: `/clients/${CLIENT_USER_ID}/access` },
+  { method: 'get', path: '/companies/c-1/access' },
+  { method: 'post', path: '/companies/c-1/access' },
+  { method: 'get', path: '/roles' },
+  { method: 'post', path: '/roles' },
+  { method: 'get', path: `/roles/${ROLE_ID}` },
+  { method: 'post', path: `/roles/${ROLE_ID}` },
+  { method: 'get', path: `/roles/${ROLE_ID}/remove` },
+  { method: 'post', path: `/roles/${ROLE_ID}/remove` },
   { method: 'get', path: '/activity' },
+  { method: 'get', path: '/erasure-requests' },
+  { method: 'get', path: `/erasure-requests/${ERASURE_ID}` },
+  { method: 'post', path: `/erasure-requests/${ERASURE_ID}/approve` },
+  { method: 'post', path: `/erasure-requests/${ERASURE_ID}/decline` },
 ];
 
 describe('admin guards', () => {
@@ -38,6 +56,10 @@ describe('admin guards', () => {
     admin = await host.createStaff(acme, 'admin');
     member = await host.createStaff(acme, 'member');
     adminWithoutPortal = await host.createStaff(dark, 'admin', 'Dora Dark');
+    await host.db('client_roles').insert({ workspace_id: acme.id, id: ROLE_ID, name: 'Guarded', permissions: ['invoices'] });
+    await host
+      .db('portal_erasure_requests')
+      .insert({ workspace_id: acme.id, id: ERASURE_ID, client_user_id: CLIENT_USER_ID, client_id: 'c-1' });
     // A second app on the same database whose settings area lets anonymous requests through,
     // so the portal's own staff check answers them.
     openHost = await createTestHost(database.url, { hostGuard: false, portalEnabledFor: ['acme'] });

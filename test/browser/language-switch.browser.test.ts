@@ -30,6 +30,9 @@ describe('switching the language in Chromium', function () {
       await page.goto(`${h.crm.url}/portal/demo/account`);
       await page.selectOption('#preferences-locale', 'en');
       await Promise.all([page.waitForURL(/notice=preferences-saved|\/account$/), page.click('#preferences button[type=submit]')]);
+      // The page was at /account already: the saved notice, not the address, says the first save
+      // came back (a second submit while it is in flight is one htmx drops).
+      await page.waitForSelector('.notice:has-text("Your language and time zone are saved.")');
       await page.waitForSelector('html[lang="en"]');
 
       await page.selectOption('#preferences-locale', 'de');

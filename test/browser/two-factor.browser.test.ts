@@ -36,6 +36,15 @@ describe('two-factor in Chromium', function () {
 
   const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
+  /**
+   * What has focus once the page has placed it: Chromium applies autofocus in a rendering step that
+   * can come after the load event, so this waits (up to 5 s) for `expected` before reading it.
+   */
+  async function focusOnceSettled(page: Page, expected: string): Promise<string> {
+    await page.waitForFunction((id) => document.activeElement?.id === id, expected, { timeout: 5_000 }).catch(() => {});
+    return focusedId(page);
+  }
+
   /** Presses Tab until the element with this id has focus (a bounded number of times). */
   async function tabTo(page: Page, id: string) {
     for (let i = 0; i < 40; i++) {
@@ -75,7 +84,7 @@ describe('two-factor in Chromium', function () {
       await page.keyboard.type(login.password);
       await page.keyboard.press('Enter');
       await page.waitForURL(`${base}/account/two-factor/recovery-codes`);
-      expect(await focusedId(page)).to.equal('recovery-title');
+      expect(await focusOnceSettled(page, 'recovery-title')).to.equal('recovery-title');
       await checkPage(page, 'recovery codes');
       expect(await page.locator('.recovery-codes li').count()).to.equal(10);
 
@@ -88,13 +97,13 @@ describe('two-factor in Chromium', function () {
       await page.keyboard.type(login.password);
       await page.keyboard.press('Enter');
       await page.waitForURL(`${base}/sign-in/two-factor`);
-      expect(await focusedId(page)).to.equal('second-factor-code');
+      expect(await focusOnceSettled(page, 'second-factor-code')).to.equal('second-factor-code');
       await checkPage(page, 'second factor');
 
       await page.keyboard.type('12345');
       await page.keyboard.press('Enter');
       await page.waitForSelector('#error-summary');
-      expect(await focusedId(page)).to.equal('error-summary');
+      expect(await focusOnceSettled(page, 'error-summary')).to.equal('error-summary');
       await checkPage(page, 'second factor with an error');
 
       await tabTo(page, 'second-factor-code');
@@ -137,12 +146,12 @@ describe('two-factor in Chromium', function () {
       const refused = (await summary.count()) > 0 ? await summary.textContent() : null;
       expect(refused, 'the new address was refused').to.equal(null);
       await page.waitForURL(`${base}/account/email/confirm`);
-      expect(await focusedId(page)).to.equal('email-code');
+      expect(await focusOnceSettled(page, 'email-code')).to.equal('email-code');
       await checkPage(page, 'sign-in email confirmation');
       await page.keyboard.type('000000');
       await page.keyboard.press('Enter');
       await page.waitForSelector('#error-summary');
-      expect(await focusedId(page)).to.equal('error-summary');
+      expect(await focusOnceSettled(page, 'error-summary')).to.equal('error-summary');
       await checkPage(page, 'sign-in email confirmation with an error');
       expect(consoleErrors).to.deep.equal([]);
     } finally {

@@ -83,6 +83,18 @@ describe('query budgets per request', function () {
     ).to.equal(false);
   });
 
+  it('team page (a client admin): the session with its client user, their access and the contact; the company’s contacts, client users and the workspace’s roles', async function () {
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).update({ role: 'admin' });
+    try {
+      const agent = await signedInAgent(h.agent(), 'demo', login);
+      await agent.get('/portal/demo/team').expect(200);
+      await expectBudget('GET team', 5, () => agent.get('/portal/demo/team').expect(200));
+    } finally {
+      await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).update({ role: 'full' });
+    }
+  });
+
   it('account: the session with its client user, the contact, the session list and the message-email choice', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
     await expectBudget('GET account', 4, () => agent.get('/portal/demo/account').expect(200));
@@ -130,6 +142,89 @@ describe('query budgets per request', function () {
       counted.sql.filter((sql) => /from "workspaces"/i.test(sql)),
       'workspace reads',
     ).to.have.length(0);
+  });
+
+  it('admin access pages: the CRM session and staff user and the header, then for a person their row with their company’s and role’s (one read), contact, company, settings and the workspace’s roles; for a company its client, what is hidden, settings, people, contacts and roles; the roles page its roles and holder counts', async function () {
+    const agent = await staffAgent();
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).first('id', 'client_id');
+    const person = `/settings/client-portal/clients/${String(user.id)}/access`;
+    const company = `/settings/client-portal/companies/${encodeURIComponent(String(user.client_id))}/access`;
+    await agent.get(person).expect(200);
+    await expectBudget('GET person access', 9, () => agent.get(person).expect(200));
+    await expectBudget('GET company access', 10, () => agent.get(company).expect(200));
+    await expectBudget('GET client roles', 6, () => agent.get('/settings/client-portal/roles').expect(200));
+    const [role] = await h.crm
+      .db('client_roles')
+      .insert({ workspace_id: demo.id, id: '00000000-0000-4000-8000-00000000b0d9', name: 'Budget role', permissions: ['invoices'] })
+      .returning('id');
+    try {
+      const roleUrl = `/settings/client-portal/roles/${String(role.id)}`;
+      await expectBudget('GET client role', 6, () => agent.get(roleUrl).expect(200));
+      await expectBudget('GET client role removal', 6, () => agent.get(`${roleUrl}/remove`).expect(200));
+    } finally {
+      await h.crm.db('client_roles').where({ workspace_id: demo.id, id: role.id }).delete();
+    }
+    const proposal = await h.crm
+      .db('proposals')
+      .where({ workspace_id: Number(demo.id), client_id: Number(user.client_id) })
+      .whereNot('status', 'draft')
+      .first('id');
+    const viewAs = `/settings/client-portal/records/proposal/${String(user.client_id)}/${String(proposal.id)}/as-client?as=${String(user.id)}`;
+    await expectBudget('GET view as one person', 12, () => agent.get(viewAs).expect(200));
+  });
+
+  it('your data: the session with its client user and the contact, then the person’s copies and newest erasure request; the erasure confirmation that request alone', async function () {
+    const agent = await signedInAgent(h.agent(), 'demo', login);
+    await agent.get('/portal/demo/account/data').expect(200);
+    await expectBudget('GET your data', 4, () => agent.get('/portal/demo/account/data').expect(200));
+    await expectBudget('GET erasure confirmation', 3, () => agent.get('/portal/demo/account/data/erasure').expect(200));
+  });
+
+  it('notifications: the session with its client user (and the unread count) and the contact, then one page of notifications; the channel choices their row', async function () {
+    const agent = await signedInAgent(h.agent(), 'demo', login);
+    await agent.get('/portal/demo/notifications').expect(200);
+    await expectBudget('GET notifications', 3, () => agent.get('/portal/demo/notifications').expect(200));
+    await expectBudget('GET notification channels', 3, () => agent.get('/portal/demo/account/notifications').expect(200));
+  });
+
+  it('admin erasure requests: the CRM session and staff user and the header, then the requests and their people; one request adds its person, contact and, in one statement, what approval touches', async function () {
+    const agent = await staffAgent();
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).first('id', 'client_id');
+    const [request] = await h.crm
+      .db('portal_erasure_requests')
+      .insert({ workspace_id: demo.id, client_user_id: user.id, client_id: user.client_id, reason: 'Budget' })
+      .returning('id');
+    try {
+      await agent.get('/settings/client-portal/erasure-requests').expect(200);
+      await expectBudget('GET erasure requests', 6, () => agent.get('/settings/client-portal/erasure-requests').expect(200));
+      const page = `/settings/client-portal/erasure-requests/${String(request.id)}`;
+      await expectBudget('GET erasure request', 8, () => agent.get(page).expect(200));
+    } finally {
+      await h.crm.db('portal_erasure_requests').where({ workspace_id: demo.id, id: request.id }).delete();
+    }
+  });
+
+  it('team disable confirmation (a client admin): the session with its client user, their access and the contact; the colleague', async function () {
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const me = await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).first('id', 'client_id');
+    const [tom] = await h.crm.adapter.contacts.findByEmail(demo.id, 'tom@northwind.test');
+    const [colleague] = await h.crm
+      .db('client_users')
+      .insert({ workspace_id: demo.id, client_id: me.client_id, contact_id: tom!.id, email: 'tom@northwind.test', status: 'active' })
+      .onConflict(['workspace_id', 'contact_id'])
+      .merge(['status'])
+      .returning('id');
+    await h.crm.db('client_users').where({ workspace_id: demo.id, id: me.id }).update({ role: 'admin' });
+    try {
+      const agent = await signedInAgent(h.agent(), 'demo', login);
+      const confirm = `/portal/demo/team/${String(colleague.id)}/disable`;
+      await agent.get(confirm).expect(200);
+      await expectBudget('GET team disable confirmation', 3, () => agent.get(confirm).expect(200));
+    } finally {
+      await h.crm.db('client_users').where({ workspace_id: demo.id, id: me.id }).update({ role: 'full' });
+    }
   });
 
   async function staffAgent() {

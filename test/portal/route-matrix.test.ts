@@ -2,7 +2,9 @@
 // the same five refusals, then one success for its owner. Signed out → sign-in (pages) or 401/403
 // (actions); another client of the same workspace → 404 for a record that is not theirs; a client
 // of another workspace → 404 in their own portal and sign-in in this one; the flag off → 404 with
-// no cookie; each admin switch the route depends on off → 404. Routes come from
+// no cookie; each admin switch the route depends on off → 404; each built-in client role that lacks
+// a permission the route needs → 404 (and a GET served to each role that has them); the owner with
+// that permission hidden from them alone, or from their whole company → 404. Routes come from
 // test/route-matrix/*.routes.ts; a client route that no file lists fails the first test. The
 // owner's request also has its SQL read: every statement on a table distributed by workspace names
 // the workspace (test/support/shard-routing.ts), so on Citus it goes to one node.
@@ -13,7 +15,14 @@ import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { SECTION_SWITCHES, type SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 import { cookieNamed, csrfFrom, flagsFileFor, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import type { MatrixRoute, MatrixWorld } from '../route-matrix/matrix.ts';
+import { neededPermissions, type MatrixRoute, type MatrixWorld } from '../route-matrix/matrix.ts';
+import {
+  BUILT_IN_ROLE_KEYS,
+  BUILT_IN_ROLES,
+  CLIENT_PERMISSIONS,
+  type BuiltInRole,
+  type ClientPermission,
+} from '../../src/core/policies/client-access.ts';
 import { countQueries, type QueryCounter } from '../support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
 
@@ -89,12 +98,36 @@ describe('route isolation matrix', function () {
     return csrfFrom((await agent.get(`/portal/${slug}/account`).expect(200)).text);
   }
 
-  async function send(agent: Agent, route: MatrixRoute, url: string, csrf: string | null) {
+  /** The fields a POST sends (a record made ready first, where the route asks for it). */
+  const formOf = async (route: MatrixRoute) => (route.formFor ? route.formFor(world) : (route.form ?? {}));
+
+  async function send(agent: Agent, route: MatrixRoute, url: string, csrf: string | null, ready?: Record<string, string>) {
     if (route.method === 'GET') return agent.get(url);
+    const form = ready ?? (await formOf(route));
     return agent
       .post(url)
       .type('form')
-      .send({ ...(route.form ?? {}), ...(csrf ? { _csrf: csrf } : {}) });
+      .send({ ...form, ...(csrf ? { _csrf: csrf } : {}) });
+  }
+
+  /**
+   * For a client admin's route, the other client and the client of another workspace are made
+   * client admins of their own companies while asked, so only whose record it is refuses them.
+   */
+  async function asAdminsWhere(route: MatrixRoute, people: Array<{ slug: string; email: string }>, work: () => Promise<void>) {
+    if (!route.clientAdmin) return work();
+    const setRole = async (role: 'admin' | 'full') => {
+      for (const { slug, email } of people) {
+        const workspace = (await h.crm.adapter.workspaces.findBySlug(slug))!;
+        await h.crm.db('client_users').where({ workspace_id: workspace.id, email }).update({ role });
+      }
+    };
+    await setRole('admin');
+    try {
+      await work();
+    } finally {
+      await setRole('full');
+    }
   }
 
   /** Saves the admin settings with every switch on except these. */
@@ -103,6 +136,40 @@ describe('route isolation matrix', function () {
     const form: Record<string, string> = { _csrf: csrfFrom(page.text), loginWithCode: 'on', loginWithPassword: 'on' };
     for (const s of SECTION_SWITCHES) if (!off.includes(s.key)) form[s.key] = 'on';
     await staff.post('/settings/client-portal').type('form').send(form).expect(303);
+  }
+
+  /**
+   * The owner's role and what the agency hides from them and from their company, written straight
+   * to the tables: a person's access is read with their session on every request.
+   */
+  async function ownerAccess(access: { role?: BuiltInRole; denied?: ClientPermission[]; companyDenied?: ClientPermission[] }) {
+    // The same email is a client user in more than one workspace: the owner is the one of demo.
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const owner = await h.crm
+      .db('client_users')
+      .where({ workspace_id: demo.id, email: world.owner.email })
+      .first('workspace_id', 'client_id', 'id');
+    await h.crm
+      .db('client_users')
+      .where({ workspace_id: owner.workspace_id, id: owner.id })
+      .update({ role: access.role ?? 'full', client_role_id: null, denied_permissions: access.denied ?? [] });
+    await h.crm.db('portal_client_access').where({ workspace_id: owner.workspace_id, client_id: owner.client_id }).delete();
+    if (access.companyDenied?.length)
+      await h.crm
+        .db('portal_client_access')
+        .insert({ workspace_id: owner.workspace_id, client_id: owner.client_id, denied_permissions: access.companyDenied });
+  }
+
+  /** The owner's answer with this access, their access put back afterwards. */
+  async function ownerAnswer(route: MatrixRoute, access: Parameters<typeof ownerAccess>[0]) {
+    const url = `/portal/demo${await route.url(world)}`;
+    const csrf = await tokenFor(owner, 'demo');
+    await ownerAccess(access);
+    try {
+      return { url, res: await send(owner, route, url, csrf) };
+    } finally {
+      await ownerAccess({});
+    }
   }
 
   it('lists every client route of the portal, and only routes that exist', function () {
@@ -143,15 +210,19 @@ describe('route isolation matrix', function () {
       it('answers 404 to another client of the same workspace', async function () {
         if (!route.ownedByClient) this.skip(); // Every client has this page of their own: nothing of another client's to reach.
         const url = `/portal/demo${await route.url(world)}`;
-        const res = await send(otherClient, route, url, await tokenFor(otherClient, 'demo'));
-        expect(res.status, url).to.equal(404);
+        await asAdminsWhere(route, [{ slug: 'demo', email: world.otherClient.email }], async () => {
+          const res = await send(otherClient, route, url, await tokenFor(otherClient, 'demo'));
+          expect(res.status, url).to.equal(404);
+        });
       });
 
       it('answers 404 to a client of another workspace in their portal, and sign-in in this one', async function () {
         const relative = await route.url(world);
         if (route.ownedByClient) {
-          const theirs = await send(otherWorkspace, route, `/portal/acme${relative}`, await tokenFor(otherWorkspace, 'acme'));
-          expect(theirs.status, `/portal/acme${relative}`).to.equal(404);
+          await asAdminsWhere(route, [{ slug: 'acme', email: world.otherWorkspace.email }], async () => {
+            const theirs = await send(otherWorkspace, route, `/portal/acme${relative}`, await tokenFor(otherWorkspace, 'acme'));
+            expect(theirs.status, `/portal/acme${relative}`).to.equal(404);
+          });
         }
         const ours = await send(otherWorkspace, route, `/portal/demo${relative}`, await tokenFor(otherWorkspace, 'acme'));
         if (route.method === 'GET') expect(ours.status, relative).to.equal(303);
@@ -183,16 +254,61 @@ describe('route isolation matrix', function () {
         });
       }
 
+      const needed = neededPermissions(route);
+      for (const role of BUILT_IN_ROLE_KEYS) {
+        const lacks: string[] = needed.filter((permission) => !BUILT_IN_ROLES[role].permissions.includes(permission));
+        if (route.clientAdmin && !BUILT_IN_ROLES[role].managesColleagues) lacks.push('managing colleagues');
+        if (lacks.length > 0) {
+          it(`does not exist for the role ${role}, which lacks ${lacks.join(', ')}`, async function () {
+            const { url, res } = await ownerAnswer(route, { role });
+            expect(res.status, url).to.equal(404);
+          });
+        } else if (route.method === 'GET') {
+          it(`serves the role ${role}`, async function () {
+            const { url, res } = await ownerAnswer(route, { role });
+            expect(route.ownerStatus ?? [200], `${url} answered ${res.status}`).to.include(res.status);
+          });
+        }
+      }
+      if (needed.length > 0) {
+        for (const permission of needed) {
+          it(`does not exist for a person from whom the agency hides ${permission}`, async function () {
+            const { url, res } = await ownerAnswer(route, { denied: [permission] });
+            expect(res.status, url).to.equal(404);
+          });
+          it(`does not exist for anyone at a company from which the agency hides ${permission}`, async function () {
+            const { url, res } = await ownerAnswer(route, { companyDenied: [permission] });
+            expect(res.status, url).to.equal(404);
+          });
+        }
+      } else if (route.method === 'GET') {
+        it('serves a person from whom the agency hides everything (the page is their own, not a section)', async function () {
+          const { url, res } = await ownerAnswer(route, {
+            role: route.clientAdmin ? 'admin' : 'billing',
+            denied: [...CLIENT_PERMISSIONS],
+            companyDenied: [...CLIENT_PERMISSIONS],
+          });
+          expect(route.ownerStatus ?? [200], `${url} answered ${res.status}`).to.include(res.status);
+        });
+      }
+
       it('serves its owner, each statement naming the workspace of every workspace table it touches', async function () {
         const url = `/portal/demo${await route.url(world)}`;
         const csrf = await tokenFor(owner, 'demo');
+        const form = await formOf(route);
+        // A client admin's route is the owner's as their company's client admin.
+        if (route.clientAdmin) await ownerAccess({ role: 'admin' });
         let res: Awaited<ReturnType<typeof send>> | undefined;
-        const counted = await counter.measure(async () => {
-          res = await send(owner, route, url, csrf);
-        });
-        const expected = route.ownerStatus ?? (route.method === 'GET' ? [200] : [303]);
-        expect(expected, `${url} answered ${res!.status}`).to.include(res!.status);
-        expectEachNamesItsWorkspace(counted.sql, url);
+        try {
+          const counted = await counter.measure(async () => {
+            res = await send(owner, route, url, csrf, form);
+          });
+          const expected = route.ownerStatus ?? (route.method === 'GET' ? [200] : [303]);
+          expect(expected, `${url} answered ${res!.status}`).to.include(res!.status);
+          expectEachNamesItsWorkspace(counted.sql, url);
+        } finally {
+          if (route.clientAdmin) await ownerAccess({});
+        }
       });
     });
   }

@@ -51,17 +51,31 @@ async function ownTask(world: MatrixWorld, action: 'done' | 'reopen'): Promise<s
 }
 
 export const routes: MatrixRoute[] = [
-  { method: 'GET', path: '/documents', url: () => '/documents', ownedByClient: false },
-  { method: 'GET', path: '/documents/shared/:documentId/download', url: sharedDocument, ownedByClient: true },
-  { method: 'GET', path: '/documents/uploads/:uploadId/download', url: (world) => ownUpload(world, 'download'), ownedByClient: true },
+  { method: 'GET', path: '/documents', url: () => '/documents', ownedByClient: false, permissions: ['documents'] },
+  { method: 'GET', path: '/documents/shared/:documentId/download', url: sharedDocument, ownedByClient: true, permissions: ['documents'] },
+  {
+    method: 'GET',
+    path: '/documents/uploads/:uploadId/download',
+    url: (world) => ownUpload(world, 'download'),
+    ownedByClient: true,
+    permissions: ['documents'],
+  },
   // Where a browser without JavaScript stays after a refused upload: back to the Documents page.
-  { method: 'GET', path: '/documents/uploads', url: () => '/documents/uploads', ownedByClient: false, ownerStatus: [303] },
+  {
+    method: 'GET',
+    path: '/documents/uploads',
+    url: () => '/documents/uploads',
+    ownedByClient: false,
+    ownerStatus: [303],
+    permissions: ['documents'],
+  },
   {
     method: 'POST',
     path: '/documents/uploads',
     url: () => '/documents/uploads',
     ownedByClient: false,
     switches: ['allowFileUploads'],
+    permissions: ['documents'],
     ownerStatus: [400],
   },
   {
@@ -69,6 +83,7 @@ export const routes: MatrixRoute[] = [
     path: '/documents/uploads/:uploadId/delete',
     url: (world) => ownUpload(world, 'delete'),
     ownedByClient: true,
+    permissions: ['documents'],
     ownerStatus: [303],
   },
   { method: 'GET', path: '/tasks', url: () => '/tasks', ownedByClient: false, switches: ['showTasks'] },

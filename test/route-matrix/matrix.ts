@@ -3,6 +3,7 @@
 // .test.ts runs every entry through the same cases and fails on any client route of the portal
 // that no file lists, so a new route cannot ship without them.
 import type { PortalHarness } from '../support/portal-harness.ts';
+import type { ClientPermission } from '../../src/core/policies/client-access.ts';
 import type { SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 
 /** The seeded people the matrix signs in as. */
@@ -24,13 +25,39 @@ export interface MatrixRoute {
   url(world: MatrixWorld): string | Promise<string>;
   /** Fields a POST sends besides the CSRF token: enough to pass validation. */
   form?: Record<string, string>;
+  /** Fields worked out for each request instead of `form` (a record made ready first). */
+  formFor?: (world: MatrixWorld) => Promise<Record<string, string>>;
+  /** Only a client admin has the route (the team page): every other role gets 404. */
+  clientAdmin?: true;
   /** True when the route shows or changes one client's record: other clients get 404. */
   ownedByClient: boolean;
   /** The admin switches that take this route away (404 while any of them is off). */
   switches?: SectionSwitch[];
   /**
+   * Client permissions the route needs besides those of its switches (documents have no switch):
+   * a person whose role, company or own setting lacks any of them gets 404.
+   */
+  permissions?: ClientPermission[];
+  /**
    * What the owner gets, checked last (after every refusal), so a route that answers 404 to
    * everyone cannot pass. Default: GET 200; POST any status below 400 other than... see test.
    */
   ownerStatus?: number[];
+}
+
+/** The client permission each workspace switch goes with (the switches a role or override narrows). */
+const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
+  showProposals: 'proposals',
+  showInvoices: 'invoices',
+  allowOnlinePayments: 'payments',
+  showTasks: 'tasks',
+  allowFileUploads: 'uploads',
+  allowComments: 'comments',
+  allowMessaging: 'messages',
+};
+
+/** Every client permission a route needs: those of its switches and those it names. */
+export function neededPermissions(route: MatrixRoute): ClientPermission[] {
+  const fromSwitches = (route.switches ?? []).map((s) => PERMISSION_OF[s]).filter((p): p is ClientPermission => p !== undefined);
+  return [...new Set([...fromSwitches, ...(route.permissions ?? [])])];
 }

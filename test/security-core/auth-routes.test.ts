@@ -28,6 +28,7 @@ import { RepeatGuard } from '../../src/core/rate-limits/repeat-guard.ts';
 import { createHashedSessionStore, hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
 import { createSessionLifecycle } from '../../src/core/sessions/session-lifecycle.ts';
 import { SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';
+import { FULL_ACCESS } from '../../src/core/policies/client-access.ts';
 import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/portal-settings.ts';
 import { errorHandler } from '../../src/core/web/error-handler.ts';
 import type { PortalContext } from '../../src/core/web/portal-context.ts';
@@ -116,6 +117,8 @@ describe('sign-in routes', function () {
         (res.locals.customerPortal as PortalContext).client = {
           user,
           contact: (await hostAdapter(db).contacts.findById(workspace.id, user.contact_id))!,
+          access: FULL_ACCESS,
+          unreadNotifications: 0,
         };
       next();
     });
@@ -566,12 +569,7 @@ describe('sign-in routes', function () {
       const [c] = await db('contacts')
         .insert({ workspace_id: Number(workspace.id), client_id: (clientRow as { id: number }).id, name: 'Ivy Invitee', email })
         .returning('id');
-      await auth.invite(
-        workspace,
-        String((c as { id: number }).id),
-        { id: 's1', workspaceId: workspace.id, name: 'Ada Admin', email: 'ada@agency.test', role: 'admin' },
-        { ip: null, userAgent: null },
-      );
+      await auth.invite(workspace, String((c as { id: number }).id), { id: 's1', name: 'Ada Admin' }, { ip: null, userAgent: null });
       const token = tokenIn((await mailTo(email))[0]!, '/invitation');
       expect(titleOf((await agent.get(`${base}/invitation/${token}`).expect(200)).text)).to.equal('Welcome! Set your password');
       await agent.get(`${base}/password/reset/${token}`).expect(410);

@@ -445,6 +445,9 @@ describe('fuzzing every POST route of the portal', function () {
       let last: TableFingerprint | null = null;
       const outcome = await fc.check(
         fc.asyncProperty(inputFor(route), async (input) => {
+          // A copy of someone's data that an earlier request asked for is built in the background:
+          // built now, so it does not write during this request.
+          if ((await h.crm.portal.dataExports.run()) > 0) last = null;
           const before = last ?? (await fingerprint());
           last = null;
           requests += 1;

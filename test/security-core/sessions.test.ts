@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import supertest from 'supertest';
 import { migratePortal } from '../../migrations/index.ts';
-import { findClientUserById, insertClientUser, type ClientUserRow } from '../../src/core/client-users/queries.ts';
+import { findClientUserWithAccess, insertClientUser, type ClientUserRow } from '../../src/core/client-users/queries.ts';
 import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
 import {
   clientUserReadWithSession,
@@ -154,7 +154,7 @@ describe('client sessions', function () {
           .first('sess')
       ).sess;
       const { read } = (await agent.get(`${COOKIE_PATH}/who`).expect(200)).body;
-      const own = JSON.parse(JSON.stringify(await findClientUserById(db, user.workspace_id, user.id)));
+      const own = JSON.parse(JSON.stringify(await findClientUserWithAccess(db, user.workspace_id, user.id)));
       expect(read).to.deep.equal({ workspaceId: user.workspace_id, clientUserId: user.id, user: own });
       // Still exactly what sign-in stored: the row read with it is not part of the session.
       expect(

@@ -15,6 +15,14 @@ export const ACTIVITY_EVENTS = {
   'session.revoked': 'Signed out another session',
   'client_user.disabled': 'Access disabled by the agency',
   'client_user.enabled': 'Access re-enabled by the agency',
+  'client_user.access_changed': 'Role or hidden sections changed by the agency',
+  'client.access_changed': 'Sections hidden from the whole company changed by the agency',
+  'client_role.created': 'A client role was created by the agency',
+  'client_role.changed': 'A client role was changed by the agency',
+  'client_role.removed': 'A client role was removed by the agency',
+  'team.invited': 'Invited a colleague',
+  'team.role_changed': 'Changed a colleague’s role',
+  'team.disabled': 'Disabled a colleague’s access',
   'invoice.payment_started': 'Started an online payment',
   'invoice.payment_recorded': 'Paid an invoice online',
   'invoice.payment_reported': 'Reported paying by bank transfer',
@@ -48,6 +56,11 @@ export const ACTIVITY_EVENTS = {
   'confirmation_code.requested': 'Asked for a confirmation code by email',
   'email.change_requested': 'Asked to change their sign-in email',
   'email.changed': 'Changed their sign-in email',
+  'privacy.export_requested': 'Asked for a copy of their data',
+  'privacy.erasure_requested': 'Asked for their data to be erased',
+  'privacy.erasure_withdrawn': 'Withdrew their request to erase their data',
+  'privacy.erasure_approved': 'Their data was erased, approved by the agency',
+  'privacy.erasure_declined': 'Their request to erase their data was declined by the agency',
 } as const;
 
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;

@@ -51,6 +51,15 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>): stri
       const title = str(d.title);
       return title ? quoted(title) : null;
     }
+    // A client admin's change to a colleague: the colleague, and the new role where there is one.
+    case 'team.invited':
+    case 'team.disabled':
+      return str(d.colleagueEmail);
+    case 'team.role_changed': {
+      const colleague = str(d.colleagueEmail);
+      const role = str(d.roleName);
+      return colleague && role ? `${colleague} → ${role}` : colleague;
+    }
     default:
       return record?.name ?? null;
   }

@@ -25,6 +25,8 @@ const BY_WORKSPACE: TablePlacement = { kind: 'by-workspace' };
 export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   workspace_client_portal_settings: BY_WORKSPACE,
   client_users: BY_WORKSPACE,
+  client_roles: BY_WORKSPACE,
+  portal_client_access: BY_WORKSPACE,
   client_two_factor: BY_WORKSPACE,
   client_recovery_codes: BY_WORKSPACE,
   client_confirmation_codes: BY_WORKSPACE,
@@ -50,6 +52,9 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_public_links: BY_WORKSPACE,
   portal_public_link_accesses: BY_WORKSPACE,
   portal_read_markers: BY_WORKSPACE,
+  portal_data_exports: BY_WORKSPACE,
+  portal_erasure_requests: BY_WORKSPACE,
+  portal_client_notifications: BY_WORKSPACE,
   client_sessions: {
     kind: 'coordinator',
     why: 'read by its id on every page, but also by client user (the account page, the cap at sign-in): whole on the coordinator both are one index read, spread by id the second would visit every shard',

@@ -1,5 +1,7 @@
 // What a signed-in client's live stream (/live, /messages/stream) is held to after it opened:
-// - each event is sent only if the workspace's switches, as they are now, let the client see it
+// - each event is sent only if the workspace's switches, as they are now and as they apply to this
+//   person (their role and the agency's overrides, as they were when the stream opened: a change
+//   of them ends the person's streams, which reconnect under the new ones), let the client see it
 //   (the policy decides which switch an event belongs to). The switches come from the workspace
 //   cache, which a settings save invalidates on every instance; a peek at the cached entry keeps the
 //   check to a map lookup per event, and only a miss (after a save, or the TTL) loads it again;
@@ -7,7 +9,9 @@
 //   session (see stream-sessions.ts).
 import type { Request, Response } from 'express';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
+import { effectiveSettings } from '../policies/client-access.ts';
 import { canClientSeeLiveEvent } from '../policies/portal-policy.ts';
+import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import { hashSessionId } from '../sessions/hashed-session-store.ts';
 import { portalContext, signedInClient } from '../web/portal-context.ts';
@@ -41,12 +45,21 @@ export function clientStreamRules(deps: {
   };
   return (req, res) => {
     const { workspace } = portalContext(res);
-    const { user } = signedInClient(res);
+    const { user, access } = signedInClient(res);
     const sidHash = hashSessionId(req.sessionID);
     const slug = workspace.slug;
+    // The person's own settings, worked out again only when the cached workspace entry is a new one.
+    let seen: { entry: WorkspaceEntry; own: PortalSettings } | null = null;
+    const ownSettings = (entry: WorkspaceEntry) => {
+      if (seen?.entry !== entry) seen = { entry, own: effectiveSettings(entry.settings, access) };
+      return seen.own;
+    };
     // The portal switched off for the workspace is a portal that no longer exists: nothing is sent.
     const allowed = (entry: WorkspaceEntry | null, event: LiveEvent) =>
-      entry !== null && entry.workspace.id === workspace.id && portalOn(workspace.id, slug) && canClientSeeLiveEvent(entry.settings, event);
+      entry !== null &&
+      entry.workspace.id === workspace.id &&
+      portalOn(workspace.id, slug) &&
+      canClientSeeLiveEvent(ownSettings(entry), event);
     return {
       holder: { session: sidHash, client: { workspaceId: workspace.id, clientUserId: user.id, sidHash } },
       visible(event) {

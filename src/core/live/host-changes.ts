@@ -1,61 +1,104 @@
 // Changes the host makes in its own pages (staff share a document, move a task's due date, reassign
-// or delete it): the host tells the portal with CustomerPortal.hostRecordChanged, and the portal
-// turns that into the same live event its own changes send (document-changed, task-changed), on
-// the same channels, so every instance's open pages of that client refresh. The portal does not
-// read the record here: the event carries ids only, and each page fetches what it shows itself.
+// or delete it; issue an invoice, send a proposal): the host tells the portal with
+// CustomerPortal.hostRecordChanged. A document or task change becomes the same live event the
+// portal's own changes send (document-changed, task-changed), on the same channels, so every
+// instance's open pages of that client refresh; the event carries ids only, and each page fetches
+// what it shows itself. Where the host also says what happened to the client (`happened`), the
+// client's people are notified (src/features/client-notifications).
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { EventBus } from '../events/event-bus.ts';
 import { recordAndAnnounce, type LiveEventType } from './live-events.ts';
 
-export type HostRecordKind = 'document' | 'task';
+export type HostRecordKind = 'document' | 'task' | 'invoice' | 'proposal' | 'quotation';
+
+/** What happened that the client should be told of: each goes with one kind of record. */
+type HostHappening = 'shared' | 'assigned' | 'issued' | 'sent';
 
 export interface HostRecordChange {
   workspaceId: string;
   /** The client whose portal shows the record (for a reassigned task, call once per client it moved between). */
   clientId: string;
   kind: HostRecordKind;
-  /** The host's id of the document or task. */
+  /** The host's id of the record. */
   id: string;
+  /**
+   * What the client is to be told of, if anything: a document `shared` with them, a task
+   * `assigned` to them, an invoice `issued`, a proposal or quotation `sent` for their answer.
+   */
+  happened?: HostHappening;
+  /** The record's title and number as the client knows them, for the notification's words. */
+  title?: string;
+  number?: string;
+  /** With `assigned`: the contact the task is for (everyone at the client when absent). */
+  contactId?: string;
 }
 
 const hostId = z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
 
-const changeSchema = z.object({
-  workspaceId: hostId,
-  clientId: hostId,
-  kind: z.enum(['document', 'task']),
-  id: hostId,
-});
+/** The happening each kind of record can have. */
+const HAPPENS_TO: Record<HostRecordKind, HostHappening> = {
+  document: 'shared',
+  task: 'assigned',
+  invoice: 'issued',
+  proposal: 'sent',
+  quotation: 'sent',
+};
 
-const EVENT_OF: Record<HostRecordKind, { type: LiveEventType; idKey: string }> = {
+const changeSchema = z
+  .object({
+    workspaceId: hostId,
+    clientId: hostId,
+    kind: z.enum(['document', 'task', 'invoice', 'proposal', 'quotation']),
+    id: hostId,
+    happened: z.enum(['shared', 'assigned', 'issued', 'sent']).optional(),
+    title: z.string().trim().max(300).optional(),
+    number: z.string().trim().max(100).optional(),
+    contactId: hostId.optional(),
+  })
+  .refine((change) => !change.happened || HAPPENS_TO[change.kind] === change.happened, {
+    message: 'happened does not go with this kind of record (document shared, task assigned, invoice issued, proposal or quotation sent)',
+    path: ['happened'],
+  })
+  .refine((change) => change.happened || (change.kind !== 'invoice' && change.kind !== 'proposal' && change.kind !== 'quotation'), {
+    message: 'an invoice, proposal or quotation is reported only with what happened (issued, sent)',
+    path: ['happened'],
+  });
+
+export type ParsedHostChange = z.infer<typeof changeSchema>;
+
+const EVENT_OF: Partial<Record<HostRecordKind, { type: LiveEventType; idKey: string }>> = {
   document: { type: 'document-changed', idKey: 'documentId' },
   task: { type: 'task-changed', idKey: 'taskId' },
 };
 
-/**
- * Checks the host's call (a malformed one is a bug in the host: it throws), then records and
- * announces the event. A database or bus failure is logged and swallowed: the host's change is
- * done, and pages catch up on their next load.
- */
-export async function announceHostChange(
-  deps: { db: Knex; bus: EventBus; onError: (message: string, err: unknown) => void },
-  input: HostRecordChange,
-): Promise<void> {
+/** Checks the host's call: a malformed one is a bug in the host, so it throws a TypeError saying what is wrong. */
+export function parseHostChange(input: HostRecordChange): ParsedHostChange {
   const parsed = changeSchema.safeParse(input);
   if (!parsed.success) {
     throw new TypeError(`hostRecordChanged: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'change'} ${i.message}`).join('; ')}`);
   }
-  const change = parsed.data;
-  const { type, idKey } = EVENT_OF[change.kind];
+  return parsed.data;
+}
+
+/**
+ * Records and announces the live event of a checked change. A database or bus failure is logged
+ * and swallowed: the host's change is done, and pages catch up on their next load.
+ */
+export async function announceHostChange(
+  deps: { db: Knex; bus: EventBus; onError: (message: string, err: unknown) => void },
+  change: ParsedHostChange,
+): Promise<void> {
+  const event = EVENT_OF[change.kind];
+  if (!event) return;
   await recordAndAnnounce(
     deps.db,
     deps.bus,
     {
-      type,
+      type: event.type,
       workspaceId: change.workspaceId,
       clientId: change.clientId,
-      data: { [idKey]: change.id, source: 'host' },
+      data: { [event.idKey]: change.id, source: 'host' },
     },
     deps.onError,
   );

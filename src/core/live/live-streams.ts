@@ -11,7 +11,8 @@
 import type { Request } from 'express';
 
 /** Why a stream ends before its browser leaves. */
-export type StreamEnd = 'shutdown' | 'session-ended';
+/** Why a stream ends: the instance stops, the session ended, or the person's access changed (the browser reconnects under it). */
+export type StreamEnd = 'shutdown' | 'session-ended' | 'access-changed';
 
 /** Who holds a stream, for the caps and for ending it with its session. */
 export interface StreamHolder {

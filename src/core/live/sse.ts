@@ -160,8 +160,9 @@ export async function openLiveStream(req: Request, res: Response, options: LiveS
   if (!res.socket || res.socket.destroyed) close();
   endStream = (why) => {
     if (closed) return;
-    // Shutdown sends the browser on to another instance soon; an ended session has nothing to come back to.
-    if (why === 'shutdown') res.write(`retry: ${SHUTDOWN_RETRY_MS}\n\n`);
+    // Shutdown sends the browser on to another instance soon, and a change of access back to this
+    // one under the new rules (replaying what it missed); an ended session has nothing to come back to.
+    if (why === 'shutdown' || why === 'access-changed') res.write(`retry: ${SHUTDOWN_RETRY_MS}\n\n`);
     close();
     res.end();
   };

@@ -2,12 +2,14 @@
 // client user's sessions ended (on any instance), and for every open stream on one shared timer,
 // which catches what no event announced (a NOTIFY missed while the LISTEN connection was down, a
 // session expired or deleted by hand). One timer and one query per sweep for all streams, not one
-// per stream: an idle stream costs no timer of its own.
+// per stream: an idle stream costs no timer of its own. Also ends a person's streams when the bus
+// says their access changed (role, overrides): the browser reconnects under the new access.
 import type { Knex } from 'knex';
 import { RECONNECTED_CHANNEL, type EventBus } from '../events/event-bus.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
 import { findStreamSessions } from '../sessions/queries.ts';
 import { SESSIONS_ENDED } from '../sessions/session-events.ts';
+import { ACCESS_CHANGED } from '../client-users/access-events.ts';
 import type { LiveStreams, OpenClientStream } from './live-streams.ts';
 
 // Sessions asked about in one query: bounds the statement's parameter on an instance with many streams.
@@ -63,6 +65,15 @@ export function watchStreamSessions(deps: {
       if (typeof workspaceId !== 'string' || typeof clientUserId !== 'string') return;
       const streams = deps.streams.clientStreams({ workspaceId, clientUserId });
       if (streams.length > 0) void checkQuietly(streams);
+    }),
+    // Streams are held to the access they opened with: a change ends them, and the browser comes back under the new one.
+    deps.bus.subscribe(ACCESS_CHANGED, (payload) => {
+      const { workspaceId, clientUserIds } = payload as { workspaceId?: unknown; clientUserIds?: unknown };
+      if (typeof workspaceId !== 'string' || !Array.isArray(clientUserIds)) return;
+      for (const clientUserId of clientUserIds) {
+        if (typeof clientUserId !== 'string') continue;
+        for (const stream of deps.streams.clientStreams({ workspaceId, clientUserId })) stream.end('access-changed');
+      }
     }),
     // Events may have been missed while the LISTEN connection was down: check everything now.
     deps.bus.subscribe(RECONNECTED_CHANNEL, sweep),

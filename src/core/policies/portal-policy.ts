@@ -13,7 +13,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   quotations: (s) => s.showProposals,
   invoices: (s) => s.showInvoices,
   tasks: (s) => s.showTasks,
-  documents: () => true,
+  documents: (s) => s.showDocuments,
   messages: (s) => s.allowMessaging,
 };
 

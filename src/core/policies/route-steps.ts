@@ -5,7 +5,9 @@
 // reaches the handler. A route's steps can be read from the router (routeTable's
 // `permissionStep`), so a test checks every client route declares one.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { portalContext } from '../web/portal-context.ts';
+import { notFound } from '../web/http-error.ts';
+import { portalContext, signedInClient } from '../web/portal-context.ts';
+import { managesColleagues } from './client-access.ts';
 import { PERMISSION_STEP } from '../web/route-table.ts';
 import {
   authorizeClient,
@@ -39,6 +41,10 @@ export const allow = {
     const { settings } = portalContext(res);
     authorizeSection(settings, 'invoices');
     authorizePayment(settings);
+  }),
+  /** The signed-in person is their company's client admin (404 otherwise: the team page does not exist for them). */
+  clientAdmin: step((res) => {
+    if (!managesColleagues(signedInClient(res).access)) throw notFound();
   }),
   /** Any signed-in client of the workspace: their own account, the dashboard, their own settings. */
   signedIn: step(() => undefined),

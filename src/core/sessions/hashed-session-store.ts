@@ -9,7 +9,7 @@ import type { Request } from 'express';
 import session from 'express-session';
 import type pg from 'pg';
 import { hashToken } from '../crypto/secrets.ts';
-import type { ClientUserRow } from '../client-users/queries.ts';
+import type { ClientUserWithAccessRow } from '../client-users/queries.ts';
 import { findSessionWithClientUser } from './queries.ts';
 
 const PgStore = connectPgSimple(session);
@@ -25,7 +25,7 @@ export interface ClientUserReadWithSession {
   workspaceId: string;
   clientUserId: string;
   /** Null when no client user of that id is in that workspace. */
-  user: ClientUserRow | null;
+  user: ClientUserWithAccessRow | null;
 }
 
 // On the session data between get() and createSession(): a symbol, which neither the Session copy

@@ -3,7 +3,7 @@
 // session id (see hashed-session-store.ts).
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { CLIENT_USER_COLUMNS, type ClientUserRow, type ClientUserStatus } from '../client-users/queries.ts';
+import { accessColumns, CLIENT_USER_COLUMNS, type ClientUserStatus, type ClientUserWithAccessRow } from '../client-users/queries.ts';
 import type { PortalSessionAuth } from './session-data.ts';
 import { isCitus } from '../db/citus.ts';
 
@@ -68,11 +68,19 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> 
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
+/** The client user's columns and those of their access, each as "user.<name>"; `workspace` is the SQL of the workspace id. */
+const userSelect = (alias: string, workspace: string) =>
+  [
+    ...CLIENT_USER_COLUMNS.map((column) => `${alias}.${column} as "user.${column}"`),
+    ...Object.entries(accessColumns(alias, workspace)).map(([name, sql]) => `${sql} as "user.${name}"`),
+  ].join(', ');
+const USER_FIELDS = [...CLIENT_USER_COLUMNS, ...Object.keys(accessColumns('u', '$1'))];
+
 // The client user comes by its primary key and must belong to the session's workspace. The id is
 // cast only when it has a UUID's shape (CASE decides before the cast), so no session content can
 // make the read fail.
 const SESSION_WITH_CLIENT_USER_SQL = `
-select s.sess, ${CLIENT_USER_COLUMNS.map((column) => `u.${column} as "user.${column}"`).join(', ')}
+select s.sess, ${userSelect('u', `s.sess #>> '{portal,workspaceId}'`)}
   from client_sessions s
   left join client_users u
     on u.id = case when s.sess #>> '{portal,clientUserId}' ~* '${UUID}' then (s.sess #>> '{portal,clientUserId}')::uuid end
@@ -81,13 +89,13 @@ select s.sess, ${CLIENT_USER_COLUMNS.map((column) => `u.${column} as "user.${col
 
 export interface SessionWithClientUser {
   sess: Record<string, unknown> & { portal?: PortalSessionAuth };
-  /** The client user the session's `portal` names, in its workspace; null when there is none. */
-  user: ClientUserRow | null;
+  /** The client user the session's `portal` names, in its workspace, with their access; null when there is none. */
+  user: ClientUserWithAccessRow | null;
 }
 
 const SESSION_SQL = 'select sess from client_sessions where sid = $1 and expire >= to_timestamp($2)';
-const CLIENT_USER_SQL = `select ${CLIENT_USER_COLUMNS.map((column) => `${column} as "user.${column}"`).join(', ')}
-  from client_users where workspace_id = $1 and id = case when $2 ~* '${UUID}' then $2::uuid end`;
+const CLIENT_USER_SQL = `select ${userSelect('u', '$1')}
+  from client_users u where u.workspace_id = $1 and u.id = case when $2 ~* '${UUID}' then $2::uuid end`;
 
 /**
  * A live session by its hashed id, and the client user it signs in: one round trip, or two on a
@@ -106,7 +114,7 @@ export async function findSessionWithClientUser(pool: pg.Pool, sidHash: string, 
     row = found?.rows[0] ?? { 'user.id': null };
   }
   if (row['user.id'] === null) return { sess, user: null };
-  const user = Object.fromEntries(CLIENT_USER_COLUMNS.map((column) => [column, row[`user.${column}`]])) as unknown as ClientUserRow;
+  const user = Object.fromEntries(USER_FIELDS.map((column) => [column, row[`user.${column}`]])) as unknown as ClientUserWithAccessRow;
   return { sess, user };
 }
 

@@ -5,6 +5,11 @@ export interface PortalSettings {
   showProposals: boolean;
   showInvoices: boolean;
   showTasks: boolean;
+  /**
+   * Documents have no workspace switch (always true here); a person's role or the agency can hide
+   * them from one person or company (src/core/policies/client-access.ts).
+   */
+  showDocuments: boolean;
   allowFileUploads: boolean;
   allowComments: boolean;
   allowMessaging: boolean;
@@ -30,6 +35,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showProposals: true,
   showInvoices: true,
   showTasks: true,
+  showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
   allowMessaging: true,

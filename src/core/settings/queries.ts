@@ -53,6 +53,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showProposals: row.show_proposals,
     showInvoices: row.show_invoices,
     showTasks: row.show_tasks,
+    showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
     allowMessaging: row.allow_messaging,
@@ -76,7 +77,8 @@ export async function findSettings(db: Db, workspaceId: string): Promise<PortalS
   return row ? fromRow(row) : { ...DEFAULT_SETTINGS };
 }
 
-export type SettingsChange = Partial<Omit<PortalSettings, 'updatedAt'>>;
+/** What a save may change: everything stored (documents have no workspace switch). */
+export type SettingsChange = Partial<Omit<PortalSettings, 'updatedAt' | 'showDocuments'>>;
 
 export async function saveSettings(db: Db, workspaceId: string, change: SettingsChange, staffId: string): Promise<PortalSettings> {
   const columns: Record<string, unknown> = {};

@@ -12,9 +12,11 @@ import { staffContext, maybeStaffContext, type StaffContext } from './staff-cont
 const SECTIONS = [
   { label: 'Settings', path: '' },
   { label: 'Client users', path: '/clients' },
+  { label: 'Client roles', path: '/roles' },
   { label: 'Activity log', path: '/activity' },
   { label: 'Payments', path: '/payments' },
   { label: 'Client uploads', path: '/uploads' },
+  { label: 'Erasure requests', path: '/erasure-requests' },
 ] as const;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */

@@ -3,6 +3,7 @@
 import type { Request, Response } from 'express';
 import type { Branding } from '../branding/branding.ts';
 import type { ClientUserRow } from '../client-users/queries.ts';
+import { managesColleagues, type ClientAccess } from '../policies/client-access.ts';
 import type { HostContact, HostWorkspace } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import { visibleSections, type PortalSection } from '../policies/portal-policy.ts';
@@ -12,10 +13,18 @@ import { sendPage } from './render.ts';
 export interface SignedInClient {
   user: ClientUserRow;
   contact: HostContact;
+  /** What the person's company, role and own overrides say; already applied to the context's settings. */
+  access: ClientAccess;
+  /** Their unread notifications (up to 100), read with them: the navigation's count. */
+  unreadNotifications: number;
 }
 
 export interface PortalContext {
   workspace: HostWorkspace;
+  /**
+   * The workspace's settings; once a client is signed in, as they apply to that person (their
+   * role and the agency's overrides switch more off: client-access.ts).
+   */
   settings: PortalSettings;
   branding: Branding;
   /** `${portalPath}/${slug}`: every portal link starts here. */
@@ -46,6 +55,11 @@ export function portalI18n(res: Response): RequestI18n {
   return portalContext(res).i18n;
 }
 
+/** The label with the unread count, or null with none unread ("99+" past 99). */
+function countText(count: number, label: (count: string) => string): string | null {
+  return count > 0 ? label(count > 99 ? '99+' : String(count)) : null;
+}
+
 /** What the layout needs: branding, navigation, the CSRF token for htmx, who is signed in. */
 function portalChrome(req: Request, res: Response) {
   const context = portalContext(res);
@@ -62,6 +76,16 @@ function portalChrome(req: Request, res: Response) {
             href: `${context.base}/${section}`,
             current: within(`${context.base}/${section}`),
           })),
+        ...(managesColleagues(context.client.access)
+          ? [{ label: t('common:nav.team'), href: `${context.base}/team`, current: within(`${context.base}/team`) }]
+          : []),
+        {
+          label:
+            countText(context.client.unreadNotifications, (count) => t('common:nav.notificationsUnread', { count })) ??
+            t('common:nav.notifications'),
+          href: `${context.base}/notifications`,
+          current: within(`${context.base}/notifications`),
+        },
         { label: t('common:nav.account'), href: `${context.base}/account`, current: within(`${context.base}/account`) },
       ]
     : [];

@@ -10,7 +10,8 @@ import type { HostAdapter } from '../ports/host.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import type { PortalConfig } from '../config.ts';
 import { brandingStylesheet } from '../branding/branding.ts';
-import { findClientUserById } from '../client-users/queries.ts';
+import { accessOf, findClientUserWithAccess } from '../client-users/queries.ts';
+import { effectiveSettings } from '../policies/client-access.ts';
 import { clientUserReadWithSession } from '../sessions/hashed-session-store.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
 import { CsrfMismatch, portalCsrfCheck, type PortalCsrf } from '../web/csrf.ts';
@@ -107,14 +108,17 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     const user =
       read && read.workspaceId === auth.workspaceId && read.clientUserId === auth.clientUserId
         ? read.user
-        : await findClientUserById(deps.db, context.workspace.id, auth.clientUserId);
+        : await findClientUserWithAccess(deps.db, context.workspace.id, auth.clientUserId);
     const contact = user && mayUsePortal(user.status) ? await deps.adapter.contacts.findById(context.workspace.id, user.contact_id) : null;
     if (!user || !contact) {
       // Disabled, removed, or its contact is gone: the session no longer signs anyone in.
       delete req.session.portal;
       return next();
     }
-    context.client = { user, contact };
+    const access = accessOf(user);
+    context.client = { user, contact, access, unreadNotifications: Number(user.unread_notifications ?? 0) };
+    // From here on every check, the navigation and the dashboard see the person's own switches.
+    context.settings = effectiveSettings(context.settings, access);
     if (user.locale || user.time_zone) {
       context.i18n = requestI18n(req, {
         clientLocale: user.locale,

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { insertActivity } from '../../core/activity/queries.ts';
 import type { AuthService } from '../account/index.ts';
 import { findClientUserById, listClientUsers, setClientUserStatus } from '../../core/client-users/queries.ts';
+import { listRoles } from '../../core/client-users/access-queries.ts';
 import { authorizeClientUserAction, statusWhenReenabled } from '../../core/policies/client-user-policy.ts';
 import type { HostAdapter } from '../../core/ports/host.ts';
 import type { RepeatGuard } from '../../core/rate-limits/repeat-guard.ts';
@@ -50,17 +51,18 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       const { client, notice } = res.locals.query as ClientsQueryInput;
       const { workspace } = staffContext(res);
       if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound(CLIENT_NOT_FOUND);
-      const [clients, contacts, users, twoFactorUsers, settings] = await Promise.all([
+      const [clients, contacts, users, twoFactorUsers, settings, roles] = await Promise.all([
         adapter.clients.list(workspace.id),
         adapter.contacts.list(workspace.id, client ? { clientId: client } : {}),
         listClientUsers(db, workspace.id),
         listTwoFactorUserIds(db, workspace.id),
         findSettings(db, workspace.id),
+        listRoles(db, workspace.id),
       ]);
       renderAdminPage(req, res, 'admin/clients', 'Client users', {
         twoFactorUsers,
         requireTwoFactor: settings.requireTwoFactor,
-        groups: presentClientGroups(contacts, users),
+        groups: presentClientGroups(contacts, users, new Map(roles.map((role) => [role.id, role]))),
         clientOptions: presentClientOptions(clients, client),
         filter: client ?? '',
         notice: noticeText(notice),

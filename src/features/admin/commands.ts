@@ -2,6 +2,7 @@
 // the form; anything malformed is a 400 with those words, never a 500.
 import { z } from 'zod';
 import { ACTIVITY_EVENTS, type ActivityEvent } from '../../core/activity/events.ts';
+import { CLIENT_PERMISSIONS, type ClientPermission } from '../../core/policies/client-access.ts';
 import type { SectionSwitch } from '../../core/settings/portal-settings.ts';
 import { checkboxField, hexColorField } from '../../core/web/fields.ts';
 import { detectImageType, LOGO_MAX_BYTES, LOGO_TOO_LARGE, LOGO_WRONG_TYPE, storedFilename, type UploadedFile } from './uploads.ts';
@@ -134,3 +135,94 @@ export const ActivityQuery = z.object({
     .default(1),
 });
 export type ActivityQueryInput = z.infer<typeof ActivityQuery>;
+
+/** One "hide" checkbox per client permission: hide_invoices, hide_payments, … */
+const hideFields = Object.fromEntries(CLIENT_PERMISSIONS.map((permission) => [`hide_${permission}`, checkboxField])) as Record<
+  `hide_${ClientPermission}`,
+  typeof checkboxField
+>;
+
+const hiddenOf = (form: Record<string, unknown>): ClientPermission[] =>
+  CLIENT_PERMISSIONS.filter((permission) => form[`hide_${permission}`] === true);
+
+const CHOOSE_ROLE = 'Choose a role from the list.';
+
+/**
+ * A person's access: a built-in role or `custom:<role id>`, and what to hide from them. Sent once
+ * to see what would change, then again with `confirmed` to save it.
+ */
+export const PersonAccessCommand = z
+  .object({
+    role: z
+      .string({ error: CHOOSE_ROLE })
+      .trim()
+      .regex(/^(admin|full|billing|member|custom:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, CHOOSE_ROLE),
+    ...hideFields,
+    confirmed: checkboxField,
+    ...returnFilter,
+  })
+  .transform((form) => ({
+    role: form.role.toLowerCase(),
+    denied: hiddenOf(form),
+    confirmed: form.confirmed,
+    client: form.client,
+  }));
+export type PersonAccessInput = z.infer<typeof PersonAccessCommand>;
+
+/** What to hide from everyone at a company; sent again with `confirmed` to save it. */
+export const CompanyAccessCommand = z
+  .object({ ...hideFields, confirmed: checkboxField })
+  .transform((form) => ({ denied: hiddenOf(form), confirmed: form.confirmed }));
+export type CompanyAccessInput = z.infer<typeof CompanyAccessCommand>;
+
+export const AccessQuery = z.object({
+  ...returnFilter,
+  saved: z
+    .unknown()
+    .optional()
+    .transform((value) => value === '1'),
+});
+export type AccessQueryInput = z.infer<typeof AccessQuery>;
+
+export const ClientIdParam = hostId('client');
+
+/** One "grant" checkbox per client permission, for a workspace role. */
+const grantFields = Object.fromEntries(CLIENT_PERMISSIONS.map((permission) => [`grant_${permission}`, checkboxField])) as Record<
+  `grant_${ClientPermission}`,
+  typeof checkboxField
+>;
+
+/** A workspace role: its name and what it grants; a change to a role people hold is confirmed first. */
+export const RoleCommand = z
+  .object({
+    name: z
+      .string({ error: 'Enter a name for the role.' })
+      .trim()
+      .min(1, 'Enter a name for the role.')
+      .max(60, 'Use at most 60 characters for the role’s name.'),
+    ...grantFields,
+    confirmed: checkboxField,
+  })
+  .transform((form) => ({
+    name: form.name,
+    permissions: CLIENT_PERMISSIONS.filter((permission) => (form as Record<string, unknown>)[`grant_${permission}`] === true),
+    confirmed: form.confirmed,
+  }))
+  .refine((role) => role.permissions.length > 0, {
+    path: ['permissions'],
+    message: 'Choose at least one part of the portal the role sees.',
+  });
+export type RoleInput = z.infer<typeof RoleCommand>;
+
+export const RoleIdParam = z.uuid();
+
+export const RolesQuery = z.object({
+  notice: z
+    .unknown()
+    .optional()
+    .transform((value) => (value === 'created' || value === 'saved' || value === 'removed' ? value : undefined)),
+});
+export type RolesQueryInput = z.infer<typeof RolesQuery>;
+
+/** Removing a role: nothing to send but the CSRF token. */
+export const RemoveRoleCommand = z.object({});

@@ -5,6 +5,7 @@ import { subjectNameOf } from '../../core/activity/records.ts';
 import { describeDevice, formatDateTime } from '../account/index.ts';
 import type { ClientUserRow, ClientUserStatus } from '../../core/client-users/queries.ts';
 import { clientUserActions, type ClientUserAction } from '../../core/policies/client-user-policy.ts';
+import { roleName, type CustomRole } from '../../core/policies/client-access.ts';
 import type { HostClient, HostContact, HostWorkspace } from '../../core/ports/host.ts';
 import { SECTION_SWITCHES, type PortalSettings } from '../../core/settings/portal-settings.ts';
 
@@ -123,6 +124,8 @@ interface ClientUserListRow {
   email: string;
   status: AccessStatus;
   can: Record<ClientUserAction, boolean>;
+  /** The role's name; null for a contact never invited. */
+  role: string | null;
 }
 
 export interface ClientGroup {
@@ -135,7 +138,11 @@ export interface ClientGroup {
 const byText = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: 'base' });
 
 /** The host's contacts, grouped by their client (company), each with its portal access. */
-export function presentClientGroups(contacts: HostContact[], users: ClientUserRow[]): ClientGroup[] {
+export function presentClientGroups(
+  contacts: HostContact[],
+  users: ClientUserRow[],
+  roles: ReadonlyMap<string, CustomRole> = new Map(),
+): ClientGroup[] {
   const userByContact = new Map(users.map((user) => [user.contact_id, user]));
   const groups = new Map<string, ClientGroup>();
   for (const contact of contacts) {
@@ -151,6 +158,8 @@ export function presentClientGroups(contacts: HostContact[], users: ClientUserRo
       name: contact.name,
       email: contact.email,
       status: presentAccessStatus(user),
+      // A workspace role shows its name; one that no longer exists grants nothing and says so.
+      role: user ? roleName({ role: user.role, customRole: roles.get(user.client_role_id ?? '') ?? null }) : null,
       can: clientUserActions(user?.status ?? null),
     });
   }
@@ -197,6 +206,14 @@ function eventLabel(row: ActivityRow): string {
   return staffName ? `${named} (by ${staffName})` : named;
 }
 
+/** Changes the agency makes for many people at once name the group instead of a person. */
+const WHO_WITHOUT_PERSON: Record<string, string> = {
+  'client.access_changed': 'Everyone at the company',
+  'client_role.created': 'Everyone given the role',
+  'client_role.changed': 'Everyone who holds the role',
+  'client_role.removed': 'No one (the role was unused)',
+};
+
 export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups): ActivityEntryView[] {
   return rows.map((row) => {
     const user = row.client_user_id ? lookups.usersById.get(row.client_user_id) : undefined;
@@ -204,7 +221,7 @@ export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups): 
     const email = user?.email ?? row.email ?? null;
     const clientId = row.client_id ?? user?.client_id ?? null;
     const company = (clientId ? lookups.clientsById.get(clientId)?.name : undefined) ?? contact?.clientName ?? '—';
-    const who = contact?.name ?? (user ? user.email : 'Unknown person');
+    const who = contact?.name ?? (user ? user.email : (WHO_WITHOUT_PERSON[row.event] ?? 'Unknown person'));
     return {
       time: formatDateTime(row.created_at),
       timeIso: new Date(row.created_at).toISOString(),

@@ -14,7 +14,22 @@ import { validateBody, validateQuery } from '../../core/web/validate.ts';
 import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
 import { createActivityHandlers } from './activity-handlers.ts';
 import { createClientUsersHandlers } from './client-users-handlers.ts';
-import { ActivityQuery, ClientUserCommand, ClientsQuery, InviteCommand, SettingsCommand, SettingsQuery } from './commands.ts';
+import {
+  AccessQuery,
+  ActivityQuery,
+  ClientUserCommand,
+  ClientsQuery,
+  CompanyAccessCommand,
+  InviteCommand,
+  PersonAccessCommand,
+  RemoveRoleCommand,
+  RoleCommand,
+  RolesQuery,
+  SettingsCommand,
+  SettingsQuery,
+} from './commands.ts';
+import { createAccessHandlers } from './access-handlers.ts';
+import { createRolesHandlers } from './roles-handlers.ts';
 import { createAdminTwoFactorHandlers } from './two-factor-handlers.ts';
 import { createSettingsHandlers } from './settings-handlers.ts';
 import { createUploadsHandlers } from './uploads-handlers.ts';
@@ -43,6 +58,8 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   const activity = createActivityHandlers(deps);
   const uploads = createUploadsHandlers({ ...deps, streamUrl: `${deps.config.messagesPath}/stream` });
   const twoFactor = createAdminTwoFactorHandlers(deps);
+  const access = createAccessHandlers(deps);
+  const roles = createRolesHandlers(deps);
   const router = Router();
 
   router.get('/', validateQuery(SettingsQuery), settings.show);
@@ -55,6 +72,18 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.post('/clients/:clientUserId/enable', validateBody(ClientUserCommand), clients.enable);
   router.get('/clients/:clientUserId/two-factor/reset', twoFactor.confirmReset);
   router.post('/clients/:clientUserId/two-factor/reset', validateBody(ClientUserCommand), twoFactor.reset);
+
+  router.get('/clients/:clientUserId/access', validateQuery(AccessQuery), access.showPerson);
+  router.post('/clients/:clientUserId/access', validateBody(PersonAccessCommand), access.savePerson);
+  router.get('/companies/:clientId/access', validateQuery(AccessQuery), access.showCompany);
+  router.post('/companies/:clientId/access', validateBody(CompanyAccessCommand), access.saveCompany);
+
+  router.get('/roles', validateQuery(RolesQuery), roles.list);
+  router.post('/roles', validateBody(RoleCommand, roles.invalidNew), roles.create);
+  router.get('/roles/:roleId', roles.show);
+  router.post('/roles/:roleId', validateBody(RoleCommand, roles.invalidEdit), roles.save);
+  router.get('/roles/:roleId/remove', roles.confirmRemove);
+  router.post('/roles/:roleId/remove', validateBody(RemoveRoleCommand), roles.remove);
 
   router.get('/activity', validateQuery(ActivityQuery), activity.list);
 

@@ -7,7 +7,7 @@ import { withLiveComments, type LiveCommentsPort } from './comments/live-comment
 import { createMessageDigest, type MessageDigest } from './digest.ts';
 import { createMessageHandlers } from './handlers.ts';
 import { messageRoutes } from './routes.ts';
-import { createMessagesService } from './service.ts';
+import { createMessagesService, type MessagesServiceDeps } from './service.ts';
 import { createStaffHandlers } from './staff-handlers.ts';
 import { staffMessagesRouter } from './staff-router.ts';
 import { staffMessageRoutes } from './staff-routes.ts';
@@ -17,6 +17,7 @@ export type { LiveCommentsPort } from './comments/live-comments.ts';
 export { type CommentSubject, type ThreadView, addComment, loadThread } from './comments/thread.ts';
 export type { MessageDigest } from './digest.ts';
 export { wantsMessageEmails } from './handlers.ts';
+export { formatBytes } from './presenters.ts';
 export { unreadInConversation } from './queries.ts';
 export { staffUnreadCount } from './staff-handlers.ts';
 export { markRecordThreadRead } from './threads.ts';
@@ -27,11 +28,14 @@ const DIGEST_INTERVAL_MS = 60_000;
  * The feature; the comments every record page threads (the host's when it keeps them, else the
  * portal's); the staff inbox, mounted by the host at config.messagesPath; and the digest (run() for tests).
  */
-export function messagesFeature(core: CoreServices): Feature & { comments: LiveCommentsPort; inbox: Router; digest: MessageDigest } {
+export function messagesFeature(
+  core: CoreServices,
+  hooks: Pick<MessagesServiceDeps, 'staffMessageSent'> = {},
+): Feature & { comments: LiveCommentsPort; inbox: Router; digest: MessageDigest } {
   const { db, adapter, staffAdapter, flags, config, mailer, storage, events, virusScanner, streamRules, now, logger } = core;
   const onError = (message: string, err: unknown) => logger.error(message, err);
   const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError });
-  const service = createMessagesService({ db, bus: events, storage, logger });
+  const service = createMessagesService({ db, bus: events, storage, logger, ...hooks });
   const digest = createMessageDigest({ db, adapter, mailer, config, now, logger });
   const storageQuotaBytes = config.workspaceStorageQuotaBytes;
   return {

@@ -1,6 +1,7 @@
 // SQL for messages: conversations, messages, attachments, read markers and the client's email
 // preference. Every query names the workspace (but the digest's search, across workspaces, which
 // says so) and, except the staff inbox (which lists all clients of one workspace), the client.
+import { personMay } from '../../core/client-users/queries.ts';
 import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
 import type { Knex } from 'knex';
 import { boundedCount, COUNT_LIMIT } from '../../core/db/bounded-count.ts';
@@ -434,7 +435,8 @@ export interface ClientRecipientRow {
 
 /**
  * Client users of a company who should hear about unread agency messages up to `upTo`: signed-in
- * capable, not opted out, and who have not read that far themselves.
+ * capable, allowed the messages (role and the agency's overrides), not opted out, and who have
+ * not read that far themselves.
  */
 export async function listClientDigestRecipients(
   db: Db,
@@ -455,6 +457,7 @@ export async function listClientDigestRecipients(
     })
     .where({ 'u.workspace_id': workspaceId, 'u.client_id': clientId })
     .whereNot('u.status', 'disabled')
+    .andWhere(personMay(db, 'u', workspaceId, 'messages'))
     .whereRaw('coalesce(p.message_emails, true)')
     .whereRaw('coalesce(r.read_message_id, 0) < ?', [upTo])
     .select('u.id', 'u.email', 'u.locale');

@@ -178,7 +178,9 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
         })(),
       );
     });
-    parser.once('error', (err: Error) => {
+    // Listened to for good, not once: busboy may report the next malformed part of what it had
+    // already been given, and an error nobody listens to ends the process.
+    parser.on('error', (err: Error) => {
       req.unpipe(parser);
       req.resume();
       void finish(err);

@@ -28,6 +28,8 @@ export interface MessagesServiceDeps {
   bus: EventBus;
   storage: FileStorage;
   logger: { error(message: string, err?: unknown): void };
+  /** Told after a staff message is committed (the client's notifications); a failure is logged. */
+  staffMessageSent?: (message: { workspaceId: string; clientId: string; messageId: string }) => Promise<unknown>;
 }
 
 export interface NewMessage {
@@ -96,6 +98,10 @@ export function createMessagesService(deps: MessagesServiceDeps) {
           return { event, messageId: inserted.id };
         });
         await publish([event]);
+        if (message.side === 'staff' && deps.staffMessageSent)
+          await deps
+            .staffMessageSent({ workspaceId: message.workspaceId, clientId: message.clientId, messageId })
+            .catch((err) => deps.logger.error('could not notify the client of a staff message', err));
         return { messageId };
       } catch (err) {
         for (const file of stored) await storage.delete(message.workspaceId, file.id).catch(() => {});

@@ -22,6 +22,14 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'document.uploaded': { email: 'digest', subject: 'A client uploaded a document' },
   'task.completed': { email: 'digest', subject: 'A client marked a task done' },
   'task.reopened': { email: 'digest', subject: 'A client reopened a task' },
+  // A client admin managing their colleagues: who can see the agency's records changes.
+  'team.invited': { email: 'digest', subject: 'A client admin invited a colleague' },
+  'team.role_changed': { email: 'immediate', subject: 'A client admin changed a colleague’s role' },
+  'team.disabled': { email: 'immediate', subject: 'A client admin disabled a colleague' },
+  // A person's own data: an erasure request waits for the agency's decision (a month at most in law).
+  'privacy.erasure_requested': { email: 'immediate', subject: 'A client asks for their data to be erased' },
+  'privacy.erasure_withdrawn': { email: null, subject: 'A client withdrew their erasure request' },
+  'privacy.export_requested': { email: null, subject: 'A client asked for a copy of their data' },
 };
 
 export function eventsFor(channel: EmailChannel | 'in_app'): ActivityEvent[] {

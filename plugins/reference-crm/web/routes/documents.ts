@@ -112,7 +112,15 @@ export function documentRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
       sharedWithClient: parsed.data.shared,
     });
     // An unshared upload is not on the client's pages: nothing there changes.
-    if (parsed.data.shared) await tellPlugins(plugins, { workspaceId, clientId: client.id, kind: 'document', id });
+    if (parsed.data.shared)
+      await tellPlugins(plugins, {
+        workspaceId,
+        clientId: client.id,
+        kind: 'document',
+        id,
+        happened: 'shared',
+        title: cleanFilename(file.originalname),
+      });
     res.redirect(303, `/documents/${id}`);
   });
 
@@ -154,8 +162,15 @@ export function documentRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
         400,
       );
     }
-    await setDocumentShared(db, { workspaceId, documentId: document.id, shared: parsed.data.shared === 'true' });
-    await tellPlugins(plugins, { workspaceId, clientId: document.client_id, kind: 'document', id: document.id });
+    const shared = parsed.data.shared === 'true';
+    await setDocumentShared(db, { workspaceId, documentId: document.id, shared });
+    await tellPlugins(plugins, {
+      workspaceId,
+      clientId: document.client_id,
+      kind: 'document',
+      id: document.id,
+      ...(shared ? { happened: 'shared' as const, title: document.filename } : {}),
+    });
     res.redirect(303, `/documents/${document.id}`);
   });
 

@@ -31,6 +31,7 @@ import {
 import { formView, render } from '../render.ts';
 import type { CrmPlugin } from '../../app.ts';
 import { recordLinksFor } from '../plugin-links.ts';
+import { tellPlugins } from '../record-changes.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
 const createInvoiceSchema = z
@@ -133,7 +134,9 @@ export function invoiceRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
     if (!parsed.ok) return showNewInvoiceForm(res, req.body, parsed.errors, 400);
     const client = await findClient(db, { workspaceId, clientId: parsed.data.clientId });
     if (!client) return showNewInvoiceForm(res, req.body, [{ field: 'clientId', message: 'Choose the client to invoice.' }], 400);
-    const { id } = await createInvoice(db, { workspaceId, ...parsed.data, clientId: client.id });
+    const { id, number } = await createInvoice(db, { workspaceId, ...parsed.data, clientId: client.id });
+    if (parsed.data.status === 'sent')
+      await tellPlugins(plugins, { workspaceId, clientId: client.id, kind: 'invoice', id, happened: 'issued', number });
     res.redirect(303, `/invoices/${id}`);
   });
 

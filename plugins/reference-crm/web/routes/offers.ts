@@ -24,6 +24,7 @@ import { OFFER_LABELS, clientOptions, presentLineItems, presentLineSums, present
 import { formView, render } from '../render.ts';
 import type { CrmPlugin } from '../../app.ts';
 import { recordLinksFor } from '../plugin-links.ts';
+import { tellPlugins } from '../record-changes.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
 const TABLES = { proposal: PROPOSALS, quotation: QUOTATIONS } as const;
@@ -86,7 +87,9 @@ export function offerRoutes(kind: OfferKind, { db, plugins }: RouteDeps & { plug
     if (!parsed.ok) return showNewOfferForm(res, req.body, parsed.errors, 400);
     const client = await findClient(db, { workspaceId, clientId: parsed.data.clientId });
     if (!client) return showNewOfferForm(res, req.body, [{ field: 'clientId', message: 'Choose the client this is for.' }], 400);
-    const { id } = await createOffer(db, table, { workspaceId, ...parsed.data, clientId: client.id });
+    const { id, number } = await createOffer(db, table, { workspaceId, ...parsed.data, clientId: client.id });
+    if (parsed.data.status === 'sent')
+      await tellPlugins(plugins, { workspaceId, clientId: client.id, kind, id, happened: 'sent', title: parsed.data.title, number });
     res.redirect(303, `${labels.path}/${id}`);
   });
 

@@ -114,7 +114,15 @@ export function taskRoutes({ db, plugins }: RouteDeps & { plugins?: readonly Crm
       }
     }
     const id = await insertTask(db, { workspaceId, ...parsed.data, clientId: client.id, status: 'open' });
-    await tellPlugins(plugins, { workspaceId, clientId: client.id, kind: 'task', id });
+    await tellPlugins(plugins, {
+      workspaceId,
+      clientId: client.id,
+      kind: 'task',
+      id,
+      happened: 'assigned',
+      title: parsed.data.title,
+      contactId: parsed.data.assignedContactId,
+    });
     res.redirect(303, `/tasks/${id}`);
   });
 

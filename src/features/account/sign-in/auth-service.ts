@@ -521,7 +521,16 @@ export class AuthService {
    * Invites a host contact (or sends the invitation again). The client user is created on first
    * invite, linked to the contact; its sign-in email follows the contact's current email.
    */
-  async invite(workspace: HostWorkspace, contactId: string, staff: HostStaffUser, meta: RequestMeta): Promise<ClientUserRow | null> {
+  /**
+   * Invites a contact: by agency staff (the admin pages), or by a client admin of the same company
+   * (the team page: `clientUserId` set), whose name the email gives as the inviter's.
+   */
+  async invite(
+    workspace: HostWorkspace,
+    contactId: string,
+    inviter: Pick<HostStaffUser, 'id' | 'name'> & { clientUserId?: string },
+    meta: RequestMeta,
+  ): Promise<ClientUserRow | null> {
     const contact = await this.deps.adapter.contacts.findById(workspace.id, contactId);
     if (!contact) return null;
     const email = contact.email.trim().toLowerCase();
@@ -551,7 +560,7 @@ export class AuthService {
           to: email,
           workspace,
           contactName: contact.name,
-          inviterName: staff.name,
+          inviterName: inviter.name,
           days: INVITE_TTL_DAYS,
           url: this.portalUrl(workspace, `/invitation/${token}`),
           locale: emailLocale(invited.locale, isLocale(workspaceLocale) ? workspaceLocale : null),
@@ -560,7 +569,13 @@ export class AuthService {
       );
       return invited;
     });
-    await this.log(workspace, 'invitation.sent', meta, { user }, { staffId: staff.id });
+    await this.log(
+      workspace,
+      'invitation.sent',
+      meta,
+      { user },
+      inviter.clientUserId ? { invitedByClientUserId: inviter.clientUserId } : { staffId: inviter.id },
+    );
     return user;
   }
 }

@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { OfferKind } from '../../../core/ports/host.ts';
 import { DEFAULT_SETTINGS } from '../../../core/settings/portal-settings.ts';
+import { personMay } from '../../../core/client-users/queries.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -30,14 +31,15 @@ export interface ReminderRecipient {
   locale: string | null;
 }
 
-/** The active client users of these clients of the workspace: whom a reminder goes to. */
+/** The active client users of these clients of the workspace who may see offers: whom a reminder goes to. */
 export async function activeClientUsersOf(db: Db, workspaceId: string, clientIds: readonly string[]): Promise<ReminderRecipient[]> {
   if (clientIds.length === 0) return [];
-  return db('client_users')
-    .where({ workspace_id: workspaceId, status: 'active' })
-    .whereIn('client_id', [...new Set(clientIds)])
-    .orderBy('email')
-    .select<ReminderRecipient[]>(['id', 'client_id', 'email', 'locale']);
+  return db('client_users as u')
+    .where({ 'u.workspace_id': workspaceId, 'u.status': 'active' })
+    .whereIn('u.client_id', [...new Set(clientIds)])
+    .andWhere(personMay(db, 'u', workspaceId, 'proposals'))
+    .orderBy('u.email')
+    .select<ReminderRecipient[]>(['u.id', 'u.client_id', 'u.email', 'u.locale']);
 }
 
 export interface ReminderKey {

@@ -35,3 +35,9 @@ export const StaffCommentCommand = z.object({
     .max(COMMENT_MAX_LENGTH, `A comment can be at most ${COMMENT_MAX_LENGTH} characters long.`),
 });
 export type StaffCommentInput = z.infer<typeof StaffCommentCommand>;
+
+/** "View as this client": the company's common view, or (as) one of its people's, with their role and overrides. */
+export const ViewAsQuery = z.object({
+  as: z.preprocess((value) => (value === '' ? undefined : value), z.uuid({ error: 'Choose a person from the list.' }).optional()),
+});
+export type ViewAsQueryInput = z.infer<typeof ViewAsQuery>;

@@ -32,7 +32,18 @@ import type { LiveCommentsPort } from '../../messages/index.ts';
 import { COMMENT_MAX_LENGTH } from '../../messages/index.ts';
 import { isFragmentRequest } from '../../../core/web/render.ts';
 import type { FieldErrors } from '../../../core/web/validate.ts';
-import { HostIdParam, LinkIdParam, RecordKindParam, type CreateLinkInput, type StaffCommentInput } from './commands.ts';
+import {
+  HostIdParam,
+  LinkIdParam,
+  RecordKindParam,
+  type CreateLinkInput,
+  type StaffCommentInput,
+  type ViewAsQueryInput,
+} from './commands.ts';
+import { findClientDenied, listRoles } from '../../../core/client-users/access-queries.ts';
+import { listClientUsers } from '../../../core/client-users/queries.ts';
+import { effectiveSettings, hiddenReason, resolveAccess, roleName, type ClientAccess } from '../../../core/policies/client-access.ts';
+import { canSeeSection } from '../../../core/policies/portal-policy.ts';
 
 export interface RecordDeps {
   db: Knex;
@@ -276,28 +287,66 @@ export function createRecordHandlers(deps: RecordDeps) {
       sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), JSON.parse(decision.snapshot).number, 'signed'));
     },
 
-    /** The client's page as the client sees it, read-only: no forms, no client session, nothing logged as the client. */
+    /**
+     * The client's page as the client sees it, read-only: no forms, no client session, nothing
+     * logged as the client. With `as`, as one person of the company sees it (their role and the
+     * agency's overrides); a record their access hides says so, and why, instead.
+     */
     viewAs: async (req: Request, res: Response) => {
+      const { as } = res.locals.query as ViewAsQueryInput;
       const { kind, clientId, id, record, client, workspace, href } = await load(req, res);
       const { staff } = staffContext(res);
       // Staff seeing a client's page as the client does is logged like their other actions on the
       // record (with who did it), so the client's activity shows every look at it, theirs or not.
-      const [settings] = await Promise.all([
+      const [workspaceSettings, people, roles] = await Promise.all([
         findSettings(db, workspace.id),
+        listClientUsers(db, workspace.id, { clientId }),
+        listRoles(db, workspace.id),
         insertActivity(db, {
           workspaceId: workspace.id,
           event: 'record.viewed_as_client',
           clientId,
-          details: { kind, subjectId: id, staffId: staff.id, staffName: staff.name },
+          details: { kind, subjectId: id, staffId: staff.id, staffName: staff.name, ...(as ? { asClientUserId: as } : {}) },
           ...requestMeta(req),
         }),
       ]);
+      const accessOfPerson = (person: (typeof people)[number]): ClientAccess => ({
+        role: person.role,
+        customRole: roles.find((role) => role.id === person.client_role_id) ?? null,
+        clientDenied: [],
+        personDenied: person.denied_permissions,
+      });
+      const viewer = as ? people.find((person) => person.id === as) : undefined;
+      if (as && !viewer) throw notFound('We could not find that person at this client.');
+      const section = kind === 'invoice' ? 'invoices' : kind === 'proposal' ? 'proposals' : 'quotations';
+      const companyDenied = viewer ? await findClientDenied(db, workspace.id, clientId) : [];
+      const viewerAccess = viewer ? { ...accessOfPerson(viewer), clientDenied: companyDenied } : null;
+      const settings = viewerAccess ? effectiveSettings(workspaceSettings, viewerAccess) : workspaceSettings;
+      const viewAs = {
+        action: `${href}/as-client`,
+        people: people.map((person) => ({
+          id: person.id,
+          label: `${person.email} (${roleName(accessOfPerson(person))})`,
+          selected: person.id === as,
+        })),
+        viewer: viewer ? viewer.email : null,
+      };
+      if (viewerAccess && !canSeeSection(settings, section)) {
+        const verdict = resolveAccess(workspaceSettings, viewerAccess).find(
+          (v) => v.permission === (kind === 'invoice' ? 'invoices' : 'proposals'),
+        )!;
+        return renderAdminPage(req, res, 'records/hidden-from', `${client.name} · read-only`, {
+          viewAs,
+          back: href,
+          sentence: `${viewer!.email} does not see this ${kind} in the portal.`,
+          reason: hiddenReason(verdict, viewerAccess),
+        });
+      }
       const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
       const portalBase = `${deps.portalPath}/${encodeURIComponent(workspace.slug)}`;
       const uploadedLogo = settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
       const branding = buildBranding(workspace, settings, uploadedLogo);
       const today = i18n.fmt.isoDay(deps.now());
-      const section = kind === 'invoice' ? 'invoices' : kind === 'proposal' ? 'proposals' : 'quotations';
       const clientHref = `${portalBase}/${section}/${encodeURIComponent(record.type === 'invoice' ? record.invoice.id : record.offer.id)}`;
       let model: Record<string, unknown>;
       if (record.type === 'invoice') {
@@ -345,7 +394,8 @@ export function createRecordHandlers(deps: RecordDeps) {
           t: i18n.t,
           fmt: i18n.fmt,
           locale: i18n.locale,
-          staffBanner: { client: client.name, back: href },
+          staffBanner: { client: viewer ? `${viewer.email} at ${client.name}` : client.name, back: href },
+          viewAs,
         },
         {
           layout: 'layout',

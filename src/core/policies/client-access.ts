@@ -1,0 +1,194 @@
+// What one person of a client company may see and do in the portal. Four layers, each of which can
+// only take away: the workspace's switches → what the agency hides from the person's company →
+// the person's role → what the agency hides from the person. The most restrictive wins, and the
+// first layer that hides a permission is the reason given for it ("Invoices hidden: role Member").
+//
+// The resolved access is applied as the person's own copy of the workspace settings
+// (effectiveSettings), so every check of portal-policy.ts, the navigation, the dashboard and the
+// live streams follow the person without knowing about roles.
+import type { PortalSettings } from '../settings/portal-settings.ts';
+
+export const CLIENT_PERMISSIONS = ['proposals', 'invoices', 'payments', 'tasks', 'documents', 'uploads', 'comments', 'messages'] as const;
+export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
+
+/** The workspace switch each permission narrows (documents have no switch: always on for the workspace). */
+const SWITCH_OF: Record<
+  ClientPermission,
+  | 'showProposals'
+  | 'showInvoices'
+  | 'allowOnlinePayments'
+  | 'showTasks'
+  | 'showDocuments'
+  | 'allowFileUploads'
+  | 'allowComments'
+  | 'allowMessaging'
+> = {
+  proposals: 'showProposals',
+  invoices: 'showInvoices',
+  payments: 'allowOnlinePayments',
+  tasks: 'showTasks',
+  documents: 'showDocuments',
+  uploads: 'allowFileUploads',
+  comments: 'allowComments',
+  messages: 'allowMessaging',
+};
+
+export const PERMISSION_LABELS: Record<ClientPermission, string> = {
+  proposals: 'Proposals and quotations',
+  invoices: 'Invoices',
+  payments: 'Paying online',
+  tasks: 'Tasks',
+  documents: 'Documents',
+  uploads: 'Uploading files',
+  comments: 'Comments',
+  messages: 'Messages',
+};
+
+export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
+export type ClientRoleKey = BuiltInRole | 'custom';
+
+export interface BuiltInRoleDefinition {
+  label: string;
+  description: string;
+  permissions: readonly ClientPermission[];
+  /** Manages their colleagues from the portal (invites, roles, disabling). */
+  managesColleagues: boolean;
+}
+
+export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
+  admin: {
+    label: 'Client admin',
+    description: 'Everything the workspace allows, and managing their colleagues.',
+    permissions: CLIENT_PERMISSIONS,
+    managesColleagues: true,
+  },
+  full: {
+    label: 'Full access',
+    description: 'Everything the workspace allows.',
+    permissions: CLIENT_PERMISSIONS,
+    managesColleagues: false,
+  },
+  billing: {
+    label: 'Billing',
+    description: 'Invoices, payments and documents, and comments on invoices.',
+    permissions: ['invoices', 'payments', 'documents', 'comments'],
+    managesColleagues: false,
+  },
+  member: {
+    label: 'Member',
+    description: 'Proposals, quotations, tasks, documents and messages.',
+    permissions: ['proposals', 'tasks', 'documents', 'uploads', 'comments', 'messages'],
+    managesColleagues: false,
+  },
+};
+
+export const BUILT_IN_ROLE_KEYS = Object.keys(BUILT_IN_ROLES) as BuiltInRole[];
+
+/** A role the workspace defined (client_roles). */
+export interface CustomRole {
+  id: string;
+  name: string;
+  permissions: readonly string[];
+}
+
+/** Everything the layers above the workspace say about one person, as stored. */
+export interface ClientAccess {
+  role: ClientRoleKey;
+  /** With role 'custom': the role, or null when it no longer exists (then it grants nothing). */
+  customRole: CustomRole | null;
+  /** What the agency hides from the person's company. */
+  clientDenied: readonly string[];
+  /** What the agency hides from this person. */
+  personDenied: readonly string[];
+}
+
+/**
+ * A role as forms send it (a built-in key, or `custom:<id>` of one of the workspace's roles), or
+ * null when it names no role there is.
+ */
+export function roleFromForm(
+  value: string,
+  roles: readonly CustomRole[],
+): { role: BuiltInRole; clientRoleId: null; customRole: null } | { role: 'custom'; clientRoleId: string; customRole: CustomRole } | null {
+  if ((BUILT_IN_ROLE_KEYS as readonly string[]).includes(value))
+    return { role: value as BuiltInRole, clientRoleId: null, customRole: null };
+  const id = value.startsWith('custom:') ? value.slice('custom:'.length) : '';
+  const customRole = roles.find((role) => role.id === id);
+  return customRole ? { role: 'custom', clientRoleId: customRole.id, customRole } : null;
+}
+
+export const FULL_ACCESS: ClientAccess = { role: 'full', customRole: null, clientDenied: [], personDenied: [] };
+
+type AccessLayer = 'workspace' | 'client' | 'role' | 'person';
+
+export interface PermissionVerdict {
+  permission: ClientPermission;
+  allowed: boolean;
+  /** The first layer that hides it; null when allowed. */
+  hiddenBy: AccessLayer | null;
+}
+
+function workspaceAllows(settings: PortalSettings, permission: ClientPermission): boolean {
+  // Paying goes with invoices: there is nothing to pay without them.
+  if (permission === 'payments') return settings.allowOnlinePayments && settings.showInvoices;
+  return settings[SWITCH_OF[permission]];
+}
+
+function roleGrants(access: Pick<ClientAccess, 'role' | 'customRole'>, permission: ClientPermission): boolean {
+  if (access.role === 'custom') return access.customRole?.permissions.includes(permission) ?? false;
+  const role = BUILT_IN_ROLES[access.role] as BuiltInRoleDefinition | undefined;
+  return role?.permissions.includes(permission) ?? false;
+}
+
+/** Each permission, allowed or hidden, and by which layer (outermost first). */
+export function resolveAccess(settings: PortalSettings, access: ClientAccess): PermissionVerdict[] {
+  return CLIENT_PERMISSIONS.map((permission) => {
+    const hiddenBy: AccessLayer | null = !workspaceAllows(settings, permission)
+      ? 'workspace'
+      : access.clientDenied.includes(permission)
+        ? 'client'
+        : !roleGrants(access, permission)
+          ? 'role'
+          : access.personDenied.includes(permission)
+            ? 'person'
+            : null;
+    return { permission, allowed: hiddenBy === null, hiddenBy };
+  });
+}
+
+/** The workspace's settings as they apply to this person: every switch the person's access turns off, off. */
+export function effectiveSettings(settings: PortalSettings, access: ClientAccess): PortalSettings {
+  const own: PortalSettings = { ...settings };
+  for (const verdict of resolveAccess(settings, access)) {
+    if (verdict.allowed) continue;
+    if (verdict.permission === 'payments') own.allowOnlinePayments = false;
+    else own[SWITCH_OF[verdict.permission]] = false;
+  }
+  return Object.freeze(own);
+}
+
+export function managesColleagues(access: Pick<ClientAccess, 'role'>): boolean {
+  return access.role !== 'custom' && BUILT_IN_ROLES[access.role].managesColleagues;
+}
+
+/** The role's name as people read it. */
+export function roleName(access: Pick<ClientAccess, 'role' | 'customRole'>): string {
+  if (access.role === 'custom') return access.customRole?.name ?? 'a role that was removed';
+  return BUILT_IN_ROLES[access.role].label;
+}
+
+/** Why a permission is hidden, in a sentence for the admin pages: "Hidden: role Member". */
+export function hiddenReason(verdict: PermissionVerdict, access: ClientAccess): string | null {
+  switch (verdict.hiddenBy) {
+    case null:
+      return null;
+    case 'workspace':
+      return 'Hidden: switched off for the whole workspace';
+    case 'client':
+      return 'Hidden: hidden from their company';
+    case 'role':
+      return `Hidden: role ${roleName(access)}`;
+    case 'person':
+      return 'Hidden: hidden from this person';
+  }
+}

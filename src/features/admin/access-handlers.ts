@@ -1,0 +1,220 @@
+// Who at a client sees what: a person's page (their role, what is hidden from them, and for every
+// part of the portal whether they see it and why) and a company's page (what is hidden from
+// everyone there, and each person's summary). A change is shown first as what it does and saved
+// only when confirmed; saving logs it and ends the people's live streams, which reconnect under
+// the new access.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { insertActivity } from '../../core/activity/queries.ts';
+import { announceAccessChanged } from '../../core/client-users/access-events.ts';
+import {
+  clientUserIdsOf,
+  findClientDenied,
+  listRoles,
+  lockRole,
+  saveClientDenied,
+  setPersonAccess,
+  type RoleChoice,
+} from '../../core/client-users/access-queries.ts';
+import { accessOf, findClientUserWithAccess, listClientUsers } from '../../core/client-users/queries.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import { roleFromForm, roleName, type ClientAccess, type CustomRole } from '../../core/policies/client-access.ts';
+import type { HostAdapter } from '../../core/ports/host.ts';
+import { findSettings } from '../../core/settings/queries.ts';
+import { renderAdminPage } from '../../core/staff/admin-page.ts';
+import { staffContext } from '../../core/staff/staff-context.ts';
+import { HttpError, notFound } from '../../core/web/http-error.ts';
+import { requestMeta } from '../../core/web/request-meta.ts';
+import { parseParam } from '../../core/web/validate.ts';
+import {
+  describeAccessChange,
+  presentAccessTable,
+  presentHideFields,
+  presentRoleOptions,
+  roleValue,
+  seenLabels,
+} from './access-presenters.ts';
+import { ClientIdParam, ClientUserIdParam, type AccessQueryInput, type CompanyAccessInput, type PersonAccessInput } from './commands.ts';
+
+const CLIENT_USER_NOT_FOUND = 'We could not find that client user.';
+const CLIENT_NOT_FOUND = 'We could not find that client.';
+const ROLE_NOT_FOUND = 'That role no longer exists. Choose a role from the list.';
+
+export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus?: EventBus }) {
+  const { db, adapter } = deps;
+
+  const personHref = (res: Response, id: string, client?: string) =>
+    `${staffContext(res).base}/clients/${encodeURIComponent(id)}/access${client ? `?client=${encodeURIComponent(client)}` : ''}`;
+  const companyHref = (res: Response, clientId: string) => `${staffContext(res).base}/companies/${encodeURIComponent(clientId)}/access`;
+
+  /** The person in the URL, in this workspace, with their contact and access. */
+  async function loadPerson(req: Request, res: Response) {
+    const { workspace } = staffContext(res);
+    const id = parseParam(ClientUserIdParam, req.params.clientUserId);
+    const user = await findClientUserWithAccess(db, workspace.id, id);
+    if (!user) throw notFound(CLIENT_USER_NOT_FOUND);
+    const [contact, client, settings, roles] = await Promise.all([
+      adapter.contacts.findById(workspace.id, user.contact_id),
+      adapter.clients.findById(workspace.id, user.client_id),
+      findSettings(db, workspace.id),
+      listRoles(db, workspace.id),
+    ]);
+    return { user, access: accessOf(user), contact, client, settings, roles };
+  }
+
+  /** The role the form chose, checked against the workspace's roles. */
+  function chosenRole(value: string, roles: readonly CustomRole[]): { choice: RoleChoice; customRole: CustomRole | null } {
+    const chosen = roleFromForm(value, roles);
+    if (!chosen) throw new HttpError(400, ROLE_NOT_FOUND);
+    const { customRole, ...choice } = chosen;
+    return { choice, customRole };
+  }
+
+  async function loadCompany(req: Request, res: Response) {
+    const { workspace } = staffContext(res);
+    const clientId = parseParam(ClientIdParam, req.params.clientId);
+    const client = await adapter.clients.findById(workspace.id, clientId);
+    if (!client) throw notFound(CLIENT_NOT_FOUND);
+    const [denied, settings, users, contacts] = await Promise.all([
+      findClientDenied(db, workspace.id, client.id),
+      findSettings(db, workspace.id),
+      listClientUsers(db, workspace.id, { clientId: client.id }),
+      adapter.contacts.list(workspace.id, { clientId: client.id }),
+    ]);
+    return { client, denied, settings, users, contacts };
+  }
+
+  return {
+    showPerson: async (req: Request, res: Response) => {
+      const { client: filter, saved } = res.locals.query as AccessQueryInput;
+      const { base } = staffContext(res);
+      const person = await loadPerson(req, res);
+      const name = person.contact?.name ?? person.user.email;
+      renderAdminPage(req, res, 'admin/person-access', `What ${name} sees`, {
+        person: { id: person.user.id, name, email: person.user.email, company: person.client?.name ?? '' },
+        roleOptions: presentRoleOptions(person.roles, roleValue(person.access, person.user.client_role_id)),
+        hideFields: presentHideFields(person.access.personDenied, 'hide'),
+        table: presentAccessTable(person.settings, person.access),
+        companyHref: companyHref(res, person.user.client_id),
+        rolesHref: `${base}/roles`,
+        backHref: `${base}/clients${filter ? `?client=${encodeURIComponent(filter)}` : ''}`,
+        action: personHref(res, person.user.id),
+        filter: filter ?? '',
+        notice: saved ? 'Saved. Their open portal pages follow the change at once.' : null,
+      });
+    },
+
+    savePerson: async (req: Request, res: Response) => {
+      const input = req.body as PersonAccessInput;
+      const { workspace, staff } = staffContext(res);
+      const person = await loadPerson(req, res);
+      const { choice, customRole } = chosenRole(input.role, person.roles);
+      const after: ClientAccess = { ...person.access, role: choice.role, customRole, personDenied: input.denied };
+      if (!input.confirmed) {
+        const name = person.contact?.name ?? person.user.email;
+        const changes = describeAccessChange(person.settings, person.access, after);
+        const fields: Record<string, string> = { role: input.role, confirmed: 'on' };
+        for (const permission of input.denied) fields[`hide_${permission}`] = 'on';
+        if (input.client) fields.client = input.client;
+        return renderAdminPage(req, res, 'admin/confirm', `Change what ${name} sees?`, {
+          heading: `Change what ${name} sees?`,
+          consequences: changes.length ? [...changes, 'Their open portal pages follow the change at once.'] : ['Nothing changes.'],
+          action: personHref(res, person.user.id),
+          fields,
+          confirmLabel: 'Save the change',
+          cancelHref: personHref(res, person.user.id, input.client),
+        });
+      }
+      await db.transaction(async (trx) => {
+        // The role is locked while it is given, so it cannot be removed in between (roles-handlers.ts).
+        if (choice.clientRoleId && !(await lockRole(trx, workspace.id, choice.clientRoleId))) throw new HttpError(400, ROLE_NOT_FOUND);
+        await setPersonAccess(trx, workspace.id, person.user.id, { ...choice, denied: input.denied });
+        await insertActivity(trx, {
+          workspaceId: workspace.id,
+          event: 'client_user.access_changed',
+          clientUserId: person.user.id,
+          clientId: person.user.client_id,
+          email: person.user.email,
+          details: {
+            staffId: staff.id,
+            staffName: staff.name,
+            role: { from: roleValue(person.access, person.user.client_role_id), to: input.role },
+            hidden: { from: person.access.personDenied, to: input.denied },
+          },
+          ...requestMeta(req),
+        });
+      });
+      await announceAccessChanged(deps.bus, { workspaceId: workspace.id, clientUserIds: [person.user.id] });
+      res.redirect(303, `${personHref(res, person.user.id, input.client)}${input.client ? '&' : '?'}saved=1`);
+    },
+
+    showCompany: async (req: Request, res: Response) => {
+      const { saved } = res.locals.query as AccessQueryInput;
+      const { base } = staffContext(res);
+      const company = await loadCompany(req, res);
+      const roles = await listRoles(db, staffContext(res).workspace.id);
+      const contactNames = new Map(company.contacts.map((contact) => [contact.id, contact.name]));
+      renderAdminPage(req, res, 'admin/company-access', `What ${company.client.name} sees`, {
+        company: { id: company.client.id, name: company.client.name },
+        hideFields: presentHideFields(company.denied, 'company-hide'),
+        people: company.users.map((user) => {
+          const access: ClientAccess = {
+            role: user.role,
+            customRole: roles.find((role) => role.id === user.client_role_id) ?? null,
+            clientDenied: company.denied,
+            personDenied: user.denied_permissions,
+          };
+          const sees = seenLabels(company.settings, access);
+          return {
+            name: contactNames.get(user.contact_id) ?? user.email,
+            email: user.email,
+            role: roleName(access),
+            sees: sees.length ? sees.join(', ') : 'Nothing',
+            href: personHref(res, user.id),
+          };
+        }),
+        action: companyHref(res, company.client.id),
+        backHref: `${base}/clients?client=${encodeURIComponent(company.client.id)}`,
+        notice: saved ? 'Saved. Their open portal pages follow the change at once.' : null,
+      });
+    },
+
+    saveCompany: async (req: Request, res: Response) => {
+      const input = req.body as CompanyAccessInput;
+      const { workspace, staff } = staffContext(res);
+      const company = await loadCompany(req, res);
+      if (!input.confirmed) {
+        const before: ClientAccess = { role: 'full', customRole: null, clientDenied: company.denied, personDenied: [] };
+        const after: ClientAccess = { ...before, clientDenied: input.denied };
+        const changes = describeAccessChange(company.settings, before, after, `Everyone at ${company.client.name}`);
+        const fields: Record<string, string> = { confirmed: 'on' };
+        for (const permission of input.denied) fields[`hide_${permission}`] = 'on';
+        return renderAdminPage(req, res, 'admin/confirm', `Change what ${company.client.name} sees?`, {
+          heading: `Change what everyone at ${company.client.name} sees?`,
+          consequences: changes.length
+            ? [...changes, 'A role or a person’s own setting can hide more, never show more. Their open portal pages follow at once.']
+            : ['Nothing changes.'],
+          action: companyHref(res, company.client.id),
+          fields,
+          confirmLabel: 'Save the change',
+          cancelHref: companyHref(res, company.client.id),
+        });
+      }
+      await db.transaction(async (trx) => {
+        await saveClientDenied(trx, workspace.id, company.client.id, input.denied, staff.id);
+        await insertActivity(trx, {
+          workspaceId: workspace.id,
+          event: 'client.access_changed',
+          clientId: company.client.id,
+          details: { staffId: staff.id, staffName: staff.name, hidden: { from: company.denied, to: input.denied } },
+          ...requestMeta(req),
+        });
+      });
+      await announceAccessChanged(deps.bus, {
+        workspaceId: workspace.id,
+        clientUserIds: await clientUserIdsOf(db, workspace.id, company.client.id),
+      });
+      res.redirect(303, `${companyHref(res, company.client.id)}?saved=1`);
+    },
+  };
+}

@@ -1,0 +1,263 @@
+// The workspace's client roles: the built-in ones (read-only) and the workspace's own, each with
+// what it grants and how many people hold it; creating one, changing one (confirmed first when
+// people hold it, since their portal changes at once) and removing one no one holds. Every change
+// is in the activity log.
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { insertActivity } from '../../core/activity/queries.ts';
+import { announceAccessChanged } from '../../core/client-users/access-events.ts';
+import {
+  deleteRole,
+  findRole,
+  holdersOf,
+  insertRole,
+  listRoles,
+  lockRole,
+  roleHolderCounts,
+  roleNamed,
+  updateRole,
+} from '../../core/client-users/access-queries.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import {
+  BUILT_IN_ROLE_KEYS,
+  BUILT_IN_ROLES,
+  CLIENT_PERMISSIONS,
+  PERMISSION_LABELS,
+  type CustomRole,
+} from '../../core/policies/client-access.ts';
+import { renderAdminPage } from '../../core/staff/admin-page.ts';
+import { staffContext } from '../../core/staff/staff-context.ts';
+import { HttpError, notFound } from '../../core/web/http-error.ts';
+import { formAnswerStatus } from '../../core/web/render.ts';
+import { requestMeta } from '../../core/web/request-meta.ts';
+import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
+import { RoleIdParam, type RoleInput, type RolesQueryInput } from './commands.ts';
+
+const ROLE_NOT_FOUND = 'We could not find that role.';
+const NAME_TAKEN = 'Another role already has this name. Choose another.';
+const NOTICES = {
+  created: 'Role created.',
+  saved: 'Role saved. The portal of everyone who holds it follows at once.',
+  removed: 'Role removed.',
+};
+
+const grantList = (permissions: readonly string[]) =>
+  CLIENT_PERMISSIONS.filter((p) => permissions.includes(p))
+    .map((p) => PERMISSION_LABELS[p])
+    .join(', ');
+
+/** The role form's checkboxes, ticked from a role or from what was submitted. */
+function grantFields(granted: readonly string[], idPrefix: string) {
+  return CLIENT_PERMISSIONS.map((permission) => ({
+    name: `grant_${permission}`,
+    id: `${idPrefix}-${permission}`,
+    label: PERMISSION_LABELS[permission],
+    checked: granted.includes(permission),
+  }));
+}
+
+/** A refused form shown again as it was sent, with its errors. */
+function submitted(req: Request, errors: FieldErrors) {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return {
+    errors,
+    name: typeof body.name === 'string' ? body.name : '',
+    grants: CLIENT_PERMISSIONS.filter((p) => body[`grant_${p}`] !== undefined),
+  };
+}
+
+export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
+  const { db } = deps;
+  const rolesHref = (res: Response) => `${staffContext(res).base}/roles`;
+  const roleHref = (res: Response, id: string) => `${rolesHref(res)}/${encodeURIComponent(id)}`;
+
+  async function loadRole(req: Request, res: Response): Promise<CustomRole> {
+    const id = parseParam(RoleIdParam, req.params.roleId);
+    const role = await findRole(db, staffContext(res).workspace.id, id);
+    if (!role) throw notFound(ROLE_NOT_FOUND);
+    return role;
+  }
+
+  async function list(req: Request, res: Response, form: { errors?: FieldErrors; name?: string; grants?: string[] } = {}, status = 200) {
+    const { workspace } = staffContext(res);
+    const notice = (res.locals.query as RolesQueryInput | undefined)?.notice;
+    const [roles, holders] = await Promise.all([listRoles(db, workspace.id), roleHolderCounts(db, workspace.id)]);
+    renderAdminPage(
+      req,
+      res,
+      'admin/roles',
+      'Client roles',
+      {
+        builtIn: BUILT_IN_ROLE_KEYS.map((key) => ({
+          label: BUILT_IN_ROLES[key].label,
+          description: BUILT_IN_ROLES[key].description,
+          grants: grantList(BUILT_IN_ROLES[key].permissions),
+        })),
+        roles: roles.map((role) => ({
+          ...role,
+          grants: grantList(role.permissions),
+          holders: holders.get(role.id) ?? 0,
+          href: roleHref(res, role.id),
+        })),
+        form: { action: rolesHref(res), name: form.name ?? '', fields: grantFields(form.grants ?? [], 'new-role') },
+        errors: form.errors ?? {},
+        notice: notice ? NOTICES[notice] : null,
+      },
+      status,
+    );
+  }
+
+  async function edit(
+    req: Request,
+    res: Response,
+    role: CustomRole,
+    form: { errors?: FieldErrors; name?: string; grants?: string[] } = {},
+    status = 200,
+  ) {
+    const holders = await holdersOf(db, staffContext(res).workspace.id, role.id);
+    renderAdminPage(
+      req,
+      res,
+      'admin/role',
+      `Role ${role.name}`,
+      {
+        role: { ...role, holders: holders.length },
+        form: {
+          action: roleHref(res, role.id),
+          name: form.name ?? role.name,
+          fields: grantFields(form.grants ?? role.permissions, 'role'),
+        },
+        removeHref: `${roleHref(res, role.id)}/remove`,
+        backHref: rolesHref(res),
+        errors: form.errors ?? {},
+      },
+      status,
+    );
+  }
+
+  const log = (
+    req: Request,
+    res: Response,
+    trx: Knex.Transaction,
+    event: 'client_role.created' | 'client_role.changed' | 'client_role.removed',
+    details: Record<string, unknown>,
+  ) => {
+    const { workspace, staff } = staffContext(res);
+    return insertActivity(trx, {
+      workspaceId: workspace.id,
+      event,
+      details: { staffId: staff.id, staffName: staff.name, ...details },
+      ...requestMeta(req),
+    });
+  };
+
+  return {
+    list: (req: Request, res: Response) => list(req, res),
+
+    invalidNew: (req: Request, res: Response, errors: FieldErrors) => list(req, res, submitted(req, errors), formAnswerStatus(req, 400)),
+
+    create: async (req: Request, res: Response) => {
+      const input = req.body as RoleInput;
+      const { workspace } = staffContext(res);
+      const role: CustomRole = { id: randomUUID(), name: input.name, permissions: input.permissions };
+      const created = await db.transaction(async (trx) => {
+        if (await roleNamed(trx, workspace.id, input.name, null)) return false;
+        await insertRole(trx, workspace.id, role);
+        await log(req, res, trx, 'client_role.created', { roleId: role.id, roleName: role.name, grants: role.permissions });
+        return true;
+      });
+      if (!created)
+        return list(req, res, { errors: { name: NAME_TAKEN }, name: input.name, grants: input.permissions }, formAnswerStatus(req, 400));
+      res.redirect(303, `${rolesHref(res)}?notice=created`);
+    },
+
+    show: async (req: Request, res: Response) => edit(req, res, await loadRole(req, res)),
+
+    invalidEdit: async (req: Request, res: Response, errors: FieldErrors) =>
+      edit(req, res, await loadRole(req, res), submitted(req, errors), formAnswerStatus(req, 400)),
+
+    save: async (req: Request, res: Response) => {
+      const input = req.body as RoleInput;
+      const { workspace } = staffContext(res);
+      const role = await loadRole(req, res);
+      const holders = await holdersOf(db, workspace.id, role.id);
+      if (await roleNamed(db, workspace.id, input.name, role.id))
+        return edit(
+          req,
+          res,
+          role,
+          { errors: { name: NAME_TAKEN }, name: input.name, grants: input.permissions },
+          formAnswerStatus(req, 400),
+        );
+      const lost = role.permissions.filter((p) => !input.permissions.includes(p as never));
+      const gained = input.permissions.filter((p) => !role.permissions.includes(p));
+      if (holders.length > 0 && (lost.length > 0 || gained.length > 0) && !input.confirmed) {
+        const fields: Record<string, string> = { name: input.name, confirmed: 'on' };
+        for (const permission of input.permissions) fields[`grant_${permission}`] = 'on';
+        const people = holders.length === 1 ? 'The 1 person who holds it' : `The ${holders.length} people who hold it`;
+        const [loses, sees] = holders.length === 1 ? ['no longer sees', 'now sees'] : ['no longer see', 'now see'];
+        return renderAdminPage(req, res, 'admin/confirm', `Change the role ${role.name}?`, {
+          heading: `Change the role ${role.name}?`,
+          consequences: [
+            ...(lost.length ? [`${people} ${loses}: ${grantList(lost)}.`] : []),
+            ...(gained.length
+              ? [`${people} ${sees}: ${grantList(gained)} (where the workspace, their company and their own setting allow).`]
+              : []),
+            'Their open portal pages follow the change at once.',
+          ],
+          action: roleHref(res, role.id),
+          fields,
+          confirmLabel: 'Save the role',
+          cancelHref: roleHref(res, role.id),
+        });
+      }
+      const changed: CustomRole = { id: role.id, name: input.name, permissions: input.permissions };
+      await db.transaction(async (trx) => {
+        await updateRole(trx, workspace.id, changed);
+        await log(req, res, trx, 'client_role.changed', {
+          roleId: role.id,
+          roleName: changed.name,
+          grants: { from: role.permissions, to: changed.permissions },
+          ...(role.name === changed.name ? {} : { renamedFrom: role.name }),
+        });
+      });
+      await announceAccessChanged(deps.bus, { workspaceId: workspace.id, clientUserIds: holders });
+      res.redirect(303, `${rolesHref(res)}?notice=saved`);
+    },
+
+    confirmRemove: async (req: Request, res: Response) => {
+      const role = await loadRole(req, res);
+      const holders = await holdersOf(db, staffContext(res).workspace.id, role.id);
+      if (holders.length > 0) throw heldRole(holders.length);
+      renderAdminPage(req, res, 'admin/confirm', `Remove the role ${role.name}?`, {
+        heading: `Remove the role ${role.name}?`,
+        consequences: ['No one holds it, so no one’s portal changes.', 'The activity log keeps what it was.'],
+        action: `${roleHref(res, role.id)}/remove`,
+        fields: {},
+        confirmLabel: 'Remove the role',
+        cancelHref: roleHref(res, role.id),
+      });
+    },
+
+    remove: async (req: Request, res: Response) => {
+      const { workspace } = staffContext(res);
+      const id = parseParam(RoleIdParam, req.params.roleId);
+      await db.transaction(async (trx) => {
+        // Locked first: no one is given the role between the count and the delete.
+        const role = await lockRole(trx, workspace.id, id);
+        if (!role) throw notFound(ROLE_NOT_FOUND);
+        const holders = await holdersOf(trx, workspace.id, id);
+        if (holders.length > 0) throw heldRole(holders.length);
+        await deleteRole(trx, workspace.id, id);
+        await log(req, res, trx, 'client_role.removed', { roleId: role.id, roleName: role.name, grants: role.permissions });
+      });
+      res.redirect(303, `${rolesHref(res)}?notice=removed`);
+    },
+  };
+}
+
+function heldRole(holders: number): HttpError {
+  const who = holders === 1 ? '1 person holds' : `${holders} people hold`;
+  return new HttpError(409, `${who} this role. Give them another role first, then remove it.`);
+}

@@ -1,0 +1,25 @@
+// What a host's change that the client is to be told of becomes: the kind of notification and its
+// record, named as the host named it.
+import type { ParsedHostChange } from '../../core/live/host-changes.ts';
+import type { ClientEvent } from './service.ts';
+
+const KIND_OF = {
+  document: 'document_shared',
+  task: 'task_assigned',
+  invoice: 'invoice_issued',
+  proposal: 'offer_sent',
+  quotation: 'offer_sent',
+} as const;
+
+export function clientEventOf(change: ParsedHostChange): ClientEvent {
+  return {
+    workspaceId: change.workspaceId,
+    clientId: change.clientId,
+    kind: KIND_OF[change.kind],
+    subjectType: change.kind,
+    subjectId: change.id,
+    title: change.title ?? null,
+    number: change.number ?? null,
+    contactId: change.kind === 'task' ? (change.contactId ?? null) : null,
+  };
+}

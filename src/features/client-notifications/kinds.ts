@@ -1,0 +1,41 @@
+// The kinds of notification a client gets, what each needs to be seen (the workspace switch and the
+// person's permission, as for the page it links to), and how each may reach them. Message replies
+// stay in the portal here: their emails are the message emails the account page already offers.
+import type { ClientPermission } from '../../core/policies/client-access.ts';
+import { canSeeSection, type PortalSection } from '../../core/policies/portal-policy.ts';
+import type { PortalSettings } from '../../core/settings/portal-settings.ts';
+
+export const NOTIFICATION_KINDS = ['offer_sent', 'invoice_issued', 'task_assigned', 'document_shared', 'message_reply'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const CHANNELS = ['portal', 'email', 'digest'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+type Section = PortalSection;
+
+interface KindRule {
+  permission: ClientPermission;
+  section: Section;
+  channels: readonly Channel[];
+  defaultChannel: Channel;
+}
+
+export const KIND_RULES: Record<NotificationKind, KindRule> = {
+  offer_sent: { permission: 'proposals', section: 'proposals', channels: CHANNELS, defaultChannel: 'email' },
+  invoice_issued: { permission: 'invoices', section: 'invoices', channels: CHANNELS, defaultChannel: 'email' },
+  task_assigned: { permission: 'tasks', section: 'tasks', channels: CHANNELS, defaultChannel: 'digest' },
+  document_shared: { permission: 'documents', section: 'documents', channels: CHANNELS, defaultChannel: 'digest' },
+  message_reply: { permission: 'messages', section: 'messages', channels: ['portal'], defaultChannel: 'portal' },
+};
+
+/** The kinds a person's settings (the workspace's, narrowed by their access) let them see. */
+export function visibleKinds(settings: PortalSettings): NotificationKind[] {
+  return NOTIFICATION_KINDS.filter((kind) => canSeeSection(settings, KIND_RULES[kind].section));
+}
+
+/** The person's channel for a kind: their choice where it is one the kind offers, else its default. */
+export function channelFor(kind: NotificationKind, chosen: Record<string, unknown> | null | undefined): Channel {
+  const value = chosen?.[kind];
+  const rule = KIND_RULES[kind];
+  return typeof value === 'string' && (rule.channels as readonly string[]).includes(value) ? (value as Channel) : rule.defaultChannel;
+}

@@ -1,0 +1,208 @@
+// SQL of client notifications: who gets one (with their channel and language), the rows, read
+// marks, the person's channel choices, and the daily email's claim. Every statement names its
+// workspace; the daily email's search spans workspaces and says so.
+import type { Knex } from 'knex';
+import { personMay } from '../../core/client-users/queries.ts';
+import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
+import type { ClientPermission } from '../../core/policies/client-access.ts';
+import type { Channel, NotificationKind } from './kinds.ts';
+
+type Db = Knex | Knex.Transaction;
+
+export interface NotificationRow {
+  id: string;
+  kind: NotificationKind;
+  subject_type: string;
+  subject_id: string;
+  title: string | null;
+  number: string | null;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export interface Recipient {
+  id: string;
+  email: string;
+  locale: string | null;
+  notification_channels: Record<string, unknown> | null;
+}
+
+/** The company's active people who may see `permission` (one contact's, where the record is theirs alone). */
+export function recipients(
+  db: Db,
+  workspaceId: string,
+  clientId: string,
+  permission: ClientPermission,
+  onlyContactId: string | null,
+): Promise<Recipient[]> {
+  const query = db('client_users as u')
+    .leftJoin('portal_client_preferences as p', (join) =>
+      join.on('p.workspace_id', 'u.workspace_id').andOn('p.client_user_id', 'u.id').andOnVal('p.workspace_id', workspaceId),
+    )
+    .where({ 'u.workspace_id': workspaceId, 'u.client_id': clientId, 'u.status': 'active' })
+    .andWhere(personMay(db, 'u', workspaceId, permission))
+    .select('u.id', 'u.email', 'u.locale', 'p.notification_channels');
+  if (onlyContactId) query.andWhere('u.contact_id', onlyContactId);
+  return query;
+}
+
+/** One row per person; a person told of the same record for the same reason before is skipped. Returns who was told. */
+export async function insertNotifications(
+  db: Db,
+  rows: Array<{
+    workspaceId: string;
+    clientId: string;
+    clientUserId: string;
+    kind: NotificationKind;
+    subjectType: string;
+    subjectId: string;
+    title: string | null;
+    number: string | null;
+    channel: Channel;
+    emailedAt: Date | null;
+  }>,
+): Promise<Array<{ id: string; client_user_id: string }>> {
+  if (rows.length === 0) return [];
+  return db('portal_client_notifications')
+    .insert(
+      rows.map((row) => ({
+        workspace_id: row.workspaceId,
+        client_id: row.clientId,
+        client_user_id: row.clientUserId,
+        kind: row.kind,
+        subject_type: row.subjectType,
+        subject_id: row.subjectId,
+        title: row.title,
+        number: row.number,
+        channel: row.channel,
+        emailed_at: row.emailedAt,
+      })),
+    )
+    .onConflict(['workspace_id', 'client_user_id', 'kind', 'subject_id'])
+    .ignore()
+    .returning(['id', 'client_user_id']);
+}
+
+/** The person's newest notifications of the kinds they may see, `limit` from before `beforeId`. */
+export function listNotifications(
+  db: Db,
+  workspaceId: string,
+  clientUserId: string,
+  kinds: readonly NotificationKind[],
+  page: { limit: number; beforeId: string | null },
+): Promise<NotificationRow[]> {
+  const query = db('portal_client_notifications')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .whereIn('kind', [...kinds])
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .select('id', 'kind', 'subject_type', 'subject_id', 'title', 'number', 'created_at', 'read_at');
+  if (page.beforeId) query.andWhere('id', '<', page.beforeId);
+  return query;
+}
+
+export function findNotification(db: Db, workspaceId: string, clientUserId: string, id: string): Promise<NotificationRow | undefined> {
+  return db('portal_client_notifications')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId, id })
+    .first('id', 'kind', 'subject_type', 'subject_id', 'title', 'number', 'created_at', 'read_at');
+}
+
+export function markRead(db: Db, workspaceId: string, clientUserId: string, id: string, at: Date): Promise<number> {
+  return db('portal_client_notifications')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId, id })
+    .whereNull('read_at')
+    .update({ read_at: at });
+}
+
+export function markAllRead(db: Db, workspaceId: string, clientUserId: string, at: Date): Promise<number> {
+  return db('portal_client_notifications')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .whereNull('read_at')
+    .update({ read_at: at });
+}
+
+export async function findChannels(db: Db, workspaceId: string, clientUserId: string): Promise<Record<string, unknown>> {
+  const row = await db('portal_client_preferences')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .first<{ notification_channels: Record<string, unknown> } | undefined>('notification_channels');
+  return row?.notification_channels ?? {};
+}
+
+export async function saveChannels(db: Db, workspaceId: string, clientUserId: string, channels: Record<string, Channel>): Promise<void> {
+  await db('portal_client_preferences')
+    .insert({
+      workspace_id: workspaceId,
+      client_user_id: clientUserId,
+      notification_channels: JSON.stringify(channels),
+      updated_at: db.fn.now(),
+    })
+    .onConflict(['workspace_id', 'client_user_id'])
+    .merge({ notification_channels: db.raw('excluded.notification_channels'), updated_at: db.raw('excluded.updated_at') });
+}
+
+/** People with notifications waiting for their daily email, across workspaces. */
+export function findDigestsDue(db: Db, limit: number): Promise<Array<{ workspace_id: string; client_user_id: string }>> {
+  return db('portal_client_notifications')
+    .where({ channel: 'digest' })
+    .whereNull('emailed_at')
+    .distinct(db.raw(`/* ${ACROSS_WORKSPACES}: people with a daily email waiting */ workspace_id`), 'client_user_id')
+    .limit(limit);
+}
+
+/**
+ * Claims the person's daily email: true for one caller a day across instances (the row records when
+ * it went out). A person without a preferences row gets one.
+ */
+export async function claimDigest(
+  trx: Knex.Transaction,
+  workspaceId: string,
+  clientUserId: string,
+  at: Date,
+  notBefore: Date,
+): Promise<boolean> {
+  await trx('portal_client_preferences')
+    .insert({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .onConflict(['workspace_id', 'client_user_id'])
+    .ignore();
+  const claimed = await trx('portal_client_preferences')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .andWhere((q) => q.whereNull('last_digest_at').orWhere('last_digest_at', '<=', notBefore))
+    .update({ last_digest_at: at });
+  return claimed > 0;
+}
+
+/** The person's waiting notifications, taken for the daily email (marked sent in the caller's transaction). */
+export function takeDigestItems(trx: Knex.Transaction, workspaceId: string, clientUserId: string, at: Date): Promise<NotificationRow[]> {
+  return trx('portal_client_notifications')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId, channel: 'digest' })
+    .whereNull('emailed_at')
+    .update({ emailed_at: at })
+    .returning(['id', 'kind', 'subject_type', 'subject_id', 'title', 'number', 'created_at', 'read_at']);
+}
+
+/**
+ * The person the daily email is for, if still active, with what they may see now (their company's,
+ * role's and own layers): what was allowed when a notification was written may not be any more.
+ */
+export async function findDigestPerson(
+  db: Db,
+  workspaceId: string,
+  clientUserId: string,
+  permissions: readonly ClientPermission[],
+): Promise<{ id: string; email: string; locale: string | null; allowed: Set<ClientPermission> } | null> {
+  const row = await db('client_users as u')
+    .where({ 'u.workspace_id': workspaceId, 'u.id': clientUserId, 'u.status': 'active' })
+    .first<Record<string, unknown> | undefined>([
+      'u.id',
+      'u.email',
+      'u.locale',
+      ...permissions.map((permission, i) => db.raw(`(?) as may_${i}`, [personMay(db, 'u', workspaceId, permission)])),
+    ]);
+  if (!row) return null;
+  return {
+    id: String(row.id),
+    email: String(row.email),
+    locale: (row.locale as string | null) ?? null,
+    allowed: new Set(permissions.filter((_, i) => row[`may_${i}`] === true)),
+  };
+}

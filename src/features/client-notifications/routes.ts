@@ -1,0 +1,17 @@
+// The client's notifications and their choice of how to be told: every signed-in person has them
+// (what they list is what the person may see).
+import { Router } from 'express';
+import { allow } from '../../core/policies/route-steps.ts';
+import { validateBody, validateQuery } from '../../core/web/validate.ts';
+import { ChannelsCommand, ChannelsQuery, NotificationsQuery, ReadAllCommand } from './commands.ts';
+import type { ClientNotificationHandlers } from './handlers.ts';
+
+export function clientNotificationRoutes(h: ClientNotificationHandlers): Router {
+  const router = Router({ mergeParams: true });
+  router.get('/notifications', allow.signedIn, validateQuery(NotificationsQuery), h.list);
+  router.post('/notifications/read-all', allow.signedIn, validateBody(ReadAllCommand), h.readAll);
+  router.get('/notifications/:notificationId', allow.signedIn, h.open);
+  router.get('/account/notifications', allow.signedIn, validateQuery(ChannelsQuery), h.showChannels);
+  router.post('/account/notifications', allow.signedIn, validateBody(ChannelsCommand), h.saveChannels);
+  return router;
+}

@@ -1,0 +1,201 @@
+// Notifications for clients. Something happens at the agency (the host tells the portal it issued an
+// invoice, sent a proposal, assigned a task, shared a document; staff answer in the messages): each
+// active person of the company who may see it (the workspace switch, then their company, role and
+// own overrides) gets a row, once per record and reason, and, as they chose, an email at once
+// (queued in the same transaction) or a daily one. The daily email is claimed per person with a
+// conditional update, so it goes once a day across instances, and carries only what the person may
+// still see when it goes.
+import type { Knex } from 'knex';
+import type { PortalConfig } from '../../core/config.ts';
+import { PORTAL_FLAG } from '../../core/flags/flag-names.ts';
+import { isLocale, translator, type Translate } from '../../core/i18n/translations.ts';
+import { inBackground } from '../../core/ops/background.ts';
+import type { PortalLogger } from '../../core/ops/logging.ts';
+import { canSeeSection } from '../../core/policies/portal-policy.ts';
+import type { HostWorkspace } from '../../core/ports/host.ts';
+import type { FeatureFlags, Mailer } from '../../core/ports/services.ts';
+import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
+import { emailLocale } from '../account/index.ts';
+import { digestEmail, notificationEmail, type EmailedItem } from './emails.ts';
+import { channelFor, KIND_RULES, type NotificationKind } from './kinds.ts';
+import {
+  claimDigest,
+  findDigestPerson,
+  findDigestsDue,
+  insertNotifications,
+  recipients,
+  takeDigestItems,
+  type NotificationRow,
+} from './queries.ts';
+
+const DIGEST_EVERY_MS = 24 * 3600_000;
+const DIGEST_BATCH = 50;
+/** The permissions of the kinds a daily email may carry. */
+const DIGEST_PERMISSIONS = [
+  ...new Set(
+    Object.values(KIND_RULES)
+      .filter((r) => r.channels.includes('digest'))
+      .map((r) => r.permission),
+  ),
+];
+
+export interface ClientEvent {
+  workspaceId: string;
+  clientId: string;
+  kind: NotificationKind;
+  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message';
+  subjectId: string;
+  title?: string | null;
+  number?: string | null;
+  /** The one contact the record is for (a task assigned to a person); everyone allowed otherwise. */
+  contactId?: string | null;
+}
+
+export interface ClientNotificationsDeps {
+  db: Knex;
+  mailer: Mailer;
+  flags: FeatureFlags;
+  workspaces: Pick<WorkspaceCache, 'byId'>;
+  config: Pick<PortalConfig, 'appUrl' | 'portalPath'>;
+  now: () => Date;
+  logger: PortalLogger;
+}
+
+/** Where a notification leads, below the workspace's portal. */
+export function subjectPath(row: Pick<NotificationRow, 'subject_type' | 'subject_id'>): string {
+  switch (row.subject_type) {
+    case 'invoice':
+      return `/invoices/${encodeURIComponent(row.subject_id)}`;
+    case 'proposal':
+      return `/proposals/${encodeURIComponent(row.subject_id)}`;
+    case 'quotation':
+      return `/quotations/${encodeURIComponent(row.subject_id)}`;
+    case 'task':
+      return '/tasks';
+    case 'document':
+      return '/documents';
+    default:
+      return '/messages';
+  }
+}
+
+/** The sentence a notification reads as, in the reader's language. */
+export function notificationText(t: Translate, row: Pick<NotificationRow, 'kind' | 'subject_type' | 'title' | 'number'>): string {
+  const name = [row.number, row.title].filter(Boolean).join(' · ');
+  return t(`clientNotifications:kinds.${row.kind}.text`, { context: row.subject_type, name: name || t('clientNotifications:unnamed') });
+}
+
+export function createClientNotifications(deps: ClientNotificationsDeps) {
+  const { db, now, logger } = deps;
+  let running: Promise<number> | null = null;
+
+  const portalBase = (workspace: HostWorkspace) => `${deps.config.appUrl}${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
+  const t = (locale: string | null, fallback: string | null) => translator(emailLocale(locale, isLocale(fallback) ? fallback : null));
+
+  /** Records the event for everyone who may see it; resolves with how many people were told. */
+  async function notify(event: ClientEvent): Promise<number> {
+    const entry = await deps.workspaces.byId(event.workspaceId);
+    if (!entry) return 0;
+    const { workspace, settings } = entry;
+    const rule = KIND_RULES[event.kind];
+    if (!canSeeSection(settings, rule.section)) return 0;
+    if (!deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
+    const people = await recipients(db, workspace.id, event.clientId, rule.permission, event.contactId ?? null);
+    if (people.length === 0) return 0;
+    const at = now();
+    const subject = {
+      subject_type: event.subjectType,
+      subject_id: event.subjectId,
+      kind: event.kind,
+      title: event.title ?? null,
+      number: event.number ?? null,
+    };
+    return db.transaction(async (trx) => {
+      const channels = new Map(people.map((person) => [person.id, channelFor(event.kind, person.notification_channels)]));
+      const told = await insertNotifications(
+        trx,
+        people.map((person) => ({
+          workspaceId: workspace.id,
+          clientId: event.clientId,
+          clientUserId: person.id,
+          kind: event.kind,
+          subjectType: event.subjectType,
+          subjectId: event.subjectId,
+          title: subject.title,
+          number: subject.number,
+          channel: channels.get(person.id)!,
+          emailedAt: channels.get(person.id) === 'email' ? at : null,
+        })),
+      );
+      const base = portalBase(workspace);
+      for (const row of told) {
+        if (channels.get(row.client_user_id) !== 'email') continue;
+        const person = people.find((p) => p.id === row.client_user_id)!;
+        const tr = t(person.locale, settings.defaultLocale);
+        const item = { text: notificationText(tr, subject), url: `${base}/notifications/${row.id}` };
+        await deps.mailer.send(notificationEmail(tr, { to: person.email, workspace, item, settingsUrl: `${base}/account/notifications` }), {
+          trx,
+        });
+      }
+      return told.length;
+    });
+  }
+
+  /** One person's daily email, if it is due and theirs to send (claimed); resolves with whether it went. */
+  async function digestFor(workspaceId: string, clientUserId: string): Promise<boolean> {
+    const entry = await deps.workspaces.byId(workspaceId);
+    const person = await findDigestPerson(db, workspaceId, clientUserId, DIGEST_PERMISSIONS);
+    if (!entry || !person) return false;
+    const flagOn = deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: entry.workspace.id, workspaceSlug: entry.workspace.slug });
+    // Seen only if still allowed: the flag, the workspace switch and the person's access, as of now.
+    const stillSeen = (kind: NotificationKind) =>
+      flagOn && canSeeSection(entry.settings, KIND_RULES[kind].section) && person.allowed.has(KIND_RULES[kind].permission);
+    const at = now();
+    return db.transaction(async (trx) => {
+      if (!(await claimDigest(trx, workspaceId, clientUserId, at, new Date(at.getTime() - DIGEST_EVERY_MS + 60_000)))) return false;
+      // Items no longer to be seen are taken too, and dropped: they never come back to the email.
+      const rows = (await takeDigestItems(trx, workspaceId, clientUserId, at)).filter((row) => stillSeen(row.kind));
+      if (rows.length === 0) return false;
+      const tr = t(person.locale, entry.settings.defaultLocale);
+      const base = portalBase(entry.workspace);
+      const items: EmailedItem[] = rows
+        .sort((a, b) => Number(a.id) - Number(b.id))
+        .map((row) => ({ text: notificationText(tr, row), url: `${base}/notifications/${row.id}` }));
+      await deps.mailer.send(
+        digestEmail(tr, { to: person.email, workspace: entry.workspace, items, settingsUrl: `${base}/account/notifications` }),
+        {
+          trx,
+        },
+      );
+      return true;
+    });
+  }
+
+  async function runDigests(): Promise<number> {
+    let sent = 0;
+    for (const due of await findDigestsDue(db, DIGEST_BATCH)) {
+      try {
+        if (await digestFor(due.workspace_id, due.client_user_id)) sent += 1;
+      } catch (err) {
+        logger.error('a client’s daily notification email failed', err);
+      }
+    }
+    return sent;
+  }
+
+  return {
+    notify,
+    /** Sends the daily emails that are due (each once a day across instances); resolves with how many went. */
+    digests(): Promise<number> {
+      running ??= inBackground('client notification digests', runDigests).finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    idle: async () => {
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+export type ClientNotifications = ReturnType<typeof createClientNotifications>;

@@ -1,0 +1,96 @@
+// The agency's erasure requests: the list (open ones first) and one request, which is its own
+// review: who asks, why, and what an approval removes, anonymises and keeps, with this person's
+// counts. Approving needs a ticked confirmation; declining needs a reason the person reads.
+import type { Request, Response } from 'express';
+import { renderAdminPage } from '../../core/staff/admin-page.ts';
+import { staffContext } from '../../core/staff/staff-context.ts';
+import { notFound } from '../../core/web/http-error.ts';
+import { requestMeta } from '../../core/web/request-meta.ts';
+import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
+import type { ApproveErasureInput, DeclineErasureInput, ErasureRequestsQueryInput } from './commands.ts';
+import { ErasureRequestIdParam, REASON_MAX_LENGTH } from './commands.ts';
+import type { Erasure, StaffActor } from './erasure.ts';
+import { personLabel, presentErasureEffects, presentPerson, presentRequestRow } from './presenters.ts';
+
+const REQUEST_NOT_FOUND = 'We could not find that erasure request.';
+const NOTICES = {
+  approved: 'Request approved: the person’s portal data is erased, and they were told by email.',
+  declined: 'Request declined: the person was told by email, with your reason.',
+  decided: 'This request was already decided or withdrawn.',
+};
+
+export function createErasureAdminHandlers(deps: { erasure: Erasure; portalKeepsComments: boolean }) {
+  const { erasure } = deps;
+  const listHref = (res: Response) => `${staffContext(res).base}/erasure-requests`;
+  const actor = (req: Request, res: Response): StaffActor => {
+    const { workspace, staff } = staffContext(res);
+    return { workspace, staff, meta: requestMeta(req) };
+  };
+
+  async function showRequest(req: Request, res: Response, form: { errors?: FieldErrors; note?: string } = {}, status = 200) {
+    const { workspace } = staffContext(res);
+    const id = parseParam(ErasureRequestIdParam, req.params.requestId);
+    const review = await erasure.review(workspace.id, id);
+    if (!review) throw notFound(REQUEST_NOT_FOUND);
+    const { request, user, contact, counts } = review;
+    const action = `${listHref(res)}/${encodeURIComponent(request.id)}`;
+    renderAdminPage(
+      req,
+      res,
+      'admin/erasure-request',
+      `Erasure request: ${personLabel(user)}`,
+      {
+        request: presentRequestRow(staffContext(res).base, request, user),
+        reason: request.reason,
+        decisionNote: request.decision_note,
+        erased: request.erased,
+        person: presentPerson(user, contact),
+        effects: counts ? presentErasureEffects(counts, deps.portalKeepsComments) : null,
+        approveAction: `${action}/approve`,
+        declineAction: `${action}/decline`,
+        backHref: listHref(res),
+        note: form.note ?? '',
+        noteMax: REASON_MAX_LENGTH,
+        errors: form.errors ?? {},
+      },
+      status,
+    );
+  }
+
+  const submittedNote = (req: Request) => {
+    const note = (req.body as Record<string, unknown> | undefined)?.note;
+    return typeof note === 'string' ? note : '';
+  };
+
+  return {
+    list: async (req: Request, res: Response) => {
+      const { workspace, base } = staffContext(res);
+      const notice = (res.locals.query as ErasureRequestsQueryInput | undefined)?.notice;
+      const rows = await erasure.list(workspace.id);
+      renderAdminPage(req, res, 'admin/erasure-requests', 'Erasure requests', {
+        requests: rows.map(({ request, user }) => presentRequestRow(base, request, user)),
+        notice: notice ? NOTICES[notice] : null,
+      });
+    },
+
+    show: (req: Request, res: Response) => showRequest(req, res),
+
+    invalid: (req: Request, res: Response, errors: FieldErrors) => showRequest(req, res, { errors, note: submittedNote(req) }, 400),
+
+    approve: async (req: Request, res: Response) => {
+      const id = parseParam(ErasureRequestIdParam, req.params.requestId);
+      const { note } = req.body as ApproveErasureInput;
+      const decided = await erasure.decide(actor(req, res), id, { approve: true, note });
+      res.redirect(303, `${listHref(res)}?notice=${decided ? 'approved' : 'decided'}`);
+    },
+
+    decline: async (req: Request, res: Response) => {
+      const id = parseParam(ErasureRequestIdParam, req.params.requestId);
+      const { note } = req.body as DeclineErasureInput;
+      const decided = await erasure.decide(actor(req, res), id, { approve: false, note });
+      res.redirect(303, `${listHref(res)}?notice=${decided ? 'declined' : 'decided'}`);
+    },
+  };
+}
+
+export type ErasureAdminHandlers = ReturnType<typeof createErasureAdminHandlers>;

@@ -1,0 +1,200 @@
+// A person's request to have their data erased, and the agency's decision. The person asks (and
+// may withdraw while it is open); the agency approves or declines with a reason. Approval removes
+// or anonymises, in one transaction, what the portal holds about the person (personal-data-queries)
+// and logs the act under an id that no longer names anyone; the host's records are never touched.
+// The person is told of the decision by email, in their language; approval signs them out everywhere.
+import type { Knex } from 'knex';
+import { insertActivity } from '../../core/activity/queries.ts';
+import { findClientUserById, findClientUsersByIds, type ClientUserRow } from '../../core/client-users/queries.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import { isLocale, translator } from '../../core/i18n/translations.ts';
+import type { PortalLogger } from '../../core/ops/logging.ts';
+import type { HostAdapter, HostStaffUser, HostWorkspace } from '../../core/ports/host.ts';
+import type { FileStorage, Mailer } from '../../core/ports/services.ts';
+import { deleteOtherSessions } from '../../core/sessions/queries.ts';
+import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
+import { findSettings } from '../../core/settings/queries.ts';
+import type { RequestMeta } from '../../core/web/request-meta.ts';
+import { emailLocale } from '../account/index.ts';
+import { erasureDecidedEmail } from './emails.ts';
+import type { PrivacyActor } from './exports.ts';
+import { countPersonalData, erasePersonalData, personExportFiles } from './personal-data-queries.ts';
+import {
+  decideErasureRequest,
+  findErasureRequest,
+  insertErasureRequest,
+  latestErasureRequest,
+  listErasureRequests,
+  lockOpenErasureRequest,
+  withdrawErasureRequest,
+  type ErasureRequestRow,
+} from './queries.ts';
+
+const REQUESTS_LISTED = 100;
+
+export interface ErasureDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  storage: FileStorage;
+  mailer: Mailer;
+  bus?: EventBus;
+  now: () => Date;
+  logger: PortalLogger;
+  /** False where the host keeps the comments: they are its records then. */
+  portalKeepsComments: boolean;
+}
+
+export interface StaffActor {
+  workspace: HostWorkspace;
+  staff: HostStaffUser;
+  meta: RequestMeta;
+}
+
+export type Decision = { approve: true; note: string | null } | { approve: false; note: string };
+
+export function createErasure(deps: ErasureDeps) {
+  const { db, now } = deps;
+
+  const personLog = (
+    trx: Knex.Transaction,
+    actor: PrivacyActor,
+    event: 'privacy.erasure_requested' | 'privacy.erasure_withdrawn',
+    requestId: string,
+  ) =>
+    insertActivity(trx, {
+      workspaceId: actor.workspace.id,
+      event,
+      clientUserId: actor.user.id,
+      clientId: actor.user.client_id,
+      email: actor.user.email,
+      details: { requestId },
+      ...actor.meta,
+    });
+
+  async function decisionEmail(workspace: HostWorkspace, user: ClientUserRow, approved: boolean, note: string | null) {
+    const settings = await findSettings(db, workspace.id);
+    const t = translator(emailLocale(user.locale, isLocale(settings.defaultLocale) ? settings.defaultLocale : null));
+    return erasureDecidedEmail(t, { to: user.email, workspace, approved, note });
+  }
+
+  return {
+    latest: (workspaceId: string, clientUserId: string) => latestErasureRequest(db, workspaceId, clientUserId),
+
+    /** Records the request and notifies the agency; 'already' when one is open. */
+    async request(actor: PrivacyActor, reason: string | null): Promise<'requested' | 'already'> {
+      return db.transaction(async (trx) => {
+        const row = await insertErasureRequest(trx, {
+          workspaceId: actor.workspace.id,
+          clientUserId: actor.user.id,
+          clientId: actor.user.client_id,
+          reason,
+          at: now(),
+        });
+        if (!row) return 'already';
+        await personLog(trx, actor, 'privacy.erasure_requested', row.id);
+        return 'requested';
+      });
+    },
+
+    /** Withdraws the person's open request; false when none was open. */
+    async withdraw(actor: PrivacyActor): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const [row] = await withdrawErasureRequest(trx, actor.workspace.id, actor.user.id, now());
+        if (!row) return false;
+        await personLog(trx, actor, 'privacy.erasure_withdrawn', row.id);
+        return true;
+      });
+    },
+
+    /** The workspace's requests, each with its person while they exist. */
+    async list(workspaceId: string): Promise<Array<{ request: ErasureRequestRow; user: ClientUserRow | null }>> {
+      const requests = await listErasureRequests(db, workspaceId, REQUESTS_LISTED);
+      const users = await findClientUsersByIds(db, workspaceId, [...new Set(requests.map((r) => r.client_user_id))]);
+      const byId = new Map(users.map((user) => [user.id, user]));
+      return requests.map((request) => ({ request, user: byId.get(request.client_user_id) ?? null }));
+    },
+
+    /** One request with its person, their contact and what an approval would remove (counts). */
+    async review(workspaceId: string, id: string) {
+      const request = await findErasureRequest(db, workspaceId, id);
+      if (!request) return null;
+      const user = await findClientUserById(db, workspaceId, request.client_user_id);
+      const [contact, counts] = user
+        ? await Promise.all([
+            deps.adapter.contacts.findById(workspaceId, user.contact_id),
+            countPersonalData(db, workspaceId, { id: user.id }),
+          ])
+        : [null, null];
+      return { request, user, contact, counts };
+    },
+
+    /**
+     * Approves (erasing the person's portal data) or declines an open request. Null when the
+     * request is not open any more (decided meanwhile, withdrawn).
+     */
+    async decide(actor: StaffActor, id: string, decision: Decision): Promise<{ erased: Record<string, number> | null } | null> {
+      const { workspace, staff } = actor;
+      const request = await findErasureRequest(db, workspace.id, id);
+      if (request?.status !== 'requested') return null;
+      const user = await findClientUserById(db, workspace.id, request.client_user_id);
+      // Written before the person's data goes: the outbox keeps it encrypted until it is sent.
+      const email = user ? await decisionEmail(workspace, user, decision.approve, decision.note) : null;
+      const outcome = await db.transaction(async (trx) => {
+        if (!(await lockOpenErasureRequest(trx, workspace.id, id))) return null;
+        const at = now();
+        if (!decision.approve) {
+          await decideErasureRequest(trx, workspace.id, id, { status: 'declined', staffId: staff.id, note: decision.note, at });
+          if (email) await deps.mailer.send(email, { trx });
+          await insertActivity(trx, {
+            workspaceId: workspace.id,
+            event: 'privacy.erasure_declined',
+            clientUserId: request.client_user_id,
+            clientId: request.client_id,
+            email: user?.email ?? null,
+            details: { requestId: id, staffId: staff.id, staffName: staff.name, note: decision.note },
+          });
+          return { erased: null, files: [] as string[], sessionsEnded: 0 };
+        }
+        const person = await findClientUserById(trx, workspace.id, request.client_user_id);
+        let erased: Record<string, number> = {};
+        let files: string[] = [];
+        let sessionsEnded = 0;
+        if (person) {
+          files = await personExportFiles(trx, workspace.id, person.id);
+          sessionsEnded = await deleteOtherSessions(trx, workspace.id, person.id, null);
+          erased = await erasePersonalData(
+            trx,
+            workspace.id,
+            { id: person.id, contactId: person.contact_id, clientId: person.client_id, email: person.email },
+            { portalKeepsComments: deps.portalKeepsComments },
+          );
+          erased.sessions = sessionsEnded;
+        }
+        await decideErasureRequest(trx, workspace.id, id, { status: 'approved', staffId: staff.id, note: decision.note, at, erased });
+        if (email) await deps.mailer.send(email, { trx });
+        // The act, under the id that no longer names anyone: no email, name or address.
+        await insertActivity(trx, {
+          workspaceId: workspace.id,
+          event: 'privacy.erasure_approved',
+          clientUserId: request.client_user_id,
+          clientId: request.client_id,
+          email: null,
+          details: { requestId: id, staffId: staff.id, staffName: staff.name, erased },
+        });
+        return { erased, files, sessionsEnded };
+      });
+      if (!outcome) return null;
+      for (const fileId of outcome.files)
+        await deps.storage.delete(workspace.id, fileId).catch((err) => deps.logger.error('deleting an erased person’s export failed', err));
+      if (decision.approve)
+        await announceSessionsEnded(
+          deps.bus,
+          { workspaceId: workspace.id, clientUserId: request.client_user_id, reason: 'user-disabled' },
+          (m, e) => deps.logger.error(m, e),
+        );
+      return { erased: outcome.erased };
+    },
+  };
+}
+
+export type Erasure = ReturnType<typeof createErasure>;

@@ -1,0 +1,38 @@
+// Each person's own data (GDPR art. 15, 17, 20): a copy of it as a ZIP, built in the background and
+// offered until it expires; erasure on request, decided by the agency in its admin pages.
+import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CommentsPort } from '../../core/ports/host.ts';
+import { createErasureAdminHandlers } from './admin-handlers.ts';
+import { createErasure } from './erasure.ts';
+import { createDataExports, type DataExports } from './exports.ts';
+import { createPrivacyHandlers } from './handlers.ts';
+import { erasureAdminRoutes, privacyRoutes } from './routes.ts';
+
+export type { DataExports } from './exports.ts';
+
+const EXPORTS_EVERY_MS = 60_000;
+
+export function privacyFeature(core: CoreServices, shared: { comments: CommentsPort }): Feature & { exports: DataExports } {
+  const { db, adapter, storage, mailer, config, workspaces, now, logger, events } = core;
+  const portalKeepsComments = adapter.comments === undefined;
+  const exports = createDataExports({ db, adapter, storage, comments: shared.comments, mailer, config, workspaces, now, logger });
+  const erasure = createErasure({ db, adapter, storage, mailer, bus: events, now, logger, portalKeepsComments });
+  return {
+    name: 'privacy',
+    needs: { ports: [], switches: [] },
+    exports,
+    clientRoutes: [privacyRoutes(createPrivacyHandlers({ exports, erasure, now }))],
+    adminRoutes: [erasureAdminRoutes(createErasureAdminHandlers({ erasure, portalKeepsComments }))],
+    jobs: [
+      {
+        name: 'data exports',
+        everyMs: EXPORTS_EVERY_MS,
+        run: () => {
+          exports.run().catch((err) => logger.error('data exports failed', err));
+          exports.expire().catch((err) => logger.error('expiring data exports failed', err));
+        },
+        idle: exports.idle,
+      },
+    ],
+  };
+}

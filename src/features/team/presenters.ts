@@ -1,0 +1,52 @@
+// From the company's people to the team page: each colleague's status, role, last sign-in and the
+// actions the team policy allows; the role choices in the client's language.
+import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import { BUILT_IN_ROLE_KEYS, type ClientRoleKey, type CustomRole } from '../../core/policies/client-access.ts';
+import { teamActions } from '../../core/policies/team-policy.ts';
+import type { TeamMember } from './service.ts';
+
+export interface RoleChoiceView {
+  value: string;
+  label: string;
+}
+
+/** The role choices: the built-in roles in the client's words, then the workspace's own by name. */
+export function presentRoleChoices(i18n: Pick<RequestI18n, 't'>, roles: readonly CustomRole[]): RoleChoiceView[] {
+  return [
+    ...BUILT_IN_ROLE_KEYS.map((key) => ({ value: key, label: i18n.t(`team:roles.${key}`) })),
+    ...roles.map((role) => ({ value: `custom:${role.id}`, label: role.name })),
+  ];
+}
+
+function roleLabel(i18n: Pick<RequestI18n, 't'>, role: ClientRoleKey, customRoleId: string | null, roles: readonly CustomRole[]): string {
+  if (role !== 'custom') return i18n.t(`team:roles.${role}`);
+  return roles.find((r) => r.id === customRoleId)?.name ?? i18n.t('team:roles.removed');
+}
+
+export function presentMembers(
+  i18n: Pick<RequestI18n, 't' | 'fmt'>,
+  base: string,
+  members: readonly TeamMember[],
+  roles: readonly CustomRole[],
+) {
+  return members.map(({ contact, user, self }, index) => {
+    const status = user?.status ?? null;
+    const role = user ? (user.role === 'custom' ? `custom:${user.client_role_id}` : user.role) : null;
+    return {
+      rowId: `colleague-${index + 1}`,
+      name: contact.name,
+      email: contact.email,
+      self,
+      contactId: contact.id,
+      userId: user?.id ?? null,
+      status: status ?? 'not_invited',
+      statusLabel: i18n.t(`team:status.${status ?? 'not_invited'}`),
+      role,
+      roleLabel: user ? roleLabel(i18n, user.role, user.client_role_id, roles) : null,
+      lastSignIn: user?.last_sign_in_at ? i18n.fmt.dateTime(user.last_sign_in_at) : null,
+      can: teamActions(status, self),
+      roleHref: user ? `${base}/team/${encodeURIComponent(user.id)}/role` : null,
+      disableHref: user ? `${base}/team/${encodeURIComponent(user.id)}/disable` : null,
+    };
+  });
+}

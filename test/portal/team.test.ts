@@ -1,0 +1,159 @@
+// A client admin's team page on the reference CRM: Maria García, made Northwind's client admin,
+// sees her company's contacts (and no one else's), invites Tom Becker (an invitation email naming
+// her), gives him the Billing role, cannot demote herself while she is the last client admin nor
+// disable herself, disables Tom after a confirmation (his sessions end), and reaches no one of
+// another company. Every change is in the activity log and in the agency's notifications. Bad
+// input gets words; the page speaks German to a German reader.
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import {
+  csrfFrom,
+  postPasswordSignIn,
+  signedInAgent,
+  signedInStaffAgent,
+  startPortalHarness,
+  type PortalHarness,
+} from '../support/portal-harness.ts';
+
+const TEAM = '/portal/demo/team';
+
+describe('team page for client admins', function () {
+  let h: PortalHarness;
+  let db: Knex;
+  let workspaceId: string;
+  let maria: { id: string; client_id: string };
+  let login: { email: string; password: string };
+  let agent: Awaited<ReturnType<typeof signedInAgent>>;
+
+  const tom = async () => {
+    const [contact] = await h.crm.adapter.contacts.findByEmail(workspaceId, 'tom@northwind.test');
+    return contact!;
+  };
+  const tomUser = async () =>
+    db('client_users')
+      .where({ workspace_id: workspaceId, contact_id: (await tom()).id })
+      .first('id', 'role', 'status');
+
+  async function post(path: string, form: Record<string, string>, status: number) {
+    const page = await agent.get(TEAM).expect(200);
+    return agent
+      .post(path)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ...form })
+      .expect(status);
+  }
+
+  before(async function () {
+    h = await startPortalHarness();
+    db = h.crm.db;
+    workspaceId = (await h.crm.adapter.workspaces.findBySlug('demo'))!.id;
+    const found = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+    login = { email: found.email, password: found.password };
+    maria = await db('client_users').where({ workspace_id: workspaceId, email: login.email }).first('id', 'client_id');
+    await db('client_users').where({ workspace_id: workspaceId, id: maria.id }).update({ role: 'admin' });
+    agent = await signedInAgent(h.agent(), 'demo', login);
+  });
+  after(async function () {
+    await h?.close();
+  });
+
+  it('lists the company’s contacts with status, role and last sign-in, and links to it for client admins only', async function () {
+    const page = await agent.get(TEAM).expect(200);
+    expect(page.text).to.contain('Your team');
+    expect(page.text).to.contain('Maria García (you)');
+    expect(page.text).to.contain('Tom Becker');
+    expect(page.text).not.to.contain('Priya Nair');
+    expect(page.text).to.match(/Tom Becker[\s\S]*?Not invited/);
+    const dashboard = await agent.get('/portal/demo/').expect(200);
+    expect(dashboard.text).to.contain(`href="${TEAM}"`);
+    // Anyone who is not a client admin has no such page and no link to it.
+    const priya = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'priya@bluebell.test')!;
+    const other = await signedInAgent(h.agent(), 'demo', priya);
+    await other.get(TEAM).expect(404);
+    expect((await other.get('/portal/demo/').expect(200)).text).not.to.contain(`href="${TEAM}"`);
+  });
+
+  it('invites a colleague: an email naming the client admin, a log entry and a notification for the agency', async function () {
+    h.smtp.clear();
+    const res = await post(`${TEAM}/invite`, { contactId: (await tom()).id }, 303);
+    expect(res.headers.location).to.equal(`${TEAM}?notice=invited`);
+    const mail = await h.smtp.waitForMessage((m) => m.to.includes('tom@northwind.test'));
+    expect(mail.text).to.contain('Maria García');
+    expect((await tomUser()).status).to.equal('invited');
+    const logged = await db('client_activity_logs')
+      .where({ workspace_id: workspaceId, event: 'team.invited', client_user_id: maria.id })
+      .first('details');
+    expect(logged.details).to.include({ colleagueEmail: 'tom@northwind.test' });
+    const staff = await signedInStaffAgent(h, 'demo');
+    const notifications = await staff.get('/client-portal/notifications').expect(200);
+    expect(notifications.text).to.contain('Invited a colleague');
+    expect((await agent.get(`${TEAM}?notice=invited`).expect(200)).text).to.contain('Invitation sent.');
+  });
+
+  it('changes a colleague’s role, keeping what the agency hid from them', async function () {
+    const tomId = (await tomUser()).id;
+    await db('client_users')
+      .where({ workspace_id: workspaceId, id: tomId })
+      .update({ denied_permissions: ['documents'] });
+    await post(`${TEAM}/${tomId}/role`, { role: 'billing' }, 303);
+    const after = await db('client_users').where({ workspace_id: workspaceId, id: tomId }).first('role', 'denied_permissions');
+    expect(after).to.deep.equal({ role: 'billing', denied_permissions: ['documents'] });
+    const logged = await db('client_activity_logs')
+      .where({ workspace_id: workspaceId, event: 'team.role_changed' })
+      .orderBy('id', 'desc')
+      .first('details');
+    expect(logged.details).to.include({ colleagueEmail: 'tom@northwind.test', roleName: 'Billing' });
+  });
+
+  it('keeps at least one client admin, and does not let a client admin disable themselves', async function () {
+    const last = await post(`${TEAM}/${maria.id}/role`, { role: 'member' }, 409);
+    expect(last.text).to.contain('Your company needs at least one client admin.');
+    const self = await post(`${TEAM}/${maria.id}/disable`, {}, 409);
+    expect(self.text).to.contain('You cannot disable your own access.');
+    // With Tom made client admin, Maria may step down; the page is then not hers any more.
+    const tomId = (await tomUser()).id;
+    await post(`${TEAM}/${tomId}/role`, { role: 'admin' }, 303);
+    await post(`${TEAM}/${maria.id}/role`, { role: 'full' }, 303);
+    await agent.get(TEAM).expect(404);
+    await db('client_users').where({ workspace_id: workspaceId, id: maria.id }).update({ role: 'admin' });
+    await db('client_users').where({ workspace_id: workspaceId, id: tomId }).update({ role: 'billing' });
+  });
+
+  it('disables a colleague after a confirmation: signed out everywhere, logged', async function () {
+    const tomId = (await tomUser()).id;
+    await db('client_users').where({ workspace_id: workspaceId, id: tomId }).update({ status: 'active', password_hash: null });
+    const confirm = await agent.get(`${TEAM}/${tomId}/disable`).expect(200);
+    expect(confirm.text).to.contain('Disable access for tom@northwind.test?');
+    const res = await post(`${TEAM}/${tomId}/disable`, {}, 303);
+    expect(res.headers.location).to.equal(`${TEAM}?notice=disabled`);
+    expect((await tomUser()).status).to.equal('disabled');
+    expect(await db('client_activity_logs').where({ workspace_id: workspaceId, event: 'team.disabled' }).first('id')).to.not.equal(
+      undefined,
+    );
+    // A disabled colleague is the agency's to re-enable: no actions are offered, and none are taken.
+    const again = await post(`${TEAM}/${tomId}/role`, { role: 'member' }, 409);
+    expect(again.text).to.contain('Ask your agency to give it back.');
+  });
+
+  it('reaches no one of another company, and answers bad input with words', async function () {
+    const priya = await db('client_users').where({ workspace_id: workspaceId, email: 'priya@bluebell.test' }).first('id', 'contact_id');
+    await post(`${TEAM}/${priya.id}/role`, { role: 'member' }, 404);
+    await post(`${TEAM}/${priya.id}/disable`, {}, 404);
+    await agent.get(`${TEAM}/${priya.id}/disable`).expect(404);
+    await post(`${TEAM}/invite`, { contactId: priya.contact_id }, 404);
+    const badRole = await post(`${TEAM}/${maria.id}/role`, { role: 'owner' }, 400);
+    expect(badRole.text).to.contain('Choose a role from the list.');
+    const noContact = await post(`${TEAM}/invite`, {}, 400);
+    expect(noContact.text).to.contain('Choose a colleague from the list.');
+    await agent.get(`${TEAM}/not-an-id/disable`).expect(404);
+  });
+
+  it('speaks German to a German reader', async function () {
+    const german = h.agent();
+    const res = await postPasswordSignIn(german, 'demo', login);
+    expect(res.status).to.equal(303);
+    const page = await german.get(TEAM).set('Accept-Language', 'de').expect(200);
+    expect(page.text).to.contain('Ihr Team');
+    expect(page.text).to.contain('Zuletzt angemeldet');
+  });
+});

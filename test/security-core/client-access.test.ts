@@ -1,0 +1,195 @@
+// What one person of a client company may see: the four layers of src/core/policies/client-access.ts
+// (workspace switch → company → role → person), the most restrictive winning and the first layer
+// that hides a permission named as the reason; the person's own settings that every other check
+// reads; and the SQL form of the same rule (personMay, for mail sent without a request), held to
+// the TypeScript one for every role, permission and override on a real database.
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { migratePortal } from '../../migrations/index.ts';
+import { personMay } from '../../src/core/client-users/queries.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import {
+  BUILT_IN_ROLE_KEYS,
+  CLIENT_PERMISSIONS,
+  effectiveSettings,
+  FULL_ACCESS,
+  hiddenReason,
+  managesColleagues,
+  resolveAccess,
+  type ClientAccess,
+  type ClientPermission,
+  type ClientRoleKey,
+} from '../../src/core/policies/client-access.ts';
+import { canClient, canClientSeeLiveEvent, canSeeSection, visibleSections } from '../../src/core/policies/portal-policy.ts';
+import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/portal-settings.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const ALL_ON: PortalSettings = {
+  ...DEFAULT_SETTINGS,
+  showProposals: true,
+  showInvoices: true,
+  showTasks: true,
+  allowFileUploads: true,
+  allowComments: true,
+  allowMessaging: true,
+  allowOnlinePayments: true,
+};
+
+const access = (role: ClientRoleKey, more: Partial<ClientAccess> = {}): ClientAccess => ({ ...FULL_ACCESS, role, ...more });
+const allowed = (settings: PortalSettings, a: ClientAccess) =>
+  resolveAccess(settings, a)
+    .filter((v) => v.allowed)
+    .map((v) => v.permission);
+
+describe('client access: roles and overrides', function () {
+  it('gives each built-in role its permissions under a workspace that allows everything', function () {
+    expect(allowed(ALL_ON, access('admin'))).to.deep.equal([...CLIENT_PERMISSIONS]);
+    expect(allowed(ALL_ON, access('full'))).to.deep.equal([...CLIENT_PERMISSIONS]);
+    expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments']);
+    expect(allowed(ALL_ON, access('member'))).to.deep.equal(['proposals', 'tasks', 'documents', 'uploads', 'comments', 'messages']);
+  });
+
+  it('lets only the client admin manage colleagues', function () {
+    expect(BUILT_IN_ROLE_KEYS.filter((role) => managesColleagues({ role }))).to.deep.equal(['admin']);
+    expect(managesColleagues({ role: 'custom' })).to.equal(false);
+  });
+
+  it('never grants more than the workspace allows, whatever the role', function () {
+    const off: PortalSettings = { ...ALL_ON, showInvoices: false, allowMessaging: false };
+    for (const role of BUILT_IN_ROLE_KEYS) {
+      const verdicts = resolveAccess(off, access(role));
+      expect(verdicts.find((v) => v.permission === 'invoices')).to.include({ allowed: false, hiddenBy: 'workspace' });
+      // Paying goes with invoices, whatever the payments switch says.
+      expect(verdicts.find((v) => v.permission === 'payments')).to.include({ allowed: false, hiddenBy: 'workspace' });
+      expect(verdicts.find((v) => v.permission === 'messages')).to.include({ allowed: false, hiddenBy: 'workspace' });
+    }
+  });
+
+  it('names the outermost layer that hides a permission: workspace, then company, then role, then person', function () {
+    const everything = access('member', {
+      clientDenied: ['tasks', 'proposals'],
+      personDenied: ['tasks', 'proposals', 'invoices', 'messages'],
+    });
+    const settings: PortalSettings = { ...ALL_ON, showProposals: false };
+    const by = Object.fromEntries(resolveAccess(settings, everything).map((v) => [v.permission, v.hiddenBy]));
+    expect(by).to.deep.equal({
+      proposals: 'workspace',
+      tasks: 'client',
+      invoices: 'role',
+      payments: 'role',
+      messages: 'person',
+      documents: null,
+      uploads: null,
+      comments: null,
+    });
+    const verdicts = resolveAccess(settings, everything);
+    expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([
+      'Hidden: switched off for the whole workspace',
+      'Hidden: role Member',
+      'Hidden: role Member',
+      'Hidden: hidden from their company',
+      null,
+      null,
+      null,
+      'Hidden: hidden from this person',
+    ]);
+  });
+
+  it('grants a custom role what it lists, and nothing once the role is gone', function () {
+    const custom = access('custom', { customRole: { id: randomUUID(), name: 'Accounts payable', permissions: ['invoices', 'payments'] } });
+    expect(allowed(ALL_ON, custom)).to.deep.equal(['invoices', 'payments']);
+    expect(hiddenReason(resolveAccess(ALL_ON, custom)[0]!, custom)).to.equal('Hidden: role Accounts payable');
+    expect(allowed(ALL_ON, access('custom', { customRole: null }))).to.deep.equal([]);
+  });
+
+  it("turns the person's access into their own settings, which every section, action and live-event check reads", function () {
+    const billing = effectiveSettings(ALL_ON, access('billing'));
+    expect(visibleSections(billing)).to.deep.equal(['invoices', 'documents']);
+    expect(canSeeSection(billing, 'proposals')).to.equal(false);
+    expect(canSeeSection(billing, 'quotations')).to.equal(false);
+    expect(canClient(billing, 'pay_online')).to.equal(true);
+    expect(canClient(billing, 'upload_file')).to.equal(false);
+    expect(canClientSeeLiveEvent(billing, { type: 'comment-created', data: { subjectType: 'proposal' } })).to.equal(false);
+    expect(canClientSeeLiveEvent(billing, { type: 'comment-created', data: { subjectType: 'invoice' } })).to.equal(true);
+    expect(canClientSeeLiveEvent(billing, { type: 'message-created', data: {} })).to.equal(false);
+    const noDocuments = effectiveSettings(ALL_ON, access('full', { personDenied: ['documents'] }));
+    expect(canSeeSection(noDocuments, 'documents')).to.equal(false);
+    expect(canClientSeeLiveEvent(noDocuments, { type: 'document-changed', data: {} })).to.equal(false);
+    // Workspace-wide settings pass through untouched.
+    expect(effectiveSettings({ ...ALL_ON, portalTitle: 'Acme' }, access('billing')).portalTitle).to.equal('Acme');
+    expect(effectiveSettings(ALL_ON, FULL_ACCESS)).to.deep.equal(ALL_ON);
+  });
+
+  describe('personMay (the same rule in SQL)', function () {
+    let database: TestDatabase;
+    let db: Knex;
+    const workspaceId = 'w-access';
+
+    before(async function () {
+      database = await createTestDatabase();
+      db = createKnex(database.url);
+      await migratePortal(db);
+    });
+    after(async function () {
+      await db?.destroy();
+      await database?.drop();
+    });
+
+    it('agrees with resolveAccess for every role, permission and override', async function () {
+      const roleId = randomUUID();
+      const goneRoleId = randomUUID();
+      await db('client_roles').insert({
+        workspace_id: workspaceId,
+        id: roleId,
+        name: 'Accounts payable',
+        permissions: ['invoices', 'payments'],
+      });
+      const roles: Array<{ role: ClientRoleKey; id: string | null }> = [
+        ...BUILT_IN_ROLE_KEYS.map((role) => ({ role, id: null })),
+        { role: 'custom', id: roleId },
+        { role: 'custom', id: goneRoleId },
+      ];
+      const expected = new Map<string, ClientAccess>();
+      let n = 0;
+      for (const { role, id } of roles) {
+        for (const permission of CLIENT_PERMISSIONS) {
+          for (const variant of ['plain', 'person', 'client'] as const) {
+            n++;
+            const clientId = `c-${n}`;
+            const userId = randomUUID();
+            const personDenied: ClientPermission[] = variant === 'person' ? [permission] : [];
+            const clientDenied: ClientPermission[] = variant === 'client' ? [permission] : [];
+            await db('client_users').insert({
+              id: userId,
+              workspace_id: workspaceId,
+              client_id: clientId,
+              contact_id: `k-${n}`,
+              email: `p${n}@example.test`,
+              status: 'active',
+              role,
+              client_role_id: id,
+              denied_permissions: personDenied,
+            });
+            if (clientDenied.length)
+              await db('portal_client_access').insert({ workspace_id: workspaceId, client_id: clientId, denied_permissions: clientDenied });
+            const customRole = id === roleId ? { id: roleId, name: 'Accounts payable', permissions: ['invoices', 'payments'] } : null;
+            expected.set(userId, { role, customRole, clientDenied, personDenied });
+          }
+        }
+      }
+      for (const permission of CLIENT_PERMISSIONS) {
+        const rows: Array<{ id: string }> = await db('client_users as u')
+          .where('u.workspace_id', workspaceId)
+          .andWhere(personMay(db, 'u', workspaceId, permission))
+          .select('u.id');
+        const inSql = new Set(rows.map((row) => row.id));
+        const inPolicy = [...expected]
+          .filter(([, a]) => resolveAccess(ALL_ON, a).find((v) => v.permission === permission)!.allowed)
+          .map(([id]) => id);
+        expect([...inSql].sort(), permission).to.deep.equal(inPolicy.sort());
+        expect(inSql.size, `${permission}: some people are allowed and some are not`).to.be.within(1, expected.size - 1);
+      }
+    });
+  });
+});
