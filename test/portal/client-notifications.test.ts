@@ -152,15 +152,19 @@ describe('notifications for clients', function () {
   });
 
   it('keeps a Billing person’s list free of proposals even when their role changed after', async function () {
+    const offer = (await rowsOf(maria.id)).find((r) => r.kind === 'offer_sent')!;
+    await db('portal_client_notifications').where({ workspace_id: workspaceId, id: offer.id }).update({ read_at: null });
     await db('client_users').where({ workspace_id: workspaceId, id: maria.id }).update({ role: 'billing' });
     try {
       const list = await agent.get(`${BASE}/notifications`).expect(200);
       expect(list.text).not.to.contain('PR-9001');
-      const offer = (await rowsOf(maria.id)).find((r) => r.kind === 'offer_sent')!;
+      expect(list.text).not.to.contain('unread)'); // the unread proposal is not counted either
       await agent.get(`${BASE}/notifications/${offer.id}`).expect(404);
     } finally {
       await db('client_users').where({ workspace_id: workspaceId, id: maria.id }).update({ role: 'full' });
     }
+    expect((await agent.get(`${BASE}/notifications`).expect(200)).text).to.contain('Notifications (1 unread)');
+    await db('portal_client_notifications').where({ workspace_id: workspaceId, id: offer.id }).update({ read_at: new Date() });
   });
 
   it('saves how each kind is told (post/redirect/get), refusing a channel that is not offered', async function () {

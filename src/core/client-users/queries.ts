@@ -40,8 +40,11 @@ export interface ClientUserRow {
 export interface ClientUserWithAccessRow extends ClientUserRow {
   client_denied_permissions: string[] | null;
   custom_role: CustomRole | null;
-  /** The person's unread notifications, read with them for the navigation's count (at most 100). */
-  unread_notifications: number;
+  /**
+   * The person's unread notifications per record type (of the newest 100 at most), read with them
+   * for the navigation's count, which counts only the types their settings let them see.
+   */
+  unread_notifications: Record<string, number> | null;
 }
 
 const COLUMNS = [
@@ -77,8 +80,9 @@ export const accessColumns = (
 ): Record<'client_denied_permissions' | 'custom_role' | 'unread_notifications', string> => ({
   client_denied_permissions: `(select a.denied_permissions from portal_client_access a where a.workspace_id = ${workspace} and a.client_id = ${alias}.client_id)`,
   custom_role: `(select json_build_object('id', r.id, 'name', r.name, 'permissions', r.permissions) from client_roles r where r.workspace_id = ${workspace} and r.id = ${alias}.client_role_id)`,
-  // Counted up to 100 (the badge shows "99+" past 99): an index range, however many there are.
-  unread_notifications: `(select count(*)::int from (select 1 from portal_client_notifications n where n.workspace_id = ${workspace} and n.client_user_id = ${alias}.id and n.read_at is null limit 100) unread)`,
+  // Counted up to 100 (the badge shows "99+" past 99): an index range, however many there are; per
+  // record type, as the list shows only the types the person may see now.
+  unread_notifications: `(select json_object_agg(t.subject_type, t.count) from (select unread.subject_type, count(*)::int as count from (select n.subject_type from portal_client_notifications n where n.workspace_id = ${workspace} and n.client_user_id = ${alias}.id and n.read_at is null limit 100) unread group by unread.subject_type) t)`,
 });
 
 /** The access a client user's row (with its company's and role's values) stands for. */

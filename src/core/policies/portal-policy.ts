@@ -27,6 +27,26 @@ export function visibleSections(settings: PortalSettings): PortalSection[] {
   return PORTAL_SECTIONS.filter((section) => canSeeSection(settings, section));
 }
 
+/** The section a record of the portal belongs to, by the type a notification names it with. */
+const SECTION_OF_RECORD: Record<string, PortalSection> = {
+  proposal: 'proposals',
+  quotation: 'quotations',
+  invoice: 'invoices',
+  task: 'tasks',
+  document: 'documents',
+  message: 'messages',
+};
+
+/** Of counts per record type, the total a person with these settings may see (a type they cannot see counts nothing). */
+export function countVisible(countsByRecordType: Record<string, number> | null, settings: PortalSettings): number {
+  let total = 0;
+  for (const [type, count] of Object.entries(countsByRecordType ?? {})) {
+    const section = SECTION_OF_RECORD[type];
+    if (section && canSeeSection(settings, section)) total += Number(count);
+  }
+  return total;
+}
+
 export function authorizeSection(settings: PortalSettings, section: PortalSection): void {
   if (!canSeeSection(settings, section)) throw notFound();
 }

@@ -13,7 +13,7 @@ import { brandingStylesheet } from '../branding/branding.ts';
 import { accessOf, findClientUserWithAccess } from '../client-users/queries.ts';
 import { effectiveSettings } from '../policies/client-access.ts';
 import { clientUserReadWithSession } from '../sessions/hashed-session-store.ts';
-import { mayUsePortal } from '../policies/portal-policy.ts';
+import { countVisible, mayUsePortal } from '../policies/portal-policy.ts';
 import { CsrfMismatch, portalCsrfCheck, type PortalCsrf } from '../web/csrf.ts';
 import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../web/csrf-retry.ts';
 import { safeNext } from '../web/safe-next.ts';
@@ -116,9 +116,10 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
       return next();
     }
     const access = accessOf(user);
-    context.client = { user, contact, access, unreadNotifications: Number(user.unread_notifications ?? 0) };
     // From here on every check, the navigation and the dashboard see the person's own switches.
     context.settings = effectiveSettings(context.settings, access);
+    const unreadNotifications = countVisible(user.unread_notifications, context.settings);
+    context.client = { user, contact, access, unreadNotifications };
     if (user.locale || user.time_zone) {
       context.i18n = requestI18n(req, {
         clientLocale: user.locale,
