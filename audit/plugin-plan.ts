@@ -90,6 +90,10 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     name: 'portal_client_notifications',
     purpose: 'what each client user is told of (a new invoice, an offer awaiting them, a reply, a task, a document), read or not',
   },
+  {
+    name: 'portal_host_news',
+    purpose: 'how far the portal has read the invoices and offers a host issued and sent, per workspace, for clients’ notifications',
+  },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

@@ -2,6 +2,8 @@
 // proposal or quotation awaiting their answer, a reply to their messages, a task assigned to them,
 // a document shared), one row per person, read or not. Each person chooses per kind whether it is
 // only in the portal, emailed at once, or gathered in a daily email (portal_client_preferences).
+// For a host that cannot report what it did (HostNewsPort), the portal reads it after a cursor kept
+// per workspace (portal_host_news).
 import type { Knex } from 'knex';
 import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables } from '../src/core/db/owned-tables.ts';
 
@@ -37,6 +39,12 @@ export async function up(knex: Knex): Promise<void> {
     notification_channels: (t) =>
       t.jsonb('notification_channels').notNullable().defaultTo('{}').comment('Per kind of notification: portal, email or digest.'),
     last_digest_at: (t) => t.timestamp('last_digest_at', { useTz: true }).nullable().comment('When the last daily email went out.'),
+  });
+  await createOwnedTable(knex, MIGRATION, 'portal_host_news', (t) => {
+    t.comment('How far the portal has read what the host issued and sent, per workspace (HostNewsPort).');
+    t.string('workspace_id', 64).notNullable().primary();
+    t.string('cursor', 200).nullable().comment('The adapter’s own text: where the next read starts.');
+    t.timestamp('claimed_at', { useTz: true }).nullable().comment('When an instance last took the read: one at a time.');
   });
 }
 

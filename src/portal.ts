@@ -152,8 +152,11 @@ export interface CustomerPortal {
    * deleted when they expire, on a timer; run() and expire() for tests and a host's tools.
    */
   dataExports: Pick<DataExports, 'run' | 'expire'>;
-  /** Clients' daily notification emails, each once a day across instances; on a timer, digests() for tests. */
-  clientNotifications: Pick<ClientNotifications, 'digests'>;
+  /**
+   * Clients' daily notification emails, each once a day across instances, and, beside a host with
+   * a news port, what it issued and sent; on timers, digests() and hostNews() for tests and tools.
+   */
+  clientNotifications: Pick<ClientNotifications, 'digests'> & { hostNews(): Promise<number> };
   /** Mount at config.notificationsPath, behind the host's staff sign-in (any staff user). */
   notificationsRouter: Router;
   /** What the host shows in its header for a signed-in staff user (the unread count). */
@@ -462,7 +465,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     payments: invoices.payments,
     notifications: notifications.notifications,
     offerReminders: { run: () => offers.reminders.run() },
-    clientNotifications: { digests: () => clientNotifications.service.digests() },
+    clientNotifications: { digests: () => clientNotifications.service.digests(), hostNews: clientNotifications.hostNews },
     dataExports: { run: () => privacy.exports.run(), expire: () => privacy.exports.expire() },
     notificationsRouter: withOperations(staffNotifications),
     async headerItems(staff) {

@@ -9,6 +9,7 @@
 //   tasks     = project_tasks of the client's projects that show tasks in the client portal
 //   documents = client-visible documents associated with the client (files under a local storage root)
 //   credentials = users with user_type 'client' (Alga's PBKDF2 + NEXTAUTH_SECRET)
+//   news      = invoices finalized and quotes sent since the portal last read (clients' notifications)
 // Ids are Alga's uuids; a malformed id, or one of another tenant, is "not found".
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -18,6 +19,7 @@ import { algaInvoices, algaOffers } from './commercial.ts';
 import { algaCredentials } from './credentials.ts';
 import { lookupEmail, parseUuid, parseUuids } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
+import { algaNews } from './news.ts';
 import { findClient, findClients, listClients, type ClientRow } from './queries/clients.ts';
 import {
   findContact,
@@ -233,5 +235,6 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     invoices: algaInvoices(db, tenantOf),
     ...(options.storageRoot ? { documents: algaDocuments(db, tenantOf, options.storageRoot) } : {}),
     tasks: algaTasks(db, tenantOf),
+    news: algaNews(db, tenantOf),
   };
 }

@@ -139,6 +139,8 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'due_date',
       'is_prepayment',
       'updated_at',
+      'finalized_at',
+      'created_at',
     ],
   },
   {

@@ -9,6 +9,7 @@
 //   invoices  = llx_facture + llx_facturedet, payments llx_paiement + llx_paiement_facture
 //   tasks     = llx_projet_task of the company's projects, assignees in llx_element_contact
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
+//   news      = invoices and proposals validated since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
 import type { Knex } from 'knex';
 import type { ClientSummary, HostAdapter, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/index.ts';
@@ -17,6 +18,7 @@ import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { fullName, phoneForColumn, splitName } from './names.ts';
+import { dolibarrNews } from './news.ts';
 import { findClientCompaniesByIds, findClientCompany, listClientCompanies, type CompanyRow } from './queries/companies.ts';
 import { entityCompanyName, entityCurrency } from './queries/constants.ts';
 import {
@@ -240,5 +242,6 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     invoices: dolibarrInvoices(db, entityOf, { userId: options.actingUserId ?? null, note: 'Paid from the client portal' }),
     ...(options.dataRoot ? { documents: dolibarrDocuments(db, entityOf, options.dataRoot) } : {}),
     tasks: dolibarrTasks(db, entityOf),
+    news: dolibarrNews(db, entityOf),
   };
 }

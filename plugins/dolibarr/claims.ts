@@ -66,6 +66,9 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
       'multicurrency_tx',
       'fk_user_closing',
       'date_closing',
+      'ref_client',
+      'date_valid',
+      'tms',
     ],
   },
   {

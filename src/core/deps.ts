@@ -59,6 +59,7 @@ const DepsSchema = z.object({
       comments: port('CommentsPort', ['list', 'add']).optional(),
       offers: port('OffersPort', ['list', 'find', 'decide']).optional(),
       invoices: port('InvoicesPort', ['list', 'find', 'recordPayment']).optional(),
+      news: port('HostNewsPort', ['since']).optional(),
     },
     { error: 'is missing (a HostAdapter from plugins/<your-crm>/)' },
   ),

@@ -557,6 +557,32 @@ export interface HostRecordPagesPort {
   urlFor(kind: 'proposal' | 'quotation' | 'invoice', id: HostId): string | null;
 }
 
+/** Something the agency did in the host that the client's people are to be told of. */
+export interface HostNewsItem {
+  kind: 'invoice' | 'proposal' | 'quotation';
+  /** An invoice `issued`; a proposal or quotation `sent` for the client's answer. */
+  happened: 'issued' | 'sent';
+  id: HostId;
+  clientId: HostId;
+  number: string;
+  title: string;
+}
+
+/**
+ * What the agency issued and sent in the host, read by the portal for a host that cannot call
+ * `hostRecordChanged` from its own pages (a CRM in another process or language). Optional.
+ */
+export interface HostNewsPort {
+  /**
+   * The workspace's invoices issued and offers sent after `cursor`, with the cursor to pass next
+   * time. The cursor is the adapter's own text; null asks for none of the past, only a cursor to
+   * start from. An item may come again in a later call (an adapter reads a little before its
+   * cursor, so a write committed late is not missed): the portal tells each person once. Scoped by
+   * workspace; only records the client may see (list() and find() answer them).
+   */
+  since(workspaceId: HostId, cursor: string | null): Promise<{ items: HostNewsItem[]; cursor: string }>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -583,4 +609,6 @@ export interface HostAdapter {
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */
   recordPages?: HostRecordPagesPort;
+  /** Invoices issued and offers sent, polled for clients' notifications; without it the host reports them with hostRecordChanged. */
+  news?: HostNewsPort;
 }

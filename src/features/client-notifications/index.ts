@@ -1,7 +1,9 @@
 // Notifications for clients: a list in the portal with an unread count in the navigation, and, as
-// each person chooses per kind, an email at once or a daily one, in their language.
+// each person chooses per kind, an email at once or a daily one, in their language. Beside a host
+// with a news port, what it issued and sent is read every few minutes (host-news.ts).
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { createClientNotificationHandlers } from './handlers.ts';
+import { createHostNewsReader } from './host-news.ts';
 import { clientNotificationRoutes } from './routes.ts';
 import { type ClientNotifications, createClientNotifications } from './service.ts';
 
@@ -9,14 +11,26 @@ export type { ClientNotifications } from './service.ts';
 export { clientEventOf } from './host-events.ts';
 
 const DIGEST_CHECK_MS = 15 * 60_000;
+const HOST_NEWS_EVERY_MS = 5 * 60_000;
 
-export function clientNotificationsFeature(core: CoreServices): Feature & { service: ClientNotifications } {
-  const { db, mailer, flags, workspaces, config, now, logger } = core;
+export function clientNotificationsFeature(core: CoreServices): Feature & { service: ClientNotifications; hostNews(): Promise<number> } {
+  const { db, mailer, flags, workspaces, config, now, logger, adapter } = core;
   const service = createClientNotifications({ db, mailer, flags, workspaces, config, now, logger });
+  const reader = adapter.news ? createHostNewsReader({ db, news: adapter.news, notify: service.notify, now, logger }) : null;
+  let reading: Promise<number> | null = null;
+  /** A pass over the host's news (one at a time on this instance); 0 for a host without a news port. */
+  const hostNews = (): Promise<number> => {
+    if (!reader) return Promise.resolve(0);
+    reading ??= reader.run().finally(() => {
+      reading = null;
+    });
+    return reading;
+  };
   return {
     name: 'client notifications',
     needs: { ports: [], switches: [] },
     service,
+    hostNews,
     clientRoutes: [clientNotificationRoutes(createClientNotificationHandlers({ db, now }))],
     jobs: [
       {
@@ -25,6 +39,18 @@ export function clientNotificationsFeature(core: CoreServices): Feature & { serv
         run: () => void service.digests().catch((err) => logger.error('client notification digests failed', err)),
         idle: service.idle,
       },
+      ...(reader
+        ? [
+            {
+              name: 'host news for client notifications',
+              everyMs: HOST_NEWS_EVERY_MS,
+              run: () => void hostNews().catch((err) => logger.error('reading the host’s news failed', err)),
+              idle: async () => {
+                await reading?.catch(() => undefined);
+              },
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -206,3 +206,30 @@ export async function findDigestPerson(
     allowed: new Set(permissions.filter((_, i) => row[`may_${i}`] === true)),
   };
 }
+
+/** Workspaces with someone to tell (an active client user), across workspaces. */
+export async function workspacesWithActivePeople(db: Db): Promise<string[]> {
+  const rows = await db('client_users')
+    .where({ status: 'active' })
+    .distinct<Array<{ workspace_id: string }>>(db.raw(`/* ${ACROSS_WORKSPACES}: workspaces whose host news is read */ workspace_id`));
+  return rows.map((row) => row.workspace_id);
+}
+
+/**
+ * Takes the workspace's read of the host's news, unless an instance took it after `notBefore`:
+ * one read at a time across instances. Resolves with the cursor to read from (null: none yet), or
+ * undefined when the read is not this caller's.
+ */
+export async function claimHostNews(db: Db, workspaceId: string, at: Date, notBefore: Date): Promise<string | null | undefined> {
+  await db('portal_host_news').insert({ workspace_id: workspaceId }).onConflict('workspace_id').ignore();
+  const [row] = await db('portal_host_news')
+    .where({ workspace_id: workspaceId })
+    .andWhere((q) => q.whereNull('claimed_at').orWhere('claimed_at', '<=', notBefore))
+    .update({ claimed_at: at })
+    .returning<Array<{ cursor: string | null }>>('cursor');
+  return row ? row.cursor : undefined;
+}
+
+export async function saveHostNewsCursor(db: Db, workspaceId: string, cursor: string): Promise<void> {
+  await db('portal_host_news').where({ workspace_id: workspaceId }).update({ cursor });
+}

@@ -1,0 +1,93 @@
+// What the agency issued and sent in Alga PSA after the portal's cursor, for clients' notifications:
+// invoices finalized (finalized_at; created_at for an invoice Alga wrote without it) in a status a
+// client sees, and quotes sent (status 'sent', sent_at). Each read starts a few minutes before its
+// cursor (never before where the first read started), so a write committed after a later one is not missed; the portal tells each person once.
+// The cursor is the newest value read, never this process's clock. Scoped by tenant and to active
+// clients, as the lists are.
+import { activeClientIds, type Db } from './db.ts';
+
+/** A position: a moment as text in UTC (AT), or '-infinity' for a table with nothing yet. */
+interface Positions {
+  invoices: string;
+  quotes: string;
+}
+
+/**
+ * Where the next read starts, and where the first read started: a read looks back a little
+ * before its position, but never to what was there before the portal first read.
+ */
+export interface NewsCursor extends Positions {
+  start: Positions;
+}
+
+export interface InvoiceNewsRow {
+  invoice_id: string;
+  client_id: string;
+  invoice_number: string;
+  at: string;
+}
+
+export interface QuoteNewsRow {
+  quote_id: string;
+  client_id: string;
+  quote_number: string | null;
+  title: string;
+  at: string;
+}
+
+const OVERLAP = "interval '5 minutes'";
+/** In UTC and fixed width, so that positions compare as text (and '-infinity' before any). */
+const AT = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const BATCH = 500;
+
+/**
+ * Which rows a read takes: 'new' ones, after the position (a batch at most, oldest first: the
+ * position moves to the newest), or 'recent' ones, from a few minutes before it through it (the
+ * look back: a row committed late, at a moment already passed; never before the first read).
+ * Apart, so that a crowd of recent rows cannot keep new ones from being read.
+ */
+export type Part = 'new' | 'recent';
+
+function inPart(column: string, after: string, start: string, part: Part): [string, string[]] {
+  return part === 'new'
+    ? [`${column} > ?::timestamptz`, [after]]
+    : [`${column} > greatest(?::timestamptz - ${OVERLAP}, ?::timestamptz) and ${column} <= ?::timestamptz`, [after, start, after]];
+}
+const ISSUED_AT = 'coalesce(i.finalized_at, i.created_at)';
+/** What a client sees of an issued invoice: not draft, prepayment, cancelled or void. */
+const ISSUED_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied', 'paid'] as const;
+
+/** The newest moments already there: a first read tells of nothing before them. */
+export async function newsStart(db: Db, tenant: string): Promise<NewsCursor> {
+  const result = await db.raw<{ rows: Positions[] }>(
+    `select coalesce((select ${AT(`max(${ISSUED_AT})`)} from invoices i where i.tenant = ?), '-infinity') as invoices,
+            coalesce((select ${AT('max(q.sent_at)')} from quotes q where q.tenant = ?), '-infinity') as quotes`,
+    [tenant, tenant],
+  );
+  const at = result.rows[0]!;
+  return { ...at, start: at };
+}
+
+/** Invoices issued since the cursor, oldest first, a batch at most. */
+export function invoicesIssuedSince(db: Db, tenant: string, after: string, start: string, part: Part): Promise<InvoiceNewsRow[]> {
+  return db('invoices as i')
+    .where('i.tenant', tenant)
+    .whereIn('i.client_id', activeClientIds(db, tenant))
+    .whereIn('i.status', ISSUED_STATUSES)
+    .andWhereRaw('coalesce(i.is_prepayment, false) = false')
+    .andWhereRaw(...inPart(ISSUED_AT, after, start, part))
+    .orderByRaw(ISSUED_AT)
+    .limit(BATCH)
+    .select<InvoiceNewsRow[]>('i.invoice_id', 'i.client_id', 'i.invoice_number', db.raw(`${AT(ISSUED_AT)} as at`));
+}
+
+/** Quotes sent (awaiting the client's answer) since the cursor, oldest first, a batch at most. */
+export function quotesSentSince(db: Db, tenant: string, after: string, start: string, part: Part): Promise<QuoteNewsRow[]> {
+  return db('quotes as q')
+    .where({ 'q.tenant': tenant, 'q.status': 'sent', 'q.is_template': false })
+    .whereIn('q.client_id', activeClientIds(db, tenant))
+    .andWhereRaw(...inPart('q.sent_at', after, start, part))
+    .orderBy('q.sent_at')
+    .limit(BATCH)
+    .select<QuoteNewsRow[]>('q.quote_id', 'q.client_id', 'q.quote_number', 'q.title', db.raw(`${AT('q.sent_at')} as at`));
+}

@@ -1,0 +1,69 @@
+// The news port on Dolibarr: invoices and proposals validated since the portal's cursor, for
+// clients' notifications when the portal runs beside Dolibarr (which cannot call the portal). The
+// cursor is the JSON of queries/news.ts's NewsCursor; one this binding did not write starts anew.
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
+import { toHostId } from './ids.ts';
+import { invoicesValidatedSince, newsStart, proposalsValidatedSince, type NewsCursor, type NewsRow, type Part } from './queries/news.ts';
+
+const position = z.string().max(40);
+const cursorSchema = z.object({
+  invoices: position,
+  proposals: position,
+  start: z.object({ invoices: position, proposals: position }),
+});
+
+function parseCursor(text: string | null): NewsCursor | null {
+  if (!text) return null;
+  try {
+    return cursorSchema.parse(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
+/** The position after the new rows read (oldest first: the last is the newest). */
+const latest = (at: string, rows: NewsRow[]): string => rows.at(-1)?.at ?? at;
+
+export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number | null): HostNewsPort {
+  return {
+    async since(workspaceId, cursorText) {
+      const entity = entityOf(workspaceId);
+      if (entity === null) return { items: [], cursor: cursorText ?? '' };
+      const cursor = parseCursor(cursorText);
+      // The first read tells of nothing past: it only notes where Dolibarr is.
+      if (!cursor) return { items: [], cursor: JSON.stringify(await newsStart(db, entity)) };
+      const read = (part: Part) =>
+        Promise.all([
+          invoicesValidatedSince(db, entity, cursor.invoices, cursor.start.invoices, part),
+          proposalsValidatedSince(db, entity, cursor.proposals, cursor.start.proposals, part),
+        ]);
+      const [[recentInvoices, recentProposals], [invoices, proposals]] = await Promise.all([read('recent'), read('new')]);
+      const items: HostNewsItem[] = [
+        ...[...recentInvoices, ...invoices].map((row) => ({
+          kind: 'invoice' as const,
+          happened: 'issued' as const,
+          id: toHostId(row.rowid),
+          clientId: toHostId(row.fk_soc),
+          number: row.ref,
+          title: row.ref_client?.trim() ?? '',
+        })),
+        ...[...recentProposals, ...proposals].map((row) => ({
+          kind: 'proposal' as const,
+          happened: 'sent' as const,
+          id: toHostId(row.rowid),
+          clientId: toHostId(row.fk_soc),
+          number: row.ref,
+          title: row.ref_client?.trim() || row.ref,
+        })),
+      ];
+      const next: NewsCursor = {
+        invoices: latest(cursor.invoices, invoices),
+        proposals: latest(cursor.proposals, proposals),
+        start: cursor.start,
+      };
+      return { items, cursor: JSON.stringify(next) };
+    },
+  };
+}

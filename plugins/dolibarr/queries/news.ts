@@ -1,0 +1,90 @@
+// What the agency issued and sent in Dolibarr after the portal's cursor, for clients' notifications:
+// invoices validated (llx_facture past draft; date_valid holds the day only, so the moment is tms,
+// which Dolibarr's update trigger sets when the invoice is validated) and proposals validated
+// (llx_propal fk_statut 1, date_valid a timestamp). Each read starts a few minutes before its
+// cursor (never before where the first read started), so a validation committed after a later one
+// is not missed; the portal tells each person once. Timestamps are Dolibarr's (without zone) and compared as Dolibarr wrote them: the cursor is
+// the newest value read, never this process's clock. Scoped by entity and to client companies.
+import { INVOICE_CLOSED, INVOICE_VALIDATED, LISTED_TYPES } from './invoices.ts';
+import { clientCompanyIds, type Db } from './db.ts';
+import { PROPAL_VALIDATED } from './proposals.ts';
+
+/** A position: a timestamp as text (AT), or '-infinity' for a table with nothing yet. */
+interface Positions {
+  invoices: string;
+  proposals: string;
+}
+
+/**
+ * Where the next read starts, and where the first read started: a read looks back a little
+ * before its position, but never to what was there before the portal first read.
+ */
+export interface NewsCursor extends Positions {
+  start: Positions;
+}
+
+export interface NewsRow {
+  rowid: number;
+  fk_soc: number;
+  ref: string;
+  ref_client: string | null;
+  at: string;
+}
+
+const OVERLAP = "interval '5 minutes'";
+/** Fixed width, so that positions compare as text (and '-infinity' before any). */
+const AT = (column: string) => `to_char(${column}, 'YYYY-MM-DD HH24:MI:SS.US')`;
+const BATCH = 500;
+
+/**
+ * Which rows a read takes: 'new' ones, after the position (a batch at most, oldest first: the
+ * position moves to the newest), or 'recent' ones, from a few minutes before it through it (the
+ * look back: a row committed late, at a moment already passed; never before the first read).
+ * Apart, so that a crowd of recent rows cannot keep new ones from being read.
+ */
+export type Part = 'new' | 'recent';
+
+function inPart(column: string, after: string, start: string, part: Part): [string, string[]] {
+  return part === 'new'
+    ? [`${column} > ?::timestamp`, [after]]
+    : [`${column} > greatest(?::timestamp - ${OVERLAP}, ?::timestamp) and ${column} <= ?::timestamp`, [after, start, after]];
+}
+
+/** The newest moments already there: a first read tells of nothing before them. */
+export async function newsStart(db: Db, entity: number): Promise<NewsCursor> {
+  const result = await db.raw<{ rows: Positions[] }>(
+    `select coalesce((select ${AT('max(tms)')} from llx_facture where entity = ?), '-infinity') as invoices,
+            coalesce((select ${AT('max(date_valid)')} from llx_propal where entity = ?), '-infinity') as proposals`,
+    [entity, entity],
+  );
+  const at = result.rows[0]!;
+  return { ...at, start: at };
+}
+
+/**
+ * Invoices validated since the cursor (changed since, and validated on the cursor's day or
+ * later: an old invoice paid today is not news), oldest first, a batch at most.
+ */
+export function invoicesValidatedSince(db: Db, entity: number, after: string, start: string, part: Part): Promise<NewsRow[]> {
+  return db('llx_facture as f')
+    .where('f.entity', entity)
+    .whereIn('f.fk_soc', clientCompanyIds(db, entity))
+    .whereIn('f.fk_statut', [INVOICE_VALIDATED, INVOICE_CLOSED])
+    .whereIn('f.type', LISTED_TYPES)
+    .andWhereRaw(...inPart('f.tms', after, start, part))
+    .andWhereRaw(`f.date_valid >= (?::timestamp - ${OVERLAP})::date`, [after])
+    .orderBy('f.tms')
+    .limit(BATCH)
+    .select<NewsRow[]>('f.rowid', 'f.fk_soc', 'f.ref', 'f.ref_client', db.raw(`${AT('f.tms')} as at`));
+}
+
+/** Proposals validated (open for the client's answer) since the cursor, oldest first, a batch at most. */
+export function proposalsValidatedSince(db: Db, entity: number, after: string, start: string, part: Part): Promise<NewsRow[]> {
+  return db('llx_propal as p')
+    .where({ 'p.entity': entity, 'p.fk_statut': PROPAL_VALIDATED })
+    .whereIn('p.fk_soc', clientCompanyIds(db, entity))
+    .andWhereRaw(...inPart('p.date_valid', after, start, part))
+    .orderBy('p.date_valid')
+    .limit(BATCH)
+    .select<NewsRow[]>('p.rowid', 'p.fk_soc', 'p.ref', 'p.ref_client', db.raw(`${AT('p.date_valid')} as at`));
+}

@@ -1,0 +1,65 @@
+// Reads what a host that cannot call the portal (a CRM in another process or language) issued and
+// sent, through its news port, and tells the client's people as a host's own call would. Every
+// few minutes each instance goes through the workspaces with an active client user; one instance
+// at a time reads a workspace (a conditional update claims it), from the cursor the last read
+// left. Telling is once per person, kind and record, so an item read twice (the adapter reads a
+// little before its cursor; a read that stopped half-way is read again) tells no one twice. The
+// cursor moves only after everything read was told.
+import type { Knex } from 'knex';
+import type { PortalLogger } from '../../core/ops/logging.ts';
+import type { HostNewsPort } from '../../core/ports/host.ts';
+import { claimHostNews, saveHostNewsCursor, workspacesWithActivePeople } from './queries.ts';
+import type { ClientEvent } from './service.ts';
+
+/** How long a claimed read stays its instance's: a little under the pass's interval. */
+const CLAIM_MS = 4 * 60_000;
+
+export interface HostNewsDeps {
+  db: Knex;
+  news: HostNewsPort;
+  notify(event: ClientEvent): Promise<number>;
+  now: () => Date;
+  logger: PortalLogger;
+}
+
+export function createHostNewsReader(deps: HostNewsDeps) {
+  const { db, news, now, logger } = deps;
+
+  /** One workspace's read; resolves with how many people were told, or null when another instance has it. */
+  async function readWorkspace(workspaceId: string): Promise<number | null> {
+    const at = now();
+    const cursor = await claimHostNews(db, workspaceId, at, new Date(at.getTime() - CLAIM_MS));
+    if (cursor === undefined) return null;
+    const { items, cursor: next } = await news.since(workspaceId, cursor);
+    let told = 0;
+    for (const item of items) {
+      told += await deps.notify({
+        workspaceId,
+        clientId: item.clientId,
+        kind: item.kind === 'invoice' ? 'invoice_issued' : 'offer_sent',
+        subjectType: item.kind,
+        subjectId: item.id,
+        title: item.title || null,
+        number: item.number || null,
+      });
+    }
+    await saveHostNewsCursor(db, workspaceId, next);
+    return told;
+  }
+
+  /** A pass over every workspace with someone to tell; resolves with how many people were told. */
+  async function run(): Promise<number> {
+    let told = 0;
+    for (const workspaceId of await workspacesWithActivePeople(db)) {
+      try {
+        told += (await readWorkspace(workspaceId)) ?? 0;
+      } catch (err) {
+        // One workspace's failure (a host query refused) must not stop the others'.
+        logger.error(`reading the host's news for workspace ${workspaceId} failed`, err);
+      }
+    }
+    return told;
+  }
+
+  return { run, readWorkspace };
+}

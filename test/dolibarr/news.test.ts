@@ -1,0 +1,100 @@
+// What the agency validates in Dolibarr's own pages reaches the client's notifications when the
+// portal runs beside Dolibarr, which cannot call it: the portal reads llx_facture and llx_propal
+// after a cursor (HostNewsPort). On a real Dolibarr database: the first read tells of nothing
+// already there; an invoice and a proposal validated as Dolibarr validates them tell Claire once,
+// by email at once as she has not chosen otherwise; an old invoice changed today is not news; a
+// read claimed by another instance a moment ago is not repeated.
+import { expect } from 'chai';
+import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
+import { insertClientUser } from '../../src/core/client-users/queries.ts';
+import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
+import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+
+const reason = unavailable();
+
+describe('dolibarr host: invoices and proposals validated in Dolibarr reach the client as notifications', function () {
+  this.timeout(180_000);
+  let host: DolibarrHost;
+  let running: PortalOnHost;
+
+  /** A pass as the timer runs it, the last one's claim released (as after its four minutes). */
+  const pass = async () => {
+    await host.db('portal_host_news').update({ claimed_at: null });
+    return running.portal.clientNotifications.hostNews();
+  };
+  const told = () =>
+    host
+      .db('portal_client_notifications')
+      .where({ workspace_id: '1' })
+      .orderBy('id')
+      .select('kind', 'subject_type', 'subject_id', 'number');
+
+  before(async function () {
+    if (reason) this.skip();
+    host = await startDolibarrHost();
+    const { db, seed } = host;
+    running = await portalOnHost({
+      db,
+      databaseUrl: host.database.url,
+      adapter: createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: seed.users.admin }),
+      workspaceSlug: seed.workspaceSlug,
+      from: 'Atelier Lumière <portal@atelier-lumiere.example>',
+    });
+    await running.portal.migrate();
+    await insertClientUser(db, {
+      workspaceId: '1',
+      clientId: String(seed.companies.bakery),
+      contactId: String(seed.contacts.claire),
+      email: 'claire@martin.example',
+      status: 'active',
+    });
+  });
+  after(async function () {
+    await running?.close();
+    await host?.close();
+  });
+
+  if (reason) it(`is skipped: ${reason}`, () => {});
+
+  it('tells of nothing that was there before the first read, then or at the next read', async function () {
+    expect(await pass()).to.equal(0);
+    const cursor = await host.db('portal_host_news').where({ workspace_id: '1' }).first('cursor');
+    expect(JSON.parse(cursor.cursor)).to.have.keys('invoices', 'proposals', 'start');
+    expect(await pass()).to.equal(0);
+    expect(await told()).to.deep.equal([]);
+  });
+
+  it('tells Claire once of an invoice and a proposal validated as Dolibarr validates them, and not of an old invoice changed today', async function () {
+    const { db, seed } = host;
+    // Facture::validate and Propal::valid: the definitive ref, fk_statut 1, date_valid and
+    // fk_user_valid; Dolibarr's trigger moves tms.
+    await db('llx_facture')
+      .where({ rowid: seed.invoices.draft })
+      .update({ ref: 'FA2611-0042', fk_statut: 1, date_valid: db.raw('current_date'), fk_user_valid: seed.users.admin });
+    await db('llx_propal')
+      .where({ rowid: seed.proposals.draft })
+      .update({ ref: 'PR2611-0042', fk_statut: 1, date_valid: db.raw('localtimestamp'), fk_user_valid: seed.users.admin });
+    await db('llx_facture').where({ rowid: seed.invoices.unpaid }).update({ note_private: 'Reminded by phone' });
+    expect(await pass()).to.equal(2);
+    expect(await told()).to.deep.equal([
+      { kind: 'invoice_issued', subject_type: 'invoice', subject_id: String(seed.invoices.draft), number: 'FA2611-0042' },
+      { kind: 'offer_sent', subject_type: 'proposal', subject_id: String(seed.proposals.draft), number: 'PR2611-0042' },
+    ]);
+    // Both kinds are emailed at once unless she chose otherwise: two emails queued (sealed in the outbox).
+    const queued = await db('portal_mail_outbox').where({ recipient: 'claire@martin.example' }).count<{ n: number }[]>('* as n');
+    expect(Number(queued[0]!.n)).to.equal(2);
+    // The next read looks back over them (a late commit is not missed) and tells no one twice.
+    expect(await pass()).to.equal(0);
+    expect(await told()).to.have.length(2);
+  });
+
+  it('leaves a read another instance claimed a moment ago to it', async function () {
+    const { db, seed } = host;
+    await pass();
+    await db('llx_propal')
+      .where({ rowid: seed.proposals.race })
+      .update({ date_valid: db.raw('localtimestamp') });
+    expect(await running.portal.clientNotifications.hostNews()).to.equal(0); // claimed by the pass above
+    expect(await pass()).to.equal(1);
+  });
+});
