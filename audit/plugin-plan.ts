@@ -94,6 +94,10 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     name: 'portal_host_news',
     purpose: 'how far the portal has read the invoices and offers a host issued and sent, per workspace, for clients’ notifications',
   },
+  {
+    name: 'portal_colleague_requests',
+    purpose: 'a client admin’s requests that the agency add a colleague, and the agency’s decisions',
+  },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

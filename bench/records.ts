@@ -8,7 +8,8 @@
 // before disabling), the link's id (`{publicLinkId}`, before revoking), and another client user of
 // the workspace with two-factor on (`{twoFactorUserId}`, before a reset; not the signed-in client,
 // whose password sign-in would then stop at the second factor), and an open erasure request of that
-// other client user (`{erasureRequest}`, the agency's review page).
+// other client user (`{erasureRequest}`, the agency's review page), and an open request of the
+// signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page).
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
 import { hashPublicToken, newTokenSalt, tokenFor } from '../src/features/offers/public-links/tokens.ts';
@@ -27,7 +28,8 @@ export type BenchRecords = Record<
   | 'clientId'
   | 'clientUserId'
   | 'twoFactorUserId'
-  | 'erasureRequest',
+  | 'erasureRequest'
+  | 'colleagueRequest',
   string
 >;
 
@@ -105,6 +107,18 @@ export async function benchRecords(
     .onConflict(db.raw("(workspace_id, client_user_id) where status = 'requested'"))
     .merge({ reason: 'Benchmark' })
     .returning('id');
+  const [colleague] = await db('portal_colleague_requests')
+    .insert({
+      workspace_id: args.workspaceId,
+      client_id: args.clientId,
+      requested_by: String(clientUser.id),
+      name: 'Benchmark Colleague',
+      email: 'benchmark-colleague@example.test',
+      note: 'Benchmark',
+    })
+    .onConflict(db.raw("(workspace_id, client_id, email) where status = 'open'"))
+    .merge({ note: 'Benchmark' })
+    .returning('id');
   return {
     proposal,
     quotation: await newestOpen('quotations'),
@@ -118,5 +132,6 @@ export async function benchRecords(
     clientUserId: String(clientUser.id),
     twoFactorUserId,
     erasureRequest: String((erasure as { id: string }).id),
+    colleagueRequest: String((colleague as { id: string }).id),
   };
 }

@@ -99,6 +99,8 @@ export const PAGES: PageEntry[] = [
   { name: 'erasure request confirmation', who: 'client', path: '/portal/demo/account/data/erasure' },
   { name: 'admin erasure requests', who: 'staff', path: '/settings/client-portal/erasure-requests' },
   { name: 'admin erasure request', who: 'staff', path: '/settings/client-portal/erasure-requests/{erasureRequest}' },
+  { name: 'admin colleague requests', who: 'staff', path: '/settings/client-portal/colleague-requests' },
+  { name: 'admin colleague request', who: 'staff', path: '/settings/client-portal/colleague-requests/{colleagueRequest}' },
   { name: 'messages', who: 'client', path: '/portal/demo/messages' },
   { name: 'staff inbox', who: 'staff', path: '/client-messages' },
   { name: 'staff notifications', who: 'staff', path: '/client-portal/notifications' },

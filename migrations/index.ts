@@ -23,6 +23,7 @@ import * as workspaceInEveryKey from './20261226000001_workspace_in_every_key.ts
 import * as clientRolesAndAccess from './20261227000001_client_roles_and_access.ts';
 import * as dataExportsAndErasure from './20261228000001_data_exports_and_erasure.ts';
 import * as clientNotifications from './20261229000001_client_notifications.ts';
+import * as colleagueRequests from './20261230000001_colleague_requests.ts';
 import type { MigrationContext } from './context.ts';
 import { distributeOnCitus } from '../src/core/db/distribute.ts';
 
@@ -51,6 +52,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261227000001_client_roles_and_access': clientRolesAndAccess,
     '20261228000001_data_exports_and_erasure': dataExportsAndErasure,
     '20261229000001_client_notifications': clientNotifications,
+    '20261230000001_colleague_requests': colleagueRequests,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

@@ -12,6 +12,8 @@ const CLIENT_USER_ID = '00000000-0000-4000-8000-000000000000';
 const ROLE_ID = '00000000-0000-4000-8000-00000000a11e';
 /** An erasure request that exists (made in before): a refused decision shows the request again, not a 404. */
 const ERASURE_ID = '00000000-0000-4000-8000-0000000e7a5e';
+/** A request for a new colleague that exists (made in before). */
+const COLLEAGUE_REQUEST_ID = '00000000-0000-4000-8000-00000000c011';
 
 const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'get', path: '' },
@@ -38,6 +40,10 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'get', path: `/erasure-requests/${ERASURE_ID}` },
   { method: 'post', path: `/erasure-requests/${ERASURE_ID}/approve` },
   { method: 'post', path: `/erasure-requests/${ERASURE_ID}/decline` },
+  { method: 'get', path: '/colleague-requests' },
+  { method: 'get', path: `/colleague-requests/${COLLEAGUE_REQUEST_ID}` },
+  { method: 'post', path: `/colleague-requests/${COLLEAGUE_REQUEST_ID}/add` },
+  { method: 'post', path: `/colleague-requests/${COLLEAGUE_REQUEST_ID}/decline` },
 ];
 
 describe('admin guards', () => {
@@ -60,6 +66,14 @@ describe('admin guards', () => {
     await host
       .db('portal_erasure_requests')
       .insert({ workspace_id: acme.id, id: ERASURE_ID, client_user_id: CLIENT_USER_ID, client_id: 'c-1' });
+    await host.db('portal_colleague_requests').insert({
+      workspace_id: acme.id,
+      id: COLLEAGUE_REQUEST_ID,
+      client_id: 'c-1',
+      requested_by: CLIENT_USER_ID,
+      name: 'Lena Vogt',
+      email: 'lena@example.test',
+    });
     // A second app on the same database whose settings area lets anonymous requests through,
     // so the portal's own staff check answers them.
     openHost = await createTestHost(database.url, { hostGuard: false, portalEnabledFor: ['acme'] });

@@ -2,7 +2,8 @@
 // from the clients page, chooses the Billing role, reviews the change and confirms it, and the
 // person's portal loses its proposals at once; the roles page creates a role. A client admin
 // manages a colleague end to end on the team page: invites him, gives him a role, disables him
-// after the confirmation. Every page on the way passes axe and does not overflow at 390 px.
+// after the confirmation; asks the agency for a new colleague, whom staff add and invite from the
+// request's page. Every page on the way passes axe and does not overflow at 390 px.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -179,6 +180,61 @@ describe('client access pages in Chromium', function () {
     } finally {
       await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'full' });
       await tab.context.close();
+    }
+  });
+
+  it('asks the agency for a new colleague by keyboard; staff add and invite them from the request’s page', async function () {
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm.db('client_users').where({ workspace_id: workspace.id, email: maria().email }).first('id');
+    await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'admin' });
+    const clientTab = await openPage(browser);
+    const staffTab = await openPage(browser);
+    const { page } = clientTab;
+    try {
+      await signInWithPassword(page, h.crm.url, 'demo', maria());
+      await page.goto(`${h.crm.url}/portal/demo/team`);
+      // A wrong address first: the error summary and the field say so, the name stays.
+      await tabTo(page, '#request-name');
+      await page.keyboard.type('Lena Vogt');
+      await tabTo(page, '#request-email');
+      await page.keyboard.type('lena@');
+      await tabTo(page, 'button', 'Ask your agency');
+      await Promise.all([page.waitForSelector('.error-summary'), page.keyboard.press('Enter')]);
+      expect(await page.inputValue('#request-name')).to.equal('Lena Vogt');
+      expect(await page.getAttribute('#request-email', 'aria-invalid')).to.equal('true');
+      await checkPage(page, 'team, a request with an error');
+      await tabTo(page, '#request-email');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('lena@northwind.test');
+      await tabTo(page, '#request-note');
+      await page.keyboard.type('Our new designer');
+      await tabTo(page, 'button', 'Ask your agency');
+      await Promise.all([page.waitForURL(/notice=requested/), page.keyboard.press('Enter')]);
+      expect(await page.textContent('#team-requests')).to.contain('Waiting for your agency');
+      await checkPage(page, 'team with a request');
+
+      const staff = staffTab.page;
+      await staffSignIn(staff, h.crm.url, admin());
+      await staff.goto(`${h.crm.url}${ADMIN}/colleague-requests`);
+      await checkPage(staff, 'colleague requests');
+      await tabTo(staff, 'a', 'Lena Vogt');
+      await Promise.all([staff.waitForSelector('#decide-title'), staff.keyboard.press('Enter')]);
+      expect(await staff.textContent('main')).to.contain('Our new designer');
+      await checkPage(staff, 'colleague request');
+      await tabTo(staff, 'button', 'Add and invite');
+      await Promise.all([staff.waitForURL(/notice=added/), staff.keyboard.press('Enter')]);
+
+      await page.goto(`${h.crm.url}/portal/demo/team`);
+      expect(await page.locator('tr', { hasText: 'Lena Vogt' }).first().textContent()).to.contain('Invited');
+      // The one error Chromium reports is the refused form's own answer (400), on purpose.
+      expect(clientTab.consoleErrors.map((e) => e.replace(/^http:\/\/[^/]+/, ''))).to.deep.equal([
+        '/portal/demo/team: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+      ]);
+      expect(staffTab.consoleErrors).to.deep.equal([]);
+    } finally {
+      await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'full' });
+      await clientTab.context.close();
+      await staffTab.context.close();
     }
   });
 });

@@ -83,13 +83,13 @@ describe('query budgets per request', function () {
     ).to.equal(false);
   });
 
-  it('team page (a client admin): the session with its client user, their access and the contact; the company’s contacts, client users and the workspace’s roles', async function () {
+  it('team page (a client admin): the session with its client user, their access and the contact; the company’s contacts, client users, the workspace’s roles and the company’s requests for new colleagues', async function () {
     const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).update({ role: 'admin' });
     try {
       const agent = await signedInAgent(h.agent(), 'demo', login);
       await agent.get('/portal/demo/team').expect(200);
-      await expectBudget('GET team', 5, () => agent.get('/portal/demo/team').expect(200));
+      await expectBudget('GET team', 6, () => agent.get('/portal/demo/team').expect(200));
     } finally {
       await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).update({ role: 'full' });
     }
@@ -203,6 +203,24 @@ describe('query budgets per request', function () {
       await expectBudget('GET erasure request', 8, () => agent.get(page).expect(200));
     } finally {
       await h.crm.db('portal_erasure_requests').where({ workspace_id: demo.id, id: request.id }).delete();
+    }
+  });
+
+  it('admin requests for new colleagues: the CRM session and staff user and the header, then the requests and their companies; one request adds who asked, the company and the CRM’s contact for the address', async function () {
+    const agent = await staffAgent();
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).first('id', 'client_id');
+    const [request] = await h.crm
+      .db('portal_colleague_requests')
+      .insert({ workspace_id: demo.id, client_id: user.client_id, requested_by: user.id, name: 'Lena Vogt', email: 'lena@budget.test' })
+      .returning('id');
+    try {
+      await agent.get('/settings/client-portal/colleague-requests').expect(200);
+      await expectBudget('GET colleague requests', 6, () => agent.get('/settings/client-portal/colleague-requests').expect(200));
+      const page = `/settings/client-portal/colleague-requests/${String(request.id)}`;
+      await expectBudget('GET colleague request', 8, () => agent.get(page).expect(200));
+    } finally {
+      await h.crm.db('portal_colleague_requests').where({ workspace_id: demo.id, id: request.id }).delete();
     }
   });
 

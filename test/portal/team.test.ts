@@ -16,6 +16,7 @@ import {
 } from '../support/portal-harness.ts';
 
 const TEAM = '/portal/demo/team';
+const ADMIN = '/settings/client-portal';
 
 describe('team page for client admins', function () {
   let h: PortalHarness;
@@ -146,6 +147,81 @@ describe('team page for client admins', function () {
     const noContact = await post(`${TEAM}/invite`, {}, 400);
     expect(noContact.text).to.contain('Choose a colleague from the list.');
     await agent.get(`${TEAM}/not-an-id/disable`).expect(404);
+  });
+
+  it('asks the agency for a colleague who is not a contact; the agency adds them to the CRM and the portal invites them', async function () {
+    h.smtp.clear();
+    // Bad input gets words and keeps what was typed; someone already listed is refused.
+    const bad = await post(`${TEAM}/requests`, { name: 'Lena Vogt', email: 'lena@', note: 'Our new designer' }, 400);
+    expect(bad.text).to.contain('Enter a valid email address, like name@example.com.');
+    expect(bad.text).to.contain('value="Lena Vogt"');
+    const known = await post(`${TEAM}/requests`, { name: 'Tom', email: 'TOM@northwind.test' }, 409);
+    expect(known.text).to.contain('Tom Becker is already in the list: invite them from there.');
+    const asked = await post(`${TEAM}/requests`, { name: 'Lena Vogt', email: 'Lena@Northwind.test', note: 'Our new designer' }, 303);
+    expect(asked.headers.location).to.equal(`${TEAM}?notice=requested`);
+    const again = await post(`${TEAM}/requests`, { name: 'Lena Vogt', email: 'lena@northwind.test' }, 409);
+    expect(again.text).to.contain('You have already asked for lena@northwind.test.');
+    const page = await agent.get(`${TEAM}?notice=requested`).expect(200);
+    expect(page.text).to.contain('Your agency has been asked.').and.contain('lena@northwind.test').and.contain('Waiting for your agency');
+    // The agency is told (by email at once: notifications/rules.ts), and the notification leads to the request.
+    const staff = await signedInStaffAgent(h, 'demo');
+    const notifications = await staff.get('/client-portal/notifications').expect(200);
+    expect(notifications.text)
+      .to.contain('Asked the agency to add a colleague')
+      .and.match(/href="[^"]*\/colleague-requests\/[0-9a-f-]{36}"/);
+    const list = await staff.get(`${ADMIN}/colleague-requests`).expect(200);
+    expect(list.text).to.contain('Lena Vogt (lena@northwind.test)').and.contain('Northwind');
+    const href = /href="([^"]*\/colleague-requests\/[0-9a-f-]{36})"/.exec(list.text)![1]!;
+    const review = await staff.get(href).expect(200);
+    expect(review.text).to.contain('Our new designer').and.contain('Adding creates the contact Lena Vogt');
+    h.smtp.clear();
+    const added = await staff
+      .post(`${href}/add`)
+      .type('form')
+      .send({ _csrf: csrfFrom(review.text) })
+      .expect(303);
+    expect(added.headers.location).to.equal(`${ADMIN}/colleague-requests?notice=added`);
+    const [lena] = await h.crm.adapter.contacts.findByEmail(workspaceId, 'lena@northwind.test');
+    expect(lena).to.include({ name: 'Lena Vogt', clientId: maria.client_id });
+    const invitation = await h.smtp.waitForMessage((m) => m.to.includes('lena@northwind.test'));
+    expect(invitation.text).to.match(/\/invitation\//);
+    expect((await agent.get(TEAM).expect(200)).text).to.contain('Added and invited on');
+    // Decided once: a second add changes nothing.
+    const twice = await staff
+      .post(`${href}/add`)
+      .type('form')
+      .send({ _csrf: csrfFrom(review.text) })
+      .expect(303);
+    expect(twice.headers.location).to.equal(`${ADMIN}/colleague-requests?notice=decided`);
+    expect(await h.crm.adapter.contacts.findByEmail(workspaceId, 'lena@northwind.test')).to.have.length(1);
+  });
+
+  it('declines a request with a reason the client admin reads; a reason is required', async function () {
+    await post(`${TEAM}/requests`, { name: 'Max Muster', email: 'max@example.test' }, 303);
+    const staff = await signedInStaffAgent(h, 'demo');
+    const list = await staff.get(`${ADMIN}/colleague-requests`).expect(200);
+    const href = /href="([^"]*\/colleague-requests\/[0-9a-f-]{36})">Max Muster/.exec(list.text)![1]!;
+    const review = await staff.get(href).expect(200);
+    const empty = await staff
+      .post(`${href}/decline`)
+      .type('form')
+      .send({ _csrf: csrfFrom(review.text), note: ' ' })
+      .expect(400);
+    expect(empty.text).to.contain('Say why the request is declined');
+    await staff
+      .post(`${href}/decline`)
+      .type('form')
+      .send({ _csrf: csrfFrom(review.text), note: 'Please use your company address.' })
+      .expect(303);
+    const page = await agent.get(TEAM).expect(200);
+    expect(page.text).to.contain('Declined on').and.contain('Please use your company address.');
+    const logged = await db('client_activity_logs')
+      .where({ workspace_id: workspaceId, event: 'team.colleague_declined', client_user_id: maria.id })
+      .first('details');
+    expect(logged.details).to.include({ colleagueEmail: 'max@example.test', note: 'Please use your company address.' });
+    // Another workspace's staff, or a request id that is not one, find nothing.
+    await staff.get(`${ADMIN}/colleague-requests/00000000-0000-4000-8000-000000000000`).expect(404);
+    await staff.get(`${ADMIN}/colleague-requests/not-an-id`).expect(404);
   });
 
   it('speaks German to a German reader', async function () {

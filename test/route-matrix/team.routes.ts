@@ -68,4 +68,14 @@ export const routes: MatrixRoute[] = [
     ownedByClient: true,
     clientAdmin: true,
   },
+  {
+    method: 'POST',
+    path: '/team/requests',
+    url: () => '/team/requests',
+    form: {},
+    // A new address each time: a second open request for one address is refused (409).
+    formFor: async () => ({ name: 'Lena Vogt', email: `lena-${crypto.randomUUID()}@northwind.test` }),
+    ownedByClient: false,
+    clientAdmin: true,
+  },
 ];

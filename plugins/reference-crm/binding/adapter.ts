@@ -46,6 +46,7 @@ import { togetherTemplate, type TogetherRead } from '../queries/read-together.ts
 import type { Db } from '../queries/db.ts';
 import {
   findContact,
+  insertContact,
   findContactsByEmail,
   listContacts,
   updateContactProfile,
@@ -371,6 +372,18 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         if (ws === null || id === null || trimmed === '' || trimmed.length > 320) return null;
         const run = write?.trx ?? db;
         if (!(await updateContactEmail(run, { workspaceId: ws, contactId: id, email: trimmed }))) return null;
+        const row = await findContact(run, { workspaceId: ws, contactId: id });
+        return row ? presentContact(row) : null;
+      },
+      async create(workspaceId, clientId, contact, write) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        const name = typeof contact.name === 'string' ? contact.name.trim() : '';
+        const email = typeof contact.email === 'string' ? contact.email.trim() : '';
+        if (ws === null || client === null || !name || !email || email.length > 320) return null;
+        const run = write?.trx ?? db;
+        if (!(await findClient(run, { workspaceId: ws, clientId: client }))) return null;
+        const id = await insertContact(run, { workspaceId: ws, clientId: client, name, email, phone: null });
         const row = await findContact(run, { workspaceId: ws, contactId: id });
         return row ? presentContact(row) : null;
       },

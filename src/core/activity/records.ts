@@ -54,6 +54,9 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>): stri
     // A client admin's change to a colleague: the colleague, and the new role where there is one.
     case 'team.invited':
     case 'team.disabled':
+    case 'team.colleague_requested':
+    case 'team.colleague_added':
+    case 'team.colleague_declined':
       return str(d.colleagueEmail);
     case 'team.role_changed': {
       const colleague = str(d.colleagueEmail);

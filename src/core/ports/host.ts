@@ -79,6 +79,12 @@ export interface ContactsPort {
    * without it the portal refuses the change and says the agency must make it.
    */
   updateEmail?(workspaceId: HostId, contactId: HostId, email: string, write?: HostWrite): Promise<HostContact | null>;
+  /**
+   * Adds a contact to a client company: agency staff approving a client admin's request for a new
+   * colleague. Runs in `write.trx` when given. Null when the client is not in the workspace.
+   * Optional: without it staff add the contact in the CRM themselves, and the portal finds it.
+   */
+  create?(workspaceId: HostId, clientId: HostId, contact: { name: string; email: string }, write?: HostWrite): Promise<HostContact | null>;
 }
 
 export interface StaffPort {

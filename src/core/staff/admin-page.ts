@@ -16,6 +16,7 @@ const SECTIONS = [
   { label: 'Activity log', path: '/activity' },
   { label: 'Payments', path: '/payments' },
   { label: 'Client uploads', path: '/uploads' },
+  { label: 'Colleague requests', path: '/colleague-requests' },
   { label: 'Erasure requests', path: '/erasure-requests' },
 ] as const;
 

@@ -49,6 +49,9 @@ function hrefOf(row: NotificationRow, paths: NotificationPaths, admin: boolean):
   const details = (row.details ?? {}) as Record<string, unknown>;
   if (row.event.startsWith('document.'))
     return `${paths.adminPath}/uploads${details.uploadId ? `#upload-${encodeURIComponent(String(details.uploadId))}` : ''}`;
+  // A request for a new colleague: its page, where staff add or decline it.
+  if (row.event === 'team.colleague_requested' && typeof details.requestId === 'string')
+    return `${paths.adminPath}/colleague-requests/${encodeURIComponent(details.requestId)}`;
   // Tasks live in the CRM: the client's activity of that kind, where each entry names its task.
   if (row.event.startsWith('task.') && client)
     return `${paths.adminPath}/activity?${new URLSearchParams({ client: row.client_id!, event: row.event })}`;

@@ -26,6 +26,7 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'team.invited': { email: 'digest', subject: 'A client admin invited a colleague' },
   'team.role_changed': { email: 'immediate', subject: 'A client admin changed a colleague’s role' },
   'team.disabled': { email: 'immediate', subject: 'A client admin disabled a colleague' },
+  'team.colleague_requested': { email: 'immediate', subject: 'A client admin asks you to add a colleague' },
   // A person's own data: an erasure request waits for the agency's decision (a month at most in law).
   'privacy.erasure_requested': { email: 'immediate', subject: 'A client asks for their data to be erased' },
   'privacy.erasure_withdrawn': { email: null, subject: 'A client withdrew their erasure request' },

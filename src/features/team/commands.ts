@@ -27,11 +27,59 @@ export const DisableColleagueCommand = z.object({});
 
 export const ColleagueIdParam = z.uuid();
 
+const TEAM_NOTICES = ['invited', 'resent', 'role', 'disabled', 'requested'] as const;
+
 export const TeamQuery = z.object({
   // Only a fixed key is read; an unknown one shows no notice.
   notice: z
     .unknown()
     .optional()
-    .transform((value) => (value === 'invited' || value === 'resent' || value === 'role' || value === 'disabled' ? value : undefined)),
+    .transform((value) => TEAM_NOTICES.find((notice) => notice === value)),
 });
 export type TeamQueryInput = z.infer<typeof TeamQuery>;
+
+export const NOTE_MAX_LENGTH = 1000;
+
+/** A client admin asks the agency to add a colleague who is not among the company's contacts. */
+export const RequestColleagueCommand = z.object({
+  name: z
+    .string({ error: 'Enter your colleague’s name.' })
+    .trim()
+    .min(1, 'Enter your colleague’s name.')
+    .max(200, 'Keep the name to 200 characters.'),
+  email: z
+    .string({ error: 'Enter your colleague’s email address.' })
+    .trim()
+    .min(1, 'Enter your colleague’s email address.')
+    .max(320, 'That email address is too long.')
+    .pipe(z.email('Enter a valid email address, like name@example.com.'))
+    .transform((value) => value.toLowerCase()),
+  note: z
+    .string({ error: 'Write your note as text.' })
+    .trim()
+    .max(NOTE_MAX_LENGTH, `Keep the note to ${NOTE_MAX_LENGTH} characters.`)
+    .optional()
+    .transform((value) => value || null),
+});
+export type RequestColleagueInput = z.infer<typeof RequestColleagueCommand>;
+
+export const ColleagueRequestIdParam = z.uuid();
+
+export const AddColleagueCommand = z.object({});
+
+export const DeclineColleagueCommand = z.object({
+  note: z
+    .string({ error: 'Say why the request is declined: the client admin reads it.' })
+    .trim()
+    .min(1, 'Say why the request is declined: the client admin reads it.')
+    .max(NOTE_MAX_LENGTH, `Keep the note to ${NOTE_MAX_LENGTH} characters.`),
+});
+export type DeclineColleagueInput = z.infer<typeof DeclineColleagueCommand>;
+
+export const ColleagueRequestsQuery = z.object({
+  notice: z
+    .unknown()
+    .optional()
+    .transform((value) => (value === 'added' || value === 'declined' || value === 'decided' ? value : undefined)),
+});
+export type ColleagueRequestsQueryInput = z.infer<typeof ColleagueRequestsQuery>;

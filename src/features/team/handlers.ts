@@ -5,11 +5,27 @@ import { canSeeSection } from '../../core/policies/portal-policy.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam } from '../../core/web/validate.ts';
-import { type ChangeRoleInput, ColleagueIdParam, type InviteColleagueInput, type TeamQueryInput } from './commands.ts';
-import { presentMembers, presentRoleChoices } from './presenters.ts';
+import type { FieldErrors } from '../../core/web/validate.ts';
+import type { ColleagueRequests } from './colleague-requests.ts';
+import {
+  type ChangeRoleInput,
+  ColleagueIdParam,
+  type InviteColleagueInput,
+  NOTE_MAX_LENGTH,
+  type RequestColleagueInput,
+  type TeamQueryInput,
+} from './commands.ts';
+import { presentCompanyRequests, presentMembers, presentRoleChoices } from './presenters.ts';
 import type { Team, TeamActor } from './service.ts';
 
-export function createTeamHandlers(team: Team) {
+interface RequestForm {
+  values: { name: string; email: string; note: string };
+  errors: FieldErrors;
+}
+
+const EMPTY_FORM: RequestForm = { values: { name: '', email: '', note: '' }, errors: {} };
+
+export function createTeamHandlers(team: Team, requests: ColleagueRequests) {
   const actor = (req: Request, res: Response): TeamActor => {
     const { workspace } = portalContext(res);
     const { user, contact } = signedInClient(res);
@@ -18,20 +34,48 @@ export function createTeamHandlers(team: Team) {
   const back = (res: Response, notice: NonNullable<TeamQueryInput['notice']>) =>
     res.redirect(303, `${portalContext(res).base}/team?notice=${notice}`);
 
-  return {
-    show: async (req: Request, res: Response) => {
-      const { workspace, base, settings, sectionPages } = portalContext(res);
-      const { user, contact } = signedInClient(res);
-      const i18n = portalI18n(res);
-      const { notice } = res.locals.query as TeamQueryInput;
-      const { members, roles } = await team.overview(workspace.id, user.client_id, user.id);
-      renderPortalPage(req, res, 'team/index', i18n.t('team:title'), {
+  async function showTeam(req: Request, res: Response, form: RequestForm, status = 200) {
+    const { workspace, base, settings, sectionPages } = portalContext(res);
+    const { user, contact } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const notice = status === 200 ? (res.locals.query as TeamQueryInput | undefined)?.notice : undefined;
+    const [{ members, roles }, asked] = await Promise.all([
+      team.overview(workspace.id, user.client_id, user.id),
+      requests.forCompany(workspace.id, user.client_id),
+    ]);
+    renderPortalPage(
+      req,
+      res,
+      'team/index',
+      i18n.t('team:title'),
+      {
         company: contact.clientName,
         members: presentMembers(i18n, base, members, roles),
         roleChoices: presentRoleChoices(i18n, roles),
         notice: notice ? i18n.t(`team:notices.${notice}`) : null,
+        requests: presentCompanyRequests(i18n, asked),
+        requestAction: `${base}/team/requests`,
+        form: form.values,
+        errors: form.errors,
+        noteMax: NOTE_MAX_LENGTH,
         messagesHref: sectionPages.has('messages') && canSeeSection(settings, 'messages') ? `${base}/messages` : null,
-      });
+      },
+      status,
+    );
+  }
+
+  return {
+    show: (req: Request, res: Response) => showTeam(req, res, EMPTY_FORM),
+
+    invalidRequest: (req: Request, res: Response, errors: FieldErrors) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const text = (value: unknown) => (typeof value === 'string' ? value : '');
+      return showTeam(req, res, { values: { name: text(body.name), email: text(body.email), note: text(body.note) }, errors }, 400);
+    },
+
+    requestColleague: async (req: Request, res: Response) => {
+      await requests.ask(actor(req, res), req.body as RequestColleagueInput);
+      back(res, 'requested');
     },
 
     invite: async (req: Request, res: Response) => {

@@ -3,6 +3,8 @@
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import { BUILT_IN_ROLE_KEYS, type ClientRoleKey, type CustomRole } from '../../core/policies/client-access.ts';
 import { teamActions } from '../../core/policies/team-policy.ts';
+import { formatDateTime } from '../account/index.ts';
+import type { ColleagueRequestRow } from './request-queries.ts';
 import type { TeamMember } from './service.ts';
 
 export interface RoleChoiceView {
@@ -49,4 +51,32 @@ export function presentMembers(
       disableHref: user ? `${base}/team/${encodeURIComponent(user.id)}/disable` : null,
     };
   });
+}
+
+/** The company's requests for new colleagues, as its team page lists them. */
+export function presentCompanyRequests(i18n: Pick<RequestI18n, 't' | 'fmt'>, rows: readonly ColleagueRequestRow[]) {
+  return rows.map((row) => ({
+    name: row.name,
+    email: row.email,
+    askedAt: i18n.fmt.dateTime(row.requested_at),
+    open: row.status === 'open',
+    status: i18n.t(`team:request.status.${row.status}`, { at: row.decided_at ? i18n.fmt.dateTime(row.decided_at) : '' }),
+    note: row.status === 'declined' ? row.decision_note : null,
+  }));
+}
+
+// ---- the agency's side (English, as the admin pages are) ----
+
+const STATUS_LABEL: Record<ColleagueRequestRow['status'], string> = { open: 'Open', added: 'Added and invited', declined: 'Declined' };
+
+export function presentRequestRow(base: string, request: ColleagueRequestRow, company: string | null) {
+  return {
+    href: `${base}/colleague-requests/${encodeURIComponent(request.id)}`,
+    colleague: `${request.name} (${request.email})`,
+    company: company ?? `Client ${request.client_id}`,
+    requestedAt: formatDateTime(request.requested_at),
+    decidedAt: request.decided_at ? formatDateTime(request.decided_at) : null,
+    status: STATUS_LABEL[request.status],
+    open: request.status === 'open',
+  };
 }

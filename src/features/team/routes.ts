@@ -2,7 +2,17 @@
 import { Router } from 'express';
 import { allow } from '../../core/policies/route-steps.ts';
 import { validateBody, validateQuery } from '../../core/web/validate.ts';
-import { ChangeRoleCommand, DisableColleagueCommand, InviteColleagueCommand, TeamQuery } from './commands.ts';
+import {
+  AddColleagueCommand,
+  ChangeRoleCommand,
+  ColleagueRequestsQuery,
+  DeclineColleagueCommand,
+  DisableColleagueCommand,
+  InviteColleagueCommand,
+  RequestColleagueCommand,
+  TeamQuery,
+} from './commands.ts';
+import type { ColleagueRequestAdminHandlers } from './admin-handlers.ts';
 import type { TeamHandlers } from './handlers.ts';
 
 export function teamRoutes(h: TeamHandlers): Router {
@@ -13,5 +23,16 @@ export function teamRoutes(h: TeamHandlers): Router {
   router.post('/team/:clientUserId/role', admins, validateBody(ChangeRoleCommand), h.changeRole);
   router.get('/team/:clientUserId/disable', admins, h.confirmDisable);
   router.post('/team/:clientUserId/disable', admins, validateBody(DisableColleagueCommand), h.disable);
+  router.post('/team/requests', admins, validateBody(RequestColleagueCommand, h.invalidRequest), h.requestColleague);
+  return router;
+}
+
+/** The agency's side: client admins' requests for new colleagues, under the admin router. */
+export function colleagueRequestAdminRoutes(h: ColleagueRequestAdminHandlers): Router {
+  const router = Router();
+  router.get('/colleague-requests', validateQuery(ColleagueRequestsQuery), h.list);
+  router.get('/colleague-requests/:requestId', h.show);
+  router.post('/colleague-requests/:requestId/add', validateBody(AddColleagueCommand), h.add);
+  router.post('/colleague-requests/:requestId/decline', validateBody(DeclineColleagueCommand, h.invalid), h.decline);
   return router;
 }

@@ -1,0 +1,182 @@
+// A client admin asks the agency to add a colleague who is not among the company's contacts yet;
+// the agency adds them and the portal invites them, or declines with a reason the client admin
+// reads on the team page. Adding goes through the host's contacts port where the host allows
+// creating contacts (the contact, the decision and its activity entry in one transaction; then
+// the invitation); elsewhere staff add the contact in their CRM first and the portal finds it there
+// by its email. Asking tells the agency at once (notifications/rules.ts).
+import type { Knex } from 'knex';
+import { insertActivity } from '../../core/activity/queries.ts';
+import { findClientUserByContact, findClientUserByEmail, findClientUserById } from '../../core/client-users/queries.ts';
+import { refusal } from '../../core/policies/team-policy.ts';
+import type { HostAdapter, HostContact, HostStaffUser, HostWorkspace } from '../../core/ports/host.ts';
+import { notFound } from '../../core/web/http-error.ts';
+import type { RequestMeta } from '../../core/web/request-meta.ts';
+import type { AuthService } from '../account/index.ts';
+import {
+  type ColleagueRequestRow,
+  decideColleagueRequest,
+  findColleagueRequest,
+  insertColleagueRequest,
+  listCompanyRequests,
+  listWorkspaceRequests,
+} from './request-queries.ts';
+import type { TeamActor } from './service.ts';
+
+export interface StaffActor {
+  workspace: HostWorkspace;
+  staff: HostStaffUser;
+  meta: RequestMeta;
+}
+
+export interface ColleagueRequestsDeps {
+  db: Knex;
+  adapter: HostAdapter;
+  auth: AuthService;
+  now: () => Date;
+}
+
+const REQUEST_NOT_FOUND = 'We could not find that request.';
+
+export function createColleagueRequests(deps: ColleagueRequestsDeps) {
+  const { db, adapter } = deps;
+  const canCreate = typeof adapter.contacts.create === 'function';
+
+  /** The company's contact with this email, if any (the host may hold it more than once: the first). */
+  async function companyContact(workspaceId: string, clientId: string, email: string): Promise<HostContact | null> {
+    const contacts = await adapter.contacts.findByEmail(workspaceId, email);
+    return contacts.find((contact) => contact.clientId === clientId) ?? null;
+  }
+
+  const logFor = (
+    trx: Knex.Transaction,
+    request: ColleagueRequestRow,
+    event: 'team.colleague_added' | 'team.colleague_declined',
+    actor: StaffActor,
+    extra: Record<string, unknown>,
+  ) =>
+    insertActivity(trx, {
+      workspaceId: request.workspace_id,
+      event,
+      clientUserId: request.requested_by,
+      clientId: request.client_id,
+      details: { requestId: request.id, colleagueEmail: request.email, colleagueName: request.name, staffId: actor.staff.id, ...extra },
+      ...actor.meta,
+    });
+
+  return {
+    /** Whether staff can add a contact from the portal (else they add it in the CRM first). */
+    canCreate,
+
+    /** A client admin's request. Refused when the company already has that colleague, or asked for them already. */
+    async ask(actor: TeamActor, input: { name: string; email: string; note: string | null }): Promise<ColleagueRequestRow> {
+      const existing = await companyContact(actor.workspace.id, actor.user.client_id, input.email);
+      if (existing) throw refusal(actor.t('team:request.refused.known', { name: existing.name }));
+      const request = await db.transaction(async (trx) => {
+        const row = await insertColleagueRequest(trx, {
+          workspaceId: actor.workspace.id,
+          clientId: actor.user.client_id,
+          requestedBy: actor.user.id,
+          ...input,
+        });
+        if (!row) return null;
+        await insertActivity(trx, {
+          workspaceId: actor.workspace.id,
+          event: 'team.colleague_requested',
+          clientUserId: actor.user.id,
+          clientId: actor.user.client_id,
+          email: actor.user.email,
+          details: { requestId: row.id, colleagueEmail: row.email, colleagueName: row.name },
+          ...actor.meta,
+        });
+        return row;
+      });
+      if (!request) throw refusal(actor.t('team:request.refused.asked', { email: input.email.toLowerCase() }));
+      return request;
+    },
+
+    /** The company's requests for its team page. */
+    forCompany: (workspaceId: string, clientId: string) => listCompanyRequests(db, workspaceId, clientId),
+
+    /** The workspace's requests with their companies' names, for the agency's list. */
+    async list(workspaceId: string): Promise<Array<{ request: ColleagueRequestRow; company: string | null }>> {
+      const requests = await listWorkspaceRequests(db, workspaceId);
+      const ids = [...new Set(requests.map((r) => r.client_id))];
+      const clients = adapter.clients.findByIds
+        ? await adapter.clients.findByIds(workspaceId, ids)
+        : (await adapter.clients.list(workspaceId)).filter((client) => ids.includes(client.id));
+      const names = new Map(clients.map((client) => [client.id, client.name]));
+      return requests.map((request) => ({ request, company: names.get(request.client_id) ?? null }));
+    },
+
+    /** One request with who asked, the company, and the contact the CRM already has for it (if any). */
+    async review(workspaceId: string, id: string) {
+      const request = await findColleagueRequest(db, workspaceId, id);
+      if (!request) return null;
+      const [requester, company, contact] = await Promise.all([
+        findClientUserById(db, workspaceId, request.requested_by),
+        adapter.clients.findById(workspaceId, request.client_id),
+        request.status === 'open' ? companyContact(workspaceId, request.client_id, request.email) : Promise.resolve(null),
+      ]);
+      return { request, requester, company, contact };
+    },
+
+    /**
+     * Adds the colleague: the CRM's contact (created through the port, or the one staff added) and
+     * an invitation. False when the request was decided meanwhile.
+     */
+    async add(actor: StaffActor, id: string): Promise<boolean> {
+      const request = await findColleagueRequest(db, actor.workspace.id, id);
+      if (!request) throw notFound(REQUEST_NOT_FOUND);
+      if (request.status !== 'open') return false;
+      const found = await companyContact(actor.workspace.id, request.client_id, request.email);
+      if (!found && !canCreate) throw refusal(`Add ${request.email} to the company in your CRM first, then add the colleague here.`);
+      // Portal sign-in addresses are unique in a workspace: another contact's would refuse the invitation.
+      const signsIn = await findClientUserByEmail(db, actor.workspace.id, request.email);
+      if (signsIn && signsIn.contact_id !== found?.id)
+        throw refusal(`${request.email} already signs in to the portal as another contact. Change one of the addresses in your CRM first.`);
+      const contact = await db.transaction(async (trx) => {
+        const added =
+          found ??
+          (await adapter.contacts.create!(actor.workspace.id, request.client_id, { name: request.name, email: request.email }, { trx }));
+        if (!added) throw notFound('That company is no longer in your CRM.');
+        const decided = await decideColleagueRequest(trx, actor.workspace.id, id, {
+          status: 'added',
+          staffId: actor.staff.id,
+          note: null,
+          contactId: added.id,
+          at: deps.now(),
+        });
+        if (!decided) return null;
+        await logFor(trx, request, 'team.colleague_added', actor, { contactId: added.id, created: !found });
+        return added;
+      });
+      if (!contact) return false;
+      // The invitation is its own transaction (the client user, the link and its email): should it
+      // fail, the contact is in the CRM and staff invite them from the client users page. Someone
+      // who already has access keeps it as it is.
+      const user = await findClientUserByContact(db, actor.workspace.id, contact.id);
+      if (!user || user.status === 'invited')
+        await deps.auth.invite(actor.workspace, contact.id, { id: actor.staff.id, name: actor.staff.name }, actor.meta);
+      return true;
+    },
+
+    /** Declines an open request with a reason the client admin reads; false when decided meanwhile. */
+    async decline(actor: StaffActor, id: string, note: string): Promise<boolean> {
+      const request = await findColleagueRequest(db, actor.workspace.id, id);
+      if (!request) throw notFound(REQUEST_NOT_FOUND);
+      return db.transaction(async (trx) => {
+        const decided = await decideColleagueRequest(trx, actor.workspace.id, id, {
+          status: 'declined',
+          staffId: actor.staff.id,
+          note,
+          contactId: null,
+          at: deps.now(),
+        });
+        if (decided) await logFor(trx, request, 'team.colleague_declined', actor, { note });
+        return decided;
+      });
+    },
+  };
+}
+
+export type ColleagueRequests = ReturnType<typeof createColleagueRequests>;
