@@ -25,7 +25,9 @@ const JOURNEY = ['test/citus/placement.test.ts', 'test/portal/route-matrix.test.
 /**
  * The flows around it, run on the cluster for what they answer: sign-in by code and password,
  * two-factor, email change, public links, decisions, documents, payments, messages and their live
- * events, comments, staff notifications and client users, settings, offer reminders. Their own
+ * events, comments, staff notifications and client users, settings, offer reminders, client teams
+ * (roles, overrides, the team page and requests for colleagues), client notifications, each
+ * person's own data (the export and erasure). Their own
  * assertions read tables without a workspace, so their log is not checked.
  */
 const FLOWS = [
@@ -45,6 +47,10 @@ const FLOWS = [
   'test/admin/settings.test.ts',
   'test/admin/activity.test.ts',
   'test/offer-reminders/offer-reminders.test.ts',
+  'test/portal/team.test.ts',
+  'test/admin/client-access.test.ts',
+  'test/portal/client-notifications.test.ts',
+  'test/portal/privacy.test.ts',
 ];
 
 const missing =

@@ -145,7 +145,8 @@ export function findDigestsDue(db: Db, limit: number): Promise<Array<{ workspace
   return db('portal_client_notifications')
     .where({ channel: 'digest' })
     .whereNull('emailed_at')
-    .distinct(db.raw(`/* ${ACROSS_WORKSPACES}: people with a daily email waiting */ workspace_id`), 'client_user_id')
+    .comment(`${ACROSS_WORKSPACES}: people with a daily email waiting`)
+    .distinct('workspace_id', 'client_user_id')
     .limit(limit);
 }
 
@@ -211,7 +212,8 @@ export async function findDigestPerson(
 export async function workspacesWithActivePeople(db: Db): Promise<string[]> {
   const rows = await db('client_users')
     .where({ status: 'active' })
-    .distinct<Array<{ workspace_id: string }>>(db.raw(`/* ${ACROSS_WORKSPACES}: workspaces whose host news is read */ workspace_id`));
+    .comment(`${ACROSS_WORKSPACES}: workspaces whose host news is read`)
+    .distinct<Array<{ workspace_id: string }>>('workspace_id');
   return rows.map((row) => row.workspace_id);
 }
 

@@ -70,7 +70,8 @@ export function findExportsToBuild(db: Db, staleBefore: Date, limit: number): Pr
     .andWhere((q) => q.where('status', 'queued').orWhere('started_at', '<', staleBefore))
     .orderBy('requested_at')
     .limit(limit)
-    .select(db.raw(`/* ${ACROSS_WORKSPACES}: the exports waiting to be built */ workspace_id`), 'id');
+    .comment(`${ACROSS_WORKSPACES}: the exports waiting to be built`)
+    .select('workspace_id', 'id');
 }
 
 /**
@@ -119,7 +120,8 @@ export function findExpiredExports(
     .where('status', 'ready')
     .andWhere('expires_at', '<=', now)
     .limit(limit)
-    .select(db.raw(`/* ${ACROSS_WORKSPACES}: exports past their time */ workspace_id`), 'id', 'file_id');
+    .comment(`${ACROSS_WORKSPACES}: exports past their time`)
+    .select('workspace_id', 'id', 'file_id');
 }
 
 export function markExportExpired(db: Db, workspaceId: string, id: string): Promise<number> {
