@@ -1,11 +1,10 @@
-// The team page for client admins: their company's people, invitations, roles and disabling a
-// colleague (asked first on a page of its own). Post/redirect/get with a fixed notice.
+// The team page for client admins: their company's people, invitations, roles, disabling a
+// colleague (asked first on a page of its own) and asking the agency for a new one (a refused form
+// comes back with what was typed). Post/redirect/get with a fixed notice.
 import type { Request, Response } from 'express';
-import { canSeeSection } from '../../core/policies/portal-policy.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
-import { parseParam } from '../../core/web/validate.ts';
-import type { FieldErrors } from '../../core/web/validate.ts';
+import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
 import type { ColleagueRequests } from './colleague-requests.ts';
 import {
   type ChangeRoleInput,
@@ -35,7 +34,7 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests) {
     res.redirect(303, `${portalContext(res).base}/team?notice=${notice}`);
 
   async function showTeam(req: Request, res: Response, form: RequestForm, status = 200) {
-    const { workspace, base, settings, sectionPages } = portalContext(res);
+    const { workspace, base } = portalContext(res);
     const { user, contact } = signedInClient(res);
     const i18n = portalI18n(res);
     const notice = status === 200 ? (res.locals.query as TeamQueryInput | undefined)?.notice : undefined;
@@ -58,7 +57,6 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests) {
         form: form.values,
         errors: form.errors,
         noteMax: NOTE_MAX_LENGTH,
-        messagesHref: sectionPages.has('messages') && canSeeSection(settings, 'messages') ? `${base}/messages` : null,
       },
       status,
     );
