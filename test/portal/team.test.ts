@@ -2,8 +2,10 @@
 // sees her company's contacts (and no one else's), invites Tom Becker (an invitation email naming
 // her), gives him the Billing role, cannot demote herself while she is the last client admin nor
 // disable herself, disables Tom after a confirmation (his sessions end), and reaches no one of
-// another company. Every change is in the activity log and in the agency's notifications. Bad
-// input gets words; the page speaks German to a German reader.
+// another company. Every change is in the activity log and in the agency's notifications. She
+// asks the agency for a colleague who is not a contact yet: staff add and invite her, or decline
+// with a reason, and Maria reads the answer on the page and by email. Bad input gets words; the
+// page speaks German to a German reader.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import {
@@ -185,6 +187,9 @@ describe('team page for client admins', function () {
     expect(lena).to.include({ name: 'Lena Vogt', clientId: maria.client_id });
     const invitation = await h.smtp.waitForMessage((m) => m.to.includes('lena@northwind.test'));
     expect(invitation.text).to.match(/\/invitation\//);
+    const answer = await h.smtp.waitForMessage((m) => m.to.includes(login.email));
+    expect(answer.subject).to.contain('added Lena Vogt to your team');
+    expect(answer.text).to.contain('/portal/demo/team');
     expect((await agent.get(TEAM).expect(200)).text).to.contain('Added and invited on');
     // Decided once: a second add changes nothing.
     const twice = await staff
@@ -196,7 +201,8 @@ describe('team page for client admins', function () {
     expect(await h.crm.adapter.contacts.findByEmail(workspaceId, 'lena@northwind.test')).to.have.length(1);
   });
 
-  it('declines a request with a reason the client admin reads; a reason is required', async function () {
+  it('declines a request with a reason the client admin reads, on the page and by email; a reason is required', async function () {
+    h.smtp.clear();
     await post(`${TEAM}/requests`, { name: 'Max Muster', email: 'max@example.test' }, 303);
     const staff = await signedInStaffAgent(h, 'demo');
     const list = await staff.get(`${ADMIN}/colleague-requests`).expect(200);
@@ -215,6 +221,8 @@ describe('team page for client admins', function () {
       .expect(303);
     const page = await agent.get(TEAM).expect(200);
     expect(page.text).to.contain('Declined on').and.contain('Please use your company address.');
+    const answer = await h.smtp.waitForMessage((m) => m.to.includes(login.email) && m.subject.includes('Max Muster'));
+    expect(answer.text).to.contain('Their reason: Please use your company address.');
     const logged = await db('client_activity_logs')
       .where({ workspace_id: workspaceId, event: 'team.colleague_declined', client_user_id: maria.id })
       .first('details');

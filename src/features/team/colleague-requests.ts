@@ -3,15 +3,22 @@
 // reads on the team page. Adding goes through the host's contacts port where the host allows
 // creating contacts (the contact, the decision and its activity entry in one transaction; then
 // the invitation); elsewhere staff add the contact in their CRM first and the portal finds it there
-// by its email. Asking tells the agency at once (notifications/rules.ts).
+// by its email. Asking tells the agency at once (notifications/rules.ts); the answer is emailed to
+// the client admin who asked, queued with the decision.
 import type { Knex } from 'knex';
 import { insertActivity } from '../../core/activity/queries.ts';
 import { findClientUserByContact, findClientUserByEmail, findClientUserById } from '../../core/client-users/queries.ts';
+import type { PortalConfig } from '../../core/config.ts';
+import { isLocale, translator } from '../../core/i18n/translations.ts';
+import { mayUsePortal } from '../../core/policies/portal-policy.ts';
 import { refusal } from '../../core/policies/team-policy.ts';
 import type { HostAdapter, HostContact, HostStaffUser, HostWorkspace } from '../../core/ports/host.ts';
+import type { Mailer, MailMessage } from '../../core/ports/services.ts';
+import { findSettings } from '../../core/settings/queries.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import type { RequestMeta } from '../../core/web/request-meta.ts';
-import type { AuthService } from '../account/index.ts';
+import { type AuthService, emailLocale } from '../account/index.ts';
+import { colleagueAnsweredEmail } from './emails.ts';
 import {
   type ColleagueRequestRow,
   decideColleagueRequest,
@@ -32,6 +39,8 @@ export interface ColleagueRequestsDeps {
   db: Knex;
   adapter: HostAdapter;
   auth: AuthService;
+  mailer: Mailer;
+  config: Pick<PortalConfig, 'appUrl' | 'portalPath'>;
   now: () => Date;
 }
 
@@ -46,6 +55,18 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
     const contacts = await adapter.contacts.findByEmail(workspaceId, email);
     return contacts.find((contact) => contact.clientId === clientId) ?? null;
   }
+
+  /** The answer for the client admin who asked, in their language; null when they no longer use the portal. */
+  async function answerEmail(workspace: HostWorkspace, request: ColleagueRequestRow, added: boolean, note: string | null) {
+    const requester = await findClientUserById(db, workspace.id, request.requested_by);
+    if (!requester || !mayUsePortal(requester.status)) return null;
+    const settings = await findSettings(db, workspace.id);
+    const t = translator(emailLocale(requester.locale, isLocale(settings.defaultLocale) ? settings.defaultLocale : null));
+    const url = `${deps.config.appUrl}${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}/team`;
+    return colleagueAnsweredEmail(t, { to: requester.email, workspace, colleague: request.name, added, note, url });
+  }
+
+  const send = (trx: Knex.Transaction, message: MailMessage | null) => (message ? deps.mailer.send(message, { trx }) : undefined);
 
   const logFor = (
     trx: Knex.Transaction,
@@ -134,6 +155,7 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
       const signsIn = await findClientUserByEmail(db, actor.workspace.id, request.email);
       if (signsIn && signsIn.contact_id !== found?.id)
         throw refusal(`${request.email} already signs in to the portal as another contact. Change one of the addresses in your CRM first.`);
+      const answer = await answerEmail(actor.workspace, request, true, null);
       const contact = await db.transaction(async (trx) => {
         const added =
           found ??
@@ -148,6 +170,7 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
         });
         if (!decided) return null;
         await logFor(trx, request, 'team.colleague_added', actor, { contactId: added.id, created: !found });
+        await send(trx, answer);
         return added;
       });
       if (!contact) return false;
@@ -164,6 +187,7 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
     async decline(actor: StaffActor, id: string, note: string): Promise<boolean> {
       const request = await findColleagueRequest(db, actor.workspace.id, id);
       if (!request) throw notFound(REQUEST_NOT_FOUND);
+      const answer = request.status === 'open' ? await answerEmail(actor.workspace, request, false, note) : null;
       return db.transaction(async (trx) => {
         const decided = await decideColleagueRequest(trx, actor.workspace.id, id, {
           status: 'declined',
@@ -172,7 +196,10 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
           contactId: null,
           at: deps.now(),
         });
-        if (decided) await logFor(trx, request, 'team.colleague_declined', actor, { note });
+        if (decided) {
+          await logFor(trx, request, 'team.colleague_declined', actor, { note });
+          await send(trx, answer);
+        }
         return decided;
       });
     },

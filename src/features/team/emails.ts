@@ -1,0 +1,27 @@
+// The email to a client admin when the agency answers their request for a new colleague, in their
+// language, with a link to the team page.
+import type { Translate } from '../../core/i18n/translations.ts';
+import type { HostWorkspace } from '../../core/ports/host.ts';
+import type { MailMessage } from '../../core/ports/services.ts';
+import { escapeHtml } from '../../core/web/escape-html.ts';
+
+export function colleagueAnsweredEmail(
+  t: Translate,
+  input: { to: string; workspace: HostWorkspace; colleague: string; added: boolean; note: string | null; url: string },
+): MailMessage {
+  const vars = { workspace: input.workspace.name, colleague: input.colleague };
+  const kind = input.added ? 'added' : 'declined';
+  const lines = [
+    t(`team:email.${kind}.body`, vars),
+    ...(input.note ? ['', t('team:email.note', { note: input.note })] : []),
+    '',
+    t('team:email.link'),
+    input.url,
+  ];
+  return {
+    to: input.to,
+    subject: t(`team:email.${kind}.subject`, vars),
+    text: lines.join('\n'),
+    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
+  };
+}
