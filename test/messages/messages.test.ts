@@ -164,6 +164,12 @@ describe('messages between a client and the agency', function () {
     expect((await staff.get('/client-messages').expect(200)).text).to.contain(`<td>${admin.name}</td>`);
     await staff.post(`/client-messages/${northwindId}/assign`).type('form').send({ _csrf: staffCsrf, staffId: '999999' }).expect(400);
     await staff.post(`/client-messages/${northwindId}`).type('form').send({ body: 'no token' }).expect(403);
+    // A plain form's field named like the attachments is text, not files: the reply goes without any.
+    await staff
+      .post(`/client-messages/${northwindId}`)
+      .type('form')
+      .send({ _csrf: staffCsrf, body: 'Text, not files.', attachments: ['', 'x'] })
+      .expect(303);
     const page = await maria.get('/portal/demo/messages').expect(200);
     expect(page.text).to.contain('Thanks, Maria — on it.');
     const staffView = await staff.get(`/client-messages/${northwindId}`).expect(200);

@@ -1,7 +1,7 @@
 // Multipart parsing for the staff side's message attachments (the client's form streams its files
 // into storage instead: receive-attachments.ts): at most ATTACHMENT_MAX_FILES files of at most
 // ATTACHMENT_MAX_BYTES each, held in memory until checked and stored. A plain (urlencoded) form
-// passes straight through.
+// passes through without attachments.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { HttpError } from '../../core/web/http-error.ts';
@@ -13,7 +13,11 @@ export function parseMessageForm(translate: (res: Response, key: string) => stri
     limits: { fileSize: ATTACHMENT_MAX_BYTES, files: ATTACHMENT_MAX_FILES, fields: 10, parts: 15, fieldSize: 64 * 1024 },
   }).array(ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES);
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!req.is('multipart/form-data')) return next();
+    if (!req.is('multipart/form-data')) {
+      // Files come only from the multipart parser: a text field named like them is not one.
+      if (req.body && typeof req.body === 'object') delete (req.body as Record<string, unknown>).attachments;
+      return next();
+    }
     upload(req, res, (err?: unknown) => {
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') return next(new HttpError(413, translate(res, 'messages:errors.attachmentSize')));
