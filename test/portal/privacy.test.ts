@@ -271,6 +271,31 @@ describe('a person’s own data: export and erasure', function () {
   });
 
   it('approval erases what the portal holds about her and nothing of the CRM’s, logged without her data', async function () {
+    // Before she joined, a colleague's client admin asked the agency to add her: the request and its log entry name her.
+    const colleague = await db('client_users')
+      .where({ workspace_id: workspaceId, client_id: maria.client_id })
+      .whereNot({ id: maria.id })
+      .first('id', 'email');
+    const asker = colleague ?? { id: maria.id, email: EMAIL };
+    const [request] = await db('portal_colleague_requests')
+      .insert({
+        workspace_id: workspaceId,
+        client_id: maria.client_id,
+        requested_by: asker.id,
+        name: 'Maria García',
+        email: EMAIL,
+        status: 'added',
+        contact_id: maria.contact_id,
+      })
+      .returning('id');
+    await db('client_activity_logs').insert({
+      workspace_id: workspaceId,
+      event: 'team.colleague_requested',
+      client_user_id: asker.id,
+      client_id: maria.client_id,
+      email: asker.email,
+      details: { requestId: request.id, colleagueEmail: EMAIL, colleagueName: 'Maria García' },
+    });
     await post(`${DATA}/erasure`, {}, 303, `${DATA}/erasure`);
     const staff = await signedInStaffAgent(h, 'demo');
     const list = await staff.get(`${ADMIN}/erasure-requests`).expect(200);

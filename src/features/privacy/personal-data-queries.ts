@@ -221,7 +221,11 @@ export async function erasePersonalData(
       q
         .where('client_user_id', person.id)
         .orWhereRaw("details->>'colleagueId' = ?", [person.id])
-        .orWhere((same) => same.where('client_id', person.clientId).andWhereRaw('lower(email) = lower(?)', [person.email])),
+        .orWhere((same) => same.where('client_id', person.clientId).andWhereRaw('lower(email) = lower(?)', [person.email]))
+        // A client admin's request for them as a new colleague names them by email.
+        .orWhere((asked) =>
+          asked.where('client_id', person.clientId).andWhereRaw("lower(details->>'colleagueEmail') = lower(?)", [person.email]),
+        ),
     )
     .update({
       email: null,
@@ -242,7 +246,28 @@ export async function erasePersonalData(
         .update({ author_name: ERASED_NAME })
     : 0;
   const uploads = await trx('client_uploads').where(own).update({ uploader_name: ERASED_NAME });
+  // A client admin's request for them as a new colleague holds their name and email: it goes.
+  const colleague_requests = await trx('portal_colleague_requests')
+    .where(ws)
+    .andWhere((q) =>
+      q
+        .where('contact_id', person.contactId)
+        .orWhere((same) => same.where({ client_id: person.clientId, email: person.email.toLowerCase() })),
+    )
+    .delete();
   await trx('portal_erasure_requests').where(own).update({ reason: null });
   const account = await deleteOf(trx, 'client_users', { ...ws, id: person.id });
-  return { account, sign_in_secrets, preferences, reminders, read_markers, exports, activity, messages, comments, uploads };
+  return {
+    account,
+    sign_in_secrets,
+    preferences,
+    reminders,
+    read_markers,
+    exports,
+    activity,
+    messages,
+    comments,
+    uploads,
+    colleague_requests,
+  };
 }

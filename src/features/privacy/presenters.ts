@@ -80,6 +80,7 @@ export function presentErasureEffects(counts: Record<string, number>, portalKeep
     removed: [
       'Their portal account: sign-in email, password, two-factor and recovery codes, preferences, open sessions',
       `Their data exports (${counts.exports ?? 0})`,
+      'A client admin’s request to add them as a colleague, if there was one',
     ],
     anonymised: [
       `Their activity log (${counts.activity ?? 0} entries): email, IP address, browser and any text they wrote are removed; what happened and when stays`,
