@@ -43,7 +43,7 @@ export async function up(knex: Knex): Promise<void> {
   await createOwnedTable(knex, MIGRATION, 'portal_host_news', (t) => {
     t.comment('How far the portal has read what the host issued and sent, per workspace (HostNewsPort).');
     t.string('workspace_id', 64).notNullable().primary();
-    t.string('cursor', 200).nullable().comment('The adapter’s own text: where the next read starts.');
+    t.text('cursor').nullable().comment('The adapter’s own text: where the next read starts.');
     t.timestamp('claimed_at', { useTz: true }).nullable().comment('When an instance last took the read: one at a time.');
   });
 }

@@ -113,9 +113,9 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   {
     concept: 'task',
     table: 'llx_projet_task',
-    columns: ['rowid', 'entity', 'fk_projet', 'label', 'description', 'datee', 'fk_statut', 'progress', 'tms'],
+    columns: ['rowid', 'entity', 'fk_projet', 'ref', 'label', 'description', 'datee', 'fk_statut', 'progress', 'tms'],
   },
   { concept: 'task', table: 'llx_projet', columns: ['rowid', 'entity', 'fk_soc', 'ref', 'title', 'fk_statut'] },
-  { concept: 'task', table: 'llx_element_contact', columns: ['element_id', 'fk_c_type_contact', 'fk_socpeople'] },
+  { concept: 'task', table: 'llx_element_contact', columns: ['element_id', 'fk_c_type_contact', 'fk_socpeople', 'datecreate'] },
   { concept: 'task', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source'] },
 ];

@@ -1,17 +1,26 @@
-// The news port on Dolibarr: invoices and proposals validated since the portal's cursor, for
+// The news port on Dolibarr: invoices and proposals validated, and tasks assigned to a client's
+// contact, since the portal's cursor, for
 // clients' notifications when the portal runs beside Dolibarr (which cannot call the portal). The
 // cursor is the JSON of queries/news.ts's NewsCursor; one this binding did not write starts anew.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
 import { toHostId } from './ids.ts';
-import { invoicesValidatedSince, newsStart, proposalsValidatedSince, type NewsCursor, type NewsRow, type Part } from './queries/news.ts';
+import {
+  invoicesValidatedSince,
+  newsStart,
+  proposalsValidatedSince,
+  tasksAssignedSince,
+  type NewsCursor,
+  type Part,
+} from './queries/news.ts';
 
 const position = z.string().max(40);
 const cursorSchema = z.object({
   invoices: position,
   proposals: position,
-  start: z.object({ invoices: position, proposals: position }),
+  tasks: position,
+  start: z.object({ invoices: position, proposals: position, tasks: position }),
 });
 
 function parseCursor(text: string | null): NewsCursor | null {
@@ -24,7 +33,7 @@ function parseCursor(text: string | null): NewsCursor | null {
 }
 
 /** The position after the new rows read (oldest first: the last is the newest). */
-const latest = (at: string, rows: NewsRow[]): string => rows.at(-1)?.at ?? at;
+const latest = (at: string, rows: Array<{ at: string }>): string => rows.at(-1)?.at ?? at;
 
 export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number | null): HostNewsPort {
   return {
@@ -38,8 +47,12 @@ export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number
         Promise.all([
           invoicesValidatedSince(db, entity, cursor.invoices, cursor.start.invoices, part),
           proposalsValidatedSince(db, entity, cursor.proposals, cursor.start.proposals, part),
+          tasksAssignedSince(db, entity, cursor.tasks, cursor.start.tasks, part),
         ]);
-      const [[recentInvoices, recentProposals], [invoices, proposals]] = await Promise.all([read('recent'), read('new')]);
+      const [[recentInvoices, recentProposals, recentTasks], [invoices, proposals, tasks]] = await Promise.all([
+        read('recent'),
+        read('new'),
+      ]);
       const items: HostNewsItem[] = [
         ...[...recentInvoices, ...invoices].map((row) => ({
           kind: 'invoice' as const,
@@ -57,10 +70,20 @@ export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number
           number: row.ref,
           title: row.ref_client?.trim() || row.ref,
         })),
+        ...[...recentTasks, ...tasks].map((row) => ({
+          kind: 'task' as const,
+          happened: 'assigned' as const,
+          id: toHostId(row.rowid),
+          clientId: toHostId(row.fk_soc),
+          number: row.ref ?? '',
+          title: row.label,
+          contactId: toHostId(row.fk_socpeople),
+        })),
       ];
       const next: NewsCursor = {
         invoices: latest(cursor.invoices, invoices),
         proposals: latest(cursor.proposals, proposals),
+        tasks: latest(cursor.tasks, tasks),
         start: cursor.start,
       };
       return { items, cursor: JSON.stringify(next) };

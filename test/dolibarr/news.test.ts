@@ -3,7 +3,7 @@
 // after a cursor (HostNewsPort). On a real Dolibarr database: the first read tells of nothing
 // already there; an invoice and a proposal validated as Dolibarr validates them tell Claire once,
 // by email at once as she has not chosen otherwise; an old invoice changed today is not news; a
-// read claimed by another instance a moment ago is not repeated.
+// read claimed by another instance a moment ago is not repeated; a task assigned to her tells her.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
@@ -12,7 +12,7 @@ import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-ho
 
 const reason = unavailable();
 
-describe('dolibarr host: invoices and proposals validated in Dolibarr reach the client as notifications', function () {
+describe('dolibarr host: invoices and proposals validated, and tasks assigned, in Dolibarr reach the client as notifications', function () {
   this.timeout(180_000);
   let host: DolibarrHost;
   let running: PortalOnHost;
@@ -59,7 +59,7 @@ describe('dolibarr host: invoices and proposals validated in Dolibarr reach the 
   it('tells of nothing that was there before the first read, then or at the next read', async function () {
     expect(await pass()).to.equal(0);
     const cursor = await host.db('portal_host_news').where({ workspace_id: '1' }).first('cursor');
-    expect(JSON.parse(cursor.cursor)).to.have.keys('invoices', 'proposals', 'start');
+    expect(JSON.parse(cursor.cursor)).to.have.keys('invoices', 'proposals', 'tasks', 'start');
     expect(await pass()).to.equal(0);
     expect(await told()).to.deep.equal([]);
   });
@@ -96,5 +96,37 @@ describe('dolibarr host: invoices and proposals validated in Dolibarr reach the 
       .update({ date_valid: db.raw('localtimestamp') });
     expect(await running.portal.clientNotifications.hostNews()).to.equal(0); // claimed by the pass above
     expect(await pass()).to.equal(1);
+  });
+
+  it('tells Claire of a task assigned to her in Dolibarr, and no one else at the company', async function () {
+    const { db, seed } = host;
+    // Sophie, of the same company, signs in to the portal too: the task is not hers.
+    await insertClientUser(db, {
+      workspaceId: '1',
+      clientId: String(seed.companies.bakery),
+      contactId: String(seed.contacts.sophie),
+      email: 'sophie@martin.example',
+      status: 'active',
+    });
+    // Task::add_contact: an llx_element_contact row with its datecreate (185: the task's external executive).
+    await db('llx_element_contact').insert({
+      datecreate: db.raw('localtimestamp'),
+      statut: 4,
+      element_id: seed.tasks.companyWide,
+      fk_c_type_contact: 185,
+      fk_socpeople: seed.contacts.claire,
+    });
+    await pass();
+    // (Sophie, new in the portal, is also told of what the read looks back over: the invoice and proposals above.)
+    const taskRows = await db('portal_client_notifications as n')
+      .join('client_users as u', function joinUser() {
+        this.on('u.id', '=', 'n.client_user_id').andOn('u.workspace_id', '=', 'n.workspace_id');
+      })
+      .where({ 'n.workspace_id': '1', 'n.kind': 'task_assigned' })
+      .select('u.email', 'n.subject_id', 'n.number', 'n.title');
+    expect(taskRows).to.deep.equal([
+      { email: 'claire@martin.example', subject_id: String(seed.tasks.companyWide), number: 'TK2601-0002', title: 'Approve the plans' },
+    ]);
+    expect(await pass()).to.equal(0);
   });
 });

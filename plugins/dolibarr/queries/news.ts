@@ -1,18 +1,21 @@
 // What the agency issued and sent in Dolibarr after the portal's cursor, for clients' notifications:
 // invoices validated (llx_facture past draft; date_valid holds the day only, so the moment is tms,
-// which Dolibarr's update trigger sets when the invoice is validated) and proposals validated
-// (llx_propal fk_statut 1, date_valid a timestamp). Each read starts a few minutes before its
+// which Dolibarr's update trigger sets when the invoice is validated), proposals validated
+// (llx_propal fk_statut 1, date_valid a timestamp) and tasks assigned to a client's contact
+// (llx_element_contact, whose datecreate add_contact() writes). Each read starts a few minutes before its
 // cursor (never before where the first read started), so a validation committed after a later one
 // is not missed; the portal tells each person once. Timestamps are Dolibarr's (without zone) and compared as Dolibarr wrote them: the cursor is
 // the newest value read, never this process's clock. Scoped by entity and to client companies.
 import { INVOICE_CLOSED, INVOICE_VALIDATED, LISTED_TYPES } from './invoices.ts';
 import { clientCompanyIds, type Db } from './db.ts';
 import { PROPAL_VALIDATED } from './proposals.ts';
+import { DONE_SQL, PROJECT_SHOWN_STATUSES, SHOWN_STATUSES } from './tasks.ts';
 
 /** A position: a timestamp as text (AT), or '-infinity' for a table with nothing yet. */
 interface Positions {
   invoices: string;
   proposals: string;
+  tasks: string;
 }
 
 /**
@@ -54,8 +57,12 @@ function inPart(column: string, after: string, start: string, part: Part): [stri
 export async function newsStart(db: Db, entity: number): Promise<NewsCursor> {
   const result = await db.raw<{ rows: Positions[] }>(
     `select coalesce((select ${AT('max(tms)')} from llx_facture where entity = ?), '-infinity') as invoices,
-            coalesce((select ${AT('max(date_valid)')} from llx_propal where entity = ?), '-infinity') as proposals`,
-    [entity, entity],
+            coalesce((select ${AT('max(date_valid)')} from llx_propal where entity = ?), '-infinity') as proposals,
+            coalesce((select ${AT('max(ec.datecreate)')} from llx_element_contact ec
+                        join llx_projet_task t on t.rowid = ec.element_id and t.entity = ?
+                        join llx_c_type_contact tc on tc.rowid = ec.fk_c_type_contact
+                       where tc.element = 'project_task' and tc.source = 'external'), '-infinity') as tasks`,
+    [entity, entity, entity],
   );
   const at = result.rows[0]!;
   return { ...at, start: at };
@@ -87,4 +94,39 @@ export function proposalsValidatedSince(db: Db, entity: number, after: string, s
     .orderBy('p.date_valid')
     .limit(BATCH)
     .select<NewsRow[]>('p.rowid', 'p.fk_soc', 'p.ref', 'p.ref_client', db.raw(`${AT('p.date_valid')} as at`));
+}
+
+export interface TaskNewsRow {
+  rowid: number;
+  fk_soc: number;
+  ref: string | null;
+  label: string;
+  fk_socpeople: number;
+  at: string;
+}
+
+/**
+ * Tasks assigned to a contact of a client company since the cursor: an external contact of the
+ * task (llx_c_type_contact element 'project_task', source 'external') who belongs to the project's
+ * company, on a task the client sees (tasks.ts) and not done; oldest first, a batch at most.
+ */
+export function tasksAssignedSince(db: Db, entity: number, after: string, start: string, part: Part): Promise<TaskNewsRow[]> {
+  return db('llx_element_contact as ec')
+    .join('llx_c_type_contact as tc', 'tc.rowid', 'ec.fk_c_type_contact')
+    .join('llx_projet_task as t', 't.rowid', 'ec.element_id')
+    .join('llx_projet as j', function joinProject() {
+      this.on('j.rowid', '=', 't.fk_projet').andOn('j.entity', '=', 't.entity');
+    })
+    .join('llx_socpeople as c', function joinContact() {
+      this.on('c.rowid', '=', 'ec.fk_socpeople').andOn('c.fk_soc', '=', 'j.fk_soc');
+    })
+    .where({ 't.entity': entity, 'tc.element': 'project_task', 'tc.source': 'external' })
+    .whereIn('j.fk_soc', clientCompanyIds(db, entity))
+    .whereIn('t.fk_statut', SHOWN_STATUSES)
+    .whereIn('j.fk_statut', PROJECT_SHOWN_STATUSES)
+    .andWhereRaw(`not ${DONE_SQL}`)
+    .andWhereRaw(...inPart('ec.datecreate', after, start, part))
+    .orderBy('ec.datecreate')
+    .limit(BATCH)
+    .select<TaskNewsRow[]>('t.rowid', 'j.fk_soc', 't.ref', 't.label', 'ec.fk_socpeople', db.raw(`${AT('ec.datecreate')} as at`));
 }

@@ -12,9 +12,9 @@
 import { clientCompanyIds, type Db } from './db.ts';
 
 const TASK_CLOSED = 3;
-const SHOWN_STATUSES = [0, 1, TASK_CLOSED];
-const PROJECT_SHOWN_STATUSES = [1, 2];
-const DONE_SQL = `(coalesce(t.progress, 0) >= 100 or t.fk_statut = ${TASK_CLOSED})`;
+export const SHOWN_STATUSES = [0, 1, TASK_CLOSED];
+export const PROJECT_SHOWN_STATUSES = [1, 2];
+export const DONE_SQL = `(coalesce(t.progress, 0) >= 100 or t.fk_statut = ${TASK_CLOSED})`;
 
 export interface TaskRow {
   rowid: number;

@@ -11,6 +11,8 @@ import type { HostNewsPort } from '../../core/ports/host.ts';
 import { claimHostNews, saveHostNewsCursor, workspacesWithActivePeople } from './queries.ts';
 import type { ClientEvent } from './service.ts';
 
+const KIND_OF = { invoice: 'invoice_issued', proposal: 'offer_sent', quotation: 'offer_sent', task: 'task_assigned' } as const;
+
 /** How long a claimed read stays its instance's: a little under the pass's interval. */
 const CLAIM_MS = 4 * 60_000;
 
@@ -36,11 +38,12 @@ export function createHostNewsReader(deps: HostNewsDeps) {
       told += await deps.notify({
         workspaceId,
         clientId: item.clientId,
-        kind: item.kind === 'invoice' ? 'invoice_issued' : 'offer_sent',
+        kind: KIND_OF[item.kind],
         subjectType: item.kind,
         subjectId: item.id,
         title: item.title || null,
         number: item.number || null,
+        contactId: item.kind === 'task' ? (item.contactId ?? null) : null,
       });
     }
     await saveHostNewsCursor(db, workspaceId, next);
