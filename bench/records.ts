@@ -9,7 +9,9 @@
 // the workspace with two-factor on (`{twoFactorUserId}`, before a reset; not the signed-in client,
 // whose password sign-in would then stop at the second factor), and an open erasure request of that
 // other client user (`{erasureRequest}`, the agency's review page), and an open request of the
-// signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page).
+// signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
+// and a workspace role (`{clientRole}`, its page).
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
 import { hashPublicToken, newTokenSalt, tokenFor } from '../src/features/offers/public-links/tokens.ts';
@@ -29,7 +31,8 @@ export type BenchRecords = Record<
   | 'clientUserId'
   | 'twoFactorUserId'
   | 'erasureRequest'
-  | 'colleagueRequest',
+  | 'colleagueRequest'
+  | 'clientRole',
   string
 >;
 
@@ -119,6 +122,11 @@ export async function benchRecords(
     .onConflict(db.raw("(workspace_id, client_id, email) where status = 'open'"))
     .merge({ note: 'Benchmark' })
     .returning('id');
+  const [role] = await db('client_roles')
+    .insert({ workspace_id: args.workspaceId, id: randomUUID(), name: 'Benchmark role', permissions: ['invoices', 'documents'] })
+    .onConflict(['workspace_id', 'name'])
+    .merge({ permissions: ['invoices', 'documents'] })
+    .returning('id');
   return {
     proposal,
     quotation: await newestOpen('quotations'),
@@ -133,5 +141,6 @@ export async function benchRecords(
     twoFactorUserId,
     erasureRequest: String((erasure as { id: string }).id),
     colleagueRequest: String((colleague as { id: string }).id),
+    clientRole: String((role as { id: string }).id),
   };
 }

@@ -71,6 +71,7 @@ export const PAGES: PageEntry[] = [
   { name: 'admin person access', who: 'staff', path: '/settings/client-portal/clients/{clientUserId}/access' },
   { name: 'admin company access', who: 'staff', path: '/settings/client-portal/companies/{clientId}/access' },
   { name: 'admin client roles', who: 'staff', path: '/settings/client-portal/roles' },
+  { name: 'admin client role', who: 'staff', path: '/settings/client-portal/roles/{clientRole}' },
   {
     name: 'staff view as one person',
     who: 'staff',
