@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
+import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { invoicesIssuedSince, newsStart, quotesSentSince, type NewsCursor, type Part } from './queries/news.ts';
 
 const position = z.string().max(40);
@@ -13,24 +14,12 @@ const cursorSchema = z.object({
   start: z.object({ invoices: position, quotes: position }),
 });
 
-function parseCursor(text: string | null): NewsCursor | null {
-  if (!text) return null;
-  try {
-    return cursorSchema.parse(JSON.parse(text));
-  } catch {
-    return null;
-  }
-}
-
-/** The position after the new rows read (oldest first: the last is the newest). */
-const latest = (at: string, rows: Array<{ at: string }>): string => rows.at(-1)?.at ?? at;
-
 export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | null): HostNewsPort {
   return {
     async since(workspaceId, cursorText) {
       const tenant = tenantOf(workspaceId);
       if (tenant === null) return { items: [], cursor: cursorText ?? '' };
-      const cursor = parseCursor(cursorText);
+      const cursor = readNewsCursor(cursorSchema, cursorText);
       // The first read tells of nothing past: it only notes where Alga is.
       if (!cursor) return { items: [], cursor: JSON.stringify(await newsStart(db, tenant)) };
       const read = (part: Part) =>
@@ -57,7 +46,11 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
           title: row.title,
         })),
       ];
-      const next: NewsCursor = { invoices: latest(cursor.invoices, invoices), quotes: latest(cursor.quotes, quotes), start: cursor.start };
+      const next: NewsCursor = {
+        invoices: positionAfter(cursor.invoices, invoices),
+        quotes: positionAfter(cursor.quotes, quotes),
+        start: cursor.start,
+      };
       return { items, cursor: JSON.stringify(next) };
     },
   };

@@ -1,10 +1,11 @@
 // The news port on Dolibarr: invoices and proposals validated, and tasks assigned to a client's
-// contact, since the portal's cursor, for
-// clients' notifications when the portal runs beside Dolibarr (which cannot call the portal). The
-// cursor is the JSON of queries/news.ts's NewsCursor; one this binding did not write starts anew.
+// contact, since the portal's cursor, for clients' notifications when the portal runs beside
+// Dolibarr (which cannot call the portal). The cursor is the JSON of queries/news.ts's NewsCursor;
+// one this binding did not write starts anew.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
+import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { toHostId } from './ids.ts';
 import {
   invoicesValidatedSince,
@@ -23,24 +24,12 @@ const cursorSchema = z.object({
   start: z.object({ invoices: position, proposals: position, tasks: position }),
 });
 
-function parseCursor(text: string | null): NewsCursor | null {
-  if (!text) return null;
-  try {
-    return cursorSchema.parse(JSON.parse(text));
-  } catch {
-    return null;
-  }
-}
-
-/** The position after the new rows read (oldest first: the last is the newest). */
-const latest = (at: string, rows: Array<{ at: string }>): string => rows.at(-1)?.at ?? at;
-
 export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number | null): HostNewsPort {
   return {
     async since(workspaceId, cursorText) {
       const entity = entityOf(workspaceId);
       if (entity === null) return { items: [], cursor: cursorText ?? '' };
-      const cursor = parseCursor(cursorText);
+      const cursor = readNewsCursor(cursorSchema, cursorText);
       // The first read tells of nothing past: it only notes where Dolibarr is.
       if (!cursor) return { items: [], cursor: JSON.stringify(await newsStart(db, entity)) };
       const read = (part: Part) =>
@@ -81,9 +70,9 @@ export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number
         })),
       ];
       const next: NewsCursor = {
-        invoices: latest(cursor.invoices, invoices),
-        proposals: latest(cursor.proposals, proposals),
-        tasks: latest(cursor.tasks, tasks),
+        invoices: positionAfter(cursor.invoices, invoices),
+        proposals: positionAfter(cursor.proposals, proposals),
+        tasks: positionAfter(cursor.tasks, tasks),
         start: cursor.start,
       };
       return { items, cursor: JSON.stringify(next) };

@@ -1,0 +1,17 @@
+// What the news ports of the bindings share: reading back the cursor they wrote (JSON of their own
+// shape; anything else, or nothing, is no cursor and the read starts anew) and moving a position to
+// the newest of the rows read.
+import type { z } from 'zod';
+
+/** The cursor as the binding wrote it, or null for none or one it did not write. */
+export function readNewsCursor<T>(schema: z.ZodType<T>, text: string | null): T | null {
+  if (!text) return null;
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
+/** The position after the new rows read (oldest first: the last is the newest). */
+export const positionAfter = (at: string, rows: ReadonlyArray<{ at: string }>): string => rows.at(-1)?.at ?? at;
