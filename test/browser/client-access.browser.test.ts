@@ -5,14 +5,14 @@
 // after the confirmation; asks the agency for a new colleague, whom staff add and invite from the
 // request's page. Every page on the way passes axe and does not overflow at 390 px.
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
-  expectNoAxeViolations,
-  expectNoOverflowAt390,
   launchChromium,
   openPage,
   signInWithPassword,
   staffSignIn,
+  expectAccessibleAt390 as checkPage,
+  tabTo,
 } from '../support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
@@ -34,27 +34,6 @@ describe('client access pages in Chromium', function () {
 
   const maria = () => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
   const admin = () => h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
-
-  async function checkPage(page: Page, label: string) {
-    await expectNoAxeViolations(page, label);
-    await expectNoOverflowAt390(page, label);
-  }
-
-  /** Presses Tab until an element matching the CSS selector (and holding the text, if given) has the focus (at most 80 times). */
-  async function tabTo(page: Page, selector: string, text?: string) {
-    for (let i = 0; i < 80; i++) {
-      const there = await page.evaluate(
-        ([css, words]) => {
-          const active = document.activeElement;
-          return Boolean(active?.matches(css) && (!words || (active.textContent ?? '').includes(words)));
-        },
-        [selector, text ?? ''] as const,
-      );
-      if (there) return;
-      await page.keyboard.press('Tab');
-    }
-    throw new Error(`Tab never reached ${selector} ${text ?? ''}`);
-  }
 
   it('gives a person the Billing role by keyboard, after a review, and their portal follows', async function () {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;

@@ -3,8 +3,8 @@
 // from the list, and chooses a daily email for invoices. Every page passes axe and does not
 // overflow at 390 px.
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, signInWithPassword } from '../support/browser-pages.ts';
+import type { Browser } from 'playwright-core';
+import { expectAccessibleAt390 as checkPage, launchChromium, openPage, signInWithPassword, tabTo } from '../support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 describe('client notifications in Chromium', function () {
@@ -20,27 +20,6 @@ describe('client notifications in Chromium', function () {
     await browser?.close();
     await h?.close();
   });
-
-  async function checkPage(page: Page, label: string) {
-    await expectNoAxeViolations(page, label);
-    await expectNoOverflowAt390(page, label);
-  }
-
-  /** Presses Tab until an element matching the CSS selector (and holding the text, if given) has the focus (at most 80 times). */
-  async function tabTo(page: Page, selector: string, text?: string) {
-    for (let i = 0; i < 80; i++) {
-      const there = await page.evaluate(
-        ([css, words]) => {
-          const active = document.activeElement;
-          return Boolean(active?.matches(css) && (!words || (active.textContent ?? '').includes(words)));
-        },
-        [selector, text ?? ''] as const,
-      );
-      if (there) return;
-      await page.keyboard.press('Tab');
-    }
-    throw new Error(`Tab never reached ${selector} ${text ?? ''}`);
-  }
 
   it('shows the unread count, opens a notification and saves a channel, by keyboard', async function () {
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;

@@ -115,3 +115,25 @@ export async function scriptBytesGzipped(page: Page): Promise<number> {
   }
   return total;
 }
+
+/** No axe violations, and no overflow at 390 px: what every page of a journey is held to. */
+export async function expectAccessibleAt390(page: Page, label: string): Promise<void> {
+  await expectNoAxeViolations(page, label);
+  await expectNoOverflowAt390(page, label);
+}
+
+/** Presses Tab until an element matching the CSS selector (and holding the text, if given) has the focus (at most 80 times). */
+export async function tabTo(page: Page, selector: string, text?: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    const there = await page.evaluate(
+      ([css, words]) => {
+        const active = document.activeElement;
+        return Boolean(active?.matches(css) && (!words || (active.textContent ?? '').includes(words)));
+      },
+      [selector, text ?? ''] as const,
+    );
+    if (there) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector} ${text ?? ''}`);
+}
