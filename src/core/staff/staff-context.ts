@@ -1,8 +1,9 @@
 // What every staff page knows once the staff chain (staff-chain.ts) let the request through: who,
 // in which workspace, the form token, and where things are. One res.locals key for the admin
 // pages, the inbox, the record pages and the notifications alike.
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { HostLayoutPort, HostStaffUser, HostWorkspace } from '../ports/host.ts';
+import { type RequestMeta, requestMeta } from '../web/request-meta.ts';
 
 export interface StaffContext {
   staff: HostStaffUser;
@@ -34,4 +35,16 @@ export function staffContext(res: Response): StaffContext {
 /** The context when the chain got that far; error pages use it to show the staff navigation. */
 export function maybeStaffContext(res: Response): StaffContext | null {
   return (res.locals[LOCALS_KEY] as StaffContext | undefined) ?? null;
+}
+
+/** Who acts on a staff page, as a service that logs the act needs them. */
+export interface StaffActor {
+  workspace: HostWorkspace;
+  staff: HostStaffUser;
+  meta: RequestMeta;
+}
+
+export function staffActor(req: Request, res: Response): StaffActor {
+  const { workspace, staff } = staffContext(res);
+  return { workspace, staff, meta: requestMeta(req) };
 }

@@ -3,13 +3,12 @@
 // counts. Approving needs a ticked confirmation; declining needs a reason the person reads.
 import type { Request, Response } from 'express';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
+import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
 import { notFound } from '../../core/web/http-error.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
 import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
 import type { ApproveErasureInput, DeclineErasureInput, ErasureRequestsQueryInput } from './commands.ts';
 import { ErasureRequestIdParam, REASON_MAX_LENGTH } from './commands.ts';
-import type { Erasure, StaffActor } from './erasure.ts';
+import type { Erasure } from './erasure.ts';
 import { personLabel, presentErasureEffects, presentPerson, presentRequestRow } from './presenters.ts';
 
 const REQUEST_NOT_FOUND = 'We could not find that erasure request.';
@@ -22,10 +21,6 @@ const NOTICES = {
 export function createErasureAdminHandlers(deps: { erasure: Erasure; portalKeepsComments: boolean }) {
   const { erasure } = deps;
   const listHref = (res: Response) => `${staffContext(res).base}/erasure-requests`;
-  const actor = (req: Request, res: Response): StaffActor => {
-    const { workspace, staff } = staffContext(res);
-    return { workspace, staff, meta: requestMeta(req) };
-  };
 
   async function showRequest(req: Request, res: Response, form: { errors?: FieldErrors; note?: string } = {}, status = 200) {
     const { workspace } = staffContext(res);
@@ -80,14 +75,14 @@ export function createErasureAdminHandlers(deps: { erasure: Erasure; portalKeeps
     approve: async (req: Request, res: Response) => {
       const id = parseParam(ErasureRequestIdParam, req.params.requestId);
       const { note } = req.body as ApproveErasureInput;
-      const decided = await erasure.decide(actor(req, res), id, { approve: true, note });
+      const decided = await erasure.decide(staffActor(req, res), id, { approve: true, note });
       res.redirect(303, `${listHref(res)}?notice=${decided ? 'approved' : 'decided'}`);
     },
 
     decline: async (req: Request, res: Response) => {
       const id = parseParam(ErasureRequestIdParam, req.params.requestId);
       const { note } = req.body as DeclineErasureInput;
-      const decided = await erasure.decide(actor(req, res), id, { approve: false, note });
+      const decided = await erasure.decide(staffActor(req, res), id, { approve: false, note });
       res.redirect(303, `${listHref(res)}?notice=${decided ? 'declined' : 'decided'}`);
     },
   };

@@ -9,12 +9,12 @@ import { findClientUserById, findClientUsersByIds, type ClientUserRow } from '..
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
 import type { PortalLogger } from '../../core/ops/logging.ts';
-import type { HostAdapter, HostStaffUser, HostWorkspace } from '../../core/ports/host.ts';
+import type { HostAdapter, HostWorkspace } from '../../core/ports/host.ts';
 import type { FileStorage, Mailer } from '../../core/ports/services.ts';
 import { deleteOtherSessions } from '../../core/sessions/queries.ts';
 import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
 import { findSettings } from '../../core/settings/queries.ts';
-import type { RequestMeta } from '../../core/web/request-meta.ts';
+import type { StaffActor } from '../../core/staff/staff-context.ts';
 import { emailLocale } from '../account/index.ts';
 import { erasureDecidedEmail } from './emails.ts';
 import type { PrivacyActor } from './exports.ts';
@@ -42,12 +42,6 @@ export interface ErasureDeps {
   logger: PortalLogger;
   /** False where the host keeps the comments: they are its records then. */
   portalKeepsComments: boolean;
-}
-
-export interface StaffActor {
-  workspace: HostWorkspace;
-  staff: HostStaffUser;
-  meta: RequestMeta;
 }
 
 export type Decision = { approve: true; note: string | null } | { approve: false; note: string };

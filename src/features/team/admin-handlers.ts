@@ -4,11 +4,10 @@
 // allows that) and invite, or decline with a reason the client admin reads.
 import type { Request, Response } from 'express';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
+import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
 import { notFound } from '../../core/web/http-error.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
 import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
-import type { ColleagueRequests, StaffActor } from './colleague-requests.ts';
+import type { ColleagueRequests } from './colleague-requests.ts';
 import { ColleagueRequestIdParam, type ColleagueRequestsQueryInput, type DeclineColleagueInput, NOTE_MAX_LENGTH } from './commands.ts';
 import { presentRequestRow } from './presenters.ts';
 
@@ -22,10 +21,6 @@ const NOTICES = {
 export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueRequests; crmName: string }) {
   const { requests } = deps;
   const listHref = (res: Response) => `${staffContext(res).base}/colleague-requests`;
-  const actor = (req: Request, res: Response): StaffActor => {
-    const { workspace, staff } = staffContext(res);
-    return { workspace, staff, meta: requestMeta(req) };
-  };
 
   async function showRequest(req: Request, res: Response, form: { errors?: FieldErrors; note?: string } = {}, status = 200) {
     const { workspace, base } = staffContext(res);
@@ -80,14 +75,14 @@ export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueR
 
     add: async (req: Request, res: Response) => {
       const id = parseParam(ColleagueRequestIdParam, req.params.requestId);
-      const added = await requests.add(actor(req, res), id);
+      const added = await requests.add(staffActor(req, res), id);
       res.redirect(303, `${listHref(res)}?notice=${added ? 'added' : 'decided'}`);
     },
 
     decline: async (req: Request, res: Response) => {
       const id = parseParam(ColleagueRequestIdParam, req.params.requestId);
       const { note } = req.body as DeclineColleagueInput;
-      const declined = await requests.decline(actor(req, res), id, note);
+      const declined = await requests.decline(staffActor(req, res), id, note);
       res.redirect(303, `${listHref(res)}?notice=${declined ? 'declined' : 'decided'}`);
     },
   };

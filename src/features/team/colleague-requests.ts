@@ -12,11 +12,11 @@ import type { PortalConfig } from '../../core/config.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
 import { mayUsePortal } from '../../core/policies/portal-policy.ts';
 import { refusal } from '../../core/policies/team-policy.ts';
-import type { HostAdapter, HostContact, HostStaffUser, HostWorkspace } from '../../core/ports/host.ts';
+import type { HostAdapter, HostContact, HostWorkspace } from '../../core/ports/host.ts';
 import type { Mailer, MailMessage } from '../../core/ports/services.ts';
 import { findSettings } from '../../core/settings/queries.ts';
 import { notFound } from '../../core/web/http-error.ts';
-import type { RequestMeta } from '../../core/web/request-meta.ts';
+import type { StaffActor } from '../../core/staff/staff-context.ts';
 import { type AuthService, emailLocale } from '../account/index.ts';
 import { colleagueAnsweredEmail } from './emails.ts';
 import {
@@ -28,12 +28,6 @@ import {
   listWorkspaceRequests,
 } from './request-queries.ts';
 import type { TeamActor } from './service.ts';
-
-export interface StaffActor {
-  workspace: HostWorkspace;
-  staff: HostStaffUser;
-  meta: RequestMeta;
-}
 
 export interface ColleagueRequestsDeps {
   db: Knex;
