@@ -121,6 +121,24 @@ describe('admin guards', () => {
     }
   }
 
+  it("an admin of another workspace with the portal on finds none of this workspace's records → 404", async () => {
+    const bravo = await host.createWorkspace({ slug: 'bravo', name: 'Bravo Agency' });
+    const bravoAdmin = await host.createStaff(bravo, 'admin', 'Bea Bravo');
+    const bravoHost = await createTestHost(database.url, { portalEnabledFor: ['acme', 'bravo'] });
+    try {
+      const agent = await bravoHost.staffAgent(bravoAdmin);
+      const owner = await bravoHost.staffAgent(admin);
+      for (const path of [`/roles/${ROLE_ID}`, `/erasure-requests/${ERASURE_ID}`, `/colleague-requests/${COLLEAGUE_REQUEST_ID}`]) {
+        await owner.get(`${ADMIN_PATH}${path}`).expect(200); // acme's own admin opens it
+        await agent.get(`${ADMIN_PATH}${path}`).expect(404);
+      }
+      // Its own lists are empty of them.
+      expect((await agent.get(`${ADMIN_PATH}/colleague-requests`).expect(200)).text).not.to.contain('Lena Vogt');
+    } finally {
+      await bravoHost.close();
+    }
+  });
+
   it('renders errors inside the admin layout, with the admin navigation once the workspace is known', async () => {
     const agent = await host.staffAgent(admin);
     const res = await agent.get(`${ADMIN_PATH}/clients/nowhere`).expect(404);
