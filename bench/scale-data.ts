@@ -101,12 +101,12 @@ export async function seedScaleData(db: Knex, workspaceSlug: string, size: Scale
   );
   // One line on every invoice, a payment on every fourth.
   await db.raw(
-    `insert into invoice_items (invoice_id, position, description, quantity, unit_price_cents)
-     select id, 1, 'Scale work', 1 + id % 3, 10000 + id % 5000 from invoices where workspace_id = ? and number like 'SI-%'`,
+    `insert into invoice_items (workspace_id, invoice_id, position, description, quantity, unit_price_cents)
+     select workspace_id, id, 1, 'Scale work', 1 + id % 3, 10000 + id % 5000 from invoices where workspace_id = ? and number like 'SI-%'`,
     [w],
   );
   await db.raw(
-    `insert into payments (invoice_id, amount_cents, method) select id, 5000, 'transfer' from invoices where workspace_id = ? and number like 'SI-%' and id % 4 = 0`,
+    `insert into payments (workspace_id, invoice_id, amount_cents, method) select workspace_id, id, 5000, 'transfer' from invoices where workspace_id = ? and number like 'SI-%' and id % 4 = 0`,
     [w],
   );
   for (const table of ['proposals', 'quotations']) {

@@ -29,6 +29,8 @@ export {
   type DatabaseConnection,
 } from './core/db/connect.ts';
 export { listMigrationSource, type MigrationModule } from './core/db/migration-source.ts';
+export { distributeOnCitus, type DistributionOutcome } from './core/db/distribute.ts';
+export type { DistributionPlan, TablePlacement } from './core/db/distribution.ts';
 export { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from './core/db/prepared-statements.ts';
 export { previousSecretsFrom, type PortalConfigInput } from './core/config.ts';
 export { createUnleashFlags } from './core/flags/unleash-flags.ts';

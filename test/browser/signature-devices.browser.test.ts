@@ -64,7 +64,14 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
       .returning('id');
     await h.crm
       .db('proposal_items')
-      .insert({ proposal_id: row.id, position: 1, description: 'Design and build', quantity: 1, unit_price_cents: 980_000 });
+      .insert({
+        workspace_id: northwind.workspace_id,
+        proposal_id: row.id,
+        position: 1,
+        description: 'Design and build',
+        quantity: 1,
+        unit_price_cents: 980_000,
+      });
     return String(row.id);
   }
 

@@ -44,6 +44,7 @@ describe('offer decisions (service)', function () {
       })
       .returning('id');
     await db(`${kind}_items`).insert({
+      workspace_id: Number(workspaceId),
       [`${kind}_id`]: row.id,
       position: 1,
       description: 'Design',

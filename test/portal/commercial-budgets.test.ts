@@ -104,6 +104,7 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     const key = table === 'proposals' ? 'proposal_id' : 'quotation_id';
     await h.crm.db(items).insert(
       Array.from({ length: lines }, (_, i) => ({
+        workspace_id: northwind.workspace_id,
         [key]: row.id,
         position: i + 1,
         description: `Line ${i + 1}`,
@@ -129,7 +130,14 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     if (payments)
       await h.crm
         .db('payments')
-        .insert(Array.from({ length: payments }, () => ({ invoice_id: created.id, amount_cents: 1_000, method: 'transfer' })));
+        .insert(
+          Array.from({ length: payments }, () => ({
+            workspace_id: northwind.workspace_id,
+            invoice_id: created.id,
+            amount_cents: 1_000,
+            method: 'transfer',
+          })),
+        );
     return String(created.id);
   }
 

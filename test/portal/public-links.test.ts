@@ -71,7 +71,14 @@ describe('public links and the staff record page', function () {
       .returning('id');
     await h.crm
       .db('proposal_items')
-      .insert({ proposal_id: row.id, position: 1, description: 'Logo design', quantity: 1, unit_price_cents: 250_000 });
+      .insert({
+        workspace_id: northwind.workspace_id,
+        proposal_id: row.id,
+        position: 1,
+        description: 'Logo design',
+        quantity: 1,
+        unit_price_cents: 250_000,
+      });
     return String(row.id);
   }
 

@@ -28,6 +28,8 @@ describe('reference CRM: stored invoice totals', function () {
   this.timeout(60_000);
   let crm: CrmTestContext;
   let invoiceIds: [number, number];
+  /** The workspace of both invoices: a line's workspace is its invoice's, so it can move between them. */
+  let workspaceId: number;
 
   const stored = async (id: number) => {
     const row = await crm.db('invoices').where({ id }).first<{ total_cents: string; paid_cents: string }>('total_cents', 'paid_cents');
@@ -36,7 +38,8 @@ describe('reference CRM: stored invoice totals', function () {
 
   before(async function () {
     crm = await startCrm();
-    const ids = await crm.db('invoices').orderBy('id').limit(2).pluck<number[]>('id');
+    workspaceId = (await crm.db('invoices').orderBy('id').first<{ workspace_id: number }>('workspace_id'))!.workspace_id;
+    const ids = await crm.db('invoices').where({ workspace_id: workspaceId }).orderBy('id').limit(2).pluck<number[]>('id');
     invoiceIds = [ids[0]!, ids[1]!];
   });
 
@@ -59,9 +62,9 @@ describe('reference CRM: stored invoice totals', function () {
     const lines = await crm
       .db('invoice_items')
       .insert([
-        { invoice_id: a, position: 90, description: 'Half a day', quantity: 0.5, unit_price_cents: 33_333 },
-        { invoice_id: a, position: 91, description: 'Setup', quantity: 1, unit_price_cents: 10_000 },
-        { invoice_id: b, position: 90, description: 'Travel', quantity: 2, unit_price_cents: 4_550 },
+        { workspace_id: workspaceId, invoice_id: a, position: 90, description: 'Half a day', quantity: 0.5, unit_price_cents: 33_333 },
+        { workspace_id: workspaceId, invoice_id: a, position: 91, description: 'Setup', quantity: 1, unit_price_cents: 10_000 },
+        { workspace_id: workspaceId, invoice_id: b, position: 90, description: 'Travel', quantity: 2, unit_price_cents: 4_550 },
       ])
       .returning<Array<{ id: number }>>('id');
     // 0.5 × 333.33 is 166.665: the line counts as 166.67, as every total rounds it.
@@ -92,7 +95,15 @@ describe('reference CRM: stored invoice totals', function () {
     const before = await stored(a);
     const [line] = await crm
       .db('invoice_items')
-      .insert({ invoice_id: a, position: 92, description: 'Workshop', quantity: 1, unit_price_cents: 12_345, tax_rate_percent: 19 })
+      .insert({
+        workspace_id: workspaceId,
+        invoice_id: a,
+        position: 92,
+        description: 'Workshop',
+        quantity: 1,
+        unit_price_cents: 12_345,
+        tax_rate_percent: 19,
+      })
       .returning<Array<{ id: number }>>('id');
     // 19 % of 123.45 is 23.4555: the tax counts as 23.46.
     expect((await stored(a)).total).to.equal(before.total + 12_345 + 2_346);
@@ -108,7 +119,7 @@ describe('reference CRM: stored invoice totals', function () {
     const before = await stored(a);
     const [payment] = await crm
       .db('payments')
-      .insert({ invoice_id: a, amount_cents: 2_500, method: 'transfer' })
+      .insert({ workspace_id: workspaceId, invoice_id: a, amount_cents: 2_500, method: 'transfer' })
       .returning<Array<{ id: number }>>('id');
     expect((await stored(a)).paid).to.equal(before.paid + 2_500);
     await crm.db('payments').where({ id: payment!.id }).update({ amount_cents: 2_000 });
@@ -119,9 +130,11 @@ describe('reference CRM: stored invoice totals', function () {
 
   it('are kept for lines written in bulk, by one statement over many invoices', async function () {
     await crm.db.raw(`
-      insert into invoice_items (invoice_id, position, description, quantity, unit_price_cents)
-      select id, 99, 'Bulk', 1 + id % 3, 1000 + id % 7 from invoices`);
-    await crm.db.raw("insert into payments (invoice_id, amount_cents, method) select id, 100, 'import' from invoices where id % 2 = 0");
+      insert into invoice_items (workspace_id, invoice_id, position, description, quantity, unit_price_cents)
+      select workspace_id, id, 99, 'Bulk', 1 + id % 3, 1000 + id % 7 from invoices`);
+    await crm.db.raw(
+      "insert into payments (workspace_id, invoice_id, amount_cents, method) select workspace_id, id, 100, 'import' from invoices where id % 2 = 0",
+    );
     expect(await drifted(crm.db)).to.deep.equal([]);
     await crm.db('invoice_items').where({ position: 99 }).delete();
     await crm.db('payments').where({ method: 'import' }).delete();
@@ -134,7 +147,14 @@ describe('reference CRM: stored invoice totals', function () {
     if (crm.database.mode === 'embedded') this.skip();
     const [a] = invoiceIds;
     const before = await stored(a);
-    const line = (description: string) => ({ invoice_id: a, position: 98, description, quantity: 1, unit_price_cents: 1_000 });
+    const line = (description: string) => ({
+      workspace_id: workspaceId,
+      invoice_id: a,
+      position: 98,
+      description,
+      quantity: 1,
+      unit_price_cents: 1_000,
+    });
     const first = await crm.db.transaction();
     const second = await crm.db.transaction();
     try {

@@ -77,7 +77,14 @@ describe('offer decisions (security core)', function () {
       .returning('id');
     await crm
       .db(`${kind}_items`)
-      .insert({ [`${kind}_id`]: row.id, position: 1, description: 'Design', quantity: 2, unit_price_cents: 150_000 });
+      .insert({
+        workspace_id: Number(crm.workspaceId),
+        [`${kind}_id`]: row.id,
+        position: 1,
+        description: 'Design',
+        quantity: 2,
+        unit_price_cents: 150_000,
+      });
     return { kind, id: String(row.id), clientId: crm.clientId };
   }
 

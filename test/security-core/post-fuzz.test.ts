@@ -299,6 +299,7 @@ describe('fuzzing every POST route of the portal', function () {
         })
         .returning('id');
       await db(`${table.slice(0, -1)}_items`).insert({
+        workspace_id: northwind.workspace_id,
         [`${table.slice(0, -1)}_id`]: row.id,
         position: 1,
         description: 'Work',

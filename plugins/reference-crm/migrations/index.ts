@@ -1,6 +1,6 @@
 // The reference CRM's own migrations, tracked in its own table (crm_knex_migrations).
 import type { Knex } from 'knex';
-import { listMigrationSource } from '../../../src/index.ts';
+import { distributeOnCitus, listMigrationSource } from '../../../src/index.ts';
 import * as schema from './20260101000001_reference_crm.ts';
 import * as clientStatusIndexes from './20260101000100_client_status_indexes.ts';
 import * as documentAndTaskLinks from './20260101000500_document_and_task_links.ts';
@@ -9,6 +9,8 @@ import * as clientListOrderIndexes from './20261207000001_client_list_order_inde
 import * as invoiceStoredTotals from './20261208000001_invoice_stored_totals.ts';
 import * as invoiceLegalDetails from './20261209000001_invoice_legal_details.ts';
 import * as lineTaxRates from './20261210000001_line_tax_rates.ts';
+import * as keysByWorkspace from './20261231000001_keys_by_workspace.ts';
+import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
   migrationSource: listMigrationSource({
@@ -20,12 +22,15 @@ const config = (): Knex.MigratorConfig => ({
     '20261208000001_invoice_stored_totals': invoiceStoredTotals,
     '20261209000001_invoice_legal_details': invoiceLegalDetails,
     '20261210000001_line_tax_rates': lineTaxRates,
+    '20261231000001_keys_by_workspace': keysByWorkspace,
   }),
   tableName: 'crm_knex_migrations',
 });
 
+/** Brings the CRM's tables up to date and, on a Citus cluster, distributes them (./distribution.ts). */
 export async function migrateReferenceCrm(knex: Knex): Promise<void> {
   await knex.migrate.latest(config());
+  await distributeOnCitus(knex, CRM_DISTRIBUTION);
 }
 
 export async function rollbackReferenceCrm(knex: Knex): Promise<void> {

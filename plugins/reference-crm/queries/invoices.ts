@@ -109,7 +109,7 @@ export async function createInvoice(db: Db, invoice: NewInvoice): Promise<{ id: 
           })
           .returning<Array<{ id: number }>>(['id']);
         if (!row) throw new Error('insert into invoices returned no row');
-        await insertLineItems(trx, INVOICE_ITEMS, row.id, invoice.items);
+        await insertLineItems(trx, INVOICE_ITEMS, { workspaceId: invoice.workspaceId, id: row.id }, invoice.items);
         return { id: row.id, number };
       });
     } catch (error) {

@@ -1,5 +1,6 @@
-// Line items of proposals, quotations and invoices: the same shape in three tables. Items carry no
-// workspace id of their own, so every read goes through the parent row's workspace.
+// Line items of proposals, quotations and invoices: the same shape in three tables. Each line
+// carries its parent's workspace id, and every read and join names it: on Citus the lines live on
+// their parent's node, found by workspace.
 import type { Knex } from 'knex';
 import type { Db } from './db.ts';
 
@@ -51,28 +52,33 @@ export function lineItemColumns(db: Db) {
 
 /** SQL for a parent's total in cents, tax included; each line and its tax are rounded to a whole cent before summing. */
 export function totalCentsSql(db: Db, spec: LineItemsTable, parentAlias: string): Knex.Raw {
-  return db.raw(`coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.?? = ??), 0)::bigint as total_cents`, [
-    spec.table,
-    spec.parentKey,
-    `${parentAlias}.id`,
-  ]);
+  return db.raw(
+    `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.workspace_id = ?? and li.?? = ??), 0)::bigint as total_cents`,
+    [spec.table, `${parentAlias}.workspace_id`, spec.parentKey, `${parentAlias}.id`],
+  );
 }
 
 export async function listLineItems(db: Db, spec: LineItemsTable, args: { workspaceId: number; parentId: number }): Promise<LineItemRow[]> {
   return db(`${spec.table} as li`)
-    .join(`${spec.parentTable} as p`, 'p.id', `li.${spec.parentKey}`)
-    .where({ 'p.workspace_id': args.workspaceId, 'p.id': args.parentId })
+    .join(`${spec.parentTable} as p`, (on) => on.on('p.workspace_id', 'li.workspace_id').andOn('p.id', `li.${spec.parentKey}`))
+    .where({ 'li.workspace_id': args.workspaceId, 'p.workspace_id': args.workspaceId, 'p.id': args.parentId })
     .orderBy('li.position')
     .orderBy('li.id')
     .select<LineItemRow[]>(lineItemColumns(db));
 }
 
 /** Called inside the transaction that created the parent, which the caller has already scoped. */
-export async function insertLineItems(db: Db, spec: LineItemsTable, parentId: number, items: LineItemInput[]): Promise<void> {
+export async function insertLineItems(
+  db: Db,
+  spec: LineItemsTable,
+  parent: { workspaceId: number; id: number },
+  items: LineItemInput[],
+): Promise<void> {
   if (items.length === 0) return;
   await db(spec.table).insert(
     items.map((item, index) => ({
-      [spec.parentKey]: parentId,
+      workspace_id: parent.workspaceId,
+      [spec.parentKey]: parent.id,
       position: index + 1,
       description: item.description,
       quantity: item.quantity,

@@ -122,7 +122,7 @@ export async function createOffer(db: Db, spec: OfferTable, offer: NewOffer): Pr
           })
           .returning<Array<{ id: number }>>(['id']);
         if (!row) throw new Error(`insert into ${spec.parentTable} returned no row`);
-        await insertLineItems(trx, spec, row.id, offer.items);
+        await insertLineItems(trx, spec, { workspaceId: offer.workspaceId, id: row.id }, offer.items);
         return { id: row.id, number };
       });
     } catch (error) {

@@ -1,4 +1,4 @@
-// Payments received against invoices. Payments have no workspace id; their invoice scopes them.
+// Payments received against invoices. Each carries its invoice's workspace id, named in every read.
 import type { Db } from './db.ts';
 import { inTransaction } from './db.ts';
 import { INVOICE_ITEMS } from './invoices.ts';
@@ -19,8 +19,8 @@ const COLUMNS = ['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.r
 
 export async function listPayments(db: Db, args: { workspaceId: number; invoiceId: number }): Promise<PaymentRow[]> {
   return db('payments as pm')
-    .join('invoices as i', 'i.id', 'pm.invoice_id')
-    .where({ 'i.workspace_id': args.workspaceId, 'i.id': args.invoiceId })
+    .join('invoices as i', (on) => on.on('i.workspace_id', 'pm.workspace_id').andOn('i.id', 'pm.invoice_id'))
+    .where({ 'pm.workspace_id': args.workspaceId, 'i.workspace_id': args.workspaceId, 'i.id': args.invoiceId })
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
     .select<PaymentRow[]>(COLUMNS);
@@ -42,6 +42,7 @@ export async function recordPayment(
     if (!invoice) return null;
     const [row] = await trx('payments')
       .insert({
+        workspace_id: args.workspaceId,
         invoice_id: invoice.id,
         amount_cents: args.amountCents,
         method: args.method,
@@ -51,7 +52,7 @@ export async function recordPayment(
       .returning<Array<{ id: number }>>(['id']);
     if (!row) throw new Error('insert into payments returned no row');
     const paid = await trx('payments')
-      .where({ invoice_id: invoice.id })
+      .where({ workspace_id: args.workspaceId, invoice_id: invoice.id })
       .first<{ paid_cents: number } | undefined>(trx.raw('coalesce(sum(amount_cents), 0)::bigint as paid_cents'));
     const fullyPaid = (paid?.paid_cents ?? 0) >= invoice.total_cents;
     if (fullyPaid && invoice.status !== 'paid' && invoice.status !== 'void') {

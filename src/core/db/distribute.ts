@@ -1,11 +1,12 @@
-// After migrate, on a database with the citus extension: places each portal table as
-// TABLE_PLACEMENT says (distributed by workspace and co-located, distributed by its own key, or
-// left on the coordinator). Idempotent: a table Citus already places is left
+// After migrate, on a database with the citus extension: places each table of a schema as its plan
+// says (distributed by workspace and co-located, distributed by its own key, a reference table on
+// every node, or left on the coordinator): the portal's by default, a host's own where the host
+// migrates (the reference CRM does). Idempotent: a table Citus already places is left
 // as it is, so every migrate may run it. On plain PostgreSQL it reads one catalog row and does
 // nothing. Parents go before their children, as Citus distributes a table with a foreign key only
 // once the table it references is distributed.
 import type { Knex } from 'knex';
-import { TABLE_PLACEMENT } from './distribution.ts';
+import { type DistributionPlan, PORTAL_DISTRIBUTION } from './distribution.ts';
 
 export interface DistributionOutcome {
   citus: boolean;
@@ -13,10 +14,7 @@ export interface DistributionOutcome {
   placed: string[];
 }
 
-/** The table every table distributed by workspace is co-located with. */
-const COLOCATION_ANCHOR = 'client_users';
-
-export async function distributeOnCitus(knex: Knex): Promise<DistributionOutcome> {
+export async function distributeOnCitus(knex: Knex, plan: DistributionPlan = PORTAL_DISTRIBUTION): Promise<DistributionOutcome> {
   const citus = await knex.raw<{ rows: unknown[] }>("select 1 from pg_extension where extname = 'citus'");
   if (citus.rows.length === 0) return { citus: false, placed: [] };
 
@@ -28,20 +26,29 @@ export async function distributeOnCitus(knex: Knex): Promise<DistributionOutcome
     ).rows.map((row) => row.name),
   );
   const already = new Set(
-    (await knex.raw<{ rows: Array<{ name: string }> }>('select logicalrelid::regclass::text as name from pg_dist_partition')).rows.map(
-      (row) => row.name,
-    ),
+    // Distributed or reference tables; a Citus local table (which Citus makes of a plain table that
+    // references a reference table) is still to be distributed.
+    (
+      await knex.raw<{ rows: Array<{ name: string }> }>(
+        "select logicalrelid::regclass::text as name from pg_dist_partition where partmethod = 'h' or repmodel = 't'",
+      )
+    ).rows.map((row) => row.name),
   );
   const parents = await foreignKeyParents(knex);
   const placed: string[] = [];
-  for (const table of parentsFirst(Object.keys(TABLE_PLACEMENT), parents)) {
-    const placement = TABLE_PLACEMENT[table]!;
+  for (const table of parentsFirst(Object.keys(plan.tables), parents, plan.anchor)) {
+    const placement = plan.tables[table]!;
     if (!present.has(table) || already.has(table) || placement.kind === 'coordinator') continue;
     if (placement.kind === 'by-own-key') {
       await knex.raw("select create_distributed_table(?, ?, colocate_with => 'none')", [table, placement.column]);
+    } else if (placement.kind === 'reference') {
+      await knex.raw('select create_reference_table(?)', [table]);
     } else {
-      const anchor = table === COLOCATION_ANCHOR ? 'none' : COLOCATION_ANCHOR;
-      await knex.raw('select create_distributed_table(?, ?, colocate_with => ?)', [table, 'workspace_id', anchor]);
+      const anchor = table === plan.anchor ? 'none' : plan.anchor;
+      await knex.transaction(async (trx) => {
+        if (placement.triggers) await trx.raw('set local citus.enable_unsafe_triggers = on');
+        await trx.raw('select create_distributed_table(?, ?, colocate_with => ?)', [table, 'workspace_id', anchor]);
+      });
     }
     placed.push(`${table}: ${placement.kind}`);
   }
@@ -61,7 +68,7 @@ async function foreignKeyParents(knex: Knex): Promise<Map<string, string[]>> {
 }
 
 /** `tables` ordered so each comes after the tables it references; the anchor of co-location first. */
-function parentsFirst(tables: string[], parents: Map<string, string[]>): string[] {
+function parentsFirst(tables: string[], parents: Map<string, string[]>, anchor: string): string[] {
   const ordered: string[] = [];
   const visit = (table: string, path: Set<string>) => {
     if (ordered.includes(table) || path.has(table) || !tables.includes(table)) return;
@@ -69,6 +76,6 @@ function parentsFirst(tables: string[], parents: Map<string, string[]>): string[
     for (const parent of parents.get(table) ?? []) visit(parent, path);
     ordered.push(table);
   };
-  for (const table of [COLOCATION_ANCHOR, ...tables]) visit(table, new Set());
+  for (const table of [anchor, ...tables]) visit(table, new Set());
   return ordered;
 }

@@ -16,9 +16,28 @@
 export const ACROSS_WORKSPACES = 'across workspaces';
 
 export type TablePlacement =
-  | { kind: 'by-workspace' }
+  | {
+      kind: 'by-workspace';
+      /**
+       * Why the table's triggers are safe on a shard, where it has any: Citus distributes a table with
+       * triggers only when told so (citus.enable_unsafe_triggers), and a trigger there may reach only
+       * co-located shards of one workspace.
+       */
+      triggers?: string;
+    }
   | { kind: 'by-own-key'; column: string; why: string }
+  | { kind: 'reference'; why: string }
   | { kind: 'coordinator'; why: string };
+
+/**
+ * A schema's placements: the portal's below, a host's own (the reference CRM's,
+ * plugins/reference-crm/migrations/distribution.ts). Tables distributed by workspace are co-located
+ * with `anchor`.
+ */
+export interface DistributionPlan {
+  tables: Readonly<Record<string, TablePlacement>>;
+  anchor: string;
+}
 
 const BY_WORKSPACE: TablePlacement = { kind: 'by-workspace' };
 
@@ -79,3 +98,5 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_knex_migrations: { kind: 'coordinator', why: 'knex’s record of the portal’s migrations' },
   portal_knex_migrations_lock: { kind: 'coordinator', why: 'knex’s migration lock' },
 };
+
+export const PORTAL_DISTRIBUTION: DistributionPlan = { tables: TABLE_PLACEMENT, anchor: 'client_users' };

@@ -109,8 +109,8 @@ export function clientInvoiceQuery(db: Db, args: InvoiceArgs) {
 /** The lines of an invoice of this workspace and client, as a query. */
 export function clientInvoiceItemsQuery(db: Db, args: InvoiceArgs) {
   return db('invoice_items as li')
-    .join('invoices as p', 'p.id', 'li.invoice_id')
-    .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.invoiceId })
+    .join('invoices as p', (on) => on.on('p.workspace_id', 'li.workspace_id').andOn('p.id', 'li.invoice_id'))
+    .where({ 'li.workspace_id': args.workspaceId, 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.invoiceId })
     .orderBy('li.position')
     .orderBy('li.id')
     .select<LineItemRow[]>(lineItemColumns(db));
@@ -119,8 +119,8 @@ export function clientInvoiceItemsQuery(db: Db, args: InvoiceArgs) {
 /** The payments of an invoice of this workspace and client, as a query. */
 export function clientInvoicePaymentsQuery(db: Db, args: InvoiceArgs) {
   return db('payments as pm')
-    .join('invoices as i', 'i.id', 'pm.invoice_id')
-    .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId, 'i.id': args.invoiceId })
+    .join('invoices as i', (on) => on.on('i.workspace_id', 'pm.workspace_id').andOn('i.id', 'pm.invoice_id'))
+    .where({ 'pm.workspace_id': args.workspaceId, 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId, 'i.id': args.invoiceId })
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
     .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);
@@ -134,8 +134,8 @@ export function clientStatementInvoicesQuery(db: Db, args: { workspaceId: number
 /** Every payment of the client's visible invoices, oldest first, as a query. */
 export function clientStatementPaymentsQuery(db: Db, args: { workspaceId: number; clientId: number }) {
   return db('payments as pm')
-    .join('invoices as i', 'i.id', 'pm.invoice_id')
-    .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
+    .join('invoices as i', (on) => on.on('i.workspace_id', 'pm.workspace_id').andOn('i.id', 'pm.invoice_id'))
+    .where({ 'pm.workspace_id': args.workspaceId, 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
     .whereIn('i.status', VISIBLE_INVOICE_STATUSES)
     .orderBy('pm.paid_at')
     .orderBy('pm.id')

@@ -87,8 +87,8 @@ export function clientOfferQuery(db: Db, spec: OfferTable, args: OfferArgs) {
 /** The items of an offer of this workspace and client, as a query: run it, or read it with the offer. */
 export function clientOfferItemsQuery(db: Db, spec: OfferTable, args: OfferArgs) {
   return db(`${spec.table} as li`)
-    .join(`${spec.parentTable} as p`, 'p.id', `li.${spec.parentKey}`)
-    .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.offerId })
+    .join(`${spec.parentTable} as p`, (on) => on.on('p.workspace_id', 'li.workspace_id').andOn('p.id', `li.${spec.parentKey}`))
+    .where({ 'li.workspace_id': args.workspaceId, 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.offerId })
     .orderBy('li.position')
     .orderBy('li.id')
     .select<LineItemRow[]>(lineItemColumns(db));

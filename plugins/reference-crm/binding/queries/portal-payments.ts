@@ -41,12 +41,13 @@ export async function recordClientPayment(
       ]);
     if (!invoice || !(OPEN_INVOICE_STATUSES as readonly string[]).includes(invoice.status)) return null;
     const paid = await trx('payments')
-      .where({ invoice_id: invoice.id })
+      .where({ workspace_id: args.workspaceId, invoice_id: invoice.id })
       .first<{ paid_cents: string | number }>(trx.raw('coalesce(sum(amount_cents), 0)::bigint as paid_cents'));
     const balance = Number(invoice.total_cents) - Number(paid?.paid_cents ?? 0);
     if (args.amountCents <= 0 || args.amountCents > balance) return null;
     const [row] = await trx('payments')
       .insert({
+        workspace_id: args.workspaceId,
         invoice_id: invoice.id,
         amount_cents: args.amountCents,
         method: args.method,
