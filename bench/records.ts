@@ -57,7 +57,7 @@ export async function benchRecords(
   if (!invoice || !payable) throw new Error('the demo client has no invoice to show or to pay');
   // A payment of one of the client's shown invoices, for its receipt.
   const paid = await db('payments as p')
-    .join('invoices as i', 'i.id', 'p.invoice_id')
+    .join('invoices as i', (on) => on.on('i.workspace_id', 'p.workspace_id').andOn('i.id', 'p.invoice_id'))
     .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
     .whereNot('i.status', 'draft')
     .orderBy('p.id', 'desc')

@@ -113,12 +113,12 @@ describe('client roles and access overrides (admin pages and the portal)', funct
     await db('client_users').where({ workspace_id: maria.workspace_id, id: maria.id }).update({ role: 'billing' });
     const { agent } = await signInMaria();
     const offer = await db('proposals as p')
-      .join('clients as c', 'c.id', 'p.client_id')
+      .join('clients as c', (on) => on.on('c.workspace_id', 'p.workspace_id').andOn('c.id', 'p.client_id'))
       .where({ 'c.name': 'Northwind Traders' })
       .whereNot('p.status', 'draft')
       .first('p.id');
     const quotation = await db('quotations as q')
-      .join('clients as c', 'c.id', 'q.client_id')
+      .join('clients as c', (on) => on.on('c.workspace_id', 'q.workspace_id').andOn('c.id', 'q.client_id'))
       .where({ 'c.name': 'Northwind Traders' })
       .whereNot('q.status', 'draft')
       .first('q.id');

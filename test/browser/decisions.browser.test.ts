@@ -49,16 +49,14 @@ describe('deciding on a proposal in Chromium', function () {
         sent_at: new Date(),
       })
       .returning('id');
-    await h.crm
-      .db('proposal_items')
-      .insert({
-        workspace_id: northwind.workspace_id,
-        proposal_id: row.id,
-        position: 1,
-        description: 'Design and build',
-        quantity: 1,
-        unit_price_cents: 980_000,
-      });
+    await h.crm.db('proposal_items').insert({
+      workspace_id: northwind.workspace_id,
+      proposal_id: row.id,
+      position: 1,
+      description: 'Design and build',
+      quantity: 1,
+      unit_price_cents: 980_000,
+    });
     return String(row.id);
   }
 

@@ -22,7 +22,7 @@ describe('document preview in Chromium', function () {
     for (const table of ['proposals', 'invoices'] as const) {
       const row = await h.crm
         .db(`${table} as r`)
-        .join('clients as c', 'c.id', 'r.client_id')
+        .join('clients as c', (on) => on.on('c.workspace_id', 'r.workspace_id').andOn('c.id', 'r.client_id'))
         .join('workspaces as w', 'w.id', 'r.workspace_id')
         .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
         .whereNot('r.status', 'draft')

@@ -28,7 +28,7 @@ describe('the staff notifications page in Chromium', function () {
     const invoice = await h.crm
       .db('invoices as i')
       .join('workspaces as w', 'w.id', 'i.workspace_id')
-      .join('clients as c', 'c.id', 'i.client_id')
+      .join('clients as c', (on) => on.on('c.workspace_id', 'i.workspace_id').andOn('c.id', 'i.client_id'))
       .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
       .orderBy('i.id')
       .first('i.id');

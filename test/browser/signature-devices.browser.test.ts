@@ -62,16 +62,14 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
         sent_at: new Date(),
       })
       .returning('id');
-    await h.crm
-      .db('proposal_items')
-      .insert({
-        workspace_id: northwind.workspace_id,
-        proposal_id: row.id,
-        position: 1,
-        description: 'Design and build',
-        quantity: 1,
-        unit_price_cents: 980_000,
-      });
+    await h.crm.db('proposal_items').insert({
+      workspace_id: northwind.workspace_id,
+      proposal_id: row.id,
+      position: 1,
+      description: 'Design and build',
+      quantity: 1,
+      unit_price_cents: 980_000,
+    });
     return String(row.id);
   }
 

@@ -1,13 +1,16 @@
 // On a Citus coordinator with two workers (the Citus stage, test/citus/run.ts): migrate leaves every
-// portal table where src/core/db/distribution.ts places it, every table distributed by workspace in
-// one co-location group with its shards on both workers, and a second migrate changes nothing.
+// portal table where src/core/db/distribution.ts places it and every table of the reference CRM
+// where its own plan does (plugins/reference-crm/migrations/distribution.ts), each schema's tables
+// distributed by workspace in one co-location group with its shards on both workers, every table
+// with a workspace_id distributed by it, and a second migrate changes nothing.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
+import { CRM_DISTRIBUTION } from '../../plugins/reference-crm/migrations/distribution.ts';
 import { distributeOnCitus } from '../../src/core/db/distribute.ts';
-import { TABLE_PLACEMENT } from '../../src/core/db/distribution.ts';
+import { type DistributionPlan, PORTAL_DISTRIBUTION } from '../../src/core/db/distribution.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('the portal on a Citus cluster', function () {
@@ -29,32 +32,56 @@ describe('the portal on a Citus cluster', function () {
     await database?.drop();
   });
 
-  it('places every portal table as decided: by workspace, by its own key, or on the coordinator', async function () {
+  async function placements(): Promise<Map<string, { column: string | null; colocation: number; kind: 'h' | 'n' }>> {
     const rows = (
-      await db.raw<{ rows: Array<{ table: string; column: string; colocation: number }> }>(
+      await db.raw<{ rows: Array<{ table: string; column: string | null; colocation: number; kind: 'h' | 'n' }> }>(
         `select logicalrelid::regclass::text as "table", column_to_column_name(logicalrelid, partkey) as "column",
-                colocationid as colocation
-           from pg_dist_partition where partmethod = 'h'`,
+                colocationid as colocation, partmethod as kind
+           from pg_dist_partition where partmethod = 'h' or repmodel = 't'`,
       )
     ).rows;
-    const placed = new Map(rows.map((row) => [row.table, row]));
-    for (const [table, placement] of Object.entries(TABLE_PLACEMENT)) {
+    return new Map(rows.map((row) => [row.table, row]));
+  }
+
+  async function expectPlacedAsPlanned(plan: DistributionPlan) {
+    const placed = await placements();
+    for (const [table, placement] of Object.entries(plan.tables)) {
       if (placement.kind === 'by-workspace') expect(placed.get(table)?.column, table).to.equal('workspace_id');
       else if (placement.kind === 'by-own-key') expect(placed.get(table)?.column, table).to.equal(placement.column);
+      else if (placement.kind === 'reference') expect(placed.get(table)?.kind, table).to.equal('n');
       else expect(placed.has(table), table).to.equal(false);
     }
     const groups = new Set(
-      Object.entries(TABLE_PLACEMENT)
+      Object.entries(plan.tables)
         .filter(([, placement]) => placement.kind === 'by-workspace')
         .map(([table]) => placed.get(table)!.colocation),
     );
     expect(groups.size, 'co-location groups of the workspace tables').to.equal(1);
+  }
+
+  it('places every portal table as decided: by workspace, by its own key, or on the coordinator', async function () {
+    await expectPlacedAsPlanned(PORTAL_DISTRIBUTION);
+  });
+
+  it("places every table of the reference CRM as its plan decides: its workspaces everywhere, a workspace's records by workspace", async function () {
+    await expectPlacedAsPlanned(CRM_DISTRIBUTION);
+  });
+
+  it('leaves no table with a workspace_id undistributed by it', async function () {
+    const placed = await placements();
+    const withWorkspace = (
+      await db.raw<{ rows: Array<{ table: string }> }>(
+        "select table_name::text as \"table\" from information_schema.columns where table_schema = 'public' and column_name = 'workspace_id'",
+      )
+    ).rows.map((row) => row.table);
+    expect(withWorkspace.length).to.be.greaterThan(45);
+    expect(withWorkspace.filter((table) => placed.get(table)?.column !== 'workspace_id')).to.deep.equal([]);
   });
 
   it('spreads the shards of the workspace tables over both workers', async function () {
     const nodes = (
       await db.raw<{ rows: Array<{ port: number }> }>(
-        "select distinct nodeport as port from citus_shards where table_name = 'client_users'::regclass",
+        "select distinct nodeport as port from citus_shards where table_name in ('client_users'::regclass, 'invoices'::regclass)",
       )
     ).rows;
     expect(nodes).to.have.length(2);
@@ -62,5 +89,6 @@ describe('the portal on a Citus cluster', function () {
 
   it('distributes nothing again on a second migrate', async function () {
     expect(await distributeOnCitus(db)).to.deep.equal({ citus: true, placed: [] });
+    expect(await distributeOnCitus(db, CRM_DISTRIBUTION)).to.deep.equal({ citus: true, placed: [] });
   });
 });

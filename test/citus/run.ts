@@ -27,7 +27,9 @@ const JOURNEY = ['test/citus/placement.test.ts', 'test/portal/route-matrix.test.
  * two-factor, email change, public links, decisions, documents, payments, messages and their live
  * events, comments, staff notifications and client users, settings, offer reminders, client teams
  * (roles, overrides, the team page and requests for colleagues), client notifications, each
- * person's own data (the export and erasure). Their own
+ * person's own data (the export and erasure); and the reference CRM's own screens and binding on
+ * its distributed tables (schema and seed, stored invoice totals under concurrent writers, clients,
+ * offers, invoices, payments, tasks, documents, staff sign-in). Their own
  * assertions read tables without a workspace, so their log is not checked.
  */
 const FLOWS = [
@@ -51,6 +53,16 @@ const FLOWS = [
   'test/admin/client-access.test.ts',
   'test/portal/client-notifications.test.ts',
   'test/portal/privacy.test.ts',
+  'test/reference-crm/schema-and-seed.test.ts',
+  'test/reference-crm/invoice-stored-totals.test.ts',
+  'test/reference-crm/adapter.test.ts',
+  'test/reference-crm/clients-contacts.test.ts',
+  'test/reference-crm/offers.test.ts',
+  'test/reference-crm/invoices.test.ts',
+  'test/reference-crm/tasks.test.ts',
+  'test/reference-crm/documents.test.ts',
+  'test/reference-crm/read-together.test.ts',
+  'test/reference-crm/staff-auth.test.ts',
 ];
 
 const missing =

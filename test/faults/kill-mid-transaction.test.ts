@@ -151,8 +151,8 @@ describe('faults: kill -9 of an instance mid-transaction', function () {
 
     const invoice = await one<{ id: number; workspace_id: number; balance: number; currency: string }>(
       `select i.id, i.workspace_id, i.currency,
-              (select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.invoice_id = i.id)
-            - (select coalesce(sum(p.amount_cents), 0) from payments p where p.invoice_id = i.id) as balance
+              (select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.workspace_id = i.workspace_id and li.invoice_id = i.id)
+            - (select coalesce(sum(p.amount_cents), 0) from payments p where p.workspace_id = i.workspace_id and p.invoice_id = i.id) as balance
          from invoices i join workspaces w on w.id = i.workspace_id
         where w.slug = 'demo' and i.status in ('sent', 'overdue')
           and i.client_id = (select client_id from contacts where email = $1 and workspace_id = w.id)

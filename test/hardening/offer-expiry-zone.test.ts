@@ -61,16 +61,14 @@ describe('offer expiry in the workspace time zone', function () {
         sent_at: new Date(),
       })
       .returning('id');
-    await h.crm
-      .db('proposal_items')
-      .insert({
-        workspace_id: northwind.workspace_id,
-        proposal_id: row.id,
-        position: 1,
-        description: 'Work',
-        quantity: 1,
-        unit_price_cents: 10_000,
-      });
+    await h.crm.db('proposal_items').insert({
+      workspace_id: northwind.workspace_id,
+      proposal_id: row.id,
+      position: 1,
+      description: 'Work',
+      quantity: 1,
+      unit_price_cents: 10_000,
+    });
     const record = `/settings/client-portal/records/proposal/${northwind.id}/${row.id}`;
     const page = await staff.get(record).expect(200);
     const made = await staff

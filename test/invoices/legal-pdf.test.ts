@@ -135,7 +135,7 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     const db = h.crm.db;
     const row = await db('proposals as q')
       .join('workspaces as w', 'w.id', 'q.workspace_id')
-      .join('clients as c', 'c.id', 'q.client_id')
+      .join('clients as c', (on) => on.on('c.workspace_id', 'q.workspace_id').andOn('c.id', 'q.client_id'))
       .where({ 'w.slug': 'demo', 'c.name': 'Summit Outdoor Co.' })
       .first('q.id', 'q.workspace_id', 'q.client_id');
     const offer = (await offerReads(db).find(String(row.workspace_id), String(row.client_id), 'proposal', String(row.id)))!;

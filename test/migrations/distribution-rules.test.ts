@@ -1,6 +1,7 @@
 // The portal's schema against the rules Citus sets for distributing it (src/core/db/distribution.ts),
-// read from the catalog after migrate on plain PostgreSQL (or the embedded engine): every portal
-// table has a placement; a table distributed by workspace has workspace_id, in its primary key, in
+// and the reference CRM's against its own plan (plugins/reference-crm/migrations/distribution.ts),
+// read from the catalog after migrate on plain PostgreSQL (or the embedded engine): every table has
+// a placement; a table distributed by workspace has workspace_id, in its primary key, in
 // every unique constraint or index and in every foreign key to another such table; a table
 // distributed by its own key has that key in its primary key and unique constraints.
 //
@@ -11,7 +12,8 @@ import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
-import { TABLE_PLACEMENT } from '../../src/core/db/distribution.ts';
+import { type TablePlacement, TABLE_PLACEMENT } from '../../src/core/db/distribution.ts';
+import { CRM_DISTRIBUTION } from '../../plugins/reference-crm/migrations/distribution.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { publicTables } from '../support/schema-snapshot.ts';
 
@@ -45,12 +47,17 @@ async function constraintsOf(db: Knex): Promise<Constraint[]> {
 }
 
 /** Every rule a table's placement brings, broken, as one line each. */
-function violations(tables: string[], columns: Map<string, Set<string>>, constraints: Constraint[]): string[] {
+function violations(
+  tables: string[],
+  columns: Map<string, Set<string>>,
+  constraints: Constraint[],
+  plan: Readonly<Record<string, TablePlacement>> = TABLE_PLACEMENT,
+): string[] {
   const found: string[] = [];
   for (const table of tables) {
-    const placement = TABLE_PLACEMENT[table];
+    const placement = plan[table];
     if (!placement) {
-      found.push(`${table}: no placement decided (src/core/db/distribution.ts)`);
+      found.push(`${table}: no placement decided`);
       continue;
     }
     if (placement.kind !== 'by-workspace' && placement.kind !== 'by-own-key') continue;
@@ -62,7 +69,7 @@ function violations(tables: string[], columns: Map<string, Set<string>>, constra
       const list = c.columns.join(', ');
       if (c.type === 'p' && !c.columns.includes(key)) found.push(`${table}: primary key (${list}) without ${key}`);
       if (c.type === 'u' && !c.columns.includes(key)) found.push(`${table}: unique (${list}) without ${key}`);
-      const target = c.references ? TABLE_PLACEMENT[c.references] : undefined;
+      const target = c.references ? plan[c.references] : undefined;
       if (c.type === 'f' && placement.kind === 'by-workspace' && target?.kind === 'by-workspace' && !c.columns.includes('workspace_id'))
         found.push(`${table}: foreign key (${list}) → ${c.references} without workspace_id`);
     }
@@ -73,6 +80,7 @@ function violations(tables: string[], columns: Map<string, Set<string>>, constra
 describe('the portal schema against the rules for distributing it by workspace', function () {
   let database: TestDatabase;
   let db: Knex;
+  let hostTables: string[];
   let portalTables: string[];
   let columns: Map<string, Set<string>>;
   let constraints: Constraint[];
@@ -81,7 +89,7 @@ describe('the portal schema against the rules for distributing it by workspace',
     database = await createTestDatabase();
     db = createKnex(database.url);
     await migrateReferenceCrm(db);
-    const hostTables = await publicTables(db);
+    hostTables = await publicTables(db);
     await migratePortal(db);
     portalTables = (await publicTables(db)).filter((table) => !hostTables.includes(table));
     const rows = await db('information_schema.columns').where({ table_schema: 'public' }).select('table_name', 'column_name');
@@ -108,6 +116,14 @@ describe('the portal schema against the rules for distributing it by workspace',
     expect(violations(portalTables, columns, constraints)).to.deep.equal([]);
   });
 
+  it("holds the reference CRM's tables to its own plan: a placement each, workspace_id in every key between its workspace tables", function () {
+    expect(hostTables.filter((table) => !CRM_DISTRIBUTION.tables[table])).to.deep.equal([]);
+    expect(Object.keys(CRM_DISTRIBUTION.tables).filter((table) => !hostTables.includes(table))).to.deep.equal([]);
+    expect(violations(hostTables, columns, constraints, CRM_DISTRIBUTION.tables)).to.deep.equal([]);
+    const withWorkspace = hostTables.filter((table) => columns.get(table)?.has('workspace_id'));
+    expect(withWorkspace.filter((table) => CRM_DISTRIBUTION.tables[table]?.kind !== 'by-workspace')).to.deep.equal([]);
+  });
+
   it('finds what it checks: a table, a key and a foreign key that break the rules are named', function () {
     const made = violations(
       ['t_ok', 't_bad', 'portal_undecided'],
@@ -123,11 +139,7 @@ describe('the portal schema against the rules for distributing it by workspace',
       ],
     );
     // t_ok and t_bad are not in the placement map: only the undecided lines, for all three.
-    expect(made).to.deep.equal([
-      'portal_undecided: no placement decided (src/core/db/distribution.ts)',
-      't_bad: no placement decided (src/core/db/distribution.ts)',
-      't_ok: no placement decided (src/core/db/distribution.ts)',
-    ]);
+    expect(made).to.deep.equal(['portal_undecided: no placement decided', 't_bad: no placement decided', 't_ok: no placement decided']);
     const real = violations(['portal_messages'], new Map([['portal_messages', new Set(['id', 'conversation_id'])]]), [
       { table: 'portal_messages', type: 'p', columns: ['id'], references: null },
       { table: 'portal_messages', type: 'u', columns: ['conversation_id'], references: null },

@@ -76,16 +76,14 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
       })
       .returning('id');
     proposalId = String(proposalRow.id);
-    await h.crm
-      .db('proposal_items')
-      .insert({
-        workspace_id: workspaceId,
-        proposal_id: proposalId,
-        position: 1,
-        description: 'Design',
-        quantity: 1,
-        unit_price_cents: 420_000,
-      });
+    await h.crm.db('proposal_items').insert({
+      workspace_id: workspaceId,
+      proposal_id: proposalId,
+      position: 1,
+      description: 'Design',
+      quantity: 1,
+      unit_price_cents: 420_000,
+    });
     const invoice = await h.crm
       .db('invoices')
       .where({ workspace_id: workspaceId, client_id: clientId })

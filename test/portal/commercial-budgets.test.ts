@@ -128,16 +128,14 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
       items: Array.from({ length: lines }, (_, i) => ({ description: `Work ${i + 1}`, quantity: 1, unitPriceCents: 50_000 })),
     });
     if (payments)
-      await h.crm
-        .db('payments')
-        .insert(
-          Array.from({ length: payments }, () => ({
-            workspace_id: northwind.workspace_id,
-            invoice_id: created.id,
-            amount_cents: 1_000,
-            method: 'transfer',
-          })),
-        );
+      await h.crm.db('payments').insert(
+        Array.from({ length: payments }, () => ({
+          workspace_id: northwind.workspace_id,
+          invoice_id: created.id,
+          amount_cents: 1_000,
+          method: 'transfer',
+        })),
+      );
     return String(created.id);
   }
 

@@ -79,16 +79,14 @@ describe('deciding on proposals and quotations in the portal', function () {
       })
       .returning('id');
     const item = table === 'proposals' ? 'proposal' : 'quotation';
-    await h.crm
-      .db(`${item}_items`)
-      .insert({
-        workspace_id: northwind.workspace_id,
-        [`${item}_id`]: row.id,
-        position: 1,
-        description: 'Łódź storefront design',
-        quantity: 1,
-        unit_price_cents: 420_000,
-      });
+    await h.crm.db(`${item}_items`).insert({
+      workspace_id: northwind.workspace_id,
+      [`${item}_id`]: row.id,
+      position: 1,
+      description: 'Łódź storefront design',
+      quantity: 1,
+      unit_price_cents: 420_000,
+    });
     return `/portal/demo/${table}/${row.id}`;
   }
 

@@ -40,15 +40,13 @@ describe('a part-paid invoice', function () {
     h = await startPortalHarness();
     const invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
     // Make sure the invoice has a payment but a balance left (openInvoiceOf leaves more than 100 cents due).
-    await h.crm
-      .db('payments')
-      .insert({
-        workspace_id: Number(invoice.workspaceId),
-        invoice_id: Number(invoice.id),
-        amount_cents: 50,
-        method: 'bank_transfer',
-        reference: 'part',
-      });
+    await h.crm.db('payments').insert({
+      workspace_id: Number(invoice.workspaceId),
+      invoice_id: Number(invoice.id),
+      amount_cents: 50,
+      method: 'bank_transfer',
+      reference: 'part',
+    });
     // The due date in the future, so "Overdue" does not stand in for the payment state.
     await h.crm
       .db('invoices')

@@ -69,16 +69,14 @@ describe('public links and the staff record page', function () {
         sent_at: new Date(),
       })
       .returning('id');
-    await h.crm
-      .db('proposal_items')
-      .insert({
-        workspace_id: northwind.workspace_id,
-        proposal_id: row.id,
-        position: 1,
-        description: 'Logo design',
-        quantity: 1,
-        unit_price_cents: 250_000,
-      });
+    await h.crm.db('proposal_items').insert({
+      workspace_id: northwind.workspace_id,
+      proposal_id: row.id,
+      position: 1,
+      description: 'Logo design',
+      quantity: 1,
+      unit_price_cents: 250_000,
+    });
     return String(row.id);
   }
 

@@ -48,16 +48,14 @@ describe('the accept form and a drawn signature', function () {
         sent_at: new Date(),
       })
       .returning('id');
-    await h.crm
-      .db('proposal_items')
-      .insert({
-        workspace_id: northwind.workspace_id,
-        proposal_id: row.id,
-        position: 1,
-        description: 'Design',
-        quantity: 1,
-        unit_price_cents: 420_000,
-      });
+    await h.crm.db('proposal_items').insert({
+      workspace_id: northwind.workspace_id,
+      proposal_id: row.id,
+      position: 1,
+      description: 'Design',
+      quantity: 1,
+      unit_price_cents: 420_000,
+    });
     return { path: `/portal/demo/proposals/${row.id}`, id: String(row.id) };
   }
 

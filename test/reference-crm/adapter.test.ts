@@ -135,7 +135,7 @@ describe('reference CRM adapter', function () {
   describe('staff', function () {
     it('returns the staff user of the CRM session, with string ids', async function () {
       const staffUserId = await idOf(crm.db, 'staff_users', { email: 'member@acme.test' }, 'acme');
-      const staff = await adapter.staff.current(fakeRequest({ staffUserId }));
+      const staff = await adapter.staff.current(fakeRequest({ staffUserId, staffWorkspaceId: Number(acmeId) }));
       expect(staff).to.deep.equal({
         id: String(staffUserId),
         workspaceId: acmeId,
@@ -150,7 +150,12 @@ describe('reference CRM adapter', function () {
       expect(await adapter.staff.current(fakeRequest(undefined))).to.equal(null);
       expect(await adapter.staff.current(fakeRequest({}))).to.equal(null);
       expect(await adapter.staff.current(fakeRequest({ staffUserId: 'drop table' }))).to.equal(null);
-      expect(await adapter.staff.current(fakeRequest({ staffUserId: 987654 }))).to.equal(null);
+      expect(await adapter.staff.current(fakeRequest({ staffUserId: 987654, staffWorkspaceId: Number(acmeId) }))).to.equal(null);
+      // A session that names the staff user but not their workspace (kept before it named both).
+      const staffUserId = await idOf(crm.db, 'staff_users', { email: 'member@acme.test' }, 'acme');
+      expect(await adapter.staff.current(fakeRequest({ staffUserId }))).to.equal(null);
+      // A staff user named in another workspace than their own.
+      expect(await adapter.staff.current(fakeRequest({ staffUserId, staffWorkspaceId: Number(demoId) }))).to.equal(null);
     });
   });
 

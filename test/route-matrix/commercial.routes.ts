@@ -8,7 +8,7 @@ import type { MatrixRoute, MatrixWorld } from './matrix.ts';
 async function ownerRecord(world: MatrixWorld, table: 'proposals' | 'quotations' | 'invoices'): Promise<string> {
   const row = await world.h.crm
     .db(`${table} as r`)
-    .join('clients as c', 'c.id', 'r.client_id')
+    .join('clients as c', (on) => on.on('c.workspace_id', 'r.workspace_id').andOn('c.id', 'r.client_id'))
     .join('workspaces as w', 'w.id', 'r.workspace_id')
     .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
     .whereNot('r.status', 'draft')
@@ -51,8 +51,8 @@ function section(name: 'proposals' | 'quotations' | 'invoices', switches: Matrix
 async function ownerPayment(world: MatrixWorld): Promise<{ invoiceId: string; paymentId: string }> {
   const row = await world.h.crm
     .db('payments as p')
-    .join('invoices as r', 'r.id', 'p.invoice_id')
-    .join('clients as c', 'c.id', 'r.client_id')
+    .join('invoices as r', (on) => on.on('r.workspace_id', 'p.workspace_id').andOn('r.id', 'p.invoice_id'))
+    .join('clients as c', (on) => on.on('c.workspace_id', 'r.workspace_id').andOn('c.id', 'r.client_id'))
     .join('workspaces as w', 'w.id', 'r.workspace_id')
     .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
     .whereNot('r.status', 'draft')

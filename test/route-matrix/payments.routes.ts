@@ -16,7 +16,7 @@ export async function openInvoiceOf(db: Knex, email: string): Promise<{ id: stri
     .where({ 'w.slug': 'demo', 'c.email': email })
     .whereIn('i.status', ['sent', 'overdue'])
     .whereRaw(
-      '(select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.invoice_id = i.id) > (select coalesce(sum(p.amount_cents), 0) from payments p where p.invoice_id = i.id) + 100',
+      '(select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.workspace_id = i.workspace_id and li.invoice_id = i.id) > (select coalesce(sum(p.amount_cents), 0) from payments p where p.workspace_id = i.workspace_id and p.invoice_id = i.id) + 100',
     )
     .orderBy('i.id')
     .first<{ id: number; workspace_id: number; client_id: number } | undefined>(['i.id', 'i.workspace_id', 'i.client_id']);

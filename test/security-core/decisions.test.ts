@@ -75,16 +75,14 @@ describe('offer decisions (security core)', function () {
         sent_at: now,
       })
       .returning('id');
-    await crm
-      .db(`${kind}_items`)
-      .insert({
-        workspace_id: Number(crm.workspaceId),
-        [`${kind}_id`]: row.id,
-        position: 1,
-        description: 'Design',
-        quantity: 2,
-        unit_price_cents: 150_000,
-      });
+    await crm.db(`${kind}_items`).insert({
+      workspace_id: Number(crm.workspaceId),
+      [`${kind}_id`]: row.id,
+      position: 1,
+      description: 'Design',
+      quantity: 2,
+      unit_price_cents: 150_000,
+    });
     return { kind, id: String(row.id), clientId: crm.clientId };
   }
 

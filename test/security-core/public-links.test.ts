@@ -79,16 +79,14 @@ describe('public links (security core)', function () {
         sent_at: clock,
       })
       .returning('id');
-    await crm
-      .db('proposal_items')
-      .insert({
-        workspace_id: Number(crm.workspaceId),
-        proposal_id: row.id,
-        position: 1,
-        description: 'Work',
-        quantity: 1,
-        unit_price_cents: 1000,
-      });
+    await crm.db('proposal_items').insert({
+      workspace_id: Number(crm.workspaceId),
+      proposal_id: row.id,
+      position: 1,
+      description: 'Work',
+      quantity: 1,
+      unit_price_cents: 1000,
+    });
     return String(row.id);
   }
 

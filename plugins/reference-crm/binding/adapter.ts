@@ -55,7 +55,7 @@ import {
 } from '../queries/contacts.ts';
 import { findStaffWithWorkspace, listStaff, type StaffUserRow } from '../queries/staff-users.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from '../queries/workspaces.ts';
-import { crmSession, readStaffUserId } from '../web/session.ts';
+import { crmSession, readStaffUser } from '../web/session.ts';
 import { currentStaff } from '../web/auth.ts';
 import { renderPluginPage } from '../web/render.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
@@ -392,15 +392,15 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     staff: {
       // The CRM's own session may be absent (a route mounted before it) or belong to nobody.
       async current(req: Request) {
-        const staffUserId = readStaffUserId(req);
-        if (staffUserId === null) return null;
+        const signedIn = readStaffUser(req);
+        if (signedIn === null) return null;
         // The CRM's session id is replaced at sign-in (regenerateSession): the portal's staff CSRF
         // token rotates with it.
         const sessionId = crmSession(req)?.id;
         const sessionKey = typeof sessionId === 'string' && sessionId !== '' ? { sessionKey: sessionId } : {};
         // The CRM's loadStaff already read this staff user for the request: no second query.
         const loaded = req.res ? currentStaff(req.res) : null;
-        if (loaded && loaded.id === staffUserId) {
+        if (loaded && loaded.id === signedIn.id && loaded.workspaceId === signedIn.workspaceId) {
           return {
             id: toHostId(loaded.id),
             workspaceId: toHostId(loaded.workspaceId),
@@ -410,7 +410,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
             ...sessionKey,
           };
         }
-        const row = await findStaffWithWorkspace(db, { staffUserId });
+        const row = await findStaffWithWorkspace(db, signedIn);
         return row ? { ...presentStaff(row), ...sessionKey } : null;
       },
       async list(workspaceId) {

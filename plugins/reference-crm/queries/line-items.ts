@@ -58,6 +58,29 @@ export function totalCentsSql(db: Db, spec: LineItemsTable, parentAlias: string)
   );
 }
 
+/**
+ * An invoice's total from its lines and what its payments add up to, summed afresh (not the stored
+ * sums): the check that decides whether a payment is accepted, read under the invoice's lock.
+ */
+export async function sumInvoiceAfresh(
+  db: Db,
+  args: { workspaceId: number; invoiceId: number },
+): Promise<{ totalCents: number; paidCents: number }> {
+  const row = await db
+    .select(
+      db.raw(
+        `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from invoice_items li where li.workspace_id = ? and li.invoice_id = ?), 0)::bigint as total_cents`,
+        [args.workspaceId, args.invoiceId],
+      ),
+      db.raw('coalesce((select sum(amount_cents) from payments where workspace_id = ? and invoice_id = ?), 0)::bigint as paid_cents', [
+        args.workspaceId,
+        args.invoiceId,
+      ]),
+    )
+    .first<{ total_cents: string | number; paid_cents: string | number }>();
+  return { totalCents: Number(row?.total_cents ?? 0), paidCents: Number(row?.paid_cents ?? 0) };
+}
+
 export async function listLineItems(db: Db, spec: LineItemsTable, args: { workspaceId: number; parentId: number }): Promise<LineItemRow[]> {
   return db(`${spec.table} as li`)
     .join(`${spec.parentTable} as p`, (on) => on.on('p.workspace_id', 'li.workspace_id').andOn('p.id', `li.${spec.parentKey}`))

@@ -1,8 +1,7 @@
 // Payments received against invoices. Each carries its invoice's workspace id, named in every read.
 import type { Db } from './db.ts';
 import { inTransaction } from './db.ts';
-import { INVOICE_ITEMS } from './invoices.ts';
-import { totalCentsSql } from './line-items.ts';
+import { sumInvoiceAfresh } from './line-items.ts';
 
 export const PAYMENT_METHODS = ['bank_transfer', 'card', 'cash', 'check'] as const;
 
@@ -38,7 +37,7 @@ export async function recordPayment(
     const invoice = await trx('invoices as i')
       .where({ 'i.workspace_id': args.workspaceId, 'i.id': args.invoiceId })
       .forUpdate()
-      .first<{ id: number; status: string; total_cents: number } | undefined>(['i.id', 'i.status', totalCentsSql(trx, INVOICE_ITEMS, 'i')]);
+      .first<{ id: number; status: string } | undefined>(['i.id', 'i.status']);
     if (!invoice) return null;
     const [row] = await trx('payments')
       .insert({
@@ -51,10 +50,8 @@ export async function recordPayment(
       })
       .returning<Array<{ id: number }>>(['id']);
     if (!row) throw new Error('insert into payments returned no row');
-    const paid = await trx('payments')
-      .where({ workspace_id: args.workspaceId, invoice_id: invoice.id })
-      .first<{ paid_cents: number } | undefined>(trx.raw('coalesce(sum(amount_cents), 0)::bigint as paid_cents'));
-    const fullyPaid = (paid?.paid_cents ?? 0) >= invoice.total_cents;
+    const sums = await sumInvoiceAfresh(trx, { workspaceId: args.workspaceId, invoiceId: invoice.id });
+    const fullyPaid = sums.paidCents >= sums.totalCents;
     if (fullyPaid && invoice.status !== 'paid' && invoice.status !== 'void') {
       await trx('invoices').where({ workspace_id: args.workspaceId, id: invoice.id }).update({ status: 'paid' });
     }

@@ -34,11 +34,11 @@ export async function findStaffCredentialsByEmail(db: Db, args: { email: string 
     .select<StaffCredentialsRow[]>([...COLUMNS, 's.password_hash']);
 }
 
-/** The staff user a session points at; the row itself says which workspace the session works in. */
-export async function findStaffWithWorkspace(db: Db, args: { staffUserId: number }): Promise<StaffWithWorkspaceRow | null> {
+/** The staff user a session points at, in the workspace the session works in. */
+export async function findStaffWithWorkspace(db: Db, args: { workspaceId: number; id: number }): Promise<StaffWithWorkspaceRow | null> {
   const row = await db('staff_users as s')
     .join('workspaces as w', 'w.id', 's.workspace_id')
-    .where('s.id', args.staffUserId)
+    .where({ 's.workspace_id': args.workspaceId, 's.id': args.id })
     .first<StaffWithWorkspaceRow | undefined>([...COLUMNS, 'w.slug as workspace_slug', 'w.name as workspace_name']);
   return row ?? null;
 }

@@ -4,7 +4,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Knex } from 'knex';
 import { findStaffWithWorkspace, type StaffRole } from '../queries/staff-users.ts';
 import { ensureCsrfToken } from './csrf.ts';
-import { crmSession, readStaffUserId } from './session.ts';
+import { crmSession, readStaffUser } from './session.ts';
 
 export interface StaffContext {
   id: number;
@@ -20,13 +20,16 @@ const LOCALS_KEY = 'crmStaff';
 
 export function loadStaff(db: Knex): RequestHandler {
   return async (req, res, next) => {
-    const staffUserId = readStaffUserId(req);
-    if (staffUserId === null) return next();
-    const row = await findStaffWithWorkspace(db, { staffUserId });
+    const signedIn = readStaffUser(req);
+    if (signedIn === null) return next();
+    const row = await findStaffWithWorkspace(db, signedIn);
     if (!row) {
       // The staff user was removed while signed in: forget them rather than fail every page.
       const session = crmSession(req);
-      if (session) delete session.staffUserId;
+      if (session) {
+        delete session.staffUserId;
+        delete session.staffWorkspaceId;
+      }
       return next();
     }
     const staff: StaffContext = {

@@ -14,6 +14,11 @@ const EIGHT_HOURS_MS = 8 * 60 * 60 * 1000;
 interface CrmSessionFields {
   /** Set by the CRM's staff sign-in; read by the adapter's staff.current(req). */
   staffUserId?: number;
+  /**
+   * The staff user's workspace, set with it: the row is read by both, which on Citus goes to the one
+   * node that holds the workspace. A session without it (signed in before it was kept) is signed out.
+   */
+  staffWorkspaceId?: number;
   /** The CSRF token every state-changing request must echo. */
   csrfToken?: string;
 }
@@ -53,8 +58,11 @@ export function crmSession(req: Request): CrmSession | undefined {
   return (req as Request & { session?: CrmSession }).session;
 }
 
-export function readStaffUserId(req: Request): number | null {
-  return parseId(crmSession(req)?.staffUserId);
+export function readStaffUser(req: Request): { workspaceId: number; id: number } | null {
+  const session = crmSession(req);
+  const id = parseId(session?.staffUserId);
+  const workspaceId = parseId(session?.staffWorkspaceId);
+  return id === null || workspaceId === null ? null : { workspaceId, id };
 }
 
 function promisify(run: (done: (error?: unknown) => void) => void): Promise<void> {

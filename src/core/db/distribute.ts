@@ -36,23 +36,46 @@ export async function distributeOnCitus(knex: Knex, plan: DistributionPlan = POR
   );
   const parents = await foreignKeyParents(knex);
   const placed: string[] = [];
-  for (const table of parentsFirst(Object.keys(plan.tables), parents, plan.anchor)) {
-    const placement = plan.tables[table]!;
-    if (!present.has(table) || already.has(table) || placement.kind === 'coordinator') continue;
-    if (placement.kind === 'by-own-key') {
-      await knex.raw("select create_distributed_table(?, ?, colocate_with => 'none')", [table, placement.column]);
-    } else if (placement.kind === 'reference') {
-      await knex.raw('select create_reference_table(?)', [table]);
-    } else {
-      const anchor = table === plan.anchor ? 'none' : plan.anchor;
-      await knex.transaction(async (trx) => {
-        if (placement.triggers) await trx.raw('set local citus.enable_unsafe_triggers = on');
+  await knex.transaction(async (trx) => {
+    // Foreign keys to a table about to become a reference table are set aside until the tables that
+    // hold them are distributed: Citus would otherwise turn those tables into Citus local tables,
+    // which no distributed table may be referenced by. One transaction: all placed, keys back, or nothing.
+    const setAside: Array<{ table: string; name: string; definition: string }> = [];
+    // Keys added back in the transaction that distributed their tables must reach every shard over
+    // the connection that created it.
+    await trx.raw("set local citus.multi_shard_modify_mode = 'sequential'");
+    for (const table of parentsFirst(Object.keys(plan.tables), parents, plan.anchor)) {
+      const placement = plan.tables[table]!;
+      if (!present.has(table) || already.has(table) || placement.kind === 'coordinator') continue;
+      if (placement.kind === 'by-own-key') {
+        await trx.raw("select create_distributed_table(?, ?, colocate_with => 'none')", [table, placement.column]);
+      } else if (placement.kind === 'reference') {
+        for (const key of await foreignKeysTo(trx, table)) {
+          await trx.raw('alter table ?? drop constraint ??', [key.table, key.name]);
+          setAside.push(key);
+        }
+        await trx.raw('select create_reference_table(?)', [table]);
+      } else {
+        const anchor = table === plan.anchor ? 'none' : plan.anchor;
+        await trx.raw(`set local citus.enable_unsafe_triggers = ${placement.triggers ? 'on' : 'off'}`);
         await trx.raw('select create_distributed_table(?, ?, colocate_with => ?)', [table, 'workspace_id', anchor]);
-      });
+      }
+      placed.push(`${table}: ${placement.kind}`);
     }
-    placed.push(`${table}: ${placement.kind}`);
-  }
+    for (const key of setAside) await trx.raw(`alter table ?? add constraint ?? ${key.definition}`, [key.table, key.name]);
+  });
   return { citus: true, placed };
+}
+
+/** The foreign keys that reference `table`, each with the definition that makes it again. */
+async function foreignKeysTo(knex: Knex, table: string): Promise<Array<{ table: string; name: string; definition: string }>> {
+  return (
+    await knex.raw<{ rows: Array<{ table: string; name: string; definition: string }> }>(
+      `select conrelid::regclass::text as "table", conname::text as name, pg_get_constraintdef(oid) as definition
+         from pg_constraint where contype = 'f' and confrelid = ?::regclass and conrelid <> confrelid`,
+      [table],
+    )
+  ).rows;
 }
 
 async function foreignKeyParents(knex: Knex): Promise<Map<string, string[]>> {

@@ -110,7 +110,12 @@ export function clientInvoiceQuery(db: Db, args: InvoiceArgs) {
 export function clientInvoiceItemsQuery(db: Db, args: InvoiceArgs) {
   return db('invoice_items as li')
     .join('invoices as p', (on) => on.on('p.workspace_id', 'li.workspace_id').andOn('p.id', 'li.invoice_id'))
-    .where({ 'li.workspace_id': args.workspaceId, 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.id': args.invoiceId })
+    .where({
+      'li.workspace_id': args.workspaceId,
+      'p.workspace_id': args.workspaceId,
+      'p.client_id': args.clientId,
+      'p.id': args.invoiceId,
+    })
     .orderBy('li.position')
     .orderBy('li.id')
     .select<LineItemRow[]>(lineItemColumns(db));
@@ -120,7 +125,12 @@ export function clientInvoiceItemsQuery(db: Db, args: InvoiceArgs) {
 export function clientInvoicePaymentsQuery(db: Db, args: InvoiceArgs) {
   return db('payments as pm')
     .join('invoices as i', (on) => on.on('i.workspace_id', 'pm.workspace_id').andOn('i.id', 'pm.invoice_id'))
-    .where({ 'pm.workspace_id': args.workspaceId, 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId, 'i.id': args.invoiceId })
+    .where({
+      'pm.workspace_id': args.workspaceId,
+      'i.workspace_id': args.workspaceId,
+      'i.client_id': args.clientId,
+      'i.id': args.invoiceId,
+    })
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
     .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);

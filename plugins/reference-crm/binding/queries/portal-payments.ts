@@ -4,8 +4,7 @@
 // the same invoice are checked one after the other.
 import type { Db } from '../../queries/db.ts';
 import { inTransaction } from '../../queries/db.ts';
-import { INVOICE_ITEMS } from '../../queries/invoices.ts';
-import { totalCentsSql } from '../../queries/line-items.ts';
+import { sumInvoiceAfresh } from '../../queries/line-items.ts';
 
 /** The statuses in which this CRM still expects money for an invoice. */
 const OPEN_INVOICE_STATUSES = ['sent', 'overdue'] as const;
@@ -34,16 +33,10 @@ export async function recordClientPayment(
     const invoice = await trx('invoices as i')
       .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId, 'i.id': args.invoiceId })
       .forUpdate()
-      .first<{ id: number; status: string; total_cents: string | number } | undefined>([
-        'i.id',
-        'i.status',
-        totalCentsSql(trx, INVOICE_ITEMS, 'i'),
-      ]);
+      .first<{ id: number; status: string } | undefined>(['i.id', 'i.status']);
     if (!invoice || !(OPEN_INVOICE_STATUSES as readonly string[]).includes(invoice.status)) return null;
-    const paid = await trx('payments')
-      .where({ workspace_id: args.workspaceId, invoice_id: invoice.id })
-      .first<{ paid_cents: string | number }>(trx.raw('coalesce(sum(amount_cents), 0)::bigint as paid_cents'));
-    const balance = Number(invoice.total_cents) - Number(paid?.paid_cents ?? 0);
+    const sums = await sumInvoiceAfresh(trx, { workspaceId: args.workspaceId, invoiceId: invoice.id });
+    const balance = sums.totalCents - sums.paidCents;
     if (args.amountCents <= 0 || args.amountCents > balance) return null;
     const [row] = await trx('payments')
       .insert({

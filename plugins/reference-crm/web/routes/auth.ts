@@ -101,6 +101,7 @@ export function authRoutes({ db }: RouteDeps): Router {
 
     const session = await regenerateSession(req);
     session.staffUserId = staff.id;
+    session.staffWorkspaceId = staff.workspace_id;
     session.csrfToken = newCsrfToken();
     await saveSession(req);
     res.redirect(303, next);
