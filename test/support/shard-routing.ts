@@ -1,14 +1,17 @@
 // Which recorded statements Citus could not send to one node: a statement that reads or writes a
-// table distributed by workspace (src/core/db/distribution.ts) must name the workspace, by a
+// table distributed by workspace (src/core/db/distribution.ts, and the reference CRM's own,
+// plugins/reference-crm/migrations/distribution.ts) must name the workspace, by a
 // workspace_id equality (or IN list) in its conditions or a workspace_id column in its INSERT.
 // A statement that spans workspaces on purpose says so (ACROSS_WORKSPACES) and passes. A textual
 // check of the SQL knex sends, so a join on workspace_id counts as naming it too; the Citus stage
 // (test/citus/run.ts) runs the client journey on a cluster and fails on any statement on these
 // tables that the coordinator sent to every shard.
 import { expect } from 'chai';
+import { CRM_DISTRIBUTION } from '../../plugins/reference-crm/migrations/distribution.ts';
 import { ACROSS_WORKSPACES, TABLE_PLACEMENT } from '../../src/core/db/distribution.ts';
 
-const WORKSPACE_TABLES = Object.entries(TABLE_PLACEMENT)
+/** The portal's workspace tables and the reference CRM's, which its binding reads for every page. */
+const WORKSPACE_TABLES = [...Object.entries(TABLE_PLACEMENT), ...Object.entries(CRM_DISTRIBUTION.tables)]
   .filter(([, placement]) => placement.kind === 'by-workspace')
   .map(([table]) => table);
 
