@@ -10,6 +10,9 @@ describe('statements that would reach every shard', function () {
       'update "client_login_codes" set "consumed_at" = CURRENT_TIMESTAMP where "id" = ? and "consumed_at" is null',
       'insert into "portal_file_chunks" ("content", "file_id", "seq") values (?, ?, ?)',
       'select * from client_users u join clients c on c.id = u.client_id where u.email = ?',
+      // The reference CRM's workspace tables, which the binding reads for every page.
+      'select * from "invoices" where "id" = ?',
+      'select * from "payments" as "pm" where "pm"."invoice_id" = ?',
     ];
     expect(statementsReachingEveryShard(unrouted)).to.deep.equal(unrouted);
   });
@@ -21,7 +24,8 @@ describe('statements that would reach every shard', function () {
         'select * from "client_users" as "u" where "u"."workspace_id" in (?) and "u"."email" = ?',
         'insert into "portal_file_chunks" ("content", "file_id", "seq", "workspace_id") values (?, ?, ?, ?)',
         'select "sess" from "client_sessions" where "sid" = $1',
-        'select * from "invoices" where "id" = ?',
+        'select * from "workspaces" where "slug" = ?',
+        'select * from "client_payments" where "workspace_id" = ? and "id" = ?',
         'BEGIN;',
         '/* across workspaces: housekeeping */ delete from "portal_live_events" where "created_at" < ?',
       ]),
