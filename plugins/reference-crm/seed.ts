@@ -206,7 +206,7 @@ async function seedClient(
       items: items(invoice.items, client.taxRatePercent ?? null),
     });
     await trx('invoices')
-      .where({ id })
+      .where({ workspace_id: workspaceId, id })
       .update({
         supply_date: seedDate(invoice.supplied ?? invoice.issued),
         supply_end_date: invoice.suppliedUntil === undefined ? null : seedDate(invoice.suppliedUntil),
@@ -215,7 +215,9 @@ async function seedClient(
     // Payments go in only with a newly created invoice, in the same transaction, so they are
     // never doubled by a second run.
     // The stored total (tax included) is what 'balance' pays off.
-    const { total_cents: totalCents } = await trx('invoices').where({ id }).first<{ total_cents: number }>('total_cents');
+    const { total_cents: totalCents } = await trx('invoices')
+      .where({ workspace_id: workspaceId, id })
+      .first<{ total_cents: number }>('total_cents');
     let paid = 0;
     for (const payment of invoice.payments ?? []) {
       const amountCents = payment.amountCents === 'balance' ? totalCents - paid : payment.amountCents;

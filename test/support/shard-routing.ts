@@ -10,10 +10,13 @@ import { expect } from 'chai';
 import { CRM_DISTRIBUTION } from '../../plugins/reference-crm/migrations/distribution.ts';
 import { ACROSS_WORKSPACES, TABLE_PLACEMENT } from '../../src/core/db/distribution.ts';
 
+const byWorkspace = (plan: Readonly<Record<string, { kind: string }>>) =>
+  Object.entries(plan)
+    .filter(([, placement]) => placement.kind === 'by-workspace')
+    .map(([table]) => table);
+const PORTAL_WORKSPACE_TABLES = byWorkspace(TABLE_PLACEMENT);
 /** The portal's workspace tables and the reference CRM's, which its binding reads for every page. */
-const WORKSPACE_TABLES = [...Object.entries(TABLE_PLACEMENT), ...Object.entries(CRM_DISTRIBUTION.tables)]
-  .filter(([, placement]) => placement.kind === 'by-workspace')
-  .map(([table]) => table);
+const WORKSPACE_TABLES = [...PORTAL_WORKSPACE_TABLES, ...byWorkspace(CRM_DISTRIBUTION.tables)];
 
 const mentions = (statement: string, table: string) => new RegExp(`(^|[^a-z_])"?${table}"?($|[^a-z_])`, 'i').test(statement);
 const namesWorkspace = (statement: string) =>
@@ -24,7 +27,12 @@ export function statementsReachingEveryShard(sql: string[]): string[] {
   return sql.filter((statement) => touchesWorkspaceTable(statement) && !namesWorkspace(statement) && !saysItSpansWorkspaces(statement));
 }
 
-export const touchesWorkspaceTable = (statement: string) => WORKSPACE_TABLES.some((table) => mentions(statement, table));
+const touchesWorkspaceTable = (statement: string) => WORKSPACE_TABLES.some((table) => mentions(statement, table));
+/**
+ * The Citus stage's log check reads the portal's tables alone: the tests' own look-ups of the
+ * CRM's seed (by workspace slug and name) span workspaces, and the log cannot tell them apart.
+ */
+export const touchesPortalWorkspaceTable = (statement: string) => PORTAL_WORKSPACE_TABLES.some((table) => mentions(statement, table));
 export const saysItSpansWorkspaces = (statement: string) => statement.trimStart().startsWith(`/* ${ACROSS_WORKSPACES}`);
 
 /** Fails, naming them, when any statement of a request (`what`) touches a workspace table without naming the workspace. */

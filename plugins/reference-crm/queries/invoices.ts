@@ -6,7 +6,7 @@ import { insertLineItems, listLineItems, nextNumber, type LineItemInput, type Li
 const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'overdue', 'void'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
-export const INVOICE_ITEMS: LineItemsTable = { table: 'invoice_items', parentTable: 'invoices', parentKey: 'invoice_id' };
+const INVOICE_ITEMS: LineItemsTable = { table: 'invoice_items', parentTable: 'invoices', parentKey: 'invoice_id' };
 const PREFIX = 'INV';
 
 export interface InvoiceRow {

@@ -28,6 +28,7 @@ const COLUMNS = ['s.id', 's.workspace_id', 's.name', 's.email', 's.role'] as con
  */
 export async function findStaffCredentialsByEmail(db: Db, args: { email: string }): Promise<StaffCredentialsRow[]> {
   return db('staff_users as s')
+    .comment('across workspaces: staff sign-in, before the workspace is known')
     .whereRaw('lower(s.email) = lower(?)', [args.email])
     .orderBy('s.workspace_id')
     .orderBy('s.id')
