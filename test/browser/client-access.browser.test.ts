@@ -7,14 +7,14 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import {
-  launchChromium,
+  portalInChromium,
   openPage,
   signInWithPassword,
   staffSignIn,
   expectAccessibleAt390 as checkPage,
   tabTo,
 } from '../support/browser-pages.ts';
-import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import type { PortalHarness } from '../support/portal-harness.ts';
 
 const ADMIN = '/settings/client-portal';
 
@@ -22,15 +22,7 @@ describe('client access pages in Chromium', function () {
   this.timeout(300_000);
   let h: PortalHarness;
   let browser: Browser;
-
-  before(async function () {
-    h = await startPortalHarness();
-    browser = await launchChromium();
-  });
-  after(async function () {
-    await browser?.close();
-    await h?.close();
-  });
+  portalInChromium((started) => ({ h, browser } = started));
 
   const maria = () => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
   const admin = () => h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;

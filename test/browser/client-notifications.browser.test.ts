@@ -4,22 +4,14 @@
 // overflow at 390 px.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { expectAccessibleAt390 as checkPage, launchChromium, openPage, signInWithPassword, tabTo } from '../support/browser-pages.ts';
-import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { expectAccessibleAt390 as checkPage, portalInChromium, openPage, signInWithPassword, tabTo } from '../support/browser-pages.ts';
+import type { PortalHarness } from '../support/portal-harness.ts';
 
 describe('client notifications in Chromium', function () {
   this.timeout(300_000);
   let h: PortalHarness;
   let browser: Browser;
-
-  before(async function () {
-    h = await startPortalHarness();
-    browser = await launchChromium();
-  });
-  after(async function () {
-    await browser?.close();
-    await h?.close();
-  });
+  portalInChromium((started) => ({ h, browser } = started));
 
   it('shows the unread count, opens a notification and saves a channel, by keyboard', async function () {
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;

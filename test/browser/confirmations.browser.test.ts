@@ -5,12 +5,12 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { enableTwoFactor } from '../../src/features/account/two-factor/queries.ts';
-import { postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { postPasswordSignIn, type PortalHarness } from '../support/portal-harness.ts';
 import {
   expectNoAxeViolations,
   expectNoOverflowAt390,
   focused,
-  launchChromium,
+  portalInChromium,
   openPage,
   signInWithPassword,
   staffSignIn,
@@ -22,15 +22,7 @@ describe('confirmation pages in Chromium', function () {
   this.timeout(300_000);
   let h: PortalHarness;
   let browser: Browser;
-
-  before(async function () {
-    h = await startPortalHarness();
-    browser = await launchChromium();
-  });
-  after(async function () {
-    await browser?.close();
-    await h?.close();
-  });
+  portalInChromium((started) => ({ h, browser } = started));
   beforeEach(async function () {
     await h.crm.db('portal_rate_limits').delete();
   });

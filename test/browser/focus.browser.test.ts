@@ -5,23 +5,15 @@
 // error fails the test.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { announced, focused, launchChromium, openPage, signInWithPassword, type WatchedPage } from '../support/browser-pages.ts';
+import type { PortalHarness } from '../support/portal-harness.ts';
+import { announced, focused, portalInChromium, openPage, signInWithPassword, type WatchedPage } from '../support/browser-pages.ts';
 
 describe('focus and announcements after htmx swaps in Chromium', function () {
   this.timeout(120_000);
   let h: PortalHarness;
   let browser: Browser;
   let tab: WatchedPage;
-
-  before(async function () {
-    h = await startPortalHarness();
-    browser = await launchChromium();
-  });
-  after(async function () {
-    await browser?.close();
-    await h?.close();
-  });
+  portalInChromium((started) => ({ h, browser } = started));
   beforeEach(async function () {
     await h.crm.db('portal_rate_limits').delete();
     tab = await openPage(browser);

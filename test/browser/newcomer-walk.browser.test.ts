@@ -5,22 +5,14 @@
 // admin action is asked first. No console error anywhere, and nothing wider than 390 px.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { expectNoOverflowAt390, launchChromium, openPage, staffSignIn, type WatchedPage } from '../support/browser-pages.ts';
+import type { PortalHarness } from '../support/portal-harness.ts';
+import { expectNoOverflowAt390, portalInChromium, openPage, staffSignIn, type WatchedPage } from '../support/browser-pages.ts';
 
 describe('a newcomer walks sign-in, account and admin in Chromium', function () {
   this.timeout(300_000);
   let h: PortalHarness;
   let browser: Browser;
-
-  before(async function () {
-    h = await startPortalHarness();
-    browser = await launchChromium();
-  });
-  after(async function () {
-    await browser?.close();
-    await h?.close();
-  });
+  portalInChromium((started) => ({ h, browser } = started));
   beforeEach(async function () {
     await h.crm.db('portal_rate_limits').delete();
   });

@@ -6,9 +6,28 @@ import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 import { gzipSync } from 'node:zlib';
+import { startPortalHarness, type PortalHarness } from './portal-harness.ts';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Registers the suite's hooks that start a portal harness and Chromium before its tests and close
+ * both after them; `started` receives the two (`({ h, browser } = started)`).
+ */
+export function portalInChromium(started: (suite: { h: PortalHarness; browser: Browser }) => void): void {
+  let h: PortalHarness | undefined;
+  let browser: Browser | undefined;
+  before(async function () {
+    h = await startPortalHarness();
+    browser = await launchChromium();
+    started({ h, browser });
+  });
+  after(async function () {
+    await browser?.close();
+    await h?.close();
+  });
 }
 
 export interface WatchedPage {
