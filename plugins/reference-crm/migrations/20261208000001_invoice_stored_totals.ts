@@ -26,7 +26,7 @@ const INDEX_AFTER = '(workspace_id, client_id, status) include (currency, due_da
 const functionName = (table: string) => `${table}_keep_invoice_sums`;
 
 /** A statement-level trigger function that adds each statement's change per invoice. */
-function triggerFunction({ table, column, amount }: (typeof SOURCES)[number]): string {
+export function triggerFunction({ table, column, amount }: (typeof SOURCES)[number]): string {
   const add = (rows: string, sign: '' | '-') => `
       update invoices i
          set ${column} = i.${column} + d.cents

@@ -11,9 +11,9 @@ import type { Knex } from 'knex';
 const ITEM_TABLES = ['invoice_items', 'proposal_items', 'quotation_items'] as const;
 
 const NET = 'round(quantity * unit_price_cents)';
-const GROSS = `(${NET} + round(${NET} * coalesce(tax_rate_percent, 0) / 100))`;
+export const GROSS = `(${NET} + round(${NET} * coalesce(tax_rate_percent, 0) / 100))`;
 
-function invoiceItemsFunction(amount: string): string {
+export function invoiceItemsFunction(amount: string): string {
   const add = (rows: string, sign: '' | '-') => `
       update invoices i
          set total_cents = i.total_cents + d.cents

@@ -14,6 +14,8 @@
 //   workspace at a time, and a transition table cannot be joined with a distributed table there.
 //   A statement that writes many lines still updates each invoice once.
 import type { Knex } from 'knex';
+import { triggerFunction as paymentsFunction } from './20261208000001_invoice_stored_totals.ts';
+import { GROSS, invoiceItemsFunction } from './20261210000001_line_tax_rates.ts';
 
 const CHILDREN = [
   { table: 'proposal_items', parentKey: 'proposal_id', parent: 'proposals' },
@@ -60,32 +62,13 @@ const LINKS: Link[] = [
 
 const foreignKeyName = (link: Link) => `${link.table}_${link.column}_foreign`;
 
-const NET = 'round(quantity * unit_price_cents)';
-/** A line's amount with its tax, as 20261210000001_line_tax_rates sums it. */
-const GROSS = `(${NET} + round(${NET} * coalesce(tax_rate_percent, 0) / 100))`;
 const SUMS = [
   { table: 'invoice_items', column: 'total_cents', amount: GROSS },
   { table: 'payments', column: 'paid_cents', amount: 'amount_cents' },
 ] as const;
 
-/** The statement-level trigger function of a source of an invoice's sums, adding per invoice. */
-function sumsFunction(table: string, column: string, amount: string, byWorkspace: boolean): string {
-  if (!byWorkspace) {
-    const add = (rows: string, sign: '' | '-') => `
-      update invoices i
-         set ${column} = i.${column} + d.cents
-        from (select invoice_id, ${sign}sum(${amount})::bigint as cents from ${rows} group by invoice_id) d
-       where i.id = d.invoice_id and d.cents <> 0;`;
-    return `
-    create or replace function ${table}_keep_invoice_sums() returns trigger language plpgsql as $$
-    begin
-      if tg_op in ('INSERT', 'UPDATE') then${add('new_rows', '')}
-      end if;
-      if tg_op in ('UPDATE', 'DELETE') then${add('old_rows', '-')}
-      end if;
-      return null;
-    end $$`;
-  }
+/** The statement-level trigger function of a source of an invoice's sums, adding per workspace and invoice. */
+function sumsFunction({ table, column, amount }: (typeof SUMS)[number]): string {
   const add = (rows: string, sign: '' | '-') => `
       for change in select workspace_id, invoice_id, ${sign}sum(${amount})::bigint as cents from ${rows} group by workspace_id, invoice_id loop
         continue when change.cents = 0;
@@ -124,15 +107,13 @@ export async function up(knex: Knex): Promise<void> {
     await knex.raw(`drop index if exists ${child.table}_${child.parentKey}_index`);
     await knex.raw(`create index ${child.table}_parent_idx on ${child.table} (workspace_id, ${child.parentKey})`);
   }
-  for (const sum of SUMS) {
-    await knex.raw(sumsFunction(sum.table, sum.column, sum.amount, true));
-  }
+  for (const sum of SUMS) await knex.raw(sumsFunction(sum));
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const sum of SUMS) {
-    await knex.raw(sumsFunction(sum.table, sum.column, sum.amount, false));
-  }
+  // The functions as the two migrations before this one left them.
+  await knex.raw(invoiceItemsFunction(GROSS));
+  await knex.raw(paymentsFunction({ table: 'payments', column: 'paid_cents', amount: 'amount_cents' }));
   for (const child of CHILDREN) {
     await knex.raw(`drop index if exists ${child.table}_parent_idx`);
     await knex.raw(`create index ${child.table}_${child.parentKey}_index on ${child.table} (${child.parentKey})`);
