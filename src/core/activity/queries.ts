@@ -50,6 +50,26 @@ function recordIdOf(details: Record<string, unknown> | undefined): string | null
   return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
 }
 
+/** A signed-in client person's own action: who they are, from the request, and what they did. */
+export interface ClientActor {
+  workspace: { id: string };
+  user: { id: string; client_id: string; email: string };
+  meta: { ip: string | null; userAgent: string | null };
+}
+
+/** Logs an action of a signed-in client person under their workspace, company and address. */
+export function insertClientActivity(db: Db, actor: ClientActor, event: ActivityEvent, details: Record<string, unknown>): Promise<void> {
+  return insertActivity(db, {
+    workspaceId: actor.workspace.id,
+    event,
+    clientUserId: actor.user.id,
+    clientId: actor.user.client_id,
+    email: actor.user.email,
+    details,
+    ...actor.meta,
+  });
+}
+
 export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void> {
   const recordId = recordIdOf(entry.details);
   if (GROUPED_VIEWS.has(entry.event) && entry.clientUserId && entry.clientId && recordId)

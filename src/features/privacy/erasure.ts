@@ -4,7 +4,7 @@
 // and logs the act under an id that no longer names anyone; the host's records are never touched.
 // The person is told of the decision by email, in their language; approval signs them out everywhere.
 import type { Knex } from 'knex';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertActivity, insertClientActivity } from '../../core/activity/queries.ts';
 import { findClientUserById, findClientUsersByIds, type ClientUserRow } from '../../core/client-users/queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
@@ -49,22 +49,6 @@ export type Decision = { approve: true; note: string | null } | { approve: false
 export function createErasure(deps: ErasureDeps) {
   const { db, now } = deps;
 
-  const personLog = (
-    trx: Knex.Transaction,
-    actor: PrivacyActor,
-    event: 'privacy.erasure_requested' | 'privacy.erasure_withdrawn',
-    requestId: string,
-  ) =>
-    insertActivity(trx, {
-      workspaceId: actor.workspace.id,
-      event,
-      clientUserId: actor.user.id,
-      clientId: actor.user.client_id,
-      email: actor.user.email,
-      details: { requestId },
-      ...actor.meta,
-    });
-
   async function decisionEmail(workspace: HostWorkspace, user: ClientUserRow, approved: boolean, note: string | null) {
     const settings = await findSettings(db, workspace.id);
     const t = translator(emailLocale(user.locale, isLocale(settings.defaultLocale) ? settings.defaultLocale : null));
@@ -85,7 +69,7 @@ export function createErasure(deps: ErasureDeps) {
           at: now(),
         });
         if (!row) return 'already';
-        await personLog(trx, actor, 'privacy.erasure_requested', row.id);
+        await insertClientActivity(trx, actor, 'privacy.erasure_requested', { requestId: row.id });
         return 'requested';
       });
     },
@@ -95,7 +79,7 @@ export function createErasure(deps: ErasureDeps) {
       return db.transaction(async (trx) => {
         const [row] = await withdrawErasureRequest(trx, actor.workspace.id, actor.user.id, now());
         if (!row) return false;
-        await personLog(trx, actor, 'privacy.erasure_withdrawn', row.id);
+        await insertClientActivity(trx, actor, 'privacy.erasure_withdrawn', { requestId: row.id });
         return true;
       });
     },

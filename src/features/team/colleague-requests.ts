@@ -6,7 +6,7 @@
 // by its email. Asking tells the agency at once (notifications/rules.ts); the answer is emailed to
 // the client admin who asked, queued with the decision.
 import type { Knex } from 'knex';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertActivity, insertClientActivity } from '../../core/activity/queries.ts';
 import { findClientUserByContact, findClientUserByEmail, findClientUserById } from '../../core/client-users/queries.ts';
 import type { PortalConfig } from '../../core/config.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
@@ -94,14 +94,10 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
           ...input,
         });
         if (!row) return null;
-        await insertActivity(trx, {
-          workspaceId: actor.workspace.id,
-          event: 'team.colleague_requested',
-          clientUserId: actor.user.id,
-          clientId: actor.user.client_id,
-          email: actor.user.email,
-          details: { requestId: row.id, colleagueEmail: row.email, colleagueName: row.name },
-          ...actor.meta,
+        await insertClientActivity(trx, actor, 'team.colleague_requested', {
+          requestId: row.id,
+          colleagueEmail: row.email,
+          colleagueName: row.name,
         });
         return row;
       });

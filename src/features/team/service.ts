@@ -4,7 +4,7 @@
 // transaction with its activity row (which is also the agency's notification: notifications/rules.ts)
 // and announced after the commit (live streams follow a new role; a disabled colleague's end).
 import type { Knex } from 'knex';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertClientActivity } from '../../core/activity/queries.ts';
 import { announceAccessChanged } from '../../core/client-users/access-events.ts';
 import { listRoles, lockCompanyAdmins, lockRole, setPersonAccess, type RoleChoice } from '../../core/client-users/access-queries.ts';
 import {
@@ -63,22 +63,6 @@ export function createTeam(deps: TeamDeps) {
     return user;
   }
 
-  const log = (
-    trx: Knex.Transaction,
-    actor: TeamActor,
-    event: 'team.invited' | 'team.role_changed' | 'team.disabled',
-    details: Record<string, unknown>,
-  ) =>
-    insertActivity(trx, {
-      workspaceId: actor.workspace.id,
-      event,
-      clientUserId: actor.user.id,
-      clientId: actor.user.client_id,
-      email: actor.user.email,
-      details,
-      ...actor.meta,
-    });
-
   /** The role the form chose: a built-in one, or one of the workspace's roles. */
   function chosenRole(
     actor: TeamActor,
@@ -124,7 +108,11 @@ export function createTeam(deps: TeamDeps) {
       );
       if (!invited) throw notFound(actor.t('team:notFound'));
       await db.transaction((trx) =>
-        log(trx, actor, 'team.invited', { colleagueId: invited.id, colleagueEmail: invited.email, resent: Boolean(existing) }),
+        insertClientActivity(trx, actor, 'team.invited', {
+          colleagueId: invited.id,
+          colleagueEmail: invited.email,
+          resent: Boolean(existing),
+        }),
       );
       return existing ? 'resent' : 'invited';
     },
@@ -145,7 +133,7 @@ export function createTeam(deps: TeamDeps) {
         if (choice.clientRoleId && !(await lockRole(trx, actor.workspace.id, choice.clientRoleId)))
           throw refusal(actor.t('team:refused.roleGone'));
         await setPersonAccess(trx, actor.workspace.id, target.id, { ...choice, denied: target.denied_permissions as ClientPermission[] });
-        await log(trx, actor, 'team.role_changed', {
+        await insertClientActivity(trx, actor, 'team.role_changed', {
           colleagueId: target.id,
           colleagueEmail: target.email,
           role: { from: target.role === 'custom' ? `custom:${target.client_role_id}` : target.role, to: roleValue },
@@ -171,7 +159,7 @@ export function createTeam(deps: TeamDeps) {
         await setClientUserStatus(trx, actor.workspace.id, target.id, 'disabled');
         const sessionsEnded = await deleteOtherSessions(trx, actor.workspace.id, target.id, null);
         await voidUserLinks(trx, actor.workspace.id, target.id);
-        await log(trx, actor, 'team.disabled', { colleagueId: target.id, colleagueEmail: target.email, sessionsEnded });
+        await insertClientActivity(trx, actor, 'team.disabled', { colleagueId: target.id, colleagueEmail: target.email, sessionsEnded });
       });
       await announceSessionsEnded(
         deps.bus,
