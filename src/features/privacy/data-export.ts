@@ -11,7 +11,15 @@ import type { Translate } from '../../core/i18n/translations.ts';
 import type { CommentsPort, CommentSubjectType, HostComment, HostContact } from '../../core/ports/host.ts';
 import type { FileStorage } from '../../core/ports/services.ts';
 import { listLiveSessions } from '../../core/sessions/queries.ts';
-import { personActivity, personDecisions, personMessages, personPayments, personSettings, personUploads } from './personal-data-queries.ts';
+import {
+  type ActivityRow,
+  personActivity,
+  personDecisions,
+  personMessages,
+  personPayments,
+  personSettings,
+  personUploads,
+} from './personal-data-queries.ts';
 
 const SESSIONS_LISTED = 50;
 const COMMENT_SUBJECTS: readonly CommentSubjectType[] = ['proposal', 'quotation', 'invoice'];
@@ -243,14 +251,7 @@ export async function buildDataExport(deps: ExportDeps, subject: ExportSubject, 
   );
 }
 
-function presentActivity(row: {
-  event: string;
-  details: Record<string, unknown>;
-  ip: string | null;
-  user_agent: string | null;
-  created_at: Date;
-  repeat_count: number;
-}) {
+function presentActivity(row: ActivityRow) {
   return {
     at: iso(row.created_at),
     event: row.event,
