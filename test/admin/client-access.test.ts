@@ -10,11 +10,11 @@ import type { Knex } from 'knex';
 import { activeClientUsersOf } from '../../src/features/offers/reminders/queries.ts';
 import {
   cookieNamed,
-  csrfFrom,
   postPasswordSignIn,
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  postFormFrom,
 } from '../support/portal-harness.ts';
 import { openSse } from '../support/sse-client.ts';
 
@@ -58,14 +58,8 @@ describe('client roles and access overrides (admin pages and the portal)', funct
   }
 
   /** Posts a form of an admin page, with the page's CSRF token. */
-  async function postForm(pageUrl: string, action: string, form: Record<string, string>, status: number) {
-    const page = await staff.get(pageUrl).expect(200);
-    return staff
-      .post(action)
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), ...form })
-      .expect(status);
-  }
+  const postForm = (pageUrl: string, action: string, form: Record<string, string>, status: number) =>
+    postFormFrom(staff, pageUrl, action, form, status);
 
   const personPage = () => `${ADMIN}/clients/${maria.id}/access`;
 

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { createDemoProvider } from '../../src/features/invoices/payments/demo-provider.ts';
 import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, postFormFrom } from '../support/portal-harness.ts';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 
@@ -33,12 +33,8 @@ describe('paying invoices from the portal', function () {
   const activity = (event: string) => h.crm.db('client_activity_logs').where({ workspace_id: invoice.workspaceId, event }).orderBy('id');
 
   async function startCheckout(form: Record<string, string>): Promise<string> {
-    const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
-    const res = await client
-      .post(`/portal/demo/invoices/${invoice.id}/pay`)
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), ...form })
-      .expect(303);
+    const pay = `/portal/demo/invoices/${invoice.id}/pay`;
+    const res = await postFormFrom(client, pay, pay, form, 303);
     const match = /\/portal\/demo\/payments\/demo\/([0-9a-f-]{36})$/.exec(res.headers.location ?? '');
     expect(match, res.headers.location).to.not.equal(null);
     return match![1]!;

@@ -15,6 +15,7 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  postFormFrom,
 } from '../support/portal-harness.ts';
 
 const DATA = '/portal/demo/account/data';
@@ -53,14 +54,7 @@ describe('a person’s own data: export and erasure', function () {
   let agent: Awaited<ReturnType<typeof signedInAgent>>;
   const ids: Record<string, string> = {};
 
-  async function post(path: string, form: Record<string, string>, status: number, from = DATA) {
-    const page = await agent.get(from).expect(200);
-    return agent
-      .post(path)
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), ...form })
-      .expect(status);
-  }
+  const post = (path: string, form: Record<string, string>, status: number, from = DATA) => postFormFrom(agent, from, path, form, status);
 
   before(async function () {
     h = await startPortalHarness();

@@ -5,7 +5,14 @@
 // links; lookups are rate-limited per IP. The staff page shows the evidence with its fingerprint
 // check, and "view as this client" renders the client's page read-only with no client session.
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import {
+  csrfFrom,
+  signedInAgent,
+  signedInStaffAgent,
+  startPortalHarness,
+  type PortalHarness,
+  postFormFrom,
+} from '../support/portal-harness.ts';
 import { realisticStrokes } from '../support/signature.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -84,12 +91,7 @@ describe('public links and the staff record page', function () {
 
   /** Creates a link from the staff page and reads its URL back from the page (as a person copies it). */
   async function createLink(kind: string, id: string, form: Record<string, string> = { days: '30', allowDecision: 'on' }): Promise<string> {
-    const page = await staff.get(recordPath(kind, id)).expect(200);
-    const res = await staff
-      .post(`${recordPath(kind, id)}/links`)
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), ...form })
-      .expect(303);
+    const res = await postFormFrom(staff, recordPath(kind, id), `${recordPath(kind, id)}/links`, form, 303);
     const after = await staff.get(res.headers.location!.split('#')[0]!).expect(200);
     const urls = [...after.text.matchAll(/value="(https?:\/\/[^"]+\/portal\/demo\/p\/[A-Za-z0-9_-]{43})"/g)].map((m) => m[1]!);
     expect(urls.length).to.be.greaterThan(0);

@@ -15,6 +15,7 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  postFormFrom,
 } from '../support/portal-harness.ts';
 
 const TEAM = '/portal/demo/team';
@@ -37,14 +38,7 @@ describe('team page for client admins', function () {
       .where({ workspace_id: workspaceId, contact_id: (await tom()).id })
       .first('id', 'role', 'status');
 
-  async function post(path: string, form: Record<string, string>, status: number) {
-    const page = await agent.get(TEAM).expect(200);
-    return agent
-      .post(path)
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), ...form })
-      .expect(status);
-  }
+  const post = (path: string, form: Record<string, string>, status: number) => postFormFrom(agent, TEAM, path, form, status);
 
   before(async function () {
     h = await startPortalHarness();

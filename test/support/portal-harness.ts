@@ -132,6 +132,16 @@ export function csrfFrom(html: string): string {
   return last[1]!;
 }
 
+/** Posts a form as a person would: opens the page it is on for the CSRF token, then sends it. */
+export async function postFormFrom(agent: Agent, pageUrl: string, action: string, form: Record<string, string>, status: number) {
+  const page = await agent.get(pageUrl).expect(200);
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), ...form })
+    .expect(status);
+}
+
 export function sixDigitCode(text: string): string {
   const match = /\b(\d{6})\b/.exec(text);
   if (!match) throw new Error(`no code in: ${text}`);
