@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
-import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
+import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 const reason = unavailable();
@@ -16,11 +16,7 @@ describe('alga-psa host: invoices finalized and quotes sent in Alga reach the cl
   let host: AlgaHost;
   let running: PortalOnHost;
 
-  /** A pass as the timer runs it, the last one's claim released (as after its four minutes). */
-  const pass = async () => {
-    await host.db('portal_host_news').update({ claimed_at: null });
-    return running.portal.clientNotifications.hostNews();
-  };
+  const pass = () => hostNewsPass(host.db, running);
   const told = () =>
     host
       .db('portal_client_notifications')

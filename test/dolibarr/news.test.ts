@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
-import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
+import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
@@ -17,11 +17,7 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
   let host: DolibarrHost;
   let running: PortalOnHost;
 
-  /** A pass as the timer runs it, the last one's claim released (as after its four minutes). */
-  const pass = async () => {
-    await host.db('portal_host_news').update({ claimed_at: null });
-    return running.portal.clientNotifications.hostNews();
-  };
+  const pass = () => hostNewsPass(host.db, running);
   const told = () =>
     host
       .db('portal_client_notifications')

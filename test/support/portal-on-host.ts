@@ -25,6 +25,15 @@ export interface PortalOnHost {
   close(): Promise<void>;
 }
 
+/**
+ * One pass of the host-news reader as its timer runs it, with the last pass's claim released (as it
+ * is after its four minutes), so a test may run passes back to back.
+ */
+export async function hostNewsPass(db: Knex, running: PortalOnHost) {
+  await db('portal_host_news').update({ claimed_at: null });
+  return running.portal.clientNotifications.hostNews();
+}
+
 export async function portalOnHost(options: {
   db: Knex;
   databaseUrl: string;
