@@ -11,6 +11,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
 import { realisticStrokes } from '../support/signature.ts';
+import { createOffer } from '../../plugins/reference-crm/queries/offers.ts';
+import { PROPOSALS } from '../../plugins/reference-crm/queries/proposals.ts';
 
 interface Device {
   name: string;
@@ -48,27 +50,17 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
 
   async function openProposal(): Promise<string> {
     seq += 1;
-    const [row] = await h.crm
-      .db('proposals')
-      .insert({
-        workspace_id: northwind.workspace_id,
-        client_id: northwind.id,
-        number: `DPR-${seq}`,
-        title: 'Website relaunch',
-        body: 'Design, build and launch.',
-        status: 'sent',
-        currency: 'USD',
-        valid_until: '2099-12-31',
-        sent_at: new Date(),
-      })
-      .returning('id');
-    await h.crm.db('proposal_items').insert({
-      workspace_id: northwind.workspace_id,
-      proposal_id: row.id,
-      position: 1,
-      description: 'Design and build',
-      quantity: 1,
-      unit_price_cents: 980_000,
+    const row = await createOffer(h.crm.db, PROPOSALS, {
+      workspaceId: northwind.workspace_id,
+      clientId: northwind.id,
+      number: `DPR-${seq}`,
+      title: 'Website relaunch',
+      body: 'Design, build and launch.',
+      status: 'sent',
+      currency: 'USD',
+      validUntil: '2099-12-31',
+      sentAt: new Date(),
+      items: [{ description: 'Design and build', quantity: 1, unitPriceCents: 980_000 }],
     });
     return String(row.id);
   }

@@ -5,6 +5,8 @@
 import { expect } from 'chai';
 import { dayIn, expiryTimeZone } from '../../src/features/offers/decisions/service.ts';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { createOffer } from '../../plugins/reference-crm/queries/offers.ts';
+import { PROPOSALS } from '../../plugins/reference-crm/queries/proposals.ts';
 
 const EXPIRED_NOTICE = 'can no longer be accepted';
 
@@ -47,27 +49,17 @@ describe('offer expiry in the workspace time zone', function () {
   /** A sent proposal valid until `day`, and a public link to it (made on the staff record page). */
   async function linkedProposal(day: string): Promise<string> {
     seq += 1;
-    const [row] = await h.crm
-      .db('proposals')
-      .insert({
-        workspace_id: northwind.workspace_id,
-        client_id: northwind.id,
-        number: `TZ-${seq}`,
-        title: 'Zones',
-        body: 'x',
-        status: 'sent',
-        currency: 'USD',
-        valid_until: day,
-        sent_at: new Date(),
-      })
-      .returning('id');
-    await h.crm.db('proposal_items').insert({
-      workspace_id: northwind.workspace_id,
-      proposal_id: row.id,
-      position: 1,
-      description: 'Work',
-      quantity: 1,
-      unit_price_cents: 10_000,
+    const row = await createOffer(h.crm.db, PROPOSALS, {
+      workspaceId: northwind.workspace_id,
+      clientId: northwind.id,
+      number: `TZ-${seq}`,
+      title: 'Zones',
+      body: 'x',
+      status: 'sent',
+      currency: 'USD',
+      validUntil: day,
+      sentAt: new Date(),
+      items: [{ description: 'Work', quantity: 1, unitPriceCents: 10_000 }],
     });
     const record = `/settings/client-portal/records/proposal/${northwind.id}/${row.id}`;
     const page = await staff.get(record).expect(200);

@@ -7,6 +7,8 @@
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { noisyPng, realisticStrokes } from '../support/signature.ts';
+import { createOffer } from '../../plugins/reference-crm/queries/offers.ts';
+import { PROPOSALS } from '../../plugins/reference-crm/queries/proposals.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
@@ -34,27 +36,17 @@ describe('the accept form and a drawn signature', function () {
 
   async function openProposal(): Promise<{ path: string; id: string }> {
     sequence += 1;
-    const [row] = await h.crm
-      .db('proposals')
-      .insert({
-        workspace_id: northwind.workspace_id,
-        client_id: northwind.id,
-        number: `SIG-${sequence}`,
-        title: 'Shop relaunch',
-        body: 'Design and build.',
-        status: 'sent',
-        currency: 'EUR',
-        valid_until: '2099-12-31',
-        sent_at: new Date(),
-      })
-      .returning('id');
-    await h.crm.db('proposal_items').insert({
-      workspace_id: northwind.workspace_id,
-      proposal_id: row.id,
-      position: 1,
-      description: 'Design',
-      quantity: 1,
-      unit_price_cents: 420_000,
+    const row = await createOffer(h.crm.db, PROPOSALS, {
+      workspaceId: northwind.workspace_id,
+      clientId: northwind.id,
+      number: `SIG-${sequence}`,
+      title: 'Shop relaunch',
+      body: 'Design and build.',
+      status: 'sent',
+      currency: 'EUR',
+      validUntil: '2099-12-31',
+      sentAt: new Date(),
+      items: [{ description: 'Design', quantity: 1, unitPriceCents: 420_000 }],
     });
     return { path: `/portal/demo/proposals/${row.id}`, id: String(row.id) };
   }
