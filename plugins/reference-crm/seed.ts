@@ -165,9 +165,9 @@ async function seedClient(
       name: client.name,
       website: client.website,
       address: client.address,
+      taxId: client.taxId ?? null,
       createdAt: seedTime(client.created),
     }));
-  if (!existing && client.taxId) await trx('clients').where({ id: clientId }).update({ tax_id: client.taxId });
 
   const contactIds = new Map<string, number>();
   const contacts: Array<{ contactId: number; clientId: number; name: string; email: string; demoLogin: boolean }> = [];

@@ -2,7 +2,7 @@
 // (the whole company's). Scoped by workspace, client and contact in every statement, so a task
 // reassigned to another contact or deleted drops out of every read and write at once.
 import type { Db } from './db.ts';
-import { RECORD_LABEL } from './shared-documents.ts';
+import { recordLabelSql } from './shared-documents.ts';
 
 export interface ClientTaskRow {
   id: number;
@@ -29,7 +29,7 @@ function visible(db: Db, scope: Scope) {
     .andWhere((q) => q.where('x.assigned_contact_id', scope.contactId).orWhereNull('x.assigned_contact_id'));
 }
 
-const columns = (db: Db) => [
+const columns = (db: Db, scope: Scope) => [
   'x.id',
   'x.title',
   'x.description',
@@ -39,7 +39,7 @@ const columns = (db: Db) => [
   'x.assigned_contact_id',
   'x.record_type',
   'x.record_id',
-  db.raw(`${RECORD_LABEL} as record_label`),
+  recordLabelSql(db, scope),
 ];
 
 // Open tasks sort by due date with undated ones last; the sentinel date keeps the keyset simple.
@@ -56,7 +56,7 @@ export async function listOpenTasks(
 export function openTasksQuery(db: Db, args: Scope & { after?: { due: string; id: number }; limit: number }) {
   const query = visible(db, args).whereNot('x.status', 'done');
   if (args.after) query.whereRaw(`(${OPEN_KEY}, x.id) > (?::date, ?)`, [args.after.due, args.after.id]);
-  return query.orderByRaw(`${OPEN_KEY} asc, x.id asc`).limit(args.limit).select<ClientTaskRow[]>(columns(db));
+  return query.orderByRaw(`${OPEN_KEY} asc, x.id asc`).limit(args.limit).select<ClientTaskRow[]>(columns(db, args));
 }
 
 export async function listDoneTasks(
@@ -67,11 +67,11 @@ export async function listDoneTasks(
   // completed_at is set whenever a task is done; the epoch stands in for rows that predate that.
   const key = "coalesce(x.completed_at, timestamptz '1970-01-01')";
   if (args.after) query.whereRaw(`(${key}, x.id) < (?::timestamptz, ?)`, [args.after.completedAt, args.after.id]);
-  return query.orderByRaw(`${key} desc, x.id desc`).limit(args.limit).select<ClientTaskRow[]>(columns(db));
+  return query.orderByRaw(`${key} desc, x.id desc`).limit(args.limit).select<ClientTaskRow[]>(columns(db, args));
 }
 
 export async function findClientTask(db: Db, args: Scope & { taskId: number }): Promise<ClientTaskRow | null> {
-  const row = await visible(db, args).where('x.id', args.taskId).first<ClientTaskRow | undefined>(columns(db));
+  const row = await visible(db, args).where('x.id', args.taskId).first<ClientTaskRow | undefined>(columns(db, args));
   return row ?? null;
 }
 

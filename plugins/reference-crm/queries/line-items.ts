@@ -50,11 +50,16 @@ export function lineItemColumns(db: Db) {
   ];
 }
 
-/** SQL for a parent's total in cents, tax included; each line and its tax are rounded to a whole cent before summing. */
-export function totalCentsSql(db: Db, spec: LineItemsTable, parentAlias: string): Knex.Raw {
+/**
+ * SQL for a parent's total in cents, tax included; each line and its tax are rounded to a whole cent
+ * before summing. The lines are matched on the workspace id itself, not on the parent's column: Citus
+ * routes a statement to one node only where every table in it, the subquery's too, is pinned to the
+ * same workspace by a value.
+ */
+export function totalCentsSql(db: Db, spec: LineItemsTable, parent: { alias: string; workspaceId: number }): Knex.Raw {
   return db.raw(
-    `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.workspace_id = ?? and li.?? = ??), 0)::bigint as total_cents`,
-    [spec.table, `${parentAlias}.workspace_id`, spec.parentKey, `${parentAlias}.id`],
+    `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.workspace_id = ? and li.?? = ??), 0)::bigint as total_cents`,
+    [spec.table, parent.workspaceId, spec.parentKey, `${parent.alias}.id`],
   );
 }
 

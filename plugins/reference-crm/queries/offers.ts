@@ -53,7 +53,7 @@ export interface NewOffer {
   items: LineItemInput[];
 }
 
-function columns(db: Db, spec: OfferTable) {
+function columns(db: Db, spec: OfferTable, workspaceId: number) {
   return [
     'o.id',
     'o.workspace_id',
@@ -68,7 +68,7 @@ function columns(db: Db, spec: OfferTable) {
     'o.sent_at',
     'o.decided_at',
     'o.created_at',
-    totalCentsSql(db, spec, 'o'),
+    totalCentsSql(db, spec, { alias: 'o', workspaceId }),
   ];
 }
 
@@ -83,16 +83,23 @@ function scoped(db: Db, spec: OfferTable, workspaceId: number) {
 export async function listOffers(db: Db, spec: OfferTable, args: { workspaceId: number; clientId?: number }): Promise<OfferRow[]> {
   const query = scoped(db, spec, args.workspaceId);
   if (args.clientId !== undefined) query.where('o.client_id', args.clientId);
-  return query.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').select<OfferRow[]>(columns(db, spec));
+  return query
+    .orderBy('o.created_at', 'desc')
+    .orderBy('o.id', 'desc')
+    .select<OfferRow[]>(columns(db, spec, args.workspaceId));
 }
 
 export async function findOffer(db: Db, spec: OfferTable, args: { workspaceId: number; offerId: number }): Promise<OfferRow | null> {
-  const row = await scoped(db, spec, args.workspaceId).where('o.id', args.offerId).first<OfferRow | undefined>(columns(db, spec));
+  const row = await scoped(db, spec, args.workspaceId)
+    .where('o.id', args.offerId)
+    .first<OfferRow | undefined>(columns(db, spec, args.workspaceId));
   return row ?? null;
 }
 
 export async function findOfferByNumber(db: Db, spec: OfferTable, args: { workspaceId: number; number: string }): Promise<OfferRow | null> {
-  const row = await scoped(db, spec, args.workspaceId).where('o.number', args.number).first<OfferRow | undefined>(columns(db, spec));
+  const row = await scoped(db, spec, args.workspaceId)
+    .where('o.number', args.number)
+    .first<OfferRow | undefined>(columns(db, spec, args.workspaceId));
   return row ?? null;
 }
 

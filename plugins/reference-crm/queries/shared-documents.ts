@@ -1,6 +1,7 @@
 // The documents a client sees in the portal: shared ones only, newest first, with who shared them
 // and the record they belong to. Content is read in chunks (substring on the bytea), so a download
 // never loads a whole file into memory, on the database side or ours.
+import type { Knex } from 'knex';
 import type { Db } from './db.ts';
 
 export interface SharedDocumentRow {
@@ -15,12 +16,21 @@ export interface SharedDocumentRow {
   record_label: string | null;
 }
 
-/** The label of a linked record, from whichever table its type names, in one expression. */
-export const RECORD_LABEL = `case x.record_type
-  when 'proposal' then (select p.number || ' ' || p.title from proposals p where p.id = x.record_id and p.workspace_id = x.workspace_id and p.client_id = x.client_id)
-  when 'quotation' then (select q.number || ' ' || q.title from quotations q where q.id = x.record_id and q.workspace_id = x.workspace_id and q.client_id = x.client_id)
-  when 'invoice' then (select i.number from invoices i where i.id = x.record_id and i.workspace_id = x.workspace_id and i.client_id = x.client_id)
-end`;
+/**
+ * The label of a linked record, from whichever table its type names, in one expression. Each lookup
+ * names the workspace by its value (not x.workspace_id), so on Citus the statement stays on one node.
+ */
+export function recordLabelSql(db: Db, scope: { workspaceId: number }): Knex.Raw {
+  const ws = scope.workspaceId;
+  return db.raw(
+    `case x.record_type
+  when 'proposal' then (select p.number || ' ' || p.title from proposals p where p.workspace_id = ? and p.id = x.record_id and p.client_id = x.client_id)
+  when 'quotation' then (select q.number || ' ' || q.title from quotations q where q.workspace_id = ? and q.id = x.record_id and q.client_id = x.client_id)
+  when 'invoice' then (select i.number from invoices i where i.workspace_id = ? and i.id = x.record_id and i.client_id = x.client_id)
+end as record_label`,
+    [ws, ws, ws],
+  );
+}
 
 type ListArgs = {
   workspaceId: number;
@@ -56,7 +66,7 @@ export function sharedDocumentsQuery(db: Db, args: ListArgs) {
       's.name as shared_by_name',
       'x.record_type',
       'x.record_id',
-      db.raw(`${RECORD_LABEL} as record_label`),
+      recordLabelSql(db, args),
     ]);
 }
 

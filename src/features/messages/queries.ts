@@ -85,7 +85,9 @@ export async function listMessages(
           'm.created_at',
           db.raw(
             `coalesce((select json_agg(json_build_object('id', a.id::text, 'filename', a.filename, 'content_type', a.content_type, 'size_bytes', a.size_bytes) order by a.id)
-               from portal_message_attachments a where a.workspace_id = m.workspace_id and a.client_id = m.client_id and a.message_id = m.id), '[]'::json) as attachments`,
+               from portal_message_attachments a where a.workspace_id = ? and a.client_id = m.client_id and a.message_id = m.id), '[]'::json) as attachments`,
+            // The workspace by its value, not m.workspace_id: Citus keeps a subquery on one node only so.
+            [workspaceId],
           ),
         )
         .as('latest'),

@@ -36,7 +36,7 @@ export interface OfferKey {
   id: number;
 }
 
-function columns(db: Db, spec: OfferTable) {
+function columns(db: Db, spec: OfferTable, workspaceId: number) {
   return [
     'o.id',
     'o.client_id',
@@ -48,7 +48,7 @@ function columns(db: Db, spec: OfferTable) {
     'o.valid_until',
     'o.sent_at',
     'o.decided_at',
-    totalCentsSql(db, spec, 'o'),
+    totalCentsSql(db, spec, { alias: 'o', workspaceId }),
     db.raw(`to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as created_key`),
   ];
 }
@@ -74,14 +74,20 @@ export function clientOffersQuery(db: Db, spec: OfferTable, args: ListArgs) {
   if (args.after) {
     query.andWhereRaw(`(o.created_at, o.id) < (?::timestamp at time zone 'UTC', ?)`, [args.after.createdKey, args.after.id]);
   }
-  return query.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(args.limit).select<PortalOfferRow[]>(columns(db, spec));
+  return query
+    .orderBy('o.created_at', 'desc')
+    .orderBy('o.id', 'desc')
+    .limit(args.limit)
+    .select<PortalOfferRow[]>(columns(db, spec, args.workspaceId));
 }
 
 type OfferArgs = { workspaceId: number; clientId: number; offerId: number };
 
 /** One offer of the client (undefined when there is none), as a query: run it, or read it with its lines. */
 export function clientOfferQuery(db: Db, spec: OfferTable, args: OfferArgs) {
-  return scoped(db, spec, args).where('o.id', args.offerId).first<PortalOfferRow | undefined>(columns(db, spec));
+  return scoped(db, spec, args)
+    .where('o.id', args.offerId)
+    .first<PortalOfferRow | undefined>(columns(db, spec, args.workspaceId));
 }
 
 /** The items of an offer of this workspace and client, as a query: run it, or read it with the offer. */
