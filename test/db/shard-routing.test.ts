@@ -13,6 +13,9 @@ describe('statements that would reach every shard', function () {
       // The reference CRM's workspace tables, which the binding reads for every page.
       'select * from "invoices" where "id" = ?',
       'select * from "payments" as "pm" where "pm"."invoice_id" = ?',
+      // A subquery that finds its workspace through the outer row: Citus sends it to every shard.
+      'select "o"."id", coalesce((select sum(li.unit_price_cents) from "invoice_items" li where li.workspace_id = "o"."workspace_id" and li."invoice_id" = "o"."id"), 0) as total_cents from "invoices" as "o" where "o"."workspace_id" = ?',
+      'select "x"."id", case x.record_type when \'invoice\' then (select i.number from invoices i where i.id = x.record_id) end as record_label from "documents" as "x" where "x"."workspace_id" = ?',
     ];
     expect(statementsReachingEveryShard(unrouted)).to.deep.equal(unrouted);
   });
@@ -26,6 +29,8 @@ describe('statements that would reach every shard', function () {
         'select "sess" from "client_sessions" where "sid" = $1',
         'select * from "workspaces" where "slug" = ?',
         'select * from "client_payments" where "workspace_id" = ? and "id" = ?',
+        'select "o"."id", coalesce((select sum(li.unit_price_cents) from "invoice_items" li where li.workspace_id = ? and li."invoice_id" = "o"."id"), 0) as total_cents from "invoices" as "o" where "o"."workspace_id" = ?',
+        'select (select coalesce(json_agg(q), \'[]\'::json) from (select "id" from "invoices" where "workspace_id" = $1 limit $2) q) as invoices',
         'BEGIN;',
         '/* across workspaces: housekeeping */ delete from "portal_live_events" where "created_at" < ?',
       ]),

@@ -4,10 +4,11 @@
 // their bytes and only while uploads are allowed; the live stream replays after Last-Event-ID;
 // the client's message-email choice is kept; and the pages stay within a query budget.
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import type supertest from 'supertest';
 import { SECTION_SWITCHES, type SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { countQueries } from '../support/query-counter.ts';
+import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
 import { pdfOfSize, windowsExecutable } from '../support/upload-fixtures.ts';
 
 type Agent = ReturnType<typeof supertest.agent>;
@@ -16,19 +17,6 @@ const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
   'hex',
 );
-
-/** Counts SQL round trips while fn runs. */
-async function countQueries(db: Knex, fn: () => Promise<unknown>): Promise<number> {
-  let count = 0;
-  const onQuery = () => (count += 1);
-  db.on('query', onQuery);
-  try {
-    await fn();
-  } finally {
-    db.off('query', onQuery);
-  }
-  return count;
-}
 
 describe('messages between a client and the agency', function () {
   this.timeout(60_000);
@@ -332,11 +320,21 @@ describe('messages between a client and the agency', function () {
 
   it('stays within its query budget', async function () {
     await maria.get('/portal/demo/messages').expect(200);
-    const clientPage = await countQueries(h.crm.db, () => maria.get('/portal/demo/messages').expect(200));
-    const inbox = await countQueries(h.crm.db, () => staff.get('/client-messages').expect(200));
-    const conversation = await countQueries(h.crm.db, () => staff.get(`/client-messages/${northwindId}`).expect(200));
     await staff.get('/settings/client-portal/uploads').expect(200);
-    const uploads = await countQueries(h.crm.db, () => staff.get('/settings/client-portal/uploads').expect(200));
+    const counter = countQueries(h.crm);
+    const measured = {
+      clientPage: await counter.measure(() => maria.get('/portal/demo/messages').expect(200)),
+      inbox: await counter.measure(() => staff.get('/client-messages').expect(200)),
+      conversation: await counter.measure(() => staff.get(`/client-messages/${northwindId}`).expect(200)),
+      uploads: await counter.measure(() => staff.get('/settings/client-portal/uploads').expect(200)),
+    };
+    counter.stop();
+    // Each statement on a workspace table names its workspace, in its subqueries too: on Citus each goes to one node.
+    expectEachNamesItsWorkspace(measured.clientPage.sql, 'client messages page');
+    expectEachNamesItsWorkspace(measured.conversation.sql, 'staff conversation');
+    const [clientPage, inbox, conversation, uploads] = [measured.clientPage, measured.inbox, measured.conversation, measured.uploads].map(
+      (m) => m.count,
+    );
     console.log(`      round trips: client messages ${clientPage}, inbox ${inbox}, conversation ${conversation}, staff uploads ${uploads}`);
     // The CRM's session and staff user, the portal's staff and workspace, the uploads and the client names.
     expect(uploads, 'staff uploads page').to.be.at.most(10);

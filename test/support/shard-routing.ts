@@ -22,17 +22,51 @@ const mentions = (statement: string, table: string) => new RegExp(`(^|[^a-z_])"?
 const namesWorkspace = (statement: string) =>
   /workspace_id"?\s*(=|in\s*\()/i.test(statement) || /^\s*insert\s+into\s+"?[a-z_]+"?\s*\([^)]*workspace_id/i.test(statement);
 
-/** The statements among `sql` that touch a workspace table without naming the workspace. */
-export function statementsReachingEveryShard(sql: string[]): string[] {
-  return sql.filter((statement) => touchesWorkspaceTable(statement) && !namesWorkspace(statement) && !saysItSpansWorkspaces(statement));
+/**
+ * A workspace_id compared with anything but another workspace_id column: a placeholder, a constant,
+ * an IN list or an expression. `li.workspace_id = o.workspace_id` alone does not name a workspace.
+ */
+const namesWorkspaceOtherThanByColumn = (statement: string) =>
+  [...statement.matchAll(/workspace_id"?\s*(?:=\s*any\s*\(|=|in\s*\()\s*(\S+)/gi)].some(
+    ([, other]) => !/^"?[a-z_]+"?\."?workspace_id"?/i.test(other!),
+  );
+
+/** Each parenthesised `(select …)` of a statement, with its own parentheses. */
+function subqueries(statement: string): string[] {
+  const found: string[] = [];
+  const opening = /\(\s*select\b/gi;
+  for (let match = opening.exec(statement); match; match = opening.exec(statement)) {
+    let depth = 0;
+    for (let i = match.index; i < statement.length; i++) {
+      if (statement[i] === '(') depth++;
+      else if (statement[i] === ')' && --depth === 0) {
+        found.push(statement.slice(match.index, i + 1));
+        break;
+      }
+    }
+  }
+  return found;
 }
 
-const touchesWorkspaceTable = (statement: string) => WORKSPACE_TABLES.some((table) => mentions(statement, table));
 /**
- * The Citus stage's log check reads the portal's tables alone: the tests' own look-ups of the
- * CRM's seed (by workspace slug and name) span workspaces, and the log cannot tell them apart.
+ * A subquery on a workspace table that finds its workspace only through the outer row
+ * (`li.workspace_id = o.workspace_id`): Citus's router does not carry the outer statement's
+ * workspace into it, and sends the statement to every shard. Each subquery names the value itself.
  */
-export const touchesPortalWorkspaceTable = (statement: string) => PORTAL_WORKSPACE_TABLES.some((table) => mentions(statement, table));
+const subqueryMissesItsWorkspace = (statement: string) =>
+  subqueries(statement).some((subquery) => touchesWorkspaceTable(subquery) && !namesWorkspaceOtherThanByColumn(subquery));
+
+/** The statements among `sql` that touch a workspace table without naming the workspace, in the statement or in one of its subqueries. */
+export function statementsReachingEveryShard(sql: string[]): string[] {
+  return sql.filter(
+    (statement) =>
+      touchesWorkspaceTable(statement) &&
+      !saysItSpansWorkspaces(statement) &&
+      (!namesWorkspace(statement) || subqueryMissesItsWorkspace(statement)),
+  );
+}
+
+export const touchesWorkspaceTable = (statement: string) => WORKSPACE_TABLES.some((table) => mentions(statement, table));
 export const saysItSpansWorkspaces = (statement: string) => statement.trimStart().startsWith(`/* ${ACROSS_WORKSPACES}`);
 
 /** Fails, naming them, when any statement of a request (`what`) touches a workspace table without naming the workspace. */
