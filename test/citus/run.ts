@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { missingBinaries, startPrivateCluster, type PrivateCluster } from '../faults/support/cluster.ts';
-import { saysItSpansWorkspaces, touchesPortalWorkspaceTable } from '../support/shard-routing.ts';
+import { saysItSpansWorkspaces, touchesWorkspaceTable } from '../support/shard-routing.ts';
 
 const CITUS_LIBRARY = '/usr/lib/postgresql/15/lib/citus.so';
 
@@ -119,7 +119,7 @@ function statementsSentToEveryShard(log: string): string[] {
     const statement = [lines[at]!.split(' STATEMENT:  ')[1]!];
     for (let j = at + 1; j < lines.length && !/^\d{4}-\d{2}-\d{2} /.test(lines[j]!); j++) statement.push(lines[j]!);
     const text = statement.join('\n');
-    if (touchesPortalWorkspaceTable(text) && !saysItSpansWorkspaces(text)) found.add(text);
+    if (touchesWorkspaceTable(text) && !saysItSpansWorkspaces(text)) found.add(text);
   }
   return [...found];
 }

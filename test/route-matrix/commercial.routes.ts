@@ -2,15 +2,15 @@
 // pages, PDFs, previews and comment forms of a record of the owner's company (Northwind), which no other
 // client may reach. Proposals and quotations go with showProposals, invoices with showInvoices,
 // the comment form also with allowComments.
-import type { MatrixRoute, MatrixWorld } from './matrix.ts';
+import { demoWorkspaceId, type MatrixRoute, type MatrixWorld } from './matrix.ts';
 
 /** The id of the owner's newest visible record of a kind. */
 async function ownerRecord(world: MatrixWorld, table: 'proposals' | 'quotations' | 'invoices'): Promise<string> {
+  const workspaceId = await demoWorkspaceId(world.h.crm.db);
   const row = await world.h.crm
     .db(`${table} as r`)
     .join('clients as c', (on) => on.on('c.workspace_id', 'r.workspace_id').andOn('c.id', 'r.client_id'))
-    .join('workspaces as w', 'w.id', 'r.workspace_id')
-    .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+    .where({ 'r.workspace_id': workspaceId, 'c.workspace_id': workspaceId, 'c.name': 'Northwind Traders' })
     .whereNot('r.status', 'draft')
     .orderBy('r.id', 'desc')
     .first('r.id');
@@ -49,12 +49,12 @@ function section(name: 'proposals' | 'quotations' | 'invoices', switches: Matrix
 
 /** The owner's newest invoice with a payment, and that payment. */
 async function ownerPayment(world: MatrixWorld): Promise<{ invoiceId: string; paymentId: string }> {
+  const workspaceId = await demoWorkspaceId(world.h.crm.db);
   const row = await world.h.crm
     .db('payments as p')
     .join('invoices as r', (on) => on.on('r.workspace_id', 'p.workspace_id').andOn('r.id', 'p.invoice_id'))
     .join('clients as c', (on) => on.on('c.workspace_id', 'r.workspace_id').andOn('c.id', 'r.client_id'))
-    .join('workspaces as w', 'w.id', 'r.workspace_id')
-    .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+    .where({ 'p.workspace_id': workspaceId, 'r.workspace_id': workspaceId, 'c.workspace_id': workspaceId, 'c.name': 'Northwind Traders' })
     .whereNot('r.status', 'draft')
     .orderBy('p.id', 'desc')
     .first('r.id as invoice_id', 'p.id as payment_id');

@@ -3,16 +3,16 @@
 // 409 ("the document changed, review it"), which proves the route reached the decision without
 // deciding, so every other case still sees the offer open. The signed PDF exists only after an
 // acceptance, so the matrix gives the owner one: an accepted, signed proposal of their own.
-import type { MatrixRoute, MatrixWorld } from './matrix.ts';
+import { demoWorkspaceId, type MatrixRoute, type MatrixWorld } from './matrix.ts';
 
 const STALE = { fingerprint: '0'.repeat(64) };
 const opened = new WeakMap<MatrixWorld, Promise<{ proposal: string; quotation: string; signed: string }>>();
 
 async function northwind(world: MatrixWorld) {
+  const workspaceId = await demoWorkspaceId(world.h.crm.db);
   const client = await world.h.crm
     .db('clients as c')
-    .join('workspaces as w', 'w.id', 'c.workspace_id')
-    .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
+    .where({ 'c.workspace_id': workspaceId, 'c.name': 'Northwind Traders' })
     .first('c.id', 'c.workspace_id');
   if (!client) throw new Error('the seed has no Northwind in demo');
   return client as { id: number; workspace_id: number };

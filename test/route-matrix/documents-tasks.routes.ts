@@ -3,20 +3,18 @@
 // The matrix sends url-encoded forms, so the upload route's owner gets the 400 that asks for a
 // file; real uploads are covered in test/portal/documents.test.ts.
 import { smallPdf } from '../support/upload-fixtures.ts';
-import type { MatrixRoute, MatrixWorld } from './matrix.ts';
+import { demoWorkspaceId, type MatrixRoute, type MatrixWorld } from './matrix.ts';
 
 async function demo(world: MatrixWorld) {
   const db = world.h.crm.db;
-  const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
-  const user = await db('client_users')
-    .where({ workspace_id: String(workspace.id), email: world.owner.email })
-    .first('id', 'client_id');
-  return { db, workspaceId: String(workspace.id), user };
+  const workspaceId = String(await demoWorkspaceId(db));
+  const user = await db('client_users').where({ workspace_id: workspaceId, email: world.owner.email }).first('id', 'client_id');
+  return { db, workspaceId, user };
 }
 
 async function sharedDocument(world: MatrixWorld): Promise<string> {
-  const { db } = await demo(world);
-  const doc = await db('documents').where({ filename: 'website-redesign-proposal.pdf' }).first('id');
+  const { db, workspaceId } = await demo(world);
+  const doc = await db('documents').where({ workspace_id: workspaceId, filename: 'website-redesign-proposal.pdf' }).first('id');
   return `/documents/shared/${doc.id}/download`;
 }
 
@@ -45,8 +43,8 @@ async function ownUpload(world: MatrixWorld, action: 'download' | 'delete'): Pro
 }
 
 async function ownTask(world: MatrixWorld, action: 'done' | 'reopen'): Promise<string> {
-  const { db } = await demo(world);
-  const task = await db('tasks').where({ title: 'Send brand assets (logo files and fonts)' }).first('id');
+  const { db, workspaceId } = await demo(world);
+  const task = await db('tasks').where({ workspace_id: workspaceId, title: 'Send brand assets (logo files and fonts)' }).first('id');
   return `/tasks/${task.id}/${action}`;
 }
 

@@ -4,19 +4,20 @@
 // test/payments/payments.test.ts.)
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { MatrixRoute, MatrixWorld } from './matrix.ts';
+import { demoWorkspaceId, type MatrixRoute, type MatrixWorld } from './matrix.ts';
 
 /** An open invoice of the client with this contact email, with a balance, in workspace demo. */
 export async function openInvoiceOf(db: Knex, email: string): Promise<{ id: string; workspaceId: string; clientId: string }> {
+  const workspaceId = await demoWorkspaceId(db);
   const row = await db('invoices as i')
     .join('contacts as c', function joinContact() {
       this.on('c.client_id', '=', 'i.client_id').andOn('c.workspace_id', '=', 'i.workspace_id');
     })
-    .join('workspaces as w', 'w.id', 'i.workspace_id')
-    .where({ 'w.slug': 'demo', 'c.email': email })
+    .where({ 'i.workspace_id': workspaceId, 'c.workspace_id': workspaceId, 'c.email': email })
     .whereIn('i.status', ['sent', 'overdue'])
     .whereRaw(
-      '(select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.workspace_id = i.workspace_id and li.invoice_id = i.id) > (select coalesce(sum(p.amount_cents), 0) from payments p where p.workspace_id = i.workspace_id and p.invoice_id = i.id) + 100',
+      '(select coalesce(sum(li.quantity * li.unit_price_cents), 0) from invoice_items li where li.workspace_id = ? and li.invoice_id = i.id) > (select coalesce(sum(p.amount_cents), 0) from payments p where p.workspace_id = ? and p.invoice_id = i.id) + 100',
+      [workspaceId, workspaceId],
     )
     .orderBy('i.id')
     .first<{ id: number; workspace_id: number; client_id: number } | undefined>(['i.id', 'i.workspace_id', 'i.client_id']);
