@@ -17,8 +17,9 @@ const CITUS_LIBRARY = '/usr/lib/postgresql/15/lib/citus.so';
 
 /**
  * The placement after migrate, and the client journey: every client route, and two instances. The
- * coordinator's log of these is checked for statements sent to every shard (their own statements
- * are the app's, but for the tests' clean-up of tables kept by key).
+ * coordinator's log of these is checked for statements sent to every shard, on the portal's tables
+ * and the reference CRM's. Their statements are the app's, the fixtures' look-ups of the CRM's seed
+ * (by the demo workspace's id, test/route-matrix/matrix.ts) and the clean-up of tables kept by key.
  */
 const JOURNEY = ['test/citus/placement.test.ts', 'test/portal/route-matrix.test.ts', 'test/portal/two-instances.test.ts'];
 
