@@ -51,7 +51,17 @@ async function ownersAttachment({ h }: MatrixWorld): Promise<string> {
 }
 
 export const routes: MatrixRoute[] = [
-  { method: 'GET', path: '/messages', url: () => '/messages', ownedByClient: false, switches: ['allowMessaging'] },
+  // The page with a message and its attachment in the owner's conversation, so its read of them is checked too.
+  {
+    method: 'GET',
+    path: '/messages',
+    url: async (world) => {
+      await ownersAttachment(world);
+      return '/messages';
+    },
+    ownedByClient: false,
+    switches: ['allowMessaging'],
+  },
   {
     method: 'POST',
     path: '/messages',
