@@ -1,7 +1,8 @@
 // Which recorded statements Citus could not send to one node: a statement that reads or writes a
 // table distributed by workspace (src/core/db/distribution.ts, and the reference CRM's own,
 // plugins/reference-crm/migrations/distribution.ts) must name the workspace, by a
-// workspace_id equality (or IN list) in its conditions or a workspace_id column in its INSERT.
+// workspace_id equality (or IN list) in its conditions or a workspace_id column in its INSERT,
+// and each of its subqueries on such a table names it too, not only through the outer row's column.
 // A statement that spans workspaces on purpose says so (ACROSS_WORKSPACES) and passes. A textual
 // check of the SQL knex sends, so a join on workspace_id counts as naming it too; the Citus stage
 // (test/citus/run.ts) runs the client journey on a cluster and fails on any statement on these
