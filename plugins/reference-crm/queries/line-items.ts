@@ -52,15 +52,25 @@ export function lineItemColumns(db: Db) {
 
 /**
  * SQL for a parent's total in cents, tax included; each line and its tax are rounded to a whole cent
- * before summing. The lines are matched on the workspace id itself, not on the parent's column: Citus
- * routes a statement to one node only where every table in it, the subquery's too, is pinned to the
- * same workspace by a value.
+ * before summing. The lines are matched on the workspace id itself, never on a parent row's column:
+ * Citus routes a statement to one node only where every table in it, the subquery's too, is pinned to
+ * the same workspace by a value.
  */
-export function totalCentsSql(db: Db, spec: LineItemsTable, parent: { alias: string; workspaceId: number }): Knex.Raw {
+function linesTotalSql(
+  db: Db,
+  spec: Pick<LineItemsTable, 'table' | 'parentKey'>,
+  workspaceId: number,
+  parentId: number | Knex.Ref<string, object>,
+) {
   return db.raw(
-    `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.workspace_id = ? and li.?? = ??), 0)::bigint as total_cents`,
-    [spec.table, parent.workspaceId, spec.parentKey, `${parent.alias}.id`],
+    `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.workspace_id = ? and li.?? = ?), 0)::bigint as total_cents`,
+    [spec.table, workspaceId, spec.parentKey, parentId],
   );
+}
+
+/** Each parent row's total in cents, as a column of a read of the parent table (`alias`) in one workspace. */
+export function totalCentsSql(db: Db, spec: LineItemsTable, parent: { alias: string; workspaceId: number }): Knex.Raw {
+  return linesTotalSql(db, spec, parent.workspaceId, db.ref(`${parent.alias}.id`));
 }
 
 /**
@@ -73,10 +83,7 @@ export async function sumInvoiceAfresh(
 ): Promise<{ totalCents: number; paidCents: number }> {
   const row = await db
     .select(
-      db.raw(
-        `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from invoice_items li where li.workspace_id = ? and li.invoice_id = ?), 0)::bigint as total_cents`,
-        [args.workspaceId, args.invoiceId],
-      ),
+      linesTotalSql(db, { table: 'invoice_items', parentKey: 'invoice_id' }, args.workspaceId, args.invoiceId),
       db.raw('coalesce((select sum(amount_cents) from payments where workspace_id = ? and invoice_id = ?), 0)::bigint as paid_cents', [
         args.workspaceId,
         args.invoiceId,
