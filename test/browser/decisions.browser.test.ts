@@ -11,24 +11,19 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
 import { scriptBytesGzipped } from '../support/browser-pages.ts';
-import { createOffer } from '../../plugins/reference-crm/queries/offers.ts';
-import { PROPOSALS } from '../../plugins/reference-crm/queries/proposals.ts';
+import { type DemoClient, demoNorthwind, sentProposal } from '../support/demo-records.ts';
 
 describe('deciding on a proposal in Chromium', function () {
   this.timeout(180_000);
   let h: PortalHarness;
   let browser: Browser;
-  let northwind: { id: number; workspace_id: number };
+  let northwind: DemoClient;
   let seq = 0;
 
   before(async function () {
     h = await startPortalHarness();
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    northwind = await h.crm
-      .db('clients as c')
-      .join('workspaces as w', 'w.id', 'c.workspace_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
-      .first('c.id', 'c.workspace_id');
+    northwind = await demoNorthwind(h.crm.db);
   });
   after(async function () {
     await browser?.close();
@@ -37,19 +32,7 @@ describe('deciding on a proposal in Chromium', function () {
 
   async function openProposal(): Promise<string> {
     seq += 1;
-    const row = await createOffer(h.crm.db, PROPOSALS, {
-      workspaceId: northwind.workspace_id,
-      clientId: northwind.id,
-      number: `BRW-${seq}`,
-      title: 'Website relaunch for the new season',
-      body: 'Design, build and launch.',
-      status: 'sent',
-      currency: 'USD',
-      validUntil: '2099-12-31',
-      sentAt: new Date(),
-      items: [{ description: 'Design and build', quantity: 1, unitPriceCents: 980_000 }],
-    });
-    return String(row.id);
+    return sentProposal(h.crm.db, northwind, { number: `BRW-${seq}`, title: 'Website relaunch for the new season' });
   }
 
   async function signedInClient(width = 1200): Promise<{ context: BrowserContext; page: Page }> {

@@ -11,8 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
 import { realisticStrokes } from '../support/signature.ts';
-import { createOffer } from '../../plugins/reference-crm/queries/offers.ts';
-import { PROPOSALS } from '../../plugins/reference-crm/queries/proposals.ts';
+import { type DemoClient, demoNorthwind, sentProposal } from '../support/demo-records.ts';
 
 interface Device {
   name: string;
@@ -31,17 +30,13 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
   this.timeout(180_000);
   let h: PortalHarness;
   let browser: Browser;
-  let northwind: { id: number; workspace_id: number };
+  let northwind: DemoClient;
   let seq = 0;
 
   before(async function () {
     h = await startPortalHarness();
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    northwind = await h.crm
-      .db('clients as c')
-      .join('workspaces as w', 'w.id', 'c.workspace_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
-      .first('c.id', 'c.workspace_id');
+    northwind = await demoNorthwind(h.crm.db);
   });
   after(async function () {
     await browser?.close();
@@ -50,19 +45,7 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
 
   async function openProposal(): Promise<string> {
     seq += 1;
-    const row = await createOffer(h.crm.db, PROPOSALS, {
-      workspaceId: northwind.workspace_id,
-      clientId: northwind.id,
-      number: `DPR-${seq}`,
-      title: 'Website relaunch',
-      body: 'Design, build and launch.',
-      status: 'sent',
-      currency: 'USD',
-      validUntil: '2099-12-31',
-      sentAt: new Date(),
-      items: [{ description: 'Design and build', quantity: 1, unitPriceCents: 980_000 }],
-    });
-    return String(row.id);
+    return sentProposal(h.crm.db, northwind, { number: `DPR-${seq}` });
   }
 
   async function signedIn(device: Device): Promise<{ context: BrowserContext; page: Page }> {

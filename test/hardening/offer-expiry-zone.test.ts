@@ -5,8 +5,7 @@
 import { expect } from 'chai';
 import { dayIn, expiryTimeZone } from '../../src/features/offers/decisions/service.ts';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { createOffer } from '../../plugins/reference-crm/queries/offers.ts';
-import { PROPOSALS } from '../../plugins/reference-crm/queries/proposals.ts';
+import { type DemoClient, demoNorthwind, sentProposal } from '../support/demo-records.ts';
 
 const EXPIRED_NOTICE = 'can no longer be accepted';
 
@@ -20,17 +19,13 @@ describe('offer expiry in the workspace time zone', function () {
   this.timeout(120_000);
   let h: PortalHarness;
   let staff: ReturnType<PortalHarness['agent']>;
-  let northwind: { id: number; workspace_id: number };
+  let northwind: DemoClient;
   let seq = 0;
 
   before(async function () {
     h = await startPortalHarness();
     staff = await signedInStaffAgent(h, 'demo');
-    northwind = await h.crm
-      .db('clients as c')
-      .join('workspaces as w', 'w.id', 'c.workspace_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
-      .first('c.id', 'c.workspace_id');
+    northwind = await demoNorthwind(h.crm.db);
     await settings({ allow_public_link_decisions: true, default_time_zone: null });
   });
   after(async function () {
@@ -49,19 +44,14 @@ describe('offer expiry in the workspace time zone', function () {
   /** A sent proposal valid until `day`, and a public link to it (made on the staff record page). */
   async function linkedProposal(day: string): Promise<string> {
     seq += 1;
-    const row = await createOffer(h.crm.db, PROPOSALS, {
-      workspaceId: northwind.workspace_id,
-      clientId: northwind.id,
+    const id = await sentProposal(h.crm.db, northwind, {
       number: `TZ-${seq}`,
       title: 'Zones',
       body: 'x',
-      status: 'sent',
-      currency: 'USD',
       validUntil: day,
-      sentAt: new Date(),
       items: [{ description: 'Work', quantity: 1, unitPriceCents: 10_000 }],
     });
-    const record = `/settings/client-portal/records/proposal/${northwind.id}/${row.id}`;
+    const record = `/settings/client-portal/records/proposal/${northwind.id}/${id}`;
     const page = await staff.get(record).expect(200);
     const made = await staff
       .post(`${record}/links`)

@@ -6,6 +6,7 @@ import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/a
 import { loadStatement } from '../../src/features/invoices/statement.ts';
 import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { demoNorthwind } from '../support/demo-records.ts';
 
 describe('statement of account', function () {
   let h: PortalHarness;
@@ -17,11 +18,7 @@ describe('statement of account', function () {
     h = await startPortalHarness();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(h.agent(), 'demo', login);
-    northwind = await h.crm
-      .db('clients as c')
-      .join('workspaces as w', 'w.id', 'c.workspace_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
-      .first('c.id', 'c.workspace_id');
+    northwind = await demoNorthwind(h.crm.db);
   });
   after(async function () {
     await h?.close();

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { tinyPng } from '../support/signature.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
+import { demoNorthwind } from '../support/demo-records.ts';
 import { backgroundWorker, trackBackgroundWork } from '../../src/core/ops/background.ts';
 
 // Marked before any app boots, so a timer's work during a measurement is told from the request's.
@@ -47,11 +48,7 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
   before(async function () {
     h = await startPortalHarness({ enabledFor: ['demo', 'acme'] });
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    const northwind = await h.crm
-      .db('clients as c')
-      .join('workspaces as w', 'w.id', 'c.workspace_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
-      .first('c.id', 'c.workspace_id');
+    const northwind = await demoNorthwind(h.crm.db);
     workspaceId = String(northwind.workspace_id);
     clientId = String(northwind.id);
     await h.crm

@@ -12,6 +12,7 @@ import { insertOutboxMessage } from '../../src/core/mail/outbox-queries.ts';
 import { captureLogger, type CapturedLogger } from '../support/capture-logger.ts';
 import { cookieNamed, csrfFrom, linkFrom, sixDigitCode, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { openSse } from '../support/sse-client.ts';
+import { demoNorthwind } from '../support/demo-records.ts';
 
 const METRICS_TOKEN = 'metrics-test-token-0123456789abcdef';
 const BASE = '/portal/demo';
@@ -131,11 +132,7 @@ describe('operating: logs without secrets, and metrics', function () {
       .type('form')
       .send({ _csrf: csrfFrom(signInPage.text), email: admin.email, password: admin.password })
       .expect(303);
-    const client = await h.crm
-      .db('clients as c')
-      .join('workspaces as w', 'w.id', 'c.workspace_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
-      .first('c.id', 'c.workspace_id');
+    const client = await demoNorthwind(h.crm.db);
     const [proposal] = await h.crm
       .db('proposals')
       .insert({

@@ -7,8 +7,7 @@
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { noisyPng, realisticStrokes } from '../support/signature.ts';
-import { createOffer } from '../../plugins/reference-crm/queries/offers.ts';
-import { PROPOSALS } from '../../plugins/reference-crm/queries/proposals.ts';
+import { type DemoClient, demoNorthwind, sentProposal } from '../support/demo-records.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
@@ -17,18 +16,14 @@ describe('the accept form and a drawn signature', function () {
   this.timeout(120_000);
   let h: PortalHarness;
   let maria: Agent;
-  let northwind: { id: number; workspace_id: number };
+  let northwind: DemoClient;
   let sequence = 0;
 
   before(async function () {
     h = await startPortalHarness();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(h.agent(), 'demo', login);
-    northwind = await h.crm
-      .db('clients as c')
-      .join('workspaces as w', 'w.id', 'c.workspace_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
-      .first('c.id', 'c.workspace_id');
+    northwind = await demoNorthwind(h.crm.db);
   });
   after(async function () {
     await h?.close();
@@ -36,19 +31,14 @@ describe('the accept form and a drawn signature', function () {
 
   async function openProposal(): Promise<{ path: string; id: string }> {
     sequence += 1;
-    const row = await createOffer(h.crm.db, PROPOSALS, {
-      workspaceId: northwind.workspace_id,
-      clientId: northwind.id,
+    const id = await sentProposal(h.crm.db, northwind, {
       number: `SIG-${sequence}`,
       title: 'Shop relaunch',
       body: 'Design and build.',
-      status: 'sent',
       currency: 'EUR',
-      validUntil: '2099-12-31',
-      sentAt: new Date(),
       items: [{ description: 'Design', quantity: 1, unitPriceCents: 420_000 }],
     });
-    return { path: `/portal/demo/proposals/${row.id}`, id: String(row.id) };
+    return { path: `/portal/demo/proposals/${id}`, id };
   }
 
   it('leaves the typed name empty, with autocomplete off: typing it is what signs', async function () {

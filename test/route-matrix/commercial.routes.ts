@@ -2,7 +2,8 @@
 // pages, PDFs, previews and comment forms of a record of the owner's company (Northwind), which no other
 // client may reach. Proposals and quotations go with showProposals, invoices with showInvoices,
 // the comment form also with allowComments.
-import { demoWorkspaceId, type MatrixRoute, type MatrixWorld } from './matrix.ts';
+import { demoWorkspaceId } from '../support/demo-records.ts';
+import type { MatrixRoute, MatrixWorld } from './matrix.ts';
 
 /** The id of the owner's newest visible record of a kind. */
 async function ownerRecord(world: MatrixWorld, table: 'proposals' | 'quotations' | 'invoices'): Promise<string> {

@@ -3,20 +3,11 @@
 // 409 ("the document changed, review it"), which proves the route reached the decision without
 // deciding, so every other case still sees the offer open. The signed PDF exists only after an
 // acceptance, so the matrix gives the owner one: an accepted, signed proposal of their own.
-import { demoWorkspaceId, type MatrixRoute, type MatrixWorld } from './matrix.ts';
+import { demoNorthwind } from '../support/demo-records.ts';
+import type { MatrixRoute, MatrixWorld } from './matrix.ts';
 
 const STALE = { fingerprint: '0'.repeat(64) };
 const opened = new WeakMap<MatrixWorld, Promise<{ proposal: string; quotation: string; signed: string }>>();
-
-async function northwind(world: MatrixWorld) {
-  const workspaceId = await demoWorkspaceId(world.h.crm.db);
-  const client = await world.h.crm
-    .db('clients as c')
-    .where({ 'c.workspace_id': workspaceId, 'c.name': 'Northwind Traders' })
-    .first('c.id', 'c.workspace_id');
-  if (!client) throw new Error('the seed has no Northwind in demo');
-  return client as { id: number; workspace_id: number };
-}
 
 /** Open offers of Northwind, created once per matrix run (the seed has no open quotation for it). */
 function records(world: MatrixWorld) {
@@ -24,7 +15,7 @@ function records(world: MatrixWorld) {
   if (!found) {
     found = (async () => {
       const db = world.h.crm.db;
-      const client = await northwind(world);
+      const client = await demoNorthwind(world.h.crm.db);
       const add = async (table: 'proposals' | 'quotations', status: string, number: string) => {
         const [row] = await db(table)
           .insert({

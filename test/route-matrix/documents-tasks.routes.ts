@@ -3,7 +3,8 @@
 // The matrix sends url-encoded forms, so the upload route's owner gets the 400 that asks for a
 // file; real uploads are covered in test/portal/documents.test.ts.
 import { smallPdf } from '../support/upload-fixtures.ts';
-import { demoWorkspaceId, type MatrixRoute, type MatrixWorld } from './matrix.ts';
+import { demoWorkspaceId } from '../support/demo-records.ts';
+import type { MatrixRoute, MatrixWorld } from './matrix.ts';
 
 async function demo(world: MatrixWorld) {
   const db = world.h.crm.db;

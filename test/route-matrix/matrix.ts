@@ -2,7 +2,6 @@
 // this folder (`<feature>.routes.ts`, exporting `routes: MatrixRoute[]`); test/portal/route-matrix
 // .test.ts runs every entry through the same cases and fails on any client route of the portal
 // that no file lists, so a new route cannot ship without them.
-import type { Knex } from 'knex';
 import type { PortalHarness } from '../support/portal-harness.ts';
 import type { ClientPermission } from '../../src/core/policies/client-access.ts';
 import type { SectionSwitch } from '../../src/core/settings/portal-settings.ts';
@@ -61,15 +60,4 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
 export function neededPermissions(route: MatrixRoute): ClientPermission[] {
   const fromSwitches = (route.switches ?? []).map((s) => PERMISSION_OF[s]).filter((p): p is ClientPermission => p !== undefined);
   return [...new Set([...fromSwitches, ...(route.permissions ?? [])])];
-}
-
-/**
- * The id of workspace `demo`, from the workspaces table (a reference table on Citus, on every node).
- * The fixtures read the CRM's seed by it, as the app does, so on Citus each of their statements goes
- * to one node and the stage's log check can hold every statement on a workspace table to that.
- */
-export async function demoWorkspaceId(db: Knex): Promise<number> {
-  const row = await db('workspaces').where({ slug: 'demo' }).first<{ id: number } | undefined>('id');
-  if (!row) throw new Error('the seed has no workspace demo');
-  return row.id;
 }

@@ -4,7 +4,8 @@
 // test/payments/payments.test.ts.)
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { demoWorkspaceId, type MatrixRoute, type MatrixWorld } from './matrix.ts';
+import { demoWorkspaceId } from '../support/demo-records.ts';
+import type { MatrixRoute, MatrixWorld } from './matrix.ts';
 
 /** An open invoice of the client with this contact email, with a balance, in workspace demo. */
 export async function openInvoiceOf(db: Knex, email: string): Promise<{ id: string; workspaceId: string; clientId: string }> {

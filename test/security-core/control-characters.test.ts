@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { changedTables, fingerprintReader, type TableFingerprint } from '../support/table-fingerprint.ts';
+import { demoNorthwind } from '../support/demo-records.ts';
 import { createDemoProvider, DEMO_SIGNATURE_HEADER } from '../../src/features/invoices/payments/demo-provider.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
@@ -32,11 +33,7 @@ describe('control characters in submitted text', function () {
     h = await startPortalHarness();
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(h.agent(), 'demo', login);
-    const northwind = await h.crm
-      .db('clients as c')
-      .join('workspaces as w', 'w.id', 'c.workspace_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
-      .first('c.id', 'c.workspace_id');
+    const northwind = await demoNorthwind(h.crm.db);
     clientId = String(northwind.id);
     const [row] = await h.crm
       .db('proposals')

@@ -20,6 +20,7 @@ import fc from 'fast-check';
 import type { RouteEntry } from '../../src/core/web/route-table.ts';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { changedTables, fingerprintReader, type TableFingerprint } from '../support/table-fingerprint.ts';
+import { demoNorthwind } from '../support/demo-records.ts';
 import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
@@ -280,10 +281,7 @@ describe('fuzzing every POST route of the portal', function () {
     const db = h.crm.db;
     const staff = await signedInStaffAgent(h, 'demo');
     await allSwitchesOn(staff);
-    const northwind = await db('clients as c')
-      .join('workspaces as w', 'w.id', 'c.workspace_id')
-      .where({ 'w.slug': 'demo', 'c.name': 'Northwind Traders' })
-      .first('c.id', 'c.workspace_id');
+    const northwind = await demoNorthwind(db);
     const offer = async (table: 'proposals' | 'quotations', number: string) => {
       const [row] = await db(table)
         .insert({
