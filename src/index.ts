@@ -3,6 +3,7 @@ export { createCustomerPortal, type CustomerPortal } from './portal.ts';
 export { PortalSetupError, type PortalDeps, type PortalDepsInput } from './core/deps.ts';
 export type { PortalConfig } from './core/config.ts';
 export type * from './core/ports/host.ts';
+export { SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export type * from './core/ports/services.ts';
 export { PORTAL_FLAG } from './core/flags/flag-names.ts';
 export { createDatabaseStorage } from './core/files/database-storage.ts';

@@ -13,7 +13,14 @@
 // Ids are Alga's uuids; a malformed id, or one of another tenant, is "not found".
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { ClientSummary, HostAdapter, HostClient, HostContact, HostStaffUser } from '../../src/index.ts';
+import {
+  SUMMARY_COUNT_LIMIT,
+  type ClientSummary,
+  type HostAdapter,
+  type HostClient,
+  type HostContact,
+  type HostStaffUser,
+} from '../../src/index.ts';
 import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from './claims.ts';
 import { algaInvoices, algaOffers } from './commercial.ts';
 import { algaCredentials } from './credentials.ts';
@@ -209,7 +216,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
         const today = new Date().toISOString().slice(0, 10);
         const scope = { tenant, clientId: client };
         const [quotations, invoices, shared, openTasks] = await Promise.all([
-          quoteCounts(db, scope),
+          quoteCounts(db, { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           invoiceCounts(db, { ...scope, today }),
           options.storageRoot ? sharedDocumentCount(db, scope) : Promise.resolve(0),
           openTaskCount(db, { ...scope, contactId: contact }),

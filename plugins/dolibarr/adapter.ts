@@ -12,7 +12,15 @@
 //   news      = invoices and proposals validated since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
 import type { Knex } from 'knex';
-import type { ClientSummary, HostAdapter, HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../src/index.ts';
+import {
+  SUMMARY_COUNT_LIMIT,
+  type ClientSummary,
+  type HostAdapter,
+  type HostClient,
+  type HostContact,
+  type HostStaffUser,
+  type HostWorkspace,
+} from '../../src/index.ts';
 import { DOLIBARR_CLAIMS } from './claims.ts';
 import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
 import { parseId, toHostId } from './ids.ts';
@@ -217,7 +225,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         if (!(await findClientCompany(db, { entity: e, companyId }))) return emptySummary();
         const today = new Date().toISOString().slice(0, 10);
         const [proposals, invoices, currency, shared, openTasks] = await Promise.all([
-          proposalCounts(db, { entity: e, companyId }),
+          proposalCounts(db, { entity: e, companyId, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           invoiceCounts(db, { entity: e, companyId, today }),
           entityCurrency(db, { entity: e }),
           options.dataRoot ? sharedFileCount(db, { entity: e, companyId }) : Promise.resolve(0),

@@ -136,11 +136,18 @@ export async function listQuoteLines(db: Db, args: { tenant: string; clientId: s
     ]);
 }
 
-export async function quoteCounts(db: Db, args: { tenant: string; clientId: string }): Promise<{ open: number; total: number }> {
-  const row = await scopedQuotes(db, args).first<{ open: number; total: number } | undefined>(
-    db.raw("count(*) filter (where q.status = 'sent')::int as open"),
-    db.raw('count(*)::int as total'),
-  );
+/**
+ * Quotes awaiting the client's answer, counted exactly, and all the client sees, counted up to
+ * countLimit: a client with years of quotes costs the dashboard what a new one does.
+ */
+export async function quoteCounts(
+  db: Db,
+  args: { tenant: string; clientId: string; countLimit: number },
+): Promise<{ open: number; total: number }> {
+  // One statement, two counts: the open ones through the status, the rest stopped at the limit.
+  const open = scopedQuotes(db, args).where('q.status', 'sent').select(db.raw('count(*)::int'));
+  const seen = db.from(scopedQuotes(db, args).select(db.raw('1')).limit(args.countLimit).as('seen')).select(db.raw('count(*)::int'));
+  const row = await db.first<{ open: number; total: number } | undefined>(db.raw('(?) as open', [open]), db.raw('(?) as total', [seen]));
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
 }
 

@@ -4,14 +4,21 @@ import type { Db } from './db.ts';
 import { INVOICE_STATE_SQL, LISTED_TYPES, PAID_SQL } from './invoices.ts';
 import { PROPAL_DRAFT, PROPAL_VALIDATED } from './proposals.ts';
 
-export async function proposalCounts(db: Db, args: { entity: number; companyId: number }): Promise<{ open: number; total: number }> {
-  const row = await db('llx_propal')
-    .where({ entity: args.entity, fk_soc: args.companyId })
-    .whereNot('fk_statut', PROPAL_DRAFT)
-    .first<{ open: number; total: number } | undefined>(
-      db.raw('count(*) filter (where fk_statut = ?)::int as open', [PROPAL_VALIDATED]),
-      db.raw('count(*)::int as total'),
-    );
+/**
+ * Proposals awaiting the client's answer, counted exactly, and all the client sees, counted up to
+ * countLimit: a company with years of proposals costs the dashboard's total what a new one does.
+ */
+export async function proposalCounts(
+  db: Db,
+  args: { entity: number; companyId: number; countLimit: number },
+): Promise<{ open: number; total: number }> {
+  const scoped = () => db('llx_propal').where({ entity: args.entity, fk_soc: args.companyId });
+  // One statement, two counts: the open ones through the status, the rest stopped at the limit.
+  const open = scoped().where('fk_statut', PROPAL_VALIDATED).select(db.raw('count(*)::int'));
+  const seen = db
+    .from(scoped().whereNot('fk_statut', PROPAL_DRAFT).select(db.raw('1')).limit(args.countLimit).as('seen'))
+    .select(db.raw('count(*)::int'));
+  const row = await db.first<{ open: number; total: number } | undefined>(db.raw('(?) as open', [open]), db.raw('(?) as total', [seen]));
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
 }
 

@@ -18,6 +18,7 @@ import {
   type HostWorkspace,
   type SharedDocument,
   clampLimit,
+  SUMMARY_COUNT_LIMIT,
 } from '../../../src/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import {
@@ -138,7 +139,12 @@ const dashboardReads = togetherTemplate(
             {
               name: 'summary',
               shape: 'row',
-              query: clientSummaryQuery(db, { ...scope, contactId: args.contactId, today: args.today }),
+              query: clientSummaryQuery(db, {
+                ...scope,
+                contactId: args.contactId,
+                today: args.today,
+                countLimit: SUMMARY_COUNT_LIMIT + 1,
+              }),
             } as const,
           ]
         : []),
@@ -580,7 +586,15 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const client = parseId(clientId);
         const contact = parseId(contactId);
         if (ws === null || client === null || contact === null) return EMPTY_SUMMARY;
-        return presentSummary(await clientSummary(db, { workspaceId: ws, clientId: client, contactId: contact, today: today() }));
+        return presentSummary(
+          await clientSummary(db, {
+            workspaceId: ws,
+            clientId: client,
+            contactId: contact,
+            today: today(),
+            countLimit: SUMMARY_COUNT_LIMIT + 1,
+          }),
+        );
       },
 
       // The summary and the first rows of each list asked for, in one statement (dashboardReads).

@@ -107,7 +107,18 @@ export interface MoneyTotal {
   cents: number;
 }
 
-/** What the dashboard shows of one client: counts the host computes in a few queries. */
+/**
+ * How far the dashboard counts a client's whole history ("proposals in all", documents shared): a
+ * host counts at most this many and one more, and the dashboard shows more than this as "1,000+".
+ * A client with years of history then costs what a new one does; the lists page through the rest.
+ */
+export const SUMMARY_COUNT_LIMIT = 1000;
+
+/**
+ * What the dashboard shows of one client: counts the host computes in a few queries. What is open
+ * (proposals awaiting an answer, unpaid invoices, open tasks) is counted exactly; what is history
+ * (`total`, `documents.shared`) is counted up to SUMMARY_COUNT_LIMIT + 1.
+ */
 export interface ClientSummary {
   proposals: { open: number; total: number };
   quotations: { open: number; total: number };

@@ -1,6 +1,6 @@
 // The dashboard's view model: a greeting and one card per section the workspace shows, in the
 // reader's language, money in each total's own currency.
-import type { ClientSummary } from '../../core/ports/host.ts';
+import { SUMMARY_COUNT_LIMIT, type ClientSummary } from '../../core/ports/host.ts';
 import type { PortalSection } from '../../core/policies/portal-policy.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 
@@ -46,18 +46,21 @@ export function presentCards(i18n: RequestI18n, base: string, summary: ClientSum
       ? t('dashboard:cards.outstandingOverdue', { amounts, count: summary.invoices.overdue })
       : t('dashboard:cards.outstanding', { amounts });
   };
+  // A count of history past the host's limit reads "More than 1,000 …" (see SUMMARY_COUNT_LIMIT).
+  const history = (key: string, count: number) =>
+    count > SUMMARY_COUNT_LIMIT ? t(`${key}More`, { limit: fmt.number(SUMMARY_COUNT_LIMIT) }) : t(key, { count });
   const cards: Record<string, () => Omit<DashboardCard, 'section' | 'title' | 'href'>> = {
     proposals: () => ({
       headline: t('dashboard:cards.proposalsOpen', { count: summary.proposals.open }),
-      detail: t('dashboard:cards.proposalsTotal', { count: summary.proposals.total }),
+      detail: history('dashboard:cards.proposalsTotal', summary.proposals.total),
     }),
     quotations: () => ({
       headline: t('dashboard:cards.quotationsOpen', { count: summary.quotations.open }),
-      detail: t('dashboard:cards.quotationsTotal', { count: summary.quotations.total }),
+      detail: history('dashboard:cards.quotationsTotal', summary.quotations.total),
     }),
     invoices: () => ({ headline: t('dashboard:cards.invoicesUnpaid', { count: summary.invoices.unpaid }), detail: outstanding() }),
     tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), detail: null }),
-    documents: () => ({ headline: t('dashboard:cards.documentsShared', { count: summary.documents.shared }), detail: null }),
+    documents: () => ({ headline: history('dashboard:cards.documentsShared', summary.documents.shared), detail: null }),
   };
   return DASHBOARD_SECTIONS.filter((section) => sections.includes(section)).map((section) => ({
     section,
