@@ -193,7 +193,13 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           workspaceId,
           payment.client_id,
           payment.invoice_id,
-          { amountCents: event.amountCents, method: provider.method, reference: event.reference, paidAt: event.paidAt },
+          {
+            amountCents: event.amountCents,
+            method: provider.method,
+            reference: event.reference,
+            paidAt: event.paidAt,
+            provider: provider.id,
+          },
           { trx },
         );
         await completeClientPayment(trx, {
