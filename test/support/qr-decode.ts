@@ -5,10 +5,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 
 const run = promisify(execFile);
+
+// jsqr is CommonJS whose typings declare an ES default export: under Node's ESM interop the
+// function is the module itself, or its `default` where a bundler left one.
+type JsQr = typeof jsQRModule;
+const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? jsQRModule;
 
 /** The text of the QR code in a PNG, or null when none is found. */
 export function decodeQrPng(png: Buffer): string | null {
