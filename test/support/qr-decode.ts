@@ -5,15 +5,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import jsQRModule from 'jsqr';
+import * as jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 
 const run = promisify(execFile);
 
 // jsqr is CommonJS whose typings declare an ES default export: under Node's ESM interop the
-// function is the module itself, or its `default` where a bundler left one.
-type JsQr = typeof jsQRModule;
-const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? jsQRModule;
+// function is `default`, or `default.default` where the build kept its own.
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { binaryData: number[] } | null;
+const exported = (jsqr as unknown as { default: Decode | { default: Decode } }).default;
+const jsQR: Decode = typeof exported === 'function' ? exported : exported.default;
 
 /** The text of the QR code in a PNG, or null when none is found. */
 export function decodeQrPng(png: Buffer): string | null {
