@@ -2,10 +2,9 @@
 // fields in order, EUR only, the amount's limits (0.01 to 999,999,999.99), the name cut at 70
 // characters and the unstructured remittance at 140, an RF creditor reference as structured
 // remittance, IBAN check digits, a BIC that is not one left out, line breaks kept out of fields,
-// and no payload over 331 bytes. The PNG and the module matrix decode back to the same text.
+// and no payload over 331 bytes. Its PNG decodes back to the same text.
 import { expect } from 'chai';
-import { PNG } from 'pngjs';
-import { epcPayload, epcQrMatrix, epcQrPngDataUrl, normalizeIban, type EpcTransfer } from '../../src/features/invoices/epc-qr.ts';
+import { epcPayload, epcQrPngDataUrl, normalizeIban, type EpcTransfer } from '../../src/features/invoices/epc-qr.ts';
 import { decodeQrPng, pngFromDataUrl } from '../support/qr-decode.ts';
 
 const base: EpcTransfer = {
@@ -74,25 +73,8 @@ describe('EPC QR payload (EPC069-12)', function () {
     expect(Buffer.byteLength(fits)).to.be.at.most(331);
   });
 
-  it('decodes back to the same text from the PNG and from the module matrix', async function () {
+  it('decodes back to the same text from its PNG', async function () {
     const payload = epcPayload({ ...base, name: 'Atelier Lumière' })!;
     expect(decodeQrPng(pngFromDataUrl(await epcQrPngDataUrl(payload)))).to.equal(payload);
-    const matrix = epcQrMatrix(payload);
-    const scale = 4;
-    const quiet = 4;
-    const size = (matrix.length + quiet * 2) * scale;
-    const png = new PNG({ width: size, height: size });
-    png.data.fill(255);
-    matrix.forEach((row, y) =>
-      row.forEach((dark, x) => {
-        if (!dark) return;
-        for (let dy = 0; dy < scale; dy++)
-          for (let dx = 0; dx < scale; dx++) {
-            const at = (((y + quiet) * scale + dy) * size + (x + quiet) * scale + dx) * 4;
-            png.data[at] = png.data[at + 1] = png.data[at + 2] = 0;
-          }
-      }),
-    );
-    expect(decodeQrPng(PNG.sync.write(png))).to.equal(payload);
   });
 });

@@ -101,22 +101,10 @@ export function epcPayload(transfer: EpcTransfer): string | null {
   return Buffer.byteLength(payload, 'utf8') <= EPC_MAX_BYTES ? payload : null;
 }
 
-/** The code's options: EPC069-12 asks for error correction level M; UTF-8 bytes, as line 3 says. */
-const QR_OPTIONS = { errorCorrectionLevel: 'M' as const };
-
-/** The QR code as a PNG data URL for an <img> (the pages' CSP allows data: images). */
+/**
+ * The QR code as a PNG data URL for an <img> (the pages' CSP allows data: images): error
+ * correction level M as EPC069-12 asks, the quiet zone of 4 modules around it.
+ */
 export function epcQrPngDataUrl(payload: string): Promise<string> {
-  return QRCode.toDataURL(payload, { ...QR_OPTIONS, margin: 4, scale: 4, type: 'image/png' });
-}
-
-/** The QR code's modules, row by row (true = dark), for drawing it as vector shapes in a PDF. */
-export function epcQrMatrix(payload: string): boolean[][] {
-  const { modules } = QRCode.create(payload, QR_OPTIONS);
-  const rows: boolean[][] = [];
-  for (let y = 0; y < modules.size; y++) {
-    const row: boolean[] = [];
-    for (let x = 0; x < modules.size; x++) row.push(modules.get(y, x) === 1);
-    rows.push(row);
-  }
-  return rows;
+  return QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 4, scale: 4, type: 'image/png' });
 }
