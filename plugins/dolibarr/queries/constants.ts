@@ -39,7 +39,7 @@ const int = (value: string | null) => {
  * between the colons, and base64 text. Null when the value is encrypted and no key was given or it
  * does not decrypt to text.
  */
-export function dolibarrDecrypt(value: string, key: string | null): string | null {
+function dolibarrDecrypt(value: string, key: string | null): string | null {
   const match = /^dolcrypt:([^:]+):(.+)$/.exec(value);
   if (!match) return value;
   const [, cipher = '', rest = ''] = match;

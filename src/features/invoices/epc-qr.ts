@@ -8,12 +8,11 @@
 // the PDF still print the account and the reference to type in).
 import QRCode from 'qrcode';
 
-export const EPC_MAX_BYTES = 331;
-export const EPC_MAX_NAME = 70;
-export const EPC_MAX_UNSTRUCTURED = 140;
-export const EPC_MAX_STRUCTURED = 35;
-export const EPC_MIN_CENTS = 1;
-export const EPC_MAX_CENTS = 99_999_999_999;
+const EPC_MAX_BYTES = 331;
+const EPC_MAX_NAME = 70;
+const EPC_MAX_UNSTRUCTURED = 140;
+const EPC_MIN_CENTS = 1;
+const EPC_MAX_CENTS = 99_999_999_999;
 
 export interface EpcTransfer {
   /** The account holder the money goes to. */
@@ -34,13 +33,13 @@ export function normalizeIban(value: string): string | null {
 }
 
 /** A BIC of 8 or 11 characters (ISO 9362), upper-case; null when it is not one. */
-export function normalizeBic(value: string | null | undefined): string | null {
+function normalizeBic(value: string | null | undefined): string | null {
   const bic = (value ?? '').replace(/\s+/g, '').toUpperCase();
   return /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic) ? bic : null;
 }
 
 /** An ISO 11649 creditor reference ("RF18 5390 0754 7034"), without spaces, when its check digits are right. */
-export function creditorReference(value: string): string | null {
+function creditorReference(value: string): string | null {
   const ref = value.replace(/\s+/g, '').toUpperCase();
   if (!/^RF\d{2}[A-Z0-9]{1,21}$/.test(ref)) return null;
   return mod97(ref.slice(4) + ref.slice(0, 4)) === 1 ? ref : null;
