@@ -109,6 +109,21 @@ describe('paying invoices from the portal', function () {
     expect((await client.get(`/portal/demo/invoices/${invoice.id}`).expect(200)).text).to.include(
       `/portal/demo/invoices/${invoice.id}/pay`,
     );
+
+    // Without bank details (nor instructions) there is no way to pay: no button, no page.
+    const saved = await h.crm.db('workspaces').where({ id: invoice.workspaceId }).first('iban');
+    await h.crm.db('workspaces').where({ id: invoice.workspaceId }).update({ iban: null });
+    try {
+      expect((await client.get(`/portal/demo/invoices/${invoice.id}`).expect(200)).text).to.not.include(`/invoices/${invoice.id}/pay`);
+      await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(404);
+      await client
+        .post(`/portal/demo/invoices/${invoice.id}/pay/transfer`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), reference: 'none' })
+        .expect(404);
+    } finally {
+      await h.crm.db('workspaces').where({ id: invoice.workspaceId }).update(saved);
+    }
   });
 
   it('shows the amount, IBAN, BIC and reference with an EPC QR code that decodes to them; the transfer report records no payment', async function () {
