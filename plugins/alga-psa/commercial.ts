@@ -280,6 +280,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
           reference: payment.reference,
           paidAt: payment.paidAt,
           notes: PORTAL_PAYMENT_NOTE,
+          provider: payment.provider ?? null,
         });
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
       return row

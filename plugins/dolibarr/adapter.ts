@@ -23,6 +23,7 @@ import {
 } from '../../src/index.ts';
 import { DOLIBARR_CLAIMS } from './claims.ts';
 import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
+import { stripeModuleSettings } from './queries/constants.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { fullName, phoneForColumn, splitName } from './names.ts';
@@ -59,6 +60,12 @@ export interface DolibarrAdapterOptions {
    * those columns empty.
    */
   actingUserId?: number | null;
+  /**
+   * $dolibarr_main_instance_unique_id from Dolibarr's conf.php: the key Dolibarr 17+ encrypts
+   * sensitive settings with (the Stripe module's keys among them). Without it an encrypted key
+   * reads as absent.
+   */
+  instanceUniqueId?: string | null;
   logoUrl?: string | null;
   brandColor?: string | null;
 }
@@ -247,7 +254,21 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     },
 
     offers: dolibarrOffers(db, entityOf),
-    invoices: dolibarrInvoices(db, entityOf, { userId: options.actingUserId ?? null, note: 'Paid from the client portal' }),
+    invoices: dolibarrInvoices(db, entityOf, {
+      userId: options.actingUserId ?? null,
+      note: 'Paid from the client portal',
+      decryptKey: options.instanceUniqueId ?? null,
+    }),
+
+    // The Stripe module's keys of the mode in force, where the module is on and has a secret key.
+    stripeKeys: {
+      async stripeKeys(id) {
+        const e = entityOf(id);
+        if (e === null) return null;
+        const stripe = await stripeModuleSettings(db, { entity: e, decryptKey: options.instanceUniqueId ?? null });
+        return stripe.enabled && stripe.secretKey ? { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret } : null;
+      },
+    },
     ...(options.dataRoot ? { documents: dolibarrDocuments(db, entityOf, options.dataRoot) } : {}),
     tasks: dolibarrTasks(db, entityOf),
     news: dolibarrNews(db, entityOf),

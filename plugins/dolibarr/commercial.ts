@@ -17,7 +17,7 @@ import type {
 import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
-import { entityCurrency } from './queries/constants.ts';
+import { entityCurrency, stripeModuleSettings } from './queries/constants.ts';
 import {
   findInvoice,
   INVOICE_ABANDONED,
@@ -189,6 +189,8 @@ export interface PaymentOptions {
   userId: number | null;
   /** llx_paiement.note of a payment made from the portal. */
   note: string;
+  /** The key Dolibarr encrypts settings with ($dolibarr_main_instance_unique_id); null where none is known. */
+  decryptKey: string | null;
 }
 
 export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => number | null, payments: PaymentOptions): InvoicesPort {
@@ -250,7 +252,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       if (entity === null || companyId === null || id === null) return null;
       if (!Number.isSafeInteger(payment.amountCents) || payment.amountCents <= 0) return null;
       const currency = await currencyOf(entity);
-      const work = (trx: Knex.Transaction) =>
+      const work = async (trx: Knex.Transaction) =>
         recordInvoicePayment(trx, {
           entity,
           companyId,
@@ -262,6 +264,9 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
           userId: payments.userId,
           note: payments.note,
           currency,
+          provider: payment.provider ?? null,
+          // Read in the payment's transaction: the bank account it is booked on is the one set now.
+          stripe: payment.provider === 'stripe' ? await stripeModuleSettings(trx, { entity, decryptKey: payments.decryptKey }) : null,
         });
       // Two rows and maybe the invoice's closing belong together: the caller's transaction, or one of our own.
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);

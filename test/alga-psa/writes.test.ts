@@ -194,6 +194,52 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     expect(await db('transactions').where({ tenant, invoice_id: invoiceId })).to.deep.equal([]);
   });
 
+  it("a Stripe payment: payment_method stripe and the transaction Alga's own webhook landing writes (PaymentService.recordPaymentFromWebhook)", async function () {
+    const { db, seed } = host;
+    const invoiceId = seed.invoices.garageOpen;
+    const paidAt = new Date('2026-04-01T09:30:00Z');
+    const recorded = await db.transaction((trx) =>
+      adapter.invoices!.recordPayment(
+        tenant,
+        seed.clients.garage,
+        invoiceId,
+        { amountCents: 80_000, method: 'card', reference: 'pi_3StripeGarage', paidAt, provider: 'stripe' },
+        { trx },
+      ),
+    );
+    // Alga reads 'stripe' back as a card payment.
+    expect(recorded).to.include({ amountCents: 80_000, method: 'card', reference: 'pi_3StripeGarage' });
+    const payment = await db('invoice_payments').where({ tenant, payment_id: recorded!.id }).first<Row>();
+    expect(payment).to.deep.include({
+      tenant,
+      invoice_id: invoiceId,
+      payment_method: 'stripe',
+      reference_number: 'pi_3StripeGarage',
+      notes: 'Paid from the client portal',
+      status: 'completed',
+      metadata: {},
+    });
+    expect(Number(payment.amount)).to.equal(80_000);
+    expect((payment.payment_date as Date).getTime()).to.equal(paidAt.getTime());
+    expect(await db('invoices').where({ tenant, invoice_id: invoiceId }).first<Row>()).to.include({ status: 'paid' });
+    const transactions = await db('transactions').where({ tenant, invoice_id: invoiceId }).select<Row[]>();
+    expect(transactions).to.have.length(1);
+    expect(transactions[0]).to.deep.include({
+      client_id: seed.clients.garage,
+      type: 'payment',
+      status: 'completed',
+      description: 'Payment received via Stripe - pi_3StripeGarage',
+      reference_number: null,
+      metadata: {
+        payment_provider: 'stripe',
+        reference_number: 'pi_3StripeGarage',
+        currency: 'USD',
+        stripe_payment_intent_id: 'pi_3StripeGarage',
+      },
+    });
+    expect(Number(transactions[0]!.amount)).to.equal(80_000);
+  });
+
   it("a task marked done moves to the project's closed column, and back to the open one when reopened", async function () {
     const { db, seed } = host;
     const id = seed.tasks.undated;

@@ -2,13 +2,16 @@
 // pays the full balance on the demo provider's hosted checkout and sees it recorded; an
 // admin then reads the payment in the staff notifications. Every page on the way (pay page,
 // checkout, notifications, and the staff payments settings page) has no axe violations and no
-// horizontal overflow at 390 px, and the browser console stays free of errors.
+// horizontal overflow at 390 px, and the browser console stays free of errors. With online payments
+// off, the pay page shows the bank transfer only, its QR code read back from Chromium's pixels.
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import { decodeQrPng } from '../support/qr-decode.ts';
+import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 
 describe('paying an invoice in Chromium', function () {
   this.timeout(180_000);
@@ -78,6 +81,42 @@ describe('paying an invoice in Chromium', function () {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${label} overflows at ${page.viewportSize()?.width}px`).to.be.at.most(0);
   }
+
+  it('with online payments off, shows the bank transfer with a QR code a camera reads, fitting 390 px', async function () {
+    const demo = await h.crm.adapter.workspaces.findBySlug('demo');
+    const setOnline = async (on: boolean) => {
+      await h.crm.db('workspace_client_portal_settings').where({ workspace_id: demo!.id }).update({ allow_online_payments: on });
+      await h.crm.portal.workspaceChanged(demo!.id);
+    };
+    const created = await createInvoice(h.crm.db, {
+      workspaceId: Number(demo!.id),
+      clientId: Number((await openInvoiceOf(h.crm.db, 'maria@northwind.test')).clientId),
+      status: 'sent',
+      currency: 'EUR',
+      issueDate: '2026-11-01',
+      dueDate: '2026-12-01',
+      notes: '',
+      items: [{ description: 'Illustrations', quantity: 3, unitPriceCents: 25_015 }],
+    });
+    const { number } = await h.crm.db('invoices').where({ id: created.id }).first('number');
+    await setOnline(false);
+    try {
+      const page = await clientPage(390);
+      await page.goto(`${h.crm.url}/portal/demo/invoices/${created.id}`);
+      await Promise.all([page.waitForURL(/\/pay$/), page.click(`a[href$="/invoices/${created.id}/pay"]`)]);
+      await page.waitForSelector('#pay-transfer-title');
+      expect(await page.$('form[action$="/pay"]'), 'no online payment form').to.equal(null);
+      await checkPage(page, 'pay page, bank transfer only');
+      // What the phone's camera sees: the code as Chromium paints it.
+      const shot = await page.locator('img[data-epc-qr]').screenshot();
+      const decoded = decodeQrPng(shot)!.split('\n');
+      expect(decoded[6]).to.equal('DE89370400440532013000');
+      expect(decoded[7]).to.equal('EUR750.45');
+      expect(decoded[10]).to.equal(number);
+    } finally {
+      await setOnline(true);
+    }
+  });
 
   // Before paying: the payment below settles the invoice this one opens.
   it('fits the pay page, the checkout and the notifications on a 390 px screen', async function () {

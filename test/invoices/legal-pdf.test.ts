@@ -1,7 +1,8 @@
 // An invoice PDF a business can file: the demo invoice carries every detail invoicing rules ask
 // for (seller's legal name, address, VAT id and registration; buyer's name, address and tax id;
 // invoice number, invoice date, supply period, due date; payment terms; bank details; page
-// numbers), in English and German. A host without those details gets a PDF without their lines
+// numbers), in English and German, and an EPC QR code for the transfer that decodes to the IBAN,
+// the balance and the reference. A host without those details gets a PDF without their lines
 // (never a label with nothing after it). Lines with tax rates get rate and amount columns and
 // totals per rate, and a long invoice is numbered "Page N of M" on every page.
 import { expect } from 'chai';
@@ -15,6 +16,8 @@ import { offerPdfModel, presentOfferDetail } from '../../src/features/offers/pre
 import { renderPdf } from '../../src/core/pdf/render-pdf.ts';
 import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { decodeQrPng, pdfFirstPagePng } from '../support/qr-decode.ts';
+import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 
 /** A line whose last visible character is a colon: a label printed without a value. */
 const emptyLabels = (text: string) => text.split('\n').filter((line) => /:\s*$/.test(line));
@@ -165,6 +168,34 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     ]) {
       expect(text, phrase).to.include(phrase);
     }
+  });
+
+  it('prints an EPC QR code beside the bank details that decodes to the IBAN, the balance and the reference; none in dollars', async function () {
+    const id = Number(invoiceHref.split('/').pop());
+    const { workspace_id: workspaceId, client_id: clientId } = await h.crm.db('invoices').where({ id }).first('workspace_id', 'client_id');
+    const dollars = (await maria.get(`${invoiceHref}.pdf`).buffer(true).parse(binary).expect(200)).body as Buffer;
+    expect((await h.crm.adapter.invoices!.find(String(workspaceId), String(clientId), String(id)))!.currency).to.equal('USD');
+    expect(decodeQrPng(await pdfFirstPagePng(dollars)), 'no code for an invoice in dollars').to.equal(null);
+
+    const created = await createInvoice(h.crm.db, {
+      workspaceId,
+      clientId,
+      status: 'sent',
+      currency: 'EUR',
+      issueDate: '2026-11-10',
+      dueDate: '2026-12-10',
+      notes: '',
+      items: [{ description: 'Workshop', quantity: 2, unitPriceCents: 61_725 }],
+    });
+    const invoice = (await h.crm.adapter.invoices!.find(String(workspaceId), String(clientId), String(created.id)))!;
+    expect(invoice).to.include({ status: 'open', currency: 'EUR', balanceCents: 123_450 });
+    const pdf = (await maria.get(`/portal/demo/invoices/${created.id}.pdf`).buffer(true).parse(binary).expect(200)).body as Buffer;
+    expect(decodeQrPng(await pdfFirstPagePng(pdf))).to.equal(
+      ['BCD', '002', '1', 'SCT', 'COBADEFFXXX', 'Demo Agency GmbH', 'DE89370400440532013000', 'EUR1234.50', '', '', invoice.number].join(
+        '\n',
+      ),
+    );
+    expect(flat(await pdfText(pdf))).to.include('Scan with your banking app to pay');
   });
 
   it('leaves out each line a host has no value for, with its label', async function () {

@@ -2,8 +2,9 @@
 // PAYMENTS_DEMO_PROVIDER=on), over HTTP against the reference CRM: the admin's payments page offers
 // no provider that cannot take money and says that none is configured; "Allow online payments"
 // cannot be switched on without a way to pay (refused with a clear message, nothing saved); a
-// workspace whose stored setting still names the demo provider behaves as online payments off (no
-// pay button, the pay routes, the demo checkout and its callback answer 404, nothing recorded);
+// workspace whose stored setting still names the demo provider behaves as online payments off (the
+// pay page offers the bank transfer only; paying online, the demo checkout and its callback answer
+// 404, nothing recorded);
 // bank transfer instructions alone still let clients report a transfer.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
@@ -68,7 +69,7 @@ describe('paying invoices without the demo provider registered', function () {
     expect(await storedSwitch()).to.equal(false);
   });
 
-  it('treats a stored setting naming the demo provider as online payments off: no button, every pay route 404, nothing recorded', async function () {
+  it('treats a stored setting naming the demo provider as online payments off: the transfer only, every online route 404, nothing recorded', async function () {
     // As a workspace set up before the demo provider was switched off looks: its switch on, its
     // provider (the column's default) 'demo'.
     await h.crm
@@ -80,9 +81,10 @@ describe('paying invoices without the demo provider registered', function () {
     await h.crm.portal.workspaceChanged(invoice.workspaceId);
     const before = await paidCents();
 
+    // The demo invoice carries the agency's bank details: its pay page offers the transfer only.
     const shown = await client.get(`/portal/demo/invoices/${invoice.id}`).expect(200);
-    expect(shown.text).to.not.include(`/invoices/${invoice.id}/pay`);
-    await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(404);
+    const pay = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
+    expect(pay.text).to.include('Pay by bank transfer').and.not.include('name="choice"');
     const csrf = csrfFrom(shown.text);
     await client.post(`/portal/demo/invoices/${invoice.id}/pay`).type('form').send({ _csrf: csrf, choice: 'full' }).expect(404);
 

@@ -1,5 +1,6 @@
-// Paying an invoice from the portal, over HTTP against the reference CRM: the pay routes do not
-// exist while online payments are off; a partial payment through the demo checkout, then the rest,
+// Paying an invoice from the portal, over HTTP against the reference CRM: with online payments off
+// the online routes do not exist and the pay page shows the bank transfer only, whose EPC QR code
+// decodes to the IBAN, amount and reference (none for another currency than the euro); a partial payment through the demo checkout, then the rest,
 // turns the invoice paid; a provider callback repeated (in sequence and concurrently) records one
 // payment; a bad signature records nothing; a bank transfer report leaves the invoice as it is and
 // emails the workspace's admins once; the staff list shows the events with an unread count that
@@ -10,6 +11,7 @@ import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, postFormFrom } from '../support/portal-harness.ts';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
+import { decodeQrPng, pngFromDataUrl } from '../support/qr-decode.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 const SECRET = 'test-secret-'.padEnd(48, 'x');
@@ -92,16 +94,82 @@ describe('paying invoices from the portal', function () {
     await h?.close();
   });
 
-  it('has no pay pages and refuses callbacks while online payments are off (404)', async function () {
+  it('with online payments off: no online payment (404, callbacks refused), the bank transfer still shown', async function () {
     await saveSwitches(false);
-    await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(404);
-    const account = await client.get('/portal/demo/account').expect(200);
+    const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
+    expect(page.text).to.include('Pay by bank transfer').and.include('DE89 3704 0044 0532 0130 00');
+    expect(page.text).to.not.include('name="choice"');
     await client
       .post(`/portal/demo/invoices/${invoice.id}/pay`)
       .type('form')
-      .send({ _csrf: csrfFrom(account.text), choice: 'full' })
+      .send({ _csrf: csrfFrom(page.text), choice: 'full' })
       .expect(404);
     await callback('00000000-0000-4000-8000-000000000000', 100, 'USD').expect(404);
+    // The invoice's pay button leads there too.
+    expect((await client.get(`/portal/demo/invoices/${invoice.id}`).expect(200)).text).to.include(
+      `/portal/demo/invoices/${invoice.id}/pay`,
+    );
+
+    // Without bank details (nor instructions) there is no way to pay: no button, no page.
+    const saved = await h.crm.db('workspaces').where({ id: invoice.workspaceId }).first('iban');
+    await h.crm.db('workspaces').where({ id: invoice.workspaceId }).update({ iban: null });
+    try {
+      expect((await client.get(`/portal/demo/invoices/${invoice.id}`).expect(200)).text).to.not.include(`/invoices/${invoice.id}/pay`);
+      await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(404);
+      await client
+        .post(`/portal/demo/invoices/${invoice.id}/pay/transfer`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), reference: 'none' })
+        .expect(404);
+    } finally {
+      await h.crm.db('workspaces').where({ id: invoice.workspaceId }).update(saved);
+    }
+  });
+
+  it('shows the amount, IBAN, BIC and reference with an EPC QR code that decodes to them; the transfer report records no payment', async function () {
+    await newOpenInvoice();
+    const { number, balanceCents } = await detail();
+    const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
+    expect(page.text).to.include('€500.00').and.include('COBADEFFXXX').and.include(number);
+    const src = /<img src="(data:image\/png;base64,[^"]+)"[^>]*data-epc-qr/.exec(page.text)?.[1];
+    expect(src, 'the QR code image').to.be.a('string');
+    const decoded = decodeQrPng(pngFromDataUrl(src!));
+    expect(decoded).to.equal(
+      ['BCD', '002', '1', 'SCT', 'COBADEFFXXX', 'Demo Agency GmbH', 'DE89370400440532013000', 'EUR500.00', '', '', number].join('\n'),
+    );
+    expect(balanceCents).to.equal(50_000);
+
+    const before = await detail();
+    await client
+      .post(`/portal/demo/invoices/${invoice.id}/pay/transfer`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), reference: 'TRF-OFF' })
+      .expect(303)
+      .expect('Location', `/portal/demo/invoices/${invoice.id}/pay?reported=1`);
+    expect(await detail()).to.deep.equal(before);
+    expect((await activity('invoice.payment_reported')).map((row) => row.details.reference)).to.include('TRF-OFF');
+    // A note to the agency: its admins are told, as with online payments on.
+    await new Promise((resolve) => setTimeout(resolve, 2300));
+    await h.crm.portal.notifications.runOnce();
+    await h.crm.portal.notifications.runOnce();
+    await h.crm.portal.drainOutbox();
+    expect(h.smtp.messages.filter((m) => m.subject.includes('bank transfer'))).to.have.length.greaterThan(0);
+  });
+
+  it('no QR code for an invoice in another currency; the account and reference still shown, with why', async function () {
+    const created = await createInvoice(h.crm.db, {
+      workspaceId: Number(invoice.workspaceId),
+      clientId: Number(invoice.clientId),
+      status: 'sent',
+      currency: 'USD',
+      issueDate: '2026-11-01',
+      dueDate: '2026-12-01',
+      notes: '',
+      items: [{ description: 'Consulting', quantity: 1, unitPriceCents: 20_000 }],
+    });
+    const page = await client.get(`/portal/demo/invoices/${created.id}/pay`).expect(200);
+    expect(page.text).to.include('DE89 3704 0044 0532 0130 00').and.include('The scannable code is for transfers in euros');
+    expect(page.text).to.not.include('data-epc-qr');
   });
 
   it('lets the admin set bank transfer instructions (post/redirect/get, errors re-shown)', async function () {
@@ -240,6 +308,7 @@ describe('paying invoices from the portal', function () {
   });
 
   it('takes a bank transfer report without changing the invoice; admins get one email; staff see it as unread', async function () {
+    const sentBefore = h.smtp.messages.length;
     const before = await detail();
     const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
     await client
@@ -249,15 +318,15 @@ describe('paying invoices from the portal', function () {
       .expect(303)
       .expect('Location', `/portal/demo/invoices/${invoice.id}/pay?reported=1`);
     expect(await detail()).to.deep.equal(before);
-    const [reported] = await activity('invoice.payment_reported');
-    expect(reported.details).to.include({ reference: 'TRF-77' });
+    const reported = (await activity('invoice.payment_reported')).find((row) => row.details.reference === 'TRF-77');
+    expect(reported?.details).to.include({ reference: 'TRF-77' });
 
     await new Promise((resolve) => setTimeout(resolve, 2300));
     await h.crm.portal.notifications.runOnce();
     await h.crm.portal.notifications.runOnce();
     await h.crm.portal.drainOutbox();
     const admins = await h.crm.adapter.staff.listAdmins!(invoice.workspaceId);
-    const emails = h.smtp.messages.filter((m) => m.subject.includes('bank transfer'));
+    const emails = h.smtp.messages.slice(sentBefore).filter((m) => m.subject.includes('bank transfer'));
     expect(emails.map((m) => m.to[0]).sort()).to.deep.equal(admins.map((a) => a.email).sort());
     // Compared without white space: the capture's quoted-printable decoding may drop a space at a soft line break.
     expect(emails[0]!.text.replace(/\s+/g, '')).to.include('Northwind').and.include('Reportedpayingbybanktransfer');

@@ -55,6 +55,8 @@ async function withBankTransfer({ h, owner }: MatrixWorld): Promise<string> {
 }
 
 const switches: MatrixRoute['switches'] = ['showInvoices', 'allowOnlinePayments'];
+/** The pay page and the transfer report stand wherever invoices do: a bank transfer needs no online payments. */
+const bankTransferSwitches: MatrixRoute['switches'] = ['showInvoices'];
 
 export const routes: MatrixRoute[] = [
   {
@@ -62,7 +64,7 @@ export const routes: MatrixRoute[] = [
     path: '/invoices/:id/pay',
     url: async ({ h, owner }) => `/invoices/${(await openInvoiceOf(h.crm.db, owner.email)).id}/pay`,
     ownedByClient: true,
-    switches,
+    switches: bankTransferSwitches,
   },
   {
     method: 'POST',
@@ -79,7 +81,7 @@ export const routes: MatrixRoute[] = [
     url: async (world) => `/invoices/${await withBankTransfer(world)}/pay/transfer`,
     form: { reference: 'matrix' },
     ownedByClient: true,
-    switches,
+    switches: bankTransferSwitches,
     ownerStatus: [303],
   },
   {

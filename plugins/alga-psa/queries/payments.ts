@@ -9,6 +9,10 @@
 //      description "Payment received via <method> - <reference>" and metadata naming the
 //      provider, reference and currency; currency_code the invoice's (Alga leaves the column to
 //      its 'USD' default, which is wrong for any other currency).
+// A payment an online provider took is written as Alga's own webhook landing writes one
+// (ee/server/src/lib/payments/PaymentService.ts recordPaymentFromWebhook → recordExternalPayment):
+// payment_method the provider ('stripe'), and for Stripe the transaction's description
+// "Payment received via Stripe - <payment intent>" and metadata stripe_payment_intent_id.
 // All in the caller's transaction. Unlike Alga's landing, an amount over the balance is refused:
 // the portal never overpays.
 import { activeClientIds, type Db } from './db.ts';
@@ -43,6 +47,8 @@ export async function recordInvoicePayment(
     reference: string | null;
     paidAt: Date;
     notes: string;
+    /** The online provider that took it ('stripe'), if one did. */
+    provider: string | null;
   },
 ): Promise<RecordedPaymentRow | null> {
   const invoice = await trx('invoices')
@@ -71,7 +77,8 @@ export async function recordInvoicePayment(
       tenant: args.tenant,
       invoice_id: invoice.invoice_id,
       amount: args.amountCents,
-      payment_method: args.method.slice(0, 100),
+      // recordExternalPayment: "Payment provider identifier, stored as invoice_payments.payment_method".
+      payment_method: (args.provider ?? args.method).slice(0, 100),
       payment_date: args.paidAt,
       reference_number: reference,
       notes: args.notes,
@@ -95,10 +102,22 @@ export async function recordInvoicePayment(
     amount: args.amountCents,
     type: 'payment',
     status: 'completed',
-    description: `Payment received via ${args.method} - ${reference ?? ''}`.slice(0, 255),
+    description: transactionDescription(args.provider ?? args.method, reference).slice(0, 255),
     created_at: trx.fn.now(),
-    metadata: { payment_provider: args.method, reference_number: reference, currency: invoice.currency_code },
+    metadata: {
+      payment_provider: args.provider ?? args.method,
+      reference_number: reference,
+      currency: invoice.currency_code,
+      ...(args.provider === STRIPE ? { stripe_payment_intent_id: reference } : {}),
+    },
     currency_code: invoice.currency_code,
   });
   return payment;
+}
+
+const STRIPE = 'stripe';
+
+/** recordExternalPayment's default description; PaymentService's own for Stripe. */
+function transactionDescription(provider: string, reference: string | null): string {
+  return provider === STRIPE ? `Payment received via Stripe - ${reference ?? ''}` : `Payment received via ${provider} - ${reference ?? ''}`;
 }

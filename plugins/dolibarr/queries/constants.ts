@@ -1,5 +1,9 @@
-// Dolibarr's per-entity settings (llx_const): the company's own name and main currency. Entity 0
-// holds instance-wide values; the entity's own row wins over it.
+// Dolibarr's per-entity settings (llx_const), as $conf->global holds them: entity 0 holds
+// instance-wide values, the entity's own row wins over it (conf.class.php loads both, the entity's
+// last). Dolibarr 17+ stores sensitive values encrypted ('dolcrypt:<cipher>:<iv>:<base64>',
+// dolEncrypt in core/lib/security.lib.php); they read back in clear only with the instance's key
+// ($dolibarr_main_instance_unique_id in conf.php).
+import { createDecipheriv } from 'node:crypto';
 import type { Db } from './db.ts';
 
 async function constant(db: Db, entity: number, name: string): Promise<string | null> {
@@ -11,8 +15,102 @@ async function constant(db: Db, entity: number, name: string): Promise<string | 
   return row?.value ?? null;
 }
 
+/** Several constants in one read, each as constant() would answer it. */
+async function constants<N extends string>(db: Db, entity: number, names: readonly N[]): Promise<Record<N, string | null>> {
+  const rows = await db('llx_const')
+    .whereIn('name', names as readonly string[])
+    .whereIn('entity', [0, entity])
+    .orderBy('entity', 'asc')
+    .select<Array<{ name: N; value: string }>>('name', 'value');
+  const found = Object.fromEntries(names.map((name) => [name, null])) as Record<N, string | null>;
+  for (const row of rows) found[row.name] = row.value;
+  return found;
+}
+
+/** getDolGlobalInt: a setting as a number, 0 when absent or not a number. */
+const int = (value: string | null) => {
+  const parsed = Number.parseInt(value ?? '', 10);
+  return Number.isSafeInteger(parsed) ? parsed : 0;
+};
+
+/**
+ * dolDecrypt: the clear value of a 'dolcrypt:' setting, or the value as it is. PHP's openssl_decrypt
+ * takes the key's bytes padded with zeros (or cut) to the cipher's key length, the IV as the text
+ * between the colons, and base64 text. Null when the value is encrypted and no key was given or it
+ * does not decrypt to text.
+ */
+function dolibarrDecrypt(value: string, key: string | null): string | null {
+  const match = /^dolcrypt:([^:]+):(.+)$/.exec(value);
+  if (!match) return value;
+  const [, cipher = '', rest = ''] = match;
+  const split = rest.indexOf(':');
+  if (!key || split < 0 || cipher.toUpperCase() !== 'AES-256-CTR') return null;
+  const iv = Buffer.from(rest.slice(0, split), 'latin1');
+  if (iv.length !== 16) return null;
+  const keyBytes = Buffer.alloc(32);
+  Buffer.from(key, 'utf8').copy(keyBytes, 0, 0, 32);
+  const decipher = createDecipheriv('aes-256-ctr', keyBytes, iv);
+  const clear = Buffer.concat([decipher.update(Buffer.from(rest.slice(split + 1), 'base64')), decipher.final()]).toString('utf8');
+  return clear.includes('\uFFFD') ? null : clear;
+}
+
 /** MAIN_MONNAIE: the currency every total_* column of the entity is in. */
 export const entityCurrency = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_MONNAIE');
 
 /** MAIN_INFO_SOCIETE_NOM: the agency's name as set up in Dolibarr (Home > Setup > Company). */
 export const entityCompanyName = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_INFO_SOCIETE_NOM');
+
+export interface StripeModuleSettings {
+  /** MAIN_MODULE_STRIPE: the Stripe module is switched on. */
+  enabled: boolean;
+  /** STRIPE_LIVE: live mode; off, Dolibarr uses the test keys ($service 'StripeTest'). */
+  live: boolean;
+  /** STRIPE_{TEST,LIVE}_SECRET_KEY and _WEBHOOK_KEY of the mode in force, in clear; null where absent. */
+  secretKey: string | null;
+  webhookSecret: string | null;
+  /** STRIPE_BANK_ACCOUNT_FOR_PAYMENTS: the llx_bank_account rowid Stripe payments are booked on; 0 for none. */
+  bankAccountId: number;
+  /** STRIPE_PAYMENT_MODE_FOR_PAYMENTS: the llx_c_paiement id of a Stripe payment; 0 means 'CB'. */
+  paymentModeId: number;
+  /** MAIN_MODULE_BANQUE: the bank module is on (paymentok.php books a bank line only then). */
+  bankModule: boolean;
+  /** MAIN_MODULE_MULTICURRENCY: amounts in an account of another currency are the invoice currency's. */
+  multicurrency: boolean;
+}
+
+const STRIPE_NAMES = [
+  'MAIN_MODULE_STRIPE',
+  'STRIPE_LIVE',
+  'STRIPE_TEST_SECRET_KEY',
+  'STRIPE_TEST_WEBHOOK_KEY',
+  'STRIPE_LIVE_SECRET_KEY',
+  'STRIPE_LIVE_WEBHOOK_KEY',
+  'STRIPE_BANK_ACCOUNT_FOR_PAYMENTS',
+  'STRIPE_PAYMENT_MODE_FOR_PAYMENTS',
+  'MAIN_MODULE_BANQUE',
+  'MAIN_MODULE_MULTICURRENCY',
+] as const;
+
+/**
+ * The Stripe module's settings as htdocs/stripe/admin/stripe.php saves them (dolibarr_set_const
+ * with $conf->entity) and the module's pages read them (getDolGlobalString / getDolGlobalInt):
+ * the mode is STRIPE_LIVE, the keys are the mode's.
+ */
+export async function stripeModuleSettings(db: Db, args: { entity: number; decryptKey: string | null }): Promise<StripeModuleSettings> {
+  const c = await constants(db, args.entity, STRIPE_NAMES);
+  const live = int(c.STRIPE_LIVE) > 0;
+  const clear = (value: string | null) => {
+    const text = value === null ? null : dolibarrDecrypt(value, args.decryptKey);
+    return text?.trim() ? text.trim() : null;
+  };
+  return {
+    enabled: int(c.MAIN_MODULE_STRIPE) > 0,
+    live,
+    secretKey: clear(live ? c.STRIPE_LIVE_SECRET_KEY : c.STRIPE_TEST_SECRET_KEY),
+    webhookSecret: clear(live ? c.STRIPE_LIVE_WEBHOOK_KEY : c.STRIPE_TEST_WEBHOOK_KEY),
+    bankAccountId: int(c.STRIPE_BANK_ACCOUNT_FOR_PAYMENTS),
+    paymentModeId: int(c.STRIPE_PAYMENT_MODE_FOR_PAYMENTS),
+    bankModule: int(c.MAIN_MODULE_BANQUE) > 0,
+    multicurrency: int(c.MAIN_MODULE_MULTICURRENCY) > 0,
+  };
+}

@@ -4,18 +4,26 @@
 //      PAY<yymm of the payment date>-<counter of 4 digits, over the entity's PAY refs>), ref_ext '',
 //      datec now, datep the payment date, amount and multicurrency_amount (the amount at the
 //      invoice's rate), fk_paiement (the llx_c_paiement mode), num_paiement, note, fk_user_creat,
-//      pos_change 0; statut, fk_bank and fk_export_compta keep their defaults (no bank line: see
-//      CONTEXT.md).
+//      pos_change 0; statut and fk_export_compta keep their defaults. A payment an online provider
+//      took is written as htdocs/public/payment/paymentok.php writes one: num_paiement '', the
+//      provider's reference in ext_payment_id and ext_payment_site 'StripeLive' / 'StripeTest'
+//      (the $service STRIPE_LIVE decides) or the provider's name.
 //   2. llx_paiement_facture: fk_facture, fk_paiement, amount, multicurrency_amount,
 //      multicurrency_code and multicurrency_tx of the invoice.
 //   3. when nothing remains to pay, Facture::setPaid: fk_statut 2, paye 1, fk_user_closing,
 //      date_closing now.
+//   4. a Stripe payment, where the bank module is on and STRIPE_BANK_ACCOUNT_FOR_PAYMENTS names an
+//      account: Paiement::addPaymentToBank (mode 'payment', label '(CustomerInvoicePayment)'):
+//      the llx_bank line (Account::addline → AccountLine::insert), llx_paiement.fk_bank
+//      (update_fk_bank), and two llx_bank_url links, 'payment' to the payment and 'company' to
+//      the invoice's third party (Account::add_url_line). Otherwise fk_bank stays 0.
 // All in the caller's transaction. The invoice row is locked first, so two payments on one invoice
 // queue; an advisory lock per entity keeps two payments from taking the same PAY ref.
 import type { Db } from './db.ts';
 import { clientCompanyIds } from './db.ts';
 import { INVOICE_CLOSED, INVOICE_VALIDATED } from './invoices.ts';
 import { toCents, toDecimal } from '../money.ts';
+import type { StripeModuleSettings } from './constants.ts';
 
 /**
  * Invoice types a payment from the portal may settle: standard and replacement. Deposits (3) are
@@ -63,6 +71,20 @@ async function nextPaymentRef(trx: Db, entity: number, paidAt: Date): Promise<st
   return `PAY${yymm(paidAt)}-${next >= 9999 ? String(next) : String(next).padStart(4, '0')}`;
 }
 
+/** The provider id the portal's Stripe payments carry (NewPayment.provider). */
+const STRIPE = 'stripe';
+
+/** Label of a customer payment's bank line, as paymentok.php passes it to addPaymentToBank (translated on display). */
+const BANK_LINE_LABEL = '(CustomerInvoicePayment)';
+
+/**
+ * The llx_bank_url.url prefixes addPaymentToBank writes after DOL_URL_ROOT. The column is
+ * deprecated (Dolibarr links by url_id and type); DOL_URL_ROOT is '' where Dolibarr is served
+ * from the web root.
+ */
+const PAYMENT_URL = '/compta/paiement/card.php?id=';
+const COMPANY_URL = '/comm/card.php?socid=';
+
 export async function recordInvoicePayment(
   trx: Db,
   args: {
@@ -76,6 +98,10 @@ export async function recordInvoicePayment(
     userId: number | null;
     note: string;
     currency: string;
+    /** The online provider that took it, if one did. */
+    provider: string | null;
+    /** The Stripe module's settings, read for a Stripe payment. */
+    stripe: StripeModuleSettings | null;
   },
 ): Promise<RecordedPaymentRow | null> {
   const invoice = await trx('llx_facture')
@@ -103,13 +129,10 @@ export async function recordInvoicePayment(
   const remaining = toCents(invoice.total_ttc) - toCents(paid) - toCents(credited);
   if (args.amountCents <= 0 || args.amountCents > remaining) return null;
 
-  const code = MODE_CODES[args.method] ?? DEFAULT_MODE_CODE;
-  const mode = await trx('llx_c_paiement')
-    .where({ code, active: 1 })
-    .whereIn('entity', [0, args.entity])
-    .orderBy('entity', 'desc')
-    .first<{ id: number } | undefined>('id');
-  if (!mode) throw new Error(`dolibarr: llx_c_paiement has no active payment mode ${code}`);
+  const stripe = args.provider === STRIPE ? args.stripe : null;
+  const mode = await paymentMode(trx, args.entity, stripe?.paymentModeId ?? 0, MODE_CODES[args.method] ?? DEFAULT_MODE_CODE);
+  const code = mode.code;
+  const online = args.provider ? { id: args.reference?.slice(0, 255) ?? null, site: externalSite(args.provider, stripe) } : null;
 
   const rate = invoice.multicurrency_tx ?? '1';
   const amount = toDecimal(args.amountCents);
@@ -126,10 +149,11 @@ export async function recordInvoicePayment(
       amount,
       multicurrency_amount: converted,
       fk_paiement: mode.id,
-      num_paiement: args.reference?.slice(0, 50) ?? '',
+      // paymentok.php: num_payment '' and the provider's reference in ext_payment_id.
+      num_paiement: online ? '' : (args.reference?.slice(0, 50) ?? ''),
       note: args.note,
-      ext_payment_id: null,
-      ext_payment_site: null,
+      ext_payment_id: online?.id ?? null,
+      ext_payment_site: online?.site ?? null,
       fk_user_creat: args.userId,
       pos_change: 0,
     })
@@ -155,5 +179,98 @@ export async function recordInvoicePayment(
       .where({ rowid: invoice.rowid, entity: args.entity })
       .update({ fk_statut: INVOICE_CLOSED, paye: 1, fk_user_closing: args.userId, date_closing: trx.fn.now() });
   }
+  if (stripe?.bankModule && stripe.bankAccountId > 0) {
+    await addPaymentToBank(trx, {
+      entity: args.entity,
+      accountId: stripe.bankAccountId,
+      paymentId: payment.rowid,
+      companyId: args.companyId,
+      typeCode: code,
+      amount,
+      converted,
+      mainCurrency: args.currency,
+      multicurrency: stripe.multicurrency,
+      paidAt: args.paidAt,
+      userId: args.userId,
+    });
+  }
   return { ...payment, code };
+}
+
+/**
+ * The payment's mode: for Stripe, STRIPE_PAYMENT_MODE_FOR_PAYMENTS where it names one, else the
+ * code's (paymentok.php falls back to 'CB' the same way).
+ */
+async function paymentMode(trx: Db, entity: number, configuredId: number, code: string): Promise<{ id: number; code: string }> {
+  const modes = () => trx('llx_c_paiement').where({ active: 1 }).whereIn('entity', [0, entity]).orderBy('entity', 'desc');
+  const configured =
+    configuredId > 0
+      ? await modes().andWhere({ id: configuredId }).first<{ id: number; code: string } | undefined>('id', 'code')
+      : undefined;
+  const mode = configured ?? (await modes().andWhere({ code }).first<{ id: number; code: string } | undefined>('id', 'code'));
+  if (!mode) throw new Error(`dolibarr: llx_c_paiement has no active payment mode ${code}`);
+  return mode;
+}
+
+/** paymentok.php's $service for Stripe ('StripeLive' with STRIPE_LIVE on, else 'StripeTest'); other providers by name. */
+function externalSite(provider: string, stripe: StripeModuleSettings | null): string {
+  if (provider !== STRIPE) return provider.slice(0, 128);
+  return stripe?.live ? 'StripeLive' : 'StripeTest';
+}
+
+/** Paiement::addPaymentToBank for a customer payment, with Account::addline and add_url_line. */
+async function addPaymentToBank(
+  trx: Db,
+  args: {
+    entity: number;
+    accountId: number;
+    paymentId: number;
+    companyId: number;
+    typeCode: string;
+    amount: string;
+    converted: string;
+    mainCurrency: string;
+    multicurrency: boolean;
+    paidAt: Date;
+    userId: number | null;
+  },
+): Promise<void> {
+  // Account::fetch reads the account within the entity; addPaymentToBank fails without one and
+  // paymentok.php then rolls the whole payment back: a setting naming no account is an error.
+  const account = await trx('llx_bank_account')
+    .where({ rowid: args.accountId, entity: args.entity })
+    .first<{ rowid: number; currency_code: string | null } | undefined>('rowid', 'currency_code');
+  if (!account)
+    throw new Error(
+      `dolibarr: STRIPE_BANK_ACCOUNT_FOR_PAYMENTS names bank account ${args.accountId}, which entity ${args.entity} does not have`,
+    );
+  // With multicurrency on and an account in another currency than the company's, the line holds
+  // the amount in the invoice's currency (addPaymentToBank's $totalamount = multicurrency_amount).
+  const foreign = args.multicurrency && (account.currency_code?.trim() || args.mainCurrency) !== args.mainCurrency;
+  const company = await trx('llx_societe').where({ rowid: args.companyId, entity: args.entity }).first<{ nom: string | null }>('nom');
+  const [line] = await trx('llx_bank')
+    .insert({
+      datec: trx.fn.now(),
+      dateo: args.paidAt,
+      datev: args.paidAt,
+      label: BANK_LINE_LABEL,
+      amount: foreign ? args.converted : args.amount,
+      amount_main_currency: foreign ? args.amount : null,
+      fk_user_author: args.userId && args.userId > 0 ? args.userId : null,
+      num_chq: null,
+      fk_account: account.rowid,
+      fk_type: args.typeCode,
+      emetteur: null,
+      banque: null,
+      rappro: 0,
+      numero_compte: '',
+      num_releve: null,
+    })
+    .returning<Array<{ rowid: number }>>(['rowid']);
+  if (!line) throw new Error('dolibarr: insert into llx_bank returned no row');
+  await trx('llx_paiement').where({ rowid: args.paymentId }).update({ fk_bank: line.rowid });
+  await trx('llx_bank_url').insert([
+    { fk_bank: line.rowid, url_id: args.paymentId, url: PAYMENT_URL, label: '(paiement)', type: 'payment' },
+    { fk_bank: line.rowid, url_id: args.companyId, url: COMPANY_URL, label: company?.nom ?? '', type: 'company' },
+  ]);
 }

@@ -31,6 +31,8 @@ export interface PdfParty {
 export interface PdfSection {
   heading: string;
   rows: Array<{ label: string | null; value: string }>;
+  /** A QR code drawn beside the rows (the bank details' EPC transfer code), with a line under it. */
+  qr?: { text: string; caption: string } | null;
 }
 
 export interface PdfDocumentModel {

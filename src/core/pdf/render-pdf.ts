@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
 import type { PdfDocumentModel } from './document-model.ts';
 
 const require = createRequire(import.meta.url);
@@ -15,6 +16,24 @@ const BOLD = readFileSync(path.join(FONT_DIR, 'DejaVuSans-Bold.ttf'));
 const MARGIN = 50;
 const MUTED = '#4f5869';
 const LINE = '#d5dae3';
+
+/** The printed QR code's side in points, quiet zone included (about 35 mm). */
+const QR_SIZE = 100;
+/** Modules of white around the code, as the QR standard asks. */
+const QR_QUIET = 4;
+
+/** Draws a QR code's dark modules as filled squares (vector, sharp at any zoom); answers its bottom y. */
+function drawQr(doc: PDFKit.PDFDocument, modules: { size: number; get(row: number, col: number): number }, x: number, y: number): number {
+  const cell = QR_SIZE / (modules.size + QR_QUIET * 2);
+  doc.save();
+  doc.rect(x, y, QR_SIZE, QR_SIZE).fill('#ffffff');
+  for (let row = 0; row < modules.size; row++)
+    for (let col = 0; col < modules.size; col++)
+      if (modules.get(row, col)) doc.rect(x + (col + QR_QUIET) * cell, y + (row + QR_QUIET) * cell, cell, cell);
+  doc.fill('#000000');
+  doc.restore();
+  return y + QR_SIZE;
+}
 
 /** PNG or JPEG by their signatures; pdfkit embeds only these. */
 export function isEmbeddableImage(content: Buffer): boolean {
@@ -206,18 +225,35 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     doc.moveDown(0.8);
   }
 
-  // Payment terms, bank details: a heading, then each row that has a value.
+  // Payment terms, bank details: a heading, then each row that has a value; a section's QR code
+  // (the bank transfer's) stands at the right, beside its rows.
   for (const section of model.sections ?? []) {
     if (!section.rows.length) continue;
-    doc.font('bold').fontSize(12).fillColor('#1d2330').text(section.heading, left, doc.y, { width });
+    const qr = section.qr ? QRCode.create(section.qr.text, { errorCorrectionLevel: 'M' }).modules : null;
+    // Heading, rows and code stay together: a code cut by a page break cannot be scanned.
+    if (qr && doc.y + QR_SIZE + 40 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    const top = doc.y;
+    const textWidth = qr ? width - QR_SIZE - 16 : width;
+    doc.font('bold').fontSize(12).fillColor('#1d2330').text(section.heading, left, doc.y, { width: textWidth });
     doc.fontSize(10);
     for (const item of section.rows) {
       if (item.label) {
-        doc.font('bold').text(`${item.label}: `, left, doc.y, { width, continued: true });
+        doc.font('bold').text(`${item.label}: `, left, doc.y, { width: textWidth, continued: true });
         doc.font('regular').text(item.value);
       } else {
-        doc.font('regular').text(item.value, left, doc.y, { width });
+        doc.font('regular').text(item.value, left, doc.y, { width: textWidth });
       }
+    }
+    if (qr && section.qr) {
+      const bottom = drawQr(doc, qr, left + width - QR_SIZE, top);
+      doc
+        .font('regular')
+        .fontSize(8)
+        .fillColor(MUTED)
+        .text(section.qr.caption, left + width - QR_SIZE, bottom + 2, { width: QR_SIZE, align: 'center' });
+      doc.fillColor('#1d2330');
+      doc.y = Math.max(doc.y, bottom + 14);
+      doc.x = left;
     }
     doc.moveDown(0.8);
   }

@@ -87,6 +87,19 @@ export function authorizePayment(settings: PortalSettings): void {
 }
 
 /**
+ * The pay page of one invoice: where the client may pay online, or where invoices are shown and
+ * there is a bank transfer to describe (the host's bank details on the invoice, or the admin's
+ * transfer instructions), whether online payments are on or not. Those details are on the invoice
+ * PDF the client can already download: the page adds the amount due and a code to scan, nothing
+ * the client could not see. Otherwise the page does not exist (404).
+ */
+export function authorizePayPage(settings: PortalSettings, ways: { online: boolean; bankTransfer: boolean }): void {
+  if (ways.online && canClient(settings, 'pay_online')) return;
+  if (ways.bankTransfer && canSeeSection(settings, 'invoices')) return;
+  throw notFound();
+}
+
+/**
  * The comment thread's form: switched off, it does not exist (404), as a section switched off does;
  * the page then shows no form at all.
  */

@@ -434,6 +434,12 @@ export interface NewPayment {
   method: string;
   reference: string | null;
   paidAt: Date;
+  /**
+   * The online provider that took the money ('stripe', 'demo'), when it came through one: a host
+   * records such a payment as its own online payments are recorded (the provider's reference in
+   * the host's column for it, the bank account the host books that provider's payments on).
+   */
+  provider?: string | null;
 }
 
 /** Invoices of one client company and their payments, scoped by workspace and client. */
@@ -603,6 +609,11 @@ export interface HostNewsPort {
   since(workspaceId: HostId, cursor: string | null): Promise<{ items: HostNewsItem[]; cursor: string }>;
 }
 
+/** Stripe keys a host already keeps (Dolibarr's Stripe module), so an agency configures nothing twice. */
+export interface HostStripeKeysPort {
+  stripeKeys(workspaceId: HostId): Promise<{ secretKey: string; webhookSecret: string | null } | null>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -631,4 +642,6 @@ export interface HostAdapter {
   recordPages?: HostRecordPagesPort;
   /** Invoices issued and offers sent, polled for clients' notifications; without it the host reports them with hostRecordChanged. */
   news?: HostNewsPort;
+  /** Stripe keys the host already keeps; without it the portal's own settings hold them. */
+  stripeKeys?: HostStripeKeysPort;
 }

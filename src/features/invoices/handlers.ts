@@ -12,6 +12,7 @@ import { markRecordThreadRead } from '../messages/index.ts';
 import { pdfBrand, sendPdf } from '../../core/pdf/send-pdf.ts';
 import { pdfFilename } from '../../core/pdf/render-pdf.ts';
 import { renderPdfFor } from '../../core/pdf/rendered-pdfs.ts';
+import { bankTransferDetails } from './bank-transfer.ts';
 import { documentPreview, previewBrand } from '../../core/pdf/preview.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import { portalContext, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
@@ -99,10 +100,11 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         ? log(req, res, 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number })
         : Promise.resolve(),
     ]);
-    // The pay button (views/invoices/_actions.ejs): online payments on, and something left to pay.
+    // The pay button (views/invoices/_actions.ejs): something left to pay, and online payments on
+    // or the host's bank details to pay by transfer (the pay page shows either; authorizePayPage).
     const { settings, base } = portalContext(res);
     const payUrl =
-      canClient(settings, 'pay_online') && invoice.status === 'open' && invoice.balanceCents > 0
+      invoice.status === 'open' && invoice.balanceCents > 0 && (canClient(settings, 'pay_online') || bankTransferDetails(invoice) !== null)
         ? `${base}/invoices/${encodeURIComponent(invoice.id)}/pay`
         : null;
     const preview = previewOf(res, view, subject.href);

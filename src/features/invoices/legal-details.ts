@@ -8,6 +8,7 @@ import type { InvoiceDetail } from '../../core/ports/host.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import type { PdfDocumentModel, PdfParty, PdfSection } from '../../core/pdf/document-model.ts';
 import { lineTaxCents, presentTaxByRate } from '../../core/commercial/lines.ts';
+import { bankTransferCode, bankTransferDetails } from './bank-transfer.ts';
 
 export interface InvoiceLegalView {
   /** Rows added under the invoice's own meta rows: its number, the date or period of supply. */
@@ -63,17 +64,18 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
   const sections: PdfSection[] = [];
   if (present(invoice.paymentTerms))
     sections.push({ heading: t('pdf:legal.paymentTerms'), rows: [{ label: null, value: invoice.paymentTerms }] });
-  const bank = invoice.bank;
-  if (bank && present(bank.iban) && invoice.status !== 'void') {
-    const holder = present(bank.accountHolder) ? bank.accountHolder : present(s.legalName) ? s.legalName : null;
+  const bank = bankTransferDetails(invoice);
+  if (bank) {
     const rows: PdfSection['rows'] = [
-      ...(holder ? [{ label: t('pdf:legal.accountHolder'), value: holder }] : []),
-      ...(present(bank.bankName) ? [{ label: t('pdf:legal.bank'), value: bank.bankName }] : []),
+      ...(bank.holder ? [{ label: t('pdf:legal.accountHolder'), value: bank.holder }] : []),
+      ...(bank.bankName ? [{ label: t('pdf:legal.bank'), value: bank.bankName }] : []),
       { label: 'IBAN', value: bank.iban },
-      ...(present(bank.bic) ? [{ label: 'BIC', value: bank.bic }] : []),
-      { label: t('pdf:legal.paymentReference'), value: invoice.number },
+      ...(bank.bic ? [{ label: 'BIC', value: bank.bic }] : []),
+      { label: t('pdf:legal.paymentReference'), value: bank.reference },
     ];
-    sections.push({ heading: t('pdf:legal.bankDetails'), rows });
+    // The code banking apps scan, for what is due now (see bank-transfer.ts for when there is none).
+    const code = bankTransferCode(invoice, bank);
+    sections.push({ heading: t('pdf:legal.bankDetails'), rows, qr: code ? { text: code, caption: t('pdf:legal.scanToPay') } : null });
   }
 
   return {

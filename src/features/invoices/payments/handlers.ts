@@ -2,12 +2,14 @@
 // checkout, and the providers' callbacks. Every form answers 303 (post/redirect/get) or, when its
 // input is wrong, the same page again with what was typed and every error.
 import express, { type Request, type Response } from 'express';
+import { authorizePayPage, canClient } from '../../../core/policies/portal-policy.ts';
 import { notFound } from '../../../core/web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
 import { requestMeta } from '../../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../../core/web/validate.ts';
 import { InvoiceIdParam, PaymentIdParam, type PayInput, type ReportTransferInput } from './commands.ts';
 import type { DemoProvider } from './demo-provider.ts';
+import { presentBankTransfer } from './bank-transfer-view.ts';
 import { presentCheckout, presentPayPage } from './presenters.ts';
 import type { PayingClient, PaymentService } from './service.ts';
 
@@ -45,10 +47,15 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
   ) {
     const invoiceId = parseParam(InvoiceIdParam, req.params.id);
     const found = await payments.options(payingClient(res), invoiceId);
-    // The settings read just now, not only the cached switch: no way to pay, no pay page.
-    if (!found || !payments.hasWayToPay(found.settings)) throw notFound();
+    if (!found) throw notFound();
+    // The settings read just now, not only the cached switch: paying online needs a way to pay;
+    // a bank transfer shows wherever invoices do (see authorizePayPage).
+    const { settings, base } = portalContext(res);
+    const online = payments.hasWayToPay(found.settings) && canClient(settings, 'pay_online');
+    authorizePayPage(settings, { online, bankTransfer: found.bankTransfer });
     const i18n = portalI18n(res);
-    const page = presentPayPage(i18n, portalContext(res).base, found, payments.payable(found.invoice));
+    const bankTransfer = await presentBankTransfer(i18n, found.invoice, found.settings.bankTransferInstructions);
+    const page = presentPayPage(i18n, base, found, payments.payable(found.invoice), { online, bankTransfer });
     renderPortalPage(
       req,
       res,
@@ -69,7 +76,7 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
     /** The demo checkout's routes are mounted only when true. */
     demoRegistered: deps.demo !== null,
 
-    /** Route guard: invoices shown and online payments allowed, or 404. */
+    /** The pay page: online payment and bank transfer, each where it applies (404 with neither). */
     payPage: (req: Request, res: Response) => showPayPage(req, res),
 
     invalidPay: (req: Request, res: Response, errors: FieldErrors) =>

@@ -3,10 +3,17 @@
 import type { RequestI18n } from '../../../core/i18n/request-i18n.ts';
 import type { PortalContext } from '../../../core/web/portal-context.ts';
 import type { ClientPaymentRow } from './queries.ts';
+import type { BankTransferView } from './bank-transfer-view.ts';
 import type { PaymentOptions } from './service.ts';
 
-export function presentPayPage(i18n: RequestI18n, base: string, options: PaymentOptions, payable: boolean) {
-  const { invoice, provider, settings } = options;
+export function presentPayPage(
+  i18n: RequestI18n,
+  base: string,
+  options: PaymentOptions,
+  payable: boolean,
+  ways: { online: boolean; bankTransfer: BankTransferView | null },
+) {
+  const { invoice, provider } = options;
   const invoicePath = `${base}/invoices/${encodeURIComponent(invoice.id)}`;
   return {
     invoiceId: invoice.id,
@@ -20,8 +27,8 @@ export function presentPayPage(i18n: RequestI18n, base: string, options: Payment
     currency: invoice.currency,
     dueDate: invoice.dueDate ? i18n.fmt.day(invoice.dueDate) : null,
     payable,
-    online: provider ? { id: provider.id, allowsPartial: provider.allowsPartial, isDemo: provider.id === 'demo' } : null,
-    bankTransfer: settings.bankTransferInstructions ? { instructions: settings.bankTransferInstructions.split(/\r?\n/) } : null,
+    online: provider && ways.online ? { id: provider.id, allowsPartial: provider.allowsPartial, isDemo: provider.id === 'demo' } : null,
+    bankTransfer: ways.bankTransfer,
   };
 }
 

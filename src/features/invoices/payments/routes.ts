@@ -1,6 +1,7 @@
 // Paying invoices, behind requireClient (see the workspace router); each route's first step checks
-// that invoices and online payments are switched on (404 otherwise). The providers' callbacks are in
-// callbackRoutes, mounted before the session: a provider has no session and no CSRF token.
+// that invoices are shown, and paying online that online payments are on (404 otherwise). The
+// providers' callbacks are in callbackRoutes, mounted before the session: a provider has no
+// session and no CSRF token.
 import { Router } from 'express';
 import { allow } from '../../../core/policies/route-steps.ts';
 import { validateBody } from '../../../core/web/validate.ts';
@@ -9,9 +10,16 @@ import type { PaymentHandlers } from './handlers.ts';
 
 export function paymentRoutes(h: PaymentHandlers): Router {
   const router = Router({ mergeParams: true });
-  router.get('/invoices/:id/pay', allow.payment, h.payPage);
+  // The pay page and the transfer report stand wherever invoices do: the page itself asks the
+  // policy which ways to pay apply to this invoice (authorizePayPage), 404 with none.
+  router.get('/invoices/:id/pay', allow.section('invoices'), h.payPage);
   router.post('/invoices/:id/pay', allow.payment, validateBody(PayCommand, h.invalidPay), h.startPayment);
-  router.post('/invoices/:id/pay/transfer', allow.payment, validateBody(ReportTransferCommand, h.invalidTransfer), h.reportTransfer);
+  router.post(
+    '/invoices/:id/pay/transfer',
+    allow.section('invoices'),
+    validateBody(ReportTransferCommand, h.invalidTransfer),
+    h.reportTransfer,
+  );
   // The demo provider's checkout exists only where the demo provider is registered (never in
   // production unless the operator asks for it): elsewhere these paths are 404 like any other.
   if (h.demoRegistered) {

@@ -13,6 +13,7 @@ import { insertActivity } from '../../../core/activity/queries.ts';
 import type { HostAdapter, InvoiceDetail, InvoicesPort } from '../../../core/ports/host.ts';
 import type { RequestMeta } from '../../../core/web/request-meta.ts';
 import { hasWayToPay } from './availability.ts';
+import { bankTransferDetails } from '../bank-transfer.ts';
 import { controlCharacterFields } from '../../../core/web/control-characters.ts';
 import type { PaymentProvider, VerifiedCallback } from '../../../core/ports/payment-provider.ts';
 import {
@@ -75,7 +76,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       invoice,
       settings,
       provider: byId.get(settings.onlineProvider) ?? null,
-      bankTransfer: settings.bankTransferInstructions !== null,
+      // The host's bank details on the invoice, or the admin's own instructions.
+      bankTransfer: bankTransferDetails(invoice) !== null || settings.bankTransferInstructions !== null,
     };
   }
 
@@ -193,7 +195,13 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           workspaceId,
           payment.client_id,
           payment.invoice_id,
-          { amountCents: event.amountCents, method: provider.method, reference: event.reference, paidAt: event.paidAt },
+          {
+            amountCents: event.amountCents,
+            method: provider.method,
+            reference: event.reference,
+            paidAt: event.paidAt,
+            provider: provider.id,
+          },
           { trx },
         );
         await completeClientPayment(trx, {
