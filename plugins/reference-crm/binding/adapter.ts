@@ -479,7 +479,8 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
             );
           },
         });
-        return { name: head.filename, contentType: head.content_type, sizeBytes: size, content };
+        const record = head.record_type && head.record_id !== null ? { type: head.record_type, id: toHostId(head.record_id) } : null;
+        return { name: head.filename, contentType: head.content_type, sizeBytes: size, content, record };
       },
       async accept(workspaceId, clientId, file) {
         const ws = parseId(workspaceId);

@@ -37,12 +37,36 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   message: 'messages',
 };
 
+/**
+ * Whether a person may open the record something is attached to (a document, a task, a comment):
+ * the record's own section, under the person's effective settings, as its own page asks. Nothing
+ * attached (null) and records without a section of their own (a host's project) open with
+ * whatever carries them; a type the portal does not know never does.
+ */
+export function canOpenRecord(settings: PortalSettings, record: { type: string } | null): boolean {
+  if (record === null || record.type === 'project') return true;
+  const section = Object.hasOwn(SECTION_OF_RECORD, record.type) ? SECTION_OF_RECORD[record.type] : undefined;
+  return section !== undefined && canSeeSection(settings, section);
+}
+
+/** Of things attached to records, those whose record the person may open: a list shows only these. */
+export function attachedToOpenRecords<T extends { record: { type: string } | null }>(settings: PortalSettings, items: readonly T[]): T[] {
+  return items.filter((item) => canOpenRecord(settings, item.record));
+}
+
+/**
+ * A thing the person may see for itself (a task assigned to the company) that names a record they
+ * may not open: shown without the record, so its number and title stay out of the page.
+ */
+export function withoutClosedRecord<T extends { record: { type: string } | null }>(settings: PortalSettings, item: T): T {
+  return canOpenRecord(settings, item.record) ? item : { ...item, record: null };
+}
+
 /** Of counts per record type, the total a person with these settings may see (a type they cannot see counts nothing). */
 export function countVisible(countsByRecordType: Record<string, number> | null, settings: PortalSettings): number {
   let total = 0;
   for (const [type, count] of Object.entries(countsByRecordType ?? {})) {
-    const section = SECTION_OF_RECORD[type];
-    if (section && canSeeSection(settings, section)) total += Number(count);
+    if (Object.hasOwn(SECTION_OF_RECORD, type) && canOpenRecord(settings, { type })) total += Number(count);
   }
   return total;
 }

@@ -475,6 +475,8 @@ export interface DocumentContent {
   contentType: string;
   sizeBytes: number;
   content: Readable;
+  /** The record it belongs to, as list() names it: the portal serves it only to whom may open that record. */
+  record: Pick<HostRecordRef, 'type' | 'id'> | null;
 }
 
 /**

@@ -55,7 +55,7 @@ export function dashboardRoutes(deps: {
         ? data.invoices.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today))
         : null,
       // Latest shared documents and open tasks by due date (widgets.ts).
-      ...presentWidgets(i18n, base, { documents: data.documents, tasks: data.tasks, unreadMessages }, today),
+      ...presentWidgets(i18n, base, settings, { documents: data.documents, tasks: data.tasks, unreadMessages }, today),
     };
     renderPortalPage(req, res, 'dashboard/index', i18n.t('dashboard:title'), {
       greeting: greeting(i18n, contact.name, deps.now()),
