@@ -83,7 +83,8 @@ export const routes: MatrixRoute[] = [
     path: '/documents/uploads/:uploadId/delete',
     url: (world) => ownUpload(world, 'delete'),
     ownedByClient: true,
-    permissions: ['documents'],
+    // Deleting is the uploader's (or a client admin's), with the upload right.
+    permissions: ['documents', 'uploads'],
     ownerStatus: [303],
   },
   { method: 'GET', path: '/tasks', url: () => '/tasks', ownedByClient: false, switches: ['showTasks'] },

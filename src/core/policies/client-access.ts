@@ -128,6 +128,14 @@ export interface PermissionVerdict {
   hiddenBy: AccessLayer | null;
 }
 
+/**
+ * Whether settings allow a permission. Asked of a person's effective settings, it is whether the
+ * person has it (each layer that hides it switched it off there).
+ */
+export function permits(settings: PortalSettings, permission: ClientPermission): boolean {
+  return workspaceAllows(settings, permission);
+}
+
 function workspaceAllows(settings: PortalSettings, permission: ClientPermission): boolean {
   // Paying goes with invoices: there is nothing to pay without them.
   if (permission === 'payments') return settings.allowOnlinePayments && settings.showInvoices;

@@ -14,10 +14,12 @@ import { isFragmentRequest } from '../../core/web/render.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
 import { sendDownload } from '../../core/web/send-download.ts';
 import { parseParam } from '../../core/web/validate.ts';
+import { mayActOnOwn } from '../../core/policies/client-actions.ts';
+import { permits } from '../../core/policies/client-access.ts';
 import { ClientUploads, documentActivity, type ClientUploadsDeps, type Uploader } from './client-uploads.ts';
 import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.ts';
 import { presentShared, presentUpload, presentUploadTypes, recordOptions } from './presenters.ts';
-import { findClientUpload, listClientUploads } from './queries.ts';
+import { findClientUpload, listClientUploads, type UploadRow } from './queries.ts';
 import type { UploadRefusal } from './receive-upload.ts';
 
 const SHARED_PAGE_SIZE = 25;
@@ -78,6 +80,9 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
     ]);
     // A document attached to a record of a section the person cannot see is that record's: not listed.
     const shared = { items: attachedToOpenRecords(settings, page.items), next: page.next };
+    // Delete is offered on an upload the person may delete: with the upload right, their own or, as client admin, any.
+    const person = { clientUserId: user.id, access: signedInClient(res).access };
+    const mayDelete = (upload: UploadRow) => permits(settings, 'uploads') && mayActOnOwn(person, upload.client_user_id);
     const here = new URLSearchParams(query.record ? { record: query.record } : {});
     const nextUrl = shared.next ? `${base}/documents?${new URLSearchParams({ ...Object.fromEntries(here), after: shared.next })}` : null;
     renderPortalPage(
@@ -87,7 +92,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       i18n.t('documents:title'),
       {
         shared: shared.items.map((doc) => presentShared(i18n, base, doc)),
-        uploads: uploads.map((upload) => presentUpload(i18n, base, upload)),
+        uploads: uploads.map((upload) => presentUpload(i18n, base, upload, mayDelete(upload))),
         filtered: Boolean(query.record),
         refreshUrl: `${base}/documents${here.size ? `?${here}` : ''}`,
         // A fragment is swapped into a page that already follows the stream.
@@ -180,7 +185,9 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       const id = parseParam(UploadId, req.params.uploadId);
       const who = uploader(req, res);
       const upload = await findClientUpload(db, { workspaceId: who.workspaceId, clientId: who.clientId, uploadId: id });
-      if (!upload) throw notFound('We could not find that upload.');
+      // A colleague's upload is theirs (or their client admin's) to delete: to anyone else it is not there.
+      if (!upload || !mayActOnOwn({ clientUserId: who.clientUserId, access: signedInClient(res).access }, upload.client_user_id))
+        throw notFound('We could not find that upload.');
       // Opened already, or opened by staff between this check and the delete.
       if (!canDeleteUpload(upload) || !(await clientUploads.remove(who, id)))
         throw new HttpError(409, portalI18n(res).t('documents:errors.opened'));

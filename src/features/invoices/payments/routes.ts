@@ -10,13 +10,18 @@ import type { PaymentHandlers } from './handlers.ts';
 export function paymentRoutes(h: PaymentHandlers): Router {
   const router = Router({ mergeParams: true });
   router.get('/invoices/:id/pay', allow.payment, h.payPage);
-  router.post('/invoices/:id/pay', allow.payment, validateBody(PayCommand, h.invalidPay), h.startPayment);
-  router.post('/invoices/:id/pay/transfer', allow.payment, validateBody(ReportTransferCommand, h.invalidTransfer), h.reportTransfer);
+  router.post('/invoices/:id/pay', allow.company('payments'), validateBody(PayCommand, h.invalidPay), h.startPayment);
+  router.post(
+    '/invoices/:id/pay/transfer',
+    allow.company('payments'),
+    validateBody(ReportTransferCommand, h.invalidTransfer),
+    h.reportTransfer,
+  );
   // The demo provider's checkout exists only where the demo provider is registered (never in
   // production unless the operator asks for it): elsewhere these paths are 404 like any other.
   if (h.demoRegistered) {
     router.get('/payments/demo/:paymentId', allow.payment, h.demoCheckout);
-    router.post('/payments/demo/:paymentId', allow.payment, validateBody(DemoCheckoutCommand), h.demoConfirm);
+    router.post('/payments/demo/:paymentId', allow.company('payments'), validateBody(DemoCheckoutCommand), h.demoConfirm);
   }
   return router;
 }
