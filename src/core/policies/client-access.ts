@@ -175,6 +175,23 @@ export function effectiveSettings(settings: PortalSettings, access: ClientAccess
   return Object.freeze(own);
 }
 
+/**
+ * Whether a client admin with access `grantor` may change a colleague from `before` to `after`:
+ * nothing the colleague would newly see may be hidden from the grantor. What the colleague already
+ * had stays theirs (the agency gave it); a client admin cannot hand on more than they have.
+ */
+export function grantsWithin(settings: PortalSettings, grantor: ClientAccess, before: ClientAccess, after: ClientAccess): boolean {
+  const has = (access: ClientAccess) =>
+    new Set(
+      resolveAccess(settings, access)
+        .filter((v) => v.allowed)
+        .map((v) => v.permission),
+    );
+  const mine = has(grantor);
+  const had = has(before);
+  return [...has(after)].every((permission) => had.has(permission) || mine.has(permission));
+}
+
 export function managesColleagues(access: Pick<ClientAccess, 'role'>): boolean {
   return access.role !== 'custom' && BUILT_IN_ROLES[access.role].managesColleagues;
 }
