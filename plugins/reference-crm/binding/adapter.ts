@@ -191,7 +191,7 @@ function presentSummary(row: ClientSummaryRow): ClientSummary {
     quotations: { open: row.quotationsOpen, total: row.quotationsTotal },
     invoices: { unpaid: row.invoicesUnpaid, overdue: row.invoicesOverdue, outstanding: row.outstanding },
     tasks: { open: row.tasksOpen },
-    documents: { shared: row.documentsShared },
+    documents: { shared: row.documentsShared, attached: row.documentsAttached },
   };
 }
 

@@ -17,6 +17,8 @@ export interface ClientSummaryRow {
   outstanding: Array<{ currency: string; cents: number }>;
   tasksOpen: number;
   documentsShared: number;
+  /** Of the shared documents, those of each record type. */
+  documentsAttached: { proposal: number; quotation: number; invoice: number };
 }
 
 // Drafts are the agency's own work in progress: the client never sees them.
@@ -32,14 +34,19 @@ with by_currency as (
 )
 select pr.open as proposals_open, pr.total as proposals_total,
        qu.open as quotations_open, qu.total as quotations_total,
-       ta.n as tasks_open, dc.n as documents_shared, inv.rows as invoices
+       ta.n as tasks_open, dc.n as documents_shared, dc.proposal as documents_proposal, dc.quotation as documents_quotation,
+       dc.invoice as documents_invoice, inv.rows as invoices
   from (select count(*) filter (where status = 'sent')::int as open, count(*)::int as total
           from proposals where workspace_id = :workspaceId and client_id = :clientId and status <> 'draft') pr,
        (select count(*) filter (where status = 'sent')::int as open, count(*)::int as total
           from quotations where workspace_id = :workspaceId and client_id = :clientId and status <> 'draft') qu,
        (select count(*)::int as n from tasks
          where workspace_id = :workspaceId and client_id = :clientId and (assigned_contact_id = :contactId or assigned_contact_id is null) and status <> 'done') ta,
-       (select count(*)::int as n from documents
+       (select count(*)::int as n,
+               count(*) filter (where record_type = 'proposal')::int as proposal,
+               count(*) filter (where record_type = 'quotation')::int as quotation,
+               count(*) filter (where record_type = 'invoice')::int as invoice
+          from documents
          where workspace_id = :workspaceId and client_id = :clientId and shared_with_client) dc,
        (select coalesce(json_agg(by_currency order by currency), '[]'::json) as rows from by_currency) inv`;
 
@@ -50,6 +57,9 @@ export interface SummaryRow {
   quotations_total: number;
   tasks_open: number;
   documents_shared: number;
+  documents_proposal: number;
+  documents_quotation: number;
+  documents_invoice: number;
   invoices: Array<{ currency: string; unpaid: number; overdue: number; outstanding_cents: number }>;
 }
 
@@ -79,5 +89,10 @@ export function summaryFromRow(row: SummaryRow): ClientSummaryRow {
       .map((r) => ({ currency: r.currency, cents: Number(r.outstanding_cents) })),
     tasksOpen: Number(row.tasks_open),
     documentsShared: Number(row.documents_shared),
+    documentsAttached: {
+      proposal: Number(row.documents_proposal),
+      quotation: Number(row.documents_quotation),
+      invoice: Number(row.documents_invoice),
+    },
   };
 }

@@ -62,6 +62,16 @@ export function withoutClosedRecord<T extends { record: { type: string } | null 
   return canOpenRecord(settings, item.record) ? item : { ...item, record: null };
 }
 
+/**
+ * Of a count of things some of which belong to records (`attached`, per record type), how many the
+ * person may open: those of a record type they cannot open do not count.
+ */
+export function countOpenToPerson(settings: PortalSettings, total: number, attached: Record<string, number> | undefined): number {
+  let hidden = 0;
+  for (const [type, count] of Object.entries(attached ?? {})) if (!canOpenRecord(settings, { type })) hidden += Number(count);
+  return Math.max(0, total - hidden);
+}
+
 /** Of counts per record type, the total a person with these settings may see (a type they cannot see counts nothing). */
 export function countVisible(countsByRecordType: Record<string, number> | null, settings: PortalSettings): number {
   let total = 0;

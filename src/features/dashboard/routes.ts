@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { allow } from '../../core/policies/route-steps.ts';
 import type { DashboardAsk, HostAdapter } from '../../core/ports/host.ts';
-import { canSeeSection, visibleSections } from '../../core/policies/portal-policy.ts';
+import { canSeeSection, countOpenToPerson, visibleSections } from '../../core/policies/portal-policy.ts';
 import { presentOfferRow } from '../offers/index.ts';
 import { presentInvoiceRow } from '../invoices/index.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
@@ -65,7 +65,11 @@ export function dashboardRoutes(deps: {
       cards: presentCards(
         i18n,
         base,
-        data.summary,
+        // The documents card counts only what the person may open (a proposal's files are the proposal's).
+        {
+          ...data.summary,
+          documents: { shared: countOpenToPerson(settings, data.summary.documents.shared, data.summary.documents.attached) },
+        },
         sections.filter((section) => sectionPages.has(section)),
       ),
       widgets,
