@@ -12,7 +12,7 @@ import { managesColleagues, type ClientAccess, type ClientPermission } from './c
  *   with the permission.
  * - clientAdmin: the person's colleagues: the company's client admin only.
  */
-export type ObjectOwner = 'self' | 'company' | 'own' | 'clientAdmin';
+type ObjectOwner = 'self' | 'company' | 'own' | 'clientAdmin';
 
 export interface ActionRule {
   /** The permission the action needs; null for one's own account and for managing colleagues. */

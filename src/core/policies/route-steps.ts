@@ -14,10 +14,8 @@ import type { ActionRule } from './client-actions.ts';
 import { ACTION_RULE, PERMISSION_STEP } from '../web/route-table.ts';
 import {
   authorizeClient,
-  authorizeCommenting,
   authorizePayment,
   authorizeSection,
-  requireClientAction,
   type ClientAction,
   type PortalSection,
 } from './portal-policy.ts';
@@ -47,12 +45,8 @@ const requireClientAdmin = (res: Response) => {
 export const allow = {
   /** The section is switched on for this workspace (404 otherwise, as a page that does not exist). */
   section: (section: PortalSection) => step((res) => authorizeSection(portalContext(res).settings, section)),
-  /** The workspace lets clients do this (404 otherwise). */
-  action: (action: ClientAction) => step((res) => requireClientAction(portalContext(res).settings, action)),
   /** The workspace lets clients write this (403 with a sentence: the section itself is there). */
   write: (action: ClientAction) => step((res) => authorizeClient(portalContext(res).settings, action)),
-  /** Comment threads are switched on (404 otherwise: the page then shows no form). */
-  commenting: step((res) => authorizeCommenting(portalContext(res).settings)),
   /** Invoices and online payments are switched on (404 otherwise). */
   payment: step((res) => {
     const { settings } = portalContext(res);
