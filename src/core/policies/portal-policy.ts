@@ -131,7 +131,7 @@ export function authorizeCommenting(settings: PortalSettings): void {
 // What a client's live stream may pass on: an event of a section the client cannot see now is not
 // sent (the page it would refresh is a 404 by now). A type not listed here is never sent to a
 // client: a new kind of event is hidden until someone decides who may see it.
-const COMMENT_SECTIONS: Record<string, PortalSection> = { proposal: 'proposals', quotation: 'quotations', invoice: 'invoices' };
+const COMMENTED_RECORDS: ReadonlySet<string> = new Set(['proposal', 'quotation', 'invoice']);
 
 const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, unknown>) => boolean> = {
   'message-created': (s) => canSeeSection(s, 'messages'),
@@ -142,8 +142,8 @@ const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, 
   'document-changed': (s) => canSeeSection(s, 'documents'),
   // A thread shows only with comments on, under a record of a section the client sees.
   'comment-created': (s, data) => {
-    const section = typeof data.subjectType === 'string' ? COMMENT_SECTIONS[data.subjectType] : undefined;
-    return canClient(s, 'comment') && section !== undefined && canSeeSection(s, section);
+    const type = typeof data.subjectType === 'string' ? data.subjectType : '';
+    return canClient(s, 'comment') && COMMENTED_RECORDS.has(type) && canOpenRecord(s, { type });
   },
 };
 
