@@ -135,7 +135,9 @@ describe('team page for client admins', function () {
   it('grants a colleague nothing the client admin cannot see herself', async function () {
     const tomId = (await tomUser()).id;
     await db('client_users').where({ workspace_id: workspaceId, id: tomId }).update({ status: 'active', role: 'member' });
-    await db('client_users').where({ workspace_id: workspaceId, id: maria.id }).update({ denied_permissions: ['invoices'] });
+    await db('client_users')
+      .where({ workspace_id: workspaceId, id: maria.id })
+      .update({ denied_permissions: ['invoices'] });
     try {
       const beyond = await post(`${TEAM}/${tomId}/role`, { role: 'full' }, 409);
       expect(beyond.text).to.contain('That role would let them see something you cannot see yourself.');

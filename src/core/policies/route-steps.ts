@@ -12,13 +12,7 @@ import { portalContext, signedInClient } from '../web/portal-context.ts';
 import { managesColleagues, permits, type ClientPermission } from './client-access.ts';
 import type { ActionRule } from './client-actions.ts';
 import { ACTION_RULE, PERMISSION_STEP } from '../web/route-table.ts';
-import {
-  authorizeClient,
-  authorizePayment,
-  authorizeSection,
-  type ClientAction,
-  type PortalSection,
-} from './portal-policy.ts';
+import { authorizeClient, authorizePayment, authorizeSection, type ClientAction, type PortalSection } from './portal-policy.ts';
 
 function step(check: (res: Response) => void): RequestHandler {
   const handler = (_req: Request, res: Response, next: NextFunction) => {
