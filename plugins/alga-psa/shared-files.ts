@@ -63,6 +63,7 @@ export function algaDocuments(db: Knex, tenantOf: TenantOf, storageRoot: string)
         contentType: doc.contentType,
         sizeBytes: info.size,
         content: createReadStream(file, { highWaterMark: 256 * 1024 }),
+        record: doc.record,
       };
     },
   };

@@ -104,6 +104,7 @@ export function dolibarrDocuments(db: Knex, entityOf: (workspaceId: string) => n
         contentType: doc.contentType,
         sizeBytes: doc.sizeBytes,
         content: createReadStream(file, { highWaterMark: 256 * 1024 }),
+        record: doc.record,
       };
     },
   };

@@ -266,6 +266,21 @@ describe('client roles and access overrides (admin pages and the portal)', funct
     expect(bad.text).to.contain('Choose a person from the list.');
   });
 
+  it('keeps the last client admin of a company: the agency can neither give her another role nor disable her', async function () {
+    await db('client_users').where({ workspace_id: maria.workspace_id, id: maria.id }).update({ role: 'admin' });
+    const demoted = await postForm(personPage(), personPage(), { role: 'full', confirmed: 'on' }, 409);
+    expect(demoted.text).to.contain('This is the only client admin of their company.');
+    const disabled = await postForm(`${ADMIN}/clients`, `${ADMIN}/clients/${maria.id}/disable`, {}, 409);
+    expect(disabled.text).to.contain('Make someone else there client admin first.');
+    expect(await db('client_users').where({ id: maria.id }).first('role', 'status')).to.deep.equal({ role: 'admin', status: 'active' });
+    // Hiding things from her is no demotion: she stays client admin.
+    await postForm(personPage(), personPage(), { role: 'admin', hide_invoices: 'on', confirmed: 'on' }, 303);
+    expect(await db('client_users').where({ id: maria.id }).first('role', 'denied_permissions')).to.deep.equal({
+      role: 'admin',
+      denied_permissions: ['invoices'],
+    });
+  });
+
   it('answers bad input with a 4xx and words, never a 500', async function () {
     const badRole = await postForm(personPage(), personPage(), { role: 'owner', confirmed: 'on' }, 400);
     expect(badRole.text).to.contain('Choose a role from the list.');

@@ -38,6 +38,23 @@ describe('client dashboard', function () {
     expect(html).to.contain('aria-current="page"');
   });
 
+  it('counts on the documents card only the documents a person may open', async function () {
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm
+      .db('client_users')
+      .where({ workspace_id: workspace.id, email: login.email })
+      .first('id', 'client_id', 'contact_id');
+    const summary = await h.crm.adapter.summaries.forClient(workspace.id, user.client_id, user.contact_id);
+    // Northwind's shared documents: one belongs to the proposal.
+    expect(summary.documents.attached?.proposal).to.equal(1);
+    await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'billing' });
+    try {
+      expect(await dashboard()).to.match(new RegExp(`>${summary.documents.shared - 1} shared documents?<`));
+    } finally {
+      await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'full' });
+    }
+  });
+
   it('hides the sections the admin switched off, in the cards and the navigation', async function () {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: workspace.id, show_invoices: false, show_tasks: false });

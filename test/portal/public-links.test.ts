@@ -241,6 +241,39 @@ describe('public links and the staff record page', function () {
     await visitor.get(live).expect(200);
   });
 
+  it("closes a company's links, page, PDF and decisions, while the agency hides their section from that company", async function () {
+    const id = await openProposal();
+    const link = await createLink('proposal', id);
+    const visitor = h.agent();
+    const page = await visitor.get(link).expect(200);
+    await visitor.get(`${link}/document.pdf`).expect(200);
+    await h.crm
+      .db('portal_client_access')
+      .insert({ workspace_id: String(northwind.workspace_id), client_id: String(northwind.id), denied_permissions: ['proposals'] });
+    try {
+      await visitor.get(link).expect(404);
+      await visitor.get(`${link}/document.pdf`).expect(404);
+      await visitor
+        .post(`${link}/decline`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), typedName: 'Dan Ng', email: 'dan@northwind.test', fingerprint: fingerprintIn(page.text) })
+        .expect(404);
+      expect((await h.crm.db('proposals').where({ id }).first('status')).status).to.equal('sent');
+      // Hiding invoices from the company leaves its proposal links as they are.
+      await h.crm
+        .db('portal_client_access')
+        .where({ workspace_id: String(northwind.workspace_id), client_id: String(northwind.id) })
+        .update({ denied_permissions: ['invoices'] });
+      await visitor.get(link).expect(200);
+    } finally {
+      await h.crm
+        .db('portal_client_access')
+        .where({ workspace_id: String(northwind.workspace_id) })
+        .delete();
+    }
+    await visitor.get(link).expect(200);
+  });
+
   it('offers an invoice by link read-only, and a view-only link refuses decisions', async function () {
     const invoice = await h.crm.db('invoices').where({ client_id: northwind.id }).whereNot({ status: 'draft' }).first('id');
     const link = await createLink('invoice', String(invoice.id), { days: '7' });

@@ -132,6 +132,24 @@ describe('team page for client admins', function () {
     expect(again.text).to.contain('Ask your agency to give it back.');
   });
 
+  it('grants a colleague nothing the client admin cannot see herself', async function () {
+    const tomId = (await tomUser()).id;
+    await db('client_users').where({ workspace_id: workspaceId, id: tomId }).update({ status: 'active', role: 'member' });
+    await db('client_users')
+      .where({ workspace_id: workspaceId, id: maria.id })
+      .update({ denied_permissions: ['invoices'] });
+    try {
+      const beyond = await post(`${TEAM}/${tomId}/role`, { role: 'full' }, 409);
+      expect(beyond.text).to.contain('That role would let them see something you cannot see yourself.');
+      expect((await tomUser()).role).to.equal('member');
+      // A role within her own access is hers to give.
+      await post(`${TEAM}/${tomId}/role`, { role: 'member' }, 303);
+    } finally {
+      await db('client_users').where({ workspace_id: workspaceId, id: maria.id }).update({ denied_permissions: [] });
+      await db('client_users').where({ workspace_id: workspaceId, id: tomId }).update({ status: 'disabled' });
+    }
+  });
+
   it('reaches no one of another company, and answers bad input with words', async function () {
     const priya = await db('client_users').where({ workspace_id: workspaceId, email: 'priya@bluebell.test' }).first('id', 'contact_id');
     await post(`${TEAM}/${priya.id}/role`, { role: 'member' }, 404);

@@ -13,9 +13,10 @@ async function demo(world: MatrixWorld) {
   return { db, workspaceId, user };
 }
 
+/** A document of no record: one attached to a proposal is the proposal's (the role crawl, test/security-core/role-crawl.test.ts). */
 async function sharedDocument(world: MatrixWorld): Promise<string> {
   const { db, workspaceId } = await demo(world);
-  const doc = await db('documents').where({ workspace_id: workspaceId, filename: 'website-redesign-proposal.pdf' }).first('id');
+  const doc = await db('documents').where({ workspace_id: workspaceId, filename: 'sitemap-draft.pdf' }).first('id');
   return `/documents/shared/${doc.id}/download`;
 }
 
@@ -82,7 +83,8 @@ export const routes: MatrixRoute[] = [
     path: '/documents/uploads/:uploadId/delete',
     url: (world) => ownUpload(world, 'delete'),
     ownedByClient: true,
-    permissions: ['documents'],
+    // Deleting is the uploader's (or a client admin's), with the upload right.
+    permissions: ['documents', 'uploads'],
     ownerStatus: [303],
   },
   { method: 'GET', path: '/tasks', url: () => '/tasks', ownedByClient: false, switches: ['showTasks'] },

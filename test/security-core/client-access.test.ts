@@ -21,7 +21,7 @@ import {
   type ClientPermission,
   type ClientRoleKey,
 } from '../../src/core/policies/client-access.ts';
-import { canClient, canClientSeeLiveEvent, canSeeSection, visibleSections } from '../../src/core/policies/portal-policy.ts';
+import { canClient, canClientSeeLiveEvent, canSeeSection, countOpenToPerson, visibleSections } from '../../src/core/policies/portal-policy.ts';
 import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/portal-settings.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -119,6 +119,17 @@ describe('client access: roles and overrides', function () {
     // Workspace-wide settings pass through untouched.
     expect(effectiveSettings({ ...ALL_ON, portalTitle: 'Acme' }, access('billing')).portalTitle).to.equal('Acme');
     expect(effectiveSettings(ALL_ON, FULL_ACCESS)).to.deep.equal(ALL_ON);
+  });
+
+  it("counts documents the person may open, and no number at all where the host's count stopped at its limit and some are hidden", function () {
+    const billing = effectiveSettings(ALL_ON, access('billing'));
+    const full = effectiveSettings(ALL_ON, FULL_ACCESS);
+    const attached = { proposal: 3, invoice: 2 };
+    expect(countOpenToPerson(billing, 10, attached, 1000)).to.equal(7);
+    expect(countOpenToPerson(full, 10, attached, 1000)).to.equal(10);
+    // 1,001 read of more: its breakdown is of those rows only.
+    expect(countOpenToPerson(full, 1001, attached, 1000)).to.equal(1001);
+    expect(countOpenToPerson(billing, 1001, attached, 1000)).to.equal(null);
   });
 
   describe('personMay (the same rule in SQL)', function () {

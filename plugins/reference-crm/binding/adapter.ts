@@ -197,7 +197,7 @@ function presentSummary(row: ClientSummaryRow): ClientSummary {
     quotations: { open: row.quotationsOpen, total: row.quotationsTotal },
     invoices: { unpaid: row.invoicesUnpaid, overdue: row.invoicesOverdue, outstanding: row.outstanding },
     tasks: { open: row.tasksOpen },
-    documents: { shared: row.documentsShared },
+    documents: { shared: row.documentsShared, attached: row.documentsAttached },
   };
 }
 
@@ -485,7 +485,8 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
             );
           },
         });
-        return { name: head.filename, contentType: head.content_type, sizeBytes: size, content };
+        const record = head.record_type && head.record_id !== null ? { type: head.record_type, id: toHostId(head.record_id) } : null;
+        return { name: head.filename, contentType: head.content_type, sizeBytes: size, content, record };
       },
       async accept(workspaceId, clientId, file) {
         const ws = parseId(workspaceId);

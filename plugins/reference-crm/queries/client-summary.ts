@@ -23,6 +23,8 @@ export interface ClientSummaryRow {
   outstanding: Array<{ currency: string; cents: number }>;
   tasksOpen: number;
   documentsShared: number;
+  /** Of the shared documents, those of each record type. */
+  documentsAttached: { proposal: number; quotation: number; invoice: number };
 }
 
 // Drafts are the agency's own work in progress: the client never sees them.
@@ -49,9 +51,14 @@ select (select count(*)::int from proposals
        (select count(*)::int from tasks
          where workspace_id = :workspaceId and client_id = :clientId and (assigned_contact_id = :contactId or assigned_contact_id is null)
            and status in ('open', 'in_progress')) as tasks_open,
-       (select count(*)::int from (select 1 from documents
-         where workspace_id = :workspaceId and client_id = :clientId and shared_with_client limit ${countLimit}) d) as documents_shared,
-       (select coalesce(json_agg(by_currency order by currency), '[]'::json) from by_currency) as invoices`;
+       dc.n as documents_shared, dc.proposal as documents_proposal, dc.quotation as documents_quotation, dc.invoice as documents_invoice,
+       (select coalesce(json_agg(by_currency order by currency), '[]'::json) from by_currency) as invoices
+  from (select count(*)::int as n,
+               count(*) filter (where record_type = 'proposal')::int as proposal,
+               count(*) filter (where record_type = 'quotation')::int as quotation,
+               count(*) filter (where record_type = 'invoice')::int as invoice
+          from (select record_type from documents
+                 where workspace_id = :workspaceId and client_id = :clientId and shared_with_client limit ${countLimit}) d) dc`;
 
 export interface SummaryRow {
   proposals_open: number;
@@ -60,6 +67,9 @@ export interface SummaryRow {
   quotations_total: number;
   tasks_open: number;
   documents_shared: number;
+  documents_proposal: number;
+  documents_quotation: number;
+  documents_invoice: number;
   invoices: Array<{ currency: string; unpaid: number; overdue: number; outstanding_cents: number }>;
 }
 
@@ -97,5 +107,10 @@ export function summaryFromRow(row: SummaryRow): ClientSummaryRow {
       .map((r) => ({ currency: r.currency, cents: Number(r.outstanding_cents) })),
     tasksOpen: Number(row.tasks_open),
     documentsShared: Number(row.documents_shared),
+    documentsAttached: {
+      proposal: Number(row.documents_proposal),
+      quotation: Number(row.documents_quotation),
+      invoice: Number(row.documents_invoice),
+    },
   };
 }

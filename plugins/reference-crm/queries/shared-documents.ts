@@ -75,6 +75,8 @@ export interface SharedDocumentHead {
   filename: string;
   content_type: string;
   size_bytes: number;
+  record_type: 'proposal' | 'quotation' | 'invoice' | null;
+  record_id: number | null;
 }
 
 export async function findSharedDocumentHead(
@@ -83,7 +85,7 @@ export async function findSharedDocumentHead(
 ): Promise<SharedDocumentHead | null> {
   const row = await db('documents')
     .where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.documentId, shared_with_client: true })
-    .first<SharedDocumentHead | undefined>(['id', 'filename', 'content_type', 'size_bytes']);
+    .first<SharedDocumentHead | undefined>(['id', 'filename', 'content_type', 'size_bytes', 'record_type', 'record_id']);
   return row ?? null;
 }
 

@@ -128,6 +128,14 @@ export interface PermissionVerdict {
   hiddenBy: AccessLayer | null;
 }
 
+/**
+ * Whether settings allow a permission. Asked of a person's effective settings, it is whether the
+ * person has it (each layer that hides it switched it off there).
+ */
+export function permits(settings: PortalSettings, permission: ClientPermission): boolean {
+  return workspaceAllows(settings, permission);
+}
+
 function workspaceAllows(settings: PortalSettings, permission: ClientPermission): boolean {
   // Paying goes with invoices: there is nothing to pay without them.
   if (permission === 'payments') return settings.allowOnlinePayments && settings.showInvoices;
@@ -165,6 +173,23 @@ export function effectiveSettings(settings: PortalSettings, access: ClientAccess
     else own[SWITCH_OF[verdict.permission]] = false;
   }
   return Object.freeze(own);
+}
+
+/**
+ * Whether a client admin with access `grantor` may change a colleague from `before` to `after`:
+ * nothing the colleague would newly see may be hidden from the grantor. What the colleague already
+ * had stays theirs (the agency gave it); a client admin cannot hand on more than they have.
+ */
+export function grantsWithin(settings: PortalSettings, grantor: ClientAccess, before: ClientAccess, after: ClientAccess): boolean {
+  const has = (access: ClientAccess) =>
+    new Set(
+      resolveAccess(settings, access)
+        .filter((v) => v.allowed)
+        .map((v) => v.permission),
+    );
+  const mine = has(grantor);
+  const had = has(before);
+  return [...has(after)].every((permission) => had.has(permission) || mine.has(permission));
 }
 
 export function managesColleagues(access: Pick<ClientAccess, 'role'>): boolean {

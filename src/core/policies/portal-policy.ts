@@ -37,12 +37,56 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   message: 'messages',
 };
 
+/**
+ * Whether a person may open the record something is attached to (a document, a task, a comment):
+ * the record's own section, under the person's effective settings, as its own page asks. Nothing
+ * attached (null) and records without a section of their own (a host's project) open with
+ * whatever carries them; a type the portal does not know never does.
+ */
+export function canOpenRecord(settings: PortalSettings, record: { type: string } | null): boolean {
+  if (record === null || record.type === 'project') return true;
+  const section = Object.hasOwn(SECTION_OF_RECORD, record.type) ? SECTION_OF_RECORD[record.type] : undefined;
+  return section !== undefined && canSeeSection(settings, section);
+}
+
+/** Of things attached to records, those whose record the person may open: a list shows only these. */
+export function attachedToOpenRecords<T extends { record: { type: string } | null }>(settings: PortalSettings, items: readonly T[]): T[] {
+  return items.filter((item) => canOpenRecord(settings, item.record));
+}
+
+/**
+ * A thing the person may see for itself (a task assigned to the company) that names a record they
+ * may not open: shown without the record, so its number and title stay out of the page.
+ */
+export function withoutClosedRecord<T extends { record: { type: string } | null }>(settings: PortalSettings, item: T): T {
+  return canOpenRecord(settings, item.record) ? item : { ...item, record: null };
+}
+
+/**
+ * Of a count of things some of which belong to records (`attached`, per record type), how many the
+ * person may open: those of a record type they cannot open do not count. A count the host stopped
+ * at its limit (more than `limit`, its breakdown only of the rows it read) stays "more than the
+ * limit" for a person who may open every record type, and is not known for one who may not: null,
+ * rather than a number that counts what they cannot open or misses what they can.
+ */
+export function countOpenToPerson(
+  settings: PortalSettings,
+  total: number,
+  attached: Record<string, number> | undefined,
+  limit: number,
+): number | null {
+  let hidden = 0;
+  for (const [type, count] of Object.entries(attached ?? {})) if (!canOpenRecord(settings, { type })) hidden += Number(count);
+  if (total > limit)
+    return (['proposal', 'quotation', 'invoice'] as const).every((type) => canOpenRecord(settings, { type })) ? total : null;
+  return Math.max(0, total - hidden);
+}
+
 /** Of counts per record type, the total a person with these settings may see (a type they cannot see counts nothing). */
 export function countVisible(countsByRecordType: Record<string, number> | null, settings: PortalSettings): number {
   let total = 0;
   for (const [type, count] of Object.entries(countsByRecordType ?? {})) {
-    const section = SECTION_OF_RECORD[type];
-    if (section && canSeeSection(settings, section)) total += Number(count);
+    if (Object.hasOwn(SECTION_OF_RECORD, type) && canOpenRecord(settings, { type })) total += Number(count);
   }
   return total;
 }
@@ -110,7 +154,7 @@ export function authorizeCommenting(settings: PortalSettings): void {
 // What a client's live stream may pass on: an event of a section the client cannot see now is not
 // sent (the page it would refresh is a 404 by now). A type not listed here is never sent to a
 // client: a new kind of event is hidden until someone decides who may see it.
-const COMMENT_SECTIONS: Record<string, PortalSection> = { proposal: 'proposals', quotation: 'quotations', invoice: 'invoices' };
+const COMMENTED_RECORDS: ReadonlySet<string> = new Set(['proposal', 'quotation', 'invoice']);
 
 const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, unknown>) => boolean> = {
   'message-created': (s) => canSeeSection(s, 'messages'),
@@ -121,8 +165,8 @@ const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, 
   'document-changed': (s) => canSeeSection(s, 'documents'),
   // A thread shows only with comments on, under a record of a section the client sees.
   'comment-created': (s, data) => {
-    const section = typeof data.subjectType === 'string' ? COMMENT_SECTIONS[data.subjectType] : undefined;
-    return canClient(s, 'comment') && section !== undefined && canSeeSection(s, section);
+    const type = typeof data.subjectType === 'string' ? data.subjectType : '';
+    return canClient(s, 'comment') && COMMENTED_RECORDS.has(type) && canOpenRecord(s, { type });
   },
 };
 

@@ -125,7 +125,12 @@ export interface ClientSummary {
   invoices: { unpaid: number; overdue: number; outstanding: MoneyTotal[] };
   /** Open tasks this contact sees: assigned to them, or to their whole company (no contact). */
   tasks: { open: number };
-  documents: { shared: number };
+  /**
+   * Shared documents, and of them how many belong to a proposal, quotation or invoice: a person who
+   * may not open such a record does not count its documents. A host that links documents to those
+   * records answers `attached`; without it every shared document counts.
+   */
+  documents: { shared: number; attached?: Partial<Record<'proposal' | 'quotation' | 'invoice', number>> };
 }
 
 export interface SummariesPort {
@@ -492,6 +497,8 @@ export interface DocumentContent {
   contentType: string;
   sizeBytes: number;
   content: Readable;
+  /** The record it belongs to, as list() names it: the portal serves it only to whom may open that record. */
+  record: Pick<HostRecordRef, 'type' | 'id'> | null;
 }
 
 /**

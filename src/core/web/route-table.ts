@@ -2,6 +2,7 @@
 // never drift from what is mounted: the navigation links only to sections that have a page, and
 // the isolation tests cover every route that exists.
 import type { RequestHandler, Router } from 'express';
+import type { ActionRule } from '../policies/client-actions.ts';
 import { BODY_FIELDS } from './validate.ts';
 
 export interface RouteEntry {
@@ -12,10 +13,15 @@ export interface RouteEntry {
   bodyFields?: string[];
   /** Set when the route's chain declares a permission step (src/core/policies/route-steps.ts). */
   permissionStep?: true;
+  /** The action and whose object it acts on, where the chain declares them (src/core/policies/client-actions.ts). */
+  actionRule?: ActionRule;
 }
 
 /** The mark a permission step (src/core/policies/route-steps.ts) carries, read back by routeTable. */
 export const PERMISSION_STEP = Symbol.for('customer-portal.permission-step');
+
+/** The mark of a step declaring an action rule, carrying the rule, read back by routeTable. */
+export const ACTION_RULE = Symbol.for('customer-portal.action-rule');
 
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean>; stack?: Array<{ handle?: unknown }> };
@@ -34,6 +40,9 @@ export function routeTable(routers: Router[]): RouteEntry[] {
         const guarded = (layer.route.stack ?? []).some(
           (l) => (l.handle as { [PERMISSION_STEP]?: boolean } | undefined)?.[PERMISSION_STEP] === true,
         );
+        const actionRule = (layer.route.stack ?? [])
+          .map((l) => (l.handle as { [ACTION_RULE]?: ActionRule } | undefined)?.[ACTION_RULE])
+          .find((rule) => rule !== undefined);
         for (const path of paths) {
           for (const [method, on] of Object.entries(layer.route.methods)) {
             if (on && method !== '_all')
@@ -42,6 +51,7 @@ export function routeTable(routers: Router[]): RouteEntry[] {
                 path,
                 ...(validated ? { bodyFields: validated } : {}),
                 ...(guarded ? { permissionStep: true as const } : {}),
+                ...(actionRule ? { actionRule } : {}),
               });
           }
         }

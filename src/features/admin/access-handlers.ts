@@ -7,15 +7,9 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { insertActivity } from '../../core/activity/queries.ts';
 import { announceAccessChanged } from '../../core/client-users/access-events.ts';
-import {
-  clientUserIdsOf,
-  findClientDenied,
-  listRoles,
-  lockRole,
-  saveClientDenied,
-  setPersonAccess,
-  type RoleChoice,
-} from '../../core/client-users/access-queries.ts';
+import { changePersonAccess } from '../../core/client-users/access-changes.ts';
+import { staffWordsFor } from './access-refusals.ts';
+import { clientUserIdsOf, findClientDenied, listRoles, saveClientDenied, type RoleChoice } from '../../core/client-users/access-queries.ts';
 import { accessOf, findClientUserWithAccess, listClientUsers } from '../../core/client-users/queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { roleFromForm, roleName, type ClientAccess, type CustomRole } from '../../core/policies/client-access.ts';
@@ -126,9 +120,8 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
         });
       }
       await db.transaction(async (trx) => {
-        // The role is locked while it is given, so it cannot be removed in between (roles-handlers.ts).
-        if (choice.clientRoleId && !(await lockRole(trx, workspace.id, choice.clientRoleId))) throw new HttpError(400, ROLE_NOT_FOUND);
-        await setPersonAccess(trx, workspace.id, person.user.id, { ...choice, denied: input.denied });
+        // The agency is bounded by nothing but the workspace; the last client admin stays one.
+        await changePersonAccess(trx, workspace.id, person.user, { ...choice, denied: input.denied }, null).catch(staffWordsFor);
         await insertActivity(trx, {
           workspaceId: workspace.id,
           event: 'client_user.access_changed',

@@ -10,7 +10,8 @@ import { authorizeClientUserAction, statusWhenReenabled } from '../../core/polic
 import type { HostAdapter } from '../../core/ports/host.ts';
 import type { RepeatGuard } from '../../core/rate-limits/repeat-guard.ts';
 import { voidUserLinks } from '../account/index.ts';
-import { deleteOtherSessions } from '../../core/sessions/queries.ts';
+import { disablePerson } from '../../core/client-users/access-changes.ts';
+import { staffWordsFor } from './access-refusals.ts';
 import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { findSettings } from '../../core/settings/queries.ts';
@@ -123,8 +124,8 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       authorizeClientUserAction(user.status, 'disable');
       // Disabled and signed out everywhere at once: no session outlives the decision.
       await db.transaction(async (trx) => {
-        await setClientUserStatus(trx, workspace.id, user.id, 'disabled');
-        const sessionsEnded = await deleteOtherSessions(trx, workspace.id, user.id, null);
+        // The last client admin of a company is not disabled: the access service refuses, as on the team page.
+        const sessionsEnded = await disablePerson(trx, workspace.id, user).catch(staffWordsFor);
         // Links and codes sent before must not work again once the client is re-enabled.
         await voidUserLinks(trx, workspace.id, user.id);
         await insertActivity(trx, {

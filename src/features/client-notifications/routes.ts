@@ -9,9 +9,9 @@ import type { ClientNotificationHandlers } from './handlers.ts';
 export function clientNotificationRoutes(h: ClientNotificationHandlers): Router {
   const router = Router({ mergeParams: true });
   router.get('/notifications', allow.signedIn, validateQuery(NotificationsQuery), h.list);
-  router.post('/notifications/read-all', allow.signedIn, validateBody(ReadAllCommand), h.readAll);
+  router.post('/notifications/read-all', allow.self, validateBody(ReadAllCommand), h.readAll);
   router.get('/notifications/:notificationId', allow.signedIn, h.open);
   router.get('/account/notifications', allow.signedIn, validateQuery(ChannelsQuery), h.showChannels);
-  router.post('/account/notifications', allow.signedIn, validateBody(ChannelsCommand), h.saveChannels);
+  router.post('/account/notifications', allow.self, validateBody(ChannelsCommand), h.saveChannels);
   return router;
 }

@@ -37,7 +37,10 @@ export function greeting(i18n: RequestI18n, name: string, now: Date): string {
 /** The sections that have a dashboard card, in display order. */
 const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'documents'];
 
-export function presentCards(i18n: RequestI18n, base: string, summary: ClientSummary, sections: PortalSection[]): DashboardCard[] {
+/** The summary as the person sees it: documents counted for them, or null when too many to count for them. */
+export type PersonSummary = Omit<ClientSummary, 'documents'> & { documents: { shared: number | null } };
+
+export function presentCards(i18n: RequestI18n, base: string, summary: PersonSummary, sections: PortalSection[]): DashboardCard[] {
   const { t, fmt } = i18n;
   const outstanding = () => {
     if (!summary.invoices.outstanding.length) return t('dashboard:cards.nothingOutstanding');
@@ -60,7 +63,13 @@ export function presentCards(i18n: RequestI18n, base: string, summary: ClientSum
     }),
     invoices: () => ({ headline: t('dashboard:cards.invoicesUnpaid', { count: summary.invoices.unpaid }), detail: outstanding() }),
     tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), detail: null }),
-    documents: () => ({ headline: history('dashboard:cards.documentsShared', summary.documents.shared), detail: null }),
+    documents: () => ({
+      headline:
+        summary.documents.shared === null
+          ? t('dashboard:cards.documentsUncounted')
+          : history('dashboard:cards.documentsShared', summary.documents.shared),
+      detail: null,
+    }),
   };
   return DASHBOARD_SECTIONS.filter((section) => sections.includes(section)).map((section) => ({
     section,

@@ -1,8 +1,8 @@
 // The signed-in client's home page.
 import { Router, type Request, type Response } from 'express';
 import { allow } from '../../core/policies/route-steps.ts';
-import type { DashboardAsk, HostAdapter } from '../../core/ports/host.ts';
-import { canSeeSection, visibleSections } from '../../core/policies/portal-policy.ts';
+import { SUMMARY_COUNT_LIMIT, type DashboardAsk, type HostAdapter } from '../../core/ports/host.ts';
+import { canSeeSection, countOpenToPerson, visibleSections } from '../../core/policies/portal-policy.ts';
 import { presentOfferRow } from '../offers/index.ts';
 import { presentInvoiceRow } from '../invoices/index.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
@@ -55,7 +55,7 @@ export function dashboardRoutes(deps: {
         ? data.invoices.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today))
         : null,
       // Latest shared documents and open tasks by due date (widgets.ts).
-      ...presentWidgets(i18n, base, { documents: data.documents, tasks: data.tasks, unreadMessages }, today),
+      ...presentWidgets(i18n, base, settings, { documents: data.documents, tasks: data.tasks, unreadMessages }, today),
     };
     renderPortalPage(req, res, 'dashboard/index', i18n.t('dashboard:title'), {
       greeting: greeting(i18n, contact.name, deps.now()),
@@ -65,7 +65,13 @@ export function dashboardRoutes(deps: {
       cards: presentCards(
         i18n,
         base,
-        data.summary,
+        // The documents card counts only what the person may open (a proposal's files are the proposal's).
+        {
+          ...data.summary,
+          documents: {
+            shared: countOpenToPerson(settings, data.summary.documents.shared, data.summary.documents.attached, SUMMARY_COUNT_LIMIT),
+          },
+        },
         sections.filter((section) => sectionPages.has(section)),
       ),
       widgets,

@@ -4,6 +4,8 @@
 // summaries.forDashboard; otherwise the summary and each list port, in parallel.
 import type { ClientTask, DashboardAsk, DashboardData, HostAdapter, SharedDocument } from '../../core/ports/host.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import { attachedToOpenRecords, withoutClosedRecord } from '../../core/policies/portal-policy.ts';
+import type { PortalSettings } from '../../core/settings/portal-settings.ts';
 import { presentShared } from '../documents/index.ts';
 import { presentTask } from '../tasks/index.ts';
 
@@ -43,10 +45,15 @@ export async function loadDashboard(
   };
 }
 
-export function presentWidgets(i18n: RequestI18n, base: string, data: WidgetData, today: string) {
+/** The widgets as the person may see them: a document of a record they cannot open is not listed, a task names no such record. */
+export function presentWidgets(i18n: RequestI18n, base: string, settings: PortalSettings, data: WidgetData, today: string) {
   return {
-    documents: data.documents ? { href: `${base}/documents`, items: data.documents.map((doc) => presentShared(i18n, base, doc)) } : null,
-    tasks: data.tasks ? { href: `${base}/tasks`, items: data.tasks.map((task) => presentTask(i18n, base, task, today)) } : null,
+    documents: data.documents
+      ? { href: `${base}/documents`, items: attachedToOpenRecords(settings, data.documents).map((doc) => presentShared(i18n, base, doc)) }
+      : null,
+    tasks: data.tasks
+      ? { href: `${base}/tasks`, items: data.tasks.map((task) => presentTask(i18n, base, withoutClosedRecord(settings, task), today)) }
+      : null,
     messages: data.unreadMessages === null ? null : { href: `${base}/messages`, unread: data.unreadMessages },
   };
 }

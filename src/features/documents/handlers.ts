@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import type { ActivityEvent } from '../../core/activity/events.ts';
 import { insertActivity } from '../../core/activity/queries.ts';
 import type { HostRecordType, Page, SharedDocument } from '../../core/ports/host.ts';
-import { canClient, canDeleteUpload } from '../../core/policies/portal-policy.ts';
+import { attachedToOpenRecords, canClient, canDeleteUpload, canOpenRecord } from '../../core/policies/portal-policy.ts';
 import { tokensMatch, verifySessionCsrfHeader } from '../../core/web/csrf.ts';
 import { HttpError, notFound } from '../../core/web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
@@ -14,10 +14,12 @@ import { isFragmentRequest } from '../../core/web/render.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
 import { sendDownload } from '../../core/web/send-download.ts';
 import { parseParam } from '../../core/web/validate.ts';
+import { mayActOnOwn } from '../../core/policies/client-actions.ts';
+import { permits } from '../../core/policies/client-access.ts';
 import { ClientUploads, documentActivity, type ClientUploadsDeps, type Uploader } from './client-uploads.ts';
 import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.ts';
 import { presentShared, presentUpload, presentUploadTypes, recordOptions } from './presenters.ts';
-import { findClientUpload, listClientUploads } from './queries.ts';
+import { findClientUpload, listClientUploads, type UploadRow } from './queries.ts';
 import type { UploadRefusal } from './receive-upload.ts';
 
 const SHARED_PAGE_SIZE = 25;
@@ -65,15 +67,22 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
     const i18n = portalI18n(res);
     const query = (res.locals.query ?? {}) as DocumentsQueryInput;
     const [type, id] = query.record ? (query.record.split(':') as [HostRecordType, string]) : [];
+    // Filtering by a record the person may not open answers as that record's page does.
+    if (type && !canOpenRecord(settings, { type })) throw notFound();
     const filter = type && id ? { record: { type, id } } : {};
     const empty: Page<SharedDocument> = { items: [], next: null };
-    const [shared, uploads] = await Promise.all([
+    const [page, uploads] = await Promise.all([
       adapter.documents
         ? adapter.documents.list(workspace.id, user.client_id, filter, { limit: SHARED_PAGE_SIZE, after: query.after ?? null })
         : empty,
       // The client's uploads belong to no host record, so a record filter leaves them out.
       query.record ? [] : listClientUploads(db, { workspaceId: workspace.id, clientId: user.client_id, limit: UPLOADS_SHOWN }),
     ]);
+    // A document attached to a record of a section the person cannot see is that record's: not listed.
+    const shared = { items: attachedToOpenRecords(settings, page.items), next: page.next };
+    // Delete is offered on an upload the person may delete: with the upload right, their own or, as client admin, any.
+    const person = { clientUserId: user.id, access: signedInClient(res).access };
+    const mayDelete = (upload: UploadRow) => permits(settings, 'uploads') && mayActOnOwn(person, upload.client_user_id);
     const here = new URLSearchParams(query.record ? { record: query.record } : {});
     const nextUrl = shared.next ? `${base}/documents?${new URLSearchParams({ ...Object.fromEntries(here), after: shared.next })}` : null;
     renderPortalPage(
@@ -83,7 +92,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       i18n.t('documents:title'),
       {
         shared: shared.items.map((doc) => presentShared(i18n, base, doc)),
-        uploads: uploads.map((upload) => presentUpload(i18n, base, upload)),
+        uploads: uploads.map((upload) => presentUpload(i18n, base, upload, mayDelete(upload))),
         filtered: Boolean(query.record),
         refreshUrl: `${base}/documents${here.size ? `?${here}` : ''}`,
         // A fragment is swapped into a page that already follows the stream.
@@ -131,9 +140,12 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       const id = parseParam(HostDocumentId, req.params.documentId);
       const { workspace } = portalContext(res);
       const { user } = signedInClient(res);
-      const file = adapter.documents ? await adapter.documents.open(workspace.id, user.client_id, id) : null;
+      const found = adapter.documents ? await adapter.documents.open(workspace.id, user.client_id, id) : null;
+      const file = found && canOpenRecord(portalContext(res).settings, found.record) ? found : null;
       if (!file) throw notFound('We could not find that document. It may no longer be shared with you.');
-      await log(req, res, 'document.downloaded', { source: 'host', documentId: id, name: file.name });
+      // The record it belongs to, so the entry is governed by that record wherever it is shown.
+      const record = file.record ? { subjectType: file.record.type, subjectId: file.record.id } : {};
+      await log(req, res, 'document.downloaded', { source: 'host', documentId: id, name: file.name, ...record });
       await sendDownload(res, file);
     },
 
@@ -173,7 +185,9 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       const id = parseParam(UploadId, req.params.uploadId);
       const who = uploader(req, res);
       const upload = await findClientUpload(db, { workspaceId: who.workspaceId, clientId: who.clientId, uploadId: id });
-      if (!upload) throw notFound('We could not find that upload.');
+      // A colleague's upload is theirs (or their client admin's) to delete: to anyone else it is not there.
+      if (!upload || !mayActOnOwn({ clientUserId: who.clientUserId, access: signedInClient(res).access }, upload.client_user_id))
+        throw notFound('We could not find that upload.');
       // Opened already, or opened by staff between this check and the delete.
       if (!canDeleteUpload(upload) || !(await clientUploads.remove(who, id)))
         throw new HttpError(409, portalI18n(res).t('documents:errors.opened'));

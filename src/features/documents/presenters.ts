@@ -71,7 +71,8 @@ export function presentShared(i18n: RequestI18n, base: string, doc: SharedDocume
   };
 }
 
-export function presentUpload(i18n: RequestI18n, base: string, upload: UploadRow): DocumentItem & { opened: boolean } {
+/** An upload as listed; `mayDelete` says whether this person may delete it (client-actions.ts), before the agency opens it. */
+export function presentUpload(i18n: RequestI18n, base: string, upload: UploadRow, mayDelete: boolean): DocumentItem & { opened: boolean } {
   return {
     name: upload.filename,
     nameParts: fileNameParts(upload.filename),
@@ -82,7 +83,7 @@ export function presentUpload(i18n: RequestI18n, base: string, upload: UploadRow
     who: upload.uploader_name,
     record: null,
     downloadUrl: `${base}/documents/uploads/${upload.id}/download`,
-    deleteUrl: canDeleteUpload(upload) ? `${base}/documents/uploads/${upload.id}/delete` : null,
+    deleteUrl: mayDelete && canDeleteUpload(upload) ? `${base}/documents/uploads/${upload.id}/delete` : null,
     opened: upload.staff_opened_at !== null,
   };
 }

@@ -15,7 +15,7 @@ export function documentsRoutes(h: DocumentsHandlers): Router {
   router.get('/documents/shared/:documentId/download', documents, h.downloadShared);
   router.get('/documents/uploads/:uploadId/download', documents, h.downloadUpload);
   router.get(UPLOAD_PATH, documents, h.uploadsAddress);
-  router.post(UPLOAD_PATH, documents, allow.action('upload_file'), h.upload);
-  router.post('/documents/uploads/:uploadId/delete', documents, h.deleteUpload);
+  router.post(UPLOAD_PATH, documents, allow.company('uploads'), h.upload);
+  router.post('/documents/uploads/:uploadId/delete', documents, allow.own('uploads'), h.deleteUpload);
   return router;
 }

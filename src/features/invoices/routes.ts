@@ -19,7 +19,7 @@ export function invoiceRoutes(h: InvoiceHandlers): Router {
   router.post(
     '/invoices/:id/comments',
     allow.section('invoices'),
-    allow.commenting,
+    allow.company('comments'),
     validateBody(AddCommentCommand, h.invalidComment),
     h.addComment,
   );

@@ -11,10 +11,18 @@ export function messageRoutes(h: MessageHandlers): Router {
   const router = Router({ mergeParams: true });
   const messages = allow.section('messages');
   router.get('/messages', messages, h.show);
-  router.post('/messages', messages, allow.write('message'), h.receiveForm, validateBody(SendMessageCommand, h.invalidMessage), h.send);
+  router.post(
+    '/messages',
+    messages,
+    allow.write('message'),
+    allow.company('messages'),
+    h.receiveForm,
+    validateBody(SendMessageCommand, h.invalidMessage),
+    h.send,
+  );
   router.get('/messages/stream', messages, h.stream);
   router.get('/messages/attachments/:attachmentId', messages, h.attachment);
   // The person's own email preference, kept whatever the section's switch says.
-  router.post('/account/message-emails', allow.signedIn, validateBody(MessageEmailsCommand), h.setMessageEmails);
+  router.post('/account/message-emails', allow.self, validateBody(MessageEmailsCommand), h.setMessageEmails);
   return router;
 }

@@ -20,7 +20,7 @@ export function offerRoutes(h: OfferHandlers, kinds: readonly OfferKind[] = ['pr
     router.post(
       `/${name}/:id/comments`,
       allow.section(name),
-      allow.commenting,
+      allow.company('comments'),
       validateBody(AddCommentCommand, h.invalidComment(name)),
       h.addComment(name),
     );

@@ -11,6 +11,9 @@ import type { Translate } from '../../core/i18n/translations.ts';
 import type { CommentsPort, CommentSubjectType, HostComment, HostContact } from '../../core/ports/host.ts';
 import type { FileStorage } from '../../core/ports/services.ts';
 import { listLiveSessions } from '../../core/sessions/queries.ts';
+import { recordOf } from '../../core/activity/records.ts';
+import { canOpenRecord } from '../../core/policies/portal-policy.ts';
+import type { PortalSettings } from '../../core/settings/portal-settings.ts';
 import {
   type ActivityRow,
   personActivity,
@@ -41,6 +44,8 @@ export interface ExportSubject {
   user: ClientUserRow;
   contact: HostContact | null;
   roleName: string;
+  /** The person's effective settings now: what their access lets them open. */
+  settings: PortalSettings;
 }
 
 export interface ExportDeps {
@@ -155,7 +160,7 @@ export async function buildDataExport(deps: ExportDeps, subject: ExportSubject, 
       history: activity.filter((row) => SIGN_IN_EVENTS.has(row.event)).map(presentActivity),
     }),
   );
-  add('activity.json', json(activity.map(presentActivity)));
+  add('activity.json', json(activity.map((row) => presentActivity(withoutClosedRecordNames(subject.settings, row)))));
 
   const messageEntries = [];
   for (const message of messages) {
@@ -249,6 +254,33 @@ export async function buildDataExport(deps: ExportDeps, subject: ExportSubject, 
     },
     zip.outputStream as AsyncIterable<Buffer>,
   );
+}
+
+/** What an entry keeps about a record the person may not open now: what it was and its ids, not its number, title or files. */
+const CLOSED_RECORD_KEYS = [
+  'kind',
+  'subjectType',
+  'subjectId',
+  'offerId',
+  'invoiceId',
+  'documentId',
+  'uploadId',
+  'paymentId',
+  'source',
+  'outcome',
+  'method',
+];
+
+/**
+ * The person's own activity, as their access stands now: an entry about a record of a section
+ * hidden from them says what they did and when, without the record's number, title or file name
+ * (the record is governed by its section, as on every page).
+ */
+function withoutClosedRecordNames(settings: PortalSettings, row: ActivityRow): ActivityRow {
+  const record = isActivityEvent(row.event) ? recordOf({ event: row.event, details: row.details ?? {} }) : null;
+  if (!record || canOpenRecord(settings, { type: record.kind })) return row;
+  const details = Object.fromEntries(Object.entries(row.details ?? {}).filter(([key]) => CLOSED_RECORD_KEYS.includes(key)));
+  return { ...row, details };
 }
 
 function presentActivity(row: ActivityRow) {

@@ -10,7 +10,7 @@ import type { PortalConfig } from '../../core/config.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
 import { inBackground } from '../../core/ops/background.ts';
 import type { PortalLogger } from '../../core/ops/logging.ts';
-import { roleName } from '../../core/policies/client-access.ts';
+import { effectiveSettings, roleName } from '../../core/policies/client-access.ts';
 import type { CommentsPort, HostAdapter, HostWorkspace } from '../../core/ports/host.ts';
 import type { FileStorage, Mailer, OpenedFile } from '../../core/ports/services.ts';
 import type { RequestMeta } from '../../core/web/request-meta.ts';
@@ -77,7 +77,14 @@ export function createDataExports(deps: DataExportsDeps) {
     const contact = await deps.adapter.contacts.findById(workspace.id, user.contact_id);
     const file = await buildDataExport(
       { db, storage, comments: deps.comments, now },
-      { workspaceId: workspace.id, workspaceName: workspace.name, user, contact, roleName: roleName(accessOf(user)) },
+      {
+        workspaceId: workspace.id,
+        workspaceName: workspace.name,
+        user,
+        contact,
+        roleName: roleName(accessOf(user)),
+        settings: effectiveSettings(settings, accessOf(user)),
+      },
       t,
     );
     const at = now();

@@ -18,11 +18,11 @@ import type { PrivacyHandlers } from './handlers.ts';
 export function privacyRoutes(h: PrivacyHandlers): Router {
   const router = Router({ mergeParams: true });
   router.get('/account/data', allow.signedIn, validateQuery(PrivacyQuery), h.show);
-  router.post('/account/data/export', allow.signedIn, validateBody(ExportCommand), h.requestExport);
+  router.post('/account/data/export', allow.self, validateBody(ExportCommand), h.requestExport);
   router.get('/account/data/exports/:exportId/download', allow.signedIn, h.download);
   router.get('/account/data/erasure', allow.signedIn, h.confirmErasure);
-  router.post('/account/data/erasure', allow.signedIn, validateBody(ErasureRequestCommand, h.invalidErasure), h.requestErasure);
-  router.post('/account/data/erasure/withdraw', allow.signedIn, validateBody(WithdrawErasureCommand), h.withdrawErasure);
+  router.post('/account/data/erasure', allow.self, validateBody(ErasureRequestCommand, h.invalidErasure), h.requestErasure);
+  router.post('/account/data/erasure/withdraw', allow.self, validateBody(WithdrawErasureCommand), h.withdrawErasure);
   return router;
 }
 

@@ -7,6 +7,7 @@ import { insertActivity } from '../../core/activity/queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { announce, recordLiveEvent } from '../../core/live/live-events.ts';
 import type { HostAdapter, TasksPort } from '../../core/ports/host.ts';
+import { withoutClosedRecord } from '../../core/policies/portal-policy.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { isFragmentRequest } from '../../core/web/render.ts';
@@ -29,7 +30,7 @@ export function createTasksHandlers(deps: TasksDeps) {
   const { db, adapter, bus, now } = deps;
 
   async function show(req: Request, res: Response, query: TasksQueryInput) {
-    const { workspace, base } = portalContext(res);
+    const { workspace, base, settings } = portalContext(res);
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     const page = await adapter.tasks.list(
@@ -45,7 +46,8 @@ export function createTasksHandlers(deps: TasksDeps) {
       refreshUrl: `${base}/tasks?tab=${query.tab}`,
       // A fragment is swapped into a page that already follows the stream.
       live: !isFragmentRequest(req),
-      tasks: page.items.map((task) => presentTask(i18n, base, task, today)),
+      // A task stays the company's to do; the record it names is shown only to whom may open it.
+      tasks: page.items.map((task) => presentTask(i18n, base, withoutClosedRecord(settings, task), today)),
       nextUrl: page.next ? `${base}/tasks?${new URLSearchParams({ tab: query.tab, after: page.next })}` : null,
       firstPageUrl: query.after ? `${base}/tasks?tab=${query.tab}` : null,
       tabs: (['open', 'done'] as const).map((tab) => ({

@@ -10,7 +10,7 @@ export function tasksRoutes(h: TasksHandlers): Router {
   const router = Router({ mergeParams: true });
   const showTasks = allow.section('tasks');
   router.get('/tasks', showTasks, validateQuery(TasksQuery), h.show);
-  router.post('/tasks/:taskId/done', showTasks, validateBody(TaskActionCommand), h.complete);
-  router.post('/tasks/:taskId/reopen', showTasks, validateBody(TaskActionCommand), h.reopen);
+  router.post('/tasks/:taskId/done', allow.company('tasks'), validateBody(TaskActionCommand), h.complete);
+  router.post('/tasks/:taskId/reopen', allow.company('tasks'), validateBody(TaskActionCommand), h.reopen);
   return router;
 }

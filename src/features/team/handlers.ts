@@ -27,8 +27,8 @@ const EMPTY_FORM: RequestForm = { values: { name: '', email: '', note: '' }, err
 export function createTeamHandlers(team: Team, requests: ColleagueRequests) {
   const actor = (req: Request, res: Response): TeamActor => {
     const { workspace } = portalContext(res);
-    const { user, contact } = signedInClient(res);
-    return { workspace, user, name: contact.name, meta: requestMeta(req), t: portalI18n(res).t };
+    const { user, contact, access } = signedInClient(res);
+    return { workspace, user, access, name: contact.name, meta: requestMeta(req), t: portalI18n(res).t };
   };
   const back = (res: Response, notice: NonNullable<TeamQueryInput['notice']>) =>
     res.redirect(303, `${portalContext(res).base}/team?notice=${notice}`);

@@ -6,20 +6,22 @@
 import type { Knex } from 'knex';
 import { insertClientActivity } from '../../core/activity/queries.ts';
 import { announceAccessChanged } from '../../core/client-users/access-events.ts';
-import { listRoles, lockCompanyAdmins, lockRole, setPersonAccess, type RoleChoice } from '../../core/client-users/access-queries.ts';
+import { AccessChangeRefused, changePersonAccess, disablePerson } from '../../core/client-users/access-changes.ts';
+import { listRoles, type RoleChoice } from '../../core/client-users/access-queries.ts';
 import {
+  accessOf,
   findClientUserByContact,
   findClientUserById,
+  findClientUserWithAccess,
   listClientUsers,
-  setClientUserStatus,
   type ClientUserRow,
 } from '../../core/client-users/queries.ts';
+import { findSettings } from '../../core/settings/queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import type { Translate } from '../../core/i18n/translations.ts';
-import { roleFromForm, roleName, type ClientPermission, type CustomRole } from '../../core/policies/client-access.ts';
-import { mayLeaveAdminRole, refusal, teamRefusal, type TeamAction } from '../../core/policies/team-policy.ts';
+import { roleFromForm, roleName, type ClientAccess, type ClientPermission, type CustomRole } from '../../core/policies/client-access.ts';
+import { refusal, teamRefusal, type TeamAction } from '../../core/policies/team-policy.ts';
 import type { HostAdapter, HostContact, HostWorkspace } from '../../core/ports/host.ts';
-import { deleteOtherSessions } from '../../core/sessions/queries.ts';
 import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import type { RequestMeta } from '../../core/web/request-meta.ts';
@@ -29,6 +31,8 @@ import { type AuthService, voidUserLinks } from '../account/index.ts';
 export interface TeamActor {
   workspace: HostWorkspace;
   user: ClientUserRow;
+  /** Their own access: they grant a colleague nothing beyond it. */
+  access: ClientAccess;
   name: string;
   meta: RequestMeta;
   t: Translate;
@@ -54,6 +58,12 @@ export function createTeam(deps: TeamDeps) {
   const refuse = (actor: TeamActor, status: ClientUserRow['status'] | null, self: boolean, action: TeamAction) => {
     const why = teamRefusal(status, self, action);
     if (why) throw refusal(actor.t(why));
+  };
+
+  /** The access service's refusal, in the client's words. */
+  const worded = (actor: TeamActor) => (err: unknown) => {
+    if (err instanceof AccessChangeRefused) throw refusal(actor.t(`team:refused.${err.reason}`));
+    throw err;
   };
 
   /** A colleague of the actor's own company; anyone else is simply not found. */
@@ -121,18 +131,25 @@ export function createTeam(deps: TeamDeps) {
     async changeRole(actor: TeamActor, colleagueId: string, roleValue: string): Promise<void> {
       const target = await colleague(actor, colleagueId);
       refuse(actor, target.status, target.id === actor.user.id, 'change_role');
-      const roles = await listRoles(db, actor.workspace.id);
+      const [roles, settings, withAccess] = await Promise.all([
+        listRoles(db, actor.workspace.id),
+        findSettings(db, actor.workspace.id),
+        findClientUserWithAccess(db, actor.workspace.id, target.id),
+      ]);
+      if (!withAccess) throw notFound(actor.t('team:notFound'));
       const { choice, customRole } = chosenRole(actor, roleValue, roles);
       const before = roleName({ role: target.role, customRole: roles.find((role) => role.id === target.client_role_id) ?? null });
       const after = roleName({ role: choice.role, customRole });
+      const access = accessOf(withAccess);
+      const grant = { settings, grantor: actor.access, before: access, after: { ...access, role: choice.role, customRole } };
       await db.transaction(async (trx) => {
-        if (target.role === 'admin' && choice.role !== 'admin') {
-          const admins = await lockCompanyAdmins(trx, actor.workspace.id, target.client_id);
-          if (!mayLeaveAdminRole(admins.length)) throw refusal(actor.t('team:refused.lastAdmin'));
-        }
-        if (choice.clientRoleId && !(await lockRole(trx, actor.workspace.id, choice.clientRoleId)))
-          throw refusal(actor.t('team:refused.roleGone'));
-        await setPersonAccess(trx, actor.workspace.id, target.id, { ...choice, denied: target.denied_permissions as ClientPermission[] });
+        await changePersonAccess(
+          trx,
+          actor.workspace.id,
+          target,
+          { ...choice, denied: target.denied_permissions as ClientPermission[] },
+          grant,
+        ).catch(worded(actor));
         await insertClientActivity(trx, actor, 'team.role_changed', {
           colleagueId: target.id,
           colleagueEmail: target.email,
@@ -156,8 +173,7 @@ export function createTeam(deps: TeamDeps) {
       const target = await colleague(actor, colleagueId);
       refuse(actor, target.status, target.id === actor.user.id, 'disable');
       await db.transaction(async (trx) => {
-        await setClientUserStatus(trx, actor.workspace.id, target.id, 'disabled');
-        const sessionsEnded = await deleteOtherSessions(trx, actor.workspace.id, target.id, null);
+        const sessionsEnded = await disablePerson(trx, actor.workspace.id, target).catch(worded(actor));
         await voidUserLinks(trx, actor.workspace.id, target.id);
         await insertClientActivity(trx, actor, 'team.disabled', { colleagueId: target.id, colleagueEmail: target.email, sessionsEnded });
       });

@@ -19,11 +19,11 @@ export function twoFactorAccountRoutes(h: TwoFactorHandlers): Router {
   router.use(h.gate);
   router.get('/account/two-factor', allow.signedIn, h.showStatus);
   router.get('/account/two-factor/setup', allow.signedIn, h.showSetup);
-  router.post('/account/two-factor/setup', allow.signedIn, validateBody(SetupCommand, h.invalidSetup), h.confirmSetup);
+  router.post('/account/two-factor/setup', allow.self, validateBody(SetupCommand, h.invalidSetup), h.confirmSetup);
   router.get('/account/two-factor/recovery-codes', allow.signedIn, h.showRecoveryCodes);
-  router.post('/account/two-factor/remove', allow.signedIn, validateBody(RemoveCommand, h.invalidRemove), h.remove);
+  router.post('/account/two-factor/remove', allow.self, validateBody(RemoveCommand, h.invalidRemove), h.remove);
   router.get('/account/two-factor/remove', allow.signedIn, h.toStatus);
-  router.post('/account/confirmation-code', allow.signedIn, validateBody(ConfirmationCodeCommand), h.sendConfirmationCode);
+  router.post('/account/confirmation-code', allow.self, validateBody(ConfirmationCodeCommand), h.sendConfirmationCode);
   router.get('/account/confirmation-code', allow.signedIn, h.toStatus);
   return router;
 }

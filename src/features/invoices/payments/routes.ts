@@ -10,13 +10,14 @@ import type { PaymentHandlers } from './handlers.ts';
 
 export function paymentRoutes(h: PaymentHandlers): Router {
   const router = Router({ mergeParams: true });
-  // The pay page and the transfer report stand wherever invoices do: the page itself asks the
-  // policy which ways to pay apply to this invoice (authorizePayPage), 404 with none.
+  // The pay page stands wherever invoices do: the page itself asks the policy which ways to pay
+  // apply to this invoice (authorizePayPage), 404 with none. Paying online needs the payments
+  // permission; reporting a transfer is about an invoice the person sees.
   router.get('/invoices/:id/pay', allow.section('invoices'), h.payPage);
-  router.post('/invoices/:id/pay', allow.payment, validateBody(PayCommand, h.invalidPay), h.startPayment);
+  router.post('/invoices/:id/pay', allow.company('payments'), validateBody(PayCommand, h.invalidPay), h.startPayment);
   router.post(
     '/invoices/:id/pay/transfer',
-    allow.section('invoices'),
+    allow.company('invoices'),
     validateBody(ReportTransferCommand, h.invalidTransfer),
     h.reportTransfer,
   );
@@ -24,7 +25,7 @@ export function paymentRoutes(h: PaymentHandlers): Router {
   // production unless the operator asks for it): elsewhere these paths are 404 like any other.
   if (h.demoRegistered) {
     router.get('/payments/demo/:paymentId', allow.payment, h.demoCheckout);
-    router.post('/payments/demo/:paymentId', allow.payment, validateBody(DemoCheckoutCommand), h.demoConfirm);
+    router.post('/payments/demo/:paymentId', allow.company('payments'), validateBody(DemoCheckoutCommand), h.demoConfirm);
   }
   return router;
 }

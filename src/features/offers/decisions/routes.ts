@@ -30,14 +30,14 @@ export function decisionRoutes(h: DecisionHandlers, kinds: readonly OfferKind[] 
     router.get('/proposals/:id/accept', allow.section('proposals'), h.show('proposal', 'accept'));
     router.post(
       '/proposals/:id/accept',
-      allow.section('proposals'),
+      allow.company('proposals'),
       validateBody(AcceptProposalCommand, h.invalid('proposal', 'accept')),
       h.decide('proposal', 'accept'),
     );
     router.get('/proposals/:id/decline', allow.section('proposals'), h.show('proposal', 'decline'));
     router.post(
       '/proposals/:id/decline',
-      allow.section('proposals'),
+      allow.company('proposals'),
       validateBody(DeclineProposalCommand, h.invalid('proposal', 'decline')),
       h.decide('proposal', 'decline'),
     );
@@ -47,14 +47,14 @@ export function decisionRoutes(h: DecisionHandlers, kinds: readonly OfferKind[] 
     router.get('/quotations/:id/accept', allow.section('quotations'), h.show('quotation', 'accept'));
     router.post(
       '/quotations/:id/accept',
-      allow.section('quotations'),
+      allow.company('proposals'),
       validateBody(AcceptQuotationCommand, h.invalid('quotation', 'accept')),
       h.decide('quotation', 'accept'),
     );
     router.get('/quotations/:id/decline', allow.section('quotations'), h.show('quotation', 'decline'));
     router.post(
       '/quotations/:id/decline',
-      allow.section('quotations'),
+      allow.company('proposals'),
       validateBody(DeclineQuotationCommand, h.invalid('quotation', 'decline')),
       h.decide('quotation', 'decline'),
     );

@@ -4,6 +4,8 @@
 import type { Knex } from 'knex';
 import type { HostAdapter, InvoiceDetail, OfferDetail } from '../../../core/ports/host.ts';
 import { insertActivity } from '../../../core/activity/queries.ts';
+import { findClientDenied } from '../../../core/client-users/access-queries.ts';
+import { effectiveSettings } from '../../../core/policies/client-access.ts';
 import { canSeeSection, type PortalSection } from '../../../core/policies/portal-policy.ts';
 import type { PortalSettings } from '../../../core/settings/portal-settings.ts';
 import {
@@ -127,11 +129,19 @@ export class PublicLinks {
     return { links, accesses };
   }
 
-  /** A live link whose section the workspace shows, with its record; null for everything else. */
+  /**
+   * A live link whose section the workspace shows and the agency has not hidden from the link's
+   * company, with its record; null for everything else. A link is the company's (staff share it
+   * with whoever at the company they send it to, never with one person), so the company's layer
+   * closes it; a role or a person's own override cannot, having no link of their own.
+   */
   async open(workspaceId: string, settings: PortalSettings, token: string): Promise<{ link: PublicLinkRow; record: LinkedRecord } | null> {
     if (!isTokenShaped(token)) return null;
     const link = await findLiveLink(this.deps.db, { workspaceId, tokenHash: hashPublicToken(token), at: this.deps.now() });
     if (!link || !canSeeSection(settings, SUBJECT_SECTION[link.subject_type])) return null;
+    const clientDenied = await findClientDenied(this.deps.db, workspaceId, link.client_id);
+    const company = effectiveSettings(settings, { role: 'full', customRole: null, clientDenied, personDenied: [] });
+    if (!canSeeSection(company, SUBJECT_SECTION[link.subject_type])) return null;
     const record = await this.record(workspaceId, link.client_id, link.subject_type, link.subject_id);
     return record ? { link, record } : null;
   }
