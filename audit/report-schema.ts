@@ -8,7 +8,9 @@ import type { HostConcept } from '../src/core/ports/host.ts';
 // proposedClaims, and plan tables the host makes unnecessary.
 // 3: claims may carry a row filter (where), findings a rowFilter, and low-confidence picks their
 // runnerUp with what would decide between the two.
-export const AUDIT_REPORT_VERSION = 3;
+// 4: route readings tell a refused method, a redirect away from sign-in and a catch-all answer
+// from a served page.
+export const AUDIT_REPORT_VERSION = 4;
 
 const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
@@ -137,7 +139,20 @@ const RouteProbeSchema = z.object({
   location: z.string().nullable(),
   error: z.string().nullable(),
   /** How the audit reads it: the route answers, is not there, or could not be reached. */
-  reading: z.enum(['answers', 'protected', 'redirects', 'not_found', 'server_error', 'no_answer']),
+  reading: z.enum([
+    'answers',
+    'protected',
+    /** To a sign-in page. */
+    'redirects',
+    'redirects_elsewhere',
+    /** 405 and the other 4xx: the request was refused, no page. */
+    'refused',
+    /** Answered as a path that cannot exist was: no evidence of a page. */
+    'like_unknown',
+    'not_found',
+    'server_error',
+    'no_answer',
+  ]),
 });
 export type RouteProbe = z.infer<typeof RouteProbeSchema>;
 

@@ -46,7 +46,10 @@ export function routeEvidence(probe: RouteProbe): Evidence {
 const READINGS: Record<RouteProbe['reading'], string> = {
   answers: 'the host serves this page',
   protected: 'the host serves it behind sign-in',
-  redirects: 'the host redirects, typically to sign-in',
+  redirects: 'the host redirects to a sign-in',
+  redirects_elsewhere: 'the host redirects away from this page: no page here',
+  refused: 'the host refuses the request: no page here',
+  like_unknown: 'the host answers a path that cannot exist the same way: no evidence of a page',
   not_found: 'not served',
   server_error: 'the route exists but failed',
   no_answer: 'no answer',

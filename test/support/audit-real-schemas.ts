@@ -102,7 +102,7 @@ export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpecta
 /**
  * Answers that cannot all be true on any host: sign-in that exists in section A but is missing in
  * the backend, a client who signs online with no page to sign on, one sign-in showing some records
- * and not others without the evidence saying why.
+ * and not others without the evidence saying why, a public page for records clients cannot view.
  */
 export function contradictions(report: AuditReport): string[] {
   const status = (id: string): Status | undefined => report.answers.find((a) => a.id === id)?.status;
@@ -112,6 +112,17 @@ export function contradictions(report: AuditReport): string[] {
     found.push(`A4a (password login) exists but A1 (client login) is ${status('A1')}`);
   if (status('B4') === 'exists' && status('C1') === 'missing' && status('C2') === 'missing')
     found.push('B4 says clients sign online, but C1/C2 say there is no page to open a proposal or quotation by link');
+  for (const [page, view] of [
+    ['C1', 'B1'],
+    ['C2', 'B2'],
+    ['C3', 'B3'],
+  ] as const) {
+    const viewAnswer = report.answers.find((a) => a.id === view);
+    if (status(page) !== 'exists' || !viewAnswer) continue;
+    if (viewAnswer.status === 'missing') found.push(`${page} serves a public page, but ${view} says the host keeps no such records`);
+    else if (viewAnswer.status === 'partial' && !viewAnswer.evidence.some((e) => e.kind === 'absence' && e.detail.includes(`(${page})`)))
+      found.push(`${page} opens records by link, but ${view} says clients cannot view them without saying why`);
+  }
   const views = ['B1', 'B2', 'B3'].map((id) => report.answers.find((a) => a.id === id)).filter((a) => a !== undefined);
   const exists = views.filter((a) => a.status === 'exists');
   for (const partial of views.filter((a) => a.status === 'partial')) {
