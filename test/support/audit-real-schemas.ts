@@ -27,9 +27,12 @@ export function realSchemaSkipReason(file: string): string | null {
   return null;
 }
 
+/** The schemas built here from public source (test/fixtures/real-schemas/README.md). */
+export const BUILT_SCHEMAS_DIR = resolve(repoRoot, 'test/fixtures/real-schemas');
+
 /** A fresh database with one real schema. psql meta-commands (\restrict) are dropped; the rest is plain SQL. */
-export async function loadRealSchema(file: string): Promise<TestDatabase> {
-  const sql = readFileSync(join(realSchemasDir(), file), 'utf8')
+export async function loadRealSchema(file: string, dir = realSchemasDir()): Promise<TestDatabase> {
+  const sql = readFileSync(join(dir, file), 'utf8')
     .split('\n')
     .filter((line) => !line.startsWith('\\'))
     .join('\n');
@@ -49,6 +52,8 @@ export interface RealScore {
   answersRight: number;
   answersTotal: number;
   wrongPicks: string[];
+  /** Wrong picks the report marks "exists": the worst outcome, a confident wrong answer. */
+  wrongExists: string[];
   wrongAnswers: string[];
   contradictions: string[];
 }
@@ -59,6 +64,7 @@ function sameFilter(a: Record<string, unknown> | undefined, b: Record<string, un
 
 export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpectation): RealScore {
   const wrongPicks: string[] = [];
+  const wrongExists: string[] = [];
   let picksRight = 0;
   const pickEntries = Object.entries(expected.picks);
   for (const [concept, want] of pickEntries) {
@@ -77,6 +83,7 @@ export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpecta
         : `nothing (${finding.status}${finding.chosenTable ? `, ${finding.chosenTable}` : ''})`;
       const wanted = want.tables ? `${want.tables.join(' or ')}${want.where ? ` where ${JSON.stringify(want.where)}` : ''}` : 'nothing';
       wrongPicks.push(`${concept}: picked ${got}, expected ${wanted} (${want.readme})`);
+      if (picked !== null) wrongExists.push(`${concept}: ${got} marked exists, expected ${wanted}`);
     }
   }
   const wrongAnswers: string[] = [];
@@ -94,6 +101,7 @@ export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpecta
     answersRight,
     answersTotal: answerEntries.length,
     wrongPicks,
+    wrongExists,
     wrongAnswers,
     contradictions: contradictions(report),
   };
