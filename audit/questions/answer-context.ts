@@ -64,7 +64,17 @@ export function routesEvidence(context: AnswerContext, paths: string[]): Evidenc
     .map(routeEvidence);
 }
 
-export function decisionFor(status: Status, texts: { keep: string; complete: string; add: string }): Decision {
+/**
+ * A concept's status as an answer's: an unsure pick is "partial" there (the host likely has
+ * something, and a person must say which of two tables), never "exists".
+ */
+type ConceptStatus = Status | 'unsure';
+function asAnswer(status: ConceptStatus): Status {
+  return status === 'unsure' ? 'partial' : status;
+}
+
+export function decisionFor(conceptStatus: ConceptStatus, texts: { keep: string; complete: string; add: string }): Decision {
+  const status = asAnswer(conceptStatus);
   if (status === 'exists') return decision('keep', texts.keep);
   if (status === 'partial') return decision('complete', texts.complete);
   return decision('add', texts.add);
@@ -73,12 +83,13 @@ export function decisionFor(status: Status, texts: { keep: string; complete: str
 export function answer(
   id: string,
   question: string,
-  status: Status,
+  conceptStatus: ConceptStatus,
   evidence: Evidence[],
   chosen: Decision,
   concepts: ConceptId[],
 ): Answer {
   const section = id.charAt(0) as Section;
+  const status = asAnswer(conceptStatus);
   return { id, section, question, status, evidence: dedupe(evidence), decision: decision(chosen.kind, chosen.text), concepts };
 }
 
