@@ -23,7 +23,7 @@ const PROBED_PATHS: readonly string[] = [
 ];
 
 /** A path no host serves: what it answers there is what it answers for anything. */
-export const UNKNOWN_PATH = `/${PROBE_TOKEN}/no-such-page`;
+const UNKNOWN_PATH = `/${PROBE_TOKEN}/no-such-page`;
 
 const PROBE_TIMEOUT_MS = 3000;
 
