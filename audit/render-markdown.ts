@@ -33,6 +33,7 @@ export function renderMarkdown(report: AuditReport, options: RenderOptions = {})
   const push = (...lines: string[]) => out.push(...lines);
 
   push('# Customer Portal Audit Report', '');
+  push(`**${report.sureness.text}**`, '');
   if (options.origin) push(options.origin, '');
   push(
     `${report.adapter.name === NO_ADAPTER ? 'No host binding named' : `Adapter \`${report.adapter.name}\``}; ${report.database.hostTables} host tables inspected in schema${report.database.schemas.length === 1 ? '' : 's'} ` +
@@ -52,6 +53,7 @@ export function renderMarkdown(report: AuditReport, options: RenderOptions = {})
     '- **exists**: the host fully has it. Decision **keep**: the plugin does not touch it.',
     '- **partial**: the host has part of it. Decision **complete**: the plugin adds only the missing part, says what exactly.',
     '- **missing**: nothing found; the answer says what was looked at. Decision **add**: the plugin provides it.',
+    '- **unsure** (host data only): two tables could hold it; the report names both and what decides between them, and relies on neither until a person confirms one.',
     '- **not checked**: only probing the running app can tell; run again with `--app-url`.',
     '- Evidence cites schema-qualified tables and columns, constraints, indexes and route status codes. ' +
       'A table chosen for a concept carries a confidence between 0 and 1; a pick below 0.65 is marked *low confidence* and should be checked by a person.',
@@ -234,7 +236,7 @@ function renderConcept(c: ConceptFinding, push: Push): void {
   push(`### ${c.label}`, '');
   if (c.chosenTable) {
     push(
-      `${c.status === 'partial' ? 'Partial' : 'Found'}: ${code(c.chosenTable)}, confidence ${c.confidence.toFixed(2)}${c.lowConfidence ? ' (**low confidence**: check before relying on it)' : ''}.`,
+      `${c.status === 'partial' ? 'Partial' : c.status === 'unsure' ? `Unsure: ${code(c.chosenTable)} or ${c.runnerUp?.table ? code(c.runnerUp.table) : 'no table'}; best` : 'Found'}: ${c.status === 'unsure' ? '' : `${code(c.chosenTable)}, `}confidence ${c.confidence.toFixed(2)}${c.lowConfidence ? ' (**low confidence**: check before relying on it)' : ''}.`,
       '',
     );
   } else {

@@ -8,7 +8,10 @@ import type { HostConcept } from '../src/core/ports/host.ts';
 // proposedClaims, and plan tables the host makes unnecessary.
 // 3: claims may carry a row filter (where), findings a rowFilter, and low-confidence picks their
 // runnerUp with what would decide between the two.
-export const AUDIT_REPORT_VERSION = 3;
+// 4: route readings tell a refused method, a redirect away from sign-in and a catch-all answer
+// from a served page; a pick a person must confirm is "unsure", and the report states how sure it
+// is overall (sureness).
+export const AUDIT_REPORT_VERSION = 4;
 
 const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
@@ -85,7 +88,8 @@ export type RunnerUp = z.infer<typeof RunnerUpSchema>;
 const ConceptFindingSchema = z.object({
   id: ConceptIdSchema,
   label: z.string(),
-  status: z.enum(['exists', 'partial', 'missing']),
+  /** unsure: a pick a person must confirm; the chosen table and the runner-up are the two candidates. */
+  status: z.enum(['exists', 'unsure', 'partial', 'missing']),
   /** The host table chosen for this concept, schema-qualified; null when nothing qualified. */
   chosenTable: z.string().nullable(),
   confidence: z.number().min(0).max(1),
@@ -137,7 +141,20 @@ const RouteProbeSchema = z.object({
   location: z.string().nullable(),
   error: z.string().nullable(),
   /** How the audit reads it: the route answers, is not there, or could not be reached. */
-  reading: z.enum(['answers', 'protected', 'redirects', 'not_found', 'server_error', 'no_answer']),
+  reading: z.enum([
+    'answers',
+    'protected',
+    /** To a sign-in page. */
+    'redirects',
+    'redirects_elsewhere',
+    /** 405 and the other 4xx: the request was refused, no page. */
+    'refused',
+    /** Answered as a path that cannot exist was: no evidence of a page. */
+    'like_unknown',
+    'not_found',
+    'server_error',
+    'no_answer',
+  ]),
 });
 export type RouteProbe = z.infer<typeof RouteProbeSchema>;
 
@@ -186,7 +203,7 @@ const ClaimCheckSchema = z.object({
   table: z.string().nullable(),
   /** What the claim names that the catalog lacks: 'schema.table' or 'schema.table.column'. */
   missingInSchema: z.array(z.string()),
-  found: z.enum(['exists', 'partial', 'missing']),
+  found: z.enum(['exists', 'unsure', 'partial', 'missing']),
   /** The table the audit chose for the concept, if any. */
   foundTable: z.string().nullable(),
   agrees: z.boolean(),
@@ -194,8 +211,24 @@ const ClaimCheckSchema = z.object({
 });
 export type ClaimCheck = z.infer<typeof ClaimCheckSchema>;
 
+const SurenessSchema = z.object({
+  /** high: every pick the report relies on is confident; medium: some need a check; low: several are unsure. */
+  level: z.enum(['high', 'medium', 'low']),
+  /** Picks marked exists with high confidence. */
+  sure: z.array(ConceptIdSchema),
+  /** Picks marked exists below the high-confidence mark: a person should check them. */
+  toCheck: z.array(ConceptIdSchema),
+  /** Picks the report will not rely on: two candidates, and what decides between them. */
+  unsure: z.array(ConceptIdSchema),
+  /** One sentence for the top of the report. */
+  text: z.string().min(1),
+});
+export type Sureness = z.infer<typeof SurenessSchema>;
+
 export const AuditReportSchema = z.object({
   version: z.literal(AUDIT_REPORT_VERSION),
+  /** How sure the report is overall, stated at its top. */
+  sureness: SurenessSchema,
   generatedAt: z.string(),
   durationMs: z.number().nonnegative(),
   adapter: z.object({

@@ -24,6 +24,7 @@ import {
   type RouteProbe,
 } from './report-schema.ts';
 import { parseAppUrl, probeRoutes, routeServed } from './routes/probe-routes.ts';
+import { sureness } from './sureness.ts';
 
 export interface AuditOptions {
   databaseUrl: string;
@@ -61,6 +62,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 
   const report: AuditReport = {
     version: AUDIT_REPORT_VERSION,
+    sureness: sureness([...findings.values()]),
     generatedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     adapter: {

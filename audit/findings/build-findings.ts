@@ -1,7 +1,8 @@
-// All concept findings, in the report's order.
+// All concept findings, in the report's order, each calibrated: a weak or tied pick is "unsure".
 import type { ConceptFinding, ConceptId } from '../report-schema.ts';
 import type { FindingsContext } from './context.ts';
 import { accessTokensFinding, clientCredentialsFinding, clientLoginCodesFinding } from './credentials.ts';
+import { calibrate } from './calibrate.ts';
 import { decide } from './decisions.ts';
 import { acceptanceFinding, publicLinksFinding, signatureFinding } from './document-flow.ts';
 import { permissionsFinding, portalSettingsFinding } from './governance.ts';
@@ -37,5 +38,5 @@ export function buildFindings(context: FindingsContext): Findings {
     portalSettingsFinding(context),
     permissionsFinding(context),
   ];
-  return new Map(drafts.map((d) => [d.id, withRunnerUp(decide(d))]));
+  return new Map(calibrate(drafts.map((d) => withRunnerUp(decide(d)))).map((f) => [f.id, f]));
 }

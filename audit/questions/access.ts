@@ -2,7 +2,7 @@
 import { tablesCreatedFor } from '../plugin-plan.ts';
 import { PORTAL_WORDS } from '../recognition/vocabulary.ts';
 import type { Answer, Evidence, Status } from '../report-schema.ts';
-import { answer, concept, decisionFor, evidenceOf, routesEvidence, type AnswerContext } from './answer-context.ts';
+import { answer, concept, decisionFor, evidenceOf, routesEvidence, served, type AnswerContext } from './answer-context.ts';
 
 export function accessAnswers(context: AnswerContext): Answer[] {
   const credentials = concept(context, 'clientCredentials');
@@ -12,7 +12,7 @@ export function accessAnswers(context: AnswerContext): Answer[] {
   const loginRoutes = ['/login', '/client/login', '/portal/login'];
 
   // A1: credentials in the schema decide; a sign-in page alone is only partial evidence.
-  const signInPageOnly = credentials.status === 'missing' && ['/client/login', '/portal/login'].some((p) => isServed(context, p));
+  const signInPageOnly = credentials.status === 'missing' && ['/client/login', '/portal/login'].some((p) => served(context, p));
   const a1Answer = answer(
     'A1',
     'Does the CRM support client login?',
@@ -164,10 +164,4 @@ function hostPortalTables(context: AnswerContext): Evidence[] {
       });
   }
   return found.slice(0, 6);
-}
-
-/** A sign-in page counts when it answers or redirects; a server error says nothing about clients. */
-function isServed(context: AnswerContext, path: string): boolean {
-  const probe = context.routes?.find((r) => r.path === path);
-  return probe !== undefined && ['answers', 'protected', 'redirects'].includes(probe.reading);
 }

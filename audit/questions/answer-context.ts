@@ -46,7 +46,10 @@ export function routeEvidence(probe: RouteProbe): Evidence {
 const READINGS: Record<RouteProbe['reading'], string> = {
   answers: 'the host serves this page',
   protected: 'the host serves it behind sign-in',
-  redirects: 'the host redirects, typically to sign-in',
+  redirects: 'the host redirects to a sign-in',
+  redirects_elsewhere: 'the host redirects away from this page: no page here',
+  refused: 'the host refuses the request: no page here',
+  like_unknown: 'the host answers a path that cannot exist the same way: no evidence of a page',
   not_found: 'not served',
   server_error: 'the route exists but failed',
   no_answer: 'no answer',
@@ -61,7 +64,17 @@ export function routesEvidence(context: AnswerContext, paths: string[]): Evidenc
     .map(routeEvidence);
 }
 
-export function decisionFor(status: Status, texts: { keep: string; complete: string; add: string }): Decision {
+/**
+ * A concept's status as an answer's: an unsure pick is "partial" there (the host likely has
+ * something, and a person must say which of two tables), never "exists".
+ */
+type ConceptStatus = Status | 'unsure';
+function asAnswer(status: ConceptStatus): Status {
+  return status === 'unsure' ? 'partial' : status;
+}
+
+export function decisionFor(conceptStatus: ConceptStatus, texts: { keep: string; complete: string; add: string }): Decision {
+  const status = asAnswer(conceptStatus);
   if (status === 'exists') return decision('keep', texts.keep);
   if (status === 'partial') return decision('complete', texts.complete);
   return decision('add', texts.add);
@@ -70,12 +83,13 @@ export function decisionFor(status: Status, texts: { keep: string; complete: str
 export function answer(
   id: string,
   question: string,
-  status: Status,
+  conceptStatus: ConceptStatus,
   evidence: Evidence[],
   chosen: Decision,
   concepts: ConceptId[],
 ): Answer {
   const section = id.charAt(0) as Section;
+  const status = asAnswer(conceptStatus);
   return { id, section, question, status, evidence: dedupe(evidence), decision: decision(chosen.kind, chosen.text), concepts };
 }
 

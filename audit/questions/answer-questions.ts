@@ -1,4 +1,5 @@
-// Every question of the Customer Portal Audit Report, in the report's order.
+// Every question of the Customer Portal Audit Report, in the report's order, with disagreements
+// between them settled (reconcile.ts).
 import type { Answer } from '../report-schema.ts';
 import { accessAnswers } from './access.ts';
 import type { AnswerContext } from './answer-context.ts';
@@ -7,9 +8,10 @@ import { clientViewAnswers } from './client-views.ts';
 import { frontendAnswers } from './frontend-pages.ts';
 import { permissionAnswers } from './permissions.ts';
 import { publicPageAnswers } from './public-pages.ts';
+import { reconcileAnswers } from './reconcile.ts';
 
 export function answerQuestions(context: AnswerContext): Answer[] {
-  return [
+  const answers = [
     ...accessAnswers(context),
     ...clientViewAnswers(context),
     ...publicPageAnswers(context),
@@ -17,4 +19,5 @@ export function answerQuestions(context: AnswerContext): Answer[] {
     ...frontendAnswers(context),
     ...permissionAnswers(context),
   ];
+  return reconcileAnswers(context, answers);
 }

@@ -262,14 +262,37 @@ function detectTenantColumn(profiles: TableProfile[]): TenantColumn | null {
   const minimum = Math.max(2, Math.ceil(base.length * 0.3));
   let best: TenantColumn | null = null;
   for (const [column, count] of [...counts.entries()].sort(([a], [b]) => compareText(a, b))) {
-    if (count < minimum) continue;
     const words = tokenize(column);
     const target = [...(targets.get(column)?.entries() ?? [])].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))[0];
     const strong = words.some((w) => TENANT_WORDS.has(w));
-    if (!strong && !(words.some((w) => WEAK_TENANT_WORDS.has(w)) && staffCarries(column, target?.[0]))) continue;
+    const weak = words.some((w) => WEAK_TENANT_WORDS.has(w)) && staffCarries(column, target?.[0]);
+    // Fewer tables may carry it where the company is the issuer of the records that name a client
+    // apart: the agency's own company (a party itself) on its sales and invoices, not the client.
+    if (count < minimum && !(weak && issuerOfClientRecords(base, column, target?.[0]))) continue;
+    if (!strong && !weak) continue;
     if (!best || count > best.tables) best = { column, tables: count, of: base.length, table: target?.[0] ?? null };
   }
   return best;
+}
+
+/**
+ * The company a column names issues the records that carry it: the company table links to a party
+ * table, and at least two of the tables carrying the column link to that same party table through
+ * another column (a sale's customer, an invoice's party). The company is then one party among the
+ * others, the agency's own, and the other link names the client.
+ */
+function issuerOfClientRecords(base: TableProfile[], column: string, target: string | undefined): boolean {
+  if (!target) return false;
+  const company = base.find((p) => p.qualified === target);
+  const parties = new Set(company?.outgoing.filter((l) => l.to !== target).map((l) => l.to) ?? []);
+  if (parties.size === 0) return false;
+  const carriers = base.filter(
+    (p) =>
+      p.qualified !== target &&
+      p.outgoing.some((l) => l.to === target && l.columns.length === 1 && l.columns[0] === column) &&
+      p.outgoing.some((l) => parties.has(l.to) && !l.columns.includes(column)),
+  );
+  return carriers.length >= 2;
 }
 
 function payloadColumns(profile: TableProfile, tenant: TenantColumn | null): string[] {

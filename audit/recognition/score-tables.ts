@@ -156,6 +156,20 @@ function scoreTable(
   if (described && described.score > nameScore) {
     nameScore = described.score;
     reasons.push(described.reason);
+    // Only a comment says it: the name's own words still say what else the table is (a kind of line).
+    if (!match) {
+      for (const modifier of NAME_MODIFIERS) {
+        if (spec.allowModifiers?.includes(modifier.kind)) continue;
+        const word = profile.tokens.find((w) => modifier.words.has(w) && !spec.words.has(w));
+        if (word) penalties.push({ factor: modifier.factor, reason: `name suggests ${modifier.kind} ("${word}")` });
+      }
+    }
+  }
+  // The table the schema's tenant column points at is the workspace, whatever it is called (a
+  // company table named by a company column on the agency's own records).
+  if (spec.id === 'workspace' && context.tenantTable === profile.qualified && nameScore < 0.8) {
+    nameScore = 0.8;
+    reasons.push(`the tenant column ${context.tenantColumn ?? ''} names it on the schema's records`);
   }
   if (match) {
     reasons.push(match.kind === 'exact' ? `name word "${match.word}"` : `name contains "${match.word}" (in "${match.token}")`);
@@ -227,6 +241,12 @@ function scoreTable(
     if (pair) {
       graphScore += expectation.weight * 0.8;
       reasons.push(`points at any record through ${pair.typeColumn}/${pair.idColumn}`);
+      continue;
+    }
+    const reference = spec.polymorphicCountsAsLink ? recordReference(profile) : null;
+    if (reference) {
+      graphScore += expectation.weight * 0.7;
+      reasons.push(`points at any record through ${reference} (one column naming the record)`);
     }
   }
   const extra = spec.graph?.(profile, context);
@@ -250,6 +270,17 @@ function scoreTable(
       );
   }
   const tenantItself = spec.id === 'workspace' && context.tenantTable === profile.qualified;
+  // The tenant is the agency using the CRM (its own company, where a company column names it):
+  // never the client, whatever its name says.
+  if ((spec.id === 'company' || spec.id === 'contact') && context.tenantTable === profile.qualified)
+    penalties.push({ factor: 0.3, reason: "the tenant table: the agency's own company, not a client" });
+  // A comment is written on something; messages attached to no record are the UI's own strings,
+  // templates or notifications.
+  if (spec.id === 'comment' && !attachedToRecord(profile, context))
+    penalties.push({ factor: 0.5, reason: 'attached to no record (UI messages, templates or notifications, not comments)' });
+  // Activities with a due date or a done flag are to-dos to schedule, not a record of what happened.
+  if (spec.id === 'activityLog' && (profile.roles.get('dueDate')?.length ?? 0) + (profile.roles.get('done')?.length ?? 0) > 0)
+    penalties.push({ factor: 0.5, reason: 'schedules to-dos (a due date or done flag): planned activities, not a log' });
   if (spec.lookupPenalty && profile.lookupShaped) penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
   // A view usually re-presents a table; prefer the table it reads from.
   if (profile.table.kind === 'view' || profile.table.kind === 'materialized view')
@@ -354,6 +385,23 @@ export function parentPathTo(
     frontier = next;
   }
   return null;
+}
+
+const RECORD_REFERENCE_WORDS = new Set(['resource', 'reference', 'record', 'object', 'origin', 'document']);
+
+/** One text column naming any record ("model,id"), as some ORMs store a reference to any table. */
+function recordReference(profile: TableProfile): string | null {
+  const column = profile.table.columns.find(
+    (c) => c.category === 'S' && tokenize(c.name).length === 1 && RECORD_REFERENCE_WORDS.has(tokenize(c.name)[0] ?? ''),
+  );
+  return column?.name ?? null;
+}
+
+/** Linked to a record other than its tenant, its author or itself, or to any record by a polymorphic pair or reference. */
+function attachedToRecord(profile: TableProfile, context: ScoringContext): boolean {
+  if (profile.polymorphic.length > 0 || recordReference(profile)) return true;
+  const staff = context.chosen.get('staffUser');
+  return profile.outgoing.some((l) => l.to !== context.tenantTable && l.to !== profile.qualified && l.to !== staff);
 }
 
 /** How many other tables point at this one. */

@@ -92,6 +92,22 @@ function tenantTable(profile: TableProfile, context: ScoringContext): { score: n
   return from.size >= 5 ? { score: 0.5, reason: `referenced by ${from.size} tables` } : null;
 }
 
+/**
+ * A party's ways to reach it kept in a child table (e-mail, phone, ... as type and value rows, or
+ * email/phone columns): the mark of the record clients are, whatever the record is called.
+ */
+function contactMechanisms(profile: TableProfile, context: ScoringContext): string | null {
+  for (const link of profile.incoming) {
+    const child = context.byName.get(link.from);
+    if (!child || child.qualified === profile.qualified) continue;
+    const names = new Set(child.table.columns.map((c) => c.name));
+    const typed = names.has('type') && names.has('value');
+    if (typed || hasRole(child.roles, 'email') || hasRole(child.roles, 'phone'))
+      return `its e-mails and phones are kept in a child table (${child.qualified})`;
+  }
+  return null;
+}
+
 function noMoney(profile: TableProfile): string | null {
   return hasRole(profile.roles, 'amount') ? null : 'no money columns (a party, not a document)';
 }
@@ -127,7 +143,7 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     columns: [
       { weight: 0.3, reason: 'has a name column', roles: ['name'] },
       { weight: 0.3, reason: 'has address/website/tax columns', roles: ['address'] },
-      { weight: 0.15, reason: 'has a phone or email', roles: ['phone', 'email'] },
+      { weight: 0.15, reason: 'has a phone or email', roles: ['phone', 'email'], test: contactMechanisms },
       { weight: 0.25, reason: 'no money columns', test: noMoney },
     ],
     links: [],

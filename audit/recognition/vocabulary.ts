@@ -54,6 +54,7 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
     cliente: 0.9,
     klant: 0.9,
     partner: 0.5,
+    party: 0.6,
     geschaeftspartner: 0.9,
     business: 0.5,
   }),
@@ -71,6 +72,7 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
     interlocuteur: 0.9,
     lead: 0.3,
     partner: 0.4,
+    party: 0.4,
   }),
   staffUser: words({
     user: 0.8,

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { runAudit } from '../../audit/run-audit.ts';
 import { AuditError } from '../../audit/errors.ts';
 import { answerOf, statuses } from '../support/audit-assertions.ts';
+import { contradictions } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { closedPort, createHostDatabase } from '../support/host-fixtures.ts';
 
@@ -72,6 +73,8 @@ describe('audit: route probing', () => {
       expect(answerOf(report, 'E1').evidence[0]?.detail).to.match(/^302 → \/login/);
       expect(answerOf(report, 'C3').evidence.some((e) => /made-up token/.test(e.detail))).to.equal(true);
       expect(report.pluginPlan.routes.every((r) => r.conflict === null)).to.equal(true);
+      // The public page and "can clients view proposals" are settled together before the report is written.
+      expect(contradictions(report)).to.deep.equal([]);
     } finally {
       await host.close();
     }
@@ -84,6 +87,64 @@ describe('audit: route probing', () => {
       expect(answerOf(report, 'E2').status).to.equal('exists');
       expect(answerOf(report, 'E2').decision.text).to.match(/\/portal\/:workspaceSlug/);
       expect(report.pluginPlan.routes.find((r) => r.mount === '/portal/:workspaceSlug')?.conflict).to.match(/GET \/portal with 200/);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('reads a refused method as no page: a host answering every GET with 405 serves none of the probed pages', async () => {
+    const host = await standInHost({ '*': (res) => res.writeHead(405, { allow: 'POST' }).end('method not allowed') });
+    try {
+      const report = await runAudit({ databaseUrl: db.url, appUrl: host.url });
+      expect(report.routes.results.find((r) => r.path === '/public/proposal/audit-probe-0000')).to.include({
+        status: 405,
+        reading: 'refused',
+      });
+      expect(statuses(report, ['E1', 'E2', 'E3', 'E4', 'C1', 'C2', 'C3'])).to.deep.equal({
+        E1: 'missing',
+        E2: 'missing',
+        E3: 'missing',
+        E4: 'missing',
+        C1: 'missing',
+        C2: 'missing',
+        C3: 'missing',
+      });
+      expect(report.pluginPlan.routes.every((r) => r.conflict === null)).to.equal(true);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('reads a page that answers like a path that cannot exist as no evidence of that page', async () => {
+    const host = await standInHost({ '*': (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<div id="app">') });
+    try {
+      const report = await runAudit({ databaseUrl: db.url, appUrl: host.url });
+      expect(report.routes.results.find((r) => r.path === '/public/invoice/audit-probe-0000')).to.include({
+        status: 200,
+        reading: 'like_unknown',
+      });
+      expect(statuses(report, ['E1', 'E2', 'E3', 'E4', 'C1', 'C3'])).to.deep.equal({
+        E1: 'missing',
+        E2: 'missing',
+        E3: 'missing',
+        E4: 'missing',
+        C1: 'missing',
+        C3: 'missing',
+      });
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('counts a redirect as a page only when it leads to a sign-in', async () => {
+    const host = await standInHost({
+      '/client': (res) => res.writeHead(302, { location: '/' }).end(),
+      '/portal': (res) => res.writeHead(302, { location: '/users/sign_in' }).end(),
+    });
+    try {
+      const report = await runAudit({ databaseUrl: db.url, appUrl: host.url });
+      expect(report.routes.results.find((r) => r.path === '/client')).to.include({ status: 302, reading: 'redirects_elsewhere' });
+      expect(statuses(report, ['E1', 'E2'])).to.deep.equal({ E1: 'missing', E2: 'exists' });
     } finally {
       await host.close();
     }

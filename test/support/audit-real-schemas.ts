@@ -27,9 +27,12 @@ export function realSchemaSkipReason(file: string): string | null {
   return null;
 }
 
+/** The schemas built here from public source (test/fixtures/real-schemas/README.md). */
+export const BUILT_SCHEMAS_DIR = resolve(repoRoot, 'test/fixtures/real-schemas');
+
 /** A fresh database with one real schema. psql meta-commands (\restrict) are dropped; the rest is plain SQL. */
-export async function loadRealSchema(file: string): Promise<TestDatabase> {
-  const sql = readFileSync(join(realSchemasDir(), file), 'utf8')
+export async function loadRealSchema(file: string, dir = realSchemasDir()): Promise<TestDatabase> {
+  const sql = readFileSync(join(dir, file), 'utf8')
     .split('\n')
     .filter((line) => !line.startsWith('\\'))
     .join('\n');
@@ -49,6 +52,8 @@ export interface RealScore {
   answersRight: number;
   answersTotal: number;
   wrongPicks: string[];
+  /** Wrong picks the report marks "exists": the worst outcome, a confident wrong answer. */
+  wrongExists: string[];
   wrongAnswers: string[];
   contradictions: string[];
 }
@@ -59,6 +64,7 @@ function sameFilter(a: Record<string, unknown> | undefined, b: Record<string, un
 
 export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpectation): RealScore {
   const wrongPicks: string[] = [];
+  const wrongExists: string[] = [];
   let picksRight = 0;
   const pickEntries = Object.entries(expected.picks);
   for (const [concept, want] of pickEntries) {
@@ -77,6 +83,7 @@ export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpecta
         : `nothing (${finding.status}${finding.chosenTable ? `, ${finding.chosenTable}` : ''})`;
       const wanted = want.tables ? `${want.tables.join(' or ')}${want.where ? ` where ${JSON.stringify(want.where)}` : ''}` : 'nothing';
       wrongPicks.push(`${concept}: picked ${got}, expected ${wanted} (${want.readme})`);
+      if (picked !== null) wrongExists.push(`${concept}: ${got} marked exists, expected ${wanted}`);
     }
   }
   const wrongAnswers: string[] = [];
@@ -94,6 +101,7 @@ export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpecta
     answersRight,
     answersTotal: answerEntries.length,
     wrongPicks,
+    wrongExists,
     wrongAnswers,
     contradictions: contradictions(report),
   };
@@ -102,7 +110,7 @@ export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpecta
 /**
  * Answers that cannot all be true on any host: sign-in that exists in section A but is missing in
  * the backend, a client who signs online with no page to sign on, one sign-in showing some records
- * and not others without the evidence saying why.
+ * and not others without the evidence saying why, a public page for records clients cannot view.
  */
 export function contradictions(report: AuditReport): string[] {
   const status = (id: string): Status | undefined => report.answers.find((a) => a.id === id)?.status;
@@ -112,6 +120,17 @@ export function contradictions(report: AuditReport): string[] {
     found.push(`A4a (password login) exists but A1 (client login) is ${status('A1')}`);
   if (status('B4') === 'exists' && status('C1') === 'missing' && status('C2') === 'missing')
     found.push('B4 says clients sign online, but C1/C2 say there is no page to open a proposal or quotation by link');
+  for (const [page, view] of [
+    ['C1', 'B1'],
+    ['C2', 'B2'],
+    ['C3', 'B3'],
+  ] as const) {
+    const viewAnswer = report.answers.find((a) => a.id === view);
+    if (status(page) !== 'exists' || !viewAnswer) continue;
+    if (viewAnswer.status === 'missing') found.push(`${page} serves a public page, but ${view} says the host keeps no such records`);
+    else if (viewAnswer.status === 'partial' && !viewAnswer.evidence.some((e) => e.kind === 'absence' && e.detail.includes(`(${page})`)))
+      found.push(`${page} opens records by link, but ${view} says clients cannot view them without saying why`);
+  }
   const views = ['B1', 'B2', 'B3'].map((id) => report.answers.find((a) => a.id === id)).filter((a) => a !== undefined);
   const exists = views.filter((a) => a.status === 'exists');
   for (const partial of views.filter((a) => a.status === 'partial')) {

@@ -1,5 +1,6 @@
 // Scores an audit report against a fixture's expected picks (test/fixtures/expected-picks.ts):
-// picks right / picks made / concepts present. A pick is a concept the report says exists on a
+// picks right / picks made / concepts present; a pick marked unsure whose two candidates include
+// the expected table is honest, not missed. A pick is a concept the report says exists on a
 // table; it is right when that table (and, for a row filter, that filter) is the expected one.
 // Concepts the host does not have (expected null) count as present nowhere, and any pick for them
 // is wrong.
@@ -12,6 +13,8 @@ export interface PickScore {
   picked: string | null;
   where: RowFilter | null;
   right: boolean;
+  /** Marked unsure with the expected table as the pick or the runner-up. */
+  unsureRight: boolean;
 }
 
 export interface FixtureScore {
@@ -20,6 +23,8 @@ export interface FixtureScore {
   present: number;
   wrong: PickScore[];
   missed: PickScore[];
+  /** Marked unsure, with the expected table among its two candidates: honest, not a miss. */
+  unsureRight: PickScore[];
   picks: PickScore[];
 }
 
@@ -43,7 +48,9 @@ export function scoreReport(report: AuditReport, expected: ExpectedPicks): Fixtu
     const where = finding.rowFilter ?? null;
     const wantedFilter = pick !== null && typeof pick === 'object' && 'table' in pick ? pick.where : null;
     const right = picked !== null && tablesOf(pick).includes(picked) && sameFilter(where, wantedFilter);
-    picks.push({ concept, expected: pick, picked, where, right });
+    const unsureRight =
+      finding.status === 'unsure' && [finding.chosenTable, finding.runnerUp?.table].some((t) => t && tablesOf(pick).includes(t));
+    picks.push({ concept, expected: pick, picked, where, right, unsureRight });
   }
   const made = picks.filter((p) => p.picked !== null);
   return {
@@ -51,7 +58,8 @@ export function scoreReport(report: AuditReport, expected: ExpectedPicks): Fixtu
     made: made.length,
     present: picks.filter((p) => p.expected !== null).length,
     wrong: made.filter((p) => !p.right),
-    missed: picks.filter((p) => p.expected !== null && p.picked === null),
+    missed: picks.filter((p) => p.expected !== null && p.picked === null && !p.unsureRight),
+    unsureRight: picks.filter((p) => p.unsureRight),
     picks,
   };
 }
