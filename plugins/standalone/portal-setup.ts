@@ -99,12 +99,16 @@ export async function openStandalonePortal(
   const trustProxy = trustProxySetting(env.TRUST_PROXY) ?? (production ? 'loopback' : undefined);
   const smtpUrl = env.SMTP_URL || undefined;
   // The same refusals and warnings as the reference CRM's start-up, before anything connects.
+  // Beside a real CRM the demo provider would record real invoices paid with no money moved: off
+  // unless the operator asks for it, in development as in production.
+  const demoSetting = env.PAYMENTS_DEMO_PROVIDER || 'off';
+  const demoPayments = demoPaymentProviderOn({ production, demoPaymentProvider: demoSetting });
   const checked = checkStartupSettings({
     production,
     sessionSecret,
     previousSessionSecrets: previous,
     smtpUrl,
-    demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined,
+    demoPaymentProvider: demoSetting,
     appUrl: env.APP_URL || undefined,
     trustProxy,
     databaseUrl,
@@ -167,7 +171,8 @@ export async function openStandalonePortal(
         sessionSecret: secret,
         previousSessionSecrets: previous,
         secureCookies,
-        demoPaymentProvider: demoPaymentProviderOn({ production, demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined }),
+        demoPaymentProvider: demoPayments,
+        demoPaymentBanner: demoPayments,
         portalPath: STAFF_PATHS.portal,
         adminPath: STAFF_PATHS.admin,
         messagesPath: STAFF_PATHS.messages,

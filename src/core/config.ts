@@ -48,6 +48,12 @@ export const PortalConfigSchema = z.object({
    */
   demoPaymentProvider: z.boolean().default(false),
   /**
+   * Every client page says, in a banner, that payments here are a demo. A host serving a real CRM's
+   * data with the demo provider on sets it (the standalone server with PAYMENTS_DEMO_PROVIDER=on),
+   * so nobody takes a demo "payment" for money received.
+   */
+  demoPaymentBanner: z.boolean().default(false),
+  /**
    * Live streams (SSE) one session may hold open on one instance at a time: a few tabs' worth. The
    * next is refused 429. Counted per instance, not across them (see live-streams.ts).
    */
