@@ -235,7 +235,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   });
 
   // Whether a workspace can be paid online: the workspace cache asks before the features exist.
-  const payment = paymentProviders({ db, config }, deps.paymentProviders);
+  const payment = paymentProviders({ db, config, adapter }, deps.paymentProviders);
   const workspaces = createWorkspaceCache({ db, adapter, events, config, settingsInForce: payment.availability.settingsInForce });
   const streamRules = clientStreamRules({ workspaces, flags });
   // The staff side (admin pages, inbox, notifications, the CRM header's counts) looks a staff

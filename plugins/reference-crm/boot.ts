@@ -97,6 +97,8 @@ export interface BootOptions {
    * invoices paid with no money moved. Unset → on outside production, off in production.
    */
   demoPaymentProvider?: boolean | string | undefined;
+  /** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_API_BASE: Stripe for every workspace without keys of its own. */
+  stripe?: PortalConfigInput['stripe'];
   /** Seed the demo workspaces, staff and client logins (published passwords). Default: outside production only. */
   seedDemoData?: boolean;
 }
@@ -175,6 +177,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     previousSessionSecrets: options.previousSessionSecrets ?? [],
     secureCookies: options.secureCookies ?? false,
     demoPaymentProvider,
+    ...(options.stripe ? { stripe: options.stripe } : {}),
     ...(options.fileStorageDir ? { fileStorageDir: options.fileStorageDir } : {}),
     ...options.portalConfig,
   };

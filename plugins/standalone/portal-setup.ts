@@ -13,6 +13,7 @@ import {
   type HostAdapter,
   type HostStaffUser,
   previousSecretsFrom,
+  stripeSettingsFrom,
   createKnex,
   createPgPool,
   databaseBoundsFrom,
@@ -112,6 +113,7 @@ export async function openStandalonePortal(
     appUrl: env.APP_URL || undefined,
     trustProxy,
     databaseUrl,
+    stripe: stripeSettingsFrom(env),
   });
   if (checked.refusals.length > 0) throw new StartupRefused(checked.refusals);
   // An invitation printed to the console would put its sign-in link on the terminal and in logs.
@@ -173,6 +175,7 @@ export async function openStandalonePortal(
         secureCookies,
         demoPaymentProvider: demoPayments,
         demoPaymentBanner: demoPayments,
+        stripe: stripeSettingsFrom(env),
         portalPath: STAFF_PATHS.portal,
         adminPath: STAFF_PATHS.admin,
         messagesPath: STAFF_PATHS.messages,

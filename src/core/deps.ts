@@ -60,6 +60,7 @@ const DepsSchema = z.object({
       offers: port('OffersPort', ['list', 'find', 'decide']).optional(),
       invoices: port('InvoicesPort', ['list', 'find', 'recordPayment']).optional(),
       news: port('HostNewsPort', ['since']).optional(),
+      stripeKeys: port('HostStripeKeysPort', ['stripeKeys']).optional(),
     },
     { error: 'is missing (a HostAdapter from plugins/<your-crm>/)' },
   ),

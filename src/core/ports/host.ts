@@ -592,6 +592,11 @@ export interface HostNewsPort {
   since(workspaceId: HostId, cursor: string | null): Promise<{ items: HostNewsItem[]; cursor: string }>;
 }
 
+/** Stripe keys a host already keeps (Dolibarr's Stripe module), so an agency configures nothing twice. */
+export interface HostStripeKeysPort {
+  stripeKeys(workspaceId: HostId): Promise<{ secretKey: string; webhookSecret: string | null } | null>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -620,4 +625,6 @@ export interface HostAdapter {
   recordPages?: HostRecordPagesPort;
   /** Invoices issued and offers sent, polled for clients' notifications; without it the host reports them with hostRecordChanged. */
   news?: HostNewsPort;
+  /** Stripe keys the host keeps; a workspace's own keys (portal settings) come first, the environment's after. */
+  stripeKeys?: HostStripeKeysPort;
 }

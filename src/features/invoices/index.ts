@@ -9,6 +9,9 @@ import { invoiceRoutes } from './routes.ts';
 import { paymentSettingsRoutes } from './payments/admin-routes.ts';
 import { createPaymentAvailability, type PaymentAvailability } from './payments/availability.ts';
 import { createDemoProvider } from './payments/demo-provider.ts';
+import { createStripeKeyStore } from './payments/stripe-key-store.ts';
+import { stripeKeyResolver } from './payments/stripe-keys.ts';
+import { createStripeProvider } from './payments/stripe-provider.ts';
 import { createPaymentHandlers } from './payments/handlers.ts';
 import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
 import { createPaymentService, type PaymentService } from './payments/service.ts';
@@ -19,16 +22,26 @@ export { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './pres
 /**
  * The payment providers this instance offers, and whether a workspace can be paid online: the
  * workspace cache asks the latter before the features exist. The demo provider only where the
- * host asked for it (it records invoices paid with no money moved), then the host's own.
+ * host asked for it (it records invoices paid with no money moved), Stripe always (built in: it
+ * takes money once a workspace has keys, its own, the host's or the installation's), then the
+ * host's own providers; a host provider named 'stripe' takes the built-in one's place.
  */
-export function paymentProviders(core: Pick<CoreServices, 'db' | 'config'>, hostProviders: PaymentProvider[] = []) {
+export function paymentProviders(core: Pick<CoreServices, 'db' | 'config' | 'adapter'>, hostProviders: PaymentProvider[] = []) {
   const demo = core.config.demoPaymentProvider ? createDemoProvider({ secret: core.config.sessionSecret }) : null;
-  const providers = [...(demo ? [demo] : []), ...hostProviders];
+  const stripeKeyStore = createStripeKeyStore(core.db, core.config);
+  const stripeKeys = stripeKeyResolver({
+    workspace: stripeKeyStore.open,
+    host: core.adapter.stripeKeys,
+    environment: core.config.stripe,
+  });
+  const stripe = createStripeProvider({ keys: stripeKeys, apiBase: core.config.stripe.apiBase });
+  const builtIn = hostProviders.some((provider) => provider.id === stripe.id) ? [] : [stripe];
+  const providers = [...(demo ? [demo] : []), ...builtIn, ...hostProviders];
   const availability = createPaymentAvailability(
     core.db,
     providers.map((provider) => provider.id),
   );
-  return { demo, providers, availability };
+  return { demo, stripe: builtIn.length > 0 ? stripe : null, stripeKeyStore, stripeKeys, providers, availability };
 }
 
 type Providers = ReturnType<typeof paymentProviders>;
@@ -44,7 +57,15 @@ export function invoicesFeature(
   const { db, adapter, storage, workspaces, now } = core;
   const { comments, afterPayment } = shared;
   const { demo, providers, availability } = shared.payments;
-  const payments = createPaymentService({ db, adapter, providers, now, afterActivity: afterPayment });
+  const payments = createPaymentService({
+    db,
+    adapter,
+    providers,
+    now,
+    appUrl: core.config.appUrl,
+    logger: core.logger,
+    afterActivity: afterPayment,
+  });
   const paymentHandlers = createPaymentHandlers({ payments, demo, now });
   return {
     name: 'invoices',
