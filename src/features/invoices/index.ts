@@ -56,7 +56,7 @@ export function invoicesFeature(
 ): Feature & { payments: PaymentService; availability: PaymentAvailability } {
   const { db, adapter, storage, workspaces, now } = core;
   const { comments, afterPayment } = shared;
-  const { demo, providers, availability } = shared.payments;
+  const { demo, stripe, stripeKeyStore, stripeKeys, providers, availability } = shared.payments;
   const payments = createPaymentService({
     db,
     adapter,
@@ -76,6 +76,14 @@ export function invoicesFeature(
       ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)]
       : [],
     callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
-    adminRoutes: [paymentSettingsRoutes({ db, workspaces, availability })],
+    adminRoutes: [
+      paymentSettingsRoutes({
+        db,
+        workspaces,
+        availability,
+        stripe: stripe ? { provider: stripe, store: stripeKeyStore, keys: stripeKeys } : null,
+        callbackUrl: (slug) => `${core.config.appUrl}${core.config.portalPath}/${slug}/payments/callback/stripe`,
+      }),
+    ],
   };
 }
