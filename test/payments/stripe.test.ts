@@ -12,6 +12,8 @@ import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
 import { captureLogger } from '../support/capture-logger.ts';
+import { countQueries, describeQueries } from '../support/query-counter.ts';
+import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
 import {
   csrfFrom,
   postFormFrom,
@@ -23,6 +25,13 @@ import {
 import { startStripeStandIn, type StandInSession, type StripeStandIn } from '../support/stripe-stand-in.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
+/**
+ * A recorded event: the workspace's own keys (for the webhook secret), then in one transaction the
+ * claim, the checkout locked, the host's payment (its savepoint, invoice lock, balance, insert,
+ * status), the checkout and the claim marked, the activity log. A replay: the keys and the claim.
+ */
+const CALLBACK_RECORDED = 14;
+const CALLBACK_REPLAYED = 4;
 
 describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire format)', function () {
   this.timeout(90_000);
@@ -278,6 +287,49 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     const foreign = { ...session, metadata: { ...session.metadata, portal_workspace_id: '999999' } };
     expect((await deliver('checkout.session.completed', foreign).expect(200)).body).to.deep.equal({ status: 'ignored' });
     expect(await payments()).to.have.length(0);
+  });
+
+  it('keeps to its query budgets: Pay, the page the client comes back to, a recorded event and a replayed one', async function () {
+    await newOpenInvoice(7_000);
+    const counter = countQueries(h.crm);
+    try {
+      const measure = async (what: string, budget: number, action: () => Promise<unknown>) => {
+        await h.crm.portal.notifications.idle();
+        await h.crm.portal.drainOutbox();
+        const counted = await counter.measure(action);
+        expect(counted.count, describeQueries(what, counted)).to.equal(budget);
+        expectEachNamesItsWorkspace(counted.sql, what);
+      };
+      const path = `/portal/demo/invoices/${invoice.id}/pay`;
+      const page = await client.get(path).expect(200);
+      let location = '';
+      // The demo checkout's 8, and the workspace's own Stripe keys (none here: the installation's apply).
+      await measure('POST /invoices/:id/pay (Stripe)', 9, async () => {
+        location = (
+          await client
+            .post(path)
+            .type('form')
+            .send({ _csrf: csrfFrom(page.text), choice: 'full' })
+            .expect(303)
+        ).headers.location!;
+      });
+      const session = stripe.sessions.get(/\/c\/pay\/(cs_test_[\w-]+)$/.exec(location)![1]!)!;
+      const back = new URL(session.success_url);
+      // The pay page's 4, and the client's own checkout it came back from.
+      await measure('GET /invoices/:id/pay?payment=…', 5, () => client.get(back.pathname + back.search).expect(200));
+      const payload = JSON.stringify(stripe.event('checkout.session.completed', stripe.complete(session.id)));
+      const send = () =>
+        h
+          .agent()
+          .post('/portal/demo/payments/callback/stripe')
+          .set('Stripe-Signature', stripe.sign(payload))
+          .set('Content-Type', 'application/json')
+          .send(payload);
+      await measure('POST /payments/callback/stripe (recorded)', CALLBACK_RECORDED, () => send().expect(200));
+      await measure('POST /payments/callback/stripe (replayed)', CALLBACK_REPLAYED, () => send().expect(200));
+    } finally {
+      counter.stop();
+    }
   });
 
   it('says plainly, with 503, when Stripe refuses the key, and closes that checkout', async function () {
