@@ -112,6 +112,10 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
 
   it('sends Pay (303) to the Checkout Session for the exact balance, in the invoice currency and the client language', async function () {
     await newOpenInvoice(123_456);
+    // The pay form's answer leads to Stripe's checkout: the page's CSP lets a form go there, and nowhere else.
+    const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
+    expect(page.headers['content-security-policy']).to.include(`form-action 'self' ${stripe.url};`);
+    expect(page.text).to.match(/<form method="post" action="[^"]+\/pay" class="form" novalidate hx-boost="false">/);
     const session = await pay();
     const request = stripe.requests.at(-1)!;
     expect(request).to.deep.include({ method: 'POST', path: '/v1/checkout/sessions' });

@@ -219,7 +219,7 @@ export async function startStripeStandIn(
           const amount = (session.amount_total / 100).toFixed(2);
           res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
           return res.end(
-            `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Checkout (stand-in)</title></head><body><main><h1>Pay ${amount} ${session.currency.toUpperCase()}</h1>` +
+            `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Checkout (stand-in)</title></head><body><main><h1>Pay ${amount} ${session.currency.toUpperCase()}</h1>` +
               `<form method="post"><button name="action" value="pay">Pay</button> <button name="action" value="cancel">Back</button></form></main></body></html>`,
           );
         }

@@ -65,6 +65,8 @@ export interface PaymentProvider {
   method: string;
   /** True when the client may pay less than the balance (an instalment). */
   allowsPartial: boolean;
+  /** Origins of the provider's hosted checkout the pay form redirects to (its page's CSP form-action); none for a checkout the portal serves. */
+  checkoutOrigins?: readonly string[];
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
   /** The callback's facts when its signature is valid and fresh; null otherwise (answered 400). */
   verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null>;

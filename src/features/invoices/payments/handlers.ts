@@ -3,6 +3,7 @@
 // input is wrong, the same page again with what was typed and every error.
 import express, { type Request, type Response } from 'express';
 import { notFound } from '../../../core/web/http-error.ts';
+import { allowFormActionTo } from '../../../core/web/security-headers.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
 import { requestMeta } from '../../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../../core/web/validate.ts';
@@ -48,6 +49,7 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
     const found = await payments.options(payingClient(res), invoiceId);
     // The settings read just now, not only the cached switch: no way to pay, no pay page.
     if (!found || !payments.hasWayToPay(found.settings)) throw notFound();
+    allowFormActionTo(res, found.provider?.checkoutOrigins ?? []);
     const i18n = portalI18n(res);
     const page = presentPayPage(i18n, portalContext(res).base, found, payments.payable(found.invoice));
     // Back from a provider's checkout: how that payment went, read from the client's own checkouts.

@@ -170,6 +170,8 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
     id: 'stripe',
     method: 'card',
     allowsPartial: true,
+    // Stripe's hosted Checkout; with STRIPE_API_BASE, the stand-in or stripe-mock serving its pages.
+    checkoutOrigins: [options.apiBase ? new URL(options.apiBase).origin : 'https://checkout.stripe.com'],
 
     async createCheckout(request) {
       const keys = await keysOrThrow(request.workspaceId);
