@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
+import { fromStripeAmount, toStripeAmount } from '../../src/features/invoices/payments/stripe-provider.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { countQueries, describeQueries } from '../support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
@@ -354,5 +355,15 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     }
     const rows = await h.crm.db('client_payments').where({ workspace_id: invoice.workspaceId, invoice_id: invoice.id });
     expect(rows.map((r) => r.status)).to.deep.equal(['cancelled']);
+  });
+});
+
+describe('Stripe amounts', function () {
+  it('sends hundredths as they are, and whole units for currencies Stripe counts without cents (JPY)', function () {
+    expect(toStripeAmount(123_456, 'EUR')).to.equal(123_456);
+    expect(toStripeAmount(500_000, 'JPY')).to.equal(5_000);
+    expect(toStripeAmount(500_050, 'jpy')).to.equal(null);
+    expect(fromStripeAmount(5_000, 'JPY')).to.equal(500_000);
+    expect(fromStripeAmount(123_456, 'eur')).to.equal(123_456);
   });
 });

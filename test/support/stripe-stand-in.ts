@@ -13,10 +13,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FormValue = string | FormValue[] | { [key: string]: FormValue };
+type FormValue = string | FormValue[] | { [key: string]: FormValue };
 
 /** Stripe's form encoding back into objects: a[b][0][c]=x → { a: { b: [ { c: 'x' } ] } }. */
-export function parseStripeForm(body: string): Record<string, FormValue> {
+function parseStripeForm(body: string): Record<string, FormValue> {
   const root: Record<string, FormValue> = {};
   for (const pair of body.split('&').filter(Boolean)) {
     const [rawKey, rawValue = ''] = pair.split('=', 2) as [string, string?];
@@ -61,7 +61,7 @@ export interface StandInSession {
   url: string | null;
 }
 
-export interface StandInEvent {
+interface StandInEvent {
   id: string;
   object: 'event';
   api_version: string;

@@ -11,7 +11,7 @@ export interface WorkspaceStripeKeys {
 }
 
 /** What the admin may see of a saved key: its kind and mode, and its last four characters. */
-export function keyHint(secretKey: string): string {
+function keyHint(secretKey: string): string {
   const prefix = /^(sk|rk)_(test|live)_/.exec(secretKey)?.[0] ?? '';
   return `${prefix}…${secretKey.slice(-4)}`;
 }

@@ -20,7 +20,7 @@ import { z } from 'zod';
 import type { CallbackInput, IgnoredCallback, PaymentProvider, VerifiedCallback } from '../../../core/ports/payment-provider.ts';
 import type { StripeKeyResolver, StripeKeys } from './stripe-keys.ts';
 
-export const STRIPE_SIGNATURE_HEADER = 'Stripe-Signature';
+const STRIPE_SIGNATURE_HEADER = 'Stripe-Signature';
 const TOLERANCE_SECONDS = 300;
 
 /** Currencies Stripe counts in whole units (no cents): https://docs.stripe.com/currencies#zero-decimal */
