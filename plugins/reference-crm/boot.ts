@@ -196,6 +196,12 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
 
   await migrateReferenceCrm(db);
   await portal.migrate();
+  const paymentWarnings = await portal.paymentWarnings();
+  if (paymentWarnings.length > 0)
+    logger.warn(
+      { warnings: paymentWarnings },
+      `payments: ${paymentWarnings.length} workspace(s) cannot take card payments, listed in "warnings"`,
+    );
   // The demo data publishes its passwords: development and tests only. Production starts on the
   // database as it is (empty at first: `npm run staff:create` makes the first staff user).
   const seed = options.seedDemoData ?? !production;

@@ -11,6 +11,7 @@ import { createPaymentAvailability, type PaymentAvailability } from './payments/
 import { createDemoProvider } from './payments/demo-provider.ts';
 import { createStripeKeyStore } from './payments/stripe-key-store.ts';
 import { stripeKeyResolver } from './payments/stripe-keys.ts';
+import { workspacesChoosingProvider } from './payments/queries.ts';
 import { createStripeProvider } from './payments/stripe-provider.ts';
 import { createPaymentHandlers } from './payments/handlers.ts';
 import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
@@ -41,7 +42,24 @@ export function paymentProviders(core: Pick<CoreServices, 'db' | 'config' | 'ada
     core.db,
     providers.map((provider) => provider.id),
   );
-  return { demo, stripe: builtIn.length > 0 ? stripe : null, stripeKeyStore, stripeKeys, providers, availability };
+  /** What start-up names: each workspace that chose Stripe but has no keys (its own, the host's or the installation's). */
+  async function startupWarnings(): Promise<string[]> {
+    if (builtIn.length === 0) return [];
+    const warnings: string[] = [];
+    for (const workspaceId of await workspacesChoosingProvider(core.db, stripe.id)) {
+      const keys = await stripeKeys(workspaceId);
+      if (!keys)
+        warnings.push(
+          `workspace ${workspaceId} chooses Stripe but has no keys: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or save the workspace's keys on its Payments page; its clients cannot pay by card until then.`,
+        );
+      else if (!keys.webhookSecret)
+        warnings.push(
+          `workspace ${workspaceId} chooses Stripe with keys from ${keys.source} but no webhook secret: set STRIPE_WEBHOOK_SECRET; no payment is recorded until then.`,
+        );
+    }
+    return warnings;
+  }
+  return { demo, stripe: builtIn.length > 0 ? stripe : null, stripeKeyStore, stripeKeys, providers, availability, startupWarnings };
 }
 
 type Providers = ReturnType<typeof paymentProviders>;

@@ -205,3 +205,16 @@ export async function saveSealedStripeKeys(db: Db, workspaceId: string, keys: Se
     .onConflict('workspace_id')
     .merge(Object.keys(columns));
 }
+
+/**
+ * The workspaces whose clients are sent to this provider: a start-up check across workspaces (the
+ * one read here not scoped to one), so an operator learns which cannot take money as configured.
+ */
+export async function workspacesChoosingProvider(db: Db, provider: string): Promise<string[]> {
+  const rows = await db('portal_payment_settings')
+    .where({ online_provider: provider })
+    .orderBy('workspace_id')
+    .limit(1000)
+    .select<Array<{ workspace_id: string }>>('workspace_id');
+  return rows.map((row) => row.workspace_id);
+}
