@@ -137,11 +137,12 @@ export function paymentSettingsRoutes(deps: {
   /** What the admin sees of Stripe: where the keys in force come from, the saved key's hint, the webhook URL. */
   async function stripeState(workspaceId: string, slug: string) {
     if (!deps.stripe) return null;
-    const [inForce, hint] = await Promise.all([deps.stripe.keys(workspaceId), deps.stripe.store.hint(workspaceId)]);
+    // One read: the workspace's own keys (with their hint) come first among the keys in force.
+    const inForce = await deps.stripe.keys(workspaceId);
     return {
       source: inForce ? SOURCE_LABEL[inForce.source] : null,
       webhookReady: Boolean(inForce?.webhookSecret),
-      hint,
+      hint: inForce?.source === 'workspace' ? (inForce.hint ?? null) : null,
       callbackUrl: deps.callbackUrl(slug),
     };
   }

@@ -10,6 +10,11 @@ export interface WorkspaceStripeKeys {
   webhookSecret: string;
 }
 
+/** The keys as opened, with what the admin may see of them. */
+interface OpenedStripeKeys extends WorkspaceStripeKeys {
+  hint: string;
+}
+
 /** What the admin may see of a saved key: its kind and mode, and its last four characters. */
 function keyHint(secretKey: string): string {
   const prefix = /^(sk|rk)_(test|live)_/.exec(secretKey)?.[0] ?? '';
@@ -20,16 +25,13 @@ export function createStripeKeyStore(db: Knex, secrets: { sessionSecret: string;
   const box = createSecretBox(secrets.sessionSecret, secrets.previousSessionSecrets, 'workspace stripe keys v1');
   return {
     /** The keys, or null when the workspace has none (or they were sealed under a secret no longer known). */
-    async open(workspaceId: string): Promise<WorkspaceStripeKeys | null> {
+    async open(workspaceId: string): Promise<OpenedStripeKeys | null> {
       const sealed = await findSealedStripeKeys(db, workspaceId);
       if (!sealed) return null;
       const secretKey = box.open(sealed.secretKeySealed, workspaceId);
       const webhookSecret = box.open(sealed.webhookSecretSealed, workspaceId);
       if (!secretKey || !webhookSecret) return null;
-      return { secretKey: secretKey.plain, webhookSecret: webhookSecret.plain };
-    },
-    async hint(workspaceId: string): Promise<string | null> {
-      return (await findSealedStripeKeys(db, workspaceId))?.hint ?? null;
+      return { secretKey: secretKey.plain, webhookSecret: webhookSecret.plain, hint: sealed.hint };
     },
     save(workspaceId: string, keys: WorkspaceStripeKeys, staffId: string): Promise<void> {
       return saveSealedStripeKeys(

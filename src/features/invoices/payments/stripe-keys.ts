@@ -9,11 +9,13 @@ export interface StripeKeys {
   webhookSecret: string | null;
   /** Where they came from, for the admin's page: 'workspace', 'host' or 'environment'. */
   source: 'workspace' | 'host' | 'environment';
+  /** What the admin sees of the workspace's own key (sk_test_…4242); only for those. */
+  hint?: string;
 }
 
 export interface StripeKeySources {
   /** The workspace's own keys, opened from their encrypted column; null when it has none. */
-  workspace(workspaceId: string): Promise<{ secretKey: string; webhookSecret: string | null } | null>;
+  workspace(workspaceId: string): Promise<{ secretKey: string; webhookSecret: string | null; hint?: string } | null>;
   host?: HostStripeKeysPort | undefined;
   environment: { secretKey?: string | undefined; webhookSecret?: string | undefined };
 }
