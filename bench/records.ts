@@ -16,7 +16,7 @@ import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
 import { hashPublicToken, newTokenSalt, tokenFor } from '../src/features/offers/public-links/tokens.ts';
 import { enableTwoFactor } from '../src/features/account/two-factor/queries.ts';
-import { createSecretBox } from '../src/features/account/two-factor/secret-box.ts';
+import { createSecretBox } from '../src/core/crypto/secret-box.ts';
 
 export type BenchRecords = Record<
   | 'proposal'

@@ -33,7 +33,7 @@
 import { verify as argonVerify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { processCpuMs, rssMb } from './proc-stats.ts';
 import { createServer } from 'node:net';
@@ -134,15 +134,20 @@ const SSE_STREAMS = 1000;
 // Nor is one heavy client: the dashboard with 100,000 past invoices and proposals on one client
 // against the demo's size (bench/heavy-client.ts), beside the reference CRM and Dolibarr.
 const HEAVY = 'heavy';
+// Nor are Stripe's webhook events: one recorded, then the same event replayed under load.
+const STRIPE_CALLBACK = 'stripe-callback';
 const SELECTED = only
-  ? PAGES.filter((page) => only.some((word) => ![SIGN_IN_POST, ROUND_TRIPS, SCALE, SSE, HEAVY].includes(word) && page.name.includes(word)))
+  ? PAGES.filter((page) =>
+      only.some((word) => ![SIGN_IN_POST, STRIPE_CALLBACK, ROUND_TRIPS, SCALE, SSE, HEAVY].includes(word) && page.name.includes(word)),
+    )
   : PAGES;
 const measureSignIn = !only || only.includes(SIGN_IN_POST);
+const measureCallback = !only || only.includes(STRIPE_CALLBACK);
 const measureRoundTrips = !only || only.includes(ROUND_TRIPS);
 const measureScale = !only || only.includes(SCALE);
 const measureStreams = !only || only.includes(SSE);
 const measureHeavy = !only || only.includes(HEAVY);
-const measurePages = SELECTED.length > 0 || measureSignIn || measureRoundTrips;
+const measurePages = SELECTED.length > 0 || measureSignIn || measureRoundTrips || measureCallback;
 const CONNECTIONS = 10;
 const DURATION = Number(process.env.BENCH_DURATION ?? (quick ? 5 : 15));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? (quick ? 2 : 5));
@@ -156,6 +161,8 @@ interface Served {
   staff: { email: string; password: string };
   records: Record<string, string>;
   seedSeconds: number;
+  /** A Stripe checkout.session.completed for a checkout of the payable invoice, and the secret to sign it. */
+  stripeEvent: { path: string; payload: string; webhookSecret: string };
   child: ChildProcess;
 }
 
@@ -451,6 +458,7 @@ async function measureApp(
         `  ${label} bare route after ${trips} round trip(s): ${measured.rps.toFixed(0)} req/s, CPU ${cpu(measured.cpuMs)} ms/request`,
       );
     }
+    if (measureCallback) rows.push(await stripeCallback(label, app));
     if (!measureSignIn) return { rows, roundTrips, rss: { idle, loaded: rssMb(app.child.pid!) } };
     // Password sign-in: each request from its own address (a proxy on this host says which), so the
     // per-address limit stays out of the way; every one signs in and writes a session.
@@ -506,6 +514,35 @@ async function measureApp(
     await stopChild(bare.child);
   }
   return { rows, roundTrips, rss: { idle, loaded: rssMb(app.child.pid!) } };
+}
+
+/**
+ * Stripe's checkout.session.completed at /portal/demo/payments/callback/stripe: sent once (the
+ * payment is recorded), then replayed under load, as Stripe retries: each replay verifies the
+ * signature, reads the workspace's keys and finds the event's claim taken (status 'duplicate').
+ */
+async function stripeCallback(label: string, app: Served): Promise<Row> {
+  const { path: callbackPath, payload, webhookSecret } = app.stripeEvent;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = `t=${timestamp},v1=${createHmac('sha256', webhookSecret).update(`${timestamp}.${payload}`).digest('hex')}`;
+  const headers = { 'content-type': 'application/json', 'stripe-signature': signature };
+  const send = async () => (await fetch(`${app.url}${callbackPath}`, { method: 'POST', headers, body: payload })).json();
+  const first = (await send()) as { status?: string };
+  if (first.status !== 'recorded') throw new Error(`the Stripe event answered ${JSON.stringify(first)}`);
+  const replayed = await load({ url: app.url, requests: [{ method: 'POST', path: callbackPath, headers, body: payload }] }, app.child.pid);
+  const last = (await send()) as { status?: string };
+  if (last.status !== 'duplicate' || replayed.non2xx) throw new Error(`a replayed Stripe event answered ${JSON.stringify(last)}`);
+  console.log(
+    `  ${label} Stripe callback (replayed event): ${replayed.rps.toFixed(0)} req/s, p50 ${replayed.p50} ms, p99 ${replayed.p99} ms, app CPU ${cpu(replayed.cpuMs)} ms/request`,
+  );
+  return {
+    database: label,
+    page: 'Stripe callback POST (replayed event)',
+    portal: replayed,
+    ratio: Number.NaN,
+    target: 'information: signature, keys, the claim found taken (4 queries)',
+    met: null,
+  };
 }
 
 /**
@@ -654,7 +691,7 @@ const table = [
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ...allRows.map(
     (r) =>
-      `| ${r.database} | ${r.page} | ${fmt(r.portal.rps)} | ${r.portal.p50} | ${r.portal.p99} | ${cpu(r.portal.cpuMs)} | ${r.bare ? fmt(r.bare.rps) : '—'} | ${r.bare ? r.bare.p50 : '—'} | ${r.bare ? cpu(r.bare.cpuMs) : '—'} | ${r.ratio.toFixed(2)} × | ${r.target} |`,
+      `| ${r.database} | ${r.page} | ${fmt(r.portal.rps)} | ${r.portal.p50} | ${r.portal.p99} | ${cpu(r.portal.cpuMs)} | ${r.bare ? fmt(r.bare.rps) : '—'} | ${r.bare ? r.bare.p50 : '—'} | ${r.bare ? cpu(r.bare.cpuMs) : '—'} | ${Number.isNaN(r.ratio) ? '—' : `${r.ratio.toFixed(2)} ×`} | ${r.target} |`,
   ),
 ];
 const oneTrip = (database: string) => allRoundTrips.find((r) => r.database === database && r.trips === 1)!.bare.rps;
@@ -703,7 +740,8 @@ const yesNo = (met: boolean) => (met ? 'met' : '**not met**');
 // The page that reads only what every signed-in page reads (its session with the client user, the
 // host's contact) and renders the layout around a short form: the floor of a signed-in page.
 const FLOOR_PAGE = 'sign out other sessions confirmation';
-const pagesOf = (database: string) => allRows.filter((r) => r.database === database && r.met === null);
+// Pages measured against the bare route (the Stripe callback has no baseline: its ratio is NaN).
+const pagesOf = (database: string) => allRows.filter((r) => r.database === database && r.met === null && r.bare);
 const span = (rows: Row[]) =>
   `${Math.min(...rows.map((r) => r.ratio)).toFixed(2)} × to ${Math.max(...rows.map((r) => r.ratio)).toFixed(2)} ×`;
 const targetRows = [

@@ -2,6 +2,7 @@
 // event loop): the reference CRM with the portal, exactly as `npm start` boots it, on the database
 // given (DATABASE_URL) or an in-memory embedded one, seeded with scale data of the size asked.
 // Prints one JSON line with where it listens and who can sign in, then serves until killed.
+import { randomUUID } from 'node:crypto';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';
 import { benchRecords } from './records.ts';
@@ -10,6 +11,8 @@ import { seedScaleData, SCALE_SIZES } from './scale-data.ts';
 // 'none' serves the demo seed alone, without scale data.
 const size = (process.env.BENCH_SIZE ?? 'small') as keyof typeof SCALE_SIZES | 'none';
 const sessionSecret = 'benchmark-secret-'.padEnd(48, 'b');
+// Stripe's events are measured as a replay (bench/run.ts signs it when it measures): no API call.
+const stripe = { secretKey: 'sk_test_benchmark', webhookSecret: 'whsec_benchmark' };
 const crm = await bootReferenceCrm({
   databaseUrl: process.env.DATABASE_URL || undefined,
   port: 0,
@@ -19,6 +22,7 @@ const crm = await bootReferenceCrm({
   // so the per-address sign-in limit does not stop the password benchmark after 30 tries.
   trustProxy: 'loopback',
   quiet: true,
+  stripe,
 });
 const seedStarted = Date.now();
 if (size !== 'none') await seedScaleData(crm.db, 'demo', SCALE_SIZES[size]);
@@ -40,8 +44,50 @@ const records = await benchRecords(crm.db, {
   staffEmail: staff.email,
   secret: sessionSecret,
 });
+// A Stripe checkout of the demo client's payable invoice, and the completed event that pays it.
+const paymentId = randomUUID();
+const { currency: payableCurrency } = await crm
+  .db('invoices')
+  .where({ workspace_id: demoClient.workspaceId, id: records.payable })
+  .first('currency');
+const clientUser = await crm.db('client_users').where({ workspace_id: demoClient.workspaceId, client_id: demoClient.clientId }).first('id');
+await crm.db('client_payments').insert({
+  id: paymentId,
+  workspace_id: demoClient.workspaceId,
+  client_id: demoClient.clientId,
+  client_user_id: clientUser.id,
+  invoice_id: records.payable,
+  invoice_number: 'bench',
+  provider: 'stripe',
+  amount_cents: 100,
+  currency: payableCurrency,
+});
+const stripeEvent = {
+  path: '/portal/demo/payments/callback/stripe',
+  webhookSecret: stripe.webhookSecret,
+  payload: JSON.stringify({
+    id: `evt_bench_${paymentId}`,
+    object: 'event',
+    type: 'checkout.session.completed',
+    created: Math.floor(Date.now() / 1000),
+    data: {
+      object: {
+        id: 'cs_test_bench',
+        object: 'checkout.session',
+        client_reference_id: paymentId,
+        metadata: { portal_payment_id: paymentId, portal_workspace_id: demoClient.workspaceId },
+        amount_total: 100,
+        currency: payableCurrency.toLowerCase(),
+        payment_status: 'paid',
+        payment_intent: 'pi_test_bench',
+      },
+    },
+  }),
+};
 const databaseUrl = (crm.db.client.config.connection as { connectionString: string }).connectionString;
-console.log(JSON.stringify({ url: crm.url, databaseUrl, databaseMode: crm.databaseMode, client, staff, records, seedSeconds }));
+console.log(
+  JSON.stringify({ url: crm.url, databaseUrl, databaseMode: crm.databaseMode, client, staff, records, seedSeconds, stripeEvent }),
+);
 process.on('SIGTERM', () => {
   void crm.close().finally(() => process.exit(0));
 });

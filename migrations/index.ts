@@ -24,6 +24,7 @@ import * as clientRolesAndAccess from './20261227000001_client_roles_and_access.
 import * as dataExportsAndErasure from './20261228000001_data_exports_and_erasure.ts';
 import * as clientNotifications from './20261229000001_client_notifications.ts';
 import * as colleagueRequests from './20261230000001_colleague_requests.ts';
+import * as workspaceStripeKeys from './20261231000002_workspace_stripe_keys.ts';
 import type { MigrationContext } from './context.ts';
 import { distributeOnCitus } from '../src/core/db/distribute.ts';
 
@@ -53,6 +54,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261228000001_data_exports_and_erasure': dataExportsAndErasure,
     '20261229000001_client_notifications': clientNotifications,
     '20261230000001_colleague_requests': colleagueRequests,
+    '20261231000002_workspace_stripe_keys': workspaceStripeKeys,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

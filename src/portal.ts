@@ -84,6 +84,8 @@ export interface CustomerPortal {
   verifyHost(): Promise<void>;
   /** Verifies the host, then creates the portal's own tables (none for what the host keeps). */
   migrate(): Promise<void>;
+  /** What keeps a workspace's clients from paying as configured (Stripe chosen without keys), for start-up to log. */
+  paymentWarnings(): Promise<string[]>;
   rollback(): Promise<void>;
   isEnabledFor(workspace: Pick<HostWorkspace, 'id' | 'slug'>): boolean;
   /**
@@ -235,7 +237,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   });
 
   // Whether a workspace can be paid online: the workspace cache asks before the features exist.
-  const payment = paymentProviders({ db, config }, deps.paymentProviders);
+  const payment = paymentProviders({ db, config, adapter }, deps.paymentProviders);
   const workspaces = createWorkspaceCache({ db, adapter, events, config, settingsInForce: payment.availability.settingsInForce });
   const streamRules = clientStreamRules({ workspaces, flags });
   // The staff side (admin pages, inbox, notifications, the CRM header's counts) looks a staff
@@ -441,6 +443,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       await verifyHostClaims(db, adapter);
       await migratePortal(db, { hostProvides: hostProvides(adapter) });
     },
+    paymentWarnings: () => payment.startupWarnings(),
     rollback: () => rollbackPortal(db, { hostProvides: hostProvides(adapter) }),
     routes: {
       client: routeTable(clientRoutes),

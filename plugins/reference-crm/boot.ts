@@ -97,6 +97,8 @@ export interface BootOptions {
    * invoices paid with no money moved. Unset → on outside production, off in production.
    */
   demoPaymentProvider?: boolean | string | undefined;
+  /** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_API_BASE: Stripe for every workspace without keys of its own. */
+  stripe?: PortalConfigInput['stripe'];
   /** Seed the demo workspaces, staff and client logins (published passwords). Default: outside production only. */
   seedDemoData?: boolean;
 }
@@ -175,6 +177,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     previousSessionSecrets: options.previousSessionSecrets ?? [],
     secureCookies: options.secureCookies ?? false,
     demoPaymentProvider,
+    ...(options.stripe ? { stripe: options.stripe } : {}),
     ...(options.fileStorageDir ? { fileStorageDir: options.fileStorageDir } : {}),
     ...options.portalConfig,
   };
@@ -193,6 +196,12 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
 
   await migrateReferenceCrm(db);
   await portal.migrate();
+  const paymentWarnings = await portal.paymentWarnings();
+  if (paymentWarnings.length > 0)
+    logger.warn(
+      { warnings: paymentWarnings },
+      `payments: ${paymentWarnings.length} workspace(s) cannot take card payments, listed in "warnings"`,
+    );
   // The demo data publishes its passwords: development and tests only. Production starts on the
   // database as it is (empty at first: `npm run staff:create` makes the first staff user).
   const seed = options.seedDemoData ?? !production;

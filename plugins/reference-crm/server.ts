@@ -3,7 +3,7 @@
 // (NODE_ENV=production) it seeds nothing and prints how to create the first staff user; an unsafe
 // configuration stops it with every refusal listed (see src/core/ops/production-checks.ts).
 import path from 'node:path';
-import { previousSecretsFrom, databaseBoundsFrom, preparedStatementsFrom } from '../../src/index.ts';
+import { previousSecretsFrom, databaseBoundsFrom, preparedStatementsFrom, stripeSettingsFrom } from '../../src/index.ts';
 import { trustProxySetting } from '../shared/host-http.ts';
 import { bootReferenceCrm } from './boot.ts';
 import { openDemoPayments } from './seed-portal-demo.ts';
@@ -37,6 +37,7 @@ try {
     logLevel: env.LOG_LEVEL,
     metricsToken: env.METRICS_TOKEN || undefined,
     demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined,
+    stripe: stripeSettingsFrom(env),
     ...(env.SHUTDOWN_DEADLINE_MS ? { shutdownDeadlineMs: Number(env.SHUTDOWN_DEADLINE_MS) } : {}),
     portalConfig: {
       ...(env.LIVE_STREAMS_PER_SESSION ? { liveStreamsPerSession: Number(env.LIVE_STREAMS_PER_SESSION) } : {}),

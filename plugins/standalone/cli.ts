@@ -90,6 +90,12 @@ async function serve(binding: StandaloneBinding): Promise<void> {
   try {
     const serving = await serveStandalone(running);
     const workspaces = await running.host.listWorkspaces();
+    const paymentWarnings = await running.portal.paymentWarnings();
+    if (paymentWarnings.length > 0)
+      running.logger.warn(
+        { warnings: paymentWarnings },
+        `payments: ${paymentWarnings.length} workspace(s) cannot take card payments, listed in "warnings"`,
+      );
     console.log(
       [
         `Client portal beside ${binding.crmName} is running at ${serving.url}`,

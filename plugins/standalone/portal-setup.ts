@@ -13,6 +13,7 @@ import {
   type HostAdapter,
   type HostStaffUser,
   previousSecretsFrom,
+  stripeSettingsFrom,
   createKnex,
   createPgPool,
   databaseBoundsFrom,
@@ -99,15 +100,20 @@ export async function openStandalonePortal(
   const trustProxy = trustProxySetting(env.TRUST_PROXY) ?? (production ? 'loopback' : undefined);
   const smtpUrl = env.SMTP_URL || undefined;
   // The same refusals and warnings as the reference CRM's start-up, before anything connects.
+  // Beside a real CRM the demo provider would record real invoices paid with no money moved: off
+  // unless the operator asks for it, in development as in production.
+  const demoSetting = env.PAYMENTS_DEMO_PROVIDER || 'off';
+  const demoPayments = demoPaymentProviderOn({ production, demoPaymentProvider: demoSetting });
   const checked = checkStartupSettings({
     production,
     sessionSecret,
     previousSessionSecrets: previous,
     smtpUrl,
-    demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined,
+    demoPaymentProvider: demoSetting,
     appUrl: env.APP_URL || undefined,
     trustProxy,
     databaseUrl,
+    stripe: stripeSettingsFrom(env),
   });
   if (checked.refusals.length > 0) throw new StartupRefused(checked.refusals);
   // An invitation printed to the console would put its sign-in link on the terminal and in logs.
@@ -167,7 +173,9 @@ export async function openStandalonePortal(
         sessionSecret: secret,
         previousSessionSecrets: previous,
         secureCookies,
-        demoPaymentProvider: demoPaymentProviderOn({ production, demoPaymentProvider: env.PAYMENTS_DEMO_PROVIDER || undefined }),
+        demoPaymentProvider: demoPayments,
+        demoPaymentBanner: demoPayments,
+        stripe: stripeSettingsFrom(env),
         portalPath: STAFF_PATHS.portal,
         adminPath: STAFF_PATHS.admin,
         messagesPath: STAFF_PATHS.messages,

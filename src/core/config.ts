@@ -48,6 +48,25 @@ export const PortalConfigSchema = z.object({
    */
   demoPaymentProvider: z.boolean().default(false),
   /**
+   * Every client page says, in a banner, that payments here are a demo. A host serving a real CRM's
+   * data with the demo provider on sets it (the standalone server with PAYMENTS_DEMO_PROVIDER=on),
+   * so nobody takes a demo "payment" for money received.
+   */
+  demoPaymentBanner: z.boolean().default(false),
+  /**
+   * Stripe for the whole installation (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET): one agency, one
+   * Stripe account. A workspace's own keys (its payment settings) and keys the host keeps come
+   * first. apiBase (STRIPE_API_BASE) points the SDK at another address: stripe-mock or a local
+   * stand-in, for development and tests.
+   */
+  stripe: z
+    .object({
+      secretKey: z.string().min(1).optional(),
+      webhookSecret: z.string().min(1).optional(),
+      apiBase: z.url().optional(),
+    })
+    .default({}),
+  /**
    * Live streams (SSE) one session may hold open on one instance at a time: a few tabs' worth. The
    * next is refused 429. Counted per instance, not across them (see live-streams.ts).
    */
@@ -93,4 +112,13 @@ export function previousSecretsFrom(value: string | undefined): string[] {
     .split(',')
     .map((secret) => secret.trim())
     .filter(Boolean);
+}
+
+/** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_API_BASE as the portal takes them (blank is unset). */
+export function stripeSettingsFrom(env: NodeJS.ProcessEnv): { secretKey?: string; webhookSecret?: string; apiBase?: string } {
+  return {
+    ...(env.STRIPE_SECRET_KEY ? { secretKey: env.STRIPE_SECRET_KEY } : {}),
+    ...(env.STRIPE_WEBHOOK_SECRET ? { webhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
+    ...(env.STRIPE_API_BASE ? { apiBase: env.STRIPE_API_BASE } : {}),
+  };
 }

@@ -25,7 +25,7 @@ export interface PortalDeps {
   events?: EventBus;
   /** Every client upload goes through it when given (e.g. createClamdScanner); off by default. */
   virusScanner?: VirusScanner;
-  /** Online payment providers besides the built-in demo one (docs/features.md, "Plugging in a real provider"). */
+  /** Online payment providers besides the built-in demo and Stripe ones (docs/features.md, "Plugging in another provider"). */
   paymentProviders?: PaymentProvider[];
   config: PortalConfig;
   now?: () => Date;
@@ -60,6 +60,7 @@ const DepsSchema = z.object({
       offers: port('OffersPort', ['list', 'find', 'decide']).optional(),
       invoices: port('InvoicesPort', ['list', 'find', 'recordPayment']).optional(),
       news: port('HostNewsPort', ['since']).optional(),
+      stripeKeys: port('HostStripeKeysPort', ['stripeKeys']).optional(),
     },
     { error: 'is missing (a HostAdapter from plugins/<your-crm>/)' },
   ),

@@ -1,6 +1,6 @@
 // Paying invoices where the demo provider is not registered (production, unless the operator sets
 // PAYMENTS_DEMO_PROVIDER=on), over HTTP against the reference CRM: the admin's payments page offers
-// no provider that cannot take money and says that none is configured; "Allow online payments"
+// no provider that cannot take money (Stripe, built in, and none); "Allow online payments"
 // cannot be switched on without a way to pay (refused with a clear message, nothing saved); a
 // workspace whose stored setting still names the demo provider behaves as online payments off (the
 // pay page offers the bank transfer only; paying online, the demo checkout and its callback answer
@@ -49,7 +49,8 @@ describe('paying invoices without the demo provider registered', function () {
     const page = await staff.get('/settings/client-portal/payments').expect(200);
     expect(page.text).to.not.include('Demo provider');
     expect(page.text).to.not.match(/<option value="demo"/);
-    expect(page.text).to.include('No online payment provider is configured').and.include('paymentProviders');
+    // Stripe is built in: the one online provider offered where the demo one does not exist.
+    expect([...page.text.matchAll(/<option value="([a-z]+)"/g)].map((m) => m[1])).to.deep.equal(['stripe', 'none']);
     const refused = await staff
       .post('/settings/client-portal/payments')
       .type('form')
@@ -151,5 +152,21 @@ describe('paying invoices without the demo provider registered', function () {
       .type('form')
       .send({ _csrf: csrfFrom(pay.text), choice: 'full' })
       .expect(400);
+  });
+
+  it('names, at start-up, a workspace that chose Stripe with no keys anywhere, and what to set', async function () {
+    expect(await h.crm.portal.paymentWarnings()).to.deep.equal([]);
+    await h.crm
+      .db('portal_payment_settings')
+      .insert({ workspace_id: invoice.workspaceId, online_provider: 'stripe' })
+      .onConflict('workspace_id')
+      .merge(['online_provider']);
+    try {
+      expect(await h.crm.portal.paymentWarnings()).to.deep.equal([
+        `workspace ${invoice.workspaceId} chooses Stripe but has no keys: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or save the workspace's keys on its Payments page; its clients cannot pay by card until then.`,
+      ]);
+    } finally {
+      await h.crm.db('portal_payment_settings').where({ workspace_id: invoice.workspaceId }).delete();
+    }
   });
 });

@@ -286,6 +286,7 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
   });
 
   it('GET the staff payments page', async function () {
-    await expectBudget('GET staff payments', 6, () => staff.get('/settings/client-portal/payments').expect(200));
+    // And which Stripe keys are in force (the workspace's own, with their hint, read once).
+    await expectBudget('GET staff payments', 7, () => staff.get('/settings/client-portal/payments').expect(200));
   });
 });

@@ -5,7 +5,7 @@
 // signs in (the secret is B's now) while the cookie signed with A is no longer accepted.
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
-import { createSecretBox } from '../../src/features/account/two-factor/secret-box.ts';
+import { createSecretBox } from '../../src/core/crypto/secret-box.ts';
 import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { cookieNamed, csrfFrom, postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 

@@ -94,6 +94,7 @@ describe('sign-in routes', function () {
         assets: '/portal/assets',
         sectionPages: new Set(),
         i18n: requestI18n(req),
+        demoPaymentBanner: false,
       };
       res.locals.customerPortal = context;
       next();

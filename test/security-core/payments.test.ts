@@ -50,7 +50,7 @@ describe('demo payment provider (callback signature)', function () {
     payment: { id: '6f1c2a1e-8a4e-4b1a-9a59-3d7a2b7c1f00', amount_cents: 12_345, currency: 'EUR', paid_at: '2026-11-22T11:59:00Z' },
   };
   const verify = (rawBody: Buffer, signature: string | undefined, options: { workspaceId?: string; now?: Date } = {}) =>
-    demo.verifyCallback({
+    demo.verifySigned({
       workspaceId: options.workspaceId ?? '1',
       rawBody,
       header: (name) => (name === DEMO_SIGNATURE_HEADER ? signature : undefined),
@@ -162,10 +162,14 @@ describe('demo payment provider (callback signature)', function () {
         paymentId: 'p1',
         workspaceId: '1',
         invoiceNumber: 'INV-1',
+        description: 'Invoice INV-1',
         amountCents: 1,
         currency: 'EUR',
         returnUrl: '/r',
         portalBase: '/portal/demo',
+        appUrl: 'http://localhost:3000',
+        locale: 'en',
+        customerEmail: 'maria@northwind.test',
       }),
     ).to.deep.equal({ redirectUrl: '/portal/demo/payments/demo/p1' });
   });
@@ -196,7 +200,12 @@ describe('payment service (security core)', function () {
 
   async function checkout(invoiceId: string, amountCents: number, svc = service) {
     const found = (await svc.options(client, invoiceId))!;
-    const started = await svc.start(client, found, { amountCents, portalBase: '/portal/demo', returnUrl: '/portal/demo/invoices' }, meta);
+    const started = await svc.start(
+      client,
+      found,
+      { amountCents, portalBase: '/portal/demo', returnUrl: '/portal/demo/invoices', locale: 'en', description: 'Invoice' },
+      meta,
+    );
     const match = /\/payments\/demo\/([0-9a-f-]{36})$/.exec((started as { redirectUrl: string }).redirectUrl ?? '');
     expect(match, JSON.stringify(started)).to.not.equal(null);
     return match![1]!;
@@ -236,6 +245,7 @@ describe('payment service (security core)', function () {
   before(async function () {
     crm = await openReferenceCrmDatabase('security-core-commerce');
     service = createPaymentService({
+      appUrl: 'http://localhost:3000',
       db: crm.db,
       adapter: crm.adapter,
       providers: [demo],
@@ -304,7 +314,7 @@ describe('payment service (security core)', function () {
     const invoiceId = await newInvoice(10_000);
     const found = (await service.options(client, invoiceId))!;
     const start = (amountCents: number, options = found) =>
-      service.start(client, options, { amountCents, portalBase: '/p', returnUrl: '/r' }, meta);
+      service.start(client, options, { amountCents, portalBase: '/p', returnUrl: '/r', locale: 'en', description: 'Invoice' }, meta);
     expect(await start(10_001)).to.deep.equal({ error: 'amount_too_high' });
     expect(await start(10_000, { ...found, provider: null })).to.deep.equal({ error: 'no_provider' });
     const wholeOnly: PaymentProvider = { ...demo, id: 'whole', allowsPartial: false };
@@ -318,6 +328,7 @@ describe('payment service (security core)', function () {
     expect(await service.options(client, draft)).to.equal(null);
     expect(await service.options({ ...client, clientId: crm.otherClientId }, invoiceId)).to.equal(null);
     const noInvoices = createPaymentService({
+      appUrl: 'http://localhost:3000',
       db: crm.db,
       adapter: { ...crm.adapter, invoices: undefined },
       providers: [demo],
@@ -462,6 +473,7 @@ describe('payment service (security core)', function () {
       outcome: 'invalid',
     });
     const noInvoices = createPaymentService({
+      appUrl: 'http://localhost:3000',
       db: crm.db,
       adapter: { ...crm.adapter, invoices: undefined },
       providers: [demo],
@@ -471,7 +483,13 @@ describe('payment service (security core)', function () {
       outcome: 'invalid',
     });
     // Past the tolerance of the service's own clock.
-    const late = createPaymentService({ db: crm.db, adapter: crm.adapter, providers: [demo], now: () => new Date(Date.now() + 3_600_000) });
+    const late = createPaymentService({
+      appUrl: 'http://localhost:3000',
+      db: crm.db,
+      adapter: crm.adapter,
+      providers: [demo],
+      now: () => new Date(Date.now() + 3_600_000),
+    });
     expect(await late.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).to.deep.equal({
       outcome: 'invalid',
     });
@@ -516,7 +534,13 @@ describe('payment service (security core)', function () {
   });
 
   it('works without an after-activity hook, and reads saved settings without instructions', async function () {
-    const quiet = createPaymentService({ db: crm.db, adapter: crm.adapter, providers: [demo], now: () => new Date() });
+    const quiet = createPaymentService({
+      appUrl: 'http://localhost:3000',
+      db: crm.db,
+      adapter: crm.adapter,
+      providers: [demo],
+      now: () => new Date(),
+    });
     const invoiceId = await newInvoice(3_000);
     const paymentId = await checkout(invoiceId, 3_000, quiet);
     const signed = demo.signedCallback(
@@ -617,8 +641,11 @@ describe('payment form schemas', function () {
     expect(InvoiceIdParam.safeParse('').success).to.equal(false);
     expect(InvoiceIdParam.safeParse('x'.repeat(64)).success).to.equal(true);
     expect(InvoiceIdParam.safeParse('x'.repeat(65)).success).to.equal(false);
-    expect(PayPageQuery.parse({ reported: '1' })).to.deep.equal({ reported: true });
-    expect(PayPageQuery.parse({ reported: 'yes' })).to.deep.equal({ reported: false });
-    expect(PayPageQuery.parse({})).to.deep.equal({ reported: false });
+    expect(PayPageQuery.parse({ reported: '1' })).to.deep.equal({ reported: true, payment: null, cancelled: false });
+    expect(PayPageQuery.parse({ reported: 'yes' })).to.deep.equal({ reported: false, payment: null, cancelled: false });
+    expect(PayPageQuery.parse({})).to.deep.equal({ reported: false, payment: null, cancelled: false });
+    const id = '6f1c2a1e-8a4e-4b1a-9a59-3d7a2b7c1f00';
+    expect(PayPageQuery.parse({ payment: id, cancelled: '1' })).to.deep.equal({ reported: false, payment: id, cancelled: true });
+    for (const payment of ['nope', ['a', 'b'], { id }, `${id}'`]) expect(PayPageQuery.parse({ payment }).payment).to.equal(null);
   });
 });

@@ -76,6 +76,45 @@ describe('start-up configuration check', function () {
     expect(demoPaymentProviderOn({ production: true, demoPaymentProvider: true })).to.equal(true);
   });
 
+  it('names what Stripe lacks: the webhook secret beside a key, the key beside a webhook secret, a publishable key, a bad address', function () {
+    const prod = {
+      production: true,
+      sessionSecret: 's'.repeat(32),
+      smtpUrl: 'smtp://mail',
+      appUrl: 'https://crm.example',
+      databaseUrl: 'postgres://db',
+    };
+    expect(checkStartupSettings({ ...prod, stripe: { secretKey: 'sk_live_abc', webhookSecret: 'whsec_abc' } })).to.deep.equal({
+      refusals: [],
+      warnings: [],
+    });
+    const keyOnly = checkStartupSettings({ ...prod, stripe: { secretKey: 'sk_live_abc' } }).refusals;
+    expect(keyOnly).to.have.length(1);
+    expect(keyOnly[0]).to.match(/^STRIPE_WEBHOOK_SECRET is missing/);
+    const secretOnly = checkStartupSettings({ ...prod, stripe: { webhookSecret: 'whsec_abc' } }).refusals;
+    expect(secretOnly).to.have.length(1);
+    expect(secretOnly[0]).to.match(/^STRIPE_SECRET_KEY is missing/);
+    const wrongKinds = checkStartupSettings({ ...prod, stripe: { secretKey: 'pk_live_abc', webhookSecret: 'abc', apiBase: 'not a url' } });
+    expect(wrongKinds.refusals.map((line) => line.split(' ')[0])).to.deep.equal([
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'STRIPE_API_BASE',
+    ]);
+    const elsewhere = checkStartupSettings({
+      ...prod,
+      stripe: { secretKey: 'sk_test_abc', webhookSecret: 'whsec_abc', apiBase: 'http://127.0.0.1:12111' },
+    });
+    expect(elsewhere.refusals).to.deep.equal([]);
+    expect(elsewhere.warnings.map((line) => line.split(/[ =]/)[0])).to.deep.equal(['STRIPE_API_BASE', 'STRIPE_SECRET_KEY']);
+    // In development a stand-in address and a test key are what is expected: no warning.
+    expect(
+      checkStartupSettings({
+        production: false,
+        stripe: { secretKey: 'sk_test_abc', webhookSecret: 'whsec_abc', apiBase: 'http://127.0.0.1:12111' },
+      }),
+    ).to.deep.equal({ refusals: [], warnings: [] });
+  });
+
   it('reports refusals as one message, one a line', function () {
     const error = new StartupRefused(['A is wrong.', 'B is wrong.']);
     expect(error.message).to.equal('2 settings must be fixed first:\n  - A is wrong.\n  - B is wrong.');

@@ -55,6 +55,9 @@ export async function startPortalHarness(
       | 'previousSessionSecrets'
       | 'embeddedMaintenanceMs'
       | 'demoPaymentProvider'
+      | 'stripe'
+      | 'port'
+      | 'appUrl'
     >;
   } = {},
 ): Promise<PortalHarness> {

@@ -20,6 +20,8 @@ export interface StartupSettings {
   trustProxy?: boolean | number | string | undefined;
   databaseUrl?: string | undefined;
   metricsToken?: string | undefined;
+  /** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE. */
+  stripe?: { secretKey?: string | undefined; webhookSecret?: string | undefined; apiBase?: string | undefined } | undefined;
 }
 
 export interface StartupCheck {
@@ -73,6 +75,8 @@ export function checkStartupSettings(settings: StartupSettings): StartupCheck {
     );
   }
 
+  checkStripe(settings, refusals, warnings);
+
   if (settings.appUrl !== undefined) {
     let protocol: string | null = null;
     try {
@@ -103,6 +107,35 @@ export function checkStartupSettings(settings: StartupSettings): StartupCheck {
     );
   }
   return { refusals, warnings };
+}
+
+/**
+ * Stripe for the whole installation: a key without its webhook secret takes money whose events can
+ * never be verified (so no payment is ever recorded); each names the variable that is missing.
+ */
+function checkStripe(settings: StartupSettings, refusals: string[], warnings: string[]): void {
+  const { secretKey, webhookSecret, apiBase } = settings.stripe ?? {};
+  if (secretKey && !webhookSecret)
+    refusals.push(
+      "STRIPE_WEBHOOK_SECRET is missing: STRIPE_SECRET_KEY is set, but without the webhook endpoint's signing secret (whsec_…) no Stripe event can be verified and no payment would be recorded.",
+    );
+  if (webhookSecret && !secretKey)
+    refusals.push(
+      'STRIPE_SECRET_KEY is missing: STRIPE_WEBHOOK_SECRET is set, but without the secret key (sk_… or rk_…) no checkout can be opened.',
+    );
+  if (secretKey && !/^(sk|rk)_(test|live)_\w+$/.test(secretKey))
+    refusals.push(
+      'STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_live_…, sk_test_…, rk_…), not a publishable key (pk_…).',
+    );
+  if (webhookSecret && !webhookSecret.startsWith('whsec_'))
+    refusals.push("STRIPE_WEBHOOK_SECRET must be the webhook endpoint's signing secret (whsec_…).");
+  if (apiBase !== undefined) {
+    if (!URL.canParse(apiBase)) refusals.push('STRIPE_API_BASE is not a valid URL (e.g. http://127.0.0.1:12111 for stripe-mock).');
+    else if (settings.production)
+      warnings.push(`STRIPE_API_BASE=${apiBase}: Stripe's API calls go there instead of Stripe; for development and tests only.`);
+  }
+  if (settings.production && secretKey?.includes('_test_'))
+    warnings.push('STRIPE_SECRET_KEY is a test-mode key in production: checkouts take no real money.');
 }
 
 /** Thrown by start-up when there are refusals: its message lists each one on a line of its own. */

@@ -649,6 +649,6 @@ export interface HostAdapter {
   recordPages?: HostRecordPagesPort;
   /** Invoices issued and offers sent, polled for clients' notifications; without it the host reports them with hostRecordChanged. */
   news?: HostNewsPort;
-  /** Stripe keys the host already keeps; without it the portal's own settings hold them. */
+  /** Stripe keys the host keeps; a workspace's own keys (portal settings) come first, the environment's after. */
   stripeKeys?: HostStripeKeysPort;
 }

@@ -7,12 +7,20 @@ interface CheckoutRequest {
   paymentId: string;
   workspaceId: string;
   invoiceNumber: string;
+  /** What the provider's page and receipt call the payment, in the client's language. */
+  description: string;
   amountCents: number;
   currency: string;
   /** Where the provider sends the client back to once they are done (or gave up). */
   returnUrl: string;
   /** This workspace's portal, e.g. /portal/demo, for a provider whose checkout the portal serves. */
   portalBase: string;
+  /** The portal's public address (config.appUrl): a hosted checkout needs absolute return URLs. */
+  appUrl: string;
+  /** The client's language ('en', 'de'), for the provider's page. */
+  locale: string;
+  /** The paying person's email, to prefill the provider's page and its receipt. */
+  customerEmail: string;
 }
 
 interface Checkout {
@@ -25,12 +33,22 @@ export interface VerifiedCallback {
   /** Unique per provider event: the same event delivered twice carries the same key. */
   idempotencyKey: string;
   paymentId: string;
-  outcome: 'succeeded' | 'failed';
+  /**
+   * succeeded: the money arrived (record it). pending: the client finished the checkout but the
+   * method confirms later (SEPA debit); nothing to record yet. failed / cancelled: it never will
+   * (a failed debit, an expired checkout): the checkout is closed and nothing is recorded.
+   */
+  outcome: 'succeeded' | 'pending' | 'failed' | 'cancelled';
   amountCents: number;
   currency: string;
   /** The provider's reference, kept on the host's payment record. */
   reference: string;
   paidAt: Date;
+}
+
+/** A correctly signed event that does not concern a checkout (another event type): answered 200, nothing done. */
+export interface IgnoredCallback {
+  ignored: string;
 }
 
 export interface CallbackInput {
@@ -47,7 +65,9 @@ export interface PaymentProvider {
   method: string;
   /** True when the client may pay less than the balance (an instalment). */
   allowsPartial: boolean;
+  /** Origins of the provider's hosted checkout the pay form redirects to (its page's CSP form-action); none for a checkout the portal serves. */
+  checkoutOrigins?: readonly string[];
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
   /** The callback's facts when its signature is valid and fresh; null otherwise (answered 400). */
-  verifyCallback(input: CallbackInput): VerifiedCallback | null;
+  verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null>;
 }

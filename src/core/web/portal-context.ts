@@ -35,6 +35,8 @@ export interface PortalContext {
   /** Language, time zone, t() and formatters; settled once the client (if any) is known. */
   i18n: RequestI18n;
   client?: SignedInClient;
+  /** Every page says that payments are a demo (config.demoPaymentBanner). */
+  demoPaymentBanner: boolean;
   /** The CSRF token for this request's forms; set by the CSRF middleware (absent before it ran). */
   csrfToken?: () => string;
 }
@@ -101,6 +103,7 @@ function portalChrome(req: Request, res: Response) {
     csrfHeaders: csrfToken ? JSON.stringify({ 'X-CSRF-Token': csrfToken }) : '{}',
     nav,
     clientName: context.client?.contact.name ?? null,
+    demoPaymentBanner: context.demoPaymentBanner,
   };
 }
 

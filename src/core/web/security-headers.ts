@@ -58,3 +58,14 @@ export function securityHeaders(options: { secure: boolean }): RequestHandler {
     next();
   };
 }
+
+/**
+ * Lets this page's forms lead to these origins as well: a pay form answers with a redirect to the
+ * provider's hosted checkout, and the browser holds a form's redirects to form-action too.
+ */
+export function allowFormActionTo(res: Response, origins: readonly string[]): void {
+  if (origins.length === 0) return;
+  const policy = res.getHeader('Content-Security-Policy');
+  if (typeof policy !== 'string') return;
+  res.setHeader('Content-Security-Policy', policy.replace("form-action 'self'", `form-action 'self' ${origins.join(' ')}`));
+}

@@ -93,7 +93,16 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     const { workspace, settings, branding, base } = cached;
     const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
     // A fresh object per request (the signed-in client is added to it); the cached parts are frozen.
-    const context: PortalContext = { workspace, settings, branding, base, assets, sectionPages, i18n };
+    const context: PortalContext = {
+      workspace,
+      settings,
+      branding,
+      base,
+      assets,
+      sectionPages,
+      i18n,
+      demoPaymentBanner: deps.config.demoPaymentBanner,
+    };
     res.locals.customerPortal = context;
     next();
   };

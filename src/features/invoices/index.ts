@@ -9,6 +9,10 @@ import { invoiceRoutes } from './routes.ts';
 import { paymentSettingsRoutes } from './payments/admin-routes.ts';
 import { createPaymentAvailability, type PaymentAvailability } from './payments/availability.ts';
 import { createDemoProvider } from './payments/demo-provider.ts';
+import { createStripeKeyStore } from './payments/stripe-key-store.ts';
+import { stripeKeyResolver } from './payments/stripe-keys.ts';
+import { workspacesChoosingProvider } from './payments/queries.ts';
+import { createStripeProvider } from './payments/stripe-provider.ts';
 import { createPaymentHandlers } from './payments/handlers.ts';
 import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
 import { createPaymentService, type PaymentService } from './payments/service.ts';
@@ -19,16 +23,43 @@ export { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './pres
 /**
  * The payment providers this instance offers, and whether a workspace can be paid online: the
  * workspace cache asks the latter before the features exist. The demo provider only where the
- * host asked for it (it records invoices paid with no money moved), then the host's own.
+ * host asked for it (it records invoices paid with no money moved), Stripe always (built in: it
+ * takes money once a workspace has keys, its own, the host's or the installation's), then the
+ * host's own providers; a host provider named 'stripe' takes the built-in one's place.
  */
-export function paymentProviders(core: Pick<CoreServices, 'db' | 'config'>, hostProviders: PaymentProvider[] = []) {
+export function paymentProviders(core: Pick<CoreServices, 'db' | 'config' | 'adapter'>, hostProviders: PaymentProvider[] = []) {
   const demo = core.config.demoPaymentProvider ? createDemoProvider({ secret: core.config.sessionSecret }) : null;
-  const providers = [...(demo ? [demo] : []), ...hostProviders];
+  const stripeKeyStore = createStripeKeyStore(core.db, core.config);
+  const stripeKeys = stripeKeyResolver({
+    workspace: stripeKeyStore.open,
+    host: core.adapter.stripeKeys,
+    environment: core.config.stripe,
+  });
+  const stripe = createStripeProvider({ keys: stripeKeys, apiBase: core.config.stripe.apiBase });
+  const builtIn = hostProviders.some((provider) => provider.id === stripe.id) ? [] : [stripe];
+  const providers = [...(demo ? [demo] : []), ...builtIn, ...hostProviders];
   const availability = createPaymentAvailability(
     core.db,
     providers.map((provider) => provider.id),
   );
-  return { demo, providers, availability };
+  /** What start-up names: each workspace that chose Stripe but has no keys (its own, the host's or the installation's). */
+  async function startupWarnings(): Promise<string[]> {
+    if (builtIn.length === 0) return [];
+    const warnings: string[] = [];
+    for (const workspaceId of await workspacesChoosingProvider(core.db, stripe.id)) {
+      const keys = await stripeKeys(workspaceId);
+      if (!keys)
+        warnings.push(
+          `workspace ${workspaceId} chooses Stripe but has no keys: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or save the workspace's keys on its Payments page; its clients cannot pay by card until then.`,
+        );
+      else if (!keys.webhookSecret)
+        warnings.push(
+          `workspace ${workspaceId} chooses Stripe with keys from ${keys.source} but no webhook secret: set STRIPE_WEBHOOK_SECRET; no payment is recorded until then.`,
+        );
+    }
+    return warnings;
+  }
+  return { demo, stripe: builtIn.length > 0 ? stripe : null, stripeKeyStore, stripeKeys, providers, availability, startupWarnings };
 }
 
 type Providers = ReturnType<typeof paymentProviders>;
@@ -43,8 +74,16 @@ export function invoicesFeature(
 ): Feature & { payments: PaymentService; availability: PaymentAvailability } {
   const { db, adapter, storage, workspaces, now } = core;
   const { comments, afterPayment } = shared;
-  const { demo, providers, availability } = shared.payments;
-  const payments = createPaymentService({ db, adapter, providers, now, afterActivity: afterPayment });
+  const { demo, stripe, stripeKeyStore, stripeKeys, providers, availability } = shared.payments;
+  const payments = createPaymentService({
+    db,
+    adapter,
+    providers,
+    now,
+    appUrl: core.config.appUrl,
+    logger: core.logger,
+    afterActivity: afterPayment,
+  });
   const paymentHandlers = createPaymentHandlers({ payments, demo, now });
   return {
     name: 'invoices',
@@ -55,6 +94,14 @@ export function invoicesFeature(
       ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)]
       : [],
     callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
-    adminRoutes: [paymentSettingsRoutes({ db, workspaces, availability })],
+    adminRoutes: [
+      paymentSettingsRoutes({
+        db,
+        workspaces,
+        availability,
+        stripe: stripe ? { provider: stripe, store: stripeKeyStore, keys: stripeKeys } : null,
+        callbackUrl: (slug) => `${core.config.appUrl}${core.config.portalPath}/${slug}/payments/callback/stripe`,
+      }),
+    ],
   };
 }

@@ -14,7 +14,7 @@ import type { OutboxMailer } from '../../../core/mail/outbox.ts';
 import type { HostWorkspace } from '../../../core/ports/host.ts';
 import type { RateLimiter, LimitRule } from '../../../core/rate-limits/limiter.ts';
 import { codeHashMatches, generateCode, hashCode } from '../../../core/crypto/secrets.ts';
-import { createSecretBox, type SecretBox } from './secret-box.ts';
+import { createSecretBox, type SecretBox } from '../../../core/crypto/secret-box.ts';
 import {
   claimTotpStep,
   consumeConfirmationCode,

@@ -1,7 +1,9 @@
 // The admin's payment settings, inside the admin router (staff → workspace → flag → admin policy →
 // CSRF): the bank transfer instructions clients see and the online provider they are sent to.
 // Only providers registered on this instance are offered: the demo one (no money moves) exists
-// only where the host enabled it, so in production the list is the host's real providers.
+// only where the host enabled it, so in production the list is Stripe and the host's providers.
+// Stripe's keys: the workspace's own are typed here once, stored encrypted and never shown again
+// (a hint: sk_test_…4242); "Test the connection" asks Stripe for the balance with the keys in force.
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -12,6 +14,9 @@ import { validateBody, validateQuery, type FieldErrors } from '../../../core/web
 import type { WorkspaceCache } from '../../../core/workspaces/workspace-cache.ts';
 import { hasWayToPay, NO_ONLINE_PROVIDER, type PaymentAvailability } from './availability.ts';
 import { findPaymentSettings, savePaymentSettings } from './queries.ts';
+import type { StripeKeyStore } from './stripe-key-store.ts';
+import type { StripeKeyResolver } from './stripe-keys.ts';
+import type { StripeConnection, StripeProvider } from './stripe-provider.ts';
 
 const CHOOSE_PROVIDER = 'Choose an online payment provider from the list.';
 
@@ -36,22 +41,65 @@ const SavedQuery = z.object({
   saved: z
     .unknown()
     .optional()
-    .transform((value) => value === '1'),
+    .transform((value) => (value === '1' || value === 'keys' || value === 'keys-removed' ? value : null)),
 });
+
+/** The workspace's own Stripe keys: both, of the right kinds (a publishable key would take no money). */
+const StripeKeysCommand = z.object({
+  stripeSecretKey: z
+    .string()
+    .trim()
+    .regex(
+      /^(sk|rk)_(test|live)_[A-Za-z0-9]{8,247}$/,
+      'Paste a secret key (sk_live_…, sk_test_…) or a restricted key (rk_…), not a publishable key (pk_…).',
+    ),
+  stripeWebhookSecret: z
+    .string()
+    .trim()
+    .regex(
+      /^whsec_[A-Za-z0-9+/=]{8,250}$/,
+      "Paste the webhook endpoint's signing secret (whsec_…), shown in Stripe under Developers → Webhooks.",
+    ),
+});
+
+const SOURCE_LABEL = {
+  workspace: 'the keys saved for this workspace',
+  host: "the CRM's Stripe settings",
+  environment: 'the installation (STRIPE_SECRET_KEY)',
+} as const;
+
+interface StripeAdmin {
+  provider: Pick<StripeProvider, 'testConnection'>;
+  store: StripeKeyStore;
+  keys: StripeKeyResolver;
+}
 
 export function paymentSettingsRoutes(deps: {
   db: Knex;
   workspaces: Pick<WorkspaceCache, 'changed'>;
   availability: Pick<PaymentAvailability, 'providerIds'>;
+  /** Stripe's keys and connection test; null where a host provider took Stripe's place. */
+  stripe: StripeAdmin | null;
+  /** Where Stripe sends its events for this workspace: the admin configures it in Stripe. */
+  callbackUrl(workspaceSlug: string): string;
 }): Router {
   const router = Router();
   const providerIds = deps.availability.providerIds;
   const registered = new Set(providerIds);
   const command = paymentSettingsCommand(providerIds);
 
-  async function show(req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, unknown> } = {}, status = 200) {
+  async function show(
+    req: Request,
+    res: Response,
+    form: { errors?: FieldErrors; values?: Record<string, unknown>; keyErrors?: FieldErrors; connection?: StripeConnection } = {},
+    status = 200,
+  ) {
     const { workspace } = staffContext(res);
-    const [saved, portal] = await Promise.all([findPaymentSettings(deps.db, workspace.id), findSettings(deps.db, workspace.id)]);
+    const [saved, portal, stripe] = await Promise.all([
+      findPaymentSettings(deps.db, workspace.id),
+      findSettings(deps.db, workspace.id),
+      stripeState(workspace.id, workspace.slug),
+    ]);
     // A stored provider this instance does not have (e.g. 'demo' in production) is shown as what
     // it is in force: none.
     const savedProvider = registered.has(saved.onlineProvider) ? saved.onlineProvider : NO_ONLINE_PROVIDER;
@@ -70,7 +118,10 @@ export function paymentSettingsRoutes(deps: {
       {
         values,
         errors: form.errors ?? {},
-        saved: (res.locals.query as { saved?: boolean } | undefined)?.saved ?? false,
+        saved: (res.locals.query as { saved?: string | null } | undefined)?.saved ?? null,
+        stripe,
+        keyErrors: form.keyErrors ?? {},
+        connection: form.connection ? presentConnection(form.connection) : null,
         onlinePaymentsOn: portal.allowOnlinePayments && portal.showInvoices,
         wayToPay: hasWayToPay(saved, registered),
         providers: providerIds.map((id) => ({ id, label: providerLabel(id) })),
@@ -81,6 +132,19 @@ export function paymentSettingsRoutes(deps: {
       },
       status,
     );
+  }
+
+  /** What the admin sees of Stripe: where the keys in force come from, the saved key's hint, the webhook URL. */
+  async function stripeState(workspaceId: string, slug: string) {
+    if (!deps.stripe) return null;
+    // One read: the workspace's own keys (with their hint) come first among the keys in force.
+    const inForce = await deps.stripe.keys(workspaceId);
+    return {
+      source: inForce ? SOURCE_LABEL[inForce.source] : null,
+      webhookReady: Boolean(inForce?.webhookSecret),
+      hint: inForce?.source === 'workspace' ? (inForce.hint ?? null) : null,
+      callbackUrl: deps.callbackUrl(slug),
+    };
   }
 
   router.get('/payments', validateQuery(SavedQuery), (req, res) => show(req, res));
@@ -95,5 +159,42 @@ export function paymentSettingsRoutes(deps: {
       res.redirect(303, `${base}/payments?saved=1`);
     },
   );
+  if (deps.stripe) {
+    const stripe = deps.stripe;
+    router.post(
+      '/payments/stripe-keys',
+      validateBody(StripeKeysCommand, (req, res, errors) => show(req, res, { keyErrors: errors }, 400)),
+      async (req: Request, res: Response) => {
+        const { workspace, staff, base } = staffContext(res);
+        const input = req.body as z.infer<typeof StripeKeysCommand>;
+        await stripe.store.save(workspace.id, { secretKey: input.stripeSecretKey, webhookSecret: input.stripeWebhookSecret }, staff.id);
+        res.redirect(303, `${base}/payments?saved=keys`);
+      },
+    );
+    router.post('/payments/stripe-keys/remove', async (_req: Request, res: Response) => {
+      const { workspace, staff, base } = staffContext(res);
+      await stripe.store.remove(workspace.id, staff.id);
+      res.redirect(303, `${base}/payments?saved=keys-removed`);
+    });
+    // Changes nothing (it only asks Stripe), so it answers with the page and what Stripe said.
+    router.post('/payments/stripe-test', async (req: Request, res: Response) => {
+      const { workspace } = staffContext(res);
+      const keys = await stripe.keys(workspace.id);
+      const connection: StripeConnection = keys
+        ? await stripe.provider.testConnection(keys.secretKey)
+        : { ok: false, error: 'No Stripe secret key: save this workspace’s keys below, or set STRIPE_SECRET_KEY for the installation.' };
+      await show(req, res, { connection });
+    });
+  }
   return router;
+}
+
+/** Stripe's answer in words: the mode and the available balance, or why it refused. */
+function presentConnection(connection: StripeConnection) {
+  if (!connection.ok) return { ok: false, text: `Stripe did not accept the connection: ${connection.error ?? 'no answer'}` };
+  const balances = (connection.available ?? []).map((entry) => `${(entry.amountCents / 100).toFixed(2)} ${entry.currency}`).join(', ');
+  return {
+    ok: true,
+    text: `Connected to Stripe in ${connection.mode} mode. Available balance: ${balances || 'none yet'}.`,
+  };
 }

@@ -44,8 +44,17 @@ export const DemoCheckoutCommand = z.object({ action: z.enum(['pay', 'cancel'], 
 export const PaymentIdParam = z.uuid();
 export const InvoiceIdParam = z.string().min(1).max(64);
 
+/** The pay page's query: a transfer just reported, or back from a provider's checkout (which one, given up or not). */
 export const PayPageQuery = z.object({
   reported: z
+    .unknown()
+    .optional()
+    .transform((value) => value === '1'),
+  payment: z
+    .unknown()
+    .optional()
+    .transform((value) => (typeof value === 'string' && z.uuid().safeParse(value).success ? value : null)),
+  cancelled: z
     .unknown()
     .optional()
     .transform((value) => value === '1'),

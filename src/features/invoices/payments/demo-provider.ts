@@ -28,6 +28,8 @@ export type DemoCallbackBody = z.infer<typeof CallbackBody>;
 export interface DemoProvider extends PaymentProvider {
   /** The signed callback for a confirmed checkout: what the demo "provider" sends. */
   signedCallback(workspaceId: string, body: DemoCallbackBody, now: Date): { rawBody: Buffer; signature: string };
+  /** verifyCallback's check, answered at once (nothing to look up: the key derives from the portal's secret). */
+  verifySigned(input: CallbackInput): VerifiedCallback | null;
 }
 
 export function createDemoProvider(options: { secret: string }): DemoProvider {
@@ -50,32 +52,35 @@ export function createDemoProvider(options: { secret: string }): DemoProvider {
       return { rawBody, signature: `t=${timestamp},v1=${sign(workspaceId, timestamp, rawBody)}` };
     },
 
-    verifyCallback(input: CallbackInput): VerifiedCallback | null {
-      const header = input.header(DEMO_SIGNATURE_HEADER) ?? '';
-      const parts = Object.fromEntries(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
-      const timestamp = parts.t ?? '';
-      const given = parts.v1 ?? '';
-      if (!/^\d{1,12}$/.test(timestamp) || !/^[0-9a-f]{64}$/.test(given)) return null;
-      if (Math.abs(input.now.getTime() / 1000 - Number(timestamp)) > TOLERANCE_SECONDS) return null;
-      const expected = Buffer.from(sign(input.workspaceId, timestamp, input.rawBody), 'hex');
-      if (!timingSafeEqual(expected, Buffer.from(given, 'hex'))) return null;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(input.rawBody.toString('utf8'));
-      } catch {
-        return null;
-      }
-      const body = CallbackBody.safeParse(parsed);
-      if (!body.success) return null;
-      return {
-        idempotencyKey: body.data.id,
-        paymentId: body.data.payment.id,
-        outcome: body.data.type === 'payment.succeeded' ? 'succeeded' : 'failed',
-        amountCents: body.data.payment.amount_cents,
-        currency: body.data.payment.currency,
-        reference: `demo:${body.data.id}`,
-        paidAt: new Date(body.data.payment.paid_at),
-      };
-    },
+    verifyCallback: async (input) => verifySigned(input),
+    verifySigned,
   };
+
+  function verifySigned(input: CallbackInput): VerifiedCallback | null {
+    const header = input.header(DEMO_SIGNATURE_HEADER) ?? '';
+    const parts = Object.fromEntries(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
+    const timestamp = parts.t ?? '';
+    const given = parts.v1 ?? '';
+    if (!/^\d{1,12}$/.test(timestamp) || !/^[0-9a-f]{64}$/.test(given)) return null;
+    if (Math.abs(input.now.getTime() / 1000 - Number(timestamp)) > TOLERANCE_SECONDS) return null;
+    const expected = Buffer.from(sign(input.workspaceId, timestamp, input.rawBody), 'hex');
+    if (!timingSafeEqual(expected, Buffer.from(given, 'hex'))) return null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input.rawBody.toString('utf8'));
+    } catch {
+      return null;
+    }
+    const body = CallbackBody.safeParse(parsed);
+    if (!body.success) return null;
+    return {
+      idempotencyKey: body.data.id,
+      paymentId: body.data.payment.id,
+      outcome: body.data.type === 'payment.succeeded' ? 'succeeded' : 'failed',
+      amountCents: body.data.payment.amount_cents,
+      currency: body.data.payment.currency,
+      reference: `demo:${body.data.id}`,
+      paidAt: new Date(body.data.payment.paid_at),
+    };
+  }
 }

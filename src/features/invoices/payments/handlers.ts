@@ -4,13 +4,14 @@
 import express, { type Request, type Response } from 'express';
 import { authorizePayPage, canClient } from '../../../core/policies/portal-policy.ts';
 import { notFound } from '../../../core/web/http-error.ts';
+import { allowFormActionTo } from '../../../core/web/security-headers.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
 import { requestMeta } from '../../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../../core/web/validate.ts';
-import { InvoiceIdParam, PaymentIdParam, type PayInput, type ReportTransferInput } from './commands.ts';
+import { InvoiceIdParam, PaymentIdParam, PayPageQuery, type PayInput, type ReportTransferInput } from './commands.ts';
 import type { DemoProvider } from './demo-provider.ts';
 import { presentBankTransfer } from './bank-transfer-view.ts';
-import { presentCheckout, presentPayPage } from './presenters.ts';
+import { presentCheckout, presentPayOutcome, presentPayPage } from './presenters.ts';
 import type { PayingClient, PaymentService } from './service.ts';
 
 const START_ERRORS = {
@@ -18,6 +19,7 @@ const START_ERRORS = {
   amount_too_high: 'payments:errors.amountTooHigh',
   partial_not_allowed: 'payments:errors.partialNotAllowed',
   no_provider: 'payments:errors.noProvider',
+  provider_unavailable: 'payments:errors.providerUnavailable',
 } as const;
 
 function payingClient(res: Response): PayingClient {
@@ -53,9 +55,15 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
     const { settings, base } = portalContext(res);
     const online = payments.hasWayToPay(found.settings) && canClient(settings, 'pay_online');
     authorizePayPage(settings, { online, bankTransfer: found.bankTransfer });
+    if (online) allowFormActionTo(res, found.provider?.checkoutOrigins ?? []);
     const i18n = portalI18n(res);
     const bankTransfer = await presentBankTransfer(i18n, found.invoice, found.settings.bankTransferInstructions);
     const page = presentPayPage(i18n, base, found, payments.payable(found.invoice), { online, bankTransfer });
+    // Back from a provider's checkout: how that payment went, read from the client's own checkouts.
+    const query = PayPageQuery.safeParse(req.query);
+    const returned = query.success && query.data.payment ? await payments.checkout(payingClient(res), query.data.payment) : null;
+    const outcome =
+      returned && returned.invoice_id === found.invoice.id ? presentPayOutcome(i18n, returned, query.data?.cancelled === true) : null;
     renderPortalPage(
       req,
       res,
@@ -66,7 +74,8 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
         errors: translateErrors(i18n.t, form.errors ?? {}),
         transferErrors: translateErrors(i18n.t, form.transferErrors ?? {}),
         values: { choice: form.values?.choice ?? 'full', amount: form.values?.amount ?? '', reference: form.values?.reference ?? '' },
-        reported: Boolean((req.query as Record<string, unknown>).reported === '1'),
+        reported: query.success && query.data.reported,
+        outcome,
       },
       status,
     );
@@ -90,10 +99,17 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       const found = await payments.options(client, invoiceId);
       if (!found || !payments.hasWayToPay(found.settings)) throw notFound();
       const amountCents = input.amountCents ?? found.invoice.balanceCents;
+      const i18n = portalI18n(res);
       const result = await payments.start(
         client,
         found,
-        { amountCents, portalBase: base, returnUrl: `${base}/invoices/${encodeURIComponent(invoiceId)}/pay` },
+        {
+          amountCents,
+          portalBase: base,
+          returnUrl: `${base}/invoices/${encodeURIComponent(invoiceId)}/pay`,
+          locale: i18n.locale,
+          description: i18n.t('payments:pay.lineItem', { number: found.invoice.number }),
+        },
         requestMeta(req),
       );
       if ('error' in result) {
@@ -101,7 +117,7 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
           req,
           res,
           { errors: { amount: START_ERRORS[result.error] }, values: { choice: input.choice, amount: input.amountText } },
-          400,
+          result.error === 'provider_unavailable' ? 503 : 400,
         );
       }
       res.redirect(303, result.redirectUrl);

@@ -45,3 +45,21 @@ export function presentCheckout(i18n: RequestI18n, context: PortalContext, payme
     payUrl: `${invoicePath}/pay`,
   };
 }
+
+/**
+ * How a checkout the client just came back from went: paid (the provider's event arrived and the
+ * payment is recorded), pending (not confirmed yet: the event is on its way, or a bank debit takes
+ * days), cancelled (given up on the provider's page, or expired) or refused.
+ */
+export function presentPayOutcome(i18n: RequestI18n, payment: ClientPaymentRow, givenUp: boolean) {
+  const amount = i18n.fmt.money(Number(payment.amount_cents), payment.currency);
+  const state =
+    payment.status === 'recorded'
+      ? 'paid'
+      : payment.status === 'cancelled' || (payment.status === 'pending' && givenUp)
+        ? 'cancelled'
+        : payment.status === 'pending'
+          ? 'pending'
+          : 'refused';
+  return { state, message: i18n.t(`payments:outcome.${state}`, { amount }), isError: state === 'refused' || state === 'cancelled' };
+}

@@ -5,7 +5,8 @@ import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
 
-export type ClientPaymentStatus = 'pending' | 'recorded' | 'refused';
+/** cancelled: the checkout expired, was abandoned, or the provider could not open it. */
+export type ClientPaymentStatus = 'pending' | 'recorded' | 'refused' | 'cancelled';
 
 export interface ClientPaymentRow {
   id: string;
@@ -120,9 +121,12 @@ export async function claimCallback(
   return rows.length > 0;
 }
 
+/** What a handled event did: recorded a payment, refused one, or left the checkout pending or cancelled. */
+export type CallbackOutcome = 'recorded' | 'refused' | 'pending' | 'cancelled';
+
 export async function setCallbackOutcome(
   trx: Knex.Transaction,
-  args: { workspaceId: string; provider: string; idempotencyKey: string; outcome: 'recorded' | 'refused' },
+  args: { workspaceId: string; provider: string; idempotencyKey: string; outcome: CallbackOutcome },
 ): Promise<void> {
   await trx('client_payment_callbacks')
     .where({ workspace_id: args.workspaceId, provider: args.provider, idempotency_key: args.idempotencyKey })
@@ -161,4 +165,56 @@ export async function savePaymentSettings(db: Db, workspaceId: string, settings:
     })
     .onConflict('workspace_id')
     .merge(['bank_transfer_instructions', 'online_provider', 'updated_by_staff_id', 'updated_at']);
+}
+
+/** A workspace's own Stripe keys as stored: sealed (secret-box.ts), with the hint the admin sees. */
+export interface SealedStripeKeys {
+  secretKeySealed: string;
+  webhookSecretSealed: string;
+  hint: string;
+}
+
+export async function findSealedStripeKeys(db: Db, workspaceId: string): Promise<SealedStripeKeys | null> {
+  const row = await db('portal_payment_settings')
+    .where({ workspace_id: workspaceId })
+    .whereNotNull('stripe_secret_key_sealed')
+    .first<{ stripe_secret_key_sealed: string; stripe_webhook_secret_sealed: string | null; stripe_key_hint: string | null } | undefined>([
+      'stripe_secret_key_sealed',
+      'stripe_webhook_secret_sealed',
+      'stripe_key_hint',
+    ]);
+  if (!row?.stripe_webhook_secret_sealed) return null;
+  return {
+    secretKeySealed: row.stripe_secret_key_sealed,
+    webhookSecretSealed: row.stripe_webhook_secret_sealed,
+    hint: row.stripe_key_hint ?? '',
+  };
+}
+
+/** Stores (or, with null, removes) a workspace's own Stripe keys; its other payment settings stay. */
+export async function saveSealedStripeKeys(db: Db, workspaceId: string, keys: SealedStripeKeys | null, staffId: string): Promise<void> {
+  const columns = {
+    stripe_secret_key_sealed: keys?.secretKeySealed ?? null,
+    stripe_webhook_secret_sealed: keys?.webhookSecretSealed ?? null,
+    stripe_key_hint: keys?.hint ?? null,
+    updated_by_staff_id: staffId,
+    updated_at: db.fn.now(),
+  };
+  await db('portal_payment_settings')
+    .insert({ workspace_id: workspaceId, ...columns })
+    .onConflict('workspace_id')
+    .merge(Object.keys(columns));
+}
+
+/**
+ * The workspaces whose clients are sent to this provider: a start-up check across workspaces (the
+ * one read here not scoped to one), so an operator learns which cannot take money as configured.
+ */
+export async function workspacesChoosingProvider(db: Db, provider: string): Promise<string[]> {
+  const rows = await db('portal_payment_settings')
+    .where({ online_provider: provider })
+    .orderBy('workspace_id')
+    .limit(1000)
+    .select<Array<{ workspace_id: string }>>('workspace_id');
+  return rows.map((row) => row.workspace_id);
 }

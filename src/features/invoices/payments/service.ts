@@ -4,7 +4,9 @@
 //   callback: the provider's signed callback → in ONE transaction: claim its idempotency key
 //             (client_payment_callbacks), record the payment in the host (InvoicesPort.recordPayment
 //             with the same trx), mark the checkout, log `invoice.payment_recorded`. A repeated or
-//             concurrent duplicate callback finds the key taken and records nothing.
+//             concurrent duplicate callback finds the key taken and records nothing. A checkout
+//             paid by a delayed method (SEPA debit) stays pending until its later event; a failed
+//             or expired one is closed and records nothing.
 //   transfer: the client reports having paid by bank transfer → `invoice.payment_reported` only;
 //             the invoice stays as it is until staff record the money in the CRM.
 import { randomUUID } from 'node:crypto';
@@ -15,7 +17,8 @@ import type { RequestMeta } from '../../../core/web/request-meta.ts';
 import { hasWayToPay } from './availability.ts';
 import { bankTransferDetails } from '../bank-transfer.ts';
 import { controlCharacterFields } from '../../../core/web/control-characters.ts';
-import type { PaymentProvider, VerifiedCallback } from '../../../core/ports/payment-provider.ts';
+import type { PortalLogger } from '../../../core/ops/logging.ts';
+import type { PaymentProvider } from '../../../core/ports/payment-provider.ts';
 import {
   claimCallback,
   completeClientPayment,
@@ -38,6 +41,12 @@ export interface PayingClient {
 export type CallbackResult =
   | { outcome: 'recorded'; paymentId: string; invoiceId: string }
   | { outcome: 'duplicate' }
+  /** The client finished the checkout; the money is confirmed by a later event (a bank debit). */
+  | { outcome: 'pending' }
+  /** The checkout expired or was abandoned: closed, nothing recorded. */
+  | { outcome: 'cancelled' }
+  /** A well-signed event about something else (another event type, another workspace's checkout). */
+  | { outcome: 'ignored' }
   | { outcome: 'refused'; reason: string }
   | { outcome: 'invalid' };
 
@@ -46,6 +55,10 @@ export interface PaymentServiceDeps {
   adapter: HostAdapter;
   providers: PaymentProvider[];
   now: () => Date;
+  /** The portal's public address: a provider's hosted checkout sends the client back to it. */
+  appUrl: string;
+  /** Where a checkout a provider could not open, and a callback that does not match its checkout, are reported. */
+  logger?: PortalLogger;
   /** Called after a payment event committed, so staff notifications go out without waiting. */
   afterActivity?: () => void;
 }
@@ -97,9 +110,21 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     async start(
       client: PayingClient,
       found: PaymentOptions,
-      request: { amountCents: number; portalBase: string; returnUrl: string },
+      request: {
+        amountCents: number;
+        portalBase: string;
+        /** The pay page: the client comes back to it with `?payment=<id>` to see how it went. */
+        returnUrl: string;
+        /** The client's language, for the provider's page. */
+        locale: string;
+        /** What the provider's page and receipt call the payment ("Invoice INV-0001"). */
+        description: string;
+      },
       meta: RequestMeta,
-    ): Promise<{ redirectUrl: string } | { error: 'not_payable' | 'amount_too_high' | 'partial_not_allowed' | 'no_provider' }> {
+    ): Promise<
+      | { redirectUrl: string }
+      | { error: 'not_payable' | 'amount_too_high' | 'partial_not_allowed' | 'no_provider' | 'provider_unavailable' }
+    > {
       const { invoice, provider } = found;
       if (!provider) return { error: 'no_provider' };
       if (!payable(invoice)) return { error: 'not_payable' };
@@ -137,15 +162,29 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         });
       });
       deps.afterActivity?.();
-      return provider.createCheckout({
-        paymentId,
-        workspaceId: client.workspaceId,
-        invoiceNumber: invoice.number,
-        amountCents: request.amountCents,
-        currency: invoice.currency,
-        returnUrl: request.returnUrl,
-        portalBase: request.portalBase,
-      });
+      try {
+        return await provider.createCheckout({
+          paymentId,
+          workspaceId: client.workspaceId,
+          invoiceNumber: invoice.number,
+          description: request.description,
+          amountCents: request.amountCents,
+          currency: invoice.currency,
+          returnUrl: `${request.returnUrl}?payment=${paymentId}`,
+          portalBase: request.portalBase,
+          appUrl: deps.appUrl,
+          locale: request.locale,
+          customerEmail: client.email,
+        });
+      } catch (err) {
+        // The provider is unreachable or refuses the keys: the checkout never opened, so it is
+        // closed at once and the client is asked to try again later.
+        deps.logger?.error(`payment provider ${provider.id} could not open a checkout`, err);
+        await db.transaction((trx) =>
+          completeClientPayment(trx, { workspaceId: client.workspaceId, paymentId, status: 'cancelled', hostPaymentId: null, at: now() }),
+        );
+        return { error: 'provider_unavailable' };
+      }
     },
 
     /** A client's own checkout (the demo provider's hosted page). */
@@ -162,12 +201,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const provider = byId.get(providerId);
       const port = invoices();
       if (!provider || !port) return { outcome: 'invalid' };
-      const event: VerifiedCallback | null = provider.verifyCallback({
-        workspaceId,
-        rawBody: input.rawBody,
-        header: input.header,
-        now: now(),
-      });
+      const verdict = await provider.verifyCallback({ workspaceId, rawBody: input.rawBody, header: input.header, now: now() });
+      if (verdict && 'ignored' in verdict) return { outcome: 'ignored' };
+      const event = verdict;
       // A signed event is still text from outside: with a control character in it (a NUL that
       // PostgreSQL refuses) it is as unreadable as a bad signature, and nothing is recorded.
       if (!event || controlCharacterFields(event).length > 0) return { outcome: 'invalid' };
@@ -184,12 +220,28 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         const payment = await lockPaymentForCallback(trx, { workspaceId, provider: provider.id, paymentId: event.paymentId });
         if (!payment) return { outcome: 'refused', reason: 'unknown payment' };
         if (payment.status !== 'pending') return { outcome: 'refused', reason: `payment already ${payment.status}` };
-        if (event.outcome !== 'succeeded' || event.amountCents !== Number(payment.amount_cents) || event.currency !== payment.currency) {
-          await completeClientPayment(trx, { workspaceId, paymentId: payment.id, status: 'refused', hostPaymentId: null, at: now() });
-          return {
-            outcome: 'refused',
-            reason: event.outcome === 'succeeded' ? 'amount or currency differs from the checkout' : 'the provider reports a failure',
-          };
+        const close = (status: 'refused' | 'cancelled') =>
+          completeClientPayment(trx, { workspaceId, paymentId: payment.id, status, hostPaymentId: null, at: now() });
+        if (event.outcome === 'cancelled') {
+          await close('cancelled');
+          await setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'cancelled' });
+          return { outcome: 'cancelled' };
+        }
+        if (event.outcome === 'failed') {
+          await close('refused');
+          return { outcome: 'refused', reason: 'the provider reports a failure' };
+        }
+        if (event.amountCents !== Number(payment.amount_cents) || event.currency !== payment.currency) {
+          await close('refused');
+          deps.logger?.error(
+            `payment ${payment.id} refused: ${provider.id} reports ${event.amountCents} ${event.currency}, the checkout was for ${payment.amount_cents} ${payment.currency}`,
+            undefined,
+          );
+          return { outcome: 'refused', reason: 'amount or currency differs from the checkout' };
+        }
+        if (event.outcome === 'pending') {
+          await setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'pending' });
+          return { outcome: 'pending' };
         }
         const recorded = await port.recordPayment(
           workspaceId,

@@ -1,8 +1,9 @@
-// Keeps TOTP secrets unreadable in the database. Unlike codes and tokens, which are only ever
-// compared, a TOTP secret must be read back to check a code, so it cannot be hashed: it is
-// encrypted with AES-256-GCM under a key derived (HKDF-SHA-256) from the portal's SESSION_SECRET.
-// A database reader without that secret cannot compute codes. The client user id is the
-// authenticated data, so a ciphertext copied onto another client user's row does not decrypt.
+// Keeps secrets the portal must read back unreadable in the database (TOTP secrets, a workspace's
+// Stripe keys). Unlike codes and tokens, which are only ever compared, these cannot be hashed: they
+// are encrypted with AES-256-GCM under a key derived (HKDF-SHA-256, one label per purpose) from the
+// portal's SESSION_SECRET. A database reader without that secret cannot read them. The row's id
+// (a client user, a workspace) is the authenticated data, so a ciphertext copied onto another row
+// does not decrypt.
 // When SESSION_SECRET is rotated, the older secrets (SESSION_SECRET_PREVIOUS) still open what was
 // sealed under them, and say so, so the caller can seal it again under the current key.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
@@ -21,7 +22,10 @@ export interface SecretBox {
   open(sealed: string, boundTo: string): Opened | null;
 }
 
-const keyOf = (secret: string) => Buffer.from(hkdfSync('sha256', secret, 'customer-portal', 'client two-factor secret v1', 32));
+/** What a box keeps: each purpose has its own key, so one kind of ciphertext never opens as another. */
+export type SecretPurpose = 'client two-factor secret v1' | 'workspace stripe keys v1';
+
+const keyOf = (secret: string, purpose: SecretPurpose) => Buffer.from(hkdfSync('sha256', secret, 'customer-portal', purpose, 32));
 
 function openWith(key: Buffer, sealed: string, boundTo: string): string | null {
   if (!sealed.startsWith(`${VERSION}:`)) return null;
@@ -38,9 +42,13 @@ function openWith(key: Buffer, sealed: string, boundTo: string): string | null {
 }
 
 /** Seals under the current secret; opens under it first, then under each previous one in turn. */
-export function createSecretBox(sessionSecret: string, previousSecrets: readonly string[] = []): SecretBox {
-  const key = keyOf(sessionSecret);
-  const previousKeys = previousSecrets.map(keyOf);
+export function createSecretBox(
+  sessionSecret: string,
+  previousSecrets: readonly string[] = [],
+  purpose: SecretPurpose = 'client two-factor secret v1',
+): SecretBox {
+  const key = keyOf(sessionSecret, purpose);
+  const previousKeys = previousSecrets.map((secret) => keyOf(secret, purpose));
   return {
     seal(plain, boundTo) {
       const iv = randomBytes(12);

@@ -1,0 +1,36 @@
+// Which Stripe keys a workspace's payments use: the workspace's own (its payment settings, an
+// agency with several brands), else those the host keeps (Dolibarr's Stripe module), else the
+// installation's (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET). The webhook secret comes with the
+// secret key it belongs to; a host that keeps no webhook secret falls back to the installation's.
+import type { HostStripeKeysPort } from '../../../core/ports/host.ts';
+
+export interface StripeKeys {
+  secretKey: string;
+  webhookSecret: string | null;
+  /** Where they came from, for the admin's page: 'workspace', 'host' or 'environment'. */
+  source: 'workspace' | 'host' | 'environment';
+  /** What the admin sees of the workspace's own key (sk_test_…4242); only for those. */
+  hint?: string;
+}
+
+export interface StripeKeySources {
+  /** The workspace's own keys, opened from their encrypted column; null when it has none. */
+  workspace(workspaceId: string): Promise<{ secretKey: string; webhookSecret: string | null; hint?: string } | null>;
+  host?: HostStripeKeysPort | undefined;
+  environment: { secretKey?: string | undefined; webhookSecret?: string | undefined };
+}
+
+export type StripeKeyResolver = (workspaceId: string) => Promise<StripeKeys | null>;
+
+export function stripeKeyResolver(sources: StripeKeySources): StripeKeyResolver {
+  const environmentWebhook = sources.environment.webhookSecret ?? null;
+  return async (workspaceId) => {
+    const own = await sources.workspace(workspaceId);
+    if (own) return { ...own, source: 'workspace' };
+    const host = await sources.host?.stripeKeys(workspaceId);
+    if (host?.secretKey) return { secretKey: host.secretKey, webhookSecret: host.webhookSecret ?? environmentWebhook, source: 'host' };
+    if (sources.environment.secretKey)
+      return { secretKey: sources.environment.secretKey, webhookSecret: environmentWebhook, source: 'environment' };
+    return null;
+  };
+}

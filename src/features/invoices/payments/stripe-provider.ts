@@ -1,0 +1,289 @@
+// Stripe, built in: a Checkout Session in payment mode per checkout the client starts, and Stripe's
+// signed webhook events at /portal/<slug>/payments/callback/stripe.
+//
+//   checkout: one line item for the amount the client chose, in the invoice's currency, with
+//             client_reference_id = the portal's payment id and metadata naming the workspace; the
+//             client comes back to the pay page (?payment=<id>), which says how it went.
+//   events:   verified by the SDK on the raw body (Stripe-Signature, five minutes' tolerance), with
+//             the webhook secret of the workspace's keys (stripe-keys.ts). Read as:
+//               checkout.session.completed, payment_status 'paid'    → succeeded (recorded)
+//               checkout.session.completed, payment_status 'unpaid'  → pending (a delayed method)
+//               checkout.session.async_payment_succeeded             → succeeded
+//               checkout.session.async_payment_failed                → failed
+//               checkout.session.expired                             → cancelled
+//             anything else, or a session another workspace (or another application on the same
+//             Stripe account) started, is ignored.
+// The payment's reference on the host is the PaymentIntent id (pi_…): what staff search for in
+// Stripe's dashboard.
+import Stripe from 'stripe';
+import { z } from 'zod';
+import type { CallbackInput, IgnoredCallback, PaymentProvider, VerifiedCallback } from '../../../core/ports/payment-provider.ts';
+import type { StripeKeyResolver, StripeKeys } from './stripe-keys.ts';
+
+const STRIPE_SIGNATURE_HEADER = 'Stripe-Signature';
+const TOLERANCE_SECONDS = 300;
+
+/** Currencies Stripe counts in whole units (no cents): https://docs.stripe.com/currencies#zero-decimal */
+const ZERO_DECIMAL = new Set([
+  'BIF',
+  'CLP',
+  'DJF',
+  'GNF',
+  'JPY',
+  'KMF',
+  'KRW',
+  'MGA',
+  'PYG',
+  'RWF',
+  'UGX',
+  'VND',
+  'VUV',
+  'XAF',
+  'XOF',
+  'XPF',
+]);
+
+/** The portal's amount (hundredths) in Stripe's smallest unit, or null when Stripe cannot charge it. */
+export function toStripeAmount(amountCents: number, currency: string): number | null {
+  if (!ZERO_DECIMAL.has(currency.toUpperCase())) return amountCents;
+  return amountCents % 100 === 0 ? amountCents / 100 : null;
+}
+
+export function fromStripeAmount(amount: number, currency: string): number {
+  return ZERO_DECIMAL.has(currency.toUpperCase()) ? amount * 100 : amount;
+}
+
+/** Checkout's page languages (Session `locale`); anything else lets Stripe pick from the browser. */
+const CHECKOUT_LOCALES = new Set<string>([
+  'bg',
+  'cs',
+  'da',
+  'de',
+  'el',
+  'en',
+  'en-GB',
+  'es',
+  'es-419',
+  'et',
+  'fi',
+  'fil',
+  'fr',
+  'fr-CA',
+  'hr',
+  'hu',
+  'id',
+  'it',
+  'ja',
+  'ko',
+  'lt',
+  'lv',
+  'ms',
+  'mt',
+  'nb',
+  'nl',
+  'pl',
+  'pt',
+  'pt-BR',
+  'ro',
+  'ru',
+  'sk',
+  'sl',
+  'sv',
+  'th',
+  'tr',
+  'vi',
+  'zh',
+  'zh-HK',
+  'zh-TW',
+]);
+const checkoutLocale = (locale: string) => (CHECKOUT_LOCALES.has(locale) ? locale : 'auto') as Stripe.Checkout.SessionCreateParams.Locale;
+
+/** The part of a Checkout Session an event carries that the portal reads. */
+const SessionObject = z.object({
+  id: z.string().min(1).max(255),
+  object: z.literal('checkout.session'),
+  client_reference_id: z.string().nullable().optional(),
+  metadata: z.record(z.string(), z.string()).nullable().optional(),
+  amount_total: z.number().int().nonnegative().nullable(),
+  currency: z
+    .string()
+    .regex(/^[a-z]{3}$/i)
+    .nullable(),
+  payment_status: z.enum(['paid', 'unpaid', 'no_payment_required']),
+  payment_intent: z
+    .union([z.string(), z.object({ id: z.string() })])
+    .nullable()
+    .optional(),
+});
+
+const HANDLED = new Set([
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+]);
+
+export interface StripeConnection {
+  ok: boolean;
+  /** 'test' or 'live' when Stripe answered. */
+  mode?: 'test' | 'live';
+  /** The available balance per currency, formatted by the caller. */
+  available?: Array<{ amountCents: number; currency: string }>;
+  /** Stripe's message when it refused (a wrong key) or could not be reached. */
+  error?: string;
+}
+
+export interface StripeProvider extends PaymentProvider {
+  /** Asks Stripe for the account's balance with these keys: what the admin's "Test the connection" shows. */
+  testConnection(secretKey: string): Promise<StripeConnection>;
+}
+
+/** STRIPE_API_BASE (e.g. http://127.0.0.1:12111 for stripe-mock) as the SDK's host, port and protocol. */
+function apiAddress(apiBase: string | undefined): Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'> {
+  if (!apiBase) return {};
+  const url = new URL(apiBase);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return { host: url.hostname, port: url.port || (protocol === 'http' ? 80 : 443), protocol };
+}
+
+export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase?: string | undefined }): StripeProvider {
+  const address = apiAddress(options.apiBase);
+  // One client per secret key: a workspace with its own keys gets its own, the rest share one.
+  const clients = new Map<string, Stripe>();
+  const newClient = (secretKey: string) =>
+    new Stripe(secretKey, { ...address, maxNetworkRetries: 1, timeout: 20_000, appInfo: { name: 'customer-portal' } });
+  const clientFor = (secretKey: string): Stripe => {
+    let client = clients.get(secretKey);
+    if (!client) {
+      client = newClient(secretKey);
+      clients.set(secretKey, client);
+    }
+    return client;
+  };
+  const keysOrThrow = async (workspaceId: string): Promise<StripeKeys> => {
+    const keys = await options.keys(workspaceId);
+    if (!keys) throw new Error('no Stripe secret key for this workspace (its payment settings, the host or STRIPE_SECRET_KEY)');
+    return keys;
+  };
+
+  return {
+    id: 'stripe',
+    method: 'card',
+    allowsPartial: true,
+    // Stripe's hosted Checkout; with STRIPE_API_BASE, the stand-in or stripe-mock serving its pages.
+    checkoutOrigins: [options.apiBase ? new URL(options.apiBase).origin : 'https://checkout.stripe.com'],
+
+    async createCheckout(request) {
+      const keys = await keysOrThrow(request.workspaceId);
+      const unitAmount = toStripeAmount(request.amountCents, request.currency);
+      if (unitAmount === null) throw new Error(`${request.currency} has no cents in Stripe: the amount must be whole`);
+      const back = `${request.appUrl}${request.returnUrl}`;
+      const metadata = {
+        portal_payment_id: request.paymentId,
+        portal_workspace_id: request.workspaceId,
+        invoice_number: request.invoiceNumber,
+      };
+      const session = await clientFor(keys.secretKey).checkout.sessions.create(
+        {
+          mode: 'payment',
+          line_items: [
+            {
+              quantity: 1,
+              price_data: {
+                currency: request.currency.toLowerCase(),
+                unit_amount: unitAmount,
+                product_data: { name: request.description },
+              },
+            },
+          ],
+          client_reference_id: request.paymentId,
+          metadata,
+          payment_intent_data: { description: request.description, metadata },
+          customer_email: request.customerEmail,
+          locale: checkoutLocale(request.locale),
+          success_url: back,
+          cancel_url: `${back}&cancelled=1`,
+        },
+        // A retried request (the SDK retries once on a network error) opens no second session.
+        { idempotencyKey: `portal-checkout-${request.paymentId}` },
+      );
+      if (!session.url) throw new Error(`Stripe answered session ${session.id} without a url`);
+      return { redirectUrl: session.url };
+    },
+
+    async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null> {
+      const signature = input.header(STRIPE_SIGNATURE_HEADER);
+      if (!signature) return null;
+      const keys = await options.keys(input.workspaceId);
+      if (!keys?.webhookSecret) return null;
+      let event: Stripe.Event;
+      try {
+        event = await clientFor(keys.secretKey).webhooks.constructEventAsync(
+          input.rawBody,
+          signature,
+          keys.webhookSecret,
+          TOLERANCE_SECONDS,
+          undefined,
+          // In milliseconds: the SDK divides by 1000 itself.
+          input.now.getTime(),
+        );
+      } catch {
+        return null; // a wrong or stale signature, or a body that is not an event
+      }
+      if (!HANDLED.has(event.type)) return { ignored: `event type ${event.type}` };
+      const parsed = SessionObject.safeParse(event.data.object);
+      if (!parsed.success) return null;
+      const session = parsed.data;
+      const paymentId = session.client_reference_id ?? session.metadata?.portal_payment_id ?? '';
+      // One Stripe account may serve several workspaces (and other applications): each endpoint
+      // handles only the sessions its own workspace started.
+      if (session.metadata?.portal_workspace_id !== input.workspaceId || !z.uuid().safeParse(paymentId).success)
+        return { ignored: 'a checkout this workspace did not start' };
+      const outcome = outcomeOf(event.type, session.payment_status);
+      if (!outcome) return { ignored: `payment_status ${session.payment_status}` };
+      const currency = (session.currency ?? '').toUpperCase();
+      const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
+      return {
+        idempotencyKey: event.id,
+        paymentId,
+        outcome,
+        amountCents: fromStripeAmount(session.amount_total ?? 0, currency),
+        currency,
+        reference: paymentIntent ?? session.id,
+        paidAt: new Date(event.created * 1000),
+      };
+    },
+
+    async testConnection(secretKey) {
+      try {
+        // A key being tried is not kept: it may be wrong, and nothing uses it until it is saved.
+        const balance = await newClient(secretKey).balance.retrieve();
+        return {
+          ok: true,
+          mode: balance.livemode ? 'live' : 'test',
+          available: balance.available.map((entry) => ({
+            amountCents: fromStripeAmount(entry.amount, entry.currency),
+            currency: entry.currency.toUpperCase(),
+          })),
+        };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+  };
+}
+
+function outcomeOf(type: string, paymentStatus: 'paid' | 'unpaid' | 'no_payment_required'): VerifiedCallback['outcome'] | null {
+  switch (type) {
+    case 'checkout.session.completed':
+      return paymentStatus === 'paid' ? 'succeeded' : paymentStatus === 'unpaid' ? 'pending' : null;
+    case 'checkout.session.async_payment_succeeded':
+      return 'succeeded';
+    case 'checkout.session.async_payment_failed':
+      return 'failed';
+    case 'checkout.session.expired':
+      return 'cancelled';
+    default:
+      return null;
+  }
+}

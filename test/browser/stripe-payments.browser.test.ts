@@ -1,0 +1,162 @@
+// In a real Chromium beside the reference CRM, with Stripe's SDK pointed at the stand-in
+// (test/support/stripe-stand-in.ts): the admin chooses Stripe and tests the connection; Maria
+// García pays an invoice's balance, lands on the stand-in's checkout page, pays there (the stand-in
+// completes the session, sends the signed checkout.session.completed to the portal's webhook and
+// redirects back), and the pay page says the payment was received and nothing is left to pay; a
+// second checkout given up on the provider's page comes back saying it was cancelled. Every portal
+// page on the way (pay page, each outcome, the staff payments page with its Stripe section and a
+// connection test) has no axe violations and no horizontal overflow at 390 px, and the console
+// stays free of errors.
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'chai';
+import { createServer } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
+import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.ts';
+
+/** A port free now, so the portal's APP_URL (Stripe's return address) can name it before it listens. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('paying an invoice with Stripe in Chromium', function () {
+  this.timeout(180_000);
+  let h: PortalHarness;
+  let stripe: StripeStandIn;
+  let browser: Browser;
+  let invoice: { id: string; workspaceId: string; clientId: string };
+  const contexts: BrowserContext[] = [];
+  let consoleErrors: string[] = [];
+
+  before(async function () {
+    stripe = await startStripeStandIn({ balance: [{ amount: 4_200, currency: 'eur' }] });
+    const port = await freePort();
+    const appUrl = `http://127.0.0.1:${port}`;
+    h = await startPortalHarness({
+      boot: { port, appUrl, stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiBase: stripe.url } },
+    });
+    stripe.webhookUrl = `${appUrl}/portal/demo/payments/callback/stripe`;
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: invoice.workspaceId, allow_online_payments: true })
+      .onConflict('workspace_id')
+      .merge();
+    await h.crm.portal.workspaceChanged(invoice.workspaceId);
+  });
+  after(async function () {
+    await browser?.close();
+    await h?.close();
+    await stripe?.close();
+  });
+  afterEach(async function () {
+    for (const context of contexts.splice(0)) await context.close();
+    expect(consoleErrors).to.deep.equal([]);
+    consoleErrors = [];
+  });
+
+  async function newPage(width: number): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    return page;
+  }
+
+  async function checkPage(page: Page, label: string) {
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(
+      results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      `${label} axe`,
+    ).to.deep.equal([]);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${label} overflows at ${page.viewportSize()?.width}px`).to.be.at.most(0);
+  }
+
+  async function clientPage(width: number): Promise<Page> {
+    const page = await newPage(width);
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+    await page.goto(`${h.crm.url}/portal/demo/sign-in`);
+    await page.fill('#email', login.email);
+    await page.fill('#password', login.password);
+    await page.press('#password', 'Enter');
+    await page.waitForSelector('#dashboard-title');
+    return page;
+  }
+
+  it('lets the admin choose Stripe and test the connection, at 390 px', async function () {
+    const staff = await newPage(390);
+    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    await staff.goto(`${h.crm.url}/signin`);
+    await staff.fill('input[name="email"]', admin.email);
+    await staff.fill('input[name="password"]', admin.password);
+    await Promise.all([staff.waitForURL((url) => !url.pathname.startsWith('/signin')), staff.press('input[name="password"]', 'Enter')]);
+    await staff.goto(`${h.crm.url}/settings/client-portal/payments`);
+    await staff.selectOption('#online-provider', 'stripe');
+    await Promise.all([staff.waitForURL(/saved=1/), staff.click('button:has-text("Save payment settings")')]);
+    await checkPage(staff, 'staff payments page with Stripe');
+    await Promise.all([staff.waitForLoadState('load'), staff.click('button:has-text("Test the connection")')]);
+    expect(await staff.textContent('#stripe-connection')).to.include('Connected to Stripe in test mode. Available balance: 42.00 EUR.');
+    await checkPage(staff, 'staff payments page after a connection test');
+  });
+
+  it('pays the balance on Stripe’s checkout and comes back to a paid invoice, at 390 px', async function () {
+    const page = await clientPage(390);
+    await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}/pay`);
+    await checkPage(page, 'pay page');
+    await page.click('form[action$="/pay"] button[type=submit]');
+    await page.waitForURL((url) => url.href.startsWith(`${stripe.url}/c/pay/cs_test_`));
+    expect(await page.textContent('h1')).to.match(/^Pay \d+\.\d{2} [A-Z]{3}$/);
+    await page.click('button[value="pay"]');
+    await page.waitForURL((url) => url.pathname === `/portal/demo/invoices/${invoice.id}/pay` && url.searchParams.has('payment'));
+    expect(await page.getAttribute('[data-outcome]', 'data-outcome')).to.equal('paid');
+    expect(await page.textContent('[data-outcome]')).to.include('has been received');
+    expect(await page.textContent('#pay')).to.include('Nothing is left to pay on this invoice');
+    await checkPage(page, 'pay page, paid');
+    const detail = await h.crm.adapter.invoices!.find(invoice.workspaceId, invoice.clientId, invoice.id);
+    expect(detail).to.include({ status: 'paid', balanceCents: 0 });
+    const recorded = await h.crm
+      .db('payments')
+      .where({ workspace_id: invoice.workspaceId, invoice_id: invoice.id })
+      .orderBy('id', 'desc')
+      .first();
+    expect(recorded.reference).to.match(/^pi_test_/);
+  });
+
+  it('comes back from a checkout given up on the provider’s page saying it was cancelled, at 390 px', async function () {
+    const created = await createInvoice(h.crm.db, {
+      workspaceId: Number(invoice.workspaceId),
+      clientId: Number(invoice.clientId),
+      status: 'sent',
+      currency: 'EUR',
+      issueDate: '2026-11-01',
+      dueDate: '2026-12-01',
+      notes: '',
+      items: [{ description: 'Hosting', quantity: 1, unitPriceCents: 9_900 }],
+    });
+    const page = await clientPage(390);
+    await page.goto(`${h.crm.url}/portal/demo/invoices/${created.id}/pay`);
+    await page.click('form[action$="/pay"] button[type=submit]');
+    await page.waitForURL((url) => url.href.startsWith(`${stripe.url}/c/pay/`));
+    await page.click('button[value="cancel"]');
+    await page.waitForURL((url) => url.searchParams.get('cancelled') === '1');
+    expect(await page.getAttribute('[data-outcome]', 'data-outcome')).to.equal('cancelled');
+    await checkPage(page, 'pay page, cancelled');
+    // The same outcome in German, for a reader whose browser asks for it.
+    const back = page.url();
+    await page.context().setExtraHTTPHeaders({ 'Accept-Language': 'de' });
+    await page.goto(back);
+    expect(await page.textContent('[data-outcome]')).to.include('wurde abgebrochen');
+    await checkPage(page, 'pay page, cancelled, German');
+  });
+});

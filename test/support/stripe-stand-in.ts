@@ -1,0 +1,285 @@
+// A stand-in for the part of Stripe's API the portal uses, answering the official SDK (pointed here
+// with STRIPE_API_BASE) in Stripe's wire format: form-encoded requests with bracketed keys
+// (line_items[0][price_data][currency]=eur), bearer-key authentication, Idempotency-Key replays,
+// JSON objects with their ids and `object` fields, and Stripe's error shape. Endpoints:
+//   POST /v1/checkout/sessions      creates a Checkout Session (https://docs.stripe.com/api/checkout/sessions/create)
+//   GET  /v1/checkout/sessions/:id  retrieves one
+//   GET  /v1/balance                the account's balance (https://docs.stripe.com/api/balance/balance_retrieve)
+// and a hosted "checkout page" at the session's url, whose Pay button does what Stripe does when a
+// card goes through: completes the session, POSTs the signed `checkout.session.completed` event to
+// the webhook endpoint, and sends the browser to success_url. Events are signed as Stripe signs
+// them (Stripe-Signature: t=<unix>,v1=<HMAC-SHA256(secret, "<t>.<payload>")>).
+import { createHmac, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type FormValue = string | FormValue[] | { [key: string]: FormValue };
+
+/** Stripe's form encoding back into objects: a[b][0][c]=x → { a: { b: [ { c: 'x' } ] } }. */
+function parseStripeForm(body: string): Record<string, FormValue> {
+  const root: Record<string, FormValue> = {};
+  for (const pair of body.split('&').filter(Boolean)) {
+    const [rawKey, rawValue = ''] = pair.split('=', 2) as [string, string?];
+    const key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+    const value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
+    const path = [key.replace(/\[.*$/, ''), ...[...key.matchAll(/\[([^\]]*)\]/g)].map((m) => m[1] ?? '')];
+    let node: Record<string, FormValue> | FormValue[] = root;
+    path.forEach((part, index) => {
+      const last = index === path.length - 1;
+      const container = node as Record<string, FormValue>;
+      if (last) {
+        container[part] = value;
+        return;
+      }
+      container[part] ??= /^\d+$/.test(path[index + 1] ?? '') ? [] : {};
+      node = container[part] as Record<string, FormValue>;
+    });
+  }
+  return root;
+}
+
+export interface StandInSession {
+  id: string;
+  object: 'checkout.session';
+  amount_subtotal: number;
+  amount_total: number;
+  cancel_url: string | null;
+  client_reference_id: string | null;
+  created: number;
+  currency: string;
+  customer_email: string | null;
+  expires_at: number;
+  livemode: false;
+  locale: string | null;
+  metadata: Record<string, string>;
+  mode: 'payment';
+  payment_intent: string | null;
+  payment_method_types: string[];
+  payment_status: 'paid' | 'unpaid' | 'no_payment_required';
+  status: 'open' | 'complete' | 'expired';
+  success_url: string;
+  url: string | null;
+}
+
+interface StandInEvent {
+  id: string;
+  object: 'event';
+  api_version: string;
+  created: number;
+  data: { object: StandInSession };
+  livemode: false;
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+  type: string;
+}
+
+export interface StripeStandIn {
+  /** STRIPE_API_BASE for the SDK. */
+  url: string;
+  secretKey: string;
+  webhookSecret: string;
+  /** The requests the SDK made, form bodies parsed. */
+  requests: Array<{ method: string; path: string; form: Record<string, FormValue>; idempotencyKey: string | undefined }>;
+  sessions: Map<string, StandInSession>;
+  /** Where the hosted checkout page delivers its events (the portal's callback URL). */
+  webhookUrl: string | null;
+  /** Completes a session as Stripe does when the client pays: 'paid' for a card, 'unpaid' for a delayed method (SEPA debit). */
+  complete(sessionId: string, paymentStatus?: 'paid' | 'unpaid'): StandInSession;
+  /** An event about a session, as Stripe sends it. */
+  event(type: string, session: StandInSession): StandInEvent;
+  /** The Stripe-Signature header for a payload, signed with `secret` (the webhook secret by default). */
+  sign(payload: string, options?: { secret?: string; timestamp?: number }): string;
+  close(): Promise<void>;
+}
+
+const id = (prefix: string) => `${prefix}_test_${randomBytes(12).toString('base64url')}`;
+const now = () => Math.floor(Date.now() / 1000);
+const text = (value: FormValue | undefined): string | null => (typeof value === 'string' ? value : null);
+
+export async function startStripeStandIn(
+  options: { secretKey?: string; webhookSecret?: string; balance?: Array<{ amount: number; currency: string }> } = {},
+): Promise<StripeStandIn> {
+  const secretKey = options.secretKey ?? `sk_test_${randomBytes(16).toString('hex')}`;
+  const webhookSecret = options.webhookSecret ?? `whsec_${randomBytes(16).toString('hex')}`;
+  const sessions = new Map<string, StandInSession>();
+  const replays = new Map<string, string>();
+  const requests: StripeStandIn['requests'] = [];
+  let base = '';
+
+  const sign: StripeStandIn['sign'] = (payload, signOptions = {}) => {
+    const timestamp = signOptions.timestamp ?? now();
+    const signature = createHmac('sha256', signOptions.secret ?? webhookSecret)
+      .update(`${timestamp}.${payload}`)
+      .digest('hex');
+    return `t=${timestamp},v1=${signature}`;
+  };
+  const event: StripeStandIn['event'] = (type, session) => ({
+    id: id('evt'),
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: now(),
+    data: { object: { ...session } },
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+  });
+  const complete: StripeStandIn['complete'] = (sessionId, paymentStatus = 'paid') => {
+    const session = sessions.get(sessionId);
+    if (!session) throw new Error(`no session ${sessionId}`);
+    Object.assign(session, {
+      status: 'complete',
+      payment_status: paymentStatus,
+      payment_intent: session.payment_intent ?? id('pi'),
+      url: null,
+    });
+    return session;
+  };
+
+  const stripeError = (res: http.ServerResponse, status: number, type: string, message: string, param?: string) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Request-Id': id('req') });
+    res.end(JSON.stringify({ error: { type, message, ...(param ? { param } : {}) } }));
+  };
+  const json = (res: http.ServerResponse, body: unknown) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Request-Id': id('req') });
+    res.end(JSON.stringify(body));
+  };
+
+  function createSession(form: Record<string, FormValue>): StandInSession | string {
+    const items = form.line_items;
+    if (form.mode !== 'payment') return 'mode';
+    if (!Array.isArray(items) || items.length === 0) return 'line_items';
+    let total = 0;
+    let currency = '';
+    for (const item of items as Array<Record<string, FormValue>>) {
+      const price = item.price_data as Record<string, FormValue> | undefined;
+      const amount = Number(text(price?.unit_amount));
+      const quantity = Number(text(item.quantity) ?? '1');
+      if (!price || !Number.isInteger(amount) || amount < 0 || !/^[a-z]{3}$/.test(text(price.currency) ?? ''))
+        return 'line_items[0][price_data]';
+      total += amount * quantity;
+      currency = text(price.currency)!;
+    }
+    if (!text(form.success_url)) return 'success_url';
+    const sessionId = id('cs');
+    return {
+      id: sessionId,
+      object: 'checkout.session',
+      amount_subtotal: total,
+      amount_total: total,
+      cancel_url: text(form.cancel_url),
+      client_reference_id: text(form.client_reference_id),
+      created: now(),
+      currency,
+      customer_email: text(form.customer_email),
+      expires_at: now() + 24 * 3600,
+      livemode: false,
+      locale: text(form.locale),
+      metadata: (form.metadata as Record<string, string> | undefined) ?? {},
+      mode: 'payment',
+      payment_intent: null,
+      payment_method_types: ['card'],
+      payment_status: 'unpaid',
+      status: 'open',
+      success_url: text(form.success_url)!,
+      url: `${base}/c/pay/${sessionId}`,
+    };
+  }
+
+  async function deliver(session: StandInSession): Promise<void> {
+    if (!stand.webhookUrl) return;
+    const payload = JSON.stringify(event('checkout.session.completed', session), null, 2);
+    await fetch(stand.webhookUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': sign(payload) },
+      body: payload,
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      void (async () => {
+        const url = new URL(req.url ?? '/', base);
+        // The hosted checkout page: what the client's browser sees instead of Stripe's.
+        const page = /^\/c\/pay\/(cs_test_[\w-]+)$/.exec(url.pathname);
+        if (page) {
+          const session = sessions.get(page[1]!);
+          if (!session) return stripeError(res, 404, 'invalid_request_error', 'No such checkout page');
+          if (req.method === 'POST') {
+            const action = new URLSearchParams(body).get('action');
+            if (action === 'pay' && session.status === 'open') {
+              complete(session.id);
+              await deliver(session);
+            }
+            res.writeHead(303, { Location: action === 'pay' ? session.success_url : (session.cancel_url ?? session.success_url) });
+            return res.end();
+          }
+          const amount = (session.amount_total / 100).toFixed(2);
+          res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+          return res.end(
+            `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Checkout (stand-in)</title></head><body><main><h1>Pay ${amount} ${session.currency.toUpperCase()}</h1>` +
+              `<form method="post"><button name="action" value="pay">Pay</button> <button name="action" value="cancel">Back</button></form></main></body></html>`,
+          );
+        }
+        const auth = req.headers.authorization ?? '';
+        if (auth !== `Bearer ${stand.secretKey}`)
+          return stripeError(res, 401, 'invalid_request_error', `Invalid API Key provided: ${auth.replace(/^Bearer /, '').slice(0, 8)}***`);
+        const form = parseStripeForm(req.method === 'GET' ? url.search.slice(1) : body);
+        const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+        requests.push({ method: req.method ?? '', path: url.pathname, form, idempotencyKey });
+        if (req.method === 'POST' && url.pathname === '/v1/checkout/sessions') {
+          const replayKey = idempotencyKey ? `${idempotencyKey}` : null;
+          const replayed = replayKey ? replays.get(replayKey) : undefined;
+          if (replayed) return json(res, sessions.get(replayed));
+          const created = createSession(form);
+          if (typeof created === 'string') return stripeError(res, 400, 'invalid_request_error', `Invalid ${created}`, created);
+          sessions.set(created.id, created);
+          if (replayKey) replays.set(replayKey, created.id);
+          return json(res, created);
+        }
+        const retrieve = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(url.pathname);
+        if (req.method === 'GET' && retrieve) {
+          const session = sessions.get(retrieve[1]!);
+          return session
+            ? json(res, session)
+            : stripeError(res, 404, 'invalid_request_error', `No such checkout.session: '${retrieve[1]}'`, 'session');
+        }
+        if (req.method === 'GET' && url.pathname === '/v1/balance') {
+          const available = options.balance ?? [{ amount: 0, currency: 'eur' }];
+          return json(res, {
+            object: 'balance',
+            available: available.map((entry) => ({ ...entry, source_types: { card: entry.amount } })),
+            livemode: false,
+            pending: available.map((entry) => ({ amount: 0, currency: entry.currency, source_types: { card: 0 } })),
+          });
+        }
+        return stripeError(res, 404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${url.pathname}).`);
+      })().catch((err: unknown) => {
+        res.writeHead(500);
+        res.end(String(err));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const stand: StripeStandIn = {
+    url: base,
+    secretKey,
+    webhookSecret,
+    requests,
+    sessions,
+    webhookUrl: null,
+    complete,
+    event,
+    sign,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return stand;
+}
