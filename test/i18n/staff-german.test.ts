@@ -42,6 +42,8 @@ const ENGLISH = [
   'View as this client',
   'Proposal PR',
   'Access log',
+  'Uploaded by',
+  'Not yet',
   'Valid for',
 ];
 
@@ -66,6 +68,7 @@ describe('the staff pages in German', function () {
   let h: PortalHarness;
   let staff: ReturnType<PortalHarness['agent']>;
   let recordPath: string;
+  let companyPath: string;
 
   before(async () => {
     h = await startPortalHarness();
@@ -75,6 +78,7 @@ describe('the staff pages in German', function () {
       items: [{ description: 'Design', quantity: 1, unitPriceCents: 2_470_000 }],
     });
     recordPath = `${ADMIN}/records/proposal/${northwind.id}/${proposalId}`;
+    companyPath = `${ADMIN}/companies/${northwind.id}/access`;
     // An entry for the activity log and the notifications, so their dates show.
     await insertActivity(h.crm.db, {
       workspaceId: String(northwind.workspace_id),
@@ -103,6 +107,7 @@ describe('the staff pages in German', function () {
     ['erasure requests', `${ADMIN}/erasure-requests`],
     ['notifications', '/client-portal/notifications'],
     ['inbox', '/client-messages?q='],
+    ['client uploads', `${ADMIN}/uploads`],
   ] as const) {
     it(`shows the ${label} page in German, lang="de", with no English interface words`, async function () {
       const html = await german(path);
@@ -111,6 +116,13 @@ describe('the staff pages in German', function () {
       for (const word of ENGLISH) expect(text, `${label} still says "${word}"`).to.not.contain(word);
     });
   }
+
+  it('shows the company access page in German', async function () {
+    const html = await german(companyPath);
+    const text = visibleText(html);
+    for (const word of [...ENGLISH, 'Hide from everyone', 'Review the change', 'People at']) expect(text, word).to.not.contain(word);
+    expect(text).to.contain('Änderung prüfen');
+  });
 
   it('shows the record page in German words and German formats, not "24.700,00 $" beside English labels', async function () {
     const html = await german(recordPath);
