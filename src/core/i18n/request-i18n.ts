@@ -47,7 +47,7 @@ export function staffRequestI18n(
 }
 
 /** The language of a tag: "de_DE", "de-AT" and "DE" all read as "de". */
-export function languageOfTag(tag: string | null | undefined): string | null {
+function languageOfTag(tag: string | null | undefined): string | null {
   const match = typeof tag === 'string' ? /^([A-Za-z]{2,3})(?:[-_].*)?$/.exec(tag.trim()) : null;
   return match ? match[1]!.toLowerCase() : null;
 }
