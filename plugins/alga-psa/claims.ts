@@ -42,9 +42,11 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'is_inactive',
       'hashed_password',
       'created_at',
+      'timezone',
     ],
     where: { user_type: 'internal' },
   },
+  { concept: 'staffUser', table: 'user_preferences', columns: ['tenant', 'user_id', 'setting_name', 'setting_value'] },
   { concept: 'staffUser', table: 'user_roles', columns: ['tenant', 'user_id', 'role_id'] },
   { concept: 'staffUser', table: 'roles', columns: ['tenant', 'role_id', 'role_name', 'msp', 'client'] },
   {

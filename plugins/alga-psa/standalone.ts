@@ -112,6 +112,9 @@ export const algaPsaStandalone: StandaloneBinding = {
       name: [row.first_name, row.last_name].filter((part) => part?.trim()).join(' ') || row.username,
       email: row.email.trim(),
       role: row.is_admin ? 'admin' : 'member',
+      // The staff pages speak the user's own language and time zone as Alga keeps them.
+      locale: row.locale,
+      timeZone: row.timezone,
     });
     return {
       adapter,

@@ -126,6 +126,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     name: fullName(row.firstname, row.lastname) || row.login,
     email: row.email.trim(),
     role: row.admin === 1 ? 'admin' : 'member',
+    locale: row.lang?.trim() || null,
   });
 
   return {

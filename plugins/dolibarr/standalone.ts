@@ -98,6 +98,8 @@ export const dolibarrStandalone: StandaloneBinding = {
       name: fullName(row.firstname, row.lastname) || row.login,
       email: row.email.trim(),
       role: row.admin === 1 ? 'admin' : 'member',
+      // The staff pages speak the language the user chose in Dolibarr (de_DE reads as de).
+      locale: row.lang?.trim() || null,
     });
     return {
       adapter,

@@ -7,6 +7,7 @@ import { previousSecretsFrom, databaseBoundsFrom, preparedStatementsFrom, stripe
 import { trustProxySetting } from '../shared/host-http.ts';
 import { bootReferenceCrm } from './boot.ts';
 import { openDemoPayments } from './seed-portal-demo.ts';
+import { startupLines } from './startup-lines.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const env = process.env;
@@ -50,33 +51,14 @@ try {
     await crm.portal.workspaceChanged(demo.workspaceId);
   const production = env.NODE_ENV === 'production';
   const running = `Reference CRM with the client portal is running at ${crm.url}  (${crm.databaseMode} PostgreSQL, ready in ${Date.now() - started} ms)`;
-  const lines = production
-    ? [
-        '',
-        running,
-        '',
-        'Production: no demo data is seeded. To create a staff user (and its workspace, if new), run on this database:',
-        '  npm run staff:create -- --workspace <slug> --name "<full name>" --email <email> [--workspace-name "<agency>"] [--role admin|member]',
-        `Staff sign in at ${crm.url}/signin; the portal is served for the workspaces the customer_portal_enabled flag names.`,
-        '',
-      ]
-    : [
-        '',
-        running,
-        '',
-        `Staff sign-in (CRM):            ${crm.url}/signin`,
-        ...crm.staffLogins.staff.map(
-          (login) => `  ${login.workspaceSlug.padEnd(6)} ${login.role.padEnd(7)} ${login.email}  /  ${login.password}`,
-        ),
-        '',
-        'Client portal (flag on for demo, off for acme):',
-        `  ${crm.url}/portal/demo/sign-in`,
-        ...crm.clientLogins
-          .filter((login) => login.workspaceSlug === 'demo')
-          .map((login) => `  ${login.email}  /  ${login.password}   (${login.name})`),
-        crm.outbox ? `  One-time codes and links are printed here and listed at ${crm.url}/dev/outbox` : '  Emails go to SMTP_URL.',
-        '',
-      ];
+  const lines = startupLines({
+    url: crm.url,
+    running,
+    production,
+    staff: crm.staffLogins.staff,
+    clients: crm.clientLogins,
+    outbox: Boolean(crm.outbox),
+  });
   console.log(lines.join('\n'));
   // SIGTERM (orchestrators, systemd) and SIGINT (Ctrl-C): finish what is in flight, then exit 0.
   const stop = (signal: string) => {

@@ -96,7 +96,7 @@ describe('admin client users', () => {
 
     const list = await agent.get(res.headers.location!).expect(200);
     expect(list.text).to.contain('The invitation is on its way.');
-    expect(list.text).to.match(/>Invited<\/span><\/span>\s*<span class="status__detail">Invited \d/);
+    expect(list.text).to.match(/>Invited<\/span><\/span>\s*<span class="status__detail">Invited [A-Z][a-z]{2} \d{1,2}, \d{4}/);
     expect(list.text).to.contain('Resend invitation');
   });
 
@@ -165,7 +165,7 @@ describe('admin client users', () => {
       await client.get('/portal/acme/').expect(200);
       expect(await sessionsOf(ninaUserId)).to.equal(1);
       const list = await agent.get(CLIENTS).expect(200);
-      expect(list.text).to.match(/>Active<\/span><\/span>\s*<span class="status__detail">Last signed in \d/);
+      expect(list.text).to.match(/>Active<\/span><\/span>\s*<span class="status__detail">Last signed in [A-Z][a-z]{2} \d{1,2}, \d{4}/);
     });
 
     it('refuses to invite an active client user again', async () => {

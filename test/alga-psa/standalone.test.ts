@@ -49,6 +49,19 @@ describe('alga-psa standalone binding', function () {
     expect(await standalone.findStaff(seed.tenant, seed.users.disabledStaff)).to.equal(null);
     expect(await standalone.findStaff(seed.tenant, 'abc')).to.equal(null);
 
+    // The staff pages speak the language and time zone Alga keeps for the user.
+    expect(await standalone.findStaff(seed.tenant, seed.users.admin)).to.include({ locale: null });
+    await alga.host.db('users').where({ tenant: seed.tenant, user_id: seed.users.admin }).update({ timezone: 'Europe/Berlin' });
+    await alga.host
+      .db('user_preferences')
+      .insert({ tenant: seed.tenant, user_id: seed.users.admin, setting_name: 'locale', setting_value: JSON.stringify('de') });
+    try {
+      expect(await standalone.findStaff(seed.tenant, seed.users.admin)).to.include({ locale: 'de', timeZone: 'Europe/Berlin' });
+    } finally {
+      await alga.host.db('user_preferences').where({ tenant: seed.tenant, user_id: seed.users.admin, setting_name: 'locale' }).delete();
+      await alga.host.db('users').where({ tenant: seed.tenant, user_id: seed.users.admin }).update({ timezone: null });
+    }
+
     expect(standalone.crmRecordUrl('invoice', seed.invoices.unpaid)).to.equal(
       `https://psa.northwind.example/msp/invoices/${seed.invoices.unpaid}`,
     );

@@ -29,6 +29,8 @@ const ENGLISH = [
   'That session',
   'Use “Sign out”',
   'It may',
+  // The header's portal title when the agency chose none ("Demo Agency client portal").
+  'client portal',
 ];
 
 /** The visible text of a page: no tags, no attribute values, entities decoded enough for matching. */

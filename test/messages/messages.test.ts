@@ -124,7 +124,7 @@ describe('messages between a client and the agency', function () {
       .to.match(/<li><a href="\/client-messages\/\d+">Bluebell Bakery<\/a><\/li>/)
       .and.match(/<li><a href="\/client-messages\/\d+">Northwind Traders<\/a><\/li>/);
     const none = await staff.get(`/client-messages?q=${encodeURIComponent('<b>nobody</b>')}`).expect(200);
-    expect(none.text).to.contain("No client's name contains “&lt;b&gt;nobody&lt;/b&gt;”.");
+    expect(none.text).to.contain('No client’s name contains “&lt;b&gt;nobody&lt;/b&gt;”.');
     const tooLong = await staff.get(`/client-messages?q=${'x'.repeat(101)}`).expect(400);
     expect(tooLong.text).to.contain('Search for at most 100 characters of a client&#39;s name.');
   });

@@ -142,7 +142,7 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
     expect(entries.length).to.be.at.most(10);
     const proposalViews = entries.filter((e) => textOf(e).includes('Viewed') && textOf(e).includes('PR-2026-904'));
     expect(proposalViews, 'one entry for the proposal views').to.have.length(1);
-    expect(textOf(proposalViews[0]!)).to.match(/Viewed \d+ times, last at \d{2}:\d{2}/);
+    expect(textOf(proposalViews[0]!)).to.match(/Viewed \d+ times, last at \d{1,2}:\d{2}\s[AP]M/);
   });
 
   it('keeps every view in the log as evidence, and starts a new group a day after the first view', async function () {

@@ -2,6 +2,7 @@
 // staff page, so their counts stop at COUNT_LIMIT ("99+") and read only the rows past the staff
 // member's cursor or read marker: checked with EXPLAIN ANALYZE on a workspace with thousands of
 // rows already read, on both databases. The staff inbox counts each conversation's the same way.
+import { eventsFor } from '../../src/features/notifications/rules.ts';
 import { expect } from 'chai';
 import { COUNT_LIMIT } from '../../src/core/db/bounded-count.ts';
 import { analyzed, everyScanIndexed, recordedDuring, rowsRead } from '../support/plans.ts';
@@ -80,7 +81,10 @@ describe('the CRM header badges on a busy workspace', function () {
     await logViews(COUNT_LIMIT + 50);
     const many = await headerCount('client_activity_logs');
     expect(many.html).to.match(/Client notifications <span class="badge">99\+<span class="visually-hidden"> unread/);
-    expect(many.rowsRead, `rows read with ${ALREADY_READ} read and ${COUNT_LIMIT + 53} unread`).to.be.at.most(COUNT_LIMIT);
+    // The count reads each notifying event in a loop; EXPLAIN rounds a loop's rows to a whole average,
+    // so the product may be off by up to half a row per loop.
+    const rounding = Math.ceil(eventsFor('in_app').length / 2);
+    expect(many.rowsRead, `rows read with ${ALREADY_READ} read and ${COUNT_LIMIT + 53} unread`).to.be.at.most(COUNT_LIMIT + rounding);
     const page = await staff.get('/client-portal/notifications').expect(200);
     expect(page.text).to.include('<title>Notifications (99+ unread)').and.include('99+ unread notifications.');
   });

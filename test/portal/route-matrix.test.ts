@@ -98,6 +98,19 @@ describe('route isolation matrix', function () {
     return csrfFrom((await agent.get(`/portal/${slug}/account`).expect(200)).text);
   }
 
+  /**
+   * An error page's words: a translation key that found no text ("payments:errors.choice") would
+   * show as itself, so the visible text must hold no `namespace:key` pattern.
+   */
+  function expectNoRawKey(html: string, url: string) {
+    const text = html
+      .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ');
+    const key = /\b[a-z][A-Za-z]*:[a-z][\w-]*(\.[\w-]+)*\b/.exec(text)?.[0];
+    expect(key, `${url} shows a raw translation key`).to.equal(undefined);
+  }
+
   /** The fields a POST sends (a record made ready first, where the route asks for it). */
   const formOf = async (route: MatrixRoute) => (route.formFor ? route.formFor(world) : (route.form ?? {}));
 
@@ -291,6 +304,19 @@ describe('route isolation matrix', function () {
           expect(route.ownerStatus ?? [200], `${url} answered ${res.status}`).to.include(res.status);
         });
       }
+
+      if (route.method === 'POST')
+        it('answers a form sent without its fields in words, never a raw translation key', async function () {
+          if (route.clientAdmin) await ownerAccess({ role: 'admin' });
+          try {
+            const url = `/portal/demo${await route.url(world)}`;
+            const res = await send(owner, route, url, await tokenFor(owner, 'demo'), {});
+            expect(res.status, `${url} answered ${res.status}`).to.be.below(500);
+            if (res.status >= 400) expectNoRawKey(res.text, url);
+          } finally {
+            if (route.clientAdmin) await ownerAccess({});
+          }
+        });
 
       it('serves its owner, each statement naming the workspace of every workspace table it touches', async function () {
         const url = `/portal/demo${await route.url(world)}`;

@@ -100,6 +100,21 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     await agent.get('/staff/notifications').expect(200);
   });
 
+  it('speaks the language the staff member chose in Dolibarr (llx_user.lang), whatever the browser asks', async function () {
+    await host.db('llx_user').where({ login: 'admin' }).update({ lang: 'de_DE' });
+    try {
+      const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
+      const settings = await agent.get('/staff/portal').set('Accept-Language', 'en-US').expect(200);
+      expect(settings.text).to.include('Einstellungen des Kundenportals');
+      expect(settings.text).to.match(/ lang="de"/);
+      expect(settings.text).to.not.include('Save settings');
+    } finally {
+      await host.db('llx_user').where({ login: 'admin' }).update({ lang: null });
+    }
+    const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
+    expect((await agent.get('/staff/portal').set('Accept-Language', 'en-US').expect(200)).text).to.include('Save settings');
+  });
+
   it("links the portal's record page to the record's card in Dolibarr", async function () {
     const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
     const { seed } = host;

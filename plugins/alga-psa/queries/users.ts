@@ -13,6 +13,10 @@ export interface StaffRow {
   last_name: string | null;
   email: string;
   is_admin: boolean;
+  /** The user's IANA time zone (users.timezone), or null. */
+  timezone: string | null;
+  /** The language the user chose in Alga (user_preferences 'locale'), or null. */
+  locale: string | null;
   hashed_password?: string;
 }
 
@@ -23,7 +27,20 @@ function staff(db: Db, tenant: string) {
   return db('users as u').where({ 'u.tenant': tenant, 'u.user_type': 'internal' }).andWhereRaw(notInactive('u.is_inactive'));
 }
 
-const staffColumns = (db: Db) => ['u.user_id', 'u.username', 'u.first_name', 'u.last_name', 'u.email', db.raw(`${ADMIN_SQL} as is_admin`)];
+// Alga keeps a user's language as a JSON string in user_preferences, setting 'locale'.
+const LOCALE_SQL = `(select up.setting_value #>> '{}' from user_preferences up
+   where up.tenant = u.tenant and up.user_id = u.user_id and up.setting_name = 'locale')`;
+
+const staffColumns = (db: Db) => [
+  'u.user_id',
+  'u.username',
+  'u.first_name',
+  'u.last_name',
+  'u.email',
+  'u.timezone',
+  db.raw(`${ADMIN_SQL} as is_admin`),
+  db.raw(`${LOCALE_SQL} as locale`),
+];
 
 export async function listStaff(db: Db, args: { tenant: string; adminsOnly?: boolean }): Promise<StaffRow[]> {
   const query = staff(db, args.tenant);

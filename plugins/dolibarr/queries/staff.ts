@@ -10,6 +10,8 @@ export interface StaffRow {
   login: string;
   email: string;
   admin: number;
+  /** The language the user chose in Dolibarr (de_DE, fr_FR), or null for the installation's. */
+  lang: string | null;
 }
 
 export async function listStaff(db: Db, args: { entity: number; adminsOnly?: boolean }): Promise<StaffRow[]> {
@@ -22,7 +24,7 @@ export async function listStaff(db: Db, args: { entity: number; adminsOnly?: boo
   if (args.adminsOnly) query.where('admin', 1);
   return query
     .orderBy('rowid')
-    .select<StaffRow[]>(['rowid', 'firstname', 'lastname', 'login', 'email', db.raw('coalesce(admin, 0)::int as admin')]);
+    .select<StaffRow[]>(['rowid', 'firstname', 'lastname', 'login', 'email', 'lang', db.raw('coalesce(admin, 0)::int as admin')]);
 }
 
 /** A staff account with its PHP password hash, for the standalone server's sign-in only. */
@@ -56,6 +58,7 @@ export async function findStaffForSignIn(db: Db, args: { entity: number; login: 
       'lastname',
       'login',
       'email',
+      'lang',
       'pass_crypted',
       db.raw('coalesce(admin, 0)::int as admin'),
     ]);
@@ -65,7 +68,7 @@ export async function findStaffForSignIn(db: Db, args: { entity: number; login: 
 export async function findActiveStaff(db: Db, args: { entity: number; userId: number }): Promise<StaffRow | null> {
   const row = await activeStaff(db, args.entity)
     .where('rowid', args.userId)
-    .first<StaffRow | undefined>(['rowid', 'firstname', 'lastname', 'login', 'email', db.raw('coalesce(admin, 0)::int as admin')]);
+    .first<StaffRow | undefined>(['rowid', 'firstname', 'lastname', 'login', 'email', 'lang', db.raw('coalesce(admin, 0)::int as admin')]);
   return row ?? null;
 }
 

@@ -1,4 +1,5 @@
 // The client activity events, with the words the agency reads in the activity log.
+import type { Translate } from '../i18n/translations.ts';
 
 export const ACTIVITY_EVENTS = {
   'sign_in.succeeded': 'Signed in',
@@ -69,3 +70,8 @@ export const ACTIVITY_EVENTS = {
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;
 
 export const isActivityEvent = (value: string): value is ActivityEvent => value in ACTIVITY_EVENTS;
+
+/** An event's words in the reader's language (locales/<lang>/activityEvents.json); an unknown event as itself. */
+export function activityLabel(t: Translate, event: string): string {
+  return isActivityEvent(event) ? t(`activityEvents:${event}`) : event;
+}

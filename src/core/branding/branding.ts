@@ -5,7 +5,8 @@ import type { HostWorkspace } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 
 export interface Branding {
-  title: string;
+  /** The admin's own title for the portal; null for the default, which the layout words in the reader's language. */
+  title: string | null;
   workspaceName: string;
   initials: string;
   logoUrl: string | null;
@@ -65,7 +66,7 @@ export function buildBranding(workspace: HostWorkspace, settings: PortalSettings
   const base = VALID_HEX.test(requested) ? requested.toLowerCase() : FALLBACK_COLOR;
   // A mid-tone that fails with both white and black text is darkened until white text reads.
   const primary = contrastRatio(base, '#ffffff') >= 4.5 || contrastRatio(base, '#111111') >= 4.5 ? base : readableOnWhite(base);
-  const title = settings.portalTitle?.trim() || `${workspace.name} client portal`;
+  const title = settings.portalTitle?.trim() || null;
   return {
     title,
     workspaceName: workspace.name,

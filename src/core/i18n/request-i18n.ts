@@ -33,3 +33,21 @@ export function requestI18n(
   });
   return { locale, timeZone, t: translator(locale), fmt: formattersFor(locale, timeZone) };
 }
+
+/**
+ * A staff page's language and time zone: the staff member's own choice where the host keeps one
+ * (a tag such as "de_DE" reads as "de"), else the browser's; never the workspace's client-facing
+ * defaults, which are the clients' language, not the agency's.
+ */
+export function staffRequestI18n(
+  req: Request,
+  staff: { locale?: string | null | undefined; timeZone?: string | null | undefined },
+): RequestI18n {
+  return requestI18n(req, { clientLocale: languageOfTag(staff.locale), clientTimeZone: staff.timeZone ?? null });
+}
+
+/** The language of a tag: "de_DE", "de-AT" and "DE" all read as "de". */
+function languageOfTag(tag: string | null | undefined): string | null {
+  const match = typeof tag === 'string' ? /^([A-Za-z]{2,3})(?:[-_].*)?$/.exec(tag.trim()) : null;
+  return match ? match[1]!.toLowerCase() : null;
+}

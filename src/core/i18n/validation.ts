@@ -31,9 +31,18 @@ export function zodErrorMap(locale: Locale): z.core.$ZodErrorMap | undefined {
   return ZOD_ERROR_MAPS[locale];
 }
 
+/** A schema's message that is itself a key of ours ('messages:errors.choice'), not English text. */
+const TRANSLATION_KEY = /^[a-z][\w-]*:[\w-]+(\.[\w-]+)*$/;
+
 export function translateMessage(message: string, t: Translate): string {
   const key = KEY_OF_MESSAGE.get(message);
-  return key ? t(`validation:${key}`) : message;
+  if (key) return t(`validation:${key}`);
+  // A key with no text would show as itself: only a key the locale files hold is looked up.
+  if (TRANSLATION_KEY.test(message)) {
+    const text = t(message);
+    if (text !== message) return text;
+  }
+  return message;
 }
 
 export function translateFieldErrors(errors: FieldErrors, t: Translate): FieldErrors {

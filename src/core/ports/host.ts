@@ -41,6 +41,13 @@ export interface HostStaffUser {
   email: string;
   role: 'admin' | 'member';
   /**
+   * Optional: the language this staff member chose in the host (a tag such as "de" or Dolibarr's
+   * "de_DE"). The staff pages speak it; without it they follow the browser's Accept-Language.
+   */
+  locale?: string | null;
+  /** Optional: the staff member's own IANA time zone in the host; without it the browser's, else UTC. */
+  timeZone?: string | null;
+  /**
    * Optional: a value that changes whenever the host starts a new staff session (its session id,
    * or anything else that a sign-in or session regeneration replaces). The portal's staff CSRF
    * token is bound to it, so it rotates with the staff session; without it the token is stable

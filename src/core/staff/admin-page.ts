@@ -1,6 +1,7 @@
 // Rendering the admin pages: inside the host's own page when the host offers one (HostLayoutPort:
 // its header and navigation stay), else in a plain layout of their own with a way back to the host's
 // settings; either way with the admin sub-navigation and the CSRF token for forms and htmx.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import type { PortalConfig } from '../config.ts';
@@ -8,16 +9,33 @@ import type { HostLayoutPort } from '../ports/host.ts';
 import type { ErrorPageRenderer } from '../web/error-handler.ts';
 import { renderTemplate, sendPage } from '../web/render.ts';
 import { staffContext, maybeStaffContext, type StaffContext } from './staff-context.ts';
+import type { Formatters } from '../i18n/formatters.ts';
+import { requestI18n, type RequestI18n } from '../i18n/request-i18n.ts';
+import { translateErrorMessage } from '../i18n/validation.ts';
+import { LOCALES_DIR, type Translate } from '../i18n/translations.ts';
+
+// The staff handlers' error messages keep their English text (the logs read it); the staff
+// namespace holds them by key, so the error page finds a message's key by its English text and
+// shows it in the staff member's language. Any other message goes through the client side's lookup.
+const staffEnglish = JSON.parse(readFileSync(path.join(LOCALES_DIR, 'en', 'staff.json'), 'utf8')) as {
+  errors: { messages: Record<string, string> };
+};
+const STAFF_ERROR_KEYS = new Map(Object.entries(staffEnglish.errors.messages).map(([key, message]) => [message, key]));
+
+function translateStaffError(message: string, t: Translate): string {
+  const key = STAFF_ERROR_KEYS.get(message);
+  return key ? t(`staff:errors.messages.${key}`) : translateErrorMessage(message, t);
+}
 
 const SECTIONS = [
-  { label: 'Settings', path: '' },
-  { label: 'Client users', path: '/clients' },
-  { label: 'Client roles', path: '/roles' },
-  { label: 'Activity log', path: '/activity' },
-  { label: 'Payments', path: '/payments' },
-  { label: 'Client uploads', path: '/uploads' },
-  { label: 'Colleague requests', path: '/colleague-requests' },
-  { label: 'Erasure requests', path: '/erasure-requests' },
+  { label: 'staff:nav.settings', path: '' },
+  { label: 'staff:nav.clients', path: '/clients' },
+  { label: 'staff:nav.roles', path: '/roles' },
+  { label: 'staff:nav.activity', path: '/activity' },
+  { label: 'staff:nav.payments', path: '/payments' },
+  { label: 'staff:nav.uploads', path: '/uploads' },
+  { label: 'staff:nav.colleagueRequests', path: '/colleague-requests' },
+  { label: 'staff:nav.erasureRequests', path: '/erasure-requests' },
 ] as const;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */
@@ -34,11 +52,19 @@ interface ChromeInput {
   adminPath: string;
   context: StaffContext | null;
   path: string;
+  i18n: RequestI18n;
 }
 
-function adminChrome({ assets, adminPath, context, path: current }: ChromeInput) {
+/** What every staff template reads to speak the staff member's language: t(), the formatters, the lang attribute. */
+export function staffWords(i18n: RequestI18n): { t: Translate; fmt: Formatters; locale: string; timeZone: string } {
+  return { t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, timeZone: i18n.timeZone };
+}
+
+function adminChrome({ assets, adminPath, context, path: current, i18n }: ChromeInput) {
   const base = context?.base ?? adminPath;
+  const { t } = i18n;
   return {
+    ...staffWords(i18n),
     assets,
     crmSettingsUrl: hostSettingsPath(adminPath),
     workspaceName: context?.workspace.name ?? null,
@@ -49,7 +75,7 @@ function adminChrome({ assets, adminPath, context, path: current }: ChromeInput)
     nav: context
       ? SECTIONS.map((section) => {
           const href = `${base}${section.path}`;
-          return { label: section.label, href: href || '/', current: current === href.replace(/\/+$/, '') };
+          return { label: t(section.label), href: href || '/', current: current === href.replace(/\/+$/, '') };
         })
       : [],
   };
@@ -63,7 +89,7 @@ export function hostFrame(
   req: Request,
   res: Response,
   hostLayout: HostLayoutPort | undefined,
-  chrome: { assets: string },
+  chrome: { assets: string; t: Translate },
   title: string,
   layouts: { plain: string; embedded: string } = { plain: 'admin/layout', embedded: 'admin/embedded' },
 ): { layout: string; frame?: (html: string) => string } {
@@ -71,16 +97,39 @@ export function hostFrame(
   return {
     layout: layouts.embedded,
     frame: (html: string) =>
-      hostLayout.staffPage(req, res, { title: `${title} · Client portal`, head: renderTemplate('admin/_head', chrome), body: html }),
+      hostLayout.staffPage(req, res, {
+        title: `${title} · ${chrome.t('staff:portalTitle')}`,
+        head: renderTemplate('admin/_head', chrome),
+        body: html,
+      }),
   };
 }
 const adminFrame = hostFrame;
 
 export function renderAdminPage(req: Request, res: Response, view: string, title: string, model: object = {}, status = 200): void {
   const context = staffContext(res);
-  const chrome = adminChrome({ assets: context.assets, adminPath: context.base, context, path: currentPath(req) });
+  const chrome = adminChrome({ assets: context.assets, adminPath: context.base, context, path: currentPath(req), i18n: context.i18n });
   const { layout, frame } = adminFrame(req, res, context.hostLayout, chrome, title);
-  sendPage(req, res, view, { ...model, base: context.base, csrfToken: context.csrfToken }, { layout, frame, title, status, chrome });
+  // Field errors keep the schemas' English (the logs read it); the page shows them in the staff member's language.
+  const errors = (model as { errors?: unknown }).errors;
+  const translated =
+    errors && typeof errors === 'object'
+      ? {
+          errors: Object.fromEntries(
+            Object.entries(errors as Record<string, unknown>).map(([field, message]) => [
+              field,
+              typeof message === 'string' ? translateStaffError(message, context.i18n.t) : message,
+            ]),
+          ),
+        }
+      : {};
+  sendPage(
+    req,
+    res,
+    view,
+    { ...staffWords(context.i18n), ...model, ...translated, base: context.base, csrfToken: context.csrfToken },
+    { layout, frame, title, status, chrome },
+  );
 }
 
 /**
@@ -92,16 +141,29 @@ export function renderAdminPage(req: Request, res: Response, view: string, title
 export function adminErrorPage(config: Pick<PortalConfig, 'adminPath' | 'portalPath'>, hostLayout?: HostLayoutPort): ErrorPageRenderer {
   return (req, res, page) => {
     const context = maybeStaffContext(res);
-    const chrome = adminChrome({ assets: `${config.portalPath}/assets`, adminPath: config.adminPath, context, path: currentPath(req) });
+    // Before the chain knew the staff member, the browser's language.
+    const i18n = context?.i18n ?? requestI18n(req);
+    const chrome = adminChrome({
+      assets: `${config.portalPath}/assets`,
+      adminPath: config.adminPath,
+      context,
+      path: currentPath(req),
+      i18n,
+    });
+    const heading = i18n.t(`common:errors.${page.status}`, { defaultValue: page.heading });
+    const message = translateStaffError(page.message, i18n.t);
     const body = renderTemplate('admin/error', {
+      ...chrome,
       ...page,
+      heading,
+      message,
       homeUrl: context ? context.base || '/' : chrome.crmSettingsUrl,
       hasWorkspace: Boolean(context),
     });
     if (req.get('HX-Request') === 'true') res.set({ 'HX-Retarget': '#admin-main', 'HX-Reswap': 'outerHTML', 'HX-Reselect': '#admin-main' });
     // The host's page only around a staff member the host knows: before that, the plain layout.
-    const { layout, frame } = adminFrame(req, res, context ? hostLayout : undefined, chrome, page.heading);
-    const html = renderTemplate(layout, { ...chrome, title: page.heading, body });
+    const { layout, frame } = adminFrame(req, res, context ? hostLayout : undefined, chrome, heading);
+    const html = renderTemplate(layout, { ...chrome, title: heading, body });
     res
       .status(page.status)
       .type('html')

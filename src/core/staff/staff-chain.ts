@@ -14,6 +14,7 @@ import { noStore } from '../web/cache-control.ts';
 import { HttpError, notFound } from '../web/http-error.ts';
 import { securityHeaders } from '../web/security-headers.ts';
 import { setStaffContext } from './staff-context.ts';
+import { staffRequestI18n } from '../i18n/request-i18n.ts';
 
 export interface StaffChainDeps {
   adapter: HostAdapter;
@@ -44,6 +45,7 @@ export function staffChain(deps: StaffChainDeps, options: StaffChainOptions): Re
       assets: `${config.portalPath}/assets`,
       portalBase: `${config.portalPath}/${encodeURIComponent(workspace.slug)}`,
       hostLayout: adapter.layout,
+      i18n: staffRequestI18n(req, staff),
     });
     next();
   };

@@ -3,6 +3,7 @@
 // pages, the inbox, the record pages and the notifications alike.
 import type { Request, Response } from 'express';
 import type { HostLayoutPort, HostStaffUser, HostWorkspace } from '../ports/host.ts';
+import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { type RequestMeta, requestMeta } from '../web/request-meta.ts';
 
 export interface StaffContext {
@@ -18,6 +19,8 @@ export interface StaffContext {
   portalBase: string;
   /** The host's page around the staff pages, when the host offers one (its header and navigation stay). */
   hostLayout?: HostLayoutPort | undefined;
+  /** The staff member's language, time zone, t() and formatters (staffRequestI18n). */
+  i18n: RequestI18n;
 }
 
 const LOCALS_KEY = 'customerPortalStaff';

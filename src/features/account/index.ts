@@ -15,7 +15,7 @@ import { createIdentityCheck } from './two-factor/identity.ts';
 import { twoFactorAccountRoutes, twoFactorSignInRoutes } from './two-factor/routes.ts';
 import { TwoFactorService } from './two-factor/service.ts';
 
-export { describeDevice, formatDateTime } from './presenters.ts';
+export { describeDevice } from './presenters.ts';
 export type { AuthService } from './sign-in/auth-service.ts';
 export { emailLocale } from './sign-in/emails.ts';
 export { voidUserLinks } from './sign-in/token-queries.ts';

@@ -45,11 +45,6 @@ export function describeDevice(userAgent: string | null | undefined, words: Devi
   return system ? words.t('account:sessions.deviceOn', { browser, system }) : browser;
 }
 
-// Built once: toLocaleString() would build a formatter on every call.
-const UTC_DATE_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-
-export const formatDateTime = (value: string | Date) => `${UTC_DATE_TIME.format(new Date(value))} UTC`;
-
 /** The client's sessions, this one first, in their language and time zone. */
 export function presentSessions(rows: SessionRow[], currentSidHash: string, i18n: Pick<RequestI18n, 't' | 'fmt'>): SessionView[] {
   const unknown = i18n.t('account:sessions.unknown');

@@ -39,9 +39,7 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
         totalCapped,
       });
       if (page > pagination.totalPages) {
-        throw badRequest(
-          `There is no page ${page}: with these filters the log has ${pagination.totalPages} page${pagination.totalPages === 1 ? '' : 's'}.`,
-        );
+        throw badRequest(staffContext(res).i18n.t('staff:activity.noSuchPage', { page, count: pagination.totalPages }));
       }
 
       // Names come from the host: the contacts behind this page's client users, looked up by id.
@@ -53,14 +51,19 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
       ].filter((id): id is string => Boolean(id));
       const contacts = await Promise.all(contactIds.map((id) => adapter.contacts.findById(workspace.id, id)));
 
-      renderAdminPage(req, res, 'admin/activity', 'Client activity', {
-        entries: presentActivity(rows, {
-          usersById,
-          contactsById: new Map(contacts.filter((c): c is HostContact => c !== null).map((c) => [c.id, c])),
-          clientsById: new Map(clients.map((c) => [c.id, c])),
-        }),
+      const words = staffContext(res).i18n;
+      renderAdminPage(req, res, 'admin/activity', words.t('staff:activity.title'), {
+        entries: presentActivity(
+          rows,
+          {
+            usersById,
+            contactsById: new Map(contacts.filter((c): c is HostContact => c !== null).map((c) => [c.id, c])),
+            clientsById: new Map(clients.map((c) => [c.id, c])),
+          },
+          words,
+        ),
         clientOptions: presentClientOptions(clients, client),
-        eventOptions: presentEventOptions(event),
+        eventOptions: presentEventOptions(event, words.t),
         filtered: Boolean(client || event),
         pagination,
       });

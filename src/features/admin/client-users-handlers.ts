@@ -50,7 +50,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
   return {
     list: async (req: Request, res: Response) => {
       const { client, notice } = res.locals.query as ClientsQueryInput;
-      const { workspace } = staffContext(res);
+      const { workspace, i18n } = staffContext(res);
       if (client && !(await adapter.clients.findById(workspace.id, client))) throw notFound(CLIENT_NOT_FOUND);
       const [clients, contacts, users, twoFactorUsers, settings, roles] = await Promise.all([
         adapter.clients.list(workspace.id),
@@ -60,13 +60,13 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
         findSettings(db, workspace.id),
         listRoles(db, workspace.id),
       ]);
-      renderAdminPage(req, res, 'admin/clients', 'Client users', {
+      renderAdminPage(req, res, 'admin/clients', i18n.t('staff:clients.title'), {
         twoFactorUsers,
         requireTwoFactor: settings.requireTwoFactor,
-        groups: presentClientGroups(contacts, users, new Map(roles.map((role) => [role.id, role]))),
+        groups: presentClientGroups(contacts, users, new Map(roles.map((role) => [role.id, role])), i18n),
         clientOptions: presentClientOptions(clients, client),
         filter: client ?? '',
-        notice: noticeText(notice),
+        notice: noticeText(notice, i18n.t),
       });
     },
 
@@ -99,20 +99,17 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
      */
     confirmDisable: async (req: Request, res: Response) => {
       const { client } = res.locals.query as ClientsQueryInput;
-      const { base } = staffContext(res);
+      const { base, i18n } = staffContext(res);
+      const { t } = i18n;
       const user = await loadClientUser(req, res);
       authorizeClientUserAction(user.status, 'disable');
       const back = `${base}/clients${client ? `?client=${encodeURIComponent(client)}` : ''}`;
-      renderAdminPage(req, res, 'admin/confirm', 'Disable portal access?', {
-        heading: `Disable portal access for ${user.email}?`,
-        consequences: [
-          'They are signed out of the portal everywhere, at once.',
-          'Invitation and password-reset links already sent stop working.',
-          'You can re-enable access later; they will need a new invitation or code to sign in.',
-        ],
+      renderAdminPage(req, res, 'admin/confirm', t('staff:clients.disable.title'), {
+        heading: t('staff:clients.disable.heading', { email: user.email }),
+        consequences: [t('staff:clients.disable.signedOut'), t('staff:clients.disable.linksStop'), t('staff:clients.disable.reEnable')],
         action: `${base}/clients/${encodeURIComponent(user.id)}/disable`,
         fields: client ? { client } : {},
-        confirmLabel: 'Disable access',
+        confirmLabel: t('staff:clients.disable.confirm'),
         cancelHref: back,
       });
     },

@@ -1,29 +1,33 @@
 // Rows and host records to the view models of the admin pages. Templates see only these.
-import { ACTIVITY_EVENTS, isActivityEvent, type ActivityEvent } from '../../core/activity/events.ts';
+import { ACTIVITY_EVENTS, activityLabel, type ActivityEvent } from '../../core/activity/events.ts';
 import type { ActivityRow } from '../../core/activity/queries.ts';
 import { subjectNameOf } from '../../core/activity/records.ts';
-import { describeDevice, formatDateTime } from '../account/index.ts';
+import { describeDevice } from '../account/index.ts';
+import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import type { ClientUserRow, ClientUserStatus } from '../../core/client-users/queries.ts';
 import { clientUserActions, type ClientUserAction } from '../../core/policies/client-user-policy.ts';
 import { roleName, type CustomRole } from '../../core/policies/client-access.ts';
 import type { HostClient, HostContact, HostWorkspace } from '../../core/ports/host.ts';
+import type { Translate } from '../../core/i18n/translations.ts';
 import { SECTION_SWITCHES, type PortalSettings } from '../../core/settings/portal-settings.ts';
 
-/** The fixed notices a redirect may ask for; the query only picks one, its text is never shown. */
+/** The fixed notices a redirect may ask for; the query only picks one (its staff:notices key), its text is never shown. */
 const NOTICES = {
-  saved: 'Your portal settings are saved.',
-  invited: 'The invitation is on its way.',
-  resent: 'The invitation was sent again.',
-  disabled: 'Their portal access is disabled, and every session they had is signed out.',
-  enabled: 'Their portal access is enabled again.',
-  'two-factor-reset': 'Their two-factor authentication is reset: they are signed out everywhere and were told by email.',
+  saved: 'saved',
+  invited: 'invited',
+  resent: 'resent',
+  disabled: 'disabled',
+  enabled: 'enabled',
+  'two-factor-reset': 'twoFactorReset',
 } as const;
 
 export type NoticeKey = keyof typeof NOTICES;
 
-export function noticeText(key: string | undefined): string | null {
-  return key && Object.hasOwn(NOTICES, key) ? NOTICES[key as NoticeKey] : null;
+export function noticeText(key: string | undefined, t: Translate): string | null {
+  return key && Object.hasOwn(NOTICES, key) ? t(`staff:notices.${NOTICES[key as NoticeKey]}`) : null;
 }
+
+type Words = Pick<RequestI18n, 't' | 'fmt'>;
 
 // ---- Settings ----
 
@@ -79,21 +83,28 @@ export function presentSettingsPage(input: {
   portalBase: string;
   /** The portal's public address (APP_URL): the sign-in link is given in full, to paste into an email. */
   appUrl: string;
+  words: Words;
 }) {
-  const { workspace, settings, values, portalBase, appUrl } = input;
+  const { workspace, settings, values, portalBase, appUrl, words } = input;
+  const { t, fmt } = words;
   return {
-    switches: SECTION_SWITCHES.map((s) => ({ key: s.key, label: s.label, hint: s.hint, checked: values.switches[s.key] ?? false })),
+    switches: SECTION_SWITCHES.map((s) => ({
+      key: s.key,
+      label: t(`staff:settings.switches.${s.key}.label`),
+      hint: t(`staff:settings.switches.${s.key}.hint`),
+      checked: values.switches[s.key] ?? false,
+    })),
     loginWithCode: values.loginWithCode,
     loginWithPassword: values.loginWithPassword,
     requireTwoFactor: values.requireTwoFactor,
     portalTitle: values.portalTitle,
-    defaultTitle: `${workspace.name} client portal`,
+    defaultTitle: t('staff:settings.defaultTitle', { workspace: workspace.name }),
     primaryColor: values.primaryColor,
     maxUploadMb: values.maxUploadMb,
     removeLogo: values.removeLogo,
     logoUrl: settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null,
     signInUrl: `${appUrl}${portalBase}/sign-in`,
-    updatedAt: settings.updatedAt ? formatDateTime(settings.updatedAt) : null,
+    updatedAt: settings.updatedAt ? fmt.dateTime(settings.updatedAt) : null,
   };
 }
 
@@ -105,15 +116,21 @@ interface AccessStatus {
   detail: string | null;
 }
 
-function presentAccessStatus(user: ClientUserRow | null): AccessStatus {
-  if (!user) return { key: 'not_invited', label: 'Not invited', detail: null };
+function presentAccessStatus(user: ClientUserRow | null, { t, fmt }: Words): AccessStatus {
+  if (!user) return { key: 'not_invited', label: t('staff:clients.status.notInvited'), detail: null };
   if (user.status === 'invited')
-    return { key: 'invited', label: 'Invited', detail: user.invited_at ? `Invited ${formatDateTime(user.invited_at)}` : null };
-  if (user.status === 'disabled') return { key: 'disabled', label: 'Disabled', detail: null };
+    return {
+      key: 'invited',
+      label: t('staff:clients.status.invited'),
+      detail: user.invited_at ? t('staff:clients.status.invitedAt', { at: fmt.dateTime(user.invited_at) }) : null,
+    };
+  if (user.status === 'disabled') return { key: 'disabled', label: t('staff:clients.status.disabled'), detail: null };
   return {
     key: 'active',
-    label: 'Active',
-    detail: user.last_sign_in_at ? `Last signed in ${formatDateTime(user.last_sign_in_at)}` : 'Has not signed in yet',
+    label: t('staff:clients.status.active'),
+    detail: user.last_sign_in_at
+      ? t('staff:clients.status.lastSignIn', { at: fmt.dateTime(user.last_sign_in_at) })
+      : t('staff:clients.status.neverSignedIn'),
   };
 }
 
@@ -141,7 +158,8 @@ const byText = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity:
 export function presentClientGroups(
   contacts: HostContact[],
   users: ClientUserRow[],
-  roles: ReadonlyMap<string, CustomRole> = new Map(),
+  roles: ReadonlyMap<string, CustomRole>,
+  words: Words,
 ): ClientGroup[] {
   const userByContact = new Map(users.map((user) => [user.contact_id, user]));
   const groups = new Map<string, ClientGroup>();
@@ -157,7 +175,7 @@ export function presentClientGroups(
       clientUserId: user?.id ?? null,
       name: contact.name,
       email: contact.email,
-      status: presentAccessStatus(user),
+      status: presentAccessStatus(user, words),
       // A workspace role shows its name; one that no longer exists grants nothing and says so.
       role: user ? roleName({ role: user.role, customRole: roles.get(user.client_role_id ?? '') ?? null }) : null,
       can: clientUserActions(user?.status ?? null),
@@ -196,49 +214,54 @@ export interface ActivityLookups {
   clientsById: Map<string, HostClient>;
 }
 
-function eventLabel(row: ActivityRow): string {
-  const label = isActivityEvent(row.event) ? ACTIVITY_EVENTS[row.event] : row.event;
+function eventLabel(row: ActivityRow, t: Translate): string {
+  const label = activityLabel(t, row.event);
   // Access changes are made by a staff member; the log says who.
   const staffName = typeof row.details?.staffName === 'string' ? row.details.staffName : null;
   // Which record, document, task or comment it was about, as the entry recorded it.
   const subject = subjectNameOf(row);
   const named = subject ? `${label} — ${subject}` : label;
-  return staffName ? `${named} (by ${staffName})` : named;
+  return staffName ? t('staff:activity.byStaff', { what: named, name: staffName }) : named;
 }
 
 /** Changes the agency makes for many people at once name the group instead of a person. */
 const WHO_WITHOUT_PERSON: Record<string, string> = {
-  'client.access_changed': 'Everyone at the company',
-  'client_role.created': 'Everyone given the role',
-  'client_role.changed': 'Everyone who holds the role',
-  'client_role.removed': 'No one (the role was unused)',
+  'client.access_changed': 'everyoneAtCompany',
+  'client_role.created': 'everyoneGiven',
+  'client_role.changed': 'everyoneHolding',
+  'client_role.removed': 'noOne',
 };
 
-export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups): ActivityEntryView[] {
+export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups, words: Words): ActivityEntryView[] {
+  const { t, fmt } = words;
+  const nobody = (event: string) => {
+    const key = WHO_WITHOUT_PERSON[event];
+    return t(`staff:activity.who.${key ?? 'unknown'}`);
+  };
   return rows.map((row) => {
     const user = row.client_user_id ? lookups.usersById.get(row.client_user_id) : undefined;
     const contact = user ? lookups.contactsById.get(user.contact_id) : undefined;
     const email = user?.email ?? row.email ?? null;
     const clientId = row.client_id ?? user?.client_id ?? null;
     const company = (clientId ? lookups.clientsById.get(clientId)?.name : undefined) ?? contact?.clientName ?? '—';
-    const who = contact?.name ?? (user ? user.email : (WHO_WITHOUT_PERSON[row.event] ?? 'Unknown person'));
+    const who = contact?.name ?? (user ? user.email : nobody(row.event));
     return {
-      time: formatDateTime(row.created_at),
+      time: fmt.dateTime(row.created_at),
       timeIso: new Date(row.created_at).toISOString(),
       who,
       whoDetail: email && email !== who ? email : null,
       company,
-      event: eventLabel(row),
-      ip: row.ip ?? 'unknown',
-      device: describeDevice(row.user_agent),
+      event: eventLabel(row, t),
+      ip: row.ip ?? t('staff:activity.unknownIp'),
+      device: describeDevice(row.user_agent, words),
     };
   });
 }
 
-export function presentEventOptions(selected: ActivityEvent | undefined) {
-  return (Object.entries(ACTIVITY_EVENTS) as Array<[ActivityEvent, string]>).map(([value, label]) => ({
+export function presentEventOptions(selected: ActivityEvent | undefined, t: Translate) {
+  return (Object.keys(ACTIVITY_EVENTS) as ActivityEvent[]).map((value) => ({
     value,
-    label,
+    label: activityLabel(t, value),
     selected: value === selected,
   }));
 }

@@ -19,13 +19,8 @@ import {
   updateRole,
 } from '../../core/client-users/access-queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
-import {
-  BUILT_IN_ROLE_KEYS,
-  BUILT_IN_ROLES,
-  CLIENT_PERMISSIONS,
-  PERMISSION_LABELS,
-  type CustomRole,
-} from '../../core/policies/client-access.ts';
+import type { Translate } from '../../core/i18n/translations.ts';
+import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, CLIENT_PERMISSIONS, type CustomRole } from '../../core/policies/client-access.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import { staffContext } from '../../core/staff/staff-context.ts';
 import { HttpError, notFound } from '../../core/web/http-error.ts';
@@ -36,23 +31,21 @@ import { RoleIdParam, type RoleInput, type RolesQueryInput } from './commands.ts
 
 const ROLE_NOT_FOUND = 'We could not find that role.';
 const NAME_TAKEN = 'Another role already has this name. Choose another.';
-const NOTICES = {
-  created: 'Role created.',
-  saved: 'Role saved. The portal of everyone who holds it follows at once.',
-  removed: 'Role removed.',
-};
+/** The notices a redirect may ask for, by their staff:roles.notices key. */
+const NOTICES = { created: 'created', saved: 'saved', removed: 'removed' } as const;
 
-const grantList = (permissions: readonly string[]) =>
+/** What a set of permissions shows, in the staff member's words, in the order of CLIENT_PERMISSIONS. */
+const grantList = (permissions: readonly string[], t: Translate) =>
   CLIENT_PERMISSIONS.filter((p) => permissions.includes(p))
-    .map((p) => PERMISSION_LABELS[p])
+    .map((p) => t(`staff:permissions.${p}`))
     .join(', ');
 
 /** The role form's checkboxes, ticked from a role or from what was submitted. */
-function grantFields(granted: readonly string[], idPrefix: string) {
+function grantFields(granted: readonly string[], idPrefix: string, t: Translate) {
   return CLIENT_PERMISSIONS.map((permission) => ({
     name: `grant_${permission}`,
     id: `${idPrefix}-${permission}`,
-    label: PERMISSION_LABELS[permission],
+    label: t(`staff:permissions.${permission}`),
     checked: granted.includes(permission),
   }));
 }
@@ -80,29 +73,30 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
   }
 
   async function list(req: Request, res: Response, form: { errors?: FieldErrors; name?: string; grants?: string[] } = {}, status = 200) {
-    const { workspace } = staffContext(res);
+    const { workspace, i18n } = staffContext(res);
+    const { t } = i18n;
     const notice = (res.locals.query as RolesQueryInput | undefined)?.notice;
     const [roles, holders] = await Promise.all([listRoles(db, workspace.id), roleHolderCounts(db, workspace.id)]);
     renderAdminPage(
       req,
       res,
       'admin/roles',
-      'Client roles',
+      t('staff:roles.title'),
       {
         builtIn: BUILT_IN_ROLE_KEYS.map((key) => ({
-          label: BUILT_IN_ROLES[key].label,
-          description: BUILT_IN_ROLES[key].description,
-          grants: grantList(BUILT_IN_ROLES[key].permissions),
+          label: t(`staff:roles.builtIn.${key}.label`),
+          description: t(`staff:roles.builtIn.${key}.description`),
+          grants: grantList(BUILT_IN_ROLES[key].permissions, t),
         })),
         roles: roles.map((role) => ({
           ...role,
-          grants: grantList(role.permissions),
+          grants: grantList(role.permissions, t),
           holders: holders.get(role.id) ?? 0,
           href: roleHref(res, role.id),
         })),
-        form: { action: rolesHref(res), name: form.name ?? '', fields: grantFields(form.grants ?? [], 'new-role') },
+        form: { action: rolesHref(res), name: form.name ?? '', fields: grantFields(form.grants ?? [], 'new-role', t) },
         errors: form.errors ?? {},
-        notice: notice ? NOTICES[notice] : null,
+        notice: notice ? t(`staff:roles.notices.${NOTICES[notice]}`) : null,
       },
       status,
     );
@@ -116,17 +110,18 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
     status = 200,
   ) {
     const holders = await holdersOf(db, staffContext(res).workspace.id, role.id);
+    const { t } = staffContext(res).i18n;
     renderAdminPage(
       req,
       res,
       'admin/role',
-      `Role ${role.name}`,
+      t('staff:roles.titleOne', { name: role.name }),
       {
         role: { ...role, holders: holders.length },
         form: {
           action: roleHref(res, role.id),
           name: form.name ?? role.name,
-          fields: grantFields(form.grants ?? role.permissions, 'role'),
+          fields: grantFields(form.grants ?? role.permissions, 'role', t),
         },
         removeHref: `${roleHref(res, role.id)}/remove`,
         backHref: rolesHref(res),
@@ -195,20 +190,18 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
       if (holders.length > 0 && (lost.length > 0 || gained.length > 0) && !input.confirmed) {
         const fields: Record<string, string> = { name: input.name, confirmed: 'on' };
         for (const permission of input.permissions) fields[`grant_${permission}`] = 'on';
-        const people = holders.length === 1 ? 'The 1 person who holds it' : `The ${holders.length} people who hold it`;
-        const [loses, sees] = holders.length === 1 ? ['no longer sees', 'now sees'] : ['no longer see', 'now see'];
-        return renderAdminPage(req, res, 'admin/confirm', `Change the role ${role.name}?`, {
-          heading: `Change the role ${role.name}?`,
+        const { t } = staffContext(res).i18n;
+        const count = holders.length;
+        return renderAdminPage(req, res, 'admin/confirm', t('staff:roles.change.title', { name: role.name }), {
+          heading: t('staff:roles.change.title', { name: role.name }),
           consequences: [
-            ...(lost.length ? [`${people} ${loses}: ${grantList(lost)}.`] : []),
-            ...(gained.length
-              ? [`${people} ${sees}: ${grantList(gained)} (where the workspace, their company and their own setting allow).`]
-              : []),
-            'Their open portal pages follow the change at once.',
+            ...(lost.length ? [t('staff:roles.change.loses', { count, what: grantList(lost, t) })] : []),
+            ...(gained.length ? [t('staff:roles.change.gains', { count, what: grantList(gained, t) })] : []),
+            t('staff:roles.change.followAtOnce'),
           ],
           action: roleHref(res, role.id),
           fields,
-          confirmLabel: 'Save the role',
+          confirmLabel: t('staff:roles.save'),
           cancelHref: roleHref(res, role.id),
         });
       }
@@ -230,12 +223,13 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
       const role = await loadRole(req, res);
       const holders = await holdersOf(db, staffContext(res).workspace.id, role.id);
       if (holders.length > 0) throw heldRole(holders.length);
-      renderAdminPage(req, res, 'admin/confirm', `Remove the role ${role.name}?`, {
-        heading: `Remove the role ${role.name}?`,
-        consequences: ['No one holds it, so no one’s portal changes.', 'The activity log keeps what it was.'],
+      const { t } = staffContext(res).i18n;
+      renderAdminPage(req, res, 'admin/confirm', t('staff:roles.remove.title', { name: role.name }), {
+        heading: t('staff:roles.remove.title', { name: role.name }),
+        consequences: [t('staff:roles.remove.noOne'), t('staff:roles.remove.logKeeps')],
         action: `${roleHref(res, role.id)}/remove`,
         fields: {},
-        confirmLabel: 'Remove the role',
+        confirmLabel: t('staff:roles.removeButton'),
         cancelHref: roleHref(res, role.id),
       });
     },

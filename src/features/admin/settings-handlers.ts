@@ -39,7 +39,7 @@ export function createSettingsHandlers(deps: {
     form: { errors?: FieldErrors; submitted?: unknown; notice?: string | null } = {},
     status = 200,
   ) {
-    const { workspace, portalBase } = staffContext(res);
+    const { workspace, portalBase, i18n } = staffContext(res);
     const settings = await findSettings(db, workspace.id);
     const saved = settingsFormValues(settings, workspace);
     const values = form.submitted === undefined ? saved : submittedFormValues(form.submitted, saved);
@@ -47,9 +47,9 @@ export function createSettingsHandlers(deps: {
       req,
       res,
       'admin/settings',
-      'Client portal settings',
+      i18n.t('staff:settings.title'),
       {
-        page: presentSettingsPage({ workspace, settings, values, portalBase, appUrl: deps.config.appUrl }),
+        page: presentSettingsPage({ workspace, settings, values, portalBase, appUrl: deps.config.appUrl, words: i18n }),
         errors: form.errors ?? {},
         notice: form.notice ?? null,
         logoMaxKb: LOGO_MAX_BYTES / 1024,
@@ -60,7 +60,7 @@ export function createSettingsHandlers(deps: {
 
   return {
     show: (req: Request, res: Response) =>
-      show(req, res, { notice: (res.locals.query as { saved: boolean }).saved ? noticeText('saved') : null }),
+      show(req, res, { notice: (res.locals.query as { saved: boolean }).saved ? noticeText('saved', staffContext(res).i18n.t) : null }),
 
     // htmx swaps a 4xx too, but Chromium logs it as a failed load: an htmx answer is 200 (formAnswerStatus).
     invalid: (req: Request, res: Response, errors: FieldErrors) =>

@@ -13,7 +13,6 @@ import type { FileStorage } from '../../core/ports/services.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import { sendDownload } from '../../core/web/send-download.ts';
 import { parseParam } from '../../core/web/validate.ts';
-import { formatDateTime } from '../account/index.ts';
 import { staffContext } from '../../core/staff/staff-context.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
 
@@ -35,23 +34,24 @@ export function createUploadsHandlers(deps: {
   const { db, adapter, storage, bus, now } = deps;
   return {
     list: async (req: Request, res: Response) => {
-      const { workspace, base } = staffContext(res);
+      const { workspace, base, i18n } = staffContext(res);
+      const { t, fmt } = i18n;
       const uploads = await listWorkspaceUploads(db, { workspaceId: workspace.id, limit: STAFF_UPLOADS_SHOWN });
       const clientNames = await clientNamesOf(
         adapter.clients,
         workspace.id,
         uploads.map((upload) => upload.client_id),
       );
-      renderAdminPage(req, res, 'admin/uploads', 'Client uploads', {
+      renderAdminPage(req, res, 'admin/uploads', t('staff:uploads.title'), {
         streamUrl: deps.streamUrl,
         uploads: uploads.map((upload) => ({
           name: upload.filename,
           type: upload.content_type,
           size: size(upload.size_bytes),
-          uploadedAt: formatDateTime(upload.created_at),
+          uploadedAt: fmt.dateTime(upload.created_at),
           who: upload.uploader_name,
-          client: clientNames.get(upload.client_id) ?? 'A former client',
-          opened: upload.staff_opened_at ? formatDateTime(upload.staff_opened_at) : null,
+          client: clientNames.get(upload.client_id) ?? t('staff:uploads.formerClient'),
+          opened: upload.staff_opened_at ? fmt.dateTime(upload.staff_opened_at) : null,
           downloadUrl: `${base}/uploads/${upload.id}/download`,
         })),
       });

@@ -11,8 +11,6 @@ import { authorizeAssignee } from '../../core/policies/portal-policy.ts';
 import { staffChannel } from '../../core/live/live-events.ts';
 import { latestLiveSeq } from '../../core/live/queries.ts';
 import { openLiveStream } from '../../core/live/sse.ts';
-import { formattersFor } from '../../core/i18n/formatters.ts';
-import { translator } from '../../core/i18n/translations.ts';
 import { badRequest, notFound } from '../../core/web/http-error.ts';
 import { formAnswerStatus, isFragmentRequest, sendPage } from '../../core/web/render.ts';
 import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
@@ -24,15 +22,12 @@ import { formatBytes, presentInbox, presentMessages } from './presenters.ts';
 import { findAttachment, findConversation, listInbox, listMessages, seenByOtherSide, staffUnreadTotal } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
 import { staffContext } from '../../core/staff/staff-context.ts';
-import { hostFrame } from '../../core/staff/admin-page.ts';
+import { hostFrame, staffWords } from '../../core/staff/admin-page.ts';
 import { storedUploadBytes } from '../../core/files/usage-queries.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 
 const INBOX_LIMIT = 200;
 const SEARCH_RESULTS = 20;
-
-// The staff pages are English, like the rest of the CRM and the admin pages.
-const t = translator('en');
 
 /** Clients whose name contains the text (any case), by name; an empty text matches every client. */
 async function searchClients(adapter: HostAdapter, workspaceId: string, text: string): Promise<{ clients: HostClient[]; more: boolean }> {
@@ -56,6 +51,7 @@ export interface StaffHandlersDeps {
 function renderStaffPage(req: Request, res: Response, view: string, title: string, model: object, status = 200) {
   const context = staffContext(res);
   const chrome = {
+    ...staffWords(context.i18n),
     assets: context.assets,
     workspaceName: context.workspace.name,
     staffName: context.staff.name,
@@ -66,7 +62,7 @@ function renderStaffPage(req: Request, res: Response, view: string, title: strin
     req,
     res,
     view,
-    { ...model, base: context.base, csrfToken: context.csrfToken, t },
+    { ...staffWords(context.i18n), ...model, base: context.base, csrfToken: context.csrfToken },
     {
       ...hostFrame(req, res, context.hostLayout, chrome, title, { plain: 'messages/staff-layout', embedded: 'messages/staff-embedded' }),
       title,
@@ -78,7 +74,6 @@ function renderStaffPage(req: Request, res: Response, view: string, title: strin
 
 export function createStaffHandlers(deps: StaffHandlersDeps) {
   const { db, adapter, storage, bus, service } = deps;
-  const fmt = () => formattersFor('en', 'UTC');
 
   async function loadClient(req: Request, res: Response): Promise<HostClient> {
     const clientId = parseParam(ClientIdParam, req.params.clientId);
@@ -94,7 +89,8 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
     form: { body?: string; errors?: FieldErrors; notice?: string } = {},
     status = 200,
   ) {
-    const { workspace, staff, base } = staffContext(res);
+    const { workspace, staff, base, i18n } = staffContext(res);
+    const { t, fmt } = i18n;
     const reader = { side: 'staff' as const, id: staff.id };
     const conversation = await findConversation(db, workspace.id, client.id);
     const [rows, seen, liveFrom, staffList] = await Promise.all([
@@ -113,14 +109,13 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       {
         clientName: client.name,
         href,
-        messages: presentMessages(rows, reader, seen, fmt(), (id) => `${href}/attachments/${id}`),
+        messages: presentMessages(rows, reader, seen, fmt, (id) => `${href}/attachments/${id}`),
         staffOptions: staffList.map((s) => ({ value: s.id, label: s.name, selected: conversation?.assigned_staff_id === s.id })),
         canAssign: Boolean(adapter.staff.list),
         streamUrl: `${base}/stream?after=${liveFrom}&client=${encodeURIComponent(client.id)}`,
         maxLength: MESSAGE_MAX_LENGTH,
-        maxAttachment: formatBytes(ATTACHMENT_MAX_BYTES, fmt()),
-        // Staff pages are in English.
-        uploadTypes: presentUploadTypes({ locale: 'en', timeZone: 'UTC', t, fmt: fmt() }),
+        maxAttachment: formatBytes(ATTACHMENT_MAX_BYTES, fmt),
+        uploadTypes: presentUploadTypes(i18n),
         body: form.body ?? '',
         errors: Object.fromEntries(
           Object.entries(form.errors ?? {}).map(([field, key]) => [field, t(key, { mb: ATTACHMENT_MAX_BYTES / (1024 * 1024) })]),
@@ -133,7 +128,7 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
 
   return {
     inbox: async (req: Request, res: Response) => {
-      const { workspace, staff, base } = staffContext(res);
+      const { workspace, staff, base, i18n } = staffContext(res);
       const { q } = res.locals.query as InboxQueryInput;
       const [{ rows, clientNames }, staffList, liveFrom, found] = await Promise.all([
         listInbox(db, workspace.id, staff.id, INBOX_LIMIT).then(async (rows) => ({
@@ -149,13 +144,13 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
         // Every client is listed only for a search, not on every look at the inbox.
         q === undefined ? null : searchClients(adapter, workspace.id, q),
       ]);
-      const conversations = presentInbox(rows, clientNames, new Map(staffList.map((s) => [s.id, s.name])), fmt(), base);
+      const conversations = presentInbox(rows, clientNames, new Map(staffList.map((s) => [s.id, s.name])), i18n.fmt, base);
       // Counted as the header's badge counts: up to COUNT_LIMIT, then "99+".
       const unreadTotal = Math.min(
         conversations.reduce((sum, c) => sum + c.unread, 0),
         COUNT_LIMIT,
       );
-      renderStaffPage(req, res, 'messages/staff-inbox', 'Client messages', {
+      renderStaffPage(req, res, 'messages/staff-inbox', i18n.t('staff:inbox.title'), {
         conversations,
         unreadTotal,
         unreadTotalText: countText(unreadTotal),
@@ -244,7 +239,7 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
 
     assign: async (req: Request, res: Response) => {
       const client = await loadClient(req, res);
-      const { workspace, base } = staffContext(res);
+      const { workspace, base, i18n } = staffContext(res);
       const input = req.body as AssignInput;
       if (!adapter.staff.list) throw badRequest('This CRM does not list its staff, so conversations cannot be assigned.');
       const assignee = input.staffId ? ((await adapter.staff.list(workspace.id)).find((s) => s.id === input.staffId) ?? null) : null;
@@ -252,7 +247,9 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       authorizeAssignee(assignee, workspace.id);
       await service.assign(workspace.id, client.id, assignee?.id ?? null);
       if (isFragmentRequest(req))
-        return showConversation(req, res, client, { notice: assignee ? `Assigned to ${assignee.name}.` : 'Assigned to nobody.' });
+        return showConversation(req, res, client, {
+          notice: assignee ? i18n.t('staff:inbox.assigned', { name: assignee.name }) : i18n.t('staff:inbox.assignedToNobody'),
+        });
       res.redirect(303, `${base}/${encodeURIComponent(client.id)}`);
     },
 

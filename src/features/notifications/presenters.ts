@@ -1,13 +1,13 @@
 // Notification rows → what the list shows: who did what, the record it was about (named, and a
-// link to the staff page for it), how often for grouped views, read or unread, and where the
-// "mark read" button posts. Admins open the portal's record, uploads and activity pages; other
-// staff (who cannot open the portal's admin pages) open the client's conversation instead.
+// link to the staff page for it, whose words say what it opens), how often for grouped views, read
+// or unread, and where the "mark read" button posts. Admins open the portal's record, request,
+// uploads and activity pages; other staff (who cannot open the portal's admin pages) open the
+// client's conversation instead. Dates, times and amounts in the staff member's language and zone.
 import type { NotificationRow } from './queries.ts';
-import { ACTIVITY_EVENTS } from '../../core/activity/events.ts';
+import { activityLabel } from '../../core/activity/events.ts';
 import { recordOf, subjectNameOf } from '../../core/activity/records.ts';
-import { formattersFor } from '../../core/i18n/formatters.ts';
-
-const fmt = formattersFor('en', 'UTC');
+import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import { erasureDeadline } from '../../core/activity/erasure-deadline.ts';
 
 export interface NotificationPaths {
   adminPath: string;
@@ -20,64 +20,105 @@ export interface NotificationView {
   unread: boolean;
   who: string;
   what: string;
-  subject: string;
+  /** What the entry is about, named (a record, a colleague's email), or null. */
+  subject: string | null;
   href: string;
+  /** The link's words: what it opens ("Open the erasure request"). */
+  linkText: string;
   repeats: string | null;
   /** A payment's amount, e.g. "€1,200.00". */
   amount: string | null;
+  /** An erasure request's legal deadline, in words, or null. */
+  deadline: string | null;
   at: string;
   iso: string;
   readAction: string;
 }
 
-const hhmm = (at: Date) => at.toISOString().slice(11, 16);
-const dayTime = (at: Date) => `${at.toISOString().slice(0, 10)} ${hhmm(at)}`;
-
-function amountOf(row: NotificationRow): string | null {
+function amountOf(row: NotificationRow, i18n: RequestI18n): string | null {
   const d = (row.details ?? {}) as Record<string, unknown>;
   const cents = typeof d.amountCents === 'number' ? d.amountCents : typeof d.balanceCents === 'number' ? d.balanceCents : null;
   const currency = typeof d.currency === 'string' && /^[A-Z]{3}$/.test(d.currency) ? d.currency : null;
-  return cents !== null && currency ? fmt.money(cents, currency) : null;
+  return cents !== null && currency ? i18n.fmt.money(cents, currency) : null;
 }
 
-function hrefOf(row: NotificationRow, paths: NotificationPaths, admin: boolean): string {
+interface Link {
+  href: string;
+  /** A staff:notifications.links key. */
+  text: string;
+}
+
+function linkOf(row: NotificationRow, paths: NotificationPaths, admin: boolean): Link {
   const client = row.client_id ? encodeURIComponent(row.client_id) : null;
-  const conversation = client ? `${paths.messagesPath}/${client}` : paths.messagesPath;
+  const conversation: Link = { href: client ? `${paths.messagesPath}/${client}` : paths.messagesPath, text: 'conversation' };
   if (!admin) return conversation;
   const record = recordOf(row);
-  if (record && client) return `${paths.adminPath}/records/${record.kind}/${client}/${encodeURIComponent(record.id)}`;
+  if (record && client)
+    return { href: `${paths.adminPath}/records/${record.kind}/${client}/${encodeURIComponent(record.id)}`, text: record.kind };
   const details = (row.details ?? {}) as Record<string, unknown>;
+  const requestId = typeof details.requestId === 'string' || typeof details.requestId === 'number' ? String(details.requestId) : null;
+  const activity = (event: string): Link => ({
+    href: `${paths.adminPath}/activity?${new URLSearchParams({ ...(row.client_id ? { client: row.client_id } : {}), event })}`,
+    text: 'activity',
+  });
   if (row.event.startsWith('document.'))
-    return `${paths.adminPath}/uploads${details.uploadId ? `#upload-${encodeURIComponent(String(details.uploadId))}` : ''}`;
-  // A request for a new colleague: its page, where staff add or decline it.
-  if (row.event === 'team.colleague_requested' && typeof details.requestId === 'string')
-    return `${paths.adminPath}/colleague-requests/${encodeURIComponent(details.requestId)}`;
+    return {
+      href: `${paths.adminPath}/uploads${details.uploadId ? `#upload-${encodeURIComponent(String(details.uploadId))}` : ''}`,
+      text: 'upload',
+    };
+  switch (row.event) {
+    // A request for a new colleague: its page, where staff add or decline it.
+    case 'team.colleague_requested':
+      return requestId
+        ? { href: `${paths.adminPath}/colleague-requests/${encodeURIComponent(requestId)}`, text: 'colleagueRequest' }
+        : conversation;
+    case 'privacy.erasure_requested':
+    case 'privacy.erasure_withdrawn':
+      return {
+        href: requestId ? `${paths.adminPath}/erasure-requests/${encodeURIComponent(requestId)}` : `${paths.adminPath}/erasure-requests`,
+        text: 'erasureRequest',
+      };
+    // A copy of their data is made and sent by the portal itself: the log says when it was asked for.
+    case 'privacy.export_requested':
+      return activity(row.event);
+    // What a client admin did to their team: the client's users, where each colleague's role and access show.
+    case 'team.invited':
+    case 'team.role_changed':
+    case 'team.disabled':
+      return client ? { href: `${paths.adminPath}/clients?client=${client}`, text: 'clientUsers' } : conversation;
+  }
   // Tasks live in the CRM: the client's activity of that kind, where each entry names its task.
-  if (row.event.startsWith('task.') && client)
-    return `${paths.adminPath}/activity?${new URLSearchParams({ client: row.client_id!, event: row.event })}`;
+  if (row.event.startsWith('task.') && client) return activity(row.event);
   return conversation;
 }
 
 export function presentNotifications(
   rows: NotificationRow[],
-  input: { clientNames: Map<string, string>; paths: NotificationPaths; admin: boolean },
+  input: { clientNames: Map<string, string>; paths: NotificationPaths; admin: boolean; i18n: RequestI18n },
 ): NotificationView[] {
+  const { t, fmt } = input.i18n;
   return rows.map((row) => {
     const created = new Date(row.created_at);
     const count = Number(row.repeat_count ?? 1);
     const last = row.last_repeated_at ? new Date(row.last_repeated_at) : created;
-    const sameDay = last.toISOString().slice(0, 10) === created.toISOString().slice(0, 10);
-    const label = ACTIVITY_EVENTS[row.event] ?? row.event;
+    const sameDay = fmt.isoDay(last) === fmt.isoDay(created);
+    const who = (row.client_id && input.clientNames.get(row.client_id)) || row.email || t('staff:notifications.aClient');
+    const link = linkOf(row, input.paths, input.admin);
     return {
       id: String(row.id),
       unread: Boolean(row.unread),
-      who: (row.client_id && input.clientNames.get(row.client_id)) || row.email || 'A client',
-      what: label,
-      subject: subjectNameOf(row) ?? 'Open',
-      href: hrefOf(row, input.paths, input.admin),
-      amount: amountOf(row),
-      repeats: count > 1 ? `Viewed ${count} times, last at ${sameDay ? hhmm(last) : dayTime(last)} UTC` : null,
-      at: `${dayTime(created)} UTC`,
+      who,
+      what: activityLabel(t, row.event),
+      subject: subjectNameOf(row),
+      href: link.href,
+      linkText: t(`staff:notifications.links.${link.text}`, { name: who }),
+      amount: amountOf(row, input.i18n),
+      deadline:
+        row.event === 'privacy.erasure_requested'
+          ? t('staff:erasure.deadline', { date: fmt.day(fmt.isoDay(erasureDeadline(created))) })
+          : null,
+      repeats: count > 1 ? t('staff:notifications.repeats', { count, last: sameDay ? fmt.time(last) : fmt.dateTime(last) }) : null,
+      at: fmt.dateTime(created),
       iso: created.toISOString(),
       readAction: `${input.paths.notificationsPath}/${encodeURIComponent(String(row.id))}/read`,
     };

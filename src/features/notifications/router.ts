@@ -11,7 +11,7 @@ import type { FeatureFlags } from '../../core/ports/services.ts';
 import { verifyAdminCsrf } from '../../core/staff/admin-csrf.ts';
 import { staffContext } from '../../core/staff/staff-context.ts';
 import { staffChain } from '../../core/staff/staff-chain.ts';
-import { hostFrame } from '../../core/staff/admin-page.ts';
+import { hostFrame, staffWords } from '../../core/staff/admin-page.ts';
 import { presentNotifications } from './presenters.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import { sendPage } from '../../core/web/render.ts';
@@ -63,23 +63,27 @@ export function notificationsRouter(deps: {
       clientNames: names,
       paths: { adminPath: config.adminPath, messagesPath: config.messagesPath, notificationsPath: config.notificationsPath },
       admin: context.staff.role === 'admin',
+      i18n: context.i18n,
     });
+    const { t } = context.i18n;
     const chrome = {
+      ...staffWords(context.i18n),
       assets: context.assets,
       crmSettingsUrl: '/',
       workspaceName: context.workspace.name,
       staffName: context.staff.name,
       portalSignInUrl: null,
       csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
-      nav: [{ label: 'Notifications', href: config.notificationsPath, current: true }],
+      nav: [{ label: t('staff:notifications.title'), href: config.notificationsPath, current: true }],
     };
     const unreadText = countText(unread);
-    const title = unread > 0 ? `Notifications (${unreadText} unread)` : 'Notifications';
+    const title = unread > 0 ? t('staff:notifications.titleUnread', { shown: unreadText }) : t('staff:notifications.title');
     sendPage(
       req,
       res,
       'notifications/index',
       {
+        ...staffWords(context.i18n),
         items,
         unread,
         unreadText,

@@ -2,7 +2,8 @@
 // here shows in the staff notifications list (with its unread count in the CRM header); `email`
 // says whether the workspace's admins also get an email right away ('immediate', for decisions
 // and payments) or in the digest sent at most every DIGEST_MINUTES ('digest', for comments and
-// views). Events not listed stay in the activity log only.
+// views). Events not listed stay in the activity log only: a payment started is one of them, since
+// the payment it leads to is its own item (one payment, one unread item).
 import type { ActivityEvent } from '../../core/activity/events.ts';
 
 export type EmailChannel = 'immediate' | 'digest';
@@ -14,7 +15,6 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'offer.declined': { email: 'immediate', subject: 'A client declined' },
   'invoice.payment_recorded': { email: 'immediate', subject: 'Payment received' },
   'invoice.payment_reported': { email: 'immediate', subject: 'A client reports paying by bank transfer' },
-  'invoice.payment_started': { email: null, subject: 'Payment started' },
   'comment.added': { email: 'digest', subject: 'New comment' },
   'offer.viewed': { email: 'digest', subject: 'Viewed' },
   'invoice.viewed': { email: 'digest', subject: 'Viewed' },

@@ -12,18 +12,16 @@ import type { Erasure } from './erasure.ts';
 import { personLabel, presentErasureEffects, presentPerson, presentRequestRow } from './presenters.ts';
 
 const REQUEST_NOT_FOUND = 'We could not find that erasure request.';
-const NOTICES = {
-  approved: 'Request approved: the person’s portal data is erased, and they were told by email.',
-  declined: 'Request declined: the person was told by email, with your reason.',
-  decided: 'This request was already decided or withdrawn.',
-};
+/** The notices a redirect may ask for, by their staff:erasure.notices key. */
+const NOTICES = { approved: 'approved', declined: 'declined', decided: 'decided' } as const;
 
 export function createErasureAdminHandlers(deps: { erasure: Erasure; portalKeepsComments: boolean }) {
   const { erasure } = deps;
   const listHref = (res: Response) => `${staffContext(res).base}/erasure-requests`;
 
   async function showRequest(req: Request, res: Response, form: { errors?: FieldErrors; note?: string } = {}, status = 200) {
-    const { workspace } = staffContext(res);
+    const { workspace, i18n } = staffContext(res);
+    const { t } = i18n;
     const id = parseParam(ErasureRequestIdParam, req.params.requestId);
     const review = await erasure.review(workspace.id, id);
     if (!review) throw notFound(REQUEST_NOT_FOUND);
@@ -33,14 +31,14 @@ export function createErasureAdminHandlers(deps: { erasure: Erasure; portalKeeps
       req,
       res,
       'admin/erasure-request',
-      `Erasure request: ${personLabel(user)}`,
+      t('staff:erasure.titleOne', { person: personLabel(user, t) }),
       {
-        request: presentRequestRow(staffContext(res).base, request, user),
+        request: presentRequestRow(staffContext(res).base, request, user, i18n),
         reason: request.reason,
         decisionNote: request.decision_note,
         erased: request.erased,
         person: presentPerson(user, contact),
-        effects: counts ? presentErasureEffects(counts, deps.portalKeepsComments) : null,
+        effects: counts ? presentErasureEffects(counts, deps.portalKeepsComments, t) : null,
         approveAction: `${action}/approve`,
         declineAction: `${action}/decline`,
         backHref: listHref(res),
@@ -59,12 +57,12 @@ export function createErasureAdminHandlers(deps: { erasure: Erasure; portalKeeps
 
   return {
     list: async (req: Request, res: Response) => {
-      const { workspace, base } = staffContext(res);
+      const { workspace, base, i18n } = staffContext(res);
       const notice = (res.locals.query as ErasureRequestsQueryInput | undefined)?.notice;
       const rows = await erasure.list(workspace.id);
-      renderAdminPage(req, res, 'admin/erasure-requests', 'Erasure requests', {
-        requests: rows.map(({ request, user }) => presentRequestRow(base, request, user)),
-        notice: notice ? NOTICES[notice] : null,
+      renderAdminPage(req, res, 'admin/erasure-requests', i18n.t('staff:erasure.title'), {
+        requests: rows.map(({ request, user }) => presentRequestRow(base, request, user, i18n)),
+        notice: notice ? i18n.t(`staff:erasure.notices.${NOTICES[notice]}`) : null,
       });
     },
 

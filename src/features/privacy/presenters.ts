@@ -2,9 +2,12 @@
 import type { ClientUserRow } from '../../core/client-users/queries.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import type { HostContact } from '../../core/ports/host.ts';
-import { formatDateTime } from '../account/index.ts';
+import { erasureDeadline } from '../../core/activity/erasure-deadline.ts';
+import type { Translate } from '../../core/i18n/translations.ts';
 import { formatBytes } from '../messages/index.ts';
 import type { DataExportRow, ErasureRequestRow } from './queries.ts';
+
+type Words = Pick<RequestI18n, 't' | 'fmt'>;
 
 export interface ExportView {
   requestedAt: string;
@@ -51,49 +54,40 @@ export function presentErasure(i18n: RequestI18n, row: ErasureRequestRow | undef
 
 // ---- the agency's side ----
 
-const STATUS_LABEL: Record<ErasureRequestRow['status'], string> = {
-  requested: 'Waiting for a decision',
-  withdrawn: 'Withdrawn by the person',
-  approved: 'Approved: data erased',
-  declined: 'Declined',
-};
-
 /** The erased person has no name any more: the row says so rather than showing an id. */
-export function personLabel(user: ClientUserRow | null): string {
-  return user ? user.email : 'Erased person';
+export function personLabel(user: ClientUserRow | null, t: Translate): string {
+  return user ? user.email : t('staff:erasure.erasedPerson');
 }
 
-export function presentRequestRow(base: string, request: ErasureRequestRow, user: ClientUserRow | null) {
+export function presentRequestRow(base: string, request: ErasureRequestRow, user: ClientUserRow | null, words: Words) {
+  const { t, fmt } = words;
+  const requested = new Date(request.requested_at);
   return {
     href: `${base}/erasure-requests/${encodeURIComponent(request.id)}`,
-    person: personLabel(user),
-    requestedAt: formatDateTime(request.requested_at),
-    status: STATUS_LABEL[request.status],
+    person: personLabel(user, t),
+    requestedAt: fmt.dateTime(requested),
+    status: t(`staff:erasure.status.${request.status}`),
     open: request.status === 'requested',
-    decidedAt: request.decided_at ? formatDateTime(request.decided_at) : null,
+    decidedAt: request.decided_at ? fmt.dateTime(request.decided_at) : null,
+    // The legal deadline, while the request waits: one month from receipt (GDPR art. 12(3)).
+    deadline:
+      request.status === 'requested' ? t('staff:erasure.deadline', { date: fmt.day(fmt.isoDay(erasureDeadline(requested))) }) : null,
   };
 }
 
 /** What an approval does, with the counts of this person's rows: the agency reads it before deciding. */
-export function presentErasureEffects(counts: Record<string, number>, portalKeepsComments: boolean) {
+export function presentErasureEffects(counts: Record<string, number>, portalKeepsComments: boolean, t: Translate) {
+  const e = (key: string, count?: number) =>
+    count === undefined ? t(`staff:erasure.effects.${key}`) : t(`staff:erasure.effects.${key}`, { count });
   return {
-    removed: [
-      'Their portal account: sign-in email, password, two-factor and recovery codes, preferences, open sessions',
-      `Their data exports (${counts.exports ?? 0})`,
-      'A client admin’s request to add them as a colleague, if there was one',
-    ],
+    removed: [e('account'), e('exports', counts.exports ?? 0), e('colleagueRequest')],
     anonymised: [
-      `Their activity log (${counts.activity ?? 0} entries): email, IP address, browser and any text they wrote are removed; what happened and when stays`,
-      `Their messages (${counts.messages ?? 0}): the author shows as “Former contact”`,
-      `Their uploads (${counts.uploads ?? 0}): the uploader shows as “Former contact”; the documents stay with your agency`,
-      ...(portalKeepsComments ? ['Their comments: the author shows as “Former contact”'] : []),
+      e('activity', counts.activity ?? 0),
+      e('messages', counts.messages ?? 0),
+      e('uploads', counts.uploads ?? 0),
+      ...(portalKeepsComments ? [e('comments')] : []),
     ],
-    kept: [
-      `Signed decisions on proposals and quotations (${counts.decisions ?? 0}), as evidence of the agreement (GDPR art. 17(3)(e))`,
-      'Payments, as your accounting records',
-      'Everything in the CRM itself (the contact, invoices, proposals, documents)',
-      ...(portalKeepsComments ? [] : ['Comments, which the CRM keeps']),
-    ],
+    kept: [e('decisions', counts.decisions ?? 0), e('payments'), e('crm'), ...(portalKeepsComments ? [] : [e('crmComments')])],
   };
 }
 

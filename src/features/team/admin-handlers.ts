@@ -12,18 +12,16 @@ import { ColleagueRequestIdParam, type ColleagueRequestsQueryInput, type Decline
 import { presentRequestRow } from './presenters.ts';
 
 const REQUEST_NOT_FOUND = 'We could not find that request.';
-const NOTICES = {
-  added: 'Colleague added: the contact is in your CRM and an invitation is on its way to them.',
-  declined: 'Request declined: the client admin reads your reason on their team page.',
-  decided: 'This request was already decided.',
-};
+/** The notices a redirect may ask for, by their staff:colleagues.notices key. */
+const NOTICES = { added: 'added', declined: 'declined', decided: 'decided' } as const;
 
 export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueRequests; crmName: string }) {
   const { requests } = deps;
   const listHref = (res: Response) => `${staffContext(res).base}/colleague-requests`;
 
   async function showRequest(req: Request, res: Response, form: { errors?: FieldErrors; note?: string } = {}, status = 200) {
-    const { workspace, base } = staffContext(res);
+    const { workspace, base, i18n } = staffContext(res);
+    const { t } = i18n;
     const id = parseParam(ColleagueRequestIdParam, req.params.requestId);
     const review = await requests.review(workspace.id, id);
     if (!review) throw notFound(REQUEST_NOT_FOUND);
@@ -33,14 +31,14 @@ export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueR
       req,
       res,
       'admin/colleague-request',
-      `Request for a new colleague: ${request.name}`,
+      t('staff:colleagues.titleOne', { name: request.name }),
       {
-        request: presentRequestRow(base, request, company?.name ?? null),
+        request: presentRequestRow(base, request, company?.name ?? null, i18n),
         name: request.name,
         email: request.email,
         note: request.note,
         decisionNote: request.decision_note,
-        requester: requester ? requester.email : 'A former client user',
+        requester: requester ? requester.email : t('staff:colleagues.formerUser'),
         contact: contact ? { name: contact.name, email: contact.email } : null,
         canAdd: Boolean(contact) || requests.canCreate,
         crmName: deps.crmName,
@@ -57,12 +55,12 @@ export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueR
 
   return {
     list: async (req: Request, res: Response) => {
-      const { workspace, base } = staffContext(res);
+      const { workspace, base, i18n } = staffContext(res);
       const notice = (res.locals.query as ColleagueRequestsQueryInput | undefined)?.notice;
       const rows = await requests.list(workspace.id);
-      renderAdminPage(req, res, 'admin/colleague-requests', 'Requests for new colleagues', {
-        requests: rows.map(({ request, company }) => presentRequestRow(base, request, company)),
-        notice: notice ? NOTICES[notice] : null,
+      renderAdminPage(req, res, 'admin/colleague-requests', i18n.t('staff:colleagues.title'), {
+        requests: rows.map(({ request, company }) => presentRequestRow(base, request, company, i18n)),
+        notice: notice ? i18n.t(`staff:colleagues.notices.${NOTICES[notice]}`) : null,
       });
     },
 

@@ -3,7 +3,6 @@
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import { BUILT_IN_ROLE_KEYS, type ClientRoleKey, type CustomRole } from '../../core/policies/client-access.ts';
 import { teamActions } from '../../core/policies/team-policy.ts';
-import { formatDateTime } from '../account/index.ts';
 import type { ColleagueRequestRow } from './request-queries.ts';
 import type { TeamMember } from './service.ts';
 
@@ -65,18 +64,22 @@ export function presentCompanyRequests(i18n: Pick<RequestI18n, 't' | 'fmt'>, row
   }));
 }
 
-// ---- the agency's side (English, as the admin pages are) ----
+// ---- the agency's side, in the staff member's language ----
 
-const STATUS_LABEL: Record<ColleagueRequestRow['status'], string> = { open: 'Open', added: 'Added and invited', declined: 'Declined' };
-
-export function presentRequestRow(base: string, request: ColleagueRequestRow, company: string | null) {
+export function presentRequestRow(
+  base: string,
+  request: ColleagueRequestRow,
+  company: string | null,
+  words: Pick<RequestI18n, 't' | 'fmt'>,
+) {
+  const { t, fmt } = words;
   return {
     href: `${base}/colleague-requests/${encodeURIComponent(request.id)}`,
     colleague: `${request.name} (${request.email})`,
-    company: company ?? `Client ${request.client_id}`,
-    requestedAt: formatDateTime(request.requested_at),
-    decidedAt: request.decided_at ? formatDateTime(request.decided_at) : null,
-    status: STATUS_LABEL[request.status],
+    company: company ?? t('staff:colleagues.clientNumber', { id: request.client_id }),
+    requestedAt: fmt.dateTime(request.requested_at),
+    decidedAt: request.decided_at ? fmt.dateTime(request.decided_at) : null,
+    status: t(`staff:colleagues.status.${request.status}`),
     open: request.status === 'open',
   };
 }

@@ -5,7 +5,7 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { insertActivity, listActivityForRecord } from '../../../core/activity/queries.ts';
-import { ACTIVITY_EVENTS } from '../../../core/activity/events.ts';
+import { activityLabel } from '../../../core/activity/events.ts';
 import { staffContext } from '../../../core/staff/staff-context.ts';
 import { renderAdminPage } from '../../../core/staff/admin-page.ts';
 import { buildBranding } from '../../../core/branding/branding.ts';
@@ -13,6 +13,7 @@ import { presentOfferActions, presentDecision } from '../decisions/presenters.ts
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
 import { requestI18n } from '../../../core/i18n/request-i18n.ts';
+import type { Translate } from '../../../core/i18n/translations.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../../invoices/index.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import { documentPreview, previewBrand } from '../../../core/pdf/preview.ts';
@@ -65,9 +66,9 @@ const STAFF_TIME_ZONE = 'UTC';
 export function createRecordHandlers(deps: RecordDeps) {
   const { db, adapter, decisions, links } = deps;
   // Only an absolute http(s) address becomes a link: the host's URL is configuration, not trusted markup.
-  const crmLink = (kind: 'proposal' | 'quotation' | 'invoice', id: string): { href: string; label: string } | null => {
+  const crmLink = (kind: 'proposal' | 'quotation' | 'invoice', id: string, t: Translate): { href: string; label: string } | null => {
     const href = adapter.recordPages?.urlFor(kind, id) ?? null;
-    return href && /^https?:\/\//i.test(href) ? { href, label: `Open in ${adapter.recordPages!.crmName}` } : null;
+    return href && /^https?:\/\//i.test(href) ? { href, label: t('staff:record.openInCrm', { crm: adapter.recordPages!.crmName }) } : null;
   };
 
   function params(req: Request) {
@@ -93,7 +94,9 @@ export function createRecordHandlers(deps: RecordDeps) {
   /** The page, or (a live refresh, a fragment) the same page for htmx to pick the thread from. */
   async function showPage(req: Request, res: Response, form: { draft?: string; error?: string } = {}, status = 200) {
     const { kind, clientId, id, record, client, href, workspace } = await load(req, res);
-    const i18n = requestI18n(req, { workspaceTimeZone: STAFF_TIME_ZONE });
+    // The staff member's language and time zone, not the browser's language with UTC.
+    const { i18n } = staffContext(res);
+    const { t } = i18n;
     const [comments, activity, linkData, state] = await Promise.all([
       deps.comments.list(workspace.id, { type: kind, id }),
       listActivityForRecord(db, { workspaceId: workspace.id, clientId, kind, id, limit: 100 }),
@@ -115,10 +118,9 @@ export function createRecordHandlers(deps: RecordDeps) {
         revokeAction: `${href}/links/${link.id}/revoke`,
       };
     });
-    const heading =
-      record.type === 'invoice'
-        ? `Invoice ${record.invoice.number}`
-        : `${record.type === 'proposal' ? 'Proposal' : 'Quotation'} ${record.offer.number}`;
+    const heading = t(`staff:record.heading.${record.type}`, {
+      number: record.type === 'invoice' ? record.invoice.number : record.offer.number,
+    });
     renderAdminPage(
       req,
       res,
@@ -144,7 +146,7 @@ export function createRecordHandlers(deps: RecordDeps) {
           : null,
         activity: activity.map((row) => ({
           when: i18n.fmt.dateTime(row.created_at),
-          what: ACTIVITY_EVENTS[row.event] ?? row.event,
+          what: activityLabel(t, row.event),
           who: row.email ?? '—',
           ip: row.ip ?? '—',
           userAgent: row.user_agent ?? '—',
@@ -159,7 +161,7 @@ export function createRecordHandlers(deps: RecordDeps) {
         })),
         createAction: `${href}/links`,
         viewAsHref: `${href}/as-client`,
-        crmLink: crmLink(kind, id),
+        crmLink: crmLink(kind, id, t),
         created: typeof req.query.created === 'string' ? req.query.created : null,
         assets: staffContext(res).assets,
         thread: {
@@ -199,7 +201,10 @@ export function createRecordHandlers(deps: RecordDeps) {
       showPage(
         req,
         res,
-        { draft: typeof req.body?.body === 'string' ? req.body.body : '', error: Object.values(errors)[0] ?? 'Write a comment first.' },
+        {
+          draft: typeof req.body?.body === 'string' ? req.body.body : '',
+          error: Object.values(errors)[0] ?? staffContext(res).i18n.t('staff:record.writeFirst'),
+        },
         400,
       ),
 
@@ -226,15 +231,13 @@ export function createRecordHandlers(deps: RecordDeps) {
       const rows = await links.linksOf(workspace.id, clientId, kind, id);
       const link = rows.find((row) => String(row.id) === String(linkId) && !row.revoked_at);
       if (!link) throw notFound('That link does not exist or is already revoked.');
-      renderAdminPage(req, res, 'admin/confirm', 'Revoke the public link?', {
-        heading: `Revoke public link #${link.id}?`,
-        consequences: [
-          `Anyone who opens it, ${client.name} included, sees that it no longer works.`,
-          'This cannot be undone; you can create a new link instead.',
-        ],
+      const { t } = staffContext(res).i18n;
+      renderAdminPage(req, res, 'admin/confirm', t('staff:record.revoke.title'), {
+        heading: t('staff:record.revoke.heading', { id: link.id }),
+        consequences: [t('staff:record.revoke.noLongerWorks', { client: client.name }), t('staff:record.revoke.cannotUndo')],
         action: `${href}/links/${link.id}/revoke`,
         fields: {},
-        confirmLabel: 'Revoke the link',
+        confirmLabel: t('staff:record.revoke.confirm'),
         cancelHref: `${href}#links`,
       });
     },

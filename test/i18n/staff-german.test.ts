@@ -1,0 +1,148 @@
+// The staff side of the portal speaks the staff member's language: with a German browser (and no
+// language of their own in the CRM) every staff page of the portal is German, lang="de", with no
+// English words of the interface left behind, and its dates, times and amounts in German formats;
+// the record page no longer mixes German numbers into English labels; the notifications list
+// formats in the staff member's language; an English browser still gets English.
+import { expect } from 'chai';
+import { signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { demoNorthwind, sentProposal } from '../support/demo-records.ts';
+import { insertActivity } from '../../src/core/activity/queries.ts';
+
+const ADMIN = '/settings/client-portal';
+
+/** Words of the English staff interface (never of the seeded data) that must not appear on a German staff page. */
+const ENGLISH = [
+  'Client portal',
+  'Settings',
+  'Client users',
+  'Client roles',
+  'Activity log',
+  'Erasure requests',
+  'Colleague requests',
+  'Skip to content',
+  'Save settings',
+  'What clients can see',
+  'How clients sign in',
+  'Invite',
+  'Not invited',
+  'All clients',
+  'All events',
+  'Client activity',
+  'Previous',
+  'No one has asked yet',
+  'Requests for new colleagues',
+  'Client notifications',
+  'Mark all as read',
+  'Nothing new',
+  'Client messages',
+  'Write to a client',
+  'Decision and evidence',
+  'Public links',
+  'Comments with the client',
+  'View as this client',
+  'Proposal PR',
+  'Access log',
+  'Uploaded by',
+  'Not yet',
+  'Valid for',
+];
+
+/**
+ * The visible text of the portal's part of a staff page: no tags, no attribute values, entities
+ * decoded enough for matching. The reference CRM's own header around it stays English: it stands
+ * in for the host, whose pages are not the portal's to translate.
+ */
+function visibleText(page: string): string {
+  const start = page.indexOf('<div class="admin admin--embedded"');
+  const html = start >= 0 ? page.slice(start) : page;
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<style[\s\S]*?<\/style>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&[a-z#0-9]+;/gi, ' ')
+    .replace(/\s+/g, ' ');
+}
+
+describe('the staff pages in German', function () {
+  this.timeout(180_000);
+  let h: PortalHarness;
+  let staff: ReturnType<PortalHarness['agent']>;
+  let recordPath: string;
+  let companyPath: string;
+
+  before(async () => {
+    h = await startPortalHarness();
+    const northwind = await demoNorthwind(h.crm.db);
+    const proposalId = await sentProposal(h.crm.db, northwind, {
+      number: 'PR-2026-771',
+      items: [{ description: 'Design', quantity: 1, unitPriceCents: 2_470_000 }],
+    });
+    recordPath = `${ADMIN}/records/proposal/${northwind.id}/${proposalId}`;
+    companyPath = `${ADMIN}/companies/${northwind.id}/access`;
+    // An entry for the activity log and the notifications, so their dates show.
+    await insertActivity(h.crm.db, {
+      workspaceId: String(northwind.workspace_id),
+      event: 'privacy.export_requested',
+      clientId: String(northwind.id),
+      email: 'maria@northwind.test',
+      details: { requestId: '1' },
+    });
+    staff = await signedInStaffAgent(h, 'demo');
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  const german = async (path: string) => {
+    const res = await staff.get(path).set('Accept-Language', 'de-DE,de;q=0.9').expect(200);
+    return res.text;
+  };
+
+  for (const [label, path] of [
+    ['settings', ADMIN],
+    ['client users', `${ADMIN}/clients`],
+    ['client roles', `${ADMIN}/roles`],
+    ['activity', `${ADMIN}/activity`],
+    ['colleague requests', `${ADMIN}/colleague-requests`],
+    ['erasure requests', `${ADMIN}/erasure-requests`],
+    ['notifications', '/client-portal/notifications'],
+    ['inbox', '/client-messages?q='],
+    ['client uploads', `${ADMIN}/uploads`],
+  ] as const) {
+    it(`shows the ${label} page in German, lang="de", with no English interface words`, async function () {
+      const html = await german(path);
+      expect(html).to.match(/<(html|div)[^>]* lang="de"/);
+      const text = visibleText(html);
+      for (const word of ENGLISH) expect(text, `${label} still says "${word}"`).to.not.contain(word);
+    });
+  }
+
+  it('shows the company access page in German', async function () {
+    const html = await german(companyPath);
+    const text = visibleText(html);
+    for (const word of [...ENGLISH, 'Hide from everyone', 'Review the change', 'People at']) expect(text, word).to.not.contain(word);
+    expect(text).to.contain('Änderung prüfen');
+  });
+
+  it('shows the record page in German words and German formats, not "24.700,00 $" beside English labels', async function () {
+    const html = await german(recordPath);
+    const text = visibleText(html);
+    for (const word of ENGLISH) expect(text, `the record page still says "${word}"`).to.not.contain(word);
+    expect(text).to.contain('Angebot PR-2026-771');
+    expect(text).to.contain('24.700,00 $');
+    expect(text).to.contain('Entscheidung und Nachweis');
+  });
+
+  it('writes German dates on the staff pages (one format: "25.11.2026, 07:04")', async function () {
+    const html = await german(`${ADMIN}/activity`);
+    const times = [...html.matchAll(/<time datetime="[^"]+">([^<]+)<\/time>/g)].map((m) => m[1]!);
+    expect(times.length).to.be.greaterThan(0);
+    for (const time of times) expect(time).to.match(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
+  });
+
+  it('still speaks English to an English browser', async function () {
+    const res = await staff.get(ADMIN).set('Accept-Language', 'en-GB').expect(200);
+    expect(res.text).to.match(/<(html|div)[^>]* lang="en"/);
+    expect(visibleText(res.text)).to.contain('Save settings');
+  });
+});
