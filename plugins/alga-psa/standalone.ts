@@ -4,11 +4,12 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostStaffUser } from '../../src/index.ts';
-import { StandaloneSetupError, type CrmRecordKind, type StandaloneBinding } from '../standalone/binding.ts';
+import { SECOND_FACTOR_NEEDED, StandaloneSetupError, type CrmRecordKind, type StandaloneBinding } from '../standalone/binding.ts';
 import { createAlgaPsaAdapter } from './adapter.ts';
 import { parseUuid } from './ids.ts';
 import { decoyVerify, verifyAlgaPassword } from './passwords.ts';
 import { listTenants } from './queries/tenants.ts';
+import { secondFactorPasses } from './second-factor.ts';
 import { findStaffByLogin, findStaffUser, type StaffRow } from './queries/users.ts';
 import { algaWorkspaces, presentTenant, SLUG } from './workspaces.ts';
 
@@ -121,7 +122,7 @@ export const algaPsaStandalone: StandaloneBinding = {
           return slug ? [presentTenant(row, slug)] : [];
         });
       },
-      async signInStaff(login, password) {
+      async signInStaff(login, password, secondFactor) {
         const wanted = LOGIN.safeParse(login);
         const given = PASSWORD.safeParse(password);
         if (!given.success) return null;
@@ -129,7 +130,9 @@ export const algaPsaStandalone: StandaloneBinding = {
         const rows = wanted.success ? (await findStaffByLogin(db, wanted.data)).filter((row) => served(row.tenant)) : [];
         if (rows.length !== 1) return decoyVerify(given.data, secret).then(() => null);
         const row = rows[0]!;
-        return (await verifyAlgaPassword(given.data, row.hashed_password, secret)) ? present(row.tenant, row) : null;
+        if (!(await verifyAlgaPassword(given.data, row.hashed_password, secret))) return null;
+        // Never less than Alga asks: its TOTP as well, for an account with two-factor on.
+        return secondFactorPasses(row, secondFactor) ? present(row.tenant, row) : SECOND_FACTOR_NEEDED;
       },
       async findStaff(workspaceId, staffId) {
         const tenant = parseUuid(workspaceId);

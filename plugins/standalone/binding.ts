@@ -18,6 +18,9 @@ export class StandaloneSetupError extends Error {
   override name = 'StandaloneSetupError';
 }
 
+/** signInStaff's answer for a right password on an account the CRM also asks a second factor of, missing or wrong. */
+export const SECOND_FACTOR_NEEDED = 'second-factor-needed';
+
 /** The record kinds the server links to the CRM's own pages. */
 export type CrmRecordKind = 'client' | 'contact' | 'proposal' | 'quotation' | 'invoice' | 'task' | 'document';
 
@@ -29,9 +32,10 @@ export interface StandaloneHost {
   /**
    * A CRM staff account signing in with its CRM password (Dolibarr llx_user, Alga internal users):
    * the staff user, or null for an unknown login, a wrong password or a disabled account. Takes
-   * as long for an unknown login as for a wrong password.
+   * as long for an unknown login as for a wrong password. An account the CRM asks a second factor
+   * of (Alga's TOTP) signs in only with `secondFactor` right; otherwise SECOND_FACTOR_NEEDED.
    */
-  signInStaff(login: string, password: string): Promise<HostStaffUser | null>;
+  signInStaff(login: string, password: string, secondFactor?: string): Promise<HostStaffUser | null | typeof SECOND_FACTOR_NEEDED>;
   /** The staff user of a signed-in session, read again on each request: null once disabled in the CRM. */
   findStaff(workspaceId: string, staffId: string): Promise<HostStaffUser | null>;
   /** The CRM's own page of a record (from the binding's base URL setting), or null when it has none. */

@@ -5,13 +5,15 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import { z } from 'zod';
 import type { Knex } from 'knex';
 import { RateLimiter, type HostAdapter, type LimitRule } from '../../src/index.ts';
-import type { StandaloneHost } from './binding.ts';
+import { SECOND_FACTOR_NEEDED, type StandaloneHost } from './binding.ts';
 import { renderSignIn, renderStaffError, requestLocale, STAFF_PATHS, type StaffPageLocals } from './staff-pages.ts';
 import { STAFF_SESSION_COOKIE, sessionStaff, signInSession, signOutSession, staffCsrfToken, validCsrf } from './staff-session.ts';
 
 const signInForm = z.object({
   login: z.string().trim().min(1).max(255),
   password: z.string().min(1).max(200),
+  /** The authenticator code, for a CRM account with a second factor; empty otherwise. */
+  code: z.string().trim().max(16).optional(),
 });
 
 // Guessing passwords: 10 tries per login and 30 per address in 15 minutes. The counters are the
@@ -61,7 +63,12 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 10 });
 
-  const showSignIn = (req: Request, res: Response, status: number, extra: { login?: string; error?: string; notice?: string } = {}) =>
+  const showSignIn = (
+    req: Request,
+    res: Response,
+    status: number,
+    extra: { login?: string; error?: string; notice?: string; askCode?: boolean } = {},
+  ) =>
     res
       .status(status)
       .type('html')
@@ -84,10 +91,12 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
       const parsed = signInForm.safeParse(req.body);
       const typedLogin = typeof req.body?.login === 'string' ? req.body.login.slice(0, 255) : '';
       if (!parsed.success) return showSignIn(req, res, 400, { login: typedLogin, error: t('staffSignIn:missing') });
-      const { login, password } = parsed.data;
+      const { login, password, code } = parsed.data;
       if (!(await withinLimits(limiter, req.ip ?? 'unknown', login)))
         return showSignIn(req, res, 429, { login, error: t('staffSignIn:limited') });
-      const staff = await host.signInStaff(login, password);
+      const staff = await host.signInStaff(login, password, code || undefined);
+      if (staff === SECOND_FACTOR_NEEDED)
+        return showSignIn(req, res, 401, { login, error: t('staffSignIn:secondFactor', { crm: crmName }), askCode: true });
       if (!staff) return showSignIn(req, res, 401, { login, error: t('staffSignIn:invalid', { crm: crmName }) });
       await signInSession(req, staff);
       res.redirect(303, STAFF_PATHS.home);
