@@ -8,8 +8,8 @@ import { StandaloneSetupError, type CrmRecordKind, type StandaloneBinding, type 
 import { createDolibarrAdapter } from './adapter.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
-import { decoyVerify, verifyPhpPassword } from './php-password.ts';
-import { findActiveStaff, findStaffForSignIn, firstAdminId, type StaffRow } from './queries/staff.ts';
+import { phpPasswordChecker } from './php-password.ts';
+import { findActiveStaff, findStaffForSignIn, firstAdminId, storedHashCost, type StaffRow } from './queries/staff.ts';
 
 const SETTINGS = [
   {
@@ -92,6 +92,9 @@ export const dolibarrStandalone: StandaloneBinding = {
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
     adapter.claims = [...adapter.claims, { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted'] }];
+    // An unknown login's decoy costs what the stored hashes cost (read from them), or the answer's
+    // time would tell which logins exist.
+    const passwords = phpPasswordChecker(() => storedHashCost(db, { entity }));
     const present = (row: StaffRow): HostStaffUser => ({
       id: toHostId(row.rowid),
       workspaceId,
@@ -108,10 +111,10 @@ export const dolibarrStandalone: StandaloneBinding = {
       async signInStaff(login, password) {
         const name = login.trim();
         const candidates = name === '' || name.length > 255 ? [] : await findStaffForSignIn(db, { entity, login: name });
-        if (candidates.length === 0) return decoyVerify(password).then(() => null);
+        if (candidates.length === 0) return passwords.decoy(password).then(() => null);
         // Usually one account; an email shared by several is tried in order (login match first).
         for (const row of candidates) {
-          if (await verifyPhpPassword(password, row.pass_crypted)) return present(row);
+          if (await passwords.verify(password, row.pass_crypted)) return present(row);
         }
         return null;
       },

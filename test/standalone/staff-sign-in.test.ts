@@ -2,10 +2,13 @@
 // Dolibarr login (or email) and the password PHP's password_hash wrote ($2y$ bcrypt); a wrong
 // password, a disabled user, an external user and an unknown login are refused alike; the form is
 // CSRF-protected and rate-limited across instances; the portal's staff pages need a signed-in staff member, its admin pages an admin;
-// an account disabled in Dolibarr is signed out on its next request.
+// an account disabled in Dolibarr is signed out on its next request; an unknown login's decoy hash
+// costs what the stored hashes cost.
 import { expect } from 'chai';
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
+import { phpPasswordChecker } from '../../plugins/dolibarr/php-password.ts';
+import { storedHashCost } from '../../plugins/dolibarr/queries/staff.ts';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
 import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
 import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
@@ -184,6 +187,20 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
       expect((await agent.get('/staff/messages').expect(303)).headers.location).to.equal('/staff/sign-in');
     } finally {
       await host.db('llx_user').where({ login: 'marc' }).update({ statut: 1 });
+    }
+  });
+
+  it("checks an unknown login against a decoy hash of the stored hashes' bcrypt cost", async function () {
+    expect(await storedHashCost(host.db, { entity: 1 })).to.equal(10);
+    const trx = await host.db.transaction();
+    try {
+      const cost12 = bcrypt.hashSync('Some-dolibarr-2026', 12).replace(/^\$2b\$/, '$2y$');
+      await trx('llx_user').whereNotNull('pass_crypted').update({ pass_crypted: cost12 });
+      const passwords = phpPasswordChecker(() => storedHashCost(trx, { entity: 1 }));
+      expect(await passwords.decoyCost()).to.equal(12);
+      expect(bcrypt.getRounds(await passwords.decoyHash())).to.equal(12);
+    } finally {
+      await trx.rollback();
     }
   });
 

@@ -41,6 +41,23 @@ function activeStaff(db: Db, entity: number) {
 }
 
 /**
+ * The bcrypt cost most of the entity's stored staff hashes have (the highest on a tie), or null
+ * when none is bcrypt: what an unknown login's decoy must cost to take as long as a real one.
+ */
+export async function storedHashCost(db: Db, args: { entity: number }): Promise<number | null> {
+  const row = await db('llx_user')
+    .whereIn('entity', [0, args.entity])
+    .andWhereRaw(String.raw`pass_crypted ~ '^\$2[aby]\$[0-9]{2}\$'`)
+    .groupByRaw('2')
+    .orderByRaw('count(*) desc, 2 desc')
+    .first<{ n: number; cost: number } | undefined>(
+      db.raw('count(*)::int as n'),
+      db.raw('substring(pass_crypted from 5 for 2)::int as cost'),
+    );
+  return row ? Number(row.cost) : null;
+}
+
+/**
  * The staff accounts a sign-in name could mean: Dolibarr's own form takes the login, and people
  * often type their email instead, so the exact login comes first, then accounts whose email
  * matches case-insensitively.
