@@ -18,7 +18,19 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   {
     concept: 'staffUser',
     table: 'llx_user',
-    columns: ['rowid', 'entity', 'login', 'lastname', 'firstname', 'email', 'admin', 'statut', 'fk_soc'],
+    columns: [
+      'rowid',
+      'entity',
+      'login',
+      'lastname',
+      'firstname',
+      'email',
+      'admin',
+      'statut',
+      'fk_soc',
+      'datestartvalidity',
+      'dateendvalidity',
+    ],
   },
   {
     concept: 'proposal',

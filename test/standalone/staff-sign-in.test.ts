@@ -2,7 +2,8 @@
 // Dolibarr login (or email) and the password PHP's password_hash wrote ($2y$ bcrypt); a wrong
 // password, a disabled user, an external user and an unknown login are refused alike; the form is
 // CSRF-protected and rate-limited across instances; the portal's staff pages need a signed-in staff member, its admin pages an admin;
-// an account disabled in Dolibarr is signed out on its next request; an unknown login's decoy hash
+// an account disabled in Dolibarr is signed out on its next request; an account outside its
+// Dolibarr validity dates neither signs in nor keeps its session; an unknown login's decoy hash
 // costs what the stored hashes cost.
 import { expect } from 'chai';
 import bcrypt from 'bcryptjs';
@@ -187,6 +188,29 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
       expect((await agent.get('/staff/messages').expect(303)).headers.location).to.equal('/staff/sign-in');
     } finally {
       await host.db('llx_user').where({ login: 'marc' }).update({ statut: 1 });
+    }
+  });
+
+  it('refuses an account before its datestartvalidity or after its dateendvalidity, and ends its session', async function () {
+    const marc = host.db('llx_user').where({ login: 'marc' });
+    const day = 24 * 60 * 60 * 1000;
+    const { agent } = await signIn('marc', 'Marc-dolibarr-2026');
+    await agent.get('/staff/messages').expect(200);
+    try {
+      for (const dates of [
+        { datestartvalidity: new Date(Date.now() + 2 * day), dateendvalidity: null },
+        { datestartvalidity: null, dateendvalidity: new Date(Date.now() - 2 * day) },
+      ]) {
+        await marc.clone().update(dates);
+        expect((await agent.get('/staff/messages')).headers.location, JSON.stringify(dates)).to.equal('/staff/sign-in');
+        const { response } = await signIn('marc', 'Marc-dolibarr-2026');
+        expect(response.status, JSON.stringify(dates)).to.equal(401);
+      }
+      // Dolibarr compares by the day: an account whose validity ends today still signs in today.
+      await marc.clone().update({ datestartvalidity: new Date(Date.now() - day), dateendvalidity: new Date() });
+      expect((await signIn('marc', 'Marc-dolibarr-2026')).response.status).to.equal(303);
+    } finally {
+      await marc.clone().update({ datestartvalidity: null, dateendvalidity: null });
     }
   });
 

@@ -1,7 +1,13 @@
 // Staff (llx_user) of an entity. Dolibarr's superadmins live in entity 0 and see every entity, so
 // they count as the entity's staff too. External users (fk_soc set: a login given to a third
-// party) and disabled ones (statut 0) are not staff.
+// party) and disabled ones (statut 0) are not staff, nor are accounts outside their validity dates:
+// Dolibarr's User::isNotIntoValidityDateRange() refuses a datestartvalidity later than today and a
+// dateendvalidity before today (by calendar day, on sign-in and on every page of a session).
 import type { Db } from './db.ts';
+
+/** The SQL of Dolibarr's validity range on llx_user, by the day as Dolibarr compares it. */
+const WITHIN_VALIDITY = `(datestartvalidity is null or datestartvalidity < current_date + 1)
+  and (dateendvalidity is null or dateendvalidity >= current_date)`;
 
 export interface StaffRow {
   rowid: number;
@@ -13,12 +19,7 @@ export interface StaffRow {
 }
 
 export async function listStaff(db: Db, args: { entity: number; adminsOnly?: boolean }): Promise<StaffRow[]> {
-  const query = db('llx_user')
-    .whereIn('entity', [0, args.entity])
-    .where('statut', 1)
-    .whereNull('fk_soc')
-    .whereNotNull('email')
-    .andWhereRaw("trim(email) <> ''");
+  const query = activeStaff(db, args.entity);
   if (args.adminsOnly) query.where('admin', 1);
   return query
     .orderBy('rowid')
@@ -37,7 +38,8 @@ function activeStaff(db: Db, entity: number) {
     .where('statut', 1)
     .whereNull('fk_soc')
     .whereNotNull('email')
-    .andWhereRaw("trim(email) <> ''");
+    .andWhereRaw("trim(email) <> ''")
+    .andWhereRaw(WITHIN_VALIDITY);
 }
 
 /**
