@@ -7,7 +7,16 @@ import type { Knex } from 'knex';
 import { RateLimiter, type HostAdapter, type LimitRule } from '../../src/index.ts';
 import { SECOND_FACTOR_NEEDED, type StandaloneHost } from './binding.ts';
 import { renderSignIn, renderStaffError, requestLocale, STAFF_PATHS, type StaffPageLocals } from './staff-pages.ts';
-import { STAFF_SESSION_COOKIE, sessionStaff, signInSession, signOutSession, staffCsrfToken, validCsrf } from './staff-session.ts';
+import {
+  SIGN_IN_CSRF_COOKIE,
+  STAFF_SESSION_COOKIE,
+  sessionStaff,
+  signInCsrfToken,
+  signInSession,
+  signOutSession,
+  staffCsrfToken,
+  validCsrf,
+} from './staff-session.ts';
 
 const signInForm = z.object({
   login: z.string().trim().min(1).max(255),
@@ -33,6 +42,8 @@ export interface StaffRoutesOptions {
   adapter: HostAdapter;
   /** The portal's database, where the sign-in limits count. */
   db: Knex;
+  /** Whether cookies are sent over HTTPS only (as the staff session's). */
+  secureCookies: boolean;
 }
 
 /** Lets a signed-in staff member through with the page locals the layout reads; sends anyone else to sign in. */
@@ -72,7 +83,7 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
     res
       .status(status)
       .type('html')
-      .send(renderSignIn(req, { crmName, csrfToken: staffCsrfToken(req), ...extra }));
+      .send(renderSignIn(req, { crmName, csrfToken: signInCsrfToken(req, res, options.secureCookies), ...extra }));
 
   router.get(STAFF_PATHS.signIn, async (req, res, next) => {
     try {
@@ -99,6 +110,7 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
         return showSignIn(req, res, 401, { login, error: t('staffSignIn:secondFactor', { crm: crmName }), askCode: true });
       if (!staff) return showSignIn(req, res, 401, { login, error: t('staffSignIn:invalid', { crm: crmName }) });
       await signInSession(req, staff);
+      res.clearCookie(SIGN_IN_CSRF_COOKIE, { path: STAFF_PATHS.signIn });
       res.redirect(303, STAFF_PATHS.home);
     } catch (err) {
       next(err);

@@ -12,7 +12,7 @@ import { phpPasswordChecker } from '../../plugins/dolibarr/php-password.ts';
 import { storedHashCost } from '../../plugins/dolibarr/queries/staff.ts';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
 import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
-import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
+import { createStaffSessionTable, STAFF_SESSION_TABLE } from '../../plugins/standalone/queries/staff-sessions.ts';
 import { createStandaloneApp } from '../../plugins/standalone/server.ts';
 import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
@@ -169,6 +169,21 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
         .first('points'),
     ).to.deep.equal({ points: 11 });
     await running.db('portal_rate_limits').where('key', 'like', 'staff-sign-in:%').delete();
+  });
+
+  it('stores no session for anonymous visits of the sign-in page, and its form still signs in', async function () {
+    const before = Number((await running.db(STAFF_SESSION_TABLE).count<{ count: string }[]>('* as count'))[0]!.count);
+    for (let visit = 0; visit < 20; visit++) await request(app).get('/staff/sign-in').expect(200);
+    const agent = request.agent(app);
+    const _csrf = await signInForm(agent);
+    await agent.get('/staff/sign-in').expect(200);
+    const after = Number((await running.db(STAFF_SESSION_TABLE).count<{ count: string }[]>('* as count'))[0]!.count);
+    expect(after - before, 'session rows stored by 22 anonymous visits').to.equal(0);
+    // The form's token works with the cookie it came with, and not without it.
+    const forged = await request(app).post('/staff/sign-in').type('form').send({ _csrf, login: 'admin', password: 'Admin-dolibarr-2026' });
+    expect(forged.status).to.equal(403);
+    await agent.post('/staff/sign-in').type('form').send({ _csrf, login: 'admin', password: 'Admin-dolibarr-2026' }).expect(303);
+    await agent.get('/staff/portal').expect(200);
   });
 
   it('escapes what was typed when the form comes back', async function () {
