@@ -18,8 +18,17 @@ import {
   validCsrf,
 } from './staff-session.ts';
 
+/** Control characters (NUL among them) are in no login, and PostgreSQL refuses NUL in text. */
+const isControl = (char: string) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f;
+const withoutControls = (text: string) => [...text].filter((char) => !isControl(char)).join('');
+
 const signInForm = z.object({
-  login: z.string().trim().min(1).max(255),
+  login: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .refine((login) => ![...login].some(isControl)),
   password: z.string().min(1).max(200),
   /** The authenticator code, for a CRM account with a second factor; empty otherwise. */
   code: z.string().trim().max(16).optional(),
@@ -100,7 +109,7 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
       const { t } = requestLocale(req);
       if (!validCsrf(req)) return showSignIn(req, res, 403, { error: t('staffSignIn:expired') });
       const parsed = signInForm.safeParse(req.body);
-      const typedLogin = typeof req.body?.login === 'string' ? req.body.login.slice(0, 255) : '';
+      const typedLogin = typeof req.body?.login === 'string' ? withoutControls(req.body.login.slice(0, 255)) : '';
       if (!parsed.success) return showSignIn(req, res, 400, { login: typedLogin, error: t('staffSignIn:missing') });
       const { login, password, code } = parsed.data;
       if (!(await withinLimits(limiter, req.ip ?? 'unknown', login)))

@@ -186,6 +186,16 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     await agent.get('/staff/portal').expect(200);
   });
 
+  it('answers a login with a NUL byte or another control character with a 400, not a 500', async function () {
+    for (const login of ['adm\u0000in', 'admin\u0007']) {
+      const agent = request.agent(app);
+      const _csrf = await signInForm(agent);
+      const response = await agent.post('/staff/sign-in').type('form').send({ _csrf, login, password: 'x' });
+      expect(response.status, JSON.stringify(login)).to.equal(400);
+      expect(response.text).to.include('Enter your login and your password.');
+    }
+  });
+
   it('escapes what was typed when the form comes back', async function () {
     const agent = request.agent(app);
     const _csrf = await signInForm(agent);
