@@ -3,8 +3,14 @@
 // internal users in with their Alga password and serves every tenant of the database.
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { HostStaffUser } from '../../src/index.ts';
-import { SECOND_FACTOR_NEEDED, StandaloneSetupError, type CrmRecordKind, type StandaloneBinding } from '../standalone/binding.ts';
+import {
+  credentialStamp,
+  SECOND_FACTOR_NEEDED,
+  StandaloneSetupError,
+  type CrmRecordKind,
+  type StandaloneBinding,
+  type StandaloneStaff,
+} from '../standalone/binding.ts';
 import { createAlgaPsaAdapter } from './adapter.ts';
 import { parseUuid } from './ids.ts';
 import { decoyVerify, verifyAlgaPassword } from './passwords.ts';
@@ -107,12 +113,14 @@ export const algaPsaStandalone: StandaloneBinding = {
     });
     const workspaces = algaWorkspaces(db, slugs);
     const served = (tenant: string) => !slugs || tenant in slugs;
-    const present = (tenant: string, row: StaffRow): HostStaffUser => ({
+    const present = (tenant: string, row: StaffRow): StandaloneStaff => ({
       id: row.user_id,
       workspaceId: tenant,
       name: [row.first_name, row.last_name].filter((part) => part?.trim()).join(' ') || row.username,
       email: row.email.trim(),
       role: row.is_admin ? 'admin' : 'member',
+      // A new password in Alga ends the sessions here too.
+      credentialStamp: credentialStamp(row.hashed_password ?? null),
     });
     return {
       adapter,

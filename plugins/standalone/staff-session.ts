@@ -7,7 +7,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type pg from 'pg';
-import type { HostStaffUser } from '../../src/index.ts';
+import type { StandaloneStaff } from './binding.ts';
 import { STAFF_PATHS } from './staff-pages.ts';
 import { STAFF_SESSION_TABLE } from './queries/staff-sessions.ts';
 
@@ -21,6 +21,8 @@ interface StaffSessionFields {
   staffId?: string;
   workspaceId?: string;
   csrfToken?: string;
+  /** The CRM credentials' stamp at sign-in (StandaloneStaff.credentialStamp). */
+  credentialStamp?: string;
 }
 
 type StaffSession = session.Session & StaffSessionFields;
@@ -43,23 +45,26 @@ function staffSession(req: Request): StaffSession | undefined {
 }
 
 /** Who the session says is signed in (ids only; the caller checks the CRM still has them). */
-export function sessionStaff(req: Request): { staffId: string; workspaceId: string; sessionId: string } | null {
+export function sessionStaff(
+  req: Request,
+): { staffId: string; workspaceId: string; sessionId: string; credentialStamp: string | undefined } | null {
   const current = staffSession(req);
   if (!current?.staffId || !current.workspaceId) return null;
-  return { staffId: current.staffId, workspaceId: current.workspaceId, sessionId: current.id };
+  return { staffId: current.staffId, workspaceId: current.workspaceId, sessionId: current.id, credentialStamp: current.credentialStamp };
 }
 
 const promisify = (run: (done: (error?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
 
 /** A fresh session id for the signed-in staff member, so a session fixed before sign-in is worthless after it. */
-export async function signInSession(req: Request, staff: HostStaffUser): Promise<void> {
+export async function signInSession(req: Request, staff: StandaloneStaff): Promise<void> {
   const current = staffSession(req);
   if (!current) throw new Error('The staff session middleware must run before sign-in.');
   await promisify((done) => current.regenerate(done));
   const fresh = staffSession(req)!;
   fresh.staffId = staff.id;
   fresh.workspaceId = staff.workspaceId;
+  fresh.credentialStamp = staff.credentialStamp;
   fresh.csrfToken = randomBytes(32).toString('base64url');
   await promisify((done) => fresh.save(done));
 }

@@ -11,13 +11,13 @@ import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-
 import { createStandaloneApp } from '../../plugins/standalone/server.ts';
 import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { flagsFileFor } from '../support/portal-harness.ts';
-import type { HostStaffUser } from '../../src/index.ts';
+import type { StandaloneStaff } from '../../plugins/standalone/binding.ts';
 import { algaPsaStandalone } from '../../plugins/alga-psa/standalone.ts';
 import { SECOND_FACTOR_NEEDED, StandaloneSetupError } from '../../plugins/standalone/binding.ts';
 import { useAlgaHost } from './alga-host.ts';
-import { ADMIN_PASSWORD, CLAIRE_PASSWORD, NEXTAUTH_SECRET } from './seed.ts';
+import { ADMIN_PASSWORD, algaHash, CLAIRE_PASSWORD, NEXTAUTH_SECRET } from './seed.ts';
 
-const staffOf = (answer: HostStaffUser | null | typeof SECOND_FACTOR_NEEDED) => (typeof answer === 'object' ? answer : null);
+const staffOf = (answer: StandaloneStaff | null | typeof SECOND_FACTOR_NEEDED) => (typeof answer === 'object' ? answer : null);
 
 describe('alga-psa standalone binding', function () {
   const alga = useAlgaHost();
@@ -154,6 +154,21 @@ describe('alga-psa standalone binding', function () {
     } finally {
       await running.close();
       await admin.clone().update({ two_factor_enabled: false, two_factor_secret: null });
+    }
+  });
+
+  it("stamps a staff member's credentials, so a session ends once the password changes in Alga", async function () {
+    const { db, seed } = alga.host;
+    const standalone = await algaPsaStandalone.open(db, { NEXTAUTH_SECRET });
+    const signedIn = staffOf(await standalone.signInStaff('bob', 'Bob-alga-2026!'))!;
+    expect((await standalone.findStaff(seed.tenant, signedIn.id))?.credentialStamp).to.equal(signedIn.credentialStamp);
+    const bob = db('users').where({ tenant: seed.tenant, user_id: signedIn.id });
+    const { hashed_password: original } = await bob.clone().first('hashed_password');
+    try {
+      await bob.clone().update({ hashed_password: await algaHash('Bob-alga-2027!') });
+      expect((await standalone.findStaff(seed.tenant, signedIn.id))?.credentialStamp).not.to.equal(signedIn.credentialStamp);
+    } finally {
+      await bob.clone().update({ hashed_password: original });
     }
   });
 });

@@ -4,7 +4,7 @@
 // CSRF-protected and rate-limited across instances; the portal's staff pages need a signed-in staff member, its admin pages an admin;
 // an account disabled in Dolibarr is signed out on its next request; an account outside its
 // Dolibarr validity dates neither signs in nor keeps its session; an unknown login's decoy hash
-// costs what the stored hashes cost.
+// costs what the stored hashes cost; a session ends once Dolibarr changes the account's credentials.
 import { expect } from 'chai';
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
@@ -250,6 +250,35 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
       expect(bcrypt.getRounds(await passwords.decoyHash())).to.equal(12);
     } finally {
       await trx.rollback();
+    }
+  });
+
+  it('ends a session once Dolibarr changes the password, disconnects all sessions, or disables the account (also once re-enabled)', async function () {
+    const marc = host.db('llx_user').where({ login: 'marc' });
+    const { pass_crypted: original } = await marc.clone().first('pass_crypted');
+    try {
+      const changes: Array<[string, () => Promise<unknown>]> = [
+        ['a new password', () => marc.clone().update({ pass_crypted: phpHash('Marc-new-2027') })],
+        ['disconnect all sessions', () => marc.clone().update({ flagdelsessionsbefore: new Date() })],
+        [
+          'disabled, then enabled again',
+          async () => {
+            await marc.clone().update({ statut: 0 });
+            expect((await agent.get('/staff/messages')).headers.location).to.equal('/staff/sign-in');
+            await marc.clone().update({ statut: 1 });
+          },
+        ],
+      ];
+      let agent = (await signIn('marc', 'Marc-dolibarr-2026')).agent;
+      for (const [what, change] of changes) {
+        await marc.clone().update({ pass_crypted: original });
+        agent = (await signIn('marc', 'Marc-dolibarr-2026')).agent;
+        await agent.get('/staff/messages').expect(200);
+        await change();
+        expect((await agent.get('/staff/messages')).headers.location, what).to.equal('/staff/sign-in');
+      }
+    } finally {
+      await marc.clone().update({ pass_crypted: original, flagdelsessionsbefore: null, statut: 1 });
     }
   });
 

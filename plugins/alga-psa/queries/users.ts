@@ -32,8 +32,12 @@ export async function listStaff(db: Db, args: { tenant: string; adminsOnly?: boo
   return query.orderBy('u.last_name').orderBy('u.user_id').select<StaffRow[]>(staffColumns(db));
 }
 
-export async function findStaffUser(db: Db, tenant: string, userId: string): Promise<StaffRow | null> {
-  return (await staff(db, tenant).where('u.user_id', userId).first<StaffRow | undefined>(staffColumns(db))) ?? null;
+/** One enabled staff user with their password hash (which the standalone server's session is stamped with). */
+export async function findStaffUser(db: Db, tenant: string, userId: string): Promise<(StaffRow & { hashed_password: string }) | null> {
+  const row = await staff(db, tenant)
+    .where('u.user_id', userId)
+    .first<(StaffRow & { hashed_password: string }) | undefined>([...staffColumns(db), 'u.hashed_password']);
+  return row ?? null;
 }
 
 /** Alga's second factor of a user (see second-factor.ts). */

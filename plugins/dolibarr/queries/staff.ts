@@ -26,10 +26,13 @@ export async function listStaff(db: Db, args: { entity: number; adminsOnly?: boo
     .select<StaffRow[]>(['rowid', 'firstname', 'lastname', 'login', 'email', db.raw('coalesce(admin, 0)::int as admin')]);
 }
 
-/** A staff account with its PHP password hash, for the standalone server's sign-in only. */
+/** A staff account with its PHP password hash and Dolibarr's "disconnect all sessions" time, for the standalone server only. */
 export interface StaffCredentialRow extends StaffRow {
   pass_crypted: string | null;
+  flagdelsessionsbefore: Date | null;
 }
+
+const credentialColumns = ['pass_crypted', 'flagdelsessionsbefore'];
 
 /** Enabled internal users of the entity (or superadmins) with an email: the same rule as listStaff. */
 function activeStaff(db: Db, entity: number) {
@@ -75,16 +78,24 @@ export async function findStaffForSignIn(db: Db, args: { entity: number; login: 
       'lastname',
       'login',
       'email',
-      'pass_crypted',
+      ...credentialColumns,
       db.raw('coalesce(admin, 0)::int as admin'),
     ]);
 }
 
 /** One staff account by rowid, only while it is still staff (enabled, internal, with an email). */
-export async function findActiveStaff(db: Db, args: { entity: number; userId: number }): Promise<StaffRow | null> {
+export async function findActiveStaff(db: Db, args: { entity: number; userId: number }): Promise<StaffCredentialRow | null> {
   const row = await activeStaff(db, args.entity)
     .where('rowid', args.userId)
-    .first<StaffRow | undefined>(['rowid', 'firstname', 'lastname', 'login', 'email', db.raw('coalesce(admin, 0)::int as admin')]);
+    .first<StaffCredentialRow | undefined>([
+      'rowid',
+      'firstname',
+      'lastname',
+      'login',
+      'email',
+      ...credentialColumns,
+      db.raw('coalesce(admin, 0)::int as admin'),
+    ]);
   return row ?? null;
 }
 
