@@ -7,7 +7,7 @@ import bcrypt from 'bcryptjs';
 const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
 const MAX_PASSWORD = 200;
 /** PHP's password_hash default cost, for a Dolibarr whose hashes say nothing (none stored yet). */
-export const PHP_DEFAULT_COST = 10;
+const PHP_DEFAULT_COST = 10;
 
 // One decoy hash per cost, computed on first use: an unknown login is checked against the decoy of
 // the cost the host's own hashes have, so it takes as long as a wrong password for a real one.
@@ -22,7 +22,7 @@ function decoyHash(cost: number): Promise<string> {
 }
 
 /** The cost a bcrypt hash was made with, or null for another format. */
-export function bcryptCost(hash: string | null): number | null {
+function bcryptCost(hash: string | null): number | null {
   const match = hash === null ? null : BCRYPT.exec(hash);
   return match ? Number(match[1]) : null;
 }
