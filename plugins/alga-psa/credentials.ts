@@ -1,12 +1,15 @@
 // ClientCredentialsPort on Alga PSA's users: a client login is a users row with user_type 'client'
 // linked to its contact (contact_id), not is_inactive, its password Alga's PBKDF2 "salt:hash"
 // with the deployment's NEXTAUTH_SECRET (passwords.ts). The portal checks and sets that password,
-// so the client signs in to the portal and to Alga's own client portal with the same one.
+// so the client signs in to the portal and to Alga's own client portal with the same one. A login
+// with Alga's two-factor on is not the portal's to sign in: the portal's password, code and link
+// sign-ins each give one factor, Alga asks two, so such a client signs in with Alga's own portal.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { ClientCredentialsPort, HostContact } from '../../src/index.ts';
 import { lookupEmail, parseUuid } from './ids.ts';
 import { decoyVerify, hashAlgaPassword, verifyAlgaPassword } from './passwords.ts';
+import { asksSecondFactor } from './second-factor.ts';
 import { findContact, type ContactRow } from './queries/contacts.ts';
 import {
   createClientLogin,
@@ -47,12 +50,13 @@ export function algaCredentials(
   return {
     async findLogin(workspaceId, email) {
       const found = await loginOf(workspaceId, email);
-      return found ? found.contact : null;
+      return found && !asksSecondFactor(found.login) ? found.contact : null;
     },
     async verifyPassword(workspaceId, email, password) {
       const found = await loginOf(workspaceId, email).catch(() => null);
       if (!found) return decoyVerify(String(password ?? ''), secret).then(() => null);
-      return (await verifyAlgaPassword(String(password ?? ''), found.login.hashed_password, secret)) ? found.contact : null;
+      if (!(await verifyAlgaPassword(String(password ?? ''), found.login.hashed_password, secret))) return null;
+      return asksSecondFactor(found.login) ? 'host-sign-in-only' : found.contact;
     },
     async setPassword(workspaceId, contactId, password) {
       const tenant = tenantOf(workspaceId);
@@ -87,7 +91,7 @@ export function algaCredentials(
       const id = parseUuid(contactId);
       if (tenant === null || id === null) return false;
       const login = await findClientLoginOfContact(db, tenant, id);
-      return Boolean(login && !login.is_inactive && login.hashed_password?.includes(':'));
+      return Boolean(login && !login.is_inactive && !asksSecondFactor(login) && login.hashed_password?.includes(':'));
     },
   };
 }

@@ -3,12 +3,19 @@
 // internal users in with their Alga password and serves every tenant of the database.
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { HostStaffUser } from '../../src/index.ts';
-import { StandaloneSetupError, type CrmRecordKind, type StandaloneBinding } from '../standalone/binding.ts';
+import {
+  credentialStamp,
+  SECOND_FACTOR_NEEDED,
+  StandaloneSetupError,
+  type CrmRecordKind,
+  type StandaloneBinding,
+  type StandaloneStaff,
+} from '../standalone/binding.ts';
 import { createAlgaPsaAdapter } from './adapter.ts';
 import { parseUuid } from './ids.ts';
 import { decoyVerify, verifyAlgaPassword } from './passwords.ts';
 import { listTenants } from './queries/tenants.ts';
+import { secondFactorPasses } from './second-factor.ts';
 import { findStaffByLogin, findStaffUser, type StaffRow } from './queries/users.ts';
 import { algaWorkspaces, presentTenant, SLUG } from './workspaces.ts';
 
@@ -106,7 +113,7 @@ export const algaPsaStandalone: StandaloneBinding = {
     });
     const workspaces = algaWorkspaces(db, slugs);
     const served = (tenant: string) => !slugs || tenant in slugs;
-    const present = (tenant: string, row: StaffRow): HostStaffUser => ({
+    const present = (tenant: string, row: StaffRow): StandaloneStaff => ({
       id: row.user_id,
       workspaceId: tenant,
       name: [row.first_name, row.last_name].filter((part) => part?.trim()).join(' ') || row.username,
@@ -115,6 +122,8 @@ export const algaPsaStandalone: StandaloneBinding = {
       // The staff pages speak the user's own language and time zone as Alga keeps them.
       locale: row.locale,
       timeZone: row.timezone,
+      // A new password in Alga ends the sessions here too.
+      credentialStamp: credentialStamp(row.hashed_password ?? null),
     });
     return {
       adapter,
@@ -124,7 +133,7 @@ export const algaPsaStandalone: StandaloneBinding = {
           return slug ? [presentTenant(row, slug)] : [];
         });
       },
-      async signInStaff(login, password) {
+      async signInStaff(login, password, secondFactor) {
         const wanted = LOGIN.safeParse(login);
         const given = PASSWORD.safeParse(password);
         if (!given.success) return null;
@@ -132,7 +141,9 @@ export const algaPsaStandalone: StandaloneBinding = {
         const rows = wanted.success ? (await findStaffByLogin(db, wanted.data)).filter((row) => served(row.tenant)) : [];
         if (rows.length !== 1) return decoyVerify(given.data, secret).then(() => null);
         const row = rows[0]!;
-        return (await verifyAlgaPassword(given.data, row.hashed_password, secret)) ? present(row.tenant, row) : null;
+        if (!(await verifyAlgaPassword(given.data, row.hashed_password, secret))) return null;
+        // Never less than Alga asks: its TOTP as well, for an account with two-factor on.
+        return secondFactorPasses(row, secondFactor) ? present(row.tenant, row) : SECOND_FACTOR_NEEDED;
       },
       async findStaff(workspaceId, staffId) {
         const tenant = parseUuid(workspaceId);

@@ -18,7 +18,20 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   {
     concept: 'staffUser',
     table: 'llx_user',
-    columns: ['rowid', 'entity', 'login', 'lastname', 'firstname', 'email', 'admin', 'statut', 'fk_soc', 'lang'],
+    columns: [
+      'rowid',
+      'entity',
+      'login',
+      'lastname',
+      'firstname',
+      'email',
+      'admin',
+      'statut',
+      'fk_soc',
+      'lang',
+      'datestartvalidity',
+      'dateendvalidity',
+    ],
   },
   {
     concept: 'proposal',

@@ -3,13 +3,19 @@
 // database, staff sign-in with their Dolibarr logins and passwords, and links to Dolibarr's pages.
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { HostStaffUser } from '../../src/index.ts';
-import { StandaloneSetupError, type CrmRecordKind, type StandaloneBinding, type StandaloneHost } from '../standalone/binding.ts';
+import {
+  credentialStamp,
+  StandaloneSetupError,
+  type CrmRecordKind,
+  type StandaloneBinding,
+  type StandaloneHost,
+  type StandaloneStaff,
+} from '../standalone/binding.ts';
 import { createDolibarrAdapter } from './adapter.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
-import { decoyVerify, verifyPhpPassword } from './php-password.ts';
-import { findActiveStaff, findStaffForSignIn, firstAdminId, type StaffRow } from './queries/staff.ts';
+import { phpPasswordChecker } from './php-password.ts';
+import { findActiveStaff, findStaffForSignIn, firstAdminId, storedHashCost, type StaffCredentialRow } from './queries/staff.ts';
 
 const SETTINGS = [
   {
@@ -91,8 +97,11 @@ export const dolibarrStandalone: StandaloneBinding = {
       ...(settings.DOL_DATA_ROOT ? { dataRoot: settings.DOL_DATA_ROOT } : {}),
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
-    adapter.claims = [...adapter.claims, { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted'] }];
-    const present = (row: StaffRow): HostStaffUser => ({
+    adapter.claims = [...adapter.claims, { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted', 'flagdelsessionsbefore'] }];
+    // An unknown login's decoy costs what the stored hashes cost (read from them), or the answer's
+    // time would tell which logins exist.
+    const passwords = phpPasswordChecker(() => storedHashCost(db, { entity }));
+    const present = (row: StaffCredentialRow): StandaloneStaff => ({
       id: toHostId(row.rowid),
       workspaceId,
       name: fullName(row.firstname, row.lastname) || row.login,
@@ -100,6 +109,8 @@ export const dolibarrStandalone: StandaloneBinding = {
       role: row.admin === 1 ? 'admin' : 'member',
       // The staff pages speak the language the user chose in Dolibarr (de_DE reads as de).
       locale: row.lang?.trim() || null,
+      // A new password or Dolibarr's "disconnect all sessions" (flagdelsessionsbefore) ends the sessions here too.
+      credentialStamp: credentialStamp(row.pass_crypted, row.flagdelsessionsbefore),
     });
     return {
       adapter,
@@ -110,10 +121,10 @@ export const dolibarrStandalone: StandaloneBinding = {
       async signInStaff(login, password) {
         const name = login.trim();
         const candidates = name === '' || name.length > 255 ? [] : await findStaffForSignIn(db, { entity, login: name });
-        if (candidates.length === 0) return decoyVerify(password).then(() => null);
+        if (candidates.length === 0) return passwords.decoy(password).then(() => null);
         // Usually one account; an email shared by several is tried in order (login match first).
         for (const row of candidates) {
-          if (await verifyPhpPassword(password, row.pass_crypted)) return present(row);
+          if (await passwords.verify(password, row.pass_crypted)) return present(row);
         }
         return null;
       },

@@ -3,6 +3,7 @@
 // owns the staff session (the CRM's own session lives in another process it cannot read), so a
 // binding says how a CRM account signs in and which workspaces there are; the portal does the rest
 // through the binding's HostAdapter, as it does inside a Node host.
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { HostAdapter, HostStaffUser, HostWorkspace } from '../../src/index.ts';
 
@@ -18,6 +19,21 @@ export class StandaloneSetupError extends Error {
   override name = 'StandaloneSetupError';
 }
 
+/** signInStaff's answer for a right password on an account the CRM also asks a second factor of, missing or wrong. */
+export const SECOND_FACTOR_NEEDED = 'second-factor-needed';
+
+/**
+ * A staff member as the CRM has them now, with a stamp of their credentials: the session keeps the
+ * stamp of its sign-in and ends once the CRM's differs (a new password, Dolibarr's "disconnect all
+ * sessions").
+ */
+export type StandaloneStaff = HostStaffUser & { credentialStamp: string };
+
+/** A stamp of what, when the CRM changes it, ends the account's sessions here (one-way: no hash leaves). */
+export function credentialStamp(...parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+}
+
 /** The record kinds the server links to the CRM's own pages. */
 export type CrmRecordKind = 'client' | 'contact' | 'proposal' | 'quotation' | 'invoice' | 'task' | 'document';
 
@@ -29,11 +45,12 @@ export interface StandaloneHost {
   /**
    * A CRM staff account signing in with its CRM password (Dolibarr llx_user, Alga internal users):
    * the staff user, or null for an unknown login, a wrong password or a disabled account. Takes
-   * as long for an unknown login as for a wrong password.
+   * as long for an unknown login as for a wrong password. An account the CRM asks a second factor
+   * of (Alga's TOTP) signs in only with `secondFactor` right; otherwise SECOND_FACTOR_NEEDED.
    */
-  signInStaff(login: string, password: string): Promise<HostStaffUser | null>;
+  signInStaff(login: string, password: string, secondFactor?: string): Promise<StandaloneStaff | null | typeof SECOND_FACTOR_NEEDED>;
   /** The staff user of a signed-in session, read again on each request: null once disabled in the CRM. */
-  findStaff(workspaceId: string, staffId: string): Promise<HostStaffUser | null>;
+  findStaff(workspaceId: string, staffId: string): Promise<StandaloneStaff | null>;
   /** The CRM's own page of a record (from the binding's base URL setting), or null when it has none. */
   crmRecordUrl(kind: CrmRecordKind, id: string): string | null;
 }

@@ -30,7 +30,7 @@ import {
 } from '../../src/index.ts';
 import { trustProxySetting } from '../shared/host-http.ts';
 import { StandaloneSetupError, type StandaloneBinding, type StandaloneHost } from './binding.ts';
-import { sessionStaff } from './staff-session.ts';
+import { sessionStaff, signOutSession } from './staff-session.ts';
 import { staffLayout, STAFF_PATHS } from './staff-pages.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -66,7 +66,12 @@ export interface OpenOptions {
   logger?: StructuredLogger;
 }
 
-/** The staff member a request's staff session names, read again from the CRM once per request. */
+/**
+ * The staff member a request's staff session names, read again from the CRM once per request. A
+ * session whose account the CRM no longer has as staff, or whose credentials changed there since
+ * sign-in (a new password, Dolibarr's "disconnect all sessions"), is ended: it does not come back
+ * when the account is enabled again.
+ */
 function staffFromSession(host: StandaloneHost): (req: Request) => Promise<HostStaffUser | null> {
   const seen = new WeakMap<Request, Promise<HostStaffUser | null>>();
   return (req) => {
@@ -74,7 +79,14 @@ function staffFromSession(host: StandaloneHost): (req: Request) => Promise<HostS
     if (!found) {
       const ids = sessionStaff(req);
       found = ids
-        ? host.findStaff(ids.workspaceId, ids.staffId).then((staff) => (staff ? { ...staff, sessionKey: ids.sessionId } : null))
+        ? host.findStaff(ids.workspaceId, ids.staffId).then(async (staff) => {
+            if (!staff || staff.credentialStamp !== ids.credentialStamp) {
+              await signOutSession(req);
+              return null;
+            }
+            const { credentialStamp: _stamp, ...user } = staff;
+            return { ...user, sessionKey: ids.sessionId };
+          })
         : Promise.resolve(null);
       seen.set(req, found);
     }

@@ -85,6 +85,8 @@ export interface SignInView {
   login?: string;
   error?: string;
   notice?: string;
+  /** Focus on the authenticator code: the password was right and the CRM asks for a second factor. */
+  askCode?: boolean;
 }
 
 export function renderSignIn(req: Request, view: SignInView): string {
@@ -105,6 +107,8 @@ ${message}
 <input id="login" name="login" type="text" autocomplete="username" required maxlength="255" value="${escapeHtml(view.login ?? '')}"${described}>
 <label for="password">${escapeHtml(t('staffSignIn:password'))}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200"${described}>
+<label for="code">${escapeHtml(t('staffSignIn:code'))}</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="16"${view.askCode ? ' autofocus' : ''}${described}>
 <button type="submit">${escapeHtml(t('staffSignIn:submit'))}</button>
 </form>
 </main>`;

@@ -5,13 +5,33 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import { z } from 'zod';
 import type { Knex } from 'knex';
 import { RateLimiter, type HostAdapter, type LimitRule } from '../../src/index.ts';
-import type { StandaloneHost } from './binding.ts';
+import { SECOND_FACTOR_NEEDED, type StandaloneHost } from './binding.ts';
 import { renderSignIn, renderStaffError, requestLocale, STAFF_PATHS, type StaffPageLocals } from './staff-pages.ts';
-import { STAFF_SESSION_COOKIE, sessionStaff, signInSession, signOutSession, staffCsrfToken, validCsrf } from './staff-session.ts';
+import {
+  SIGN_IN_CSRF_COOKIE,
+  STAFF_SESSION_COOKIE,
+  sessionStaff,
+  signInCsrfToken,
+  signInSession,
+  signOutSession,
+  staffCsrfToken,
+  validCsrf,
+} from './staff-session.ts';
+
+/** Control characters (NUL among them) are in no login, and PostgreSQL refuses NUL in text. */
+const isControl = (char: string) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f;
+const withoutControls = (text: string) => [...text].filter((char) => !isControl(char)).join('');
 
 const signInForm = z.object({
-  login: z.string().trim().min(1).max(255),
+  login: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .refine((login) => ![...login].some(isControl)),
   password: z.string().min(1).max(200),
+  /** The authenticator code, for a CRM account with a second factor; empty otherwise. */
+  code: z.string().trim().max(16).optional(),
 });
 
 // Guessing passwords: 10 tries per login and 30 per address in 15 minutes. The counters are the
@@ -31,6 +51,8 @@ export interface StaffRoutesOptions {
   adapter: HostAdapter;
   /** The portal's database, where the sign-in limits count. */
   db: Knex;
+  /** Whether cookies are sent over HTTPS only (as the staff session's). */
+  secureCookies: boolean;
 }
 
 /** Lets a signed-in staff member through with the page locals the layout reads; sends anyone else to sign in. */
@@ -61,11 +83,16 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 10 });
 
-  const showSignIn = (req: Request, res: Response, status: number, extra: { login?: string; error?: string; notice?: string } = {}) =>
+  const showSignIn = (
+    req: Request,
+    res: Response,
+    status: number,
+    extra: { login?: string; error?: string; notice?: string; askCode?: boolean } = {},
+  ) =>
     res
       .status(status)
       .type('html')
-      .send(renderSignIn(req, { crmName, csrfToken: staffCsrfToken(req), ...extra }));
+      .send(renderSignIn(req, { crmName, csrfToken: signInCsrfToken(req, res, options.secureCookies), ...extra }));
 
   router.get(STAFF_PATHS.signIn, async (req, res, next) => {
     try {
@@ -82,14 +109,17 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
       const { t } = requestLocale(req);
       if (!validCsrf(req)) return showSignIn(req, res, 403, { error: t('staffSignIn:expired') });
       const parsed = signInForm.safeParse(req.body);
-      const typedLogin = typeof req.body?.login === 'string' ? req.body.login.slice(0, 255) : '';
+      const typedLogin = typeof req.body?.login === 'string' ? withoutControls(req.body.login.slice(0, 255)) : '';
       if (!parsed.success) return showSignIn(req, res, 400, { login: typedLogin, error: t('staffSignIn:missing') });
-      const { login, password } = parsed.data;
+      const { login, password, code } = parsed.data;
       if (!(await withinLimits(limiter, req.ip ?? 'unknown', login)))
         return showSignIn(req, res, 429, { login, error: t('staffSignIn:limited') });
-      const staff = await host.signInStaff(login, password);
+      const staff = await host.signInStaff(login, password, code || undefined);
+      if (staff === SECOND_FACTOR_NEEDED)
+        return showSignIn(req, res, 401, { login, error: t('staffSignIn:secondFactor', { crm: crmName }), askCode: true });
       if (!staff) return showSignIn(req, res, 401, { login, error: t('staffSignIn:invalid', { crm: crmName }) });
       await signInSession(req, staff);
+      res.clearCookie(SIGN_IN_CSRF_COOKIE, { path: STAFF_PATHS.signIn });
       res.redirect(303, STAFF_PATHS.home);
     } catch (err) {
       next(err);

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { hashAlgaPassword, verifyAlgaPassword } from '../../plugins/alga-psa/passwords.ts';
 import { useAlgaHost } from './alga-host.ts';
 import { algaHash, NEXTAUTH_SECRET } from './seed.ts';
+import { contactOf } from '../support/host-contacts.ts';
 
 /** Alga's verifyPassword, written out independently: derive over secret + salt and compare the hex. */
 async function algaVerifies(password: string, stored: string, secret: string): Promise<boolean> {
@@ -74,7 +75,9 @@ describe("alga-psa passwords: Alga's PBKDF2 format with NEXTAUTH_SECRET", functi
         .select('r.role_name', 'r.client');
       expect(roles).to.deep.equal([{ role_name: 'User', client: true }]);
       expect(await credentials.hasPassword(seed.tenant, seed.contacts.paul)).to.equal(true);
-      expect((await credentials.verifyPassword(seed.tenant, 'PAUL@summit.example', 'Paul-portal-2026!'))?.id).to.equal(seed.contacts.paul);
+      expect(contactOf(await credentials.verifyPassword(seed.tenant, 'PAUL@summit.example', 'Paul-portal-2026!'))?.id).to.equal(
+        seed.contacts.paul,
+      );
       // Setting it again changes the hash on the same row.
       await credentials.setPassword(seed.tenant, seed.contacts.paul, 'Paul-portal-2027!');
       expect(await db('users').where({ tenant: seed.tenant, contact_id: seed.contacts.paul })).to.have.length(1);

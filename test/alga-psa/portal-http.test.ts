@@ -4,12 +4,12 @@
 // the dashboard, opens and accepts a quotation (the quote accepted in Alga and the portal's
 // evidence row written together), views an invoice, and pays it through the demo checkout
 // (invoice_payments and transactions written, the invoice marked paid, the portal's payment
-// pointing at Alga's); once Alga makes the contact inactive, the session ends and the password
-// signs nobody in.
+// pointing at Alga's); a login with Alga's two-factor on reaches no page with its password alone;
+// once Alga makes the contact inactive, the session ends and the password signs nobody in.
 import { expect } from 'chai';
 import request from 'supertest';
 import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
-import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
+import { csrfFrom, postPasswordSignIn, signedInAgent } from '../support/portal-harness.ts';
 import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
@@ -146,6 +146,24 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     expect(algaPayment).to.include({ invoice_id: id, notes: 'Paid from the client portal' });
     expect(Number(algaPayment.amount)).to.equal(150_000);
     expect(await host.db('transactions').where({ tenant: host.seed.tenant, invoice_id: id, type: 'payment' })).to.have.length(1);
+  });
+
+  it("refuses a login with Alga's two-factor on, saying to use Alga's sign-in, and reaches no page with the password alone", async function () {
+    const login = host.db('users').where({ tenant: host.seed.tenant, user_id: host.seed.users.claire });
+    await login.clone().update({ two_factor_enabled: true, two_factor_secret: 'JBSWY3DPEHPK3PXP' });
+    try {
+      const agent = request.agent(url);
+      const answer = await postPasswordSignIn(agent, slug, { email: 'claire@harbor.example', password: CLAIRE_PASSWORD });
+      expect(answer.status).to.equal(403);
+      expect(answer.text).to.include('cannot check');
+      for (const path of ['/', '/invoices', '/documents']) {
+        expect((await agent.get(`${base}${path}`)).status, path).to.equal(303);
+      }
+      // No one-time code is offered either: Alga asks two factors, an emailed code is one.
+      expect(await host.adapter().credentials!.findLogin(host.seed.tenant, 'claire@harbor.example')).to.equal(null);
+    } finally {
+      await login.clone().update({ two_factor_enabled: false, two_factor_secret: null });
+    }
   });
 
   it('ends a session once Alga makes the contact inactive, and signs nobody in with its login', async function () {

@@ -1,12 +1,23 @@
 // Covers the Alga PSA standalone binding (plugins/alga-psa/standalone.ts) on a real Alga database:
 // the settings it requires, every tenant listed as a workspace, internal users signing in with
 // their Alga password by email or username (not client users, not disabled staff, not another
-// tenant's when slugs pin the tenants served), staff found again per request, links to Alga's pages.
+// tenant's when slugs pin the tenants served), staff found again per request, links to Alga's pages;
+// a user with Alga's two-factor on signs in only with its current TOTP code as well.
 import { expect } from 'chai';
+import { Secret, TOTP } from 'otpauth';
+import request from 'supertest';
+import { openStandalonePortal } from '../../plugins/standalone/portal-setup.ts';
+import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
+import { createStandaloneApp } from '../../plugins/standalone/server.ts';
+import { createPortalLogger } from '../../src/core/ops/logging.ts';
+import { flagsFileFor } from '../support/portal-harness.ts';
+import type { StandaloneStaff } from '../../plugins/standalone/binding.ts';
 import { algaPsaStandalone } from '../../plugins/alga-psa/standalone.ts';
-import { StandaloneSetupError } from '../../plugins/standalone/binding.ts';
+import { SECOND_FACTOR_NEEDED, StandaloneSetupError } from '../../plugins/standalone/binding.ts';
 import { useAlgaHost } from './alga-host.ts';
-import { ADMIN_PASSWORD, CLAIRE_PASSWORD, NEXTAUTH_SECRET } from './seed.ts';
+import { ADMIN_PASSWORD, algaHash, CLAIRE_PASSWORD, NEXTAUTH_SECRET } from './seed.ts';
+
+const staffOf = (answer: StandaloneStaff | null | typeof SECOND_FACTOR_NEEDED) => (typeof answer === 'object' ? answer : null);
 
 describe('alga-psa standalone binding', function () {
   const alga = useAlgaHost();
@@ -37,12 +48,12 @@ describe('alga-psa standalone binding', function () {
 
     const alice = await standalone.signInStaff('ALICE@northwind.example', ADMIN_PASSWORD);
     expect(alice).to.deep.include({ id: seed.users.admin, workspaceId: seed.tenant, name: 'Alice Admin', role: 'admin' });
-    expect((await standalone.signInStaff('alice', ADMIN_PASSWORD))?.id).to.equal(seed.users.admin);
+    expect(staffOf(await standalone.signInStaff('alice', ADMIN_PASSWORD))?.id).to.equal(seed.users.admin);
     expect(await standalone.signInStaff('alice', `${ADMIN_PASSWORD}x`)).to.equal(null);
     expect(await standalone.signInStaff('nobody@northwind.example', ADMIN_PASSWORD)).to.equal(null);
     expect(await standalone.signInStaff('gone', 'Gone-alga-2026!'), 'disabled staff').to.equal(null);
     expect(await standalone.signInStaff('claire@harbor.example', CLAIRE_PASSWORD), 'a client login is not staff').to.equal(null);
-    expect((await standalone.signInStaff('bob', 'Bob-alga-2026!'))?.role).to.equal('member');
+    expect(staffOf(await standalone.signInStaff('bob', 'Bob-alga-2026!'))?.role).to.equal('member');
 
     expect((await standalone.findStaff(seed.tenant, seed.users.admin))?.email).to.equal('alice@northwind.example');
     expect(await standalone.findStaff(seed.otherTenant, seed.users.admin)).to.equal(null);
@@ -82,7 +93,95 @@ describe('alga-psa standalone binding', function () {
     expect(await standalone.adapter.workspaces.findById(seed.tenant)).to.equal(null);
     expect((await standalone.adapter.workspaces.findBySlug('contoso'))?.id).to.equal(seed.otherTenant);
     expect(await standalone.signInStaff('alice', ADMIN_PASSWORD), 'a tenant not served').to.equal(null);
-    expect((await standalone.signInStaff('carol', 'Carol-alga-2026!'))?.workspaceId).to.equal(seed.otherTenant);
+    expect(staffOf(await standalone.signInStaff('carol', 'Carol-alga-2026!'))?.workspaceId).to.equal(seed.otherTenant);
     expect(await standalone.adapter.clients.list(seed.tenant)).to.deep.equal([]);
+  });
+
+  it("asks an admin with Alga's two-factor on for the current TOTP code as well as the password", async function () {
+    const { db, seed } = alga.host;
+    const standalone = await algaPsaStandalone.open(db, { NEXTAUTH_SECRET });
+    const secret = new Secret({ size: 20 });
+    const totp = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 });
+    const admin = db('users').where({ tenant: seed.tenant, user_id: seed.users.admin });
+    await admin.clone().update({ two_factor_enabled: true, two_factor_secret: secret.base32 });
+    try {
+      expect(await standalone.signInStaff('alice', ADMIN_PASSWORD), 'the password alone').to.equal(SECOND_FACTOR_NEEDED);
+      const wrong = String((Number(totp.generate()) + 1) % 1_000_000).padStart(6, '0');
+      expect(await standalone.signInStaff('alice', ADMIN_PASSWORD, wrong), 'a wrong code').to.equal(SECOND_FACTOR_NEEDED);
+      const stale = totp.generate({ timestamp: Date.now() - 120_000 });
+      expect(await standalone.signInStaff('alice', ADMIN_PASSWORD, stale), 'an old code').to.equal(SECOND_FACTOR_NEEDED);
+      expect(await standalone.signInStaff('alice', `${ADMIN_PASSWORD}x`, totp.generate()), 'a wrong password with the code').to.equal(null);
+      expect(staffOf(await standalone.signInStaff('alice', ADMIN_PASSWORD, totp.generate()))?.id).to.equal(seed.users.admin);
+      // Two-factor on with no secret: Alga signs nobody in, nor does the portal.
+      await admin.clone().update({ two_factor_secret: null });
+      expect(await standalone.signInStaff('alice', ADMIN_PASSWORD, totp.generate())).to.equal(SECOND_FACTOR_NEEDED);
+    } finally {
+      await admin.clone().update({ two_factor_enabled: false, two_factor_secret: null });
+    }
+  });
+
+  it('keeps every staff page from an admin with two-factor on who signs in over HTTP with the password alone', async function () {
+    this.timeout(120_000);
+    const { db, seed } = alga.host;
+    const secret = new Secret({ size: 20 });
+    const totp = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 });
+    const admin = db('users').where({ tenant: seed.tenant, user_id: seed.users.admin });
+    await admin.clone().update({ two_factor_enabled: true, two_factor_secret: secret.base32 });
+    const running = await openStandalonePortal(
+      algaPsaStandalone,
+      {
+        DATABASE_URL: alga.host.database.url,
+        NEXTAUTH_SECRET,
+        ALGA_WORKSPACE_SLUGS: `northwind=${seed.tenant}`,
+        FLAGS_FILE: flagsFileFor(['northwind']),
+        SESSION_SECRET: 'alga-standalone-test-secret'.padEnd(48, 'x'),
+        PORT: '0',
+      },
+      { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
+    );
+    try {
+      await running.portal.migrate();
+      await createStaffSessionTable(running.db);
+      const app = createStandaloneApp(running);
+      const signIn = async (fields: Record<string, string>) => {
+        const agent = request.agent(app);
+        const page = await agent.get('/staff/sign-in').expect(200);
+        const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+        return {
+          agent,
+          response: await agent
+            .post('/staff/sign-in')
+            .type('form')
+            .send({ _csrf, login: 'alice', ...fields }),
+        };
+      };
+      const passwordOnly = await signIn({ password: ADMIN_PASSWORD });
+      expect(passwordOnly.response.status).to.equal(401);
+      expect(passwordOnly.response.text).to.include('6-digit code');
+      for (const path of ['/staff', '/staff/portal', '/staff/messages', '/staff/notifications']) {
+        expect((await passwordOnly.agent.get(path)).headers.location, path).to.equal('/staff/sign-in');
+      }
+      const withCode = await signIn({ password: ADMIN_PASSWORD, code: totp.generate() });
+      expect(withCode.response.status).to.equal(303);
+      await withCode.agent.get('/staff/portal').expect(200);
+    } finally {
+      await running.close();
+      await admin.clone().update({ two_factor_enabled: false, two_factor_secret: null });
+    }
+  });
+
+  it("stamps a staff member's credentials, so a session ends once the password changes in Alga", async function () {
+    const { db, seed } = alga.host;
+    const standalone = await algaPsaStandalone.open(db, { NEXTAUTH_SECRET });
+    const signedIn = staffOf(await standalone.signInStaff('bob', 'Bob-alga-2026!'))!;
+    expect((await standalone.findStaff(seed.tenant, signedIn.id))?.credentialStamp).to.equal(signedIn.credentialStamp);
+    const bob = db('users').where({ tenant: seed.tenant, user_id: signedIn.id });
+    const { hashed_password: original } = await bob.clone().first('hashed_password');
+    try {
+      await bob.clone().update({ hashed_password: await algaHash('Bob-alga-2027!') });
+      expect((await standalone.findStaff(seed.tenant, signedIn.id))?.credentialStamp).not.to.equal(signedIn.credentialStamp);
+    } finally {
+      await bob.clone().update({ hashed_password: original });
+    }
   });
 });

@@ -5,6 +5,7 @@
 // everything of another tenant (the same person's email included).
 import { expect } from 'chai';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
+import { contactOf } from '../support/host-contacts.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
 
@@ -46,7 +47,7 @@ describe("alga-psa binding: what a client sees, and what stays Alga's", function
     });
     const [theirs] = await adapter.contacts.findByEmail(seed.otherTenant, 'claire@harbor.example');
     expect(theirs?.id).to.equal(seed.contacts.otherTenantContact);
-    expect((await adapter.credentials!.verifyPassword(seed.otherTenant, 'claire@harbor.example', CLAIRE_PASSWORD))?.id).to.equal(
+    expect(contactOf(await adapter.credentials!.verifyPassword(seed.otherTenant, 'claire@harbor.example', CLAIRE_PASSWORD))?.id).to.equal(
       seed.contacts.otherTenantContact,
     );
     expect(await adapter.contacts.findById(seed.otherTenant, seed.contacts.claire)).to.equal(null);

@@ -29,6 +29,7 @@ import type {
   Page,
   PageRequest,
 } from '../../src/core/ports/host.ts';
+import { contactOf } from '../support/host-contacts.ts';
 import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
 async function drain(stream: Readable): Promise<Buffer> {
@@ -694,7 +695,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         for (const bad of MALFORMED_IDS) expect(await credentials.findLogin(bad, login.email), bad.slice(0, 40)).to.equal(null);
         if (other) {
           const elsewhere = await credentials.findLogin(other.id, login.email);
-          if (elsewhere) expect(elsewhere.workspaceId).to.equal(other.id);
+          if (elsewhere) expect(contactOf(elsewhere)?.workspaceId).to.equal(other.id);
           if (elsewhere) expect(elsewhere.id).to.not.equal(found!.id);
         }
       });
@@ -702,14 +703,16 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
       it('verifies the right password only, and says nothing about unknown emails', async function () {
         const { credentials, login } = credentialsOrSkip(this);
         const contact = await credentials.findLogin(workspace.id, login.email);
-        expect((await credentials.verifyPassword(workspace.id, login.email.toUpperCase(), login.password))?.id).to.equal(contact!.id);
+        expect(contactOf(await credentials.verifyPassword(workspace.id, login.email.toUpperCase(), login.password))?.id).to.equal(
+          contact!.id,
+        );
         expect(await credentials.verifyPassword(workspace.id, login.email, `${login.password}x`)).to.equal(null);
         expect(await credentials.verifyPassword(workspace.id, login.email, '')).to.equal(null);
         expect(await credentials.verifyPassword(workspace.id, 'nobody-here@example.invalid', login.password)).to.equal(null);
         expect(await credentials.verifyPassword('abc', login.email, login.password)).to.equal(null);
         if (other) {
           const elsewhere = await credentials.verifyPassword(other.id, login.email, login.password);
-          if (elsewhere) expect(elsewhere.workspaceId).to.equal(other.id);
+          if (elsewhere) expect(contactOf(elsewhere)?.workspaceId).to.equal(other.id);
         }
       });
 
@@ -723,12 +726,12 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         const next = 'contract-suite-password-1';
         try {
           await credentials.setPassword(workspace.id, contact.id, next);
-          expect((await credentials.verifyPassword(workspace.id, login.email, next))?.id).to.equal(contact.id);
+          expect(contactOf(await credentials.verifyPassword(workspace.id, login.email, next))?.id).to.equal(contact.id);
           expect(await credentials.verifyPassword(workspace.id, login.email, login.password)).to.equal(null);
         } finally {
           await credentials.setPassword(workspace.id, contact.id, login.password);
         }
-        expect((await credentials.verifyPassword(workspace.id, login.email, login.password))?.id).to.equal(contact.id);
+        expect(contactOf(await credentials.verifyPassword(workspace.id, login.email, login.password))?.id).to.equal(contact.id);
       });
 
       it('refuses to set a password on a contact it cannot find', async function () {

@@ -122,6 +122,17 @@ describe('a person’s own data: export and erasure', function () {
       ip: '203.0.113.9',
       user_agent: 'Test browser',
     });
+    // Staff changed her access: that entry was written from the staff member's request.
+    await db('client_activity_logs').insert({
+      workspace_id: workspaceId,
+      event: 'client_user.access_changed',
+      client_user_id: maria.id,
+      client_id: maria.client_id,
+      email: EMAIL,
+      details: JSON.stringify({ staffId: 'staff-7', staffName: 'Sam Staffer', role: { from: 'member', to: 'admin' } }),
+      ip: '198.51.100.77',
+      user_agent: 'Staff browser/1.0',
+    });
     await db('portal_offer_decisions').insert({
       workspace_id: workspaceId,
       client_id: maria.client_id,
@@ -191,6 +202,14 @@ describe('a person’s own data: export and erasure', function () {
     expect(json('profile.json')).to.include({ email: EMAIL, name: 'Maria García' });
     expect(json('sign-ins.json').history.map((e: { event: string }) => e.event)).to.include('sign_in.succeeded');
     expect(json('activity.json').map((e: { event: string }) => e.event)).to.include.members(['comment.added', 'privacy.export_requested']);
+    // Her own data only: not the IP, browser or name of the staff member who changed her access.
+    const byStaff = json('activity.json').find((e: { event: string }) => e.event === 'client_user.access_changed');
+    expect(byStaff).to.deep.include({ ip: null, userAgent: null });
+    expect(byStaff.details).to.deep.equal({ role: { from: 'member', to: 'admin' }, by: 'agency staff' });
+    for (const name of names.filter((entry) => entry.endsWith('.json'))) {
+      const text = zip.get(name)!.toString('utf8');
+      for (const staffData of ['198.51.100.77', 'Staff browser', 'Sam Staffer', 'staff-7']) expect(text, name).not.to.include(staffData);
+    }
     const [sent] = json('messages.json');
     expect(sent.body).to.equal('Here is the brief we talked about.');
     expect(zip.get(sent.attachments[0].path)!.toString()).to.equal('the brief');

@@ -28,6 +28,7 @@ import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
 import { loadAlgaSchema, unavailable } from '../alga-psa/alga-host.ts';
 import { algaHash, NEXTAUTH_SECRET, seedAlga } from '../alga-psa/seed.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
+import { contactOf } from '../support/host-contacts.ts';
 import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from '../support/smtp-capture.ts';
 
 const reason = unavailable();
@@ -254,7 +255,9 @@ describe('sign-in with logins the host keeps', function () {
     expect((await auth.setPasswordFromLink(workspace, 'reset', token, 'new host password', meta))!.id).to.equal(user.id);
     expect(await db('client_sessions').where({ sid }).first()).to.equal(undefined);
     expect((await findClientUserById(db, workspace.id, user.id))!.password_hash).to.equal(null);
-    expect((await adapter.credentials!.verifyPassword(workspace.id, login.email, 'new host password'))?.id).to.equal(login.contactId);
+    expect(contactOf(await adapter.credentials!.verifyPassword(workspace.id, login.email, 'new host password'))?.id).to.equal(
+      login.contactId,
+    );
     expect((await auth.signInWithPassword(workspace, login.email, 'new host password', meta)).ok).to.equal(true);
 
     clock += 6_000;
@@ -286,7 +289,9 @@ describe('sign-in with logins the host keeps', function () {
       reason: 'wrong_password',
     });
     expect(await auth.changePassword(workspace, user, 'host password 1', 'host password 2', 'keep', meta)).to.deep.equal({ ok: true });
-    expect((await adapter.credentials!.verifyPassword(workspace.id, login.email, 'host password 2'))?.id).to.equal(login.contactId);
+    expect(contactOf(await adapter.credentials!.verifyPassword(workspace.id, login.email, 'host password 2'))?.id).to.equal(
+      login.contactId,
+    );
     expect((await findClientUserById(db, workspace.id, user.id))!.password_hash).to.equal(null);
     await switchOff(login.contactId);
     expect(await auth.checkCurrentPassword(workspace, user, 'host password 2', 'email_change', meta)).to.deep.equal({

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import bcrypt from 'bcryptjs';
 import knex from 'knex';
-import { decoyVerify, verifyPhpPassword } from '../../plugins/dolibarr/php-password.ts';
+import { phpPasswordChecker } from '../../plugins/dolibarr/php-password.ts';
 import { dolibarrStandalone, readDolibarrSettings } from '../../plugins/dolibarr/standalone.ts';
 import { StandaloneSetupError } from '../../plugins/standalone/binding.ts';
 
@@ -61,11 +61,16 @@ describe('the Dolibarr standalone binding', function () {
 
   it('verifies PHP password_hash bcrypt ($2y$) and refuses other formats', async function () {
     const php = bcrypt.hashSync('Marc-dolibarr-2026', 4).replace(/^\$2b\$/, '$2y$');
+    const { verify: verifyPhpPassword, decoy: decoyVerify, decoyCost } = phpPasswordChecker(async () => 4);
     expect(await verifyPhpPassword('Marc-dolibarr-2026', php)).to.equal(true);
     expect(await verifyPhpPassword('marc-dolibarr-2026', php)).to.equal(false);
     expect(await verifyPhpPassword('secret', '5ebe2294ecd0e0f08eab7690d2a6ee69')).to.equal(false);
     expect(await verifyPhpPassword('', php)).to.equal(false);
     expect(await verifyPhpPassword('x'.repeat(201), php)).to.equal(false);
     expect(await decoyVerify('anything')).to.equal(false);
+    expect(await decoyCost()).to.equal(4);
+    // No bcrypt hash stored, or the cost unreadable: PHP's default.
+    expect(await phpPasswordChecker(async () => null).decoyCost()).to.equal(10);
+    expect(await phpPasswordChecker(() => Promise.reject(new Error('down'))).decoyCost()).to.equal(10);
   });
 });

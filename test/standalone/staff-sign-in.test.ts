@@ -2,13 +2,17 @@
 // Dolibarr login (or email) and the password PHP's password_hash wrote ($2y$ bcrypt); a wrong
 // password, a disabled user, an external user and an unknown login are refused alike; the form is
 // CSRF-protected and rate-limited across instances; the portal's staff pages need a signed-in staff member, its admin pages an admin;
-// an account disabled in Dolibarr is signed out on its next request.
+// an account disabled in Dolibarr is signed out on its next request; an account outside its
+// Dolibarr validity dates neither signs in nor keeps its session; an unknown login's decoy hash
+// costs what the stored hashes cost; a session ends once Dolibarr changes the account's credentials.
 import { expect } from 'chai';
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
+import { phpPasswordChecker } from '../../plugins/dolibarr/php-password.ts';
+import { storedHashCost } from '../../plugins/dolibarr/queries/staff.ts';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
 import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
-import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
+import { createStaffSessionTable, STAFF_SESSION_TABLE } from '../../plugins/standalone/queries/staff-sessions.ts';
 import { createStandaloneApp } from '../../plugins/standalone/server.ts';
 import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
@@ -182,6 +186,31 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     await running.db('portal_rate_limits').where('key', 'like', 'staff-sign-in:%').delete();
   });
 
+  it('stores no session for anonymous visits of the sign-in page, and its form still signs in', async function () {
+    const before = Number((await running.db(STAFF_SESSION_TABLE).count<{ count: string }[]>('* as count'))[0]!.count);
+    for (let visit = 0; visit < 20; visit++) await request(app).get('/staff/sign-in').expect(200);
+    const agent = request.agent(app);
+    const _csrf = await signInForm(agent);
+    await agent.get('/staff/sign-in').expect(200);
+    const after = Number((await running.db(STAFF_SESSION_TABLE).count<{ count: string }[]>('* as count'))[0]!.count);
+    expect(after - before, 'session rows stored by 22 anonymous visits').to.equal(0);
+    // The form's token works with the cookie it came with, and not without it.
+    const forged = await request(app).post('/staff/sign-in').type('form').send({ _csrf, login: 'admin', password: 'Admin-dolibarr-2026' });
+    expect(forged.status).to.equal(403);
+    await agent.post('/staff/sign-in').type('form').send({ _csrf, login: 'admin', password: 'Admin-dolibarr-2026' }).expect(303);
+    await agent.get('/staff/portal').expect(200);
+  });
+
+  it('answers a login with a NUL byte or another control character with a 400, not a 500', async function () {
+    for (const login of ['adm\u0000in', 'admin\u0007']) {
+      const agent = request.agent(app);
+      const _csrf = await signInForm(agent);
+      const response = await agent.post('/staff/sign-in').type('form').send({ _csrf, login, password: 'x' });
+      expect(response.status, JSON.stringify(login)).to.equal(400);
+      expect(response.text).to.include('Enter your login and your password.');
+    }
+  });
+
   it('escapes what was typed when the form comes back', async function () {
     const agent = request.agent(app);
     const _csrf = await signInForm(agent);
@@ -199,6 +228,72 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
       expect((await agent.get('/staff/messages').expect(303)).headers.location).to.equal('/staff/sign-in');
     } finally {
       await host.db('llx_user').where({ login: 'marc' }).update({ statut: 1 });
+    }
+  });
+
+  it('refuses an account before its datestartvalidity or after its dateendvalidity, and ends its session', async function () {
+    const marc = host.db('llx_user').where({ login: 'marc' });
+    const day = 24 * 60 * 60 * 1000;
+    const { agent } = await signIn('marc', 'Marc-dolibarr-2026');
+    await agent.get('/staff/messages').expect(200);
+    try {
+      for (const dates of [
+        { datestartvalidity: new Date(Date.now() + 2 * day), dateendvalidity: null },
+        { datestartvalidity: null, dateendvalidity: new Date(Date.now() - 2 * day) },
+      ]) {
+        await marc.clone().update(dates);
+        expect((await agent.get('/staff/messages')).headers.location, JSON.stringify(dates)).to.equal('/staff/sign-in');
+        const { response } = await signIn('marc', 'Marc-dolibarr-2026');
+        expect(response.status, JSON.stringify(dates)).to.equal(401);
+      }
+      // Dolibarr compares by the day: an account whose validity ends today still signs in today.
+      await marc.clone().update({ datestartvalidity: new Date(Date.now() - day), dateendvalidity: new Date() });
+      expect((await signIn('marc', 'Marc-dolibarr-2026')).response.status).to.equal(303);
+    } finally {
+      await marc.clone().update({ datestartvalidity: null, dateendvalidity: null });
+    }
+  });
+
+  it("checks an unknown login against a decoy hash of the stored hashes' bcrypt cost", async function () {
+    expect(await storedHashCost(host.db, { entity: 1 })).to.equal(10);
+    const trx = await host.db.transaction();
+    try {
+      const cost12 = bcrypt.hashSync('Some-dolibarr-2026', 12).replace(/^\$2b\$/, '$2y$');
+      await trx('llx_user').whereNotNull('pass_crypted').update({ pass_crypted: cost12 });
+      const passwords = phpPasswordChecker(() => storedHashCost(trx, { entity: 1 }));
+      expect(await passwords.decoyCost()).to.equal(12);
+      expect(bcrypt.getRounds(await passwords.decoyHash())).to.equal(12);
+    } finally {
+      await trx.rollback();
+    }
+  });
+
+  it('ends a session once Dolibarr changes the password, disconnects all sessions, or disables the account (also once re-enabled)', async function () {
+    const marc = host.db('llx_user').where({ login: 'marc' });
+    const { pass_crypted: original } = await marc.clone().first('pass_crypted');
+    try {
+      const changes: Array<[string, () => Promise<unknown>]> = [
+        ['a new password', () => marc.clone().update({ pass_crypted: phpHash('Marc-new-2027') })],
+        ['disconnect all sessions', () => marc.clone().update({ flagdelsessionsbefore: new Date() })],
+        [
+          'disabled, then enabled again',
+          async () => {
+            await marc.clone().update({ statut: 0 });
+            expect((await agent.get('/staff/messages')).headers.location).to.equal('/staff/sign-in');
+            await marc.clone().update({ statut: 1 });
+          },
+        ],
+      ];
+      let agent = (await signIn('marc', 'Marc-dolibarr-2026')).agent;
+      for (const [what, change] of changes) {
+        await marc.clone().update({ pass_crypted: original });
+        agent = (await signIn('marc', 'Marc-dolibarr-2026')).agent;
+        await agent.get('/staff/messages').expect(200);
+        await change();
+        expect((await agent.get('/staff/messages')).headers.location, what).to.equal('/staff/sign-in');
+      }
+    } finally {
+      await marc.clone().update({ pass_crypted: original, flagdelsessionsbefore: null, statut: 1 });
     }
   });
 

@@ -5,6 +5,7 @@
 import type { Db } from './db.ts';
 import { notInactive } from './db.ts';
 import { activeContacts } from './contacts.ts';
+import type { SecondFactorRow } from '../second-factor.ts';
 
 export interface StaffRow {
   user_id: string;
@@ -48,22 +49,32 @@ export async function listStaff(db: Db, args: { tenant: string; adminsOnly?: boo
   return query.orderBy('u.last_name').orderBy('u.user_id').select<StaffRow[]>(staffColumns(db));
 }
 
-export async function findStaffUser(db: Db, tenant: string, userId: string): Promise<StaffRow | null> {
-  return (await staff(db, tenant).where('u.user_id', userId).first<StaffRow | undefined>(staffColumns(db))) ?? null;
+/** One enabled staff user with their password hash (which the standalone server's session is stamped with). */
+export async function findStaffUser(db: Db, tenant: string, userId: string): Promise<(StaffRow & { hashed_password: string }) | null> {
+  const row = await staff(db, tenant)
+    .where('u.user_id', userId)
+    .first<(StaffRow & { hashed_password: string }) | undefined>([...staffColumns(db), 'u.hashed_password']);
+  return row ?? null;
 }
 
-/** Internal users of any tenant whose email or username is this login (case-insensitive), with their hash. */
-export async function findStaffByLogin(db: Db, login: string): Promise<Array<StaffRow & { tenant: string; hashed_password: string }>> {
+/** Alga's second factor of a user (see second-factor.ts). */
+const SECOND_FACTOR_COLUMNS = ['u.two_factor_enabled', 'u.two_factor_secret'];
+
+/** Internal users of any tenant whose email or username is this login (case-insensitive), with their hash and second factor. */
+export async function findStaffByLogin(
+  db: Db,
+  login: string,
+): Promise<Array<StaffRow & SecondFactorRow & { tenant: string; hashed_password: string }>> {
   return db('users as u')
     .where('u.user_type', 'internal')
     .andWhereRaw(notInactive('u.is_inactive'))
     .andWhere((q) => q.whereRaw('lower(u.email) = lower(?)', [login]).orWhereRaw('lower(u.username) = lower(?)', [login]))
     .orderBy('u.created_at')
     .limit(2)
-    .select([...staffColumns(db), 'u.tenant', 'u.hashed_password']);
+    .select([...staffColumns(db), 'u.tenant', 'u.hashed_password', ...SECOND_FACTOR_COLUMNS]);
 }
 
-export interface ClientLoginRow {
+export interface ClientLoginRow extends SecondFactorRow {
   user_id: string;
   contact_id: string;
   hashed_password: string;
@@ -76,7 +87,7 @@ export async function findClientLoginOfContact(db: Db, tenant: string, contactId
     .where({ 'u.tenant': tenant, 'u.user_type': 'client', 'u.contact_id': contactId })
     .whereIn('u.contact_id', activeContacts(db, tenant).select('c.contact_name_id'))
     .orderBy('u.created_at')
-    .first<ClientLoginRow | undefined>(['u.user_id', 'u.contact_id', 'u.hashed_password', 'u.is_inactive']);
+    .first<ClientLoginRow | undefined>(['u.user_id', 'u.contact_id', 'u.hashed_password', 'u.is_inactive', ...SECOND_FACTOR_COLUMNS]);
   return row ?? null;
 }
 
@@ -89,7 +100,7 @@ export async function findClientLoginsByEmail(db: Db, tenant: string, email: str
     .whereIn('u.contact_id', activeContacts(db, tenant).select('c.contact_name_id'))
     .orderBy('u.created_at')
     .limit(2)
-    .select<ClientLoginRow[]>(['u.user_id', 'u.contact_id', 'u.hashed_password', 'u.is_inactive']);
+    .select<ClientLoginRow[]>(['u.user_id', 'u.contact_id', 'u.hashed_password', 'u.is_inactive', ...SECOND_FACTOR_COLUMNS]);
 }
 
 export async function updateClientPassword(db: Db, args: { tenant: string; userId: string; hash: string }): Promise<void> {

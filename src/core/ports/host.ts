@@ -215,8 +215,13 @@ export interface HostClaim {
 export interface ClientCredentialsPort {
   /** The contact that may sign in with this email (a login the host has not switched off), or null. */
   findLogin(workspaceId: HostId, email: string): Promise<HostContact | null>;
-  /** The contact whose host-stored password matches, or null. The hash format is the host's business. */
-  verifyPassword(workspaceId: HostId, email: string, password: string): Promise<HostContact | null>;
+  /**
+   * The contact whose host-stored password matches, or null. The hash format is the host's
+   * business. 'host-sign-in-only': the password matches a login the host also asks a second factor
+   * of that the portal cannot check; the portal refuses it and sends the client to the host's own
+   * sign-in (and findLogin answers null for it, so no code or link signs it in either).
+   */
+  verifyPassword(workspaceId: HostId, email: string, password: string): Promise<HostContact | null | 'host-sign-in-only'>;
   /** Stores a new password in the host's own format. */
   setPassword(workspaceId: HostId, contactId: HostId, password: string): Promise<void>;
   hasPassword(workspaceId: HostId, contactId: HostId): Promise<boolean>;

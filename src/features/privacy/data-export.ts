@@ -283,14 +283,22 @@ function withoutClosedRecordNames(settings: PortalSettings, row: ActivityRow): A
   return { ...row, details };
 }
 
+/**
+ * An entry of the person's activity. One a staff member made about them (their access changed,
+ * their sessions ended) was written from the staff member's request: its IP address, browser and
+ * the staff member's name are the staff member's data, not the person's, so the copy says only
+ * that the agency did it.
+ */
 function presentActivity(row: ActivityRow) {
+  const { staffId, staffName, ...details } = row.details ?? {};
+  const byStaff = staffId !== undefined || staffName !== undefined;
   return {
     at: iso(row.created_at),
     event: row.event,
     description: isActivityEvent(row.event) ? ACTIVITY_EVENTS[row.event] : row.event,
-    details: row.details ?? {},
+    details: byStaff ? { ...details, by: 'agency staff' } : details,
     ...(row.repeat_count > 1 ? { times: row.repeat_count } : {}),
-    ip: row.ip,
-    userAgent: row.user_agent,
+    ip: byStaff ? null : row.ip,
+    userAgent: byStaff ? null : row.user_agent,
   };
 }

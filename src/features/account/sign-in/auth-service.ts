@@ -57,6 +57,8 @@ export const INVITE_TTL_DAYS = 7;
 export type SignInResult =
   | { ok: true; user: ClientUserRow }
   | { ok: false; reason: 'invalid' }
+  /** The password was right, but the host asks this login a second factor the portal cannot check. */
+  | { ok: false; reason: 'host_sign_in' }
   | { ok: false; reason: 'limited'; retryAfterSeconds: number };
 
 export type RequestResult = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -249,7 +251,11 @@ export class AuthService {
       await this.log(workspace, 'sign_in.locked', meta, { email }, { method: 'password' });
       return { ok: false, reason: 'limited', retryAfterSeconds: budget.retryAfterSeconds };
     }
-    const { user, valid } = await this.checkPasswordSignIn(workspace, email, password, await portalUser);
+    const { user, valid, hostSignInOnly } = await this.checkPasswordSignIn(workspace, email, password, await portalUser);
+    if (hostSignInOnly) {
+      await this.log(workspace, 'sign_in.failed', meta, { user, email }, { method: 'password', reason: 'host_second_factor' });
+      return { ok: false, reason: 'host_sign_in' };
+    }
     if (!user || !valid) {
       await this.log(
         workspace,
@@ -278,10 +284,11 @@ export class AuthService {
     email: string,
     password: string,
     user: ClientUserRow | null,
-  ): Promise<{ user: ClientUserRow | null; valid: boolean }> {
+  ): Promise<{ user: ClientUserRow | null; valid: boolean; hostSignInOnly?: true }> {
     const credentials = this.deps.adapter.credentials;
     if (credentials) {
       const contact = await credentials.verifyPassword(workspace.id, email, password);
+      if (contact === 'host-sign-in-only') return { user, valid: false, hostSignInOnly: true };
       if (!contact) return { user, valid: false };
       const linked = user ?? (await this.linkHostLogin(workspace, contact));
       return { user: linked, valid: linked.contact_id === contact.id && mayUsePortal(linked.status) };
@@ -336,7 +343,10 @@ export class AuthService {
 
   private async passwordMatches(workspace: HostWorkspace, user: ClientUserRow, password: string): Promise<boolean> {
     const credentials = this.deps.adapter.credentials;
-    if (credentials) return (await credentials.verifyPassword(workspace.id, user.email, password))?.id === user.contact_id;
+    if (credentials) {
+      const contact = await credentials.verifyPassword(workspace.id, user.email, password);
+      return typeof contact === 'object' && contact?.id === user.contact_id;
+    }
     return user.password_hash ? verifyPassword(user.password_hash, password) : false;
   }
 

@@ -188,6 +188,8 @@ export function createAuthHandlers(
       if (!result.ok && result.reason === 'limited') {
         return limitedSignIn(req, res, result.retryAfterSeconds, signInMethods(portalContext(res).settings).code);
       }
+      if (!result.ok && result.reason === 'host_sign_in')
+        return showSignIn(req, res, { password: portalI18n(res).t('auth:signIn.hostSignInOnly') }, 403);
       if (!result.ok) return showSignIn(req, res, { password: portalI18n(res).t('auth:signIn.invalidPassword') }, 401);
       await signedIn(req, res, result.user, input.next, 'password');
     },
