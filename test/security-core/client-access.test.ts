@@ -21,7 +21,13 @@ import {
   type ClientPermission,
   type ClientRoleKey,
 } from '../../src/core/policies/client-access.ts';
-import { canClient, canClientSeeLiveEvent, canSeeSection, countOpenToPerson, visibleSections } from '../../src/core/policies/portal-policy.ts';
+import {
+  canClient,
+  canClientSeeLiveEvent,
+  canSeeSection,
+  countOpenToPerson,
+  visibleSections,
+} from '../../src/core/policies/portal-policy.ts';
 import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/portal-settings.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
