@@ -268,7 +268,8 @@ describe('payment service (security core)', function () {
   it("starts a checkout for the balance: a pending row, the activity, the provider's page", async function () {
     const invoiceId = await newInvoice();
     const found = await service.options(client, invoiceId);
-    expect(found).to.deep.include({ bankTransfer: false });
+    // The demo workspace's invoices carry its IBAN: a transfer is offered beside the online payment.
+    expect(found).to.deep.include({ bankTransfer: true });
     expect(found!.provider).to.equal(demo);
     expect(found!.settings).to.deep.equal(DEFAULT_PAYMENT_SETTINGS);
     expect(service.payable(found!.invoice)).to.equal(true);
@@ -500,9 +501,13 @@ describe('payment service (security core)', function () {
 
   it('logs a bank transfer report without changing the invoice, only where transfers are offered', async function () {
     const invoiceId = await newInvoice(7_000);
-    expect(await service.reportTransfer(client, invoiceId, { reference: 'REF-1' }, meta)).to.equal(null);
-    await savePaymentSettings(crm.db, crm.workspaceId, { bankTransferInstructions: 'IBAN DE89', onlineProvider: 'demo' }, 'staff-1');
+    // Without the workspace's bank account on its invoices and without instructions, no transfer is offered.
+    const workspace = { id: Number(crm.workspaceId) };
+    const bank = await crm.db('workspaces').where(workspace).first('iban');
+    await crm.db('workspaces').where(workspace).update({ iban: null });
     try {
+      expect(await service.reportTransfer(client, invoiceId, { reference: 'REF-1' }, meta)).to.equal(null);
+      await savePaymentSettings(crm.db, crm.workspaceId, { bankTransferInstructions: 'IBAN DE89', onlineProvider: 'demo' }, 'staff-1');
       expect(await service.options(client, invoiceId)).to.deep.include({ bankTransfer: true });
       const calls = afterCalls;
       expect(await service.reportTransfer(client, invoiceId, { reference: 'REF-1' }, meta)).to.equal('reported');
@@ -529,6 +534,7 @@ describe('payment service (security core)', function () {
       expect(await service.options(client, invoiceId)).to.deep.include({ bankTransfer: false, provider: null });
     } finally {
       await crm.db('portal_payment_settings').where({ workspace_id: crm.workspaceId }).delete();
+      await crm.db('workspaces').where(workspace).update({ iban: bank.iban });
     }
     expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal(DEFAULT_PAYMENT_SETTINGS);
   });

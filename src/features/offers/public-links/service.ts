@@ -4,7 +4,6 @@
 import type { Knex } from 'knex';
 import type { HostAdapter, InvoiceDetail, OfferDetail } from '../../../core/ports/host.ts';
 import { insertActivity } from '../../../core/activity/queries.ts';
-import { findClientDenied } from '../../../core/client-users/access-queries.ts';
 import { effectiveSettings } from '../../../core/policies/client-access.ts';
 import { canSeeSection, type PortalSection } from '../../../core/policies/portal-policy.ts';
 import type { PortalSettings } from '../../../core/settings/portal-settings.ts';
@@ -139,11 +138,11 @@ export class PublicLinks {
     if (!isTokenShaped(token)) return null;
     const link = await findLiveLink(this.deps.db, { workspaceId, tokenHash: hashPublicToken(token), at: this.deps.now() });
     if (!link || !canSeeSection(settings, SUBJECT_SECTION[link.subject_type])) return null;
-    const clientDenied = await findClientDenied(this.deps.db, workspaceId, link.client_id);
+    const { client_denied_permissions: clientDenied, ...live } = link;
     const company = effectiveSettings(settings, { role: 'full', customRole: null, clientDenied, personDenied: [] });
     if (!canSeeSection(company, SUBJECT_SECTION[link.subject_type])) return null;
     const record = await this.record(workspaceId, link.client_id, link.subject_type, link.subject_id);
-    return record ? { link, record } : null;
+    return record ? { link: live, record } : null;
   }
 
   async logAccess(link: PublicLinkRow, action: PublicLinkAction, meta: { ip: string | null; userAgent: string | null }): Promise<void> {
