@@ -43,6 +43,12 @@ const SETTINGS = [
     required: false,
     description: 'the llx_user rowid a payment from the portal is recorded as created by (default: the first admin)',
   },
+  {
+    name: 'DOLIBARR_INSTANCE_UNIQUE_ID',
+    required: false,
+    description:
+      "$dolibarr_main_instance_unique_id from Dolibarr's conf.php: the key of its encrypted settings (the Stripe module's keys); unset: an encrypted key reads as absent",
+  },
 ];
 
 const positiveInt = (name: string) =>
@@ -62,6 +68,11 @@ const settingsSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
   DOLIBARR_ACTING_USER: positiveInt('DOLIBARR_ACTING_USER').optional(),
+  DOLIBARR_INSTANCE_UNIQUE_ID: z
+    .string()
+    .trim()
+    .min(1, "DOLIBARR_INSTANCE_UNIQUE_ID must not be blank: the value of $dolibarr_main_instance_unique_id in Dolibarr's conf.php")
+    .optional(),
 });
 
 /** Reads the binding's settings; an empty variable counts as unset. */
@@ -95,6 +106,7 @@ export const dolibarrStandalone: StandaloneBinding = {
       entity,
       actingUserId,
       ...(settings.DOL_DATA_ROOT ? { dataRoot: settings.DOL_DATA_ROOT } : {}),
+      instanceUniqueId: settings.DOLIBARR_INSTANCE_UNIQUE_ID ?? null,
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
     adapter.claims = [...adapter.claims, { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted', 'flagdelsessionsbefore'] }];

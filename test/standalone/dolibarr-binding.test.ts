@@ -16,6 +16,14 @@ describe('the Dolibarr standalone binding', function () {
       DOLIBARR_ENTITY: 2,
       DOLIBARR_URL: 'https://erp.example.com/dolibarr',
     });
+    // conf.php's $dolibarr_main_instance_unique_id, the key of Dolibarr's encrypted settings.
+    expect(
+      readDolibarrSettings({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_INSTANCE_UNIQUE_ID: ' 7d1e2f3a4b5c ' })
+        .DOLIBARR_INSTANCE_UNIQUE_ID,
+    ).to.equal('7d1e2f3a4b5c');
+    expect(
+      readDolibarrSettings({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_INSTANCE_UNIQUE_ID: '' }).DOLIBARR_INSTANCE_UNIQUE_ID,
+    ).to.equal(undefined);
     const refusal = (env: NodeJS.ProcessEnv) => {
       try {
         readDolibarrSettings(env);
@@ -35,6 +43,9 @@ describe('the Dolibarr standalone binding', function () {
     );
     expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_ACTING_USER: 'admin' })).to.match(
       /DOLIBARR_ACTING_USER must be a positive whole number/,
+    );
+    expect(refusal({ DOLIBARR_WORKSPACE_SLUG: 'atelier', DOLIBARR_INSTANCE_UNIQUE_ID: '  ' })).to.match(
+      /DOLIBARR_INSTANCE_UNIQUE_ID must not be blank/,
     );
   });
 
