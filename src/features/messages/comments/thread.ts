@@ -76,7 +76,8 @@ export async function loadThread(
     })),
     action: `${subject.href}/comments`,
     draft: form.draft ?? '',
-    error: error ? i18n.t(error.startsWith('comments:') ? error : 'comments:errors.empty') : null,
+    // Field errors arrive in the reader's words (validateBody translates a schema's keys); a key is read here too.
+    error: error ? (error.startsWith('comments:') ? i18n.t(error as 'comments:errors.empty') : error) : null,
     maxLength: COMMENT_MAX_LENGTH,
     live: form.live === false ? null : { stream: `${base}${LIVE_PATH}`, refresh: subject.href },
   };
