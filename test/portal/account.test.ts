@@ -166,6 +166,31 @@ describe('client account page', function () {
     expect((await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200)).text).to.contain('<html lang="en">');
   });
 
+  it('refuses a new password that is too short or one of the common ones, in the reader’s language', async function () {
+    const agent = await signedIn();
+    const page = await agent.get('/portal/demo/account').expect(200);
+    const change = (password: string, language = 'en') =>
+      agent
+        .post('/portal/demo/account/password')
+        .set('Accept-Language', language)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password, confirmPassword: password });
+    const short = await change('short-pw');
+    expect(short.status).to.equal(400);
+    expect(short.text).to.contain('Use at least 10 characters for your password.');
+    // Common passwords, whatever their letter case, as NIST SP 800-63B asks.
+    for (const common of ['1234567890', 'Password123', 'QWERTYUIOP']) {
+      const refused = await change(common);
+      expect(refused.status, common).to.equal(400);
+      expect(refused.text).to.contain('That password is one of the most common ones and easy to guess. Choose another.');
+    }
+    const german = await change('1234567890', 'de');
+    expect(german.status).to.equal(400);
+    expect(german.text).to.contain('Dieses Passwort gehört zu den häufigsten und ist leicht zu erraten. Wählen Sie ein anderes.');
+    // The password was never changed: the current one still signs in.
+    await signedIn();
+  });
+
   it('offers no password form, and refuses a password change, while password sign-in is off', async function () {
     const agent = await signedIn();
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;

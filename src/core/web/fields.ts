@@ -1,5 +1,6 @@
 // Field schemas shared by every form, with messages written for the person filling the form in.
 import { z } from 'zod';
+import { isCommonPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../crypto/password-rules.ts';
 
 export const emailField = z
   .string({ error: 'Enter your email address.' })
@@ -9,10 +10,14 @@ export const emailField = z
   .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }))
   .transform((email) => email.toLowerCase());
 
+/** A password a client chooses: every form that sets one uses this field, so the rules are the same everywhere. */
 export const newPasswordField = z
   .string({ error: 'Choose a password.' })
-  .min(10, 'Use at least 10 characters for your password.')
-  .max(200, 'Use at most 200 characters for your password.');
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters for your password.`)
+  .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters for your password.`)
+  .refine((password) => !isCommonPassword(password), {
+    message: 'That password is one of the most common ones and easy to guess. Choose another.',
+  });
 
 /** A password typed to sign in: only bounded, never judged, so no rule leaks. */
 export const currentPasswordField = z
