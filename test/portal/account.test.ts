@@ -54,6 +54,28 @@ describe('client account page', function () {
     expect(res.text).to.match(/id="profile-name"[^>]*value=""/);
   });
 
+  it('refuses a name holding bidi controls or zero-width characters, in the reader’s language', async function () {
+    const agent = await signedIn();
+    const page = await agent.get('/portal/demo/account').expect(200);
+    const save = (name: string, language = 'en') =>
+      agent
+        .post('/portal/demo/account/profile')
+        .set('Accept-Language', language)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), name, phone: '' });
+    for (const name of ['Renamed \u202Egnihton\u202C', 'Re\u200Dnamed', 'Renamed\u200E', 'Re\u2060named']) {
+      const refused = await save(name);
+      expect(refused.status, JSON.stringify(name)).to.equal(400);
+      expect(refused.text).to.contain('A name cannot hold invisible characters that change how text is shown');
+    }
+    const german = await save('Renamed \u2067x\u2069', 'de');
+    expect(german.status).to.equal(400);
+    expect(german.text).to.contain('Ein Name darf keine unsichtbaren Zeichen enthalten');
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const [contact] = await h.crm.adapter.contacts.findByEmail(workspace.id, login.email);
+    expect(contact!.name).to.not.match(/[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/);
+  });
+
   it('changes the password, refusing a wrong current one, and signs out other sessions', async function () {
     const other = await signedIn();
     const agent = await signedIn();

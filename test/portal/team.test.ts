@@ -160,6 +160,12 @@ describe('team page for client admins', function () {
     expect(badRole.text).to.contain('Choose a role from the list.');
     const noContact = await post(`${TEAM}/invite`, {}, 400);
     expect(noContact.text).to.contain('Choose a colleague from the list.');
+    // A name that would reverse or hide text where staff read it (bidi controls, zero-width characters).
+    for (const name of ['Eve \u202Eredna\u202C Smith', 'Eve\u200BSmith', 'Eve \u2066Smith\u2069', 'Eve\uFEFFSmith']) {
+      const hidden = await post(`${TEAM}/requests`, { name, email: 'eve@northwind.test' }, 400);
+      expect(hidden.text).to.contain('A name cannot hold invisible characters that change how text is shown');
+    }
+    expect(await db('portal_colleague_requests').where({ workspace_id: workspaceId, email: 'eve@northwind.test' })).to.have.length(0);
     await agent.get(`${TEAM}/not-an-id/disable`).expect(404);
   });
 

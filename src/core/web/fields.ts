@@ -31,11 +31,26 @@ export const oneTimeCodeField = z
   .transform((code) => code.replace(/\s+/g, ''))
   .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from the email.'));
 
-export const personNameField = z
-  .string({ error: 'Enter your name.' })
-  .trim()
-  .min(1, 'Enter your name.')
-  .max(200, 'Use at most 200 characters for your name.');
+// Characters that change how the text around them is shown without being seen: the bidi embeddings,
+// overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F) and the zero-width
+// ones (U+200B–U+200D, U+2060, U+FEFF). In a name shown to staff they can reverse what follows it or
+// make two names look alike.
+const INVISIBLE_FORMATTING = /[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+
+/** A person's name, with the form's own words for a missing or too long one. */
+export function nameField(messages: { required: string; tooLong: string }) {
+  return z
+    .string({ error: messages.required })
+    .trim()
+    .min(1, messages.required)
+    .max(200, messages.tooLong)
+    .refine((name) => !INVISIBLE_FORMATTING.test(name), {
+      message:
+        'A name cannot hold invisible characters that change how text is shown, such as direction marks or zero-width spaces. Remove them and try again.',
+    });
+}
+
+export const personNameField = nameField({ required: 'Enter your name.', tooLong: 'Use at most 200 characters for your name.' });
 
 export const phoneField = z
   .string()
