@@ -250,6 +250,33 @@ describe('team page for client admins', function () {
     await staff.get(`${ADMIN}/colleague-requests/not-an-id`).expect(404);
   });
 
+  it('answers a flood of colleague requests from one person with a 429 in their language', async function () {
+    // The earlier tests asked a few times already: ask until the hour's budget of 10 is spent.
+    let status = 303;
+    let asked = 0;
+    for (; asked < 12 && status === 303; asked++) {
+      status = (
+        await agent
+          .post(`${TEAM}/requests`)
+          .type('form')
+          .send({ _csrf: csrfFrom((await agent.get(TEAM)).text), name: `Flood ${asked}`, email: `flood-${asked}@northwind.test` })
+      ).status;
+    }
+    expect(status).to.equal(429);
+    expect(asked).to.be.at.most(11);
+    const german = await agent
+      .post(`${TEAM}/requests`)
+      .set('Accept-Language', 'de')
+      .type('form')
+      .send({ _csrf: csrfFrom((await agent.get(TEAM)).text), name: 'Flood again', email: 'flood-again@northwind.test' })
+      .expect(429);
+    expect(german.headers['retry-after']).to.match(/^\d+$/);
+    expect(german.text).to.contain('Versuchen Sie es');
+    expect(await db('portal_colleague_requests').where({ workspace_id: workspaceId }).whereLike('email', 'flood%')).to.have.length.below(
+      11,
+    );
+  });
+
   it('speaks German to a German reader', async function () {
     const german = h.agent();
     const res = await postPasswordSignIn(german, 'demo', login);
