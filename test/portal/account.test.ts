@@ -54,6 +54,28 @@ describe('client account page', function () {
     expect(res.text).to.match(/id="profile-name"[^>]*value=""/);
   });
 
+  it('refuses a name holding bidi controls or zero-width characters, in the reader’s language', async function () {
+    const agent = await signedIn();
+    const page = await agent.get('/portal/demo/account').expect(200);
+    const save = (name: string, language = 'en') =>
+      agent
+        .post('/portal/demo/account/profile')
+        .set('Accept-Language', language)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), name, phone: '' });
+    for (const name of ['Renamed \u202Egnihton\u202C', 'Re\u200Dnamed', 'Renamed\u200E', 'Re\u2060named']) {
+      const refused = await save(name);
+      expect(refused.status, JSON.stringify(name)).to.equal(400);
+      expect(refused.text).to.contain('A name cannot hold invisible characters that change how text is shown');
+    }
+    const german = await save('Renamed \u2067x\u2069', 'de');
+    expect(german.status).to.equal(400);
+    expect(german.text).to.contain('Ein Name darf keine unsichtbaren Zeichen enthalten');
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const [contact] = await h.crm.adapter.contacts.findByEmail(workspace.id, login.email);
+    expect(contact!.name).to.not.match(/[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/);
+  });
+
   it('changes the password, refusing a wrong current one, and signs out other sessions', async function () {
     const other = await signedIn();
     const agent = await signedIn();
@@ -164,6 +186,31 @@ describe('client account page', function () {
       .send({ _csrf: csrfFrom(after.text), locale: '', timeZone: '' });
     expect(back.status).to.equal(303);
     expect((await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200)).text).to.contain('<html lang="en">');
+  });
+
+  it('refuses a new password that is too short or one of the common ones, in the reader’s language', async function () {
+    const agent = await signedIn();
+    const page = await agent.get('/portal/demo/account').expect(200);
+    const change = (password: string, language = 'en') =>
+      agent
+        .post('/portal/demo/account/password')
+        .set('Accept-Language', language)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), currentPassword: login.password, password, confirmPassword: password });
+    const short = await change('short-pw');
+    expect(short.status).to.equal(400);
+    expect(short.text).to.contain('Use at least 10 characters for your password.');
+    // Common passwords, whatever their letter case, as NIST SP 800-63B asks.
+    for (const common of ['1234567890', 'Password123', 'QWERTYUIOP']) {
+      const refused = await change(common);
+      expect(refused.status, common).to.equal(400);
+      expect(refused.text).to.contain('That password is one of the most common ones and easy to guess. Choose another.');
+    }
+    const german = await change('1234567890', 'de');
+    expect(german.status).to.equal(400);
+    expect(german.text).to.contain('Dieses Passwort gehört zu den häufigsten und ist leicht zu erraten. Wählen Sie ein anderes.');
+    // The password was never changed: the current one still signs in.
+    await signedIn();
   });
 
   it('offers no password form, and refuses a password change, while password sign-in is off', async function () {

@@ -160,6 +160,12 @@ describe('team page for client admins', function () {
     expect(badRole.text).to.contain('Choose a role from the list.');
     const noContact = await post(`${TEAM}/invite`, {}, 400);
     expect(noContact.text).to.contain('Choose a colleague from the list.');
+    // A name that would reverse or hide text where staff read it (bidi controls, zero-width characters).
+    for (const name of ['Eve \u202Eredna\u202C Smith', 'Eve\u200BSmith', 'Eve \u2066Smith\u2069', 'Eve\uFEFFSmith']) {
+      const hidden = await post(`${TEAM}/requests`, { name, email: 'eve@northwind.test' }, 400);
+      expect(hidden.text).to.contain('A name cannot hold invisible characters that change how text is shown');
+    }
+    expect(await db('portal_colleague_requests').where({ workspace_id: workspaceId, email: 'eve@northwind.test' })).to.have.length(0);
     await agent.get(`${TEAM}/not-an-id/disable`).expect(404);
   });
 
@@ -242,6 +248,33 @@ describe('team page for client admins', function () {
     // Another workspace's staff, or a request id that is not one, find nothing.
     await staff.get(`${ADMIN}/colleague-requests/00000000-0000-4000-8000-000000000000`).expect(404);
     await staff.get(`${ADMIN}/colleague-requests/not-an-id`).expect(404);
+  });
+
+  it('answers a flood of colleague requests from one person with a 429 in their language', async function () {
+    // The earlier tests asked a few times already: ask until the hour's budget of 10 is spent.
+    let status = 303;
+    let asked = 0;
+    for (; asked < 12 && status === 303; asked++) {
+      status = (
+        await agent
+          .post(`${TEAM}/requests`)
+          .type('form')
+          .send({ _csrf: csrfFrom((await agent.get(TEAM)).text), name: `Flood ${asked}`, email: `flood-${asked}@northwind.test` })
+      ).status;
+    }
+    expect(status).to.equal(429);
+    expect(asked).to.be.at.most(11);
+    const german = await agent
+      .post(`${TEAM}/requests`)
+      .set('Accept-Language', 'de')
+      .type('form')
+      .send({ _csrf: csrfFrom((await agent.get(TEAM)).text), name: 'Flood again', email: 'flood-again@northwind.test' })
+      .expect(429);
+    expect(german.headers['retry-after']).to.match(/^\d+$/);
+    expect(german.text).to.contain('Versuchen Sie es');
+    expect(await db('portal_colleague_requests').where({ workspace_id: workspaceId }).whereLike('email', 'flood%')).to.have.length.below(
+      11,
+    );
   });
 
   it('speaks German to a German reader', async function () {

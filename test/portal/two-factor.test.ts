@@ -122,6 +122,7 @@ describe('client two-factor authentication', function () {
   }
 
   it('asks for the second factor after a password, accepts a code once, and refuses its replay', async function () {
+    const succeededBefore = await events('sign_in.succeeded', alice.email);
     const agent = h.agent();
     const first = await postPasswordSignIn(agent, 'demo', alice, { next: '/portal/demo/account' });
     const page = await expectSecondFactorAsked(agent, first as never);
@@ -133,6 +134,8 @@ describe('client two-factor authentication', function () {
       .send({ _csrf: csrfFrom(page.text), code: aliceSetupCode });
     expect(replay.status).to.equal(401);
     expect(replay.text).to.contain('already used');
+    // A right password followed by a refused second factor is no sign-in, and is not logged as one.
+    expect(await events('sign_in.succeeded', alice.email)).to.equal(succeededBefore);
     const step = Math.floor(Date.now() / 30_000) + 1;
     const next = totpFor(aliceSecret).generate({ timestamp: step * 30_000 });
     const sidBefore = (first.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('portal.sid='));
@@ -156,6 +159,7 @@ describe('client two-factor authentication', function () {
     expect(again.status).to.equal(401);
     expect(await events('two_factor.passed', alice.email)).to.equal(1);
     expect(await events('two_factor.failed', alice.email)).to.equal(2);
+    expect(await events('sign_in.succeeded', alice.email)).to.equal(succeededBefore + 1);
   });
 
   it('asks for the second factor after a one-time code, and takes each recovery code once', async function () {

@@ -517,6 +517,13 @@ describe('sign-in routes', function () {
       expect(mismatch.text).to.include('The two passwords do not match.');
       expect(mismatch.text).to.include(client.email);
       expect(titleOf(mismatch.text)).to.equal('Choose a new password');
+      const common = await agent
+        .post(`${base}/password/reset/${token}`)
+        .type('form')
+        .send({ password: '1234567890', confirmPassword: '1234567890' })
+        .expect(400);
+      expect(common.text).to.include('That password is one of the most common ones and easy to guess. Choose another.');
+      expect(titleOf(common.text)).to.equal('Choose a new password');
       const done = await agent
         .post(`${base}/password/reset/${token}`)
         .type('form')
@@ -580,6 +587,13 @@ describe('sign-in routes', function () {
         .send({ password: 'short', confirmPassword: 'short' })
         .expect(400);
       expect(titleOf(invalid.text)).to.equal('Welcome! Set your password');
+      expect(invalid.text).to.include('Use at least 10 characters for your password.');
+      const common = await agent
+        .post(`${base}/invitation/${token}`)
+        .type('form')
+        .send({ password: 'iloveyou123', confirmPassword: 'iloveyou123' })
+        .expect(400);
+      expect(common.text).to.include('That password is one of the most common ones and easy to guess. Choose another.');
       const done = await agent
         .post(`${base}/invitation/${token}`)
         .type('form')

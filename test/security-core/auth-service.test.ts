@@ -171,6 +171,9 @@ describe('sign-in service', function () {
       expect(mail!.text).to.include(`${CODE_TTL_MINUTES}`);
       const first = await auth.signInWithCode(workspace, client.email, code, meta);
       expect(first.ok && first.user.id).to.equal(client.id);
+      // Logged and timed once the sign-in completes (after a second factor where one is asked).
+      expect((await findClientUserById(db, workspace.id, client.id))!.last_sign_in_at).to.equal(null);
+      if (first.ok) await auth.signInCompleted(workspace, first.user, 'code', meta);
       expect((await findClientUserById(db, workspace.id, client.id))!.last_sign_in_at).to.be.instanceOf(Date);
       expect(await auth.signInWithCode(workspace, client.email, code, meta)).to.deep.equal({ ok: false, reason: 'invalid' });
       const log = await activity(workspace);
@@ -489,6 +492,8 @@ describe('sign-in service', function () {
       });
       const ok = await auth.signInWithPassword(workspace, client.email, 'correct horse battery', meta);
       expect(ok.ok && ok.user.id).to.equal(client.id);
+      expect((await activity(workspace)).map((e) => e.event)).to.not.include('sign_in.succeeded');
+      if (ok.ok) await auth.signInCompleted(workspace, ok.user, 'password', meta);
       expect((await findClientUserById(db, workspace.id, client.id))!.last_sign_in_at).to.be.instanceOf(Date);
       expect((await activity(workspace)).map((e) => [e.event, e.email, e.details])).to.deep.equal([
         ['sign_in.failed', client.email, { method: 'password', reason: 'wrong_password' }],

@@ -1,5 +1,6 @@
 // Field schemas shared by every form, with messages written for the person filling the form in.
 import { z } from 'zod';
+import { isCommonPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../crypto/password-rules.ts';
 
 export const emailField = z
   .string({ error: 'Enter your email address.' })
@@ -9,10 +10,14 @@ export const emailField = z
   .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }))
   .transform((email) => email.toLowerCase());
 
+/** A password a client chooses: every form that sets one uses this field, so the rules are the same everywhere. */
 export const newPasswordField = z
   .string({ error: 'Choose a password.' })
-  .min(10, 'Use at least 10 characters for your password.')
-  .max(200, 'Use at most 200 characters for your password.');
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters for your password.`)
+  .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters for your password.`)
+  .refine((password) => !isCommonPassword(password), {
+    message: 'That password is one of the most common ones and easy to guess. Choose another.',
+  });
 
 /** A password typed to sign in: only bounded, never judged, so no rule leaks. */
 export const currentPasswordField = z
@@ -26,11 +31,26 @@ export const oneTimeCodeField = z
   .transform((code) => code.replace(/\s+/g, ''))
   .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from the email.'));
 
-export const personNameField = z
-  .string({ error: 'Enter your name.' })
-  .trim()
-  .min(1, 'Enter your name.')
-  .max(200, 'Use at most 200 characters for your name.');
+// Characters that change how the text around them is shown without being seen: the bidi embeddings,
+// overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F) and the zero-width
+// ones (U+200B–U+200D, U+2060, U+FEFF). In a name shown to staff they can reverse what follows it or
+// make two names look alike.
+const INVISIBLE_FORMATTING = /[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+
+/** A person's name, with the form's own words for a missing or too long one. */
+export function nameField(messages: { required: string; tooLong: string }) {
+  return z
+    .string({ error: messages.required })
+    .trim()
+    .min(1, messages.required)
+    .max(200, messages.tooLong)
+    .refine((name) => !INVISIBLE_FORMATTING.test(name), {
+      message:
+        'A name cannot hold invisible characters that change how text is shown, such as direction marks or zero-width spaces. Remove them and try again.',
+    });
+}
+
+export const personNameField = nameField({ required: 'Enter your name.', tooLong: 'Use at most 200 characters for your name.' });
 
 export const phoneField = z
   .string()

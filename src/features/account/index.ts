@@ -28,7 +28,14 @@ export function accountFeature(core: CoreServices): Feature & { auth: AuthServic
   const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now, bus: events });
   const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
   const identity = createIdentityCheck({ auth, twoFactor, now });
-  const twoFactorHandlers = createTwoFactorHandlers({ db, twoFactor, identity, sessions: sessionLifecycle, now });
+  const twoFactorHandlers = createTwoFactorHandlers({
+    db,
+    twoFactor,
+    identity,
+    sessions: sessionLifecycle,
+    signInCompleted: (workspace, user, method, meta) => auth.signInCompleted(workspace, user, method, meta),
+    now,
+  });
   const signIn = createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, {
     completeSignIn: twoFactorHandlers.completeSignIn,
     recordSignIn: metrics.signIn,

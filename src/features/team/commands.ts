@@ -1,6 +1,7 @@
 // What the team page accepts. Messages are English here and shown in the reader's language through
 // locales/<locale>/validation.json (src/core/i18n/validation.ts).
 import { z } from 'zod';
+import { nameField } from '../../core/web/fields.ts';
 
 const hostId = z
   .string({ error: 'Choose a colleague from the list.' })
@@ -42,11 +43,7 @@ export const NOTE_MAX_LENGTH = 1000;
 
 /** A client admin asks the agency to add a colleague who is not among the company's contacts. */
 export const RequestColleagueCommand = z.object({
-  name: z
-    .string({ error: 'Enter your colleague’s name.' })
-    .trim()
-    .min(1, 'Enter your colleague’s name.')
-    .max(200, 'Keep the name to 200 characters.'),
+  name: nameField({ required: 'Enter your colleague’s name.', tooLong: 'Keep the name to 200 characters.' }),
   email: z
     .string({ error: 'Enter your colleague’s email address.' })
     .trim()

@@ -3,6 +3,8 @@
 // comes back with what was typed). Post/redirect/get with a fixed notice.
 import type { Request, Response } from 'express';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import type { LimitRule, RateLimiter } from '../../core/rate-limits/limiter.ts';
+import { tooManyRequests } from '../../core/web/http-error.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
 import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
 import type { ColleagueRequests } from './colleague-requests.ts';
@@ -24,7 +26,10 @@ interface RequestForm {
 
 const EMPTY_FORM: RequestForm = { values: { name: '', email: '', note: '' }, errors: {} };
 
-export function createTeamHandlers(team: Team, requests: ColleagueRequests) {
+/** Colleague requests per client user: each one notifies and emails the agency. */
+const COLLEAGUE_REQUEST_LIMIT: LimitRule = { name: 'colleague-request:user', points: 10, windowSeconds: 3600, blockSeconds: 3600 };
+
+export function createTeamHandlers(team: Team, requests: ColleagueRequests, limiter: RateLimiter) {
   const actor = (req: Request, res: Response): TeamActor => {
     const { workspace } = portalContext(res);
     const { user, contact, access } = signedInClient(res);
@@ -72,7 +77,10 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests) {
     },
 
     requestColleague: async (req: Request, res: Response) => {
-      await requests.ask(actor(req, res), req.body as RequestColleagueInput);
+      const asker = actor(req, res);
+      const limit = await limiter.consume(COLLEAGUE_REQUEST_LIMIT, `${asker.workspace.id}:${asker.user.id}`);
+      if (!limit.allowed) throw tooManyRequests(limit.retryAfterSeconds, asker.t);
+      await requests.ask(asker, req.body as RequestColleagueInput);
       back(res, 'requested');
     },
 

@@ -10,13 +10,13 @@ import { colleagueRequestAdminRoutes, teamRoutes } from './routes.ts';
 import { createTeam } from './service.ts';
 
 export function teamFeature(core: CoreServices, auth: AuthService): Feature {
-  const { db, adapter, events, logger, now, mailer, config } = core;
+  const { db, adapter, events, logger, now, mailer, config, limiter } = core;
   const team = createTeam({ db, adapter, auth, bus: events, onError: (message, err) => logger.error(message, err) });
   const requests = createColleagueRequests({ db, adapter, auth, mailer, config, now });
   return {
     name: 'team',
     needs: { ports: [], switches: [] },
-    clientRoutes: [teamRoutes(createTeamHandlers(team, requests))],
+    clientRoutes: [teamRoutes(createTeamHandlers(team, requests, limiter))],
     adminRoutes: [
       colleagueRequestAdminRoutes(createColleagueRequestAdminHandlers({ requests, crmName: adapter.recordPages?.crmName ?? 'your CRM' })),
     ],

@@ -229,8 +229,6 @@ export class AuthService {
       await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'code', reason: 'code_already_used' });
       return { ok: false, reason: 'invalid' };
     }
-    await recordSignIn(this.deps.db, workspace.id, user.id);
-    await this.log(workspace, 'sign_in.succeeded', meta, { user }, { method: 'code' });
     return { ok: true, user };
   }
 
@@ -266,13 +264,23 @@ export class AuthService {
       );
       return { ok: false, reason: 'invalid' };
     }
-    // Three independent writes after the check, sent together rather than one after the other.
-    await Promise.all([
-      this.deps.limiter.reset(SIGN_IN_LIMITS.passwordFailuresPerAccount, account),
-      recordSignIn(this.deps.db, workspace.id, user.id),
-      this.log(workspace, 'sign_in.succeeded', meta, { user }, { method: 'password' }),
-    ]);
+    // The right password clears the count even when a second factor is still to come: the second
+    // factor has its own budget.
+    await this.deps.limiter.reset(SIGN_IN_LIMITS.passwordFailuresPerAccount, account);
     return { ok: true, user };
+  }
+
+  /**
+   * A sign-in is complete when its session starts: after the second factor where one is asked, so
+   * a right password or code followed by a wrong second factor is never logged as a sign-in.
+   */
+  async signInCompleted(workspace: HostWorkspace, user: ClientUserRow, method: 'password' | 'code' | 'link', meta: RequestMeta) {
+    // A link's sign-in was recorded with the password it set (password.reset, invitation.accepted).
+    if (method === 'link') return;
+    await Promise.all([
+      recordSignIn(this.deps.db, workspace.id, user.id),
+      this.log(workspace, 'sign_in.succeeded', meta, { user }, { method }),
+    ]);
   }
 
   /**

@@ -72,7 +72,8 @@ export function createAuthHandlers(
   const recordSignIn: SignInRecorder = hooks.recordSignIn ?? (() => {});
   const signedIn: CompleteSignIn =
     hooks.completeSignIn ??
-    (async (req, res, user, next) => {
+    (async (req, res, user, next, method) => {
+      await auth.signInCompleted(portalContext(res).workspace, user, method, requestMeta(req));
       await sessions.start(req, user);
       res.redirect(303, safeNext(portalContext(res).base, next));
     });

@@ -22,6 +22,7 @@ import type { ConfirmationCodeInput, RemoveInput, SecondFactorInput, SetupInput 
 import { confirmationCodeEmail } from './emails.ts';
 import { retryWords, type IdentityCheck } from './identity.ts';
 import type { TwoFactorService } from './service.ts';
+import type { AuthService } from '../sign-in/auth-service.ts';
 
 /** How long a right first factor waits for the second one. */
 const PENDING_MINUTES = 10;
@@ -33,11 +34,13 @@ export interface TwoFactorHandlerDeps {
   twoFactor: TwoFactorService;
   identity: IdentityCheck;
   sessions: SessionLifecycle;
+  /** Records a finished sign-in (its log entry and time), just before its session starts. */
+  signInCompleted: AuthService['signInCompleted'];
   now: () => Date;
 }
 
 export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
-  const { db, twoFactor, identity, sessions, now } = deps;
+  const { db, twoFactor, identity, sessions, signInCompleted, now } = deps;
 
   const log = (req: Request, user: ClientUserRow, event: ActivityEvent, details: Record<string, unknown> = {}) =>
     insertActivity(db, {
@@ -155,6 +158,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
         });
         return res.redirect(303, `${base}/sign-in/two-factor`);
       }
+      await signInCompleted(workspace, user, method, requestMeta(req));
       await sessions.start(req, user);
       res.redirect(303, safeNext(base, next));
     },
@@ -190,6 +194,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
         return showSecondFactor(req, res, { code: t('twoFactor:signIn.invalid') }, 401);
       }
       await log(req, user, 'two_factor.passed', { method: pending.method, via: result.via });
+      await signInCompleted(workspace, user, pending.method, requestMeta(req));
       await sessions.start(req, user);
       res.redirect(303, safeNext(base, pending.next));
     },
