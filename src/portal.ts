@@ -394,7 +394,13 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   // The staff side: the admin router carries every feature's staff pages; the inbox and the
   // notifications are mounted by the host at paths of their own.
-  const admin = adminRouter({ adapter: staffAdapter, flags, config, routes: features.flatMap((feature) => feature.adminRoutes ?? []) });
+  const admin = adminRouter({
+    adapter: staffAdapter,
+    flags,
+    config,
+    readRoutes: features.flatMap((feature) => feature.staffReadRoutes ?? []),
+    routes: features.flatMap((feature) => feature.adminRoutes ?? []),
+  });
   admin.use(errorHandler(adminErrorPage(config, adapter.layout), logError));
   const staffNotifications = notifications.router;
   staffNotifications.use(errorHandler(adminErrorPage(config), logError));

@@ -71,6 +71,11 @@ export interface Feature {
   callbackRoutes?: Router[];
   /** Staff pages under the admin router (workspace settings and records), behind the staff chain. */
   adminRoutes?: Router[];
+  /**
+   * Staff pages under the admin router that every staff member of the workspace may read (GET
+   * only, each route with its own policy step); met before the admin policy.
+   */
+  staffReadRoutes?: Router[];
   /** Client form paths that carry files (parsed by the handler, CSRF checked from the query). */
   multipartPaths?: string[];
   /** Client forms allowed a larger body (drawn signatures), with their own cap. */

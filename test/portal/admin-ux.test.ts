@@ -3,7 +3,7 @@
 // with a copy button; disabling a client user and revoking a public link are asked first on a GET
 // page that works without JavaScript, and only its button does it.
 import { expect } from 'chai';
-import { csrfFrom, postPasswordSignIn, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, postPasswordSignIn, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 const ADMIN = '/settings/client-portal';
 
@@ -123,5 +123,48 @@ describe('admin pages inside the reference CRM', function () {
       .expect(303);
     expect((await row()).revoked_at).to.not.equal(null);
     await agent.get(revoke![1]!).expect(404);
+  });
+  it("lets every staff member read a record's evidence, and only admins use its forms", async () => {
+    const admin = await adminAgent();
+    const member = await signedInStaffAgent(h, 'demo', 'member');
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const proposal = await h.crm
+      .db('proposals')
+      .where({ workspace_id: Number(workspace.id), status: 'sent' })
+      .first('id', 'client_id');
+    const record = `${ADMIN}/records/proposal/${proposal.client_id}/${proposal.id}`;
+    const adminPage = await admin.get(record).expect(200);
+    await admin
+      .post(`${record}/links`)
+      .type('form')
+      .send({ _csrf: csrfFrom(adminPage.text), days: '7' })
+      .expect(303);
+    const withLink = await admin.get(record).expect(200);
+    expect(withLink.text).to.contain(`action="${record}/links"`).and.contain('/revoke"').and.contain('/p/');
+    const linkId = /\/links\/([^"/]+)\/revoke"/.exec(withLink.text)![1]!;
+
+    const page = await member.get(record).expect(200);
+    expect(page.text).to.contain('Public links').and.not.contain('Only workspace admins');
+    expect(page.text, 'no form posts from the page').to.not.match(/<form[^>]*method="post"[^>]*action="\/settings\/client-portal/);
+    expect(page.text, 'no revoke button').to.not.contain('/revoke"');
+    expect(page.text, 'no link to give out').to.not.contain('/p/');
+    expect(page.text, 'no view as client').to.not.contain(`${record}/as-client`);
+    const links = async () =>
+      (
+        await h.crm
+          .db('portal_public_links')
+          .where({ subject_id: String(proposal.id) })
+          .select('id')
+      ).length;
+    const before = await links();
+    const token = csrfFrom(page.text);
+    for (const path of [`${record}/links`, `${record}/comments`, `${record}/links/${linkId}/revoke`]) {
+      const res = await member.post(path).type('form').send({ _csrf: token, days: '7', body: 'Hello' });
+      expect(res.status, path).to.be.oneOf([403, 404]);
+    }
+    for (const path of [`${record}/links/${linkId}/revoke`, `${record}/as-client`, ADMIN])
+      expect((await member.get(path)).status, path).to.be.oneOf([403, 404]);
+    expect((await h.crm.db('portal_public_links').where({ id: linkId }).first('revoked_at')).revoked_at).to.equal(null);
+    expect(await links()).to.equal(before);
   });
 });

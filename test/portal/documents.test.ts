@@ -127,6 +127,36 @@ describe('client documents', function () {
     expect(await leftovers()).to.deep.equal({ uploads: 0, files: 0, chunks: 0 });
   });
 
+  it('says whom to ask about uploads: the agency when it switched them off, the client admin when the role lacks them', async function () {
+    const user = await h.crm.db('client_users').where({ workspace_id: workspaceId, email: 'maria@northwind.test' }).first('id');
+    const uploadsNote = async () => {
+      const html = (await maria.get('/portal/demo/documents').expect(200)).text;
+      return { note: /id="uploads-off">([^<]*)</.exec(html)?.[1] ?? null, form: html.includes('name="file"') };
+    };
+    expect(await uploadsNote()).to.deep.equal({
+      note: 'Your agency has not enabled uploads in the portal, so you cannot send files from here. Email them to your agency instead, or ask it to switch uploads on.',
+      form: false,
+    });
+    await allowUploads();
+    // Billing has no uploads: the workspace allows them, her role does not, and the form is not offered.
+    await h.crm.db('client_users').where({ id: user.id }).update({ role: 'billing' });
+    try {
+      expect(await uploadsNote()).to.deep.equal({
+        note: 'Your access does not include uploading files; ask your company&#39;s client admin.',
+        form: false,
+      });
+      expect((await upload(maria, smallPdf(), 'brief.pdf')).status).to.equal(404);
+      await h.crm.db('client_users').where({ id: user.id }).update({ locale: 'de' });
+      expect((await uploadsNote()).note).to.equal(
+        'Ihr Zugang umfasst das Hochladen von Dateien nicht; wenden Sie sich an den Kunden-Admin Ihres Unternehmens.',
+      );
+    } finally {
+      await h.crm.db('client_users').where({ id: user.id }).update({ role: 'full', locale: null });
+    }
+    expect(await uploadsNote()).to.deep.equal({ note: null, form: true });
+    expect(await leftovers()).to.deep.equal({ uploads: 0, files: 0, chunks: 0 });
+  });
+
   it('takes an upload (post/redirect/get), records who sent it, tells the agency, and streams it back', async function () {
     await allowUploads();
     const content = pdfOfSize(1_300_000);

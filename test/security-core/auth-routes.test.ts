@@ -119,6 +119,7 @@ describe('sign-in routes', function () {
           user,
           contact: (await hostAdapter(db).contacts.findById(workspace.id, user.contact_id))!,
           access: FULL_ACCESS,
+          workspaceSettings: (res.locals.customerPortal as PortalContext).settings,
           unreadNotifications: 0,
         };
       next();

@@ -20,6 +20,7 @@ import {
   type ClientAccess,
   type ClientPermission,
   type ClientRoleKey,
+  withheldBy,
 } from '../../src/core/policies/client-access.ts';
 import {
   canClient,
@@ -136,6 +137,15 @@ describe('client access: roles and overrides', function () {
     // 1,001 read of more: its breakdown is of those rows only.
     expect(countOpenToPerson(full, 1001, attached, 1000)).to.equal(1001);
     expect(countOpenToPerson(billing, 1001, attached, 1000)).to.equal(null);
+  });
+
+  it("tells the workspace's switch from the person's own access as the reason a permission is withheld", function () {
+    const billing: ClientAccess = { role: 'billing', customRole: null, clientDenied: [], personDenied: [] };
+    expect(withheldBy({ ...ALL_ON, allowFileUploads: false }, billing, 'uploads')).to.equal('workspace');
+    expect(withheldBy(ALL_ON, billing, 'uploads')).to.equal('access');
+    expect(withheldBy(ALL_ON, { ...FULL_ACCESS, clientDenied: ['uploads'] }, 'uploads')).to.equal('access');
+    expect(withheldBy(ALL_ON, { ...FULL_ACCESS, personDenied: ['uploads'] }, 'uploads')).to.equal('access');
+    expect(withheldBy(ALL_ON, FULL_ACCESS, 'uploads')).to.equal(null);
   });
 
   describe('personMay (the same rule in SQL)', function () {

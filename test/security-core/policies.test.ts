@@ -19,12 +19,14 @@ import {
   authorizeCommenting,
   authorizeManagePortal,
   authorizePayment,
+  authorizeReadRecordEvidence,
   authorizeSection,
   canAnswerMessages,
   canClient,
   canClientSeeLiveEvent,
   canDeleteUpload,
   canManagePortal,
+  canReadRecordEvidence,
   canSeeSection,
   clientCan,
   mayUsePortal,
@@ -220,6 +222,14 @@ describe('portal policy: people', function () {
     expect(refusalMessage(() => authorizeAnswerMessages(member, 'w2'))).to.equal(
       'Only staff of this workspace can read its client messages.',
     );
+  });
+
+  it("lets every staff member of the workspace, and nobody else, read a record's evidence; its forms stay the admins'", function () {
+    expect(canReadRecordEvidence(member, 'w1')).to.equal(true);
+    expect(canReadRecordEvidence(admin, 'w2')).to.equal(false);
+    expect(canManagePortal(member, 'w1')).to.equal(false);
+    expect(refusal(() => authorizeReadRecordEvidence(member, 'w1'))).to.equal(null);
+    expect(refusal(() => authorizeReadRecordEvidence(member, 'w2'))).to.equal(403);
   });
 
   it('assigns conversations only to staff of the same workspace (or to nobody)', function () {

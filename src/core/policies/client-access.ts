@@ -164,6 +164,21 @@ export function resolveAccess(settings: PortalSettings, access: ClientAccess): P
   });
 }
 
+/**
+ * Whether a person lacks a permission because the workspace has it switched off ('workspace') or
+ * because their own access does not include it (their company, role or person: 'access'), so a
+ * page can tell them whom to ask; null when they have it.
+ */
+export function withheldBy(
+  workspaceSettings: PortalSettings,
+  access: ClientAccess,
+  permission: ClientPermission,
+): 'workspace' | 'access' | null {
+  const verdict = resolveAccess(workspaceSettings, access).find((v) => v.permission === permission);
+  if (!verdict || verdict.hiddenBy === null) return null;
+  return verdict.hiddenBy === 'workspace' ? 'workspace' : 'access';
+}
+
 /** The workspace's settings as they apply to this person: every switch the person's access turns off, off. */
 export function effectiveSettings(settings: PortalSettings, access: ClientAccess): PortalSettings {
   const own: PortalSettings = { ...settings };

@@ -196,6 +196,18 @@ export function authorizeManagePortal(staff: HostStaffUser, workspaceId: string)
   if (!canManagePortal(staff, workspaceId)) throw forbidden('Only workspace admins can change the client portal settings.');
 }
 
+/**
+ * Every staff member of the workspace reads a record's evidence (its page, the signed PDF, the
+ * drawn signature); its forms (public links, comments, viewing as a client) are the admins'.
+ */
+export function canReadRecordEvidence(staff: HostStaffUser, workspaceId: string): boolean {
+  return staff.workspaceId === workspaceId;
+}
+
+export function authorizeReadRecordEvidence(staff: HostStaffUser, workspaceId: string): void {
+  if (!canReadRecordEvidence(staff, workspaceId)) throw forbidden('Only staff of this workspace can read its records.');
+}
+
 /** What the UI may offer, from the same rules. */
 export function clientCan(settings: PortalSettings): Record<ClientAction, boolean> {
   return {

@@ -15,6 +15,8 @@ export interface SignedInClient {
   contact: HostContact;
   /** What the person's company, role and own overrides say; already applied to the context's settings. */
   access: ClientAccess;
+  /** The workspace's own switches, before this person's access: to tell "switched off" from "not yours". */
+  workspaceSettings: PortalSettings;
   /** Their unread notifications (up to 100), read with them: the navigation's count. */
   unreadNotifications: number;
 }

@@ -125,10 +125,11 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
       return next();
     }
     const access = accessOf(user);
+    const workspaceSettings = context.settings;
     // From here on every check, the navigation and the dashboard see the person's own switches.
     context.settings = effectiveSettings(context.settings, access);
     const unreadNotifications = countVisible(user.unread_notifications, context.settings);
-    context.client = { user, contact, access, unreadNotifications };
+    context.client = { user, contact, access, workspaceSettings, unreadNotifications };
     if (user.locale || user.time_zone) {
       context.i18n = requestI18n(req, {
         clientLocale: user.locale,

@@ -1,11 +1,12 @@
 // The admin side, mounted by the host inside its settings area (behind its own staff sign-in):
-// security headers and no-store → staff → workspace → feature flag → admin policy → form bodies → CSRF →
-// settings routes.
+// security headers and no-store → staff → workspace → feature flag → pages every staff member may
+// read (each with its own policy) → admin policy → form bodies → CSRF → settings routes.
 import express, { Router } from 'express';
 import type { HostAdapter } from '../../core/ports/host.ts';
 import type { FeatureFlags } from '../../core/ports/services.ts';
 import type { PortalConfig } from '../../core/config.ts';
 import { authorizeManagePortal } from '../../core/policies/portal-policy.ts';
+import { staffContext } from '../../core/staff/staff-context.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import { staffChain } from '../../core/staff/staff-chain.ts';
 import { CsrfMismatch } from '../../core/web/csrf.ts';
@@ -17,6 +18,8 @@ export interface AdminRouterDeps {
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;
+  /** GET pages every staff member of the workspace may read (record evidence); their routes authorize themselves. */
+  readRoutes?: Router[];
   routes: Router[];
 }
 
@@ -26,7 +29,14 @@ const ADMIN_CSRF_RETRY =
 export function adminRouter(deps: AdminRouterDeps): Router {
   const router = Router();
 
-  router.use(staffChain(deps, { base: deps.config.adminPath, authorize: authorizeManagePortal }));
+  router.use(staffChain(deps, { base: deps.config.adminPath }));
+  for (const routes of deps.readRoutes ?? []) router.use(routes);
+  // Everything past the read-only pages, and every form, is the admins'.
+  router.use((_req, res, next) => {
+    const { staff, workspace } = staffContext(res);
+    authorizeManagePortal(staff, workspace.id);
+    next();
+  });
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
   // Parsed before the CSRF check: a multipart form carries its _csrf field inside the same body.
   router.use(parseMultipartForm());

@@ -15,7 +15,7 @@ import { requestMeta } from '../../core/web/request-meta.ts';
 import { sendDownload } from '../../core/web/send-download.ts';
 import { parseParam } from '../../core/web/validate.ts';
 import { mayActOnOwn } from '../../core/policies/client-actions.ts';
-import { permits } from '../../core/policies/client-access.ts';
+import { permits, withheldBy } from '../../core/policies/client-access.ts';
 import { ClientUploads, documentActivity, type ClientUploadsDeps, type Uploader } from './client-uploads.ts';
 import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.ts';
 import { presentShared, presentUpload, presentUploadTypes, recordOptions } from './presenters.ts';
@@ -63,7 +63,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
 
   async function show(req: Request, res: Response, outcome: { error?: string; status?: number } = {}) {
     const { workspace, base, settings } = portalContext(res);
-    const { user } = signedInClient(res);
+    const { user, access, workspaceSettings } = signedInClient(res);
     const i18n = portalI18n(res);
     const query = (res.locals.query ?? {}) as DocumentsQueryInput;
     const [type, id] = query.record ? (query.record.split(':') as [HostRecordType, string]) : [];
@@ -81,7 +81,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
     // A document attached to a record of a section the person cannot see is that record's: not listed.
     const shared = { items: attachedToOpenRecords(settings, page.items), next: page.next };
     // Delete is offered on an upload the person may delete: with the upload right, their own or, as client admin, any.
-    const person = { clientUserId: user.id, access: signedInClient(res).access };
+    const person = { clientUserId: user.id, access };
     const mayDelete = (upload: UploadRow) => permits(settings, 'uploads') && mayActOnOwn(person, upload.client_user_id);
     const here = new URLSearchParams(query.record ? { record: query.record } : {});
     const nextUrl = shared.next ? `${base}/documents?${new URLSearchParams({ ...Object.fromEntries(here), after: shared.next })}` : null;
@@ -101,6 +101,8 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
         nextUrl,
         firstPageUrl: query.after ? `${base}/documents${here.size ? `?${here}` : ''}` : null,
         canUpload: canClient(settings, 'upload_file'),
+        // Without uploads, say whom to ask: the agency switched them off, or the person's access lacks them.
+        uploadsWithheldBy: withheldBy(workspaceSettings, access, 'uploads'),
         maxUploadMb: settings.maxUploadMb,
         uploadTypes: presentUploadTypes(i18n),
         notice: query.done ? i18n.t(`documents:notice.${query.done}`) : null,

@@ -13,7 +13,7 @@ import { publicLinkRoutes } from './public-links/public-routes.ts';
 import { PublicLinks } from './public-links/service.ts';
 import { createOfferReminders, type OfferReminders } from './reminders/service.ts';
 import { createRecordHandlers } from './staff-record/handlers.ts';
-import { recordRoutes } from './staff-record/routes.ts';
+import { recordEvidenceRoutes, recordRoutes } from './staff-record/routes.ts';
 
 export type { OfferReminders } from './reminders/service.ts';
 export { presentOfferRow } from './presenters.ts';
@@ -28,6 +28,18 @@ export function offersFeature(core: CoreServices, shared: { comments: CommentsPo
   const links = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
   const reminders = createOfferReminders({ db, adapter, workspaces, flags, mailer, config, now, logger });
   const kinds = adapter.offers?.kinds;
+  const records = createRecordHandlers({
+    db,
+    adapter,
+    comments,
+    streamUrl: `${config.messagesPath}/stream`,
+    decisions,
+    links,
+    storage,
+    portalPath: config.portalPath,
+    appUrl: config.appUrl,
+    now,
+  });
   return {
     name: 'offers',
     needs: { ports: ['offers'], switches: ['showProposals', 'allowComments', 'allowPublicLinkDecisions'] },
@@ -39,22 +51,8 @@ export function offersFeature(core: CoreServices, shared: { comments: CommentsPo
           decisionRoutes(createDecisionHandlers({ db, decisions, storage }), kinds),
         ]
       : [],
-    adminRoutes: [
-      recordRoutes(
-        createRecordHandlers({
-          db,
-          adapter,
-          comments,
-          streamUrl: `${config.messagesPath}/stream`,
-          decisions,
-          links,
-          storage,
-          portalPath: config.portalPath,
-          appUrl: config.appUrl,
-          now,
-        }),
-      ),
-    ],
+    staffReadRoutes: [recordEvidenceRoutes(records)],
+    adminRoutes: [recordRoutes(records)],
     largeForms: SIGNED_FORMS,
     jobs: [
       {

@@ -44,7 +44,7 @@ import {
 import { findClientDenied, listRoles } from '../../../core/client-users/access-queries.ts';
 import { listClientUsers } from '../../../core/client-users/queries.ts';
 import { effectiveSettings, hiddenReason, resolveAccess, roleName, type ClientAccess } from '../../../core/policies/client-access.ts';
-import { canSeeSection } from '../../../core/policies/portal-policy.ts';
+import { canManagePortal, canSeeSection } from '../../../core/policies/portal-policy.ts';
 
 export interface RecordDeps {
   db: Knex;
@@ -95,8 +95,10 @@ export function createRecordHandlers(deps: RecordDeps) {
   async function showPage(req: Request, res: Response, form: { draft?: string; error?: string } = {}, status = 200) {
     const { kind, clientId, id, record, client, href, workspace } = await load(req, res);
     // The staff member's language and time zone, not the browser's language with UTC.
-    const { i18n } = staffContext(res);
+    const { i18n, staff } = staffContext(res);
     const { t } = i18n;
+    // Every staff member reads the evidence; only admins get the forms (public links, comments, view as client).
+    const manages = canManagePortal(staff, workspace.id);
     const [comments, activity, linkData, state] = await Promise.all([
       deps.comments.list(workspace.id, { type: kind, id }),
       listActivityForRecord(db, { workspaceId: workspace.id, clientId, kind, id, limit: 100 }),
@@ -108,9 +110,10 @@ export function createRecordHandlers(deps: RecordDeps) {
       const live = !link.revoked_at && link.expires_at > now;
       return {
         id: link.id,
-        url: live
-          ? `${deps.appUrl.replace(/\/+$/, '')}${deps.portalPath}/${encodeURIComponent(workspace.slug)}/p/${links.tokenOf(link)}`
-          : null,
+        url:
+          live && manages
+            ? `${deps.appUrl.replace(/\/+$/, '')}${deps.portalPath}/${encodeURIComponent(workspace.slug)}/p/${links.tokenOf(link)}`
+            : null,
         status: link.revoked_at ? 'revoked' : live ? 'active' : 'expired',
         created: i18n.fmt.dateTime(link.created_at),
         expires: i18n.fmt.dateTime(link.expires_at),
@@ -128,6 +131,7 @@ export function createRecordHandlers(deps: RecordDeps) {
       heading,
       {
         heading,
+        manages,
         clientName: client.name,
         kind,
         title: record.type === 'invoice' ? '' : record.offer.title,
@@ -171,7 +175,7 @@ export function createRecordHandlers(deps: RecordDeps) {
             when: i18n.fmt.dateTime(comment.createdAt),
             body: comment.body,
           })),
-          action: deps.comments.addFromStaff ? `${href}/comments` : null,
+          action: manages && deps.comments.addFromStaff ? `${href}/comments` : null,
           draft: form.draft ?? '',
           error: form.error ?? null,
           maxLength: COMMENT_MAX_LENGTH,

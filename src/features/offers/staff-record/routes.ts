@@ -1,21 +1,36 @@
-// The staff record pages, inside the admin router (staff → workspace → flag → admin policy → CSRF).
+// The staff record pages, inside the admin router (staff → workspace → flag → policy → CSRF).
 // /records/:kind/:clientId/:id, kind = proposal | quotation | invoice; the CRM links here from its
-// own record pages.
-import { Router } from 'express';
+// own record pages. Every staff member of the workspace reads the evidence (recordEvidenceRoutes,
+// met before the admin policy); the forms and "view as this client" are the admins' (recordRoutes).
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { authorizeReadRecordEvidence } from '../../../core/policies/portal-policy.ts';
+import { staffContext } from '../../../core/staff/staff-context.ts';
 import { validateBody, validateQuery } from '../../../core/web/validate.ts';
 import { CreateLinkCommand, RevokeLinkCommand, StaffCommentCommand, ViewAsQuery } from './commands.ts';
 import type { RecordHandlers } from './handlers.ts';
 
+const RECORD = '/records/:kind/:clientId/:id';
+
+const readsEvidence = (_req: Request, res: Response, next: NextFunction) => {
+  const { staff, workspace } = staffContext(res);
+  authorizeReadRecordEvidence(staff, workspace.id);
+  next();
+};
+
+export function recordEvidenceRoutes(h: RecordHandlers): Router {
+  const router = Router();
+  router.get(RECORD, readsEvidence, h.show);
+  router.get(`${RECORD}/signed.pdf`, readsEvidence, h.signedPdf);
+  router.get(`${RECORD}/signature.png`, readsEvidence, h.signature);
+  return router;
+}
+
 export function recordRoutes(h: RecordHandlers): Router {
   const router = Router();
-  const record = '/records/:kind/:clientId/:id';
-  router.get(record, h.show);
-  router.get(`${record}/as-client`, validateQuery(ViewAsQuery), h.viewAs);
-  router.get(`${record}/signed.pdf`, h.signedPdf);
-  router.get(`${record}/signature.png`, h.signature);
-  router.post(`${record}/links`, validateBody(CreateLinkCommand), h.createLink);
-  router.post(`${record}/comments`, validateBody(StaffCommentCommand, h.invalidComment), h.addComment);
-  router.get(`${record}/links/:linkId/revoke`, h.confirmRevoke);
-  router.post(`${record}/links/:linkId/revoke`, validateBody(RevokeLinkCommand), h.revokeLink);
+  router.get(`${RECORD}/as-client`, validateQuery(ViewAsQuery), h.viewAs);
+  router.post(`${RECORD}/links`, validateBody(CreateLinkCommand), h.createLink);
+  router.post(`${RECORD}/comments`, validateBody(StaffCommentCommand, h.invalidComment), h.addComment);
+  router.get(`${RECORD}/links/:linkId/revoke`, h.confirmRevoke);
+  router.post(`${RECORD}/links/:linkId/revoke`, validateBody(RevokeLinkCommand), h.revokeLink);
   return router;
 }
