@@ -25,7 +25,11 @@ describe('audit: scored on real schemas built from public source', function () {
       let score: RealScore;
 
       before(async function () {
+        // Real schemas are scored on a real PostgreSQL server only, as realSchemaSkipReason decides for the
+        // shared ones (a real CRM runs on one, not on the embedded PGlite): the embedded CI pass skips here
+        // and the PostgreSQL pass runs it.
         if (!process.env.DATABASE_URL) this.skip();
+        // Held back: scored only when asked (AUDIT_HELD_BACK=1), so nobody tunes the rules on its answers.
         if (expected.heldBack && process.env.AUDIT_HELD_BACK !== '1') this.skip();
         const db = await loadRealSchema(expected.file, BUILT_SCHEMAS_DIR);
         try {

@@ -14,6 +14,9 @@ describe('audit: calibration', function () {
   let report: AuditReport;
 
   before(async function () {
+    // Real schemas are scored on a real PostgreSQL server only, as realSchemaSkipReason decides for the
+    // shared ones (a real CRM runs on one, not on the embedded PGlite): the embedded CI pass skips here
+    // and the PostgreSQL pass runs it.
     if (!process.env.DATABASE_URL) this.skip();
     const db = await loadRealSchema('tryton.sql', BUILT_SCHEMAS_DIR);
     try {

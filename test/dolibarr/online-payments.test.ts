@@ -30,6 +30,8 @@ describe('dolibarr binding: online payments as paymentok.php records them', func
   const workspaceId = '1';
 
   before(async function () {
+    // No real Dolibarr database here (no DATABASE_URL, or no schema file): `reason` says which, and
+    // the PostgreSQL CI pass, which has both, runs it.
     if (reason) this.skip();
     host = await startDolibarrHost();
     adapter = createDolibarrAdapter(host.db, {

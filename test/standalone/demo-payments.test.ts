@@ -19,6 +19,8 @@ describe('standalone server: no demo payments beside a real CRM unless asked for
   let host: DolibarrHost;
 
   before(async function () {
+    // No real Dolibarr database here (no DATABASE_URL, or no schema file): `reason` says which, and
+    // the PostgreSQL CI pass, which has both, runs it.
     if (reason) this.skip();
     host = await startDolibarrHost();
   });

@@ -44,6 +44,8 @@ describe('paying a Dolibarr invoice with Stripe through the standalone portal in
   const pages: WatchedPage[] = [];
 
   before(async function () {
+    // No real Dolibarr database here (no DATABASE_URL, or no schema file): `reason` says which, and
+    // the PostgreSQL CI pass, which has both, runs it.
     if (reason) this.skip();
     host = await startDolibarrHost();
     stripe = await startStripeStandIn();
