@@ -23,9 +23,7 @@ export interface StaffRow {
 export async function listStaff(db: Db, args: { entity: number; adminsOnly?: boolean }): Promise<StaffRow[]> {
   const query = activeStaff(db, args.entity);
   if (args.adminsOnly) query.where('admin', 1);
-  return query
-    .orderBy('rowid')
-    .select<StaffRow[]>(['rowid', 'firstname', 'lastname', 'login', 'email', 'lang', db.raw('coalesce(admin, 0)::int as admin')]);
+  return query.orderBy('rowid').select<StaffRow[]>(staffColumns(db));
 }
 
 /** A staff account with its PHP password hash and Dolibarr's "disconnect all sessions" time, for the standalone server only. */
@@ -35,6 +33,9 @@ export interface StaffCredentialRow extends StaffRow {
 }
 
 const credentialColumns = ['pass_crypted', 'flagdelsessionsbefore'];
+
+/** A StaffRow's columns, as every staff read selects them. */
+const staffColumns = (db: Db) => ['rowid', 'firstname', 'lastname', 'login', 'email', 'lang', db.raw('coalesce(admin, 0)::int as admin')];
 
 /** Enabled internal users of the entity (or superadmins) with an email: the same rule as listStaff. */
 function activeStaff(db: Db, entity: number) {
@@ -74,32 +75,14 @@ export async function findStaffForSignIn(db: Db, args: { entity: number; login: 
     .where((where) => where.where('login', args.login).orWhereRaw('lower(trim(email)) = lower(?)', [args.login]))
     .orderByRaw('(login = ?) desc, rowid', [args.login])
     .limit(5)
-    .select<StaffCredentialRow[]>([
-      'rowid',
-      'firstname',
-      'lastname',
-      'login',
-      'email',
-      'lang',
-      ...credentialColumns,
-      db.raw('coalesce(admin, 0)::int as admin'),
-    ]);
+    .select<StaffCredentialRow[]>([...staffColumns(db), ...credentialColumns]);
 }
 
 /** One staff account by rowid, only while it is still staff (enabled, internal, with an email). */
 export async function findActiveStaff(db: Db, args: { entity: number; userId: number }): Promise<StaffCredentialRow | null> {
   const row = await activeStaff(db, args.entity)
     .where('rowid', args.userId)
-    .first<StaffCredentialRow | undefined>([
-      'rowid',
-      'firstname',
-      'lastname',
-      'login',
-      'email',
-      'lang',
-      ...credentialColumns,
-      db.raw('coalesce(admin, 0)::int as admin'),
-    ]);
+    .first<StaffCredentialRow | undefined>([...staffColumns(db), ...credentialColumns]);
   return row ?? null;
 }
 
