@@ -1,6 +1,7 @@
 // SQL for public links and their access log. A link is found only by the SHA-256 of its token and
 // only inside one workspace; the token itself is never stored.
 import type { Knex } from 'knex';
+import { accessColumns } from '../../../core/client-users/queries.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -89,13 +90,11 @@ export async function findLiveLink(
     .where({ 'l.workspace_id': args.workspaceId, 'l.token_hash': args.tokenHash })
     .whereNull('l.revoked_at')
     .where('l.expires_at', '>', args.at)
-    // The company's row names its workspace by value, so on Citus the read stays on one shard.
+    // The company's layer as a client user's row reads it (accessColumns: its workspace by value, so
+    // on Citus the read stays on one shard).
     .first([
       ...LINK_COLUMNS.map((column) => `l.${column}`),
-      db.raw(
-        'coalesce((select a.denied_permissions from portal_client_access a where a.workspace_id = ? and a.client_id = l.client_id), ?) as client_denied_permissions',
-        [args.workspaceId, '{}'],
-      ),
+      db.raw(`coalesce(${accessColumns('l', '?').client_denied_permissions}, ?) as client_denied_permissions`, [args.workspaceId, '{}']),
     ]);
   return row ? (withStringId(row) as PublicLinkRow & { client_denied_permissions: string[] }) : null;
 }
