@@ -94,21 +94,26 @@ describe('admin pages inside the reference CRM', function () {
     expect(enable.headers.location).to.contain('notice=enabled');
   });
 
-  it('asks before revoking a public link', async () => {
-    const agent = await adminAgent();
+  /** The staff record page of demo's sent proposal, after `admin` made a 7-day public link to it there. */
+  async function recordWithNewLink(admin: Awaited<ReturnType<typeof adminAgent>>) {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const proposal = await h.crm
       .db('proposals')
       .where({ workspace_id: Number(workspace.id), status: 'sent' })
       .first('id', 'client_id');
     const record = `${ADMIN}/records/proposal/${proposal.client_id}/${proposal.id}`;
-    const page = await agent.get(record).expect(200);
-    await agent
+    const page = await admin.get(record).expect(200);
+    await admin
       .post(`${record}/links`)
       .type('form')
       .send({ _csrf: csrfFrom(page.text), days: '7' })
       .expect(303);
-    const withLink = await agent.get(record).expect(200);
+    return { record, proposal, withLink: await admin.get(record).expect(200) };
+  }
+
+  it('asks before revoking a public link', async () => {
+    const agent = await adminAgent();
+    const { withLink } = await recordWithNewLink(agent);
     const revoke = /href="([^"]+\/links\/([^"/]+)\/revoke)"/.exec(withLink.text);
     expect(revoke, 'a revoke link').to.not.equal(null);
 
@@ -127,19 +132,7 @@ describe('admin pages inside the reference CRM', function () {
   it("lets every staff member read a record's evidence, and only admins use its forms", async () => {
     const admin = await adminAgent();
     const member = await signedInStaffAgent(h, 'demo', 'member');
-    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
-    const proposal = await h.crm
-      .db('proposals')
-      .where({ workspace_id: Number(workspace.id), status: 'sent' })
-      .first('id', 'client_id');
-    const record = `${ADMIN}/records/proposal/${proposal.client_id}/${proposal.id}`;
-    const adminPage = await admin.get(record).expect(200);
-    await admin
-      .post(`${record}/links`)
-      .type('form')
-      .send({ _csrf: csrfFrom(adminPage.text), days: '7' })
-      .expect(303);
-    const withLink = await admin.get(record).expect(200);
+    const { record, proposal, withLink } = await recordWithNewLink(admin);
     expect(withLink.text).to.contain(`action="${record}/links"`).and.contain('/revoke"').and.contain('/p/');
     const linkId = /\/links\/([^"/]+)\/revoke"/.exec(withLink.text)![1]!;
 
