@@ -2,40 +2,23 @@
 // (lists, a record of each, the dashboard with its widgets) has no axe violations and no horizontal
 // overflow at 390 px; the status filter works without JavaScript; a comment posted through htmx
 // lands in the thread.
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expectAccessible, openPage, portalInChromium, signInWithPassword } from '../support/browser-pages.ts';
+import type { PortalHarness } from '../support/portal-harness.ts';
 
 describe('proposals, quotations and invoices in Chromium', function () {
   this.timeout(120_000);
   let h: PortalHarness;
   let browser: Browser;
-
-  before(async function () {
-    h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  });
-  after(async function () {
-    await browser?.close();
-    await h?.close();
-  });
+  portalInChromium((started) => ({ h, browser } = started));
 
   async function signedInPage(
     options: { javaScriptEnabled?: boolean; width?: number } = {},
   ): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({
-      javaScriptEnabled: options.javaScriptEnabled ?? true,
-      viewport: { width: options.width ?? 1200, height: 900 },
-    });
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser, options);
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    await page.goto(`${h.crm.url}/portal/demo/sign-in`);
-    await page.fill('#email', login.email);
-    await page.fill('#password', login.password);
-    await page.press('#password', 'Enter');
-    await page.waitForSelector('#dashboard-title');
+    await signInWithPassword(page, h.crm.url, 'demo', login);
     return { context, page };
   }
 
@@ -57,13 +40,7 @@ describe('proposals, quotations and invoices in Chromium', function () {
       for (const url of urls) {
         const res = await page.goto(`${h.crm.url}${url}`);
         expect(res?.status(), url).to.equal(200);
-        const results = await new AxeBuilder({ page }).analyze();
-        expect(
-          results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-          `${url} axe`,
-        ).to.deep.equal([]);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        expect(overflow, `${url} overflows at 390 px`).to.be.at.most(0);
+        await expectAccessible(page, url);
       }
     } finally {
       await context.close();

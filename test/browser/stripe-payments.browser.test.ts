@@ -7,13 +7,12 @@
 // page on the way (pay page, each outcome, the staff payments page with its Stripe section and a
 // connection test) has no axe violations and no horizontal overflow at 390 px, and the console
 // stays free of errors.
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { createServer } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import { expectAccessible, launchChromium, pagesClosedAfterEach, signInWithPassword, staffSignIn } from '../support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.ts';
 
@@ -32,8 +31,7 @@ describe('paying an invoice with Stripe in Chromium', function () {
   let stripe: StripeStandIn;
   let browser: Browser;
   let invoice: { id: string; workspaceId: string; clientId: string };
-  const contexts: BrowserContext[] = [];
-  let consoleErrors: string[] = [];
+  const newPage = pagesClosedAfterEach(() => browser);
 
   before(async function () {
     stripe = await startStripeStandIn({ balance: [{ amount: 4_200, currency: 'eur' }] });
@@ -43,7 +41,7 @@ describe('paying an invoice with Stripe in Chromium', function () {
       boot: { port, appUrl, stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiBase: stripe.url } },
     });
     stripe.webhookUrl = `${appUrl}/portal/demo/payments/callback/stripe`;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
     await h.crm
       .db('workspace_client_portal_settings')
@@ -57,63 +55,30 @@ describe('paying an invoice with Stripe in Chromium', function () {
     await h?.close();
     await stripe?.close();
   });
-  afterEach(async function () {
-    for (const context of contexts.splice(0)) await context.close();
-    expect(consoleErrors).to.deep.equal([]);
-    consoleErrors = [];
-  });
-
-  async function newPage(width: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
-    });
-    return page;
-  }
-
-  async function checkPage(page: Page, label: string) {
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(
-      results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      `${label} axe`,
-    ).to.deep.equal([]);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, `${label} overflows at ${page.viewportSize()?.width}px`).to.be.at.most(0);
-  }
-
-  async function clientPage(width: number): Promise<Page> {
-    const page = await newPage(width);
+  async function clientPage(width: number, locale?: string): Promise<Page> {
+    const { page } = await newPage({ width, locale });
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    await page.goto(`${h.crm.url}/portal/demo/sign-in`);
-    await page.fill('#email', login.email);
-    await page.fill('#password', login.password);
-    await page.press('#password', 'Enter');
-    await page.waitForSelector('#dashboard-title');
+    await signInWithPassword(page, h.crm.url, 'demo', login);
     return page;
   }
 
   it('lets the admin choose Stripe and test the connection, at 390 px', async function () {
-    const staff = await newPage(390);
+    const { page: staff } = await newPage({ width: 390 });
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
-    await staff.goto(`${h.crm.url}/signin`);
-    await staff.fill('input[name="email"]', admin.email);
-    await staff.fill('input[name="password"]', admin.password);
-    await Promise.all([staff.waitForURL((url) => !url.pathname.startsWith('/signin')), staff.press('input[name="password"]', 'Enter')]);
+    await staffSignIn(staff, h.crm.url, admin);
     await staff.goto(`${h.crm.url}/settings/client-portal/payments`);
     await staff.selectOption('#online-provider', 'stripe');
     await Promise.all([staff.waitForURL(/saved=1/), staff.click('button:has-text("Save payment settings")')]);
-    await checkPage(staff, 'staff payments page with Stripe');
+    await expectAccessible(staff, 'staff payments page with Stripe');
     await Promise.all([staff.waitForLoadState('load'), staff.click('button:has-text("Test the connection")')]);
     expect(await staff.textContent('#stripe-connection')).to.include('Connected to Stripe in test mode. Available balance: 42.00 EUR.');
-    await checkPage(staff, 'staff payments page after a connection test');
+    await expectAccessible(staff, 'staff payments page after a connection test');
   });
 
   it('pays the balance on Stripe’s checkout and comes back to a paid invoice, at 390 px', async function () {
     const page = await clientPage(390);
     await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}/pay`);
-    await checkPage(page, 'pay page');
+    await expectAccessible(page, 'pay page');
     await page.click('form[action$="/pay"] button[type=submit]');
     await page.waitForURL((url) => url.href.startsWith(`${stripe.url}/c/pay/cs_test_`));
     expect(await page.textContent('h1')).to.match(/^Pay \d+\.\d{2} [A-Z]{3}$/);
@@ -122,7 +87,7 @@ describe('paying an invoice with Stripe in Chromium', function () {
     expect(await page.getAttribute('[data-outcome]', 'data-outcome')).to.equal('paid');
     expect(await page.textContent('[data-outcome]')).to.include('has been received');
     expect(await page.textContent('#pay')).to.include('Nothing is left to pay on this invoice');
-    await checkPage(page, 'pay page, paid');
+    await expectAccessible(page, 'pay page, paid');
     const detail = await h.crm.adapter.invoices!.find(invoice.workspaceId, invoice.clientId, invoice.id);
     expect(detail).to.include({ status: 'paid', balanceCents: 0 });
     const recorded = await h.crm
@@ -151,12 +116,11 @@ describe('paying an invoice with Stripe in Chromium', function () {
     await page.click('button[value="cancel"]');
     await page.waitForURL((url) => url.searchParams.get('cancelled') === '1');
     expect(await page.getAttribute('[data-outcome]', 'data-outcome')).to.equal('cancelled');
-    await checkPage(page, 'pay page, cancelled');
+    await expectAccessible(page, 'pay page, cancelled');
     // The same outcome in German, for a reader whose browser asks for it.
-    const back = page.url();
-    await page.context().setExtraHTTPHeaders({ 'Accept-Language': 'de' });
-    await page.goto(back);
-    expect(await page.textContent('[data-outcome]')).to.include('wurde abgebrochen');
-    await checkPage(page, 'pay page, cancelled, German');
+    const german = await clientPage(390, 'de-DE');
+    await german.goto(page.url());
+    expect(await german.textContent('[data-outcome]')).to.include('wurde abgebrochen');
+    await expectAccessible(german, 'pay page, cancelled, German');
   });
 });

@@ -3,12 +3,11 @@
 // code field; a wrong code puts focus on the error summary; the right one reaches the dashboard.
 // The two-factor, set-up, second-factor, recovery-code and sign-in-email pages have no axe
 // violations and no horizontal overflow at 390 px, and the console shows no error (CSP included).
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import { expectAccessible, launchChromium } from '../support/browser-pages.ts';
 
 describe('two-factor in Chromium', function () {
   this.timeout(300_000);
@@ -17,22 +16,12 @@ describe('two-factor in Chromium', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async function () {
     await browser?.close();
     await h?.close();
   });
-
-  async function checkPage(page: Page, label: string) {
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(
-      results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      `${label} axe`,
-    ).to.deep.equal([]);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, `${label} overflows at 390 px`).to.be.at.most(0);
-  }
 
   const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
@@ -73,9 +62,9 @@ describe('two-factor in Chromium', function () {
       await page.waitForURL(`${base}/`);
 
       await page.goto(`${base}/account/two-factor`);
-      await checkPage(page, 'two-factor');
+      await expectAccessible(page, 'two-factor');
       await page.goto(`${base}/account/two-factor/setup`);
-      await checkPage(page, 'set-up');
+      await expectAccessible(page, 'set-up');
       const secret = (await page.textContent('#setup-secret'))!.replace(/\s+/g, '');
       const totp = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
       await tabTo(page, 'setup-code');
@@ -85,7 +74,7 @@ describe('two-factor in Chromium', function () {
       await page.keyboard.press('Enter');
       await page.waitForURL(`${base}/account/two-factor/recovery-codes`);
       expect(await focusOnceSettled(page, 'recovery-title')).to.equal('recovery-title');
-      await checkPage(page, 'recovery codes');
+      await expectAccessible(page, 'recovery codes');
       expect(await page.locator('.recovery-codes li').count()).to.equal(10);
 
       // A new sign-in stops at the second factor, with the code field focused.
@@ -98,13 +87,13 @@ describe('two-factor in Chromium', function () {
       await page.keyboard.press('Enter');
       await page.waitForURL(`${base}/sign-in/two-factor`);
       expect(await focusOnceSettled(page, 'second-factor-code')).to.equal('second-factor-code');
-      await checkPage(page, 'second factor');
+      await expectAccessible(page, 'second factor');
 
       await page.keyboard.type('12345');
       await page.keyboard.press('Enter');
       await page.waitForSelector('#error-summary');
       expect(await focusOnceSettled(page, 'error-summary')).to.equal('error-summary');
-      await checkPage(page, 'second factor with an error');
+      await expectAccessible(page, 'second factor with an error');
 
       await tabTo(page, 'second-factor-code');
       await page.keyboard.press('Control+A');
@@ -114,7 +103,7 @@ describe('two-factor in Chromium', function () {
       await page.waitForURL(`${base}/`);
 
       await page.goto(`${base}/account/email`);
-      await checkPage(page, 'sign-in email');
+      await expectAccessible(page, 'sign-in email');
       expect(consoleErrors).to.deep.equal([]);
     } finally {
       await context.close();
@@ -147,12 +136,12 @@ describe('two-factor in Chromium', function () {
       expect(refused, 'the new address was refused').to.equal(null);
       await page.waitForURL(`${base}/account/email/confirm`);
       expect(await focusOnceSettled(page, 'email-code')).to.equal('email-code');
-      await checkPage(page, 'sign-in email confirmation');
+      await expectAccessible(page, 'sign-in email confirmation');
       await page.keyboard.type('000000');
       await page.keyboard.press('Enter');
       await page.waitForSelector('#error-summary');
       expect(await focusOnceSettled(page, 'error-summary')).to.equal('error-summary');
-      await checkPage(page, 'sign-in email confirmation with an error');
+      await expectAccessible(page, 'sign-in email confirmation with an error');
       expect(consoleErrors).to.deep.equal([]);
     } finally {
       await context.close();

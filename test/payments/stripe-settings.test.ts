@@ -6,18 +6,10 @@
 // is checked on the resolver itself with a host that keeps keys.
 import { expect } from 'chai';
 import { createSecretBox } from '../../src/core/crypto/secret-box.ts';
-import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
 import { stripeKeyResolver } from '../../src/features/invoices/payments/stripe-keys.ts';
-import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
-import {
-  csrfFrom,
-  postFormFrom,
-  signedInAgent,
-  signedInStaffAgent,
-  startPortalHarness,
-  type PortalHarness,
-} from '../support/portal-harness.ts';
-import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.ts';
+import { postFormFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { chooseStripeOnDemo } from '../support/stripe-portal.ts';
+import { postStripeEvent, startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 const SESSION_SECRET = 'test-secret-'.padEnd(48, 'x');
@@ -44,15 +36,7 @@ describe('a workspace’s own Stripe keys (payment settings)', function () {
     h = await startPortalHarness({
       boot: { stripe: { secretKey: installationKey, webhookSecret: installationWebhook, apiBase: stripe.url } },
     });
-    const maria = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    client = await signedInAgent(h.agent(), 'demo', maria);
-    invoice = await openInvoiceOf(h.crm.db, maria.email);
-    staff = await signedInStaffAgent(h, 'demo');
-    const settings = await staff.get('/settings/client-portal').expect(200);
-    const form: Record<string, string> = { _csrf: csrfFrom(settings.text), loginWithCode: 'on', loginWithPassword: 'on' };
-    for (const s of SECTION_SWITCHES) form[s.key] = 'on';
-    await staff.post('/settings/client-portal').type('form').send(form).expect(303);
-    await postFormFrom(staff, PAGE, PAGE, { bankTransferInstructions: '', onlineProvider: 'stripe' }, 303);
+    ({ client, staff, invoice } = await chooseStripeOnDemo(h));
   });
 
   after(async function () {
@@ -120,13 +104,7 @@ describe('a workspace’s own Stripe keys (payment settings)', function () {
     const session = stripe.sessions.get(/\/c\/pay\/(cs_test_[\w-]+)$/.exec(res.headers.location ?? '')![1]!)!;
     // Its events are signed with the workspace's webhook secret; the installation's no longer holds.
     const payload = JSON.stringify(stripe.event('checkout.session.completed', stripe.complete(session.id)));
-    const post = (secret: string) =>
-      h
-        .agent()
-        .post('/portal/demo/payments/callback/stripe')
-        .set('Stripe-Signature', stripe.sign(payload, { secret }))
-        .set('Content-Type', 'application/json')
-        .send(payload);
+    const post = (secret: string) => postStripeEvent(h.agent(), payload, stripe.sign(payload, { secret }));
     await post(installationWebhook).expect(400);
     expect((await post(ownWebhook).expect(200)).body).to.deep.equal({ status: 'recorded' });
 

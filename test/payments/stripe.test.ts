@@ -9,21 +9,13 @@
 // expired session is closed. The client comes back to a page that says how it went, in en and de.
 import { expect } from 'chai';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
-import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
-import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
 import { fromStripeAmount, toStripeAmount } from '../../src/features/invoices/payments/stripe-provider.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { countQueries, describeQueries } from '../support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
-import {
-  csrfFrom,
-  postFormFrom,
-  signedInAgent,
-  signedInStaffAgent,
-  startPortalHarness,
-  type PortalHarness,
-} from '../support/portal-harness.ts';
-import { startStripeStandIn, type StandInSession, type StripeStandIn } from '../support/stripe-stand-in.ts';
+import { csrfFrom, postFormFrom, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { chooseStripeOnDemo } from '../support/stripe-portal.ts';
+import { postStripeEvent, startStripeStandIn, type StandInSession, type StripeStandIn } from '../support/stripe-stand-in.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 /**
@@ -39,7 +31,6 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
   let stripe: StripeStandIn;
   let h: PortalHarness;
   let client: Agent;
-  let staff: Agent;
   let invoice: { id: string; workspaceId: string; clientId: string };
   const logs = captureLogger();
 
@@ -73,12 +64,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
   function deliver(type: string, session: StandInSession, options: { secret?: string; tamper?: (json: string) => string } = {}) {
     const event = stripe.event(type, session);
     const payload = options.tamper ? options.tamper(JSON.stringify(event)) : JSON.stringify(event);
-    return h
-      .agent()
-      .post('/portal/demo/payments/callback/stripe')
-      .set('Stripe-Signature', stripe.sign(payload, { secret: options.secret ?? stripe.webhookSecret }))
-      .set('Content-Type', 'application/json')
-      .send(payload);
+    return postStripeEvent(h.agent(), payload, stripe.sign(payload, { secret: options.secret ?? stripe.webhookSecret }));
   }
 
   before(async function () {
@@ -89,21 +75,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
         logger: logs.logger,
       },
     });
-    const maria = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    client = await signedInAgent(h.agent(), 'demo', maria);
-    invoice = await openInvoiceOf(h.crm.db, maria.email);
-    staff = await signedInStaffAgent(h, 'demo');
-    const settings = await staff.get('/settings/client-portal').expect(200);
-    const form: Record<string, string> = { _csrf: csrfFrom(settings.text), loginWithCode: 'on', loginWithPassword: 'on' };
-    for (const s of SECTION_SWITCHES) form[s.key] = 'on';
-    await staff.post('/settings/client-portal').type('form').send(form).expect(303);
-    const page = await staff.get('/settings/client-portal/payments').expect(200);
-    expect(page.text).to.match(/<option value="stripe"/);
-    await staff
-      .post('/settings/client-portal/payments')
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), bankTransferInstructions: '', onlineProvider: 'stripe' })
-      .expect(303);
+    ({ client, invoice } = await chooseStripeOnDemo(h));
   });
 
   after(async function () {
@@ -160,13 +132,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     const completed = stripe.complete(session.id);
     const event = stripe.event('checkout.session.completed', completed);
     const payload = JSON.stringify(event);
-    const send = () =>
-      h
-        .agent()
-        .post('/portal/demo/payments/callback/stripe')
-        .set('Stripe-Signature', stripe.sign(payload))
-        .set('Content-Type', 'application/json')
-        .send(payload);
+    const send = () => postStripeEvent(h.agent(), payload, stripe.sign(payload));
     expect((await send().expect(200)).body).to.deep.equal({ status: 'recorded' });
     expect((await send().expect(200)).body).to.deep.equal({ status: 'duplicate' });
     const recorded = await payments();
@@ -187,16 +153,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     const session = stripe.complete((await pay()).id);
     const payload = JSON.stringify(stripe.event('checkout.session.completed', session));
     const signature = stripe.sign(payload);
-    const answers = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        h
-          .agent()
-          .post('/portal/demo/payments/callback/stripe')
-          .set('Stripe-Signature', signature)
-          .set('Content-Type', 'application/json')
-          .send(payload),
-      ),
-    );
+    const answers = await Promise.all(Array.from({ length: 5 }, () => postStripeEvent(h.agent(), payload, signature)));
     expect(answers.map((a) => a.status)).to.deep.equal([200, 200, 200, 200, 200]);
     expect(answers.filter((a) => a.body.status === 'recorded')).to.have.length(1);
     expect(await payments()).to.have.length(1);
@@ -207,22 +164,10 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     const session = stripe.complete((await pay()).id);
     await deliver('checkout.session.completed', session, { secret: 'whsec_not_the_endpoints' }).expect(400);
     const event = JSON.stringify(stripe.event('checkout.session.completed', session));
-    await h
-      .agent()
-      .post('/portal/demo/payments/callback/stripe')
-      .set('Stripe-Signature', stripe.sign(event))
-      .set('Content-Type', 'application/json')
-      .send(event.replace('"amount_total":30000', '"amount_total":30001'))
-      .expect(400);
-    await h.agent().post('/portal/demo/payments/callback/stripe').set('Content-Type', 'application/json').send(event).expect(400);
+    await postStripeEvent(h.agent(), event.replace('"amount_total":30000', '"amount_total":30001'), stripe.sign(event)).expect(400);
+    await postStripeEvent(h.agent(), event, null).expect(400);
     const stale = stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) - 301 });
-    await h
-      .agent()
-      .post('/portal/demo/payments/callback/stripe')
-      .set('Stripe-Signature', stale)
-      .set('Content-Type', 'application/json')
-      .send(event)
-      .expect(400);
+    await postStripeEvent(h.agent(), event, stale).expect(400);
     expect(await payments()).to.have.length(0);
     expect(await checkoutRow(session.client_reference_id!)).to.include({ status: 'pending' });
   });
@@ -323,13 +268,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
       // The pay page's 4, and the client's own checkout it came back from.
       await measure('GET /invoices/:id/pay?payment=…', 5, () => client.get(back.pathname + back.search).expect(200));
       const payload = JSON.stringify(stripe.event('checkout.session.completed', stripe.complete(session.id)));
-      const send = () =>
-        h
-          .agent()
-          .post('/portal/demo/payments/callback/stripe')
-          .set('Stripe-Signature', stripe.sign(payload))
-          .set('Content-Type', 'application/json')
-          .send(payload);
+      const send = () => postStripeEvent(h.agent(), payload, stripe.sign(payload));
       await measure('POST /payments/callback/stripe (recorded)', CALLBACK_RECORDED, () => send().expect(200));
       await measure('POST /payments/callback/stripe (replayed)', CALLBACK_REPLAYED, () => send().expect(200));
     } finally {

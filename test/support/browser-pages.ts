@@ -59,6 +59,25 @@ export async function openPage(
   return { context, page, consoleErrors: watchConsole(page) };
 }
 
+/**
+ * Registers an afterEach that closes every page opened through the returned function during the test
+ * and fails the test if any of them logged a console error (drop an expected one from the page's
+ * `consoleErrors` before the test ends).
+ */
+export function pagesClosedAfterEach(browser: () => Browser): (options?: Parameters<typeof openPage>[1]) => Promise<WatchedPage> {
+  const opened: WatchedPage[] = [];
+  afterEach(async function () {
+    const errors = opened.flatMap((watched) => watched.consoleErrors);
+    for (const watched of opened.splice(0)) await watched.context.close();
+    expect(errors, 'console errors').to.deep.equal([]);
+  });
+  return async (options) => {
+    const watched = await openPage(browser(), options);
+    opened.push(watched);
+    return watched;
+  };
+}
+
 /** Signs in with email and password on a workspace's sign-in page and waits for the page after it. */
 export async function signInWithPassword(
   page: Page,
@@ -94,6 +113,19 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
 export async function expectNoOverflowAt390(page: Page, label: string): Promise<void> {
   const before = page.viewportSize();
   await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoOverflow(page, label);
+  if (before && before.width !== 390) await page.setViewportSize(before);
+}
+
+/** No axe violations, and no horizontal overflow at the width the page has now. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  await expectNoAxeViolations(page, label);
+  await expectNoOverflow(page, label);
+}
+
+/** Checks the page at its present width for horizontal overflow, naming the elements that stick out. */
+async function expectNoOverflow(page: Page, label: string): Promise<void> {
+  const width = page.viewportSize()?.width;
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   const culprits =
     overflow > 0
@@ -104,8 +136,7 @@ export async function expectNoOverflowAt390(page: Page, label: string): Promise<
             .slice(0, 8),
         )
       : [];
-  expect(overflow, `${label} overflows 390 px by ${overflow}px: ${culprits.join(', ')}`).to.be.at.most(0);
-  if (before && before.width !== 390) await page.setViewportSize(before);
+  expect(overflow, `${label} overflows ${width} px by ${overflow}px: ${culprits.join(', ')}`).to.be.at.most(0);
 }
 
 /** Where focus is, as `tag#id.class[role]`, or "body" when nothing has it. */

@@ -12,6 +12,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type request from 'supertest';
 
 type FormValue = string | FormValue[] | { [key: string]: FormValue };
 
@@ -282,4 +283,13 @@ export async function startStripeStandIn(
       }),
   };
   return stand;
+}
+
+/**
+ * POSTs an event's body to the demo workspace's Stripe webhook as Stripe does (JSON, with the given
+ * Stripe-Signature header; none when `signature` is null).
+ */
+export function postStripeEvent(agent: ReturnType<typeof request.agent>, payload: string, signature: string | null): request.Test {
+  const post = agent.post('/portal/demo/payments/callback/stripe').set('Content-Type', 'application/json');
+  return (signature === null ? post : post.set('Stripe-Signature', signature)).send(payload);
 }
