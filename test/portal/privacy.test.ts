@@ -7,7 +7,6 @@
 // signed decision stay, the act is logged without her data, and she is signed out.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import yauzl from 'yauzl';
 import {
   csrfFrom,
   postPasswordSignIn,
@@ -17,33 +16,11 @@ import {
   type PortalHarness,
   postFormFrom,
 } from '../support/portal-harness.ts';
+import { unzip } from '../support/unzip.ts';
 
 const DATA = '/portal/demo/account/data';
 const ADMIN = '/settings/client-portal';
 const EMAIL = 'maria@northwind.test';
-
-function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const entries = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e) return reject(e);
-          const parts: Buffer[] = [];
-          stream.on('data', (part: Buffer) => parts.push(part));
-          stream.on('end', () => {
-            entries.set(entry.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 describe('a person’s own data: export and erasure', function () {
   let h: PortalHarness;

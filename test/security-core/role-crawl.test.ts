@@ -12,13 +12,13 @@
 import { expect } from 'chai';
 import { inflateSync } from 'node:zlib';
 import type { Knex } from 'knex';
-import yauzl from 'yauzl';
 import { ensureDemoClientLogins } from '../../src/index.ts';
 import { effectiveSettings, type ClientAccess, type BuiltInRole } from '../../src/core/policies/client-access.ts';
 import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/portal-settings.ts';
 import { demoNorthwind, demoWorkspaceId, type DemoClient } from '../support/demo-records.ts';
 import { csrfFrom, postPasswordSignIn, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
+import { unzip } from '../support/unzip.ts';
 
 const BASE = '/portal/demo';
 const PASSWORD = 'crawl-password-2026';
@@ -76,29 +76,6 @@ interface Counts {
   exportFiles: number;
   formsShown: number;
   postsTried: number;
-}
-
-function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const entries = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e) return reject(e);
-          const parts: Buffer[] = [];
-          stream.on('data', (part: Buffer) => parts.push(part));
-          stream.on('end', () => {
-            entries.set(entry.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
 }
 
 /** A PDF's text as far as a search can read it: the raw bytes and every Flate stream inflated. */
