@@ -17,12 +17,16 @@ import type { Knex } from 'knex';
 import { bootReferenceCrm, type RunningCrm } from '../plugins/reference-crm/boot.ts';
 import { createDolibarrAdapter } from '../plugins/dolibarr/adapter.ts';
 import { hashPassword } from '../src/core/crypto/secrets.ts';
-import { insertClientUser } from '../src/core/client-users/queries.ts';
 import { createSeededTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { demoNorthwind } from '../test/support/demo-records.ts';
 import { flagsFileFor, signedInAgent } from '../test/support/portal-harness.ts';
 import { portalOnHost, type PortalOnHost } from '../test/support/portal-on-host.ts';
-import { startDolibarrHost, unavailable as dolibarrUnavailable, type DolibarrHost } from '../test/dolibarr/dolibarr-host.ts';
+import {
+  insertClaireLogin,
+  startDolibarrHost,
+  unavailable as dolibarrUnavailable,
+  type DolibarrHost,
+} from '../test/dolibarr/dolibarr-host.ts';
 
 const HISTORY = Number(process.env.HEAVY_ROWS ?? 100_000);
 const ROUNDS = Number(process.env.HEAVY_ROUNDS ?? 60);
@@ -136,14 +140,7 @@ async function dolibarrSide(history: boolean): Promise<Side> {
     from: 'Atelier Lumière <portal@atelier-lumiere.example>',
     serve: true,
   });
-  await insertClientUser(db, {
-    workspaceId: '1',
-    clientId: String(seed.companies.bakery),
-    contactId: String(seed.contacts.claire),
-    email: 'claire@martin.example',
-    status: 'active',
-    passwordHash: await hashPassword(DOLIBARR_PASSWORD),
-  });
+  await insertClaireLogin(db, seed, await hashPassword(DOLIBARR_PASSWORD));
   if (history) await seedDolibarrHistory(db, seed.companies.bakery);
   await db.raw('vacuum analyze');
   const agent = await signedInAgent(request.agent(running.url), seed.workspaceSlug, {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
+import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { seedDolibarr, type DolibarrSeed } from './seed.ts';
@@ -59,4 +60,19 @@ export async function startDolibarrHost(): Promise<DolibarrHost> {
     await close();
     throw error;
   }
+}
+
+/**
+ * What an accepted invitation leaves: the portal's own login for Claire Martin, the seeded bakery's
+ * contact (with a password when one is given; else she signs in by code).
+ */
+export async function insertClaireLogin(db: Knex, seed: DolibarrSeed, passwordHash?: string): Promise<void> {
+  await insertClientUser(db, {
+    workspaceId: '1',
+    clientId: String(seed.companies.bakery),
+    contactId: String(seed.contacts.claire),
+    email: 'claire@martin.example',
+    status: 'active',
+    ...(passwordHash ? { passwordHash } : {}),
+  });
 }

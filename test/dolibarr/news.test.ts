@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { insertClaireLogin, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 
@@ -40,13 +40,7 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
       from: 'Atelier Lumière <portal@atelier-lumiere.example>',
     });
     await running.portal.migrate();
-    await insertClientUser(db, {
-      workspaceId: '1',
-      clientId: String(seed.companies.bakery),
-      contactId: String(seed.contacts.claire),
-      email: 'claire@martin.example',
-      status: 'active',
-    });
+    await insertClaireLogin(db, seed);
   });
   after(async function () {
     await running?.close();

@@ -7,10 +7,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
-import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
 import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { insertClaireLogin, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
@@ -43,14 +42,7 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
     const url = running.url;
     base = `/portal/${seed.workspaceSlug}`;
     // What an invitation accepted would leave: the portal's own login for Claire's contact.
-    await insertClientUser(db, {
-      workspaceId: '1',
-      clientId: String(seed.companies.bakery),
-      contactId: String(seed.contacts.claire),
-      email: 'claire@martin.example',
-      status: 'active',
-      passwordHash: await hashPassword(PASSWORD),
-    });
+    await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
     // The agency extends the open proposal's validity (the seed's passed in February) and switches online payments on.
     await db('llx_propal').where({ rowid: seed.proposals.accept }).update({ fin_validite: '2099-12-31 23:59:59' });
     await db('workspace_client_portal_settings')

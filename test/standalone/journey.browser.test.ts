@@ -7,10 +7,9 @@
 // is one entry of JOURNEY_HOSTS.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../alga-psa/alga-host.ts';
 import { ADMIN_PASSWORD, CLAIRE_PASSWORD, NEXTAUTH_SECRET } from '../alga-psa/seed.ts';
-import { startDolibarrHost, unavailable as dolibarrUnavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
+import { insertClaireLogin, startDolibarrHost, unavailable as dolibarrUnavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
 import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, type WatchedPage } from '../support/browser-pages.ts';
 import { flagsFileFor, sixDigitCode } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
@@ -63,13 +62,7 @@ const dolibarr: JourneyHostFactory = {
       async prepare() {
         // The seed's proposal expired in February; the agency extends it, as Dolibarr's card allows.
         await db('llx_propal').where({ rowid: seed.proposals.accept }).update({ fin_validite: '2099-12-31 23:59:59' });
-        await insertClientUser(db, {
-          workspaceId: '1',
-          clientId: String(seed.companies.bakery),
-          contactId: String(seed.contacts.claire),
-          email: 'claire@martin.example',
-          status: 'active',
-        });
+        await insertClaireLogin(db, seed);
         await db('workspace_client_portal_settings')
           .insert({ workspace_id: '1', allow_online_payments: true })
           .onConflict('workspace_id')

@@ -10,8 +10,7 @@
 import { createCipheriv } from 'node:crypto';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { insertClientUser } from '../../src/core/client-users/queries.ts';
-import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
+import { insertClaireLogin, startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
 import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, type WatchedPage } from '../support/browser-pages.ts';
 import { flagsFileFor, sixDigitCode } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
@@ -93,13 +92,7 @@ describe('paying a Dolibarr invoice with Stripe through the standalone portal in
     const migrated = await runPortal(['migrate', '--host', 'dolibarr'], env);
     expect(migrated.code, migrated.stderr).to.equal(0);
     // The agency's part: Claire's login, online payments on, Stripe as the provider. No keys.
-    await insertClientUser(db, {
-      workspaceId: '1',
-      clientId: String(seed.companies.bakery),
-      contactId: String(seed.contacts.claire),
-      email: 'claire@martin.example',
-      status: 'active',
-    });
+    await insertClaireLogin(db, seed);
     await db('workspace_client_portal_settings')
       .insert({ workspace_id: '1', allow_online_payments: true })
       .onConflict('workspace_id')
