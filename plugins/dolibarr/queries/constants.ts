@@ -60,6 +60,26 @@ export const entityCurrency = (db: Db, args: { entity: number }) => constant(db,
 /** MAIN_INFO_SOCIETE_NOM: the agency's name as set up in Dolibarr (Home > Setup > Company). */
 export const entityCompanyName = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_INFO_SOCIETE_NOM');
 
+export interface InvoiceSettings {
+  /** MAIN_MONNAIE, as entityCurrency reads it. */
+  currency: string | null;
+  /** MAIN_INFO_SOCIETE_NOM, as entityCompanyName reads it. */
+  companyName: string | null;
+  /**
+   * FACTURE_RIB_NUMBER (Setup > Invoices, saved with $conf->entity): the llx_bank_account rowid an
+   * invoice naming no account of its own is paid to, as getDolGlobalInt reads it; 0 for none.
+   */
+  defaultBankAccountId: number;
+}
+
+const INVOICE_NAMES = ['MAIN_MONNAIE', 'MAIN_INFO_SOCIETE_NOM', 'FACTURE_RIB_NUMBER'] as const;
+
+/** What an invoice's page needs of the entity's settings, in one read. */
+export async function invoiceSettings(db: Db, args: { entity: number }): Promise<InvoiceSettings> {
+  const c = await constants(db, args.entity, INVOICE_NAMES);
+  return { currency: c.MAIN_MONNAIE, companyName: c.MAIN_INFO_SOCIETE_NOM, defaultBankAccountId: int(c.FACTURE_RIB_NUMBER) };
+}
+
 export interface StripeModuleSettings {
   /** MAIN_MODULE_STRIPE: the Stripe module is switched on. */
   enabled: boolean;
