@@ -77,6 +77,8 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
       'note_public',
       'multicurrency_code',
       'multicurrency_tx',
+      'fk_account',
+      'fk_mode_reglement',
       'fk_user_closing',
       'date_closing',
       'ref_client',
@@ -119,8 +121,13 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
     columns: ['rowid', 'fk_paiement', 'fk_facture', 'amount', 'multicurrency_amount', 'multicurrency_code', 'multicurrency_tx'],
   },
   { concept: 'payment', table: 'llx_c_paiement', columns: ['id', 'entity', 'code', 'active'] },
-  // A Stripe payment's bank line, where the Stripe module names the account (addPaymentToBank).
-  { concept: 'payment', table: 'llx_bank_account', columns: ['rowid', 'entity', 'currency_code'] },
+  // A Stripe payment's bank line, where the Stripe module names the account (addPaymentToBank),
+  // and the account an invoice is paid into by transfer (the one its PDF prints).
+  {
+    concept: 'payment',
+    table: 'llx_bank_account',
+    columns: ['rowid', 'entity', 'currency_code', 'clos', 'bank', 'iban_prefix', 'bic', 'proprio'],
+  },
   {
     concept: 'payment',
     table: 'llx_bank',

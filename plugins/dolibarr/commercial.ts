@@ -4,6 +4,7 @@
 // (every total_* column is in it; multicurrency_* columns hold the foreign amounts).
 import type { Knex } from 'knex';
 import type {
+  BankDetails,
   InvoiceDetail,
   InvoicesPort,
   InvoiceStatus,
@@ -17,7 +18,8 @@ import type {
 import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
-import { entityCurrency, stripeModuleSettings } from './queries/constants.ts';
+import { findOpenBankAccount, type BankAccountRow } from './queries/bank-accounts.ts';
+import { entityCurrency, invoiceSettings, stripeModuleSettings } from './queries/constants.ts';
 import {
   findInvoice,
   INVOICE_ABANDONED,
@@ -25,6 +27,7 @@ import {
   listInvoiceLines,
   listInvoicePayments,
   listInvoices,
+  type InvoiceDetailRow,
   type InvoiceRow,
   type InvoiceState,
 } from './queries/invoices.ts';
@@ -118,6 +121,37 @@ function presentInvoice(row: InvoiceRow, currency: string): InvoiceSummary {
     balanceCents: status === 'open' ? Math.max(0, totalCents - paidCents) : 0,
     issueDate: row.datef ?? '',
     dueDate: row.date_lim_reglement,
+  };
+}
+
+/**
+ * The account an invoice is paid into by transfer, as Dolibarr's invoice PDF picks the one it
+ * prints (pdf_sponge::drawInfoTable): only while the invoice's payment mode is unset or transfer
+ * (VIR), the account the invoice names (fk_account), else the entity's default
+ * (FACTURE_RIB_NUMBER); 0 for none. An account the invoice names but cannot be used is not
+ * replaced by the default: the invoice's paper names that one.
+ */
+function transferAccountId(row: InvoiceDetailRow, defaultAccountId: number): number {
+  if (row.mode_code !== null && row.mode_code !== 'VIR') return 0;
+  return row.fk_account && row.fk_account > 0 ? row.fk_account : defaultAccountId;
+}
+
+const filled = (value: string | null | undefined) => value?.trim() || null;
+
+/**
+ * The account as the pay page and the PDF show it (pdf_bank prints bank, owner, IBAN, BIC). With
+ * no owner on the account the holder is the company, as Dolibarr's own EPC code and e-invoice name
+ * it ($mysoc->name). An account kept in another currency than the invoice's is not offered: the
+ * page asks for the balance in the invoice's currency. No IBAN, nothing to pay into.
+ */
+function presentBankAccount(account: BankAccountRow, invoice: { currency: string; companyName: string | null }): BankDetails | null {
+  const iban = filled(account.iban_prefix);
+  if (!iban || currencyOrDefault(account.currency_code) !== invoice.currency) return null;
+  return {
+    iban,
+    bic: filled(account.bic),
+    bankName: filled(account.bank),
+    accountHolder: filled(account.proprio) ?? filled(invoice.companyName),
   };
 }
 
@@ -222,13 +256,16 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       const invoiceId = parseId(id);
       if (entity === null || companyId === null || invoiceId === null) return null;
       const args = { entity, companyId, invoiceId };
-      const [row, lines, paid, currency] = await Promise.all([
+      const [row, lines, paid, settings] = await Promise.all([
         findInvoice(db, args),
         listInvoiceLines(db, args),
         listInvoicePayments(db, args),
-        currencyOf(entity),
+        invoiceSettings(db, { entity }),
       ]);
       if (!row) return null;
+      const currency = currencyOrDefault(settings.currency);
+      const accountId = transferAccountId(row, settings.defaultBankAccountId);
+      const account = accountId > 0 ? await findOpenBankAccount(db, { entity, accountId }) : null;
       return {
         ...presentInvoice(row, currency),
         clientId: toHostId(row.fk_soc),
@@ -243,6 +280,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
           reference: payment.num_paiement?.trim() || null,
           paidAt: payment.datep ?? new Date(0),
         })),
+        bank: account ? presentBankAccount(account, { currency, companyName: settings.companyName }) : null,
       };
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {

@@ -15,6 +15,7 @@ import { createDolibarrAdapter } from './adapter.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { phpPasswordChecker } from './php-password.ts';
+import { undecryptableStripeKeys } from './queries/constants.ts';
 import { findActiveStaff, findStaffForSignIn, firstAdminId, storedHashCost, type StaffCredentialRow } from './queries/staff.ts';
 
 const SETTINGS = [
@@ -101,12 +102,13 @@ export const dolibarrStandalone: StandaloneBinding = {
     const entity = settings.DOLIBARR_ENTITY ?? 1;
     const workspaceId = toHostId(entity);
     const actingUserId = settings.DOLIBARR_ACTING_USER ?? (await firstAdminId(db, { entity }).catch(() => null));
+    const instanceUniqueId = settings.DOLIBARR_INSTANCE_UNIQUE_ID ?? null;
     const adapter = createDolibarrAdapter(db, {
       workspaceSlug: settings.DOLIBARR_WORKSPACE_SLUG,
       entity,
       actingUserId,
       ...(settings.DOL_DATA_ROOT ? { dataRoot: settings.DOL_DATA_ROOT } : {}),
-      instanceUniqueId: settings.DOLIBARR_INSTANCE_UNIQUE_ID ?? null,
+      instanceUniqueId,
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
     adapter.claims = [...adapter.claims, { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted', 'flagdelsessionsbefore'] }];
@@ -151,6 +153,18 @@ export const dolibarrStandalone: StandaloneBinding = {
         const rowid = parseId(id);
         if (!settings.DOLIBARR_URL || !page || rowid === null) return null;
         return `${settings.DOLIBARR_URL}${page}${rowid}`;
+      },
+      // Encrypted Stripe keys that do not decrypt read as absent: the portal would take no card
+      // payment with Dolibarr's Stripe account (or fall back to STRIPE_SECRET_KEY's), silently.
+      async startupWarnings() {
+        const names = await undecryptableStripeKeys(db, { entity, decryptKey: instanceUniqueId });
+        if (names.length === 0) return [];
+        const why = instanceUniqueId
+          ? 'do not decrypt with DOLIBARR_INSTANCE_UNIQUE_ID'
+          : 'are encrypted and DOLIBARR_INSTANCE_UNIQUE_ID is unset';
+        return [
+          `Dolibarr's Stripe keys (${names.join(', ')}, entity ${entity}) ${why}: set DOLIBARR_INSTANCE_UNIQUE_ID to $dolibarr_main_instance_unique_id from Dolibarr's conf.php. Until then the portal reads them as absent and takes no card payment with Dolibarr's Stripe account.`,
+        ];
       },
     };
   },

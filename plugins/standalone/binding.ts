@@ -53,6 +53,12 @@ export interface StandaloneHost {
   findStaff(workspaceId: string, staffId: string): Promise<StandaloneStaff | null>;
   /** The CRM's own page of a record (from the binding's base URL setting), or null when it has none. */
   crmRecordUrl(kind: CrmRecordKind, id: string): string | null;
+  /**
+   * Optional: what `serve` logs once at start-up as warnings, each naming what to set: a setting
+   * the CRM's data needs that the environment lacks (Dolibarr's encrypted Stripe keys without
+   * their key). The server runs on; the warning says what does not work until then.
+   */
+  startupWarnings?(): Promise<string[]>;
 }
 
 export interface StandaloneBinding {

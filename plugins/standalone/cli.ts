@@ -90,6 +90,7 @@ async function serve(binding: StandaloneBinding): Promise<void> {
   try {
     const serving = await serveStandalone(running);
     const workspaces = await running.host.listWorkspaces();
+    for (const warning of (await running.host.startupWarnings?.()) ?? []) running.logger.warn(warning);
     const paymentWarnings = await running.portal.paymentWarnings();
     if (paymentWarnings.length > 0)
       running.logger.warn(

@@ -6,7 +6,8 @@
 // PaymentIntent id and the invoice turns paid; the same event again, and a concurrent copy, add
 // nothing; a wrong signature answers 400; an amount that differs from the checkout records nothing
 // and is logged; a delayed method stays pending until async_payment_succeeded (or _failed); an
-// expired session is closed. The client comes back to a page that says how it went, in en and de.
+// expired session is closed. A failed or expired checkout is in the agency's activity log. The
+// client comes back to a page that says how it went, in en and de.
 import { expect } from 'chai';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import { fromStripeAmount, toStripeAmount } from '../../src/features/invoices/payments/stripe-provider.ts';
@@ -228,6 +229,53 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     });
     expect(await payments()).to.have.length(0);
     expect(await detail()).to.include({ status: 'open', balanceCents: 15_000 });
+  });
+
+  it('tells the agency in its activity log, in English and German, of a checkout that failed and of one that expired', async function () {
+    await newOpenInvoice(16_000);
+    const failed = stripe.complete((await pay()).id, 'unpaid');
+    await deliver('checkout.session.completed', failed).expect(200);
+    await deliver('checkout.session.async_payment_failed', failed).expect(200);
+    const expired = { ...(await pay()), status: 'expired' as const, url: null };
+    await deliver('checkout.session.expired', expired).expect(200);
+    // A replay of either is a duplicate: still one entry each.
+    await deliver('checkout.session.async_payment_failed', failed).expect(200);
+    await deliver('checkout.session.expired', expired).expect(200);
+
+    const entries = async (event: string) =>
+      (await h.crm.db('client_activity_logs').where({ workspace_id: invoice.workspaceId, event }).orderBy('id')).filter(
+        (row) => row.details.invoiceId === invoice.id,
+      );
+    const [failure, ...moreFailures] = await entries('invoice.payment_failed');
+    const [expiry, ...moreExpiries] = await entries('invoice.payment_cancelled');
+    expect(moreFailures).to.deep.equal([]);
+    expect(moreExpiries).to.deep.equal([]);
+    const { number } = await detail();
+    const maria = await h.crm.db('client_users').where({ workspace_id: invoice.workspaceId, email: 'maria@northwind.test' }).first('id');
+    expect(failure).to.deep.include({ client_id: invoice.clientId, client_user_id: maria.id });
+    expect(failure!.details).to.deep.equal({
+      invoiceId: invoice.id,
+      invoiceNumber: number,
+      amountCents: 16_000,
+      currency: 'EUR',
+      provider: 'stripe',
+      paymentId: failed.client_reference_id,
+    });
+    expect(expiry!.details).to.include({
+      invoiceNumber: number,
+      amountCents: 16_000,
+      provider: 'stripe',
+      paymentId: expired.client_reference_id,
+    });
+
+    const log = async (event: string, language: string) =>
+      (await staff.get(`/settings/client-portal/activity?event=${event}`).set('Accept-Language', language).expect(200)).text;
+    expect(await log('invoice.payment_failed', 'en')).to.include('Online payment failed; nothing was paid');
+    expect(await log('invoice.payment_cancelled', 'en')).to.include('Online payment not completed: the checkout expired or was abandoned');
+    expect(await log('invoice.payment_failed', 'de')).to.include('Online-Zahlung fehlgeschlagen; es wurde nichts bezahlt');
+    expect(await log('invoice.payment_cancelled', 'de')).to.include(
+      'Online-Zahlung nicht abgeschlossen: der Bezahlvorgang ist abgelaufen oder wurde abgebrochen',
+    );
   });
 
   it('ignores (200, nothing recorded) other event types and sessions another workspace started', async function () {

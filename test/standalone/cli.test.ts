@@ -1,8 +1,11 @@
 // Covers `npm run portal -- migrate|invite|serve|rollback --host dolibarr` as an agency runs it: real
 // child processes on a fresh database holding Dolibarr's own schema and rows, a real SMTP server
 // receiving the invitation (whose link never appears in the command's output), and the one-line
-// refusals (exit 2) for what was typed or set wrong.
+// refusals (exit 2) for what was typed or set wrong; the one warning at start-up when Dolibarr's
+// Stripe keys are encrypted and the server cannot decrypt them.
 import { expect } from 'chai';
+import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
+import { dolEncrypt } from '../dolibarr/dol-encrypt.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
 import { flagsFileFor } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
@@ -129,6 +132,60 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     expect(clientSignIn.status).to.equal(200);
     expect(await stopPortal(serving)).to.equal(0);
     serving = undefined;
+  });
+
+  it("serve warns once, naming DOLIBARR_INSTANCE_UNIQUE_ID, when Dolibarr's Stripe keys are encrypted and it cannot decrypt them", async function () {
+    const instanceKey = '7d1e2f3a4b5c6d7e8f90a1b2c3d4e5f6';
+    const setConst = async (name: string, value: string | null) => {
+      await host.db('llx_const').where({ name, entity: 1 }).delete();
+      if (value !== null) await host.db('llx_const').insert({ name, entity: 1, value, type: 'chaine', visible: 0 });
+    };
+    // As Dolibarr's Stripe admin page leaves them: the module on, test mode, the keys encrypted.
+    await setConst('MAIN_MODULE_STRIPE', '1');
+    await setConst('STRIPE_TEST_SECRET_KEY', dolEncrypt('sk_test_51DolibarrStripeSecret', instanceKey));
+    await setConst('STRIPE_TEST_WEBHOOK_KEY', dolEncrypt('whsec_DolibarrStripeWebhook', instanceKey));
+    const warnings = async (extra: Record<string, string>) =>
+      (await (await dolibarrStandalone.open(host.db, { ...env, ...extra })).startupWarnings?.()) ?? [];
+    try {
+      const [unset, ...more] = await warnings({});
+      expect(more).to.deep.equal([]);
+      expect(unset).to.include('STRIPE_TEST_SECRET_KEY, STRIPE_TEST_WEBHOOK_KEY').and.include('DOLIBARR_INSTANCE_UNIQUE_ID is unset');
+      expect(unset).to.include("set DOLIBARR_INSTANCE_UNIQUE_ID to $dolibarr_main_instance_unique_id from Dolibarr's conf.php");
+      expect(await warnings({ DOLIBARR_INSTANCE_UNIQUE_ID: 'another-instance-key' })).to.satisfy(
+        (found: string[]) => found.length === 1 && found[0]!.includes('do not decrypt with DOLIBARR_INSTANCE_UNIQUE_ID'),
+      );
+      expect(await warnings({ DOLIBARR_INSTANCE_UNIQUE_ID: instanceKey })).to.deep.equal([]);
+      // Live mode reads the live keys, which are not set: the test keys no longer matter.
+      await setConst('STRIPE_LIVE', '1');
+      expect(await warnings({})).to.deep.equal([]);
+      await setConst('STRIPE_LIVE', null);
+      // A key kept in clear needs no key to read.
+      await setConst('STRIPE_TEST_WEBHOOK_KEY', 'whsec_DolibarrStripeWebhook');
+      expect((await warnings({}))[0]).to.include('(STRIPE_TEST_SECRET_KEY, entity 1)');
+      // With the module off nothing reads them.
+      await setConst('MAIN_MODULE_STRIPE', '0');
+      expect(await warnings({})).to.deep.equal([]);
+      await setConst('MAIN_MODULE_STRIPE', '1');
+
+      const port = await freePort();
+      serving = await servePortal(['--host', 'dolibarr'], {
+        ...env,
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        APP_URL: `http://127.0.0.1:${port}`,
+      });
+      const lines = serving
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('DOLIBARR_INSTANCE_UNIQUE_ID'));
+      expect(lines, serving.output()).to.have.length(1);
+      expect(JSON.parse(lines[0]!)).to.include({ level: 40 });
+      expect(await stopPortal(serving)).to.equal(0);
+      serving = undefined;
+    } finally {
+      for (const name of ['MAIN_MODULE_STRIPE', 'STRIPE_LIVE', 'STRIPE_TEST_SECRET_KEY', 'STRIPE_TEST_WEBHOOK_KEY'])
+        await setConst(name, null);
+    }
   });
 
   it("rollback removes the portal's tables and leaves Dolibarr's", async function () {

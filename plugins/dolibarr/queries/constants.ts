@@ -60,6 +60,26 @@ export const entityCurrency = (db: Db, args: { entity: number }) => constant(db,
 /** MAIN_INFO_SOCIETE_NOM: the agency's name as set up in Dolibarr (Home > Setup > Company). */
 export const entityCompanyName = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_INFO_SOCIETE_NOM');
 
+export interface InvoiceSettings {
+  /** MAIN_MONNAIE, as entityCurrency reads it. */
+  currency: string | null;
+  /** MAIN_INFO_SOCIETE_NOM, as entityCompanyName reads it. */
+  companyName: string | null;
+  /**
+   * FACTURE_RIB_NUMBER (Setup > Invoices, saved with $conf->entity): the llx_bank_account rowid an
+   * invoice naming no account of its own is paid to, as getDolGlobalInt reads it; 0 for none.
+   */
+  defaultBankAccountId: number;
+}
+
+const INVOICE_NAMES = ['MAIN_MONNAIE', 'MAIN_INFO_SOCIETE_NOM', 'FACTURE_RIB_NUMBER'] as const;
+
+/** What an invoice's page needs of the entity's settings, in one read. */
+export async function invoiceSettings(db: Db, args: { entity: number }): Promise<InvoiceSettings> {
+  const c = await constants(db, args.entity, INVOICE_NAMES);
+  return { currency: c.MAIN_MONNAIE, companyName: c.MAIN_INFO_SOCIETE_NOM, defaultBankAccountId: int(c.FACTURE_RIB_NUMBER) };
+}
+
 export interface StripeModuleSettings {
   /** MAIN_MODULE_STRIPE: the Stripe module is switched on. */
   enabled: boolean;
@@ -91,6 +111,26 @@ const STRIPE_NAMES = [
   'MAIN_MODULE_MULTICURRENCY',
 ] as const;
 
+/** The mode in force's key names: STRIPE_LIVE on, the live keys; off, the test keys. */
+const stripeKeyNames = (live: boolean) =>
+  live
+    ? (['STRIPE_LIVE_SECRET_KEY', 'STRIPE_LIVE_WEBHOOK_KEY'] as const)
+    : (['STRIPE_TEST_SECRET_KEY', 'STRIPE_TEST_WEBHOOK_KEY'] as const);
+
+/**
+ * The Stripe module's keys of the mode in force that Dolibarr keeps encrypted but that do not
+ * decrypt with the key given (none, or another instance's): stripeModuleSettings reads them as
+ * absent. None while the module is off, since nothing reads them then.
+ */
+export async function undecryptableStripeKeys(db: Db, args: { entity: number; decryptKey: string | null }): Promise<string[]> {
+  const c = await constants(db, args.entity, STRIPE_NAMES);
+  if (int(c.MAIN_MODULE_STRIPE) <= 0) return [];
+  return stripeKeyNames(int(c.STRIPE_LIVE) > 0).filter((name) => {
+    const value = c[name];
+    return value !== null && dolibarrDecrypt(value, args.decryptKey) === null;
+  });
+}
+
 /**
  * The Stripe module's settings as htdocs/stripe/admin/stripe.php saves them (dolibarr_set_const
  * with $conf->entity) and the module's pages read them (getDolGlobalString / getDolGlobalInt):
@@ -99,6 +139,7 @@ const STRIPE_NAMES = [
 export async function stripeModuleSettings(db: Db, args: { entity: number; decryptKey: string | null }): Promise<StripeModuleSettings> {
   const c = await constants(db, args.entity, STRIPE_NAMES);
   const live = int(c.STRIPE_LIVE) > 0;
+  const [secretKeyName, webhookKeyName] = stripeKeyNames(live);
   const clear = (value: string | null) => {
     const text = value === null ? null : dolibarrDecrypt(value, args.decryptKey);
     return text?.trim() ? text.trim() : null;
@@ -106,8 +147,8 @@ export async function stripeModuleSettings(db: Db, args: { entity: number; decry
   return {
     enabled: int(c.MAIN_MODULE_STRIPE) > 0,
     live,
-    secretKey: clear(live ? c.STRIPE_LIVE_SECRET_KEY : c.STRIPE_TEST_SECRET_KEY),
-    webhookSecret: clear(live ? c.STRIPE_LIVE_WEBHOOK_KEY : c.STRIPE_TEST_WEBHOOK_KEY),
+    secretKey: clear(c[secretKeyName]),
+    webhookSecret: clear(c[webhookKeyName]),
     bankAccountId: int(c.STRIPE_BANK_ACCOUNT_FOR_PAYMENTS),
     paymentModeId: int(c.STRIPE_PAYMENT_MODE_FOR_PAYMENTS),
     bankModule: int(c.MAIN_MODULE_BANQUE) > 0,

@@ -99,8 +99,22 @@ export async function listInvoices(
     .select<InvoiceRow[]>(columns(db));
 }
 
-export async function findInvoice(db: Db, args: { entity: number; companyId: number; invoiceId: number }): Promise<InvoiceRow | null> {
-  const row = await scopedInvoices(db, args).where('f.rowid', args.invoiceId).first<InvoiceRow | undefined>(columns(db));
+/** One invoice, with what decides where it is paid by transfer. */
+export interface InvoiceDetailRow extends InvoiceRow {
+  /** The llx_bank_account rowid the invoice names (Facture::$fk_account); null or 0 for none. */
+  fk_account: number | null;
+  /** The llx_c_paiement code of its payment mode (Facture::$mode_reglement_code); null when unset. */
+  mode_code: string | null;
+}
+
+export async function findInvoice(
+  db: Db,
+  args: { entity: number; companyId: number; invoiceId: number },
+): Promise<InvoiceDetailRow | null> {
+  const row = await scopedInvoices(db, args)
+    .leftJoin('llx_c_paiement as mode', 'mode.id', 'f.fk_mode_reglement')
+    .where('f.rowid', args.invoiceId)
+    .first<InvoiceDetailRow | undefined>([...columns(db), 'f.fk_account', 'mode.code as mode_code']);
   return row ?? null;
 }
 

@@ -30,6 +30,8 @@ export const ACTIVITY_EVENTS = {
   'invoice.payment_started': 'Started an online payment',
   'invoice.payment_recorded': 'Paid an invoice online',
   'invoice.payment_reported': 'Reported paying by bank transfer',
+  'invoice.payment_failed': 'Online payment failed; nothing was paid',
+  'invoice.payment_cancelled': 'Online payment not completed: the checkout expired or was abandoned',
   'offer.viewed': 'Viewed a proposal or quotation',
   'offer.pdf_downloaded': 'Downloaded the PDF of a proposal or quotation',
   'invoice.viewed': 'Viewed an invoice',

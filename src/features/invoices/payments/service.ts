@@ -222,13 +222,34 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         if (payment.status !== 'pending') return { outcome: 'refused', reason: `payment already ${payment.status}` };
         const close = (status: 'refused' | 'cancelled') =>
           completeClientPayment(trx, { workspaceId, paymentId: payment.id, status, hostPaymentId: null, at: now() });
+        // A checkout that ended unpaid: the agency reads it in the activity log, since the client
+        // may believe they paid (a bank debit refused days later) or may need a nudge.
+        const unpaid = (activity: 'invoice.payment_failed' | 'invoice.payment_cancelled') =>
+          insertActivity(trx, {
+            workspaceId,
+            event: activity,
+            clientUserId: payment.client_user_id,
+            clientId: payment.client_id,
+            details: {
+              invoiceId: payment.invoice_id,
+              invoiceNumber: payment.invoice_number,
+              amountCents: Number(payment.amount_cents),
+              currency: payment.currency,
+              provider: provider.id,
+              paymentId: payment.id,
+            },
+            ip: meta.ip,
+            userAgent: meta.userAgent,
+          });
         if (event.outcome === 'cancelled') {
           await close('cancelled');
           await setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'cancelled' });
+          await unpaid('invoice.payment_cancelled');
           return { outcome: 'cancelled' };
         }
         if (event.outcome === 'failed') {
           await close('refused');
+          await unpaid('invoice.payment_failed');
           return { outcome: 'refused', reason: 'the provider reports a failure' };
         }
         if (event.amountCents !== Number(payment.amount_cents) || event.currency !== payment.currency) {
