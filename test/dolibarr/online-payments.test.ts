@@ -1,28 +1,13 @@
-// Covers a payment an online provider took, written beside Dolibarr as its own online payment page
-// (htdocs/public/payment/paymentok.php) writes one: num_paiement '', the provider's reference in
-// ext_payment_id, ext_payment_site 'StripeTest' / 'StripeLive' as STRIPE_LIVE decides, and, with
-// the bank module on and STRIPE_BANK_ACCOUNT_FOR_PAYMENTS naming an account,
-// Paiement::addPaymentToBank's rows: the llx_bank line, llx_paiement.fk_bank and the two
-// llx_bank_url links; none without that setting. Also the Stripe module's keys as the
-// stripeKeys port reads them (the mode's keys, entity over entity 0, dolcrypt values decrypted).
-import { createCipheriv } from 'node:crypto';
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { dolEncrypt } from './dol-encrypt.ts';
 
 type Row = Record<string, unknown>;
 
 const reason = unavailable();
 const INSTANCE_KEY = 'c5e1f0a2b3d4e5f60718293a4b5c6d7e';
-
-/** dolEncrypt as Dolibarr 17+ stores a sensitive setting: AES-256-CTR, the key's bytes zero-padded, a 16-character IV. */
-function dolEncrypt(clear: string, key: string, iv = 'a1b2c3d4e5f6a7b8'): string {
-  const keyBytes = Buffer.alloc(32);
-  Buffer.from(key, 'utf8').copy(keyBytes);
-  const cipher = createCipheriv('aes-256-ctr', keyBytes, Buffer.from(iv, 'latin1'));
-  return `dolcrypt:AES-256-CTR:${iv}:${Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]).toString('base64')}`;
-}
 
 describe('dolibarr binding: online payments as paymentok.php records them', function () {
   let host: DolibarrHost;

@@ -32,6 +32,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
   let stripe: StripeStandIn;
   let h: PortalHarness;
   let client: Agent;
+  let staff: Agent;
   let invoice: { id: string; workspaceId: string; clientId: string };
   const logs = captureLogger();
 
@@ -76,7 +77,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
         logger: logs.logger,
       },
     });
-    ({ client, invoice } = await chooseStripeOnDemo(h));
+    ({ client, staff, invoice } = await chooseStripeOnDemo(h));
   });
 
   after(async function () {

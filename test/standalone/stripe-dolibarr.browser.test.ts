@@ -1,13 +1,3 @@
-// In a real Chromium, through `npm run portal -- serve` beside a real Dolibarr database whose Stripe
-// module is set up as its own admin page (htdocs/stripe/admin/stripe.php) leaves it: the test secret
-// key and webhook secret in llx_const, encrypted with the instance's key as Dolibarr 17+ stores
-// them, STRIPE_BANK_ACCOUNT_FOR_PAYMENTS naming a bank account, the bank module on. The agency only
-// chooses Stripe in the portal; Stripe's SDK talks to the stand-in (test/support/stripe-stand-in.ts)
-// through STRIPE_API_BASE. A client signs in with an emailed code, presses Pay on an unpaid invoice,
-// pays on the stand-in's checkout page (which sends the signed webhook and redirects back) and sees
-// the invoice paid; Dolibarr's tables then hold the payment as paymentok.php writes it, with its
-// bank line in the named account. Each portal page on the way has no axe violations and fits 390 px.
-import { createCipheriv } from 'node:crypto';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { insertClaireLogin, startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
@@ -16,19 +6,12 @@ import { flagsFileFor, sixDigitCode } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.ts';
 import { freePort, runPortal, servePortal, stopPortal, type ServingPortal } from './portal-process.ts';
+import { dolEncrypt } from '../dolibarr/dol-encrypt.ts';
 
 type Row = Record<string, unknown>;
 
 /** $dolibarr_main_instance_unique_id of this Dolibarr's conf.php. */
 const INSTANCE_KEY = '7d1e2f3a4b5c6d7e8f90a1b2c3d4e5f6';
-
-/** dolEncrypt (core/lib/security.lib.php): AES-256-CTR, the key's bytes zero-padded, a 16-character IV. */
-function dolEncrypt(clear: string, key: string, iv = 'f0e1d2c3b4a59687'): string {
-  const keyBytes = Buffer.alloc(32);
-  Buffer.from(key, 'utf8').copy(keyBytes);
-  const cipher = createCipheriv('aes-256-ctr', keyBytes, Buffer.from(iv, 'latin1'));
-  return `dolcrypt:AES-256-CTR:${iv}:${Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]).toString('base64')}`;
-}
 
 describe('paying a Dolibarr invoice with Stripe through the standalone portal in Chromium', function () {
   this.timeout(300_000);
