@@ -38,5 +38,12 @@ export function buildFindings(context: FindingsContext): Findings {
     portalSettingsFinding(context),
     permissionsFinding(context),
   ];
-  return new Map(calibrate(drafts.map((d) => withRunnerUp(decide(d)))).map((f) => [f.id, f]));
+  const ceilings = new Map<ConceptId, string>();
+  for (const [id, result] of context.tables) if (result.atMostUnsure) ceilings.set(id, result.atMostUnsure);
+  return new Map(
+    calibrate(
+      drafts.map((d) => withRunnerUp(decide(d))),
+      ceilings,
+    ).map((f) => [f.id, f]),
+  );
 }

@@ -3,6 +3,7 @@
 // candidates and what decides between them, and the plugin relies on neither until a person says.
 // Being wrong with "exists" is the worst outcome; a correct "unsure" costs a question.
 import { decision, type ConceptFinding, type ConceptId } from '../report-schema.ts';
+import { runnerUpOf } from './runner-up.ts';
 
 const UNSURE_BELOW = 0.55;
 /** A runner-up this close (or ahead) is as likely as the pick. */
@@ -11,8 +12,11 @@ const TIED_WITHIN = 0.05;
 // Concepts that may live in one table: a pick borrowed from its partner is as sure as the partner.
 const PARTNERS: Partial<Record<ConceptId, ConceptId>> = { proposal: 'quotation', quotation: 'proposal' };
 
-function unsureWhy(finding: ConceptFinding): string | null {
-  if (finding.status !== 'exists' || !finding.chosenTable || !finding.lowConfidence) return null;
+function unsureWhy(finding: ConceptFinding, ceiling: string | undefined): string | null {
+  if (finding.status !== 'exists' || !finding.chosenTable) return null;
+  // What the table is says it may not be this concept at all, whatever its score.
+  if (ceiling) return ceiling;
+  if (!finding.lowConfidence) return null;
   const runnerUp = finding.runnerUp;
   if (runnerUp?.table && finding.confidence - runnerUp.confidence < TIED_WITHIN)
     return `${runnerUp.table} scores ${runnerUp.confidence.toFixed(2)} against ${finding.confidence.toFixed(2)}`;
@@ -21,13 +25,14 @@ function unsureWhy(finding: ConceptFinding): string | null {
 }
 
 function markUnsure(finding: ConceptFinding, why: string): ConceptFinding {
-  const between = finding.runnerUp?.table
-    ? `${finding.chosenTable} or ${finding.runnerUp.table}`
-    : `${finding.chosenTable} or no table at all`;
+  // An unsure pick always names the two candidates a person decides between.
+  const runnerUp = finding.runnerUp ?? runnerUpOf(finding, true);
+  const between = runnerUp?.table ? `${finding.chosenTable} or ${runnerUp.table}` : `${finding.chosenTable} or no table at all`;
   return {
     ...finding,
+    ...(runnerUp ? { runnerUp } : {}),
     status: 'unsure',
-    notes: [...finding.notes, `unsure (${why}): ${between}; ${finding.runnerUp?.decidedBy ?? 'confirm the pick'}`],
+    notes: [...finding.notes, `unsure (${why}): ${between}; ${runnerUp?.decidedBy ?? 'confirm the pick'}`],
     decision: decision(
       'add',
       `unsure between ${between}: until a person confirms one (claim it in the adapter), the plugin relies on neither and the portal provides this itself`,
@@ -35,26 +40,50 @@ function markUnsure(finding: ConceptFinding, why: string): ConceptFinding {
   };
 }
 
-export function calibrate(findings: ConceptFinding[]): ConceptFinding[] {
+/**
+ * Calibrates every pick. `ceilings` names the picks that can be at most "unsure" for what their
+ * table is (recognition's atMostUnsure), with the reason.
+ */
+export function calibrate(findings: ConceptFinding[], ceilings: ReadonlyMap<ConceptId, string> = new Map()): ConceptFinding[] {
   const byId = new Map(findings.map((f) => [f.id, f]));
+  const order = new Map(findings.map((f, i) => [f.id, i]));
+  // Of two partners on one table, the one that scored it higher (or comes first) owns the pick; the
+  // other borrowed it and follows the owner.
   const borrowed = (f: ConceptFinding): ConceptFinding | undefined => {
     const partner = PARTNERS[f.id];
     const other = partner ? byId.get(partner) : undefined;
-    return other?.chosenTable === f.chosenTable ? other : undefined;
+    if (!other || other.chosenTable !== f.chosenTable) return undefined;
+    const owns =
+      f.confidence > other.confidence || (f.confidence === other.confidence && (order.get(f.id) ?? 0) < (order.get(other.id) ?? 0));
+    return owns ? undefined : other;
   };
-  // Own picks first, then the picks that share a partner's table, which follow the partner.
   for (const f of findings) {
     if (borrowed(f)) continue;
-    const why = unsureWhy(f);
+    const why = unsureWhy(f, ceilings.get(f.id));
     if (why) byId.set(f.id, markUnsure(f, why));
   }
   for (const f of findings) {
     const partner = borrowed(f);
     if (!partner) continue;
     const settled = byId.get(partner.id);
-    if (settled?.status === 'exists') continue;
-    const why = unsureWhy(f);
+    if (settled?.status === 'exists' && !ceilings.get(f.id)) continue;
+    const why =
+      settled?.status === 'unsure'
+        ? `it shares its table with ${partner.label.toLowerCase()}, which is unsure`
+        : unsureWhy(f, ceilings.get(f.id));
     if (why) byId.set(f.id, markUnsure(f, why));
+  }
+  // What is read off a pick's table (its acceptance states, signatures, share links) is no surer
+  // than the pick: on a table no concept is sure of, it is unsure too.
+  for (const f of findings) {
+    if (!DERIVED.has(f.id) || f.status !== 'exists' || !f.chosenTable) continue;
+    const on = [...byId.values()].filter((o) => !DERIVED.has(o.id) && o.chosenTable === f.chosenTable);
+    const unsure = on.find((o) => o.status === 'unsure');
+    if (unsure && !on.some((o) => o.status === 'exists'))
+      byId.set(f.id, markUnsure(f, `it is read off ${f.chosenTable}, whose pick for ${unsure.label.toLowerCase()} is unsure`));
   }
   return findings.map((f) => byId.get(f.id) ?? f);
 }
+
+/** Findings read off the table of another concept's pick. */
+const DERIVED = new Set<ConceptId>(['acceptance', 'signature', 'publicLinks', 'paymentMethods']);

@@ -18,7 +18,7 @@ import {
   type DraftFinding,
   type FindingsContext,
 } from './context.ts';
-import { checkValues, credentialColumns, key, kindColumns, type HashSample, type Samples } from './samples.ts';
+import { checkValues, commentValues, credentialColumns, key, kindColumns, type HashSample, type Samples } from './samples.ts';
 import { tokenize } from '../recognition/names.ts';
 import type { RowFilter } from '../report-schema.ts';
 
@@ -53,7 +53,8 @@ const CLIENT_KIND_VALUES = new Set([
 
 /**
  * A users table that holds staff and client users apart by a column: a boolean flag (share,
- * portal, is_external), or a type/role column whose values (check constraint, enum, or sampled)
+ * portal, is_external), or a type/role column whose values (check constraint, enum, sampled, or
+ * listed in the column's comment)
  * include a client kind next to others. Returns the filter that selects the client users.
  */
 export function clientRowFilter(profile: TableProfile, samples: Samples): { filter: RowFilter; reason: string } | null {
@@ -69,13 +70,16 @@ export function clientRowFilter(profile: TableProfile, samples: Samples): { filt
     const stated = column.enumLabels.length > 0 ? { values: column.enumLabels, source: 'enum type' } : null;
     const checked = checkValues(profile, column.name);
     const sampled = samples.kindValues.get(key(profile.qualified, column.name)) ?? null;
+    const commented = commentValues(column.comment);
     const found =
       stated ??
       (checked.length > 0
         ? { values: checked, source: 'check constraint' }
         : sampled && sampled.length > 0
           ? { values: sampled, source: 'sampled values' }
-          : null);
+          : commented.length > 0
+            ? { values: commented, source: 'column comment' }
+            : null);
     if (!found || found.values.length < 2) continue;
     const client = found.values.find(
       (v) => tokenize(v).some((w) => CLIENT_KIND_VALUES.has(w)) || CLIENT_KIND_VALUES.has(tokenize(v).join('')),

@@ -43,12 +43,13 @@ function only(mine: string[], theirs: string[]): string[] {
 /** Two candidates this close are a call a person should confirm, however confident the pick. */
 const CLOSE_CALL = 0.1;
 
-function runnerUpOf(finding: DraftFinding): RunnerUp | undefined {
+/** The runner-up of a low-confidence pick or a close call; of any pick when `always` (a pick made unsure for what it is). */
+export function runnerUpOf(finding: DraftFinding, always = false): RunnerUp | undefined {
   if (!finding.chosenTable) return undefined;
   const chosen = finding.candidates.find((c) => c.table === finding.chosenTable);
   const second = finding.candidates.find((c) => c.table !== finding.chosenTable);
   const close = Boolean(chosen && second && chosen.confidence - second.confidence < CLOSE_CALL);
-  if (!finding.lowConfidence && !close) return undefined;
+  if (!finding.lowConfidence && !close && !always) return undefined;
   const question = DECIDING_QUESTION[finding.id];
   if (!second) {
     return { table: null, confidence: 0, decidedBy: `No other table qualified; confirm ${finding.chosenTable} by asking ${question}` };

@@ -144,6 +144,22 @@ export function kindColumns(profile: TableProfile): CatalogColumn[] {
   return profile.table.columns.filter((c) => (c.category === 'S' || c.category === 'E') && tokenize(c.name).some((w) => KIND_WORDS.has(w)));
 }
 
+/**
+ * The values a column comment lists, as ORMs and dump converters write a column's options:
+ * 'regular, admin, portal' or 'State: draft, quotation, confirmed'. Empty when the comment is a
+ * sentence rather than a list (one part, or parts longer than a few words).
+ */
+export function commentValues(comment: string | null): string[] {
+  if (!comment) return [];
+  const list = comment.replace(/^[^,:]{1,40}:\s*(?=[^,]*,)/, '');
+  const parts = list
+    .split(/\s*[,;|]\s*/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length < 2 || parts.some((p) => p.length > 40 || p.split(/\s+/).length > 4)) return [];
+  return parts;
+}
+
 /** String literals allowed by a check constraint on the column: status in ('draft', 'sent', ...). */
 export function checkValues(profile: TableProfile, column: string): string[] {
   const values: string[] = [];

@@ -1,7 +1,7 @@
 // What every answer builder gets: the concept findings, the route probes (null when --app-url was
 // not given) and the schema model, plus helpers to cite routes and build answers.
 import type { Findings } from '../findings/build-findings.ts';
-import type { SchemaModel } from '../recognition/schema-model.ts';
+import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import {
   decision,
   type Answer,
@@ -107,4 +107,47 @@ function dedupe(evidence: Evidence[]): Evidence[] {
 export function evidenceOf(finding: ConceptFinding, max = 6): Evidence[] {
   if (finding.evidence.length > 0) return finding.evidence.slice(0, max);
   return [{ kind: 'absence', ref: finding.label, detail: `not found; looked at ${finding.lookedAt}` }];
+}
+
+/**
+ * How a comment can have a client author: a link to the client companies or contacts, or an
+ * author link to the table that holds the client logins (a users table whose client rows sign in
+ * to the portal: EspoCRM-style created_by_id → user with type 'portal'). Null: only staff write.
+ */
+export function clientAuthorOf(context: AnswerContext, comments: ConceptFinding): { evidence: Evidence; ref: string } | null {
+  const profile = comments.chosenTable ? context.model.byName.get(comments.chosenTable) : undefined;
+  if (!profile) return null;
+  const clientTables = (['contact', 'company'] as const)
+    .map((id) => concept(context, id).chosenTable)
+    .filter((t): t is string => Boolean(t));
+  const direct = profile.outgoing.find((l) => clientTables.includes(l.to));
+  if (direct)
+    return {
+      ref: direct.to,
+      evidence: linkCited(direct, `a comment can name a client author (${direct.columns.join(', ')} → ${direct.to})`),
+    };
+  const logins = concept(context, 'clientCredentials');
+  if (logins.status !== 'exists' || !logins.chosenTable || clientTables.includes(logins.chosenTable)) return null;
+  const byLogin = profile.outgoing.find((l) => l.to === logins.chosenTable);
+  if (!byLogin) return null;
+  const rows = logins.rowFilter
+    ? ` (its rows where ${Object.entries(logins.rowFilter)
+        .map(([c, v]) => `${c} = ${JSON.stringify(v)}`)
+        .join(' and ')})`
+    : '';
+  return {
+    ref: byLogin.to,
+    evidence: linkCited(
+      byLogin,
+      `a comment's author (${byLogin.columns.join(', ')} → ${byLogin.to}) may be a client: that table holds the client logins${rows}`,
+    ),
+  };
+}
+
+function linkCited(link: TableProfile['outgoing'][number], detail: string): Evidence {
+  return {
+    kind: link.declared ? 'constraint' : 'column',
+    ref: link.declared ? `${link.from}: ${link.constraint}` : `${link.from}.${link.columns.join(', ')}`,
+    detail,
+  };
 }

@@ -4,7 +4,17 @@
 import { clientSignsOnline } from '../findings/document-flow.ts';
 import { parentPathTo } from '../recognition/score-tables.ts';
 import type { Answer, ConceptId, Evidence, Status } from '../report-schema.ts';
-import { answer, concept, decisionFor, evidenceOf, probeOf, routeEvidence, served, type AnswerContext } from './answer-context.ts';
+import {
+  answer,
+  clientAuthorOf,
+  concept,
+  decisionFor,
+  evidenceOf,
+  probeOf,
+  routeEvidence,
+  served,
+  type AnswerContext,
+} from './answer-context.ts';
 
 interface ViewSpec {
   id: string;
@@ -255,15 +265,10 @@ export function clientViewAnswers(context: AnswerContext): Answer[] {
   // B8: messaging and comments: client-facing when clients can be authors.
   const comments = concept(context, 'comment');
   const commentProfile = comments.chosenTable ? context.model.byName.get(comments.chosenTable) : undefined;
-  const byClient = commentProfile?.outgoing.find((l) => clientTables.includes(l.to));
+  const byClient = clientAuthorOf(context, comments);
   const b8: Status = comments.status === 'missing' ? 'missing' : byClient ? 'exists' : 'partial';
   const b8Evidence = [...evidenceOf(comments, 4)];
-  if (byClient)
-    b8Evidence.push({
-      kind: byClient.declared ? 'constraint' : 'column',
-      ref: byClient.declared ? `${byClient.from}: ${byClient.constraint}` : `${byClient.from}.${byClient.columns.join(', ')}`,
-      detail: `a comment can name a client author (${byClient.columns.join(', ')} → ${byClient.to})`,
-    });
+  if (byClient) b8Evidence.push(byClient.evidence);
   else if (commentProfile)
     b8Evidence.push({ kind: 'absence', ref: commentProfile.qualified, detail: 'comments have no link to a client or contact: staff only' });
   answers.push(

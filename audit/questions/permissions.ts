@@ -1,7 +1,7 @@
 // F. Permissions and limitations: workspace control over what clients see, client comments, client
 // activity logging.
 import type { Answer, Status } from '../report-schema.ts';
-import { answer, concept, decisionFor, evidenceOf, type AnswerContext } from './answer-context.ts';
+import { answer, clientAuthorOf, concept, decisionFor, evidenceOf, type AnswerContext } from './answer-context.ts';
 
 export function permissionAnswers(context: AnswerContext): Answer[] {
   const settings = concept(context, 'portalSettings');
@@ -29,17 +29,10 @@ export function permissionAnswers(context: AnswerContext): Answer[] {
 
   // F2: clients may comment when a comment can have a client author.
   const commentProfile = comments.chosenTable ? context.model.byName.get(comments.chosenTable) : undefined;
-  const clientAuthor = commentProfile?.outgoing.find((l) => clientTables.includes(l.to));
+  const clientAuthor = clientAuthorOf(context, comments);
   const f2Status: Status = comments.status === 'missing' ? 'missing' : clientAuthor ? 'exists' : 'partial';
   const f2Evidence = [...evidenceOf(comments, 3)];
-  if (clientAuthor)
-    f2Evidence.push({
-      kind: clientAuthor.declared ? 'constraint' : 'column',
-      ref: clientAuthor.declared
-        ? `${clientAuthor.from}: ${clientAuthor.constraint}`
-        : `${clientAuthor.from}.${clientAuthor.columns.join(', ')}`,
-      detail: `client authors (${clientAuthor.columns.join(', ')} → ${clientAuthor.to})`,
-    });
+  if (clientAuthor) f2Evidence.push(clientAuthor.evidence);
   else if (commentProfile)
     f2Evidence.push({ kind: 'absence', ref: commentProfile.qualified, detail: 'no client author column: only staff comment' });
   const f2 = answer(

@@ -107,7 +107,11 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   [
     'email',
     (w, c) =>
-      textual(c) && any('email', 'mail', 'courriel', 'correo', 'emailaddress')(w) && !any('template', 'sent', 'bounce', 'no', 'notify')(w),
+      textual(c) &&
+      any('email', 'mail', 'courriel', 'correo', 'emailaddress')(w) &&
+      !any('template', 'sent', 'bounce', 'no', 'notify')(w) &&
+      // A key to a mail record or folder (email_folder_id, varchar keys) is a link, not an address.
+      !isIdLike(w),
   ],
   [
     'password',
@@ -120,9 +124,9 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   ],
   [
     'login',
-    (w, c) =>
+    (w, c, n) =>
       textual(c) &&
-      any('login', 'username', 'identifiant', 'benutzername', 'usuario', 'handle', 'signin', 'loginname')(w) &&
+      (any('login', 'username', 'identifiant', 'benutzername', 'usuario', 'handle', 'signin', 'loginname')(w) || /^user_?name$/.test(n)) &&
       !any('at', 'date', 'last', 'count', 'attempt', 'failed')(w),
   ],
   [
@@ -140,9 +144,11 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
       any('name', 'nom', 'firmenname', 'raison', 'bezeichnung', 'nombre', 'nome', 'naam', 'alias')(w) &&
       !any('file', 'filename', 'type', 'user', 'domain', 'host', 'table', 'column', 'class', 'field')(w),
   ],
+  // An e-mail or IP address is not where a client is: email_address, ip_address say nothing of a postal address.
   [
     'address',
     (w) =>
+      !any('email', 'mail', 'ip', 'mac', 'remote')(w) &&
       any(
         'address',
         'adresse',

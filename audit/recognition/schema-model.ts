@@ -102,8 +102,10 @@ function addDeclaredLinks(profiles: TableProfile[], byName: ReadonlyMap<string, 
  * table (fk_propal, kunde_id, socid), or named exactly like that table (entity), is taken as a link
  * to it, marked as implied. A yes/no flag is never a link, whatever it is called (tva_assuj,
  * is_internal_customer): the column must have a key's shape and a key's type, and the target a
- * primary key of the same kind. A table's own key is not a link, and nothing is implied across
- * schemas.
+ * primary key of the same kind. Some ORMs key every table by a short generated string (17 or 36
+ * characters): such a column links only when it is named like a key (account_id) and its type is
+ * exactly that of the target's declared primary key. A table's own key is not a link, and nothing
+ * is implied across schemas.
  */
 function addImpliedLinks(profiles: TableProfile[]): void {
   const byCore = new Map<string, TableProfile[]>();
@@ -127,10 +129,21 @@ function addImpliedLinks(profiles: TableProfile[]): void {
   }
 }
 
-/** 'number' for integer keys, 'uuid' for uuid keys; null for anything that cannot hold a key (flags, amounts). */
-function keyKind(column: CatalogTable['columns'][number]): 'number' | 'uuid' | null {
+/** A generated string key: fixed and short ('character varying(17)', 'character(36)'), never free text. */
+const STRING_KEY_TYPE = /^(character varying|character)\((\d+)\)$/;
+const STRING_KEY_MAX_LENGTH = 64;
+
+type KeyKind = 'number' | 'uuid' | `string ${string}`;
+
+/**
+ * 'number' for integer keys, 'uuid' for uuid keys, 'string <type>' for short generated string keys;
+ * null for anything that cannot hold a key (flags, amounts, free text).
+ */
+function keyKind(column: CatalogTable['columns'][number]): KeyKind | null {
   if (column.baseType === 'uuid') return 'uuid';
   if (['int4', 'int8', 'numeric'].includes(column.baseType) && !/^numeric\(\d+,\s*[1-9]/.test(column.type)) return 'number';
+  const text = STRING_KEY_TYPE.exec(column.type);
+  if (text && Number(text[2]) <= STRING_KEY_MAX_LENGTH) return `string ${column.type}`;
   return null;
 }
 
@@ -160,7 +173,11 @@ function impliedTarget(
   const keys = (
     exactOnly ? [stem.join('_'), stem.join('')] : [stem.join('_'), stem.join(''), stem[0] ?? '', stem[stem.length - 1] ?? '']
   ).filter((k) => k.length >= 3);
+  // created_by_id, modified_by, sent_by_id: whoever did it is a user.
+  if (!exactOnly && stem.length > 1 && stem[stem.length - 1] === 'by') keys.push('user');
   const kind = keyKind(column);
+  // A short string named exactly like a table (a country code, a type) is a value, not a key.
+  if (exactOnly && kind?.startsWith('string ')) return null;
   for (const key of keys) {
     const found = (byCore.get(key) ?? []).filter((p) => p !== self && p.table.schema === self.table.schema && keyMatches(p.table, kind));
     if (found.length === 1) return found[0] ?? null;
@@ -169,11 +186,12 @@ function impliedTarget(
 }
 
 /** The target has a primary key of the column's kind (its last column: (tenant, id) keys end with the id). */
-function keyMatches(table: CatalogTable, kind: 'number' | 'uuid' | null): boolean {
+function keyMatches(table: CatalogTable, kind: KeyKind | null): boolean {
   if (!kind) return false;
-  // Without a declared primary key there is nothing to compare with: the name decides.
+  // Without a declared primary key there is nothing to compare with: the name decides, for
+  // numbers and uuids; a string is a key only next to a string primary key of its exact type.
   const last = table.primaryKey[table.primaryKey.length - 1];
-  if (!last) return true;
+  if (!last) return !kind.startsWith('string ');
   const column = table.columns.find((c) => c.name === last);
   return Boolean(column && keyKind(column) === kind);
 }

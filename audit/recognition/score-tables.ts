@@ -3,9 +3,10 @@
 // for the rest; names that say "line items", "supplier", "archive" or "dictionary" are penalised.
 // Below MIN_CONFIDENCE nothing is chosen: the answer is "not found", with what was looked at.
 import { compareText } from '../catalog/read-catalog.ts';
+import { hasRole, type ColumnRole } from './column-roles.ts';
 import { bestWordMatch, tokenize } from './names.ts';
 import type { TableProfile, SchemaModel } from './schema-model.ts';
-import { TABLE_CONCEPTS, type ScoringContext, type TableConceptSpec } from './table-concepts.ts';
+import { pipelineRecord, recordReference, TABLE_CONCEPTS, type ScoringContext, type TableConceptSpec } from './table-concepts.ts';
 import { GENERAL_LOG_WORDS, MACHINERY_WORDS, NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
 const MIN_CONFIDENCE = 0.45;
@@ -29,6 +30,22 @@ export interface TableConceptResult {
   notes: string[];
   /** What was searched, for an honest "not found". */
   lookedAt: { tables: number; words: string[] };
+  /**
+   * Why the chosen table can be this concept at most "unsure", however well it scores: the kind of
+   * record it is says it may not be what the portal means (a sales pipeline record for proposals,
+   * a store of every record's files next to a client's own documents).
+   */
+  atMostUnsure: string | null;
+}
+
+/** Concepts of documents a client receives: a deal in the sales pipeline is none of them. */
+const CLIENT_DOCUMENTS = new Set<TableConceptId>(['proposal', 'quotation', 'invoice']);
+
+/** Why this table can be the concept at most "unsure" (see TableConceptResult.atMostUnsure). */
+function ceilingOf(id: TableConceptId, profile: TableProfile, context: ScoringContext): string | null {
+  if (CLIENT_DOCUMENTS.has(id)) return pipelineRecord(profile, context);
+  if (id === 'document') return fileStoreBesideClientDocuments(profile, context);
+  return null;
 }
 
 // Concepts that may legitimately live in one table; any other reuse is penalised.
@@ -113,6 +130,7 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
       sharedWith,
       notes,
       lookedAt: { tables: model.profiles.length, words: [...spec.words.keys()].slice(0, 12) },
+      atMostUnsure: null,
     });
   }
   // A host that keeps proposals as quotations (or the reverse) has one table for both: the one
@@ -133,6 +151,10 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
       result.notes.push(`no table of its own: the host keeps these as ${labelOf(partner)}, in the same table`);
       chosen.set(missing, table);
     }
+  }
+  for (const result of results.values()) {
+    const profile = result.chosen ? model.byName.get(result.chosen) : undefined;
+    if (profile) result.atMostUnsure = ceilingOf(result.id, profile, context);
   }
   return results;
 }
@@ -281,6 +303,14 @@ function scoreTable(
   // Activities with a due date or a done flag are to-dos to schedule, not a record of what happened.
   if (spec.id === 'activityLog' && (profile.roles.get('dueDate')?.length ?? 0) + (profile.roles.get('done')?.length ?? 0) > 0)
     penalties.push({ factor: 0.5, reason: 'schedules to-dos (a due date or done flag): planned activities, not a log' });
+  if (CLIENT_DOCUMENTS.has(spec.id)) {
+    const pipeline = pipelineRecord(profile, context);
+    if (pipeline) penalties.push({ factor: 0.8, reason: pipeline });
+  }
+  if (spec.id === 'document') {
+    const store = fileStoreBesideClientDocuments(profile, context);
+    if (store) penalties.push({ factor: 0.8, reason: store });
+  }
   if (spec.lookupPenalty && profile.lookupShaped) penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
   // A view usually re-presents a table; prefer the table it reads from.
   if (profile.table.kind === 'view' || profile.table.kind === 'materialized view')
@@ -387,14 +417,41 @@ export function parentPathTo(
   return null;
 }
 
-const RECORD_REFERENCE_WORDS = new Set(['resource', 'reference', 'record', 'object', 'origin', 'document']);
+/**
+ * A store of the files of every kind of record (parent_type/parent_id, a record reference), with
+ * nothing that shows them to clients (no visibility flag, share link or link to a client), while
+ * another table is a client's own documents: named for documents or files and tied to the client
+ * directly or through a link table (document → account_document → account). The store holds
+ * avatars, imports and mail attachments as much as anything a client sees; the tied table is what
+ * a person who knows the CRM calls its documents.
+ */
+const SHOWN_TO_CLIENTS: ColumnRole[] = ['visibility', 'portalFlag', 'shareToken'];
 
-/** One text column naming any record ("model,id"), as some ORMs store a reference to any table. */
-function recordReference(profile: TableProfile): string | null {
-  const column = profile.table.columns.find(
-    (c) => c.category === 'S' && tokenize(c.name).length === 1 && RECORD_REFERENCE_WORDS.has(tokenize(c.name)[0] ?? ''),
-  );
-  return column?.name ?? null;
+function fileStoreBesideClientDocuments(profile: TableProfile, context: ScoringContext): string | null {
+  if (profile.polymorphic.length === 0 && !recordReference(profile)) return null;
+  if (SHOWN_TO_CLIENTS.some((role) => hasRole(profile.roles, role))) return null;
+  const clients = (['company', 'contact'] as const).map((id) => context.chosen.get(id)).filter((t): t is string => Boolean(t));
+  if (clients.length === 0 || profile.outgoing.some((l) => clients.includes(l.to))) return null;
+  const rival = clientDocumentTable(profile, clients, context);
+  if (!rival) return null;
+  const pair = profile.polymorphic[0];
+  const how = pair ? `${pair.typeColumn}/${pair.idColumn}` : (recordReference(profile) ?? '');
+  return `holds the files of any record (${how}) with nothing showing them to clients, while ${rival} is tied to the clients`;
+}
+
+function clientDocumentTable(store: TableProfile, clients: string[], context: ScoringContext): string | null {
+  for (const candidate of context.byName.values()) {
+    if (candidate === store || candidate.linkShaped || candidate.lookupShaped) continue;
+    const match = bestWordMatch(candidate.tokens, TABLE_WORDS.document);
+    if (match?.kind !== 'exact' || match.weight < 0.9) continue;
+    // The name is about documents (its last word), not a document's folder or category.
+    if (match.position !== candidate.tokens.length - 1) continue;
+    const direct = candidate.outgoing.find((l) => clients.includes(l.to));
+    const bridge = direct ? null : linkTableBetween(candidate, clients, context);
+    if (direct) return `${candidate.qualified} (${direct.columns.join(', ')} → ${direct.to})`;
+    if (bridge) return `${candidate.qualified} (through ${bridge})`;
+  }
+  return null;
 }
 
 /** Linked to a record other than its tenant, its author or itself, or to any record by a polymorphic pair or reference. */

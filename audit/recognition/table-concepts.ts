@@ -3,6 +3,7 @@
 // against these descriptions; no table name of ours is assumed anywhere.
 import type { ColumnRole } from './column-roles.ts';
 import { hasRole } from './column-roles.ts';
+import { tokenize } from './names.ts';
 import type { TableProfile } from './schema-model.ts';
 import { NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
@@ -106,6 +107,49 @@ function contactMechanisms(profile: TableProfile, context: ScoringContext): stri
       return `its e-mails and phones are kept in a child table (${child.qualified})`;
   }
   return null;
+}
+
+const RECORD_REFERENCE_WORDS = new Set(['resource', 'reference', 'record', 'object', 'origin', 'document']);
+
+/** One text column naming any record ("model,id"), as some ORMs store a reference to any table. */
+export function recordReference(profile: TableProfile): string | null {
+  const column = profile.table.columns.find(
+    (c) => c.category === 'S' && tokenize(c.name).length === 1 && RECORD_REFERENCE_WORDS.has(tokenize(c.name)[0] ?? ''),
+  );
+  return column?.name ?? null;
+}
+
+const FILE_WORDS = new Set(['file', 'attachment', 'upload', 'blob', 'fichier', 'datei', 'anhang']);
+
+/** A key to the record holding its file (file_id, fk_fichier, attachment_id): the row is about a file kept elsewhere. */
+function fileReference(profile: TableProfile): string | null {
+  const column = profile.table.columns.find((c) => {
+    const words = tokenize(c.name);
+    return words.some((w) => FILE_WORDS.has(w)) && words.some((w) => w === 'id' || w === 'fk') && words.length === 2;
+  });
+  return column ? `keeps its file in another record (${column.name})` : null;
+}
+
+const PROBABILITY_WORDS = new Set(['probability', 'likelihood', 'probabilite', 'wahrscheinlichkeit', 'probabilidad', 'probabilita']);
+const CLOSING_WORDS = new Set(['close', 'closing', 'abschluss', 'cloture', 'cierre']);
+
+/**
+ * A deal in a sales pipeline (an opportunity or lead): a stage, a win probability, an expected
+ * close date, and neither line items nor a document number. It is pursued by the agency, not a
+ * document the client receives, even where one of its stages is called "proposal".
+ */
+export function pipelineRecord(profile: TableProfile, context: ScoringContext): string | null {
+  const signals: string[] = [];
+  for (const column of profile.table.columns) {
+    const words = tokenize(column.name);
+    if (words.includes('id') || words.includes('fk')) continue;
+    if (words.some((w) => PROBABILITY_WORDS.has(w))) signals.push(column.name);
+    else if (words.includes('stage')) signals.push(column.name);
+    else if (column.category === 'D' && words.some((w) => CLOSING_WORDS.has(w))) signals.push(column.name);
+  }
+  const kinds = new Set(signals.map((n) => (tokenize(n).includes('stage') ? 'stage' : n)));
+  if (kinds.size < 2 || hasRole(profile.roles, 'number') || amountsOnLineItems(profile, context)) return null;
+  return `a sales pipeline record (${signals.slice(0, 3).join(', ')}; no line items, no document number): a deal being pursued, not a document sent to the client`;
 }
 
 function noMoney(profile: TableProfile): string | null {
@@ -250,7 +294,7 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     label: 'Documents and files',
     words: TABLE_WORDS.document,
     columns: [
-      { weight: 0.35, reason: 'has a file name or path', roles: ['fileName'] },
+      { weight: 0.35, reason: 'has a file name or path', roles: ['fileName'], test: fileReference },
       { weight: 0.3, reason: 'has content, size or MIME type', roles: ['fileContent', 'fileSize', 'mimeType'] },
       { weight: 0.15, reason: 'has a date', roles: ['timestamp'] },
       // What the host already shows its clients outweighs what a table is called.

@@ -86,7 +86,7 @@ def convert(dump: str) -> str:
             if pk:
                 constraints.append(f'PRIMARY KEY ({", ".join(ident(c.split("(")[0]) for c in pk.group(1).split(","))})')
                 continue
-            uk = re.match(r'UNIQUE KEY `(\w+)` \((.*)\)', line)
+            uk = re.match(r'UNIQUE KEY `([^`]+)` \((.*)\)', line)
             if uk:
                 cols = ', '.join(ident(c.strip().split('(')[0]) for c in uk.group(2).split(','))
                 constraints.append(f'CONSTRAINT "{table}_{uk.group(1)}" UNIQUE ({cols})')
@@ -99,7 +99,7 @@ def convert(dump: str) -> str:
                     f'ALTER TABLE {ident(table)} ADD CONSTRAINT "{fk.group(1)}" FOREIGN KEY ({cols}) REFERENCES {ident(fk.group(3))} ({refs}){fk.group(5)};'
                 )
                 continue
-            key = re.match(r'(FULLTEXT )?KEY `(\w+)` \((.*)\)', line)
+            key = re.match(r'(FULLTEXT )?KEY `([^`]+)` \((.*)\)', line)
             if key:
                 cols = ', '.join(ident(c.strip().split('(')[0]) for c in key.group(3).split(','))
                 after.append(f'CREATE INDEX "{table}_{key.group(2)}" ON {ident(table)} ({cols});')
