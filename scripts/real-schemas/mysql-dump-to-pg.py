@@ -77,7 +77,8 @@ def convert(dump: str) -> str:
                         value = 'CURRENT_TIMESTAMP'
                     elif value.upper() != 'NULL' and typ in ('smallint', 'integer', 'bigint') or typ.startswith('numeric'):
                         value = value.strip("'") if value.upper() != 'NULL' else value
-                    if typ.startswith('timestamp') and value.startswith("'0000"):
+                    # MySQL's zero date has no PostgreSQL value: such a column has no default there.
+                    if (typ.startswith('timestamp') or typ == 'date') and value.startswith("'0000"):
                         value = 'NULL'
                     parts.append(f'DEFAULT {value}')
                 columns.append(' '.join(parts))
