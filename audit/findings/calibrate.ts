@@ -1,5 +1,5 @@
 // A pick is "exists" only when its evidence would convince a person who knows the CRM. A weak pick
-// (below UNSURE_BELOW) or one its runner-up matches is "unsure": the report names the two best
+// (below UNSURE_BELOW) or one its runner-up matches (at any confidence) is "unsure": the report names the two best
 // candidates and what decides between them, and the plugin relies on neither until a person says.
 // Being wrong with "exists" is the worst outcome; a correct "unsure" costs a question.
 import { decision, type ConceptFinding, type ConceptId } from '../report-schema.ts';
@@ -8,6 +8,8 @@ import { runnerUpOf } from './runner-up.ts';
 const UNSURE_BELOW = 0.55;
 /** A runner-up this close (or ahead) is as likely as the pick. */
 const TIED_WITHIN = 0.05;
+/** A score this high fits every signal of the concept. */
+const FULL_FIT = 0.9;
 
 // Concepts that may live in one table: a pick borrowed from its partner is as sure as the partner.
 const PARTNERS: Partial<Record<ConceptId, ConceptId>> = { proposal: 'quotation', quotation: 'proposal' };
@@ -16,10 +18,15 @@ function unsureWhy(finding: ConceptFinding, ceiling: string | undefined): string
   if (finding.status !== 'exists' || !finding.chosenTable) return null;
   // What the table is says it may not be this concept at all, whatever its score.
   if (ceiling) return ceiling;
-  if (!finding.lowConfidence) return null;
-  const runnerUp = finding.runnerUp;
-  if (runnerUp?.table && finding.confidence - runnerUp.confidence < TIED_WITHIN)
+  // A runner-up as likely as the pick makes a coin toss of it, however high the pick scores;
+  // unless both fit the concept fully, where the tie says it lives in two tables (comments on
+  // contacts and on tasks, password resets and one-time sign-in tokens), each as right as the other.
+  const runnerUp = finding.runnerUp ?? runnerUpOf(finding);
+  const bothFit = runnerUp && finding.confidence >= FULL_FIT && runnerUp.confidence >= FULL_FIT;
+  // Compared as the report shows them, to two decimals: 0.71 against 0.66 is no tie.
+  if (runnerUp?.table && !bothFit && Math.round((finding.confidence - runnerUp.confidence) * 100) < TIED_WITHIN * 100)
     return `${runnerUp.table} scores ${runnerUp.confidence.toFixed(2)} against ${finding.confidence.toFixed(2)}`;
+  if (!finding.lowConfidence) return null;
   if (finding.confidence < UNSURE_BELOW) return `the best candidate scores only ${finding.confidence.toFixed(2)}`;
   return null;
 }

@@ -72,6 +72,9 @@ const GATEWAY_TABLE_WORDS = new Set([
 // payment_provider, payment_transaction, payment_intent: a payment table named after the integration.
 const PROVIDER_WORDS = new Set(['provider', 'acquirer', 'transaction', 'intent', 'processor']);
 
+const CONFIG_WORDS = new Set(['config', 'configuration', 'settings', 'credentials', 'parameters', 'params']);
+const SAVED_METHOD_WORDS = new Set(['token', 'card', 'vault', 'mandate']);
+
 interface GatewayCandidate {
   profile: TableProfile;
   score: number;
@@ -131,6 +134,21 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
     if (toClients) {
       score += 0.2;
       reasons.push(`tied to clients (${toClients})`);
+    }
+    // The agency's settings for a provider (its keys and options in a config column), kept apart
+    // from any one client: the integration itself.
+    const config = profile.table.columns.find((c) => tokenize(c.name).some((w) => CONFIG_WORDS.has(w)));
+    const ownedByClient = linksTo(profile, clients);
+    if (config && !ownedByClient) {
+      score += 0.2;
+      reasons.push(`configures the provider for the agency (${config.name})`);
+    }
+    // A client's saved card or bank token at the provider: one row per client, a use of the
+    // integration rather than the integration.
+    const saved = profile.table.columns.find((c) => tokenize(c.name).some((w) => SAVED_METHOD_WORDS.has(w)));
+    if (ownedByClient && saved) {
+      score *= 0.6;
+      reasons.push(`penalty: a client's saved payment method (${saved.name}, ${ownedByClient.columns.join(', ')} → ${ownedByClient.to})`);
     }
     const own = profile.tokens.find((t) => OWN_BILLING_WORDS.has(t));
     if (own && !toMoney && !toClients) {

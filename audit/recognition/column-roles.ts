@@ -218,7 +218,9 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
         'prezzo',
         'totale',
       )(w) &&
-      !any('qty', 'quantity', 'count', 'percent', 'rate')(w),
+      !any('qty', 'quantity', 'count', 'percent', 'rate')(w) &&
+      // A key to the record holding the money (fee_invoice_id, total_id) is a link, never an amount.
+      !isIdLike(w),
   ],
   [
     'currency',

@@ -6,7 +6,14 @@ import { compareText } from '../catalog/read-catalog.ts';
 import { hasRole, type ColumnRole } from './column-roles.ts';
 import { bestWordMatch, tokenize } from './names.ts';
 import type { TableProfile, SchemaModel } from './schema-model.ts';
-import { pipelineRecord, recordReference, TABLE_CONCEPTS, type ScoringContext, type TableConceptSpec } from './table-concepts.ts';
+import {
+  logSubject,
+  pipelineRecord,
+  recordReference,
+  TABLE_CONCEPTS,
+  type ScoringContext,
+  type TableConceptSpec,
+} from './table-concepts.ts';
 import { GENERAL_LOG_WORDS, MACHINERY_WORDS, NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
 const MIN_CONFIDENCE = 0.45;
@@ -259,6 +266,12 @@ function scoreTable(
       reasons.push(`${expectation.reason} through its parent records (${path})`);
       continue;
     }
+    const pivot = polymorphicPivot(profile, context);
+    if (pivot) {
+      graphScore += expectation.weight * 0.7;
+      reasons.push(`${expectation.reason} through ${pivot}, a pivot naming any record`);
+      continue;
+    }
     const pair = spec.polymorphicCountsAsLink ? profile.polymorphic[0] : undefined;
     if (pair) {
       graphScore += expectation.weight * 0.8;
@@ -291,6 +304,10 @@ function scoreTable(
           : { factor: 0.8, reason: `named after one feature ("${feature}")` },
       );
   }
+  // Who did what to which record: a log that names no record it is about (no pair, no record
+  // reference, no key per kind of record) records events of the system, not what was done to records.
+  if (spec.id === 'activityLog' && !logSubject(profile, context) && !recordReference(profile))
+    penalties.push({ factor: 0.8, reason: 'names no record its rows are about' });
   const tenantItself = spec.id === 'workspace' && context.tenantTable === profile.qualified;
   // The tenant is the agency using the CRM (its own company, where a company column names it):
   // never the client, whatever its name says.
@@ -459,6 +476,26 @@ function attachedToRecord(profile: TableProfile, context: ScoringContext): boole
   if (profile.polymorphic.length > 0 || recordReference(profile)) return true;
   const staff = context.chosen.get('staffUser');
   return profile.outgoing.some((l) => l.to !== context.tenantTable && l.to !== profile.qualified && l.to !== staff);
+}
+
+/**
+ * A polymorphic pivot pointing here: a table named after its own pair (paymentables with
+ * paymentable_type/paymentable_id, taggables with taggable_type/taggable_id) and a key to this
+ * table. Each of its rows ties one row here to a record of the kind it names, so this table links to
+ * those records (a payment applied to invoices and credits) even with no key of its own to them.
+ */
+function polymorphicPivot(profile: TableProfile, context: ScoringContext): string | null {
+  for (const link of profile.incoming) {
+    const pivot = context.byName.get(link.from);
+    if (!pivot || pivot === profile) continue;
+    const name = pivot.tokens.join('_');
+    const pair = pivot.polymorphic.find((p) => {
+      const stem = tokenize(p.typeColumn).slice(0, -1).join('_');
+      return stem.length > 0 && (name === `${stem}s` || name === stem);
+    });
+    if (pair) return `${pivot.qualified} (${link.columns.join(', ')}; ${pair.typeColumn}/${pair.idColumn})`;
+  }
+  return null;
 }
 
 /** How many other tables point at this one. */

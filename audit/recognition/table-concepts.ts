@@ -76,9 +76,34 @@ function amountsOnLineItems(profile: TableProfile, context: ScoringContext): str
  * The record a log row is about: a polymorphic pair (element_type/element_id, model/res_id) covers
  * several kinds of subject; a single foreign key to one record table covers one.
  */
-function logSubject(profile: TableProfile): string | null {
+export function logSubject(profile: TableProfile, context: ScoringContext): string | null {
   const pair = profile.polymorphic[0];
-  return pair ? `records which record it is about (${pair.typeColumn}/${pair.idColumn}), of any kind` : null;
+  if (pair) return `records which record it is about (${pair.typeColumn}/${pair.idColumn}), of any kind`;
+  const keys = keyPerKindOfRecord(profile, context);
+  return keys ? `records which record it is about by one optional key per kind of record (${keys}), of any kind` : null;
+}
+
+/** This many kinds of record, each with its own optional key, make a log of any record. */
+const KINDS_OF_RECORD = 4;
+
+/**
+ * One nullable key per kind of record (client_id, invoice_id, quote_id, task_id, ...), each row
+ * filling the one its event is about: a log of any record, spelt out column by column. Keys to the
+ * tenant, to the staff who acted and to the table itself say nothing about the subject.
+ */
+function keyPerKindOfRecord(profile: TableProfile, context: ScoringContext): string | null {
+  const byColumn = new Map(profile.table.columns.map((c) => [c.name, c]));
+  const targets = new Map<string, string>();
+  const actor = context.chosen.get('staffUser');
+  for (const link of profile.outgoing) {
+    if (link.columns.length !== 1 || [context.tenantTable, profile.qualified, actor].includes(link.to)) continue;
+    const column = byColumn.get(link.columns[0] ?? '');
+    if (!column?.nullable || targets.has(link.to)) continue;
+    targets.set(link.to, column.name);
+  }
+  if (targets.size < KINDS_OF_RECORD) return null;
+  const names = [...targets.values()];
+  return `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', ...' : ''}`;
 }
 
 function widelyReferenced(profile: TableProfile): { score: number; reason: string } | null {
