@@ -3,7 +3,7 @@
 // candidates and what decides between them, and the plugin relies on neither until a person says.
 // Being wrong with "exists" is the worst outcome; a correct "unsure" costs a question.
 import { decision, type ConceptFinding, type ConceptId } from '../report-schema.ts';
-import { runnerUpOf } from './runner-up.ts';
+import { runnerUpOf, sameKindAsPick } from './runner-up.ts';
 
 const UNSURE_BELOW = 0.55;
 /** A runner-up this close (or ahead) is as likely as the pick. */
@@ -20,11 +20,13 @@ function unsureWhy(finding: ConceptFinding, ceiling: string | undefined): string
   if (ceiling) return ceiling;
   // A runner-up as likely as the pick makes a coin toss of it, however high the pick scores;
   // unless both fit the concept fully, where the tie says it lives in two tables (comments on
-  // contacts and on tasks, password resets and one-time sign-in tokens), each as right as the other.
+  // contacts and on tasks, password resets and one-time sign-in tokens), each as right as the other,
+  // or the runner-up scored on the very reasons of the pick (the same kind of table again).
   const runnerUp = finding.runnerUp ?? runnerUpOf(finding);
   const bothFit = runnerUp && finding.confidence >= FULL_FIT && runnerUp.confidence >= FULL_FIT;
+  const sameKind = runnerUp?.table ? sameKindAsPick(finding, runnerUp.table) : false;
   // Compared as the report shows them, to two decimals: 0.71 against 0.66 is no tie.
-  if (runnerUp?.table && !bothFit && Math.round((finding.confidence - runnerUp.confidence) * 100) < TIED_WITHIN * 100)
+  if (runnerUp?.table && !bothFit && !sameKind && Math.round((finding.confidence - runnerUp.confidence) * 100) < TIED_WITHIN * 100)
     return `${runnerUp.table} scores ${runnerUp.confidence.toFixed(2)} against ${finding.confidence.toFixed(2)}`;
   if (!finding.lowConfidence) return null;
   if (finding.confidence < UNSURE_BELOW) return `the best candidate scores only ${finding.confidence.toFixed(2)}`;

@@ -67,6 +67,17 @@ export function runnerUpOf(finding: DraftFinding, always = false): RunnerUp | un
   return { table: second.table, confidence: second.confidence, decidedBy: parts.join('. ') };
 }
 
+/**
+ * Whether a candidate scored on the very reasons of the pick: the same kind of table, so the concept
+ * is kept in several tables (one invitation table per kind of record), not torn between meanings.
+ */
+export function sameKindAsPick(finding: DraftFinding, table: string): boolean {
+  const pick = finding.candidates.find((c) => c.table === finding.chosenTable);
+  const other = finding.candidates.find((c) => c.table === table);
+  if (!pick || !other || pick.reasons.length === 0 || pick.confidence !== other.confidence) return false;
+  return [...pick.reasons].sort().join('\n') === [...other.reasons].sort().join('\n');
+}
+
 export function withRunnerUp(finding: ConceptFinding): ConceptFinding {
   const runnerUp = runnerUpOf(finding);
   return runnerUp ? { ...finding, runnerUp } : finding;

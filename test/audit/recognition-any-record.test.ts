@@ -231,4 +231,28 @@ describe('audit: records that reach any record', () => {
     const clear = calibrate([{ ...pick, candidates: [pick.candidates[0], { ...pick.candidates[1], confidence: 0.6 }] } as ConceptFinding]);
     expect(clear[0]?.status).to.equal('exists');
   });
+
+  it('keeps a pick whose runner-up is the same kind of table (one invitation table per kind of record)', () => {
+    const reasons = ['token columns key linked to public.client_contacts (client_contact_id)', 'a table of its own, one row per token'];
+    const pick = {
+      id: 'accessTokens',
+      label: 'Access tokens',
+      status: 'exists',
+      chosenTable: 'public.credit_invitations',
+      confidence: 0.6,
+      lowConfidence: false,
+      candidates: [
+        { table: 'public.credit_invitations', confidence: 0.6, reasons },
+        { table: 'public.invoice_invitations', confidence: 0.6, reasons: [...reasons].reverse() },
+      ],
+      evidence: [],
+      notes: [],
+      lookedAt: 'token tables',
+      decision: { action: 'reuse', text: 'reuse public.credit_invitations' },
+    } as unknown as ConceptFinding;
+    expect(calibrate([pick])[0]?.status).to.equal('exists');
+    // Another reason on the runner-up makes it another kind of table: a tie between meanings.
+    const rival = { ...pick, candidates: [pick.candidates[0], { ...pick.candidates[1], reasons: [...reasons, 'has an expiry column'] }] };
+    expect(calibrate([rival as ConceptFinding])[0]?.status).to.equal('unsure');
+  });
 });
