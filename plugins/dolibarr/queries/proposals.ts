@@ -136,15 +136,26 @@ export async function listProposalLines(db: Db, args: { entity: number; companyI
  * The client's decision, written as Dolibarr's online signature page does
  * (htdocs/core/ajax/onlineSign.php and public/onlinesign/newonlinesign.php): fk_statut 2 (signed)
  * or 3 (not signed) and date_signature, nothing else. tms follows through Dolibarr's trigger.
- * Only a validated proposal matches, so of two concurrent decisions one changes the row.
+ * Only a validated proposal matches, so of two concurrent decisions one changes the row. The same
+ * statement drops it from the portal's pending proposals (pending-proposals.ts), so the two never
+ * disagree and the decision costs no second round trip.
  */
 export async function decideProposal(
   db: Db,
   args: { entity: number; companyId: number; proposalId: number; outcome: 'accepted' | 'declined'; at: Date },
 ): Promise<boolean> {
-  const changed = await db('llx_propal')
+  const decide = db('llx_propal')
     .where({ rowid: args.proposalId, entity: args.entity, fk_soc: args.companyId, fk_statut: PROPAL_VALIDATED })
     .whereIn('fk_soc', clientCompanyIds(db, args.entity))
-    .update({ fk_statut: args.outcome === 'accepted' ? PROPAL_SIGNED : PROPAL_NOT_SIGNED, date_signature: args.at });
-  return changed === 1;
+    .update({ fk_statut: args.outcome === 'accepted' ? PROPAL_SIGNED : PROPAL_NOT_SIGNED, date_signature: args.at })
+    .returning(['rowid', 'fk_soc', 'entity']);
+  const result = await db.raw<{ rows: Array<{ changed: number }> }>(
+    `with decided as (?), undone as (
+       delete from portal_dolibarr_pending_proposals o using decided d
+        where o.entity = d.entity and o.fk_soc = d.fk_soc and o.fk_propal = d.rowid
+     )
+     select count(*)::int as changed from decided`,
+    [decide],
+  );
+  return result.rows[0]?.changed === 1;
 }
