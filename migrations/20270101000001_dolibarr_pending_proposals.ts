@@ -1,8 +1,8 @@
 // Beside Dolibarr: the proposals each company has not decided yet, kept by the portal because
 // llx_propal has no index by status (only by company), and the portal never adds one to a host
-// table. Without it the dashboard's count of open proposals reads every proposal the company ever
-// had. The Dolibarr binding fills and corrects these rows in a background pass and removes one in
-// the transaction of a client's decision (plugins/dolibarr/queries/pending-proposals.ts). Created
+// table. Without it the dashboard's open proposals read every proposal the company ever had. The
+// Dolibarr binding fills and corrects these rows in a background pass and removes one in the
+// statement that records a client's decision (plugins/dolibarr/queries/proposals.ts). Created
 // beside every host, as the portal's tables are; only the Dolibarr binding writes them.
 import type { Knex } from 'knex';
 import { createOwnedTable, dropOwnedTables } from '../src/core/db/owned-tables.ts';

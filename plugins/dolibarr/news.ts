@@ -5,14 +5,14 @@
 //
 // The portal reads this port in a background pass every few minutes, one instance at a time per
 // workspace, never in a client's request: the one moment the binding has to scan llx_propal for its
-// pending proposals (queries/pending-proposals.ts). It scans first, so that a client told of a new
+// pending proposals (queries/proposals.ts). It scans first, so that a client told of a new
 // proposal finds it counted on the dashboard.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
 import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { toHostId } from './ids.ts';
-import { scanPendingProposals } from './queries/pending-proposals.ts';
+import { scanPendingProposals } from './queries/proposals.ts';
 import {
   invoicesValidatedSince,
   newsStart,

@@ -1,19 +1,20 @@
-// Covers the dashboard's count of open proposals beside Dolibarr, read through the portal's own
-// index of the proposals not decided yet (plugins/dolibarr/queries/pending-proposals.ts), on the
-// real schema: llx_propal has no index by status, so without it every dashboard of a company read
-// all the company's past proposals. Until the first scan the count reads llx_propal directly; the
+// Covers the dashboard's open proposals beside Dolibarr (their count and their list), read through
+// the portal's own index of the proposals not decided yet (plugins/dolibarr/queries/proposals.ts),
+// on the real schema: llx_propal has no index by status, so without it every dashboard of a company
+// read all the company's past proposals. Until the first scan they are read in llx_propal; the
 // background pass (the news read) fills the index; a client's acceptance through the portal drops
 // its proposal in the statement that signs it; what Dolibarr's own pages do (sign, validate,
 // delete, reopen) is right at once where the count can see it (each pending proposal is re-checked
 // by primary key, and those created after the scan are read past its high water), and the next pass
 // corrects the index. The structure: with 5,000 closed proposals (and invoices) on the company, the
-// dashboard's counts read a few llx_propal (and llx_facture) rows, counted by PostgreSQL itself
+// dashboard's counts and open list read a few llx_propal (and llx_facture) rows, counted by PostgreSQL itself
 // (pg_stat_xact_user_tables, rows fetched by sequential and index scans in the transaction), and
 // the dashboard sends as many statements as before.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
+import { listProposals } from '../../plugins/dolibarr/queries/proposals.ts';
 import { invoiceCounts, proposalCounts } from '../../plugins/dolibarr/queries/summary.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
@@ -50,8 +51,14 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
   let base: string;
 
   const bakery = () => host.seed.companies.bakery;
+  const sorted = (...ids: number[]) => [...ids].sort((a, b) => a - b);
   const openCount = async () =>
     (await adapter.summaries.forClient('1', String(bakery()), String(host.seed.contacts.claire))).proposals.open;
+  /** What the dashboard shows of the open proposals: their count, and the ids its list holds (in rowid order). */
+  const open = async () => {
+    const listed = await adapter.offers!.list('1', String(bakery()), 'proposal', { status: ['open'] }, { limit: 50 });
+    return { count: await openCount(), ids: sorted(...listed.items.map((item) => Number(item.id))) };
+  };
   const pending = async () =>
     (
       await host
@@ -61,7 +68,6 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
         .select<Array<{ fk_propal: number }>>('fk_propal')
     ).map((row) => row.fk_propal);
   const pass = () => hostNewsPass(host.db, running);
-  const sorted = (...ids: number[]) => [...ids].sort((a, b) => a - b);
 
   /** Propal::create then Propal::valid for the bakery: a draft row, then its definitive ref, fk_statut 1 and date_valid. */
   async function newValidatedProposal(ref: string): Promise<number> {
@@ -118,13 +124,14 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
   it('counts in llx_propal until the first pass, then from the pending proposals the pass found there', async function () {
     const { proposals } = host.seed;
     expect(await host.db('portal_dolibarr_pending_scans')).to.deep.equal([]);
-    expect(await openCount()).to.equal(2); // accept and race; the draft and the signed one are not open
+    // accept and race; the draft and the signed one are not open
+    expect(await open()).to.deep.equal({ count: 2, ids: sorted(proposals.accept, proposals.race) });
     await pass();
     expect(await pending()).to.deep.equal(sorted(proposals.accept, proposals.race, proposals.draft));
     const scan = await host.db('portal_dolibarr_pending_scans').where({ entity: 1 }).first('high_water');
     const newest = await host.db('llx_propal').max<{ max: number }>('rowid as max').first();
     expect(scan?.high_water).to.equal(newest?.max);
-    expect(await openCount()).to.equal(2);
+    expect(await open()).to.deep.equal({ count: 2, ids: sorted(proposals.accept, proposals.race) });
   });
 
   it('drops a proposal the client accepts through the portal in the statement that signs it', async function () {
@@ -139,7 +146,7 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
       .expect(303);
     expect((await host.db('llx_propal').where({ rowid: id }).first('fk_statut')).fk_statut).to.equal(2);
     expect(await pending()).to.deep.equal(sorted(proposals.race, proposals.draft));
-    expect(await openCount()).to.equal(1);
+    expect(await open()).to.deep.equal({ count: 1, ids: [proposals.race] });
   });
 
   it("stops counting a proposal signed in Dolibarr's own page at once, and the next pass drops it", async function () {
@@ -156,10 +163,10 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
       });
     // Still in the pending set until the pass, but re-checked in llx_propal: not open.
     expect(await pending()).to.include(seed.proposals.race);
-    expect(await openCount()).to.equal(0);
+    expect(await open()).to.deep.equal({ count: 0, ids: [] });
     await pass();
     expect(await pending()).to.deep.equal([seed.proposals.draft]);
-    expect(await openCount()).to.equal(0);
+    expect(await open()).to.deep.equal({ count: 0, ids: [] });
   });
 
   it('counts a proposal validated in Dolibarr at once, drafted before the last pass or created after it', async function () {
@@ -167,13 +174,13 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
     await db('llx_propal')
       .where({ rowid: seed.proposals.draft })
       .update({ ref: 'PR2603-0007', fk_statut: 1, date_valid: db.raw('localtimestamp'), fk_user_valid: seed.users.admin });
-    expect(await openCount()).to.equal(1);
+    expect(await open()).to.deep.equal({ count: 1, ids: [seed.proposals.draft] });
     const created = await newValidatedProposal('PR2603-0008');
     expect(await pending()).to.not.include(created);
-    expect(await openCount()).to.equal(2);
+    expect(await open()).to.deep.equal({ count: 2, ids: sorted(seed.proposals.draft, created) });
     await pass();
     expect(await pending()).to.deep.equal(sorted(seed.proposals.draft, created));
-    expect(await openCount()).to.equal(2);
+    expect(await open()).to.deep.equal({ count: 2, ids: sorted(seed.proposals.draft, created) });
   });
 
   it('stops counting a proposal deleted in Dolibarr at once; counts one reopened there from the next pass', async function () {
@@ -182,16 +189,37 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
     // Propal::delete: its lines, then the proposal.
     await db('llx_propaldet').where({ fk_propal: deleted }).delete();
     await db('llx_propal').where({ rowid: deleted }).delete();
-    expect(await openCount()).to.equal(1);
+    expect(await open()).to.deep.equal({ count: 1, ids: [seed.proposals.draft] });
     // Propal::reopen from the card: the signed proposal the client accepted is validated again.
     await db('llx_propal').where({ rowid: seed.proposals.accept }).update({ fk_statut: 1, date_signature: null });
-    expect(await openCount()).to.equal(1); // neither pending at the last pass nor created after it
+    // Neither pending at the last pass nor created after it: not seen until the next pass.
+    expect(await open()).to.deep.equal({ count: 1, ids: [seed.proposals.draft] });
     await pass();
     expect(await pending()).to.deep.equal(sorted(seed.proposals.draft, seed.proposals.accept));
-    expect(await openCount()).to.equal(2);
+    expect(await open()).to.deep.equal({ count: 2, ids: sorted(seed.proposals.draft, seed.proposals.accept) });
   });
 
-  it(`reads a few llx_propal rows for the count, not the company's ${HISTORY.toLocaleString('en')} past proposals`, async function () {
+  it('pages the open proposals by keyset, newest first, each once', async function () {
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: { items: Array<{ id: string }>; next: string | null } = await adapter.offers!.list(
+        '1',
+        String(bakery()),
+        'proposal',
+        { status: ['open'] },
+        { limit: 1, after },
+      );
+      seen.push(...page.items.map((item) => item.id));
+      after = page.next;
+    } while (after);
+    const all = await adapter.offers!.list('1', String(bakery()), 'proposal', { status: ['open'] }, { limit: 50 });
+    expect(seen)
+      .to.deep.equal(all.items.map((item) => item.id))
+      .and.to.have.length(2);
+  });
+
+  it(`reads a few llx_propal rows for the count and the list, not the company's ${HISTORY.toLocaleString('en')} past proposals`, async function () {
     const { db } = host;
     await db.raw(
       `insert into llx_propal (ref, entity, fk_soc, datec, datep, fk_statut, total_ht, total_tva, total_ttc)
@@ -201,6 +229,9 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
     );
     await db.raw('analyze llx_propal');
     const counts = (trx: Knex.Transaction) => proposalCounts(trx, { entity: 1, companyId: bakery(), countLimit: 10 });
+    const list = async (trx: Knex.Transaction) =>
+      (await listProposals(trx, { entity: 1, companyId: bakery(), statuses: [1], limit: 5 })).map((row) => row.rowid);
+    const { draft, accept } = host.seed.proposals;
 
     // Created after the last pass, they are read past its high water, so the count is right at once.
     const beforePass = await rowsRead(db, 'llx_propal', counts);
@@ -210,6 +241,9 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
     expect(scanned.value).to.deep.equal({ open: 2, total: 10 });
     // The pending proposals, each by primary key, and the total stopped at its limit: nothing of the history.
     expect(scanned.read).to.be.below(50);
+    const listed = await rowsRead(db, 'llx_propal', list);
+    expect(sorted(...listed.value)).to.deep.equal(sorted(draft, accept));
+    expect(listed.read).to.be.below(50);
 
     // Before any pass (a fresh install) the count reads the company's proposals, as it did before
     // the index: the measure sees a history read when there is one.
@@ -217,6 +251,9 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
     const unscanned = await rowsRead(db, 'llx_propal', counts);
     expect(unscanned.value).to.deep.equal({ open: 2, total: 10 });
     expect(unscanned.read).to.be.at.least(HISTORY);
+    const listedUnscanned = await rowsRead(db, 'llx_propal', list);
+    expect(sorted(...listedUnscanned.value)).to.deep.equal(sorted(draft, accept));
+    expect(listedUnscanned.read).to.be.at.least(HISTORY);
     await pass();
   });
 

@@ -2,13 +2,12 @@
 // in proposals.ts and invoices.ts; drafts are the agency's work in progress and never counted.
 import type { Db } from './db.ts';
 import { INVOICE_STATE_SQL, LISTED_TYPES, PAID_SQL } from './invoices.ts';
-import { openProposalCount } from './pending-proposals.ts';
-import { PROPAL_DRAFT } from './proposals.ts';
+import { openProposalCount, PROPAL_DRAFT } from './proposals.ts';
 
 /**
  * Proposals awaiting the client's answer, counted exactly, and all the client sees, counted up to
  * countLimit: a company with years of proposals costs the dashboard what a new one does (the open
- * ones through the portal's index of pending proposals, pending-proposals.ts).
+ * ones through the portal's index of pending proposals, proposals.ts).
  */
 export async function proposalCounts(
   db: Db,
@@ -20,10 +19,7 @@ export async function proposalCounts(
   const seen = db
     .from(scoped().whereNot('fk_statut', PROPAL_DRAFT).select(db.raw('1')).limit(args.countLimit).as('seen'))
     .select(db.raw('count(*)::int'));
-  const row = await db.first<{ open: number; total: number } | undefined>(
-    db.raw('(?)::int as open', [open]),
-    db.raw('(?) as total', [seen]),
-  );
+  const row = await db.first<{ open: number; total: number } | undefined>(db.raw('(?) as open', [open]), db.raw('(?) as total', [seen]));
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
 }
 
