@@ -98,6 +98,15 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     name: 'portal_colleague_requests',
     purpose: 'a client admin’s requests that the agency add a colleague, and the agency’s decisions',
   },
+  {
+    name: 'portal_dolibarr_pending_proposals',
+    purpose:
+      'beside Dolibarr only: the proposals each company has not decided yet, so the dashboard counts open ones without reading every past proposal (llx_propal has no index by status)',
+  },
+  {
+    name: 'portal_dolibarr_pending_scans',
+    purpose: 'beside Dolibarr only: when the pending proposals above were last scanned from llx_propal',
+  },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

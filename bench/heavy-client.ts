@@ -143,6 +143,9 @@ async function dolibarrSide(history: boolean): Promise<Side> {
   await insertClaireLogin(db, seed, await hashPassword(DOLIBARR_PASSWORD));
   if (history) await seedDolibarrHistory(db, seed.companies.bakery);
   await db.raw('vacuum analyze');
+  // The background pass a running portal makes every few minutes, here once: it scans llx_propal
+  // for the proposals not decided yet, which the dashboard counts from then on.
+  await running.portal.clientNotifications.hostNews();
   const agent = await signedInAgent(request.agent(running.url), seed.workspaceSlug, {
     email: 'claire@martin.example',
     password: DOLIBARR_PASSWORD,

@@ -2,11 +2,17 @@
 // contact, since the portal's cursor, for clients' notifications when the portal runs beside
 // Dolibarr (which cannot call the portal). The cursor is the JSON of queries/news.ts's NewsCursor;
 // one this binding did not write starts anew.
+//
+// The portal reads this port in a background pass every few minutes, one instance at a time per
+// workspace, never in a client's request: the one moment the binding has to scan llx_propal for its
+// pending proposals (queries/proposals.ts). It scans first, so that a client told of a new
+// proposal finds it counted on the dashboard.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
 import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { toHostId } from './ids.ts';
+import { scanPendingProposals } from './queries/proposals.ts';
 import {
   invoicesValidatedSince,
   newsStart,
@@ -29,6 +35,8 @@ export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number
     async since(workspaceId, cursorText) {
       const entity = entityOf(workspaceId);
       if (entity === null) return { items: [], cursor: cursorText ?? '' };
+      // On the first read too: that is the first fill, until which the dashboard counts in llx_propal.
+      await scanPendingProposals(db, entity);
       const cursor = readNewsCursor(cursorSchema, cursorText);
       // The first read tells of nothing past: it only notes where Dolibarr is.
       if (!cursor) return { items: [], cursor: JSON.stringify(await newsStart(db, entity)) };

@@ -9,7 +9,7 @@ import { describeRecordPaymentContract } from '../contract/payments-contract.ts'
 import { startDolibarrHost, unavailable } from './dolibarr-host.ts';
 
 async function dolibarr(): Promise<AdapterContractSetup> {
-  const host = await startDolibarrHost();
+  const host = await startDolibarrHost({ portalTables: true });
   const { db, seed } = host;
   const externalTaskContacts = () =>
     db('llx_element_contact').whereIn(

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
+import { migratePortal } from '../../migrations/index.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -42,7 +43,12 @@ async function loadDolibarrSchema(url: string): Promise<void> {
   await run('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', DOLIBARR_SCHEMA, url], { maxBuffer: 16 * 1024 * 1024 });
 }
 
-export async function startDolibarrHost(): Promise<DolibarrHost> {
+/**
+ * A Dolibarr database, seeded; with `portalTables`, the portal's own tables migrated beside
+ * Dolibarr's as `portal migrate` leaves them before the portal serves (the binding reads and
+ * writes some of them: its index of pending proposals).
+ */
+export async function startDolibarrHost(options: { portalTables?: boolean } = {}): Promise<DolibarrHost> {
   const database = await createTestDatabase();
   const dataRoot = mkdtempSync(path.join(tmpdir(), 'dolibarr-documents-'));
   let db: Knex | undefined;
@@ -55,6 +61,7 @@ export async function startDolibarrHost(): Promise<DolibarrHost> {
     await loadDolibarrSchema(database.url);
     db = createKnex(database.url);
     const seed = await seedDolibarr(db, dataRoot);
+    if (options.portalTables) await migratePortal(db);
     return { database, db, dataRoot, seed, close };
   } catch (error) {
     await close();

@@ -19,7 +19,7 @@ describe("dolibarr binding: which rows are the portal's", function () {
 
   before(async function () {
     if (reason) this.skip();
-    host = await startDolibarrHost();
+    host = await startDolibarrHost({ portalTables: true });
     adapter = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, dataRoot: host.dataRoot });
   });
   after(async function () {

@@ -34,7 +34,7 @@ describe('dolibarr binding: rows written as Dolibarr writes them', function () {
 
   before(async function () {
     if (reason) this.skip();
-    host = await startDolibarrHost();
+    host = await startDolibarrHost({ portalTables: true });
     adapter = createDolibarrAdapter(host.db, {
       workspaceSlug: host.seed.workspaceSlug,
       dataRoot: host.dataRoot,

@@ -1,8 +1,10 @@
 // What the portal reads and writes of llx_propal: one client company's proposals past draft,
 // newest first by proposal date (datep, as Dolibarr's own list sorts them; rowid breaks ties), with their llx_propaldet lines.
-// Money is read as text. Scoped by entity AND company (fk_soc) in every query.
+// Money is read as text. Scoped by entity AND company (fk_soc) in every query. The open ones are
+// found through the portal's own index of pending proposals (the end of this file).
 //   fk_statut (Propal::STATUS_*): -1 canceled, 0 draft, 1 validated (open), 2 signed,
 //                                  3 not signed, 4 billed
+import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
 
 export const PROPAL_DRAFT = 0;
@@ -59,7 +61,7 @@ function columns(db: Db) {
 }
 
 // Only a client company's (customer or prospect in activity): a closed third party has no portal.
-const scoped = (db: Db, args: { entity: number; companyId: number }) =>
+const scoped = (db: Db, args: { entity: number; companyId: number }): Knex.QueryBuilder =>
   db('llx_propal as p')
     .where({ 'p.entity': args.entity, 'p.fk_soc': args.companyId })
     .whereIn('p.fk_soc', clientCompanyIds(db, args.entity))
@@ -69,8 +71,11 @@ export async function listProposals(
   db: Db,
   args: { entity: number; companyId: number; statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
 ): Promise<ProposalRow[]> {
-  const query = scoped(db, args);
-  if (args.statuses) query.whereIn('p.fk_statut', args.statuses);
+  // The open ones alone (the dashboard's list, the list's "open" filter) through the pending
+  // index, so a company's history is not read to find them.
+  const openOnly = args.statuses?.length === 1 && args.statuses[0] === PROPAL_VALIDATED;
+  const query = openOnly ? openProposals(db, args).whereIn('p.fk_soc', clientCompanyIds(db, args.entity)) : scoped(db, args);
+  if (args.statuses && !openOnly) query.whereIn('p.fk_statut', args.statuses);
   if (args.before) query.andWhereRaw(`(${PROPOSAL_DATE_KEY}, p.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
   return query
     .orderByRaw(`${PROPOSAL_DATE_KEY} desc, p.rowid desc`)
@@ -136,15 +141,130 @@ export async function listProposalLines(db: Db, args: { entity: number; companyI
  * The client's decision, written as Dolibarr's online signature page does
  * (htdocs/core/ajax/onlineSign.php and public/onlinesign/newonlinesign.php): fk_statut 2 (signed)
  * or 3 (not signed) and date_signature, nothing else. tms follows through Dolibarr's trigger.
- * Only a validated proposal matches, so of two concurrent decisions one changes the row.
+ * Only a validated proposal matches, so of two concurrent decisions one changes the row. The same
+ * statement drops it from the portal's pending proposals (below), so the two never
+ * disagree and the decision costs no second round trip.
  */
 export async function decideProposal(
   db: Db,
   args: { entity: number; companyId: number; proposalId: number; outcome: 'accepted' | 'declined'; at: Date },
 ): Promise<boolean> {
-  const changed = await db('llx_propal')
+  const decide = db('llx_propal')
     .where({ rowid: args.proposalId, entity: args.entity, fk_soc: args.companyId, fk_statut: PROPAL_VALIDATED })
     .whereIn('fk_soc', clientCompanyIds(db, args.entity))
-    .update({ fk_statut: args.outcome === 'accepted' ? PROPAL_SIGNED : PROPAL_NOT_SIGNED, date_signature: args.at });
-  return changed === 1;
+    .update({ fk_statut: args.outcome === 'accepted' ? PROPAL_SIGNED : PROPAL_NOT_SIGNED, date_signature: args.at })
+    .returning(['rowid', 'fk_soc', 'entity']);
+  const result = await db.raw<{ rows: Array<{ changed: number }> }>(
+    `with decided as (?), undone as (
+       delete from portal_dolibarr_pending_proposals o using decided d
+        where o.entity = d.entity and o.fk_soc = d.fk_soc and o.fk_propal = d.rowid
+     )
+     select count(*)::int as changed from decided`,
+    [decide],
+  );
+  return result.rows[0]?.changed === 1;
+}
+
+// ---- The portal's index of pending proposals ---------------------------------------------------
+// The proposals each company has not decided yet, in the portal's own tables
+// (portal_dolibarr_pending_proposals and portal_dolibarr_pending_scans; llx_propal itself is never
+// altered). llx_propal is indexed by company but not by status, so finding a company's open
+// proposals there reads every proposal it ever had: ten years of history on every dashboard.
+//
+// Kept by:
+//  - a scan of the entity's llx_propal (scanPendingProposals) in the binding's background pass
+//    (news.ts), never in a client's request: it adds what Dolibarr's own pages drafted or
+//    validated, drops what they signed, refused, billed, cancelled or deleted, and notes the
+//    highest rowid it saw;
+//  - the client's decision from the portal, which drops its proposal in the statement that signs
+//    or refuses it (decideProposal).
+// Read: the company's pending rows and the proposals created after the scan, each looked up in
+// llx_propal by primary key and kept only while it is still the company's and validated there,
+// so a row the next scan will drop never shows a closed proposal as open. Drafts are kept with
+// the validated ones so that a proposal drafted before a scan and validated after it is open at
+// once. What waits for the next scan: a signed or refused proposal reopened in Dolibarr, and one
+// whose creation commits while a scan runs.
+
+/**
+ * How many proposals created after the last scan a read looks at, at most. Between two scans
+ * there are a few; a pass that stopped running for days costs each read this many index reads,
+ * not more (past them, an import of thousands of proposals is found from the next scan on).
+ */
+const NEWER_THAN_SCAN_LIMIT = 10_000;
+
+/**
+ * One scan of an entity: the pending set made equal to what llx_propal holds now, and the high
+ * water noted, in one statement (one snapshot, so no proposal falls between the set and the high
+ * water). Reads every proposal of the entity, as nothing in Dolibarr's schema finds them by status:
+ * a background pass's work, about 12 ms at 100,000 proposals.
+ */
+export async function scanPendingProposals(db: Db, entity: number): Promise<{ added: number; dropped: number }> {
+  const result = await db.raw<{ rows: Array<{ added: number; dropped: number }> }>(
+    `with pending as (
+       select p.fk_soc, p.rowid from llx_propal p
+        where p.entity = :entity and p.fk_statut in (:draft, :validated) and p.fk_soc is not null
+     ), dropped as (
+       delete from portal_dolibarr_pending_proposals o
+        where o.entity = :entity and not exists (select 1 from pending p where p.rowid = o.fk_propal and p.fk_soc = o.fk_soc)
+       returning 1
+     ), added as (
+       insert into portal_dolibarr_pending_proposals (entity, fk_soc, fk_propal)
+       select :entity, p.fk_soc, p.rowid from pending p
+       on conflict do nothing
+       returning 1
+     ), scanned as (
+       insert into portal_dolibarr_pending_scans (entity, high_water, scanned_at)
+       select :entity, coalesce(max(rowid), 0), now() from llx_propal
+       on conflict (entity) do update set high_water = excluded.high_water, scanned_at = excluded.scanned_at
+     )
+     select (select count(*) from added)::int as added, (select count(*) from dropped)::int as dropped`,
+    { entity, draft: PROPAL_DRAFT, validated: PROPAL_VALIDATED },
+  );
+  const row = result.rows[0];
+  return { added: Number(row?.added ?? 0), dropped: Number(row?.dropped ?? 0) };
+}
+
+/**
+ * The rowids among which a company's open proposals are: once the entity has been scanned, its
+ * pending rows and those created after the scan (read by primary key from the high water, the
+ * company's among them), bounded by what is pending or new. Until the first scan (a fresh install,
+ * the minutes after migrate) the company's validated proposals read in llx_propal as before the
+ * index, so nothing is ever missed, only slower for a company with a long history. The three parts
+ * never overlap: a scan writes its rows and its high water from one snapshot.
+ */
+function openCandidates(db: Db, args: { entity: number; companyId: number }) {
+  return db.raw(
+    `select o.fk_propal as rowid from portal_dolibarr_pending_proposals o
+      where o.entity = :entity and o.fk_soc = :companyId
+        and exists (select 1 from portal_dolibarr_pending_scans s where s.entity = :entity)
+     union all
+     select r.rowid from (select p.rowid, p.entity, p.fk_soc from llx_propal p
+                           where p.rowid > (select s.high_water from portal_dolibarr_pending_scans s where s.entity = :entity)
+                           order by p.rowid limit :newest) r
+      where r.entity = :entity and r.fk_soc = :companyId
+     union all
+     select p.rowid from llx_propal p
+      where p.entity = :entity and p.fk_soc = :companyId and p.fk_statut = :validated
+        and not exists (select 1 from portal_dolibarr_pending_scans s where s.entity = :entity)`,
+    { entity: args.entity, companyId: args.companyId, validated: PROPAL_VALIDATED, newest: NEWER_THAN_SCAN_LIMIT },
+  );
+}
+
+/**
+ * A company's open proposals as llx_propal rows aliased p: each candidate looked up by primary key
+ * and kept while it is the company's and validated. OFFSET 0 keeps the lookup one row per
+ * candidate: without it PostgreSQL may turn it into a scan of all the company's proposals.
+ */
+function openProposals(db: Db, args: { entity: number; companyId: number }): Knex.QueryBuilder {
+  return db
+    .from(db.raw('(?) as c', [openCandidates(db, args)]))
+    .joinRaw(
+      'cross join lateral (select * from llx_propal p where p.rowid = c.rowid and p.entity = ? and p.fk_soc = ? and p.fk_statut = ? offset 0) as p',
+      [args.entity, args.companyId, PROPAL_VALIDATED],
+    );
+}
+
+/** How many open proposals the company has, as a subquery for the dashboard's one statement (summary.ts). */
+export function openProposalCount(db: Db, args: { entity: number; companyId: number }) {
+  return openProposals(db, args).select(db.raw('count(*)::int'));
 }

@@ -2,19 +2,20 @@
 // in proposals.ts and invoices.ts; drafts are the agency's work in progress and never counted.
 import type { Db } from './db.ts';
 import { INVOICE_STATE_SQL, LISTED_TYPES, PAID_SQL } from './invoices.ts';
-import { PROPAL_DRAFT, PROPAL_VALIDATED } from './proposals.ts';
+import { openProposalCount, PROPAL_DRAFT } from './proposals.ts';
 
 /**
  * Proposals awaiting the client's answer, counted exactly, and all the client sees, counted up to
- * countLimit: a company with years of proposals costs the dashboard's total what a new one does.
+ * countLimit: a company with years of proposals costs the dashboard what a new one does (the open
+ * ones through the portal's index of pending proposals, proposals.ts).
  */
 export async function proposalCounts(
   db: Db,
   args: { entity: number; companyId: number; countLimit: number },
 ): Promise<{ open: number; total: number }> {
   const scoped = () => db('llx_propal').where({ entity: args.entity, fk_soc: args.companyId });
-  // One statement, two counts: the open ones through the status, the rest stopped at the limit.
-  const open = scoped().where('fk_statut', PROPAL_VALIDATED).select(db.raw('count(*)::int'));
+  // One statement, two counts: the open ones through the pending index, the rest stopped at the limit.
+  const open = openProposalCount(db, args);
   const seen = db
     .from(scoped().whereNot('fk_statut', PROPAL_DRAFT).select(db.raw('1')).limit(args.countLimit).as('seen'))
     .select(db.raw('count(*)::int'));

@@ -94,6 +94,14 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: "two rows, the staff notification channels' cursors, locked FOR UPDATE SKIP LOCKED by every instance",
   },
+  portal_dolibarr_pending_proposals: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, an index of llx_propal joined to it by rowid in the dashboard's count: kept where Dolibarr's tables are, never distributed, so the join stays one node's index reads; distributed, Citus would ship the company's whole llx_propal to the shard",
+  },
+  portal_dolibarr_pending_scans: {
+    kind: 'coordinator',
+    why: 'one row per Dolibarr entity, read in the same statement as llx_propal and portal_dolibarr_pending_proposals',
+  },
   portal_owned_tables: { kind: 'coordinator', why: 'the migrations’ record of which tables the portal created' },
   portal_knex_migrations: { kind: 'coordinator', why: 'knex’s record of the portal’s migrations' },
   portal_knex_migrations_lock: { kind: 'coordinator', why: 'knex’s migration lock' },
