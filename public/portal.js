@@ -158,3 +158,103 @@
   });
   document.addEventListener('DOMContentLoaded', liveRegion);
 })();
+
+// The navigation's row on a wider screen keeps to one line: the items that do not fit move, from
+// the end, behind "More", a disclosure button (Enter or Space opens it, Tab goes through its links,
+// Escape closes it and puts focus back on it, and leaving it closes it). The links keep their
+// aria-current wherever they are, and the button takes the current page's mark while it holds it.
+// Fitted on load, on every resize, and after each swap that brings a new navigation (a boosted
+// link, the history); a live refresh that leaves the navigation alone never closes an open menu.
+(function () {
+  function parts(more) {
+    return {
+      toggle: more.querySelector('.portal-nav__more-toggle'),
+      list: more.querySelector('.portal-nav__more-list'),
+    };
+  }
+
+  function setOpen(more, open) {
+    var p = parts(more);
+    p.toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    p.list.hidden = !open;
+  }
+
+  function isOpen(more) {
+    return parts(more).toggle.getAttribute('aria-expanded') === 'true';
+  }
+
+  function fitRow(nav) {
+    var row = nav.querySelector('.portal-nav__row');
+    var more = row?.querySelector('.portal-nav__more');
+    if (!more) return;
+    var p = parts(more);
+    var wasOpen = isOpen(more);
+    var unread = more.querySelector('.portal-nav__more-unread');
+    setOpen(more, false);
+    while (p.list.firstElementChild) row.insertBefore(p.list.firstElementChild, more);
+    more.hidden = true;
+    if (unread) unread.hidden = true;
+    nav.classList.add('portal-nav--fitted');
+    // Where the row is not shown (a phone, which has its own menu), there is nothing to fit.
+    if (!row.getClientRects().length) return;
+    var limit = row.getBoundingClientRect().right - parseFloat(getComputedStyle(row).paddingRight);
+    function fits() {
+      var last = more.hidden ? more.previousElementSibling : more;
+      return !last || last.getBoundingClientRect().right <= limit + 0.5;
+    }
+    if (!fits()) {
+      more.hidden = false;
+      while (!fits() && more.previousElementSibling) {
+        p.list.insertBefore(more.previousElementSibling, p.list.firstElementChild);
+        if (unread) unread.hidden = !p.list.querySelector('[data-unread]');
+      }
+    }
+    p.toggle.classList.toggle('portal-nav__more-toggle--current', Boolean(p.list.querySelector('[aria-current="page"]')));
+    if (wasOpen && !more.hidden) setOpen(more, true);
+  }
+
+  function fitAll(onlyNew) {
+    var navs = document.querySelectorAll('.portal-nav');
+    for (var i = 0; i < navs.length; i++) if (!onlyNew || !navs[i].classList.contains('portal-nav--fitted')) fitRow(navs[i]);
+  }
+
+  function closeAll(except) {
+    var open = document.querySelectorAll('.portal-nav__more');
+    for (var i = 0; i < open.length; i++) if (open[i] !== except && isOpen(open[i])) setOpen(open[i], false);
+  }
+
+  document.addEventListener('click', function (evt) {
+    var toggle = evt.target.closest?.('.portal-nav__more-toggle');
+    var more = evt.target.closest?.('.portal-nav__more');
+    closeAll(more);
+    if (toggle) setOpen(more, !isOpen(more));
+  });
+  document.addEventListener('keydown', function (evt) {
+    if (evt.key !== 'Escape') return;
+    var open = document.querySelector('.portal-nav__more-toggle[aria-expanded="true"]');
+    if (!open) return;
+    var more = open.closest('.portal-nav__more');
+    var inside = more.contains(document.activeElement);
+    setOpen(more, false);
+    if (inside) open.focus();
+    evt.preventDefault();
+  });
+  document.addEventListener('focusout', function (evt) {
+    var more = evt.target.closest?.('.portal-nav__more');
+    if (more && isOpen(more) && !(evt.relatedTarget && more.contains(evt.relatedTarget))) setOpen(more, false);
+  });
+
+  var scheduled = false;
+  window.addEventListener('resize', function () {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(function () {
+      scheduled = false;
+      fitAll(false);
+    });
+  });
+  document.addEventListener('htmx:after:swap', function () {
+    fitAll(true);
+  });
+  fitAll(false);
+})();

@@ -33,6 +33,8 @@ export const ICONS = [
   'download',
   'credit-card',
   'upload',
+  // The navigation's More button
+  'chevron-down',
 ] as const;
 
 const packageDir = process.env.TABLER_ICONS_DIR ?? path.dirname(createRequire(import.meta.url).resolve('@tabler/icons/package.json'));

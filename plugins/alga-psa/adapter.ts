@@ -22,7 +22,7 @@ import {
   type HostStaffUser,
 } from '../../src/index.ts';
 import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from './claims.ts';
-import { algaInvoices, algaOffers } from './commercial.ts';
+import { algaInvoices, algaOffers, overdueFrom } from './commercial.ts';
 import { algaCredentials } from './credentials.ts';
 import { lookupEmail, parseUuid, parseUuids } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
@@ -213,7 +213,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
         const contact = parseUuid(contactId);
         if (tenant === null || client === null || contact === null) return emptySummary();
         if (!(await findClient(db, tenant, client))) return emptySummary();
-        const today = new Date().toISOString().slice(0, 10);
+        const today = overdueFrom();
         const scope = { tenant, clientId: client };
         const [quotations, invoices, shared, openTasks] = await Promise.all([
           quoteCounts(db, { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 }),

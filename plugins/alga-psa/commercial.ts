@@ -194,6 +194,12 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
   };
 }
 
+/**
+ * The day an open invoice due before it is overdue: today in UTC. The summary counts overdue
+ * invoices from it and the overdue list filters by it, so the dashboard's count is the list's length.
+ */
+export const overdueFrom = () => new Date().toISOString().slice(0, 10);
+
 export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
   return {
     async list(workspaceId, clientId, filter, page) {
@@ -211,6 +217,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
         before: before && { at: before.key, id: before.id },
         limit,
         ...(states ? { states } : {}),
+        ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
       });
       return pageOf(rows, limit, presentInvoice, (row) => [row.sort_key, row.invoice_id]);
     },

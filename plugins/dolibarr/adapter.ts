@@ -22,7 +22,7 @@ import {
   type HostWorkspace,
 } from '../../src/index.ts';
 import { DOLIBARR_CLAIMS } from './claims.ts';
-import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
+import { dolibarrInvoices, dolibarrOffers, overdueFrom } from './commercial.ts';
 import { stripeModuleSettings } from './queries/constants.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
@@ -231,7 +231,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         const contact = parseId(contactId);
         if (e === null || companyId === null || contact === null) return emptySummary();
         if (!(await findClientCompany(db, { entity: e, companyId }))) return emptySummary();
-        const today = new Date().toISOString().slice(0, 10);
+        const today = overdueFrom();
         const [proposals, invoices, currency, shared, openTasks] = await Promise.all([
           proposalCounts(db, { entity: e, companyId, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           invoiceCounts(db, { entity: e, companyId, today }),

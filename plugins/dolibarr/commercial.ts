@@ -227,6 +227,12 @@ export interface PaymentOptions {
   decryptKey: string | null;
 }
 
+/**
+ * The day an open invoice due before it is overdue: today in UTC. The summary counts overdue
+ * invoices from it and the overdue list filters by it, so the dashboard's count is the list's length.
+ */
+export const overdueFrom = () => new Date().toISOString().slice(0, 10);
+
 export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => number | null, payments: PaymentOptions): InvoicesPort {
   const currencyOf = async (entity: number) => currencyOrDefault(await entityCurrency(db, { entity }));
   return {
@@ -240,7 +246,14 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       if (entity === null || companyId === null || before === 'invalid' || states?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
       const [rows, currency] = await Promise.all([
-        listInvoices(db, { entity, companyId, before, limit, ...(states ? { states } : {}) }),
+        listInvoices(db, {
+          entity,
+          companyId,
+          before,
+          limit,
+          ...(states ? { states } : {}),
+          ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
+        }),
         currencyOf(entity),
       ]);
       return pageOf(

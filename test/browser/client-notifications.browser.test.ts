@@ -35,6 +35,11 @@ describe('client notifications in Chromium', function () {
     try {
       const { page } = tab;
       await signInWithPassword(page, h.crm.url, 'demo', login);
+      // Where the row has no room for it, the item waits behind More, which says the count too.
+      if (await page.locator('.portal-nav__more-list a[href="/portal/demo/notifications"]').count()) {
+        await tabTo(page, '.portal-nav__more-toggle', 'More (2 unread)');
+        await page.keyboard.press('Enter');
+      }
       await tabTo(page, 'a[href="/portal/demo/notifications"]', 'Notifications (2 unread)');
       await Promise.all([page.waitForURL(/\/notifications$/), page.keyboard.press('Enter')]);
       await checkPage(page, 'notifications');

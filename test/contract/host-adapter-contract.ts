@@ -892,6 +892,33 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         }
       });
 
+      it('lists as overdue exactly the open invoices the summary counts overdue, page by page', async function () {
+        if (!adapter.invoices) this.skip(); // A host without invoices has no overdue list.
+        const port = adapter.invoices!;
+        const overdueOf = (clientId: string, status?: InvoiceSummary['status'][]) => (page: PageRequest) =>
+          port.list(workspace.id, clientId, { overdue: true, ...(status ? { status } : {}) }, page);
+        let seen = 0;
+        for (const client of await adapter.clients.list(workspace.id)) {
+          const [contact] = await adapter.contacts.list(workspace.id, { clientId: client.id });
+          const summary = await adapter.summaries.forClient(workspace.id, client.id, contact?.id ?? known.id);
+          const open = await walk(invoicesOf(workspace.id, client.id, ['open']), 100);
+          const overdue = await walk(overdueOf(client.id), 100);
+          expect(overdue.length, `overdue invoices of ${client.name}`).to.equal(summary.invoices.overdue);
+          // A sublist of the open ones, in their order.
+          const openIds = open.map((i) => i.id);
+          expect(overdue.map((i) => i.id)).to.deep.equal(openIds.filter((id) => overdue.some((i) => i.id === id)));
+          for (const invoice of overdue) expect(invoice.dueDate, `${invoice.number} has a due date`).to.be.a('string');
+          expect(
+            (await walk(overdueOf(client.id), 1)).map((i) => i.id),
+            'by one',
+          ).to.deep.equal(overdue.map((i) => i.id));
+          expect(await walk(overdueOf(client.id, ['paid', 'void']), 100), 'overdue and settled: none').to.deep.equal([]);
+          expect((await walk(overdueOf(client.id, ['open']), 100)).map((i) => i.id)).to.deep.equal(overdue.map((i) => i.id));
+          seen += overdue.length;
+        }
+        expect(seen, 'the fixture needs an overdue invoice').to.be.above(0);
+      });
+
       it("answers statement() with what list() and find() answer, only the client's own (when the host has it)", async function () {
         if (!adapter.invoices?.statement) this.skip();
         const port = adapter.invoices!;

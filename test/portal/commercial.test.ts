@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { binary } from '../support/pdf-text.ts';
+import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
 
@@ -214,6 +215,44 @@ describe('client pages: proposals, quotations and invoices', function () {
         .where({ workspace_id: String(workspace.id) })
         .update({ allow_comments: true });
       await h.crm.portal.workspaceChanged(String(workspace.id));
+    }
+  });
+
+  it('lists under Overdue exactly the open invoices past their due date, as many as the summary counts', async function () {
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm
+      .db('client_users')
+      .where({ workspace_id: workspace.id, email: 'maria@northwind.test' })
+      .first('client_id', 'contact_id');
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const late = await createInvoice(h.crm.db, {
+      workspaceId: Number(workspace.id),
+      clientId: Number(user.client_id),
+      status: 'sent',
+      currency: 'USD',
+      issueDate: day(-40),
+      dueDate: day(-10),
+      notes: '',
+      items: [{ description: 'Hosting, last quarter', quantity: 1, unitPriceCents: 45_000 }],
+    });
+    try {
+      const summary = await h.crm.adapter.summaries.forClient(workspace.id, user.client_id, user.contact_id);
+      expect(summary.invoices.overdue).to.be.at.least(1);
+      const { result: res, queries: n } = await counted(() => maria.get('/portal/demo/invoices?status=overdue').expect(200));
+      expect(n, 'SQL round trips for the overdue list').to.be.at.most(7);
+      const rows = res.text.match(/<li class="record[ "]/g) ?? [];
+      expect(rows.length, 'one row per overdue invoice').to.equal(summary.invoices.overdue);
+      expect(res.text).to.contain(late.number);
+      // Northwind's part-paid invoice is open but not yet due.
+      expect(textOf(res.text)).to.not.contain('$3,170.00 due');
+      expect(res.text).to.match(/<option value="overdue" selected>Overdue<\/option>/);
+      const german = await maria.get('/portal/demo/invoices?status=overdue').set('Accept-Language', 'de').expect(200);
+      expect(german.text).to.match(/<option value="overdue" selected>Überfällig<\/option>/);
+      const bad = await maria.get('/portal/demo/invoices?status=late').expect(400);
+      expect(bad.text).to.contain('Choose a status from the list.');
+    } finally {
+      await h.crm.db('invoice_items').where({ invoice_id: late.id }).delete();
+      await h.crm.db('invoices').where({ id: late.id }).delete();
     }
   });
 });

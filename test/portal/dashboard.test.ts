@@ -66,6 +66,27 @@ describe('client dashboard', function () {
     expect(html).to.contain('id="section-proposals"');
   });
 
+  it('links no figure to a list the person may not open: a member sees no invoice, a billing person no offer', async function () {
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm.db('client_users').where({ workspace_id: workspace.id, email: login.email }).first('id');
+    const links = (html: string) => [...html.matchAll(/href="\/portal\/demo\/([a-z]+)/g)].map((m) => m[1]);
+    try {
+      await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'member' });
+      const member = await dashboard();
+      expect(links(member)).to.not.include('invoices');
+      expect(member).to.not.contain('id="widget-unpaid"');
+      expect(links(member)).to.include('proposals');
+      await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'billing' });
+      const billing = await dashboard();
+      expect(links(billing)).to.not.include('proposals');
+      expect(links(billing)).to.not.include('quotations');
+      expect(billing).to.not.contain('id="widget-awaiting"');
+      expect(billing).to.contain('href="/portal/demo/invoices?status=open"');
+    } finally {
+      await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'full' });
+    }
+  });
+
   it("uses the admin's title and colour, keeping text readable on a pale colour", async function () {
     const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     await h.crm

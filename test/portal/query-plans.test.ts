@@ -52,7 +52,17 @@ describe('query plans on scale data', function () {
     const { recorded } = await recordedDuring(h.crm.db, async () => {
       const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
       const client = await signedInAgent(h.agent(), 'demo', login);
-      for (const path of ['', 'account', 'proposals', 'quotations', 'invoices', 'documents', 'tasks', 'messages'])
+      for (const path of [
+        '',
+        'account',
+        'proposals',
+        'quotations',
+        'invoices',
+        'invoices?status=overdue',
+        'documents',
+        'tasks',
+        'messages',
+      ])
         await client.get(`/portal/demo/${path}`).expect(200);
       const staff = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
       const admin = h.agent();

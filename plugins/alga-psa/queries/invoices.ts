@@ -80,10 +80,20 @@ const scopedInvoices = (db: Db, args: { tenant: string; clientId: string }) =>
 
 export async function listInvoices(
   db: Db,
-  args: { tenant: string; clientId: string; states?: InvoiceState[]; before?: { at: string; id: string } | null; limit: number },
+  args: {
+    tenant: string;
+    clientId: string;
+    states?: InvoiceState[];
+    /** Only open invoices past their due date (a UTC day) on this day, as invoiceCounts counts them. */
+    overdueOn?: string;
+    before?: { at: string; id: string } | null;
+    limit: number;
+  },
 ): Promise<InvoiceRow[]> {
   const query = scopedInvoices(db, args);
   if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
+  if (args.overdueOn)
+    query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw("(i.due_date at time zone 'UTC')::date < ?::date", [args.overdueOn]);
   if (args.before)
     query.andWhereRaw(`(i.invoice_date, i.invoice_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
   return query

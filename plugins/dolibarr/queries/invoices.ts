@@ -88,10 +88,19 @@ const scopedInvoices = (db: Db, args: { entity: number; companyId: number }) =>
 
 export async function listInvoices(
   db: Db,
-  args: { entity: number; companyId: number; states?: InvoiceState[]; before?: { date: string; rowid: number } | null; limit: number },
+  args: {
+    entity: number;
+    companyId: number;
+    states?: InvoiceState[];
+    /** Only open invoices past their due date (date_lim_reglement) on this day, as invoiceCounts counts them. */
+    overdueOn?: string;
+    before?: { date: string; rowid: number } | null;
+    limit: number;
+  },
 ): Promise<InvoiceRow[]> {
   const query = scopedInvoices(db, args);
   if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
+  if (args.overdueOn) query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw('f.date_lim_reglement < ?::date', [args.overdueOn]);
   if (args.before) query.andWhereRaw(`(${INVOICE_DATE_KEY}, f.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
   return query
     .orderByRaw(`${INVOICE_DATE_KEY} desc, f.rowid desc`)

@@ -60,7 +60,15 @@ import { crmSession, readStaffUser } from '../web/session.ts';
 import { currentStaff } from '../web/auth.ts';
 import { renderPluginPage } from '../web/render.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
-import { CRM_INVOICE_STATUSES, CRM_OFFER_STATUSES, invoiceReads, offerReads, presentInvoice, presentOffer } from './portal-commercial.ts';
+import {
+  CRM_INVOICE_STATUSES,
+  CRM_OFFER_STATUSES,
+  invoiceReads,
+  offerReads,
+  overdueFrom,
+  presentInvoice,
+  presentOffer,
+} from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
@@ -200,9 +208,6 @@ function presentSummary(row: ClientSummaryRow): ClientSummary {
     documents: { shared: row.documentsShared, attached: row.documentsAttached },
   };
 }
-
-/** The date the summary counts overdue invoices from. */
-const today = () => new Date().toISOString().slice(0, 10);
 
 /** How much of a document one query reads: big enough to keep round trips few, small enough to stay off the heap. */
 const DOCUMENT_CHUNK_BYTES = 128 * 1024;
@@ -592,7 +597,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
             workspaceId: ws,
             clientId: client,
             contactId: contact,
-            today: today(),
+            today: overdueFrom(),
             countLimit: SUMMARY_COUNT_LIMIT + 1,
           }),
         );
@@ -617,7 +622,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const read = await dashboardReads(
           db,
           { ask, withContact: contact !== null },
-          { workspaceId: ws, clientId: client, contactId: contact ?? 0, today: today() },
+          { workspaceId: ws, clientId: client, contactId: contact ?? 0, today: overdueFrom() },
         );
         const rows = <T>(name: string) => (read[name] as T[] | undefined) ?? null;
         return {

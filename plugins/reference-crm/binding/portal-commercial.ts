@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import {
   type ExpiringOffer,
   type InvoiceDetail,
+  type InvoiceListFilter,
   type InvoicePayment,
   type InvoiceStatementData,
   type InvoiceStatus,
@@ -68,6 +69,12 @@ export const CRM_INVOICE_STATUSES: Record<InvoiceStatus, CrmInvoiceStatus[]> = {
   paid: ['paid'],
   void: ['void'],
 };
+
+/**
+ * The day an open invoice due before it is overdue: today in UTC. The summary counts overdue
+ * invoices from it and the overdue list filters by it, so the dashboard's count is the list's length.
+ */
+export const overdueFrom = () => new Date().toISOString().slice(0, 10);
 
 const isDay = (value: unknown): value is string =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
@@ -277,19 +284,21 @@ export function offerReads(db: Knex) {
 
 export function invoiceReads(db: Knex) {
   return {
-    async list(
-      workspaceId: string,
-      clientId: string,
-      filter: { status?: InvoiceStatus[] },
-      page: PageRequest,
-    ): Promise<Page<InvoiceSummary>> {
+    async list(workspaceId: string, clientId: string, filter: InvoiceListFilter, page: PageRequest): Promise<Page<InvoiceSummary>> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const after = invoiceKey(page.after);
       const statuses = crmStatuses(filter.status, CRM_INVOICE_STATUSES);
       if (ws === null || client === null || after === 'invalid' || statuses?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
-      const rows = await listClientInvoices(db, { workspaceId: ws, clientId: client, after, limit, ...(statuses ? { statuses } : {}) });
+      const rows = await listClientInvoices(db, {
+        workspaceId: ws,
+        clientId: client,
+        after,
+        limit,
+        ...(statuses ? { statuses } : {}),
+        ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
+      });
       return pageOf(rows, limit, presentInvoice, (row) => [row.issue_date, row.id]);
     },
 

@@ -459,9 +459,19 @@ export interface NewPayment {
   provider?: string | null;
 }
 
+/** Which of a client's invoices InvoicesPort.list returns; every part given narrows the list. */
+export interface InvoiceListFilter {
+  status?: InvoiceStatus[];
+  /**
+   * Only open invoices past their due date: exactly those summaries.forClient counts in
+   * `invoices.overdue`, by the same day, so the dashboard's count links to its list.
+   */
+  overdue?: boolean;
+}
+
 /** Invoices of one client company and their payments, scoped by workspace and client. */
 export interface InvoicesPort {
-  list(workspaceId: HostId, clientId: HostId, filter: { status?: InvoiceStatus[] }, page: PageRequest): Promise<Page<InvoiceSummary>>;
+  list(workspaceId: HostId, clientId: HostId, filter: InvoiceListFilter, page: PageRequest): Promise<Page<InvoiceSummary>>;
   find(workspaceId: HostId, clientId: HostId, id: HostId): Promise<InvoiceDetail | null>;
   /**
    * Records a payment against an open invoice, turning it paid when the balance reaches zero.

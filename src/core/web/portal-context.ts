@@ -89,6 +89,7 @@ function portalChrome(req: Request, res: Response) {
             t('common:nav.notifications'),
           href: `${context.base}/notifications`,
           current: within(`${context.base}/notifications`),
+          unread: context.client.unreadNotifications > 0,
         },
         { label: t('common:nav.account'), href: `${context.base}/account`, current: within(`${context.base}/account`) },
       ]
@@ -104,6 +105,8 @@ function portalChrome(req: Request, res: Response) {
     csrfToken,
     csrfHeaders: csrfToken ? JSON.stringify({ 'X-CSRF-Token': csrfToken }) : '{}',
     nav,
+    // Said on the More button while the notifications' item waits behind it (portal.js).
+    moreUnread: context.client ? countText(context.client.unreadNotifications, (count) => t('common:nav.moreUnread', { count })) : null,
     clientName: context.client?.contact.name ?? null,
     demoPaymentBanner: context.demoPaymentBanner,
   };

@@ -4,13 +4,20 @@ import { SUMMARY_COUNT_LIMIT, type ClientSummary } from '../../core/ports/host.t
 import type { PortalSection } from '../../core/policies/portal-policy.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 
+/** A line under a card's headline; a figure in it is a link to what it counts. */
+interface CardDetail {
+  text: string;
+  href: string | null;
+}
+
 export interface DashboardCard {
   section: PortalSection;
   title: string;
   headline: string;
   /** The list of exactly the items the headline counts (open proposals, unpaid invoices, …). */
   href: string;
-  detail: string | null;
+  /** Said on one line under the headline, each part linked to its own list where it has a figure. */
+  details: CardDetail[];
 }
 
 /** Where each card's count leads: its list, filtered to what the count counts. */
@@ -42,33 +49,42 @@ export type PersonSummary = Omit<ClientSummary, 'documents'> & { documents: { sh
 
 export function presentCards(i18n: RequestI18n, base: string, summary: PersonSummary, sections: PortalSection[]): DashboardCard[] {
   const { t, fmt } = i18n;
-  const outstanding = () => {
-    if (!summary.invoices.outstanding.length) return t('dashboard:cards.nothingOutstanding');
+  // What is outstanding is the balance of the unpaid invoices (the open filter); the overdue ones
+  // are the list's overdue filter, which the host answers by the same day it counted them.
+  const outstanding = (): CardDetail[] => {
+    if (!summary.invoices.outstanding.length) return [{ text: t('dashboard:cards.nothingOutstanding'), href: null }];
     const amounts = summary.invoices.outstanding.map((total) => fmt.money(total.cents, total.currency)).join(' + ');
-    return summary.invoices.overdue
-      ? t('dashboard:cards.outstandingOverdue', { amounts, count: summary.invoices.overdue })
-      : t('dashboard:cards.outstanding', { amounts });
+    return [
+      { text: t('dashboard:cards.outstanding', { amounts }), href: `${base}/invoices?status=open` },
+      ...(summary.invoices.overdue
+        ? [{ text: t('dashboard:cards.overdue', { count: summary.invoices.overdue }), href: `${base}/invoices?status=overdue` }]
+        : []),
+    ];
   };
   // A count of history past the host's limit reads "More than 1,000 …" (see SUMMARY_COUNT_LIMIT).
   const history = (key: string, count: number) =>
     count > SUMMARY_COUNT_LIMIT ? t(`${key}More`, { limit: fmt.number(SUMMARY_COUNT_LIMIT) }) : t(key, { count });
+  // "In all" is the whole list: every status the client sees.
+  const inAll = (section: 'proposals' | 'quotations', key: string, count: number): CardDetail[] => [
+    { text: history(key, count), href: `${base}/${section}` },
+  ];
   const cards: Record<string, () => Omit<DashboardCard, 'section' | 'title' | 'href'>> = {
     proposals: () => ({
       headline: t('dashboard:cards.proposalsOpen', { count: summary.proposals.open }),
-      detail: history('dashboard:cards.proposalsTotal', summary.proposals.total),
+      details: inAll('proposals', 'dashboard:cards.proposalsTotal', summary.proposals.total),
     }),
     quotations: () => ({
       headline: t('dashboard:cards.quotationsOpen', { count: summary.quotations.open }),
-      detail: history('dashboard:cards.quotationsTotal', summary.quotations.total),
+      details: inAll('quotations', 'dashboard:cards.quotationsTotal', summary.quotations.total),
     }),
-    invoices: () => ({ headline: t('dashboard:cards.invoicesUnpaid', { count: summary.invoices.unpaid }), detail: outstanding() }),
-    tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), detail: null }),
+    invoices: () => ({ headline: t('dashboard:cards.invoicesUnpaid', { count: summary.invoices.unpaid }), details: outstanding() }),
+    tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), details: [] }),
     documents: () => ({
       headline:
         summary.documents.shared === null
           ? t('dashboard:cards.documentsUncounted')
           : history('dashboard:cards.documentsShared', summary.documents.shared),
-      detail: null,
+      details: [],
     }),
   };
   return DASHBOARD_SECTIONS.filter((section) => sections.includes(section)).map((section) => ({

@@ -1,8 +1,17 @@
 // The invoices page's query string: a status filter and the cursor of the page to show.
 import { z } from 'zod';
+import type { InvoiceListFilter } from '../../core/ports/host.ts';
 import { cursorField } from '../../core/commercial/commands.ts';
 
-export const INVOICE_STATUS_FILTERS = ['open', 'paid', 'void'] as const;
+/** "Overdue" is the open invoices past their due date: the dashboard's overdue count links here. */
+export const INVOICE_STATUS_FILTERS = ['open', 'overdue', 'paid', 'void'] as const;
+
+/** What the host's list is asked for, by the filter chosen. */
+export function invoiceListFilter(status: InvoiceListInput['status']): InvoiceListFilter {
+  if (status === 'all') return {};
+  if (status === 'overdue') return { overdue: true };
+  return { status: [status] };
+}
 
 export const InvoiceListQuery = z.object({
   status: z.enum(['all', ...INVOICE_STATUS_FILTERS], { error: 'Choose a status from the list.' }).default('all'),

@@ -20,7 +20,7 @@ import { canClient } from '../../core/policies/portal-policy.ts';
 import { isFragmentRequest } from '../../core/web/render.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
-import { INVOICE_STATUS_FILTERS, type InvoiceListInput } from './commands.ts';
+import { INVOICE_STATUS_FILTERS, invoiceListFilter, type InvoiceListInput } from './commands.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
 import { loadStatement, statementPdfModel } from './statement.ts';
@@ -119,7 +119,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const { workspace, base, i18n } = portalContext(res);
       const { user } = signedInClient(res);
       const query = res.locals.query as InvoiceListInput;
-      const page = await invoices.list(workspace.id, user.client_id, query.status === 'all' ? {} : { status: [query.status] }, {
+      const page = await invoices.list(workspace.id, user.client_id, invoiceListFilter(query.status), {
         limit: LIST_PAGE_SIZE,
         after: query.after ?? null,
       });

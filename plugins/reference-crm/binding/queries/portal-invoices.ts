@@ -47,7 +47,15 @@ function scoped(db: Db, args: { workspaceId: number; clientId: number }) {
     .whereIn('i.status', VISIBLE_INVOICE_STATUSES);
 }
 
-type ListArgs = { workspaceId: number; clientId: number; statuses?: readonly InvoiceStatus[]; after?: InvoiceKey | null; limit: number };
+type ListArgs = {
+  workspaceId: number;
+  clientId: number;
+  statuses?: readonly InvoiceStatus[];
+  /** Only open invoices overdue on this day: as the client summary counts them (queries/client-summary.ts). */
+  overdueOn?: string;
+  after?: InvoiceKey | null;
+  limit: number;
+};
 
 /** One page plus one row more, which tells the caller whether another page follows. */
 export async function listClientInvoices(db: Db, args: ListArgs): Promise<PortalInvoiceRow[]> {
@@ -58,6 +66,12 @@ export async function listClientInvoices(db: Db, args: ListArgs): Promise<Portal
 export function clientInvoicesQuery(db: Db, args: ListArgs) {
   const query = scoped(db, args);
   if (args.statuses) query.whereIn('i.status', args.statuses);
+  if (args.overdueOn) {
+    const day = args.overdueOn;
+    query
+      .whereIn('i.status', ['sent', 'overdue'])
+      .andWhere((q) => q.where('i.status', 'overdue').orWhereRaw('i.due_date < ?::date', [day]));
+  }
   if (args.after) query.andWhereRaw('(i.issue_date, i.id) < (?::date, ?)', [args.after.issueDate, args.after.id]);
   return query.orderBy('i.issue_date', 'desc').orderBy('i.id', 'desc').limit(args.limit).select<PortalInvoiceRow[]>(COLUMNS);
 }
