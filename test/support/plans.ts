@@ -54,11 +54,43 @@ export function everyScanIndexed(node: PlanNode, table: string, condition: RegEx
   return own && (node.Plans ?? []).every((child) => everyScanIndexed(child, table, condition));
 }
 
-/** The plan of a recorded statement, run for real. */
+/**
+ * The plan of a recorded statement, run for real. `generic`: the plan PostgreSQL keeps for a named
+ * statement after a few runs (the portal names its reads), made for any values of its parameters,
+ * rather than one made for these values; the same values then run it.
+ */
 export async function analyzed(
-  pool: { query(sql: string, values: unknown[]): Promise<{ rows: unknown[] }> },
+  pool: { connect(): Promise<{ query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }>; release(): void }> },
   statement: Recorded,
+  options: { generic?: boolean } = {},
 ): Promise<PlanNode> {
-  const { rows } = await pool.query(`explain (analyze, format json) ${statement.sql}`, statement.bindings);
+  const client = await pool.connect();
+  try {
+    if (!options.generic) return planOf((await client.query(`explain (analyze, format json) ${statement.sql}`, statement.bindings)).rows);
+    await client.query('begin');
+    try {
+      await client.query('set local plan_cache_mode = force_generic_plan');
+      await client.query(`prepare analyzed_generic as ${statement.sql}`);
+      const values = statement.bindings.map(literal).join(', ');
+      return planOf((await client.query(`explain (analyze, format json) execute analyzed_generic${values ? `(${values})` : ''}`)).rows);
+    } finally {
+      await client.query('rollback');
+      await client.query('deallocate analyzed_generic');
+    }
+  } finally {
+    client.release();
+  }
+}
+
+function planOf(rows: unknown[]): PlanNode {
   return (rows[0] as { 'QUERY PLAN': Array<{ Plan: PlanNode }> })['QUERY PLAN'][0]!.Plan;
+}
+
+/** A recorded value as SQL text, for EXECUTE (which takes no parameters of its own); its type comes from the statement. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? `{${value.map((v) => JSON.stringify(String(v))).join(',')}}` : String(value);
+  return `'${text.replace(/'/g, "''")}'`;
 }

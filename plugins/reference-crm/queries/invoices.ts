@@ -3,7 +3,7 @@ import type { Db } from './db.ts';
 import { inTransaction, isUniqueViolation } from './db.ts';
 import { insertLineItems, listLineItems, nextNumber, type LineItemInput, type LineItemRow, type LineItemsTable } from './line-items.ts';
 
-const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'overdue', 'void'] as const;
+export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'overdue', 'void'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 const INVOICE_ITEMS: LineItemsTable = { table: 'invoice_items', parentTable: 'invoices', parentKey: 'invoice_id' };

@@ -12,7 +12,7 @@ import {
   type LineItemsTable,
 } from './line-items.ts';
 
-const OFFER_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired'] as const;
+export const OFFER_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired'] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
 export interface OfferTable extends LineItemsTable {

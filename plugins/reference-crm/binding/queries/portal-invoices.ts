@@ -1,8 +1,8 @@
 // What the portal reads of invoices: one client's invoices past draft, newest first by issue date,
 // a page at a time (keyset on issue_date, id), one invoice with its items and payments. Scoped by
 // workspace AND client in every query; drafts never leave this module.
-import type { Db } from '../../queries/db.ts';
-import type { InvoiceStatus } from '../../queries/invoices.ts';
+import { statusInSql, type Db } from '../../queries/db.ts';
+import { INVOICE_STATUSES, type InvoiceStatus } from '../../queries/invoices.ts';
 import { lineItemColumns, type LineItemRow } from '../../queries/line-items.ts';
 import type { PaymentRow } from '../../queries/payments.ts';
 
@@ -44,7 +44,7 @@ function scoped(db: Db, args: { workspaceId: number; clientId: number }) {
   return db('invoices as i')
     .where('i.workspace_id', args.workspaceId)
     .andWhere('i.client_id', args.clientId)
-    .whereIn('i.status', VISIBLE_INVOICE_STATUSES);
+    .whereRaw(statusInSql('i.status', VISIBLE_INVOICE_STATUSES, INVOICE_STATUSES));
 }
 
 type ListArgs = {
@@ -65,11 +65,11 @@ export async function listClientInvoices(db: Db, args: ListArgs): Promise<Portal
 /** At most `limit` invoices of the list, as a query: run it, or read it with others (the dashboard). */
 export function clientInvoicesQuery(db: Db, args: ListArgs) {
   const query = scoped(db, args);
-  if (args.statuses) query.whereIn('i.status', args.statuses);
+  if (args.statuses) query.whereRaw(statusInSql('i.status', args.statuses, INVOICE_STATUSES));
   if (args.overdueOn) {
     const day = args.overdueOn;
     query
-      .whereIn('i.status', ['sent', 'overdue'])
+      .whereRaw(statusInSql('i.status', ['sent', 'overdue'], INVOICE_STATUSES))
       .andWhere((q) => q.where('i.status', 'overdue').orWhereRaw('i.due_date < ?::date', [day]));
   }
   if (args.after) query.andWhereRaw('(i.issue_date, i.id) < (?::date, ?)', [args.after.issueDate, args.after.id]);
@@ -160,7 +160,7 @@ export function clientStatementPaymentsQuery(db: Db, args: { workspaceId: number
   return db('payments as pm')
     .join('invoices as i', (on) => on.on('i.workspace_id', 'pm.workspace_id').andOn('i.id', 'pm.invoice_id'))
     .where({ 'pm.workspace_id': args.workspaceId, 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
-    .whereIn('i.status', VISIBLE_INVOICE_STATUSES)
+    .whereRaw(statusInSql('i.status', VISIBLE_INVOICE_STATUSES, INVOICE_STATUSES))
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
     .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);

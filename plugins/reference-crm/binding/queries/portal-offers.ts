@@ -2,11 +2,11 @@
 // a page at a time (keyset on created_at, id), and one offer with its items. Every query is scoped
 // by workspace AND client in its WHERE clause; drafts are the agency's work in progress and never
 // leave this module.
-import type { Db } from '../../queries/db.ts';
+import { statusInSql, type Db } from '../../queries/db.ts';
 import { lineItemColumns, totalCentsSql, type LineItemRow } from '../../queries/line-items.ts';
 import { PROPOSALS } from '../../queries/proposals.ts';
 import { QUOTATIONS } from '../../queries/quotations.ts';
-import type { OfferStatus, OfferTable } from '../../queries/offers.ts';
+import { OFFER_STATUSES, type OfferStatus, type OfferTable } from '../../queries/offers.ts';
 
 export type PortalOfferKind = 'proposal' | 'quotation';
 
@@ -57,7 +57,7 @@ function scoped(db: Db, spec: OfferTable, args: { workspaceId: number; clientId:
   return db(`${spec.parentTable} as o`)
     .where('o.workspace_id', args.workspaceId)
     .andWhere('o.client_id', args.clientId)
-    .whereIn('o.status', VISIBLE_OFFER_STATUSES);
+    .whereRaw(statusInSql('o.status', VISIBLE_OFFER_STATUSES, OFFER_STATUSES));
 }
 
 type ListArgs = { workspaceId: number; clientId: number; statuses?: readonly OfferStatus[]; after?: OfferKey | null; limit: number };
@@ -70,7 +70,7 @@ export async function listClientOffers(db: Db, spec: OfferTable, args: ListArgs)
 /** At most `limit` offers of the list, as a query: run it, or read it with others (the dashboard). */
 export function clientOffersQuery(db: Db, spec: OfferTable, args: ListArgs) {
   const query = scoped(db, spec, args);
-  if (args.statuses) query.whereIn('o.status', args.statuses);
+  if (args.statuses) query.whereRaw(statusInSql('o.status', args.statuses, OFFER_STATUSES));
   if (args.after) {
     query.andWhereRaw(`(o.created_at, o.id) < (?::timestamp at time zone 'UTC', ?)`, [args.after.createdKey, args.after.id]);
   }
