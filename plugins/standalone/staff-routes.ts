@@ -4,7 +4,7 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Knex } from 'knex';
-import { RateLimiter, type HostAdapter, type LimitRule } from '../../src/index.ts';
+import { RateLimiter, type CustomerPortal, type HostAdapter, type LimitRule } from '../../src/index.ts';
 import { SECOND_FACTOR_NEEDED, type StandaloneHost } from './binding.ts';
 import { renderSignIn, renderStaffError, requestLocale, STAFF_PATHS, type StaffPageLocals } from './staff-pages.ts';
 import {
@@ -53,6 +53,8 @@ export interface StaffRoutesOptions {
   db: Knex;
   /** Whether cookies are sent over HTTPS only (as the staff session's). */
   secureCookies: boolean;
+  /** Told of each sign-out, so the staff member's open live streams end with the session. */
+  portal: Pick<CustomerPortal, 'staffSignedOut'>;
 }
 
 /** Lets a signed-in staff member through with the page locals the layout reads; sends anyone else to sign in. */
@@ -133,7 +135,9 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
           .status(403)
           .type('html')
           .send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:expired')));
+      const signedIn = sessionStaff(req);
       await signOutSession(req);
+      if (signedIn) await options.portal.staffSignedOut({ workspaceId: signedIn.workspaceId, id: signedIn.staffId });
       res.clearCookie(STAFF_SESSION_COOKIE, { path: '/' });
       res.redirect(303, `${STAFF_PATHS.signIn}?signedOut=1`);
     } catch (err) {
