@@ -64,6 +64,7 @@ import { markWorkspaceRequest, requestContext, requestIdOf, requestLog, routePat
 import { attachLiveStreams, createLiveStreams } from './core/live/live-streams.ts';
 import { clientStreamRules } from './core/live/client-streams.ts';
 import { watchStreamSessions } from './core/live/stream-sessions.ts';
+import { STAFF_SIGNED_OUT, type StaffSignedOut } from './core/sessions/session-events.ts';
 import { notFound } from './core/web/http-error.ts';
 import type { ClientUserRow } from './core/client-users/queries.ts';
 import type { RequestMeta } from './core/web/request-meta.ts';
@@ -140,6 +141,13 @@ export interface CustomerPortal {
    * malformed change; a failure to record, announce or notify is logged, never thrown.
    */
   hostRecordChanged(change: HostRecordChange): Promise<void>;
+  /**
+   * Tells every instance that a staff member signed out of the host (or the host ended their
+   * sessions): their open live streams are checked at once (StaffPort.stillSignedIn) and those
+   * whose sign-in ended close. Call it after the host's sign-out. A failure to announce is logged,
+   * never thrown: the periodic check (config.liveStaffCheckMs) ends them soon anyway.
+   */
+  staffSignedOut(staff: { workspaceId: string; id: string }): Promise<void>;
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -226,12 +234,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const guard = new RepeatGuard(db, () => now().getTime());
   // A bus the host did not pass is the portal's to close.
   const events = deps.events ?? lazyEventBus(deps.sessionPool, { onError: (message, err) => logger.error(message, err) });
-  // Client streams end with their session, on every instance (see stream-sessions.ts).
+  // Client streams end with their session, staff streams with the host's sign-in, on every instance (see stream-sessions.ts).
   const streamSessions = watchStreamSessions({
     db,
     bus: events,
     streams: liveStreams,
     intervalMs: config.liveSessionCheckMs,
+    staff: adapter.staff,
+    staffIntervalMs: config.liveStaffCheckMs,
     now,
     onError: (m, e) => logger.error(m, e),
   });
@@ -498,6 +508,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
         await clientNotifications.service
           .notify(clientEventOf(change))
           .catch((err) => logger.error('could not notify the client of a change in the host', err));
+    },
+    async staffSignedOut(staff) {
+      const signedOut: StaffSignedOut = { workspaceId: String(staff.workspaceId), staffId: String(staff.id) };
+      await events.publish(STAFF_SIGNED_OUT, signedOut).catch((err: unknown) => logger.error('could not announce a staff sign-out', err));
     },
     metricsHandler: metrics.handler,
     async close() {

@@ -145,6 +145,13 @@ export const algaPsaStandalone: StandaloneBinding = {
         // Never less than Alga asks: its TOTP as well, for an account with two-factor on.
         return secondFactorPasses(row, secondFactor) ? present(row.tenant, row) : SECOND_FACTOR_NEEDED;
       },
+      async staffAccountsFor(login) {
+        const wanted = LOGIN.safeParse(login);
+        if (!wanted.success) return [];
+        return (await findStaffByLogin(db, wanted.data))
+          .filter((row) => served(row.tenant))
+          .map((row) => ({ workspaceId: row.tenant, id: row.user_id }));
+      },
       async findStaff(workspaceId, staffId) {
         const tenant = parseUuid(workspaceId);
         const user = parseUuid(staffId);

@@ -232,11 +232,11 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         if (e === null || companyId === null || contact === null) return emptySummary();
         if (!(await findClientCompany(db, { entity: e, companyId }))) return emptySummary();
         const today = overdueFrom();
-        const [proposals, invoices, currency, shared, openTasks] = await Promise.all([
+        const [proposals, invoices, currency, documents, openTasks] = await Promise.all([
           proposalCounts(db, { entity: e, companyId, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           invoiceCounts(db, { entity: e, companyId, today }),
           entityCurrency(db, { entity: e }),
-          options.dataRoot ? sharedFileCount(db, { entity: e, companyId }) : Promise.resolve(0),
+          options.dataRoot ? sharedFileCount(db, { entity: e, companyId }) : Promise.resolve({ shared: 0 }),
           openTaskCount(db, { entity: e, companyId, contactId: contact }),
         ]);
         const outstanding = toCents(invoices.outstanding);
@@ -249,7 +249,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
             outstanding: outstanding > 0 ? [{ currency: currencyOrDefault(currency), cents: outstanding }] : [],
           },
           tasks: { open: openTasks },
-          documents: { shared },
+          documents,
         };
       },
     },

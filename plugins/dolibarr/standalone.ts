@@ -142,6 +142,11 @@ export const dolibarrStandalone: StandaloneBinding = {
         }
         return null;
       },
+      async staffAccountsFor(login) {
+        const name = login.trim();
+        if (name === '' || name.length > 255) return [];
+        return (await findStaffForSignIn(db, { entity, login: name })).map((row) => ({ workspaceId, id: toHostId(row.rowid) }));
+      },
       async findStaff(id, staffId) {
         const userId = parseId(staffId);
         if (id !== workspaceId || userId === null) return null;

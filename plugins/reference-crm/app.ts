@@ -48,6 +48,11 @@ export interface CrmPlugin {
    * the staff's request: the CRM logs it and carries on.
    */
   recordChanged?(change: CrmRecordChange): Promise<void>;
+  /**
+   * A staff member signed out (after their session was destroyed), e.g. so the client portal's
+   * live streams on their pages end with the session. A failing plugin never fails the sign-out.
+   */
+  staffSignedOut?(staff: { id: string; workspaceId: string }): Promise<void>;
 }
 
 /**
@@ -110,7 +115,15 @@ function assertOptions(options: ReferenceCrmAppOptions): void {
         problems.push(`plugins[${index}] must be an object`);
         return;
       }
-      for (const hook of ['mountPublic', 'mountStaff', 'settingsPages', 'headerItems', 'recordLinks', 'recordChanged'] as const) {
+      for (const hook of [
+        'mountPublic',
+        'mountStaff',
+        'settingsPages',
+        'headerItems',
+        'recordLinks',
+        'recordChanged',
+        'staffSignedOut',
+      ] as const) {
         const value = (plugin as Record<string, unknown>)[hook];
         if (value !== undefined && typeof value !== 'function') problems.push(`plugins[${index}].${hook} must be a function`);
       }
@@ -163,7 +176,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(csrfProtection());
 
-  app.use(authRoutes(deps));
+  app.use(authRoutes({ ...deps, plugins }));
   app.use(dashboardRoutes(deps));
   app.use(clientRoutes(deps));
   app.use(contactRoutes(deps));

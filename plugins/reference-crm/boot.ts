@@ -88,7 +88,10 @@ export interface BootOptions {
    * LIVE_STREAMS_PER_IP) and the offer reminders' window (OFFER_REMINDER_DAYS).
    */
   portalConfig?:
-    | Pick<PortalConfigInput, 'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'offerReminderDays'>
+    | Pick<
+        PortalConfigInput,
+        'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'liveStaffCheckMs' | 'offerReminderDays'
+      >
     | undefined;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */
   embeddedMaintenanceMs?: number;

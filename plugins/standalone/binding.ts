@@ -49,6 +49,12 @@ export interface StandaloneHost {
    * of (Alga's TOTP) signs in only with `secondFactor` right; otherwise SECOND_FACTOR_NEEDED.
    */
   signInStaff(login: string, password: string, secondFactor?: string): Promise<StandaloneStaff | null | typeof SECOND_FACTOR_NEEDED>;
+  /**
+   * The enabled staff accounts a typed login names, as signInStaff would try them, without looking
+   * at any password: the sign-in limit counts attempts per account, so one account's login and its
+   * email share one budget. Empty for a login that names no one (counted by what was typed then).
+   */
+  staffAccountsFor(login: string): Promise<Array<{ workspaceId: string; id: string }>>;
   /** The staff user of a signed-in session, read again on each request: null once disabled in the CRM. */
   findStaff(workspaceId: string, staffId: string): Promise<StandaloneStaff | null>;
   /** The CRM's own page of a record (from the binding's base URL setting), or null when it has none. */

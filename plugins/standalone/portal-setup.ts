@@ -12,6 +12,7 @@ import {
   type CustomerPortal,
   type HostAdapter,
   type HostStaffUser,
+  type PortalConfigInput,
   previousSecretsFrom,
   stripeSettingsFrom,
   createKnex,
@@ -31,6 +32,7 @@ import {
 import { trustProxySetting } from '../shared/host-http.ts';
 import { StandaloneSetupError, type StandaloneBinding, type StandaloneHost } from './binding.ts';
 import { sessionStaff, signOutSession } from './staff-session.ts';
+import { findStaffSession } from './queries/staff-sessions.ts';
 import { staffLayout, STAFF_PATHS } from './staff-pages.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -64,6 +66,8 @@ export interface OpenOptions {
   /** Which command: only `serve` listens, so only it needs PORT; `invite` must not print mail. */
   command: 'migrate' | 'rollback' | 'invite' | 'serve';
   logger?: StructuredLogger;
+  /** Settings of the portal that have no environment variable (tests shorten its timers). */
+  portalConfig?: Pick<PortalConfigInput, 'liveStaffCheckMs'>;
 }
 
 /**
@@ -91,6 +95,21 @@ function staffFromSession(host: StandaloneHost): (req: Request) => Promise<HostS
       seen.set(req, found);
     }
     return found;
+  };
+}
+
+/**
+ * Whether the staff session a live stream opened under still signs its staff member in: its row is
+ * still there (not signed out, not expired), and the CRM still has the account with the credentials
+ * it signed in with (not disabled, no new password, no "disconnect all sessions" since).
+ */
+function staffStillSignedIn(host: StandaloneHost, db: Knex): (staff: HostStaffUser) => Promise<boolean> {
+  return async (staff) => {
+    if (!staff.sessionKey) return false;
+    const session = await findStaffSession(db, staff.sessionKey, new Date());
+    if (!session || session.staffId !== staff.id || session.workspaceId !== staff.workspaceId) return false;
+    const now = await host.findStaff(staff.workspaceId, staff.id);
+    return now !== null && now.credentialStamp === session.credentialStamp;
   };
 }
 
@@ -162,7 +181,7 @@ export async function openStandalonePortal(
     cleanup.push(() => events.close());
     const adapter: HostAdapter = {
       ...host.adapter,
-      staff: { ...host.adapter.staff, current: staffFromSession(host) },
+      staff: { ...host.adapter.staff, current: staffFromSession(host), stillSignedIn: staffStillSignedIn(host, db) },
       layout: staffLayout(binding.crmName),
       // The staff record page links to the record in the CRM, whose pages are elsewhere.
       recordPages: { crmName: binding.crmName, urlFor: (kind, id) => host.crmRecordUrl(kind, id) },
@@ -193,6 +212,7 @@ export async function openStandalonePortal(
         messagesPath: STAFF_PATHS.messages,
         notificationsPath: STAFF_PATHS.notifications,
         ...(env.FILE_STORAGE_DIR ? { fileStorageDir: env.FILE_STORAGE_DIR } : {}),
+        ...options.portalConfig,
       },
       ...(env.CLAMD_HOST ? { virusScanner: createClamdScanner({ host: env.CLAMD_HOST, port: Number(env.CLAMD_PORT ?? 3310) }) } : {}),
     });

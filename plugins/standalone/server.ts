@@ -33,7 +33,7 @@ export function createStandaloneApp(running: StandalonePortal): express.Express 
     next();
   });
   app.use(createStaffSession({ pool: running.sessionPool, secret: settings.sessionSecrets, secureCookies: settings.secureCookies }));
-  app.use(staffRoutes({ crmName, host, adapter, db: running.db, secureCookies: settings.secureCookies }));
+  app.use(staffRoutes({ crmName, host, adapter, portal, db: running.db, secureCookies: settings.secureCookies }));
   const signedIn = requireStaff(adapter, crmName);
   // The admin router lets admins only (the portal checks the role); any staff member reads the
   // inbox and their notifications.

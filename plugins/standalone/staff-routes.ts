@@ -4,7 +4,7 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Knex } from 'knex';
-import { RateLimiter, type HostAdapter, type LimitRule } from '../../src/index.ts';
+import { RateLimiter, type CustomerPortal, type HostAdapter, type LimitRule } from '../../src/index.ts';
 import { SECOND_FACTOR_NEEDED, type StandaloneHost } from './binding.ts';
 import { renderSignIn, renderStaffError, requestLocale, STAFF_PATHS, type StaffPageLocals } from './staff-pages.ts';
 import {
@@ -34,15 +34,26 @@ const signInForm = z.object({
   code: z.string().trim().max(16).optional(),
 });
 
-// Guessing passwords: 10 tries per login and 30 per address in 15 minutes. The counters are the
-// portal's own (portal_rate_limits), so they hold across every instance serving the CRM and across
-// restarts.
+// Guessing passwords: 10 tries per account and 30 per address in 15 minutes. An account is counted
+// whichever way it was named (its login or its email: one budget, not one per name); a login that
+// names no account is counted by what was typed, so guessing at unknown logins is held the same.
+// A right password (and second factor) clears its account's count.
+// The counters are the portal's own (portal_rate_limits), so they hold across every instance
+// serving the CRM and across restarts.
+const PER_ACCOUNT: LimitRule = { name: 'staff-sign-in:account', points: 10, windowSeconds: 15 * 60, blockSeconds: 15 * 60 };
 const PER_LOGIN: LimitRule = { name: 'staff-sign-in:login', points: 10, windowSeconds: 15 * 60, blockSeconds: 15 * 60 };
 const PER_ADDRESS: LimitRule = { name: 'staff-sign-in:ip', points: 30, windowSeconds: 15 * 60, blockSeconds: 15 * 60 };
 
-async function withinLimits(limiter: RateLimiter, ip: string, login: string): Promise<boolean> {
+async function withinLimits(limiter: RateLimiter, host: StandaloneHost, ip: string, login: string): Promise<boolean> {
   if (!(await limiter.consume(PER_ADDRESS, ip)).allowed) return false;
-  return (await limiter.consume(PER_LOGIN, login.toLowerCase())).allowed;
+  const accounts = await host.staffAccountsFor(login);
+  if (accounts.length === 0) return (await limiter.consume(PER_LOGIN, login.toLowerCase())).allowed;
+  // An email several accounts share is an attempt at each of them.
+  let allowed = true;
+  for (const account of accounts) {
+    if (!(await limiter.consume(PER_ACCOUNT, `${account.workspaceId}:${account.id}`)).allowed) allowed = false;
+  }
+  return allowed;
 }
 
 export interface StaffRoutesOptions {
@@ -53,6 +64,8 @@ export interface StaffRoutesOptions {
   db: Knex;
   /** Whether cookies are sent over HTTPS only (as the staff session's). */
   secureCookies: boolean;
+  /** Told of each sign-out, so the staff member's open live streams end with the session. */
+  portal: Pick<CustomerPortal, 'staffSignedOut'>;
 }
 
 /** Lets a signed-in staff member through with the page locals the layout reads; sends anyone else to sign in. */
@@ -112,12 +125,14 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
       const typedLogin = typeof req.body?.login === 'string' ? withoutControls(req.body.login.slice(0, 255)) : '';
       if (!parsed.success) return showSignIn(req, res, 400, { login: typedLogin, error: t('staffSignIn:missing') });
       const { login, password, code } = parsed.data;
-      if (!(await withinLimits(limiter, req.ip ?? 'unknown', login)))
+      if (!(await withinLimits(limiter, host, req.ip ?? 'unknown', login)))
         return showSignIn(req, res, 429, { login, error: t('staffSignIn:limited') });
       const staff = await host.signInStaff(login, password, code || undefined);
       if (staff === SECOND_FACTOR_NEEDED)
         return showSignIn(req, res, 401, { login, error: t('staffSignIn:secondFactor', { crm: crmName }), askCode: true });
       if (!staff) return showSignIn(req, res, 401, { login, error: t('staffSignIn:invalid', { crm: crmName }) });
+      // The account's own count starts again; a second factor still to come kept it counting.
+      await limiter.reset(PER_ACCOUNT, `${staff.workspaceId}:${staff.id}`);
       await signInSession(req, staff);
       res.clearCookie(SIGN_IN_CSRF_COOKIE, { path: STAFF_PATHS.signIn });
       res.redirect(303, STAFF_PATHS.home);
@@ -133,7 +148,9 @@ export function staffRoutes(options: StaffRoutesOptions): Router {
           .status(403)
           .type('html')
           .send(renderStaffError(req, crmName, requestLocale(req).t('staffSignIn:expired')));
+      const signedIn = sessionStaff(req);
       await signOutSession(req);
+      if (signedIn) await options.portal.staffSignedOut({ workspaceId: signedIn.workspaceId, id: signedIn.staffId });
       res.clearCookie(STAFF_SESSION_COOKIE, { path: '/' });
       res.redirect(303, `${STAFF_PATHS.signIn}?signedOut=1`);
     } catch (err) {

@@ -79,6 +79,13 @@ export const PortalConfigSchema = z.object({
    * announced (a missed NOTIFY, a session deleted by hand, one expired).
    */
   liveSessionCheckMs: z.number().int().positive().default(60_000),
+  /**
+   * How often every open staff stream asks the host whether its sign-in still holds
+   * (StaffPort.stillSignedIn): a CRM in another process disables an account or changes its
+   * password without telling the portal, so this is how soon such a stream ends. A sign-out the
+   * host reports (CustomerPortal.staffSignedOut) ends it at once.
+   */
+  liveStaffCheckMs: z.number().int().positive().default(5_000),
   /** A directory for the portal's files (FILE_STORAGE_DIR); unset keeps them in PostgreSQL. */
   fileStorageDir: z.string().min(1).optional(),
   /**

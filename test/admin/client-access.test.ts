@@ -293,6 +293,11 @@ describe('client roles and access overrides (admin pages and the portal)', funct
     expect(goneRole.text).to.contain('That role no longer exists.');
     const noName = await postForm(`${ADMIN}/roles`, `${ADMIN}/roles`, { name: '  ', grant_invoices: 'on' }, 400);
     expect(noName.text).to.contain('Enter a name for the role.');
+    for (const name of ['Accounts \u202Eelbayap', 'Acc\u200Bounts']) {
+      const hidden = await postForm(`${ADMIN}/roles`, `${ADMIN}/roles`, { name, grant_invoices: 'on' }, 400);
+      expect(hidden.text, JSON.stringify(name)).to.contain('cannot hold invisible characters');
+      expect(await db('client_roles').where({ workspace_id: maria.workspace_id, name }).first('id')).to.equal(undefined);
+    }
     const nothing = await postForm(`${ADMIN}/roles`, `${ADMIN}/roles`, { name: 'Empty' }, 400);
     expect(nothing.text).to.contain('Choose at least one part of the portal the role sees.');
     await postForm(`${ADMIN}/roles`, `${ADMIN}/roles`, { name: 'Twice', grant_tasks: 'on' }, 303);

@@ -181,6 +181,19 @@ describe('admin settings page', () => {
     expect(css.text).to.contain('--brand:#115533');
   });
 
+  it('refuses a title with a direction override or a zero-width space, keeping the saved one', async () => {
+    const saved = (await findSettings(host.db, acme.id)).portalTitle;
+    for (const title of ['Acme \u202Eevil', 'Ac\u200Bme']) {
+      const res = await agent
+        .post(ADMIN_PATH)
+        .type('form')
+        .send({ ...allOn(), _csrf: csrf, portalTitle: title })
+        .expect(400);
+      expect(res.text).to.contain('cannot hold invisible characters');
+    }
+    expect((await findSettings(host.db, acme.id)).portalTitle).to.equal(saved);
+  });
+
   it('an empty title goes back to the default', async () => {
     await agent
       .post(ADMIN_PATH)

@@ -54,6 +54,12 @@ describe('alga-psa standalone binding', function () {
     expect(await standalone.signInStaff('gone', 'Gone-alga-2026!'), 'disabled staff').to.equal(null);
     expect(await standalone.signInStaff('claire@harbor.example', CLAIRE_PASSWORD), 'a client login is not staff').to.equal(null);
     expect(staffOf(await standalone.signInStaff('bob', 'Bob-alga-2026!'))?.role).to.equal('member');
+    // The sign-in limit's account: the same one by username or email, none for what names no staff.
+    const aliceAccount = [{ workspaceId: seed.tenant, id: seed.users.admin }];
+    expect(await standalone.staffAccountsFor('alice')).to.deep.equal(aliceAccount);
+    expect(await standalone.staffAccountsFor('ALICE@northwind.example')).to.deep.equal(aliceAccount);
+    for (const nobody of ['nobody@northwind.example', 'gone', 'claire@harbor.example', ''])
+      expect(await standalone.staffAccountsFor(nobody), nobody).to.deep.equal([]);
 
     expect((await standalone.findStaff(seed.tenant, seed.users.admin))?.email).to.equal('alice@northwind.example');
     expect(await standalone.findStaff(seed.otherTenant, seed.users.admin)).to.equal(null);

@@ -1,6 +1,7 @@
 // Covers the portal served on a real Dolibarr database, over HTTP as a client uses it: a contact
 // of a Dolibarr third party signs in with the portal's own login (Dolibarr keeps none per person),
-// sees the dashboard, accepts a proposal (llx_propal signed and the portal's evidence row written
+// sees the dashboard (its documents card counting what the person's role lists on the documents
+// page), accepts a proposal (llx_propal signed and the portal's evidence row written
 // together), and pays an invoice through the demo checkout (llx_paiement, llx_paiement_facture
 // and the closed llx_facture, with the portal's payment pointing at Dolibarr's payment).
 import { expect } from 'chai';
@@ -66,6 +67,29 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
     // Dolibarr keeps no quotations apart from its proposals: every quotation route is a 404.
     for (const route of ['/quotations', '/quotations/1', '/quotations/1.pdf', '/quotations/1/signed.pdf']) {
       await claire.get(`${base}${route}`).expect(404);
+    }
+  });
+
+  it("counts on the dashboard the shared documents the person's role may open, as many as the documents page lists", async function () {
+    const user = () => host.db('client_users').where({ workspace_id: '1', email: 'claire@martin.example' });
+    const { role } = await user().clone().first('role');
+    try {
+      for (const [asRole, listed] of [
+        ['admin', ['FA2601-0001.pdf', 'PR2601-0001.pdf', 'opening-hours.txt']],
+        ['member', ['PR2601-0001.pdf', 'opening-hours.txt']],
+        ['billing', ['FA2601-0001.pdf', 'opening-hours.txt']],
+      ] as const) {
+        await user().clone().update({ role: asRole });
+        const documents = (await claire.get(`${base}/documents`).expect(200)).text;
+        for (const name of ['FA2601-0001.pdf', 'PR2601-0001.pdf', 'opening-hours.txt'])
+          expect(documents.includes(name), `${asRole}: ${name} on the documents page`).to.equal(
+            (listed as readonly string[]).includes(name),
+          );
+        const dashboard = (await claire.get(`${base}/`).expect(200)).text;
+        expect(dashboard, `${asRole}: the dashboard's documents card`).to.include(`${listed.length} shared documents`);
+      }
+    } finally {
+      await user().clone().update({ role });
     }
   });
 

@@ -131,6 +131,21 @@ describe('reference CRM clients and contacts', function () {
       expect(text).to.include('Enter an email address like name@example.com.');
     });
 
+    it('refuses a contact or client name with a direction override or a zero-width space (400), as the portal does', async function () {
+      const clientId = await idOf(crm.db, 'clients', { name: 'Bluebell Bakery' }, 'demo');
+      for (const name of ['Niamh \u202Eenryb', 'Ni\u200Bamh Byrne']) {
+        const contact = await demo.agent
+          .post('/contacts')
+          .type('form')
+          .send({ _csrf: demo.csrf, clientId: String(clientId), name, email: 'hidden@bluebell.test' })
+          .expect(400);
+        expect(textOf(contact.text), JSON.stringify(name)).to.include('Name cannot hold invisible characters');
+        const client = await demo.agent.post('/clients').type('form').send({ _csrf: demo.csrf, name }).expect(400);
+        expect(textOf(client.text), JSON.stringify(name)).to.include('Name cannot hold invisible characters');
+      }
+      expect(await crm.db('contacts').where({ email: 'hidden@bluebell.test' }).first()).to.equal(undefined);
+    });
+
     it('refuses to create without the CSRF token (403)', async function () {
       await demo.agent.post('/contacts').type('form').send({ clientId: '1', name: 'A', email: 'a@b.test' }).expect(403);
     });

@@ -1,7 +1,7 @@
 // Covers the standalone server's staff side on a real Dolibarr database: staff sign in with their
 // Dolibarr login (or email) and the password PHP's password_hash wrote ($2y$ bcrypt); a wrong
 // password, a disabled user, an external user and an unknown login are refused alike; the form is
-// CSRF-protected and rate-limited across instances; the portal's staff pages need a signed-in staff member, its admin pages an admin;
+// CSRF-protected and rate-limited across instances, per account whichever of its login or email was typed; the portal's staff pages need a signed-in staff member, its admin pages an admin;
 // an account disabled in Dolibarr is signed out on its next request; an account outside its
 // Dolibarr validity dates neither signs in nor keeps its session; an unknown login's decoy hash
 // costs what the stored hashes cost; a session ends once Dolibarr changes the account's credentials.
@@ -183,6 +183,36 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
         .where({ key: `staff-sign-in:login:${login}` })
         .first('points'),
     ).to.deep.equal({ points: 11 });
+    await running.db('portal_rate_limits').where('key', 'like', 'staff-sign-in:%').delete();
+  });
+
+  it("counts an account's attempts as one budget, whether its login or its email was typed", async function () {
+    const marc = (await host.db('llx_user').where({ login: 'marc' }).first('rowid')).rowid;
+    try {
+      const names = ['marc', 'MARC@atelier-lumiere.example', 'marc@atelier-lumiere.example '];
+      for (let attempt = 1; attempt <= 10; attempt++) {
+        const { response } = await signIn(names[attempt % names.length]!, `wrong-${attempt}`);
+        expect(response.status, `try ${attempt}`).to.equal(401);
+      }
+      for (const name of names) {
+        const { response } = await signIn(name, 'Marc-dolibarr-2026');
+        expect(response.status, `${name} after ten tries at the account`).to.equal(429);
+      }
+      const perLogin = await running.db('portal_rate_limits').where('key', 'like', 'staff-sign-in:login:%marc%').select('key');
+      expect(perLogin, 'counters per typed login of a known account').to.deep.equal([]);
+      expect(
+        await running
+          .db('portal_rate_limits')
+          .where({ key: `staff-sign-in:account:${host.seed.entity}:${marc}` })
+          .first('points'),
+      ).to.deep.equal({ points: 13 });
+    } finally {
+      await running.db('portal_rate_limits').where('key', 'like', 'staff-sign-in:%').delete();
+    }
+    // A right password starts the account's count again.
+    for (let attempt = 1; attempt <= 9; attempt++) await signIn('marc', `wrong-again-${attempt}`);
+    expect((await signIn('marc@atelier-lumiere.example', 'Marc-dolibarr-2026')).response.status).to.equal(303);
+    for (let attempt = 1; attempt <= 9; attempt++) expect((await signIn('marc', `wrong-after-${attempt}`)).response.status).to.equal(401);
     await running.db('portal_rate_limits').where('key', 'like', 'staff-sign-in:%').delete();
   });
 

@@ -94,7 +94,18 @@ export async function findSharedFile(db: Db, args: { entity: number; companyId: 
   return row ?? null;
 }
 
-export async function sharedFileCount(db: Db, args: { entity: number; companyId: number }): Promise<number> {
-  const row = await sharedFiles(db, args).first<{ n: number } | undefined>(db.raw('count(*)::int as n'));
-  return Number(row?.n ?? 0);
+/**
+ * How many files the client has shared, and of them how many belong to a proposal or an invoice:
+ * the dashboard leaves out those of a record the person may not open, as the documents page does.
+ */
+export async function sharedFileCount(
+  db: Db,
+  args: { entity: number; companyId: number },
+): Promise<{ shared: number; attached: { proposal: number; invoice: number } }> {
+  const row = await sharedFiles(db, args).first<{ n: number; proposals: number; invoices: number } | undefined>(
+    db.raw('count(*)::int as n'),
+    db.raw('count(p.rowid)::int as proposals'),
+    db.raw('count(f.rowid)::int as invoices'),
+  );
+  return { shared: Number(row?.n ?? 0), attached: { proposal: Number(row?.proposals ?? 0), invoice: Number(row?.invoices ?? 0) } };
 }

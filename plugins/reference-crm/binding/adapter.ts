@@ -55,6 +55,7 @@ import {
   type ContactRow,
 } from '../queries/contacts.ts';
 import { findStaffWithWorkspace, listStaff, type StaffUserRow } from '../queries/staff-users.ts';
+import { findLiveSession } from '../queries/staff-sessions.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from '../queries/workspaces.ts';
 import { crmSession, readStaffUser } from '../web/session.ts';
 import { currentStaff } from '../web/auth.ts';
@@ -423,6 +424,16 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         }
         const row = await findStaffWithWorkspace(db, signedIn);
         return row ? { ...presentStaff(row), ...sessionKey } : null;
+      },
+      // The session current() read (its id is the sessionKey) still names this staff user, and the
+      // CRM still has them: a sign-out deletes the row, a removed staff user has none.
+      async stillSignedIn(staff) {
+        const id = parseId(staff.id);
+        const ws = parseId(staff.workspaceId);
+        if (!staff.sessionKey || id === null || ws === null) return false;
+        const session = await findLiveSession(db, { sid: staff.sessionKey, now: new Date() });
+        if (!session || parseId(session.staffUserId) !== id || parseId(session.staffWorkspaceId) !== ws) return false;
+        return (await findStaffWithWorkspace(db, { workspaceId: ws, id })) !== null;
       },
       async list(workspaceId) {
         const ws = parseId(workspaceId);

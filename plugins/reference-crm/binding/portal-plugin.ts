@@ -21,6 +21,8 @@ export function customerPortalPlugin(
     },
     // Staff shared a document or changed a task in the CRM: the client's open portal pages refresh.
     recordChanged: (change) => portal.hostRecordChanged(change),
+    // A staff member's open portal pages stop streaming once they sign out of the CRM.
+    staffSignedOut: (staff) => portal.staffSignedOut(staff),
     // The unread client notifications and messages, in the CRM's header on every staff page.
     headerItems: (staff) => portal.headerItems(staff),
     async settingsPages(staff) {

@@ -1,6 +1,7 @@
 // Form input → typed command, with zod at the edge. Each field helper carries its own
 // human-readable messages, so a failed parse can be shown to staff as is.
 import { z } from 'zod';
+import { hasInvisibleFormatting } from '../../../src/index.ts';
 
 export interface FieldError {
   /** Matches the id of the input, e.g. `name` or `items-1-unitPrice`, so the summary can link to it. */
@@ -80,6 +81,22 @@ function text(label: string, max: number) {
 /** `missing` is the message for an empty field; it defaults to "Enter <label>.". */
 export function requiredText(label: string, max: number, missing = `Enter ${lower(label)}.`) {
   return z.preprocess(missingAsEmpty, text(label, max).min(1, { error: missing }));
+}
+
+/**
+ * A name staff type that the client portal shows to clients and colleagues: the portal's own rule
+ * refuses bidi controls and zero-width characters, which could reverse what follows the name or
+ * make two names look alike.
+ */
+export function nameText(label: string, max: number, missing: string) {
+  return z.preprocess(
+    missingAsEmpty,
+    text(label, max)
+      .min(1, { error: missing })
+      .refine((name) => !hasInvisibleFormatting(name), {
+        error: `${label} cannot hold invisible characters such as direction marks or zero-width spaces.`,
+      }),
+  );
 }
 
 /** Empty becomes null. */

@@ -14,6 +14,13 @@ export async function createStaffSessionTable(db: Knex): Promise<void> {
   });
 }
 
+/** What a live staff session holds (the fields staff-session.ts stores); null once it ended or expired. */
+export async function findStaffSession(db: Knex, sid: string, now: Date): Promise<Record<string, unknown> | null> {
+  const row = await db(STAFF_SESSION_TABLE).where('sid', sid).andWhere('expire', '>', now).first<{ sess: unknown } | undefined>('sess');
+  const sess = typeof row?.sess === 'string' ? (JSON.parse(row.sess) as unknown) : row?.sess;
+  return sess !== null && typeof sess === 'object' ? (sess as Record<string, unknown>) : null;
+}
+
 export async function dropStaffSessionTable(db: Knex): Promise<void> {
   await db.schema.dropTableIfExists(STAFF_SESSION_TABLE);
 }

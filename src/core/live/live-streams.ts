@@ -1,16 +1,16 @@
 // The live (SSE) streams open on this instance: so shutdown can end them with a reconnect hint (the
 // browser's EventSource, and htmx's SSE extension, comes back after `retry` milliseconds, by then to
 // another instance behind the load balancer, and replays what it missed by Last-Event-ID); so a
-// session that ended (signed out, signed out everywhere, a new password, a disabled client user)
-// takes its streams with it; so one session or one address cannot hold more than its share; and
+// session that ended (signed out, signed out everywhere, a new password, a disabled client user or
+// staff account) takes its streams with it; so one session or one address cannot hold more than its share; and
 // so one timer sends every stream's keep-alive, rather than a timer per stream.
 //
 // The caps are counted in this process only, not across instances: a stream holds no row anywhere
 // (that is what keeps an idle one cheap), and a browser opens its streams on whichever instance the
 // load balancer picks, so the cap per instance bounds what one session or address costs each of them.
 import type { Request } from 'express';
+import type { HostStaffUser } from '../ports/host.ts';
 
-/** Why a stream ends before its browser leaves. */
 /** Why a stream ends: the instance stops, the session ended, or the person's access changed (the browser reconnects under it). */
 export type StreamEnd = 'shutdown' | 'session-ended' | 'access-changed';
 
@@ -20,8 +20,10 @@ export interface StreamHolder {
   session: string;
   /** The request's address (req.ip, which honours `trust proxy`); null when unknown. */
   ip: string | null;
-  /** A client's stream ends with its session; staff streams follow the host's sign-in instead. */
+  /** A client's stream ends with its session (see stream-sessions.ts). */
   client?: { workspaceId: string; clientUserId: string; sidHash: string };
+  /** A staff member's stream ends with the host's sign-in it opened under, as the host read it then. */
+  staff?: HostStaffUser;
 }
 
 export interface StreamCaps {
@@ -36,6 +38,13 @@ export interface OpenClientStream {
   end: (why: StreamEnd) => void;
 }
 
+export interface OpenStaffStream {
+  /** What the per-session cap counts: one staff session's streams share it. */
+  session: string;
+  staff: HostStaffUser;
+  end: (why: StreamEnd) => void;
+}
+
 export interface LiveStreams {
   /**
    * Takes a slot for a stream within the caps and registers its way to end; the slot is released by
@@ -45,6 +54,8 @@ export interface LiveStreams {
   readonly size: number;
   /** The open streams of clients, optionally of one client user only. */
   clientStreams(of?: { workspaceId: string; clientUserId: string }): OpenClientStream[];
+  /** The open streams of staff members, optionally of one staff member only. */
+  staffStreams(of?: { workspaceId: string; staffId: string }): OpenStaffStream[];
   /** Ends every open stream (each writes its retry hint first); new streams are refused from now on. */
   endAll(): void;
   readonly closing: boolean;
@@ -118,6 +129,15 @@ export function createLiveStreams(hooks: { opened?: () => () => void; caps?: Str
         const client = holder.client;
         if (!client || (of && (client.workspaceId !== of.workspaceId || client.clientUserId !== of.clientUserId))) continue;
         found.push({ client, end });
+      }
+      return found;
+    },
+    staffStreams(of) {
+      const found: OpenStaffStream[] = [];
+      for (const { holder, end } of open) {
+        const staff = holder.staff;
+        if (!staff || (of && (staff.workspaceId !== of.workspaceId || staff.id !== of.staffId))) continue;
+        found.push({ session: holder.session, staff, end });
       }
       return found;
     },

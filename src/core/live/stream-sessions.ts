@@ -4,13 +4,21 @@
 // session expired or deleted by hand). One timer and one query per sweep for all streams, not one
 // per stream: an idle stream costs no timer of its own. Also ends a person's streams when the bus
 // says their access changed (role, overrides): the browser reconnects under the new access.
+//
+// A staff member's streams follow the host's sign-in the same way, through the host's answer
+// (StaffPort.stillSignedIn) rather than a table of ours: at once when the host says they signed out
+// (STAFF_SIGNED_OUT, on any instance), and on a shorter timer of their own, since what a CRM does
+// in another process (Dolibarr disabling an account, changing its password, disconnecting its
+// sessions) announces nothing here. One question per staff session and sweep, however many tabs
+// it streams to; staff are few beside clients, so a sweep every few seconds costs little.
 import type { Knex } from 'knex';
 import { RECONNECTED_CHANNEL, type EventBus } from '../events/event-bus.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
 import { findStreamSessions } from '../sessions/queries.ts';
-import { SESSIONS_ENDED } from '../sessions/session-events.ts';
+import { SESSIONS_ENDED, STAFF_SIGNED_OUT } from '../sessions/session-events.ts';
 import { ACCESS_CHANGED } from '../client-users/access-events.ts';
-import type { LiveStreams, OpenClientStream } from './live-streams.ts';
+import type { StaffPort } from '../ports/host.ts';
+import type { LiveStreams, OpenClientStream, OpenStaffStream } from './live-streams.ts';
 
 // Sessions asked about in one query: bounds the statement's parameter on an instance with many streams.
 const SESSIONS_PER_QUERY = 500;
@@ -18,6 +26,8 @@ const SESSIONS_PER_QUERY = 500;
 export interface StreamSessionWatch {
   /** Checks the given streams now (all open client streams when omitted); ends those whose session is over. */
   check(streams?: OpenClientStream[]): Promise<void>;
+  /** Checks the given staff streams now (all open staff streams when omitted) with the host; ends those it no longer signs in. */
+  checkStaff(streams?: OpenStaffStream[]): Promise<void>;
   close(): void;
 }
 
@@ -26,6 +36,9 @@ export function watchStreamSessions(deps: {
   bus: EventBus;
   streams: LiveStreams;
   intervalMs: number;
+  /** The host's answer for a staff stream's sign-in; without it staff streams end only on STAFF_SIGNED_OUT. */
+  staff: Pick<StaffPort, 'stillSignedIn'>;
+  staffIntervalMs: number;
   now: () => Date;
   onError: (message: string, err: unknown) => void;
 }): StreamSessionWatch {
@@ -59,6 +72,31 @@ export function watchStreamSessions(deps: {
   const timer = setInterval(sweep, deps.intervalMs);
   timer.unref();
 
+  async function checkStaff(open: OpenStaffStream[] = deps.streams.staffStreams()): Promise<void> {
+    const stillSignedIn = deps.staff.stillSignedIn?.bind(deps.staff);
+    if (!stillSignedIn) return;
+    const bySession = new Map<string, OpenStaffStream[]>();
+    for (const stream of open) {
+      const group = bySession.get(stream.session);
+      if (group) group.push(stream);
+      else bySession.set(stream.session, [stream]);
+    }
+    for (const streams of bySession.values()) {
+      if (await stillSignedIn(streams[0]!.staff)) continue;
+      for (const stream of streams) stream.end('session-ended');
+    }
+  }
+  const checkStaffQuietly = (streams?: OpenStaffStream[]) =>
+    checkStaff(streams).catch((err: unknown) => deps.onError('could not check the sign-in of staff live streams', err));
+  let sweepingStaff = false;
+  const sweepStaff = () => {
+    if (sweepingStaff || deps.streams.staffStreams().length === 0) return;
+    sweepingStaff = true;
+    void checkStaffQuietly().finally(() => (sweepingStaff = false));
+  };
+  const staffTimer = deps.staff.stillSignedIn ? setInterval(sweepStaff, deps.staffIntervalMs) : undefined;
+  staffTimer?.unref();
+
   const unsubscribe = [
     deps.bus.subscribe(SESSIONS_ENDED, (payload) => {
       const { workspaceId, clientUserId } = payload as { workspaceId?: unknown; clientUserId?: unknown };
@@ -75,14 +113,29 @@ export function watchStreamSessions(deps: {
         for (const stream of deps.streams.clientStreams({ workspaceId, clientUserId })) stream.end('access-changed');
       }
     }),
+    deps.bus.subscribe(STAFF_SIGNED_OUT, (payload) => {
+      const { workspaceId, staffId } = payload as { workspaceId?: unknown; staffId?: unknown };
+      if (typeof workspaceId !== 'string' || typeof staffId !== 'string') return;
+      const streams = deps.streams.staffStreams({ workspaceId, staffId });
+      if (streams.length === 0) return;
+      if (deps.staff.stillSignedIn) return void checkStaffQuietly(streams);
+      // A host that cannot say which of the person's sessions ended: every stream of theirs ends
+      // with a reconnect hint, and the staff chain lets back only the browsers still signed in.
+      for (const stream of streams) stream.end('access-changed');
+    }),
     // Events may have been missed while the LISTEN connection was down: check everything now.
-    deps.bus.subscribe(RECONNECTED_CHANNEL, sweep),
+    deps.bus.subscribe(RECONNECTED_CHANNEL, () => {
+      sweep();
+      sweepStaff();
+    }),
   ];
 
   return {
     check,
+    checkStaff,
     close() {
       clearInterval(timer);
+      clearInterval(staffTimer);
       for (const off of unsubscribe) off();
     },
   };

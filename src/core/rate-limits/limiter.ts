@@ -66,3 +66,13 @@ export const SIGN_IN_LIMITS = {
   /** The current-password check on the account page: guessing there is guessing a password. */
   currentPasswordChecksPerUser: { name: 'current-password:user', points: 5, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
 } satisfies Record<string, LimitRule>;
+
+/**
+ * What one client user may post in a while: each message and comment notifies and may email the
+ * agency, and stays in the record's history, so a runaway script or a stolen session is held to
+ * what a busy person types. Counted per person, so a colleague of the same company is not held.
+ */
+export const POSTING_LIMITS = {
+  messagesPerPerson: { name: 'message:person', points: 30, windowSeconds: 10 * MINUTE, blockSeconds: 10 * MINUTE },
+  commentsPerPerson: { name: 'comment:person', points: 30, windowSeconds: 10 * MINUTE, blockSeconds: 10 * MINUTE },
+} satisfies Record<string, LimitRule>;

@@ -31,3 +31,15 @@ export async function announceSessionsEnded(
     (onError ?? ((message, e) => console.error(`[sessions] ${message}`, e)))('could not announce ended sessions', err);
   }
 }
+
+/**
+ * A staff member signed out of the host (or the host ended their sessions): every instance checks
+ * that person's open live streams against the host at once (stream-sessions.ts). Published through
+ * `CustomerPortal.staffSignedOut`, which the host calls after its sign-out.
+ */
+export const STAFF_SIGNED_OUT = 'portal.staff.signed-out';
+
+export interface StaffSignedOut {
+  workspaceId: string;
+  staffId: string;
+}

@@ -36,18 +36,31 @@ export const oneTimeCodeField = z
 // ones (U+200B–U+200D, U+2060, U+FEFF). In a name shown to staff they can reverse what follows it or
 // make two names look alike.
 const INVISIBLE_FORMATTING = /[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+const INVISIBLE_IN_NAME =
+  'A name cannot hold invisible characters that change how text is shown, such as direction marks or zero-width spaces. Remove them and try again.';
 
-/** A person's name, with the form's own words for a missing or too long one. */
-export function nameField(messages: { required: string; tooLong: string }) {
-  return z
-    .string({ error: messages.required })
-    .trim()
-    .min(1, messages.required)
-    .max(200, messages.tooLong)
-    .refine((name) => !INVISIBLE_FORMATTING.test(name), {
-      message:
-        'A name cannot hold invisible characters that change how text is shown, such as direction marks or zero-width spaces. Remove them and try again.',
-    });
+/** Whether a text holds one of those characters: for a host's own name fields (exported from src/index.ts). */
+export function hasInvisibleFormatting(text: string): boolean {
+  return INVISIBLE_FORMATTING.test(text);
+}
+
+/** A name that may also be left empty (a title): refuses the same characters as nameField. */
+export function withoutInvisibleFormatting(field: z.ZodString): z.ZodString {
+  return field.refine((name) => !INVISIBLE_FORMATTING.test(name), { message: INVISIBLE_IN_NAME });
+}
+
+/**
+ * A name someone types and others read: a person's (the client's own, a colleague asked for), a
+ * role's, with the form's own words for a missing or too long one (200 characters unless `max`).
+ */
+export function nameField(messages: { required: string; tooLong: string; max?: number }) {
+  return withoutInvisibleFormatting(
+    z
+      .string({ error: messages.required })
+      .trim()
+      .min(1, messages.required)
+      .max(messages.max ?? 200, messages.tooLong),
+  );
 }
 
 export const personNameField = nameField({ required: 'Enter your name.', tooLong: 'Use at most 200 characters for your name.' });

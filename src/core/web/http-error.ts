@@ -20,10 +20,14 @@ export const badRequest = (message: string) => new HttpError(400, message);
  * A limit reached. With the reader's translator (every client-facing route has one), the message is
  * in their language; without it (the staff side), English.
  */
-export function tooManyRequests(retryAfterSeconds: number, t?: Translate): HttpError {
+export function tooManyRequests(
+  retryAfterSeconds: number,
+  t?: Translate,
+  key: 'common:errors.messages.tooManyAttempts' | 'common:errors.messages.tooManyPosts' = 'common:errors.messages.tooManyAttempts',
+): HttpError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   const message = t
-    ? t('common:errors.messages.tooManyAttempts', {
+    ? t(key, {
         wait: seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) }),
       })
     : `Too many attempts. Try again in ${describeWait(seconds)}.`;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ACTIVITY_EVENTS, type ActivityEvent } from '../../core/activity/events.ts';
 import { CLIENT_PERMISSIONS, type ClientPermission } from '../../core/policies/client-access.ts';
 import type { SectionSwitch } from '../../core/settings/portal-settings.ts';
-import { checkboxField, hexColorField } from '../../core/web/fields.ts';
+import { checkboxField, hexColorField, nameField, withoutInvisibleFormatting } from '../../core/web/fields.ts';
 import { detectImageType, LOGO_MAX_BYTES, LOGO_TOO_LARGE, LOGO_WRONG_TYPE, storedFilename, type UploadedFile } from './uploads.ts';
 
 /** A host id (integer, uuid or composite key, as a string). */
@@ -63,10 +63,9 @@ export const SettingsCommand = z
     /** Every client user must set up two-factor before anything else. */
     requireTwoFactor: checkboxField,
     /** Empty means "use the default title" (the workspace name); missing means "leave as it is". */
-    portalTitle: z
-      .string({ error: 'Enter a portal title.' })
-      .trim()
-      .max(120, 'Use at most 120 characters for the portal title.')
+    portalTitle: withoutInvisibleFormatting(
+      z.string({ error: 'Enter a portal title.' }).trim().max(120, 'Use at most 120 characters for the portal title.'),
+    )
       .transform((title) => (title === '' ? null : title))
       .optional(),
     primaryColor: hexColorField.optional(),
@@ -195,11 +194,7 @@ const grantFields = Object.fromEntries(CLIENT_PERMISSIONS.map((permission) => [`
 /** A workspace role: its name and what it grants; a change to a role people hold is confirmed first. */
 export const RoleCommand = z
   .object({
-    name: z
-      .string({ error: 'Enter a name for the role.' })
-      .trim()
-      .min(1, 'Enter a name for the role.')
-      .max(60, 'Use at most 60 characters for the role’s name.'),
+    name: nameField({ required: 'Enter a name for the role.', tooLong: 'Use at most 60 characters for the role’s name.', max: 60 }),
     ...grantFields,
     confirmed: checkboxField,
   })

@@ -20,6 +20,8 @@ import { canClient } from '../../core/policies/portal-policy.ts';
 import { isFragmentRequest } from '../../core/web/render.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
+import { POSTING_LIMITS, type RateLimiter } from '../../core/rate-limits/limiter.ts';
+import { limitPerPerson } from '../../core/rate-limits/person-limit.ts';
 import { INVOICE_STATUS_FILTERS, invoiceListFilter, type InvoiceListInput } from './commands.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
@@ -31,6 +33,7 @@ export interface InvoiceHandlerDeps {
   comments: CommentsPort;
   storage: FileStorage;
   now: () => Date;
+  limiter: RateLimiter;
 }
 
 /** The document as the PDF would show it, drawn as HTML (src/core/pdf/preview.ts). */
@@ -195,6 +198,9 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       await log(req, res, 'invoice.statement_downloaded', { invoices: data.invoices.length, payments: data.payments.length });
       sendPdf(res, pdf, pdfFilename(i18n.t('statement:filename'), contact.clientName, today));
     },
+
+    /** Before the comment is read: the person's comments in a while (POSTING_LIMITS). */
+    limitComments: limitPerPerson(deps.limiter, POSTING_LIMITS.commentsPerPerson),
 
     addComment: async (req: Request, res: Response) => {
       const { subject } = await load(res, req.params.id);

@@ -72,7 +72,7 @@ export function invoicesFeature(
   core: CoreServices,
   shared: { comments: CommentsPort; payments: Providers; afterPayment: () => void },
 ): Feature & { payments: PaymentService; availability: PaymentAvailability } {
-  const { db, adapter, storage, workspaces, now } = core;
+  const { db, adapter, storage, workspaces, now, limiter } = core;
   const { comments, afterPayment } = shared;
   const { demo, stripe, stripeKeyStore, stripeKeys, providers, availability } = shared.payments;
   const payments = createPaymentService({
@@ -91,7 +91,10 @@ export function invoicesFeature(
     payments,
     availability,
     clientRoutes: adapter.invoices
-      ? [invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now })), paymentRoutes(paymentHandlers)]
+      ? [
+          invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now, limiter })),
+          paymentRoutes(paymentHandlers),
+        ]
       : [],
     callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],
     adminRoutes: [

@@ -20,6 +20,7 @@ export function invoiceRoutes(h: InvoiceHandlers): Router {
     '/invoices/:id/comments',
     allow.section('invoices'),
     allow.company('comments'),
+    h.limitComments,
     validateBody(AddCommentCommand, h.invalidComment),
     h.addComment,
   );

@@ -11,6 +11,8 @@ import { clientChannel } from '../../core/live/live-events.ts';
 import { latestLiveSeq } from '../../core/live/queries.ts';
 import { openLiveStream } from '../../core/live/sse.ts';
 import type { ClientStreamRules } from '../../core/live/client-streams.ts';
+import { POSTING_LIMITS, type RateLimiter } from '../../core/rate-limits/limiter.ts';
+import { limitPerPerson } from '../../core/rate-limits/person-limit.ts';
 import { HttpError, notFound } from '../../core/web/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { formAnswerStatus, isFragmentRequest } from '../../core/web/render.ts';
@@ -47,6 +49,7 @@ export interface MessageHandlersDeps {
   streamRules: ClientStreamRules;
   /** config.workspaceStorageQuotaBytes: what the workspace's uploads may add up to. */
   storageQuotaBytes: number;
+  limiter: RateLimiter;
 }
 
 /** The streamed form of this request (see receiveForm), for the handlers after validation. */
@@ -122,6 +125,9 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
 
   return {
     show: (req: Request, res: Response) => show(req, res),
+
+    /** Before the form is read: a refused message stores no attachment either. */
+    limitSending: limitPerPerson(deps.limiter, POSTING_LIMITS.messagesPerPerson),
 
     /**
      * A form with attachments, streamed into storage (receive-attachments.ts) within the per-file

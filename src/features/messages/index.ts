@@ -32,7 +32,7 @@ export function messagesFeature(
   core: CoreServices,
   hooks: Pick<MessagesServiceDeps, 'staffMessageSent'> = {},
 ): Feature & { comments: LiveCommentsPort; inbox: Router; digest: MessageDigest } {
-  const { db, adapter, staffAdapter, flags, config, mailer, storage, events, virusScanner, streamRules, now, logger } = core;
+  const { db, adapter, staffAdapter, flags, config, mailer, storage, events, virusScanner, streamRules, now, logger, limiter } = core;
   const onError = (message: string, err: unknown) => logger.error(message, err);
   const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError });
   const service = createMessagesService({ db, bus: events, storage, logger, ...hooks });
@@ -45,7 +45,19 @@ export function messagesFeature(
     digest,
     clientRoutes: [
       messageRoutes(
-        createMessageHandlers({ db, adapter, comments, storage, bus: events, service, virusScanner, now, streamRules, storageQuotaBytes }),
+        createMessageHandlers({
+          db,
+          adapter,
+          comments,
+          storage,
+          bus: events,
+          service,
+          virusScanner,
+          now,
+          streamRules,
+          storageQuotaBytes,
+          limiter,
+        }),
       ),
     ],
     inbox: staffMessagesRouter({

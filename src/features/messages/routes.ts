@@ -1,7 +1,7 @@
 // The client's messages; all behind requireClient (see the workspace router). Each route's first
 // step checks the section switch (allowMessaging): a switched-off section answers 404 like a page
-// that does not exist; sending checks the right to write too, before the form's body is read, then
-// streams attachments into storage (receiveForm).
+// that does not exist; sending checks the right to write and the person's sending limit, before the
+// form's body is read, then streams attachments into storage (receiveForm).
 import { Router } from 'express';
 import { allow } from '../../core/policies/route-steps.ts';
 import { validateBody } from '../../core/web/validate.ts';
@@ -16,6 +16,7 @@ export function messageRoutes(h: MessageHandlers): Router {
     messages,
     allow.write('message'),
     allow.company('messages'),
+    h.limitSending,
     h.receiveForm,
     validateBody(SendMessageCommand, h.invalidMessage),
     h.send,

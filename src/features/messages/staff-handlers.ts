@@ -170,13 +170,14 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       const client = ClientIdParam.safeParse(req.query.client);
       // Staff see every section's events (the switches are about what clients see); the cap counts
       // per staff session where the host names it (HostStaffUser.sessionKey), else per staff user.
+      // The stream ends with that sign-in (stream-sessions.ts asks the host about it).
       await openLiveStream(req, res, {
         db,
         bus,
         workspaceId: workspace.id,
         clientId: client.success ? client.data : null,
         channel: staffChannel(workspace.id),
-        holder: { session: `staff:${workspace.id}:${staff.id}:${staff.sessionKey ?? ''}` },
+        holder: { session: `staff:${workspace.id}:${staff.id}:${staff.sessionKey ?? ''}`, staff },
       });
     },
 

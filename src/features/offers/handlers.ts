@@ -18,6 +18,8 @@ import { portalContext, renderPortalPage, signedInClient } from '../../core/web/
 import { isFragmentRequest } from '../../core/web/render.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
+import { POSTING_LIMITS, type RateLimiter } from '../../core/rate-limits/limiter.ts';
+import { limitPerPerson } from '../../core/rate-limits/person-limit.ts';
 import { presentOfferActions } from './decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from './decisions/service.ts';
 import type { OfferListInput } from './commands.ts';
@@ -37,6 +39,7 @@ export interface OfferHandlerDeps {
   comments: CommentsPort;
   storage: FileStorage;
   now: () => Date;
+  limiter: RateLimiter;
   /** Accept / decline and the decision made (src/features/offers/decisions/), shown in the page's actions block. */
   decisions?: OfferDecisions;
 }
@@ -172,6 +175,9 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
         heading: view.heading,
       });
     },
+
+    /** Before the comment is read: the person's comments in a while (POSTING_LIMITS). */
+    limitComments: limitPerPerson(deps.limiter, POSTING_LIMITS.commentsPerPerson),
 
     addComment: (section: OfferSection) => async (req: Request, res: Response) => {
       const { subject } = await load(res, section, req.params.id);

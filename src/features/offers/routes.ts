@@ -21,6 +21,7 @@ export function offerRoutes(h: OfferHandlers, kinds: readonly OfferKind[] = ['pr
       `/${name}/:id/comments`,
       allow.section(name),
       allow.company('comments'),
+      h.limitComments,
       validateBody(AddCommentCommand, h.invalidComment(name)),
       h.addComment(name),
     );

@@ -10,6 +10,7 @@ import { ensureCsrfToken, newCsrfToken } from '../csrf.ts';
 import { emailField, parseForm, type FieldError } from '../forms.ts';
 import { formView, render } from '../render.ts';
 import type { RouteDeps } from '../routing.ts';
+import type { CrmPlugin } from '../../app.ts';
 import { CRM_SESSION_COOKIE, destroySession, regenerateSession, saveSession } from '../session.ts';
 
 const signInSchema = z.object({
@@ -59,7 +60,13 @@ const STAFF_SIGN_IN_LIMITS = {
   attemptsPerEmail: { name: 'staff-sign-in:email', points: 5, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
 } satisfies Record<string, LimitRule>;
 
-export function authRoutes({ db }: RouteDeps): Router {
+/** The sign-out has happened by then: a plugin that fails to hear of it is logged, and the page goes on. */
+async function tellSignedOut(plugins: readonly CrmPlugin[], staff: { id: string; workspaceId: string }): Promise<void> {
+  const results = await Promise.allSettled(plugins.map(async (plugin) => plugin.staffSignedOut?.(staff)));
+  for (const result of results) if (result.status === 'rejected') console.error('crm: a plugin was not told of a sign-out', result.reason);
+}
+
+export function authRoutes({ db, plugins }: RouteDeps & { plugins: readonly CrmPlugin[] }): Router {
   const router = Router();
   const limiter = new RateLimiter(db, Date.now, 'crm_rate_limits');
 
@@ -108,7 +115,9 @@ export function authRoutes({ db }: RouteDeps): Router {
   });
 
   router.post('/signout', async (req, res) => {
+    const staff = currentStaff(res);
     await destroySession(req);
+    if (staff) await tellSignedOut(plugins, { id: String(staff.id), workspaceId: String(staff.workspaceId) });
     res.clearCookie(CRM_SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/signin');
   });

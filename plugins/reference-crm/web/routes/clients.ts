@@ -9,7 +9,7 @@ import { listProposals } from '../../queries/proposals.ts';
 import { listQuotations } from '../../queries/quotations.ts';
 import { listTasks } from '../../queries/tasks.ts';
 import { requireStaff, staffOf } from '../auth.ts';
-import { optionalText, parseForm, requiredText, websiteField, type FieldError } from '../forms.ts';
+import { nameText, optionalText, parseForm, websiteField, type FieldError } from '../forms.ts';
 import {
   presentClient,
   presentClientListItem,
@@ -23,7 +23,7 @@ import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
 const createClientSchema = z.object({
-  name: requiredText('Name', 200, "Enter the client's name."),
+  name: nameText('Name', 200, "Enter the client's name."),
   website: websiteField(),
   address: optionalText('Address', 500),
 });

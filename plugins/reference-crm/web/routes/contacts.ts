@@ -5,14 +5,14 @@ import { findClient, listClients } from '../../queries/clients.ts';
 import { findContact, insertContact, listContacts } from '../../queries/contacts.ts';
 import { listTasks } from '../../queries/tasks.ts';
 import { requireStaff, staffOf } from '../auth.ts';
-import { emailField, idField, optionalText, parseForm, requiredText, type FieldError } from '../forms.ts';
+import { emailField, idField, nameText, optionalText, parseForm, type FieldError } from '../forms.ts';
 import { clientOptions, presentContact, presentTask } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
 const createContactSchema = z.object({
   clientId: idField('Choose the client this contact works for.'),
-  name: requiredText('Name', 200, "Enter the contact's name."),
+  name: nameText('Name', 200, "Enter the contact's name."),
   email: emailField(),
   phone: optionalText('Phone', 50),
 });
