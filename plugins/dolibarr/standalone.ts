@@ -14,6 +14,7 @@ import {
 import { createDolibarrAdapter } from './adapter.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
+import { entityCompanyContact } from './queries/constants.ts';
 import { phpPasswordChecker } from './php-password.ts';
 import { findActiveStaff, findStaffForSignIn, firstAdminId, storedHashCost, type StaffCredentialRow } from './queries/staff.ts';
 
@@ -152,6 +153,8 @@ export const dolibarrStandalone: StandaloneBinding = {
         if (!settings.DOLIBARR_URL || !page || rowid === null) return null;
         return `${settings.DOLIBARR_URL}${page}${rowid}`;
       },
+      // A fresh Dolibarr's admin has no email, and the agency is who the client knows: its company settings.
+      agencySender: (id) => (id === workspaceId ? entityCompanyContact(db, { entity }) : Promise.resolve(null)),
     };
   },
 };

@@ -53,6 +53,18 @@ export interface StandaloneHost {
   findStaff(workspaceId: string, staffId: string): Promise<StandaloneStaff | null>;
   /** The CRM's own page of a record (from the binding's base URL setting), or null when it has none. */
   crmRecordUrl(kind: CrmRecordKind, id: string): string | null;
+  /**
+   * Optional: the agency as the CRM's own settings name it (Dolibarr: Home > Setup > Company), each
+   * part null where it is not set. With it, an invitation from the command line goes out in the
+   * agency's name, replies to its email; without it, in the name of the workspace's first admin.
+   */
+  agencySender?(workspaceId: string): Promise<AgencySender | null>;
+}
+
+/** The agency's name and email address from the CRM's settings. */
+export interface AgencySender {
+  name: string | null;
+  email: string | null;
 }
 
 export interface StandaloneBinding {

@@ -1,11 +1,11 @@
 // A client admin's team page on the reference CRM: Maria García, made Northwind's client admin,
 // sees her company's contacts (and no one else's), invites Tom Becker (an invitation email naming
-// her), gives him the Billing role, cannot demote herself while she is the last client admin nor
-// disable herself, disables Tom after a confirmation (his sessions end), and reaches no one of
-// another company. Every change is in the activity log and in the agency's notifications. She
-// asks the agency for a colleague who is not a contact yet: staff add and invite her, or decline
-// with a reason, and Maria reads the answer on the page and by email. Bad input gets words; the
-// page speaks German to a German reader.
+// her and Northwind, not the agency), gives him the Billing role, cannot demote herself while she
+// is the last client admin nor disable herself, disables Tom after a confirmation (his sessions
+// end), and reaches no one of another company. Every change is in the activity log and in the
+// agency's notifications. She asks the agency for a colleague who is not a contact yet: staff add
+// and invite her, or decline with a reason, and Maria reads the answer on the page and by email.
+// Bad input gets words; the page speaks German to a German reader.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import {
@@ -75,7 +75,12 @@ describe('team page for client admins', function () {
     const res = await post(`${TEAM}/invite`, { contactId: (await tom()).id }, 303);
     expect(res.headers.location).to.equal(`${TEAM}?notice=invited`);
     const mail = await h.smtp.waitForMessage((m) => m.to.includes('tom@northwind.test'));
-    expect(mail.text).to.contain('Maria García');
+    // It names the client admin's company, not the agency whose portal it is.
+    expect(mail.subject).to.equal('Maria García at Northwind Traders invited you to your company’s client portal');
+    expect(mail.text).to.contain(
+      'Maria García at Northwind Traders invited you to the client portal Demo Agency keeps for Northwind Traders',
+    );
+    expect(mail.text).to.not.contain('at Demo Agency');
     expect((await tomUser()).status).to.equal('invited');
     const logged = await db('client_activity_logs')
       .where({ workspace_id: workspaceId, event: 'team.invited', client_user_id: maria.id })

@@ -60,6 +60,12 @@ export const entityCurrency = (db: Db, args: { entity: number }) => constant(db,
 /** MAIN_INFO_SOCIETE_NOM: the agency's name as set up in Dolibarr (Home > Setup > Company). */
 export const entityCompanyName = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_INFO_SOCIETE_NOM');
 
+/** The agency's name and email as set up in Dolibarr (Home > Setup > Company), trimmed; null where blank. */
+export async function entityCompanyContact(db: Db, args: { entity: number }): Promise<{ name: string | null; email: string | null }> {
+  const c = await constants(db, args.entity, ['MAIN_INFO_SOCIETE_NOM', 'MAIN_INFO_SOCIETE_MAIL'] as const);
+  return { name: c.MAIN_INFO_SOCIETE_NOM?.trim() || null, email: c.MAIN_INFO_SOCIETE_MAIL?.trim() || null };
+}
+
 export interface StripeModuleSettings {
   /** MAIN_MODULE_STRIPE: the Stripe module is switched on. */
   enabled: boolean;

@@ -45,7 +45,7 @@ import {
   verifyDecoy,
   verifyPassword,
 } from '../../../core/crypto/secrets.ts';
-import { codeEmail, emailLocale, invitationEmail, resetEmail } from './emails.ts';
+import { codeEmail, emailLocale, invitationEmail, type InvitedBy, resetEmail } from './emails.ts';
 import { isLocale, type Locale } from '../../../core/i18n/translations.ts';
 import { findSettings } from '../../../core/settings/queries.ts';
 
@@ -70,6 +70,19 @@ export type ChangePasswordResult =
 
 /** Stands in for a client user id when an email is unknown, so the same work is done. */
 const NOBODY = 'nobody';
+
+/**
+ * Who sends an invitation: a staff member (the admin pages), a client admin of the invitee's own
+ * company (the team page), or the agency itself, with no person to name (a command line beside a
+ * CRM whose staff have no email), whose own address, when it has one, is where a reply goes.
+ */
+export type Inviter = Pick<HostStaffUser, 'id' | 'name'> | { clientUserId: string; name: string } | { agency: { replyTo: string | null } };
+
+function invitedBy(inviter: Inviter, company: string): InvitedBy {
+  if ('agency' in inviter) return { kind: 'agency' };
+  if ('clientUserId' in inviter) return { kind: 'colleague', name: inviter.name, company };
+  return { kind: 'staff', name: inviter.name };
+}
 
 export interface AuthServiceDeps {
   db: Knex;
@@ -537,18 +550,11 @@ export class AuthService {
 
   /**
    * Invites a host contact (or sends the invitation again). The client user is created on first
-   * invite, linked to the contact; its sign-in email follows the contact's current email.
+   * invite, linked to the contact; its sign-in email follows the contact's current email. The email
+   * names who invited them: a staff member at the agency, a client admin at the contact's own
+   * company (the team page), or the agency itself.
    */
-  /**
-   * Invites a contact: by agency staff (the admin pages), or by a client admin of the same company
-   * (the team page: `clientUserId` set), whose name the email gives as the inviter's.
-   */
-  async invite(
-    workspace: HostWorkspace,
-    contactId: string,
-    inviter: Pick<HostStaffUser, 'id' | 'name'> & { clientUserId?: string },
-    meta: RequestMeta,
-  ): Promise<ClientUserRow | null> {
+  async invite(workspace: HostWorkspace, contactId: string, inviter: Inviter, meta: RequestMeta): Promise<ClientUserRow | null> {
     const contact = await this.deps.adapter.contacts.findById(workspace.id, contactId);
     if (!contact) return null;
     const email = contact.email.trim().toLowerCase();
@@ -578,7 +584,8 @@ export class AuthService {
           to: email,
           workspace,
           contactName: contact.name,
-          inviterName: inviter.name,
+          invitedBy: invitedBy(inviter, contact.clientName),
+          replyTo: 'agency' in inviter ? inviter.agency.replyTo : null,
           days: INVITE_TTL_DAYS,
           url: this.portalUrl(workspace, `/invitation/${token}`),
           locale: emailLocale(invited.locale, isLocale(workspaceLocale) ? workspaceLocale : null),
@@ -592,7 +599,11 @@ export class AuthService {
       'invitation.sent',
       meta,
       { user },
-      inviter.clientUserId ? { invitedByClientUserId: inviter.clientUserId } : { staffId: inviter.id },
+      'clientUserId' in inviter
+        ? { invitedByClientUserId: inviter.clientUserId }
+        : 'agency' in inviter
+          ? { byAgency: true }
+          : { staffId: inviter.id },
     );
     return user;
   }
