@@ -25,6 +25,7 @@ import * as dataExportsAndErasure from './20261228000001_data_exports_and_erasur
 import * as clientNotifications from './20261229000001_client_notifications.ts';
 import * as colleagueRequests from './20261230000001_colleague_requests.ts';
 import * as workspaceStripeKeys from './20261231000002_workspace_stripe_keys.ts';
+import * as colleagueRequestRoles from './20270101000001_colleague_request_roles.ts';
 import type { MigrationContext } from './context.ts';
 import { distributeOnCitus } from '../src/core/db/distribute.ts';
 
@@ -55,6 +56,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261229000001_client_notifications': clientNotifications,
     '20261230000001_colleague_requests': colleagueRequests,
     '20261231000002_workspace_stripe_keys': workspaceStripeKeys,
+    '20270101000001_colleague_request_roles': colleagueRequestRoles,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

@@ -18,6 +18,9 @@ import {
   type ClientUserRow,
 } from '../../../core/client-users/queries.ts';
 import { mayUsePortal } from '../../../core/policies/portal-policy.ts';
+import type { ClientPermission } from '../../../core/policies/client-access.ts';
+import { changePersonAccess } from '../../../core/client-users/access-changes.ts';
+import type { RoleChoice } from '../../../core/client-users/access-queries.ts';
 import { SIGN_IN_LIMITS, type RateLimiter } from '../../../core/rate-limits/limiter.ts';
 import type { RepeatGuard } from '../../../core/rate-limits/repeat-guard.ts';
 import { deleteOtherSessions } from '../../../core/sessions/queries.ts';
@@ -552,9 +555,16 @@ export class AuthService {
    * Invites a host contact (or sends the invitation again). The client user is created on first
    * invite, linked to the contact; its sign-in email follows the contact's current email. The email
    * names who invited them: a staff member at the agency, a client admin at the contact's own
-   * company (the team page), or the agency itself.
+   * company (the team page), or the agency itself. With `role`, the person gets that role in the
+   * same transaction (a new client user otherwise gets client_users.role's default).
    */
-  async invite(workspace: HostWorkspace, contactId: string, inviter: Inviter, meta: RequestMeta): Promise<ClientUserRow | null> {
+  async invite(
+    workspace: HostWorkspace,
+    contactId: string,
+    inviter: Inviter,
+    meta: RequestMeta,
+    options: { role?: RoleChoice } = {},
+  ): Promise<ClientUserRow | null> {
     const contact = await this.deps.adapter.contacts.findById(workspace.id, contactId);
     if (!contact) return null;
     const email = contact.email.trim().toLowerCase();
@@ -577,6 +587,16 @@ export class AuthService {
           email,
           status: 'invited',
         });
+      }
+      if (options.role) {
+        await changePersonAccess(
+          trx,
+          workspace.id,
+          invited,
+          { ...options.role, denied: invited.denied_permissions as ClientPermission[] },
+          null,
+        );
+        invited = { ...invited, role: options.role.role, client_role_id: options.role.clientRoleId };
       }
       await this.issueToken(trx, workspace.id, invited, token, 'invite', INVITE_TTL_DAYS * 24 * 60 * 60_000);
       await this.deps.mailer.send(
