@@ -30,7 +30,7 @@ import {
 export { SEED_REFERENCE_DATE } from './seed-data.ts';
 
 /** The demo's portal roles as the printed logins name them. */
-export const PORTAL_ROLE_NAMES = { admin: 'client admin', billing: 'Billing role' } as const;
+const PORTAL_ROLE_NAMES = { admin: 'client admin', billing: 'Billing role' } as const;
 
 interface DemoStaffLogin {
   workspaceSlug: string;

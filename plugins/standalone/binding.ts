@@ -62,7 +62,7 @@ export interface StandaloneHost {
 }
 
 /** The agency's name and email address from the CRM's settings. */
-export interface AgencySender {
+interface AgencySender {
   name: string | null;
   email: string | null;
 }

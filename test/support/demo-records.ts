@@ -48,7 +48,7 @@ export async function sentProposal(db: Knex, client: DemoClient, fields: Proposa
 }
 
 /** The demo's Northwind people with a role of their own: its client admin and its Billing colleague. */
-export const DEMO_ROLE_LOGINS = ['olivia@northwind.test', 'ben@northwind.test'] as const;
+const DEMO_ROLE_LOGINS = ['olivia@northwind.test', 'ben@northwind.test'] as const;
 
 /**
  * Disables the demo's Northwind client admin and Billing colleague in workspace `demo`, for a test
