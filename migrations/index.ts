@@ -26,6 +26,7 @@ import * as clientNotifications from './20261229000001_client_notifications.ts';
 import * as colleagueRequests from './20261230000001_colleague_requests.ts';
 import * as workspaceStripeKeys from './20261231000002_workspace_stripe_keys.ts';
 import * as dolibarrPendingProposals from './20270101000001_dolibarr_pending_proposals.ts';
+import * as colleagueRequestRoles from './20270101000002_colleague_request_roles.ts';
 import type { MigrationContext } from './context.ts';
 import { distributeOnCitus } from '../src/core/db/distribute.ts';
 
@@ -57,6 +58,7 @@ const config = (context: MigrationContext): Knex.MigratorConfig => ({
     '20261230000001_colleague_requests': colleagueRequests,
     '20261231000002_workspace_stripe_keys': workspaceStripeKeys,
     '20270101000001_dolibarr_pending_proposals': dolibarrPendingProposals,
+    '20270101000002_colleague_request_roles': colleagueRequestRoles,
   }),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });

@@ -1,5 +1,6 @@
 // The portal's public API for hosts.
 export { createCustomerPortal, type CustomerPortal } from './portal.ts';
+export type { Inviter } from './features/account/index.ts';
 export { PortalSetupError, type PortalDeps, type PortalDepsInput } from './core/deps.ts';
 export type { PortalConfig } from './core/config.ts';
 export type * from './core/ports/host.ts';

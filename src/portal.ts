@@ -8,7 +8,7 @@ import path from 'node:path';
 import { adminErrorPage } from './core/staff/admin-page.ts';
 import { acceptedSessionSecrets } from './core/config.ts';
 import { translateErrorMessage } from './core/i18n/validation.ts';
-import { accountFeature, type AuthService } from './features/account/index.ts';
+import { accountFeature, type AuthService, type Inviter } from './features/account/index.ts';
 import { adminFeature, adminRouter, checkInvitation, CONTACT_NOT_FOUND } from './features/admin/index.ts';
 import { dashboardFeature } from './features/dashboard/index.ts';
 import { documentsFeature } from './features/documents/index.ts';
@@ -106,12 +106,13 @@ export interface CustomerPortal {
    * Invites a host contact to the workspace's portal (or invites them again), with the checks the
    * admin page's Invite button makes: throws an HttpError saying what stops it (the contact is
    * gone, its access cannot be invited, it has no email, or another contact signs in with it).
-   * For a host's own tools (a command line); the admin page calls the same checks.
+   * For a host's own tools (a command line); the admin page calls the same checks. The inviter is
+   * a staff member, or `{ agency: { replyTo } }` for an invitation in the agency's own name.
    */
   inviteContact(
     workspace: HostWorkspace,
     contactId: string,
-    inviter: HostStaffUser,
+    inviter: Inviter,
     meta: RequestMeta,
   ): Promise<{ user: ClientUserRow; again: boolean }>;
   /**

@@ -14,6 +14,7 @@ import {
 import { createDolibarrAdapter } from './adapter.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
+import { entityCompanyContact } from './queries/constants.ts';
 import { phpPasswordChecker } from './php-password.ts';
 import { undecryptableStripeKeys } from './queries/constants.ts';
 import { findActiveStaff, findStaffForSignIn, firstAdminId, storedHashCost, type StaffCredentialRow } from './queries/staff.ts';
@@ -171,6 +172,8 @@ export const dolibarrStandalone: StandaloneBinding = {
           `Dolibarr's Stripe keys (${names.join(', ')}, entity ${entity}) ${why}: set DOLIBARR_INSTANCE_UNIQUE_ID to $dolibarr_main_instance_unique_id from Dolibarr's conf.php. Until then the portal reads them as absent and takes no card payment with Dolibarr's Stripe account.`,
         ];
       },
+      // A fresh Dolibarr's admin has no email, and the agency is who the client knows: its company settings.
+      agencySender: (id) => (id === workspaceId ? entityCompanyContact(db, { entity }) : Promise.resolve(null)),
     };
   },
 };

@@ -73,6 +73,8 @@ interface SeedContact {
   phone: string | null;
   /** Listed in the demo logins for the client portal. */
   demoLogin?: boolean;
+  /** The portal role of a demo login, when not Full access: a client admin (the Team page), or Billing. */
+  portalRole?: 'admin' | 'billing';
 }
 
 export interface SeedClient {
@@ -156,6 +158,8 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         contacts: [
           { name: 'Maria García', email: 'maria@northwind.test', phone: '+1 206 555 0142', demoLogin: true },
           { name: 'Tom Becker', email: 'tom@northwind.test', phone: '+1 206 555 0178' },
+          { name: 'Olivia Hart', email: 'olivia@northwind.test', phone: '+1 206 555 0115', demoLogin: true, portalRole: 'admin' },
+          { name: 'Ben Carter', email: 'ben@northwind.test', phone: '+1 206 555 0163', demoLogin: true, portalRole: 'billing' },
         ],
         proposals: [
           {

@@ -1,6 +1,7 @@
 // Demo client logins for the portal: the contacts the CRM seed proposes as client logins get a
-// client user with a known password, so the demo can be tried with a password as well as with an
-// emailed code. Idempotent: an existing client user is left as it is.
+// client user with a known password and the role the seed gives them (a client admin, a Billing
+// colleague), so the demo can be tried with a password as well as with an emailed code, and as
+// each kind of person. Idempotent: an existing client user is left as it is.
 import type { Knex } from 'knex';
 import { ensureDemoClientLogins } from '../../src/index.ts';
 import type { DemoClientLogin } from './seed.ts';
@@ -12,6 +13,9 @@ export interface PortalDemoLogin {
   email: string;
   password: string;
   name: string;
+  clientName: string;
+  /** The portal role the demo gave them; null: Full access. */
+  role: 'admin' | 'billing' | null;
 }
 
 export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Promise<PortalDemoLogin[]> {
@@ -21,6 +25,8 @@ export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Pro
     email: contact.email.toLowerCase(),
     password: DEMO_CLIENT_PASSWORD,
     name: contact.name,
+    clientName: contact.clientName,
+    role: contact.role,
   }));
 }
 

@@ -29,6 +29,9 @@ import {
 
 export { SEED_REFERENCE_DATE } from './seed-data.ts';
 
+/** The demo's portal roles as the printed logins name them. */
+const PORTAL_ROLE_NAMES = { admin: 'client admin', billing: 'Billing role' } as const;
+
 interface DemoStaffLogin {
   workspaceSlug: string;
   workspaceName: string;
@@ -46,13 +49,18 @@ export interface DemoClientLogin {
   contactId: string;
   name: string;
   email: string;
+  /** The portal role the demo gives the login; null: the default, Full access. */
+  role: 'admin' | 'billing' | null;
 }
 
 export interface DemoLogins {
   /** The date the demo data is relative to (YYYY-MM-DD). */
   referenceDate: string;
   staff: DemoStaffLogin[];
-  /** Contacts to use as client portal logins; maria@northwind.test is a contact in both workspaces. */
+  /**
+   * Contacts to use as client portal logins; maria@northwind.test is a contact in both workspaces.
+   * Those with a role of their own come after the others.
+   */
   clients: DemoClientLogin[];
 }
 
@@ -156,7 +164,9 @@ async function seedClient(
   workspaceId: number,
   client: SeedClient,
   numbers: { proposal: () => string; quotation: () => string; invoice: () => string },
-): Promise<Array<{ contactId: number; clientId: number; name: string; email: string; demoLogin: boolean }>> {
+): Promise<
+  Array<{ contactId: number; clientId: number; name: string; email: string; demoLogin: boolean; role: 'admin' | 'billing' | null }>
+> {
   const existing = await findClientByName(trx, { workspaceId, name: client.name });
   const clientId =
     existing?.id ??
@@ -170,7 +180,14 @@ async function seedClient(
     }));
 
   const contactIds = new Map<string, number>();
-  const contacts: Array<{ contactId: number; clientId: number; name: string; email: string; demoLogin: boolean }> = [];
+  const contacts: Array<{
+    contactId: number;
+    clientId: number;
+    name: string;
+    email: string;
+    demoLogin: boolean;
+    role: 'admin' | 'billing' | null;
+  }> = [];
   for (const [index, contact] of client.contacts.entries()) {
     const matches = await findContactsByEmail(trx, { workspaceId, email: contact.email });
     const contactId =
@@ -184,7 +201,14 @@ async function seedClient(
         createdAt: seedTime(client.created, 11 + index),
       }));
     contactIds.set(contact.email, contactId);
-    contacts.push({ contactId, clientId, name: contact.name, email: contact.email, demoLogin: contact.demoLogin ?? false });
+    contacts.push({
+      contactId,
+      clientId,
+      name: contact.name,
+      email: contact.email,
+      demoLogin: contact.demoLogin ?? false,
+      role: contact.portalRole ?? null,
+    });
   }
 
   await seedOffers(trx, PROPOSALS, workspaceId, clientId, client.proposals ?? [], numbers.proposal, client.taxRatePercent ?? null);
@@ -321,6 +345,7 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
         contactId: String(contact.contactId),
         name: contact.name,
         email: contact.email,
+        role: contact.role,
       });
     }
   }
@@ -330,6 +355,9 @@ export async function seedReferenceCrm(db: Knex): Promise<DemoLogins> {
   return db.transaction(async (trx) => {
     const logins: DemoLogins = { referenceDate: SEED_REFERENCE_DATE, staff: [], clients: [] };
     for (const workspace of SEED_WORKSPACES) await seedWorkspace(trx, workspace, logins);
+    // The logins with a role last (a stable sort), so each workspace's first logins stay the ones
+    // the demo always had.
+    logins.clients.sort((a, b) => Number(a.role !== null) - Number(b.role !== null));
     return logins;
   });
 }
@@ -339,6 +367,7 @@ export function formatDemoLogins(logins: DemoLogins): string {
   const lines = ['Staff sign-in (CRM):'];
   for (const s of logins.staff) lines.push(`  ${s.workspaceName} (${s.role}): ${s.email} / ${s.password}`);
   lines.push('Client contacts (portal):');
-  for (const c of logins.clients) lines.push(`  ${c.workspaceSlug}: ${c.name} <${c.email}> at ${c.clientName}`);
+  for (const c of logins.clients)
+    lines.push(`  ${c.workspaceSlug}: ${c.name} <${c.email}> at ${c.clientName}${c.role ? ` (${PORTAL_ROLE_NAMES[c.role]})` : ''}`);
   return lines.join('\n');
 }

@@ -65,6 +65,19 @@ export interface StandaloneHost {
    * their key). The server runs on; the warning says what does not work until then.
    */
   startupWarnings?(): Promise<string[]>;
+
+  /**
+   * Optional: the agency as the CRM's own settings name it (Dolibarr: Home > Setup > Company), each
+   * part null where it is not set. With it, an invitation from the command line goes out in the
+   * agency's name, replies to its email; without it, in the name of the workspace's first admin.
+   */
+  agencySender?(workspaceId: string): Promise<AgencySender | null>;
+}
+
+/** The agency's name and email address from the CRM's settings. */
+interface AgencySender {
+  name: string | null;
+  email: string | null;
 }
 
 export interface StandaloneBinding {

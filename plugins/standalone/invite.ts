@@ -1,8 +1,9 @@
 // `npm run portal -- invite`: the portal's own invitation (portal.inviteContact: the admin page's
 // checks, then the client user, a one-time link and the email in one transaction) for the CRM
-// contact with an email. Says who was invited and where; the link itself
-// only goes by email.
-import type { HostContact, HostWorkspace } from '../../src/index.ts';
+// contact with an email. Says who was invited, where, and in whose name it was sent; the link
+// itself only goes by email.
+import { z } from 'zod';
+import type { HostContact, HostWorkspace, Inviter } from '../../src/index.ts';
 import { StandaloneSetupError } from './binding.ts';
 import type { StandalonePortal } from './portal-setup.ts';
 import { STAFF_PATHS } from './staff-pages.ts';
@@ -36,8 +37,43 @@ async function findContacts(
   return request.contact === undefined ? found : found.filter(({ contact }) => contact.id === request.contact);
 }
 
+const emailAddress = z.email().max(320);
+
+/**
+ * Whom the invitation names, and the sentence saying so. A CRM that keeps the agency's own name
+ * and email (Dolibarr's company settings) sends in the agency's name, replies going to that email,
+ * else to MAIL_FROM; another names the workspace's first admin, else its first staff member, else
+ * the agency too.
+ */
+async function chooseSender(running: StandalonePortal, workspace: HostWorkspace): Promise<{ inviter: Inviter; said: string }> {
+  const { host, adapter, binding, settings } = running;
+  const agency = host.agencySender ? await host.agencySender(workspace.id) : null;
+  if (!agency) {
+    const admins = (await adapter.staff.listAdmins?.(workspace.id)) ?? [];
+    const staff = admins[0] ?? ((await adapter.staff.list?.(workspace.id)) ?? [])[0];
+    if (staff)
+      return { inviter: staff, said: `Sent in the name of ${staff.name} <${staff.email}>, from MAIL_FROM (${settings.mailFrom}).` };
+  }
+  const name = agency?.name ?? workspace.name;
+  const email = agency?.email ?? null;
+  if (email && emailAddress.safeParse(email).success)
+    return {
+      inviter: { agency: { replyTo: email } },
+      said: `Sent in the name of ${name}, from MAIL_FROM (${settings.mailFrom}); replies go to ${email}, ${binding.crmName}'s company email.`,
+    };
+  const why = !agency
+    ? `${binding.crmName} has no staff user with an email for ${workspace.slug}`
+    : email
+      ? `${binding.crmName}'s company email "${email}" is not an email address`
+      : `${binding.crmName}'s company settings have no email`;
+  return {
+    inviter: { agency: { replyTo: null } },
+    said: `Sent in the name of ${name}, from MAIL_FROM (${settings.mailFrom}), where replies go too: ${why}.`,
+  };
+}
+
 export async function inviteContact(running: StandalonePortal, request: InviteRequest): Promise<string> {
-  const { portal, adapter, binding } = running;
+  const { portal, binding } = running;
   const found = await findContacts(running, request);
   if (found.length === 0) {
     throw new InviteRefused(
@@ -56,16 +92,12 @@ export async function inviteContact(running: StandalonePortal, request: InviteRe
       `the client portal is off for ${workspace.slug}: switch the customer_portal_enabled flag on for it (FLAGS_FILE or Unleash), then invite`,
     );
   }
-  // The invitation names who sent it; from the command line that is the workspace's first admin.
-  const admins = (await adapter.staff.listAdmins?.(workspace.id)) ?? [];
-  const inviter = admins[0] ?? ((await adapter.staff.list?.(workspace.id)) ?? [])[0];
-  if (!inviter)
-    throw new InviteRefused(`${binding.crmName} has no enabled staff user with an email for ${workspace.slug} to send the invitation as`);
+  const { inviter, said } = await chooseSender(running, workspace);
   // The admin page's checks (the contact's access can be invited, its email is its own), said as
   // an HttpError the command line prints.
   const { again } = await portal.inviteContact(workspace, contact.id, inviter, { ip: null, userAgent: 'npm run portal -- invite' });
   // Deliver now rather than on the outbox worker's next round: the command exits next.
   const sent = await portal.drainOutbox();
   const signIn = `${running.settings.appUrl}${STAFF_PATHS.portal}/${workspace.slug}/sign-in`;
-  return `${again ? 'Invited again' : 'Invited'} ${contact.name} <${contact.email.trim()}> of ${contact.clientName} to the ${workspace.name} portal (workspace ${workspace.slug}); ${sent > 0 ? 'the invitation was emailed' : 'the invitation is queued: the mail server did not take it yet (the serve command retries it)'}. Sign-in page: ${signIn}`;
+  return `${again ? 'Invited again' : 'Invited'} ${contact.name} <${contact.email.trim()}> of ${contact.clientName} to the ${workspace.name} portal (workspace ${workspace.slug}); ${sent > 0 ? 'the invitation was emailed' : 'the invitation is queued: the mail server did not take it yet (the serve command retries it)'}. ${said} Sign-in page: ${signIn}`;
 }

@@ -55,6 +55,8 @@ export interface StandalonePortal {
     production: boolean;
     port: number;
     host: string;
+    /** The From address of every email (MAIL_FROM, or the default). */
+    mailFrom: string;
   };
   /** Ends live streams and stops the portal's workers (once, however often called). */
   closePortal(): Promise<void>;
@@ -172,9 +174,10 @@ export async function openStandalonePortal(
     });
     cleanup.push(() => flags.close());
     const quietMail = options.command !== 'serve';
+    const mailFrom = env.MAIL_FROM || 'Client portal <portal@localhost>';
     const mailer = createMailer({
       smtpUrl,
-      from: env.MAIL_FROM || 'Client portal <portal@localhost>',
+      from: mailFrom,
       logger: quietMail ? () => {} : (line) => console.log(line),
     });
     const events = await openEventBus(sessionPool, { onError: (message, err) => logger.error({ err }, message) });
@@ -239,6 +242,7 @@ export async function openStandalonePortal(
         production,
         port,
         host: env.HOST || '127.0.0.1',
+        mailFrom,
       },
       close: closeAll,
     };

@@ -16,6 +16,7 @@ import {
   type PortalHarness,
   postFormFrom,
 } from '../support/portal-harness.ts';
+import { setAsideDemoRoleLogins } from '../support/demo-records.ts';
 import { openSse } from '../support/sse-client.ts';
 
 const ADMIN = '/settings/client-portal';
@@ -267,6 +268,8 @@ describe('client roles and access overrides (admin pages and the portal)', funct
   });
 
   it('keeps the last client admin of a company: the agency can neither give her another role nor disable her', async function () {
+    // The demo's own Northwind client admin set aside, Maria is the company's only one.
+    await setAsideDemoRoleLogins(db);
     await db('client_users').where({ workspace_id: maria.workspace_id, id: maria.id }).update({ role: 'admin' });
     const demoted = await postForm(personPage(), personPage(), { role: 'full', confirmed: 'on' }, 409);
     expect(demoted.text).to.contain('This is the only client admin of their company.');

@@ -168,7 +168,7 @@ describe('client access pages in Chromium', function () {
       await Promise.all([page.waitForURL(/notice=role/), page.keyboard.press('Enter')]);
       expect(await page.locator('tr', { hasText: 'Tom Becker' }).locator('select').inputValue()).to.equal('billing');
 
-      await tabTo(page, 'a', 'Disable access');
+      await tabTo(page, 'a', 'Disable access: Tom Becker');
       await Promise.all([page.waitForURL(/\/disable$/), page.keyboard.press('Enter')]);
       await checkPage(page, 'team disable confirmation');
       await tabTo(page, 'button', 'Disable access');

@@ -2,9 +2,11 @@
 // language of their own in the CRM) every staff page of the portal is German, lang="de", with no
 // English words of the interface left behind, and its dates, times and amounts in German formats;
 // the record page no longer mixes German numbers into English labels; the notifications list
-// formats in the staff member's language; an English browser still gets English.
+// formats in the staff member's language; the payment settings, a person's and a company's access
+// pages (their computed lines and role names), the confirmations of an access change, and the
+// banner and choice of "view as" a client are German too; an English browser still gets English.
 import { expect } from 'chai';
-import { signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { demoNorthwind, sentProposal } from '../support/demo-records.ts';
 import { insertActivity } from '../../src/core/activity/queries.ts';
 
@@ -45,6 +47,36 @@ const ENGLISH = [
   'Uploaded by',
   'Not yet',
   'Valid for',
+  // The payment settings.
+  'Payments',
+  'Bank transfer instructions',
+  'Online payment provider',
+  'None: bank transfer only',
+  'Save payment settings',
+  'pay button',
+  // Access: role names, what each part is called, the computed lines.
+  'Client admin',
+  'Full access',
+  'Everything the workspace allows',
+  'Proposals and quotations',
+  'Paying online',
+  'Uploading files',
+  'Hidden:',
+  'Your role',
+  'Nothing',
+  'Their open portal pages',
+  'Change what',
+  'Save the change',
+  'No longer sees',
+  'Role:',
+  // Viewing a client's page as they see it.
+  'Read-only view',
+  'Nothing here acts for the client',
+  'Back to the record',
+  'View as',
+  'The company (before roles',
+  'does not see this',
+  'page not found',
 ];
 
 /**
@@ -69,6 +101,8 @@ describe('the staff pages in German', function () {
   let staff: ReturnType<PortalHarness['agent']>;
   let recordPath: string;
   let companyPath: string;
+  let personPath: string;
+  let billingId: string;
 
   before(async () => {
     h = await startPortalHarness();
@@ -79,6 +113,14 @@ describe('the staff pages in German', function () {
     });
     recordPath = `${ADMIN}/records/proposal/${northwind.id}/${proposalId}`;
     companyPath = `${ADMIN}/companies/${northwind.id}/access`;
+    const person = (email: string) =>
+      h.crm
+        .db('client_users')
+        .where({ workspace_id: String(northwind.workspace_id), email })
+        .first<{ id: string }>('id');
+    personPath = `${ADMIN}/clients/${(await person('maria@northwind.test')).id}/access`;
+    // The demo's Billing colleague at Northwind: proposals are hidden from him by his role.
+    billingId = (await person('ben@northwind.test')).id;
     // An entry for the activity log and the notifications, so their dates show.
     await insertActivity(h.crm.db, {
       workspaceId: String(northwind.workspace_id),
@@ -108,6 +150,7 @@ describe('the staff pages in German', function () {
     ['notifications', '/client-portal/notifications'],
     ['inbox', '/client-messages?q='],
     ['client uploads', `${ADMIN}/uploads`],
+    ['payment settings', `${ADMIN}/payments`],
   ] as const) {
     it(`shows the ${label} page in German, lang="de", with no English interface words`, async function () {
       const html = await german(path);
@@ -122,6 +165,41 @@ describe('the staff pages in German', function () {
     const text = visibleText(html);
     for (const word of [...ENGLISH, 'Hide from everyone', 'Review the change', 'People at']) expect(text, word).to.not.contain(word);
     expect(text).to.contain('Änderung prüfen');
+  });
+
+  it('shows a person’s access page in German: role names, what each part is called, why it is hidden', async function () {
+    const html = await german(`${personPath}?saved=1`);
+    const text = visibleText(html);
+    for (const word of ENGLISH) expect(text, word).to.not.contain(word);
+    expect(text).to.contain('Voller Zugriff').and.contain('Kunden-Admin').and.contain('Angebote und Kostenvoranschläge');
+  });
+
+  it('confirms an access change in German, for a person and for a company', async function () {
+    const confirm = async (path: string, form: Record<string, string>) => {
+      const page = await german(path);
+      const res = await staff
+        .post(path)
+        .set('Accept-Language', 'de-DE,de;q=0.9')
+        .type('form')
+        .send({ _csrf: csrfFrom(page), ...form })
+        .expect(200);
+      return visibleText(res.text);
+    };
+    const person = await confirm(personPath, { role: 'billing', hide_messages: 'on' });
+    for (const word of ENGLISH) expect(person, `the person's confirmation still says "${word}"`).to.not.contain(word);
+    expect(person).to.contain('Voller Zugriff → Buchhaltung');
+    const company = await confirm(companyPath, { hide_tasks: 'on' });
+    for (const word of [...ENGLISH, 'Everyone at', 'A role or a person'])
+      expect(company, `the company's confirmation still says "${word}"`).to.not.contain(word);
+  });
+
+  it('shows the banner and the choice of a read-only view as the client in German, and why a page is hidden from a person', async function () {
+    const asClient = await staff.get(`${recordPath}/as-client`).set('Accept-Language', 'de-DE,de;q=0.9').expect(200);
+    const banner = visibleText(asClient.text.slice(0, asClient.text.indexOf('</form>', asClient.text.indexOf('view-as-person'))));
+    for (const word of ENGLISH) expect(banner, `the banner still says "${word}"`).to.not.contain(word);
+    const hidden = visibleText(await german(`${recordPath}/as-client?as=${billingId}`));
+    for (const word of ENGLISH) expect(hidden, `the hidden page still says "${word}"`).to.not.contain(word);
+    expect(hidden).to.contain('Buchhaltung');
   });
 
   it('shows the record page in German words and German formats, not "24.700,00 $" beside English labels', async function () {

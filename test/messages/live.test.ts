@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
+import { setAsideDemoRoleLogins } from '../support/demo-records.ts';
 import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
 import { openSse } from '../support/sse-client.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
@@ -36,6 +37,8 @@ describe('live messages on two app instances', function () {
     };
     a = await bootReferenceCrm(common);
     b = await bootReferenceCrm(common);
+    // Maria is the Northwind person whose unread digest is counted here.
+    await setAsideDemoRoleLogins(a.db);
     const login = a.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await signedInAgent(supertest.agent(a.url), 'demo', login);
     const admin = a.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;

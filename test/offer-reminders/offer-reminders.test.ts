@@ -13,6 +13,7 @@ import { addDays } from '../../src/features/offers/reminders/service.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import type { CapturedMessage } from '../support/smtp-capture.ts';
 import { countQueries } from '../support/query-counter.ts';
+import { setAsideDemoRoleLogins } from '../support/demo-records.ts';
 
 describe('offer reminder emails', function () {
   this.timeout(120_000);
@@ -68,7 +69,9 @@ describe('offer reminder emails', function () {
     const inTwoDays = addDays(today, 2);
     await db('proposals').whereIn('id', [offers.northwindOpen, offers.northwindDraft, offers.acmeOpen]).update({ valid_until: inTwoDays });
     await db('quotations').whereIn('id', [offers.northwindAccepted, offers.bluebellOpen]).update({ valid_until: inTwoDays });
-    // Northwind: Maria reads German, Tom (a new active login) English; Bluebell: Priya, and Owen disabled.
+    // Northwind: Maria reads German, Tom (a new active login) English, the demo's other people set
+    // aside; Bluebell: Priya, and Owen disabled.
+    await setAsideDemoRoleLogins(db);
     await db('client_users').where({ workspace_id: ids.demo, email: 'maria@northwind.test' }).update({ locale: 'de', status: 'active' });
     const tom = await contact(northwind, 'tom@northwind.test');
     await insertClientUser(db, {

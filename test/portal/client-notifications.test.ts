@@ -7,6 +7,7 @@
 // reaches Maria through the binding.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
+import { setAsideDemoRoleLogins } from '../support/demo-records.ts';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 const BASE = '/portal/demo';
@@ -31,6 +32,8 @@ describe('notifications for clients', function () {
     h = await startPortalHarness();
     db = h.crm.db;
     workspaceId = (await h.crm.adapter.workspaces.findBySlug('demo'))!.id;
+    // Maria and Tom are the Northwind people told here.
+    await setAsideDemoRoleLogins(db);
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     maria = await db('client_users').where({ workspace_id: workspaceId, email: login.email }).first('id', 'client_id', 'contact_id');
     const [tomContact] = await h.crm.adapter.contacts.findByEmail(workspaceId, 'tom@northwind.test');

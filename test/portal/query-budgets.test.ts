@@ -206,7 +206,7 @@ describe('query budgets per request', function () {
     }
   });
 
-  it('admin requests for new colleagues: the CRM session and staff user and the header, then the requests and their companies; one request adds who asked, the company and the CRM’s contact for the address', async function () {
+  it('admin requests for new colleagues: the CRM session and staff user and the header, then the requests and their companies; one request adds who asked, the company, the CRM’s contact for the address and the workspace’s roles to give', async function () {
     const agent = await staffAgent();
     const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const user = await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).first('id', 'client_id');
@@ -218,7 +218,7 @@ describe('query budgets per request', function () {
       await agent.get('/settings/client-portal/colleague-requests').expect(200);
       await expectBudget('GET colleague requests', 6, () => agent.get('/settings/client-portal/colleague-requests').expect(200));
       const page = `/settings/client-portal/colleague-requests/${String(request.id)}`;
-      await expectBudget('GET colleague request', 8, () => agent.get(page).expect(200));
+      await expectBudget('GET colleague request', 9, () => agent.get(page).expect(200));
     } finally {
       await h.crm.db('portal_colleague_requests').where({ workspace_id: demo.id, id: request.id }).delete();
     }

@@ -1,11 +1,12 @@
 // A client admin's team page on the reference CRM: Maria García, made Northwind's client admin,
 // sees her company's contacts (and no one else's), invites Tom Becker (an invitation email naming
-// her), gives him the Billing role, cannot demote herself while she is the last client admin nor
-// disable herself, disables Tom after a confirmation (his sessions end), and reaches no one of
-// another company. Every change is in the activity log and in the agency's notifications. She
-// asks the agency for a colleague who is not a contact yet: staff add and invite her, or decline
-// with a reason, and Maria reads the answer on the page and by email. Bad input gets words; the
-// page speaks German to a German reader.
+// her and Northwind, not the agency), gives him the Billing role, cannot demote herself while she
+// is the last client admin nor disable herself, disables Tom after a confirmation (his sessions
+// end), and reaches no one of another company. Every change is in the activity log and in the
+// agency's notifications. She asks the agency for a colleague who is not a contact yet: staff add
+// and invite her, or decline with a reason, and Maria reads the answer on the page and by email.
+// Bad input gets words; the page speaks German to a German reader.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import {
@@ -48,6 +49,9 @@ describe('team page for client admins', function () {
     login = { email: found.email, password: found.password };
     maria = await db('client_users').where({ workspace_id: workspaceId, email: login.email }).first('id', 'client_id');
     await db('client_users').where({ workspace_id: workspaceId, id: maria.id }).update({ role: 'admin' });
+    // The demo's own Northwind client admin steps down, so Maria is the company's one client admin,
+    // the one the last-admin rule keeps.
+    await db('client_users').where({ workspace_id: workspaceId, email: 'olivia@northwind.test' }).update({ role: 'member' });
     agent = await signedInAgent(h.agent(), 'demo', login);
   });
   after(async function () {
@@ -75,7 +79,12 @@ describe('team page for client admins', function () {
     const res = await post(`${TEAM}/invite`, { contactId: (await tom()).id }, 303);
     expect(res.headers.location).to.equal(`${TEAM}?notice=invited`);
     const mail = await h.smtp.waitForMessage((m) => m.to.includes('tom@northwind.test'));
-    expect(mail.text).to.contain('Maria García');
+    // It names the client admin's company, not the agency whose portal it is.
+    expect(mail.subject).to.equal('Maria García at Northwind Traders invited you to your company’s client portal');
+    expect(mail.text).to.contain(
+      'Maria García at Northwind Traders invited you to the client portal Demo Agency keeps for Northwind Traders',
+    );
+    expect(mail.text).to.not.contain('at Demo Agency');
     expect((await tomUser()).status).to.equal('invited');
     const logged = await db('client_activity_logs')
       .where({ workspace_id: workspaceId, event: 'team.invited', client_user_id: maria.id })
@@ -177,7 +186,11 @@ describe('team page for client admins', function () {
     expect(bad.text).to.contain('value="Lena Vogt"');
     const known = await post(`${TEAM}/requests`, { name: 'Tom', email: 'TOM@northwind.test' }, 409);
     expect(known.text).to.contain('Tom Becker is already in the list: invite them from there.');
-    const asked = await post(`${TEAM}/requests`, { name: 'Lena Vogt', email: 'Lena@Northwind.test', note: 'Our new designer' }, 303);
+    const asked = await post(
+      `${TEAM}/requests`,
+      { name: 'Lena Vogt', email: 'Lena@Northwind.test', note: 'Our new designer', role: 'billing' },
+      303,
+    );
     expect(asked.headers.location).to.equal(`${TEAM}?notice=requested`);
     const again = await post(`${TEAM}/requests`, { name: 'Lena Vogt', email: 'lena@northwind.test' }, 409);
     expect(again.text).to.contain('You have already asked for lena@northwind.test.');
@@ -194,15 +207,36 @@ describe('team page for client admins', function () {
     const href = /href="([^"]*\/colleague-requests\/[0-9a-f-]{36})"/.exec(list.text)![1]!;
     const review = await staff.get(href).expect(200);
     expect(review.text).to.contain('Our new designer').and.contain('Adding creates the contact Lena Vogt');
+    // Staff choose the role, the one asked for chosen already; a role of another workspace is refused with words.
+    expect(review.text).to.match(/Role asked for<\/dt>\s*<dd>Billing<\/dd>/);
+    expect(review.text).to.match(/<select id="add-role" name="role"[\s\S]*?<option value="billing" selected>Billing<\/option>/);
+    const acme = (await h.crm.adapter.workspaces.findBySlug('acme'))!.id;
+    const elsewhere = randomUUID();
+    await db('client_roles').insert({ workspace_id: acme, id: elsewhere, name: 'Acme auditors', permissions: ['invoices'] });
+    const foreign = await staff
+      .post(`${href}/add`)
+      .type('form')
+      .send({ _csrf: csrfFrom(review.text), role: `custom:${elsewhere}` })
+      .expect(400);
+    expect(foreign.text).to.contain('Choose a role from the list.');
+    const garbage = await staff
+      .post(`${href}/add`)
+      .type('form')
+      .send({ _csrf: csrfFrom(review.text), role: 'owner' })
+      .expect(400);
+    expect(garbage.text).to.contain('Choose a role from the list.').and.contain('<select id="add-role"');
+    expect(await h.crm.adapter.contacts.findByEmail(workspaceId, 'lena@northwind.test')).to.have.length(0);
     h.smtp.clear();
     const added = await staff
       .post(`${href}/add`)
       .type('form')
-      .send({ _csrf: csrfFrom(review.text) })
+      .send({ _csrf: csrfFrom(review.text), role: 'member' })
       .expect(303);
     expect(added.headers.location).to.equal(`${ADMIN}/colleague-requests?notice=added`);
     const [lena] = await h.crm.adapter.contacts.findByEmail(workspaceId, 'lena@northwind.test');
     expect(lena).to.include({ name: 'Lena Vogt', clientId: maria.client_id });
+    const lenaUser = await db('client_users').where({ workspace_id: workspaceId, contact_id: lena!.id }).first('role', 'status');
+    expect(lenaUser).to.deep.equal({ role: 'member', status: 'invited' });
     const invitation = await h.smtp.waitForMessage((m) => m.to.includes('lena@northwind.test'));
     expect(invitation.text).to.match(/\/invitation\//);
     const answer = await h.smtp.waitForMessage((m) => m.to.includes(login.email));
@@ -213,10 +247,11 @@ describe('team page for client admins', function () {
     const twice = await staff
       .post(`${href}/add`)
       .type('form')
-      .send({ _csrf: csrfFrom(review.text) })
+      .send({ _csrf: csrfFrom(review.text), role: 'admin' })
       .expect(303);
     expect(twice.headers.location).to.equal(`${ADMIN}/colleague-requests?notice=decided`);
     expect(await h.crm.adapter.contacts.findByEmail(workspaceId, 'lena@northwind.test')).to.have.length(1);
+    expect((await db('client_users').where({ workspace_id: workspaceId, contact_id: lena!.id }).first('role')).role).to.equal('member');
   });
 
   it('declines a request with a reason the client admin reads, on the page and by email; a reason is required', async function () {

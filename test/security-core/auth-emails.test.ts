@@ -1,7 +1,8 @@
-// The sign-in emails (src/features/account/sign-in/emails.ts) word for word: the code, reset and invitation emails name
-// the workspace, carry the code or the link, say how long it works and what to do if unasked; the
-// HTML part is the same lines, escaped, one paragraph per line, with blank lines left out; the
-// client's chosen language wins over the workspace's.
+// The sign-in emails (src/features/account/sign-in/emails.ts) word for word: the code, reset and
+// invitation emails name the workspace (an invitation from a client admin names their company
+// instead, one in the agency's own name no person), carry the code or the link, say how long it
+// works and what to do if unasked; the HTML part is the same lines, escaped, one paragraph per
+// line, with blank lines left out; the client's chosen language wins over the workspace's.
 import { expect } from 'chai';
 import { codeEmail, emailLocale, invitationEmail, resetEmail } from '../../src/features/account/sign-in/emails.ts';
 import type { HostWorkspace } from '../../src/core/ports/host.ts';
@@ -65,7 +66,7 @@ describe('sign-in emails', function () {
       to: 'tom@northwind.test',
       workspace,
       contactName: 'Tom Becker',
-      inviterName: 'Dana Whitfield',
+      invitedBy: { kind: 'staff', name: 'Dana Whitfield' },
       days: 7,
       url: 'https://portal.test/portal/demo/invitation/xyz',
     });
@@ -76,6 +77,46 @@ describe('sign-in emails', function () {
       'Set your password here (the link works once, for 7 days):',
       'https://portal.test/portal/demo/invitation/xyz',
     ]);
+    expect(mail).to.not.have.property('replyTo');
+  });
+
+  it('an invitation from a client admin names their company, not the agency, in English and German', function () {
+    const input = {
+      to: 'tom@northwind.test',
+      workspace,
+      contactName: 'Tom Becker',
+      invitedBy: { kind: 'colleague', name: 'Maria García', company: 'Northwind Traders' } as const,
+      days: 7,
+      url: 'https://portal.test/portal/demo/invitation/xyz',
+    };
+    const mail = invitationEmail(input);
+    expect(mail.subject).to.equal('Maria García at Northwind Traders invited you to your company’s client portal');
+    expect(mail.text.split('\n')[1]).to.equal(
+      'Maria García at Northwind Traders invited you to the client portal Dupont & <Fils> keeps for Northwind Traders, where you can follow your company’s proposals, invoices, tasks and documents.',
+    );
+    const german = invitationEmail({ ...input, locale: 'de' });
+    expect(german.subject).to.equal('Maria García von Northwind Traders hat Sie in das Kundenportal Ihres Unternehmens eingeladen');
+    expect(german.text.split('\n')[1]).to.equal(
+      'Maria García von Northwind Traders hat Sie in das Kundenportal eingeladen, das Dupont & <Fils> für Northwind Traders führt. Dort verfolgen Sie die Angebote, Rechnungen, Aufgaben und Dokumente Ihres Unternehmens.',
+    );
+    expect(german.text).to.not.contain('Maria García von Dupont');
+  });
+
+  it('an invitation in the agency’s own name names no one, and replies go to the agency’s address', function () {
+    const mail = invitationEmail({
+      to: 'tom@northwind.test',
+      workspace,
+      contactName: 'Tom Becker',
+      invitedBy: { kind: 'agency' },
+      days: 7,
+      url: 'https://portal.test/portal/demo/invitation/xyz',
+      replyTo: '"Dupont & Fils" <bonjour@dupont.test>',
+    });
+    expect(mail.subject).to.equal('Dupont & <Fils> invited you to their client portal');
+    expect(mail.text.split('\n')[1]).to.equal(
+      'Dupont & <Fils> invited you to their client portal, where you can follow your proposals, invoices, tasks and documents.',
+    );
+    expect(mail.replyTo).to.equal('"Dupont & Fils" <bonjour@dupont.test>');
   });
 
   it('in German when the client chose German, whatever the workspace speaks', function () {

@@ -9,12 +9,13 @@ import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
 import { personMay } from '../../src/core/client-users/queries.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
+import { translator } from '../../src/core/i18n/translations.ts';
+import { staffHiddenReason } from '../../src/core/staff/access-words.ts';
 import {
   BUILT_IN_ROLE_KEYS,
   CLIENT_PERMISSIONS,
   effectiveSettings,
   FULL_ACCESS,
-  hiddenReason,
   managesColleagues,
   resolveAccess,
   type ClientAccess,
@@ -48,6 +49,10 @@ const allowed = (settings: PortalSettings, a: ClientAccess) =>
   resolveAccess(settings, a)
     .filter((v) => v.allowed)
     .map((v) => v.permission);
+
+/** Why a part is hidden, as the staff pages say it (in English here). */
+const hiddenReason = (verdict: Parameters<typeof staffHiddenReason>[1], person: ClientAccess) =>
+  staffHiddenReason(translator('en'), verdict, person);
 
 describe('client access: roles and overrides', function () {
   it('gives each built-in role its permissions under a workspace that allows everything', function () {

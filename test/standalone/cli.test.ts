@@ -89,6 +89,43 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     expect(row?.status).to.equal('invited');
   });
 
+  it("invite from a fresh Dolibarr, whose staff have no email, goes out in the company's name, replies to its email, else MAIL_FROM", async function () {
+    // Dolibarr's installer creates its admin without an email; the company settings name the agency.
+    const emails = await host.db('llx_user').select('rowid', 'email');
+    await host.db('llx_user').update({ email: null });
+    const company = { name: 'MAIN_INFO_SOCIETE_MAIL', entity: 1, value: 'bonjour@atelier-lumiere.example', type: 'chaine', visible: 0 };
+    await host.db('llx_const').insert(company);
+    const mailFrom = 'Atelier portal <portal@atelier-lumiere.example>';
+    try {
+      smtp.clear();
+      const result = await runPortal(['invite', '--host', 'dolibarr', '--email', 'sophie@martin.example'], { ...env, MAIL_FROM: mailFrom });
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stdout).to.include(
+        `Sent in the name of Atelier Lumière, from MAIL_FROM (${mailFrom}); replies go to bonjour@atelier-lumiere.example, Dolibarr's company email.`,
+      );
+      const message = await smtp.waitForMessage((m) => m.to.includes('sophie@martin.example'));
+      expect(message.headers['reply-to']).to.equal('bonjour@atelier-lumiere.example');
+      expect(message.from).to.equal('portal@atelier-lumiere.example');
+      expect(message.subject).to.equal('Atelier Lumière invited you to their client portal');
+      expect(message.text, message.text).to.contain('Atelier Lumière invited you to their client portal, where');
+
+      // Without a company email, replies go to MAIL_FROM, and the command says why.
+      await host.db('llx_const').where({ name: 'MAIN_INFO_SOCIETE_MAIL' }).delete();
+      smtp.clear();
+      const again = await runPortal(['invite', '--host', 'dolibarr', '--email', 'sophie@martin.example'], { ...env, MAIL_FROM: mailFrom });
+      expect(again.code, again.stderr).to.equal(0);
+      expect(again.stdout).to.match(/^Invited again Sophie Martin/);
+      expect(again.stdout).to.include(
+        `Sent in the name of Atelier Lumière, from MAIL_FROM (${mailFrom}), where replies go too: Dolibarr's company settings have no email.`,
+      );
+      const second = await smtp.waitForMessage((m) => m.to.includes('sophie@martin.example'));
+      expect(second.headers).to.not.have.property('reply-to');
+    } finally {
+      await host.db('llx_const').where({ name: 'MAIN_INFO_SOCIETE_MAIL' }).delete();
+      for (const { rowid, email } of emails) await host.db('llx_user').where({ rowid }).update({ email });
+    }
+  });
+
   it('invite says plainly when no contact, or several, have the email', async function () {
     const none = await runPortal(['invite', '--host', 'dolibarr', '--email', 'nobody@example.com'], env);
     expect(none.code).to.equal(1);

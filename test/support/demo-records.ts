@@ -46,3 +46,19 @@ export async function sentProposal(db: Knex, client: DemoClient, fields: Proposa
   });
   return String(row.id);
 }
+
+/** The demo's Northwind people with a role of their own: its client admin and its Billing colleague. */
+const DEMO_ROLE_LOGINS = ['olivia@northwind.test', 'ben@northwind.test'] as const;
+
+/**
+ * Disables the demo's Northwind client admin and Billing colleague in workspace `demo`, for a test
+ * that counts who at Northwind is told or kept (each active person gets the company's emails, and
+ * a company keeps one client admin): its counts then name only the people it set up itself.
+ */
+export async function setAsideDemoRoleLogins(db: Knex): Promise<void> {
+  const workspaceId = String(await demoWorkspaceId(db));
+  await db('client_users')
+    .where({ workspace_id: workspaceId })
+    .whereIn('email', [...DEMO_ROLE_LOGINS])
+    .update({ status: 'disabled' });
+}

@@ -66,10 +66,10 @@ function contentType(headers: Record<string, string>): { type: string; params: R
   return { type: type.trim().toLowerCase(), params };
 }
 
+// A soft line break is the "=" at a line's end alone: a space before it is the text's own
+// ("their client =\r\nportal" is "their client portal").
 function decodeQuotedPrintable(binary: string): string {
-  return binary
-    .replace(/[ \t]*=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return binary.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
 function bytesToText(binary: string, charset = 'utf-8'): string {

@@ -80,6 +80,12 @@ export async function invoiceSettings(db: Db, args: { entity: number }): Promise
   return { currency: c.MAIN_MONNAIE, companyName: c.MAIN_INFO_SOCIETE_NOM, defaultBankAccountId: int(c.FACTURE_RIB_NUMBER) };
 }
 
+/** The agency's name and email as set up in Dolibarr (Home > Setup > Company), trimmed; null where blank. */
+export async function entityCompanyContact(db: Db, args: { entity: number }): Promise<{ name: string | null; email: string | null }> {
+  const c = await constants(db, args.entity, ['MAIN_INFO_SOCIETE_NOM', 'MAIN_INFO_SOCIETE_MAIL'] as const);
+  return { name: c.MAIN_INFO_SOCIETE_NOM?.trim() || null, email: c.MAIN_INFO_SOCIETE_MAIL?.trim() || null };
+}
+
 export interface StripeModuleSettings {
   /** MAIN_MODULE_STRIPE: the Stripe module is switched on. */
   enabled: boolean;

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import {
   BUILT_IN_ROLE_KEYS,
   BUILT_IN_ROLES,
+  type BuiltInRole,
   type ClientAccess,
   type ClientPermission,
   type ClientRoleKey,
@@ -159,7 +160,16 @@ export async function findClientUsersByIds(db: Db, workspaceId: string, ids: rea
 
 export async function insertClientUser(
   db: Db,
-  user: { workspaceId: string; clientId: string; contactId: string; email: string; status: ClientUserStatus; passwordHash?: string | null },
+  user: {
+    workspaceId: string;
+    clientId: string;
+    contactId: string;
+    email: string;
+    status: ClientUserStatus;
+    passwordHash?: string | null;
+    /** A built-in role; without it the column's default. */
+    role?: BuiltInRole;
+  },
 ): Promise<ClientUserRow> {
   const [row] = await db('client_users')
     .insert({
@@ -171,6 +181,7 @@ export async function insertClientUser(
       password_hash: user.passwordHash ?? null,
       invited_at: user.status === 'invited' ? db.fn.now() : null,
       password_changed_at: user.passwordHash ? db.fn.now() : null,
+      ...(user.role ? { role: user.role } : {}),
     })
     .returning(COLUMNS);
   return row as ClientUserRow;

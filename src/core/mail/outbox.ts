@@ -68,7 +68,10 @@ function sealer(secret: string) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([
-        cipher.update(JSON.stringify({ subject: message.subject, text: message.text, html: message.html ?? null }), 'utf8'),
+        cipher.update(
+          JSON.stringify({ subject: message.subject, text: message.text, html: message.html ?? null, replyTo: message.replyTo ?? null }),
+          'utf8',
+        ),
         cipher.final(),
       ]);
       return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
@@ -81,8 +84,15 @@ function sealer(secret: string) {
         subject: string;
         text: string;
         html: string | null;
+        replyTo?: string | null;
       };
-      return { to: recipient, subject: json.subject, text: json.text, ...(json.html ? { html: json.html } : {}) };
+      return {
+        to: recipient,
+        subject: json.subject,
+        text: json.text,
+        ...(json.html ? { html: json.html } : {}),
+        ...(json.replyTo ? { replyTo: json.replyTo } : {}),
+      };
     },
   };
 }

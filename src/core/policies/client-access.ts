@@ -33,23 +33,12 @@ const SWITCH_OF: Record<
   messages: 'allowMessaging',
 };
 
-export const PERMISSION_LABELS: Record<ClientPermission, string> = {
-  proposals: 'Proposals and quotations',
-  invoices: 'Invoices',
-  payments: 'Paying online',
-  tasks: 'Tasks',
-  documents: 'Documents',
-  uploads: 'Uploading files',
-  comments: 'Comments',
-  messages: 'Messages',
-};
-
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
 export type ClientRoleKey = BuiltInRole | 'custom';
 
 export interface BuiltInRoleDefinition {
+  /** In English, for what is stored; the pages name and describe a role from locales (staff:roles.builtIn, team:roles). */
   label: string;
-  description: string;
   permissions: readonly ClientPermission[];
   /** Manages their colleagues from the portal (invites, roles, disabling). */
   managesColleagues: boolean;
@@ -58,25 +47,21 @@ export interface BuiltInRoleDefinition {
 export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   admin: {
     label: 'Client admin',
-    description: 'Everything the workspace allows, and managing their colleagues.',
     permissions: CLIENT_PERMISSIONS,
     managesColleagues: true,
   },
   full: {
     label: 'Full access',
-    description: 'Everything the workspace allows.',
     permissions: CLIENT_PERMISSIONS,
     managesColleagues: false,
   },
   billing: {
     label: 'Billing',
-    description: 'Invoices, payments and documents, and comments on invoices.',
     permissions: ['invoices', 'payments', 'documents', 'comments'],
     managesColleagues: false,
   },
   member: {
     label: 'Member',
-    description: 'Proposals, quotations, tasks, documents and messages.',
     permissions: ['proposals', 'tasks', 'documents', 'uploads', 'comments', 'messages'],
     managesColleagues: false,
   },
@@ -211,24 +196,8 @@ export function managesColleagues(access: Pick<ClientAccess, 'role'>): boolean {
   return access.role !== 'custom' && BUILT_IN_ROLES[access.role].managesColleagues;
 }
 
-/** The role's name as people read it. */
+/** The role's name in English, as the activity log and exports keep it (the staff pages say staffRoleName). */
 export function roleName(access: Pick<ClientAccess, 'role' | 'customRole'>): string {
   if (access.role === 'custom') return access.customRole?.name ?? 'a role that was removed';
   return BUILT_IN_ROLES[access.role].label;
-}
-
-/** Why a permission is hidden, in a sentence for the admin pages: "Hidden: role Member". */
-export function hiddenReason(verdict: PermissionVerdict, access: ClientAccess): string | null {
-  switch (verdict.hiddenBy) {
-    case null:
-      return null;
-    case 'workspace':
-      return 'Hidden: switched off for the whole workspace';
-    case 'client':
-      return 'Hidden: hidden from their company';
-    case 'role':
-      return `Hidden: role ${roleName(access)}`;
-    case 'person':
-      return 'Hidden: hidden from this person';
-  }
 }

@@ -19,6 +19,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** Where a reply goes when not to the From address (an invitation sent in the agency's name: its own address). */
+  replyTo?: string;
 }
 
 export interface MailSendOptions {

@@ -16,7 +16,7 @@ import { twoFactorAccountRoutes, twoFactorSignInRoutes } from './two-factor/rout
 import { TwoFactorService } from './two-factor/service.ts';
 
 export { describeDevice } from './presenters.ts';
-export type { AuthService } from './sign-in/auth-service.ts';
+export type { AuthService, Inviter } from './sign-in/auth-service.ts';
 export { emailLocale } from './sign-in/emails.ts';
 export { voidUserLinks } from './sign-in/token-queries.ts';
 export { twoFactorResetEmail } from './two-factor/emails.ts';

@@ -12,7 +12,8 @@ import { staffWordsFor } from './access-refusals.ts';
 import { clientUserIdsOf, findClientDenied, listRoles, saveClientDenied, type RoleChoice } from '../../core/client-users/access-queries.ts';
 import { accessOf, findClientUserWithAccess, listClientUsers } from '../../core/client-users/queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
-import { roleFromForm, roleName, type ClientAccess, type CustomRole } from '../../core/policies/client-access.ts';
+import { roleFromForm, type ClientAccess, type CustomRole } from '../../core/policies/client-access.ts';
+import { staffRoleName } from '../../core/staff/access-words.ts';
 import type { HostAdapter } from '../../core/ports/host.ts';
 import { findSettings } from '../../core/settings/queries.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
@@ -26,7 +27,7 @@ import {
   presentHideFields,
   presentRoleOptions,
   roleValue,
-  seenLabels,
+  seenSummary,
 } from './access-presenters.ts';
 import { ClientIdParam, ClientUserIdParam, type AccessQueryInput, type CompanyAccessInput, type PersonAccessInput } from './commands.ts';
 
@@ -81,41 +82,44 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
   return {
     showPerson: async (req: Request, res: Response) => {
       const { client: filter, saved } = res.locals.query as AccessQueryInput;
-      const { base } = staffContext(res);
+      const { base, i18n } = staffContext(res);
+      const { t } = i18n;
       const person = await loadPerson(req, res);
       const name = person.contact?.name ?? person.user.email;
-      renderAdminPage(req, res, 'admin/person-access', `What ${name} sees`, {
+      renderAdminPage(req, res, 'admin/person-access', t('staff:clients.whatSees', { name }), {
         person: { id: person.user.id, name, email: person.user.email, company: person.client?.name ?? '' },
-        roleOptions: presentRoleOptions(person.roles, roleValue(person.access, person.user.client_role_id)),
-        hideFields: presentHideFields(person.access.personDenied, 'hide'),
-        table: presentAccessTable(person.settings, person.access),
+        roleOptions: presentRoleOptions(t, person.roles, roleValue(person.access, person.user.client_role_id)),
+        hideFields: presentHideFields(t, person.access.personDenied, 'hide'),
+        table: presentAccessTable(t, person.settings, person.access),
         companyHref: companyHref(res, person.user.client_id),
         rolesHref: `${base}/roles`,
         backHref: `${base}/clients${filter ? `?client=${encodeURIComponent(filter)}` : ''}`,
         action: personHref(res, person.user.id),
         filter: filter ?? '',
-        notice: saved ? 'Saved. Their open portal pages follow the change at once.' : null,
+        notice: saved ? t('staff:access.saved') : null,
       });
     },
 
     savePerson: async (req: Request, res: Response) => {
       const input = req.body as PersonAccessInput;
-      const { workspace, staff } = staffContext(res);
+      const { workspace, staff, i18n } = staffContext(res);
+      const { t } = i18n;
       const person = await loadPerson(req, res);
       const { choice, customRole } = chosenRole(input.role, person.roles);
       const after: ClientAccess = { ...person.access, role: choice.role, customRole, personDenied: input.denied };
       if (!input.confirmed) {
         const name = person.contact?.name ?? person.user.email;
-        const changes = describeAccessChange(person.settings, person.access, after);
+        const changes = describeAccessChange(t, person.settings, person.access, after);
         const fields: Record<string, string> = { role: input.role, confirmed: 'on' };
         for (const permission of input.denied) fields[`hide_${permission}`] = 'on';
         if (input.client) fields.client = input.client;
-        return renderAdminPage(req, res, 'admin/confirm', `Change what ${name} sees?`, {
-          heading: `Change what ${name} sees?`,
-          consequences: changes.length ? [...changes, 'Their open portal pages follow the change at once.'] : ['Nothing changes.'],
+        const title = t('staff:access.confirm.person', { name });
+        return renderAdminPage(req, res, 'admin/confirm', title, {
+          heading: title,
+          consequences: changes.length ? [...changes, t('staff:access.confirm.followAtOnce')] : [t('staff:access.confirm.nothing')],
           action: personHref(res, person.user.id),
           fields,
-          confirmLabel: 'Save the change',
+          confirmLabel: t('staff:access.confirm.save'),
           cancelHref: personHref(res, person.user.id, input.client),
         });
       }
@@ -143,13 +147,14 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
 
     showCompany: async (req: Request, res: Response) => {
       const { saved } = res.locals.query as AccessQueryInput;
-      const { base } = staffContext(res);
+      const { base, workspace, i18n } = staffContext(res);
+      const { t } = i18n;
       const company = await loadCompany(req, res);
-      const roles = await listRoles(db, staffContext(res).workspace.id);
+      const roles = await listRoles(db, workspace.id);
       const contactNames = new Map(company.contacts.map((contact) => [contact.id, contact.name]));
-      renderAdminPage(req, res, 'admin/company-access', `What ${company.client.name} sees`, {
+      renderAdminPage(req, res, 'admin/company-access', t('staff:clients.whatSees', { name: company.client.name }), {
         company: { id: company.client.id, name: company.client.name },
-        hideFields: presentHideFields(company.denied, 'company-hide'),
+        hideFields: presentHideFields(t, company.denied, 'company-hide'),
         people: company.users.map((user) => {
           const access: ClientAccess = {
             role: user.role,
@@ -157,39 +162,38 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
             clientDenied: company.denied,
             personDenied: user.denied_permissions,
           };
-          const sees = seenLabels(company.settings, access);
           return {
             name: contactNames.get(user.contact_id) ?? user.email,
             email: user.email,
-            role: roleName(access),
-            sees: sees.length ? sees.join(', ') : 'Nothing',
+            role: staffRoleName(t, access),
+            sees: seenSummary(t, company.settings, access),
             href: personHref(res, user.id),
           };
         }),
         action: companyHref(res, company.client.id),
         backHref: `${base}/clients?client=${encodeURIComponent(company.client.id)}`,
-        notice: saved ? 'Saved. Their open portal pages follow the change at once.' : null,
+        notice: saved ? t('staff:access.saved') : null,
       });
     },
 
     saveCompany: async (req: Request, res: Response) => {
       const input = req.body as CompanyAccessInput;
-      const { workspace, staff } = staffContext(res);
+      const { workspace, staff, i18n } = staffContext(res);
+      const { t } = i18n;
       const company = await loadCompany(req, res);
       if (!input.confirmed) {
+        const name = company.client.name;
         const before: ClientAccess = { role: 'full', customRole: null, clientDenied: company.denied, personDenied: [] };
         const after: ClientAccess = { ...before, clientDenied: input.denied };
-        const changes = describeAccessChange(company.settings, before, after, `Everyone at ${company.client.name}`);
+        const changes = describeAccessChange(t, company.settings, before, after, t('staff:access.confirm.everyoneAt', { name }));
         const fields: Record<string, string> = { confirmed: 'on' };
         for (const permission of input.denied) fields[`hide_${permission}`] = 'on';
-        return renderAdminPage(req, res, 'admin/confirm', `Change what ${company.client.name} sees?`, {
-          heading: `Change what everyone at ${company.client.name} sees?`,
-          consequences: changes.length
-            ? [...changes, 'A role or a person’s own setting can hide more, never show more. Their open portal pages follow at once.']
-            : ['Nothing changes.'],
+        return renderAdminPage(req, res, 'admin/confirm', t('staff:access.confirm.person', { name }), {
+          heading: t('staff:access.confirm.company', { name }),
+          consequences: changes.length ? [...changes, t('staff:access.confirm.companyFollows')] : [t('staff:access.confirm.nothing')],
           action: companyHref(res, company.client.id),
           fields,
-          confirmLabel: 'Save the change',
+          confirmLabel: t('staff:access.confirm.save'),
           cancelHref: companyHref(res, company.client.id),
         });
       }

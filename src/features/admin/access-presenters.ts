@@ -1,18 +1,17 @@
-// From access rows to the admin's access pages: the role list, the "hide" checkboxes, the table of
-// what a person sees and why, and the lines of the confirmation that say what a change does.
+// From access rows to the admin's access pages, in the staff member's language: the role list, the
+// "hide" checkboxes, the table of what a person sees and why, and the lines of the confirmation
+// that say what a change does.
+import type { Translate } from '../../core/i18n/translations.ts';
 import {
   BUILT_IN_ROLE_KEYS,
-  BUILT_IN_ROLES,
   CLIENT_PERMISSIONS,
-  hiddenReason,
-  PERMISSION_LABELS,
   resolveAccess,
-  roleName,
   type ClientAccess,
   type ClientPermission,
   type CustomRole,
 } from '../../core/policies/client-access.ts';
 import type { PortalSettings } from '../../core/settings/portal-settings.ts';
+import { staffHiddenReason, staffPermissionLabel, staffRoleName } from '../../core/staff/access-words.ts';
 
 export interface RoleOption {
   value: string;
@@ -25,20 +24,25 @@ export interface RoleOption {
 export const roleValue = (access: Pick<ClientAccess, 'role' | 'customRole'>, clientRoleId: string | null): string =>
   access.role === 'custom' ? `custom:${clientRoleId ?? ''}` : access.role;
 
-export function presentRoleOptions(roles: readonly CustomRole[], selected: string): RoleOption[] {
+const isPermission = (value: string): value is ClientPermission => (CLIENT_PERMISSIONS as readonly string[]).includes(value);
+
+export function presentRoleOptions(t: Translate, roles: readonly CustomRole[], selected: string): RoleOption[] {
   return [
     ...BUILT_IN_ROLE_KEYS.map((key) => ({
       value: key,
-      label: BUILT_IN_ROLES[key].label,
-      description: BUILT_IN_ROLES[key].description,
+      label: t(`staff:roles.builtIn.${key}.label`),
+      description: t(`staff:roles.builtIn.${key}.description`),
       selected: selected === key,
     })),
-    ...roles.map((role) => ({
-      value: `custom:${role.id}`,
-      label: role.name,
-      description: `Your role: ${role.permissions.map((p) => PERMISSION_LABELS[p as ClientPermission] ?? p).join(', ') || 'nothing'}.`,
-      selected: selected === `custom:${role.id}`,
-    })),
+    ...roles.map((role) => {
+      const sees = role.permissions.map((p) => (isPermission(p) ? staffPermissionLabel(t, p) : p));
+      return {
+        value: `custom:${role.id}`,
+        label: role.name,
+        description: t('staff:access.yourRole', { what: sees.length ? sees.join(', ') : t('staff:access.nothing') }),
+        selected: selected === `custom:${role.id}`,
+      };
+    }),
   ];
 }
 
@@ -49,11 +53,11 @@ export interface HideField {
   checked: boolean;
 }
 
-export function presentHideFields(denied: readonly string[], idPrefix: string): HideField[] {
+export function presentHideFields(t: Translate, denied: readonly string[], idPrefix: string): HideField[] {
   return CLIENT_PERMISSIONS.map((permission) => ({
     name: `hide_${permission}`,
     id: `${idPrefix}-${permission}`,
-    label: PERMISSION_LABELS[permission],
+    label: staffPermissionLabel(t, permission),
     checked: denied.includes(permission),
   }));
 }
@@ -65,37 +69,47 @@ export interface AccessRowView {
 }
 
 /** What the person sees and, for what they do not, the layer that hides it. */
-export function presentAccessTable(settings: PortalSettings, access: ClientAccess): AccessRowView[] {
+export function presentAccessTable(t: Translate, settings: PortalSettings, access: ClientAccess): AccessRowView[] {
   return resolveAccess(settings, access).map((verdict) => ({
-    label: PERMISSION_LABELS[verdict.permission],
+    label: staffPermissionLabel(t, verdict.permission),
     sees: verdict.allowed,
-    why: hiddenReason(verdict, access),
+    why: staffHiddenReason(t, verdict, access),
   }));
 }
 
-/** The labels of what the person sees, for the company page's summary. */
-export function seenLabels(settings: PortalSettings, access: ClientAccess): string[] {
-  return resolveAccess(settings, access)
+/** What the person sees, for the company page's summary: the parts, or "Nothing". */
+export function seenSummary(t: Translate, settings: PortalSettings, access: ClientAccess): string {
+  const seen = resolveAccess(settings, access)
     .filter((verdict) => verdict.allowed)
-    .map((verdict) => PERMISSION_LABELS[verdict.permission]);
+    .map((verdict) => staffPermissionLabel(t, verdict.permission));
+  return seen.length ? seen.join(', ') : t('staff:access.seesNothing');
 }
 
 /**
  * What a change does, line by line, for the confirmation page; empty when it changes nothing.
  * `who` names whose sight changes when it is not the one person the page is about.
  */
-export function describeAccessChange(settings: PortalSettings, before: ClientAccess, after: ClientAccess, who?: string): string[] {
+export function describeAccessChange(
+  t: Translate,
+  settings: PortalSettings,
+  before: ClientAccess,
+  after: ClientAccess,
+  who?: string,
+): string[] {
   const was = new Map(resolveAccess(settings, before).map((v) => [v.permission, v.allowed]));
   const now = resolveAccess(settings, after);
-  const lost = now.filter((v) => was.get(v.permission) && !v.allowed).map((v) => PERMISSION_LABELS[v.permission]);
-  const gained = now.filter((v) => !was.get(v.permission) && v.allowed).map((v) => PERMISSION_LABELS[v.permission]);
+  const lost = now.filter((v) => was.get(v.permission) && !v.allowed).map((v) => staffPermissionLabel(t, v.permission));
+  const gained = now.filter((v) => !was.get(v.permission) && v.allowed).map((v) => staffPermissionLabel(t, v.permission));
   const lines: string[] = [];
-  if (roleName(before) !== roleName(after)) lines.push(`Role: ${roleName(before)} → ${roleName(after)}.`);
-  if (lost.length) lines.push(who ? `${who} no longer sees: ${lost.join(', ')}.` : `No longer sees: ${lost.join(', ')}.`);
-  if (gained.length) lines.push(who ? `${who} now sees: ${gained.join(', ')}.` : `Now sees: ${gained.join(', ')}.`);
+  const [from, to] = [staffRoleName(t, before), staffRoleName(t, after)];
+  if (from !== to) lines.push(t('staff:access.change.role', { from, to }));
+  const line = (key: 'lost' | 'gained', what: string[]) =>
+    who ? t(`staff:access.change.${key}By`, { who, what: what.join(', ') }) : t(`staff:access.change.${key}`, { what: what.join(', ') });
+  if (lost.length) lines.push(line('lost', lost));
+  if (gained.length) lines.push(line('gained', gained));
   const sameSight = lost.length === 0 && gained.length === 0;
   const sameChoices =
     sameSight && before.personDenied.join() === after.personDenied.join() && before.clientDenied.join() === after.clientDenied.join();
-  if (sameSight && !sameChoices) lines.push('What they see stays the same for now; the change applies if the workspace switches more on.');
+  if (sameSight && !sameChoices) lines.push(t('staff:access.change.sameForNow'));
   return lines;
 }

@@ -6,7 +6,8 @@ import { describeDevice } from '../account/index.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import type { ClientUserRow, ClientUserStatus } from '../../core/client-users/queries.ts';
 import { clientUserActions, type ClientUserAction } from '../../core/policies/client-user-policy.ts';
-import { roleName, type CustomRole } from '../../core/policies/client-access.ts';
+import type { CustomRole } from '../../core/policies/client-access.ts';
+import { staffRoleName } from '../../core/staff/access-words.ts';
 import type { HostClient, HostContact, HostWorkspace } from '../../core/ports/host.ts';
 import type { Translate } from '../../core/i18n/translations.ts';
 import { SECTION_SWITCHES, type PortalSettings } from '../../core/settings/portal-settings.ts';
@@ -177,7 +178,7 @@ export function presentClientGroups(
       email: contact.email,
       status: presentAccessStatus(user, words),
       // A workspace role shows its name; one that no longer exists grants nothing and says so.
-      role: user ? roleName({ role: user.role, customRole: roles.get(user.client_role_id ?? '') ?? null }) : null,
+      role: user ? staffRoleName(words.t, { role: user.role, customRole: roles.get(user.client_role_id ?? '') ?? null }) : null,
       can: clientUserActions(user?.status ?? null),
     });
   }

@@ -8,8 +8,15 @@ import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
 import type { ColleagueRequests } from './colleague-requests.ts';
-import { ColleagueRequestIdParam, type ColleagueRequestsQueryInput, type DeclineColleagueInput, NOTE_MAX_LENGTH } from './commands.ts';
-import { presentRequestRow } from './presenters.ts';
+import {
+  type AddColleagueInput,
+  ColleagueRequestIdParam,
+  type ColleagueRequestsQueryInput,
+  DEFAULT_COLLEAGUE_ROLE,
+  type DeclineColleagueInput,
+  NOTE_MAX_LENGTH,
+} from './commands.ts';
+import { presentRequestRow, presentStaffRoleChoices, requestedRoleValue } from './presenters.ts';
 
 const REQUEST_NOT_FOUND = 'We could not find that request.';
 /** The notices a redirect may ask for, by their staff:colleagues.notices key. */
@@ -19,13 +26,14 @@ export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueR
   const { requests } = deps;
   const listHref = (res: Response) => `${staffContext(res).base}/colleague-requests`;
 
-  async function showRequest(req: Request, res: Response, form: { errors?: FieldErrors; note?: string } = {}, status = 200) {
+  async function showRequest(req: Request, res: Response, form: { errors?: FieldErrors; note?: string; role?: string } = {}, status = 200) {
     const { workspace, base, i18n } = staffContext(res);
     const { t } = i18n;
     const id = parseParam(ColleagueRequestIdParam, req.params.requestId);
     const review = await requests.review(workspace.id, id);
     if (!review) throw notFound(REQUEST_NOT_FOUND);
-    const { request, requester, company, contact } = review;
+    const { request, requester, company, contact, roles } = review;
+    const asked = requestedRoleValue(request, DEFAULT_COLLEAGUE_ROLE);
     const action = `${listHref(res)}/${encodeURIComponent(request.id)}`;
     renderAdminPage(
       req,
@@ -41,6 +49,8 @@ export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueR
         requester: requester ? requester.email : t('staff:colleagues.formerUser'),
         contact: contact ? { name: contact.name, email: contact.email } : null,
         canAdd: Boolean(contact) || requests.canCreate,
+        askedRole: presentStaffRoleChoices(t, roles, asked).find((choice) => choice.selected)?.label ?? null,
+        roleChoices: presentStaffRoleChoices(t, roles, form.role ?? asked),
         crmName: deps.crmName,
         addAction: `${action}/add`,
         declineAction: `${action}/decline`,
@@ -67,14 +77,19 @@ export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueR
     show: (req: Request, res: Response) => showRequest(req, res),
 
     invalid: (req: Request, res: Response, errors: FieldErrors) => {
-      const note = (req.body as Record<string, unknown> | undefined)?.note;
-      return showRequest(req, res, { errors, note: typeof note === 'string' ? note : '' }, 400);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const text = (value: unknown) => (typeof value === 'string' ? value : '');
+      return showRequest(req, res, { errors, note: text(body.note), ...(typeof body.role === 'string' ? { role: body.role } : {}) }, 400);
     },
 
     add: async (req: Request, res: Response) => {
       const id = parseParam(ColleagueRequestIdParam, req.params.requestId);
-      const added = await requests.add(staffActor(req, res), id);
-      res.redirect(303, `${listHref(res)}?notice=${added ? 'added' : 'decided'}`);
+      const { role } = req.body as AddColleagueInput;
+      const outcome = await requests.add(staffActor(req, res), id, role);
+      // A role that is not one of this workspace's (another's, or one removed since the page was shown).
+      if (outcome === 'unknownRole')
+        return showRequest(req, res, { errors: { role: staffContext(res).i18n.t('validation:chooseTeamRole') } }, 400);
+      res.redirect(303, `${listHref(res)}?notice=${outcome}`);
     },
 
     decline: async (req: Request, res: Response) => {

@@ -3,13 +3,18 @@
 // reads on the team page. Adding goes through the host's contacts port where the host allows
 // creating contacts (the contact, the decision and its activity entry in one transaction; then
 // the invitation); elsewhere staff add the contact in their CRM first and the portal finds it there
-// by its email. Asking tells the agency at once (notifications/rules.ts); the answer is emailed to
-// the client admin who asked, queued with the decision.
+// by its email. The client admin asks for a role; staff give that one or another of the
+// workspace's, in the invitation's transaction. Asking tells the agency at once
+// (notifications/rules.ts); the answer is emailed to the client admin who asked, queued with the
+// decision.
 import type { Knex } from 'knex';
 import { insertActivity, insertClientActivity } from '../../core/activity/queries.ts';
+import { AccessChangeRefused } from '../../core/client-users/access-changes.ts';
+import { listRoles, type RoleChoice } from '../../core/client-users/access-queries.ts';
 import { findClientUserByContact, findClientUserByEmail, findClientUserById } from '../../core/client-users/queries.ts';
 import type { PortalConfig } from '../../core/config.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
+import { roleFromForm, roleName, type CustomRole } from '../../core/policies/client-access.ts';
 import { mayUsePortal } from '../../core/policies/portal-policy.ts';
 import { refusal } from '../../core/policies/team-policy.ts';
 import type { HostAdapter, HostContact, HostWorkspace } from '../../core/ports/host.ts';
@@ -39,6 +44,15 @@ export interface ColleagueRequestsDeps {
 }
 
 const REQUEST_NOT_FOUND = 'We could not find that request.';
+const ROLE_GONE = 'That role was removed meanwhile.';
+
+/** A role from a form: a built-in one, or one of these (the workspace's own) roles; null for anything else. */
+function roleChoice(value: string, roles: readonly CustomRole[]): { choice: RoleChoice; name: string } | null {
+  const chosen = roleFromForm(value, roles);
+  if (!chosen) return null;
+  const { customRole, ...choice } = chosen;
+  return { choice, name: roleName({ role: choice.role, customRole }) };
+}
 
 export function createColleagueRequests(deps: ColleagueRequestsDeps) {
   const { db, adapter } = deps;
@@ -83,21 +97,30 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
     canCreate,
 
     /** A client admin's request. Refused when the company already has that colleague, or asked for them already. */
-    async ask(actor: TeamActor, input: { name: string; email: string; note: string | null }): Promise<ColleagueRequestRow> {
-      const existing = await companyContact(actor.workspace.id, actor.user.client_id, input.email);
+    async ask(actor: TeamActor, input: { name: string; email: string; note: string | null; role: string }): Promise<ColleagueRequestRow> {
+      const [existing, roles] = await Promise.all([
+        companyContact(actor.workspace.id, actor.user.client_id, input.email),
+        listRoles(db, actor.workspace.id),
+      ]);
       if (existing) throw refusal(actor.t('team:request.refused.known', { name: existing.name }));
+      const role = roleChoice(input.role, roles);
+      if (!role) throw refusal(actor.t('team:refused.roleGone'));
       const request = await db.transaction(async (trx) => {
         const row = await insertColleagueRequest(trx, {
           workspaceId: actor.workspace.id,
           clientId: actor.user.client_id,
           requestedBy: actor.user.id,
-          ...input,
+          name: input.name,
+          email: input.email,
+          note: input.note,
+          role: role.choice,
         });
         if (!row) return null;
         await insertClientActivity(trx, actor, 'team.colleague_requested', {
           requestId: row.id,
           colleagueEmail: row.email,
           colleagueName: row.name,
+          roleName: role.name,
         });
         return row;
       });
@@ -119,26 +142,33 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
       return requests.map((request) => ({ request, company: names.get(request.client_id) ?? null }));
     },
 
-    /** One request with who asked, the company, and the contact the CRM already has for it (if any). */
+    /**
+     * One request with who asked, the company, the contact the CRM already has for it (if any), and
+     * the workspace's roles to give.
+     */
     async review(workspaceId: string, id: string) {
       const request = await findColleagueRequest(db, workspaceId, id);
       if (!request) return null;
-      const [requester, company, contact] = await Promise.all([
+      const [requester, company, contact, roles] = await Promise.all([
         findClientUserById(db, workspaceId, request.requested_by),
         adapter.clients.findById(workspaceId, request.client_id),
         request.status === 'open' ? companyContact(workspaceId, request.client_id, request.email) : Promise.resolve(null),
+        listRoles(db, workspaceId),
       ]);
-      return { request, requester, company, contact };
+      return { request, requester, company, contact, roles };
     },
 
     /**
      * Adds the colleague: the CRM's contact (created through the port, or the one staff added) and
-     * an invitation. False when the request was decided meanwhile.
+     * an invitation with the role staff gave, one of this workspace's ('unknownRole' for anything
+     * else). 'decided' when the request was decided meanwhile.
      */
-    async add(actor: StaffActor, id: string): Promise<boolean> {
-      const request = await findColleagueRequest(db, actor.workspace.id, id);
+    async add(actor: StaffActor, id: string, roleValue: string): Promise<'added' | 'decided' | 'unknownRole'> {
+      const [request, roles] = await Promise.all([findColleagueRequest(db, actor.workspace.id, id), listRoles(db, actor.workspace.id)]);
       if (!request) throw notFound(REQUEST_NOT_FOUND);
-      if (request.status !== 'open') return false;
+      const role = roleChoice(roleValue, roles);
+      if (!role) return 'unknownRole';
+      if (request.status !== 'open') return 'decided';
       const found = await companyContact(actor.workspace.id, request.client_id, request.email);
       if (!found && !canCreate) throw refusal(`Add ${request.email} to the company in your CRM first, then add the colleague here.`);
       // Portal sign-in addresses are unique in a workspace: another contact's would refuse the invitation.
@@ -159,18 +189,25 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
           at: deps.now(),
         });
         if (!decided) return null;
-        await logFor(trx, request, 'team.colleague_added', actor, { contactId: added.id, created: !found });
+        await logFor(trx, request, 'team.colleague_added', actor, { contactId: added.id, created: !found, roleName: role.name });
         await send(trx, answer);
         return added;
       });
-      if (!contact) return false;
-      // The invitation is its own transaction (the client user, the link and its email): should it
-      // fail, the contact is in the CRM and staff invite them from the client users page. Someone
-      // who already has access keeps it as it is.
+      if (!contact) return 'decided';
+      // The invitation is its own transaction (the client user with the role, the link and its
+      // email): should it fail, the contact is in the CRM and staff invite them from the client
+      // users page. Someone who already has access keeps it, and their role, as they are.
       const user = await findClientUserByContact(db, actor.workspace.id, contact.id);
       if (!user || user.status === 'invited')
-        await deps.auth.invite(actor.workspace, contact.id, { id: actor.staff.id, name: actor.staff.name }, actor.meta);
-      return true;
+        await deps.auth
+          .invite(actor.workspace, contact.id, { id: actor.staff.id, name: actor.staff.name }, actor.meta, { role: role.choice })
+          .catch((err: unknown) => {
+            // The role was removed between the choice and the invitation (the role is locked while given).
+            if (err instanceof AccessChangeRefused)
+              throw refusal(`${ROLE_GONE} ${contact.name} is in your CRM: invite them from the client users page.`);
+            throw err;
+          });
+      return 'added';
     },
 
     /** Declines an open request with a reason the client admin reads; false when decided meanwhile. */

@@ -12,16 +12,20 @@ const hostId = z
 export const InviteColleagueCommand = z.object({ contactId: hostId });
 export type InviteColleagueInput = z.infer<typeof InviteColleagueCommand>;
 
-export const ChangeRoleCommand = z.object({
-  role: z
-    .string({ error: 'Choose a role from the list.' })
-    .trim()
-    .regex(
-      /^(admin|full|billing|member|custom:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,
-      'Choose a role from the list.',
-    )
-    .transform((value) => value.toLowerCase()),
-});
+/** A built-in role's key, or `custom:<id>` of one of the workspace's roles (which the service looks up). */
+const roleField = z
+  .string({ error: 'Choose a role from the list.' })
+  .trim()
+  .regex(
+    /^(admin|full|billing|member|custom:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,
+    'Choose a role from the list.',
+  )
+  .transform((value) => value.toLowerCase());
+
+/** What a new colleague gets where no one chose: what an invitation gives (client_users.role's default). */
+export const DEFAULT_COLLEAGUE_ROLE = 'full';
+
+export const ChangeRoleCommand = z.object({ role: roleField });
 export type ChangeRoleInput = z.infer<typeof ChangeRoleCommand>;
 
 export const DisableColleagueCommand = z.object({});
@@ -57,12 +61,15 @@ export const RequestColleagueCommand = z.object({
     .max(NOTE_MAX_LENGTH, `Keep the note to ${NOTE_MAX_LENGTH} characters.`)
     .optional()
     .transform((value) => value || null),
+  role: roleField.optional().transform((value) => value ?? DEFAULT_COLLEAGUE_ROLE),
 });
 export type RequestColleagueInput = z.infer<typeof RequestColleagueCommand>;
 
 export const ColleagueRequestIdParam = z.uuid();
 
-export const AddColleagueCommand = z.object({});
+/** Staff add the colleague with a role of the workspace's (the one asked for, unless they choose another). */
+export const AddColleagueCommand = z.object({ role: roleField });
+export type AddColleagueInput = z.infer<typeof AddColleagueCommand>;
 
 export const DeclineColleagueCommand = z.object({
   note: z

@@ -11,6 +11,7 @@ import type { ColleagueRequests } from './colleague-requests.ts';
 import {
   type ChangeRoleInput,
   ColleagueIdParam,
+  DEFAULT_COLLEAGUE_ROLE,
   type InviteColleagueInput,
   NOTE_MAX_LENGTH,
   type RequestColleagueInput,
@@ -20,11 +21,11 @@ import { presentCompanyRequests, presentMembers, presentRoleChoices } from './pr
 import type { Team, TeamActor } from './service.ts';
 
 interface RequestForm {
-  values: { name: string; email: string; note: string };
+  values: { name: string; email: string; note: string; role: string };
   errors: FieldErrors;
 }
 
-const EMPTY_FORM: RequestForm = { values: { name: '', email: '', note: '' }, errors: {} };
+const EMPTY_FORM: RequestForm = { values: { name: '', email: '', note: '', role: DEFAULT_COLLEAGUE_ROLE }, errors: {} };
 
 /** Colleague requests per client user: each one notifies and emails the agency. */
 const COLLEAGUE_REQUEST_LIMIT: LimitRule = { name: 'colleague-request:user', points: 10, windowSeconds: 3600, blockSeconds: 3600 };
@@ -73,7 +74,13 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests, limi
     invalidRequest: (req: Request, res: Response, errors: FieldErrors) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const text = (value: unknown) => (typeof value === 'string' ? value : '');
-      return showTeam(req, res, { values: { name: text(body.name), email: text(body.email), note: text(body.note) }, errors }, 400);
+      const values = {
+        name: text(body.name),
+        email: text(body.email),
+        note: text(body.note),
+        role: text(body.role) || DEFAULT_COLLEAGUE_ROLE,
+      };
+      return showTeam(req, res, { values, errors }, 400);
     },
 
     requestColleague: async (req: Request, res: Response) => {

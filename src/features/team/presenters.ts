@@ -83,3 +83,17 @@ export function presentRequestRow(
     open: request.status === 'open',
   };
 }
+
+/** The form value of a request's role: the one asked for, else what an invitation gives. */
+export function requestedRoleValue(request: ColleagueRequestRow, fallback: string): string {
+  if (request.role === 'custom') return request.client_role_id ? `custom:${request.client_role_id}` : fallback;
+  return request.role ?? fallback;
+}
+
+/** The roles staff may give a new colleague: the built-in ones in the staff's words, then the workspace's own. */
+export function presentStaffRoleChoices(t: RequestI18n['t'], roles: readonly CustomRole[], selected: string) {
+  return [
+    ...BUILT_IN_ROLE_KEYS.map((key) => ({ value: key, label: t(`staff:roles.builtIn.${key}.label`) })),
+    ...roles.map((role) => ({ value: `custom:${role.id}`, label: role.name })),
+  ].map((choice) => ({ ...choice, selected: choice.value === selected }));
+}

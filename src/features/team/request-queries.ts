@@ -3,6 +3,8 @@
 // and the decision (a conditional update: a request is decided once). Every statement names its
 // workspace.
 import type { Knex } from 'knex';
+import type { RoleChoice } from '../../core/client-users/access-queries.ts';
+import type { ClientRoleKey } from '../../core/policies/client-access.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -22,6 +24,9 @@ export interface ColleagueRequestRow {
   decided_by_staff_id: string | null;
   decision_note: string | null;
   contact_id: string | null;
+  /** The role the client admin asked for; null on a request from before roles were asked. */
+  role: ClientRoleKey | null;
+  client_role_id: string | null;
 }
 
 const TABLE = 'portal_colleague_requests';
@@ -39,6 +44,8 @@ const COLUMNS = [
   'decided_by_staff_id',
   'decision_note',
   'contact_id',
+  'role',
+  'client_role_id',
 ] as const;
 
 /** How many of a company's requests its team page lists, and the agency's list shows. */
@@ -48,7 +55,15 @@ const WORKSPACE_LIMIT = 200;
 /** Records the request; null when the company already has an open one for this address. */
 export async function insertColleagueRequest(
   db: Db,
-  request: { workspaceId: string; clientId: string; requestedBy: string; name: string; email: string; note: string | null },
+  request: {
+    workspaceId: string;
+    clientId: string;
+    requestedBy: string;
+    name: string;
+    email: string;
+    note: string | null;
+    role: RoleChoice;
+  },
 ): Promise<ColleagueRequestRow | null> {
   const rows = await db(TABLE)
     .insert({
@@ -58,6 +73,8 @@ export async function insertColleagueRequest(
       name: request.name,
       email: request.email.toLowerCase(),
       note: request.note,
+      role: request.role.role,
+      client_role_id: request.role.clientRoleId,
     })
     .onConflict(db.raw(`(workspace_id, client_id, email) where status = 'open'`))
     .ignore()

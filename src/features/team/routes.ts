@@ -32,7 +32,7 @@ export function colleagueRequestAdminRoutes(h: ColleagueRequestAdminHandlers): R
   const router = Router();
   router.get('/colleague-requests', validateQuery(ColleagueRequestsQuery), h.list);
   router.get('/colleague-requests/:requestId', h.show);
-  router.post('/colleague-requests/:requestId/add', validateBody(AddColleagueCommand), h.add);
+  router.post('/colleague-requests/:requestId/add', validateBody(AddColleagueCommand, h.invalid), h.add);
   router.post('/colleague-requests/:requestId/decline', validateBody(DeclineColleagueCommand, h.invalid), h.decline);
   return router;
 }

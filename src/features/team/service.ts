@@ -110,12 +110,7 @@ export function createTeam(deps: TeamDeps) {
       if (!contact.email.trim()) throw refusal(actor.t('team:refused.noEmail', { name: contact.name }));
       const existing = await findClientUserByContact(db, actor.workspace.id, contact.id);
       refuse(actor, existing?.status ?? null, false, existing ? 'resend_invitation' : 'invite');
-      const invited = await auth.invite(
-        actor.workspace,
-        contact.id,
-        { id: actor.user.id, name: actor.name, clientUserId: actor.user.id },
-        actor.meta,
-      );
+      const invited = await auth.invite(actor.workspace, contact.id, { clientUserId: actor.user.id, name: actor.name }, actor.meta);
       if (!invited) throw notFound(actor.t('team:notFound'));
       await db.transaction((trx) =>
         insertClientActivity(trx, actor, 'team.invited', {

@@ -18,6 +18,9 @@ import {
   type ClientUserRow,
 } from '../../../core/client-users/queries.ts';
 import { mayUsePortal } from '../../../core/policies/portal-policy.ts';
+import type { ClientPermission } from '../../../core/policies/client-access.ts';
+import { changePersonAccess } from '../../../core/client-users/access-changes.ts';
+import type { RoleChoice } from '../../../core/client-users/access-queries.ts';
 import { SIGN_IN_LIMITS, type RateLimiter } from '../../../core/rate-limits/limiter.ts';
 import type { RepeatGuard } from '../../../core/rate-limits/repeat-guard.ts';
 import { deleteOtherSessions } from '../../../core/sessions/queries.ts';
@@ -45,7 +48,7 @@ import {
   verifyDecoy,
   verifyPassword,
 } from '../../../core/crypto/secrets.ts';
-import { codeEmail, emailLocale, invitationEmail, resetEmail } from './emails.ts';
+import { codeEmail, emailLocale, invitationEmail, type InvitedBy, resetEmail } from './emails.ts';
 import { isLocale, type Locale } from '../../../core/i18n/translations.ts';
 import { findSettings } from '../../../core/settings/queries.ts';
 
@@ -70,6 +73,19 @@ export type ChangePasswordResult =
 
 /** Stands in for a client user id when an email is unknown, so the same work is done. */
 const NOBODY = 'nobody';
+
+/**
+ * Who sends an invitation: a staff member (the admin pages), a client admin of the invitee's own
+ * company (the team page), or the agency itself, with no person to name (a command line beside a
+ * CRM whose staff have no email), whose own address, when it has one, is where a reply goes.
+ */
+export type Inviter = Pick<HostStaffUser, 'id' | 'name'> | { clientUserId: string; name: string } | { agency: { replyTo: string | null } };
+
+function invitedBy(inviter: Inviter, company: string): InvitedBy {
+  if ('agency' in inviter) return { kind: 'agency' };
+  if ('clientUserId' in inviter) return { kind: 'colleague', name: inviter.name, company };
+  return { kind: 'staff', name: inviter.name };
+}
 
 export interface AuthServiceDeps {
   db: Knex;
@@ -537,17 +553,17 @@ export class AuthService {
 
   /**
    * Invites a host contact (or sends the invitation again). The client user is created on first
-   * invite, linked to the contact; its sign-in email follows the contact's current email.
-   */
-  /**
-   * Invites a contact: by agency staff (the admin pages), or by a client admin of the same company
-   * (the team page: `clientUserId` set), whose name the email gives as the inviter's.
+   * invite, linked to the contact; its sign-in email follows the contact's current email. The email
+   * names who invited them: a staff member at the agency, a client admin at the contact's own
+   * company (the team page), or the agency itself. With `role`, the person gets that role in the
+   * same transaction (a new client user otherwise gets client_users.role's default).
    */
   async invite(
     workspace: HostWorkspace,
     contactId: string,
-    inviter: Pick<HostStaffUser, 'id' | 'name'> & { clientUserId?: string },
+    inviter: Inviter,
     meta: RequestMeta,
+    options: { role?: RoleChoice } = {},
   ): Promise<ClientUserRow | null> {
     const contact = await this.deps.adapter.contacts.findById(workspace.id, contactId);
     if (!contact) return null;
@@ -572,13 +588,24 @@ export class AuthService {
           status: 'invited',
         });
       }
+      if (options.role) {
+        await changePersonAccess(
+          trx,
+          workspace.id,
+          invited,
+          { ...options.role, denied: invited.denied_permissions as ClientPermission[] },
+          null,
+        );
+        invited = { ...invited, role: options.role.role, client_role_id: options.role.clientRoleId };
+      }
       await this.issueToken(trx, workspace.id, invited, token, 'invite', INVITE_TTL_DAYS * 24 * 60 * 60_000);
       await this.deps.mailer.send(
         invitationEmail({
           to: email,
           workspace,
           contactName: contact.name,
-          inviterName: inviter.name,
+          invitedBy: invitedBy(inviter, contact.clientName),
+          replyTo: 'agency' in inviter ? inviter.agency.replyTo : null,
           days: INVITE_TTL_DAYS,
           url: this.portalUrl(workspace, `/invitation/${token}`),
           locale: emailLocale(invited.locale, isLocale(workspaceLocale) ? workspaceLocale : null),
@@ -592,7 +619,11 @@ export class AuthService {
       'invitation.sent',
       meta,
       { user },
-      inviter.clientUserId ? { invitedByClientUserId: inviter.clientUserId } : { staffId: inviter.id },
+      'clientUserId' in inviter
+        ? { invitedByClientUserId: inviter.clientUserId }
+        : 'agency' in inviter
+          ? { byAgency: true }
+          : { staffId: inviter.id },
     );
     return user;
   }

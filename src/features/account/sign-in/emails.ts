@@ -48,21 +48,44 @@ export function resetEmail(input: { to: string; workspace: HostWorkspace; minute
   ]);
 }
 
+/**
+ * Who an invitation names as its sender: a staff member of the agency, a client admin of the
+ * invitee's own company (the email names the company, not the agency), or the agency itself when
+ * no one is there to name (a command line).
+ */
+export type InvitedBy = { kind: 'staff'; name: string } | { kind: 'colleague'; name: string; company: string } | { kind: 'agency' };
+
 export function invitationEmail(input: {
   to: string;
   workspace: HostWorkspace;
   contactName: string;
-  inviterName: string;
+  invitedBy: InvitedBy;
   days: number;
   url: string;
   locale?: Locale;
+  /** Where a reply goes, when not to the From address (the agency's own address). */
+  replyTo?: string | null;
 }): MailMessage {
   const t = translator(input.locale ?? DEFAULT_LOCALE);
   const workspace = input.workspace.name;
-  return message(input.to, t('emails:invitation.subject', { workspace }), [
+  const by = input.invitedBy;
+  const [subject, intro] =
+    by.kind === 'colleague'
+      ? [
+          t('emails:invitation.colleague.subject', { inviter: by.name, company: by.company }),
+          t('emails:invitation.colleague.intro', { inviter: by.name, company: by.company, workspace }),
+        ]
+      : [
+          t('emails:invitation.subject', { workspace }),
+          by.kind === 'staff'
+            ? t('emails:invitation.intro', { inviter: by.name, workspace })
+            : t('emails:invitation.agencyIntro', { workspace }),
+        ];
+  const mail = message(input.to, subject, [
     t('emails:invitation.hello', { name: input.contactName }),
-    t('emails:invitation.intro', { inviter: input.inviterName, workspace }),
+    intro,
     t('emails:invitation.link', { days: input.days }),
     input.url,
   ]);
+  return input.replyTo ? { ...mail, replyTo: input.replyTo } : mail;
 }

@@ -7,6 +7,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import type { Translate } from '../../../core/i18n/translations.ts';
 import { staffContext } from '../../../core/staff/staff-context.ts';
 import { renderAdminPage } from '../../../core/staff/admin-page.ts';
 import { findSettings } from '../../../core/settings/queries.ts';
@@ -35,7 +36,7 @@ function paymentSettingsCommand(providerIds: readonly string[]) {
 type PaymentSettingsInput = z.infer<ReturnType<typeof paymentSettingsCommand>>;
 
 /** What the admin sees for a provider: the demo one says that it takes no money. */
-const providerLabel = (id: string) => (id === 'demo' ? 'Demo provider (no money moves: for trying the portal only)' : id);
+const providerLabel = (t: Translate, id: string) => (id === 'demo' ? t('staff:payments.demoProvider') : id);
 
 const SavedQuery = z.object({
   saved: z
@@ -61,12 +62,6 @@ const StripeKeysCommand = z.object({
       "Paste the webhook endpoint's signing secret (whsec_…), shown in Stripe under Developers → Webhooks.",
     ),
 });
-
-const SOURCE_LABEL = {
-  workspace: 'the keys saved for this workspace',
-  host: "the CRM's Stripe settings",
-  environment: 'the installation (STRIPE_SECRET_KEY)',
-} as const;
 
 interface StripeAdmin {
   provider: Pick<StripeProvider, 'testConnection'>;
@@ -94,11 +89,12 @@ export function paymentSettingsRoutes(deps: {
     form: { errors?: FieldErrors; values?: Record<string, unknown>; keyErrors?: FieldErrors; connection?: StripeConnection } = {},
     status = 200,
   ) {
-    const { workspace } = staffContext(res);
+    const { workspace, i18n } = staffContext(res);
+    const { t } = i18n;
     const [saved, portal, stripe] = await Promise.all([
       findPaymentSettings(deps.db, workspace.id),
       findSettings(deps.db, workspace.id),
-      stripeState(workspace.id, workspace.slug),
+      stripeState(t, workspace.id, workspace.slug),
     ]);
     // A stored provider this instance does not have (e.g. 'demo' in production) is shown as what
     // it is in force: none.
@@ -114,17 +110,17 @@ export function paymentSettingsRoutes(deps: {
       req,
       res,
       'admin/payments',
-      'Payments',
+      t('staff:payments.title'),
       {
         values,
         errors: form.errors ?? {},
         saved: (res.locals.query as { saved?: string | null } | undefined)?.saved ?? null,
         stripe,
         keyErrors: form.keyErrors ?? {},
-        connection: form.connection ? presentConnection(form.connection) : null,
+        connection: form.connection ? presentConnection(t, form.connection) : null,
         onlinePaymentsOn: portal.allowOnlinePayments && portal.showInvoices,
         wayToPay: hasWayToPay(saved, registered),
-        providers: providerIds.map((id) => ({ id, label: providerLabel(id) })),
+        providers: providerIds.map((id) => ({ id, label: providerLabel(t, id) })),
         unavailableProvider:
           saved.onlineProvider !== NO_ONLINE_PROVIDER && !registered.has(saved.onlineProvider) && portal.allowOnlinePayments
             ? saved.onlineProvider
@@ -135,12 +131,12 @@ export function paymentSettingsRoutes(deps: {
   }
 
   /** What the admin sees of Stripe: where the keys in force come from, the saved key's hint, the webhook URL. */
-  async function stripeState(workspaceId: string, slug: string) {
+  async function stripeState(t: Translate, workspaceId: string, slug: string) {
     if (!deps.stripe) return null;
     // One read: the workspace's own keys (with their hint) come first among the keys in force.
     const inForce = await deps.stripe.keys(workspaceId);
     return {
-      source: inForce ? SOURCE_LABEL[inForce.source] : null,
+      source: inForce ? t(`staff:payments.stripe.source.${inForce.source}`) : null,
       webhookReady: Boolean(inForce?.webhookSecret),
       hint: inForce?.source === 'workspace' ? (inForce.hint ?? null) : null,
       callbackUrl: deps.callbackUrl(slug),
@@ -178,11 +174,11 @@ export function paymentSettingsRoutes(deps: {
     });
     // Changes nothing (it only asks Stripe), so it answers with the page and what Stripe said.
     router.post('/payments/stripe-test', async (req: Request, res: Response) => {
-      const { workspace } = staffContext(res);
+      const { workspace, i18n } = staffContext(res);
       const keys = await stripe.keys(workspace.id);
       const connection: StripeConnection = keys
         ? await stripe.provider.testConnection(keys.secretKey)
-        : { ok: false, error: 'No Stripe secret key: save this workspace’s keys below, or set STRIPE_SECRET_KEY for the installation.' };
+        : { ok: false, error: i18n.t('staff:payments.stripe.noSecretKey') };
       await show(req, res, { connection });
     });
   }
@@ -190,11 +186,15 @@ export function paymentSettingsRoutes(deps: {
 }
 
 /** Stripe's answer in words: the mode and the available balance, or why it refused. */
-function presentConnection(connection: StripeConnection) {
-  if (!connection.ok) return { ok: false, text: `Stripe did not accept the connection: ${connection.error ?? 'no answer'}` };
+function presentConnection(t: Translate, connection: StripeConnection) {
+  if (!connection.ok)
+    return { ok: false, text: t('staff:payments.stripe.refused', { error: connection.error ?? t('staff:payments.stripe.noAnswer') }) };
   const balances = (connection.available ?? []).map((entry) => `${(entry.amountCents / 100).toFixed(2)} ${entry.currency}`).join(', ');
   return {
     ok: true,
-    text: `Connected to Stripe in ${connection.mode} mode. Available balance: ${balances || 'none yet'}.`,
+    text: t('staff:payments.stripe.connected', {
+      mode: t(`staff:payments.stripe.mode.${connection.mode === 'live' ? 'live' : 'test'}`),
+      balance: balances || t('staff:payments.stripe.noBalance'),
+    }),
   };
 }

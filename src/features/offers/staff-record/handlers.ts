@@ -43,7 +43,8 @@ import {
 } from './commands.ts';
 import { findClientDenied, listRoles } from '../../../core/client-users/access-queries.ts';
 import { listClientUsers } from '../../../core/client-users/queries.ts';
-import { effectiveSettings, hiddenReason, resolveAccess, roleName, type ClientAccess } from '../../../core/policies/client-access.ts';
+import { effectiveSettings, resolveAccess, type ClientAccess } from '../../../core/policies/client-access.ts';
+import { staffHiddenReason, staffRoleName } from '../../../core/staff/access-words.ts';
 import { canManagePortal, canSeeSection } from '../../../core/policies/portal-policy.ts';
 
 export interface RecordDeps {
@@ -302,7 +303,10 @@ export function createRecordHandlers(deps: RecordDeps) {
     viewAs: async (req: Request, res: Response) => {
       const { as } = res.locals.query as ViewAsQueryInput;
       const { kind, clientId, id, record, client, workspace, href } = await load(req, res);
-      const { staff } = staffContext(res);
+      const { staff, i18n: staffI18n } = staffContext(res);
+      // The banner and the choice of whose view are the staff member's, in their language; the page
+      // under them is the client's, in the portal's.
+      const st = staffI18n.t;
       // Staff seeing a client's page as the client does is logged like their other actions on the
       // record (with who did it), so the client's activity shows every look at it, theirs or not.
       const [workspaceSettings, people, roles] = await Promise.all([
@@ -333,20 +337,22 @@ export function createRecordHandlers(deps: RecordDeps) {
         action: `${href}/as-client`,
         people: people.map((person) => ({
           id: person.id,
-          label: `${person.email} (${roleName(accessOfPerson(person))})`,
+          label: `${person.email} (${staffRoleName(st, accessOfPerson(person))})`,
           selected: person.id === as,
         })),
         viewer: viewer ? viewer.email : null,
+        words: { label: st('staff:viewAs.label'), company: st('staff:viewAs.company'), show: st('staff:viewAs.show') },
       };
+      const pageTitle = st('staff:viewAs.pageTitle', { client: client.name });
       if (viewerAccess && !canSeeSection(settings, section)) {
         const verdict = resolveAccess(workspaceSettings, viewerAccess).find(
           (v) => v.permission === (kind === 'invoice' ? 'invoices' : 'proposals'),
         )!;
-        return renderAdminPage(req, res, 'records/hidden-from', `${client.name} · read-only`, {
+        return renderAdminPage(req, res, 'records/hidden-from', pageTitle, {
           viewAs,
           back: href,
-          sentence: `${viewer!.email} does not see this ${kind} in the portal.`,
-          reason: hiddenReason(verdict, viewerAccess),
+          sentence: st(`staff:viewAs.notSeen.${kind}`, { email: viewer!.email }),
+          reason: st('staff:viewAs.hiddenBecause', { reason: staffHiddenReason(st, verdict, viewerAccess) }),
         });
       }
       const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
@@ -401,12 +407,19 @@ export function createRecordHandlers(deps: RecordDeps) {
           t: i18n.t,
           fmt: i18n.fmt,
           locale: i18n.locale,
-          staffBanner: { client: viewer ? `${viewer.email} at ${client.name}` : client.name, back: href },
+          staffBanner: {
+            heading: st('staff:viewAs.heading', {
+              whose: viewer ? st('staff:viewAs.personAt', { email: viewer.email, client: client.name }) : client.name,
+            }),
+            note: st('staff:viewAs.note'),
+            back: { href, label: st('staff:viewAs.back') },
+            lang: staffI18n.locale,
+          },
           viewAs,
         },
         {
           layout: 'layout',
-          title: `${client.name} · read-only`,
+          title: pageTitle,
           chrome,
         },
       );
