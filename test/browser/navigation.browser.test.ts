@@ -91,6 +91,8 @@ describe('the top navigation in Chromium', function () {
         const { page } = tab;
         try {
           await signInWithPassword(page, h.crm.url, 'demo', maria());
+          // portal.js fits the row once the page has loaded; a busy machine may run this first.
+          await page.waitForSelector('.portal-nav--fitted', { state: 'attached' });
           await page.waitForSelector(`html[lang="${lang}"]`);
           const shape = await rowShape(page);
           expect(new Set(shape.tops).size, `one row: ${JSON.stringify(shape)}`).to.equal(1);
@@ -110,6 +112,8 @@ describe('the top navigation in Chromium', function () {
     const { page } = tab;
     try {
       await signInWithPassword(page, h.crm.url, 'demo', maria());
+      // portal.js fits the row once the page has loaded; a busy machine may run this first.
+      await page.waitForSelector('.portal-nav--fitted', { state: 'attached' });
       const toggle = page.locator('.portal-nav__more-toggle');
       expect(await toggle.isVisible(), 'More is shown at 1024 px in German').to.equal(true);
       const menu = page.locator(`#${await toggle.getAttribute('aria-controls')}`);
@@ -153,6 +157,8 @@ describe('the top navigation in Chromium', function () {
     const { page } = tab;
     try {
       await signInWithPassword(page, h.crm.url, 'demo', maria());
+      // portal.js fits the row once the page has loaded; a busy machine may run this first.
+      await page.waitForSelector('.portal-nav--fitted', { state: 'attached' });
       await page.goto(`${h.crm.url}/portal/demo/account`);
       const current = page.locator('.portal-nav__more-list a[aria-current="page"]');
       expect(await current.count(), 'Konto is behind More, marked').to.equal(1);
