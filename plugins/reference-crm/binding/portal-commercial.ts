@@ -46,6 +46,7 @@ import {
   type OfferKey,
   type PortalOfferRow,
 } from './queries/portal-offers.ts';
+import type { PartiesRow } from './queries/parties.ts';
 import { togetherTemplate, type TogetherRead } from '../queries/read-together.ts';
 
 const OFFER_STATUS: Record<PortalOfferRow['status'], OfferStatus> = {
@@ -132,10 +133,8 @@ const addressLines = (value: string | null | undefined) => {
   return lines.length ? lines : null;
 };
 
-/** The invoice's legal details as the CRM keeps them: the workspace's, the client's and the invoice's own columns. */
-function presentLegalDetails(
-  row: PortalInvoiceLegalRow,
-): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank'> {
+/** The agency and the client as a letterhead names them: the workspace's and the client's columns. */
+function presentParties(row: PartiesRow): Pick<InvoiceDetail, 'seller' | 'buyer'> {
   return {
     seller: {
       legalName: text(row.seller_legal_name),
@@ -144,6 +143,15 @@ function presentLegalDetails(
       registrationNumber: text(row.seller_registration_number),
     },
     buyer: { addressLines: addressLines(row.buyer_address), taxId: text(row.buyer_tax_id) },
+  };
+}
+
+/** The invoice's legal details as the CRM keeps them: the workspace's, the client's and the invoice's own columns. */
+function presentLegalDetails(
+  row: PortalInvoiceLegalRow,
+): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank'> {
+  return {
+    ...presentParties(row),
     supplyDate: row.supply_date,
     supplyEndDate: row.supply_end_date,
     paymentTerms: text(row.payment_terms),
@@ -249,11 +257,19 @@ export function offerReads(db: Knex) {
       const offerId = parseId(id);
       if (ws === null || client === null || offerId === null || !isKind(kind)) return null;
       const read = await offerWithLines(db, kind, { workspaceId: ws, clientId: client, offerId });
-      const row = read.offer as PortalOfferRow | null;
+      const row = read.offer as (PortalOfferRow & PartiesRow) | null;
       const items = read.items as LineItemRow[];
       if (!row) return null;
       const lines = items.map(presentLine);
-      return { ...presentOffer(kind, row), clientId: toHostId(row.client_id), body: row.body, lines, ...sums(lines), terms: null };
+      return {
+        ...presentOffer(kind, row),
+        clientId: toHostId(row.client_id),
+        body: row.body,
+        lines,
+        ...sums(lines),
+        terms: null,
+        ...presentParties(row),
+      };
     },
 
     /** Sent proposals and quotations of the workspace lapsing within the window, for reminder emails. */

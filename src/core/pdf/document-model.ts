@@ -62,4 +62,6 @@ export interface PdfDocumentModel {
   sections?: PdfSection[];
   /** "Page {page} of {pages}", set on every page's foot; absent leaves pages unnumbered. */
   pageLabel?: string | null;
+  /** The seller's legal details (name, address, VAT id, registration), set on every page's foot. */
+  legalFooter?: string | null;
 }

@@ -316,20 +316,25 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     .fillColor(MUTED)
     .text(model.footer, left, doc.y + 10, { width, align: 'center' });
 
-  // "Page N of M" at the foot of every page, below the bottom margin (lifted meanwhile, so the
-  // text does not itself start a new page).
-  if (model.pageLabel) {
+  // The seller's legal details and "Page N of M" at the foot of every page, below the bottom
+  // margin (lifted meanwhile, so the text does not itself start a new page): the details at the
+  // left in at most two lines, the page number at the right.
+  if (model.pageLabel || model.legalFooter) {
     const range = doc.bufferedPageRange();
+    const pageNumberWidth = 80;
     for (let index = range.start; index < range.start + range.count; index += 1) {
       doc.switchToPage(index);
       const margin = doc.page.margins.bottom;
       doc.page.margins.bottom = 0;
-      const label = model.pageLabel.replace('{page}', String(index - range.start + 1)).replace('{pages}', String(range.count));
-      doc
-        .font('regular')
-        .fontSize(8)
-        .fillColor(MUTED)
-        .text(label, left, doc.page.height - MARGIN + 16, { width, align: 'right', lineBreak: false });
+      const top = doc.page.height - MARGIN + 12;
+      doc.font('regular').fontSize(7.5).fillColor(MUTED);
+      if (model.legalFooter) {
+        doc.text(model.legalFooter, left, top, { width: width - pageNumberWidth - 12, height: 20, ellipsis: true });
+      }
+      if (model.pageLabel) {
+        const label = model.pageLabel.replace('{page}', String(index - range.start + 1)).replace('{pages}', String(range.count));
+        doc.fontSize(8).text(label, left + width - pageNumberWidth, top, { width: pageNumberWidth, align: 'right', lineBreak: false });
+      }
       doc.page.margins.bottom = margin;
     }
   }

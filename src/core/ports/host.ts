@@ -324,6 +324,12 @@ export interface OfferDetail extends OfferSummary {
   taxCents: number;
   /** Terms and conditions, where the host keeps them apart from the body. */
   terms: string | null;
+  /**
+   * Optional: the agency and the client company as the offer's letterhead names them, the same
+   * details an invoice carries (see InvoiceDetail); each absent where the host has none.
+   */
+  seller?: InvoiceSeller | null;
+  buyer?: InvoiceBuyer | null;
 }
 
 export interface OfferDecision {
@@ -395,9 +401,9 @@ export interface InvoicePayment {
 }
 
 /**
- * The agency that issues an invoice, as invoicing rules want it named on the invoice (EU VAT
- * directive art. 226: full name and address, VAT identification number). Every field the host
- * does not keep is absent or null; the PDF then leaves its line out.
+ * The agency that issues an invoice or an offer, as invoicing rules want it named on the invoice
+ * (EU VAT directive art. 226: full name and address, VAT identification number). Every field the
+ * host does not keep is absent or null; the PDF then leaves its line out.
  */
 export interface InvoiceSeller {
   /** The registered name ("Demo Agency GmbH"), where it differs from the workspace's display name. */
@@ -410,7 +416,7 @@ export interface InvoiceSeller {
   registrationNumber?: string | null;
 }
 
-/** The client company as the invoice addresses it. */
+/** The client company as an invoice or an offer addresses it. */
 export interface InvoiceBuyer {
   addressLines?: string[] | null;
   /** The client's VAT identification number or tax id, where the host keeps one. */
