@@ -19,11 +19,13 @@ import { parseUuid } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
 import {
   findInvoice,
+  findInvoiceTaxStatus,
   listInvoiceLines,
   listInvoicePayments,
   listInvoices,
   type InvoiceRow,
   type InvoiceState,
+  type InvoiceTaxStatusRow,
 } from './queries/invoices.ts';
 import { recordInvoicePayment } from './queries/payments.ts';
 import { decideQuote, findQuote, listExpiringQuotes, listQuoteLines, listQuotes, type QuoteRow } from './queries/quotes.ts';
@@ -70,6 +72,17 @@ const isDay = (value: unknown): value is string =>
 const PORTAL_PAYMENT_NOTE = 'Paid from the client portal';
 /** rejection_reason of a quote declined from the portal (Alga's own portal asks the client for one; the port has none). */
 const PORTAL_REJECTION_REASON = 'Declined in the client portal';
+
+/**
+ * Why an invoice charges no tax, as Alga records it for the client: reverse charge, else an
+ * exemption with its certificate. Alga keeps flags and a certificate number but no wording, so the
+ * portal words the reason (and shows it only on an invoice whose tax is 0).
+ */
+function vatExemption(row: InvoiceTaxStatusRow | null): InvoiceDetail['vatExemption'] {
+  if (row?.reverse_charge) return { reason: 'reverse_charge' };
+  if (row?.tax_exempt) return { reason: 'exempt', certificate: row.exemption_certificate?.trim() || null };
+  return null;
+}
 
 function presentQuote(row: QuoteRow): OfferSummary {
   return {
@@ -220,7 +233,12 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
       const invoiceId = parseUuid(id);
       if (tenant === null || client === null || invoiceId === null) return null;
       const args = { tenant, clientId: client, invoiceId };
-      const [row, lines, payments] = await Promise.all([findInvoice(db, args), listInvoiceLines(db, args), listInvoicePayments(db, args)]);
+      const [row, lines, payments, taxStatus] = await Promise.all([
+        findInvoice(db, args),
+        listInvoiceLines(db, args),
+        listInvoicePayments(db, args),
+        findInvoiceTaxStatus(db, args),
+      ]);
       if (!row) return null;
       const credit = row.credit_applied ?? 0;
       return {
@@ -261,6 +279,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
               ]
             : []),
         ],
+        vatExemption: vatExemption(taxStatus),
       };
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {

@@ -17,7 +17,7 @@ import type {
 import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
-import { entityCurrency, stripeModuleSettings } from './queries/constants.ts';
+import { entityCurrency, invoiceSettings, stripeModuleSettings, type InvoiceSettings } from './queries/constants.ts';
 import {
   findInvoice,
   INVOICE_ABANDONED,
@@ -121,6 +121,19 @@ function presentInvoice(row: InvoiceRow, currency: string): InvoiceSummary {
   };
 }
 
+/**
+ * Why an invoice of this entity charges no VAT, where Dolibarr's setup says: a company not subject
+ * to VAT (FACTURE_TVAOPTION 0). Dolibarr's invoice templates (pdf_sponge, pdf_crabe:
+ * drawInfoTable) print their mention "VATIsNotUsedForInvoice" only for a French company, where
+ * the law words it (art. 293 B of the CGI); elsewhere the portal words the small-business reason.
+ * Dolibarr records no reverse charge or non-taxable supply of its own: its agencies write those in
+ * the invoice's public note, which the portal shows as the invoice's notes.
+ */
+function vatExemption(settings: InvoiceSettings): InvoiceDetail['vatExemption'] {
+  if (!settings.vatNotUsed) return null;
+  return { reason: 'small_business', note: settings.countryCode === 'FR' ? 'TVA non applicable, art. 293 B du CGI' : null };
+}
+
 export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => number | null): OffersPort {
   const currencyOf = async (entity: number) => currencyOrDefault(await entityCurrency(db, { entity }));
   return {
@@ -222,15 +235,15 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       const invoiceId = parseId(id);
       if (entity === null || companyId === null || invoiceId === null) return null;
       const args = { entity, companyId, invoiceId };
-      const [row, lines, paid, currency] = await Promise.all([
+      const [row, lines, paid, settings] = await Promise.all([
         findInvoice(db, args),
         listInvoiceLines(db, args),
         listInvoicePayments(db, args),
-        currencyOf(entity),
+        invoiceSettings(db, { entity }),
       ]);
       if (!row) return null;
       return {
-        ...presentInvoice(row, currency),
+        ...presentInvoice(row, currencyOrDefault(settings.currency)),
         clientId: toHostId(row.fk_soc),
         lines: lines.map(presentLine),
         subtotalCents: toCents(row.total_ht),
@@ -243,6 +256,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
           reference: payment.num_paiement?.trim() || null,
           paidAt: payment.datep ?? new Date(0),
         })),
+        vatExemption: vatExemption(settings),
       };
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {

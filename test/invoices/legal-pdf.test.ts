@@ -134,6 +134,36 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(text).to.include('Total €1,500.00');
   });
 
+  it('says why no VAT is charged on a 0 % invoice, on the page and in the PDF, in the words the CRM keeps', async function () {
+    const note = "Not taxable in Germany: the place of supply is the recipient's country (Section 3a (2) UStG).";
+    const page = await maria.get(invoiceHref).expect(200);
+    expect(page.text).to.include('Not taxable in Germany: the place of supply is the recipient&#39;s country (Section 3a (2) UStG).');
+    expect(await download()).to.include(note);
+    expect(await download('de'), 'the agency wrote it in English').to.include(note);
+  });
+
+  it('prints no such note on an invoice that charges VAT, even where the host keeps one', async function () {
+    const db = h.crm.db;
+    const row = await db('invoices as i')
+      .join('workspaces as w', 'w.id', 'i.workspace_id')
+      .where({ 'w.slug': 'demo', 'i.number': 'INV-0010' })
+      .first('i.id', 'i.workspace_id', 'i.client_id');
+    await db('clients').where({ id: row.client_id }).update({ vat_exemption_note: 'Reverse charge.' });
+    try {
+      const detail = (await invoiceReads(db).find(String(row.workspace_id), String(row.client_id), String(row.id)))!;
+      expect(detail.taxCents).to.be.greaterThan(0);
+      expect(detail.vatExemption).to.deep.equal({ note: 'Reverse charge.' });
+      const i18n = i18nFor('en');
+      const view = presentInvoiceDetail(i18n, detail, '/portal/demo/invoices/x', '2026-11-16');
+      const text = flat(
+        await pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit'))),
+      );
+      expect(text).to.not.include('Reverse charge');
+    } finally {
+      await db('clients').where({ id: row.client_id }).update({ vat_exemption_note: null });
+    }
+  });
+
   it('shows the tax per rate on a proposal too, its total the one lists show', async function () {
     const db = h.crm.db;
     const row = await db('proposals as q')
@@ -363,6 +393,27 @@ describe('invoice PDF: tax per line and per rate, and page numbers on a long inv
         expect(page).to.include(`Page ${index + 1} of 2`);
       });
     }
+  });
+
+  it("words the reason a host records without a note of its own, in the reader's language, with the certificate", async function () {
+    const zero = (vatExemption: InvoiceDetail['vatExemption']): InvoiceDetail => ({
+      ...invoice(1),
+      lines: [{ description: 'Line 1', quantity: 1, unitPriceCents: 10_000, totalCents: 10_000, taxRatePercent: 0 }],
+      subtotalCents: 10_000,
+      totalCents: 10_000,
+      vatExemption,
+    });
+    expect(flat(await render(zero({ reason: 'small_business' }), 'de'))).to.include(
+      'Keine Umsatzsteuer: Der Leistende ist Kleinunternehmer und von der Umsatzsteuer befreit.',
+    );
+    expect(flat(await render(zero({ reason: 'reverse_charge' })))).to.include('Reverse charge: VAT to be accounted for by the recipient.');
+    expect(flat(await render(zero({ reason: 'exempt', certificate: 'RC-88123' })))).to.include(
+      'No VAT charged: the supply is exempt from VAT. Exemption certificate: RC-88123',
+    );
+    const own = flat(await render(zero({ reason: 'small_business', note: 'TVA non applicable, art. 293 B du CGI' }), 'de'));
+    expect(own, "the host's own words win").to.include('TVA non applicable, art. 293 B du CGI');
+    expect(own).to.not.include('Kleinunternehmer');
+    expect(flat(await render(zero(null)))).to.not.match(/No VAT charged|Reverse charge/);
   });
 
   it('numbers every page of a long invoice', async function () {

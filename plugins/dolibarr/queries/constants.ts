@@ -57,6 +57,31 @@ function dolibarrDecrypt(value: string, key: string | null): string | null {
 /** MAIN_MONNAIE: the currency every total_* column of the entity is in. */
 export const entityCurrency = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_MONNAIE');
 
+export interface InvoiceSettings {
+  /** MAIN_MONNAIE, as entityCurrency reads it. */
+  currency: string | null;
+  /**
+   * FACTURE_TVAOPTION is '0' ('franchise' before Dolibarr 13, which its v13 migration turns into
+   * 0): Setup > Company says the company is not subject to VAT (Dolibarr's $mysoc->tva_assuj).
+   */
+  vatNotUsed: boolean;
+  /** The country code of MAIN_INFO_SOCIETE_COUNTRY ('1:FR:France' → 'FR'); null where unset. */
+  countryCode: string | null;
+}
+
+/** The entity's settings an invoice is read with, in one read. */
+export async function invoiceSettings(db: Db, args: { entity: number }): Promise<InvoiceSettings> {
+  const c = await constants(db, args.entity, ['MAIN_MONNAIE', 'FACTURE_TVAOPTION', 'MAIN_INFO_SOCIETE_COUNTRY'] as const);
+  const option = c.FACTURE_TVAOPTION?.trim().toLowerCase();
+  // Dolibarr itself reads an absent option as "not subject to VAT" too; a binding saying so on an
+  // invoice must rest on the setting being made, so only a stored '0' counts.
+  return {
+    currency: c.MAIN_MONNAIE,
+    vatNotUsed: option === '0' || option === 'franchise',
+    countryCode: /^\d+:([A-Z]{2}):/.exec(c.MAIN_INFO_SOCIETE_COUNTRY ?? '')?.[1] ?? null,
+  };
+}
+
 /** MAIN_INFO_SOCIETE_NOM: the agency's name as set up in Dolibarr (Home > Setup > Company). */
 export const entityCompanyName = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_INFO_SOCIETE_NOM');
 

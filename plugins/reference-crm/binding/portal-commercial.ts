@@ -149,13 +149,14 @@ function presentParties(row: PartiesRow): Pick<InvoiceDetail, 'seller' | 'buyer'
 /** The invoice's legal details as the CRM keeps them: the workspace's, the client's and the invoice's own columns. */
 function presentLegalDetails(
   row: PortalInvoiceLegalRow,
-): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank'> {
+): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank' | 'vatExemption'> {
   return {
     ...presentParties(row),
     supplyDate: row.supply_date,
     supplyEndDate: row.supply_end_date,
     paymentTerms: text(row.payment_terms),
     bank: row.iban ? { iban: text(row.iban), bic: text(row.bic), bankName: text(row.bank_name) } : null,
+    vatExemption: text(row.vat_exemption_note) ? { note: text(row.vat_exemption_note) } : null,
   };
 }
 

@@ -10,6 +10,7 @@ import * as invoiceStoredTotals from './20261208000001_invoice_stored_totals.ts'
 import * as invoiceLegalDetails from './20261209000001_invoice_legal_details.ts';
 import * as lineTaxRates from './20261210000001_line_tax_rates.ts';
 import * as keysByWorkspace from './20261231000001_keys_by_workspace.ts';
+import * as vatExemptionNotes from './20270101000001_vat_exemption_notes.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -23,6 +24,7 @@ const config = (): Knex.MigratorConfig => ({
     '20261209000001_invoice_legal_details': invoiceLegalDetails,
     '20261210000001_line_tax_rates': lineTaxRates,
     '20261231000001_keys_by_workspace': keysByWorkspace,
+    '20270101000001_vat_exemption_notes': vatExemptionNotes,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -58,6 +58,8 @@ export interface PdfDocumentModel {
   parties?: PdfParty[];
   /** Net amount and tax per tax rate, under the totals. */
   taxBreakdown?: { heading: string; rows: Array<{ label: string; value: string }> } | null;
+  /** Why no tax is charged (reverse charge, not taxable here, small business), under the totals. */
+  taxNote?: string | null;
   /** Blocks after the notes: payment terms, bank details. */
   sections?: PdfSection[];
   /** "Page {page} of {pages}", set on every page's foot; absent leaves pages unnumbered. */

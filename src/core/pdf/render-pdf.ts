@@ -236,6 +236,11 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     doc.moveDown(1);
   }
 
+  if (model.taxNote) {
+    doc.font('bold').fontSize(10).fillColor('#1d2330').text(model.taxNote, left, doc.y, { width });
+    doc.moveDown(1);
+  }
+
   if (model.payments?.rows.length) {
     doc.font('bold').fontSize(12).fillColor('#1d2330').text(model.payments.label, left, doc.y, { width });
     doc.font('regular').fontSize(10);

@@ -432,6 +432,26 @@ export interface BankDetails {
   accountHolder?: string | null;
 }
 
+/**
+ * Why an invoice charges no VAT, as the host records it: reverse charge (the EU business customer
+ * accounts for the VAT), a supply not taxable in the seller's country (a customer outside the
+ * EU), the small-business scheme (the seller charges no VAT at all), or an exemption.
+ */
+export type VatExemptionReason = 'reverse_charge' | 'not_taxable' | 'small_business' | 'exempt';
+
+/**
+ * What an invoice without VAT must say about it (EU VAT directive art. 226 (11), (11a)). The
+ * portal prints the host's own note where it keeps one, otherwise its own words for the reason,
+ * then the certificate's number; and only on an invoice whose VAT total is 0.
+ */
+export interface VatExemption {
+  reason?: VatExemptionReason | null;
+  /** The host's own wording ("Reverse charge: VAT to be accounted for by the recipient …"), printed as it is. */
+  note?: string | null;
+  /** An exemption certificate's number (a US resale certificate), where the host keeps one. */
+  certificate?: string | null;
+}
+
 export interface InvoiceDetail extends InvoiceSummary {
   clientId: HostId;
   lines: LineItem[];
@@ -450,6 +470,8 @@ export interface InvoiceDetail extends InvoiceSummary {
   paymentTerms?: string | null;
   /** The seller's bank account for transfers. */
   bank?: BankDetails | null;
+  /** Why no VAT is charged, where the host records it; shown only when the invoice's VAT total is 0. */
+  vatExemption?: VatExemption | null;
 }
 
 export interface NewPayment {

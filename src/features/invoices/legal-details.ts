@@ -2,8 +2,8 @@
 // German, French and UK rules add): the seller's registered name, address, VAT id and registration
 // and the buyer's address and tax id (the letterhead every commercial PDF shares,
 // core/pdf/letterhead.ts); the invoice number and the date or period of supply; each line's tax
-// rate and amount and the totals per rate; the payment terms; the bank account for a transfer;
-// and page numbers. Each comes from the host's InvoiceDetail, where it is optional: a value the
+// rate and amount and the totals per rate; why no VAT is charged, on an invoice without it; the
+// payment terms; the bank account for a transfer; and page numbers. Each comes from the host's InvoiceDetail, where it is optional: a value the
 // host does not have is left out, line and label together, never printed as an empty label.
 import type { InvoiceDetail } from '../../core/ports/host.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
@@ -25,9 +25,31 @@ export interface InvoiceLegalView {
   taxByRate: Array<{ label: string; value: string }>;
   /** Payment terms and bank details, each only when the host has them. */
   sections: PdfSection[];
+  /** Why no VAT is charged: set on an invoice whose VAT total is 0, where the host says why. */
+  vatNote: string | null;
 }
 
 const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
+
+/**
+ * The note an invoice without VAT carries: the host's own words where it keeps them, else the
+ * portal's for the reason it records, then the exemption certificate. Null on an invoice that
+ * charges VAT (a note there would contradict its figures) and where the host says nothing.
+ */
+function presentVatNote(i18n: RequestI18n, invoice: InvoiceDetail): string | null {
+  const exemption = invoice.vatExemption;
+  if (invoice.taxCents !== 0 || !exemption) return null;
+  const reason = present(exemption.note)
+    ? exemption.note.trim()
+    : exemption.reason
+      ? i18n.t(`pdf:legal.vatExemption.${exemption.reason}`)
+      : null;
+  const certificate = present(exemption.certificate)
+    ? i18n.t('pdf:legal.vatExemption.certificate', { number: exemption.certificate.trim() })
+    : null;
+  const parts = [reason, certificate].filter((part): part is string => part !== null);
+  return parts.length ? parts.join(' ') : null;
+}
 
 export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): InvoiceLegalView {
   const { t, fmt } = i18n;
@@ -71,6 +93,7 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
   return {
     meta,
     letterhead: presentLetterhead(i18n, invoice),
+    vatNote: presentVatNote(i18n, invoice),
     lineTax,
     hasLineTax: invoice.lines.some((line) => line.taxRatePercent !== null),
     taxByRate,
@@ -81,7 +104,7 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
 /**
  * The invoice PDF with its legal details: the letterhead (the parties under the meta rows, the
  * seller's legal details and "Page N of M" on every page), the tax columns and totals per rate,
- * payment terms and bank details after the notes.
+ * why no VAT is charged, payment terms and bank details after the notes.
  */
 export function withInvoiceLegalDetails(
   i18n: RequestI18n,
@@ -99,6 +122,7 @@ export function withInvoiceLegalDetails(
       lines: model.lines.map((line, index) => ({ ...line, taxAmount: legal.lineTax[index] ?? null })),
       showLineTax: model.showLineTax || legal.hasLineTax,
       taxBreakdown: legal.taxByRate.length ? { heading: t('pdf:legal.taxByRate'), rows: legal.taxByRate } : null,
+      taxNote: legal.vatNote,
       sections: legal.sections,
     },
     legal.letterhead,

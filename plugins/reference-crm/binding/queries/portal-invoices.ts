@@ -74,6 +74,8 @@ export interface PortalInvoiceLegalRow extends PartiesRow {
   bank_name: string | null;
   iban: string | null;
   bic: string | null;
+  /** Why the invoice charges no VAT: the client's note, or else the workspace's. */
+  vat_exemption_note: string | null;
 }
 
 /** One invoice of the client (undefined when there is none), as a query: run it, or read it with its lines and payments. */
@@ -87,6 +89,7 @@ export function clientInvoiceQuery(db: Db, args: InvoiceArgs) {
     'w.bank_name',
     'w.iban',
     'w.bic',
+    db.raw('coalesce(c.vat_exemption_note, w.vat_exemption_note) as vat_exemption_note'),
   ]);
 }
 
