@@ -58,10 +58,33 @@ const METHOD_TO_ALGA: Record<string, string> = {
   cash: 'cash',
   direct_debit: 'ach',
 };
+/**
+ * Online providers as payment_method names them (Alga's own Stripe landing writes 'stripe'; the
+ * portal writes its provider's id the same way) and how each took the money. Their
+ * reference_number is the provider's id: kept for staff, never the client's reference.
+ */
+const PROVIDER_METHODS: Record<string, string> = { stripe: 'card', demo: 'card' };
 const ALGA_TO_METHOD: Record<string, string> = {
   ...Object.fromEntries(Object.entries(METHOD_TO_ALGA).map(([method, alga]) => [alga, method])),
-  stripe: 'card',
+  ...PROVIDER_METHODS,
 };
+
+/** A payment row in the portal's words: an online provider's id apart from the reference a client may quote. */
+function presentAlgaPayment(row: { payment_id: string; amount: string; payment_method: string | null; reference_number: string | null }) {
+  const online = row.payment_method !== null && Object.hasOwn(PROVIDER_METHODS, row.payment_method);
+  const reference = row.reference_number?.trim() || null;
+  return {
+    id: row.payment_id,
+    amountCents: cents(row.amount),
+    method: row.payment_method
+      ? Object.hasOwn(ALGA_TO_METHOD, row.payment_method)
+        ? ALGA_TO_METHOD[row.payment_method]!
+        : row.payment_method
+      : 'other',
+    reference: online ? null : reference,
+    providerReference: online ? reference : null,
+  };
+}
 
 const EMPTY = { items: [], next: null };
 
@@ -259,13 +282,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
         taxCents: row.tax,
         notes: '',
         payments: [
-          ...payments.map((payment) => ({
-            id: payment.payment_id,
-            amountCents: cents(payment.amount),
-            method: (payment.payment_method && ALGA_TO_METHOD[payment.payment_method]) || payment.payment_method || 'other',
-            reference: payment.reference_number?.trim() || null,
-            paidAt: payment.payment_date ?? new Date(0),
-          })),
+          ...payments.map((payment) => ({ ...presentAlgaPayment(payment), paidAt: payment.payment_date ?? new Date(0) })),
           // Prepaid credit Alga applied to the invoice settles it too; shown as its own line.
           ...(credit > 0
             ? [
@@ -302,15 +319,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
           provider: payment.provider ?? null,
         });
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
-      return row
-        ? {
-            id: row.payment_id,
-            amountCents: cents(row.amount),
-            method: (row.payment_method && ALGA_TO_METHOD[row.payment_method]) || payment.method,
-            reference: row.reference_number?.trim() || null,
-            paidAt: row.payment_date,
-          }
-        : null;
+      return row ? { ...presentAlgaPayment(row), paidAt: row.payment_date } : null;
     },
   };
 }

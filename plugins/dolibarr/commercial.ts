@@ -254,6 +254,8 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
           amountCents: toCents(payment.amount),
           method: (payment.mode && METHODS[payment.mode]) || payment.mode?.toLowerCase() || 'other',
           reference: payment.num_paiement?.trim() || null,
+          number: payment.ref?.trim() || null,
+          providerReference: payment.ext_payment_id?.trim() || null,
           paidAt: payment.datep ?? new Date(0),
         })),
         vatExemption: vatExemption(settings),
@@ -290,6 +292,8 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
             amountCents: toCents(row.amount),
             method: METHODS[row.code] ?? 'card',
             reference: row.num_paiement?.trim() || null,
+            number: row.ref,
+            providerReference: row.ext_payment_id?.trim() || null,
             paidAt: row.datep,
           }
         : null;

@@ -111,9 +111,10 @@ describe("dolibarr binding: which rows are the portal's", function () {
     expect(await adapter.invoices!.find(ws, garage, String(invoices.creditNote))).to.equal(null);
     const detail = (await adapter.invoices!.find(ws, garage, String(invoices.partlyPaid)))!;
     expect(detail).to.include({ status: 'open', totalCents: 60_000, paidCents: 32_000, balanceCents: 28_000 });
-    expect(detail.payments.map((payment) => [payment.method, payment.amountCents, payment.reference])).to.deep.equal([
-      ['credit_note', 12_000, 'AV2602-0001'],
-      ['card', 20_000, null],
+    // A payment is numbered by its own ref (what a client can quote); a credit note used by the note's ref.
+    expect(detail.payments.map((payment) => [payment.method, payment.amountCents, payment.reference, payment.number])).to.deep.equal([
+      ['credit_note', 12_000, 'AV2602-0001', null],
+      ['card', 20_000, null, 'PAY2602-0002'],
     ]);
     // What remains is all a payment may cover.
     const paidAt = new Date('2026-03-01T10:00:00Z');

@@ -270,7 +270,7 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   },
   { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
   // Also read: tasks.description and record_type/record_id, documents.shared_by_staff_id and
-  // created_at; the claims list the columns the audit recognises for each concept.
+  // created_at, payments.provider; the claims list the columns the audit recognises for each concept.
   {
     concept: 'task',
     table: 'tasks',

@@ -25,7 +25,6 @@ import { parseId, toHostId } from '../ids.ts';
 import type { InvoiceStatus as CrmInvoiceStatus } from '../queries/invoices.ts';
 import type { LineItemRow } from '../queries/line-items.ts';
 import type { OfferStatus as CrmOfferStatus } from '../queries/offers.ts';
-import type { PaymentRow } from '../queries/payments.ts';
 import {
   clientInvoiceItemsQuery,
   clientInvoicePaymentsQuery,
@@ -36,6 +35,7 @@ import {
   type InvoiceKey,
   type PortalInvoiceLegalRow,
   type PortalInvoiceRow,
+  type PortalPaymentRow,
 } from './queries/portal-invoices.ts';
 import {
   clientOfferItemsQuery,
@@ -160,8 +160,16 @@ function presentLegalDetails(
   };
 }
 
-function presentPayment(row: PaymentRow): InvoicePayment {
-  return { id: toHostId(row.id), amountCents: row.amount_cents, method: row.method, reference: row.reference, paidAt: row.paid_at };
+/** A payment an online provider took keeps the provider's id apart: staff reconcile with it, the client never sees it. */
+export function presentPayment(row: Omit<PortalPaymentRow, 'invoice_id'>): InvoicePayment {
+  return {
+    id: toHostId(row.id),
+    amountCents: Number(row.amount_cents),
+    method: row.method,
+    reference: row.provider ? null : row.reference,
+    providerReference: row.provider ? row.reference : null,
+    paidAt: row.paid_at,
+  };
 }
 
 /** Statuses to filter on: undefined for "all visible", [] for a filter nothing in this CRM matches. */
@@ -318,7 +326,7 @@ export function invoiceReads(db: Knex) {
       const read = await invoiceWithLinesAndPayments(db, 'invoice', { workspaceId: ws, clientId: client, invoiceId });
       const row = read.invoice as (PortalInvoiceRow & PortalInvoiceLegalRow) | null;
       const items = read.items as LineItemRow[];
-      const payments = read.payments as PaymentRow[];
+      const payments = read.payments as PortalPaymentRow[];
       if (!row) return null;
       const lines = items.map(presentLine);
       return {
@@ -340,7 +348,7 @@ export function invoiceReads(db: Knex) {
       const read = await statementReads(db, 'statement', { workspaceId: ws, clientId: client });
       return {
         invoices: (read.invoices as PortalInvoiceRow[]).map(presentInvoice),
-        payments: (read.payments as PaymentRow[]).map((row) => ({ ...presentPayment(row), invoiceId: toHostId(row.invoice_id) })),
+        payments: (read.payments as PortalPaymentRow[]).map((row) => ({ ...presentPayment(row), invoiceId: toHostId(row.invoice_id) })),
       };
     },
   };

@@ -50,7 +50,7 @@ export interface PdfDocumentModel {
   showLineTax: boolean;
   totals: Array<{ label: string; value: string; strong?: boolean }>;
   notes: { label: string; text: string } | null;
-  payments: { label: string; rows: Array<{ when: string; method: string; amount: string }> } | null;
+  payments: { label: string; rows: Array<{ when: string; method: string; reference?: string | null; amount: string }> } | null;
   /** Set on a signed version: the heading of the block and its label/value rows. */
   evidence: { heading: string; rows: Array<{ label: string; value: string }>; signaturePng?: Buffer | null } | null;
   footer: string;

@@ -244,7 +244,8 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   if (model.payments?.rows.length) {
     doc.font('bold').fontSize(12).fillColor('#1d2330').text(model.payments.label, left, doc.y, { width });
     doc.font('regular').fontSize(10);
-    for (const payment of model.payments.rows) doc.text(`${payment.when} · ${payment.method} · ${payment.amount}`, { width });
+    for (const payment of model.payments.rows)
+      doc.text([payment.when, payment.method, payment.reference, payment.amount].filter(Boolean).join(' · '), { width });
     doc.moveDown(0.8);
   }
 

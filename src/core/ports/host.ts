@@ -395,8 +395,20 @@ export interface InvoiceSummary {
 export interface InvoicePayment {
   id: HostId;
   amountCents: number;
+  /** The portal's word for how it was paid ('card', 'bank_transfer', 'direct_debit', …), or the host's own. */
   method: string;
+  /**
+   * What the payer or the agency wrote for it (a transfer's reference, a cheque's number), which
+   * the client may quote; never an online provider's id, which is providerReference.
+   */
   reference: string | null;
+  /** Optional: the host's own number for the payment ("PAY2611-0001"), which the client may quote. */
+  number?: string | null;
+  /**
+   * Optional: the online provider's id for the payment ("pi_…"), where one took it: for staff
+   * reconciling with the provider. Never shown on a client's page or document.
+   */
+  providerReference?: string | null;
   paidAt: Date;
 }
 

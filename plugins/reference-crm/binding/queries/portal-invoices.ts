@@ -65,6 +65,13 @@ export function clientInvoicesQuery(db: Db, args: ListArgs) {
 
 type InvoiceArgs = { workspaceId: number; clientId: number; invoiceId: number };
 
+/** A payment as the portal reads it: with the online provider that took it, whose id its reference then is. */
+export interface PortalPaymentRow extends PaymentRow {
+  provider: string | null;
+}
+
+const PAYMENT_COLUMNS = ['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.provider', 'pm.paid_at'];
+
 /** What an invoice a business can file names besides its lines: the agency's and the client's details, supply and terms. */
 export interface PortalInvoiceLegalRow extends PartiesRow {
   supply_date: string | null;
@@ -120,7 +127,7 @@ export function clientInvoicePaymentsQuery(db: Db, args: InvoiceArgs) {
     })
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
-    .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);
+    .select<PortalPaymentRow[]>(PAYMENT_COLUMNS);
 }
 
 /** Every visible invoice of the client, oldest issued first, for a statement of account, as a query. */
@@ -136,5 +143,5 @@ export function clientStatementPaymentsQuery(db: Db, args: { workspaceId: number
     .whereIn('i.status', VISIBLE_INVOICE_STATUSES)
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
-    .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);
+    .select<PortalPaymentRow[]>(PAYMENT_COLUMNS);
 }
