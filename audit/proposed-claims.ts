@@ -24,12 +24,13 @@ const COMMENTED: HostConcept[] = ['proposal', 'quotation', 'invoice', 'task', 'd
 
 // Keyed by HostConcept, so a concept added to the ports cannot be forgotten here.
 const RECIPES: Record<HostConcept, ClaimRecipe> = {
-  // The legal and bank details are what the portal's invoice prints for the agency and its client.
+  // The legal and bank details are what the portal's invoice prints for the agency and its client,
+  // and why it charges no VAT (the client's reverse charge or exemption, the agency's small-business scheme).
   workspace: {
-    roles: ['name', 'code', 'label', 'branding', 'address', 'number', 'bankAccount', 'paymentTerms', 'softDelete'],
+    roles: ['name', 'code', 'label', 'branding', 'address', 'number', 'bankAccount', 'paymentTerms', 'vatExemption', 'softDelete'],
     linksTo: [],
   },
-  company: { roles: ['name', 'address', 'softDelete'], linksTo: [] },
+  company: { roles: ['name', 'address', 'vatExemption', 'softDelete'], linksTo: [] },
   contact: { roles: ['personName', 'name', 'email', 'phone', 'softDelete'], linksTo: ['company'] },
   // Not the password: the portal asks the host's own session who is signed in.
   staffUser: { roles: ['personName', 'name', 'email', 'login', 'staffRole', 'status', 'softDelete'], linksTo: [] },

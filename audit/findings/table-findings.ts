@@ -2,8 +2,9 @@
 // chosen table, its telling columns and links as evidence, soft-delete and tenant notes the
 // adapter will need, and for "not found" the words and signature that were searched.
 import { hasRole, type ColumnRole } from '../recognition/column-roles.ts';
+import type { TableProfile } from '../recognition/schema-model.ts';
 import { TABLE_CONCEPTS } from '../recognition/table-concepts.ts';
-import type { TableConceptId } from '../recognition/vocabulary.ts';
+import { NAME_MODIFIERS, type TableConceptId } from '../recognition/vocabulary.ts';
 import type { Evidence } from '../report-schema.ts';
 import { CLIENT_LISTS, clientListIndexNote } from './client-list-index.ts';
 import { chosenProfile, columnEvidence, linkEvidence, list, tableEvidence, type DraftFinding, type FindingsContext } from './context.ts';
@@ -99,6 +100,10 @@ export function tableFinding(context: FindingsContext, id: TableConceptId): Draf
   if (hasRole(profile.roles, 'status') && (profile.roles.get('status') ?? []).every((c) => c.category === 'N')) {
     notes.push('status is an integer code; its meanings are not in the schema unless a column comment says so');
   }
+  if (id === 'company' || id === 'workspace') {
+    const exemption = vatExemptionNote(context, profile, id === 'company');
+    if (exemption) notes.push(exemption);
+  }
 
   return {
     id,
@@ -112,6 +117,31 @@ export function tableFinding(context: FindingsContext, id: TableConceptId): Draf
     notes,
     lookedAt,
   };
+}
+
+/**
+ * Where the host says why an invoice charges no VAT, which the invoice must then say: columns of
+ * that role on the agency's or the client's table, and for the client on the tables that hang off
+ * it (tax settings per billing profile). The client's finding also says when there is none, and
+ * what the audit cannot see: a setting kept as a key/value row (the regime of the whole agency) is
+ * data, and the audit reads no setting names, so the binding names it.
+ */
+function vatExemptionNote(context: FindingsContext, profile: TableProfile, client: boolean): string | null {
+  const columns = (table: TableProfile) => (table.roles.get('vatExemption') ?? []).map((column) => `${table.qualified}.${column.name}`);
+  // Purchases from a supplier are not the client's invoices: their reverse charge is the agency's.
+  const supplierSide = NAME_MODIFIERS.find((modifier) => modifier.kind === 'supplier side')?.words ?? new Set<string>();
+  const beside = client
+    ? profile.incoming.flatMap((link) => {
+        const from = context.model.byName.get(link.from);
+        return from && from !== profile && !from.tokens.some((word) => supplierSide.has(word)) ? columns(from) : [];
+      })
+    : [];
+  const found = [...new Set([...columns(profile), ...beside])];
+  if (found.length > 0)
+    return `may say why an invoice charges no VAT in ${list(found, 4)} (check it is about sales to the client): the portal prints it on an invoice whose VAT is 0`;
+  return client
+    ? 'no column says why an invoice charges no VAT (reverse charge, exemption, small business); a setting kept as a key/value row is not read here: the binding names it, or a 0 % invoice prints no reason'
+    : null;
 }
 
 function moneyNote(role: ColumnRole, type: string, name: string): string {

@@ -51,7 +51,8 @@ export type ColumnRole =
   | 'label'
   | 'bankAccount'
   | 'paymentTerms'
-  | 'supplyDate';
+  | 'supplyDate'
+  | 'vatExemption';
 
 type Test = (words: ReadonlySet<string>, column: CatalogColumn, name: string) => boolean;
 
@@ -431,6 +432,16 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
       any('paymentterms', 'zahlungsbedingungen', 'zahlungsziel')(w),
   ],
   ['supplyDate', (w, c) => temporal(c) && any('supply', 'delivery', 'livraison', 'leistung', 'lieferung', 'service', 'prestation')(w)],
+  // Why an invoice charges no VAT, which it must then say: a note or a flag of exemption, reverse
+  // charge or the small-business scheme, on the client (who and where it is) or the agency.
+  [
+    'vatExemption',
+    (w) =>
+      any('exempt', 'exemption', 'befreiung', 'steuerbefreiung', 'steuerfrei', 'exoneration', 'exonere', 'autoliquidation')(w) ||
+      (w.has('reverse') && w.has('charge')) ||
+      any('reversecharge', 'kleinunternehmer', 'kleinunternehmerregelung')(w) ||
+      (w.has('franchise') && any('tva', 'vat', 'tax', 'steuer', 'ust', 'mwst')(w)),
+  ],
 ];
 
 export type RoleMap = ReadonlyMap<ColumnRole, CatalogColumn[]>;

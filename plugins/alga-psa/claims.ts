@@ -7,7 +7,22 @@ import type { HostClaim } from '../../src/index.ts';
 export const ALGA_PSA_CLAIMS: HostClaim[] = [
   { concept: 'workspace', table: 'tenants', columns: ['tenant', 'client_name', 'created_at'] },
   { concept: 'workspace', table: 'tenant_settings', columns: ['tenant', 'settings'] },
-  { concept: 'company', table: 'clients', columns: ['tenant', 'client_id', 'client_name', 'is_inactive', 'default_currency_code'] },
+  {
+    concept: 'company',
+    table: 'clients',
+    columns: ['tenant', 'client_id', 'client_name', 'is_inactive', 'default_currency_code', 'is_tax_exempt', 'tax_exemption_certificate'],
+  },
+  // Why an invoice charges no tax: reverse charge per billing profile, an exemption where the profile overrides the client's.
+  {
+    concept: 'company',
+    table: 'client_billing_profiles',
+    columns: ['tenant', 'billing_profile_id', 'client_id', 'is_default', 'is_tax_exempt', 'tax_exemption_certificate'],
+  },
+  {
+    concept: 'company',
+    table: 'client_tax_settings',
+    columns: ['tenant', 'client_id', 'billing_profile_id', 'is_reverse_charge_applicable'],
+  },
   {
     concept: 'contact',
     table: 'contacts',
@@ -143,6 +158,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'invoice_date',
       'due_date',
       'is_prepayment',
+      'billing_profile_id',
       'updated_at',
       'finalized_at',
       'created_at',

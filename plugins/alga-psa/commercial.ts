@@ -19,11 +19,13 @@ import { parseUuid } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
 import {
   findInvoice,
+  findInvoiceTaxStatus,
   listInvoiceLines,
   listInvoicePayments,
   listInvoices,
   type InvoiceRow,
   type InvoiceState,
+  type InvoiceTaxStatusRow,
 } from './queries/invoices.ts';
 import { recordInvoicePayment } from './queries/payments.ts';
 import { decideQuote, findQuote, listExpiringQuotes, listQuoteLines, listQuotes, type QuoteRow } from './queries/quotes.ts';
@@ -56,10 +58,33 @@ const METHOD_TO_ALGA: Record<string, string> = {
   cash: 'cash',
   direct_debit: 'ach',
 };
+/**
+ * Online providers as payment_method names them (Alga's own Stripe landing writes 'stripe'; the
+ * portal writes its provider's id the same way) and how each took the money. Their
+ * reference_number is the provider's id: kept for staff, never the client's reference.
+ */
+const PROVIDER_METHODS: Record<string, string> = { stripe: 'card', demo: 'card' };
 const ALGA_TO_METHOD: Record<string, string> = {
   ...Object.fromEntries(Object.entries(METHOD_TO_ALGA).map(([method, alga]) => [alga, method])),
-  stripe: 'card',
+  ...PROVIDER_METHODS,
 };
+
+/** A payment row in the portal's words: an online provider's id apart from the reference a client may quote. */
+function presentAlgaPayment(row: { payment_id: string; amount: string; payment_method: string | null; reference_number: string | null }) {
+  const online = row.payment_method !== null && Object.hasOwn(PROVIDER_METHODS, row.payment_method);
+  const reference = row.reference_number?.trim() || null;
+  return {
+    id: row.payment_id,
+    amountCents: cents(row.amount),
+    method: row.payment_method
+      ? Object.hasOwn(ALGA_TO_METHOD, row.payment_method)
+        ? ALGA_TO_METHOD[row.payment_method]!
+        : row.payment_method
+      : 'other',
+    reference: online ? null : reference,
+    providerReference: online ? reference : null,
+  };
+}
 
 const EMPTY = { items: [], next: null };
 
@@ -70,6 +95,17 @@ const isDay = (value: unknown): value is string =>
 const PORTAL_PAYMENT_NOTE = 'Paid from the client portal';
 /** rejection_reason of a quote declined from the portal (Alga's own portal asks the client for one; the port has none). */
 const PORTAL_REJECTION_REASON = 'Declined in the client portal';
+
+/**
+ * Why an invoice charges no tax, as Alga records it for the client: reverse charge, else an
+ * exemption with its certificate. Alga keeps flags and a certificate number but no wording, so the
+ * portal words the reason (and shows it only on an invoice whose tax is 0).
+ */
+function vatExemption(row: InvoiceTaxStatusRow | null): InvoiceDetail['vatExemption'] {
+  if (row?.reverse_charge) return { reason: 'reverse_charge' };
+  if (row?.tax_exempt) return { reason: 'exempt', certificate: row.exemption_certificate?.trim() || null };
+  return null;
+}
 
 function presentQuote(row: QuoteRow): OfferSummary {
   return {
@@ -227,7 +263,12 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
       const invoiceId = parseUuid(id);
       if (tenant === null || client === null || invoiceId === null) return null;
       const args = { tenant, clientId: client, invoiceId };
-      const [row, lines, payments] = await Promise.all([findInvoice(db, args), listInvoiceLines(db, args), listInvoicePayments(db, args)]);
+      const [row, lines, payments, taxStatus] = await Promise.all([
+        findInvoice(db, args),
+        listInvoiceLines(db, args),
+        listInvoicePayments(db, args),
+        findInvoiceTaxStatus(db, args),
+      ]);
       if (!row) return null;
       const credit = row.credit_applied ?? 0;
       return {
@@ -248,13 +289,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
         taxCents: row.tax,
         notes: '',
         payments: [
-          ...payments.map((payment) => ({
-            id: payment.payment_id,
-            amountCents: cents(payment.amount),
-            method: (payment.payment_method && ALGA_TO_METHOD[payment.payment_method]) || payment.payment_method || 'other',
-            reference: payment.reference_number?.trim() || null,
-            paidAt: payment.payment_date ?? new Date(0),
-          })),
+          ...payments.map((payment) => ({ ...presentAlgaPayment(payment), paidAt: payment.payment_date ?? new Date(0) })),
           // Prepaid credit Alga applied to the invoice settles it too; shown as its own line.
           ...(credit > 0
             ? [
@@ -268,6 +303,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
               ]
             : []),
         ],
+        vatExemption: vatExemption(taxStatus),
       };
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {
@@ -290,15 +326,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
           provider: payment.provider ?? null,
         });
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
-      return row
-        ? {
-            id: row.payment_id,
-            amountCents: cents(row.amount),
-            method: (row.payment_method && ALGA_TO_METHOD[row.payment_method]) || payment.method,
-            reference: row.reference_number?.trim() || null,
-            paidAt: row.payment_date,
-          }
-        : null;
+      return row ? { ...presentAlgaPayment(row), paidAt: row.payment_date } : null;
     },
   };
 }

@@ -19,7 +19,7 @@ import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { findOpenBankAccount, type BankAccountRow } from './queries/bank-accounts.ts';
-import { entityCurrency, invoiceSettings, stripeModuleSettings } from './queries/constants.ts';
+import { entityCurrency, invoiceSettings, stripeModuleSettings, type InvoiceSettings } from './queries/constants.ts';
 import {
   findInvoice,
   INVOICE_ABANDONED,
@@ -45,7 +45,6 @@ import {
 // llx_propal.fk_statut → the portal's status; billed (4) was signed first, canceled (-1) withdrawn.
 const PROPOSAL_STATUS: Record<number, OfferStatus> = { [-1]: 'withdrawn', 1: 'open', 2: 'accepted', 3: 'declined', 4: 'accepted' };
 const PROPOSAL_CODES: Record<OfferStatus, number[]> = { open: [1], accepted: [2, 4], declined: [3], expired: [], withdrawn: [-1] };
-// llx_c_paiement codes back to the portal's method names.
 // llx_c_paiement codes back to the portal's method names; credit notes and deposits used on an
 // invoice count as settled, as on Dolibarr's invoice card.
 const METHODS: Record<string, string> = {
@@ -53,6 +52,10 @@ const METHODS: Record<string, string> = {
   CREDIT_NOTE: 'credit_note',
   DEPOSIT: 'deposit',
 };
+
+/** The portal's method for a Dolibarr payment mode code; an own key only (a code like 'constructor' names none). */
+const methodOf = (code: string | null | undefined): string | undefined =>
+  code && Object.hasOwn(METHODS, code) ? METHODS[code] : undefined;
 
 const EMPTY = { items: [], next: null };
 
@@ -153,6 +156,19 @@ function presentBankAccount(account: BankAccountRow, invoice: { currency: string
     bankName: filled(account.bank),
     accountHolder: filled(account.proprio) ?? filled(invoice.companyName),
   };
+}
+
+/**
+ * Why an invoice of this entity charges no VAT, where Dolibarr's setup says: a company not subject
+ * to VAT (FACTURE_TVAOPTION 0). Dolibarr's invoice templates (pdf_sponge, pdf_crabe:
+ * drawInfoTable) print their mention "VATIsNotUsedForInvoice" only for a French company, where
+ * the law words it (art. 293 B of the CGI); elsewhere the portal words the small-business reason.
+ * Dolibarr records no reverse charge or non-taxable supply of its own: its agencies write those in
+ * the invoice's public note, which the portal shows as the invoice's notes.
+ */
+function vatExemption(settings: InvoiceSettings): InvoiceDetail['vatExemption'] {
+  if (!settings.vatNotUsed) return null;
+  return { reason: 'small_business', note: settings.countryCode === 'FR' ? 'TVA non applicable, art. 293 B du CGI' : null };
 }
 
 export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => number | null): OffersPort {
@@ -280,7 +296,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       const accountId = transferAccountId(row, settings.defaultBankAccountId);
       const account = accountId > 0 ? await findOpenBankAccount(db, { entity, accountId }) : null;
       return {
-        ...presentInvoice(row, currency),
+        ...presentInvoice(row, currencyOrDefault(settings.currency)),
         clientId: toHostId(row.fk_soc),
         lines: lines.map(presentLine),
         subtotalCents: toCents(row.total_ht),
@@ -289,11 +305,14 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
         payments: paid.map((payment) => ({
           id: payment.id,
           amountCents: toCents(payment.amount),
-          method: (payment.mode && METHODS[payment.mode]) || payment.mode?.toLowerCase() || 'other',
+          method: methodOf(payment.mode) || payment.mode?.toLowerCase() || 'other',
           reference: payment.num_paiement?.trim() || null,
+          number: payment.ref?.trim() || null,
+          providerReference: payment.ext_payment_id?.trim() || null,
           paidAt: payment.datep ?? new Date(0),
         })),
         bank: account ? presentBankAccount(account, { currency, companyName: settings.companyName }) : null,
+        vatExemption: vatExemption(settings),
       };
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {
@@ -325,8 +344,10 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
         ? {
             id: toHostId(row.rowid),
             amountCents: toCents(row.amount),
-            method: METHODS[row.code] ?? 'card',
+            method: methodOf(row.code) ?? 'card',
             reference: row.num_paiement?.trim() || null,
+            number: row.ref,
+            providerReference: row.ext_payment_id?.trim() || null,
             paidAt: row.datep,
           }
         : null;

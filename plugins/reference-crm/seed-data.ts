@@ -89,6 +89,8 @@ export interface SeedClient {
    * the EU (supply not taxable in Germany). Absent: lines without a rate.
    */
   taxRatePercent?: number;
+  /** Why this client's invoices charge no VAT, printed on them (see the VAT exemption notes migration). */
+  vatExemptionNote?: string;
   created: number;
   contacts: readonly SeedContact[];
   proposals?: readonly SeedOffer[];
@@ -154,6 +156,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         address: '410 Harbor Street\nSeattle, WA 98101\nUnited States',
         taxId: '91-1144442',
         taxRatePercent: 0,
+        vatExemptionNote: "Not taxable in Germany: the place of supply is the recipient's country (Section 3a (2) UStG).",
         created: -300,
         contacts: [
           { name: 'Maria García', email: 'maria@northwind.test', phone: '+1 206 555 0142', demoLogin: true },
@@ -295,6 +298,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         address: '12 Camden Row\nDublin D08\nIreland',
         taxId: 'IE6388047V',
         taxRatePercent: 0,
+        vatExemptionNote: 'Reverse charge: VAT to be accounted for by the recipient (Article 196, Council Directive 2006/112/EC).',
         created: -200,
         contacts: [
           { name: 'Priya Nair', email: 'priya@bluebell.test', phone: '+353 1 555 0190', demoLogin: true },
@@ -338,7 +342,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             currency: 'EUR',
             issued: -27,
             due: -13,
-            notes: 'Reverse charge: VAT to be accounted for by the recipient (Article 196, Council Directive 2006/112/EC).',
+            notes: 'Thank you for your business.',
             items: [['Campaign concept', 1, 150000]],
             payments: [{ amountCents: 'balance', method: 'card', reference: null, paidOn: -20 }],
           },

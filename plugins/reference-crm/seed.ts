@@ -176,6 +176,7 @@ async function seedClient(
       website: client.website,
       address: client.address,
       taxId: client.taxId ?? null,
+      vatExemptionNote: client.vatExemptionNote ?? null,
       createdAt: seedTime(client.created),
     }));
 

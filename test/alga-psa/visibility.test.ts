@@ -2,7 +2,8 @@
 // seeded as Alga writes its rows: inactive clients and contacts, quotes still at the MSP's own
 // stages and templates, draft invoices, tasks of a project that does not show tasks in Alga's
 // client portal and tasks handed to another contact, documents not marked client-visible, and
-// everything of another tenant (the same person's email included).
+// everything of another tenant (the same person's email included). And why an invoice charges no
+// tax, where Alga records it: reverse charge per billing profile, else the client's exemption.
 import { expect } from 'chai';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { contactOf } from '../support/host-contacts.ts';
@@ -86,6 +87,33 @@ describe("alga-psa binding: what a client sees, and what stays Alga's", function
     expect(summary.quotations).to.deep.equal({ open: 2, total: 3 });
     expect(summary.invoices).to.deep.equal({ unpaid: 3, overdue: 1, outstanding: [{ currency: 'USD', cents: 150_000 + 60_000 + 20_000 }] });
     expect(summary.documents.shared).to.equal(2);
+  });
+
+  it("says why an invoice charges no tax where Alga records it: reverse charge, else the exemption, a billing profile's over the client's", async function () {
+    const { seed } = host;
+    const db = host.db;
+    const client = { tenant: seed.tenant, client_id: seed.clients.garage };
+    const exemption = async () => (await adapter.invoices!.find(seed.tenant, seed.clients.garage, seed.invoices.garageOpen))!.vatExemption;
+    expect(await exemption(), 'nothing recorded').to.equal(null);
+    try {
+      await db('clients').where(client).update({ is_tax_exempt: true, tax_exemption_certificate: 'RC-88123' });
+      expect(await exemption()).to.deep.equal({ reason: 'exempt', certificate: 'RC-88123' });
+      // The invoice has no billing profile of its own: the client's default one speaks for it.
+      const [profile] = await db('client_billing_profiles')
+        .insert({ ...client, name: 'Default', is_default: true, is_tax_exempt: false })
+        .returning<Array<{ billing_profile_id: string }>>('billing_profile_id');
+      expect(await exemption(), "the profile's no over the client's yes").to.equal(null);
+      await db('client_tax_settings').insert({
+        ...client,
+        billing_profile_id: profile!.billing_profile_id,
+        is_reverse_charge_applicable: true,
+      });
+      expect(await exemption()).to.deep.equal({ reason: 'reverse_charge' });
+    } finally {
+      await db('client_tax_settings').where(client).delete();
+      await db('client_billing_profiles').where(client).delete();
+      await db('clients').where(client).update({ is_tax_exempt: false, tax_exemption_certificate: null });
+    }
   });
 
   it("shows tasks of projects that show tasks, the contact's own and the company's, not another contact's", async function () {

@@ -207,8 +207,8 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
         { trx },
       ),
     );
-    // Alga reads 'stripe' back as a card payment.
-    expect(recorded).to.include({ amountCents: 80_000, method: 'card', reference: 'pi_3StripeGarage' });
+    // Alga reads 'stripe' back as a card payment, its reference_number as Stripe's id: for staff, not a reference for the client.
+    expect(recorded).to.include({ amountCents: 80_000, method: 'card', reference: null, providerReference: 'pi_3StripeGarage' });
     const payment = await db('invoice_payments').where({ tenant, payment_id: recorded!.id }).first<Row>();
     expect(payment).to.deep.include({
       tenant,

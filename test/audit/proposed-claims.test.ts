@@ -5,6 +5,8 @@
 // proposed claim passes the portal's own start-up check (findClaimProblems) on the same database;
 // and a claim naming a missing table or column (claimed, or in its row filter) is reported with its
 // schema.table.column. On the Odoo-like fixture the client logins are proposed with a row filter.
+// Where a host keeps why an invoice charges no VAT (a note, an exemption flag and certificate), the
+// proposal names those columns on the agency's or the client's table.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { checkClaims } from '../../audit/adapters.ts';
@@ -64,6 +66,13 @@ describe('audit: proposed adapter claims', () => {
     });
     after(async () => db?.drop());
 
+    it("names the third party's reverse-charge flag for a person to check, never the supplier invoices' own", () => {
+      const note = report.concepts.find((concept) => concept.id === 'company')?.notes.find((line) => line.includes('charges no VAT'));
+      expect(note).to.include('public.llx_societe.vat_reverse_charge');
+      expect(note).to.include('check it is about sales to the client');
+      expect(note).to.not.include('llx_facture_fourn');
+    });
+
     it('proposes the host-kept client logins on public.llx_societe_account, with the password column', () => {
       const credentials = proposal(report, 'clientCredentials');
       expect(credentials?.table).to.equal('public.llx_societe_account');
@@ -109,6 +118,34 @@ describe('audit: proposed adapter claims', () => {
     });
   });
 
+  describe('on a real Alga PSA database', () => {
+    let db: TestDatabase | undefined;
+    let report: AuditReport;
+
+    before(async function () {
+      this.timeout(300_000);
+      const reason = realSchemaSkipReason('alga-psa.sql');
+      if (reason) {
+        console.log(`      skipped: ${reason}`);
+        this.skip();
+      }
+      db = await loadRealSchema('alga-psa.sql');
+      report = await runAudit({ databaseUrl: db.url });
+    });
+    after(async () => db?.drop());
+
+    it("proposes where Alga keeps why a client's invoices charge no tax: its exemption and certificate", () => {
+      expect(proposal(report, 'company')).to.deep.include({ table: 'public.clients' });
+      expect(proposal(report, 'company')?.columns).to.include.members(['is_tax_exempt', 'tax_exemption_certificate']);
+    });
+
+    it('reports it on the client, with what hangs off the client (the billing profile overriding it)', () => {
+      const note = report.concepts.find((concept) => concept.id === 'company')?.notes.find((line) => line.includes('charges no VAT'));
+      expect(note).to.include('public.clients.is_tax_exempt');
+      expect(note).to.include('public.client_billing_profiles.is_tax_exempt');
+    });
+  });
+
   describe('on the reference CRM', () => {
     let db: TestDatabase;
     let report: AuditReport;
@@ -131,6 +168,14 @@ describe('audit: proposed adapter claims', () => {
         expect(proposed?.table, claim.concept).to.equal(`public.${claim.table}`);
         expect(proposed?.columns, claim.concept).to.include.members(claim.columns);
       }
+    });
+
+    it("proposes and reports the notes on why an invoice charges no VAT: the workspace's and the client's", () => {
+      expect(proposal(report, 'workspace')?.columns).to.include('vat_exemption_note');
+      expect(proposal(report, 'company')?.columns).to.include('vat_exemption_note');
+      const markdown = renderMarkdown(report);
+      expect(markdown).to.include('may say why an invoice charges no VAT in public.workspaces.vat_exemption_note');
+      expect(markdown).to.include('may say why an invoice charges no VAT in public.clients.vat_exemption_note');
     });
 
     it('proposes only claims that pass the portal start-up check on this database', async () => {

@@ -3,7 +3,8 @@
 // portal's staff record page; the client's thread shows the staff comment without a reload and
 // the comment box still holds what the client typed. The other way round, the client's comment
 // reaches the staff page while a colleague's half-written answer stays in its box. The staff
-// record page, with its new thread, has no axe violation and does not overflow at 390 px.
+// record page, with its new thread (and an invoice's, with its payments and a provider's long id),
+// has no axe violation and does not overflow at 390 px.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -110,5 +111,33 @@ describe('record comment threads live in Chromium', function () {
     await staff.goto(`${h.crm.url}${staffPath}`);
     await expectNoAxeViolations(staff, 'staff record page');
     await expectNoOverflowAt390(staff, 'staff record page');
+  });
+
+  it("has none on an invoice's staff record page either, with a payment an online provider took", async function () {
+    const invoice = await h.crm
+      .db('invoices as i')
+      .join('workspaces as w', 'w.id', 'i.workspace_id')
+      .where({ 'w.slug': 'demo', 'i.number': 'INV-0002' })
+      .first('i.id', 'i.workspace_id', 'i.client_id');
+    const providerReference = `demo:evt_${'0123456789abcdef'.repeat(4)}`;
+    const recorded = await h.crm.adapter.invoices!.recordPayment(
+      String(invoice.workspace_id),
+      String(invoice.client_id),
+      String(invoice.id),
+      {
+        amountCents: 100,
+        method: 'card',
+        reference: providerReference,
+        paidAt: new Date(),
+        provider: 'demo',
+      },
+    );
+    expect(recorded).to.not.equal(null);
+    const staff = await staffPage(390);
+    await staff.goto(`${h.crm.url}/settings/client-portal/records/invoice/${invoice.client_id}/${invoice.id}`);
+    expect(await staff.textContent('#payments-title')).to.equal('Payments');
+    expect(await staff.textContent('main')).to.include(providerReference);
+    await expectNoAxeViolations(staff, 'staff invoice record page');
+    await expectNoOverflowAt390(staff, 'staff invoice record page');
   });
 });

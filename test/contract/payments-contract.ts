@@ -2,7 +2,8 @@
 // scoped by workspace AND client, refused (null, nothing written) for an amount over the balance,
 // a settled invoice, another client's or workspace's invoice and malformed ids; a partial payment
 // leaves the invoice open, the last one turns it paid; written inside the caller's transaction
-// (HostWrite.trx), so a rollback leaves no payment behind.
+// (HostWrite.trx), so a rollback leaves no payment behind. A payment an online provider took keeps
+// the provider's id apart (providerReference), never as the reference a client may quote.
 import { expect } from 'chai';
 import type { HostAdapter, HostWorkspace, InvoicesPort, InvoiceSummary } from '../../src/core/ports/host.ts';
 import type { AdapterContractSetup } from './host-adapter-contract.ts';
@@ -72,6 +73,25 @@ export function describeRecordPaymentContract(name: string, setup: () => Promise
         })
         .catch((err: Error) => expect(err.message).to.equal('roll back'));
       expect(await current()).to.deep.equal(before);
+    });
+
+    it("keeps an online provider's id apart from the reference a client may quote, written and read back", async function () {
+      const online = {
+        amountCents: 1,
+        method: 'card',
+        reference: 'demo:evt_contract',
+        paidAt: new Date('2026-03-01T09:00:00Z'),
+        provider: 'demo',
+      };
+      const recorded = await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, online);
+      expect(recorded).to.not.equal(null);
+      const read = (await current()).payments.find((p) => p.id === recorded!.id);
+      expect(read, 'the payment read back').to.not.equal(undefined);
+      for (const payment of [recorded!, read!]) {
+        expect(payment.providerReference).to.equal('demo:evt_contract');
+        expect(payment.reference ?? null).to.not.equal('demo:evt_contract');
+        expect(payment.number ?? null).to.not.equal('demo:evt_contract');
+      }
     });
 
     it('records a partial payment (still open), then the rest (paid), then refuses more', async function () {

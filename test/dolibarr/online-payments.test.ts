@@ -71,8 +71,16 @@ describe('dolibarr binding: online payments as paymentok.php records them', func
         { trx },
       ),
     );
-    expect(recorded).to.include({ amountCents: 40_000, method: 'card' });
+    expect(recorded).to.include({ amountCents: 40_000, method: 'card', reference: null, providerReference: 'pi_3PortalStripe01' });
     const row = await payment(recorded!.id);
+    // Read back, the client may quote the payment's own ref; the provider's id is for staff.
+    expect(recorded!.number)
+      .to.equal(row!.ref)
+      .and.match(/^PAY2604-\d{4}$/);
+    const read = (await adapter.invoices!.find(workspaceId, String(seed.companies.bakery), String(seed.invoices.unpaid)))!.payments.find(
+      (p) => p.id === recorded!.id,
+    );
+    expect(read).to.include({ reference: null, number: row!.ref, providerReference: 'pi_3PortalStripe01' });
     expect(row).to.deep.include({
       amount: '400.00000000',
       fk_paiement: 6, // CB: STRIPE_PAYMENT_MODE_FOR_PAYMENTS is not set

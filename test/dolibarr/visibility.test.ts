@@ -4,7 +4,8 @@
 // and the superadmin (entity 0), admins by llx_user.admin; a task is seen by its external
 // assignee, or by the whole company when it has none (an internal assignee does not count), never
 // from a draft project; shared files are those with a share hash on the company or its records
-// past draft; money comes in the entity's MAIN_MONNAIE; credit notes used on an invoice settle it.
+// past draft; money comes in the entity's MAIN_MONNAIE; credit notes used on an invoice settle it;
+// an invoice without VAT says why where Setup > Company says the company is not subject to VAT.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
@@ -111,9 +112,10 @@ describe("dolibarr binding: which rows are the portal's", function () {
     expect(await adapter.invoices!.find(ws, garage, String(invoices.creditNote))).to.equal(null);
     const detail = (await adapter.invoices!.find(ws, garage, String(invoices.partlyPaid)))!;
     expect(detail).to.include({ status: 'open', totalCents: 60_000, paidCents: 32_000, balanceCents: 28_000 });
-    expect(detail.payments.map((payment) => [payment.method, payment.amountCents, payment.reference])).to.deep.equal([
-      ['credit_note', 12_000, 'AV2602-0001'],
-      ['card', 20_000, null],
+    // A payment is numbered by its own ref (what a client can quote); a credit note used by the note's ref.
+    expect(detail.payments.map((payment) => [payment.method, payment.amountCents, payment.reference, payment.number])).to.deep.equal([
+      ['credit_note', 12_000, 'AV2602-0001', null],
+      ['card', 20_000, null, 'PAY2602-0002'],
     ]);
     // What remains is all a payment may cover.
     const paidAt = new Date('2026-03-01T10:00:00Z');
@@ -125,5 +127,43 @@ describe("dolibarr binding: which rows are the portal's", function () {
         paidAt,
       }),
     ).to.equal(null);
+  });
+
+  it("says why an invoice charges no VAT where Setup > Company says the company is not subject to VAT: Dolibarr's French mention, the reason elsewhere", async function () {
+    const { companies, invoices } = host.seed;
+    const db = host.db;
+    const bakery = String(companies.bakery);
+    const totals = ['total_tva', 'total_ttc', 'multicurrency_total_tva', 'multicurrency_total_ttc'];
+    const saved = await db('llx_facture')
+      .where({ rowid: invoices.unpaid })
+      .first([...totals, 'total_ht']);
+    const setConst = async (name: string, value: string | null) => {
+      await db('llx_const').where({ name, entity: host.seed.entity }).delete();
+      if (value !== null) await db('llx_const').insert({ name, entity: host.seed.entity, value, type: 'chaine', visible: 0 });
+    };
+    const exemption = async () => (await adapter.invoices!.find(ws, bakery, String(invoices.unpaid)))!.vatExemption;
+    // The invoice as a company without VAT issues it: no tax on it.
+    await db('llx_facture').where({ rowid: invoices.unpaid }).update({
+      total_tva: 0,
+      total_ttc: saved.total_ht,
+      multicurrency_total_tva: 0,
+      multicurrency_total_ttc: saved.total_ht,
+    });
+    try {
+      expect(await exemption(), 'nothing set up').to.equal(null);
+      await setConst('FACTURE_TVAOPTION', '0');
+      await setConst('MAIN_INFO_SOCIETE_COUNTRY', '1:FR:France');
+      expect(await exemption()).to.deep.equal({ reason: 'small_business', note: 'TVA non applicable, art. 293 B du CGI' });
+      await setConst('MAIN_INFO_SOCIETE_COUNTRY', '5:DE:Germany');
+      expect(await exemption()).to.deep.equal({ reason: 'small_business', note: null });
+      await setConst('FACTURE_TVAOPTION', '1');
+      expect(await exemption(), 'subject to VAT').to.equal(null);
+    } finally {
+      await setConst('FACTURE_TVAOPTION', null);
+      await setConst('MAIN_INFO_SOCIETE_COUNTRY', null);
+      await db('llx_facture')
+        .where({ rowid: invoices.unpaid })
+        .update(Object.fromEntries(totals.map((column) => [column, saved[column]])));
+    }
   });
 });

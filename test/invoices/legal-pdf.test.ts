@@ -134,6 +134,36 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(text).to.include('Total €1,500.00');
   });
 
+  it('says why no VAT is charged on a 0 % invoice, on the page and in the PDF, in the words the CRM keeps', async function () {
+    const note = "Not taxable in Germany: the place of supply is the recipient's country (Section 3a (2) UStG).";
+    const page = await maria.get(invoiceHref).expect(200);
+    expect(page.text).to.include('Not taxable in Germany: the place of supply is the recipient&#39;s country (Section 3a (2) UStG).');
+    expect(await download()).to.include(note);
+    expect(await download('de'), 'the agency wrote it in English').to.include(note);
+  });
+
+  it('prints no such note on an invoice that charges VAT, even where the host keeps one', async function () {
+    const db = h.crm.db;
+    const row = await db('invoices as i')
+      .join('workspaces as w', 'w.id', 'i.workspace_id')
+      .where({ 'w.slug': 'demo', 'i.number': 'INV-0010' })
+      .first('i.id', 'i.workspace_id', 'i.client_id');
+    await db('clients').where({ id: row.client_id }).update({ vat_exemption_note: 'Reverse charge.' });
+    try {
+      const detail = (await invoiceReads(db).find(String(row.workspace_id), String(row.client_id), String(row.id)))!;
+      expect(detail.taxCents).to.be.greaterThan(0);
+      expect(detail.vatExemption).to.deep.equal({ note: 'Reverse charge.' });
+      const i18n = i18nFor('en');
+      const view = presentInvoiceDetail(i18n, detail, '/portal/demo/invoices/x', '2026-11-16');
+      const text = flat(
+        await pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit'))),
+      );
+      expect(text).to.not.include('Reverse charge');
+    } finally {
+      await db('clients').where({ id: row.client_id }).update({ vat_exemption_note: null });
+    }
+  });
+
   it('shows the tax per rate on a proposal too, its total the one lists show', async function () {
     const db = h.crm.db;
     const row = await db('proposals as q')
@@ -153,6 +183,40 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(text).to.include('Tax by rate');
     expect(text).to.match(/19\s?% on €10,625\.00 €2,018\.75/);
     expect(text).to.include('Total €12,643.75');
+  });
+
+  it('heads a proposal and a quotation as it heads an invoice: both addresses, the legal details at the foot, page numbers', async function () {
+    const offerId = (table: string, title: string) =>
+      h.crm
+        .db(`${table} as o`)
+        .join('workspaces as w', 'w.id', 'o.workspace_id')
+        .where({ 'w.slug': 'demo', 'o.title': title })
+        .first('o.id');
+    const records = {
+      proposal: `/portal/demo/proposals/${(await offerId('proposals', 'Website redesign')).id}.pdf`,
+      quotation: `/portal/demo/quotations/${(await offerId('quotations', 'Product photography (40 products)')).id}.pdf`,
+      invoice: `${invoiceHref}.pdf`,
+    };
+    const letterhead = {
+      'seller legal name': 'Demo Agency GmbH',
+      'seller street': 'Rosenthaler Straße 40',
+      'seller city': '10178 Berlin',
+      'buyer name': 'Northwind Traders',
+      'buyer street': '410 Harbor Street',
+      'buyer city': 'Seattle, WA 98101',
+      'buyer tax id': 'Tax ID: 91-1144442',
+      // Two lines at the foot, the page number beside the first.
+      'legal details at the foot':
+        /Demo Agency GmbH · Rosenthaler Straße 40, 10178 Berlin, Germany · VAT ID: DE298765432 · (Page 1 of 1 )?Registration: HRB 187654 B/,
+      'page number': 'Page 1 of 1',
+    };
+    for (const [kind, href] of Object.entries(records)) {
+      const text = flat(await pdfText((await maria.get(href).buffer(true).parse(binary).expect(200)).body as Buffer));
+      const missing = Object.entries(letterhead)
+        .filter(([, phrase]) => (typeof phrase === 'string' ? !text.includes(phrase) : !phrase.test(text)))
+        .map(([field]) => field);
+      expect(missing, `${kind}: ${text}`).to.deep.equal([]);
+    }
   });
 
   it('says the same in German', async function () {
@@ -286,6 +350,70 @@ describe('invoice PDF: tax per line and per rate, and page numbers on a long inv
     expect(flat(text)).to.include('Tax by rate');
     expect(flat(text)).to.match(/19\s?% on €200\.00 €38\.00/);
     expect(flat(text)).to.match(/7\s?% on €100\.00 €7\.00/);
+  });
+
+  it("sets the seller's legal details and the page number at the foot of every page of a long invoice and a long proposal", async function () {
+    const seller = { legalName: 'Tax Test GmbH', addressLines: ['Hauptstraße 1', '10115 Berlin'], vatId: 'DE123456789' };
+    const i18n = i18nFor('en');
+    const brand = { name: 'Tax Test', color: '#2f5bd3', logo: null };
+    const detail = { ...invoice(40), seller };
+    const view = presentInvoiceDetail(i18n, detail, '/portal/x/invoices/7', '2026-11-10');
+    const offer = presentOfferDetail(
+      i18n,
+      {
+        id: '9',
+        kind: 'proposal',
+        number: 'PRO-0009',
+        title: 'A long proposal',
+        status: 'open',
+        currency: 'EUR',
+        totalCents: detail.subtotalCents,
+        validUntil: null,
+        sentAt: null,
+        decidedAt: null,
+        clientId: '3',
+        body: '',
+        lines: detail.lines,
+        subtotalCents: detail.subtotalCents,
+        taxCents: 0,
+        terms: null,
+        seller,
+        buyer: { addressLines: ['1 Buyer Road', 'London'] },
+      },
+      '/portal/x/proposals/9',
+      '2026-11-10',
+    );
+    for (const model of [invoicePdfModel(i18n, view, brand, 'Buyer Ltd'), offerPdfModel(i18n, offer, brand, 'Buyer Ltd')]) {
+      const pages = (await pdfText(await renderPdf(model))).split('\f').filter((page) => page.trim());
+      expect(pages, model.heading).to.have.length(2);
+      pages.forEach((page, index) => {
+        expect(flat(page), `${model.heading}, page ${index + 1}`).to.include(
+          'Tax Test GmbH · Hauptstraße 1, 10115 Berlin · VAT ID: DE123456789',
+        );
+        expect(page).to.include(`Page ${index + 1} of 2`);
+      });
+    }
+  });
+
+  it("words the reason a host records without a note of its own, in the reader's language, with the certificate", async function () {
+    const zero = (vatExemption: InvoiceDetail['vatExemption']): InvoiceDetail => ({
+      ...invoice(1),
+      lines: [{ description: 'Line 1', quantity: 1, unitPriceCents: 10_000, totalCents: 10_000, taxRatePercent: 0 }],
+      subtotalCents: 10_000,
+      totalCents: 10_000,
+      vatExemption,
+    });
+    expect(flat(await render(zero({ reason: 'small_business' }), 'de'))).to.include(
+      'Keine Umsatzsteuer: Der Leistende ist Kleinunternehmer und von der Umsatzsteuer befreit.',
+    );
+    expect(flat(await render(zero({ reason: 'reverse_charge' })))).to.include('Reverse charge: VAT to be accounted for by the recipient.');
+    expect(flat(await render(zero({ reason: 'exempt', certificate: 'RC-88123' })))).to.include(
+      'No VAT charged: the supply is exempt from VAT. Exemption certificate: RC-88123',
+    );
+    const own = flat(await render(zero({ reason: 'small_business', note: 'TVA non applicable, art. 293 B du CGI' }), 'de'));
+    expect(own, "the host's own words win").to.include('TVA non applicable, art. 293 B du CGI');
+    expect(own).to.not.include('Kleinunternehmer');
+    expect(flat(await render(zero(null)))).to.not.match(/No VAT charged|Reverse charge/);
   });
 
   it('numbers every page of a long invoice', async function () {

@@ -4,7 +4,9 @@
 // turns the invoice paid; a provider callback repeated (in sequence and concurrently) records one
 // payment; a bad signature records nothing; a bank transfer report leaves the invoice as it is and
 // emails the workspace's admins once; the staff list shows the events with an unread count that
-// the CRM's header carries. Query counts per request are measured here too.
+// the CRM's header carries. A payment taken online is named on the client's page, receipt and
+// statement by its method and a reference the client can quote, never by the provider's id, which
+// staff find on the record page. Query counts per request are measured here too.
 import { expect } from 'chai';
 import { createDemoProvider } from '../../src/features/invoices/payments/demo-provider.ts';
 import { SECTION_SWITCHES } from '../../src/core/settings/portal-settings.ts';
@@ -12,6 +14,7 @@ import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, postFo
 import { openInvoiceOf } from '../route-matrix/payments.routes.ts';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import { decodeQrPng, pngFromDataUrl } from '../support/qr-decode.ts';
+import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 const SECRET = 'test-secret-'.padEnd(48, 'x');
@@ -246,6 +249,37 @@ describe('paying invoices from the portal', function () {
     expect(recorded).to.have.length(2);
     expect(recorded[0].details).to.include({ invoiceId: invoice.id, amountCents: 150 });
     expect((await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200)).text).to.include('Nothing is left to pay');
+  });
+
+  it("names a payment taken online by its method and a reference to quote, never the provider's id; staff see that id", async function () {
+    const paid = await detail();
+    const online = paid.payments.filter((payment) => payment.providerReference);
+    expect(online.map((payment) => payment.providerReference))
+      .to.have.length(2)
+      .and.satisfy((ids: string[]) => ids.every((id) => id.startsWith('demo:evt_')));
+    expect(online.map((payment) => payment.reference)).to.deep.equal([null, null]);
+    const raw = /demo:|evt_/;
+
+    const page = await client.get(`/portal/demo/invoices/${invoice.id}`).expect(200);
+    expect(page.text).to.not.match(raw);
+    expect(page.text).to.include(`Card · R-${paid.number}-1`).and.include(`Card · R-${paid.number}-2`);
+    expect((await client.get(`/portal/demo/invoices/${invoice.id}`).set('Accept-Language', 'de').expect(200)).text).to.include(
+      `Karte · R-${paid.number}-1`,
+    );
+    const pdf = async (href: string) => flat(await pdfText((await client.get(href).buffer(true).parse(binary).expect(200)).body as Buffer));
+    const invoicePdf = await pdf(`/portal/demo/invoices/${invoice.id}.pdf`);
+    expect(invoicePdf).to.not.match(raw);
+    expect(invoicePdf).to.include(`Card · R-${paid.number}-1`);
+    const receiptHref = /href="([^"]+\/receipts\/[^"]+\.pdf)"/.exec(page.text)![1]!;
+    const receipt = await pdf(receiptHref);
+    expect(receipt).to.not.match(raw);
+    expect(receipt).to.include('Paid by Card');
+    const statement = await pdf('/portal/demo/invoices/statement.pdf');
+    expect(statement).to.not.match(raw);
+    expect(statement).to.include(`Payment for ${paid.number} · Card · R-${paid.number}-1`);
+
+    const record = await staff.get(`/settings/client-portal/records/invoice/${invoice.clientId}/${invoice.id}`).expect(200);
+    for (const payment of online) expect(record.text).to.include(payment.providerReference!);
   });
 
   it('records one payment for concurrent duplicate callbacks, and none for a bad signature', async function () {

@@ -142,6 +142,43 @@ export async function listInvoicePayments(
     ]);
 }
 
+export interface InvoiceTaxStatusRow {
+  reverse_charge: boolean | null;
+  tax_exempt: boolean | null;
+  exemption_certificate: string | null;
+}
+
+/**
+ * Why an invoice may charge no tax, as Alga records it for its client: reverse charge in the
+ * client's tax settings (client_tax_settings, per billing profile), tax exemption and its
+ * certificate on the billing profile where the profile says so, else on the client. The profile is
+ * the invoice's own, or else the client's default one. Null for an invoice the client does not see.
+ */
+export async function findInvoiceTaxStatus(
+  db: Db,
+  args: { tenant: string; clientId: string; invoiceId: string },
+): Promise<InvoiceTaxStatusRow | null> {
+  const profile = db.raw(
+    `coalesce(i.billing_profile_id, (select d.billing_profile_id from client_billing_profiles d
+      where d.tenant = i.tenant and d.client_id = i.client_id and d.is_default limit 1))`,
+  );
+  const row = await scopedInvoices(db, args)
+    .where('i.invoice_id', args.invoiceId)
+    .join('clients as c', (on) => on.on('c.tenant', 'i.tenant').andOn('c.client_id', 'i.client_id'))
+    .leftJoin('client_billing_profiles as bp', (on) =>
+      on.on('bp.tenant', 'i.tenant').andOn('bp.client_id', 'i.client_id').andOn('bp.billing_profile_id', '=', profile),
+    )
+    .leftJoin('client_tax_settings as ts', (on) =>
+      on.on('ts.tenant', 'i.tenant').andOn('ts.client_id', 'i.client_id').andOn('ts.billing_profile_id', 'bp.billing_profile_id'),
+    )
+    .first<InvoiceTaxStatusRow | undefined>([
+      'ts.is_reverse_charge_applicable as reverse_charge',
+      db.raw('coalesce(bp.is_tax_exempt, c.is_tax_exempt) as tax_exempt'),
+      db.raw('coalesce(bp.tax_exemption_certificate, c.tax_exemption_certificate) as exemption_certificate'),
+    ]);
+  return row ?? null;
+}
+
 /** Unpaid invoices, those past due, and what remains on them, per currency. */
 export async function invoiceCounts(
   db: Db,

@@ -70,14 +70,36 @@ export interface InvoiceSettings {
    * invoice naming no account of its own is paid to, as getDolGlobalInt reads it; 0 for none.
    */
   defaultBankAccountId: number;
+  /**
+   * FACTURE_TVAOPTION is '0' ('franchise' before Dolibarr 13, which its v13 migration turns into
+   * 0): Setup > Company says the company is not subject to VAT (Dolibarr's $mysoc->tva_assuj).
+   */
+  vatNotUsed: boolean;
+  /** The country code of MAIN_INFO_SOCIETE_COUNTRY ('1:FR:France' → 'FR'); null where unset. */
+  countryCode: string | null;
 }
 
-const INVOICE_NAMES = ['MAIN_MONNAIE', 'MAIN_INFO_SOCIETE_NOM', 'FACTURE_RIB_NUMBER'] as const;
+const INVOICE_NAMES = [
+  'MAIN_MONNAIE',
+  'MAIN_INFO_SOCIETE_NOM',
+  'FACTURE_RIB_NUMBER',
+  'FACTURE_TVAOPTION',
+  'MAIN_INFO_SOCIETE_COUNTRY',
+] as const;
 
 /** What an invoice's page needs of the entity's settings, in one read. */
 export async function invoiceSettings(db: Db, args: { entity: number }): Promise<InvoiceSettings> {
   const c = await constants(db, args.entity, INVOICE_NAMES);
-  return { currency: c.MAIN_MONNAIE, companyName: c.MAIN_INFO_SOCIETE_NOM, defaultBankAccountId: int(c.FACTURE_RIB_NUMBER) };
+  const option = c.FACTURE_TVAOPTION?.trim().toLowerCase();
+  // Dolibarr itself reads an absent option as "not subject to VAT" too; a binding saying so on an
+  // invoice must rest on the setting being made, so only a stored '0' counts.
+  return {
+    currency: c.MAIN_MONNAIE,
+    companyName: c.MAIN_INFO_SOCIETE_NOM,
+    defaultBankAccountId: int(c.FACTURE_RIB_NUMBER),
+    vatNotUsed: option === '0' || option === 'franchise',
+    countryCode: /^\d+:([A-Z]{2}):/.exec(c.MAIN_INFO_SOCIETE_COUNTRY ?? '')?.[1] ?? null,
+  };
 }
 
 /** The agency's name and email as set up in Dolibarr (Home > Setup > Company), trimmed; null where blank. */

@@ -36,6 +36,10 @@ export interface InvoicePaymentRow {
   amount: string;
   datep: Date | null;
   num_paiement: string | null;
+  /** The payment's own ref (PAY2611-0001); null for a discount used. */
+  ref: string | null;
+  /** The online provider's id for it (ext_payment_id, as paymentok.php writes it); null otherwise. */
+  ext_payment_id: string | null;
   /** The llx_c_paiement code of a payment; CREDIT_NOTE or DEPOSIT for a discount used. */
   mode: string | null;
 }
@@ -161,6 +165,8 @@ export async function listInvoicePayments(
       db.raw('coalesce(pf.amount, 0)::text as amount'),
       'pa.datep',
       'pa.num_paiement',
+      'pa.ref',
+      'pa.ext_payment_id',
       'm.code as mode',
       db.raw('0 as kind'),
       'pf.rowid as seq',
@@ -173,6 +179,8 @@ export async function listInvoicePayments(
       db.raw('coalesce(rc.amount_ttc, 0)::text as amount'),
       'rc.datec as datep',
       'src.ref as num_paiement',
+      db.raw('null::text as ref'),
+      db.raw('null::text as ext_payment_id'),
       db.raw("case when src.type = 3 then 'DEPOSIT' else 'CREDIT_NOTE' end as mode"),
       db.raw('1 as kind'),
       'rc.rowid as seq',

@@ -41,6 +41,7 @@ export interface RecordedPaymentRow {
   ref: string;
   amount: string;
   num_paiement: string | null;
+  ext_payment_id: string | null;
   datep: Date;
   code: string;
 }
@@ -157,13 +158,9 @@ export async function recordInvoicePayment(
       fk_user_creat: args.userId,
       pos_change: 0,
     })
-    .returning<Array<{ rowid: number; ref: string; amount: string; num_paiement: string | null; datep: Date }>>([
-      'rowid',
-      'ref',
-      trx.raw('amount::text as amount') as unknown as string,
-      'num_paiement',
-      'datep',
-    ]);
+    .returning<
+      Array<{ rowid: number; ref: string; amount: string; num_paiement: string | null; ext_payment_id: string | null; datep: Date }>
+    >(['rowid', 'ref', trx.raw('amount::text as amount') as unknown as string, 'num_paiement', 'ext_payment_id', 'datep']);
   if (!payment) throw new Error('dolibarr: insert into llx_paiement returned no row');
   await trx('llx_paiement_facture').insert({
     fk_facture: invoice.rowid,

@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import type { HostStaffUser, InvoicesPort } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
+import { presentPayment } from './portal-commercial.ts';
 import { recordClientPayment } from './queries/portal-payments.ts';
 import { listStaff } from '../queries/staff-users.ts';
 
@@ -21,11 +22,10 @@ export function recordPaymentPort(db: Knex): InvoicesPort['recordPayment'] {
       amountCents: payment.amountCents,
       method: payment.method.slice(0, 40),
       reference: payment.reference?.slice(0, 200) ?? null,
+      provider: payment.provider?.slice(0, 40) ?? null,
       paidAt: payment.paidAt,
     });
-    return row
-      ? { id: toHostId(row.id), amountCents: row.amount_cents, method: row.method, reference: row.reference, paidAt: row.paid_at }
-      : null;
+    return row ? presentPayment(row) : null;
   };
 }
 

@@ -240,9 +240,10 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
       'iban',
       'bic',
       'payment_terms',
+      'vat_exemption_note',
     ],
   },
-  { concept: 'company', table: 'clients', columns: ['id', 'workspace_id', 'name', 'address', 'tax_id'] },
+  { concept: 'company', table: 'clients', columns: ['id', 'workspace_id', 'name', 'address', 'tax_id', 'vat_exemption_note'] },
   { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
   { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
   {
@@ -275,7 +276,7 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   },
   { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
   // Also read: tasks.description and record_type/record_id, documents.shared_by_staff_id and
-  // created_at; the claims list the columns the audit recognises for each concept.
+  // created_at, payments.provider; the claims list the columns the audit recognises for each concept.
   {
     concept: 'task',
     table: 'tasks',

@@ -26,7 +26,6 @@ import { parseId, toHostId } from '../ids.ts';
 import type { InvoiceStatus as CrmInvoiceStatus } from '../queries/invoices.ts';
 import type { LineItemRow } from '../queries/line-items.ts';
 import type { OfferStatus as CrmOfferStatus } from '../queries/offers.ts';
-import type { PaymentRow } from '../queries/payments.ts';
 import {
   clientInvoiceItemsQuery,
   clientInvoicePaymentsQuery,
@@ -37,6 +36,7 @@ import {
   type InvoiceKey,
   type PortalInvoiceLegalRow,
   type PortalInvoiceRow,
+  type PortalPaymentRow,
 } from './queries/portal-invoices.ts';
 import {
   clientOfferItemsQuery,
@@ -47,6 +47,7 @@ import {
   type OfferKey,
   type PortalOfferRow,
 } from './queries/portal-offers.ts';
+import type { PartiesRow } from './queries/parties.ts';
 import { togetherTemplate, type TogetherRead } from '../queries/read-together.ts';
 
 const OFFER_STATUS: Record<PortalOfferRow['status'], OfferStatus> = {
@@ -139,10 +140,8 @@ const addressLines = (value: string | null | undefined) => {
   return lines.length ? lines : null;
 };
 
-/** The invoice's legal details as the CRM keeps them: the workspace's, the client's and the invoice's own columns. */
-function presentLegalDetails(
-  row: PortalInvoiceLegalRow,
-): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank'> {
+/** The agency and the client as a letterhead names them: the workspace's and the client's columns. */
+function presentParties(row: PartiesRow): Pick<InvoiceDetail, 'seller' | 'buyer'> {
   return {
     seller: {
       legalName: text(row.seller_legal_name),
@@ -151,15 +150,33 @@ function presentLegalDetails(
       registrationNumber: text(row.seller_registration_number),
     },
     buyer: { addressLines: addressLines(row.buyer_address), taxId: text(row.buyer_tax_id) },
+  };
+}
+
+/** The invoice's legal details as the CRM keeps them: the workspace's, the client's and the invoice's own columns. */
+function presentLegalDetails(
+  row: PortalInvoiceLegalRow,
+): Pick<InvoiceDetail, 'seller' | 'buyer' | 'supplyDate' | 'supplyEndDate' | 'paymentTerms' | 'bank' | 'vatExemption'> {
+  return {
+    ...presentParties(row),
     supplyDate: row.supply_date,
     supplyEndDate: row.supply_end_date,
     paymentTerms: text(row.payment_terms),
     bank: row.iban ? { iban: text(row.iban), bic: text(row.bic), bankName: text(row.bank_name) } : null,
+    vatExemption: text(row.vat_exemption_note) ? { note: text(row.vat_exemption_note) } : null,
   };
 }
 
-function presentPayment(row: PaymentRow): InvoicePayment {
-  return { id: toHostId(row.id), amountCents: row.amount_cents, method: row.method, reference: row.reference, paidAt: row.paid_at };
+/** A payment an online provider took keeps the provider's id apart: staff reconcile with it, the client never sees it. */
+export function presentPayment(row: Omit<PortalPaymentRow, 'invoice_id'>): InvoicePayment {
+  return {
+    id: toHostId(row.id),
+    amountCents: Number(row.amount_cents),
+    method: row.method,
+    reference: row.provider ? null : row.reference,
+    providerReference: row.provider ? row.reference : null,
+    paidAt: row.paid_at,
+  };
 }
 
 /** Statuses to filter on: undefined for "all visible", [] for a filter nothing in this CRM matches. */
@@ -256,11 +273,19 @@ export function offerReads(db: Knex) {
       const offerId = parseId(id);
       if (ws === null || client === null || offerId === null || !isKind(kind)) return null;
       const read = await offerWithLines(db, kind, { workspaceId: ws, clientId: client, offerId });
-      const row = read.offer as PortalOfferRow | null;
+      const row = read.offer as (PortalOfferRow & PartiesRow) | null;
       const items = read.items as LineItemRow[];
       if (!row) return null;
       const lines = items.map(presentLine);
-      return { ...presentOffer(kind, row), clientId: toHostId(row.client_id), body: row.body, lines, ...sums(lines), terms: null };
+      return {
+        ...presentOffer(kind, row),
+        clientId: toHostId(row.client_id),
+        body: row.body,
+        lines,
+        ...sums(lines),
+        terms: null,
+        ...presentParties(row),
+      };
     },
 
     /** Sent proposals and quotations of the workspace lapsing within the window, for reminder emails. */
@@ -310,7 +335,7 @@ export function invoiceReads(db: Knex) {
       const read = await invoiceWithLinesAndPayments(db, 'invoice', { workspaceId: ws, clientId: client, invoiceId });
       const row = read.invoice as (PortalInvoiceRow & PortalInvoiceLegalRow) | null;
       const items = read.items as LineItemRow[];
-      const payments = read.payments as PaymentRow[];
+      const payments = read.payments as PortalPaymentRow[];
       if (!row) return null;
       const lines = items.map(presentLine);
       return {
@@ -332,7 +357,7 @@ export function invoiceReads(db: Knex) {
       const read = await statementReads(db, 'statement', { workspaceId: ws, clientId: client });
       return {
         invoices: (read.invoices as PortalInvoiceRow[]).map(presentInvoice),
-        payments: (read.payments as PaymentRow[]).map((row) => ({ ...presentPayment(row), invoiceId: toHostId(row.invoice_id) })),
+        payments: (read.payments as PortalPaymentRow[]).map((row) => ({ ...presentPayment(row), invoiceId: toHostId(row.invoice_id) })),
       };
     },
   };

@@ -10,6 +10,8 @@ import * as invoiceStoredTotals from './20261208000001_invoice_stored_totals.ts'
 import * as invoiceLegalDetails from './20261209000001_invoice_legal_details.ts';
 import * as lineTaxRates from './20261210000001_line_tax_rates.ts';
 import * as keysByWorkspace from './20261231000001_keys_by_workspace.ts';
+import * as vatExemptionNotes from './20270101000001_vat_exemption_notes.ts';
+import * as paymentProviders from './20270101000002_payment_providers.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -23,6 +25,8 @@ const config = (): Knex.MigratorConfig => ({
     '20261209000001_invoice_legal_details': invoiceLegalDetails,
     '20261210000001_line_tax_rates': lineTaxRates,
     '20261231000001_keys_by_workspace': keysByWorkspace,
+    '20270101000001_vat_exemption_notes': vatExemptionNotes,
+    '20270101000002_payment_providers': paymentProviders,
   }),
   tableName: 'crm_knex_migrations',
 });

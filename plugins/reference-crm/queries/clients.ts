@@ -56,7 +56,15 @@ export async function findClientByName(db: Db, args: { workspaceId: number; name
 
 export async function insertClient(
   db: Db,
-  args: { workspaceId: number; name: string; website: string | null; address: string | null; taxId?: string | null; createdAt?: Date },
+  args: {
+    workspaceId: number;
+    name: string;
+    website: string | null;
+    address: string | null;
+    taxId?: string | null;
+    vatExemptionNote?: string | null;
+    createdAt?: Date;
+  },
 ): Promise<number> {
   const [row] = await db('clients')
     .insert({
@@ -65,6 +73,7 @@ export async function insertClient(
       website: args.website,
       address: args.address,
       ...(args.taxId ? { tax_id: args.taxId } : {}),
+      ...(args.vatExemptionNote ? { vat_exemption_note: args.vatExemptionNote } : {}),
       ...(args.createdAt ? { created_at: args.createdAt } : {}),
     })
     .returning<Array<{ id: number }>>(['id']);

@@ -50,7 +50,7 @@ export interface PdfDocumentModel {
   showLineTax: boolean;
   totals: Array<{ label: string; value: string; strong?: boolean }>;
   notes: { label: string; text: string } | null;
-  payments: { label: string; rows: Array<{ when: string; method: string; amount: string }> } | null;
+  payments: { label: string; rows: Array<{ when: string; method: string; reference?: string | null; amount: string }> } | null;
   /** Set on a signed version: the heading of the block and its label/value rows. */
   evidence: { heading: string; rows: Array<{ label: string; value: string }>; signaturePng?: Buffer | null } | null;
   footer: string;
@@ -58,8 +58,12 @@ export interface PdfDocumentModel {
   parties?: PdfParty[];
   /** Net amount and tax per tax rate, under the totals. */
   taxBreakdown?: { heading: string; rows: Array<{ label: string; value: string }> } | null;
+  /** Why no tax is charged (reverse charge, not taxable here, small business), under the totals. */
+  taxNote?: string | null;
   /** Blocks after the notes: payment terms, bank details. */
   sections?: PdfSection[];
   /** "Page {page} of {pages}", set on every page's foot; absent leaves pages unnumbered. */
   pageLabel?: string | null;
+  /** The seller's legal details (name, address, VAT id, registration), set on every page's foot. */
+  legalFooter?: string | null;
 }

@@ -42,6 +42,43 @@ export function isEmbeddableImage(content: Buffer): boolean {
   return png || jpeg;
 }
 
+/** Room beside a cell's text: 2 points each side, and 2 more so rounding never breaks a word. */
+const CELL_PADDING = 6;
+/** The description column keeps at least this share of the table while figures need the rest. */
+const MIN_DESCRIPTION_SHARE = 0.3;
+
+function measure(doc: PDFKit.PDFDocument, text: string, font: 'regular' | 'bold', size: number): number {
+  return text ? doc.font(font).fontSize(size).widthOfString(text) : 0;
+}
+
+/**
+ * The line table's column widths, in points: each figure column as wide as its heading (bold) or
+ * its widest cell, measured in the font they are set in, so "Menge" or "Einzelpreis" never breaks
+ * and an amount stays on one line; the description takes the rest. Where the figures would leave
+ * the description less than its share, they give way down to their headings' widths (a long
+ * amount may then wrap; a heading never does).
+ */
+function columnWidths(doc: PDFKit.PDFDocument, header: string[], body: string[][], width: number): number[] {
+  const headings = header.map((label) => measure(doc, label, 'bold', 10) + CELL_PADDING);
+  const natural = headings.map((least, index) =>
+    Math.max(least, ...body.map((cells) => measure(doc, cells[index] ?? '', 'regular', 10) + CELL_PADDING)),
+  );
+  const figures = natural.slice(1);
+  const room = width * (1 - MIN_DESCRIPTION_SHARE);
+  const wanted = figures.reduce((sum, w) => sum + w, 0);
+  let widths = figures;
+  if (wanted > room) {
+    const least = headings.slice(1);
+    const floor = least.reduce((sum, w) => sum + w, 0);
+    // Share the room above the headings' widths in proportion to what each column would want above its heading.
+    const extra = Math.max(0, room - floor);
+    const wish = wanted - floor;
+    widths = figures.map((w, index) => least[index]! + (wish > 0 ? ((w - least[index]!) * extra) / wish : 0));
+  }
+  const description = Math.max(width - widths.reduce((sum, w) => sum + w, 0), headings[0] ?? 0);
+  return [description, ...widths];
+}
+
 export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   // Pages stay in memory until the end, so each can be numbered "Page N of M" once M is known.
   const doc = new PDFDocument({
@@ -121,29 +158,13 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
 
   // Line items: description, quantity, unit price, (tax), total.
   const taxAmounts = model.showLineTax && model.columns.taxAmount !== undefined;
-  const cols = taxAmounts
-    ? [
-        { w: 0.36, a: 'left' },
-        { w: 0.08, a: 'right' },
-        { w: 0.15, a: 'right' },
-        { w: 0.09, a: 'right' },
-        { w: 0.14, a: 'right' },
-        { w: 0.18, a: 'right' },
-      ]
-    : model.showLineTax
-      ? [
-          { w: 0.44, a: 'left' },
-          { w: 0.1, a: 'right' },
-          { w: 0.16, a: 'right' },
-          { w: 0.12, a: 'right' },
-          { w: 0.18, a: 'right' },
-        ]
-      : [
-          { w: 0.52, a: 'left' },
-          { w: 0.12, a: 'right' },
-          { w: 0.18, a: 'right' },
-          { w: 0.18, a: 'right' },
-        ];
+  const taxHeader = (): string[] =>
+    taxAmounts ? [model.columns.tax, model.columns.taxAmount!] : model.showLineTax ? [model.columns.tax] : [];
+  const taxCells = (line: PdfDocumentModel['lines'][number]): string[] =>
+    taxAmounts ? [line.taxRate ?? '', line.taxAmount ?? ''] : model.showLineTax ? [line.taxRate ?? ''] : [];
+  const header = [model.columns.description, model.columns.quantity, model.columns.unitPrice, ...taxHeader(), model.columns.total];
+  const body = model.lines.map((line) => [line.description, line.quantity, line.unitPrice, ...taxCells(line), line.total]);
+  const cols = columnWidths(doc, header, body, width).map((w, index) => ({ w, a: index === 0 ? 'left' : 'right' }));
   const bottomLimit = doc.page.height - MARGIN - 24;
   const row = (cells: string[], font: 'regular' | 'bold') => {
     // A row starts on a new page rather than split across two (its columns would part).
@@ -153,7 +174,7 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     let bottom = top;
     cells.forEach((cell, index) => {
       const col = cols[index]!;
-      const w = col.w * width;
+      const w = col.w;
       doc
         .font(font)
         .fontSize(10)
@@ -171,26 +192,29 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     doc.x = left;
     doc.y = bottom + 7;
   };
-  const taxHeader = (): string[] =>
-    taxAmounts ? [model.columns.tax, model.columns.taxAmount!] : model.showLineTax ? [model.columns.tax] : [];
-  const taxCells = (line: PdfDocumentModel['lines'][number]): string[] =>
-    taxAmounts ? [line.taxRate ?? '', line.taxAmount ?? ''] : model.showLineTax ? [line.taxRate ?? ''] : [];
-  const header = [model.columns.description, model.columns.quantity, model.columns.unitPrice, ...taxHeader(), model.columns.total];
   // A document without lines (a receipt) has no table.
   if (model.lines.length) row(header, 'bold');
-  for (const line of model.lines) {
-    row([line.description, line.quantity, line.unitPrice, ...taxCells(line), line.total], 'regular');
-  }
+  for (const cells of body) row(cells, 'regular');
   doc.moveDown(0.5);
 
+  // Totals and the tax per rate: the figures right-aligned in one column as wide as the widest of
+  // them (at the size each is set in), their labels right-aligned before it.
+  const figureWidth = Math.max(
+    width * 0.2,
+    ...model.totals.map((total) => measure(doc, total.value, total.strong ? 'bold' : 'regular', total.strong ? 12 : 10) + CELL_PADDING),
+    ...(model.taxBreakdown?.rows ?? []).map((item) => measure(doc, item.value, 'regular', 9.5) + CELL_PADDING),
+  );
+  const figureX = left + width - figureWidth;
+  const labelX = left + width * 0.25;
+  const labelWidth = figureX - labelX - 8;
   for (const total of model.totals) {
     const top = doc.y;
     doc
       .font(total.strong ? 'bold' : 'regular')
       .fontSize(total.strong ? 12 : 10)
       .fillColor('#1d2330');
-    doc.text(total.label, left + width * 0.5, top, { width: width * 0.3, align: 'right' });
-    doc.text(total.value, left + width * 0.8, top, { width: width * 0.2, align: 'right' });
+    doc.text(total.label, labelX, top, { width: labelWidth, align: 'right' });
+    doc.text(total.value, figureX, top, { width: figureWidth, align: 'right' });
   }
   doc.x = left;
   doc.moveDown(1);
@@ -201,21 +225,27 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
       .font('bold')
       .fontSize(10)
       .fillColor('#1d2330')
-      .text(model.taxBreakdown.heading, left + width * 0.4, doc.y, { width: width * 0.6, align: 'right' });
+      .text(model.taxBreakdown.heading, labelX, doc.y, { width: width * 0.75, align: 'right' });
     doc.font('regular').fontSize(9.5);
     for (const item of model.taxBreakdown.rows) {
       const top = doc.y;
-      doc.text(item.label, left + width * 0.3, top, { width: width * 0.5, align: 'right' });
-      doc.text(item.value, left + width * 0.8, top, { width: width * 0.2, align: 'right' });
+      doc.text(item.label, labelX, top, { width: labelWidth, align: 'right' });
+      doc.text(item.value, figureX, top, { width: figureWidth, align: 'right' });
     }
     doc.x = left;
+    doc.moveDown(1);
+  }
+
+  if (model.taxNote) {
+    doc.font('bold').fontSize(10).fillColor('#1d2330').text(model.taxNote, left, doc.y, { width });
     doc.moveDown(1);
   }
 
   if (model.payments?.rows.length) {
     doc.font('bold').fontSize(12).fillColor('#1d2330').text(model.payments.label, left, doc.y, { width });
     doc.font('regular').fontSize(10);
-    for (const payment of model.payments.rows) doc.text(`${payment.when} · ${payment.method} · ${payment.amount}`, { width });
+    for (const payment of model.payments.rows)
+      doc.text([payment.when, payment.method, payment.reference, payment.amount].filter(Boolean).join(' · '), { width });
     doc.moveDown(0.8);
   }
 
@@ -292,20 +322,25 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     .fillColor(MUTED)
     .text(model.footer, left, doc.y + 10, { width, align: 'center' });
 
-  // "Page N of M" at the foot of every page, below the bottom margin (lifted meanwhile, so the
-  // text does not itself start a new page).
-  if (model.pageLabel) {
+  // The seller's legal details and "Page N of M" at the foot of every page, below the bottom
+  // margin (lifted meanwhile, so the text does not itself start a new page): the details at the
+  // left in at most two lines, the page number at the right.
+  if (model.pageLabel || model.legalFooter) {
     const range = doc.bufferedPageRange();
+    const pageNumberWidth = 80;
     for (let index = range.start; index < range.start + range.count; index += 1) {
       doc.switchToPage(index);
       const margin = doc.page.margins.bottom;
       doc.page.margins.bottom = 0;
-      const label = model.pageLabel.replace('{page}', String(index - range.start + 1)).replace('{pages}', String(range.count));
-      doc
-        .font('regular')
-        .fontSize(8)
-        .fillColor(MUTED)
-        .text(label, left, doc.page.height - MARGIN + 16, { width, align: 'right', lineBreak: false });
+      const top = doc.page.height - MARGIN + 12;
+      doc.font('regular').fontSize(7.5).fillColor(MUTED);
+      if (model.legalFooter) {
+        doc.text(model.legalFooter, left, top, { width: width - pageNumberWidth - 12, height: 20, ellipsis: true });
+      }
+      if (model.pageLabel) {
+        const label = model.pageLabel.replace('{page}', String(index - range.start + 1)).replace('{pages}', String(range.count));
+        doc.fontSize(8).text(label, left + width - pageNumberWidth, top, { width: pageNumberWidth, align: 'right', lineBreak: false });
+      }
       doc.page.margins.bottom = margin;
     }
   }

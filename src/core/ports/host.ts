@@ -333,6 +333,12 @@ export interface OfferDetail extends OfferSummary {
   taxCents: number;
   /** Terms and conditions, where the host keeps them apart from the body. */
   terms: string | null;
+  /**
+   * Optional: the agency and the client company as the offer's letterhead names them, the same
+   * details an invoice carries (see InvoiceDetail); each absent where the host has none.
+   */
+  seller?: InvoiceSeller | null;
+  buyer?: InvoiceBuyer | null;
 }
 
 export interface OfferDecision {
@@ -398,15 +404,27 @@ export interface InvoiceSummary {
 export interface InvoicePayment {
   id: HostId;
   amountCents: number;
+  /** The portal's word for how it was paid ('card', 'bank_transfer', 'direct_debit', …), or the host's own. */
   method: string;
+  /**
+   * What the payer or the agency wrote for it (a transfer's reference, a cheque's number), which
+   * the client may quote; never an online provider's id, which is providerReference.
+   */
   reference: string | null;
+  /** Optional: the host's own number for the payment ("PAY2611-0001"), which the client may quote. */
+  number?: string | null;
+  /**
+   * Optional: the online provider's id for the payment ("pi_…"), where one took it: for staff
+   * reconciling with the provider. Never shown on a client's page or document.
+   */
+  providerReference?: string | null;
   paidAt: Date;
 }
 
 /**
- * The agency that issues an invoice, as invoicing rules want it named on the invoice (EU VAT
- * directive art. 226: full name and address, VAT identification number). Every field the host
- * does not keep is absent or null; the PDF then leaves its line out.
+ * The agency that issues an invoice or an offer, as invoicing rules want it named on the invoice
+ * (EU VAT directive art. 226: full name and address, VAT identification number). Every field the
+ * host does not keep is absent or null; the PDF then leaves its line out.
  */
 export interface InvoiceSeller {
   /** The registered name ("Demo Agency GmbH"), where it differs from the workspace's display name. */
@@ -419,7 +437,7 @@ export interface InvoiceSeller {
   registrationNumber?: string | null;
 }
 
-/** The client company as the invoice addresses it. */
+/** The client company as an invoice or an offer addresses it. */
 export interface InvoiceBuyer {
   addressLines?: string[] | null;
   /** The client's VAT identification number or tax id, where the host keeps one. */
@@ -433,6 +451,26 @@ export interface BankDetails {
   bankName?: string | null;
   /** The account holder, when it is not the seller's legal name. */
   accountHolder?: string | null;
+}
+
+/**
+ * Why an invoice charges no VAT, as the host records it: reverse charge (the EU business customer
+ * accounts for the VAT), a supply not taxable in the seller's country (a customer outside the
+ * EU), the small-business scheme (the seller charges no VAT at all), or an exemption.
+ */
+export type VatExemptionReason = 'reverse_charge' | 'not_taxable' | 'small_business' | 'exempt';
+
+/**
+ * What an invoice without VAT must say about it (EU VAT directive art. 226 (11), (11a)). The
+ * portal prints the host's own note where it keeps one, otherwise its own words for the reason,
+ * then the certificate's number; and only on an invoice whose VAT total is 0.
+ */
+export interface VatExemption {
+  reason?: VatExemptionReason | null;
+  /** The host's own wording ("Reverse charge: VAT to be accounted for by the recipient …"), printed as it is. */
+  note?: string | null;
+  /** An exemption certificate's number (a US resale certificate), where the host keeps one. */
+  certificate?: string | null;
 }
 
 export interface InvoiceDetail extends InvoiceSummary {
@@ -453,6 +491,8 @@ export interface InvoiceDetail extends InvoiceSummary {
   paymentTerms?: string | null;
   /** The seller's bank account for transfers. */
   bank?: BankDetails | null;
+  /** Why no VAT is charged, where the host records it; shown only when the invoice's VAT total is 0. */
+  vatExemption?: VatExemption | null;
 }
 
 export interface NewPayment {

@@ -1,22 +1,22 @@
 // What an invoice a business can file shows besides its lines (EU VAT directive art. 226, and what
-// German, French and UK rules add): the seller's registered name, address, VAT id and registration;
-// the buyer's address and tax id; the invoice number and the date or period of supply; each line's
-// tax rate and amount and the totals per rate; the payment terms; the bank account for a transfer;
-// and page numbers. Each comes from the host's InvoiceDetail, where it is optional: a value the
+// German, French and UK rules add): the seller's registered name, address, VAT id and registration
+// and the buyer's address and tax id (the letterhead every commercial PDF shares,
+// core/pdf/letterhead.ts); the invoice number and the date or period of supply; each line's tax
+// rate and amount and the totals per rate; why no VAT is charged, on an invoice without it; the
+// payment terms; the bank account for a transfer; and page numbers. Each comes from the host's InvoiceDetail, where it is optional: a value the
 // host does not have is left out, line and label together, never printed as an empty label.
 import type { InvoiceDetail } from '../../core/ports/host.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import type { PdfDocumentModel, PdfParty, PdfSection } from '../../core/pdf/document-model.ts';
+import type { PdfDocumentModel, PdfSection } from '../../core/pdf/document-model.ts';
+import { presentLetterhead, withLetterhead, type Letterhead } from '../../core/pdf/letterhead.ts';
 import { lineTaxCents, presentTaxByRate } from '../../core/commercial/lines.ts';
 import { bankTransferCode, bankTransferDetails } from './bank-transfer.ts';
 
 export interface InvoiceLegalView {
   /** Rows added under the invoice's own meta rows: its number, the date or period of supply. */
   meta: Array<{ label: string; value: string }>;
-  /** Set when the host names the seller beyond its display name: heading and labelled lines. */
-  seller: PdfParty | null;
-  /** The buyer's heading and the lines under its name (address, tax id); null when the host has neither. */
-  buyer: PdfParty | null;
+  /** The seller's block, the lines under the buyer's name and the seller's legal details. */
+  letterhead: Letterhead;
   /** Each line's tax amount, in the order of the lines; null for a line without a rate. */
   lineTax: Array<string | null>;
   /** True when any line has a tax rate: the tax rate and amount columns are shown. */
@@ -25,9 +25,31 @@ export interface InvoiceLegalView {
   taxByRate: Array<{ label: string; value: string }>;
   /** Payment terms and bank details, each only when the host has them. */
   sections: PdfSection[];
+  /** Why no VAT is charged: set on an invoice whose VAT total is 0, where the host says why. */
+  vatNote: string | null;
 }
 
 const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
+
+/**
+ * The note an invoice without VAT carries: the host's own words where it keeps them, else the
+ * portal's for the reason it records, then the exemption certificate. Null on an invoice that
+ * charges VAT (a note there would contradict its figures) and where the host says nothing.
+ */
+function presentVatNote(i18n: RequestI18n, invoice: InvoiceDetail): string | null {
+  const exemption = invoice.vatExemption;
+  if (invoice.taxCents !== 0 || !exemption) return null;
+  const reason = present(exemption.note)
+    ? exemption.note.trim()
+    : exemption.reason
+      ? i18n.t(`pdf:legal.vatExemption.${exemption.reason}`)
+      : null;
+  const certificate = present(exemption.certificate)
+    ? i18n.t('pdf:legal.vatExemption.certificate', { number: exemption.certificate.trim() })
+    : null;
+  const parts = [reason, certificate].filter((part): part is string => part !== null);
+  return parts.length ? parts.join(' ') : null;
+}
 
 export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): InvoiceLegalView {
   const { t, fmt } = i18n;
@@ -44,16 +66,6 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
         : { label: t('pdf:legal.supplyDate'), value: fmt.day(invoice.supplyDate) },
     );
   }
-
-  const s = invoice.seller ?? {};
-  const sellerLines = [
-    ...(present(s.legalName) ? [s.legalName] : []),
-    ...(s.addressLines ?? []).filter(present),
-    ...(present(s.vatId) ? [t('pdf:legal.vatId', { value: s.vatId })] : []),
-    ...(present(s.registrationNumber) ? [t('pdf:legal.registration', { value: s.registrationNumber })] : []),
-  ];
-  const b = invoice.buyer ?? {};
-  const buyerLines = [...(b.addressLines ?? []).filter(present), ...(present(b.taxId) ? [t('pdf:legal.taxId', { value: b.taxId })] : [])];
 
   const lineTax = invoice.lines.map((line) => {
     const cents = lineTaxCents(line);
@@ -80,8 +92,8 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
 
   return {
     meta,
-    seller: sellerLines.length ? { heading: t('pdf:legal.seller'), lines: sellerLines } : null,
-    buyer: buyerLines.length ? { heading: t('pdf:legal.buyer'), lines: buyerLines } : null,
+    letterhead: presentLetterhead(i18n, invoice),
+    vatNote: presentVatNote(i18n, invoice),
     lineTax,
     hasLineTax: invoice.lines.some((line) => line.taxRatePercent !== null),
     taxByRate,
@@ -90,8 +102,9 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
 }
 
 /**
- * The invoice PDF with its legal details: the parties under the meta rows, the tax columns and
- * totals per rate, payment terms and bank details after the notes, "Page N of M" on every page.
+ * The invoice PDF with its legal details: the letterhead (the parties under the meta rows, the
+ * seller's legal details and "Page N of M" on every page), the tax columns and totals per rate,
+ * why no VAT is charged, payment terms and bank details after the notes.
  */
 export function withInvoiceLegalDetails(
   i18n: RequestI18n,
@@ -100,18 +113,19 @@ export function withInvoiceLegalDetails(
   client: string,
 ): PdfDocumentModel {
   const { t } = i18n;
-  const parties: PdfParty[] = [];
-  if (legal.seller) parties.push(legal.seller);
-  if (legal.buyer) parties.push({ heading: legal.buyer.heading, lines: [client, ...legal.buyer.lines] });
-  return {
-    ...model,
-    meta: [...model.meta, ...legal.meta],
-    parties,
-    columns: legal.hasLineTax ? { ...model.columns, tax: t('pdf:legal.taxRate'), taxAmount: t('pdf:legal.taxAmount') } : model.columns,
-    lines: model.lines.map((line, index) => ({ ...line, taxAmount: legal.lineTax[index] ?? null })),
-    showLineTax: model.showLineTax || legal.hasLineTax,
-    taxBreakdown: legal.taxByRate.length ? { heading: t('pdf:legal.taxByRate'), rows: legal.taxByRate } : null,
-    sections: legal.sections,
-    pageLabel: t('pdf:pageOf', { page: '{page}', pages: '{pages}' }),
-  };
+  return withLetterhead(
+    i18n,
+    {
+      ...model,
+      meta: [...model.meta, ...legal.meta],
+      columns: legal.hasLineTax ? { ...model.columns, tax: t('pdf:legal.taxRate'), taxAmount: t('pdf:legal.taxAmount') } : model.columns,
+      lines: model.lines.map((line, index) => ({ ...line, taxAmount: legal.lineTax[index] ?? null })),
+      showLineTax: model.showLineTax || legal.hasLineTax,
+      taxBreakdown: legal.taxByRate.length ? { heading: t('pdf:legal.taxByRate'), rows: legal.taxByRate } : null,
+      taxNote: legal.vatNote,
+      sections: legal.sections,
+    },
+    legal.letterhead,
+    { heading: t('pdf:legal.buyer'), name: client },
+  );
 }

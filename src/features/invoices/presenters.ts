@@ -7,6 +7,7 @@ import { deadlineState } from '../../core/commercial/calendar.ts';
 import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
 import { presentLines, type HistoryEntry, type LineView } from '../../core/commercial/lines.ts';
 import { presentInvoiceLegal, withInvoiceLegalDetails, type InvoiceLegalView } from './legal-details.ts';
+import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 import { receiptHref, receiptNumber } from './receipts.ts';
 
 export interface InvoiceRowView {
@@ -34,7 +35,8 @@ export interface InvoiceDetailView extends InvoiceRowView {
   tax: string;
   paid: string;
   notes: string;
-  payments: Array<{ when: string; method: string; reference: string | null; amount: string; receiptHref: string; receiptLabel: string }>;
+  /** Each payment's method and a reference the client can quote (payment-labels.ts), never a provider's id. */
+  payments: Array<{ when: string; method: string; reference: string; amount: string; receiptHref: string; receiptLabel: string }>;
   history: HistoryEntry[];
   pdfHref: string;
   /** The invoice's legal details, for the PDF (see legal-details.ts). */
@@ -68,20 +70,20 @@ export function presentInvoiceRow(i18n: RequestI18n, invoice: InvoiceSummary, hr
   };
 }
 
-const methodLabel = (i18n: RequestI18n, method: string) =>
-  i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
-
 export function presentInvoiceDetail(i18n: RequestI18n, invoice: InvoiceDetail, href: string, today: string): InvoiceDetailView {
   const { t, fmt } = i18n;
   const row = presentInvoiceRow(i18n, invoice, href, today);
-  const payments = invoice.payments.map((payment, index) => ({
-    when: fmt.dateTime(payment.paidAt),
-    method: methodLabel(i18n, payment.method),
-    reference: payment.reference,
-    amount: fmt.money(payment.amountCents, invoice.currency),
-    receiptHref: receiptHref(href, payment.id),
-    receiptLabel: t('receipts:linkLabel', { number: receiptNumber(invoice.number, index + 1) }),
-  }));
+  const payments = invoice.payments.map((payment, index) => {
+    const receipt = receiptNumber(invoice.number, index + 1);
+    return {
+      when: fmt.dateTime(payment.paidAt),
+      method: paymentMethodLabel(i18n, payment.method),
+      reference: paymentReference(payment) ?? receipt,
+      amount: fmt.money(payment.amountCents, invoice.currency),
+      receiptHref: receiptHref(href, payment.id),
+      receiptLabel: t('receipts:linkLabel', { number: receipt }),
+    };
+  });
   const history: HistoryEntry[] = [];
   if (invoice.issueDate) history.push({ label: t('invoices:history.issued'), when: fmt.day(invoice.issueDate) });
   for (const payment of payments) history.push({ label: t('invoices:history.payment', { amount: payment.amount }), when: payment.when });
@@ -147,7 +149,10 @@ export function invoicePdfModel(
       ],
       notes: view.notes ? { label: t('invoices:notes'), text: view.notes } : null,
       payments: view.payments.length
-        ? { label: t('invoices:payments.heading'), rows: view.payments.map((p) => ({ when: p.when, method: p.method, amount: p.amount })) }
+        ? {
+            label: t('invoices:payments.heading'),
+            rows: view.payments.map((p) => ({ when: p.when, method: p.method, reference: p.reference, amount: p.amount })),
+          }
         : null,
       evidence: null,
       footer: t('pdf:footer', { workspace: brand.name }),

@@ -1,11 +1,13 @@
 // A receipt for each payment of an invoice: a numbered PDF the client can file with their books.
 // The number follows from the payment's place among the invoice's payments (oldest first, as the
 // host lists them): the second payment of INV-0002 is always R-INV-0002-2. The receipt names the
-// same parties as the invoice (legal-details.ts) and what the payment left to pay.
+// same parties as the invoice, in the same letterhead (core/pdf/letterhead.ts), and what the
+// payment left to pay.
 import type { InvoiceDetail, InvoicePayment } from '../../core/ports/host.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import type { PdfDocumentModel, PdfParty } from '../../core/pdf/document-model.ts';
-import { presentInvoiceLegal } from './legal-details.ts';
+import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
+import { presentLetterhead, withLetterhead } from '../../core/pdf/letterhead.ts';
+import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 
 /** "R-INV-0002-2" for the second payment of INV-0002. */
 export function receiptNumber(invoiceNumber: string, position: number): string {
@@ -21,9 +23,6 @@ export function findReceiptPayment(invoice: InvoiceDetail, paymentId: string): {
 /** The URL of a payment's receipt, below the invoice's own URL. */
 export const receiptHref = (invoiceHref: string, paymentId: string) => `${invoiceHref}/receipts/${encodeURIComponent(paymentId)}.pdf`;
 
-const methodLabel = (i18n: RequestI18n, method: string) =>
-  i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
-
 export function receiptPdfModel(
   i18n: RequestI18n,
   invoice: InvoiceDetail,
@@ -37,14 +36,11 @@ export function receiptPdfModel(
   const { payment, position } = found;
   const money = (cents: number) => fmt.money(cents, invoice.currency);
   const number = receiptNumber(invoice.number, position);
+  const reference = paymentReference(payment);
   // Paid up to and including this payment, in the host's order; the balance it left.
   const paidToDate = invoice.payments.slice(0, position).reduce((sum, p) => sum + p.amountCents, 0);
   const balanceAfter = Math.max(0, invoice.totalCents - paidToDate);
-  const legal = presentInvoiceLegal(i18n, invoice);
-  const parties: PdfParty[] = [];
-  if (legal.seller) parties.push(legal.seller);
-  parties.push({ heading: t('receipts:receivedFrom'), lines: [client, ...(legal.buyer?.lines ?? [])] });
-  return {
+  const receipt: PdfDocumentModel = {
     locale: i18n.locale,
     brand,
     heading: t('receipts:heading', { number }),
@@ -52,12 +48,12 @@ export function receiptPdfModel(
     meta: [
       { label: t('receipts:number'), value: number },
       { label: t('receipts:receivedOn'), value: fmt.dateTime(payment.paidAt) },
-      { label: t('receipts:method'), value: methodLabel(i18n, payment.method) },
-      ...(payment.reference ? [{ label: t('receipts:reference'), value: payment.reference }] : []),
+      { label: t('receipts:method'), value: paymentMethodLabel(i18n, payment.method) },
+      // The receipt's own number is the portal's reference; the host's number or the payer's besides, never a provider's id.
+      ...(reference ? [{ label: t('receipts:reference'), value: reference }] : []),
       { label: t('receipts:invoice'), value: invoice.number },
       ...(invoice.issueDate ? [{ label: t('receipts:invoiceDate'), value: fmt.day(invoice.issueDate) }] : []),
     ],
-    parties,
     body: t('receipts:body', { amount: money(payment.amountCents), invoice: invoice.number }),
     columns: {
       description: t('pdf:columns.description'),
@@ -78,6 +74,10 @@ export function receiptPdfModel(
     payments: null,
     evidence: null,
     footer: t('pdf:footer', { workspace: brand.name }),
-    pageLabel: t('pdf:pageOf', { page: '{page}', pages: '{pages}' }),
   };
+  return withLetterhead(i18n, receipt, presentLetterhead(i18n, invoice), {
+    heading: t('receipts:receivedFrom'),
+    name: client,
+    always: true,
+  });
 }

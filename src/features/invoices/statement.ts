@@ -5,6 +5,8 @@
 import type { InvoicesPort, InvoiceStatementData, InvoiceSummary } from '../../core/ports/host.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import type { PdfDocumentModel, PdfLine } from '../../core/pdf/document-model.ts';
+import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
+import { receiptNumber } from './receipts.ts';
 
 const PAGE = 100;
 
@@ -36,9 +38,6 @@ interface Entry {
   credit: number;
 }
 
-const methodLabel = (i18n: RequestI18n, method: string) =>
-  i18n.t(`invoices:methods.${method}`, { defaultValue: method.replace(/_/g, ' ') });
-
 export function statementPdfModel(
   i18n: RequestI18n,
   data: InvoiceStatementData,
@@ -65,15 +64,20 @@ export function statementPdfModel(
       credit: 0,
     });
   }
+  // Each payment's place among its invoice's payments (oldest first, as the host lists them) names
+  // its receipt, the reference quoted where the host has none of its own.
+  const seen = new Map<string, number>();
   for (const payment of data.payments) {
     const invoice = byId.get(payment.invoiceId);
+    const position = (seen.get(payment.invoiceId) ?? 0) + 1;
+    seen.set(payment.invoiceId, position);
     if (!invoice || invoice.status === 'void') continue;
-    const reference = payment.reference ? ` · ${payment.reference}` : '';
+    const reference = paymentReference(payment) ?? receiptNumber(invoice.number, position);
     entries.push({
       day: fmt.isoDay(payment.paidAt),
       order: 1,
       currency: invoice.currency,
-      text: `${t('statement:payment', { number: invoice.number, method: methodLabel(i18n, payment.method) })}${reference}`,
+      text: `${t('statement:payment', { number: invoice.number, method: paymentMethodLabel(i18n, payment.method) })} · ${reference}`,
       charge: 0,
       credit: payment.amountCents,
     });

@@ -1,10 +1,11 @@
 // Offers (proposals and quotations) as the client reads them: status badges, money in the offer's
 // own currency, valid-until in the reader's calendar (expiring soon, or past), the status history,
-// and the same figures for the page and the PDF.
+// and the same figures for the page and the PDF, which carries the invoice's letterhead.
 import type { OfferDetail, OfferKind, OfferStatus, OfferSummary } from '../../core/ports/host.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import { deadlineState } from '../../core/commercial/calendar.ts';
 import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
+import { presentLetterhead, withLetterhead, type Letterhead } from '../../core/pdf/letterhead.ts';
 import { presentLines, presentTaxByRate, type HistoryEntry, type LineView } from '../../core/commercial/lines.ts';
 
 export type OfferSection = 'proposals' | 'quotations';
@@ -41,6 +42,8 @@ export interface OfferDetailView extends OfferRowView {
   taxByRate: Array<{ label: string; value: string }>;
   history: HistoryEntry[];
   pdfHref: string;
+  /** The seller's and the client's details for the PDF, as an invoice's. */
+  letterhead: Letterhead;
 }
 
 export function presentOfferRow(i18n: RequestI18n, offer: OfferSummary, href: string, today: string): OfferRowView {
@@ -86,10 +89,11 @@ export function presentOfferDetail(i18n: RequestI18n, offer: OfferDetail, href: 
     taxByRate: presentTaxByRate(i18n, offer.lines, offer.currency),
     history,
     pdfHref: `${href}.pdf`,
+    letterhead: presentLetterhead(i18n, offer),
   };
 }
 
-/** The PDF of an offer: the page's own figures and words, nothing computed twice. */
+/** The PDF of an offer: the page's own figures and words, nothing computed twice, under the invoice's letterhead. */
 export function offerPdfModel(
   i18n: RequestI18n,
   view: OfferDetailView,
@@ -97,13 +101,15 @@ export function offerPdfModel(
   client: string,
 ): PdfDocumentModel {
   const { t } = i18n;
-  return {
+  // The client's block names the client where the host has its address; otherwise a meta row does.
+  const named = view.letterhead.buyerLines.length > 0;
+  const model: PdfDocumentModel = {
     locale: i18n.locale,
     brand,
     heading: view.heading,
     title: view.title,
     meta: [
-      { label: t('pdf:client'), value: client },
+      ...(named ? [] : [{ label: t('pdf:client'), value: client }]),
       { label: t('pdf:status'), value: view.statusLabel },
       ...(view.validUntil ? [{ label: t('offers:validUntil'), value: view.validUntil }] : []),
       ...view.history.map((entry) => ({ label: entry.label, value: entry.when })),
@@ -129,4 +135,5 @@ export function offerPdfModel(
     footer: t('pdf:footer', { workspace: brand.name }),
     taxBreakdown: view.taxByRate.length ? { heading: t('pdf:legal.taxByRate'), rows: view.taxByRate } : null,
   };
+  return withLetterhead(i18n, model, view.letterhead, { heading: t('pdf:client'), name: client });
 }

@@ -5,6 +5,7 @@ import { statusInSql, type Db } from '../../queries/db.ts';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../../queries/invoices.ts';
 import { lineItemColumns, type LineItemRow } from '../../queries/line-items.ts';
 import type { PaymentRow } from '../../queries/payments.ts';
+import { joinParties, PARTY_COLUMNS, type PartiesRow } from './parties.ts';
 
 const VISIBLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['sent', 'overdue', 'paid', 'void'];
 
@@ -78,46 +79,39 @@ export function clientInvoicesQuery(db: Db, args: ListArgs) {
 
 type InvoiceArgs = { workspaceId: number; clientId: number; invoiceId: number };
 
+/** A payment as the portal reads it: with the online provider that took it, whose id its reference then is. */
+export interface PortalPaymentRow extends PaymentRow {
+  provider: string | null;
+}
+
+const PAYMENT_COLUMNS = ['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.provider', 'pm.paid_at'];
+
 /** What an invoice a business can file names besides its lines: the agency's and the client's details, supply and terms. */
-export interface PortalInvoiceLegalRow {
+export interface PortalInvoiceLegalRow extends PartiesRow {
   supply_date: string | null;
   supply_end_date: string | null;
   /** The invoice's own terms, or else the workspace's. */
   payment_terms: string | null;
-  seller_legal_name: string | null;
-  seller_address: string | null;
-  seller_vat_id: string | null;
-  seller_registration_number: string | null;
   bank_name: string | null;
   iban: string | null;
   bic: string | null;
-  buyer_address: string | null;
-  buyer_tax_id: string | null;
+  /** Why the invoice charges no VAT: the client's note, or else the workspace's. */
+  vat_exemption_note: string | null;
 }
 
 /** One invoice of the client (undefined when there is none), as a query: run it, or read it with its lines and payments. */
 export function clientInvoiceQuery(db: Db, args: InvoiceArgs) {
-  return scoped(db, args)
-    .where('i.id', args.invoiceId)
-    .join('workspaces as w', 'w.id', 'i.workspace_id')
-    .join('clients as c', function () {
-      this.on('c.id', '=', 'i.client_id').andOn('c.workspace_id', '=', 'i.workspace_id');
-    })
-    .first<(PortalInvoiceRow & PortalInvoiceLegalRow) | undefined>([
-      ...COLUMNS,
-      db.raw("to_char(i.supply_date, 'YYYY-MM-DD') as supply_date"),
-      db.raw("to_char(i.supply_end_date, 'YYYY-MM-DD') as supply_end_date"),
-      db.raw('coalesce(i.payment_terms, w.payment_terms) as payment_terms'),
-      'w.legal_name as seller_legal_name',
-      'w.legal_address as seller_address',
-      'w.vat_id as seller_vat_id',
-      'w.registration_number as seller_registration_number',
-      'w.bank_name',
-      'w.iban',
-      'w.bic',
-      'c.address as buyer_address',
-      'c.tax_id as buyer_tax_id',
-    ]);
+  return joinParties(scoped(db, args).where('i.id', args.invoiceId), 'i').first<(PortalInvoiceRow & PortalInvoiceLegalRow) | undefined>([
+    ...COLUMNS,
+    db.raw("to_char(i.supply_date, 'YYYY-MM-DD') as supply_date"),
+    db.raw("to_char(i.supply_end_date, 'YYYY-MM-DD') as supply_end_date"),
+    db.raw('coalesce(i.payment_terms, w.payment_terms) as payment_terms'),
+    ...PARTY_COLUMNS,
+    'w.bank_name',
+    'w.iban',
+    'w.bic',
+    db.raw('coalesce(c.vat_exemption_note, w.vat_exemption_note) as vat_exemption_note'),
+  ]);
 }
 
 /** The lines of an invoice of this workspace and client, as a query. */
@@ -147,7 +141,7 @@ export function clientInvoicePaymentsQuery(db: Db, args: InvoiceArgs) {
     })
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
-    .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);
+    .select<PortalPaymentRow[]>(PAYMENT_COLUMNS);
 }
 
 /** Every visible invoice of the client, oldest issued first, for a statement of account, as a query. */
@@ -163,5 +157,5 @@ export function clientStatementPaymentsQuery(db: Db, args: { workspaceId: number
     .whereRaw(statusInSql('i.status', VISIBLE_INVOICE_STATUSES, INVOICE_STATUSES))
     .orderBy('pm.paid_at')
     .orderBy('pm.id')
-    .select<PaymentRow[]>(['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at']);
+    .select<PortalPaymentRow[]>(PAYMENT_COLUMNS);
 }

@@ -7,6 +7,7 @@ import { lineItemColumns, totalCentsSql, type LineItemRow } from '../../queries/
 import { PROPOSALS } from '../../queries/proposals.ts';
 import { QUOTATIONS } from '../../queries/quotations.ts';
 import { OFFER_STATUSES, type OfferStatus, type OfferTable } from '../../queries/offers.ts';
+import { joinParties, PARTY_COLUMNS, type PartiesRow } from './parties.ts';
 
 export type PortalOfferKind = 'proposal' | 'quotation';
 
@@ -83,11 +84,15 @@ export function clientOffersQuery(db: Db, spec: OfferTable, args: ListArgs) {
 
 type OfferArgs = { workspaceId: number; clientId: number; offerId: number };
 
-/** One offer of the client (undefined when there is none), as a query: run it, or read it with its lines. */
+/**
+ * One offer of the client with the agency's and the client's details its letterhead names
+ * (undefined when there is none), as a query: run it, or read it with its lines.
+ */
 export function clientOfferQuery(db: Db, spec: OfferTable, args: OfferArgs) {
-  return scoped(db, spec, args)
-    .where('o.id', args.offerId)
-    .first<PortalOfferRow | undefined>(columns(db, spec, args.workspaceId));
+  return joinParties(scoped(db, spec, args).where('o.id', args.offerId), 'o').first<(PortalOfferRow & PartiesRow) | undefined>([
+    ...columns(db, spec, args.workspaceId),
+    ...PARTY_COLUMNS,
+  ]);
 }
 
 /** The items of an offer of this workspace and client, as a query: run it, or read it with the offer. */

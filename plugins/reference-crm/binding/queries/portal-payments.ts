@@ -14,6 +14,7 @@ export interface RecordedPaymentRow {
   amount_cents: number;
   method: string;
   reference: string | null;
+  provider: string | null;
   paid_at: Date;
 }
 
@@ -26,6 +27,8 @@ export async function recordClientPayment(
     amountCents: number;
     method: string;
     reference: string | null;
+    /** The online provider that took it; the reference is then the provider's id. */
+    provider: string | null;
     paidAt: Date;
   },
 ): Promise<RecordedPaymentRow | null> {
@@ -45,9 +48,10 @@ export async function recordClientPayment(
         amount_cents: args.amountCents,
         method: args.method,
         reference: args.reference,
+        provider: args.provider,
         paid_at: args.paidAt,
       })
-      .returning<RecordedPaymentRow[]>(['id', 'amount_cents', 'method', 'reference', 'paid_at']);
+      .returning<RecordedPaymentRow[]>(['id', 'amount_cents', 'method', 'reference', 'provider', 'paid_at']);
     if (!row) throw new Error('insert into payments returned no row');
     if (args.amountCents === balance) {
       await trx('invoices').where({ workspace_id: args.workspaceId, client_id: args.clientId, id: invoice.id }).update({ status: 'paid' });

@@ -14,7 +14,7 @@ import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
 import { requestI18n } from '../../../core/i18n/request-i18n.ts';
 import type { Translate } from '../../../core/i18n/translations.ts';
-import { invoicePdfModel, presentInvoiceDetail } from '../../invoices/index.ts';
+import { invoicePdfModel, paymentMethodLabel, presentInvoiceDetail } from '../../invoices/index.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import { documentPreview, previewBrand } from '../../../core/pdf/preview.ts';
 import { pdfFilename } from '../../../core/pdf/render-pdf.ts';
@@ -141,6 +141,18 @@ export function createRecordHandlers(deps: RecordDeps) {
           record.type === 'invoice'
             ? i18n.fmt.money(record.invoice.totalCents, record.invoice.currency)
             : i18n.fmt.money(record.offer.totalCents, record.offer.currency),
+        // Staff reconcile with the provider: its id is shown here, and nowhere a client looks.
+        payments:
+          record.type === 'invoice'
+            ? record.invoice.payments.map((payment) => ({
+                when: i18n.fmt.dateTime(payment.paidAt),
+                method: paymentMethodLabel(i18n, payment.method),
+                number: payment.number ?? null,
+                reference: payment.reference,
+                providerReference: payment.providerReference ?? null,
+                amount: i18n.fmt.money(payment.amountCents, record.invoice.currency),
+              }))
+            : [],
         evidence: state?.decision
           ? {
               ...presentDecision(state.decision, state.changedSinceDecision, i18n),

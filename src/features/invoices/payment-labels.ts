@@ -1,0 +1,19 @@
+// How a client's page or document names a payment: its method in the reader's language, and a
+// reference the client can quote to the agency: the host's own number for the payment (Dolibarr's
+// PAY2611-0001), else what the payer or the agency wrote for it (a transfer's reference), else the
+// payment's receipt number. Never the online provider's id (InvoicePayment.providerReference):
+// that one is for staff reconciling with the provider.
+import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import type { InvoicePayment } from '../../core/ports/host.ts';
+
+/** Card, bank transfer, SEPA direct debit…; a method the portal has no word for is "Other". */
+export const paymentMethodLabel = (i18n: RequestI18n, method: string): string =>
+  i18n.t(`invoices:methods.${method}`, { defaultValue: i18n.t('invoices:methods.other') });
+
+/** The host's number or the payer's reference, where there is one. */
+export function paymentReference(payment: Pick<InvoicePayment, 'number' | 'reference'>): string | null {
+  const number = payment.number?.trim();
+  if (number) return number;
+  const reference = payment.reference?.trim();
+  return reference || null;
+}
