@@ -15,14 +15,14 @@
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { bootReferenceCrm, type RunningCrm } from '../plugins/reference-crm/boot.ts';
-import { createDolibarrAdapter } from '../plugins/dolibarr/adapter.ts';
 import { hashPassword } from '../src/core/crypto/secrets.ts';
 import { createSeededTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { demoNorthwind } from '../test/support/demo-records.ts';
 import { flagsFileFor, signedInAgent } from '../test/support/portal-harness.ts';
-import { portalOnHost, type PortalOnHost } from '../test/support/portal-on-host.ts';
+import type { PortalOnHost } from '../test/support/portal-on-host.ts';
 import {
   insertClaireLogin,
+  servePortalBeside,
   startDolibarrHost,
   unavailable as dolibarrUnavailable,
   type DolibarrHost,
@@ -131,15 +131,7 @@ const DOLIBARR_PASSWORD = 'Claire-portal-2026';
 async function dolibarrSide(history: boolean): Promise<Side> {
   const host: DolibarrHost = await startDolibarrHost();
   const { db, seed } = host;
-  const adapter = createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: seed.users.admin });
-  const running: PortalOnHost = await portalOnHost({
-    db,
-    databaseUrl: host.database.url,
-    adapter,
-    workspaceSlug: seed.workspaceSlug,
-    from: 'Atelier Lumière <portal@atelier-lumiere.example>',
-    serve: true,
-  });
+  const running: PortalOnHost = await servePortalBeside(host);
   await insertClaireLogin(db, seed, await hashPassword(DOLIBARR_PASSWORD));
   if (history) await seedDolibarrHistory(db, seed.companies.bakery);
   await db.raw('vacuum analyze');

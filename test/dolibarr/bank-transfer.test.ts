@@ -8,14 +8,13 @@
 // code on the invoice PDF.
 import { expect } from 'chai';
 import request from 'supertest';
-import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { binary } from '../support/pdf-text.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
-import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
+import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { decodeQrPng, pdfFirstPagePng, pngFromDataUrl } from '../support/qr-decode.ts';
-import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
@@ -89,19 +88,7 @@ describe('dolibarr host: paying an invoice by bank transfer to the account Dolib
     host = await startDolibarrHost();
     const { db, seed } = host;
     invoiceId = seed.invoices.unpaid;
-    const adapter = createDolibarrAdapter(db, {
-      workspaceSlug: seed.workspaceSlug,
-      dataRoot: host.dataRoot,
-      actingUserId: seed.users.admin,
-    });
-    running = await portalOnHost({
-      db,
-      databaseUrl: host.database.url,
-      adapter,
-      workspaceSlug: seed.workspaceSlug,
-      from: 'Atelier Lumière <portal@atelier-lumiere.example>',
-      serve: true,
-    });
+    running = await servePortalBeside(host);
     base = `/portal/${seed.workspaceSlug}`;
     await insertClientUser(db, {
       workspaceId: '1',

@@ -12,7 +12,10 @@ import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
+import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
+import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { seedDolibarr, type DolibarrSeed } from './seed.ts';
 
@@ -81,5 +84,23 @@ export async function insertClaireLogin(db: Knex, seed: DolibarrSeed, passwordHa
     email: 'claire@martin.example',
     status: 'active',
     ...(passwordHash ? { passwordHash } : {}),
+  });
+}
+
+/** The binding for the seeded entity, writing as Dolibarr's admin user. */
+export function seededAdapter(host: DolibarrHost): HostAdapter {
+  const { db, seed } = host;
+  return createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: seed.users.admin });
+}
+
+/** The portal serving over HTTP beside this Dolibarr, through the given binding (the seeded one by default). */
+export function servePortalBeside(host: DolibarrHost, adapter: HostAdapter = seededAdapter(host)): Promise<PortalOnHost> {
+  return portalOnHost({
+    db: host.db,
+    databaseUrl: host.database.url,
+    adapter,
+    workspaceSlug: host.seed.workspaceSlug,
+    from: 'Atelier Lumière <portal@atelier-lumiere.example>',
+    serve: true,
   });
 }

@@ -13,14 +13,13 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { listProposals } from '../../plugins/dolibarr/queries/proposals.ts';
 import { invoiceCounts, proposalCounts } from '../../plugins/dolibarr/queries/summary.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
-import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { insertClaireLogin, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
+import { insertClaireLogin, seededAdapter, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
@@ -99,15 +98,8 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
     if (reason) this.skip();
     host = await startDolibarrHost();
     const { db, seed } = host;
-    adapter = createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: seed.users.admin });
-    running = await portalOnHost({
-      db,
-      databaseUrl: host.database.url,
-      adapter,
-      workspaceSlug: seed.workspaceSlug,
-      from: 'Atelier Lumière <portal@atelier-lumiere.example>',
-      serve: true,
-    });
+    adapter = seededAdapter(host);
+    running = await servePortalBeside(host, adapter);
     base = `/portal/${seed.workspaceSlug}`;
     await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
     // The seed's open proposal passed its end of validity in February: the agency extends it.

@@ -6,11 +6,10 @@
 // and the closed llx_facture, with the portal's payment pointing at Dolibarr's payment).
 import { expect } from 'chai';
 import request from 'supertest';
-import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
-import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { insertClaireLogin, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import type { PortalOnHost } from '../support/portal-on-host.ts';
+import { insertClaireLogin, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
@@ -27,19 +26,7 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
     if (reason) this.skip();
     host = await startDolibarrHost();
     const { db, seed } = host;
-    const adapter = createDolibarrAdapter(db, {
-      workspaceSlug: seed.workspaceSlug,
-      dataRoot: host.dataRoot,
-      actingUserId: seed.users.admin,
-    });
-    running = await portalOnHost({
-      db,
-      databaseUrl: host.database.url,
-      adapter,
-      workspaceSlug: seed.workspaceSlug,
-      from: 'Atelier Lumière <portal@atelier-lumiere.example>',
-      serve: true,
-    });
+    running = await servePortalBeside(host);
     const url = running.url;
     base = `/portal/${seed.workspaceSlug}`;
     // What an invitation accepted would leave: the portal's own login for Claire's contact.
