@@ -232,6 +232,19 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     expect(await detail()).to.include({ status: 'open', balanceCents: 15_000 });
   });
 
+  it('notifies the agency of a delayed payment that failed, linking to the invoice; an abandoned checkout only goes to the log', async function () {
+    await newOpenInvoice(17_000);
+    const failed = stripe.complete((await pay()).id, 'unpaid');
+    await deliver('checkout.session.completed', failed).expect(200);
+    await deliver('checkout.session.async_payment_failed', failed).expect(200);
+    const expired = { ...(await pay()), status: 'expired' as const, url: null };
+    await deliver('checkout.session.expired', expired).expect(200);
+    const list = (await staff.get('/client-portal/notifications').expect(200)).text;
+    expect(list).to.include('Online payment failed; nothing was paid');
+    expect(list).to.include(`href="/settings/client-portal/records/invoice/${invoice.clientId}/${invoice.id}"`);
+    expect(list).to.not.include('Online payment not completed');
+  });
+
   it('tells the agency in its activity log, in English and German, of a checkout that failed and of one that expired', async function () {
     await newOpenInvoice(16_000);
     const failed = stripe.complete((await pay()).id, 'unpaid');

@@ -15,6 +15,9 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'offer.declined': { email: 'immediate', subject: 'A client declined' },
   'invoice.payment_recorded': { email: 'immediate', subject: 'Payment received' },
   'invoice.payment_reported': { email: 'immediate', subject: 'A client reports paying by bank transfer' },
+  // A delayed method (SEPA debit) the client thought done came back refused: the invoice is still
+  // open, and the agency may need to ask again. A checkout given up on stays in the log only.
+  'invoice.payment_failed': { email: 'immediate', subject: 'A client’s online payment failed' },
   'comment.added': { email: 'digest', subject: 'New comment' },
   'offer.viewed': { email: 'digest', subject: 'Viewed' },
   'invoice.viewed': { email: 'digest', subject: 'Viewed' },
