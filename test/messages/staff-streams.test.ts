@@ -10,7 +10,7 @@ import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor } from '../support/portal-harness.ts';
-import { openSse, type SseConnection } from '../support/sse-client.ts';
+import { endsWithin, openSse, type SseConnection } from '../support/sse-client.ts';
 
 type Agent = ReturnType<typeof supertest.agent>;
 const HOUR_MS = 3_600_000;
@@ -71,22 +71,13 @@ describe('staff live streams end with their sign-in', function () {
       .send({ _csrf: csrfFrom(page.text) })
       .expect(303);
   }
-  /** Settles 'ended' if the stream ends within `ms`, else 'open'. */
-  async function outcome(connection: SseConnection, ms: number): Promise<'ended' | 'open'> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'open'>((resolve) => (timer = setTimeout(() => resolve('open'), ms)));
-    const result = await Promise.race([connection.ended.then(() => 'ended' as const), late]);
-    clearTimeout(timer);
-    return result;
-  }
-
   it('ends the streams of a sign-in at once when its staff member signs out, on another instance too', async function () {
     const admin = await signIn(a, 'admin');
     const colleague = await signIn(a, 'member');
     const tabs = [await stream(b, admin.cookie), await stream(b, admin.cookie)];
     const colleagues = await stream(b, colleague.cookie);
     await signOut(admin.agent);
-    for (const tab of tabs) expect(await outcome(tab, 5_000), 'a signed-out tab').to.equal('ended');
+    for (const tab of tabs) expect(await endsWithin(tab, 5_000), 'a signed-out tab').to.equal('ended');
     expect(colleagues.isEnded, "a colleague's stream").to.equal(false);
     // And the browser cannot come back: the stream asks the CRM's sign-in again.
     const again = await fetch(`${b.url}${STREAM}`, { headers: { Accept: 'text/event-stream', Cookie: admin.cookie }, redirect: 'manual' });
@@ -104,7 +95,7 @@ describe('staff live streams end with their sign-in', function () {
     const signed = decodeURIComponent(/crm\.sid=([^;]+)/.exec(ended.cookie)![1]!);
     const sid = /^s:([^.]+)\./.exec(signed)![1]!;
     expect(await a.db('crm_sessions').where({ sid }).delete()).to.equal(1);
-    expect(await outcome(orphan, 5_000), 'the stream of the deleted session').to.equal('ended');
-    expect(await outcome(kept, 1_000), 'the stream of a session that holds, after three checks').to.equal('open');
+    expect(await endsWithin(orphan, 5_000), 'the stream of the deleted session').to.equal('ended');
+    expect(await endsWithin(kept, 1_000), 'the stream of a session that holds, after three checks').to.equal('open');
   });
 });

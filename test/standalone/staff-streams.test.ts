@@ -18,7 +18,7 @@ import { createStandaloneApp } from '../../plugins/standalone/server.ts';
 import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
 import { flagsFileFor } from '../support/portal-harness.ts';
-import { openSse, type SseConnection } from '../support/sse-client.ts';
+import { endsWithin, openSse, type SseConnection } from '../support/sse-client.ts';
 
 const reason = unavailable();
 const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
@@ -93,15 +93,6 @@ describe('standalone server: staff live streams end with their Dolibarr sign-in'
     open.push(connection);
     return connection;
   }
-  /** 'ended' if the stream ends within `ms`, else 'open'. */
-  async function outcome(connection: SseConnection, ms: number): Promise<'ended' | 'open'> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'open'>((resolve) => (timer = setTimeout(() => resolve('open'), ms)));
-    const result = await Promise.race([connection.ended.then(() => 'ended' as const), late]);
-    clearTimeout(timer);
-    return result;
-  }
-
   it('ends the streams of a sign-in at once when it signs out on another instance', async function () {
     const admin = await signIn(a, 'admin', 'Admin-dolibarr-2026');
     const marc = await signIn(a, 'marc', 'Marc-dolibarr-2026');
@@ -115,7 +106,7 @@ describe('standalone server: staff live streams end with their Dolibarr sign-in'
       .type('form')
       .send({ _csrf: csrfIn(page.text) })
       .expect(303);
-    for (const tab of tabs) expect(await outcome(tab, 5_000), 'a signed-out tab').to.equal('ended');
+    for (const tab of tabs) expect(await endsWithin(tab, 5_000), 'a signed-out tab').to.equal('ended');
     expect(colleague.isEnded, "a colleague's stream").to.equal(false);
     const again = await fetch(`${a.url}${STREAM}`, { headers: { Accept: 'text/event-stream', Cookie: admin.cookie }, redirect: 'manual' });
     expect(again.status, 'the signed-out browser opening a stream again').to.not.equal(200);
@@ -138,9 +129,9 @@ describe('standalone server: staff live streams end with their Dolibarr sign-in'
         const signedIn = await signIn(b, 'marc', 'Marc-dolibarr-2026');
         const tab = await stream(b, signedIn.cookie);
         // Several checks pass while the account holds: they leave its stream open.
-        expect(await outcome(tab, 1_000), `${what}: before the change`).to.equal('open');
+        expect(await endsWithin(tab, 1_000), `${what}: before the change`).to.equal('open');
         await change();
-        expect(await outcome(tab, 5_000), what).to.equal('ended');
+        expect(await endsWithin(tab, 5_000), what).to.equal('ended');
       }
       expect(colleague.isEnded, "a colleague's stream, after every check").to.equal(false);
     } finally {

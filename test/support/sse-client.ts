@@ -79,3 +79,12 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     close: () => controller.abort(),
   };
 }
+
+/** 'ended' if the stream ends within `ms`, else 'open' (the stream itself is left as it is). */
+export async function endsWithin(connection: SseConnection, ms: number): Promise<'ended' | 'open'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'open'>((resolve) => (timer = setTimeout(() => resolve('open'), ms)));
+  const result = await Promise.race([connection.ended.then(() => 'ended' as const), late]);
+  clearTimeout(timer);
+  return result;
+}
