@@ -86,7 +86,9 @@ describe('staff live streams end with their sign-in', function () {
   });
 
   it('ends at the periodic check a stream whose sign-in ended without a word, and leaves one that holds', async function () {
-    if (a === b) this.skip(); // one instance cannot check both every hour and every 300 ms
+    // On the embedded database both names hold one instance (it serves one process), which cannot
+    // check both every hour and every 300 ms; the PostgreSQL CI pass runs this with two.
+    if (a === b) this.skip();
     const ended = await signIn(a, 'admin');
     const holds = await signIn(a, 'member');
     const orphan = await stream(a, ended.cookie);

@@ -67,6 +67,8 @@ describe('standalone server: staff live streams end with their Dolibarr sign-in'
   }
 
   before(async function () {
+    // No real Dolibarr database here (no DATABASE_URL, or no schema file): `reason` says which, and
+    // the PostgreSQL CI pass, which has both, runs it.
     if (reason) this.skip();
     host = await startDolibarrHost();
     a = await start(HOUR_MS);
