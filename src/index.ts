@@ -4,7 +4,7 @@ export type { Inviter } from './features/account/index.ts';
 export { PortalSetupError, type PortalDeps, type PortalDepsInput } from './core/deps.ts';
 export type { PortalConfig } from './core/config.ts';
 export type * from './core/ports/host.ts';
-export { SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
+export { overdueFrom, SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export type * from './core/ports/services.ts';
 export { PORTAL_FLAG } from './core/flags/flag-names.ts';
 export { createDatabaseStorage } from './core/files/database-storage.ts';

@@ -14,6 +14,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import {
+  overdueFrom,
   SUMMARY_COUNT_LIMIT,
   type ClientSummary,
   type HostAdapter,
@@ -22,7 +23,7 @@ import {
   type HostStaffUser,
 } from '../../src/index.ts';
 import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from './claims.ts';
-import { algaInvoices, algaOffers, overdueFrom } from './commercial.ts';
+import { algaInvoices, algaOffers } from './commercial.ts';
 import { algaCredentials } from './credentials.ts';
 import { lookupEmail, parseUuid, parseUuids } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';

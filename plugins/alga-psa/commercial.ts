@@ -13,7 +13,7 @@ import type {
   OfferStatus,
   OfferSummary,
 } from '../../src/index.ts';
-import { clampLimit, pageOf } from '../../src/index.ts';
+import { clampLimit, overdueFrom, pageOf } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
@@ -229,12 +229,6 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
     },
   };
 }
-
-/**
- * The day an open invoice due before it is overdue: today in UTC. The summary counts overdue
- * invoices from it and the overdue list filters by it, so the dashboard's count is the list's length.
- */
-export const overdueFrom = () => new Date().toISOString().slice(0, 10);
 
 export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
   return {

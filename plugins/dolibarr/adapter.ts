@@ -13,6 +13,7 @@
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
 import type { Knex } from 'knex';
 import {
+  overdueFrom,
   SUMMARY_COUNT_LIMIT,
   type ClientSummary,
   type HostAdapter,
@@ -22,7 +23,7 @@ import {
   type HostWorkspace,
 } from '../../src/index.ts';
 import { DOLIBARR_CLAIMS } from './claims.ts';
-import { dolibarrInvoices, dolibarrOffers, overdueFrom } from './commercial.ts';
+import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
 import { stripeModuleSettings } from './queries/constants.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';

@@ -15,7 +15,7 @@ import type {
   OfferStatus,
   OfferSummary,
 } from '../../src/index.ts';
-import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
+import { clampLimit, decodeCursor, overdueFrom, pageOf } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { findOpenBankAccount, type BankAccountRow } from './queries/bank-accounts.ts';
@@ -242,12 +242,6 @@ export interface PaymentOptions {
   /** The key Dolibarr encrypts settings with ($dolibarr_main_instance_unique_id); null where none is known. */
   decryptKey: string | null;
 }
-
-/**
- * The day an open invoice due before it is overdue: today in UTC. The summary counts overdue
- * invoices from it and the overdue list filters by it, so the dashboard's count is the list's length.
- */
-export const overdueFrom = () => new Date().toISOString().slice(0, 10);
 
 export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => number | null, payments: PaymentOptions): InvoicesPort {
   const currencyOf = async (entity: number) => currencyOrDefault(await entityCurrency(db, { entity }));

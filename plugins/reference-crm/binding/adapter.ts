@@ -18,6 +18,7 @@ import {
   type HostWorkspace,
   type SharedDocument,
   clampLimit,
+  overdueFrom,
   SUMMARY_COUNT_LIMIT,
 } from '../../../src/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
@@ -61,15 +62,7 @@ import { crmSession, readStaffUser } from '../web/session.ts';
 import { currentStaff } from '../web/auth.ts';
 import { renderPluginPage } from '../web/render.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
-import {
-  CRM_INVOICE_STATUSES,
-  CRM_OFFER_STATUSES,
-  invoiceReads,
-  offerReads,
-  overdueFrom,
-  presentInvoice,
-  presentOffer,
-} from './portal-commercial.ts';
+import { CRM_INVOICE_STATUSES, CRM_OFFER_STATUSES, invoiceReads, offerReads, presentInvoice, presentOffer } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {

@@ -20,6 +20,7 @@ import {
   type PageRequest,
   clampLimit,
   decodeCursor,
+  overdueFrom,
   pageOf,
 } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
@@ -70,12 +71,6 @@ export const CRM_INVOICE_STATUSES: Record<InvoiceStatus, CrmInvoiceStatus[]> = {
   paid: ['paid'],
   void: ['void'],
 };
-
-/**
- * The day an open invoice due before it is overdue: today in UTC. The summary counts overdue
- * invoices from it and the overdue list filters by it, so the dashboard's count is the list's length.
- */
-export const overdueFrom = () => new Date().toISOString().slice(0, 10);
 
 const isDay = (value: unknown): value is string =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));

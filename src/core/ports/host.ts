@@ -131,6 +131,13 @@ export interface MoneyTotal {
 export const SUMMARY_COUNT_LIMIT = 1000;
 
 /**
+ * The day an open invoice due before it is overdue: today in UTC. A host counts its summary's
+ * overdue invoices from it and filters its overdue list by it, so the dashboard's count is the
+ * list's length.
+ */
+export const overdueFrom = (): string => new Date().toISOString().slice(0, 10);
+
+/**
  * What the dashboard shows of one client: counts the host computes in a few queries. What is open
  * (proposals awaiting an answer, unpaid invoices, open tasks) is counted exactly; what is history
  * (`total`, `documents.shared`) is counted up to SUMMARY_COUNT_LIMIT + 1.
