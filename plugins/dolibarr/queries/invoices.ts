@@ -61,8 +61,13 @@ export type InvoiceState = keyof typeof INVOICE_STATE_SQL;
 export const PAID_SQL = `(coalesce((select sum(pf.amount) from llx_paiement_facture pf where pf.fk_facture = f.rowid), 0)
   + coalesce((select sum(rc.amount_ttc) from llx_societe_remise_except rc where rc.fk_facture = f.rowid), 0))`;
 
-/** The list's sort key; datef may be null on imported rows, and the first day stands in for it. */
+/**
+ * The list's sort key; datef may be null on imported rows, and the first day stands in for it, so
+ * they come last. The list reads dated and undated invoices apart (see listInvoices), so the dated
+ * ones are read down Dolibarr's own idx_facture_datef.
+ */
 const INVOICE_DATE_KEY = "coalesce(f.datef, date '0001-01-01')";
+const NO_DATE = '0001-01-01';
 
 function columns(db: Db) {
   return [
@@ -102,14 +107,51 @@ export async function listInvoices(
     limit: number;
   },
 ): Promise<InvoiceRow[]> {
-  const query = scopedInvoices(db, args);
-  if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
-  if (args.overdueOn) query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw('f.date_lim_reglement < ?::date', [args.overdueOn]);
-  if (args.before) query.andWhereRaw(`(${INVOICE_DATE_KEY}, f.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
-  return query
-    .orderByRaw(`${INVOICE_DATE_KEY} desc, f.rowid desc`)
-    .limit(args.limit + 1)
-    .select<InvoiceRow[]>(columns(db));
+  const filtered = () => {
+    const query = scopedInvoices(db, args);
+    if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
+    if (args.overdueOn) query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw('f.date_lim_reglement < ?::date', [args.overdueOn]);
+    return query;
+  };
+  // Two reads of at most one page each, sorted together: ordered by datef itself (not the
+  // coalesced key), the dated half walks idx_facture_datef from the newest down and stops at a
+  // page, so a client with years of invoices costs what a new one does; the undated half is
+  // imported rows, by rowid.
+  const dated = filtered().whereNotNull('f.datef');
+  const undated = filtered().whereNull('f.datef');
+  if (args.before?.date === NO_DATE) {
+    dated.whereRaw('false');
+    undated.where('f.rowid', '<', args.before.rowid);
+  } else if (args.before) {
+    dated.andWhereRaw('(f.datef, f.rowid) < (?::date, ?)', [args.before.date, args.before.rowid]);
+  }
+  const page = db
+    .queryBuilder()
+    .unionAll(
+      [
+        dated
+          .orderBy([
+            { column: 'f.datef', order: 'desc' },
+            { column: 'f.rowid', order: 'desc' },
+          ])
+          .limit(args.limit + 1)
+          .select(columns(db)),
+        undated
+          .orderBy('f.rowid', 'desc')
+          .limit(args.limit + 1)
+          .select(columns(db)),
+      ],
+      true,
+    )
+    .as('page');
+  return db
+    .select<InvoiceRow[]>('*')
+    .from(page)
+    .orderBy([
+      { column: 'date_key', order: 'desc' },
+      { column: 'rowid', order: 'desc' },
+    ])
+    .limit(args.limit + 1);
 }
 
 /** One invoice, with what decides where it is paid by transfer. */
