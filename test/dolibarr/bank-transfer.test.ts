@@ -8,13 +8,12 @@
 // code on the invoice PDF.
 import { expect } from 'chai';
 import request from 'supertest';
-import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { binary } from '../support/pdf-text.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { decodeQrPng, pdfFirstPagePng, pngFromDataUrl } from '../support/qr-decode.ts';
-import { servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { insertClaireLogin, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
@@ -90,14 +89,7 @@ describe('dolibarr host: paying an invoice by bank transfer to the account Dolib
     invoiceId = seed.invoices.unpaid;
     running = await servePortalBeside(host);
     base = `/portal/${seed.workspaceSlug}`;
-    await insertClientUser(db, {
-      workspaceId: '1',
-      clientId: String(seed.companies.bakery),
-      contactId: String(seed.contacts.claire),
-      email: 'claire@martin.example',
-      status: 'active',
-      passwordHash: await hashPassword(PASSWORD),
-    });
+    await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
     // Online payments stay off: the bank transfer is then the only way to pay, and without an
     // account there is no pay page at all.
     claire = await signedInAgent(request.agent(running.url), seed.workspaceSlug, { email: 'claire@martin.example', password: PASSWORD });
