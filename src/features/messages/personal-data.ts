@@ -47,7 +47,14 @@ export function messagesPersonalData(deps: {
   }
 
   return {
-    tables: ['portal_messages', 'portal_message_attachments', 'portal_read_markers', 'portal_client_preferences', 'client_comments'],
+    tables: [
+      'portal_messages',
+      'portal_message_attachments',
+      'portal_read_markers',
+      'portal_client_preferences',
+      // The host's comments are its records (and it has no such table then).
+      ...(deps.portalKeepsComments ? ['client_comments'] : []),
+    ],
 
     async export({ workspaceId, user }) {
       const [messages, messageEmails, comments] = await Promise.all([
