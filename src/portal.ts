@@ -21,6 +21,8 @@ import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { hostHasPortsFor, type BackgroundJob, type CoreServices, type Feature } from './core/feature.ts';
+import { corePersonalData } from './core/personal-data/core-hook.ts';
+import type { PersonalDataHook } from './core/personal-data/hook.ts';
 import { validateDeps, type PortalDepsInput } from './core/deps.ts';
 import type { PortalLogger } from './core/ops/logging.ts';
 import { createDatabaseStorage } from './core/files/database-storage.ts';
@@ -163,6 +165,11 @@ export interface CustomerPortal {
    * deleted when they expire, on a timer; run() and expire() for tests and a host's tools.
    */
   dataExports: Pick<DataExports, 'run' | 'expire'>;
+  /**
+   * The portal tables holding rows about a person, as the core's and the features' personal-data
+   * hooks declare them: each is exported and erased (or kept on purpose) by the module that writes it.
+   */
+  personalDataTables: readonly string[];
   /**
    * Clients' daily notification emails, each once a day across instances, and, beside a host with
    * a news port, what it issued and sent; on timers, digests() and hostNews() for tests and tools.
@@ -319,14 +326,15 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     payments: payment,
     afterPayment: () => notifications.notifications.kick(),
   });
-  const privacy = privacyFeature(core, { comments: messages.comments });
+  const documents = documentsFeature(core);
+  const privacy = privacyFeature(core, { personalData: () => personalData });
   const features: Feature[] = [
     account,
     adminFeature(core, { auth: account.auth, paymentsReady: payment.availability.ready }),
     dashboardFeature(core),
     offers,
     invoices,
-    documentsFeature(core),
+    documents,
     tasksFeature(core),
     teamFeature(core, account.auth),
     privacy,
@@ -334,6 +342,16 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     messages,
     notifications,
   ];
+  // Each module's part of a person's data (the export archive's files in this order, the core's
+  // profile and sign-ins first; erasure goes backwards, the core's last). Every feature's hook
+  // counts, mounted or not: its tables exist either way.
+  const personalData = personalDataInArchiveOrder(corePersonalData({ db, contacts: adapter.contacts, now }), features, [
+    account,
+    messages,
+    documents,
+    offers,
+    invoices,
+  ]);
   // A host without an offers, invoices or tasks port has no such section: those features' client
   // pages are never mounted and their jobs never run.
   const mounted = features.filter((feature) => hostHasPortsFor(adapter, feature));
@@ -487,6 +505,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     offerReminders: { run: () => offers.reminders.run() },
     clientNotifications: { digests: () => clientNotifications.service.digests(), hostNews: clientNotifications.hostNews },
     dataExports: { run: () => privacy.exports.run(), expire: () => privacy.exports.expire() },
+    personalDataTables: personalData.flatMap((hook) => hook.tables),
     notificationsRouter: withOperations(staffNotifications),
     async headerItems(staff) {
       const workspace = await staffAdapter.workspaces.findById(staff.workspaceId);
@@ -527,4 +546,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       await outbox.stop();
     },
   };
+}
+
+/** The core's hook, then those of the features named in `first` in that order, then the others' in the features' order. */
+function personalDataInArchiveOrder(core: PersonalDataHook, features: readonly Feature[], first: readonly Feature[]): PersonalDataHook[] {
+  const ordered = [...first, ...features.filter((feature) => !first.includes(feature))];
+  return [core, ...ordered.flatMap((feature) => (feature.personalData ? [feature.personalData] : []))];
 }

@@ -10,6 +10,7 @@ import type { EventBus } from './events/event-bus.ts';
 import type { ClientStreamRules } from './live/client-streams.ts';
 import type { PortalLogger } from './ops/logging.ts';
 import type { PortalMetrics } from './ops/metrics.ts';
+import type { PersonalDataHook } from './personal-data/hook.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, VirusScanner } from './ports/services.ts';
 import type { OutboxMailer } from './mail/outbox.ts';
@@ -81,6 +82,12 @@ export interface Feature {
   /** Client forms allowed a larger body (drawn signatures), with their own cap. */
   largeForms?: NonNullable<WorkspaceRouterDeps['largeForms']>;
   jobs?: BackgroundJob[];
+  /**
+   * How the feature answers for a person's data in its tables: their part of the export archive,
+   * and their erasure inside the approving transaction. Every feature that keeps rows about a
+   * client user brings one (test/portal/personal-data-coverage.test.ts checks the tables).
+   */
+  personalData?: PersonalDataHook;
 }
 
 /** True when the host has every port the feature needs. */

@@ -236,3 +236,8 @@ export async function setClientUserPreferences(
 ): Promise<void> {
   await db('client_users').where({ workspace_id: workspaceId, id }).update({ locale: preferences.locale, time_zone: preferences.timeZone });
 }
+
+/** Removes the client user row, last of an erasure (what still references it cascades). */
+export function deleteClientUser(trx: Knex.Transaction, workspaceId: string, id: string): Promise<number> {
+  return trx('client_users').where({ workspace_id: workspaceId, id }).delete();
+}

@@ -3,6 +3,7 @@
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { createAccountHandlers } from './handlers.ts';
 import { accountRoutes } from './routes.ts';
+import { accountPersonalData } from './personal-data.ts';
 import { createEmailChangeHandlers } from './email-change/handlers.ts';
 import { emailChangeRoutes } from './email-change/routes.ts';
 import { EmailChangeService } from './email-change/service.ts';
@@ -45,6 +46,7 @@ export function accountFeature(core: CoreServices): Feature & { auth: AuthServic
     name: 'account',
     needs: { ports: [], switches: [] },
     auth,
+    personalData: accountPersonalData(db),
     publicRoutes: [authRoutes(signIn), twoFactorSignInRoutes(twoFactorHandlers)],
     clientRoutes: [
       // First of all client routes: where the workspace requires two-factor, its gate keeps

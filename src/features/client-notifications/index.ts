@@ -6,6 +6,7 @@ import { createClientNotificationHandlers } from './handlers.ts';
 import { createHostNewsReader } from './host-news.ts';
 import { clientNotificationRoutes } from './routes.ts';
 import { type ClientNotifications, createClientNotifications } from './service.ts';
+import { clientNotificationsPersonalData } from './personal-data.ts';
 
 export type { ClientNotifications } from './service.ts';
 export { clientEventOf } from './host-events.ts';
@@ -29,6 +30,7 @@ export function clientNotificationsFeature(core: CoreServices): Feature & { serv
   return {
     name: 'client notifications',
     needs: { ports: [], switches: [] },
+    personalData: clientNotificationsPersonalData(),
     service,
     hostNews,
     clientRoutes: [clientNotificationRoutes(createClientNotificationHandlers({ db, now }))],

@@ -235,3 +235,8 @@ export async function claimHostNews(db: Db, workspaceId: string, at: Date, notBe
 export async function saveHostNewsCursor(db: Db, workspaceId: string, cursor: string): Promise<void> {
   await db('portal_host_news').where({ workspace_id: workspaceId }).update({ cursor });
 }
+
+/** Removes, in an erasure's transaction, the notifications the person was sent; resolves with how many. */
+export function deletePersonNotifications(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
+  return trx('portal_client_notifications').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
+}

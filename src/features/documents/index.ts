@@ -2,6 +2,7 @@
 // (virus-scanned, within the workspace's quota), with live updates of the list.
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { createDocumentsHandlers } from './handlers.ts';
+import { documentsPersonalData } from './personal-data.ts';
 import { documentsRoutes, UPLOAD_PATH } from './routes.ts';
 
 export { UploadId } from './commands.ts';
@@ -14,6 +15,7 @@ export function documentsFeature(core: CoreServices): Feature {
   return {
     name: 'documents',
     needs: { ports: [], switches: ['allowFileUploads'] },
+    personalData: documentsPersonalData({ db, storage }),
     clientRoutes: [
       documentsRoutes(
         createDocumentsHandlers({

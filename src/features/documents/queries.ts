@@ -1,6 +1,7 @@
 // SQL for client_uploads: what clients sent to the agency. Always scoped by workspace, and by
 // client for everything a client reaches.
 import type { Knex } from 'knex';
+import { ERASED_NAME } from '../../core/personal-data/hook.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -126,4 +127,33 @@ export async function markOpenedByStaff(
     .whereNull('staff_opened_at')
     .update({ staff_opened_at: args.at, staff_opened_by: args.staffId });
   return changed > 0;
+}
+
+// ---- one person's data (their export, an approved erasure) ----
+
+export interface PersonUploadRow {
+  id: string;
+  file_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: string;
+  created_at: Date;
+}
+
+/** What the person uploaded, oldest first. */
+export function personUploads(db: Db, workspaceId: string, clientUserId: string): Promise<PersonUploadRow[]> {
+  return db('client_uploads')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .orderBy('created_at')
+    .select('id', 'file_id', 'filename', 'content_type', 'size_bytes', 'created_at');
+}
+
+/** The person's uploads, counted for the agency's review of an erasure. */
+export function countPersonUploads(db: Db, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
+  return db('client_uploads').where({ workspace_id: workspaceId, client_user_id: clientUserId }).select(db.raw('count(*)::int'));
+}
+
+/** Puts ERASED_NAME where the person's name stood on their uploads (the agency keeps the files); resolves with how many. */
+export function anonymisePersonUploads(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
+  return trx('client_uploads').where({ workspace_id: workspaceId, client_user_id: clientUserId }).update({ uploader_name: ERASED_NAME });
 }

@@ -6,6 +6,7 @@ import type { CommentsPort } from '../../core/ports/host.ts';
 import type { PaymentProvider } from '../../core/ports/payment-provider.ts';
 import { createInvoiceHandlers } from './handlers.ts';
 import { invoiceRoutes } from './routes.ts';
+import { invoicesPersonalData } from './personal-data.ts';
 import { paymentSettingsRoutes } from './payments/admin-routes.ts';
 import { createPaymentAvailability, type PaymentAvailability } from './payments/availability.ts';
 import { createDemoProvider } from './payments/demo-provider.ts';
@@ -89,6 +90,7 @@ export function invoicesFeature(
   return {
     name: 'invoices',
     needs: { ports: ['invoices'], switches: ['showInvoices', 'allowOnlinePayments', 'allowComments'] },
+    personalData: invoicesPersonalData(db),
     payments,
     availability,
     clientRoutes: adapter.invoices

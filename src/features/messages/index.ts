@@ -6,6 +6,7 @@ import { createPortalComments } from './comments/portal-comments.ts';
 import { withLiveComments, type LiveCommentsPort } from './comments/live-comments.ts';
 import { createMessageDigest, type MessageDigest } from './digest.ts';
 import { createMessageHandlers } from './handlers.ts';
+import { messagesPersonalData } from './personal-data.ts';
 import { messageRoutes } from './routes.ts';
 import { createMessagesService, type MessagesServiceDeps } from './service.ts';
 import { createStaffHandlers } from './staff-handlers.ts';
@@ -43,6 +44,7 @@ export function messagesFeature(
     needs: { ports: [], switches: ['allowMessaging', 'allowComments', 'allowFileUploads'] },
     comments,
     digest,
+    personalData: messagesPersonalData({ db, storage, comments, portalKeepsComments: adapter.comments === undefined }),
     clientRoutes: [
       messageRoutes(
         createMessageHandlers({

@@ -5,6 +5,7 @@ import { personMay } from '../../core/client-users/queries.ts';
 import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
 import type { Knex } from 'knex';
 import { boundedCount, COUNT_LIMIT } from '../../core/db/bounded-count.ts';
+import { ERASED_NAME } from '../../core/personal-data/hook.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -464,4 +465,64 @@ export async function listClientDigestRecipients(
     .whereRaw('coalesce(r.read_message_id, 0) < ?', [upTo])
     .select('u.id', 'u.email', 'u.locale');
   return rows as ClientRecipientRow[];
+}
+
+// ---- one person's data (their export, an approved erasure) ----
+
+export interface AuthoredMessageRow {
+  id: string;
+  conversation_id: string;
+  body: string;
+  created_at: Date;
+  attachments: Array<{ id: string; file_id: string; filename: string; content_type: string; size_bytes: number }>;
+}
+
+/** The messages the person wrote, each with its attachments, oldest first. */
+export function personMessages(db: Db, workspaceId: string, clientUserId: string): Promise<AuthoredMessageRow[]> {
+  return db('portal_messages as m')
+    .where({ 'm.workspace_id': workspaceId, 'm.author_client_user_id': clientUserId, 'm.author_side': 'client' })
+    .orderBy('m.id')
+    .select(
+      'm.id',
+      'm.conversation_id',
+      'm.body',
+      'm.created_at',
+      db.raw(
+        `coalesce((select json_agg(json_build_object('id', a.id, 'file_id', a.file_id, 'filename', a.filename,
+                     'content_type', a.content_type, 'size_bytes', a.size_bytes) order by a.id)
+                     from portal_message_attachments a
+                    where a.workspace_id = m.workspace_id and a.workspace_id = ? and a.message_id = m.id), '[]') as attachments`,
+        [workspaceId],
+      ),
+    );
+}
+
+/** The person's email preference as they set it; null when they never did. */
+export async function personMessageEmails(db: Db, workspaceId: string, clientUserId: string): Promise<boolean | null> {
+  const row = await db('portal_client_preferences')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .first<{ message_emails: boolean } | undefined>('message_emails');
+  return row?.message_emails ?? null;
+}
+
+/** The person's messages, counted for the agency's review of an erasure. */
+export function countPersonMessages(db: Db, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
+  return db('portal_messages').where({ workspace_id: workspaceId, author_client_user_id: clientUserId }).select(db.raw('count(*)::int'));
+}
+
+/** Removes the person's preferences (of messages and notifications alike); resolves with how many rows. */
+export function deletePersonPreferences(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
+  return trx('portal_client_preferences').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
+}
+
+/** Removes the person's read markers; resolves with how many. */
+export function deletePersonReadMarkers(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
+  return trx('portal_read_markers').where({ workspace_id: workspaceId, reader_side: 'client', reader_id: clientUserId }).delete();
+}
+
+/** Puts ERASED_NAME where the person's name stood on the messages they wrote (the agency keeps the thread); resolves with how many. */
+export function anonymisePersonMessages(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
+  return trx('portal_messages')
+    .where({ workspace_id: workspaceId, author_client_user_id: clientUserId, author_side: 'client' })
+    .update({ author_name: ERASED_NAME });
 }

@@ -5,6 +5,7 @@ import type { CommentsPort } from '../../core/ports/host.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { createOfferHandlers } from './handlers.ts';
 import { offerRoutes } from './routes.ts';
+import { offersPersonalData } from './personal-data.ts';
 import { createDecisionHandlers } from './decisions/handlers.ts';
 import { decisionRoutes, SIGNED_FORMS } from './decisions/routes.ts';
 import { OfferDecisions } from './decisions/service.ts';
@@ -43,6 +44,7 @@ export function offersFeature(core: CoreServices, shared: { comments: CommentsPo
   return {
     name: 'offers',
     needs: { ports: ['offers'], switches: ['showProposals', 'allowComments', 'allowPublicLinkDecisions'] },
+    personalData: offersPersonalData(db),
     reminders,
     publicRoutes: [publicLinkRoutes(createPublicLinkHandlers({ adapter, links, decisions, limiter, storage, now }))],
     clientRoutes: adapter.offers

@@ -1,7 +1,7 @@
 // A person's request to have their data erased, and the agency's decision. The person asks (and
 // may withdraw while it is open); the agency approves or declines with a reason. Approval removes
-// or anonymises, in one transaction, what the portal holds about the person (personal-data-queries)
-// and logs the act under an id that no longer names anyone; the host's records are never touched.
+// or anonymises, in one transaction, what the portal holds about the person (each module's
+// personal-data hook, the core's last) and logs the act under an id that no longer names anyone; the host's records are never touched.
 // The person is told of the decision by email, in their language; approval signs them out everywhere.
 import type { Knex } from 'knex';
 import { insertActivity, insertClientActivity } from '../../core/activity/queries.ts';
@@ -9,17 +9,17 @@ import { findClientUserById, findClientUsersByIds, type ClientUserRow } from '..
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
 import type { PortalLogger } from '../../core/ops/logging.ts';
+import type { ErasedPerson, PersonalDataHook } from '../../core/personal-data/hook.ts';
 import type { HostAdapter, HostWorkspace } from '../../core/ports/host.ts';
 import type { FileStorage, Mailer } from '../../core/ports/services.ts';
-import { deleteOtherSessions } from '../../core/sessions/queries.ts';
 import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
 import { findSettings } from '../../core/settings/queries.ts';
 import type { StaffActor } from '../../core/staff/staff-context.ts';
 import { emailLocale } from '../account/index.ts';
 import { erasureDecidedEmail } from './emails.ts';
 import type { PrivacyActor } from './exports.ts';
-import { countPersonalData, erasePersonalData, personExportFiles } from './personal-data-queries.ts';
 import {
+  countInOneStatement,
   decideErasureRequest,
   findErasureRequest,
   insertErasureRequest,
@@ -40,8 +40,8 @@ export interface ErasureDeps {
   bus?: EventBus;
   now: () => Date;
   logger: PortalLogger;
-  /** False where the host keeps the comments: they are its records then. */
-  portalKeepsComments: boolean;
+  /** Every module's part of a person's data, in the archive's order (known once every feature exists). */
+  personalData: () => readonly PersonalDataHook[];
 }
 
 export type Decision = { approve: true; note: string | null } | { approve: false; note: string };
@@ -100,7 +100,10 @@ export function createErasure(deps: ErasureDeps) {
       const [contact, counts] = user
         ? await Promise.all([
             deps.adapter.contacts.findById(workspaceId, user.contact_id),
-            countPersonalData(db, workspaceId, { id: user.id }),
+            countInOneStatement(
+              db,
+              Object.assign({}, ...deps.personalData().map((hook) => hook.counts?.(db, { workspaceId, id: user.id }) ?? {})),
+            ),
           ])
         : [null, null];
       return { request, user, contact, counts };
@@ -131,23 +134,18 @@ export function createErasure(deps: ErasureDeps) {
             email: user?.email ?? null,
             details: { requestId: id, staffId: staff.id, staffName: staff.name, note: decision.note },
           });
-          return { erased: null, files: [] as string[], sessionsEnded: 0 };
+          return { erased: null, files: [] as string[] };
         }
         const person = await findClientUserById(trx, workspace.id, request.client_user_id);
-        let erased: Record<string, number> = {};
-        let files: string[] = [];
-        let sessionsEnded = 0;
-        if (person) {
-          files = await personExportFiles(trx, workspace.id, person.id);
-          sessionsEnded = await deleteOtherSessions(trx, workspace.id, person.id, null);
-          erased = await erasePersonalData(
-            trx,
-            workspace.id,
-            { id: person.id, contactId: person.contact_id, clientId: person.client_id, email: person.email },
-            { portalKeepsComments: deps.portalKeepsComments },
-          );
-          erased.sessions = sessionsEnded;
-        }
+        const { erased, files } = person
+          ? await eraseWithHooks(trx, deps.personalData(), {
+              workspaceId: workspace.id,
+              id: person.id,
+              contactId: person.contact_id,
+              clientId: person.client_id,
+              email: person.email,
+            })
+          : { erased: {}, files: [] };
         await decideErasureRequest(trx, workspace.id, id, { status: 'approved', staffId: staff.id, note: decision.note, at, erased });
         if (email) await deps.mailer.send(email, { trx });
         // The act, under the id that no longer names anyone: no email, name or address.
@@ -159,7 +157,7 @@ export function createErasure(deps: ErasureDeps) {
           email: null,
           details: { requestId: id, staffId: staff.id, staffName: staff.name, erased },
         });
-        return { erased, files, sessionsEnded };
+        return { erased, files };
       });
       if (!outcome) return null;
       for (const fileId of outcome.files)
@@ -173,6 +171,26 @@ export function createErasure(deps: ErasureDeps) {
       return { erased: outcome.erased };
     },
   };
+}
+
+/**
+ * Runs every hook's erasure in the transaction, in the reverse of the archive's order (the core's
+ * last: it removes the client user row). Returns the rows changed per kind, summed over hooks, and
+ * the stored files to delete once committed.
+ */
+async function eraseWithHooks(
+  trx: Knex.Transaction,
+  hooks: readonly PersonalDataHook[],
+  person: ErasedPerson,
+): Promise<{ erased: Record<string, number>; files: string[] }> {
+  const erased: Record<string, number> = {};
+  const files: string[] = [];
+  for (const hook of [...hooks].reverse()) {
+    const result = await hook.erase(trx, person);
+    for (const [kind, count] of Object.entries(result.counts)) erased[kind] = (erased[kind] ?? 0) + count;
+    files.push(...(result.storedFiles ?? []));
+  }
+  return { erased, files };
 }
 
 export type Erasure = ReturnType<typeof createErasure>;

@@ -10,8 +10,9 @@ import type { PortalConfig } from '../../core/config.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
 import { inBackground } from '../../core/ops/background.ts';
 import type { PortalLogger } from '../../core/ops/logging.ts';
-import { effectiveSettings, roleName } from '../../core/policies/client-access.ts';
-import type { CommentsPort, HostAdapter, HostWorkspace } from '../../core/ports/host.ts';
+import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
+import { effectiveSettings } from '../../core/policies/client-access.ts';
+import type { HostWorkspace } from '../../core/ports/host.ts';
 import type { FileStorage, Mailer, OpenedFile } from '../../core/ports/services.ts';
 import type { RequestMeta } from '../../core/web/request-meta.ts';
 import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
@@ -41,9 +42,9 @@ const EXPORTS_LISTED = 5;
 
 export interface DataExportsDeps {
   db: Knex;
-  adapter: HostAdapter;
   storage: FileStorage;
-  comments: CommentsPort;
+  /** Every module's part of a person's data, in the archive's order (known once every feature exists). */
+  personalData: () => readonly PersonalDataHook[];
   mailer: Mailer;
   config: Pick<PortalConfig, 'appUrl' | 'portalPath'>;
   workspaces: Pick<WorkspaceCache, 'byId'>;
@@ -74,17 +75,9 @@ export function createDataExports(deps: DataExportsDeps) {
     const { workspace, settings } = entry;
     const locale = emailLocale(user.locale, isLocale(settings.defaultLocale) ? settings.defaultLocale : null);
     const t = translator(locale);
-    const contact = await deps.adapter.contacts.findById(workspace.id, user.contact_id);
     const file = await buildDataExport(
-      { db, storage, comments: deps.comments, now },
-      {
-        workspaceId: workspace.id,
-        workspaceName: workspace.name,
-        user,
-        contact,
-        roleName: roleName(accessOf(user)),
-        settings: effectiveSettings(settings, accessOf(user)),
-      },
+      { storage, personalData: deps.personalData(), now },
+      { workspaceId: workspace.id, workspaceName: workspace.name, user, settings: effectiveSettings(settings, accessOf(user)) },
       t,
     );
     const at = now();

@@ -1,26 +1,37 @@
 // Each person's own data (GDPR art. 15, 17, 20): a copy of it as a ZIP, built in the background and
 // offered until it expires; erasure on request, decided by the agency in its admin pages.
 import type { CoreServices, Feature } from '../../core/feature.ts';
-import type { CommentsPort } from '../../core/ports/host.ts';
+import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
 import { createErasureAdminHandlers } from './admin-handlers.ts';
 import { createErasure } from './erasure.ts';
 import { createDataExports, type DataExports } from './exports.ts';
 import { createPrivacyHandlers } from './handlers.ts';
+import { privacyPersonalData } from './personal-data.ts';
 import { erasureAdminRoutes, privacyRoutes } from './routes.ts';
 
 export type { DataExports } from './exports.ts';
 
 const EXPORTS_EVERY_MS = 60_000;
 
-export function privacyFeature(core: CoreServices, shared: { comments: CommentsPort }): Feature & { exports: DataExports } {
+/**
+ * The feature. `shared.personalData` gives every module's personal-data hook (the core's and each
+ * feature's, this one's among them) in the export archive's order: the composition root knows them
+ * once every feature exists, and this feature reads no other module's tables.
+ */
+export function privacyFeature(
+  core: CoreServices,
+  shared: { personalData: () => readonly PersonalDataHook[] },
+): Feature & { exports: DataExports } {
   const { db, adapter, storage, mailer, config, workspaces, now, logger, events } = core;
   const portalKeepsComments = adapter.comments === undefined;
-  const exports = createDataExports({ db, adapter, storage, comments: shared.comments, mailer, config, workspaces, now, logger });
-  const erasure = createErasure({ db, adapter, storage, mailer, bus: events, now, logger, portalKeepsComments });
+  const { personalData } = shared;
+  const exports = createDataExports({ db, storage, personalData, mailer, config, workspaces, now, logger });
+  const erasure = createErasure({ db, adapter, storage, mailer, bus: events, now, logger, personalData });
   return {
     name: 'privacy',
     needs: { ports: [], switches: [] },
     exports,
+    personalData: privacyPersonalData(),
     clientRoutes: [privacyRoutes(createPrivacyHandlers({ exports, erasure, now }))],
     adminRoutes: [erasureAdminRoutes(createErasureAdminHandlers({ erasure, portalKeepsComments }))],
     jobs: [

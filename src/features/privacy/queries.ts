@@ -1,5 +1,6 @@
-// SQL of a person's own data: their export requests, their erasure requests, what the portal holds
-// about them (read for an export), and the statements that erase it. Every statement names its
+// SQL of a person's requests for their own data: their export requests and their erasure requests
+// (what the portal holds about them is read and erased by each module that keeps it, through its
+// personal-data hook). Every statement names its
 // workspace; the one search for exports waiting to be built spans workspaces and says so.
 import type { Knex } from 'knex';
 import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
@@ -196,4 +197,39 @@ export function decideErasureRequest(
       decision_note: decision.note,
       ...(decision.erased ? { erased: JSON.stringify(decision.erased), reason: null } : {}),
     });
+}
+
+// ---- the person's own export and erasure requests, on an approved erasure ----
+
+/** Files the person's earlier exports left (to delete with their data, once the erasure is committed). */
+export function personExportFiles(db: Db, workspaceId: string, clientUserId: string): Promise<string[]> {
+  return db('portal_data_exports')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .whereNotNull('file_id')
+    .pluck('file_id');
+}
+
+/** The person's exports, counted for the agency's review of an erasure. */
+export function countPersonExports(db: Db, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
+  return db('portal_data_exports').where({ workspace_id: workspaceId, client_user_id: clientUserId }).select(db.raw('count(*)::int'));
+}
+
+export function deletePersonExports(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
+  return trx('portal_data_exports').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
+}
+
+/** Forgets the reasons the person gave (the requests stay, under an id that no longer names anyone). */
+export async function clearErasureReasons(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<void> {
+  await trx('portal_erasure_requests').where({ workspace_id: workspaceId, client_user_id: clientUserId }).update({ reason: null });
+}
+
+/**
+ * What an approval would touch, by kind, in one statement: each query counts one kind (brought by
+ * the module that keeps it) and stands as a column of a single select.
+ */
+export async function countInOneStatement(db: Db, counts: Record<string, Knex.QueryBuilder>): Promise<Record<string, number>> {
+  const entries = Object.entries(counts);
+  if (entries.length === 0) return {};
+  const row = await db.first(entries.map(([kind, query]) => query.as(kind)));
+  return row as Record<string, number>;
 }

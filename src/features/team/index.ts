@@ -6,6 +6,7 @@ import type { AuthService } from '../account/index.ts';
 import { createColleagueRequestAdminHandlers } from './admin-handlers.ts';
 import { createColleagueRequests } from './colleague-requests.ts';
 import { createTeamHandlers } from './handlers.ts';
+import { teamPersonalData } from './personal-data.ts';
 import { colleagueRequestAdminRoutes, teamRoutes } from './routes.ts';
 import { createTeam } from './service.ts';
 
@@ -16,6 +17,7 @@ export function teamFeature(core: CoreServices, auth: AuthService): Feature {
   return {
     name: 'team',
     needs: { ports: [], switches: [] },
+    personalData: teamPersonalData(),
     clientRoutes: [teamRoutes(createTeamHandlers(team, requests, limiter))],
     adminRoutes: [
       colleagueRequestAdminRoutes(createColleagueRequestAdminHandlers({ requests, crmName: adapter.recordPages?.crmName ?? 'your CRM' })),

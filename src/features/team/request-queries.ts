@@ -121,3 +121,22 @@ export async function decideColleagueRequest(
   });
   return updated > 0;
 }
+
+/**
+ * Removes, in an erasure's transaction, the requests that named the person as a new colleague (by
+ * the contact added for them, or by their email in their company); resolves with how many.
+ */
+export function deletePersonColleagueRequests(
+  trx: Knex.Transaction,
+  workspaceId: string,
+  person: { contactId: string; clientId: string; email: string },
+): Promise<number> {
+  return trx('portal_colleague_requests')
+    .where({ workspace_id: workspaceId })
+    .andWhere((q) =>
+      q
+        .where('contact_id', person.contactId)
+        .orWhere((same) => same.where({ client_id: person.clientId, email: person.email.toLowerCase() })),
+    )
+    .delete();
+}

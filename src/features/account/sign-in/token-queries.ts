@@ -150,3 +150,9 @@ export async function consumeUserToken(db: Db, workspaceId: string, tokenId: str
     .update({ used_at: db.fn.now() });
   return updated === 1;
 }
+
+/** Removes, in an erasure's transaction, the person's sign-in codes and link tokens; resolves with how many. */
+export async function deletePersonCodesAndTokens(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
+  const own = { workspace_id: workspaceId, client_user_id: clientUserId };
+  return (await trx('client_login_codes').where(own).delete()) + (await trx('client_user_tokens').where(own).delete());
+}

@@ -204,3 +204,21 @@ export async function listTwoFactorUserIds(db: Db, workspaceId: string): Promise
   const rows = await db('client_two_factor').where({ workspace_id: workspaceId }).whereNotNull('enabled_at').select('client_user_id');
   return rows.map((row: { client_user_id: string }) => row.client_user_id);
 }
+
+/** When the person switched two-factor on (null: never, or set up but not confirmed), for their export. */
+export async function twoFactorEnabledAt(db: Db, workspaceId: string, clientUserId: string): Promise<Date | null> {
+  const row = await db('client_two_factor')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .first<{ enabled_at: Date | null } | undefined>('enabled_at');
+  return row?.enabled_at ?? null;
+}
+
+/** Removes, in an erasure's transaction, the person's confirmation and recovery codes and two-factor secret; resolves with how many rows. */
+export async function deletePersonTwoFactor(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
+  const own = { workspace_id: workspaceId, client_user_id: clientUserId };
+  return (
+    (await trx('client_confirmation_codes').where(own).delete()) +
+    (await trx('client_recovery_codes').where(own).delete()) +
+    (await trx('client_two_factor').where(own).delete())
+  );
+}

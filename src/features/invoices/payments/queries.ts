@@ -218,3 +218,25 @@ export async function workspacesChoosingProvider(db: Db, provider: string): Prom
     .select<Array<{ workspace_id: string }>>('workspace_id');
   return rows.map((row) => row.workspace_id);
 }
+
+// ---- one person's data (their export; an erasure keeps payments: they are the agency's accounts) ----
+
+export interface PersonPaymentRow {
+  id: string;
+  invoice_id: string;
+  invoice_number: string | null;
+  provider: string;
+  amount_cents: string;
+  currency: string;
+  status: string;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+/** The payments the person started, oldest first. */
+export function personPayments(db: Db, workspaceId: string, clientUserId: string): Promise<PersonPaymentRow[]> {
+  return db('client_payments')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .orderBy('created_at')
+    .select('id', 'invoice_id', 'invoice_number', 'provider', 'amount_cents', 'currency', 'status', 'created_at', 'completed_at');
+}

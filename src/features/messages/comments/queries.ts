@@ -1,5 +1,6 @@
 // SQL for client_comments, the portal's own comments table (used when the host keeps none).
 import type { Knex } from 'knex';
+import { ERASED_NAME } from '../../../core/personal-data/hook.ts';
 import type { CommentSubjectType } from '../../../core/ports/host.ts';
 
 type Db = Knex | Knex.Transaction;
@@ -66,4 +67,9 @@ export async function insertComment(
     })
     .returning(COLUMNS);
   return row as CommentRow;
+}
+
+/** Puts ERASED_NAME where the person's name stood on the comments they wrote (the agency keeps the thread); resolves with how many. */
+export function anonymiseContactComments(trx: Knex.Transaction, workspaceId: string, contactId: string): Promise<number> {
+  return trx('client_comments').where({ workspace_id: workspaceId, author_contact_id: contactId }).update({ author_name: ERASED_NAME });
 }

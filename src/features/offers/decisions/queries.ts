@@ -123,3 +123,52 @@ export async function findSignaturePng(
     .first<{ signature_png: Buffer | null } | undefined>('signature_png');
   return row?.signature_png ?? null;
 }
+
+// ---- one person's data (their export; an erasure keeps their decisions as the agreement's evidence) ----
+
+export interface PersonDecisionRow {
+  id: string;
+  offer_kind: string;
+  offer_id: string;
+  outcome: string;
+  method: string;
+  typed_name: string | null;
+  email: string | null;
+  note: string | null;
+  po_number: string | null;
+  signature_png: Buffer | null;
+  snapshot: string | null;
+  snapshot_sha256: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  decided_at: Date;
+}
+
+/** The decisions the person made while signed in, oldest first. */
+export function personDecisions(db: Db, workspaceId: string, clientUserId: string): Promise<PersonDecisionRow[]> {
+  return db('portal_offer_decisions')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .orderBy('decided_at')
+    .select(
+      'id',
+      'offer_kind',
+      'offer_id',
+      'outcome',
+      'method',
+      'typed_name',
+      'email',
+      'note',
+      'po_number',
+      'signature_png',
+      'snapshot',
+      'snapshot_sha256',
+      'ip',
+      'user_agent',
+      'decided_at',
+    );
+}
+
+/** The person's decisions, counted for the agency's review of an erasure (they are kept). */
+export function countPersonDecisions(db: Db, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
+  return db('portal_offer_decisions').where({ workspace_id: workspaceId, client_user_id: clientUserId }).select(db.raw('count(*)::int'));
+}

@@ -103,3 +103,8 @@ export async function claimReminder(trx: Knex.Transaction, key: ReminderKey & { 
     .returning('offer_id');
   return rows.length === 1;
 }
+
+/** Removes, in an erasure's transaction, the record of the reminders the person was sent; resolves with how many. */
+export function deletePersonReminders(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
+  return trx('portal_offer_reminders').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
+}

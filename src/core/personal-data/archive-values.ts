@@ -1,0 +1,27 @@
+// How values are written into a person's export archive, the same in every hook's files.
+import type { FileStorage } from '../ports/services.ts';
+
+/** A timestamp as ISO 8601 in UTC, or null. */
+export const iso = (value: Date | null | undefined): string | null => (value ? new Date(value).toISOString() : null);
+
+/**
+ * A name for an entry of the archive. Stored names passed safeFilename already; this keeps any path
+ * or control character that an older row might hold from making a folder or an odd name.
+ */
+export function archiveSafeName(name: string): string {
+  const cleaned = [...name]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join('')
+    .replace(/[\\/:*?"<>|]/g, '_')
+    .replace(/^\.+/, '_')
+    .trim()
+    .slice(0, 120);
+  return cleaned || 'file';
+}
+
+/** True when the storage still has the file (it may have been deleted since its row was written). */
+export async function storedFileExists(storage: Pick<FileStorage, 'open'>, workspaceId: string, fileId: string): Promise<boolean> {
+  const opened = await storage.open(workspaceId, fileId);
+  opened?.content.destroy();
+  return opened !== null;
+}

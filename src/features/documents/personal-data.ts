@@ -1,0 +1,39 @@
+// The documents' part of a person's data: the files they uploaded. An erasure keeps the files
+// (the agency's now) under a name that no longer names them.
+import type { Knex } from 'knex';
+import { archiveSafeName, iso, storedFileExists } from '../../core/personal-data/archive-values.ts';
+import type { ArchiveEntry, PersonalDataHook } from '../../core/personal-data/hook.ts';
+import type { FileStorage } from '../../core/ports/services.ts';
+import { anonymisePersonUploads, countPersonUploads, personUploads } from './queries.ts';
+
+export function documentsPersonalData(deps: { db: Knex; storage: FileStorage }): PersonalDataHook {
+  const { db, storage } = deps;
+  return {
+    tables: ['client_uploads'],
+
+    async export({ workspaceId, user }) {
+      const entries: ArchiveEntry[] = [];
+      const uploads = [];
+      for (const upload of await personUploads(db, workspaceId, user.id)) {
+        const path = `uploads/${upload.id}-${archiveSafeName(upload.filename)}`;
+        const included = await storedFileExists(storage, workspaceId, upload.file_id);
+        if (included) entries.push({ path, storedFileId: upload.file_id });
+        uploads.push({
+          filename: upload.filename,
+          contentType: upload.content_type,
+          sizeBytes: Number(upload.size_bytes),
+          at: iso(upload.created_at),
+          path: included ? path : null,
+        });
+      }
+      entries.push({ path: 'uploads.json', json: uploads });
+      return { entries };
+    },
+
+    async erase(trx, person) {
+      return { counts: { uploads: await anonymisePersonUploads(trx, person.workspaceId, person.id) } };
+    },
+
+    counts: (db, person) => ({ uploads: countPersonUploads(db, person.workspaceId, person.id) }),
+  };
+}
