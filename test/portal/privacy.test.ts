@@ -291,6 +291,8 @@ describe('a person’s own data: export and erasure', function () {
     const list = await staff.get(`${ADMIN}/erasure-requests`).expect(200);
     const href = /href="([^"]*\/erasure-requests\/[0-9a-f-]{36})"/.exec(list.text)![1]!;
     const page = await staff.get(href).expect(200);
+    // The review names every kind of row an approval removes, with its count.
+    expect(page.text).to.match(/Their portal notifications \(\d+\)/);
     const unconfirmed = await staff
       .post(`${href}/approve`)
       .type('form')

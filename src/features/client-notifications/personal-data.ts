@@ -3,7 +3,7 @@
 // notifications in the portal, so the export leaves them out; an erasure removes them, as no one
 // is left to read them.
 import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
-import { deletePersonNotifications } from './queries.ts';
+import { countPersonNotifications, deletePersonNotifications } from './queries.ts';
 
 export function clientNotificationsPersonalData(): PersonalDataHook {
   return {
@@ -12,5 +12,6 @@ export function clientNotificationsPersonalData(): PersonalDataHook {
     async erase(trx, person) {
       return { counts: { notifications: await deletePersonNotifications(trx, person.workspaceId, person.id) } };
     },
+    counts: (db, person) => ({ notifications: countPersonNotifications(db, person.workspaceId, person.id) }),
   };
 }
