@@ -239,7 +239,9 @@ export async function saveHostNewsCursor(db: Db, workspaceId: string, cursor: st
 /** Removes, in an erasure's transaction, the notifications the person was sent; resolves with how many. */
 /** How many notifications the person has: the agency's review of an erasure shows it. */
 export function countPersonNotifications(db: Knex, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
-  return db('portal_client_notifications').where({ workspace_id: workspaceId, client_user_id: clientUserId }).select(db.raw('count(*)::int'));
+  return db('portal_client_notifications')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .select(db.raw('count(*)::int'));
 }
 
 export function deletePersonNotifications(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
