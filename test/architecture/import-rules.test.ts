@@ -41,6 +41,8 @@ function importsOf(dir: string): ImportEdge[] {
 const show = (edges: ImportEdge[]) => edges.map((edge) => `${edge.from} → ${edge.to}`);
 const bindingOf = (file: string) => file.split('/')[1]!;
 const featureOf = (file: string) => (file.startsWith('src/features/') ? file.split('/')[2]! : null);
+/** A feature's own tests (src/features/<name>/test/): beside its code, but no part of the portal that runs. */
+const isFeatureTest = (file: string) => /^src\/features\/[^/]+\/test\//.test(file);
 
 /** The features' dependencies on each other, and the first cycle among them (as a path), if any. */
 function featureCycle(edges: ImportEdge[]): string[] | null {
@@ -69,7 +71,8 @@ function featureCycle(edges: ImportEdge[]): string[] | null {
 }
 
 describe('architecture: import rules', () => {
-  const src = importsOf('src');
+  const featureTests = importsOf('src').filter((edge) => isFeatureTest(edge.from));
+  const src = importsOf('src').filter((edge) => !isFeatureTest(edge.from));
   const plugins = importsOf('plugins');
   const audit = importsOf('audit');
 
@@ -81,6 +84,14 @@ describe('architecture: import rules', () => {
 
   it('the portal (src/) imports nothing from the bindings, the audit, the tests or the tools', () => {
     expect(show(src.filter((edge) => /^(plugins|audit|test|bench|scripts)\//.test(edge.to)))).to.deep.equal([]);
+  });
+
+  it("no production file of src/ imports a feature's tests; those tests use the shared test support", () => {
+    expect(
+      featureTests.some((edge) => edge.to.startsWith('test/support/')),
+      'the tests are read too',
+    ).to.equal(true);
+    expect(show(src.filter((edge) => isFeatureTest(edge.to)))).to.deep.equal([]);
   });
 
   it('src/ holds the composition root, the public API, the core and the features, and nothing else', () => {
@@ -137,8 +148,8 @@ describe('architecture: import rules', () => {
     expect(show(crm.filter((edge) => edge.to.startsWith('plugins/reference-crm/binding/') && !wiring.has(edge.from)))).to.deep.equal([]);
   });
 
-  it('the audit and the bindings import nothing from test/, so they ship without the fixtures', () => {
-    expect(show([...audit, ...plugins].filter((edge) => edge.to.startsWith('test/')))).to.deep.equal([]);
+  it("the audit and the bindings import nothing from test/ nor a feature's tests, so they ship without the fixtures", () => {
+    expect(show([...audit, ...plugins].filter((edge) => edge.to.startsWith('test/') || isFeatureTest(edge.to)))).to.deep.equal([]);
   });
 
   it('the audit names no host: it reads the bindings only through their list of audit manifests', () => {

@@ -1,7 +1,7 @@
 // Documents and tasks. The records asked for are Maria's (Northwind): a shared document, an
 // upload of hers (made fresh where the owner's request deletes it) and a task assigned to her.
 // The matrix sends url-encoded forms, so the upload route's owner gets the 400 that asks for a
-// file; real uploads are covered in test/portal/documents.test.ts.
+// file; real uploads are covered in src/features/documents/test/documents.test.ts.
 import { smallPdf } from '../support/upload-fixtures.ts';
 import { demoWorkspaceId } from '../support/demo-records.ts';
 import type { MatrixRoute, MatrixWorld } from './matrix.ts';

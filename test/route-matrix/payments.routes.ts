@@ -1,7 +1,7 @@
 // Paying invoices: the pay page and its forms, and the demo provider's hosted checkout. All of them
 // belong to one client's invoice (or checkout) and vanish with invoices or online payments off.
 // (The providers' callbacks are not client routes: they have no session and are tested in
-// test/payments/payments.test.ts.)
+// src/features/invoices/test/payments.test.ts.)
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { demoWorkspaceId } from '../support/demo-records.ts';

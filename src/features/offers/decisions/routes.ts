@@ -14,7 +14,7 @@ import { MAX_STROKES_FIELD_LENGTH } from './signature-strokes.ts';
  * (~75 KB), which URL-encoding roughly doubles (every comma becomes %2C). Their cap fits the
  * longest strokes the schema allows plus the other fields, so an oversized signature meets the
  * schema's message on the form, with what was typed kept, instead of a bare 413 page. A long
- * signature drawn at any pixel density measures a few KB (test/browser/signature-devices.browser.test.ts).
+ * signature drawn at any pixel density measures a few KB (src/features/offers/test/signature-devices.browser.test.ts).
  */
 export const SIGNED_FORMS = {
   paths: ['/proposals/:id/accept', '/quotations/:id/accept', '/p/:token/accept'],

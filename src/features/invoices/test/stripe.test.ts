@@ -1,0 +1,370 @@
+// Stripe built in, over HTTP against the reference CRM, with the official SDK talking to a stand-in
+// that answers in Stripe's wire format (test/support/stripe-stand-in.ts) through STRIPE_API_BASE.
+// With STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and the workspace's provider 'stripe': Pay answers
+// 303 to the Checkout Session's url for the exact balance (in the invoice's currency and the
+// client's language); the signed checkout.session.completed records one payment with the
+// PaymentIntent id and the invoice turns paid; the same event again, and a concurrent copy, add
+// nothing; a wrong signature answers 400; an amount that differs from the checkout records nothing
+// and is logged; a delayed method stays pending until async_payment_succeeded (or _failed); an
+// expired session is closed. A failed or expired checkout is in the agency's activity log. The
+// client comes back to a page that says how it went, in en and de.
+import { expect } from 'chai';
+import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
+import { fromStripeAmount, toStripeAmount } from '../payments/stripe-provider.ts';
+import { captureLogger } from '../../../../test/support/capture-logger.ts';
+import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
+import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
+import { csrfFrom, postFormFrom, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { chooseStripeOnDemo } from '../../../../test/support/stripe-portal.ts';
+import { postStripeEvent, startStripeStandIn, type StandInSession, type StripeStandIn } from '../../../../test/support/stripe-stand-in.ts';
+
+type Agent = ReturnType<PortalHarness['agent']>;
+/**
+ * A recorded event: the workspace's own keys (for the webhook secret), then in one transaction the
+ * claim, the checkout locked, the host's payment (its savepoint, invoice lock, balance, insert,
+ * status), the checkout and the claim marked, the activity log. A replay: the keys and the claim.
+ */
+const CALLBACK_RECORDED = 14;
+const CALLBACK_REPLAYED = 4;
+
+describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire format)', function () {
+  this.timeout(90_000);
+  let stripe: StripeStandIn;
+  let h: PortalHarness;
+  let client: Agent;
+  let staff: Agent;
+  let invoice: { id: string; workspaceId: string; clientId: string };
+  const logs = captureLogger();
+
+  const detail = async () => (await h.crm.adapter.invoices!.find(invoice.workspaceId, invoice.clientId, invoice.id))!;
+  const payments = () => h.crm.db('payments').where({ workspace_id: invoice.workspaceId, invoice_id: invoice.id }).orderBy('id');
+  const checkoutRow = (id: string) => h.crm.db('client_payments').where({ workspace_id: invoice.workspaceId, id }).first();
+
+  async function newOpenInvoice(cents = 50_000, currency = 'EUR') {
+    const created = await createInvoice(h.crm.db, {
+      workspaceId: Number(invoice.workspaceId),
+      clientId: Number(invoice.clientId),
+      status: 'sent',
+      currency,
+      issueDate: '2026-11-01',
+      dueDate: '2026-12-01',
+      notes: '',
+      items: [{ description: 'Design work', quantity: 1, unitPriceCents: cents }],
+    });
+    invoice = { ...invoice, id: String(created.id) };
+  }
+
+  /** Pay from the pay page: the 303 goes to the session's url; answers the session the stand-in made. */
+  async function pay(form: Record<string, string> = { choice: 'full' }, agent = client): Promise<StandInSession> {
+    const path = `/portal/demo/invoices/${invoice.id}/pay`;
+    const res = await postFormFrom(agent, path, path, form, 303);
+    const match = /^http:\/\/127\.0\.0\.1:\d+\/c\/pay\/(cs_test_[\w-]+)$/.exec(res.headers.location ?? '');
+    expect(match, res.headers.location).to.not.equal(null);
+    return stripe.sessions.get(match![1]!)!;
+  }
+
+  function deliver(type: string, session: StandInSession, options: { secret?: string; tamper?: (json: string) => string } = {}) {
+    const event = stripe.event(type, session);
+    const payload = options.tamper ? options.tamper(JSON.stringify(event)) : JSON.stringify(event);
+    return postStripeEvent(h.agent(), payload, stripe.sign(payload, { secret: options.secret ?? stripe.webhookSecret }));
+  }
+
+  before(async function () {
+    stripe = await startStripeStandIn();
+    h = await startPortalHarness({
+      boot: {
+        stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiBase: stripe.url },
+        logger: logs.logger,
+      },
+    });
+    ({ client, staff, invoice } = await chooseStripeOnDemo(h));
+  });
+
+  after(async function () {
+    await h?.close();
+    await stripe?.close();
+  });
+
+  it('sends Pay (303) to the Checkout Session for the exact balance, in the invoice currency and the client language', async function () {
+    await newOpenInvoice(123_456);
+    // The pay form's answer leads to Stripe's checkout: the page's CSP lets a form go there, and nowhere else.
+    const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
+    expect(page.headers['content-security-policy']).to.include(`form-action 'self' ${stripe.url};`);
+    expect(page.text).to.match(/<form method="post" action="[^"]+\/pay" class="form" novalidate hx-boost="false">/);
+    const session = await pay();
+    const request = stripe.requests.at(-1)!;
+    expect(request).to.deep.include({ method: 'POST', path: '/v1/checkout/sessions' });
+    expect(request.idempotencyKey).to.match(/^portal-checkout-[0-9a-f-]{36}$/);
+    expect(request.form).to.deep.include({ mode: 'payment', locale: 'en', customer_email: 'maria@northwind.test' });
+    expect(request.form.line_items).to.deep.equal([
+      {
+        quantity: '1',
+        price_data: { currency: 'eur', unit_amount: '123456', product_data: { name: `Invoice ${(await detail()).number}` } },
+      },
+    ]);
+    const row = await checkoutRow(session.client_reference_id!);
+    expect(row).to.include({ provider: 'stripe', status: 'pending', invoice_id: invoice.id, currency: 'EUR' });
+    expect(Number(row.amount_cents)).to.equal(123_456);
+    expect(session.metadata).to.deep.include({ portal_payment_id: row.id, portal_workspace_id: invoice.workspaceId });
+    expect(session.success_url).to.match(new RegExp(`/portal/demo/invoices/${invoice.id}/pay\\?payment=${row.id}$`));
+    expect(session.cancel_url).to.equal(`${session.success_url}&cancelled=1`);
+  });
+
+  it('asks Stripe in the client’s language: a German reader gets locale de and a German line item', async function () {
+    await newOpenInvoice(10_000);
+    const path = `/portal/demo/invoices/${invoice.id}/pay`;
+    const page = await client.get(path).set('Accept-Language', 'de').expect(200);
+    await client
+      .post(path)
+      .set('Accept-Language', 'de')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), choice: 'full' })
+      .expect(303);
+    const form = stripe.requests.at(-1)!.form;
+    expect(form.locale).to.equal('de');
+    expect(JSON.stringify(form.line_items)).to.include('Rechnung ');
+  });
+
+  it('records checkout.session.completed once: the invoice turns paid with the PaymentIntent id; a replay adds nothing', async function () {
+    await newOpenInvoice(50_000);
+    const session = await pay();
+    const back = await client.get(new URL(session.success_url).pathname + new URL(session.success_url).search).expect(200);
+    expect(back.text).to.include('data-outcome="pending"').and.include('is being processed');
+
+    const completed = stripe.complete(session.id);
+    const event = stripe.event('checkout.session.completed', completed);
+    const payload = JSON.stringify(event);
+    const send = () => postStripeEvent(h.agent(), payload, stripe.sign(payload));
+    expect((await send().expect(200)).body).to.deep.equal({ status: 'recorded' });
+    expect((await send().expect(200)).body).to.deep.equal({ status: 'duplicate' });
+    const recorded = await payments();
+    expect(recorded).to.have.length(1);
+    expect(recorded[0]).to.include({ reference: completed.payment_intent, method: 'card' });
+    expect(completed.payment_intent).to.match(/^pi_test_/);
+    expect(await detail()).to.include({ status: 'paid', balanceCents: 0 });
+    const after = await client.get(new URL(session.success_url).pathname + new URL(session.success_url).search).expect(200);
+    expect(after.text).to.include('data-outcome="paid"').and.include('has been received');
+    const german = await client
+      .get(new URL(session.success_url).pathname + new URL(session.success_url).search)
+      .set('Accept-Language', 'de');
+    expect(german.text).to.include('ist eingegangen');
+  });
+
+  it('records one payment for concurrent copies of the same event', async function () {
+    await newOpenInvoice(20_000);
+    const session = stripe.complete((await pay()).id);
+    const payload = JSON.stringify(stripe.event('checkout.session.completed', session));
+    const signature = stripe.sign(payload);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => postStripeEvent(h.agent(), payload, signature)));
+    expect(answers.map((a) => a.status)).to.deep.equal([200, 200, 200, 200, 200]);
+    expect(answers.filter((a) => a.body.status === 'recorded')).to.have.length(1);
+    expect(await payments()).to.have.length(1);
+  });
+
+  it('answers 400 to a wrong signature, another secret or a changed body, and records nothing', async function () {
+    await newOpenInvoice(30_000);
+    const session = stripe.complete((await pay()).id);
+    await deliver('checkout.session.completed', session, { secret: 'whsec_not_the_endpoints' }).expect(400);
+    const event = JSON.stringify(stripe.event('checkout.session.completed', session));
+    await postStripeEvent(h.agent(), event.replace('"amount_total":30000', '"amount_total":30001'), stripe.sign(event)).expect(400);
+    await postStripeEvent(h.agent(), event, null).expect(400);
+    const stale = stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) - 301 });
+    await postStripeEvent(h.agent(), event, stale).expect(400);
+    expect(await payments()).to.have.length(0);
+    expect(await checkoutRow(session.client_reference_id!)).to.include({ status: 'pending' });
+  });
+
+  it('records nothing, and logs it, when the signed amount or currency differs from the checkout the portal started', async function () {
+    await newOpenInvoice(40_000);
+    const session = stripe.complete((await pay()).id);
+    const cheaper = await deliver('checkout.session.completed', { ...session, amount_total: 100 }).expect(200);
+    expect(cheaper.body).to.deep.equal({ status: 'refused' });
+    expect(await payments()).to.have.length(0);
+    expect(await checkoutRow(session.client_reference_id!)).to.include({ status: 'refused' });
+    expect(logs.output()).to.include(
+      `payment ${session.client_reference_id} refused: stripe reports 100 EUR, the checkout was for 40000 EUR`,
+    );
+
+    const other = stripe.complete((await pay()).id);
+    expect((await deliver('checkout.session.completed', { ...other, currency: 'usd' }).expect(200)).body).to.deep.equal({
+      status: 'refused',
+    });
+    expect(await payments()).to.have.length(0);
+    expect(await detail()).to.include({ status: 'open', balanceCents: 40_000 });
+  });
+
+  it('keeps a delayed method (SEPA debit) pending until async_payment_succeeded, then records it once', async function () {
+    await newOpenInvoice(25_000);
+    const session = stripe.complete((await pay()).id, 'unpaid');
+    expect((await deliver('checkout.session.completed', session).expect(200)).body).to.deep.equal({ status: 'pending' });
+    expect(await payments()).to.have.length(0);
+    expect(await checkoutRow(session.client_reference_id!)).to.include({ status: 'pending' });
+    const back = await client.get(`/portal/demo/invoices/${invoice.id}/pay?payment=${session.client_reference_id}`).expect(200);
+    expect(back.text).to.include('data-outcome="pending"').and.include('a bank debit can take a few days');
+    const succeeded = { ...session, payment_status: 'paid' as const };
+    expect((await deliver('checkout.session.async_payment_succeeded', succeeded).expect(200)).body).to.deep.equal({ status: 'recorded' });
+    expect((await deliver('checkout.session.async_payment_succeeded', succeeded).expect(200)).body).to.deep.include({ status: 'refused' });
+    expect(await payments()).to.have.length(1);
+    expect((await payments())[0]).to.include({ reference: session.payment_intent });
+    expect(await detail()).to.include({ status: 'paid' });
+  });
+
+  it('closes a checkout whose delayed payment failed, and one that expired, recording nothing', async function () {
+    await newOpenInvoice(15_000);
+    const failed = stripe.complete((await pay()).id, 'unpaid');
+    await deliver('checkout.session.completed', failed).expect(200);
+    expect((await deliver('checkout.session.async_payment_failed', failed).expect(200)).body).to.deep.equal({ status: 'refused' });
+    expect(await checkoutRow(failed.client_reference_id!)).to.include({ status: 'refused' });
+    const refused = await client.get(`/portal/demo/invoices/${invoice.id}/pay?payment=${failed.client_reference_id}`).expect(200);
+    expect(refused.text).to.include('data-outcome="refused"');
+
+    const abandoned = await pay();
+    const gaveUp = await client.get(new URL(abandoned.cancel_url!).pathname + new URL(abandoned.cancel_url!).search).expect(200);
+    expect(gaveUp.text).to.include('data-outcome="cancelled"').and.include('nothing was charged');
+    const expired = { ...abandoned, status: 'expired' as const, url: null };
+    expect((await deliver('checkout.session.expired', expired).expect(200)).body).to.deep.equal({ status: 'cancelled' });
+    expect(await checkoutRow(abandoned.client_reference_id!)).to.include({ status: 'cancelled' });
+    // A completion arriving after the expiry (out of order) records nothing either.
+    expect((await deliver('checkout.session.completed', stripe.complete(abandoned.id)).expect(200)).body).to.deep.include({
+      status: 'refused',
+    });
+    expect(await payments()).to.have.length(0);
+    expect(await detail()).to.include({ status: 'open', balanceCents: 15_000 });
+  });
+
+  it('notifies the agency of a delayed payment that failed, linking to the invoice; an abandoned checkout only goes to the log', async function () {
+    await newOpenInvoice(17_000);
+    const failed = stripe.complete((await pay()).id, 'unpaid');
+    await deliver('checkout.session.completed', failed).expect(200);
+    await deliver('checkout.session.async_payment_failed', failed).expect(200);
+    const expired = { ...(await pay()), status: 'expired' as const, url: null };
+    await deliver('checkout.session.expired', expired).expect(200);
+    const list = (await staff.get('/client-portal/notifications').expect(200)).text;
+    expect(list).to.include('Online payment failed; nothing was paid');
+    expect(list).to.include(`href="/settings/client-portal/records/invoice/${invoice.clientId}/${invoice.id}"`);
+    expect(list).to.not.include('Online payment not completed');
+  });
+
+  it('tells the agency in its activity log, in English and German, of a checkout that failed and of one that expired', async function () {
+    await newOpenInvoice(16_000);
+    const failed = stripe.complete((await pay()).id, 'unpaid');
+    await deliver('checkout.session.completed', failed).expect(200);
+    await deliver('checkout.session.async_payment_failed', failed).expect(200);
+    const expired = { ...(await pay()), status: 'expired' as const, url: null };
+    await deliver('checkout.session.expired', expired).expect(200);
+    // A replay of either is a duplicate: still one entry each.
+    await deliver('checkout.session.async_payment_failed', failed).expect(200);
+    await deliver('checkout.session.expired', expired).expect(200);
+
+    const entries = async (event: string) =>
+      (await h.crm.db('client_activity_logs').where({ workspace_id: invoice.workspaceId, event }).orderBy('id')).filter(
+        (row) => row.details.invoiceId === invoice.id,
+      );
+    const [failure, ...moreFailures] = await entries('invoice.payment_failed');
+    const [expiry, ...moreExpiries] = await entries('invoice.payment_cancelled');
+    expect(moreFailures).to.deep.equal([]);
+    expect(moreExpiries).to.deep.equal([]);
+    const { number } = await detail();
+    const maria = await h.crm.db('client_users').where({ workspace_id: invoice.workspaceId, email: 'maria@northwind.test' }).first('id');
+    expect(failure).to.deep.include({ client_id: invoice.clientId, client_user_id: maria.id });
+    expect(failure!.details).to.deep.equal({
+      invoiceId: invoice.id,
+      invoiceNumber: number,
+      amountCents: 16_000,
+      currency: 'EUR',
+      provider: 'stripe',
+      paymentId: failed.client_reference_id,
+    });
+    expect(expiry!.details).to.include({
+      invoiceNumber: number,
+      amountCents: 16_000,
+      provider: 'stripe',
+      paymentId: expired.client_reference_id,
+    });
+
+    const log = async (event: string, language: string) =>
+      (await staff.get(`/settings/client-portal/activity?event=${event}`).set('Accept-Language', language).expect(200)).text;
+    expect(await log('invoice.payment_failed', 'en')).to.include('Online payment failed; nothing was paid');
+    expect(await log('invoice.payment_cancelled', 'en')).to.include('Online payment not completed: the checkout expired or was abandoned');
+    expect(await log('invoice.payment_failed', 'de')).to.include('Online-Zahlung fehlgeschlagen; es wurde nichts bezahlt');
+    expect(await log('invoice.payment_cancelled', 'de')).to.include(
+      'Online-Zahlung nicht abgeschlossen: der Bezahlvorgang ist abgelaufen oder wurde abgebrochen',
+    );
+  });
+
+  it('ignores (200, nothing recorded) other event types and sessions another workspace started', async function () {
+    await newOpenInvoice(12_000);
+    const session = stripe.complete((await pay()).id);
+    expect((await deliver('payment_intent.succeeded', session).expect(200)).body).to.deep.equal({ status: 'ignored' });
+    const foreign = { ...session, metadata: { ...session.metadata, portal_workspace_id: '999999' } };
+    expect((await deliver('checkout.session.completed', foreign).expect(200)).body).to.deep.equal({ status: 'ignored' });
+    expect(await payments()).to.have.length(0);
+  });
+
+  it('keeps to its query budgets: Pay, the page the client comes back to, a recorded event and a replayed one', async function () {
+    await newOpenInvoice(7_000);
+    const counter = countQueries(h.crm);
+    try {
+      const measure = async (what: string, budget: number, action: () => Promise<unknown>) => {
+        await h.crm.portal.notifications.idle();
+        await h.crm.portal.drainOutbox();
+        const counted = await counter.measure(action);
+        expect(counted.count, describeQueries(what, counted)).to.equal(budget);
+        expectEachNamesItsWorkspace(counted.sql, what);
+      };
+      const path = `/portal/demo/invoices/${invoice.id}/pay`;
+      const page = await client.get(path).expect(200);
+      let location = '';
+      // The demo checkout's 8, and the workspace's own Stripe keys (none here: the installation's apply).
+      await measure('POST /invoices/:id/pay (Stripe)', 9, async () => {
+        location = (
+          await client
+            .post(path)
+            .type('form')
+            .send({ _csrf: csrfFrom(page.text), choice: 'full' })
+            .expect(303)
+        ).headers.location!;
+      });
+      const session = stripe.sessions.get(/\/c\/pay\/(cs_test_[\w-]+)$/.exec(location)![1]!)!;
+      const back = new URL(session.success_url);
+      // The pay page's 4, and the client's own checkout it came back from.
+      await measure('GET /invoices/:id/pay?payment=…', 5, () => client.get(back.pathname + back.search).expect(200));
+      const payload = JSON.stringify(stripe.event('checkout.session.completed', stripe.complete(session.id)));
+      const send = () => postStripeEvent(h.agent(), payload, stripe.sign(payload));
+      await measure('POST /payments/callback/stripe (recorded)', CALLBACK_RECORDED, () => send().expect(200));
+      await measure('POST /payments/callback/stripe (replayed)', CALLBACK_REPLAYED, () => send().expect(200));
+    } finally {
+      counter.stop();
+    }
+  });
+
+  it('says plainly, with 503, when Stripe refuses the key, and closes that checkout', async function () {
+    await newOpenInvoice(9_000);
+    const original = stripe.secretKey;
+    (stripe as { secretKey: string }).secretKey = 'sk_test_rotated_elsewhere';
+    try {
+      const path = `/portal/demo/invoices/${invoice.id}/pay`;
+      const page = await client.get(path).expect(200);
+      const res = await client
+        .post(path)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), choice: 'full' })
+        .expect(503);
+      expect(res.text).to.include('The payment page could not be opened just now');
+    } finally {
+      (stripe as { secretKey: string }).secretKey = original;
+    }
+    const rows = await h.crm.db('client_payments').where({ workspace_id: invoice.workspaceId, invoice_id: invoice.id });
+    expect(rows.map((r) => r.status)).to.deep.equal(['cancelled']);
+  });
+});
+
+describe('Stripe amounts', function () {
+  it('sends hundredths as they are, and whole units for currencies Stripe counts without cents (JPY)', function () {
+    expect(toStripeAmount(123_456, 'EUR')).to.equal(123_456);
+    expect(toStripeAmount(500_000, 'JPY')).to.equal(5_000);
+    expect(toStripeAmount(500_050, 'jpy')).to.equal(null);
+    expect(fromStripeAmount(5_000, 'JPY')).to.equal(500_000);
+    expect(fromStripeAmount(123_456, 'eur')).to.equal(123_456);
+  });
+});
