@@ -15,6 +15,7 @@ import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClien
 import { requestMeta } from '../../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../../core/web/validate.ts';
 import { keptInput, OfferIdParam, type DecisionInput } from './commands.ts';
+import { signatureEvidence } from './signature-strokes.ts';
 import { presentOfferDecision, SECTION_OF } from './presenters.ts';
 import { expiryTimeZone, type DecideRefusal, type OfferDecisions } from './service.ts';
 
@@ -85,8 +86,7 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
         email: contact.email,
         note: input.note ?? null,
         poNumber: input.poNumber ?? null,
-        signaturePng: input.signatureStrokes?.png ?? input.signature ?? null,
-        signatureStrokes: input.signatureStrokes?.json ?? null,
+        ...signatureEvidence(input),
         method: 'portal',
         clientUserId: user.id,
         contactId: contact.id,
