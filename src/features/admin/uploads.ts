@@ -47,10 +47,11 @@ const SETTINGS_FORM_MAX_BYTES = 8 * 1024 * 1024;
 const FIELD_LIMITS = { fields: 40, fieldSize: 8 * 1024 };
 
 /**
- * Parses a multipart settings form with busboy rather than multer: multer aborts the whole body at
- * the first file over its limit, which loses every field typed in the same submit. Here a logo over
- * LOGO_MAX_BYTES is kept truncated and flagged, the remaining fields still arrive, and the schema
- * reports the logo beside any other error while the form re-renders with what was typed.
+ * Parses a multipart settings form with busboy. Unlike a staff reply's form (messages/uploads.ts),
+ * it does not end the body at the first file over its limit, which would lose every field typed in
+ * the same submit: here a logo over LOGO_MAX_BYTES is kept truncated and flagged, the remaining
+ * fields still arrive, and the schema reports the logo beside any other error while the form
+ * re-renders with what was typed.
  */
 export function parseMultipartForm(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
