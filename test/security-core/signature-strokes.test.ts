@@ -14,6 +14,7 @@ import {
   parseStrokes,
   RENDER_WIDTH,
   renderStrokesPng,
+  signatureEvidence,
 } from '../../src/features/offers/decisions/signature-strokes.ts';
 import { realisticStrokes } from '../support/signature.ts';
 
@@ -95,12 +96,15 @@ describe('drawn signature strokes (security core)', function () {
     }
   });
 
-  it('is carried by the accept schemas as canonical JSON with its PNG, and kept for a form shown again only when valid', function () {
+  it('is carried by the accept schemas as canonical JSON, drawn as PNG evidence, and kept for a form shown again only when valid', function () {
     const fingerprint = 'a'.repeat(64);
     const parsed = AcceptProposalCommand.parse({ typedName: 'Maria', consent: 'yes', fingerprint, signatureStrokes: JSON.stringify(good) });
     expect(JSON.parse(parsed.signatureStrokes!.json)).to.deep.equal(good);
-    expect(parsed.signatureStrokes!.png.subarray(1, 4).toString()).to.equal('PNG');
     expect(parsed.signature).to.equal(null);
+    const evidence = signatureEvidence(parsed);
+    expect(evidence.signatureStrokes).to.equal(parsed.signatureStrokes!.json);
+    expect(evidence.signaturePng!.subarray(1, 4).toString()).to.equal('PNG');
+    expect(signatureEvidence({ signature: null, signatureStrokes: null })).to.deep.equal({ signaturePng: null, signatureStrokes: null });
     const refused = PublicAcceptCommand.safeParse({
       typedName: 'Dan',
       email: 'dan@x.test',

@@ -70,6 +70,33 @@ export function insertClientActivity(db: Db, actor: ClientActor, event: Activity
   });
 }
 
+/** A staff member acting on the workspace's clients, from a staff page: who they are, and their request's trail. */
+export interface StaffActorRef {
+  workspace: { id: string };
+  staff: { id: string; name: string };
+  meta: { ip: string | null; userAgent: string | null };
+}
+
+/**
+ * Logs a staff member's action, with their id and name in the details (the admin's activity page
+ * says "by" them), about the client company or person it changed, if any.
+ */
+export function insertStaffActivity(
+  db: Db,
+  actor: StaffActorRef,
+  event: ActivityEvent,
+  details: Record<string, unknown>,
+  about: Pick<ActivityEntry, 'clientId' | 'clientUserId' | 'email'> = {},
+): Promise<void> {
+  return insertActivity(db, {
+    workspaceId: actor.workspace.id,
+    event,
+    ...about,
+    details: { staffId: actor.staff.id, staffName: actor.staff.name, ...details },
+    ...actor.meta,
+  });
+}
+
 export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void> {
   const recordId = recordIdOf(entry.details);
   if (GROUPED_VIEWS.has(entry.event) && entry.clientUserId && entry.clientId && recordId)

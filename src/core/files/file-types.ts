@@ -100,6 +100,27 @@ export async function detectAllowedType(head: Buffer, name: string, complete: bo
   return null;
 }
 
+/** The image types a browser shows everywhere: what a logo may be. */
+export type ImageType = 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
+
+/** Detected type → the image type it is served as; an animated PNG is a PNG to every browser. */
+const IMAGE_TYPES: Record<string, ImageType> = {
+  'image/png': 'image/png',
+  'image/apng': 'image/png',
+  'image/jpeg': 'image/jpeg',
+  'image/webp': 'image/webp',
+  'image/gif': 'image/gif',
+};
+
+/**
+ * The image type from the file's first bytes, or null. The declared type and the file name are
+ * chosen by whoever uploads; the bytes are what a browser will actually decode when it is served.
+ */
+export async function detectImageType(content: Buffer): Promise<ImageType | null> {
+  const found = await fileTypeFromBuffer(content);
+  return (found && IMAGE_TYPES[found.mime]) ?? null;
+}
+
 /** The kinds a person reads in the list, by detected type. */
 export function kindOf(mime: string): string {
   if (mime === 'application/pdf') return 'pdf';

@@ -7,7 +7,7 @@
 // DEL and the C1 range are left alone: they are rarer still, and harmless to all of those.
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
-/** An uploaded file as multer leaves it in the body: its name is cleaned where it is stored, not refused. */
+/** An uploaded file as a multipart parser leaves it in the body: its name is cleaned where it is stored, not refused. */
 const isUploadedFile = (value: object) => Buffer.isBuffer((value as { buffer?: unknown }).buffer);
 
 /**

@@ -1,6 +1,7 @@
 // The per-request context of the client portal, kept under one res.locals key so nothing leaks
 // into the host's locals. Set step by step by the workspace router's middleware.
 import type { Request, Response } from 'express';
+import type { ClientActor } from '../activity/queries.ts';
 import type { Branding } from '../branding/branding.ts';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import { managesColleagues, type ClientAccess } from '../policies/client-access.ts';
@@ -9,6 +10,7 @@ import type { PortalSettings } from '../settings/portal-settings.ts';
 import { visibleSections, type PortalSection } from '../policies/portal-policy.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { sendPage } from './render.ts';
+import { requestMeta } from './request-meta.ts';
 
 export interface SignedInClient {
   user: ClientUserRow;
@@ -53,6 +55,11 @@ export function signedInClient(res: Response): SignedInClient {
   const client = portalContext(res).client;
   if (!client) throw new Error('signedInClient used on a route without requireClient');
   return client;
+}
+
+/** The signed-in person, as the activity log records what they do (`insertClientActivity`). */
+export function clientActor(req: Request, res: Response): ClientActor {
+  return { workspace: portalContext(res).workspace, user: signedInClient(res).user, meta: requestMeta(req) };
 }
 
 export function portalI18n(res: Response): RequestI18n {

@@ -6,7 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { HostAdapter } from '../../core/ports/host.ts';
 import type { AuthService } from './sign-in/auth-service.ts';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertClientActivity } from '../../core/activity/queries.ts';
 import { findClientUserById, setClientUserPreferences } from '../../core/client-users/queries.ts';
 import { hashSessionId } from '../../core/sessions/hashed-session-store.ts';
 import { deleteOtherSessions, deleteSession, listLiveSessions } from '../../core/sessions/queries.ts';
@@ -14,7 +14,7 @@ import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import { requestI18n } from '../../core/i18n/request-i18n.ts';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { formAnswerStatus, isFragmentRequest } from '../../core/web/render.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
@@ -111,20 +111,6 @@ export function createAccountHandlers(deps: {
     );
   }
 
-  const log = (req: Request, res: Response, event: 'account.updated' | 'session.revoked', details: Record<string, unknown> = {}) => {
-    const { workspace } = portalContext(res);
-    const { user } = signedInClient(res);
-    return insertActivity(db, {
-      workspaceId: workspace.id,
-      event,
-      clientUserId: user.id,
-      clientId: user.client_id,
-      email: user.email,
-      details,
-      ...requestMeta(req),
-    });
-  };
-
   return {
     show: (req: Request, res: Response) => show(req, res),
     /** The forms post here; a reload or a bookmark of the address lands on the page. */
@@ -146,7 +132,7 @@ export function createAccountHandlers(deps: {
       const { workspace } = portalContext(res);
       const client = signedInClient(res);
       await setClientUserPreferences(db, workspace.id, client.user.id, { locale: input.locale || null, timeZone: input.timeZone || null });
-      await log(req, res, 'account.updated', { fields: ['locale', 'time_zone'] });
+      await insertClientActivity(db, clientActor(req, res), 'account.updated', { fields: ['locale', 'time_zone'] });
       // This request was set up in the old language and time zone: answer in the new ones.
       const context = portalContext(res);
       const before = context.i18n.locale;
@@ -174,7 +160,7 @@ export function createAccountHandlers(deps: {
       const updated = await adapter.contacts.updateProfile(workspace.id, client.contact.id, { name: input.name, phone: input.phone });
       if (!updated) throw notFound();
       client.contact = updated;
-      await log(req, res, 'account.updated', { fields: ['name', 'phone'] });
+      await insertClientActivity(db, clientActor(req, res), 'account.updated', { fields: ['name', 'phone'] });
       await done(req, res, 'profile-saved');
     },
 
@@ -237,7 +223,7 @@ export function createAccountHandlers(deps: {
       const removed = await deleteSession(db, workspace.id, user.id, sid);
       if (removed === 0) throw notFound('That session has already ended.');
       await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'revoked' });
-      await log(req, res, 'session.revoked', { scope: 'one' });
+      await insertClientActivity(db, clientActor(req, res), 'session.revoked', { scope: 'one' });
       if (isFragmentRequest(req)) return show(req, res, { notice: 'account:notices.sessionSignedOut' });
       res.redirect(303, `${base}/account`);
     },
@@ -255,7 +241,7 @@ export function createAccountHandlers(deps: {
       // a two-factor secret this session was shown before starts again too.
       delete req.session.twoFactorSetup;
       if (removed > 0) await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'revoked' });
-      await log(req, res, 'session.revoked', { scope: 'others', count: removed });
+      await insertClientActivity(db, clientActor(req, res), 'session.revoked', { scope: 'others', count: removed });
       if (isFragmentRequest(req)) return show(req, res, { notice: 'account:notices.othersSignedOut' });
       res.redirect(303, `${base}/account?notice=others-signed-out`);
     },

@@ -5,7 +5,7 @@
 // the new access.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertStaffActivity } from '../../core/activity/queries.ts';
 import { announceAccessChanged } from '../../core/client-users/access-events.ts';
 import { changePersonAccess } from '../../core/client-users/access-changes.ts';
 import { staffWordsFor } from './access-refusals.ts';
@@ -17,9 +17,8 @@ import { staffRoleName } from '../../core/staff/access-words.ts';
 import type { HostAdapter } from '../../core/ports/host.ts';
 import { findSettings } from '../../core/settings/queries.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
+import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
 import { HttpError, notFound } from '../../core/web/http-error.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam } from '../../core/web/validate.ts';
 import {
   describeAccessChange,
@@ -102,7 +101,7 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
 
     savePerson: async (req: Request, res: Response) => {
       const input = req.body as PersonAccessInput;
-      const { workspace, staff, i18n } = staffContext(res);
+      const { workspace, i18n } = staffContext(res);
       const { t } = i18n;
       const person = await loadPerson(req, res);
       const { choice, customRole } = chosenRole(input.role, person.roles);
@@ -126,20 +125,16 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
       await db.transaction(async (trx) => {
         // The agency is bounded by nothing but the workspace; the last client admin stays one.
         await changePersonAccess(trx, workspace.id, person.user, { ...choice, denied: input.denied }, null).catch(staffWordsFor);
-        await insertActivity(trx, {
-          workspaceId: workspace.id,
-          event: 'client_user.access_changed',
-          clientUserId: person.user.id,
-          clientId: person.user.client_id,
-          email: person.user.email,
-          details: {
-            staffId: staff.id,
-            staffName: staff.name,
+        await insertStaffActivity(
+          trx,
+          staffActor(req, res),
+          'client_user.access_changed',
+          {
             role: { from: roleValue(person.access, person.user.client_role_id), to: input.role },
             hidden: { from: person.access.personDenied, to: input.denied },
           },
-          ...requestMeta(req),
-        });
+          { clientUserId: person.user.id, clientId: person.user.client_id, email: person.user.email },
+        );
       });
       await announceAccessChanged(deps.bus, { workspaceId: workspace.id, clientUserIds: [person.user.id] });
       res.redirect(303, `${personHref(res, person.user.id, input.client)}${input.client ? '&' : '?'}saved=1`);
@@ -199,13 +194,13 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
       }
       await db.transaction(async (trx) => {
         await saveClientDenied(trx, workspace.id, company.client.id, input.denied, staff.id);
-        await insertActivity(trx, {
-          workspaceId: workspace.id,
-          event: 'client.access_changed',
-          clientId: company.client.id,
-          details: { staffId: staff.id, staffName: staff.name, hidden: { from: company.denied, to: input.denied } },
-          ...requestMeta(req),
-        });
+        await insertStaffActivity(
+          trx,
+          staffActor(req, res),
+          'client.access_changed',
+          { hidden: { from: company.denied, to: input.denied } },
+          { clientId: company.client.id },
+        );
       });
       await announceAccessChanged(deps.bus, {
         workspaceId: workspace.id,

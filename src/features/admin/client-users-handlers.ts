@@ -2,7 +2,7 @@
 // an admin takes on it (invite, send the invitation again, disable, re-enable).
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertStaffActivity } from '../../core/activity/queries.ts';
 import type { AuthService } from '../account/index.ts';
 import { findClientUserById, listClientUsers, setClientUserStatus } from '../../core/client-users/queries.ts';
 import { listRoles } from '../../core/client-users/access-queries.ts';
@@ -19,7 +19,7 @@ import { listTwoFactorUserIds } from '../account/index.ts';
 import { notFound } from '../../core/web/http-error.ts';
 import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam } from '../../core/web/validate.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
+import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
 import { checkInvitation, CONTACT_NOT_FOUND } from './invitation-checks.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import { ClientUserIdParam, type ClientUserInput, type ClientsQueryInput, type InviteInput } from './commands.ts';
@@ -116,7 +116,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
 
     disable: async (req: Request, res: Response) => {
       const input = req.body as ClientUserInput;
-      const { workspace, staff } = staffContext(res);
+      const { workspace } = staffContext(res);
       const user = await loadClientUser(req, res);
       authorizeClientUserAction(user.status, 'disable');
       // Disabled and signed out everywhere at once: no session outlives the decision.
@@ -125,15 +125,17 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
         const sessionsEnded = await disablePerson(trx, workspace.id, user).catch(staffWordsFor);
         // Links and codes sent before must not work again once the client is re-enabled.
         await voidUserLinks(trx, workspace.id, user.id);
-        await insertActivity(trx, {
-          workspaceId: workspace.id,
-          event: 'client_user.disabled',
-          clientUserId: user.id,
-          clientId: user.client_id,
-          email: user.email,
-          details: { staffId: staff.id, staffName: staff.name, sessionsEnded },
-          ...requestMeta(req),
-        });
+        await insertStaffActivity(
+          trx,
+          staffActor(req, res),
+          'client_user.disabled',
+          { sessionsEnded },
+          {
+            clientUserId: user.id,
+            clientId: user.client_id,
+            email: user.email,
+          },
+        );
       });
       // After the commit: every instance ends the client's open live streams.
       await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'user-disabled' });
@@ -142,7 +144,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
 
     enable: async (req: Request, res: Response) => {
       const input = req.body as ClientUserInput;
-      const { workspace, staff } = staffContext(res);
+      const { workspace } = staffContext(res);
       const user = await loadClientUser(req, res);
       authorizeClientUserAction(user.status, 'enable');
       const status = statusWhenReenabled(user);
@@ -150,15 +152,17 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
         await setClientUserStatus(trx, workspace.id, user.id, status);
         // Also here, for links issued while disabled or before a disable that predates this rule.
         await voidUserLinks(trx, workspace.id, user.id);
-        await insertActivity(trx, {
-          workspaceId: workspace.id,
-          event: 'client_user.enabled',
-          clientUserId: user.id,
-          clientId: user.client_id,
-          email: user.email,
-          details: { staffId: staff.id, staffName: staff.name, status },
-          ...requestMeta(req),
-        });
+        await insertStaffActivity(
+          trx,
+          staffActor(req, res),
+          'client_user.enabled',
+          { status },
+          {
+            clientUserId: user.id,
+            clientId: user.client_id,
+            email: user.email,
+          },
+        );
       });
       backToClients(res, input.client, 'enabled');
     },

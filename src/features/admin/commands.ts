@@ -5,7 +5,7 @@ import { ACTIVITY_EVENTS, type ActivityEvent } from '../../core/activity/events.
 import { CLIENT_PERMISSIONS, type ClientPermission } from '../../core/policies/client-access.ts';
 import type { SectionSwitch } from '../../core/settings/portal-settings.ts';
 import { checkboxField, hexColorField, nameField, withoutInvisibleFormatting } from '../../core/web/fields.ts';
-import { detectImageType, LOGO_MAX_BYTES, LOGO_TOO_LARGE, LOGO_WRONG_TYPE, storedFilename, type UploadedFile } from './uploads.ts';
+import { LOGO_MAX_BYTES, LOGO_TOO_LARGE, LOGO_WRONG_TYPE, storedFilename, type UploadedFile } from './uploads.ts';
 
 /** A host id (integer, uuid or composite key, as a string). */
 const hostId = (what: string) =>
@@ -34,7 +34,7 @@ const logoField = z
       ctx.addIssue({ code: 'custom', message: LOGO_TOO_LARGE });
       return z.NEVER;
     }
-    const contentType = detectImageType(file.buffer);
+    const contentType = file.imageType;
     if (!contentType) {
       ctx.addIssue({ code: 'custom', message: LOGO_WRONG_TYPE });
       return z.NEVER;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertStaffActivity } from '../../core/activity/queries.ts';
 import { announceAccessChanged } from '../../core/client-users/access-events.ts';
 import {
   deleteRole,
@@ -22,10 +22,9 @@ import type { EventBus } from '../../core/events/event-bus.ts';
 import type { Translate } from '../../core/i18n/translations.ts';
 import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, CLIENT_PERMISSIONS, type CustomRole } from '../../core/policies/client-access.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
+import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
 import { HttpError, notFound } from '../../core/web/http-error.ts';
 import { formAnswerStatus } from '../../core/web/render.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
 import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
 import { RoleIdParam, type RoleInput, type RolesQueryInput } from './commands.ts';
 
@@ -131,22 +130,6 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
     );
   }
 
-  const log = (
-    req: Request,
-    res: Response,
-    trx: Knex.Transaction,
-    event: 'client_role.created' | 'client_role.changed' | 'client_role.removed',
-    details: Record<string, unknown>,
-  ) => {
-    const { workspace, staff } = staffContext(res);
-    return insertActivity(trx, {
-      workspaceId: workspace.id,
-      event,
-      details: { staffId: staff.id, staffName: staff.name, ...details },
-      ...requestMeta(req),
-    });
-  };
-
   return {
     list: (req: Request, res: Response) => list(req, res),
 
@@ -159,7 +142,11 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
       const created = await db.transaction(async (trx) => {
         if (await roleNamed(trx, workspace.id, input.name, null)) return false;
         await insertRole(trx, workspace.id, role);
-        await log(req, res, trx, 'client_role.created', { roleId: role.id, roleName: role.name, grants: role.permissions });
+        await insertStaffActivity(trx, staffActor(req, res), 'client_role.created', {
+          roleId: role.id,
+          roleName: role.name,
+          grants: role.permissions,
+        });
         return true;
       });
       if (!created)
@@ -208,7 +195,7 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
       const changed: CustomRole = { id: role.id, name: input.name, permissions: input.permissions };
       await db.transaction(async (trx) => {
         await updateRole(trx, workspace.id, changed);
-        await log(req, res, trx, 'client_role.changed', {
+        await insertStaffActivity(trx, staffActor(req, res), 'client_role.changed', {
           roleId: role.id,
           roleName: changed.name,
           grants: { from: role.permissions, to: changed.permissions },
@@ -244,7 +231,11 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
         const holders = await holdersOf(trx, workspace.id, id);
         if (holders.length > 0) throw heldRole(holders.length);
         await deleteRole(trx, workspace.id, id);
-        await log(req, res, trx, 'client_role.removed', { roleId: role.id, roleName: role.name, grants: role.permissions });
+        await insertStaffActivity(trx, staffActor(req, res), 'client_role.removed', {
+          roleId: role.id,
+          roleName: role.name,
+          grants: role.permissions,
+        });
       });
       res.redirect(303, `${rolesHref(res)}?notice=removed`);
     },

@@ -4,7 +4,7 @@
 // is logged, and emails the client (through the outbox, in the same transaction).
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertStaffActivity } from '../../core/activity/queries.ts';
 import { findClientUserById } from '../../core/client-users/queries.ts';
 import type { PortalConfig } from '../../core/config.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
@@ -16,10 +16,9 @@ import { findSettings } from '../../core/settings/queries.ts';
 import { twoFactorResetEmail } from '../account/index.ts';
 import { deleteTwoFactor, isTwoFactorEnabled } from '../account/index.ts';
 import { notFound } from '../../core/web/http-error.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam } from '../../core/web/validate.ts';
 import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
+import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import { ClientUserIdParam, type ClientUserInput } from './commands.ts';
 
@@ -60,7 +59,7 @@ export function createAdminTwoFactorHandlers(deps: {
 
     reset: async (req: Request, res: Response) => {
       const input = req.body as ClientUserInput;
-      const { workspace, staff } = staffContext(res);
+      const { workspace } = staffContext(res);
       const user = await loadWithTwoFactor(req, res);
       const settings = await findSettings(db, workspace.id);
       const locale = [user.locale, settings.defaultLocale].find(isLocale) ?? 'en';
@@ -70,15 +69,17 @@ export function createAdminTwoFactorHandlers(deps: {
         // Whoever holds a session made with the old authenticator is signed out too.
         const sessionsEnded = await deleteOtherSessions(trx, workspace.id, user.id, null);
         await mailer.send(twoFactorResetEmail(translator(locale), { to: user.email, workspace, accountUrl }), { trx });
-        await insertActivity(trx, {
-          workspaceId: workspace.id,
-          event: 'two_factor.reset',
-          clientUserId: user.id,
-          clientId: user.client_id,
-          email: user.email,
-          details: { staffId: staff.id, staffName: staff.name, sessionsEnded },
-          ...requestMeta(req),
-        });
+        await insertStaffActivity(
+          trx,
+          staffActor(req, res),
+          'two_factor.reset',
+          { sessionsEnded },
+          {
+            clientUserId: user.id,
+            clientId: user.client_id,
+            email: user.email,
+          },
+        );
       });
       await announceSessionsEnded(deps.bus, { workspaceId: workspace.id, clientUserId: user.id, reason: 'two-factor-reset' });
       back(res, input.client, 'two-factor-reset');

@@ -1,9 +1,11 @@
 // Multipart forms on the admin side (only the settings form, for its logo). They are parsed by the
 // admin router before its CSRF check, because the no-JavaScript form carries `_csrf` in the same
 // multipart body as the file. Files stay in memory: the only one allowed is a logo of at most
-// LOGO_MAX_BYTES, and it goes straight to the FileStorage port.
+// LOGO_MAX_BYTES, and it goes straight to the FileStorage port. Its type is read from its bytes
+// here (file-type, as for every other upload), so the schema only checks what was found.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import busboy from 'busboy';
+import { detectImageType, type ImageType } from '../../core/files/file-types.ts';
 import { HttpError } from '../../core/web/http-error.ts';
 
 export const LOGO_MAX_BYTES = 512 * 1024;
@@ -19,21 +21,8 @@ export interface UploadedFile {
   buffer: Buffer;
   /** True when the file went past LOGO_MAX_BYTES: only its first bytes were kept. */
   truncated?: boolean;
-}
-
-const startsWith = (content: Buffer, bytes: number[], at = 0) => bytes.every((byte, i) => content[at + i] === byte);
-const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
-
-/**
- * The image type from the file's first bytes. The declared type and the file name are chosen by
- * whoever uploads; the bytes are what a browser will actually decode when the logo is served.
- */
-export function detectImageType(content: Buffer): 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif' | null {
-  if (startsWith(content, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  if (startsWith(content, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (startsWith(content, ascii('GIF87a')) || startsWith(content, ascii('GIF89a'))) return 'image/gif';
-  if (startsWith(content, ascii('RIFF')) && startsWith(content, ascii('WEBP'), 8)) return 'image/webp';
-  return null;
+  /** The image type its bytes are, or null when they are no image a browser shows. */
+  imageType: ImageType | null;
 }
 
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' };
@@ -58,10 +47,11 @@ const SETTINGS_FORM_MAX_BYTES = 8 * 1024 * 1024;
 const FIELD_LIMITS = { fields: 40, fieldSize: 8 * 1024 };
 
 /**
- * Parses a multipart settings form with busboy rather than multer: multer aborts the whole body at
- * the first file over its limit, which loses every field typed in the same submit. Here a logo over
- * LOGO_MAX_BYTES is kept truncated and flagged, the remaining fields still arrive, and the schema
- * reports the logo beside any other error while the form re-renders with what was typed.
+ * Parses a multipart settings form with busboy. Unlike a staff reply's form (messages/uploads.ts),
+ * it does not end the body at the first file over its limit, which would lose every field typed in
+ * the same submit: here a logo over LOGO_MAX_BYTES is kept truncated and flagged, the remaining
+ * fields still arrive, and the schema reports the logo beside any other error while the form
+ * re-renders with what was typed.
  */
 export function parseMultipartForm(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
@@ -88,12 +78,16 @@ export function parseMultipartForm(): RequestHandler {
     const fail = (error: HttpError) => {
       failure ??= error;
     };
+    /** The logo's type, read from its bytes once they are all in; the body is handed on after it. */
+    let typed: Promise<void> = Promise.resolve();
     const finish = (error: HttpError | null) => {
       if (finished) return;
       finished = true;
       if (error) return next(error);
-      req.body = body;
-      next();
+      void typed.then(() => {
+        req.body = body;
+        next();
+      });
     };
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) fail(new HttpError(413, 'That form had too many or too long fields.'));
@@ -121,8 +115,16 @@ export function parseMultipartForm(): RequestHandler {
           size: truncated ? LOGO_MAX_BYTES + 1 : buffer.length,
           buffer,
           truncated,
+          imageType: null,
         };
         body[LOGO_FIELD] = file;
+        // Bytes file-type cannot read are no image either.
+        typed = detectImageType(buffer).then(
+          (type) => {
+            file.imageType = type;
+          },
+          () => {},
+        );
       });
     });
     parser.on('filesLimit', () => fail(new HttpError(400, 'Only one logo file can be uploaded with this form.')));

@@ -6,28 +6,22 @@
 // agency has not opened is here too, with the same log and live event.
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import type { ActivityEvent } from '../../core/activity/events.ts';
-import { insertActivity, type ActivityEntry } from '../../core/activity/queries.ts';
+import { insertClientActivity, type ClientActor } from '../../core/activity/queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { storedUploadBytes } from '../../core/files/usage-queries.ts';
 import { announce, recordLiveEvent, type LiveEvent } from '../../core/live/live-events.ts';
 import type { PortalLogger } from '../../core/ops/logging.ts';
 import type { HostAdapter } from '../../core/ports/host.ts';
 import type { FileStorage, VirusScanner } from '../../core/ports/services.ts';
-import type { RequestMeta } from '../../core/web/request-meta.ts';
 import { deleteUnopenedUpload, insertUpload } from './queries.ts';
 import { receiveUpload, UploadRefused, type ReceivedFile, type UploadRefusal } from './receive-upload.ts';
 
 const UPLOAD_PURPOSE = 'client_upload';
 
 /** Who uploads (or downloads): the signed-in client person, and the request's trail for the activity log. */
-export interface Uploader {
-  workspaceId: string;
-  clientId: string;
-  clientUserId: string;
-  email: string;
+export interface Uploader extends ClientActor {
+  /** Their name as the agency sees it beside the file. */
   name: string;
-  meta: RequestMeta;
 }
 
 /** How the request's body is read: the size limit and the CSRF check that comes with the form. */
@@ -35,19 +29,6 @@ export interface UploadBody {
   maxBytes: number;
   csrfVerified: boolean;
   csrfMatches(token: string): boolean;
-}
-
-/** The activity log's entry for what this person did to a document. */
-export function documentActivity(who: Uploader, event: ActivityEvent, details: Record<string, unknown>): ActivityEntry {
-  return {
-    workspaceId: who.workspaceId,
-    event,
-    clientUserId: who.clientUserId,
-    clientId: who.clientId,
-    email: who.email,
-    details,
-    ...who.meta,
-  };
 }
 
 export type UploadOutcome = { ok: true } | { ok: false; refusal: UploadRefusal | 'infected' };
@@ -83,29 +64,29 @@ export class ClientUploads {
     let stored: Stored | null = null;
     try {
       // A full workspace is refused before the body is read; one nearly full, as the file passes the line.
-      const remainingBytes = this.deps.storageQuotaBytes - (await storedUploadBytes(db, who.workspaceId));
+      const remainingBytes = this.deps.storageQuotaBytes - (await storedUploadBytes(db, who.workspace.id));
       if (remainingBytes <= 0) throw new UploadRefused('storage_full');
       const received = await receiveUpload<Stored>(req, {
         ...body,
         store: async (meta, content) =>
-          (stored = await storage.putStream(who.workspaceId, UPLOAD_PURPOSE, meta, withinQuota(content, remainingBytes))),
+          (stored = await storage.putStream(who.workspace.id, UPLOAD_PURPOSE, meta, withinQuota(content, remainingBytes))),
       });
       if (virusScanner) {
-        const opened = await storage.open(who.workspaceId, received.stored.id);
+        const opened = await storage.open(who.workspace.id, received.stored.id);
         if (!opened) throw new Error('an upload just stored could not be opened for scanning');
         const verdict = await virusScanner.scan(opened.content);
         if (verdict.infected) {
-          logger.info(`upload refused by the virus scanner (${verdict.signature}) in workspace ${who.workspaceId}`);
-          await storage.delete(who.workspaceId, received.stored.id);
+          logger.info(`upload refused by the virus scanner (${verdict.signature}) in workspace ${who.workspace.id}`);
+          await storage.delete(who.workspace.id, received.stored.id);
           stored = null;
           return { ok: false, refusal: 'infected' };
         }
       }
       const event = await db.transaction(async (trx) => {
         const row = await insertUpload(trx, {
-          workspaceId: who.workspaceId,
-          clientId: who.clientId,
-          clientUserId: who.clientUserId,
+          workspaceId: who.workspace.id,
+          clientId: who.user.client_id,
+          clientUserId: who.user.id,
           uploaderName: who.name,
           fileId: received.stored.id,
           filename: received.filename,
@@ -114,7 +95,7 @@ export class ClientUploads {
         });
         // Staff notifications are built from the activity log: this entry is the notice.
         const details = { uploadId: row.id, name: row.filename, sizeBytes: row.size_bytes, contentType: row.content_type };
-        await this.log(trx, who, 'document.uploaded', details);
+        await insertClientActivity(trx, who, 'document.uploaded', details);
         return this.changed(trx, who, { uploadId: String(row.id), change: 'uploaded' });
       });
       stored = null;
@@ -126,7 +107,7 @@ export class ClientUploads {
       const orphan = stored as Stored | null;
       if (orphan)
         await storage
-          .delete(who.workspaceId, orphan.id)
+          .delete(who.workspace.id, orphan.id)
           .catch((undo: unknown) => logger.error('could not remove an unrecorded upload', undo));
       if (err instanceof UploadRefused) return { ok: false, refusal: err.reason };
       throw err;
@@ -137,26 +118,22 @@ export class ClientUploads {
   async remove(who: Uploader, uploadId: string): Promise<boolean> {
     const { db, storage, logger } = this.deps;
     const deleted = await db.transaction(async (trx) => {
-      const row = await deleteUnopenedUpload(trx, { workspaceId: who.workspaceId, clientId: who.clientId, uploadId });
+      const row = await deleteUnopenedUpload(trx, { workspaceId: who.workspace.id, clientId: who.user.client_id, uploadId });
       if (!row) return null;
-      await this.log(trx, who, 'document.deleted', { uploadId, name: row.filename });
+      await insertClientActivity(trx, who, 'document.deleted', { uploadId, name: row.filename });
       return { row, event: await this.changed(trx, who, { uploadId, change: 'deleted' }) };
     });
     if (!deleted) return false;
     await this.publish(deleted.event);
     await storage
-      .delete(who.workspaceId, deleted.row.file_id)
+      .delete(who.workspace.id, deleted.row.file_id)
       .catch((err: unknown) => logger.error(`could not remove the file of deleted upload ${uploadId}`, err));
     return true;
   }
 
-  private log(trx: Knex.Transaction, who: Uploader, event: ActivityEvent, details: Record<string, unknown>) {
-    return insertActivity(trx, documentActivity(who, event, details));
-  }
-
   /** The change's live event, written in its transaction (announced after the commit). */
   private changed(trx: Knex.Transaction, who: Uploader, data: { uploadId: string; change: 'uploaded' | 'deleted' }) {
-    return recordLiveEvent(trx, { type: 'document-changed', workspaceId: who.workspaceId, clientId: who.clientId, data });
+    return recordLiveEvent(trx, { type: 'document-changed', workspaceId: who.workspace.id, clientId: who.user.client_id, data });
   }
 
   private publish(event: LiveEvent) {
@@ -172,9 +149,9 @@ export class ClientUploads {
     const accept = adapter.documents?.accept;
     if (!accept) return;
     try {
-      const opened = await storage.open(who.workspaceId, received.stored.id);
+      const opened = await storage.open(who.workspace.id, received.stored.id);
       if (!opened) return;
-      const taken = await accept.call(adapter.documents, who.workspaceId, who.clientId, {
+      const taken = await accept.call(adapter.documents, who.workspace.id, who.user.client_id, {
         name: received.filename,
         contentType: received.type.mime,
         sizeBytes: received.stored.sizeBytes,
@@ -183,7 +160,7 @@ export class ClientUploads {
       });
       if (!taken)
         logger.info(
-          `the host declined a client upload of ${received.stored.sizeBytes} bytes in workspace ${who.workspaceId}; it stays in the portal only`,
+          `the host declined a client upload of ${received.stored.sizeBytes} bytes in workspace ${who.workspace.id}; it stays in the portal only`,
         );
     } catch (err) {
       logger.error('could not hand a client upload to the host', err);

@@ -3,20 +3,18 @@
 // one's own upload until the agency has opened it. Uploading and deleting are ClientUploads'
 // work (client-uploads.ts); these handlers turn its outcomes into pages.
 import type { Request, Response } from 'express';
-import type { ActivityEvent } from '../../core/activity/events.ts';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertClientActivity } from '../../core/activity/queries.ts';
 import type { HostRecordType, Page, SharedDocument } from '../../core/ports/host.ts';
 import { attachedToOpenRecords, canClient, canDeleteUpload, canOpenRecord } from '../../core/policies/portal-policy.ts';
 import { tokensMatch, verifySessionCsrfHeader } from '../../core/web/csrf.ts';
 import { HttpError, notFound } from '../../core/web/http-error.ts';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { isFragmentRequest } from '../../core/web/render.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
 import { sendDownload } from '../../core/web/send-download.ts';
 import { parseParam } from '../../core/web/validate.ts';
 import { mayActOnOwn } from '../../core/policies/client-actions.ts';
 import { permits, withheldBy } from '../../core/policies/client-access.ts';
-import { ClientUploads, documentActivity, type ClientUploadsDeps, type Uploader } from './client-uploads.ts';
+import { ClientUploads, type ClientUploadsDeps, type Uploader } from './client-uploads.ts';
 import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.ts';
 import { presentShared, presentUpload, presentUploadTypes, recordOptions } from './presenters.ts';
 import { findClientUpload, listClientUploads, type UploadRow } from './queries.ts';
@@ -45,21 +43,7 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
   const clientUploads = new ClientUploads(deps);
 
   /** The signed-in person, as the upload service records them. */
-  const uploader = (req: Request, res: Response): Uploader => {
-    const { user, contact } = signedInClient(res);
-    return {
-      workspaceId: portalContext(res).workspace.id,
-      clientId: user.client_id,
-      clientUserId: user.id,
-      email: user.email,
-      name: contact.name,
-      meta: requestMeta(req),
-    };
-  };
-
-  /** A download, in the activity log. */
-  const log = (req: Request, res: Response, event: ActivityEvent, details: Record<string, unknown>) =>
-    insertActivity(db, documentActivity(uploader(req, res), event, details));
+  const uploader = (req: Request, res: Response): Uploader => ({ ...clientActor(req, res), name: signedInClient(res).contact.name });
 
   async function show(req: Request, res: Response, outcome: { error?: string; status?: number } = {}) {
     const { workspace, base, settings } = portalContext(res);
@@ -147,7 +131,12 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       if (!file) throw notFound('We could not find that document. It may no longer be shared with you.');
       // The record it belongs to, so the entry is governed by that record wherever it is shown.
       const record = file.record ? { subjectType: file.record.type, subjectId: file.record.id } : {};
-      await log(req, res, 'document.downloaded', { source: 'host', documentId: id, name: file.name, ...record });
+      await insertClientActivity(db, clientActor(req, res), 'document.downloaded', {
+        source: 'host',
+        documentId: id,
+        name: file.name,
+        ...record,
+      });
       await sendDownload(res, file);
     },
 
@@ -158,7 +147,11 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       const upload = await findClientUpload(db, { workspaceId: workspace.id, clientId: user.client_id, uploadId: id });
       const file = upload ? await storage.open(workspace.id, upload.file_id) : null;
       if (!upload || !file) throw notFound('We could not find that upload.');
-      await log(req, res, 'document.downloaded', { source: 'upload', uploadId: id, name: upload.filename });
+      await insertClientActivity(db, clientActor(req, res), 'document.downloaded', {
+        source: 'upload',
+        uploadId: id,
+        name: upload.filename,
+      });
       await sendDownload(res, {
         name: upload.filename,
         contentType: upload.content_type,
@@ -186,9 +179,9 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
     deleteUpload: async (req: Request, res: Response) => {
       const id = parseParam(UploadId, req.params.uploadId);
       const who = uploader(req, res);
-      const upload = await findClientUpload(db, { workspaceId: who.workspaceId, clientId: who.clientId, uploadId: id });
+      const upload = await findClientUpload(db, { workspaceId: who.workspace.id, clientId: who.user.client_id, uploadId: id });
       // A colleague's upload is theirs (or their client admin's) to delete: to anyone else it is not there.
-      if (!upload || !mayActOnOwn({ clientUserId: who.clientUserId, access: signedInClient(res).access }, upload.client_user_id))
+      if (!upload || !mayActOnOwn({ clientUserId: who.user.id, access: signedInClient(res).access }, upload.client_user_id))
         throw notFound('We could not find that upload.');
       // Opened already, or opened by staff between this check and the delete.
       if (!canDeleteUpload(upload) || !(await clientUploads.remove(who, id)))

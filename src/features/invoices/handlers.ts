@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { CommentsPort, InvoicesPort } from '../../core/ports/host.ts';
 import type { FileStorage } from '../../core/ports/services.ts';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertClientActivity } from '../../core/activity/queries.ts';
 import { LIST_PAGE_SIZE, RecordIdParam } from '../../core/commercial/commands.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
@@ -15,10 +15,9 @@ import { renderPdfFor } from '../../core/pdf/rendered-pdfs.ts';
 import { bankTransferDetails } from './bank-transfer.ts';
 import { documentPreview, previewBrand } from '../../core/pdf/preview.ts';
 import { notFound } from '../../core/web/http-error.ts';
-import { portalContext, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import { clientActor, portalContext, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { canClient } from '../../core/policies/portal-policy.ts';
 import { isFragmentRequest } from '../../core/web/render.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
 import { POSTING_LIMITS, type RateLimiter } from '../../core/rate-limits/limiter.ts';
 import { limitPerPerson } from '../../core/rate-limits/person-limit.ts';
@@ -63,25 +62,6 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     };
   }
 
-  const log = (
-    req: Request,
-    res: Response,
-    event: 'invoice.viewed' | 'invoice.pdf_downloaded' | 'invoice.receipt_downloaded' | 'invoice.statement_downloaded',
-    details: Record<string, unknown>,
-  ) => {
-    const { workspace } = portalContext(res);
-    const { user } = signedInClient(res);
-    return insertActivity(db, {
-      workspaceId: workspace.id,
-      event,
-      clientUserId: user.id,
-      clientId: user.client_id,
-      email: user.email,
-      details,
-      ...requestMeta(req),
-    });
-  };
-
   async function showPage(req: Request, res: Response, form: { draft?: string; errors?: FieldErrors } = {}, status = 200) {
     const { i18n } = portalContext(res);
     const { invoice, view, subject } = await load(res, req.params.id);
@@ -100,7 +80,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       ),
       // A live refresh is not another view of the record.
       status === 200 && !isFragmentRequest(req)
-        ? log(req, res, 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number })
+        ? insertClientActivity(db, clientActor(req, res), 'invoice.viewed', { invoiceId: invoice.id, number: invoice.number })
         : Promise.resolve(),
     ]);
     // The pay button (views/invoices/_actions.ejs): something left to pay, and online payments on
@@ -153,7 +133,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         { workspaceId: workspace.id, clientId: user.client_id },
         invoicePdfModel(i18n, view, brand, contact.clientName),
       );
-      await log(req, res, 'invoice.pdf_downloaded', { invoiceId: invoice.id, number: invoice.number });
+      await insertClientActivity(db, clientActor(req, res), 'invoice.pdf_downloaded', { invoiceId: invoice.id, number: invoice.number });
       sendPdf(res, pdf, pdfFilename(i18n.t('invoices:kind'), invoice.number));
     },
 
@@ -181,7 +161,12 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       if (!found || !model) throw notFound();
       const number = receiptNumber(invoice.number, found.position);
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, model);
-      await log(req, res, 'invoice.receipt_downloaded', { invoiceId: invoice.id, number: invoice.number, paymentId, receipt: number });
+      await insertClientActivity(db, clientActor(req, res), 'invoice.receipt_downloaded', {
+        invoiceId: invoice.id,
+        number: invoice.number,
+        paymentId,
+        receipt: number,
+      });
       sendPdf(res, pdf, pdfFilename(i18n.t('receipts:filename'), number));
     },
 
@@ -195,7 +180,10 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         { workspaceId: workspace.id, clientId: user.client_id },
         statementPdfModel(i18n, data, brand, contact.clientName, today),
       );
-      await log(req, res, 'invoice.statement_downloaded', { invoices: data.invoices.length, payments: data.payments.length });
+      await insertClientActivity(db, clientActor(req, res), 'invoice.statement_downloaded', {
+        invoices: data.invoices.length,
+        payments: data.payments.length,
+      });
       sendPdf(res, pdf, pdfFilename(i18n.t('statement:filename'), contact.clientName, today));
     },
 

@@ -5,6 +5,7 @@ import type { InvoiceDetail, InvoiceSummary } from '../../core/ports/host.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import { deadlineState } from '../../core/commercial/calendar.ts';
 import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
+import { lineTable, recordTotals } from '../../core/pdf/line-table.ts';
 import { presentLines, type HistoryEntry, type LineView } from '../../core/commercial/lines.ts';
 import { presentInvoiceLegal, withInvoiceLegalDetails, type InvoiceLegalView } from './legal-details.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
@@ -131,19 +132,9 @@ export function invoicePdfModel(
         ...(view.due ? [{ label: t('invoices:due'), value: view.due }] : []),
       ],
       body: '',
-      columns: {
-        description: t('pdf:columns.description'),
-        quantity: t('pdf:columns.quantity'),
-        unitPrice: t('pdf:columns.unitPrice'),
-        tax: t('pdf:columns.tax'),
-        total: t('pdf:columns.total'),
-      },
-      lines: view.lines,
-      showLineTax: view.hasLineTax,
+      ...lineTable(t, view.lines, view.hasLineTax),
       totals: [
-        { label: t('pdf:subtotal'), value: view.subtotal },
-        { label: t('pdf:tax'), value: view.tax },
-        { label: t('pdf:total'), value: view.total, strong: true },
+        ...recordTotals(t, view),
         { label: t('invoices:paid'), value: view.paid },
         { label: t('invoices:balance'), value: view.balance, strong: true },
       ],

@@ -6,6 +6,7 @@
 import type { InvoiceDetail, InvoicePayment } from '../../core/ports/host.ts';
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
+import { lineTable } from '../../core/pdf/line-table.ts';
 import { presentLetterhead, withLetterhead } from '../../core/pdf/letterhead.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 
@@ -55,15 +56,8 @@ export function receiptPdfModel(
       ...(invoice.issueDate ? [{ label: t('receipts:invoiceDate'), value: fmt.day(invoice.issueDate) }] : []),
     ],
     body: t('receipts:body', { amount: money(payment.amountCents), invoice: invoice.number }),
-    columns: {
-      description: t('pdf:columns.description'),
-      quantity: t('pdf:columns.quantity'),
-      unitPrice: t('pdf:columns.unitPrice'),
-      tax: t('pdf:columns.tax'),
-      total: t('pdf:columns.total'),
-    },
-    lines: [],
-    showLineTax: false,
+    // No lines: the renderer draws no table under the headings, only the totals.
+    ...lineTable(t, [], false),
     totals: [
       { label: t('receipts:amount'), value: money(payment.amountCents), strong: true },
       { label: t('receipts:invoiceTotal'), value: money(invoice.totalCents) },

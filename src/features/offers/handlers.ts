@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { CommentsPort, OffersPort } from '../../core/ports/host.ts';
 import type { FileStorage } from '../../core/ports/services.ts';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertClientActivity } from '../../core/activity/queries.ts';
 import { LIST_PAGE_SIZE, RecordIdParam } from '../../core/commercial/commands.ts';
 import { pdfBrand, sendPdf } from '../../core/pdf/send-pdf.ts';
 import { pdfFilename } from '../../core/pdf/render-pdf.ts';
@@ -14,9 +14,8 @@ import { documentPreview, previewBrand } from '../../core/pdf/preview.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
 import { notFound } from '../../core/web/http-error.ts';
-import { portalContext, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import { clientActor, portalContext, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { isFragmentRequest } from '../../core/web/render.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
 import { POSTING_LIMITS, type RateLimiter } from '../../core/rate-limits/limiter.ts';
 import { limitPerPerson } from '../../core/rate-limits/person-limit.ts';
@@ -67,20 +66,6 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
     };
   }
 
-  const log = (req: Request, res: Response, event: 'offer.viewed' | 'offer.pdf_downloaded', details: Record<string, unknown>) => {
-    const { workspace } = portalContext(res);
-    const { user } = signedInClient(res);
-    return insertActivity(db, {
-      workspaceId: workspace.id,
-      event,
-      clientUserId: user.id,
-      clientId: user.client_id,
-      email: user.email,
-      details,
-      ...requestMeta(req),
-    });
-  };
-
   async function showPage(
     req: Request,
     res: Response,
@@ -111,7 +96,12 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       ),
       // A live refresh is not another view of the record.
       status === 200 && !isFragmentRequest(req)
-        ? log(req, res, 'offer.viewed', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title })
+        ? insertClientActivity(db, clientActor(req, res), 'offer.viewed', {
+            kind: offer.kind,
+            offerId: offer.id,
+            number: offer.number,
+            title: offer.title,
+          })
         : Promise.resolve(),
     ]);
     const preview = previewOf(res, view, subject.href);
@@ -160,7 +150,12 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
         { workspaceId: workspace.id, clientId: user.client_id },
         offerPdfModel(i18n, view, brand, contact.clientName),
       );
-      await log(req, res, 'offer.pdf_downloaded', { kind: offer.kind, offerId: offer.id, number: offer.number, title: offer.title });
+      await insertClientActivity(db, clientActor(req, res), 'offer.pdf_downloaded', {
+        kind: offer.kind,
+        offerId: offer.id,
+        number: offer.number,
+        title: offer.title,
+      });
       sendPdf(res, pdf, pdfFilename(view.kindLabel, offer.number));
     },
 

@@ -5,6 +5,7 @@ import type { OfferDetail, OfferKind, OfferStatus, OfferSummary } from '../../co
 import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
 import { deadlineState } from '../../core/commercial/calendar.ts';
 import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
+import { lineTable, recordTotals } from '../../core/pdf/line-table.ts';
 import { presentLetterhead, withLetterhead, type Letterhead } from '../../core/pdf/letterhead.ts';
 import { presentLines, presentTaxByRate, type HistoryEntry, type LineView } from '../../core/commercial/lines.ts';
 
@@ -115,20 +116,8 @@ export function offerPdfModel(
       ...view.history.map((entry) => ({ label: entry.label, value: entry.when })),
     ],
     body: view.body,
-    columns: {
-      description: t('pdf:columns.description'),
-      quantity: t('pdf:columns.quantity'),
-      unitPrice: t('pdf:columns.unitPrice'),
-      tax: t('pdf:columns.tax'),
-      total: t('pdf:columns.total'),
-    },
-    lines: view.lines,
-    showLineTax: view.hasLineTax,
-    totals: [
-      { label: t('pdf:subtotal'), value: view.subtotal },
-      { label: t('pdf:tax'), value: view.tax },
-      { label: t('pdf:total'), value: view.total, strong: true },
-    ],
+    ...lineTable(t, view.lines, view.hasLineTax),
+    totals: recordTotals(t, view),
     notes: view.terms ? { label: t('offers:terms'), text: view.terms } : null,
     payments: null,
     evidence: null,

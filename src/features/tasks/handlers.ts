@@ -3,15 +3,14 @@
 // answers null and the action is a 404.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertActivity } from '../../core/activity/queries.ts';
+import { insertClientActivity } from '../../core/activity/queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { announce, recordLiveEvent } from '../../core/live/live-events.ts';
 import type { HostAdapter, TasksPort } from '../../core/ports/host.ts';
 import { withoutClosedRecord } from '../../core/policies/portal-policy.ts';
 import { notFound } from '../../core/web/http-error.ts';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
+import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { isFragmentRequest } from '../../core/web/render.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
 import { parseParam } from '../../core/web/validate.ts';
 import { TaskId, type TaskActionInput, type TasksQueryInput } from './commands.ts';
 import { presentTask } from './presenters.ts';
@@ -67,14 +66,9 @@ export function createTasksHandlers(deps: TasksDeps) {
     if (!task) throw notFound('We could not find that task. It may have been reassigned or removed.');
     // The log entry and the live event together; the event reaches open pages of both sides.
     const event = await db.transaction(async (trx) => {
-      await insertActivity(trx, {
-        workspaceId: workspace.id,
-        event: status === 'done' ? 'task.completed' : 'task.reopened',
-        clientUserId: user.id,
-        clientId: user.client_id,
-        email: user.email,
-        details: { taskId: task.id, title: task.title },
-        ...requestMeta(req),
+      await insertClientActivity(trx, clientActor(req, res), status === 'done' ? 'task.completed' : 'task.reopened', {
+        taskId: task.id,
+        title: task.title,
       });
       return recordLiveEvent(trx, {
         type: 'task-changed',

@@ -3,7 +3,7 @@
 // the adapter's optional contacts.updateEmail, in the same transaction), every other session ended,
 // earlier links and codes voided, and a notice queued to the old address.
 import type { Knex } from 'knex';
-import { insertActivity } from '../../../core/activity/queries.ts';
+import { insertClientActivity } from '../../../core/activity/queries.ts';
 import { voidUserLinks } from '../sign-in/token-queries.ts';
 import { findClientUserByEmail, updateClientUserEmail, type ClientUserRow } from '../../../core/client-users/queries.ts';
 import type { OutboxMailer } from '../../../core/mail/outbox.ts';
@@ -89,7 +89,10 @@ export class EmailChangeService {
     const taken = await this.takenByAnother(this.deps.db, workspace, user, newEmail);
     const sent = await this.deps.twoFactor.sendConfirmationCode(workspace, user, 'email-change', newEmail, mail, { deliver: !taken });
     if (!sent.ok) return { ok: false, reason: 'limited', retryAfterSeconds: sent.retryAfterSeconds };
-    await this.log(this.deps.db, workspace, user, 'email.change_requested', meta, { to: newEmail, ...(taken ? { taken: true } : {}) });
+    await insertClientActivity(this.deps.db, { workspace, user, meta }, 'email.change_requested', {
+      to: newEmail,
+      ...(taken ? { taken: true } : {}),
+    });
     return { ok: true };
   }
 
@@ -121,7 +124,10 @@ export class EmailChangeService {
         await voidUserLinks(trx, workspace.id, user.id);
         await voidConfirmationCodes(trx, workspace.id, user.id);
         await this.deps.mailer.send(notice(user.email, newEmail), { trx });
-        await this.log(trx, workspace, { ...user, email: newEmail }, 'email.changed', meta, { from: user.email, sessionsEnded });
+        await insertClientActivity(trx, { workspace, user: { ...user, email: newEmail }, meta }, 'email.changed', {
+          from: user.email,
+          sessionsEnded,
+        });
         return { ok: true as const, oldEmail: user.email, newEmail, contact, sessionsEnded };
       });
       // After the commit: the other sessions' live streams end on every instance.
@@ -133,25 +139,5 @@ export class EmailChangeService {
       if ((err as { code?: string }).code === UNIQUE_VIOLATION) return { ok: false, reason: 'taken' };
       throw err;
     }
-  }
-
-  private log(
-    db: Knex | Knex.Transaction,
-    workspace: HostWorkspace,
-    user: ClientUserRow,
-    event: 'email.change_requested' | 'email.changed',
-    meta: RequestMeta,
-    details: Record<string, unknown>,
-  ) {
-    return insertActivity(db, {
-      workspaceId: workspace.id,
-      event,
-      clientUserId: user.id,
-      clientId: user.client_id,
-      email: user.email,
-      details,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    });
   }
 }

@@ -5,8 +5,7 @@
 // the form again at its own address, with the error summary first.
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertActivity } from '../../../core/activity/queries.ts';
-import type { ActivityEvent } from '../../../core/activity/events.ts';
+import { insertClientActivity } from '../../../core/activity/queries.ts';
 import { findClientUserById, type ClientUserRow } from '../../../core/client-users/queries.ts';
 import { safeNext } from '../../../core/web/safe-next.ts';
 import { mayUsePortal } from '../../../core/policies/portal-policy.ts';
@@ -14,7 +13,7 @@ import { isTwoFactorSetupPath, mayRemoveTwoFactor, mustSetUpTwoFactor } from '..
 import type { SessionLifecycle } from '../../../core/sessions/session-lifecycle.ts';
 import type { PendingSecondFactor } from '../../../core/sessions/session-data.ts';
 import { HttpError } from '../../../core/web/http-error.ts';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
+import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
 import { formAnswerStatus, isFragmentRequest } from '../../../core/web/render.ts';
 import { requestMeta } from '../../../core/web/request-meta.ts';
 import type { FieldErrors } from '../../../core/web/validate.ts';
@@ -41,17 +40,6 @@ export interface TwoFactorHandlerDeps {
 
 export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
   const { db, twoFactor, identity, sessions, signInCompleted, now } = deps;
-
-  const log = (req: Request, user: ClientUserRow, event: ActivityEvent, details: Record<string, unknown> = {}) =>
-    insertActivity(db, {
-      workspaceId: user.workspace_id,
-      event,
-      clientUserId: user.id,
-      clientId: user.client_id,
-      email: user.email,
-      details,
-      ...requestMeta(req),
-    });
 
   /** The pending sign-in of this workspace, if it has not expired. */
   const pendingOf = (req: Request, res: Response): PendingSecondFactor | null => {
@@ -93,7 +81,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
     if (!setup) return res.redirect(303, pageAddress(res, '/account/two-factor'));
     if (req.session.twoFactorSetup?.sealed !== setup.sealed)
       req.session.twoFactorSetup = { workspaceId: workspace.id, clientUserId: client.user.id, sealed: setup.sealed };
-    if (setup.started) await log(req, client.user, 'two_factor.setup_started');
+    if (setup.started) await insertClientActivity(db, clientActor(req, res), 'two_factor.setup_started', {});
     // The page shows the secret: no cache (the browser's or a proxy's) may keep it.
     res.set('Cache-Control', 'no-store');
     renderPortalPage(
@@ -184,17 +172,18 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       }
       const input = req.body as SecondFactorInput;
       const result = await twoFactor.check(workspace, user, input.code);
+      const actor = { workspace, user, meta: requestMeta(req) };
       if (!result.ok && result.reason === 'limited') {
-        await log(req, user, 'two_factor.locked');
+        await insertClientActivity(db, actor, 'two_factor.locked', {});
         res.set('Retry-After', String(result.retryAfterSeconds));
         return showSecondFactor(req, res, {}, 429, t('twoFactor:signIn.limited', retryWords(res, result.retryAfterSeconds, now())));
       }
       if (!result.ok) {
-        await log(req, user, 'two_factor.failed', { method: pending.method });
+        await insertClientActivity(db, actor, 'two_factor.failed', { method: pending.method });
         return showSecondFactor(req, res, { code: t('twoFactor:signIn.invalid') }, 401);
       }
-      await log(req, user, 'two_factor.passed', { method: pending.method, via: result.via });
-      await signInCompleted(workspace, user, pending.method, requestMeta(req));
+      await insertClientActivity(db, actor, 'two_factor.passed', { method: pending.method, via: result.via });
+      await signInCompleted(workspace, user, pending.method, actor.meta);
       await sessions.start(req, user);
       res.redirect(303, safeNext(base, pending.next));
     },
@@ -238,7 +227,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
         return showSetup(req, res, { code: t('twoFactor:setup.limited', retryWords(res, result.retryAfterSeconds, now())) }, 429);
       }
       if (!result.ok) return showSetup(req, res, { code: t('twoFactor:setup.invalid') }, 400);
-      await log(req, client.user, 'two_factor.enabled');
+      await insertClientActivity(db, clientActor(req, res), 'two_factor.enabled', {});
       delete req.session.twoFactorSetup;
       // Shown once, on the next page; the session forgets them as that page is rendered.
       req.session.recoveryCodesToShow = result.recoveryCodes;
@@ -267,7 +256,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
         return showStatus(req, res, confirmed.errors, confirmed.status);
       }
       await twoFactor.remove(db, workspace, client.user);
-      await log(req, client.user, 'two_factor.disabled');
+      await insertClientActivity(db, clientActor(req, res), 'two_factor.disabled', {});
       res.redirect(303, pageAddress(res, '/account/two-factor', 'removed'));
     },
 
@@ -287,7 +276,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
         res.set('Retry-After', String(sent.retryAfterSeconds));
         throw new HttpError(429, t('twoFactor:identity.codeLimited', retryWords(res, sent.retryAfterSeconds, now())));
       }
-      await log(req, client.user, 'confirmation_code.requested', { for: input.for });
+      await insertClientActivity(db, clientActor(req, res), 'confirmation_code.requested', { for: input.for });
       res.redirect(303, pageAddress(res, back, 'code-sent'));
     },
   };

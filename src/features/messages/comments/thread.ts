@@ -6,11 +6,10 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { CommentsPort, CommentSubjectType } from '../../../core/ports/host.ts';
 import type { RequestI18n } from '../../../core/i18n/request-i18n.ts';
-import { insertActivity } from '../../../core/activity/queries.ts';
+import { insertClientActivity } from '../../../core/activity/queries.ts';
 import { canClient } from '../../../core/policies/portal-policy.ts';
-import { portalContext, signedInClient } from '../../../core/web/portal-context.ts';
+import { clientActor, portalContext, signedInClient } from '../../../core/web/portal-context.ts';
 import { isFragmentRequest } from '../../../core/web/render.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
 import type { FieldErrors } from '../../../core/web/validate.ts';
 import { LIVE_PATH } from '../../../core/live/routes.ts';
 import { COMMENT_MAX_LENGTH, type AddCommentInput } from './commands.ts';
@@ -103,22 +102,14 @@ export async function addComment(
     body: input.body,
     authorContactId: user.contact_id,
   });
-  await insertActivity(deps.db, {
-    workspaceId: workspace.id,
-    event: 'comment.added',
-    clientUserId: user.id,
-    clientId: user.client_id,
-    email: user.email,
-    details: {
-      subjectType: subject.type,
-      subjectId: subject.id,
-      commentId: comment.id,
-      length: input.body.length,
-      ...(subject.number ? { number: subject.number } : {}),
-      ...(subject.title ? { title: subject.title } : {}),
-      excerpt: commentExcerpt(input.body),
-    },
-    ...requestMeta(req),
+  await insertClientActivity(deps.db, clientActor(req, res), 'comment.added', {
+    subjectType: subject.type,
+    subjectId: subject.id,
+    commentId: comment.id,
+    length: input.body.length,
+    ...(subject.number ? { number: subject.number } : {}),
+    ...(subject.title ? { title: subject.title } : {}),
+    excerpt: commentExcerpt(input.body),
   });
   await deps.comments.commentAdded?.({
     workspaceId: workspace.id,

@@ -1,12 +1,13 @@
 // What a decision form may send, one schema per action. Messages are i18n keys of the `decisions`
 // namespace; the handler translates them for the reader. A drawn signature is decoded and checked
-// here, at the edge, so a handler only ever sees checked strokes with the PNG drawn from them, or
-// PNG bytes (or none). The form sends strokes (signatureStrokes); the PNG field (signature) stays
-// for pages opened before the strokes existed.
+// here, at the edge, so a handler only ever sees checked strokes, or PNG bytes (or none); the
+// evidence PNG is drawn from the strokes where the decision is recorded (signatureEvidence). The
+// form sends strokes (signatureStrokes); the PNG field (signature) stays for pages opened before
+// the strokes existed.
 import { z } from 'zod';
 import { emailField } from '../../../core/web/fields.ts';
 import { decodeSignaturePng, MAX_SIGNATURE_DATA_URL_LENGTH } from './signature-png.ts';
-import { canonicalStrokes, MAX_STROKES_FIELD_LENGTH, parseStrokes, renderStrokesPng } from './signature-strokes.ts';
+import { canonicalStrokes, MAX_STROKES_FIELD_LENGTH, parseStrokes, type DrawnSignature } from './signature-strokes.ts';
 
 const optionalText = (max: number, tooLong: string) =>
   z
@@ -44,7 +45,7 @@ const signature = z
     return checked.png;
   });
 
-/** The drawn signature as strokes: stored as canonical JSON, with the evidence PNG drawn from them. */
+/** The drawn signature as checked strokes, and the canonical JSON they are stored as. */
 const signatureStrokes = z
   .string()
   .max(MAX_STROKES_FIELD_LENGTH, 'decisions:errors.signatureTooLarge')
@@ -59,7 +60,7 @@ const signatureStrokes = z
       });
       return z.NEVER;
     }
-    return { json: canonicalStrokes(checked), png: renderStrokesPng(checked).png };
+    return { json: canonicalStrokes(checked), strokes: checked } satisfies DrawnSignature;
   });
 
 const note = optionalText(2000, 'decisions:errors.noteTooLong');
@@ -98,8 +99,8 @@ export interface DecisionInput {
   typedName?: string;
   email?: string;
   signature: Buffer | null;
-  /** Set when the signature was drawn as strokes: their canonical JSON and the PNG drawn from them. */
-  signatureStrokes?: { json: string; png: Buffer } | null;
+  /** Set when the signature was drawn as strokes: their canonical JSON and the checked strokes. */
+  signatureStrokes?: DrawnSignature | null;
   note: string | null;
   poNumber: string | null;
   fingerprint: string;

@@ -5,16 +5,17 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { OfferKind } from '../../../core/ports/host.ts';
 import type { FileStorage } from '../../../core/ports/services.ts';
-import { insertActivity } from '../../../core/activity/queries.ts';
+import { insertClientActivity } from '../../../core/activity/queries.ts';
 import { pdfBrand, sendPdf } from '../../../core/pdf/send-pdf.ts';
 import { pdfFilename } from '../../../core/pdf/render-pdf.ts';
 import { renderPdfFor } from '../../../core/pdf/rendered-pdfs.ts';
 import { signedPdfModel } from './signed-pdf.ts';
 import { notFound } from '../../../core/web/http-error.ts';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
+import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
 import { requestMeta } from '../../../core/web/request-meta.ts';
 import { parseParam, type FieldErrors } from '../../../core/web/validate.ts';
 import { keptInput, OfferIdParam, type DecisionInput } from './commands.ts';
+import { signatureEvidence } from './signature-strokes.ts';
 import { presentOfferDecision, SECTION_OF } from './presenters.ts';
 import { expiryTimeZone, type DecideRefusal, type OfferDecisions } from './service.ts';
 
@@ -85,8 +86,7 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
         email: contact.email,
         note: input.note ?? null,
         poNumber: input.poNumber ?? null,
-        signaturePng: input.signatureStrokes?.png ?? input.signature ?? null,
-        signatureStrokes: input.signatureStrokes?.json ?? null,
+        ...signatureEvidence(input),
         method: 'portal',
         clientUserId: user.id,
         contactId: contact.id,
@@ -117,14 +117,10 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
       const href = `${base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
       const model = signedPdfModel(i18n, { decision, clientId: user.client_id, href, brand, clientName: contact.clientName, signaturePng });
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, model);
-      await insertActivity(deps.db, {
-        workspaceId: workspace.id,
-        event: 'offer.signed_pdf_downloaded',
-        clientUserId: user.id,
-        clientId: user.client_id,
-        email: user.email,
-        details: { kind, offerId: id, fingerprint: decision.snapshot_sha256 },
-        ...requestMeta(req),
+      await insertClientActivity(deps.db, clientActor(req, res), 'offer.signed_pdf_downloaded', {
+        kind,
+        offerId: id,
+        fingerprint: decision.snapshot_sha256,
       });
       const number = (JSON.parse(decision.snapshot) as { number: string }).number;
       sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), number, 'signed'));

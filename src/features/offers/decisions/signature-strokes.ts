@@ -98,6 +98,26 @@ function encodePng(width: number, height: number, ink: Uint8Array): Buffer {
   ]);
 }
 
+/** A drawn signature as the accept schemas pass it on: the checked strokes and their canonical JSON. */
+export interface DrawnSignature {
+  json: string;
+  strokes: Strokes;
+}
+
+/**
+ * What a decision records of the signature: drawn strokes as their canonical JSON with the PNG
+ * drawn from them (the record page and the signed PDF read the PNG), else the PNG an older form
+ * sent, or none.
+ */
+export function signatureEvidence(input: { signature?: Buffer | null; signatureStrokes?: DrawnSignature | null }): {
+  signaturePng: Buffer | null;
+  signatureStrokes: string | null;
+} {
+  const drawn = input.signatureStrokes;
+  if (drawn) return { signaturePng: renderStrokesPng(drawn.strokes).png, signatureStrokes: drawn.json };
+  return { signaturePng: input.signature ?? null, signatureStrokes: null };
+}
+
 /**
  * Draws the strokes, dark on white, at RENDER_WIDTH pixels wide: each segment as a round-capped
  * line whose edge is anti-aliased by its distance to the pixel, so the image reads like the pen

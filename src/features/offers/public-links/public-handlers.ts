@@ -17,6 +17,7 @@ import { portalContext, renderPortalPage } from '../../../core/web/portal-contex
 import { requestMeta } from '../../../core/web/request-meta.ts';
 import type { FieldErrors } from '../../../core/web/validate.ts';
 import { keptInput, type DecisionInput } from '../decisions/commands.ts';
+import { signatureEvidence } from '../decisions/signature-strokes.ts';
 import { presentOfferActions, presentOfferDecision } from '../decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import type { PublicLinkRow } from './queries.ts';
@@ -132,8 +133,7 @@ export function createPublicLinkHandlers(deps: {
         email: input.email ?? null,
         note: input.note,
         poNumber: input.poNumber,
-        signaturePng: input.signatureStrokes?.png ?? input.signature,
-        signatureStrokes: input.signatureStrokes?.json ?? null,
+        ...signatureEvidence(input),
         method: 'public_link',
         clientUserId: null,
         contactId: null,

@@ -4,9 +4,9 @@
 // read-only for staff, from the same templates, with no client session created.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertActivity, listActivityForRecord } from '../../../core/activity/queries.ts';
+import { insertStaffActivity, listActivityForRecord } from '../../../core/activity/queries.ts';
 import { activityLabel } from '../../../core/activity/events.ts';
-import { staffContext } from '../../../core/staff/staff-context.ts';
+import { staffActor, staffContext } from '../../../core/staff/staff-context.ts';
 import { renderAdminPage } from '../../../core/staff/admin-page.ts';
 import { buildBranding } from '../../../core/branding/branding.ts';
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
@@ -28,7 +28,6 @@ import { findSettings } from '../../../core/settings/queries.ts';
 import { notFound } from '../../../core/web/http-error.ts';
 import { sendPage } from '../../../core/web/render.ts';
 import { parseParam } from '../../../core/web/validate.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
 import type { LiveCommentsPort } from '../../messages/index.ts';
 import { COMMENT_MAX_LENGTH } from '../../messages/index.ts';
 import { isFragmentRequest } from '../../../core/web/render.ts';
@@ -315,7 +314,7 @@ export function createRecordHandlers(deps: RecordDeps) {
     viewAs: async (req: Request, res: Response) => {
       const { as } = res.locals.query as ViewAsQueryInput;
       const { kind, clientId, id, record, client, workspace, href } = await load(req, res);
-      const { staff, i18n: staffI18n } = staffContext(res);
+      const { i18n: staffI18n } = staffContext(res);
       // The banner and the choice of whose view are the staff member's, in their language; the page
       // under them is the client's, in the portal's.
       const st = staffI18n.t;
@@ -325,13 +324,13 @@ export function createRecordHandlers(deps: RecordDeps) {
         findSettings(db, workspace.id),
         listClientUsers(db, workspace.id, { clientId }),
         listRoles(db, workspace.id),
-        insertActivity(db, {
-          workspaceId: workspace.id,
-          event: 'record.viewed_as_client',
-          clientId,
-          details: { kind, subjectId: id, staffId: staff.id, staffName: staff.name, ...(as ? { asClientUserId: as } : {}) },
-          ...requestMeta(req),
-        }),
+        insertStaffActivity(
+          db,
+          staffActor(req, res),
+          'record.viewed_as_client',
+          { kind, subjectId: id, ...(as ? { asClientUserId: as } : {}) },
+          { clientId },
+        ),
       ]);
       const accessOfPerson = (person: (typeof people)[number]): ClientAccess => ({
         role: person.role,
