@@ -1,5 +1,6 @@
 // Each person's own data (GDPR art. 15, 17, 20): a copy of it as a ZIP, built in the background and
 // offered until it expires; erasure on request, decided by the agency in its admin pages.
+import { privacyManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import type { CommentsPort } from '../../core/ports/host.ts';
 import { createErasureAdminHandlers } from './admin-handlers.ts';
@@ -18,8 +19,8 @@ export function privacyFeature(core: CoreServices, shared: { comments: CommentsP
   const exports = createDataExports({ db, adapter, storage, comments: shared.comments, mailer, config, workspaces, now, logger });
   const erasure = createErasure({ db, adapter, storage, mailer, bus: events, now, logger, portalKeepsComments });
   return {
-    name: 'privacy',
-    needs: { ports: [], switches: [] },
+    name: privacyManifest.name,
+    needs: { ports: [] },
     exports,
     clientRoutes: [privacyRoutes(createPrivacyHandlers({ exports, erasure, now }))],
     adminRoutes: [erasureAdminRoutes(createErasureAdminHandlers({ erasure, portalKeepsComments }))],
