@@ -1,6 +1,7 @@
-// What the plugin brings to any host: the tables its migrations create (see migrations/; a test
-// keeps this list in step with them, with and without a host that keeps comments) and the routes it
-// mounts. The audit reports these and ignores them when judging what the HOST has.
+// What the plugin brings to any host: the tables its migrations create (see migrations/ and each
+// feature's migrations/; a test keeps this list in step with them, with and without a host that
+// keeps comments) and the routes it mounts. The audit reports these and ignores them when judging
+// what the HOST has.
 
 export interface PluginTable {
   name: string;

@@ -1,65 +1,69 @@
-// The portal's migrations, in order. They run with their own migrations table
-// (portal_knex_migrations) so they never mix with the host's.
+// The portal's migrations: core's, here (the tables several features share, from the foundation
+// on), merged with each feature's own (src/features/<name>/migrations/, declared in its manifest)
+// and run in the order of their names, as one list. They run with their own migrations table
+// (portal_knex_migrations) so they never mix with the host's. The runner lives beside core's
+// migrations rather than in src/core/ because it reads the features' list, which the core may not
+// import; and so hosts keep importing it from here.
 import type { Knex } from 'knex';
-import { listMigrationSource } from '../src/core/db/migration-source.ts';
+import type { PortalMigration } from '../src/core/feature.ts';
+import { distributeOnCitus } from '../src/core/db/distribute.ts';
+import type { MigrationContext } from '../src/core/db/migration-context.ts';
+import { listMigrationSource, type MigrationModule } from '../src/core/db/migration-source.ts';
+import { FEATURE_MANIFESTS } from '../src/features/manifests.ts';
 import * as foundation from './20261122000001_client_portal_foundation.ts';
-import { clientComments } from './20261122000002_client_comments.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';
 import * as sessionsByUser from './20261123000001_client_sessions_by_user.ts';
 import * as mailOutbox from './20261124000001_mail_outbox_and_request_guards.ts';
-import * as offerDecisions from './20261126000001_offer_decisions_and_public_links.ts';
 import * as paymentsAndNotifications from './20261127000001_payments_and_notifications.ts';
 import * as documentsAndUploads from './20261128000001_documents_and_uploads.ts';
 import * as messages from './20261129000001_messages.ts';
-import * as publicLinkDecisions from './20261130000001_public_link_decisions.ts';
-import * as twoFactorAndEmailChange from './20261204000001_two_factor_and_email_change.ts';
-import * as unreadNotificationsIndex from './20261206000001_unread_notifications_index.ts';
-import * as recordActivityIndex from './20261206000002_record_activity_index.ts';
-import * as signatureStrokes from './20261210000001_signature_strokes.ts';
-import * as notificationGroupsAndReads from './20261215000001_notification_groups_and_reads.ts';
-import * as offerReminders from './20261220000001_offer_reminders.ts';
 import * as workspaceInKeys from './20261225000001_workspace_in_message_and_link_keys.ts';
 import * as workspaceInEveryKey from './20261226000001_workspace_in_every_key.ts';
 import * as clientRolesAndAccess from './20261227000001_client_roles_and_access.ts';
-import * as dataExportsAndErasure from './20261228000001_data_exports_and_erasure.ts';
-import * as clientNotifications from './20261229000001_client_notifications.ts';
-import * as colleagueRequests from './20261230000001_colleague_requests.ts';
-import * as workspaceStripeKeys from './20261231000002_workspace_stripe_keys.ts';
 import * as dolibarrPendingProposals from './20270101000001_dolibarr_pending_proposals.ts';
-import * as colleagueRequestRoles from './20270101000002_colleague_request_roles.ts';
-import type { MigrationContext } from './context.ts';
-import { distributeOnCitus } from '../src/core/db/distribute.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
 
+/** Core's own: each creates or changes tables of the core or of several features at once. */
+const CORE_MIGRATIONS: Readonly<Record<string, PortalMigration>> = {
+  '20261122000001_client_portal_foundation': foundation,
+  '20261122000003_locale_and_time_zone': localeAndTimeZone,
+  '20261123000001_client_sessions_by_user': sessionsByUser,
+  '20261124000001_mail_outbox_and_request_guards': mailOutbox,
+  '20261127000001_payments_and_notifications': paymentsAndNotifications,
+  '20261128000001_documents_and_uploads': documentsAndUploads,
+  '20261129000001_messages': messages,
+  '20261225000001_workspace_in_message_and_link_keys': workspaceInKeys,
+  '20261226000001_workspace_in_every_key': workspaceInEveryKey,
+  '20261227000001_client_roles_and_access': clientRolesAndAccess,
+  '20270101000001_dolibarr_pending_proposals': dolibarrPendingProposals,
+};
+
+/**
+ * Every migration of core and of the features, by name, made for what the host keeps. A name two
+ * of them use throws: knex would run only one of the two and record it as both.
+ */
+export function portalMigrations(context: MigrationContext, features = FEATURE_MANIFESTS): Record<string, MigrationModule> {
+  const all: Record<string, MigrationModule> = {};
+  const owner = new Map<string, string>();
+  const sources = [{ name: 'core', migrations: CORE_MIGRATIONS }, ...features];
+  for (const { name: from, migrations = {} } of sources) {
+    for (const [name, migration] of Object.entries(migrations)) {
+      const other = owner.get(name);
+      if (other) throw new Error(`The migration ${name} is both ${other}'s and ${from}'s`);
+      owner.set(name, from);
+      all[name] = typeof migration === 'function' ? migration(context) : migration;
+    }
+  }
+  return all;
+}
+
+/** The runner's source: every migration, in the order of their names. */
+export const portalMigrationSource = (context: MigrationContext): Knex.MigrationSource<string> =>
+  listMigrationSource(portalMigrations(context));
+
 const config = (context: MigrationContext): Knex.MigratorConfig => ({
-  migrationSource: listMigrationSource({
-    '20261122000001_client_portal_foundation': foundation,
-    '20261122000002_client_comments': clientComments(context),
-    '20261122000003_locale_and_time_zone': localeAndTimeZone,
-    '20261123000001_client_sessions_by_user': sessionsByUser,
-    '20261124000001_mail_outbox_and_request_guards': mailOutbox,
-    '20261126000001_offer_decisions_and_public_links': offerDecisions,
-    '20261127000001_payments_and_notifications': paymentsAndNotifications,
-    '20261128000001_documents_and_uploads': documentsAndUploads,
-    '20261129000001_messages': messages,
-    '20261130000001_public_link_decisions': publicLinkDecisions,
-    '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
-    '20261206000001_unread_notifications_index': unreadNotificationsIndex,
-    '20261206000002_record_activity_index': recordActivityIndex,
-    '20261210000001_signature_strokes': signatureStrokes,
-    '20261215000001_notification_groups_and_reads': notificationGroupsAndReads,
-    '20261220000001_offer_reminders': offerReminders,
-    '20261225000001_workspace_in_message_and_link_keys': workspaceInKeys,
-    '20261226000001_workspace_in_every_key': workspaceInEveryKey,
-    '20261227000001_client_roles_and_access': clientRolesAndAccess,
-    '20261228000001_data_exports_and_erasure': dataExportsAndErasure,
-    '20261229000001_client_notifications': clientNotifications,
-    '20261230000001_colleague_requests': colleagueRequests,
-    '20261231000002_workspace_stripe_keys': workspaceStripeKeys,
-    '20270101000001_dolibarr_pending_proposals': dolibarrPendingProposals,
-    '20270101000002_colleague_request_roles': colleagueRequestRoles,
-  }),
+  migrationSource: portalMigrationSource(context),
   tableName: PORTAL_MIGRATIONS_TABLE,
 });
 

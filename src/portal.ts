@@ -44,7 +44,9 @@ import { HTMX_SCRIPT_PATH, sendHtmxScript } from './core/web/htmx-script.ts';
 import { portalI18n, renderPortalPage } from './core/web/portal-context.ts';
 import { requestI18n } from './core/i18n/request-i18n.ts';
 import { enteredByFirstSegment, routeTable, type RouteEntry } from './core/web/route-table.ts';
-import { renderTemplate } from './core/web/render.ts';
+import { renderTemplate, useViewFolders } from './core/web/render.ts';
+import { useLocaleFolders } from './core/i18n/translations.ts';
+import { FEATURE_MANIFESTS } from './features/manifests.ts';
 import { securityHeaders } from './core/web/security-headers.ts';
 import { workspaceRouter } from './core/workspaces/workspace-router.ts';
 import { inBackground } from './core/ops/background.ts';
@@ -202,8 +204,18 @@ const LIVE_EVENTS_KEPT_MS = 7 * 24 * 3600_000;
 const SIGNATURE_PAD_FILE = path.join(path.dirname(createRequire(import.meta.url).resolve('signature_pad')), 'signature_pad.umd.min.js');
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 
+/**
+ * Makes every feature's templates and translations (its manifest's `views` and `locales`) found
+ * beside core's; done once. Throws when two folders hold one template or one namespace.
+ */
+export function useFeatureFolders(): void {
+  useViewFolders(FEATURE_MANIFESTS.flatMap((feature) => (feature.views ? [feature.views] : [])));
+  useLocaleFolders(FEATURE_MANIFESTS.flatMap((feature) => (feature.locales ? [feature.locales] : [])));
+}
+
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const deps = validateDeps(input);
+  useFeatureFolders();
   const { db, adapter, flags, config } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger ?? createPortalLogger();
@@ -342,6 +354,12 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     messages,
     notifications,
   ];
+  // The features made here are those of the list the migrations and the folders are read from.
+  const listed = FEATURE_MANIFESTS.map((feature) => feature.name);
+  if (features.map((feature) => feature.name).join() !== listed.join()) {
+    throw new Error(`The portal creates ${features.map((feature) => feature.name).join(', ')} but lists ${listed.join(', ')}`);
+  }
+
   // Each module's part of a person's data (the export archive's files in this order, the core's
   // profile and sign-ins first; erasure goes backwards, the core's last). Every feature's hook
   // counts, mounted or not: its tables exist either way.

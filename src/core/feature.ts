@@ -1,11 +1,16 @@
-// What a feature module declares (src/features/<name>/index.ts): its name, what it needs from the
-// host and from the workspace admin, and what it brings: routes for clients, the public and the
-// payment providers, staff routes, forms that need more than the default body limits, and
-// background jobs. The composition root (src/portal.ts) creates each feature once with the core
-// services below and then mounts, starts and stops what the features bring, in one loop each.
+// What a feature module declares. Its manifest (src/features/<name>/manifest.ts) names the files it
+// brings, known before any portal exists: its templates, its translations and its migrations, read
+// by the renderer, the translations and the migration runner (migrations/index.ts) from the one
+// list of features, src/features/manifests.ts. Its index.ts (src/features/<name>/index.ts) says
+// what it needs from the host and what it brings once created: routes for clients, the public and
+// the payment providers, staff routes, forms that need more than the default body limits, and
+// background jobs. The composition root (src/portal.ts) creates each feature of that list once with
+// the core services below and then mounts, starts and stops what the features bring, in one loop each.
 import type { Router } from 'express';
 import type { Knex } from 'knex';
 import type { PortalConfig } from './config.ts';
+import type { MigrationContext } from './db/migration-context.ts';
+import type { MigrationModule } from './db/migration-source.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { ClientStreamRules } from './live/client-streams.ts';
 import type { PortalLogger } from './ops/logging.ts';
@@ -17,7 +22,6 @@ import type { OutboxMailer } from './mail/outbox.ts';
 import type { RateLimiter } from './rate-limits/limiter.ts';
 import type { RepeatGuard } from './rate-limits/repeat-guard.ts';
 import type { SessionLifecycle } from './sessions/session-lifecycle.ts';
-import type { SectionSwitch } from './settings/portal-settings.ts';
 import type { WorkspaceCache } from './workspaces/workspace-cache.ts';
 import type { WorkspaceRouterDeps } from './workspaces/workspace-router.ts';
 
@@ -56,13 +60,25 @@ export interface BackgroundJob {
   idle?(): Promise<void>;
 }
 
+/** A migration of the portal's own tables, or one made for what the host keeps (its own comments). */
+export type PortalMigration = MigrationModule | ((context: MigrationContext) => MigrationModule);
+
+/** The files a feature brings, each folder beside its code; all optional, none read twice. */
+export interface FeatureManifest {
+  name: string;
+  /** Its templates, <views>/<folder>/<page>.ejs, rendered and included by '<folder>/<page>' like core's. */
+  views?: string;
+  /** Its translations, <locales>/<locale>/<namespace>.json: namespaces no one else defines. */
+  locales?: string;
+  /** Its migrations by their knex name, run with core's and every other feature's in name order. */
+  migrations?: Readonly<Record<string, PortalMigration>>;
+}
+
 export interface Feature {
   name: string;
   needs: {
     /** Without every one of these ports the feature mounts nothing and runs no job. */
     ports: HostPortName[];
-    /** The admin's switches that hide the feature's pages (answered by the policy module). */
-    switches: SectionSwitch[];
   };
   /** Pages for signed-in clients, relative to /:workspaceSlug; mounted in the order of the feature list. */
   clientRoutes?: Router[];

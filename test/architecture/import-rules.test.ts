@@ -104,9 +104,24 @@ describe('architecture: import rules', () => {
   });
 
   it('a feature reaches another feature only through its index.ts', () => {
-    const across = src.filter((edge) => featureOf(edge.from) && featureOf(edge.to) && featureOf(edge.from) !== featureOf(edge.to));
+    // src/features/manifests.ts, the list of the features, reads each one's manifest.ts and nothing else.
+    const list = (edge: ImportEdge) => edge.from === 'src/features/manifests.ts';
+    const across = src.filter(
+      (edge) => !list(edge) && featureOf(edge.from) && featureOf(edge.to) && featureOf(edge.from) !== featureOf(edge.to),
+    );
     expect(across.length, 'features do use each other (the reader is not blind)').to.be.greaterThan(5);
     expect(show(across.filter((edge) => edge.to !== `src/features/${featureOf(edge.to)}/index.ts`))).to.deep.equal([]);
+    const listed = src.filter((edge) => list(edge) && featureOf(edge.to) !== null && featureOf(edge.to) !== 'manifests.ts');
+    expect(listed.length, 'the list reads the manifests').to.be.greaterThan(5);
+    expect(show(listed.filter((edge) => edge.to !== `src/features/${featureOf(edge.to)}/manifest.ts`))).to.deep.equal([]);
+  });
+
+  it("a feature's manifest imports only its own migrations and core's types, so the migrations run without the portal", () => {
+    const manifests = src.filter((edge) => /^src\/features\/[^/]+\/manifest\.ts$/.test(edge.from));
+    expect(manifests.length).to.be.greaterThan(5);
+    const allowed = (edge: ImportEdge) =>
+      edge.to === 'src/core/feature.ts' || edge.to.startsWith(`src/features/${featureOf(edge.from)}/migrations/`);
+    expect(show(manifests.filter((edge) => !allowed(edge)))).to.deep.equal([]);
   });
 
   it('features depend on each other without a cycle', () => {

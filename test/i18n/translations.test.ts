@@ -4,7 +4,10 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadResources, SUPPORTED_LOCALES, translator } from '../../src/core/i18n/translations.ts';
+import { LOCALES_DIR, loadResources, SUPPORTED_LOCALES, translator } from '../../src/core/i18n/translations.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';
 import express from 'express';
 import request from 'supertest';
 import { browserLocale, chooseLocale, chooseTimeZone } from '../../src/core/i18n/negotiate.ts';
@@ -18,8 +21,11 @@ function flatten(value: object, prefix = ''): string[] {
   );
 }
 
+/** Core's folder of namespaces and every feature's, as the manifests declare them. */
+const FOLDERS = [LOCALES_DIR, ...FEATURE_MANIFESTS.flatMap((feature) => (feature.locales ? [feature.locales] : []))];
+
 function keysOf(locale: string): Set<string> {
-  const resources = loadResources()[locale] ?? {};
+  const resources = loadResources(FOLDERS)[locale] ?? {};
   return new Set(Object.entries(resources).flatMap(([ns, tree]) => flatten(tree).map((key) => `${ns}:${key}`)));
 }
 
@@ -51,7 +57,8 @@ describe('translations', function () {
   }
 
   it('has an English key for every literal t() call in the views and the code', function () {
-    const files = [...filesUnder(path.join(ROOT, 'views'), ['.ejs']), ...filesUnder(path.join(ROOT, 'src'), ['.ts'])];
+    const files = [...filesUnder(path.join(ROOT, 'views'), ['.ejs']), ...filesUnder(path.join(ROOT, 'src'), ['.ts', '.ejs'])];
+    expect(files.filter((file) => file.includes('/src/features/') && file.endsWith('.ejs')).length).to.be.greaterThan(50);
     const used = new Set<string>();
     for (const file of files) {
       for (const match of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([a-z][\w-]*:[\w.-]+)'/g)) used.add(match[1]!);
@@ -59,6 +66,35 @@ describe('translations', function () {
     expect(used.size).to.be.greaterThan(10);
     const base = new Set([...en].map((key) => key.replace(PLURAL_SUFFIX, '')));
     expect([...used].filter((key) => !en.has(key) && !base.has(key)).sort()).to.deep.equal([]);
+  });
+
+  it("reads core's namespaces and every feature's, each from its own folder, and each translation file", function () {
+    const files = FOLDERS.flatMap((folder) => filesUnder(path.join(folder, 'en'), ['.json']));
+    const namespaces = Object.keys(loadResources(FOLDERS).en!);
+    expect(namespaces).to.include.members(['common', 'validation', 'offers', 'decisions', 'twoFactor', 'team']);
+    expect(namespaces).to.have.length(files.length);
+    // Every namespace the portal translates with is one of those: nothing is left outside a declared folder.
+    const everywhere = [...filesUnder(path.join(ROOT, 'locales'), ['.json']), ...filesUnder(path.join(ROOT, 'src'), ['.json'])].filter(
+      (file) => file.includes('/locales/'),
+    );
+    expect(everywhere.length).to.equal(files.length * SUPPORTED_LOCALES.length);
+    expect(everywhere.filter((file) => !FOLDERS.some((folder) => file.startsWith(`${folder}/`)))).to.deep.equal([]);
+    expect(translator('de')('offers:proposals.title')).to.equal('Angebote');
+  });
+
+  it('refuses a namespace two folders define, naming both files', function () {
+    const twin = mkdtempSync(path.join(tmpdir(), 'portal-locales-'));
+    try {
+      for (const locale of SUPPORTED_LOCALES) {
+        mkdirSync(path.join(twin, locale));
+        writeFileSync(path.join(twin, locale, 'offers.json'), '{}');
+      }
+      expect(() => loadResources([...FOLDERS, twin])).to.throw(
+        /The namespace offers is defined twice: .*offers\.json and .*portal-locales-/,
+      );
+    } finally {
+      rmSync(twin, { recursive: true });
+    }
   });
 
   it('keeps plural forms in pairs (one and other)', function () {

@@ -2,7 +2,15 @@
 // and hands everything else to i18next. Whatever path a call takes, the text must be exactly what
 // i18next gives: checked for every key of every namespace in both languages, with and without values.
 import { expect } from 'chai';
-import { i18nextTranslator, loadResources, SUPPORTED_LOCALES, translator, type Locale } from '../../src/core/i18n/translations.ts';
+import {
+  i18nextTranslator,
+  LOCALES_DIR,
+  loadResources,
+  SUPPORTED_LOCALES,
+  translator,
+  type Locale,
+} from '../../src/core/i18n/translations.ts';
+import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';
 
 /** Every 'namespace:key' of a locale, plural forms folded into their base key. */
 function keysOf(resources: Record<string, object>): string[] {
@@ -21,7 +29,7 @@ function keysOf(resources: Record<string, object>): string[] {
 const placeholdersOf = (text: string) => [...text.matchAll(/\{\{\s*([^{}\s]+)\s*\}\}/g)].map((match) => match[1]!);
 
 describe('t(): the fast path gives exactly what i18next gives', function () {
-  const resources = loadResources();
+  const resources = loadResources([LOCALES_DIR, ...FEATURE_MANIFESTS.flatMap((feature) => (feature.locales ? [feature.locales] : []))]);
 
   for (const locale of SUPPORTED_LOCALES as readonly Locale[]) {
     it(`every key in ${locale}: no values, all values, some values, a count, i18next options`, function () {

@@ -1,6 +1,8 @@
 // Client-facing text in the languages the portal speaks. One i18next instance for the process,
-// loaded synchronously at start-up from locales/<locale>/<namespace>.json: one namespace per
-// feature (its own file, so features never edit each other's), `common` for the layout and errors.
+// loaded synchronously from <folder>/<locale>/<namespace>.json: core's folder (locales/: `common`
+// for the layout and errors, validation, staff, emails) at import, and each feature's own folder
+// (its manifest's `locales`) when the composition root adds them. One namespace per file, each
+// defined once, so features never edit each other's.
 // Templates call t() with a 'namespace:key' and values; EJS escapes the result, so i18next must not.
 import i18next, { type TFunction } from 'i18next';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ export const DEFAULT_LOCALE: Locale = 'en';
 
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', de: 'Deutsch' };
 
+/** Core's namespaces: locales/<locale>/<namespace>.json. */
 export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../locales');
 
 export type Translate = TFunction;
@@ -23,26 +26,38 @@ export function isLocale(value: unknown): value is Locale {
 
 type Resources = Record<string, Record<string, object>>;
 
-/** Every locale's namespaces, as files on disk: locales/<locale>/<namespace>.json. */
-export function loadResources(dir = LOCALES_DIR): Resources {
+/** The folders the namespaces are read from: core's, then each feature's added since. */
+const localeFolders: string[] = [LOCALES_DIR];
+
+/** Every locale's namespaces of these folders; a namespace two folders define throws, naming both. */
+export function loadResources(folders: readonly string[] = localeFolders): Resources {
   const resources: Resources = {};
   for (const locale of SUPPORTED_LOCALES) {
-    resources[locale] = {};
-    for (const file of readdirSync(path.join(dir, locale)).filter((name) => name.endsWith('.json'))) {
-      resources[locale]![file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(path.join(dir, locale, file), 'utf8'));
+    const found: Record<string, object> = {};
+    const fileOf = new Map<string, string>();
+    for (const folder of folders) {
+      for (const name of readdirSync(path.join(folder, locale)).filter((file) => file.endsWith('.json'))) {
+        const namespace = name.slice(0, -'.json'.length);
+        const file = path.join(folder, locale, name);
+        const other = fileOf.get(namespace);
+        if (other) throw new Error(`The namespace ${namespace} is defined twice: ${other} and ${file}`);
+        fileOf.set(namespace, file);
+        found[namespace] = JSON.parse(readFileSync(file, 'utf8'));
+      }
     }
+    resources[locale] = found;
   }
   return resources;
 }
 
-const resources = loadResources();
+const coreResources = loadResources();
 const instance = i18next.createInstance();
 void instance.init({
-  resources,
+  resources: coreResources,
   lng: DEFAULT_LOCALE,
   fallbackLng: DEFAULT_LOCALE,
   supportedLngs: [...SUPPORTED_LOCALES],
-  ns: Object.keys(resources[DEFAULT_LOCALE] ?? {}),
+  ns: Object.keys(coreResources[DEFAULT_LOCALE] ?? {}),
   defaultNS: 'common',
   nsSeparator: ':',
   keySeparator: '.',
@@ -50,6 +65,24 @@ void instance.init({
   returnNull: false,
   initAsync: false,
 });
+
+/**
+ * Adds the features' folders of namespaces (once each). A namespace already defined, by core or
+ * another feature, throws before anything is added: start-up stops rather than one file silently
+ * hiding the other.
+ */
+export function useLocaleFolders(folders: readonly string[]): void {
+  const added = folders.map((folder) => path.resolve(folder)).filter((folder) => !localeFolders.includes(folder));
+  if (added.length === 0) return;
+  const all = loadResources([...localeFolders, ...added]);
+  const fresh = loadResources(added);
+  localeFolders.push(...added);
+  for (const [locale, namespaces] of Object.entries(fresh)) {
+    for (const namespace of Object.keys(namespaces)) instance.addResourceBundle(locale, namespace, all[locale]![namespace]!);
+  }
+  // The memoized translators may have remembered a key of these namespaces as missing.
+  translators.clear();
+}
 
 const translators = new Map<Locale, Translate>();
 

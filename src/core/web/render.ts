@@ -2,14 +2,68 @@
 // everything else gets it wrapped in the layout. Templates see view models, never rows, and
 // escape everything (`<%=`); the layout inserts the already-rendered fragment.
 import ejs from 'ejs';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
 import { controlCharacterAlert } from './validate.ts';
 import { csrfRetryExplanation } from './csrf-retry.ts';
 
+/** Core's templates: the layout, the partials, the error pages and what several features share. */
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views');
+
+/**
+ * Where templates are found: core's folder and each feature's (its manifest's `views`), added by
+ * the composition root. A view or include is named from its folder ('offers/show',
+ * '/partials/icon'), whichever folder holds it; a name two folders hold stops start-up, since
+ * either could be the one meant.
+ */
+const viewFolders: string[] = [VIEWS_DIR];
+const CHECK_FILES = process.env.NODE_ENV !== 'production';
+let viewFiles = indexViews(viewFolders);
+
+function indexViews(folders: readonly string[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const folder of folders) {
+    for (const name of readdirSync(folder, { recursive: true }) as string[]) {
+      if (!name.endsWith('.ejs')) continue;
+      const view = name.slice(0, -'.ejs'.length).split(path.sep).join('/');
+      const file = path.join(folder, name);
+      const other = files.get(view);
+      if (other) throw new Error(`The template ${view} is in two folders: ${other} and ${file}`);
+      files.set(view, file);
+    }
+  }
+  return files;
+}
+
+/** Adds the folders of the features' templates (once each); throws if two folders hold one name. */
+export function useViewFolders(folders: readonly string[]): void {
+  const added = folders.map((folder) => path.resolve(folder)).filter((folder) => !viewFolders.includes(folder));
+  if (added.length === 0) return;
+  viewFiles = indexViews([...viewFolders, ...added]);
+  viewFolders.push(...added);
+}
+
+/** The file of a template by its name ('offers/show'), from whichever folder holds it. */
+export function viewFile(view: string): string {
+  let file = viewFiles.get(view);
+  if (!file && CHECK_FILES) {
+    // Outside production a template added since start-up is found too.
+    viewFiles = indexViews(viewFolders);
+    file = viewFiles.get(view);
+  }
+  if (!file) throw new Error(`No template ${view} in ${viewFolders.join(', ')}`);
+  return file;
+}
+
+// Includes name their file from a views folder ('/partials/field-error'). ejs resolves such a path
+// against `root` (core's folder) without touching the disk, and then asks here for the file: the
+// index answers, so an include costs no file-system check per render whichever folder holds it.
+// A relative include keeps the file ejs found beside the including one.
+const includeFromFolders = (name: string, found: string): { filename: string } => ({
+  filename: name.startsWith('/') ? viewFile(name.replace(/^\/+/, '').replace(/\.ejs$/, '')) : found,
+});
 
 /**
  * The portal's compiled templates (pages, layout and the partials they include), compiled once per
@@ -43,13 +97,13 @@ class TemplateCache {
   }
 }
 
-const templates = new TemplateCache(process.env.NODE_ENV !== 'production');
+const templates = new TemplateCache(CHECK_FILES);
 
 /** The compiled template of a file, if it is cached and current (for tests). */
 export const compiledTemplate = (filename: string): ejs.TemplateFunction | undefined => templates.get(filename);
 
 export function renderTemplate(view: string, model: object): string {
-  const filename = path.join(VIEWS_DIR, `${view}.ejs`);
+  const filename = viewFile(view);
   // ejs looks templates and includes up in `ejs.cache`; rendering is synchronous, so the portal's
   // own cache stands in for exactly this call and the host's is back before anything else runs.
   const hostCache = ejs.cache;
@@ -57,10 +111,9 @@ export function renderTemplate(view: string, model: object): string {
   try {
     let fn = templates.get(filename);
     if (!fn) {
-      // Includes name their file from the views folder ('/partials/field-error'): ejs resolves such
-      // a path against `root` alone, where a relative one costs a file-system check per include
-      // and render. The included templates are compiled once and cached here too.
-      fn = ejs.compile(readFileSync(filename, 'utf8'), { filename, root: VIEWS_DIR, async: false, cache: true });
+      // The included templates are compiled once and cached here too.
+      const options = { filename, root: VIEWS_DIR, includer: includeFromFolders, async: false, cache: true } as const;
+      fn = ejs.compile(readFileSync(filename, 'utf8'), options);
       templates.set(filename, fn);
     }
     return fn(model) as string;

@@ -1,5 +1,6 @@
 // Account: signing in (one-time code, password, links from emails), two-factor authentication,
 // the account page (profile, language, password, sessions) and changing the sign-in email.
+import { accountManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { createAccountHandlers } from './handlers.ts';
 import { accountRoutes } from './routes.ts';
@@ -43,8 +44,8 @@ export function accountFeature(core: CoreServices): Feature & { auth: AuthServic
   });
   const emailChange = new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events });
   return {
-    name: 'account',
-    needs: { ports: [], switches: [] },
+    name: accountManifest.name,
+    needs: { ports: [] },
     auth,
     personalData: accountPersonalData(db),
     publicRoutes: [authRoutes(signIn), twoFactorSignInRoutes(twoFactorHandlers)],

@@ -1,6 +1,7 @@
 // The workspace admin's pages in the CRM: the portal's settings (sections, sign-in, branding,
 // language), the client users (invite, disable, reset two-factor), the activity log and the
 // clients' uploads. The admin router carries every feature's staff pages behind one staff chain.
+import { adminManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import type { AuthService } from '../account/index.ts';
 import { adminRoutes } from './routes.ts';
@@ -15,8 +16,8 @@ export function adminFeature(
 ): Feature {
   const { db, adapter, guard, storage, events, config, now, logger, workspaces, mailer } = core;
   return {
-    name: 'admin',
-    needs: { ports: [], switches: [] },
+    name: adminManifest.name,
+    needs: { ports: [] },
     adminRoutes: [
       adminRoutes({
         db,

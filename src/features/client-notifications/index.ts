@@ -1,6 +1,7 @@
 // Notifications for clients: a list in the portal with an unread count in the navigation, and, as
 // each person chooses per kind, an email at once or a daily one, in their language. Beside a host
 // with a news port, what it issued and sent is read every few minutes (host-news.ts).
+import { clientNotificationsManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { createClientNotificationHandlers } from './handlers.ts';
 import { createHostNewsReader } from './host-news.ts';
@@ -28,8 +29,8 @@ export function clientNotificationsFeature(core: CoreServices): Feature & { serv
     return reading;
   };
   return {
-    name: 'client notifications',
-    needs: { ports: [], switches: [] },
+    name: clientNotificationsManifest.name,
+    needs: { ports: [] },
     personalData: clientNotificationsPersonalData(),
     service,
     hostNews,

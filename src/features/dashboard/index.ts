@@ -1,4 +1,5 @@
 // The dashboard: the first page after sign-in, with what waits for the client in each section.
+import { dashboardManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { unreadInConversation } from '../messages/index.ts';
 import { dashboardRoutes } from './routes.ts';
@@ -6,8 +7,8 @@ import { dashboardRoutes } from './routes.ts';
 export function dashboardFeature(core: CoreServices): Feature {
   const { db, adapter, now } = core;
   return {
-    name: 'dashboard',
-    needs: { ports: [], switches: [] },
+    name: dashboardManifest.name,
+    needs: { ports: [] },
     clientRoutes: [
       dashboardRoutes({
         adapter,

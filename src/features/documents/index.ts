@@ -1,5 +1,6 @@
 // Documents: what the agency shares with a client (download) and what the client uploads back
 // (virus-scanned, within the workspace's quota), with live updates of the list.
+import { documentsManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { createDocumentsHandlers } from './handlers.ts';
 import { documentsPersonalData } from './personal-data.ts';
@@ -13,8 +14,8 @@ export { readHead } from './receive-upload.ts';
 export function documentsFeature(core: CoreServices): Feature {
   const { db, adapter, storage, events, virusScanner, logger, config } = core;
   return {
-    name: 'documents',
-    needs: { ports: [], switches: ['allowFileUploads'] },
+    name: documentsManifest.name,
+    needs: { ports: [] },
     personalData: documentsPersonalData({ db, storage }),
     clientRoutes: [
       documentsRoutes(

@@ -1,6 +1,7 @@
 // Invoices and their payments: the client's list and page (preview, PDF, receipts, statement,
 // comments), paying online or by transfer, the providers' signed callbacks, and the staff's
 // payment settings.
+import { invoicesManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import type { CommentsPort } from '../../core/ports/host.ts';
 import type { PaymentProvider } from '../../core/ports/payment-provider.ts';
@@ -88,8 +89,8 @@ export function invoicesFeature(
   });
   const paymentHandlers = createPaymentHandlers({ payments, demo, now });
   return {
-    name: 'invoices',
-    needs: { ports: ['invoices'], switches: ['showInvoices', 'allowOnlinePayments', 'allowComments'] },
+    name: invoicesManifest.name,
+    needs: { ports: ['invoices'] },
     personalData: invoicesPersonalData(db),
     payments,
     availability,

@@ -1,5 +1,6 @@
 // Messages: the client ↔ agency feed with attachments, threads (comments) on proposals, quotations
 // and invoices, the staff's inbox, and the digest of unread messages by email.
+import { messagesManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import type { Router } from 'express';
 import { createPortalComments } from './comments/portal-comments.ts';
@@ -40,8 +41,8 @@ export function messagesFeature(
   const digest = createMessageDigest({ db, adapter, mailer, config, now, logger });
   const storageQuotaBytes = config.workspaceStorageQuotaBytes;
   return {
-    name: 'messages',
-    needs: { ports: [], switches: ['allowMessaging', 'allowComments', 'allowFileUploads'] },
+    name: messagesManifest.name,
+    needs: { ports: [] },
     comments,
     digest,
     personalData: messagesPersonalData({ db, storage, comments, portalKeepsComments: adapter.comments === undefined }),

@@ -1,5 +1,6 @@
 // Staff notifications: what clients did, as a list with unread counts for each staff user and as
 // emails (at once or in a digest), mounted by the host at config.notificationsPath.
+import { notificationsManifest } from './manifest.ts';
 import type { Router } from 'express';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { notificationsRouter } from './router.ts';
@@ -14,8 +15,8 @@ export function notificationsFeature(core: CoreServices): Feature & { notificati
   const { db, adapter, staffAdapter, flags, config, mailer, now, logger } = core;
   const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
   return {
-    name: 'notifications',
-    needs: { ports: [], switches: [] },
+    name: notificationsManifest.name,
+    needs: { ports: [] },
     notifications,
     router: notificationsRouter({ adapter: staffAdapter, flags, config, notifications }),
     // The interval catches what no kick() announced (another instance's events, a restart).

@@ -1,6 +1,7 @@
 // Proposals and quotations: the client's lists and pages (preview, PDF, comments), decisions with a
 // signature, public links, reminders before an offer expires, and the staff's record page for
 // proposals, quotations and invoices (with the decision's evidence and the public links).
+import { offersManifest } from './manifest.ts';
 import type { CommentsPort } from '../../core/ports/host.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { createOfferHandlers } from './handlers.ts';
@@ -42,8 +43,8 @@ export function offersFeature(core: CoreServices, shared: { comments: CommentsPo
     now,
   });
   return {
-    name: 'offers',
-    needs: { ports: ['offers'], switches: ['showProposals', 'allowComments', 'allowPublicLinkDecisions'] },
+    name: offersManifest.name,
+    needs: { ports: ['offers'] },
     personalData: offersPersonalData(db),
     reminders,
     publicRoutes: [publicLinkRoutes(createPublicLinkHandlers({ adapter, links, decisions, limiter, storage, now }))],

@@ -1,5 +1,6 @@
 // Each person's own data (GDPR art. 15, 17, 20): a copy of it as a ZIP, built in the background and
 // offered until it expires; erasure on request, decided by the agency in its admin pages.
+import { privacyManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
 import { createErasureAdminHandlers } from './admin-handlers.ts';
@@ -28,8 +29,8 @@ export function privacyFeature(
   const exports = createDataExports({ db, storage, personalData, mailer, config, workspaces, now, logger });
   const erasure = createErasure({ db, adapter, storage, mailer, bus: events, now, logger, personalData });
   return {
-    name: 'privacy',
-    needs: { ports: [], switches: [] },
+    name: privacyManifest.name,
+    needs: { ports: [] },
     exports,
     personalData: privacyPersonalData(),
     clientRoutes: [privacyRoutes(createPrivacyHandlers({ exports, erasure, now }))],

@@ -1,4 +1,5 @@
 // Tasks: the tasks the agency assigned to the client, which the client marks done.
+import { tasksManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import { createTasksHandlers } from './handlers.ts';
 import { tasksRoutes } from './routes.ts';
@@ -9,8 +10,8 @@ export function tasksFeature(core: CoreServices): Feature {
   const { db, adapter, events, now, logger } = core;
   const { tasks } = adapter;
   return {
-    name: 'tasks',
-    needs: { ports: ['tasks'], switches: ['showTasks'] },
+    name: tasksManifest.name,
+    needs: { ports: ['tasks'] },
     clientRoutes: tasks
       ? [tasksRoutes(createTasksHandlers({ db, adapter: { ...adapter, tasks }, bus: events, now, onError: (m, e) => logger.error(m, e) }))]
       : [],

@@ -1,6 +1,7 @@
 // Team: a client admin manages their colleagues from the portal (invite among the company's
 // contacts, change a role, disable, ask the agency to add someone new), each change logged and
 // notified to the agency; the agency answers requests for new colleagues in its admin pages.
+import { teamManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/feature.ts';
 import type { AuthService } from '../account/index.ts';
 import { createColleagueRequestAdminHandlers } from './admin-handlers.ts';
@@ -15,8 +16,8 @@ export function teamFeature(core: CoreServices, auth: AuthService): Feature {
   const team = createTeam({ db, adapter, auth, bus: events, onError: (message, err) => logger.error(message, err) });
   const requests = createColleagueRequests({ db, adapter, auth, mailer, config, now });
   return {
-    name: 'team',
-    needs: { ports: [], switches: [] },
+    name: teamManifest.name,
+    needs: { ports: [] },
     personalData: teamPersonalData(),
     clientRoutes: [teamRoutes(createTeamHandlers(team, requests, limiter))],
     adminRoutes: [

@@ -1,0 +1,14 @@
+// The files of account beside its code (sign-in, the account page, two-factor and a new sign-in address).
+// Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
+import { fileURLToPath } from 'node:url';
+import type { FeatureManifest } from '../../core/feature.ts';
+import * as twoFactorAndEmailChange from './migrations/20261204000001_two_factor_and_email_change.ts';
+
+export const accountManifest: FeatureManifest = {
+  name: 'account',
+  views: fileURLToPath(new URL('./views', import.meta.url)),
+  locales: fileURLToPath(new URL('./locales', import.meta.url)),
+  migrations: {
+    '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
+  },
+};

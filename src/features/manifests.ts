@@ -1,0 +1,32 @@
+// The one list of the portal's features, by their manifests, in the order the composition root
+// (src/portal.ts) creates and mounts them. The migration runner (migrations/index.ts, knexfile.ts)
+// reads their migrations from here without creating a portal; the composition root adds their
+// templates and translations, and refuses to start when the features it creates are not these.
+import type { FeatureManifest } from '../core/feature.ts';
+import { accountManifest } from './account/manifest.ts';
+import { adminManifest } from './admin/manifest.ts';
+import { clientNotificationsManifest } from './client-notifications/manifest.ts';
+import { dashboardManifest } from './dashboard/manifest.ts';
+import { documentsManifest } from './documents/manifest.ts';
+import { invoicesManifest } from './invoices/manifest.ts';
+import { messagesManifest } from './messages/manifest.ts';
+import { notificationsManifest } from './notifications/manifest.ts';
+import { offersManifest } from './offers/manifest.ts';
+import { privacyManifest } from './privacy/manifest.ts';
+import { tasksManifest } from './tasks/manifest.ts';
+import { teamManifest } from './team/manifest.ts';
+
+export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
+  accountManifest,
+  adminManifest,
+  dashboardManifest,
+  offersManifest,
+  invoicesManifest,
+  documentsManifest,
+  tasksManifest,
+  teamManifest,
+  privacyManifest,
+  clientNotificationsManifest,
+  messagesManifest,
+  notificationsManifest,
+];
