@@ -38,6 +38,8 @@ const KEEP_AS_IS = new Set([
   'thesis',
   'ms',
   'ids',
+  // An abbreviation, not a plural: debtor_trans, trans_no.
+  'trans',
 ]);
 
 function singular(word: string): string {

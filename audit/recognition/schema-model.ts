@@ -116,17 +116,49 @@ function addImpliedLinks(profiles: TableProfile[]): void {
       byCore.set(key, list);
     }
   }
+  const byKeyName = tablesByKeyName(profiles);
   for (const profile of profiles) {
     const declared = new Set(profile.outgoing.flatMap((l) => l.columns));
     const ownKey = ownKeyColumns(profile.table);
+    const wholeKey = profile.table.primaryKey.length === 1 ? profile.table.primaryKey[0] : undefined;
     for (const column of profile.table.columns) {
-      if (declared.has(column.name) || ownKey.has(column.name)) continue;
-      if (!keyKind(column)) continue;
-      const target = impliedTarget(column, byCore, profile);
-      if (!target) continue;
-      profile.outgoing.push({ from: profile.qualified, to: target.qualified, columns: [column.name], declared: false, constraint: null });
+      if (declared.has(column.name) || !keyKind(column)) continue;
+      const target = ownKey.has(column.name) ? null : impliedTarget(column, byCore, profile);
+      const named = target ?? (column.name === wholeKey ? null : namedLikeKeyOf(column, byKeyName, profile));
+      if (!named) continue;
+      profile.outgoing.push({ from: profile.qualified, to: named.qualified, columns: [column.name], declared: false, constraint: null });
     }
   }
+}
+
+/**
+ * Tables by the name of their one-column primary key, where it says what it numbers (debtor_no,
+ * order_no, branch_code): a generic key (id, rowid, code) numbers nothing in particular, and a
+ * name two tables key by belongs to neither.
+ */
+function tablesByKeyName(profiles: TableProfile[]): Map<string, TableProfile | null> {
+  const byKey = new Map<string, TableProfile | null>();
+  for (const profile of profiles) {
+    const [key, more] = profile.table.primaryKey;
+    if (!key || more !== undefined || tokenize(key).length < 2) continue;
+    byKey.set(key, byKey.has(key) ? null : profile);
+  }
+  return byKey;
+}
+
+/**
+ * A column named exactly like another table's own key (debtor_trans.debtor_no → debtors_master,
+ * keyed by debtor_no) refers to it, as schemas that name their keys after what they number do,
+ * even inside a compound key of their own (a customer's branch keyed by branch_code and debtor_no).
+ */
+function namedLikeKeyOf(
+  column: CatalogTable['columns'][number],
+  byKeyName: ReadonlyMap<string, TableProfile | null>,
+  self: TableProfile,
+): TableProfile | null {
+  const target = byKeyName.get(column.name);
+  if (!target || target === self || target.table.schema !== self.table.schema) return null;
+  return keyMatches(target.table, keyKind(column)) ? target : null;
 }
 
 /** A generated string key: fixed and short ('character varying(17)', 'character(36)'), never free text. */
@@ -224,7 +256,39 @@ function findPolymorphicPairs(table: CatalogTable): PolymorphicPair[] {
     (c) => c.category === 'S' && c.name !== idColumn && tokenize(c.name).some((t) => RECORD_KIND_WORDS.has(t)),
   );
   if (idColumn && typeColumn) pairs.push({ typeColumn: typeColumn.name, idColumn });
+  if (pairs.length > 0) return pairs;
+  const numbered = transactionNumberPair(table);
+  if (numbered) pairs.push(numbered);
   return pairs;
+}
+
+/** Words of a generic record number: trans_no, record_no, doc_no, transaction_id. */
+const RECORD_NUMBER_WORDS = new Set(['trans', 'transaction', 'record', 'doc', 'document', 'entry', 'voucher']);
+
+/**
+ * A kind of transaction and its number (type + trans_no, type_no + trans_no, type + id): ERPs that
+ * number every kind of transaction apart (an invoice 10/17, a payment 12/17) point at any of them
+ * by the two, the kind an integer code. Where the two are the table's own key, the rows are those
+ * transactions themselves (a journal entry per transaction), not about another record.
+ */
+function transactionNumberPair(table: CatalogTable): PolymorphicPair | null {
+  const typeColumn = table.columns.find((c) => {
+    const words = tokenize(c.name);
+    return (
+      (c.category === 'N' || c.category === 'S') && words[0] === 'type' && (words.length === 1 || (words.length === 2 && words[1] === 'no'))
+    );
+  });
+  if (!typeColumn) return null;
+  const ownKey = new Set(table.primaryKey);
+  const idColumn = table.columns.find((c) => {
+    if (c === typeColumn || c.category !== 'N') return false;
+    const words = tokenize(c.name);
+    if (words.length === 1) return words[0] === 'id' && !ownKey.has(c.name);
+    return words.length === 2 && RECORD_NUMBER_WORDS.has(words[0] ?? '') && ['no', 'nr', 'id', 'num'].includes(words[1] ?? '');
+  });
+  if (!idColumn) return null;
+  if (ownKey.has(typeColumn.name) && ownKey.has(idColumn.name)) return null;
+  return { typeColumn: typeColumn.name, idColumn: idColumn.name };
 }
 
 const GENERIC_RECORD_IDS = new Set(['res_id', 'item_id', 'record_id', 'object_id', 'entity_id', 'target_id', 'resource_id', 'subject_id']);

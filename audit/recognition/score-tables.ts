@@ -11,6 +11,8 @@ import {
   pipelineRecord,
   recordReference,
   TABLE_CONCEPTS,
+  typedClientLedger,
+  typedClientOrders,
   type ScoringContext,
   type TableConceptSpec,
 } from './table-concepts.ts';
@@ -50,6 +52,10 @@ const CLIENT_DOCUMENTS = new Set<TableConceptId>(['proposal', 'quotation', 'invo
 
 /** Why this table can be the concept at most "unsure" (see TableConceptResult.atMostUnsure). */
 function ceilingOf(id: TableConceptId, profile: TableProfile, context: ScoringContext): string | null {
+  if (QUOTE_CONCEPTS.has(id) && !bestWordMatch(profile.tokens, TABLE_WORDS[id])) {
+    const orders = typedClientOrders(profile, context);
+    if (orders) return orders;
+  }
   if (CLIENT_DOCUMENTS.has(id)) return pipelineRecord(profile, context);
   if (id === 'document') return fileStoreBesideClientDocuments(profile, context);
   return null;
@@ -74,10 +80,26 @@ export function isPartyTable(profile: TableProfile): boolean {
   return selfLink && kindColumn;
 }
 
-function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | undefined): boolean {
+/** Concepts an ERP may keep as a kind of sales order (typedClientOrders). */
+const QUOTE_CONCEPTS = new Set<TableConceptId>(['proposal', 'quotation']);
+/** What an order table's name says of quotations: they may be a kind of order. */
+const ORDERS_NAME_SCORE = 0.5;
+
+/** Concepts kept as kinds of row in a client's ledger (typedClientLedger), which may share it. */
+const LEDGER_CONCEPTS = new Set<TableConceptId>(['invoice', 'payment']);
+/** What a ledger's name says of its invoices or payments: they are among its rows, not all of them. */
+const LEDGER_NAME_SCORE = 0.6;
+
+function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | undefined, context?: ScoringContext): boolean {
   if (MAY_SHARE.some(([x, y]) => (x === a && y === b) || (x === b && y === a))) return true;
   const pair = new Set([a, b]);
-  return pair.has('company') && pair.has('contact') && profile !== undefined && isPartyTable(profile);
+  if (pair.has('company') && pair.has('contact') && profile !== undefined && isPartyTable(profile)) return true;
+  return (
+    [...pair].every((id) => LEDGER_CONCEPTS.has(id)) &&
+    profile !== undefined &&
+    context !== undefined &&
+    typedClientLedger(profile, context) !== null
+  );
 }
 
 export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, TableConceptResult> {
@@ -115,16 +137,24 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
       for (const [other, table] of chosen) {
         if (table === pick) {
           sharedWith = other;
+          const ledger = typedClientLedger(top.profile, context);
           if (isPartyTable(top.profile)) {
             notes.push(
               `the same table holds ${labelOf(other)}: companies and people are told apart by a column and linked through a parent link`,
             );
+          } else if (ledger && mayShare(other, spec.id, top.profile, context)) {
+            notes.push(`the same table holds ${labelOf(other)}: rows of several kinds told apart by ${ledger.kindColumn}`);
           } else {
             confidence *= 0.8;
             notes.push(`the same table was chosen for ${labelOf(other)}: the host does not keep them apart`);
           }
         }
       }
+      const ledger = LEDGER_CONCEPTS.has(spec.id) ? typedClientLedger(top.profile, context) : null;
+      if (ledger)
+        notes.push(
+          `rows of several kinds share this table, told apart by ${ledger.kindColumn}, whose codes the schema does not name: the adapter reads only the ${spec.id === 'invoice' ? 'invoices' : 'payments'}`,
+        );
       chosen.set(spec.id, pick);
     }
     results.set(spec.id, {
@@ -200,6 +230,17 @@ function scoreTable(
     nameScore = 0.8;
     reasons.push(`the tenant column ${context.tenantColumn ?? ''} names it on the schema's records`);
   }
+  // Invoices and payments as kinds of row in the client's ledger: named for neither, but holding both.
+  const ledger = LEDGER_CONCEPTS.has(spec.id) ? typedClientLedger(profile, context) : null;
+  if (ledger && nameScore < LEDGER_NAME_SCORE && (spec.id !== 'invoice' || hasRole(profile.roles, 'dueDate'))) {
+    nameScore = LEDGER_NAME_SCORE;
+    reasons.push(`${ledger.reason}: ${spec.id === 'invoice' ? 'invoices' : 'payments'} among its rows`);
+  }
+  const orders = QUOTE_CONCEPTS.has(spec.id) && nameScore < ORDERS_NAME_SCORE ? typedClientOrders(profile, context) : null;
+  if (orders) {
+    nameScore = ORDERS_NAME_SCORE;
+    reasons.push(orders);
+  }
   if (match) {
     reasons.push(match.kind === 'exact' ? `name word "${match.word}"` : `name contains "${match.word}" (in "${match.token}")`);
     const otherWords = profile.tokens.filter((_, i) => i !== match.position);
@@ -254,6 +295,13 @@ function scoreTable(
       );
       continue;
     }
+    // Payments among the rows of the client's ledger that holds the invoices: allocated to them
+    // within the one table.
+    if (spec.id === 'payment' && ledger && targets.includes(profile.qualified)) {
+      graphScore += expectation.weight * 0.6;
+      reasons.push(`${expectation.reason}: the invoices are other rows of the same ledger`);
+      continue;
+    }
     const bridge = linkTableBetween(profile, targets, context);
     if (bridge) {
       graphScore += expectation.weight * 0.8;
@@ -304,6 +352,14 @@ function scoreTable(
           : { factor: 0.8, reason: `named after one feature ("${feature}")` },
       );
   }
+  // Who did what: a log names who acted, or says what was done (an action, a description). Rows of
+  // amounts that name neither are entries of a ledger (a general-ledger journal), not a log.
+  if (spec.id === 'activityLog') {
+    const says = (['actor', 'eventName', 'body'] as const).some((role) => hasRole(profile.roles, role));
+    if (!says) penalties.push({ factor: 0.5, reason: 'names no one who acted and no action' });
+    if (hasRole(profile.roles, 'amount'))
+      penalties.push({ factor: 0.6, reason: 'carries amounts: entries of a ledger, not a log of what was done' });
+  }
   // Who did what to which record: a log that names no record it is about (no pair, no record
   // reference, no key per kind of record) records events of the system, not what was done to records.
   if (spec.id === 'activityLog' && !logSubject(profile, context) && !recordReference(profile))
@@ -336,7 +392,7 @@ function scoreTable(
   if (spec.genericSignature && nameScore === 0 && !tenantItself)
     penalties.push({ factor: 0.7, reason: 'no name match; columns alone are not specific' });
   for (const [other, table] of context.chosen) {
-    if (table === profile.qualified && !mayShare(other, spec.id, profile))
+    if (table === profile.qualified && !mayShare(other, spec.id, profile, context))
       penalties.push({ factor: 0.3, reason: `already chosen for ${labelOf(other)}` });
   }
 

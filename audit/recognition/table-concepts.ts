@@ -177,6 +177,54 @@ export function pipelineRecord(profile: TableProfile, context: ScoringContext): 
   return `a sales pipeline record (${signals.slice(0, 3).join(', ')}; no line items, no document number): a deal being pursued, not a document sent to the client`;
 }
 
+/** Words of a ledger of transactions: debtor_trans, customer_transactions, kundenbuchungen. */
+const LEDGER_WORDS = new Set(['trans', 'transaction', 'ledger', 'posting', 'buchung']);
+
+/**
+ * The client's transactions of several kinds kept in one table (invoices, credit notes and
+ * payments as rows told apart by a kind column: debtor_trans.type), as accounting systems keep a
+ * customer ledger: named for transactions, linked to the client, carrying amounts and a column
+ * for the kind of row. The invoices are among its rows, the payments too; which code is which is
+ * not in the schema, so the adapter reads the rows of one kind only.
+ */
+export function typedClientLedger(profile: TableProfile, context: ScoringContext): { kindColumn: string; reason: string } | null {
+  if (!profile.tokens.some((t) => LEDGER_WORDS.has(t)) || !hasRole(profile.roles, 'amount')) return null;
+  const linked = new Set(profile.outgoing.flatMap((l) => l.columns));
+  const kind = profile.table.columns.find((c) => {
+    const words = tokenize(c.name);
+    return (c.category === 'N' || c.category === 'S') && words[words.length - 1] === 'type' && words.length <= 2 && !linked.has(c.name);
+  });
+  if (!kind) return null;
+  const clients = (['company', 'contact'] as const).map((id) => context.chosen.get(id)).filter((t): t is string => Boolean(t));
+  const link = profile.outgoing.find((l) => clients.includes(l.to));
+  if (!link) return null;
+  return {
+    kindColumn: kind.name,
+    reason: `the client's transactions of several kinds in one table (${link.columns.join(', ')} → ${link.to}), told apart by ${kind.name}`,
+  };
+}
+
+/** Words of a client's orders: sales_orders, commande, auftrag. */
+const ORDER_WORDS = new Set(['order', 'commande', 'auftrag', 'bestellung', 'pedido', 'ordine']);
+
+/**
+ * A client's orders of several kinds in one table, told apart by a kind column (trans_type), as
+ * ERPs keep quotations as a kind of sales order: quotations may be among its rows, but nothing in
+ * the schema says which kind is one, so such a table is at most an unsure pick for them.
+ */
+export function typedClientOrders(profile: TableProfile, context: ScoringContext): string | null {
+  if (!profile.tokens.some((t) => ORDER_WORDS.has(t)) || !hasRole(profile.roles, 'amount')) return null;
+  const linked = new Set(profile.outgoing.flatMap((l) => l.columns));
+  const kind = profile.table.columns.find((c) => {
+    const words = tokenize(c.name);
+    return (c.category === 'N' || c.category === 'S') && words[words.length - 1] === 'type' && words.length === 2 && !linked.has(c.name);
+  });
+  const clients = (['company', 'contact'] as const).map((id) => context.chosen.get(id)).filter((t): t is string => Boolean(t));
+  const link = profile.outgoing.find((l) => clients.includes(l.to));
+  if (!kind || !link) return null;
+  return `a client's orders of several kinds (${link.columns.join(', ')} → ${link.to}), told apart by ${kind.name}: quotations may be one kind, which the schema does not name`;
+}
+
 function noMoney(profile: TableProfile): string | null {
   return hasRole(profile.roles, 'amount') ? null : 'no money columns (a party, not a document)';
 }

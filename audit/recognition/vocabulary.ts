@@ -57,6 +57,9 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
     party: 0.6,
     geschaeftspartner: 0.9,
     business: 0.5,
+    // The accounts' word for a customer: who owes the agency (Debitor).
+    debtor: 0.9,
+    debitor: 0.9,
   }),
   contact: words({
     socpeople: 1,
@@ -243,9 +246,15 @@ export const NAME_MODIFIERS: ReadonlyArray<{ kind: string; factor: number; words
       'eingang',
       'eingangs',
       'proveedor',
+      'creditor',
+      'kreditor',
     ]),
   },
-  { kind: 'template', factor: 0.4, words: new Set(['rec', 'template', 'model', 'modele', 'vorlage', 'recurring', 'pattern', 'plantilla']) },
+  {
+    kind: 'template',
+    factor: 0.4,
+    words: new Set(['rec', 'template', 'model', 'modele', 'vorlage', 'recurring', 'recurrent', 'pattern', 'plantilla']),
+  },
   {
     kind: 'archive or staging copy',
     factor: 0.35,

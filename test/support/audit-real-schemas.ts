@@ -54,6 +54,8 @@ export interface RealScore {
   wrongPicks: string[];
   /** Wrong picks the report marks "exists": the worst outcome, a confident wrong answer. */
   wrongExists: string[];
+  /** Concepts the report leaves "unsure" with the expected table as its candidate: honest, not relied on. */
+  unsureOnRightTable: string[];
   wrongAnswers: string[];
   contradictions: string[];
 }
@@ -65,6 +67,7 @@ function sameFilter(a: Record<string, unknown> | undefined, b: Record<string, un
 export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpectation): RealScore {
   const wrongPicks: string[] = [];
   const wrongExists: string[] = [];
+  const unsureOnRightTable: string[] = [];
   let picksRight = 0;
   const pickEntries = Object.entries(expected.picks);
   for (const [concept, want] of pickEntries) {
@@ -84,6 +87,8 @@ export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpecta
       const wanted = want.tables ? `${want.tables.join(' or ')}${want.where ? ` where ${JSON.stringify(want.where)}` : ''}` : 'nothing';
       wrongPicks.push(`${concept}: picked ${got}, expected ${wanted} (${want.readme})`);
       if (picked !== null) wrongExists.push(`${concept}: ${got} marked exists, expected ${wanted}`);
+      if (finding.status === 'unsure' && finding.chosenTable && want.tables?.includes(finding.chosenTable))
+        unsureOnRightTable.push(concept);
     }
   }
   const wrongAnswers: string[] = [];
@@ -102,6 +107,7 @@ export function scoreRealSchema(report: AuditReport, expected: RealSchemaExpecta
     answersTotal: answerEntries.length,
     wrongPicks,
     wrongExists,
+    unsureOnRightTable,
     wrongAnswers,
     contradictions: contradictions(report),
   };
