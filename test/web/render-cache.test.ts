@@ -66,7 +66,7 @@ describe('template cache', function () {
     for (const folder of folders) {
       for (const name of readdirSync(folder, { recursive: true }) as string[]) {
         if (!name.endsWith('.ejs')) continue;
-        for (const match of readFileSync(path.join(folder, name), 'utf8').matchAll(/include\(\s*['"]([^'"]+)['"]/g)) {
+        for (const match of readFileSync(path.join(folder, name), 'utf8').matchAll(/include\(\s*['"`]([^'"`]+)['"`]/g)) {
           includes++;
           if (!match[1]!.startsWith('/')) relative.push(`${name}: ${match[1]}`);
         }
@@ -83,7 +83,10 @@ describe('template cache', function () {
     mkdirSync(path.join(parts, 'scratch-part'));
     writeFileSync(path.join(pages, 'scratch-page/show.ejs'), "<%- include('/scratch-part/_code', { message: 'Wrong code' }) %>");
     writeFileSync(path.join(parts, 'scratch-part/_code.ejs'), "<%- include('/partials/field-error', { id: 'code', message }) %>");
+    writeFileSync(path.join(pages, 'scratch-page/relative.ejs'), "<%- include('../scratch-part/_code', { message: 'Wrong code' }) %>");
     useViewFolders([pages, parts]);
+    // A relative include would be looked for beside its file only, and on disk at every render.
+    expect(() => renderTemplate('scratch-page/relative', {})).to.throw(/by its name from a views folder/);
 
     const existsSync = fs.existsSync;
     let checks = 0;

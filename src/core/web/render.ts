@@ -59,11 +59,13 @@ export function viewFile(view: string): string {
 
 // Includes name their file from a views folder ('/partials/field-error'). ejs resolves such a path
 // against `root` (core's folder) without touching the disk, and then asks here for the file: the
-// index answers, so an include costs no file-system check per render whichever folder holds it.
-// A relative include keeps the file ejs found beside the including one.
-const includeFromFolders = (name: string, found: string): { filename: string } => ({
-  filename: name.startsWith('/') ? viewFile(name.replace(/^\/+/, '').replace(/\.ejs$/, '')) : found,
-});
+// index answers, so an include costs no file-system check per render whichever folder holds it. A
+// relative include ('../invoices/show') is refused: ejs would look for it beside the including
+// file, on disk at every render, and not in the other features' folders.
+const includeFromFolders = (name: string): { filename: string } => {
+  if (!name.startsWith('/')) throw new Error(`Include ${name} by its name from a views folder ('/folder/template')`);
+  return { filename: viewFile(name.replace(/^\/+/, '').replace(/\.ejs$/, '')) };
+};
 
 /**
  * The portal's compiled templates (pages, layout and the partials they include), compiled once per
