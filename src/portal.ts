@@ -65,9 +65,9 @@ import { attachLiveStreams, createLiveStreams } from './core/live/live-streams.t
 import { clientStreamRules } from './core/live/client-streams.ts';
 import { watchStreamSessions } from './core/live/stream-sessions.ts';
 import { STAFF_SIGNED_OUT, type StaffSignedOut } from './core/sessions/session-events.ts';
-import { notFound } from './core/web/http-error.ts';
+import { notFound } from './core/http/http-error.ts';
 import type { ClientUserRow } from './core/client-users/queries.ts';
-import type { RequestMeta } from './core/web/request-meta.ts';
+import type { RequestMeta } from './core/http/request-meta.ts';
 import { countText } from './core/db/bounded-count.ts';
 
 export interface CustomerPortal {

@@ -6,10 +6,10 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { insertActivity } from '../../core/activity/queries.ts';
-import { announceAccessChanged } from '../../core/client-users/access-events.ts';
-import { changePersonAccess } from '../../core/client-users/access-changes.ts';
+import { announceAccessChanged } from '../../core/access/access-events.ts';
+import { changePersonAccess } from '../../core/access/access-changes.ts';
 import { staffWordsFor } from './access-refusals.ts';
-import { clientUserIdsOf, findClientDenied, listRoles, saveClientDenied, type RoleChoice } from '../../core/client-users/access-queries.ts';
+import { clientUserIdsOf, findClientDenied, listRoles, saveClientDenied, type RoleChoice } from '../../core/access/access-queries.ts';
 import { accessOf, findClientUserWithAccess, listClientUsers } from '../../core/client-users/queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { roleFromForm, type ClientAccess, type CustomRole } from '../../core/policies/client-access.ts';
@@ -18,8 +18,8 @@ import type { HostAdapter } from '../../core/ports/host.ts';
 import { findSettings } from '../../core/settings/queries.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import { staffContext } from '../../core/staff/staff-context.ts';
-import { HttpError, notFound } from '../../core/web/http-error.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
+import { HttpError, notFound } from '../../core/http/http-error.ts';
+import { requestMeta } from '../../core/http/request-meta.ts';
 import { parseParam } from '../../core/web/validate.ts';
 import {
   describeAccessChange,

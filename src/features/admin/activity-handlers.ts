@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { listActivity } from '../../core/activity/queries.ts';
 import { findClientUsersByIds } from '../../core/client-users/queries.ts';
 import type { HostAdapter, HostContact } from '../../core/ports/host.ts';
-import { badRequest, notFound } from '../../core/web/http-error.ts';
+import { badRequest, notFound } from '../../core/http/http-error.ts';
 import { staffContext } from '../../core/staff/staff-context.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import type { ActivityQueryInput } from './commands.ts';

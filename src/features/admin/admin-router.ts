@@ -7,7 +7,7 @@ import type { FeatureFlags } from '../../core/ports/services.ts';
 import type { PortalConfig } from '../../core/config.ts';
 import { authorizeManagePortal } from '../../core/policies/portal-policy.ts';
 import { staffContext } from '../../core/staff/staff-context.ts';
-import { notFound } from '../../core/web/http-error.ts';
+import { notFound } from '../../core/http/http-error.ts';
 import { staffChain } from '../../core/staff/staff-chain.ts';
 import { CsrfMismatch } from '../../core/web/csrf.ts';
 import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../../core/web/csrf-retry.ts';

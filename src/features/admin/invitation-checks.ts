@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { findClientUserByContact, findClientUserByEmail, type ClientUserRow } from '../../core/client-users/queries.ts';
 import { authorizeClientUserAction } from '../../core/policies/client-user-policy.ts';
 import type { HostAdapter, HostContact, HostWorkspace } from '../../core/ports/host.ts';
-import { HttpError, notFound } from '../../core/web/http-error.ts';
+import { HttpError, notFound } from '../../core/http/http-error.ts';
 
 export const CONTACT_NOT_FOUND = 'We could not find that contact.';
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { insertActivity } from '../../core/activity/queries.ts';
-import { announceAccessChanged } from '../../core/client-users/access-events.ts';
+import { announceAccessChanged } from '../../core/access/access-events.ts';
 import {
   deleteRole,
   findRole,
@@ -17,15 +17,15 @@ import {
   roleHolderCounts,
   roleNamed,
   updateRole,
-} from '../../core/client-users/access-queries.ts';
+} from '../../core/access/access-queries.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import type { Translate } from '../../core/i18n/translations.ts';
 import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, CLIENT_PERMISSIONS, type CustomRole } from '../../core/policies/client-access.ts';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import { staffContext } from '../../core/staff/staff-context.ts';
-import { HttpError, notFound } from '../../core/web/http-error.ts';
+import { HttpError, notFound } from '../../core/http/http-error.ts';
 import { formAnswerStatus } from '../../core/web/render.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
+import { requestMeta } from '../../core/http/request-meta.ts';
 import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
 import { RoleIdParam, type RoleInput, type RolesQueryInput } from './commands.ts';
 

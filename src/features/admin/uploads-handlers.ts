@@ -10,7 +10,7 @@ import type { EventBus } from '../../core/events/event-bus.ts';
 import { recordAndAnnounce } from '../../core/live/live-events.ts';
 import type { HostAdapter } from '../../core/ports/host.ts';
 import type { FileStorage } from '../../core/ports/services.ts';
-import { notFound } from '../../core/web/http-error.ts';
+import { notFound } from '../../core/http/http-error.ts';
 import { sendDownload } from '../../core/web/send-download.ts';
 import { parseParam } from '../../core/web/validate.ts';
 import { staffContext } from '../../core/staff/staff-context.ts';

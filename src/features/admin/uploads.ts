@@ -4,7 +4,7 @@
 // LOGO_MAX_BYTES, and it goes straight to the FileStorage port.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import busboy from 'busboy';
-import { HttpError } from '../../core/web/http-error.ts';
+import { HttpError } from '../../core/http/http-error.ts';
 
 export const LOGO_MAX_BYTES = 512 * 1024;
 const LOGO_FIELD = 'logo';

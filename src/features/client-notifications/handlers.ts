@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import { notFound } from '../../core/web/http-error.ts';
+import { notFound } from '../../core/http/http-error.ts';
 import { parseParam } from '../../core/web/validate.ts';
 import { type ChannelsInput, type ChannelsQueryInput, NotificationIdParam, type NotificationsQueryInput } from './commands.ts';
 import { type Channel, channelFor, KIND_RULES, visibleKinds } from './kinds.ts';

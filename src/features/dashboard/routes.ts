@@ -1,6 +1,6 @@
 // The signed-in client's home page.
 import { Router, type Request, type Response } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
+import { allow } from '../../core/web/route-steps.ts';
 import { SUMMARY_COUNT_LIMIT, type DashboardAsk, type HostAdapter } from '../../core/ports/host.ts';
 import { canSeeSection, countOpenToPerson, visibleSections } from '../../core/policies/portal-policy.ts';
 import { presentOfferRow } from '../offers/index.ts';

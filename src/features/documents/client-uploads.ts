@@ -14,7 +14,7 @@ import { announce, recordLiveEvent, type LiveEvent } from '../../core/live/live-
 import type { PortalLogger } from '../../core/ops/logging.ts';
 import type { HostAdapter } from '../../core/ports/host.ts';
 import type { FileStorage, VirusScanner } from '../../core/ports/services.ts';
-import type { RequestMeta } from '../../core/web/request-meta.ts';
+import type { RequestMeta } from '../../core/http/request-meta.ts';
 import { deleteUnopenedUpload, insertUpload } from './queries.ts';
 import { receiveUpload, UploadRefused, type ReceivedFile, type UploadRefusal } from './receive-upload.ts';
 

@@ -1,7 +1,7 @@
 // Invoices, behind requireClient (see the workspace router) and the `showInvoices` switch; the
 // comment form with `allowComments` too.
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
+import { allow } from '../../core/web/route-steps.ts';
 import { validateBody, validateQuery } from '../../core/web/validate.ts';
 import { AddCommentCommand } from '../messages/index.ts';
 import { InvoiceListQuery } from './commands.ts';

@@ -13,7 +13,7 @@ import { openLiveStream } from '../../core/live/sse.ts';
 import type { ClientStreamRules } from '../../core/live/client-streams.ts';
 import { POSTING_LIMITS, type RateLimiter } from '../../core/rate-limits/limiter.ts';
 import { limitPerPerson } from '../../core/rate-limits/person-limit.ts';
-import { HttpError, notFound } from '../../core/web/http-error.ts';
+import { HttpError, notFound } from '../../core/http/http-error.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { formAnswerStatus, isFragmentRequest } from '../../core/web/render.ts';
 import { parseParam, type FieldErrors } from '../../core/web/validate.ts';

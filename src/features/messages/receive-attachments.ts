@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import type { FileStorage, VirusScanner } from '../../core/ports/services.ts';
 import { detectAllowedType, safeFilename, SNIFF_BYTES } from '../../core/files/file-types.ts';
 import { readHead } from '../documents/index.ts';
-import { HttpError } from '../../core/web/http-error.ts';
+import { HttpError } from '../../core/http/http-error.ts';
 import { ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES, type AttachmentError } from './attachments.ts';
 
 const ATTACHMENT_PURPOSE = 'message-attachment';

@@ -11,7 +11,7 @@ import { authorizeAssignee } from '../../core/policies/portal-policy.ts';
 import { staffChannel } from '../../core/live/live-events.ts';
 import { latestLiveSeq } from '../../core/live/queries.ts';
 import { openLiveStream } from '../../core/live/sse.ts';
-import { badRequest, notFound } from '../../core/web/http-error.ts';
+import { badRequest, notFound } from '../../core/http/http-error.ts';
 import { formAnswerStatus, isFragmentRequest, sendPage } from '../../core/web/render.ts';
 import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
 import { ATTACHMENT_MAX_BYTES, checkAttachments, type IncomingFile } from './attachments.ts';

@@ -9,7 +9,7 @@ import type { HostAdapter } from '../../core/ports/host.ts';
 import type { FeatureFlags } from '../../core/ports/services.ts';
 import { authorizeAnswerMessages } from '../../core/policies/portal-policy.ts';
 import { verifyAdminCsrf } from '../../core/staff/admin-csrf.ts';
-import { notFound } from '../../core/web/http-error.ts';
+import { notFound } from '../../core/http/http-error.ts';
 import { staffChain } from '../../core/staff/staff-chain.ts';
 import { parseMessageForm } from './uploads.ts';
 

@@ -4,7 +4,7 @@
 // passes through without attachments.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { HttpError } from '../../core/web/http-error.ts';
+import { HttpError } from '../../core/http/http-error.ts';
 import { ATTACHMENT_FIELD, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from './attachments.ts';
 
 export function parseMessageForm(translate: (res: Response, key: string) => string): RequestHandler {

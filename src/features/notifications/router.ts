@@ -13,7 +13,7 @@ import { staffContext } from '../../core/staff/staff-context.ts';
 import { staffChain } from '../../core/staff/staff-chain.ts';
 import { hostFrame, staffWords } from '../../core/staff/admin-page.ts';
 import { presentNotifications } from './presenters.ts';
-import { notFound } from '../../core/web/http-error.ts';
+import { notFound } from '../../core/http/http-error.ts';
 import { sendPage } from '../../core/web/render.ts';
 import { parseParam, validateBody, validateQuery } from '../../core/web/validate.ts';
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 // Proposals and quotations, behind requireClient (see the workspace router). Both sections stand
 // or fall with the `showProposals` switch; the comment form with `allowComments` too.
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
+import { allow } from '../../core/web/route-steps.ts';
 import { validateBody, validateQuery } from '../../core/web/validate.ts';
 import { AddCommentCommand } from '../messages/index.ts';
 import { OfferListQuery } from './commands.ts';

@@ -13,7 +13,7 @@ import type { PortalLogger } from '../../core/ops/logging.ts';
 import { effectiveSettings, roleName } from '../../core/policies/client-access.ts';
 import type { CommentsPort, HostAdapter, HostWorkspace } from '../../core/ports/host.ts';
 import type { FileStorage, Mailer, OpenedFile } from '../../core/ports/services.ts';
-import type { RequestMeta } from '../../core/web/request-meta.ts';
+import type { RequestMeta } from '../../core/http/request-meta.ts';
 import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
 import { emailLocale } from '../account/index.ts';
 import { buildDataExport } from './data-export.ts';

@@ -5,7 +5,7 @@
 import type { Request, Response } from 'express';
 import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
-import { notFound } from '../../core/web/http-error.ts';
+import { notFound } from '../../core/http/http-error.ts';
 import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
 import type { ColleagueRequests } from './colleague-requests.ts';
 import {

@@ -9,8 +9,8 @@
 // decision.
 import type { Knex } from 'knex';
 import { insertActivity, insertClientActivity } from '../../core/activity/queries.ts';
-import { AccessChangeRefused } from '../../core/client-users/access-changes.ts';
-import { listRoles, type RoleChoice } from '../../core/client-users/access-queries.ts';
+import { AccessChangeRefused } from '../../core/access/access-changes.ts';
+import { listRoles, type RoleChoice } from '../../core/access/access-queries.ts';
 import { findClientUserByContact, findClientUserByEmail, findClientUserById } from '../../core/client-users/queries.ts';
 import type { PortalConfig } from '../../core/config.ts';
 import { isLocale, translator } from '../../core/i18n/translations.ts';
@@ -20,7 +20,7 @@ import { refusal } from '../../core/policies/team-policy.ts';
 import type { HostAdapter, HostContact, HostWorkspace } from '../../core/ports/host.ts';
 import type { Mailer, MailMessage } from '../../core/ports/services.ts';
 import { findSettings } from '../../core/settings/queries.ts';
-import { notFound } from '../../core/web/http-error.ts';
+import { notFound } from '../../core/http/http-error.ts';
 import type { StaffActor } from '../../core/staff/staff-context.ts';
 import { type AuthService, emailLocale } from '../account/index.ts';
 import { colleagueAnsweredEmail } from './emails.ts';

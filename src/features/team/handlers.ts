@@ -4,8 +4,8 @@
 import type { Request, Response } from 'express';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import type { LimitRule, RateLimiter } from '../../core/rate-limits/limiter.ts';
-import { tooManyRequests } from '../../core/web/http-error.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
+import { tooManyRequests } from '../../core/rate-limits/too-many-requests.ts';
+import { requestMeta } from '../../core/http/request-meta.ts';
 import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
 import type { ColleagueRequests } from './colleague-requests.ts';
 import {

@@ -3,7 +3,7 @@
 // and the decision (a conditional update: a request is decided once). Every statement names its
 // workspace.
 import type { Knex } from 'knex';
-import type { RoleChoice } from '../../core/client-users/access-queries.ts';
+import type { RoleChoice } from '../../core/access/access-queries.ts';
 import type { ClientRoleKey } from '../../core/policies/client-access.ts';
 
 type Db = Knex | Knex.Transaction;

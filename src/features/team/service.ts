@@ -5,9 +5,9 @@
 // and announced after the commit (live streams follow a new role; a disabled colleague's end).
 import type { Knex } from 'knex';
 import { insertClientActivity } from '../../core/activity/queries.ts';
-import { announceAccessChanged } from '../../core/client-users/access-events.ts';
-import { AccessChangeRefused, changePersonAccess, disablePerson } from '../../core/client-users/access-changes.ts';
-import { listRoles, type RoleChoice } from '../../core/client-users/access-queries.ts';
+import { announceAccessChanged } from '../../core/access/access-events.ts';
+import { AccessChangeRefused, changePersonAccess, disablePerson } from '../../core/access/access-changes.ts';
+import { listRoles, type RoleChoice } from '../../core/access/access-queries.ts';
 import {
   accessOf,
   findClientUserByContact,
@@ -23,8 +23,8 @@ import { roleFromForm, roleName, type ClientAccess, type ClientPermission, type 
 import { refusal, teamRefusal, type TeamAction } from '../../core/policies/team-policy.ts';
 import type { HostAdapter, HostContact, HostWorkspace } from '../../core/ports/host.ts';
 import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import type { RequestMeta } from '../../core/web/request-meta.ts';
+import { notFound } from '../../core/http/http-error.ts';
+import type { RequestMeta } from '../../core/http/request-meta.ts';
 import { type AuthService, voidUserLinks } from '../account/index.ts';
 
 /** The signed-in client admin, as the service needs them. */

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { hashSessionId } from '../../../core/sessions/hashed-session-store.ts';
 import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
 import { formAnswerStatus } from '../../../core/web/render.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
+import { requestMeta } from '../../../core/http/request-meta.ts';
 import type { FieldErrors } from '../../../core/web/validate.ts';
 import type { ChangeEmailInput, ConfirmEmailInput } from '../two-factor/commands.ts';
 import { confirmationCodeEmail, emailChangedNotice } from '../two-factor/emails.ts';

@@ -12,7 +12,7 @@ import type { MailMessage } from '../../../core/ports/services.ts';
 import { deleteOtherSessions } from '../../../core/sessions/queries.ts';
 import { announceSessionsEnded } from '../../../core/sessions/session-events.ts';
 import type { EventBus } from '../../../core/events/event-bus.ts';
-import type { RequestMeta } from '../../../core/web/request-meta.ts';
+import type { RequestMeta } from '../../../core/http/request-meta.ts';
 import { findPendingEmailChange, voidConfirmationCodes } from '../two-factor/queries.ts';
 import type { TwoFactorService } from '../two-factor/service.ts';
 import type { LimitRule, RateLimiter } from '../../../core/rate-limits/limiter.ts';

@@ -19,14 +19,14 @@ import {
 } from '../../../core/client-users/queries.ts';
 import { mayUsePortal } from '../../../core/policies/portal-policy.ts';
 import type { ClientPermission } from '../../../core/policies/client-access.ts';
-import { changePersonAccess } from '../../../core/client-users/access-changes.ts';
-import type { RoleChoice } from '../../../core/client-users/access-queries.ts';
+import { changePersonAccess } from '../../../core/access/access-changes.ts';
+import type { RoleChoice } from '../../../core/access/access-queries.ts';
 import { SIGN_IN_LIMITS, type RateLimiter } from '../../../core/rate-limits/limiter.ts';
 import type { RepeatGuard } from '../../../core/rate-limits/repeat-guard.ts';
 import { deleteOtherSessions } from '../../../core/sessions/queries.ts';
 import { announceSessionsEnded } from '../../../core/sessions/session-events.ts';
 import type { EventBus } from '../../../core/events/event-bus.ts';
-import type { RequestMeta } from '../../../core/web/request-meta.ts';
+import type { RequestMeta } from '../../../core/http/request-meta.ts';
 import {
   burnLoginCode,
   claimLoginCodeTry,

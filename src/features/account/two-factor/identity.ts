@@ -5,7 +5,7 @@
 import type { Request, Response } from 'express';
 import type { AuthService } from '../sign-in/auth-service.ts';
 import { portalContext, portalI18n, signedInClient } from '../../../core/web/portal-context.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
+import { requestMeta } from '../../../core/http/request-meta.ts';
 import type { TwoFactorService } from './service.ts';
 import '../../../core/sessions/session-data.ts';
 

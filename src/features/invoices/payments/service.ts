@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertActivity } from '../../../core/activity/queries.ts';
 import type { HostAdapter, InvoiceDetail, InvoicesPort } from '../../../core/ports/host.ts';
-import type { RequestMeta } from '../../../core/web/request-meta.ts';
+import type { RequestMeta } from '../../../core/http/request-meta.ts';
 import { hasWayToPay } from './availability.ts';
 import { bankTransferDetails } from '../bank-transfer.ts';
 import { controlCharacterFields } from '../../../core/web/control-characters.ts';

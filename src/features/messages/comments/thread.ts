@@ -10,7 +10,7 @@ import { insertActivity } from '../../../core/activity/queries.ts';
 import { canClient } from '../../../core/policies/portal-policy.ts';
 import { portalContext, signedInClient } from '../../../core/web/portal-context.ts';
 import { isFragmentRequest } from '../../../core/web/render.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
+import { requestMeta } from '../../../core/http/request-meta.ts';
 import type { FieldErrors } from '../../../core/web/validate.ts';
 import { LIVE_PATH } from '../../../core/live/routes.ts';
 import { COMMENT_MAX_LENGTH, type AddCommentInput } from './commands.ts';

@@ -2,7 +2,7 @@
 // router). Each decision has a page of its own (works without JavaScript) and a POST that
 // redirects back to the offer.
 import { Router } from 'express';
-import { allow } from '../../../core/policies/route-steps.ts';
+import { allow } from '../../../core/web/route-steps.ts';
 import { validateBody } from '../../../core/web/validate.ts';
 import { AcceptProposalCommand, AcceptQuotationCommand, DeclineProposalCommand, DeclineQuotationCommand } from './commands.ts';
 import type { DecisionHandlers } from './handlers.ts';

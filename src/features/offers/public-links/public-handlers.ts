@@ -11,10 +11,11 @@ import { renderPdfFor, type PdfResult } from '../../../core/pdf/rendered-pdfs.ts
 import type { HostAdapter } from '../../../core/ports/host.ts';
 import type { FileStorage } from '../../../core/ports/services.ts';
 import type { RateLimiter } from '../../../core/rate-limits/limiter.ts';
-import { forbidden, notFound, tooManyRequests } from '../../../core/web/http-error.ts';
+import { forbidden, notFound } from '../../../core/http/http-error.ts';
+import { tooManyRequests } from '../../../core/rate-limits/too-many-requests.ts';
 import type { PortalSettings } from '../../../core/settings/portal-settings.ts';
 import { portalContext, renderPortalPage } from '../../../core/web/portal-context.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
+import { requestMeta } from '../../../core/http/request-meta.ts';
 import type { FieldErrors } from '../../../core/web/validate.ts';
 import { keptInput, type DecisionInput } from '../decisions/commands.ts';
 import { presentOfferActions, presentOfferDecision } from '../decisions/presenters.ts';

@@ -25,10 +25,10 @@ import type { HostAdapter } from '../../../core/ports/host.ts';
 import type { FileStorage } from '../../../core/ports/services.ts';
 import type { PublicLinks } from '../public-links/service.ts';
 import { findSettings } from '../../../core/settings/queries.ts';
-import { notFound } from '../../../core/web/http-error.ts';
+import { notFound } from '../../../core/http/http-error.ts';
 import { sendPage } from '../../../core/web/render.ts';
 import { parseParam } from '../../../core/web/validate.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
+import { requestMeta } from '../../../core/http/request-meta.ts';
 import type { LiveCommentsPort } from '../../messages/index.ts';
 import { COMMENT_MAX_LENGTH } from '../../messages/index.ts';
 import { isFragmentRequest } from '../../../core/web/render.ts';
@@ -41,7 +41,7 @@ import {
   type StaffCommentInput,
   type ViewAsQueryInput,
 } from './commands.ts';
-import { findClientDenied, listRoles } from '../../../core/client-users/access-queries.ts';
+import { findClientDenied, listRoles } from '../../../core/access/access-queries.ts';
 import { listClientUsers } from '../../../core/client-users/queries.ts';
 import { effectiveSettings, resolveAccess, type ClientAccess } from '../../../core/policies/client-access.ts';
 import { staffHiddenReason, staffRoleName } from '../../../core/staff/access-words.ts';

@@ -7,12 +7,12 @@
 // declares its action rule (allow.self, allow.company, allow.own, allow.clientAdmin: the permission
 // and whose object, client-actions.ts), read back as routeTable's `actionRule`.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { notFound } from '../web/http-error.ts';
-import { portalContext, signedInClient } from '../web/portal-context.ts';
-import { managesColleagues, permits, type ClientPermission } from './client-access.ts';
-import type { ActionRule } from './client-actions.ts';
-import { ACTION_RULE, PERMISSION_STEP } from '../web/route-table.ts';
-import { authorizeClient, authorizePayment, authorizeSection, type ClientAction, type PortalSection } from './portal-policy.ts';
+import { notFound } from '../http/http-error.ts';
+import { portalContext, signedInClient } from './portal-context.ts';
+import { managesColleagues, permits, type ClientPermission } from '../policies/client-access.ts';
+import type { ActionRule } from '../policies/client-actions.ts';
+import { ACTION_RULE, PERMISSION_STEP } from './route-table.ts';
+import { authorizeClient, authorizePayment, authorizeSection, type ClientAction, type PortalSection } from '../policies/portal-policy.ts';
 
 function step(check: (res: Response) => void): RequestHandler {
   const handler = (_req: Request, res: Response, next: NextFunction) => {
