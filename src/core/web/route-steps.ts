@@ -1,7 +1,7 @@
 // The permission steps a client route declares in its chain, after the signed-in client is known
 // and before validation and the handler (and before a streamed upload's first byte is read):
 // `router.post(path, allow.payment, validateBody(...), handler)`. Each asks the policy module
-// (portal-policy.ts) about the workspace's settings for this request; what it refuses never
+// (policies/portal-policy.ts) about the workspace's settings for this request; what it refuses never
 // reaches the handler. A route's steps can be read from the router (routeTable's
 // `permissionStep`), so a test checks every client route declares one. A state-changing route also
 // declares its action rule (allow.self, allow.company, allow.own, allow.clientAdmin: the permission

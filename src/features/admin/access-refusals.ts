@@ -1,4 +1,4 @@
-// The access service's refusals (core/client-users/access-changes.ts) in the agency's words, for
+// The access service's refusals (core/access/access-changes.ts) in the agency's words, for
 // the person-access and client-users pages alike.
 import { AccessChangeRefused } from '../../core/access/access-changes.ts';
 import { HttpError } from '../../core/http/http-error.ts';
