@@ -1,7 +1,8 @@
-// The core's front door: everything a feature (and the composition root) uses of the core, and
-// the only core module they import (test/architecture/import-rules.test.ts). Core modules never
-// import this file themselves (an ESM cycle through it would leave names undefined at load);
-// they import each other directly.
+// The core's front door: everything the features, the composition root (src/portal.ts), the
+// migrations and the audit use of the core, and the only core module they import
+// (test/architecture/import-rules.test.ts). Core modules never import this file themselves: an
+// ESM cycle through it would leave names undefined while the modules load. They import each other
+// directly, in the order of docs/architecture.md.
 
 // A person's access and its changes
 export { AccessChangeRefused, changePersonAccess, disablePerson } from './access/access-changes.ts';
@@ -65,7 +66,7 @@ export { deadlineState } from './commercial/calendar.ts';
 export { cursorField, LIST_PAGE_SIZE, RecordIdParam } from './commercial/commands.ts';
 export { type HistoryEntry, lineTaxCents, type LineView, presentLines, presentTaxByRate } from './commercial/lines.ts';
 
-// Settings
+// The portal's configuration
 export { acceptedSessionSecrets, type PortalConfig } from './config.ts';
 
 // Building the core
@@ -84,11 +85,23 @@ export {
   verifyPassword,
 } from './crypto/secrets.ts';
 
-// Db
+// SQL helpers, the owned tables of migrations, the embedded database of the audit
 export { boundedCount, COUNT_LIMIT, countText } from './db/bounded-count.ts';
+export { createKnex } from './db/connect.ts';
+export { distributeOnCitus } from './db/distribute.ts';
 export { ACROSS_WORKSPACES } from './db/distribution.ts';
+export { startEmbeddedPostgres } from './db/embedded-postgres.ts';
+export { listMigrationSource } from './db/migration-source.ts';
+export {
+  addOwnedColumns,
+  createOwnedTable,
+  dropOwnedColumns,
+  dropOwnedTables,
+  ensureOwnedTablesRegistry,
+  onOwnedTable,
+} from './db/owned-tables.ts';
 
-// Settings
+// What the host passes in
 export { type PortalDepsInput, validateDeps } from './deps.ts';
 
 // Events
@@ -115,6 +128,7 @@ export { PORTAL_FLAG } from './flags/flag-names.ts';
 // Host
 export { clientNamesOf } from './host/client-names.ts';
 export { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
+export { checkClaimAgainstSchema, type SchemaColumns } from './host/verify-claims.ts';
 
 // HTTP: errors with a status, cookies, who is asking
 export { badRequest, forbidden, HttpError, notFound } from './http/http-error.ts';
@@ -138,11 +152,11 @@ export { openLiveStream } from './live/sse.ts';
 // Mail
 export type { OutboxMailer } from './mail/outbox.ts';
 
-// Ops
+// Logs, metrics, background work
 export { inBackground } from './ops/background.ts';
 export type { PortalLogger } from './ops/logging.ts';
 
-// Pdf
+// PDFs
 export type { PdfDocumentModel, PdfLine, PdfSection } from './pdf/document-model.ts';
 export { type Letterhead, presentLetterhead, withLetterhead } from './pdf/letterhead.ts';
 export { documentPreview, previewBrand } from './pdf/preview.ts';
@@ -233,10 +247,11 @@ export {
   SUMMARY_COUNT_LIMIT,
   type TasksPort,
 } from './ports/host.ts';
+export type { HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, VerifiedCallback } from './ports/payment-provider.ts';
 export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusScanner } from './ports/services.ts';
 
-// Rate-limits
+// Rate limits
 export { type LimitRule, POSTING_LIMITS, type RateLimiter, SIGN_IN_LIMITS } from './rate-limits/limiter.ts';
 export { limitPerPerson } from './rate-limits/person-limit.ts';
 export type { RepeatGuard } from './rate-limits/repeat-guard.ts';
@@ -249,7 +264,7 @@ export type { PendingSecondFactor } from './sessions/session-data.ts';
 export { announceSessionsEnded } from './sessions/session-events.ts';
 export type { SessionLifecycle } from './sessions/session-lifecycle.ts';
 
-// Settings
+// The admin's settings
 export { DEFAULT_SETTINGS, type PortalSettings, SECTION_SWITCHES, type SectionSwitch } from './settings/portal-settings.ts';
 export { findSettings, saveSettings } from './settings/queries.ts';
 

@@ -1,7 +1,9 @@
 // The import rules of docs/architecture.md, read from the sources: the portal (src/) never reaches
 // into a host binding, the audit, the tests or the tools; inside it, the core (src/core/) imports no
-// feature, and a feature (src/features/<name>/) reaches another only through that one's index.ts,
-// with no cycle between features; a host binding reaches the portal only
+// feature, its folders import each other without a cycle, and no core module imports the core's
+// front door (src/core/index.ts), through which alone the features, the composition root, the
+// migrations and the audit reach the core; a feature (src/features/<name>/) reaches another only
+// through that one's index.ts, with no cycle between features; a host binding reaches the portal only
 // through its public API (src/index.ts) and no other binding; the audit and the bindings ship
 // without the test fixtures. Each rule lists what breaks it, file by file.
 import { expect } from 'chai';
@@ -83,11 +85,13 @@ describe('architecture: import rules', () => {
   const src = importsOf('src');
   const plugins = importsOf('plugins');
   const audit = importsOf('audit');
+  const migrations = importsOf('migrations');
 
   it('finds the imports it checks (the reader is not blind)', () => {
     expect(src.length).to.be.greaterThan(500);
     expect(plugins.some((edge) => edge.to === 'src/index.ts')).to.equal(true);
     expect(audit.length).to.be.greaterThan(50);
+    expect(migrations.some((edge) => edge.to === 'src/core/index.ts')).to.equal(true);
   });
 
   it('the portal (src/) imports nothing from the bindings, the audit, the tests or the tools', () => {
@@ -109,6 +113,25 @@ describe('architecture: import rules', () => {
     // The check finds a cycle where there is one.
     const made = coreCycle([...src, { from: 'src/core/http/x.ts', to: 'src/core/web/render.ts' }]);
     expect(made).to.include.members(['http', 'web']);
+  });
+
+  it('the features and the composition root reach the core only through its front door, src/core/index.ts', () => {
+    const intoCore = src.filter((edge) => (featureOf(edge.from) || edge.from === 'src/portal.ts') && edge.to.startsWith('src/core/'));
+    expect(intoCore.length, 'features do use the core (the reader is not blind)').to.be.greaterThan(100);
+    expect(show(intoCore.filter((edge) => edge.to !== 'src/core/index.ts'))).to.deep.equal([]);
+  });
+
+  it('no core module imports the front door (an ESM cycle through it leaves names undefined at load)', () => {
+    expect(show(src.filter((edge) => edge.from.startsWith('src/core/') && edge.to === 'src/core/index.ts'))).to.deep.equal([]);
+  });
+
+  it('the migrations and the audit reach src/ only through src/core/index.ts', () => {
+    // Both are the portal's own: its tables, and its reading of a host database. The public API
+    // (src/index.ts) is for hosts, and the migrations are loaded by the composition root, which
+    // src/index.ts exports: through it they would import themselves.
+    expect(show([...migrations, ...audit].filter((edge) => edge.to.startsWith('src/') && edge.to !== 'src/core/index.ts'))).to.deep.equal(
+      [],
+    );
   });
 
   it('a feature reaches another feature only through its index.ts', () => {
