@@ -3,8 +3,7 @@
 // the audit checks is what the plugin will rely on. A concept an adapter claims is served from the
 // host through it; a concept it leaves out the plugin provides itself.
 import { AUDIT_MANIFESTS } from '../plugins/audit-manifests.ts';
-import type { HostClaim } from '../src/core/ports/host.ts';
-import { checkClaimAgainstSchema, type SchemaColumns } from '../src/core/host/verify-claims.ts';
+import { checkClaimAgainstSchema, type HostClaim, type SchemaColumns } from '../src/core/index.ts';
 import type { AdapterDescription } from './adapter-registry.ts';
 import type { Catalog } from './catalog/types.ts';
 import { AuditError } from './errors.ts';

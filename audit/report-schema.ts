@@ -2,7 +2,7 @@
 // the plugin reads it back later to check what an adapter claims against what the host really has.
 // Bump AUDIT_REPORT_VERSION on any change a reader would have to know about.
 import { z } from 'zod';
-import type { HostConcept } from '../src/core/ports/host.ts';
+import type { HostConcept } from '../src/core/index.ts';
 
 // 2: adapter claims are HostClaim lists (table and columns), claim checks name missing columns,
 // proposedClaims, and plan tables the host makes unnecessary.

@@ -2,8 +2,7 @@
 // the reference CRM's schema, probing the routes of the reference CRM itself started in-process on a
 // free port. Nothing outside those is read or written, except the file.
 import { writeFile } from 'node:fs/promises';
-import { createKnex } from '../src/core/db/connect.ts';
-import { startEmbeddedPostgres } from '../src/core/db/embedded-postgres.ts';
+import { createKnex, startEmbeddedPostgres } from '../src/core/index.ts';
 import { startReferenceCrmAlone } from '../plugins/reference-crm/host-alone.ts';
 import { migrateReferenceCrm } from '../plugins/reference-crm/migrations/index.ts';
 import { REFERENCE_REPORT_PATH, renderReferenceReport } from './reference-report.ts';

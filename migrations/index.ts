@@ -5,10 +5,13 @@
 // migrations rather than in src/core/ because it reads the features' list, which the core may not
 // import; and so hosts keep importing it from here.
 import type { Knex } from 'knex';
-import type { PortalMigration } from '../src/core/feature.ts';
-import { distributeOnCitus } from '../src/core/db/distribute.ts';
-import type { MigrationContext } from '../src/core/db/migration-context.ts';
-import { listMigrationSource, type MigrationModule } from '../src/core/db/migration-source.ts';
+import {
+  distributeOnCitus,
+  listMigrationSource,
+  type MigrationContext,
+  type MigrationModule,
+  type PortalMigration,
+} from '../src/core/index.ts';
 import { FEATURE_MANIFESTS } from '../src/features/manifests.ts';
 import * as foundation from './20261122000001_client_portal_foundation.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';

@@ -2,7 +2,7 @@
 // (src/portal.ts) creates and mounts them. The migration runner (migrations/index.ts, knexfile.ts)
 // reads their migrations from here without creating a portal; the composition root adds their
 // templates and translations, and refuses to start when the features it creates are not these.
-import type { FeatureManifest } from '../core/feature.ts';
+import type { FeatureManifest } from '../core/index.ts';
 import { accountManifest } from './account/manifest.ts';
 import { adminManifest } from './admin/manifest.ts';
 import { clientNotificationsManifest } from './client-notifications/manifest.ts';

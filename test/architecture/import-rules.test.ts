@@ -1,7 +1,9 @@
 // The import rules of docs/architecture.md, read from the sources: the portal (src/) never reaches
 // into a host binding, the audit, the tests or the tools; inside it, the core (src/core/) imports no
-// feature, and a feature (src/features/<name>/) reaches another only through that one's index.ts,
-// with no cycle between features; a host binding reaches the portal only
+// feature, its folders import each other without a cycle, and no core module imports the core's
+// front door (src/core/index.ts), through which alone the features, the composition root, the
+// migrations and the audit reach the core; a feature (src/features/<name>/) reaches another only
+// through that one's index.ts, with no cycle between features; a host binding reaches the portal only
 // through its public API (src/index.ts) and no other binding; the audit and the bindings ship
 // without the test fixtures. Each rule lists what breaks it, file by file.
 import { expect } from 'chai';
@@ -44,12 +46,15 @@ const featureOf = (file: string) => (file.startsWith('src/features/') ? file.spl
 /** A feature's own tests (src/features/<name>/test/): beside its code, but no part of the portal that runs. */
 const isFeatureTest = (file: string) => /^src\/features\/[^/]+\/test\//.test(file);
 
-/** The features' dependencies on each other, and the first cycle among them (as a path), if any. */
-function featureCycle(edges: ImportEdge[]): string[] | null {
+/**
+ * The parts' dependencies on each other, as named by `partOf` (null: not a part), and the first
+ * cycle among them (as a path), if any.
+ */
+function cycleAmong(edges: ImportEdge[], partOf: (file: string) => string | null): string[] | null {
   const graph = new Map<string, Set<string>>();
   for (const edge of edges) {
-    const from = featureOf(edge.from);
-    const to = featureOf(edge.to);
+    const from = partOf(edge.from);
+    const to = partOf(edge.to);
     if (from && to && from !== to) graph.set(from, (graph.get(from) ?? new Set()).add(to));
   }
   const done = new Set<string>();
@@ -70,16 +75,26 @@ function featureCycle(edges: ImportEdge[]): string[] | null {
   return null;
 }
 
+const featureCycle = (edges: ImportEdge[]) => cycleAmong(edges, featureOf);
+
+/** A part of the core: its folder (`web`), or a file at its top (`feature.ts`). */
+const corePartOf = (file: string) => (file.startsWith('src/core/') ? file.split('/')[2]! : null);
+
+/** The core's parts that import each other in a cycle, each cycle as a path ('web → policies → web'). */
+const coreCycle = (edges: ImportEdge[]) => cycleAmong(edges, corePartOf);
+
 describe('architecture: import rules', () => {
   const featureTests = importsOf('src').filter((edge) => isFeatureTest(edge.from));
   const src = importsOf('src').filter((edge) => !isFeatureTest(edge.from));
   const plugins = importsOf('plugins');
   const audit = importsOf('audit');
+  const migrations = importsOf('migrations');
 
   it('finds the imports it checks (the reader is not blind)', () => {
     expect(src.length).to.be.greaterThan(500);
     expect(plugins.some((edge) => edge.to === 'src/index.ts')).to.equal(true);
     expect(audit.length).to.be.greaterThan(50);
+    expect(migrations.some((edge) => edge.to === 'src/core/index.ts')).to.equal(true);
   });
 
   it('the portal (src/) imports nothing from the bindings, the audit, the tests or the tools', () => {
@@ -101,6 +116,33 @@ describe('architecture: import rules', () => {
 
   it('the core (src/core/) imports no feature, nor the composition root', () => {
     expect(show(src.filter((edge) => edge.from.startsWith('src/core/') && !edge.to.startsWith('src/core/')))).to.deep.equal([]);
+  });
+
+  it("the core's folders import each other without a cycle", () => {
+    const cycle = coreCycle(src);
+    expect(cycle?.join(' → ') ?? null, 'a cycle between core folders').to.equal(null);
+    // The check finds a cycle where there is one.
+    const made = coreCycle([...src, { from: 'src/core/http/x.ts', to: 'src/core/web/render.ts' }]);
+    expect(made).to.include.members(['http', 'web']);
+  });
+
+  it('the features and the composition root reach the core only through its front door, src/core/index.ts', () => {
+    const intoCore = src.filter((edge) => (featureOf(edge.from) || edge.from === 'src/portal.ts') && edge.to.startsWith('src/core/'));
+    expect(intoCore.length, 'features do use the core (the reader is not blind)').to.be.greaterThan(100);
+    expect(show(intoCore.filter((edge) => edge.to !== 'src/core/index.ts'))).to.deep.equal([]);
+  });
+
+  it('no core module imports the front door (an ESM cycle through it leaves names undefined at load)', () => {
+    expect(show(src.filter((edge) => edge.from.startsWith('src/core/') && edge.to === 'src/core/index.ts'))).to.deep.equal([]);
+  });
+
+  it('the migrations and the audit reach src/ only through src/core/index.ts', () => {
+    // Both are the portal's own: its tables, and its reading of a host database. The public API
+    // (src/index.ts) is for hosts, and the migrations are loaded by the composition root, which
+    // src/index.ts exports: through it they would import themselves.
+    expect(show([...migrations, ...audit].filter((edge) => edge.to.startsWith('src/') && edge.to !== 'src/core/index.ts'))).to.deep.equal(
+      [],
+    );
   });
 
   it('a feature reaches another feature only through its index.ts', () => {

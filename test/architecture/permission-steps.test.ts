@@ -1,4 +1,4 @@
-// Every client route declares its permission step in its chain (src/core/policies/route-steps.ts),
+// Every client route declares its permission step in its chain (src/core/web/route-steps.ts),
 // so the rule a page answers to is read where the route is, not inside its handler; and every
 // state-changing one declares its action rule: the permission it needs and whose object it acts on
 // (src/core/policies/client-actions.ts).

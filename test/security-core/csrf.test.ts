@@ -11,11 +11,11 @@ import {
   CSRF_MESSAGE,
   createPortalCsrf,
   portalCsrfCheck,
-  sessionCsrfToken,
   tokensMatch,
   verifySessionCsrfHeader,
 } from '../../src/core/web/csrf.ts';
-import { HttpError } from '../../src/core/web/http-error.ts';
+import { sessionCsrfToken } from '../../src/core/sessions/session-data.ts';
+import { HttpError } from '../../src/core/http/http-error.ts';
 
 const SECRET = 'csrf-test-secret-'.padEnd(48, 'x');
 

@@ -36,9 +36,9 @@ import {
   PORTAL_SECTIONS,
 } from '../../src/core/policies/portal-policy.ts';
 import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/portal-settings.ts';
-import type { ClientUserStatus } from '../../src/core/client-users/queries.ts';
+import type { ClientUserStatus } from '../../src/core/policies/client-user-policy.ts';
 import type { HostStaffUser } from '../../src/core/ports/host.ts';
-import { HttpError } from '../../src/core/web/http-error.ts';
+import { HttpError } from '../../src/core/http/http-error.ts';
 
 const ALL_OFF: PortalSettings = {
   ...DEFAULT_SETTINGS,

@@ -10,10 +10,9 @@ import {
   type ClientRoleKey,
   type CustomRole,
 } from '../policies/client-access.ts';
+import type { ClientUserStatus } from '../policies/client-user-policy.ts';
 
 type Db = Knex | Knex.Transaction;
-
-export type ClientUserStatus = 'invited' | 'active' | 'disabled';
 
 export interface ClientUserRow {
   id: string;

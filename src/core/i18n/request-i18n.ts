@@ -1,7 +1,7 @@
 // The language, time zone, t() and formatters of one request, kept with the portal context so
 // handlers, presenters and templates all speak the same locale.
 import type { Request } from 'express';
-import { readCookie } from '../web/cookies.ts';
+import { readCookie } from '../http/cookies.ts';
 import { formattersFor, type Formatters } from './formatters.ts';
 import { browserLocale, chooseLocale, chooseTimeZone } from './negotiate.ts';
 import { translator, type Locale, type Translate } from './translations.ts';

@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { FieldErrors } from '../web/validate.ts';
 import { LOCALES_DIR, type Locale, type Translate } from './translations.ts';
 
 const englishMessages = JSON.parse(readFileSync(path.join(LOCALES_DIR, 'en', 'validation.json'), 'utf8')) as Record<string, string>;
@@ -45,6 +44,7 @@ export function translateMessage(message: string, t: Translate): string {
   return message;
 }
 
-export function translateFieldErrors(errors: FieldErrors, t: Translate): FieldErrors {
+/** A form's messages, field by field (web/validate.ts's FieldErrors), each in the reader's language. */
+export function translateFieldErrors(errors: Record<string, string>, t: Translate): Record<string, string> {
   return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, translateMessage(message, t)]));
 }

@@ -3,7 +3,7 @@
 // behind the messaging switch. Pages connect without a position and start at the newest event.
 // Each event is still sent only while its own section is on (clientStreamRules).
 import { Router, type Request, type Response } from 'express';
-import { allow } from '../policies/route-steps.ts';
+import { allow } from '../web/route-steps.ts';
 import type { Knex } from 'knex';
 import type { EventBus } from '../events/event-bus.ts';
 import { portalContext, signedInClient } from '../web/portal-context.ts';

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { EventBus } from '../events/event-bus.ts';
 import { RECONNECTED_CHANNEL } from '../events/postgres-event-bus.ts';
 import { latestLiveSeq, listLiveEventsAfter } from './queries.ts';
-import { requestMeta } from '../web/request-meta.ts';
+import { requestMeta } from '../http/request-meta.ts';
 import { HEARTBEAT_MS, liveStreamsOf, SHUTDOWN_RETRY_MS, type StreamEnd, type StreamHolder } from './live-streams.ts';
 import type { LiveEvent } from './live-events.ts';
 

@@ -16,7 +16,7 @@ import { RECONNECTED_CHANNEL, type EventBus } from '../events/event-bus.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
 import { findStreamSessions } from '../sessions/queries.ts';
 import { SESSIONS_ENDED, STAFF_SIGNED_OUT } from '../sessions/session-events.ts';
-import { ACCESS_CHANGED } from '../client-users/access-events.ts';
+import { ACCESS_CHANGED } from '../access/access-events.ts';
 import type { StaffPort } from '../ports/host.ts';
 import type { LiveStreams, OpenClientStream, OpenStaffStream } from './live-streams.ts';
 

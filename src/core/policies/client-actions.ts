@@ -1,5 +1,5 @@
 // Whose things a client may change. Every state-changing client route declares, on its route line,
-// the permission its action needs and whose object it acts on (route-steps.ts: allow.self,
+// the permission its action needs and whose object it acts on (web/route-steps.ts: allow.self,
 // allow.company, allow.own, allow.clientAdmin); routeTable reads the declaration back, so a test
 // fails on a POST route without one, and the closing table of routes is generated from it.
 import { managesColleagues, type ClientAccess, type ClientPermission } from './client-access.ts';

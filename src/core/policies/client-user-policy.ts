@@ -2,8 +2,10 @@
 // (null: the contact was never invited). The clients page builds its buttons from
 // clientUserActions(); the handlers call authorizeClientUserAction() before writing, so what the
 // page offers and what the server allows come from the same rules.
-import type { ClientUserStatus } from '../client-users/queries.ts';
-import { HttpError } from '../web/http-error.ts';
+import { HttpError } from '../http/http-error.ts';
+
+/** A client user's status: invited until they first sign in, active, or disabled by the agency. */
+export type ClientUserStatus = 'invited' | 'active' | 'disabled';
 
 export type ClientUserAction = 'invite' | 'resend_invitation' | 'disable' | 'enable';
 

@@ -3,8 +3,8 @@
 // as a page that was never there.
 import type { HostStaffUser } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
-import type { ClientUserStatus } from '../client-users/queries.ts';
-import { forbidden, notFound } from '../web/http-error.ts';
+import type { ClientUserStatus } from './client-user-policy.ts';
+import { forbidden, notFound } from '../http/http-error.ts';
 
 export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'documents' | 'messages';
 

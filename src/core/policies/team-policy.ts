@@ -4,8 +4,8 @@
 // writing, so what the page offers and what the server allows come from the same rules. Roles
 // are bounded by the workspace anyway (client-access.ts); what the agency hid from a person stays
 // hidden whatever role a client admin gives them.
-import type { ClientUserStatus } from '../client-users/queries.ts';
-import { HttpError } from '../web/http-error.ts';
+import type { ClientUserStatus } from './client-user-policy.ts';
+import { HttpError } from '../http/http-error.ts';
 
 export type TeamAction = 'invite' | 'resend_invitation' | 'change_role' | 'disable';
 

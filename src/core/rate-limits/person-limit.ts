@@ -2,7 +2,7 @@
 // that reads or stores anything of the request: a refused post has cost one counter's upsert and
 // stored nothing. Keyed by workspace and person, so colleagues of the same company have their own.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { tooManyRequests } from '../web/http-error.ts';
+import { tooManyRequests } from './too-many-requests.ts';
 import { portalContext, portalI18n, signedInClient } from '../web/portal-context.ts';
 import type { LimitRule, RateLimiter } from './limiter.ts';
 

@@ -3,7 +3,8 @@
 // session id (see hashed-session-store.ts).
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { accessColumns, CLIENT_USER_COLUMNS, type ClientUserStatus, type ClientUserWithAccessRow } from '../client-users/queries.ts';
+import { accessColumns, CLIENT_USER_COLUMNS, type ClientUserWithAccessRow } from '../client-users/queries.ts';
+import type { ClientUserStatus } from '../policies/client-user-policy.ts';
 import type { PortalSessionAuth } from './session-data.ts';
 import { isCitus } from '../db/citus.ts';
 

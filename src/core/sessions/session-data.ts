@@ -1,7 +1,8 @@
 // What the portal keeps in its own session (never the host's).
+import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import 'express-session';
-import { readCookie } from '../web/cookies.ts';
+import { readCookie } from '../http/cookies.ts';
 
 /** The portal's own session cookie, apart from the host's. */
 export const SESSION_COOKIE = 'portal.sid';
@@ -48,4 +49,10 @@ declare module 'express-session' {
     identityConfirmedAt?: string;
     csrfToken?: string;
   }
+}
+
+/** The signed-in session's CSRF token (web/csrf.ts checks it), made on first use and kept with the session. */
+export function sessionCsrfToken(req: Request): string {
+  req.session.csrfToken ??= randomBytes(32).toString('base64url');
+  return req.session.csrfToken;
 }

@@ -9,13 +9,12 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { ClientUserRow } from '../client-users/queries.ts';
-import { sessionCsrfToken } from '../web/csrf.ts';
-import { requestMeta } from '../web/request-meta.ts';
+import { requestMeta } from '../http/request-meta.ts';
 import { hashSessionId } from './hashed-session-store.ts';
 import { deleteOldestSessions } from './queries.ts';
 import { announceSessionsEnded } from './session-events.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { bringsSessionCookie, SESSION_COOKIE, type PendingSecondFactor } from './session-data.ts';
+import { bringsSessionCookie, SESSION_COOKIE, sessionCsrfToken, type PendingSecondFactor } from './session-data.ts';
 
 export const MAX_SESSIONS_PER_USER = 50;
 

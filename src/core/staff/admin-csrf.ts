@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { HostStaffUser } from '../ports/host.ts';
 import { CSRF_MESSAGE, CsrfMismatch, submittedCsrfTokens, tokensMatch } from '../web/csrf.ts';
-import { HttpError } from '../web/http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { staffContext } from './staff-context.ts';
 
 export function adminCsrfToken(secret: string, staff: Pick<HostStaffUser, 'id' | 'sessionKey'>, workspaceId: string): string {

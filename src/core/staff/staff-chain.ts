@@ -11,7 +11,7 @@ import type { HostAdapter, HostStaffUser } from '../ports/host.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import { adminCsrfToken } from './admin-csrf.ts';
 import { noStore } from '../web/cache-control.ts';
-import { HttpError, notFound } from '../web/http-error.ts';
+import { HttpError, notFound } from '../http/http-error.ts';
 import { securityHeaders } from '../web/security-headers.ts';
 import { setStaffContext } from './staff-context.ts';
 import { staffRequestI18n } from '../i18n/request-i18n.ts';

@@ -4,7 +4,7 @@
 import type { Request, Response } from 'express';
 import type { HostLayoutPort, HostStaffUser, HostWorkspace } from '../ports/host.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
-import { type RequestMeta, requestMeta } from '../web/request-meta.ts';
+import { type RequestMeta, requestMeta } from '../http/request-meta.ts';
 
 export interface StaffContext {
   staff: HostStaffUser;

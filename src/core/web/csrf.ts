@@ -8,19 +8,14 @@
 // A request with a session token is checked against it; any other against the cookie.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { HttpError } from './http-error.ts';
-import { readCookie } from './cookies.ts';
+import { HttpError } from '../http/http-error.ts';
+import { readCookie } from '../http/cookies.ts';
 import '../sessions/session-data.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const ANONYMOUS_CSRF_COOKIE = 'portal.csrf';
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
-
-export function sessionCsrfToken(req: Request): string {
-  req.session.csrfToken ??= randomBytes(32).toString('base64url');
-  return req.session.csrfToken;
-}
 
 export function tokensMatch(expected: string | undefined, given: unknown): boolean {
   if (!expected || typeof given !== 'string') return false;

@@ -3,7 +3,7 @@
 // else is logged and answered with a generic 500. No stack trace ever reaches the browser.
 import type { NextFunction, Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 const HEADINGS: Record<number, string> = {
   400: 'Please check what you entered',

@@ -10,7 +10,7 @@ import type { PortalSettings } from '../settings/portal-settings.ts';
 import { visibleSections, type PortalSection } from '../policies/portal-policy.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { sendPage } from './render.ts';
-import { requestMeta } from './request-meta.ts';
+import { requestMeta } from '../http/request-meta.ts';
 
 export interface SignedInClient {
   user: ClientUserRow;

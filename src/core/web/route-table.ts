@@ -11,13 +11,13 @@ export interface RouteEntry {
   path: string;
   /** The fields the route's validateBody names, when it has one (tests send them). */
   bodyFields?: string[];
-  /** Set when the route's chain declares a permission step (src/core/policies/route-steps.ts). */
+  /** Set when the route's chain declares a permission step (src/core/web/route-steps.ts). */
   permissionStep?: true;
   /** The action and whose object it acts on, where the chain declares them (src/core/policies/client-actions.ts). */
   actionRule?: ActionRule;
 }
 
-/** The mark a permission step (src/core/policies/route-steps.ts) carries, read back by routeTable. */
+/** The mark a permission step (src/core/web/route-steps.ts) carries, read back by routeTable. */
 export const PERMISSION_STEP = Symbol.for('customer-portal.permission-step');
 
 /** The mark of a step declaring an action rule, carrying the rule, read back by routeTable. */

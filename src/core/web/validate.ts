@@ -5,7 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { CSRF_MESSAGE } from './csrf.ts';
 import { csrfRetryExplanation, RERENDERS_FORM } from './csrf-retry.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 import { translateFieldErrors, translateMessage, zodErrorMap } from '../i18n/validation.ts';
 import { controlCharacterFields } from './control-characters.ts';

@@ -17,7 +17,7 @@ import { countVisible, mayUsePortal } from '../policies/portal-policy.ts';
 import { CsrfMismatch, portalCsrfCheck, type PortalCsrf } from '../web/csrf.ts';
 import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../web/csrf-retry.ts';
 import { safeNext } from '../web/safe-next.ts';
-import { HttpError, notFound } from '../web/http-error.ts';
+import { HttpError, notFound } from '../http/http-error.ts';
 import { portalContext, type PortalContext } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
 import { noStore } from '../web/cache-control.ts';

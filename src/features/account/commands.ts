@@ -1,8 +1,6 @@
 // The account page's actions.
 import { z } from 'zod';
-import { SUPPORTED_LOCALES } from '../../core/i18n/translations.ts';
-import { isTimeZone } from '../../core/i18n/negotiate.ts';
-import { currentPasswordField, newPasswordField, personNameField, phoneField } from '../../core/web/fields.ts';
+import { currentPasswordField, isTimeZone, newPasswordField, personNameField, phoneField, SUPPORTED_LOCALES } from '../../core/index.ts';
 
 export const UpdateProfileCommand = z.object({ name: personNameField, phone: phoneField.default('') });
 

@@ -4,25 +4,37 @@
 // typed, at the page's own address.
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
-import type { HostAdapter } from '../../core/ports/host.ts';
+import {
+  announceSessionsEnded,
+  canSeeSection,
+  clientActor,
+  deleteOtherSessions,
+  deleteSession,
+  type EventBus,
+  type FieldErrors,
+  findClientUserById,
+  formAnswerStatus,
+  hashSessionId,
+  type HostAdapter,
+  insertClientActivity,
+  isFragmentRequest,
+  listLiveSessions,
+  notFound,
+  parseParam,
+  portalContext,
+  portalI18n,
+  renderPortalPage,
+  requestI18n,
+  requestMeta,
+  setClientUserPreferences,
+  signedInClient,
+  signInMethods,
+  translateFieldErrors,
+} from '../../core/index.ts';
 import type { AuthService } from './sign-in/auth-service.ts';
-import { insertClientActivity } from '../../core/activity/queries.ts';
-import { findClientUserById, setClientUserPreferences } from '../../core/client-users/queries.ts';
-import { hashSessionId } from '../../core/sessions/hashed-session-store.ts';
-import { deleteOtherSessions, deleteSession, listLiveSessions } from '../../core/sessions/queries.ts';
-import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { requestI18n } from '../../core/i18n/request-i18n.ts';
-import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import { formAnswerStatus, isFragmentRequest } from '../../core/web/render.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
-import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
 import { SessionIdParam, type ChangePasswordInput, type PreferencesInput, type UpdateProfileInput } from './commands.ts';
 import { presentPreferences, presentProfile, presentSessions } from './presenters.ts';
 import { wantsMessageEmails } from '../messages/index.ts';
-import { translateFieldErrors } from '../../core/i18n/validation.ts';
-import { canSeeSection, signInMethods } from '../../core/policies/portal-policy.ts';
 import type { IdentityCheck } from './two-factor/identity.ts';
 
 /** The account page lists the newest sessions only; "sign out all other sessions" covers the rest. */

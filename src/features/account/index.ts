@@ -1,7 +1,7 @@
 // Account: signing in (one-time code, password, links from emails), two-factor authentication,
 // the account page (profile, language, password, sessions) and changing the sign-in email.
 import { accountManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
 import { createAccountHandlers } from './handlers.ts';
 import { accountRoutes } from './routes.ts';
 import { accountPersonalData } from './personal-data.ts';

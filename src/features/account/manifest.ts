@@ -1,7 +1,7 @@
 // The files of account beside its code (sign-in, the account page, two-factor and a new sign-in address).
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
-import type { FeatureManifest } from '../../core/feature.ts';
+import type { FeatureManifest } from '../../core/index.ts';
 import * as twoFactorAndEmailChange from './migrations/20261204000001_two_factor_and_email_change.ts';
 
 export const accountManifest: FeatureManifest = {

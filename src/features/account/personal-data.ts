@@ -1,8 +1,7 @@
 // The account's part of a person's data: their two-factor set-up (its date goes into their
 // profile) and their sign-in secrets (codes, link tokens, recovery codes), all removed on erasure.
 import type { Knex } from 'knex';
-import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
-import { iso } from '../../core/personal-data/archive-values.ts';
+import { iso, type PersonalDataHook } from '../../core/index.ts';
 import { deletePersonCodesAndTokens } from './sign-in/token-queries.ts';
 import { deletePersonTwoFactor, twoFactorEnabledAt } from './two-factor/queries.ts';
 

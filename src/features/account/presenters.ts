@@ -1,10 +1,14 @@
 // Rows to view models for the account page.
-import type { HostContact } from '../../core/ports/host.ts';
-import type { ClientUserRow } from '../../core/client-users/queries.ts';
-import type { SessionRow } from '../../core/sessions/queries.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import { LOCALE_NAMES, SUPPORTED_LOCALES, translator } from '../../core/i18n/translations.ts';
-import { escapeHtml } from '../../core/web/escape-html.ts';
+import {
+  type ClientUserRow,
+  escapeHtml,
+  type HostContact,
+  LOCALE_NAMES,
+  type RequestI18n,
+  type SessionRow,
+  SUPPORTED_LOCALES,
+  translator,
+} from '../../core/index.ts';
 
 export interface SessionView {
   id: string;

@@ -1,7 +1,6 @@
 // Account routes; all behind requireClient (see the workspace router).
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { validateBody } from '../../core/web/validate.ts';
+import { allow, validateBody } from '../../core/index.ts';
 import { ChangePasswordCommand, PreferencesCommand, UpdateProfileCommand } from './commands.ts';
 import type { AccountHandlers } from './handlers.ts';
 

@@ -5,21 +5,33 @@
 // the new access.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertStaffActivity } from '../../core/activity/queries.ts';
-import { announceAccessChanged } from '../../core/client-users/access-events.ts';
-import { changePersonAccess } from '../../core/client-users/access-changes.ts';
+import {
+  accessOf,
+  announceAccessChanged,
+  changePersonAccess,
+  type ClientAccess,
+  clientUserIdsOf,
+  type CustomRole,
+  type EventBus,
+  findClientDenied,
+  findClientUserWithAccess,
+  findSettings,
+  type HostAdapter,
+  HttpError,
+  insertStaffActivity,
+  listClientUsers,
+  listRoles,
+  notFound,
+  parseParam,
+  renderAdminPage,
+  type RoleChoice,
+  roleFromForm,
+  saveClientDenied,
+  staffActor,
+  staffContext,
+  staffRoleName,
+} from '../../core/index.ts';
 import { staffWordsFor } from './access-refusals.ts';
-import { clientUserIdsOf, findClientDenied, listRoles, saveClientDenied, type RoleChoice } from '../../core/client-users/access-queries.ts';
-import { accessOf, findClientUserWithAccess, listClientUsers } from '../../core/client-users/queries.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import { roleFromForm, type ClientAccess, type CustomRole } from '../../core/policies/client-access.ts';
-import { staffRoleName } from '../../core/staff/access-words.ts';
-import type { HostAdapter } from '../../core/ports/host.ts';
-import { findSettings } from '../../core/settings/queries.ts';
-import { renderAdminPage } from '../../core/staff/admin-page.ts';
-import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
-import { HttpError, notFound } from '../../core/web/http-error.ts';
-import { parseParam } from '../../core/web/validate.ts';
 import {
   describeAccessChange,
   presentAccessTable,

@@ -1,17 +1,19 @@
 // From access rows to the admin's access pages, in the staff member's language: the role list, the
 // "hide" checkboxes, the table of what a person sees and why, and the lines of the confirmation
 // that say what a change does.
-import type { Translate } from '../../core/i18n/translations.ts';
 import {
   BUILT_IN_ROLE_KEYS,
   CLIENT_PERMISSIONS,
-  resolveAccess,
   type ClientAccess,
   type ClientPermission,
   type CustomRole,
-} from '../../core/policies/client-access.ts';
-import type { PortalSettings } from '../../core/settings/portal-settings.ts';
-import { staffHiddenReason, staffPermissionLabel, staffRoleName } from '../../core/staff/access-words.ts';
+  type PortalSettings,
+  resolveAccess,
+  staffHiddenReason,
+  staffPermissionLabel,
+  staffRoleName,
+  type Translate,
+} from '../../core/index.ts';
 
 export interface RoleOption {
   value: string;

@@ -1,7 +1,6 @@
-// The access service's refusals (core/client-users/access-changes.ts) in the agency's words, for
+// The access service's refusals (core/access/access-changes.ts) in the agency's words, for
 // the person-access and client-users pages alike.
-import { AccessChangeRefused } from '../../core/client-users/access-changes.ts';
-import { HttpError } from '../../core/web/http-error.ts';
+import { AccessChangeRefused, HttpError } from '../../core/index.ts';
 
 const LAST_ADMIN = 'This is the only client admin of their company. Make someone else there client admin first.';
 const ROLE_GONE = 'That role no longer exists. Choose a role from the list.';

@@ -1,12 +1,16 @@
 // The client activity log: sign-ins, invitations, account changes and access changes, newest first.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { listActivity } from '../../core/activity/queries.ts';
-import { findClientUsersByIds } from '../../core/client-users/queries.ts';
-import type { HostAdapter, HostContact } from '../../core/ports/host.ts';
-import { badRequest, notFound } from '../../core/web/http-error.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
-import { renderAdminPage } from '../../core/staff/admin-page.ts';
+import {
+  badRequest,
+  findClientUsersByIds,
+  type HostAdapter,
+  type HostContact,
+  listActivity,
+  notFound,
+  renderAdminPage,
+  staffContext,
+} from '../../core/index.ts';
 import type { ActivityQueryInput } from './commands.ts';
 import { presentActivity, presentClientOptions, presentEventOptions, presentPagination } from './presenters.ts';
 

@@ -2,16 +2,20 @@
 // security headers and no-store → staff → workspace → feature flag → pages every staff member may
 // read (each with its own policy) → admin policy → form bodies → CSRF → settings routes.
 import express, { Router } from 'express';
-import type { HostAdapter } from '../../core/ports/host.ts';
-import type { FeatureFlags } from '../../core/ports/services.ts';
-import type { PortalConfig } from '../../core/config.ts';
-import { authorizeManagePortal } from '../../core/policies/portal-policy.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { staffChain } from '../../core/staff/staff-chain.ts';
-import { CsrfMismatch } from '../../core/web/csrf.ts';
-import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../../core/web/csrf-retry.ts';
-import { verifyAdminCsrf } from '../../core/staff/admin-csrf.ts';
+import {
+  authorizeManagePortal,
+  CsrfMismatch,
+  type FeatureFlags,
+  type HostAdapter,
+  markCsrfRetry,
+  notFound,
+  type PortalConfig,
+  postRouteMatcher,
+  rerendersForm,
+  staffChain,
+  staffContext,
+  verifyAdminCsrf,
+} from '../../core/index.ts';
 import { parseMultipartForm } from './uploads.ts';
 
 export interface AdminRouterDeps {

@@ -2,26 +2,32 @@
 // an admin takes on it (invite, send the invitation again, disable, re-enable).
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertStaffActivity } from '../../core/activity/queries.ts';
+import {
+  announceSessionsEnded,
+  authorizeClientUserAction,
+  disablePerson,
+  type EventBus,
+  findClientUserById,
+  findSettings,
+  type HostAdapter,
+  insertStaffActivity,
+  listClientUsers,
+  listRoles,
+  notFound,
+  parseParam,
+  renderAdminPage,
+  type RepeatGuard,
+  requestMeta,
+  setClientUserStatus,
+  staffActor,
+  staffContext,
+  statusWhenReenabled,
+} from '../../core/index.ts';
 import type { AuthService } from '../account/index.ts';
-import { findClientUserById, listClientUsers, setClientUserStatus } from '../../core/client-users/queries.ts';
-import { listRoles } from '../../core/client-users/access-queries.ts';
-import { authorizeClientUserAction, statusWhenReenabled } from '../../core/policies/client-user-policy.ts';
-import type { HostAdapter } from '../../core/ports/host.ts';
-import type { RepeatGuard } from '../../core/rate-limits/repeat-guard.ts';
 import { voidUserLinks } from '../account/index.ts';
-import { disablePerson } from '../../core/client-users/access-changes.ts';
 import { staffWordsFor } from './access-refusals.ts';
-import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import { findSettings } from '../../core/settings/queries.ts';
 import { listTwoFactorUserIds } from '../account/index.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
-import { parseParam } from '../../core/web/validate.ts';
-import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
 import { checkInvitation, CONTACT_NOT_FOUND } from './invitation-checks.ts';
-import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import { ClientUserIdParam, type ClientUserInput, type ClientsQueryInput, type InviteInput } from './commands.ts';
 import { noticeText, presentClientGroups, presentClientOptions, type NoticeKey } from './presenters.ts';
 

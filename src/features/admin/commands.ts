@@ -1,10 +1,17 @@
 // One zod schema per admin action or page query. Messages are written for the admin who filled in
 // the form; anything malformed is a 400 with those words, never a 500.
 import { z } from 'zod';
-import { ACTIVITY_EVENTS, type ActivityEvent } from '../../core/activity/events.ts';
-import { CLIENT_PERMISSIONS, type ClientPermission } from '../../core/policies/client-access.ts';
-import type { SectionSwitch } from '../../core/settings/portal-settings.ts';
-import { checkboxField, hexColorField, nameField, withoutInvisibleFormatting } from '../../core/web/fields.ts';
+import {
+  ACTIVITY_EVENTS,
+  type ActivityEvent,
+  checkboxField,
+  CLIENT_PERMISSIONS,
+  type ClientPermission,
+  hexColorField,
+  nameField,
+  type SectionSwitch,
+  withoutInvisibleFormatting,
+} from '../../core/index.ts';
 import { LOGO_MAX_BYTES, LOGO_TOO_LARGE, LOGO_WRONG_TYPE, storedFilename, type UploadedFile } from './uploads.ts';
 
 /** A host id (integer, uuid or composite key, as a string). */

@@ -2,7 +2,7 @@
 // language), the client users (invite, disable, reset two-factor), the activity log and the
 // clients' uploads. The admin router carries every feature's staff pages behind one staff chain.
 import { adminManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
 import type { AuthService } from '../account/index.ts';
 import { adminRoutes } from './routes.ts';
 

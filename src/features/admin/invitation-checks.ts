@@ -3,10 +3,17 @@
 // is an HttpError a person can act on: the contact is gone (404), its access cannot be invited in
 // its current state, it has no email, or another contact already signs in with that email (409).
 import type { Knex } from 'knex';
-import { findClientUserByContact, findClientUserByEmail, type ClientUserRow } from '../../core/client-users/queries.ts';
-import { authorizeClientUserAction } from '../../core/policies/client-user-policy.ts';
-import type { HostAdapter, HostContact, HostWorkspace } from '../../core/ports/host.ts';
-import { HttpError, notFound } from '../../core/web/http-error.ts';
+import {
+  authorizeClientUserAction,
+  type ClientUserRow,
+  findClientUserByContact,
+  findClientUserByEmail,
+  type HostAdapter,
+  type HostContact,
+  type HostWorkspace,
+  HttpError,
+  notFound,
+} from '../../core/index.ts';
 
 export const CONTACT_NOT_FOUND = 'We could not find that contact.';
 

@@ -1,7 +1,7 @@
 // The files of admin beside its code: the workspace's settings and its clients' access, for staff.
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
-import type { FeatureManifest } from '../../core/feature.ts';
+import type { FeatureManifest } from '../../core/index.ts';
 
 export const adminManifest: FeatureManifest = {
   name: 'admin',

@@ -1,16 +1,25 @@
 // Rows and host records to the view models of the admin pages. Templates see only these.
-import { ACTIVITY_EVENTS, activityLabel, type ActivityEvent } from '../../core/activity/events.ts';
-import type { ActivityRow } from '../../core/activity/queries.ts';
-import { subjectNameOf } from '../../core/activity/records.ts';
+import {
+  ACTIVITY_EVENTS,
+  type ActivityEvent,
+  activityLabel,
+  type ActivityRow,
+  type ClientUserAction,
+  clientUserActions,
+  type ClientUserRow,
+  type ClientUserStatus,
+  type CustomRole,
+  type HostClient,
+  type HostContact,
+  type HostWorkspace,
+  type PortalSettings,
+  type RequestI18n,
+  SECTION_SWITCHES,
+  staffRoleName,
+  subjectNameOf,
+  type Translate,
+} from '../../core/index.ts';
 import { describeDevice } from '../account/index.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import type { ClientUserRow, ClientUserStatus } from '../../core/client-users/queries.ts';
-import { clientUserActions, type ClientUserAction } from '../../core/policies/client-user-policy.ts';
-import type { CustomRole } from '../../core/policies/client-access.ts';
-import { staffRoleName } from '../../core/staff/access-words.ts';
-import type { HostClient, HostContact, HostWorkspace } from '../../core/ports/host.ts';
-import type { Translate } from '../../core/i18n/translations.ts';
-import { SECTION_SWITCHES, type PortalSettings } from '../../core/settings/portal-settings.ts';
 
 /** The fixed notices a redirect may ask for; the query only picks one (its staff:notices key), its text is never shown. */
 const NOTICES = {

@@ -5,27 +5,33 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertStaffActivity } from '../../core/activity/queries.ts';
-import { announceAccessChanged } from '../../core/client-users/access-events.ts';
 import {
+  announceAccessChanged,
+  BUILT_IN_ROLE_KEYS,
+  BUILT_IN_ROLES,
+  CLIENT_PERMISSIONS,
+  type CustomRole,
   deleteRole,
+  type EventBus,
+  type FieldErrors,
   findRole,
+  formAnswerStatus,
   holdersOf,
+  HttpError,
   insertRole,
+  insertStaffActivity,
   listRoles,
   lockRole,
+  notFound,
+  parseParam,
+  renderAdminPage,
   roleHolderCounts,
   roleNamed,
+  staffActor,
+  staffContext,
+  type Translate,
   updateRole,
-} from '../../core/client-users/access-queries.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import type { Translate } from '../../core/i18n/translations.ts';
-import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, CLIENT_PERMISSIONS, type CustomRole } from '../../core/policies/client-access.ts';
-import { renderAdminPage } from '../../core/staff/admin-page.ts';
-import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
-import { HttpError, notFound } from '../../core/web/http-error.ts';
-import { formAnswerStatus } from '../../core/web/render.ts';
-import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
+} from '../../core/index.ts';
 import { RoleIdParam, type RoleInput, type RolesQueryInput } from './commands.ts';
 
 const ROLE_NOT_FOUND = 'We could not find that role.';

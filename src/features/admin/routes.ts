@@ -2,16 +2,19 @@
 // flag → admin policy → CSRF). Each line: path, validation, handler.
 import { Router } from 'express';
 import type { Knex } from 'knex';
-import type { EventBus } from '../../core/events/event-bus.ts';
+import {
+  type EventBus,
+  type FileStorage,
+  type HostAdapter,
+  type OutboxMailer,
+  type PortalConfig,
+  type PortalLogger,
+  type RepeatGuard,
+  validateBody,
+  validateQuery,
+  type WorkspaceCache,
+} from '../../core/index.ts';
 import type { AuthService } from '../account/index.ts';
-import type { PortalConfig } from '../../core/config.ts';
-import type { PortalLogger } from '../../core/ops/logging.ts';
-import type { OutboxMailer } from '../../core/mail/outbox.ts';
-import type { HostAdapter } from '../../core/ports/host.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
-import type { RepeatGuard } from '../../core/rate-limits/repeat-guard.ts';
-import { validateBody, validateQuery } from '../../core/web/validate.ts';
-import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
 import { createActivityHandlers } from './activity-handlers.ts';
 import { createClientUsersHandlers } from './client-users-handlers.ts';
 import {

@@ -8,10 +8,7 @@
 //   2. write the settings in one transaction: if that fails, the new file is deleted again (its undo);
 //   3. only after the commit, delete the logo it replaced, so the portal never points at a missing file.
 import type { Knex } from 'knex';
-import type { PortalLogger } from '../../core/ops/logging.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
-import { findSettings, saveSettings } from '../../core/settings/queries.ts';
-import { SECTION_SWITCHES, type SectionSwitch } from '../../core/settings/portal-settings.ts';
+import { type FileStorage, findSettings, type PortalLogger, saveSettings, SECTION_SWITCHES, type SectionSwitch } from '../../core/index.ts';
 import type { SettingsInput } from './commands.ts';
 
 const LOGO_PURPOSE = 'logo';

@@ -1,19 +1,21 @@
 // The settings page: what clients see and may do, how they sign in, and the portal's branding.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import type { PortalConfig } from '../../core/config.ts';
-import type { PortalLogger } from '../../core/ops/logging.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
-import { findSettings } from '../../core/settings/queries.ts';
-import { formAnswerStatus } from '../../core/web/render.ts';
-import type { FieldErrors } from '../../core/web/validate.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
-import { renderAdminPage } from '../../core/staff/admin-page.ts';
+import {
+  type FieldErrors,
+  type FileStorage,
+  findSettings,
+  formAnswerStatus,
+  type PortalConfig,
+  type PortalLogger,
+  renderAdminPage,
+  staffContext,
+  type WorkspaceCache,
+} from '../../core/index.ts';
 import type { SettingsInput } from './commands.ts';
 import { noticeText, presentSettingsPage, settingsFormValues, submittedFormValues } from './presenters.ts';
 import { saveSettingsForm } from './save-settings.ts';
 import { LOGO_MAX_BYTES } from './uploads.ts';
-import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
 
 /**
  * Refused when "Allow online payments" is ticked but the workspace has no way to take a payment:

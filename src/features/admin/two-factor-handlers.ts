@@ -4,22 +4,26 @@
 // is logged, and emails the client (through the outbox, in the same transaction).
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertStaffActivity } from '../../core/activity/queries.ts';
-import { findClientUserById } from '../../core/client-users/queries.ts';
-import type { PortalConfig } from '../../core/config.ts';
-import { isLocale, translator } from '../../core/i18n/translations.ts';
-import type { OutboxMailer } from '../../core/mail/outbox.ts';
-import { deleteOtherSessions } from '../../core/sessions/queries.ts';
-import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import { findSettings } from '../../core/settings/queries.ts';
+import {
+  announceSessionsEnded,
+  deleteOtherSessions,
+  type EventBus,
+  findClientUserById,
+  findSettings,
+  insertStaffActivity,
+  isLocale,
+  notFound,
+  type OutboxMailer,
+  parseParam,
+  type PortalConfig,
+  renderAdminPage,
+  staffActor,
+  staffContext,
+  translator,
+  type WorkspaceCache,
+} from '../../core/index.ts';
 import { twoFactorResetEmail } from '../account/index.ts';
 import { deleteTwoFactor, isTwoFactorEnabled } from '../account/index.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { parseParam } from '../../core/web/validate.ts';
-import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
-import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
-import { renderAdminPage } from '../../core/staff/admin-page.ts';
 import { ClientUserIdParam, type ClientUserInput } from './commands.ts';
 
 export function createAdminTwoFactorHandlers(deps: {

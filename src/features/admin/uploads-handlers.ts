@@ -3,18 +3,20 @@
 // longer delete it.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { clientNamesOf } from '../../core/host/client-names.ts';
+import {
+  clientNamesOf,
+  type EventBus,
+  type FileStorage,
+  type HostAdapter,
+  notFound,
+  parseParam,
+  recordAndAnnounce,
+  renderAdminPage,
+  sendDownload,
+  staffContext,
+} from '../../core/index.ts';
 import { findWorkspaceUpload, listWorkspaceUploads, markOpenedByStaff } from '../documents/index.ts';
 import { UploadId } from '../documents/index.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import { recordAndAnnounce } from '../../core/live/live-events.ts';
-import type { HostAdapter } from '../../core/ports/host.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { sendDownload } from '../../core/web/send-download.ts';
-import { parseParam } from '../../core/web/validate.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
-import { renderAdminPage } from '../../core/staff/admin-page.ts';
 
 const STAFF_UPLOADS_SHOWN = 200;
 

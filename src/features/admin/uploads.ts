@@ -5,8 +5,7 @@
 // here (file-type, as for every other upload), so the schema only checks what was found.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import busboy from 'busboy';
-import { detectImageType, type ImageType } from '../../core/files/file-types.ts';
-import { HttpError } from '../../core/web/http-error.ts';
+import { detectImageType, HttpError, type ImageType } from '../../core/index.ts';
 
 export const LOGO_MAX_BYTES = 512 * 1024;
 const LOGO_FIELD = 'logo';

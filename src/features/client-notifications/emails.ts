@@ -1,9 +1,6 @@
 // The emails of client notifications, in the person's language: one at once, or the daily one
 // gathering what came since the last.
-import type { Translate } from '../../core/i18n/translations.ts';
-import type { HostWorkspace } from '../../core/ports/host.ts';
-import type { MailMessage } from '../../core/ports/services.ts';
-import { escapeHtml } from '../../core/web/escape-html.ts';
+import { escapeHtml, type HostWorkspace, type MailMessage, type Translate } from '../../core/index.ts';
 
 export interface EmailedItem {
   text: string;

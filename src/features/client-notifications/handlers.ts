@@ -2,9 +2,7 @@
 // its record), marking all read, and the choice per kind of how to be told. Post/redirect/get.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { parseParam } from '../../core/web/validate.ts';
+import { notFound, parseParam, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/index.ts';
 import { type ChannelsInput, type ChannelsQueryInput, NotificationIdParam, type NotificationsQueryInput } from './commands.ts';
 import { type Channel, channelFor, KIND_RULES, visibleKinds } from './kinds.ts';
 import { presentChannelChoices, presentNotifications } from './presenters.ts';

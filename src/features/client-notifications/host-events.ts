@@ -1,6 +1,6 @@
 // What a host's change that the client is to be told of becomes: the kind of notification and its
 // record, named as the host named it.
-import type { ParsedHostChange } from '../../core/live/host-changes.ts';
+import type { ParsedHostChange } from '../../core/index.ts';
 import type { ClientEvent } from './service.ts';
 
 const KIND_OF = {

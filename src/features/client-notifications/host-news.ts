@@ -6,8 +6,7 @@
 // little before its cursor; a read that stopped half-way is read again) tells no one twice. The
 // cursor moves only after everything read was told.
 import type { Knex } from 'knex';
-import type { PortalLogger } from '../../core/ops/logging.ts';
-import type { HostNewsPort } from '../../core/ports/host.ts';
+import type { HostNewsPort, PortalLogger } from '../../core/index.ts';
 import { claimHostNews, saveHostNewsCursor, workspacesWithActivePeople } from './queries.ts';
 import type { ClientEvent } from './service.ts';
 

@@ -2,7 +2,7 @@
 // each person chooses per kind, an email at once or a daily one, in their language. Beside a host
 // with a news port, what it issued and sent is read every few minutes (host-news.ts).
 import { clientNotificationsManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
 import { createClientNotificationHandlers } from './handlers.ts';
 import { createHostNewsReader } from './host-news.ts';
 import { clientNotificationRoutes } from './routes.ts';

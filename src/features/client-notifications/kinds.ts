@@ -1,9 +1,7 @@
 // The kinds of notification a client gets, what each needs to be seen (the workspace switch and the
 // person's permission, as for the page it links to), and how each may reach them. Message replies
 // stay in the portal here: their emails are the message emails the account page already offers.
-import type { ClientPermission } from '../../core/policies/client-access.ts';
-import { canSeeSection, type PortalSection } from '../../core/policies/portal-policy.ts';
-import type { PortalSettings } from '../../core/settings/portal-settings.ts';
+import { canSeeSection, type ClientPermission, type PortalSection, type PortalSettings } from '../../core/index.ts';
 
 export const NOTIFICATION_KINDS = ['offer_sent', 'invoice_issued', 'task_assigned', 'document_shared', 'message_reply'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -1,7 +1,7 @@
 // The files of client-notifications beside its code (the client's notifications and the channels each person chose).
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
-import type { FeatureManifest } from '../../core/feature.ts';
+import type { FeatureManifest } from '../../core/index.ts';
 import * as clientNotifications from './migrations/20261229000001_client_notifications.ts';
 
 export const clientNotificationsManifest: FeatureManifest = {

@@ -2,7 +2,7 @@
 // (each record's type, title and number). The records are the agency's, and the person reads the
 // notifications in the portal, so the export leaves them out; an erasure removes them, as no one
 // is left to read them.
-import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
+import type { PersonalDataHook } from '../../core/index.ts';
 import { countPersonNotifications, deletePersonNotifications } from './queries.ts';
 
 export function clientNotificationsPersonalData(): PersonalDataHook {

@@ -1,5 +1,5 @@
 // Between notification rows and the pages that list them.
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import type { RequestI18n } from '../../core/index.ts';
 import { channelFor, KIND_RULES, type NotificationKind } from './kinds.ts';
 import type { NotificationRow } from './queries.ts';
 import { notificationText } from './service.ts';

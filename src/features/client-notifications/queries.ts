@@ -2,9 +2,7 @@
 // marks, the person's channel choices, and the daily email's claim. Every statement names its
 // workspace; the daily email's search spans workspaces and says so.
 import type { Knex } from 'knex';
-import { personMay } from '../../core/client-users/queries.ts';
-import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
-import type { ClientPermission } from '../../core/policies/client-access.ts';
+import { ACROSS_WORKSPACES, type ClientPermission, personMay } from '../../core/index.ts';
 import type { Channel, NotificationKind } from './kinds.ts';
 
 type Db = Knex | Knex.Transaction;

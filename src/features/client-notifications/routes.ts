@@ -1,8 +1,7 @@
 // The client's notifications and their choice of how to be told: every signed-in person has them
 // (what they list is what the person may see).
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { validateBody, validateQuery } from '../../core/web/validate.ts';
+import { allow, validateBody, validateQuery } from '../../core/index.ts';
 import { ChannelsCommand, ChannelsQuery, NotificationsQuery, ReadAllCommand } from './commands.ts';
 import type { ClientNotificationHandlers } from './handlers.ts';
 

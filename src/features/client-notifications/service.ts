@@ -6,15 +6,20 @@
 // conditional update, so it goes once a day across instances, and carries only what the person may
 // still see when it goes.
 import type { Knex } from 'knex';
-import type { PortalConfig } from '../../core/config.ts';
-import { PORTAL_FLAG } from '../../core/flags/flag-names.ts';
-import { isLocale, translator, type Translate } from '../../core/i18n/translations.ts';
-import { inBackground } from '../../core/ops/background.ts';
-import type { PortalLogger } from '../../core/ops/logging.ts';
-import { canSeeSection } from '../../core/policies/portal-policy.ts';
-import type { HostWorkspace } from '../../core/ports/host.ts';
-import type { FeatureFlags, Mailer } from '../../core/ports/services.ts';
-import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
+import {
+  canSeeSection,
+  type FeatureFlags,
+  type HostWorkspace,
+  inBackground,
+  isLocale,
+  type Mailer,
+  PORTAL_FLAG,
+  type PortalConfig,
+  type PortalLogger,
+  type Translate,
+  translator,
+  type WorkspaceCache,
+} from '../../core/index.ts';
 import { emailLocale } from '../account/index.ts';
 import { digestEmail, notificationEmail, type EmailedItem } from './emails.ts';
 import { channelFor, KIND_RULES, type NotificationKind } from './kinds.ts';

@@ -1,6 +1,6 @@
 // The dashboard: the first page after sign-in, with what waits for the client in each section.
 import { dashboardManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
 import { unreadInConversation } from '../messages/index.ts';
 import { dashboardRoutes } from './routes.ts';
 

@@ -1,7 +1,7 @@
 // The files of dashboard beside its code: the client's start page.
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
-import type { FeatureManifest } from '../../core/feature.ts';
+import type { FeatureManifest } from '../../core/index.ts';
 
 export const dashboardManifest: FeatureManifest = {
   name: 'dashboard',

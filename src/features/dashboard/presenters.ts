@@ -1,8 +1,6 @@
 // The dashboard's view model: a greeting and one card per section the workspace shows, in the
 // reader's language, money in each total's own currency.
-import { SUMMARY_COUNT_LIMIT, type ClientSummary } from '../../core/ports/host.ts';
-import type { PortalSection } from '../../core/policies/portal-policy.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import { type ClientSummary, type PortalSection, type RequestI18n, SUMMARY_COUNT_LIMIT } from '../../core/index.ts';
 
 /** A line under a card's headline; a figure in it is a link to what it counts. */
 interface CardDetail {

@@ -1,11 +1,20 @@
 // The signed-in client's home page.
 import { Router, type Request, type Response } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { SUMMARY_COUNT_LIMIT, type DashboardAsk, type HostAdapter } from '../../core/ports/host.ts';
-import { canSeeSection, countOpenToPerson, visibleSections } from '../../core/policies/portal-policy.ts';
+import {
+  allow,
+  canSeeSection,
+  countOpenToPerson,
+  type DashboardAsk,
+  type HostAdapter,
+  portalContext,
+  portalI18n,
+  renderPortalPage,
+  signedInClient,
+  SUMMARY_COUNT_LIMIT,
+  visibleSections,
+} from '../../core/index.ts';
 import { presentOfferRow } from '../offers/index.ts';
 import { presentInvoiceRow } from '../invoices/index.ts';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
 import { greeting, presentCards } from './presenters.ts';
 import { loadDashboard, presentWidgets, WIDGET_ROWS } from './widgets.ts';
 

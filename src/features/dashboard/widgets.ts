@@ -2,10 +2,17 @@
 // (open proposals, quotations and invoices, the latest shared documents, the open tasks by due
 // date), only for sections the workspace shows and the host has. One read when the host answers
 // summaries.forDashboard; otherwise the summary and each list port, in parallel.
-import type { ClientTask, DashboardAsk, DashboardData, HostAdapter, SharedDocument } from '../../core/ports/host.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import { attachedToOpenRecords, withoutClosedRecord } from '../../core/policies/portal-policy.ts';
-import type { PortalSettings } from '../../core/settings/portal-settings.ts';
+import {
+  attachedToOpenRecords,
+  type ClientTask,
+  type DashboardAsk,
+  type DashboardData,
+  type HostAdapter,
+  type PortalSettings,
+  type RequestI18n,
+  type SharedDocument,
+  withoutClosedRecord,
+} from '../../core/index.ts';
 import { presentShared } from '../documents/index.ts';
 import { presentTask } from '../tasks/index.ts';
 

@@ -6,13 +6,19 @@
 // agency has not opened is here too, with the same log and live event.
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import { insertClientActivity, type ClientActor } from '../../core/activity/queries.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import { storedUploadBytes } from '../../core/files/usage-queries.ts';
-import { announce, recordLiveEvent, type LiveEvent } from '../../core/live/live-events.ts';
-import type { PortalLogger } from '../../core/ops/logging.ts';
-import type { HostAdapter } from '../../core/ports/host.ts';
-import type { FileStorage, VirusScanner } from '../../core/ports/services.ts';
+import {
+  announce,
+  type ClientActor,
+  type EventBus,
+  type FileStorage,
+  type HostAdapter,
+  insertClientActivity,
+  type LiveEvent,
+  type PortalLogger,
+  recordLiveEvent,
+  storedUploadBytes,
+  type VirusScanner,
+} from '../../core/index.ts';
 import { deleteUnopenedUpload, insertUpload } from './queries.ts';
 import { receiveUpload, UploadRefused, type ReceivedFile, type UploadRefusal } from './receive-upload.ts';
 

@@ -3,17 +3,31 @@
 // one's own upload until the agency has opened it. Uploading and deleting are ClientUploads'
 // work (client-uploads.ts); these handlers turn its outcomes into pages.
 import type { Request, Response } from 'express';
-import { insertClientActivity } from '../../core/activity/queries.ts';
-import type { HostRecordType, Page, SharedDocument } from '../../core/ports/host.ts';
-import { attachedToOpenRecords, canClient, canDeleteUpload, canOpenRecord } from '../../core/policies/portal-policy.ts';
-import { tokensMatch, verifySessionCsrfHeader } from '../../core/web/csrf.ts';
-import { HttpError, notFound } from '../../core/web/http-error.ts';
-import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import { isFragmentRequest } from '../../core/web/render.ts';
-import { sendDownload } from '../../core/web/send-download.ts';
-import { parseParam } from '../../core/web/validate.ts';
-import { mayActOnOwn } from '../../core/policies/client-actions.ts';
-import { permits, withheldBy } from '../../core/policies/client-access.ts';
+import {
+  attachedToOpenRecords,
+  canClient,
+  canDeleteUpload,
+  canOpenRecord,
+  clientActor,
+  type HostRecordType,
+  HttpError,
+  insertClientActivity,
+  isFragmentRequest,
+  mayActOnOwn,
+  notFound,
+  type Page,
+  parseParam,
+  permits,
+  portalContext,
+  portalI18n,
+  renderPortalPage,
+  sendDownload,
+  type SharedDocument,
+  signedInClient,
+  tokensMatch,
+  verifySessionCsrfHeader,
+  withheldBy,
+} from '../../core/index.ts';
 import { ClientUploads, type ClientUploadsDeps, type Uploader } from './client-uploads.ts';
 import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.ts';
 import { presentShared, presentUpload, presentUploadTypes, recordOptions } from './presenters.ts';

@@ -1,7 +1,7 @@
 // Documents: what the agency shares with a client (download) and what the client uploads back
 // (virus-scanned, within the workspace's quota), with live updates of the list.
 import { documentsManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
 import { createDocumentsHandlers } from './handlers.ts';
 import { documentsPersonalData } from './personal-data.ts';
 import { documentsRoutes, UPLOAD_PATH } from './routes.ts';

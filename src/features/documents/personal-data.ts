@@ -1,9 +1,7 @@
 // The documents' part of a person's data: the files they uploaded. An erasure keeps the files
 // (the agency's now) under a name that no longer names them.
 import type { Knex } from 'knex';
-import { archiveSafeName, iso, storedFileExists } from '../../core/personal-data/archive-values.ts';
-import type { ArchiveEntry, PersonalDataHook } from '../../core/personal-data/hook.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
+import { type ArchiveEntry, archiveSafeName, type FileStorage, iso, type PersonalDataHook, storedFileExists } from '../../core/index.ts';
 import { anonymisePersonUploads, countPersonUploads, personUploads } from './queries.ts';
 
 export function documentsPersonalData(deps: { db: Knex; storage: FileStorage }): PersonalDataHook {

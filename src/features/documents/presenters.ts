@@ -1,10 +1,15 @@
 // View models for the documents page: the host's shared documents and the client's own uploads,
 // sizes and dates in the reader's language, the record each belongs to, and what they may do.
-import type { HostRecordRef, SharedDocument } from '../../core/ports/host.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import { canDeleteUpload } from '../../core/policies/portal-policy.ts';
+import {
+  canDeleteUpload,
+  type HostRecordRef,
+  kindOf,
+  type RequestI18n,
+  type SharedDocument,
+  UPLOAD_ACCEPT,
+  UPLOAD_KINDS,
+} from '../../core/index.ts';
 import type { UploadRow } from './queries.ts';
-import { kindOf, UPLOAD_ACCEPT, UPLOAD_KINDS } from '../../core/files/file-types.ts';
 
 /** What the upload and attachment pickers accept and how their hint names it: file-types.ts's one list. */
 export function presentUploadTypes(i18n: RequestI18n): { accept: string; names: string } {

@@ -1,7 +1,7 @@
 // SQL for client_uploads: what clients sent to the agency. Always scoped by workspace, and by
 // client for everything a client reaches.
 import type { Knex } from 'knex';
-import { ERASED_NAME } from '../../core/personal-data/hook.ts';
+import { ERASED_NAME } from '../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 

@@ -7,7 +7,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
-import { detectAllowedType, safeFilename, SNIFF_BYTES, type DetectedType } from '../../core/files/file-types.ts';
+import { detectAllowedType, type DetectedType, safeFilename, SNIFF_BYTES } from '../../core/index.ts';
 
 const UPLOAD_FIELD = 'file';
 

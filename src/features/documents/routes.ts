@@ -1,8 +1,7 @@
 // Documents routes; all behind requireClient (see the workspace router). The upload route reads
 // its own multipart body as a stream, so the workspace router leaves its CSRF check to it.
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { validateQuery } from '../../core/web/validate.ts';
+import { allow, validateQuery } from '../../core/index.ts';
 import { DocumentsQuery } from './commands.ts';
 import type { DocumentsHandlers } from './handlers.ts';
 

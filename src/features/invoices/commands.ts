@@ -1,7 +1,6 @@
 // The invoices page's query string: a status filter and the cursor of the page to show.
 import { z } from 'zod';
-import type { InvoiceListFilter } from '../../core/ports/host.ts';
-import { cursorField } from '../../core/commercial/commands.ts';
+import { cursorField, type InvoiceListFilter } from '../../core/index.ts';
 
 /** "Overdue" is the open invoices past their due date: the dashboard's overdue count links here. */
 export const INVOICE_STATUS_FILTERS = ['open', 'overdue', 'paid', 'void'] as const;

@@ -3,24 +3,35 @@
 // client's company in the adapter's query; the section guard in routes.ts has already run.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import type { CommentsPort, InvoicesPort } from '../../core/ports/host.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
-import { insertClientActivity } from '../../core/activity/queries.ts';
-import { LIST_PAGE_SIZE, RecordIdParam } from '../../core/commercial/commands.ts';
+import {
+  canClient,
+  clientActor,
+  type CommentsPort,
+  documentPreview,
+  type FieldErrors,
+  type FileStorage,
+  insertClientActivity,
+  type InvoicesPort,
+  isFragmentRequest,
+  limitPerPerson,
+  LIST_PAGE_SIZE,
+  notFound,
+  parseParam,
+  pdfBrand,
+  pdfFilename,
+  portalContext,
+  POSTING_LIMITS,
+  previewBrand,
+  type RateLimiter,
+  RecordIdParam,
+  renderPdfFor,
+  renderPortalPage,
+  sendPdf,
+  signedInClient,
+} from '../../core/index.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
-import { pdfBrand, sendPdf } from '../../core/pdf/send-pdf.ts';
-import { pdfFilename } from '../../core/pdf/render-pdf.ts';
-import { renderPdfFor } from '../../core/pdf/rendered-pdfs.ts';
 import { bankTransferDetails } from './bank-transfer.ts';
-import { documentPreview, previewBrand } from '../../core/pdf/preview.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { clientActor, portalContext, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import { canClient } from '../../core/policies/portal-policy.ts';
-import { isFragmentRequest } from '../../core/web/render.ts';
-import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
-import { POSTING_LIMITS, type RateLimiter } from '../../core/rate-limits/limiter.ts';
-import { limitPerPerson } from '../../core/rate-limits/person-limit.ts';
 import { INVOICE_STATUS_FILTERS, invoiceListFilter, type InvoiceListInput } from './commands.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';

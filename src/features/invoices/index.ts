@@ -2,9 +2,7 @@
 // comments), paying online or by transfer, the providers' signed callbacks, and the staff's
 // payment settings.
 import { invoicesManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
-import type { CommentsPort } from '../../core/ports/host.ts';
-import type { PaymentProvider } from '../../core/ports/payment-provider.ts';
+import type { CommentsPort, CoreServices, Feature, PaymentProvider } from '../../core/index.ts';
 import { createInvoiceHandlers } from './handlers.ts';
 import { invoiceRoutes } from './routes.ts';
 import { invoicesPersonalData } from './personal-data.ts';

@@ -5,11 +5,17 @@
 // rate and amount and the totals per rate; why no VAT is charged, on an invoice without it; the
 // payment terms; the bank account for a transfer; and page numbers. Each comes from the host's InvoiceDetail, where it is optional: a value the
 // host does not have is left out, line and label together, never printed as an empty label.
-import type { InvoiceDetail } from '../../core/ports/host.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import type { PdfDocumentModel, PdfSection } from '../../core/pdf/document-model.ts';
-import { presentLetterhead, withLetterhead, type Letterhead } from '../../core/pdf/letterhead.ts';
-import { lineTaxCents, presentTaxByRate } from '../../core/commercial/lines.ts';
+import {
+  type InvoiceDetail,
+  type Letterhead,
+  lineTaxCents,
+  type PdfDocumentModel,
+  type PdfSection,
+  presentLetterhead,
+  presentTaxByRate,
+  type RequestI18n,
+  withLetterhead,
+} from '../../core/index.ts';
 import { bankTransferCode, bankTransferDetails } from './bank-transfer.ts';
 
 export interface InvoiceLegalView {

@@ -1,7 +1,7 @@
 // The files of invoices beside its code: invoices, their payments, receipts and statements.
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
-import type { FeatureManifest } from '../../core/feature.ts';
+import type { FeatureManifest } from '../../core/index.ts';
 import * as workspaceStripeKeys from './migrations/20261231000002_workspace_stripe_keys.ts';
 
 export const invoicesManifest: FeatureManifest = {

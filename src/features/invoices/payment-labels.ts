@@ -3,8 +3,7 @@
 // PAY2611-0001), else what the payer or the agency wrote for it (a transfer's reference), else the
 // payment's receipt number. Never the online provider's id (InvoicePayment.providerReference):
 // that one is for staff reconciling with the provider.
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import type { InvoicePayment } from '../../core/ports/host.ts';
+import type { InvoicePayment, RequestI18n } from '../../core/index.ts';
 
 /** Card, bank transfer, SEPA direct debit…; a method the portal has no word for is "Other". */
 export const paymentMethodLabel = (i18n: RequestI18n, method: string): string =>

@@ -1,8 +1,7 @@
 // The invoices' part of a person's data: the payments they started. An erasure keeps them as they
 // are: they are the agency's accounts.
 import type { Knex } from 'knex';
-import { iso } from '../../core/personal-data/archive-values.ts';
-import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
+import { iso, type PersonalDataHook } from '../../core/index.ts';
 import { personPayments } from './payments/queries.ts';
 
 export function invoicesPersonalData(db: Knex): PersonalDataHook {

@@ -1,12 +1,18 @@
 // Invoices as the client reads them: status (an open invoice past its due date is overdue, in the
 // reader's calendar), amounts and balance in the invoice's currency, payments, and the same figures
 // for the page and the PDF.
-import type { InvoiceDetail, InvoiceSummary } from '../../core/ports/host.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import { deadlineState } from '../../core/commercial/calendar.ts';
-import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
-import { lineTable, recordTotals } from '../../core/pdf/line-table.ts';
-import { presentLines, type HistoryEntry, type LineView } from '../../core/commercial/lines.ts';
+import {
+  deadlineState,
+  type HistoryEntry,
+  type InvoiceDetail,
+  type InvoiceSummary,
+  lineTable,
+  type LineView,
+  type PdfDocumentModel,
+  presentLines,
+  recordTotals,
+  type RequestI18n,
+} from '../../core/index.ts';
 import { presentInvoiceLegal, withInvoiceLegalDetails, type InvoiceLegalView } from './legal-details.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 import { receiptHref, receiptNumber } from './receipts.ts';

@@ -3,11 +3,15 @@
 // host lists them): the second payment of INV-0002 is always R-INV-0002-2. The receipt names the
 // same parties as the invoice, in the same letterhead (core/pdf/letterhead.ts), and what the
 // payment left to pay.
-import type { InvoiceDetail, InvoicePayment } from '../../core/ports/host.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
-import { lineTable } from '../../core/pdf/line-table.ts';
-import { presentLetterhead, withLetterhead } from '../../core/pdf/letterhead.ts';
+import {
+  type InvoiceDetail,
+  type InvoicePayment,
+  lineTable,
+  type PdfDocumentModel,
+  presentLetterhead,
+  type RequestI18n,
+  withLetterhead,
+} from '../../core/index.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 
 /** "R-INV-0002-2" for the second payment of INV-0002. */

@@ -1,8 +1,7 @@
 // Invoices, behind requireClient (see the workspace router) and the `showInvoices` switch; the
 // comment form with `allowComments` too.
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { validateBody, validateQuery } from '../../core/web/validate.ts';
+import { allow, validateBody, validateQuery } from '../../core/index.ts';
 import { AddCommentCommand } from '../messages/index.ts';
 import { InvoiceListQuery } from './commands.ts';
 import type { InvoiceHandlers } from './handlers.ts';

@@ -2,9 +2,7 @@
 // with the running balance and the balance due per currency. Void invoices are listed without an
 // amount (they are owed no more). The host reads invoices and payments together where its
 // InvoicesPort has statement(); otherwise the portal pages through list() and reads each invoice.
-import type { InvoicesPort, InvoiceStatementData, InvoiceSummary } from '../../core/ports/host.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import type { PdfDocumentModel, PdfLine } from '../../core/pdf/document-model.ts';
+import type { InvoicesPort, InvoiceStatementData, InvoiceSummary, PdfDocumentModel, PdfLine, RequestI18n } from '../../core/index.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 import { receiptNumber } from './receipts.ts';
 

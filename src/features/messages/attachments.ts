@@ -5,8 +5,7 @@
 // and the virus scanner when the host plugged one in. A refused or interrupted form stores
 // nothing: files are only stored once every one of them passed (see service.ts).
 import { Readable } from 'node:stream';
-import { detectAllowedType, safeFilename, SNIFF_BYTES } from '../../core/files/file-types.ts';
-import type { VirusScanner } from '../../core/ports/services.ts';
+import { detectAllowedType, safeFilename, SNIFF_BYTES, type VirusScanner } from '../../core/index.ts';
 
 /** Multipart parsing holds attachments in memory, so each is capped here whatever the workspace allows. */
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;

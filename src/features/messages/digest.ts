@@ -6,11 +6,15 @@
 // be called inside a portal transaction on the embedded database); mail goes out after the commit,
 // and a failed send gives the messages back to the next run.
 import type { Knex } from 'knex';
-import type { PortalConfig } from '../../core/config.ts';
-import type { HostAdapter } from '../../core/ports/host.ts';
-import type { Mailer, MailMessage } from '../../core/ports/services.ts';
-import { isLocale, translator } from '../../core/i18n/translations.ts';
-import { findSettings } from '../../core/settings/queries.ts';
+import {
+  findSettings,
+  type HostAdapter,
+  isLocale,
+  type Mailer,
+  type MailMessage,
+  type PortalConfig,
+  translator,
+} from '../../core/index.ts';
 import {
   claimDigestMessages,
   findConversation,

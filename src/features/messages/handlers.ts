@@ -3,24 +3,36 @@
 // and the message-email preference.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import type { CommentsPort, HostAdapter } from '../../core/ports/host.ts';
-import type { FileStorage, VirusScanner } from '../../core/ports/services.ts';
-import { canClient, clientCan } from '../../core/policies/portal-policy.ts';
-import { clientChannel } from '../../core/live/live-events.ts';
-import { latestLiveSeq } from '../../core/live/queries.ts';
-import { openLiveStream } from '../../core/live/sse.ts';
-import type { ClientStreamRules } from '../../core/live/client-streams.ts';
-import { POSTING_LIMITS, type RateLimiter } from '../../core/rate-limits/limiter.ts';
-import { limitPerPerson } from '../../core/rate-limits/person-limit.ts';
-import { HttpError, notFound } from '../../core/web/http-error.ts';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import { formAnswerStatus, isFragmentRequest } from '../../core/web/render.ts';
-import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
+import {
+  canClient,
+  clientCan,
+  clientChannel,
+  type ClientStreamRules,
+  type CommentsPort,
+  csrfRetryExplanation,
+  type EventBus,
+  type FieldErrors,
+  type FileStorage,
+  formAnswerStatus,
+  type HostAdapter,
+  HttpError,
+  isFragmentRequest,
+  latestLiveSeq,
+  limitPerPerson,
+  notFound,
+  openLiveStream,
+  parseParam,
+  portalContext,
+  portalI18n,
+  POSTING_LIMITS,
+  type RateLimiter,
+  renderPortalPage,
+  signedInClient,
+  storedUploadBytes,
+  type VirusScanner,
+} from '../../core/index.ts';
 import { attachmentLimitBytes } from './attachments.ts';
 import { receiveMessageForm, removeReceived, type ReceivedMessageForm } from './receive-attachments.ts';
-import { storedUploadBytes } from '../../core/files/usage-queries.ts';
-import { csrfRetryExplanation } from '../../core/web/csrf-retry.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
 import { presentMessages, formatBytes } from './presenters.ts';
 import {

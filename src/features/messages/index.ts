@@ -1,7 +1,7 @@
 // Messages: the client ↔ agency feed with attachments, threads (comments) on proposals, quotations
 // and invoices, the staff's inbox, and the digest of unread messages by email.
 import { messagesManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
 import type { Router } from 'express';
 import { createPortalComments } from './comments/portal-comments.ts';
 import { withLiveComments, type LiveCommentsPort } from './comments/live-comments.ts';

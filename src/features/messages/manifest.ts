@@ -1,7 +1,7 @@
 // The files of messages beside its code (messages between clients and the agency, and comments on records).
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
-import type { FeatureManifest } from '../../core/feature.ts';
+import type { FeatureManifest } from '../../core/index.ts';
 import { clientComments } from './migrations/20261122000002_client_comments.ts';
 
 export const messagesManifest: FeatureManifest = {

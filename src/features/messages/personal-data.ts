@@ -3,11 +3,18 @@
 // their activity says they commented on), and their email preference. On erasure the agency keeps
 // the threads under a name that no longer names them; their read markers and preferences go.
 import type { Knex } from 'knex';
-import { personActivity } from '../../core/activity/personal-data-queries.ts';
-import { archiveSafeName, iso, storedFileExists } from '../../core/personal-data/archive-values.ts';
-import type { ArchiveEntry, PersonalDataHook } from '../../core/personal-data/hook.ts';
-import type { CommentsPort, CommentSubjectType, HostComment } from '../../core/ports/host.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
+import {
+  type ArchiveEntry,
+  archiveSafeName,
+  type CommentsPort,
+  type CommentSubjectType,
+  type FileStorage,
+  type HostComment,
+  iso,
+  personActivity,
+  type PersonalDataHook,
+  storedFileExists,
+} from '../../core/index.ts';
 import { anonymiseContactComments } from './comments/queries.ts';
 import {
   anonymisePersonMessages,

@@ -1,8 +1,7 @@
 // Messages as the pages show them. The body stays plain text: the template escapes every
 // segment, and only http(s) URLs become links (rel="noopener noreferrer nofollow"); line breaks
 // are kept by the stylesheet (white-space: pre-wrap), so no HTML is ever built from what was typed.
-import { countText } from '../../core/db/bounded-count.ts';
-import type { Formatters } from '../../core/i18n/formatters.ts';
+import { countText, type Formatters } from '../../core/index.ts';
 import type { InboxRow, MessageRow, Side } from './queries.ts';
 
 type BodySegment = { text: string; href?: string };

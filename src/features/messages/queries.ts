@@ -1,11 +1,8 @@
 // SQL for messages: conversations, messages, attachments, read markers and the client's email
 // preference. Every query names the workspace (but the digest's search, across workspaces, which
 // says so) and, except the staff inbox (which lists all clients of one workspace), the client.
-import { personMay } from '../../core/client-users/queries.ts';
-import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
+import { ACROSS_WORKSPACES, boundedCount, COUNT_LIMIT, ERASED_NAME, personMay } from '../../core/index.ts';
 import type { Knex } from 'knex';
-import { boundedCount, COUNT_LIMIT } from '../../core/db/bounded-count.ts';
-import { ERASED_NAME } from '../../core/personal-data/hook.ts';
 
 type Db = Knex | Knex.Transaction;
 

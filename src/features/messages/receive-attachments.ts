@@ -11,10 +11,8 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
-import type { FileStorage, VirusScanner } from '../../core/ports/services.ts';
-import { detectAllowedType, safeFilename, SNIFF_BYTES } from '../../core/files/file-types.ts';
+import { detectAllowedType, type FileStorage, HttpError, safeFilename, SNIFF_BYTES, type VirusScanner } from '../../core/index.ts';
 import { readHead } from '../documents/index.ts';
-import { HttpError } from '../../core/web/http-error.ts';
 import { ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES, type AttachmentError } from './attachments.ts';
 
 const ATTACHMENT_PURPOSE = 'message-attachment';

@@ -3,8 +3,7 @@
 // that does not exist; sending checks the right to write and the person's sending limit, before the
 // form's body is read, then streams attachments into storage (receiveForm).
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { validateBody } from '../../core/web/validate.ts';
+import { allow, validateBody } from '../../core/index.ts';
 import { MessageEmailsCommand, SendMessageCommand } from './commands.ts';
 import type { MessageHandlers } from './handlers.ts';
 export function messageRoutes(h: MessageHandlers): Router {

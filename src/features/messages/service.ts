@@ -3,9 +3,7 @@
 // transaction, then announced on the bus (after commit, so no page fetches a message that is not
 // there yet).
 import type { Knex } from 'knex';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
-import { announce, recordLiveEvent, type LiveEvent } from '../../core/live/live-events.ts';
+import { announce, type EventBus, type FileStorage, type LiveEvent, recordLiveEvent } from '../../core/index.ts';
 import type { CheckedFile } from './attachments.ts';
 import type { StoredAttachment } from './receive-attachments.ts';
 import {

@@ -2,28 +2,37 @@
 // count, a conversation page to reply (with attachments), mark read or unread, and assign.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { COUNT_LIMIT, countText } from '../../core/db/bounded-count.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import { clientNamesOf } from '../../core/host/client-names.ts';
-import type { HostAdapter, HostClient } from '../../core/ports/host.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
-import { authorizeAssignee } from '../../core/policies/portal-policy.ts';
-import { staffChannel } from '../../core/live/live-events.ts';
-import { latestLiveSeq } from '../../core/live/queries.ts';
-import { openLiveStream } from '../../core/live/sse.ts';
-import { badRequest, notFound } from '../../core/web/http-error.ts';
-import { formAnswerStatus, isFragmentRequest, sendPage } from '../../core/web/render.ts';
-import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
+import {
+  authorizeAssignee,
+  badRequest,
+  clientNamesOf,
+  COUNT_LIMIT,
+  countText,
+  type EventBus,
+  type FieldErrors,
+  type FileStorage,
+  formAnswerStatus,
+  type HostAdapter,
+  type HostClient,
+  hostFrame,
+  isFragmentRequest,
+  latestLiveSeq,
+  notFound,
+  openLiveStream,
+  parseParam,
+  sendPage,
+  staffChannel,
+  staffContext,
+  staffWords,
+  storedUploadBytes,
+  type VirusScanner,
+} from '../../core/index.ts';
 import { ATTACHMENT_MAX_BYTES, checkAttachments, type IncomingFile } from './attachments.ts';
-import type { VirusScanner } from '../../core/ports/services.ts';
 import { AttachmentIdParam, ClientIdParam, type AssignInput, type InboxQueryInput, type SendMessageInput } from './commands.ts';
 import { sendAttachment } from './handlers.ts';
 import { formatBytes, presentInbox, presentMessages } from './presenters.ts';
 import { findAttachment, findConversation, listInbox, listMessages, seenByOtherSide, staffUnreadTotal } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
-import { hostFrame, staffWords } from '../../core/staff/admin-page.ts';
-import { storedUploadBytes } from '../../core/files/usage-queries.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 
 const INBOX_LIMIT = 200;

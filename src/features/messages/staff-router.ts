@@ -4,13 +4,15 @@
 // (attachments parsed before the CSRF check: a multipart form carries `_csrf` inside) → CSRF →
 // inbox and conversation routes → 404.
 import express, { Router } from 'express';
-import type { PortalConfig } from '../../core/config.ts';
-import type { HostAdapter } from '../../core/ports/host.ts';
-import type { FeatureFlags } from '../../core/ports/services.ts';
-import { authorizeAnswerMessages } from '../../core/policies/portal-policy.ts';
-import { verifyAdminCsrf } from '../../core/staff/admin-csrf.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { staffChain } from '../../core/staff/staff-chain.ts';
+import {
+  authorizeAnswerMessages,
+  type FeatureFlags,
+  type HostAdapter,
+  notFound,
+  type PortalConfig,
+  staffChain,
+  verifyAdminCsrf,
+} from '../../core/index.ts';
 import { parseMessageForm } from './uploads.ts';
 
 export interface StaffRouterDeps {

@@ -1,6 +1,6 @@
 // The agency's message pages, behind the staff router's guards (staff → workspace → flag → policy → CSRF).
 import { Router } from 'express';
-import { validateBody, validateQuery } from '../../core/web/validate.ts';
+import { validateBody, validateQuery } from '../../core/index.ts';
 import { AssignCommand, EmptyCommand, InboxQuery, SendMessageCommand } from './commands.ts';
 import type { StaffHandlers } from './staff-handlers.ts';
 

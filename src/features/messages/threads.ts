@@ -2,11 +2,16 @@
 // quotations and invoices, read through the CommentsPort, each with its unread count for this
 // client user. The host ports page their lists, so only the latest records of each kind are
 // looked at (THREAD_RECORDS): comments on an older record show on that record's own page.
-import type { CommentSubjectType, CommentsPort, HostAdapter, HostComment } from '../../core/ports/host.ts';
+import {
+  canSeeSection,
+  type CommentsPort,
+  type CommentSubjectType,
+  type HostAdapter,
+  type HostComment,
+  type PortalSettings,
+} from '../../core/index.ts';
 import type { Knex } from 'knex';
-import type { PortalSettings } from '../../core/settings/portal-settings.ts';
 import { markThreadReadAt } from './queries.ts';
-import { canSeeSection } from '../../core/policies/portal-policy.ts';
 
 const THREAD_RECORDS = 5;
 

@@ -6,7 +6,7 @@
 // answer, so the browser is not cut off mid-upload.
 import busboy from 'busboy';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { HttpError } from '../../core/web/http-error.ts';
+import { HttpError } from '../../core/index.ts';
 import { ATTACHMENT_FIELD, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, type IncomingFile } from './attachments.ts';
 
 type FormError = 'messages:errors.attachmentSize' | 'messages:errors.attachmentCount' | 'messages:errors.formTooLarge';

@@ -1,13 +1,15 @@
 // The words staff read, in the notifications list and in emails. Staff pages and emails are in
 // English, like the rest of the admin side; amounts are formatted with the portal's formatters.
-import { ACTIVITY_EVENTS } from '../../core/activity/events.ts';
-import type { ActivityRow } from '../../core/activity/queries.ts';
-import { subjectNameOf } from '../../core/activity/records.ts';
-import { formattersFor } from '../../core/i18n/formatters.ts';
-import type { HostWorkspace } from '../../core/ports/host.ts';
-import type { MailMessage } from '../../core/ports/services.ts';
+import {
+  ACTIVITY_EVENTS,
+  type ActivityRow,
+  escapeHtml,
+  formattersFor,
+  type HostWorkspace,
+  type MailMessage,
+  subjectNameOf,
+} from '../../core/index.ts';
 import { NOTIFICATION_RULES } from './rules.ts';
-import { escapeHtml } from '../../core/web/escape-html.ts';
 
 const fmt = formattersFor('en', 'UTC');
 

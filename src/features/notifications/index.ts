@@ -2,7 +2,7 @@
 // emails (at once or in a digest), mounted by the host at config.notificationsPath.
 import { notificationsManifest } from './manifest.ts';
 import type { Router } from 'express';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
 import { notificationsRouter } from './router.ts';
 import { createNotifications, type Notifications } from './service.ts';
 

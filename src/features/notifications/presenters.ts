@@ -4,10 +4,7 @@
 // uploads and activity pages; other staff (who cannot open the portal's admin pages) open the
 // client's conversation instead. Dates, times and amounts in the staff member's language and zone.
 import type { NotificationRow } from './queries.ts';
-import { activityLabel } from '../../core/activity/events.ts';
-import { recordOf, subjectNameOf } from '../../core/activity/records.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import { erasureDeadline } from '../../core/activity/erasure-deadline.ts';
+import { activityLabel, erasureDeadline, recordOf, type RequestI18n, subjectNameOf } from '../../core/index.ts';
 
 export interface NotificationPaths {
   adminPath: string;

@@ -4,10 +4,8 @@
 // they marked read past it (portal_notification_item_reads), and
 // how far each email channel has got is one cursor per channel (portal_notification_dispatch),
 // locked FOR UPDATE SKIP LOCKED so that with several app instances one of them sends.
-import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
+import { ACROSS_WORKSPACES, type ActivityRow, boundedCount, COUNT_LIMIT } from '../../core/index.ts';
 import type { Knex } from 'knex';
-import type { ActivityRow } from '../../core/activity/queries.ts';
-import { boundedCount, COUNT_LIMIT } from '../../core/db/bounded-count.ts';
 
 type Db = Knex | Knex.Transaction;
 

@@ -3,19 +3,24 @@
 // form bodies → CSRF → the list, "mark as read" per entry and "mark all as read" (each 303 back to
 // the list). Inside the host's own page when it offers one (HostLayoutPort), as the admin pages are.
 import express, { Router, type Request, type Response } from 'express';
-import type { PortalConfig } from '../../core/config.ts';
-import { countText } from '../../core/db/bounded-count.ts';
-import type { HostAdapter } from '../../core/ports/host.ts';
-import { clientNamesOf } from '../../core/host/client-names.ts';
-import type { FeatureFlags } from '../../core/ports/services.ts';
-import { verifyAdminCsrf } from '../../core/staff/admin-csrf.ts';
-import { staffContext } from '../../core/staff/staff-context.ts';
-import { staffChain } from '../../core/staff/staff-chain.ts';
-import { hostFrame, staffWords } from '../../core/staff/admin-page.ts';
+import {
+  clientNamesOf,
+  countText,
+  type FeatureFlags,
+  type HostAdapter,
+  hostFrame,
+  notFound,
+  parseParam,
+  type PortalConfig,
+  sendPage,
+  staffChain,
+  staffContext,
+  staffWords,
+  validateBody,
+  validateQuery,
+  verifyAdminCsrf,
+} from '../../core/index.ts';
 import { presentNotifications } from './presenters.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { sendPage } from '../../core/web/render.ts';
-import { parseParam, validateBody, validateQuery } from '../../core/web/validate.ts';
 import { z } from 'zod';
 import type { Notifications } from './service.ts';
 

@@ -4,7 +4,7 @@
 // and payments) or in the digest sent at most every DIGEST_MINUTES ('digest', for comments and
 // views). Events not listed stay in the activity log only: a payment started is one of them, since
 // the payment it leads to is its own item (one payment, one unread item).
-import type { ActivityEvent } from '../../core/activity/events.ts';
+import type { ActivityEvent } from '../../core/index.ts';
 
 export type EmailChannel = 'immediate' | 'digest';
 

@@ -8,12 +8,17 @@
 // outside an open transaction would wait for it). A send that fails after the commit is logged,
 // not retried: a missed email beats the same email twice, and the in-app list still has it.
 import type { Knex } from 'knex';
-import { ACTIVITY_EVENTS, type ActivityEvent } from '../../core/activity/events.ts';
-import type { ActivityRow } from '../../core/activity/queries.ts';
-import type { PortalLogger } from '../../core/ops/logging.ts';
-import type { HostAdapter, HostStaffUser } from '../../core/ports/host.ts';
-import { clientNamesOf } from '../../core/host/client-names.ts';
-import type { Mailer } from '../../core/ports/services.ts';
+import {
+  ACTIVITY_EVENTS,
+  type ActivityEvent,
+  type ActivityRow,
+  clientNamesOf,
+  type HostAdapter,
+  type HostStaffUser,
+  inBackground,
+  type Mailer,
+  type PortalLogger,
+} from '../../core/index.ts';
 import {
   advanceDispatchCursor,
   countUnread,
@@ -27,7 +32,6 @@ import {
 } from './queries.ts';
 import { DIGEST_MINUTES, NOTIFICATION_RULES, eventsFor, type EmailChannel } from './rules.ts';
 import { digestEmail, immediateEmail, describeEvent } from './emails.ts';
-import { inBackground } from '../../core/ops/background.ts';
 
 export interface NotificationsDeps {
   db: Knex;

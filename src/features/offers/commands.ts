@@ -1,6 +1,6 @@
 // The offers pages' query string: a status filter and the cursor of the page to show.
 import { z } from 'zod';
-import { cursorField } from '../../core/commercial/commands.ts';
+import { cursorField } from '../../core/index.ts';
 import { OFFER_STATUS_FILTERS } from './presenters.ts';
 
 export const OfferListQuery = z.object({

@@ -3,22 +3,33 @@
 // company in the adapter's query; the section guard in routes.ts has already run.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import type { CommentsPort, OffersPort } from '../../core/ports/host.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
-import { insertClientActivity } from '../../core/activity/queries.ts';
-import { LIST_PAGE_SIZE, RecordIdParam } from '../../core/commercial/commands.ts';
-import { pdfBrand, sendPdf } from '../../core/pdf/send-pdf.ts';
-import { pdfFilename } from '../../core/pdf/render-pdf.ts';
-import { renderPdfFor } from '../../core/pdf/rendered-pdfs.ts';
-import { documentPreview, previewBrand } from '../../core/pdf/preview.ts';
+import {
+  clientActor,
+  type CommentsPort,
+  documentPreview,
+  type FieldErrors,
+  type FileStorage,
+  insertClientActivity,
+  isFragmentRequest,
+  limitPerPerson,
+  LIST_PAGE_SIZE,
+  notFound,
+  type OffersPort,
+  parseParam,
+  pdfBrand,
+  pdfFilename,
+  portalContext,
+  POSTING_LIMITS,
+  previewBrand,
+  type RateLimiter,
+  RecordIdParam,
+  renderPdfFor,
+  renderPortalPage,
+  sendPdf,
+  signedInClient,
+} from '../../core/index.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { clientActor, portalContext, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import { isFragmentRequest } from '../../core/web/render.ts';
-import { parseParam, type FieldErrors } from '../../core/web/validate.ts';
-import { POSTING_LIMITS, type RateLimiter } from '../../core/rate-limits/limiter.ts';
-import { limitPerPerson } from '../../core/rate-limits/person-limit.ts';
 import { presentOfferActions } from './decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from './decisions/service.ts';
 import type { OfferListInput } from './commands.ts';

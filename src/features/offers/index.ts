@@ -2,8 +2,7 @@
 // signature, public links, reminders before an offer expires, and the staff's record page for
 // proposals, quotations and invoices (with the decision's evidence and the public links).
 import { offersManifest } from './manifest.ts';
-import type { CommentsPort } from '../../core/ports/host.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CommentsPort, CoreServices, Feature } from '../../core/index.ts';
 import { createOfferHandlers } from './handlers.ts';
 import { offerRoutes } from './routes.ts';
 import { offersPersonalData } from './personal-data.ts';

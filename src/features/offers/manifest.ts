@@ -2,7 +2,7 @@
 // reminders, and the staff record page.
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
-import type { FeatureManifest } from '../../core/feature.ts';
+import type { FeatureManifest } from '../../core/index.ts';
 import * as offerDecisionsAndPublicLinks from './migrations/20261126000001_offer_decisions_and_public_links.ts';
 import * as publicLinkDecisions from './migrations/20261130000001_public_link_decisions.ts';
 import * as recordActivityIndex from './migrations/20261206000002_record_activity_index.ts';

@@ -2,8 +2,7 @@
 // what they signed. An erasure keeps the decisions (the evidence of an agreement) and removes the
 // record of the reminders they were sent.
 import type { Knex } from 'knex';
-import { iso } from '../../core/personal-data/archive-values.ts';
-import type { ArchiveEntry, PersonalDataHook } from '../../core/personal-data/hook.ts';
+import { type ArchiveEntry, iso, type PersonalDataHook } from '../../core/index.ts';
 import { countPersonDecisions, personDecisions } from './decisions/queries.ts';
 import { deletePersonReminders } from './reminders/queries.ts';
 

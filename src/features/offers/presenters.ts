@@ -1,13 +1,24 @@
 // Offers (proposals and quotations) as the client reads them: status badges, money in the offer's
 // own currency, valid-until in the reader's calendar (expiring soon, or past), the status history,
 // and the same figures for the page and the PDF, which carries the invoice's letterhead.
-import type { OfferDetail, OfferKind, OfferStatus, OfferSummary } from '../../core/ports/host.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import { deadlineState } from '../../core/commercial/calendar.ts';
-import type { PdfDocumentModel } from '../../core/pdf/document-model.ts';
-import { lineTable, recordTotals } from '../../core/pdf/line-table.ts';
-import { presentLetterhead, withLetterhead, type Letterhead } from '../../core/pdf/letterhead.ts';
-import { presentLines, presentTaxByRate, type HistoryEntry, type LineView } from '../../core/commercial/lines.ts';
+import {
+  deadlineState,
+  type HistoryEntry,
+  type Letterhead,
+  lineTable,
+  type LineView,
+  type OfferDetail,
+  type OfferKind,
+  type OfferStatus,
+  type OfferSummary,
+  type PdfDocumentModel,
+  presentLetterhead,
+  presentLines,
+  presentTaxByRate,
+  recordTotals,
+  type RequestI18n,
+  withLetterhead,
+} from '../../core/index.ts';
 
 export type OfferSection = 'proposals' | 'quotations';
 

@@ -1,13 +1,11 @@
 // Proposals and quotations, behind requireClient (see the workspace router). Both sections stand
 // or fall with the `showProposals` switch; the comment form with `allowComments` too.
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { validateBody, validateQuery } from '../../core/web/validate.ts';
+import { allow, type OfferKind, validateBody, validateQuery } from '../../core/index.ts';
 import { AddCommentCommand } from '../messages/index.ts';
 import { OfferListQuery } from './commands.ts';
 import type { OfferHandlers } from './handlers.ts';
 import { SECTION_KIND } from './presenters.ts';
-import type { OfferKind } from '../../core/ports/host.ts';
 
 export function offerRoutes(h: OfferHandlers, kinds: readonly OfferKind[] = ['proposal', 'quotation']): Router {
   const router = Router({ mergeParams: true });

@@ -2,10 +2,7 @@
 // review: who asks, why, and what an approval removes, anonymises and keeps, with this person's
 // counts. Approving needs a ticked confirmation; declining needs a reason the person reads.
 import type { Request, Response } from 'express';
-import { renderAdminPage } from '../../core/staff/admin-page.ts';
-import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
+import { type FieldErrors, notFound, parseParam, renderAdminPage, staffActor, staffContext } from '../../core/index.ts';
 import type { ApproveErasureInput, DeclineErasureInput, ErasureRequestsQueryInput } from './commands.ts';
 import { ErasureRequestIdParam, REASON_MAX_LENGTH } from './commands.ts';
 import type { Erasure } from './erasure.ts';

@@ -4,9 +4,7 @@
 // uploads costs no more memory than one with none.
 import { createHash } from 'node:crypto';
 import { ZipFile } from 'yazl';
-import type { Translate } from '../../core/i18n/translations.ts';
-import type { ExportSubject, PersonalDataHook } from '../../core/personal-data/hook.ts';
-import type { FileStorage } from '../../core/ports/services.ts';
+import type { ExportSubject, FileStorage, PersonalDataHook, Translate } from '../../core/index.ts';
 
 export interface ExportDeps {
   storage: FileStorage;

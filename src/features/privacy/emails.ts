@@ -1,9 +1,6 @@
 // The emails about a person's own data, in their language: their export is ready; the agency
 // decided on their erasure request.
-import type { Translate } from '../../core/i18n/translations.ts';
-import type { HostWorkspace } from '../../core/ports/host.ts';
-import type { MailMessage } from '../../core/ports/services.ts';
-import { escapeHtml } from '../../core/web/escape-html.ts';
+import { escapeHtml, type HostWorkspace, type MailMessage, type Translate } from '../../core/index.ts';
 
 function message(to: string, subject: string, lines: string[]): MailMessage {
   return { to, subject, text: lines.join('\n'), html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n') };

@@ -4,17 +4,26 @@
 // personal-data hook, the core's last) and logs the act under an id that no longer names anyone; the host's records are never touched.
 // The person is told of the decision by email, in their language; approval signs them out everywhere.
 import type { Knex } from 'knex';
-import { insertActivity, insertClientActivity } from '../../core/activity/queries.ts';
-import { findClientUserById, findClientUsersByIds, type ClientUserRow } from '../../core/client-users/queries.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import { isLocale, translator } from '../../core/i18n/translations.ts';
-import type { PortalLogger } from '../../core/ops/logging.ts';
-import type { ErasedPerson, PersonalDataHook } from '../../core/personal-data/hook.ts';
-import type { HostAdapter, HostWorkspace } from '../../core/ports/host.ts';
-import type { FileStorage, Mailer } from '../../core/ports/services.ts';
-import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
-import { findSettings } from '../../core/settings/queries.ts';
-import type { StaffActor } from '../../core/staff/staff-context.ts';
+import {
+  announceSessionsEnded,
+  type ClientUserRow,
+  type ErasedPerson,
+  type EventBus,
+  type FileStorage,
+  findClientUserById,
+  findClientUsersByIds,
+  findSettings,
+  type HostAdapter,
+  type HostWorkspace,
+  insertActivity,
+  insertClientActivity,
+  isLocale,
+  type Mailer,
+  type PersonalDataHook,
+  type PortalLogger,
+  type StaffActor,
+  translator,
+} from '../../core/index.ts';
 import { emailLocale } from '../account/index.ts';
 import { erasureDecidedEmail } from './emails.ts';
 import type { PrivacyActor } from './exports.ts';

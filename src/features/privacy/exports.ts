@@ -4,18 +4,25 @@
 // person alone until it expires, then deleted. A worker that stopped mid-way leaves a stale claim
 // that another takes over; an export that failed MAX_ATTEMPTS times is marked failed.
 import type { Knex } from 'knex';
-import { insertActivity } from '../../core/activity/queries.ts';
-import { accessOf, findClientUserWithAccess, type ClientUserRow } from '../../core/client-users/queries.ts';
-import type { PortalConfig } from '../../core/config.ts';
-import { isLocale, translator } from '../../core/i18n/translations.ts';
-import { inBackground } from '../../core/ops/background.ts';
-import type { PortalLogger } from '../../core/ops/logging.ts';
-import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
-import { effectiveSettings } from '../../core/policies/client-access.ts';
-import type { HostWorkspace } from '../../core/ports/host.ts';
-import type { FileStorage, Mailer, OpenedFile } from '../../core/ports/services.ts';
-import type { RequestMeta } from '../../core/web/request-meta.ts';
-import type { WorkspaceCache } from '../../core/workspaces/workspace-cache.ts';
+import {
+  accessOf,
+  type ClientUserRow,
+  effectiveSettings,
+  type FileStorage,
+  findClientUserWithAccess,
+  type HostWorkspace,
+  inBackground,
+  insertActivity,
+  isLocale,
+  type Mailer,
+  type OpenedFile,
+  type PersonalDataHook,
+  type PortalConfig,
+  type PortalLogger,
+  type RequestMeta,
+  translator,
+  type WorkspaceCache,
+} from '../../core/index.ts';
 import { emailLocale } from '../account/index.ts';
 import { buildDataExport } from './data-export.ts';
 import { exportReadyEmail } from './emails.ts';

@@ -2,11 +2,17 @@
 // until it expires) or for their data to be erased (asked first on a page of its own, decided by
 // the agency). Post/redirect/get with a fixed notice.
 import type { Request, Response } from 'express';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
-import { sendDownload } from '../../core/web/send-download.ts';
-import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
-import { notFound } from '../../core/web/http-error.ts';
+import {
+  type FieldErrors,
+  notFound,
+  parseParam,
+  portalContext,
+  portalI18n,
+  renderPortalPage,
+  requestMeta,
+  sendDownload,
+  signedInClient,
+} from '../../core/index.ts';
 import { type ErasureRequestInput, ExportIdParam, type PrivacyNotice, type PrivacyQueryInput, REASON_MAX_LENGTH } from './commands.ts';
 import type { Erasure } from './erasure.ts';
 import { EXPORT_KEPT_DAYS, type DataExports, type PrivacyActor } from './exports.ts';

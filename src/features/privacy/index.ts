@@ -1,8 +1,7 @@
 // Each person's own data (GDPR art. 15, 17, 20): a copy of it as a ZIP, built in the background and
 // offered until it expires; erasure on request, decided by the agency in its admin pages.
 import { privacyManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
-import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
+import type { CoreServices, Feature, PersonalDataHook } from '../../core/index.ts';
 import { createErasureAdminHandlers } from './admin-handlers.ts';
 import { createErasure } from './erasure.ts';
 import { createDataExports, type DataExports } from './exports.ts';

@@ -1,7 +1,7 @@
 // The files of privacy beside its code: each person's own data: exports and erasure.
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
-import type { FeatureManifest } from '../../core/feature.ts';
+import type { FeatureManifest } from '../../core/index.ts';
 import * as dataExportsAndErasure from './migrations/20261228000001_data_exports_and_erasure.ts';
 
 export const privacyManifest: FeatureManifest = {

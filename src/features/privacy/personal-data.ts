@@ -2,7 +2,7 @@
 // their files deleted once it is committed) and their erasure requests (kept as the agency's
 // record, without the reasons they gave).
 import type { Knex } from 'knex';
-import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
+import type { PersonalDataHook } from '../../core/index.ts';
 import { clearErasureReasons, countPersonExports, deletePersonExports, personExportFiles } from './queries.ts';
 
 export function privacyPersonalData(): PersonalDataHook {

@@ -1,9 +1,5 @@
 // Between the rows of a person's exports and erasure requests and the pages that show them.
-import type { ClientUserRow } from '../../core/client-users/queries.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import type { HostContact } from '../../core/ports/host.ts';
-import { erasureDeadline } from '../../core/activity/erasure-deadline.ts';
-import type { Translate } from '../../core/i18n/translations.ts';
+import { type ClientUserRow, erasureDeadline, type HostContact, type RequestI18n, type Translate } from '../../core/index.ts';
 import { formatBytes } from '../messages/index.ts';
 import type { DataExportRow, ErasureRequestRow } from './queries.ts';
 

@@ -3,7 +3,7 @@
 // personal-data hook). Every statement names its
 // workspace; the one search for exports waiting to be built spans workspaces and says so.
 import type { Knex } from 'knex';
-import { ACROSS_WORKSPACES } from '../../core/db/distribution.ts';
+import { ACROSS_WORKSPACES } from '../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 

@@ -1,8 +1,7 @@
 // "Your data" for every signed-in person, whatever their role: their own data is always theirs.
 // And the agency's erasure requests, under the admin router.
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { validateBody, validateQuery } from '../../core/web/validate.ts';
+import { allow, validateBody, validateQuery } from '../../core/index.ts';
 import type { ErasureAdminHandlers } from './admin-handlers.ts';
 import {
   ApproveErasureCommand,

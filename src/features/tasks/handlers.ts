@@ -3,15 +3,23 @@
 // answers null and the action is a 404.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertClientActivity } from '../../core/activity/queries.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import { announce, recordLiveEvent } from '../../core/live/live-events.ts';
-import type { HostAdapter, TasksPort } from '../../core/ports/host.ts';
-import { withoutClosedRecord } from '../../core/policies/portal-policy.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import { isFragmentRequest } from '../../core/web/render.ts';
-import { parseParam } from '../../core/web/validate.ts';
+import {
+  announce,
+  clientActor,
+  type EventBus,
+  type HostAdapter,
+  insertClientActivity,
+  isFragmentRequest,
+  notFound,
+  parseParam,
+  portalContext,
+  portalI18n,
+  recordLiveEvent,
+  renderPortalPage,
+  signedInClient,
+  type TasksPort,
+  withoutClosedRecord,
+} from '../../core/index.ts';
 import { TaskId, type TaskActionInput, type TasksQueryInput } from './commands.ts';
 import { presentTask } from './presenters.ts';
 

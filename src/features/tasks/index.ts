@@ -1,6 +1,6 @@
 // Tasks: the tasks the agency assigned to the client, which the client marks done.
 import { tasksManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
 import { createTasksHandlers } from './handlers.ts';
 import { tasksRoutes } from './routes.ts';
 

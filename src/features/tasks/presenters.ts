@@ -1,7 +1,6 @@
 // View models for the tasks page: due dates in the reader's language, overdue judged against the
 // reader's own today (their time zone), and the record or project a task belongs to.
-import type { ClientTask } from '../../core/ports/host.ts';
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
+import type { ClientTask, RequestI18n } from '../../core/index.ts';
 
 export interface TaskItem {
   id: string;

@@ -1,8 +1,7 @@
 // Tasks routes, behind requireClient and the show_tasks switch (a switched-off section is a 404,
 // like a page that does not exist).
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { validateBody, validateQuery } from '../../core/web/validate.ts';
+import { allow, validateBody, validateQuery } from '../../core/index.ts';
 import { TaskActionCommand, TasksQuery } from './commands.ts';
 import type { TasksHandlers } from './handlers.ts';
 

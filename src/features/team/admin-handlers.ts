@@ -3,10 +3,7 @@
 // has the contact, and the two decisions: add (creating the contact through the host where it
 // allows that) and invite, or decline with a reason the client admin reads.
 import type { Request, Response } from 'express';
-import { renderAdminPage } from '../../core/staff/admin-page.ts';
-import { staffActor, staffContext } from '../../core/staff/staff-context.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
+import { type FieldErrors, notFound, parseParam, renderAdminPage, staffActor, staffContext } from '../../core/index.ts';
 import type { ColleagueRequests } from './colleague-requests.ts';
 import {
   type AddColleagueInput,

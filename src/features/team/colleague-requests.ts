@@ -8,20 +8,32 @@
 // (notifications/rules.ts); the answer is emailed to the client admin who asked, queued with the
 // decision.
 import type { Knex } from 'knex';
-import { insertActivity, insertClientActivity } from '../../core/activity/queries.ts';
-import { AccessChangeRefused } from '../../core/client-users/access-changes.ts';
-import { listRoles, type RoleChoice } from '../../core/client-users/access-queries.ts';
-import { findClientUserByContact, findClientUserByEmail, findClientUserById } from '../../core/client-users/queries.ts';
-import type { PortalConfig } from '../../core/config.ts';
-import { isLocale, translator } from '../../core/i18n/translations.ts';
-import { roleFromForm, roleName, type CustomRole } from '../../core/policies/client-access.ts';
-import { mayUsePortal } from '../../core/policies/portal-policy.ts';
-import { refusal } from '../../core/policies/team-policy.ts';
-import type { HostAdapter, HostContact, HostWorkspace } from '../../core/ports/host.ts';
-import type { Mailer, MailMessage } from '../../core/ports/services.ts';
-import { findSettings } from '../../core/settings/queries.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import type { StaffActor } from '../../core/staff/staff-context.ts';
+import {
+  AccessChangeRefused,
+  type CustomRole,
+  findClientUserByContact,
+  findClientUserByEmail,
+  findClientUserById,
+  findSettings,
+  type HostAdapter,
+  type HostContact,
+  type HostWorkspace,
+  insertActivity,
+  insertClientActivity,
+  isLocale,
+  listRoles,
+  type Mailer,
+  type MailMessage,
+  mayUsePortal,
+  notFound,
+  type PortalConfig,
+  refusal,
+  type RoleChoice,
+  roleFromForm,
+  roleName,
+  type StaffActor,
+  translator,
+} from '../../core/index.ts';
 import { type AuthService, emailLocale } from '../account/index.ts';
 import { colleagueAnsweredEmail } from './emails.ts';
 import {

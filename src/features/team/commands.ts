@@ -1,7 +1,7 @@
 // What the team page accepts. Messages are English here and shown in the reader's language through
 // locales/<locale>/validation.json (src/core/i18n/validation.ts).
 import { z } from 'zod';
-import { nameField } from '../../core/web/fields.ts';
+import { nameField } from '../../core/index.ts';
 
 const hostId = z
   .string({ error: 'Choose a colleague from the list.' })

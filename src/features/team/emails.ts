@@ -1,9 +1,6 @@
 // The email to a client admin when the agency answers their request for a new colleague, in their
 // language, with a link to the team page.
-import type { Translate } from '../../core/i18n/translations.ts';
-import type { HostWorkspace } from '../../core/ports/host.ts';
-import type { MailMessage } from '../../core/ports/services.ts';
-import { escapeHtml } from '../../core/web/escape-html.ts';
+import { escapeHtml, type HostWorkspace, type MailMessage, type Translate } from '../../core/index.ts';
 
 export function colleagueAnsweredEmail(
   t: Translate,

@@ -2,11 +2,18 @@
 // colleague (asked first on a page of its own) and asking the agency for a new one (a refused form
 // comes back with what was typed). Post/redirect/get with a fixed notice.
 import type { Request, Response } from 'express';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../core/web/portal-context.ts';
-import type { LimitRule, RateLimiter } from '../../core/rate-limits/limiter.ts';
-import { tooManyRequests } from '../../core/web/http-error.ts';
-import { requestMeta } from '../../core/web/request-meta.ts';
-import { type FieldErrors, parseParam } from '../../core/web/validate.ts';
+import {
+  type FieldErrors,
+  type LimitRule,
+  parseParam,
+  portalContext,
+  portalI18n,
+  type RateLimiter,
+  renderPortalPage,
+  requestMeta,
+  signedInClient,
+  tooManyRequests,
+} from '../../core/index.ts';
 import type { ColleagueRequests } from './colleague-requests.ts';
 import {
   type ChangeRoleInput,

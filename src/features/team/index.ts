@@ -2,7 +2,7 @@
 // contacts, change a role, disable, ask the agency to add someone new), each change logged and
 // notified to the agency; the agency answers requests for new colleagues in its admin pages.
 import { teamManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/feature.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
 import type { AuthService } from '../account/index.ts';
 import { createColleagueRequestAdminHandlers } from './admin-handlers.ts';
 import { createColleagueRequests } from './colleague-requests.ts';

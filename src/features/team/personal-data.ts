@@ -1,6 +1,6 @@
 // The team's part of a person's data: a client admin's request for them as a new colleague holds
 // their name and email, and goes on erasure. (The requests they made themselves name others.)
-import type { PersonalDataHook } from '../../core/personal-data/hook.ts';
+import type { PersonalDataHook } from '../../core/index.ts';
 import { deletePersonColleagueRequests } from './request-queries.ts';
 
 export function teamPersonalData(): PersonalDataHook {

@@ -1,8 +1,6 @@
 // From the company's people to the team page: each colleague's status, role, last sign-in and the
 // actions the team policy allows; the role choices in the client's language.
-import type { RequestI18n } from '../../core/i18n/request-i18n.ts';
-import { BUILT_IN_ROLE_KEYS, type ClientRoleKey, type CustomRole } from '../../core/policies/client-access.ts';
-import { teamActions } from '../../core/policies/team-policy.ts';
+import { BUILT_IN_ROLE_KEYS, type ClientRoleKey, type CustomRole, type RequestI18n, teamActions } from '../../core/index.ts';
 import type { ColleagueRequestRow } from './request-queries.ts';
 import type { TeamMember } from './service.ts';
 

@@ -3,8 +3,7 @@
 // and the decision (a conditional update: a request is decided once). Every statement names its
 // workspace.
 import type { Knex } from 'knex';
-import type { RoleChoice } from '../../core/client-users/access-queries.ts';
-import type { ClientRoleKey } from '../../core/policies/client-access.ts';
+import type { ClientRoleKey, RoleChoice } from '../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 

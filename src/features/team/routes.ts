@@ -1,7 +1,6 @@
 // The team page: for client admins only (anyone else gets 404, as for a page that does not exist).
 import { Router } from 'express';
-import { allow } from '../../core/policies/route-steps.ts';
-import { validateBody, validateQuery } from '../../core/web/validate.ts';
+import { allow, validateBody, validateQuery } from '../../core/index.ts';
 import {
   AddColleagueCommand,
   ChangeRoleCommand,

@@ -4,27 +4,38 @@
 // transaction with its activity row (which is also the agency's notification: notifications/rules.ts)
 // and announced after the commit (live streams follow a new role; a disabled colleague's end).
 import type { Knex } from 'knex';
-import { insertClientActivity } from '../../core/activity/queries.ts';
-import { announceAccessChanged } from '../../core/client-users/access-events.ts';
-import { AccessChangeRefused, changePersonAccess, disablePerson } from '../../core/client-users/access-changes.ts';
-import { listRoles, type RoleChoice } from '../../core/client-users/access-queries.ts';
 import {
+  AccessChangeRefused,
   accessOf,
+  announceAccessChanged,
+  announceSessionsEnded,
+  changePersonAccess,
+  type ClientAccess,
+  type ClientPermission,
+  type ClientUserRow,
+  type CustomRole,
+  disablePerson,
+  type EventBus,
   findClientUserByContact,
   findClientUserById,
   findClientUserWithAccess,
+  findSettings,
+  type HostAdapter,
+  type HostContact,
+  type HostWorkspace,
+  insertClientActivity,
   listClientUsers,
-  type ClientUserRow,
-} from '../../core/client-users/queries.ts';
-import { findSettings } from '../../core/settings/queries.ts';
-import type { EventBus } from '../../core/events/event-bus.ts';
-import type { Translate } from '../../core/i18n/translations.ts';
-import { roleFromForm, roleName, type ClientAccess, type ClientPermission, type CustomRole } from '../../core/policies/client-access.ts';
-import { refusal, teamRefusal, type TeamAction } from '../../core/policies/team-policy.ts';
-import type { HostAdapter, HostContact, HostWorkspace } from '../../core/ports/host.ts';
-import { announceSessionsEnded } from '../../core/sessions/session-events.ts';
-import { notFound } from '../../core/web/http-error.ts';
-import type { RequestMeta } from '../../core/web/request-meta.ts';
+  listRoles,
+  notFound,
+  refusal,
+  type RequestMeta,
+  type RoleChoice,
+  roleFromForm,
+  roleName,
+  type TeamAction,
+  teamRefusal,
+  type Translate,
+} from '../../core/index.ts';
 import { type AuthService, voidUserLinks } from '../account/index.ts';
 
 /** The signed-in client admin, as the service needs them. */

@@ -2,16 +2,20 @@
 // for a client without one), then the code sent to the new address. Post/redirect/get throughout;
 // errors show the form again, at its own address, keeping what was typed.
 import type { Request, Response } from 'express';
-import { hashSessionId } from '../../../core/sessions/hashed-session-store.ts';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
-import { formAnswerStatus } from '../../../core/web/render.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
-import type { FieldErrors } from '../../../core/web/validate.ts';
+import {
+  type FieldErrors,
+  formAnswerStatus,
+  hashSessionId,
+  portalContext,
+  portalI18n,
+  renderPortalPage,
+  requestMeta,
+  signedInClient,
+} from '../../../core/index.ts';
 import type { ChangeEmailInput, ConfirmEmailInput } from '../two-factor/commands.ts';
 import { confirmationCodeEmail, emailChangedNotice } from '../two-factor/emails.ts';
 import { retryWords, type IdentityCheck } from '../two-factor/identity.ts';
 import type { EmailChangeService } from './service.ts';
-import '../../../core/sessions/session-data.ts';
 
 declare module 'express-session' {
   interface SessionData {

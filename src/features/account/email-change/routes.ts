@@ -1,7 +1,6 @@
 // Changing the sign-in email; behind requireClient (see the workspace router).
 import { Router } from 'express';
-import { allow } from '../../../core/policies/route-steps.ts';
-import { validateBody } from '../../../core/web/validate.ts';
+import { allow, validateBody } from '../../../core/index.ts';
 import { ChangeEmailCommand, ConfirmEmailCommand } from '../two-factor/commands.ts';
 import type { EmailChangeHandlers } from './handlers.ts';
 

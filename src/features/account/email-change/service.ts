@@ -3,19 +3,26 @@
 // the adapter's optional contacts.updateEmail, in the same transaction), every other session ended,
 // earlier links and codes voided, and a notice queued to the old address.
 import type { Knex } from 'knex';
-import { insertClientActivity } from '../../../core/activity/queries.ts';
+import {
+  announceSessionsEnded,
+  type ClientUserRow,
+  deleteOtherSessions,
+  type EventBus,
+  findClientUserByEmail,
+  type HostAdapter,
+  type HostContact,
+  type HostWorkspace,
+  insertClientActivity,
+  type LimitRule,
+  type MailMessage,
+  type OutboxMailer,
+  type RateLimiter,
+  type RequestMeta,
+  updateClientUserEmail,
+} from '../../../core/index.ts';
 import { voidUserLinks } from '../sign-in/token-queries.ts';
-import { findClientUserByEmail, updateClientUserEmail, type ClientUserRow } from '../../../core/client-users/queries.ts';
-import type { OutboxMailer } from '../../../core/mail/outbox.ts';
-import type { HostAdapter, HostContact, HostWorkspace } from '../../../core/ports/host.ts';
-import type { MailMessage } from '../../../core/ports/services.ts';
-import { deleteOtherSessions } from '../../../core/sessions/queries.ts';
-import { announceSessionsEnded } from '../../../core/sessions/session-events.ts';
-import type { EventBus } from '../../../core/events/event-bus.ts';
-import type { RequestMeta } from '../../../core/web/request-meta.ts';
 import { findPendingEmailChange, voidConfirmationCodes } from '../two-factor/queries.ts';
 import type { TwoFactorService } from '../two-factor/service.ts';
-import type { LimitRule, RateLimiter } from '../../../core/rate-limits/limiter.ts';
 
 const EMAIL_CHANGE_LIMITS = {
   /**

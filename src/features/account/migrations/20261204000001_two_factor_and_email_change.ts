@@ -3,7 +3,7 @@
 // the workspace switch that requires two-factor for every client user. Portal-owned tables only;
 // client users are linked by id.
 import type { Knex } from 'knex';
-import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables } from '../../../core/db/owned-tables.ts';
+import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables } from '../../../core/index.ts';
 
 const MIGRATION = '20261204000001_two_factor_and_email_change';
 

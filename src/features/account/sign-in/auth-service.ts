@@ -1,32 +1,48 @@
 // Client sign-in: one-time codes, passwords, password resets and invitations. Every answer that
 // reaches a person is the same for known and unknown emails; the difference is only in the log.
 import type { Knex } from 'knex';
-import type { HostAdapter, HostContact, HostStaffUser, HostWorkspace } from '../../../core/ports/host.ts';
-import type { OutboxMailer } from '../../../core/mail/outbox.ts';
-import { acceptedSessionSecrets, type PortalConfig } from '../../../core/config.ts';
-import { insertActivity } from '../../../core/activity/queries.ts';
 import {
+  acceptedSessionSecrets,
+  activate,
+  announceSessionsEnded,
+  changePersonAccess,
+  type ClientPermission,
+  type ClientUserRow,
+  codeHashMatches,
+  deleteOtherSessions,
+  type EventBus,
   findClientUserByContact,
   findClientUserByEmail,
   findClientUserById,
+  findSettings,
+  generateCode,
+  generateToken,
+  hashCode,
+  hashPassword,
+  hashToken,
+  type HostAdapter,
+  type HostContact,
+  type HostStaffUser,
+  type HostWorkspace,
+  insertActivity,
   insertClientUser,
+  isLocale,
+  type Locale,
   markInvited,
-  activate,
+  mayUsePortal,
+  type OutboxMailer,
+  type PortalConfig,
+  type RateLimiter,
   recordSignIn,
+  type RepeatGuard,
+  type RequestMeta,
+  type RoleChoice,
   setPassword,
+  SIGN_IN_LIMITS,
   updateClientUserEmail,
-  type ClientUserRow,
-} from '../../../core/client-users/queries.ts';
-import { mayUsePortal } from '../../../core/policies/portal-policy.ts';
-import type { ClientPermission } from '../../../core/policies/client-access.ts';
-import { changePersonAccess } from '../../../core/client-users/access-changes.ts';
-import type { RoleChoice } from '../../../core/client-users/access-queries.ts';
-import { SIGN_IN_LIMITS, type RateLimiter } from '../../../core/rate-limits/limiter.ts';
-import type { RepeatGuard } from '../../../core/rate-limits/repeat-guard.ts';
-import { deleteOtherSessions } from '../../../core/sessions/queries.ts';
-import { announceSessionsEnded } from '../../../core/sessions/session-events.ts';
-import type { EventBus } from '../../../core/events/event-bus.ts';
-import type { RequestMeta } from '../../../core/web/request-meta.ts';
+  verifyDecoy,
+  verifyPassword,
+} from '../../../core/index.ts';
 import {
   burnLoginCode,
   claimLoginCodeTry,
@@ -38,19 +54,7 @@ import {
   voidUserLinks,
   type TokenPurpose,
 } from './token-queries.ts';
-import {
-  codeHashMatches,
-  generateCode,
-  generateToken,
-  hashCode,
-  hashPassword,
-  hashToken,
-  verifyDecoy,
-  verifyPassword,
-} from '../../../core/crypto/secrets.ts';
 import { codeEmail, emailLocale, invitationEmail, type InvitedBy, resetEmail } from './emails.ts';
-import { isLocale, type Locale } from '../../../core/i18n/translations.ts';
-import { findSettings } from '../../../core/settings/queries.ts';
 
 export const CODE_TTL_MINUTES = 10;
 const CODE_MAX_ATTEMPTS = 5;

@@ -1,7 +1,7 @@
 // One schema per sign-in action. `next` is kept only as a string here; safeNext() decides whether
 // it may be followed.
 import { z } from 'zod';
-import { currentPasswordField, emailField, newPasswordField, oneTimeCodeField } from '../../../core/web/fields.ts';
+import { currentPasswordField, emailField, newPasswordField, oneTimeCodeField } from '../../../core/index.ts';
 
 const next = z.string().max(500).optional();
 

@@ -1,9 +1,14 @@
 // The emails sign-in sends. Plain text first (it is what every client reads well); the HTML part
 // is the same words, escaped.
-import type { HostWorkspace } from '../../../core/ports/host.ts';
-import type { MailMessage } from '../../../core/ports/services.ts';
-import { DEFAULT_LOCALE, isLocale, translator, type Locale } from '../../../core/i18n/translations.ts';
-import { escapeHtml } from '../../../core/web/escape-html.ts';
+import {
+  DEFAULT_LOCALE,
+  escapeHtml,
+  type HostWorkspace,
+  isLocale,
+  type Locale,
+  type MailMessage,
+  translator,
+} from '../../../core/index.ts';
 
 function message(to: string, subject: string, lines: string[]): MailMessage {
   const text = lines.join('\n');

@@ -4,17 +4,23 @@
 // form's own GET address, so a reload or a bookmark never lands on a POST-only path; a limit
 // names the time to try again and, on the sign-in page, leaves the other method one click away.
 import type { NextFunction, Request, Response } from 'express';
-import { signInMethods } from '../../../core/policies/portal-policy.ts';
-import type { ClientUserRow } from '../../../core/client-users/queries.ts';
-import type { SessionLifecycle } from '../../../core/sessions/session-lifecycle.ts';
-import { HttpError, notFound, tooManyRequests } from '../../../core/web/http-error.ts';
-import { portalContext, portalI18n, renderPortalPage } from '../../../core/web/portal-context.ts';
-import { formAnswerStatus } from '../../../core/web/render.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
-import type { FieldErrors } from '../../../core/web/validate.ts';
+import {
+  type ClientUserRow,
+  type FieldErrors,
+  formAnswerStatus,
+  HttpError,
+  notFound,
+  portalContext,
+  portalI18n,
+  renderPortalPage,
+  requestMeta,
+  safeNext,
+  type SessionLifecycle,
+  signInMethods,
+  tooManyRequests,
+} from '../../../core/index.ts';
 import type { AuthService } from './auth-service.ts';
 import type { ForgotPasswordInput, PasswordSignInInput, RequestCodeInput, SetPasswordInput, VerifyCodeInput } from './commands.ts';
-import { safeNext } from '../../../core/web/safe-next.ts';
 import type { PasswordAuthenticator } from './password-strategy.ts';
 
 const NOTICES = new Set(['signed-out', 'password-reset']);

@@ -4,9 +4,7 @@
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Request, Response } from 'express';
-import type { ClientUserRow } from '../../../core/client-users/queries.ts';
-import { portalContext } from '../../../core/web/portal-context.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
+import { type ClientUserRow, portalContext, requestMeta } from '../../../core/index.ts';
 import type { AuthService, SignInResult } from './auth-service.ts';
 
 const STRATEGY = 'portal-password';

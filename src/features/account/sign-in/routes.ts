@@ -1,7 +1,7 @@
 // Sign-in routes of one workspace's portal. Read left to right: path, sign-in method switched on,
 // validation, handler.
 import { Router } from 'express';
-import { validateBody } from '../../../core/web/validate.ts';
+import { validateBody } from '../../../core/index.ts';
 import { ForgotPasswordCommand, PasswordSignInCommand, RequestCodeCommand, SetPasswordCommand, VerifyCodeCommand } from './commands.ts';
 import type { AuthHandlers } from './handlers.ts';
 

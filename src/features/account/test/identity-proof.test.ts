@@ -12,7 +12,7 @@
 // - the email-change form answers a taken and a free address alike, and is rate-limited.
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
-import { insertClientUser } from '../../../core/client-users/queries.ts';
+import { insertClientUser } from '../../../core/index.ts';
 import { csrfFrom, signedInAgent, sixDigitCode, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;

@@ -5,7 +5,7 @@
 //   code requests, code checks, reset requests) is refused with 429 once the limit is spent,
 //   although no single email reached its own limit.
 import { expect } from 'chai';
-import { SIGN_IN_LIMITS } from '../../../core/rate-limits/limiter.ts';
+import { SIGN_IN_LIMITS } from '../../../core/index.ts';
 import {
   csrfFrom,
   linkFrom,

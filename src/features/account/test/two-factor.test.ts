@@ -6,7 +6,7 @@
 // requirement keeps clients on set-up; the admin's reset (confirmed, logged, emailed) and removal.
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
-import { insertClientUser } from '../../../core/client-users/queries.ts';
+import { insertClientUser } from '../../../core/index.ts';
 import {
   csrfFrom,
   postPasswordSignIn,

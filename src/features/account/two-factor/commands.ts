@@ -1,6 +1,6 @@
 // The forms of two-factor sign-in and set-up, and of changing the sign-in email.
 import { z } from 'zod';
-import { emailField } from '../../../core/web/fields.ts';
+import { emailField } from '../../../core/index.ts';
 
 /** A code from the authenticator app (6 digits) or a recovery code (10 letters and digits). */
 export const SecondFactorCommand = z.object({

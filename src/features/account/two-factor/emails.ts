@@ -1,8 +1,5 @@
 // The emails about two-factor authentication and the sign-in address, in the client's language.
-import type { Translate } from '../../../core/i18n/translations.ts';
-import type { HostWorkspace } from '../../../core/ports/host.ts';
-import type { MailMessage } from '../../../core/ports/services.ts';
-import { escapeHtml } from '../../../core/web/escape-html.ts';
+import { escapeHtml, type HostWorkspace, type MailMessage, type Translate } from '../../../core/index.ts';
 
 function message(to: string, subject: string, lines: string[]): MailMessage {
   return { to, subject, text: lines.join('\n'), html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n') };

@@ -5,18 +5,28 @@
 // the form again at its own address, with the error summary first.
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertClientActivity } from '../../../core/activity/queries.ts';
-import { findClientUserById, type ClientUserRow } from '../../../core/client-users/queries.ts';
-import { safeNext } from '../../../core/web/safe-next.ts';
-import { mayUsePortal } from '../../../core/policies/portal-policy.ts';
-import { isTwoFactorSetupPath, mayRemoveTwoFactor, mustSetUpTwoFactor } from '../../../core/policies/two-factor-policy.ts';
-import type { SessionLifecycle } from '../../../core/sessions/session-lifecycle.ts';
-import type { PendingSecondFactor } from '../../../core/sessions/session-data.ts';
-import { HttpError } from '../../../core/web/http-error.ts';
-import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
-import { formAnswerStatus, isFragmentRequest } from '../../../core/web/render.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
-import type { FieldErrors } from '../../../core/web/validate.ts';
+import {
+  clientActor,
+  type ClientUserRow,
+  type FieldErrors,
+  findClientUserById,
+  formAnswerStatus,
+  HttpError,
+  insertClientActivity,
+  isFragmentRequest,
+  isTwoFactorSetupPath,
+  mayRemoveTwoFactor,
+  mayUsePortal,
+  mustSetUpTwoFactor,
+  type PendingSecondFactor,
+  portalContext,
+  portalI18n,
+  renderPortalPage,
+  requestMeta,
+  safeNext,
+  type SessionLifecycle,
+  signedInClient,
+} from '../../../core/index.ts';
 import type { ConfirmationCodeInput, RemoveInput, SecondFactorInput, SetupInput } from './commands.ts';
 import { confirmationCodeEmail } from './emails.ts';
 import { retryWords, type IdentityCheck } from './identity.ts';

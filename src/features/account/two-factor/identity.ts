@@ -4,10 +4,8 @@
 // holds for a few minutes in this session, so a mistyped app code does not cost a second email.
 import type { Request, Response } from 'express';
 import type { AuthService } from '../sign-in/auth-service.ts';
-import { portalContext, portalI18n, signedInClient } from '../../../core/web/portal-context.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
+import { portalContext, portalI18n, requestMeta, signedInClient } from '../../../core/index.ts';
 import type { TwoFactorService } from './service.ts';
-import '../../../core/sessions/session-data.ts';
 
 const IDENTITY_HOLDS_MINUTES = 10;
 

@@ -2,8 +2,7 @@
 // only names who passed the first factor). The account routes come first among the client routes,
 // so the gate that sends clients of a workspace requiring two-factor to set-up runs before any page.
 import { Router } from 'express';
-import { allow } from '../../../core/policies/route-steps.ts';
-import { validateBody } from '../../../core/web/validate.ts';
+import { allow, validateBody } from '../../../core/index.ts';
 import { ConfirmationCodeCommand, RemoveCommand, SecondFactorCommand, SetupCommand } from './commands.ts';
 import type { TwoFactorHandlers } from './handlers.ts';
 

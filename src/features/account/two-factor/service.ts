@@ -8,13 +8,20 @@ import type { Knex } from 'knex';
 import QRCode from 'qrcode';
 import { Secret, TOTP } from 'otpauth';
 import { randomBytes } from 'node:crypto';
-import { acceptedSessionSecrets, type PortalConfig } from '../../../core/config.ts';
-import type { ClientUserRow } from '../../../core/client-users/queries.ts';
-import type { OutboxMailer } from '../../../core/mail/outbox.ts';
-import type { HostWorkspace } from '../../../core/ports/host.ts';
-import type { RateLimiter, LimitRule } from '../../../core/rate-limits/limiter.ts';
-import { codeHashMatches, generateCode, hashCode } from '../../../core/crypto/secrets.ts';
-import { createSecretBox, type SecretBox } from '../../../core/crypto/secret-box.ts';
+import {
+  acceptedSessionSecrets,
+  type ClientUserRow,
+  codeHashMatches,
+  createSecretBox,
+  generateCode,
+  hashCode,
+  type HostWorkspace,
+  type LimitRule,
+  type OutboxMailer,
+  type PortalConfig,
+  type RateLimiter,
+  type SecretBox,
+} from '../../../core/index.ts';
 import {
   claimTotpStep,
   consumeConfirmationCode,

@@ -4,9 +4,7 @@
 // unknown one), only this workspace's entries, and a clear 400 for a bad query, never a 500.
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { insertActivity } from '../../../core/activity/queries.ts';
-import { insertClientUser } from '../../../core/client-users/queries.ts';
-import type { HostClient, HostStaffUser, HostWorkspace } from '../../../core/ports/host.ts';
+import { type HostClient, type HostStaffUser, type HostWorkspace, insertActivity, insertClientUser } from '../../../core/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
 import { ADMIN_PATH, createTestHost, type TestHost } from '../../../../test/support/test-host.ts';
 

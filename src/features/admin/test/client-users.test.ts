@@ -5,8 +5,7 @@
 // fit the status are refused, and notices come only from a fixed list.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { findClientUserByContact } from '../../../core/client-users/queries.ts';
-import type { HostClient, HostContact, HostStaffUser, HostWorkspace } from '../../../core/ports/host.ts';
+import { findClientUserByContact, type HostClient, type HostContact, type HostStaffUser, type HostWorkspace } from '../../../core/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
 import { acceptInvitation, ADMIN_PATH, createTestHost, csrfFrom, linkPath, type TestHost } from '../../../../test/support/test-host.ts';
 

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
 import { ADMIN_PATH, createTestHost, type TestHost } from '../../../../test/support/test-host.ts';
-import type { HostStaffUser } from '../../../core/ports/host.ts';
+import type { HostStaffUser } from '../../../core/index.ts';
 
 const CLIENT_USER_ID = '00000000-0000-4000-8000-000000000000';
 /** A workspace role that exists (made in before): a refused form about it is shown again, not a 404. */

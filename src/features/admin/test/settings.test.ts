@@ -5,10 +5,7 @@
 // save nothing.
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { findSettings } from '../../../core/settings/queries.ts';
-import { SECTION_SWITCHES } from '../../../core/settings/portal-settings.ts';
-import type { FileStorage } from '../../../core/ports/services.ts';
-import type { HostStaffUser, HostWorkspace } from '../../../core/ports/host.ts';
+import { type FileStorage, findSettings, type HostStaffUser, type HostWorkspace, SECTION_SWITCHES } from '../../../core/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
 import { ADMIN_PATH, createTestHost, csrfFrom, type TestHost } from '../../../../test/support/test-host.ts';
 

@@ -5,7 +5,7 @@
 // For a host that cannot report what it did (HostNewsPort), the portal reads it after a cursor kept
 // per workspace (portal_host_news).
 import type { Knex } from 'knex';
-import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables } from '../../../core/db/owned-tables.ts';
+import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables } from '../../../core/index.ts';
 
 const MIGRATION = '20261229000001_client_notifications';
 

@@ -6,7 +6,7 @@
 // summary's count limit, so the growth is bounded by that limit, not by the history. (Times are
 // measured by bench/heavy-client.ts, not here.) Runs on both databases.
 import { expect } from 'chai';
-import { SUMMARY_COUNT_LIMIT } from '../../../core/ports/host.ts';
+import { SUMMARY_COUNT_LIMIT } from '../../../core/index.ts';
 import { demoNorthwind } from '../../../../test/support/demo-records.ts';
 import { analyzed, recordedDuring, rowsRead } from '../../../../test/support/plans.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';

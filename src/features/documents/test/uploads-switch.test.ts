@@ -4,8 +4,14 @@
 // (src/core/files/file-types.ts): the server's check, the pickers' accept= and their hints agree.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { ALLOWED_UPLOAD_MIMES, detectAllowedType, kindOf, UPLOAD_ACCEPT, UPLOAD_EXTENSIONS } from '../../../core/files/file-types.ts';
-import { DEFAULT_SETTINGS } from '../../../core/settings/portal-settings.ts';
+import {
+  ALLOWED_UPLOAD_MIMES,
+  DEFAULT_SETTINGS,
+  detectAllowedType,
+  kindOf,
+  UPLOAD_ACCEPT,
+  UPLOAD_EXTENSIONS,
+} from '../../../core/index.ts';
 import { signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { smallPdf } from '../../../../test/support/upload-fixtures.ts';
 

@@ -2,7 +2,7 @@
 // accounts), kept encrypted: sealed with the portal's secret box (src/core/crypto/secret-box.ts),
 // bound to the workspace, never shown again once saved.
 import type { Knex } from 'knex';
-import { addOwnedColumns, dropOwnedColumns } from '../../../core/db/owned-tables.ts';
+import { addOwnedColumns, dropOwnedColumns } from '../../../core/index.ts';
 
 const COLUMNS = ['stripe_secret_key_sealed', 'stripe_webhook_secret_sealed', 'stripe_key_hint'];
 

@@ -7,12 +7,16 @@
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Translate } from '../../../core/i18n/translations.ts';
-import { staffContext } from '../../../core/staff/staff-context.ts';
-import { renderAdminPage } from '../../../core/staff/admin-page.ts';
-import { findSettings } from '../../../core/settings/queries.ts';
-import { validateBody, validateQuery, type FieldErrors } from '../../../core/web/validate.ts';
-import type { WorkspaceCache } from '../../../core/workspaces/workspace-cache.ts';
+import {
+  type FieldErrors,
+  findSettings,
+  renderAdminPage,
+  staffContext,
+  type Translate,
+  validateBody,
+  validateQuery,
+  type WorkspaceCache,
+} from '../../../core/index.ts';
 import { hasWayToPay, NO_ONLINE_PROVIDER, type PaymentAvailability } from './availability.ts';
 import { findPaymentSettings, savePaymentSettings } from './queries.ts';
 import type { StripeKeyStore } from './stripe-key-store.ts';

@@ -4,7 +4,7 @@
 // behaves as if online payments were off (no pay button, the pay routes 404) rather than offering
 // a checkout that cannot take money, or failing with a 500.
 import type { Knex } from 'knex';
-import type { PortalSettings } from '../../../core/settings/portal-settings.ts';
+import type { PortalSettings } from '../../../core/index.ts';
 import { findPaymentSettings, type PaymentSettings } from './queries.ts';
 
 /** The provider choice meaning "no online provider: bank transfer only". */

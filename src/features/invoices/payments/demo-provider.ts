@@ -7,7 +7,7 @@
 // keyed per workspace from the portal's secret, accepted within five minutes (Stripe's scheme).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { CallbackInput, PaymentProvider, VerifiedCallback } from '../../../core/ports/payment-provider.ts';
+import type { CallbackInput, PaymentProvider, VerifiedCallback } from '../../../core/index.ts';
 
 export const DEMO_SIGNATURE_HEADER = 'Demo-Signature';
 const TOLERANCE_SECONDS = 300;

@@ -2,12 +2,19 @@
 // checkout, and the providers' callbacks. Every form answers 303 (post/redirect/get) or, when its
 // input is wrong, the same page again with what was typed and every error.
 import express, { type Request, type Response } from 'express';
-import { authorizePayPage, canClient } from '../../../core/policies/portal-policy.ts';
-import { notFound } from '../../../core/web/http-error.ts';
-import { allowFormActionTo } from '../../../core/web/security-headers.ts';
-import { portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
-import { parseParam, type FieldErrors } from '../../../core/web/validate.ts';
+import {
+  allowFormActionTo,
+  authorizePayPage,
+  canClient,
+  type FieldErrors,
+  notFound,
+  parseParam,
+  portalContext,
+  portalI18n,
+  renderPortalPage,
+  requestMeta,
+  signedInClient,
+} from '../../../core/index.ts';
 import { InvoiceIdParam, PaymentIdParam, PayPageQuery, type PayInput, type ReportTransferInput } from './commands.ts';
 import type { DemoProvider } from './demo-provider.ts';
 import { presentBankTransfer } from './bank-transfer-view.ts';

@@ -1,7 +1,6 @@
 // View models for the pay page and the demo checkout: figures already formatted in the reader's
 // locale, links already built. Templates see these, never rows or port records.
-import type { RequestI18n } from '../../../core/i18n/request-i18n.ts';
-import type { PortalContext } from '../../../core/web/portal-context.ts';
+import type { PortalContext, RequestI18n } from '../../../core/index.ts';
 import type { ClientPaymentRow } from './queries.ts';
 import type { BankTransferView } from './bank-transfer-view.ts';
 import type { PaymentOptions } from './service.ts';

@@ -3,8 +3,7 @@
 // providers' callbacks are in callbackRoutes, mounted before the session: a provider has no
 // session and no CSRF token.
 import { Router } from 'express';
-import { allow } from '../../../core/policies/route-steps.ts';
-import { validateBody } from '../../../core/web/validate.ts';
+import { allow, validateBody } from '../../../core/index.ts';
 import { DemoCheckoutCommand, PayCommand, ReportTransferCommand } from './commands.ts';
 import type { PaymentHandlers } from './handlers.ts';
 

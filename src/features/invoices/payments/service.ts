@@ -11,14 +11,18 @@
 //             the invoice stays as it is until staff record the money in the CRM.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { insertActivity } from '../../../core/activity/queries.ts';
-import type { HostAdapter, InvoiceDetail, InvoicesPort } from '../../../core/ports/host.ts';
-import type { RequestMeta } from '../../../core/web/request-meta.ts';
+import {
+  controlCharacterFields,
+  type HostAdapter,
+  insertActivity,
+  type InvoiceDetail,
+  type InvoicesPort,
+  type PaymentProvider,
+  type PortalLogger,
+  type RequestMeta,
+} from '../../../core/index.ts';
 import { hasWayToPay } from './availability.ts';
 import { bankTransferDetails } from '../bank-transfer.ts';
-import { controlCharacterFields } from '../../../core/web/control-characters.ts';
-import type { PortalLogger } from '../../../core/ops/logging.ts';
-import type { PaymentProvider } from '../../../core/ports/payment-provider.ts';
 import {
   claimCallback,
   completeClientPayment,

@@ -2,7 +2,7 @@
 // secrets still open them during a rotation) and bound to the workspace. Once saved they are
 // never shown again: the admin sees a hint (sk_test_…4242), can replace or remove them.
 import type { Knex } from 'knex';
-import { createSecretBox } from '../../../core/crypto/secret-box.ts';
+import { createSecretBox } from '../../../core/index.ts';
 import { findSealedStripeKeys, saveSealedStripeKeys } from './queries.ts';
 
 export interface WorkspaceStripeKeys {

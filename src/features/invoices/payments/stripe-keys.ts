@@ -2,7 +2,7 @@
 // agency with several brands), else those the host keeps (Dolibarr's Stripe module), else the
 // installation's (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET). The webhook secret comes with the
 // secret key it belongs to; a host that keeps no webhook secret falls back to the installation's.
-import type { HostStripeKeysPort } from '../../../core/ports/host.ts';
+import type { HostStripeKeysPort } from '../../../core/index.ts';
 
 export interface StripeKeys {
   secretKey: string;

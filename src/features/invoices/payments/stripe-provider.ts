@@ -17,7 +17,7 @@
 // Stripe's dashboard.
 import Stripe from 'stripe';
 import { z } from 'zod';
-import type { CallbackInput, IgnoredCallback, PaymentProvider, VerifiedCallback } from '../../../core/ports/payment-provider.ts';
+import type { CallbackInput, IgnoredCallback, PaymentProvider, VerifiedCallback } from '../../../core/index.ts';
 import type { StripeKeyResolver, StripeKeys } from './stripe-keys.ts';
 
 const STRIPE_SIGNATURE_HEADER = 'Stripe-Signature';

@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { createDemoProvider } from '../payments/demo-provider.ts';
-import { SECTION_SWITCHES } from '../../../core/settings/portal-settings.ts';
+import { SECTION_SWITCHES } from '../../../core/index.ts';
 import {
   csrfFrom,
   signedInAgent,

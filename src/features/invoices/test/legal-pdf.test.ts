@@ -6,14 +6,10 @@
 // (never a label with nothing after it). Lines with tax rates get rate and amount columns and
 // totals per rate, and a long invoice is numbered "Page N of M" on every page.
 import { expect } from 'chai';
-import { formattersFor } from '../../../core/i18n/formatters.ts';
-import type { RequestI18n } from '../../../core/i18n/request-i18n.ts';
-import { translator, type Locale } from '../../../core/i18n/translations.ts';
+import { formattersFor, type InvoiceDetail, type Locale, renderPdf, type RequestI18n, translator } from '../../../core/index.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../presenters.ts';
-import type { InvoiceDetail } from '../../../core/ports/host.ts';
 import { invoiceReads, offerReads } from '../../../../plugins/reference-crm/binding/portal-commercial.ts';
 import { offerPdfModel, presentOfferDetail } from '../../offers/presenters.ts';
-import { renderPdf } from '../../../core/pdf/render-pdf.ts';
 import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { decodeQrPng, pdfFirstPagePng } from '../../../../test/support/qr-decode.ts';

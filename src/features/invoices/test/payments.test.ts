@@ -9,7 +9,7 @@
 // staff find on the record page. Query counts per request are measured here too.
 import { expect } from 'chai';
 import { createDemoProvider } from '../payments/demo-provider.ts';
-import { SECTION_SWITCHES } from '../../../core/settings/portal-settings.ts';
+import { SECTION_SWITCHES } from '../../../core/index.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, postFormFrom } from '../../../../test/support/portal-harness.ts';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';

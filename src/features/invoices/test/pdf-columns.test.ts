@@ -2,11 +2,15 @@
 // on the heading row ("Menge", not "Meng" over "e") and every amount on one line, in German and in
 // English, with and without the tax columns, however large the figures. Read back with pdftotext.
 import { expect } from 'chai';
-import { formattersFor } from '../../../core/i18n/formatters.ts';
-import type { RequestI18n } from '../../../core/i18n/request-i18n.ts';
-import { translator, type Locale } from '../../../core/i18n/translations.ts';
-import type { InvoiceDetail, LineItem } from '../../../core/ports/host.ts';
-import { renderPdf } from '../../../core/pdf/render-pdf.ts';
+import {
+  formattersFor,
+  type InvoiceDetail,
+  type LineItem,
+  type Locale,
+  renderPdf,
+  type RequestI18n,
+  translator,
+} from '../../../core/index.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../presenters.ts';
 import { pdfText } from '../../../../test/support/pdf-text.ts';
 

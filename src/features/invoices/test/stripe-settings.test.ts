@@ -5,7 +5,7 @@
 // connection" says what Stripe answered. Which keys apply (workspace, then host, then environment)
 // is checked on the resolver itself with a host that keeps keys.
 import { expect } from 'chai';
-import { createSecretBox } from '../../../core/crypto/secret-box.ts';
+import { createSecretBox } from '../../../core/index.ts';
 import { stripeKeyResolver } from '../payments/stripe-keys.ts';
 import { postFormFrom, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { chooseStripeOnDemo } from '../../../../test/support/stripe-portal.ts';

@@ -3,9 +3,7 @@
 // (the client's messages page, with its per-record threads, and the agency's inbox). The add
 // itself is the host's write, outside any portal transaction, so the event is recorded after it.
 import type { Knex } from 'knex';
-import type { EventBus } from '../../../core/events/event-bus.ts';
-import { recordAndAnnounce } from '../../../core/live/live-events.ts';
-import type { CommentsPort, CommentSubjectType } from '../../../core/ports/host.ts';
+import { type CommentsPort, type CommentSubjectType, type EventBus, recordAndAnnounce } from '../../../core/index.ts';
 
 interface CommentAdded {
   workspaceId: string;

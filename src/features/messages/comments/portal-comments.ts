@@ -1,6 +1,6 @@
 // The portal's own CommentsPort, on client_comments, for hosts that keep no comments.
 import type { Knex } from 'knex';
-import type { CommentsPort, ContactsPort, HostComment } from '../../../core/ports/host.ts';
+import type { CommentsPort, ContactsPort, HostComment } from '../../../core/index.ts';
 import { insertComment, listComments, listCommentsOf, type CommentRow } from './queries.ts';
 
 function present(row: CommentRow): HostComment {

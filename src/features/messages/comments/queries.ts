@@ -1,7 +1,6 @@
 // SQL for client_comments, the portal's own comments table (used when the host keeps none).
 import type { Knex } from 'knex';
-import { ERASED_NAME } from '../../../core/personal-data/hook.ts';
-import type { CommentSubjectType } from '../../../core/ports/host.ts';
+import { type CommentSubjectType, ERASED_NAME } from '../../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 

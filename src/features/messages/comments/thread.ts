@@ -4,14 +4,19 @@
 // runs, so a comment can only land on a record the client may see.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import type { CommentsPort, CommentSubjectType } from '../../../core/ports/host.ts';
-import type { RequestI18n } from '../../../core/i18n/request-i18n.ts';
-import { insertClientActivity } from '../../../core/activity/queries.ts';
-import { canClient } from '../../../core/policies/portal-policy.ts';
-import { clientActor, portalContext, signedInClient } from '../../../core/web/portal-context.ts';
-import { isFragmentRequest } from '../../../core/web/render.ts';
-import type { FieldErrors } from '../../../core/web/validate.ts';
-import { LIVE_PATH } from '../../../core/live/routes.ts';
+import {
+  canClient,
+  clientActor,
+  type CommentsPort,
+  type CommentSubjectType,
+  type FieldErrors,
+  insertClientActivity,
+  isFragmentRequest,
+  LIVE_PATH,
+  portalContext,
+  type RequestI18n,
+  signedInClient,
+} from '../../../core/index.ts';
 import { COMMENT_MAX_LENGTH, type AddCommentInput } from './commands.ts';
 import type { LiveCommentsPort } from './live-comments.ts';
 

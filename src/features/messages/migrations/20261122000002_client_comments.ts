@@ -2,8 +2,7 @@
 // host does not keep comments itself: a host with its own comments table (the audit's "comment:
 // exists") is used through the adapter, and this table is never made.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../../../core/db/owned-tables.ts';
-import type { MigrationContext } from '../../../core/db/migration-context.ts';
+import { createOwnedTable, dropOwnedTables, type MigrationContext } from '../../../core/index.ts';
 
 const MIGRATION = '20261122000002_client_comments';
 

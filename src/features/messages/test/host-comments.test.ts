@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
 import { createTestHost, type TestHost } from '../../../../test/support/test-host.ts';
-import type { HostContact, HostWorkspace } from '../../../core/ports/host.ts';
+import type { HostContact, HostWorkspace } from '../../../core/index.ts';
 
 describe('comments the host keeps', function () {
   this.timeout(120_000);

@@ -5,7 +5,7 @@
 // the client's message-email choice is kept; and the pages stay within a query budget.
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { SECTION_SWITCHES, type SectionSwitch } from '../../../core/settings/portal-settings.ts';
+import { SECTION_SWITCHES, type SectionSwitch } from '../../../core/index.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { countQueries } from '../../../../test/support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';

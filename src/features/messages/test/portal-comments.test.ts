@@ -7,7 +7,7 @@
 // stream as comment-created, and an empty one refused with a message (400), writing nothing.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { hashCode } from '../../../core/crypto/secrets.ts';
+import { hashCode } from '../../../core/index.ts';
 import { csrfFrom, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 describe("the portal's own comments store", function () {

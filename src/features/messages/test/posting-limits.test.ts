@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type supertest from 'supertest';
 import type { Knex } from 'knex';
 import { ensureDemoClientLogins } from '../../../index.ts';
-import { POSTING_LIMITS } from '../../../core/rate-limits/limiter.ts';
+import { POSTING_LIMITS } from '../../../core/index.ts';
 import { demoNorthwind, demoWorkspaceId, sentProposal, type DemoClient } from '../../../../test/support/demo-records.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { smallPdf } from '../../../../test/support/upload-fixtures.ts';

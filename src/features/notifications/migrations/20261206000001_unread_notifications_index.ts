@@ -4,7 +4,7 @@
 // of those events the workspace ever logged. Only on the portal's own client_activity_logs: a host
 // table of that name is left as it is.
 import type { Knex } from 'knex';
-import { onOwnedTable } from '../../../core/db/owned-tables.ts';
+import { onOwnedTable } from '../../../core/index.ts';
 
 const INDEX = 'client_activity_logs_workspace_event_id_idx';
 

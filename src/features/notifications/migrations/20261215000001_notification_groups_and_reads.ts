@@ -4,7 +4,7 @@
 // a staff user can mark a single notification read (portal_notification_item_reads) besides
 // moving their "everything up to here" cursor. Only on the portal's own client_activity_logs.
 import type { Knex } from 'knex';
-import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables, onOwnedTable } from '../../../core/db/owned-tables.ts';
+import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables, onOwnedTable } from '../../../core/index.ts';
 
 const MIGRATION = '20261215000001_notification_groups_and_reads';
 

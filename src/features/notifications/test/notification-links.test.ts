@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { signedInStaffAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { demoNorthwind } from '../../../../test/support/demo-records.ts';
-import { insertActivity } from '../../../core/activity/queries.ts';
+import { insertActivity } from '../../../core/index.ts';
 import { insertErasureRequest } from '../../privacy/queries.ts';
 
 const LIST = '/client-portal/notifications';

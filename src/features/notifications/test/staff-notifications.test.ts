@@ -15,7 +15,7 @@ import {
 import { tinyPng } from '../../../../test/support/signature.ts';
 import { smallPdf } from '../../../../test/support/upload-fixtures.ts';
 import { demoNorthwind } from '../../../../test/support/demo-records.ts';
-import { backgroundWorker, trackBackgroundWork } from '../../../core/ops/background.ts';
+import { backgroundWorker, trackBackgroundWork } from '../../../core/index.ts';
 
 // Marked before any app boots, so a timer's work during a measurement is told from the request's.
 trackBackgroundWork();

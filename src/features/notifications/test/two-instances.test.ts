@@ -5,14 +5,12 @@
 // other and the second finds the cursor moved.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { createKnex } from '../../../core/db/connect.ts';
+import { createKnex, insertActivity, type MailMessage } from '../../../core/index.ts';
 import { createReferenceCrmAdapter } from '../../../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../../../plugins/reference-crm/seed.ts';
 import { migratePortal } from '../../../../migrations/index.ts';
-import { insertActivity } from '../../../core/activity/queries.ts';
 import { createNotifications } from '../service.ts';
-import type { MailMessage } from '../../../core/ports/services.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
 
 describe('staff notification emails with two app instances', function () {

@@ -4,7 +4,7 @@
 // rows already read, on both databases. The staff inbox counts each conversation's the same way.
 import { eventsFor } from '../rules.ts';
 import { expect } from 'chai';
-import { COUNT_LIMIT } from '../../../core/db/bounded-count.ts';
+import { COUNT_LIMIT } from '../../../core/index.ts';
 import { analyzed, everyScanIndexed, recordedDuring, rowsRead } from '../../../../test/support/plans.ts';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 

@@ -5,7 +5,7 @@
 // form sends strokes (signatureStrokes); the PNG field (signature) stays for pages opened before
 // the strokes existed.
 import { z } from 'zod';
-import { emailField } from '../../../core/web/fields.ts';
+import { emailField } from '../../../core/index.ts';
 import { decodeSignaturePng, MAX_SIGNATURE_DATA_URL_LENGTH } from './signature-png.ts';
 import { canonicalStrokes, MAX_STROKES_FIELD_LENGTH, parseStrokes, type DrawnSignature } from './signature-strokes.ts';
 

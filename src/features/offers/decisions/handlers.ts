@@ -3,17 +3,25 @@
 // and them.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import type { OfferKind } from '../../../core/ports/host.ts';
-import type { FileStorage } from '../../../core/ports/services.ts';
-import { insertClientActivity } from '../../../core/activity/queries.ts';
-import { pdfBrand, sendPdf } from '../../../core/pdf/send-pdf.ts';
-import { pdfFilename } from '../../../core/pdf/render-pdf.ts';
-import { renderPdfFor } from '../../../core/pdf/rendered-pdfs.ts';
+import {
+  clientActor,
+  type FieldErrors,
+  type FileStorage,
+  insertClientActivity,
+  notFound,
+  type OfferKind,
+  parseParam,
+  pdfBrand,
+  pdfFilename,
+  portalContext,
+  portalI18n,
+  renderPdfFor,
+  renderPortalPage,
+  requestMeta,
+  sendPdf,
+  signedInClient,
+} from '../../../core/index.ts';
 import { signedPdfModel } from './signed-pdf.ts';
-import { notFound } from '../../../core/web/http-error.ts';
-import { clientActor, portalContext, portalI18n, renderPortalPage, signedInClient } from '../../../core/web/portal-context.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
-import { parseParam, type FieldErrors } from '../../../core/web/validate.ts';
 import { keptInput, OfferIdParam, type DecisionInput } from './commands.ts';
 import { signatureEvidence } from './signature-strokes.ts';
 import { presentOfferDecision, SECTION_OF } from './presenters.ts';

@@ -1,7 +1,6 @@
 // View models for deciding on an offer and for its decision evidence. Templates get formatted
 // strings only, never rows.
-import type { RequestI18n } from '../../../core/i18n/request-i18n.ts';
-import type { OfferKind } from '../../../core/ports/host.ts';
+import type { OfferKind, RequestI18n } from '../../../core/index.ts';
 import type { DecisionRow } from './queries.ts';
 import type { OfferState } from './service.ts';
 

@@ -2,11 +2,9 @@
 // router). Each decision has a page of its own (works without JavaScript) and a POST that
 // redirects back to the offer.
 import { Router } from 'express';
-import { allow } from '../../../core/policies/route-steps.ts';
-import { validateBody } from '../../../core/web/validate.ts';
+import { allow, type OfferKind, validateBody } from '../../../core/index.ts';
 import { AcceptProposalCommand, AcceptQuotationCommand, DeclineProposalCommand, DeclineQuotationCommand } from './commands.ts';
 import type { DecisionHandlers } from './handlers.ts';
-import type { OfferKind } from '../../../core/ports/host.ts';
 import { MAX_STROKES_FIELD_LENGTH } from './signature-strokes.ts';
 
 /**

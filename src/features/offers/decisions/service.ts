@@ -6,8 +6,7 @@
 // host's conditional status change (only while open), then the activity entry. Any of them failing
 // rolls back all three, so a failing host update leaves no evidence and vice versa.
 import type { Knex } from 'knex';
-import type { HostAdapter, OfferDetail, OfferKind } from '../../../core/ports/host.ts';
-import { insertActivity } from '../../../core/activity/queries.ts';
+import { type HostAdapter, insertActivity, type OfferDetail, type OfferKind } from '../../../core/index.ts';
 import { insertPublicLinkAccess } from '../public-links/queries.ts';
 import { fingerprintOffer } from './snapshot.ts';
 import { findDecision, findSignaturePng, insertDecision, type DecisionMethod, type DecisionOutcome, type DecisionRow } from './queries.ts';

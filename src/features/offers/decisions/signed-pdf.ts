@@ -1,9 +1,7 @@
 // The signed PDF: the version the client accepted, rebuilt from the stored snapshot (never from
 // the host's current record, which may have changed since), with an evidence block naming who
 // signed, when, from where, how, and the fingerprint of that version.
-import type { RequestI18n } from '../../../core/i18n/request-i18n.ts';
-import type { OfferDetail } from '../../../core/ports/host.ts';
-import type { PdfDocumentModel } from '../../../core/pdf/document-model.ts';
+import type { OfferDetail, PdfDocumentModel, RequestI18n } from '../../../core/index.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import type { DecisionRow } from './queries.ts';
 import type { OfferSnapshot } from './snapshot.ts';

@@ -2,7 +2,7 @@
 // The host keeps the offer's status; the portal keeps what proves who decided what, on which
 // version: the canonical snapshot of what the client saw and its SHA-256.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../../../core/db/owned-tables.ts';
+import { createOwnedTable, dropOwnedTables } from '../../../core/index.ts';
 
 const MIGRATION = '20261126000001_offer_decisions_and_public_links';
 

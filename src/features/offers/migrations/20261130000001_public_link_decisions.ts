@@ -2,7 +2,7 @@
 // link (forwarded, left in an inbox) could otherwise accept a proposal, with only a typed name
 // and an email they chose as evidence of who. Staff still decide per link, within this switch.
 import type { Knex } from 'knex';
-import { addOwnedColumns, dropOwnedColumns } from '../../../core/db/owned-tables.ts';
+import { addOwnedColumns, dropOwnedColumns } from '../../../core/index.ts';
 
 export async function up(knex: Knex): Promise<void> {
   await addOwnedColumns(knex, 'workspace_client_portal_settings', {

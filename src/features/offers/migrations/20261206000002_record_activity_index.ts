@@ -5,7 +5,7 @@
 // subjectId, never two at once); an index on it, newest first, reads the record's entries alone.
 // Partial: entries about no record stay out of it. Only on the portal's own client_activity_logs.
 import type { Knex } from 'knex';
-import { onOwnedTable } from '../../../core/db/owned-tables.ts';
+import { onOwnedTable } from '../../../core/index.ts';
 
 const INDEX = 'client_activity_logs_record_idx';
 

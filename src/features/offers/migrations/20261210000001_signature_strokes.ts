@@ -3,7 +3,7 @@
 // density, as the canvas PNG the browser used to send did, and they are the finer evidence: the
 // order and path of every stroke. Rows from before keep their PNG and no strokes.
 import type { Knex } from 'knex';
-import { addOwnedColumns, dropOwnedColumns } from '../../../core/db/owned-tables.ts';
+import { addOwnedColumns, dropOwnedColumns } from '../../../core/index.ts';
 
 export async function up(knex: Knex): Promise<void> {
   await addOwnedColumns(knex, 'portal_offer_decisions', {

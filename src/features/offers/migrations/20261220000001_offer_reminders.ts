@@ -2,7 +2,7 @@
 // client user and date, claimed with INSERT … ON CONFLICT DO NOTHING, so however many instances
 // run, each reminder is sent once; a date the host moves is a new key and earns a new reminder.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../../../core/db/owned-tables.ts';
+import { createOwnedTable, dropOwnedTables } from '../../../core/index.ts';
 
 const MIGRATION = '20261220000001_offer_reminders';
 

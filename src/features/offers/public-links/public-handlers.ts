@@ -5,17 +5,24 @@
 import type { Request, Response } from 'express';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../../invoices/index.ts';
-import { pdfBrand, sendPdf } from '../../../core/pdf/send-pdf.ts';
-import { pdfFilename } from '../../../core/pdf/render-pdf.ts';
-import { renderPdfFor, type PdfResult } from '../../../core/pdf/rendered-pdfs.ts';
-import type { HostAdapter } from '../../../core/ports/host.ts';
-import type { FileStorage } from '../../../core/ports/services.ts';
-import type { RateLimiter } from '../../../core/rate-limits/limiter.ts';
-import { forbidden, notFound, tooManyRequests } from '../../../core/web/http-error.ts';
-import type { PortalSettings } from '../../../core/settings/portal-settings.ts';
-import { portalContext, renderPortalPage } from '../../../core/web/portal-context.ts';
-import { requestMeta } from '../../../core/web/request-meta.ts';
-import type { FieldErrors } from '../../../core/web/validate.ts';
+import {
+  type FieldErrors,
+  type FileStorage,
+  forbidden,
+  type HostAdapter,
+  notFound,
+  pdfBrand,
+  pdfFilename,
+  type PdfResult,
+  portalContext,
+  type PortalSettings,
+  type RateLimiter,
+  renderPdfFor,
+  renderPortalPage,
+  requestMeta,
+  sendPdf,
+  tooManyRequests,
+} from '../../../core/index.ts';
 import { keptInput, type DecisionInput } from '../decisions/commands.ts';
 import { signatureEvidence } from '../decisions/signature-strokes.ts';
 import { presentOfferActions, presentOfferDecision } from '../decisions/presenters.ts';

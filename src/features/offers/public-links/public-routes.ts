@@ -2,7 +2,7 @@
 // the workspace, the flag, branding, language and CSRF apply as on the sign-in pages).
 import { Router } from 'express';
 import { PublicAcceptCommand, PublicDeclineCommand } from '../decisions/commands.ts';
-import { validateBody } from '../../../core/web/validate.ts';
+import { validateBody } from '../../../core/index.ts';
 import type { PublicLinkHandlers } from './public-handlers.ts';
 
 export function publicLinkRoutes(h: PublicLinkHandlers): Router {

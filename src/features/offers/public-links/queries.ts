@@ -1,7 +1,7 @@
 // SQL for public links and their access log. A link is found only by the SHA-256 of its token and
 // only inside one workspace; the token itself is never stored.
 import type { Knex } from 'knex';
-import { accessColumns } from '../../../core/client-users/queries.ts';
+import { accessColumns } from '../../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 

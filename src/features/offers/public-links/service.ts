@@ -2,11 +2,16 @@
 // link lives 30 days unless staff set another expiry, can be revoked, and every use is logged.
 // An unknown, expired or revoked token is the same "not found" to the visitor.
 import type { Knex } from 'knex';
-import type { HostAdapter, InvoiceDetail, OfferDetail } from '../../../core/ports/host.ts';
-import { insertActivity } from '../../../core/activity/queries.ts';
-import { effectiveSettings } from '../../../core/policies/client-access.ts';
-import { canSeeSection, type PortalSection } from '../../../core/policies/portal-policy.ts';
-import type { PortalSettings } from '../../../core/settings/portal-settings.ts';
+import {
+  canSeeSection,
+  effectiveSettings,
+  type HostAdapter,
+  insertActivity,
+  type InvoiceDetail,
+  type OfferDetail,
+  type PortalSection,
+  type PortalSettings,
+} from '../../../core/index.ts';
 import {
   findLiveLink,
   insertPublicLink,

@@ -1,10 +1,14 @@
 // The reminder a client user gets before an offer lapses, in their language. Plain text first; the
 // HTML part is the same words, escaped, as the other client emails are.
-import type { ExpiringOffer, HostWorkspace } from '../../../core/ports/host.ts';
-import type { MailMessage } from '../../../core/ports/services.ts';
-import { formattersFor } from '../../../core/i18n/formatters.ts';
-import { translator, type Locale } from '../../../core/i18n/translations.ts';
-import { escapeHtml } from '../../../core/web/escape-html.ts';
+import {
+  escapeHtml,
+  type ExpiringOffer,
+  formattersFor,
+  type HostWorkspace,
+  type Locale,
+  type MailMessage,
+  translator,
+} from '../../../core/index.ts';
 
 export function offerReminderEmail(input: {
   to: string;

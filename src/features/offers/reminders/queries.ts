@@ -1,9 +1,7 @@
 // SQL for offer reminders (portal_offer_reminders) and the client users they go to. Every query
 // takes the workspace id, except the one that finds which workspaces to look at.
 import type { Knex } from 'knex';
-import type { OfferKind } from '../../../core/ports/host.ts';
-import { DEFAULT_SETTINGS } from '../../../core/settings/portal-settings.ts';
-import { personMay } from '../../../core/client-users/queries.ts';
+import { DEFAULT_SETTINGS, type OfferKind, personMay } from '../../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 

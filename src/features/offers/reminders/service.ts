@@ -13,17 +13,22 @@
 // The host is asked before any transaction opens (on the embedded database a host query outside
 // an open portal transaction would wait for it).
 import type { Knex } from 'knex';
-import type { PortalConfig } from '../../../core/config.ts';
-import type { PortalLogger } from '../../../core/ops/logging.ts';
-import { insertActivity } from '../../../core/activity/queries.ts';
+import {
+  type ExpiringOffer,
+  type FeatureFlags,
+  formattersFor,
+  type HostAdapter,
+  inBackground,
+  insertActivity,
+  isLocale,
+  type Mailer,
+  type OfferKind,
+  PORTAL_FLAG,
+  type PortalConfig,
+  type PortalLogger,
+  type WorkspaceCache,
+} from '../../../core/index.ts';
 import { emailLocale } from '../../account/index.ts';
-import { PORTAL_FLAG } from '../../../core/flags/flag-names.ts';
-import { formattersFor } from '../../../core/i18n/formatters.ts';
-import { isLocale } from '../../../core/i18n/translations.ts';
-import { inBackground } from '../../../core/ops/background.ts';
-import type { ExpiringOffer, HostAdapter, OfferKind } from '../../../core/ports/host.ts';
-import type { FeatureFlags, Mailer } from '../../../core/ports/services.ts';
-import type { WorkspaceCache } from '../../../core/workspaces/workspace-cache.ts';
 import { offerReminderEmail } from './emails.ts';
 import { activeClientUsersOf, claimReminder, reminderKeyText, sentReminderKeys, workspacesToRemind } from './queries.ts';
 

@@ -4,34 +4,49 @@
 // read-only for staff, from the same templates, with no client session created.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { insertStaffActivity, listActivityForRecord } from '../../../core/activity/queries.ts';
-import { activityLabel } from '../../../core/activity/events.ts';
-import { staffActor, staffContext } from '../../../core/staff/staff-context.ts';
-import { renderAdminPage } from '../../../core/staff/admin-page.ts';
-import { buildBranding } from '../../../core/branding/branding.ts';
+import {
+  activityLabel,
+  buildBranding,
+  canManagePortal,
+  canSeeSection,
+  type ClientAccess,
+  documentPreview,
+  effectiveSettings,
+  type FieldErrors,
+  type FileStorage,
+  findClientDenied,
+  findSettings,
+  type HostAdapter,
+  insertStaffActivity,
+  isEmbeddableImage,
+  isFragmentRequest,
+  listActivityForRecord,
+  listClientUsers,
+  listRoles,
+  notFound,
+  parseParam,
+  pdfFilename,
+  previewBrand,
+  renderAdminPage,
+  renderPdfFor,
+  requestI18n,
+  resolveAccess,
+  sendPage,
+  sendPdf,
+  staffActor,
+  staffContext,
+  staffHiddenReason,
+  staffRoleName,
+  type Translate,
+} from '../../../core/index.ts';
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
-import { requestI18n } from '../../../core/i18n/request-i18n.ts';
-import type { Translate } from '../../../core/i18n/translations.ts';
 import { invoicePdfModel, paymentMethodLabel, presentInvoiceDetail } from '../../invoices/index.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
-import { documentPreview, previewBrand } from '../../../core/pdf/preview.ts';
-import { pdfFilename } from '../../../core/pdf/render-pdf.ts';
-import { renderPdfFor } from '../../../core/pdf/rendered-pdfs.ts';
-import { isEmbeddableImage } from '../../../core/pdf/render-pdf.ts';
-import { sendPdf } from '../../../core/pdf/send-pdf.ts';
-import type { HostAdapter } from '../../../core/ports/host.ts';
-import type { FileStorage } from '../../../core/ports/services.ts';
 import type { PublicLinks } from '../public-links/service.ts';
-import { findSettings } from '../../../core/settings/queries.ts';
-import { notFound } from '../../../core/web/http-error.ts';
-import { sendPage } from '../../../core/web/render.ts';
-import { parseParam } from '../../../core/web/validate.ts';
 import type { LiveCommentsPort } from '../../messages/index.ts';
 import { COMMENT_MAX_LENGTH } from '../../messages/index.ts';
-import { isFragmentRequest } from '../../../core/web/render.ts';
-import type { FieldErrors } from '../../../core/web/validate.ts';
 import {
   HostIdParam,
   LinkIdParam,
@@ -40,11 +55,6 @@ import {
   type StaffCommentInput,
   type ViewAsQueryInput,
 } from './commands.ts';
-import { findClientDenied, listRoles } from '../../../core/client-users/access-queries.ts';
-import { listClientUsers } from '../../../core/client-users/queries.ts';
-import { effectiveSettings, resolveAccess, type ClientAccess } from '../../../core/policies/client-access.ts';
-import { staffHiddenReason, staffRoleName } from '../../../core/staff/access-words.ts';
-import { canManagePortal, canSeeSection } from '../../../core/policies/portal-policy.ts';
 
 export interface RecordDeps {
   db: Knex;

@@ -3,9 +3,7 @@
 // own record pages. Every staff member of the workspace reads the evidence (recordEvidenceRoutes,
 // met before the admin policy); the forms and "view as this client" are the admins' (recordRoutes).
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { authorizeReadRecordEvidence } from '../../../core/policies/portal-policy.ts';
-import { staffContext } from '../../../core/staff/staff-context.ts';
-import { validateBody, validateQuery } from '../../../core/web/validate.ts';
+import { authorizeReadRecordEvidence, staffContext, validateBody, validateQuery } from '../../../core/index.ts';
 import { CreateLinkCommand, RevokeLinkCommand, StaffCommentCommand, ViewAsQuery } from './commands.ts';
 import type { RecordHandlers } from './handlers.ts';
 

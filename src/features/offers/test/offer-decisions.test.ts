@@ -4,7 +4,7 @@
 // zone, a decision bound to the version the client saw, and the fingerprint check after an edit.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { createKnex } from '../../../core/db/connect.ts';
+import { createKnex } from '../../../core/index.ts';
 import { createReferenceCrmAdapter } from '../../../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../../../plugins/reference-crm/seed.ts';

@@ -7,8 +7,7 @@
 // moved valid-until date earns a new one, and that staff see it in the client activity log.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { insertClientUser } from '../../../core/client-users/queries.ts';
-import { saveSettings } from '../../../core/settings/queries.ts';
+import { insertClientUser, saveSettings } from '../../../core/index.ts';
 import { addDays } from '../reminders/service.ts';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import type { CapturedMessage } from '../../../../test/support/smtp-capture.ts';

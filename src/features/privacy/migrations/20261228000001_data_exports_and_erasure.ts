@@ -4,7 +4,7 @@
 // or declines the request in its admin pages; approval removes or anonymises what the portal holds
 // about them (src/features/privacy/erasure.ts) and leaves the request row, which names nobody.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../../../core/db/owned-tables.ts';
+import { createOwnedTable, dropOwnedTables } from '../../../core/index.ts';
 
 const MIGRATION = '20261228000001_data_exports_and_erasure';
 

@@ -2,7 +2,7 @@
 // The agency adds them (through the host's contacts port where the host allows it, else in its
 // CRM first) and the portal invites them, or declines with a reason the client admin reads.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../../../core/db/owned-tables.ts';
+import { createOwnedTable, dropOwnedTables } from '../../../core/index.ts';
 
 const MIGRATION = '20261230000001_colleague_requests';
 

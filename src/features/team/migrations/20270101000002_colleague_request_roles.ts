@@ -1,7 +1,7 @@
 // A client admin asking for a new colleague says which role they should have; staff see it as the
 // default of the role they give when adding them. Requests asked before have none: staff choose.
 import type { Knex } from 'knex';
-import { addOwnedColumns, dropOwnedColumns, onOwnedTable } from '../../../core/db/owned-tables.ts';
+import { addOwnedColumns, dropOwnedColumns, onOwnedTable } from '../../../core/index.ts';
 
 export async function up(knex: Knex): Promise<void> {
   await addOwnedColumns(knex, 'portal_colleague_requests', {

@@ -1,20 +1,6 @@
-// Errors that carry an HTTP status and a message a person can read. Anything else that reaches
-// the error handler is a bug: logged, and answered with a generic 500 page.
+// The answer to a request over a limit: 429, with Retry-After and a wait a person can read.
+import { HttpError } from '../http/http-error.ts';
 import type { Translate } from '../i18n/translations.ts';
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-export const notFound = (message = 'We could not find that page.') => new HttpError(404, message);
-export const forbidden = (message = 'You do not have access to this page.') => new HttpError(403, message);
-export const badRequest = (message: string) => new HttpError(400, message);
 
 /**
  * A limit reached. With the reader's translator (every client-facing route has one), the message is

@@ -1,18 +1,18 @@
 // The permission steps a client route declares in its chain, after the signed-in client is known
 // and before validation and the handler (and before a streamed upload's first byte is read):
 // `router.post(path, allow.payment, validateBody(...), handler)`. Each asks the policy module
-// (portal-policy.ts) about the workspace's settings for this request; what it refuses never
+// (policies/portal-policy.ts) about the workspace's settings for this request; what it refuses never
 // reaches the handler. A route's steps can be read from the router (routeTable's
 // `permissionStep`), so a test checks every client route declares one. A state-changing route also
 // declares its action rule (allow.self, allow.company, allow.own, allow.clientAdmin: the permission
 // and whose object, client-actions.ts), read back as routeTable's `actionRule`.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { notFound } from '../web/http-error.ts';
-import { portalContext, signedInClient } from '../web/portal-context.ts';
-import { managesColleagues, permits, type ClientPermission } from './client-access.ts';
-import type { ActionRule } from './client-actions.ts';
-import { ACTION_RULE, PERMISSION_STEP } from '../web/route-table.ts';
-import { authorizeClient, authorizePayment, authorizeSection, type ClientAction, type PortalSection } from './portal-policy.ts';
+import { notFound } from '../http/http-error.ts';
+import { portalContext, signedInClient } from './portal-context.ts';
+import { managesColleagues, permits, type ClientPermission } from '../policies/client-access.ts';
+import type { ActionRule } from '../policies/client-actions.ts';
+import { ACTION_RULE, PERMISSION_STEP } from './route-table.ts';
+import { authorizeClient, authorizePayment, authorizeSection, type ClientAction, type PortalSection } from '../policies/portal-policy.ts';
 
 function step(check: (res: Response) => void): RequestHandler {
   const handler = (_req: Request, res: Response, next: NextFunction) => {

@@ -9,7 +9,7 @@ import { mayLeaveAdminRole } from '../policies/team-policy.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
 import { lockCompanyAdmins, lockRole, setPersonAccess, type RoleChoice } from './access-queries.ts';
-import { setClientUserStatus, type ClientUserRow } from './queries.ts';
+import { setClientUserStatus, type ClientUserRow } from '../client-users/queries.ts';
 
 /** Why a change is refused; each side puts it in its reader's words. */
 export type AccessRefusal = 'lastAdmin' | 'roleGone' | 'beyondOwnAccess';
