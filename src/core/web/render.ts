@@ -113,8 +113,17 @@ export function renderTemplate(view: string, model: object): string {
   try {
     let fn = templates.get(filename);
     if (!fn) {
-      // The included templates are compiled once and cached here too.
-      const options = { filename, root: VIEWS_DIR, includer: includeFromFolders, async: false, cache: true } as const;
+      // The included templates are compiled once and cached here too. In production a template runs
+      // without ejs's line bookkeeping (a statement per template line, and a try around the whole),
+      // which only names the template line of an error; elsewhere errors keep it.
+      const options = {
+        filename,
+        root: VIEWS_DIR,
+        includer: includeFromFolders,
+        async: false,
+        cache: true,
+        compileDebug: CHECK_FILES,
+      } as const;
       fn = ejs.compile(readFileSync(filename, 'utf8'), options);
       templates.set(filename, fn);
     }
