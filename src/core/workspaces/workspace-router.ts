@@ -239,9 +239,10 @@ function inSequence(handlers: RequestHandler[]): RequestHandler {
   return (req, res, next) => {
     let index = 0;
     const step = (err?: unknown) => {
-      // 'route' and 'router' leave a route or router early; here they mean: this chain is done.
-      if (err === 'route' || err === 'router') return next();
-      if (err) return next(err);
+      // As Express's router reads them: 'route' only ends a route's own handlers (none here), so
+      // the chain goes on; 'router' leaves the router, which these handlers are all layers of.
+      if (err === 'router') return next('router');
+      if (err && err !== 'route') return next(err);
       const handler = handlers[index++];
       if (!handler) return next();
       try {
