@@ -1,7 +1,9 @@
 // The baseline: a bare Express 5 app with a pg pool. Each route runs one primary-key query and
 // renders, with a compiled EJS template, the very bytes the portal answered for the same page, so
 // the difference between the two is what the portal's own work costs.
-// Reads the pages from the JSON file named by BARE_PAGES: [{ path, contentType, body | base64 }].
+// Reads the pages from the JSON file named by BARE_PAGES: [{ path, contentType, body | base64,
+// roundTrips? }]; a page with roundTrips runs that many primary-key queries one after another
+// (the round trips the portal's page makes), else one.
 // `/round-trips/K` (K up to BARE_ROUND_TRIPS) renders the first page after K primary-key queries,
 // one after another: what a page's round trips alone cost before any framework work (a signed-in
 // page reads its session, the host's contact and then its records).
@@ -16,6 +18,7 @@ const pages = JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as Array
   contentType: string;
   body?: string;
   base64?: string;
+  roundTrips?: number;
 }>;
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 6 });
 const app = express();
@@ -38,8 +41,11 @@ for (const page of pages) {
     continue;
   }
   const render = templateOf(page.body!);
+  const trips = page.roundTrips ?? 1;
   app.get(route, async (_req, res) => {
-    res.type(page.contentType).send(render({ name: await workspaceName() }));
+    let name = '';
+    for (let i = 0; i < trips; i++) name = await workspaceName();
+    res.type(page.contentType).send(render({ name }));
   });
 }
 const first = pages.find((page) => page.body !== undefined);

@@ -32,11 +32,11 @@
 // A page joins the benchmark by adding an entry to PAGES.
 import { verify as argonVerify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createDatabase, identities, postgresServer, ROOT, type Served, serve, startChild, stopChild } from './bench-apps.ts';
 import { processCpuMs, rssMb } from './proc-stats.ts';
-import { createServer } from 'node:net';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,7 +111,6 @@ export const PAGES: PageEntry[] = [
   { name: 'staff uploads', who: 'staff', path: '/settings/client-portal/uploads' },
 ];
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const quick = process.argv.includes('--quick');
 const skipEmbedded = process.argv.includes('--no-embedded');
 const only = process.argv
@@ -152,130 +151,8 @@ const CONNECTIONS = 10;
 const DURATION = Number(process.env.BENCH_DURATION ?? (quick ? 5 : 15));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? (quick ? 2 : 5));
 const LARGE = quick ? 'quick' : 'full';
-
-interface Served {
-  url: string;
-  databaseUrl: string;
-  databaseMode: string;
-  client: { email: string; password: string };
-  staff: { email: string; password: string };
-  records: Record<string, string>;
-  seedSeconds: number;
-  /** A Stripe checkout.session.completed for a checkout of the payable invoice, and the secret to sign it. */
-  stripeEvent: { path: string; payload: string; webhookSecret: string };
-  child: ChildProcess;
-}
-
-function startChild(script: string, env: Record<string, string>): Promise<{ line: Record<string, unknown>; child: ChildProcess }> {
-  const profile =
-    script === 'serve.ts' && process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  // As deployed: NODE_ENV=production (templates are not checked for edits on every render).
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', script)], {
-    env: { ...process.env, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ line: JSON.parse(line) as Record<string, unknown>, child });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** DATABASE_URL, or a private PostgreSQL cluster in a temporary folder. */
-async function postgresServer(): Promise<{ url: string; stop(): void }> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {} };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-pg-'));
-  const port = await freePort();
-  // initdb refuses to run as root: the cluster then belongs to the postgres system user.
-  const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
-  if (asUser.length) execFileSync('chown', ['postgres', dir]);
-  const run = (cmd: string, args: string[]) =>
-    execFileSync(asUser[0] ?? cmd, [...asUser.slice(1), ...(asUser.length ? [cmd] : []), ...args], { stdio: 'ignore' });
-  run('initdb', ['-D', dir, '-U', 'postgres', '--auth=trust', '--no-sync']);
-  run('pg_ctl', ['-D', dir, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop() {
-      run('pg_ctl', ['-D', dir, '-m', 'fast', 'stop']);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `portal_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client(serverUrl);
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const dropper = new pg.Client(serverUrl);
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
-}
-
-async function serve(databaseUrl: string | undefined, size: string): Promise<Served> {
-  const { line, child } = await startChild('serve.ts', { BENCH_SIZE: size, DATABASE_URL: databaseUrl ?? '' });
-  return { ...(line as unknown as Omit<Served, 'child'>), child };
-}
-
-/** Cookies of a signed-in client and staff user, and an anonymous visitor's CSRF cookie and token. */
-async function identities(app: Served) {
-  const cookieOf = (res: Response) =>
-    res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-  const signInPage = await fetch(`${app.url}/portal/demo/sign-in`);
-  const anonCookie = cookieOf(signInPage);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
-  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  const clientRes = await fetch(`${app.url}/portal/demo/sign-in/password`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: anonCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: form({ _csrf: csrf, email: app.client.email, password: app.client.password }),
-  });
-  if (clientRes.status !== 303) throw new Error(`client sign-in answered ${clientRes.status}`);
-  const staffPage = await fetch(`${app.url}/signin`);
-  const staffCookie0 = cookieOf(staffPage);
-  const staffCsrf = /name="_csrf" value="([^"]+)"/.exec(await staffPage.text())![1]!;
-  const staffRes = await fetch(`${app.url}/signin`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: staffCookie0, 'content-type': 'application/x-www-form-urlencoded' },
-    body: form({ _csrf: staffCsrf, email: app.staff.email, password: app.staff.password }),
-  });
-  return { anonymous: anonCookie, client: cookieOf(clientRes), staff: cookieOf(staffRes) || staffCookie0, csrf, form };
-}
+// BENCH_CPU_PROFILE: each app process (not the bare route) writes its profile there.
+const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
 
 interface Measured {
   rps: number;
@@ -561,7 +438,7 @@ async function latencyAtScale(
       ['small', 'small'],
       ['large', LARGE],
     ] as const) {
-      apps[size] = await serve(await databaseUrl(), seed);
+      apps[size] = await serve(await databaseUrl(), seed, { nodeArgs: profileArgs });
       console.log(`  ${label} seeded ${seed} in ${apps[size]!.seedSeconds.toFixed(0)} s`);
     }
     const who = { small: await identities(apps.small!), large: await identities(apps.large!) };
@@ -663,7 +540,7 @@ const streams: Record<string, StreamsMeasured> = {};
 let heavy: HeavyClientRun | undefined;
 /** The pages on 1,000 rows of one database (undefined: the embedded one), added to the report's tables. */
 async function measurePagesOn(label: string, databaseUrl: string | undefined): Promise<void> {
-  const app = await serve(databaseUrl, 'small');
+  const app = await serve(databaseUrl, 'small', { nodeArgs: profileArgs });
   try {
     const result = await measureApp(label, app);
     allRows.push(...result.rows);
@@ -840,8 +717,13 @@ const report = [
   ...targetsSection,
   '',
 ];
+// bench/floor.ts writes its own section of the report; a full run keeps it as it was.
+const benchmarksFile = path.join(ROOT, 'BENCHMARKS.md');
+const floorSection = existsSync(benchmarksFile)
+  ? /\n## The signed-in floor\n[\s\S]*?(?=\n## |$)/.exec(readFileSync(benchmarksFile, 'utf8'))?.[0]
+  : undefined;
 // A partial run (--only) prints its table and leaves the full report as it was.
-if (!only) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report.join('\n'));
+if (!only) writeFileSync(benchmarksFile, `${report.join('\n').trimEnd()}\n${floorSection ? `${floorSection.trimEnd()}\n` : ''}`);
 console.log(
   [
     '',

@@ -9,7 +9,8 @@ import type { PortalMetrics } from './metrics.ts';
 
 interface RequestContext {
   id: string;
-  log: StructuredLogger;
+  /** A logger with the request id on every line, made when a line is first logged through it. */
+  log(): StructuredLogger;
   /** Where the router that took the request is mounted (e.g. `/portal`), read before routing moves it. */
   mount: string;
   /** The path below the mount, read before routing moves it. */
@@ -30,7 +31,7 @@ export function requestIdOf(req: Request): string | undefined {
 
 /** The request's logger (its id on every line), or the fallback outside a portal request. */
 export function requestLog(req: Request, fallback: StructuredLogger): StructuredLogger {
-  return contexts.get(req)?.log ?? fallback;
+  return contexts.get(req)?.log() ?? fallback;
 }
 
 /** Marks the request as one of a workspace's portal: its route label gains `/:workspaceSlug`. */
@@ -65,7 +66,10 @@ export function requestContext(options: RequestContextOptions): RequestHandler {
     if (contexts.has(req)) return next();
     const incoming = req.get('X-Request-Id');
     const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    const log = options.logger.child({ reqId: id });
+    // A child logger (its bindings serialised when it is made) only for a request that logs more
+    // than its own line; at a level that writes no request lines, most requests build none.
+    let child: StructuredLogger | undefined;
+    const log = () => (child ??= options.logger.child({ reqId: id }));
     contexts.set(req, { id, log, mount: req.baseUrl, path: req.path, workspace: false });
     res.set('X-Request-Id', id);
     options.onRequest?.(req);
@@ -80,7 +84,10 @@ export function requestContext(options: RequestContextOptions): RequestHandler {
       const status = res.headersSent ? res.statusCode : 499;
       options.metrics.observeRequest(req.method, route, status, seconds);
       const quiet = options.quiet?.(route) ?? false;
-      log[quiet ? 'debug' : 'info']({ method: req.method, route, status, ms: Math.round(seconds * 1000) }, 'request');
+      // The request's own line carries its id as a field: the same line a child logger would write.
+      const line = { reqId: id, method: req.method, route, status, ms: Math.round(seconds * 1000) };
+      if (child) child[quiet ? 'debug' : 'info']({ method: line.method, route, status, ms: line.ms }, 'request');
+      else options.logger[quiet ? 'debug' : 'info'](line, 'request');
     };
     res.once('finish', finish);
     res.once('close', finish);

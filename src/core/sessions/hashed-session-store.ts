@@ -87,8 +87,10 @@ export function createHashedSessionStore(pool: pg.Pool): session.Store {
     override destroy(sid: string, callback?: (err?: unknown) => void): void {
       super.destroy(hashSessionId(sid), callback);
     }
-    override touch(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
-      super.touch(hashSessionId(sid), data, callback);
+    // Sessions do not roll (disableTouch below): a touch writes nothing, so it hashes no id either.
+    // express-session touches on every page that changed nothing in its session.
+    override touch(_sid: string, _data: session.SessionData, callback?: (err?: unknown) => void): void {
+      callback?.();
     }
   }
   return new HashedPgStore({

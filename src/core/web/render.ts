@@ -113,8 +113,17 @@ export function renderTemplate(view: string, model: object): string {
   try {
     let fn = templates.get(filename);
     if (!fn) {
-      // The included templates are compiled once and cached here too.
-      const options = { filename, root: VIEWS_DIR, includer: includeFromFolders, async: false, cache: true } as const;
+      // The included templates are compiled once and cached here too. In production a template runs
+      // without ejs's line bookkeeping (a statement per template line, and a try around the whole),
+      // which only names the template line of an error; elsewhere errors keep it.
+      const options = {
+        filename,
+        root: VIEWS_DIR,
+        includer: includeFromFolders,
+        async: false,
+        cache: true,
+        compileDebug: CHECK_FILES,
+      } as const;
       fn = ejs.compile(readFileSync(filename, 'utf8'), options);
       templates.set(filename, fn);
     }
@@ -157,9 +166,25 @@ export function sendPage(req: Request, res: Response, view: string, model: objec
   res.status(csrfAlert && options.status === 400 ? 403 : (options.status ?? 200));
   res.set('Vary', 'HX-Request, HX-Request-Type');
   if (isFragmentRequest(req)) {
-    res.type('html').send(body);
+    sendHtml(req, res, body);
     return;
   }
   const page = renderTemplate(options.layout, { ...options.chrome, title: options.title, body, formAlert });
-  res.type('html').send(options.frame ? options.frame(page) : page);
+  sendHtml(req, res, options.frame ? options.frame(page) : page);
+}
+
+/**
+ * An HTML answer. res.send hashes the whole body for an ETag (the host app's setting, not ours to
+ * change); a page sent with Cache-Control no-store is never kept, so never asked for again with its
+ * ETag. Such a page goes out without one, its length counted without copying it into a Buffer.
+ */
+function sendHtml(req: Request, res: Response, html: string): void {
+  res.type('html');
+  if (!String(res.get('Cache-Control') ?? '').includes('no-store')) {
+    res.send(html);
+    return;
+  }
+  res.set('Content-Length', String(Buffer.byteLength(html)));
+  if (req.method === 'HEAD') res.end();
+  else res.end(html, 'utf8');
 }

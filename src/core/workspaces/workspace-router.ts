@@ -178,8 +178,7 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
   };
 
   // Before the workspace is looked up, so a 404 for an unknown slug looks like any other page.
-  router.use(noStore);
-  router.use(loadWorkspace);
+  router.use(inSequence([noStore, loadWorkspace]));
 
   // Branding assets need no session: they are the same for every visitor of the workspace.
   router.get('/branding.css', (_req, res) => {
@@ -210,17 +209,49 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
       }),
     );
   }
-  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
-  router.use(deps.session);
   const checkCsrf = portalCsrfCheck(deps.csrf, new Set(deps.multipartPaths ?? []));
-  router.use((req, res, next) => {
+  const csrf: RequestHandler = (req, res, next) => {
     portalContext(res).csrfToken = () => deps.csrf.token(req, res);
     checkCsrf(req, res, (err?: unknown) => (err ? staleToken(err, req, res, next).catch(next) : next()));
-  });
-  router.use(loadClient);
-  for (const routes of deps.publicRoutes) router.use(enteredByFirstSegment(routes));
-  router.use(requireClient);
-  for (const routes of deps.clientRoutes) router.use(enteredByFirstSegment(routes));
-  router.use((_req, _res, next) => next(notFound()));
+  };
+  router.use(
+    inSequence([
+      express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }),
+      deps.session,
+      csrf,
+      loadClient,
+      ...deps.publicRoutes.map(enteredByFirstSegment),
+      requireClient,
+      ...deps.clientRoutes.map(enteredByFirstSegment),
+      (_req, _res, next) => next(notFound()),
+    ]),
+  );
   return router;
+}
+
+/**
+ * Middleware run one after another as one router layer, as Express would run them as layers of
+ * their own, for a chain every path of the workspace passes: Express matches each layer's path and
+ * merges the parameters again for every layer a request passes, some thirty on the way to a page.
+ * An error (or a rejected promise) goes on to the router's next error handler, skipping the rest.
+ */
+function inSequence(handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let index = 0;
+    const step = (err?: unknown) => {
+      // As Express's router reads them: 'route' only ends a route's own handlers (none here), so
+      // the chain goes on; 'router' leaves the router, which these handlers are all layers of.
+      if (err === 'router') return next('router');
+      if (err && err !== 'route') return next(err);
+      const handler = handlers[index++];
+      if (!handler) return next();
+      try {
+        const result: unknown = handler(req, res, step);
+        if (result instanceof Promise) result.catch((rejected: unknown) => next(rejected ?? new Error('Rejected without a reason')));
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    step();
+  };
 }

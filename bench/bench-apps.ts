@@ -1,0 +1,149 @@
+// What the benchmarks share: their child processes (the portal as bench/serve.ts boots it, the bare
+// route), the databases they run on, and the signed-in identities they load pages as.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+export interface Served {
+  url: string;
+  databaseUrl: string;
+  databaseMode: string;
+  client: { email: string; password: string };
+  staff: { email: string; password: string };
+  records: Record<string, string>;
+  seedSeconds: number;
+  /** A Stripe checkout.session.completed for a checkout of the payable invoice, and the secret to sign it. */
+  stripeEvent: { path: string; payload: string; webhookSecret: string };
+  child: ChildProcess;
+}
+
+/**
+ * A script of bench/ in its own process, resolved with the first line of JSON it prints. `nodeArgs`
+ * go to node (a CPU profile); `root` is the checkout the script runs from (another commit's, to
+ * measure it beside this one).
+ */
+export function startChild(
+  script: string,
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; root?: string } = {},
+): Promise<{ line: Record<string, unknown>; child: ChildProcess }> {
+  const root = options.root ?? ROOT;
+  // As deployed: NODE_ENV=production (templates are not checked for edits on every render).
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(root, 'bench', script)], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ line: JSON.parse(line) as Record<string, unknown>, child });
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** DATABASE_URL, or a private PostgreSQL cluster in a temporary folder. */
+export async function postgresServer(): Promise<{ url: string; stop(): void }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {} };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-pg-'));
+  const port = await freePort();
+  // initdb refuses to run as root: the cluster then belongs to the postgres system user.
+  const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+  if (asUser.length) execFileSync('chown', ['postgres', dir]);
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(asUser[0] ?? cmd, [...asUser.slice(1), ...(asUser.length ? [cmd] : []), ...args], { stdio: 'ignore' });
+  run('initdb', ['-D', dir, '-U', 'postgres', '--auth=trust', '--no-sync']);
+  run('pg_ctl', ['-D', dir, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', 'start']);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      run('pg_ctl', ['-D', dir, '-m', 'fast', 'stop']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `portal_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client(serverUrl);
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const dropper = new pg.Client(serverUrl);
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+/** The portal seeded with scale data of `size`, on a database (undefined: the embedded one). */
+export async function serve(
+  databaseUrl: string | undefined,
+  size: string,
+  options: { nodeArgs?: string[]; root?: string } = {},
+): Promise<Served> {
+  const { line, child } = await startChild('serve.ts', { BENCH_SIZE: size, DATABASE_URL: databaseUrl ?? '' }, options);
+  return { ...(line as unknown as Omit<Served, 'child'>), child };
+}
+
+/** Cookies of a signed-in client and staff user, and an anonymous visitor's CSRF cookie and token. */
+export async function identities(app: Served) {
+  const cookieOf = (res: Response) =>
+    res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+  const signInPage = await fetch(`${app.url}/portal/demo/sign-in`);
+  const anonCookie = cookieOf(signInPage);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const clientRes = await fetch(`${app.url}/portal/demo/sign-in/password`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: anonCookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form({ _csrf: csrf, email: app.client.email, password: app.client.password }),
+  });
+  if (clientRes.status !== 303) throw new Error(`client sign-in answered ${clientRes.status}`);
+  const staffPage = await fetch(`${app.url}/signin`);
+  const staffCookie0 = cookieOf(staffPage);
+  const staffCsrf = /name="_csrf" value="([^"]+)"/.exec(await staffPage.text())![1]!;
+  const staffRes = await fetch(`${app.url}/signin`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: staffCookie0, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form({ _csrf: staffCsrf, email: app.staff.email, password: app.staff.password }),
+  });
+  return { anonymous: anonCookie, client: cookieOf(clientRes), staff: cookieOf(staffRes) || staffCookie0, csrf, form };
+}
