@@ -142,7 +142,12 @@ export class OfferDecisions {
     ]);
     if (!offer) return { ok: false, reason: 'not_found' };
     if (existing) return { ok: false, reason: 'already_decided' };
-    if (offer.status !== 'open') return { ok: false, reason: 'not_open' };
+    if (offer.status !== 'open') {
+      // The two reads run side by side, so a decision committed between them shows as a closed
+      // offer without its evidence row: look again before calling the offer closed.
+      const decided = await findDecision(db, { workspaceId: r.workspaceId, clientId: r.clientId, kind: r.kind, offerId: r.offerId });
+      return { ok: false, reason: decided ? 'already_decided' : 'not_open' };
+    }
     if (r.outcome === 'accepted' && isExpired(offer, r.timeZone, at)) return { ok: false, reason: 'expired' };
     const fingerprint = fingerprintOffer(offer);
     if (fingerprint.sha256 !== r.seenSha256) return { ok: false, reason: 'changed' };
