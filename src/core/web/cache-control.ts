@@ -13,3 +13,10 @@ export function noStore(_req: Request, res: Response, next: NextFunction): void 
   res.setHeader('Cache-Control', NO_STORE);
   next();
 }
+
+/** Whether the answer is being sent no-store (by noStore or by a route's own header): such a page is never kept. */
+export function isNoStore(res: Response): boolean {
+  return String(res.get('Cache-Control') ?? '')
+    .split(',')
+    .some((directive) => directive.trim().toLowerCase() === NO_STORE);
+}

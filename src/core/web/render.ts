@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
 import { controlCharacterAlert } from './validate.ts';
 import { csrfRetryExplanation } from './csrf-retry.ts';
+import { isNoStore } from './cache-control.ts';
 
 /** Core's templates: the layout, the partials, the error pages and what several features share. */
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views');
@@ -180,7 +181,7 @@ export function sendPage(req: Request, res: Response, view: string, model: objec
  */
 function sendHtml(req: Request, res: Response, html: string): void {
   res.type('html');
-  if (!String(res.get('Cache-Control') ?? '').includes('no-store')) {
+  if (!isNoStore(res)) {
     res.send(html);
     return;
   }
