@@ -309,6 +309,7 @@ export { type RouteEntry, routeTable } from './web/route-table.ts';
 export { safeNext } from './web/safe-next.ts';
 export { allowFormActionTo } from './web/security-headers.ts';
 export { sendDownload } from './web/send-download.ts';
+export { typedMultipartName } from './web/multipart-names.ts';
 export { type FieldErrors, parseParam, validateBody, validateQuery } from './web/validate.ts';
 export { clientActor } from './web/portal-context.ts';
 export { useViewFolders } from './web/render.ts';

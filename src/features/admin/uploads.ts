@@ -5,7 +5,7 @@
 // here (file-type, as for every other upload), so the schema only checks what was found.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import busboy from 'busboy';
-import { detectImageType, HttpError, type ImageType } from '../../core/index.ts';
+import { detectImageType, HttpError, type ImageType, typedMultipartName } from '../../core/index.ts';
 
 export const LOGO_MAX_BYTES = 512 * 1024;
 const LOGO_FIELD = 'logo';
@@ -109,7 +109,7 @@ export function parseMultipartForm(): RequestHandler {
         if (!info.filename && chunks.length === 0) return;
         const buffer = Buffer.concat(chunks);
         const file: UploadedFile = {
-          originalname: info.filename ?? '',
+          originalname: typedMultipartName(info.filename ?? ''),
           mimetype: info.mimeType,
           size: truncated ? LOGO_MAX_BYTES + 1 : buffer.length,
           buffer,

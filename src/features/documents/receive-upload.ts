@@ -7,7 +7,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
-import { detectAllowedType, type DetectedType, safeFilename, SNIFF_BYTES } from '../../core/index.ts';
+import { detectAllowedType, type DetectedType, safeFilename, SNIFF_BYTES, typedMultipartName } from '../../core/index.ts';
 
 const UPLOAD_FIELD = 'file';
 
@@ -115,9 +115,10 @@ export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Prom
         const { head, done } = await readHead(iterator, SNIFF_BYTES);
         if (head.length === 0) throw new UploadRefused('empty');
         if (head.length > options.maxBytes) throw new UploadRefused('too_large');
-        const type = await detectAllowedType(head, info.filename ?? '', done);
+        const original = typedMultipartName(info.filename ?? '');
+        const type = await detectAllowedType(head, original, done);
         if (!type) throw new UploadRefused('wrong_type');
-        const filename = safeFilename(info.filename ?? '', type);
+        const filename = safeFilename(original, type);
         let received = 0;
         const content = async function* () {
           received += head.length;

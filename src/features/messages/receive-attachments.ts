@@ -11,7 +11,15 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
-import { detectAllowedType, type FileStorage, HttpError, safeFilename, SNIFF_BYTES, type VirusScanner } from '../../core/index.ts';
+import {
+  detectAllowedType,
+  type FileStorage,
+  HttpError,
+  safeFilename,
+  SNIFF_BYTES,
+  typedMultipartName,
+  type VirusScanner,
+} from '../../core/index.ts';
 import { readHead } from '../documents/index.ts';
 import { ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES, type AttachmentError } from './attachments.ts';
 
@@ -128,7 +136,7 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
         stream.resume();
         return;
       }
-      const original = info.filename;
+      const original = typedMultipartName(info.filename);
       open.add(stream);
       handling.push(
         (async () => {

@@ -6,7 +6,7 @@
 // answer, so the browser is not cut off mid-upload.
 import busboy from 'busboy';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { HttpError } from '../../core/index.ts';
+import { HttpError, typedMultipartName } from '../../core/index.ts';
 import { ATTACHMENT_FIELD, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, type IncomingFile } from './attachments.ts';
 
 type FormError = 'messages:errors.attachmentSize' | 'messages:errors.attachmentCount' | 'messages:errors.formTooLarge';
@@ -16,9 +16,6 @@ const STATUS: Record<FormError, number> = {
   'messages:errors.attachmentCount': 400,
   'messages:errors.formTooLarge': 413,
 };
-
-/** Browsers escape a line break and a quote in a field's file name; the name as it was typed. */
-const unescapeName = (name: string) => name.replace(/%0A|%0D|%22/gi, (m) => ({ '%0A': '\n', '%0D': '\r' })[m.toUpperCase()] ?? '"');
 
 export function parseMessageForm(translate: (res: Response, key: string) => string): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -78,7 +75,7 @@ export function parseMessageForm(translate: (res: Response, key: string) => stri
     parser.on('field', (name, value, info) => {
       // A part without a name, or with a name or value past its limit, is no form a page sends.
       if (name == null || info.nameTruncated || info.valueTruncated) return refuse('messages:errors.formTooLarge');
-      const key = unescapeName(name);
+      const key = typedMultipartName(name);
       const prior = body[key];
       // A repeated field becomes a list (which the schema then refuses), as a urlencoded form's does.
       body[key] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
@@ -90,7 +87,7 @@ export function parseMessageForm(translate: (res: Response, key: string) => stri
       }
       const filename = info.filename;
       if (done || !filename) return stream.resume();
-      if (unescapeName(name) !== ATTACHMENT_FIELD || files.length + reading >= ATTACHMENT_MAX_FILES) {
+      if (typedMultipartName(name) !== ATTACHMENT_FIELD || files.length + reading >= ATTACHMENT_MAX_FILES) {
         stream.resume();
         return refuse('messages:errors.attachmentCount');
       }
@@ -105,7 +102,7 @@ export function parseMessageForm(translate: (res: Response, key: string) => stri
       stream.on('end', () => {
         reading -= 1;
         const buffer = Buffer.concat(chunks);
-        files.push({ originalname: unescapeName(filename), mimetype: info.mimeType, size: buffer.length, buffer });
+        files.push({ originalname: typedMultipartName(filename), mimetype: info.mimeType, size: buffer.length, buffer });
         settleIfRead();
       });
     });

@@ -274,6 +274,27 @@ describe('client documents', function () {
     expect(process.memoryUsage().rss - before, 'nothing inflated').to.be.lessThan(inflatedBytes / 2);
   });
 
+  it('keeps the file name as typed when the browser escaped its quotes and line breaks', async function () {
+    await allowUploads();
+    // A browser writes " and a line break in a file name as %22 and %0A (the HTML standard's
+    // multipart encoding); the stored name is the typed one, made safe, not the escapes.
+    const boundary = '----portal-test-boundary';
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${await token(maria)}\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="Report %22final%22 %0Av2.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
+      smallPdf(),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await maria
+      .post('/portal/demo/documents/uploads')
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
+    expect(res.status).to.equal(303);
+    expect(await h.crm.db('client_uploads').first('filename')).to.deep.equal({ filename: 'Report final v2.pdf' });
+  });
+
   it('leaves no row and no partial file when the client goes away halfway', async function () {
     await allowUploads();
     const csrf = await token(maria);
