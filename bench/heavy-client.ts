@@ -198,9 +198,10 @@ async function algaSide(history: boolean): Promise<Side> {
     });
     if (history) await seedAlgaHistory(db, seed.tenant, seed.clients.bakery, seed.users.admin);
     await db.raw('vacuum analyze');
-    // The background pass a running portal makes every few minutes (the news read), here once.
-    await running.portal.clientNotifications.hostNews();
     const agent = await signedInAgent(request.agent(running.url), slug, { email: 'claire@harbor.example', password: ALGA_CLAIRE_PASSWORD });
+    // The background pass a running portal makes every few minutes (the news read), here once, after
+    // the sign-in: the pass reads the workspaces that have someone signed up to tell.
+    await running.portal.clientNotifications.hostNews();
     const portal = running;
     return {
       agent,
