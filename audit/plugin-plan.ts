@@ -108,6 +108,15 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     name: 'portal_dolibarr_pending_scans',
     purpose: 'beside Dolibarr only: when the pending proposals above were last scanned from llx_propal',
   },
+  {
+    name: 'portal_alga_listed_records',
+    purpose:
+      'beside Alga PSA only: the invoices and quotes each client sees, in list order, so a client’s lists and unpaid invoices do not read every past one (Alga’s invoices have no index by client)',
+  },
+  {
+    name: 'portal_alga_listed_scans',
+    purpose: 'beside Alga PSA only: when the listed records above were last scanned from invoices and quotes',
+  },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

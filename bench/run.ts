@@ -24,7 +24,7 @@
 //                                 the time one message takes to reach them all (likewise)
 //   npm run bench -- --only=heavy one heavy client: the dashboard and lists with 100,000 past
 //                                 invoices and proposals on one client against the demo's size,
-//                                 beside the reference CRM and Dolibarr (likewise)
+//                                 beside the reference CRM, Dolibarr and Alga PSA (likewise)
 //   BENCH_CPU_PROFILE=dir         writes a V8 CPU profile of each app process (its main thread) to dir
 //   DATABASE_URL=postgres://...   the PostgreSQL server to create the benchmark databases on;
 //                                 unset: a private cluster started with initdb/pg_ctl on a free port
@@ -131,7 +131,7 @@ const SCALE = 'scale';
 const SSE = 'sse';
 const SSE_STREAMS = 1000;
 // Nor is one heavy client: the dashboard with 100,000 past invoices and proposals on one client
-// against the demo's size (bench/heavy-client.ts), beside the reference CRM and Dolibarr.
+// against the demo's size (bench/heavy-client.ts), beside the reference CRM, Dolibarr and Alga PSA.
 const HEAVY = 'heavy';
 // Nor are Stripe's webhook events: one recorded, then the same event replayed under load.
 const STRIPE_CALLBACK = 'stripe-callback';

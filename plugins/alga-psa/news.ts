@@ -1,11 +1,18 @@
 // The news port on Alga PSA: invoices finalized and quotes sent since the portal's cursor, for
 // clients' notifications when the portal runs beside Alga (which cannot call the portal). The
 // cursor is the JSON of queries/news.ts's NewsCursor; one this binding did not write starts anew.
+//
+// The portal reads this port in a background pass every few minutes, one instance at a time per
+// workspace, never in a client's request: the one moment the binding scans the tenant's invoices
+// and quotes into its listed records (queries/listed.ts). It scans first, so that a client told of
+// a new invoice finds it in the list.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
 import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
+import { scanListedInvoices } from './queries/invoices.ts';
 import { invoicesIssuedSince, newsStart, quotesSentSince, type NewsCursor, type Part } from './queries/news.ts';
+import { scanListedQuotes } from './queries/quotes.ts';
 
 const position = z.string().max(40);
 const cursorSchema = z.object({
@@ -19,6 +26,9 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
     async since(workspaceId, cursorText) {
       const tenant = tenantOf(workspaceId);
       if (tenant === null) return { items: [], cursor: cursorText ?? '' };
+      // On the first read too: that is the first fill, until which the lists read Alga's tables.
+      await scanListedInvoices(db, tenant);
+      await scanListedQuotes(db, tenant);
       const cursor = readNewsCursor(cursorSchema, cursorText);
       // The first read tells of nothing past: it only notes where Alga is.
       if (!cursor) return { items: [], cursor: JSON.stringify(await newsStart(db, tenant)) };

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
+import { migratePortal } from '../../migrations/index.ts';
 import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
@@ -46,7 +47,12 @@ export async function loadAlgaSchema(url: string): Promise<void> {
   await run('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', ALGA_SCHEMA, url], { maxBuffer: 16 * 1024 * 1024 });
 }
 
-export async function startAlgaHost(): Promise<AlgaHost> {
+/**
+ * An Alga database, seeded; with `portalTables`, the portal's own tables migrated beside Alga's as
+ * `portal migrate` leaves them before the portal serves (the binding reads and writes some of
+ * them: its listed records of invoices and quotes).
+ */
+export async function startAlgaHost(options: { portalTables?: boolean } = {}): Promise<AlgaHost> {
   const database = await createTestDatabase();
   const storageRoot = mkdtempSync(path.join(tmpdir(), 'alga-storage-'));
   let db: Knex | undefined;
@@ -59,6 +65,7 @@ export async function startAlgaHost(): Promise<AlgaHost> {
     await loadAlgaSchema(database.url);
     db = createKnex(database.url);
     const seed = await seedAlga(db, storageRoot);
+    if (options.portalTables) await migratePortal(db);
     const live = db;
     return {
       database,

@@ -3,6 +3,10 @@
 // (seed.ts): two tenants, clients, contacts, staff, client logins with Alga's password hashes,
 // quotations and their decisions, invoices and recording payments, shared documents and tasks.
 // Alga's comments belong to tickets, so the comments part of the contract skips.
+// Twice: before the background pass has scanned the tenants (lists read Alga's tables), and after
+// it (lists go through the portal's listed records, each row re-checked in Alga's table).
+import { scanListedInvoices } from '../../plugins/alga-psa/queries/invoices.ts';
+import { scanListedQuotes } from '../../plugins/alga-psa/queries/quotes.ts';
 import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
 import { describeHostAdapterContract, type AdapterContractSetup } from '../contract/host-adapter-contract.ts';
 import { describeRecordPaymentContract } from '../contract/payments-contract.ts';
@@ -14,9 +18,14 @@ async function slugOf(db: AdapterContractSetup['db'], tenant: string): Promise<s
   return derivedSlug({ ...row, logo_url: null, primary_color: null });
 }
 
-async function alga(): Promise<AdapterContractSetup> {
-  const host = await startAlgaHost();
+async function alga(scanned: boolean): Promise<AdapterContractSetup> {
+  const host = await startAlgaHost({ portalTables: true });
   const { db, seed } = host;
+  if (scanned)
+    for (const tenant of [seed.tenant, seed.otherTenant]) {
+      await scanListedInvoices(db, tenant);
+      await scanListedQuotes(db, tenant);
+    }
   return {
     adapter: host.adapter(),
     db,
@@ -63,7 +72,9 @@ if (reason) {
     });
   });
 } else {
-  describeHostAdapterContract('alga-psa (real schema)', alga);
+  describeHostAdapterContract('alga-psa (real schema)', () => alga(false));
+  describeHostAdapterContract('alga-psa (real schema, listed records scanned)', () => alga(true));
   // Payments change invoices, so they get a database of their own.
-  describeRecordPaymentContract('alga-psa (real schema)', alga);
+  describeRecordPaymentContract('alga-psa (real schema)', () => alga(false));
+  describeRecordPaymentContract('alga-psa (real schema, listed records scanned)', () => alga(true));
 }

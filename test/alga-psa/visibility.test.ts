@@ -18,7 +18,7 @@ describe("alga-psa binding: what a client sees, and what stays Alga's", function
 
   before(async function () {
     if (reason) this.skip();
-    host = await startAlgaHost();
+    host = await startAlgaHost({ portalTables: true });
     adapter = host.adapter();
   });
   after(async function () {

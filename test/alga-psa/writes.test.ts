@@ -29,7 +29,7 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
 
   before(async function () {
     if (reason) this.skip();
-    host = await startAlgaHost();
+    host = await startAlgaHost({ portalTables: true });
     adapter = host.adapter();
     tenant = host.seed.tenant;
   });

@@ -5,17 +5,40 @@
 //   paid, cancelled, prepayment; 'void' is written by Alga's voidInvoiceActions.
 // What is settled: net payments plus credit applied (invoices.credit_applied), as Alga's
 // computeBalanceDue counts it (total_amount - credit_applied - payments).
+// Alga indexes invoices by tenant and id only: a client's list and unpaid invoices are found
+// through the portal's listed records (listed.ts) once the tenant has been scanned.
+import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
+import { LISTED_ORDER, listedRows, scanListed, scanned, type ListedSource } from './listed.ts';
 
-const INVOICE_STATE_SQL = {
-  open: "i.status in ('sent', 'pending', 'overdue', 'partially_applied')",
-  paid: "i.status = 'paid'",
-  void: "i.status in ('cancelled', 'void')",
-} as const;
-export type InvoiceState = keyof typeof INVOICE_STATE_SQL;
-const LISTED_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied', 'paid', 'cancelled', 'void'] as const;
 /** Alga's NON_PAYABLE_INVOICE_STATUSES plus paid: what a payment from the portal may not touch. */
 export const PAYABLE_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied'] as const;
+const STATE_STATUSES = {
+  open: PAYABLE_STATUSES,
+  paid: ['paid'],
+  void: ['cancelled', 'void'],
+} as const;
+export type InvoiceState = keyof typeof STATE_STATUSES;
+const inList = (codes: readonly string[]) => codes.map((code) => `'${code}'`).join(', ');
+const INVOICE_STATE_SQL: Record<InvoiceState, string> = {
+  open: `i.status in (${inList(STATE_STATUSES.open)})`,
+  paid: `i.status in (${inList(STATE_STATUSES.paid)})`,
+  void: `i.status in (${inList(STATE_STATUSES.void)})`,
+};
+const LISTED_STATUSES = [...STATE_STATUSES.open, ...STATE_STATUSES.paid, ...STATE_STATUSES.void];
+
+/** What the portal's listed records copy of invoices (listed.ts). */
+const INVOICE_SOURCE: ListedSource = {
+  kind: 'invoice',
+  table: 'invoices',
+  id: 'invoice_id',
+  sortAt: 'invoice_date',
+  visible: `s.status in (${inList(LISTED_STATUSES)}) and coalesce(s.is_prepayment, false) = false`,
+  open: `s.status in (${inList(STATE_STATUSES.open)})`,
+};
+
+/** The background pass's scan of a tenant's invoices into the listed records. */
+export const scanListedInvoices = (db: Db, tenant: string) => scanListed(db, tenant, INVOICE_SOURCE);
 
 const PAYMENTS_SQL =
   '(select coalesce(sum(p.amount), 0) from invoice_payments p where p.tenant = i.tenant and p.invoice_id = i.invoice_id)';
@@ -71,12 +94,30 @@ const columns = (db: Db) => [
   db.raw(`${SORT_KEY} as sort_key`),
 ];
 
-const scopedInvoices = (db: Db, args: { tenant: string; clientId: string }) =>
-  db('invoices as i')
+/** What a client sees of an invoice, on rows aliased i (from invoices, or found through the listed records). */
+const visibleTo = (query: Knex.QueryBuilder, db: Db, args: { tenant: string; clientId: string }): Knex.QueryBuilder =>
+  query
     .where({ 'i.tenant': args.tenant, 'i.client_id': args.clientId })
     .whereIn('i.client_id', activeClientIds(db, args.tenant))
     .whereIn('i.status', LISTED_STATUSES)
     .andWhereRaw('coalesce(i.is_prepayment, false) = false');
+
+const scopedInvoices = (db: Db, args: { tenant: string; clientId: string }) => visibleTo(db('invoices as i'), db, args);
+
+/**
+ * The client's invoices aliased i, in two parts of which one is empty: through the listed records
+ * once the tenant has been scanned (in their order, k.*), else read in invoices (i.*).
+ */
+function invoiceParts(db: Db, args: { tenant: string; clientId: string; candidates?: 'open' | readonly string[] }) {
+  return {
+    listed: visibleTo(listedRows(db, INVOICE_SOURCE, { ...args, alias: 'i' }), db, args),
+    unscanned: scopedInvoices(db, args).whereNotExists(scanned(db, args.tenant, 'invoice')),
+  };
+}
+
+/** Two parts' rows as one (one of them is empty), in the list's order. */
+const bothParts = (db: Db, listed: Knex.QueryBuilder, unscanned: Knex.QueryBuilder) =>
+  db.from(db.raw('((?) union all (?)) as u', [listed, unscanned]));
 
 export async function listInvoices(
   db: Db,
@@ -90,19 +131,34 @@ export async function listInvoices(
     limit: number;
   },
 ): Promise<InvoiceRow[]> {
-  const query = scopedInvoices(db, args);
-  if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
-  if (args.overdueOn)
-    query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw("(i.due_date at time zone 'UTC')::date < ?::date", [args.overdueOn]);
-  if (args.before)
-    query.andWhereRaw(`(i.invoice_date, i.invoice_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
-  return query
+  const wanted = args.states?.flatMap((state) => STATE_STATUSES[state]);
+  const openOnly = args.overdueOn !== undefined || (wanted !== undefined && args.states!.every((state) => state === 'open'));
+  const parts = invoiceParts(db, { ...args, ...(openOnly ? { candidates: 'open' } : wanted ? { candidates: wanted } : {}) });
+  const page = (query: Knex.QueryBuilder, key: { at: string; id: string }) => {
+    if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
+    if (args.overdueOn)
+      query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw("(i.due_date at time zone 'UTC')::date < ?::date", [args.overdueOn]);
+    if (args.before)
+      query.andWhereRaw(`(${key.at}, ${key.id}) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+    return query
+      .orderBy([
+        { column: key.at, order: 'desc' },
+        { column: key.id, order: 'desc' },
+      ])
+      .limit(args.limit + 1)
+      .select(columns(db));
+  };
+  return bothParts(
+    db,
+    page(parts.listed, { at: LISTED_ORDER[0].column, id: LISTED_ORDER[1].column }),
+    page(parts.unscanned, { at: 'i.invoice_date', id: 'i.invoice_id' }),
+  )
     .orderBy([
-      { column: 'i.invoice_date', order: 'desc' },
-      { column: 'i.invoice_id', order: 'desc' },
+      { column: 'u.sort_key', order: 'desc' },
+      { column: 'u.invoice_id', order: 'desc' },
     ])
     .limit(args.limit + 1)
-    .select<InvoiceRow[]>(columns(db));
+    .select<InvoiceRow[]>('u.*');
 }
 
 export async function findInvoice(db: Db, args: { tenant: string; clientId: string; invoiceId: string }): Promise<InvoiceRow | null> {
@@ -184,13 +240,16 @@ export async function invoiceCounts(
   db: Db,
   args: { tenant: string; clientId: string; today: string },
 ): Promise<Array<{ currency_code: string; unpaid: number; overdue: number; outstanding: string }>> {
-  return scopedInvoices(db, args)
-    .andWhereRaw(INVOICE_STATE_SQL.open)
-    .groupBy('i.currency_code')
-    .select([
-      'i.currency_code',
-      db.raw('count(*)::int as unpaid'),
-      db.raw("count(*) filter (where (i.due_date at time zone 'UTC')::date < ?::date)::int as overdue", [args.today]),
-      db.raw(`coalesce(sum(greatest(i.total_amount - coalesce(i.credit_applied, 0) - ${PAYMENTS_SQL}, 0)), 0)::text as outstanding`),
-    ]);
+  const parts = invoiceParts(db, { ...args, candidates: 'open' });
+  const counted = (query: Knex.QueryBuilder) =>
+    query
+      .andWhereRaw(INVOICE_STATE_SQL.open)
+      .groupBy('i.currency_code')
+      .select([
+        'i.currency_code',
+        db.raw('count(*)::int as unpaid'),
+        db.raw("count(*) filter (where (i.due_date at time zone 'UTC')::date < ?::date)::int as overdue", [args.today]),
+        db.raw(`coalesce(sum(greatest(i.total_amount - coalesce(i.credit_applied, 0) - ${PAYMENTS_SQL}, 0)), 0)::text as outstanding`),
+      ]);
+  return bothParts(db, counted(parts.listed), counted(parts.unscanned)).select('u.*');
 }

@@ -3,9 +3,29 @@
 // is sent). Newest first by created_at (quote_id breaks ties). Money is bigint cents.
 //   status (quotes_status_check): draft, pending_approval, approved, sent, accepted, rejected,
 //   expired, converted, cancelled, superseded, archived
+// Alga indexes quotes by client, but not by client and date: once the tenant has been scanned, a
+// client's list reads the quotes awaiting an answer live through Alga's (tenant, status) index
+// and the others through the portal's listed records (listed.ts), a page at a time.
+import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
+import { LISTED_ORDER, listedRows, scanListed, scanned, type ListedSource } from './listed.ts';
 
 const CLIENT_VISIBLE_STATUSES = ['sent', 'accepted', 'rejected', 'expired', 'converted', 'cancelled', 'superseded', 'archived'] as const;
+/** Awaiting the client's answer. */
+const SENT = 'sent';
+
+/** What the portal's listed records copy of quotes (listed.ts). */
+const QUOTE_SOURCE: ListedSource = {
+  kind: 'quote',
+  table: 'quotes',
+  id: 'quote_id',
+  sortAt: 'created_at',
+  visible: `not s.is_template and s.status in (${CLIENT_VISIBLE_STATUSES.map((status) => `'${status}'`).join(', ')})`,
+  open: `s.status = '${SENT}'`,
+};
+
+/** The background pass's scan of a tenant's quotes into the listed records. */
+export const scanListedQuotes = (db: Db, tenant: string) => scanListed(db, tenant, QUOTE_SOURCE);
 
 export interface QuoteRow {
   quote_id: string;
@@ -60,27 +80,64 @@ const columns = (db: Db) => [
   db.raw(`${SORT_KEY} as sort_key`),
 ];
 
-const scopedQuotes = (db: Db, args: { tenant: string; clientId: string }) =>
-  db('quotes as q')
+/** What a client sees of a quote, on rows aliased q (from quotes, or found through the listed records). */
+const visibleTo = (query: Knex.QueryBuilder, db: Db, args: { tenant: string; clientId: string }): Knex.QueryBuilder =>
+  query
     .where({ 'q.tenant': args.tenant, 'q.client_id': args.clientId, 'q.is_template': false })
     .whereIn('q.client_id', activeClientIds(db, args.tenant))
     .whereIn('q.status', CLIENT_VISIBLE_STATUSES);
 
+const scopedQuotes = (db: Db, args: { tenant: string; clientId: string }) => visibleTo(db('quotes as q'), db, args);
+
+/**
+ * Newest first, a page at a time. Three parts, read in one statement, of which the first two hold
+ * rows once the tenant has been scanned and the third until then: the quotes awaiting an answer
+ * (live, by status), the others through the listed records, and all of them read in quotes.
+ */
 export async function listQuotes(
   db: Db,
   args: { tenant: string; clientId: string; statuses?: string[]; before?: { at: string; id: string } | null; limit: number },
 ): Promise<QuoteRow[]> {
-  const query = scopedQuotes(db, args);
-  if (args.statuses) query.whereIn('q.status', args.statuses);
-  if (args.before)
-    query.andWhereRaw(`(q.created_at, q.quote_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
-  return query
+  const wantsSent = !args.statuses || args.statuses.includes(SENT);
+  const past = args.statuses?.filter((status) => status !== SENT);
+  const page = (query: Knex.QueryBuilder, key: { at: string; id: string }) => {
+    if (args.statuses) query.whereIn('q.status', args.statuses);
+    if (args.before)
+      query.andWhereRaw(`(${key.at}, ${key.id}) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+    return query
+      .orderBy([
+        { column: key.at, order: 'desc' },
+        { column: key.id, order: 'desc' },
+      ])
+      .limit(args.limit + 1)
+      .select(columns(db));
+  };
+  const live = { at: 'q.created_at', id: 'q.quote_id' };
+  const sent = scopedQuotes(db, args)
+    .where('q.status', SENT)
+    .whereExists(scanned(db, args.tenant, 'quote'));
+  const decided = visibleTo(
+    listedRows(db, QUOTE_SOURCE, { ...args, alias: 'q', ...(past ? { candidates: past } : {}) }),
+    db,
+    args,
+  ).whereNot('q.status', SENT);
+  const unscanned = scopedQuotes(db, args).whereNotExists(scanned(db, args.tenant, 'quote'));
+  if (!wantsSent) sent.whereRaw('false');
+  if (past?.length === 0) decided.whereRaw('false');
+  return db
+    .from(
+      db.raw('((?) union all (?) union all (?)) as u', [
+        page(sent, live),
+        page(decided, { at: LISTED_ORDER[0].column, id: LISTED_ORDER[1].column }),
+        page(unscanned, live),
+      ]),
+    )
     .orderBy([
-      { column: 'q.created_at', order: 'desc' },
-      { column: 'q.quote_id', order: 'desc' },
+      { column: 'u.sort_key', order: 'desc' },
+      { column: 'u.quote_id', order: 'desc' },
     ])
     .limit(args.limit + 1)
-    .select<QuoteRow[]>(columns(db));
+    .select<QuoteRow[]>('u.*');
 }
 
 export async function findQuote(db: Db, args: { tenant: string; clientId: string; quoteId: string }): Promise<QuoteRow | null> {

@@ -102,6 +102,14 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: 'one row per Dolibarr entity, read in the same statement as llx_propal and portal_dolibarr_pending_proposals',
   },
+  portal_alga_listed_records: {
+    kind: 'coordinator',
+    why: "beside Alga PSA, an index of invoices and quotes joined to them by primary key in a client's lists: kept where Alga's tables are, never distributed, so the join stays one node's index reads",
+  },
+  portal_alga_listed_scans: {
+    kind: 'coordinator',
+    why: 'one row per Alga tenant and kind, read in the same statement as portal_alga_listed_records',
+  },
   portal_owned_tables: { kind: 'coordinator', why: 'the migrations’ record of which tables the portal created' },
   portal_knex_migrations: { kind: 'coordinator', why: 'knex’s record of the portal’s migrations' },
   portal_knex_migrations_lock: { kind: 'coordinator', why: 'knex’s migration lock' },
