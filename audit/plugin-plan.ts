@@ -108,6 +108,15 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     name: 'portal_dolibarr_pending_scans',
     purpose: 'beside Dolibarr only: when the pending proposals above were last scanned from llx_propal',
   },
+  {
+    name: 'portal_dolibarr_proposal_order',
+    purpose:
+      'beside Dolibarr only: where each proposal sorts in its company’s list (date, status), so a page of the proposal list does not sort every past proposal (llx_propal has no index by company and date)',
+  },
+  {
+    name: 'portal_dolibarr_proposal_order_scans',
+    purpose: 'beside Dolibarr only: when the proposal order above was last scanned from llx_propal',
+  },
 ];
 
 /** The tables the portal migrations create for a host whose adapter claims these concepts. */

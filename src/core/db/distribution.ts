@@ -102,6 +102,14 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: 'one row per Dolibarr entity, read in the same statement as llx_propal and portal_dolibarr_pending_proposals',
   },
+  portal_dolibarr_proposal_order: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, an index of llx_propal by company and date joined to it by rowid in the proposal list: kept where Dolibarr's tables are, never distributed, so the join stays one node's index reads",
+  },
+  portal_dolibarr_proposal_order_scans: {
+    kind: 'coordinator',
+    why: 'one row per Dolibarr entity, read in the same statement as llx_propal and portal_dolibarr_proposal_order',
+  },
   portal_owned_tables: { kind: 'coordinator', why: 'the migrations’ record of which tables the portal created' },
   portal_knex_migrations: { kind: 'coordinator', why: 'knex’s record of the portal’s migrations' },
   portal_knex_migrations_lock: { kind: 'coordinator', why: 'knex’s migration lock' },
