@@ -211,6 +211,9 @@ export async function decideProposal(
  */
 const NEWER_THAN_SCAN_LIMIT = 10_000;
 
+/** llx_propal.rowid is an integer: no proposal's is higher. */
+const MAX_ROWID = 2_147_483_647;
+
 /**
  * One scan of an entity: the pending set and the list's order (further below) made equal to what
  * llx_propal holds now, and the high water of both noted, in one statement (one snapshot, so no
@@ -364,7 +367,11 @@ function orderedParts(
       .where({ 'o.entity': args.entity, 'o.fk_soc': args.companyId })
       .whereExists(db('portal_dolibarr_proposal_order_scans as s').where('s.entity', args.entity).select(db.raw('1')));
     if (storedStatus !== null) query.where('o.fk_statut', storedStatus);
-    if (args.before) query.andWhereRaw('(o.date_key, o.fk_propal) < (?::date, ?)', [args.before.date, args.before.rowid]);
+    // The first page too starts from a keyset (past every proposal): a bound on the index's own
+    // columns keeps the walk down the index where the table's statistics are stale (just after
+    // the first fill), rather than reading and sorting the company's rows.
+    const from = args.before ?? { date: 'infinity', rowid: MAX_ROWID };
+    query.andWhereRaw('(o.date_key, o.fk_propal) < (?::date, ?)', [from.date, from.rowid]);
     return query
       .orderBy([
         { column: 'o.date_key', order: 'desc' },
