@@ -149,7 +149,8 @@ describe('dolibarr host: the proposal list of a company with years of proposals'
 
   it(`reads about a page of rows for the first page and a later one, not the company's ${HISTORY.toLocaleString('en')} proposals`, async function () {
     const { db } = host;
-    await db.raw('analyze portal_dolibarr_proposal_order');
+    // The order's statistics are left as the fill left them (none yet, unless autovacuum came by):
+    // a page walks the index either way.
     const middle = (await dolibarrOrder())[Math.floor(HISTORY / 2)]!;
     const middleKey = await db('llx_propal').where({ rowid: middle }).first(db.raw("to_char(datep, 'YYYY-MM-DD') as date"));
     const pages = [
