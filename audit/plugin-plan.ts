@@ -109,6 +109,15 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'beside Dolibarr only: when the pending proposals above were last scanned from llx_propal',
   },
   {
+    name: 'portal_dolibarr_proposal_order',
+    purpose:
+      'beside Dolibarr only: where each proposal sorts in its company’s list (date, status), so a page of the proposal list does not sort every past proposal (llx_propal has no index by company and date)',
+  },
+  {
+    name: 'portal_dolibarr_proposal_order_scans',
+    purpose: 'beside Dolibarr only: when the proposal order above was last scanned from llx_propal',
+  },
+  {
     name: 'portal_alga_listed_records',
     purpose:
       'beside Alga PSA only: the invoices and quotes each client sees, in list order, so a client’s lists and unpaid invoices do not read every past one (Alga’s invoices have no index by client)',

@@ -24,6 +24,7 @@ import * as workspaceInKeys from './20261225000001_workspace_in_message_and_link
 import * as workspaceInEveryKey from './20261226000001_workspace_in_every_key.ts';
 import * as clientRolesAndAccess from './20261227000001_client_roles_and_access.ts';
 import * as dolibarrPendingProposals from './20270101000001_dolibarr_pending_proposals.ts';
+import * as dolibarrProposalOrder from './20270101000003_dolibarr_proposal_order.ts';
 import * as algaListedRecords from './20270101000005_alga_listed_records.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
@@ -41,6 +42,7 @@ const CORE_MIGRATIONS: Readonly<Record<string, PortalMigration>> = {
   '20261226000001_workspace_in_every_key': workspaceInEveryKey,
   '20261227000001_client_roles_and_access': clientRolesAndAccess,
   '20270101000001_dolibarr_pending_proposals': dolibarrPendingProposals,
+  '20270101000003_dolibarr_proposal_order': dolibarrProposalOrder,
   '20270101000005_alga_listed_records': algaListedRecords,
 };
 

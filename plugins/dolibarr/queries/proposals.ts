@@ -1,7 +1,8 @@
 // What the portal reads and writes of llx_propal: one client company's proposals past draft,
 // newest first by proposal date (datep, as Dolibarr's own list sorts them; rowid breaks ties), with their llx_propaldet lines.
 // Money is read as text. Scoped by entity AND company (fk_soc) in every query. The open ones are
-// found through the portal's own index of pending proposals (the end of this file).
+// found through the portal's own index of pending proposals, and the list's order through its own
+// index of where each proposal sorts (both at the end of this file).
 //   fk_statut (Propal::STATUS_*): -1 canceled, 0 draft, 1 validated (open), 2 signed,
 //                                  3 not signed, 4 billed
 import type { Knex } from 'knex';
@@ -41,7 +42,8 @@ export interface LineRow {
 /** The list's sort key; datep may be null on imported rows, and the first day stands in for it. */
 const PROPOSAL_DATE_KEY = "coalesce(p.datep, date '0001-01-01')";
 
-function columns(db: Db) {
+/** The columns of p; the sort key is the live one unless the list sorts by the portal's order (see listProposals). */
+function columns(db: Db, dateKey = PROPOSAL_DATE_KEY) {
   return [
     'p.rowid',
     'p.fk_soc',
@@ -56,7 +58,7 @@ function columns(db: Db) {
     db.raw('coalesce(p.total_tva, 0)::text as total_tva'),
     db.raw('coalesce(p.total_ttc, 0)::text as total_ttc'),
     'p.note_public',
-    db.raw(`to_char(${PROPOSAL_DATE_KEY}, 'YYYY-MM-DD') as date_key`),
+    db.raw(`to_char(${dateKey}, 'YYYY-MM-DD') as date_key`),
   ];
 }
 
@@ -74,13 +76,30 @@ export async function listProposals(
   // The open ones alone (the dashboard's list, the list's "open" filter) through the pending
   // index, so a company's history is not read to find them.
   const openOnly = args.statuses?.length === 1 && args.statuses[0] === PROPAL_VALIDATED;
-  const query = openOnly ? openProposals(db, args).whereIn('p.fk_soc', clientCompanyIds(db, args.entity)) : scoped(db, args);
-  if (args.statuses && !openOnly) query.whereIn('p.fk_statut', args.statuses);
-  if (args.before) query.andWhereRaw(`(${PROPOSAL_DATE_KEY}, p.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
-  return query
-    .orderByRaw(`${PROPOSAL_DATE_KEY} desc, p.rowid desc`)
-    .limit(args.limit + 1)
-    .select<ProposalRow[]>(columns(db));
+  if (openOnly) {
+    const query = openProposals(db, args).whereIn('p.fk_soc', clientCompanyIds(db, args.entity));
+    if (args.before) query.andWhereRaw(`(${PROPOSAL_DATE_KEY}, p.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
+    return query
+      .orderByRaw(`${PROPOSAL_DATE_KEY} desc, p.rowid desc`)
+      .limit(args.limit + 1)
+      .select<ProposalRow[]>(columns(db));
+  }
+  // The rest through the portal's order (below): a page costs about a page of index reads and
+  // primary-key lookups, however long the company's history. Each part is at most a page, sorted
+  // together here.
+  const page = db
+    .queryBuilder()
+    .unionAll([...orderedParts(db, args), newerThanOrderScan(db, args), beforeFirstOrderScan(db, args)], true)
+    .as('page');
+  return db
+    .select<ProposalRow[]>('*')
+    .from(page)
+    .whereIn('page.fk_soc', clientCompanyIds(db, args.entity))
+    .orderBy([
+      { column: 'date_key', order: 'desc' },
+      { column: 'rowid', order: 'desc' },
+    ])
+    .limit(args.limit + 1);
 }
 
 export async function findProposal(db: Db, args: { entity: number; companyId: number; proposalId: number }): Promise<ProposalRow | null> {
@@ -192,17 +211,25 @@ export async function decideProposal(
  */
 const NEWER_THAN_SCAN_LIMIT = 10_000;
 
+/** llx_propal.rowid is an integer: no proposal's is higher. */
+const MAX_ROWID = 2_147_483_647;
+
 /**
- * One scan of an entity: the pending set made equal to what llx_propal holds now, and the high
- * water noted, in one statement (one snapshot, so no proposal falls between the set and the high
- * water). Reads every proposal of the entity, as nothing in Dolibarr's schema finds them by status:
- * a background pass's work, about 12 ms at 100,000 proposals.
+ * One scan of an entity: the pending set and the list's order (further below) made equal to what
+ * llx_propal holds now, and the high water of both noted, in one statement (one snapshot, so no
+ * proposal falls between the rows and the high water). Reads every proposal of the entity, as
+ * nothing in Dolibarr's schema finds them by status or sorts a company's by date: a background
+ * pass's work, writing only what changed since the last scan.
  */
 export async function scanPendingProposals(db: Db, entity: number): Promise<{ added: number; dropped: number }> {
   const result = await db.raw<{ rows: Array<{ added: number; dropped: number }> }>(
-    `with pending as (
-       select p.fk_soc, p.rowid from llx_propal p
-        where p.entity = :entity and p.fk_statut in (:draft, :validated) and p.fk_soc is not null
+    `with proposals as materialized (
+       select p.rowid, p.fk_soc, p.fk_statut, ${PROPOSAL_DATE_KEY} as date_key from llx_propal p
+        where p.entity = :entity and p.fk_soc is not null
+     ), pending as (
+       select p.fk_soc, p.rowid from proposals p where p.fk_statut in (:draft, :validated)
+     ), high_water as (
+       select coalesce(max(rowid), 0) as rowid from llx_propal
      ), dropped as (
        delete from portal_dolibarr_pending_proposals o
         where o.entity = :entity and not exists (select 1 from pending p where p.rowid = o.fk_propal and p.fk_soc = o.fk_soc)
@@ -214,7 +241,25 @@ export async function scanPendingProposals(db: Db, entity: number): Promise<{ ad
        returning 1
      ), scanned as (
        insert into portal_dolibarr_pending_scans (entity, high_water, scanned_at)
-       select :entity, coalesce(max(rowid), 0), now() from llx_propal
+       select :entity, h.rowid, now() from high_water h
+       on conflict (entity) do update set high_water = excluded.high_water, scanned_at = excluded.scanned_at
+     ), ordered_before as materialized (
+       select o.fk_propal, o.fk_soc, o.fk_statut, o.date_key from portal_dolibarr_proposal_order o where o.entity = :entity
+     ), unordered as (
+       delete from portal_dolibarr_proposal_order o
+        where o.entity = :entity and not exists (select 1 from proposals p where p.rowid = o.fk_propal)
+     ), ordered as (
+       -- Compared with the rows read before this statement writes any: compared with the table
+       -- itself, a first fill could probe, for each row it inserts, every row inserted before it.
+       insert into portal_dolibarr_proposal_order (entity, fk_propal, fk_soc, fk_statut, date_key)
+       select :entity, p.rowid, p.fk_soc, p.fk_statut, p.date_key from proposals p
+        where not exists (select 1 from ordered_before o
+                           where o.fk_propal = p.rowid and o.fk_soc = p.fk_soc and o.fk_statut = p.fk_statut and o.date_key = p.date_key)
+       on conflict (entity, fk_propal) do update
+         set fk_soc = excluded.fk_soc, fk_statut = excluded.fk_statut, date_key = excluded.date_key
+     ), order_scanned as (
+       insert into portal_dolibarr_proposal_order_scans (entity, high_water, scanned_at)
+       select :entity, h.rowid, now() from high_water h
        on conflict (entity) do update set high_water = excluded.high_water, scanned_at = excluded.scanned_at
      )
      select (select count(*) from added)::int as added, (select count(*) from dropped)::int as dropped`,
@@ -267,4 +312,114 @@ function openProposals(db: Db, args: { entity: number; companyId: number }): Kne
 /** How many open proposals the company has, as a subquery for the dashboard's one statement (summary.ts). */
 export function openProposalCount(db: Db, args: { entity: number; companyId: number }) {
   return openProposals(db, args).select(db.raw('count(*)::int'));
+}
+
+// ---- The portal's order of the proposal list ---------------------------------------------------
+// Where each proposal of the entity sorts in its company's list, in the portal's own tables
+// (portal_dolibarr_proposal_order and portal_dolibarr_proposal_order_scans; llx_propal itself is
+// never altered): its company, status and sort key (datep, the first day for none) as of the last
+// scan, indexed by company and date and by company, status and date. llx_propal is indexed by
+// company alone, so sorting a company's proposals there read and sorted every proposal it ever had
+// on every page of its list (nothing else in Dolibarr's schema serves the order: unlike
+// llx_facture.datef, llx_propal.datep has no index to walk).
+//
+// Kept by the same scan as the pending proposals (scanPendingProposals), in the same statement:
+// the rows made equal to the entity's llx_propal (drafts too, so one validated after the scan
+// lists at once), and the highest rowid noted. Read: the company's rows walked newest first from
+// the page's keyset down the index, each looked up in llx_propal by primary key and kept only
+// while it is still the company's, past draft and of the statuses asked for, until a page is
+// full; and the proposals created after the scan (past its high water, by rowid, 10,000 at most),
+// sorted by their live date. Every row shown is read live from llx_propal: its status, totals,
+// references and dates are Dolibarr's at the moment of the read.
+//
+// What waits for the next scan (5 minutes at most):
+//  - a proposal whose date (datep) was edited in Dolibarr's own pages sorts by its old date;
+//  - a proposal moved to another company, or whose creation commits while a scan runs, lists
+//    under its company from then (it never lists under the one it left);
+//  - under a status filter, a decided proposal (signed, not signed, billed, cancelled at the
+//    scan) that Dolibarr reopened and decided otherwise since lists under its new status from
+//    then; one that no longer matches its filter never shows there. Proposals pending at the
+//    scan (draft or validated) are walked for every filter, so a decision made since, in the
+//    portal or in Dolibarr, lists under its new status at once. The unfiltered list has none of
+//    this: it walks every row, whatever its status.
+// Until an entity's first scan (a fresh install, the minutes after migrate) the list sorts the
+// company's proposals in llx_propal as before, so nothing is ever missed, only slower.
+
+/**
+ * The company's indexed proposals, one page of each walk: the whole order unfiltered; with a
+ * status filter, one walk per status the filter asks for and per pending status (draft,
+ * validated: what may have been decided since the scan), each down the status index.
+ */
+function orderedParts(
+  db: Db,
+  args: { entity: number; companyId: number; statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
+): Knex.QueryBuilder[] {
+  const walk = (storedStatus: number | null) => {
+    // A lookup by primary key per walked row; OFFSET 0 keeps PostgreSQL from turning it into a
+    // scan of the company's proposals.
+    const query = db('portal_dolibarr_proposal_order as o')
+      .joinRaw(
+        `cross join lateral (select * from llx_propal p
+          where p.rowid = o.fk_propal and p.entity = ? and p.fk_soc = ? and p.fk_statut <> ?${args.statuses ? ' and p.fk_statut = any(?)' : ''}
+          offset 0) as p`,
+        [args.entity, args.companyId, PROPAL_DRAFT, ...(args.statuses ? [args.statuses] : [])],
+      )
+      .where({ 'o.entity': args.entity, 'o.fk_soc': args.companyId })
+      .whereExists(db('portal_dolibarr_proposal_order_scans as s').where('s.entity', args.entity).select(db.raw('1')));
+    if (storedStatus !== null) query.where('o.fk_statut', storedStatus);
+    // The first page too starts from a keyset (past every proposal): a bound on the index's own
+    // columns keeps the walk down the index where the table's statistics are stale (just after
+    // the first fill), rather than reading and sorting the company's rows.
+    const from = args.before ?? { date: 'infinity', rowid: MAX_ROWID };
+    query.andWhereRaw('(o.date_key, o.fk_propal) < (?::date, ?)', [from.date, from.rowid]);
+    return query
+      .orderBy([
+        { column: 'o.date_key', order: 'desc' },
+        { column: 'o.fk_propal', order: 'desc' },
+      ])
+      .limit(args.limit + 1)
+      .select(columns(db, 'o.date_key'));
+  };
+  if (!args.statuses) return [walk(null)];
+  return [...new Set([...args.statuses, PROPAL_DRAFT, PROPAL_VALIDATED])].map(walk);
+}
+
+/** The company's proposals created after the order's scan, by their live date: read by primary key from its high water. */
+function newerThanOrderScan(
+  db: Db,
+  args: { entity: number; companyId: number; statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
+): Knex.QueryBuilder {
+  const query = db
+    .from(
+      db.raw(
+        `(select * from llx_propal n
+           where n.rowid > (select s.high_water from portal_dolibarr_proposal_order_scans s where s.entity = ?)
+           order by n.rowid limit ?) as p`,
+        [args.entity, NEWER_THAN_SCAN_LIMIT],
+      ),
+    )
+    .where({ 'p.entity': args.entity, 'p.fk_soc': args.companyId })
+    .whereNot('p.fk_statut', PROPAL_DRAFT);
+  return withinPage(query, args).select(columns(db));
+}
+
+/** Before the entity's first scan: the company's proposals sorted in llx_propal itself, as before the portal kept an order. */
+function beforeFirstOrderScan(
+  db: Db,
+  args: { entity: number; companyId: number; statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
+): Knex.QueryBuilder {
+  const query = scoped(db, args).whereNotExists(
+    db('portal_dolibarr_proposal_order_scans as s').where('s.entity', args.entity).select(db.raw('1')),
+  );
+  return withinPage(query, args).select(columns(db));
+}
+
+/** The statuses asked for, the page's keyset and one page, newest first, on llx_propal rows aliased p. */
+function withinPage(
+  query: Knex.QueryBuilder,
+  args: { statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
+): Knex.QueryBuilder {
+  if (args.statuses) query.whereIn('p.fk_statut', args.statuses);
+  if (args.before) query.andWhereRaw(`(${PROPOSAL_DATE_KEY}, p.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
+  return query.orderByRaw(`${PROPOSAL_DATE_KEY} desc, p.rowid desc`).limit(args.limit + 1);
 }

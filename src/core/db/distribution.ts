@@ -102,6 +102,14 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: 'one row per Dolibarr entity, read in the same statement as llx_propal and portal_dolibarr_pending_proposals',
   },
+  portal_dolibarr_proposal_order: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, an index of llx_propal by company and date joined to it by rowid in the proposal list: kept where Dolibarr's tables are, never distributed, so the join stays one node's index reads",
+  },
+  portal_dolibarr_proposal_order_scans: {
+    kind: 'coordinator',
+    why: 'one row per Dolibarr entity, read in the same statement as llx_propal and portal_dolibarr_proposal_order',
+  },
   portal_alga_listed_records: {
     kind: 'coordinator',
     why: "beside Alga PSA, an index of invoices and quotes joined to them by primary key in a client's lists: kept where Alga's tables are, never distributed, so the join stays one node's index reads",
