@@ -42,6 +42,9 @@ describe('client notifications in Chromium', function () {
       const { page } = tab;
       await signInWithPassword(page, h.crm.url, 'demo', login);
       // Where the row has no room for it, the item waits behind More, which says the count too.
+      // portal.js fits the row once its deferred script runs: asked before, the item could still
+      // be in the row and then move behind More while Tab looks for it.
+      await page.waitForSelector('.portal-nav--fitted', { state: 'attached' });
       if (await page.locator('.portal-nav__more-list a[href="/portal/demo/notifications"]').count()) {
         await tabTo(page, '.portal-nav__more-toggle', 'More (2 unread)');
         await page.keyboard.press('Enter');
