@@ -10,31 +10,15 @@
 // counted by PostgreSQL itself (pg_stat_xact_user_tables, rows fetched by sequential and index
 // scans in the transaction), not the client's history.
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import { invoiceCounts, listInvoices, scanListedInvoices } from '../../plugins/alga-psa/queries/invoices.ts';
 import { listQuotes, scanListedQuotes } from '../../plugins/alga-psa/queries/quotes.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { rowsRead } from '../support/rows-read.ts';
 
 const reason = unavailable();
 const HISTORY = 3_000;
 const PAGE = 20;
-
-/** What `work` cost `table` in rows fetched by sequential and index scans, in one transaction. */
-async function rowsRead<T>(db: Knex, table: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<{ value: T; read: number }> {
-  return db.transaction(async (trx) => {
-    const fetched = async () => {
-      const result = await trx.raw<{ rows: Array<{ n: string }> }>(
-        'select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n from pg_stat_xact_user_tables where relname = ?',
-        [table],
-      );
-      return Number(result.rows[0]?.n ?? 0);
-    };
-    const before = await fetched();
-    const value = await work(trx);
-    return { value, read: (await fetched()) - before };
-  });
-}
 
 describe('alga-psa host: the lists of a client with years of invoices and quotes', function () {
   this.timeout(180_000);

@@ -7,28 +7,13 @@
 // whole list gives every listed invoice once, in the order the single sorted read gives, undated
 // last, across the boundary between the two reads.
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import { LISTED_TYPES, listInvoices } from '../../plugins/dolibarr/queries/invoices.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { rowsRead } from '../support/rows-read.ts';
 
 const reason = unavailable();
 const HISTORY = 5_000;
 const UNDATED = 7;
-
-async function rowsRead<T>(db: Knex, table: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<{ value: T; read: number }> {
-  return db.transaction(async (trx) => {
-    const fetched = async () => {
-      const result = await trx.raw<{ rows: Array<{ n: string }> }>(
-        'select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n from pg_stat_xact_user_tables where relname = ?',
-        [table],
-      );
-      return Number(result.rows[0]?.n ?? 0);
-    };
-    const before = await fetched();
-    const value = await work(trx);
-    return { value, read: (await fetched()) - before };
-  });
-}
 
 describe('dolibarr host: the invoice list of a company with years of invoices', function () {
   this.timeout(180_000);

@@ -20,26 +20,11 @@ import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
 import { insertClaireLogin, seededAdapter, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { rowsRead } from '../support/rows-read.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
 const HISTORY = 5_000;
-
-/** What `work` cost `table` in rows fetched by sequential and index scans, in one transaction. */
-async function rowsRead<T>(db: Knex, table: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<{ value: T; read: number }> {
-  return db.transaction(async (trx) => {
-    const fetched = async () => {
-      const result = await trx.raw<{ rows: Array<{ n: string }> }>(
-        'select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n from pg_stat_xact_user_tables where relname = ?',
-        [table],
-      );
-      return Number(result.rows[0]?.n ?? 0);
-    };
-    const before = await fetched();
-    const value = await work(trx);
-    return { value, read: (await fetched()) - before };
-  });
-}
 
 describe('dolibarr host: the open proposals on the dashboard, without reading the company’s history', function () {
   this.timeout(180_000);

@@ -14,9 +14,9 @@
 //    order's rows, counted by PostgreSQL itself (pg_stat_xact_user_tables, rows fetched by
 //    sequential and index scans in the transaction), not the company's history.
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import { listProposals, scanPendingProposals, type ProposalRow } from '../../plugins/dolibarr/queries/proposals.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { rowsReadPerTable } from '../support/rows-read.ts';
 
 const reason = unavailable();
 const HISTORY = 3_000;
@@ -24,23 +24,6 @@ const UNDATED = 5;
 const PAGE = 40;
 /** The status sets the list's filters ask for (commercial.ts): all, open, accepted (signed, billed), declined, withdrawn. */
 const FILTERS: Array<number[] | undefined> = [undefined, [1], [2, 4], [3], [-1]];
-
-/** What `work` cost llx_propal and the portal's order in rows fetched by sequential and index scans, in one transaction. */
-async function rowsRead<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>) {
-  return db.transaction(async (trx) => {
-    const fetched = async () => {
-      const result = await trx.raw<{ rows: Array<{ propal: string; ordered: string }> }>(
-        `select sum(n) filter (where relname = 'llx_propal') as propal, sum(n) filter (where relname = 'portal_dolibarr_proposal_order') as ordered
-           from (select relname, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n from pg_stat_xact_user_tables) t`,
-      );
-      return { propal: Number(result.rows[0]?.propal ?? 0), order: Number(result.rows[0]?.ordered ?? 0) };
-    };
-    const before = await fetched();
-    const value = await work(trx);
-    const after = await fetched();
-    return { value, propal: after.propal - before.propal, order: after.order - before.order };
-  });
-}
 
 describe('dolibarr host: the proposal list of a company with years of proposals', function () {
   this.timeout(180_000);
@@ -160,7 +143,12 @@ describe('dolibarr host: the proposal list of a company with years of proposals'
       { limit: 20, statuses: [2, 4], before: { date: middleKey.date as string, rowid: middle } },
     ];
     for (const page of pages) {
-      const { value, propal, order } = await rowsRead(db, (trx) => listProposals(trx, { entity: 1, companyId: bakery(), ...page }));
+      const {
+        value,
+        read: { llx_propal: propal, portal_dolibarr_proposal_order: order },
+      } = await rowsReadPerTable(db, ['llx_propal', 'portal_dolibarr_proposal_order'], (trx) =>
+        listProposals(trx, { entity: 1, companyId: bakery(), ...page }),
+      );
       expect(value, JSON.stringify(page)).to.have.length(21);
       // A page of each walk, each row looked up once: one walk per status asked for, and the
       // company's proposals pending at the scan (a few), which may have been decided since.
@@ -171,9 +159,11 @@ describe('dolibarr host: the proposal list of a company with years of proposals'
     // sorts the company's proposals in llx_propal.
     const saved = await db('portal_dolibarr_proposal_order_scans').where({ entity: 1 }).first();
     await db('portal_dolibarr_proposal_order_scans').where({ entity: 1 }).delete();
-    const unscanned = await rowsRead(db, (trx) => listProposals(trx, { entity: 1, companyId: bakery(), limit: 20 }));
+    const unscanned = await rowsReadPerTable(db, ['llx_propal'], (trx) =>
+      listProposals(trx, { entity: 1, companyId: bakery(), limit: 20 }),
+    );
     await db('portal_dolibarr_proposal_order_scans').insert(saved);
-    expect(unscanned.propal).to.be.at.least(HISTORY);
+    expect(unscanned.read.llx_propal).to.be.at.least(HISTORY);
   });
 
   it('shows at once a proposal created in Dolibarr after the scan, in its place, and the next scan keeps it there', async function () {

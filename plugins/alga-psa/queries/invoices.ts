@@ -9,7 +9,7 @@
 // through the portal's listed records (listed.ts) once the tenant has been scanned.
 import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
-import { LISTED_ORDER, listedRows, scanListed, scanned, type ListedSource } from './listed.ts';
+import { LISTED_ORDER, listedRows, pageBefore, scanListed, scanned, type ListedSource } from './listed.ts';
 
 /** Alga's NON_PAYABLE_INVOICE_STATUSES plus paid: what a payment from the portal may not touch. */
 export const PAYABLE_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied'] as const;
@@ -138,15 +138,7 @@ export async function listInvoices(
     if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
     if (args.overdueOn)
       query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw("(i.due_date at time zone 'UTC')::date < ?::date", [args.overdueOn]);
-    if (args.before)
-      query.andWhereRaw(`(${key.at}, ${key.id}) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
-    return query
-      .orderBy([
-        { column: key.at, order: 'desc' },
-        { column: key.id, order: 'desc' },
-      ])
-      .limit(args.limit + 1)
-      .select(columns(db));
+    return pageBefore(query, key, args).select(columns(db));
   };
   return bothParts(
     db,

@@ -133,3 +133,22 @@ export const LISTED_ORDER = [
   { column: 'k.sort_at', order: 'desc' },
   { column: 'k.record_id', order: 'desc' },
 ] as const;
+
+/**
+ * A page newest first on `key` (a timestamp and an id, from Alga's row or the listed record): the
+ * rows before the keyset `before`, one more than `limit` so the caller knows whether another follows.
+ */
+export function pageBefore(
+  query: Knex.QueryBuilder,
+  key: { at: string; id: string },
+  args: { before?: { at: string; id: string } | null; limit: number },
+): Knex.QueryBuilder {
+  if (args.before)
+    query.andWhereRaw(`(${key.at}, ${key.id}) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+  return query
+    .orderBy([
+      { column: key.at, order: 'desc' },
+      { column: key.id, order: 'desc' },
+    ])
+    .limit(args.limit + 1);
+}

@@ -8,7 +8,7 @@
 // and the others through the portal's listed records (listed.ts), a page at a time.
 import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
-import { LISTED_ORDER, listedRows, scanListed, scanned, type ListedSource } from './listed.ts';
+import { LISTED_ORDER, listedRows, pageBefore, scanListed, scanned, type ListedSource } from './listed.ts';
 
 const CLIENT_VISIBLE_STATUSES = ['sent', 'accepted', 'rejected', 'expired', 'converted', 'cancelled', 'superseded', 'archived'] as const;
 /** Awaiting the client's answer. */
@@ -102,15 +102,7 @@ export async function listQuotes(
   const past = args.statuses?.filter((status) => status !== SENT);
   const page = (query: Knex.QueryBuilder, key: { at: string; id: string }) => {
     if (args.statuses) query.whereIn('q.status', args.statuses);
-    if (args.before)
-      query.andWhereRaw(`(${key.at}, ${key.id}) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
-    return query
-      .orderBy([
-        { column: key.at, order: 'desc' },
-        { column: key.id, order: 'desc' },
-      ])
-      .limit(args.limit + 1)
-      .select(columns(db));
+    return pageBefore(query, key, args).select(columns(db));
   };
   const live = { at: 'q.created_at', id: 'q.quote_id' };
   const sent = scopedQuotes(db, args)
