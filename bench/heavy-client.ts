@@ -23,10 +23,8 @@ import { createSeededTestDatabase, type TestDatabase } from '../test/support/dat
 import { demoNorthwind } from '../test/support/demo-records.ts';
 import { flagsFileFor, signedInAgent } from '../test/support/portal-harness.ts';
 import type { PortalOnHost } from '../test/support/portal-on-host.ts';
-import { derivedSlug } from '../plugins/alga-psa/workspaces.ts';
-import { startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../test/alga-psa/alga-host.ts';
+import { portalBesideAlga, startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../test/alga-psa/alga-host.ts';
 import { CLAIRE_PASSWORD as ALGA_CLAIRE_PASSWORD } from '../test/alga-psa/seed.ts';
-import { portalOnHost } from '../test/support/portal-on-host.ts';
 import {
   insertClaireLogin,
   servePortalBeside,
@@ -185,18 +183,11 @@ async function seedDolibarrHistory(db: Knex, companyId: number): Promise<void> {
 async function algaSide(history: boolean): Promise<Side> {
   const host: AlgaHost = await startAlgaHost();
   const { db, seed } = host;
-  const tenant = await db('tenants').where({ tenant: seed.tenant }).first('tenant', 'client_name');
-  const slug = derivedSlug({ ...tenant, logo_url: null, primary_color: null });
   let running: PortalOnHost | undefined;
   try {
-    running = await portalOnHost({
-      db,
-      databaseUrl: host.database.url,
-      adapter: host.adapter(),
-      workspaceSlug: slug,
-      from: 'Northwind IT <portal@northwind.example>',
-      serve: true,
-    });
+    const beside = await portalBesideAlga(host, { serve: true });
+    running = beside.running;
+    const { slug } = beside;
     if (history) await seedAlgaHistory(db, seed.tenant, seed.clients.bakery, seed.users.admin);
     await db.raw('vacuum analyze');
     const agent = await signedInAgent(request.agent(running.url), slug, { email: 'claire@harbor.example', password: ALGA_CLAIRE_PASSWORD });

@@ -13,9 +13,11 @@ import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
 import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
+import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { NEXTAUTH_SECRET, seedAlga, type AlgaSeed } from './seed.ts';
 
 const run = promisify(execFile);
@@ -79,6 +81,29 @@ export async function startAlgaHost(options: { portalTables?: boolean } = {}): P
     await close();
     throw error;
   }
+}
+
+/** The workspace slug the binding derives for a tenant: from its name, as the seed gives it no logo or colour. */
+export async function tenantSlug(db: Knex, tenant: string): Promise<string> {
+  const row = await db('tenants').where({ tenant }).first('tenant', 'client_name');
+  return derivedSlug({ ...row, logo_url: null, primary_color: null });
+}
+
+/** A portal beside the host for its first tenant, with its HTTP server when `serve` is set. */
+export async function portalBesideAlga(
+  host: AlgaHost,
+  options: { serve?: boolean } = {},
+): Promise<{ running: PortalOnHost; slug: string }> {
+  const slug = await tenantSlug(host.db, host.seed.tenant);
+  const running = await portalOnHost({
+    db: host.db,
+    databaseUrl: host.database.url,
+    adapter: host.adapter(),
+    workspaceSlug: slug,
+    from: 'Northwind IT <portal@northwind.example>',
+    ...(options.serve ? { serve: true } : {}),
+  });
+  return { running, slug };
 }
 
 /**

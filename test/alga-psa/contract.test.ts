@@ -7,16 +7,10 @@
 // it (lists go through the portal's listed records, each row re-checked in Alga's table).
 import { scanListedInvoices } from '../../plugins/alga-psa/queries/invoices.ts';
 import { scanListedQuotes } from '../../plugins/alga-psa/queries/quotes.ts';
-import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
 import { describeHostAdapterContract, type AdapterContractSetup } from '../contract/host-adapter-contract.ts';
 import { describeRecordPaymentContract } from '../contract/payments-contract.ts';
-import { startAlgaHost, unavailable } from './alga-host.ts';
+import { startAlgaHost, tenantSlug, unavailable } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
-
-async function slugOf(db: AdapterContractSetup['db'], tenant: string): Promise<string> {
-  const row = await db('tenants').where({ tenant }).first('tenant', 'client_name');
-  return derivedSlug({ ...row, logo_url: null, primary_color: null });
-}
 
 async function alga(scanned: boolean): Promise<AdapterContractSetup> {
   const host = await startAlgaHost({ portalTables: true });
@@ -30,8 +24,8 @@ async function alga(scanned: boolean): Promise<AdapterContractSetup> {
     adapter: host.adapter(),
     db,
     fixture: {
-      workspaceSlug: await slugOf(db, seed.tenant),
-      otherWorkspaceSlug: await slugOf(db, seed.otherTenant),
+      workspaceSlug: await tenantSlug(db, seed.tenant),
+      otherWorkspaceSlug: await tenantSlug(db, seed.otherTenant),
       knownContactEmail: 'claire@harbor.example',
       login: { email: 'claire@harbor.example', password: CLAIRE_PASSWORD },
       decisions: {

@@ -9,10 +9,9 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
 import type { CustomerPortal } from '../../src/portal.ts';
-import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
-import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
+import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { publicTables, schemaSnapshot } from '../support/schema-snapshot.ts';
-import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 const run = promisify(execFile);
 
@@ -62,15 +61,7 @@ describe("alga-psa host: the portal's migrations leave Alga's schema and rows as
   before(async function () {
     if (reason) this.skip();
     host = await startAlgaHost();
-    const tenant = await host.db('tenants').where({ tenant: host.seed.tenant }).first('tenant', 'client_name');
-    const workspaceSlug = derivedSlug({ ...tenant, logo_url: null, primary_color: null });
-    running = await portalOnHost({
-      db: host.db,
-      databaseUrl: host.database.url,
-      adapter: host.adapter(),
-      workspaceSlug,
-      from: 'Northwind IT <portal@northwind.example>',
-    });
+    ({ running } = await portalBesideAlga(host));
     portal = running.portal;
   });
   after(async function () {

@@ -4,10 +4,9 @@
 // there; an invoice finalized and a quote sent as Alga writes them tell Claire once; an old
 // invoice paid today is not news.
 import { expect } from 'chai';
-import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
-import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
+import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 const reason = unavailable();
 
@@ -31,15 +30,7 @@ describe('alga-psa host: invoices finalized and quotes sent in Alga reach the cl
     if (reason) this.skip();
     host = await startAlgaHost();
     const { db, seed } = host;
-    const tenant = await db('tenants').where({ tenant: seed.tenant }).first('tenant', 'client_name');
-    const slug = derivedSlug({ ...tenant, logo_url: null, primary_color: null });
-    running = await portalOnHost({
-      db,
-      databaseUrl: host.database.url,
-      adapter: host.adapter(),
-      workspaceSlug: slug,
-      from: 'Northwind IT <portal@northwind.example>',
-    });
+    ({ running } = await portalBesideAlga(host));
     await running.portal.migrate();
     await insertClientUser(db, {
       workspaceId: seed.tenant,

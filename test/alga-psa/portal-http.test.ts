@@ -8,10 +8,9 @@
 // once Alga makes the contact inactive, the session ends and the password signs nobody in.
 import { expect } from 'chai';
 import request from 'supertest';
-import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
 import { csrfFrom, postPasswordSignIn, signedInAgent } from '../support/portal-harness.ts';
-import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import type { PortalOnHost } from '../support/portal-on-host.ts';
+import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
 
 const reason = unavailable();
@@ -30,16 +29,7 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     if (reason) this.skip();
     host = await startAlgaHost();
     const { db, seed } = host;
-    const tenant = await db('tenants').where({ tenant: seed.tenant }).first('tenant', 'client_name');
-    slug = derivedSlug({ ...tenant, logo_url: null, primary_color: null });
-    running = await portalOnHost({
-      db,
-      databaseUrl: host.database.url,
-      adapter: host.adapter(),
-      workspaceSlug: slug,
-      from: 'Northwind IT <portal@northwind.example>',
-      serve: true,
-    });
+    ({ running, slug } = await portalBesideAlga(host, { serve: true }));
     url = running.url;
     base = `/portal/${slug}`;
     // The agency switches online payments on.
