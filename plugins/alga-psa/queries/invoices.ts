@@ -9,7 +9,7 @@
 // through the portal's listed records (listed.ts) once the tenant has been scanned.
 import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
-import { LISTED_ORDER, listedRows, pageBefore, scanListed, scanned, type ListedSource } from './listed.ts';
+import { LISTED_KEY, listedRows, pageBefore, scanListed, scanned, type ListedSource, unionOf } from './listed.ts';
 
 /** Alga's NON_PAYABLE_INVOICE_STATUSES plus paid: what a payment from the portal may not touch. */
 export const PAYABLE_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied'] as const;
@@ -115,10 +115,6 @@ function invoiceParts(db: Db, args: { tenant: string; clientId: string; candidat
   };
 }
 
-/** Two parts' rows as one (one of them is empty), in the list's order. */
-const bothParts = (db: Db, listed: Knex.QueryBuilder, unscanned: Knex.QueryBuilder) =>
-  db.from(db.raw('((?) union all (?)) as u', [listed, unscanned]));
-
 export async function listInvoices(
   db: Db,
   args: {
@@ -140,11 +136,7 @@ export async function listInvoices(
       query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw("(i.due_date at time zone 'UTC')::date < ?::date", [args.overdueOn]);
     return pageBefore(query, key, args).select(columns(db));
   };
-  return bothParts(
-    db,
-    page(parts.listed, { at: LISTED_ORDER[0].column, id: LISTED_ORDER[1].column }),
-    page(parts.unscanned, { at: 'i.invoice_date', id: 'i.invoice_id' }),
-  )
+  return unionOf(db, [page(parts.listed, LISTED_KEY), page(parts.unscanned, { at: 'i.invoice_date', id: 'i.invoice_id' })])
     .orderBy([
       { column: 'u.sort_key', order: 'desc' },
       { column: 'u.invoice_id', order: 'desc' },
@@ -243,5 +235,5 @@ export async function invoiceCounts(
         db.raw("count(*) filter (where (i.due_date at time zone 'UTC')::date < ?::date)::int as overdue", [args.today]),
         db.raw(`coalesce(sum(greatest(i.total_amount - coalesce(i.credit_applied, 0) - ${PAYMENTS_SQL}, 0)), 0)::text as outstanding`),
       ]);
-  return bothParts(db, counted(parts.listed), counted(parts.unscanned)).select('u.*');
+  return unionOf(db, [counted(parts.listed), counted(parts.unscanned)]).select('u.*');
 }

@@ -128,11 +128,13 @@ export function listedRows(
   return query;
 }
 
-/** The order listedRows gives, for orderBy. */
-export const LISTED_ORDER = [
-  { column: 'k.sort_at', order: 'desc' },
-  { column: 'k.record_id', order: 'desc' },
-] as const;
+/** The keyset of listedRows' rows, in the order its index gives them (for pageBefore). */
+export const LISTED_KEY = { at: 'k.sort_at', id: 'k.record_id' } as const;
+
+/** Parts of one read (each a page or a count of Alga's rows, as one query) as one set of rows, aliased u. */
+export function unionOf(db: Db, parts: readonly Knex.QueryBuilder[]): Knex.QueryBuilder {
+  return db.from(db.raw(`(${parts.map(() => '(?)').join(' union all ')}) as u`, [...parts]));
+}
 
 /**
  * A page newest first on `key` (a timestamp and an id, from Alga's row or the listed record): the

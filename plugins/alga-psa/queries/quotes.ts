@@ -8,7 +8,7 @@
 // and the others through the portal's listed records (listed.ts), a page at a time.
 import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
-import { LISTED_ORDER, listedRows, pageBefore, scanListed, scanned, type ListedSource } from './listed.ts';
+import { LISTED_KEY, listedRows, pageBefore, scanListed, scanned, type ListedSource, unionOf } from './listed.ts';
 
 const CLIENT_VISIBLE_STATUSES = ['sent', 'accepted', 'rejected', 'expired', 'converted', 'cancelled', 'superseded', 'archived'] as const;
 /** Awaiting the client's answer. */
@@ -116,14 +116,7 @@ export async function listQuotes(
   const unscanned = scopedQuotes(db, args).whereNotExists(scanned(db, args.tenant, 'quote'));
   if (!wantsSent) sent.whereRaw('false');
   if (past?.length === 0) decided.whereRaw('false');
-  return db
-    .from(
-      db.raw('((?) union all (?) union all (?)) as u', [
-        page(sent, live),
-        page(decided, { at: LISTED_ORDER[0].column, id: LISTED_ORDER[1].column }),
-        page(unscanned, live),
-      ]),
-    )
+  return unionOf(db, [page(sent, live), page(decided, LISTED_KEY), page(unscanned, live)])
     .orderBy([
       { column: 'u.sort_key', order: 'desc' },
       { column: 'u.quote_id', order: 'desc' },
