@@ -77,12 +77,8 @@ export async function listProposals(
   // index, so a company's history is not read to find them.
   const openOnly = args.statuses?.length === 1 && args.statuses[0] === PROPAL_VALIDATED;
   if (openOnly) {
-    const query = openProposals(db, args).whereIn('p.fk_soc', clientCompanyIds(db, args.entity));
-    if (args.before) query.andWhereRaw(`(${PROPOSAL_DATE_KEY}, p.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
-    return query
-      .orderByRaw(`${PROPOSAL_DATE_KEY} desc, p.rowid desc`)
-      .limit(args.limit + 1)
-      .select<ProposalRow[]>(columns(db));
+    const open = openProposals(db, args).whereIn('p.fk_soc', clientCompanyIds(db, args.entity));
+    return pageBefore(open, args).select<ProposalRow[]>(columns(db));
   }
   // The rest through the portal's order (below): a page costs about a page of index reads and
   // primary-key lookups, however long the company's history. Each part is at most a page, sorted
@@ -420,6 +416,11 @@ function withinPage(
   args: { statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
 ): Knex.QueryBuilder {
   if (args.statuses) query.whereIn('p.fk_statut', args.statuses);
+  return pageBefore(query, args);
+}
+
+/** The page's keyset and one page (one row more, to tell whether another follows), newest first, on llx_propal rows aliased p. */
+function pageBefore(query: Knex.QueryBuilder, args: { before?: { date: string; rowid: number } | null; limit: number }): Knex.QueryBuilder {
   if (args.before) query.andWhereRaw(`(${PROPOSAL_DATE_KEY}, p.rowid) < (?::date, ?)`, [args.before.date, args.before.rowid]);
   return query.orderByRaw(`${PROPOSAL_DATE_KEY} desc, p.rowid desc`).limit(args.limit + 1);
 }
