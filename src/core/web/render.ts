@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import { controlCharacterAlert } from './validate.ts';
 import { csrfRetryExplanation } from './csrf-retry.ts';
 import { isNoStore } from './cache-control.ts';
+import { templateLocals } from './template-locals.ts';
 
 /** Core's templates: the layout, the partials, the error pages and what several features share. */
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views');
@@ -69,10 +70,29 @@ const includeFromFolders = (name: string): { filename: string } => {
 };
 
 /**
+ * A template compiled with the names it reads from its data as variables, instead of inside ejs's
+ * `with (data)`, where every name is looked up dynamically (see template-locals.ts).
+ */
+export function compileWithoutWith(text: string, options: ejs.Options & { async: false }): ejs.TemplateFunction {
+  const probe = new ejs.Template(text, { ...options, _with: false, compileDebug: false });
+  probe.compile();
+  return ejs.compile(text, {
+    ...options,
+    async: false,
+    _with: false,
+    destructuredLocals: templateLocals(probe.source),
+  }) as ejs.TemplateFunction;
+}
+
+/**
  * The portal's compiled templates (pages, layout and the partials they include), compiled once per
  * process: reading and compiling per request was most of a page's Node time. Outside production a
  * template is compiled again when its file changed (one stat per template and render), so edits
  * show without a restart. Kept apart from ejs's global cache, which the host may use its own way.
+ *
+ * ejs asks this cache for each include, and compiles what it does not find with the including
+ * template's options, its data's names among them: so the cache compiles every template itself,
+ * each with its own names.
  */
 class TemplateCache {
   private readonly compiled = new Map<string, { fn: ejs.TemplateFunction; mtimeMs: number }>();
@@ -83,11 +103,30 @@ class TemplateCache {
     return this.checkFiles ? statSync(filename).mtimeMs : 0;
   }
 
-  // The interface ejs expects of its cache (get/set/remove/reset), keyed by file name.
-  get(filename: string): ejs.TemplateFunction | undefined {
+  /** The compiled template of a file, if it is cached and current. */
+  current(filename: string): ejs.TemplateFunction | undefined {
     const entry = this.compiled.get(filename);
     if (!entry) return undefined;
     return !this.checkFiles || entry.mtimeMs === this.mtime(filename) ? entry.fn : undefined;
+  }
+
+  // The interface ejs expects of its cache (get/set/remove/reset), keyed by file name.
+  get(filename: string): ejs.TemplateFunction {
+    const cached = this.current(filename);
+    if (cached) return cached;
+    // In production a template runs without ejs's line bookkeeping (a statement per template line,
+    // and a try around the whole), which only names the template line of an error; elsewhere
+    // errors keep it.
+    const fn = compileWithoutWith(readFileSync(filename, 'utf8'), {
+      filename,
+      root: VIEWS_DIR,
+      includer: includeFromFolders,
+      async: false,
+      cache: true,
+      compileDebug: this.checkFiles,
+    });
+    this.set(filename, fn);
+    return fn;
   }
   set(filename: string, fn: ejs.TemplateFunction): void {
     this.compiled.set(filename, { fn, mtimeMs: this.mtime(filename) });
@@ -103,32 +142,16 @@ class TemplateCache {
 const templates = new TemplateCache(CHECK_FILES);
 
 /** The compiled template of a file, if it is cached and current (for tests). */
-export const compiledTemplate = (filename: string): ejs.TemplateFunction | undefined => templates.get(filename);
+export const compiledTemplate = (filename: string): ejs.TemplateFunction | undefined => templates.current(filename);
 
 export function renderTemplate(view: string, model: object): string {
   const filename = viewFile(view);
-  // ejs looks templates and includes up in `ejs.cache`; rendering is synchronous, so the portal's
-  // own cache stands in for exactly this call and the host's is back before anything else runs.
+  // ejs looks includes up in `ejs.cache`; rendering is synchronous, so the portal's own cache
+  // stands in for exactly this call and the host's is back before anything else runs.
   const hostCache = ejs.cache;
   ejs.cache = templates;
   try {
-    let fn = templates.get(filename);
-    if (!fn) {
-      // The included templates are compiled once and cached here too. In production a template runs
-      // without ejs's line bookkeeping (a statement per template line, and a try around the whole),
-      // which only names the template line of an error; elsewhere errors keep it.
-      const options = {
-        filename,
-        root: VIEWS_DIR,
-        includer: includeFromFolders,
-        async: false,
-        cache: true,
-        compileDebug: CHECK_FILES,
-      } as const;
-      fn = ejs.compile(readFileSync(filename, 'utf8'), options);
-      templates.set(filename, fn);
-    }
-    return fn(model) as string;
+    return templates.get(filename)(model);
   } finally {
     ejs.cache = hostCache;
   }

@@ -1,0 +1,79 @@
+// Templates are compiled without ejs's `with (data)`, reading the names they use from the data as
+// variables: the names are found in the compiled source, every template of the portal compiles that
+// way, and it renders what the `with` form renders.
+import { expect } from 'chai';
+import ejs from 'ejs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compileWithoutWith, VIEWS_DIR } from '../../src/core/web/render.ts';
+import { templateLocals } from '../../src/core/web/template-locals.ts';
+import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';
+
+/** The names a template's text reads, as render.ts finds them. */
+function localsOf(text: string): string[] {
+  const probe = new ejs.Template(text, { _with: false, compileDebug: false });
+  probe.compile();
+  return templateLocals(probe.source);
+}
+
+describe('template locals', function () {
+  it("takes the names a template reads (a loop's own too), not properties, JavaScript words, globals or its top-level declarations", function () {
+    const names = localsOf(
+      [
+        '<% const shown = items.filter((item) => item.visible); %>',
+        '<h1><%= title %></h1>',
+        '<% for (const row of shown) { %><p><%= fmt.money(row.cents, currency) %></p><% } %>',
+        '<% if (typeof notice !== "undefined" && notice) { %><%= JSON.stringify(notice) %><% } %>',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the template's own JavaScript, with a template literal in it
+        '<a href="<%= `${base}/x?to=${encodeURIComponent(next)}` %>"><%= locals.label ?? t("a:b.c") %></a>',
+        '<%# a comment naming nothing: ghost %><% // another one: spirit %>',
+        '<%= Object.keys(extra).length / pages %><%= text.replace(/[a-z]+\\/ignored/g, "") %>',
+      ].join('\n'),
+    );
+    expect(names).to.deep.equal([
+      'base',
+      'currency',
+      'extra',
+      'fmt',
+      'item',
+      'items',
+      'next',
+      'notice',
+      'pages',
+      'row',
+      't',
+      'text',
+      'title',
+    ]);
+  });
+
+  it('leaves out the names a top-level destructuring declares, and keeps those a loop declares', function () {
+    const names = localsOf(
+      '<% const [tone, icon] = pick(status); %><%= tone %><%= icon %><% for (const [k, v] of pairs) { %><%= k %><%= v %><% } %>',
+    );
+    expect(names).to.deep.equal(['k', 'pairs', 'pick', 'status', 'v']);
+  });
+
+  it('renders as the with form does, a name missing from the data being undefined', function () {
+    const text = '<%= title %>|<%= typeof missing %>|<% for (const n of list) { %><%= n %>,<% } %>|<%= locals.extra ?? "none" %>';
+    const data = { title: 'Invoices', list: [1, 2] };
+    const expected = ejs.compile(text)(data);
+    expect(compileWithoutWith(text, { async: false })(data))
+      .to.equal(expected)
+      .and.to.equal('Invoices|undefined|1,2,|none');
+  });
+
+  it('compiles every template of core and the features', function () {
+    const folders = [VIEWS_DIR, ...FEATURE_MANIFESTS.flatMap((feature) => (feature.views ? [feature.views] : []))];
+    let compiled = 0;
+    for (const folder of folders) {
+      for (const name of readdirSync(folder, { recursive: true }) as string[]) {
+        if (!name.endsWith('.ejs')) continue;
+        const filename = path.join(folder, name);
+        expect(() => compileWithoutWith(readFileSync(filename, 'utf8'), { filename, async: false }), filename).not.to.throw();
+        compiled++;
+      }
+    }
+    expect(compiled).to.be.greaterThan(80);
+  });
+});
