@@ -1,11 +1,13 @@
 // Templates are compiled without ejs's `with (data)`, reading the names they use from the data as
 // variables: the names are found in the compiled source, every template of the portal compiles that
-// way, and it renders what the `with` form renders.
+// way, and it renders what the `with` form renders. An include sees its includer's data without a
+// copy, and an error names the template's line.
 import { expect } from 'chai';
 import ejs from 'ejs';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { compileWithoutWith, VIEWS_DIR } from '../../src/core/web/render.ts';
+import { compileTemplate, renderTemplate, type RunTemplate, useViewFolders, VIEWS_DIR } from '../../src/core/web/render.ts';
 import { templateLocals } from '../../src/core/web/template-locals.ts';
 import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';
 
@@ -15,6 +17,10 @@ function localsOf(text: string): string[] {
   probe.compile();
   return templateLocals(probe.source);
 }
+
+const noIncludes = (): RunTemplate => {
+  throw new Error('this template includes nothing');
+};
 
 describe('template locals', function () {
   it("takes the names a template reads (a loop's own too), not properties, JavaScript words, globals or its top-level declarations", function () {
@@ -58,19 +64,39 @@ describe('template locals', function () {
     const text = '<%= title %>|<%= typeof missing %>|<% for (const n of list) { %><%= n %>,<% } %>|<%= locals.extra ?? "none" %>';
     const data = { title: 'Invoices', list: [1, 2] };
     const expected = ejs.compile(text)(data);
-    expect(compileWithoutWith(text, { async: false })(data))
+    expect(compileTemplate(text, 'inline.ejs', true, noIncludes)(data))
       .to.equal(expected)
       .and.to.equal('Invoices|undefined|1,2,|none');
   });
 
-  it('compiles every template of core and the features', function () {
+  it("gives an include its includer's data with its own values on top, and leaves the includer's as it was", function () {
+    const folder = mkdtempSync(path.join(tmpdir(), 'portal-views-'));
+    mkdirSync(path.join(folder, 'scratch-locals'));
+    writeFileSync(path.join(folder, 'scratch-locals/_part.ejs'), '<%= label %>/<%= title %>');
+    writeFileSync(path.join(folder, 'scratch-locals/page.ejs'), "<%- include('/scratch-locals/_part', { label: 'own' }) %>|<%= label %>");
+    useViewFolders([folder]);
+    const model = { title: 'T', label: 'page' };
+    expect(renderTemplate('scratch-locals/page', model)).to.equal('own/T|page');
+    expect(model).to.deep.equal({ title: 'T', label: 'page' });
+  });
+
+  it('names the template file and line of an error, as ejs does', function () {
+    const run = compileTemplate('<p>\n<%= missing.name %>\n</p>', '/views/broken.ejs', true, noIncludes);
+    expect(() => run({})).to.throw(
+      /\/views\/broken\.ejs:2\n[\s\S]* >> 2\| <%= missing\.name %>[\s\S]*Cannot read properties of undefined \(reading .name.\)/,
+    );
+  });
+
+  it('compiles every template of core and the features, with and without the lines for errors', function () {
     const folders = [VIEWS_DIR, ...FEATURE_MANIFESTS.flatMap((feature) => (feature.views ? [feature.views] : []))];
     let compiled = 0;
     for (const folder of folders) {
       for (const name of readdirSync(folder, { recursive: true }) as string[]) {
         if (!name.endsWith('.ejs')) continue;
         const filename = path.join(folder, name);
-        expect(() => compileWithoutWith(readFileSync(filename, 'utf8'), { filename, async: false }), filename).not.to.throw();
+        // As outside production (with the template's lines for errors) and as in production (without).
+        for (const debug of [true, false])
+          expect(() => compileTemplate(readFileSync(filename, 'utf8'), filename, debug, noIncludes), filename).not.to.throw();
         compiled++;
       }
     }

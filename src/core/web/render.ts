@@ -59,43 +59,83 @@ export function viewFile(view: string): string {
   return file;
 }
 
-// Includes name their file from a views folder ('/partials/field-error'). ejs resolves such a path
-// against `root` (core's folder) without touching the disk, and then asks here for the file: the
-// index answers, so an include costs no file-system check per render whichever folder holds it. A
-// relative include ('../invoices/show') is refused: ejs would look for it beside the including
-// file, on disk at every render, and not in the other features' folders.
-const includeFromFolders = (name: string): { filename: string } => {
+// Includes name their file from a views folder ('/partials/field-error') and are found in the
+// index, so an include costs no file-system check per render whichever folder holds it. A relative
+// include ('../invoices/show') is refused: it would name a file beside the including one only, not
+// in the other features' folders.
+const includedFile = (name: string): string => {
   if (!name.startsWith('/')) throw new Error(`Include ${name} by its name from a views folder ('/folder/template')`);
-  return { filename: viewFile(name.replace(/^\/+/, '').replace(/\.ejs$/, '')) };
+  return viewFile(name.replace(/^\/+/, '').replace(/\.ejs$/, ''));
 };
+
+/** A template's data: a page's own, or an include's seen through its includer's. */
+type TemplateData = Record<string, unknown>;
+
+/** A compiled template, given its data. */
+export type RunTemplate = (data: TemplateData) => string;
+
+type TemplateBody = (
+  locals: TemplateData,
+  escapeFn: (value: unknown) => string,
+  include: (name: string, data?: object) => string,
+  rethrow: (err: Error, text: string, filename: string, line: number) => never,
+) => string;
+
+/** As ejs reports an error in a template: the file, the line and the lines around it. */
+function rethrow(err: Error & { path?: string }, text: string, filename: string, line: number): never {
+  const lines = text.split('\n');
+  const start = Math.max(line - 3, 0);
+  const context = lines
+    .slice(start, Math.min(lines.length, line + 3))
+    .map((content, i) => `${i + start + 1 === line ? ' >> ' : '    '}${i + start + 1}| ${content}`)
+    .join('\n');
+  err.path = filename;
+  err.message = `${filename}:${line}\n${context}\n\n${err.message}`;
+  throw err;
+}
 
 /**
  * A template compiled with the names it reads from its data as variables, instead of inside ejs's
  * `with (data)`, where every name is looked up dynamically (see template-locals.ts).
+ *
+ * ejs writes the template's JavaScript; the portal runs it. ejs's own runner copies the data into a
+ * fresh object for every template and twice for every include, so a row's partial copied the
+ * whole page's data (a quarter of the dashboard's render time). Here an include sees its includer's
+ * data through its prototype, with only its own values on top: nothing is copied. With `debug`,
+ * an error names the template's file and line, as ejs's do.
  */
-export function compileWithoutWith(text: string, options: ejs.Options & { async: false }): ejs.TemplateFunction {
-  const probe = new ejs.Template(text, { ...options, _with: false, compileDebug: false });
+export function compileTemplate(text: string, filename: string, debug: boolean, findTemplate: (file: string) => RunTemplate): RunTemplate {
+  const probe = new ejs.Template(text, { filename, _with: false, compileDebug: false });
   probe.compile();
-  return ejs.compile(text, {
-    ...options,
-    async: false,
+  const template = new ejs.Template(text, {
+    filename,
     _with: false,
+    compileDebug: debug,
     destructuredLocals: templateLocals(probe.source),
-  }) as ejs.TemplateFunction;
+  });
+  template.compile();
+  const source = debug
+    ? `let __line = 1, __lines = ${JSON.stringify(text)}, __filename = ${JSON.stringify(filename)};\n` +
+      `try {\n${template.source}} catch (e) {\n  rethrow(e, __lines, __filename, __line);\n}\n`
+    : template.source;
+  const body = new Function('locals, escapeFn, include, rethrow', source) as TemplateBody;
+  const run: RunTemplate = (data) => {
+    const include = (name: string, own?: object) =>
+      findTemplate(includedFile(name))(own ? Object.assign(Object.create(data) as TemplateData, own) : data);
+    return body(data, ejs.escapeXML, include, rethrow);
+  };
+  return run;
 }
 
 /**
  * The portal's compiled templates (pages, layout and the partials they include), compiled once per
  * process: reading and compiling per request was most of a page's Node time. Outside production a
  * template is compiled again when its file changed (one stat per template and render), so edits
- * show without a restart. Kept apart from ejs's global cache, which the host may use its own way.
- *
- * ejs asks this cache for each include, and compiles what it does not find with the including
- * template's options, its data's names among them: so the cache compiles every template itself,
- * each with its own names.
+ * show without a restart; there an error also names the template's line, which costs a statement
+ * per line. The portal does not use ejs's global cache, which the host may use its own way.
  */
 class TemplateCache {
-  private readonly compiled = new Map<string, { fn: ejs.TemplateFunction; mtimeMs: number }>();
+  private readonly compiled = new Map<string, { run: RunTemplate; mtimeMs: number }>();
 
   constructor(private readonly checkFiles: boolean) {}
 
@@ -104,57 +144,31 @@ class TemplateCache {
   }
 
   /** The compiled template of a file, if it is cached and current. */
-  current(filename: string): ejs.TemplateFunction | undefined {
+  current(filename: string): RunTemplate | undefined {
     const entry = this.compiled.get(filename);
     if (!entry) return undefined;
-    return !this.checkFiles || entry.mtimeMs === this.mtime(filename) ? entry.fn : undefined;
+    return !this.checkFiles || entry.mtimeMs === this.mtime(filename) ? entry.run : undefined;
   }
 
-  // The interface ejs expects of its cache (get/set/remove/reset), keyed by file name.
-  get(filename: string): ejs.TemplateFunction {
+  /** The compiled template of a file, compiled now if it is not cached or not current. */
+  get = (filename: string): RunTemplate => {
     const cached = this.current(filename);
     if (cached) return cached;
-    // In production a template runs without ejs's line bookkeeping (a statement per template line,
-    // and a try around the whole), which only names the template line of an error; elsewhere
-    // errors keep it.
-    const fn = compileWithoutWith(readFileSync(filename, 'utf8'), {
-      filename,
-      root: VIEWS_DIR,
-      includer: includeFromFolders,
-      async: false,
-      cache: true,
-      compileDebug: this.checkFiles,
-    });
-    this.set(filename, fn);
-    return fn;
-  }
-  set(filename: string, fn: ejs.TemplateFunction): void {
-    this.compiled.set(filename, { fn, mtimeMs: this.mtime(filename) });
-  }
-  remove(filename: string): void {
-    this.compiled.delete(filename);
-  }
-  reset(): void {
-    this.compiled.clear();
-  }
+    const run = compileTemplate(readFileSync(filename, 'utf8'), filename, this.checkFiles, this.get);
+    this.compiled.set(filename, { run, mtimeMs: this.mtime(filename) });
+    return run;
+  };
 }
 
 const templates = new TemplateCache(CHECK_FILES);
 
 /** The compiled template of a file, if it is cached and current (for tests). */
-export const compiledTemplate = (filename: string): ejs.TemplateFunction | undefined => templates.current(filename);
+export const compiledTemplate = (filename: string): RunTemplate | undefined => templates.current(filename);
 
 export function renderTemplate(view: string, model: object): string {
-  const filename = viewFile(view);
-  // ejs looks includes up in `ejs.cache`; rendering is synchronous, so the portal's own cache
-  // stands in for exactly this call and the host's is back before anything else runs.
-  const hostCache = ejs.cache;
-  ejs.cache = templates;
-  try {
-    return templates.get(filename)(model);
-  } finally {
-    ejs.cache = hostCache;
-  }
+  // One copy of the page's data, without Object's prototype: a name a template reads that the data
+  // does not have is undefined, even if something had set it on Object.prototype.
+  return templates.get(viewFile(view))(Object.assign(Object.create(null) as TemplateData, model));
 }
 
 export function isFragmentRequest(req: Request): boolean {
