@@ -149,4 +149,21 @@ describe('translations', function () {
     expect(formattersFor('en', 'America/Los_Angeles').isoDay(instant)).to.equal('2026-02-28');
     expect(formattersFor('en', 'UTC')).to.equal(formattersFor('en', 'UTC'));
   });
+
+  it('answers a value formatted before as it did, and keeps apart what only looks alike', function () {
+    const en = formattersFor('en', 'America/New_York');
+    const evening = new Date('2026-03-01T23:30:00Z');
+    for (let round = 0; round < 2; round++) {
+      expect(en.money(123456, 'USD')).to.equal('$1,234.56');
+      expect(en.money(123456, 'EUR')).to.equal('€1,234.56');
+      expect(en.day('2026-03-01')).to.equal('Mar 1, 2026');
+      // A calendar date given as an instant is that instant's UTC day; the reader's zone moves the instant only.
+      expect(en.day(evening)).to.equal('Mar 1, 2026');
+      expect(en.dateTime(evening)).to.equal('Mar 1, 2026, 6:30 PM');
+      expect(en.dateTime(evening.toISOString())).to.equal('Mar 1, 2026, 6:30 PM');
+      expect(en.dateTime(new Date(evening.getTime() + 60_000))).to.equal('Mar 1, 2026, 6:31 PM');
+    }
+    // Past the answers it keeps, it starts over and still answers right.
+    for (let cents = 0; cents < 1_200; cents++) expect(en.money(cents * 100, 'USD')).to.equal(`$${cents.toLocaleString('en')}.00`);
+  });
 });

@@ -1,5 +1,7 @@
 // Numbers, money, dates and times in the reader's locale and time zone. Intl formatters cost
-// microseconds each to build, so each is built once per locale, time zone and option set.
+// microseconds each to build, so each is built once per locale, time zone and option set; and a
+// format costs one to three microseconds, paid for the same amounts and dates on every page a
+// client reloads, so the last few hundred answers of each are kept.
 import type { Locale } from './translations.ts';
 
 export interface Formatters {
@@ -18,13 +20,31 @@ export interface Formatters {
 }
 
 const cache = new Map<string, Formatters>();
-const moneyFormats = new Map<string, Intl.NumberFormat>();
+const moneyFormats = new Map<string, (cents: number) => string>();
 
-function moneyFormat(locale: Locale, currency: string): Intl.NumberFormat {
+/** How many answers each format keeps: a page's worth many times over, a few kilobytes each. */
+const REMEMBERED = 500;
+
+/** A format that keeps its last answers (all forgotten at once when full: no order to keep). */
+function remembered<K>(format: (key: K) => string): (key: K) => string {
+  const answers = new Map<K, string>();
+  return (key) => {
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      answer = format(key);
+      if (answers.size >= REMEMBERED) answers.clear();
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+
+function moneyFormat(locale: Locale, currency: string): (cents: number) => string {
   const key = `${locale}|${currency}`;
   let format = moneyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    format = remembered((cents: number) => money.format(cents / 100));
     moneyFormats.set(key, format);
   }
   return format;
@@ -48,11 +68,14 @@ export function formattersFor(locale: Locale, timeZone: string): Formatters {
   const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone });
   const hour = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone });
   const isoDay = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone });
+  // Keyed by the string or the instant: a Date is a new object on every read.
+  const dayOf = remembered((value: string | number) => day.format(calendarDate(typeof value === 'number' ? new Date(value) : value)));
+  const dateTimeOf = remembered((instant: number) => dateTime.format(instant));
   const formatters: Formatters = {
     number: (value) => number.format(value),
-    money: (cents, currency) => moneyFormat(locale, currency).format(cents / 100),
-    day: (value) => day.format(calendarDate(value)),
-    dateTime: (value) => dateTime.format(asDate(value)),
+    money: (cents, currency) => moneyFormat(locale, currency)(cents),
+    day: (value) => dayOf(value instanceof Date ? value.getTime() : value),
+    dateTime: (value) => dateTimeOf(asDate(value).getTime()),
     time: (value) => time.format(asDate(value)),
     hourOf: (value) => Number(hour.format(value)) % 24,
     isoDay: (value) => isoDay.format(value),
