@@ -69,10 +69,16 @@ const scoped = (db: Db, args: { entity: number; companyId: number }): Knex.Query
     .whereIn('p.fk_soc', clientCompanyIds(db, args.entity))
     .whereNot('p.fk_statut', PROPAL_DRAFT);
 
-export async function listProposals(
-  db: Db,
-  args: { entity: number; companyId: number; statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
-): Promise<ProposalRow[]> {
+/** A page of a company's proposal list: the statuses asked for (all past draft without), the keyset to continue from, its size. */
+interface ProposalListArgs {
+  entity: number;
+  companyId: number;
+  statuses?: number[];
+  before?: { date: string; rowid: number } | null;
+  limit: number;
+}
+
+export async function listProposals(db: Db, args: ProposalListArgs): Promise<ProposalRow[]> {
   // The open ones alone (the dashboard's list, the list's "open" filter) through the pending
   // index, so a company's history is not read to find them.
   const openOnly = args.statuses?.length === 1 && args.statuses[0] === PROPAL_VALIDATED;
@@ -341,15 +347,16 @@ export function openProposalCount(db: Db, args: { entity: number; companyId: num
 // Until an entity's first scan (a fresh install, the minutes after migrate) the list sorts the
 // company's proposals in llx_propal as before, so nothing is ever missed, only slower.
 
+/** Whether the entity's proposals have been scanned into the order: a subquery for whereExists / whereNotExists. */
+const orderScanned = (db: Db, entity: number): Knex.QueryBuilder =>
+  db('portal_dolibarr_proposal_order_scans as s').where('s.entity', entity).select(db.raw('1'));
+
 /**
  * The company's indexed proposals, one page of each walk: the whole order unfiltered; with a
  * status filter, one walk per status the filter asks for and per pending status (draft,
  * validated: what may have been decided since the scan), each down the status index.
  */
-function orderedParts(
-  db: Db,
-  args: { entity: number; companyId: number; statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
-): Knex.QueryBuilder[] {
+function orderedParts(db: Db, args: ProposalListArgs): Knex.QueryBuilder[] {
   const walk = (storedStatus: number | null) => {
     // A lookup by primary key per walked row; OFFSET 0 keeps PostgreSQL from turning it into a
     // scan of the company's proposals.
@@ -361,7 +368,7 @@ function orderedParts(
         [args.entity, args.companyId, PROPAL_DRAFT, ...(args.statuses ? [args.statuses] : [])],
       )
       .where({ 'o.entity': args.entity, 'o.fk_soc': args.companyId })
-      .whereExists(db('portal_dolibarr_proposal_order_scans as s').where('s.entity', args.entity).select(db.raw('1')));
+      .whereExists(orderScanned(db, args.entity));
     if (storedStatus !== null) query.where('o.fk_statut', storedStatus);
     // The first page too starts from a keyset (past every proposal): a bound on the index's own
     // columns keeps the walk down the index where the table's statistics are stale (just after
@@ -381,10 +388,7 @@ function orderedParts(
 }
 
 /** The company's proposals created after the order's scan, by their live date: read by primary key from its high water. */
-function newerThanOrderScan(
-  db: Db,
-  args: { entity: number; companyId: number; statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
-): Knex.QueryBuilder {
+function newerThanOrderScan(db: Db, args: ProposalListArgs): Knex.QueryBuilder {
   const query = db
     .from(
       db.raw(
@@ -400,13 +404,8 @@ function newerThanOrderScan(
 }
 
 /** Before the entity's first scan: the company's proposals sorted in llx_propal itself, as before the portal kept an order. */
-function beforeFirstOrderScan(
-  db: Db,
-  args: { entity: number; companyId: number; statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
-): Knex.QueryBuilder {
-  const query = scoped(db, args).whereNotExists(
-    db('portal_dolibarr_proposal_order_scans as s').where('s.entity', args.entity).select(db.raw('1')),
-  );
+function beforeFirstOrderScan(db: Db, args: ProposalListArgs): Knex.QueryBuilder {
+  const query = scoped(db, args).whereNotExists(orderScanned(db, args.entity));
   return withinPage(query, args).select(columns(db));
 }
 
