@@ -5,7 +5,6 @@
 // housekeeping job, and shutting all of it down. The composition root (src/portal.ts) builds the
 // core, creates the features on it and mounts what they return.
 import express, { Router, type Request, type Response } from 'express';
-import session from 'express-session';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { acceptedSessionSecrets } from './config.ts';
@@ -36,13 +35,10 @@ import type { FeatureFlags } from './ports/services.ts';
 import { RateLimiter } from './rate-limits/limiter.ts';
 import { deleteExpiredCounters, deleteExpiredGuards } from './rate-limits/queries.ts';
 import { RepeatGuard } from './rate-limits/repeat-guard.ts';
-import { createHashedSessionStore } from './sessions/hashed-session-store.ts';
-import { sessionsOnlyWhenBrought } from './sessions/only-when-brought.ts';
+import { portalSessions } from './sessions/portal-sessions.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
-import { SESSION_COOKIE } from './sessions/session-data.ts';
 import { STAFF_SIGNED_OUT, type StaffSignedOut } from './sessions/session-events.ts';
 import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
-import { keepSessionOnStoreError } from './sessions/unavailable-store.ts';
 import { adminErrorPage } from './staff/admin-page.ts';
 import { createPortalCsrf } from './web/csrf.ts';
 import { errorHandler } from './web/error-handler.ts';
@@ -183,26 +179,13 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
     virusScanner: deps.virusScanner,
   };
 
-  const sessions = sessionsOnlyWhenBrought(
-    keepSessionOnStoreError(
-      session({
-        name: SESSION_COOKIE,
-        // The first signs; the previous ones are still accepted while a rotation settles.
-        secret: acceptedSessionSecrets(config),
-        store: createHashedSessionStore(deps.sessionPool),
-        resave: false,
-        saveUninitialized: false,
-        unset: 'destroy',
-        cookie: {
-          path: config.portalPath,
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: config.secureCookies,
-          maxAge: config.sessionMaxAgeHours * 3600_000,
-        },
-      }),
-    ),
-  );
+  const sessions = portalSessions({
+    pool: deps.sessionPool,
+    // The first signs; the previous ones are still accepted while a rotation settles.
+    secrets: acceptedSessionSecrets(config),
+    cookie: { path: config.portalPath, secure: config.secureCookies, maxAgeMs: config.sessionMaxAgeHours * 3600_000 },
+    onSaveError: (err) => logger.error('a session change could not be written', err),
+  });
 
   // The route pattern, not the URL: a path or query can hold a token.
   const logError = (err: unknown, req: Request) =>

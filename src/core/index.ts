@@ -268,7 +268,7 @@ export type { RepeatGuard } from './rate-limits/repeat-guard.ts';
 export { tooManyRequests } from './rate-limits/too-many-requests.ts';
 
 // Sessions
-export { hashSessionId } from './sessions/hashed-session-store.ts';
+export { hashSessionId } from './sessions/portal-sessions.ts';
 export { deleteOtherSessions, deleteSession, listLiveSessions, type SessionRow } from './sessions/queries.ts';
 export type { PendingSecondFactor } from './sessions/session-data.ts';
 export { announceSessionsEnded } from './sessions/session-events.ts';

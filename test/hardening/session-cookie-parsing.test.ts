@@ -1,38 +1,55 @@
 // The session-fixation guard (bringsSessionCookie: "did the visitor bring a session, so sign-in
-// must regenerate it?") reads the Cookie header exactly as express-session does: for headers with
-// odd spacing, repeated names and empty values, the guard says "brought" exactly when
-// express-session loads the stored session named by the cookie.
+// must regenerate it?") and the portal's session reader read the Cookie header alike: for headers
+// with odd spacing, repeated names and empty values, the guard says "brought" exactly when the
+// portal's sessions load the stored session the cookie names (a real row, on a real database).
 import { expect } from 'chai';
 import type { Request, Response } from 'express';
-import session from 'express-session';
-import { createRequire } from 'node:module';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { migratePortal } from '../../migrations/index.ts';
+import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
+import { hashSessionId, portalSessions, SESSION_TABLE, signSessionCookie } from '../../src/core/sessions/portal-sessions.ts';
 import { bringsSessionCookie, SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';
-
-const signature = createRequire(createRequire(import.meta.url).resolve('express-session'))('cookie-signature') as {
-  sign(value: string, secret: string): string;
-};
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const SECRET = 'cookie-parsing-test-secret';
 const PLANTED = 'planted-session-id';
 
-describe('session cookie parsing: the fixation guard and express-session agree', function () {
-  const store = new session.MemoryStore();
-  const middleware = session({ name: SESSION_COOKIE, secret: SECRET, store, resave: false, saveUninitialized: false });
-  before(function (done) {
-    store.set(PLANTED, { cookie: { originalMaxAge: null, path: '/', httpOnly: true } } as session.SessionData, done);
+describe('session cookie parsing: the fixation guard and the session reader agree', function () {
+  this.timeout(120_000);
+  let database: TestDatabase;
+  let db: Knex;
+  let pool: pg.Pool;
+  let middleware: ReturnType<typeof portalSessions>;
+
+  before(async function () {
+    database = await createTestDatabase();
+    db = createKnex(database.url, 1);
+    await migratePortal(db);
+    pool = createPgPool(database.url, 1);
+    middleware = portalSessions({ pool, secrets: [SECRET], cookie: { path: '/', secure: false, maxAgeMs: 3_600_000 } });
+    await db(SESSION_TABLE).insert({
+      sid: hashSessionId(PLANTED),
+      sess: JSON.stringify({ cookie: { path: '/' }, csrfToken: 'planted' }),
+      expire: new Date(Date.now() + 3_600_000),
+    });
+  });
+  after(async function () {
+    await pool?.end();
+    await db?.destroy();
+    await database?.drop();
   });
 
-  /** Whether express-session loaded the planted session for this Cookie header. */
-  function expressSessionLoads(cookie: string): Promise<boolean> {
-    const req = { headers: { cookie }, url: '/', originalUrl: '/', method: 'GET', connection: {}, socket: {} } as unknown as Request;
-    const res = { on() {}, once() {}, getHeader() {}, setHeader() {}, writeHead() {}, end() {} } as unknown as Response;
+  /** Whether the portal's sessions loaded the planted session for this Cookie header. */
+  function sessionLoads(cookie: string): Promise<boolean> {
+    const req = { headers: { cookie }, method: 'GET' } as unknown as Request;
+    const res = { writeHead() {}, end() {} } as unknown as Response;
     return new Promise((resolve, reject) =>
       middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve(req.sessionID === PLANTED))),
     );
   }
 
-  const signed = `s:${signature.sign(PLANTED, SECRET)}`;
-  const encoded = encodeURIComponent(signed);
+  const encoded = encodeURIComponent(signSessionCookie(PLANTED, [SECRET]));
   const headers = [
     `${SESSION_COOKIE}=${encoded}`,
     `${SESSION_COOKIE} =${encoded}`,
@@ -49,16 +66,15 @@ describe('session cookie parsing: the fixation guard and express-session agree',
   ];
 
   for (const header of headers) {
-    it(`treats ${JSON.stringify(header.replace(encoded, '<signed id>'))} as express-session does`, async function () {
-      const loads = await expressSessionLoads(header);
-      expect(
-        bringsSessionCookie({ headers: { cookie: header } } as Request),
-        `express-session ${loads ? 'loads' : 'does not load'} the session`,
-      ).to.equal(loads);
+    it(`treats ${JSON.stringify(header.replace(encoded, '<signed id>'))} alike`, async function () {
+      const loads = await sessionLoads(header);
+      expect(bringsSessionCookie({ headers: { cookie: header } } as Request), `the session ${loads ? 'loads' : 'does not load'}`).to.equal(
+        loads,
+      );
     });
   }
 
-  it('a spaced name does load the planted session in express-session (the case the guard missed)', async function () {
-    expect(await expressSessionLoads(`${SESSION_COOKIE} =${encoded}`)).to.equal(true);
+  it('a spaced name does load the planted session (the case a guard of its own once missed)', async function () {
+    expect(await sessionLoads(`${SESSION_COOKIE} =${encoded}`)).to.equal(true);
   });
 });

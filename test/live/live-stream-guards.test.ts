@@ -13,7 +13,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { recordAndAnnounce } from '../../src/core/live/live-events.ts';
-import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { hashSessionId } from '../../src/core/sessions/portal-sessions.ts';
 import { createSeededTestDatabase, type TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, signedInAgent } from '../support/portal-harness.ts';
 import { openSse, type SseConnection } from '../support/sse-client.ts';

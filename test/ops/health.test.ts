@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { createTestHost, PORTAL_PATH, type TestHost } from '../support/test-host.ts';
-import { SESSION_TABLE } from '../../src/core/sessions/hashed-session-store.ts';
+import { SESSION_TABLE } from '../../src/core/sessions/portal-sessions.ts';
 
 async function sessionRows(host: TestHost): Promise<number> {
   const [row] = await host.db(SESSION_TABLE).count<{ count: string }[]>({ count: '*' });

@@ -5,7 +5,7 @@
 // lists only the newest of them.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { hashSessionId } from '../../src/core/sessions/portal-sessions.ts';
 import { MAX_SESSIONS_PER_USER } from '../../src/core/sessions/session-lifecycle.ts';
 import { SESSIONS_SHOWN } from '../../src/features/account/handlers.ts';
 import { cookieNamed, csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';

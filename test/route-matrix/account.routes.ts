@@ -1,6 +1,6 @@
 // The dashboard and the account page: every signed-in client has them, so no other client can
 // reach a record of someone else through them (their session routes are covered below).
-import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { hashSessionId } from '../../src/core/sessions/portal-sessions.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { MatrixRoute } from './matrix.ts';
 

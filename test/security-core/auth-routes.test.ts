@@ -5,7 +5,6 @@
 // and codes, works once per link, follows the workspace's sign-in methods, and signs out.
 import { expect } from 'chai';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import session from 'express-session';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import supertest from 'supertest';
@@ -25,7 +24,7 @@ import { MailOutbox } from '../../src/core/mail/outbox.ts';
 import type { HostWorkspace } from '../../src/core/ports/host.ts';
 import { RateLimiter } from '../../src/core/rate-limits/limiter.ts';
 import { RepeatGuard } from '../../src/core/rate-limits/repeat-guard.ts';
-import { createHashedSessionStore, hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { hashSessionId, portalSessions } from '../../src/core/sessions/portal-sessions.ts';
 import { createSessionLifecycle } from '../../src/core/sessions/session-lifecycle.ts';
 import { SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';
 import { FULL_ACCESS } from '../../src/core/policies/client-access.ts';
@@ -77,8 +76,6 @@ describe('sign-in routes', function () {
     const portalSettings = { ...DEFAULT_SETTINGS, ...settings };
     const recorded: string[] = [];
     const sessions = createSessionLifecycle({ db, cookiePath: '/portal' });
-    // A store per app, as the portal has one: express-session listens to its store's events.
-    const store = createHashedSessionStore(pool);
     const handlers = createAuthHandlers(auth, createPasswordAuthenticator(passwordAuth ?? auth), sessions, now, {
       recordSignIn: (method, outcome) => recorded.push(`${method}:${outcome}`),
       ...(completeSignIn ? { completeSignIn } : {}),
@@ -101,18 +98,10 @@ describe('sign-in routes', function () {
     });
     web.use(
       base,
-      session({
-        name: SESSION_COOKIE,
-        secret: 'x'.repeat(40),
-        store,
-        resave: false,
-        saveUninitialized: false,
-        unset: 'destroy',
-        cookie: { path: '/portal' },
-      }),
+      portalSessions({ pool, secrets: ['x'.repeat(40)], cookie: { path: '/portal', secure: false, maxAgeMs: 24 * 3_600_000 } }),
     );
     web.use(base, async (req: Request, res: Response, next: NextFunction) => {
-      const signedIn = req.session.portal;
+      const signedIn = req.session?.portal;
       const user = signedIn?.workspaceId === workspace.id ? await findClientUserById(db, workspace.id, signedIn.clientUserId) : null;
       if (user)
         (res.locals.customerPortal as PortalContext).client = {

@@ -18,7 +18,7 @@ import { MailOutbox } from '../../src/core/mail/outbox.ts';
 import type { HostContact, HostStaffUser, HostWorkspace } from '../../src/core/ports/host.ts';
 import { RateLimiter } from '../../src/core/rate-limits/limiter.ts';
 import { REPEAT_WINDOW_MS, RepeatGuard } from '../../src/core/rate-limits/repeat-guard.ts';
-import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { hashSessionId } from '../../src/core/sessions/portal-sessions.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from '../support/smtp-capture.ts';

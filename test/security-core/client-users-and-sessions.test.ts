@@ -28,7 +28,7 @@ import {
   deleteSession,
   listLiveSessions,
 } from '../../src/core/sessions/queries.ts';
-import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { hashSessionId } from '../../src/core/sessions/portal-sessions.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('client user and session stores', function () {

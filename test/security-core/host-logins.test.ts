@@ -24,7 +24,7 @@ import { MailOutbox } from '../../src/core/mail/outbox.ts';
 import type { HostAdapter, HostWorkspace } from '../../src/core/ports/host.ts';
 import { RateLimiter } from '../../src/core/rate-limits/limiter.ts';
 import { RepeatGuard } from '../../src/core/rate-limits/repeat-guard.ts';
-import { hashSessionId } from '../../src/core/sessions/hashed-session-store.ts';
+import { hashSessionId } from '../../src/core/sessions/portal-sessions.ts';
 import { loadAlgaSchema, unavailable } from '../alga-psa/alga-host.ts';
 import { algaHash, NEXTAUTH_SECRET, seedAlga } from '../alga-psa/seed.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';

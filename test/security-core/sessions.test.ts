@@ -1,14 +1,15 @@
-// The portal's sessions (src/core/sessions) on a real database through express-session: the store keys
-// rows by the SHA-256 of the session id, so the table never holds a working cookie value; signing
-// in gives a visitor who came with a cookie a new session id, stores the row before the answer, and
-// keeps at most the allowed number of sessions per client; holding a pending second factor grants
-// nothing; signing out deletes the row and clears the cookie; and a store that cannot be read
-// leaves the error page whole without touching the session.
+// The portal's sessions (src/core/sessions) on a real database: rows are keyed by the SHA-256 of
+// the session id, so the table never holds a working cookie value; signing in gives a visitor who
+// came with a cookie a new session id, stores the row before the answer, and keeps at most the
+// allowed number of sessions per client; holding a pending second factor grants nothing; signing
+// out deletes the row and clears the cookie; a change is written before the answer leaves, key by
+// key, and never into a row signed out meanwhile; and a store that cannot be read leaves the error
+// page whole without touching the session.
 import { expect } from 'chai';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import session from 'express-session';
 import type { Knex } from 'knex';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type pg from 'pg';
 import supertest from 'supertest';
 import { migratePortal } from '../../migrations/index.ts';
@@ -16,14 +17,20 @@ import { findClientUserWithAccess, insertClientUser, type ClientUserRow } from '
 import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
 import {
   clientUserReadWithSession,
-  createHashedSessionStore,
   hashSessionId,
+  portalSessions,
   SESSION_TABLE,
-} from '../../src/core/sessions/hashed-session-store.ts';
+  signSessionCookie,
+  unsignSessionCookie,
+} from '../../src/core/sessions/portal-sessions.ts';
 import { createSessionLifecycle } from '../../src/core/sessions/session-lifecycle.ts';
 import { SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';
-import { keepSessionOnStoreError } from '../../src/core/sessions/unavailable-store.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
+
+// The signer express-session used: cookies it issued must keep working.
+const cookieSignature = createRequire(createRequire(import.meta.url).resolve('express-session'))('cookie-signature') as {
+  sign(value: string, secret: string): string;
+};
 
 const COOKIE_PATH = '/portal';
 
@@ -32,12 +39,8 @@ describe('client sessions', function () {
   let database: TestDatabase;
   let db: Knex;
   let pool: pg.Pool;
-  let store: session.Store;
   let n = 0;
   const unique = () => `${Date.now().toString(36)}-${++n}`;
-
-  const call = <T>(fn: (cb: (err: unknown, value?: T) => void) => void) =>
-    new Promise<T | undefined>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
 
   async function clientUser(): Promise<ClientUserRow> {
     const id = unique();
@@ -50,22 +53,20 @@ describe('client sessions', function () {
     });
   }
 
-  /** express-session on the hashed store, with the lifecycle's steps as routes. */
-  function app(user: ClientUserRow, sessionStore = store) {
+  const SECRET = 'x'.repeat(40);
+  const saveErrors: unknown[] = [];
+
+  /** The portal's sessions on `sessionPool`, with the lifecycle's steps as routes. */
+  function app(user: ClientUserRow, sessionPool = pool, secrets = [SECRET]) {
     const lifecycle = createSessionLifecycle({ db, cookiePath: COOKIE_PATH, maxPerUser: 2 });
     const web = express();
     web.use(
-      keepSessionOnStoreError(
-        session({
-          name: SESSION_COOKIE,
-          secret: 'x'.repeat(40),
-          store: sessionStore,
-          resave: false,
-          saveUninitialized: false,
-          unset: 'destroy',
-          cookie: { path: COOKIE_PATH, httpOnly: true },
-        }),
-      ),
+      portalSessions({
+        pool: sessionPool,
+        secrets,
+        cookie: { path: COOKIE_PATH, secure: false, maxAgeMs: 3_600_000 },
+        onSaveError: (err) => saveErrors.push(err),
+      }),
     );
     const state = (req: Request) => ({
       sid: req.sessionID,
@@ -97,6 +98,11 @@ describe('client sessions', function () {
     web.get(`${COOKIE_PATH}/me`, (req, res) => {
       res.json(req.session ? state(req) : { sid: req.sessionID ?? null, portal: null });
     });
+    // Sets one key of the session to the value given, and answers at once.
+    web.post(`${COOKIE_PATH}/set/:key/:value`, (req, res) => {
+      (req.session as unknown as Record<string, unknown>)[req.params.key!] = req.params.value;
+      res.redirect(303, `${COOKIE_PATH}/me`);
+    });
     web.post(`${COOKIE_PATH}/end`, async (req, res) => {
       await lifecycle.end(req);
       res.json({ ended: true });
@@ -114,10 +120,7 @@ describe('client sessions', function () {
     database = await reusableTestDatabase('security-core');
     db = createKnex(database.url, 2);
     await migratePortal(db);
-    pool = createPgPool(database.url, 2);
-    store = createHashedSessionStore(pool);
-    // Every app() below is its own express-session on this one store, each listening to it.
-    store.setMaxListeners(50);
+    pool = createPgPool(database.url, 4);
   });
   after(async function () {
     await pool?.end();
@@ -125,23 +128,169 @@ describe('client sessions', function () {
     await database?.drop();
   });
 
-  describe('the hashed store', function () {
-    it('stores, reads and destroys a session under the SHA-256 of its id, never the id itself', async function () {
-      const sid = `sid-${unique()}`;
+  describe('the stored session', function () {
+    const stored = async (sid: string) =>
+      (await db(SESSION_TABLE)
+        .where({ sid: hashSessionId(sid) })
+        .first('sess', 'expire')) as { sess: Record<string, unknown>; expire: Date } | undefined;
+    const cookieOf = (answer: { headers: Record<string, unknown> }) =>
+      ([] as string[])
+        .concat((answer.headers['set-cookie'] as string[] | undefined) ?? [])
+        .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+        ?.split(';')[0];
+
+    it('stores a session under the SHA-256 of its id, never the id itself, and the stored key works as no cookie', async function () {
+      const user = await clientUser();
+      const agent = supertest.agent(app(user));
+      const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
       const hashed = createHash('sha256').update(sid).digest('hex');
       expect(hashSessionId(sid)).to.equal(hashed);
-      const data = {
-        cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 3_600_000) },
-        csrfToken: 'token-1',
-      } as unknown as session.SessionData;
-      await call((cb) => store.set(sid, data, cb));
       expect(await db(SESSION_TABLE).where({ sid }).first()).to.equal(undefined);
-      expect((await db(SESSION_TABLE).where({ sid: hashed }).first('sess')).sess.csrfToken).to.equal('token-1');
-      expect((await call<session.SessionData | null>((cb) => store.get(sid, cb)))?.csrfToken).to.equal('token-1');
-      // The stored key does not work as a cookie value.
-      expect(await call((cb) => store.get(hashed, cb))).to.equal(undefined);
-      await call((cb) => store.destroy(sid, cb));
-      expect(await db(SESSION_TABLE).where({ sid: hashed }).first()).to.equal(undefined);
+      expect((await stored(sid))?.sess.portal).to.include({ clientUserId: user.id });
+      const withStoredKey = `${SESSION_COOKIE}=${encodeURIComponent(signSessionCookie(hashed, [SECRET]))}`;
+      const me = (await supertest(app(user)).get(`${COOKIE_PATH}/me`).set('Cookie', withStoredKey).expect(200)).body;
+      expect(me.portal).to.equal(null);
+      expect(me.sid).to.not.equal(sid);
+    });
+
+    it('accepts the cookies express-session signed, and those of a previous secret while a rotation settles', async function () {
+      const user = await clientUser();
+      const started = await supertest(app(user)).post(`${COOKIE_PATH}/start`).expect(200);
+      const { sid } = started.body as { sid: string };
+      // The very bytes express-session would have sent for this id.
+      expect(cookieOf(started)).to.equal(`${SESSION_COOKIE}=${encodeURIComponent(`s:${cookieSignature.sign(sid, SECRET)}`)}`);
+      expect(unsignSessionCookie(`s:${cookieSignature.sign(sid, SECRET)}`, ['other-secret', SECRET])).to.equal(sid);
+      const rotated = app(user, pool, ['a-new-secret'.repeat(4), SECRET]);
+      const me = (await supertest(rotated).get(`${COOKIE_PATH}/me`).set('Cookie', cookieOf(started)!).expect(200)).body;
+      expect(me.portal).to.include({ clientUserId: user.id });
+      for (const forged of [`s:${sid}.`, `s:${sid}`, sid, `s:${cookieSignature.sign(sid, 'not-the-secret')}`]) {
+        expect(unsignSessionCookie(forged, [SECRET]), forged).to.equal(undefined);
+        const answer = (
+          await supertest(app(user))
+            .get(`${COOKIE_PATH}/me`)
+            .set('Cookie', `${SESSION_COOKIE}=${encodeURIComponent(forged)}`)
+        ).body;
+        expect(answer.portal, forged).to.equal(null);
+      }
+    });
+
+    it('writes a change before the answer leaves: the next page, asked for at once, finds it', async function () {
+      const user = await clientUser();
+      // Writes made slow, so an answer that went out before its write would be seen to.
+      const slowPool = createPgPool(database.url, 2);
+      const query = slowPool.query.bind(slowPool) as (...args: unknown[]) => Promise<unknown>;
+      (slowPool as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
+        if (typeof args[0] === 'string' && /^\s*update\s/i.test(args[0])) await new Promise((resolve) => setTimeout(resolve, 300));
+        return query(...args);
+      };
+      try {
+        const agent = supertest.agent(app(user, slowPool));
+        const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
+        const web = app(user, slowPool);
+        const server = web.listen(0, '127.0.0.1');
+        await new Promise((resolve) => server.once('listening', resolve));
+        try {
+          const { port } = server.address() as { port: number };
+          const cookie = `${SESSION_COOKIE}=${encodeURIComponent(signSessionCookie(sid, [SECRET]))}`;
+          const answer = await fetch(`http://127.0.0.1:${port}${COOKIE_PATH}/set/identityConfirmedAt/now`, {
+            method: 'POST',
+            headers: { cookie },
+            redirect: 'manual',
+          });
+          // Read as the redirect's headers arrive, before anything else of the answer.
+          const atRedirect = await stored(sid);
+          expect(answer.status).to.equal(303);
+          expect(atRedirect?.sess.identityConfirmedAt).to.equal('now');
+        } finally {
+          server.close();
+        }
+      } finally {
+        await slowPool.end();
+      }
+    });
+
+    it('writes only the keys a request changed: two requests of one session both keep theirs', async function () {
+      const user = await clientUser();
+      const agent = supertest.agent(app(user));
+      const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
+      await Promise.all([agent.post(`${COOKIE_PATH}/set/first/one`).expect(303), agent.post(`${COOKIE_PATH}/set/second/two`).expect(303)]);
+      expect((await stored(sid))?.sess).to.include({ first: 'one', second: 'two' });
+      expect((await stored(sid))?.sess.portal).to.include({ clientUserId: user.id });
+    });
+
+    it('never brings back a session signed out while a request of it was under way', async function () {
+      const user = await clientUser();
+      const agent = supertest.agent(app(user));
+      const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
+      const web = express();
+      web.use(portalSessions({ pool, secrets: [SECRET], cookie: { path: COOKIE_PATH, secure: false, maxAgeMs: 3_600_000 } }));
+      web.post(`${COOKIE_PATH}/late`, async (req, res) => {
+        // Signed out elsewhere ("sign out other sessions") after this request read its session.
+        await db(SESSION_TABLE)
+          .where({ sid: hashSessionId(sid) })
+          .delete();
+        req.session.csrfToken = 'written-too-late';
+        res.json({ ok: true });
+      });
+      const cookie = `${SESSION_COOKIE}=${encodeURIComponent(signSessionCookie(sid, [SECRET]))}`;
+      await supertest(web).post(`${COOKIE_PATH}/late`).set('Cookie', cookie).expect(200);
+      expect(await stored(sid)).to.equal(undefined);
+    });
+
+    it('reports a change it could not write and still answers', async function () {
+      const user = await clientUser();
+      const agent = supertest.agent(app(user));
+      const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
+      const failingPool = createPgPool(database.url, 1);
+      const query = failingPool.query.bind(failingPool) as (...args: unknown[]) => Promise<unknown>;
+      (failingPool as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
+        if (typeof args[0] === 'string' && /^\s*update\s/i.test(args[0])) throw new Error('the write failed');
+        return query(...args);
+      };
+      try {
+        saveErrors.length = 0;
+        const cookie = `${SESSION_COOKIE}=${encodeURIComponent(signSessionCookie(sid, [SECRET]))}`;
+        await supertest(app(user, failingPool)).post(`${COOKIE_PATH}/set/identityConfirmedAt/lost`).set('Cookie', cookie).expect(303);
+        expect(saveErrors.map((err) => (err as Error).message)).to.deep.equal(['the write failed']);
+        expect((await stored(sid))?.sess.identityConfirmedAt).to.equal(undefined);
+      } finally {
+        await failingPool.end();
+      }
+    });
+
+    it('keeps the expiry sign-in gave: a session lasts from sign-in, whatever changes after', async function () {
+      const user = await clientUser();
+      const agent = supertest.agent(app(user));
+      const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
+      const before = (await stored(sid))!;
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const changed = await agent.post(`${COOKIE_PATH}/set/identityConfirmedAt/later`).expect(303);
+      expect(cookieOf(changed), 'no new cookie for a session the browser holds').to.equal(undefined);
+      const after = (await stored(sid))!;
+      expect(after.sess.identityConfirmedAt).to.equal('later');
+      expect(after.expire).to.deep.equal(before.expire);
+      expect(after.sess.cookie).to.deep.equal(before.sess.cookie);
+    });
+
+    it('starts no row for a visitor whose session changed nothing, and reads none for a page without the cookie', async function () {
+      const user = await clientUser();
+      const counted: string[] = [];
+      const countingPool = createPgPool(database.url, 1);
+      const query = countingPool.query.bind(countingPool) as (...args: unknown[]) => Promise<unknown>;
+      (countingPool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
+        counted.push(String(args[0]));
+        return query(...args);
+      };
+      try {
+        const web = app(user, countingPool);
+        const page = (await supertest(web).get(`${COOKIE_PATH}/me`).expect(200)).body;
+        expect(page).to.deep.equal({ sid: null, portal: null });
+        const posted = await supertest(web).post(`${COOKIE_PATH}/who`).expect(404);
+        expect(cookieOf(posted)).to.equal(undefined);
+        expect(counted).to.deep.equal([]);
+      } finally {
+        await countingPool.end();
+      }
     });
 
     it('reads the client user a session signs in with the session, hands it to the request and never stores it', async function () {
@@ -193,31 +342,6 @@ describe('client sessions', function () {
       await setPortal('clientUserId', user.id);
       await db('client_users').where({ id: user.id }).delete();
       expect((await readUser()).user).to.equal(null);
-    });
-
-    it('never rewrites the expiry on a touch: a session lasts from sign-in', async function () {
-      const sid = `sid-${unique()}`;
-      const expires = new Date(Date.now() + 3_600_000);
-      await call((cb) => store.set(sid, { cookie: { originalMaxAge: 3_600_000, expires } } as unknown as session.SessionData, cb));
-      const before = (
-        await db(SESSION_TABLE)
-          .where({ sid: hashSessionId(sid) })
-          .first('expire')
-      ).expire as Date;
-      await call((cb) =>
-        store.touch!(
-          sid,
-          { cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 48 * 3_600_000) } } as unknown as session.SessionData,
-          (err?: unknown) => cb(err),
-        ),
-      );
-      expect(
-        (
-          await db(SESSION_TABLE)
-            .where({ sid: hashSessionId(sid) })
-            .first('expire')
-        ).expire,
-      ).to.deep.equal(before);
     });
   });
 
@@ -316,7 +440,7 @@ describe('client sessions', function () {
       downPool.removeAllListeners('error');
       downPool.on('error', () => {});
       try {
-        const down = app(user, createHashedSessionStore(downPool));
+        const down = app(user, downPool);
         const answer = await supertest(down).get(`${COOKIE_PATH}/me`).set('Cookie', cookie).expect(503);
         expect(answer.body.sessionID).to.equal(null);
         expect(answer.body.padding).to.have.length(2000);

@@ -1,7 +1,8 @@
 // The pipeline under /portal/:workspaceSlug (src/core/workspaces/workspace-router.ts), mounted in a bare
 // express app with the real parts it is given in production: the workspace cache over the
-// reference CRM's adapter, offline Unleash flags, express-session, the portal's CSRF and the
-// database file storage. The routes plugged in are small test routers. What it checks: a slug of
+// reference CRM's adapter, offline Unleash flags, the portal's CSRF and the database file storage.
+// Its session is express-session's in memory, which any request may start, so a test route can
+// sign someone in with a GET (the portal's own sessions are tested in sessions.test.ts). The routes plugged in are small test routers. What it checks: a slug of
 // the wrong shape is not even looked up; an unknown workspace and one without the portal flag are
 // the same 404; branding and provider callbacks need no session or token; forms need the token;
 // client pages send the signed-out to sign-in (and back), and a disabled user's session no longer

@@ -13,7 +13,7 @@ import { effectiveSettings } from '../policies/client-access.ts';
 import { canClientSeeLiveEvent } from '../policies/portal-policy.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { FeatureFlags } from '../ports/services.ts';
-import { hashSessionId } from '../sessions/hashed-session-store.ts';
+import { hashSessionId } from '../sessions/portal-sessions.ts';
 import { portalContext, signedInClient } from '../web/portal-context.ts';
 import type { WorkspaceCache, WorkspaceEntry } from '../workspaces/workspace-cache.ts';
 import type { LiveEvent } from './live-events.ts';

@@ -1,6 +1,6 @@
 // SQL over client_sessions: the read of a session with the client user it signs in (every page),
 // and for the account page a client's own sessions and revoking them. Rows are keyed by the hashed
-// session id (see hashed-session-store.ts).
+// session id (see portal-sessions.ts).
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { accessColumns, CLIENT_USER_COLUMNS, type ClientUserWithAccessRow } from '../client-users/queries.ts';

@@ -2,24 +2,19 @@
 // (anonymous forms use the stateless CSRF token), so a visitor costs no row. Sign-in gives a
 // visitor who came with a session cookie a new session id (no fixation), issues a fresh CSRF token,
 // and keeps at most MAX_SESSIONS_PER_USER live sessions per client user by dropping the oldest.
-// The row is written once, here, before the handler redirects: left to express-session, the save
-// runs as the response ends, after the 303's headers are already flushed, and a browser that
-// follows the redirect at once can ask for the next page before the row exists (seen on
-// PostgreSQL: the first page after sign-in bounced back to sign-in).
+// The row is written here, beside the pruning of the oldest ones, rather than as the answer ends
+// (which would also be before the redirect leaves: see portal-sessions.ts).
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import { requestMeta } from '../http/request-meta.ts';
-import { hashSessionId } from './hashed-session-store.ts';
+import { destroySession, hashSessionId, regenerateSession, saveSession } from './portal-sessions.ts';
 import { deleteOldestSessions } from './queries.ts';
 import { announceSessionsEnded } from './session-events.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { bringsSessionCookie, SESSION_COOKIE, sessionCsrfToken, type PendingSecondFactor } from './session-data.ts';
 
 export const MAX_SESSIONS_PER_USER = 50;
-
-const call = (fn: (cb: (err?: unknown) => void) => void) =>
-  new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
 export interface SessionLifecycle {
   start(req: Request, user: ClientUserRow): Promise<void>;
@@ -34,7 +29,7 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
     async start(req, user) {
       // Without a session cookie the id was generated for this request and names no stored row:
       // nothing to destroy, nothing an attacker could have planted. With one, start afresh.
-      if (bringsSessionCookie(req)) await call((cb) => req.session.regenerate(cb));
+      if (bringsSessionCookie(req)) await regenerateSession(req);
       const meta = requestMeta(req);
       delete req.session.pendingSecondFactor;
       req.session.portal = {
@@ -46,26 +41,26 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       };
       delete req.session.csrfToken;
       sessionCsrfToken(req);
-      // express-session sees it saved and does not write it again when the response ends.
+      // Saved here, the session is not written again when the response ends.
       // Room for the new one, in the same breath: a stolen-cookie spree or a script signing in in a
       // loop cannot pile up rows. The delete leaves the new row out of its count, so whether or not
       // it already sees it, exactly the maxPerUser - 1 newest others stay beside it.
       await Promise.all([
         deleteOldestSessions(deps.db, user.workspace_id, user.id, maxPerUser - 1, hashSessionId(req.sessionID)),
-        call((cb) => req.session.save(cb)),
+        saveSession(req),
       ]);
     },
     async hold(req, pending) {
-      if (bringsSessionCookie(req)) await call((cb) => req.session.regenerate(cb));
+      if (bringsSessionCookie(req)) await regenerateSession(req);
       delete req.session.portal;
       req.session.pendingSecondFactor = pending;
       delete req.session.csrfToken;
       sessionCsrfToken(req);
-      await call((cb) => req.session.save(cb));
+      await saveSession(req);
     },
     async end(req) {
       const signedIn = req.session.portal;
-      await call((cb) => req.session.destroy(cb));
+      await destroySession(req);
       // This session's live streams, in other tabs and on other instances, end with it.
       if (signedIn)
         await announceSessionsEnded(deps.bus, {

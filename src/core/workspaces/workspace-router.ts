@@ -12,7 +12,7 @@ import type { PortalConfig } from '../config.ts';
 import { brandingStylesheet } from '../branding/branding.ts';
 import { accessOf, findClientUserWithAccess } from '../client-users/queries.ts';
 import { effectiveSettings } from '../policies/client-access.ts';
-import { clientUserReadWithSession } from '../sessions/hashed-session-store.ts';
+import { clientUserReadWithSession } from '../sessions/portal-sessions.ts';
 import { countVisible, mayUsePortal } from '../policies/portal-policy.ts';
 import { CsrfMismatch, portalCsrfCheck, type PortalCsrf } from '../web/csrf.ts';
 import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../web/csrf-retry.ts';
@@ -109,7 +109,7 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
 
   const loadClient = async (req: Request, res: Response, next: NextFunction) => {
     const context = portalContext(res);
-    // No session at all for a visitor who brought no cookie to a page (sessionsOnlyWhenBrought).
+    // No session at all for a visitor who brought no cookie to a page (portal-sessions.ts).
     const auth = req.session?.portal;
     if (!auth || auth.workspaceId !== context.workspace.id) return next();
     // Read with the session when its store does that (one round trip less), else on its own.
