@@ -169,12 +169,16 @@ describe('faults: two instances, concurrent clients', function () {
       while (performance.now() < deadline) {
         const roll = Math.random();
         const tag = `${user.email}#${turn}`;
+        // What the request was, for an error that comes without an answer (a timeout).
+        let what = '';
         try {
           if (!decided && performance.now() > decideAt) {
             decided = true;
+            what = 'accept page';
             const page = await browser.get(`${base}/proposals/${user.proposalId}/accept`, next());
             const fingerprint = /name="fingerprint" value="([0-9a-f]{64})"/.exec(page.text)?.[1];
             if (check(page, 'accept page', [200]) && fingerprint) {
+              what = 'accept';
               const res = await browser.post(
                 `${base}/proposals/${user.proposalId}/accept`,
                 { typedName: `Load Client ${n}`, consent: 'yes', fingerprint },
@@ -186,17 +190,21 @@ describe('faults: two instances, concurrent clients', function () {
             const page = ['/', '/invoices', '/messages', '/documents', `/invoices/${user.invoiceId}`, '/account'][
               Math.floor(Math.random() * 6)
             ]!;
-            check(await browser.get(`${base}${page}`, next()), `GET ${page}`, [200]);
+            what = `GET ${page}`;
+            check(await browser.get(`${base}${page}`, next()), what, [200]);
           } else if (roll < 0.72) {
             const body = `comment ${tag}`;
+            what = 'comment';
             if (check(await browser.post(`${base}/invoices/${user.invoiceId}/comments`, { body }, next()), 'comment'))
               tally.comments.add(body);
           } else if (roll < 0.9) {
             const body = `message ${tag}`;
+            what = 'message';
             if (check(await browser.post(`${base}/messages`, { body }, next()), 'message')) tally.messages.add(body);
           } else {
             const name = `load-${tag.replace(/[^a-z0-9]+/gi, '-')}.pdf`;
             const form = new FormData();
+            what = 'upload';
             form.append('_csrf', browser.csrf ?? '');
             form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), name);
             const res = await browser.request('POST', `${base}/documents/uploads`, form, { 'x-csrf-token': browser.csrf ?? '' }, next());
@@ -204,7 +212,7 @@ describe('faults: two instances, concurrent clients', function () {
           }
         } catch (err) {
           tally.requests += 1;
-          tally.errors.push(`${user.email}: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`);
+          tally.errors.push(`${user.email} ${what}: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`);
         }
         // A person's pace: 4-12 s between actions (about 25 requests a second from 200 clients).
         await new Promise((resolve) => setTimeout(resolve, 4000 + Math.random() * 8000));
