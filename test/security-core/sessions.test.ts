@@ -139,10 +139,27 @@ describe('client sessions', function () {
         .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
         ?.split(';')[0];
 
-    it('stores a session under the SHA-256 of its id, never the id itself, and the stored key works as no cookie', async function () {
+    /** A new client user signed in through the lifecycle: the browser (an agent keeping the cookie) and the session id. */
+    const signedIn = async () => {
       const user = await clientUser();
       const agent = supertest.agent(app(user));
       const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
+      return { user, agent, sid };
+    };
+
+    /** A pool of its own that shows each statement's text to `see` before sending it (to slow, fail or count it). */
+    const poolSeeing = (size: number, see: (sql: string) => void | Promise<void>) => {
+      const own = createPgPool(database.url, size);
+      const query = own.query.bind(own) as (...args: unknown[]) => Promise<unknown>;
+      (own as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
+        await see(String(args[0]));
+        return query(...args);
+      };
+      return own;
+    };
+
+    it('stores a session under the SHA-256 of its id, never the id itself, and the stored key works as no cookie', async function () {
+      const { user, sid } = await signedIn();
       const hashed = createHash('sha256').update(sid).digest('hex');
       expect(hashSessionId(sid)).to.equal(hashed);
       expect(await db(SESSION_TABLE).where({ sid }).first()).to.equal(undefined);
@@ -177,12 +194,9 @@ describe('client sessions', function () {
     it('writes a change before the answer leaves: the next page, asked for at once, finds it', async function () {
       const user = await clientUser();
       // Writes made slow, so an answer that went out before its write would be seen to.
-      const slowPool = createPgPool(database.url, 2);
-      const query = slowPool.query.bind(slowPool) as (...args: unknown[]) => Promise<unknown>;
-      (slowPool as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
-        if (typeof args[0] === 'string' && /^\s*update\s/i.test(args[0])) await new Promise((resolve) => setTimeout(resolve, 300));
-        return query(...args);
-      };
+      const slowPool = poolSeeing(2, async (sql) => {
+        if (/^\s*update\s/i.test(sql)) await new Promise((resolve) => setTimeout(resolve, 300));
+      });
       try {
         const agent = supertest.agent(app(user, slowPool));
         const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
@@ -210,18 +224,14 @@ describe('client sessions', function () {
     });
 
     it('writes only the keys a request changed: two requests of one session both keep theirs', async function () {
-      const user = await clientUser();
-      const agent = supertest.agent(app(user));
-      const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
+      const { user, agent, sid } = await signedIn();
       await Promise.all([agent.post(`${COOKIE_PATH}/set/first/one`).expect(303), agent.post(`${COOKIE_PATH}/set/second/two`).expect(303)]);
       expect((await stored(sid))?.sess).to.include({ first: 'one', second: 'two' });
       expect((await stored(sid))?.sess.portal).to.include({ clientUserId: user.id });
     });
 
     it('never brings back a session signed out while a request of it was under way', async function () {
-      const user = await clientUser();
-      const agent = supertest.agent(app(user));
-      const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
+      const { sid } = await signedIn();
       const web = express();
       web.use(portalSessions({ pool, secrets: [SECRET], cookie: { path: COOKIE_PATH, secure: false, maxAgeMs: 3_600_000 } }));
       web.post(`${COOKIE_PATH}/late`, async (req, res) => {
@@ -238,15 +248,10 @@ describe('client sessions', function () {
     });
 
     it('reports a change it could not write and still answers', async function () {
-      const user = await clientUser();
-      const agent = supertest.agent(app(user));
-      const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
-      const failingPool = createPgPool(database.url, 1);
-      const query = failingPool.query.bind(failingPool) as (...args: unknown[]) => Promise<unknown>;
-      (failingPool as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
-        if (typeof args[0] === 'string' && /^\s*update\s/i.test(args[0])) throw new Error('the write failed');
-        return query(...args);
-      };
+      const { user, sid } = await signedIn();
+      const failingPool = poolSeeing(1, (sql) => {
+        if (/^\s*update\s/i.test(sql)) throw new Error('the write failed');
+      });
       try {
         saveErrors.length = 0;
         const cookie = `${SESSION_COOKIE}=${encodeURIComponent(signSessionCookie(sid, [SECRET]))}`;
@@ -259,9 +264,7 @@ describe('client sessions', function () {
     });
 
     it('keeps the expiry sign-in gave: a session lasts from sign-in, whatever changes after', async function () {
-      const user = await clientUser();
-      const agent = supertest.agent(app(user));
-      const { sid } = (await agent.post(`${COOKIE_PATH}/start`).expect(200)).body as { sid: string };
+      const { agent, sid } = await signedIn();
       const before = (await stored(sid))!;
       await new Promise((resolve) => setTimeout(resolve, 1100));
       const changed = await agent.post(`${COOKIE_PATH}/set/identityConfirmedAt/later`).expect(303);
@@ -275,12 +278,9 @@ describe('client sessions', function () {
     it('starts no row for a visitor whose session changed nothing, and reads none for a page without the cookie', async function () {
       const user = await clientUser();
       const counted: string[] = [];
-      const countingPool = createPgPool(database.url, 1);
-      const query = countingPool.query.bind(countingPool) as (...args: unknown[]) => Promise<unknown>;
-      (countingPool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
-        counted.push(String(args[0]));
-        return query(...args);
-      };
+      const countingPool = poolSeeing(1, (sql) => {
+        counted.push(sql);
+      });
       try {
         const web = app(user, countingPool);
         const page = (await supertest(web).get(`${COOKIE_PATH}/me`).expect(200)).body;
