@@ -47,12 +47,12 @@ describe('client message attachments: checked before reading, streamed, within a
    * of the answer if it comes while the rest of the body is still unsent (null after 5 s).
    */
   async function answerBeforeBody(csrf: string): Promise<number | null> {
-    const url = new URL(`${h.crm.url}/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`);
+    const url = new URL(`${h.crm.url}/portal/demo/messages`);
     // HttpOnly cookies are sent by the browser, not read by script: ask the jar as the browser.
     const cookie = maria.jar.getCookies(new CookieAccessInfo(url.hostname, '/portal/demo/messages', false, false)).toValueString();
     const boundary = 'x-boundary-1234';
     const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nbig one\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nbig one\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`,
     );
     return new Promise((resolve, reject) => {
       const req = http.request(url, {
@@ -88,7 +88,7 @@ describe('client message attachments: checked before reading, streamed, within a
     await switches({});
     const before = await storedAttachments();
     const csrf = csrfFrom((await maria.get('/portal/demo/messages').expect(200)).text);
-    const url = new URL(`${h.crm.url}/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`);
+    const url = new URL(`${h.crm.url}/portal/demo/messages`);
     const cookie = maria.jar.getCookies(new CookieAccessInfo(url.hostname, '/portal/demo/messages', false, false)).toValueString();
     const boundary = 'x-boundary-5678';
     const req = http.request(url, {
@@ -97,7 +97,7 @@ describe('client message attachments: checked before reading, streamed, within a
     });
     req.on('error', () => {});
     req.write(
-      `--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nhalf\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="half.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nhalf\r\n--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="half.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`,
     );
     req.write(Buffer.alloc(300 * 1024, 0x41));
     // Long enough for the first chunks to reach storage, then the client is gone.
@@ -144,7 +144,8 @@ describe('client message attachments: checked before reading, streamed, within a
       const [filesBefore, messagesBefore] = [await storedAttachments(), await messages()];
       const csrf = csrfFrom((await maria.get('/portal/demo/messages').expect(200)).text);
       const res = await maria
-        .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+        .post('/portal/demo/messages')
+        .field('_csrf', csrf)
         .field('body', 'Here is the signed contract')
         .attach('attachments', smallPdf(), 'contract.pdf')
         .expect(413);
@@ -233,7 +234,8 @@ describe('client message attachments: checked before reading, streamed, within a
     await switches({});
     const csrf = csrfFrom((await maria.get('/portal/demo/messages').expect(200)).text);
     await maria
-      .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+      .post('/portal/demo/messages')
+      .field('_csrf', csrf)
       .field('body', 'the invoice')
       .attach('attachments', smallPdf(), 'invoice\u202efdp.exe.pdf')
       .expect(303);

@@ -238,7 +238,8 @@ describe('large files and file services', function () {
       const page = await maria.get('/portal/demo/messages').expect(200);
       const token = csrfFrom(page.text);
       const res = await maria
-        .post(`/portal/demo/messages?_csrf=${encodeURIComponent(token)}`)
+        .post('/portal/demo/messages')
+        .field('_csrf', token)
         .field('body', 'see attached')
         .attach('attachments', Buffer.from(`${EICAR}\n`), 'note.txt');
       expect(res.status).to.equal(400);

@@ -24,14 +24,14 @@ export function tokensMatch(expected: string | undefined, given: unknown): boole
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The tokens a request carries: the htmx header and the form field; one matching is enough. */
+/**
+ * The tokens a request carries: the htmx header and the form field; one matching is enough. Never
+ * the URL: a token there lands in access logs and in the Referer of the next page. A multipart form
+ * without JavaScript carries it as its first field, which the route reading that body checks
+ * (portalCsrfCheck below).
+ */
 export function submittedCsrfTokens(req: Request): unknown[] {
-  // A multipart form's body is parsed by its own route, after this check: a form without
-  // JavaScript carries the token on its action URL instead (htmx sends the header).
-  const fromQuery = req.is('multipart/form-data') ? req.query?._csrf : undefined;
-  return [req.get('X-CSRF-Token'), (req.body as Record<string, unknown> | undefined)?._csrf, fromQuery].filter(
-    (token) => token !== undefined,
-  );
+  return [req.get('X-CSRF-Token'), (req.body as Record<string, unknown> | undefined)?._csrf].filter((token) => token !== undefined);
 }
 
 export const CSRF_MESSAGE = 'This form has expired. Please go back, reload the page and try again.';

@@ -9,7 +9,7 @@ import {
   clientChannel,
   type ClientStreamRules,
   type CommentsPort,
-  csrfRetryExplanation,
+  CSRF_MESSAGE,
   type EventBus,
   type FieldErrors,
   type FileStorage,
@@ -19,6 +19,7 @@ import {
   isFragmentRequest,
   latestLiveSeq,
   limitPerPerson,
+  markCsrfRetry,
   notFound,
   openLiveStream,
   parseParam,
@@ -29,6 +30,8 @@ import {
   renderPortalPage,
   signedInClient,
   storedUploadBytes,
+  tokensMatch,
+  verifySessionCsrfHeader,
   type VirusScanner,
 } from '../../core/index.ts';
 import { attachmentLimitBytes } from './attachments.ts';
@@ -149,20 +152,23 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       if (!req.is('multipart/form-data')) return next();
       const { workspace, settings } = portalContext(res);
       const { t } = portalI18n(res);
-      // A stale token shows the form again (validateBody): its files are not kept.
-      const sending = csrfRetryExplanation(req) === undefined;
       const uploadsAllowed = canClient(settings, 'upload_file');
-      const remainingBytes = sending && uploadsAllowed ? deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id)) : 0;
+      const remainingBytes = uploadsAllowed ? deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id)) : 0;
       const received = await receiveMessageForm(req, {
         workspaceId: workspace.id,
         storage,
         maxBytes: attachmentLimitBytes(settings.maxUploadMb),
         uploadsAllowed,
         remainingBytes,
-        store: sending,
+        csrfVerified: verifySessionCsrfHeader(req),
+        csrfMatches: (token) => tokensMatch(req.session.csrfToken, token),
         virusScanner: deps.virusScanner,
         translate: (key) => t(key),
       });
+      // This path's CSRF check is here, not before the route (the token is inside the body): a
+      // stale token shows the form again with what was typed (validateBody), its files not kept.
+      if (received.csrf === 'missing') throw new HttpError(403, CSRF_MESSAGE);
+      if (received.csrf === 'stale') markCsrfRetry(req, t('common:csrfRetry'));
       receivedForms.set(req, received);
       req.body = { ...received.fields, attachments: received.stored };
       next();

@@ -8,7 +8,7 @@ import { withLiveComments, type LiveCommentsPort } from './comments/live-comment
 import { createMessageDigest, type MessageDigest } from './digest.ts';
 import { createMessageHandlers } from './handlers.ts';
 import { messagesPersonalData } from './personal-data.ts';
-import { messageRoutes } from './routes.ts';
+import { MESSAGES_PATH, messageRoutes } from './routes.ts';
 import { createMessagesService, type MessagesServiceDeps } from './service.ts';
 import { createStaffHandlers } from './staff-handlers.ts';
 import { staffMessagesRouter } from './staff-router.ts';
@@ -63,6 +63,8 @@ export function messagesFeature(
         }),
       ),
     ],
+    // A message with attachments carries its CSRF token in its body, checked as it is read (receiveForm).
+    multipartPaths: [MESSAGES_PATH],
     inbox: staffMessagesRouter({
       adapter: staffAdapter,
       flags,

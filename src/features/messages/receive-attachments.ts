@@ -1,6 +1,8 @@
 // A message form with attachments, read as a stream (busboy) straight into the FileStorage port:
 // nothing is held whole in memory. The route has already checked, before a byte of the body was
-// read, that the client may write messages at all (see routes.ts); this reads the fields and, for
+// read, that the client may write messages at all (see routes.ts). The CSRF token is checked here,
+// as the form's first field (or the htmx header), before a byte of any file is stored: a file that
+// comes before a matching token is not kept. This reads the fields and, for
 // each file, sniffs its first bytes for the type, names it (safeFilename) and streams the rest into
 // storage behind a counter that stops it at the per-file limit and at what the workspace's storage
 // quota has left. A refused attachment (type, size, count, uploads off, quota, virus) leaves
@@ -38,6 +40,11 @@ export interface ReceivedMessageForm {
   fields: Record<string, string>;
   stored: StoredAttachment[];
   refusal: AttachmentRefusal | null;
+  /**
+   * 'ok': the header or a field before any file matched; 'stale': a token came, but not this
+   * session's (signed in or out in another tab); 'missing': none came before the files.
+   */
+  csrf: 'ok' | 'stale' | 'missing';
 }
 
 export interface ReceiveAttachmentsOptions {
@@ -48,8 +55,9 @@ export interface ReceiveAttachmentsOptions {
   uploadsAllowed: boolean;
   /** What the workspace may still store; files past it are refused with storageFull. */
   remainingBytes: number;
-  /** False for a form that will not be sent (a stale CSRF token): its files are dropped unread. */
-  store: boolean;
+  /** True when the request's htmx header already carried this session's token. */
+  csrfVerified: boolean;
+  csrfMatches(token: string): boolean;
   virusScanner?: VirusScanner | undefined;
   /** i18n keys for forms that cannot be read at all. */
   translate(key: 'messages:errors.formTooLarge' | 'messages:errors.formUnreadable'): string;
@@ -83,6 +91,9 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
     const handling: Array<Promise<void>> = [];
     let refusal: AttachmentRefusal | null = null;
     let failure: Error | null = null;
+    let csrf: ReceivedMessageForm['csrf'] = options.csrfVerified ? 'ok' : 'missing';
+    /** A file came before the token matched: it was dropped, so the form cannot be sent as typed. */
+    let fileBeforeToken = false;
     let used = 0;
     let settled = false;
     /** Files being stored: on an abort or a broken body they are ended with an error, so storage undoes them. */
@@ -98,7 +109,8 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
       if (err) for (const stream of open) stream.destroy(err);
       await Promise.allSettled(handling);
       const problem = err ?? failure;
-      if (problem || refusal) {
+      // Nothing of a form whose token did not match is kept.
+      if (problem || refusal || csrf !== 'ok') {
         // Refused or broken: nothing of this form stays stored.
         await removeReceived(options.storage, options.workspaceId, stored.splice(0));
       }
@@ -115,10 +127,11 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
           }
         }
       }
-      resolve({ fields, stored, refusal });
+      resolve({ fields, stored, refusal, csrf: csrf === 'ok' && fileBeforeToken ? 'missing' : csrf });
     };
 
     parser.on('field', (name, value) => {
+      if (name === '_csrf' && csrf !== 'ok') csrf = options.csrfMatches(value) ? 'ok' : 'stale';
       if (!(name in fields)) fields[name] = value;
     });
     parser.on('filesLimit', () => refuse('messages:errors.attachmentCount'));
@@ -126,7 +139,8 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
     parser.on('fieldsLimit', () => (failure ??= new HttpError(413, options.translate('messages:errors.formTooLarge'))));
     parser.on('file', (name, stream, info) => {
       // Empty file inputs arrive as a part without a name; they are no attachment.
-      if (name !== ATTACHMENT_FIELD || !info.filename || refusal || failure || !options.store) {
+      if (csrf !== 'ok' && info.filename) fileBeforeToken = true;
+      if (name !== ATTACHMENT_FIELD || !info.filename || refusal || failure || csrf !== 'ok') {
         if (name !== ATTACHMENT_FIELD && name !== '') refuse('messages:errors.attachmentCount');
         stream.resume();
         return;

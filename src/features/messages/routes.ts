@@ -1,17 +1,20 @@
 // The client's messages; all behind requireClient (see the workspace router). Each route's first
 // step checks the section switch (allowMessaging): a switched-off section answers 404 like a page
 // that does not exist; sending checks the right to write and the person's sending limit, before the
-// form's body is read, then streams attachments into storage (receiveForm).
+// form's body is read, then streams attachments into storage (receiveForm), checking the CSRF token the form carries first.
 import { Router } from 'express';
 import { allow, validateBody } from '../../core/index.ts';
 import { MessageEmailsCommand, SendMessageCommand } from './commands.ts';
 import type { MessageHandlers } from './handlers.ts';
+
+export const MESSAGES_PATH = '/messages';
+
 export function messageRoutes(h: MessageHandlers): Router {
   const router = Router({ mergeParams: true });
   const messages = allow.section('messages');
-  router.get('/messages', messages, h.show);
+  router.get(MESSAGES_PATH, messages, h.show);
   router.post(
-    '/messages',
+    MESSAGES_PATH,
     messages,
     allow.write('message'),
     allow.company('messages'),

@@ -186,7 +186,8 @@ describe('messages between a client and the agency', function () {
   it('refuses attachments while uploads are off, and checks them by their bytes once on', async function () {
     let csrf = await clientCsrf(maria);
     await maria
-      .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+      .post('/portal/demo/messages')
+      .field('_csrf', csrf)
       .field('body', 'with a file')
       .attach('attachments', PNG, 'dot.png')
       .expect(403);
@@ -197,7 +198,8 @@ describe('messages between a client and the agency', function () {
       csrf = csrfFrom(page.text);
       const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0)]);
       const refused = await maria
-        .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+        .post('/portal/demo/messages')
+        .field('_csrf', csrf)
         .field('body', 'renamed program')
         .attach('attachments', exe, 'invoice.pdf')
         .expect(400);
@@ -206,7 +208,8 @@ describe('messages between a client and the agency', function () {
       // The same checks as the documents page (one module): a real Windows executable under a
       // document's name is refused, and so is a file over the workspace's upload limit.
       const program = await maria
-        .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+        .post('/portal/demo/messages')
+        .field('_csrf', csrf)
         .field('body', 'a real program')
         .attach('attachments', windowsExecutable(), 'report.docx')
         .expect(400);
@@ -215,7 +218,8 @@ describe('messages between a client and the agency', function () {
       await h.crm.db('workspace_client_portal_settings').where({ workspace_id: demo.id }).update({ max_upload_mb: 1 });
       await h.crm.portal.workspaceChanged(demo.id);
       const tooBig = await maria
-        .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+        .post('/portal/demo/messages')
+        .field('_csrf', csrf)
         .field('body', 'a big scan')
         .attach('attachments', pdfOfSize(1024 * 1024 + 10), 'scan.pdf')
         .expect(400);
@@ -224,7 +228,8 @@ describe('messages between a client and the agency', function () {
       await h.crm.portal.workspaceChanged(demo.id);
       expect(await h.crm.db('portal_messages').whereIn('body', ['a real program', 'a big scan']).first()).to.equal(undefined);
       await maria
-        .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+        .post('/portal/demo/messages')
+        .field('_csrf', csrf)
         .field('body', 'a picture')
         .attach('attachments', PNG, '../../etc/passwd<x>.png')
         .expect(303);
@@ -247,6 +252,54 @@ describe('messages between a client and the agency', function () {
       await priya.get(href).expect(404);
       const staffHref = `/client-messages/${northwindId}/attachments/${href.split('/').pop()}`;
       await staff.get(staffHref).expect(200);
+    } finally {
+      await switches({});
+    }
+  });
+
+  it("keeps the attachment form's CSRF token out of its URL, and checks it in the body before any file", async function () {
+    await switches({ allowFileUploads: true });
+    try {
+      const page = await maria.get('/portal/demo/messages').expect(200);
+      // The token is a field of the form, never on its action, where logs and the Referer would keep it.
+      expect(page.text).to.match(/<form id="message-form"[^>]*action="\/portal\/demo\/messages"/);
+      expect(page.text).not.to.contain('_csrf=');
+      const csrf = csrfFrom(page.text);
+      const files = async () => Number((await h.crm.db('portal_files').where({ purpose: 'message-attachment' }).count({ n: '*' }))[0]!.n);
+      const before = await files();
+      // On the URL alone, the token counts for nothing.
+      await maria
+        .post(`/portal/demo/messages?_csrf=${encodeURIComponent(csrf)}`)
+        .field('body', 'token on the url')
+        .attach('attachments', PNG, 'dot.png')
+        .expect(403);
+      // A file sent before the token is not stored, and the form is refused, not sent without it.
+      await maria
+        .post('/portal/demo/messages')
+        .field('body', 'file first')
+        .attach('attachments', PNG, 'dot.png')
+        .field('_csrf', csrf)
+        .expect(403);
+      // A stale token (signed in again in another tab): the form again with what was typed, no file kept.
+      const stale = await maria
+        .post('/portal/demo/messages')
+        .field('_csrf', `${csrf.slice(0, -2)}xx`)
+        .field('body', 'typed before the other tab')
+        .attach('attachments', PNG, 'dot.png')
+        .expect(403);
+      expect(stale.text).to.contain('you signed in or out in another tab').and.contain('typed before the other tab');
+      expect(await files()).to.equal(before);
+      expect(
+        await h.crm.db('portal_messages').whereIn('body', ['token on the url', 'file first', 'typed before the other tab']).first(),
+      ).to.equal(undefined);
+      // The htmx header carries it just as well.
+      await maria
+        .post('/portal/demo/messages')
+        .set('X-CSRF-Token', csrf)
+        .field('body', 'by header')
+        .attach('attachments', PNG, 'dot.png')
+        .expect(303);
+      expect(await files()).to.equal(before + 1);
     } finally {
       await switches({});
     }
