@@ -109,7 +109,7 @@ export function createAccountHandlers(deps: {
         identity: hasPassword ? 'password' : await identity.mode(req, res),
         // Without password sign-in a password would open nothing: the form is not offered.
         passwordSignIn: signInMethods(settings).password,
-        preferences: presentPreferences(client.user, i18n),
+        preferences: presentPreferences(client.user, i18n, now()),
         preferencesErrors: forms.preferencesErrors ?? {},
         sessions: presentSessions([...current, ...rows], currentSid, i18n),
         sessionsTotal: total,

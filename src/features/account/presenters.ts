@@ -1,7 +1,6 @@
 // Rows to view models for the account page.
 import {
   type ClientUserRow,
-  escapeHtml,
   type HostContact,
   LOCALE_NAMES,
   type RequestI18n,
@@ -9,6 +8,7 @@ import {
   SUPPORTED_LOCALES,
   translator,
 } from '../../core/index.ts';
+import { timeZoneOptionsHtml } from './time-zones.ts';
 
 export interface SessionView {
   id: string;
@@ -74,35 +74,13 @@ export function presentProfile(user: ClientUserRow, contact: HostContact, hasPas
   };
 }
 
-/** The time zones offered on the account page: every IANA zone the runtime knows. */
-const TIME_ZONES: string[] = (() => {
-  try {
-    return (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf('timeZone');
-  } catch {
-    return ['UTC'];
-  }
-})();
-
-// The zone list as escaped <option> elements, built once: escaping some 430 options on every
-// render was a tenth of the account page's Node time.
-const TIME_ZONE_OPTIONS = TIME_ZONES.map((zone) => `<option value="${escapeHtml(zone)}">${escapeHtml(zone)}</option>`);
-
-/** The time zone options, the chosen zone (when it is one of them) selected. Markup, already escaped. */
-function timeZoneOptionsHtml(selected: string): string {
-  const index = TIME_ZONES.indexOf(selected);
-  if (index < 0) return TIME_ZONE_OPTIONS.join('');
-  const options = TIME_ZONE_OPTIONS.slice();
-  options[index] = `<option value="${escapeHtml(selected)}" selected>${escapeHtml(selected)}</option>`;
-  return options.join('');
-}
-
 /** The client's own choices (empty: follow the workspace and the browser), and what applies now. */
-export function presentPreferences(user: ClientUserRow, i18n: RequestI18n) {
+export function presentPreferences(user: ClientUserRow, i18n: RequestI18n, now: Date) {
   return {
     locale: user.locale ?? '',
     timeZone: user.time_zone ?? '',
     locales: SUPPORTED_LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] })),
-    timeZoneOptionsHtml: timeZoneOptionsHtml(user.time_zone ?? ''),
+    timeZoneOptionsHtml: timeZoneOptionsHtml(i18n.locale, user.time_zone ?? '', now),
     applied: { locale: LOCALE_NAMES[i18n.locale], timeZone: i18n.timeZone },
   };
 }
