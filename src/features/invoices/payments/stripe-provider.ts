@@ -4,7 +4,9 @@
 //   checkout: one line item for the amount the client chose, in the invoice's currency, with
 //             client_reference_id = the portal's payment id and metadata naming the workspace; the
 //             client comes back to the pay page (?payment=<id>), which says how it went.
-//   events:   verified by the SDK on the raw body (Stripe-Signature, five minutes' tolerance), with
+//   events:   verified by the SDK on the raw body (Stripe-Signature, five minutes' tolerance behind;
+//             the SDK accepts any timestamp ahead, so one more than five minutes ahead is refused
+//             here: a signature made for later would otherwise replay until then), with
 //             the webhook secret of the workspace's keys (stripe-keys.ts). Read as:
 //               checkout.session.completed, payment_status 'paid'    → succeeded (recorded)
 //               checkout.session.completed, payment_status 'unpaid'  → pending (a delayed method)
@@ -213,7 +215,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
 
     async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null> {
       const signature = input.header(STRIPE_SIGNATURE_HEADER);
-      if (!signature) return null;
+      if (!signature || signedAhead(signature, input.now)) return null;
       const keys = await options.keys(input.workspaceId);
       if (!keys?.webhookSecret) return null;
       let event: Stripe.Event;
@@ -271,6 +273,13 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       }
     },
   };
+}
+
+/** A Stripe-Signature whose timestamp is more than the tolerance ahead of now (or has none). */
+function signedAhead(signature: string, now: Date): boolean {
+  const timestamp = /(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(signature)?.[1];
+  if (!timestamp) return true;
+  return Number(timestamp) - now.getTime() / 1000 > TOLERANCE_SECONDS;
 }
 
 function outcomeOf(type: string, paymentStatus: 'paid' | 'unpaid' | 'no_payment_required'): VerifiedCallback['outcome'] | null {

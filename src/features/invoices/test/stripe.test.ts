@@ -4,7 +4,7 @@
 // 303 to the Checkout Session's url for the exact balance (in the invoice's currency and the
 // client's language); the signed checkout.session.completed records one payment with the
 // PaymentIntent id and the invoice turns paid; the same event again, and a concurrent copy, add
-// nothing; a wrong signature answers 400; an amount that differs from the checkout records nothing
+// nothing; a wrong signature, or one signed more than five minutes behind or ahead, answers 400; an amount that differs from the checkout records nothing
 // and is logged; a delayed method stays pending until async_payment_succeeded (or _failed); an
 // expired session is closed. A failed or expired checkout is in the agency's activity log. The
 // client comes back to a page that says how it went, in en and de.
@@ -170,6 +170,9 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     await postStripeEvent(h.agent(), event, null).expect(400);
     const stale = stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) - 301 });
     await postStripeEvent(h.agent(), event, stale).expect(400);
+    // Stripe's SDK checks only how old a signature is: one made ten minutes ahead is refused too.
+    const ahead = stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) + 600 });
+    await postStripeEvent(h.agent(), event, ahead).expect(400);
     expect(await payments()).to.have.length(0);
     expect(await checkoutRow(session.client_reference_id!)).to.include({ status: 'pending' });
   });
