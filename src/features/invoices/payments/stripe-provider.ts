@@ -210,7 +210,26 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
         { idempotencyKey: `portal-checkout-${request.paymentId}` },
       );
       if (!session.url) throw new Error(`Stripe answered session ${session.id} without a url`);
-      return { redirectUrl: session.url };
+      return { redirectUrl: session.url, checkoutId: session.id };
+    },
+
+    // Before another checkout for the same invoice: an open session is expired (it can no longer
+    // be paid), an expired one is closed already, a completed one (a debit on its way) cannot be.
+    async closeCheckout({ workspaceId, checkoutId }) {
+      const stripe = clientFor((await keysOrThrow(workspaceId)).secretKey);
+      const session = await stripe.checkout.sessions.retrieve(checkoutId);
+      if (session.status === 'expired') return true;
+      if (session.status !== 'open') return false;
+      const expired = await stripe.checkout.sessions.expire(checkoutId);
+      return expired.status === 'expired';
+    },
+
+    // Money kept as unapplied, given back in full: the PaymentIntent the event named.
+    async refund({ workspaceId, reference, idempotencyKey }) {
+      if (!reference.startsWith('pi_')) throw new Error(`${reference} is not a PaymentIntent: refund it in Stripe's dashboard`);
+      const stripe = clientFor((await keysOrThrow(workspaceId)).secretKey);
+      const refund = await stripe.refunds.create({ payment_intent: reference }, { idempotencyKey });
+      return { refundId: refund.id };
     },
 
     async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null> {
