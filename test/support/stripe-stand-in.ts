@@ -64,7 +64,7 @@ export interface StandInSession {
   url: string | null;
 }
 
-export interface StandInRefund {
+interface StandInRefund {
   id: string;
   object: 'refund';
   amount: number;
