@@ -379,6 +379,30 @@ describe('paying invoices from the portal', function () {
     expect((await staff.get('/').expect(200)).text).to.not.match(/Client notifications <span class="badge">/);
   });
 
+  it('keeps one demo checkout per invoice and amount, and says "received" for one paid after the invoice was settled', async function () {
+    await newOpenInvoice();
+    const first = await startCheckout({ choice: 'full' });
+    expect(await startCheckout({ choice: 'full' })).to.equal(first);
+    const checkout = await client.get(`/portal/demo/payments/demo/${first}`).expect(200);
+    // The invoice is settled in the CRM while the client is on the checkout page; then they pay.
+    await h.crm.adapter.invoices!.recordPayment(invoice.workspaceId, invoice.clientId, invoice.id, {
+      amountCents: 50_000,
+      method: 'bank_transfer',
+      reference: null,
+      paidAt: new Date(),
+      provider: null,
+    });
+    await client
+      .post(`/portal/demo/payments/demo/${first}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(checkout.text), action: 'pay' })
+      .expect(303);
+    const after = (await client.get(`/portal/demo/payments/demo/${first}`).expect(200)).text;
+    expect(after).to.include('data-outcome="unapplied"').and.include('has been received, but it could not be applied');
+    expect(await h.crm.db('client_unapplied_payments').where({ workspace_id: invoice.workspaceId, payment_id: first })).to.have.length(1);
+    expect((await activity('invoice.payment_unapplied')).filter((row) => row.details.paymentId === first)).to.have.length(1);
+  });
+
   it('counts the SQL round trips of the pay page and of a callback', async function () {
     await newOpenInvoice();
     const queries: string[] = [];
