@@ -258,6 +258,7 @@ export {
 } from './ports/host.ts';
 export type { HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, VerifiedCallback } from './ports/payment-provider.ts';
+export { UNAPPLIED_PAYMENTS_PATH } from './ports/payment-provider.ts';
 export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusScanner } from './ports/services.ts';
 export type { LineItem } from './ports/host.ts';
 

@@ -1,7 +1,8 @@
 // Paying invoices (src/features/invoices/payments) on a real database with the reference CRM's host adapter, without
 // HTTP: the demo provider's callback signature (HMAC per workspace, five minutes either way, any
 // change to the body refused), a callback recorded at most once per idempotency key (in sequence
-// and concurrently), a checkout over the balance or a tampered amount refused, partial payments
+// and concurrently), a checkout over the balance refused, money taken for another amount kept as
+// unapplied (never applied, never dropped), partial payments
 // until the invoice is paid, bank transfer reports, the payment tables scoped by workspace and
 // client, and the pay form's amounts.
 import { expect } from 'chai';
@@ -394,17 +395,16 @@ describe('payment service (security core)', function () {
     expect(await invoice(invoiceId)).to.include({ paidCents: 20_000 });
   });
 
-  it('refuses a callback whose amount or currency differs from the checkout, or that reports a failure', async function () {
+  it('applies nothing whose amount or currency differs from the checkout (kept as unapplied), nor a reported failure', async function () {
     const invoiceId = await newInvoice(40_000);
     const tampered = await checkout(invoiceId, 10_000);
-    expect(await callback(tampered, 10_001)).to.deep.equal({ outcome: 'refused', reason: 'amount or currency differs from the checkout' });
-    expect(await payment(tampered)).to.include({ status: 'refused', host_payment_id: null });
+    const kept = await callback(tampered, 10_001);
+    expect(kept).to.deep.include({ outcome: 'unapplied', reason: 'amount_differs' });
+    expect(await payment(tampered)).to.include({ status: 'unapplied', host_payment_id: null });
     expect((await payment(tampered)).completed_at).to.be.instanceOf(Date);
     const currency = await checkout(invoiceId, 10_000);
-    expect(await callback(currency, 10_000, { currency: 'USD' })).to.deep.equal({
-      outcome: 'refused',
-      reason: 'amount or currency differs from the checkout',
-    });
+    expect(await callback(currency, 10_000, { currency: 'USD' })).to.deep.include({ outcome: 'unapplied', reason: 'amount_differs' });
+    expect(await crm.db('client_unapplied_payments').where({ invoice_id: invoiceId }).orderBy('received_at')).to.have.length(2);
     const failed = await checkout(invoiceId, 10_000);
     expect(await callback(failed, 10_000, { type: 'payment.failed' })).to.deep.equal({
       outcome: 'refused',
@@ -416,26 +416,35 @@ describe('payment service (security core)', function () {
     const good = await checkout(invoiceId, 10_000);
     expect((await callback(good, 10_000)).outcome).to.equal('recorded');
     const claimed = await crm.db('client_payment_callbacks').where({ payment_id: tampered }).first();
-    expect(claimed).to.include({ outcome: 'refused' });
+    expect(claimed).to.include({ outcome: 'unapplied' });
     expect(await crm.db('client_payment_callbacks').where({ payment_id: good }).first()).to.include({ outcome: 'recorded' });
     expect(await events('invoice.payment_recorded', tampered)).to.deep.equal([]);
   });
 
-  it("refuses a payment over what is left (the host refuses it), and an unknown or another workspace's checkout", async function () {
+  it("keeps one pending checkout per invoice, keeps money over what is left as unapplied, and refuses an unknown or another workspace's checkout", async function () {
     const invoiceId = await newInvoice(30_000);
     const whole = await checkout(invoiceId, 30_000);
-    const second = await checkout(invoiceId, 30_000);
-    expect((await callback(whole, 30_000)).outcome).to.equal('recorded');
-    const calls = afterCalls;
-    expect(await callback(second, 30_000)).to.deep.equal({
-      outcome: 'refused',
-      reason: 'the invoice is no longer open or the amount exceeds its balance',
+    // Pay again for the same amount: the same checkout. Another amount closes it first.
+    expect(await checkout(invoiceId, 30_000)).to.equal(whole);
+    const part = await checkout(invoiceId, 10_000);
+    expect(await payment(whole)).to.include({ status: 'cancelled' });
+    expect((await callback(part, 10_000)).outcome).to.equal('recorded');
+    // The rest is paid in the CRM; then the closed checkout's money arrives after all (the host
+    // refuses it: over what is left). It is kept, not dropped.
+    await crm.adapter.invoices!.recordPayment(crm.workspaceId, crm.clientId, invoiceId, {
+      amountCents: 20_000,
+      method: 'bank_transfer',
+      reference: null,
+      paidAt: new Date(),
+      provider: null,
     });
-
-    expect(afterCalls).to.equal(calls);
-    expect(await payment(second)).to.include({ status: 'refused', host_payment_id: null });
+    const calls = afterCalls;
+    expect(await callback(whole, 30_000)).to.deep.include({ outcome: 'unapplied', reason: 'checkout_closed' });
+    expect(afterCalls).to.equal(calls + 1);
+    expect(await payment(whole)).to.include({ status: 'unapplied', host_payment_id: null });
     expect(await invoice(invoiceId)).to.include({ paidCents: 30_000, status: 'paid' });
-    expect(await events('invoice.payment_recorded', second)).to.deep.equal([]);
+    expect(await events('invoice.payment_recorded', whole)).to.deep.equal([]);
+    expect(await events('invoice.payment_unapplied', whole)).to.have.length(1);
     expect(await callback(randomUUID(), 100)).to.deep.equal({ outcome: 'refused', reason: 'unknown payment' });
     // Signed for another workspace, naming this workspace's checkout: not found there.
     const fresh = await checkout(await newInvoice(5_000), 5_000);

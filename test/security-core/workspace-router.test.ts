@@ -4,7 +4,8 @@
 // Its session is express-session's in memory, which any request may start, so a test route can
 // sign someone in with a GET (the portal's own sessions are tested in sessions.test.ts). The routes plugged in are small test routers. What it checks: a slug of
 // the wrong shape is not even looked up; an unknown workspace and one without the portal flag are
-// the same 404; branding and provider callbacks need no session or token; forms need the token;
+// the same 404; branding and provider callbacks need no session or token (callbacks not the flag
+// either: they report money already taken); forms need the token;
 // client pages send the signed-out to sign-in (and back), and a disabled user's session no longer
 // signs anyone in.
 import { expect } from 'chai';
@@ -233,11 +234,15 @@ describe('workspace router (security core)', function () {
     }
   });
 
-  it('lets a provider callback through without a session or a token', async function () {
+  it('lets a provider callback through without a session or a token, whatever the flag says', async function () {
     const res = await supertest(app).post('/portal/demo/payments/callback/test').send({ any: 'thing' }).expect(200);
     expect(res.body).to.deep.equal({ session: false });
     expect(res.headers['set-cookie']).to.equal(undefined);
-    await supertest(app).post('/portal/acme/payments/callback/test').expect(404);
+    // With the flag off (acme) a callback still reaches its route: it reports money a checkout the
+    // portal started already took. A workspace that does not exist stays 404.
+    await supertest(app).post('/portal/acme/payments/callback/test').expect(200);
+    await supertest(app).post('/portal/no-such-workspace/payments/callback/test').expect(404);
+    await supertest(app).get('/portal/acme/payments/callback/test').expect(404);
   });
 
   it('refuses a form without its token, and takes it with one', async function () {

@@ -4,6 +4,8 @@
 // JSON objects with their ids and `object` fields, and Stripe's error shape. Endpoints:
 //   POST /v1/checkout/sessions      creates a Checkout Session (https://docs.stripe.com/api/checkout/sessions/create)
 //   GET  /v1/checkout/sessions/:id  retrieves one
+//   POST /v1/checkout/sessions/:id/expire  expires an open one (https://docs.stripe.com/api/checkout/sessions/expire)
+//   POST /v1/refunds                refunds a PaymentIntent in full (https://docs.stripe.com/api/refunds/create)
 //   GET  /v1/balance                the account's balance (https://docs.stripe.com/api/balance/balance_retrieve)
 // and a hosted "checkout page" at the session's url, whose Pay button does what Stripe does when a
 // card goes through: completes the session, POSTs the signed `checkout.session.completed` event to
@@ -62,6 +64,16 @@ export interface StandInSession {
   url: string | null;
 }
 
+interface StandInRefund {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  status: 'succeeded';
+  created: number;
+}
+
 interface StandInEvent {
   id: string;
   object: 'event';
@@ -82,6 +94,8 @@ export interface StripeStandIn {
   /** The requests the SDK made, form bodies parsed. */
   requests: Array<{ method: string; path: string; form: Record<string, FormValue>; idempotencyKey: string | undefined }>;
   sessions: Map<string, StandInSession>;
+  /** The refunds made, in order. */
+  refunds: StandInRefund[];
   /** Where the hosted checkout page delivers its events (the portal's callback URL). */
   webhookUrl: string | null;
   /** Completes a session as Stripe does when the client pays: 'paid' for a card, 'unpaid' for a delayed method (SEPA debit). */
@@ -103,7 +117,9 @@ export async function startStripeStandIn(
   const secretKey = options.secretKey ?? `sk_test_${randomBytes(16).toString('hex')}`;
   const webhookSecret = options.webhookSecret ?? `whsec_${randomBytes(16).toString('hex')}`;
   const sessions = new Map<string, StandInSession>();
+  const refunds: StandInRefund[] = [];
   const replays = new Map<string, string>();
+  const refundReplays = new Map<string, StandInRefund>();
   const requests: StripeStandIn['requests'] = [];
   let base = '';
 
@@ -240,6 +256,37 @@ export async function startStripeStandIn(
           if (replayKey) replays.set(replayKey, created.id);
           return json(res, created);
         }
+        const expire = /^\/v1\/checkout\/sessions\/([\w-]+)\/expire$/.exec(url.pathname);
+        if (req.method === 'POST' && expire) {
+          const session = sessions.get(expire[1]!);
+          if (!session) return stripeError(res, 404, 'invalid_request_error', `No such checkout.session: '${expire[1]}'`, 'session');
+          if (session.status !== 'open')
+            return stripeError(res, 400, 'invalid_request_error', 'Only Checkout Sessions with a status of open can be expired.');
+          Object.assign(session, { status: 'expired', url: null });
+          return json(res, session);
+        }
+        if (req.method === 'POST' && url.pathname === '/v1/refunds') {
+          const replayed = idempotencyKey ? refundReplays.get(idempotencyKey) : undefined;
+          if (replayed) return json(res, replayed);
+          const intent = text(form.payment_intent);
+          const paid = [...sessions.values()].find((session) => session.payment_intent === intent && session.payment_status === 'paid');
+          if (!intent || !paid)
+            return stripeError(res, 404, 'invalid_request_error', `No such payment_intent: '${intent}'`, 'payment_intent');
+          if (refunds.some((refund) => refund.payment_intent === intent))
+            return stripeError(res, 400, 'invalid_request_error', `Charge for ${intent} has already been refunded.`);
+          const refund: StandInRefund = {
+            id: id('re'),
+            object: 'refund',
+            amount: paid.amount_total,
+            currency: paid.currency,
+            payment_intent: intent,
+            status: 'succeeded',
+            created: now(),
+          };
+          refunds.push(refund);
+          if (idempotencyKey) refundReplays.set(idempotencyKey, refund);
+          return json(res, refund);
+        }
         const retrieve = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(url.pathname);
         if (req.method === 'GET' && retrieve) {
           const session = sessions.get(retrieve[1]!);
@@ -272,6 +319,7 @@ export async function startStripeStandIn(
     webhookSecret,
     requests,
     sessions,
+    refunds,
     webhookUrl: null,
     complete,
     event,

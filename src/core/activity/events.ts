@@ -32,6 +32,8 @@ export const ACTIVITY_EVENTS = {
   'invoice.payment_reported': 'Reported paying by bank transfer',
   'invoice.payment_failed': 'Online payment failed; nothing was paid',
   'invoice.payment_cancelled': 'Online payment not completed: the checkout expired or was abandoned',
+  'invoice.payment_unapplied': 'Paid online, but the money could not be applied to the invoice: apply or refund it',
+  'invoice.payment_refunded': 'Money paid online that could not be applied was refunded by the agency',
   'offer.viewed': 'Viewed a proposal or quotation',
   'offer.pdf_downloaded': 'Downloaded the PDF of a proposal or quotation',
   'invoice.viewed': 'Viewed an invoice',

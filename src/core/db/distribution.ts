@@ -55,6 +55,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   client_comments: BY_WORKSPACE,
   client_payments: BY_WORKSPACE,
   client_payment_callbacks: BY_WORKSPACE,
+  client_unapplied_payments: BY_WORKSPACE,
   client_uploads: BY_WORKSPACE,
   portal_client_preferences: BY_WORKSPACE,
   portal_conversations: BY_WORKSPACE,

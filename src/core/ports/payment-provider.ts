@@ -26,6 +26,8 @@ interface CheckoutRequest {
 interface Checkout {
   /** Where to send the client's browser now (303). */
   redirectUrl: string;
+  /** The provider's id for the checkout (Stripe: the Checkout Session), to close it later. */
+  checkoutId?: string;
 }
 
 /** What a callback says, once its signature held. */
@@ -70,4 +72,18 @@ export interface PaymentProvider {
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
   /** The callback's facts when its signature is valid and fresh; null otherwise (answered 400). */
   verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null>;
+  /**
+   * Closes a checkout the provider opened, before another for the same invoice: true when it is
+   * closed (or was already), false when it cannot be (the client finished it: money may be on its
+   * way). Absent where the checkout lives only in the portal.
+   */
+  closeCheckout?(input: { workspaceId: string; checkoutId: string }): Promise<boolean>;
+  /** Gives money back in full (`reference` as the callback reported it); answers the provider's id for the refund. */
+  refund?(input: { workspaceId: string; reference: string; idempotencyKey: string }): Promise<{ refundId: string }>;
 }
+
+/**
+ * The staff page (under config.adminPath) listing money a provider took that could not be applied
+ * to its invoice, with a refund for each: notifications and emails link to it.
+ */
+export const UNAPPLIED_PAYMENTS_PATH = '/payments/unapplied';

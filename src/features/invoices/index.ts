@@ -106,6 +106,7 @@ export function invoicesFeature(
         availability,
         stripe: stripe ? { provider: stripe, store: stripeKeyStore, keys: stripeKeys } : null,
         callbackUrl: (slug) => `${core.config.appUrl}${core.config.portalPath}/${slug}/payments/callback/stripe`,
+        payments,
       }),
     ],
   };

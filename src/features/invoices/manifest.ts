@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as workspaceStripeKeys from './migrations/20261231000002_workspace_stripe_keys.ts';
+import * as unappliedPayments from './migrations/20270102000001_unapplied_payments.ts';
 
 export const invoicesManifest: FeatureManifest = {
   name: 'invoices',
@@ -10,5 +11,6 @@ export const invoicesManifest: FeatureManifest = {
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20261231000002_workspace_stripe_keys': workspaceStripeKeys,
+    '20270102000001_unapplied_payments': unappliedPayments,
   },
 };

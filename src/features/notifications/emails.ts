@@ -8,6 +8,7 @@ import {
   type HostWorkspace,
   type MailMessage,
   subjectNameOf,
+  UNAPPLIED_PAYMENTS_PATH,
 } from '../../core/index.ts';
 import { NOTIFICATION_RULES } from './rules.ts';
 
@@ -39,14 +40,21 @@ export function immediateEmail(input: {
   event: ActivityRow;
   clientNames: Map<string, string>;
   listUrl: string;
+  /** The staff pages' address (absolute), for a link straight to what to act on. */
+  adminUrl?: string | undefined;
 }): MailMessage {
   const rule = NOTIFICATION_RULES[input.event.event];
   const line = describeEvent(input.event, input.clientNames);
+  const unapplied =
+    input.event.event === 'invoice.payment_unapplied' && input.adminUrl
+      ? [`Apply it to an invoice in the CRM, or refund it: ${input.adminUrl}${UNAPPLIED_PAYMENTS_PATH}`]
+      : [];
   return message(input.to, `${rule?.subject ?? 'Client portal'}: ${line}`.slice(0, 200), [
     `${input.workspace.name} client portal`,
     '',
     line,
     `At ${fmt.dateTime(input.event.created_at)} (UTC)`,
+    ...unapplied,
     '',
     `All notifications: ${input.listUrl}`,
   ]);

@@ -13,7 +13,15 @@ const DISPATCH_INTERVAL_MS = 30_000;
 /** The feature, its service (the host's header counts it), and its router. */
 export function notificationsFeature(core: CoreServices): Feature & { notifications: Notifications; router: Router } {
   const { db, adapter, staffAdapter, flags, config, mailer, now, logger } = core;
-  const notifications = createNotifications({ db, adapter, mailer, now, logger, listUrl: `${config.appUrl}${config.notificationsPath}` });
+  const notifications = createNotifications({
+    db,
+    adapter,
+    mailer,
+    now,
+    logger,
+    listUrl: `${config.appUrl}${config.notificationsPath}`,
+    adminUrl: `${config.appUrl}${config.adminPath}`,
+  });
   return {
     name: notificationsManifest.name,
     needs: { ports: [] },

@@ -4,7 +4,7 @@
 // uploads and activity pages; other staff (who cannot open the portal's admin pages) open the
 // client's conversation instead. Dates, times and amounts in the staff member's language and zone.
 import type { NotificationRow } from './queries.ts';
-import { activityLabel, erasureDeadline, recordOf, type RequestI18n, subjectNameOf } from '../../core/index.ts';
+import { activityLabel, erasureDeadline, recordOf, type RequestI18n, subjectNameOf, UNAPPLIED_PAYMENTS_PATH } from '../../core/index.ts';
 
 export interface NotificationPaths {
   adminPath: string;
@@ -49,6 +49,8 @@ function linkOf(row: NotificationRow, paths: NotificationPaths, admin: boolean):
   const client = row.client_id ? encodeURIComponent(row.client_id) : null;
   const conversation: Link = { href: client ? `${paths.messagesPath}/${client}` : paths.messagesPath, text: 'conversation' };
   if (!admin) return conversation;
+  // Money that could not be applied: the staff list where it is refunded (or applied in the CRM).
+  if (row.event === 'invoice.payment_unapplied') return { href: `${paths.adminPath}${UNAPPLIED_PAYMENTS_PATH}`, text: 'unapplied' };
   const record = recordOf(row);
   if (record && client)
     return { href: `${paths.adminPath}/records/${record.kind}/${client}/${encodeURIComponent(record.id)}`, text: record.kind };

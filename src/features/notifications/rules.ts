@@ -18,6 +18,9 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   // A delayed method (SEPA debit) the client thought done came back refused: the invoice is still
   // open, and the agency may need to ask again. A checkout given up on stays in the log only.
   'invoice.payment_failed': { email: 'immediate', subject: 'A client’s online payment failed' },
+  // Money taken that the invoice could not take (a second checkout paid, the invoice paid or voided
+  // meanwhile): the agency applies it in the CRM or refunds it, and the client is waiting.
+  'invoice.payment_unapplied': { email: 'immediate', subject: 'Money received that could not be applied to an invoice' },
   'comment.added': { email: 'digest', subject: 'New comment' },
   'offer.viewed': { email: 'digest', subject: 'Viewed' },
   'invoice.viewed': { email: 'digest', subject: 'Viewed' },

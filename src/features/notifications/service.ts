@@ -41,6 +41,8 @@ export interface NotificationsDeps {
   logger: PortalLogger;
   /** Where staff read the list, for links in emails (absolute). */
   listUrl: string;
+  /** The staff pages' address (absolute), for emails that link to what to act on. */
+  adminUrl?: string;
   /** How old an activity row must be before it is emailed: longer than any transaction writing one. */
   settleMs?: number;
   digestMinutes?: number;
@@ -96,7 +98,9 @@ export function createNotifications(deps: NotificationsDeps) {
       const messages =
         channel === 'immediate'
           ? events.flatMap((event) =>
-              admins.map((admin) => immediateEmail({ to: admin.email, workspace, event, clientNames, listUrl: deps.listUrl })),
+              admins.map((admin) =>
+                immediateEmail({ to: admin.email, workspace, event, clientNames, listUrl: deps.listUrl, adminUrl: deps.adminUrl }),
+              ),
             )
           : admins.map((admin) =>
               digestEmail({ to: admin.email, workspace, events, clientNames, listUrl: deps.listUrl, minutes: digestMs / 60_000 }),

@@ -4,6 +4,8 @@
 // only where the host enabled it, so in production the list is Stripe and the host's providers.
 // Stripe's keys: the workspace's own are typed here once, stored encrypted and never shown again
 // (a hint: sk_test_…4242); "Test the connection" asks Stripe for the balance with the keys in force.
+// Money taken that could not be applied (UNAPPLIED_PAYMENTS_PATH) is listed for staff, each with a
+// refund through its provider (post/redirect/get).
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -12,11 +14,17 @@ import {
   findSettings,
   renderAdminPage,
   staffContext,
+  notFound,
+  parseParam,
+  requestMeta,
   type Translate,
+  UNAPPLIED_PAYMENTS_PATH,
   validateBody,
   validateQuery,
   type WorkspaceCache,
 } from '../../../core/index.ts';
+import { presentUnappliedPayments } from './presenters.ts';
+import type { PaymentService } from './service.ts';
 import { hasWayToPay, NO_ONLINE_PROVIDER, type PaymentAvailability } from './availability.ts';
 import { findPaymentSettings, savePaymentSettings } from './queries.ts';
 import type { StripeKeyStore } from './stripe-key-store.ts';
@@ -47,6 +55,10 @@ const SavedQuery = z.object({
     .unknown()
     .optional()
     .transform((value) => (value === '1' || value === 'keys' || value === 'keys-removed' ? value : null)),
+});
+
+const UnappliedQuery = z.object({
+  refund: z.enum(['refunded', 'already_refunded', 'no_refund', 'provider_unavailable']).optional().catch(undefined),
 });
 
 /** The workspace's own Stripe keys: both, of the right kinds (a publishable key would take no money). */
@@ -81,6 +93,8 @@ export function paymentSettingsRoutes(deps: {
   stripe: StripeAdmin | null;
   /** Where Stripe sends its events for this workspace: the admin configures it in Stripe. */
   callbackUrl(workspaceSlug: string): string;
+  /** Money taken that could not be applied, and its refund. */
+  payments: Pick<PaymentService, 'unapplied' | 'refundUnapplied'>;
 }): Router {
   const router = Router();
   const providerIds = deps.availability.providerIds;
@@ -159,6 +173,22 @@ export function paymentSettingsRoutes(deps: {
       res.redirect(303, `${base}/payments?saved=1`);
     },
   );
+  router.get(UNAPPLIED_PAYMENTS_PATH, validateQuery(UnappliedQuery), async (req: Request, res: Response) => {
+    const { workspace, i18n } = staffContext(res);
+    const rows = await deps.payments.unapplied(workspace.id);
+    const outcome = (res.locals.query as z.infer<typeof UnappliedQuery> | undefined)?.refund ?? null;
+    renderAdminPage(req, res, 'admin/unapplied-payments', i18n.t('staff:payments.unapplied.title'), {
+      items: presentUnappliedPayments(i18n, staffContext(res).base, rows),
+      outcome: outcome ? i18n.t(`staff:payments.unapplied.outcome.${outcome}`) : null,
+    });
+  });
+  router.post(`${UNAPPLIED_PAYMENTS_PATH}/:id/refund`, async (req: Request, res: Response) => {
+    const { workspace, staff, base } = staffContext(res);
+    const id = parseParam(z.uuid(), req.params.id);
+    const result = await deps.payments.refundUnapplied(workspace.id, id, { id: staff.id }, requestMeta(req));
+    if (result === 'not_found') throw notFound();
+    res.redirect(303, `${base}${UNAPPLIED_PAYMENTS_PATH}?refund=${result}`);
+  });
   if (deps.stripe) {
     const stripe = deps.stripe;
     router.post(

@@ -46,6 +46,11 @@ export function createDemoProvider(options: { secret: string }): DemoProvider {
       return { redirectUrl: `${request.portalBase}/payments/demo/${request.paymentId}` };
     },
 
+    // No money moved, so none goes back: the refund is named after the request, the same each time.
+    async refund({ idempotencyKey }) {
+      return { refundId: `demo_refund_${idempotencyKey.replace(/^portal-refund-/, '')}` };
+    },
+
     signedCallback(workspaceId, body, now) {
       const rawBody = Buffer.from(JSON.stringify(body));
       const timestamp = String(Math.floor(now.getTime() / 1000));

@@ -27,6 +27,7 @@ const START_ERRORS = {
   partial_not_allowed: 'payments:errors.partialNotAllowed',
   no_provider: 'payments:errors.noProvider',
   provider_unavailable: 'payments:errors.providerUnavailable',
+  payment_in_progress: 'payments:errors.paymentInProgress',
 } as const;
 
 function payingClient(res: Response): PayingClient {
@@ -124,7 +125,7 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
           req,
           res,
           { errors: { amount: START_ERRORS[result.error] }, values: { choice: input.choice, amount: input.amountText } },
-          result.error === 'provider_unavailable' ? 503 : 400,
+          result.error === 'provider_unavailable' ? 503 : result.error === 'payment_in_progress' ? 409 : 400,
         );
       }
       res.redirect(303, result.redirectUrl);
@@ -193,8 +194,9 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
     callbackBody: express.raw({ type: () => true, limit: '64kb' }),
 
     callback: async (req: Request, res: Response) => {
-      const { workspace, settings } = portalContext(res);
-      if (!settings.allowOnlinePayments || !settings.showInvoices) throw notFound();
+      // Whatever the switches say now: they govern new checkouts, and this event is about one the
+      // portal started (money may already be taken). The provider must be one this instance has.
+      const { workspace } = portalContext(res);
       const provider = String(req.params.provider ?? '');
       // A provider this instance does not have has no callback route (the demo one where it is off).
       if (!payments.provider(provider)) throw notFound();

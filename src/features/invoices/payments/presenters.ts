@@ -1,7 +1,7 @@
 // View models for the pay page and the demo checkout: figures already formatted in the reader's
 // locale, links already built. Templates see these, never rows or port records.
-import type { PortalContext, RequestI18n } from '../../../core/index.ts';
-import type { ClientPaymentRow } from './queries.ts';
+import { type PortalContext, type RequestI18n, UNAPPLIED_PAYMENTS_PATH } from '../../../core/index.ts';
+import type { ClientPaymentRow, UnappliedPaymentRow } from './queries.ts';
 import type { BankTransferView } from './bank-transfer-view.ts';
 import type { PaymentOptions } from './service.ts';
 
@@ -48,17 +48,41 @@ export function presentCheckout(i18n: RequestI18n, context: PortalContext, payme
 /**
  * How a checkout the client just came back from went: paid (the provider's event arrived and the
  * payment is recorded), pending (not confirmed yet: the event is on its way, or a bank debit takes
- * days), cancelled (given up on the provider's page, or expired) or refused.
+ * days), cancelled (given up on the provider's page, or expired), refused, unapplied (received
+ * but not applied: the agency applies or refunds it) or refunded.
  */
 export function presentPayOutcome(i18n: RequestI18n, payment: ClientPaymentRow, givenUp: boolean) {
   const amount = i18n.fmt.money(Number(payment.amount_cents), payment.currency);
+  // Money taken that could not be applied (the invoice was paid meanwhile, a second checkout):
+  // the client is told it arrived and what happens to it, never that nothing was recorded.
   const state =
     payment.status === 'recorded'
       ? 'paid'
-      : payment.status === 'cancelled' || (payment.status === 'pending' && givenUp)
-        ? 'cancelled'
-        : payment.status === 'pending'
-          ? 'pending'
-          : 'refused';
+      : payment.status === 'unapplied' || payment.status === 'refunded'
+        ? payment.status
+        : payment.status === 'cancelled' || (payment.status === 'pending' && givenUp)
+          ? 'cancelled'
+          : payment.status === 'pending'
+            ? 'pending'
+            : 'refused';
   return { state, message: i18n.t(`payments:outcome.${state}`, { amount }), isError: state === 'refused' || state === 'cancelled' };
+}
+
+/** Money taken that could not be applied, for staff: what, why, and its refund (or the button). */
+export function presentUnappliedPayments(i18n: RequestI18n, adminBase: string, rows: UnappliedPaymentRow[]) {
+  const { t, fmt } = i18n;
+  return rows.map((row) => ({
+    id: row.id,
+    receivedAt: fmt.dateTime(row.received_at),
+    invoiceNumber: row.invoice_number,
+    invoiceUrl: `${adminBase}/records/invoice/${encodeURIComponent(row.client_id)}/${encodeURIComponent(row.invoice_id)}`,
+    amount: fmt.money(Number(row.amount_cents), row.currency),
+    provider: row.provider,
+    reference: row.reference,
+    reason: t(`staff:payments.unapplied.reason.${row.reason}`),
+    refund: row.refund_id
+      ? { id: row.refund_id, at: row.refunded_at ? fmt.dateTime(row.refunded_at) : '', by: row.refunded_by_staff_id ?? '' }
+      : null,
+    refundAction: `${adminBase}${UNAPPLIED_PAYMENTS_PATH}/${encodeURIComponent(row.id)}/refund`,
+  }));
 }

@@ -1,12 +1,16 @@
 // SQL for the portal's payment tables: client_payments (one row per checkout a client started),
-// client_payment_callbacks (one row per provider event: the idempotency key) and
-// portal_payment_settings. Every read is scoped by workspace, and by client where a client asks.
+// client_payment_callbacks (one row per provider event: the idempotency key),
+// client_unapplied_payments (money taken that could not be applied) and portal_payment_settings. Every read is scoped by workspace, and by client where a client asks.
 import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
 
-/** cancelled: the checkout expired, was abandoned, or the provider could not open it. */
-export type ClientPaymentStatus = 'pending' | 'recorded' | 'refused' | 'cancelled';
+/**
+ * cancelled: the checkout expired, was abandoned, or the provider could not open it. unapplied: the
+ * provider took the money but it could not be recorded on the invoice (client_unapplied_payments);
+ * refunded: staff then gave it back.
+ */
+export type ClientPaymentStatus = 'pending' | 'recorded' | 'refused' | 'cancelled' | 'unapplied' | 'refunded';
 
 export interface ClientPaymentRow {
   id: string;
@@ -20,6 +24,8 @@ export interface ClientPaymentRow {
   currency: string;
   status: ClientPaymentStatus;
   host_payment_id: string | null;
+  provider_checkout_id: string | null;
+  checkout_url: string | null;
   created_at: Date;
   completed_at: Date | null;
 }
@@ -36,6 +42,8 @@ const PAYMENT_COLUMNS = [
   'currency',
   'status',
   'host_payment_id',
+  'provider_checkout_id',
+  'checkout_url',
   'created_at',
   'completed_at',
 ];
@@ -92,7 +100,13 @@ export async function lockPaymentForCallback(
 
 export async function completeClientPayment(
   trx: Knex.Transaction,
-  args: { workspaceId: string; paymentId: string; status: Exclude<ClientPaymentStatus, 'pending'>; hostPaymentId: string | null; at: Date },
+  args: {
+    workspaceId: string;
+    paymentId: string;
+    status: Exclude<ClientPaymentStatus, 'pending' | 'refunded'>;
+    hostPaymentId: string | null;
+    at: Date;
+  },
 ): Promise<void> {
   await trx('client_payments')
     .where({ workspace_id: args.workspaceId, id: args.paymentId })
@@ -121,8 +135,11 @@ export async function claimCallback(
   return rows.length > 0;
 }
 
-/** What a handled event did: recorded a payment, refused one, or left the checkout pending or cancelled. */
-export type CallbackOutcome = 'recorded' | 'refused' | 'pending' | 'cancelled';
+/**
+ * What a handled event did: recorded a payment, refused one, left the checkout pending or
+ * cancelled, or kept money taken that could not be applied.
+ */
+export type CallbackOutcome = 'recorded' | 'refused' | 'pending' | 'cancelled' | 'unapplied';
 
 export async function setCallbackOutcome(
   trx: Knex.Transaction,
@@ -131,6 +148,126 @@ export async function setCallbackOutcome(
   await trx('client_payment_callbacks')
     .where({ workspace_id: args.workspaceId, provider: args.provider, idempotency_key: args.idempotencyKey })
     .update({ outcome: args.outcome });
+}
+
+/** Serialises starting checkouts for one invoice (two Pay clicks at once) until the transaction ends. */
+export async function lockInvoiceCheckouts(trx: Knex.Transaction, args: { workspaceId: string; invoiceId: string }): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`client_payments:${args.workspaceId}:${args.invoiceId}`]);
+}
+
+/** The invoice's checkouts still pending (newest first): at most one is open at the provider. */
+export async function pendingCheckouts(
+  db: Db,
+  args: { workspaceId: string; clientId: string; invoiceId: string },
+): Promise<ClientPaymentRow[]> {
+  return db('client_payments')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, invoice_id: args.invoiceId, status: 'pending' })
+    .orderBy('created_at', 'desc')
+    .select<ClientPaymentRow[]>(PAYMENT_COLUMNS);
+}
+
+/** The provider's id and page for a checkout it opened. */
+export async function saveProviderCheckout(
+  db: Db,
+  args: { workspaceId: string; paymentId: string; providerCheckoutId: string | null; checkoutUrl: string },
+): Promise<void> {
+  await db('client_payments')
+    .where({ workspace_id: args.workspaceId, id: args.paymentId })
+    .update({ provider_checkout_id: args.providerCheckoutId, checkout_url: args.checkoutUrl });
+}
+
+/** Closes a checkout still pending (another replaces it); false when it was no longer pending. */
+/** Undoes closePendingCheckout where the provider could not close the checkout after all. */
+export async function reopenCheckout(db: Db, args: { workspaceId: string; paymentId: string }): Promise<void> {
+  await db('client_payments')
+    .where({ workspace_id: args.workspaceId, id: args.paymentId, status: 'cancelled' })
+    .update({ status: 'pending', completed_at: null });
+}
+
+export async function closePendingCheckout(db: Db, args: { workspaceId: string; paymentId: string; at: Date }): Promise<boolean> {
+  const changed = await db('client_payments')
+    .where({ workspace_id: args.workspaceId, id: args.paymentId, status: 'pending' })
+    .update({ status: 'cancelled', completed_at: args.at });
+  return changed > 0;
+}
+
+/** Why money taken could not be applied. */
+export type UnappliedReason = 'not_applicable' | 'amount_differs' | 'checkout_closed';
+
+export interface UnappliedPaymentRow {
+  id: string;
+  workspace_id: string;
+  payment_id: string;
+  client_id: string;
+  invoice_id: string;
+  invoice_number: string;
+  provider: string;
+  amount_cents: string | number;
+  currency: string;
+  reference: string;
+  reason: UnappliedReason;
+  received_at: Date;
+  refund_id: string | null;
+  refunded_by_staff_id: string | null;
+  refunded_at: Date | null;
+}
+
+const UNAPPLIED_COLUMNS = [
+  'id',
+  'workspace_id',
+  'payment_id',
+  'client_id',
+  'invoice_id',
+  'invoice_number',
+  'provider',
+  'amount_cents',
+  'currency',
+  'reference',
+  'reason',
+  'received_at',
+  'refund_id',
+  'refunded_by_staff_id',
+  'refunded_at',
+];
+
+export async function insertUnappliedPayment(
+  trx: Knex.Transaction,
+  row: Omit<UnappliedPaymentRow, 'received_at' | 'refund_id' | 'refunded_by_staff_id' | 'refunded_at' | 'amount_cents'> & {
+    amount_cents: number;
+    received_at: Date;
+  },
+): Promise<void> {
+  await trx('client_unapplied_payments').insert(row);
+}
+
+/** The workspace's unapplied money (or the one with this id), those not refunded first, newest first. */
+export function listUnappliedPayments(db: Db, workspaceId: string, id: string | null): Promise<UnappliedPaymentRow[]> {
+  return db('client_unapplied_payments')
+    .where({ workspace_id: workspaceId, ...(id ? { id } : {}) })
+    .orderByRaw('refunded_at is not null, received_at desc')
+    .limit(200)
+    .select<UnappliedPaymentRow[]>(UNAPPLIED_COLUMNS);
+}
+
+/** One unapplied payment, locked until the transaction ends (a refund is made once). */
+export async function lockUnappliedPayment(trx: Knex.Transaction, workspaceId: string, id: string): Promise<UnappliedPaymentRow | null> {
+  const row = await trx('client_unapplied_payments')
+    .where({ workspace_id: workspaceId, id })
+    .forUpdate()
+    .first<UnappliedPaymentRow | undefined>(UNAPPLIED_COLUMNS);
+  return row ?? null;
+}
+
+export async function markUnappliedRefunded(
+  trx: Knex.Transaction,
+  args: { workspaceId: string; id: string; paymentId: string; refundId: string; staffId: string; at: Date },
+): Promise<void> {
+  await trx('client_unapplied_payments')
+    .where({ workspace_id: args.workspaceId, id: args.id })
+    .update({ refund_id: args.refundId, refunded_by_staff_id: args.staffId, refunded_at: args.at });
+  await trx('client_payments')
+    .where({ workspace_id: args.workspaceId, id: args.paymentId, status: 'unapplied' })
+    .update({ status: 'refunded' });
 }
 
 export interface PaymentSettings {

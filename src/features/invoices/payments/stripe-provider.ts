@@ -4,7 +4,9 @@
 //   checkout: one line item for the amount the client chose, in the invoice's currency, with
 //             client_reference_id = the portal's payment id and metadata naming the workspace; the
 //             client comes back to the pay page (?payment=<id>), which says how it went.
-//   events:   verified by the SDK on the raw body (Stripe-Signature, five minutes' tolerance), with
+//   events:   verified by the SDK on the raw body (Stripe-Signature, five minutes' tolerance behind;
+//             the SDK accepts any timestamp ahead, so one more than five minutes ahead is refused
+//             here: a signature made for later would otherwise replay until then), with
 //             the webhook secret of the workspace's keys (stripe-keys.ts). Read as:
 //               checkout.session.completed, payment_status 'paid'    → succeeded (recorded)
 //               checkout.session.completed, payment_status 'unpaid'  → pending (a delayed method)
@@ -208,12 +210,31 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
         { idempotencyKey: `portal-checkout-${request.paymentId}` },
       );
       if (!session.url) throw new Error(`Stripe answered session ${session.id} without a url`);
-      return { redirectUrl: session.url };
+      return { redirectUrl: session.url, checkoutId: session.id };
+    },
+
+    // Before another checkout for the same invoice: an open session is expired (it can no longer
+    // be paid), an expired one is closed already, a completed one (a debit on its way) cannot be.
+    async closeCheckout({ workspaceId, checkoutId }) {
+      const stripe = clientFor((await keysOrThrow(workspaceId)).secretKey);
+      const session = await stripe.checkout.sessions.retrieve(checkoutId);
+      if (session.status === 'expired') return true;
+      if (session.status !== 'open') return false;
+      const expired = await stripe.checkout.sessions.expire(checkoutId);
+      return expired.status === 'expired';
+    },
+
+    // Money kept as unapplied, given back in full: the PaymentIntent the event named.
+    async refund({ workspaceId, reference, idempotencyKey }) {
+      if (!reference.startsWith('pi_')) throw new Error(`${reference} is not a PaymentIntent: refund it in Stripe's dashboard`);
+      const stripe = clientFor((await keysOrThrow(workspaceId)).secretKey);
+      const refund = await stripe.refunds.create({ payment_intent: reference }, { idempotencyKey });
+      return { refundId: refund.id };
     },
 
     async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null> {
       const signature = input.header(STRIPE_SIGNATURE_HEADER);
-      if (!signature) return null;
+      if (!signature || signedAhead(signature, input.now)) return null;
       const keys = await options.keys(input.workspaceId);
       if (!keys?.webhookSecret) return null;
       let event: Stripe.Event;
@@ -271,6 +292,13 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       }
     },
   };
+}
+
+/** A Stripe-Signature whose timestamp is more than the tolerance ahead of now (or has none). */
+function signedAhead(signature: string, now: Date): boolean {
+  const timestamp = /(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(signature)?.[1];
+  if (!timestamp) return true;
+  return Number(timestamp) - now.getTime() / 1000 > TOLERANCE_SECONDS;
 }
 
 function outcomeOf(type: string, paymentStatus: 'paid' | 'unpaid' | 'no_payment_required'): VerifiedCallback['outcome'] | null {

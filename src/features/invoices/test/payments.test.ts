@@ -97,7 +97,7 @@ describe('paying invoices from the portal', function () {
     await h?.close();
   });
 
-  it('with online payments off: no online payment (404, callbacks refused), the bank transfer still shown', async function () {
+  it('with online payments off: no new online payment (404), the bank transfer still shown; callbacks still heard', async function () {
     await saveSwitches(false);
     const page = await client.get(`/portal/demo/invoices/${invoice.id}/pay`).expect(200);
     expect(page.text).to.include('Pay by bank transfer').and.include('DE89 3704 0044 0532 0130 00');
@@ -107,7 +107,9 @@ describe('paying invoices from the portal', function () {
       .type('form')
       .send({ _csrf: csrfFrom(page.text), choice: 'full' })
       .expect(404);
-    await callback('00000000-0000-4000-8000-000000000000', 100, 'USD').expect(404);
+    // The switch governs new checkouts; a provider's event about one already started is still
+    // read (this one names no checkout, so nothing is recorded).
+    await callback('00000000-0000-4000-8000-000000000000', 100, 'USD').expect(200);
     // The invoice's pay button leads there too.
     expect((await client.get(`/portal/demo/invoices/${invoice.id}`).expect(200)).text).to.include(
       `/portal/demo/invoices/${invoice.id}/pay`,
@@ -375,6 +377,30 @@ describe('paying invoices from the portal', function () {
       .send({ _csrf: csrfFrom(list.text) })
       .expect(303);
     expect((await staff.get('/').expect(200)).text).to.not.match(/Client notifications <span class="badge">/);
+  });
+
+  it('keeps one demo checkout per invoice and amount, and says "received" for one paid after the invoice was settled', async function () {
+    await newOpenInvoice();
+    const first = await startCheckout({ choice: 'full' });
+    expect(await startCheckout({ choice: 'full' })).to.equal(first);
+    const checkout = await client.get(`/portal/demo/payments/demo/${first}`).expect(200);
+    // The invoice is settled in the CRM while the client is on the checkout page; then they pay.
+    await h.crm.adapter.invoices!.recordPayment(invoice.workspaceId, invoice.clientId, invoice.id, {
+      amountCents: 50_000,
+      method: 'bank_transfer',
+      reference: null,
+      paidAt: new Date(),
+      provider: null,
+    });
+    await client
+      .post(`/portal/demo/payments/demo/${first}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(checkout.text), action: 'pay' })
+      .expect(303);
+    const after = (await client.get(`/portal/demo/payments/demo/${first}`).expect(200)).text;
+    expect(after).to.include('data-outcome="unapplied"').and.include('has been received, but it could not be applied');
+    expect(await h.crm.db('client_unapplied_payments').where({ workspace_id: invoice.workspaceId, payment_id: first })).to.have.length(1);
+    expect((await activity('invoice.payment_unapplied')).filter((row) => row.details.paymentId === first)).to.have.length(1);
   });
 
   it('counts the SQL round trips of the pay page and of a callback', async function () {

@@ -4,8 +4,10 @@
 // 303 to the Checkout Session's url for the exact balance (in the invoice's currency and the
 // client's language); the signed checkout.session.completed records one payment with the
 // PaymentIntent id and the invoice turns paid; the same event again, and a concurrent copy, add
-// nothing; a wrong signature answers 400; an amount that differs from the checkout records nothing
-// and is logged; a delayed method stays pending until async_payment_succeeded (or _failed); an
+// nothing; a wrong signature, or one signed more than five minutes behind or ahead, answers 400; money
+// taken that cannot be applied (an amount that differs from the checkout, an invoice paid meanwhile)
+// is kept as unapplied, staff are told and may refund it through Stripe; two Pay clicks leave one
+// open Checkout Session; events for a started checkout are heard with payments or the flag off; a delayed method stays pending until async_payment_succeeded (or _failed); an
 // expired session is closed. A failed or expired checkout is in the agency's activity log. The
 // client comes back to a page that says how it went, in en and de.
 import { expect } from 'chai';
@@ -16,6 +18,7 @@ import { countQueries, describeQueries } from '../../../../test/support/query-co
 import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
 import { csrfFrom, postFormFrom, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { chooseStripeOnDemo } from '../../../../test/support/stripe-portal.ts';
+import { SECTION_SWITCHES } from '../../../core/settings/portal-settings.ts';
 import { postStripeEvent, startStripeStandIn, type StandInSession, type StripeStandIn } from '../../../../test/support/stripe-stand-in.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -170,24 +173,25 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     await postStripeEvent(h.agent(), event, null).expect(400);
     const stale = stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) - 301 });
     await postStripeEvent(h.agent(), event, stale).expect(400);
+    // Stripe's SDK checks only how old a signature is: one made ten minutes ahead is refused too.
+    const ahead = stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) + 600 });
+    await postStripeEvent(h.agent(), event, ahead).expect(400);
     expect(await payments()).to.have.length(0);
     expect(await checkoutRow(session.client_reference_id!)).to.include({ status: 'pending' });
   });
 
-  it('records nothing, and logs it, when the signed amount or currency differs from the checkout the portal started', async function () {
+  it('records nothing on the invoice, and keeps the money as unapplied, when the paid amount or currency differs from the checkout', async function () {
     await newOpenInvoice(40_000);
     const session = stripe.complete((await pay()).id);
     const cheaper = await deliver('checkout.session.completed', { ...session, amount_total: 100 }).expect(200);
-    expect(cheaper.body).to.deep.equal({ status: 'refused' });
+    expect(cheaper.body).to.deep.equal({ status: 'unapplied' });
     expect(await payments()).to.have.length(0);
-    expect(await checkoutRow(session.client_reference_id!)).to.include({ status: 'refused' });
-    expect(logs.output()).to.include(
-      `payment ${session.client_reference_id} refused: stripe reports 100 EUR, the checkout was for 40000 EUR`,
-    );
+    expect(await checkoutRow(session.client_reference_id!)).to.include({ status: 'unapplied' });
+    expect(logs.output()).to.include(`payment ${session.client_reference_id}: stripe took 100 EUR`).and.include('(amount_differs)');
 
     const other = stripe.complete((await pay()).id);
     expect((await deliver('checkout.session.completed', { ...other, currency: 'usd' }).expect(200)).body).to.deep.equal({
-      status: 'refused',
+      status: 'unapplied',
     });
     expect(await payments()).to.have.length(0);
     expect(await detail()).to.include({ status: 'open', balanceCents: 40_000 });
@@ -224,9 +228,10 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     const expired = { ...abandoned, status: 'expired' as const, url: null };
     expect((await deliver('checkout.session.expired', expired).expect(200)).body).to.deep.equal({ status: 'cancelled' });
     expect(await checkoutRow(abandoned.client_reference_id!)).to.include({ status: 'cancelled' });
-    // A completion arriving after the expiry (out of order) records nothing either.
+    // A completion arriving after the expiry (out of order) records nothing on the invoice: the
+    // money is kept as unapplied for staff to refund.
     expect((await deliver('checkout.session.completed', stripe.complete(abandoned.id)).expect(200)).body).to.deep.include({
-      status: 'refused',
+      status: 'unapplied',
     });
     expect(await payments()).to.have.length(0);
     expect(await detail()).to.include({ status: 'open', balanceCents: 15_000 });
@@ -292,6 +297,173 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     );
   });
 
+  it('records the events of a checkout already started with online payments switched off, and with the portal flag off', async function () {
+    const saveOnlinePayments = async (on: boolean) => {
+      const page = await staff.get('/settings/client-portal').expect(200);
+      const form: Record<string, string> = { _csrf: csrfFrom(page.text), loginWithCode: 'on', loginWithPassword: 'on' };
+      for (const s of SECTION_SWITCHES) if (on || s.key !== 'allowOnlinePayments') form[s.key] = 'on';
+      await staff.post('/settings/client-portal').type('form').send(form).expect(303);
+    };
+    await newOpenInvoice(11_000);
+    const first = stripe.complete((await pay()).id);
+    await saveOnlinePayments(false);
+    try {
+      const path = `/portal/demo/invoices/${invoice.id}/pay`;
+      await postFormFrom(client, path, path, { choice: 'full' }, 404);
+      expect((await deliver('checkout.session.completed', first).expect(200)).body).to.deep.equal({ status: 'recorded' });
+    } finally {
+      await saveOnlinePayments(true);
+    }
+    expect(await detail()).to.include({ status: 'paid' });
+
+    // Another instance on the same database, where the flag is off for the workspace: the portal is
+    // 404 there, but the money a checkout took is recorded; an unknown workspace stays 404.
+    await newOpenInvoice(12_000);
+    const second = stripe.complete((await pay()).id);
+    const flagOff = await startPortalHarness({
+      database: h.database,
+      enabledFor: ['another-workspace'],
+      boot: { stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiBase: stripe.url } },
+    });
+    try {
+      await flagOff.agent().get('/portal/demo/sign-in').expect(404);
+      const payload = JSON.stringify(stripe.event('checkout.session.completed', second));
+      const answer = await postStripeEvent(flagOff.agent(), payload, stripe.sign(payload)).expect(200);
+      expect(answer.body).to.deep.equal({ status: 'recorded' });
+      await flagOff
+        .agent()
+        .post('/portal/no-such-workspace/payments/callback/stripe')
+        .set('Content-Type', 'application/json')
+        .set('Stripe-Signature', stripe.sign(payload))
+        .send(payload)
+        .expect(404);
+    } finally {
+      await flagOff.close();
+    }
+    expect(await detail()).to.include({ status: 'paid' });
+    expect(await payments()).to.have.length(1);
+  });
+
+  it('leaves one open Checkout Session per invoice: Pay again reuses it, two at once open one, another amount expires it first', async function () {
+    const path = () => `/portal/demo/invoices/${invoice.id}/pay`;
+    const openFor = (invoiceNumber: string) =>
+      [...stripe.sessions.values()].filter((s) => s.metadata.invoice_number === invoiceNumber && s.status === 'open');
+    await newOpenInvoice(21_000);
+    const first = await pay();
+    const again = await pay();
+    expect(again.id).to.equal(first.id);
+    expect(openFor((await detail()).number)).to.have.length(1);
+
+    // Two tabs, or a double click: both answers lead to the one session.
+    await newOpenInvoice(22_000);
+    const page = await client.get(path()).expect(200);
+    const click = () =>
+      client
+        .post(path())
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), choice: 'full' });
+    const answers = await Promise.all([click(), click()]);
+    expect(answers.map((a) => a.status)).to.deep.equal([303, 303]);
+    expect(answers[0]!.headers.location).to.equal(answers[1]!.headers.location);
+    const { number } = await detail();
+    expect(openFor(number)).to.have.length(1);
+    const rows = await h.crm.db('client_payments').where({ workspace_id: invoice.workspaceId, invoice_id: invoice.id });
+    expect(rows.map((r) => r.status)).to.deep.equal(['pending']);
+
+    // Another amount: the open session is expired at Stripe before the new one opens.
+    const before = openFor(number)[0]!;
+    const part = await pay({ choice: 'partial', amount: '100.00' });
+    expect(part.id).to.not.equal(before.id);
+    expect(stripe.sessions.get(before.id)!.status).to.equal('expired');
+    expect(openFor(number).map((s) => s.id)).to.deep.equal([part.id]);
+    expect(await checkoutRow(before.client_reference_id!)).to.include({ status: 'cancelled' });
+    expect(stripe.requests.some((r) => r.method === 'POST' && r.path === `/v1/checkout/sessions/${before.id}/expire`)).to.equal(true);
+  });
+
+  it('keeps money it cannot apply as received and unapplied: staff told and emailed, the client told, a refund through Stripe on the record', async function () {
+    await newOpenInvoice(23_000);
+    const session = await pay();
+    // The invoice is paid another way while the client is on Stripe's page; then Stripe takes the money too.
+    await h.crm.adapter.invoices!.recordPayment(invoice.workspaceId, invoice.clientId, invoice.id, {
+      amountCents: 23_000,
+      method: 'bank_transfer',
+      reference: 'TRF-23',
+      paidAt: new Date(),
+      provider: null,
+    });
+    const sentBefore = h.smtp.messages.length;
+    const completed = stripe.complete(session.id);
+    expect((await deliver('checkout.session.completed', completed).expect(200)).body).to.deep.equal({ status: 'unapplied' });
+    expect(await payments()).to.have.length(1);
+    expect(await checkoutRow(session.client_reference_id!)).to.include({ status: 'unapplied' });
+    const [kept, ...more] = await h.crm
+      .db('client_unapplied_payments')
+      .where({ workspace_id: invoice.workspaceId, invoice_id: invoice.id });
+    expect(more).to.deep.equal([]);
+    expect(kept).to.include({
+      payment_id: session.client_reference_id,
+      reference: completed.payment_intent,
+      reason: 'not_applicable',
+      refund_id: null,
+    });
+    expect(Number(kept.amount_cents)).to.equal(23_000);
+    const logged = await h.crm.db('client_activity_logs').where({ workspace_id: invoice.workspaceId, event: 'invoice.payment_unapplied' });
+    expect(logged.filter((row) => row.details.unappliedId === kept.id)).to.have.length(1);
+    expect(logs.output()).to.include(`kept as unapplied ${kept.id}`);
+
+    // The client reads the truth, in en and de.
+    const back = `/portal/demo/invoices/${invoice.id}/pay?payment=${session.client_reference_id}`;
+    const page = await client.get(back).expect(200);
+    expect(page.text).to.include('data-outcome="unapplied"').and.include('has been received, but it could not be applied');
+    expect((await client.get(back).set('Accept-Language', 'de').expect(200)).text).to.include(
+      'ist eingegangen, konnte dieser Rechnung aber nicht',
+    );
+
+    // Staff: a notification linking to the list, an email at once with the same link.
+    const list = (await staff.get('/client-portal/notifications').expect(200)).text;
+    expect(list)
+      .to.include('Paid online, but the money could not be applied')
+      .and.include('href="/settings/client-portal/payments/unapplied"');
+    await new Promise((resolve) => setTimeout(resolve, 2300));
+    await h.crm.portal.notifications.runOnce();
+    await h.crm.portal.drainOutbox();
+    const emails = h.smtp.messages.slice(sentBefore).filter((m) => m.subject.includes('could not be applied'));
+    expect(emails.length).to.be.greaterThan(0);
+    expect(emails[0]!.text.replace(/\s+/g, '')).to.include('/settings/client-portal/payments/unapplied');
+
+    // One action refunds it through Stripe and keeps the refund on the record; a second click refunds nothing more.
+    const unapplied = await staff.get('/settings/client-portal/payments/unapplied').expect(200);
+    expect(unapplied.text).to.include(`data-unapplied="${kept.id}"`).and.include('€230.00');
+    const action = `/settings/client-portal/payments/unapplied/${kept.id}/refund`;
+    await staff.post(action).type('form').send({ _csrf: 'wrong' }).expect(403);
+    expect(stripe.refunds).to.have.length(0);
+    await staff
+      .post(action)
+      .type('form')
+      .send({ _csrf: csrfFrom(unapplied.text) })
+      .expect(303)
+      .expect('Location', '/settings/client-portal/payments/unapplied?refund=refunded');
+    await staff
+      .post(action)
+      .type('form')
+      .send({ _csrf: csrfFrom(unapplied.text) })
+      .expect(303)
+      .expect('Location', '/settings/client-portal/payments/unapplied?refund=already_refunded');
+    expect(stripe.refunds.map((r) => r.payment_intent)).to.deep.equal([completed.payment_intent]);
+    const refunded = await h.crm.db('client_unapplied_payments').where({ workspace_id: invoice.workspaceId, id: kept.id }).first();
+    expect(refunded.refund_id).to.equal(stripe.refunds[0]!.id);
+    expect(refunded.refunded_by_staff_id).to.be.a('string').and.not.equal('');
+    expect(refunded.refunded_at).to.be.an.instanceOf(Date);
+    const refundLog = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: invoice.workspaceId, event: 'invoice.payment_refunded' });
+    expect(refundLog.filter((row) => row.details.unappliedId === kept.id).map((row) => row.details.refundId)).to.deep.equal([
+      refunded.refund_id,
+    ]);
+    expect((await staff.get('/settings/client-portal/payments/unapplied?refund=refunded').expect(200)).text).to.include(refunded.refund_id);
+    expect((await client.get(back).expect(200)).text).to.include('data-outcome="refunded"');
+  });
+
   it('ignores (200, nothing recorded) other event types and sessions another workspace started', async function () {
     await newOpenInvoice(12_000);
     const session = stripe.complete((await pay()).id);
@@ -301,7 +473,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     expect(await payments()).to.have.length(0);
   });
 
-  it('keeps to its query budgets: Pay, the page the client comes back to, a recorded event and a replayed one', async function () {
+  it('keeps to its query budgets: Pay, the page the client comes back to, a recorded event, a replayed one, the unapplied list', async function () {
     await newOpenInvoice(7_000);
     const counter = countQueries(h.crm);
     try {
@@ -315,8 +487,9 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
       const path = `/portal/demo/invoices/${invoice.id}/pay`;
       const page = await client.get(path).expect(200);
       let location = '';
-      // The demo checkout's 8, and the workspace's own Stripe keys (none here: the installation's apply).
-      await measure('POST /invoices/:id/pay (Stripe)', 9, async () => {
+      // The demo checkout's 11 (with the lock per invoice, its pending checkouts, and the session's
+      // id and page kept), and the workspace's own Stripe keys (none here: the installation's apply).
+      await measure('POST /invoices/:id/pay (Stripe)', 12, async () => {
         location = (
           await client
             .post(path)
@@ -333,6 +506,11 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
       const send = () => postStripeEvent(h.agent(), payload, stripe.sign(payload));
       await measure('POST /payments/callback/stripe (recorded)', CALLBACK_RECORDED, () => send().expect(200));
       await measure('POST /payments/callback/stripe (replayed)', CALLBACK_REPLAYED, () => send().expect(200));
+      // The staff list of money not applied: the staff page's own 4 (session, staff user, the two
+      // unread counts in the header), and one for the list however long it is.
+      await measure('GET /settings/client-portal/payments/unapplied', 5, () =>
+        staff.get('/settings/client-portal/payments/unapplied').expect(200),
+      );
     } finally {
       counter.stop();
     }
