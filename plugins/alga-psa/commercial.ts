@@ -69,9 +69,10 @@ const METHOD_TO_ALGA: Record<string, string> = {
   direct_debit: 'ach',
 };
 /**
- * Online providers as payment_method names them (Alga's own Stripe landing writes 'stripe'; the
- * portal writes its provider's id the same way) and how each took the money. Their
- * reference_number is the provider's id: kept for staff, never the client's reference.
+ * Online providers as payment_method names them (Alga's own Stripe landing writes 'stripe'; 'demo'
+ * is on rows the portal wrote before it wrote Alga's own name for its demo provider's payments)
+ * and how each took the money. Their reference_number is the provider's id: kept for staff,
+ * never the client's reference.
  */
 const PROVIDER_METHODS: Record<string, string> = { stripe: 'card', demo: 'card' };
 const ALGA_TO_METHOD: Record<string, string> = {
