@@ -81,8 +81,14 @@ const ALGA_TO_METHOD: Record<string, string> = {
 };
 
 /** A payment row in the portal's words: an online provider's id apart from the reference a client may quote. */
-function presentAlgaPayment(row: { payment_id: string; amount: string; payment_method: string | null; reference_number: string | null }) {
-  const online = row.payment_method !== null && Object.hasOwn(PROVIDER_METHODS, row.payment_method);
+function presentAlgaPayment(row: {
+  payment_id: string;
+  amount: string;
+  payment_method: string | null;
+  reference_number: string | null;
+  provider: string | null;
+}) {
+  const online = Boolean(row.provider) || (row.payment_method !== null && Object.hasOwn(PROVIDER_METHODS, row.payment_method));
   const reference = row.reference_number?.trim() || null;
   return {
     id: row.payment_id,

@@ -357,7 +357,8 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
 
   // recordExternalPayment stores its provider as payment_method, and Alga's lists know its own
   // names ('stripe' from PaymentService, 'credit_card' from its payment form): a provider Alga has
-  // no name for is written as how the money came ('credit_card'), the provider kept in metadata.
+  // no name for is written as how the money came ('credit_card'), the provider kept in the payment's
+  // and the transaction's metadata.
   it('a payment through a provider Alga has no name for (the demo one): payment_method credit_card, the provider in metadata', async function () {
     const { db, seed } = host;
     const invoiceId = seed.invoices.partlyPaid;
@@ -368,9 +369,14 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
       paidAt: new Date('2026-04-02T09:00:00Z'),
       provider: 'demo',
     });
-    expect(recorded).to.include({ amountCents: 1_000, method: 'card' });
+    // The provider's id reads back as the provider's, not as a reference the client may quote.
+    expect(recorded).to.include({ amountCents: 1_000, method: 'card', reference: null, providerReference: 'demo_7Q2' });
     const payment = await db('invoice_payments').where({ tenant, payment_id: recorded!.id }).first<Row>();
-    expect(payment).to.include({ payment_method: 'credit_card', reference_number: 'demo_7Q2' });
+    expect(payment).to.deep.include({
+      payment_method: 'credit_card',
+      reference_number: 'demo_7Q2',
+      metadata: { payment_provider: 'demo' },
+    });
     const transaction = await db('transactions').where({ tenant, invoice_id: invoiceId, amount: 1_000 }).first<Row>();
     expect(transaction).to.deep.include({
       description: 'Payment received via credit_card - demo_7Q2',

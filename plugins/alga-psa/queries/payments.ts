@@ -2,7 +2,8 @@
 // (packages/billing/src/services/accountingSync/recordExternalPayment.ts):
 //   1. the invoice row locked (SELECT … FOR UPDATE), so two payments on one invoice queue;
 //   2. invoice_payments: tenant, invoice_id, amount (cents), payment_method, payment_date,
-//      reference_number, notes; status 'completed' and metadata '{}' by their defaults;
+//      reference_number, notes; status 'completed' and metadata '{}' by their defaults (metadata
+//      payment_provider for a provider Alga has no method name for);
 //   3. the invoice's status from the balance (computeBalanceDue: total_amount - credit_applied -
 //      payments): 'paid' when nothing remains, else 'partially_applied'; updated_at now;
 //   4. a transactions row: type 'payment', status 'completed', amount, client_id, invoice_id, a
@@ -27,6 +28,7 @@ export interface RecordedPaymentRow {
   payment_method: string | null;
   reference_number: string | null;
   payment_date: Date;
+  provider: string | null;
 }
 
 interface PayableInvoice {
@@ -88,6 +90,9 @@ export async function recordInvoicePayment(
       payment_date: args.paidAt,
       reference_number: reference,
       notes: args.notes,
+      // A provider written under Alga's method name is noted here, so its id reads back as the
+      // provider's, never as a reference the client may quote (Alga leaves metadata '{}').
+      ...(args.provider && args.provider !== algaMethod ? { metadata: { payment_provider: args.provider } } : {}),
     })
     .returning<RecordedPaymentRow[]>([
       'payment_id',
@@ -95,6 +100,7 @@ export async function recordInvoicePayment(
       'payment_method',
       'reference_number',
       'payment_date',
+      trx.raw("metadata->>'payment_provider' as provider") as unknown as string,
     ]);
   if (!payment) throw new Error('alga-psa: insert into invoice_payments returned no row');
   const status = args.amountCents === balance ? 'paid' : 'partially_applied';

@@ -22,7 +22,7 @@ export interface OfferDecisionView {
   optionalLines: OptionalLineView[];
 }
 
-export interface OptionalLineView {
+interface OptionalLineView {
   id: string;
   description: string;
   quantity: string;
