@@ -28,7 +28,17 @@ import {
   type InvoiceTaxStatusRow,
 } from './queries/invoices.ts';
 import { recordInvoicePayment } from './queries/payments.ts';
-import { decideQuote, findQuote, listExpiringQuotes, listQuoteLines, listQuotes, type QuoteRow } from './queries/quotes.ts';
+import {
+  decideQuote,
+  findQuote,
+  listExpiringQuotes,
+  listOptionalQuoteLines,
+  listQuoteLines,
+  listQuotes,
+  markQuoteViewed,
+  type QuoteRow,
+} from './queries/quotes.ts';
+import { findClientUserIdOfContact } from './queries/users.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 
@@ -59,9 +69,10 @@ const METHOD_TO_ALGA: Record<string, string> = {
   direct_debit: 'ach',
 };
 /**
- * Online providers as payment_method names them (Alga's own Stripe landing writes 'stripe'; the
- * portal writes its provider's id the same way) and how each took the money. Their
- * reference_number is the provider's id: kept for staff, never the client's reference.
+ * Online providers as payment_method names them (Alga's own Stripe landing writes 'stripe'; 'demo'
+ * is on rows the portal wrote before it wrote Alga's own name for its demo provider's payments)
+ * and how each took the money. Their reference_number is the provider's id: kept for staff,
+ * never the client's reference.
  */
 const PROVIDER_METHODS: Record<string, string> = { stripe: 'card', demo: 'card' };
 const ALGA_TO_METHOD: Record<string, string> = {
@@ -70,8 +81,14 @@ const ALGA_TO_METHOD: Record<string, string> = {
 };
 
 /** A payment row in the portal's words: an online provider's id apart from the reference a client may quote. */
-function presentAlgaPayment(row: { payment_id: string; amount: string; payment_method: string | null; reference_number: string | null }) {
-  const online = row.payment_method !== null && Object.hasOwn(PROVIDER_METHODS, row.payment_method);
+function presentAlgaPayment(row: {
+  payment_id: string;
+  amount: string;
+  payment_method: string | null;
+  reference_number: string | null;
+  provider: string | null;
+}) {
+  const online = Boolean(row.provider) || (row.payment_method !== null && Object.hasOwn(PROVIDER_METHODS, row.payment_method));
   const reference = row.reference_number?.trim() || null;
   return {
     id: row.payment_id,
@@ -146,6 +163,13 @@ function presentInvoice(row: InvoiceRow): InvoiceSummary {
   };
 }
 
+/** A quote item in the portal's words: its service name, with the description where it says more. */
+function lineDescription(line: { service_name: string | null; description: string }): string {
+  const service = line.service_name?.trim();
+  const description = line.description.trim();
+  return service ? `${service}${description && description !== service ? ` — ${description}` : ''}` : line.description;
+}
+
 /** A numeric quantity as Alga keeps it (bigint on quote items, numeric(10,2) on charges). */
 const quantityOf = (text: string) => (Number.isFinite(Number(text)) ? Number(text) : 1);
 
@@ -174,7 +198,7 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
       const quoteId = parseUuid(id);
       if (kind !== 'quotation' || tenant === null || client === null || quoteId === null) return null;
       const args = { tenant, clientId: client, quoteId };
-      const [row, lines] = await Promise.all([findQuote(db, args), listQuoteLines(db, args)]);
+      const [row, lines, optional] = await Promise.all([findQuote(db, args), listQuoteLines(db, args), listOptionalQuoteLines(db, args)]);
       if (!row) return null;
       return {
         ...presentQuote(row),
@@ -182,9 +206,7 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
         body: [row.description, row.client_notes].filter((text) => text?.trim()).join('\n\n'),
         lines: lines.map(
           (line): LineItem => ({
-            description: line.service_name?.trim()
-              ? `${line.service_name.trim()}${line.description.trim() && line.description.trim() !== line.service_name.trim() ? ` — ${line.description.trim()}` : ''}`
-              : line.description,
+            description: lineDescription(line),
             quantity: quantityOf(line.quantity),
             unitPriceCents: cents(line.unit_price),
             totalCents: cents(line.total_price),
@@ -195,6 +217,19 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
         subtotalCents: cents(row.subtotal) - cents(row.discount_total),
         taxCents: cents(row.tax),
         terms: row.terms_and_conditions?.trim() || null,
+        // Only a quote still awaiting the answer offers the choice (Alga's accept takes it then).
+        optionalLines:
+          row.status === 'sent'
+            ? optional.map((line) => ({
+                id: line.quote_item_id,
+                description: lineDescription(line),
+                quantity: quantityOf(line.quantity),
+                unitPriceCents: cents(line.unit_price),
+                // Alga keeps quantity × unit price in total_price for a pending item too (rowGrossAmount).
+                totalCents: cents(line.total_price),
+                selected: line.is_selected,
+              }))
+            : [],
       };
     },
     async expiringSoon(workspaceId, window) {
@@ -215,17 +250,33 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
       const client = parseUuid(clientId);
       const quoteId = parseUuid(id);
       if (kind !== 'quotation' || tenant === null || client === null || quoteId === null) return false;
-      const work = (trx: Knex.Transaction) =>
+      const contactId = decision.contactId ? parseUuid(decision.contactId) : null;
+      const work = async (trx: Knex.Transaction) =>
         decideQuote(trx, {
           tenant,
           clientId: client,
           quoteId,
           outcome: decision.outcome,
           at: decision.at,
-          rejectionReason: PORTAL_REJECTION_REASON,
+          // Alga's own portal asks the client for a reason; the decline form's note is that reason.
+          rejectionReason: decision.note?.trim() || PORTAL_REJECTION_REASON,
+          userId: contactId ? await findClientUserIdOfContact(trx, { tenant, clientId: client, contactId }) : null,
+          poNumber: decision.poNumber?.trim() || null,
+          note: decision.note?.trim() || null,
+          ...(decision.selectedOptionalLineIds
+            ? { selectedOptionalItemIds: decision.selectedOptionalLineIds.filter((id) => parseUuid(id) !== null) }
+            : {}),
         });
       // The status and its activity row belong together: the caller's transaction, or one of our own.
       return write?.trx ? work(write.trx) : db.transaction(work);
+    },
+    async viewed(workspaceId, clientId, kind, id, viewer) {
+      const tenant = tenantOf(workspaceId);
+      const client = parseUuid(clientId);
+      const quoteId = parseUuid(id);
+      const contactId = parseUuid(viewer.contactId);
+      if (kind !== 'quotation' || tenant === null || client === null || quoteId === null) return;
+      await markQuoteViewed(db, { tenant, clientId: client, quoteId, contactId, at: viewer.at });
     },
   };
 }

@@ -74,6 +74,8 @@ export interface InvoicePaymentRow {
   payment_method: string | null;
   reference_number: string | null;
   payment_date: Date | null;
+  /** The online provider the portal noted in the payment's metadata, where Alga has no method name for it. */
+  provider: string | null;
 }
 
 const SORT_KEY = `to_char(i.invoice_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
@@ -179,6 +181,7 @@ export async function listInvoicePayments(
       'p.payment_method',
       'p.reference_number',
       'p.payment_date',
+      db.raw("p.metadata->>'payment_provider' as provider"),
     ]);
 }
 

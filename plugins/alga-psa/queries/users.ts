@@ -160,3 +160,25 @@ export async function createClientLogin(
   if (role) await db('user_roles').insert({ tenant: args.tenant, user_id: created!.user_id, role_id: role.role_id });
   return created!.user_id;
 }
+
+/**
+ * The user id of a contact's client login, where the contact belongs to the client: the Alga
+ * user Alga's own client portal names in accepted_by, updated_by and performed_by when that
+ * contact decides. Disabled logins count (a decision still happened); null without one.
+ */
+export async function findClientUserIdOfContact(
+  db: Db,
+  args: { tenant: string; clientId: string; contactId: string },
+): Promise<string | null> {
+  const row = await db('users as u')
+    .where({ 'u.tenant': args.tenant, 'u.user_type': 'client', 'u.contact_id': args.contactId })
+    .whereExists(
+      db('contacts as c')
+        .where({ 'c.tenant': args.tenant, 'c.client_id': args.clientId })
+        .whereRaw('c.contact_name_id = u.contact_id')
+        .select(db.raw('1')),
+    )
+    .orderBy('u.created_at')
+    .first<{ user_id: string } | undefined>('u.user_id');
+  return row?.user_id ?? null;
+}

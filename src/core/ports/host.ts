@@ -346,11 +346,37 @@ export interface OfferDetail extends OfferSummary {
    */
   seller?: InvoiceSeller | null;
   buyer?: InvoiceBuyer | null;
+  /**
+   * Optional: the offer's optional items the client may take or leave when accepting, where the
+   * host keeps such items (selected = part of the total now). Absent or empty: no choice is offered.
+   */
+  optionalLines?: OptionalLine[];
+}
+
+/** An item of an offer the client chooses to take or leave (OfferDetail.optionalLines). */
+export interface OptionalLine {
+  id: HostId;
+  description: string;
+  quantity: number;
+  unitPriceCents: number;
+  totalCents: number;
+  selected: boolean;
 }
 
 export interface OfferDecision {
   outcome: 'accepted' | 'declined';
   at: Date;
+  /** Optional: the contact who decided, so a host can name its own login for them. */
+  contactId?: HostId | null;
+  /** Optional: the purchase order number the client gave when accepting. */
+  poNumber?: string | null;
+  /** Optional: the note the client gave with the decision. */
+  note?: string | null;
+  /**
+   * Optional, on acceptance: the ids of the optional items (OfferDetail.optionalLines) the client
+   * takes; the others are left. Absent: the host's current selection stands.
+   */
+  selectedOptionalLineIds?: HostId[];
 }
 
 /** An open offer whose valid-until date is near: what a reminder to the client's users names. */
@@ -391,6 +417,11 @@ export interface OffersPort {
    * same offers list() answers with status 'open'. Without it no reminders are sent.
    */
   expiringSoon?(workspaceId: HostId, window: { from: string; through: string }): Promise<ExpiringOffer[]>;
+  /**
+   * Optional: a client opened the offer's page; the host records it as its own client portal
+   * does (at most what it records there). Called on every opening: the host decides what repeats.
+   */
+  viewed?(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId, viewer: { contactId: HostId; at: Date }): Promise<void>;
 }
 
 /** 'open' covers unpaid and part-paid; overdue is derived from the due date. */

@@ -114,6 +114,13 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
             title: offer.title,
           })
         : Promise.resolve(),
+      // The host records the opening as its own client portal does (Alga: once, with who opened it).
+      status === 200 && !isFragmentRequest(req) && offers.viewed
+        ? offers.viewed(workspace.id, signedInClient(res).user.client_id, offer.kind, offer.id, {
+            contactId: signedInClient(res).contact.id,
+            at: now(),
+          })
+        : Promise.resolve(),
     ]);
     const preview = previewOf(res, view, subject.href);
     renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions, preview }, status);

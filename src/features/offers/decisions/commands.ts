@@ -74,7 +74,17 @@ const poNumber = z
 
 export const AcceptProposalCommand = z.object({ typedName, consent, signature, signatureStrokes, fingerprint });
 export const DeclineProposalCommand = z.object({ note, fingerprint });
-export const AcceptQuotationCommand = z.object({ typedName, consent, note, poNumber, fingerprint });
+/**
+ * The optional items ticked on a quotation's accept form: none, one (a string) or several (an
+ * array). Only ids the offer lists as optional count; the service drops any other.
+ */
+const optionalItems = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'decisions:errors.optionalItems')).max(200, 'decisions:errors.optionalItems'));
+
+export const AcceptQuotationCommand = z.object({ typedName, consent, note, poNumber, optionalItems, fingerprint });
 export const DeclineQuotationCommand = z.object({ note, fingerprint });
 
 /** On a public link nobody is signed in: the typed name and an email are the evidence of who. */
@@ -91,6 +101,7 @@ export const PublicAcceptCommand = z.object({
   signatureStrokes,
   note,
   poNumber,
+  optionalItems,
   fingerprint,
 });
 export const PublicDeclineCommand = z.object({ typedName, email: publicEmail, note, fingerprint });
@@ -103,6 +114,8 @@ export interface DecisionInput {
   signatureStrokes?: DrawnSignature | null;
   note: string | null;
   poNumber: string | null;
+  /** The optional items ticked on a quotation's accept form (absent on the other forms). */
+  optionalItems?: string[];
   fingerprint: string;
 }
 
@@ -117,6 +130,10 @@ export function keptInput(body: unknown): Record<string, string> {
     const value = source[key];
     if (typeof value === 'string') kept[key] = value.slice(0, 2000);
   }
+  const ticked = source.optionalItems;
+  const items = typeof ticked === 'string' ? [ticked] : Array.isArray(ticked) ? ticked.filter((id) => typeof id === 'string') : [];
+  // Kept as one line per id, so a re-rendered form ticks the same boxes.
+  if (ticked !== undefined) kept.optionalItems = items.slice(0, 200).join('\n');
   const strokes = source.signatureStrokes;
   if (typeof strokes === 'string' && strokes && !('problem' in parseStrokes(strokes))) kept.signatureStrokes = strokes;
   return kept;

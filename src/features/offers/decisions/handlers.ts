@@ -94,6 +94,7 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
         email: contact.email,
         note: input.note ?? null,
         poNumber: input.poNumber ?? null,
+        selectedOptionalLineIds: input.optionalItems ?? null,
         ...signatureEvidence(input),
         method: 'portal',
         clientUserId: user.id,

@@ -18,6 +18,16 @@ export interface OfferDecisionView {
   canAccept: boolean;
   fingerprint: string;
   decision: DecisionView | null;
+  /** The optional items the client may take or leave when accepting (quotations whose host keeps them). */
+  optionalLines: OptionalLineView[];
+}
+
+interface OptionalLineView {
+  id: string;
+  description: string;
+  quantity: string;
+  total: string;
+  selected: boolean;
 }
 
 export interface DecisionView {
@@ -67,6 +77,13 @@ export function presentOfferDecision(state: OfferState, i18n: RequestI18n): Offe
     canAccept: state.canAccept,
     fingerprint: state.currentSha256,
     decision: state.decision ? presentDecision(state.decision, state.changedSinceDecision, i18n) : null,
+    optionalLines: (offer.kind === 'quotation' ? (offer.optionalLines ?? []) : []).map((line) => ({
+      id: line.id,
+      description: line.description,
+      quantity: i18n.fmt.number(line.quantity),
+      total: i18n.fmt.money(line.totalCents, offer.currency),
+      selected: line.selected,
+    })),
   };
 }
 

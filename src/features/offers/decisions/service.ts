@@ -23,6 +23,8 @@ export interface DecideRequest {
   email: string | null;
   note: string | null;
   poNumber: string | null;
+  /** On acceptance, where the offer has optional items: the ids of those the client takes. */
+  selectedOptionalLineIds?: string[] | null;
   signaturePng: Buffer | null;
   /** The drawn strokes the PNG was made from (canonical JSON), when it was drawn as strokes. */
   signatureStrokes?: string | null;
@@ -182,7 +184,19 @@ export class OfferDecisions {
           if (isUniqueViolation(error)) throw new Refused('already_decided');
           throw error;
         }
-        const changed = await offers.decide(r.workspaceId, r.clientId, r.kind, r.offerId, { outcome: r.outcome, at }, { trx });
+        // What the client gave travels with the decision, so the host records it where it keeps it.
+        const decision = {
+          outcome: r.outcome,
+          at,
+          contactId: r.contactId,
+          poNumber: r.poNumber,
+          note: r.note,
+          // A form without the choice (none offered) leaves the host's selection as it is.
+          ...(r.outcome === 'accepted' && offer.optionalLines?.length && r.selectedOptionalLineIds
+            ? { selectedOptionalLineIds: r.selectedOptionalLineIds.filter((id) => offer.optionalLines!.some((line) => line.id === id)) }
+            : {}),
+        };
+        const changed = await offers.decide(r.workspaceId, r.clientId, r.kind, r.offerId, decision, { trx });
         if (!changed) throw new Refused('not_open');
         await insertActivity(trx, {
           workspaceId: r.workspaceId,

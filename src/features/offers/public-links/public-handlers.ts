@@ -140,6 +140,7 @@ export function createPublicLinkHandlers(deps: {
         email: input.email ?? null,
         note: input.note,
         poNumber: input.poNumber,
+        selectedOptionalLineIds: input.optionalItems ?? null,
         ...signatureEvidence(input),
         method: 'public_link',
         clientUserId: null,
