@@ -120,7 +120,9 @@ export const dolibarrStandalone: StandaloneBinding = {
       id: toHostId(row.rowid),
       workspaceId,
       name: fullName(row.firstname, row.lastname) || row.login,
-      email: row.email.trim(),
+      // '' for an account without one (a fresh Dolibarr's first admin): it signs in all the same,
+      // the staff pages say that no email reaches it, and the notification lists leave it out.
+      email: row.email?.trim() ?? '',
       role: row.admin === 1 ? 'admin' : 'member',
       // The staff pages speak the language the user chose in Dolibarr (de_DE reads as de).
       locale: row.lang?.trim() || null,

@@ -138,6 +138,49 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     await agent.get('/staff/portal').expect(403);
   });
 
+  it("signs in a fresh Dolibarr's first admin, who has no email, and says on the staff pages that no email reaches them", async function () {
+    // Dolibarr's installer creates the first admin with a login and a password only (email NULL);
+    // an account whose email was cleared keeps ''. Both are staff all the same.
+    await host.db('llx_user').insert([
+      {
+        entity: 1,
+        admin: 1,
+        login: 'firstadmin',
+        pass_crypted: phpHash('First-dolibarr-2026'),
+        lastname: 'SuperAdmin',
+        email: null,
+        statut: 1,
+      },
+      { entity: 1, admin: 0, login: 'blankmail', pass_crypted: phpHash('Blank-dolibarr-2026'), lastname: 'Blank', email: '', statut: 1 },
+    ]);
+    for (const [login, password, home] of [
+      ['firstadmin', 'First-dolibarr-2026', '/staff/portal'],
+      ['blankmail', 'Blank-dolibarr-2026', '/staff/messages'],
+    ] as const) {
+      const { agent, response } = await signIn(login, password);
+      expect(response.status, login).to.equal(303);
+      expect((await agent.get('/staff').expect(303)).headers.location, login).to.equal(home);
+      const page = await agent.get(home).set('Accept-Language', 'en-US').expect(200);
+      expect(page.text, login).to.include('Your Dolibarr account has no email address, so the portal sends you no email notifications.');
+    }
+    // An account with an email sees no such note.
+    const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
+    expect((await agent.get('/staff/portal').expect(200)).text).not.to.include('id="staff-no-email"');
+    // A wrong password is refused with the answer every other refusal gets, after the same check
+    // against the account's own hash (its login names it, as any account's does).
+    const accounts = await running.host.staffAccountsFor('firstadmin');
+    expect(accounts.map((account) => account.id)).to.have.length(1);
+    for (const login of ['firstadmin', 'blankmail']) {
+      const refused = await signIn(login, 'wrong-password');
+      expect(refused.response.status, login).to.equal(401);
+      expect(refused.response.text, login).to.include('That login and password do not match an enabled Dolibarr staff account.');
+    }
+    // What the portal emails staff (notifications to admins) leaves out an account it cannot reach.
+    const admins = await running.adapter.staff.listAdmins!(String(host.seed.entity));
+    expect(admins.map((admin) => admin.email)).to.not.include('');
+    expect(admins).to.not.be.empty;
+  });
+
   it('refuses a wrong password, a disabled user, an external user and an unknown login with the same answer', async function () {
     for (const [login, password] of [
       ['admin', 'wrong-password'],
