@@ -351,6 +351,12 @@ export interface OfferDetail extends OfferSummary {
 export interface OfferDecision {
   outcome: 'accepted' | 'declined';
   at: Date;
+  /**
+   * Optional: who decided, where the host keeps it on the offer as its own online signature does
+   * (the name the client typed, the address the decision came from; null where unknown).
+   */
+  signerName?: string | null;
+  ip?: string | null;
 }
 
 /** An open offer whose valid-until date is near: what a reminder to the client's users names. */
