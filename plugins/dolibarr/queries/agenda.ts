@@ -9,7 +9,7 @@ import type { Db } from './db.ts';
 import { agendaRecords } from './constants.ts';
 
 /** The triggers the portal's writes stand for. */
-export type AgendaTrigger = 'BILL_PAYED' | 'PROPAL_CLOSE_SIGNED' | 'PROPAL_CLOSE_REFUSED';
+type AgendaTrigger = 'BILL_PAYED' | 'PROPAL_CLOSE_SIGNED' | 'PROPAL_CLOSE_REFUSED';
 
 // The trigger's label and note, $langs->transnoentities(key, ref) of htdocs/langs/en_US/agenda.lang
 // (InvoicePaidInDolibarr, PropalClosedSignedInDolibarr, PropalClosedRefusedInDolibarr).
