@@ -129,6 +129,40 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     expect(invoice.text).to.include(`href="https://erp.atelier.example/compta/facture/card.php?facid=${seed.invoices.paid}"`);
   });
 
+  it("refuses a member the record pages of the kinds Dolibarr's rights do not let them read (admins read all)", async function () {
+    const { seed, db } = host;
+    const proposalPage = `/staff/portal/records/proposal/${seed.companies.bakery}/${seed.proposals.signed}`;
+    const invoicePage = `/staff/portal/records/invoice/${seed.companies.bakery}/${seed.invoices.paid}`;
+    // The rights the Invoices and Proposals modules declare when switched on (modFacture and
+    // modPropale: ids 11 and 21, perms 'lire'), in llx_rights_def of the entity.
+    await db('llx_rights_def').insert([
+      { id: 11, entity: 1, libelle: 'Read invoices', module: 'facture', perms: 'lire', type: 'r', bydefault: 0 },
+      { id: 21, entity: 1, libelle: 'Read commercial proposals', module: 'propale', perms: 'lire', type: 'r', bydefault: 0 },
+    ]);
+    const marc = Number((await db('llx_user').where({ login: 'marc' }).first('rowid')).rowid);
+    try {
+      const { agent } = await signIn('marc', 'Marc-dolibarr-2026');
+      await agent.get(proposalPage).expect(403);
+      await agent.get(invoicePage).expect(403);
+      // Given to the user: invoices only; the session reads the rights again on the next request.
+      await db('llx_user_rights').insert({ entity: 1, fk_user: marc, fk_id: 11 });
+      await agent.get(invoicePage).expect(200);
+      await agent.get(proposalPage).expect(403);
+      // Given to a group the user is in: proposals too.
+      const [group] = await db('llx_usergroup').insert({ nom: 'Sales', entity: 1, datec: '2026-01-02 10:00:00' }).returning('rowid');
+      await db('llx_usergroup_user').insert({ entity: 1, fk_user: marc, fk_usergroup: group.rowid });
+      await db('llx_usergroup_rights').insert({ entity: 1, fk_usergroup: group.rowid, fk_id: 21 });
+      await agent.get(proposalPage).expect(200);
+    } finally {
+      await db('llx_user_rights').where({ fk_user: marc }).delete();
+      await db('llx_usergroup_user').where({ fk_user: marc }).delete();
+    }
+    // An admin holds every right without any row.
+    const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
+    await agent.get(proposalPage).expect(200);
+    await agent.get(invoicePage).expect(200);
+  });
+
   it('signs in a member by email; the portal settings are for admins only', async function () {
     const { agent, response } = await signIn('MARC@atelier-lumiere.example', 'Marc-dolibarr-2026');
     expect(response.status).to.equal(303);

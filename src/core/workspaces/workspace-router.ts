@@ -1,8 +1,6 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
-// provider callbacks (signed, sessionless; their workspace looked up whatever the feature flag says:
-// they report money a checkout the portal started has already taken) →
 // no-store (branding assets replace it with their own caching) → workspace with its settings and branding (from the per-instance cache) → feature flag →
-// language (workspace and browser) → form bodies (32 KB;
+// language (workspace and browser) → provider callbacks (signed, sessionless) → form bodies (32 KB;
 // the accept forms, carrying a drawn signature, their own larger cap) → session →
 // CSRF (streamed uploads check theirs in their route) → signed-in client (and their own language) →
 // public sign-in routes → routes for signed-in clients → branded 404.
@@ -84,15 +82,12 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
   );
   const sectionPages: ReadonlySet<PortalSection> = new Set(PORTAL_SECTIONS.filter((section) => clientPages.has(`/${section}`)));
 
-  const workspaceLoader = (askFlag: boolean) => async (req: Request, res: Response, next: NextFunction) => {
+  const loadWorkspace = async (req: Request, res: Response, next: NextFunction) => {
     const slug = String(req.params.workspaceSlug ?? '');
     const cached = /^[a-z0-9][a-z0-9-]{0,59}$/i.test(slug) ? await deps.workspaces.get(slug) : null;
     // A workspace without the portal switched on is indistinguishable from one that does not exist.
     // The flag is asked on every request (in memory): switching it off takes effect at once.
-    if (
-      !cached ||
-      (askFlag && !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: cached.workspace.id, workspaceSlug: cached.workspace.slug }))
-    ) {
+    if (!cached || !deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: cached.workspace.id, workspaceSlug: cached.workspace.slug })) {
       return next(notFound());
     }
     const { workspace, settings, branding, base } = cached;
@@ -182,21 +177,6 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     next(err);
   };
 
-  const loadWorkspace = workspaceLoader(true);
-
-  // A provider's callback reports money a checkout the portal started has taken: it is recorded
-  // whatever the flag says now (the flag governs new checkouts). Its workspace must still exist.
-  const callbackRoutes = deps.callbackRoutes ?? [];
-  if (callbackRoutes.length > 0) {
-    const callbacks = Router({ mergeParams: true });
-    callbacks.use(inSequence([noStore, workspaceLoader(false)]));
-    for (const routes of callbackRoutes) callbacks.use(routes);
-    const segments = new Set(routeTable(callbackRoutes).map((route) => route.path.split('/')[1]?.toLowerCase() ?? ''));
-    router.use((req, res, next) =>
-      req.method === 'POST' && segments.has(req.path.split('/')[1]?.toLowerCase() ?? '') ? callbacks(req, res, next) : next(),
-    );
-  }
-
   // Before the workspace is looked up, so a 404 for an unknown slug looks like any other page.
   router.use(inSequence([noStore, loadWorkspace]));
 
@@ -213,6 +193,8 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     if (!file) return next(notFound());
     res.type(file.contentType).set('Cache-Control', 'public, max-age=86400').set('X-Content-Type-Options', 'nosniff').send(file.content);
   });
+
+  for (const routes of deps.callbackRoutes ?? []) router.use(enteredByFirstSegment(routes));
 
   // A body read here is not read again by the 32 KB parser below (the request has finished).
   if (deps.largeForms) {

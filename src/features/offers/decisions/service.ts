@@ -182,7 +182,14 @@ export class OfferDecisions {
           if (isUniqueViolation(error)) throw new Refused('already_decided');
           throw error;
         }
-        const changed = await offers.decide(r.workspaceId, r.clientId, r.kind, r.offerId, { outcome: r.outcome, at }, { trx });
+        const changed = await offers.decide(
+          r.workspaceId,
+          r.clientId,
+          r.kind,
+          r.offerId,
+          { outcome: r.outcome, at, signerName: r.typedName, ip: r.ip },
+          { trx },
+        );
         if (!changed) throw new Refused('not_open');
         await insertActivity(trx, {
           workspaceId: r.workspaceId,
