@@ -125,7 +125,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     id: toHostId(row.rowid),
     workspaceId,
     name: fullName(row.firstname, row.lastname) || row.login,
-    email: row.email.trim(),
+    email: row.email?.trim() ?? '',
     role: row.admin === 1 ? 'admin' : 'member',
     locale: row.lang?.trim() || null,
   });

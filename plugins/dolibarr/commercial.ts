@@ -18,6 +18,7 @@ import type {
 import { clampLimit, decodeCursor, overdueFrom, pageOf } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
+import { recordAgendaEvent } from './queries/agenda.ts';
 import { findOpenBankAccount, type BankAccountRow } from './queries/bank-accounts.ts';
 import { entityCurrency, invoiceSettings, stripeModuleSettings, type InvoiceSettings } from './queries/constants.ts';
 import {
@@ -229,7 +230,32 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
       const companyId = parseId(clientId);
       const proposalId = parseId(id);
       if (kind !== 'proposal' || entity === null || companyId === null || proposalId === null) return false;
-      return decideProposal(write?.trx ?? db, { entity, companyId, proposalId, outcome: decision.outcome, at: decision.at });
+      const work = async (trx: Knex.Transaction) => {
+        const decided = await decideProposal(trx, {
+          entity,
+          companyId,
+          proposalId,
+          outcome: decision.outcome,
+          at: decision.at,
+          signer: { name: decision.signerName ?? null, ip: decision.ip ?? null },
+        });
+        if (!decided) return false;
+        // What Dolibarr's online pages do next: the closing trigger, run as the user who validated
+        // the proposal ("customer is not a user", onlineSign.php), whose agenda part writes the event.
+        await recordAgendaEvent(trx, {
+          entity,
+          trigger: decision.outcome === 'accepted' ? 'PROPAL_CLOSE_SIGNED' : 'PROPAL_CLOSE_REFUSED',
+          elementId: decided.rowid,
+          ref: decided.ref,
+          companyId: decided.fk_soc,
+          projectId: decided.fk_projet,
+          userId: decided.fk_user_valid,
+          at: decision.at,
+        });
+        return true;
+      };
+      // The status and its event belong together: the caller's transaction, or one of our own.
+      return write?.trx ? work(write.trx) : db.transaction(work);
     },
   };
 }

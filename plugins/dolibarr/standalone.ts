@@ -17,7 +17,14 @@ import { fullName } from './names.ts';
 import { entityCompanyContact } from './queries/constants.ts';
 import { phpPasswordChecker } from './php-password.ts';
 import { undecryptableStripeKeys } from './queries/constants.ts';
-import { findActiveStaff, findStaffForSignIn, firstAdminId, storedHashCost, type StaffCredentialRow } from './queries/staff.ts';
+import {
+  findActiveStaff,
+  findStaffForSignIn,
+  firstAdminId,
+  staffReadRights,
+  storedHashCost,
+  type StaffCredentialRow,
+} from './queries/staff.ts';
 
 const SETTINGS = [
   {
@@ -112,15 +119,31 @@ export const dolibarrStandalone: StandaloneBinding = {
       instanceUniqueId,
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
-    adapter.claims = [...adapter.claims, { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted', 'flagdelsessionsbefore'] }];
+    adapter.claims = [
+      ...adapter.claims,
+      { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted', 'flagdelsessionsbefore'] },
+      // The staff's read rights on proposals and invoices (staffReadRights).
+      { concept: 'staffUser', table: 'llx_rights_def', columns: ['id', 'entity', 'module', 'perms', 'subperms'] },
+      { concept: 'staffUser', table: 'llx_user_rights', columns: ['entity', 'fk_user', 'fk_id'] },
+      { concept: 'staffUser', table: 'llx_usergroup_rights', columns: ['entity', 'fk_usergroup', 'fk_id'] },
+      { concept: 'staffUser', table: 'llx_usergroup_user', columns: ['entity', 'fk_user', 'fk_usergroup'] },
+    ];
     // An unknown login's decoy costs what the stored hashes cost (read from them), or the answer's
     // time would tell which logins exist.
     const passwords = phpPasswordChecker(() => storedHashCost(db, { entity }));
+    // Dolibarr's read rights on proposals and invoices, read with the account (admins hold all).
+    const withRights = async (row: StaffCredentialRow): Promise<StandaloneStaff> => {
+      if (row.admin === 1) return present(row);
+      const rights = await staffReadRights(db, { entity, userId: row.rowid });
+      return { ...present(row), readsRecords: { proposal: rights.propale, invoice: rights.facture } };
+    };
     const present = (row: StaffCredentialRow): StandaloneStaff => ({
       id: toHostId(row.rowid),
       workspaceId,
       name: fullName(row.firstname, row.lastname) || row.login,
-      email: row.email.trim(),
+      // '' for an account without one (a fresh Dolibarr's first admin): it signs in all the same,
+      // the staff pages say that no email reaches it, and the notification lists leave it out.
+      email: row.email?.trim() ?? '',
       role: row.admin === 1 ? 'admin' : 'member',
       // The staff pages speak the language the user chose in Dolibarr (de_DE reads as de).
       locale: row.lang?.trim() || null,
@@ -139,7 +162,7 @@ export const dolibarrStandalone: StandaloneBinding = {
         if (candidates.length === 0) return passwords.decoy(password).then(() => null);
         // Usually one account; an email shared by several is tried in order (login match first).
         for (const row of candidates) {
-          if (await passwords.verify(password, row.pass_crypted)) return present(row);
+          if (await passwords.verify(password, row.pass_crypted)) return withRights(row);
         }
         return null;
       },
@@ -152,7 +175,7 @@ export const dolibarrStandalone: StandaloneBinding = {
         const userId = parseId(staffId);
         if (id !== workspaceId || userId === null) return null;
         const row = await findActiveStaff(db, { entity, userId });
-        return row ? present(row) : null;
+        return row ? withRights(row) : null;
       },
       crmRecordUrl(kind, id) {
         const page = RECORD_PAGES[kind];

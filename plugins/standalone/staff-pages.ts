@@ -74,7 +74,13 @@ ${
     : ''
 }
 </header>`;
-      return documentOf(locale, page.title, page.head, `${header}\n<main id="main">\n${page.body}\n</main>`);
+      // An account without an email (a fresh Dolibarr's first admin) signs in all the same; what
+      // the portal would email it (notifications) is skipped, and it says so on every page.
+      const noEmail =
+        locals && locals.staff.email.trim() === ''
+          ? `<p class="notice" role="status" id="staff-no-email">${escapeHtml(t('staffSignIn:noEmail', { crm: crmName }))}</p>\n`
+          : '';
+      return documentOf(locale, page.title, page.head, `${header}\n<main id="main">\n${noEmail}${page.body}\n</main>`);
     },
   };
 }

@@ -1,8 +1,8 @@
 // Covers the portal served on a real Dolibarr database, over HTTP as a client uses it: a contact
 // of a Dolibarr third party signs in with the portal's own login (Dolibarr keeps none per person),
 // sees the dashboard (its documents card counting what the person's role lists on the documents
-// page), accepts a proposal (llx_propal signed and the portal's evidence row written
-// together), and pays an invoice through the demo checkout (llx_paiement, llx_paiement_facture
+// page), accepts a proposal (llx_propal signed with Dolibarr's online signature fields, its agenda
+// event, and the portal's evidence row written together), and pays an invoice through the demo checkout (llx_paiement, llx_paiement_facture
 // and the closed llx_facture, with the portal's payment pointing at Dolibarr's payment).
 import { expect } from 'chai';
 import request from 'supertest';
@@ -33,6 +33,11 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
     await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
     // The agency extends the open proposal's validity (the seed's passed in February) and switches online payments on.
     await db('llx_propal').where({ rowid: seed.proposals.accept }).update({ fin_validite: '2099-12-31 23:59:59' });
+    // Agenda setup > "Automatic events": a signed proposal recorded in the agenda.
+    await db('llx_const').insert([
+      { name: 'MAIN_MODULE_AGENDA', entity: 1, value: '1', type: 'chaine', visible: 0 },
+      { name: 'MAIN_AGENDA_ACTIONAUTO_PROPAL_CLOSE_SIGNED', entity: 1, value: '1', type: 'chaine', visible: 0 },
+    ]);
     await db('workspace_client_portal_settings')
       .insert({ workspace_id: '1', allow_online_payments: true })
       .onConflict('workspace_id')
@@ -90,7 +95,10 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
       .type('form')
       .send({ _csrf: csrfFrom(form.text), typedName: 'Claire Martin', consent: 'yes', fingerprint })
       .expect(303);
-    const row = await host.db('llx_propal').where({ rowid: id }).first('fk_statut', 'date_signature', 'date_cloture');
+    const row = await host
+      .db('llx_propal')
+      .where({ rowid: id })
+      .first('fk_statut', 'date_signature', 'date_cloture', 'online_sign_name', 'online_sign_ip');
     expect(row.fk_statut).to.equal(2);
     expect(row.date_signature).to.be.instanceOf(Date);
     expect(row.date_cloture).to.equal(null);
@@ -102,6 +110,13 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
       typed_name: 'Claire Martin',
       snapshot_sha256: fingerprint,
     });
+    // Dolibarr's online signature columns (onlineSign.php) carry the typed name and the address the
+    // portal's evidence recorded, so Dolibarr's proposal card shows who signed online.
+    expect(row.online_sign_name).to.equal('Claire Martin');
+    expect(row.online_sign_ip).to.be.a('string').and.equal(evidence[0].ip);
+    // The agenda event, where the entity's agenda setup asks for it (set in before()).
+    const events = await host.db('llx_actioncomm').where({ elementtype: 'propal', fk_element: id }).select('code', 'fk_soc');
+    expect(events).to.deep.equal([{ code: 'AC_PROPAL_CLOSE_SIGNED', fk_soc: host.seed.companies.bakery }]);
   });
 
   it('pays an invoice in full through the demo checkout: Dolibarr records the payment and closes the invoice', async function () {

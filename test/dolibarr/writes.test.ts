@@ -1,6 +1,6 @@
 // Covers what the Dolibarr binding writes into Dolibarr's own tables, column by column, against
-// what Dolibarr's code writes for the same event: a proposal accepted or declined from the portal
-// changes only fk_statut and date_signature (htdocs/core/ajax/onlineSign.php,
+// what Dolibarr's code writes for the same event: a proposal accepted or declined from the portal,
+// without a signer's name or address, changes only fk_statut and date_signature (htdocs/core/ajax/onlineSign.php,
 // public/onlinesign/newonlinesign.php), tms following through Dolibarr's update trigger; a payment
 // writes llx_paiement and llx_paiement_facture as Paiement::create does (PAY<yymm>-<nnnn> ref,
 // amounts at numeric(24,8), the mode from llx_c_paiement, the invoice's currency and rate) and
@@ -63,7 +63,8 @@ describe('dolibarr binding: rows written as Dolibarr writes them', function () {
     expect(diff.fk_statut).to.equal(2);
     expect((diff.date_signature as Date).getTime()).to.equal(at.getTime());
     expect((after.tms as Date).getTime()).to.be.greaterThan((before.tms as Date).getTime());
-    // Nothing of the online signer is known to the portal, so Dolibarr's columns for it stay empty.
+    // The port was given no signer here, so Dolibarr's columns for it stay empty (the signer's
+    // name and address: agenda-and-signature.test.ts).
     expect(after).to.include({
       online_sign_ip: null,
       online_sign_name: null,

@@ -129,6 +129,40 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     expect(invoice.text).to.include(`href="https://erp.atelier.example/compta/facture/card.php?facid=${seed.invoices.paid}"`);
   });
 
+  it("refuses a member the record pages of the kinds Dolibarr's rights do not let them read (admins read all)", async function () {
+    const { seed, db } = host;
+    const proposalPage = `/staff/portal/records/proposal/${seed.companies.bakery}/${seed.proposals.signed}`;
+    const invoicePage = `/staff/portal/records/invoice/${seed.companies.bakery}/${seed.invoices.paid}`;
+    // The rights the Invoices and Proposals modules declare when switched on (modFacture and
+    // modPropale: ids 11 and 21, perms 'lire'), in llx_rights_def of the entity.
+    await db('llx_rights_def').insert([
+      { id: 11, entity: 1, libelle: 'Read invoices', module: 'facture', perms: 'lire', type: 'r', bydefault: 0 },
+      { id: 21, entity: 1, libelle: 'Read commercial proposals', module: 'propale', perms: 'lire', type: 'r', bydefault: 0 },
+    ]);
+    const marc = Number((await db('llx_user').where({ login: 'marc' }).first('rowid')).rowid);
+    try {
+      const { agent } = await signIn('marc', 'Marc-dolibarr-2026');
+      await agent.get(proposalPage).expect(403);
+      await agent.get(invoicePage).expect(403);
+      // Given to the user: invoices only; the session reads the rights again on the next request.
+      await db('llx_user_rights').insert({ entity: 1, fk_user: marc, fk_id: 11 });
+      await agent.get(invoicePage).expect(200);
+      await agent.get(proposalPage).expect(403);
+      // Given to a group the user is in: proposals too.
+      const [group] = await db('llx_usergroup').insert({ nom: 'Sales', entity: 1, datec: '2026-01-02 10:00:00' }).returning('rowid');
+      await db('llx_usergroup_user').insert({ entity: 1, fk_user: marc, fk_usergroup: group.rowid });
+      await db('llx_usergroup_rights').insert({ entity: 1, fk_usergroup: group.rowid, fk_id: 21 });
+      await agent.get(proposalPage).expect(200);
+    } finally {
+      await db('llx_user_rights').where({ fk_user: marc }).delete();
+      await db('llx_usergroup_user').where({ fk_user: marc }).delete();
+    }
+    // An admin holds every right without any row.
+    const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
+    await agent.get(proposalPage).expect(200);
+    await agent.get(invoicePage).expect(200);
+  });
+
   it('signs in a member by email; the portal settings are for admins only', async function () {
     const { agent, response } = await signIn('MARC@atelier-lumiere.example', 'Marc-dolibarr-2026');
     expect(response.status).to.equal(303);
@@ -136,6 +170,49 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     const messages = await agent.get('/staff/messages').expect(200);
     expect(messages.text).not.to.include('href="/staff/portal"');
     await agent.get('/staff/portal').expect(403);
+  });
+
+  it("signs in a fresh Dolibarr's first admin, who has no email, and says on the staff pages that no email reaches them", async function () {
+    // Dolibarr's installer creates the first admin with a login and a password only (email NULL);
+    // an account whose email was cleared keeps ''. Both are staff all the same.
+    await host.db('llx_user').insert([
+      {
+        entity: 1,
+        admin: 1,
+        login: 'firstadmin',
+        pass_crypted: phpHash('First-dolibarr-2026'),
+        lastname: 'SuperAdmin',
+        email: null,
+        statut: 1,
+      },
+      { entity: 1, admin: 0, login: 'blankmail', pass_crypted: phpHash('Blank-dolibarr-2026'), lastname: 'Blank', email: '', statut: 1 },
+    ]);
+    for (const [login, password, home] of [
+      ['firstadmin', 'First-dolibarr-2026', '/staff/portal'],
+      ['blankmail', 'Blank-dolibarr-2026', '/staff/messages'],
+    ] as const) {
+      const { agent, response } = await signIn(login, password);
+      expect(response.status, login).to.equal(303);
+      expect((await agent.get('/staff').expect(303)).headers.location, login).to.equal(home);
+      const page = await agent.get(home).set('Accept-Language', 'en-US').expect(200);
+      expect(page.text, login).to.include('Your Dolibarr account has no email address, so the portal sends you no email notifications.');
+    }
+    // An account with an email sees no such note.
+    const { agent } = await signIn('admin', 'Admin-dolibarr-2026');
+    expect((await agent.get('/staff/portal').expect(200)).text).not.to.include('id="staff-no-email"');
+    // A wrong password is refused with the answer every other refusal gets, after the same check
+    // against the account's own hash (its login names it, as any account's does).
+    const accounts = await running.host.staffAccountsFor('firstadmin');
+    expect(accounts.map((account) => account.id)).to.have.length(1);
+    for (const login of ['firstadmin', 'blankmail']) {
+      const refused = await signIn(login, 'wrong-password');
+      expect(refused.response.status, login).to.equal(401);
+      expect(refused.response.text, login).to.include('That login and password do not match an enabled Dolibarr staff account.');
+    }
+    // What the portal emails staff (notifications to admins) leaves out an account it cannot reach.
+    const admins = await running.adapter.staff.listAdmins!(String(host.seed.entity));
+    expect(admins.map((admin) => admin.email)).to.not.include('');
+    expect(admins).to.not.be.empty;
   });
 
   it('refuses a wrong password, a disabled user, an external user and an unknown login with the same answer', async function () {

@@ -108,6 +108,20 @@ export async function entityCompanyContact(db: Db, args: { entity: number }): Pr
   return { name: c.MAIN_INFO_SOCIETE_NOM?.trim() || null, email: c.MAIN_INFO_SOCIETE_MAIL?.trim() || null };
 }
 
+/** getDolGlobalString as PHP tests it: a setting is on unless absent, '' or '0'. */
+const on = (value: string | null | undefined) => value != null && value !== '' && value !== '0';
+
+/**
+ * Whether Dolibarr's agenda trigger records an event for this trigger in the entity: the agenda
+ * module on (MAIN_MODULE_AGENDA, isModEnabled('agenda')) and MAIN_AGENDA_ACTIONAUTO_<trigger> set
+ * (Agenda setup > "Automatic events"), as InterfaceActionsAuto::runTrigger checks first.
+ */
+export async function agendaRecords(db: Db, args: { entity: number; trigger: string }): Promise<boolean> {
+  const key = `MAIN_AGENDA_ACTIONAUTO_${args.trigger}`;
+  const c = await constants(db, args.entity, ['MAIN_MODULE_AGENDA', key]);
+  return on(c.MAIN_MODULE_AGENDA) && on(c[key]);
+}
+
 export interface StripeModuleSettings {
   /** MAIN_MODULE_STRIPE: the Stripe module is switched on. */
   enabled: boolean;

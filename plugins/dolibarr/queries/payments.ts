@@ -11,7 +11,8 @@
 //   2. llx_paiement_facture: fk_facture, fk_paiement, amount, multicurrency_amount,
 //      multicurrency_code and multicurrency_tx of the invoice.
 //   3. when nothing remains to pay, Facture::setPaid: fk_statut 2, paye 1, fk_user_closing,
-//      date_closing now.
+//      date_closing now, and its BILL_PAYED trigger's agenda event where the entity's agenda
+//      setup asks for one (agenda.ts).
 //   4. a Stripe payment, where the bank module is on and STRIPE_BANK_ACCOUNT_FOR_PAYMENTS names an
 //      account: Paiement::addPaymentToBank (mode 'payment', label '(CustomerInvoicePayment)'):
 //      the llx_bank line (Account::addline → AccountLine::insert), llx_paiement.fk_bank
@@ -19,6 +20,7 @@
 //      the invoice's third party (Account::add_url_line). Otherwise fk_bank stays 0.
 // All in the caller's transaction. The invoice row is locked first, so two payments on one invoice
 // queue; an advisory lock per entity keeps two payments from taking the same PAY ref.
+import { recordAgendaEvent } from './agenda.ts';
 import type { Db } from './db.ts';
 import { clientCompanyIds } from './db.ts';
 import { INVOICE_CLOSED, INVOICE_VALIDATED } from './invoices.ts';
@@ -48,6 +50,8 @@ export interface RecordedPaymentRow {
 
 interface PayableInvoice {
   rowid: number;
+  ref: string;
+  fk_projet: number | null;
   fk_statut: number;
   paye: number;
   total_ttc: string;
@@ -112,6 +116,8 @@ export async function recordInvoicePayment(
     .forUpdate()
     .first<PayableInvoice | undefined>([
       'rowid',
+      'ref',
+      'fk_projet',
       'fk_statut',
       'paye',
       trx.raw('coalesce(total_ttc, 0)::text as total_ttc'),
@@ -175,6 +181,17 @@ export async function recordInvoicePayment(
     await trx('llx_facture')
       .where({ rowid: invoice.rowid, entity: args.entity })
       .update({ fk_statut: INVOICE_CLOSED, paye: 1, fk_user_closing: args.userId, date_closing: trx.fn.now() });
+    // setPaid's trigger runs as the user who closes the invoice.
+    await recordAgendaEvent(trx, {
+      entity: args.entity,
+      trigger: 'BILL_PAYED',
+      elementId: invoice.rowid,
+      ref: invoice.ref,
+      companyId: args.companyId,
+      projectId: invoice.fk_projet,
+      userId: args.userId,
+      at: null,
+    });
   }
   if (stripe?.bankModule && stripe.bankAccountId > 0) {
     await addPaymentToBank(trx, {

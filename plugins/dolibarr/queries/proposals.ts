@@ -158,32 +158,59 @@ export async function listProposalLines(db: Db, args: { entity: number; companyI
     ]);
 }
 
+/** A proposal the client's decision changed: what its agenda event names. */
+export interface DecidedProposal {
+  rowid: number;
+  ref: string;
+  fk_soc: number;
+  fk_projet: number | null;
+  /** Who validated it: the user Dolibarr's online pages run the closing trigger as. */
+  fk_user_valid: number | null;
+}
+
 /**
  * The client's decision, written as Dolibarr's online signature page does
  * (htdocs/core/ajax/onlineSign.php and public/onlinesign/newonlinesign.php): fk_statut 2 (signed)
- * or 3 (not signed) and date_signature, nothing else. tms follows through Dolibarr's trigger.
- * Only a validated proposal matches, so of two concurrent decisions one changes the row. The same
- * statement drops it from the portal's pending proposals (below), so the two never
- * disagree and the decision costs no second round trip.
+ * or 3 (not signed) and date_signature; on a signature also online_sign_ip (getUserRemoteIP(),
+ * varchar(48)) and, where one was typed, online_sign_name (varchar(64)), which the refusal leaves
+ * alone. tms follows through Dolibarr's trigger. Only a validated proposal matches, so of two
+ * concurrent decisions one changes the row. The same statement drops it from the portal's pending
+ * proposals (below), so the two never disagree and the decision costs no second round trip.
  */
 export async function decideProposal(
   db: Db,
-  args: { entity: number; companyId: number; proposalId: number; outcome: 'accepted' | 'declined'; at: Date },
-): Promise<boolean> {
+  args: {
+    entity: number;
+    companyId: number;
+    proposalId: number;
+    outcome: 'accepted' | 'declined';
+    at: Date;
+    /** The signer's typed name and address, where the caller knows them. */
+    signer?: { name?: string | null; ip?: string | null };
+  },
+): Promise<DecidedProposal | null> {
+  const signed = args.outcome === 'accepted';
+  const name = args.signer?.name?.trim();
+  const ip = args.signer?.ip?.trim();
   const decide = db('llx_propal')
     .where({ rowid: args.proposalId, entity: args.entity, fk_soc: args.companyId, fk_statut: PROPAL_VALIDATED })
     .whereIn('fk_soc', clientCompanyIds(db, args.entity))
-    .update({ fk_statut: args.outcome === 'accepted' ? PROPAL_SIGNED : PROPAL_NOT_SIGNED, date_signature: args.at })
-    .returning(['rowid', 'fk_soc', 'entity']);
-  const result = await db.raw<{ rows: Array<{ changed: number }> }>(
+    .update({
+      fk_statut: signed ? PROPAL_SIGNED : PROPAL_NOT_SIGNED,
+      date_signature: args.at,
+      ...(signed && ip ? { online_sign_ip: ip.slice(0, 48) } : {}),
+      ...(signed && name ? { online_sign_name: name.slice(0, 64) } : {}),
+    })
+    .returning(['rowid', 'fk_soc', 'entity', 'ref', 'fk_projet', 'fk_user_valid']);
+  const result = await db.raw<{ rows: DecidedProposal[] }>(
     `with decided as (?), undone as (
        delete from portal_dolibarr_pending_proposals o using decided d
         where o.entity = d.entity and o.fk_soc = d.fk_soc and o.fk_propal = d.rowid
      )
-     select count(*)::int as changed from decided`,
+     select rowid, ref, fk_soc, fk_projet, fk_user_valid from decided`,
     [decide],
   );
-  return result.rows[0]?.changed === 1;
+  return result.rows.length === 1 ? result.rows[0]! : null;
 }
 
 // ---- The portal's index of pending proposals ---------------------------------------------------

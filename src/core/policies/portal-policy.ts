@@ -198,14 +198,18 @@ export function authorizeManagePortal(staff: HostStaffUser, workspaceId: string)
 
 /**
  * Every staff member of the workspace reads a record's evidence (its page, the signed PDF, the
- * drawn signature); its forms (public links, comments, viewing as a client) are the admins'.
+ * drawn signature), unless the host's own rights refuse them that kind of record
+ * (HostStaffUser.readsRecords); its forms (public links, comments, viewing as a client) are the admins'.
  */
-export function canReadRecordEvidence(staff: HostStaffUser, workspaceId: string): boolean {
-  return staff.workspaceId === workspaceId;
+export function canReadRecordEvidence(staff: HostStaffUser, workspaceId: string, kind?: string): boolean {
+  if (staff.workspaceId !== workspaceId) return false;
+  const reads = staff.readsRecords;
+  return !(kind !== undefined && reads && Object.hasOwn(reads, kind) && reads[kind as keyof typeof reads] === false);
 }
 
-export function authorizeReadRecordEvidence(staff: HostStaffUser, workspaceId: string): void {
-  if (!canReadRecordEvidence(staff, workspaceId)) throw forbidden('Only staff of this workspace can read its records.');
+export function authorizeReadRecordEvidence(staff: HostStaffUser, workspaceId: string, kind?: string): void {
+  if (staff.workspaceId !== workspaceId) throw forbidden('Only staff of this workspace can read its records.');
+  if (!canReadRecordEvidence(staff, workspaceId, kind)) throw forbidden('Your CRM account has no right to read these records.');
 }
 
 /** What the UI may offer, from the same rules. */

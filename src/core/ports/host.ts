@@ -48,6 +48,11 @@ export interface HostStaffUser {
   /** Optional: the staff member's own IANA time zone in the host; without it the browser's, else UTC. */
   timeZone?: string | null;
   /**
+   * Optional: the kinds of records the host lets this staff member read (a CRM's per-user rights);
+   * a kind set to false is refused on the staff record pages. Absent, or a kind not named: readable.
+   */
+  readsRecords?: Partial<Record<'proposal' | 'quotation' | 'invoice', boolean>>;
+  /**
    * Optional: a value that changes whenever the host starts a new staff session (its session id,
    * or anything else that a sign-in or session regeneration replaces). The portal's staff CSRF
    * token is bound to it, so it rotates with the staff session; without it the token is stable
@@ -377,6 +382,12 @@ export interface OfferDecision {
    * takes; the others are left. Absent: the host's current selection stands.
    */
   selectedOptionalLineIds?: HostId[];
+  /**
+   * Optional: who decided, where the host keeps it on the offer as its own online signature does
+   * (the name the client typed, the address the decision came from; null where unknown).
+   */
+  signerName?: string | null;
+  ip?: string | null;
 }
 
 /** An open offer whose valid-until date is near: what a reminder to the client's users names. */

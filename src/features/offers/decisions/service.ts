@@ -191,6 +191,9 @@ export class OfferDecisions {
           contactId: r.contactId,
           poNumber: r.poNumber,
           note: r.note,
+          // Who signed, where the host keeps it as its own online signature does (Dolibarr).
+          signerName: r.typedName,
+          ip: r.ip,
           // A form without the choice (none offered) leaves the host's selection as it is.
           ...(r.outcome === 'accepted' && offer.optionalLines?.length && r.selectedOptionalLineIds
             ? { selectedOptionalLineIds: r.selectedOptionalLineIds.filter((id) => offer.optionalLines!.some((line) => line.id === id)) }

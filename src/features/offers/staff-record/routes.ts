@@ -9,9 +9,9 @@ import type { RecordHandlers } from './handlers.ts';
 
 const RECORD = '/records/:kind/:clientId/:id';
 
-const readsEvidence = (_req: Request, res: Response, next: NextFunction) => {
+const readsEvidence = (req: Request, res: Response, next: NextFunction) => {
   const { staff, workspace } = staffContext(res);
-  authorizeReadRecordEvidence(staff, workspace.id);
+  authorizeReadRecordEvidence(staff, workspace.id, String(req.params.kind));
   next();
 };
 

@@ -1,0 +1,106 @@
+// The agenda event Dolibarr's agenda trigger writes when a proposal is signed or refused, or an
+// invoice paid, where the entity's agenda setup asks for one
+// (htdocs/core/triggers/interface_50_modAgenda_ActionsAuto.class.php, runTrigger), written as
+// ActionComm::create writes it (htdocs/comm/action/class/actioncomm.class.php): the llx_actioncomm
+// row, its ref set to its id afterwards, and the owner's llx_actioncomm_resources row. Dolibarr's
+// staff see it on the proposal's or invoice's "Events" tab and in the agenda, as they would after
+// the same change made in Dolibarr.
+import type { Db } from './db.ts';
+import { agendaRecords } from './constants.ts';
+
+/** The triggers the portal's writes stand for. */
+type AgendaTrigger = 'BILL_PAYED' | 'PROPAL_CLOSE_SIGNED' | 'PROPAL_CLOSE_REFUSED';
+
+// The trigger's label and note, $langs->transnoentities(key, ref) of htdocs/langs/en_US/agenda.lang
+// (InvoicePaidInDolibarr, PropalClosedSignedInDolibarr, PropalClosedRefusedInDolibarr).
+const TEXT: Record<AgendaTrigger, (ref: string) => string> = {
+  BILL_PAYED: (ref) => `Invoice ${ref} changed to paid`,
+  PROPAL_CLOSE_SIGNED: (ref) => `Proposal ${ref} signed`,
+  PROPAL_CLOSE_REFUSED: (ref) => `Proposal ${ref} refused`,
+};
+
+/**
+ * The object's element as ActionComm::create stores it: $object->element, with 'facture' renamed
+ * 'invoice' there "for backward compatibility".
+ */
+const ELEMENT_TYPE: Record<AgendaTrigger, string> = {
+  BILL_PAYED: 'invoice',
+  PROPAL_CLOSE_SIGNED: 'propal',
+  PROPAL_CLOSE_REFUSED: 'propal',
+};
+
+export interface AgendaEventArgs {
+  entity: number;
+  trigger: AgendaTrigger;
+  /** The proposal's or invoice's rowid and ref. */
+  elementId: number;
+  ref: string;
+  /** Its fk_soc and fk_projet. */
+  companyId: number;
+  projectId: number | null;
+  /** The user the trigger runs as: author and owner of the event; null or 0 for none. */
+  userId: number | null;
+  /** The moment of the change (dol_now() in the trigger): datep and datep2. */
+  at: Date | null;
+}
+
+/**
+ * Writes the event where MAIN_MODULE_AGENDA and MAIN_AGENDA_ACTIONAUTO_<trigger> are on for the
+ * entity; returns its id, or null where the setup asks for none. In the caller's transaction, so
+ * the event commits with the change it records.
+ */
+export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise<number | null> {
+  if (!(await agendaRecords(trx, { entity: args.entity, trigger: args.trigger }))) return null;
+  const text = TEXT[args.trigger](args.ref);
+  const user = args.userId && args.userId > 0 ? args.userId : null;
+  const at = args.at ?? trx.fn.now();
+  // fk_action: the id of the trigger's type AC_OTH_AUTO in llx_c_actioncomm. Dolibarr refuses
+  // the event (and the change with it) where that row is missing; the portal writes it without.
+  const type = trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id');
+  const [event] = await trx('llx_actioncomm')
+    .insert({
+      ref: '(PROV)',
+      entity: args.entity,
+      datec: trx.fn.now(),
+      datep: at,
+      datep2: at,
+      durationp: 0,
+      fk_action: type,
+      code: `AC_${args.trigger}`,
+      ref_ext: null,
+      fk_soc: args.companyId > 0 ? args.companyId : null,
+      fk_project: args.projectId && args.projectId > 0 ? args.projectId : null,
+      note: text,
+      fk_contact: null,
+      fk_user_author: user,
+      fk_user_action: user,
+      label: text.slice(0, 128),
+      percent: -1,
+      priority: 0,
+      fulldayevent: 0,
+      location: '',
+      transparency: 0,
+      fk_element: args.elementId,
+      elementtype: ELEMENT_TYPE[args.trigger],
+      event_paid: 0,
+      status: 0,
+    })
+    .returning<Array<{ id: number }>>('id');
+  if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');
+  // ActionComm::create: "$this->ref = $this->id", written back once the row has its id.
+  await trx('llx_actioncomm')
+    .where({ id: event.id })
+    .update({ ref: String(event.id) });
+  // The owner as the event's assigned user ($this->userassigned defaults to the owner).
+  if (user !== null) {
+    await trx('llx_actioncomm_resources').insert({
+      fk_actioncomm: event.id,
+      element_type: 'user',
+      fk_element: user,
+      mandatory: 0,
+      transparency: 0,
+      answer_status: '0',
+    });
+  }
+  return event.id;
+}
