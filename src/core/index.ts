@@ -232,6 +232,7 @@ export {
   type ExpiringOffer,
   type HostAdapter,
   type HostClient,
+  type HostClientPermissionsPort,
   type HostComment,
   type HostContact,
   type HostNewsPort,
