@@ -232,7 +232,6 @@ export {
   type ExpiringOffer,
   type HostAdapter,
   type HostClient,
-  type HostClientPermissionsPort,
   type HostComment,
   type HostContact,
   type HostNewsPort,
