@@ -10,6 +10,7 @@
 //   documents = client-visible documents associated with the client (files under a local storage root)
 //   credentials = users with user_type 'client' (Alga's PBKDF2 + NEXTAUTH_SECRET)
 //   news      = invoices finalized and quotes sent since the portal last read (clients' notifications)
+//   clientPermissions = what the contact's client login's client roles grant (roles, role_permissions, permissions)
 // Ids are Alga's uuids; a malformed id, or one of another tenant, is "not found".
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -41,6 +42,7 @@ import { sharedDocumentCount } from './queries/documents.ts';
 import { invoiceCounts } from './queries/invoices.ts';
 import { quoteCounts } from './queries/quotes.ts';
 import { openTaskCount } from './queries/tasks.ts';
+import { contactPermissions } from './queries/permissions.ts';
 import { listStaff, type StaffRow } from './queries/users.ts';
 import { algaDocuments, algaTasks } from './shared-files.ts';
 import { algaWorkspaces, SLUG } from './workspaces.ts';
@@ -244,5 +246,19 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     ...(options.storageRoot ? { documents: algaDocuments(db, tenantOf, options.storageRoot) } : {}),
     tasks: algaTasks(db, tenantOf),
     news: algaNews(db, tenantOf),
+    clientPermissions: {
+      async of(id, contactIds) {
+        const tenant = tenantOf(id);
+        const ids = parseUuids(contactIds);
+        const held = new Map<string, Set<string>>();
+        if (tenant === null || ids.length === 0) return held;
+        for (const row of await contactPermissions(db, tenant, ids)) {
+          const grants = held.get(row.contact_id) ?? new Set<string>();
+          grants.add(`${row.resource}:${row.action}`);
+          held.set(row.contact_id, grants);
+        }
+        return held;
+      },
+    },
   };
 }

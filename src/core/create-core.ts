@@ -142,6 +142,7 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
     intervalMs: config.liveSessionCheckMs,
     staff: adapter.staff,
     staffIntervalMs: config.liveStaffCheckMs,
+    ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),
     now,
     onError: (m, e) => logger.error(m, e),
   });

@@ -92,7 +92,7 @@ export async function tenantSlug(db: Knex, tenant: string): Promise<string> {
 /** A portal beside the host for its first tenant, with its HTTP server when `serve` is set. */
 export async function portalBesideAlga(
   host: AlgaHost,
-  options: { serve?: boolean } = {},
+  options: { serve?: boolean; config?: Parameters<typeof portalOnHost>[0]['config'] } = {},
 ): Promise<{ running: PortalOnHost; slug: string }> {
   const slug = await tenantSlug(host.db, host.seed.tenant);
   const running = await portalOnHost({
@@ -102,6 +102,7 @@ export async function portalBesideAlga(
     workspaceSlug: slug,
     from: 'Northwind IT <portal@northwind.example>',
     ...(options.serve ? { serve: true } : {}),
+    ...(options.config ? { config: options.config } : {}),
   });
   return { running, slug };
 }

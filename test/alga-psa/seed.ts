@@ -1,6 +1,7 @@
 // Rows an Alga PSA installation would hold, inserted the way Alga's own code writes them: two
-// tenants (each with tenant_settings branding), the MSP roles and the client portal roles its
-// seeds create, internal users and client users whose hashed_password is Alga's PBKDF2 "salt:hash"
+// tenants (each with tenant_settings branding), the MSP roles and the three client portal roles
+// its seeds create (Admin, Finance, User) with their client permissions as Alga's seeds grant them
+// (CLIENT_ROLE_GRANTS), internal users and client users whose hashed_password is Alga's PBKDF2 "salt:hash"
 // (computed here independently of the binding, with WebCrypto as Alga's encryption.ts does),
 // clients and contacts (phones in contact_phone_numbers), quotes in Alga's statuses with
 // quote_items in cents, invoices with invoice_charges and invoice_payments in cents, a project
@@ -30,8 +31,52 @@ export async function algaHash(password: string, secret = NEXTAUTH_SECRET): Prom
   return `${salt}:${Buffer.from(bits).toString('hex')}`;
 }
 
+/**
+ * The client permissions each of Alga's client roles holds, as Alga's seeds grant them
+ * (server/seeds/dev/48_role_permissions.cjs: client Admin, Finance and User): resource:action.
+ */
+const GRANTED: Record<'Admin' | 'Finance' | 'User', readonly string[]> = {
+  Admin: [
+    'billing:create billing:read billing:update',
+    'client:create client:read client:update client:delete',
+    'project:create project:read project:update project:delete',
+    'ticket:create ticket:read ticket:update',
+    'time_management:create time_management:read time_management:update time_management:delete',
+    'user:create user:read user:update user:delete user:reset_password',
+    'settings:create settings:read settings:update settings:delete',
+    'document:create document:read document:update',
+  ],
+  Finance: [
+    'billing:read',
+    'client:create client:read client:update',
+    'project:read',
+    'ticket:create ticket:read ticket:update',
+    'time_management:read',
+    'user:read',
+    'settings:read',
+    'document:create document:read document:update',
+  ],
+  User: [
+    'client:create client:read client:update',
+    'project:read',
+    'ticket:create ticket:read ticket:update',
+    'time_management:read',
+    'document:create document:read document:update',
+  ],
+};
+
+const spread = (lines: readonly string[]) => lines.flatMap((line) => line.split(' '));
+export const CLIENT_ROLE_GRANTS: Record<keyof typeof GRANTED, readonly string[]> = {
+  Admin: spread(GRANTED.Admin),
+  Finance: spread(GRANTED.Finance),
+  User: spread(GRANTED.User),
+};
+
 export interface AlgaSeed {
   tenant: string;
+  /** The tenant's client roles (roles.client) by name, and its client permissions by resource:action. */
+  clientRoles: { Admin: string; Finance: string; User: string };
+  clientPermissions: Record<string, string>;
   otherTenant: string;
   users: { admin: string; tech: string; disabledStaff: string; claire: string; sophie: string; otherAdmin: string };
   clients: { bakery: string; garage: string; inactive: string; otherTenantClient: string };
@@ -73,7 +118,26 @@ export async function seedAlga(db: Knex, storageRoot: string): Promise<AlgaSeed>
   const mspAdmin = await role(tenant, 'Admin', true, false);
   await role(tenant, 'Technician', true, false);
   const clientAdminRole = await role(tenant, 'Admin', false, true);
+  const clientFinanceRole = await role(tenant, 'Finance', false, true);
   const clientUserRole = await role(tenant, 'User', false, true);
+  // Alga's client permissions (permissions.client, msp false), one row per resource and action, and
+  // each client role's grants (role_permissions).
+  const clientPermissions: Record<string, string> = {};
+  for (const grant of new Set(Object.values(CLIENT_ROLE_GRANTS).flat())) {
+    const [resource, action] = grant.split(':');
+    clientPermissions[grant] = await insert(
+      db,
+      'permissions',
+      { tenant, resource, action, msp: false, client: true, description: grant },
+      'permission_id',
+    );
+  }
+  const clientRoles = { Admin: clientAdminRole, Finance: clientFinanceRole, User: clientUserRole };
+  for (const [name, grants] of Object.entries(CLIENT_ROLE_GRANTS)) {
+    await db('role_permissions').insert(
+      grants.map((grant) => ({ tenant, role_id: clientRoles[name as keyof typeof clientRoles], permission_id: clientPermissions[grant] })),
+    );
+  }
   const otherAdminRole = await role(otherTenant, 'Admin', true, false);
 
   const user = async (t: string, row: Record<string, unknown>) =>
@@ -480,6 +544,8 @@ export async function seedAlga(db: Knex, storageRoot: string): Promise<AlgaSeed>
 
   return {
     tenant,
+    clientRoles,
+    clientPermissions,
     otherTenant,
     users: { admin, tech, disabledStaff, claire: claireUser, sophie: sophieUser, otherAdmin },
     clients: { bakery, garage, inactive, otherTenantClient },

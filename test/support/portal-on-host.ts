@@ -14,6 +14,7 @@ import { createUnleashFlags } from '../../src/core/flags/unleash-flags.ts';
 import { createMailer } from '../../src/core/mail/mailer.ts';
 import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
+import type { PortalDepsInput } from '../../src/core/deps.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import type { FeatureFlags } from '../../src/core/ports/services.ts';
 import { flagsFileFor } from './portal-harness.ts';
@@ -22,6 +23,8 @@ export interface PortalOnHost {
   portal: CustomerPortal;
   /** The client router's server (http://127.0.0.1:<port>), when `serve` was asked for. */
   url: string;
+  /** The session store's pool, for counting a request's queries. */
+  sessionPool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,8 @@ export async function portalOnHost(options: {
   workspaceSlug: string;
   from: string;
   serve?: boolean;
+  /** Settings of the portal's own beyond those every binding test shares (e.g. a shorter live-stream sweep). */
+  config?: Partial<PortalDepsInput['config']>;
 }): Promise<PortalOnHost> {
   const sessionPool: pg.Pool = createPgPool(options.databaseUrl);
   const flagsFile = flagsFileFor([options.workspaceSlug]);
@@ -55,6 +60,7 @@ export async function portalOnHost(options: {
       appUrl: 'http://localhost',
       sessionSecret: `${options.workspaceSlug}-host-secret-`.padEnd(48, 'x'),
       demoPaymentProvider: true,
+      ...options.config,
     },
     logger: createPortalLogger({ level: 'error' }),
   });
@@ -72,7 +78,7 @@ export async function portalOnHost(options: {
     await sessionPool.end();
     rmSync(path.dirname(flagsFile), { recursive: true, force: true });
   };
-  if (!options.serve) return { portal, url: '', close };
+  if (!options.serve) return { portal, url: '', sessionPool, close };
   try {
     await portal.migrate();
     const app = express();
@@ -80,7 +86,7 @@ export async function portalOnHost(options: {
     server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
-    return { portal, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close };
+    return { portal, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sessionPool, close };
   } catch (error) {
     await close();
     throw error;

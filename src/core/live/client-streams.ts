@@ -6,10 +6,12 @@
 //   cache, which a settings save invalidates on every instance; a peek at the cached entry keeps the
 //   check to a map lookup per event, and only a miss (after a save, or the TTL) loads it again;
 // - the stream names its session, so it counts against the per-session cap and ends with the
-//   session (see stream-sessions.ts).
+//   session (see stream-sessions.ts); where the host keeps client permissions it names the grants it
+//   opened under too, and ends when the host's change (a role changed in the host) is seen.
 import type { Request, Response } from 'express';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import { effectiveSettings } from '../policies/client-access.ts';
+import { grantsKey } from './stream-sessions.ts';
 import { canClientSeeLiveEvent } from '../policies/portal-policy.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { FeatureFlags } from '../ports/services.ts';
@@ -61,7 +63,15 @@ export function clientStreamRules(deps: {
       portalOn(workspace.id, slug) &&
       canClientSeeLiveEvent(ownSettings(entry), event);
     return {
-      holder: { session: sidHash, client: { workspaceId: workspace.id, clientUserId: user.id, sidHash } },
+      holder: {
+        session: sidHash,
+        client: {
+          workspaceId: workspace.id,
+          clientUserId: user.id,
+          sidHash,
+          ...(access.hostGrants ? { host: { contactId: user.contact_id, grants: grantsKey(access.hostGrants) } } : {}),
+        },
+      },
       visible(event) {
         const entry = deps.workspaces.peek(slug);
         return entry ? allowed(entry, event) : deps.workspaces.get(slug).then((loaded) => allowed(loaded, event));

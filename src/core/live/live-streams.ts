@@ -20,8 +20,12 @@ export interface StreamHolder {
   session: string;
   /** The request's address (req.ip, which honours `trust proxy`); null when unknown. */
   ip: string | null;
-  /** A client's stream ends with its session (see stream-sessions.ts). */
-  client?: { workspaceId: string; clientUserId: string; sidHash: string };
+  /**
+   * A client's stream ends with its session (see stream-sessions.ts), and, where the host keeps
+   * client permissions, once the host's grants to the person's contact differ from those it opened
+   * under (`grants`: the pairs sorted and joined).
+   */
+  client?: { workspaceId: string; clientUserId: string; sidHash: string; host?: { contactId: string; grants: string } };
   /** A staff member's stream ends with the host's sign-in it opened under, as the host read it then. */
   staff?: HostStaffUser;
 }

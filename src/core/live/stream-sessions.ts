@@ -3,7 +3,10 @@
 // which catches what no event announced (a NOTIFY missed while the LISTEN connection was down, a
 // session expired or deleted by hand). One timer and one query per sweep for all streams, not one
 // per stream: an idle stream costs no timer of its own. Also ends a person's streams when the bus
-// says their access changed (role, overrides): the browser reconnects under the new access.
+// says their access changed (role, overrides): the browser reconnects under the new access. Where
+// the host keeps client permissions (a role changed in the host announces nothing here), each sweep
+// also reads the host's grants to the streams' contacts, one question per workspace, and ends the
+// streams opened under other grants: a role change in the host ends them within one sweep.
 //
 // A staff member's streams follow the host's sign-in the same way, through the host's answer
 // (StaffPort.stillSignedIn) rather than a table of ours: at once when the host says they signed out
@@ -17,7 +20,7 @@ import { mayUsePortal } from '../policies/portal-policy.ts';
 import { findStreamSessions } from '../sessions/queries.ts';
 import { SESSIONS_ENDED, STAFF_SIGNED_OUT } from '../sessions/session-events.ts';
 import { ACCESS_CHANGED } from '../access/access-events.ts';
-import type { StaffPort } from '../ports/host.ts';
+import type { HostClientPermissionsPort, StaffPort } from '../ports/host.ts';
 import type { LiveStreams, OpenClientStream, OpenStaffStream } from './live-streams.ts';
 
 // Sessions asked about in one query: bounds the statement's parameter on an instance with many streams.
@@ -31,6 +34,31 @@ export interface StreamSessionWatch {
   close(): void;
 }
 
+/** The host's grants as one comparable text: the pairs sorted and joined. */
+export function grantsKey(grants: ReadonlySet<string>): string {
+  return [...grants].sort().join(' ');
+}
+
+/** Ends the streams whose contact the host now grants other than it did when they opened; one question per workspace. */
+async function endOnHostChange(host: HostClientPermissionsPort, streams: OpenClientStream[]): Promise<void> {
+  const byWorkspace = new Map<string, OpenClientStream[]>();
+  for (const stream of streams) {
+    const group = byWorkspace.get(stream.client.workspaceId);
+    if (group) group.push(stream);
+    else byWorkspace.set(stream.client.workspaceId, [stream]);
+  }
+  for (const [workspaceId, group] of byWorkspace) {
+    for (let from = 0; from < group.length; from += SESSIONS_PER_QUERY) {
+      const batch = group.slice(from, from + SESSIONS_PER_QUERY);
+      const now = await host.of(workspaceId, [...new Set(batch.map((s) => s.client.host!.contactId))]);
+      for (const stream of batch) {
+        const { contactId, grants } = stream.client.host!;
+        if (grantsKey(now.get(contactId) ?? new Set()) !== grants) stream.end('access-changed');
+      }
+    }
+  }
+}
+
 export function watchStreamSessions(deps: {
   db: Knex;
   bus: EventBus;
@@ -39,10 +67,14 @@ export function watchStreamSessions(deps: {
   /** The host's answer for a staff stream's sign-in; without it staff streams end only on STAFF_SIGNED_OUT. */
   staff: Pick<StaffPort, 'stillSignedIn'>;
   staffIntervalMs: number;
+  /** The host's client permissions, where it keeps them: streams opened under other grants end. */
+  hostPermissions?: HostClientPermissionsPort;
   now: () => Date;
   onError: (message: string, err: unknown) => void;
 }): StreamSessionWatch {
   async function check(open: OpenClientStream[] = deps.streams.clientStreams()): Promise<void> {
+    // Streams still signed in that carry the host's grants they opened under.
+    const held: OpenClientStream[] = [];
     for (let from = 0; from < open.length; from += SESSIONS_PER_QUERY) {
       const batch = open.slice(from, from + SESSIONS_PER_QUERY);
       const rows = await findStreamSessions(deps.db, [...new Set(batch.map((s) => s.client.sidHash))], deps.now());
@@ -56,8 +88,10 @@ export function watchStreamSessions(deps: {
           row.status !== null &&
           mayUsePortal(row.status);
         if (!signedIn) stream.end('session-ended');
+        else if (stream.client.host) held.push(stream);
       }
     }
+    if (held.length > 0 && deps.hostPermissions) await endOnHostChange(deps.hostPermissions, held);
   }
   // A failed check (the database away) keeps the streams: the next sweep asks again.
   const checkQuietly = (streams?: OpenClientStream[]) =>

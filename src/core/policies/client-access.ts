@@ -1,7 +1,9 @@
-// What one person of a client company may see and do in the portal. Four layers, each of which can
+// What one person of a client company may see and do in the portal. Five layers, each of which can
 // only take away: the workspace's switches → what the agency hides from the person's company →
-// the person's role → what the agency hides from the person. The most restrictive wins, and the
-// first layer that hides a permission is the reason given for it ("Invoices hidden: role Member").
+// the person's role → what the host's own client roles grant them (a host that keeps client
+// permissions, e.g. Alga PSA) → what the agency hides from the person. The most restrictive wins,
+// and the first layer that hides a permission is the reason given for it ("Invoices hidden: role
+// Member").
 //
 // The resolved access is applied as the person's own copy of the workspace settings
 // (effectiveSettings), so every check of portal-policy.ts, the navigation, the dashboard and the
@@ -85,6 +87,50 @@ export interface ClientAccess {
   clientDenied: readonly string[];
   /** What the agency hides from this person. */
   personDenied: readonly string[];
+  /**
+   * The `resource:action` pairs the host's own client roles grant the person, as the host read them
+   * for this request (HostClientPermissionsPort); absent where the host keeps no client permissions.
+   */
+  hostGrants?: ReadonlySet<string>;
+}
+
+/**
+ * What the host's client roles must grant for each permission, for managing colleagues, and for
+ * the sections the portal has not got yet (so they are gated the same way the day they come),
+ * named as Alga PSA's own client portal checks them (its client-portal actions; Alga is the host
+ * with client roles):
+ * - quotations, invoices and their PDFs → billing read; so is accepting or declining a quote
+ *   (Alga's acceptClientQuote asks billing read, nothing more) and paying (Alga's payment link asks
+ *   only that the invoice is the company's, and its invoice pages are gated by billing read);
+ * - shared documents → document read; uploading → document create;
+ * - tasks, which Alga shows inside its client projects → project read;
+ * - the team page (colleagues, their roles, invitations) → user read and update;
+ * - later: support tickets → ticket read (opening one: ticket create), client projects → project
+ *   read, the company's profile → client read (editing it: client update).
+ * Comments and messages are the portal's own threads (Alga's comments belong to tickets): the
+ * host's roles do not narrow them. An empty list asks nothing of the host.
+ */
+const HOST_GRANTS_NEEDED = {
+  proposals: ['billing:read'],
+  invoices: ['billing:read'],
+  payments: ['billing:read'],
+  documents: ['document:read'],
+  uploads: ['document:create'],
+  tasks: ['project:read'],
+  comments: [],
+  messages: [],
+  colleagues: ['user:read', 'user:update'],
+  tickets: ['ticket:read'],
+  ticketCreate: ['ticket:create'],
+  projects: ['project:read'],
+  companyProfile: ['client:read'],
+  companyProfileEdit: ['client:update'],
+} as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;
+
+/** Whether the host's roles allow this (true where the host keeps no client permissions). */
+function hostAllows(access: Pick<ClientAccess, 'hostGrants'>, needed: readonly string[]): boolean {
+  const grants = access.hostGrants;
+  return grants === undefined || needed.every((grant) => grants.has(grant));
 }
 
 /**
@@ -104,7 +150,7 @@ export function roleFromForm(
 
 export const FULL_ACCESS: ClientAccess = { role: 'full', customRole: null, clientDenied: [], personDenied: [] };
 
-type AccessLayer = 'workspace' | 'client' | 'role' | 'person';
+type AccessLayer = 'workspace' | 'client' | 'role' | 'host' | 'person';
 
 export interface PermissionVerdict {
   permission: ClientPermission;
@@ -142,9 +188,11 @@ export function resolveAccess(settings: PortalSettings, access: ClientAccess): P
         ? 'client'
         : !roleGrants(access, permission)
           ? 'role'
-          : access.personDenied.includes(permission)
-            ? 'person'
-            : null;
+          : !hostAllows(access, HOST_GRANTS_NEEDED[permission])
+            ? 'host'
+            : access.personDenied.includes(permission)
+              ? 'person'
+              : null;
     return { permission, allowed: hiddenBy === null, hiddenBy };
   });
 }
@@ -192,8 +240,9 @@ export function grantsWithin(settings: PortalSettings, grantor: ClientAccess, be
   return [...has(after)].every((permission) => had.has(permission) || mine.has(permission));
 }
 
-export function managesColleagues(access: Pick<ClientAccess, 'role'>): boolean {
-  return access.role !== 'custom' && BUILT_IN_ROLES[access.role].managesColleagues;
+/** A client admin whose host roles (where the host keeps them) let them see and change their colleagues. */
+export function managesColleagues(access: Pick<ClientAccess, 'role' | 'hostGrants'>): boolean {
+  return access.role !== 'custom' && BUILT_IN_ROLES[access.role].managesColleagues && hostAllows(access, HOST_GRANTS_NEEDED.colleagues);
 }
 
 /** The role's name in English, as the activity log and exports keep it (the staff pages say staffRoleName). */

@@ -21,6 +21,9 @@ export interface ActionRule {
 }
 
 /** A thing one person made, changed by someone of their company: its maker, or a client admin. */
-export function mayActOnOwn(person: { clientUserId: string; access: Pick<ClientAccess, 'role'> }, madeBy: string | null): boolean {
+export function mayActOnOwn(
+  person: { clientUserId: string; access: Pick<ClientAccess, 'role' | 'hostGrants'> },
+  madeBy: string | null,
+): boolean {
   return (madeBy !== null && madeBy === person.clientUserId) || managesColleagues(person.access);
 }

@@ -741,6 +741,21 @@ export interface HostStripeKeysPort {
   stripeKeys(workspaceId: HostId): Promise<{ secretKey: string; webhookSecret: string | null } | null>;
 }
 
+/**
+ * What the host's own client roles let each person do, for a host that keeps roles and permissions
+ * for its client logins (Alga PSA's `roles` with `client`, `role_permissions`, `permissions`). The
+ * portal's roles and overrides apply on top and never widen it (core/policies/client-access.ts
+ * names what each section needs). Read once per signed-in request and on the live streams' sweep.
+ */
+export interface HostClientPermissionsPort {
+  /**
+   * Per contact of the workspace among `contactIds`, the `resource:action` pairs (e.g.
+   * "billing:read") its client login holds through its roles; a contact the host has no answer
+   * for (unknown, of another workspace) is left out, and then holds nothing.
+   */
+  of(workspaceId: HostId, contactIds: HostId[]): Promise<Map<HostId, ReadonlySet<string>>>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -771,4 +786,9 @@ export interface HostAdapter {
   news?: HostNewsPort;
   /** Stripe keys the host keeps; a workspace's own keys (portal settings) come first, the environment's after. */
   stripeKeys?: HostStripeKeysPort;
+  /**
+   * The host's own client permissions; with it a person sees only what both the host's roles and
+   * the portal's access allow. Without it the portal's access alone decides.
+   */
+  clientPermissions?: HostClientPermissionsPort;
 }

@@ -4,7 +4,8 @@
 // no-store (branding assets replace it with their own caching) → workspace with its settings and branding (from the per-instance cache) → feature flag →
 // language (workspace and browser) → form bodies (32 KB;
 // the accept forms, carrying a drawn signature, their own larger cap) → session →
-// CSRF (streamed uploads check theirs in their route) → signed-in client (and their own language) →
+// CSRF (streamed uploads check theirs in their route) → signed-in client (their contact and the
+// host's client permissions, read together; their own language) →
 // public sign-in routes → routes for signed-in clients → branded 404.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Knex } from 'knex';
@@ -123,13 +124,21 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
       read && read.workspaceId === auth.workspaceId && read.clientUserId === auth.clientUserId
         ? read.user
         : await findClientUserWithAccess(deps.db, context.workspace.id, auth.clientUserId);
-    const contact = user && mayUsePortal(user.status) ? await deps.adapter.contacts.findById(context.workspace.id, user.contact_id) : null;
+    const signedIn = user && mayUsePortal(user.status) ? user : null;
+    // The host's own client permissions are read with the contact, on every request: a role changed
+    // in the host counts from the person's next page.
+    const [contact, hostGrants] = signedIn
+      ? await Promise.all([
+          deps.adapter.contacts.findById(context.workspace.id, signedIn.contact_id),
+          deps.adapter.clientPermissions?.of(context.workspace.id, [signedIn.contact_id]),
+        ])
+      : [null, undefined];
     if (!user || !contact) {
       // Disabled, removed, or its contact is gone: the session no longer signs anyone in.
       delete req.session.portal;
       return next();
     }
-    const access = accessOf(user);
+    const access = hostGrants ? { ...accessOf(user), hostGrants: hostGrants.get(user.contact_id) ?? new Set<string>() } : accessOf(user);
     const workspaceSettings = context.settings;
     // From here on every check, the navigation and the dashboard see the person's own switches.
     context.settings = effectiveSettings(context.settings, access);
