@@ -51,6 +51,14 @@ export interface IgnoredCallback {
   ignored: string;
 }
 
+/**
+ * The provider cannot check this workspace's events now (its keys cannot be read): answered 503,
+ * so the provider sends the event again later, when they may be back.
+ */
+export interface UnavailableCallback {
+  unavailable: string;
+}
+
 export interface CallbackInput {
   workspaceId: string;
   rawBody: Buffer;
@@ -69,5 +77,10 @@ export interface PaymentProvider {
   checkoutOrigins?: readonly string[];
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
   /** The callback's facts when its signature is valid and fresh; null otherwise (answered 400). */
-  verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null>;
+  verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | UnavailableCallback | null>;
+  /**
+   * Why the provider cannot take this workspace's payments now although the workspace chose it
+   * (its own keys cannot be read), else null: the pay page says so and opens no checkout.
+   */
+  unavailable?(workspaceId: string): Promise<string | null>;
 }

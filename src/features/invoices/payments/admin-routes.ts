@@ -20,7 +20,7 @@ import {
 import { hasWayToPay, NO_ONLINE_PROVIDER, type PaymentAvailability } from './availability.ts';
 import { findPaymentSettings, savePaymentSettings } from './queries.ts';
 import type { StripeKeyStore } from './stripe-key-store.ts';
-import type { StripeKeyResolver } from './stripe-keys.ts';
+import { isUnreadable, type StripeKeyResolver } from './stripe-keys.ts';
 import type { StripeConnection, StripeProvider } from './stripe-provider.ts';
 
 const CHOOSE_PROVIDER = 'Choose an online payment provider from the list.';
@@ -139,9 +139,12 @@ export function paymentSettingsRoutes(deps: {
     if (!deps.stripe) return null;
     // One read: the workspace's own keys (with their hint) come first among the keys in force.
     const inForce = await deps.stripe.keys(workspaceId);
+    const unreadable = isUnreadable(inForce);
     return {
       source: inForce ? t(`staff:payments.stripe.source.${inForce.source}`) : null,
-      webhookReady: Boolean(inForce?.webhookSecret),
+      // Saved but not opened by any secret this instance knows: online payments are stopped.
+      unreadable,
+      webhookReady: unreadable || Boolean(inForce && !unreadable && inForce.webhookSecret),
       hint: inForce?.source === 'workspace' ? (inForce.hint ?? null) : null,
       callbackUrl: deps.callbackUrl(slug),
     };
@@ -180,9 +183,11 @@ export function paymentSettingsRoutes(deps: {
     router.post('/payments/stripe-test', async (req: Request, res: Response) => {
       const { workspace, i18n } = staffContext(res);
       const keys = await stripe.keys(workspace.id);
-      const connection: StripeConnection = keys
-        ? await stripe.provider.testConnection(keys.secretKey)
-        : { ok: false, error: i18n.t('staff:payments.stripe.noSecretKey') };
+      const connection: StripeConnection = isUnreadable(keys)
+        ? { ok: false, error: i18n.t('staff:payments.stripe.unreadableShort') }
+        : keys
+          ? await stripe.provider.testConnection(keys.secretKey)
+          : { ok: false, error: i18n.t('staff:payments.stripe.noSecretKey') };
       await show(req, res, { connection });
     });
   }

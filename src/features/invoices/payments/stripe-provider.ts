@@ -13,14 +13,18 @@
 //               checkout.session.expired                             → cancelled
 //             anything else, or a session another workspace (or another application on the same
 //             Stripe account) started, is ignored.
+//   unreadable keys: a workspace whose own keys cannot be opened takes no payment at all (no
+//             checkout, events answered 503 for Stripe to send again once the secret is back).
 // The payment's reference on the host is the PaymentIntent id (pi_…): what staff search for in
 // Stripe's dashboard.
 import Stripe from 'stripe';
 import { z } from 'zod';
-import type { CallbackInput, IgnoredCallback, PaymentProvider, VerifiedCallback } from '../../../core/index.ts';
-import type { StripeKeyResolver, StripeKeys } from './stripe-keys.ts';
+import type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from '../../../core/index.ts';
+import { isUnreadable, type StripeKeyResolver, type StripeKeys } from './stripe-keys.ts';
 
 const STRIPE_SIGNATURE_HEADER = 'Stripe-Signature';
+const UNREADABLE =
+  "the workspace's own Stripe keys cannot be opened with PAYMENT_KEYS_SECRET or SESSION_SECRET (or their _PREVIOUS): set the secret they were saved under, or save them again";
 const TOLERANCE_SECONDS = 300;
 
 /** Currencies Stripe counts in whole units (no cents): https://docs.stripe.com/currencies#zero-decimal */
@@ -162,6 +166,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
   };
   const keysOrThrow = async (workspaceId: string): Promise<StripeKeys> => {
     const keys = await options.keys(workspaceId);
+    if (isUnreadable(keys)) throw new Error(UNREADABLE);
     if (!keys) throw new Error('no Stripe secret key for this workspace (its payment settings, the host or STRIPE_SECRET_KEY)');
     return keys;
   };
@@ -211,10 +216,15 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       return { redirectUrl: session.url };
     },
 
-    async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null> {
+    async unavailable(workspaceId) {
+      return isUnreadable(await options.keys(workspaceId)) ? UNREADABLE : null;
+    },
+
+    async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | UnavailableCallback | null> {
       const signature = input.header(STRIPE_SIGNATURE_HEADER);
       if (!signature) return null;
       const keys = await options.keys(input.workspaceId);
+      if (isUnreadable(keys)) return { unavailable: UNREADABLE };
       if (!keys?.webhookSecret) return null;
       let event: Stripe.Event;
       try {

@@ -50,7 +50,7 @@ describe('a workspace’s own Stripe keys (payment settings)', function () {
     expect(page.text).to.include('/portal/demo/payments/callback/stripe');
     expect(page.text).to.not.include(installationKey);
     // The installation's keys serve it: nothing for start-up to name.
-    expect(await h.crm.portal.paymentWarnings()).to.deep.equal([]);
+    expect(await h.crm.portal.paymentCheck()).to.deep.equal({ refusals: [], warnings: [] });
   });
 
   it('tests the connection: Stripe’s mode and balance, or why it refused', async function () {
