@@ -149,6 +149,7 @@ export async function openStandalonePortal(
     appUrl: env.APP_URL || undefined,
     trustProxy,
     databaseUrl,
+    hostKeepsStripeKeys: binding.keepsStripeKeys,
     stripe: stripeSettingsFrom(env),
   });
   if (checked.refusals.length > 0) throw new StartupRefused(checked.refusals);

@@ -136,6 +136,8 @@ describe('start-up configuration check', function () {
     const secretOnly = checkStartupSettings({ ...prod, stripe: { webhookSecret: 'whsec_abc' } }).refusals;
     expect(secretOnly).to.have.length(1);
     expect(secretOnly[0]).to.match(/^STRIPE_SECRET_KEY is missing/);
+    // Beside a host that keeps the API key (Dolibarr), the webhook secret is the portal endpoint's own.
+    expect(checkStartupSettings({ ...prod, hostKeepsStripeKeys: true, stripe: { webhookSecret: 'whsec_abc' } }).refusals).to.deep.equal([]);
     const wrongKinds = checkStartupSettings({ ...prod, stripe: { secretKey: 'pk_live_abc', webhookSecret: 'abc', apiBase: 'not a url' } });
     expect(wrongKinds.refusals.map((line) => line.split(' ')[0])).to.deep.equal([
       'STRIPE_SECRET_KEY',

@@ -14,6 +14,7 @@ import { createUnleashFlags } from '../../src/core/flags/unleash-flags.ts';
 import { createMailer } from '../../src/core/mail/mailer.ts';
 import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
+import type { PortalConfigInput } from '../../src/core/config.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import type { FeatureFlags } from '../../src/core/ports/services.ts';
 import { flagsFileFor } from './portal-harness.ts';
@@ -41,6 +42,8 @@ export async function portalOnHost(options: {
   workspaceSlug: string;
   from: string;
   serve?: boolean;
+  /** Settings over the defaults below (e.g. Stripe's). */
+  config?: Partial<PortalConfigInput>;
 }): Promise<PortalOnHost> {
   const sessionPool: pg.Pool = createPgPool(options.databaseUrl);
   const flagsFile = flagsFileFor([options.workspaceSlug]);
@@ -55,6 +58,7 @@ export async function portalOnHost(options: {
       appUrl: 'http://localhost',
       sessionSecret: `${options.workspaceSlug}-host-secret-`.padEnd(48, 'x'),
       demoPaymentProvider: true,
+      ...options.config,
     },
     logger: createPortalLogger({ level: 'error' }),
   });

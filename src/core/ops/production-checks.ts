@@ -25,6 +25,11 @@ export interface StartupSettings {
   trustProxy?: boolean | number | string | undefined;
   databaseUrl?: string | undefined;
   metricsToken?: string | undefined;
+  /**
+   * The host keeps a Stripe API key (Dolibarr's Stripe module): STRIPE_WEBHOOK_SECRET alone is then
+   * the portal endpoint's signing secret beside the host's key.
+   */
+  hostKeepsStripeKeys?: boolean | undefined;
   /** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE. */
   stripe?: { secretKey?: string | undefined; webhookSecret?: string | undefined; apiBase?: string | undefined } | undefined;
 }
@@ -159,7 +164,7 @@ function checkStripe(settings: StartupSettings, refusals: string[], warnings: st
     refusals.push(
       "STRIPE_WEBHOOK_SECRET is missing: STRIPE_SECRET_KEY is set, but without the webhook endpoint's signing secret (whsec_…) no Stripe event can be verified and no payment would be recorded.",
     );
-  if (webhookSecret && !secretKey)
+  if (webhookSecret && !secretKey && !settings.hostKeepsStripeKeys)
     refusals.push(
       'STRIPE_SECRET_KEY is missing: STRIPE_WEBHOOK_SECRET is set, but without the secret key (sk_… or rk_…) no checkout can be opened.',
     );

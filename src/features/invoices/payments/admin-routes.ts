@@ -21,7 +21,7 @@ import { hasWayToPay, NO_ONLINE_PROVIDER, type PaymentAvailability } from './ava
 import { findPaymentSettings, savePaymentSettings } from './queries.ts';
 import type { StripeKeyStore } from './stripe-key-store.ts';
 import { isUnreadable, type StripeKeyResolver } from './stripe-keys.ts';
-import type { StripeConnection, StripeProvider } from './stripe-provider.ts';
+import { STRIPE_EVENTS, type StripeConnection, type StripeProvider } from './stripe-provider.ts';
 
 const CHOOSE_PROVIDER = 'Choose an online payment provider from the list.';
 
@@ -147,6 +147,7 @@ export function paymentSettingsRoutes(deps: {
       webhookReady: unreadable || Boolean(inForce && !unreadable && inForce.webhookSecret),
       hint: inForce?.source === 'workspace' ? (inForce.hint ?? null) : null,
       callbackUrl: deps.callbackUrl(slug),
+      events: STRIPE_EVENTS,
     };
   }
 
@@ -186,7 +187,7 @@ export function paymentSettingsRoutes(deps: {
       const connection: StripeConnection = isUnreadable(keys)
         ? { ok: false, error: i18n.t('staff:payments.stripe.unreadableShort') }
         : keys
-          ? await stripe.provider.testConnection(keys.secretKey)
+          ? await stripe.provider.testConnection(keys.secretKey, deps.callbackUrl(workspace.slug))
           : { ok: false, error: i18n.t('staff:payments.stripe.noSecretKey') };
       await show(req, res, { connection });
     });
@@ -199,11 +200,17 @@ function presentConnection(t: Translate, connection: StripeConnection) {
   if (!connection.ok)
     return { ok: false, text: t('staff:payments.stripe.refused', { error: connection.error ?? t('staff:payments.stripe.noAnswer') }) };
   const balances = (connection.available ?? []).map((entry) => `${(entry.amountCents / 100).toFixed(2)} ${entry.currency}`).join(', ');
-  return {
-    ok: true,
-    text: t('staff:payments.stripe.connected', {
-      mode: t(`staff:payments.stripe.mode.${connection.mode === 'live' ? 'live' : 'test'}`),
-      balance: balances || t('staff:payments.stripe.noBalance'),
-    }),
-  };
+  const connected = t('staff:payments.stripe.connected', {
+    mode: t(`staff:payments.stripe.mode.${connection.mode === 'live' ? 'live' : 'test'}`),
+    balance: balances || t('staff:payments.stripe.noBalance'),
+  });
+  const { webhook } = connection;
+  if (!webhook) return { ok: true, text: connected };
+  // Connected, but Stripe sends the portal nothing (or not every event): no payment would be recorded.
+  const said = !webhook.found
+    ? t('staff:payments.stripe.webhookMissing')
+    : webhook.missing.length > 0
+      ? t('staff:payments.stripe.webhookLacks', { events: webhook.missing.join(', ') })
+      : t('staff:payments.stripe.webhookFound');
+  return { ok: webhook.found && webhook.missing.length === 0, text: `${connected} ${said}` };
 }

@@ -120,12 +120,14 @@ const SessionObject = z.object({
     .optional(),
 });
 
-const HANDLED = new Set([
+/** The events the portal reads: what its webhook endpoint in Stripe must be subscribed to. */
+export const STRIPE_EVENTS = [
   'checkout.session.completed',
   'checkout.session.async_payment_succeeded',
   'checkout.session.async_payment_failed',
   'checkout.session.expired',
-]);
+] as const;
+const HANDLED = new Set<string>(STRIPE_EVENTS);
 
 export interface StripeConnection {
   ok: boolean;
@@ -135,11 +137,19 @@ export interface StripeConnection {
   available?: Array<{ amountCents: number; currency: string }>;
   /** Stripe's message when it refused (a wrong key) or could not be reached. */
   error?: string;
+  /**
+   * The portal's webhook endpoint as Stripe has it: not found (no enabled endpoint sends to the
+   * portal's URL), or found with the events it lacks; absent when Stripe would not list them.
+   */
+  webhook?: { found: boolean; missing: string[] };
 }
 
 export interface StripeProvider extends PaymentProvider {
-  /** Asks Stripe for the account's balance with these keys: what the admin's "Test the connection" shows. */
-  testConnection(secretKey: string): Promise<StripeConnection>;
+  /**
+   * Asks Stripe for the account's balance with these keys, and whether a webhook endpoint sends the
+   * events the portal reads to `webhookUrl`: what the admin's "Test the connection" shows.
+   */
+  testConnection(secretKey: string, webhookUrl: string): Promise<StripeConnection>;
 }
 
 /** STRIPE_API_BASE (e.g. http://127.0.0.1:12111 for stripe-mock) as the SDK's host, port and protocol. */
@@ -264,10 +274,11 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       };
     },
 
-    async testConnection(secretKey) {
+    async testConnection(secretKey, webhookUrl) {
       try {
         // A key being tried is not kept: it may be wrong, and nothing uses it until it is saved.
-        const balance = await newClient(secretKey).balance.retrieve();
+        const client = newClient(secretKey);
+        const balance = await client.balance.retrieve();
         return {
           ok: true,
           mode: balance.livemode ? 'live' : 'test',
@@ -275,12 +286,35 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
             amountCents: fromStripeAmount(entry.amount, entry.currency),
             currency: entry.currency.toUpperCase(),
           })),
+          ...(await webhookEndpointFor(client, webhookUrl)),
         };
       } catch (err) {
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
       }
     },
   };
+}
+
+/**
+ * Whether an enabled endpoint of the account sends the portal's events to its URL (a restricted key
+ * without the webhook permission cannot list them: then nothing is said). Of several endpoints with
+ * that URL, the one lacking the fewest events.
+ */
+async function webhookEndpointFor(client: Stripe, url: string): Promise<Pick<StripeConnection, 'webhook'>> {
+  try {
+    const endpoints: Stripe.WebhookEndpoint[] = [];
+    for await (const endpoint of client.webhookEndpoints.list({ limit: 100 })) {
+      if (endpoint.url === url && endpoint.status === 'enabled') endpoints.push(endpoint);
+      if (endpoints.length >= 100) break;
+    }
+    const lacking = endpoints.map((endpoint) =>
+      endpoint.enabled_events.includes('*') ? [] : STRIPE_EVENTS.filter((event) => !endpoint.enabled_events.includes(event)),
+    );
+    if (lacking.length === 0) return { webhook: { found: false, missing: [...STRIPE_EVENTS] } };
+    return { webhook: { found: true, missing: lacking.reduce((fewest, each) => (each.length < fewest.length ? each : fewest)) } };
+  } catch {
+    return {};
+  }
 }
 
 function outcomeOf(type: string, paymentStatus: 'paid' | 'unpaid' | 'no_payment_required'): VerifiedCallback['outcome'] | null {
