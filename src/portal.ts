@@ -58,8 +58,11 @@ export interface CustomerPortal {
   verifyHost(): Promise<void>;
   /** Verifies the host, then creates the portal's own tables (none for what the host keeps). */
   migrate(): Promise<void>;
-  /** What keeps a workspace's clients from paying as configured (Stripe chosen without keys), for start-up to log. */
-  paymentWarnings(): Promise<string[]>;
+  /**
+   * What keeps a workspace's clients from paying as configured, for start-up: refusals (its own
+   * Stripe keys cannot be opened: start-up stops) and warnings to log (Stripe chosen without keys).
+   */
+  paymentCheck(): Promise<{ refusals: string[]; warnings: string[] }>;
   rollback(): Promise<void>;
   isEnabledFor(workspace: Pick<HostWorkspace, 'id' | 'slug'>): boolean;
   /**
@@ -276,7 +279,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       await verifyHostClaims(db, adapter);
       await migratePortal(db, { hostProvides: hostProvides(adapter) });
     },
-    paymentWarnings: () => payment.startupWarnings(),
+    paymentCheck: () => payment.startupCheck(),
     rollback: () => rollbackPortal(db, { hostProvides: hostProvides(adapter) }),
     routes: {
       client: routeTable(clientRoutes),

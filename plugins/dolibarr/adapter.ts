@@ -262,13 +262,15 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       decryptKey: options.instanceUniqueId ?? null,
     }),
 
-    // The Stripe module's keys of the mode in force, where the module is on and has a secret key.
+    // The Stripe module's secret key of the mode in force, where the module is on and has one. Not
+    // its webhook key: that is the signing secret of Dolibarr's own endpoint (public/stripe/ipn.php),
+    // and the portal's endpoint has another (STRIPE_WEBHOOK_SECRET).
     stripeKeys: {
       async stripeKeys(id) {
         const e = entityOf(id);
         if (e === null) return null;
         const stripe = await stripeModuleSettings(db, { entity: e, decryptKey: options.instanceUniqueId ?? null });
-        return stripe.enabled && stripe.secretKey ? { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret } : null;
+        return stripe.enabled && stripe.secretKey ? { secretKey: stripe.secretKey } : null;
       },
     },
     ...(options.dataRoot ? { documents: dolibarrDocuments(db, entityOf, options.dataRoot) } : {}),

@@ -105,6 +105,8 @@ export const dolibarrStandalone: StandaloneBinding = {
   name: 'dolibarr',
   crmName: 'Dolibarr',
   settings: SETTINGS,
+  // Its Stripe module's API key; the portal's endpoint brings its own webhook secret.
+  keepsStripeKeys: true,
   async open(db: Knex, env: NodeJS.ProcessEnv): Promise<StandaloneHost> {
     const settings = readDolibarrSettings(env);
     const entity = settings.DOLIBARR_ENTITY ?? 1;

@@ -58,6 +58,10 @@ export interface BootOptions {
   sessionSecret?: string | undefined;
   /** SESSION_SECRET_PREVIOUS: older secrets, still accepted while a rotation settles (see PortalConfig.previousSessionSecrets). */
   previousSessionSecrets?: string[] | undefined;
+  /** PAYMENT_KEYS_SECRET: seals the workspaces' own Stripe keys (see PortalConfig.paymentKeysSecret); unset, the session secret does. */
+  paymentKeysSecret?: string | undefined;
+  /** PAYMENT_KEYS_SECRET_PREVIOUS: older ones, still opening keys sealed under them. */
+  previousPaymentKeysSecrets?: string[] | undefined;
   smtpUrl?: string | undefined;
   unleashUrl?: string | undefined;
   unleashApiToken?: string | undefined;
@@ -178,6 +182,8 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     appUrl: options.appUrl ?? `http://localhost:${portNumber}`,
     sessionSecret: options.sessionSecret ?? developmentSecret(options.dataDir),
     previousSessionSecrets: options.previousSessionSecrets ?? [],
+    ...(options.paymentKeysSecret ? { paymentKeysSecret: options.paymentKeysSecret } : {}),
+    previousPaymentKeysSecrets: options.previousPaymentKeysSecrets ?? [],
     secureCookies: options.secureCookies ?? false,
     demoPaymentProvider,
     ...(options.stripe ? { stripe: options.stripe } : {}),
@@ -199,12 +205,22 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
 
   await migrateReferenceCrm(db);
   await portal.migrate();
-  const paymentWarnings = await portal.paymentWarnings();
-  if (paymentWarnings.length > 0)
+  const payments = await portal.paymentCheck();
+  if (payments.warnings.length > 0)
     logger.warn(
-      { warnings: paymentWarnings },
-      `payments: ${paymentWarnings.length} workspace(s) cannot take card payments, listed in "warnings"`,
+      { warnings: payments.warnings },
+      `payments: ${payments.warnings.length} workspace(s) cannot take card payments, listed in "warnings"`,
     );
+  if (payments.refusals.length > 0) {
+    // A workspace's own Stripe keys that no secret opens: nothing serves until the secret is back.
+    await portal.close();
+    await events.close();
+    await flags.close();
+    await sessionPool.end();
+    await db.destroy();
+    await database.close();
+    throw new StartupRefused(payments.refusals);
+  }
   // The demo data publishes its passwords: development and tests only. Production starts on the
   // database as it is (empty at first: `npm run staff:create` makes the first staff user).
   const seed = options.seedDemoData ?? !production;

@@ -3,7 +3,13 @@
 // (NODE_ENV=production) it seeds nothing and prints how to create the first staff user; an unsafe
 // configuration stops it with every refusal listed (see src/core/ops/production-checks.ts).
 import path from 'node:path';
-import { previousSecretsFrom, databaseBoundsFrom, preparedStatementsFrom, stripeSettingsFrom } from '../../src/index.ts';
+import {
+  paymentKeysSettingsFrom,
+  previousSecretsFrom,
+  databaseBoundsFrom,
+  preparedStatementsFrom,
+  stripeSettingsFrom,
+} from '../../src/index.ts';
 import { trustProxySetting } from '../shared/host-http.ts';
 import { bootReferenceCrm } from './boot.ts';
 import { openDemoPayments } from './seed-portal-demo.ts';
@@ -25,6 +31,7 @@ try {
     appUrl: env.APP_URL,
     sessionSecret: env.SESSION_SECRET,
     previousSessionSecrets: previousSecretsFrom(env.SESSION_SECRET_PREVIOUS),
+    ...paymentKeysSettingsFrom(env),
     smtpUrl: env.SMTP_URL,
     unleashUrl: env.UNLEASH_URL,
     unleashApiToken: env.UNLEASH_API_TOKEN,

@@ -86,6 +86,8 @@ export interface StandaloneBinding {
   /** The CRM's name as people say it: 'Dolibarr', 'Alga PSA'. */
   crmName: string;
   settings: StandaloneSetting[];
+  /** The CRM keeps a Stripe API key the portal uses (Dolibarr's Stripe module): STRIPE_WEBHOOK_SECRET may come alone. */
+  keepsStripeKeys?: boolean;
   /** Reads the settings (throws StandaloneSetupError naming what is wrong) and binds to the CRM's database. */
   open(db: Knex, env: NodeJS.ProcessEnv): Promise<StandaloneHost>;
 }

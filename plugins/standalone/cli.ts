@@ -88,15 +88,17 @@ function parse(argv: string[]) {
 async function serve(binding: StandaloneBinding): Promise<void> {
   const running = await openStandalonePortal(binding, process.env, { command: 'serve' });
   try {
+    // Before serving: a workspace's own Stripe keys that no secret opens stop the start.
+    const payments = await running.portal.paymentCheck();
+    if (payments.warnings.length > 0)
+      running.logger.warn(
+        { warnings: payments.warnings },
+        `payments: ${payments.warnings.length} workspace(s) cannot take card payments, listed in "warnings"`,
+      );
+    if (payments.refusals.length > 0) throw new StartupRefused(payments.refusals);
     const serving = await serveStandalone(running);
     const workspaces = await running.host.listWorkspaces();
     for (const warning of (await running.host.startupWarnings?.()) ?? []) running.logger.warn(warning);
-    const paymentWarnings = await running.portal.paymentWarnings();
-    if (paymentWarnings.length > 0)
-      running.logger.warn(
-        { warnings: paymentWarnings },
-        `payments: ${paymentWarnings.length} workspace(s) cannot take card payments, listed in "warnings"`,
-      );
     console.log(
       [
         `Client portal beside ${binding.crmName} is running at ${serving.url}`,

@@ -13,6 +13,7 @@ import {
   type HostAdapter,
   type HostStaffUser,
   type PortalConfigInput,
+  paymentKeysSettingsFrom,
   previousSecretsFrom,
   stripeSettingsFrom,
   createKnex,
@@ -130,6 +131,7 @@ export async function openStandalonePortal(
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new StandaloneSetupError('PORT must be a port number (0 to 65535)');
   const sessionSecret = env.SESSION_SECRET || undefined;
   const previous = previousSecretsFrom(env.SESSION_SECRET_PREVIOUS);
+  const paymentKeys = paymentKeysSettingsFrom(env);
   const trustProxy = trustProxySetting(env.TRUST_PROXY) ?? (production ? 'loopback' : undefined);
   const smtpUrl = env.SMTP_URL || undefined;
   // The same refusals and warnings as the reference CRM's start-up, before anything connects.
@@ -141,11 +143,13 @@ export async function openStandalonePortal(
     production,
     sessionSecret,
     previousSessionSecrets: previous,
+    ...paymentKeys,
     smtpUrl,
     demoPaymentProvider: demoSetting,
     appUrl: env.APP_URL || undefined,
     trustProxy,
     databaseUrl,
+    hostKeepsStripeKeys: binding.keepsStripeKeys,
     stripe: stripeSettingsFrom(env),
   });
   if (checked.refusals.length > 0) throw new StartupRefused(checked.refusals);
@@ -206,6 +210,7 @@ export async function openStandalonePortal(
         appUrl,
         sessionSecret: secret,
         previousSessionSecrets: previous,
+        ...paymentKeys,
         secureCookies,
         demoPaymentProvider: demoPayments,
         demoPaymentBanner: demoPayments,

@@ -33,6 +33,14 @@ export const PortalConfigSchema = z.object({
    * match. Only sessionSecret signs and seals anything new.
    */
   previousSessionSecrets: z.array(z.string().min(32, 'each previous session secret must be at least 32 characters')).default([]),
+  /**
+   * Seals the workspaces' own Stripe keys (PAYMENT_KEYS_SECRET), so the session secret can change
+   * without locking them away. Unset, they are sealed under sessionSecret as before it existed.
+   * Keys sealed under the session secrets still open, and are sealed again under this one.
+   */
+  paymentKeysSecret: z.string().min(32, 'paymentKeysSecret must be at least 32 characters').optional(),
+  /** Older payment keys secrets (PAYMENT_KEYS_SECRET_PREVIOUS), newest first, kept while a rotation settles. */
+  previousPaymentKeysSecrets: z.array(z.string().min(32, 'each previous payment keys secret must be at least 32 characters')).default([]),
   /** Secure cookies: on in production, off for http://localhost. */
   secureCookies: z.boolean().default(false),
   sessionMaxAgeHours: z
@@ -113,12 +121,37 @@ export const acceptedSessionSecrets = (config: Pick<PortalConfig, 'sessionSecret
   ...config.previousSessionSecrets,
 ];
 
+/**
+ * The secrets a workspace's Stripe keys are sealed under: the first seals, all open. The payment
+ * keys secret when set, else the session secret; the session secrets stay after it so that keys
+ * sealed before PAYMENT_KEYS_SECRET was set still open (and are sealed again under it).
+ */
+export function paymentKeySecrets(
+  config: Pick<PortalConfig, 'sessionSecret' | 'previousSessionSecrets' | 'paymentKeysSecret' | 'previousPaymentKeysSecrets'>,
+): { seal: string; previous: string[] } {
+  const all = [
+    ...(config.paymentKeysSecret ? [config.paymentKeysSecret, ...config.previousPaymentKeysSecrets] : []),
+    config.sessionSecret,
+    ...config.previousSessionSecrets,
+  ];
+  const [seal = config.sessionSecret, ...rest] = [...new Set(all)];
+  return { seal, previous: rest };
+}
+
 /** SESSION_SECRET_PREVIOUS as the portal takes it: comma-separated, blanks ignored. */
 export function previousSecretsFrom(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
     .map((secret) => secret.trim())
     .filter(Boolean);
+}
+
+/** PAYMENT_KEYS_SECRET and PAYMENT_KEYS_SECRET_PREVIOUS as the portal takes them (blank is unset). */
+export function paymentKeysSettingsFrom(env: NodeJS.ProcessEnv): { paymentKeysSecret?: string; previousPaymentKeysSecrets: string[] } {
+  return {
+    ...(env.PAYMENT_KEYS_SECRET ? { paymentKeysSecret: env.PAYMENT_KEYS_SECRET } : {}),
+    previousPaymentKeysSecrets: previousSecretsFrom(env.PAYMENT_KEYS_SECRET_PREVIOUS),
+  };
 }
 
 /** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_API_BASE as the portal takes them (blank is unset). */

@@ -68,7 +68,7 @@ export { cursorField, LIST_PAGE_SIZE, RecordIdParam } from './commercial/command
 export { type HistoryEntry, lineTaxCents, type LineView, presentLines, presentTaxByRate } from './commercial/lines.ts';
 
 // The portal's configuration
-export { acceptedSessionSecrets, type PortalConfig } from './config.ts';
+export { acceptedSessionSecrets, paymentKeySecrets, type PortalConfig } from './config.ts';
 
 // Building the core
 export { createCore } from './create-core.ts';
@@ -257,7 +257,7 @@ export {
   type TasksPort,
 } from './ports/host.ts';
 export type { HostClaim, HostConcept } from './ports/host.ts';
-export type { CallbackInput, IgnoredCallback, PaymentProvider, VerifiedCallback } from './ports/payment-provider.ts';
+export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';
 export { UNAPPLIED_PAYMENTS_PATH } from './ports/payment-provider.ts';
 export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusScanner } from './ports/services.ts';
 export type { LineItem } from './ports/host.ts';

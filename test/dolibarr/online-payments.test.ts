@@ -209,13 +209,11 @@ describe('dolibarr binding: online payments as paymentok.php records them', func
     await setConst('STRIPE_TEST_SECRET_KEY', dolEncrypt('sk_test_entity', INSTANCE_KEY));
     await setConst('STRIPE_TEST_WEBHOOK_KEY', 'whsec_test_entity');
     await setConst('STRIPE_LIVE_SECRET_KEY', 'sk_live_entity');
-    expect(await adapter.stripeKeys!.stripeKeys(workspaceId)).to.deep.equal({
-      secretKey: 'sk_test_entity',
-      webhookSecret: 'whsec_test_entity',
-    });
+    // The secret key only: the webhook key is the signing secret of Dolibarr's own endpoint.
+    expect(await adapter.stripeKeys!.stripeKeys(workspaceId)).to.deep.equal({ secretKey: 'sk_test_entity' });
 
     await setConst('STRIPE_LIVE', '1');
-    expect(await adapter.stripeKeys!.stripeKeys(workspaceId)).to.deep.equal({ secretKey: 'sk_live_entity', webhookSecret: null });
+    expect(await adapter.stripeKeys!.stripeKeys(workspaceId)).to.deep.equal({ secretKey: 'sk_live_entity' });
     expect(await adapter.stripeKeys!.stripeKeys('2')).to.equal(null);
 
     // Without the instance's key an encrypted value cannot be read: no keys rather than ciphertext.

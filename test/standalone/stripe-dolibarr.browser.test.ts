@@ -51,7 +51,7 @@ describe('paying a Dolibarr invoice with Stripe through the standalone portal in
       MAIN_MODULE_BANQUE: '1',
       MAIN_MODULE_STRIPE: '1',
       STRIPE_TEST_SECRET_KEY: dolEncrypt(stripe.secretKey, INSTANCE_KEY),
-      STRIPE_TEST_WEBHOOK_KEY: dolEncrypt(stripe.webhookSecret, INSTANCE_KEY),
+      STRIPE_TEST_WEBHOOK_KEY: dolEncrypt('whsec_DolibarrOwnIpnEndpoint', INSTANCE_KEY),
       STRIPE_BANK_ACCOUNT_FOR_PAYMENTS: String(bankAccountId),
     };
     for (const [name, value] of Object.entries(settings)) {
@@ -66,6 +66,8 @@ describe('paying a Dolibarr invoice with Stripe through the standalone portal in
       DOL_DATA_ROOT: host.dataRoot,
       DOLIBARR_INSTANCE_UNIQUE_ID: INSTANCE_KEY,
       STRIPE_API_BASE: stripe.url,
+      // The portal endpoint's own signing secret: Dolibarr's webhook key is its own endpoint's.
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
       FLAGS_FILE: flagsFileFor([seed.workspaceSlug]),
       SMTP_URL: smtp.url,
       PORT: String(port),

@@ -20,7 +20,8 @@ import { addressOf, startServer, stopServer, type StartedServer } from '../suppo
 import { cookieNamed, csrfFrom } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 
-const SECRET = 's'.repeat(48);
+// Production refuses a predictable secret (one character repeated): this one was made with openssl rand -base64 48.
+const SECRET = 'LjSxHDwxSA+Pw5xU6AgRmioE+gXbTebLi8g9R/GnzBSbSkoo4Vi2WmfMtQ7/YcQa';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 /** The demo data, written by the test (a production start seeds nothing), with online payments on in workspace demo. */

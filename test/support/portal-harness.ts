@@ -53,6 +53,8 @@ export async function startPortalHarness(
       | 'metricsToken'
       | 'sessionSecret'
       | 'previousSessionSecrets'
+      | 'paymentKeysSecret'
+      | 'previousPaymentKeysSecrets'
       | 'embeddedMaintenanceMs'
       | 'demoPaymentProvider'
       | 'stripe'

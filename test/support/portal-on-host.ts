@@ -14,7 +14,7 @@ import { createUnleashFlags } from '../../src/core/flags/unleash-flags.ts';
 import { createMailer } from '../../src/core/mail/mailer.ts';
 import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { createCustomerPortal, type CustomerPortal } from '../../src/portal.ts';
-import type { PortalDepsInput } from '../../src/core/deps.ts';
+import type { PortalConfigInput } from '../../src/core/config.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import type { FeatureFlags } from '../../src/core/ports/services.ts';
 import { flagsFileFor } from './portal-harness.ts';
@@ -44,8 +44,8 @@ export async function portalOnHost(options: {
   workspaceSlug: string;
   from: string;
   serve?: boolean;
-  /** Settings of the portal's own beyond those every binding test shares (e.g. a shorter live-stream sweep). */
-  config?: Partial<PortalDepsInput['config']>;
+  /** Settings over the defaults below (e.g. Stripe's). */
+  config?: Partial<PortalConfigInput>;
 }): Promise<PortalOnHost> {
   const sessionPool: pg.Pool = createPgPool(options.databaseUrl);
   const flagsFile = flagsFileFor([options.workspaceSlug]);

@@ -7,6 +7,8 @@
 //   POST /v1/checkout/sessions/:id/expire  expires an open one (https://docs.stripe.com/api/checkout/sessions/expire)
 //   POST /v1/refunds                refunds a PaymentIntent in full (https://docs.stripe.com/api/refunds/create)
 //   GET  /v1/balance                the account's balance (https://docs.stripe.com/api/balance/balance_retrieve)
+//   GET  /v1/webhook_endpoints      the account's webhook endpoints, those the test set in `webhookEndpoints`
+//                                   (https://docs.stripe.com/api/webhook_endpoints/list)
 // and a hosted "checkout page" at the session's url, whose Pay button does what Stripe does when a
 // card goes through: completes the session, POSTs the signed `checkout.session.completed` event to
 // the webhook endpoint, and sends the browser to success_url. Events are signed as Stripe signs
@@ -98,6 +100,8 @@ export interface StripeStandIn {
   refunds: StandInRefund[];
   /** Where the hosted checkout page delivers its events (the portal's callback URL). */
   webhookUrl: string | null;
+  /** The account's webhook endpoints as the test set them up in "Stripe": what GET /v1/webhook_endpoints lists. */
+  webhookEndpoints: Array<{ url: string; enabled_events: string[]; status?: 'enabled' | 'disabled' }>;
   /** Completes a session as Stripe does when the client pays: 'paid' for a card, 'unpaid' for a delayed method (SEPA debit). */
   complete(sessionId: string, paymentStatus?: 'paid' | 'unpaid'): StandInSession;
   /** An event about a session, as Stripe sends it. */
@@ -303,6 +307,21 @@ export async function startStripeStandIn(
             pending: available.map((entry) => ({ amount: 0, currency: entry.currency, source_types: { card: 0 } })),
           });
         }
+        if (req.method === 'GET' && url.pathname === '/v1/webhook_endpoints') {
+          const data = stand.webhookEndpoints.map((endpoint, index) => ({
+            id: `we_test_${index + 1}`,
+            object: 'webhook_endpoint',
+            api_version: null,
+            application: null,
+            created: now(),
+            description: null,
+            livemode: false,
+            metadata: {},
+            status: 'enabled',
+            ...endpoint,
+          }));
+          return json(res, { object: 'list', url: '/v1/webhook_endpoints', has_more: false, data });
+        }
         return stripeError(res, 404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${url.pathname}).`);
       })().catch((err: unknown) => {
         res.writeHead(500);
@@ -321,6 +340,7 @@ export async function startStripeStandIn(
     sessions,
     refunds,
     webhookUrl: null,
+    webhookEndpoints: [],
     complete,
     event,
     sign,

@@ -127,9 +127,11 @@ export interface StripeModuleSettings {
   enabled: boolean;
   /** STRIPE_LIVE: live mode; off, Dolibarr uses the test keys ($service 'StripeTest'). */
   live: boolean;
-  /** STRIPE_{TEST,LIVE}_SECRET_KEY and _WEBHOOK_KEY of the mode in force, in clear; null where absent. */
+  /**
+   * STRIPE_{TEST,LIVE}_SECRET_KEY of the mode in force, in clear; null where absent. Its
+   * _WEBHOOK_KEY is not read: it signs the events of Dolibarr's own endpoint, not the portal's.
+   */
   secretKey: string | null;
-  webhookSecret: string | null;
   /** STRIPE_BANK_ACCOUNT_FOR_PAYMENTS: the llx_bank_account rowid Stripe payments are booked on; 0 for none. */
   bankAccountId: number;
   /** STRIPE_PAYMENT_MODE_FOR_PAYMENTS: the llx_c_paiement id of a Stripe payment; 0 means 'CB'. */
@@ -144,20 +146,15 @@ const STRIPE_NAMES = [
   'MAIN_MODULE_STRIPE',
   'STRIPE_LIVE',
   'STRIPE_TEST_SECRET_KEY',
-  'STRIPE_TEST_WEBHOOK_KEY',
   'STRIPE_LIVE_SECRET_KEY',
-  'STRIPE_LIVE_WEBHOOK_KEY',
   'STRIPE_BANK_ACCOUNT_FOR_PAYMENTS',
   'STRIPE_PAYMENT_MODE_FOR_PAYMENTS',
   'MAIN_MODULE_BANQUE',
   'MAIN_MODULE_MULTICURRENCY',
 ] as const;
 
-/** The mode in force's key names: STRIPE_LIVE on, the live keys; off, the test keys. */
-const stripeKeyNames = (live: boolean) =>
-  live
-    ? (['STRIPE_LIVE_SECRET_KEY', 'STRIPE_LIVE_WEBHOOK_KEY'] as const)
-    : (['STRIPE_TEST_SECRET_KEY', 'STRIPE_TEST_WEBHOOK_KEY'] as const);
+/** The mode in force's key name: STRIPE_LIVE on, the live key; off, the test key. */
+const stripeKeyNames = (live: boolean) => (live ? (['STRIPE_LIVE_SECRET_KEY'] as const) : (['STRIPE_TEST_SECRET_KEY'] as const));
 
 /**
  * The Stripe module's keys of the mode in force that Dolibarr keeps encrypted but that do not
@@ -181,7 +178,7 @@ export async function undecryptableStripeKeys(db: Db, args: { entity: number; de
 export async function stripeModuleSettings(db: Db, args: { entity: number; decryptKey: string | null }): Promise<StripeModuleSettings> {
   const c = await constants(db, args.entity, STRIPE_NAMES);
   const live = int(c.STRIPE_LIVE) > 0;
-  const [secretKeyName, webhookKeyName] = stripeKeyNames(live);
+  const [secretKeyName] = stripeKeyNames(live);
   const clear = (value: string | null) => {
     const text = value === null ? null : dolibarrDecrypt(value, args.decryptKey);
     return text?.trim() ? text.trim() : null;
@@ -190,7 +187,6 @@ export async function stripeModuleSettings(db: Db, args: { entity: number; decry
     enabled: int(c.MAIN_MODULE_STRIPE) > 0,
     live,
     secretKey: clear(c[secretKeyName]),
-    webhookSecret: clear(c[webhookKeyName]),
     bankAccountId: int(c.STRIPE_BANK_ACCOUNT_FOR_PAYMENTS),
     paymentModeId: int(c.STRIPE_PAYMENT_MODE_FOR_PAYMENTS),
     bankModule: int(c.MAIN_MODULE_BANQUE) > 0,

@@ -1,7 +1,8 @@
 // Keeps secrets the portal must read back unreadable in the database (TOTP secrets, a workspace's
 // Stripe keys). Unlike codes and tokens, which are only ever compared, these cannot be hashed: they
 // are encrypted with AES-256-GCM under a key derived (HKDF-SHA-256, one label per purpose) from the
-// portal's SESSION_SECRET. A database reader without that secret cannot read them. The row's id
+// portal's SESSION_SECRET (a workspace's Stripe keys: PAYMENT_KEYS_SECRET when set, see
+// paymentKeySecrets in config.ts). A database reader without that secret cannot read them. The row's id
 // (a client user, a workspace) is the authenticated data, so a ciphertext copied onto another row
 // does not decrypt.
 // When SESSION_SECRET is rotated, the older secrets (SESSION_SECRET_PREVIOUS) still open what was

@@ -7,12 +7,17 @@
 //             as one list.
 // Messages name the environment variable (the reference CRM's, documented in the README) and say
 // why, each on one line.
+import { estimatedSecretBits, GENERATE_SECRET, MIN_SECRET_BITS } from '../crypto/secret-strength.ts';
 
 export interface StartupSettings {
   /** NODE_ENV=production. */
   production: boolean;
   sessionSecret?: string | undefined;
   previousSessionSecrets?: readonly string[] | undefined;
+  /** PAYMENT_KEYS_SECRET: seals the workspaces' own Stripe keys; unset, SESSION_SECRET does. */
+  paymentKeysSecret?: string | undefined;
+  /** PAYMENT_KEYS_SECRET_PREVIOUS: older ones, still opening keys sealed under them during a rotation. */
+  previousPaymentKeysSecrets?: readonly string[] | undefined;
   smtpUrl?: string | undefined;
   /** PAYMENTS_DEMO_PROVIDER as given ('on', 'off'), or a boolean from code; unset → on outside production. */
   demoPaymentProvider?: boolean | string | undefined;
@@ -20,6 +25,11 @@ export interface StartupSettings {
   trustProxy?: boolean | number | string | undefined;
   databaseUrl?: string | undefined;
   metricsToken?: string | undefined;
+  /**
+   * The host keeps a Stripe API key (Dolibarr's Stripe module): STRIPE_WEBHOOK_SECRET alone is then
+   * the portal endpoint's signing secret beside the host's key.
+   */
+  hostKeepsStripeKeys?: boolean | undefined;
   /** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE. */
   stripe?: { secretKey?: string | undefined; webhookSecret?: string | undefined; apiBase?: string | undefined } | undefined;
 }
@@ -46,20 +56,7 @@ export function checkStartupSettings(settings: StartupSettings): StartupCheck {
   const warnings: string[] = [];
   const { production } = settings;
 
-  if (production && !settings.sessionSecret) {
-    refusals.push(
-      `SESSION_SECRET is required in production (at least ${MIN_SECRET} characters): it signs cookies and keys code hashes and two-factor secrets; a generated one would sign everyone out on each restart.`,
-    );
-  } else if (settings.sessionSecret !== undefined && settings.sessionSecret.length < MIN_SECRET) {
-    refusals.push(
-      `SESSION_SECRET must be at least ${MIN_SECRET} characters: a short secret can be guessed offline from one signed cookie.`,
-    );
-  }
-  if ((settings.previousSessionSecrets ?? []).some((secret) => secret.length < MIN_SECRET)) {
-    refusals.push(
-      `SESSION_SECRET_PREVIOUS: each secret must be at least ${MIN_SECRET} characters, like SESSION_SECRET (cookies signed with it are still accepted).`,
-    );
-  }
+  checkSecrets(settings, refusals, warnings);
   if (production && !settings.smtpUrl) {
     refusals.push(
       'SMTP_URL is required in production: without it no email is delivered and sign-in codes and reset links are printed to the console.',
@@ -110,6 +107,54 @@ export function checkStartupSettings(settings: StartupSettings): StartupCheck {
 }
 
 /**
+ * The server's secrets: present and long enough, and in production random-looking enough (a long
+ * run of one character is as guessable as a short secret). Previous secrets are only held to the
+ * length: one that was weak must still be accepted while a rotation moves away from it.
+ */
+function checkSecrets(settings: StartupSettings, refusals: string[], warnings: string[]): void {
+  const { production, sessionSecret, paymentKeysSecret } = settings;
+  const weak = (secret: string) => production && estimatedSecretBits(secret) < MIN_SECRET_BITS;
+  const generate = `generate one with ${GENERATE_SECRET}`;
+  if (production && !sessionSecret) {
+    refusals.push(
+      `SESSION_SECRET is required in production (at least ${MIN_SECRET} characters): it signs cookies and keys code hashes and two-factor secrets; a generated one would sign everyone out on each restart.`,
+    );
+  } else if (sessionSecret !== undefined && sessionSecret.length < MIN_SECRET) {
+    refusals.push(
+      `SESSION_SECRET must be at least ${MIN_SECRET} characters: a short secret can be guessed offline from one signed cookie.`,
+    );
+  } else if (sessionSecret !== undefined && weak(sessionSecret)) {
+    refusals.push(
+      `SESSION_SECRET is too predictable (about ${estimatedSecretBits(sessionSecret)} bits, at least ${MIN_SECRET_BITS} needed: too few different characters for its length); ${generate}.`,
+    );
+  }
+  if ((settings.previousSessionSecrets ?? []).some((secret) => secret.length < MIN_SECRET)) {
+    refusals.push(
+      `SESSION_SECRET_PREVIOUS: each secret must be at least ${MIN_SECRET} characters, like SESSION_SECRET (cookies signed with it are still accepted).`,
+    );
+  }
+  if (paymentKeysSecret !== undefined) {
+    if (paymentKeysSecret.length < MIN_SECRET)
+      refusals.push(`PAYMENT_KEYS_SECRET must be at least ${MIN_SECRET} characters: it is the key to every workspace's Stripe keys.`);
+    else if (weak(paymentKeysSecret))
+      refusals.push(
+        `PAYMENT_KEYS_SECRET is too predictable (about ${estimatedSecretBits(paymentKeysSecret)} bits, at least ${MIN_SECRET_BITS} needed); ${generate}.`,
+      );
+    else if (production && paymentKeysSecret === sessionSecret)
+      refusals.push('PAYMENT_KEYS_SECRET must differ from SESSION_SECRET: a key of its own is what lets the session secret change alone.');
+  } else if (production) {
+    // Not refused: an installation upgraded from before PAYMENT_KEYS_SECRET existed keeps working
+    // exactly as it did. The risk it keeps is named instead.
+    warnings.push(
+      `PAYMENT_KEYS_SECRET is unset: the workspaces' own Stripe keys are sealed under SESSION_SECRET, so changing SESSION_SECRET without keeping the old one in SESSION_SECRET_PREVIOUS stops their online payments; ${generate} (docs/configuration.md).`,
+    );
+  }
+  if ((settings.previousPaymentKeysSecrets ?? []).some((secret) => secret.length < MIN_SECRET)) {
+    refusals.push(`PAYMENT_KEYS_SECRET_PREVIOUS: each secret must be at least ${MIN_SECRET} characters, like PAYMENT_KEYS_SECRET.`);
+  }
+}
+
+/**
  * Stripe for the whole installation: a key without its webhook secret takes money whose events can
  * never be verified (so no payment is ever recorded); each names the variable that is missing.
  */
@@ -119,7 +164,7 @@ function checkStripe(settings: StartupSettings, refusals: string[], warnings: st
     refusals.push(
       "STRIPE_WEBHOOK_SECRET is missing: STRIPE_SECRET_KEY is set, but without the webhook endpoint's signing secret (whsec_…) no Stripe event can be verified and no payment would be recorded.",
     );
-  if (webhookSecret && !secretKey)
+  if (webhookSecret && !secretKey && !settings.hostKeepsStripeKeys)
     refusals.push(
       'STRIPE_SECRET_KEY is missing: STRIPE_WEBHOOK_SECRET is set, but without the secret key (sk_… or rk_…) no checkout can be opened.',
     );

@@ -736,9 +736,14 @@ export interface HostNewsPort {
   since(workspaceId: HostId, cursor: string | null): Promise<{ items: HostNewsItem[]; cursor: string }>;
 }
 
-/** Stripe keys a host already keeps (Dolibarr's Stripe module), so an agency configures nothing twice. */
+/**
+ * The Stripe API key a host already keeps (Dolibarr's Stripe module), so an agency configures it
+ * once. Only the API key: a host's webhook signing secret (Dolibarr's STRIPE_*_WEBHOOK_KEY) belongs
+ * to the host's own endpoint, and Stripe gives every endpoint its own, so the portal's endpoint
+ * verifies its events with its own (STRIPE_WEBHOOK_SECRET, or the workspace's saved keys).
+ */
 export interface HostStripeKeysPort {
-  stripeKeys(workspaceId: HostId): Promise<{ secretKey: string; webhookSecret: string | null } | null>;
+  stripeKeys(workspaceId: HostId): Promise<{ secretKey: string } | null>;
 }
 
 /**

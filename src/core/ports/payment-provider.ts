@@ -53,6 +53,14 @@ export interface IgnoredCallback {
   ignored: string;
 }
 
+/**
+ * The provider cannot check this workspace's events now (its keys cannot be read): answered 503,
+ * so the provider sends the event again later, when they may be back.
+ */
+export interface UnavailableCallback {
+  unavailable: string;
+}
+
 export interface CallbackInput {
   workspaceId: string;
   rawBody: Buffer;
@@ -71,7 +79,7 @@ export interface PaymentProvider {
   checkoutOrigins?: readonly string[];
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
   /** The callback's facts when its signature is valid and fresh; null otherwise (answered 400). */
-  verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null>;
+  verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | UnavailableCallback | null>;
   /**
    * Closes a checkout the provider opened, before another for the same invoice: true when it is
    * closed (or was already), false when it cannot be (the client finished it: money may be on its
@@ -80,6 +88,11 @@ export interface PaymentProvider {
   closeCheckout?(input: { workspaceId: string; checkoutId: string }): Promise<boolean>;
   /** Gives money back in full (`reference` as the callback reported it); answers the provider's id for the refund. */
   refund?(input: { workspaceId: string; reference: string; idempotencyKey: string }): Promise<{ refundId: string }>;
+  /**
+   * Why the provider cannot take this workspace's payments now although the workspace chose it
+   * (its own keys cannot be read), else null: the pay page says so and opens no checkout.
+   */
+  unavailable?(workspaceId: string): Promise<string | null>;
 }
 
 /**

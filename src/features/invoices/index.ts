@@ -10,7 +10,7 @@ import { paymentSettingsRoutes } from './payments/admin-routes.ts';
 import { createPaymentAvailability, type PaymentAvailability } from './payments/availability.ts';
 import { createDemoProvider } from './payments/demo-provider.ts';
 import { createStripeKeyStore } from './payments/stripe-key-store.ts';
-import { stripeKeyResolver } from './payments/stripe-keys.ts';
+import { isUnreadable, stripeKeyResolver } from './payments/stripe-keys.ts';
 import { workspacesChoosingProvider } from './payments/queries.ts';
 import { createStripeProvider } from './payments/stripe-provider.ts';
 import { createPaymentHandlers } from './payments/handlers.ts';
@@ -43,24 +43,32 @@ export function paymentProviders(core: Pick<CoreServices, 'db' | 'config' | 'ada
     core.db,
     providers.map((provider) => provider.id),
   );
-  /** What start-up names: each workspace that chose Stripe but has no keys (its own, the host's or the installation's). */
-  async function startupWarnings(): Promise<string[]> {
-    if (builtIn.length === 0) return [];
-    const warnings: string[] = [];
+  /**
+   * What start-up names, for each workspace that chose Stripe: keys saved but unreadable refuse
+   * the start (the secret they were sealed under is missing: every workspace with its own keys is
+   * usually hit at once, and setting it back is the fix); no keys, or no webhook secret, is a warning.
+   */
+  async function startupCheck(): Promise<{ refusals: string[]; warnings: string[] }> {
+    const check = { refusals: [] as string[], warnings: [] as string[] };
+    if (builtIn.length === 0) return check;
     for (const workspaceId of await workspacesChoosingProvider(core.db, stripe.id)) {
       const keys = await stripeKeys(workspaceId);
-      if (!keys)
-        warnings.push(
+      if (isUnreadable(keys))
+        check.refusals.push(
+          `workspace ${workspaceId} chooses Stripe with keys of its own (${keys.hint ?? 'saved'}) that cannot be opened: set PAYMENT_KEYS_SECRET (or SESSION_SECRET) back to the secret they were saved under, or keep that one in PAYMENT_KEYS_SECRET_PREVIOUS (or SESSION_SECRET_PREVIOUS); until then its clients cannot pay online (docs/configuration.md, "Rotating the payment keys secret").`,
+        );
+      else if (!keys)
+        check.warnings.push(
           `workspace ${workspaceId} chooses Stripe but has no keys: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or save the workspace's keys on its Payments page; its clients cannot pay by card until then.`,
         );
       else if (!keys.webhookSecret)
-        warnings.push(
+        check.warnings.push(
           `workspace ${workspaceId} chooses Stripe with keys from ${keys.source} but no webhook secret: set STRIPE_WEBHOOK_SECRET; no payment is recorded until then.`,
         );
     }
-    return warnings;
+    return check;
   }
-  return { demo, stripe: builtIn.length > 0 ? stripe : null, stripeKeyStore, stripeKeys, providers, availability, startupWarnings };
+  return { demo, stripe: builtIn.length > 0 ? stripe : null, stripeKeyStore, stripeKeys, providers, availability, startupCheck };
 }
 
 type Providers = ReturnType<typeof paymentProviders>;

@@ -12,7 +12,8 @@ import { startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.t
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 const SERVER = path.join(ROOT, 'plugins/reference-crm/server.ts');
 
-export const FAULTS_SECRET = 'f'.repeat(48);
+// Production refuses a predictable secret (one character repeated): random, from openssl rand -base64 48.
+export const FAULTS_SECRET = 'k8GZt1vQ2mXc7RwPy0bH5nLs9JdA3fUe6TqiVoMxC4hKzN+WgEa/YjBrlS1pDuF7';
 
 export interface Instance {
   url: string;

@@ -28,8 +28,8 @@ import type { PaymentService } from './service.ts';
 import { hasWayToPay, NO_ONLINE_PROVIDER, type PaymentAvailability } from './availability.ts';
 import { findPaymentSettings, savePaymentSettings } from './queries.ts';
 import type { StripeKeyStore } from './stripe-key-store.ts';
-import type { StripeKeyResolver } from './stripe-keys.ts';
-import type { StripeConnection, StripeProvider } from './stripe-provider.ts';
+import { isUnreadable, type StripeKeyResolver } from './stripe-keys.ts';
+import { STRIPE_EVENTS, type StripeConnection, type StripeProvider } from './stripe-provider.ts';
 
 const CHOOSE_PROVIDER = 'Choose an online payment provider from the list.';
 
@@ -153,11 +153,15 @@ export function paymentSettingsRoutes(deps: {
     if (!deps.stripe) return null;
     // One read: the workspace's own keys (with their hint) come first among the keys in force.
     const inForce = await deps.stripe.keys(workspaceId);
+    const unreadable = isUnreadable(inForce);
     return {
       source: inForce ? t(`staff:payments.stripe.source.${inForce.source}`) : null,
-      webhookReady: Boolean(inForce?.webhookSecret),
+      // Saved but not opened by any secret this instance knows: online payments are stopped.
+      unreadable,
+      webhookReady: unreadable || Boolean(inForce && !unreadable && inForce.webhookSecret),
       hint: inForce?.source === 'workspace' ? (inForce.hint ?? null) : null,
       callbackUrl: deps.callbackUrl(slug),
+      events: STRIPE_EVENTS,
     };
   }
 
@@ -210,9 +214,11 @@ export function paymentSettingsRoutes(deps: {
     router.post('/payments/stripe-test', async (req: Request, res: Response) => {
       const { workspace, i18n } = staffContext(res);
       const keys = await stripe.keys(workspace.id);
-      const connection: StripeConnection = keys
-        ? await stripe.provider.testConnection(keys.secretKey)
-        : { ok: false, error: i18n.t('staff:payments.stripe.noSecretKey') };
+      const connection: StripeConnection = isUnreadable(keys)
+        ? { ok: false, error: i18n.t('staff:payments.stripe.unreadableShort') }
+        : keys
+          ? await stripe.provider.testConnection(keys.secretKey, deps.callbackUrl(workspace.slug))
+          : { ok: false, error: i18n.t('staff:payments.stripe.noSecretKey') };
       await show(req, res, { connection });
     });
   }
@@ -224,11 +230,17 @@ function presentConnection(t: Translate, connection: StripeConnection) {
   if (!connection.ok)
     return { ok: false, text: t('staff:payments.stripe.refused', { error: connection.error ?? t('staff:payments.stripe.noAnswer') }) };
   const balances = (connection.available ?? []).map((entry) => `${(entry.amountCents / 100).toFixed(2)} ${entry.currency}`).join(', ');
-  return {
-    ok: true,
-    text: t('staff:payments.stripe.connected', {
-      mode: t(`staff:payments.stripe.mode.${connection.mode === 'live' ? 'live' : 'test'}`),
-      balance: balances || t('staff:payments.stripe.noBalance'),
-    }),
-  };
+  const connected = t('staff:payments.stripe.connected', {
+    mode: t(`staff:payments.stripe.mode.${connection.mode === 'live' ? 'live' : 'test'}`),
+    balance: balances || t('staff:payments.stripe.noBalance'),
+  });
+  const { webhook } = connection;
+  if (!webhook) return { ok: true, text: connected };
+  // Connected, but Stripe sends the portal nothing (or not every event): no payment would be recorded.
+  const said = !webhook.found
+    ? t('staff:payments.stripe.webhookMissing')
+    : webhook.missing.length > 0
+      ? t('staff:payments.stripe.webhookLacks', { events: webhook.missing.join(', ') })
+      : t('staff:payments.stripe.webhookFound');
+  return { ok: webhook.found && webhook.missing.length === 0, text: `${connected} ${said}` };
 }

@@ -203,6 +203,8 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const result = await payments.handleCallback(workspace.id, provider, { rawBody, header: (name) => req.get(name) }, requestMeta(req));
       if (result.outcome === 'invalid') return res.status(400).json({ error: 'invalid signature or body' });
+      // Not the sender's fault and not final: the provider sends the event again later.
+      if (result.outcome === 'unavailable') return res.status(503).json({ error: 'payments are unavailable here for now' });
       // Duplicates and refusals are answered 200 so the provider stops retrying; nothing was recorded twice.
       res.status(200).json({ status: result.outcome });
     },

@@ -12,7 +12,8 @@ export function presentPayPage(
   payable: boolean,
   ways: { online: boolean; bankTransfer: BankTransferView | null },
 ) {
-  const { invoice, provider } = options;
+  const { invoice, provider, onlineUnavailable } = options;
+  const online = Boolean(provider && ways.online);
   const invoicePath = `${base}/invoices/${encodeURIComponent(invoice.id)}`;
   return {
     invoiceId: invoice.id,
@@ -26,7 +27,12 @@ export function presentPayPage(
     currency: invoice.currency,
     dueDate: invoice.dueDate ? i18n.fmt.day(invoice.dueDate) : null,
     payable,
-    online: provider && ways.online ? { id: provider.id, allowsPartial: provider.allowsPartial, isDemo: provider.id === 'demo' } : null,
+    online:
+      provider && online && !onlineUnavailable
+        ? { id: provider.id, allowsPartial: provider.allowsPartial, isDemo: provider.id === 'demo' }
+        : null,
+    /** Paying online is on but its provider cannot take this workspace's payments now: the page says so. */
+    onlineUnavailable: online && onlineUnavailable,
     bankTransfer: ways.bankTransfer,
   };
 }

@@ -344,6 +344,21 @@ export async function saveSealedStripeKeys(db: Db, workspaceId: string, keys: Se
 }
 
 /**
+ * The same keys sealed again under the current secret (they opened under an older one). Only where
+ * the row still holds what was read: keys an admin replaced meanwhile are left as saved. The staff
+ * member and time of the last change stay: nobody changed the keys.
+ */
+export async function resealStripeKeys(db: Db, workspaceId: string, was: SealedStripeKeys, now: SealedStripeKeys): Promise<void> {
+  await db('portal_payment_settings')
+    .where({
+      workspace_id: workspaceId,
+      stripe_secret_key_sealed: was.secretKeySealed,
+      stripe_webhook_secret_sealed: was.webhookSecretSealed,
+    })
+    .update({ stripe_secret_key_sealed: now.secretKeySealed, stripe_webhook_secret_sealed: now.webhookSecretSealed });
+}
+
+/**
  * The workspaces whose clients are sent to this provider: a start-up check across workspaces (the
  * one read here not scoped to one), so an operator learns which cannot take money as configured.
  */

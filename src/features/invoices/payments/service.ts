@@ -76,6 +76,8 @@ export type CallbackResult =
   /** Money taken that could not be applied to the invoice: kept for staff to apply or refund. */
   | { outcome: 'unapplied'; unappliedId: string; reason: UnappliedReason }
   | { outcome: 'refused'; reason: string }
+  /** The provider cannot check this workspace's events now (its keys cannot be read): answered 5xx, sent again later. */
+  | { outcome: 'unavailable' }
   | { outcome: 'invalid' };
 
 export interface PaymentServiceDeps {
@@ -95,6 +97,8 @@ export type PaymentOptions = {
   invoice: InvoiceDetail;
   settings: PaymentSettings;
   provider: PaymentProvider | null;
+  /** The chosen provider cannot take this workspace's payments now (PaymentProvider.unavailable). */
+  onlineUnavailable: boolean;
   bankTransfer: boolean;
 };
 
@@ -113,10 +117,12 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       findPaymentSettings(db, client.workspaceId),
     ]);
     if (!invoice) return null;
+    const provider = byId.get(settings.onlineProvider) ?? null;
     return {
       invoice,
       settings,
-      provider: byId.get(settings.onlineProvider) ?? null,
+      provider,
+      onlineUnavailable: (await provider?.unavailable?.(client.workspaceId)) != null,
       // The host's bank details on the invoice, or the admin's own instructions.
       bankTransfer: bankTransferDetails(invoice) !== null || settings.bankTransferInstructions !== null,
     };
@@ -171,6 +177,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     > {
       const { invoice, provider } = found;
       if (!provider) return { error: 'no_provider' };
+      if (found.onlineUnavailable) return { error: 'provider_unavailable' };
       if (!payable(invoice)) return { error: 'not_payable' };
       if (request.amountCents > invoice.balanceCents) return { error: 'amount_too_high' };
       if (request.amountCents < invoice.balanceCents && !provider.allowsPartial) return { error: 'partial_not_allowed' };
@@ -294,6 +301,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       if (!provider || !port) return { outcome: 'invalid' };
       const verdict = await provider.verifyCallback({ workspaceId, rawBody: input.rawBody, header: input.header, now: now() });
       if (verdict && 'ignored' in verdict) return { outcome: 'ignored' };
+      if (verdict && 'unavailable' in verdict) {
+        deps.logger?.error(`payment callback for workspace ${workspaceId} not checked: ${verdict.unavailable}`, undefined);
+        return { outcome: 'unavailable' };
+      }
       const event = verdict;
       // A signed event is still text from outside: with a control character in it (a NUL that
       // PostgreSQL refuses) it is as unreadable as a bad signature, and nothing is recorded.

@@ -15,14 +15,18 @@
 //               checkout.session.expired                             → cancelled
 //             anything else, or a session another workspace (or another application on the same
 //             Stripe account) started, is ignored.
+//   unreadable keys: a workspace whose own keys cannot be opened takes no payment at all (no
+//             checkout, events answered 503 for Stripe to send again once the secret is back).
 // The payment's reference on the host is the PaymentIntent id (pi_…): what staff search for in
 // Stripe's dashboard.
 import Stripe from 'stripe';
 import { z } from 'zod';
-import type { CallbackInput, IgnoredCallback, PaymentProvider, VerifiedCallback } from '../../../core/index.ts';
-import type { StripeKeyResolver, StripeKeys } from './stripe-keys.ts';
+import type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from '../../../core/index.ts';
+import { isUnreadable, type StripeKeyResolver, type StripeKeys } from './stripe-keys.ts';
 
 const STRIPE_SIGNATURE_HEADER = 'Stripe-Signature';
+const UNREADABLE =
+  "the workspace's own Stripe keys cannot be opened with PAYMENT_KEYS_SECRET or SESSION_SECRET (or their _PREVIOUS): set the secret they were saved under, or save them again";
 const TOLERANCE_SECONDS = 300;
 
 /** Currencies Stripe counts in whole units (no cents): https://docs.stripe.com/currencies#zero-decimal */
@@ -118,12 +122,14 @@ const SessionObject = z.object({
     .optional(),
 });
 
-const HANDLED = new Set([
+/** The events the portal reads: what its webhook endpoint in Stripe must be subscribed to. */
+export const STRIPE_EVENTS = [
   'checkout.session.completed',
   'checkout.session.async_payment_succeeded',
   'checkout.session.async_payment_failed',
   'checkout.session.expired',
-]);
+] as const;
+const HANDLED = new Set<string>(STRIPE_EVENTS);
 
 export interface StripeConnection {
   ok: boolean;
@@ -133,11 +139,19 @@ export interface StripeConnection {
   available?: Array<{ amountCents: number; currency: string }>;
   /** Stripe's message when it refused (a wrong key) or could not be reached. */
   error?: string;
+  /**
+   * The portal's webhook endpoint as Stripe has it: not found (no enabled endpoint sends to the
+   * portal's URL), or found with the events it lacks; absent when Stripe would not list them.
+   */
+  webhook?: { found: boolean; missing: string[] };
 }
 
 export interface StripeProvider extends PaymentProvider {
-  /** Asks Stripe for the account's balance with these keys: what the admin's "Test the connection" shows. */
-  testConnection(secretKey: string): Promise<StripeConnection>;
+  /**
+   * Asks Stripe for the account's balance with these keys, and whether a webhook endpoint sends the
+   * events the portal reads to `webhookUrl`: what the admin's "Test the connection" shows.
+   */
+  testConnection(secretKey: string, webhookUrl: string): Promise<StripeConnection>;
 }
 
 /** STRIPE_API_BASE (e.g. http://127.0.0.1:12111 for stripe-mock) as the SDK's host, port and protocol. */
@@ -164,6 +178,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
   };
   const keysOrThrow = async (workspaceId: string): Promise<StripeKeys> => {
     const keys = await options.keys(workspaceId);
+    if (isUnreadable(keys)) throw new Error(UNREADABLE);
     if (!keys) throw new Error('no Stripe secret key for this workspace (its payment settings, the host or STRIPE_SECRET_KEY)');
     return keys;
   };
@@ -232,10 +247,15 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       return { refundId: refund.id };
     },
 
-    async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | null> {
+    async unavailable(workspaceId) {
+      return isUnreadable(await options.keys(workspaceId)) ? UNREADABLE : null;
+    },
+
+    async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | UnavailableCallback | null> {
       const signature = input.header(STRIPE_SIGNATURE_HEADER);
       if (!signature || signedAhead(signature, input.now)) return null;
       const keys = await options.keys(input.workspaceId);
+      if (isUnreadable(keys)) return { unavailable: UNREADABLE };
       if (!keys?.webhookSecret) return null;
       let event: Stripe.Event;
       try {
@@ -275,10 +295,11 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       };
     },
 
-    async testConnection(secretKey) {
+    async testConnection(secretKey, webhookUrl) {
       try {
         // A key being tried is not kept: it may be wrong, and nothing uses it until it is saved.
-        const balance = await newClient(secretKey).balance.retrieve();
+        const client = newClient(secretKey);
+        const balance = await client.balance.retrieve();
         return {
           ok: true,
           mode: balance.livemode ? 'live' : 'test',
@@ -286,6 +307,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
             amountCents: fromStripeAmount(entry.amount, entry.currency),
             currency: entry.currency.toUpperCase(),
           })),
+          ...(await webhookEndpointFor(client, webhookUrl)),
         };
       } catch (err) {
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -299,6 +321,28 @@ function signedAhead(signature: string, now: Date): boolean {
   const timestamp = /(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(signature)?.[1];
   if (!timestamp) return true;
   return Number(timestamp) - now.getTime() / 1000 > TOLERANCE_SECONDS;
+}
+
+/**
+ * Whether an enabled endpoint of the account sends the portal's events to its URL (a restricted key
+ * without the webhook permission cannot list them: then nothing is said). Of several endpoints with
+ * that URL, the one lacking the fewest events.
+ */
+async function webhookEndpointFor(client: Stripe, url: string): Promise<Pick<StripeConnection, 'webhook'>> {
+  try {
+    const endpoints: Stripe.WebhookEndpoint[] = [];
+    for await (const endpoint of client.webhookEndpoints.list({ limit: 100 })) {
+      if (endpoint.url === url && endpoint.status === 'enabled') endpoints.push(endpoint);
+      if (endpoints.length >= 100) break;
+    }
+    const lacking = endpoints.map((endpoint) =>
+      endpoint.enabled_events.includes('*') ? [] : STRIPE_EVENTS.filter((event) => !endpoint.enabled_events.includes(event)),
+    );
+    if (lacking.length === 0) return { webhook: { found: false, missing: [...STRIPE_EVENTS] } };
+    return { webhook: { found: true, missing: lacking.reduce((fewest, each) => (each.length < fewest.length ? each : fewest)) } };
+  } catch {
+    return {};
+  }
 }
 
 function outcomeOf(type: string, paymentStatus: 'paid' | 'unpaid' | 'no_payment_required'): VerifiedCallback['outcome'] | null {

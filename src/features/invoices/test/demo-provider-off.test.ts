@@ -161,16 +161,19 @@ describe('paying invoices without the demo provider registered', function () {
   });
 
   it('names, at start-up, a workspace that chose Stripe with no keys anywhere, and what to set', async function () {
-    expect(await h.crm.portal.paymentWarnings()).to.deep.equal([]);
+    expect(await h.crm.portal.paymentCheck()).to.deep.equal({ refusals: [], warnings: [] });
     await h.crm
       .db('portal_payment_settings')
       .insert({ workspace_id: invoice.workspaceId, online_provider: 'stripe' })
       .onConflict('workspace_id')
       .merge(['online_provider']);
     try {
-      expect(await h.crm.portal.paymentWarnings()).to.deep.equal([
-        `workspace ${invoice.workspaceId} chooses Stripe but has no keys: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or save the workspace's keys on its Payments page; its clients cannot pay by card until then.`,
-      ]);
+      expect(await h.crm.portal.paymentCheck()).to.deep.equal({
+        refusals: [],
+        warnings: [
+          `workspace ${invoice.workspaceId} chooses Stripe but has no keys: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or save the workspace's keys on its Payments page; its clients cannot pay by card until then.`,
+        ],
+      });
     } finally {
       await h.crm.db('portal_payment_settings').where({ workspace_id: invoice.workspaceId }).delete();
     }

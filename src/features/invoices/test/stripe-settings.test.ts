@@ -50,19 +50,46 @@ describe('a workspace’s own Stripe keys (payment settings)', function () {
     expect(page.text).to.include('/portal/demo/payments/callback/stripe');
     expect(page.text).to.not.include(installationKey);
     // The installation's keys serve it: nothing for start-up to name.
-    expect(await h.crm.portal.paymentWarnings()).to.deep.equal([]);
+    expect(await h.crm.portal.paymentCheck()).to.deep.equal({ refusals: [], warnings: [] });
   });
 
   it('tests the connection: Stripe’s mode and balance, or why it refused', async function () {
     const ok = await postFormFrom(staff, PAGE, `${PAGE}/stripe-test`, {}, 200);
     expect(ok.text).to.include('Connected to Stripe in test mode. Available balance: 123.45 EUR.');
-    expect(stripe.requests.at(-1)).to.deep.include({ method: 'GET', path: '/v1/balance' });
+    expect(stripe.requests.at(-2)).to.deep.include({ method: 'GET', path: '/v1/balance' });
     stripe.secretKey = 'sk_test_someoneElse';
     try {
       const refused = await postFormFrom(staff, PAGE, `${PAGE}/stripe-test`, {}, 200);
       expect(refused.text).to.include('Stripe did not accept the connection: Invalid API Key provided');
     } finally {
       stripe.secretKey = installationKey;
+    }
+  });
+
+  it('shows the endpoint and its events, and tests that Stripe has that endpoint with every event', async function () {
+    const page = await staff.get(PAGE).expect(200);
+    const url = /id="stripe-endpoint-url">([^<]+)</.exec(page.text)?.[1];
+    expect(url).to.match(/^http:\/\/localhost:\d+\/portal\/demo\/payments\/callback\/stripe$/);
+    const events = [
+      'checkout.session.completed',
+      'checkout.session.async_payment_succeeded',
+      'checkout.session.async_payment_failed',
+      'checkout.session.expired',
+    ];
+    for (const event of events) expect(page.text).to.include(`<li><code>${event}</code></li>`);
+    const test = async () => (await postFormFrom(staff, PAGE, `${PAGE}/stripe-test`, {}, 200)).text;
+    try {
+      stripe.webhookEndpoints = [{ url: 'https://elsewhere.example/stripe/ipn.php', enabled_events: ['*'] }];
+      expect(await test()).to.include('no enabled webhook endpoint in Stripe sends to this portal’s address');
+      expect(stripe.requests.at(-1)).to.deep.include({ method: 'GET', path: '/v1/webhook_endpoints' });
+      stripe.webhookEndpoints.push({ url: url!, enabled_events: events.slice(0, 2) });
+      expect(await test()).to.include('lacks these events: checkout.session.async_payment_failed, checkout.session.expired');
+      stripe.webhookEndpoints.push({ url: url!, enabled_events: events, status: 'disabled' });
+      expect(await test()).to.include('lacks these events');
+      stripe.webhookEndpoints.push({ url: url!, enabled_events: events });
+      expect(await test()).to.include('Stripe sends this portal’s endpoint every event it needs.');
+    } finally {
+      stripe.webhookEndpoints = [];
     }
   });
 
@@ -127,8 +154,10 @@ describe('a workspace’s own Stripe keys (payment settings)', function () {
       environment: { secretKey: 'sk_test_env', webhookSecret: 'whsec_env' },
     });
     expect(await resolve('1')).to.deep.equal({ secretKey: 'sk_test_own', webhookSecret: 'whsec_own', source: 'workspace' });
-    // A host that keeps no webhook secret: the installation's signs its events.
+    // Beside a host's key, the portal endpoint's own secret (the installation's), never the host's.
     expect(await resolve('2')).to.deep.equal({ secretKey: 'sk_test_host2', webhookSecret: 'whsec_env', source: 'host' });
+    own.clear();
+    expect(await resolve('1')).to.deep.equal({ secretKey: 'sk_test_host1', webhookSecret: 'whsec_env', source: 'host' });
     expect(await resolve('3')).to.deep.equal({ secretKey: 'sk_test_env', webhookSecret: 'whsec_env', source: 'environment' });
     expect(await stripeKeyResolver({ workspace: async () => null, environment: {} })('3')).to.equal(null);
   });
