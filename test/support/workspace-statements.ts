@@ -69,7 +69,7 @@ const isMigrationFrame = (frame: string) => /[(/]migrations\//.test(frame) || fr
  * Whether a statement is the portal's or the CRM's to answer for: the code that built it is theirs
  * (the first frame in the project), and it is not part of a migration (however deep in its helpers).
  */
-export const builtByTheApp = (frames: string[]) => frames.length > 0 && isAppFrame(frames[0]!) && !frames.some(isMigrationFrame);
+const builtByTheApp = (frames: string[]) => frames.length > 0 && isAppFrame(frames[0]!) && !frames.some(isMigrationFrame);
 
 function check(sql: string, builder: Builder): void {
   if (statementsReachingEveryShard([sql]).length === 0) return;
