@@ -12,6 +12,7 @@ import type { PortalDeps } from './deps.ts';
 import type { BackgroundJob, CoreServices } from './feature.ts';
 import { countPendingMessages } from './mail/outbox-queries.ts';
 import { MailOutbox } from './mail/outbox.ts';
+import { portalMigrated } from './db/migration-state.ts';
 import { createDatabaseStorage } from './files/database-storage.ts';
 import { createDirectoryStorage } from './files/directory-storage.ts';
 import { PORTAL_FLAG } from './flags/flag-names.ts';
@@ -126,8 +127,15 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
     },
     close: () => flags.close(),
   };
+  // The outbox and the jobs start now, the host migrates after (or another process does): they
+  // read the portal's tables only once its migrations have run, asked until then on each pass.
+  let migrated = false;
+  const ready = async () => {
+    migrated ||= await portalMigrated(db);
+    return migrated;
+  };
   // Every feature sends through the outbox; the host's mailer is only the worker's transport.
-  const outbox = new MailOutbox({ db, transport: deps.mailer, secret: config.sessionSecret, now, logger, ...deps.mailOutbox });
+  const outbox = new MailOutbox({ db, transport: deps.mailer, secret: config.sessionSecret, now, logger, ready, ...deps.mailOutbox });
   outbox.start();
   // Files: the host's own FileStorage if it passes one, else a directory when configured, else
   // PostgreSQL (the default: every instance sees every file with nothing else to run).
@@ -283,7 +291,14 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
     startJobs(featureJobs) {
       for (const job of [housekeeping, ...featureJobs]) {
         jobs.push(job);
-        const timer = setInterval(() => inBackground(job.name, job.run), job.everyMs);
+        const run = () =>
+          ready().then(
+            (migratedNow) => {
+              if (migratedNow) job.run();
+            },
+            (err: unknown) => logger.error(`${job.name}: could not ask whether the migrations have run`, err),
+          );
+        const timer = setInterval(() => inBackground(job.name, run), job.everyMs);
         timer.unref();
         timers.push(timer);
       }

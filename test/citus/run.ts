@@ -31,7 +31,9 @@ const JOURNEY = ['test/citus/placement.test.ts', 'test/portal/route-matrix.test.
  * person's own data (the export and erasure); and the reference CRM's own screens and binding on
  * its distributed tables (schema and seed, stored invoice totals under concurrent writers, clients,
  * offers, invoices, payments, tasks, documents, staff sign-in). Their own
- * assertions read tables without a workspace, so their log is not checked.
+ * assertions read tables without a workspace, so their log is not checked; the app's statements
+ * in them are, by the root hook of every test process (test/support/workspace-statements.ts),
+ * with the same rule as the log (test/support/shard-routing.ts).
  */
 const FLOWS = [
   'src/features/account/test/sign-in-code.test.ts',

@@ -3,7 +3,8 @@
 // down nothing is lost and the message goes out once after the backoff; a message claimed by a
 // worker that died is sent once its lease runs out; and two instances draining one outbox send
 // each message exactly once (FOR UPDATE SKIP LOCKED; the real race needs DATABASE_URL, on the
-// embedded database all connections share one backend).
+// embedded database all connections share one backend). Started before the migrations, as an
+// instance starts it, it reads no table until they have run.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createServer } from 'node:net';
@@ -12,6 +13,7 @@ import { createMailer } from '../../src/core/mail/mailer.ts';
 import { MailOutbox, retryDelayMs } from '../../src/core/mail/outbox.ts';
 import { claimDueMessages } from '../../src/core/mail/outbox-queries.ts';
 import { migratePortal } from '../../migrations/index.ts';
+import { portalMigrated } from '../../src/core/db/migration-state.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 
@@ -74,6 +76,35 @@ describe('mail outbox', function () {
   after(async function () {
     await db.destroy();
     await database.drop();
+  });
+
+  it('started before the migrations, reads no table until they have run, then delivers', async function () {
+    const fresh = await createTestDatabase();
+    const knex = createKnex(fresh.url);
+    const failed: string[] = [];
+    knex.on('query-error', (_err: unknown, query: { sql: string }) => failed.push(query.sql));
+    const smtp = await capture();
+    const early = new MailOutbox({
+      db: knex,
+      transport: createMailer({ smtpUrl: smtp.url, from: 'Portal <portal@test.example>' }),
+      secret: 'outbox-test-secret'.padEnd(40, 's'),
+      now,
+      logger: quiet,
+      pollIntervalMs: 20,
+      ready: () => portalMigrated(knex),
+    });
+    try {
+      early.start();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await migratePortal(knex);
+      await early.mailer.send(message('after migrate'));
+      await smtp.waitForMessage((m) => m.subject === 'Your code after migrate', 5000);
+      expect(failed.join('\n'), 'statements that failed').to.equal('');
+    } finally {
+      await early.stop();
+      await knex.destroy();
+      await fresh.drop();
+    }
   });
 
   it('delivers on its own right after the transaction commits', async function () {

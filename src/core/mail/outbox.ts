@@ -32,6 +32,8 @@ export interface MailOutboxOptions {
   maxAttempts?: number;
   sendTimeoutMs?: number;
   batchSize?: number;
+  /** Whether the portal's migrations have run (src/core/db/migration-state.ts); passes before that send nothing. */
+  ready?: () => Promise<boolean>;
   /** Deliver soon after a message is queued (default); off only where a test drives every pass. */
   wakeOnSend?: boolean;
   /**
@@ -140,7 +142,11 @@ export class MailOutbox {
     };
   }
 
-  /** Starts polling; the first look is after one interval (migrations run before that). */
+  /**
+   * Starts polling. The instance starts it before it migrates, and migrations may take longer than
+   * an interval (on Citus, distributing the tables takes many): until `ready` says they have run, a
+   * pass sends nothing and reads no table.
+   */
   start(): void {
     if (this.timer || this.stopped) return;
     this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs);
@@ -158,7 +164,7 @@ export class MailOutbox {
   private wake(): void {
     if (this.stopped) return;
     this.drain().catch((err) => {
-      // Before the portal's migrations have run there is no table yet: nothing to send.
+      // The portal's migrations rolled back: no table, nothing to send.
       if ((err as { code?: string }).code === '42P01') return;
       this.options.logger.error('mail outbox: delivery pass failed', err);
     });
@@ -182,6 +188,7 @@ export class MailOutbox {
 
   private async deliverDue(): Promise<number> {
     const { db, batchSize, leaseMs } = this.options;
+    if (this.options.ready && !(await this.options.ready())) return 0;
     let delivered = 0;
     for (;;) {
       const now = this.options.now().getTime();

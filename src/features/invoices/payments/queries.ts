@@ -1,7 +1,10 @@
 // SQL for the portal's payment tables: client_payments (one row per checkout a client started),
-// client_payment_callbacks (one row per provider event: the idempotency key),
-// client_unapplied_payments (money taken that could not be applied) and portal_payment_settings. Every read is scoped by workspace, and by client where a client asks.
+// client_payment_callbacks (one row per provider event: the idempotency key), client_unapplied_payments
+// (money taken that could not be applied) and portal_payment_settings. Every read is scoped by
+// workspace, and by client where a client asks, but the start-up check of which workspaces chose a
+// provider, which says it spans them.
 import type { Knex } from 'knex';
+import { ACROSS_WORKSPACES } from '../../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -364,6 +367,7 @@ export async function resealStripeKeys(db: Db, workspaceId: string, was: SealedS
  */
 export async function workspacesChoosingProvider(db: Db, provider: string): Promise<string[]> {
   const rows = await db('portal_payment_settings')
+    .comment(`${ACROSS_WORKSPACES}: the start-up check of the workspaces that chose a provider`)
     .where({ online_provider: provider })
     .orderBy('workspace_id')
     .limit(1000)
