@@ -8,9 +8,9 @@ import { HostClaimError, StartupRefused, HttpError } from '../../src/index.ts';
 import { StandaloneSetupError, type StandaloneBinding } from './binding.ts';
 import { bindingNames, STANDALONE_BINDINGS } from './bindings.ts';
 import { InviteRefused, inviteContact } from './invite.ts';
-import { openStandalonePortal } from './portal-setup.ts';
+import { openStandalonePortal, type StandalonePortal } from './portal-setup.ts';
 import { dropStaffSessionTable, createStaffSessionTable } from './queries/staff-sessions.ts';
-import { serveStandalone } from './server.ts';
+import { serveStandalone, type ServingPortal } from './server.ts';
 import { STAFF_PATHS } from './staff-pages.ts';
 
 class UsageError extends Error {}
@@ -85,6 +85,45 @@ function parse(argv: string[]) {
   return checked.data;
 }
 
+// How long SIGTERM or SIGINT waits for what is in flight (requests, live streams, the pools'
+// queries) before the process exits anyway: on a loaded machine the graceful close can stall, and
+// an orchestrator's own SIGKILL after its grace period (Kubernetes: 30 s) would cut it mid-way.
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/**
+ * SIGTERM (orchestrators, systemd) and SIGINT (Ctrl-C): stop taking requests, finish what is in
+ * flight, end the live streams and workers, close the pools, then exit 0; past the deadline, cut
+ * what is left and exit 0 all the same. A repeated signal while stopping is ignored rather than
+ * left to the default, which would kill the process mid-close.
+ */
+function stopOnSignals(serving: ServingPortal, running: StandalonePortal): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = setTimeout(() => {
+      running.logger.warn(`${signal}: still stopping after ${SHUTDOWN_DEADLINE_MS} ms; cutting the connections left and exiting`);
+      serving.server.closeAllConnections();
+      process.exit(0);
+    }, SHUTDOWN_DEADLINE_MS);
+    serving
+      .close()
+      .then(() => running.close())
+      .then(
+        () => {
+          clearTimeout(deadline);
+          process.exit(0);
+        },
+        (err: unknown) => {
+          running.logger.error({ err }, `${signal}: could not stop cleanly`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
 async function serve(binding: StandaloneBinding): Promise<void> {
   const running = await openStandalonePortal(binding, process.env, { command: 'serve' });
   try {
@@ -97,6 +136,9 @@ async function serve(binding: StandaloneBinding): Promise<void> {
       );
     if (payments.refusals.length > 0) throw new StartupRefused(payments.refusals);
     const serving = await serveStandalone(running);
+    // Before the "running at" line: whoever waits for that line may signal at once, and a signal
+    // that arrives before the handler exists kills the process by default (exit by signal, no close).
+    stopOnSignals(serving, running);
     const workspaces = await running.host.listWorkspaces();
     for (const warning of (await running.host.startupWarnings?.()) ?? []) running.logger.warn(warning);
     console.log(
@@ -114,18 +156,6 @@ async function serve(binding: StandaloneBinding): Promise<void> {
         .filter(Boolean)
         .join('\n'),
     );
-    // SIGTERM (orchestrators, systemd) and SIGINT (Ctrl-C): finish what is in flight, then exit 0.
-    const stop = () => {
-      serving
-        .close()
-        .then(() => running.close())
-        .then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
   } catch (err) {
     await running.close();
     throw err;

@@ -31,9 +31,9 @@ import {
   StartupRefused,
 } from '../../src/index.ts';
 import { trustProxySetting } from '../shared/host-http.ts';
-import { StandaloneSetupError, type StandaloneBinding, type StandaloneHost } from './binding.ts';
+import { StandaloneSetupError, type StandaloneBinding, type StandaloneHost, type StandaloneStaff } from './binding.ts';
 import { sessionStaff, signOutSession } from './staff-session.ts';
-import { findStaffSession } from './queries/staff-sessions.ts';
+import { findStaffSessions } from './queries/staff-sessions.ts';
 import { staffLayout, STAFF_PATHS } from './staff-pages.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -102,17 +102,30 @@ function staffFromSession(host: StandaloneHost): (req: Request) => Promise<HostS
 }
 
 /**
- * Whether the staff session a live stream opened under still signs its staff member in: its row is
- * still there (not signed out, not expired), and the CRM still has the account with the credentials
- * it signed in with (not disabled, no new password, no "disconnect all sessions" since).
+ * For each staff stream's sign-in: whether the staff session it opened under still signs its staff
+ * member in: its row is still there (not signed out, not expired), and the CRM still has the account
+ * with the credentials it signed in with (not disabled, no new password, no "disconnect all
+ * sessions" since). Every session in one query; the CRM is asked once per person still signed in
+ * (its binding reads one account at a time), not once per stream.
  */
-function staffStillSignedIn(host: StandaloneHost, db: Knex): (staff: HostStaffUser) => Promise<boolean> {
+function staffStillSignedIn(host: StandaloneHost, db: Knex): (staff: readonly HostStaffUser[]) => Promise<boolean[]> {
   return async (staff) => {
-    if (!staff.sessionKey) return false;
-    const session = await findStaffSession(db, staff.sessionKey, new Date());
-    if (!session || session.staffId !== staff.id || session.workspaceId !== staff.workspaceId) return false;
-    const now = await host.findStaff(staff.workspaceId, staff.id);
-    return now !== null && now.credentialStamp === session.credentialStamp;
+    const sessions = await findStaffSessions(
+      db,
+      staff.flatMap((person) => (person.sessionKey ? [person.sessionKey] : [])),
+      new Date(),
+    );
+    const accounts = new Map<string, Promise<StandaloneStaff | null>>();
+    return Promise.all(
+      staff.map(async (person) => {
+        const session = person.sessionKey ? sessions.get(person.sessionKey) : undefined;
+        if (!session || session.staffId !== person.id || session.workspaceId !== person.workspaceId) return false;
+        const key = `${person.workspaceId} ${person.id}`;
+        if (!accounts.has(key)) accounts.set(key, host.findStaff(person.workspaceId, person.id));
+        const now = await accounts.get(key)!;
+        return now !== null && now.credentialStamp === session.credentialStamp;
+      }),
+    );
   };
 }
 

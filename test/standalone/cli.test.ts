@@ -44,7 +44,8 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     };
   });
   after(async function () {
-    await stopPortal(serving);
+    // A serve left running by a failed test; that test has said why it failed.
+    await stopPortal(serving).catch(() => null);
     await smtp?.stop();
     await host?.close();
   });
@@ -167,7 +168,19 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     expect(await signIn.text()).to.include('Sign in with your Dolibarr account.');
     const clientSignIn = await fetch(`${serving.url}/portal/${host.seed.workspaceSlug}/sign-in`);
     expect(clientSignIn.status).to.equal(200);
-    expect(await stopPortal(serving)).to.equal(0);
+    expect(await stopPortal(serving, 20_000)).to.equal(0);
+    serving = undefined;
+  });
+
+  it('serve exits 0 within its deadline when SIGTERM comes again while it stops', async function () {
+    const port = await freePort();
+    serving = await servePortal(['--host', 'dolibarr'], { ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` });
+    // At once after the "running at" line, as a supervisor may; then again while it closes (a
+    // second Ctrl-C, a supervisor repeating itself), which must not kill it mid-close.
+    serving.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(serving.child.exitCode, 'still closing when the second SIGTERM comes').to.equal(null);
+    expect(await stopPortal(serving, 20_000)).to.equal(0);
     serving = undefined;
   });
 

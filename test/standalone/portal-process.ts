@@ -32,7 +32,9 @@ export function runPortal(args: string[], env: Record<string, string>): Promise<
 export interface ServingPortal {
   child: ChildProcess;
   output: () => string;
+  /** The exit code, or null when a signal ended the process (see `ended` for which). */
   exited: Promise<number | null>;
+  ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   url: string;
 }
 
@@ -46,19 +48,44 @@ export async function servePortal(args: string[], env: Record<string, string>): 
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const exited = ended.then(({ code }) => code);
   for (;;) {
     const match = /running at (http:\/\/\S+)/.exec(output);
-    if (match) return { child, output: () => output, exited, url: match[1]! };
+    if (match) return { child, output: () => output, exited, ended, url: match[1]! };
     const done = await Promise.race([exited.then(() => 'exited'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 100))]);
     if (done === 'exited') throw new Error(`serve exited:\n${output}`);
   }
 }
 
-export async function stopPortal(serving: ServingPortal | undefined): Promise<number | null> {
+/**
+ * SIGTERM, then the exit code once the process ends. When it does not end within `withinMs` it is
+ * killed (SIGKILL) and the error says so; when a signal ended it (no code), the error names the
+ * signal. Either error gives how long it waited and the last lines the process printed.
+ */
+export async function stopPortal(serving: ServingPortal | undefined, withinMs = 30_000): Promise<number | null> {
   if (!serving) return null;
-  if (serving.child.exitCode === null) serving.child.kill('SIGTERM');
-  return serving.exited;
+  const started = performance.now();
+  if (serving.child.exitCode === null && serving.child.signalCode === null) serving.child.kill('SIGTERM');
+  const timedOut = Symbol('timed out');
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    serving.ended,
+    new Promise<typeof timedOut>((resolve) => (timer = setTimeout(() => resolve(timedOut), withinMs))),
+  ]);
+  clearTimeout(timer);
+  const waited = Math.round(performance.now() - started);
+  const lastLines = () => `its last lines:\n${serving.output().trimEnd().split('\n').slice(-15).join('\n')}`;
+  if (outcome === timedOut) {
+    serving.child.kill('SIGKILL');
+    await serving.ended;
+    throw new Error(`serve did not exit within ${withinMs} ms of SIGTERM (killed with SIGKILL); ${lastLines()}`);
+  }
+  if (outcome.code === null)
+    throw new Error(`serve was ended by ${outcome.signal} ${waited} ms after SIGTERM, without exiting itself; ${lastLines()}`);
+  return outcome.code;
 }
 
 /** A free TCP port on 127.0.0.1 (APP_URL must name the port before the server starts). */

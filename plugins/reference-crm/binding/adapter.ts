@@ -56,7 +56,7 @@ import {
   type ContactRow,
 } from '../queries/contacts.ts';
 import { findStaffWithWorkspace, listStaff, type StaffUserRow } from '../queries/staff-users.ts';
-import { findLiveSession } from '../queries/staff-sessions.ts';
+import { findSignedInStaff } from '../queries/staff-sessions.ts';
 import { findWorkspaceById, findWorkspaceBySlug, type WorkspaceRow } from '../queries/workspaces.ts';
 import { crmSession, readStaffUser } from '../web/session.ts';
 import { currentStaff } from '../web/auth.ts';
@@ -420,14 +420,22 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         return row ? { ...presentStaff(row), ...sessionKey } : null;
       },
       // The session current() read (its id is the sessionKey) still names this staff user, and the
-      // CRM still has them: a sign-out deletes the row, a removed staff user has none.
+      // CRM still has them: a sign-out deletes the row, a removed staff user has none. One query
+      // for every staff stream the instance has open.
       async stillSignedIn(staff) {
-        const id = parseId(staff.id);
-        const ws = parseId(staff.workspaceId);
-        if (!staff.sessionKey || id === null || ws === null) return false;
-        const session = await findLiveSession(db, { sid: staff.sessionKey, now: new Date() });
-        if (!session || parseId(session.staffUserId) !== id || parseId(session.staffWorkspaceId) !== ws) return false;
-        return (await findStaffWithWorkspace(db, { workspaceId: ws, id })) !== null;
+        const asked = staff.map((person) => ({
+          sid: person.sessionKey,
+          workspaceId: parseId(person.workspaceId),
+          staffUserId: parseId(person.id),
+        }));
+        const sessions = asked.filter(
+          (a): a is { sid: string; workspaceId: number; staffUserId: number } =>
+            !!a.sid && a.workspaceId !== null && a.staffUserId !== null,
+        );
+        const signedIn = new Set(
+          (await findSignedInStaff(db, { sessions, now: new Date() })).map((row) => `${row.sid} ${row.workspace_id} ${row.id}`),
+        );
+        return asked.map((a) => signedIn.has(`${a.sid} ${a.workspaceId} ${a.staffUserId}`));
       },
       async list(workspaceId) {
         const ws = parseId(workspaceId);

@@ -14,11 +14,19 @@ export async function createStaffSessionTable(db: Knex): Promise<void> {
   });
 }
 
-/** What a live staff session holds (the fields staff-session.ts stores); null once it ended or expired. */
-export async function findStaffSession(db: Knex, sid: string, now: Date): Promise<Record<string, unknown> | null> {
-  const row = await db(STAFF_SESSION_TABLE).where('sid', sid).andWhere('expire', '>', now).first<{ sess: unknown } | undefined>('sess');
-  const sess = typeof row?.sess === 'string' ? (JSON.parse(row.sess) as unknown) : row?.sess;
-  return sess !== null && typeof sess === 'object' ? (sess as Record<string, unknown>) : null;
+/** What the live ones of the given staff sessions hold (the fields staff-session.ts stores), by session id, in one query. */
+export async function findStaffSessions(db: Knex, sids: readonly string[], now: Date): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  if (sids.length === 0) return found;
+  const rows = await db(STAFF_SESSION_TABLE)
+    .whereIn('sid', sids)
+    .andWhere('expire', '>', now)
+    .select<Array<{ sid: string; sess: unknown }>>('sid', 'sess');
+  for (const row of rows) {
+    const sess = typeof row.sess === 'string' ? (JSON.parse(row.sess) as unknown) : row.sess;
+    if (sess !== null && typeof sess === 'object') found.set(row.sid, sess as Record<string, unknown>);
+  }
+  return found;
 }
 
 export async function dropStaffSessionTable(db: Knex): Promise<void> {

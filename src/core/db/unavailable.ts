@@ -8,9 +8,10 @@
 // statement cancelled by statement_timeout.
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-// pg and knex say these in their messages only.
+// pg and knex say these in their messages only. knex puts the statement's text in front of pg's
+// message ("select … - Connection terminated unexpectedly"), so a message may follow " - ".
 const UNAVAILABLE_MESSAGES = [
-  /^Connection terminated/i,
+  /(?:^| - )Connection terminated/i,
   /timeout exceeded when trying to connect/i,
   /Knex: Timeout acquiring a connection/i,
   /Client has encountered a connection error and is not queryable/i,

@@ -12,8 +12,9 @@
 // (StaffPort.stillSignedIn) rather than a table of ours: at once when the host says they signed out
 // (STAFF_SIGNED_OUT, on any instance), and on a shorter timer of their own, since what a CRM does
 // in another process (Dolibarr disabling an account, changing its password, disconnecting its
-// sessions) announces nothing here. One question per staff session and sweep, however many tabs
-// it streams to; staff are few beside clients, so a sweep every few seconds costs little.
+// sessions) announces nothing here. One question to the host per sweep for every staff session
+// streaming on this instance (one query, however many tabs and people), so a sweep every few
+// seconds costs the same with one stream open as with fifty.
 import type { Knex } from 'knex';
 import { RECONNECTED_CHANNEL, type EventBus } from '../events/event-bus.ts';
 import { mayUsePortal } from '../policies/portal-policy.ts';
@@ -115,10 +116,13 @@ export function watchStreamSessions(deps: {
       if (group) group.push(stream);
       else bySession.set(stream.session, [stream]);
     }
-    for (const streams of bySession.values()) {
-      if (await stillSignedIn(streams[0]!.staff)) continue;
+    if (bySession.size === 0) return;
+    const groups = [...bySession.values()];
+    const answers = await stillSignedIn(groups.map((streams) => streams[0]!.staff));
+    groups.forEach((streams, i) => {
+      if (answers[i] === true) return;
       for (const stream of streams) stream.end('session-ended');
-    }
+    });
   }
   const checkStaffQuietly = (streams?: OpenStaffStream[]) =>
     checkStaff(streams).catch((err: unknown) => deps.onError('could not check the sign-in of staff live streams', err));

@@ -103,14 +103,16 @@ export interface StaffPort {
   /** The signed-in staff user of the host's own session, or null. The portal never reads the host cookie itself. */
   current(req: Request): Promise<HostStaffUser | null>;
   /**
-   * Whether the host's session this staff user was read from (by `current`, with its sessionKey)
-   * still signs them in now: false once they signed out, their account was disabled or removed, or
-   * their credentials changed. Asked of each staff member's open live streams every few seconds
-   * (`liveStaffCheckMs`) and at once on `CustomerPortal.staffSignedOut`, so a stream does not
-   * outlive the sign-in it opened under. Optional: without it those streams end on
-   * `staffSignedOut` (the browser reconnects where it is still signed in) or when the browser leaves.
+   * For each staff user given (as `current` read them, with their sessionKey), in the same order:
+   * whether the host's session they were read from still signs them in now: false once they signed
+   * out, their account was disabled or removed, or their credentials changed. Asked about every
+   * open staff live stream of the instance at once, every few seconds (`liveStaffCheckMs`), and at
+   * once on `CustomerPortal.staffSignedOut`, so a stream does not outlive the sign-in it opened
+   * under; one answer for all of them should cost one query, however many streams are open.
+   * Optional: without it those streams end on `staffSignedOut` (the browser reconnects where it is
+   * still signed in) or when the browser leaves.
    */
-  stillSignedIn?(staff: HostStaffUser): Promise<boolean>;
+  stillSignedIn?(staff: readonly HostStaffUser[]): Promise<boolean[]>;
   /**
    * The staff of a workspace (whom a conversation can be assigned to, who gets message emails).
    * Optional: without it conversations cannot be assigned and unread client messages are not emailed.

@@ -4,12 +4,15 @@
 //   nothing else could end them; a colleague's stream stays open;
 // - a sign-in that ended without an event (its session row deleted by hand, the staff user
 //   removed) ends at the next periodic check (liveStaffCheckMs), and a sign-in that still holds
-//   is left alone by that check.
+//   is left alone by that check;
+// - the periodic check asks about every open staff stream of the instance in one statement per
+//   sweep, however many streams and sign-ins are open, naming the workspaces it reads.
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { bootReferenceCrm, type RunningCrm } from '../../../../plugins/reference-crm/boot.ts';
 import { createSeededTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
 import { csrfFrom, flagsFileFor } from '../../../../test/support/portal-harness.ts';
+import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
 import { endsWithin, openSse, type SseConnection } from '../../../../test/support/sse-client.ts';
 
 type Agent = ReturnType<typeof supertest.agent>;
@@ -99,5 +102,43 @@ describe('staff live streams end with their sign-in', function () {
     expect(await a.db('crm_sessions').where({ sid }).delete()).to.equal(1);
     expect(await endsWithin(orphan, 5_000), 'the stream of the deleted session').to.equal('ended');
     expect(await endsWithin(kept, 1_000), 'the stream of a session that holds, after three checks').to.equal('open');
+  });
+
+  it('checks every open staff stream in one statement per sweep', async function () {
+    if (a === b) this.skip();
+    // Five sign-ins (three of one person), seven streams: the old check asked twice per sign-in.
+    const signIns = [
+      await signIn(a, 'admin'),
+      await signIn(a, 'admin'),
+      await signIn(a, 'admin'),
+      await signIn(a, 'member'),
+      await signIn(a, 'member'),
+    ];
+    const streams = [];
+    for (const { cookie } of signIns) streams.push(await stream(a, cookie));
+    streams.push(await stream(a, signIns[0]!.cookie), await stream(a, signIns[3]!.cookie));
+    const seen: Array<{ at: number; sql: string }> = [];
+    const record = (query: { sql: string }) => {
+      if (/crm_sessions|staff_users/.test(query.sql)) seen.push({ at: performance.now(), sql: query.sql });
+    };
+    a.db.on('query', record);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    a.db.off('query', record);
+    // A sweep's statements go out together; sweeps are 300 ms apart.
+    const sweeps: string[][] = [];
+    for (const [i, query] of seen.entries()) {
+      if (i === 0 || query.at - seen[i - 1]!.at > 150) sweeps.push([]);
+      sweeps.at(-1)!.push(query.sql);
+    }
+    expect(sweeps.length, 'sweeps in 1.6 s at 300 ms').to.be.within(3, 6);
+    expect(
+      sweeps.map((sweep) => sweep.length),
+      sweeps.map((sweep) => sweep.join('\n')).join('\n---\n'),
+    ).to.deep.equal(sweeps.map(() => 1));
+    expectEachNamesItsWorkspace(
+      seen.map((query) => query.sql),
+      'the staff streams check',
+    );
+    for (const connection of streams) expect(connection.isEnded, 'every sign-in still holds').to.equal(false);
   });
 });
