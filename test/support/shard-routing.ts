@@ -19,8 +19,15 @@ const PORTAL_WORKSPACE_TABLES = byWorkspace(TABLE_PLACEMENT);
 /** The portal's workspace tables and the reference CRM's, which its binding reads for every page. */
 const WORKSPACE_TABLES = [...PORTAL_WORKSPACE_TABLES, ...byWorkspace(CRM_DISTRIBUTION.tables)];
 
-/** Any of the workspace tables as a name of its own, compiled once: every statement of a test run is read against it. */
-const MENTIONS_WORKSPACE_TABLE = new RegExp(`(^|[^a-z_])"?(${WORKSPACE_TABLES.join('|')})"?($|[^a-z_])`, 'i');
+/** Any of the tables as a name of its own, compiled once: every statement of a test run is read against it. */
+const mentionsAny = (tables: string[]) => new RegExp(`(^|[^a-z_])"?(${tables.join('|')})"?($|[^a-z_])`, 'i');
+const MENTIONS_WORKSPACE_TABLE = mentionsAny(WORKSPACE_TABLES);
+/**
+ * The portal's own workspace tables only: what a statement of another host's binding (Alga PSA,
+ * Dolibarr) may name, whose `clients`, `invoices` or `tasks` are that host's tables, not the
+ * reference CRM's, and are never distributed by the portal.
+ */
+const MENTIONS_PORTAL_TABLE = mentionsAny(PORTAL_WORKSPACE_TABLES);
 const namesWorkspace = (statement: string) =>
   /workspace_id"?\s*(=|in\s*\()/i.test(statement) || /^\s*insert\s+into\s+"?[a-z_]+"?\s*\([^)]*workspace_id/i.test(statement);
 
@@ -55,16 +62,20 @@ function subqueries(statement: string): string[] {
  * (`li.workspace_id = o.workspace_id`): Citus's router does not carry the outer statement's
  * workspace into it, and sends the statement to every shard. Each subquery names the value itself.
  */
-const subqueryMissesItsWorkspace = (statement: string) =>
-  subqueries(statement).some((subquery) => touchesWorkspaceTable(subquery) && !namesWorkspaceOtherThanByColumn(subquery));
+const subqueryMissesItsWorkspace = (statement: string, tables: RegExp) =>
+  subqueries(statement).some((subquery) => tables.test(subquery) && !namesWorkspaceOtherThanByColumn(subquery));
 
-/** The statements among `sql` that touch a workspace table without naming the workspace, in the statement or in one of its subqueries. */
-export function statementsReachingEveryShard(sql: string[]): string[] {
+/**
+ * The statements among `sql` that touch a workspace table without naming the workspace, in the
+ * statement or in one of its subqueries. `portalTablesOnly` for statements of another host's binding.
+ */
+export function statementsReachingEveryShard(sql: string[], options: { portalTablesOnly?: boolean } = {}): string[] {
+  const tables = options.portalTablesOnly ? MENTIONS_PORTAL_TABLE : MENTIONS_WORKSPACE_TABLE;
   return sql.filter(
     (statement) =>
-      touchesWorkspaceTable(statement) &&
+      tables.test(statement) &&
       !saysItSpansWorkspaces(statement) &&
-      (!namesWorkspace(statement) || subqueryMissesItsWorkspace(statement)),
+      (!namesWorkspace(statement) || subqueryMissesItsWorkspace(statement, tables)),
   );
 }
 

@@ -71,11 +71,20 @@ const isMigrationFrame = (frame: string) => /[(/]migrations\//.test(frame) || fr
  */
 const builtByTheApp = (frames: string[]) => frames.length > 0 && isAppFrame(frames[0]!) && !frames.some(isMigrationFrame);
 
+/**
+ * Another host's binding (plugins/alga-psa, plugins/dolibarr, the standalone server beside them):
+ * its `clients` or `invoices` are that host's tables, so only the portal's own tables count there.
+ */
+const isOtherHostFrame = (frame: string) => / \(plugins\//.test(frame) && !/ \(plugins\/reference-crm\//.test(frame);
+
 function check(sql: string, builder: Builder): void {
+  // Cheap first: most statements name their workspace, and their stack is never formatted.
   if (statementsReachingEveryShard([sql]).length === 0) return;
   const stack = (builder[ORIGIN] as { stack?: string } | undefined)?.stack;
   const frames = stack ? projectFrames(stack) : [];
-  if (builtByTheApp(frames)) violations.push({ sql, at: frames });
+  if (!builtByTheApp(frames)) return;
+  const portalTablesOnly = isOtherHostFrame(frames[0]!);
+  if (statementsReachingEveryShard([sql], { portalTablesOnly }).length > 0) violations.push({ sql, at: frames });
 }
 
 /** From now on every statement knex runs in this process is checked (once per process). */
