@@ -94,6 +94,7 @@ export const PAGES: PageEntry[] = [
   { name: 'public link page', who: 'anonymous', path: '/portal/demo/p/{publicLink}', spreadAddresses: true },
   { name: 'staff record page', who: 'staff', path: '/settings/client-portal/records/proposal/{clientId}/{proposal}' },
   { name: 'staff payments page', who: 'staff', path: '/settings/client-portal/payments' },
+  { name: 'staff unapplied payments', who: 'staff', path: '/settings/client-portal/payments/unapplied' },
   { name: 'documents', who: 'client', path: '/portal/demo/documents' },
   { name: 'tasks', who: 'client', path: '/portal/demo/tasks' },
   { name: 'team (client admin)', who: 'client', path: '/portal/demo/team' },

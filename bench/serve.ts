@@ -62,6 +62,20 @@ await crm.db('client_payments').insert({
   amount_cents: 100,
   currency: payableCurrency,
 });
+// Money a checkout took that could not be applied: the staff list of it shows a row and its Refund button.
+await crm.db('client_unapplied_payments').insert({
+  workspace_id: demoClient.workspaceId,
+  id: randomUUID(),
+  payment_id: randomUUID(),
+  client_id: demoClient.clientId,
+  invoice_id: records.payable,
+  invoice_number: 'bench',
+  provider: 'stripe',
+  amount_cents: 100,
+  currency: payableCurrency,
+  reference: 'pi_test_bench_unapplied',
+  reason: 'checkout_closed',
+});
 const stripeEvent = {
   path: '/portal/demo/payments/callback/stripe',
   webhookSecret: stripe.webhookSecret,

@@ -2,9 +2,11 @@
 // language of their own in the CRM) every staff page of the portal is German, lang="de", with no
 // English words of the interface left behind, and its dates, times and amounts in German formats;
 // the record page no longer mixes German numbers into English labels; the notifications list
-// formats in the staff member's language; the payment settings, a person's and a company's access
+// formats in the staff member's language; the payment settings (and the list of money received
+// but not applied, with a row and its Refund button), a person's and a company's access
 // pages (their computed lines and role names), the confirmations of an access change, and the
 // banner and choice of "view as" a client are German too; an English browser still gets English.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { demoNorthwind, sentProposal } from '../support/demo-records.ts';
@@ -22,6 +24,10 @@ const ENGLISH = [
   'Erasure requests',
   'Colleague requests',
   'Skip to content',
+  'Money received',
+  'Refund',
+  'Provider reference',
+  'The checkout had already been closed',
   'Save settings',
   'What clients can see',
   'How clients sign in',
@@ -129,6 +135,20 @@ describe('the staff pages in German', function () {
       email: 'maria@northwind.test',
       details: { requestId: '1' },
     });
+    // Money taken that could not be applied, so the unapplied list shows its table and Refund button.
+    await h.crm.db('client_unapplied_payments').insert({
+      workspace_id: String(northwind.workspace_id),
+      id: randomUUID(),
+      payment_id: randomUUID(),
+      client_id: String(northwind.id),
+      invoice_id: '1',
+      invoice_number: 'INV-771',
+      provider: 'stripe',
+      amount_cents: 23_000,
+      currency: 'EUR',
+      reference: 'pi_german',
+      reason: 'checkout_closed',
+    });
     staff = await signedInStaffAgent(h, 'demo');
   });
   after(async () => {
@@ -151,6 +171,7 @@ describe('the staff pages in German', function () {
     ['inbox', '/client-messages?q='],
     ['client uploads', `${ADMIN}/uploads`],
     ['payment settings', `${ADMIN}/payments`],
+    ['money received, not applied', `${ADMIN}/payments/unapplied`],
   ] as const) {
     it(`shows the ${label} page in German, lang="de", with no English interface words`, async function () {
       const html = await german(path);
@@ -159,6 +180,11 @@ describe('the staff pages in German', function () {
       for (const word of ENGLISH) expect(text, `${label} still says "${word}"`).to.not.contain(word);
     });
   }
+
+  it('shows money received but not applied in German: the row, why, and its Refund button', async function () {
+    const text = visibleText(await german(`${ADMIN}/payments/unapplied`));
+    expect(text).to.contain('Der Bezahlvorgang war bereits geschlossen').and.contain('230,00 € erstatten');
+  });
 
   it('shows the company access page in German', async function () {
     const html = await german(companyPath);

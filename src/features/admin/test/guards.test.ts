@@ -1,6 +1,7 @@
 // The admin router's guards on every admin route: not signed in → 401 (from the host's guard and
 // from the portal's own), a workspace member → 403, the portal flag off → 404, a state change
-// without the CSRF token → 403, and errors rendered inside the admin layout.
+// without the CSRF token → 403, and errors rendered inside the admin layout; an admin of another
+// workspace finds none of this one's records (nor refunds its unapplied money).
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
@@ -14,6 +15,8 @@ const ROLE_ID = '00000000-0000-4000-8000-00000000a11e';
 const ERASURE_ID = '00000000-0000-4000-8000-0000000e7a5e';
 /** A request for a new colleague that exists (made in before). */
 const COLLEAGUE_REQUEST_ID = '00000000-0000-4000-8000-00000000c011';
+/** Money taken that could not be applied (made in before): its refund is the one state change on the list. */
+const UNAPPLIED_ID = '00000000-0000-4000-8000-0000000a9914';
 
 const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'get', path: '' },
@@ -44,6 +47,8 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'get', path: `/colleague-requests/${COLLEAGUE_REQUEST_ID}` },
   { method: 'post', path: `/colleague-requests/${COLLEAGUE_REQUEST_ID}/add` },
   { method: 'post', path: `/colleague-requests/${COLLEAGUE_REQUEST_ID}/decline` },
+  { method: 'get', path: '/payments/unapplied' },
+  { method: 'post', path: `/payments/unapplied/${UNAPPLIED_ID}/refund` },
 ];
 
 describe('admin guards', () => {
@@ -73,6 +78,19 @@ describe('admin guards', () => {
       requested_by: CLIENT_USER_ID,
       name: 'Lena Vogt',
       email: 'lena@example.test',
+    });
+    await host.db('client_unapplied_payments').insert({
+      workspace_id: acme.id,
+      id: UNAPPLIED_ID,
+      payment_id: CLIENT_USER_ID,
+      client_id: 'c-1',
+      invoice_id: '1',
+      invoice_number: 'INV-GUARDED',
+      provider: 'stripe',
+      amount_cents: 23_000,
+      currency: 'EUR',
+      reference: 'pi_guarded',
+      reason: 'checkout_closed',
     });
     // A second app on the same database whose settings area lets anonymous requests through,
     // so the portal's own staff check answers them.
@@ -134,6 +152,17 @@ describe('admin guards', () => {
       }
       // Its own lists are empty of them.
       expect((await agent.get(`${ADMIN_PATH}/colleague-requests`).expect(200)).text).not.to.contain('Lena Vogt');
+      expect((await owner.get(`${ADMIN_PATH}/payments/unapplied`).expect(200)).text).to.contain('INV-GUARDED');
+      const list = await agent.get(`${ADMIN_PATH}/payments/unapplied`).expect(200);
+      expect(list.text).not.to.contain('INV-GUARDED');
+      // Nor may it refund this workspace's money.
+      await agent
+        .post(`${ADMIN_PATH}/payments/unapplied/${UNAPPLIED_ID}/refund`)
+        .type('form')
+        .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec((await agent.get(ADMIN_PATH).expect(200)).text)![1] })
+        .expect(404);
+      const row = await host.db('client_unapplied_payments').where({ id: UNAPPLIED_ID }).first();
+      expect(row.refund_id).to.equal(null);
     } finally {
       await bravoHost.close();
     }

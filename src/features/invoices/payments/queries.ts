@@ -169,6 +169,17 @@ export async function pendingCheckouts(
     .select<ClientPaymentRow[]>(PAYMENT_COLUMNS);
 }
 
+/**
+ * Whether the provider reported this checkout completed with the money still on its way (a bank
+ * debit): its page is finished, so the client is not sent back to it.
+ */
+export async function checkoutAwaitingMoney(db: Db, args: { workspaceId: string; paymentId: string }): Promise<boolean> {
+  const row = await db('client_payment_callbacks')
+    .where({ workspace_id: args.workspaceId, payment_id: args.paymentId, outcome: 'pending' })
+    .first('id');
+  return row !== undefined;
+}
+
 /** The provider's id and page for a checkout it opened. */
 export async function saveProviderCheckout(
   db: Db,

@@ -11,7 +11,8 @@
 //             second checkout for the same balance, another amount, a checkout closed here) it is
 //             kept as *unapplied* (client_unapplied_payments), logged `invoice.payment_unapplied`
 //             (staff are notified at once) and staff may refund it (`invoice.payment_refunded`).
-//   one open checkout per invoice: a second Pay for the same amount goes back to the open one;
+//   one open checkout per invoice: a second Pay for the same amount goes back to the open one
+//             (or, when the client finished it with a bank debit still on its way, says a payment is under way);
 //             for another amount the open one is closed at the provider first. Starting is
 //             serialised per invoice (an advisory lock), so two clicks at once open one.
 //   transfer: the client reports having paid by bank transfer → `invoice.payment_reported` only;
@@ -31,6 +32,7 @@ import {
 import { hasWayToPay } from './availability.ts';
 import { bankTransferDetails } from '../bank-transfer.ts';
 import {
+  checkoutAwaitingMoney,
   claimCallback,
   closePendingCheckout,
   completeClientPayment,
@@ -185,7 +187,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const scope = { workspaceId: client.workspaceId, clientId: client.clientId, invoiceId: invoice.id };
       // One open checkout per invoice: decided under a lock per invoice, so two Pay clicks at once
       // (two tabs, a double click) see each other. The provider is asked only after the commit.
-      type Decision = { reuse: string } | { wait: string } | { closing: ClientPaymentRow[] };
+      type Decision = { reuse: string } | { wait: string } | { underWay: true } | { closing: ClientPaymentRow[] };
       const decided = await db.transaction(async (trx): Promise<Decision> => {
         await lockInvoiceCheckouts(trx, scope);
         const pending = await pendingCheckouts(trx, scope);
@@ -193,6 +195,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           const age = now().getTime() - new Date(open.created_at).getTime();
           const same =
             open.provider === provider.id && Number(open.amount_cents) === request.amountCents && open.currency === invoice.currency;
+          // The same payment asked for again after the client finished its checkout with a bank
+          // debit: the provider's page is done, so the client is told the payment is under way.
+          if (same && (await checkoutAwaitingMoney(trx, { workspaceId: client.workspaceId, paymentId: open.id })))
+            return { underWay: true };
           // The same payment asked for again: back to the checkout already open.
           if (same && open.checkout_url && age < REUSE_CHECKOUT_MS) return { reuse: open.checkout_url };
           // Another click is opening it right now: wait for its page below.
@@ -233,6 +239,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       });
       if ('reuse' in decided) return { redirectUrl: decided.reuse };
       if ('wait' in decided) return waitForCheckout(client, decided.wait);
+      if ('underWay' in decided) return { error: 'payment_in_progress' };
       deps.afterActivity?.();
       const cancel = () =>
         db.transaction((trx) =>

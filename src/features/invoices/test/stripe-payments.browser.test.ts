@@ -5,9 +5,11 @@
 // redirects back), and the pay page says the payment was received and nothing is left to pay; a
 // second checkout given up on the provider's page comes back saying it was cancelled. Every portal
 // page on the way (pay page, each outcome, the staff payments page with its Stripe section and a
-// connection test) has no axe violations and no horizontal overflow at 390 px, and the console
-// stays free of errors.
+// connection test, the list of money received but not applied with a row, its Refund button and
+// the list again after the refund) has no axe violations and no horizontal overflow at 390 px, and
+// the console stays free of errors.
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
@@ -128,5 +130,38 @@ describe('paying an invoice with Stripe in Chromium', function () {
     await german.goto(page.url());
     expect(await german.textContent('[data-outcome]')).to.include('wurde abgebrochen');
     await expectAccessible(german, 'pay page, cancelled, German');
+  });
+
+  it('lists money received but not applied to staff, with its Refund button, and refunds it through Stripe, at 390 px', async function () {
+    // The money of the paid checkout above, as if a second checkout had paid the same balance.
+    const paid = [...stripe.sessions.values()].find((session) => session.payment_status === 'paid');
+    expect(paid, 'a session paid by the test above').to.not.equal(undefined);
+    const id = randomUUID();
+    await h.crm.db('client_unapplied_payments').insert({
+      workspace_id: invoice.workspaceId,
+      id,
+      payment_id: paid!.client_reference_id,
+      client_id: invoice.clientId,
+      invoice_id: invoice.id,
+      invoice_number: paid!.metadata.invoice_number ?? 'INV',
+      provider: 'stripe',
+      amount_cents: paid!.amount_total,
+      currency: paid!.currency.toUpperCase(),
+      reference: paid!.payment_intent!,
+      reason: 'not_applicable',
+    });
+    const { page: staff } = await newPage({ width: 390 });
+    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    await staffSignIn(staff, h.crm.url, admin);
+    await staff.goto(`${h.crm.url}/settings/client-portal/payments/unapplied`);
+    const refund = staff.locator(`#unapplied-${id} button[type=submit]`);
+    expect(await refund.textContent()).to.match(/^\s*Refund /);
+    await expectAccessible(staff, 'unapplied payments with one to refund');
+    // Post/redirect/get: the answer is the list again, saying what happened.
+    await Promise.all([staff.waitForURL(/\/payments\/unapplied\?refund=refunded$/), refund.click()]);
+    expect(await staff.textContent('[role=status]')).to.include('Refunded: the money goes back to the client.');
+    expect(await staff.locator(`#unapplied-${id} button`).count()).to.equal(0);
+    expect(stripe.refunds.map((r) => r.payment_intent)).to.include(paid!.payment_intent);
+    await expectAccessible(staff, 'unapplied payments after a refund');
   });
 });

@@ -213,6 +213,24 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     expect(await detail()).to.include({ status: 'paid' });
   });
 
+  it('tells a client who pays the same amount again while a bank debit is on its way that a payment is under way, not Stripe’s finished page', async function () {
+    await newOpenInvoice(26_000);
+    const session = stripe.complete((await pay()).id, 'unpaid');
+    expect((await deliver('checkout.session.completed', session).expect(200)).body).to.deep.equal({ status: 'pending' });
+    const path = `/portal/demo/invoices/${invoice.id}/pay`;
+    const sessionsBefore = stripe.sessions.size;
+    const again = await postFormFrom(client, path, path, { choice: 'full' }, 409);
+    expect(again.headers.location).to.equal(undefined);
+    expect(again.text).to.include('A payment for this invoice is already under way').and.not.include(session.id);
+    expect(stripe.sessions.size).to.equal(sessionsBefore);
+    const rows = await h.crm.db('client_payments').where({ workspace_id: invoice.workspaceId, invoice_id: invoice.id });
+    expect(rows.map((r) => [r.id, r.status])).to.deep.equal([[session.client_reference_id, 'pending']]);
+    // The debit arrives: recorded once on the invoice, as ever.
+    const succeeded = { ...session, payment_status: 'paid' as const };
+    expect((await deliver('checkout.session.async_payment_succeeded', succeeded).expect(200)).body).to.deep.equal({ status: 'recorded' });
+    expect(await detail()).to.include({ status: 'paid' });
+  });
+
   it('closes a checkout whose delayed payment failed, and one that expired, recording nothing', async function () {
     await newOpenInvoice(15_000);
     const failed = stripe.complete((await pay()).id, 'unpaid');
