@@ -288,7 +288,7 @@ export { staffActor, type StaffActor, staffContext } from './staff/staff-context
 
 // Pages, forms and route steps of the client portal
 export { controlCharacterFields } from './web/control-characters.ts';
-export { csrfRetryExplanation, markCsrfRetry, postRouteMatcher, rerendersForm } from './web/csrf-retry.ts';
+export { markCsrfRetry, postRouteMatcher, rerendersForm } from './web/csrf-retry.ts';
 export { CSRF_MESSAGE, CsrfMismatch, tokensMatch, verifySessionCsrfHeader } from './web/csrf.ts';
 export { escapeHtml } from './web/escape-html.ts';
 export {

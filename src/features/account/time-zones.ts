@@ -31,7 +31,7 @@ export const CURRENT_ZONE_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** A zone's current name: what the list offers for a zone saved under an older one. */
-export const currentZoneName = (zone: string): string => CURRENT_ZONE_NAMES[zone] ?? zone;
+const currentZoneName = (zone: string): string => CURRENT_ZONE_NAMES[zone] ?? zone;
 
 /** The regions in the order the list shows them; UTC itself comes last, on its own. */
 const REGIONS = ['Africa', 'America', 'Antarctica', 'Arctic', 'Asia', 'Atlantic', 'Australia', 'Europe', 'Indian', 'Pacific'] as const;
