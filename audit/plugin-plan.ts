@@ -47,6 +47,10 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     name: 'client_payment_callbacks',
     purpose: 'payment provider callbacks handled, unique per provider event (a repeated callback records nothing)',
   },
+  {
+    name: 'client_unapplied_payments',
+    purpose: 'money a payment provider took that could not be applied to its invoice, until staff apply or refund it',
+  },
   { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
   { name: 'portal_notification_item_reads', purpose: 'single client notifications a staff user marked read, past how far they have read' },
   {
