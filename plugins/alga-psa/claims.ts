@@ -66,9 +66,6 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   { concept: 'staffUser', table: 'user_preferences', columns: ['tenant', 'user_id', 'setting_name', 'setting_value'] },
   { concept: 'staffUser', table: 'user_roles', columns: ['tenant', 'user_id', 'role_id'] },
   { concept: 'staffUser', table: 'roles', columns: ['tenant', 'role_id', 'role_name', 'msp', 'client'] },
-  // A client login's permissions in Alga's client portal, through its client roles (queries/permissions.ts).
-  { concept: 'clientCredentials', table: 'role_permissions', columns: ['tenant', 'role_id', 'permission_id'] },
-  { concept: 'clientCredentials', table: 'permissions', columns: ['tenant', 'permission_id', 'resource', 'action', 'client'] },
   {
     concept: 'clientCredentials',
     table: 'users',
@@ -93,6 +90,10 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
     ],
     where: { user_type: 'client' },
   },
+  // A client login's permissions in Alga's client portal, through its client roles (queries/permissions.ts); after
+  // the users claim, which names where the host keeps client logins (the audit reads the first).
+  { concept: 'clientCredentials', table: 'role_permissions', columns: ['tenant', 'role_id', 'permission_id'] },
+  { concept: 'clientCredentials', table: 'permissions', columns: ['tenant', 'permission_id', 'resource', 'action', 'client'] },
   {
     concept: 'quotation',
     table: 'quotes',
