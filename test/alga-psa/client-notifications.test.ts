@@ -7,15 +7,18 @@
 // in her daily email) and neither of the others: no row (so nothing in their list or unread count),
 // no email, no daily email. A daily email goes with only what the person's Alga role grants when
 // it goes; a reminder of an expiring quote goes to Claire alone. Each batch of people asks Alga
-// once (role_permissions read once per event, per daily-email batch and per reminder pass).
+// once (role_permissions read once per event, per daily-email batch and per reminder pass). Her
+// copy of her data, built once her Alga role no longer reads billing, says she viewed an invoice
+// but not which number: the invoice is the agency's record, not her data.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { addDays } from '../../src/features/offers/reminders/service.ts';
-import { signedInAgent } from '../support/portal-harness.ts';
+import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { unzip } from '../support/unzip.ts';
 import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
 
@@ -182,5 +185,43 @@ describe("alga-psa host: Alga's client permissions decide who is told of invoice
     expect(await running.portal.offerReminders.run(), 'reminders queued').to.equal(1);
     expect(permissionReads, 'questions to Alga for the pass').to.have.length(1);
     expect(await delivered(), 'reminded').to.deep.equal([CLAIRE.email]);
+  });
+
+  it("keeps the invoice's number out of her copy of her data once her Alga role no longer reads billing", async function () {
+    const { db, seed } = host;
+    const { unpaid } = seed.invoices;
+    const number = (await db('invoices').where({ tenant: tenant(), invoice_id: unpaid }).first('invoice_number')).invoice_number;
+    const sophie = await signedInAgent(request.agent(running.url), slug, SOPHIE);
+    await giveRole(seed.users.sophie, 'Finance');
+    try {
+      expect((await sophie.get(`${base}/invoices/${unpaid}`).expect(200)).text).to.include(number);
+    } finally {
+      await giveRole(seed.users.sophie, 'User');
+    }
+    const page = await sophie.get(`${base}/account/data`).expect(200);
+    await sophie
+      .post(`${base}/account/data/export`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
+    expect(await running.portal.dataExports.run()).to.equal(1);
+    const ready = await sophie.get(`${base}/account/data`).expect(200);
+    const href = /href="([^"]+\/download)"/.exec(ready.text)?.[1];
+    expect(href, 'a download link').to.be.a('string');
+    const download = await sophie
+      .get(href!.replace(/&amp;/g, '&'))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const zip = await unzip(download.body as Buffer);
+    const activity = JSON.parse(zip.get('activity.json')!.toString('utf8')) as Array<{ event: string; details: Record<string, unknown> }>;
+    const viewed = activity.filter((entry) => entry.event === 'invoice.viewed');
+    expect(viewed, 'her viewing the invoice').to.have.length(1);
+    expect(viewed[0]!.details).to.include({ invoiceId: unpaid });
+    expect(JSON.stringify(activity), 'the invoice number in her copy').to.not.include(number);
   });
 });
