@@ -183,10 +183,12 @@ export {
   type ClientRoleKey,
   type CustomRole,
   effectiveSettings,
+  hostPermits,
   permits,
   resolveAccess,
   roleFromForm,
   roleName,
+  seenByHost,
   withheldBy,
 } from './policies/client-access.ts';
 export { mayActOnOwn } from './policies/client-actions.ts';

@@ -92,7 +92,7 @@ export async function tenantSlug(db: Knex, tenant: string): Promise<string> {
 /** A portal beside the host for its first tenant, with its HTTP server when `serve` is set. */
 export async function portalBesideAlga(
   host: AlgaHost,
-  options: { serve?: boolean; config?: Parameters<typeof portalOnHost>[0]['config'] } = {},
+  options: { serve?: boolean; config?: Parameters<typeof portalOnHost>[0]['config']; smtpUrl?: string } = {},
 ): Promise<{ running: PortalOnHost; slug: string }> {
   const slug = await tenantSlug(host.db, host.seed.tenant);
   const running = await portalOnHost({
@@ -103,6 +103,7 @@ export async function portalBesideAlga(
     from: 'Northwind IT <portal@northwind.example>',
     ...(options.serve ? { serve: true } : {}),
     ...(options.config ? { config: options.config } : {}),
+    ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
   });
   return { running, slug };
 }

@@ -1,6 +1,6 @@
 // The portal on a real CRM's database, as a binding's tests use it: the portal built with the
 // binding's adapter on the CRM's own database (its session pool, offline flags on for one
-// workspace, a mailer that keeps quiet), and, for tests over HTTP, its client router served on a
+// workspace, a mailer that keeps quiet unless given an SMTP server), and, for tests over HTTP, its client router served on a
 // free port. close() ends what it opened; the CRM's database is the caller's.
 import express from 'express';
 import { rmSync } from 'node:fs';
@@ -46,6 +46,8 @@ export async function portalOnHost(options: {
   serve?: boolean;
   /** Settings over the defaults below (e.g. Stripe's). */
   config?: Partial<PortalConfigInput>;
+  /** Where the mailer delivers (a test's SMTP capture); without it mail stays in the dev outbox. */
+  smtpUrl?: string;
 }): Promise<PortalOnHost> {
   const sessionPool: pg.Pool = createPgPool(options.databaseUrl);
   const flagsFile = flagsFileFor([options.workspaceSlug]);
@@ -55,7 +57,7 @@ export async function portalOnHost(options: {
     db: options.db,
     sessionPool,
     flags,
-    mailer: createMailer({ from: options.from, logger: () => {} }),
+    mailer: createMailer({ from: options.from, logger: () => {}, ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}) }),
     config: {
       appUrl: 'http://localhost',
       sessionSecret: `${options.workspaceSlug}-host-secret-`.padEnd(48, 'x'),

@@ -8,6 +8,7 @@
 // The resolved access is applied as the person's own copy of the workspace settings
 // (effectiveSettings), so every check of portal-policy.ts, the navigation, the dashboard and the
 // live streams follow the person without knowing about roles.
+import type { HostClientPermissionsPort } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 
 export const CLIENT_PERMISSIONS = ['proposals', 'invoices', 'payments', 'tasks', 'documents', 'uploads', 'comments', 'messages'] as const;
@@ -131,6 +132,28 @@ const HOST_GRANTS_NEEDED = {
 function hostAllows(access: Pick<ClientAccess, 'hostGrants'>, needed: readonly string[]): boolean {
   const grants = access.hostGrants;
   return grants === undefined || needed.every((grant) => grants.has(grant));
+}
+
+/**
+ * Of these people, those whom the host's client roles let see `permission`, for work done outside a
+ * request (notifications, their daily email, reminders): one question to the host for all of them,
+ * never one per person. Everyone where the host keeps no client permissions; a contact the host
+ * does not answer for holds nothing.
+ */
+export async function seenByHost<T extends { contact_id: string }>(
+  host: HostClientPermissionsPort | undefined,
+  workspaceId: string,
+  people: readonly T[],
+  permission: ClientPermission,
+): Promise<T[]> {
+  if (!host || people.length === 0) return [...people];
+  const held = await host.of(workspaceId, [...new Set(people.map((person) => person.contact_id))]);
+  return people.filter((person) => hostPermits(held.get(person.contact_id) ?? new Set(), permission));
+}
+
+/** Whether grants the host answered (HostClientPermissionsPort) allow `permission`; true without an answer (no such port). */
+export function hostPermits(grants: ReadonlySet<string> | undefined, permission: ClientPermission): boolean {
+  return grants === undefined || HOST_GRANTS_NEEDED[permission].every((grant) => grants.has(grant));
 }
 
 /**

@@ -17,7 +17,16 @@ const HOST_NEWS_EVERY_MS = 5 * 60_000;
 
 export function clientNotificationsFeature(core: CoreServices): Feature & { service: ClientNotifications; hostNews(): Promise<number> } {
   const { db, mailer, flags, workspaces, config, now, logger, adapter } = core;
-  const service = createClientNotifications({ db, mailer, flags, workspaces, config, now, logger });
+  const service = createClientNotifications({
+    db,
+    mailer,
+    flags,
+    workspaces,
+    config,
+    now,
+    logger,
+    ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),
+  });
   const reader = adapter.news ? createHostNewsReader({ db, news: adapter.news, notify: service.notify, now, logger }) : null;
   let reading: Promise<number> | null = null;
   /** A pass over the host's news (one at a time on this instance); 0 for a host without a news port. */

@@ -20,6 +20,8 @@ export interface NotificationRow {
 
 export interface Recipient {
   id: string;
+  /** The host's contact: what the host's own client roles grant is asked by it. */
+  contact_id: string;
   email: string;
   locale: string | null;
   notification_channels: Record<string, unknown> | null;
@@ -39,7 +41,7 @@ export function recipients(
     )
     .where({ 'u.workspace_id': workspaceId, 'u.client_id': clientId, 'u.status': 'active' })
     .andWhere(personMay(db, 'u', workspaceId, permission))
-    .select('u.id', 'u.email', 'u.locale', 'p.notification_channels');
+    .select('u.id', 'u.contact_id', 'u.email', 'u.locale', 'p.notification_channels');
   if (onlyContactId) query.andWhere('u.contact_id', onlyContactId);
   return query;
 }
@@ -138,13 +140,17 @@ export async function saveChannels(db: Db, workspaceId: string, clientUserId: st
     .merge({ notification_channels: db.raw('excluded.notification_channels'), updated_at: db.raw('excluded.updated_at') });
 }
 
-/** People with notifications waiting for their daily email, across workspaces. */
-export function findDigestsDue(db: Db, limit: number): Promise<Array<{ workspace_id: string; client_user_id: string }>> {
-  return db('portal_client_notifications')
-    .where({ channel: 'digest' })
-    .whereNull('emailed_at')
+/** People with notifications waiting for their daily email, with their contact, across workspaces. */
+export function findDigestsDue(
+  db: Db,
+  limit: number,
+): Promise<Array<{ workspace_id: string; client_user_id: string; contact_id: string }>> {
+  return db('portal_client_notifications as n')
+    .join('client_users as u', (join) => join.on('u.workspace_id', 'n.workspace_id').andOn('u.id', 'n.client_user_id'))
+    .where({ 'n.channel': 'digest' })
+    .whereNull('n.emailed_at')
     .comment(`${ACROSS_WORKSPACES}: people with a daily email waiting`)
-    .distinct('workspace_id', 'client_user_id')
+    .distinct('n.workspace_id', 'n.client_user_id', 'u.contact_id')
     .limit(limit);
 }
 

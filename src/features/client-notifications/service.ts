@@ -1,7 +1,8 @@
 // Notifications for clients. Something happens at the agency (the host tells the portal it issued an
 // invoice, sent a proposal, assigned a task, shared a document; staff answer in the messages): each
 // active person of the company who may see it (the workspace switch, then their company, role and
-// own overrides) gets a row, once per record and reason, and, as they chose, an email at once
+// own overrides, and what the host's own client roles grant, where it keeps them: asked once per
+// event for everyone) gets a row, once per record and reason, and, as they chose, an email at once
 // (queued in the same transaction) or a daily one. The daily email is claimed per person with a
 // conditional update, so it goes once a day across instances, and carries only what the person may
 // still see when it goes.
@@ -9,6 +10,8 @@ import type { Knex } from 'knex';
 import {
   canSeeSection,
   type FeatureFlags,
+  type HostAdapter,
+  hostPermits,
   type HostWorkspace,
   inBackground,
   isLocale,
@@ -16,6 +19,7 @@ import {
   PORTAL_FLAG,
   type PortalConfig,
   type PortalLogger,
+  seenByHost,
   type Translate,
   translator,
   type WorkspaceCache,
@@ -64,6 +68,8 @@ export interface ClientNotificationsDeps {
   config: Pick<PortalConfig, 'appUrl' | 'portalPath'>;
   now: () => Date;
   logger: PortalLogger;
+  /** The host's own client permissions, where it keeps them: no one is told what the host's roles hide. */
+  hostPermissions?: HostAdapter['clientPermissions'];
 }
 
 /** Where a notification leads, below the workspace's portal. */
@@ -105,7 +111,13 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
     const rule = KIND_RULES[event.kind];
     if (!canSeeSection(settings, rule.section)) return 0;
     if (!deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
-    const people = await recipients(db, workspace.id, event.clientId, rule.permission, event.contactId ?? null);
+    // The host's roles narrow the portal's, asked once for everyone the portal would tell.
+    const people = await seenByHost(
+      deps.hostPermissions,
+      workspace.id,
+      await recipients(db, workspace.id, event.clientId, rule.permission, event.contactId ?? null),
+      rule.permission,
+    );
     if (people.length === 0) return 0;
     const at = now();
     const subject = {
@@ -146,15 +158,21 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
     });
   }
 
-  /** One person's daily email, if it is due and theirs to send (claimed); resolves with whether it went. */
-  async function digestFor(workspaceId: string, clientUserId: string): Promise<boolean> {
+  /**
+   * One person's daily email, if it is due and theirs to send (claimed); resolves with whether it
+   * went. `hostGrants`: what the host's client roles grant the person now, where it keeps them.
+   */
+  async function digestFor(workspaceId: string, clientUserId: string, hostGrants: ReadonlySet<string> | undefined): Promise<boolean> {
     const entry = await deps.workspaces.byId(workspaceId);
     const person = await findDigestPerson(db, workspaceId, clientUserId, DIGEST_PERMISSIONS);
     if (!entry || !person) return false;
     const flagOn = deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: entry.workspace.id, workspaceSlug: entry.workspace.slug });
-    // Seen only if still allowed: the flag, the workspace switch and the person's access, as of now.
+    // Seen only if still allowed: the flag, the workspace switch, the person's access and the host's roles, as of now.
     const stillSeen = (kind: NotificationKind) =>
-      flagOn && canSeeSection(entry.settings, KIND_RULES[kind].section) && person.allowed.has(KIND_RULES[kind].permission);
+      flagOn &&
+      canSeeSection(entry.settings, KIND_RULES[kind].section) &&
+      person.allowed.has(KIND_RULES[kind].permission) &&
+      hostPermits(hostGrants, KIND_RULES[kind].permission);
     const at = now();
     return db.transaction(async (trx) => {
       if (!(await claimDigest(trx, workspaceId, clientUserId, at, new Date(at.getTime() - DIGEST_EVERY_MS + 60_000)))) return false;
@@ -176,11 +194,29 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
     });
   }
 
+  /** What the host's client roles grant the batch's people, one question per workspace of the batch. */
+  async function hostGrantsOf(
+    due: Array<{ workspace_id: string; contact_id: string }>,
+  ): Promise<Map<string, Map<string, ReadonlySet<string>>>> {
+    const byWorkspace = new Map<string, Map<string, ReadonlySet<string>>>();
+    const host = deps.hostPermissions;
+    if (!host) return byWorkspace;
+    for (const workspaceId of new Set(due.map((d) => d.workspace_id))) {
+      const contacts = [...new Set(due.filter((d) => d.workspace_id === workspaceId).map((d) => d.contact_id))];
+      byWorkspace.set(workspaceId, await host.of(workspaceId, contacts));
+    }
+    return byWorkspace;
+  }
+
   async function runDigests(): Promise<number> {
     let sent = 0;
-    for (const due of await findDigestsDue(db, DIGEST_BATCH)) {
+    const due = await findDigestsDue(db, DIGEST_BATCH);
+    const grants = await hostGrantsOf(due);
+    for (const person of due) {
+      // Where the host keeps client permissions, a contact it did not answer for holds nothing.
+      const held = deps.hostPermissions ? (grants.get(person.workspace_id)?.get(person.contact_id) ?? new Set<string>()) : undefined;
       try {
-        if (await digestFor(due.workspace_id, due.client_user_id)) sent += 1;
+        if (await digestFor(person.workspace_id, person.client_user_id, held)) sent += 1;
       } catch (err) {
         logger.error('a client’s daily notification email failed', err);
       }

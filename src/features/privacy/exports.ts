@@ -3,6 +3,13 @@
 // marks it ready and queues the email saying so, in one transaction; the ZIP is offered to the
 // person alone until it expires, then deleted. A worker that stopped mid-way leaves a stale claim
 // that another takes over; an export that failed MAX_ATTEMPTS times is marked failed.
+//
+// What the copy names follows the person's access when it is built, the host's own client roles
+// included where it keeps them (read once per export, as a request reads them): the person's own
+// acts are all there, but an entry about a record of a section now hidden from them keeps what
+// they did and when, not the record's number or title (core-hook.ts). Those records are the
+// agency's, not the person's data (GDPR art. 15 is a right to one's own data, not to records one
+// may not see); their own decisions and payments stay whole, as the evidence of what they did.
 import type { Knex } from 'knex';
 import {
   accessOf,
@@ -10,6 +17,7 @@ import {
   effectiveSettings,
   type FileStorage,
   findClientUserWithAccess,
+  type HostAdapter,
   type HostWorkspace,
   inBackground,
   insertActivity,
@@ -57,6 +65,8 @@ export interface DataExportsDeps {
   workspaces: Pick<WorkspaceCache, 'byId'>;
   now: () => Date;
   logger: PortalLogger;
+  /** The host's own client permissions, where it keeps them: the copy names only what they let the person see. */
+  hostPermissions?: HostAdapter['clientPermissions'];
 }
 
 export interface PrivacyActor {
@@ -80,11 +90,13 @@ export function createDataExports(deps: DataExportsDeps) {
       return;
     }
     const { workspace, settings } = entry;
+    const held = await deps.hostPermissions?.of(workspace.id, [user.contact_id]);
+    const access = held ? { ...accessOf(user), hostGrants: held.get(user.contact_id) ?? new Set<string>() } : accessOf(user);
     const locale = emailLocale(user.locale, isLocale(settings.defaultLocale) ? settings.defaultLocale : null);
     const t = translator(locale);
     const file = await buildDataExport(
       { storage, personalData: deps.personalData(), now },
-      { workspaceId: workspace.id, workspaceName: workspace.name, user, settings: effectiveSettings(settings, accessOf(user)) },
+      { workspaceId: workspace.id, workspaceName: workspace.name, user, settings: effectiveSettings(settings, access) },
       t,
     );
     const at = now();

@@ -25,7 +25,17 @@ export function privacyFeature(
   const { db, adapter, storage, mailer, config, workspaces, now, logger, events } = core;
   const portalKeepsComments = adapter.comments === undefined;
   const { personalData } = shared;
-  const exports = createDataExports({ db, storage, personalData, mailer, config, workspaces, now, logger });
+  const exports = createDataExports({
+    db,
+    storage,
+    personalData,
+    mailer,
+    config,
+    workspaces,
+    now,
+    logger,
+    ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),
+  });
   const erasure = createErasure({ db, adapter, storage, mailer, bus: events, now, logger, personalData });
   return {
     name: privacyManifest.name,

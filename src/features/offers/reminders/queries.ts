@@ -25,6 +25,7 @@ export async function workspacesToRemind(db: Db): Promise<string[]> {
 export interface ReminderRecipient {
   id: string;
   client_id: string;
+  contact_id: string;
   email: string;
   locale: string | null;
 }
@@ -37,7 +38,7 @@ export async function activeClientUsersOf(db: Db, workspaceId: string, clientIds
     .whereIn('u.client_id', [...new Set(clientIds)])
     .andWhere(personMay(db, 'u', workspaceId, 'proposals'))
     .orderBy('u.email')
-    .select<ReminderRecipient[]>(['u.id', 'u.client_id', 'u.email', 'u.locale']);
+    .select<ReminderRecipient[]>(['u.id', 'u.client_id', 'u.contact_id', 'u.email', 'u.locale']);
 }
 
 export interface ReminderKey {

@@ -2,7 +2,8 @@
 // tests call run()): one query finds the workspaces with an active client user and the proposals
 // switch on; for each whose portal flag is on, the host lists its open offers lapsing within
 // `days` (OffersPort.expiringSoon, one call per workspace), and every active client user of each
-// offer's client gets one email in their language.
+// offer's client who may see offers gets one email in their language: where the host keeps client
+// permissions, only those its roles let see them (one question per workspace's pass).
 //
 // Once, however many instances run: a reminder is a row in portal_offer_reminders keyed by
 // workspace, offer, client user and valid-until date, inserted ON CONFLICT DO NOTHING in the same
@@ -26,6 +27,7 @@ import {
   PORTAL_FLAG,
   type PortalConfig,
   type PortalLogger,
+  seenByHost,
   type WorkspaceCache,
 } from '../../../core/index.ts';
 import { emailLocale } from '../../account/index.ts';
@@ -80,7 +82,7 @@ export function createOfferReminders(deps: OfferRemindersDeps): OfferReminders {
       (offer) => kinds.includes(offer.kind) && offer.validUntil >= today && offer.validUntil <= through,
     );
     if (offers.length === 0) return 0;
-    const [users, sent] = await Promise.all([
+    const [everyone, sent] = await Promise.all([
       activeClientUsersOf(
         db,
         workspace.id,
@@ -88,6 +90,7 @@ export function createOfferReminders(deps: OfferRemindersDeps): OfferReminders {
       ),
       sentReminderKeys(db, workspace.id, offers),
     ]);
+    const users = await seenByHost(adapter.clientPermissions, workspace.id, everyone, 'proposals');
     const fallback = isLocale(settings.defaultLocale) ? settings.defaultLocale : null;
     const base = `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}`;
     let queued = 0;
