@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import supertest from 'supertest';
@@ -17,8 +17,11 @@ import { findClientUserWithAccess, insertClientUser, type ClientUserRow } from '
 import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
 import {
   clientUserReadWithSession,
+  destroySession,
   hashSessionId,
   portalSessions,
+  regenerateSession,
+  saveSession,
   SESSION_TABLE,
   signSessionCookie,
   unsignSessionCookie,
@@ -30,6 +33,7 @@ import { reusableTestDatabase, type TestDatabase } from '../support/database.ts'
 // The signer express-session used: cookies it issued must keep working.
 const cookieSignature = createRequire(createRequire(import.meta.url).resolve('express-session'))('cookie-signature') as {
   sign(value: string, secret: string): string;
+  unsign(input: string, secret: string): string | false;
 };
 
 const COOKIE_PATH = '/portal';
@@ -342,6 +346,190 @@ describe('client sessions', function () {
       await setPortal('clientUserId', user.id);
       await db('client_users').where({ id: user.id }).delete();
       expect((await readUser()).user).to.equal(null);
+    });
+
+    describe('what the layer writes and sends', function () {
+      const MAX_AGE_MS = 3_600_000;
+      const sessionCookieOf = (answer: { headers: Record<string, unknown> }) =>
+        ([] as string[])
+          .concat((answer.headers['set-cookie'] as string[] | undefined) ?? [])
+          .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+      /** The attributes of the answer's session cookie, and its Expires in milliseconds. */
+      const attributesOf = (answer: { headers: Record<string, unknown> }) => {
+        const [, ...attributes] = sessionCookieOf(answer)!.split(/;\s*/);
+        const expires = attributes.find((a) => a.startsWith('Expires='));
+        return { flags: attributes.filter((a) => a !== expires), expires: Date.parse(expires!.slice('Expires='.length)) };
+      };
+      const writesIn = (statements: string[]) => statements.filter((sql) => /^\s*(insert|update|delete)\b/i.test(sql));
+
+      /** The sessions layer alone, on `sessionPool`, with routes that change, save, regenerate and destroy the session. */
+      function layer(sessionPool: pg.Pool, secure = false) {
+        const web = express();
+        // Behind a proxy that says whether the browser's connection was HTTPS.
+        web.set('trust proxy', true);
+        web.use(portalSessions({ pool: sessionPool, secrets: [SECRET], cookie: { path: COOKIE_PATH, secure, maxAgeMs: MAX_AGE_MS } }));
+        const session = (req: Request) => req.session as unknown as Record<string, unknown>;
+        const answer = (req: Request, res: Response) => res.json({ sid: req.sessionID ?? null });
+        web.post(`${COOKIE_PATH}/put/:key/:value`, (req, res) => {
+          session(req)[req.params.key!] = req.params.value;
+          answer(req, res);
+        });
+        web.post(`${COOKIE_PATH}/drop/:key`, (req, res) => {
+          delete session(req)[req.params.key!];
+          answer(req, res);
+        });
+        web.post(`${COOKIE_PATH}/unset-and-save/:key`, async (req, res) => {
+          session(req)[req.params.key!] = undefined;
+          await saveSession(req);
+          answer(req, res);
+        });
+        web.post(`${COOKIE_PATH}/save`, async (req, res) => {
+          await saveSession(req);
+          answer(req, res);
+        });
+        web.post(`${COOKIE_PATH}/regenerate`, async (req, res) => {
+          await regenerateSession(req);
+          answer(req, res);
+        });
+        web.post(`${COOKIE_PATH}/put-and-destroy`, async (req, res) => {
+          session(req).theme = 'dark';
+          await destroySession(req);
+          if (req.query.save !== undefined) await saveSession(req);
+          answer(req, res);
+        });
+        return web;
+      }
+
+      it('sends the cookie after sign-in HttpOnly, SameSite=Lax, on the portal path, expiring the max age after sign-in, and stores the same', async function () {
+        const user = await clientUser();
+        const before = Date.now();
+        const started = await supertest(app(user)).post(`${COOKIE_PATH}/start`).expect(200);
+        const after = Date.now();
+        const { flags, expires } = attributesOf(started);
+        // Cookies are not secure in this app: no Secure flag.
+        expect(flags).to.have.members([`Path=${COOKIE_PATH}`, 'HttpOnly', 'SameSite=Lax']);
+        const row = (await stored(started.body.sid))!;
+        const cookie = row.sess.cookie as { expires: string };
+        expect(cookie).to.deep.equal({
+          originalMaxAge: MAX_AGE_MS,
+          expires: cookie.expires,
+          secure: false,
+          httpOnly: true,
+          path: COOKIE_PATH,
+          sameSite: 'lax',
+        });
+        const storedExpires = Date.parse(cookie.expires);
+        expect(storedExpires).to.be.within(before + MAX_AGE_MS, after + MAX_AGE_MS);
+        // The same moment in the cookie (to the second, as HTTP dates go) and in the row's expiry.
+        expect(expires).to.equal(Math.floor(storedExpires / 1000) * 1000);
+        expect(row.expire.getTime()).to.equal(Math.ceil(storedExpires / 1000) * 1000);
+      });
+
+      it('marks a secure cookie Secure over HTTPS, and sends it not at all over plain HTTP', async function () {
+        const web = layer(pool, true);
+        const overHttps = await supertest(web).post(`${COOKIE_PATH}/put/theme/dark`).set('X-Forwarded-Proto', 'https').expect(200);
+        expect(attributesOf(overHttps).flags).to.have.members([`Path=${COOKIE_PATH}`, 'HttpOnly', 'SameSite=Lax', 'Secure']);
+        expect((await stored(overHttps.body.sid))?.sess.cookie).to.include({ secure: true });
+        const overHttp = await supertest(web).post(`${COOKIE_PATH}/put/theme/dark`).expect(200);
+        expect(overHttp.body.sid).to.be.a('string');
+        expect(sessionCookieOf(overHttp)).to.equal(undefined);
+      });
+
+      it('gives a new session whose cookie record was dropped the max age from now, in its cookie and its row', async function () {
+        const before = Date.now();
+        const answer = await supertest(layer(pool)).post(`${COOKIE_PATH}/drop/cookie`).expect(200);
+        const after = Date.now();
+        expect(attributesOf(answer).expires).to.be.within(Math.floor((before + MAX_AGE_MS) / 1000) * 1000, after + MAX_AGE_MS);
+        const row = (await stored(answer.body.sid))!;
+        expect(row.sess).to.deep.equal({});
+        expect(row.expire.getTime()).to.be.within(before + MAX_AGE_MS, Math.ceil((after + MAX_AGE_MS) / 1000) * 1000);
+      });
+
+      it('removes a key the request deleted or unset from the row, and writes each removal once', async function () {
+        const counted: string[] = [];
+        const countingPool = poolSeeing(1, (sql) => {
+          counted.push(sql);
+        });
+        try {
+          const agent = supertest.agent(layer(countingPool));
+          const { sid } = (await agent.post(`${COOKIE_PATH}/put/first/one`).expect(200)).body as { sid: string };
+          await agent.post(`${COOKIE_PATH}/put/second/two`).expect(200);
+          expect((await stored(sid))?.sess).to.include({ first: 'one', second: 'two' });
+
+          counted.length = 0;
+          await agent.post(`${COOKIE_PATH}/drop/first`).expect(200);
+          expect(writesIn(counted)).to.have.length(1);
+          expect((await stored(sid))?.sess).to.not.have.property('first');
+
+          counted.length = 0;
+          await agent.post(`${COOKIE_PATH}/unset-and-save/second`).expect(200);
+          expect(writesIn(counted)).to.have.length(1);
+          const { sess } = (await stored(sid))!;
+          expect(sess).to.not.have.property('second');
+          expect(sess).to.have.property('cookie');
+
+          // Saved with nothing changed: no write at all.
+          counted.length = 0;
+          await agent.post(`${COOKIE_PATH}/save`).expect(200);
+          expect(writesIn(counted)).to.deep.equal([]);
+        } finally {
+          await countingPool.end();
+        }
+      });
+
+      it('writes and deletes nothing for a session never stored that is saved unchanged, regenerated or destroyed', async function () {
+        const counted: string[] = [];
+        const countingPool = poolSeeing(1, (sql) => {
+          counted.push(sql);
+        });
+        try {
+          const web = layer(countingPool);
+          for (const route of ['save', 'regenerate', 'put-and-destroy', 'put-and-destroy?save']) {
+            counted.length = 0;
+            const answer = await supertest(web).post(`${COOKIE_PATH}/${route}`).expect(200);
+            expect(counted, route).to.deep.equal([]);
+            expect(sessionCookieOf(answer), route).to.equal(undefined);
+          }
+        } finally {
+          await countingPool.end();
+        }
+      });
+
+      it('refuses to save, regenerate or destroy on a request that came through no portal session', async function () {
+        for (const step of [saveSession, regenerateSession, destroySession]) {
+          let failure: unknown;
+          await step({} as Request).catch((err: unknown) => {
+            failure = err;
+          });
+          expect((failure as Error | undefined)?.message, step.name).to.equal('This request has no portal session.');
+        }
+      });
+
+      it('reads odd cookie values as express-session did', function () {
+        const sid = 'an-odd-session-id';
+        const signed = cookieSignature.sign(sid, SECRET);
+        const padded = `${sid}.${createHmac('sha256', SECRET).update(sid).digest('base64')}`;
+        expect(padded.endsWith('=')).to.equal(true);
+        /** express-session's reading: only `s:` values, unsigned by cookie-signature. */
+        const expressSessionRead = (raw: string) => {
+          if (raw.slice(0, 2) !== 's:') return undefined;
+          const value = cookieSignature.unsign(raw.slice(2), SECRET);
+          return value === false ? undefined : value;
+        };
+        const cases: [string, string | undefined][] = [
+          [`s:${signed}`, sid],
+          [`t:${signed}`, undefined],
+          [`xx${signed}`, undefined],
+          [`s:${padded}`, undefined],
+          [`s:${cookieSignature.sign('', SECRET)}`, ''],
+          [`s:${signed.replace('.', '')}`, undefined],
+          ['s:', undefined],
+        ];
+        for (const [raw, read] of cases) {
+          expect(expressSessionRead(raw), raw).to.equal(read);
+          expect(unsignSessionCookie(raw, [SECRET]), raw).to.equal(read);
+        }
+      });
     });
   });
 
