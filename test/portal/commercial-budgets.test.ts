@@ -210,13 +210,19 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     const invoices = { small: await openInvoice(1, 0), large: await openInvoice(5, 3) };
     await expectBudget('GET /invoices/:id/pay', 4, (size) => maria.get(`/portal/demo/invoices/${invoices[size]}/pay`).expect(200));
     const page = await maria.get(`/portal/demo/invoices/${invoices.small}/pay`).expect(200);
-    await expectBudget('POST /invoices/:id/pay', 8, (size) =>
+    const pay = (size: 'small' | 'large', amount: string) =>
       maria
         .post(`/portal/demo/invoices/${invoices[size]}/pay`)
         .type('form')
-        .send({ _csrf: csrfFrom(page.text), choice: 'partial', amount: '1' })
-        .expect(303),
-    );
+        .send({ _csrf: csrfFrom(page.text), choice: 'partial', amount })
+        .expect(303);
+    // Pay again for the same amount: back to the open checkout, decided under the invoice's lock
+    // (the lock, its pending checkouts, whether a provider's event already came for it).
+    await expectBudget('POST /invoices/:id/pay (again)', 9, (size) => pay(size, '1'));
+    // Another amount each time: the open checkout is closed and a new one opened (its row, the
+    // activity entry, then its page kept once the provider answered).
+    let cents = 100;
+    await expectBudget('POST /invoices/:id/pay (another amount)', 12, (size) => pay(size, ((cents += 1) / 100).toFixed(2)));
   });
 
   it('GET an invoice PDF and the receipt of a payment', async function () {
