@@ -184,12 +184,15 @@ export async function findPendingEmailChange(db: Db, workspaceId: string, client
 }
 
 /** A wrong code at its last try is burnt at once. */
-export async function burnConfirmationCode(db: Db, id: string): Promise<void> {
-  await db('client_confirmation_codes').where({ id }).whereNull('used_at').update({ used_at: db.fn.now() });
+export async function burnConfirmationCode(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db('client_confirmation_codes').where({ workspace_id: workspaceId, id }).whereNull('used_at').update({ used_at: db.fn.now() });
 }
 
-export async function consumeConfirmationCode(db: Db, id: string): Promise<boolean> {
-  return (await db('client_confirmation_codes').where({ id }).whereNull('used_at').update({ used_at: db.fn.now() })) > 0;
+export async function consumeConfirmationCode(db: Db, workspaceId: string, id: string): Promise<boolean> {
+  return (
+    (await db('client_confirmation_codes').where({ workspace_id: workspaceId, id }).whereNull('used_at').update({ used_at: db.fn.now() })) >
+    0
+  );
 }
 
 export async function voidConfirmationCodes(db: Db, workspaceId: string, clientUserId: string): Promise<void> {

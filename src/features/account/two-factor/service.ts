@@ -289,10 +289,10 @@ export class TwoFactorService {
         live.code_hash,
       )
     ) {
-      if (Number(live.attempts) >= CONFIRMATION_MAX_ATTEMPTS) await burnConfirmationCode(this.deps.db, live.id);
+      if (Number(live.attempts) >= CONFIRMATION_MAX_ATTEMPTS) await burnConfirmationCode(this.deps.db, workspace.id, live.id);
       return { ok: false };
     }
-    if (!(await consumeConfirmationCode(this.deps.db, live.id))) return { ok: false };
+    if (!(await consumeConfirmationCode(this.deps.db, workspace.id, live.id))) return { ok: false };
     return { ok: true, newEmail: live.new_email };
   }
 }
