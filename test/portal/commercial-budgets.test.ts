@@ -222,7 +222,11 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     // Another amount each time: the open checkout is closed and a new one opened (its row, the
     // activity entry, then its page kept once the provider answered).
     let cents = 100;
-    await expectBudget('POST /invoices/:id/pay (another amount)', 12, (size) => pay(size, ((cents += 1) / 100).toFixed(2)));
+    const anotherAmount = () => {
+      cents += 1;
+      return (cents / 100).toFixed(2);
+    };
+    await expectBudget('POST /invoices/:id/pay (another amount)', 12, (size) => pay(size, anotherAmount()));
   });
 
   it('GET an invoice PDF and the receipt of a payment', async function () {
