@@ -114,6 +114,7 @@ describe('database errors that mean "unavailable"', function () {
   });
 
   it('a backend terminated by the server (57P01, as in a fast shutdown)', async function () {
+    // The embedded engine has no server backends to terminate: the case needs a PostgreSQL server.
     if (database.mode !== 'external') this.skip();
     const running = db.raw("select pg_sleep(2), 'terminate me'").catch((err: unknown) => err);
     await pause(200);
