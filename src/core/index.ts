@@ -257,6 +257,15 @@ export {
   type SharedDocument,
   SUMMARY_COUNT_LIMIT,
   type TasksPort,
+  type NewTicket,
+  type TicketDetail,
+  type TicketListFilter,
+  type TicketMessage,
+  type TicketOptions,
+  type TicketState,
+  type TicketStatusChange,
+  type TicketSummary,
+  type TicketsPort,
 } from './ports/host.ts';
 export type { HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';

@@ -685,6 +685,108 @@ export interface TasksPort {
 }
 
 /**
+ * The portal's words for where a ticket stands; a host maps its own statuses onto them. `waiting`
+ * is the agency waiting on the client (Dolibarr's "need more info", a status Alga marks so);
+ * `closed` is resolved, closed or cancelled: the client may reopen it, and rate it.
+ */
+export type TicketState = 'open' | 'waiting' | 'closed';
+
+/** One of the host's categories, types or priorities, offered on the new-ticket form. */
+export interface TicketChoice {
+  id: HostId;
+  label: string;
+}
+
+/** What the new-ticket form offers; a list is empty where the host has none of that kind. */
+export interface TicketOptions {
+  categories: TicketChoice[];
+  types: TicketChoice[];
+  priorities: TicketChoice[];
+}
+
+export interface TicketSummary {
+  id: HostId;
+  /** The number the client quotes ("TS2611-0003", "TIC1002"). */
+  ref: string;
+  subject: string;
+  state: TicketState;
+  /** The host's own name of the status ("In progress"), where it has one beyond the state; null to say the state. */
+  statusLabel: string | null;
+  priority: string | null;
+  category: string | null;
+  openedAt: Date;
+  /** The newest message or status change: lists sort by it, newest first. */
+  lastActivityAt: Date;
+  closedAt: Date | null;
+}
+
+/** A message of a ticket's conversation. Internal notes of the agency are never one. */
+export interface TicketMessage {
+  id: HostId;
+  author: 'client' | 'agency';
+  authorName: string;
+  /** Plain text; the portal escapes it. */
+  body: string;
+  at: Date;
+}
+
+/** A change of a ticket's status, where the host records them. */
+export interface TicketStatusChange {
+  at: Date;
+  state: TicketState;
+  statusLabel: string | null;
+}
+
+export interface TicketDetail extends TicketSummary {
+  description: string;
+  /** The name of who opened it, where the host keeps it. */
+  openedBy: string | null;
+  /** Oldest first; without the opening description. */
+  messages: TicketMessage[];
+  /** Oldest first; empty where the host keeps no history (the page then shows opened and closed). */
+  history: TicketStatusChange[];
+}
+
+/** Which of a client's tickets list() returns. */
+export interface TicketListFilter {
+  /** 'open' holds open and waiting tickets. */
+  state: 'open' | 'closed' | 'all';
+  /** Only those waiting on the client. */
+  waiting?: boolean;
+  /** Text the ref or the subject contains, case-insensitive. */
+  search?: string;
+}
+
+export interface NewTicket {
+  subject: string;
+  description: string;
+  categoryId: HostId | null;
+  typeId: HostId | null;
+  priorityId: HostId | null;
+}
+
+/**
+ * Support tickets of one client company, as the host keeps them: every query scoped by workspace
+ * and client, so another company's ticket is not found. `contactId` names the client's person who
+ * acts (the ticket's origin, a message's author). Staff answer in the host's own screens; what
+ * they write there for the client comes back through find().
+ */
+export interface TicketsPort {
+  options(workspaceId: HostId): Promise<TicketOptions>;
+  /** Newest activity first. */
+  list(workspaceId: HostId, clientId: HostId, filter: TicketListFilter, page: PageRequest): Promise<Page<TicketSummary>>;
+  find(workspaceId: HostId, clientId: HostId, id: HostId): Promise<TicketDetail | null>;
+  /** Open tickets (open or waiting) and those waiting on the client, for the dashboard. */
+  counts(workspaceId: HostId, clientId: HostId): Promise<{ open: number; waiting: number }>;
+  /** Null when the choices are not the host's or the client is not in the workspace. */
+  create(workspaceId: HostId, clientId: HostId, contactId: HostId, ticket: NewTicket, write?: HostWrite): Promise<TicketSummary | null>;
+  /** A client's message; a waiting ticket goes back to the agency. Null when the ticket is not the client's. */
+  reply(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, body: string, write?: HostWrite): Promise<TicketMessage | null>;
+  /** The client closes or reopens it. Null when the ticket is not the client's. */
+  setState(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, to: 'open' | 'closed', write?: HostWrite): Promise<TicketSummary | null>;
+}
+
+/**
  * The host's own page around the portal's admin pages, so the CRM's header and main navigation stay
  * in place while staff work in the portal's settings. Optional: without it the admin pages use a
  * plain layout of their own with a way back to the host's settings.
@@ -785,6 +887,8 @@ export interface HostAdapter {
   documents?: DocumentsPort;
   /** Tasks (claim 'task'); without it the tasks section does not exist. */
   tasks?: TasksPort;
+  /** Support tickets (claim 'ticket'); without it the tickets section does not exist. */
+  tickets?: TicketsPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */
