@@ -20,6 +20,7 @@ import { createPaymentService, type PaymentService } from './payments/service.ts
 export type { PaymentService } from './payments/service.ts';
 export { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
 export { paymentMethodLabel } from './payment-labels.ts';
+export { receiptNumber } from './receipts.ts';
 
 /**
  * The payment providers this instance offers, and whether a workspace can be paid online: the

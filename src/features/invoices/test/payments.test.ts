@@ -282,6 +282,8 @@ describe('paying invoices from the portal', function () {
 
     const record = await staff.get(`/settings/client-portal/records/invoice/${invoice.clientId}/${invoice.id}`).expect(200);
     for (const payment of online) expect(record.text).to.include(payment.providerReference!);
+    // Where the host numbers no payment, staff read the receipt number the client has, not a dash.
+    expect(record.text).to.include(`<td>R-${paid.number}-1</td>`);
   });
 
   it('records one payment for concurrent duplicate callbacks, and none for a bad signature', async function () {

@@ -42,7 +42,8 @@ import {
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
-import { invoicePdfModel, paymentMethodLabel, presentInvoiceDetail } from '../../invoices/index.ts';
+import { invoicePdfModel, paymentMethodLabel, presentInvoiceDetail, receiptNumber } from '../../invoices/index.ts';
+import { describeDevice } from '../../account/index.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import type { PublicLinks } from '../public-links/service.ts';
 import type { LiveCommentsPort } from '../../messages/index.ts';
@@ -153,10 +154,11 @@ export function createRecordHandlers(deps: RecordDeps) {
         // Staff reconcile with the provider: its id is shown here, and nowhere a client looks.
         payments:
           record.type === 'invoice'
-            ? record.invoice.payments.map((payment) => ({
+            ? record.invoice.payments.map((payment, index) => ({
                 when: i18n.fmt.dateTime(payment.paidAt),
                 method: paymentMethodLabel(i18n, payment.method),
-                number: payment.number ?? null,
+                // The host's own number where it gives one; else the receipt number the client sees.
+                number: payment.number ?? receiptNumber(record.invoice.number, index + 1),
                 reference: payment.reference,
                 providerReference: payment.providerReference ?? null,
                 amount: i18n.fmt.money(payment.amountCents, record.invoice.currency),
@@ -165,6 +167,7 @@ export function createRecordHandlers(deps: RecordDeps) {
         evidence: state?.decision
           ? {
               ...presentDecision(state.decision, state.changedSinceDecision, i18n),
+              device: describeDevice(state.decision.user_agent, i18n),
               currentFingerprint: state.currentSha256,
               signatureSrc: `${href}/signature.png`,
               signedPdfHref: state.decision.outcome === 'accepted' ? `${href}/signed.pdf` : null,
@@ -175,7 +178,7 @@ export function createRecordHandlers(deps: RecordDeps) {
           what: activityLabel(t, row.event),
           who: row.email ?? '—',
           ip: row.ip ?? '—',
-          userAgent: row.user_agent ?? '—',
+          device: describeDevice(row.user_agent, i18n),
         })),
         links: linkViews,
         accesses: linkData.accesses.map((access) => ({
@@ -183,7 +186,7 @@ export function createRecordHandlers(deps: RecordDeps) {
           link: access.link_id,
           action: access.action,
           ip: access.ip ?? '—',
-          userAgent: access.user_agent ?? '—',
+          device: describeDevice(access.user_agent, i18n),
         })),
         createAction: `${href}/links`,
         viewAsHref: `${href}/as-client`,

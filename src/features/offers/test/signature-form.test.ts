@@ -82,7 +82,8 @@ describe('the accept form and a drawn signature', function () {
       signatureStrokes: JSON.stringify(strokes),
     }).toString();
     console.log(`      form with a three-stroke signature (${strokes.s.flat().length / 2} points): ${(body.length / 1024).toFixed(1)} KB`);
-    await maria.post(`${path}/accept`).type('form').send(body).expect(303);
+    const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    await maria.post(`${path}/accept`).set('User-Agent', chrome).type('form').send(body).expect(303);
     const row = await h.crm.db('portal_offer_decisions').where({ offer_id: id }).first('signature_png', 'signature_strokes', 'typed_name');
     expect(row.typed_name).to.equal('Maria García');
     expect(row.signature_strokes).to.deep.equal(strokes);
@@ -100,6 +101,9 @@ describe('the accept form and a drawn signature', function () {
       .expect(200)
       .expect('content-type', /image\/png/);
     expect(Buffer.from(image.body as Buffer).equals(png)).to.equal(true);
+    // The browser named as the activity log names it, the whole string kept one click away.
+    const evidence = (await staff.get(record).expect(200)).text;
+    expect(evidence).to.include('<dd>Chrome on Linux<details class="evidence__agent">').and.include(`<code>${chrome}</code>`);
     const pdf = await maria.get(`${path}/signed.pdf`).buffer(true).expect(200).expect('content-type', /pdf/);
     expect((pdf.body as Buffer).toString('latin1')).to.match(/\/Subtype \/Image/);
   });
