@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import {
   type FieldErrors,
+  HttpError,
   type LimitRule,
   parseParam,
   portalContext,
@@ -46,7 +47,7 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests, limi
   const back = (res: Response, notice: NonNullable<TeamQueryInput['notice']>) =>
     res.redirect(303, `${portalContext(res).base}/team?notice=${notice}`);
 
-  async function showTeam(req: Request, res: Response, form: RequestForm, status = 200) {
+  async function showTeam(req: Request, res: Response, form: RequestForm, status = 200, refusal: string | null = null) {
     const { workspace, base } = portalContext(res);
     const { user, contact } = signedInClient(res);
     const i18n = portalI18n(res);
@@ -65,6 +66,7 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests, limi
         members: presentMembers(i18n, base, members, roles),
         roleChoices: presentRoleChoices(i18n, roles),
         notice: notice ? i18n.t(`team:notices.${notice}`) : null,
+        refusal,
         requests: presentCompanyRequests(i18n, asked),
         requestAction: `${base}/team/requests`,
         form: form.values,
@@ -74,6 +76,21 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests, limi
       status,
     );
   }
+
+  /**
+   * An action the rules refuse (the last admin giving herself another role, a colleague disabled
+   * meanwhile) is answered on the team page itself, with why at its top, not on a page of its own.
+   */
+  const onTeamPage =
+    (action: (req: Request, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      try {
+        await action(req, res);
+      } catch (err) {
+        if (!(err instanceof HttpError && err.status === 409)) throw err;
+        await showTeam(req, res, EMPTY_FORM, 409, err.message);
+      }
+    };
 
   return {
     show: (req: Request, res: Response) => showTeam(req, res, EMPTY_FORM),
@@ -98,30 +115,30 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests, limi
       back(res, 'requested');
     },
 
-    invite: async (req: Request, res: Response) => {
+    invite: onTeamPage(async (req: Request, res: Response) => {
       const outcome = await team.invite(actor(req, res), (req.body as InviteColleagueInput).contactId);
       back(res, outcome);
-    },
+    }),
 
-    changeRole: async (req: Request, res: Response) => {
+    changeRole: onTeamPage(async (req: Request, res: Response) => {
       const id = parseParam(ColleagueIdParam, req.params.clientUserId);
       await team.changeRole(actor(req, res), id, (req.body as ChangeRoleInput).role);
       back(res, 'role');
-    },
+    }),
 
-    confirmDisable: async (req: Request, res: Response) => {
+    confirmDisable: onTeamPage(async (req: Request, res: Response) => {
       const id = parseParam(ColleagueIdParam, req.params.clientUserId);
       const colleague = await team.colleagueToDisable(actor(req, res), id);
       renderPortalPage(req, res, 'team/disable', portalI18n(res).t('team:disable.title', { email: colleague.email }), {
         colleague: { id: colleague.id, email: colleague.email },
       });
-    },
+    }),
 
-    disable: async (req: Request, res: Response) => {
+    disable: onTeamPage(async (req: Request, res: Response) => {
       const id = parseParam(ColleagueIdParam, req.params.clientUserId);
       await team.disable(actor(req, res), id);
       back(res, 'disabled');
-    },
+    }),
   };
 }
 

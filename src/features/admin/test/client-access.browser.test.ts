@@ -127,6 +127,15 @@ describe('client access pages in Chromium', function () {
         return { scrolls: scroller.scrollWidth - scroller.clientWidth, offScreen };
       });
       expect(hidden).to.deep.equal({ scrolls: 0, offScreen: [] });
+      // A role select is a form control like the others: as tall as a finger needs, drawn as the fields are.
+      const selects = await page.evaluate(() =>
+        [...document.querySelectorAll('.team-table select')].map((e) => ({
+          tall: e.getBoundingClientRect().height >= 44,
+          drawnAsField: getComputedStyle(e).borderTopColor === 'rgb(138, 147, 163)',
+        })),
+      );
+      expect(selects).to.have.length.greaterThan(0);
+      expect(selects.filter((select) => !select.tall || !select.drawnAsField)).to.deep.equal([]);
       expect(await page.locator('.team-table button', { hasText: 'Change role' }).count()).to.be.greaterThan(0);
       expect(tab.consoleErrors).to.deep.equal([]);
     } finally {

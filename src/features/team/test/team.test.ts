@@ -113,9 +113,13 @@ describe('team page for client admins', function () {
 
   it('keeps at least one client admin, and does not let a client admin disable themselves', async function () {
     const last = await post(`${TEAM}/${maria.id}/role`, { role: 'member' }, 409);
-    expect(last.text).to.contain('Your company needs at least one client admin.');
+    // Said on the team page itself, at its top, with the team still there to act on.
+    expect(last.text)
+      .to.contain('<p class="error-summary" role="alert" id="team-refusal" tabindex="-1">Your company needs at least one client admin.')
+      .and.contain('<h1>Your team</h1>')
+      .and.contain(`action="${TEAM}/${maria.id}/role"`);
     const self = await post(`${TEAM}/${maria.id}/disable`, {}, 409);
-    expect(self.text).to.contain('You cannot disable your own access.');
+    expect(self.text).to.contain('id="team-refusal" tabindex="-1">You cannot disable your own access.');
     // With Tom made client admin, Maria may step down; the page is then not hers any more.
     const tomId = (await tomUser()).id;
     await post(`${TEAM}/${tomId}/role`, { role: 'admin' }, 303);
