@@ -60,6 +60,10 @@ const CONCEPT_IDS = [
   'activityLog',
   'portalSettings',
   'permissions',
+  'ticket',
+  'ticketMessage',
+  'project',
+  'projectPhase',
 ] as const;
 const ConceptIdSchema = z.enum(CONCEPT_IDS);
 export type ConceptId = z.infer<typeof ConceptIdSchema>;
@@ -177,6 +181,8 @@ export const HOST_CONCEPTS = [
   'document',
   'clientCredentials',
   'comment',
+  'ticket',
+  'ticketMessage',
 ] as const satisfies readonly ConceptId[];
 const HostConceptSchema = z.enum(HOST_CONCEPTS);
 

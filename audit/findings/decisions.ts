@@ -86,6 +86,28 @@ const TEXTS: Record<ConceptId, Texts> = {
     add: () =>
       'add client_comments for client messaging and comments, behind the allow_comments / allow_messaging switches (workspace_client_portal_settings)',
   },
+  ticket: {
+    keep: readThrough('TicketsPort'),
+    complete: (f) => `read ${at(f)} through the adapter (TicketsPort); what the host lacks for clients stays in the portal's own tables`,
+    add: noSource('support tickets'),
+  },
+  ticketMessage: {
+    keep: (f) =>
+      `read and write the ticket conversation in ${at(f)} through the adapter (TicketsPort), leaving out the agency's internal notes; the plugin never alters the table`,
+    complete: (f) =>
+      `read the ticket conversation in ${at(f)} through the adapter (TicketsPort); internal notes must be told apart before clients see it`,
+    add: noSource('ticket conversations'),
+  },
+  project: {
+    keep: (f) => `${at(f)} holds the host's projects; the portal shows a client the tasks of its projects read through the adapter`,
+    complete: (f) => `${at(f)} holds projects in part; the portal groups tasks by project only where the adapter maps it`,
+    add: noSource('projects'),
+  },
+  projectPhase: {
+    keep: (f) => `${at(f)} holds the phases of a project; the portal groups a project's tasks by phase where the adapter maps it`,
+    complete: (f) => `${at(f)} holds phases in part; the portal shows tasks without phases until the adapter maps them`,
+    add: () => "the host has no project phases: the portal shows a project's tasks in one list; no table is created",
+  },
   activityLog: {
     keep: (f) => `keep ${at(f)} for the host's own events; client actions are also written to client_activity_logs`,
     complete: () => 'client actions and sign-ins go to client_activity_logs',

@@ -25,6 +25,10 @@ const DECIDING_QUESTION: Record<ConceptId, string> = {
   document: 'which files the host already shows or sends to clients (a client-visibility flag, links to clients, proposals, invoices)',
   comment: 'which messages are written on a proposal, invoice or task, by staff or by the client',
   activityLog: "which table records who did what to any kind of record, and when (not one feature's log)",
+  ticket: 'which records are support requests a client opens, with a status and a conversation, not internal work items',
+  ticketMessage: "which messages are the replies on a ticket, and which column marks the agency's internal notes",
+  project: 'which records group the tasks done for one client, with a start and an end',
+  projectPhase: "which records divide a project's tasks into stages, in order",
   portalSettings: 'which settings switch client access per workspace',
   permissions: 'which rules say what a client may see',
 };

@@ -214,7 +214,9 @@ export type HostConcept =
   | 'task'
   | 'document'
   | 'clientCredentials'
-  | 'comment';
+  | 'comment'
+  | 'ticket'
+  | 'ticketMessage';
 
 export interface HostClaim {
   concept: HostConcept;
@@ -781,9 +783,23 @@ export interface TicketsPort {
   /** Null when the choices are not the host's or the client is not in the workspace. */
   create(workspaceId: HostId, clientId: HostId, contactId: HostId, ticket: NewTicket, write?: HostWrite): Promise<TicketSummary | null>;
   /** A client's message; a waiting ticket goes back to the agency. Null when the ticket is not the client's. */
-  reply(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, body: string, write?: HostWrite): Promise<TicketMessage | null>;
+  reply(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    id: HostId,
+    body: string,
+    write?: HostWrite,
+  ): Promise<TicketMessage | null>;
   /** The client closes or reopens it. Null when the ticket is not the client's. */
-  setState(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, to: 'open' | 'closed', write?: HostWrite): Promise<TicketSummary | null>;
+  setState(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    id: HostId,
+    to: 'open' | 'closed',
+    write?: HostWrite,
+  ): Promise<TicketSummary | null>;
 }
 
 /**
