@@ -266,6 +266,12 @@ export {
   type TicketStatusChange,
   type TicketSummary,
   type TicketsPort,
+  type ProjectDetail,
+  type ProjectPhase,
+  type ProjectsPort,
+  type ProjectState,
+  type ProjectSummary,
+  type ProjectTask,
 } from './ports/host.ts';
 export type { HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';
