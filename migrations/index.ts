@@ -26,6 +26,7 @@ import * as clientRolesAndAccess from './20261227000001_client_roles_and_access.
 import * as dolibarrPendingProposals from './20270101000001_dolibarr_pending_proposals.ts';
 import * as dolibarrProposalOrder from './20270101000003_dolibarr_proposal_order.ts';
 import * as algaListedRecords from './20270101000005_alga_listed_records.ts';
+import * as staffPreferences from './20270103000001_staff_preferences.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
 
@@ -44,6 +45,7 @@ const CORE_MIGRATIONS: Readonly<Record<string, PortalMigration>> = {
   '20270101000001_dolibarr_pending_proposals': dolibarrPendingProposals,
   '20270101000003_dolibarr_proposal_order': dolibarrProposalOrder,
   '20270101000005_alga_listed_records': algaListedRecords,
+  '20270103000001_staff_preferences': staffPreferences,
 };
 
 /**

@@ -20,6 +20,10 @@ import {
   corePersonalData,
   countText,
   createCore,
+  DEFAULT_LOCALE,
+  findStaffLocales,
+  localeOfTag,
+  translator,
   hostHasPortsFor,
   hostProvides,
   notFound,
@@ -156,6 +160,8 @@ export interface CustomerPortal {
   headerItems(staff: {
     id: string;
     workspaceId: string;
+    /** The staff member's language in the host, if it keeps one; the language chosen in the portal comes first. */
+    locale?: string | null;
   }): Promise<Array<{ label: string; href: string; count: number; countText: string }>>;
   /**
    * Prometheus metrics of this portal (its own registry): an Express handler the host mounts where
@@ -254,6 +260,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // The staff side: the admin router carries every feature's staff pages; the inbox and the
   // notifications are mounted by the host at paths of their own.
   const admin = adminRouter({
+    db,
     adapter: staffAdapter,
     flags: core.services.flags,
     config,
@@ -311,14 +318,17 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async headerItems(staff) {
       const workspace = await core.staffWorkspace(staff);
       if (!workspace) return [];
-      const [unreadNotifications, unreadMessages] = await Promise.all([
+      const [unreadNotifications, unreadMessages, chosen] = await Promise.all([
         notifications.notifications.unreadCount(staff),
         staffUnreadCount(db, workspace.id, staff.id),
+        findStaffLocales(db, workspace.id, [staff.id]),
       ]);
+      // The portal's items speak the staff member's language; the rest of the header is the host's.
+      const t = translator(chosen.get(staff.id) ?? localeOfTag(staff.locale) ?? DEFAULT_LOCALE);
       const item = (label: string, href: string, count: number) => ({ label, href, count, countText: countText(count) });
       return [
-        item('Client notifications', config.notificationsPath, unreadNotifications),
-        item('Client messages', config.messagesPath, unreadMessages),
+        item(t('staff:header.notifications'), config.notificationsPath, unreadNotifications),
+        item(t('staff:header.messages'), config.messagesPath, unreadMessages),
       ];
     },
     workspaceChanged: (workspaceId) => core.services.workspaces.changed(workspaceId),

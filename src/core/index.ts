@@ -142,7 +142,7 @@ export { requestMeta, type RequestMeta } from './http/request-meta.ts';
 // Languages
 export { type Formatters, formattersFor } from './i18n/formatters.ts';
 export { isTimeZone } from './i18n/negotiate.ts';
-export { requestI18n, type RequestI18n } from './i18n/request-i18n.ts';
+export { localeOfTag, requestI18n, type RequestI18n } from './i18n/request-i18n.ts';
 export { DEFAULT_LOCALE, isLocale, type Locale, LOCALE_NAMES, SUPPORTED_LOCALES, type Translate, translator } from './i18n/translations.ts';
 export { translateFieldErrors } from './i18n/validation.ts';
 export { useLocaleFolders } from './i18n/translations.ts';
@@ -302,6 +302,7 @@ export { verifyAdminCsrf } from './staff/admin-csrf.ts';
 export { hostFrame, renderAdminPage, staffWords } from './staff/admin-page.ts';
 export { staffChain } from './staff/staff-chain.ts';
 export { staffActor, type StaffActor, staffContext } from './staff/staff-context.ts';
+export { findStaffLocales, saveStaffLocale } from './staff/staff-preferences.ts';
 
 // Pages, forms and route steps of the client portal
 export { controlCharacterFields } from './web/control-characters.ts';

@@ -49,6 +49,8 @@ const ENGLISH = [
   'Comments with the client',
   'View as this client',
   'Proposal PR',
+  'Invoice INV',
+  'Language:',
   'Access log',
   'Uploaded by',
   'Not yet',
@@ -135,6 +137,21 @@ describe('the staff pages in German', function () {
       email: 'maria@northwind.test',
       details: { requestId: '1' },
     });
+    // A decision and a payment named by their records, whose kinds are words of the reader's language.
+    await insertActivity(h.crm.db, {
+      workspaceId: String(northwind.workspace_id),
+      event: 'offer.accepted',
+      clientId: String(northwind.id),
+      email: 'maria@northwind.test',
+      details: { kind: 'proposal', offerId: proposalId, number: 'PR-2026-771', title: 'Relaunch' },
+    });
+    await insertActivity(h.crm.db, {
+      workspaceId: String(northwind.workspace_id),
+      event: 'invoice.payment_recorded',
+      clientId: String(northwind.id),
+      email: 'maria@northwind.test',
+      details: { invoiceId: '1', invoiceNumber: 'INV-771', amountCents: 1250, currency: 'EUR' },
+    });
     // Money taken that could not be applied, so the unapplied list shows its table and Refund button.
     await h.crm.db('client_unapplied_payments').insert({
       workspace_id: String(northwind.workspace_id),
@@ -180,6 +197,13 @@ describe('the staff pages in German', function () {
       for (const word of ENGLISH) expect(text, `${label} still says "${word}"`).to.not.contain(word);
     });
   }
+
+  it('names records in the notifications and the activity log by German kinds, and the offer by its kind', async function () {
+    for (const path of ['/client-portal/notifications', `${ADMIN}/activity`]) {
+      const text = visibleText(await german(path));
+      expect(text, path).to.contain('Hat ein Angebot angenommen — Angebot PR-2026-771').and.contain('Rechnung INV-771');
+    }
+  });
 
   it('shows money received but not applied in German: the row, why, and its Refund button', async function () {
     const text = visibleText(await german(`${ADMIN}/payments/unapplied`));

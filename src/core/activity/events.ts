@@ -75,7 +75,18 @@ export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;
 
 export const isActivityEvent = (value: string): value is ActivityEvent => value in ACTIVITY_EVENTS;
 
-/** An event's words in the reader's language (locales/<lang>/activityEvents.json); an unknown event as itself. */
-export function activityLabel(t: Translate, event: string): string {
-  return isActivityEvent(event) ? t(`activityEvents:${event}`) : event;
+/** What a client did with an offer, said of a proposal or of a quotation when the entry knows which. */
+const OFFER_ACTIONS: ReadonlySet<string> = new Set(['viewed', 'pdf_downloaded', 'accepted', 'declined', 'signed_pdf_downloaded', 'reminder_sent']);
+
+/**
+ * An event's words in the reader's language (locales/<lang>/activityEvents.json); an unknown event
+ * as itself. With the entry's details, an offer's event names its kind ("Accepted a quotation").
+ */
+export function activityLabel(t: Translate, event: string, details?: Record<string, unknown> | null): string {
+  if (!isActivityEvent(event)) return event;
+  const [group, action] = event.split('.') as [string, string];
+  const kind = details?.kind;
+  if (group === 'offer' && OFFER_ACTIONS.has(action) && (kind === 'proposal' || kind === 'quotation'))
+    return t(`activityEvents:offerOf.${kind}.${action}`);
+  return t(`activityEvents:${event}`);
 }

@@ -1,20 +1,21 @@
-// What an activity entry is about, in words staff read: "Proposal PR-2026-004 'Website redesign'",
+// What an activity entry is about, in the reader's words: "Proposal PR-2026-004 'Website redesign'",
 // the document's file name, the task's title, a comment's first words. Everything comes from the
 // entry's own details, written with the entry (see the handlers that log), so a list of entries
 // names its records without a query per entry; older entries without a title or number say less.
+import type { Translate } from '../i18n/translations.ts';
 import type { ActivityRow } from './queries.ts';
 
 export type RecordKind = 'proposal' | 'quotation' | 'invoice';
-
-const KIND_LABEL: Record<RecordKind, string> = { proposal: 'Proposal', quotation: 'Quotation', invoice: 'Invoice' };
 
 const str = (value: unknown): string | null =>
   typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : null;
 const isKind = (value: unknown): value is RecordKind => value === 'proposal' || value === 'quotation' || value === 'invoice';
 const quoted = (text: string) => `'${text}'`;
 
-/** The proposal, quotation or invoice an entry is about, with its name; null for any other entry. */
-export function recordOf(row: Pick<ActivityRow, 'event' | 'details'>): { kind: RecordKind; id: string; name: string } | null {
+/** The proposal, quotation or invoice an entry is about, with its number and title; null for any other entry. */
+export function recordOf(
+  row: Pick<ActivityRow, 'event' | 'details'>,
+): { kind: RecordKind; id: string; number: string | null; title: string | null } | null {
   const d = (row.details ?? {}) as Record<string, unknown>;
   const invoiceId = str(d.invoiceId);
   const offerId = str(d.offerId);
@@ -26,20 +27,22 @@ export function recordOf(row: Pick<ActivityRow, 'event' | 'details'>): { kind: R
   else if (subjectId && isKind(d.kind)) [kind, id] = [d.kind, subjectId];
   else if (subjectId && isKind(d.subjectType)) [kind, id] = [d.subjectType, subjectId];
   if (!kind || !id) return null;
-  const number = str(d.invoiceNumber) ?? str(d.number);
-  const title = str(d.title);
-  const name = [KIND_LABEL[kind], number ?? '', title ? quoted(title) : ''].filter(Boolean).join(' ');
-  return { kind, id, name };
+  return { kind, id, number: str(d.invoiceNumber) ?? str(d.number), title: str(d.title) };
+}
+
+/** "Invoice INV-0002", "Angebot PRO-0001 'Website redesign'": the kind in the reader's language. */
+function recordName(record: NonNullable<ReturnType<typeof recordOf>>, t: Translate): string {
+  return [t(`staff:recordKinds.${record.kind}`), record.number ?? '', record.title ? quoted(record.title) : ''].filter(Boolean).join(' ');
 }
 
 /** What the entry is about, named; null when it is about the client's account alone (a sign-in). */
-export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>): string | null {
+export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Translate): string | null {
   const d = (row.details ?? {}) as Record<string, unknown>;
   const record = recordOf(row);
   switch (row.event) {
     case 'comment.added': {
       const excerpt = str(d.excerpt);
-      const on = record ? `on ${record.name}` : null;
+      const on = record ? t('staff:recordKinds.commentOn', { record: recordName(record, t) }) : null;
       return [excerpt ? `“${excerpt}”` : null, on].filter(Boolean).join(' ') || null;
     }
     case 'document.uploaded':
@@ -64,6 +67,6 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>): stri
       return colleague && role ? `${colleague} → ${role}` : colleague;
     }
     default:
-      return record?.name ?? null;
+      return record ? recordName(record, t) : null;
   }
 }

@@ -56,6 +56,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   client_payments: BY_WORKSPACE,
   client_payment_callbacks: BY_WORKSPACE,
   client_unapplied_payments: BY_WORKSPACE,
+  portal_staff_preferences: BY_WORKSPACE,
   client_uploads: BY_WORKSPACE,
   portal_client_preferences: BY_WORKSPACE,
   portal_conversations: BY_WORKSPACE,

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { readCookie } from '../http/cookies.ts';
 import { formattersFor, type Formatters } from './formatters.ts';
 import { browserLocale, chooseLocale, chooseTimeZone } from './negotiate.ts';
-import { translator, type Locale, type Translate } from './translations.ts';
+import { isLocale, translator, type Locale, type Translate } from './translations.ts';
 
 export interface RequestI18n {
   locale: Locale;
@@ -50,4 +50,10 @@ export function staffRequestI18n(
 function languageOfTag(tag: string | null | undefined): string | null {
   const match = typeof tag === 'string' ? /^([A-Za-z]{2,3})(?:[-_].*)?$/.exec(tag.trim()) : null;
   return match ? match[1]!.toLowerCase() : null;
+}
+
+/** A host's language tag as one of the portal's languages ("de_DE" → "de"), or null for any other. */
+export function localeOfTag(tag: string | null | undefined): Locale | null {
+  const language = languageOfTag(tag);
+  return isLocale(language) ? language : null;
 }

@@ -12,7 +12,7 @@ import { staffContext, maybeStaffContext, type StaffContext } from './staff-cont
 import type { Formatters } from '../i18n/formatters.ts';
 import { requestI18n, type RequestI18n } from '../i18n/request-i18n.ts';
 import { translateErrorMessage } from '../i18n/validation.ts';
-import { LOCALES_DIR, type Translate } from '../i18n/translations.ts';
+import { LOCALE_NAMES, LOCALES_DIR, type Translate } from '../i18n/translations.ts';
 
 // The staff handlers' error messages keep their English text (the logs read it); the staff
 // namespace holds them by key, so the error page finds a message's key by its English text and
@@ -56,8 +56,8 @@ interface ChromeInput {
 }
 
 /** What every staff template reads to speak the staff member's language: t(), the formatters, the lang attribute. */
-export function staffWords(i18n: RequestI18n): { t: Translate; fmt: Formatters; locale: string; timeZone: string } {
-  return { t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, timeZone: i18n.timeZone };
+export function staffWords(i18n: RequestI18n): { t: Translate; fmt: Formatters; locale: string; languageName: string; timeZone: string } {
+  return { t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, languageName: LOCALE_NAMES[i18n.locale], timeZone: i18n.timeZone };
 }
 
 function adminChrome({ assets, adminPath, context, path: current, i18n }: ChromeInput) {
@@ -70,6 +70,7 @@ function adminChrome({ assets, adminPath, context, path: current, i18n }: Chrome
     workspaceName: context?.workspace.name ?? null,
     staffName: context?.staff.name ?? null,
     portalSignInUrl: context ? `${context.portalBase}/sign-in` : null,
+    languageUrl: context ? `${context.languageUrl}?${new URLSearchParams({ returnTo: current || base })}` : null,
     csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context?.csrfToken ?? '' }),
     // Without a workspace (not signed in, not allowed, portal off) there is nothing to navigate to.
     nav: context

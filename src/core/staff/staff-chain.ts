@@ -5,6 +5,7 @@
 // context every staff page reads. Body parsing and the CSRF check follow in each router, as their
 // forms differ (multipart settings and attachments, small notification forms).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Knex } from 'knex';
 import type { PortalConfig } from '../config.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import type { HostAdapter, HostStaffUser } from '../ports/host.ts';
@@ -15,8 +16,10 @@ import { HttpError, notFound } from '../http/http-error.ts';
 import { securityHeaders } from '../web/security-headers.ts';
 import { setStaffContext } from './staff-context.ts';
 import { staffRequestI18n } from '../i18n/request-i18n.ts';
+import { findStaffLocale } from './staff-preferences.ts';
 
 export interface StaffChainDeps {
+  db: Knex;
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;
@@ -37,6 +40,8 @@ export function staffChain(deps: StaffChainDeps, options: StaffChainOptions): Re
     const workspace = await adapter.workspaces.findById(staff.workspaceId);
     if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return next(notFound());
     options.authorize?.(staff, workspace.id);
+    // The language chosen in the portal comes first, then the host's own setting, then the browser.
+    const chosenLocale = await findStaffLocale(deps.db, workspace.id, staff.id);
     setStaffContext(res, {
       staff,
       workspace,
@@ -45,7 +50,9 @@ export function staffChain(deps: StaffChainDeps, options: StaffChainOptions): Re
       assets: `${config.portalPath}/assets`,
       portalBase: `${config.portalPath}/${encodeURIComponent(workspace.slug)}`,
       hostLayout: adapter.layout,
-      i18n: staffRequestI18n(req, staff),
+      i18n: staffRequestI18n(req, { ...staff, locale: chosenLocale ?? staff.locale ?? null }),
+      languageUrl: `${config.notificationsPath}/language`,
+      chosenLocale,
     });
     next();
   };

@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import type { HostLayoutPort, HostStaffUser, HostWorkspace } from '../ports/host.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
+import type { Locale } from '../i18n/translations.ts';
 import { type RequestMeta, requestMeta } from '../http/request-meta.ts';
 
 export interface StaffContext {
@@ -21,6 +22,10 @@ export interface StaffContext {
   hostLayout?: HostLayoutPort | undefined;
   /** The staff member's language, time zone, t() and formatters (staffRequestI18n). */
   i18n: RequestI18n;
+  /** Where the staff member chooses their language for the portal's staff side. */
+  languageUrl: string;
+  /** The language they chose there; null follows the host's setting, then the browser. */
+  chosenLocale: Locale | null;
 }
 
 const LOCALS_KEY = 'customerPortalStaff';

@@ -1,6 +1,7 @@
 // The admin side, mounted by the host inside its settings area (behind its own staff sign-in):
 // security headers and no-store → staff → workspace → feature flag → pages every staff member may
 // read (each with its own policy) → admin policy → form bodies → CSRF → settings routes.
+import type { Knex } from 'knex';
 import express, { Router } from 'express';
 import {
   authorizeManagePortal,
@@ -19,6 +20,7 @@ import {
 import { parseMultipartForm } from './uploads.ts';
 
 export interface AdminRouterDeps {
+  db: Knex;
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;

@@ -225,11 +225,11 @@ export interface ActivityLookups {
 }
 
 function eventLabel(row: ActivityRow, t: Translate): string {
-  const label = activityLabel(t, row.event);
+  const label = activityLabel(t, row.event, row.details);
   // Access changes are made by a staff member; the log says who.
   const staffName = typeof row.details?.staffName === 'string' ? row.details.staffName : null;
   // Which record, document, task or comment it was about, as the entry recorded it.
-  const subject = subjectNameOf(row);
+  const subject = subjectNameOf(row, t);
   const named = subject ? `${label} — ${subject}` : label;
   return staffName ? t('staff:activity.byStaff', { what: named, name: staffName }) : named;
 }

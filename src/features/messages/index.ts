@@ -66,6 +66,7 @@ export function messagesFeature(
     // A message with attachments carries its CSRF token in its body, checked as it is read (receiveForm).
     multipartPaths: [MESSAGES_PATH],
     inbox: staffMessagesRouter({
+      db,
       adapter: staffAdapter,
       flags,
       config,

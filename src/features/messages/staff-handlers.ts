@@ -65,6 +65,7 @@ function renderStaffPage(req: Request, res: Response, view: string, title: strin
     workspaceName: context.workspace.name,
     staffName: context.staff.name,
     inboxUrl: context.base,
+    languageUrl: `${context.languageUrl}?${new URLSearchParams({ returnTo: (req.originalUrl.split('?')[0] ?? context.base) || context.base })}`,
     csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
   };
   sendPage(

@@ -3,6 +3,7 @@
 // security headers and no-store → staff → workspace → feature flag → messages policy → form bodies
 // (attachments parsed before the CSRF check: a multipart form carries `_csrf` inside) → CSRF →
 // inbox and conversation routes → 404.
+import type { Knex } from 'knex';
 import express, { Router } from 'express';
 import {
   authorizeAnswerMessages,
@@ -16,6 +17,7 @@ import {
 import { parseMessageForm } from './uploads.ts';
 
 export interface StaffRouterDeps {
+  db: Knex;
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;

@@ -1,18 +1,23 @@
-// The words staff read, in the notifications list and in emails. Staff pages and emails are in
-// English, like the rest of the admin side; amounts are formatted with the portal's formatters.
+// The emails staff get of what clients did, in each recipient's language and time zone: the same
+// words as the notifications list (who, what, which record, how much).
 import {
-  ACTIVITY_EVENTS,
+  activityLabel,
   type ActivityRow,
   escapeHtml,
-  formattersFor,
+  type Formatters,
   type HostWorkspace,
   type MailMessage,
   subjectNameOf,
+  type Translate,
   UNAPPLIED_PAYMENTS_PATH,
 } from '../../core/index.ts';
-import { NOTIFICATION_RULES } from './rules.ts';
 
-const fmt = formattersFor('en', 'UTC');
+/** The recipient's words: their language's t() and formatters in their time zone. */
+export interface EmailWords {
+  t: Translate;
+  fmt: Formatters;
+  timeZone: string;
+}
 
 function message(to: string, subject: string, lines: string[]): MailMessage {
   return { to, subject, text: lines.join('\n'), html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n') };
@@ -21,12 +26,13 @@ function message(to: string, subject: string, lines: string[]): MailMessage {
 const str = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
 
 /** One line: who did what, on which record, for how much. */
-export function describeEvent(row: ActivityRow, clientNames: Map<string, string>): string {
+function describeEvent(row: ActivityRow, clientNames: Map<string, string>, { t, fmt }: EmailWords): string {
   const details = (row.details ?? {}) as Record<string, unknown>;
-  const who = (row.client_id && clientNames.get(row.client_id)) || row.email || 'A client';
-  const what = ACTIVITY_EVENTS[row.event] ?? row.event;
-  const subject = subjectNameOf(row) ?? str(details.invoiceNumber) ?? str(details.number) ?? str(details.subjectNumber);
-  const repeats = (row.repeat_count ?? 1) > 1 ? `, ${row.repeat_count} times` : '';
+  const who = (row.client_id && clientNames.get(row.client_id)) || row.email || t('staff:emails.aClient');
+  const what = activityLabel(t, row.event, details);
+  const subject = subjectNameOf(row, t) ?? str(details.invoiceNumber) ?? str(details.number) ?? str(details.subjectNumber);
+  const count = row.repeat_count ?? 1;
+  const repeats = count > 1 ? t('staff:emails.times', { count }) : '';
   const cents =
     typeof details.amountCents === 'number' ? details.amountCents : typeof details.balanceCents === 'number' ? details.balanceCents : null;
   const currency = str(details.currency);
@@ -36,6 +42,7 @@ export function describeEvent(row: ActivityRow, clientNames: Map<string, string>
 
 export function immediateEmail(input: {
   to: string;
+  words: EmailWords;
   workspace: HostWorkspace;
   event: ActivityRow;
   clientNames: Map<string, string>;
@@ -43,37 +50,42 @@ export function immediateEmail(input: {
   /** The staff pages' address (absolute), for a link straight to what to act on. */
   adminUrl?: string | undefined;
 }): MailMessage {
-  const rule = NOTIFICATION_RULES[input.event.event];
-  const line = describeEvent(input.event, input.clientNames);
+  const { t, fmt, timeZone } = input.words;
+  const line = describeEvent(input.event, input.clientNames, input.words);
+  const subjectKey = `staff:emailSubjects.${input.event.event}`;
+  const subject = t(subjectKey);
   const unapplied =
     input.event.event === 'invoice.payment_unapplied' && input.adminUrl
-      ? [`Apply it to an invoice in the CRM, or refund it: ${input.adminUrl}${UNAPPLIED_PAYMENTS_PATH}`]
+      ? [t('staff:emails.unapplied', { url: `${input.adminUrl}${UNAPPLIED_PAYMENTS_PATH}` })]
       : [];
-  return message(input.to, `${rule?.subject ?? 'Client portal'}: ${line}`.slice(0, 200), [
-    `${input.workspace.name} client portal`,
+  return message(input.to, `${subject === subjectKey ? t('staff:emails.fallbackSubject') : subject}: ${line}`.slice(0, 200), [
+    t('staff:emails.portal', { workspace: input.workspace.name }),
     '',
     line,
-    `At ${fmt.dateTime(input.event.created_at)} (UTC)`,
+    t('staff:emails.at', { at: fmt.dateTime(input.event.created_at), zone: timeZone }),
     ...unapplied,
     '',
-    `All notifications: ${input.listUrl}`,
+    t('staff:emails.all', { url: input.listUrl }),
   ]);
 }
 
 export function digestEmail(input: {
   to: string;
+  words: EmailWords;
   workspace: HostWorkspace;
   events: ActivityRow[];
   clientNames: Map<string, string>;
   listUrl: string;
   minutes: number;
 }): MailMessage {
+  const { t, fmt } = input.words;
   const count = input.events.length;
-  return message(input.to, `${input.workspace.name} client portal: ${count} new client ${count === 1 ? 'action' : 'actions'}`, [
-    `What clients did in the ${input.workspace.name} portal since the last summary (sent at most every ${input.minutes} minutes):`,
+  const workspace = input.workspace.name;
+  return message(input.to, t('staff:emails.digestSubject', { workspace, count }), [
+    t('staff:emails.digestLede', { workspace, minutes: input.minutes }),
     '',
-    ...input.events.map((event) => `- ${fmt.dateTime(event.created_at)}: ${describeEvent(event, input.clientNames)}`),
+    ...input.events.map((event) => `- ${fmt.dateTime(event.created_at)}: ${describeEvent(event, input.clientNames, input.words)}`),
     '',
-    `All notifications: ${input.listUrl}`,
+    t('staff:emails.all', { url: input.listUrl }),
   ]);
 }

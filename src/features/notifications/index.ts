@@ -26,7 +26,7 @@ export function notificationsFeature(core: CoreServices): Feature & { notificati
     name: notificationsManifest.name,
     needs: { ports: [] },
     notifications,
-    router: notificationsRouter({ adapter: staffAdapter, flags, config, notifications }),
+    router: notificationsRouter({ db, adapter: staffAdapter, flags, config, notifications }),
     // The interval catches what no kick() announced (another instance's events, a restart).
     jobs: [
       {

@@ -2,6 +2,7 @@
 // workspace with the portal on, not only admins): security headers and no-store → staff → workspace → flag →
 // form bodies → CSRF → the list, "mark as read" per entry and "mark all as read" (each 303 back to
 // the list). Inside the host's own page when it offers one (HostLayoutPort), as the admin pages are.
+import type { Knex } from 'knex';
 import express, { Router, type Request, type Response } from 'express';
 import {
   clientNamesOf,
@@ -20,6 +21,7 @@ import {
   validateQuery,
   verifyAdminCsrf,
 } from '../../core/index.ts';
+import { languageRoutes } from './language.ts';
 import { presentNotifications } from './presenters.ts';
 import { z } from 'zod';
 import type { Notifications } from './service.ts';
@@ -38,6 +40,7 @@ const NotificationIdParam = z
   .transform(Number);
 
 export function notificationsRouter(deps: {
+  db: Knex;
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;
@@ -78,6 +81,7 @@ export function notificationsRouter(deps: {
       workspaceName: context.workspace.name,
       staffName: context.staff.name,
       portalSignInUrl: null,
+      languageUrl: `${context.languageUrl}?${new URLSearchParams({ returnTo: config.notificationsPath })}`,
       csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
       nav: [{ label: t('staff:notifications.title'), href: config.notificationsPath, current: true }],
     };
@@ -119,6 +123,8 @@ export function notificationsRouter(deps: {
       `${config.notificationsPath}?${new URLSearchParams({ ...(page && page > 1 ? { page: String(page) } : {}), read: 'one' })}#notification-${id}`,
     );
   });
+
+  router.use(languageRoutes(deps));
 
   router.use((_req, _res, next) => next(notFound()));
   return router;

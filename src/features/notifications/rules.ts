@@ -10,33 +10,34 @@ export type EmailChannel = 'immediate' | 'digest';
 
 export const DIGEST_MINUTES = 15;
 
-export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailChannel | null; subject: string }>> = {
-  'offer.accepted': { email: 'immediate', subject: 'A client accepted' },
-  'offer.declined': { email: 'immediate', subject: 'A client declined' },
-  'invoice.payment_recorded': { email: 'immediate', subject: 'Payment received' },
-  'invoice.payment_reported': { email: 'immediate', subject: 'A client reports paying by bank transfer' },
+// An immediate email's subject is the event's, in the recipient's language (staff:emailSubjects).
+export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailChannel | null }>> = {
+  'offer.accepted': { email: 'immediate' },
+  'offer.declined': { email: 'immediate' },
+  'invoice.payment_recorded': { email: 'immediate' },
+  'invoice.payment_reported': { email: 'immediate' },
   // A delayed method (SEPA debit) the client thought done came back refused: the invoice is still
   // open, and the agency may need to ask again. A checkout given up on stays in the log only.
-  'invoice.payment_failed': { email: 'immediate', subject: 'A client’s online payment failed' },
+  'invoice.payment_failed': { email: 'immediate' },
   // Money taken that the invoice could not take (a second checkout paid, the invoice paid or voided
   // meanwhile): the agency applies it in the CRM or refunds it, and the client is waiting.
-  'invoice.payment_unapplied': { email: 'immediate', subject: 'Money received that could not be applied to an invoice' },
-  'comment.added': { email: 'digest', subject: 'New comment' },
-  'offer.viewed': { email: 'digest', subject: 'Viewed' },
-  'invoice.viewed': { email: 'digest', subject: 'Viewed' },
-  'public_link.opened': { email: 'digest', subject: 'Opened a public link' },
-  'document.uploaded': { email: 'digest', subject: 'A client uploaded a document' },
-  'task.completed': { email: 'digest', subject: 'A client marked a task done' },
-  'task.reopened': { email: 'digest', subject: 'A client reopened a task' },
+  'invoice.payment_unapplied': { email: 'immediate' },
+  'comment.added': { email: 'digest' },
+  'offer.viewed': { email: 'digest' },
+  'invoice.viewed': { email: 'digest' },
+  'public_link.opened': { email: 'digest' },
+  'document.uploaded': { email: 'digest' },
+  'task.completed': { email: 'digest' },
+  'task.reopened': { email: 'digest' },
   // A client admin managing their colleagues: who can see the agency's records changes.
-  'team.invited': { email: 'digest', subject: 'A client admin invited a colleague' },
-  'team.role_changed': { email: 'immediate', subject: 'A client admin changed a colleague’s role' },
-  'team.disabled': { email: 'immediate', subject: 'A client admin disabled a colleague' },
-  'team.colleague_requested': { email: 'immediate', subject: 'A client admin asks you to add a colleague' },
+  'team.invited': { email: 'digest' },
+  'team.role_changed': { email: 'immediate' },
+  'team.disabled': { email: 'immediate' },
+  'team.colleague_requested': { email: 'immediate' },
   // A person's own data: an erasure request waits for the agency's decision (a month at most in law).
-  'privacy.erasure_requested': { email: 'immediate', subject: 'A client asks for their data to be erased' },
-  'privacy.erasure_withdrawn': { email: null, subject: 'A client withdrew their erasure request' },
-  'privacy.export_requested': { email: null, subject: 'A client asked for a copy of their data' },
+  'privacy.erasure_requested': { email: 'immediate' },
+  'privacy.erasure_withdrawn': { email: null },
+  'privacy.export_requested': { email: null },
 };
 
 export function eventsFor(channel: EmailChannel | 'in_app'): ActivityEvent[] {

@@ -9,15 +9,19 @@
 // not retried: a missed email beats the same email twice, and the in-app list still has it.
 import type { Knex } from 'knex';
 import {
-  ACTIVITY_EVENTS,
-  type ActivityEvent,
   type ActivityRow,
   clientNamesOf,
+  DEFAULT_LOCALE,
+  findStaffLocales,
+  formattersFor,
   type HostAdapter,
   type HostStaffUser,
   inBackground,
+  isTimeZone,
+  localeOfTag,
   type Mailer,
   type PortalLogger,
+  translator,
 } from '../../core/index.ts';
 import {
   advanceDispatchCursor,
@@ -31,7 +35,7 @@ import {
   type NotificationRow,
 } from './queries.ts';
 import { DIGEST_MINUTES, NOTIFICATION_RULES, eventsFor, type EmailChannel } from './rules.ts';
-import { digestEmail, immediateEmail, describeEvent } from './emails.ts';
+import { digestEmail, type EmailWords, immediateEmail } from './emails.ts';
 
 export interface NotificationsDeps {
   db: Knex;
@@ -80,6 +84,19 @@ export function createNotifications(deps: NotificationsDeps) {
     return (await deps.adapter.staff.listAdmins?.(workspaceId)) ?? [];
   }
 
+  /**
+   * Each recipient's language (chosen in the portal, else the host's setting for them, else English)
+   * and time zone (the host's for them, else UTC): one query for the workspace's recipients.
+   */
+  async function recipientWords(workspaceId: string, staff: HostStaffUser[]): Promise<(person: HostStaffUser) => EmailWords> {
+    const chosen = await findStaffLocales(db, workspaceId, staff.map((person) => person.id));
+    return (person) => {
+      const locale = chosen.get(person.id) ?? localeOfTag(person.locale) ?? DEFAULT_LOCALE;
+      const timeZone = person.timeZone && isTimeZone(person.timeZone) ? person.timeZone : 'UTC';
+      return { t: translator(locale), fmt: formattersFor(locale, timeZone), timeZone };
+    };
+  }
+
   async function send(rows: DispatchRow[], channel: EmailChannel): Promise<number> {
     let sent = 0;
     const byWorkspace = new Map<string, DispatchRow[]>();
@@ -95,15 +112,32 @@ export function createNotifications(deps: NotificationsDeps) {
         ),
       ]);
       if (!workspace || admins.length === 0) continue;
+      const wordsOf = await recipientWords(workspaceId, admins);
       const messages =
         channel === 'immediate'
           ? events.flatMap((event) =>
               admins.map((admin) =>
-                immediateEmail({ to: admin.email, workspace, event, clientNames, listUrl: deps.listUrl, adminUrl: deps.adminUrl }),
+                immediateEmail({
+                  to: admin.email,
+                  words: wordsOf(admin),
+                  workspace,
+                  event,
+                  clientNames,
+                  listUrl: deps.listUrl,
+                  adminUrl: deps.adminUrl,
+                }),
               ),
             )
           : admins.map((admin) =>
-              digestEmail({ to: admin.email, workspace, events, clientNames, listUrl: deps.listUrl, minutes: digestMs / 60_000 }),
+              digestEmail({
+                to: admin.email,
+                words: wordsOf(admin),
+                workspace,
+                events,
+                clientNames,
+                listUrl: deps.listUrl,
+                minutes: digestMs / 60_000,
+              }),
             );
       for (const message of messages) {
         try {
@@ -173,9 +207,6 @@ export function createNotifications(deps: NotificationsDeps) {
     /** Marks one notification of the staff user's own workspace read for them; false when there is no such notification. */
     markRead: (staff: Pick<HostStaffUser, 'id' | 'workspaceId'>, activityId: number): Promise<boolean> =>
       markItemRead(db, { workspaceId: staff.workspaceId, staffUserId: staff.id, activityId, events: inApp }),
-
-    describe: (row: ActivityRow, clientNames: Map<string, string>) => describeEvent(row, clientNames),
-    label: (event: ActivityEvent) => ACTIVITY_EVENTS[event] ?? event,
 
     /** Drains any pending dispatch (tests and shutdown). */
     async idle() {

@@ -226,8 +226,8 @@ describe('staff notifications: grouped, named, linked, read per item, inside the
   it('names the record in the staff activity log too', async function () {
     const log = textOf((await staff.get('/settings/client-portal/activity').expect(200)).text);
     expect(log)
-      .to.include("Accepted a proposal or quotation — Proposal PR-2026-904 'Website redesign'")
-      .and.include("Viewed a proposal or quotation — Proposal PR-2026-904 'Website redesign'")
+      .to.include("Accepted a proposal — Proposal PR-2026-904 'Website redesign'")
+      .and.include("Viewed a proposal — Proposal PR-2026-904 'Website redesign'")
       .and.include('Uploaded a document — signed-brief.pdf')
       .and.include('Commented — “Could we move the launch');
   });

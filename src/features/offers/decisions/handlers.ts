@@ -126,12 +126,16 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
       const href = `${base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
       const model = signedPdfModel(i18n, { decision, clientId: user.client_id, href, brand, clientName: contact.clientName, signaturePng });
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, model);
+      // Named by the version signed, as the log names every other record.
+      const signed = JSON.parse(decision.snapshot) as { number: string; title?: string };
       await insertClientActivity(deps.db, clientActor(req, res), 'offer.signed_pdf_downloaded', {
         kind,
         offerId: id,
+        number: signed.number,
+        ...(signed.title ? { title: signed.title } : {}),
         fingerprint: decision.snapshot_sha256,
       });
-      const number = (JSON.parse(decision.snapshot) as { number: string }).number;
+      const number = signed.number;
       sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), number, 'signed'));
     };
   }

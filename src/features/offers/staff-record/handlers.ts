@@ -175,7 +175,7 @@ export function createRecordHandlers(deps: RecordDeps) {
           : null,
         activity: activity.map((row) => ({
           when: i18n.fmt.dateTime(row.created_at),
-          what: activityLabel(t, row.event),
+          what: activityLabel(t, row.event, row.details),
           who: row.email ?? '—',
           ip: row.ip ?? '—',
           device: describeDevice(row.user_agent, i18n),
