@@ -21,7 +21,6 @@ import {
   countText,
   createCore,
   DEFAULT_LOCALE,
-  findStaffLocales,
   localeOfTag,
   translator,
   hostHasPortsFor,
@@ -260,7 +259,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // The staff side: the admin router carries every feature's staff pages; the inbox and the
   // notifications are mounted by the host at paths of their own.
   const admin = adminRouter({
-    db,
+    workspaces: core.services.workspaces,
     adapter: staffAdapter,
     flags: core.services.flags,
     config,
@@ -318,13 +317,13 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async headerItems(staff) {
       const workspace = await core.staffWorkspace(staff);
       if (!workspace) return [];
-      const [unreadNotifications, unreadMessages, chosen] = await Promise.all([
+      const [unreadNotifications, unreadMessages, entry] = await Promise.all([
         notifications.notifications.unreadCount(staff),
         staffUnreadCount(db, workspace.id, staff.id),
-        findStaffLocales(db, workspace.id, [staff.id]),
+        core.services.workspaces.byId(workspace.id),
       ]);
       // The portal's items speak the staff member's language; the rest of the header is the host's.
-      const t = translator(chosen.get(staff.id) ?? localeOfTag(staff.locale) ?? DEFAULT_LOCALE);
+      const t = translator(entry?.staffLocales.get(staff.id) ?? localeOfTag(staff.locale) ?? DEFAULT_LOCALE);
       const item = (label: string, href: string, count: number) => ({ label, href, count, countText: countText(count) });
       return [
         item(t('staff:header.notifications'), config.notificationsPath, unreadNotifications),

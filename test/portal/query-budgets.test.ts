@@ -40,10 +40,12 @@ describe('query budgets per request', function () {
 
   it('the workspace is read again only after a change is announced', async function () {
     await h.crm.portal.workspaceChanged((await h.crm.adapter.workspaces.findBySlug('demo'))!.id);
-    const cold = await expectBudget('branding.css after a change', 2, () => h.agent().get('/portal/demo/branding.css').expect(200));
+    // The workspace, its settings and its staff's languages (read with it so no staff page reads them).
+    const cold = await expectBudget('branding.css after a change', 3, () => h.agent().get('/portal/demo/branding.css').expect(200));
     expect(cold.sql.join('\n'))
       .to.match(/from "workspaces"/)
-      .and.match(/from "workspace_client_portal_settings"/);
+      .and.match(/from "workspace_client_portal_settings"/)
+      .and.match(/from "portal_staff_preferences"/);
     await expectBudget('branding.css again', 0, () => h.agent().get('/portal/demo/branding.css').expect(200));
   });
 

@@ -76,7 +76,14 @@ export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;
 export const isActivityEvent = (value: string): value is ActivityEvent => value in ACTIVITY_EVENTS;
 
 /** What a client did with an offer, said of a proposal or of a quotation when the entry knows which. */
-const OFFER_ACTIONS: ReadonlySet<string> = new Set(['viewed', 'pdf_downloaded', 'accepted', 'declined', 'signed_pdf_downloaded', 'reminder_sent']);
+const OFFER_ACTIONS: ReadonlySet<string> = new Set([
+  'viewed',
+  'pdf_downloaded',
+  'accepted',
+  'declined',
+  'signed_pdf_downloaded',
+  'reminder_sent',
+]);
 
 /**
  * An event's words in the reader's language (locales/<lang>/activityEvents.json); an unknown event

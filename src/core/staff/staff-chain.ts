@@ -5,7 +5,6 @@
 // context every staff page reads. Body parsing and the CSRF check follow in each router, as their
 // forms differ (multipart settings and attachments, small notification forms).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Knex } from 'knex';
 import type { PortalConfig } from '../config.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import type { HostAdapter, HostStaffUser } from '../ports/host.ts';
@@ -16,10 +15,11 @@ import { HttpError, notFound } from '../http/http-error.ts';
 import { securityHeaders } from '../web/security-headers.ts';
 import { setStaffContext } from './staff-context.ts';
 import { staffRequestI18n } from '../i18n/request-i18n.ts';
-import { findStaffLocale } from './staff-preferences.ts';
+import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
 
 export interface StaffChainDeps {
-  db: Knex;
+  /** The workspace with its settings and its staff's languages, from memory. */
+  workspaces: Pick<WorkspaceCache, 'byId'>;
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;
@@ -37,11 +37,13 @@ export function staffChain(deps: StaffChainDeps, options: StaffChainOptions): Re
   const loadStaff = async (req: Request, res: Response, next: NextFunction) => {
     const staff = await adapter.staff.current(req);
     if (!staff) return next(new HttpError(401, 'Please sign in to the CRM first.'));
-    const workspace = await adapter.workspaces.findById(staff.workspaceId);
-    if (!workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return next(notFound());
+    const entry = await deps.workspaces.byId(staff.workspaceId);
+    const workspace = entry?.workspace ?? null;
+    if (!entry || !workspace || !flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug }))
+      return next(notFound());
     options.authorize?.(staff, workspace.id);
     // The language chosen in the portal comes first, then the host's own setting, then the browser.
-    const chosenLocale = await findStaffLocale(deps.db, workspace.id, staff.id);
+    const chosenLocale = entry.staffLocales.get(staff.id) ?? null;
     setStaffContext(res, {
       staff,
       workspace,

@@ -1,14 +1,18 @@
-// A staff member's own language for the portal's staff side (portal_staff_preferences). The staff
-// chain reads it on every staff request; the notification emails read it for their recipients.
+// A staff member's own language for the portal's staff side (portal_staff_preferences). Every staff
+// request reads it from the workspace cache (all of a workspace's choices, a handful of rows, loaded
+// with its settings); the notification emails read their recipients' here.
 import type { Knex } from 'knex';
 import { isLocale, type Locale } from '../i18n/translations.ts';
 
 const TABLE = 'portal_staff_preferences';
 
-/** The language this staff member chose in the portal, or null when they chose none. */
-export async function findStaffLocale(db: Knex, workspaceId: string, staffUserId: string): Promise<Locale | null> {
-  const row = await db(TABLE).where({ workspace_id: workspaceId, staff_user_id: staffUserId }).first('locale');
-  return isLocale(row?.locale) ? row.locale : null;
+/** Every choice made in one workspace, by staff member. */
+export async function findWorkspaceStaffLocales(db: Knex, workspaceId: string): Promise<Map<string, Locale>> {
+  const rows: Array<{ staff_user_id: string; locale: string | null }> = await db(TABLE)
+    .where({ workspace_id: workspaceId })
+    .whereNotNull('locale')
+    .select('staff_user_id', 'locale');
+  return new Map(rows.flatMap((row) => (isLocale(row.locale) ? [[row.staff_user_id, row.locale] as const] : [])));
 }
 
 /** The languages chosen by these staff members of one workspace; one without a choice is left out. */

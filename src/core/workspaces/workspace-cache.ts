@@ -1,6 +1,7 @@
 // What every request of a workspace's portal needs before anything else — the host workspace, the
 // admin's settings and the branding built from both — kept in memory per app instance, so a page
-// (and `branding.css`) does not read them again on every request.
+// (and `branding.css`) does not read them again on every request. The staff side's languages ride
+// along: a staff page and the CRM header's items read them from here.
 //
 // Invalidation: a settings save publishes WORKSPACE_CHANGED on the event bus; every instance drops
 // that workspace at once (its own from publish(), the others from NOTIFY). Changes the portal does
@@ -22,6 +23,8 @@ import { RECONNECTED_CHANNEL, type EventBus } from '../events/event-bus.ts';
 import type { HostAdapter, HostWorkspace } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import { findSettings } from '../settings/queries.ts';
+import type { Locale } from '../i18n/translations.ts';
+import { findWorkspaceStaffLocales } from '../staff/staff-preferences.ts';
 
 export const WORKSPACE_CHANGED = 'portal.workspace.changed';
 
@@ -31,6 +34,8 @@ export interface WorkspaceEntry {
   readonly branding: Branding;
   /** `${portalPath}/${slug}`: every portal link starts here. */
   readonly base: string;
+  /** The language each staff member chose for the staff side (portal_staff_preferences); those without a choice are absent. */
+  readonly staffLocales: ReadonlyMap<string, Locale>;
 }
 
 export interface WorkspaceCache {
@@ -88,11 +93,14 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
   async function load(slug: string): Promise<WorkspaceEntry | null> {
     const workspace = await deps.adapter.workspaces.findBySlug(slug);
     if (!workspace) {
-      // The same second read as a found workspace (see the opening comment): no timing tell.
-      await findSettings(deps.db, NO_WORKSPACE_ID);
+      // The same reads as a found workspace (see the opening comment): no timing tell.
+      await Promise.all([findSettings(deps.db, NO_WORKSPACE_ID), findWorkspaceStaffLocales(deps.db, NO_WORKSPACE_ID)]);
       return null;
     }
-    const stored = await findSettings(deps.db, workspace.id);
+    const [stored, staffLocales] = await Promise.all([
+      findSettings(deps.db, workspace.id),
+      findWorkspaceStaffLocales(deps.db, workspace.id),
+    ]);
     const settings = Object.freeze(deps.settingsInForce ? await deps.settingsInForce(workspace.id, stored) : stored);
     const base = `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
     const uploadedLogo = settings.logoFileId ? `${base}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
@@ -101,6 +109,7 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
       settings,
       branding: Object.freeze(buildBranding(workspace, settings, uploadedLogo)),
       base,
+      staffLocales,
     });
   }
 

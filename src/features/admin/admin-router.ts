@@ -1,7 +1,6 @@
 // The admin side, mounted by the host inside its settings area (behind its own staff sign-in):
 // security headers and no-store → staff → workspace → feature flag → pages every staff member may
 // read (each with its own policy) → admin policy → form bodies → CSRF → settings routes.
-import type { Knex } from 'knex';
 import express, { Router } from 'express';
 import {
   authorizeManagePortal,
@@ -16,11 +15,13 @@ import {
   staffChain,
   staffContext,
   verifyAdminCsrf,
+  type WorkspaceCache,
 } from '../../core/index.ts';
 import { parseMultipartForm } from './uploads.ts';
 
 export interface AdminRouterDeps {
-  db: Knex;
+  /** The workspace cache: a staff page reads its workspace and the staff member's language from it. */
+  workspaces: Pick<WorkspaceCache, 'byId'>;
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;

@@ -34,7 +34,8 @@ export function messagesFeature(
   core: CoreServices,
   hooks: Pick<MessagesServiceDeps, 'staffMessageSent'> = {},
 ): Feature & { comments: LiveCommentsPort; inbox: Router; digest: MessageDigest } {
-  const { db, adapter, staffAdapter, flags, config, mailer, storage, events, virusScanner, streamRules, now, logger, limiter } = core;
+  const { db, adapter, staffAdapter, flags, config, mailer, storage, events, virusScanner, streamRules, now, logger, limiter, workspaces } =
+    core;
   const onError = (message: string, err: unknown) => logger.error(message, err);
   const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError });
   const service = createMessagesService({ db, bus: events, storage, logger, ...hooks });
@@ -66,7 +67,7 @@ export function messagesFeature(
     // A message with attachments carries its CSRF token in its body, checked as it is read (receiveForm).
     multipartPaths: [MESSAGES_PATH],
     inbox: staffMessagesRouter({
-      db,
+      workspaces,
       adapter: staffAdapter,
       flags,
       config,

@@ -3,7 +3,6 @@
 // security headers and no-store → staff → workspace → feature flag → messages policy → form bodies
 // (attachments parsed before the CSRF check: a multipart form carries `_csrf` inside) → CSRF →
 // inbox and conversation routes → 404.
-import type { Knex } from 'knex';
 import express, { Router } from 'express';
 import {
   authorizeAnswerMessages,
@@ -13,11 +12,13 @@ import {
   type PortalConfig,
   staffChain,
   verifyAdminCsrf,
+  type WorkspaceCache,
 } from '../../core/index.ts';
 import { parseMessageForm } from './uploads.ts';
 
 export interface StaffRouterDeps {
-  db: Knex;
+  /** The workspace cache: a staff page reads its workspace and the staff member's language from it. */
+  workspaces: Pick<WorkspaceCache, 'byId'>;
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;

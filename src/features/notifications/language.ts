@@ -15,6 +15,7 @@ import {
   SUPPORTED_LOCALES,
   validateBody,
   validateQuery,
+  type WorkspaceCache,
 } from '../../core/index.ts';
 import type { Knex } from 'knex';
 
@@ -30,7 +31,7 @@ function staffReturnPath(config: PortalConfig) {
     .catch(undefined);
 }
 
-export function languageRoutes(deps: { db: Knex; config: PortalConfig }): Router {
+export function languageRoutes(deps: { db: Knex; config: PortalConfig; workspaces: Pick<WorkspaceCache, 'changed'> }): Router {
   const { db, config } = deps;
   const router = Router();
   const returnTo = staffReturnPath(config);
@@ -80,6 +81,8 @@ export function languageRoutes(deps: { db: Knex; config: PortalConfig }): Router
     const { staff, workspace } = staffContext(res);
     const input = req.body as z.infer<typeof LanguageCommand>;
     await saveStaffLocale(db, workspace.id, staff.id, input.locale === '' ? null : input.locale);
+    // Every instance reads the staff's languages with the workspace: it loads them again.
+    await deps.workspaces.changed(workspace.id);
     const back = new URLSearchParams({ saved: '1', ...(input.returnTo ? { returnTo: input.returnTo } : {}) });
     res.redirect(303, `${path}?${back}`);
   });

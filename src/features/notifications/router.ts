@@ -20,6 +20,7 @@ import {
   validateBody,
   validateQuery,
   verifyAdminCsrf,
+  type WorkspaceCache,
 } from '../../core/index.ts';
 import { languageRoutes } from './language.ts';
 import { presentNotifications } from './presenters.ts';
@@ -41,6 +42,7 @@ const NotificationIdParam = z
 
 export function notificationsRouter(deps: {
   db: Knex;
+  workspaces: Pick<WorkspaceCache, 'byId' | 'changed'>;
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;

@@ -89,7 +89,11 @@ export function createNotifications(deps: NotificationsDeps) {
    * and time zone (the host's for them, else UTC): one query for the workspace's recipients.
    */
   async function recipientWords(workspaceId: string, staff: HostStaffUser[]): Promise<(person: HostStaffUser) => EmailWords> {
-    const chosen = await findStaffLocales(db, workspaceId, staff.map((person) => person.id));
+    const chosen = await findStaffLocales(
+      db,
+      workspaceId,
+      staff.map((person) => person.id),
+    );
     return (person) => {
       const locale = chosen.get(person.id) ?? localeOfTag(person.locale) ?? DEFAULT_LOCALE;
       const timeZone = person.timeZone && isTimeZone(person.timeZone) ? person.timeZone : 'UTC';

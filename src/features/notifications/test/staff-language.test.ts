@@ -34,7 +34,10 @@ describe("a staff member's own language", function () {
   it('is offered from the staff pages and kept for that staff member alone', async function () {
     const settings = await admin.get(SETTINGS).set(english).expect(200);
     expect(settings.text).to.include(`href="${LANGUAGE}?returnTo=%2Fsettings%2Fclient-portal">Language: English</a>`);
-    const form = await admin.get(`${LANGUAGE}?returnTo=${encodeURIComponent(SETTINGS)}`).set(english).expect(200);
+    const form = await admin
+      .get(`${LANGUAGE}?returnTo=${encodeURIComponent(SETTINGS)}`)
+      .set(english)
+      .expect(200);
     expect(form.text).to.include('<h1>Your language</h1>').and.include('<option value="de" lang="de">Deutsch</option>');
 
     const saved = await admin
@@ -65,13 +68,21 @@ describe("a staff member's own language", function () {
 
     // "As the CRM or my browser says" takes the choice back.
     const again = await admin.get(LANGUAGE).expect(200);
-    await admin.post(LANGUAGE).type('form').send({ _csrf: csrfFrom(again.text), locale: '' }).expect(303);
+    await admin
+      .post(LANGUAGE)
+      .type('form')
+      .send({ _csrf: csrfFrom(again.text), locale: '' })
+      .expect(303);
     expect((await admin.get(SETTINGS).set(english).expect(200)).text).to.match(/lang="en"/);
   });
 
   it('refuses a language it does not speak, and never returns to another site', async function () {
     const form = await admin.get(LANGUAGE).expect(200);
-    const bad = await admin.post(LANGUAGE).type('form').send({ _csrf: csrfFrom(form.text), locale: 'xx' }).expect(400);
+    const bad = await admin
+      .post(LANGUAGE)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), locale: 'xx' })
+      .expect(400);
     expect(bad.text).to.include('Choose a language from the list.');
     const away = await admin
       .post(LANGUAGE)
@@ -106,7 +117,9 @@ describe("a staff member's own language", function () {
       logger: { info() {}, error() {} },
       listUrl: 'http://crm/client-portal/notifications',
     });
-    await h.crm.db('portal_notification_dispatch').update({ last_activity_id: (await h.crm.db('client_activity_logs').max('id as id').first())?.id ?? 0 });
+    await h.crm
+      .db('portal_notification_dispatch')
+      .update({ last_activity_id: (await h.crm.db('client_activity_logs').max('id as id').first())?.id ?? 0 });
     await insertActivity(h.crm.db, {
       workspaceId,
       event: 'offer.accepted',
@@ -116,7 +129,9 @@ describe("a staff member's own language", function () {
     await notifications.dispatchImmediate();
     expect(sent).to.have.length(admins.length);
     const toGerman = sent.find((m) => m.to === german!.email)!;
-    expect(toGerman.subject).to.equal("Ein Kunde hat angenommen: Ein Kunde: Hat einen Kostenvoranschlag angenommen — Kostenvoranschlag QUO-0007 'Flyers'");
+    expect(toGerman.subject).to.equal(
+      "Ein Kunde hat angenommen: Ein Kunde: Hat einen Kostenvoranschlag angenommen — Kostenvoranschlag QUO-0007 'Flyers'",
+    );
     expect(toGerman.text).to.include('Kundenportal von').and.include('Alle Benachrichtigungen: http://crm/client-portal/notifications');
     expect(others, 'an admin without a choice of language').to.not.be.empty;
     for (const other of others) {
