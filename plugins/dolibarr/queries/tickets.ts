@@ -19,6 +19,7 @@
 // Dolibarr's PostgreSQL installer adds no tms trigger to the Ticket module's tables (MySQL's
 // ON UPDATE CURRENT_TIMESTAMP keeps it there), so the updates here set tms themselves.
 import { randomInt } from 'node:crypto';
+import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
 
 export const TICKET_STATUS = {
@@ -155,25 +156,49 @@ export interface TicketListArgs extends Scope {
   limit: number;
 }
 
-/** A page of the company's tickets, newest activity first (rowid breaks ties). */
-export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketRow[]> {
-  const inner = scopedTickets(db, args).select(columns(db));
-  if (args.state === 'open') inner.whereRaw(`${STATUS_SQL} not in (${CLOSED_STATUSES.join(', ')})`);
-  if (args.state === 'closed') inner.whereRaw(`${STATUS_SQL} in (${CLOSED_STATUSES.join(', ')})`);
-  if (args.waiting) inner.whereRaw(`${STATUS_SQL} = ?`, [TICKET_STATUS.needMoreInfo]);
+/**
+ * A page of the company's tickets, newest activity first (rowid breaks ties). llx_ticket has no
+ * column that holds the last activity (a message does not touch the ticket's row) and the portal
+ * adds no index to it, so the page is chosen from each of the company's tickets' activity alone
+ * (one probe of llx_actioncomm's fk_element index per ticket); only the page's rows are then read
+ * whole. In a transaction of its own with PostgreSQL's JIT off: from a few thousand tickets the
+ * planner's estimate passes jit_above_cost, and compiling the query took three times as long as
+ * running it (0.4 s against 0.1 s at 5,000 tickets of one company).
+ */
+export async function listTickets(db: Knex, args: TicketListArgs): Promise<TicketRow[]> {
+  return db.transaction(async (trx) => {
+    await trx.raw('set local jit = off');
+    return ticketPage(trx, args);
+  });
+}
+
+async function ticketPage(db: Db, args: TicketListArgs): Promise<TicketRow[]> {
+  const keys = scopedTickets(db, args).select('t.rowid', db.raw(`${ACTIVITY_SQL} as activity`));
+  if (args.state === 'open') keys.whereRaw(`${STATUS_SQL} not in (${CLOSED_STATUSES.join(', ')})`);
+  if (args.state === 'closed') keys.whereRaw(`${STATUS_SQL} in (${CLOSED_STATUSES.join(', ')})`);
+  if (args.waiting) keys.whereRaw(`${STATUS_SQL} = ?`, [TICKET_STATUS.needMoreInfo]);
   const search = args.search?.trim();
   if (search) {
     const pattern = likePattern(search);
-    inner.where((q) => q.whereILike('t.ref', pattern).orWhereILike('t.subject', pattern));
+    keys.where((q) => q.whereILike('t.ref', pattern).orWhereILike('t.subject', pattern));
   }
-  const outer = db.select('*').from(inner.as('x'));
-  if (args.after) outer.whereRaw('(x.activity, x.rowid) < (?::timestamp, ?)', [args.after.at, args.after.rowid]);
-  return outer
+  const page = db.select('k.rowid', 'k.activity').from(keys.as('k'));
+  if (args.after) page.whereRaw('(k.activity, k.rowid) < (?::timestamp, ?)', [args.after.at, args.after.rowid]);
+  page
     .orderBy([
-      { column: 'x.activity', order: 'desc' },
-      { column: 'x.rowid', order: 'desc' },
+      { column: 'k.activity', order: 'desc' },
+      { column: 'k.rowid', order: 'desc' },
     ])
-    .limit(args.limit) as unknown as Promise<TicketRow[]>;
+    .limit(args.limit);
+  return db
+    .with('page', page)
+    .from('llx_ticket as t')
+    .join('page as p', 'p.rowid', 't.rowid')
+    .orderBy([
+      { column: 'p.activity', order: 'desc' },
+      { column: 'p.rowid', order: 'desc' },
+    ])
+    .select<TicketRow[]>(columns(db));
 }
 
 export async function findTicket(db: Db, args: Scope & { rowid: number; forUpdate?: boolean }): Promise<TicketRow | null> {
