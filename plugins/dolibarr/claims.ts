@@ -254,6 +254,9 @@ export const DOLIBARR_TICKET_CLAIMS: HostClaim[] = [
     columns: ['rowid', 'entity', 'code', 'label', 'pos', 'active', 'use_default', 'public'],
   },
   { concept: 'ticket', table: 'llx_c_ticket_severity', columns: ['rowid', 'entity', 'code', 'label', 'pos', 'active', 'use_default'] },
+  // Who opened it, as the ticket's customer contact (SUPPORTCLI), as Dolibarr's public create page links them.
+  { concept: 'ticket', table: 'llx_element_contact', columns: ['element_id', 'fk_c_type_contact', 'fk_socpeople', 'datecreate', 'statut'] },
+  { concept: 'ticket', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source', 'code', 'active'] },
   {
     concept: 'ticketMessage',
     table: 'llx_actioncomm',

@@ -21,6 +21,7 @@ import {
   insertTicket,
   insertTicketMessage,
   isTicketChoice,
+  linkTicketContact,
   listTicketMessages,
   listTickets,
   listTicketStatusEvents,
@@ -250,6 +251,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           categoryCode,
           severityCode,
         });
+        await linkTicketContact(trx, { ticketId: created.rowid, contactId: contactRowid });
         await recordAgendaEvent(trx, {
           entity: s.entity,
           trigger: 'TICKET_CREATE',
@@ -262,7 +264,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
         });
         return findTicket(trx, { ...s, rowid: created.rowid });
       };
-      // The ticket and its agenda event belong together: the caller's transaction, or one of our own.
+      // The ticket, its contact and its agenda event belong together: the caller's transaction, or one of our own.
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
       return row ? presentSummary(row) : null;
     },

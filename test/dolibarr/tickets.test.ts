@@ -85,6 +85,11 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       active: 1,
       position: 20,
     });
+    // The ticket's contact types, from Dolibarr's install data (htdocs/install/mysql/data/llx_c_type_contact.sql).
+    await host.db('llx_c_type_contact').insert([
+      { rowid: 155, element: 'ticket', source: 'internal', code: 'SUPPORTTEC', libelle: 'Utilisateur contact support', active: 1 },
+      { rowid: 157, element: 'ticket', source: 'external', code: 'SUPPORTCLI', libelle: 'Contact client suivi incident', active: 1 },
+    ]);
     // A category the agency offers on its public form (the module's own OTHER is not public).
     await host
       .db('llx_c_ticket_category')
@@ -165,6 +170,12 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       date_close: null,
     });
     expect(row.track_id).to.match(/^[A-Za-z0-9]{16}$/);
+    // create_ticket.php: add_contact($contact, 'SUPPORTCLI', 'external') — CommonObject writes statut 4.
+    const links = await host
+      .db('llx_element_contact')
+      .where({ element_id: Number(created!.id), fk_c_type_contact: 157 })
+      .select<Row[]>();
+    expect(links.map((link) => [link.fk_socpeople, link.statut])).to.deep.equal([[Number(claire), 4]]);
     expect(row.datec).to.be.instanceOf(Date);
     // Stored as Dolibarr's forms store it: HTML, the person's markup escaped.
     expect(row.message).to.equal('Since Monday &lt;b&gt;nothing&lt;/b&gt; prints.<br>\nPlease help &amp; call.');

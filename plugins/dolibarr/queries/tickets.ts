@@ -6,7 +6,7 @@
 //     from the default numbering module (mod_ticket_simple: TS<yymm>-<nnnn>, one counter over the
 //     entity's TS refs), track_id generate_random_id(16), fk_soc, origin_email the person's email,
 //     fk_statut 0 (NOT_READ), type/category/severity codes from the ticket dictionaries, the
-//     description as message, datec now;
+//     description as message, datec now, and the person as the ticket's SUPPORTCLI contact;
 //   - a message is Ticket::createTicketMessage's event: code TICKET_MSG (TICKET_MSG_SENTBYMAIL when
 //     staff also mailed it), TICKET_MSG_PRIVATE[_SENTBYMAIL] for staff-only notes, which this module
 //     never reads; written from the public side it has no user (fk_user_author null) and the
@@ -365,6 +365,27 @@ export async function insertTicket(trx: Db, args: NewTicketRow): Promise<{ rowid
     .returning<Array<{ rowid: number; ref: string }>>(['rowid', 'ref']);
   if (!row) throw new Error('dolibarr: insert into llx_ticket returned no row');
   return row;
+}
+
+/**
+ * The public create page's add_contact(contact, 'SUPPORTCLI', 'external'): the person who opened the
+ * ticket as its customer contact, as CommonObject::add_contact writes it (statut 4, active). Only
+ * where Dolibarr's install data has that contact type; false where it has none.
+ */
+export async function linkTicketContact(trx: Db, args: { ticketId: number; contactId: number }): Promise<boolean> {
+  const type = await trx('llx_c_type_contact')
+    .where({ element: 'ticket', source: 'external', code: 'SUPPORTCLI', active: 1 })
+    .orderBy('rowid')
+    .first<{ rowid: number } | undefined>('rowid');
+  if (!type) return false;
+  await trx('llx_element_contact').insert({
+    element_id: args.ticketId,
+    fk_socpeople: args.contactId,
+    datecreate: trx.fn.now(),
+    statut: 4,
+    fk_c_type_contact: type.rowid,
+  });
+  return true;
 }
 
 export interface TicketMessageInsert {
