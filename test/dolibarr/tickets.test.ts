@@ -204,6 +204,27 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     expect((await ticketRow(second.id)).track_id).to.not.equal(row.track_id);
   });
 
+  it("writes in the caller's transaction: rolled back with it", async function () {
+    const before = await host.db('llx_ticket').count<Array<{ count: string | number }>>('* as count');
+    const rollback = new Error('rolled back on purpose');
+    const failed = await host.db
+      .transaction(async (trx) => {
+        const made = await tickets.create(
+          workspaceId,
+          bakery,
+          claire,
+          { subject: 'In a transaction', description: '.', categoryId: null, typeId: null, priorityId: null },
+          { trx },
+        );
+        expect(made).to.not.equal(null);
+        throw rollback;
+      })
+      .catch((error: unknown) => error);
+    expect(failed).to.equal(rollback);
+    expect(await host.db('llx_ticket').count<Array<{ count: string | number }>>('* as count')).to.deep.equal(before);
+    expect(await host.db('llx_ticket').where({ subject: 'In a transaction' }).first()).to.equal(undefined);
+  });
+
   it("refuses choices that are not the host's, and a contact of another company", async function () {
     const base = { subject: 'x', description: 'y', categoryId: null, typeId: null, priorityId: null };
     expect(await tickets.create(workspaceId, bakery, claire, { ...base, typeId: 'PROBLEM' })).to.equal(null); // inactive
@@ -241,10 +262,21 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     await staffMessage(ticket.id, 'Internal: the client forgot to pay', 'TICKET_MSG_PRIVATE', new Date(base + 1000));
     await staffMessage(ticket.id, 'Mailed too', 'TICKET_MSG_PRIVATE_SENTBYMAIL', new Date(base + 2000));
     await staffMessage(ticket.id, 'Sent by email as well', 'TICKET_MSG_SENTBYMAIL', new Date(base + 3000));
+    // The client's own Dolibarr login (an external user, fk_soc set) writes for the client.
+    const [external] = await host
+      .db('llx_user')
+      .insert({ entity: 1, login: 'claire.ext', lastname: 'Martin', firstname: 'Claire', statut: 1, fk_soc: Number(bakery) })
+      .returning('rowid');
+    const externalMessage = await staffMessage(ticket.id, 'From my own login', 'TICKET_MSG', new Date(base + 4000));
+    await host
+      .db('llx_actioncomm')
+      .where({ id: externalMessage })
+      .update({ fk_user_author: (external as { rowid: number }).rowid });
     const detail = await tickets.find(workspaceId, bakery, ticket.id);
     expect(detail!.messages.map((m) => [m.author, m.authorName, m.body])).to.deep.equal([
       ['agency', 'Marc Petit', 'We are on it.\nMarc'],
       ['agency', 'Marc Petit', 'Sent by email as well'],
+      ['client', 'Claire Martin', 'From my own login'],
     ]);
     expect(JSON.stringify(detail)).to.not.include('forgot to pay');
     expect(JSON.stringify(detail)).to.not.include('Mailed too');
