@@ -45,7 +45,7 @@ export async function dolibarrTicketModule(db: Knex, entity: number): Promise<bo
   return (await ticketTablesExist(db)) && (await moduleEnabled(db, { entity, module: 'ticket' }));
 }
 
-export function ticketState(status: number): TicketState {
+function ticketState(status: number): TicketState {
   if (status === TICKET_STATUS.needMoreInfo) return 'waiting';
   if (status === TICKET_STATUS.closed || status === TICKET_STATUS.canceled) return 'closed';
   return 'open';
@@ -61,7 +61,7 @@ const STATUS_LABELS: Partial<Record<number, string>> = {
   [TICKET_STATUS.canceled]: 'Canceled',
 };
 
-export const ticketStatusLabel = (status: number): string | null => STATUS_LABELS[status] ?? null;
+const ticketStatusLabel = (status: number): string | null => STATUS_LABELS[status] ?? null;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
@@ -84,7 +84,7 @@ export function htmlToText(html: string | null): string {
 }
 
 /** A person's plain text as Dolibarr's forms store it: escaped, its line breaks as <br>. */
-export function textToHtml(text: string): string {
+function textToHtml(text: string): string {
   return text
     .trim()
     .replace(/\r\n?/g, '\n')

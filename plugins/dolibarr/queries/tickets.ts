@@ -36,10 +36,10 @@ export const TICKET_STATUS = {
 const CLOSED_STATUSES = [TICKET_STATUS.closed, TICKET_STATUS.canceled];
 
 /** The message codes a client reads; anything else on the ticket (private notes, trigger events) is not a message. */
-export const PUBLIC_MESSAGE_CODES = ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL'] as const;
+const PUBLIC_MESSAGE_CODES = ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL'] as const;
 
 /** The agenda events Dolibarr's agenda trigger writes on a ticket's status, where its setup asks for them. */
-export const STATUS_EVENT_CODES = ['AC_TICKET_CREATE', 'AC_TICKET_ASSIGNED', 'AC_TICKET_CLOSE'] as const;
+const STATUS_EVENT_CODES = ['AC_TICKET_CREATE', 'AC_TICKET_ASSIGNED', 'AC_TICKET_CLOSE'] as const;
 
 const STATUS_SQL = 'coalesce(t.fk_statut, 0)';
 
@@ -313,7 +313,7 @@ async function nextTicketRef(trx: Db, entity: number, at: Date): Promise<string>
 const TRACK_ID_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** generate_random_id(16): the public key Dolibarr's public ticket pages find a ticket by. */
-export function generateTrackId(length = 16): string {
+function generateTrackId(length = 16): string {
   let id = '';
   for (let i = 0; i < length; i++) id += TRACK_ID_CHARS[randomInt(TRACK_ID_CHARS.length)];
   return id;
