@@ -9,6 +9,7 @@
 //   invoices  = llx_facture + llx_facturedet, payments llx_paiement + llx_paiement_facture
 //   tasks     = llx_projet_task of the company's projects, assignees in llx_element_contact
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
+//   tickets   = llx_ticket of the company (Ticket module), messages llx_actioncomm TICKET_MSG
 //   news      = invoices and proposals validated since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
 import type { Knex } from 'knex';
@@ -22,7 +23,7 @@ import {
   type HostStaffUser,
   type HostWorkspace,
 } from '../../src/index.ts';
-import { DOLIBARR_CLAIMS } from './claims.ts';
+import { DOLIBARR_CLAIMS, DOLIBARR_TICKET_CLAIMS } from './claims.ts';
 import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
 import { stripeModuleSettings } from './queries/constants.ts';
 import { parseId, toHostId } from './ids.ts';
@@ -44,6 +45,7 @@ import { listStaff, type StaffRow } from './queries/staff.ts';
 import { invoiceCounts, proposalCounts } from './queries/summary.ts';
 import { openTaskCount } from './queries/tasks.ts';
 import { dolibarrDocuments, dolibarrTasks } from './shared-files.ts';
+import { dolibarrTickets } from './tickets.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -67,6 +69,11 @@ export interface DolibarrAdapterOptions {
    * reads as absent.
    */
   instanceUniqueId?: string | null;
+  /**
+   * Whether the Ticket module is on with its tables (dolibarrTicketModule tells): with it the
+   * tickets port and its claims; without it the portal offers no tickets section.
+   */
+  tickets?: boolean;
   logoUrl?: string | null;
   brandColor?: string | null;
 }
@@ -132,7 +139,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
 
   return {
     name: 'dolibarr',
-    claims: DOLIBARR_CLAIMS,
+    claims: options.tickets ? [...DOLIBARR_CLAIMS, ...DOLIBARR_TICKET_CLAIMS] : DOLIBARR_CLAIMS,
 
     workspaces: {
       async findBySlug(slug) {
@@ -275,6 +282,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     },
     ...(options.dataRoot ? { documents: dolibarrDocuments(db, entityOf, options.dataRoot) } : {}),
     tasks: dolibarrTasks(db, entityOf),
+    ...(options.tickets ? { tickets: dolibarrTickets(db, entityOf, { userId: options.actingUserId ?? null }) } : {}),
     news: dolibarrNews(db, entityOf),
   };
 }

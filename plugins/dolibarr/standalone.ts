@@ -12,6 +12,7 @@ import {
   type StandaloneStaff,
 } from '../standalone/binding.ts';
 import { createDolibarrAdapter } from './adapter.ts';
+import { dolibarrTicketModule } from './tickets.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { entityCompanyContact } from './queries/constants.ts';
@@ -119,6 +120,9 @@ export const dolibarrStandalone: StandaloneBinding = {
       actingUserId,
       ...(settings.DOL_DATA_ROOT ? { dataRoot: settings.DOL_DATA_ROOT } : {}),
       instanceUniqueId,
+      // Tickets only where the Ticket module is on: its tables exist only once it was activated. A
+      // database that cannot answer fails start-up at the claims check, as without tickets.
+      tickets: await dolibarrTicketModule(db, entity).catch(() => false),
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
     adapter.claims = [

@@ -122,6 +122,13 @@ export async function agendaRecords(db: Db, args: { entity: number; trigger: str
   return on(c.MAIN_MODULE_AGENDA) && on(c[key]);
 }
 
+/** isModEnabled(<module>) for the entity: MAIN_MODULE_<MODULE> set, as activating the module in Setup > Modules writes it. */
+export async function moduleEnabled(db: Db, args: { entity: number; module: string }): Promise<boolean> {
+  const key = `MAIN_MODULE_${args.module.toUpperCase()}`;
+  const c = await constants(db, args.entity, [key]);
+  return on(c[key]);
+}
+
 export interface StripeModuleSettings {
   /** MAIN_MODULE_STRIPE: the Stripe module is switched on. */
   enabled: boolean;

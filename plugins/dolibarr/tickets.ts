@@ -1,0 +1,345 @@
+// TicketsPort on Dolibarr's Ticket module (queries/tickets.ts says what is read and written, after
+// whose code). Dolibarr keeps a ticket's description and messages as HTML (its forms post
+// 'restricthtml'); the portal's are plain text, so they are written escaped, line breaks as <br>,
+// and read back as text. Status in the portal's words:
+//   NEED_MORE_INFO (5) → waiting (on the client); CLOSED (8), CANCELED (9) → closed; the rest open,
+//   with Dolibarr's own English label (ticket.lang's statuts_short) where it says more than the state.
+// The dictionaries' codes are the choices' ids: llx_ticket stores the code, not the rowid.
+import type { Knex } from 'knex';
+import type { TicketMessage, TicketsPort, TicketState, TicketStatusChange, TicketSummary } from '../../src/index.ts';
+import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
+import { parseId, toHostId } from './ids.ts';
+import { fullName } from './names.ts';
+import { recordAgendaEvent } from './queries/agenda.ts';
+import { findClientCompany } from './queries/companies.ts';
+import { moduleEnabled } from './queries/constants.ts';
+import { findContact } from './queries/contacts.ts';
+import {
+  closeTicket,
+  defaultTicketChoice,
+  findTicket,
+  insertTicket,
+  insertTicketMessage,
+  isTicketChoice,
+  linkTicketContact,
+  listTicketMessages,
+  listTickets,
+  listTicketStatusEvents,
+  reopenTicket,
+  setTicketStatus,
+  TICKET_STATUS,
+  ticketChoices,
+  ticketCounts,
+  ticketTablesExist,
+  type TicketDictionary,
+  type TicketMessageRow,
+  type TicketRow,
+} from './queries/tickets.ts';
+
+/**
+ * Whether the portal may offer tickets beside this Dolibarr: the Ticket module's tables are there
+ * and the module is on for the entity (MAIN_MODULE_TICKET). A module switched off keeps its
+ * tables, but its staff no longer see tickets, so nobody would answer.
+ */
+export async function dolibarrTicketModule(db: Knex, entity: number): Promise<boolean> {
+  return (await ticketTablesExist(db)) && (await moduleEnabled(db, { entity, module: 'ticket' }));
+}
+
+function ticketState(status: number): TicketState {
+  if (status === TICKET_STATUS.needMoreInfo) return 'waiting';
+  if (status === TICKET_STATUS.closed || status === TICKET_STATUS.canceled) return 'closed';
+  return 'open';
+}
+
+// Dolibarr's en_US names (Ticket::$statuts_short through ticket.lang and main.lang) of the statuses
+// whose state alone would say less; unread, read and "need more information" are what the state says.
+const STATUS_LABELS: Partial<Record<number, string>> = {
+  [TICKET_STATUS.assigned]: 'Assigned',
+  [TICKET_STATUS.inProgress]: 'In progress',
+  [TICKET_STATUS.waiting]: 'On hold',
+  [TICKET_STATUS.closed]: 'Solved',
+  [TICKET_STATUS.canceled]: 'Canceled',
+};
+
+const ticketStatusLabel = (status: number): string | null => STATUS_LABELS[status] ?? null;
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+/** Dolibarr's HTML (or plain text, from older or imported rows) as the text a person reads. */
+export function htmlToText(html: string | null): string {
+  if (!html) return '';
+  return html
+    .replace(/\r\n?/g, '\n')
+    .replace(/<br\s*\/?>\n?/gi, '\n')
+    .replace(/<\/(p|div|li|h[1-6]|tr)>\n?/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+\d?);/gi, (whole, name: string) => {
+      const lower = name.toLowerCase();
+      if (lower.startsWith('#x')) return String.fromCodePoint(Number.parseInt(lower.slice(2), 16));
+      if (lower.startsWith('#') && lower !== '#39') return String.fromCodePoint(Number.parseInt(lower.slice(1), 10));
+      return ENTITIES[lower] ?? whole;
+    })
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** A person's plain text as Dolibarr's forms store it: escaped, its line breaks as <br>. */
+function textToHtml(text: string): string {
+  return text
+    .trim()
+    .replace(/\r\n?/g, '\n')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '<br>\n');
+}
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
+
+/** The list's [activity, rowid] cursor, or null when it is not one of ours. */
+function readCursor(after: string): { at: string; rowid: number } | null {
+  const parts = decodeCursor(after);
+  if (parts?.length !== 2 || typeof parts[0] !== 'string' || !TIMESTAMP.test(parts[0]) || typeof parts[1] !== 'number' || parts[1] < 1)
+    return null;
+  return { at: parts[0], rowid: parts[1] };
+}
+
+const MAX_SEARCH = 200;
+
+function presentSummary(row: TicketRow): TicketSummary {
+  const state = ticketState(row.fk_statut);
+  const openedAt = row.datec ?? row.activity;
+  return {
+    id: toHostId(row.rowid),
+    ref: row.ref,
+    subject: row.subject?.trim() || row.ref,
+    state,
+    statusLabel: ticketStatusLabel(row.fk_statut),
+    priority: row.severity_label?.trim() || null,
+    category: row.category_label?.trim() || null,
+    openedAt,
+    lastActivityAt: row.activity ?? openedAt,
+    // A reopened ticket keeps Dolibarr's date_close; it is closed only while its status says so.
+    closedAt: state === 'closed' ? (row.date_close ?? row.activity) : null,
+  };
+}
+
+function presentMessage(row: TicketMessageRow, fallbackName: string): TicketMessage {
+  // A Dolibarr user writes for the agency, unless it is a client's own external login (fk_soc set).
+  const byAgency = row.fk_user_author !== null && row.user_soc === null;
+  const userName = fullName(row.user_firstname, row.user_lastname) || row.user_login?.trim() || '';
+  const contactName = fullName(row.contact_firstname, row.contact_lastname);
+  return {
+    id: toHostId(row.id),
+    author: byAgency ? 'agency' : 'client',
+    authorName: (row.fk_user_author !== null ? userName : '') || contactName || row.email_from?.trim() || fallbackName,
+    body: htmlToText(row.note),
+    at: row.datep ?? row.datec ?? new Date(0),
+  };
+}
+
+const HISTORY: Record<string, { state: TicketState; statusLabel: string | null }> = {
+  AC_TICKET_CREATE: { state: 'open', statusLabel: null },
+  AC_TICKET_ASSIGNED: { state: 'open', statusLabel: 'Assigned' },
+  AC_TICKET_CLOSE: { state: 'closed', statusLabel: null },
+};
+
+export interface DolibarrTicketsOptions {
+  /** The llx_user the agenda events of a client's acts are written as; null for none (the public pages' anonymous user). */
+  userId: number | null;
+}
+
+export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => number | null, options: DolibarrTicketsOptions): TicketsPort {
+  const scope = (workspaceId: string, clientId: string) => {
+    const entity = entityOf(workspaceId);
+    const companyId = parseId(clientId);
+    return entity === null || companyId === null ? null : { entity, companyId };
+  };
+
+  /** A dictionary code the form chose: the default row where none was chosen; undefined when the choice is not the host's. */
+  const choose = async (entity: number, dictionary: TicketDictionary, id: string | null): Promise<string | null | undefined> => {
+    if (id === null) return defaultTicketChoice(db, { entity, dictionary });
+    if (id.length > 32) return undefined;
+    return (await isTicketChoice(db, { entity, dictionary, code: id })) ? id : undefined;
+  };
+
+  return {
+    async options(workspaceId) {
+      const entity = entityOf(workspaceId);
+      if (entity === null) return { categories: [], types: [], priorities: [] };
+      const [categories, types, priorities] = await Promise.all(
+        (['llx_c_ticket_category', 'llx_c_ticket_type', 'llx_c_ticket_severity'] as const).map((dictionary) =>
+          ticketChoices(db, { entity, dictionary }),
+        ),
+      );
+      const present = (rows: Array<{ code: string; label: string }>) => rows.map((row) => ({ id: row.code, label: row.label }));
+      return { categories: present(categories!), types: present(types!), priorities: present(priorities!) };
+    },
+
+    async list(workspaceId, clientId, filter, page) {
+      const s = scope(workspaceId, clientId);
+      const none = { items: [], next: null };
+      if (!s) return none;
+      const after = page.after ? readCursor(page.after) : null;
+      if (page.after && !after) return none;
+      const limit = clampLimit(page.limit);
+      const rows = await listTickets(db, {
+        ...s,
+        state: filter.state,
+        ...(filter.waiting ? { waiting: true } : {}),
+        ...(filter.search ? { search: filter.search.slice(0, MAX_SEARCH) } : {}),
+        after,
+        limit: limit + 1,
+      });
+      const kept = rows.slice(0, limit);
+      const last = kept.at(-1);
+      return { items: kept.map(presentSummary), next: rows.length > limit && last ? encodeCursor([last.activity_key, last.rowid]) : null };
+    },
+
+    async find(workspaceId, clientId, id) {
+      const s = scope(workspaceId, clientId);
+      const rowid = parseId(id);
+      if (!s || rowid === null) return null;
+      const row = await findTicket(db, { ...s, rowid });
+      if (!row) return null;
+      const [messages, events] = await Promise.all([
+        listTicketMessages(db, { entity: s.entity, ticketId: rowid }),
+        listTicketStatusEvents(db, { entity: s.entity, ticketId: rowid }),
+      ]);
+      const clientName = row.opened_by ?? row.origin_email?.trim() ?? '';
+      const history: TicketStatusChange[] = events.flatMap((event) => {
+        const change = HISTORY[event.code];
+        return change && event.datep ? [{ at: event.datep, ...change }] : [];
+      });
+      return {
+        ...presentSummary(row),
+        description: htmlToText(row.message),
+        openedBy: row.opened_by,
+        messages: messages.map((message) => presentMessage(message, clientName)),
+        history,
+      };
+    },
+
+    async counts(workspaceId, clientId) {
+      const s = scope(workspaceId, clientId);
+      return s ? ticketCounts(db, s) : { open: 0, waiting: 0 };
+    },
+
+    async create(workspaceId, clientId, contactId, ticket, write) {
+      const s = scope(workspaceId, clientId);
+      const contactRowid = parseId(contactId);
+      if (!s || contactRowid === null) return null;
+      const [company, contact] = await Promise.all([
+        findClientCompany(db, { entity: s.entity, companyId: s.companyId }),
+        findContact(db, { entity: s.entity, contactId: contactRowid }),
+      ]);
+      if (!company || !contact || contact.fk_soc !== s.companyId) return null;
+      const [categoryCode, typeCode, severityCode] = await Promise.all([
+        choose(s.entity, 'llx_c_ticket_category', ticket.categoryId),
+        choose(s.entity, 'llx_c_ticket_type', ticket.typeId),
+        choose(s.entity, 'llx_c_ticket_severity', ticket.priorityId),
+      ]);
+      if (categoryCode === undefined || typeCode === undefined || severityCode === undefined) return null;
+      const work = async (trx: Knex.Transaction) => {
+        const created = await insertTicket(trx, {
+          ...s,
+          originEmail: contact.email.trim(),
+          subject: ticket.subject.trim(),
+          message: textToHtml(ticket.description),
+          typeCode,
+          categoryCode,
+          severityCode,
+        });
+        await linkTicketContact(trx, { ticketId: created.rowid, contactId: contactRowid });
+        await recordAgendaEvent(trx, {
+          entity: s.entity,
+          trigger: 'TICKET_CREATE',
+          elementId: created.rowid,
+          ref: created.ref,
+          companyId: s.companyId,
+          projectId: null,
+          userId: options.userId,
+          at: null,
+        });
+        return findTicket(trx, { ...s, rowid: created.rowid });
+      };
+      // The ticket, its contact and its agenda event belong together: the caller's transaction, or one of our own.
+      const row = write?.trx ? await work(write.trx) : await db.transaction(work);
+      return row ? presentSummary(row) : null;
+    },
+
+    async reply(workspaceId, clientId, contactId, id, body, write) {
+      const s = scope(workspaceId, clientId);
+      const rowid = parseId(id);
+      const contactRowid = parseId(contactId);
+      const text = body.trim();
+      if (!s || rowid === null || contactRowid === null || text === '') return null;
+      const contact = await findContact(db, { entity: s.entity, contactId: contactRowid });
+      if (!contact || contact.fk_soc !== s.companyId) return null;
+      const work = async (trx: Knex.Transaction) => {
+        const ticket = await findTicket(trx, { ...s, rowid, forUpdate: true });
+        // Dolibarr's public page offers no message on a closed ticket: reopen it first.
+        if (!ticket || ticketState(ticket.fk_statut) === 'closed') return null;
+        const event = await insertTicketMessage(trx, {
+          entity: s.entity,
+          ticketId: rowid,
+          companyId: s.companyId,
+          projectId: ticket.fk_project,
+          contactId: contactRowid,
+          email: contact.email.trim(),
+          label: ticket.subject?.trim() || ticket.ref,
+          note: textToHtml(text),
+        });
+        // Ticket::newMessage from the public area: a ticket past IN_PROGRESS (waiting on the
+        // client, or on hold) goes back to IN_PROGRESS when the client answers.
+        await setTicketStatus(trx, {
+          ...s,
+          rowid,
+          from: [TICKET_STATUS.needMoreInfo, TICKET_STATUS.waiting],
+          to: TICKET_STATUS.inProgress,
+        });
+        return event;
+      };
+      const event = write?.trx ? await work(write.trx) : await db.transaction(work);
+      if (!event) return null;
+      return {
+        id: toHostId(event.id),
+        author: 'client',
+        authorName: fullName(contact.firstname, contact.lastname) || contact.email.trim(),
+        body: text,
+        at: event.datep,
+      };
+    },
+
+    async setState(workspaceId, clientId, contactId, id, to, write) {
+      const s = scope(workspaceId, clientId);
+      const rowid = parseId(id);
+      const contactRowid = parseId(contactId);
+      if (!s || rowid === null || contactRowid === null) return null;
+      const contact = await findContact(db, { entity: s.entity, contactId: contactRowid });
+      if (!contact || contact.fk_soc !== s.companyId) return null;
+      const work = async (trx: Knex.Transaction) => {
+        const ticket = await findTicket(trx, { ...s, rowid, forUpdate: true });
+        if (!ticket) return null;
+        if (to === 'closed' && (await closeTicket(trx, { ...s, rowid }))) {
+          // Ticket::close runs TICKET_CLOSE; the agenda records it where its setup asks.
+          await recordAgendaEvent(trx, {
+            entity: s.entity,
+            trigger: 'TICKET_CLOSE',
+            elementId: rowid,
+            ref: ticket.ref,
+            companyId: s.companyId,
+            projectId: ticket.fk_project,
+            userId: options.userId,
+            at: null,
+          });
+        }
+        if (to === 'open') await reopenTicket(trx, { ...s, rowid });
+        return findTicket(trx, { ...s, rowid });
+      };
+      const row = write?.trx ? await work(write.trx) : await db.transaction(work);
+      return row ? presentSummary(row) : null;
+    },
+  };
+}
