@@ -331,7 +331,12 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     const { bakery } = host.seed.clients;
     const ticket = await staffTicket(tenant, bakery, 'Conversation', 'TIC000910', '2026-04-01T09:00:00Z');
     await staffComment(ticket, blockNote('We are on it.', 'A technician comes at 2 pm.'), { at: '2026-04-01T10:00:00Z' });
-    await staffComment(ticket, blockNote('Client is difficult, bill double'), { is_internal: true, at: '2026-04-01T11:00:00Z' });
+    // Flagged internal on its own, in a thread that is not: Alga hides it by the comment's flag alone.
+    await staffComment(ticket, blockNote('Client is difficult, bill double'), {
+      is_internal: true,
+      thread_internal: false,
+      at: '2026-04-01T11:00:00Z',
+    });
     await staffComment(ticket, blockNote('Draft: fixed tomorrow'), { publish_state: 'scheduled', at: '2026-04-01T12:00:00Z' });
     await staffComment(ticket, 'Reply inside an internal thread', { thread_internal: true, at: '2026-04-01T13:00:00Z' });
     await staffComment(ticket, 'Plain text from the API', { at: '2026-04-01T14:00:00Z' });
