@@ -75,6 +75,8 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
         ticket_id: ticketId,
         root_comment_id: '00000000-0000-0000-0000-000000000000',
         is_internal: extra.thread_internal ?? extra.is_internal ?? false,
+        last_activity_at: extra.at,
+        created_at: extra.at,
         created_by: host.seed.users.tech,
       },
       'thread_id',
@@ -98,6 +100,34 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     );
     await host.db('comment_threads').where({ tenant, thread_id: thread }).update({ root_comment_id: comment });
     return comment;
+  };
+
+  /** A reply in a comment's thread, as Alga's TicketModel.createComment writes one: same thread, its visibility, reply_count + 1. */
+  const staffReply = async (parentId: string, note: string, at: string) => {
+    const parent = await host
+      .db('comments as c')
+      .join('comment_threads as th', function joinThread() {
+        this.on('th.tenant', '=', 'c.tenant').andOn('th.thread_id', '=', 'c.thread_id');
+      })
+      .where({ 'c.tenant': tenant, 'c.comment_id': parentId })
+      .first<{ ticket_id: string; thread_id: string; is_internal: boolean }>(['c.ticket_id', 'c.thread_id', 'th.is_internal']);
+    await host.db('comments').insert({
+      tenant,
+      ticket_id: parent.ticket_id,
+      thread_id: parent.thread_id,
+      parent_comment_id: parentId,
+      user_id: host.seed.users.admin,
+      note,
+      is_internal: parent.is_internal,
+      is_resolution: false,
+      author_type: 'internal',
+      created_at: at,
+      updated_at: at,
+    });
+    await host
+      .db('comment_threads')
+      .where({ tenant, thread_id: parent.thread_id })
+      .update({ reply_count: host.db.raw('reply_count + 1'), last_activity_at: at });
   };
 
   /** A ticket staff opened in Alga for a client. */
@@ -330,7 +360,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
   it("shows staff's answers and never an internal note, a scheduled draft or a comment in an internal thread", async function () {
     const { bakery } = host.seed.clients;
     const ticket = await staffTicket(tenant, bakery, 'Conversation', 'TIC000910', '2026-04-01T09:00:00Z');
-    await staffComment(ticket, blockNote('We are on it.', 'A technician comes at 2 pm.'), { at: '2026-04-01T10:00:00Z' });
+    const first = await staffComment(ticket, blockNote('We are on it.', 'A technician comes at 2 pm.'), { at: '2026-04-01T10:00:00Z' });
     // Flagged internal on its own, in a thread that is not: Alga hides it by the comment's flag alone.
     await staffComment(ticket, blockNote('Client is difficult, bill double'), {
       is_internal: true,
@@ -338,18 +368,23 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       at: '2026-04-01T11:00:00Z',
     });
     await staffComment(ticket, blockNote('Draft: fixed tomorrow'), { publish_state: 'scheduled', at: '2026-04-01T12:00:00Z' });
-    await staffComment(ticket, 'Reply inside an internal thread', { thread_internal: true, at: '2026-04-01T13:00:00Z' });
+    const internalThread = await staffComment(ticket, 'Internal thread root', { is_internal: true, at: '2026-04-01T13:00:00Z' });
+    await staffComment(ticket, 'Public comment in an internal thread', { thread_internal: true, at: '2026-04-01T13:10:00Z' });
     await staffComment(ticket, 'Plain text from the API', { at: '2026-04-01T14:00:00Z' });
+    // Replies follow their thread: the one under the first answer shows, the one in the internal thread never does.
+    await staffReply(first, blockNote('Update: the technician is on the way.'), '2026-04-01T14:30:00Z');
+    await staffReply(internalThread, 'Reply in the internal thread', '2026-04-01T15:00:00Z');
 
     const detail = await tickets.find(tenant, bakery, ticket);
     expect(detail!.messages.map(({ author, authorName, body }) => ({ author, authorName, body }))).to.deep.equal([
       { author: 'agency', authorName: 'Bob Tech', body: 'We are on it.\nA technician comes at 2 pm.' },
       { author: 'agency', authorName: 'Bob Tech', body: 'Plain text from the API' },
+      { author: 'agency', authorName: 'Alice Admin', body: 'Update: the technician is on the way.' },
     ]);
     expect(detail!.description).to.equal('Conversation, as staff wrote it');
     expect(detail!.openedBy).to.equal('Bob Tech');
     // Only what the client sees moves the ticket: the newest visible answer, not the later notes and drafts.
-    expect(detail!.lastActivityAt.toISOString()).to.equal('2026-04-01T14:00:00.000Z');
+    expect(detail!.lastActivityAt.toISOString()).to.equal('2026-04-01T14:30:00.000Z');
   });
 
   it("a reply is a thread and a client comment as Alga's client portal writes them, and hands a waiting ticket back to the agency", async function () {

@@ -10,8 +10,8 @@
 // Waiting on the client = open with response_state 'awaiting_client', which Alga sets when staff
 // answer the client (commentActions) and clears to 'awaiting_internal' when the client writes.
 // A comment the client sees: not is_internal, not in an internal thread, published (scheduled
-// ones are staff drafts) and not deleted; the same rule decides the list's last activity, so an
-// internal note never moves a ticket up the client's list.
+// ones are staff drafts) and not deleted; the same rule, on a thread's first comment, decides
+// the list's last activity, so an internal note never moves a ticket up the client's list.
 //
 // Alga indexes tickets neither by (tenant, client_id) nor by text, and comments not by ticket:
 // a client's list reads the tenant's tickets through the primary key's tenant prefix. No index is
@@ -75,9 +75,18 @@ const WAITING = `(not ${CLOSED} and t.response_state = 'awaiting_client')`;
 const VISIBLE_COMMENT = `not c.is_internal and c.publish_state = 'published' and c.deleted_at is null
   and not exists (select 1 from comment_threads ct where ct.tenant = c.tenant and ct.thread_id = c.thread_id and ct.is_internal)`;
 
-/** Opened, updated, closed, or the newest message the client sees: whichever is latest. */
+/**
+ * Opened, updated, closed, or the newest conversation the client sees: whichever is latest. The
+ * conversation's time is its threads' last_activity_at (which Alga keeps on each comment and
+ * reply) through Alga's (tenant, ticket_id, last_activity_at) index on comment_threads: comments
+ * have no index by ticket, and reading them would scan the tenant's comments for every ticket. A
+ * thread counts when it and its root comment are ones the client sees; a reply Alga schedules in
+ * such a thread moves the ticket when it is written, not when it is published.
+ */
 const LAST_ACTIVITY = `greatest(t.entered_at, t.updated_at, t.closed_at,
-  (select max(c.created_at) from comments c where c.tenant = t.tenant and c.ticket_id = t.ticket_id and ${VISIBLE_COMMENT}),
+  (select max(ct.last_activity_at) from comment_threads ct
+     join comments c on c.tenant = ct.tenant and c.comment_id = ct.root_comment_id
+    where ct.tenant = t.tenant and ct.ticket_id = t.ticket_id and not ct.is_internal and ${VISIBLE_COMMENT}),
   '1970-01-01T00:00:00Z'::timestamptz)`;
 
 function clientTickets(db: Db, scope: TicketScope) {
@@ -172,29 +181,43 @@ export async function findTicket(db: Db, args: TicketScope & { ticketId: string 
 /**
  * The conversation the client sees, oldest first. The author is the client's side when Alga says
  * so (author_type 'client'), or, for rows it left 'unknown', when a contact or a client login wrote it.
+ * Alga indexes comments by neither ticket nor thread, so they are found through the ticket's
+ * threads (indexed by ticket): each thread's first comment by primary key, and the replies,
+ * which need a pass over the tenant's comments, only when a visible thread has some (Alga counts
+ * them in reply_count).
  */
 export async function listVisibleComments(db: Db, args: { tenant: string; ticketId: string }): Promise<CommentRow[]> {
-  return db('comments as c')
-    .leftJoin('users as u', function joinUser() {
-      this.on('u.tenant', '=', 'c.tenant').andOn('u.user_id', '=', 'c.user_id');
-    })
-    .leftJoin('contacts as ct', function joinContact() {
-      this.on('ct.tenant', '=', 'c.tenant').andOn(db.raw('ct.contact_name_id = coalesce(c.contact_id, u.contact_id)'));
-    })
-    .where({ 'c.tenant': args.tenant, 'c.ticket_id': args.ticketId })
-    .andWhereRaw(VISIBLE_COMMENT)
-    .orderByRaw('c.created_at asc, c.comment_id asc')
-    .select<CommentRow[]>([
-      'c.comment_id',
-      'c.author_type',
-      'c.note',
-      'c.markdown_content',
-      'c.created_at',
-      db.raw(
-        `(c.author_type = 'client' or (c.author_type is distinct from 'internal' and (c.contact_id is not null or u.user_type = 'client'))) as by_client`,
-      ),
-      db.raw(`coalesce(nullif(btrim(ct.full_name), ''), nullif(btrim(concat_ws(' ', u.first_name, u.last_name)), '')) as author_name`),
-    ]);
+  const columns = `c.comment_id, c.author_type, c.note, c.markdown_content, c.created_at,
+    (c.author_type = 'client' or (c.author_type is distinct from 'internal' and (c.contact_id is not null or u.user_type = 'client'))) as by_client,
+    coalesce(nullif(btrim(ac.full_name), ''), nullif(btrim(concat_ws(' ', u.first_name, u.last_name)), '')) as author_name`;
+  const authors = `left join users u on u.tenant = c.tenant and u.user_id = c.user_id
+    left join contacts ac on ac.tenant = c.tenant and ac.contact_name_id = coalesce(c.contact_id, u.contact_id)`;
+  const threads = `select th.%s from comment_threads th where th.tenant = ? and th.ticket_id = ? and not th.is_internal`;
+  const { rows } = await db.raw<{ rows: CommentRow[] }>(
+    `select * from (
+       select ${columns} from comments c ${authors}
+        where c.tenant = ? and c.ticket_id = ? and c.comment_id in (${threads.replace('%s', 'root_comment_id')}) and ${VISIBLE_COMMENT}
+       union all
+       select ${columns} from comments c ${authors}
+        where exists (${threads.replace('%s', 'thread_id')} and th.reply_count > 0)
+          and c.tenant = ? and c.ticket_id = ? and c.parent_comment_id is not null
+          and c.thread_id in (${threads.replace('%s', 'thread_id')}) and ${VISIBLE_COMMENT}
+     ) m
+     order by m.created_at asc, m.comment_id asc`,
+    [
+      args.tenant,
+      args.ticketId,
+      args.tenant,
+      args.ticketId,
+      args.tenant,
+      args.ticketId,
+      args.tenant,
+      args.ticketId,
+      args.tenant,
+      args.ticketId,
+    ],
+  );
+  return rows;
 }
 
 /**
