@@ -496,6 +496,30 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     expect(Number(logCount!.count)).to.equal(3);
   });
 
+  it("a contact in a visibility group opens tickets on its group's board and cannot reply on, or close, another board's", async function () {
+    const { bakery } = host.seed.clients;
+    const { sophie } = host.seed.contacts;
+    const group = await insert('client_portal_visibility_groups', { tenant, client_id: bakery, name: 'Projects only' }, 'group_id');
+    await host.db('client_portal_visibility_group_boards').insert({ tenant, group_id: group, board_id: ids.projects });
+    await host.db('contacts').where({ tenant, contact_name_id: sophie }).update({ portal_visibility_group_id: group });
+    try {
+      const base = { subject: 'Project question', description: 'When is phase 2?', categoryId: null, typeId: null, priorityId: null };
+      const created = await tickets.create(tenant, bakery, sophie, base);
+      expect(created).to.deep.include({ statusLabel: 'Open' });
+      expect(await ticketRow(created!.id)).to.deep.include({ board_id: ids.projects, status_id: ids.projectsOpen });
+      // A category of the default board is not one of the group's board.
+      expect(await tickets.create(tenant, bakery, sophie, { ...base, categoryId: ids.hardware })).to.equal(null);
+      expect(await tickets.reply(tenant, bakery, sophie, ids.bakeryOld, 'From the projects group')).to.equal(null);
+      expect(await tickets.setState(tenant, bakery, sophie, ids.bakeryOld, 'closed')).to.equal(null);
+      expect(await tickets.reply(tenant, bakery, sophie, created!.id, 'From the projects group')).to.deep.include({ author: 'client' });
+      // A group that allows no board opens nothing.
+      await host.db('client_portal_visibility_group_boards').where({ tenant, group_id: group }).delete();
+      expect(await tickets.create(tenant, bakery, sophie, base)).to.equal(null);
+    } finally {
+      await host.db('contacts').where({ tenant, contact_name_id: sophie }).update({ portal_visibility_group_id: null });
+    }
+  });
+
   describe('a client with many tickets', function () {
     let client: string;
     const opened: string[] = [];
