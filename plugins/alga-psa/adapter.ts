@@ -8,6 +8,7 @@
 //   invoices  = invoices + invoice_charges, payments invoice_payments (+ transactions)
 //   tasks     = project_tasks of the client's projects that show tasks in the client portal
 //   documents = client-visible documents associated with the client (files under a local storage root)
+//   tickets   = tickets of the client, their client-visible comments, statuses, priorities, boards, categories
 //   credentials = users with user_type 'client' (Alga's PBKDF2 + NEXTAUTH_SECRET)
 //   news      = invoices finalized and quotes sent since the portal last read (clients' notifications)
 //   clientPermissions = what the contact's client login's client roles grant (roles, role_permissions, permissions)
@@ -45,6 +46,7 @@ import { openTaskCount } from './queries/tasks.ts';
 import { contactPermissions } from './queries/permissions.ts';
 import { listStaff, type StaffRow } from './queries/users.ts';
 import { algaDocuments, algaTasks } from './shared-files.ts';
+import { algaTickets } from './tickets.ts';
 import { algaWorkspaces, SLUG } from './workspaces.ts';
 
 const OptionsSchema = z.object({
@@ -245,6 +247,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     invoices: algaInvoices(db, tenantOf),
     ...(options.storageRoot ? { documents: algaDocuments(db, tenantOf, options.storageRoot) } : {}),
     tasks: algaTasks(db, tenantOf),
+    tickets: algaTickets(db, tenantOf),
     news: algaNews(db, tenantOf),
     clientPermissions: {
       async of(id, contactIds) {

@@ -1,7 +1,8 @@
 // Where Alga PSA keeps what this binding reads and writes, checked against the schema before the
 // portal starts and read by the audit (audit-manifest.ts). Every column listed is one a query in
-// queries/ touches. Not claimed because not used: comments (Alga's comments belong to tickets,
-// not to quotes or invoices) and portal_invitations / password_reset_tokens (see CONTEXT.md).
+// queries/ touches. Alga's comments are claimed for its tickets only (they belong to tickets, not
+// to quotes or invoices). Not claimed because not used: portal_invitations / password_reset_tokens
+// (see CONTEXT.md).
 import type { HostClaim } from '../../src/index.ts';
 
 export const ALGA_PSA_CLAIMS: HostClaim[] = [
@@ -231,6 +232,135 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   },
   { concept: 'task', table: 'statuses', columns: ['tenant', 'status_id', 'is_closed'] },
   { concept: 'task', table: 'standard_statuses', columns: ['standard_status_id', 'is_closed'] },
+  // Support tickets (queries/tickets.ts), written as Alga's client portal and TicketModel.createTicket write them.
+  {
+    concept: 'ticket',
+    table: 'tickets',
+    columns: [
+      'tenant',
+      'ticket_id',
+      'ticket_number',
+      'title',
+      'client_id',
+      'contact_name_id',
+      'status_id',
+      'priority_id',
+      'category_id',
+      'board_id',
+      'assigned_to',
+      'source',
+      'ticket_origin',
+      'entered_by',
+      'entered_at',
+      'updated_by',
+      'updated_at',
+      'closed_by',
+      'closed_at',
+      'is_closed',
+      'response_state',
+      'attributes',
+    ],
+  },
+  {
+    concept: 'ticket',
+    table: 'statuses',
+    columns: ['tenant', 'status_id', 'name', 'status_type', 'board_id', 'is_closed', 'is_default', 'order_number'],
+    where: { status_type: 'ticket' },
+  },
+  {
+    concept: 'ticket',
+    table: 'priorities',
+    columns: ['tenant', 'priority_id', 'priority_name', 'item_type', 'order_number'],
+    where: { item_type: 'ticket' },
+  },
+  {
+    concept: 'ticket',
+    table: 'boards',
+    columns: [
+      'tenant',
+      'board_id',
+      'board_name',
+      'is_default',
+      'is_inactive',
+      'display_order',
+      'default_priority_id',
+      'default_assigned_to',
+    ],
+  },
+  {
+    concept: 'ticket',
+    table: 'categories',
+    columns: ['tenant', 'category_id', 'category_name', 'parent_category', 'board_id', 'display_order'],
+  },
+  // Ticket numbers: Alga's generate_next_number(tenant, 'TICKET') reads and advances this row.
+  {
+    concept: 'ticket',
+    table: 'next_number',
+    columns: ['tenant', 'entity_type', 'last_number', 'initial_value', 'prefix', 'padding_length'],
+  },
+  // The status history, and the client's own closing and reopening written into it.
+  {
+    concept: 'ticket',
+    table: 'ticket_audit_logs',
+    columns: [
+      'tenant',
+      'audit_id',
+      'ticket_id',
+      'event_type',
+      'entity_type',
+      'entity_id',
+      'actor_type',
+      'actor_user_id',
+      'actor_contact_id',
+      'actor_display_name',
+      'source',
+      'occurred_at',
+      'changes',
+      'details',
+      'created_at',
+    ],
+  },
+  // Which boards a contact's tickets may be on (Alga's client portal visibility groups).
+  { concept: 'ticket', table: 'contacts', columns: ['tenant', 'contact_name_id', 'portal_visibility_group_id'] },
+  { concept: 'ticket', table: 'client_portal_visibility_groups', columns: ['tenant', 'group_id', 'client_id'] },
+  { concept: 'ticket', table: 'client_portal_visibility_group_boards', columns: ['tenant', 'group_id', 'board_id'] },
+  {
+    concept: 'ticketMessage',
+    table: 'comments',
+    columns: [
+      'tenant',
+      'comment_id',
+      'thread_id',
+      'ticket_id',
+      'user_id',
+      'contact_id',
+      'author_type',
+      'note',
+      'markdown_content',
+      'is_internal',
+      'is_resolution',
+      'metadata',
+      'publish_state',
+      'deleted_at',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  {
+    concept: 'ticketMessage',
+    table: 'comment_threads',
+    columns: [
+      'tenant',
+      'thread_id',
+      'ticket_id',
+      'root_comment_id',
+      'is_internal',
+      'reply_count',
+      'last_activity_at',
+      'created_at',
+      'created_by',
+    ],
+  },
 ];
 
 /** Claimed only when the documents port exists (a storage root is configured). */

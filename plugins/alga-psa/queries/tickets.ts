@@ -1,0 +1,517 @@
+// Alga PSA's support tickets of a client, read and written as Alga's own client portal does
+// (packages/client-portal/.../client-tickets.ts, TicketModel.createTicket):
+//   tickets (client_id, contact_name_id, ticket_number, title, attributes.description, status_id,
+//   priority_id, category_id, board_id, response_state, is_closed/closed_at), their conversation in
+//   comments (+ comment_threads), statuses (status_type 'ticket', per board), priorities
+//   (item_type 'ticket'), boards (is_default), categories (per board) and the activity timeline
+//   ticket_audit_logs. Every query is scoped by tenant, and by the client (an active one).
+//
+// Closed = the status's is_closed (the ticket's own is_closed flag where it has no status).
+// Waiting on the client = open with response_state 'awaiting_client', which Alga sets when staff
+// answer the client (commentActions) and clears to 'awaiting_internal' when the client writes.
+// A comment the client sees: not is_internal, not in an internal thread, published (scheduled
+// ones are staff drafts) and not deleted; the same rule, on a thread's first comment, decides
+// the list's last activity, so an internal note never moves a ticket up the client's list.
+//
+// Alga indexes tickets neither by (tenant, client_id) nor by text, and comments not by ticket:
+// a client's list reads the tenant's tickets through the primary key's tenant prefix. No index is
+// added on Alga's tables (the portal never alters them).
+import type { Knex } from 'knex';
+import { activeClientIds, notInactive, type Db } from './db.ts';
+import { activeContacts } from './contacts.ts';
+
+export interface TicketScope {
+  tenant: string;
+  clientId: string;
+}
+
+export interface TicketRow {
+  ticket_id: string;
+  ticket_number: string;
+  title: string | null;
+  status_name: string | null;
+  closed: boolean;
+  waiting: boolean;
+  priority_name: string | null;
+  category_name: string | null;
+  entered_at: Date | null;
+  last_activity: Date;
+  closed_at: Date | null;
+  sort_key: string;
+}
+
+export interface TicketDetailRow extends TicketRow {
+  description: string | null;
+  opened_by: string | null;
+  board_id: string | null;
+  status_id: string | null;
+}
+
+export interface CommentRow {
+  comment_id: string;
+  author_type: string | null;
+  note: string;
+  markdown_content: string | null;
+  created_at: Date;
+  by_client: boolean;
+  author_name: string | null;
+}
+
+export interface StatusChangeRow {
+  occurred_at: Date;
+  is_closed: boolean | null;
+  status_name: string | null;
+}
+
+export interface ChoiceRow {
+  id: string;
+  label: string;
+}
+
+const CLOSED = 'coalesce(s.is_closed, t.is_closed, false)';
+const WAITING = `(not ${CLOSED} and t.response_state = 'awaiting_client')`;
+
+/** A comment row `c` the client may read (Alga's getClientTicketDetails, plus soft deletion). */
+const VISIBLE_COMMENT = `not c.is_internal and c.publish_state = 'published' and c.deleted_at is null
+  and not exists (select 1 from comment_threads ct where ct.tenant = c.tenant and ct.thread_id = c.thread_id and ct.is_internal)`;
+
+/**
+ * Opened, updated, closed, or the newest conversation the client sees: whichever is latest. The
+ * conversation's time is its threads' last_activity_at (which Alga keeps on each comment and
+ * reply) through Alga's (tenant, ticket_id, last_activity_at) index on comment_threads: comments
+ * have no index by ticket, and reading them would scan the tenant's comments for every ticket. A
+ * thread counts when it and its root comment are ones the client sees; a reply Alga schedules in
+ * such a thread moves the ticket when it is written, not when it is published.
+ */
+const LAST_ACTIVITY = `greatest(t.entered_at, t.updated_at, t.closed_at,
+  (select max(ct.last_activity_at) from comment_threads ct
+     join comments c on c.tenant = ct.tenant and c.comment_id = ct.root_comment_id
+    where ct.tenant = t.tenant and ct.ticket_id = t.ticket_id and not ct.is_internal and ${VISIBLE_COMMENT}),
+  '1970-01-01T00:00:00Z'::timestamptz)`;
+
+function clientTickets(db: Db, scope: TicketScope) {
+  return db('tickets as t')
+    .leftJoin('statuses as s', function joinStatus() {
+      this.on('s.tenant', '=', 't.tenant').andOn('s.status_id', '=', 't.status_id');
+    })
+    .leftJoin('priorities as p', function joinPriority() {
+      this.on('p.tenant', '=', 't.tenant').andOn('p.priority_id', '=', 't.priority_id');
+    })
+    .leftJoin('categories as cat', function joinCategory() {
+      this.on('cat.tenant', '=', 't.tenant').andOn('cat.category_id', '=', 't.category_id');
+    })
+    .where({ 't.tenant': scope.tenant, 't.client_id': scope.clientId })
+    .whereIn('t.client_id', activeClientIds(db, scope.tenant));
+}
+
+const summaryColumns = (db: Db) => [
+  't.ticket_id',
+  't.ticket_number',
+  't.title',
+  's.name as status_name',
+  db.raw(`${CLOSED} as closed`),
+  db.raw(`${WAITING} as waiting`),
+  'p.priority_name',
+  'cat.category_name',
+  't.entered_at',
+  't.closed_at',
+  db.raw(`${LAST_ACTIVITY} as last_activity`),
+];
+
+/** `%text%` for ILIKE, the user's own % _ and \ taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
+export interface TicketListArgs extends TicketScope {
+  state: 'open' | 'closed' | 'all';
+  waiting?: boolean;
+  search?: string;
+  before?: { at: string; id: string } | null;
+  limit: number;
+}
+
+/** Newest activity first (ticket_id breaks ties); limit + 1 rows, so the caller knows there is a next page. */
+export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketRow[]> {
+  const inner = clientTickets(db, args).select(summaryColumns(db));
+  if (args.state === 'open') inner.andWhereRaw(`not ${CLOSED}`);
+  if (args.state === 'closed') inner.andWhereRaw(CLOSED);
+  if (args.waiting) inner.andWhereRaw(WAITING);
+  if (args.search) {
+    const pattern = containing(args.search);
+    inner.andWhere((q) =>
+      q.whereRaw(`t.ticket_number ilike ? escape '\\'`, [pattern]).orWhereRaw(`t.title ilike ? escape '\\'`, [pattern]),
+    );
+  }
+  const query = db.from(inner.as('x'));
+  if (args.before)
+    query.whereRaw(`(x.last_activity, x.ticket_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+  return query
+    .orderByRaw('x.last_activity desc, x.ticket_id desc')
+    .limit(args.limit + 1)
+    .select<TicketRow[]>(['x.*', db.raw(`to_char(x.last_activity at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as sort_key`)]);
+}
+
+export async function ticketCounts(db: Db, scope: TicketScope): Promise<{ open: number; waiting: number }> {
+  const row = await clientTickets(db, scope).first<{ open: number; waiting: number } | undefined>(
+    db.raw(`count(*) filter (where not ${CLOSED})::int as open`),
+    db.raw(`count(*) filter (where ${WAITING})::int as waiting`),
+  );
+  return { open: Number(row?.open ?? 0), waiting: Number(row?.waiting ?? 0) };
+}
+
+export async function findTicket(db: Db, args: TicketScope & { ticketId: string }): Promise<TicketDetailRow | null> {
+  const row = await clientTickets(db, args)
+    .leftJoin('contacts as oc', function joinOpener() {
+      this.on('oc.tenant', '=', 't.tenant').andOn('oc.contact_name_id', '=', 't.contact_name_id');
+    })
+    .leftJoin('users as ou', function joinEnteredBy() {
+      this.on('ou.tenant', '=', 't.tenant').andOn('ou.user_id', '=', 't.entered_by');
+    })
+    .where('t.ticket_id', args.ticketId)
+    .first<TicketDetailRow | undefined>([
+      ...summaryColumns(db),
+      db.raw(`to_char(${LAST_ACTIVITY} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as sort_key`),
+      db.raw(`t.attributes ->> 'description' as description`),
+      db.raw(`coalesce(nullif(btrim(oc.full_name), ''), nullif(btrim(concat_ws(' ', ou.first_name, ou.last_name)), '')) as opened_by`),
+      't.board_id',
+      't.status_id',
+    ]);
+  return row ?? null;
+}
+
+/**
+ * The conversation the client sees, oldest first. The author is the client's side when Alga says
+ * so (author_type 'client'), or, for rows it left 'unknown', when a contact or a client login wrote it.
+ * Alga indexes comments by neither ticket nor thread, so they are found through the ticket's
+ * threads (indexed by ticket): each thread's first comment by primary key, and the replies,
+ * which need a pass over the tenant's comments, only when a visible thread has some (Alga counts
+ * them in reply_count).
+ */
+export async function listVisibleComments(db: Db, args: { tenant: string; ticketId: string }): Promise<CommentRow[]> {
+  const columns = `c.comment_id, c.author_type, c.note, c.markdown_content, c.created_at,
+    (c.author_type = 'client' or (c.author_type is distinct from 'internal' and (c.contact_id is not null or u.user_type = 'client'))) as by_client,
+    coalesce(nullif(btrim(ac.full_name), ''), nullif(btrim(concat_ws(' ', u.first_name, u.last_name)), '')) as author_name`;
+  const authors = `left join users u on u.tenant = c.tenant and u.user_id = c.user_id
+    left join contacts ac on ac.tenant = c.tenant and ac.contact_name_id = coalesce(c.contact_id, u.contact_id)`;
+  const threads = `select th.%s from comment_threads th where th.tenant = ? and th.ticket_id = ? and not th.is_internal`;
+  const { rows } = await db.raw<{ rows: CommentRow[] }>(
+    `select * from (
+       select ${columns} from comments c ${authors}
+        where c.tenant = ? and c.ticket_id = ? and c.comment_id in (${threads.replace('%s', 'root_comment_id')}) and ${VISIBLE_COMMENT}
+       union all
+       select ${columns} from comments c ${authors}
+        where exists (${threads.replace('%s', 'thread_id')} and th.reply_count > 0)
+          and c.tenant = ? and c.ticket_id = ? and c.parent_comment_id is not null
+          and c.thread_id in (${threads.replace('%s', 'thread_id')}) and ${VISIBLE_COMMENT}
+     ) m
+     order by m.created_at asc, m.comment_id asc`,
+    [
+      args.tenant,
+      args.ticketId,
+      args.tenant,
+      args.ticketId,
+      args.tenant,
+      args.ticketId,
+      args.tenant,
+      args.ticketId,
+      args.tenant,
+      args.ticketId,
+    ],
+  );
+  return rows;
+}
+
+/**
+ * Status changes from Alga's activity timeline (ticket_audit_logs): every row whose curated diff
+ * changes status_id, whoever made it (staff screens, automations, the client portal), with the
+ * status it changed to. Empty for tickets older than the timeline.
+ */
+export async function listStatusChanges(db: Db, args: { tenant: string; ticketId: string }): Promise<StatusChangeRow[]> {
+  return db('ticket_audit_logs as l')
+    .leftJoin('statuses as s', function joinStatus() {
+      this.on('s.tenant', '=', 'l.tenant').andOn(db.raw(`s.status_id::text = l.changes -> 'status_id' ->> 'new'`));
+    })
+    .where({ 'l.tenant': args.tenant, 'l.ticket_id': args.ticketId })
+    .andWhereRaw(`l.changes -> 'status_id' ->> 'new' is not null`)
+    .orderByRaw('l.occurred_at asc, l.audit_id asc')
+    .select<StatusChangeRow[]>([
+      'l.occurred_at',
+      's.is_closed',
+      db.raw(`coalesce(s.name, l.changes -> 'status_id' ->> 'newLabel') as status_name`),
+    ]);
+}
+
+// ---- the new-ticket form's choices ----
+
+/** The board client tickets go to when the contact has no visibility group: the default one, as Alga picks it. */
+function defaultBoard(db: Db, tenant: string) {
+  return db('boards')
+    .where({ tenant, is_default: true })
+    .andWhereRaw(notInactive('is_inactive'))
+    .orderBy([{ column: 'display_order' }, { column: 'board_name' }]);
+}
+
+/** Top-level categories of a board, and the tenant's categories bound to no board. */
+function boardCategories(db: Db, tenant: string, boardId: string | null) {
+  return db('categories')
+    .where({ tenant })
+    .whereNull('parent_category')
+    .andWhere((q) => (boardId ? q.where('board_id', boardId).orWhereNull('board_id') : q.whereNull('board_id')));
+}
+
+function ticketPriorities(db: Db, tenant: string) {
+  return db('priorities')
+    .where({ tenant })
+    .andWhere((q) => q.where('item_type', 'ticket').orWhereNull('item_type'));
+}
+
+export async function ticketChoices(db: Db, tenant: string): Promise<{ categories: ChoiceRow[]; priorities: ChoiceRow[] }> {
+  const board = await defaultBoard(db, tenant).first<{ board_id: string } | undefined>('board_id');
+  const [categories, priorities] = await Promise.all([
+    boardCategories(db, tenant, board?.board_id ?? null)
+      .orderBy([{ column: 'display_order' }, { column: 'category_name' }])
+      .select<ChoiceRow[]>(['category_id as id', 'category_name as label']),
+    ticketPriorities(db, tenant)
+      .orderBy([{ column: 'order_number' }, { column: 'priority_name' }])
+      .select<ChoiceRow[]>(['priority_id as id', 'priority_name as label']),
+  ]);
+  return { categories, priorities };
+}
+
+// ---- the client's acts ----
+
+export interface ActingContact {
+  contactId: string;
+  name: string;
+  /** The contact's Alga client login, where it has one: Alga's client portal writes it as the author. */
+  userId: string | null;
+  /** Boards the contact's portal visibility group allows; null = every board (no group). */
+  boardIds: string[] | null;
+}
+
+/** The contact acting for the client: an active contact of this (active) client, or null. */
+export async function actingContact(db: Db, args: TicketScope & { contactId: string }): Promise<ActingContact | null> {
+  const contact = await activeContacts(db, args.tenant)
+    .where({ 'c.contact_name_id': args.contactId, 'c.client_id': args.clientId })
+    .first<{ contact_name_id: string; full_name: string | null; email: string; group_id: string | null } | undefined>([
+      'c.contact_name_id',
+      'c.full_name',
+      'c.email',
+      'c.portal_visibility_group_id as group_id',
+    ]);
+  if (!contact) return null;
+  const login = await db('users')
+    .where({ tenant: args.tenant, user_type: 'client', contact_id: args.contactId })
+    .andWhereRaw(notInactive('is_inactive'))
+    .orderBy('created_at')
+    .first<{ user_id: string } | undefined>('user_id');
+  let boardIds: string[] | null = null;
+  if (contact.group_id) {
+    // As Alga's getClientContactVisibilityContext: the group must be the contact's client's; its boards, active ones only.
+    const rows = await db('client_portal_visibility_groups as g')
+      .join('client_portal_visibility_group_boards as gb', function joinBoards() {
+        this.on('gb.tenant', '=', 'g.tenant').andOn('gb.group_id', '=', 'g.group_id');
+      })
+      .join('boards as b', function joinBoard() {
+        this.on('b.tenant', '=', 'gb.tenant').andOn('b.board_id', '=', 'gb.board_id');
+      })
+      .where({ 'g.tenant': args.tenant, 'g.group_id': contact.group_id, 'g.client_id': args.clientId })
+      .andWhereRaw(notInactive('b.is_inactive'))
+      .orderBy([{ column: 'b.display_order' }, { column: 'b.board_name' }])
+      .select<{ board_id: string }[]>('b.board_id');
+    boardIds = rows.map((row) => row.board_id);
+  }
+  return {
+    contactId: contact.contact_name_id,
+    name: contact.full_name?.trim() || contact.email.trim(),
+    userId: login?.user_id ?? null,
+    boardIds,
+  };
+}
+
+/** The ticket when it is the client's and on a board the contact may see (Alga's resolveVisibleTicket). */
+async function visibleTicket(db: Db, scope: TicketScope & { ticketId: string; boardIds: string[] | null }) {
+  const query = clientTickets(db, scope).where('t.ticket_id', scope.ticketId);
+  if (scope.boardIds !== null) query.whereIn('t.board_id', scope.boardIds);
+  return query
+    .forUpdate('t')
+    .first<{ ticket_id: string; board_id: string | null; status_id: string | null; closed: boolean } | undefined>([
+      't.ticket_id',
+      't.board_id',
+      't.status_id',
+      db.raw(`${CLOSED} as closed`),
+    ]);
+}
+
+export interface NewTicketArgs extends TicketScope {
+  contact: ActingContact;
+  title: string;
+  description: string;
+  categoryId: string | null;
+  priorityId: string | null;
+}
+
+/**
+ * A ticket as Alga's createClientTicket makes one, or null when a choice is not the tenant's or
+ * Alga has nowhere to put it (no board for the contact, no ticket status on it, no priority).
+ * The board: the first of the contact's visibility group, else the default board; the status:
+ * the board's default ticket status, else its first by order; the priority: the one chosen, else
+ * the board's default, else the tenant's first; the number from Alga's generate_next_number
+ * ('TICKET'); the description in attributes.description; the board's default assignee.
+ * Must run in a transaction.
+ */
+export async function insertTicket(trx: Knex.Transaction, args: NewTicketArgs): Promise<string | null> {
+  const { tenant } = args;
+  const { boardIds } = args.contact;
+  // A contact whose visibility group allows no board cannot open a ticket (Alga refuses it too).
+  if (boardIds !== null && boardIds.length === 0) return null;
+  const boards = boardIds === null ? defaultBoard(trx, tenant) : trx('boards').where({ tenant, board_id: boardIds[0] });
+  const board = await boards.first<
+    { board_id: string; default_priority_id: string | null; default_assigned_to: string | null } | undefined
+  >(['board_id', 'default_priority_id', 'default_assigned_to']);
+  if (!board) return null;
+  const status = await trx('statuses')
+    .where({ tenant, status_type: 'ticket', board_id: board.board_id })
+    .orderByRaw('coalesce(is_default, false) desc, order_number asc')
+    .first<{ status_id: string } | undefined>('status_id');
+  if (!status) return null;
+  const priority = await ticketPriorities(trx, tenant)
+    .modify((q) => {
+      if (args.priorityId) q.where('priority_id', args.priorityId);
+      else q.orderByRaw('coalesce(priority_id = ?, false) desc, order_number asc', [board.default_priority_id]);
+    })
+    .first<{ priority_id: string } | undefined>('priority_id');
+  if (!priority) return null;
+  if (args.categoryId) {
+    const category = await boardCategories(trx, tenant, board.board_id).where('category_id', args.categoryId).first('category_id');
+    if (!category) return null;
+  }
+  const { rows } = await trx.raw<{ rows: { number: string }[] }>(`select generate_next_number(?::uuid, 'TICKET') as number`, [tenant]);
+  const ticketNumber = rows[0]?.number;
+  if (!ticketNumber) return null;
+  const [inserted] = await trx('tickets')
+    .insert({
+      tenant,
+      ticket_number: ticketNumber,
+      title: args.title,
+      client_id: args.clientId,
+      contact_name_id: args.contact.contactId,
+      status_id: status.status_id,
+      priority_id: priority.priority_id,
+      category_id: args.categoryId,
+      board_id: board.board_id,
+      assigned_to: board.default_assigned_to,
+      source: 'client_portal',
+      ticket_origin: 'client_portal',
+      entered_by: args.contact.userId,
+      entered_at: trx.fn.now(),
+      updated_at: trx.fn.now(),
+      attributes: JSON.stringify({ description: args.description }),
+    })
+    .returning('ticket_id');
+  return (inserted as { ticket_id: string }).ticket_id;
+}
+
+/**
+ * The client's message, as Alga's addClientTicketComment writes it: a thread of its own
+ * (comment_threads, not internal) holding one comment with author_type 'client', the body as
+ * BlockNote JSON in `note` and as text in `markdown_content`, metadata.responseSource
+ * 'client_portal'; the ticket then awaits the agency (response_state 'awaiting_internal').
+ * The author is the contact's client login where it has one, and the contact (contact_id) always,
+ * as Alga's TicketModel.createComment records a contact's comment. Null when the ticket is not
+ * one the contact may see. Must run in a transaction.
+ */
+export async function insertClientComment(
+  trx: Knex.Transaction,
+  args: TicketScope & { ticketId: string; contact: ActingContact; note: string; text: string },
+): Promise<{ comment_id: string; created_at: Date } | null> {
+  const ticket = await visibleTicket(trx, { ...args, boardIds: args.contact.boardIds });
+  if (!ticket) return null;
+  const { rows } = await trx.raw<{ rows: { comment_id: string; thread_id: string; now: Date }[] }>(
+    'select gen_random_uuid() as comment_id, gen_random_uuid() as thread_id, now() as now',
+  );
+  const ids = rows[0];
+  if (!ids) return null;
+  await trx('comment_threads').insert({
+    tenant: args.tenant,
+    thread_id: ids.thread_id,
+    ticket_id: args.ticketId,
+    root_comment_id: ids.comment_id,
+    is_internal: false,
+    reply_count: 0,
+    last_activity_at: ids.now,
+    created_at: ids.now,
+    created_by: args.contact.userId,
+  });
+  await trx('comments').insert({
+    tenant: args.tenant,
+    comment_id: ids.comment_id,
+    thread_id: ids.thread_id,
+    ticket_id: args.ticketId,
+    author_type: 'client',
+    note: args.note,
+    markdown_content: args.text,
+    is_internal: false,
+    is_resolution: false,
+    metadata: JSON.stringify({ responseSource: 'client_portal' }),
+    user_id: args.contact.userId,
+    contact_id: args.contact.contactId,
+    created_at: ids.now,
+    updated_at: ids.now,
+  });
+  await trx('tickets').where({ tenant: args.tenant, ticket_id: args.ticketId }).update({ response_state: 'awaiting_internal' });
+  return { comment_id: ids.comment_id, created_at: ids.now };
+}
+
+/**
+ * Closed or reopened as Alga's client portal updateTicketStatus changes a status: status_id, the
+ * denormalised is_closed, closed_at/closed_by set on closing and cleared on reopening,
+ * response_state cleared on closing, updated_at/updated_by, and a row in the activity timeline
+ * (TICKET_CLOSED / TICKET_REOPENED, source 'client_portal'). The status it moves to: closing, the
+ * board's first closed ticket status by order; reopening, the board's default status when open,
+ * else its first open one. True when the ticket is (now) in that state, false when it is not the
+ * contact's to change or its board has no such status. Must run in a transaction.
+ */
+export async function setTicketClosed(
+  trx: Knex.Transaction,
+  args: TicketScope & { ticketId: string; contact: ActingContact; closed: boolean },
+): Promise<boolean> {
+  const ticket = await visibleTicket(trx, { ...args, boardIds: args.contact.boardIds });
+  if (!ticket) return false;
+  if (ticket.closed === args.closed) return true;
+  if (!ticket.board_id) return false;
+  const target = await trx('statuses')
+    .where({ tenant: args.tenant, status_type: 'ticket', board_id: ticket.board_id, is_closed: args.closed })
+    .orderByRaw(args.closed ? 'order_number asc' : 'coalesce(is_default, false) desc, order_number asc')
+    .first<{ status_id: string } | undefined>('status_id');
+  if (!target) return false;
+  const { rows } = await trx.raw<{ rows: { now: Date }[] }>('select now() as now');
+  const now = rows[0]?.now ?? new Date();
+  const userId = args.contact.userId;
+  await trx('tickets')
+    .where({ tenant: args.tenant, ticket_id: args.ticketId })
+    .update({
+      status_id: target.status_id,
+      is_closed: args.closed,
+      ...(args.closed ? { closed_at: now, closed_by: userId, response_state: null } : { closed_at: null, closed_by: null }),
+      updated_at: now,
+      updated_by: userId,
+    });
+  const change = { old: ticket.status_id, previous: ticket.status_id, new: target.status_id };
+  await trx('ticket_audit_logs').insert({
+    tenant: args.tenant,
+    ticket_id: args.ticketId,
+    event_type: args.closed ? 'TICKET_CLOSED' : 'TICKET_REOPENED',
+    entity_type: 'ticket',
+    entity_id: args.ticketId,
+    actor_type: userId ? 'user' : 'contact',
+    actor_user_id: userId,
+    actor_contact_id: userId ? null : args.contact.contactId,
+    actor_display_name: args.contact.name,
+    source: 'client_portal',
+    occurred_at: now,
+    changes: JSON.stringify({ status_id: change }),
+    details: JSON.stringify({}),
+    created_at: now,
+  });
+  return true;
+}

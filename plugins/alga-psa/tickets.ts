@@ -1,0 +1,239 @@
+// TicketsPort on Alga PSA: a client's support tickets in Alga's own tables (queries/tickets.ts),
+// so staff work them on Alga's boards and what they write for the client comes back here.
+// Alga keeps rich text as BlockNote JSON (comments.note, and sometimes attributes.description):
+// the portal reads its text and writes the client's plain text as one paragraph per line, with
+// the text itself in markdown_content, as Alga's client portal stores both.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { TicketDetail, TicketMessage, TicketsPort, TicketState, TicketSummary } from '../../src/index.ts';
+import { clampLimit, pageOf } from '../../src/index.ts';
+import { keyCursor } from './cursors.ts';
+import { parseUuid } from './ids.ts';
+import {
+  actingContact,
+  findTicket,
+  insertClientComment,
+  insertTicket,
+  listStatusChanges,
+  listTickets,
+  listVisibleComments,
+  setTicketClosed,
+  ticketChoices,
+  ticketCounts,
+  type CommentRow,
+  type TicketRow,
+} from './queries/tickets.ts';
+
+type TenantOf = (workspaceId: string) => string | null;
+const EMPTY = { items: [], next: null };
+
+const SUBJECT = z.string().trim().min(1).max(255);
+const BODY = z.string().trim().min(1).max(20_000);
+const SEARCH = z.string().trim().max(200);
+
+const stateOf = (row: { closed: boolean; waiting: boolean }): TicketState => (row.closed ? 'closed' : row.waiting ? 'waiting' : 'open');
+
+interface Inline {
+  type?: string;
+  text?: string;
+  content?: unknown;
+}
+
+/** The text of BlockNote inline content: text runs, links' text, anything else by its text. */
+function inlineText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content))
+    return content.map((item: Inline) => (typeof item?.text === 'string' ? item.text : inlineText(item?.content))).join('');
+  // Tables: { type: 'tableContent', rows: [{ cells: [...] }] }
+  const rows = (content as { rows?: { cells?: unknown[] }[] } | null)?.rows;
+  if (Array.isArray(rows)) return rows.map((row) => (row.cells ?? []).map(inlineText).join(' | ')).join('\n');
+  return '';
+}
+
+function blocksText(blocks: unknown[]): string {
+  return blocks
+    .map((block) => {
+      const { content, children } = (block ?? {}) as { content?: unknown; children?: unknown };
+      const own = inlineText(content);
+      const nested = Array.isArray(children) && children.length > 0 ? blocksText(children) : '';
+      return nested ? `${own}\n${nested}` : own;
+    })
+    .join('\n');
+}
+
+/** Plain text of what Alga stored: BlockNote JSON read for its text, anything else as it is. */
+export function algaText(stored: string | null | undefined, fallback?: string | null): string {
+  const raw = stored ?? '';
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (Array.isArray(parsed)) {
+      const text = blocksText(parsed).trim();
+      if (text) return text;
+    }
+  } catch {
+    // Not JSON: the string is the text (older rows, emails, the API).
+  }
+  return raw.trim() || fallback?.trim() || '';
+}
+
+/** The client's plain text as BlockNote paragraphs, one a line, as Alga's editor would hold it. */
+export function blockNoteOf(text: string): string {
+  return JSON.stringify(
+    text.split(/\r?\n/).map((line) => ({
+      id: randomUUID(),
+      type: 'paragraph',
+      props: { textColor: 'default', backgroundColor: 'default', textAlignment: 'left' },
+      content: line ? [{ type: 'text', text: line, styles: {} }] : [],
+      children: [],
+    })),
+  );
+}
+
+function presentTicket(row: TicketRow): TicketSummary {
+  return {
+    id: row.ticket_id,
+    ref: row.ticket_number,
+    subject: row.title?.trim() || row.ticket_number,
+    state: stateOf(row),
+    statusLabel: row.status_name?.trim() || null,
+    priority: row.priority_name?.trim() || null,
+    category: row.category_name?.trim() || null,
+    openedAt: row.entered_at ?? row.last_activity,
+    lastActivityAt: row.last_activity,
+    closedAt: row.closed ? row.closed_at : null,
+  };
+}
+
+function presentMessage(row: CommentRow): TicketMessage {
+  return {
+    id: row.comment_id,
+    author: row.by_client ? 'client' : 'agency',
+    authorName: row.author_name ?? '',
+    body: algaText(row.note, row.markdown_content),
+    at: row.created_at,
+  };
+}
+
+export function algaTickets(db: Knex, tenantOf: TenantOf): TicketsPort {
+  const scopeOf = (workspaceId: string, clientId: string) => {
+    const tenant = tenantOf(workspaceId);
+    const client = parseUuid(clientId);
+    return tenant === null || client === null ? null : { tenant, clientId: client };
+  };
+  const inTransaction = <T>(write: { trx?: Knex.Transaction } | undefined, work: (trx: Knex.Transaction) => Promise<T>) =>
+    write?.trx ? work(write.trx) : db.transaction(work);
+
+  const find = async (workspaceId: string, clientId: string, id: string): Promise<TicketDetail | null> => {
+    const scope = scopeOf(workspaceId, clientId);
+    const ticketId = parseUuid(id);
+    if (!scope || ticketId === null) return null;
+    const row = await findTicket(db, { ...scope, ticketId });
+    if (!row) return null;
+    const [comments, changes] = await Promise.all([
+      listVisibleComments(db, { tenant: scope.tenant, ticketId }),
+      listStatusChanges(db, { tenant: scope.tenant, ticketId }),
+    ]);
+    return {
+      ...presentTicket(row),
+      description: algaText(row.description),
+      openedBy: row.opened_by,
+      messages: comments.map(presentMessage),
+      history: changes.map((change) => ({
+        at: change.occurred_at,
+        state: change.is_closed ? 'closed' : 'open',
+        statusLabel: change.status_name?.trim() || null,
+      })),
+    };
+  };
+
+  return {
+    async options(workspaceId) {
+      const tenant = tenantOf(workspaceId);
+      if (tenant === null) return { categories: [], types: [], priorities: [] };
+      const choices = await ticketChoices(db, tenant);
+      // Alga has no ticket types beside its boards and categories.
+      return { categories: choices.categories, types: [], priorities: choices.priorities };
+    },
+
+    async list(workspaceId, clientId, filter, page) {
+      const scope = scopeOf(workspaceId, clientId);
+      const before = keyCursor(page.after, 'timestamp', true);
+      const search = SEARCH.safeParse(filter.search ?? '');
+      if (!scope || before === 'invalid' || !search.success) return EMPTY;
+      const limit = clampLimit(page.limit);
+      const rows = await listTickets(db, {
+        ...scope,
+        state: filter.state,
+        ...(filter.waiting ? { waiting: true } : {}),
+        ...(search.data ? { search: search.data } : {}),
+        before: before && { at: before.key, id: before.id },
+        limit,
+      });
+      return pageOf(rows, limit, presentTicket, (row) => [row.sort_key, row.ticket_id]);
+    },
+
+    find,
+
+    async counts(workspaceId, clientId) {
+      const scope = scopeOf(workspaceId, clientId);
+      return scope ? ticketCounts(db, scope) : { open: 0, waiting: 0 };
+    },
+
+    async create(workspaceId, clientId, contactId, ticket, write) {
+      const scope = scopeOf(workspaceId, clientId);
+      const contactUuid = parseUuid(contactId);
+      const subject = SUBJECT.safeParse(ticket.subject);
+      const description = BODY.safeParse(ticket.description);
+      const categoryId = ticket.categoryId === null ? null : parseUuid(ticket.categoryId);
+      const priorityId = ticket.priorityId === null ? null : parseUuid(ticket.priorityId);
+      if (!scope || contactUuid === null || !subject.success || !description.success) return null;
+      // A choice that is not an id of Alga's is not the host's; Alga has no ticket types at all.
+      if (
+        (ticket.categoryId !== null && categoryId === null) ||
+        (ticket.priorityId !== null && priorityId === null) ||
+        ticket.typeId !== null
+      )
+        return null;
+      const ticketId = await inTransaction(write, async (trx) => {
+        const contact = await actingContact(trx, { ...scope, contactId: contactUuid });
+        return contact
+          ? insertTicket(trx, { ...scope, contact, title: subject.data, description: description.data, categoryId, priorityId })
+          : null;
+      });
+      if (!ticketId) return null;
+      const row = await findTicket(write?.trx ?? db, { ...scope, ticketId });
+      return row ? presentTicket(row) : null;
+    },
+
+    async reply(workspaceId, clientId, contactId, id, body, write) {
+      const scope = scopeOf(workspaceId, clientId);
+      const contactUuid = parseUuid(contactId);
+      const ticketId = parseUuid(id);
+      const text = BODY.safeParse(body);
+      if (!scope || contactUuid === null || ticketId === null || !text.success) return null;
+      return inTransaction(write, async (trx) => {
+        const contact = await actingContact(trx, { ...scope, contactId: contactUuid });
+        if (!contact) return null;
+        const comment = await insertClientComment(trx, { ...scope, ticketId, contact, note: blockNoteOf(text.data), text: text.data });
+        return comment
+          ? { id: comment.comment_id, author: 'client' as const, authorName: contact.name, body: text.data, at: comment.created_at }
+          : null;
+      });
+    },
+
+    async setState(workspaceId, clientId, contactId, id, to, write) {
+      const scope = scopeOf(workspaceId, clientId);
+      const contactUuid = parseUuid(contactId);
+      const ticketId = parseUuid(id);
+      if (!scope || contactUuid === null || ticketId === null || (to !== 'open' && to !== 'closed')) return null;
+      const changed = await inTransaction(write, async (trx) => {
+        const contact = await actingContact(trx, { ...scope, contactId: contactUuid });
+        return contact ? setTicketClosed(trx, { ...scope, ticketId, contact, closed: to === 'closed' }) : false;
+      });
+      if (!changed) return null;
+      const row = await findTicket(write?.trx ?? db, { ...scope, ticketId });
+      return row ? presentTicket(row) : null;
+    },
+  };
+}
