@@ -51,6 +51,7 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     name: 'client_unapplied_payments',
     purpose: 'money a payment provider took that could not be applied to its invoice, until staff apply or refund it',
   },
+  { name: 'portal_staff_preferences', purpose: "each staff member's own language for the portal's staff pages, notifications and emails" },
   { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
   { name: 'portal_notification_item_reads', purpose: 'single client notifications a staff user marked read, past how far they have read' },
   {
