@@ -17,6 +17,7 @@ import {
   notFound,
   parseParam,
   requestMeta,
+  type RequestI18n,
   type Translate,
   UNAPPLIED_PAYMENTS_PATH,
   validateBody,
@@ -48,7 +49,9 @@ function paymentSettingsCommand(providerIds: readonly string[]) {
 type PaymentSettingsInput = z.infer<ReturnType<typeof paymentSettingsCommand>>;
 
 /** What the admin sees for a provider: the demo one says that it takes no money. */
-const providerLabel = (t: Translate, id: string) => (id === 'demo' ? t('staff:payments.demoProvider') : id);
+/** A provider as the select names it: described where the portal knows it, else by its id. */
+const providerLabel = (t: Translate, id: string) =>
+  id === 'demo' ? t('staff:payments.demoProvider') : id === 'stripe' ? t('staff:payments.stripeProvider') : id;
 
 const SavedQuery = z.object({
   saved: z
@@ -135,7 +138,7 @@ export function paymentSettingsRoutes(deps: {
         saved: (res.locals.query as { saved?: string | null } | undefined)?.saved ?? null,
         stripe,
         keyErrors: form.keyErrors ?? {},
-        connection: form.connection ? presentConnection(t, form.connection) : null,
+        connection: form.connection ? presentConnection(i18n, form.connection) : null,
         onlinePaymentsOn: portal.allowOnlinePayments && portal.showInvoices,
         wayToPay: hasWayToPay(saved, registered),
         providers: providerIds.map((id) => ({ id, label: providerLabel(t, id) })),
@@ -226,10 +229,10 @@ export function paymentSettingsRoutes(deps: {
 }
 
 /** Stripe's answer in words: the mode and the available balance, or why it refused. */
-function presentConnection(t: Translate, connection: StripeConnection) {
+function presentConnection({ t, fmt }: Pick<RequestI18n, 't' | 'fmt'>, connection: StripeConnection) {
   if (!connection.ok)
     return { ok: false, text: t('staff:payments.stripe.refused', { error: connection.error ?? t('staff:payments.stripe.noAnswer') }) };
-  const balances = (connection.available ?? []).map((entry) => `${(entry.amountCents / 100).toFixed(2)} ${entry.currency}`).join(', ');
+  const balances = (connection.available ?? []).map((entry) => fmt.money(entry.amountCents, entry.currency)).join(', ');
   const connected = t('staff:payments.stripe.connected', {
     mode: t(`staff:payments.stripe.mode.${connection.mode === 'live' ? 'live' : 'test'}`),
     balance: balances || t('staff:payments.stripe.noBalance'),

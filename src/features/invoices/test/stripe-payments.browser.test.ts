@@ -79,7 +79,7 @@ describe('paying an invoice with Stripe in Chromium', function () {
     await Promise.all([staff.waitForURL(/saved=1/), staff.click('button:has-text("Save payment settings")')]);
     await expectAccessible(staff, 'staff payments page with Stripe');
     await Promise.all([staff.waitForLoadState('load'), staff.click('button:has-text("Test the connection")')]);
-    expect(await staff.textContent('#stripe-connection')).to.include('Connected to Stripe in test mode. Available balance: 42.00 EUR.');
+    expect(await staff.textContent('#stripe-connection')).to.include('Connected to Stripe in test mode. Available balance: €42.00.');
     await expectAccessible(staff, 'staff payments page after a connection test');
   });
 

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { createSecretBox } from '../../../core/index.ts';
 import { stripeKeyResolver } from '../payments/stripe-keys.ts';
-import { postFormFrom, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, postFormFrom, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { chooseStripeOnDemo } from '../../../../test/support/stripe-portal.ts';
 import { postStripeEvent, startStripeStandIn, type StripeStandIn } from '../../../../test/support/stripe-stand-in.ts';
 
@@ -55,8 +55,18 @@ describe('a workspace’s own Stripe keys (payment settings)', function () {
 
   it('tests the connection: Stripe’s mode and balance, or why it refused', async function () {
     const ok = await postFormFrom(staff, PAGE, `${PAGE}/stripe-test`, {}, 200);
-    expect(ok.text).to.include('Connected to Stripe in test mode. Available balance: 123.45 EUR.');
+    expect(ok.text).to.include('Connected to Stripe in test mode. Available balance: €123.45.');
     expect(stripe.requests.at(-2)).to.deep.include({ method: 'GET', path: '/v1/balance' });
+    // In the staff member's language: the amount as German writes money, the provider described.
+    const page = await staff.get(PAGE).set('Accept-Language', 'de').expect(200);
+    expect(page.text).to.include('<option value="stripe"').and.include('>Stripe (Karten, SEPA-Lastschrift');
+    const german = await staff
+      .post(`${PAGE}/stripe-test`)
+      .set('Accept-Language', 'de')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(200);
+    expect(german.text).to.include('Verfügbares Guthaben: 123,45\u00a0€.');
     stripe.secretKey = 'sk_test_someoneElse';
     try {
       const refused = await postFormFrom(staff, PAGE, `${PAGE}/stripe-test`, {}, 200);
