@@ -97,6 +97,13 @@ describe('paying an invoice in Chromium', function () {
     const page = await clientPage(390);
     await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}/pay`);
     await expectAccessible(page, 'pay page');
+    // The amount is asked for only when paying part of the balance.
+    expect(await page.isVisible('#pay-amount')).to.equal(false);
+    await page.check('input[name=choice][value=partial]');
+    expect(await page.isVisible('#pay-amount')).to.equal(true);
+    await expectAccessible(page, 'pay page, paying part');
+    await page.check('input[name=choice][value=full]');
+    expect(await page.isVisible('#pay-amount')).to.equal(false);
     await page.click('form[action$="/pay"] button[type=submit]');
     await page.waitForURL(/\/payments\/demo\//);
     await expectAccessible(page, 'demo checkout');
@@ -136,6 +143,13 @@ describe('paying an invoice in Chromium', function () {
     const page = await clientPage(1200);
     await page.goto(`${h.crm.url}/portal/demo/invoices/${invoice.id}/pay`);
     await expectAccessible(page, 'pay page');
+    // The amount is asked for only when paying part of the balance.
+    expect(await page.isVisible('#pay-amount')).to.equal(false);
+    await page.check('input[name=choice][value=partial]');
+    expect(await page.isVisible('#pay-amount')).to.equal(true);
+    await expectAccessible(page, 'pay page, paying part');
+    await page.check('input[name=choice][value=full]');
+    expect(await page.isVisible('#pay-amount')).to.equal(false);
     await page.click('form[action$="/pay"] button[type=submit]');
     await page.waitForURL(/\/payments\/demo\//);
     await expectAccessible(page, 'demo checkout');
