@@ -18,6 +18,7 @@ import {
   type HostWorkspace,
   type SharedDocument,
   clampLimit,
+  containsPattern,
   overdueFrom,
   SUMMARY_COUNT_LIMIT,
 } from '../../../src/index.ts';
@@ -468,6 +469,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           workspaceId: ws,
           clientId: client,
           ...(record ? { record } : {}),
+          ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
           ...(after ? { after } : {}),
           limit: limit + 1,
         });
@@ -546,7 +548,12 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const scope = { workspaceId: parseId(workspaceId), clientId: parseId(clientId), contactId: parseId(contactId) };
         const none = { items: [], next: null };
         if (scope.workspaceId === null || scope.clientId === null || scope.contactId === null) return none;
-        const base = { workspaceId: scope.workspaceId, clientId: scope.clientId, contactId: scope.contactId };
+        const base = {
+          workspaceId: scope.workspaceId,
+          clientId: scope.clientId,
+          contactId: scope.contactId,
+          ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+        };
         const limit = pageLimit(page.limit);
         let rows: ClientTaskRow[];
         if (filter.status === 'open') {

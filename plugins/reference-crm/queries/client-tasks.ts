@@ -23,6 +23,11 @@ interface Scope {
   contactId: number;
 }
 
+/** What a list asks besides the scope: an ILIKE pattern (the portal's containsPattern) the title matches. */
+interface Search {
+  matching?: string;
+}
+
 function visible(db: Db, scope: Scope) {
   return db('tasks as x')
     .where({ 'x.workspace_id': scope.workspaceId, 'x.client_id': scope.clientId })
@@ -47,23 +52,25 @@ const OPEN_KEY = "coalesce(x.due_date, date '9999-12-31')";
 
 export async function listOpenTasks(
   db: Db,
-  args: Scope & { after?: { due: string; id: number }; limit: number },
+  args: Scope & Search & { after?: { due: string; id: number }; limit: number },
 ): Promise<ClientTaskRow[]> {
   return openTasksQuery(db, args);
 }
 
 /** The same as a query: run it, or read it with others (the dashboard). */
-export function openTasksQuery(db: Db, args: Scope & { after?: { due: string; id: number }; limit: number }) {
+export function openTasksQuery(db: Db, args: Scope & Search & { after?: { due: string; id: number }; limit: number }) {
   const query = visible(db, args).whereNot('x.status', 'done');
+  if (args.matching) query.whereILike('x.title', args.matching);
   if (args.after) query.whereRaw(`(${OPEN_KEY}, x.id) > (?::date, ?)`, [args.after.due, args.after.id]);
   return query.orderByRaw(`${OPEN_KEY} asc, x.id asc`).limit(args.limit).select<ClientTaskRow[]>(columns(db, args));
 }
 
 export async function listDoneTasks(
   db: Db,
-  args: Scope & { after?: { completedAt: string; id: number }; limit: number },
+  args: Scope & Search & { after?: { completedAt: string; id: number }; limit: number },
 ): Promise<ClientTaskRow[]> {
   const query = visible(db, args).where('x.status', 'done');
+  if (args.matching) query.whereILike('x.title', args.matching);
   // completed_at is set whenever a task is done; the epoch stands in for rows that predate that.
   const key = "coalesce(x.completed_at, timestamptz '1970-01-01')";
   if (args.after) query.whereRaw(`(${key}, x.id) < (?::timestamptz, ?)`, [args.after.completedAt, args.after.id]);

@@ -36,6 +36,8 @@ type ListArgs = {
   workspaceId: number;
   clientId: number;
   record?: { type: string; id: number };
+  /** An ILIKE pattern (the portal's containsPattern) the file name matches. */
+  matching?: string;
   after?: { createdAt: string; id: number };
   limit: number;
 };
@@ -52,6 +54,7 @@ export function sharedDocumentsQuery(db: Db, args: ListArgs) {
     })
     .where({ 'x.workspace_id': args.workspaceId, 'x.client_id': args.clientId, 'x.shared_with_client': true });
   if (args.record) query.where({ 'x.record_type': args.record.type, 'x.record_id': args.record.id });
+  if (args.matching) query.whereILike('x.filename', args.matching);
   if (args.after) query.whereRaw('(x.created_at, x.id) < (?::timestamptz, ?)', [args.after.createdAt, args.after.id]);
   return query
     .orderBy('x.created_at', 'desc')
