@@ -477,7 +477,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const last = items[items.length - 1];
         return {
           items: items.map(presentDocument),
-          next: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+          next: rows.length > limit && last ? encodeCursor([last.created_key, last.id]) : null,
         };
       },
       async open(workspaceId, clientId, documentId) {
@@ -580,7 +580,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           next =
             filter.status === 'open'
               ? encodeCursor([last.due_date ?? '9999-12-31', last.id])
-              : encodeCursor([(last.completed_at ?? new Date(0)).toISOString(), last.id]);
+              : encodeCursor([last.completed_key ?? new Date(0).toISOString(), last.id]);
         }
         return { items: items.map((row) => presentTask(row, base.contactId)), next };
       },

@@ -11,6 +11,8 @@ export interface ClientTaskRow {
   due_date: string | null;
   status: 'open' | 'in_progress' | 'done';
   completed_at: Date | null;
+  /** On done-list rows: the sort key in UTC with its microseconds, exact across the round trip (a Date keeps milliseconds). */
+  completed_key?: string;
   assigned_contact_id: number | null;
   record_type: 'proposal' | 'quotation' | 'invoice' | null;
   record_id: number | null;
@@ -74,7 +76,13 @@ export async function listDoneTasks(
   // completed_at is set whenever a task is done; the epoch stands in for rows that predate that.
   const key = "coalesce(x.completed_at, timestamptz '1970-01-01')";
   if (args.after) query.whereRaw(`(${key}, x.id) < (?::timestamptz, ?)`, [args.after.completedAt, args.after.id]);
-  return query.orderByRaw(`${key} desc, x.id desc`).limit(args.limit).select<ClientTaskRow[]>(columns(db, args));
+  return query
+    .orderByRaw(`${key} desc, x.id desc`)
+    .limit(args.limit)
+    .select<ClientTaskRow[]>([
+      ...columns(db, args),
+      db.raw(`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as completed_key`),
+    ]);
 }
 
 export async function findClientTask(db: Db, args: Scope & { taskId: number }): Promise<ClientTaskRow | null> {

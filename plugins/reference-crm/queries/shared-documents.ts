@@ -10,6 +10,8 @@ export interface SharedDocumentRow {
   content_type: string;
   size_bytes: number;
   created_at: Date;
+  /** created_at in UTC with its microseconds: the keyset position, exact across the round trip (a Date keeps milliseconds). */
+  created_key: string;
   shared_by_name: string | null;
   record_type: 'proposal' | 'quotation' | 'invoice' | null;
   record_id: number | null;
@@ -66,6 +68,7 @@ export function sharedDocumentsQuery(db: Db, args: ListArgs) {
       'x.content_type',
       'x.size_bytes',
       'x.created_at',
+      db.raw(`to_char(x.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_key`),
       's.name as shared_by_name',
       'x.record_type',
       'x.record_id',
