@@ -65,7 +65,7 @@ export {
 // Commercial
 export { deadlineState } from './commercial/calendar.ts';
 export { cursorField, LIST_PAGE_SIZE, RecordIdParam, searchField } from './commercial/commands.ts';
-export { containsPattern, SEARCH_MAX_LENGTH } from './ports/search.ts';
+export { containsPattern } from './ports/search.ts';
 export { type HistoryEntry, lineTaxCents, type LineView, presentLines, presentTaxByRate } from './commercial/lines.ts';
 
 // The portal's configuration
@@ -317,7 +317,7 @@ export {
 } from './web/fields.ts';
 export { portalContext, type PortalContext, portalI18n, renderPortalPage, signedInClient } from './web/portal-context.ts';
 export { formAnswerStatus, isFragmentRequest, sendPage } from './web/render.ts';
-export { listHref, listParams, presentSearch, type SearchView } from './web/list-search.ts';
+export { listHref, listParams, presentSearch } from './web/list-search.ts';
 export { allow } from './web/route-steps.ts';
 export { type RouteEntry, routeTable } from './web/route-table.ts';
 export { safeNext } from './web/safe-next.ts';
