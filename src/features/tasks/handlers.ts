@@ -49,7 +49,7 @@ export function createTasksHandlers(deps: TasksDeps) {
       { status: query.tab, ...(query.q ? { search: query.q } : {}) },
       { limit: TASKS_PAGE_SIZE, after: query.after ?? null },
     );
-    // What every link of the list keeps: the tab and the search (a tab's link keeps the search only).
+    // What every link of the list keeps: the tab and the search (a tab's link: its own tab, the same search).
     const here = { tab: query.tab, q: query.q };
     const today = i18n.fmt.isoDay(now());
     renderPortalPage(req, res, 'tasks/index', i18n.t('tasks:title'), {
