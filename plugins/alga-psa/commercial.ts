@@ -13,7 +13,7 @@ import type {
   OfferStatus,
   OfferSummary,
 } from '../../src/index.ts';
-import { clampLimit, overdueFrom, pageOf } from '../../src/index.ts';
+import { clampLimit, containsPattern, overdueFrom, pageOf } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
@@ -189,6 +189,7 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
         before: before && { at: before.key, id: before.id },
         limit,
         ...(statuses ? { statuses } : {}),
+        ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
       });
       return pageOf(rows, limit, presentQuote, (row) => [row.sort_key, row.quote_id]);
     },
@@ -299,6 +300,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
         limit,
         ...(states ? { states } : {}),
         ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
+        ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
       });
       return pageOf(rows, limit, presentInvoice, (row) => [row.sort_key, row.invoice_id]);
     },

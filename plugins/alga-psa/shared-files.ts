@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ClientTask, DocumentsPort, SharedDocument, TasksPort } from '../../src/index.ts';
-import { clampLimit, encodeCursor, pageOf } from '../../src/index.ts';
+import { clampLimit, containsPattern, encodeCursor, pageOf } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
 import { cents } from './money.ts';
@@ -45,7 +45,13 @@ export function algaDocuments(db: Knex, tenantOf: TenantOf, storageRoot: string)
       // Documents are associated with the client itself here, never with a quotation or invoice.
       if (tenant === null || client === null || before === 'invalid' || filter.record) return EMPTY;
       const limit = clampLimit(page.limit);
-      const rows = await listSharedDocuments(db, { tenant, clientId: client, before: before && { at: before.key, id: before.id }, limit });
+      const rows = await listSharedDocuments(db, {
+        tenant,
+        clientId: client,
+        ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+        before: before && { at: before.key, id: before.id },
+        limit,
+      });
       return pageOf(rows, limit, presentDocument, (row) => [row.sort_key, row.document_id]);
     },
     async open(workspaceId, clientId, documentId) {
@@ -94,10 +100,16 @@ export function algaTasks(db: Knex, tenantOf: TenantOf): TasksPort {
       const scope = scopeOf(workspaceId, clientId, contactId);
       if (!scope) return EMPTY;
       const limit = clampLimit(page.limit);
+      const search = filter.search ? { matching: containsPattern(filter.search) } : {};
       if (filter.status === 'open') {
         const key = keyCursor(page.after, 'date', true);
         if (key === 'invalid') return EMPTY;
-        const rows = await listOpenTasks(db, { ...scope, ...(key ? { after: { due: key.key, id: key.id } } : {}), limit: limit + 1 });
+        const rows = await listOpenTasks(db, {
+          ...scope,
+          ...search,
+          ...(key ? { after: { due: key.key, id: key.id } } : {}),
+          limit: limit + 1,
+        });
         const last = rows[limit - 1];
         return {
           items: rows.slice(0, limit).map(presentTask),
@@ -106,7 +118,12 @@ export function algaTasks(db: Knex, tenantOf: TenantOf): TasksPort {
       }
       const key = keyCursor(page.after, 'timestamp', true);
       if (key === 'invalid') return EMPTY;
-      const rows = await listDoneTasks(db, { ...scope, ...(key ? { after: { at: key.key, id: key.id } } : {}), limit: limit + 1 });
+      const rows = await listDoneTasks(db, {
+        ...scope,
+        ...search,
+        ...(key ? { after: { at: key.key, id: key.id } } : {}),
+        limit: limit + 1,
+      });
       const last = rows[limit - 1];
       return {
         items: rows.slice(0, limit).map(presentTask),

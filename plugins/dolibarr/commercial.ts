@@ -15,7 +15,7 @@ import type {
   OfferStatus,
   OfferSummary,
 } from '../../src/index.ts';
-import { clampLimit, decodeCursor, overdueFrom, pageOf } from '../../src/index.ts';
+import { clampLimit, containsPattern, decodeCursor, overdueFrom, pageOf } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
@@ -184,7 +184,14 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
       if (kind !== 'proposal' || entity === null || companyId === null || before === 'invalid' || statuses?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
       const [rows, currency] = await Promise.all([
-        listProposals(db, { entity, companyId, before, limit, ...(statuses ? { statuses } : {}) }),
+        listProposals(db, {
+          entity,
+          companyId,
+          before,
+          limit,
+          ...(statuses ? { statuses } : {}),
+          ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+        }),
         currencyOf(entity),
       ]);
       return pageOf(
@@ -289,6 +296,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
           limit,
           ...(states ? { states } : {}),
           ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
+          ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
         }),
         currencyOf(entity),
       ]);

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ClientTask, DocumentsPort, HostRecordRef, SharedDocument, TasksPort } from '../../src/index.ts';
-import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
+import { clampLimit, containsPattern, decodeCursor, encodeCursor } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { findSharedFile, listSharedFiles, type SharedFileRow, type SharedObjectType } from './queries/documents.ts';
@@ -82,6 +82,7 @@ export function dolibarrDocuments(db: Knex, entityOf: (workspaceId: string) => n
         entity,
         companyId,
         ...(record ? { record } : {}),
+        ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
         ...(key ? { after: { date: key[0], rowid: key[1] } } : {}),
         limit: limit + 1,
       });
@@ -136,18 +137,24 @@ export function dolibarrTasks(db: Knex, entityOf: (workspaceId: string) => numbe
       const none = { items: [], next: null };
       if (!scope) return none;
       const limit = clampLimit(page.limit);
+      const search = filter.search ? { matching: containsPattern(filter.search) } : {};
       let rows: TaskRow[];
       let next: string | null = null;
       if (filter.status === 'open') {
         const key = page.after ? keyCursor(page.after, DATE) : null;
         if (page.after && !key) return none;
-        rows = await listOpenTasks(db, { ...scope, ...(key ? { after: { due: key[0], rowid: key[1] } } : {}), limit: limit + 1 });
+        rows = await listOpenTasks(db, {
+          ...scope,
+          ...search,
+          ...(key ? { after: { due: key[0], rowid: key[1] } } : {}),
+          limit: limit + 1,
+        });
         const last = rows[limit - 1];
         if (rows.length > limit && last) next = encodeCursor([last.due ?? '9999-12-31', last.rowid]);
       } else {
         const key = page.after ? keyCursor(page.after, TIMESTAMP) : null;
         if (page.after && !key) return none;
-        rows = await listDoneTasks(db, { ...scope, ...(key ? { after: { at: key[0], rowid: key[1] } } : {}), limit: limit + 1 });
+        rows = await listDoneTasks(db, { ...scope, ...search, ...(key ? { after: { at: key[0], rowid: key[1] } } : {}), limit: limit + 1 });
         const last = rows[limit - 1];
         if (rows.length > limit && last?.done_key) next = encodeCursor([last.done_key, last.rowid]);
       }

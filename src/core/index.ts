@@ -64,7 +64,8 @@ export {
 
 // Commercial
 export { deadlineState } from './commercial/calendar.ts';
-export { cursorField, LIST_PAGE_SIZE, RecordIdParam } from './commercial/commands.ts';
+export { cursorField, LIST_PAGE_SIZE, RecordIdParam, searchField } from './commercial/commands.ts';
+export { containsPattern } from './ports/search.ts';
 export { type HistoryEntry, lineTaxCents, type LineView, presentLines, presentTaxByRate } from './commercial/lines.ts';
 
 // The portal's configuration
@@ -323,6 +324,7 @@ export {
 } from './web/fields.ts';
 export { portalContext, type PortalContext, portalI18n, renderPortalPage, signedInClient } from './web/portal-context.ts';
 export { formAnswerStatus, isFragmentRequest, sendPage } from './web/render.ts';
+export { listHref, listParams, presentSearch } from './web/list-search.ts';
 export { allow } from './web/route-steps.ts';
 export { type RouteEntry, routeTable } from './web/route-table.ts';
 export { safeNext } from './web/safe-next.ts';

@@ -70,6 +70,11 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
       .and.include('Q-0001')
       .and.not.include('Draft network audit')
       .and.not.include('Template: standard onboarding');
+    // The search box finds one by words of its title, in any case, through Alga's own rows.
+    const searched = await claire.get(`${base}/quotations`).query({ q: 'BACKUP' }).expect(200);
+    expect(searched.text).to.include('Managed backup').and.include('1 result for “BACKUP”.').and.not.include('Laptop refresh');
+    const none = await claire.get(`${base}/invoices`).query({ q: 'no-such-invoice' }).expect(200);
+    expect(none.text).to.include('Nothing matches “no-such-invoice”.');
   });
 
   // As Alga's own client portal (client-portal-actions/client-billing.ts): getClientQuoteById marks

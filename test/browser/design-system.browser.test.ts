@@ -110,6 +110,11 @@ describe('the design system (chips, icons, empty states, invoice header) in Chro
           '/tasks?tab=done',
           '/messages',
           '/invoices?status=void',
+          // Searched: the box, what was found, and nothing found with the way back.
+          '/invoices?q=inv',
+          '/proposals?q=no+such+proposal',
+          '/documents?q=a',
+          '/tasks?q=brand',
         ];
         let chipsSeen = 0;
         let emptyStatesSeen = 0;

@@ -1,7 +1,8 @@
 // Documents and tasks in a real Chromium: axe finds no violations and nothing overflows at 390 px
 // on /documents and /tasks (and the staff uploads page); a client uploads a file through the
 // page's form and a staff member, signed in to the CRM in another browser context, downloads that
-// same file from the staff pages; marking a task done works with htmx and without JavaScript.
+// same file from the staff pages; marking a task done works with htmx and without JavaScript; a
+// search typed in the tasks box keeps to the list through marking a task done and live refreshes.
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -144,5 +145,25 @@ describe('documents and tasks in Chromium', function () {
     expect(await plain.textContent('#tasks')).to.not.contain('Send brand assets');
     await plain.goto(`${h.crm.url}/portal/demo/tasks`);
     expect(await plain.textContent('#tasks')).to.contain('Send brand assets');
+  });
+
+  it('searches the tasks from the box, and keeps the search through marking one done and live refreshes', async function () {
+    const page = await clientPage();
+    await page.goto(`${h.crm.url}/portal/demo/tasks`);
+    await page.fill('#tasks-search', 'launch date');
+    await page.press('#tasks-search', 'Enter');
+    await page.waitForURL(/\/tasks\?tab=open&q=launch\+date$/);
+    expect(await page.textContent('#tasks'))
+      .to.contain('Confirm the launch date')
+      .and.contain('1 result for “launch date”.');
+    expect(await page.textContent('#tasks')).to.not.contain('Send brand assets');
+    // A task changed elsewhere fetches this list again: with the search, not the whole tab.
+    expect(await page.getAttribute('[hx-trigger^="task-changed"]', 'hx-get')).to.equal('/portal/demo/tasks?tab=open&q=launch+date');
+    await page.click('li:has-text("Confirm the launch date") button');
+    await page.waitForFunction(() => document.querySelector('#tasks')!.textContent!.includes('Nothing matches'));
+    expect(await page.inputValue('#tasks-search'), 'the box keeps the search').to.equal('launch date');
+    await page.click('#tasks a:has-text("Done")');
+    await page.waitForURL(/\/tasks\?tab=done&q=launch\+date$/);
+    expect(await page.textContent('#tasks')).to.contain('Confirm the launch date');
   });
 });

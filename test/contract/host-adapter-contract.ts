@@ -17,14 +17,17 @@ import type {
   ClientTask,
   CommentSubjectType,
   DashboardAsk,
+  DocumentListFilter,
   ExpiringOffer,
   HostAdapter,
   HostContact,
   HostWorkspace,
   InvoiceDetail,
+  InvoiceListFilter,
   InvoiceSummary,
   OfferDetail,
   OfferKind,
+  OfferListFilter,
   OfferSummary,
   Page,
   PageRequest,
@@ -645,6 +648,99 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         await gone(first!);
         await ctx.fixture.tasks!.remove(second!.id);
         await gone(second!);
+      });
+    });
+
+    describe("search on the lists (the filters' search)", function () {
+      /** Every item of a list, `limit` at a time, following the cursors. */
+      async function all<T>(fetch: (page: PageRequest) => Promise<Page<T>>, limit: number): Promise<T[]> {
+        const items: T[] = [];
+        let after: string | null = null;
+        for (let pages = 0; pages < 200; pages += 1) {
+          const page: Page<T> = await fetch({ limit, after });
+          items.push(...page.items);
+          if (!page.next) return items;
+          after = page.next;
+        }
+        throw new Error('the cursor never reached the last page');
+      }
+      /** Part of a text, its case turned, as a person might type it. */
+      const typed = (text: string) => {
+        const part = text.length > 4 ? text.slice(1, -1) : text;
+        return [...part].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+      };
+      const contains =
+        (needle: string) =>
+        (...texts: string[]) =>
+          texts.some((text) => text.toLowerCase().includes(needle.toLowerCase()));
+      // LIKE's own characters, and a backslash: each must match only itself. Without escaping, `%`
+      // and `_` would match every row.
+      const LITERALS = ['%', '_', '\\', '0%', '_0'];
+      const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
+
+      it('finds invoices by number and offers by number or title: the same rows in the same order, page by page', async function () {
+        if (!adapter.offers && !adapter.invoices) this.skip();
+        let searched = 0;
+        for (const client of await adapter.clients.list(workspace.id)) {
+          if (adapter.invoices) {
+            const list = (filter: InvoiceListFilter) => (page: PageRequest) =>
+              adapter.invoices!.list(workspace.id, client.id, filter, page);
+            const whole = await all(list({}), 100);
+            for (const needle of [...whole.slice(0, 2).map((invoice) => typed(invoice.number)), ...LITERALS]) {
+              const expected = ids(whole.filter((invoice) => contains(needle)(invoice.number)));
+              expect(ids(await all(list({ search: needle }), 100)), `invoices of ${client.name} matching ${needle}`).to.deep.equal(
+                expected,
+              );
+              expect(ids(await all(list({ search: needle }), 1)), `by one, matching ${needle}`).to.deep.equal(expected);
+              const paid = await all(list({ status: ['paid'] }), 100);
+              expect(ids(await all(list({ status: ['paid'], search: needle }), 100)), 'with a status').to.deep.equal(
+                ids(paid.filter((invoice) => contains(needle)(invoice.number))),
+              );
+              if (expected.length > 0) searched += 1;
+            }
+          }
+          for (const kind of adapter.offers ? (adapter.offers.kinds ?? ['proposal', 'quotation']) : []) {
+            const list = (filter: OfferListFilter) => (page: PageRequest) =>
+              adapter.offers!.list(workspace.id, client.id, kind, filter, page);
+            const whole = await all(list({}), 100);
+            const needles = [...whole.slice(0, 1).flatMap((offer) => [typed(offer.number), typed(offer.title)]), ...LITERALS];
+            for (const needle of needles) {
+              const expected = ids(whole.filter((offer) => contains(needle)(offer.number, offer.title)));
+              expect(ids(await all(list({ search: needle }), 100)), `${kind}s of ${client.name} matching ${needle}`).to.deep.equal(
+                expected,
+              );
+              expect(ids(await all(list({ search: needle }), 1)), `by one, matching ${needle}`).to.deep.equal(expected);
+              if (expected.length > 0) searched += 1;
+            }
+          }
+        }
+        expect(searched, 'the fixture needs records to find').to.be.above(0);
+      });
+
+      it('finds shared documents by file name and tasks by title, in their lists only', async function () {
+        if (adapter.documents && ctx.fixture.documents) {
+          const list = (filter: DocumentListFilter) => (page: PageRequest) =>
+            adapter.documents!.list(workspace.id, known.clientId, filter, page);
+          const whole = await all(list({}), 100);
+          expect(whole.length, 'the fixture shares documents').to.be.above(0);
+          for (const needle of [typed(whole[0]!.name), ...LITERALS]) {
+            const expected = ids(whole.filter((doc) => contains(needle)(doc.name)));
+            expect(ids(await all(list({ search: needle }), 100)), `documents matching ${needle}`).to.deep.equal(expected);
+            expect(ids(await all(list({ search: needle }), 1)), `by one, matching ${needle}`).to.deep.equal(expected);
+          }
+        }
+        if (adapter.tasks && ctx.fixture.tasks) {
+          for (const status of ['open', 'done'] as const) {
+            const list = (search?: string) => (page: PageRequest) =>
+              adapter.tasks!.list(workspace.id, known.clientId, known.id, { status, ...(search ? { search } : {}) }, page);
+            const whole = await all(list(), 100);
+            for (const needle of [...whole.slice(0, 1).map((task) => typed(task.title)), ...LITERALS]) {
+              const expected = ids(whole.filter((task) => contains(needle)(task.title)));
+              expect(ids(await all(list(needle), 100)), `${status} tasks matching ${needle}`).to.deep.equal(expected);
+              expect(ids(await all(list(needle), 1)), `by one, matching ${needle}`).to.deep.equal(expected);
+            }
+          }
+        }
       });
     });
 

@@ -56,6 +56,11 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
     expect(page.text).to.include(`href="${base}/proposals"`).and.include(`href="${base}/invoices"`).and.not.include(`${base}/quotations`);
     const proposals = await claire.get(`${base}/proposals`).expect(200);
     expect(proposals.text).to.include('PR2601-0002').and.include('PR2601-0001').and.not.include('(PROV5)');
+    // The search box finds one by its ref, in any case, through Dolibarr's own rows.
+    const searched = await claire.get(`${base}/proposals`).query({ q: 'pr2601-0002' }).expect(200);
+    expect(searched.text).to.include('PR2601-0002').and.include('1 result for “pr2601-0002”.').and.not.include('PR2601-0001');
+    const invoices = await claire.get(`${base}/invoices`).query({ q: 'FA2601-0001' }).expect(200);
+    expect(invoices.text).to.include('FA2601-0001').and.not.include('FA2601-0002');
     // Dolibarr keeps no quotations apart from its proposals: every quotation route is a 404.
     for (const route of ['/quotations', '/quotations/1', '/quotations/1.pdf', '/quotations/1/signed.pdf']) {
       await claire.get(`${base}${route}`).expect(404);

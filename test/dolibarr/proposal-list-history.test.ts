@@ -10,10 +10,13 @@
 //  - what Dolibarr's own pages do after the scan shows at once with its live values: a proposal
 //    created, one whose status, totals or date changed (sorted by its old date until the next
 //    scan, which sorts it by the new one), one deleted or moved to another company;
+//  - a search (a ref or customer reference containing the text, any case) pages the same way, in
+//    the same order, before the first scan and after it;
 //  - a page, the first or a later one by keyset, reads about a page of llx_propal rows and of the
 //    order's rows, counted by PostgreSQL itself (pg_stat_xact_user_tables, rows fetched by
 //    sequential and index scans in the transaction), not the company's history.
 import { expect } from 'chai';
+import { containsPattern } from '../../src/index.ts';
 import { listProposals, scanPendingProposals, type ProposalRow } from '../../plugins/dolibarr/queries/proposals.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 import { rowsReadPerTable } from '../support/rows-read.ts';
@@ -24,6 +27,8 @@ const UNDATED = 5;
 const PAGE = 40;
 /** The status sets the list's filters ask for (commercial.ts): all, open, accepted (signed, billed), declined, withdrawn. */
 const FILTERS: Array<number[] | undefined> = [undefined, [1], [2, 4], [3], [-1]];
+/** A search more than a page of the history matches (PR-HIST-12, -120…-129, -1200…-1299), typed in another case. */
+const SEARCH = 'hist-12';
 
 describe('dolibarr host: the proposal list of a company with years of proposals', function () {
   this.timeout(180_000);
@@ -33,22 +38,31 @@ describe('dolibarr host: the proposal list of a company with years of proposals'
   const scan = () => scanPendingProposals(host.db, 1);
 
   /** Dolibarr's own order of the company's proposals past draft, read in llx_propal. */
-  const dolibarrOrder = async (statuses?: number[]) => {
+  const dolibarrOrder = async (statuses?: number[], search?: string) => {
     const query = host
       .db('llx_propal')
       .where({ entity: 1, fk_soc: bakery() })
       .whereNot('fk_statut', 0)
       .orderByRaw("coalesce(datep, date '0001-01-01') desc, rowid desc");
     if (statuses) query.whereIn('fk_statut', statuses);
+    if (search) query.andWhereRaw("position(lower(?) in lower(ref || ' ' || coalesce(ref_client, ''))) > 0", [search]);
     return query.pluck('rowid');
   };
 
   /** Every page of the list, by keyset from each page's last row, as the port pages it. */
-  async function pageThrough(statuses?: number[], limit = PAGE): Promise<ProposalRow[]> {
+  async function pageThrough(statuses?: number[], limit = PAGE, search?: string): Promise<ProposalRow[]> {
     const seen: ProposalRow[] = [];
     let before: { date: string; rowid: number } | null = null;
+    const matching = search ? { matching: containsPattern(search) } : {};
     for (;;) {
-      const rows = await listProposals(host.db, { entity: 1, companyId: bakery(), limit, before, ...(statuses ? { statuses } : {}) });
+      const rows = await listProposals(host.db, {
+        entity: 1,
+        companyId: bakery(),
+        limit,
+        before,
+        ...(statuses ? { statuses } : {}),
+        ...matching,
+      });
       const page = rows.slice(0, limit);
       seen.push(...page);
       if (rows.length <= limit) return seen;
@@ -110,6 +124,11 @@ describe('dolibarr host: the proposal list of a company with years of proposals'
   it("pages in Dolibarr's own order before the first scan, read in llx_propal", async function () {
     expect(await host.db('portal_dolibarr_proposal_order_scans')).to.deep.equal([]);
     for (const statuses of FILTERS) expect(ids(await pageThrough(statuses)), String(statuses)).to.deep.equal(await dolibarrOrder(statuses));
+    const found = await dolibarrOrder(undefined, SEARCH);
+    expect(found.length, 'the search matches more than a page').to.be.above(PAGE);
+    for (const statuses of FILTERS) {
+      expect(ids(await pageThrough(statuses, PAGE, SEARCH)), `${SEARCH} ${statuses}`).to.deep.equal(await dolibarrOrder(statuses, SEARCH));
+    }
   });
 
   it("pages in Dolibarr's own order through the portal's order once scanned, ties and undated ones included, each once", async function () {
@@ -123,6 +142,10 @@ describe('dolibarr host: the proposal list of a company with years of proposals'
       expect(expected.length, String(statuses)).to.be.above(statuses?.[0] === 1 ? 10 : PAGE);
       expect(ids(await pageThrough(statuses)), String(statuses)).to.deep.equal(expected);
     }
+    for (const statuses of FILTERS) {
+      expect(ids(await pageThrough(statuses, PAGE, SEARCH)), `${SEARCH} ${statuses}`).to.deep.equal(await dolibarrOrder(statuses, SEARCH));
+    }
+    expect(ids(await pageThrough(undefined, PAGE, 'HIST_1')), 'an underscore is itself').to.deep.equal([]);
     // Pages of one row walk across every tie one by one.
     expect(ids(await pageThrough([3], 1))).to.deep.equal(await dolibarrOrder([3]));
     const all = await pageThrough();

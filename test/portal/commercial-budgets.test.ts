@@ -158,6 +158,12 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     await expectBudget('GET dashboard', 4, () => maria.get('/portal/demo/').expect(200));
     await expectBudget('GET invoices', 3, () => maria.get('/portal/demo/invoices').expect(200));
     await expectBudget('GET overdue invoices', 3, () => maria.get('/portal/demo/invoices?status=overdue').expect(200));
+    // A search narrows the list's own statement: no read is added.
+    await expectBudget('GET invoices, searched', 3, () => maria.get('/portal/demo/invoices?q=inv-').expect(200));
+    await expectBudget('GET paid invoices, searched', 3, () => maria.get('/portal/demo/invoices?status=paid&q=0').expect(200));
+    await expectBudget('GET proposals', 3, () => maria.get('/portal/demo/proposals').expect(200));
+    await expectBudget('GET proposals, searched', 3, () => maria.get('/portal/demo/proposals?q=website').expect(200));
+    await expectBudget('GET quotations, searched', 3, () => maria.get('/portal/demo/quotations?status=open&q=q').expect(200));
     await expectBudget('GET a proposal', 7, (size) => maria.get(`/portal/demo/proposals/${proposals[size]}`).expect(200));
   });
 

@@ -3,6 +3,8 @@
 // signed-in client gets hundreds of invoices, proposals, quotations and tasks; each page's list
 // statement is run again under EXPLAIN ANALYZE, which counts the rows it took from its table. The
 // dashboard's summary of over a hundred open invoices reads their stored totals, not their lines.
+// A search reads at most the client's rows, and an invoice number about its matches, through the
+// trigram indexes (the reference CRM's 20270103000001 migration).
 import { expect } from 'chai';
 import { seedScaleData } from '../../bench/scale-data.ts';
 import { analyzed, recordedDuring, rowsRead, tablesRead } from '../support/plans.ts';
@@ -58,6 +60,26 @@ describe('client list pages on a client with many records', function () {
       expect(statements, `the list's statement among ${recorded.length}`).to.have.length(1);
       const read = rowsRead(await analyzed(h.crm.sessionPool, statements[0]!), list.table);
       expect(read, `rows read from ${list.table} for one page`).to.be.within(1, MOST_ROWS_FOR_A_PAGE);
+    });
+  }
+
+  // Each text matches a dozen of the workspace's records (…-123 and …-1230 to …-1239), a few of them
+  // the client's. A search never reads past the client's own rows; an invoice number, whose
+  // trigrams are rare, is found through the trigram index, reading about the matches. Where the
+  // text shares its trigrams with most of the client's rows ("Scale task …"), PostgreSQL rightly
+  // keeps the client's own index and filters its rows.
+  for (const list of LISTS) {
+    const q = { invoices: 'si-123', proposals: 'SP-123', quotations: 'sq-123', tasks: 'task 123', documents: 'scale-123' }[list.table]!;
+    it(`${list.path}?q=${q} reads the matching ${list.table} or the client's, never the workspace's`, async function () {
+      const { result: page, recorded } = await recordedDuring(h.crm.db, () => client.get(list.path).query({ q }).expect(200));
+      expect(page.text).not.to.match(/rel="next"/);
+      const statements = recorded.filter((s) => list.statement.test(s.sql) && /\border by\b/i.test(s.sql));
+      expect(statements, `the list's statement among ${recorded.length}`).to.have.length(1);
+      const read = rowsRead(await analyzed(h.crm.sessionPool, statements[0]!), list.table);
+      const { count } = (await h.crm.db(list.table).where({ client_id: clientId }).count<{ count: string }[]>({ count: '*' }))[0]!;
+      expect(read, `rows read from ${list.table} for the search`).to.be.at.most(
+        list.table === 'invoices' ? MOST_ROWS_FOR_A_PAGE : Number(count),
+      );
     });
   }
 

@@ -54,9 +54,17 @@ const columns = (db: Db) => [
 
 export async function listSharedDocuments(
   db: Db,
-  args: { tenant: string; clientId: string; before?: { at: string; id: string } | null; limit: number },
+  args: {
+    tenant: string;
+    clientId: string;
+    /** An ILIKE pattern (the portal's containsPattern) the name shown (the document's, else the file's) matches. */
+    matching?: string;
+    before?: { at: string; id: string } | null;
+    limit: number;
+  },
 ): Promise<SharedDocumentRow[]> {
   const query = shared(db, args);
+  if (args.matching) query.andWhereRaw("coalesce(nullif(trim(d.document_name), ''), f.original_name) ilike ?", [args.matching]);
   if (args.before)
     query.andWhereRaw(`(${SHARED_AT}, d.document_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
   return query

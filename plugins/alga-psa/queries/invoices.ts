@@ -125,6 +125,8 @@ export async function listInvoices(
     states?: InvoiceState[];
     /** Only open invoices past their due date (a UTC day) on this day, as invoiceCounts counts them. */
     overdueOn?: string;
+    /** An ILIKE pattern (the portal's containsPattern) the invoice number matches. */
+    matching?: string;
     before?: { at: string; id: string } | null;
     limit: number;
   },
@@ -132,8 +134,10 @@ export async function listInvoices(
   const wanted = args.states?.flatMap((state) => STATE_STATUSES[state]);
   const openOnly = args.overdueOn !== undefined || (wanted !== undefined && args.states!.every((state) => state === 'open'));
   const parts = invoiceParts(db, { ...args, ...(openOnly ? { candidates: 'open' } : wanted ? { candidates: wanted } : {}) });
+  // Each part filtered before its page's limit: a page of matches, not matches of a page.
   const page = (query: Knex.QueryBuilder, key: { at: string; id: string }) => {
     if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
+    if (args.matching) query.whereILike('i.invoice_number', args.matching);
     if (args.overdueOn)
       query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw("(i.due_date at time zone 'UTC')::date < ?::date", [args.overdueOn]);
     return pageBefore(query, key, args).select(columns(db));

@@ -96,12 +96,23 @@ const scopedQuotes = (db: Db, args: { tenant: string; clientId: string }) => vis
  */
 export async function listQuotes(
   db: Db,
-  args: { tenant: string; clientId: string; statuses?: string[]; before?: { at: string; id: string } | null; limit: number },
+  args: {
+    tenant: string;
+    clientId: string;
+    statuses?: string[];
+    /** An ILIKE pattern (the portal's containsPattern) the quote number or the title matches. */
+    matching?: string;
+    before?: { at: string; id: string } | null;
+    limit: number;
+  },
 ): Promise<QuoteRow[]> {
   const wantsSent = !args.statuses || args.statuses.includes(SENT);
   const past = args.statuses?.filter((status) => status !== SENT);
+  const pattern = args.matching;
+  // Each part filtered before its page's limit: a page of matches, not matches of a page.
   const page = (query: Knex.QueryBuilder, key: { at: string; id: string }) => {
     if (args.statuses) query.whereIn('q.status', args.statuses);
+    if (pattern) query.andWhere((q) => q.whereILike('q.quote_number', pattern).orWhereILike('q.title', pattern));
     return pageBefore(query, key, args).select(columns(db));
   };
   const live = { at: 'q.created_at', id: 'q.quote_id' };

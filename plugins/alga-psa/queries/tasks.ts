@@ -79,14 +79,27 @@ const columns = (db: Db, contactId: string) => [
 
 const OPEN_KEY = `coalesce((t.due_date at time zone 'UTC')::date, date '9999-12-31')`;
 
-export async function listOpenTasks(db: Db, args: Scope & { after?: { due: string; id: string }; limit: number }): Promise<TaskRow[]> {
+/** What a list asks besides the scope: an ILIKE pattern (the portal's containsPattern) the task's name matches. */
+interface Search {
+  matching?: string;
+}
+
+export async function listOpenTasks(
+  db: Db,
+  args: Scope & Search & { after?: { due: string; id: string }; limit: number },
+): Promise<TaskRow[]> {
   const query = visible(db, args).andWhereRaw(`not ${DONE_SQL}`);
+  if (args.matching) query.whereILike('t.task_name', args.matching);
   if (args.after) query.andWhereRaw(`(${OPEN_KEY}, t.task_id) > (?::date, ?::uuid)`, [args.after.due, args.after.id]);
   return query.orderByRaw(`${OPEN_KEY} asc, t.task_id asc`).limit(args.limit).select<TaskRow[]>(columns(db, args.contactId));
 }
 
-export async function listDoneTasks(db: Db, args: Scope & { after?: { at: string; id: string }; limit: number }): Promise<TaskRow[]> {
+export async function listDoneTasks(
+  db: Db,
+  args: Scope & Search & { after?: { at: string; id: string }; limit: number },
+): Promise<TaskRow[]> {
   const query = visible(db, args).andWhereRaw(DONE_SQL);
+  if (args.matching) query.whereILike('t.task_name', args.matching);
   if (args.after)
     query.andWhereRaw(`(t.updated_at, t.task_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.after.at, args.after.id]);
   return query

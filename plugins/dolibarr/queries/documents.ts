@@ -70,12 +70,15 @@ export async function listSharedFiles(
     entity: number;
     companyId: number;
     record?: { type: SharedObjectType; id: number };
+    /** An ILIKE pattern (the portal's containsPattern) the file name matches. */
+    matching?: string;
     after?: { date: string; rowid: number };
     limit: number;
   },
 ): Promise<SharedFileRow[]> {
   const query = sharedFiles(db, args);
   if (args.record) query.where({ 'e.src_object_type': args.record.type, 'e.src_object_id': args.record.id });
+  if (args.matching) query.whereILike('e.filename', args.matching);
   if (args.after) query.whereRaw(`(${KEY}, e.rowid) < (?::timestamp, ?)`, [args.after.date, args.after.rowid]);
   return query
     .orderByRaw(`${KEY} desc, e.rowid desc`)

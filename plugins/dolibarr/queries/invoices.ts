@@ -103,12 +103,16 @@ export async function listInvoices(
     states?: InvoiceState[];
     /** Only open invoices past their due date (date_lim_reglement) on this day, as invoiceCounts counts them. */
     overdueOn?: string;
+    /** An ILIKE pattern (the portal's containsPattern) the ref matches. */
+    matching?: string;
     before?: { date: string; rowid: number } | null;
     limit: number;
   },
 ): Promise<InvoiceRow[]> {
   const filtered = () => {
     const query = scopedInvoices(db, args);
+    // Within each half below, before its page's limit: a page of matches, not matches of a page.
+    if (args.matching) query.whereILike('f.ref', args.matching);
     if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
     if (args.overdueOn) query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw('f.date_lim_reglement < ?::date', [args.overdueOn]);
     return query;

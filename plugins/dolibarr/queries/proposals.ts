@@ -74,8 +74,17 @@ interface ProposalListArgs {
   entity: number;
   companyId: number;
   statuses?: number[];
+  /** An ILIKE pattern (the portal's containsPattern) the ref or the customer's reference (the title shown) matches. */
+  matching?: string;
   before?: { date: string; rowid: number } | null;
   limit: number;
+}
+
+/** The search on llx_propal rows aliased p, inside each part of the list, before its page's limit. */
+function matching(query: Knex.QueryBuilder, args: { matching?: string }): Knex.QueryBuilder {
+  const pattern = args.matching;
+  if (pattern) query.andWhere((q) => q.whereILike('p.ref', pattern).orWhereILike('p.ref_client', pattern));
+  return query;
 }
 
 export async function listProposals(db: Db, args: ProposalListArgs): Promise<ProposalRow[]> {
@@ -83,7 +92,7 @@ export async function listProposals(db: Db, args: ProposalListArgs): Promise<Pro
   // index, so a company's history is not read to find them.
   const openOnly = args.statuses?.length === 1 && args.statuses[0] === PROPAL_VALIDATED;
   if (openOnly) {
-    const open = openProposals(db, args).whereIn('p.fk_soc', clientCompanyIds(db, args.entity));
+    const open = matching(openProposals(db, args), args).whereIn('p.fk_soc', clientCompanyIds(db, args.entity));
     return pageBefore(open, args).select<ProposalRow[]>(columns(db));
   }
   // The rest through the portal's order (below): a page costs about a page of index reads and
@@ -397,6 +406,7 @@ function orderedParts(db: Db, args: ProposalListArgs): Knex.QueryBuilder[] {
       .where({ 'o.entity': args.entity, 'o.fk_soc': args.companyId })
       .whereExists(orderScanned(db, args.entity));
     if (storedStatus !== null) query.where('o.fk_statut', storedStatus);
+    matching(query, args);
     // The first page too starts from a keyset (past every proposal): a bound on the index's own
     // columns keeps the walk down the index where the table's statistics are stale (just after
     // the first fill), rather than reading and sorting the company's rows.
@@ -439,9 +449,10 @@ function beforeFirstOrderScan(db: Db, args: ProposalListArgs): Knex.QueryBuilder
 /** The statuses asked for, the page's keyset and one page, newest first, on llx_propal rows aliased p. */
 function withinPage(
   query: Knex.QueryBuilder,
-  args: { statuses?: number[]; before?: { date: string; rowid: number } | null; limit: number },
+  args: { statuses?: number[]; matching?: string; before?: { date: string; rowid: number } | null; limit: number },
 ): Knex.QueryBuilder {
   if (args.statuses) query.whereIn('p.fk_statut', args.statuses);
+  matching(query, args);
   return pageBefore(query, args);
 }
 

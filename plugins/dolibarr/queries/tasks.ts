@@ -76,14 +76,27 @@ const columns = (db: Db, contactId: number) => [
 
 const OPEN_KEY = "coalesce(t.datee::date, date '9999-12-31')";
 
-export async function listOpenTasks(db: Db, args: Scope & { after?: { due: string; rowid: number }; limit: number }): Promise<TaskRow[]> {
+/** What a list asks besides the scope: an ILIKE pattern (the portal's containsPattern) the label (the title shown) matches. */
+interface Search {
+  matching?: string;
+}
+
+export async function listOpenTasks(
+  db: Db,
+  args: Scope & Search & { after?: { due: string; rowid: number }; limit: number },
+): Promise<TaskRow[]> {
   const query = visible(db, args).andWhereRaw(`not ${DONE_SQL}`);
+  if (args.matching) query.whereILike('t.label', args.matching);
   if (args.after) query.whereRaw(`(${OPEN_KEY}, t.rowid) > (?::date, ?)`, [args.after.due, args.after.rowid]);
   return query.orderByRaw(`${OPEN_KEY} asc, t.rowid asc`).limit(args.limit).select<TaskRow[]>(columns(db, args.contactId));
 }
 
-export async function listDoneTasks(db: Db, args: Scope & { after?: { at: string; rowid: number }; limit: number }): Promise<TaskRow[]> {
+export async function listDoneTasks(
+  db: Db,
+  args: Scope & Search & { after?: { at: string; rowid: number }; limit: number },
+): Promise<TaskRow[]> {
   const query = visible(db, args).andWhereRaw(DONE_SQL);
+  if (args.matching) query.whereILike('t.label', args.matching);
   if (args.after) query.whereRaw('(t.tms, t.rowid) < (?::timestamp, ?)', [args.after.at, args.after.rowid]);
   return query
     .orderByRaw('t.tms desc, t.rowid desc')

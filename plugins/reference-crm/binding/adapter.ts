@@ -18,6 +18,7 @@ import {
   type HostWorkspace,
   type SharedDocument,
   clampLimit,
+  containsPattern,
   overdueFrom,
   SUMMARY_COUNT_LIMIT,
 } from '../../../src/index.ts';
@@ -468,6 +469,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           workspaceId: ws,
           clientId: client,
           ...(record ? { record } : {}),
+          ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
           ...(after ? { after } : {}),
           limit: limit + 1,
         });
@@ -475,7 +477,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const last = items[items.length - 1];
         return {
           items: items.map(presentDocument),
-          next: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+          next: rows.length > limit && last ? encodeCursor([last.created_key, last.id]) : null,
         };
       },
       async open(workspaceId, clientId, documentId) {
@@ -546,7 +548,12 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const scope = { workspaceId: parseId(workspaceId), clientId: parseId(clientId), contactId: parseId(contactId) };
         const none = { items: [], next: null };
         if (scope.workspaceId === null || scope.clientId === null || scope.contactId === null) return none;
-        const base = { workspaceId: scope.workspaceId, clientId: scope.clientId, contactId: scope.contactId };
+        const base = {
+          workspaceId: scope.workspaceId,
+          clientId: scope.clientId,
+          contactId: scope.contactId,
+          ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+        };
         const limit = pageLimit(page.limit);
         let rows: ClientTaskRow[];
         if (filter.status === 'open') {
@@ -573,7 +580,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           next =
             filter.status === 'open'
               ? encodeCursor([last.due_date ?? '9999-12-31', last.id])
-              : encodeCursor([(last.completed_at ?? new Date(0)).toISOString(), last.id]);
+              : encodeCursor([last.completed_key ?? new Date(0).toISOString(), last.id]);
         }
         return { items: items.map((row) => presentTask(row, base.contactId)), next };
       },

@@ -14,11 +14,13 @@ import {
   type LineItem,
   type OfferDetail,
   type OfferKind,
+  type OfferListFilter,
   type OfferStatus,
   type OfferSummary,
   type Page,
   type PageRequest,
   clampLimit,
+  containsPattern,
   decodeCursor,
   overdueFrom,
   pageOf,
@@ -238,7 +240,7 @@ export function offerReads(db: Knex) {
       workspaceId: string,
       clientId: string,
       kind: OfferKind,
-      filter: { status?: OfferStatus[] },
+      filter: OfferListFilter,
       page: PageRequest,
     ): Promise<Page<OfferSummary>> {
       const ws = parseId(workspaceId);
@@ -253,6 +255,7 @@ export function offerReads(db: Knex) {
         after,
         limit,
         ...(statuses ? { statuses } : {}),
+        ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
       });
       return pageOf(
         rows,
@@ -318,6 +321,7 @@ export function invoiceReads(db: Knex) {
         limit,
         ...(statuses ? { statuses } : {}),
         ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
+        ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
       });
       return pageOf(rows, limit, presentInvoice, (row) => [row.issue_date, row.id]);
     },

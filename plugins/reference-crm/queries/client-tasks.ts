@@ -11,6 +11,8 @@ export interface ClientTaskRow {
   due_date: string | null;
   status: 'open' | 'in_progress' | 'done';
   completed_at: Date | null;
+  /** On done-list rows: the sort key in UTC with its microseconds, exact across the round trip (a Date keeps milliseconds). */
+  completed_key?: string;
   assigned_contact_id: number | null;
   record_type: 'proposal' | 'quotation' | 'invoice' | null;
   record_id: number | null;
@@ -21,6 +23,11 @@ interface Scope {
   workspaceId: number;
   clientId: number;
   contactId: number;
+}
+
+/** What a list asks besides the scope: an ILIKE pattern (the portal's containsPattern) the title matches. */
+interface Search {
+  matching?: string;
 }
 
 function visible(db: Db, scope: Scope) {
@@ -47,27 +54,35 @@ const OPEN_KEY = "coalesce(x.due_date, date '9999-12-31')";
 
 export async function listOpenTasks(
   db: Db,
-  args: Scope & { after?: { due: string; id: number }; limit: number },
+  args: Scope & Search & { after?: { due: string; id: number }; limit: number },
 ): Promise<ClientTaskRow[]> {
   return openTasksQuery(db, args);
 }
 
 /** The same as a query: run it, or read it with others (the dashboard). */
-export function openTasksQuery(db: Db, args: Scope & { after?: { due: string; id: number }; limit: number }) {
+export function openTasksQuery(db: Db, args: Scope & Search & { after?: { due: string; id: number }; limit: number }) {
   const query = visible(db, args).whereNot('x.status', 'done');
+  if (args.matching) query.whereILike('x.title', args.matching);
   if (args.after) query.whereRaw(`(${OPEN_KEY}, x.id) > (?::date, ?)`, [args.after.due, args.after.id]);
   return query.orderByRaw(`${OPEN_KEY} asc, x.id asc`).limit(args.limit).select<ClientTaskRow[]>(columns(db, args));
 }
 
 export async function listDoneTasks(
   db: Db,
-  args: Scope & { after?: { completedAt: string; id: number }; limit: number },
+  args: Scope & Search & { after?: { completedAt: string; id: number }; limit: number },
 ): Promise<ClientTaskRow[]> {
   const query = visible(db, args).where('x.status', 'done');
+  if (args.matching) query.whereILike('x.title', args.matching);
   // completed_at is set whenever a task is done; the epoch stands in for rows that predate that.
   const key = "coalesce(x.completed_at, timestamptz '1970-01-01')";
   if (args.after) query.whereRaw(`(${key}, x.id) < (?::timestamptz, ?)`, [args.after.completedAt, args.after.id]);
-  return query.orderByRaw(`${key} desc, x.id desc`).limit(args.limit).select<ClientTaskRow[]>(columns(db, args));
+  return query
+    .orderByRaw(`${key} desc, x.id desc`)
+    .limit(args.limit)
+    .select<ClientTaskRow[]>([
+      ...columns(db, args),
+      db.raw(`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as completed_key`),
+    ]);
 }
 
 export async function findClientTask(db: Db, args: Scope & { taskId: number }): Promise<ClientTaskRow | null> {

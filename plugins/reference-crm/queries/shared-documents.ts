@@ -10,6 +10,8 @@ export interface SharedDocumentRow {
   content_type: string;
   size_bytes: number;
   created_at: Date;
+  /** created_at in UTC with its microseconds: the keyset position, exact across the round trip (a Date keeps milliseconds). */
+  created_key: string;
   shared_by_name: string | null;
   record_type: 'proposal' | 'quotation' | 'invoice' | null;
   record_id: number | null;
@@ -36,6 +38,8 @@ type ListArgs = {
   workspaceId: number;
   clientId: number;
   record?: { type: string; id: number };
+  /** An ILIKE pattern (the portal's containsPattern) the file name matches. */
+  matching?: string;
   after?: { createdAt: string; id: number };
   limit: number;
 };
@@ -52,6 +56,7 @@ export function sharedDocumentsQuery(db: Db, args: ListArgs) {
     })
     .where({ 'x.workspace_id': args.workspaceId, 'x.client_id': args.clientId, 'x.shared_with_client': true });
   if (args.record) query.where({ 'x.record_type': args.record.type, 'x.record_id': args.record.id });
+  if (args.matching) query.whereILike('x.filename', args.matching);
   if (args.after) query.whereRaw('(x.created_at, x.id) < (?::timestamptz, ?)', [args.after.createdAt, args.after.id]);
   return query
     .orderBy('x.created_at', 'desc')
@@ -63,6 +68,7 @@ export function sharedDocumentsQuery(db: Db, args: ListArgs) {
       'x.content_type',
       'x.size_bytes',
       'x.created_at',
+      db.raw(`to_char(x.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_key`),
       's.name as shared_by_name',
       'x.record_type',
       'x.record_id',

@@ -405,6 +405,17 @@ export interface ExpiringOffer {
   validUntil: string;
 }
 
+/** Which of a client's offers OffersPort.list returns; every part given narrows the list. */
+export interface OfferListFilter {
+  status?: OfferStatus[];
+  /**
+   * Text the list's rows contain, case-insensitive and taken literally (see containsPattern):
+   * in the number or the title.
+   * Absent, the list is unfiltered. It narrows the list's own statement: no read is added.
+   */
+  search?: string;
+}
+
 /** Proposals and quotations of one client company, scoped by workspace and client in every query. */
 export interface OffersPort {
   /**
@@ -412,13 +423,7 @@ export interface OffersPort {
    * routes answer 404 and neither the navigation nor the dashboard mentions it.
    */
   kinds?: readonly OfferKind[];
-  list(
-    workspaceId: HostId,
-    clientId: HostId,
-    kind: OfferKind,
-    filter: { status?: OfferStatus[] },
-    page: PageRequest,
-  ): Promise<Page<OfferSummary>>;
+  list(workspaceId: HostId, clientId: HostId, kind: OfferKind, filter: OfferListFilter, page: PageRequest): Promise<Page<OfferSummary>>;
   find(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId): Promise<OfferDetail | null>;
   /**
    * Records the client's decision in the host's own status. Changes only an offer that is still
@@ -569,6 +574,12 @@ export interface InvoiceListFilter {
    * `invoices.overdue`, by the same day, so the dashboard's count links to its list.
    */
   overdue?: boolean;
+  /**
+   * Text the list's rows contain, case-insensitive and taken literally (see containsPattern):
+   * in the number (an invoice has no title in the portal).
+   * Absent, the list is unfiltered. It narrows the list's own statement: no read is added.
+   */
+  search?: string;
 }
 
 /** Invoices of one client company and their payments, scoped by workspace and client. */
@@ -625,17 +636,23 @@ export interface DocumentContent {
   record: Pick<HostRecordRef, 'type' | 'id'> | null;
 }
 
+/** Which of the shared documents DocumentsPort.list returns; every part given narrows the list. */
+export interface DocumentListFilter {
+  record?: { type: HostRecordType; id: HostId };
+  /**
+   * Text the list's rows contain, case-insensitive and taken literally (see containsPattern):
+   * in the file name.
+   * Absent, the list is unfiltered. It narrows the list's own statement: no read is added.
+   */
+  search?: string;
+}
+
 /**
  * What the host shares with one client company, newest first, scoped by workspace and client in
  * every query. A document the host no longer shares (or another client's) is simply not found.
  */
 export interface DocumentsPort {
-  list(
-    workspaceId: HostId,
-    clientId: HostId,
-    filter: { record?: { type: HostRecordType; id: HostId } },
-    page: PageRequest,
-  ): Promise<Page<SharedDocument>>;
+  list(workspaceId: HostId, clientId: HostId, filter: DocumentListFilter, page: PageRequest): Promise<Page<SharedDocument>>;
   open(workspaceId: HostId, clientId: HostId, id: HostId): Promise<DocumentContent | null>;
   /**
    * Optional: takes a file a client uploaded (already checked, scanned and kept by the portal) into
@@ -667,6 +684,17 @@ export interface ClientTask {
   assignedToContact: boolean;
 }
 
+/** Which of a contact's tasks TasksPort.list returns. */
+export interface TaskListFilter {
+  status: TaskStatus;
+  /**
+   * Text the list's rows contain, case-insensitive and taken literally (see containsPattern):
+   * in the title.
+   * Absent, the list is unfiltered. It narrows the list's own statement: no read is added.
+   */
+  search?: string;
+}
+
 /**
  * Tasks a contact sees: those assigned to them and those the host shows their whole company
  * (assigned to no contact). Scoped by workspace, client and contact in every query, so a task
@@ -674,13 +702,7 @@ export interface ClientTask {
  * Open tasks come by due date (none last), done tasks newest completed first.
  */
 export interface TasksPort {
-  list(
-    workspaceId: HostId,
-    clientId: HostId,
-    contactId: HostId,
-    filter: { status: TaskStatus },
-    page: PageRequest,
-  ): Promise<Page<ClientTask>>;
+  list(workspaceId: HostId, clientId: HostId, contactId: HostId, filter: TaskListFilter, page: PageRequest): Promise<Page<ClientTask>>;
   find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<ClientTask | null>;
   /** Marks done or reopens; answers the task as it is now, or null when the contact cannot see it. */
   setStatus(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, status: TaskStatus): Promise<ClientTask | null>;

@@ -1,5 +1,6 @@
-// What the documents routes accept: the list's filter and cursor, and ids in the path.
+// What the documents routes accept: the list's filter, search and cursor, and ids in the path.
 import { z } from 'zod';
+import { searchField } from '../../core/index.ts';
 
 const RECORD = /^(proposal|quotation|invoice|project):[A-Za-z0-9_-]{1,64}$/;
 
@@ -9,6 +10,8 @@ export const DocumentsQuery = z.object({
     .optional()
     .transform((value) => (value ? value : undefined))
     .refine((value) => value === undefined || RECORD.test(value), 'Choose a record from the list.'),
+  /** Searches the shared documents and the client's uploads by file name. */
+  q: searchField,
   after: z
     .string()
     .max(400, 'That page link is not valid.')

@@ -27,6 +27,9 @@ import {
   tokensMatch,
   verifySessionCsrfHeader,
   withheldBy,
+  listHref,
+  listParams,
+  presentSearch,
 } from '../../core/index.ts';
 import { ClientUploads, type ClientUploadsDeps, type Uploader } from './client-uploads.ts';
 import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.ts';
@@ -67,22 +70,31 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
     const [type, id] = query.record ? (query.record.split(':') as [HostRecordType, string]) : [];
     // Filtering by a record the person may not open answers as that record's page does.
     if (type && !canOpenRecord(settings, { type })) throw notFound();
-    const filter = type && id ? { record: { type, id } } : {};
+    const filter = { ...(type && id ? { record: { type, id } } : {}), ...(query.q ? { search: query.q } : {}) };
     const empty: Page<SharedDocument> = { items: [], next: null };
     const [page, uploads] = await Promise.all([
       adapter.documents
         ? adapter.documents.list(workspace.id, user.client_id, filter, { limit: SHARED_PAGE_SIZE, after: query.after ?? null })
         : empty,
       // The client's uploads belong to no host record, so a record filter leaves them out.
-      query.record ? [] : listClientUploads(db, { workspaceId: workspace.id, clientId: user.client_id, limit: UPLOADS_SHOWN }),
+      query.record
+        ? []
+        : listClientUploads(db, {
+            workspaceId: workspace.id,
+            clientId: user.client_id,
+            ...(query.q ? { search: query.q } : {}),
+            limit: UPLOADS_SHOWN,
+          }),
     ]);
     // A document attached to a record of a section the person cannot see is that record's: not listed.
     const shared = { items: attachedToOpenRecords(settings, page.items), next: page.next };
     // Delete is offered on an upload the person may delete: with the upload right, their own or, as client admin, any.
     const person = { clientUserId: user.id, access };
     const mayDelete = (upload: UploadRow) => permits(settings, 'uploads') && mayActOnOwn(person, upload.client_user_id);
-    const here = new URLSearchParams(query.record ? { record: query.record } : {});
-    const nextUrl = shared.next ? `${base}/documents?${new URLSearchParams({ ...Object.fromEntries(here), after: shared.next })}` : null;
+    // What every link of the list keeps: the record chosen and the search.
+    const here = listParams({ record: query.record, q: query.q });
+    const path = `${base}/documents`;
+    const nextUrl = shared.next ? listHref(path, { ...here, after: shared.next }) : null;
     renderPortalPage(
       req,
       res,
@@ -92,12 +104,13 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
         shared: shared.items.map((doc) => presentShared(i18n, base, doc)),
         uploads: uploads.map((upload) => presentUpload(i18n, base, upload, mayDelete(upload))),
         filtered: Boolean(query.record),
-        refreshUrl: `${base}/documents${here.size ? `?${here}` : ''}`,
+        refreshUrl: listHref(path, here),
         // A fragment is swapped into a page that already follows the stream.
         live: !isFragmentRequest(req),
         recordOptions: recordOptions(i18n, shared.items, query.record ?? null),
+        search: presentSearch(query.q, shared, listHref(path, { ...here, q: undefined })),
         nextUrl,
-        firstPageUrl: query.after ? `${base}/documents${here.size ? `?${here}` : ''}` : null,
+        firstPageUrl: query.after ? listHref(path, here) : null,
         canUpload: canClient(settings, 'upload_file'),
         // Without uploads, say whom to ask: the agency switched them off, or the person's access lacks them.
         uploadsWithheldBy: withheldBy(workspaceSettings, access, 'uploads'),

@@ -1,7 +1,7 @@
 // SQL for client_uploads: what clients sent to the agency. Always scoped by workspace, and by
 // client for everything a client reaches.
 import type { Knex } from 'knex';
-import { ERASED_NAME } from '../../core/index.ts';
+import { containsPattern, ERASED_NAME } from '../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -63,13 +63,14 @@ export async function insertUpload(
 }
 
 /** One client's uploads, newest first. */
-export async function listClientUploads(db: Db, args: { workspaceId: string; clientId: string; limit: number }): Promise<UploadRow[]> {
-  const rows = await db('client_uploads')
-    .where({ workspace_id: args.workspaceId, client_id: args.clientId })
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(args.limit)
-    .select(COLUMNS);
+/** The client's newest uploads; with a search, those whose file name contains it (as text, any case). */
+export async function listClientUploads(
+  db: Db,
+  args: { workspaceId: string; clientId: string; search?: string; limit: number },
+): Promise<UploadRow[]> {
+  const query = db('client_uploads').where({ workspace_id: args.workspaceId, client_id: args.clientId });
+  if (args.search) query.whereILike('filename', containsPattern(args.search));
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(args.limit).select(COLUMNS);
   return (rows as UploadRow[]).map(normalise);
 }
 

@@ -1,19 +1,21 @@
-// The invoices page's query string: a status filter and the cursor of the page to show.
+// The invoices page's query string: a status filter, a search and the cursor of the page to show.
 import { z } from 'zod';
-import { cursorField, type InvoiceListFilter } from '../../core/index.ts';
+import { cursorField, type InvoiceListFilter, searchField } from '../../core/index.ts';
 
 /** "Overdue" is the open invoices past their due date: the dashboard's overdue count links here. */
 export const INVOICE_STATUS_FILTERS = ['open', 'overdue', 'paid', 'void'] as const;
 
 /** What the host's list is asked for, by the filter chosen. */
-export function invoiceListFilter(status: InvoiceListInput['status']): InvoiceListFilter {
-  if (status === 'all') return {};
-  if (status === 'overdue') return { overdue: true };
-  return { status: [status] };
+export function invoiceListFilter({ status, q }: Pick<InvoiceListInput, 'status' | 'q'>): InvoiceListFilter {
+  const search = q ? { search: q } : {};
+  if (status === 'all') return search;
+  if (status === 'overdue') return { overdue: true, ...search };
+  return { status: [status], ...search };
 }
 
 export const InvoiceListQuery = z.object({
   status: z.enum(['all', ...INVOICE_STATUS_FILTERS], { error: 'Choose a status from the list.' }).default('all'),
+  q: searchField,
   after: cursorField.optional(),
 });
 

@@ -28,6 +28,9 @@ import {
   renderPortalPage,
   sendPdf,
   signedInClient,
+  listHref,
+  listParams,
+  presentSearch,
 } from '../../core/index.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
@@ -113,12 +116,13 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const { workspace, base, i18n } = portalContext(res);
       const { user } = signedInClient(res);
       const query = res.locals.query as InvoiceListInput;
-      const page = await invoices.list(workspace.id, user.client_id, invoiceListFilter(query.status), {
+      const page = await invoices.list(workspace.id, user.client_id, invoiceListFilter(query), {
         limit: LIST_PAGE_SIZE,
         after: query.after ?? null,
       });
       const today = i18n.fmt.isoDay(now());
-      const filter: Record<string, string> = query.status === 'all' ? {} : { status: query.status };
+      // What every link of the list keeps: the status chosen and the search.
+      const filter = listParams({ status: query.status === 'all' ? undefined : query.status, q: query.q });
       renderPortalPage(req, res, 'invoices/index', i18n.t('invoices:title'), {
         rows: page.items.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today)),
         status: query.status,
@@ -127,9 +131,10 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
           label: i18n.t(`invoices:filter.${value}`),
           selected: value === query.status,
         })),
-        nextHref: page.next ? `${base}/invoices?${new URLSearchParams({ ...filter, after: page.next })}` : null,
+        search: presentSearch(query.q, page, listHref(`${base}/invoices`, { ...filter, q: undefined })),
+        nextHref: page.next ? listHref(`${base}/invoices`, { ...filter, after: page.next }) : null,
         statementHref: `${base}/invoices/statement.pdf`,
-        firstHref: query.after ? `${base}/invoices${query.status === 'all' ? '' : `?${new URLSearchParams(filter)}`}` : null,
+        firstHref: query.after ? listHref(`${base}/invoices`, filter) : null,
       });
     },
 

@@ -27,6 +27,9 @@ import {
   renderPortalPage,
   sendPdf,
   signedInClient,
+  listHref,
+  listParams,
+  presentSearch,
 } from '../../core/index.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
@@ -138,11 +141,13 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
         workspace.id,
         user.client_id,
         SECTION_KIND[section],
-        query.status === 'all' ? {} : { status: [query.status] },
+        { ...(query.status === 'all' ? {} : { status: [query.status] }), ...(query.q ? { search: query.q } : {}) },
         { limit: LIST_PAGE_SIZE, after: query.after ?? null },
       );
       const today = i18n.fmt.isoDay(now());
-      const filter: Record<string, string> = query.status === 'all' ? {} : { status: query.status };
+      // What every link of the list keeps: the status chosen and the search.
+      const filter = listParams({ status: query.status === 'all' ? undefined : query.status, q: query.q });
+      const path = `${base}/${section}`;
       renderPortalPage(req, res, 'offers/index', i18n.t(`offers:${section}.title`), {
         section,
         rows: page.items.map((offer) => presentOfferRow(i18n, offer, `${base}/${section}/${encodeURIComponent(offer.id)}`, today)),
@@ -152,8 +157,9 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
           label: i18n.t(`offers:filter.${value}`),
           selected: value === query.status,
         })),
-        nextHref: page.next ? `${base}/${section}?${new URLSearchParams({ ...filter, after: page.next })}` : null,
-        firstHref: query.after ? `${base}/${section}${query.status === 'all' ? '' : `?${new URLSearchParams(filter)}`}` : null,
+        search: presentSearch(query.q, page, listHref(path, { ...filter, q: undefined })),
+        nextHref: page.next ? listHref(path, { ...filter, after: page.next }) : null,
+        firstHref: query.after ? listHref(path, filter) : null,
       });
     },
 

@@ -1,8 +1,10 @@
-// What the tasks routes accept: the tab and cursor of the list, and the task id in the path.
+// What the tasks routes accept: the tab, search and cursor of the list, and the task id in the path.
 import { z } from 'zod';
+import { searchField } from '../../core/index.ts';
 
 export const TasksQuery = z.object({
   tab: z.enum(['open', 'done'], { error: 'Choose the open or the done tasks.' }).default('open'),
+  q: searchField,
   after: z
     .string()
     .max(400, 'That page link is not valid.')
@@ -18,6 +20,6 @@ export const TaskId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/);
 
-/** Where the action returns to, so a done task marked from the done tab stays there. */
-export const TaskActionCommand = z.object({ tab: z.enum(['open', 'done']).optional().catch(undefined) });
+/** Where the action returns to, so a done task marked from the done tab, or a searched list, stays there. */
+export const TaskActionCommand = z.object({ tab: z.enum(['open', 'done']).optional().catch(undefined), q: searchField.catch(undefined) });
 export type TaskActionInput = z.infer<typeof TaskActionCommand>;

@@ -19,6 +19,8 @@ import {
   signedInClient,
   type TasksPort,
   withoutClosedRecord,
+  listHref,
+  presentSearch,
 } from '../../core/index.ts';
 import { TaskId, type TaskActionInput, type TasksQueryInput } from './commands.ts';
 import { presentTask } from './presenters.ts';
@@ -44,23 +46,26 @@ export function createTasksHandlers(deps: TasksDeps) {
       workspace.id,
       user.client_id,
       user.contact_id,
-      { status: query.tab },
+      { status: query.tab, ...(query.q ? { search: query.q } : {}) },
       { limit: TASKS_PAGE_SIZE, after: query.after ?? null },
     );
+    // What every link of the list keeps: the tab and the search (a tab's link: its own tab, the same search).
+    const here = { tab: query.tab, q: query.q };
     const today = i18n.fmt.isoDay(now());
     renderPortalPage(req, res, 'tasks/index', i18n.t('tasks:title'), {
       tab: query.tab,
-      refreshUrl: `${base}/tasks?tab=${query.tab}`,
+      refreshUrl: listHref(`${base}/tasks`, here),
       // A fragment is swapped into a page that already follows the stream.
       live: !isFragmentRequest(req),
       // A task stays the company's to do; the record it names is shown only to whom may open it.
       tasks: page.items.map((task) => presentTask(i18n, base, withoutClosedRecord(settings, task), today)),
-      nextUrl: page.next ? `${base}/tasks?${new URLSearchParams({ tab: query.tab, after: page.next })}` : null,
-      firstPageUrl: query.after ? `${base}/tasks?tab=${query.tab}` : null,
+      search: presentSearch(query.q, page, listHref(`${base}/tasks`, { tab: query.tab })),
+      nextUrl: page.next ? listHref(`${base}/tasks`, { ...here, after: page.next }) : null,
+      firstPageUrl: query.after ? listHref(`${base}/tasks`, here) : null,
       tabs: (['open', 'done'] as const).map((tab) => ({
         tab,
         label: i18n.t(`tasks:tabs.${tab}`),
-        href: `${base}/tasks?tab=${tab}`,
+        href: listHref(`${base}/tasks`, { tab, q: query.q }),
         current: tab === query.tab,
       })),
     });
@@ -86,9 +91,10 @@ export function createTasksHandlers(deps: TasksDeps) {
       });
     });
     await announce(bus, [event]).catch((err: unknown) => deps.onError('could not announce a live event', err));
-    const tab = (req.body as TaskActionInput).tab ?? (status === 'done' ? 'open' : 'done');
-    if (isFragmentRequest(req)) return show(req, res, { tab });
-    res.redirect(303, `${base}/tasks?tab=${tab}`);
+    const body = req.body as TaskActionInput;
+    const tab = body.tab ?? (status === 'done' ? 'open' : 'done');
+    if (isFragmentRequest(req)) return show(req, res, { tab, q: body.q });
+    res.redirect(303, listHref(`${base}/tasks`, { tab, q: body.q }));
   };
 
   return {

@@ -54,6 +54,8 @@ type ListArgs = {
   statuses?: readonly InvoiceStatus[];
   /** Only open invoices overdue on this day: as the client summary counts them (queries/client-summary.ts). */
   overdueOn?: string;
+  /** An ILIKE pattern (the portal's containsPattern) the number matches. */
+  matching?: string;
   after?: InvoiceKey | null;
   limit: number;
 };
@@ -73,6 +75,7 @@ export function clientInvoicesQuery(db: Db, args: ListArgs) {
       .whereRaw(statusInSql('i.status', ['sent', 'overdue'], INVOICE_STATUSES))
       .andWhere((q) => q.where('i.status', 'overdue').orWhereRaw('i.due_date < ?::date', [day]));
   }
+  if (args.matching) query.whereILike('i.number', args.matching);
   if (args.after) query.andWhereRaw('(i.issue_date, i.id) < (?::date, ?)', [args.after.issueDate, args.after.id]);
   return query.orderBy('i.issue_date', 'desc').orderBy('i.id', 'desc').limit(args.limit).select<PortalInvoiceRow[]>(COLUMNS);
 }

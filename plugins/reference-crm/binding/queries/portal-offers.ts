@@ -61,7 +61,15 @@ function scoped(db: Db, spec: OfferTable, args: { workspaceId: number; clientId:
     .whereRaw(statusInSql('o.status', VISIBLE_OFFER_STATUSES, OFFER_STATUSES));
 }
 
-type ListArgs = { workspaceId: number; clientId: number; statuses?: readonly OfferStatus[]; after?: OfferKey | null; limit: number };
+type ListArgs = {
+  workspaceId: number;
+  clientId: number;
+  statuses?: readonly OfferStatus[];
+  /** An ILIKE pattern (the portal's containsPattern) the number or the title matches. */
+  matching?: string;
+  after?: OfferKey | null;
+  limit: number;
+};
 
 /** One page plus one row more, which tells the caller whether another page follows. */
 export async function listClientOffers(db: Db, spec: OfferTable, args: ListArgs): Promise<PortalOfferRow[]> {
@@ -72,6 +80,7 @@ export async function listClientOffers(db: Db, spec: OfferTable, args: ListArgs)
 export function clientOffersQuery(db: Db, spec: OfferTable, args: ListArgs) {
   const query = scoped(db, spec, args);
   if (args.statuses) query.whereRaw(statusInSql('o.status', args.statuses, OFFER_STATUSES));
+  if (args.matching) query.andWhere((q) => q.whereILike('o.number', args.matching!).orWhereILike('o.title', args.matching!));
   if (args.after) {
     query.andWhereRaw(`(o.created_at, o.id) < (?::timestamp at time zone 'UTC', ?)`, [args.after.createdKey, args.after.id]);
   }
