@@ -95,6 +95,7 @@ export const PAGES: PageEntry[] = [
   { name: 'staff record page', who: 'staff', path: '/settings/client-portal/records/proposal/{clientId}/{proposal}' },
   { name: 'staff payments page', who: 'staff', path: '/settings/client-portal/payments' },
   { name: 'staff unapplied payments', who: 'staff', path: '/settings/client-portal/payments/unapplied' },
+  { name: 'staff language', who: 'staff', path: '/client-portal/notifications/language' },
   { name: 'documents', who: 'client', path: '/portal/demo/documents' },
   { name: 'tasks', who: 'client', path: '/portal/demo/tasks' },
   { name: 'team (client admin)', who: 'client', path: '/portal/demo/team' },

@@ -91,4 +91,33 @@ describe('documents and tasks query budgets', function () {
       expect(after, `${url} made ${after} round trips`).to.be.at.most(budget);
     }
   });
+
+  it("asks before deleting an upload in the upload's own read", async function () {
+    const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: String(workspace.id), allow_file_uploads: true })
+      .onConflict('workspace_id')
+      .merge(['allow_file_uploads']);
+    await h.crm.portal.workspaceChanged(String(workspace.id));
+    const user = await h.crm
+      .db('client_users')
+      .where({ workspace_id: String(workspace.id), email: 'maria@northwind.test' })
+      .first('id', 'client_id');
+    const [row] = await h.crm
+      .db('client_uploads')
+      .insert({
+        workspace_id: String(workspace.id),
+        client_id: user.client_id,
+        client_user_id: user.id,
+        uploader_name: 'Maria García',
+        file_id: '00000000-0000-4000-8000-000000000000',
+        filename: 'to-delete.pdf',
+        content_type: 'application/pdf',
+        size_bytes: 5,
+      })
+      .returning('id');
+    const trips = await roundTrips(`/portal/demo/documents/uploads/${row.id}/delete`);
+    expect(trips, 'the delete confirmation: the session and the upload').to.be.at.most(2);
+  });
 });

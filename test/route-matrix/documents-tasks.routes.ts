@@ -79,6 +79,13 @@ export const routes: MatrixRoute[] = [
     ownerStatus: [400],
   },
   {
+    method: 'GET',
+    path: '/documents/uploads/:uploadId/delete',
+    url: (world) => ownUpload(world, 'delete'),
+    ownedByClient: true,
+    permissions: ['documents', 'uploads'],
+  },
+  {
     method: 'POST',
     path: '/documents/uploads/:uploadId/delete',
     url: (world) => ownUpload(world, 'delete'),

@@ -143,6 +143,16 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
     res.redirect(303, `${base}/documents?done=${done}`);
   };
 
+  /** The person's own upload (or, for a client admin, a colleague's); to anyone else it is not there. */
+  async function ownUpload(req: Request, res: Response) {
+    const id = parseParam(UploadId, req.params.uploadId);
+    const who = uploader(req, res);
+    const upload = await findClientUpload(db, { workspaceId: who.workspace.id, clientId: who.user.client_id, uploadId: id });
+    if (!upload || !mayActOnOwn({ clientUserId: who.user.id, access: signedInClient(res).access }, upload.client_user_id))
+      throw notFound('We could not find that upload.');
+    return upload;
+  }
+
   return {
     show: (req: Request, res: Response) => show(req, res),
 
@@ -203,15 +213,23 @@ export function createDocumentsHandlers(deps: DocumentsDeps) {
       return refuse(req, res, portalI18n(res).t(`documents:errors.${refusal}`, { mb: settings.maxUploadMb }), REFUSAL_STATUS[refusal]);
     },
 
+    /** What deleting takes away, asked before it is done: the file's name, size and when it was sent. */
+    confirmDeleteUpload: async (req: Request, res: Response) => {
+      const upload = await ownUpload(req, res);
+      const i18n = portalI18n(res);
+      if (!canDeleteUpload(upload)) throw new HttpError(409, i18n.t('documents:errors.opened'));
+      const { base } = portalContext(res);
+      renderPortalPage(req, res, 'documents/delete-upload', i18n.t('documents:deleteUpload.title', { name: upload.filename }), {
+        upload: presentUpload(i18n, base, upload, true),
+        backUrl: `${base}/documents#uploads-title`,
+      });
+    },
+
     deleteUpload: async (req: Request, res: Response) => {
-      const id = parseParam(UploadId, req.params.uploadId);
+      const upload = await ownUpload(req, res);
       const who = uploader(req, res);
-      const upload = await findClientUpload(db, { workspaceId: who.workspace.id, clientId: who.user.client_id, uploadId: id });
-      // A colleague's upload is theirs (or their client admin's) to delete: to anyone else it is not there.
-      if (!upload || !mayActOnOwn({ clientUserId: who.user.id, access: signedInClient(res).access }, upload.client_user_id))
-        throw notFound('We could not find that upload.');
       // Opened already, or opened by staff between this check and the delete.
-      if (!canDeleteUpload(upload) || !(await clientUploads.remove(who, id)))
+      if (!canDeleteUpload(upload) || !(await clientUploads.remove(who, upload.id)))
         throw new HttpError(409, portalI18n(res).t('documents:errors.opened'));
       return afterChange(req, res, 'deleted');
     },

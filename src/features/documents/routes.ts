@@ -15,6 +15,8 @@ export function documentsRoutes(h: DocumentsHandlers): Router {
   router.get('/documents/uploads/:uploadId/download', documents, h.downloadUpload);
   router.get(UPLOAD_PATH, documents, h.uploadsAddress);
   router.post(UPLOAD_PATH, documents, allow.company('uploads'), h.upload);
+  // Deleting cannot be undone: asked first on a page of its own.
+  router.get('/documents/uploads/:uploadId/delete', documents, allow.own('uploads'), h.confirmDeleteUpload);
   router.post('/documents/uploads/:uploadId/delete', documents, allow.own('uploads'), h.deleteUpload);
   return router;
 }

@@ -382,6 +382,17 @@ describe('client documents', function () {
     const draft = await h.crm.db('client_uploads').where({ filename: 'draft.pdf' }).first('id', 'file_id');
     const kept = await h.crm.db('client_uploads').where({ filename: 'kept.pdf' }).first('id', 'file_id');
     const csrf = await token(maria);
+    // Asked first: the list links to a page naming the file, whose button deletes it.
+    const listed = (await maria.get('/portal/demo/documents').expect(200)).text;
+    expect(listed).to.contain(`<a class="button button--small button--secondary" href="/portal/demo/documents/uploads/${draft.id}/delete">`);
+    const asked = (await maria.get(`/portal/demo/documents/uploads/${draft.id}/delete`).expect(200)).text;
+    expect(asked)
+      .to.contain('Delete “draft.pdf”?')
+      .and.contain('cannot be brought back')
+      .and.contain(`<form method="post" action="/portal/demo/documents/uploads/${draft.id}/delete"`)
+      .and.contain('href="/portal/demo/documents#uploads-title">Keep it</a>');
+    expect(await h.crm.db('client_uploads').where({ id: draft.id }).first('id')).to.not.equal(undefined);
+    await priya.get(`/portal/demo/documents/uploads/${draft.id}/delete`).expect(404);
     await priya
       .post(`/portal/demo/documents/uploads/${draft.id}/delete`)
       .type('form')
@@ -403,6 +414,7 @@ describe('client documents', function () {
     const refused = await maria.post(`/portal/demo/documents/uploads/${kept.id}/delete`).type('form').send({ _csrf: csrf });
     expect(refused.status).to.equal(409);
     expect(refused.text).to.contain('already opened this file');
+    await maria.get(`/portal/demo/documents/uploads/${kept.id}/delete`).expect(409);
     expect((await maria.get('/portal/demo/documents').expect(200)).text).to.contain('Opened by your agency');
     const hostDoc = await documentId('website-redesign-proposal.pdf');
     await maria.post(`/portal/demo/documents/shared/${hostDoc}/delete`).type('form').send({ _csrf: csrf }).expect(404);
