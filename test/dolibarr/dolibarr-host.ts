@@ -24,6 +24,8 @@ const run = promisify(execFile);
 /** crm-schemas/ beside the repository (../shared/crm-schemas), or where CRM_SCHEMAS_DIR points. */
 const schemasDir = process.env.CRM_SCHEMAS_DIR ?? fileURLToPath(new URL('../../../shared/crm-schemas/', import.meta.url));
 const DOLIBARR_SCHEMA = path.join(schemasDir, 'dolibarr.sql');
+/** The Ticket module's tables and dictionary rows, as activating the module adds them to dolibarr.sql's. */
+const DOLIBARR_TICKET_SCHEMA = path.join(schemasDir, 'dolibarr-ticket.sql');
 
 /** Why no real Dolibarr database can be made in this run, or null when one can. */
 export function unavailable(): string | null {
@@ -41,17 +43,24 @@ export interface DolibarrHost {
   close(): Promise<void>;
 }
 
-async function loadDolibarrSchema(url: string): Promise<void> {
+async function loadDolibarrSchema(url: string, ticketModule: boolean): Promise<void> {
   // As Dolibarr's installer: the whole file, stopping at the first error; its SELECTs print nothing.
-  await run('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', DOLIBARR_SCHEMA, url], { maxBuffer: 16 * 1024 * 1024 });
+  const files = ticketModule ? ['-f', DOLIBARR_SCHEMA, '-f', DOLIBARR_TICKET_SCHEMA] : ['-f', DOLIBARR_SCHEMA];
+  await run('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', ...files, url], { maxBuffer: 16 * 1024 * 1024 });
+}
+
+/** Why the Ticket module's schema cannot be loaded in this run, or null when it can. */
+export function ticketModuleUnavailable(): string | null {
+  return unavailable() ?? (existsSync(DOLIBARR_TICKET_SCHEMA) ? null : `the Ticket module's schema is not at ${DOLIBARR_TICKET_SCHEMA}`);
 }
 
 /**
  * A Dolibarr database, seeded; with `portalTables`, the portal's own tables migrated beside
  * Dolibarr's as `portal migrate` leaves them before the portal serves (the binding reads and
- * writes some of them: its index of pending proposals).
+ * writes some of them: its index of pending proposals); with `ticketModule`, the Ticket module's
+ * tables too (dolibarr-ticket.sql) and the module switched on for the entity, as its activation leaves them.
  */
-export async function startDolibarrHost(options: { portalTables?: boolean } = {}): Promise<DolibarrHost> {
+export async function startDolibarrHost(options: { portalTables?: boolean; ticketModule?: boolean } = {}): Promise<DolibarrHost> {
   const database = await createTestDatabase();
   const dataRoot = mkdtempSync(path.join(tmpdir(), 'dolibarr-documents-'));
   let db: Knex | undefined;
@@ -61,9 +70,11 @@ export async function startDolibarrHost(options: { portalTables?: boolean } = {}
     await database.drop();
   };
   try {
-    await loadDolibarrSchema(database.url);
+    await loadDolibarrSchema(database.url, options.ticketModule ?? false);
     db = createKnex(database.url);
     const seed = await seedDolibarr(db, dataRoot);
+    if (options.ticketModule)
+      await db('llx_const').insert({ name: 'MAIN_MODULE_TICKET', entity: 1, value: '1', type: 'chaine', visible: 0 });
     if (options.portalTables) await migratePortal(db);
     return { database, db, dataRoot, seed, close };
   } catch (error) {
