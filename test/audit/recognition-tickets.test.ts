@@ -3,7 +3,8 @@
 // for private notes (the flag becomes the row filter), milestones as the phases the tasks belong
 // to, a ticket's messages kept as rows of one kind in a shared table of events (the kind is read
 // from sampled values, and without them the pick stays unsure), and a host without tickets, whose
-// comments are never borrowed as ticket messages.
+// comments are never borrowed as ticket messages; and a key left undeclared on the ticket links
+// where the schema declares every key of that name.
 import { expect } from 'chai';
 import type { CatalogColumn, CatalogTable } from '../../audit/catalog/types.ts';
 import { buildFindings } from '../../audit/findings/build-findings.ts';
@@ -160,6 +161,23 @@ describe('audit: tickets, their messages, projects and phases', () => {
     expect(messages).to.include({ status: 'unsure', chosenTable: 'public.events' });
     expect(messages?.rowFilter).to.equal(undefined);
     expect(messages?.notes.join('\n')).to.match(/a person who knows the CRM names both/);
+  });
+
+  it('links an undeclared key to where the schema declares every key of that name', () => {
+    // contacts.fk_cust is declared as a key to clients; the tickets table leaves its own undeclared.
+    const customers = table('contacts', [key('fk_cust'), text('first_name'), text('last_name'), text('email')], { fk_cust: 'clients' });
+    const found = concepts([
+      clients,
+      customers,
+      users,
+      table('tickets', [text('ref'), text('subject'), text('status'), key('fk_user_assign'), key('fk_cust'), stamp('datec')]),
+      table('tasks', [key('fk_cust'), text('title'), text('status'), date('due_date'), key('assigned_to')], { fk_cust: 'clients' }),
+    ]);
+    const ticket = found.get('ticket');
+    expect(ticket).to.include({ status: 'exists', chosenTable: 'public.tickets' });
+    expect(ticket?.candidates[0]?.reasons.join(' | ')).to.include(
+      'links to the client (fk_cust → public.clients, implied by the column name)',
+    );
   });
 
   it('finds no ticket messages on a host without tickets, whatever comments it keeps', () => {

@@ -121,6 +121,8 @@ describe('audit: a real Dolibarr database with the Ticket module on', function (
     expect(report.proposedClaims.map((c) => c.concept))
       .to.include('ticket')
       .and.not.include('ticketMessage');
+    // llx_ticket declares no key; fk_soc is declared as a key to llx_societe on Dolibarr's other tables.
+    expect(report.proposedClaims.find((c) => c.concept === 'ticket')?.columns).to.include.members(['rowid', 'entity', 'ref', 'fk_soc']);
   });
 
   it('takes the TICKET_MSG rows of llx_actioncomm as the messages, and names TICKET_MSG_PRIVATE as internal notes', async function () {
@@ -135,5 +137,6 @@ describe('audit: a real Dolibarr database with the Ticket module on', function (
     expect(claim?.columns).to.include.members(['id', 'code', 'elementtype', 'fk_element', 'note']);
     const b9 = report.answers.find((a) => a.id === 'B9');
     expect(b9?.decision.text).to.match(/which values of public\.llx_ticket\.fk_statut mean open, waiting on the client and closed/);
+    expect(b9?.decision.text).to.not.include("how a ticket of public.llx_ticket is tied to the client's company");
   });
 });
