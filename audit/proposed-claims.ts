@@ -49,7 +49,7 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
   },
   clientCredentials: { roles: ['email', 'login', 'password', 'status', 'softDelete'], linksTo: CLIENT_SIDE },
   comment: { roles: ['body', 'actor', 'timestamp', 'softDelete'], linksTo: COMMENTED, polymorphic: true },
-  ticket: { roles: ['number', 'title', 'body', 'status', 'done', 'timestamp', 'assignee', 'softDelete'], linksTo: CLIENT_SIDE },
+  ticket: { roles: ['number', 'title', 'body', 'status', 'done', 'assignee', 'softDelete'], linksTo: CLIENT_SIDE },
   // The visibility column is what keeps the agency's internal notes from the client.
   ticketMessage: {
     roles: ['body', 'actor', 'timestamp', 'visibility', 'softDelete'],

@@ -9,6 +9,7 @@ import { tokenize } from '../recognition/names.ts';
 import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import type { TableConceptResult } from '../recognition/score-tables.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
+import { sharedMessageColumns, ticketWord } from './tickets.ts';
 
 export interface HashSample {
   /** Rows looked at (at most SAMPLE_ROWS) and how many had a value. */
@@ -32,6 +33,12 @@ export interface Samples {
    * 'schema.table.column': the words that tell staff from client users (staff, portal, customer).
    */
   kindValues: Map<string, string[] | null>;
+  /**
+   * Distinct values (at most 25) naming the ticket of a kind column on a shared table of events of
+   * any record, keyed 'schema.table.column': which kind of row is a ticket's message (TICKET_MSG).
+   * Absent where no ticket table was found.
+   */
+  ticketMessageKinds?: Map<string, string[] | null>;
 }
 
 const SAMPLE_ROWS = 10000;
@@ -78,7 +85,7 @@ export async function takeSamples(
   model: SchemaModel,
   tables: ReadonlyMap<TableConceptId, TableConceptResult>,
 ): Promise<Samples> {
-  const samples: Samples = { hashes: new Map(), statusValues: new Map(), kindValues: new Map() };
+  const samples: Samples = { hashes: new Map(), statusValues: new Map(), kindValues: new Map(), ticketMessageKinds: new Map() };
 
   for (const { profile, column } of credentialColumns(model)) {
     const col = quoteIdent(column.name);
@@ -132,6 +139,20 @@ export async function takeSamples(
         `select distinct v from (select ${col}::text as v from ${from(profile)} where ${col} is not null limit ${SAMPLE_ROWS}) s order by v limit 25`,
       );
       samples.statusValues.set(key(profile.qualified, column.name), rows ? rows.map((r) => r.v) : null);
+    }
+  }
+
+  // Kinds of row naming the ticket, on shared tables of events: codes, never a message's text.
+  const ticket = tables.get('ticket')?.chosen;
+  const ticketProfile = ticket ? model.byName.get(ticket) : undefined;
+  if (ticketProfile) {
+    const word = ticketWord(ticketProfile).replace(/[^a-z0-9]/g, '');
+    for (const { profile, column } of sharedMessageColumns(model, ticketProfile.qualified)) {
+      const col = quoteIdent(column.name);
+      const rows = await session.tryQuery<{ v: string }>(
+        `select distinct v from (select ${col}::text as v from ${from(profile)} where ${col} ilike '%${word}%' limit ${SAMPLE_ROWS}) s order by v limit 25`,
+      );
+      samples.ticketMessageKinds?.set(key(profile.qualified, column.name), rows ? rows.map((r) => r.v) : null);
     }
   }
   return samples;

@@ -9,11 +9,13 @@ import { frontendAnswers } from './frontend-pages.ts';
 import { permissionAnswers } from './permissions.ts';
 import { publicPageAnswers } from './public-pages.ts';
 import { reconcileAnswers } from './reconcile.ts';
+import { ticketAndProjectAnswers } from './tickets-projects.ts';
 
 export function answerQuestions(context: AnswerContext): Answer[] {
   const answers = [
     ...accessAnswers(context),
     ...clientViewAnswers(context),
+    ...ticketAndProjectAnswers(context),
     ...publicPageAnswers(context),
     ...backendAnswers(context),
     ...frontendAnswers(context),

@@ -117,6 +117,7 @@ function addImpliedLinks(profiles: TableProfile[]): void {
     }
   }
   const byKeyName = tablesByKeyName(profiles);
+  const byDeclaredName = declaredTargetsByColumn(profiles);
   for (const profile of profiles) {
     const declared = new Set(profile.outgoing.flatMap((l) => l.columns));
     const ownKey = ownKeyColumns(profile.table);
@@ -124,11 +125,52 @@ function addImpliedLinks(profiles: TableProfile[]): void {
     for (const column of profile.table.columns) {
       if (declared.has(column.name) || !keyKind(column)) continue;
       const target = ownKey.has(column.name) ? null : impliedTarget(column, byCore, profile);
-      const named = target ?? (column.name === wholeKey ? null : namedLikeKeyOf(column, byKeyName, profile));
+      const named =
+        target ??
+        (column.name === wholeKey
+          ? null
+          : (namedLikeKeyOf(column, byKeyName, profile) ?? declaredElsewhere(column, byDeclaredName, profile)));
       if (!named) continue;
       profile.outgoing.push({ from: profile.qualified, to: named.qualified, columns: [column.name], declared: false, constraint: null });
     }
   }
+}
+
+/**
+ * The one table each key-shaped column name points at wherever the schema declares it (fk_soc →
+ * llx_societe on every table that declares a key for it); null where the name points at several.
+ */
+function declaredTargetsByColumn(profiles: TableProfile[]): Map<string, TableProfile | null> {
+  const byName = new Map<string, TableProfile | null>();
+  const byQualified = new Map(profiles.map((p) => [p.qualified, p]));
+  for (const profile of profiles) {
+    for (const link of profile.outgoing) {
+      const [name, more] = link.columns;
+      const target = byQualified.get(link.to);
+      if (!name || more !== undefined || !link.declared || !target || target === profile) continue;
+      const known = byName.get(name);
+      if (known === undefined) byName.set(name, target);
+      else if (known !== target) byName.set(name, null);
+    }
+  }
+  return byName;
+}
+
+/**
+ * A schema names its keys alike: a key-shaped column (fk_soc, client_id) left undeclared on one
+ * table points where every declared key of that name points (llx_ticket.fk_soc → llx_societe, as
+ * llx_propal.fk_soc is declared).
+ */
+function declaredElsewhere(
+  column: CatalogTable['columns'][number],
+  byDeclaredName: ReadonlyMap<string, TableProfile | null>,
+  self: TableProfile,
+): TableProfile | null {
+  const words = tokenize(column.name);
+  if (words.length < 2 || !(words[0] === 'fk' || words[words.length - 1] === 'id')) return null;
+  const target = byDeclaredName.get(column.name);
+  if (!target || target === self || target.table.schema !== self.table.schema) return null;
+  return keyMatches(target.table, keyKind(column)) ? target : null;
 }
 
 /**

@@ -90,8 +90,18 @@ const LEDGER_CONCEPTS = new Set<TableConceptId>(['invoice', 'payment']);
 /** What a ledger's name says of its invoices or payments: they are among its rows, not all of them. */
 const LEDGER_NAME_SCORE = 0.6;
 
+/**
+ * Concepts that may live in one table without either borrowing the other's when it has none: a
+ * host whose comments are the messages of its tickets (Alga PSA's comments), or whose log of events
+ * holds them as rows of one kind.
+ */
+const MAY_SHARE_OWN: ReadonlyArray<[TableConceptId, TableConceptId]> = [
+  ['comment', 'ticketMessage'],
+  ['activityLog', 'ticketMessage'],
+];
+
 function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | undefined, context?: ScoringContext): boolean {
-  if (MAY_SHARE.some(([x, y]) => (x === a && y === b) || (x === b && y === a))) return true;
+  if ([...MAY_SHARE, ...MAY_SHARE_OWN].some(([x, y]) => (x === a && y === b) || (x === b && y === a))) return true;
   const pair = new Set([a, b]);
   if (pair.has('company') && pair.has('contact') && profile !== undefined && isPartyTable(profile)) return true;
   return (
@@ -144,6 +154,8 @@ export function recognizeTableConcepts(model: SchemaModel): Map<TableConceptId, 
             );
           } else if (ledger && mayShare(other, spec.id, top.profile, context)) {
             notes.push(`the same table holds ${labelOf(other)}: rows of several kinds told apart by ${ledger.kindColumn}`);
+          } else if (MAY_SHARE_OWN.some(([x, y]) => (x === other && y === spec.id) || (x === spec.id && y === other))) {
+            notes.push(`the same table holds ${labelOf(other)}`);
           } else {
             confidence *= 0.8;
             notes.push(`the same table was chosen for ${labelOf(other)}: the host does not keep them apart`);
@@ -376,6 +388,12 @@ function scoreTable(
   // Activities with a due date or a done flag are to-dos to schedule, not a record of what happened.
   if (spec.id === 'activityLog' && (profile.roles.get('dueDate')?.length ?? 0) + (profile.roles.get('done')?.length ?? 0) > 0)
     penalties.push({ factor: 0.5, reason: 'schedules to-dos (a due date or done flag): planned activities, not a log' });
+  // A ticket's messages hang off the ticket; messages of other records are comments.
+  if (spec.id === 'ticketMessage') {
+    const ticket = context.chosen.get('ticket');
+    if (!ticket || !profile.outgoing.some((l) => l.to === ticket))
+      penalties.push({ factor: 0.5, reason: 'not tied to a ticket by a key of its own' });
+  }
   if (CLIENT_DOCUMENTS.has(spec.id)) {
     const pipeline = pipelineRecord(profile, context);
     if (pipeline) penalties.push({ factor: 0.8, reason: pipeline });

@@ -5,6 +5,7 @@ import type { ColumnRole } from './column-roles.ts';
 import { hasRole } from './column-roles.ts';
 import { tokenize } from './names.ts';
 import type { TableProfile } from './schema-model.ts';
+import { parentPathTo } from './score-tables.ts';
 import { NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
 interface ColumnExpectation {
@@ -416,4 +417,99 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     genericSignature: true,
     lookupPenalty: true,
   },
+  {
+    id: 'ticket',
+    label: 'Support tickets',
+    words: TABLE_WORDS.ticket,
+    columns: [
+      { weight: 0.2, reason: 'has a number/reference column', roles: ['number'] },
+      { weight: 0.2, reason: 'has a subject or text', roles: ['title', 'body'] },
+      { weight: 0.25, reason: 'has a status or closed marker', roles: ['status', 'done'] },
+      { weight: 0.2, reason: 'has an assignee', roles: ['assignee'] },
+      { weight: 0.15, reason: 'has a date', roles: ['timestamp'] },
+    ],
+    links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to the client' }],
+    // A status, a subject and a client link fit tasks and proposals as well: the name must say it.
+    genericSignature: true,
+    central: true,
+    lookupPenalty: true,
+  },
+  {
+    id: 'ticketMessage',
+    label: 'Ticket messages',
+    words: TABLE_WORDS.ticketMessage,
+    columns: [
+      { weight: 0.45, reason: 'has a text body', roles: ['body'] },
+      { weight: 0.3, reason: 'has an author', roles: ['actor'] },
+      { weight: 0.25, reason: 'has a date', roles: ['timestamp'] },
+    ],
+    // Messages of any record are comments; the messages of a ticket hang off the ticket. A shared
+    // table of events of any record holds them as rows of one kind, which the data says
+    // (findings/tickets.ts), not the schema.
+    links: [{ to: ['ticket'], weight: 1, reason: 'hangs off a ticket' }],
+    genericSignature: true,
+    lookupPenalty: true,
+  },
+  {
+    id: 'project',
+    label: 'Projects',
+    words: TABLE_WORDS.project,
+    columns: [
+      { weight: 0.3, reason: 'has a name or title', roles: ['name', 'title', 'label'] },
+      { weight: 0.25, reason: 'has a status', roles: ['status', 'done'] },
+      { weight: 0.2, reason: 'has a start or end date', test: startOrEnd },
+      { weight: 0.15, reason: 'has a number/reference column', roles: ['number'] },
+      { weight: 0.1, reason: 'has a description', roles: ['body'] },
+    ],
+    links: [{ to: ['company', 'contact'], weight: 1, reason: 'links to the client' }],
+    graph: tasksHangOff,
+    genericSignature: true,
+    central: true,
+    lookupPenalty: true,
+  },
+  {
+    id: 'projectPhase',
+    label: 'Project phases',
+    words: TABLE_WORDS.projectPhase,
+    columns: [
+      { weight: 0.3, reason: 'has a name or title', roles: ['name', 'title', 'label'] },
+      { weight: 0.25, reason: 'has a status or completion', roles: ['status', 'done'] },
+      { weight: 0.25, reason: 'has a start or end date', test: startOrEnd },
+      { weight: 0.2, reason: 'has an order', test: ordering },
+    ],
+    links: [{ to: ['project'], weight: 1, reason: 'belongs to a project' }],
+    graph: tasksHangOff,
+    genericSignature: true,
+    lookupPenalty: true,
+  },
 ];
+
+const START_END_WORDS = new Set(['start', 'end', 'begin', 'debut', 'fin', 'beginn', 'ende', 'dateo', 'datee', 'due']);
+
+/** A start or end date (start_date, end_date, Dolibarr's dateo/datee): the span a project or phase runs. */
+function startOrEnd(profile: TableProfile): string | null {
+  const column = profile.table.columns.find((c) => c.category === 'D' && tokenize(c.name).some((w) => START_END_WORDS.has(w)));
+  return column ? `has a start or end date: ${column.name}` : null;
+}
+
+const RANK_WORDS = new Set(['order', 'position', 'rank', 'rang', 'sequence', 'seq', 'sort', 'reihenfolge']);
+
+/** A column that orders the rows among their siblings (order_number, rang, sort_order). */
+function ordering(profile: TableProfile): string | null {
+  const column = profile.table.columns.find((c) => tokenize(c.name).some((w) => RANK_WORDS.has(w)));
+  return column ? `has an order: ${column.name}` : null;
+}
+
+/**
+ * The chosen tasks point here, directly or through their parents (a task → its phase → its
+ * project): the records a client's work is grouped by.
+ */
+function tasksHangOff(profile: TableProfile, context: ScoringContext): { score: number; reason: string } | null {
+  const tasks = context.chosen.get('task');
+  const task = tasks ? context.byName.get(tasks) : undefined;
+  if (!task || task === profile) return null;
+  const direct = task.outgoing.find((l) => l.to === profile.qualified);
+  if (direct) return { score: 1, reason: `the tasks point here (${direct.columns.join(', ')})` };
+  const path = parentPathTo(task, [profile.qualified], context);
+  return path ? { score: 0.8, reason: `the tasks belong here through their parents (${task.qualified} → ${path})` } : null;
+}

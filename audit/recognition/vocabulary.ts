@@ -14,7 +14,11 @@ export type TableConceptId =
   | 'task'
   | 'document'
   | 'comment'
-  | 'activityLog';
+  | 'activityLog'
+  | 'ticket'
+  | 'ticketMessage'
+  | 'project'
+  | 'projectPhase';
 
 const words = (entries: Record<string, number>): ReadonlyMap<string, number> => new Map(Object.entries(entries));
 
@@ -218,6 +222,57 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
     tracking: 0.5,
     activity: 0.5,
     tracker: 0.7,
+  }),
+  // A support request a client opens and the agency answers: helpdesk, incident, Störung.
+  ticket: words({
+    ticket: 1,
+    helpdesk: 0.9,
+    incident: 0.8,
+    supportticket: 1,
+    support: 0.5,
+    issue: 0.5,
+    stoerung: 0.7,
+    anfrage: 0.5,
+    demande: 0.4,
+    incidencia: 0.8,
+    segnalazione: 0.7,
+  }),
+  // The conversation on a ticket: its replies and the agency's internal notes.
+  ticketMessage: words({
+    message: 1,
+    comment: 0.9,
+    reply: 1,
+    response: 0.8,
+    answer: 0.8,
+    conversation: 0.8,
+    note: 0.5,
+    nachricht: 1,
+    antwort: 1,
+    kommentar: 0.9,
+    reponse: 0.9,
+    commentaire: 0.9,
+    respuesta: 0.9,
+    risposta: 0.9,
+  }),
+  project: words({
+    project: 1,
+    projet: 1,
+    projekt: 1,
+    proyecto: 1,
+    progetto: 1,
+    engagement: 0.5,
+  }),
+  // The stages a project is divided into; a deal's pipeline stage is not one.
+  projectPhase: words({
+    phase: 1,
+    milestone: 0.9,
+    jalon: 0.9,
+    meilenstein: 0.9,
+    etappe: 0.8,
+    fase: 0.9,
+    projektphase: 1,
+    sprint: 0.6,
+    stage: 0.4,
   }),
 };
 

@@ -24,6 +24,8 @@ interface ExpectedRealAnswer {
 export interface RealSchemaExpectation {
   name: string;
   file: string;
+  /** Loaded after `file`, as a module's installer adds its tables (Dolibarr's Ticket module). */
+  also?: string[];
   picks: Partial<Record<ConceptId, ExpectedRealPick>>;
   answers: Record<string, ExpectedRealAnswer>;
 }
@@ -57,6 +59,18 @@ const ALGA_PSA: RealSchemaExpectation = {
     // The README names no gateway for clients' invoices; tenants.payment_platform_id and
     // apple_iap_subscriptions are Alga's own subscription billing (README:16: tenants are the MSPs).
     paymentGateway: { tables: null, readme: 'README:16-26 name no payment gateway for client invoices' },
+    ticket: { tables: ['public.tickets'], readme: 'README:25 "(and tickets for support)"' },
+    // The comments are the tickets' conversation (comments.ticket_id); is_internal marks the notes a client never sees.
+    ticketMessage: {
+      tables: ['public.comments'],
+      where: { is_internal: false },
+      readme: 'README:26-27 "comments comments (author_type, is_internal)"',
+    },
+    project: { tables: ['public.projects'], readme: 'README:25 "tasks project_tasks" (project_tasks → project_phases → projects)' },
+    projectPhase: {
+      tables: ['public.project_phases'],
+      readme: 'README:25 "tasks project_tasks", each in a phase (project_tasks.phase_id)',
+    },
   },
   answers: {
     A1: { statuses: ['exists'], readme: 'README:18-19 client logins in users, user_type = client' },
@@ -73,6 +87,7 @@ const ALGA_PSA: RealSchemaExpectation = {
     D2: { statuses: ['exists'], readme: 'README:21-22 portal_invitations, password_reset_tokens' },
     D3: { statuses: ['exists'], readme: 'README:16 "every table carries tenant uuid"' },
     F2: { statuses: ['exists'], readme: 'README:25 "comments (author_type, is_internal)": clients write comments' },
+    B9: { statuses: ['exists'], readme: 'README:22-27 a client portal, "tickets for support", comments with is_internal' },
   },
 };
 
@@ -104,6 +119,11 @@ const DOLIBARR: RealSchemaExpectation = {
       tables: ['public.llx_actioncomm', 'public.llx_events'],
       readme: 'README:36 "events llx_actioncomm, security events llx_events"',
     },
+    // Without the Ticket module (dolibarr-ticket.sql) Dolibarr has no ticket tables.
+    ticket: { tables: null, readme: 'README:37-38 "Support tickets (the Ticket module, dolibarr-ticket.sql)"' },
+    project: { tables: ['public.llx_projet'], readme: 'README:39 "projects are llx_projet (public, fk_soc)"' },
+    // Tasks hang off the project directly (llx_projet_task.fk_projet); no table of phases.
+    projectPhase: { tables: null, readme: 'README:39-40 "llx_projet ... with tasks llx_projet_task": no phases between them' },
   },
   answers: {
     A1: { statuses: ['exists'], readme: 'README:29-31 "Its own web portal module signs companies in through llx_societe_account"' },
@@ -123,4 +143,18 @@ const DOLIBARR: RealSchemaExpectation = {
   },
 };
 
-export const REAL_SCHEMAS: RealSchemaExpectation[] = [ALGA_PSA, DOLIBARR];
+// Dolibarr with its Ticket module turned on. The messages are llx_actioncomm rows of code TICKET_MSG,
+// which only rows can show (the kind is data): they are scored beside a seeded Dolibarr in
+// test/dolibarr/audit.test.ts, not on this schema without rows.
+const DOLIBARR_TICKETS: RealSchemaExpectation = {
+  name: 'dolibarr + Ticket module',
+  file: 'dolibarr.sql',
+  also: ['dolibarr-ticket.sql'],
+  picks: {
+    ...DOLIBARR.picks,
+    ticket: { tables: ['public.llx_ticket'], readme: 'README:37-38 "Support tickets (the Ticket module ...) are llx_ticket"' },
+  },
+  answers: DOLIBARR.answers,
+};
+
+export const REAL_SCHEMAS: RealSchemaExpectation[] = [ALGA_PSA, DOLIBARR, DOLIBARR_TICKETS];

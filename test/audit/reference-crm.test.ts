@@ -109,6 +109,8 @@ describe('audit: reference CRM', () => {
       'B6',
       'B7',
       'B8',
+      'B9',
+      'B10',
       'C1',
       'C2',
       'C3',

@@ -31,14 +31,17 @@ export function realSchemaSkipReason(file: string): string | null {
 export const BUILT_SCHEMAS_DIR = resolve(repoRoot, 'test/fixtures/real-schemas');
 
 /** A fresh database with one real schema. psql meta-commands (\restrict) are dropped; the rest is plain SQL. */
-export async function loadRealSchema(file: string, dir = realSchemasDir()): Promise<TestDatabase> {
-  const sql = readFileSync(join(dir, file), 'utf8')
-    .split('\n')
-    .filter((line) => !line.startsWith('\\'))
-    .join('\n');
+export async function loadRealSchema(file: string, dir = realSchemasDir(), also: readonly string[] = []): Promise<TestDatabase> {
   const db = await createTestDatabase();
   try {
-    await runSql(db.url, sql);
+    // In order, as an installer adds a module's tables to the core's.
+    for (const name of [file, ...also]) {
+      const sql = readFileSync(join(dir, name), 'utf8')
+        .split('\n')
+        .filter((line) => !line.startsWith('\\'))
+        .join('\n');
+      await runSql(db.url, sql);
+    }
   } catch (error) {
     await db.drop();
     throw error;
