@@ -45,6 +45,11 @@ describe('client projects', function () {
     expect(onHold).to.contain('Wholesale catalogue').and.contain('No tasks yet');
   });
 
+  it('counts the active projects on the dashboard, linking to their list', async function () {
+    const html = (await maria.get('/portal/demo/').expect(200)).text;
+    expect(html).to.contain('<a class="card__link" href="/portal/demo/projects?tab=active">1 active project</a>');
+  });
+
   it('searches by title and ref, keeping the tab, and refuses a malformed query with a message', async function () {
     const found = (await maria.get('/portal/demo/projects?tab=all&q=photo').expect(200)).text;
     expect(found).to.contain('PJ-2026-002').and.not.contain('PJ-2026-001');
