@@ -320,12 +320,9 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
     table: 'tasks',
     columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'title', 'due_date', 'status', 'completed_at'],
   },
-  // Also read: projects.description, project_phases and tasks.project_id/phase_id for progress.
-  {
-    concept: 'project',
-    table: 'projects',
-    columns: ['id', 'workspace_id', 'client_id', 'ref', 'title', 'status', 'start_date', 'end_date'],
-  },
+  // Also read: projects.description, start_date and end_date, project_phases, and
+  // tasks.project_id and phase_id for progress.
+  { concept: 'project', table: 'projects', columns: ['id', 'workspace_id', 'client_id', 'ref', 'title', 'status'] },
   {
     concept: 'document',
     table: 'documents',
