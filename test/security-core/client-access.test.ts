@@ -60,7 +60,15 @@ describe('client access: roles and overrides', function () {
     expect(allowed(ALL_ON, access('admin'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     expect(allowed(ALL_ON, access('full'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments']);
-    expect(allowed(ALL_ON, access('member'))).to.deep.equal(['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages']);
+    expect(allowed(ALL_ON, access('member'))).to.deep.equal([
+      'proposals',
+      'tasks',
+      'projects',
+      'documents',
+      'uploads',
+      'comments',
+      'messages',
+    ]);
   });
 
   it('lets only the client admin manage colleagues', function () {
