@@ -56,6 +56,12 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
     linksTo: ['ticket', ...CLIENT_SIDE],
     polymorphic: true,
   },
+  // Progress and dates come from the project's tasks and its own start and end; the visibility
+  // column is how a host keeps a project from the client (Dolibarr's public flag).
+  project: {
+    roles: ['number', 'title', 'body', 'status', 'done', 'visibility', 'softDelete'],
+    linksTo: CLIENT_SIDE,
+  },
 };
 
 /**

@@ -183,6 +183,7 @@ export const HOST_CONCEPTS = [
   'comment',
   'ticket',
   'ticketMessage',
+  'project',
 ] as const satisfies readonly ConceptId[];
 const HostConceptSchema = z.enum(HOST_CONCEPTS);
 

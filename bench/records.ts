@@ -10,7 +10,7 @@
 // whose password sign-in would then stop at the second factor), and an open erasure request of that
 // other client user (`{erasureRequest}`, the agency's review page), and an open request of the
 // signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
-// and a workspace role (`{clientRole}`, its page).
+// and a workspace role (`{clientRole}`, its page), and the client's newest project (`{project}`).
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
@@ -32,7 +32,8 @@ export type BenchRecords = Record<
   | 'twoFactorUserId'
   | 'erasureRequest'
   | 'colleagueRequest'
-  | 'clientRole',
+  | 'clientRole'
+  | 'project',
   string
 >;
 
@@ -64,6 +65,8 @@ export async function benchRecords(
     .first('p.id as payment', 'i.id as invoice');
   if (!paid) throw new Error('the demo client has no payment to show a receipt of');
   const proposal = await newestOpen('proposals');
+  const project = await db('projects').where(scope).orderBy('id', 'desc').first('id');
+  if (!project) throw new Error('the demo client has no project');
   const staff = await db('staff_users').where({ workspace_id: args.workspaceId, email: args.staffEmail }).first('id');
   const salt = newTokenSalt();
   const token = tokenFor(args.secret, salt);
@@ -142,5 +145,6 @@ export async function benchRecords(
     erasureRequest: String((erasure as { id: string }).id),
     colleagueRequest: String((colleague as { id: string }).id),
     clientRole: String((role as { id: string }).id),
+    project: String(project.id),
   };
 }

@@ -98,6 +98,8 @@ export const PAGES: PageEntry[] = [
   { name: 'staff language', who: 'staff', path: '/client-portal/notifications/language' },
   { name: 'documents', who: 'client', path: '/portal/demo/documents' },
   { name: 'tasks', who: 'client', path: '/portal/demo/tasks' },
+  { name: 'projects', who: 'client', path: '/portal/demo/projects?tab=all' },
+  { name: 'project detail', who: 'client', path: '/portal/demo/projects/{project}' },
   { name: 'team (client admin)', who: 'client', path: '/portal/demo/team' },
   { name: 'notifications', who: 'client', path: '/portal/demo/notifications' },
   { name: 'notification channels', who: 'client', path: '/portal/demo/account/notifications' },

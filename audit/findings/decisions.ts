@@ -99,8 +99,10 @@ const TEXTS: Record<ConceptId, Texts> = {
     add: noSource('ticket conversations'),
   },
   project: {
-    keep: (f) => `${at(f)} holds the host's projects; the portal shows a client the tasks of its projects read through the adapter`,
-    complete: (f) => `${at(f)} holds projects in part; the portal groups tasks by project only where the adapter maps it`,
+    keep: (f) =>
+      `${at(f)} holds the host's projects; the portal shows a client its projects, their progress and tasks read through the adapter (ProjectsPort)`,
+    complete: (f) =>
+      `read ${at(f)} through the adapter (ProjectsPort); which projects a client may see (public, linked contacts) must be told apart first`,
     add: noSource('projects'),
   },
   projectPhase: {

@@ -8,6 +8,7 @@
 //   offers    = llx_propal + llx_propaldet (proposals only)
 //   invoices  = llx_facture + llx_facturedet, payments llx_paiement + llx_paiement_facture
 //   tasks     = llx_projet_task of the company's projects, assignees in llx_element_contact
+//   projects  = llx_projet of the company, public or linked to the contact, with their tasks
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
 //   tickets   = llx_ticket of the company (Ticket module), messages llx_actioncomm TICKET_MSG
 //   news      = invoices and proposals validated since the portal last read (clients' notifications)
@@ -44,6 +45,7 @@ import { sharedFileCount } from './queries/documents.ts';
 import { listStaff, type StaffRow } from './queries/staff.ts';
 import { invoiceCounts, proposalCounts } from './queries/summary.ts';
 import { openTaskCount } from './queries/tasks.ts';
+import { dolibarrProjects } from './projects.ts';
 import { dolibarrDocuments, dolibarrTasks } from './shared-files.ts';
 import { dolibarrTickets } from './tickets.ts';
 
@@ -283,6 +285,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     ...(options.dataRoot ? { documents: dolibarrDocuments(db, entityOf, options.dataRoot) } : {}),
     tasks: dolibarrTasks(db, entityOf),
     ...(options.tickets ? { tickets: dolibarrTickets(db, entityOf, { userId: options.actingUserId ?? null }) } : {}),
+    projects: dolibarrProjects(db, entityOf),
     news: dolibarrNews(db, entityOf),
   };
 }

@@ -209,6 +209,31 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   { concept: 'task', table: 'llx_projet', columns: ['rowid', 'entity', 'fk_soc', 'ref', 'title', 'fk_statut'] },
   { concept: 'task', table: 'llx_element_contact', columns: ['element_id', 'fk_c_type_contact', 'fk_socpeople', 'datecreate'] },
   { concept: 'task', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source'] },
+  // Projects: public ones and those the contact is linked to; progress from their tasks.
+  {
+    concept: 'project',
+    table: 'llx_projet',
+    columns: ['rowid', 'entity', 'fk_soc', 'ref', 'title', 'description', 'public', 'fk_statut', 'dateo', 'datee'],
+  },
+  {
+    concept: 'project',
+    table: 'llx_projet_task',
+    columns: [
+      'rowid',
+      'entity',
+      'fk_projet',
+      'fk_task_parent',
+      'label',
+      'dateo',
+      'datee',
+      'progress',
+      'planned_workload',
+      'fk_statut',
+      'rang',
+    ],
+  },
+  { concept: 'project', table: 'llx_element_contact', columns: ['element_id', 'fk_c_type_contact', 'fk_socpeople'] },
+  { concept: 'project', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source'] },
 ];
 
 // The Ticket module's tables (crm-schemas/dolibarr-ticket.sql), claimed only where the module is on

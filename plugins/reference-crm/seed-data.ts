@@ -52,6 +52,19 @@ interface SeedTask {
   completed?: number;
   /** The client's first proposal, quotation or invoice, when the task belongs to one. */
   record?: 'proposal' | 'quotation' | 'invoice';
+  /** The project (by ref, of the same client) and phase (by name) the task is part of. */
+  project?: { ref: string; phase?: string };
+}
+
+/** A project of the client, with its phases in order; its tasks name it (SeedTask.project). */
+interface SeedProject {
+  ref: string;
+  title: string;
+  description: string;
+  status: 'active' | 'on_hold' | 'completed';
+  start: number | null;
+  end: number | null;
+  phases?: ReadonlyArray<{ name: string; start: number | null; end: number | null }>;
 }
 
 export interface SeedDocument {
@@ -63,8 +76,8 @@ export interface SeedDocument {
   created: number;
   /** Email of the staff member who shared it. */
   sharedBy?: string;
-  /** The client's first proposal, quotation or invoice, when the document belongs to one. */
-  record?: 'proposal' | 'quotation' | 'invoice';
+  /** The client's first proposal, quotation, invoice or project, when the document belongs to one. */
+  record?: 'proposal' | 'quotation' | 'invoice' | 'project';
 }
 
 interface SeedContact {
@@ -96,6 +109,7 @@ export interface SeedClient {
   proposals?: readonly SeedOffer[];
   quotations?: readonly SeedOffer[];
   invoices?: readonly SeedInvoice[];
+  projects?: readonly SeedProject[];
   tasks?: readonly SeedTask[];
   documents?: readonly SeedDocument[];
 }
@@ -230,6 +244,37 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             payments: [{ amountCents: 200000, method: 'bank_transfer', reference: 'NW-2290', paidOn: -3 }],
           },
         ],
+        projects: [
+          {
+            ref: 'PJ-2026-001',
+            title: 'Website redesign',
+            description: 'A new website on a design system and a CMS your team edits, launched before the spring catalogue.',
+            status: 'active',
+            start: -45,
+            end: 30,
+            phases: [
+              { name: 'Discovery', start: -45, end: -30 },
+              { name: 'Design', start: -30, end: 7 },
+              { name: 'Build and launch', start: 7, end: 30 },
+            ],
+          },
+          {
+            ref: 'PJ-2026-002',
+            title: 'Product photography',
+            description: 'Studio photography of the product range for the web shop.',
+            status: 'completed',
+            start: -70,
+            end: -40,
+          },
+          {
+            ref: 'PJ-2026-003',
+            title: 'Wholesale catalogue',
+            description: 'A printed catalogue for wholesale buyers, waiting for the new price list.',
+            status: 'on_hold',
+            start: null,
+            end: null,
+          },
+        ],
         tasks: [
           {
             title: 'Send brand assets (logo files and fonts)',
@@ -238,6 +283,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             due: 3,
             assignee: 'maria@northwind.test',
             created: -11,
+            project: { ref: 'PJ-2026-001', phase: 'Design' },
           },
           {
             title: 'Review homepage wireframes',
@@ -246,6 +292,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             due: 7,
             assignee: 'tom@northwind.test',
             created: -6,
+            project: { ref: 'PJ-2026-001', phase: 'Design' },
           },
           {
             title: 'Confirm the launch date',
@@ -254,6 +301,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             due: -1,
             created: -4,
             record: 'proposal',
+            project: { ref: 'PJ-2026-001' },
           },
           {
             title: 'Set up staging server',
@@ -262,6 +310,34 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             due: -4,
             created: -10,
             completed: -5,
+            project: { ref: 'PJ-2026-001', phase: 'Build and launch' },
+          },
+          {
+            title: 'Stakeholder interviews',
+            description: 'Interviews with sales, support and two wholesale buyers.',
+            status: 'done',
+            due: -38,
+            created: -45,
+            completed: -37,
+            project: { ref: 'PJ-2026-001', phase: 'Discovery' },
+          },
+          {
+            title: 'Content audit',
+            description: 'Which pages stay, merge or go.',
+            status: 'done',
+            due: -31,
+            created: -44,
+            completed: -32,
+            project: { ref: 'PJ-2026-001', phase: 'Discovery' },
+          },
+          {
+            title: 'Photograph the product range',
+            description: 'Two studio days, 40 products.',
+            status: 'done',
+            due: -45,
+            created: -70,
+            completed: -46,
+            project: { ref: 'PJ-2026-002' },
           },
         ],
         documents: [
@@ -289,6 +365,15 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             lines: ['Home', 'Products', 'Wholesale', 'About', 'Contact'],
             shared: true,
             created: -8,
+          },
+          {
+            filename: 'website-project-plan.pdf',
+            kind: 'pdf',
+            title: 'Website redesign - project plan',
+            lines: ['Discovery: weeks 1-2', 'Design: weeks 3-7', 'Build and launch: weeks 8-11'],
+            shared: true,
+            created: -44,
+            record: 'project',
           },
         ],
       },
@@ -364,7 +449,24 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             assignee: 'priya@bluebell.test',
             created: -9,
           },
-          { title: 'Deliver print files to the printer', description: '', status: 'open', due: 5, created: -3 },
+          {
+            title: 'Deliver print files to the printer',
+            description: '',
+            status: 'open',
+            due: 5,
+            created: -3,
+            project: { ref: 'PJ-2026-004' },
+          },
+        ],
+        projects: [
+          {
+            ref: 'PJ-2026-004',
+            title: 'Seasonal menu campaign',
+            description: 'Photos, posts and in-store print for the autumn menu.',
+            status: 'active',
+            start: -30,
+            end: 14,
+          },
         ],
         documents: [
           {

@@ -15,6 +15,7 @@ import { recordPayment } from './queries/payments.ts';
 import { PROPOSALS } from './queries/proposals.ts';
 import { QUOTATIONS } from './queries/quotations.ts';
 import { findStaffByEmail, insertStaffUser } from './queries/staff-users.ts';
+import { findProjectByRef, insertProject, insertProjectPhase } from './queries/client-projects.ts';
 import { findTaskByTitle, insertTask } from './queries/tasks.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
@@ -258,8 +259,46 @@ async function seedClient(
     }
   }
 
+  // Projects and their phases first: the tasks below name them.
+  const projectIds = new Map<string, { id: number; phases: Map<string, number> }>();
+  for (const project of client.projects ?? []) {
+    const existingProject = await findProjectByRef(trx, { workspaceId, ref: project.ref });
+    if (existingProject) {
+      projectIds.set(project.ref, { id: existingProject.id, phases: new Map() });
+      continue;
+    }
+    const id = await insertProject(trx, {
+      workspaceId,
+      clientId,
+      ref: project.ref,
+      title: project.title,
+      description: project.description,
+      status: project.status,
+      startDate: project.start === null ? null : seedDate(project.start),
+      endDate: project.end === null ? null : seedDate(project.end),
+    });
+    const phases = new Map<string, number>();
+    for (const [index, phase] of (project.phases ?? []).entries()) {
+      phases.set(
+        phase.name,
+        await insertProjectPhase(trx, {
+          workspaceId,
+          projectId: id,
+          name: phase.name,
+          position: index + 1,
+          startDate: phase.start === null ? null : seedDate(phase.start),
+          endDate: phase.end === null ? null : seedDate(phase.end),
+        }),
+      );
+    }
+    projectIds.set(project.ref, { id, phases });
+  }
+
   for (const task of client.tasks ?? []) {
     if (await findTaskByTitle(trx, { workspaceId, clientId, title: task.title })) continue;
+    const project = task.project ? projectIds.get(task.project.ref) : undefined;
+    if (task.project && !project) throw new Error(`Seed task "${task.title}" names project ${task.project.ref}, not one of ${client.name}`);
+    const phaseId = task.project?.phase === undefined ? null : (project?.phases.get(task.project.phase) ?? null);
     const assignee = task.assignee === undefined ? null : contactIds.get(task.assignee);
     if (assignee === undefined)
       throw new Error(`Seed task "${task.title}" is assigned to ${task.assignee}, who is not a contact of ${client.name}`);
@@ -273,6 +312,7 @@ async function seedClient(
       status: task.status,
       completedAt: task.completed === undefined ? null : seedTime(task.completed, 16),
       record: task.record ? await firstRecord(trx, task.record, workspaceId, clientId) : null,
+      project: project ? { id: project.id, phaseId } : null,
       createdAt: seedTime(task.created, 9),
     });
   }

@@ -13,6 +13,7 @@ import { messagesManifest } from './messages/manifest.ts';
 import { notificationsManifest } from './notifications/manifest.ts';
 import { offersManifest } from './offers/manifest.ts';
 import { privacyManifest } from './privacy/manifest.ts';
+import { projectsManifest } from './projects/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { teamManifest } from './team/manifest.ts';
 
@@ -24,6 +25,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   invoicesManifest,
   documentsManifest,
   tasksManifest,
+  projectsManifest,
   teamManifest,
   privacyManifest,
   clientNotificationsManifest,

@@ -51,6 +51,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   showInvoices: 'invoices',
   allowOnlinePayments: 'payments',
   showTasks: 'tasks',
+  showProjects: 'projects',
   allowFileUploads: 'uploads',
   allowComments: 'comments',
   allowMessaging: 'messages',

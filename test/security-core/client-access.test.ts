@@ -38,6 +38,7 @@ const ALL_ON: PortalSettings = {
   showProposals: true,
   showInvoices: true,
   showTasks: true,
+  showProjects: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -59,7 +60,15 @@ describe('client access: roles and overrides', function () {
     expect(allowed(ALL_ON, access('admin'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     expect(allowed(ALL_ON, access('full'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments']);
-    expect(allowed(ALL_ON, access('member'))).to.deep.equal(['proposals', 'tasks', 'documents', 'uploads', 'comments', 'messages']);
+    expect(allowed(ALL_ON, access('member'))).to.deep.equal([
+      'proposals',
+      'tasks',
+      'projects',
+      'documents',
+      'uploads',
+      'comments',
+      'messages',
+    ]);
   });
 
   it('lets only the client admin manage colleagues', function () {
@@ -88,6 +97,7 @@ describe('client access: roles and overrides', function () {
     expect(by).to.deep.equal({
       proposals: 'workspace',
       tasks: 'client',
+      projects: null,
       invoices: 'role',
       payments: 'role',
       messages: 'person',
@@ -101,6 +111,7 @@ describe('client access: roles and overrides', function () {
       'Hidden: role Member',
       'Hidden: role Member',
       'Hidden: hidden from their company',
+      null,
       null,
       null,
       null,

@@ -45,6 +45,7 @@ const ALL_OFF: PortalSettings = {
   showProposals: false,
   showInvoices: false,
   showTasks: false,
+  showProjects: false,
   allowFileUploads: false,
   allowComments: false,
   allowMessaging: false,
@@ -55,6 +56,7 @@ const ALL_ON: PortalSettings = {
   showProposals: true,
   showInvoices: true,
   showTasks: true,
+  showProjects: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -86,7 +88,7 @@ const member: HostStaffUser = { ...admin, id: '2', role: 'member' };
 
 describe('portal policy: sections', function () {
   it('lists every section in a fixed order', function () {
-    expect(PORTAL_SECTIONS).to.deep.equal(['proposals', 'quotations', 'invoices', 'tasks', 'documents', 'messages']);
+    expect(PORTAL_SECTIONS).to.deep.equal(['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'documents', 'messages']);
   });
 
   it('shows only documents when every switch is off, and everything when all are on', function () {
@@ -98,6 +100,7 @@ describe('portal policy: sections', function () {
     ['showProposals', ['proposals', 'quotations']],
     ['showInvoices', ['invoices']],
     ['showTasks', ['tasks']],
+    ['showProjects', ['projects']],
     ['allowMessaging', ['messages']],
   ];
   for (const [name, sections] of switches) {

@@ -38,6 +38,8 @@ const PERSONAS: Persona[] = [
   { name: 'billing', role: 'billing', denied: [] },
   { name: 'member', role: 'member', denied: [] },
   { name: 'full, invoices and uploads hidden', role: 'full', denied: ['invoices', 'uploads'] },
+  // Proposals still shown: a project's documents and its ref must not come through them or the Documents page.
+  { name: 'full, projects hidden', role: 'full', denied: ['projects'] },
 ];
 
 /** Whether a person's own settings hold a permission, read from the switch it narrows. */
@@ -47,6 +49,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     invoices: settings.showInvoices,
     payments: settings.allowOnlinePayments && settings.showInvoices,
     tasks: settings.showTasks,
+    projects: settings.showProjects,
     documents: settings.showDocuments,
     uploads: settings.allowFileUploads,
     comments: settings.allowComments,
@@ -59,12 +62,14 @@ function holds(settings: PortalSettings, permission: string): boolean {
 const SETTINGS: PortalSettings = { ...DEFAULT_SETTINGS, allowFileUploads: true };
 
 interface HostRecord {
-  type: 'proposal' | 'quotation' | 'invoice';
+  type: 'proposal' | 'quotation' | 'invoice' | 'project';
   clientId: number;
   id: number;
   /** What may never show to whom may not open it: its number, its title, the files attached to it. */
   marks: string[];
 }
+
+const PERMISSION_OF_RECORD = { proposal: 'proposals', quotation: 'proposals', invoice: 'invoices', project: 'projects' } as const;
 
 interface Counts {
   pages: number;
@@ -122,9 +127,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
 
   /** What must not show to a person with these settings: Northwind's records they may not open, and every other company's. */
   const secretsFor = (settings: PortalSettings): string[] =>
-    records
-      .filter((r) => r.clientId !== northwind.id || !holds(settings, r.type === 'invoice' ? 'invoices' : 'proposals'))
-      .flatMap((r) => r.marks);
+    records.filter((r) => r.clientId !== northwind.id || !holds(settings, PERMISSION_OF_RECORD[r.type])).flatMap((r) => r.marks);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
   const snapshot = async (): Promise<Record<string, string>> => {
@@ -206,6 +209,10 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
           id: row.id,
           marks: [row.number, ...(row.title ? [row.title] : []), ...(await attached(type, row.id))],
         });
+    }
+    // A project by its ref (its title may be a proposal's too) and the documents shared for it.
+    for (const row of await db('projects').where({ workspace_id: ws }).select('id', 'client_id', 'ref')) {
+      records.push({ type: 'project', clientId: row.client_id, id: row.id, marks: [row.ref, ...(await attached('project', row.id))] });
     }
     const proposal = await db('proposals').where({ workspace_id: ws, client_id: northwind.id, status: 'sent' }).first('id');
     const quotation = await db('quotations').where({ workspace_id: ws, client_id: northwind.id }).first('id');

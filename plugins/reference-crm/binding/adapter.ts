@@ -16,6 +16,9 @@ import {
   type HostRecordRef,
   type HostStaffUser,
   type HostWorkspace,
+  type ProjectState,
+  type ProjectSummary,
+  type ProjectTask,
   type SharedDocument,
   clampLimit,
   containsPattern,
@@ -38,6 +41,17 @@ import {
   sharedDocumentsQuery,
   type SharedDocumentRow,
 } from '../queries/shared-documents.ts';
+import {
+  countActiveClientProjects,
+  findClientProject,
+  listClientProjects,
+  listProjectPhases,
+  listProjectTasks,
+  projectRank,
+  type ClientProjectRow,
+  type ProjectStatus,
+  type ProjectTaskRow,
+} from '../queries/client-projects.ts';
 import { parseId, toHostId } from '../ids.ts';
 import { findClient, findClientsByIds, listClientNames, type ClientRow } from '../queries/clients.ts';
 import { insertDocument } from '../queries/documents.ts';
@@ -117,6 +131,37 @@ function presentTask(row: ClientTaskRow, contactId: number): ClientTask {
     completedAt: row.completed_at,
     record: presentRecord(row),
     assignedToContact: row.assigned_contact_id === contactId,
+  };
+}
+
+const PROJECT_STATE: Record<ProjectStatus, ProjectState> = { active: 'active', on_hold: 'onHold', completed: 'completed' };
+const PROJECT_STATUS: Record<ProjectState, ProjectStatus> = { active: 'active', onHold: 'on_hold', completed: 'completed' };
+
+/** Done tasks over all tasks, as a whole percentage; null for a project or phase without tasks. */
+function progress(done: number, total: number): number | null {
+  return total > 0 ? Math.round((done * 100) / total) : null;
+}
+
+function presentProject(row: ClientProjectRow): ProjectSummary {
+  return {
+    id: toHostId(row.id),
+    ref: row.ref,
+    title: row.title,
+    state: PROJECT_STATE[row.status],
+    statusLabel: null,
+    progressPercent: progress(row.tasks_done, row.tasks_total),
+    startDate: row.start_date,
+    endDate: row.end_date,
+  };
+}
+
+function presentProjectTask(row: ProjectTaskRow): ProjectTask {
+  return {
+    id: toHostId(row.id),
+    title: row.title,
+    done: row.status === 'done',
+    progressPercent: null,
+    dueDate: row.due_date,
   };
 }
 
@@ -276,6 +321,9 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
     table: 'tasks',
     columns: ['id', 'workspace_id', 'client_id', 'assigned_contact_id', 'title', 'due_date', 'status', 'completed_at'],
   },
+  // Also read: projects.description, start_date and end_date, project_phases, and
+  // tasks.project_id and phase_id for progress.
+  { concept: 'project', table: 'projects', columns: ['id', 'workspace_id', 'client_id', 'ref', 'title', 'status'] },
   {
     concept: 'document',
     table: 'documents',
@@ -455,7 +503,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         let record: { type: string; id: number } | undefined;
         if (filter.record) {
           const id = parseId(filter.record.id);
-          if (id === null || !['proposal', 'quotation', 'invoice'].includes(filter.record.type)) return none;
+          if (id === null || !['proposal', 'quotation', 'invoice', 'project'].includes(filter.record.type)) return none;
           record = { type: filter.record.type, id };
         }
         let after: { createdAt: string; id: number } | undefined;
@@ -540,6 +588,65 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           sharedWithClient: false,
         });
         return { id: toHostId(id) };
+      },
+    },
+
+    projects: {
+      async list(workspaceId, clientId, contactId, filter, page) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        const none = { items: [], next: null };
+        if (ws === null || client === null || parseId(contactId) === null) return none;
+        // The cursor carries the status rank plus one, as a cursor's numbers are positive.
+        const key = page.after ? decodeCursor(page.after, ['number', 'date', 'number']) : null;
+        if (page.after && !key) return none;
+        const limit = pageLimit(page.limit);
+        const rows = await listClientProjects(db, {
+          workspaceId: ws,
+          clientId: client,
+          status: filter.state === 'all' ? null : PROJECT_STATUS[filter.state],
+          ...(filter.search ? { search: filter.search } : {}),
+          ...(key ? { after: { rank: (key[0] as number) - 1, start: key[1] as string, id: key[2] as number } } : {}),
+          limit: limit + 1,
+        });
+        const items = rows.slice(0, limit);
+        const last = items[items.length - 1];
+        return {
+          items: items.map(presentProject),
+          next: rows.length > limit && last ? encodeCursor([projectRank(last.status) + 1, last.start_date ?? '0001-01-01', last.id]) : null,
+        };
+      },
+      async find(workspaceId, clientId, contactId, projectId) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        const contact = parseId(contactId);
+        const id = parseId(projectId);
+        if (ws === null || client === null || contact === null || id === null) return null;
+        const row = await findClientProject(db, { workspaceId: ws, clientId: client, projectId: id });
+        if (!row) return null;
+        const [phases, tasks] = await Promise.all([
+          listProjectPhases(db, { workspaceId: ws, projectId: id }),
+          listProjectTasks(db, { workspaceId: ws, clientId: client, contactId: contact, projectId: id }),
+        ]);
+        return {
+          ...presentProject(row),
+          description: row.description,
+          phases: phases.map((phase) => ({
+            id: toHostId(phase.id),
+            name: phase.name,
+            progressPercent: progress(phase.tasks_done, phase.tasks_total),
+            startDate: phase.start_date,
+            endDate: phase.end_date,
+            tasks: tasks.filter((task) => task.phase_id === phase.id).map(presentProjectTask),
+          })),
+          tasks: tasks.filter((task) => task.phase_id === null).map(presentProjectTask),
+        };
+      },
+      async countActive(workspaceId, clientId, contactId) {
+        const ws = parseId(workspaceId);
+        const client = parseId(clientId);
+        if (ws === null || client === null || parseId(contactId) === null) return 0;
+        return countActiveClientProjects(db, { workspaceId: ws, clientId: client });
       },
     },
 

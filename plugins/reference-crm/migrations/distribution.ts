@@ -28,6 +28,8 @@ export const CRM_DISTRIBUTION: DistributionPlan = {
     invoice_items: KEEPS_INVOICE_SUMS,
     payments: KEEPS_INVOICE_SUMS,
     tasks: BY_WORKSPACE,
+    projects: BY_WORKSPACE,
+    project_phases: BY_WORKSPACE,
     documents: BY_WORKSPACE,
     crm_sessions: { kind: 'coordinator', why: 'staff sessions, read by their id before the workspace is known' },
     crm_rate_limits: { kind: 'coordinator', why: 'sign-in counters, read by address before the workspace is known' },

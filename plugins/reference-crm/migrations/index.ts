@@ -12,6 +12,7 @@ import * as lineTaxRates from './20261210000001_line_tax_rates.ts';
 import * as keysByWorkspace from './20261231000001_keys_by_workspace.ts';
 import * as vatExemptionNotes from './20270101000001_vat_exemption_notes.ts';
 import * as paymentProviders from './20270101000002_payment_providers.ts';
+import * as projects from './20270102000001_projects.ts';
 import * as clientListSearchIndexes from './20270103000001_client_list_search_indexes.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
@@ -28,6 +29,7 @@ const config = (): Knex.MigratorConfig => ({
     '20261231000001_keys_by_workspace': keysByWorkspace,
     '20270101000001_vat_exemption_notes': vatExemptionNotes,
     '20270101000002_payment_providers': paymentProviders,
+    '20270102000001_projects': projects,
     '20270103000001_client_list_search_indexes': clientListSearchIndexes,
   }),
   tableName: 'crm_knex_migrations',

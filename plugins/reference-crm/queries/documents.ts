@@ -85,7 +85,7 @@ export async function insertDocument(
     content: Buffer;
     sharedWithClient: boolean;
     sharedByStaffId?: number | null;
-    record?: { type: 'proposal' | 'quotation' | 'invoice'; id: number } | null;
+    record?: { type: 'proposal' | 'quotation' | 'invoice' | 'project'; id: number } | null;
     createdAt?: Date;
   },
 ): Promise<number> {

@@ -1,10 +1,10 @@
 // Seed look-ups that link demo documents and tasks to a record and to who shared them.
 import type { Db } from './db.ts';
 
-const RECORD_TABLES = { proposal: 'proposals', quotation: 'quotations', invoice: 'invoices' } as const;
+const RECORD_TABLES = { proposal: 'proposals', quotation: 'quotations', invoice: 'invoices', project: 'projects' } as const;
 
 /** The client's first record of a kind, for seed documents and tasks that belong to one. */
-export async function firstRecord(trx: Db, type: keyof typeof RECORD_TABLES, workspaceId: number, clientId: number) {
+export async function firstRecord<T extends keyof typeof RECORD_TABLES>(trx: Db, type: T, workspaceId: number, clientId: number) {
   const row = await trx(RECORD_TABLES[type])
     .where({ workspace_id: workspaceId, client_id: clientId })
     .orderBy('id')

@@ -13,7 +13,7 @@ export interface SharedDocumentRow {
   /** created_at in UTC with its microseconds: the keyset position, exact across the round trip (a Date keeps milliseconds). */
   created_key: string;
   shared_by_name: string | null;
-  record_type: 'proposal' | 'quotation' | 'invoice' | null;
+  record_type: 'proposal' | 'quotation' | 'invoice' | 'project' | null;
   record_id: number | null;
   record_label: string | null;
 }
@@ -29,8 +29,9 @@ export function recordLabelSql(db: Db, scope: { workspaceId: number }): Knex.Raw
   when 'proposal' then (select p.number || ' ' || p.title from proposals p where p.workspace_id = ? and p.id = x.record_id and p.client_id = x.client_id)
   when 'quotation' then (select q.number || ' ' || q.title from quotations q where q.workspace_id = ? and q.id = x.record_id and q.client_id = x.client_id)
   when 'invoice' then (select i.number from invoices i where i.workspace_id = ? and i.id = x.record_id and i.client_id = x.client_id)
+  when 'project' then (select j.ref || ' ' || j.title from projects j where j.workspace_id = ? and j.id = x.record_id and j.client_id = x.client_id)
 end as record_label`,
-    [ws, ws, ws],
+    [ws, ws, ws, ws],
   );
 }
 
@@ -81,7 +82,7 @@ export interface SharedDocumentHead {
   filename: string;
   content_type: string;
   size_bytes: number;
-  record_type: 'proposal' | 'quotation' | 'invoice' | null;
+  record_type: 'proposal' | 'quotation' | 'invoice' | 'project' | null;
   record_id: number | null;
 }
 

@@ -83,6 +83,8 @@ export async function insertTask(
     status: TaskStatus;
     completedAt?: Date | null;
     record?: { type: 'proposal' | 'quotation' | 'invoice'; id: number } | null;
+    /** The project (of the same client) and, optionally, its phase the task is part of. */
+    project?: { id: number; phaseId: number | null } | null;
     createdAt?: Date;
   },
 ): Promise<number> {
@@ -98,6 +100,8 @@ export async function insertTask(
       completed_at: args.completedAt ?? (args.status === 'done' ? db.fn.now() : null),
       record_type: args.record?.type ?? null,
       record_id: args.record?.id ?? null,
+      project_id: args.project?.id ?? null,
+      phase_id: args.project?.phaseId ?? null,
       ...(args.createdAt ? { created_at: args.createdAt } : {}),
     })
     .returning<Array<{ id: number }>>(['id']);

@@ -106,7 +106,10 @@ const CLOSED_RECORD_KEYS = [
  */
 function withoutClosedRecordNames(settings: PortalSettings, row: PersonActivityRow): PersonActivityRow {
   const record = isActivityEvent(row.event) ? recordOf({ event: row.event, details: row.details ?? {} }) : null;
-  if (!record || canOpenRecord(settings, { type: record.kind })) return row;
+  // A download of a project's document names the project only as its subject (recordOf knows
+  // the offers and invoices staff pages open); it is the projects section's all the same.
+  const type = record?.kind ?? (row.details?.subjectType === 'project' ? 'project' : null);
+  if (!type || canOpenRecord(settings, { type })) return row;
   const details = Object.fromEntries(Object.entries(row.details ?? {}).filter(([key]) => CLOSED_RECORD_KEYS.includes(key)));
   return { ...row, details };
 }

@@ -11,7 +11,17 @@
 import type { HostClientPermissionsPort } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 
-export const CLIENT_PERMISSIONS = ['proposals', 'invoices', 'payments', 'tasks', 'documents', 'uploads', 'comments', 'messages'] as const;
+export const CLIENT_PERMISSIONS = [
+  'proposals',
+  'invoices',
+  'payments',
+  'tasks',
+  'projects',
+  'documents',
+  'uploads',
+  'comments',
+  'messages',
+] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
 /** The workspace switch each permission narrows (documents have no switch: always on for the workspace). */
@@ -21,6 +31,7 @@ const SWITCH_OF: Record<
   | 'showInvoices'
   | 'allowOnlinePayments'
   | 'showTasks'
+  | 'showProjects'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -30,6 +41,7 @@ const SWITCH_OF: Record<
   invoices: 'showInvoices',
   payments: 'allowOnlinePayments',
   tasks: 'showTasks',
+  projects: 'showProjects',
   documents: 'showDocuments',
   uploads: 'allowFileUploads',
   comments: 'allowComments',
@@ -65,7 +77,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   member: {
     label: 'Member',
-    permissions: ['proposals', 'tasks', 'documents', 'uploads', 'comments', 'messages'],
+    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages'],
     managesColleagues: false,
   },
 };
@@ -106,8 +118,9 @@ export interface ClientAccess {
  * - shared documents → document read; uploading → document create;
  * - tasks, which Alga shows inside its client projects → project read;
  * - the team page (colleagues, their roles, invitations) → user read and update;
- * - later: support tickets → ticket read (opening one: ticket create), client projects → project
- *   read, the company's profile → client read (editing it: client update).
+ * - client projects → project read, as Alga's client project pages ask;
+ * - later: support tickets → ticket read (opening one: ticket create), the company's profile →
+ *   client read (editing it: client update).
  * Comments and messages are the portal's own threads (Alga's comments belong to tickets): the
  * host's roles do not narrow them. An empty list asks nothing of the host.
  */

@@ -6,13 +6,14 @@ import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { ClientUserStatus } from './client-user-policy.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 
-export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'documents' | 'messages';
+export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'projects' | 'documents' | 'messages';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
   quotations: (s) => s.showProposals,
   invoices: (s) => s.showInvoices,
   tasks: (s) => s.showTasks,
+  projects: (s) => s.showProjects,
   documents: (s) => s.showDocuments,
   messages: (s) => s.allowMessaging,
 };
@@ -33,18 +34,20 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   quotation: 'quotations',
   invoice: 'invoices',
   task: 'tasks',
+  project: 'projects',
   document: 'documents',
   message: 'messages',
 };
 
 /**
  * Whether a person may open the record something is attached to (a document, a task, a comment):
- * the record's own section, under the person's effective settings, as its own page asks. Nothing
- * attached (null) and records without a section of their own (a host's project) open with
- * whatever carries them; a type the portal does not know never does.
+ * the record's own section, under the person's effective settings, as its own page asks (a
+ * project's documents go with the projects section, so its title stays with those who may see
+ * it). Nothing attached (null) opens with whatever carries it; a type the portal does not know
+ * never does.
  */
 export function canOpenRecord(settings: PortalSettings, record: { type: string } | null): boolean {
-  if (record === null || record.type === 'project') return true;
+  if (record === null) return true;
   const section = Object.hasOwn(SECTION_OF_RECORD, record.type) ? SECTION_OF_RECORD[record.type] : undefined;
   return section !== undefined && canSeeSection(settings, section);
 }

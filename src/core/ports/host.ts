@@ -216,7 +216,8 @@ export type HostConcept =
   | 'clientCredentials'
   | 'comment'
   | 'ticket'
-  | 'ticketMessage';
+  | 'ticketMessage'
+  | 'project';
 
 export interface HostClaim {
   concept: HostConcept;

@@ -5,6 +5,7 @@ export interface PortalSettings {
   showProposals: boolean;
   showInvoices: boolean;
   showTasks: boolean;
+  showProjects: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -35,6 +36,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showProposals: true,
   showInvoices: true,
   showTasks: true,
+  showProjects: true,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -58,6 +60,7 @@ export const SECTION_SWITCHES = [
   { key: 'showProposals', label: 'Show proposals and quotations', hint: 'Clients can view, accept and decline them.' },
   { key: 'showInvoices', label: 'Show invoices', hint: 'Clients can see invoices, their status and payments.' },
   { key: 'showTasks', label: 'Show tasks', hint: 'Clients see tasks assigned to them and can mark them done.' },
+  { key: 'showProjects', label: 'Show projects', hint: 'Clients see their projects, with progress, phases, tasks and shared documents.' },
   {
     key: 'allowFileUploads',
     label: 'Allow file uploads',

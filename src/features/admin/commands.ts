@@ -53,6 +53,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showProposals: checkboxField,
   showInvoices: checkboxField,
   showTasks: checkboxField,
+  showProjects: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,

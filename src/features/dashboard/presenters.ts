@@ -26,6 +26,7 @@ function countedListHref(base: string, section: PortalSection): string {
     // "Unpaid" counts open invoices, part-paid and overdue ones included: the list's open filter.
     invoices: 'invoices?status=open',
     tasks: 'tasks?tab=open',
+    projects: 'projects?tab=active',
     documents: 'documents',
   };
   return `${base}/${filtered[section] ?? section}`;
@@ -40,10 +41,10 @@ export function greeting(i18n: RequestI18n, name: string, now: Date): string {
 }
 
 /** The sections that have a dashboard card, in display order. */
-const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'documents'];
+const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'documents'];
 
 /** The summary as the person sees it: documents counted for them, or null when too many to count for them. */
-export type PersonSummary = Omit<ClientSummary, 'documents'> & { documents: { shared: number | null } };
+export type PersonSummary = Omit<ClientSummary, 'documents'> & { documents: { shared: number | null }; projects: { active: number } };
 
 export function presentCards(i18n: RequestI18n, base: string, summary: PersonSummary, sections: PortalSection[]): DashboardCard[] {
   const { t, fmt } = i18n;
@@ -77,6 +78,7 @@ export function presentCards(i18n: RequestI18n, base: string, summary: PersonSum
     }),
     invoices: () => ({ headline: t('dashboard:cards.invoicesUnpaid', { count: summary.invoices.unpaid }), details: outstanding() }),
     tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), details: [] }),
+    projects: () => ({ headline: t('dashboard:cards.projectsActive', { count: summary.projects.active }), details: [] }),
     documents: () => ({
       headline:
         summary.documents.shared === null

@@ -43,9 +43,12 @@ export function dashboardRoutes(deps: {
       tasks: Boolean(adapter.tasks) && sections.includes('tasks'),
       rows: WIDGET_ROWS,
     };
-    const [data, unreadMessages] = await Promise.all([
+    // Active projects are the projects port's own count, read beside the summary.
+    const countProjects = adapter.projects && sections.includes('projects') && sectionPages.has('projects') ? adapter.projects : null;
+    const [data, unreadMessages, activeProjects] = await Promise.all([
       loadDashboard(adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
       deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
+      countProjects ? countProjects.countActive(workspace.id, user.client_id, user.contact_id) : null,
     ]);
     const { base } = portalContext(res);
     const today = i18n.fmt.isoDay(deps.now());
@@ -80,6 +83,7 @@ export function dashboardRoutes(deps: {
           documents: {
             shared: countOpenToPerson(settings, data.summary.documents.shared, data.summary.documents.attached, SUMMARY_COUNT_LIMIT),
           },
+          projects: { active: activeProjects ?? 0 },
         },
         sections.filter((section) => sectionPages.has(section)),
       ),

@@ -83,7 +83,7 @@ describe('client roles and access overrides (admin pages and the portal)', funct
       const review = await postForm(personPage(), personPage(), { role: 'billing' }, 200);
       expect(review.text).to.contain('Change what Maria García sees?');
       expect(review.text).to.contain('Role: Full access → Billing.');
-      expect(review.text).to.contain('No longer sees: Proposals and quotations, Tasks, Messages.');
+      expect(review.text).to.contain('No longer sees: Proposals and quotations, Tasks, Projects, Messages.');
       // Nothing is saved before the confirmation.
       expect((await db('client_users').where({ id: maria.id }).first('role')).role).to.equal('full');
       expect(stream.isEnded).to.equal(false);

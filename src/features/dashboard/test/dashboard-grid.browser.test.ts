@@ -21,6 +21,7 @@ const ITEMS: Record<string, string> = {
   quotations: '.records > li',
   invoices: '.records > li',
   tasks: '.task-list > li',
+  projects: '.records > li',
   documents: '#shared-list tbody tr',
 };
 

@@ -1,0 +1,158 @@
+// The projects (llx_projet) a client contact sees, as Dolibarr's own pages would let them: the
+// company's (fk_soc) validated or closed projects (fk_statut 1 open, 2 closed; a draft, 0, is
+// still the agency's), either public (public = 1) or with this contact linked to them through
+// llx_element_contact as an external contact of the project (llx_c_type_contact element
+// 'project', source 'external': PROJECTLEADER, PROJECTCONTRIBUTOR, …).
+//
+// Dolibarr has no "on hold" status: open is active, closed is completed. opp_percent is the
+// opportunity's probability, not progress. Progress is the tasks' declared progress (a task's
+// progress column, 0-100) weighted by their planned workload, as Dolibarr's project overview
+// totals it; a project whose tasks plan no workload averages them; without tasks there is none.
+//
+// Phases: Dolibarr has none. fk_task_parent nests tasks under tasks, and its project Tasks tab
+// shows that tree as one list, each parent a task with its own progress and dates; so does the
+// portal, in Dolibarr's order (rang, then start), parents before their children.
+import { clientCompanyIds, type Db } from './db.ts';
+import { DONE_SQL, SHOWN_STATUSES } from './tasks.ts';
+
+const PROJECT_OPEN = 1;
+const PROJECT_CLOSED = 2;
+
+export interface ProjectRow {
+  rowid: number;
+  ref: string | null;
+  title: string;
+  fk_statut: number;
+  start: string | null;
+  end: string | null;
+  progress: number | null;
+}
+
+export interface ProjectDetailRow extends ProjectRow {
+  description: string | null;
+}
+
+export interface ProjectTaskRow {
+  rowid: number;
+  fk_task_parent: number;
+  label: string;
+  due: string | null;
+  progress: number | null;
+  done: boolean;
+}
+
+interface Scope {
+  entity: number;
+  companyId: number;
+  contactId: number;
+}
+
+const LINKED_CONTACT = `select 1 from llx_element_contact ec
+    join llx_c_type_contact tc on tc.rowid = ec.fk_c_type_contact
+   where ec.element_id = j.rowid and tc.element = 'project' and tc.source = 'external' and ec.fk_socpeople = ?`;
+
+function visible(db: Db, scope: Scope) {
+  return (
+    db('llx_projet as j')
+      .where({ 'j.entity': scope.entity, 'j.fk_soc': scope.companyId })
+      .whereIn('j.fk_statut', [PROJECT_OPEN, PROJECT_CLOSED])
+      .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId))
+      // The contact must be one of this company's: another company's contact id sees nothing here.
+      .whereExists(
+        db('llx_socpeople as c')
+          .select(db.raw('1'))
+          .where({ 'c.rowid': scope.contactId, 'c.fk_soc': scope.companyId, 'c.entity': scope.entity }),
+      )
+      .andWhereRaw(`(j.public = 1 or exists (${LINKED_CONTACT}))`, [scope.contactId])
+  );
+}
+
+/** Weighted by planned workload where the tasks plan any, else their plain average. */
+const PROGRESS = `(select case
+      when count(*) = 0 then null
+      when sum(coalesce(k.planned_workload, 0)) > 0
+        then round(sum(coalesce(k.progress, 0) * coalesce(k.planned_workload, 0)) / sum(coalesce(k.planned_workload, 0)))::int
+      else round(avg(coalesce(k.progress, 0)))::int
+    end
+  from llx_projet_task k where k.fk_projet = j.rowid and k.entity = j.entity and k.fk_statut in (${SHOWN_STATUSES.join(', ')}))`;
+
+const columns = (db: Db) => [
+  'j.rowid',
+  'j.ref',
+  'j.title',
+  'j.fk_statut',
+  db.raw("to_char(j.dateo, 'YYYY-MM-DD') as start"),
+  db.raw("to_char(j.datee, 'YYYY-MM-DD') as end"),
+  db.raw(`${PROGRESS} as progress`),
+];
+
+/** Open (active) first, then closed (completed); within each, newest start first, undated last. */
+const RANK = `(case j.fk_statut when ${PROJECT_OPEN} then 0 else 2 end)`;
+const START = "coalesce(j.dateo, date '0001-01-01')";
+
+export interface ProjectKey {
+  rank: number;
+  start: string;
+  rowid: number;
+}
+
+export const rankOf = (status: number) => (status === PROJECT_OPEN ? 0 : 2);
+
+function containing(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function listProjects(
+  db: Db,
+  args: Scope & { state: 'active' | 'onHold' | 'completed' | 'all'; search?: string; after?: ProjectKey; limit: number },
+): Promise<ProjectRow[]> {
+  // Dolibarr keeps no project on hold.
+  if (args.state === 'onHold') return [];
+  const query = visible(db, args);
+  if (args.state === 'active') query.where('j.fk_statut', PROJECT_OPEN);
+  if (args.state === 'completed') query.where('j.fk_statut', PROJECT_CLOSED);
+  if (args.search) {
+    const pattern = containing(args.search);
+    query.andWhere((q) => q.whereILike('j.title', pattern).orWhereILike('j.ref', pattern));
+  }
+  if (args.after) {
+    const { rank, start, rowid } = args.after;
+    query.whereRaw(`(${RANK} > ? or (${RANK} = ? and (${START}, j.rowid) < (?::date, ?)))`, [rank, rank, start, rowid]);
+  }
+  return query.orderByRaw(`${RANK} asc, ${START} desc, j.rowid desc`).limit(args.limit).select<ProjectRow[]>(columns(db));
+}
+
+export async function findProject(db: Db, args: Scope & { rowid: number }): Promise<ProjectDetailRow | null> {
+  const row = await visible(db, args)
+    .where('j.rowid', args.rowid)
+    .first<ProjectDetailRow | undefined>([...columns(db), 'j.description']);
+  return row ?? null;
+}
+
+/**
+ * The tasks of a project found through findProject that the contact sees, as the Tasks page shows
+ * them (assigned to this contact or to no external contact), in Dolibarr's order: rang, start.
+ */
+export async function listProjectTasks(db: Db, args: Scope & { projectId: number }): Promise<ProjectTaskRow[]> {
+  const assignees = `select 1 from llx_element_contact ec
+      join llx_c_type_contact tc on tc.rowid = ec.fk_c_type_contact
+     where ec.element_id = t.rowid and tc.element = 'project_task' and tc.source = 'external'`;
+  return db('llx_projet_task as t')
+    .where({ 't.entity': args.entity, 't.fk_projet': args.projectId })
+    .whereIn('t.fk_statut', SHOWN_STATUSES)
+    .andWhereRaw(`(exists (${assignees} and ec.fk_socpeople = ?) or not exists (${assignees}))`, [args.contactId])
+    .orderByRaw('coalesce(t.rang, 0) asc, t.dateo asc nulls last, t.rowid asc')
+    .select<ProjectTaskRow[]>([
+      't.rowid',
+      't.fk_task_parent',
+      't.label',
+      db.raw("to_char(t.datee, 'YYYY-MM-DD') as due"),
+      't.progress',
+      db.raw(`${DONE_SQL} as done`),
+    ]);
+}
+
+export async function countActiveProjects(db: Db, args: Scope): Promise<number> {
+  const row = await visible(db, args).where('j.fk_statut', PROJECT_OPEN).first<{ n: number } | undefined>(db.raw('count(*)::int as n'));
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,155 @@
+// Covers ProjectsPort on Dolibarr's real schema: a contact sees the company's validated and closed
+// projects that are public or that list them as an external contact (llx_element_contact with a
+// llx_c_type_contact of element 'project', source 'external'), never a draft, a colleague's
+// private project or another company's; open is active and closed completed (no project is on
+// hold); progress is the tasks' declared progress weighted by planned workload (opp_percent is
+// not progress); no phases, the tasks in Dolibarr's tree order, those the contact sees.
+import { expect } from 'chai';
+import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
+import type { ProjectsPort } from '../../src/core/ports/host.ts';
+import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+
+const reason = unavailable();
+
+describe('dolibarr binding: projects', function () {
+  let host: DolibarrHost;
+  let projects: ProjectsPort;
+  const ws = '1';
+  let bakery: string;
+  let claire: string;
+  let sophie: string;
+  let refit: number;
+  let oldSign: number;
+  let garageProject: number;
+  let draft: number;
+
+  before(async function () {
+    if (reason) this.skip();
+    host = await startDolibarrHost({ portalTables: true });
+    projects = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, dataRoot: host.dataRoot }).projects!;
+    const { db, seed } = host;
+    bakery = String(seed.companies.bakery);
+    claire = String(seed.contacts.claire);
+    sophie = String(seed.contacts.sophie);
+    // Dolibarr's install data for a project's contacts (htdocs/install/mysql/data/llx_c_type_contact.sql).
+    await db('llx_c_type_contact').insert([
+      { rowid: 160, element: 'project', source: 'internal', code: 'PROJECTLEADER', libelle: 'Project leader', active: 1 },
+      { rowid: 170, element: 'project', source: 'external', code: 'PROJECTLEADER', libelle: 'Project leader', active: 1 },
+      { rowid: 171, element: 'project', source: 'external', code: 'PROJECTCONTRIBUTOR', libelle: 'Contributor', active: 1 },
+    ]);
+    const one = async (table: string, where: Record<string, unknown>) => Number((await db(table).where(where).first('rowid')).rowid);
+    refit = await one('llx_projet', { ref: 'PJ2601-0001' });
+    draft = await one('llx_projet', { ref: 'PJ2601-0002' });
+    // Claire is the refit's external project leader; Sophie is not linked to it. The draft is public
+    // (still the agency's). opp_percent is an opportunity's chance, never progress.
+    const link = (element_id: number, type: number, contact: number) =>
+      db('llx_element_contact').insert({
+        datecreate: '2026-01-16 09:10:00',
+        statut: 4,
+        element_id,
+        fk_c_type_contact: type,
+        fk_socpeople: contact,
+      });
+    await link(refit, 170, seed.contacts.claire);
+    await db('llx_projet').where({ rowid: refit }).update({ opp_percent: 90, datee: '2026-04-30', description: 'New counter and tiles.' });
+    await db('llx_projet').where({ rowid: draft }).update({ public: 1 });
+    const project = async (fk_soc: number, ref: string, title: string, fk_statut: number, isPublic: number, dateo: string) => {
+      const [row] = await db('llx_projet')
+        .insert({
+          fk_soc,
+          ref,
+          title,
+          entity: 1,
+          fk_user_creat: seed.users.admin,
+          fk_statut,
+          public: isPublic,
+          datec: `${dateo} 09:00:00`,
+          dateo,
+        })
+        .returning('rowid');
+      return Number((row as { rowid: number }).rowid);
+    };
+    oldSign = await project(seed.companies.bakery, 'PJ2512-0003', 'Old shop sign', 2, 1, '2025-12-01');
+    await project(seed.companies.bakery, 'PJ2602-0004', 'Private bakery plan', 1, 0, '2026-02-01');
+    garageProject = await project(seed.companies.garage, 'PJ2601-0005', 'Garage website', 1, 1, '2026-01-20');
+    // A sub-task of Claire's tile task, half done: listed right under its parent.
+    const parent = await one('llx_projet_task', { ref: 'TK2601-0001' });
+    await db('llx_projet_task').insert({
+      ref: 'TK2601-0007',
+      entity: 1,
+      fk_projet: refit,
+      fk_task_parent: parent,
+      label: 'Order the tiles',
+      datec: '2026-01-16 09:00:00',
+      fk_user_creat: seed.users.admin,
+      dateo: '2026-01-16 00:00:00',
+      datee: '2026-03-08 00:00:00',
+      planned_workload: 3600,
+      progress: 50,
+    });
+  });
+  after(async function () {
+    await host?.close();
+  });
+
+  if (reason) it(`is skipped: ${reason}`, () => {});
+
+  it('lists the public projects and those the contact is linked to, open as active and closed as completed', async function () {
+    const all = await projects.list(ws, bakery, claire, { state: 'all' }, { limit: 20 });
+    expect(all.items.map((p) => [p.ref, p.state])).to.deep.equal([
+      ['PJ2601-0001', 'active'],
+      ['PJ2512-0003', 'completed'],
+    ]);
+    // Six tasks of 3600 s each: 0, 0, 0, 0, 100 and 50 % declared.
+    expect(all.items[0]).to.include({ title: 'Shop refit', progressPercent: 25, startDate: '2026-01-15', endDate: '2026-04-30' });
+    expect(all.items[1]!.progressPercent).to.equal(null);
+    const forSophie = await projects.list(ws, bakery, sophie, { state: 'all' }, { limit: 20 });
+    expect(forSophie.items.map((p) => p.ref)).to.deep.equal(['PJ2512-0003']);
+    expect((await projects.list(ws, bakery, claire, { state: 'onHold' }, { limit: 20 })).items).to.deep.equal([]);
+    expect((await projects.list(ws, bakery, claire, { state: 'completed' }, { limit: 20 })).items.map((p) => p.ref)).to.deep.equal([
+      'PJ2512-0003',
+    ]);
+    expect(await projects.countActive(ws, bakery, claire)).to.equal(1);
+    expect(await projects.countActive(ws, bakery, sophie)).to.equal(0);
+  });
+
+  it('searches title and ref, and pages by keyset', async function () {
+    expect(
+      (await projects.list(ws, bakery, claire, { state: 'all', search: 'SIGN' }, { limit: 20 })).items.map((p) => p.ref),
+    ).to.deep.equal(['PJ2512-0003']);
+    expect(
+      (await projects.list(ws, bakery, claire, { state: 'all', search: '2601-0001' }, { limit: 20 })).items.map((p) => p.ref),
+    ).to.deep.equal(['PJ2601-0001']);
+    const first = await projects.list(ws, bakery, claire, { state: 'all' }, { limit: 1 });
+    const second = await projects.list(ws, bakery, claire, { state: 'all' }, { limit: 1, after: first.next });
+    expect([...first.items, ...second.items].map((p) => p.ref)).to.deep.equal(['PJ2601-0001', 'PJ2512-0003']);
+    expect(second.next).to.equal(null);
+    expect((await projects.list(ws, bakery, claire, { state: 'all' }, { limit: 1, after: 'bogus' })).items).to.deep.equal([]);
+  });
+
+  it("shows a project's tasks the contact sees in Dolibarr's tree order, with no phases", async function () {
+    const project = await projects.find(ws, bakery, claire, String(refit));
+    expect(project).to.not.equal(null);
+    expect(project!.phases).to.deep.equal([]);
+    expect(project!.description).to.equal('New counter and tiles.');
+    expect(project!.tasks.map((t) => [t.title, t.done, t.progressPercent])).to.deep.equal([
+      ['Choose the tiles', false, 0],
+      ['Order the tiles', false, 50],
+      ['Approve the plans', false, 0],
+      ['Send the logo files', false, 0],
+      ['Empty the shop window', true, 100],
+    ]);
+    expect(project!.tasks[0]!.dueDate).to.equal('2026-03-10');
+  });
+
+  it("finds nothing of a draft, a colleague's private project, another company's or another entity's", async function () {
+    expect(await projects.find(ws, bakery, claire, String(draft))).to.equal(null);
+    expect(await projects.find(ws, bakery, sophie, String(refit))).to.equal(null);
+    expect(await projects.find(ws, bakery, claire, String(garageProject))).to.equal(null);
+    expect(await projects.find(ws, String(host.seed.companies.garage), claire, String(garageProject))).to.equal(null);
+    expect(await projects.find('2', bakery, claire, String(refit))).to.equal(null);
+    expect((await projects.list('2', bakery, claire, { state: 'all' }, { limit: 20 })).items).to.deep.equal([]);
+    expect(await projects.find(ws, bakery, claire, 'x')).to.equal(null);
+    expect(await projects.find(ws, bakery, claire, String(oldSign))).to.not.equal(null);
+  });
+});
