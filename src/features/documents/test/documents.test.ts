@@ -384,7 +384,9 @@ describe('client documents', function () {
     const csrf = await token(maria);
     // Asked first: the list links to a page naming the file, whose button deletes it.
     const listed = (await maria.get('/portal/demo/documents').expect(200)).text;
-    expect(listed).to.contain(`<a class="button button--small button--secondary" href="/portal/demo/documents/uploads/${draft.id}/delete">`);
+    expect(listed).to.contain(
+      `<a class="button button--small button--secondary" href="/portal/demo/documents/uploads/${draft.id}/delete">`,
+    );
     const asked = (await maria.get(`/portal/demo/documents/uploads/${draft.id}/delete`).expect(200)).text;
     expect(asked)
       .to.contain('Delete “draft.pdf”?')

@@ -36,7 +36,9 @@ describe('deleting an upload in Chromium', function () {
       await page.click('a:has-text("Delete brief-draft.pdf")');
       await page.waitForSelector('#delete-upload-title');
       expect(await focused(page)).to.equal('h1#delete-upload-title');
-      expect(await page.textContent('main')).to.contain('Delete “brief-draft.pdf”?').and.contain('cannot be brought back');
+      expect(await page.textContent('main'))
+        .to.contain('Delete “brief-draft.pdf”?')
+        .and.contain('cannot be brought back');
       await expectNoAxeViolations(page, 'delete an upload');
       await expectNoOverflowAt390(page, 'delete an upload');
 
