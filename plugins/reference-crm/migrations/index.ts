@@ -12,6 +12,7 @@ import * as lineTaxRates from './20261210000001_line_tax_rates.ts';
 import * as keysByWorkspace from './20261231000001_keys_by_workspace.ts';
 import * as vatExemptionNotes from './20270101000001_vat_exemption_notes.ts';
 import * as paymentProviders from './20270101000002_payment_providers.ts';
+import * as tickets from './20270102000001_tickets.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -27,6 +28,7 @@ const config = (): Knex.MigratorConfig => ({
     '20261231000001_keys_by_workspace': keysByWorkspace,
     '20270101000001_vat_exemption_notes': vatExemptionNotes,
     '20270101000002_payment_providers': paymentProviders,
+    '20270102000001_tickets': tickets,
   }),
   tableName: 'crm_knex_migrations',
 });
