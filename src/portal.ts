@@ -13,6 +13,7 @@ import { type ClientNotifications, clientEventOf, clientNotificationsFeature } f
 import { offersFeature, type OfferReminders } from './features/offers/index.ts';
 import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
+import { ticketsFeature } from './features/tickets/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
@@ -212,6 +213,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     invoices,
     documents,
     tasksFeature(core.services),
+    ticketsFeature(core.services),
     teamFeature(core.services, account.auth),
     privacy,
     clientNotifications,

@@ -184,6 +184,7 @@ export {
   type CustomRole,
   effectiveSettings,
   hostPermits,
+  mayOpenTickets,
   permits,
   resolveAccess,
   roleFromForm,

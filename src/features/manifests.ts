@@ -14,6 +14,7 @@ import { notificationsManifest } from './notifications/manifest.ts';
 import { offersManifest } from './offers/manifest.ts';
 import { privacyManifest } from './privacy/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
+import { ticketsManifest } from './tickets/manifest.ts';
 import { teamManifest } from './team/manifest.ts';
 
 export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
@@ -24,6 +25,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   invoicesManifest,
   documentsManifest,
   tasksManifest,
+  ticketsManifest,
   teamManifest,
   privacyManifest,
   clientNotificationsManifest,

@@ -11,7 +11,17 @@
 import type { HostClientPermissionsPort } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 
-export const CLIENT_PERMISSIONS = ['proposals', 'invoices', 'payments', 'tasks', 'documents', 'uploads', 'comments', 'messages'] as const;
+export const CLIENT_PERMISSIONS = [
+  'proposals',
+  'invoices',
+  'payments',
+  'tasks',
+  'documents',
+  'uploads',
+  'comments',
+  'messages',
+  'tickets',
+] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
 /** The workspace switch each permission narrows (documents have no switch: always on for the workspace). */
@@ -21,6 +31,7 @@ const SWITCH_OF: Record<
   | 'showInvoices'
   | 'allowOnlinePayments'
   | 'showTasks'
+  | 'showTickets'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -34,6 +45,7 @@ const SWITCH_OF: Record<
   uploads: 'allowFileUploads',
   comments: 'allowComments',
   messages: 'allowMessaging',
+  tickets: 'showTickets',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -65,7 +77,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   member: {
     label: 'Member',
-    permissions: ['proposals', 'tasks', 'documents', 'uploads', 'comments', 'messages'],
+    permissions: ['proposals', 'tasks', 'documents', 'uploads', 'comments', 'messages', 'tickets'],
     managesColleagues: false,
   },
 };
@@ -106,8 +118,9 @@ export interface ClientAccess {
  * - shared documents → document read; uploading → document create;
  * - tasks, which Alga shows inside its client projects → project read;
  * - the team page (colleagues, their roles, invitations) → user read and update;
- * - later: support tickets → ticket read (opening one: ticket create), client projects → project
- *   read, the company's profile → client read (editing it: client update).
+ * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets);
+ * - later: client projects → project read, the company's profile → client read (editing it:
+ *   client update).
  * Comments and messages are the portal's own threads (Alga's comments belong to tickets): the
  * host's roles do not narrow them. An empty list asks nothing of the host.
  */
@@ -266,6 +279,11 @@ export function grantsWithin(settings: PortalSettings, grantor: ClientAccess, be
 /** A client admin whose host roles (where the host keeps them) let them see and change their colleagues. */
 export function managesColleagues(access: Pick<ClientAccess, 'role' | 'hostGrants'>): boolean {
   return access.role !== 'custom' && BUILT_IN_ROLES[access.role].managesColleagues && hostAllows(access, HOST_GRANTS_NEEDED.colleagues);
+}
+
+/** Whether the host's roles (where it keeps them) let the person open a new ticket, beyond reading them. */
+export function mayOpenTickets(access: Pick<ClientAccess, 'hostGrants'>): boolean {
+  return hostAllows(access, HOST_GRANTS_NEEDED.ticketCreate);
 }
 
 /** The role's name in English, as the activity log and exports keep it (the staff pages say staffRoleName). */

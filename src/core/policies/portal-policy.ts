@@ -6,7 +6,7 @@ import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { ClientUserStatus } from './client-user-policy.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 
-export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'documents' | 'messages';
+export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'documents' | 'messages' | 'tickets';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -15,6 +15,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   tasks: (s) => s.showTasks,
   documents: (s) => s.showDocuments,
   messages: (s) => s.allowMessaging,
+  tickets: (s) => s.showTickets,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
@@ -35,6 +36,7 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   task: 'tasks',
   document: 'documents',
   message: 'messages',
+  ticket: 'tickets',
 };
 
 /**
@@ -163,6 +165,8 @@ const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, 
   'conversation-changed': (s) => canSeeSection(s, 'messages'),
   'task-changed': (s) => canSeeSection(s, 'tasks'),
   'document-changed': (s) => canSeeSection(s, 'documents'),
+  // A ticket's answer, status or attachment: its page and the list refresh.
+  'ticket-changed': (s) => canSeeSection(s, 'tickets'),
   // A thread shows only with comments on, under a record of a section the client sees.
   'comment-created': (s, data) => {
     const type = typeof data.subjectType === 'string' ? data.subjectType : '';

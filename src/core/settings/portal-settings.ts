@@ -5,6 +5,8 @@ export interface PortalSettings {
   showProposals: boolean;
   showInvoices: boolean;
   showTasks: boolean;
+  /** Clients open support tickets and follow them (where the host keeps tickets). */
+  showTickets: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showProposals: true,
   showInvoices: true,
   showTasks: true,
+  showTickets: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -58,6 +61,11 @@ export const SECTION_SWITCHES = [
   { key: 'showProposals', label: 'Show proposals and quotations', hint: 'Clients can view, accept and decline them.' },
   { key: 'showInvoices', label: 'Show invoices', hint: 'Clients can see invoices, their status and payments.' },
   { key: 'showTasks', label: 'Show tasks', hint: 'Clients see tasks assigned to them and can mark them done.' },
+  {
+    key: 'showTickets',
+    label: 'Show support tickets',
+    hint: 'Clients open support tickets, follow your answers, close, reopen and rate them. Only where your CRM keeps tickets.',
+  },
   {
     key: 'allowFileUploads',
     label: 'Allow file uploads',

@@ -10,6 +10,7 @@ interface SettingsRow {
   show_proposals: boolean;
   show_invoices: boolean;
   show_tasks: boolean;
+  show_tickets: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -31,6 +32,7 @@ const COLUMNS = [
   'show_proposals',
   'show_invoices',
   'show_tasks',
+  'show_tickets',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -53,6 +55,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showProposals: row.show_proposals,
     showInvoices: row.show_invoices,
     showTasks: row.show_tasks,
+    showTickets: row.show_tickets,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -86,6 +89,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showProposals: 'show_proposals',
     showInvoices: 'show_invoices',
     showTasks: 'show_tasks',
+    showTickets: 'show_tickets',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

@@ -53,6 +53,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showProposals: checkboxField,
   showInvoices: checkboxField,
   showTasks: checkboxField,
+  showTickets: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,

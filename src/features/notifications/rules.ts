@@ -28,6 +28,12 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'document.uploaded': { email: 'digest', subject: 'A client uploaded a document' },
   'task.completed': { email: 'digest', subject: 'A client marked a task done' },
   'task.reopened': { email: 'digest', subject: 'A client reopened a task' },
+  // A client waits on the agency for a new ticket and for an answer to their reply.
+  'ticket.opened': { email: 'immediate', subject: 'A client opened a support ticket' },
+  'ticket.replied': { email: 'immediate', subject: 'A client replied on a support ticket' },
+  'ticket.closed': { email: 'digest', subject: 'A client closed a support ticket' },
+  'ticket.reopened': { email: 'immediate', subject: 'A client reopened a support ticket' },
+  'ticket.rated': { email: 'digest', subject: 'A client rated a support ticket' },
   // A client admin managing their colleagues: who can see the agency's records changes.
   'team.invited': { email: 'digest', subject: 'A client admin invited a colleague' },
   'team.role_changed': { email: 'immediate', subject: 'A client admin changed a colleague’s role' },
