@@ -38,6 +38,7 @@ const ALL_ON: PortalSettings = {
   showProposals: true,
   showInvoices: true,
   showTasks: true,
+  showTickets: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -59,7 +60,15 @@ describe('client access: roles and overrides', function () {
     expect(allowed(ALL_ON, access('admin'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     expect(allowed(ALL_ON, access('full'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments']);
-    expect(allowed(ALL_ON, access('member'))).to.deep.equal(['proposals', 'tasks', 'documents', 'uploads', 'comments', 'messages']);
+    expect(allowed(ALL_ON, access('member'))).to.deep.equal([
+      'proposals',
+      'tasks',
+      'documents',
+      'uploads',
+      'comments',
+      'messages',
+      'tickets',
+    ]);
   });
 
   it('lets only the client admin manage colleagues', function () {
@@ -94,6 +103,7 @@ describe('client access: roles and overrides', function () {
       documents: null,
       uploads: null,
       comments: null,
+      tickets: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([
@@ -105,6 +115,7 @@ describe('client access: roles and overrides', function () {
       null,
       null,
       'Hidden: hidden from this person',
+      null,
     ]);
   });
 

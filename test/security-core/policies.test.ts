@@ -55,6 +55,7 @@ const ALL_ON: PortalSettings = {
   showProposals: true,
   showInvoices: true,
   showTasks: true,
+  showTickets: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -86,7 +87,7 @@ const member: HostStaffUser = { ...admin, id: '2', role: 'member' };
 
 describe('portal policy: sections', function () {
   it('lists every section in a fixed order', function () {
-    expect(PORTAL_SECTIONS).to.deep.equal(['proposals', 'quotations', 'invoices', 'tasks', 'documents', 'messages']);
+    expect(PORTAL_SECTIONS).to.deep.equal(['proposals', 'quotations', 'invoices', 'tasks', 'documents', 'messages', 'tickets']);
   });
 
   it('shows only documents when every switch is off, and everything when all are on', function () {
@@ -99,6 +100,7 @@ describe('portal policy: sections', function () {
     ['showInvoices', ['invoices']],
     ['showTasks', ['tasks']],
     ['allowMessaging', ['messages']],
+    ['showTickets', ['tickets']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {
