@@ -6,6 +6,7 @@ import {
   countOpenToPerson,
   type DashboardAsk,
   type HostAdapter,
+  mayOpenTickets,
   portalContext,
   portalI18n,
   renderPortalPage,
@@ -43,9 +44,11 @@ export function dashboardRoutes(deps: {
       tasks: Boolean(adapter.tasks) && sections.includes('tasks'),
       rows: WIDGET_ROWS,
     };
-    const [data, unreadMessages] = await Promise.all([
+    const showTickets = Boolean(adapter.tickets) && sectionPages.has('tickets') && sections.includes('tickets');
+    const [data, unreadMessages, tickets] = await Promise.all([
       loadDashboard(adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
       deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
+      showTickets ? adapter.tickets!.counts(workspace.id, user.client_id) : null,
     ]);
     const { base } = portalContext(res);
     const today = i18n.fmt.isoDay(deps.now());
@@ -80,10 +83,16 @@ export function dashboardRoutes(deps: {
           documents: {
             shared: countOpenToPerson(settings, data.summary.documents.shared, data.summary.documents.attached, SUMMARY_COUNT_LIMIT),
           },
+          tickets,
         },
         sections.filter((section) => sectionPages.has(section)),
       ),
       widgets,
+      // The first things a client may want to do, before what waits for them.
+      actions:
+        showTickets && mayOpenTickets(signedInClient(res).access)
+          ? [{ href: `${base}/tickets/new`, label: i18n.t('dashboard:actions.newTicket') }]
+          : [],
     });
   });
 

@@ -56,6 +56,14 @@ describe('client tickets', function () {
     expect(home).to.not.contain('/portal/demo/tickets"');
   });
 
+  it('shows open tickets and those waiting on the client on the dashboard, and offers a new ticket first', async function () {
+    const home = (await maria.get('/portal/demo/').expect(200)).text;
+    expect(home).to.contain('2 open support tickets').and.contain('1 waiting for your answer');
+    expect(home).to.contain('href="/portal/demo/tickets/new"');
+    expect(home.indexOf('href="/portal/demo/tickets/new"')).to.be.lessThan(home.indexOf('class="cards"'));
+    expect(home).to.contain('href="/portal/demo/tickets"');
+  });
+
   it("lists the company's tickets by tab and search, newest activity first, never another company's", async function () {
     const open = (await maria.get('/portal/demo/tickets').expect(200)).text;
     expect(open).to.contain('Logo looks blurry on the invoices').and.contain('Contact form on the website sends no email');
