@@ -128,8 +128,15 @@ describe('client tickets', function () {
     const logged = await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'ticket.opened' });
     expect(logged).to.have.length(1);
 
-    // Staff answer in the CRM, and write a note the client never sees.
+    // Staff are notified, the ticket named by its ref and subject, leading to the client's ticket acts.
     const staff = await signedInStaffAgent(h, 'demo');
+    const notices = (await staff.get('/client-portal/notifications').set('Accept-Language', 'en').expect(200)).text;
+    expect(notices)
+      .to.contain('Opened a support ticket')
+      .and.match(/TIC-\d{4} (&#39;|')Printer is down/);
+    expect(notices).to.contain('event=ticket.opened');
+
+    // Staff answer in the CRM, and write a note the client never sees.
     const staffPage = (await staff.get(`/tickets/${ticketId}`).expect(200)).text;
     expect(staffPage).to.contain('Printer is down');
     await staff
@@ -145,6 +152,12 @@ describe('client tickets', function () {
     const answered = (await maria.get(url).expect(200)).text;
     expect(answered).to.contain('We are sending a technician.').and.contain('The agency is waiting for your answer.');
     expect(answered).to.not.contain('Technician costs extra.');
+    // The client is told, by their notification preferences (the portal's list at least).
+    const notified = (await maria.get('/portal/demo/notifications').expect(200)).text;
+    expect(notified).to.match(/Your ticket TIC-\d{4} · Printer is down has an answer/);
+    const notice = /href="(\/portal\/demo\/notifications\/[^"]+)"/.exec(notified)![1]!;
+    const opened = await maria.get(notice);
+    expect(opened.headers.location ?? opened.text).to.contain(`/portal/demo/tickets/${ticketId}`);
 
     // The client replies, then closes and rates, then reopens.
     await maria
