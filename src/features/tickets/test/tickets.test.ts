@@ -11,6 +11,8 @@ import {
   startPortalHarness,
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
+import { unzip } from '../../../../test/support/unzip.ts';
+import { ticketsPersonalData } from '../personal-data.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -209,6 +211,52 @@ describe('client tickets', function () {
         .whereLike('event', 'ticket.%')
     ).map((row: { event: string }) => row.event);
     expect(events).to.have.members(['ticket.opened', 'ticket.replied', 'ticket.closed', 'ticket.rated', 'ticket.reopened']);
+  });
+
+  it("puts the person's ticket files and ratings in their data export, and erasure anonymises them", async function () {
+    const data = (await maria.get('/portal/demo/account/data').expect(200)).text;
+    await maria
+      .post('/portal/demo/account/data/export')
+      .type('form')
+      .send({ _csrf: csrfFrom(data) })
+      .expect(303);
+    await h.crm.portal.dataExports.run();
+    const ready = (await maria.get('/portal/demo/account/data').expect(200)).text;
+    const href = /href="([^"]+\/download)"/.exec(ready)![1]!;
+    const binary = (res: { on(e: string, f: (c: Buffer) => void): void }, done: (err: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    };
+    const zip = await unzip((await maria.get(href).buffer(true).parse(binary).expect(200)).body as Buffer);
+    const json = JSON.parse(zip.get('tickets.json')!.toString('utf8')) as {
+      files: Array<{ filename: string; path: string | null }>;
+      ratings: Array<{ rating: number; comment: string | null }>;
+    };
+    expect(json.files.map((f) => f.filename)).to.include('error.pdf');
+    const path = json.files.find((f) => f.filename === 'error.pdf')!.path!;
+    expect(zip.get(path)?.subarray(0, 5).toString()).to.equal('%PDF-');
+    expect(json.ratings).to.deep.equal([{ ...json.ratings[0], rating: 5, comment: 'Quick and friendly.' }]);
+
+    const user = await h.crm
+      .db('client_users')
+      .where({ workspace_id: String(workspaceId), email: 'maria@northwind.test' })
+      .first('id');
+    const hook = ticketsPersonalData({ db: h.crm.db, storage: h.crm.portal.files });
+    const erased = await h.crm.db.transaction((trx) =>
+      hook.erase(trx, { workspaceId: String(workspaceId), id: user.id, contactId: '', clientId: '', email: '' }),
+    );
+    expect(erased.counts).to.deep.equal({ ticketFiles: 1, ticketRatings: 1 });
+    const file = await h.crm
+      .db('portal_ticket_attachments')
+      .where({ workspace_id: String(workspaceId), filename: 'error.pdf' })
+      .first();
+    expect(file).to.include({ client_user_id: null, author_name: 'Former contact' });
+    const rating = await h.crm
+      .db('portal_ticket_ratings')
+      .where({ workspace_id: String(workspaceId), rating: 5 })
+      .first();
+    expect(rating).to.include({ client_user_id: null, comment: null });
   });
 
   it('refuses a form without a subject, a foreign category and files while uploads are off, with a reason', async function () {
