@@ -105,6 +105,14 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'a client admin’s requests that the agency add a colleague, and the agency’s decisions',
   },
   {
+    name: 'portal_ticket_attachments',
+    purpose: 'the files a client or the agency attached to a host’s support ticket, kept in the portal’s storage',
+  },
+  {
+    name: 'portal_ticket_ratings',
+    purpose: 'how a client rated a closed support ticket (1–5) and what they wrote with it',
+  },
+  {
     name: 'portal_dolibarr_pending_proposals',
     purpose:
       'beside Dolibarr only: the proposals each company has not decided yet, so the dashboard counts open ones without reading every past proposal (llx_propal has no index by status)',

@@ -10,7 +10,8 @@
 // whose password sign-in would then stop at the second factor), and an open erasure request of that
 // other client user (`{erasureRequest}`, the agency's review page), and an open request of the
 // signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
-// and a workspace role (`{clientRole}`, its page), and the client's newest project (`{project}`).
+// and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
+// the client's ticket with the newest activity (`{ticket}`, its page).
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
@@ -33,7 +34,8 @@ export type BenchRecords = Record<
   | 'erasureRequest'
   | 'colleagueRequest'
   | 'clientRole'
-  | 'project',
+  | 'project'
+  | 'ticket',
   string
 >;
 
@@ -130,7 +132,11 @@ export async function benchRecords(
     .onConflict(['workspace_id', 'name'])
     .merge({ permissions: ['invoices', 'documents'] })
     .returning('id');
+  // The CRM's ticket with the newest activity: the ticket page with its conversation and history.
+  const ticket = await db('tickets').where(scope).orderBy('last_activity_at', 'desc').first('id');
+  if (!ticket) throw new Error('the demo client has no ticket');
   return {
+    ticket: String(ticket.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

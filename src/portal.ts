@@ -14,6 +14,7 @@ import { offersFeature, type OfferReminders } from './features/offers/index.ts';
 import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
+import { ticketsFeature } from './features/tickets/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
@@ -219,6 +220,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     documents,
     tasksFeature(core.services),
     projectsFeature(core.services),
+    ticketsFeature(core.services),
     teamFeature(core.services, account.auth),
     privacy,
     clientNotifications,

@@ -385,6 +385,11 @@ function scoreTable(
   // templates or notifications.
   if (spec.id === 'comment' && !attachedToRecord(profile, context))
     penalties.push({ factor: 0.5, reason: 'attached to no record (UI messages, templates or notifications, not comments)' });
+  // A table named for tickets holds a support ticket's conversation, not comments on proposals,
+  // quotations and invoices; a comments table that tickets use too (Alga's comments) is named for
+  // comments and stays one.
+  if (spec.id === 'comment' && profile.tokens.some((token) => token === 'ticket' || token === 'tickets'))
+    penalties.push({ factor: 0.2, reason: 'named for support tickets: a ticket conversation, not comments on records' });
   // Activities with a due date or a done flag are to-dos to schedule, not a record of what happened.
   if (spec.id === 'activityLog' && (profile.roles.get('dueDate')?.length ?? 0) + (profile.roles.get('done')?.length ?? 0) > 0)
     penalties.push({ factor: 0.5, reason: 'schedules to-dos (a due date or done flag): planned activities, not a log' });

@@ -21,6 +21,7 @@ import { invoiceRoutes } from './web/routes/invoices.ts';
 import { offerRoutes } from './web/routes/offers.ts';
 import { settingsRoutes } from './web/routes/settings.ts';
 import { taskRoutes } from './web/routes/tasks.ts';
+import { ticketRoutes } from './web/routes/tickets.ts';
 import { createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 
@@ -57,14 +58,15 @@ export interface CrmPlugin {
 
 /**
  * A client's record that staff changed; ids as strings, like every hook's. `happened` says what the
- * client is to be told of: a document shared, a task assigned, an invoice issued, an offer sent.
+ * client is to be told of: a document shared, a task assigned, an invoice issued, an offer sent, a
+ * ticket answered.
  */
 export interface CrmRecordChange {
   workspaceId: string;
   clientId: string;
-  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation';
+  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket';
   id: string;
-  happened?: 'shared' | 'assigned' | 'issued' | 'sent';
+  happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
   title?: string;
   number?: string;
   contactId?: string;
@@ -184,6 +186,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(offerRoutes('quotation', { ...deps, plugins }));
   app.use(invoiceRoutes({ ...deps, plugins }));
   app.use(taskRoutes({ ...deps, plugins }));
+  app.use(ticketRoutes({ ...deps, plugins }));
   app.use(documentRoutes({ ...deps, plugins }));
   app.use(settingsRoutes({ ...deps, plugins }));
 

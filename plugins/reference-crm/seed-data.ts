@@ -1,4 +1,4 @@
-// The demo data: two agencies, their staff, clients, contacts, offers, invoices, tasks and files.
+// The demo data: two agencies, their staff, clients, contacts, offers, invoices, tasks, files and tickets.
 // Dates are day offsets from SEED_REFERENCE_DATE so the data is the same on every run.
 export const SEED_REFERENCE_DATE = '2026-11-16';
 
@@ -67,6 +67,32 @@ interface SeedProject {
   phases?: ReadonlyArray<{ name: string; start: number | null; end: number | null }>;
 }
 
+/** A message on a seed ticket: from a contact (the client) or a staff member (by email). */
+interface SeedTicketMessage {
+  from: string;
+  body: string;
+  at: number;
+  /** A note between staff, never shown to the client. */
+  internal?: boolean;
+}
+
+interface SeedTicket {
+  subject: string;
+  description: string;
+  /** Email of the client's contact who opened it. */
+  openedBy: string;
+  category: (typeof SEED_TICKET_CATEGORIES)[number];
+  priority: (typeof SEED_TICKET_PRIORITIES)[number];
+  opened: number;
+  messages: readonly SeedTicketMessage[];
+  /** Where it stands after its messages, moved there by the workspace's first staff member. */
+  status: 'new' | 'in_progress' | 'waiting_on_client' | 'resolved' | 'closed';
+}
+
+/** Each workspace's ticket categories and priorities (most urgent first). */
+export const SEED_TICKET_CATEGORIES = ['Website', 'Design', 'Billing', 'Other'] as const;
+export const SEED_TICKET_PRIORITIES = ['Urgent', 'High', 'Normal', 'Low'] as const;
+
 export interface SeedDocument {
   filename: string;
   kind: 'pdf' | 'text' | 'csv';
@@ -112,6 +138,7 @@ export interface SeedClient {
   projects?: readonly SeedProject[];
   tasks?: readonly SeedTask[];
   documents?: readonly SeedDocument[];
+  tickets?: readonly SeedTicket[];
 }
 
 interface SeedStaff {
@@ -273,6 +300,51 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             status: 'on_hold',
             start: null,
             end: null,
+          },
+        ],
+        tickets: [
+          {
+            subject: 'Contact form on the website sends no email',
+            description: 'Since Monday the contact form says "Thank you" but nothing reaches info@northwind.test.',
+            openedBy: 'maria@northwind.test',
+            category: 'Website',
+            priority: 'High',
+            opened: -4,
+            messages: [
+              { from: 'admin@demo.test', body: 'Thanks, Maria. We are looking at the mail server logs now.', at: -4 },
+              {
+                from: 'admin@demo.test',
+                internal: true,
+                body: 'SMTP password rotated last week; the form still uses the old one.',
+                at: -3,
+              },
+              {
+                from: 'member@demo.test',
+                body: 'Could you send us a screenshot of the message the form shows after sending?',
+                at: -2,
+              },
+            ],
+            status: 'waiting_on_client',
+          },
+          {
+            subject: 'Add the new store opening hours',
+            description: 'Please put the winter opening hours on the contact page: Mon–Sat 9–18, Sun closed.',
+            openedBy: 'maria@northwind.test',
+            category: 'Website',
+            priority: 'Normal',
+            opened: -9,
+            messages: [{ from: 'member@demo.test', body: 'Done: the contact page shows the winter hours now.', at: -8 }],
+            status: 'resolved',
+          },
+          {
+            subject: 'Logo looks blurry on the invoices',
+            description: 'The logo on the PDF invoices looks pixelated when printed.',
+            openedBy: 'tom@northwind.test',
+            category: 'Design',
+            priority: 'Low',
+            opened: -1,
+            messages: [],
+            status: 'in_progress',
           },
         ],
         tasks: [
@@ -438,6 +510,18 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             due: -10,
             notes: 'Reminder sent.',
             items: [['Social posts, October', 12, 12000]],
+          },
+        ],
+        tickets: [
+          {
+            subject: 'Order page shows the wrong prices',
+            description: 'The sourdough loaf shows €4.20 online; it is €4.50 in the shop since October.',
+            openedBy: 'priya@bluebell.test',
+            category: 'Website',
+            priority: 'Urgent',
+            opened: -2,
+            messages: [{ from: 'admin@demo.test', body: 'We are updating the price list today.', at: -2 }],
+            status: 'in_progress',
           },
         ],
         tasks: [

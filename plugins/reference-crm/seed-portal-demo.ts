@@ -32,13 +32,14 @@ export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Pro
 
 /**
  * The demo workspace as `npm start` first shows it: online payments on (through the demo provider),
- * so a newcomer can pay an invoice as a client without changing a setting first. Only when the
+ * so a newcomer can pay an invoice as a client without changing a setting first, and the support
+ * tickets the demo seeds shown (the section is off until an agency switches it on). Only when the
  * workspace has no portal settings yet, so an admin's later choice stays; tests start from the
  * defaults (payments off) and do not call this.
  */
 export async function openDemoPayments(db: Knex, workspaceId: string): Promise<boolean> {
   const inserted = await db('workspace_client_portal_settings')
-    .insert({ workspace_id: workspaceId, allow_online_payments: true })
+    .insert({ workspace_id: workspaceId, allow_online_payments: true, show_tickets: true })
     .onConflict('workspace_id')
     .ignore()
     .returning('workspace_id');

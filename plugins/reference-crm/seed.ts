@@ -14,12 +14,15 @@ import { createOffer, findOfferByNumber, type OfferTable } from './queries/offer
 import { recordPayment } from './queries/payments.ts';
 import { PROPOSALS } from './queries/proposals.ts';
 import { QUOTATIONS } from './queries/quotations.ts';
-import { findStaffByEmail, insertStaffUser } from './queries/staff-users.ts';
+import { findStaffByEmail, insertStaffUser, listStaff } from './queries/staff-users.ts';
 import { findProjectByRef, insertProject, insertProjectPhase } from './queries/client-projects.ts';
 import { findTaskByTitle, insertTask } from './queries/tasks.ts';
+import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
   SEED_REFERENCE_DATE,
+  SEED_TICKET_CATEGORIES,
+  SEED_TICKET_PRIORITIES,
   SEED_WORKSPACES,
   type SeedClient,
   type SeedDocument,
@@ -331,7 +334,71 @@ async function seedClient(
     });
   }
 
+  await seedTickets(trx, workspaceId, clientId, client, contactIds);
+
   return contacts;
+}
+
+/** The categories and priorities a new ticket offers, the same in every workspace. */
+async function seedTicketChoices(trx: Db, workspaceId: number): Promise<void> {
+  for (const [order, name] of SEED_TICKET_CATEGORIES.entries())
+    await ensureTicketChoice(trx, { workspaceId, kind: 'category', name, order });
+  for (const [order, name] of SEED_TICKET_PRIORITIES.entries())
+    await ensureTicketChoice(trx, { workspaceId, kind: 'priority', name, order });
+}
+
+async function seedTickets(trx: Db, workspaceId: number, clientId: number, client: SeedClient, contactIds: Map<string, number>) {
+  const choice = async (kind: 'category' | 'priority', name: string, list: readonly string[]) =>
+    ensureTicketChoice(trx, { workspaceId, kind, name, order: list.indexOf(name) });
+  const staffId = async (email: string) => {
+    const staff = await findStaffByEmail(trx, { workspaceId, email });
+    if (!staff) throw new Error(`Seed ticket message from ${email}, who is not staff of the workspace`);
+    return staff.id;
+  };
+  for (const ticket of client.tickets ?? []) {
+    if (await findTicketBySubject(trx, { workspaceId, clientId, subject: ticket.subject })) continue;
+    const opener = contactIds.get(ticket.openedBy);
+    if (opener === undefined)
+      throw new Error(`Seed ticket "${ticket.subject}" is opened by ${ticket.openedBy}, who is not a contact of ${client.name}`);
+    const { id } = await insertTicket(trx, {
+      workspaceId,
+      clientId,
+      contactId: opener,
+      subject: ticket.subject,
+      description: ticket.description,
+      categoryId: await choice('category', ticket.category, SEED_TICKET_CATEGORIES),
+      priorityId: await choice('priority', ticket.priority, SEED_TICKET_PRIORITIES),
+      openedAt: seedTime(ticket.opened, 9),
+    });
+    let hour = 11;
+    let last = ticket.opened;
+    for (const message of ticket.messages) {
+      const contact = contactIds.get(message.from);
+      hour = message.at === last ? hour + 1 : 11;
+      last = message.at;
+      await insertTicketMessage(trx, {
+        workspaceId,
+        ticketId: id,
+        author: contact !== undefined ? { contactId: contact } : { staffId: await staffId(message.from) },
+        isInternal: message.internal ?? false,
+        body: message.body,
+        at: seedTime(message.at, hour),
+      });
+    }
+    if (ticket.status !== 'new') {
+      // The last staff member who wrote moves it, or the workspace's first admin.
+      const mover = [...ticket.messages].reverse().find((m) => !contactIds.has(m.from))?.from;
+      const admin = (await listStaff(trx, { workspaceId })).find((s) => s.role === 'admin');
+      if (!mover && !admin) throw new Error(`Seed ticket "${ticket.subject}" has nobody on the staff to move it`);
+      await setTicketStatus(trx, {
+        workspaceId,
+        ticketId: id,
+        to: ticket.status,
+        by: { staffId: mover ? await staffId(mover) : admin!.id },
+        at: seedTime(last, hour + 1),
+      });
+    }
+  }
 }
 
 async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogins): Promise<void> {
@@ -372,6 +439,8 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
     }
     logins.staff.push({ workspaceSlug: workspace.slug, workspaceName: workspace.name, ...staff });
   }
+
+  await seedTicketChoices(trx, workspaceId);
 
   // Numbers follow the order of the seed data, so the same record always gets the same number.
   const numbers = { proposal: counter('PRO'), quotation: counter('QUO'), invoice: counter('INV') };

@@ -15,6 +15,7 @@ import { offersManifest } from './offers/manifest.ts';
 import { privacyManifest } from './privacy/manifest.ts';
 import { projectsManifest } from './projects/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
+import { ticketsManifest } from './tickets/manifest.ts';
 import { teamManifest } from './team/manifest.ts';
 
 export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
@@ -26,6 +27,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   documentsManifest,
   tasksManifest,
   projectsManifest,
+  ticketsManifest,
   teamManifest,
   privacyManifest,
   clientNotificationsManifest,

@@ -55,6 +55,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   allowFileUploads: 'uploads',
   allowComments: 'comments',
   allowMessaging: 'messages',
+  showTickets: 'tickets',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */

@@ -39,6 +39,7 @@ const ALL_ON: PortalSettings = {
   showInvoices: true,
   showTasks: true,
   showProjects: true,
+  showTickets: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -68,6 +69,7 @@ describe('client access: roles and overrides', function () {
       'uploads',
       'comments',
       'messages',
+      'tickets',
     ]);
   });
 
@@ -104,6 +106,7 @@ describe('client access: roles and overrides', function () {
       documents: null,
       uploads: null,
       comments: null,
+      tickets: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([
@@ -116,6 +119,7 @@ describe('client access: roles and overrides', function () {
       null,
       null,
       'Hidden: hidden from this person',
+      null,
     ]);
   });
 

@@ -57,6 +57,7 @@ const ALL_ON: PortalSettings = {
   showInvoices: true,
   showTasks: true,
   showProjects: true,
+  showTickets: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -88,7 +89,7 @@ const member: HostStaffUser = { ...admin, id: '2', role: 'member' };
 
 describe('portal policy: sections', function () {
   it('lists every section in a fixed order', function () {
-    expect(PORTAL_SECTIONS).to.deep.equal(['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'documents', 'messages']);
+    expect(PORTAL_SECTIONS).to.deep.equal(['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'documents', 'messages', 'tickets']);
   });
 
   it('shows only documents when every switch is off, and everything when all are on', function () {
@@ -102,6 +103,7 @@ describe('portal policy: sections', function () {
     ['showTasks', ['tasks']],
     ['showProjects', ['projects']],
     ['allowMessaging', ['messages']],
+    ['showTickets', ['tickets']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {

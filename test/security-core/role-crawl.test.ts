@@ -5,7 +5,8 @@
 // reads his live stream from its first event, his data export's ZIP and the emails sent to him,
 // and asserts that no number, title or file name of a record he may not open appears anywhere: the
 // records of a section his access hides (the proposal the CRM attached a document to, an invoice a
-// document and a task belong to) and every other company's. Then it sends every state-changing
+// document and a task belong to, the company's support tickets and the file Maria attached to one)
+// and every other company's, and never the agency's internal note on a ticket. Then it sends every state-changing
 // route whose declared action rule (routeTable's actionRule) he lacks the right for, and deleting
 // Maria's upload, and asserts each is refused (403 or 404) with nothing changed. It prints, per
 // role, the pages, PDFs, live events, emails and forms it saw and the POSTs it tried.
@@ -54,12 +55,13 @@ function holds(settings: PortalSettings, permission: string): boolean {
     uploads: settings.allowFileUploads,
     comments: settings.allowComments,
     messages: settings.allowMessaging,
+    tickets: settings.showTickets,
   };
   return switches[permission] ?? false;
 }
 
 /** The workspace's switches for the crawl: everything a client can see or do is on. */
-const SETTINGS: PortalSettings = { ...DEFAULT_SETTINGS, allowFileUploads: true };
+const SETTINGS: PortalSettings = { ...DEFAULT_SETTINGS, allowFileUploads: true, showTickets: true };
 
 interface HostRecord {
   type: 'proposal' | 'quotation' | 'invoice' | 'project';
@@ -122,12 +124,20 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let mariaId: string;
   let tomId: string;
   let records: HostRecord[];
-  let ids: { proposal: number; quotation: number; invoice: number; task: number; upload: string };
+  let ids: { proposal: number; quotation: number; invoice: number; task: number; upload: string; ticket: number };
+  /** Each company's tickets: their refs, subjects and the files attached to them. */
+  let ticketMarks: Array<{ clientId: number; marks: string[] }>;
+  /** What the agency wrote only for its staff: never shown to any client. */
+  const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
 
   /** What must not show to a person with these settings: Northwind's records they may not open, and every other company's. */
   const secretsFor = (settings: PortalSettings): string[] =>
-    records.filter((r) => r.clientId !== northwind.id || !holds(settings, PERMISSION_OF_RECORD[r.type])).flatMap((r) => r.marks);
+    records
+      .filter((r) => r.clientId !== northwind.id || !holds(settings, PERMISSION_OF_RECORD[r.type]))
+      .flatMap((r) => r.marks)
+      .concat(ticketMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'tickets')).flatMap((x) => x.marks))
+      .concat([INTERNAL_NOTE]);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
   const snapshot = async (): Promise<Record<string, string>> => {
@@ -152,9 +162,9 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
     workspaceId = String(await demoWorkspaceId(db));
     northwind = await demoNorthwind(db);
     await db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, allow_file_uploads: true })
+      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true })
       .onConflict('workspace_id')
-      .merge({ allow_file_uploads: true });
+      .merge({ allow_file_uploads: true, show_tickets: true });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -234,7 +244,29 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .send({ _csrf: token, body: 'Paid the rest today.' })
       .expect(303);
     await maria.post(`${BASE}/messages`).type('form').send({ _csrf: token, body: 'Hello from Northwind.' }).expect(303);
-    ids = { proposal: proposal.id, quotation: quotation.id, invoice: invoice.id, task: task.id ?? task, upload: upload.id };
+    // A ticket of Maria's with a file: what a colleague without tickets may not see.
+    const ticketForm = csrfFrom((await maria.get(`${BASE}/tickets/new`).expect(200)).text);
+    const opened = await maria
+      .post(`${BASE}/tickets`)
+      .field('_csrf', ticketForm)
+      .field('subject', 'Crawl ticket about the shop window')
+      .field('description', 'Please print the shop window poster.')
+      .attach('attachments', smallPdf(), 'maria-window-poster.pdf')
+      .expect(303);
+    const ticketId = Number(String(opened.headers.location).split('/').pop());
+    ticketMarks = [];
+    for (const row of await db('tickets').where({ workspace_id: ws }).select('client_id', 'ref', 'subject')) {
+      ticketMarks.push({ clientId: row.client_id, marks: [row.subject, ...(row.client_id === northwind.id ? [] : [row.ref])] });
+    }
+    ticketMarks.push({ clientId: northwind.id, marks: ['maria-window-poster.pdf'] });
+    ids = {
+      proposal: proposal.id,
+      quotation: quotation.id,
+      invoice: invoice.id,
+      task: task.id ?? task,
+      upload: upload.id,
+      ticket: ticketId,
+    };
   });
 
   after(async function () {
@@ -370,6 +402,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
           .replace(/^\/invoices\/:id/, `/invoices/${ids.invoice}`)
           .replace(':uploadId', ids.upload)
           .replace(':taskId', String(ids.task))
+          .replace(':ticketId', String(ids.ticket))
           .replace(':clientUserId', mariaId)
           .replace(':paymentId', '00000000-0000-4000-8000-000000000000');
       const tries = h.crm.portal.routes.client.filter((route) => {

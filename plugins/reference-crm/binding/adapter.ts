@@ -79,6 +79,7 @@ import { renderPluginPage } from '../web/render.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
 import { CRM_INVOICE_STATUSES, CRM_OFFER_STATUSES, invoiceReads, offerReads, presentInvoice, presentOffer } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
+import { referenceTickets } from './portal-tickets.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
   return { id: toHostId(row.id), slug: row.slug, name: row.name, logoUrl: row.logo_url, brandColor: row.brand_color };
@@ -769,6 +770,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
       ...offerReads(db),
       ...referenceOfferDecisions(db),
     },
+    tickets: referenceTickets(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

@@ -13,7 +13,17 @@ import type { FieldError } from './forms.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
 
-export type Section = 'dashboard' | 'clients' | 'contacts' | 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'documents' | 'settings';
+export type Section =
+  | 'dashboard'
+  | 'clients'
+  | 'contacts'
+  | 'proposals'
+  | 'quotations'
+  | 'invoices'
+  | 'tasks'
+  | 'tickets'
+  | 'documents'
+  | 'settings';
 
 const NAV: ReadonlyArray<{ section: Section; label: string; href: string }> = [
   { section: 'dashboard', label: 'Dashboard', href: '/' },
@@ -23,6 +33,7 @@ const NAV: ReadonlyArray<{ section: Section; label: string; href: string }> = [
   { section: 'quotations', label: 'Quotations', href: '/quotations' },
   { section: 'invoices', label: 'Invoices', href: '/invoices' },
   { section: 'tasks', label: 'Tasks', href: '/tasks' },
+  { section: 'tickets', label: 'Tickets', href: '/tickets' },
   { section: 'documents', label: 'Documents', href: '/documents' },
   { section: 'settings', label: 'Settings', href: '/settings' },
 ];

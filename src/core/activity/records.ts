@@ -49,6 +49,16 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
     case 'document.downloaded':
     case 'document.deleted':
       return str(d.name);
+    // A ticket by the ref the client and the agency both quote, and its subject.
+    case 'ticket.opened':
+    case 'ticket.replied':
+    case 'ticket.closed':
+    case 'ticket.reopened':
+    case 'ticket.rated': {
+      const ref = str(d.ref);
+      const title = str(d.title);
+      return [ref, title ? quoted(title) : null].filter(Boolean).join(' ') || null;
+    }
     case 'task.completed':
     case 'task.reopened': {
       const title = str(d.title);

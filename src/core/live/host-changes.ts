@@ -1,5 +1,5 @@
 // Changes the host makes in its own pages (staff share a document, move a task's due date, reassign
-// or delete it; issue an invoice, send a proposal): the host tells the portal with
+// or delete it; issue an invoice, send a proposal; answer a ticket or change its status): the host tells the portal with
 // CustomerPortal.hostRecordChanged. A document or task change becomes the same live event the
 // portal's own changes send (document-changed, task-changed), on the same channels, so every
 // instance's open pages of that client refresh; the event carries ids only, and each page fetches
@@ -10,10 +10,10 @@ import { z } from 'zod';
 import type { EventBus } from '../events/event-bus.ts';
 import { recordAndAnnounce, type LiveEventType } from './live-events.ts';
 
-export type HostRecordKind = 'document' | 'task' | 'invoice' | 'proposal' | 'quotation';
+export type HostRecordKind = 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket';
 
 /** What happened that the client should be told of: each goes with one kind of record. */
-type HostHappening = 'shared' | 'assigned' | 'issued' | 'sent';
+type HostHappening = 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
 
 export interface HostRecordChange {
   workspaceId: string;
@@ -24,7 +24,8 @@ export interface HostRecordChange {
   id: string;
   /**
    * What the client is to be told of, if anything: a document `shared` with them, a task
-   * `assigned` to them, an invoice `issued`, a proposal or quotation `sent` for their answer.
+   * `assigned` to them, an invoice `issued`, a proposal or quotation `sent` for their answer, a
+   * ticket `answered` (a message from the agency, or a status the agency set).
    */
   happened?: HostHappening;
   /** The record's title and number as the client knows them, for the notification's words. */
@@ -43,15 +44,16 @@ const HAPPENS_TO: Record<HostRecordKind, HostHappening> = {
   invoice: 'issued',
   proposal: 'sent',
   quotation: 'sent',
+  ticket: 'answered',
 };
 
 const changeSchema = z
   .object({
     workspaceId: hostId,
     clientId: hostId,
-    kind: z.enum(['document', 'task', 'invoice', 'proposal', 'quotation']),
+    kind: z.enum(['document', 'task', 'invoice', 'proposal', 'quotation', 'ticket']),
     id: hostId,
-    happened: z.enum(['shared', 'assigned', 'issued', 'sent']).optional(),
+    happened: z.enum(['shared', 'assigned', 'issued', 'sent', 'answered']).optional(),
     title: z.string().trim().max(300).optional(),
     number: z.string().trim().max(100).optional(),
     contactId: hostId.optional(),
@@ -70,6 +72,7 @@ export type ParsedHostChange = z.infer<typeof changeSchema>;
 const EVENT_OF: Partial<Record<HostRecordKind, { type: LiveEventType; idKey: string }>> = {
   document: { type: 'document-changed', idKey: 'documentId' },
   task: { type: 'task-changed', idKey: 'taskId' },
+  ticket: { type: 'ticket-changed', idKey: 'ticketId' },
 };
 
 /** Checks the host's call: a malformed one is a bug in the host, so it throws a TypeError saying what is wrong. */

@@ -18,7 +18,9 @@ export type LiveEventType =
   // A document uploaded, deleted, opened by staff, or shared by the host.
   | 'document-changed'
   // A comment added on a proposal, quotation or invoice thread.
-  | 'comment-created';
+  | 'comment-created'
+  // A support ticket opened, answered, replied to or moved to another status (either side).
+  | 'ticket-changed';
 
 export interface LiveEvent {
   seq: string;

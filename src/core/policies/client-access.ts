@@ -21,6 +21,7 @@ export const CLIENT_PERMISSIONS = [
   'uploads',
   'comments',
   'messages',
+  'tickets',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -32,6 +33,7 @@ const SWITCH_OF: Record<
   | 'allowOnlinePayments'
   | 'showTasks'
   | 'showProjects'
+  | 'showTickets'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -46,6 +48,7 @@ const SWITCH_OF: Record<
   uploads: 'allowFileUploads',
   comments: 'allowComments',
   messages: 'allowMessaging',
+  tickets: 'showTickets',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -77,7 +80,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   member: {
     label: 'Member',
-    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages'],
+    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets'],
     managesColleagues: false,
   },
 };
@@ -119,8 +122,8 @@ export interface ClientAccess {
  * - tasks, which Alga shows inside its client projects → project read;
  * - the team page (colleagues, their roles, invitations) → user read and update;
  * - client projects → project read, as Alga's client project pages ask;
- * - later: support tickets → ticket read (opening one: ticket create), the company's profile →
- *   client read (editing it: client update).
+ * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets);
+ * - later: the company's profile → client read (editing it: client update).
  * Comments and messages are the portal's own threads (Alga's comments belong to tickets): the
  * host's roles do not narrow them. An empty list asks nothing of the host.
  */
@@ -279,6 +282,11 @@ export function grantsWithin(settings: PortalSettings, grantor: ClientAccess, be
 /** A client admin whose host roles (where the host keeps them) let them see and change their colleagues. */
 export function managesColleagues(access: Pick<ClientAccess, 'role' | 'hostGrants'>): boolean {
   return access.role !== 'custom' && BUILT_IN_ROLES[access.role].managesColleagues && hostAllows(access, HOST_GRANTS_NEEDED.colleagues);
+}
+
+/** Whether the host's roles (where it keeps them) let the person open a new ticket, beyond reading them. */
+export function mayOpenTickets(access: Pick<ClientAccess, 'hostGrants'>): boolean {
+  return hostAllows(access, HOST_GRANTS_NEEDED.ticketCreate);
 }
 
 /** The role's name in English, as the activity log and exports keep it (the staff pages say staffRoleName). */

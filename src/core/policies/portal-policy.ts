@@ -6,7 +6,7 @@ import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { ClientUserStatus } from './client-user-policy.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 
-export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'projects' | 'documents' | 'messages';
+export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'projects' | 'documents' | 'messages' | 'tickets';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -16,6 +16,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   projects: (s) => s.showProjects,
   documents: (s) => s.showDocuments,
   messages: (s) => s.allowMessaging,
+  tickets: (s) => s.showTickets,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
@@ -37,6 +38,7 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   project: 'projects',
   document: 'documents',
   message: 'messages',
+  ticket: 'tickets',
 };
 
 /**
@@ -166,6 +168,8 @@ const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, 
   'conversation-changed': (s) => canSeeSection(s, 'messages'),
   'task-changed': (s) => canSeeSection(s, 'tasks'),
   'document-changed': (s) => canSeeSection(s, 'documents'),
+  // A ticket's answer, status or attachment: its page and the list refresh.
+  'ticket-changed': (s) => canSeeSection(s, 'tickets'),
   // A thread shows only with comments on, under a record of a section the client sees.
   'comment-created': (s, data) => {
     const type = typeof data.subjectType === 'string' ? data.subjectType : '';

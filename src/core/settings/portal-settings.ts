@@ -6,6 +6,8 @@ export interface PortalSettings {
   showInvoices: boolean;
   showTasks: boolean;
   showProjects: boolean;
+  /** Clients open support tickets and follow them (where the host keeps tickets). */
+  showTickets: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showInvoices: true,
   showTasks: true,
   showProjects: true,
+  showTickets: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -61,6 +64,11 @@ export const SECTION_SWITCHES = [
   { key: 'showInvoices', label: 'Show invoices', hint: 'Clients can see invoices, their status and payments.' },
   { key: 'showTasks', label: 'Show tasks', hint: 'Clients see tasks assigned to them and can mark them done.' },
   { key: 'showProjects', label: 'Show projects', hint: 'Clients see their projects, with progress, phases, tasks and shared documents.' },
+  {
+    key: 'showTickets',
+    label: 'Show support tickets',
+    hint: 'Clients open support tickets, follow your answers, close, reopen and rate them. Only where your CRM keeps tickets.',
+  },
   {
     key: 'allowFileUploads',
     label: 'Allow file uploads',

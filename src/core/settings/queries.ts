@@ -11,6 +11,7 @@ interface SettingsRow {
   show_invoices: boolean;
   show_tasks: boolean;
   show_projects: boolean;
+  show_tickets: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -33,6 +34,7 @@ const COLUMNS = [
   'show_invoices',
   'show_tasks',
   'show_projects',
+  'show_tickets',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -56,6 +58,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showInvoices: row.show_invoices,
     showTasks: row.show_tasks,
     showProjects: row.show_projects,
+    showTickets: row.show_tickets,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -90,6 +93,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showInvoices: 'show_invoices',
     showTasks: 'show_tasks',
     showProjects: 'show_projects',
+    showTickets: 'show_tickets',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

@@ -98,8 +98,23 @@ export function verifySessionCsrfHeader(req: Request): boolean {
  * storing a byte. Everything else, multipart or not, is checked here.
  */
 export function portalCsrfCheck(csrf: PortalCsrf, multipartPaths: ReadonlySet<string>) {
+  const matchers = [...multipartPaths].map(pathMatcher);
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!SAFE_METHODS.has(req.method) && req.is('multipart/form-data') && multipartPaths.has(req.path)) next();
+    if (!SAFE_METHODS.has(req.method) && req.is('multipart/form-data') && matchers.some((matches) => matches(req.path))) next();
     else csrf.verify(req, res, next);
   };
+}
+
+/**
+ * A path as routes write it, its `:param` segments matching one segment each (a reply form under
+ * a ticket's id); a path without parameters matches only itself.
+ */
+function pathMatcher(path: string): (candidate: string) => boolean {
+  if (!path.includes('/:')) return (candidate) => candidate === path;
+  const pattern = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  const regex = new RegExp(`^${pattern}$`);
+  return (candidate) => regex.test(candidate);
 }

@@ -54,6 +54,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showInvoices: checkboxField,
   showTasks: checkboxField,
   showProjects: checkboxField,
+  showTickets: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,

@@ -9,6 +9,7 @@ const KIND_OF = {
   invoice: 'invoice_issued',
   proposal: 'offer_sent',
   quotation: 'offer_sent',
+  ticket: 'ticket_answered',
 } as const;
 
 export function clientEventOf(change: ParsedHostChange): ClientEvent {

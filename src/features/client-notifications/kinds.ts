@@ -3,7 +3,14 @@
 // stay in the portal here: their emails are the message emails the account page already offers.
 import { canSeeSection, type ClientPermission, type PortalSection, type PortalSettings } from '../../core/index.ts';
 
-export const NOTIFICATION_KINDS = ['offer_sent', 'invoice_issued', 'task_assigned', 'document_shared', 'message_reply'] as const;
+export const NOTIFICATION_KINDS = [
+  'offer_sent',
+  'invoice_issued',
+  'task_assigned',
+  'document_shared',
+  'message_reply',
+  'ticket_answered',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const CHANNELS = ['portal', 'email', 'digest'] as const;
@@ -24,6 +31,8 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   task_assigned: { permission: 'tasks', section: 'tasks', channels: CHANNELS, defaultChannel: 'digest' },
   document_shared: { permission: 'documents', section: 'documents', channels: CHANNELS, defaultChannel: 'digest' },
   message_reply: { permission: 'messages', section: 'messages', channels: ['portal'], defaultChannel: 'portal' },
+  // An answer or a status the agency set on a ticket: the client is likely waiting for it.
+  ticket_answered: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
 };
 
 /** The kinds a person's settings (the workspace's, narrowed by their access) let them see. */

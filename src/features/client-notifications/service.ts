@@ -52,7 +52,7 @@ export interface ClientEvent {
   workspaceId: string;
   clientId: string;
   kind: NotificationKind;
-  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message';
+  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket';
   subjectId: string;
   title?: string | null;
   number?: string | null;
@@ -85,6 +85,8 @@ export function subjectPath(row: Pick<NotificationRow, 'subject_type' | 'subject
       return '/tasks';
     case 'document':
       return '/documents';
+    case 'ticket':
+      return `/tickets/${encodeURIComponent(row.subject_id)}`;
     default:
       return '/messages';
   }

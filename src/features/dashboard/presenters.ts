@@ -27,6 +27,7 @@ function countedListHref(base: string, section: PortalSection): string {
     invoices: 'invoices?status=open',
     tasks: 'tasks?tab=open',
     projects: 'projects?tab=active',
+    tickets: 'tickets?tab=open',
     documents: 'documents',
   };
   return `${base}/${filtered[section] ?? section}`;
@@ -41,10 +42,15 @@ export function greeting(i18n: RequestI18n, name: string, now: Date): string {
 }
 
 /** The sections that have a dashboard card, in display order. */
-const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'documents'];
+const DASHBOARD_SECTIONS: PortalSection[] = ['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'tickets', 'documents'];
 
 /** The summary as the person sees it: documents counted for them, or null when too many to count for them. */
-export type PersonSummary = Omit<ClientSummary, 'documents'> & { documents: { shared: number | null }; projects: { active: number } };
+export type PersonSummary = Omit<ClientSummary, 'documents'> & {
+  documents: { shared: number | null };
+  projects: { active: number };
+  /** Open tickets and those waiting on the client, where the host keeps tickets and the person sees them. */
+  tickets?: { open: number; waiting: number } | null;
+};
 
 export function presentCards(i18n: RequestI18n, base: string, summary: PersonSummary, sections: PortalSection[]): DashboardCard[] {
   const { t, fmt } = i18n;
@@ -79,6 +85,12 @@ export function presentCards(i18n: RequestI18n, base: string, summary: PersonSum
     invoices: () => ({ headline: t('dashboard:cards.invoicesUnpaid', { count: summary.invoices.unpaid }), details: outstanding() }),
     tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), details: [] }),
     projects: () => ({ headline: t('dashboard:cards.projectsActive', { count: summary.projects.active }), details: [] }),
+    tickets: () => ({
+      headline: t('dashboard:cards.ticketsOpen', { count: summary.tickets?.open ?? 0 }),
+      details: summary.tickets?.waiting
+        ? [{ text: t('dashboard:cards.ticketsWaiting', { count: summary.tickets.waiting }), href: `${base}/tickets?tab=open` }]
+        : [],
+    }),
     documents: () => ({
       headline:
         summary.documents.shared === null
@@ -87,10 +99,12 @@ export function presentCards(i18n: RequestI18n, base: string, summary: PersonSum
       details: [],
     }),
   };
-  return DASHBOARD_SECTIONS.filter((section) => sections.includes(section)).map((section) => ({
-    section,
-    title: t(`common:nav.${section}`),
-    href: countedListHref(base, section),
-    ...cards[section]!(),
-  }));
+  return DASHBOARD_SECTIONS.filter((section) => sections.includes(section) && (section !== 'tickets' || summary.tickets)).map(
+    (section) => ({
+      section,
+      title: t(`common:nav.${section}`),
+      href: countedListHref(base, section),
+      ...cards[section]!(),
+    }),
+  );
 }

@@ -6,6 +6,7 @@ import {
   countOpenToPerson,
   type DashboardAsk,
   type HostAdapter,
+  mayOpenTickets,
   portalContext,
   portalI18n,
   renderPortalPage,
@@ -45,10 +46,12 @@ export function dashboardRoutes(deps: {
     };
     // Active projects are the projects port's own count, read beside the summary.
     const countProjects = adapter.projects && sections.includes('projects') && sectionPages.has('projects') ? adapter.projects : null;
-    const [data, unreadMessages, activeProjects] = await Promise.all([
+    const showTickets = Boolean(adapter.tickets) && sectionPages.has('tickets') && sections.includes('tickets');
+    const [data, unreadMessages, activeProjects, tickets] = await Promise.all([
       loadDashboard(adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
       deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
       countProjects ? countProjects.countActive(workspace.id, user.client_id, user.contact_id) : null,
+      showTickets ? adapter.tickets!.counts(workspace.id, user.client_id) : null,
     ]);
     const { base } = portalContext(res);
     const today = i18n.fmt.isoDay(deps.now());
@@ -84,10 +87,16 @@ export function dashboardRoutes(deps: {
             shared: countOpenToPerson(settings, data.summary.documents.shared, data.summary.documents.attached, SUMMARY_COUNT_LIMIT),
           },
           projects: { active: activeProjects ?? 0 },
+          tickets,
         },
         sections.filter((section) => sectionPages.has(section)),
       ),
       widgets,
+      // The first things a client may want to do, before what waits for them.
+      actions:
+        showTickets && mayOpenTickets(signedInClient(res).access)
+          ? [{ href: `${base}/tickets/new`, label: i18n.t('dashboard:actions.newTicket') }]
+          : [],
     });
   });
 

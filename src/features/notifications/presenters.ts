@@ -88,6 +88,8 @@ function linkOf(row: NotificationRow, paths: NotificationPaths, admin: boolean):
   }
   // Tasks live in the CRM: the client's activity of that kind, where each entry names its task.
   if (row.event.startsWith('task.') && client) return activity(row.event);
+  // Tickets live in the CRM too: the client's ticket acts of that kind, each naming its ref and subject.
+  if (row.event.startsWith('ticket.') && client) return activity(row.event);
   return conversation;
 }
 

@@ -29,6 +29,12 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'document.uploaded': { email: 'digest' },
   'task.completed': { email: 'digest' },
   'task.reopened': { email: 'digest' },
+  // A client waits on the agency for a new ticket and for an answer to their reply.
+  'ticket.opened': { email: 'immediate' },
+  'ticket.replied': { email: 'immediate' },
+  'ticket.closed': { email: 'digest' },
+  'ticket.reopened': { email: 'immediate' },
+  'ticket.rated': { email: 'digest' },
   // A client admin managing their colleagues: who can see the agency's records changes.
   'team.invited': { email: 'digest' },
   'team.role_changed': { email: 'immediate' },

@@ -81,6 +81,8 @@ export function presentErasureEffects(counts: Record<string, number>, portalKeep
       e('activity', counts.activity ?? 0),
       e('messages', counts.messages ?? 0),
       e('uploads', counts.uploads ?? 0),
+      e('ticketFiles', counts.ticketFiles ?? 0),
+      e('ticketRatings', counts.ticketRatings ?? 0),
       ...(portalKeepsComments ? [e('comments')] : []),
     ],
     kept: [e('decisions', counts.decisions ?? 0), e('payments'), e('crm'), ...(portalKeepsComments ? [] : [e('crmComments')])],

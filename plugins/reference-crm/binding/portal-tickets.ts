@@ -1,0 +1,238 @@
+// The reference CRM's tickets as the portal's TicketsPort sees them: its five statuses mapped onto
+// open, waiting and closed; the conversation without internal notes; every call scoped by
+// workspace and client (an id of another company's ticket is "not found").
+import type {
+  NewTicket,
+  TicketDetail,
+  TicketMessage,
+  TicketState,
+  TicketStatusChange,
+  TicketSummary,
+  TicketsPort,
+} from '../../../src/index.ts';
+import { parseId, toHostId } from '../ids.ts';
+import type { Db } from '../queries/db.ts';
+import { findClient } from '../queries/clients.ts';
+import { findContact } from '../queries/contacts.ts';
+import {
+  countClientTickets,
+  findTicket,
+  findTicketMessage,
+  insertTicket,
+  insertTicketMessage,
+  listTicketCategories,
+  listTicketMessages,
+  listTicketPriorities,
+  listTickets,
+  listTicketStatusChanges,
+  setTicketStatus,
+  type TicketMessageRow,
+  type TicketRow,
+  type TicketStatus,
+} from '../queries/tickets.ts';
+import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+
+/** How each of the CRM's statuses reads in the portal's words. */
+export const TICKET_STATE: Record<TicketStatus, TicketState> = {
+  new: 'open',
+  in_progress: 'open',
+  waiting_on_client: 'waiting',
+  resolved: 'closed',
+  closed: 'closed',
+};
+
+/** The CRM's names of the statuses the portal's three words do not tell apart. */
+const STATUS_LABEL: Partial<Record<TicketStatus, string>> = { in_progress: 'In progress', resolved: 'Resolved' };
+
+const STATUSES_OF: Record<'open' | 'closed', readonly TicketStatus[]> = {
+  open: ['new', 'in_progress', 'waiting_on_client'],
+  closed: ['resolved', 'closed'],
+};
+
+function presentSummary(row: TicketRow): TicketSummary {
+  return {
+    id: toHostId(row.id),
+    ref: row.ref,
+    subject: row.subject,
+    state: TICKET_STATE[row.status],
+    statusLabel: STATUS_LABEL[row.status] ?? null,
+    priority: row.priority,
+    category: row.category,
+    openedAt: row.opened_at,
+    lastActivityAt: row.last_activity_at,
+    closedAt: row.closed_at,
+  };
+}
+
+function presentMessage(row: TicketMessageRow): TicketMessage {
+  return {
+    id: toHostId(row.id),
+    author: row.author_contact_id !== null ? 'client' : 'agency',
+    authorName: row.author_name,
+    body: row.body,
+    at: row.created_at,
+  };
+}
+
+const clean = (text: string, max: number) => (typeof text === 'string' ? text.trim().slice(0, max) : '');
+
+export function referenceTickets(db: Db): TicketsPort {
+  /** The workspace, client and contact as integers, when all are well formed and the contact is the client's. */
+  async function actor(workspaceId: string, clientId: string, contactId: string) {
+    const ws = parseId(workspaceId);
+    const client = parseId(clientId);
+    const contact = parseId(contactId);
+    if (ws === null || client === null || contact === null) return null;
+    const row = await findContact(db, { workspaceId: ws, contactId: contact });
+    return row && row.client_id === client ? { ws, client, contact } : null;
+  }
+
+  return {
+    async options(workspaceId) {
+      const ws = parseId(workspaceId);
+      if (ws === null) return { categories: [], types: [], priorities: [] };
+      const [categories, priorities] = await Promise.all([
+        listTicketCategories(db, { workspaceId: ws }),
+        listTicketPriorities(db, { workspaceId: ws }),
+      ]);
+      const choice = (row: { id: number; name: string }) => ({ id: toHostId(row.id), label: row.name });
+      return { categories: categories.map(choice), types: [], priorities: priorities.map(choice) };
+    },
+
+    async list(workspaceId, clientId, filter, page) {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const none = { items: [], next: null };
+      if (ws === null || client === null) return none;
+      const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
+      if (page.after && !key) return none;
+      const limit = pageLimit(page.limit);
+      const statuses = filter.waiting ? (['waiting_on_client'] as const) : filter.state === 'all' ? undefined : STATUSES_OF[filter.state];
+      const search = filter.search?.trim();
+      const rows = await listTickets(db, {
+        workspaceId: ws,
+        clientId: client,
+        ...(statuses ? { statuses } : {}),
+        ...(search ? { search } : {}),
+        ...(key ? { after: { lastActivityAt: key[0] as string, id: key[1] as number } } : {}),
+        limit: limit + 1,
+      });
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return {
+        items: items.map(presentSummary),
+        next: rows.length > limit && last ? encodeCursor([last.last_activity_at.toISOString(), last.id]) : null,
+      };
+    },
+
+    async find(workspaceId, clientId, ticketId): Promise<TicketDetail | null> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const id = parseId(ticketId);
+      if (ws === null || client === null || id === null) return null;
+      const row = await findTicket(db, { workspaceId: ws, clientId: client, ticketId: id });
+      if (!row) return null;
+      const [messages, changes] = await Promise.all([
+        listTicketMessages(db, { workspaceId: ws, ticketId: id, withInternal: false }),
+        listTicketStatusChanges(db, { workspaceId: ws, ticketId: id }),
+      ]);
+      const history: TicketStatusChange[] = changes.map((change) => ({
+        at: change.changed_at,
+        state: TICKET_STATE[change.to_status],
+        statusLabel: STATUS_LABEL[change.to_status] ?? null,
+      }));
+      return {
+        ...presentSummary(row),
+        description: row.description,
+        openedBy: row.opened_by,
+        messages: messages.map(presentMessage),
+        history,
+      };
+    },
+
+    async counts(workspaceId, clientId) {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      if (ws === null || client === null) return { open: 0, waiting: 0 };
+      return countClientTickets(db, { workspaceId: ws, clientId: client });
+    },
+
+    async create(workspaceId, clientId, contactId, ticket: NewTicket, write) {
+      const run = write?.trx ?? db;
+      const who = await actor(workspaceId, clientId, contactId);
+      const subject = clean(ticket.subject, 200);
+      if (!who || !subject || !(await findClient(run, { workspaceId: who.ws, clientId: who.client }))) return null;
+      // A choice must be one of this workspace's; an unknown one refuses the ticket rather than drop it.
+      const pick = async (id: string | null, kind: 'category' | 'priority') => {
+        if (id === null) return null;
+        const n = parseId(id);
+        const rows =
+          kind === 'category'
+            ? await listTicketCategories(run, { workspaceId: who.ws })
+            : await listTicketPriorities(run, { workspaceId: who.ws });
+        return n !== null && rows.some((row) => row.id === n) ? n : undefined;
+      };
+      const categoryId = await pick(ticket.categoryId, 'category');
+      const priorityId = await pick(ticket.priorityId, 'priority');
+      if (categoryId === undefined || priorityId === undefined || ticket.typeId !== null) return null;
+      const { id } = await insertTicket(run, {
+        workspaceId: who.ws,
+        clientId: who.client,
+        contactId: who.contact,
+        subject,
+        description: clean(ticket.description, 20_000),
+        categoryId,
+        priorityId,
+      });
+      const row = await findTicket(run, { workspaceId: who.ws, clientId: who.client, ticketId: id });
+      return row ? presentSummary(row) : null;
+    },
+
+    async reply(workspaceId, clientId, contactId, ticketId, body, write) {
+      const run = write?.trx ?? db;
+      const who = await actor(workspaceId, clientId, contactId);
+      const id = parseId(ticketId);
+      const text = clean(body, 20_000);
+      if (!who || id === null || !text) return null;
+      const messageId = await insertTicketMessage(run, {
+        workspaceId: who.ws,
+        clientId: who.client,
+        ticketId: id,
+        author: { contactId: who.contact },
+        isInternal: false,
+        body: text,
+      });
+      if (messageId === null) return null;
+      // The client answered what the agency asked: the ticket is the agency's again.
+      await setTicketStatus(run, {
+        workspaceId: who.ws,
+        clientId: who.client,
+        ticketId: id,
+        to: 'in_progress',
+        from: ['waiting_on_client'],
+        by: { contactId: who.contact },
+      });
+      const row = await findTicketMessage(run, { workspaceId: who.ws, messageId });
+      return row ? presentMessage(row) : null;
+    },
+
+    async setState(workspaceId, clientId, contactId, ticketId, to, write) {
+      const run = write?.trx ?? db;
+      const who = await actor(workspaceId, clientId, contactId);
+      const id = parseId(ticketId);
+      if (!who || id === null) return null;
+      const found = await setTicketStatus(run, {
+        workspaceId: who.ws,
+        clientId: who.client,
+        ticketId: id,
+        // A reopened ticket is new again: it waits for the agency to look at it.
+        to: to === 'closed' ? 'closed' : 'new',
+        from: to === 'closed' ? STATUSES_OF.open : STATUSES_OF.closed,
+        by: { contactId: who.contact },
+      });
+      if (!found) return null;
+      const row = await findTicket(run, { workspaceId: who.ws, clientId: who.client, ticketId: id });
+      return row ? presentSummary(row) : null;
+    },
+  };
+}

@@ -1,0 +1,397 @@
+// The tickets pages: the list (open, closed, all, with a search that keeps the tab), the new-ticket
+// form, a ticket's page (status and history, the conversation, files both ways, reply, close and
+// reopen, and once closed a rating). Tickets and their messages are the host's, read and written
+// through the adapter; the portal keeps the files and the rating. Each client act goes in the
+// activity log (the agency's notifications are built from it) with a live event, in one
+// transaction, announced after it commits.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import {
+  announce,
+  canClient,
+  clientActor,
+  CSRF_MESSAGE,
+  type EventBus,
+  type FieldErrors,
+  type FileStorage,
+  formAnswerStatus,
+  type HostAdapter,
+  HttpError,
+  insertClientActivity,
+  isFragmentRequest,
+  markCsrfRetry,
+  mayOpenTickets,
+  notFound,
+  parseParam,
+  portalContext,
+  portalI18n,
+  recordLiveEvent,
+  renderPortalPage,
+  signedInClient,
+  storedUploadBytes,
+  type TicketDetail,
+  type TicketsPort,
+  tokensMatch,
+  translateFieldErrors,
+  verifySessionCsrfHeader,
+  type VirusScanner,
+} from '../../core/index.ts';
+import { presentUploadTypes } from '../documents/index.ts';
+import {
+  attachmentLimitBytes,
+  formatBytes,
+  receiveMessageForm,
+  removeReceived,
+  sendAttachment,
+  type StoredAttachment,
+} from '../messages/index.ts';
+import { AttachmentId, HostTicketId, type NewTicketInput, type RatingInput, type ReplyInput, type TicketsQueryInput } from './commands.ts';
+import { presentDetail, presentSummary } from './presenters.ts';
+import { findTicketAttachment, findTicketRating, insertTicketAttachments, listTicketAttachments, saveTicketRating } from './queries.ts';
+
+const TICKETS_PAGE_SIZE = 25;
+
+export interface TicketsDeps {
+  db: Knex;
+  adapter: HostAdapter & { tickets: TicketsPort };
+  storage: FileStorage;
+  bus: EventBus;
+  virusScanner?: VirusScanner | undefined;
+  /** config.workspaceStorageQuotaBytes: what the workspace's uploads may add up to. */
+  storageQuotaBytes: number;
+  onError: (message: string, err: unknown) => void;
+}
+
+interface ReceivedForm {
+  stored: StoredAttachment[];
+  refusal: string | null;
+}
+
+/** The streamed form of this request (see receiveForm), for the handlers after validation. */
+const receivedForms = new WeakMap<Request, ReceivedForm>();
+
+export function createTicketsHandlers(deps: TicketsDeps) {
+  const { db, adapter, storage, bus } = deps;
+  const tickets = adapter.tickets;
+
+  /** The act in the log and its live event, together; the event announced once committed. */
+  async function logged(
+    req: Request,
+    res: Response,
+    event: Parameters<typeof insertClientActivity>[2],
+    ticket: { id: string; ref: string; subject: string },
+    extra: Record<string, unknown> = {},
+  ) {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    const live = await db.transaction(async (trx) => {
+      await insertClientActivity(trx, clientActor(req, res), event, {
+        ticketId: ticket.id,
+        ref: ticket.ref,
+        title: ticket.subject,
+        ...extra,
+      });
+      return recordLiveEvent(trx, {
+        type: 'ticket-changed',
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        data: { ticketId: ticket.id },
+      });
+    });
+    await announce(bus, [live]).catch((err: unknown) => deps.onError('could not announce a live event', err));
+  }
+
+  async function keepAttachments(res: Response, ticketId: string, stored: StoredAttachment[]) {
+    const { workspace } = portalContext(res);
+    const { user, contact } = signedInClient(res);
+    return insertTicketAttachments(
+      db,
+      stored.map((file) => ({
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        ticketId,
+        side: 'client' as const,
+        clientUserId: user.id,
+        staffId: null,
+        authorName: contact.name,
+        fileId: file.id,
+        filename: file.filename,
+        contentType: file.contentType,
+        sizeBytes: file.sizeBytes,
+      })),
+    );
+  }
+
+  async function list(req: Request, res: Response) {
+    const query = res.locals.query as TicketsQueryInput;
+    const { workspace, base } = portalContext(res);
+    const { user, access } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const page = await tickets.list(
+      workspace.id,
+      user.client_id,
+      { state: query.tab, ...(query.q ? { search: query.q } : {}) },
+      { limit: TICKETS_PAGE_SIZE, after: query.after ?? null },
+    );
+    const href = (params: Record<string, string | undefined>) => {
+      const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+      return `${base}/tickets?${search}`;
+    };
+    renderPortalPage(req, res, 'tickets/index', i18n.t('tickets:title'), {
+      tab: query.tab,
+      q: query.q ?? '',
+      live: !isFragmentRequest(req),
+      refreshUrl: href({ tab: query.tab, q: query.q }),
+      tickets: page.items.map((ticket) => presentSummary(i18n, base, ticket)),
+      nextUrl: page.next ? href({ tab: query.tab, q: query.q, after: page.next }) : null,
+      firstPageUrl: query.after ? href({ tab: query.tab, q: query.q }) : null,
+      canOpen: mayOpenTickets(access),
+      tabs: (['open', 'closed', 'all'] as const).map((tab) => ({
+        tab,
+        label: i18n.t(`tickets:tabs.${tab}`),
+        href: href({ tab, q: query.q }),
+        current: tab === query.tab,
+      })),
+    });
+  }
+
+  async function newForm(req: Request, res: Response, form: { values?: Partial<NewTicketInput>; errors?: FieldErrors } = {}, status = 200) {
+    const { workspace, settings, base } = portalContext(res);
+    const { access } = signedInClient(res);
+    if (!mayOpenTickets(access)) throw notFound();
+    const i18n = portalI18n(res);
+    const options = await tickets.options(workspace.id);
+    const uploads = canClient(settings, 'upload_file');
+    renderPortalPage(
+      req,
+      res,
+      'tickets/new',
+      i18n.t('tickets:new.title'),
+      {
+        action: `${base}/tickets`,
+        cancelUrl: `${base}/tickets`,
+        options,
+        values: { subject: '', description: '', categoryId: null, typeId: null, priorityId: null, ...form.values },
+        // A refusal may be a key (an attachment's, a choice the host refused): said in the reader's language.
+        errors: translateFieldErrors(form.errors ?? {}, i18n.t),
+        uploads,
+        uploadTypes: uploads ? presentUploadTypes(i18n) : null,
+        maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
+      },
+      status,
+    );
+  }
+
+  async function loadTicket(res: Response): Promise<TicketDetail> {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    const id = parseParam(HostTicketId, res.req.params.ticketId);
+    const ticket = await tickets.find(workspace.id, user.client_id, id);
+    if (!ticket) throw notFound('tickets:errors.notFound');
+    return ticket;
+  }
+
+  async function show(req: Request, res: Response, form: { body?: string; errors?: FieldErrors } = {}, status = 200) {
+    const { workspace, settings, base } = portalContext(res);
+    const { user } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const ticket = await loadTicket(res);
+    const [attachments, rating] = await Promise.all([
+      listTicketAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
+      findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
+    ]);
+    const uploads = canClient(settings, 'upload_file');
+    const view = presentDetail(i18n, base, ticket, attachments, rating);
+    renderPortalPage(
+      req,
+      res,
+      'tickets/show',
+      i18n.t('tickets:show.title', { ref: ticket.ref, subject: ticket.subject }),
+      {
+        ticket: view,
+        live: !isFragmentRequest(req),
+        refreshUrl: view.url,
+        body: form.body ?? '',
+        // A refusal may be a key (an attachment's, a choice the host refused): said in the reader's language.
+        errors: translateFieldErrors(form.errors ?? {}, i18n.t),
+        uploads,
+        uploadTypes: uploads ? presentUploadTypes(i18n) : null,
+        maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
+      },
+      status,
+    );
+  }
+
+  return {
+    list,
+    newForm: (req: Request, res: Response) => newForm(req, res),
+    show: (req: Request, res: Response) => show(req, res),
+
+    /** Only a person the host lets open tickets reaches the form's body. */
+    mayOpen: (_req: Request, res: Response, next: () => void) => {
+      if (!mayOpenTickets(signedInClient(res).access)) throw notFound();
+      next();
+    },
+
+    /**
+     * A form with files, streamed into storage under the upload rules the messages and documents
+     * use (type, size, the workspace's quota and switch, the virus scanner); a plain form passes
+     * straight through. The CSRF token travels in the body and is checked before a file is kept.
+     */
+    receiveForm: async (req: Request, res: Response, next: () => void) => {
+      if (!req.is('multipart/form-data')) return next();
+      const { workspace, settings } = portalContext(res);
+      const { t } = portalI18n(res);
+      const uploadsAllowed = canClient(settings, 'upload_file');
+      const remainingBytes = uploadsAllowed ? deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id)) : 0;
+      const received = await receiveMessageForm(req, {
+        workspaceId: workspace.id,
+        storage,
+        maxBytes: attachmentLimitBytes(settings.maxUploadMb),
+        uploadsAllowed,
+        remainingBytes,
+        csrfVerified: verifySessionCsrfHeader(req),
+        csrfMatches: (token) => tokensMatch(req.session.csrfToken, token),
+        virusScanner: deps.virusScanner,
+        translate: (key) => t(key),
+      });
+      if (received.csrf === 'missing') throw new HttpError(403, CSRF_MESSAGE);
+      if (received.csrf === 'stale') markCsrfRetry(req, t('common:csrfRetry'));
+      receivedForms.set(req, received);
+      req.body = { ...received.fields, attachments: received.stored };
+      next();
+    },
+
+    invalidNew: async (req: Request, res: Response, errors: FieldErrors) => {
+      const received = receivedForms.get(req);
+      if (received) await removeReceived(storage, portalContext(res).workspace.id, received.stored);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
+      return newForm(
+        req,
+        res,
+        { values: { subject: text('subject'), description: text('description') }, errors },
+        formAnswerStatus(req, 400),
+      );
+    },
+
+    create: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const input = req.body as NewTicketInput;
+      const received = receivedForms.get(req);
+      if (received?.refusal) {
+        const status =
+          received.refusal === 'messages:errors.storageFull' ? 413 : received.refusal === 'messages:errors.uploadsOff' ? 403 : 400;
+        return newForm(req, res, { values: input, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
+      }
+      const stored = received?.stored ?? [];
+      const ticket = await tickets
+        .create(workspace.id, user.client_id, user.contact_id, {
+          subject: input.subject,
+          description: input.description,
+          categoryId: input.categoryId,
+          typeId: input.typeId,
+          priorityId: input.priorityId,
+        })
+        .catch(async (err: unknown) => {
+          await removeReceived(storage, workspace.id, stored);
+          throw err;
+        });
+      if (!ticket) {
+        await removeReceived(storage, workspace.id, stored);
+        return newForm(req, res, { values: input, errors: { categoryId: 'tickets:errors.choice' } }, formAnswerStatus(req, 400));
+      }
+      await keepAttachments(res, ticket.id, stored);
+      await logged(req, res, 'ticket.opened', ticket, { files: stored.length });
+      res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}`);
+    },
+
+    invalidReply: async (req: Request, res: Response, errors: FieldErrors) => {
+      const received = receivedForms.get(req);
+      if (received) await removeReceived(storage, portalContext(res).workspace.id, received.stored);
+      const body = typeof req.body?.body === 'string' ? (req.body.body as string) : '';
+      return show(req, res, { body, errors }, formAnswerStatus(req, 400));
+    },
+
+    reply: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const input = req.body as ReplyInput;
+      const received = receivedForms.get(req);
+      const stored = received?.stored ?? [];
+      const ticket = await loadTicket(res).catch(async (err: unknown) => {
+        await removeReceived(storage, workspace.id, stored);
+        throw err;
+      });
+      if (received?.refusal) {
+        const status =
+          received.refusal === 'messages:errors.storageFull' ? 413 : received.refusal === 'messages:errors.uploadsOff' ? 403 : 400;
+        return show(req, res, { body: input.body, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
+      }
+      if (ticket.state === 'closed') {
+        await removeReceived(storage, workspace.id, stored);
+        throw new HttpError(409, 'tickets:errors.closed');
+      }
+      const message = await tickets.reply(workspace.id, user.client_id, user.contact_id, ticket.id, input.body);
+      if (!message) {
+        await removeReceived(storage, workspace.id, stored);
+        throw notFound('tickets:errors.notFound');
+      }
+      await keepAttachments(res, ticket.id, stored);
+      await logged(req, res, 'ticket.replied', ticket, { excerpt: input.body.slice(0, 80), files: stored.length });
+      if (isFragmentRequest(req)) return show(req, res);
+      res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}#message-${encodeURIComponent(message.id)}`);
+    },
+
+    setState: (to: 'open' | 'closed') => async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const ticket = await loadTicket(res);
+      const changed = await tickets.setState(workspace.id, user.client_id, user.contact_id, ticket.id, to);
+      if (!changed) throw notFound('tickets:errors.notFound');
+      // Only a real change is logged: closing a closed ticket again says nothing new.
+      if (ticket.state === 'closed' ? to === 'open' : to === 'closed') {
+        await logged(req, res, to === 'closed' ? 'ticket.closed' : 'ticket.reopened', ticket);
+      }
+      if (isFragmentRequest(req)) return show(req, res);
+      res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}`);
+    },
+
+    rate: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const input = req.body as RatingInput;
+      const ticket = await loadTicket(res);
+      if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.rateOpen');
+      await saveTicketRating(db, {
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        ticketId: ticket.id,
+        clientUserId: user.id,
+        rating: input.rating,
+        comment: input.comment,
+      });
+      await logged(req, res, 'ticket.rated', ticket, { rating: input.rating });
+      res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}#rating`);
+    },
+
+    attachment: async (req: Request, res: Response) => {
+      const { workspace } = portalContext(res);
+      const { user } = signedInClient(res);
+      const ticket = await loadTicket(res);
+      const attachmentId = parseParam(AttachmentId, req.params.attachmentId);
+      const row = await findTicketAttachment(db, {
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        ticketId: ticket.id,
+        attachmentId,
+      });
+      const file = row ? await storage.get(workspace.id, row.file_id) : null;
+      if (!row || !file) throw notFound();
+      sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
+    },
+  };
+}
+
+export type TicketsHandlers = ReturnType<typeof createTicketsHandlers>;

@@ -1,0 +1,33 @@
+// Tickets: the client's support requests to the agency, kept by the host, followed in the portal.
+import type { CoreServices, Feature } from '../../core/index.ts';
+import { createTicketsHandlers } from './handlers.ts';
+import { ticketsManifest } from './manifest.ts';
+import { ticketsPersonalData } from './personal-data.ts';
+import { TICKETS_MULTIPART_PATHS, ticketsRoutes } from './routes.ts';
+
+export function ticketsFeature(core: CoreServices): Feature {
+  const { db, adapter, events, storage, virusScanner, config, logger } = core;
+  const { tickets } = adapter;
+  return {
+    name: ticketsManifest.name,
+    needs: { ports: ['tickets'] },
+    personalData: ticketsPersonalData({ db, storage }),
+    clientRoutes: tickets
+      ? [
+          ticketsRoutes(
+            createTicketsHandlers({
+              db,
+              adapter: { ...adapter, tickets },
+              storage,
+              bus: events,
+              virusScanner,
+              storageQuotaBytes: config.workspaceStorageQuotaBytes,
+              onError: (message, err) => logger.error(message, err),
+            }),
+          ),
+        ]
+      : [],
+    // A new ticket or a reply with files carries its CSRF token in its body, checked as it is read.
+    multipartPaths: TICKETS_MULTIPART_PATHS,
+  };
+}

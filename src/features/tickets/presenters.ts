@@ -1,0 +1,135 @@
+// View models for the tickets pages: the state as a chip in the reader's language (with the host's
+// own name of the status beside it where it says more), times in the reader's time zone, the
+// conversation with the files attached on each side, and the rating once the ticket is closed.
+import type { RequestI18n, TicketDetail, TicketState, TicketSummary } from '../../core/index.ts';
+import type { TicketAttachmentRow, TicketRatingRow } from './queries.ts';
+
+/** The status chip's look for each state (views/partials/status-chip.ejs). */
+const CHIP: Record<TicketState, string> = { open: 'open', waiting: 'awaiting', closed: 'done' };
+
+export interface TicketListItem {
+  id: string;
+  ref: string;
+  subject: string;
+  state: TicketState;
+  chip: string;
+  stateLabel: string;
+  statusLabel: string | null;
+  category: string | null;
+  priority: string | null;
+  lastActivity: string;
+  url: string;
+}
+
+function stateWords(i18n: RequestI18n, ticket: Pick<TicketSummary, 'state' | 'statusLabel'>) {
+  return { chip: CHIP[ticket.state], stateLabel: i18n.t(`tickets:state.${ticket.state}`), statusLabel: ticket.statusLabel };
+}
+
+export function ticketUrl(base: string, id: string): string {
+  return `${base}/tickets/${encodeURIComponent(id)}`;
+}
+
+export function presentSummary(i18n: RequestI18n, base: string, ticket: TicketSummary): TicketListItem {
+  return {
+    id: ticket.id,
+    ref: ticket.ref,
+    subject: ticket.subject,
+    state: ticket.state,
+    ...stateWords(i18n, ticket),
+    category: ticket.category,
+    priority: ticket.priority,
+    lastActivity: i18n.fmt.dateTime(ticket.lastActivityAt),
+    url: ticketUrl(base, ticket.id),
+  };
+}
+
+interface FileItem {
+  name: string;
+  size: string;
+  url: string;
+}
+
+interface ConversationItem {
+  domId: string;
+  author: 'client' | 'agency';
+  authorName: string;
+  body: string;
+  at: string;
+  files: FileItem[];
+}
+
+export function presentDetail(
+  i18n: RequestI18n,
+  base: string,
+  ticket: TicketDetail,
+  attachments: TicketAttachmentRow[],
+  rating: TicketRatingRow | null,
+) {
+  const url = ticketUrl(base, ticket.id);
+  const file = (row: TicketAttachmentRow): FileItem => ({
+    name: row.filename,
+    size: formatSize(i18n, Number(row.size_bytes)),
+    url: `${url}/attachments/${row.id}`,
+  });
+  // The opening description first, then each message; the files each side attached are listed
+  // with the message written at the same moment or, failing that, on their own after it.
+  const conversation: ConversationItem[] = [
+    {
+      domId: 'message-opening',
+      author: 'client',
+      authorName: ticket.openedBy ?? i18n.t('tickets:show.you'),
+      body: ticket.description,
+      at: i18n.fmt.dateTime(ticket.openedAt),
+      files: [],
+    },
+    ...ticket.messages.map((message) => ({
+      domId: `message-${message.id.replace(/[^A-Za-z0-9_-]/g, '')}`,
+      author: message.author,
+      authorName: message.authorName,
+      body: message.body,
+      at: i18n.fmt.dateTime(message.at),
+      files: [],
+    })),
+  ];
+  const times = [ticket.openedAt, ...ticket.messages.map((m) => m.at)].map((d) => d.getTime());
+  for (const row of attachments) {
+    // The latest entry written at or before the file (a reply and its files are one act, a second apart at most).
+    const at = row.created_at.getTime();
+    let index = 0;
+    for (let i = 0; i < times.length; i++) if (times[i]! <= at + 1000) index = i;
+    conversation[index]!.files.push(file(row));
+  }
+  const history =
+    ticket.history.length > 0
+      ? ticket.history.map((change) => ({
+          at: i18n.fmt.dateTime(change.at),
+          chip: CHIP[change.state],
+          label: change.statusLabel ?? i18n.t(`tickets:state.${change.state}`),
+        }))
+      : [
+          { at: i18n.fmt.dateTime(ticket.openedAt), chip: CHIP.open, label: i18n.t('tickets:state.open') },
+          ...(ticket.closedAt
+            ? [{ at: i18n.fmt.dateTime(ticket.closedAt), chip: CHIP.closed, label: i18n.t('tickets:state.closed') }]
+            : []),
+        ];
+  return {
+    ...presentSummary(i18n, base, ticket),
+    url,
+    opened: i18n.fmt.dateTime(ticket.openedAt),
+    closed: ticket.closedAt ? i18n.fmt.dateTime(ticket.closedAt) : null,
+    conversation,
+    history,
+    closedState: ticket.state === 'closed',
+    replyUrl: `${url}/replies`,
+    closeUrl: `${url}/close`,
+    reopenUrl: `${url}/reopen`,
+    rateUrl: `${url}/rating`,
+    rating: rating ? { value: rating.rating, comment: rating.comment, at: i18n.fmt.dateTime(rating.rated_at) } : null,
+  };
+}
+
+function formatSize(i18n: RequestI18n, bytes: number): string {
+  if (bytes < 1024) return i18n.t('tickets:size.bytes', { count: bytes });
+  if (bytes < 1024 * 1024) return i18n.t('tickets:size.kb', { size: (bytes / 1024).toFixed(0) });
+  return i18n.t('tickets:size.mb', { size: (bytes / (1024 * 1024)).toFixed(1) });
+}

@@ -1,0 +1,171 @@
+// SQL for what the portal keeps beside a host's tickets: the files attached either way and the
+// client's rating. Every statement is scoped by workspace and client.
+import type { Knex } from 'knex';
+import { ERASED_NAME } from '../../core/index.ts';
+
+type Db = Knex | Knex.Transaction;
+
+export interface TicketAttachmentRow {
+  id: string;
+  ticket_id: string;
+  side: 'client' | 'agency';
+  client_user_id: string | null;
+  author_name: string;
+  file_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: string | number;
+  created_at: Date;
+}
+
+export interface TicketRatingRow {
+  ticket_id: string;
+  client_user_id: string | null;
+  rating: number;
+  comment: string | null;
+  rated_at: Date;
+}
+
+const ATTACHMENT_COLUMNS = [
+  'id',
+  'ticket_id',
+  'side',
+  'client_user_id',
+  'author_name',
+  'file_id',
+  'filename',
+  'content_type',
+  'size_bytes',
+  'created_at',
+] as const;
+
+export async function insertTicketAttachments(
+  db: Db,
+  rows: Array<{
+    workspaceId: string;
+    clientId: string;
+    ticketId: string;
+    side: 'client' | 'agency';
+    clientUserId: string | null;
+    staffId: string | null;
+    authorName: string;
+    fileId: string;
+    filename: string;
+    contentType: string;
+    sizeBytes: number;
+  }>,
+): Promise<TicketAttachmentRow[]> {
+  if (rows.length === 0) return [];
+  return db('portal_ticket_attachments')
+    .insert(
+      rows.map((row) => ({
+        workspace_id: row.workspaceId,
+        client_id: row.clientId,
+        ticket_id: row.ticketId,
+        side: row.side,
+        client_user_id: row.clientUserId,
+        staff_id: row.staffId,
+        author_name: row.authorName,
+        file_id: row.fileId,
+        filename: row.filename,
+        content_type: row.contentType,
+        size_bytes: row.sizeBytes,
+      })),
+    )
+    .returning<TicketAttachmentRow[]>(ATTACHMENT_COLUMNS as unknown as string[]);
+}
+
+export async function listTicketAttachments(
+  db: Db,
+  args: { workspaceId: string; clientId: string; ticketId: string },
+): Promise<TicketAttachmentRow[]> {
+  return db('portal_ticket_attachments')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, ticket_id: args.ticketId })
+    .orderBy([
+      { column: 'created_at', order: 'asc' },
+      { column: 'id', order: 'asc' },
+    ])
+    .select<TicketAttachmentRow[]>(ATTACHMENT_COLUMNS);
+}
+
+export async function findTicketAttachment(
+  db: Db,
+  args: { workspaceId: string; clientId: string; ticketId: string; attachmentId: string },
+): Promise<TicketAttachmentRow | null> {
+  const row = await db('portal_ticket_attachments')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, ticket_id: args.ticketId, id: args.attachmentId })
+    .first<TicketAttachmentRow | undefined>(ATTACHMENT_COLUMNS);
+  return row ?? null;
+}
+
+export async function findTicketRating(
+  db: Db,
+  args: { workspaceId: string; clientId: string; ticketId: string },
+): Promise<TicketRatingRow | null> {
+  const row = await db('portal_ticket_ratings')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, ticket_id: args.ticketId })
+    .first<TicketRatingRow | undefined>('ticket_id', 'client_user_id', 'rating', 'comment', 'rated_at');
+  return row ?? null;
+}
+
+/** The client's rating of a ticket; a second one replaces the first. */
+export async function saveTicketRating(
+  db: Db,
+  args: { workspaceId: string; clientId: string; ticketId: string; clientUserId: string; rating: number; comment: string | null },
+): Promise<void> {
+  await db('portal_ticket_ratings')
+    .insert({
+      workspace_id: args.workspaceId,
+      client_id: args.clientId,
+      ticket_id: args.ticketId,
+      client_user_id: args.clientUserId,
+      rating: args.rating,
+      comment: args.comment,
+      rated_at: db.fn.now(),
+    })
+    .onConflict(['workspace_id', 'client_id', 'ticket_id'])
+    .merge(['client_user_id', 'rating', 'comment', 'rated_at']);
+}
+
+// A person's data (personal-data.ts): what they attached and how they rated.
+
+export async function personTicketAttachments(db: Db, workspaceId: string, clientUserId: string): Promise<TicketAttachmentRow[]> {
+  return db('portal_ticket_attachments')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .orderBy('created_at')
+    .select<TicketAttachmentRow[]>(ATTACHMENT_COLUMNS);
+}
+
+export async function personTicketRatings(db: Db, workspaceId: string, clientUserId: string): Promise<TicketRatingRow[]> {
+  return db('portal_ticket_ratings')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .orderBy('rated_at')
+    .select<TicketRatingRow[]>('ticket_id', 'client_user_id', 'rating', 'comment', 'rated_at');
+}
+
+/**
+ * Erasure: the files stay with the ticket (the agency's record of the request) under a name that
+ * no longer names the person; a rating keeps its score and loses its comment, which may name them.
+ */
+export async function anonymisePersonTickets(
+  trx: Knex.Transaction,
+  workspaceId: string,
+  clientUserId: string,
+): Promise<{ attachments: number; ratings: number }> {
+  const attachments = await trx('portal_ticket_attachments')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .update({ client_user_id: null, author_name: ERASED_NAME });
+  const ratings = await trx('portal_ticket_ratings')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .update({ client_user_id: null, comment: null });
+  return { attachments, ratings };
+}
+
+/** How many files the person attached, and how many tickets they rated: one count(*)::int each, read with the other hooks'. */
+export function countPersonTicketFiles(db: Db, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
+  return db('portal_ticket_attachments').where({ workspace_id: workspaceId, client_user_id: clientUserId }).select(db.raw('count(*)::int'));
+}
+
+export function countPersonTicketRatings(db: Db, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
+  return db('portal_ticket_ratings').where({ workspace_id: workspaceId, client_user_id: clientUserId }).select(db.raw('count(*)::int'));
+}
