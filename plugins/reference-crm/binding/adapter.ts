@@ -325,6 +325,19 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   // Also read: projects.description, start_date and end_date, project_phases, and
   // tasks.project_id and phase_id for progress.
   { concept: 'project', table: 'projects', columns: ['id', 'workspace_id', 'client_id', 'ref', 'title', 'status'] },
+  // Also read: tickets.category_id, priority_id and the times, ticket_status_changes, and the
+  // agency's internal notes only to leave them out.
+  {
+    concept: 'ticket',
+    table: 'tickets',
+    columns: ['workspace_id', 'id', 'client_id', 'contact_id', 'ref', 'subject', 'description', 'status', 'closed_at'],
+  },
+  {
+    concept: 'ticketMessage',
+    table: 'ticket_messages',
+    columns: ['workspace_id', 'id', 'ticket_id', 'author_contact_id', 'author_staff_id', 'body', 'created_at', 'is_internal'],
+    where: { is_internal: false },
+  },
   {
     concept: 'document',
     table: 'documents',
