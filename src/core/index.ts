@@ -185,6 +185,7 @@ export {
   type CustomRole,
   effectiveSettings,
   hostPermits,
+  mayActOnTickets,
   mayOpenTickets,
   permits,
   resolveAccess,

@@ -17,6 +17,8 @@ import {
   effectiveSettings,
   FULL_ACCESS,
   managesColleagues,
+  mayActOnTickets,
+  mayOpenTickets,
   resolveAccess,
   type ClientAccess,
   type ClientPermission,
@@ -238,5 +240,19 @@ describe('client access: roles and overrides', function () {
         expect(inSql.size, `${permission}: some people are allowed and some are not`).to.be.within(1, expected.size - 1);
       }
     });
+  });
+});
+
+describe("tickets under a host's client roles", function () {
+  const grants = (...names: string[]) => ({ hostGrants: new Set(names) });
+  it('reads with ticket read, opens with ticket create, and answers, closes, reopens and rates with ticket update', function () {
+    expect(mayOpenTickets(grants('ticket:read'))).to.equal(false);
+    expect(mayActOnTickets(grants('ticket:read'))).to.equal(false);
+    expect(mayOpenTickets(grants('ticket:read', 'ticket:create'))).to.equal(true);
+    expect(mayActOnTickets(grants('ticket:read', 'ticket:create'))).to.equal(false);
+    expect(mayActOnTickets(grants('ticket:read', 'ticket:update'))).to.equal(true);
+    // A host that keeps no client roles leaves it to the portal's access.
+    expect(mayOpenTickets({})).to.equal(true);
+    expect(mayActOnTickets({})).to.equal(true);
   });
 });

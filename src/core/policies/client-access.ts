@@ -122,7 +122,8 @@ export interface ClientAccess {
  * - tasks, which Alga shows inside its client projects → project read;
  * - the team page (colleagues, their roles, invitations) → user read and update;
  * - client projects → project read, as Alga's client project pages ask;
- * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets);
+ * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets), and
+ *   replying, closing, reopening and rating ask ticket update (mayActOnTickets);
  * - later: the company's profile → client read (editing it: client update).
  * Comments and messages are the portal's own threads (Alga's comments belong to tickets): the
  * host's roles do not narrow them. An empty list asks nothing of the host.
@@ -139,6 +140,7 @@ const HOST_GRANTS_NEEDED = {
   colleagues: ['user:read', 'user:update'],
   tickets: ['ticket:read'],
   ticketCreate: ['ticket:create'],
+  ticketUpdate: ['ticket:update'],
   projects: ['project:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
@@ -287,6 +289,14 @@ export function managesColleagues(access: Pick<ClientAccess, 'role' | 'hostGrant
 /** Whether the host's roles (where it keeps them) let the person open a new ticket, beyond reading them. */
 export function mayOpenTickets(access: Pick<ClientAccess, 'hostGrants'>): boolean {
   return hostAllows(access, HOST_GRANTS_NEEDED.ticketCreate);
+}
+
+/**
+ * Whether the host's roles let the person act on a ticket: reply, close, reopen, rate. Alga PSA's
+ * own client portal asks ticket update for each (its addClientTicketComment, updateClientTicketStatus).
+ */
+export function mayActOnTickets(access: Pick<ClientAccess, 'hostGrants'>): boolean {
+  return hostAllows(access, HOST_GRANTS_NEEDED.ticketUpdate);
 }
 
 /** The role's name in English, as the activity log and exports keep it (the staff pages say staffRoleName). */

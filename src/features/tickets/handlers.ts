@@ -20,6 +20,7 @@ import {
   insertClientActivity,
   isFragmentRequest,
   markCsrfRetry,
+  mayActOnTickets,
   mayOpenTickets,
   notFound,
   parseParam,
@@ -215,6 +216,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         // A refusal may be a key (an attachment's, a choice the host refused): said in the reader's language.
         errors: translateFieldErrors(form.errors ?? {}, i18n.t),
         uploads,
+        // Reading a ticket is one grant of the host's roles; answering and closing it another.
+        canAct: mayActOnTickets(signedInClient(res).access),
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
         maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
       },
@@ -226,6 +229,12 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     list,
     newForm: (req: Request, res: Response) => newForm(req, res),
     show: (req: Request, res: Response) => show(req, res),
+
+    /** Only a person the host lets act on tickets replies, closes, reopens or rates. */
+    mayAct: (_req: Request, res: Response, next: () => void) => {
+      if (!mayActOnTickets(signedInClient(res).access)) throw notFound();
+      next();
+    },
 
     /** Only a person the host lets open tickets reaches the form's body. */
     mayOpen: (_req: Request, res: Response, next: () => void) => {

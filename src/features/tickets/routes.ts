@@ -30,13 +30,28 @@ export function ticketsRoutes(h: TicketsHandlers): Router {
     '/tickets/:ticketId/replies',
     tickets,
     allow.company('tickets'),
+    h.mayAct,
     h.receiveForm,
     validateBody(ReplyCommand, h.invalidReply),
     h.reply,
   );
-  router.post('/tickets/:ticketId/close', tickets, allow.company('tickets'), validateBody(TicketActionCommand), h.setState('closed'));
-  router.post('/tickets/:ticketId/reopen', tickets, allow.company('tickets'), validateBody(TicketActionCommand), h.setState('open'));
-  router.post('/tickets/:ticketId/rating', tickets, allow.company('tickets'), validateBody(RatingCommand), h.rate);
+  router.post(
+    '/tickets/:ticketId/close',
+    tickets,
+    allow.company('tickets'),
+    h.mayAct,
+    validateBody(TicketActionCommand),
+    h.setState('closed'),
+  );
+  router.post(
+    '/tickets/:ticketId/reopen',
+    tickets,
+    allow.company('tickets'),
+    h.mayAct,
+    validateBody(TicketActionCommand),
+    h.setState('open'),
+  );
+  router.post('/tickets/:ticketId/rating', tickets, allow.company('tickets'), h.mayAct, validateBody(RatingCommand), h.rate);
   router.get('/tickets/:ticketId/attachments/:attachmentId', tickets, h.attachment);
   return router;
 }
