@@ -36,7 +36,7 @@ describe('unknown slug and switched-off workspace cost the same', function () {
       expect(off.status, round).to.equal(404);
       expect(unknown.status, round).to.equal(404);
       expect(unknown.sql, `${round} request: unknown slug against switched-off workspace`).to.deep.equal(off.sql);
-      if (round === 'first') expect(off.sql.length, 'a host read and a settings read').to.equal(2);
+      if (round === 'first') expect(off.sql.length, "a host read, a settings read and the staff's languages").to.equal(3);
       else expect(off.sql, `${round} request comes from the cache`).to.deep.equal([]);
     }
   });

@@ -38,8 +38,8 @@ describe('tickets query budgets', function () {
       '/portal/demo/tickets/new': 3,
       // The ticket, its messages and its history from the host; its files and rating from the portal.
       [`/portal/demo/tickets/${ticket.id}`]: 6,
-      // The documents and tasks budget's 3, and the tickets' counts.
-      '/portal/demo/': 4,
+      // The summary, unread messages, active projects and the tickets' counts, each its own read.
+      '/portal/demo/': 5,
     };
     h.crm.db.on('query', count);
   });

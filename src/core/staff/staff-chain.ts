@@ -7,7 +7,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { PortalConfig } from '../config.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
-import type { HostAdapter, HostStaffUser } from '../ports/host.ts';
+import type { HostAdapter, HostStaffUser, HostWorkspace } from '../ports/host.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import { adminCsrfToken } from './admin-csrf.ts';
 import { noStore } from '../web/cache-control.ts';
@@ -15,11 +15,16 @@ import { HttpError, notFound } from '../http/http-error.ts';
 import { securityHeaders } from '../web/security-headers.ts';
 import { setStaffContext } from './staff-context.ts';
 import { staffRequestI18n } from '../i18n/request-i18n.ts';
-import type { WorkspaceCache } from '../workspaces/workspace-cache.ts';
+import type { Locale } from '../i18n/translations.ts';
 
 export interface StaffChainDeps {
-  /** The workspace with its settings and its staff's languages, from memory. */
-  workspaces: Pick<WorkspaceCache, 'byId'>;
+  /**
+   * The workspace with its staff's languages, from memory (the workspace cache, whose entry has
+   * these two and more; named by shape so the staff folder does not import the workspaces one).
+   */
+  workspaces: {
+    byId(workspaceId: string): Promise<{ workspace: HostWorkspace; staffLocales: ReadonlyMap<string, Locale> } | null>;
+  };
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;

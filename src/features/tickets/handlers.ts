@@ -75,8 +75,12 @@ export function createTicketsHandlers(deps: TicketsDeps) {
   const { db, adapter, storage, bus } = deps;
   const tickets = adapter.tickets;
 
-  /** The act in the log and its live event, together; the event announced once committed. */
-  async function logged(
+  /**
+   * The act in the log and its live event, in the transaction of the act itself (the host's write,
+   * for a host on the portal's database, and the portal's files): all of it or none.
+   */
+  function logged(
+    trx: Knex.Transaction,
     req: Request,
     res: Response,
     event: Parameters<typeof insertClientActivity>[2],
@@ -85,28 +89,31 @@ export function createTicketsHandlers(deps: TicketsDeps) {
   ) {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
-    const live = await db.transaction(async (trx) => {
-      await insertClientActivity(trx, clientActor(req, res), event, {
-        ticketId: ticket.id,
-        ref: ticket.ref,
-        title: ticket.subject,
-        ...extra,
-      });
-      return recordLiveEvent(trx, {
+    return insertClientActivity(trx, clientActor(req, res), event, {
+      ticketId: ticket.id,
+      ref: ticket.ref,
+      title: ticket.subject,
+      ...extra,
+    }).then(() =>
+      recordLiveEvent(trx, {
         type: 'ticket-changed',
         workspaceId: workspace.id,
         clientId: user.client_id,
         data: { ticketId: ticket.id },
-      });
-    });
+      }),
+    );
+  }
+
+  /** The live event of a committed act, to every open page of both sides. */
+  async function announceLive(live: Awaited<ReturnType<typeof logged>>) {
     await announce(bus, [live]).catch((err: unknown) => deps.onError('could not announce a live event', err));
   }
 
-  async function keepAttachments(res: Response, ticketId: string, stored: StoredAttachment[]) {
+  async function keepAttachments(trx: Knex.Transaction, res: Response, ticketId: string, stored: StoredAttachment[]) {
     const { workspace } = portalContext(res);
     const { user, contact } = signedInClient(res);
     return insertTicketAttachments(
-      db,
+      trx,
       stored.map((file) => ({
         workspaceId: workspace.id,
         clientId: user.client_id,
@@ -295,25 +302,36 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         return newForm(req, res, { values: input, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
       }
       const stored = received?.stored ?? [];
-      const ticket = await tickets
-        .create(workspace.id, user.client_id, user.contact_id, {
-          subject: input.subject,
-          description: input.description,
-          categoryId: input.categoryId,
-          typeId: input.typeId,
-          priorityId: input.priorityId,
+      // The ticket, its files and the log entry together; the files stored are removed if any fails.
+      const opened = await db
+        .transaction(async (trx) => {
+          const ticket = await tickets.create(
+            workspace.id,
+            user.client_id,
+            user.contact_id,
+            {
+              subject: input.subject,
+              description: input.description,
+              categoryId: input.categoryId,
+              typeId: input.typeId,
+              priorityId: input.priorityId,
+            },
+            { trx },
+          );
+          if (!ticket) return null;
+          await keepAttachments(trx, res, ticket.id, stored);
+          return { ticket, live: await logged(trx, req, res, 'ticket.opened', ticket, { files: stored.length }) };
         })
         .catch(async (err: unknown) => {
           await removeReceived(storage, workspace.id, stored);
           throw err;
         });
-      if (!ticket) {
+      if (!opened) {
         await removeReceived(storage, workspace.id, stored);
         return newForm(req, res, { values: input, errors: { categoryId: 'tickets:errors.choice' } }, formAnswerStatus(req, 400));
       }
-      await keepAttachments(res, ticket.id, stored);
-      await logged(req, res, 'ticket.opened', ticket, { files: stored.length });
-      res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}`);
+      await announceLive(opened.live);
+      res.redirect(303, `${base}/tickets/${encodeURIComponent(opened.ticket.id)}`);
     },
 
     invalidReply: async (req: Request, res: Response, errors: FieldErrors) => {
@@ -342,13 +360,24 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         await removeReceived(storage, workspace.id, stored);
         throw new HttpError(409, 'tickets:errors.closed');
       }
-      const message = await tickets.reply(workspace.id, user.client_id, user.contact_id, ticket.id, input.body);
-      if (!message) {
+      const replied = await db
+        .transaction(async (trx) => {
+          const message = await tickets.reply(workspace.id, user.client_id, user.contact_id, ticket.id, input.body, { trx });
+          if (!message) return null;
+          await keepAttachments(trx, res, ticket.id, stored);
+          const live = await logged(trx, req, res, 'ticket.replied', ticket, { excerpt: input.body.slice(0, 80), files: stored.length });
+          return { message, live };
+        })
+        .catch(async (err: unknown) => {
+          await removeReceived(storage, workspace.id, stored);
+          throw err;
+        });
+      if (!replied) {
         await removeReceived(storage, workspace.id, stored);
         throw notFound('tickets:errors.notFound');
       }
-      await keepAttachments(res, ticket.id, stored);
-      await logged(req, res, 'ticket.replied', ticket, { excerpt: input.body.slice(0, 80), files: stored.length });
+      const { message } = replied;
+      await announceLive(replied.live);
       if (isFragmentRequest(req)) return show(req, res);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}#message-${encodeURIComponent(message.id)}`);
     },
@@ -357,12 +386,15 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       const { workspace, base } = portalContext(res);
       const { user } = signedInClient(res);
       const ticket = await loadTicket(res);
-      const changed = await tickets.setState(workspace.id, user.client_id, user.contact_id, ticket.id, to);
-      if (!changed) throw notFound('tickets:errors.notFound');
       // Only a real change is logged: closing a closed ticket again says nothing new.
-      if (ticket.state === 'closed' ? to === 'open' : to === 'closed') {
-        await logged(req, res, to === 'closed' ? 'ticket.closed' : 'ticket.reopened', ticket);
-      }
+      const changes = ticket.state === 'closed' ? to === 'open' : to === 'closed';
+      const outcome = await db.transaction(async (trx) => {
+        const changed = await tickets.setState(workspace.id, user.client_id, user.contact_id, ticket.id, to, { trx });
+        if (!changed) return null;
+        return { live: changes ? await logged(trx, req, res, to === 'closed' ? 'ticket.closed' : 'ticket.reopened', ticket) : null };
+      });
+      if (!outcome) throw notFound('tickets:errors.notFound');
+      if (outcome.live) await announceLive(outcome.live);
       if (isFragmentRequest(req)) return show(req, res);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}`);
     },
@@ -373,15 +405,18 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       const input = req.body as RatingInput;
       const ticket = await loadTicket(res);
       if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.rateOpen');
-      await saveTicketRating(db, {
-        workspaceId: workspace.id,
-        clientId: user.client_id,
-        ticketId: ticket.id,
-        clientUserId: user.id,
-        rating: input.rating,
-        comment: input.comment,
+      const live = await db.transaction(async (trx) => {
+        await saveTicketRating(trx, {
+          workspaceId: workspace.id,
+          clientId: user.client_id,
+          ticketId: ticket.id,
+          clientUserId: user.id,
+          rating: input.rating,
+          comment: input.comment,
+        });
+        return logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating });
       });
-      await logged(req, res, 'ticket.rated', ticket, { rating: input.rating });
+      await announceLive(live);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}#rating`);
     },
 
