@@ -14,7 +14,7 @@
 import { activeClientIds, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
 
-const DONE_SQL = `coalesce((select coalesce(s.is_closed, ss.is_closed)
+export const DONE_SQL = `coalesce((select coalesce(s.is_closed, ss.is_closed)
     from project_status_mappings m
     left join statuses s on s.tenant = m.tenant and s.status_id = m.status_id
     left join standard_statuses ss on ss.standard_status_id = m.standard_status_id
