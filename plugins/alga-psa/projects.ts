@@ -39,7 +39,14 @@ function presentProject(row: ProjectRow): ProjectSummary {
 function keyOf(after: string): ProjectKey | null {
   const parts = decodeCursor(after);
   const [rank, start, id] = parts ?? [];
-  if (parts?.length !== 3 || typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1 || typeof start !== 'string' || !DATE.test(start))
+  if (
+    parts?.length !== 3 ||
+    typeof rank !== 'number' ||
+    !Number.isInteger(rank) ||
+    rank < 1 ||
+    typeof start !== 'string' ||
+    !DATE.test(start)
+  )
     return null;
   const uuid = parseUuid(id);
   return uuid === null ? null : { rank: rank - 1, start, id: uuid };

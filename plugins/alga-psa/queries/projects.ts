@@ -124,10 +124,7 @@ export async function listProjects(
     const { rank, start, id } = args.after;
     query.whereRaw(`(${RANK} > ? or (${RANK} = ? and (${START}, p.project_id) < (?::date, ?::uuid)))`, [rank, rank, start, id]);
   }
-  return query
-    .orderByRaw(`${RANK} asc, ${START} desc, p.project_id desc`)
-    .limit(args.limit)
-    .select<ProjectRow[]>(columns(db));
+  return query.orderByRaw(`${RANK} asc, ${START} desc, p.project_id desc`).limit(args.limit).select<ProjectRow[]>(columns(db));
 }
 
 export async function findProject(db: Db, args: Scope & { projectId: string }): Promise<ProjectDetailRow | null> {
@@ -138,9 +135,7 @@ export async function findProject(db: Db, args: Scope & { projectId: string }): 
 }
 
 export async function countActiveProjects(db: Db, args: Scope): Promise<number> {
-  const row = await visible(db, args)
-    .andWhereRaw(`not ${CLOSED}`)
-    .first<{ n: number } | undefined>(db.raw('count(*)::int as n'));
+  const row = await visible(db, args).andWhereRaw(`not ${CLOSED}`).first<{ n: number } | undefined>(db.raw('count(*)::int as n'));
   return Number(row?.n ?? 0);
 }
 
