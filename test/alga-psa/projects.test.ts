@@ -303,6 +303,23 @@ describe('alga-psa binding: projects', function () {
     ]);
   });
 
+  it("reads a list in one statement and a project's page in three (phases and tasks in one each)", async function () {
+    let statements = 0;
+    const count = () => {
+      statements += 1;
+    };
+    host.db.on('query', count);
+    try {
+      await projects.list(tenant, bakery, claire, { state: 'all', search: 'o' }, FIRST);
+      expect(statements).to.equal(1);
+      statements = 0;
+      await projects.find(tenant, bakery, claire, ids.website);
+      expect(statements).to.equal(3);
+    } finally {
+      host.db.off('query', count);
+    }
+  });
+
   it('hides from the tasks section a task on a column the project hides from the client', async function () {
     const search = async (term: string) =>
       (await tasks.list(tenant, bakery, claire, { status: 'open', search: term }, FIRST)).items.map((task) => task.title);
