@@ -252,7 +252,8 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'client_portal_config',
     ],
   },
-  { concept: 'project', table: 'statuses', columns: ['tenant', 'status_id', 'name', 'is_closed'], where: { status_type: 'project' } },
+  // The project's own status (status_type 'project') and its tasks' board columns' (closed = done).
+  { concept: 'project', table: 'statuses', columns: ['tenant', 'status_id', 'name', 'is_closed'] },
   {
     concept: 'project',
     table: 'project_phases',
