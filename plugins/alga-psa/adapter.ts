@@ -7,6 +7,7 @@
 //   offers    = quotes + quote_items (quotations only: Alga has no separate proposals)
 //   invoices  = invoices + invoice_charges, payments invoice_payments (+ transactions)
 //   tasks     = project_tasks of the client's projects that show tasks in the client portal
+//   projects  = projects of the client, their phases and tasks as each project's client_portal_config shows them
 //   documents = client-visible documents associated with the client (files under a local storage root)
 //   tickets   = tickets of the client, their client-visible comments, statuses, priorities, boards, categories
 //   credentials = users with user_type 'client' (Alga's PBKDF2 + NEXTAUTH_SECRET)
@@ -30,6 +31,7 @@ import { algaCredentials } from './credentials.ts';
 import { lookupEmail, parseUuid, parseUuids } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
 import { algaNews } from './news.ts';
+import { algaProjects } from './projects.ts';
 import { findClient, findClients, listClients, type ClientRow } from './queries/clients.ts';
 import {
   findContact,
@@ -247,6 +249,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     invoices: algaInvoices(db, tenantOf),
     ...(options.storageRoot ? { documents: algaDocuments(db, tenantOf, options.storageRoot) } : {}),
     tasks: algaTasks(db, tenantOf),
+    projects: algaProjects(db, tenantOf),
     tickets: algaTickets(db, tenantOf),
     news: algaNews(db, tenantOf),
     clientPermissions: {

@@ -232,6 +232,44 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   },
   { concept: 'task', table: 'statuses', columns: ['tenant', 'status_id', 'is_closed'] },
   { concept: 'task', table: 'standard_statuses', columns: ['standard_status_id', 'is_closed'] },
+  // Projects (queries/projects.ts): the client's active projects, their status, and the phases,
+  // phase completion and tasks each project's client_portal_config shows.
+  {
+    concept: 'project',
+    table: 'projects',
+    columns: [
+      'tenant',
+      'project_id',
+      'client_id',
+      'project_name',
+      'project_number',
+      'wbs_code',
+      'description',
+      'status',
+      'start_date',
+      'end_date',
+      'is_inactive',
+      'client_portal_config',
+    ],
+  },
+  // The project's own status (status_type 'project') and its tasks' board columns' (closed = done).
+  { concept: 'project', table: 'statuses', columns: ['tenant', 'status_id', 'name', 'is_closed'] },
+  {
+    concept: 'project',
+    table: 'project_phases',
+    columns: ['tenant', 'phase_id', 'project_id', 'phase_name', 'start_date', 'end_date', 'order_key', 'order_number'],
+  },
+  {
+    concept: 'project',
+    table: 'project_tasks',
+    columns: ['tenant', 'task_id', 'phase_id', 'task_name', 'due_date', 'project_status_mapping_id', 'order_key'],
+  },
+  {
+    concept: 'project',
+    table: 'project_status_mappings',
+    columns: ['tenant', 'project_status_mapping_id', 'status_id', 'standard_status_id', 'display_order', 'is_visible'],
+  },
+  { concept: 'project', table: 'standard_statuses', columns: ['standard_status_id', 'is_closed'] },
   // Support tickets (queries/tickets.ts), written as Alga's client portal and TicketModel.createTicket write them.
   {
     concept: 'ticket',

@@ -1,5 +1,6 @@
 // Alga PSA's project tasks a client contact sees. Alga shows a project's tasks in its own client
-// portal only when the project's client_portal_config.show_tasks is true; the same rule holds here.
+// portal only when the project's client_portal_config.show_tasks is true, and only those on a board
+// column the project shows (project_status_mappings.is_visible); the same rules hold here.
 // A task belongs to a phase (project_phases) of a project (projects.client_id); the project must
 // be active (is_inactive false) and its client active.
 //
@@ -14,11 +15,14 @@
 import { activeClientIds, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
 
-const DONE_SQL = `coalesce((select coalesce(s.is_closed, ss.is_closed)
+export const DONE_SQL = `coalesce((select coalesce(s.is_closed, ss.is_closed)
     from project_status_mappings m
     left join statuses s on s.tenant = m.tenant and s.status_id = m.status_id
     left join standard_statuses ss on ss.standard_status_id = m.standard_status_id
    where m.tenant = t.tenant and m.project_status_mapping_id = t.project_status_mapping_id), false)`;
+
+const VISIBLE_COLUMN = `exists (select 1 from project_status_mappings vm
+   where vm.tenant = t.tenant and vm.project_status_mapping_id = t.project_status_mapping_id and vm.is_visible)`;
 
 const OWN_LOGIN = `exists (select 1 from users u where u.tenant = t.tenant and u.user_id = t.assigned_to and u.user_type = 'client' and u.contact_id = ?)`;
 const OTHERS_LOGIN = `exists (select 1 from users u where u.tenant = t.tenant and u.user_id = t.assigned_to and u.user_type = 'client' and u.contact_id is distinct from ?)`;
@@ -55,6 +59,8 @@ function visible(db: Db, scope: Scope) {
       .where({ 't.tenant': scope.tenant, 'p.client_id': scope.clientId })
       .andWhereRaw('coalesce(p.is_inactive, false) = false')
       .andWhereRaw("coalesce((p.client_portal_config ->> 'show_tasks')::boolean, false)")
+      // Only on a board column the project shows the client, as Alga's portal lists a project's tasks.
+      .andWhereRaw(VISIBLE_COLUMN)
       .whereIn('p.client_id', activeClientIds(db, scope.tenant))
       // The contact must be one of this client's: another client's contact id sees nothing here.
       .whereExists(
