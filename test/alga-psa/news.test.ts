@@ -172,4 +172,23 @@ describe('alga-psa host: invoices finalized, quotes sent and tickets answered in
     await comment(logo);
     expect(await pass()).to.equal(1);
   });
+
+  it('keeps the other positions of a cursor written before answers were read, and starts the tickets’ there', async function () {
+    const { db, seed } = host;
+    const saved = await db('portal_host_news').where({ workspace_id: seed.tenant }).first('cursor');
+    const { tickets: _at, start, ...positions } = JSON.parse(saved.cursor);
+    const { tickets: _start, ...startPositions } = start;
+    const older = { ...positions, start: startPositions };
+    await db('portal_host_news')
+      .where({ workspace_id: seed.tenant })
+      .update({ cursor: JSON.stringify(older) });
+    const before = await ticket(seed.clients.bakery, 'TIC1004', 'Before the upgrade');
+    await comment(before);
+    expect(await pass()).to.equal(0);
+    const next = JSON.parse((await db('portal_host_news').where({ workspace_id: seed.tenant }).first('cursor')).cursor);
+    expect(next).to.include({ invoices: positions.invoices, quotes: positions.quotes });
+    expect(next.tickets).to.be.a('string');
+    await comment(before);
+    expect(await pass()).to.equal(1);
+  });
 });
