@@ -253,4 +253,22 @@ describe('dolibarr host: the agency’s answers on tickets in Dolibarr reach the
     expect(await pass()).to.equal(1);
     expect((await told()).map((row) => row.subject_id)).to.include(String(logo));
   });
+
+  it('keeps the other positions of a cursor written before the tickets option, and starts the tickets’ there', async function () {
+    const { db, seed } = host;
+    const saved = await db('portal_host_news').where({ workspace_id: '1' }).first('cursor');
+    const { tickets: _at, start, ...positions } = JSON.parse(saved.cursor);
+    const { tickets: _start, ...startPositions } = start;
+    await db('portal_host_news')
+      .where({ workspace_id: '1' })
+      .update({ cursor: JSON.stringify({ ...positions, start: startPositions }) });
+    const before = await ticket(seed.companies.bakery, 'TS2611-0004', 'Before the option');
+    await message(before, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
+    expect(await pass()).to.equal(0);
+    const next = JSON.parse((await db('portal_host_news').where({ workspace_id: '1' }).first('cursor')).cursor);
+    expect(next).to.include({ invoices: positions.invoices, proposals: positions.proposals, tasks: positions.tasks });
+    expect(next.tickets).to.be.a('string');
+    await message(before, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
+    expect(await pass()).to.equal(1);
+  });
 });
