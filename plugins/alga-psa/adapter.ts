@@ -11,7 +11,7 @@
 //   documents = client-visible documents associated with the client (files under a local storage root)
 //   tickets   = tickets of the client, their client-visible comments, statuses, priorities, boards, categories
 //   credentials = users with user_type 'client' (Alga's PBKDF2 + NEXTAUTH_SECRET)
-//   news      = invoices finalized and quotes sent since the portal last read (clients' notifications)
+//   news      = invoices finalized, quotes sent, tickets answered since the portal last read (clients' notifications)
 //   clientPermissions = what the contact's client login's client roles grant (roles, role_permissions, permissions)
 // Ids are Alga's uuids; a malformed id, or one of another tenant, is "not found".
 import type { Knex } from 'knex';

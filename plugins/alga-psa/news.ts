@@ -1,6 +1,9 @@
-// The news port on Alga PSA: invoices finalized and quotes sent since the portal's cursor, for
+// The news port on Alga PSA: invoices finalized, quotes sent and the agency's answers on tickets
+// since the portal's cursor, for
 // clients' notifications when the portal runs beside Alga (which cannot call the portal). The
 // cursor is the JSON of queries/news.ts's NewsCursor; one this binding did not write starts anew.
+// A cursor without the tickets' position (written before answers were read) keeps its other
+// positions and starts the tickets' where Alga is.
 //
 // The portal reads this port in a background pass every few minutes, one instance at a time per
 // workspace, never in a client's request: the one moment the binding scans the tenant's invoices
@@ -11,14 +14,23 @@ import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
 import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { scanListedInvoices } from './queries/invoices.ts';
-import { invoicesIssuedSince, newsStart, quotesSentSince, type NewsCursor, type Part } from './queries/news.ts';
+import {
+  invoicesIssuedSince,
+  newsStart,
+  quotesSentSince,
+  ticketAnswersSince,
+  ticketNewsStart,
+  type NewsCursor,
+  type Part,
+} from './queries/news.ts';
 import { scanListedQuotes } from './queries/quotes.ts';
 
 const position = z.string().max(40);
 const cursorSchema = z.object({
   invoices: position,
   quotes: position,
-  start: z.object({ invoices: position, quotes: position }),
+  tickets: position.optional(),
+  start: z.object({ invoices: position, quotes: position, tickets: position.optional() }),
 });
 
 export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | null): HostNewsPort {
@@ -31,13 +43,23 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
       await scanListedQuotes(db, tenant);
       const cursor = readNewsCursor(cursorSchema, cursorText);
       // The first read tells of nothing past: it only notes where Alga is.
-      if (!cursor) return { items: [], cursor: JSON.stringify(await newsStart(db, tenant)) };
+      if (!cursor) {
+        const [start, tickets] = await Promise.all([newsStart(db, tenant), ticketNewsStart(db, tenant)]);
+        return { items: [], cursor: JSON.stringify({ ...start, tickets, start: { ...start.start, tickets } }) };
+      }
+      // The tickets' position, or where they start now (nothing of theirs told this time).
+      const known =
+        cursor.tickets !== undefined && cursor.start.tickets !== undefined ? { at: cursor.tickets, start: cursor.start.tickets } : null;
+      const fresh = known ? null : await ticketNewsStart(db, tenant);
+      const ticketsAt = known?.at ?? fresh ?? '-infinity';
+      const ticketsStart = known?.start ?? fresh ?? '-infinity';
       const read = (part: Part) =>
         Promise.all([
           invoicesIssuedSince(db, tenant, cursor.invoices, cursor.start.invoices, part),
           quotesSentSince(db, tenant, cursor.quotes, cursor.start.quotes, part),
+          known ? ticketAnswersSince(db, tenant, ticketsAt, ticketsStart, part) : Promise.resolve([]),
         ]);
-      const [[recentInvoices, recentQuotes], [invoices, quotes]] = await Promise.all([read('recent'), read('new')]);
+      const [[recentInvoices, recentQuotes, recentAnswers], [invoices, quotes, answers]] = await Promise.all([read('recent'), read('new')]);
       const items: HostNewsItem[] = [
         ...[...recentInvoices, ...invoices].map((row) => ({
           kind: 'invoice' as const,
@@ -55,11 +77,20 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
           number: row.quote_number?.trim() || row.title,
           title: row.title,
         })),
+        ...[...recentAnswers, ...answers].map((row) => ({
+          kind: 'ticket' as const,
+          happened: 'answered' as const,
+          id: row.ticket_id,
+          clientId: row.client_id,
+          number: row.ticket_number?.trim() ?? '',
+          title: row.title,
+        })),
       ];
       const next: NewsCursor = {
         invoices: positionAfter(cursor.invoices, invoices),
         quotes: positionAfter(cursor.quotes, quotes),
-        start: cursor.start,
+        tickets: positionAfter(ticketsAt, answers),
+        start: { ...cursor.start, tickets: ticketsStart },
       };
       return { items, cursor: JSON.stringify(next) };
     },

@@ -11,7 +11,7 @@
 //   projects  = llx_projet of the company, public or linked to the contact, with their tasks
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
 //   tickets   = llx_ticket of the company (Ticket module), messages llx_actioncomm TICKET_MSG
-//   news      = invoices and proposals validated since the portal last read (clients' notifications)
+//   news      = invoices and proposals validated, tickets answered since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
 import type { Knex } from 'knex';
 import {
@@ -286,6 +286,6 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     tasks: dolibarrTasks(db, entityOf),
     ...(options.tickets ? { tickets: dolibarrTickets(db, entityOf, { userId: options.actingUserId ?? null }) } : {}),
     projects: dolibarrProjects(db, entityOf),
-    news: dolibarrNews(db, entityOf),
+    news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
   };
 }

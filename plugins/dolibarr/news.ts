@@ -1,7 +1,8 @@
-// The news port on Dolibarr: invoices and proposals validated, and tasks assigned to a client's
-// contact, since the portal's cursor, for clients' notifications when the portal runs beside
+// The news port on Dolibarr: invoices and proposals validated, tasks assigned to a client's
+// contact, and (with the tickets option) the agency's answers on tickets, since the portal's cursor, for clients' notifications when the portal runs beside
 // Dolibarr (which cannot call the portal). The cursor is the JSON of queries/news.ts's NewsCursor;
-// one this binding did not write starts anew.
+// one this binding did not write starts anew. A cursor without the tickets' position (written
+// before the tickets option was on) keeps its other positions and starts the tickets' there.
 //
 // The portal reads this port in a background pass every few minutes, one instance at a time per
 // workspace, never in a client's request: the one moment the binding has to scan llx_propal for its
@@ -18,6 +19,8 @@ import {
   newsStart,
   proposalsValidatedSince,
   tasksAssignedSince,
+  ticketAnswersSince,
+  ticketNewsStart,
   type NewsCursor,
   type Part,
 } from './queries/news.ts';
@@ -27,10 +30,15 @@ const cursorSchema = z.object({
   invoices: position,
   proposals: position,
   tasks: position,
-  start: z.object({ invoices: position, proposals: position, tasks: position }),
+  tickets: position.optional(),
+  start: z.object({ invoices: position, proposals: position, tasks: position, tickets: position.optional() }),
 });
 
-export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number | null): HostNewsPort {
+export function dolibarrNews(
+  db: Knex,
+  entityOf: (workspaceId: string) => number | null,
+  options: { tickets?: boolean } = {},
+): HostNewsPort {
   return {
     async since(workspaceId, cursorText) {
       const entity = entityOf(workspaceId);
@@ -39,14 +47,31 @@ export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number
       await scanPendingProposals(db, entity);
       const cursor = readNewsCursor(cursorSchema, cursorText);
       // The first read tells of nothing past: it only notes where Dolibarr is.
-      if (!cursor) return { items: [], cursor: JSON.stringify(await newsStart(db, entity)) };
+      if (!cursor) {
+        const start = await newsStart(db, entity);
+        if (options.tickets) {
+          const tickets = await ticketNewsStart(db, entity);
+          return { items: [], cursor: JSON.stringify({ ...start, tickets, start: { ...start.start, tickets } }) };
+        }
+        return { items: [], cursor: JSON.stringify(start) };
+      }
+      // The tickets' position, or where they start now (nothing of theirs told this time).
+      const ticketsFrom =
+        options.tickets && (cursor.tickets === undefined || cursor.start.tickets === undefined) ? await ticketNewsStart(db, entity) : null;
+      const ticketsAt = ticketsFrom ?? cursor.tickets;
+      const ticketsStart = ticketsFrom ?? cursor.start.tickets;
+      const readTickets = (part: Part) =>
+        options.tickets && ticketsFrom === null && ticketsAt !== undefined && ticketsStart !== undefined
+          ? ticketAnswersSince(db, entity, ticketsAt, ticketsStart, part)
+          : Promise.resolve([]);
       const read = (part: Part) =>
         Promise.all([
           invoicesValidatedSince(db, entity, cursor.invoices, cursor.start.invoices, part),
           proposalsValidatedSince(db, entity, cursor.proposals, cursor.start.proposals, part),
           tasksAssignedSince(db, entity, cursor.tasks, cursor.start.tasks, part),
+          readTickets(part),
         ]);
-      const [[recentInvoices, recentProposals, recentTasks], [invoices, proposals, tasks]] = await Promise.all([
+      const [[recentInvoices, recentProposals, recentTasks, recentTickets], [invoices, proposals, tasks, tickets]] = await Promise.all([
         read('recent'),
         read('new'),
       ]);
@@ -76,12 +101,21 @@ export function dolibarrNews(db: Knex, entityOf: (workspaceId: string) => number
           title: row.label,
           contactId: toHostId(row.fk_socpeople),
         })),
+        ...[...recentTickets, ...tickets].map((row) => ({
+          kind: 'ticket' as const,
+          happened: 'answered' as const,
+          id: toHostId(row.rowid),
+          clientId: toHostId(row.fk_soc),
+          number: row.ref,
+          title: row.subject?.trim() ?? '',
+        })),
       ];
       const next: NewsCursor = {
         invoices: positionAfter(cursor.invoices, invoices),
         proposals: positionAfter(cursor.proposals, proposals),
         tasks: positionAfter(cursor.tasks, tasks),
-        start: cursor.start,
+        ...(ticketsAt !== undefined ? { tickets: positionAfter(ticketsAt, tickets) } : {}),
+        start: { ...cursor.start, ...(ticketsStart !== undefined ? { tickets: ticketsStart } : {}) },
       };
       return { items, cursor: JSON.stringify(next) };
     },

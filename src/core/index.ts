@@ -150,7 +150,7 @@ export { useLocaleFolders } from './i18n/translations.ts';
 
 // Live
 export type { ClientStreamRules } from './live/client-streams.ts';
-export { type HostRecordChange, type ParsedHostChange, parseHostChange } from './live/host-changes.ts';
+export { announceHostChange, type HostRecordChange, type ParsedHostChange, parseHostChange } from './live/host-changes.ts';
 export { announce, clientChannel, type LiveEvent, recordAndAnnounce, recordLiveEvent, staffChannel } from './live/live-events.ts';
 export { latestLiveSeq } from './live/queries.ts';
 export { LIVE_PATH } from './live/routes.ts';

@@ -2,15 +2,19 @@
 // when the portal runs beside Alga, which cannot call it: the portal reads invoices and quotes
 // after a cursor (HostNewsPort). On a real Alga database: the first read tells of nothing already
 // there; an invoice finalized and a quote sent as Alga writes them tell Claire once; an old
-// invoice paid today is not news.
+// invoice paid today is not news. A comment staff wrote on her company's ticket tells her once and
+// refreshes her open ticket page; an internal note, a scheduled draft, a deleted comment, a
+// comment in an internal thread, a client's own comment, or one on another company's ticket
+// tells no one.
 import { expect } from 'chai';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
+import { saveSettings } from '../../src/core/settings/queries.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
 import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 const reason = unavailable();
 
-describe('alga-psa host: invoices finalized and quotes sent in Alga reach the client as notifications', function () {
+describe('alga-psa host: invoices finalized, quotes sent and tickets answered in Alga reach the client as notifications', function () {
   this.timeout(180_000);
   let host: AlgaHost;
   let running: PortalOnHost;
@@ -39,6 +43,7 @@ describe('alga-psa host: invoices finalized and quotes sent in Alga reach the cl
       email: 'claire@harbor.example',
       status: 'active',
     });
+    await saveSettings(db, seed.tenant, { showTickets: true }, seed.users.admin);
   });
   after(async function () {
     await running?.close();
@@ -81,5 +86,109 @@ describe('alga-psa host: invoices finalized and quotes sent in Alga reach the cl
     });
     expect(await pass()).to.equal(0); // read again by the look back: no one is told twice
     expect(await told()).to.have.length(2);
+  });
+
+  /** A ticket of the client, as staff open one in Alga. */
+  async function ticket(clientId: string, ticketNumber: string, title: string): Promise<string> {
+    const [row] = await host
+      .db('tickets')
+      .insert({
+        tenant: host.seed.tenant,
+        ticket_number: ticketNumber,
+        title,
+        client_id: clientId,
+        entered_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning('ticket_id');
+    return (row as { ticket_id: string }).ticket_id;
+  }
+
+  /** A comment as Alga's TicketModel.createComment writes it: a thread of its own, then the comment. */
+  async function comment(
+    ticketId: string,
+    extra: { author_type?: string; is_internal?: boolean; thread_internal?: boolean; publish_state?: string; deleted?: boolean } = {},
+  ): Promise<void> {
+    const { db, seed } = host;
+    const byClient = extra.author_type === 'client';
+    const [thread] = await db('comment_threads')
+      .insert({
+        tenant: seed.tenant,
+        ticket_id: ticketId,
+        root_comment_id: '00000000-0000-0000-0000-000000000000',
+        is_internal: extra.thread_internal ?? extra.is_internal ?? false,
+      })
+      .returning('thread_id');
+    const threadId = (thread as { thread_id: string }).thread_id;
+    const [row] = await db('comments')
+      .insert({
+        tenant: seed.tenant,
+        ticket_id: ticketId,
+        thread_id: threadId,
+        user_id: byClient ? seed.users.claire : seed.users.tech,
+        ...(byClient ? { contact_id: seed.contacts.claire } : {}),
+        note: 'A comment',
+        is_internal: extra.is_internal ?? false,
+        is_resolution: false,
+        author_type: extra.author_type ?? 'internal',
+        publish_state: extra.publish_state ?? 'published',
+        deleted_at: extra.deleted ? new Date() : null,
+      })
+      .returning('comment_id');
+    await db('comment_threads')
+      .where({ tenant: seed.tenant, thread_id: threadId })
+      .update({ root_comment_id: (row as { comment_id: string }).comment_id });
+  }
+
+  const ticketsTold = () => told().then((rows) => rows.filter((row) => row.subject_type === 'ticket'));
+
+  it('tells Claire once of an answer staff wrote on her company’s ticket, and refreshes her open pages', async function () {
+    const { db, seed } = host;
+    const printer = await ticket(seed.clients.bakery, 'TIC1001', 'The printer is down');
+    await comment(printer);
+    expect(await pass()).to.equal(1);
+    expect(await ticketsTold()).to.deep.equal([
+      { kind: 'ticket_answered', subject_type: 'ticket', subject_id: printer, number: 'TIC1001', title: 'The printer is down' },
+    ]);
+    const live = await db('portal_live_events').where({ workspace_id: seed.tenant, type: 'ticket-changed' }).select('client_id', 'data');
+    expect(live).to.have.length.of.at.least(1);
+    expect(live[0].client_id).to.equal(seed.clients.bakery);
+    expect(live[0].data).to.deep.include({ ticketId: printer, source: 'host' });
+    expect(await pass()).to.equal(0); // read again by the look back: no one is told twice
+  });
+
+  it('tells no one of an internal note, a draft, a deleted comment, an internal thread, a client’s own comment or another company’s ticket', async function () {
+    const { seed } = host;
+    const logo = await ticket(seed.clients.bakery, 'TIC1002', 'Please change the logo');
+    const garage = await ticket(seed.clients.garage, 'TIC1003', 'Brakes');
+    await comment(logo, { is_internal: true });
+    await comment(logo, { thread_internal: true });
+    await comment(logo, { publish_state: 'scheduled' });
+    await comment(logo, { deleted: true });
+    await comment(logo, { author_type: 'client' });
+    await comment(garage);
+    expect(await pass()).to.equal(0);
+    expect(await ticketsTold()).to.have.length(1);
+    await comment(logo);
+    expect(await pass()).to.equal(1);
+  });
+
+  it('keeps the other positions of a cursor written before answers were read, and starts the tickets’ there', async function () {
+    const { db, seed } = host;
+    const saved = await db('portal_host_news').where({ workspace_id: seed.tenant }).first('cursor');
+    const { tickets: _at, start, ...positions } = JSON.parse(saved.cursor);
+    const { tickets: _start, ...startPositions } = start;
+    const older = { ...positions, start: startPositions };
+    await db('portal_host_news')
+      .where({ workspace_id: seed.tenant })
+      .update({ cursor: JSON.stringify(older) });
+    const before = await ticket(seed.clients.bakery, 'TIC1004', 'Before the upgrade');
+    await comment(before);
+    expect(await pass()).to.equal(0);
+    const next = JSON.parse((await db('portal_host_news').where({ workspace_id: seed.tenant }).first('cursor')).cursor);
+    expect(next).to.include({ invoices: positions.invoices, quotes: positions.quotes });
+    expect(next.tickets).to.be.a('string');
+    await comment(before);
+    expect(await pass()).to.equal(1);
   });
 });

@@ -4,13 +4,18 @@
 // already there; an invoice and a proposal validated as Dolibarr validates them tell Claire once,
 // by email at once as she has not chosen otherwise; an old invoice changed today is not news; a
 // read claimed by another instance a moment ago is not repeated; a task assigned to her tells her.
+// With the Ticket module and the binding's tickets option: an answer written as Dolibarr's ticket
+// card writes one tells her and refreshes her open ticket page; a private note, a client's own
+// message, or a message on another company's ticket tells no one.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
+import { saveSettings } from '../../src/core/settings/queries.ts';
 import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { insertClaireLogin, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { insertClaireLogin, startDolibarrHost, ticketModuleUnavailable, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
+const ticketReason = ticketModuleUnavailable();
 
 describe('dolibarr host: invoices and proposals validated, and tasks assigned, in Dolibarr reach the client as notifications', function () {
   this.timeout(180_000);
@@ -121,5 +126,149 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
       { email: 'claire@martin.example', subject_id: String(seed.tasks.companyWide), number: 'TK2601-0002', title: 'Approve the plans' },
     ]);
     expect(await pass()).to.equal(0);
+  });
+});
+
+describe('dolibarr host: the agency’s answers on tickets in Dolibarr reach the client as notifications', function () {
+  this.timeout(180_000);
+  let host: DolibarrHost;
+  let running: PortalOnHost;
+  const pass = () => hostNewsPass(host.db, running);
+  const told = () =>
+    host
+      .db('portal_client_notifications')
+      .where({ workspace_id: '1', subject_type: 'ticket' })
+      .orderBy('id')
+      .select('kind', 'subject_id', 'number', 'title');
+
+  /** A ticket of the company, as Ticket::create writes one. */
+  async function ticket(company: number, ref: string, subject: string): Promise<number> {
+    const [row] = await host
+      .db('llx_ticket')
+      .insert({
+        entity: 1,
+        ref,
+        track_id: `${ref}-track`.padEnd(16, 'x').slice(0, 16),
+        fk_soc: company,
+        subject,
+        message: subject,
+        fk_statut: 0,
+        datec: new Date(),
+      })
+      .returning('rowid');
+    return Number((row as { rowid: number }).rowid);
+  }
+
+  /** A message on the ticket, as Ticket::createTicketMessage writes one. */
+  async function message(ticketId: number, company: number, code: string, author: number | null): Promise<void> {
+    await host.db('llx_actioncomm').insert({
+      ref: '(PROV)',
+      entity: 1,
+      datec: new Date(),
+      datep: new Date(),
+      fk_action: 40,
+      code,
+      fk_soc: company,
+      fk_user_author: author,
+      fk_user_action: author,
+      email_from: author === null ? 'claire@martin.example' : null,
+      label: 'Re: ticket',
+      note: 'A message',
+      percent: -1,
+      fk_element: ticketId,
+      elementtype: 'ticket',
+    });
+  }
+
+  before(async function () {
+    if (ticketReason) this.skip();
+    host = await startDolibarrHost({ ticketModule: true });
+    const { db, seed } = host;
+    await db('llx_c_actioncomm').insert({
+      id: 40,
+      code: 'AC_OTH_AUTO',
+      type: 'systemauto',
+      libelle: 'Other (automatically inserted events)',
+      active: 1,
+      position: 20,
+    });
+    running = await portalOnHost({
+      db,
+      databaseUrl: host.database.url,
+      adapter: createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, actingUserId: seed.users.admin, tickets: true }),
+      workspaceSlug: seed.workspaceSlug,
+      from: 'Atelier Lumière <portal@atelier-lumiere.example>',
+    });
+    await running.portal.migrate();
+    await insertClaireLogin(db, seed);
+    await saveSettings(db, '1', { showTickets: true }, String(seed.users.admin));
+  });
+  after(async function () {
+    await running?.close();
+    await host?.close();
+  });
+
+  if (ticketReason) it(`is skipped: ${ticketReason}`, () => {});
+
+  it('tells Claire once of an answer the agency wrote on her company’s ticket, and refreshes her open pages', async function () {
+    const { db, seed } = host;
+    const printer = await ticket(seed.companies.bakery, 'TS2611-0001', 'The printer is down');
+    await message(printer, seed.companies.bakery, 'TICKET_MSG', null);
+    expect(await pass()).to.equal(0);
+    const cursor = JSON.parse((await db('portal_host_news').where({ workspace_id: '1' }).first('cursor')).cursor);
+    expect(cursor).to.include.keys('tickets');
+    expect(cursor.start).to.include.keys('tickets');
+
+    await message(printer, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
+    expect(await pass()).to.equal(1);
+    expect(await told()).to.deep.equal([
+      { kind: 'ticket_answered', subject_id: String(printer), number: 'TS2611-0001', title: 'The printer is down' },
+    ]);
+    const live = await db('portal_live_events').where({ workspace_id: '1', type: 'ticket-changed' }).select('client_id', 'data');
+    expect(live).to.have.length.of.at.least(1);
+    expect(live[0].client_id).to.equal(String(seed.companies.bakery));
+    expect(live[0].data).to.deep.include({ ticketId: String(printer), source: 'host' });
+    // The next read looks back over it and tells no one twice.
+    expect(await pass()).to.equal(0);
+    expect(await told()).to.have.length(1);
+  });
+
+  it('tells no one of a private note, a client’s own message, or a message on another company’s ticket', async function () {
+    const { db, seed } = host;
+    const logo = await ticket(seed.companies.bakery, 'TS2611-0002', 'Please change the logo');
+    const garage = await ticket(seed.companies.garage, 'TS2611-0003', 'Brakes');
+    await message(logo, seed.companies.bakery, 'TICKET_MSG_PRIVATE', seed.users.staff);
+    await message(logo, seed.companies.bakery, 'TICKET_MSG_PRIVATE_SENTBYMAIL', seed.users.staff);
+    await message(logo, seed.companies.bakery, 'TICKET_MSG', null);
+    // A client's own external login (a Dolibarr user of the company) writes as the client.
+    const [external] = await db('llx_user')
+      .insert({ entity: 1, login: 'claire.ext', lastname: 'Martin', firstname: 'Claire', fk_soc: seed.companies.bakery, statut: 1 })
+      .returning('rowid');
+    await message(logo, seed.companies.bakery, 'TICKET_MSG', Number((external as { rowid: number }).rowid));
+    await message(garage, seed.companies.garage, 'TICKET_MSG', seed.users.staff);
+    expect(await pass()).to.equal(0);
+    expect(await told()).to.have.length(1);
+    // (The garage's answer is read too, but no one of the garage signs in to the portal.) An answer staff also mailed tells Claire.
+    await message(logo, seed.companies.bakery, 'TICKET_MSG_SENTBYMAIL', seed.users.staff);
+    expect(await pass()).to.equal(1);
+    expect((await told()).map((row) => row.subject_id)).to.include(String(logo));
+  });
+
+  it('keeps the other positions of a cursor written before the tickets option, and starts the tickets’ there', async function () {
+    const { db, seed } = host;
+    const saved = await db('portal_host_news').where({ workspace_id: '1' }).first('cursor');
+    const { tickets: _at, start, ...positions } = JSON.parse(saved.cursor);
+    const { tickets: _start, ...startPositions } = start;
+    await db('portal_host_news')
+      .where({ workspace_id: '1' })
+      .update({ cursor: JSON.stringify({ ...positions, start: startPositions }) });
+    const before = await ticket(seed.companies.bakery, 'TS2611-0004', 'Before the option');
+    await message(before, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
+    expect(await pass()).to.equal(0);
+    const next = JSON.parse((await db('portal_host_news').where({ workspace_id: '1' }).first('cursor')).cursor);
+    expect(next).to.include({ invoices: positions.invoices, proposals: positions.proposals, tasks: positions.tasks });
+    expect(next.tickets).to.be.a('string');
+    await message(before, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
+    expect(await pass()).to.equal(1);
   });
 });

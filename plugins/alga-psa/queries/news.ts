@@ -1,10 +1,12 @@
 // What the agency issued and sent in Alga PSA after the portal's cursor, for clients' notifications:
 // invoices finalized (finalized_at; created_at for an invoice Alga wrote without it) in a status a
-// client sees, and quotes sent (status 'sent', sent_at). Each read starts a few minutes before its
+// client sees, quotes sent (status 'sent', sent_at) and the agency's answers on tickets (comments
+// staff wrote that the client sees, by the moment they were published). Each read starts a few minutes before its
 // cursor (never before where the first read started), so a write committed after a later one is not missed; the portal tells each person once.
 // The cursor is the newest value read, never this process's clock. Scoped by tenant and to active
 // clients, as the lists are.
 import { activeClientIds, type Db } from './db.ts';
+import { VISIBLE_COMMENT } from './tickets.ts';
 
 /** A position: a moment as text in UTC (AT), or '-infinity' for a table with nothing yet. */
 interface Positions {
@@ -17,7 +19,9 @@ interface Positions {
  * before its position, but never to what was there before the portal first read.
  */
 export interface NewsCursor extends Positions {
-  start: Positions;
+  /** The newest ticket answer's moment read (absent in a cursor written before it was read). */
+  tickets?: string;
+  start: Positions & { tickets?: string };
 }
 
 export interface InvoiceNewsRow {
@@ -90,4 +94,48 @@ export function quotesSentSince(db: Db, tenant: string, after: string, start: st
     .orderBy('q.sent_at')
     .limit(BATCH)
     .select<QuoteNewsRow[]>('q.quote_id', 'q.client_id', 'q.quote_number', 'q.title', db.raw(`${AT('q.sent_at')} as at`));
+}
+
+export interface TicketAnswerRow {
+  ticket_id: string;
+  client_id: string;
+  ticket_number: string | null;
+  title: string;
+  at: string;
+}
+
+/**
+ * When the client could first read a comment: a scheduled one when it was published (Alga sets
+ * published_at then), any other when it was written.
+ */
+const ANSWERED_AT = 'coalesce(c.published_at, c.created_at)';
+
+/** The newest comment's moment already there: a first read tells of no answer before it. */
+export async function ticketNewsStart(db: Db, tenant: string): Promise<string> {
+  const result = await db.raw<{ rows: Array<{ at: string }> }>(
+    `select coalesce((select ${AT(`max(${ANSWERED_AT})`)} from comments c where c.tenant = ?), '-infinity') as at`,
+    [tenant],
+  );
+  return result.rows[0]!.at;
+}
+
+/**
+ * The agency's answers on active clients' tickets since the cursor: comments staff wrote
+ * (author_type 'internal') that the client sees (not internal, in no internal thread, published,
+ * not deleted: tickets.ts's rule), oldest first, a batch at most. Alga indexes comments by no
+ * moment, so this reads the tenant's comments through the primary key's tenant prefix, in the
+ * background pass only.
+ */
+export function ticketAnswersSince(db: Db, tenant: string, after: string, start: string, part: Part): Promise<TicketAnswerRow[]> {
+  return db('comments as c')
+    .join('tickets as t', function joinTicket() {
+      this.on('t.tenant', '=', 'c.tenant').andOn('t.ticket_id', '=', 'c.ticket_id');
+    })
+    .where({ 'c.tenant': tenant, 'c.author_type': 'internal' })
+    .andWhereRaw(VISIBLE_COMMENT)
+    .whereIn('t.client_id', activeClientIds(db, tenant))
+    .andWhereRaw(...inPart(ANSWERED_AT, after, start, part))
+    .orderByRaw(ANSWERED_AT)
+    .limit(BATCH)
+    .select<TicketAnswerRow[]>('t.ticket_id', 't.client_id', 't.ticket_number', 't.title', db.raw(`${AT(ANSWERED_AT)} as at`));
 }

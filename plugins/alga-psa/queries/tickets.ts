@@ -72,7 +72,7 @@ const CLOSED = 'coalesce(s.is_closed, t.is_closed, false)';
 const WAITING = `(not ${CLOSED} and t.response_state = 'awaiting_client')`;
 
 /** A comment row `c` the client may read (Alga's getClientTicketDetails, plus soft deletion). */
-const VISIBLE_COMMENT = `not c.is_internal and c.publish_state = 'published' and c.deleted_at is null
+export const VISIBLE_COMMENT = `not c.is_internal and c.publish_state = 'published' and c.deleted_at is null
   and not exists (select 1 from comment_threads ct where ct.tenant = c.tenant and ct.thread_id = c.thread_id and ct.is_internal)`;
 
 /**

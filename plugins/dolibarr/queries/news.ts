@@ -23,7 +23,9 @@ interface Positions {
  * before its position, but never to what was there before the portal first read.
  */
 export interface NewsCursor extends Positions {
-  start: Positions;
+  /** The newest ticket answer's event id read (with the tickets option only). */
+  tickets?: string;
+  start: Positions & { tickets?: string };
 }
 
 export interface NewsRow {
@@ -129,4 +131,49 @@ export function tasksAssignedSince(db: Db, entity: number, after: string, start:
     .orderBy('ec.datecreate')
     .limit(BATCH)
     .select<TaskNewsRow[]>('t.rowid', 'j.fk_soc', 't.ref', 't.label', 'ec.fk_socpeople', db.raw(`${AT('ec.datecreate')} as at`));
+}
+
+export interface TicketAnswerRow {
+  /** The ticket's rowid. */
+  rowid: number;
+  fk_soc: number;
+  ref: string;
+  subject: string | null;
+  /** The answer's llx_actioncomm id, as text: the position. */
+  at: string;
+}
+
+/** Ids an answer's read looks back over, for an event committed after one with a higher id. */
+const ANSWER_LOOK_BACK = 200;
+
+/** The newest agenda event already there (as text; '0' for none): answers are read after it. */
+export async function ticketNewsStart(db: Db, entity: number): Promise<string> {
+  const row = await db('llx_actioncomm').where({ entity }).max<{ max: number | null }>('id as max').first();
+  return String(row?.max ?? 0);
+}
+
+/**
+ * The agency's answers on client companies' tickets after the cursor: Ticket::createTicketMessage's
+ * public events (TICKET_MSG, or TICKET_MSG_SENTBYMAIL when staff mailed it too; never the
+ * TICKET_MSG_PRIVATE notes) written by an internal user (fk_user_author one with no fk_soc: an
+ * external login writes as its client, and a message from the public pages has no user). By the
+ * event's id, which Dolibarr's sequence gives in order: 'new' ones after the position (a batch at
+ * most, oldest first), 'recent' ones a few hundred ids back through it (never before the start).
+ */
+export function ticketAnswersSince(db: Db, entity: number, after: string, start: string, part: Part): Promise<TicketAnswerRow[]> {
+  const query = db('llx_actioncomm as a')
+    .join('llx_ticket as t', function joinTicket() {
+      this.on('t.rowid', '=', 'a.fk_element').andOn('t.entity', '=', 'a.entity');
+    })
+    .join('llx_user as u', 'u.rowid', 'a.fk_user_author')
+    .where({ 'a.entity': entity, 'a.elementtype': 'ticket' })
+    .whereIn('a.code', ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL'])
+    .whereNull('u.fk_soc')
+    .whereIn('t.fk_soc', clientCompanyIds(db, entity));
+  if (part === 'new') query.where('a.id', '>', Number(after));
+  else query.where('a.id', '>', Math.max(Number(after) - ANSWER_LOOK_BACK, Number(start))).andWhere('a.id', '<=', Number(after));
+  return query
+    .orderBy('a.id')
+    .limit(BATCH)
+    .select<TicketAnswerRow[]>('t.rowid', 't.fk_soc', 't.ref', 't.subject', db.raw('a.id::text as at'));
 }

@@ -916,9 +916,12 @@ export interface HostRecordPagesPort {
 
 /** Something the agency did in the host that the client's people are to be told of. */
 export interface HostNewsItem {
-  kind: 'invoice' | 'proposal' | 'quotation' | 'task';
-  /** An invoice `issued`; a proposal or quotation `sent` for the client's answer; a task `assigned` to a contact. */
-  happened: 'issued' | 'sent' | 'assigned';
+  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket';
+  /**
+   * An invoice `issued`; a proposal or quotation `sent` for the client's answer; a task `assigned`
+   * to a contact; a ticket `answered` by the agency (the words of hostRecordChanged's change).
+   */
+  happened: 'issued' | 'sent' | 'assigned' | 'answered';
   id: HostId;
   clientId: HostId;
   number: string;
@@ -933,8 +936,8 @@ export interface HostNewsItem {
  */
 export interface HostNewsPort {
   /**
-   * The workspace's invoices issued, offers sent and tasks assigned after `cursor` (what the host
-   * can tell), with the cursor to pass next
+   * The workspace's invoices issued, offers sent, tasks assigned and tickets answered (where its
+   * tickets port is on) after `cursor` (what the host can tell), with the cursor to pass next
    * time. The cursor is the adapter's own text; null asks for none of the past, only a cursor to
    * start from. An item may come again in a later call (an adapter reads a little before its
    * cursor, so a write committed late is not missed): the portal tells each person once. Scoped by

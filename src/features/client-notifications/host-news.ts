@@ -4,13 +4,20 @@
 // at a time reads a workspace (a conditional update claims it), from the cursor the last read
 // left. Telling is once per person, kind and record, so an item read twice (the adapter reads a
 // little before its cursor; a read that stopped half-way is read again) tells no one twice. The
-// cursor moves only after everything read was told.
+// cursor moves only after everything read was told. A ticket the agency answered also refreshes the
+// client's open pages, with the live event a host's own call sends (core/live/host-changes.ts).
 import type { Knex } from 'knex';
-import type { HostNewsPort, PortalLogger } from '../../core/index.ts';
+import { announceHostChange, type EventBus, type HostNewsPort, type PortalLogger } from '../../core/index.ts';
 import { claimHostNews, saveHostNewsCursor, workspacesWithActivePeople } from './queries.ts';
 import type { ClientEvent } from './service.ts';
 
-const KIND_OF = { invoice: 'invoice_issued', proposal: 'offer_sent', quotation: 'offer_sent', task: 'task_assigned' } as const;
+const KIND_OF = {
+  invoice: 'invoice_issued',
+  proposal: 'offer_sent',
+  quotation: 'offer_sent',
+  task: 'task_assigned',
+  ticket: 'ticket_answered',
+} as const;
 
 /** How long a claimed read stays its instance's: a little under the pass's interval. */
 const CLAIM_MS = 4 * 60_000;
@@ -18,6 +25,8 @@ const CLAIM_MS = 4 * 60_000;
 export interface HostNewsDeps {
   db: Knex;
   news: HostNewsPort;
+  /** Where the live events of answered tickets go. */
+  events: EventBus;
   notify(event: ClientEvent): Promise<number>;
   now: () => Date;
   logger: PortalLogger;
@@ -34,6 +43,11 @@ export function createHostNewsReader(deps: HostNewsDeps) {
     const { items, cursor: next } = await news.since(workspaceId, cursor);
     let told = 0;
     for (const item of items) {
+      if (item.kind === 'ticket')
+        await announceHostChange(
+          { db, bus: deps.events, onError: (message, err) => logger.error(message, err) },
+          { workspaceId, clientId: item.clientId, kind: 'ticket', id: item.id },
+        );
       told += await deps.notify({
         workspaceId,
         clientId: item.clientId,

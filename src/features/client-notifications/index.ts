@@ -1,6 +1,7 @@
 // Notifications for clients: a list in the portal with an unread count in the navigation, and, as
 // each person chooses per kind, an email at once or a daily one, in their language. Beside a host
-// with a news port, what it issued and sent is read every few minutes (host-news.ts).
+// with a news port, what it issued and sent and how it answered tickets is read every few minutes
+// (host-news.ts).
 import { clientNotificationsManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/index.ts';
 import { createClientNotificationHandlers } from './handlers.ts';
@@ -16,7 +17,7 @@ const DIGEST_CHECK_MS = 15 * 60_000;
 const HOST_NEWS_EVERY_MS = 5 * 60_000;
 
 export function clientNotificationsFeature(core: CoreServices): Feature & { service: ClientNotifications; hostNews(): Promise<number> } {
-  const { db, mailer, flags, workspaces, config, now, logger, adapter } = core;
+  const { db, mailer, flags, workspaces, config, now, logger, adapter, events } = core;
   const service = createClientNotifications({
     db,
     mailer,
@@ -27,7 +28,7 @@ export function clientNotificationsFeature(core: CoreServices): Feature & { serv
     logger,
     ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),
   });
-  const reader = adapter.news ? createHostNewsReader({ db, news: adapter.news, notify: service.notify, now, logger }) : null;
+  const reader = adapter.news ? createHostNewsReader({ db, news: adapter.news, events, notify: service.notify, now, logger }) : null;
   let reading: Promise<number> | null = null;
   /** A pass over the host's news (one at a time on this instance); 0 for a host without a news port. */
   const hostNews = (): Promise<number> => {
