@@ -63,7 +63,7 @@ function blocksText(blocks: unknown[]): string {
 }
 
 /** Plain text of what Alga stored: BlockNote JSON read for its text, anything else as it is. */
-export function algaText(stored: string | null | undefined, fallback?: string | null): string {
+function algaText(stored: string | null | undefined, fallback?: string | null): string {
   const raw = stored ?? '';
   try {
     const parsed: unknown = JSON.parse(raw);
@@ -78,7 +78,7 @@ export function algaText(stored: string | null | undefined, fallback?: string | 
 }
 
 /** The client's plain text as BlockNote paragraphs, one a line, as Alga's editor would hold it. */
-export function blockNoteOf(text: string): string {
+function blockNoteOf(text: string): string {
   return JSON.stringify(
     text.split(/\r?\n/).map((line) => ({
       id: randomUUID(),

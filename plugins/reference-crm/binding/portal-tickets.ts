@@ -33,7 +33,7 @@ import {
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 
 /** How each of the CRM's statuses reads in the portal's words. */
-export const TICKET_STATE: Record<TicketStatus, TicketState> = {
+const TICKET_STATE: Record<TicketStatus, TicketState> = {
   new: 'open',
   in_progress: 'open',
   waiting_on_client: 'waiting',

@@ -1,8 +1,8 @@
 // What the tickets routes accept. Messages are keys of tickets.json, shown in the reader's language.
 import { z } from 'zod';
 
-export const SUBJECT_MAX = 200;
-export const BODY_MAX = 10_000;
+const SUBJECT_MAX = 200;
+const BODY_MAX = 10_000;
 
 const cursor = z
   .string()

@@ -25,7 +25,7 @@ function stateWords(i18n: RequestI18n, ticket: Pick<TicketSummary, 'state' | 'st
   return { chip: CHIP[ticket.state], stateLabel: i18n.t(`tickets:state.${ticket.state}`), statusLabel: ticket.statusLabel };
 }
 
-export function ticketUrl(base: string, id: string): string {
+function ticketUrl(base: string, id: string): string {
   return `${base}/tickets/${encodeURIComponent(id)}`;
 }
 

@@ -7,7 +7,7 @@ import { allow, validateBody, validateQuery } from '../../core/index.ts';
 import { NewTicketCommand, RatingCommand, ReplyCommand, TicketActionCommand, TicketsQuery } from './commands.ts';
 import type { TicketsHandlers } from './handlers.ts';
 
-export const TICKETS_PATH = '/tickets';
+const TICKETS_PATH = '/tickets';
 /** The two forms that may carry files, for the workspace router's multipart list. */
 export const TICKETS_MULTIPART_PATHS = [TICKETS_PATH, `${TICKETS_PATH}/:ticketId/replies`];
 
