@@ -19,13 +19,26 @@ import type { PortalHarness } from '../support/portal-harness.ts';
 
 /** Every item the navigation offers this person, wherever it is shown. */
 const ITEMS = {
-  en: ['Dashboard', 'Proposals', 'Quotations', 'Invoices', 'Tasks', 'Documents', 'Messages', 'Team', 'Notifications (1 unread)', 'Account'],
+  en: [
+    'Dashboard',
+    'Proposals',
+    'Quotations',
+    'Invoices',
+    'Tasks',
+    'Projects',
+    'Documents',
+    'Messages',
+    'Team',
+    'Notifications (1 unread)',
+    'Account',
+  ],
   de: [
     'Übersicht',
     'Angebote',
     'Kostenvoranschläge',
     'Rechnungen',
     'Aufgaben',
+    'Projekte',
     'Dokumente',
     'Nachrichten',
     'Team',

@@ -122,8 +122,8 @@ describe('the portal on a 390 px phone in Chromium', function () {
     expect(name.html, 'break opportunities after separators').to.contain('<wbr>');
     // At most a few lines (letter by letter would be dozens).
     expect(name.lines).to.be.within(1, 4);
-    const del = await page.locator('#uploads-list button:has-text("Delete")').first().boundingBox();
-    expect(del, 'Delete button').to.not.equal(null);
+    const del = await page.locator('#uploads-list a:has-text("Delete")').first().boundingBox();
+    expect(del, 'Delete link').to.not.equal(null);
     expect(del!.x).to.be.at.least(0);
     expect(del!.x + del!.width).to.be.at.most(390);
     await expectNoAxeViolations(page, 'documents');
