@@ -78,12 +78,13 @@ const clean = (text: string, max: number) => (typeof text === 'string' ? text.tr
 
 export function referenceTickets(db: Db): TicketsPort {
   /** The workspace, client and contact as integers, when all are well formed and the contact is the client's. */
-  async function actor(workspaceId: string, clientId: string, contactId: string) {
+  /** The contact acting, if it is the client's; read in the caller's transaction where there is one. */
+  async function actor(run: Db, workspaceId: string, clientId: string, contactId: string) {
     const ws = parseId(workspaceId);
     const client = parseId(clientId);
     const contact = parseId(contactId);
     if (ws === null || client === null || contact === null) return null;
-    const row = await findContact(db, { workspaceId: ws, contactId: contact });
+    const row = await findContact(run, { workspaceId: ws, contactId: contact });
     return row && row.client_id === client ? { ws, client, contact } : null;
   }
 
@@ -159,7 +160,7 @@ export function referenceTickets(db: Db): TicketsPort {
 
     async create(workspaceId, clientId, contactId, ticket: NewTicket, write) {
       const run = write?.trx ?? db;
-      const who = await actor(workspaceId, clientId, contactId);
+      const who = await actor(run, workspaceId, clientId, contactId);
       const subject = clean(ticket.subject, 200);
       if (!who || !subject || !(await findClient(run, { workspaceId: who.ws, clientId: who.client }))) return null;
       // A choice must be one of this workspace's; an unknown one refuses the ticket rather than drop it.
@@ -190,7 +191,7 @@ export function referenceTickets(db: Db): TicketsPort {
 
     async reply(workspaceId, clientId, contactId, ticketId, body, write) {
       const run = write?.trx ?? db;
-      const who = await actor(workspaceId, clientId, contactId);
+      const who = await actor(run, workspaceId, clientId, contactId);
       const id = parseId(ticketId);
       const text = clean(body, 20_000);
       if (!who || id === null || !text) return null;
@@ -218,7 +219,7 @@ export function referenceTickets(db: Db): TicketsPort {
 
     async setState(workspaceId, clientId, contactId, ticketId, to, write) {
       const run = write?.trx ?? db;
-      const who = await actor(workspaceId, clientId, contactId);
+      const who = await actor(run, workspaceId, clientId, contactId);
       const id = parseId(ticketId);
       if (!who || id === null) return null;
       const found = await setTicketStatus(run, {
