@@ -31,6 +31,8 @@ describe('alga-psa binding: projects', function () {
   };
 
   before(async function () {
+    // Skipped where no real Alga PSA database can be made: its schema is loaded with psql into a
+    // PostgreSQL server (DATABASE_URL), which the embedded engine is not. CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startAlgaHost();
     const adapter = host.adapter();

@@ -154,6 +154,8 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     );
 
   before(async function () {
+    // Skipped where no real Alga PSA database can be made: its schema is loaded with psql into a
+    // PostgreSQL server (DATABASE_URL), which the embedded engine is not. CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startAlgaHost();
     adapter = host.adapter();
@@ -525,6 +527,8 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     const opened: string[] = [];
 
     before(async function () {
+      // Skipped where no real Alga PSA database can be made: its schema is loaded with psql into a
+      // PostgreSQL server (DATABASE_URL), which the embedded engine is not. CI's PostgreSQL pass runs it.
       if (reason) this.skip();
       client = await insert(
         'clients',

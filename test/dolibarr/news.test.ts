@@ -181,6 +181,8 @@ describe('dolibarr host: the agency’s answers on tickets in Dolibarr reach the
   }
 
   before(async function () {
+    // Skipped where no real Dolibarr database with the Ticket module's tables (dolibarr-ticket.sql) can
+    // be made: psql and a PostgreSQL server (DATABASE_URL) are needed. CI's PostgreSQL pass runs it.
     if (ticketReason) this.skip();
     host = await startDolibarrHost({ ticketModule: true });
     const { db, seed } = host;

@@ -24,6 +24,8 @@ describe('dolibarr binding: projects', function () {
   let draft: number;
 
   before(async function () {
+    // Skipped where no real Dolibarr database can be made: its schema is loaded with psql into a
+    // PostgreSQL server (DATABASE_URL), which the embedded engine is not. CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startDolibarrHost({ portalTables: true });
     projects = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, dataRoot: host.dataRoot }).projects!;

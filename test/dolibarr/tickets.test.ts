@@ -71,6 +71,8 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
   }
 
   before(async function () {
+    // Skipped where no real Dolibarr database with the Ticket module's tables (dolibarr-ticket.sql) can
+    // be made: psql and a PostgreSQL server (DATABASE_URL) are needed. CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startDolibarrHost({ ticketModule: true });
     bakery = String(host.seed.companies.bakery);
