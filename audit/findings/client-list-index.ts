@@ -1,16 +1,25 @@
 // Whether the host can serve a client's records a page at a time. The portal lists one client's
-// proposals, quotations, invoices, tasks and documents, newest or soonest first, 25 at a time.
+// proposals, quotations, invoices, tasks, documents, tickets and projects, newest or soonest first, 25 at a time.
 // Without an index that starts with the client link, every page reads the whole table; with one
 // that stops at the client, every page reads all of that client's rows and sorts them (measured on
 // the reference CRM: 798 rows read for a page of 25 at 1,000 invoices per client, 26 with the
 // order in the index). The plugin never alters a host table, so the note says what to add.
 import type { CatalogIndex } from '../catalog/types.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
+import { tokenize } from '../recognition/names.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
 import { clientSideTables, type FindingsContext } from './context.ts';
 
 /** The concepts the portal lists per client, page by page. */
-export const CLIENT_LISTS: ReadonlySet<TableConceptId> = new Set(['proposal', 'quotation', 'invoice', 'task', 'document']);
+export const CLIENT_LISTS: ReadonlySet<TableConceptId> = new Set([
+  'proposal',
+  'quotation',
+  'invoice',
+  'task',
+  'document',
+  'ticket',
+  'project',
+]);
 
 /** The note for a chosen table the portal lists per client; null when the table has no client link. */
 export function clientListIndexNote(context: FindingsContext, profile: TableProfile): string | null {
@@ -33,9 +42,9 @@ export function clientListIndexNote(context: FindingsContext, profile: TableProf
   const key = profile.table.primaryKey.filter((c) => !lead.includes(c));
   const wanted = `(${[...lead, order, ...(key.length > 0 ? key : ['id'])].join(', ')})`;
 
-  const flags = new Set(profile.table.columns.filter((c) => c.category === 'B').map((c) => c.name));
+  const listFilters = new Set(profile.table.columns.filter((c) => c.category === 'B' || isStatusColumn(c.name)).map((c) => c.name));
   const serving = profile.table.indexes
-    .map((index) => ({ index, next: columnAfterClient(index, [lead, link.columns], flags) }))
+    .map((index) => ({ index, next: columnAfterClient(index, [lead, link.columns], listFilters) }))
     .filter((candidate): candidate is { index: CatalogIndex; next: string | null | undefined } => candidate.next !== false);
   const ordered = serving.find(({ next }) => next === null || (next !== undefined && dates.includes(next)));
   if (ordered) return `a client's rows are read a page at a time, in order, from index ${ordered.index.name} ${shown(ordered.index)}`;
@@ -48,16 +57,23 @@ export function clientListIndexNote(context: FindingsContext, profile: TableProf
 
 /**
  * The index column that orders a client's rows: the first after the client link (with or without
- * the tenant before it) and any yes/no flags a list filters on (shared with the client): a name,
+ * the tenant before it) and any yes/no flags or status a list filters on (shared with the client; a
+ * tab of open tickets, projects grouped by status): a name,
  * null for an expression (such as coalesce(due_date, ...)), undefined when the index ends there,
  * and false when the index does not start with the client.
  */
-function columnAfterClient(index: CatalogIndex, prefixes: string[][], flags: ReadonlySet<string>): string | null | undefined | false {
+function columnAfterClient(index: CatalogIndex, prefixes: string[][], listFilters: ReadonlySet<string>): string | null | undefined | false {
   const prefix = prefixes.find((columns) => columns.every((column, i) => index.columns[i] === column));
   if (!prefix) return false;
   const after = index.columns.slice(prefix.length);
-  while (after.length > 0 && after[0] !== null && flags.has(after[0]!)) after.shift();
+  while (after.length > 0 && after[0] !== null && listFilters.has(after[0]!)) after.shift();
   return after.length > 0 ? after[0] : undefined;
+}
+
+const STATUS_WORDS = new Set(['status', 'statut', 'state', 'stage']);
+
+function isStatusColumn(name: string): boolean {
+  return tokenize(name).some((word) => STATUS_WORDS.has(word));
 }
 
 function shown(index: CatalogIndex): string {

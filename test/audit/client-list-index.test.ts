@@ -95,8 +95,12 @@ describe('audit: indexes for the lists the portal shows a client', () => {
     ).to.equal(
       "a client's rows are read a page at a time, in order, from index invoices_client_issued_idx (workspace_id, client_id, issue_date, id)",
     );
-    // Without the tenant first, after a yes/no flag the list filters on, or by an expression.
+    // Without the tenant first, after a yes/no flag or a status the list filters on (a tab of open
+    // tickets, projects grouped by status), or by an expression.
     expect(note([index('by_client_shared', ['client_id', 'shared', 'due_date'])])).to.match(/in order, from index by_client_shared/);
+    expect(note([index('by_client_status', ['workspace_id', 'client_id', 'status', 'due_date', 'id'])])).to.match(
+      /in order, from index by_client_status/,
+    );
     expect(note([index('by_client_due', ['workspace_id', 'client_id', null, 'id'])])).to.match(
       /in order, from index by_client_due \(workspace_id, client_id, expression, id\)/,
     );

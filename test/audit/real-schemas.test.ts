@@ -12,6 +12,21 @@ import { REAL_SCHEMAS } from './real-schemas.expected.ts';
 
 const scores = new Map<string, RealScore>();
 
+/** What the audit says of the index behind each client list, per schema (REAL_SCHEMAS names). */
+const LIST_INDEX_NOTES: Record<string, Record<string, RegExp>> = {
+  'alga-psa': {
+    ticket: /no index starts with the client link \(client_id\).*an index \(tenant, client_id, one of entered_at/s,
+    project: /no index starts with the client link \(client_id\).*an index \(tenant, client_id, one of start_date/s,
+  },
+  dolibarr: {
+    project: /index idx_projet_fk_soc \(fk_soc\) finds a client's rows but holds no list order/,
+  },
+  'dolibarr + Ticket module': {
+    ticket: /index idx_ticket_fk_soc \(fk_soc\) finds a client's rows but holds no list order/,
+    project: /index idx_projet_fk_soc \(fk_soc\) finds a client's rows but holds no list order/,
+  },
+};
+
 describe('audit: scored on the real CRM schemas', function () {
   this.timeout(300_000);
 
@@ -55,6 +70,17 @@ describe('audit: scored on the real CRM schemas', function () {
 
       it('gives answers that do not contradict each other', () => {
         expect(score.contradictions).to.deep.equal([]);
+      });
+
+      it('names the index that would serve the client lists of tickets and projects, where the host lacks one', () => {
+        // Alga PSA indexes neither table by client; Dolibarr finds a company's rows by fk_soc but
+        // sorts all of them for each page. Either way each page reads more than a page.
+        const wanted = LIST_INDEX_NOTES[expected.name];
+        expect(wanted, `no list-index expectation for ${expected.name}`).to.exist;
+        for (const [concept, note] of Object.entries(wanted!)) {
+          const finding = report.concepts.find((f) => f.id === concept);
+          expect(finding?.notes.join('\n'), concept).to.match(note);
+        }
       });
 
       it("never compares an unrelated adapter's claims with this host when none was asked for", () => {
