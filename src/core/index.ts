@@ -276,6 +276,7 @@ export {
   SUMMARY_COUNT_LIMIT,
   type TasksPort,
   type TicketDetail,
+  type TicketFile,
   type TicketState,
   type TicketSummary,
   type TicketsPort,

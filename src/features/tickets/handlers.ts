@@ -31,6 +31,7 @@ import {
   removeReceived,
   recordLiveEvent,
   renderPortalPage,
+  sendDownload,
   signedInClient,
   type StoredAttachment,
   type TicketDetail,
@@ -193,12 +194,14 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     const ticket = await loadTicket(res);
-    const [attachments, rating] = await Promise.all([
+    const [attachments, hostFiles, rating] = await Promise.all([
       listTicketAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
+      // The files attached in the host itself (by the agency in its own screens), where the host lets the portal read them.
+      tickets.files ? tickets.files(workspace.id, user.client_id, ticket.id) : Promise.resolve([]),
       findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
     ]);
     const uploads = canClient(settings, 'upload_file');
-    const view = presentDetail(i18n, base, ticket, attachments, rating);
+    const view = presentDetail(i18n, base, ticket, attachments, hostFiles, rating);
     renderPortalPage(
       req,
       res,
@@ -403,6 +406,17 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       const file = row ? await storage.get(workspace.id, row.file_id) : null;
       if (!row || !file) throw notFound();
       sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
+    },
+
+    /** A file attached in the host: read through the port, which finds it only on this client's ticket. */
+    hostFile: async (req: Request, res: Response) => {
+      const { workspace } = portalContext(res);
+      const { user } = signedInClient(res);
+      const ticket = await loadTicket(res);
+      const fileId = parseParam(HostTicketId, req.params.fileId);
+      const file = tickets.fileContent ? await tickets.fileContent(workspace.id, user.client_id, ticket.id, fileId) : null;
+      if (!file) throw notFound();
+      await sendDownload(res, file);
     },
   };
 }
