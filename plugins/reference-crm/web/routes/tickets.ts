@@ -34,7 +34,7 @@ import {
 } from '../../queries/tickets.ts';
 import { inTransaction } from '../../queries/db.ts';
 import { requireStaff, staffOf } from '../auth.ts';
-import { checkboxField, choiceField, parseForm, type FieldError } from '../forms.ts';
+import { checkboxField, choiceField, freeText, parseForm, type FieldError } from '../forms.ts';
 import { statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
@@ -44,8 +44,8 @@ import { tellPlugins } from '../record-changes.ts';
 const STATUS_CHOICE = 'Choose a status: new, in progress, waiting on client, resolved or closed.';
 
 const messageSchema = z.object({
-  /** Optional when files come with the form: files may be sent on their own. */
-  body: z.string().max(10_000, 'Message: at most 10000 characters.').optional(),
+  /** Empty when files come on their own; the route asks for it otherwise. */
+  body: freeText('Message', 10_000),
   internal: checkboxField(),
   /** Optional: the status the ticket moves to with the answer ("waiting on client" with a question). */
   status: z.union([z.literal(''), choiceField(TICKET_STATUSES, STATUS_CHOICE)]).optional(),
@@ -226,7 +226,7 @@ export function ticketRoutes({
     const parsed = parseForm(messageSchema, req.body);
     if (!parsed.ok) return showTicket(res, ticket, req.body, parsed.errors, 400);
     const { internal, status } = parsed.data;
-    const body = (parsed.data.body ?? '').trim();
+    const body = parsed.data.body.trim();
     const checked = await checkFiles((req.files as Express.Multer.File[] | undefined) ?? [], virusScanner);
     if (!checked.ok) return showTicket(res, ticket, req.body, [{ field: 'attachments', message: checked.message }], 400);
     if (body === '' && (checked.files.length === 0 || internal))
