@@ -5,13 +5,25 @@ export { PortalSetupError, type PortalDeps, type PortalDepsInput } from './core/
 export type { PortalConfig } from './core/config.ts';
 export type * from './core/ports/host.ts';
 // Named too: what a binding's tickets port takes and gives, which no module of the portal names itself.
-export type { NewTicket, TicketListFilter, TicketMessage, TicketOptions, TicketStatusChange } from './core/ports/host.ts';
+export type {
+  NewTicket,
+  TicketFile,
+  TicketFileContent,
+  TicketListFilter,
+  TicketMessage,
+  TicketOptions,
+  TicketStatusChange,
+} from './core/ports/host.ts';
 export { overdueFrom, SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export type * from './core/ports/services.ts';
 export { PORTAL_FLAG } from './core/flags/flag-names.ts';
 export { createDatabaseStorage } from './core/files/database-storage.ts';
 export { createDirectoryStorage } from './core/files/directory-storage.ts';
 export { createClamdScanner } from './core/files/clamd-scanner.ts';
+// The portal's upload rules for a host's own forms (a file staff attach for a client): the type by
+// its first bytes, the stored name, the per-file cap.
+export { detectAllowedType, safeFilename, SNIFF_BYTES } from './core/files/file-types.ts';
+export { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from './core/files/attachment-rules.ts';
 export { HostClaimError } from './core/host/verify-claims.ts';
 export type { EventBus } from './core/events/event-bus.ts';
 export type { HostRecordChange, HostRecordKind } from './core/live/host-changes.ts';

@@ -250,7 +250,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     ...(options.storageRoot ? { documents: algaDocuments(db, tenantOf, options.storageRoot) } : {}),
     tasks: algaTasks(db, tenantOf),
     projects: algaProjects(db, tenantOf),
-    tickets: algaTickets(db, tenantOf),
+    tickets: algaTickets(db, tenantOf, options.storageRoot ? { storageRoot: options.storageRoot } : {}),
     news: algaNews(db, tenantOf),
     clientPermissions: {
       async of(id, contactIds) {

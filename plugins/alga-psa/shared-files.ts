@@ -18,7 +18,7 @@ type TenantOf = (workspaceId: string) => string | null;
 const EMPTY = { items: [], next: null };
 
 /** The file under the storage root, or null when the row's path would leave it (as Alga's provider refuses it). */
-function fileUnder(root: string, storagePath: string): string | null {
+export function fileUnder(root: string, storagePath: string): string | null {
   const base = path.resolve(root);
   const file = path.resolve(base, storagePath.replace(/^\/+/, ''));
   return file.startsWith(`${base}${path.sep}`) ? file : null;

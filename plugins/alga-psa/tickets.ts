@@ -4,12 +4,17 @@
 // the portal reads its text and writes the client's plain text as one paragraph per line, with
 // the text itself in markdown_content, as Alga's client portal stores both.
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { TicketDetail, TicketMessage, TicketsPort, TicketState, TicketSummary } from '../../src/index.ts';
+import type { TicketDetail, TicketFile, TicketMessage, TicketsPort, TicketState, TicketSummary } from '../../src/index.ts';
 import { clampLimit, pageOf } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
+import { cents } from './money.ts';
+import { findTicketDocument, listTicketDocuments, type TicketDocumentRow } from './queries/ticket-documents.ts';
+import { fileUnder } from './shared-files.ts';
 import {
   actingContact,
   findTicket,
@@ -115,7 +120,27 @@ function presentMessage(row: CommentRow): TicketMessage {
   };
 }
 
-export function algaTickets(db: Knex, tenantOf: TenantOf): TicketsPort {
+function presentFile(row: TicketDocumentRow): TicketFile {
+  return {
+    id: row.document_id,
+    name: row.document_name?.trim() || row.original_name,
+    contentType: row.mime_type?.trim() || 'application/octet-stream',
+    sizeBytes: cents(row.file_size),
+    at: row.associated_at,
+    // Alga links a document to the ticket, never to a comment: it is placed by time.
+    messageId: null,
+  };
+}
+
+export interface AlgaTicketsOptions {
+  /**
+   * Alga's local storage root (the documents port's): a ticket's files are read from it. Without
+   * it the port has no files, as the documents port is left out.
+   */
+  storageRoot?: string;
+}
+
+export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOptions = {}): TicketsPort {
   const scopeOf = (workspaceId: string, clientId: string) => {
     const tenant = tenantOf(workspaceId);
     const client = parseUuid(clientId);
@@ -123,6 +148,29 @@ export function algaTickets(db: Knex, tenantOf: TenantOf): TicketsPort {
   };
   const inTransaction = <T>(write: { trx?: Knex.Transaction } | undefined, work: (trx: Knex.Transaction) => Promise<T>) =>
     write?.trx ? work(write.trx) : db.transaction(work);
+
+  /** The ticket's documents, read from the storage root; a file missing there is not listed (as Alga's provider says it is gone). */
+  const ticketFiles = (storageRoot: string): Pick<TicketsPort, 'files' | 'fileContent'> => ({
+    async files(workspaceId, clientId, id) {
+      const scope = scopeOf(workspaceId, clientId);
+      const ticketId = parseUuid(id);
+      if (!scope || ticketId === null) return [];
+      const rows = await listTicketDocuments(db, { ...scope, ticketId });
+      return rows.filter((row) => fileUnder(storageRoot, row.storage_path) !== null).map(presentFile);
+    },
+    async fileContent(workspaceId, clientId, id, fileId) {
+      const scope = scopeOf(workspaceId, clientId);
+      const ticketId = parseUuid(id);
+      const documentId = parseUuid(fileId);
+      if (!scope || ticketId === null || documentId === null) return null;
+      const row = await findTicketDocument(db, { ...scope, ticketId, documentId });
+      const file = row ? fileUnder(storageRoot, row.storage_path) : null;
+      const info = file ? await stat(file).catch(() => null) : null;
+      if (!row || !file || !info?.isFile()) return null;
+      const { name, contentType } = presentFile(row);
+      return { name, contentType, sizeBytes: info.size, content: createReadStream(file, { highWaterMark: 256 * 1024 }) };
+    },
+  });
 
   const find = async (workspaceId: string, clientId: string, id: string): Promise<TicketDetail | null> => {
     const scope = scopeOf(workspaceId, clientId);
@@ -235,5 +283,6 @@ export function algaTickets(db: Knex, tenantOf: TenantOf): TicketsPort {
       const row = await findTicket(write?.trx ?? db, { ...scope, ticketId });
       return row ? presentTicket(row) : null;
     },
+    ...(options.storageRoot ? ticketFiles(options.storageRoot) : {}),
   };
 }

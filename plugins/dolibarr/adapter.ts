@@ -284,7 +284,14 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     },
     ...(options.dataRoot ? { documents: dolibarrDocuments(db, entityOf, options.dataRoot) } : {}),
     tasks: dolibarrTasks(db, entityOf),
-    ...(options.tickets ? { tickets: dolibarrTickets(db, entityOf, { userId: options.actingUserId ?? null }) } : {}),
+    ...(options.tickets
+      ? {
+          tickets: dolibarrTickets(db, entityOf, {
+            userId: options.actingUserId ?? null,
+            ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
+          }),
+        }
+      : {}),
     projects: dolibarrProjects(db, entityOf),
     news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
   };

@@ -23,7 +23,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
-const contentTypeOf = (filename: string) => CONTENT_TYPES[path.extname(filename).toLowerCase()] ?? 'application/octet-stream';
+export const contentTypeOf = (filename: string) => CONTENT_TYPES[path.extname(filename).toLowerCase()] ?? 'application/octet-stream';
 
 // The portal's record types and Dolibarr's src_object_type values.
 const OBJECT_TYPES: Record<string, SharedObjectType | undefined> = { proposal: 'propal', invoice: 'facture' };
@@ -40,7 +40,7 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The file under the data root, or null when the row's path would leave it (Dolibarr shows such a file as missing too). */
-function fileOnDisk(dataRoot: string, row: { filepath: string; filename: string }): string | null {
+export function fileOnDisk(dataRoot: string, row: { filepath: string; filename: string }): string | null {
   const root = path.resolve(dataRoot);
   const file = path.resolve(root, row.filepath, row.filename);
   return file.startsWith(`${root}${path.sep}`) ? file : null;

@@ -5,12 +5,16 @@
 //   NEED_MORE_INFO (5) → waiting (on the client); CLOSED (8), CANCELED (9) → closed; the rest open,
 //   with Dolibarr's own English label (ticket.lang's statuts_short) where it says more than the state.
 // The dictionaries' codes are the choices' ids: llx_ticket stores the code, not the rowid.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Knex } from 'knex';
-import type { TicketMessage, TicketsPort, TicketState, TicketStatusChange, TicketSummary } from '../../src/index.ts';
+import type { TicketFile, TicketMessage, TicketsPort, TicketState, TicketStatusChange, TicketSummary } from '../../src/index.ts';
 import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
+import { findTicketFile, listTicketFiles, type TicketFileRow } from './queries/ticket-files.ts';
+import { contentTypeOf, fileOnDisk } from './shared-files.ts';
 import { findClientCompany } from './queries/companies.ts';
 import { moduleEnabled } from './queries/constants.ts';
 import { findContact } from './queries/contacts.ts';
@@ -148,6 +152,27 @@ const HISTORY: Record<string, { state: TicketState; statusLabel: string | null }
 export interface DolibarrTicketsOptions {
   /** The llx_user the agenda events of a client's acts are written as; null for none (the public pages' anonymous user). */
   userId: number | null;
+  /**
+   * Dolibarr's data root (the documents port's): a ticket's files are read from its ticket/<ref>/
+   * directory there. Without it the port has no files.
+   */
+  dataRoot?: string;
+}
+
+/** A ticket file that is on disk, with its size; null when the row names no file there (Dolibarr shows none either). */
+async function presentFile(dataRoot: string, row: TicketFileRow): Promise<(TicketFile & { path: string }) | null> {
+  const file = fileOnDisk(dataRoot, row);
+  const info = file ? await stat(file).catch(() => null) : null;
+  if (!file || !info?.isFile()) return null;
+  return {
+    id: toHostId(row.rowid),
+    name: row.filename,
+    contentType: contentTypeOf(row.filename),
+    sizeBytes: info.size,
+    at: row.date_c ?? new Date(0),
+    messageId: row.agenda_id === null ? null : toHostId(row.agenda_id),
+    path: file,
+  };
 }
 
 export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => number | null, options: DolibarrTicketsOptions): TicketsPort {
@@ -156,6 +181,32 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
     const companyId = parseId(clientId);
     return entity === null || companyId === null ? null : { entity, companyId };
   };
+
+  const ticketFiles = (dataRoot: string): Pick<TicketsPort, 'files' | 'fileContent'> => ({
+    async files(workspaceId, clientId, id) {
+      const s = scope(workspaceId, clientId);
+      const ticketId = parseId(id);
+      if (!s || ticketId === null) return [];
+      const rows = await listTicketFiles(db, { ...s, ticketId });
+      const files = await Promise.all(rows.map((row) => presentFile(dataRoot, row)));
+      return files.filter((file) => file !== null).map(({ path: _path, ...file }) => file);
+    },
+    async fileContent(workspaceId, clientId, id, fileId) {
+      const s = scope(workspaceId, clientId);
+      const ticketId = parseId(id);
+      const rowid = parseId(fileId);
+      if (!s || ticketId === null || rowid === null) return null;
+      const row = await findTicketFile(db, { ...s, ticketId, rowid });
+      const file = row ? await presentFile(dataRoot, row) : null;
+      if (!file) return null;
+      return {
+        name: file.name,
+        contentType: file.contentType,
+        sizeBytes: file.sizeBytes,
+        content: createReadStream(file.path, { highWaterMark: 256 * 1024 }),
+      };
+    },
+  });
 
   /** A dictionary code the form chose: the default row where none was chosen; undefined when the choice is not the host's. */
   const choose = async (entity: number, dictionary: TicketDictionary, id: string | null): Promise<string | null | undefined> => {
@@ -341,5 +392,6 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
       return row ? presentSummary(row) : null;
     },
+    ...(options.dataRoot ? ticketFiles(options.dataRoot) : {}),
   };
 }

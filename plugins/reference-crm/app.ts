@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { VirusScanner } from '../../src/index.ts';
 import { hostSecurityHeaders } from '../shared/host-http.ts';
 import { loadStaff, requireStaff } from './web/auth.ts';
 import { csrfProtection, ensureCsrfToken } from './web/csrf.ts';
@@ -95,6 +96,8 @@ export interface ReferenceCrmAppOptions {
    */
   trustProxy?: boolean | number | string;
   plugins?: CrmPlugin[];
+  /** The scanner the portal's uploads pass, for the files staff attach to tickets; none to skip scanning. */
+  virusScanner?: VirusScanner;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
@@ -186,7 +189,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(offerRoutes('quotation', { ...deps, plugins }));
   app.use(invoiceRoutes({ ...deps, plugins }));
   app.use(taskRoutes({ ...deps, plugins }));
-  app.use(ticketRoutes({ ...deps, plugins }));
+  app.use(ticketRoutes({ ...deps, plugins, ...(options.virusScanner ? { virusScanner: options.virusScanner } : {}) }));
   app.use(documentRoutes({ ...deps, plugins }));
   app.use(settingsRoutes({ ...deps, plugins }));
 

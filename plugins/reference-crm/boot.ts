@@ -262,6 +262,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     secureCookies: portalConfig.secureCookies,
     trustProxy,
     plugins,
+    ...(virusScanner ? { virusScanner } : {}),
   });
 
   const server: Server = await new Promise((resolve) => {

@@ -126,6 +126,21 @@ export {
   UPLOAD_KINDS,
 } from './files/file-types.ts';
 export { storedUploadBytes } from './files/usage-queries.ts';
+export {
+  ATTACHMENT_FIELD,
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_FILES,
+  type AttachmentError,
+  attachmentLimitBytes,
+  readHead,
+} from './files/attachment-rules.ts';
+export {
+  attachmentRefusalStatus,
+  type ReceivedAttachmentsForm,
+  receiveAttachmentsForm,
+  removeReceived,
+  type StoredAttachment,
+} from './web/attachments-form.ts';
 export { ALLOWED_UPLOAD_MIMES, detectImageType, type ImageType, UPLOAD_EXTENSIONS } from './files/file-types.ts';
 
 // Flags
@@ -261,6 +276,7 @@ export {
   SUMMARY_COUNT_LIMIT,
   type TasksPort,
   type TicketDetail,
+  type TicketFile,
   type TicketState,
   type TicketSummary,
   type TicketsPort,
@@ -305,7 +321,7 @@ export { findStaffLocales, saveStaffLocale } from './staff/staff-preferences.ts'
 // Pages, forms and route steps of the client portal
 export { controlCharacterFields } from './web/control-characters.ts';
 export { markCsrfRetry, postRouteMatcher, rerendersForm } from './web/csrf-retry.ts';
-export { CSRF_MESSAGE, CsrfMismatch, tokensMatch, verifySessionCsrfHeader } from './web/csrf.ts';
+export { CsrfMismatch, tokensMatch, verifySessionCsrfHeader } from './web/csrf.ts';
 export { escapeHtml } from './web/escape-html.ts';
 export {
   checkboxField,

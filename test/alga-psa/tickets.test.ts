@@ -5,8 +5,13 @@
 // show and their internal notes, scheduled drafts and internal threads never do; a reply is a
 // thread + comment as addClientTicketComment writes them and hands the ticket back to the
 // agency; closing and reopening change the status as updateTicketStatus does and write the
-// activity timeline, which is the history; lists filter, search and page by last activity; counts.
+// activity timeline, which is the history; lists filter, search and page by last activity; counts;
+// the files of a ticket are its documents (document_associations entity_type 'ticket'), as Alga's
+// client portal lists them, read from the storage root for the ticket's client only.
 import { expect } from 'chai';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { text } from 'node:stream/consumers';
 import type { HostAdapter, TicketsPort } from '../../src/core/ports/host.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
@@ -496,6 +501,62 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     expect(await tickets.setState(tenant, bakery, sophie, ticket, 'open')).to.deep.include({ state: 'open' });
     const [logCount] = await host.db('ticket_audit_logs').where({ tenant, ticket_id: ticket }).count<{ count: string }[]>('* as count');
     expect(Number(logCount!.count)).to.equal(3);
+  });
+
+  it("lists a ticket's documents as Alga's client portal does and reads them, for the ticket's client only", async function () {
+    const { bakery, garage } = host.seed.clients;
+    const { admin } = host.seed.users;
+    let order = 900;
+    const attach = async (ticketId: string, name: string, body: string, at: string, extra: { deleted?: boolean } = {}) => {
+      order += 1;
+      const storagePath = `${tenant}/tickets/${order}/${name}`;
+      mkdirSync(path.dirname(path.join(host.storageRoot, storagePath)), { recursive: true });
+      writeFileSync(path.join(host.storageRoot, storagePath), body);
+      const file = await insert(
+        'external_files',
+        {
+          tenant,
+          file_name: name,
+          original_name: name,
+          mime_type: 'text/plain',
+          file_size: Buffer.byteLength(body),
+          storage_path: storagePath,
+          uploaded_by_id: admin,
+          is_deleted: extra.deleted ?? false,
+        },
+        'file_id',
+      );
+      const document = await insert(
+        'documents',
+        { tenant, document_name: name, user_id: admin, created_by: admin, order_number: order, entered_at: at, file_id: file },
+        'document_id',
+      );
+      await host
+        .db('document_associations')
+        .insert({ tenant, document_id: document, entity_id: ticketId, entity_type: 'ticket', created_at: at });
+      return document;
+    };
+    const log = await attach(ids.bakeryOld, 'error-log.txt', 'oven error 42', '2026-03-01T11:00:00Z');
+    const photo = await attach(ids.bakeryOld, 'display.txt', 'flicker', '2026-03-01T12:00:00Z');
+    await attach(ids.bakeryOld, 'removed.txt', 'gone', '2026-03-01T13:00:00Z', { deleted: true });
+    const garageFile = await attach(ids.garageTicket, 'garage.txt', 'garage', '2026-03-02T11:00:00Z');
+
+    const files = await tickets.files!(tenant, bakery, ids.bakeryOld);
+    expect(files.map((f) => [f.id, f.name, f.contentType, f.sizeBytes, f.messageId])).to.deep.equal([
+      [log, 'error-log.txt', 'text/plain', 13, null],
+      [photo, 'display.txt', 'text/plain', 7, null],
+    ]);
+    expect(files[0]!.at.toISOString()).to.equal('2026-03-01T11:00:00.000Z');
+    const read = await tickets.fileContent!(tenant, bakery, ids.bakeryOld, log);
+    expect(read).to.include({ name: 'error-log.txt', sizeBytes: 13 });
+    expect(await text(read!.content)).to.equal('oven error 42');
+
+    expect(await tickets.files!(tenant, garage, ids.bakeryOld), "another client's ticket").to.deep.equal([]);
+    expect(await tickets.fileContent!(tenant, garage, ids.bakeryOld, log), "another client's ticket").to.equal(null);
+    expect(await tickets.fileContent!(tenant, bakery, ids.bakeryOld, garageFile), "another ticket's document").to.equal(null);
+    expect(await tickets.fileContent!(tenant, bakery, ids.garageTicket, garageFile), "another client's ticket").to.equal(null);
+    expect(await tickets.fileContent!(host.seed.otherTenant, bakery, ids.bakeryOld, log), 'another tenant').to.equal(null);
+    expect(await tickets.fileContent!(tenant, bakery, ids.bakeryOld, 'not-a-uuid')).to.equal(null);
   });
 
   it("a contact in a visibility group opens tickets on its group's board and cannot reply on, or close, another board's", async function () {

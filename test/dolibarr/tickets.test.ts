@@ -10,8 +10,14 @@
 //    TICKET_MSG event without user, and takes a ticket waiting on the client back to IN_PROGRESS;
 //  - close (Ticket::close) and reopen (the card's confirm_reopen), the state mapping, the list's
 //    filters, search, keyset pages and counts, and another company's tickets never found or listed;
-//  - the adapter offers tickets only where the module is on.
+//  - the adapter offers tickets only where the module is on;
+//  - the files of the ticket's directory (ticket/<ref>/, indexed in llx_ecm_files as the card
+//    indexes them), listed and read for the company's client only, a file sent with a private
+//    note never.
 import { expect } from 'chai';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { text } from 'node:stream/consumers';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { dolibarrTicketModule, htmlToText } from '../../plugins/dolibarr/tickets.ts';
 import type { HostAdapter, TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
@@ -100,6 +106,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       workspaceSlug: host.seed.workspaceSlug,
       actingUserId: host.seed.users.admin,
       tickets: true,
+      dataRoot: host.dataRoot,
     });
     tickets = adapter.tickets!;
   });
@@ -455,6 +462,55 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     });
     expect(await tickets.counts(workspaceId, companyId)).to.deep.equal({ open: 4, waiting: 1 });
     expect(await tickets.counts('2', companyId)).to.deep.equal({ open: 0, waiting: 0 });
+  });
+
+  it("lists and reads the files of the ticket's directory, never one sent with a private note nor another company's", async function () {
+    const ticket = await open('Files from the agency');
+    const ref = String((await ticketRow(ticket.id))!.ref);
+    const answer = await staffMessage(ticket.id, 'Here is the quote.');
+    const note = await staffMessage(ticket.id, 'Margin notes', 'TICKET_MSG_PRIVATE');
+    mkdirSync(path.join(host.dataRoot, 'ticket', ref), { recursive: true });
+    const file = async (filename: string, content: string, extra: Row = {}) => {
+      writeFileSync(path.join(host.dataRoot, 'ticket', ref, filename), content);
+      const [row] = await host
+        .db('llx_ecm_files')
+        .insert({
+          label: filename,
+          entity: 1,
+          filepath: `ticket/${ref}`,
+          filename,
+          src_object_type: 'ticket',
+          src_object_id: Number(ticket.id),
+          gen_or_uploaded: 'uploaded',
+          date_c: new Date(),
+          fk_user_c: host.seed.users.staff,
+          ...extra,
+        })
+        .returning('rowid');
+      return String((row as { rowid: number }).rowid);
+    };
+    const quote = await file('quote.pdf', '%PDF-1.4 quote', { agenda_id: answer });
+    const plan = await file('plan.txt', 'the plan');
+    const margins = await file('margins.txt', 'our margins', { agenda_id: note });
+    // Indexed without its object (an older Dolibarr, a file dropped in the directory): found by the directory.
+    const dropped = await file('dropped.txt', 'dropped in', { src_object_type: null, src_object_id: null });
+
+    const files = await tickets.files!(workspaceId, bakery, ticket.id);
+    expect(files.map((f) => f.name)).to.have.members(['quote.pdf', 'plan.txt', 'dropped.txt']);
+    const byName = Object.fromEntries(files.map((f) => [f.name, f]));
+    expect(byName['quote.pdf']).to.include({ id: quote, contentType: 'application/pdf', sizeBytes: 14, messageId: String(answer) });
+    expect(byName['plan.txt']).to.include({ id: plan, contentType: 'text/plain', messageId: null });
+    expect(byName['dropped.txt']!.id).to.equal(dropped);
+
+    const read = await tickets.fileContent!(workspaceId, bakery, ticket.id, plan);
+    expect(read).to.include({ name: 'plan.txt', sizeBytes: 8 });
+    expect(await text(read!.content)).to.equal('the plan');
+    expect(await tickets.fileContent!(workspaceId, bakery, ticket.id, margins), "a private note's file").to.equal(null);
+    expect(await tickets.fileContent!(workspaceId, garage, ticket.id, plan), "another company's").to.equal(null);
+    expect(await tickets.files!(workspaceId, garage, ticket.id)).to.deep.equal([]);
+    const other = await open('Another ticket');
+    expect(await tickets.fileContent!(workspaceId, bakery, other.id, plan), "another ticket's").to.equal(null);
+    expect(await tickets.fileContent!('2', bakery, ticket.id, plan), "another workspace's").to.equal(null);
   });
 
   it("reads Dolibarr's HTML as text", function () {

@@ -36,8 +36,10 @@ describe('tickets query budgets', function () {
       '/portal/demo/tickets?tab=all&q=logo': 2,
       // The host's categories and priorities, each a query.
       '/portal/demo/tickets/new': 3,
-      // The ticket, its messages and its history from the host; its files and rating from the portal.
-      [`/portal/demo/tickets/${ticket.id}`]: 6,
+      // The ticket, its messages, its history and the agency's files from the host; the client's
+      // files and the rating from the portal. The agency's files are one read more than before
+      // they were shown: one query for all of them, whatever their number.
+      [`/portal/demo/tickets/${ticket.id}`]: 7,
       // The summary, unread messages, active projects and the tickets' counts, each its own read.
       '/portal/demo/': 5,
     };
@@ -100,6 +102,15 @@ describe('tickets query budgets', function () {
         filename: `file-${i}.pdf`,
         content_type: 'application/pdf',
         size_bytes: 5,
+      });
+      await db('ticket_files').insert({
+        workspace_id: workspace.id,
+        ticket_id: ticket.id,
+        staff_id: staff.id,
+        filename: `agency-${i}.pdf`,
+        content_type: 'application/pdf',
+        size_bytes: 5,
+        content: Buffer.from('%PDF-'),
       });
     }
     for (const [url, budget] of Object.entries(budgets)) {

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import request from 'supertest';
 import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
+import type { VirusScanner } from '../../src/core/ports/services.ts';
 import { createReferenceCrmApp, type CrmPlugin } from '../../plugins/reference-crm/app.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm, type DemoLogins } from '../../plugins/reference-crm/seed.ts';
@@ -26,7 +27,9 @@ export interface CrmTestContext {
   close(): Promise<void>;
 }
 
-export async function startCrm(options: { plugins?: CrmPlugin[]; secureCookies?: boolean } = {}): Promise<CrmTestContext> {
+export async function startCrm(
+  options: { plugins?: CrmPlugin[]; secureCookies?: boolean; virusScanner?: VirusScanner } = {},
+): Promise<CrmTestContext> {
   const database = await createTestDatabase();
   const db = createKnex(database.url);
   const pool = createPgPool(database.url);
@@ -38,6 +41,7 @@ export async function startCrm(options: { plugins?: CrmPlugin[]; secureCookies?:
     sessionSecret: SESSION_SECRET,
     secureCookies: options.secureCookies ?? false,
     plugins: options.plugins ?? [],
+    ...(options.virusScanner ? { virusScanner: options.virusScanner } : {}),
   });
   return {
     database,

@@ -1,9 +1,12 @@
 // Covers the reference CRM's TicketsPort: a client's tickets newest activity first in keyset pages,
 // the open/closed/waiting filters and the search on ref and subject, another company's ticket never
 // found, internal notes never in the conversation, the per-workspace refs, a reply that hands a
-// waiting ticket back to the agency, close and reopen with their history, and a seed that a
-// second run leaves as it was.
+// waiting ticket back to the agency, close and reopen with their history, the files staff attach
+// (with an answer, on their own, never an internal note's, never another company's), and a seed
+// that a second run leaves as it was.
 import { expect } from 'chai';
+import { text } from 'node:stream/consumers';
+import { insertTicketFiles } from '../../plugins/reference-crm/queries/ticket-files.ts';
 import { referenceTickets } from '../../plugins/reference-crm/binding/portal-tickets.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import type { TicketsPort } from '../../src/core/ports/host.ts';
@@ -95,6 +98,37 @@ describe('reference CRM tickets', function () {
     ]);
     expect(JSON.stringify(detail)).not.to.contain('SMTP password');
     expect(detail?.history.map((h) => h.state)).to.deep.equal(['open', 'waiting']);
+  });
+
+  it("lists the files staff attached, at their answer or on their own, never an internal note's nor another company's", async function () {
+    const [form] = (await tickets.list(demo, northwind, { state: 'all', search: 'contact form' }, page)).items;
+    const ws = Number(demo);
+    const ticketId = Number(form!.id);
+    const messages = await crm
+      .db('ticket_messages')
+      .where({ workspace_id: ws, ticket_id: ticketId })
+      .orderBy('id')
+      .select<Array<{ id: number; is_internal: boolean; author_staff_id: number | null }>>('id', 'is_internal', 'author_staff_id');
+    const answer = messages.find((m) => !m.is_internal)!;
+    const note = messages.find((m) => m.is_internal)!;
+    const staffId = answer.author_staff_id!;
+    const file = (filename: string, body: string) => ({ filename, contentType: 'text/plain', content: Buffer.from(body) });
+    await insertTicketFiles(crm.db, { workspaceId: ws, ticketId, messageId: answer.id, staffId, files: [file('steps.txt', 'step one')] });
+    await insertTicketFiles(crm.db, { workspaceId: ws, ticketId, messageId: null, staffId, files: [file('alone.txt', 'on its own')] });
+    await insertTicketFiles(crm.db, { workspaceId: ws, ticketId, messageId: note.id, staffId, files: [file('secret.txt', 'internal')] });
+
+    const files = await tickets.files!(demo, northwind, form!.id);
+    expect(files.map((f) => [f.name, f.contentType, f.sizeBytes, f.messageId])).to.deep.equal([
+      ['steps.txt', 'text/plain', 8, String(answer.id)],
+      ['alone.txt', 'text/plain', 10, null],
+    ]);
+    const read = await tickets.fileContent!(demo, northwind, form!.id, files[0]!.id);
+    expect(await text(read!.content)).to.equal('step one');
+    const secret = await crm.db('ticket_files').where({ workspace_id: ws, filename: 'secret.txt' }).first<{ id: number }>('id');
+    expect(await tickets.fileContent!(demo, northwind, form!.id, String(secret!.id)), "an internal note's file").to.equal(null);
+    expect(await tickets.files!(demo, bluebell, form!.id), "another company's").to.deep.equal([]);
+    expect(await tickets.fileContent!(demo, bluebell, form!.id, files[0]!.id), "another company's").to.equal(null);
+    expect(await tickets.fileContent!(await workspaceId('acme'), northwind, form!.id, files[0]!.id), 'another workspace').to.equal(null);
   });
 
   it('opens a ticket with the next ref of the workspace and only the workspace’s choices', async function () {

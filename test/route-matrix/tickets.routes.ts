@@ -1,7 +1,8 @@
 // Support tickets. The records asked for are Maria's company's (Northwind) seeded tickets: one
 // open for replies and files, one closed by the agency for the rating, one closed and reopened
 // by the close and reopen routes (both answer 303 in either state). A new ticket is opened on
-// every owner's request; the file is one of the portal's, attached for the matrix.
+// every owner's request; the file is one of the portal's, attached for the matrix; the agency's
+// file is one staff attached to the ticket in the CRM (ticket_files), read through the port.
 import { smallPdf } from '../support/upload-fixtures.ts';
 import { demoWorkspaceId } from '../support/demo-records.ts';
 import type { MatrixRoute, MatrixWorld } from './matrix.ts';
@@ -43,6 +44,26 @@ async function attachment(world: MatrixWorld): Promise<string> {
     })
     .returning('id');
   return `/tickets/${id}/attachments/${row.id}`;
+}
+
+async function agencyFile(world: MatrixWorld): Promise<string> {
+  const db = world.h.crm.db;
+  const workspaceId = await demoWorkspaceId(db);
+  const id = await ticketId(world, OPEN);
+  const staff = await db('staff_users').where({ workspace_id: workspaceId }).orderBy('id').first('id');
+  const content = smallPdf('agency');
+  const [row] = await db('ticket_files')
+    .insert({
+      workspace_id: workspaceId,
+      ticket_id: id,
+      staff_id: staff.id,
+      filename: 'agency.pdf',
+      content_type: 'application/pdf',
+      size_bytes: content.length,
+      content,
+    })
+    .returning('id');
+  return `/tickets/${id}/files/${row.id}`;
 }
 
 const onTicket =
@@ -98,4 +119,5 @@ export const routes: MatrixRoute[] = [
     ownerStatus: [303],
   },
   { method: 'GET', path: '/tickets/:ticketId/attachments/:attachmentId', url: attachment, ownedByClient: true, switches: ['showTickets'] },
+  { method: 'GET', path: '/tickets/:ticketId/files/:fileId', url: agencyFile, ownedByClient: true, switches: ['showTickets'] },
 ];

@@ -36,7 +36,7 @@ export const TICKET_STATUS = {
 const CLOSED_STATUSES = [TICKET_STATUS.closed, TICKET_STATUS.canceled];
 
 /** The message codes a client reads; anything else on the ticket (private notes, trigger events) is not a message. */
-const PUBLIC_MESSAGE_CODES = ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL'] as const;
+export const PUBLIC_MESSAGE_CODES = ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL'] as const;
 
 /** The agenda events Dolibarr's agenda trigger writes on a ticket's status, where its setup asks for them. */
 const STATUS_EVENT_CODES = ['AC_TICKET_CREATE', 'AC_TICKET_ASSIGNED', 'AC_TICKET_CLOSE'] as const;

@@ -1,9 +1,11 @@
 // The reference CRM's tickets as the portal's TicketsPort sees them: its five statuses mapped onto
 // open, waiting and closed; the conversation without internal notes; every call scoped by
 // workspace and client (an id of another company's ticket is "not found").
+import { Readable } from 'node:stream';
 import type {
   NewTicket,
   TicketDetail,
+  TicketFile,
   TicketMessage,
   TicketState,
   TicketStatusChange,
@@ -14,6 +16,7 @@ import { parseId, toHostId } from '../ids.ts';
 import type { Db } from '../queries/db.ts';
 import { findClient } from '../queries/clients.ts';
 import { findContact } from '../queries/contacts.ts';
+import { findClientTicketFile, listClientTicketFiles } from '../queries/ticket-files.ts';
 import {
   countClientTickets,
   findTicket,
@@ -234,6 +237,35 @@ export function referenceTickets(db: Db): TicketsPort {
       if (!found) return null;
       const row = await findTicket(run, { workspaceId: who.ws, clientId: who.client, ticketId: id });
       return row ? presentSummary(row) : null;
+    },
+
+    // Files staff attached on the ticket page, with an answer (linked to it) or on their own;
+    // an internal note's files stay with the note.
+    async files(workspaceId, clientId, ticketId): Promise<TicketFile[]> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const id = parseId(ticketId);
+      if (ws === null || client === null || id === null) return [];
+      const rows = await listClientTicketFiles(db, { workspaceId: ws, clientId: client, ticketId: id });
+      return rows.map((row) => ({
+        id: toHostId(row.id),
+        name: row.filename,
+        contentType: row.content_type,
+        sizeBytes: row.size_bytes,
+        at: row.created_at,
+        messageId: row.message_id === null ? null : toHostId(row.message_id),
+      }));
+    },
+
+    async fileContent(workspaceId, clientId, ticketId, fileId) {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const id = parseId(ticketId);
+      const file = parseId(fileId);
+      if (ws === null || client === null || id === null || file === null) return null;
+      const row = await findClientTicketFile(db, { workspaceId: ws, clientId: client, ticketId: id, fileId: file });
+      if (!row) return null;
+      return { name: row.filename, contentType: row.content_type, sizeBytes: row.content.length, content: Readable.from([row.content]) };
     },
   };
 }

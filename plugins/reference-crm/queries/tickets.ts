@@ -286,6 +286,11 @@ export async function insertTicket(
  * A message on a ticket, and the ticket's last activity when the client can read it. Scoped by
  * client when the client writes it. False when the ticket is not found.
  */
+/** Something the client can see happened on the ticket without a message (files on their own): it moves up their list. */
+export async function touchTicket(db: Db, args: { workspaceId: number; ticketId: number }): Promise<void> {
+  await db('tickets').where({ workspace_id: args.workspaceId, id: args.ticketId }).update({ last_activity_at: db.fn.now() });
+}
+
 export async function insertTicketMessage(
   db: Db,
   args: {

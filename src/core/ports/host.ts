@@ -772,6 +772,30 @@ export interface TicketDetail extends TicketSummary {
   history: TicketStatusChange[];
 }
 
+/**
+ * A file attached to a ticket in the host itself: by the agency in its own screens (an Alga
+ * document associated with the ticket, a file in Dolibarr's ticket directory, a reference CRM
+ * answer's file). The portal's own uploads are not these; it keeps them beside the ticket.
+ */
+export interface TicketFile {
+  id: HostId;
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  /** When it was attached: it is listed with the message written at that moment. */
+  at: Date;
+  /** The message it came with, where the host links them; null to place it by time. */
+  messageId: HostId | null;
+}
+
+/** A ticket file's bytes, read once. */
+export interface TicketFileContent {
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  content: Readable;
+}
+
 /** Which of a client's tickets list() returns. */
 export interface TicketListFilter {
   /** 'open' holds open and waiting tickets. */
@@ -823,6 +847,14 @@ export interface TicketsPort {
     to: 'open' | 'closed',
     write?: HostWrite,
   ): Promise<TicketSummary | null>;
+  /**
+   * Optional: the files attached to the ticket in the host (see TicketFile), oldest first; empty
+   * when the ticket is not the client's. A host whose files the portal cannot read has neither
+   * this nor fileContent.
+   */
+  files?(workspaceId: HostId, clientId: HostId, ticketId: HostId): Promise<TicketFile[]>;
+  /** One of files(), to download; null when it is not a file of that ticket of this client. */
+  fileContent?(workspaceId: HostId, clientId: HostId, ticketId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
 }
 
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */

@@ -9,7 +9,6 @@ import { documentsRoutes, UPLOAD_PATH } from './routes.ts';
 export { UploadId } from './commands.ts';
 export { presentShared, presentUploadTypes } from './presenters.ts';
 export { findWorkspaceUpload, listWorkspaceUploads, markOpenedByStaff } from './queries.ts';
-export { readHead } from './receive-upload.ts';
 
 export function documentsFeature(core: CoreServices): Feature {
   const { db, adapter, storage, events, virusScanner, logger, config } = core;

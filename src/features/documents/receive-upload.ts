@@ -7,7 +7,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
-import { detectAllowedType, type DetectedType, safeFilename, SNIFF_BYTES, typedMultipartName } from '../../core/index.ts';
+import { detectAllowedType, type DetectedType, readHead, safeFilename, SNIFF_BYTES, typedMultipartName } from '../../core/index.ts';
 
 const UPLOAD_FIELD = 'file';
 
@@ -32,19 +32,6 @@ export interface ReceiveOptions<T> {
   csrfMatches(token: string): boolean;
   /** Stores the content; must leave nothing behind when the content iterator throws. */
   store(meta: { filename: string; contentType: string }, content: AsyncIterable<Buffer>): Promise<T>;
-}
-
-/** Reads up to `bytes` from the start of the stream, keeping the iterator for the rest. */
-export async function readHead(iterator: AsyncIterator<Buffer>, bytes: number): Promise<{ head: Buffer; done: boolean }> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  while (length < bytes) {
-    const next = await iterator.next();
-    if (next.done) return { head: Buffer.concat(parts, length), done: true };
-    parts.push(next.value);
-    length += next.value.length;
-  }
-  return { head: Buffer.concat(parts, length), done: false };
 }
 
 export function receiveUpload<T>(req: Request, options: ReceiveOptions<T>): Promise<ReceivedFile<T>> {

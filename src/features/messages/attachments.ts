@@ -5,12 +5,14 @@
 // and the virus scanner when the host plugged one in. A refused or interrupted form stores
 // nothing: files are only stored once every one of them passed (see service.ts).
 import { Readable } from 'node:stream';
-import { detectAllowedType, safeFilename, SNIFF_BYTES, type VirusScanner } from '../../core/index.ts';
-
-/** Multipart parsing holds attachments in memory, so each is capped here whatever the workspace allows. */
-export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
-export const ATTACHMENT_MAX_FILES = 5;
-export const ATTACHMENT_FIELD = 'attachments';
+import {
+  ATTACHMENT_MAX_BYTES,
+  type AttachmentError,
+  detectAllowedType,
+  safeFilename,
+  SNIFF_BYTES,
+  type VirusScanner,
+} from '../../core/index.ts';
 
 export interface IncomingFile {
   originalname: string;
@@ -24,13 +26,6 @@ export interface CheckedFile {
   contentType: string;
   sizeBytes: number;
   content: Buffer;
-}
-
-export type AttachmentError = 'messages:errors.attachmentType' | 'messages:errors.attachmentSize' | 'messages:errors.attachmentInfected';
-
-/** The per-file limit: the workspace's upload limit, at most ATTACHMENT_MAX_BYTES. */
-export function attachmentLimitBytes(workspaceMaxMb?: number): number {
-  return workspaceMaxMb === undefined ? ATTACHMENT_MAX_BYTES : Math.min(ATTACHMENT_MAX_BYTES, workspaceMaxMb * 1024 * 1024);
 }
 
 /** The files that pass, or the reason (an i18n key) the first one that does not fails. */

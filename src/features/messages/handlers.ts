@@ -4,12 +4,12 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
-  canClient,
+  attachmentLimitBytes,
+  attachmentRefusalStatus,
   clientCan,
   clientChannel,
   type ClientStreamRules,
   type CommentsPort,
-  CSRF_MESSAGE,
   type EventBus,
   type FieldErrors,
   type FileStorage,
@@ -19,23 +19,20 @@ import {
   isFragmentRequest,
   latestLiveSeq,
   limitPerPerson,
-  markCsrfRetry,
   notFound,
   openLiveStream,
   parseParam,
   portalContext,
   portalI18n,
+  type ReceivedAttachmentsForm,
+  receiveAttachmentsForm,
+  removeReceived,
   POSTING_LIMITS,
   type RateLimiter,
   renderPortalPage,
   signedInClient,
-  storedUploadBytes,
-  tokensMatch,
-  verifySessionCsrfHeader,
   type VirusScanner,
 } from '../../core/index.ts';
-import { attachmentLimitBytes } from './attachments.ts';
-import { receiveMessageForm, removeReceived, type ReceivedMessageForm } from './receive-attachments.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
 import { presentMessages, formatBytes } from './presenters.ts';
 import {
@@ -68,7 +65,7 @@ export interface MessageHandlersDeps {
 }
 
 /** The streamed form of this request (see receiveForm), for the handlers after validation. */
-const receivedForms = new WeakMap<Request, ReceivedMessageForm>();
+const receivedForms = new WeakMap<Request, ReceivedAttachmentsForm>();
 
 /** An attachment download: the stored name, never sniffed, never shown inline. */
 export function sendAttachment(res: Response, file: { filename: string; contentType: string; content: Buffer }): void {
@@ -145,32 +142,16 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
     limitSending: limitPerPerson(deps.limiter, POSTING_LIMITS.messagesPerPerson),
 
     /**
-     * A form with attachments, streamed into storage (receive-attachments.ts) within the per-file
-     * limit and what the workspace's quota has left; a plain form passes straight through.
+     * A form with attachments, streamed into storage (core's receiveAttachmentsForm) within the
+     * per-file limit and what the workspace's quota has left; a plain form passes straight through.
+     * A stale token shows the form again with what was typed (validateBody), its files not kept.
      */
     receiveForm: async (req: Request, res: Response, next: () => void) => {
       if (!req.is('multipart/form-data')) return next();
-      const { workspace, settings } = portalContext(res);
-      const { t } = portalI18n(res);
-      const uploadsAllowed = canClient(settings, 'upload_file');
-      const remainingBytes = uploadsAllowed ? deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id)) : 0;
-      const received = await receiveMessageForm(req, {
-        workspaceId: workspace.id,
-        storage,
-        maxBytes: attachmentLimitBytes(settings.maxUploadMb),
-        uploadsAllowed,
-        remainingBytes,
-        csrfVerified: verifySessionCsrfHeader(req),
-        csrfMatches: (token) => tokensMatch(req.session.csrfToken, token),
-        virusScanner: deps.virusScanner,
-        translate: (key) => t(key),
-      });
-      // This path's CSRF check is here, not before the route (the token is inside the body): a
-      // stale token shows the form again with what was typed (validateBody), its files not kept.
-      if (received.csrf === 'missing') throw new HttpError(403, CSRF_MESSAGE);
-      if (received.csrf === 'stale') markCsrfRetry(req, t('common:csrfRetry'));
-      receivedForms.set(req, received);
-      req.body = { ...received.fields, attachments: received.stored };
+      receivedForms.set(
+        req,
+        await receiveAttachmentsForm(req, res, { db, storage, virusScanner: deps.virusScanner, storageQuotaBytes: deps.storageQuotaBytes }),
+      );
       next();
     },
 
@@ -185,10 +166,11 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       const { user, contact } = signedInClient(res);
       const input = req.body as SendMessageInput;
       const received = receivedForms.get(req);
-      if (received?.refusal === 'messages:errors.uploadsOff') throw new HttpError(403, portalI18n(res).t('messages:errors.uploadsOff'));
       if (received?.refusal) {
+        const status = attachmentRefusalStatus(received.refusal);
+        // Uploads switched off is no mistake in the form to correct: the page says so on its own.
+        if (status === 403) throw new HttpError(status, portalI18n(res).t(received.refusal));
         // The refused files are already removed; the typed message comes back with the reason.
-        const status = received.refusal === 'messages:errors.storageFull' ? 413 : 400;
         return show(req, res, { body: input.body, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
       }
       const { messageId } = await service.send({

@@ -19,9 +19,6 @@ export type { LiveCommentsPort } from './comments/live-comments.ts';
 export { type CommentSubject, type ThreadView, addComment, loadThread } from './comments/thread.ts';
 export type { MessageDigest } from './digest.ts';
 export { sendAttachment, wantsMessageEmails } from './handlers.ts';
-// A form with files streamed into storage under the upload rules, for other features' forms (tickets).
-export { attachmentLimitBytes } from './attachments.ts';
-export { receiveMessageForm, removeReceived, type StoredAttachment } from './receive-attachments.ts';
 export { formatBytes } from './presenters.ts';
 export { unreadInConversation } from './queries.ts';
 export { staffUnreadCount } from './staff-handlers.ts';

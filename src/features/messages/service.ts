@@ -3,9 +3,8 @@
 // transaction, then announced on the bus (after commit, so no page fetches a message that is not
 // there yet).
 import type { Knex } from 'knex';
-import { announce, type EventBus, type FileStorage, type LiveEvent, recordLiveEvent } from '../../core/index.ts';
+import { announce, type EventBus, type FileStorage, type LiveEvent, recordLiveEvent, type StoredAttachment } from '../../core/index.ts';
 import type { CheckedFile } from './attachments.ts';
-import type { StoredAttachment } from './receive-attachments.ts';
 import {
   assignConversation,
   ensureConversation,

@@ -26,8 +26,9 @@ import {
   staffWords,
   storedUploadBytes,
   type VirusScanner,
+  ATTACHMENT_MAX_BYTES,
 } from '../../core/index.ts';
-import { ATTACHMENT_MAX_BYTES, checkAttachments, type IncomingFile } from './attachments.ts';
+import { checkAttachments, type IncomingFile } from './attachments.ts';
 import { AttachmentIdParam, ClientIdParam, type AssignInput, type InboxQueryInput, type SendMessageInput } from './commands.ts';
 import { sendAttachment } from './handlers.ts';
 import { formatBytes, presentInbox, presentMessages } from './presenters.ts';

@@ -1,13 +1,13 @@
 // Multipart parsing for the staff side's message attachments (the client's form streams its files
-// into storage instead: receive-attachments.ts): at most ATTACHMENT_MAX_FILES files of at most
+// into storage instead: core/web/attachments-form.ts): at most ATTACHMENT_MAX_FILES files of at most
 // ATTACHMENT_MAX_BYTES each, held in memory until checked and stored. A plain (urlencoded) form
 // passes through without attachments. Read with busboy, as every multipart form of the portal;
 // the first limit a form passes ends it, and the rest of the body is read and dropped before the
 // answer, so the browser is not cut off mid-upload.
 import busboy from 'busboy';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { HttpError, typedMultipartName } from '../../core/index.ts';
-import { ATTACHMENT_FIELD, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, type IncomingFile } from './attachments.ts';
+import { ATTACHMENT_FIELD, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, HttpError, typedMultipartName } from '../../core/index.ts';
+import type { IncomingFile } from './attachments.ts';
 
 type FormError = 'messages:errors.attachmentSize' | 'messages:errors.attachmentCount' | 'messages:errors.formTooLarge';
 

@@ -8,9 +8,10 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
   announce,
+  attachmentLimitBytes,
+  attachmentRefusalStatus,
   canClient,
   clientActor,
-  CSRF_MESSAGE,
   type EventBus,
   type FieldErrors,
   type FileStorage,
@@ -19,33 +20,27 @@ import {
   HttpError,
   insertClientActivity,
   isFragmentRequest,
-  markCsrfRetry,
   mayActOnTickets,
   mayOpenTickets,
   notFound,
   parseParam,
   portalContext,
   portalI18n,
+  type ReceivedAttachmentsForm,
+  receiveAttachmentsForm,
+  removeReceived,
   recordLiveEvent,
   renderPortalPage,
+  sendDownload,
   signedInClient,
-  storedUploadBytes,
+  type StoredAttachment,
   type TicketDetail,
   type TicketsPort,
-  tokensMatch,
   translateFieldErrors,
-  verifySessionCsrfHeader,
   type VirusScanner,
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
-import {
-  attachmentLimitBytes,
-  formatBytes,
-  receiveMessageForm,
-  removeReceived,
-  sendAttachment,
-  type StoredAttachment,
-} from '../messages/index.ts';
+import { formatBytes, sendAttachment } from '../messages/index.ts';
 import { AttachmentId, HostTicketId, type NewTicketInput, type RatingInput, type ReplyInput, type TicketsQueryInput } from './commands.ts';
 import { presentDetail, presentSummary } from './presenters.ts';
 import { findTicketAttachment, findTicketRating, insertTicketAttachments, listTicketAttachments, saveTicketRating } from './queries.ts';
@@ -63,13 +58,8 @@ export interface TicketsDeps {
   onError: (message: string, err: unknown) => void;
 }
 
-interface ReceivedForm {
-  stored: StoredAttachment[];
-  refusal: string | null;
-}
-
 /** The streamed form of this request (see receiveForm), for the handlers after validation. */
-const receivedForms = new WeakMap<Request, ReceivedForm>();
+const receivedForms = new WeakMap<Request, ReceivedAttachmentsForm>();
 
 export function createTicketsHandlers(deps: TicketsDeps) {
   const { db, adapter, storage, bus } = deps;
@@ -204,12 +194,14 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     const ticket = await loadTicket(res);
-    const [attachments, rating] = await Promise.all([
+    const [attachments, hostFiles, rating] = await Promise.all([
       listTicketAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
+      // The files attached in the host itself (by the agency in its own screens), where the host lets the portal read them.
+      tickets.files ? tickets.files(workspace.id, user.client_id, ticket.id) : Promise.resolve([]),
       findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
     ]);
     const uploads = canClient(settings, 'upload_file');
-    const view = presentDetail(i18n, base, ticket, attachments, rating);
+    const view = presentDetail(i18n, base, ticket, attachments, hostFiles, rating);
     renderPortalPage(
       req,
       res,
@@ -256,25 +248,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
      */
     receiveForm: async (req: Request, res: Response, next: () => void) => {
       if (!req.is('multipart/form-data')) return next();
-      const { workspace, settings } = portalContext(res);
-      const { t } = portalI18n(res);
-      const uploadsAllowed = canClient(settings, 'upload_file');
-      const remainingBytes = uploadsAllowed ? deps.storageQuotaBytes - (await storedUploadBytes(db, workspace.id)) : 0;
-      const received = await receiveMessageForm(req, {
-        workspaceId: workspace.id,
-        storage,
-        maxBytes: attachmentLimitBytes(settings.maxUploadMb),
-        uploadsAllowed,
-        remainingBytes,
-        csrfVerified: verifySessionCsrfHeader(req),
-        csrfMatches: (token) => tokensMatch(req.session.csrfToken, token),
-        virusScanner: deps.virusScanner,
-        translate: (key) => t(key),
-      });
-      if (received.csrf === 'missing') throw new HttpError(403, CSRF_MESSAGE);
-      if (received.csrf === 'stale') markCsrfRetry(req, t('common:csrfRetry'));
-      receivedForms.set(req, received);
-      req.body = { ...received.fields, attachments: received.stored };
+      receivedForms.set(req, await receiveAttachmentsForm(req, res, deps));
       next();
     },
 
@@ -297,8 +271,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       const input = req.body as NewTicketInput;
       const received = receivedForms.get(req);
       if (received?.refusal) {
-        const status =
-          received.refusal === 'messages:errors.storageFull' ? 413 : received.refusal === 'messages:errors.uploadsOff' ? 403 : 400;
+        const status = attachmentRefusalStatus(received.refusal);
         return newForm(req, res, { values: input, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
       }
       const stored = received?.stored ?? [];
@@ -352,8 +325,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         throw err;
       });
       if (received?.refusal) {
-        const status =
-          received.refusal === 'messages:errors.storageFull' ? 413 : received.refusal === 'messages:errors.uploadsOff' ? 403 : 400;
+        const status = attachmentRefusalStatus(received.refusal);
         return show(req, res, { body: input.body, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
       }
       if (ticket.state === 'closed') {
@@ -434,6 +406,17 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       const file = row ? await storage.get(workspace.id, row.file_id) : null;
       if (!row || !file) throw notFound();
       sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
+    },
+
+    /** A file attached in the host: read through the port, which finds it only on this client's ticket. */
+    hostFile: async (req: Request, res: Response) => {
+      const { workspace } = portalContext(res);
+      const { user } = signedInClient(res);
+      const ticket = await loadTicket(res);
+      const fileId = parseParam(HostTicketId, req.params.fileId);
+      const file = tickets.fileContent ? await tickets.fileContent(workspace.id, user.client_id, ticket.id, fileId) : null;
+      if (!file) throw notFound();
+      await sendDownload(res, file);
     },
   };
 }

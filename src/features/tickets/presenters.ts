@@ -1,7 +1,7 @@
 // View models for the tickets pages: the state as a chip in the reader's language (with the host's
 // own name of the status beside it where it says more), times in the reader's time zone, the
 // conversation with the files attached on each side, and the rating once the ticket is closed.
-import type { RequestI18n, TicketDetail, TicketState, TicketSummary } from '../../core/index.ts';
+import type { RequestI18n, TicketDetail, TicketFile, TicketState, TicketSummary } from '../../core/index.ts';
 import type { TicketAttachmentRow, TicketRatingRow } from './queries.ts';
 
 /** The status chip's look for each state (views/partials/status-chip.ejs). */
@@ -63,6 +63,7 @@ export function presentDetail(
   base: string,
   ticket: TicketDetail,
   attachments: TicketAttachmentRow[],
+  hostFiles: TicketFile[],
   rating: TicketRatingRow | null,
 ) {
   const url = ticketUrl(base, ticket.id);
@@ -92,12 +93,23 @@ export function presentDetail(
     })),
   ];
   const times = [ticket.openedAt, ...ticket.messages.map((m) => m.at)].map((d) => d.getTime());
-  for (const row of attachments) {
-    // The latest entry written at or before the file (a reply and its files are one act, a second apart at most).
-    const at = row.created_at.getTime();
+  /** The latest entry written at or before the moment (a reply and its files are one act, a second apart at most). */
+  const entryAt = (moment: Date) => {
+    const at = moment.getTime();
     let index = 0;
     for (let i = 0; i < times.length; i++) if (times[i]! <= at + 1000) index = i;
-    conversation[index]!.files.push(file(row));
+    return conversation[index]!;
+  };
+  for (const row of attachments) entryAt(row.created_at).files.push(file(row));
+  // The host's own files: with the message the host links them to, else by time as the portal's.
+  for (const hostFile of hostFiles) {
+    const index = hostFile.messageId === null ? -1 : ticket.messages.findIndex((message) => message.id === hostFile.messageId);
+    const entry = index >= 0 ? conversation[index + 1]! : entryAt(hostFile.at);
+    entry.files.push({
+      name: hostFile.name,
+      size: formatSize(i18n, hostFile.sizeBytes),
+      url: `${url}/files/${encodeURIComponent(hostFile.id)}`,
+    });
   }
   const history =
     ticket.history.length > 0

@@ -53,5 +53,6 @@ export function ticketsRoutes(h: TicketsHandlers): Router {
   );
   router.post('/tickets/:ticketId/rating', tickets, allow.company('tickets'), h.mayAct, validateBody(RatingCommand), h.rate);
   router.get('/tickets/:ticketId/attachments/:attachmentId', tickets, h.attachment);
+  router.get('/tickets/:ticketId/files/:fileId', tickets, h.hostFile);
   return router;
 }

@@ -1,12 +1,30 @@
 // Support tickets, the agency's side: the workspace's tickets by last activity, one ticket with its
-// whole conversation (internal notes included, marked), an answer or an internal note, and a change
-// of status. An answer or a status change is what the client is told of (the portal's live pages
-// and its notifications, through the plugins); an internal note is not.
-import { Router, type Response } from 'express';
+// whole conversation (internal notes included, marked), an answer or an internal note with files
+// or files on their own, and a change of status. An answer, files for the client or a status
+// change is what the client is told of (the portal's live pages and its notifications, through the
+// plugins); an internal note, and the files that come with it, is not.
+//
+// Files pass the portal's upload rules (src/index.ts): at most ATTACHMENT_MAX_FILES of at most
+// ATTACHMENT_MAX_BYTES each, the type decided by the first bytes against the portal's allow-list,
+// the portal's safe stored name, and the virus scanner when one is plugged in. The form is
+// multipart, so its CSRF token also travels in the action URL (csrf.ts).
+import { Readable } from 'node:stream';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import multer from 'multer';
 import { z } from 'zod';
+import {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_FILES,
+  detectAllowedType,
+  safeFilename,
+  SNIFF_BYTES,
+  type VirusScanner,
+} from '../../../../src/index.ts';
+import { findTicketFileContent, insertTicketFiles, listTicketFiles } from '../../queries/ticket-files.ts';
 import {
   findTicket,
   insertTicketMessage,
+  touchTicket,
   listTicketMessages,
   listTickets,
   listTicketStatusChanges,
@@ -16,7 +34,7 @@ import {
 } from '../../queries/tickets.ts';
 import { inTransaction } from '../../queries/db.ts';
 import { requireStaff, staffOf } from '../auth.ts';
-import { checkboxField, choiceField, parseForm, requiredText, type FieldError } from '../forms.ts';
+import { checkboxField, choiceField, freeText, parseForm, type FieldError } from '../forms.ts';
 import { statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
@@ -26,13 +44,77 @@ import { tellPlugins } from '../record-changes.ts';
 const STATUS_CHOICE = 'Choose a status: new, in progress, waiting on client, resolved or closed.';
 
 const messageSchema = z.object({
-  body: requiredText('Message', 10_000, 'Write the answer or the note.'),
+  /** Empty when files come on their own; the route asks for it otherwise. */
+  body: freeText('Message', 10_000),
   internal: checkboxField(),
   /** Optional: the status the ticket moves to with the answer ("waiting on client" with a question). */
   status: z.union([z.literal(''), choiceField(TICKET_STATUSES, STATUS_CHOICE)]).optional(),
 });
 
 const statusSchema = z.object({ status: choiceField(TICKET_STATUSES, STATUS_CHOICE) });
+
+const ATTACHMENTS_FIELD = 'attachments';
+const upload = multer({
+  storage: multer.memoryStorage(),
+  // One byte over the cap is enough to know a file is too large; the form says so itself.
+  limits: { fileSize: ATTACHMENT_MAX_BYTES + 1, files: ATTACHMENT_MAX_FILES, fields: 10, parts: 16 },
+  defParamCharset: 'utf8',
+} as multer.Options);
+const MEGABYTES = ATTACHMENT_MAX_BYTES / (1024 * 1024);
+
+/** Why the files of a form were refused, from multer's own refusals (too many, too large). */
+const refusedUploads = new WeakMap<Request, string>();
+
+/** The form's files, read into memory within the caps; a refusal is kept for the form to show. */
+function receiveFiles(req: Request, res: Response, next: NextFunction) {
+  upload.array(ATTACHMENTS_FIELD, ATTACHMENT_MAX_FILES)(req, res, (err: unknown) => {
+    if (!(err instanceof multer.MulterError)) return next(err);
+    refusedUploads.set(
+      req,
+      err.code === 'LIMIT_FILE_SIZE'
+        ? `Each file can be at most ${MEGABYTES} MB.`
+        : `Attach at most ${ATTACHMENT_MAX_FILES} files at once.`,
+    );
+    // multer stops reading at its limit: the fields after it are lost, so the form comes back empty.
+    req.body ??= {};
+    next();
+  });
+}
+
+interface CheckedFile {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** The files that pass the portal's rules, or why the first that does not fails. */
+async function checkFiles(
+  files: Express.Multer.File[],
+  virusScanner: VirusScanner | undefined,
+): Promise<{ ok: true; files: CheckedFile[] } | { ok: false; message: string }> {
+  const checked: CheckedFile[] = [];
+  for (const file of files) {
+    if (file.size === 0) continue; // an empty file input
+    if (file.size > ATTACHMENT_MAX_BYTES) return { ok: false, message: `Each file can be at most ${MEGABYTES} MB.` };
+    const type = await detectAllowedType(file.buffer.subarray(0, SNIFF_BYTES), file.originalname, true);
+    if (!type)
+      return {
+        ok: false,
+        message: `${file.originalname}: this type of file is not accepted. Attach a PDF, image, text or Office document.`,
+      };
+    checked.push({ filename: safeFilename(file.originalname, type), contentType: type.mime, content: file.buffer });
+  }
+  if (virusScanner) {
+    for (const file of checked) {
+      const verdict = await virusScanner.scan(Readable.from([file.content]));
+      if (verdict.infected) return { ok: false, message: `${file.filename} was refused by the virus scanner.` };
+    }
+  }
+  return { ok: true, files: checked };
+}
+
+const sizeText = (bytes: number) =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
 const statusOptions = TICKET_STATUSES.map((value) => ({ value, label: statusLabel(value) }));
 
@@ -52,15 +134,25 @@ function presentTicketRow(row: TicketRow) {
   };
 }
 
-export function ticketRoutes({ db, plugins }: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
+export function ticketRoutes({
+  db,
+  plugins,
+  virusScanner,
+}: RouteDeps & { plugins?: readonly CrmPlugin[]; virusScanner?: VirusScanner }): Router {
   const router = Router();
 
   async function showTicket(res: Response, ticket: TicketRow, values: Record<string, unknown>, errors: FieldError[] = [], status = 200) {
     const { workspaceId } = staffOf(res);
-    const [messages, history] = await Promise.all([
+    const [messages, history, files] = await Promise.all([
       listTicketMessages(db, { workspaceId, ticketId: ticket.id, withInternal: true }),
       listTicketStatusChanges(db, { workspaceId, ticketId: ticket.id }),
+      listTicketFiles(db, { workspaceId, ticketId: ticket.id }),
     ]);
+    const presentFile = (file: (typeof files)[number]) => ({
+      name: file.filename,
+      size: sizeText(file.size_bytes),
+      href: `/tickets/${ticket.id}/files/${file.id}`,
+    });
     await render(
       res,
       'tickets/show',
@@ -81,7 +173,12 @@ export function ticketRoutes({ db, plugins }: RouteDeps & { plugins?: readonly C
           internal: m.is_internal,
           body: m.body,
           at: dateTime(m.created_at),
+          files: files.filter((file) => file.message_id === m.id).map(presentFile),
         })),
+        /** Files attached on their own, without an answer. */
+        looseFiles: files.filter((file) => file.message_id === null).map(presentFile),
+        maxFiles: ATTACHMENT_MAX_FILES,
+        maxMegabytes: MEGABYTES,
         history: history.map((h) => ({
           at: dateTime(h.changed_at),
           label: statusLabel(h.to_status),
@@ -121,19 +218,46 @@ export function ticketRoutes({ db, plugins }: RouteDeps & { plugins?: readonly C
     await showTicket(res, ticket, {});
   });
 
-  router.post('/tickets/:id/messages', requireStaff, async (req, res) => {
+  router.post('/tickets/:id/messages', requireStaff, receiveFiles, async (req, res) => {
     const staff = staffOf(res);
     const ticket = found(await findTicket(db, { workspaceId: staff.workspaceId, ticketId: routeId(req.params.id) }));
+    const refused = refusedUploads.get(req);
+    if (refused) return showTicket(res, ticket, req.body, [{ field: 'attachments', message: refused }], 400);
     const parsed = parseForm(messageSchema, req.body);
     if (!parsed.ok) return showTicket(res, ticket, req.body, parsed.errors, 400);
-    const { body, internal, status } = parsed.data;
+    const { internal, status } = parsed.data;
+    const body = parsed.data.body.trim();
+    const checked = await checkFiles((req.files as Express.Multer.File[] | undefined) ?? [], virusScanner);
+    if (!checked.ok) return showTicket(res, ticket, req.body, [{ field: 'attachments', message: checked.message }], 400);
+    if (body === '' && (checked.files.length === 0 || internal))
+      // Files without a note would reach the client: an internal note's files come with its text.
+      return showTicket(
+        res,
+        ticket,
+        req.body,
+        [{ field: 'body', message: internal ? 'Write the note.' : 'Write the answer or the note, or attach a file.' }],
+        400,
+      );
+    // The answer, its files and the new status together, or none of them.
     await inTransaction(db, async (trx) => {
-      await insertTicketMessage(trx, {
+      const messageId =
+        body === ''
+          ? null
+          : await insertTicketMessage(trx, {
+              workspaceId: staff.workspaceId,
+              ticketId: ticket.id,
+              author: { staffId: staff.id },
+              isInternal: internal,
+              body,
+            });
+      // Files on their own are for the client: the ticket moves up their list as for an answer.
+      if (messageId === null) await touchTicket(trx, { workspaceId: staff.workspaceId, ticketId: ticket.id });
+      await insertTicketFiles(trx, {
         workspaceId: staff.workspaceId,
         ticketId: ticket.id,
-        author: { staffId: staff.id },
-        isInternal: internal,
-        body,
+        messageId,
+        staffId: staff.id,
+        files: checked.files,
       });
       if (status)
         await setTicketStatus(trx, { workspaceId: staff.workspaceId, ticketId: ticket.id, to: status, by: { staffId: staff.id } });
@@ -141,6 +265,18 @@ export function ticketRoutes({ db, plugins }: RouteDeps & { plugins?: readonly C
     // A note between staff changes nothing the client sees, unless it came with a new status.
     if (!internal || status) await tellClient(staff.workspaceId, ticket);
     res.redirect(303, `/tickets/${ticket.id}`);
+  });
+
+  router.get('/tickets/:id/files/:fileId', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const file = found(
+      await findTicketFileContent(db, { workspaceId, ticketId: routeId(req.params.id), fileId: routeId(req.params.fileId) }),
+    );
+    // Always an attachment with the type its bytes were checked as: never rendered as a page.
+    res.attachment(file.filename);
+    res.type(file.content_type);
+    res.set({ 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
+    res.send(file.content);
   });
 
   router.post('/tickets/:id/status', requireStaff, async (req, res) => {

@@ -213,6 +213,60 @@ describe('client tickets', function () {
     expect(events).to.have.members(['ticket.opened', 'ticket.replied', 'ticket.closed', 'ticket.rated', 'ticket.reopened']);
   });
 
+  it("shows the files staff attach in the CRM at their answer, or on their own, to the client only, never a note's", async function () {
+    const form = (await maria.get('/portal/demo/tickets/new').expect(200)).text;
+    const url = (
+      await maria
+        .post('/portal/demo/tickets')
+        .type('form')
+        .send({ _csrf: csrfFrom(form), subject: 'Need the invoice copy', description: 'Please send a copy.' })
+        .expect(303)
+    ).headers.location as string;
+    const ticketId = url.split('/').pop()!;
+    const staff = await signedInStaffAgent(h, 'demo');
+    const staffPage = (await staff.get(`/tickets/${ticketId}`).expect(200)).text;
+    const token = csrfFrom(staffPage);
+    const send = (fields: Record<string, string>, files: Array<[Buffer, string]>) => {
+      const request = staff.post(`/tickets/${ticketId}/messages?_csrf=${encodeURIComponent(token)}`).field('_csrf', token);
+      for (const [name, value] of Object.entries(fields)) request.field(name, value);
+      for (const [content, filename] of files) request.attach('attachments', content, { filename });
+      return request;
+    };
+    await send({ body: 'Here is the copy.' }, [[PDF, 'invoice-copy.pdf']]).expect(303);
+    await send({}, [[PDF, 'terms.pdf']]).expect(303);
+    await send({ body: 'Our margin sheet.', internal: 'on' }, [[PDF, 'margins.pdf']]).expect(303);
+    // The portal's rules: the type by its bytes, and no file without its note's text on an internal note.
+    const refused = await send({ body: 'A program' }, [[Buffer.from('MZ\x90\x00 not a document'), 'tool.pdf']]).expect(400);
+    expect(refused.text).to.contain('this type of file is not accepted');
+    await send({ internal: 'on' }, [[PDF, 'secret.pdf']]).expect(400);
+
+    const staffShown = (await staff.get(`/tickets/${ticketId}`).expect(200)).text;
+    expect(staffShown).to.contain('invoice-copy.pdf').and.contain('terms.pdf').and.contain('margins.pdf').and.not.contain('tool.pdf');
+    const staffFile = /href="(\/tickets\/\d+\/files\/\d+)"/.exec(staffShown)![1]!;
+    expect((await staff.get(staffFile).expect(200)).headers['content-disposition']).to.contain('attachment');
+
+    const page = (await maria.get(url).expect(200)).text;
+    expect(page).to.contain('invoice-copy.pdf').and.contain('terms.pdf').and.not.contain('margins.pdf');
+    // With the answer it came with: in the same conversation entry as its text.
+    const answer = page.slice(page.indexOf('Here is the copy.'));
+    expect(answer.slice(0, answer.indexOf('</li>') + 1 || undefined)).to.contain('invoice-copy.pdf');
+    const fileUrls = [...page.matchAll(/href="([^"]+\/files\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(fileUrls).to.have.length(2);
+    const download = await maria.get(fileUrls[0]!).expect(200);
+    expect(download.headers['content-disposition']).to.contain('attachment');
+    expect(download.headers['x-content-type-options']).to.equal('nosniff');
+
+    // Another company's client, and a note's file by its id: 404.
+    for (const fileUrl of fileUrls) await priya.get(fileUrl).expect(404);
+    const noteFile = await h.crm.db('ticket_files').where({ workspace_id: workspaceId, filename: 'margins.pdf' }).first('id');
+    await maria.get(`${url}/files/${noteFile.id}`).expect(404);
+    await maria.get(`${url}/files/not-a-file`).expect(404);
+
+    // The client is told as for an answer.
+    const notified = (await maria.get('/portal/demo/notifications').expect(200)).text;
+    expect(notified).to.match(/Your ticket TIC-\d{4} · Need the invoice copy has an answer/);
+  });
+
   it("puts the person's ticket files and ratings in their data export, and erasure anonymises them", async function () {
     const data = (await maria.get('/portal/demo/account/data').expect(200)).text;
     await maria

@@ -1,29 +1,30 @@
-// A message form with attachments, read as a stream (busboy) straight into the FileStorage port:
-// nothing is held whole in memory. The route has already checked, before a byte of the body was
-// read, that the client may write messages at all (see routes.ts). The CSRF token is checked here,
-// as the form's first field (or the htmx header), before a byte of any file is stored: a file that
-// comes before a matching token is not kept. This reads the fields and, for
-// each file, sniffs its first bytes for the type, names it (safeFilename) and streams the rest into
-// storage behind a counter that stops it at the per-file limit and at what the workspace's storage
-// quota has left. A refused attachment (type, size, count, uploads off, quota, virus) leaves
-// nothing stored and is reported as an i18n key, so the handler can show the form again with what
-// was typed; the rest of the body is read and dropped. A form that cannot be read at all is an
-// HttpError. Whatever is stored is the handler's to record or remove (service.send removes it on
-// failure; removeReceived for a form that is not sent).
+// A portal form with attachments (a message, a new ticket, a ticket reply), read as a stream
+// (busboy) straight into the FileStorage port: nothing is held whole in memory. The route has
+// already checked, before a byte of the body was read, that the person may write such a form at
+// all. The CSRF token is checked here, as the form's first field (or the htmx header), before a
+// byte of any file is stored: a file that comes before a matching token is not kept. This reads
+// the fields and, for each file, sniffs its first bytes for the type, names it (safeFilename) and
+// streams the rest into storage behind a counter that stops it at the per-file limit and at what
+// the workspace's storage quota has left. A refused attachment (type, size, count, uploads off,
+// quota, virus) leaves nothing stored and is reported as an i18n key, so the handler can show the
+// form again with what was typed (attachmentRefusalStatus says with which status); the rest of
+// the body is read and dropped. A form that cannot be read at all is an HttpError. Whatever is
+// stored is the handler's to record or remove (removeReceived for a form that is not sent).
+// One reader for every such form, so the upload rules cannot drift apart between them.
 import busboy from 'busboy';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
 import type { Readable } from 'node:stream';
-import {
-  detectAllowedType,
-  type FileStorage,
-  HttpError,
-  safeFilename,
-  SNIFF_BYTES,
-  typedMultipartName,
-  type VirusScanner,
-} from '../../core/index.ts';
-import { readHead } from '../documents/index.ts';
-import { ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES, type AttachmentError } from './attachments.ts';
+import { ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES, type AttachmentError, attachmentLimitBytes, readHead } from '../files/attachment-rules.ts';
+import { detectAllowedType, safeFilename, SNIFF_BYTES } from '../files/file-types.ts';
+import { storedUploadBytes } from '../files/usage-queries.ts';
+import { HttpError } from '../http/http-error.ts';
+import { canClient } from '../policies/portal-policy.ts';
+import type { FileStorage, VirusScanner } from '../ports/services.ts';
+import { CSRF_MESSAGE, tokensMatch, verifySessionCsrfHeader } from './csrf.ts';
+import { markCsrfRetry } from './csrf-retry.ts';
+import { typedMultipartName } from './multipart-names.ts';
+import { portalContext, portalI18n } from './portal-context.ts';
 
 const ATTACHMENT_PURPOSE = 'message-attachment';
 
@@ -36,7 +37,7 @@ export interface StoredAttachment {
   sizeBytes: number;
 }
 
-export interface ReceivedMessageForm {
+export interface ReceivedAttachmentsForm {
   fields: Record<string, string>;
   stored: StoredAttachment[];
   refusal: AttachmentRefusal | null;
@@ -47,7 +48,7 @@ export interface ReceivedMessageForm {
   csrf: 'ok' | 'stale' | 'missing';
 }
 
-export interface ReceiveAttachmentsOptions {
+interface ReceiveAttachmentsOptions {
   workspaceId: string;
   storage: FileStorage;
   /** Per file. */
@@ -73,8 +74,8 @@ export async function removeReceived(storage: FileStorage, workspaceId: string, 
   for (const file of stored) await storage.delete(workspaceId, file.id).catch(() => {});
 }
 
-export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOptions): Promise<ReceivedMessageForm> {
-  return new Promise<ReceivedMessageForm>((resolve, reject) => {
+function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOptions): Promise<ReceivedAttachmentsForm> {
+  return new Promise<ReceivedAttachmentsForm>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -91,7 +92,7 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
     const handling: Array<Promise<void>> = [];
     let refusal: AttachmentRefusal | null = null;
     let failure: Error | null = null;
-    let csrf: ReceivedMessageForm['csrf'] = options.csrfVerified ? 'ok' : 'missing';
+    let csrf: ReceivedAttachmentsForm['csrf'] = options.csrfVerified ? 'ok' : 'missing';
     /** A file came before the token matched: it was dropped, so the form cannot be sent as typed. */
     let fileBeforeToken = false;
     let used = 0;
@@ -211,4 +212,51 @@ export function receiveMessageForm(req: Request, options: ReceiveAttachmentsOpti
     });
     req.pipe(parser);
   });
+}
+
+/**
+ * The status a refused attachment answers with, written once for every such form: no room left in
+ * the workspace is 413, uploads switched off for clients 403, anything else about the file 400.
+ */
+export function attachmentRefusalStatus(refusal: AttachmentRefusal): 413 | 403 | 400 {
+  if (refusal === 'messages:errors.storageFull') return 413;
+  if (refusal === 'messages:errors.uploadsOff') return 403;
+  return 400;
+}
+
+export interface AttachmentsFormDeps {
+  db: Knex;
+  storage: FileStorage;
+  virusScanner?: VirusScanner | undefined;
+  /** config.workspaceStorageQuotaBytes: what the workspace's uploads may add up to. */
+  storageQuotaBytes: number;
+}
+
+/**
+ * A signed-in client's form with files, read under the workspace's upload rules (its switch, its
+ * per-file limit, what its quota has left, the scanner); its fields and the stored files become
+ * req.body (`attachments`). A form without a token before its files is refused (403); a stale
+ * token marks the request so validateBody shows the form again, its files not kept.
+ */
+export async function receiveAttachmentsForm(req: Request, res: Response, deps: AttachmentsFormDeps): Promise<ReceivedAttachmentsForm> {
+  const { workspace, settings } = portalContext(res);
+  const { t } = portalI18n(res);
+  const uploadsAllowed = canClient(settings, 'upload_file');
+  const remainingBytes = uploadsAllowed ? deps.storageQuotaBytes - (await storedUploadBytes(deps.db, workspace.id)) : 0;
+  const received = await readAttachmentsForm(req, {
+    workspaceId: workspace.id,
+    storage: deps.storage,
+    maxBytes: attachmentLimitBytes(settings.maxUploadMb),
+    uploadsAllowed,
+    remainingBytes,
+    csrfVerified: verifySessionCsrfHeader(req),
+    csrfMatches: (token) => tokensMatch(req.session.csrfToken, token),
+    virusScanner: deps.virusScanner,
+    translate: (key) => t(key),
+  });
+  // This path's CSRF check is here, not before the route (the token is inside the body).
+  if (received.csrf === 'missing') throw new HttpError(403, CSRF_MESSAGE);
+  if (received.csrf === 'stale') markCsrfRetry(req, t('common:csrfRetry'));
+  req.body = { ...received.fields, attachments: received.stored };
+  return received;
 }

@@ -1,0 +1,65 @@
+// The files of a client's ticket in Alga PSA, as Alga's client portal lists them on the ticket
+// (client-tickets.ts, getClientTicketDetails): documents associated with the ticket
+// (document_associations entity_type 'ticket', entity_id the ticket_id), here only those with a
+// stored file (external_files by file_id, not deleted), since a block-editor document has no bytes
+// to download. Alga shows the client every document of the ticket, whatever is_client_visible
+// says (that flag governs the client's Documents page). Scoped by tenant and by the ticket being
+// the client's (an active client); oldest first by when it was associated.
+import { activeClientIds, type Db } from './db.ts';
+
+export interface TicketDocumentRow {
+  document_id: string;
+  document_name: string;
+  original_name: string;
+  mime_type: string | null;
+  file_size: string | null;
+  storage_path: string;
+  associated_at: Date;
+}
+
+function ticketDocuments(db: Db, args: { tenant: string; clientId: string; ticketId: string }) {
+  return db('document_associations as a')
+    .join('documents as d', function joinDocument() {
+      this.on('d.tenant', '=', 'a.tenant').andOn('d.document_id', '=', 'a.document_id');
+    })
+    .join('external_files as f', function joinFile() {
+      this.on('f.tenant', '=', 'd.tenant').andOn('f.file_id', '=', 'd.file_id');
+    })
+    .where({ 'a.tenant': args.tenant, 'a.entity_type': 'ticket', 'a.entity_id': args.ticketId })
+    .andWhereRaw('coalesce(f.is_deleted, false) = false')
+    .whereExists(
+      db('tickets as t')
+        .select(db.raw('1'))
+        .whereRaw('t.tenant = a.tenant and t.ticket_id = a.entity_id')
+        .where({ 't.tenant': args.tenant, 't.client_id': args.clientId })
+        .whereIn('t.client_id', activeClientIds(db, args.tenant)),
+    );
+}
+
+const columns = (db: Db) => [
+  'd.document_id',
+  'd.document_name',
+  'f.original_name',
+  db.raw('coalesce(d.mime_type, f.mime_type) as mime_type'),
+  db.raw('coalesce(d.file_size, f.file_size)::text as file_size'),
+  'f.storage_path',
+  db.raw('coalesce(a.created_at, d.entered_at, f.created_at) as associated_at'),
+];
+
+export async function listTicketDocuments(
+  db: Db,
+  args: { tenant: string; clientId: string; ticketId: string },
+): Promise<TicketDocumentRow[]> {
+  return ticketDocuments(db, args)
+    .orderByRaw('coalesce(a.created_at, d.entered_at, f.created_at) asc, d.document_id asc')
+    .limit(200)
+    .select<TicketDocumentRow[]>(columns(db));
+}
+
+export async function findTicketDocument(
+  db: Db,
+  args: { tenant: string; clientId: string; ticketId: string; documentId: string },
+): Promise<TicketDocumentRow | null> {
+  const row = await ticketDocuments(db, args).where('d.document_id', args.documentId).first<TicketDocumentRow | undefined>(columns(db));
+  return row ?? null;
+}
