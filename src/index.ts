@@ -5,7 +5,7 @@ export { PortalSetupError, type PortalDeps, type PortalDepsInput } from './core/
 export type { PortalConfig } from './core/config.ts';
 export type * from './core/ports/host.ts';
 // Named too: what a binding's tickets port takes and gives, which no module of the portal names itself.
-export type { NewTicket, TicketListFilter, TicketMessage, TicketOptions, TicketStatusChange } from './core/ports/host.ts';
+export type { NewTicket, TicketListFilter, TicketMessage, TicketOptions, TicketStatusChange, TicketStatusName } from './core/ports/host.ts';
 export { overdueFrom, SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export type * from './core/ports/services.ts';
 export { PORTAL_FLAG } from './core/flags/flag-names.ts';

@@ -3,10 +3,10 @@
 // 'restricthtml'); the portal's are plain text, so they are written escaped, line breaks as <br>,
 // and read back as text. Status in the portal's words:
 //   NEED_MORE_INFO (5) → waiting (on the client); CLOSED (8), CANCELED (9) → closed; the rest open,
-//   with Dolibarr's own English label (ticket.lang's statuts_short) where it says more than the state.
+//   each status also named in the portal's translated words (TicketStatusName).
 // The dictionaries' codes are the choices' ids: llx_ticket stores the code, not the rowid.
 import type { Knex } from 'knex';
-import type { TicketMessage, TicketsPort, TicketState, TicketStatusChange, TicketSummary } from '../../src/index.ts';
+import type { TicketMessage, TicketsPort, TicketState, TicketStatusChange, TicketStatusName, TicketSummary } from '../../src/index.ts';
 import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
@@ -51,17 +51,19 @@ function ticketState(status: number): TicketState {
   return 'open';
 }
 
-// Dolibarr's en_US names (Ticket::$statuts_short through ticket.lang and main.lang) of the statuses
-// whose state alone would say less; unread, read and "need more information" are what the state says.
-const STATUS_LABELS: Partial<Record<number, string>> = {
-  [TICKET_STATUS.assigned]: 'Assigned',
-  [TICKET_STATUS.inProgress]: 'In progress',
-  [TICKET_STATUS.waiting]: 'On hold',
-  [TICKET_STATUS.closed]: 'Solved',
-  [TICKET_STATUS.canceled]: 'Canceled',
+// Dolibarr's statuses (Ticket::STATUS_*) in the portal's translated words; "need more information"
+// is what the waiting state says.
+const STATUS_NAMES: Partial<Record<number, TicketStatusName>> = {
+  [TICKET_STATUS.notRead]: 'unread',
+  [TICKET_STATUS.read]: 'read',
+  [TICKET_STATUS.assigned]: 'assigned',
+  [TICKET_STATUS.inProgress]: 'inProgress',
+  [TICKET_STATUS.waiting]: 'onHold',
+  [TICKET_STATUS.closed]: 'resolved',
+  [TICKET_STATUS.canceled]: 'canceled',
 };
 
-const ticketStatusLabel = (status: number): string | null => STATUS_LABELS[status] ?? null;
+const ticketStatusName = (status: number): TicketStatusName | null => STATUS_NAMES[status] ?? null;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
@@ -115,7 +117,8 @@ function presentSummary(row: TicketRow): TicketSummary {
     ref: row.ref,
     subject: row.subject?.trim() || row.ref,
     state,
-    statusLabel: ticketStatusLabel(row.fk_statut),
+    statusLabel: null,
+    statusName: ticketStatusName(row.fk_statut),
     priority: row.severity_label?.trim() || null,
     category: row.category_label?.trim() || null,
     openedAt,
@@ -139,9 +142,9 @@ function presentMessage(row: TicketMessageRow, fallbackName: string): TicketMess
   };
 }
 
-const HISTORY: Record<string, { state: TicketState; statusLabel: string | null }> = {
+const HISTORY: Record<string, Omit<TicketStatusChange, 'at'>> = {
   AC_TICKET_CREATE: { state: 'open', statusLabel: null },
-  AC_TICKET_ASSIGNED: { state: 'open', statusLabel: 'Assigned' },
+  AC_TICKET_ASSIGNED: { state: 'open', statusLabel: null, statusName: 'assigned' },
   AC_TICKET_CLOSE: { state: 'closed', statusLabel: null },
 };
 

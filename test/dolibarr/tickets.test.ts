@@ -154,6 +154,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       subject: 'The printer is down',
       state: 'open',
       statusLabel: null,
+      statusName: 'unread',
       priority: 'High',
       category: 'Website',
     });
@@ -291,7 +292,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .where({ rowid: Number(ticket.id) })
       .update({ fk_statut: 5 });
     const waiting = await tickets.find(workspaceId, bakery, ticket.id);
-    expect(waiting).to.include({ state: 'waiting', statusLabel: null });
+    expect(waiting).to.include({ state: 'waiting', statusLabel: null, statusName: null });
     expect((await tickets.counts(workspaceId, bakery)).waiting).to.equal(1);
 
     const reply = await tickets.reply(workspaceId, bakery, claire, ticket.id, '  The model is <HP> 2000\nThanks ');
@@ -316,7 +317,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     expect(event.ref).to.equal(String(event.id));
     expect(await ticketRow(ticket.id)).to.include({ fk_statut: 3 });
     const detail = await tickets.find(workspaceId, bakery, ticket.id);
-    expect(detail).to.include({ state: 'open', statusLabel: 'In progress' });
+    expect(detail).to.include({ state: 'open', statusName: 'inProgress' });
     expect(detail!.messages.at(-1)).to.include({ author: 'client', authorName: 'Claire Martin', body: 'The model is <HP> 2000\nThanks' });
     expect(detail!.lastActivityAt.getTime()).to.be.at.least(detail!.openedAt.getTime());
 
@@ -336,7 +337,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     await host.db('llx_const').insert({ name: 'MAIN_AGENDA_ACTIONAUTO_TICKET_CLOSE', entity: 1, value: '1', type: 'chaine', visible: 0 });
     const ticket = await open('To close');
     const closed = await tickets.setState(workspaceId, bakery, claire, ticket.id, 'closed');
-    expect(closed).to.include({ state: 'closed', statusLabel: 'Solved' });
+    expect(closed).to.include({ state: 'closed', statusName: 'resolved' });
     expect(closed!.closedAt).to.be.instanceOf(Date);
     const row = await ticketRow(ticket.id);
     expect(row).to.include({ fk_statut: 8, progress: 100 });
@@ -366,8 +367,8 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .db('llx_ticket')
       .where({ rowid: Number(ticket.id) })
       .update({ fk_statut: 9, fk_user_assign: host.seed.users.staff });
-    expect(await tickets.find(workspaceId, bakery, ticket.id)).to.include({ state: 'closed', statusLabel: 'Canceled' });
-    expect(await tickets.setState(workspaceId, bakery, claire, ticket.id, 'open')).to.include({ state: 'open', statusLabel: 'Assigned' });
+    expect(await tickets.find(workspaceId, bakery, ticket.id)).to.include({ state: 'closed', statusName: 'canceled' });
+    expect(await tickets.setState(workspaceId, bakery, claire, ticket.id, 'open')).to.include({ state: 'open', statusName: 'assigned' });
     expect(await ticketRow(ticket.id)).to.include({ fk_statut: 2 });
   });
 

@@ -47,7 +47,7 @@ describe('reference CRM tickets', function () {
     const open = await tickets.list(demo, northwind, { state: 'open' }, page);
     expect(open.items.map((t) => t.state)).to.deep.equal(['open', 'waiting']);
     const closed = await tickets.list(demo, northwind, { state: 'closed' }, page);
-    expect(closed.items.map((t) => [t.state, t.statusLabel])).to.deep.equal([['closed', 'Resolved']]);
+    expect(closed.items.map((t) => [t.state, t.statusName])).to.deep.equal([['closed', 'resolved']]);
     expect(closed.items[0]?.closedAt).to.be.instanceOf(Date);
     const waiting = await tickets.list(demo, northwind, { state: 'open', waiting: true }, page);
     expect(waiting.items.map((t) => t.subject)).to.deep.equal(['Contact form on the website sends no email']);

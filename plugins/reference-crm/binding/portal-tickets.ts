@@ -7,6 +7,7 @@ import type {
   TicketMessage,
   TicketState,
   TicketStatusChange,
+  TicketStatusName,
   TicketSummary,
   TicketsPort,
 } from '../../../src/index.ts';
@@ -41,8 +42,8 @@ const TICKET_STATE: Record<TicketStatus, TicketState> = {
   closed: 'closed',
 };
 
-/** The CRM's names of the statuses the portal's three words do not tell apart. */
-const STATUS_LABEL: Partial<Record<TicketStatus, string>> = { in_progress: 'In progress', resolved: 'Resolved' };
+/** The statuses the portal's three states do not tell apart, in the portal's translated words. */
+const STATUS_NAME: Partial<Record<TicketStatus, TicketStatusName>> = { in_progress: 'inProgress', resolved: 'resolved' };
 
 const STATUSES_OF: Record<'open' | 'closed', readonly TicketStatus[]> = {
   open: ['new', 'in_progress', 'waiting_on_client'],
@@ -55,7 +56,8 @@ function presentSummary(row: TicketRow): TicketSummary {
     ref: row.ref,
     subject: row.subject,
     state: TICKET_STATE[row.status],
-    statusLabel: STATUS_LABEL[row.status] ?? null,
+    statusLabel: null,
+    statusName: STATUS_NAME[row.status] ?? null,
     priority: row.priority,
     category: row.category,
     openedAt: row.opened_at,
@@ -140,7 +142,8 @@ export function referenceTickets(db: Db): TicketsPort {
       const history: TicketStatusChange[] = changes.map((change) => ({
         at: change.changed_at,
         state: TICKET_STATE[change.to_status],
-        statusLabel: STATUS_LABEL[change.to_status] ?? null,
+        statusLabel: null,
+        statusName: STATUS_NAME[change.to_status] ?? null,
       }));
       return {
         ...presentSummary(row),

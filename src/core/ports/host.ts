@@ -716,6 +716,13 @@ export interface TasksPort {
  */
 export type TicketState = 'open' | 'waiting' | 'closed';
 
+/**
+ * The portal's names of the finer statuses hosts share (Dolibarr's and the reference CRM's),
+ * translated by the portal as its own words (tickets:status.*). A host whose statuses are its
+ * users' own names (Alga's boards) gives them as `statusLabel` instead.
+ */
+export type TicketStatusName = 'unread' | 'read' | 'assigned' | 'inProgress' | 'onHold' | 'resolved' | 'canceled';
+
 /** One of the host's categories, types or priorities, offered on the new-ticket form. */
 export interface TicketChoice {
   id: HostId;
@@ -737,6 +744,8 @@ export interface TicketSummary {
   state: TicketState;
   /** The host's own name of the status ("In progress"), where it has one beyond the state; null to say the state. */
   statusLabel: string | null;
+  /** The status in the portal's words, where the host's is one of them; said before `statusLabel`. */
+  statusName?: TicketStatusName | null;
   priority: string | null;
   category: string | null;
   openedAt: Date;
@@ -760,6 +769,7 @@ export interface TicketStatusChange {
   at: Date;
   state: TicketState;
   statusLabel: string | null;
+  statusName?: TicketStatusName | null;
 }
 
 export interface TicketDetail extends TicketSummary {
