@@ -286,6 +286,6 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     tasks: dolibarrTasks(db, entityOf),
     ...(options.tickets ? { tickets: dolibarrTickets(db, entityOf, { userId: options.actingUserId ?? null }) } : {}),
     projects: dolibarrProjects(db, entityOf),
-    news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
+    news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false, portalUserId: options.actingUserId ?? null }),
   };
 }

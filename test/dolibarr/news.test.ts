@@ -129,7 +129,7 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
   });
 });
 
-describe('dolibarr host: the agency’s answers on tickets in Dolibarr reach the client as notifications', function () {
+describe('dolibarr host: the agency’s answers and status changes on tickets in Dolibarr reach the client as notifications', function () {
   this.timeout(180_000);
   let host: DolibarrHost;
   let running: PortalOnHost;
@@ -254,6 +254,26 @@ describe('dolibarr host: the agency’s answers on tickets in Dolibarr reach the
     await message(logo, seed.companies.bakery, 'TICKET_MSG_SENTBYMAIL', seed.users.staff);
     expect(await pass()).to.equal(1);
     expect((await told()).map((row) => row.subject_id)).to.include(String(logo));
+  });
+
+  it('tells Claire of a ticket staff closed or assigned, not of her own close the portal recorded', async function () {
+    const { seed } = host;
+    const wifi = await ticket(seed.companies.bakery, 'TS2611-0005', 'The wifi drops');
+    // The portal writes a client's close as its acting user (here the admin): her own act.
+    await message(wifi, seed.companies.bakery, 'AC_TICKET_CLOSE', seed.users.admin);
+    // Another trigger's event on the ticket (a property edited) is no status.
+    await message(wifi, seed.companies.bakery, 'AC_TICKET_MODIFY', seed.users.staff);
+    expect(await pass()).to.equal(0);
+    await message(wifi, seed.companies.bakery, 'AC_TICKET_ASSIGNED', seed.users.staff);
+    expect(await pass()).to.equal(1);
+    expect((await told()).at(-1)).to.deep.equal({
+      kind: 'ticket_answered',
+      subject_id: String(wifi),
+      number: 'TS2611-0005',
+      title: 'The wifi drops',
+    });
+    const live = await host.db('portal_live_events').where({ workspace_id: '1', type: 'ticket-changed' }).select('data');
+    expect(live.map((row) => row.data.ticketId)).to.include(String(wifi));
   });
 
   it('keeps the other positions of a cursor written before the tickets option, and starts the tickets’ there', async function () {

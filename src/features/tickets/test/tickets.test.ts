@@ -156,7 +156,7 @@ describe('client tickets', function () {
     expect(answered).to.not.contain('Technician costs extra.');
     // The client is told, by their notification preferences (the portal's list at least).
     const notified = (await maria.get('/portal/demo/notifications').expect(200)).text;
-    expect(notified).to.match(/Your ticket TIC-\d{4} · Printer is down has an answer/);
+    expect(notified).to.match(/Your ticket TIC-\d{4} · Printer is down has news from the agency/);
     const notice = /href="(\/portal\/demo\/notifications\/[^"]+)"/.exec(notified)![1]!;
     const opened = await maria.get(notice);
     expect(opened.headers.location ?? opened.text).to.contain(`/portal/demo/tickets/${ticketId}`);
