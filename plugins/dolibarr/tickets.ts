@@ -180,7 +180,8 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       return { categories: present(categories!), types: present(types!), priorities: present(priorities!) };
     },
 
-    async list(workspaceId, clientId, filter, page) {
+    // Dolibarr shows a company's tickets to each of its people: the contact does not narrow the reads.
+    async list(workspaceId, clientId, _contactId, filter, page) {
       const s = scope(workspaceId, clientId);
       const none = { items: [], next: null };
       if (!s) return none;
@@ -200,7 +201,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       return { items: kept.map(presentSummary), next: rows.length > limit && last ? encodeCursor([last.activity_key, last.rowid]) : null };
     },
 
-    async find(workspaceId, clientId, id) {
+    async find(workspaceId, clientId, _contactId, id) {
       const s = scope(workspaceId, clientId);
       const rowid = parseId(id);
       if (!s || rowid === null) return null;
@@ -224,7 +225,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       };
     },
 
-    async counts(workspaceId, clientId) {
+    async counts(workspaceId, clientId, _contactId) {
       const s = scope(workspaceId, clientId);
       return s ? ticketCounts(db, s) : { open: 0, waiting: 0 };
     },

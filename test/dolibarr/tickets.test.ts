@@ -194,7 +194,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       fk_action: 40,
     });
 
-    const detail = await tickets.find(workspaceId, bakery, created!.id);
+    const detail = await tickets.find(workspaceId, bakery, claire, created!.id);
     expect(detail!.description).to.equal('Since Monday <b>nothing</b> prints.\nPlease help & call.');
     expect(detail!.openedBy).to.equal('Claire Martin');
     expect(detail!.messages).to.deep.equal([]);
@@ -247,15 +247,15 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       priorityId: null,
     });
     expect(theirs).to.not.equal(null);
-    expect(await tickets.find(workspaceId, bakery, theirs!.id)).to.equal(null);
-    expect(await tickets.find('2', garage, theirs!.id)).to.equal(null);
-    expect(await tickets.find(workspaceId, garage, 'abc')).to.equal(null);
-    const listed = await tickets.list(workspaceId, bakery, { state: 'all' }, { limit: 100 });
+    expect(await tickets.find(workspaceId, bakery, claire, theirs!.id)).to.equal(null);
+    expect(await tickets.find('2', garage, claire, theirs!.id)).to.equal(null);
+    expect(await tickets.find(workspaceId, garage, claire, 'abc')).to.equal(null);
+    const listed = await tickets.list(workspaceId, bakery, claire, { state: 'all' }, { limit: 100 });
     expect(listed.items.map((t) => t.id)).to.not.include(theirs!.id);
     expect(await tickets.reply(workspaceId, bakery, claire, theirs!.id, 'Hello')).to.equal(null);
     expect(await tickets.setState(workspaceId, bakery, claire, theirs!.id, 'closed')).to.equal(null);
     expect(await ticketRow(theirs!.id)).to.include({ fk_statut: 0 });
-    expect((await tickets.counts(workspaceId, garage)).open).to.equal(1);
+    expect((await tickets.counts(workspaceId, garage, claire)).open).to.equal(1);
   });
 
   it("shows an answer written on Dolibarr's ticket card as the agency's, never a private note", async function () {
@@ -275,7 +275,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .db('llx_actioncomm')
       .where({ id: externalMessage })
       .update({ fk_user_author: (external as { rowid: number }).rowid });
-    const detail = await tickets.find(workspaceId, bakery, ticket.id);
+    const detail = await tickets.find(workspaceId, bakery, claire, ticket.id);
     expect(detail!.messages.map((m) => [m.author, m.authorName, m.body])).to.deep.equal([
       ['agency', 'Marc Petit', 'We are on it.\nMarc'],
       ['agency', 'Marc Petit', 'Sent by email as well'],
@@ -291,9 +291,9 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .db('llx_ticket')
       .where({ rowid: Number(ticket.id) })
       .update({ fk_statut: 5 });
-    const waiting = await tickets.find(workspaceId, bakery, ticket.id);
+    const waiting = await tickets.find(workspaceId, bakery, claire, ticket.id);
     expect(waiting).to.include({ state: 'waiting', statusLabel: null, statusName: null });
-    expect((await tickets.counts(workspaceId, bakery)).waiting).to.equal(1);
+    expect((await tickets.counts(workspaceId, bakery, claire)).waiting).to.equal(1);
 
     const reply = await tickets.reply(workspaceId, bakery, claire, ticket.id, '  The model is <HP> 2000\nThanks ');
     expect(reply).to.include({ author: 'client', authorName: 'Claire Martin', body: 'The model is <HP> 2000\nThanks' });
@@ -316,7 +316,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     });
     expect(event.ref).to.equal(String(event.id));
     expect(await ticketRow(ticket.id)).to.include({ fk_statut: 3 });
-    const detail = await tickets.find(workspaceId, bakery, ticket.id);
+    const detail = await tickets.find(workspaceId, bakery, claire, ticket.id);
     expect(detail).to.include({ state: 'open', statusName: 'inProgress' });
     expect(detail!.messages.at(-1)).to.include({ author: 'client', authorName: 'Claire Martin', body: 'The model is <HP> 2000\nThanks' });
     expect(detail!.lastActivityAt.getTime()).to.be.at.least(detail!.openedAt.getTime());
@@ -355,7 +355,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .where({ fk_element: Number(ticket.id), code: 'AC_TICKET_CLOSE' })
       .select('id');
     expect(closeEvents).to.have.length(1);
-    const history = (await tickets.find(workspaceId, bakery, ticket.id))!.history;
+    const history = (await tickets.find(workspaceId, bakery, claire, ticket.id))!.history;
     expect(history.map((h) => h.state)).to.deep.equal(['open', 'closed']);
 
     const reopened = await tickets.setState(workspaceId, bakery, claire, ticket.id, 'open');
@@ -367,7 +367,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .db('llx_ticket')
       .where({ rowid: Number(ticket.id) })
       .update({ fk_statut: 9, fk_user_assign: host.seed.users.staff });
-    expect(await tickets.find(workspaceId, bakery, ticket.id)).to.include({ state: 'closed', statusName: 'canceled' });
+    expect(await tickets.find(workspaceId, bakery, claire, ticket.id)).to.include({ state: 'closed', statusName: 'canceled' });
     expect(await tickets.setState(workspaceId, bakery, claire, ticket.id, 'open')).to.include({ state: 'open', statusName: 'assigned' });
     expect(await ticketRow(ticket.id)).to.include({ fk_statut: 2 });
   });
@@ -424,11 +424,11 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .where({ rowid: Number(made[3]!.id) })
       .update({ fk_statut: 5 });
 
-    const all = async (filter: Parameters<TicketsPort['list']>[2], limit = 2) => {
+    const all = async (filter: Parameters<TicketsPort['list']>[3], limit = 2) => {
       const seen: string[] = [];
       let after: string | null = null;
       for (let i = 0; i < 10; i++) {
-        const page = await tickets.list(workspaceId, companyId, filter, { limit, after });
+        const page = await tickets.list(workspaceId, companyId, claire, filter, { limit, after });
         expect(page.items.length).to.be.at.most(limit);
         seen.push(...page.items.map((t) => t.subject));
         after = page.next;
@@ -447,15 +447,15 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     expect(await all({ state: 'all', search: '_' })).to.deep.equal([]);
     expect(await all({ state: 'all', search: made[4]!.ref.toLowerCase() })).to.deep.equal(['Website down']);
 
-    const page = await tickets.list(workspaceId, companyId, { state: 'all' }, { limit: 5 });
+    const page = await tickets.list(workspaceId, companyId, claire, { state: 'all' }, { limit: 5 });
     expect(page.next).to.equal(null);
     expect(page.items[0]!.lastActivityAt.getTime()).to.equal(base + 10 * 60_000);
-    expect(await tickets.list(workspaceId, companyId, { state: 'all' }, { limit: 2, after: 'not-a-cursor' })).to.deep.equal({
+    expect(await tickets.list(workspaceId, companyId, claire, { state: 'all' }, { limit: 2, after: 'not-a-cursor' })).to.deep.equal({
       items: [],
       next: null,
     });
-    expect(await tickets.counts(workspaceId, companyId)).to.deep.equal({ open: 4, waiting: 1 });
-    expect(await tickets.counts('2', companyId)).to.deep.equal({ open: 0, waiting: 0 });
+    expect(await tickets.counts(workspaceId, companyId, claire)).to.deep.equal({ open: 4, waiting: 1 });
+    expect(await tickets.counts('2', companyId, claire)).to.deep.equal({ open: 0, waiting: 0 });
   });
 
   it("reads Dolibarr's HTML as text", function () {

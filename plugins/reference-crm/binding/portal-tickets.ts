@@ -102,7 +102,8 @@ export function referenceTickets(db: Db): TicketsPort {
       return { categories: categories.map(choice), types: [], priorities: priorities.map(choice) };
     },
 
-    async list(workspaceId, clientId, filter, page) {
+    // The CRM shows a company's tickets to each of its people: the contact does not narrow the reads.
+    async list(workspaceId, clientId, _contactId, filter, page) {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const none = { items: [], next: null };
@@ -128,7 +129,7 @@ export function referenceTickets(db: Db): TicketsPort {
       };
     },
 
-    async find(workspaceId, clientId, ticketId): Promise<TicketDetail | null> {
+    async find(workspaceId, clientId, _contactId, ticketId): Promise<TicketDetail | null> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const id = parseId(ticketId);
@@ -154,7 +155,7 @@ export function referenceTickets(db: Db): TicketsPort {
       };
     },
 
-    async counts(workspaceId, clientId) {
+    async counts(workspaceId, clientId, _contactId) {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       if (ws === null || client === null) return { open: 0, waiting: 0 };

@@ -803,16 +803,18 @@ export interface NewTicket {
 /**
  * Support tickets of one client company, as the host keeps them: every query scoped by workspace
  * and client, so another company's ticket is not found. `contactId` names the client's person who
- * acts (the ticket's origin, a message's author). Staff answer in the host's own screens; what
+ * reads or acts (the ticket's origin, a message's author): a host that shows a person only some of
+ * the company's tickets (Alga's portal visibility groups) applies its rule to the reads too; one
+ * without such a rule reads the company's tickets. Staff answer in the host's own screens; what
  * they write there for the client comes back through find().
  */
 export interface TicketsPort {
   options(workspaceId: HostId): Promise<TicketOptions>;
   /** Newest activity first. */
-  list(workspaceId: HostId, clientId: HostId, filter: TicketListFilter, page: PageRequest): Promise<Page<TicketSummary>>;
-  find(workspaceId: HostId, clientId: HostId, id: HostId): Promise<TicketDetail | null>;
+  list(workspaceId: HostId, clientId: HostId, contactId: HostId, filter: TicketListFilter, page: PageRequest): Promise<Page<TicketSummary>>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<TicketDetail | null>;
   /** Open tickets (open or waiting) and those waiting on the client, for the dashboard. */
-  counts(workspaceId: HostId, clientId: HostId): Promise<{ open: number; waiting: number }>;
+  counts(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<{ open: number; waiting: number }>;
   /** Null when the choices are not the host's or the client is not in the workspace. */
   create(workspaceId: HostId, clientId: HostId, contactId: HostId, ticket: NewTicket, write?: HostWrite): Promise<TicketSummary | null>;
   /** A client's message; a waiting ticket goes back to the agency. Null when the ticket is not the client's. */
