@@ -12,7 +12,14 @@ import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
 import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { insertClaireLogin, startDolibarrHost, ticketModuleUnavailable, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import {
+  insertClaireLogin,
+  insertTicketInstallRows,
+  startDolibarrHost,
+  ticketModuleUnavailable,
+  unavailable,
+  type DolibarrHost,
+} from './dolibarr-host.ts';
 
 const reason = unavailable();
 const ticketReason = ticketModuleUnavailable();
@@ -186,14 +193,7 @@ describe('dolibarr host: the agency’s answers and status changes on tickets in
     if (ticketReason) this.skip();
     host = await startDolibarrHost({ ticketModule: true });
     const { db, seed } = host;
-    await db('llx_c_actioncomm').insert({
-      id: 40,
-      code: 'AC_OTH_AUTO',
-      type: 'systemauto',
-      libelle: 'Other (automatically inserted events)',
-      active: 1,
-      position: 20,
-    });
+    await insertTicketInstallRows(db);
     running = await portalOnHost({
       db,
       databaseUrl: host.database.url,

@@ -15,7 +15,7 @@ import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { dolibarrTicketModule, htmlToText } from '../../plugins/dolibarr/tickets.ts';
 import type { HostAdapter, TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
-import { startDolibarrHost, ticketModuleUnavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { insertTicketInstallRows, startDolibarrHost, ticketModuleUnavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 type Row = Record<string, unknown>;
 const reason = ticketModuleUnavailable();
@@ -79,19 +79,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     garage = String(host.seed.companies.garage);
     claire = String(host.seed.contacts.claire);
     paul = String(host.seed.contacts.paul);
-    await host.db('llx_c_actioncomm').insert({
-      id: 40,
-      code: 'AC_OTH_AUTO',
-      type: 'systemauto',
-      libelle: 'Other (automatically inserted events)',
-      active: 1,
-      position: 20,
-    });
-    // The ticket's contact types, from Dolibarr's install data (htdocs/install/mysql/data/llx_c_type_contact.sql).
-    await host.db('llx_c_type_contact').insert([
-      { rowid: 155, element: 'ticket', source: 'internal', code: 'SUPPORTTEC', libelle: 'Utilisateur contact support', active: 1 },
-      { rowid: 157, element: 'ticket', source: 'external', code: 'SUPPORTCLI', libelle: 'Contact client suivi incident', active: 1 },
-    ]);
+    await insertTicketInstallRows(host.db);
     // A category the agency offers on its public form (the module's own OTHER is not public).
     await host
       .db('llx_c_ticket_category')
