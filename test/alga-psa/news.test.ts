@@ -210,6 +210,33 @@ describe('alga-psa host: invoices finalized, quotes sent, tickets answered and t
     expect(await pass()).to.equal(0);
   });
 
+  it('tells no one of a ticket on a board their visibility group does not show', async function () {
+    const { db, seed } = host;
+    const [group] = await db('client_portal_visibility_groups')
+      .insert({ tenant: seed.tenant, client_id: seed.clients.bakery, name: 'Projects only' })
+      .returning('group_id');
+    await db('contacts')
+      .where({ tenant: seed.tenant, contact_name_id: seed.contacts.sophie })
+      .update({ portal_visibility_group_id: (group as { group_id: string }).group_id });
+    await insertClientUser(db, {
+      workspaceId: seed.tenant,
+      clientId: seed.clients.bakery,
+      contactId: seed.contacts.sophie,
+      email: 'sophie@harbor.example',
+      status: 'active',
+    });
+    const oven = await ticket(seed.clients.bakery, 'TIC1006', 'Oven timer');
+    await comment(oven);
+    expect(await pass()).to.equal(1);
+    const toldWhom = await db('portal_client_notifications as n')
+      .join('client_users as u', function joinUser() {
+        this.on('u.workspace_id', '=', 'n.workspace_id').andOn('u.id', '=', 'n.client_user_id');
+      })
+      .where({ 'n.workspace_id': seed.tenant, 'n.subject_id': oven })
+      .select('u.contact_id');
+    expect(toldWhom.map((row) => row.contact_id)).to.deep.equal([seed.contacts.claire]);
+  });
+
   it('keeps the other positions of a cursor written before answers were read, and starts the tickets’ there', async function () {
     const { db, seed } = host;
     const saved = await db('portal_host_news').where({ workspace_id: seed.tenant }).first('cursor');
