@@ -75,6 +75,12 @@ describe('client tickets', function () {
     expect(open, "Bluebell's ticket").to.not.contain('wrong prices');
     const closed = (await maria.get('/portal/demo/tickets?tab=closed').expect(200)).text;
     expect(closed).to.contain('Add the new store opening hours').and.not.contain('Logo looks blurry');
+    // The CRM's resolved status in the portal's own words (tickets:status.resolved), in the reader's language.
+    expect(closed).to.match(/·\s*Resolved/);
+    const geschlossen = (await maria.get('/portal/demo/tickets?tab=closed').set('Accept-Language', 'de').expect(200)).text;
+    expect(geschlossen)
+      .to.match(/·\s*Gelöst/)
+      .and.not.contain('tickets:status');
     const search = (await maria.get('/portal/demo/tickets?tab=all&q=logo').expect(200)).text;
     expect(search).to.contain('Logo looks blurry').and.not.contain('Contact form');
     // The tabs keep the search.
