@@ -1,7 +1,7 @@
 // The news port on Dolibarr: invoices and proposals validated, tasks assigned to a client's
 // contact, and (with the tickets option) the agency's answers and status changes on tickets
-// (queries/news.ts says which), since the portal's cursor, for clients' notifications when the portal runs beside
-// Dolibarr (which cannot call the portal). The cursor is the JSON of queries/news.ts's NewsCursor;
+// (queries/news.ts says which), since the portal's cursor, for clients' notifications when the
+// portal runs beside Dolibarr (which cannot call the portal). The cursor is the JSON of queries/news.ts's NewsCursor;
 // one this binding did not write starts anew. A cursor without the tickets' position (written
 // before the tickets option was on) keeps its other positions and starts the tickets' there.
 //
@@ -39,7 +39,8 @@ export function dolibarrNews(
   db: Knex,
   entityOf: (workspaceId: string) => number | null,
   options: {
-    tickets?: boolean /** The llx_user the portal writes the client's acts as (DolibarrTicketsOptions.userId). */;
+    tickets?: boolean;
+    /** The llx_user the portal writes the client's acts as (DolibarrTicketsOptions.userId): its close events are no news. */
     portalUserId?: number | null;
   } = {},
 ): HostNewsPort {
