@@ -13,6 +13,7 @@ export type {
   TicketMessage,
   TicketOptions,
   TicketStatusChange,
+  TicketStatusName,
 } from './core/ports/host.ts';
 export { overdueFrom, SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export type * from './core/ports/services.ts';

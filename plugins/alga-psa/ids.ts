@@ -25,3 +25,13 @@ export function lookupEmail(value: unknown): string | null {
   const parsed = EMAIL.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
+
+/** A client's contact scope (tenant, client, contact) from the portal's ids; null when any is not one. */
+export const contactScope =
+  (tenantOf: (workspaceId: string) => string | null) =>
+  (workspaceId: string, clientId: string, contactId: string): { tenant: string; clientId: string; contactId: string } | null => {
+    const tenant = tenantOf(workspaceId);
+    const client = parseUuid(clientId);
+    const contact = parseUuid(contactId);
+    return tenant === null || client === null || contact === null ? null : { tenant, clientId: client, contactId: contact };
+  };

@@ -3,7 +3,8 @@
 import type { Knex } from 'knex';
 import type { ProjectPhase, ProjectSummary, ProjectsPort, ProjectTask } from '../../src/index.ts';
 import { clampLimit, containsPattern, decodeCursor, encodeCursor } from '../../src/index.ts';
-import { parseUuid } from './ids.ts';
+import { keysetPage, percentOf, projectSummary } from '../shared/projects.ts';
+import { contactScope, parseUuid } from './ids.ts';
 import {
   countActiveProjects,
   findProject,
@@ -23,16 +24,16 @@ const EMPTY = { items: [], next: null };
 const DEFAULT_TASK_FIELDS = ['task_name', 'due_date', 'status'];
 
 function presentProject(row: ProjectRow): ProjectSummary {
-  return {
+  return projectSummary({
     id: row.project_id,
     ref: row.project_number?.trim() || row.wbs_code?.trim() || row.project_name,
     title: row.project_name,
     state: row.closed ? 'completed' : 'active',
     statusLabel: row.status_name?.trim() || null,
-    progressPercent: row.progress === null ? null : Number(row.progress),
-    startDate: row.start,
-    endDate: row.end,
-  };
+    progress: row.progress,
+    start: row.start,
+    end: row.end,
+  });
 }
 
 /** The rank travels plus one (a cursor's numbers are positive); any other shape is no page. */
@@ -65,12 +66,7 @@ function configOf(raw: unknown) {
 }
 
 export function algaProjects(db: Knex, tenantOf: TenantOf): ProjectsPort {
-  const scopeOf = (workspaceId: string, clientId: string, contactId: string) => {
-    const tenant = tenantOf(workspaceId);
-    const client = parseUuid(clientId);
-    const contact = parseUuid(contactId);
-    return tenant === null || client === null || contact === null ? null : { tenant, clientId: client, contactId: contact };
-  };
+  const scopeOf = contactScope(tenantOf);
   return {
     async list(workspaceId, clientId, contactId, filter, page) {
       const scope = scopeOf(workspaceId, clientId, contactId);
@@ -89,12 +85,9 @@ export function algaProjects(db: Knex, tenantOf: TenantOf): ProjectsPort {
         ...(after ? { after } : {}),
         limit: limit + 1,
       });
-      const items = rows.slice(0, limit);
-      const last = items[items.length - 1];
-      return {
-        items: items.map(presentProject),
-        next: rows.length > limit && last ? encodeCursor([rankOf(last.closed) + 1, last.start ?? '0001-01-01', last.project_id]) : null,
-      };
+      return keysetPage(rows, limit, presentProject, (last) =>
+        encodeCursor([rankOf(last.closed) + 1, last.start ?? '0001-01-01', last.project_id]),
+      );
     },
     async find(workspaceId, clientId, contactId, id) {
       const scope = scopeOf(workspaceId, clientId, contactId);
@@ -118,7 +111,7 @@ export function algaProjects(db: Knex, tenantOf: TenantOf): ProjectsPort {
       const phases: ProjectPhase[] = phaseRows.map((phase) => ({
         id: phase.phase_id,
         name: phase.phase_name,
-        progressPercent: phase.progress === null ? null : Number(phase.progress),
+        progressPercent: percentOf(phase.progress),
         startDate: phase.start,
         endDate: phase.end,
         tasks: taskRows.filter((task) => task.phase_id === phase.phase_id).map(presentTask),

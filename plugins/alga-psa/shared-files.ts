@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import type { ClientTask, DocumentsPort, SharedDocument, TasksPort } from '../../src/index.ts';
 import { clampLimit, containsPattern, encodeCursor, pageOf } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
-import { parseUuid } from './ids.ts';
+import { contactScope, parseUuid } from './ids.ts';
 import { cents } from './money.ts';
 import { findSharedDocument, listSharedDocuments, type SharedDocumentRow } from './queries/documents.ts';
 import { findTask, listDoneTasks, listOpenTasks, setTaskDone, type TaskRow } from './queries/tasks.ts';
@@ -89,12 +89,7 @@ function presentTask(row: TaskRow): ClientTask {
 }
 
 export function algaTasks(db: Knex, tenantOf: TenantOf): TasksPort {
-  const scopeOf = (workspaceId: string, clientId: string, contactId: string) => {
-    const tenant = tenantOf(workspaceId);
-    const client = parseUuid(clientId);
-    const contact = parseUuid(contactId);
-    return tenant === null || client === null || contact === null ? null : { tenant, clientId: client, contactId: contact };
-  };
+  const scopeOf = contactScope(tenantOf);
   return {
     async list(workspaceId, clientId, contactId, filter, page) {
       const scope = scopeOf(workspaceId, clientId, contactId);

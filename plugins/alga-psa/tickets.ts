@@ -23,6 +23,7 @@ import {
   listStatusChanges,
   listTickets,
   listVisibleComments,
+  readingBoards,
   setTicketClosed,
   ticketChoices,
   ticketCounts,
@@ -172,9 +173,18 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
     },
   });
 
-  const find = async (workspaceId: string, clientId: string, id: string): Promise<TicketDetail | null> => {
+  /** The client's scope narrowed to the boards the contact reads (TicketReadScope); null when it reads none. */
+  const readScopeOf = async (workspaceId: string, clientId: string, contactId: string) => {
     const scope = scopeOf(workspaceId, clientId);
+    const contact = parseUuid(contactId);
+    if (!scope || contact === null) return null;
+    const boardIds = await readingBoards(db, { ...scope, contactId: contact });
+    return boardIds === undefined ? null : { ...scope, boardIds };
+  };
+
+  const find = async (workspaceId: string, clientId: string, contactId: string, id: string): Promise<TicketDetail | null> => {
     const ticketId = parseUuid(id);
+    const scope = ticketId === null ? null : await readScopeOf(workspaceId, clientId, contactId);
     if (!scope || ticketId === null) return null;
     const row = await findTicket(db, { ...scope, ticketId });
     if (!row) return null;
@@ -204,11 +214,12 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
       return { categories: choices.categories, types: [], priorities: choices.priorities };
     },
 
-    async list(workspaceId, clientId, filter, page) {
-      const scope = scopeOf(workspaceId, clientId);
+    async list(workspaceId, clientId, contactId, filter, page) {
       const before = keyCursor(page.after, 'timestamp', true);
       const search = SEARCH.safeParse(filter.search ?? '');
-      if (!scope || before === 'invalid' || !search.success) return EMPTY;
+      if (before === 'invalid' || !search.success) return EMPTY;
+      const scope = await readScopeOf(workspaceId, clientId, contactId);
+      if (!scope) return EMPTY;
       const limit = clampLimit(page.limit);
       const rows = await listTickets(db, {
         ...scope,
@@ -223,8 +234,8 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
 
     find,
 
-    async counts(workspaceId, clientId) {
-      const scope = scopeOf(workspaceId, clientId);
+    async counts(workspaceId, clientId, contactId) {
+      const scope = await readScopeOf(workspaceId, clientId, contactId);
       return scope ? ticketCounts(db, scope) : { open: 0, waiting: 0 };
     },
 
@@ -250,7 +261,7 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
           : null;
       });
       if (!ticketId) return null;
-      const row = await findTicket(write?.trx ?? db, { ...scope, ticketId });
+      const row = await findTicket(write?.trx ?? db, { ...scope, boardIds: null, ticketId });
       return row ? presentTicket(row) : null;
     },
 
@@ -280,7 +291,7 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
         return contact ? setTicketClosed(trx, { ...scope, ticketId, contact, closed: to === 'closed' }) : false;
       });
       if (!changed) return null;
-      const row = await findTicket(write?.trx ?? db, { ...scope, ticketId });
+      const row = await findTicket(write?.trx ?? db, { ...scope, boardIds: null, ticketId });
       return row ? presentTicket(row) : null;
     },
     ...(options.storageRoot ? ticketFiles(options.storageRoot) : {}),

@@ -293,6 +293,6 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         }
       : {}),
     projects: dolibarrProjects(db, entityOf),
-    news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
+    news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false, portalUserId: options.actingUserId ?? null }),
   };
 }

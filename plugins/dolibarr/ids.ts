@@ -9,3 +9,13 @@ export function parseId(value: unknown): number | null {
 }
 
 export const toHostId = (id: number): string => String(id);
+
+/** A client's contact scope (entity, company, contact) from the portal's ids; null when any is not one. */
+export const contactScope =
+  (entityOf: (workspaceId: string) => number | null) =>
+  (workspaceId: string, clientId: string, contactId: string): { entity: number; companyId: number; contactId: number } | null => {
+    const entity = entityOf(workspaceId);
+    const companyId = parseId(clientId);
+    const contact = parseId(contactId);
+    return entity === null || companyId === null || contact === null ? null : { entity, companyId, contactId: contact };
+  };

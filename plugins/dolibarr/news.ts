@@ -1,6 +1,7 @@
 // The news port on Dolibarr: invoices and proposals validated, tasks assigned to a client's
-// contact, and (with the tickets option) the agency's answers on tickets, since the portal's cursor, for clients' notifications when the portal runs beside
-// Dolibarr (which cannot call the portal). The cursor is the JSON of queries/news.ts's NewsCursor;
+// contact, and (with the tickets option) the agency's answers and status changes on tickets
+// (queries/news.ts says which), since the portal's cursor, for clients' notifications when the
+// portal runs beside Dolibarr (which cannot call the portal). The cursor is the JSON of queries/news.ts's NewsCursor;
 // one this binding did not write starts anew. A cursor without the tickets' position (written
 // before the tickets option was on) keeps its other positions and starts the tickets' there.
 //
@@ -37,7 +38,11 @@ const cursorSchema = z.object({
 export function dolibarrNews(
   db: Knex,
   entityOf: (workspaceId: string) => number | null,
-  options: { tickets?: boolean } = {},
+  options: {
+    tickets?: boolean;
+    /** The llx_user the portal writes the client's acts as (DolibarrTicketsOptions.userId): its close events are no news. */
+    portalUserId?: number | null;
+  } = {},
 ): HostNewsPort {
   return {
     async since(workspaceId, cursorText) {
@@ -62,7 +67,7 @@ export function dolibarrNews(
       const ticketsStart = ticketsFrom ?? cursor.start.tickets;
       const readTickets = (part: Part) =>
         options.tickets && ticketsFrom === null && ticketsAt !== undefined && ticketsStart !== undefined
-          ? ticketAnswersSince(db, entity, ticketsAt, ticketsStart, part)
+          ? ticketAnswersSince(db, entity, ticketsAt, ticketsStart, part, options.portalUserId ?? null)
           : Promise.resolve([]);
       const read = (part: Part) =>
         Promise.all([

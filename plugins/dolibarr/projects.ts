@@ -1,9 +1,10 @@
 // ProjectsPort on Dolibarr: the company's projects a contact may see (queries/projects.ts), with
 // their tasks and progress. No phases: see queries/projects.ts for why.
 import type { Knex } from 'knex';
-import type { ProjectState, ProjectSummary, ProjectsPort, ProjectTask } from '../../src/index.ts';
+import type { ProjectSummary, ProjectsPort, ProjectTask } from '../../src/index.ts';
 import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
-import { parseId, toHostId } from './ids.ts';
+import { keysetPage, percentOf, projectSummary } from '../shared/projects.ts';
+import { contactScope, parseId, toHostId } from './ids.ts';
 import {
   findProject,
   listProjects,
@@ -17,17 +18,16 @@ import {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function presentProject(row: ProjectRow): ProjectSummary {
-  const state: ProjectState = row.fk_statut === 1 ? 'active' : 'completed';
-  return {
+  return projectSummary({
     id: toHostId(row.rowid),
     ref: row.ref?.trim() || row.title,
     title: row.title,
-    state,
+    state: row.fk_statut === 1 ? 'active' : 'completed',
     statusLabel: null,
-    progressPercent: row.progress === null ? null : Number(row.progress),
-    startDate: row.start,
-    endDate: row.end,
-  };
+    progress: row.progress,
+    start: row.start,
+    end: row.end,
+  });
 }
 
 /** Parents before their children, each level in Dolibarr's order (the rows come in that order). */
@@ -55,18 +55,13 @@ function presentTask(row: ProjectTaskRow): ProjectTask {
     id: toHostId(row.rowid),
     title: row.label,
     done: Boolean(row.done),
-    progressPercent: row.progress === null ? null : Number(row.progress),
+    progressPercent: percentOf(row.progress),
     dueDate: row.due,
   };
 }
 
 export function dolibarrProjects(db: Knex, entityOf: (workspaceId: string) => number | null): ProjectsPort {
-  const scopeOf = (workspaceId: string, clientId: string, contactId: string) => {
-    const entity = entityOf(workspaceId);
-    const companyId = parseId(clientId);
-    const contact = parseId(contactId);
-    return entity === null || companyId === null || contact === null ? null : { entity, companyId, contactId: contact };
-  };
+  const scopeOf = contactScope(entityOf);
   return {
     async list(workspaceId, clientId, contactId, filter, page) {
       const scope = scopeOf(workspaceId, clientId, contactId);
@@ -97,12 +92,9 @@ export function dolibarrProjects(db: Knex, entityOf: (workspaceId: string) => nu
         ...(after ? { after } : {}),
         limit: limit + 1,
       });
-      const items = rows.slice(0, limit);
-      const last = items[items.length - 1];
-      return {
-        items: items.map(presentProject),
-        next: rows.length > limit && last ? encodeCursor([rankOf(last.fk_statut) + 1, last.start ?? '0001-01-01', last.rowid]) : null,
-      };
+      return keysetPage(rows, limit, presentProject, (last) =>
+        encodeCursor([rankOf(last.fk_statut) + 1, last.start ?? '0001-01-01', last.rowid]),
+      );
     },
     async find(workspaceId, clientId, contactId, projectId) {
       const scope = scopeOf(workspaceId, clientId, contactId);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ClientTask, DocumentsPort, HostRecordRef, SharedDocument, TasksPort } from '../../src/index.ts';
 import { clampLimit, containsPattern, decodeCursor, encodeCursor } from '../../src/index.ts';
-import { parseId, toHostId } from './ids.ts';
+import { contactScope, parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { findSharedFile, listSharedFiles, type SharedFileRow, type SharedObjectType } from './queries/documents.ts';
 import { findTask, listDoneTasks, listOpenTasks, setTaskDone, type TaskRow } from './queries/tasks.ts';
@@ -125,12 +125,7 @@ function presentTask(row: TaskRow): ClientTask {
 }
 
 export function dolibarrTasks(db: Knex, entityOf: (workspaceId: string) => number | null): TasksPort {
-  const scopeOf = (workspaceId: string, clientId: string, contactId: string) => {
-    const entity = entityOf(workspaceId);
-    const companyId = parseId(clientId);
-    const contact = parseId(contactId);
-    return entity === null || companyId === null || contact === null ? null : { entity, companyId, contactId: contact };
-  };
+  const scopeOf = contactScope(entityOf);
   return {
     async list(workspaceId, clientId, contactId, filter, page) {
       const scope = scopeOf(workspaceId, clientId, contactId);

@@ -3,12 +3,20 @@
 // 'restricthtml'); the portal's are plain text, so they are written escaped, line breaks as <br>,
 // and read back as text. Status in the portal's words:
 //   NEED_MORE_INFO (5) → waiting (on the client); CLOSED (8), CANCELED (9) → closed; the rest open,
-//   with Dolibarr's own English label (ticket.lang's statuts_short) where it says more than the state.
+//   each status also named in the portal's translated words (TicketStatusName).
 // The dictionaries' codes are the choices' ids: llx_ticket stores the code, not the rowid.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Knex } from 'knex';
-import type { TicketFile, TicketMessage, TicketsPort, TicketState, TicketStatusChange, TicketSummary } from '../../src/index.ts';
+import type {
+  TicketFile,
+  TicketMessage,
+  TicketsPort,
+  TicketState,
+  TicketStatusChange,
+  TicketStatusName,
+  TicketSummary,
+} from '../../src/index.ts';
 import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
@@ -55,17 +63,19 @@ function ticketState(status: number): TicketState {
   return 'open';
 }
 
-// Dolibarr's en_US names (Ticket::$statuts_short through ticket.lang and main.lang) of the statuses
-// whose state alone would say less; unread, read and "need more information" are what the state says.
-const STATUS_LABELS: Partial<Record<number, string>> = {
-  [TICKET_STATUS.assigned]: 'Assigned',
-  [TICKET_STATUS.inProgress]: 'In progress',
-  [TICKET_STATUS.waiting]: 'On hold',
-  [TICKET_STATUS.closed]: 'Solved',
-  [TICKET_STATUS.canceled]: 'Canceled',
+// Dolibarr's statuses (Ticket::STATUS_*) in the portal's translated words; "need more information"
+// is what the waiting state says.
+const STATUS_NAMES: Partial<Record<number, TicketStatusName>> = {
+  [TICKET_STATUS.notRead]: 'unread',
+  [TICKET_STATUS.read]: 'read',
+  [TICKET_STATUS.assigned]: 'assigned',
+  [TICKET_STATUS.inProgress]: 'inProgress',
+  [TICKET_STATUS.waiting]: 'onHold',
+  [TICKET_STATUS.closed]: 'resolved',
+  [TICKET_STATUS.canceled]: 'canceled',
 };
 
-const ticketStatusLabel = (status: number): string | null => STATUS_LABELS[status] ?? null;
+const ticketStatusName = (status: number): TicketStatusName | null => STATUS_NAMES[status] ?? null;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
@@ -119,7 +129,8 @@ function presentSummary(row: TicketRow): TicketSummary {
     ref: row.ref,
     subject: row.subject?.trim() || row.ref,
     state,
-    statusLabel: ticketStatusLabel(row.fk_statut),
+    statusLabel: null,
+    statusName: ticketStatusName(row.fk_statut),
     priority: row.severity_label?.trim() || null,
     category: row.category_label?.trim() || null,
     openedAt,
@@ -143,9 +154,9 @@ function presentMessage(row: TicketMessageRow, fallbackName: string): TicketMess
   };
 }
 
-const HISTORY: Record<string, { state: TicketState; statusLabel: string | null }> = {
+const HISTORY: Record<string, Omit<TicketStatusChange, 'at'>> = {
   AC_TICKET_CREATE: { state: 'open', statusLabel: null },
-  AC_TICKET_ASSIGNED: { state: 'open', statusLabel: 'Assigned' },
+  AC_TICKET_ASSIGNED: { state: 'open', statusLabel: null, statusName: 'assigned' },
   AC_TICKET_CLOSE: { state: 'closed', statusLabel: null },
 };
 
@@ -228,7 +239,8 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       return { categories: present(categories!), types: present(types!), priorities: present(priorities!) };
     },
 
-    async list(workspaceId, clientId, filter, page) {
+    // Dolibarr shows a company's tickets to each of its people: the contact does not narrow the reads.
+    async list(workspaceId, clientId, _contactId, filter, page) {
       const s = scope(workspaceId, clientId);
       const none = { items: [], next: null };
       if (!s) return none;
@@ -248,7 +260,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       return { items: kept.map(presentSummary), next: rows.length > limit && last ? encodeCursor([last.activity_key, last.rowid]) : null };
     },
 
-    async find(workspaceId, clientId, id) {
+    async find(workspaceId, clientId, _contactId, id) {
       const s = scope(workspaceId, clientId);
       const rowid = parseId(id);
       if (!s || rowid === null) return null;
@@ -272,7 +284,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       };
     },
 
-    async counts(workspaceId, clientId) {
+    async counts(workspaceId, clientId, _contactId) {
       const s = scope(workspaceId, clientId);
       return s ? ticketCounts(db, s) : { open: 0, waiting: 0 };
     },

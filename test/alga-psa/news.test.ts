@@ -14,7 +14,7 @@ import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './a
 
 const reason = unavailable();
 
-describe('alga-psa host: invoices finalized, quotes sent and tickets answered in Alga reach the client as notifications', function () {
+describe('alga-psa host: invoices finalized, quotes sent, tickets answered and their status changed in Alga reach the client as notifications', function () {
   this.timeout(180_000);
   let host: AlgaHost;
   let running: PortalOnHost;
@@ -171,6 +171,70 @@ describe('alga-psa host: invoices finalized, quotes sent and tickets answered in
     expect(await ticketsTold()).to.have.length(1);
     await comment(logo);
     expect(await pass()).to.equal(1);
+  });
+
+  /** A status change in Alga's activity timeline, as its ticket screens (or a client portal) write one. */
+  async function statusChange(ticketId: string, source: string): Promise<void> {
+    const { db, seed } = host;
+    await db('ticket_audit_logs').insert({
+      tenant: seed.tenant,
+      ticket_id: ticketId,
+      event_type: 'TICKET_STATUS_CHANGED',
+      entity_type: 'ticket',
+      entity_id: ticketId,
+      actor_type: source === 'client_portal' ? 'contact' : 'user',
+      actor_user_id: source === 'client_portal' ? null : seed.users.tech,
+      actor_contact_id: source === 'client_portal' ? seed.contacts.claire : null,
+      source,
+      occurred_at: new Date(),
+      changes: JSON.stringify({ status_id: { old: null, new: '00000000-0000-4000-8000-000000000001' } }),
+    });
+  }
+
+  it('tells Claire of a status staff set on her company’s ticket, not of her own close in a client portal', async function () {
+    const { db, seed } = host;
+    const wifi = await ticket(seed.clients.bakery, 'TIC1005', 'The wifi drops');
+    await statusChange(wifi, 'client_portal');
+    expect(await pass()).to.equal(0);
+    await statusChange(wifi, 'ui');
+    expect(await pass()).to.equal(1);
+    expect((await ticketsTold()).at(-1)).to.deep.equal({
+      kind: 'ticket_answered',
+      subject_type: 'ticket',
+      subject_id: wifi,
+      number: 'TIC1005',
+      title: 'The wifi drops',
+    });
+    const live = await db('portal_live_events').where({ workspace_id: seed.tenant, type: 'ticket-changed' }).select('data');
+    expect(live.map((row) => row.data.ticketId)).to.include(wifi);
+    expect(await pass()).to.equal(0);
+  });
+
+  it('tells no one of a ticket on a board their visibility group does not show', async function () {
+    const { db, seed } = host;
+    const [group] = await db('client_portal_visibility_groups')
+      .insert({ tenant: seed.tenant, client_id: seed.clients.bakery, name: 'Projects only' })
+      .returning('group_id');
+    await db('contacts')
+      .where({ tenant: seed.tenant, contact_name_id: seed.contacts.sophie })
+      .update({ portal_visibility_group_id: (group as { group_id: string }).group_id });
+    await insertClientUser(db, {
+      workspaceId: seed.tenant,
+      clientId: seed.clients.bakery,
+      contactId: seed.contacts.sophie,
+      email: 'sophie@harbor.example',
+      status: 'active',
+    });
+    const oven = await ticket(seed.clients.bakery, 'TIC1006', 'Oven timer');
+    await comment(oven);
+    expect(await pass()).to.equal(1);
+    const toldWhom = await db('portal_client_notifications as n')
+      .join('client_users as u', function joinUser() {
+        this.on('u.workspace_id', '=', 'n.workspace_id').andOn('u.id', '=', 'n.client_user_id');
+      })
+      .where({ 'n.workspace_id': seed.tenant, 'n.subject_id': oven })
+      .select('u.contact_id');
+    expect(toldWhom.map((row) => row.contact_id)).to.deep.equal([seed.contacts.claire]);
   });
 
   it('keeps the other positions of a cursor written before answers were read, and starts the tickets’ there', async function () {

@@ -298,7 +298,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     const after = await host.db('next_number').where({ tenant, entity_type: 'TICKET' }).first<Row>();
     expect(Number(after.last_number)).to.equal(before ? Number(before.last_number) + 1 : 1000);
 
-    const detail = await tickets.find(tenant, bakery, created!.id);
+    const detail = await tickets.find(tenant, bakery, host.seed.contacts.claire, created!.id);
     expect(detail).to.deep.include({
       description: 'The office printer jams.\nSince Monday.',
       openedBy: 'Claire Martin',
@@ -344,16 +344,20 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
 
   it("another client's or tenant's ticket is not found and not listed", async function () {
     const { bakery, garage } = host.seed.clients;
-    expect(await tickets.find(tenant, garage, ids.bakeryOld)).to.equal(null);
-    expect(await tickets.find(tenant, bakery, ids.garageTicket)).to.equal(null);
-    expect(await tickets.find(tenant, bakery, ids.otherTenantTicket)).to.equal(null);
-    expect(await tickets.find(host.seed.otherTenant, bakery, ids.bakeryOld)).to.equal(null);
-    expect(await tickets.find(tenant, bakery, 'not-a-uuid')).to.equal(null);
-    const listed = (await tickets.list(tenant, bakery, { state: 'all' }, { limit: 100 })).items.map((ticket) => ticket.id);
+    expect(await tickets.find(tenant, garage, host.seed.contacts.paul, ids.bakeryOld)).to.equal(null);
+    expect(await tickets.find(tenant, bakery, host.seed.contacts.claire, ids.garageTicket)).to.equal(null);
+    expect(await tickets.find(tenant, bakery, host.seed.contacts.claire, ids.otherTenantTicket)).to.equal(null);
+    expect(await tickets.find(host.seed.otherTenant, bakery, host.seed.contacts.claire, ids.bakeryOld)).to.equal(null);
+    expect(await tickets.find(tenant, bakery, host.seed.contacts.claire, 'not-a-uuid')).to.equal(null);
+    const listed = (await tickets.list(tenant, bakery, host.seed.contacts.claire, { state: 'all' }, { limit: 100 })).items.map(
+      (ticket) => ticket.id,
+    );
     expect(listed).to.include(ids.bakeryOld);
     expect(listed).to.not.include(ids.garageTicket);
     expect(listed).to.not.include(ids.otherTenantTicket);
-    const garageListed = (await tickets.list(tenant, garage, { state: 'all' }, { limit: 100 })).items.map((ticket) => ticket.id);
+    const garageListed = (await tickets.list(tenant, garage, host.seed.contacts.paul, { state: 'all' }, { limit: 100 })).items.map(
+      (ticket) => ticket.id,
+    );
     expect(garageListed).to.include(ids.garageTicket);
     expect(garageListed).to.not.include(ids.bakeryOld);
     // A reply or a close by another client's contact, or for another client's ticket, changes nothing.
@@ -382,7 +386,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     await staffReply(first, blockNote('Update: the technician is on the way.'), '2026-04-01T14:30:00Z');
     await staffReply(internalThread, 'Reply in the internal thread', '2026-04-01T15:00:00Z');
 
-    const detail = await tickets.find(tenant, bakery, ticket);
+    const detail = await tickets.find(tenant, bakery, host.seed.contacts.claire, ticket);
     expect(detail!.messages.map(({ author, authorName, body }) => ({ author, authorName, body }))).to.deep.equal([
       { author: 'agency', authorName: 'Bob Tech', body: 'We are on it.\nA technician comes at 2 pm.' },
       { author: 'agency', authorName: 'Bob Tech', body: 'Plain text from the API' },
@@ -401,7 +405,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     await staffComment(ticket, blockNote('Which printer model is it?'), { at: '2026-04-02T10:00:00Z' });
     // Staff answered the client: Alga marks the ticket awaiting the client.
     await host.db('tickets').where({ tenant, ticket_id: ticket }).update({ response_state: 'awaiting_client' });
-    expect((await tickets.find(tenant, bakery, ticket))!.state).to.equal('waiting');
+    expect((await tickets.find(tenant, bakery, host.seed.contacts.claire, ticket))!.state).to.equal('waiting');
 
     const message = await tickets.reply(tenant, bakery, claire, ticket, 'It is the HP 4200.\nSecond floor.');
     expect(message).to.deep.include({ author: 'client', authorName: 'Claire Martin', body: 'It is the HP 4200.\nSecond floor.' });
@@ -435,7 +439,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     });
 
     expect(await ticketRow(ticket)).to.deep.include({ response_state: 'awaiting_internal' });
-    const detail = await tickets.find(tenant, bakery, ticket);
+    const detail = await tickets.find(tenant, bakery, host.seed.contacts.claire, ticket);
     expect(detail!.state).to.equal('open');
     expect(detail!.messages.map((m) => [m.author, m.body])).to.deep.equal([
       ['agency', 'Which printer model is it?'],
@@ -491,7 +495,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       occurred_at: new Date(Date.now() + 1000),
       changes: JSON.stringify({ status_id: { old: ids.statusNew, new: ids.statusProgress, oldLabel: 'New', newLabel: 'In Progress' } }),
     });
-    const detail = await tickets.find(tenant, bakery, ticket);
+    const detail = await tickets.find(tenant, bakery, host.seed.contacts.claire, ticket);
     expect(detail!.history.map((change) => [change.state, change.statusLabel])).to.deep.equal([
       ['closed', 'Closed'],
       ['open', 'New'],
@@ -559,7 +563,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     expect(await tickets.fileContent!(tenant, bakery, ids.bakeryOld, 'not-a-uuid')).to.equal(null);
   });
 
-  it("a contact in a visibility group opens tickets on its group's board and cannot reply on, or close, another board's", async function () {
+  it("a contact in a visibility group reads and opens tickets on its group's board only, and cannot reply on, or close, another board's", async function () {
     const { bakery } = host.seed.clients;
     const { sophie } = host.seed.contacts;
     const group = await insert('client_portal_visibility_groups', { tenant, client_id: bakery, name: 'Projects only' }, 'group_id');
@@ -575,9 +579,21 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       expect(await tickets.reply(tenant, bakery, sophie, ids.bakeryOld, 'From the projects group')).to.equal(null);
       expect(await tickets.setState(tenant, bakery, sophie, ids.bakeryOld, 'closed')).to.equal(null);
       expect(await tickets.reply(tenant, bakery, sophie, created!.id, 'From the projects group')).to.deep.include({ author: 'client' });
-      // A group that allows no board opens nothing.
+      // She reads only her group's board, as Alga's client portal lists and opens them; Claire, in no group, reads both.
+      const listed = async (contact: string) =>
+        (await tickets.list(tenant, bakery, contact, { state: 'all' }, { limit: 100 })).items.map((ticket) => ticket.id);
+      expect(await listed(sophie)).to.deep.equal([created!.id]);
+      expect(await listed(host.seed.contacts.claire)).to.include.members([created!.id, ids.bakeryOld]);
+      expect(await tickets.find(tenant, bakery, sophie, ids.bakeryOld)).to.equal(null);
+      expect(await tickets.find(tenant, bakery, sophie, created!.id)).to.deep.include({ id: created!.id });
+      expect((await tickets.counts(tenant, bakery, sophie)).open).to.equal(1);
+      // A group that allows no board opens nothing and reads nothing.
       await host.db('client_portal_visibility_group_boards').where({ tenant, group_id: group }).delete();
       expect(await tickets.create(tenant, bakery, sophie, base)).to.equal(null);
+      expect(await listed(sophie)).to.deep.equal([]);
+      expect(await tickets.counts(tenant, bakery, sophie)).to.deep.equal({ open: 0, waiting: 0 });
+      // Nor does a contact of another client.
+      expect(await listed(host.seed.contacts.paul)).to.deep.equal([]);
     } finally {
       await host.db('contacts').where({ tenant, contact_name_id: sophie }).update({ portal_visibility_group_id: null });
     }
@@ -585,6 +601,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
 
   describe('a client with many tickets', function () {
     let client: string;
+    let keysetContact: string;
     const opened: string[] = [];
 
     before(async function () {
@@ -595,6 +612,11 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
         'clients',
         { tenant, client_name: 'Keyset Ltd', is_inactive: false, billing_cycle: 'monthly', client_type: 'company' },
         'client_id',
+      );
+      keysetContact = await insert(
+        'contacts',
+        { tenant, client_id: client, full_name: 'Kim Keyset', email: 'kim@keyset.example', is_inactive: false },
+        'contact_name_id',
       );
       // Seven tickets a day apart; the fourth closed, the fifth awaiting the client; two share their last activity.
       for (let day = 1; day <= 7; day += 1) {
@@ -610,8 +632,8 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     });
 
     it('lists open, closed and all, newest activity first, and counts open and waiting', async function () {
-      const list = async (filter: Parameters<TicketsPort['list']>[2]) =>
-        (await tickets.list(tenant, client, filter, { limit: 50 })).items.map((ticket) => ticket.ref);
+      const list = async (filter: Parameters<TicketsPort['list']>[3]) =>
+        (await tickets.list(tenant, client, keysetContact, filter, { limit: 50 })).items.map((ticket) => ticket.ref);
       // KS-002 and KS-003 share their last activity: the greater ticket id comes first, as the keyset orders them.
       const tied = [
         [opened[1]!, 'KS-002'],
@@ -623,15 +645,15 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       expect(await list({ state: 'open' })).to.not.include('KS-004');
       expect(await list({ state: 'closed' })).to.deep.equal(['KS-004']);
       expect(await list({ state: 'open', waiting: true })).to.deep.equal(['KS-005']);
-      const [waiting] = (await tickets.list(tenant, client, { state: 'open', waiting: true }, { limit: 5 })).items;
+      const [waiting] = (await tickets.list(tenant, client, keysetContact, { state: 'open', waiting: true }, { limit: 5 })).items;
       expect(waiting).to.deep.include({ state: 'waiting', statusLabel: 'New', priority: 'Medium' });
-      expect(await tickets.counts(tenant, client)).to.deep.equal({ open: 6, waiting: 1 });
-      expect(await tickets.counts(host.seed.otherTenant, client)).to.deep.equal({ open: 0, waiting: 0 });
+      expect(await tickets.counts(tenant, client, keysetContact)).to.deep.equal({ open: 6, waiting: 1 });
+      expect(await tickets.counts(host.seed.otherTenant, client, keysetContact)).to.deep.equal({ open: 0, waiting: 0 });
     });
 
     it('searches the number and the title, case-insensitive, taking % and _ literally', async function () {
       const search = async (text: string, state: 'open' | 'closed' | 'all' = 'all') =>
-        (await tickets.list(tenant, client, { state, search: text }, { limit: 50 })).items.map((ticket) => ticket.ref);
+        (await tickets.list(tenant, client, keysetContact, { state, search: text }, { limit: 50 })).items.map((ticket) => ticket.ref);
       expect(await search('ks-007')).to.deep.equal(['KS-007']);
       expect(await search('KEYSET TICKET 2')).to.deep.equal(['KS-002']);
       expect(await search('100%')).to.deep.equal(['KS-006']);
@@ -646,7 +668,13 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
         const seen: string[] = [];
         let after: string | null = null;
         for (let pages = 0; pages < 10; pages += 1) {
-          const page: Awaited<ReturnType<TicketsPort['list']>> = await tickets.list(tenant, client, { state: 'all' }, { limit: 2, after });
+          const page: Awaited<ReturnType<TicketsPort['list']>> = await tickets.list(
+            tenant,
+            client,
+            keysetContact,
+            { state: 'all' },
+            { limit: 2, after },
+          );
           seen.push(...page.items.map((ticket) => ticket.ref));
           if (!page.next) break;
           after = page.next;
@@ -656,7 +684,9 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       const first = await walk();
       expect(first).to.have.length(7);
       expect(new Set(first).size).to.equal(7);
-      expect(first).to.deep.equal((await tickets.list(tenant, client, { state: 'all' }, { limit: 50 })).items.map((ticket) => ticket.ref));
+      expect(first).to.deep.equal(
+        (await tickets.list(tenant, client, keysetContact, { state: 'all' }, { limit: 50 })).items.map((ticket) => ticket.ref),
+      );
 
       // Staff answer the oldest one: it comes first. An internal note on another does not move it.
       await staffComment(opened[0]!, blockNote('Done, please check.'), { at: '2026-06-01T08:00:00Z' });
@@ -664,7 +694,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       const second = await walk();
       expect(second[0]).to.equal('KS-001');
       expect(second.indexOf('KS-002')).to.equal(first.indexOf('KS-002') + 1);
-      expect((await tickets.list(tenant, client, { state: 'all' }, { limit: 2, after: 'garbage' })).items).to.deep.equal([]);
+      expect((await tickets.list(tenant, client, keysetContact, { state: 'all' }, { limit: 2, after: 'garbage' })).items).to.deep.equal([]);
     });
   });
 });

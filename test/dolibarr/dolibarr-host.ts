@@ -84,6 +84,26 @@ export async function startDolibarrHost(options: { portalTables?: boolean; ticke
 }
 
 /**
+ * Rows of Dolibarr's install data the seed leaves out and the tickets need: the automatic agenda
+ * events' type (llx_c_actioncomm.sql's AC_OTH_AUTO, id 40) and the ticket's contact types
+ * (llx_c_type_contact.sql's SUPPORTTEC, SUPPORTCLI).
+ */
+export async function insertTicketInstallRows(db: Knex): Promise<void> {
+  await db('llx_c_actioncomm').insert({
+    id: 40,
+    code: 'AC_OTH_AUTO',
+    type: 'systemauto',
+    libelle: 'Other (automatically inserted events)',
+    active: 1,
+    position: 20,
+  });
+  await db('llx_c_type_contact').insert([
+    { rowid: 155, element: 'ticket', source: 'internal', code: 'SUPPORTTEC', libelle: 'Utilisateur contact support', active: 1 },
+    { rowid: 157, element: 'ticket', source: 'external', code: 'SUPPORTCLI', libelle: 'Contact client suivi incident', active: 1 },
+  ]);
+}
+
+/**
  * What an accepted invitation leaves: the portal's own login for Claire Martin, the seeded bakery's
  * contact (with a password when one is given; else she signs in by code).
  */

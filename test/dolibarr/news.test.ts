@@ -12,7 +12,14 @@ import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
 import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { insertClaireLogin, startDolibarrHost, ticketModuleUnavailable, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import {
+  insertClaireLogin,
+  insertTicketInstallRows,
+  startDolibarrHost,
+  ticketModuleUnavailable,
+  unavailable,
+  type DolibarrHost,
+} from './dolibarr-host.ts';
 
 const reason = unavailable();
 const ticketReason = ticketModuleUnavailable();
@@ -129,7 +136,7 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
   });
 });
 
-describe('dolibarr host: the agency’s answers on tickets in Dolibarr reach the client as notifications', function () {
+describe('dolibarr host: the agency’s answers and status changes on tickets in Dolibarr reach the client as notifications', function () {
   this.timeout(180_000);
   let host: DolibarrHost;
   let running: PortalOnHost;
@@ -186,14 +193,7 @@ describe('dolibarr host: the agency’s answers on tickets in Dolibarr reach the
     if (ticketReason) this.skip();
     host = await startDolibarrHost({ ticketModule: true });
     const { db, seed } = host;
-    await db('llx_c_actioncomm').insert({
-      id: 40,
-      code: 'AC_OTH_AUTO',
-      type: 'systemauto',
-      libelle: 'Other (automatically inserted events)',
-      active: 1,
-      position: 20,
-    });
+    await insertTicketInstallRows(db);
     running = await portalOnHost({
       db,
       databaseUrl: host.database.url,
@@ -254,6 +254,26 @@ describe('dolibarr host: the agency’s answers on tickets in Dolibarr reach the
     await message(logo, seed.companies.bakery, 'TICKET_MSG_SENTBYMAIL', seed.users.staff);
     expect(await pass()).to.equal(1);
     expect((await told()).map((row) => row.subject_id)).to.include(String(logo));
+  });
+
+  it('tells Claire of a ticket staff closed or assigned, not of her own close the portal recorded', async function () {
+    const { seed } = host;
+    const wifi = await ticket(seed.companies.bakery, 'TS2611-0005', 'The wifi drops');
+    // The portal writes a client's close as its acting user (here the admin): her own act.
+    await message(wifi, seed.companies.bakery, 'AC_TICKET_CLOSE', seed.users.admin);
+    // Another trigger's event on the ticket (a property edited) is no status.
+    await message(wifi, seed.companies.bakery, 'AC_TICKET_MODIFY', seed.users.staff);
+    expect(await pass()).to.equal(0);
+    await message(wifi, seed.companies.bakery, 'AC_TICKET_ASSIGNED', seed.users.staff);
+    expect(await pass()).to.equal(1);
+    expect((await told()).at(-1)).to.deep.equal({
+      kind: 'ticket_answered',
+      subject_id: String(wifi),
+      number: 'TS2611-0005',
+      title: 'The wifi drops',
+    });
+    const live = await host.db('portal_live_events').where({ workspace_id: '1', type: 'ticket-changed' }).select('data');
+    expect(live.map((row) => row.data.ticketId)).to.include(String(wifi));
   });
 
   it('keeps the other positions of a cursor written before the tickets option, and starts the tickets’ there', async function () {

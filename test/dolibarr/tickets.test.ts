@@ -21,7 +21,7 @@ import { text } from 'node:stream/consumers';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { dolibarrTicketModule, htmlToText } from '../../plugins/dolibarr/tickets.ts';
 import type { HostAdapter, TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
-import { startDolibarrHost, ticketModuleUnavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { insertTicketInstallRows, startDolibarrHost, ticketModuleUnavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 type Row = Record<string, unknown>;
 const reason = ticketModuleUnavailable();
@@ -85,19 +85,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     garage = String(host.seed.companies.garage);
     claire = String(host.seed.contacts.claire);
     paul = String(host.seed.contacts.paul);
-    await host.db('llx_c_actioncomm').insert({
-      id: 40,
-      code: 'AC_OTH_AUTO',
-      type: 'systemauto',
-      libelle: 'Other (automatically inserted events)',
-      active: 1,
-      position: 20,
-    });
-    // The ticket's contact types, from Dolibarr's install data (htdocs/install/mysql/data/llx_c_type_contact.sql).
-    await host.db('llx_c_type_contact').insert([
-      { rowid: 155, element: 'ticket', source: 'internal', code: 'SUPPORTTEC', libelle: 'Utilisateur contact support', active: 1 },
-      { rowid: 157, element: 'ticket', source: 'external', code: 'SUPPORTCLI', libelle: 'Contact client suivi incident', active: 1 },
-    ]);
+    await insertTicketInstallRows(host.db);
     // A category the agency offers on its public form (the module's own OTHER is not public).
     await host
       .db('llx_c_ticket_category')
@@ -161,6 +149,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       subject: 'The printer is down',
       state: 'open',
       statusLabel: null,
+      statusName: 'unread',
       priority: 'High',
       category: 'Website',
     });
@@ -200,7 +189,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       fk_action: 40,
     });
 
-    const detail = await tickets.find(workspaceId, bakery, created!.id);
+    const detail = await tickets.find(workspaceId, bakery, claire, created!.id);
     expect(detail!.description).to.equal('Since Monday <b>nothing</b> prints.\nPlease help & call.');
     expect(detail!.openedBy).to.equal('Claire Martin');
     expect(detail!.messages).to.deep.equal([]);
@@ -253,15 +242,15 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       priorityId: null,
     });
     expect(theirs).to.not.equal(null);
-    expect(await tickets.find(workspaceId, bakery, theirs!.id)).to.equal(null);
-    expect(await tickets.find('2', garage, theirs!.id)).to.equal(null);
-    expect(await tickets.find(workspaceId, garage, 'abc')).to.equal(null);
-    const listed = await tickets.list(workspaceId, bakery, { state: 'all' }, { limit: 100 });
+    expect(await tickets.find(workspaceId, bakery, claire, theirs!.id)).to.equal(null);
+    expect(await tickets.find('2', garage, claire, theirs!.id)).to.equal(null);
+    expect(await tickets.find(workspaceId, garage, claire, 'abc')).to.equal(null);
+    const listed = await tickets.list(workspaceId, bakery, claire, { state: 'all' }, { limit: 100 });
     expect(listed.items.map((t) => t.id)).to.not.include(theirs!.id);
     expect(await tickets.reply(workspaceId, bakery, claire, theirs!.id, 'Hello')).to.equal(null);
     expect(await tickets.setState(workspaceId, bakery, claire, theirs!.id, 'closed')).to.equal(null);
     expect(await ticketRow(theirs!.id)).to.include({ fk_statut: 0 });
-    expect((await tickets.counts(workspaceId, garage)).open).to.equal(1);
+    expect((await tickets.counts(workspaceId, garage, claire)).open).to.equal(1);
   });
 
   it("shows an answer written on Dolibarr's ticket card as the agency's, never a private note", async function () {
@@ -281,7 +270,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .db('llx_actioncomm')
       .where({ id: externalMessage })
       .update({ fk_user_author: (external as { rowid: number }).rowid });
-    const detail = await tickets.find(workspaceId, bakery, ticket.id);
+    const detail = await tickets.find(workspaceId, bakery, claire, ticket.id);
     expect(detail!.messages.map((m) => [m.author, m.authorName, m.body])).to.deep.equal([
       ['agency', 'Marc Petit', 'We are on it.\nMarc'],
       ['agency', 'Marc Petit', 'Sent by email as well'],
@@ -297,9 +286,9 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .db('llx_ticket')
       .where({ rowid: Number(ticket.id) })
       .update({ fk_statut: 5 });
-    const waiting = await tickets.find(workspaceId, bakery, ticket.id);
-    expect(waiting).to.include({ state: 'waiting', statusLabel: null });
-    expect((await tickets.counts(workspaceId, bakery)).waiting).to.equal(1);
+    const waiting = await tickets.find(workspaceId, bakery, claire, ticket.id);
+    expect(waiting).to.include({ state: 'waiting', statusLabel: null, statusName: null });
+    expect((await tickets.counts(workspaceId, bakery, claire)).waiting).to.equal(1);
 
     const reply = await tickets.reply(workspaceId, bakery, claire, ticket.id, '  The model is <HP> 2000\nThanks ');
     expect(reply).to.include({ author: 'client', authorName: 'Claire Martin', body: 'The model is <HP> 2000\nThanks' });
@@ -322,8 +311,8 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     });
     expect(event.ref).to.equal(String(event.id));
     expect(await ticketRow(ticket.id)).to.include({ fk_statut: 3 });
-    const detail = await tickets.find(workspaceId, bakery, ticket.id);
-    expect(detail).to.include({ state: 'open', statusLabel: 'In progress' });
+    const detail = await tickets.find(workspaceId, bakery, claire, ticket.id);
+    expect(detail).to.include({ state: 'open', statusName: 'inProgress' });
     expect(detail!.messages.at(-1)).to.include({ author: 'client', authorName: 'Claire Martin', body: 'The model is <HP> 2000\nThanks' });
     expect(detail!.lastActivityAt.getTime()).to.be.at.least(detail!.openedAt.getTime());
 
@@ -343,7 +332,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     await host.db('llx_const').insert({ name: 'MAIN_AGENDA_ACTIONAUTO_TICKET_CLOSE', entity: 1, value: '1', type: 'chaine', visible: 0 });
     const ticket = await open('To close');
     const closed = await tickets.setState(workspaceId, bakery, claire, ticket.id, 'closed');
-    expect(closed).to.include({ state: 'closed', statusLabel: 'Solved' });
+    expect(closed).to.include({ state: 'closed', statusName: 'resolved' });
     expect(closed!.closedAt).to.be.instanceOf(Date);
     const row = await ticketRow(ticket.id);
     expect(row).to.include({ fk_statut: 8, progress: 100 });
@@ -361,7 +350,7 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .where({ fk_element: Number(ticket.id), code: 'AC_TICKET_CLOSE' })
       .select('id');
     expect(closeEvents).to.have.length(1);
-    const history = (await tickets.find(workspaceId, bakery, ticket.id))!.history;
+    const history = (await tickets.find(workspaceId, bakery, claire, ticket.id))!.history;
     expect(history.map((h) => h.state)).to.deep.equal(['open', 'closed']);
 
     const reopened = await tickets.setState(workspaceId, bakery, claire, ticket.id, 'open');
@@ -373,8 +362,8 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .db('llx_ticket')
       .where({ rowid: Number(ticket.id) })
       .update({ fk_statut: 9, fk_user_assign: host.seed.users.staff });
-    expect(await tickets.find(workspaceId, bakery, ticket.id)).to.include({ state: 'closed', statusLabel: 'Canceled' });
-    expect(await tickets.setState(workspaceId, bakery, claire, ticket.id, 'open')).to.include({ state: 'open', statusLabel: 'Assigned' });
+    expect(await tickets.find(workspaceId, bakery, claire, ticket.id)).to.include({ state: 'closed', statusName: 'canceled' });
+    expect(await tickets.setState(workspaceId, bakery, claire, ticket.id, 'open')).to.include({ state: 'open', statusName: 'assigned' });
     expect(await ticketRow(ticket.id)).to.include({ fk_statut: 2 });
   });
 
@@ -430,11 +419,11 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       .where({ rowid: Number(made[3]!.id) })
       .update({ fk_statut: 5 });
 
-    const all = async (filter: Parameters<TicketsPort['list']>[2], limit = 2) => {
+    const all = async (filter: Parameters<TicketsPort['list']>[3], limit = 2) => {
       const seen: string[] = [];
       let after: string | null = null;
       for (let i = 0; i < 10; i++) {
-        const page = await tickets.list(workspaceId, companyId, filter, { limit, after });
+        const page = await tickets.list(workspaceId, companyId, claire, filter, { limit, after });
         expect(page.items.length).to.be.at.most(limit);
         seen.push(...page.items.map((t) => t.subject));
         after = page.next;
@@ -453,15 +442,15 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     expect(await all({ state: 'all', search: '_' })).to.deep.equal([]);
     expect(await all({ state: 'all', search: made[4]!.ref.toLowerCase() })).to.deep.equal(['Website down']);
 
-    const page = await tickets.list(workspaceId, companyId, { state: 'all' }, { limit: 5 });
+    const page = await tickets.list(workspaceId, companyId, claire, { state: 'all' }, { limit: 5 });
     expect(page.next).to.equal(null);
     expect(page.items[0]!.lastActivityAt.getTime()).to.equal(base + 10 * 60_000);
-    expect(await tickets.list(workspaceId, companyId, { state: 'all' }, { limit: 2, after: 'not-a-cursor' })).to.deep.equal({
+    expect(await tickets.list(workspaceId, companyId, claire, { state: 'all' }, { limit: 2, after: 'not-a-cursor' })).to.deep.equal({
       items: [],
       next: null,
     });
-    expect(await tickets.counts(workspaceId, companyId)).to.deep.equal({ open: 4, waiting: 1 });
-    expect(await tickets.counts('2', companyId)).to.deep.equal({ open: 0, waiting: 0 });
+    expect(await tickets.counts(workspaceId, companyId, claire)).to.deep.equal({ open: 4, waiting: 1 });
+    expect(await tickets.counts('2', companyId, claire)).to.deep.equal({ open: 0, waiting: 0 });
   });
 
   it("lists and reads the files of the ticket's directory, never one sent with a private note nor another company's", async function () {

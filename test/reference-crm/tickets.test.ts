@@ -39,7 +39,7 @@ describe('reference CRM tickets', function () {
   const workspaceId = async (slug: string) => String((await crm.db('workspaces').where({ slug }).first<{ id: number }>('id')).id);
 
   it("lists the client's tickets newest activity first, by state, and counts them", async function () {
-    const all = await tickets.list(demo, northwind, { state: 'all' }, page);
+    const all = await tickets.list(demo, northwind, maria, { state: 'all' }, page);
     expect(all.items.map((t) => t.subject)).to.deep.equal([
       'Logo looks blurry on the invoices',
       'Contact form on the website sends no email',
@@ -47,50 +47,50 @@ describe('reference CRM tickets', function () {
     ]);
     const dates = all.items.map((t) => t.lastActivityAt.getTime());
     expect(dates).to.deep.equal([...dates].sort((a, b) => b - a));
-    const open = await tickets.list(demo, northwind, { state: 'open' }, page);
+    const open = await tickets.list(demo, northwind, maria, { state: 'open' }, page);
     expect(open.items.map((t) => t.state)).to.deep.equal(['open', 'waiting']);
-    const closed = await tickets.list(demo, northwind, { state: 'closed' }, page);
-    expect(closed.items.map((t) => [t.state, t.statusLabel])).to.deep.equal([['closed', 'Resolved']]);
+    const closed = await tickets.list(demo, northwind, maria, { state: 'closed' }, page);
+    expect(closed.items.map((t) => [t.state, t.statusName])).to.deep.equal([['closed', 'resolved']]);
     expect(closed.items[0]?.closedAt).to.be.instanceOf(Date);
-    const waiting = await tickets.list(demo, northwind, { state: 'open', waiting: true }, page);
+    const waiting = await tickets.list(demo, northwind, maria, { state: 'open', waiting: true }, page);
     expect(waiting.items.map((t) => t.subject)).to.deep.equal(['Contact form on the website sends no email']);
-    expect(await tickets.counts(demo, northwind)).to.deep.equal({ open: 2, waiting: 1 });
+    expect(await tickets.counts(demo, northwind, maria)).to.deep.equal({ open: 2, waiting: 1 });
   });
 
   it('pages by keyset and searches the ref and the subject, case-insensitive', async function () {
-    const first = await tickets.list(demo, northwind, { state: 'all' }, { limit: 2, after: null });
+    const first = await tickets.list(demo, northwind, maria, { state: 'all' }, { limit: 2, after: null });
     expect(first.items).to.have.length(2);
     expect(first.next).to.be.a('string');
-    const second = await tickets.list(demo, northwind, { state: 'all' }, { limit: 2, after: first.next });
+    const second = await tickets.list(demo, northwind, maria, { state: 'all' }, { limit: 2, after: first.next });
     expect(second.items.map((t) => t.subject)).to.deep.equal(['Add the new store opening hours']);
     expect(second.next).to.equal(null);
-    expect((await tickets.list(demo, northwind, { state: 'all' }, { limit: 2, after: 'not-a-cursor' })).items).to.deep.equal([]);
+    expect((await tickets.list(demo, northwind, maria, { state: 'all' }, { limit: 2, after: 'not-a-cursor' })).items).to.deep.equal([]);
 
-    const bySubject = await tickets.list(demo, northwind, { state: 'all', search: 'LOGO' }, page);
+    const bySubject = await tickets.list(demo, northwind, maria, { state: 'all', search: 'LOGO' }, page);
     expect(bySubject.items.map((t) => t.subject)).to.deep.equal(['Logo looks blurry on the invoices']);
     const ref = bySubject.items[0]!.ref;
     expect(ref).to.match(/^TIC-\d{4}$/);
-    expect((await tickets.list(demo, northwind, { state: 'all', search: ref.toLowerCase() }, page)).items.map((t) => t.ref)).to.deep.equal([
-      ref,
-    ]);
+    expect(
+      (await tickets.list(demo, northwind, maria, { state: 'all', search: ref.toLowerCase() }, page)).items.map((t) => t.ref),
+    ).to.deep.equal([ref]);
     // LIKE's wildcards are text like any other.
-    expect((await tickets.list(demo, northwind, { state: 'all', search: '%' }, page)).items).to.deep.equal([]);
+    expect((await tickets.list(demo, northwind, maria, { state: 'all', search: '%' }, page)).items).to.deep.equal([]);
     // Another company's ticket is not found by its subject.
-    expect((await tickets.list(demo, northwind, { state: 'all', search: 'wrong prices' }, page)).items).to.deep.equal([]);
+    expect((await tickets.list(demo, northwind, maria, { state: 'all', search: 'wrong prices' }, page)).items).to.deep.equal([]);
   });
 
   it("never finds another company's ticket, and shows no internal note", async function () {
-    const [bluebells] = (await tickets.list(demo, bluebell, { state: 'all' }, page)).items;
+    const [bluebells] = (await tickets.list(demo, bluebell, maria, { state: 'all' }, page)).items;
     expect(bluebells?.subject).to.equal('Order page shows the wrong prices');
-    expect(await tickets.find(demo, northwind, bluebells!.id)).to.equal(null);
+    expect(await tickets.find(demo, northwind, maria, bluebells!.id)).to.equal(null);
     expect(await tickets.reply(demo, northwind, maria, bluebells!.id, 'Hello?')).to.equal(null);
     expect(await tickets.setState(demo, northwind, maria, bluebells!.id, 'closed')).to.equal(null);
     const acme = await workspaceId('acme');
-    expect(await tickets.find(acme, northwind, bluebells!.id)).to.equal(null);
-    for (const id of ['abc', '0', '-1', '99999999999']) expect(await tickets.find(demo, northwind, id), id).to.equal(null);
+    expect(await tickets.find(acme, northwind, maria, bluebells!.id)).to.equal(null);
+    for (const id of ['abc', '0', '-1', '99999999999']) expect(await tickets.find(demo, northwind, maria, id), id).to.equal(null);
 
-    const [form] = (await tickets.list(demo, northwind, { state: 'all', search: 'contact form' }, page)).items;
-    const detail = await tickets.find(demo, northwind, form!.id);
+    const [form] = (await tickets.list(demo, northwind, maria, { state: 'all', search: 'contact form' }, page)).items;
+    const detail = await tickets.find(demo, northwind, maria, form!.id);
     expect(detail?.openedBy).to.equal('Maria García');
     expect(detail?.messages.map((m) => [m.author, m.authorName])).to.deep.equal([
       ['agency', 'Dana Whitfield'],
@@ -101,7 +101,7 @@ describe('reference CRM tickets', function () {
   });
 
   it("lists the files staff attached, at their answer or on their own, never an internal note's nor another company's", async function () {
-    const [form] = (await tickets.list(demo, northwind, { state: 'all', search: 'contact form' }, page)).items;
+    const [form] = (await tickets.list(demo, northwind, maria, { state: 'all', search: 'contact form' }, page)).items;
     const ws = Number(demo);
     const ticketId = Number(form!.id);
     const messages = await crm
@@ -153,13 +153,13 @@ describe('reference CRM tickets', function () {
   });
 
   it('hands a waiting ticket back on a reply, closes and reopens with history', async function () {
-    const [form] = (await tickets.list(demo, northwind, { state: 'all', search: 'contact form' }, page)).items;
+    const [form] = (await tickets.list(demo, northwind, maria, { state: 'all', search: 'contact form' }, page)).items;
     const message = await tickets.reply(demo, northwind, maria, form!.id, 'Here it is: "Thank you".');
     expect(message).to.include({ author: 'client', authorName: 'Maria García', body: 'Here it is: "Thank you".' });
-    const after = await tickets.find(demo, northwind, form!.id);
+    const after = await tickets.find(demo, northwind, maria, form!.id);
     expect(after?.state).to.equal('open');
     expect(after?.lastActivityAt.getTime()).to.be.greaterThan(form!.lastActivityAt.getTime());
-    expect(await tickets.counts(demo, northwind)).to.deep.equal({ open: 3, waiting: 0 });
+    expect(await tickets.counts(demo, northwind, maria)).to.deep.equal({ open: 3, waiting: 0 });
 
     const closed = await tickets.setState(demo, northwind, maria, form!.id, 'closed');
     expect(closed).to.include({ state: 'closed' });
@@ -168,7 +168,7 @@ describe('reference CRM tickets', function () {
     await tickets.setState(demo, northwind, maria, form!.id, 'closed');
     const reopened = await tickets.setState(demo, northwind, maria, form!.id, 'open');
     expect(reopened).to.include({ state: 'open', closedAt: null });
-    const history = (await tickets.find(demo, northwind, form!.id))!.history.map((h) => h.state);
+    const history = (await tickets.find(demo, northwind, maria, form!.id))!.history.map((h) => h.state);
     expect(history).to.deep.equal(['open', 'waiting', 'open', 'closed', 'open']);
   });
 

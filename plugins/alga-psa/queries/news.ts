@@ -1,7 +1,8 @@
 // What the agency issued and sent in Alga PSA after the portal's cursor, for clients' notifications:
 // invoices finalized (finalized_at; created_at for an invoice Alga wrote without it) in a status a
 // client sees, quotes sent (status 'sent', sent_at) and the agency's answers on tickets (comments
-// staff wrote that the client sees, by the moment they were published). Each read starts a few minutes before its
+// staff wrote that the client sees, by the moment they were published, and the status changes
+// staff made, from the activity timeline). Each read starts a few minutes before its
 // cursor (never before where the first read started), so a write committed after a later one is not missed; the portal tells each person once.
 // The cursor is the newest value read, never this process's clock. Scoped by tenant and to active
 // clients, as the lists are.
@@ -110,24 +111,30 @@ export interface TicketAnswerRow {
  */
 const ANSWERED_AT = 'coalesce(c.published_at, c.created_at)';
 
-/** The newest comment's moment already there: a first read tells of no answer before it. */
+/** The newest answer's or status change's moment already there: a first read tells of neither before it. */
 export async function ticketNewsStart(db: Db, tenant: string): Promise<string> {
   const result = await db.raw<{ rows: Array<{ at: string }> }>(
-    `select coalesce((select ${AT(`max(${ANSWERED_AT})`)} from comments c where c.tenant = ?), '-infinity') as at`,
-    [tenant],
+    `select coalesce(${AT(`greatest((select max(${ANSWERED_AT}) from comments c where c.tenant = ?),
+                                      (select max(l.occurred_at) from ticket_audit_logs l where l.tenant = ?))`)}, '-infinity') as at`,
+    [tenant, tenant],
   );
   return result.rows[0]!.at;
 }
 
 /**
- * The agency's answers on active clients' tickets since the cursor: comments staff wrote
- * (author_type 'internal') that the client sees (not internal, in no internal thread, published,
- * not deleted: tickets.ts's rule), oldest first, a batch at most. Alga indexes comments by no
- * moment, so this reads the tenant's comments through the primary key's tenant prefix, in the
- * background pass only.
+ * What the agency did on active clients' tickets since the cursor, oldest first, a batch at most
+ * (one batch across both, so the position never passes a row of either not read yet):
+ * - its answers: comments staff wrote (author_type 'internal') that the client sees (not internal,
+ *   in no internal thread, published, not deleted: tickets.ts's rule), by when the client could
+ *   first read them. Alga indexes comments by no moment, so this reads the tenant's comments
+ *   through the primary key's tenant prefix, in the background pass only;
+ * - its status changes: rows of the activity timeline (ticket_audit_logs) whose diff changes
+ *   status_id, made by the agency: not in a client portal (source 'client_portal': the client's
+ *   own close or reopen, in Alga's portal or this one) nor by a client's contact (actor_type
+ *   'contact', or 'email_sender' for a client's mail), by when they happened.
  */
 export function ticketAnswersSince(db: Db, tenant: string, after: string, start: string, part: Part): Promise<TicketAnswerRow[]> {
-  return db('comments as c')
+  const answers = db('comments as c')
     .join('tickets as t', function joinTicket() {
       this.on('t.tenant', '=', 'c.tenant').andOn('t.ticket_id', '=', 'c.ticket_id');
     })
@@ -135,7 +142,21 @@ export function ticketAnswersSince(db: Db, tenant: string, after: string, start:
     .andWhereRaw(VISIBLE_COMMENT)
     .whereIn('t.client_id', activeClientIds(db, tenant))
     .andWhereRaw(...inPart(ANSWERED_AT, after, start, part))
-    .orderByRaw(ANSWERED_AT)
-    .limit(BATCH)
-    .select<TicketAnswerRow[]>('t.ticket_id', 't.client_id', 't.ticket_number', 't.title', db.raw(`${AT(ANSWERED_AT)} as at`));
+    .select('t.ticket_id', 't.client_id', 't.ticket_number', 't.title', db.raw(`${AT(ANSWERED_AT)} as at`));
+  const statusChanges = db('ticket_audit_logs as l')
+    .join('tickets as t', function joinTicket() {
+      this.on('t.tenant', '=', 'l.tenant').andOn('t.ticket_id', '=', 'l.ticket_id');
+    })
+    .where('l.tenant', tenant)
+    .whereNot('l.source', 'client_portal')
+    .whereNotIn('l.actor_type', ['contact', 'email_sender'])
+    .andWhereRaw(`l.changes -> 'status_id' ->> 'new' is not null`)
+    .whereIn('t.client_id', activeClientIds(db, tenant))
+    .andWhereRaw(...inPart('l.occurred_at', after, start, part))
+    .select('t.ticket_id', 't.client_id', 't.ticket_number', 't.title', db.raw(`${AT('l.occurred_at')} as at`));
+  return db
+    .select<TicketAnswerRow[]>('n.ticket_id', 'n.client_id', 'n.ticket_number', 'n.title', 'n.at')
+    .from(answers.unionAll(statusChanges, true).as('n'))
+    .orderBy('n.at')
+    .limit(BATCH);
 }

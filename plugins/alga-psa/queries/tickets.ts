@@ -25,6 +25,15 @@ export interface TicketScope {
   clientId: string;
 }
 
+/**
+ * A read's scope: the client, and the boards the reading contact's portal visibility group
+ * allows (null: every board, the contact is in no group; empty: none), as Alga's client portal
+ * filters its list, detail and dashboard (applyVisibilityBoardFilter).
+ */
+export interface TicketReadScope extends TicketScope {
+  boardIds: string[] | null;
+}
+
 export interface TicketRow {
   ticket_id: string;
   ticket_number: string;
@@ -104,6 +113,14 @@ function clientTickets(db: Db, scope: TicketScope) {
     .whereIn('t.client_id', activeClientIds(db, scope.tenant));
 }
 
+/** The client's tickets on the boards the reading contact may see. */
+function readableTickets(db: Db, scope: TicketReadScope) {
+  const query = clientTickets(db, scope);
+  // whereIn with no board is knex's "1 = 0": a group that allows no board shows nothing.
+  if (scope.boardIds !== null) query.whereIn('t.board_id', scope.boardIds);
+  return query;
+}
+
 const summaryColumns = (db: Db) => [
   't.ticket_id',
   't.ticket_number',
@@ -121,7 +138,7 @@ const summaryColumns = (db: Db) => [
 /** `%text%` for ILIKE, the user's own % _ and \ taken literally. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
-export interface TicketListArgs extends TicketScope {
+export interface TicketListArgs extends TicketReadScope {
   state: 'open' | 'closed' | 'all';
   waiting?: boolean;
   search?: string;
@@ -131,7 +148,7 @@ export interface TicketListArgs extends TicketScope {
 
 /** Newest activity first (ticket_id breaks ties); limit + 1 rows, so the caller knows there is a next page. */
 export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketRow[]> {
-  const inner = clientTickets(db, args).select(summaryColumns(db));
+  const inner = readableTickets(db, args).select(summaryColumns(db));
   if (args.state === 'open') inner.andWhereRaw(`not ${CLOSED}`);
   if (args.state === 'closed') inner.andWhereRaw(CLOSED);
   if (args.waiting) inner.andWhereRaw(WAITING);
@@ -150,16 +167,16 @@ export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketR
     .select<TicketRow[]>(['x.*', db.raw(`to_char(x.last_activity at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as sort_key`)]);
 }
 
-export async function ticketCounts(db: Db, scope: TicketScope): Promise<{ open: number; waiting: number }> {
-  const row = await clientTickets(db, scope).first<{ open: number; waiting: number } | undefined>(
+export async function ticketCounts(db: Db, scope: TicketReadScope): Promise<{ open: number; waiting: number }> {
+  const row = await readableTickets(db, scope).first<{ open: number; waiting: number } | undefined>(
     db.raw(`count(*) filter (where not ${CLOSED})::int as open`),
     db.raw(`count(*) filter (where ${WAITING})::int as waiting`),
   );
   return { open: Number(row?.open ?? 0), waiting: Number(row?.waiting ?? 0) };
 }
 
-export async function findTicket(db: Db, args: TicketScope & { ticketId: string }): Promise<TicketDetailRow | null> {
-  const row = await clientTickets(db, args)
+export async function findTicket(db: Db, args: TicketReadScope & { ticketId: string }): Promise<TicketDetailRow | null> {
+  const row = await readableTickets(db, args)
     .leftJoin('contacts as oc', function joinOpener() {
       this.on('oc.tenant', '=', 't.tenant').andOn('oc.contact_name_id', '=', 't.contact_name_id');
     })
@@ -288,6 +305,34 @@ export interface ActingContact {
   boardIds: string[] | null;
 }
 
+/** The active boards of a portal visibility group, as Alga's getClientContactVisibilityContext reads them: the group must be the client's. */
+async function groupBoards(db: Db, args: TicketScope & { groupId: string }): Promise<string[]> {
+  const rows = await db('client_portal_visibility_groups as g')
+    .join('client_portal_visibility_group_boards as gb', function joinBoards() {
+      this.on('gb.tenant', '=', 'g.tenant').andOn('gb.group_id', '=', 'g.group_id');
+    })
+    .join('boards as b', function joinBoard() {
+      this.on('b.tenant', '=', 'gb.tenant').andOn('b.board_id', '=', 'gb.board_id');
+    })
+    .where({ 'g.tenant': args.tenant, 'g.group_id': args.groupId, 'g.client_id': args.clientId })
+    .andWhereRaw(notInactive('b.is_inactive'))
+    .orderBy([{ column: 'b.display_order' }, { column: 'b.board_name' }])
+    .select<{ board_id: string }[]>('b.board_id');
+  return rows.map((row) => row.board_id);
+}
+
+/**
+ * The boards a contact of the client reads tickets on (TicketReadScope's boardIds), or undefined
+ * when it is not an active contact of this (active) client: then it reads none.
+ */
+export async function readingBoards(db: Db, args: TicketScope & { contactId: string }): Promise<string[] | null | undefined> {
+  const contact = await activeContacts(db, args.tenant)
+    .where({ 'c.contact_name_id': args.contactId, 'c.client_id': args.clientId })
+    .first<{ group_id: string | null } | undefined>('c.portal_visibility_group_id as group_id');
+  if (!contact) return undefined;
+  return contact.group_id ? groupBoards(db, { ...args, groupId: contact.group_id }) : null;
+}
+
 /** The contact acting for the client: an active contact of this (active) client, or null. */
 export async function actingContact(db: Db, args: TicketScope & { contactId: string }): Promise<ActingContact | null> {
   const contact = await activeContacts(db, args.tenant)
@@ -304,22 +349,7 @@ export async function actingContact(db: Db, args: TicketScope & { contactId: str
     .andWhereRaw(notInactive('is_inactive'))
     .orderBy('created_at')
     .first<{ user_id: string } | undefined>('user_id');
-  let boardIds: string[] | null = null;
-  if (contact.group_id) {
-    // As Alga's getClientContactVisibilityContext: the group must be the contact's client's; its boards, active ones only.
-    const rows = await db('client_portal_visibility_groups as g')
-      .join('client_portal_visibility_group_boards as gb', function joinBoards() {
-        this.on('gb.tenant', '=', 'g.tenant').andOn('gb.group_id', '=', 'g.group_id');
-      })
-      .join('boards as b', function joinBoard() {
-        this.on('b.tenant', '=', 'gb.tenant').andOn('b.board_id', '=', 'gb.board_id');
-      })
-      .where({ 'g.tenant': args.tenant, 'g.group_id': contact.group_id, 'g.client_id': args.clientId })
-      .andWhereRaw(notInactive('b.is_inactive'))
-      .orderBy([{ column: 'b.display_order' }, { column: 'b.board_name' }])
-      .select<{ board_id: string }[]>('b.board_id');
-    boardIds = rows.map((row) => row.board_id);
-  }
+  const boardIds = contact.group_id ? await groupBoards(db, { ...args, groupId: contact.group_id }) : null;
   return {
     contactId: contact.contact_name_id,
     name: contact.full_name?.trim() || contact.email.trim(),

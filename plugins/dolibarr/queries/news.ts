@@ -152,22 +152,43 @@ export async function ticketNewsStart(db: Db, entity: number): Promise<string> {
   return String(row?.max ?? 0);
 }
 
+/** The agenda events of a status staff set that Dolibarr records (Ticket::close, Ticket::assignUser, through its agenda trigger). */
+const STATUS_EVENT_CODES = ['AC_TICKET_CLOSE', 'AC_TICKET_ASSIGNED'];
+
 /**
- * The agency's answers on client companies' tickets after the cursor: Ticket::createTicketMessage's
- * public events (TICKET_MSG, or TICKET_MSG_SENTBYMAIL when staff mailed it too; never the
- * TICKET_MSG_PRIVATE notes) written by an internal user (fk_user_author one with no fk_soc: an
- * external login writes as its client, and a message from the public pages has no user). By the
- * event's id, which Dolibarr's sequence gives in order: 'new' ones after the position (a batch at
- * most, oldest first), 'recent' ones a few hundred ids back through it (never before the start).
+ * The agency's answers and status changes on client companies' tickets after the cursor, from
+ * the agenda, written by an internal user (fk_user_author one with no fk_soc: an external login
+ * writes as its client, and a message from the public pages has no user):
+ * - answers: Ticket::createTicketMessage's public events (TICKET_MSG, or TICKET_MSG_SENTBYMAIL when
+ *   staff mailed it too; never the TICKET_MSG_PRIVATE notes);
+ * - status changes: the close and assign events where the agenda's setup records them, but not the
+ *   ones the portal wrote itself for a client's close (`portalUserId`, the user it writes as).
+ *   A status set through the ticket card's status menu (CommonObject::setStatut, no trigger) leaves
+ *   no event and, on PostgreSQL, no tms either (llx_ticket has no update trigger there): it is not
+ *   news until the agency answers.
+ * By the event's id, which Dolibarr's sequence gives in order: 'new' ones after the position (a
+ * batch at most, oldest first), 'recent' ones a few hundred ids back through it (never before the start).
  */
-export function ticketAnswersSince(db: Db, entity: number, after: string, start: string, part: Part): Promise<TicketAnswerRow[]> {
+export function ticketAnswersSince(
+  db: Db,
+  entity: number,
+  after: string,
+  start: string,
+  part: Part,
+  portalUserId: number | null = null,
+): Promise<TicketAnswerRow[]> {
   const query = db('llx_actioncomm as a')
     .join('llx_ticket as t', function joinTicket() {
       this.on('t.rowid', '=', 'a.fk_element').andOn('t.entity', '=', 'a.entity');
     })
     .join('llx_user as u', 'u.rowid', 'a.fk_user_author')
     .where({ 'a.entity': entity, 'a.elementtype': 'ticket' })
-    .whereIn('a.code', ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL'])
+    .where((codes) => {
+      codes.whereIn('a.code', ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL']).orWhere((status) => {
+        status.whereIn('a.code', STATUS_EVENT_CODES);
+        if (portalUserId !== null) status.whereNot('a.fk_user_author', portalUserId);
+      });
+    })
     .whereNull('u.fk_soc')
     .whereIn('t.fk_soc', clientCompanyIds(db, entity));
   if (part === 'new') query.where('a.id', '>', Number(after));

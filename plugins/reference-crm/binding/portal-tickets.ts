@@ -9,6 +9,7 @@ import type {
   TicketMessage,
   TicketState,
   TicketStatusChange,
+  TicketStatusName,
   TicketSummary,
   TicketsPort,
 } from '../../../src/index.ts';
@@ -44,8 +45,8 @@ const TICKET_STATE: Record<TicketStatus, TicketState> = {
   closed: 'closed',
 };
 
-/** The CRM's names of the statuses the portal's three words do not tell apart. */
-const STATUS_LABEL: Partial<Record<TicketStatus, string>> = { in_progress: 'In progress', resolved: 'Resolved' };
+/** The statuses the portal's three states do not tell apart, in the portal's translated words. */
+const STATUS_NAME: Partial<Record<TicketStatus, TicketStatusName>> = { in_progress: 'inProgress', resolved: 'resolved' };
 
 const STATUSES_OF: Record<'open' | 'closed', readonly TicketStatus[]> = {
   open: ['new', 'in_progress', 'waiting_on_client'],
@@ -58,7 +59,8 @@ function presentSummary(row: TicketRow): TicketSummary {
     ref: row.ref,
     subject: row.subject,
     state: TICKET_STATE[row.status],
-    statusLabel: STATUS_LABEL[row.status] ?? null,
+    statusLabel: null,
+    statusName: STATUS_NAME[row.status] ?? null,
     priority: row.priority,
     category: row.category,
     openedAt: row.opened_at,
@@ -103,7 +105,8 @@ export function referenceTickets(db: Db): TicketsPort {
       return { categories: categories.map(choice), types: [], priorities: priorities.map(choice) };
     },
 
-    async list(workspaceId, clientId, filter, page) {
+    // The CRM shows a company's tickets to each of its people: the contact does not narrow the reads.
+    async list(workspaceId, clientId, _contactId, filter, page) {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const none = { items: [], next: null };
@@ -129,7 +132,7 @@ export function referenceTickets(db: Db): TicketsPort {
       };
     },
 
-    async find(workspaceId, clientId, ticketId): Promise<TicketDetail | null> {
+    async find(workspaceId, clientId, _contactId, ticketId): Promise<TicketDetail | null> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const id = parseId(ticketId);
@@ -143,7 +146,8 @@ export function referenceTickets(db: Db): TicketsPort {
       const history: TicketStatusChange[] = changes.map((change) => ({
         at: change.changed_at,
         state: TICKET_STATE[change.to_status],
-        statusLabel: STATUS_LABEL[change.to_status] ?? null,
+        statusLabel: null,
+        statusName: STATUS_NAME[change.to_status] ?? null,
       }));
       return {
         ...presentSummary(row),
@@ -154,7 +158,7 @@ export function referenceTickets(db: Db): TicketsPort {
       };
     },
 
-    async counts(workspaceId, clientId) {
+    async counts(workspaceId, clientId, _contactId) {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       if (ws === null || client === null) return { open: 0, waiting: 0 };

@@ -716,6 +716,13 @@ export interface TasksPort {
  */
 export type TicketState = 'open' | 'waiting' | 'closed';
 
+/**
+ * The portal's names of the finer statuses hosts share (Dolibarr's and the reference CRM's),
+ * translated by the portal as its own words (tickets:status.*). A host whose statuses are its
+ * users' own names (Alga's boards) gives them as `statusLabel` instead.
+ */
+export type TicketStatusName = 'unread' | 'read' | 'assigned' | 'inProgress' | 'onHold' | 'resolved' | 'canceled';
+
 /** One of the host's categories, types or priorities, offered on the new-ticket form. */
 export interface TicketChoice {
   id: HostId;
@@ -737,6 +744,8 @@ export interface TicketSummary {
   state: TicketState;
   /** The host's own name of the status ("In progress"), where it has one beyond the state; null to say the state. */
   statusLabel: string | null;
+  /** The status in the portal's words, where the host's is one of them; said before `statusLabel`. */
+  statusName?: TicketStatusName | null;
   priority: string | null;
   category: string | null;
   openedAt: Date;
@@ -760,6 +769,7 @@ export interface TicketStatusChange {
   at: Date;
   state: TicketState;
   statusLabel: string | null;
+  statusName?: TicketStatusName | null;
 }
 
 export interface TicketDetail extends TicketSummary {
@@ -817,16 +827,18 @@ export interface NewTicket {
 /**
  * Support tickets of one client company, as the host keeps them: every query scoped by workspace
  * and client, so another company's ticket is not found. `contactId` names the client's person who
- * acts (the ticket's origin, a message's author). Staff answer in the host's own screens; what
+ * reads or acts (the ticket's origin, a message's author): a host that shows a person only some of
+ * the company's tickets (Alga's portal visibility groups) applies its rule to the reads too; one
+ * without such a rule reads the company's tickets. Staff answer in the host's own screens; what
  * they write there for the client comes back through find().
  */
 export interface TicketsPort {
   options(workspaceId: HostId): Promise<TicketOptions>;
   /** Newest activity first. */
-  list(workspaceId: HostId, clientId: HostId, filter: TicketListFilter, page: PageRequest): Promise<Page<TicketSummary>>;
-  find(workspaceId: HostId, clientId: HostId, id: HostId): Promise<TicketDetail | null>;
+  list(workspaceId: HostId, clientId: HostId, contactId: HostId, filter: TicketListFilter, page: PageRequest): Promise<Page<TicketSummary>>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<TicketDetail | null>;
   /** Open tickets (open or waiting) and those waiting on the client, for the dashboard. */
-  counts(workspaceId: HostId, clientId: HostId): Promise<{ open: number; waiting: number }>;
+  counts(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<{ open: number; waiting: number }>;
   /** Null when the choices are not the host's or the client is not in the workspace. */
   create(workspaceId: HostId, clientId: HostId, contactId: HostId, ticket: NewTicket, write?: HostWrite): Promise<TicketSummary | null>;
   /** A client's message; a waiting ticket goes back to the agency. Null when the ticket is not the client's. */

@@ -27,6 +27,7 @@ export function clientNotificationsFeature(core: CoreServices): Feature & { serv
     now,
     logger,
     ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),
+    ...(adapter.tickets ? { tickets: adapter.tickets } : {}),
   });
   const reader = adapter.news ? createHostNewsReader({ db, news: adapter.news, events, notify: service.notify, now, logger }) : null;
   let reading: Promise<number> | null = null;

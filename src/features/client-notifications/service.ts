@@ -70,6 +70,8 @@ export interface ClientNotificationsDeps {
   logger: PortalLogger;
   /** The host's own client permissions, where it keeps them: no one is told what the host's roles hide. */
   hostPermissions?: HostAdapter['clientPermissions'];
+  /** The host's tickets, where it has them: a ticket's news goes only to whom the host shows it (Alga's visibility groups). */
+  tickets?: HostAdapter['tickets'];
 }
 
 /** Where a notification leads, below the workspace's portal. */
@@ -105,6 +107,20 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
   const portalBase = (workspace: HostWorkspace) => `${deps.config.appUrl}${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
   const t = (locale: string | null, fallback: string | null) => translator(emailLocale(locale, isLocale(fallback) ? fallback : null));
 
+  /**
+   * Those of the people who may open the ticket: a host may show a person only some of the
+   * company's tickets, so each is asked of the host as that person's ticket page asks it (one
+   * read per person: a company's few people, for a ticket's news).
+   */
+  async function seeingTicket<P extends { contact_id: string }>(workspaceId: string, event: ClientEvent, people: P[]): Promise<P[]> {
+    const { tickets } = deps;
+    if (!tickets) return people;
+    const sees = await Promise.all(
+      people.map(async (person) => (await tickets.find(workspaceId, event.clientId, person.contact_id, event.subjectId)) !== null),
+    );
+    return people.filter((_, index) => sees[index]);
+  }
+
   /** Records the event for everyone who may see it; resolves with how many people were told. */
   async function notify(event: ClientEvent): Promise<number> {
     const entry = await deps.workspaces.byId(event.workspaceId);
@@ -114,12 +130,13 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
     if (!canSeeSection(settings, rule.section)) return 0;
     if (!deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
     // The host's roles narrow the portal's, asked once for everyone the portal would tell.
-    const people = await seenByHost(
+    const allowed = await seenByHost(
       deps.hostPermissions,
       workspace.id,
       await recipients(db, workspace.id, event.clientId, rule.permission, event.contactId ?? null),
       rule.permission,
     );
+    const people = event.subjectType === 'ticket' ? await seeingTicket(workspace.id, event, allowed) : allowed;
     if (people.length === 0) return 0;
     const at = now();
     const subject = {

@@ -51,7 +51,7 @@ export function dashboardRoutes(deps: {
       loadDashboard(adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
       deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
       countProjects ? countProjects.countActive(workspace.id, user.client_id, user.contact_id) : null,
-      showTickets ? adapter.tickets!.counts(workspace.id, user.client_id) : null,
+      showTickets ? adapter.tickets!.counts(workspace.id, user.client_id, user.contact_id) : null,
     ]);
     const { base } = portalContext(res);
     const today = i18n.fmt.isoDay(deps.now());

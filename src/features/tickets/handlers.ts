@@ -128,6 +128,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const page = await tickets.list(
       workspace.id,
       user.client_id,
+      user.contact_id,
       { state: query.tab, ...(query.q ? { search: query.q } : {}) },
       { limit: TICKETS_PAGE_SIZE, after: query.after ?? null },
     );
@@ -184,7 +185,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
     const id = parseParam(HostTicketId, res.req.params.ticketId);
-    const ticket = await tickets.find(workspace.id, user.client_id, id);
+    const ticket = await tickets.find(workspace.id, user.client_id, user.contact_id, id);
     if (!ticket) throw notFound('tickets:errors.notFound');
     return ticket;
   }

@@ -21,8 +21,13 @@ export interface TicketListItem {
   url: string;
 }
 
-function stateWords(i18n: RequestI18n, ticket: Pick<TicketSummary, 'state' | 'statusLabel'>) {
-  return { chip: CHIP[ticket.state], stateLabel: i18n.t(`tickets:state.${ticket.state}`), statusLabel: ticket.statusLabel };
+/** The status beyond the state: the portal's own word where the host gave one, else the host's name. */
+function statusWords(i18n: RequestI18n, status: Pick<TicketSummary, 'statusLabel' | 'statusName'>): string | null {
+  return status.statusName ? i18n.t(`tickets:status.${status.statusName}`) : status.statusLabel;
+}
+
+function stateWords(i18n: RequestI18n, ticket: Pick<TicketSummary, 'state' | 'statusLabel' | 'statusName'>) {
+  return { chip: CHIP[ticket.state], stateLabel: i18n.t(`tickets:state.${ticket.state}`), statusLabel: statusWords(i18n, ticket) };
 }
 
 function ticketUrl(base: string, id: string): string {
@@ -116,7 +121,7 @@ export function presentDetail(
       ? ticket.history.map((change) => ({
           at: i18n.fmt.dateTime(change.at),
           chip: CHIP[change.state],
-          label: change.statusLabel ?? i18n.t(`tickets:state.${change.state}`),
+          label: statusWords(i18n, change) ?? i18n.t(`tickets:state.${change.state}`),
         }))
       : [
           { at: i18n.fmt.dateTime(ticket.openedAt), chip: CHIP.open, label: i18n.t('tickets:state.open') },

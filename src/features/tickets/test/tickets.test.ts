@@ -75,6 +75,12 @@ describe('client tickets', function () {
     expect(open, "Bluebell's ticket").to.not.contain('wrong prices');
     const closed = (await maria.get('/portal/demo/tickets?tab=closed').expect(200)).text;
     expect(closed).to.contain('Add the new store opening hours').and.not.contain('Logo looks blurry');
+    // The CRM's resolved status in the portal's own words (tickets:status.resolved), in the reader's language.
+    expect(closed).to.match(/·\s*Resolved/);
+    const geschlossen = (await maria.get('/portal/demo/tickets?tab=closed').set('Accept-Language', 'de').expect(200)).text;
+    expect(geschlossen)
+      .to.match(/·\s*Gelöst/)
+      .and.not.contain('tickets:status');
     const search = (await maria.get('/portal/demo/tickets?tab=all&q=logo').expect(200)).text;
     expect(search).to.contain('Logo looks blurry').and.not.contain('Contact form');
     // The tabs keep the search.
@@ -156,7 +162,7 @@ describe('client tickets', function () {
     expect(answered).to.not.contain('Technician costs extra.');
     // The client is told, by their notification preferences (the portal's list at least).
     const notified = (await maria.get('/portal/demo/notifications').expect(200)).text;
-    expect(notified).to.match(/Your ticket TIC-\d{4} · Printer is down has an answer/);
+    expect(notified).to.match(/Your ticket TIC-\d{4} · Printer is down has news from the agency/);
     const notice = /href="(\/portal\/demo\/notifications\/[^"]+)"/.exec(notified)![1]!;
     const opened = await maria.get(notice);
     expect(opened.headers.location ?? opened.text).to.contain(`/portal/demo/tickets/${ticketId}`);
