@@ -270,7 +270,7 @@ describe('client tickets', function () {
 
     // The client is told as for an answer.
     const notified = (await maria.get('/portal/demo/notifications').expect(200)).text;
-    expect(notified).to.match(/Your ticket TIC-\d{4} · Need the invoice copy has an answer/);
+    expect(notified).to.match(/Your ticket TIC-\d{4} · Need the invoice copy has news from the agency/);
   });
 
   it("puts the person's ticket files and ratings in their data export, and erasure anonymises them", async function () {
