@@ -61,7 +61,7 @@ export { RateLimiter, type LimitRule } from './core/rate-limits/limiter.ts';
 export { ensureDemoClientLogins } from './core/client-users/demo-logins.ts';
 export { HttpError } from './core/http/http-error.ts';
 export { escapeHtml } from './core/web/escape-html.ts';
-export { hasInvisibleFormatting } from './core/web/fields.ts';
+export { hasInvisibleFormatting } from './core/web/invisible-formatting.ts';
 export { translator, type Locale, type Translate } from './core/i18n/translations.ts';
 export { browserLocale } from './core/i18n/negotiate.ts';
 export type { RequestMeta } from './core/http/request-meta.ts';

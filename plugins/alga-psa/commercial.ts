@@ -69,16 +69,30 @@ const METHOD_TO_ALGA: Record<string, string> = {
   direct_debit: 'ach',
 };
 /**
- * Online providers as payment_method names them (Alga's own Stripe landing writes 'stripe'; 'demo'
- * is on rows the portal wrote before it wrote Alga's own name for its demo provider's payments)
- * and how each took the money. Their reference_number is the provider's id: kept for staff,
- * never the client's reference.
+ * Online providers as payment_method names them, how each took the money, and a name where the
+ * portal has no word for that. Alga's PaymentService records a provider's payment under the
+ * provider's type (its PaymentProviderRegistry: 'stripe', with 'paypal' and 'square' reserved for
+ * the providers it plans), and recordExternalPayment under the provider id it is given; 'demo' is
+ * on rows the portal wrote before it wrote Alga's own name for its demo provider's payments. A
+ * provider's reference_number is its id: kept for staff, never the client's reference.
  */
-const PROVIDER_METHODS: Record<string, string> = { stripe: 'card', demo: 'card' };
-const ALGA_TO_METHOD: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(METHOD_TO_ALGA).map(([method, alga]) => [alga, method])),
-  ...PROVIDER_METHODS,
+const ONLINE_PROVIDERS: Record<string, { method: string; label: string | null }> = {
+  stripe: { method: 'card', label: null },
+  square: { method: 'card', label: null },
+  demo: { method: 'card', label: null },
+  paypal: { method: 'paypal', label: 'PayPal' },
 };
+const ALGA_TO_METHOD: Record<string, string> = Object.fromEntries(Object.entries(METHOD_TO_ALGA).map(([method, alga]) => [alga, method]));
+
+/**
+ * Alga's own name for a method the portal has no word for, as its lists show it: payment_method is
+ * free text (recordExternalPayment's provider id, or an agency's import), so 'wire_transfer' reads
+ * "Wire transfer" rather than "Other".
+ */
+function algaMethodLabel(method: string): string | null {
+  const words = method.replace(/[_-]+/g, ' ').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : null;
+}
 
 /** A payment row in the portal's words: an online provider's id apart from the reference a client may quote. */
 function presentAlgaPayment(row: {
@@ -88,16 +102,17 @@ function presentAlgaPayment(row: {
   reference_number: string | null;
   provider: string | null;
 }) {
-  const online = Boolean(row.provider) || (row.payment_method !== null && Object.hasOwn(PROVIDER_METHODS, row.payment_method));
+  const stored = row.payment_method?.trim().toLowerCase() || null;
+  const provider = stored !== null && Object.hasOwn(ONLINE_PROVIDERS, stored) ? ONLINE_PROVIDERS[stored]! : null;
+  const known = stored !== null && Object.hasOwn(ALGA_TO_METHOD, stored) ? ALGA_TO_METHOD[stored]! : null;
+  // A provider named only in the metadata (written under Alga's method name) took the money online too.
+  const online = Boolean(row.provider) || provider !== null;
   const reference = row.reference_number?.trim() || null;
   return {
     id: row.payment_id,
     amountCents: cents(row.amount),
-    method: row.payment_method
-      ? Object.hasOwn(ALGA_TO_METHOD, row.payment_method)
-        ? ALGA_TO_METHOD[row.payment_method]!
-        : row.payment_method
-      : 'other',
+    method: provider?.method ?? known ?? stored ?? 'other',
+    methodLabel: provider ? provider.label : known || !row.payment_method ? null : algaMethodLabel(row.payment_method),
     reference: online ? null : reference,
     providerReference: online ? reference : null,
   };

@@ -41,12 +41,11 @@ import {
   updateContactProfile,
   type ContactRow,
 } from './queries/contacts.ts';
-import { sharedFileCount } from './queries/documents.ts';
 import { listStaff, type StaffRow } from './queries/staff.ts';
 import { invoiceCounts, proposalCounts } from './queries/summary.ts';
 import { openTaskCount } from './queries/tasks.ts';
 import { dolibarrProjects } from './projects.ts';
-import { dolibarrDocuments, dolibarrTasks } from './shared-files.ts';
+import { dolibarrDocuments, dolibarrTasks, sharedDocumentCount } from './shared-files.ts';
 import { dolibarrTickets } from './tickets.ts';
 
 export interface DolibarrAdapterOptions {
@@ -246,7 +245,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
           proposalCounts(db, { entity: e, companyId, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           invoiceCounts(db, { entity: e, companyId, today }),
           entityCurrency(db, { entity: e }),
-          options.dataRoot ? sharedFileCount(db, { entity: e, companyId }) : Promise.resolve({ shared: 0 }),
+          options.dataRoot ? sharedDocumentCount(db, options.dataRoot, { entity: e, companyId }) : Promise.resolve({ shared: 0 }),
           openTaskCount(db, { entity: e, companyId, contactId: contact }),
         ]);
         const outstanding = toCents(invoices.outstanding);

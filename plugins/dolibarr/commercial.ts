@@ -334,6 +334,8 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
           id: payment.id,
           amountCents: toCents(payment.amount),
           method: methodOf(payment.mode) || payment.mode?.toLowerCase() || 'other',
+          // A mode the portal has no word for (a bill of exchange, a factor) keeps Dolibarr's name for it.
+          methodLabel: methodOf(payment.mode) ? null : filled(payment.mode_label),
           reference: filled(payment.num_paiement),
           number: filled(payment.ref),
           providerReference: filled(payment.ext_payment_id),

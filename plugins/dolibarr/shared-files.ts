@@ -5,10 +5,10 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ClientTask, DocumentsPort, HostRecordRef, SharedDocument, TasksPort } from '../../src/index.ts';
-import { clampLimit, containsPattern, decodeCursor, encodeCursor } from '../../src/index.ts';
+import { clampLimit, containsPattern, decodeCursor, encodeCursor, SUMMARY_COUNT_LIMIT } from '../../src/index.ts';
 import { contactScope, parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
-import { findSharedFile, listSharedFiles, type SharedFileRow, type SharedObjectType } from './queries/documents.ts';
+import { findSharedFile, listSharedFiles, type SharedFileRow, type SharedObjectType, sharedFileLocations } from './queries/documents.ts';
 import { findTask, listDoneTasks, listOpenTasks, setTaskDone, type TaskRow } from './queries/tasks.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -44,6 +44,36 @@ export function fileOnDisk(dataRoot: string, row: { filepath: string; filename: 
   const root = path.resolve(dataRoot);
   const file = path.resolve(root, row.filepath, row.filename);
   return file.startsWith(`${root}${path.sep}`) ? file : null;
+}
+
+/** Whether the row's file is a file under the data root, as the list and downloads ask. */
+async function isOnDisk(dataRoot: string, row: { filepath: string; filename: string }): Promise<boolean> {
+  const file = fileOnDisk(dataRoot, row);
+  const info = file ? await stat(file).catch(() => null) : null;
+  return info?.isFile() ?? false;
+}
+
+/**
+ * The dashboard's count of a client's shared documents: the files the documents page lists, so
+ * a row whose file is missing on disk (moved or deleted on the Dolibarr server) is not counted,
+ * as the list leaves it out. History is counted up to SUMMARY_COUNT_LIMIT + 1 rows, newest first;
+ * each costs one stat of the data root (about 10 µs), not a read.
+ */
+export async function sharedDocumentCount(
+  db: Knex,
+  dataRoot: string,
+  args: { entity: number; companyId: number },
+): Promise<{ shared: number; attached: { proposal: number; invoice: number } }> {
+  const rows = await sharedFileLocations(db, { ...args, limit: SUMMARY_COUNT_LIMIT + 1 });
+  const present = await Promise.all(rows.map((row) => isOnDisk(dataRoot, row)));
+  const counted = rows.filter((_, index) => present[index]);
+  return {
+    shared: counted.length,
+    attached: {
+      proposal: counted.filter((row) => row.attached_to === 'proposal').length,
+      invoice: counted.filter((row) => row.attached_to === 'invoice').length,
+    },
+  };
 }
 
 export function dolibarrDocuments(db: Knex, entityOf: (workspaceId: string) => number | null, dataRoot: string): DocumentsPort {

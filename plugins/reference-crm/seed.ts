@@ -474,7 +474,7 @@ export async function seedReferenceCrm(db: Knex): Promise<DemoLogins> {
 
 /** The logins as a few readable lines, for a CLI or server to print. */
 export function formatDemoLogins(logins: DemoLogins): string {
-  const lines = ['Staff sign-in (CRM):'];
+  const lines = ['Staff sign-in (CRM), passwords as seeded:'];
   for (const s of logins.staff) lines.push(`  ${s.workspaceName} (${s.role}): ${s.email} / ${s.password}`);
   lines.push('Client contacts (portal):');
   for (const c of logins.clients)

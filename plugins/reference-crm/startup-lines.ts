@@ -19,10 +19,19 @@ export interface StartupInfo {
   outbox: boolean;
 }
 
-/** What a demo login's role lets a newcomer try. */
+/**
+ * What a demo login's role lets a newcomer try. The README's table of demo logins says the same
+ * words (test/reference-crm/startup-lines.test.ts holds both to the role's permissions), so the
+ * console and the README cannot describe Ben differently again.
+ */
+export const ROLE_SUMMARY = {
+  admin: 'the Team page',
+  billing: 'invoices, payments and documents only',
+} as const;
+
 const ROLE_WORDS = {
-  admin: (company: string) => `client admin at ${company}: the Team page`,
-  billing: (company: string) => `Billing role at ${company}: invoices and payments`,
+  admin: (company: string) => `client admin at ${company}: ${ROLE_SUMMARY.admin}`,
+  billing: (company: string) => `Billing role at ${company}: ${ROLE_SUMMARY.billing}`,
 } as const;
 
 export function startupLines(info: StartupInfo): string[] {
@@ -42,7 +51,9 @@ export function startupLines(info: StartupInfo): string[] {
     running,
     '',
     'Client portal (what your clients see; on for workspace demo, off for acme):',
-    `  Open ${url}/portal/demo/sign-in and sign in as one of:`,
+    // The passwords are the seed's: a person who changed theirs signs in with the new one, and this
+    // list (printed on every start) cannot know it.
+    `  Open ${url}/portal/demo/sign-in and sign in as one of (passwords as seeded):`,
     ...info.clients
       .filter((login) => login.workspaceSlug === 'demo')
       .map(
@@ -52,6 +63,7 @@ export function startupLines(info: StartupInfo): string[] {
     info.outbox ? `  One-time codes and links are printed here and listed at ${url}/dev/outbox` : '  Emails go to SMTP_URL.',
     '',
     `Staff side (the agency's CRM, with the portal's settings, inbox and notifications): ${url}/signin`,
+    '  (passwords as seeded)',
     ...info.staff.map((login) => `  ${login.workspaceSlug.padEnd(6)} ${login.role.padEnd(7)} ${login.email}  /  ${login.password}`),
     '',
     'Another port: PORT=4000 npm start',

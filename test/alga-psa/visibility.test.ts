@@ -89,6 +89,54 @@ describe("alga-psa binding: what a client sees, and what stays Alga's", function
     expect(summary.documents.shared).to.equal(2);
   });
 
+  it('names each payment by what Alga stored: its methods, its online providers (Stripe, Square, PayPal) and a name of its own, never “Other”', async function () {
+    const { db, seed } = host;
+    const { tenant } = seed;
+    const invoiceId = seed.invoices.unpaid;
+    // What Alga's PaymentService writes for a provider (payment_method = the provider's type, the
+    // provider's id as reference_number), and a method only an agency's import knows.
+    const rows = [
+      ['stripe', 'pi_3Stripe', '2026-03-01T10:00:00Z'],
+      ['square', 'sq_0Square', '2026-03-02T10:00:00Z'],
+      ['paypal', 'PAYID-PayPal', '2026-03-03T10:00:00Z'],
+      ['wire_transfer', 'WIRE-77', '2026-03-04T10:00:00Z'],
+      ['ach', 'ACH-12', '2026-03-05T10:00:00Z'],
+    ].map(([payment_method, reference_number, payment_date]) => ({
+      tenant,
+      invoice_id: invoiceId,
+      amount: 100,
+      payment_method,
+      reference_number,
+      payment_date,
+    }));
+    const inserted = await db('invoice_payments').insert(rows).returning('payment_id');
+    try {
+      const detail = (await adapter.invoices!.find(tenant, seed.clients.bakery, invoiceId))!;
+      expect(
+        detail.payments.map((payment) => [
+          payment.method,
+          payment.methodLabel ?? null,
+          payment.reference,
+          payment.providerReference ?? null,
+        ]),
+      ).to.deep.equal([
+        ['card', null, null, 'pi_3Stripe'],
+        ['card', null, null, 'sq_0Square'],
+        ['paypal', 'PayPal', null, 'PAYID-PayPal'],
+        ['wire_transfer', 'Wire transfer', 'WIRE-77', null],
+        ['direct_debit', null, 'ACH-12', null],
+      ]);
+    } finally {
+      await db('invoice_payments')
+        .where({ tenant })
+        .whereIn(
+          'payment_id',
+          inserted.map((row: { payment_id: string }) => row.payment_id),
+        )
+        .delete();
+    }
+  });
+
   it("says why an invoice charges no tax where Alga records it: reverse charge, else the exemption, a billing profile's over the client's", async function () {
     const { seed } = host;
     const db = host.db;

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
-import { insertClaireLogin, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { insertClaireLogin, seededAdapter, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
@@ -87,6 +87,69 @@ describe('dolibarr host: a client uses the portal over HTTP', function () {
       }
     } finally {
       await user().clone().update({ role });
+    }
+  });
+
+  it("names a payment mode the portal has no word for as Dolibarr's dictionary does, not “Other”", async function () {
+    const { db, seed } = host;
+    const invoice = seed.invoices.unpaid;
+    // From Dolibarr's install data (inactive by default, still the name of a payment made with it),
+    // and one an agency added under Setup > Dictionaries > Payment methods.
+    await db('llx_c_paiement').insert([
+      { id: 53, code: 'FAC', libelle: 'Factor', type: 2, active: 0 },
+      { id: 120, code: 'KLARNA', libelle: 'Klarna instalments', type: 2, active: 1, entity: 1 },
+    ]);
+    const added: number[] = [];
+    try {
+      for (const [ref, mode] of [
+        ['PAY2603-0091', 53],
+        ['PAY2603-0092', 120],
+        ['PAY2603-0093', 6],
+      ] as const) {
+        const [row] = await db('llx_paiement')
+          .insert({
+            entity: 1,
+            ref,
+            ref_ext: '',
+            datec: '2026-03-02 12:00:00',
+            datep: '2026-03-02 12:00:00',
+            amount: '10',
+            multicurrency_amount: '10',
+            fk_paiement: mode,
+            num_paiement: '',
+            note: '',
+            fk_user_creat: seed.users.admin,
+            pos_change: 0,
+          })
+          .returning('rowid');
+        added.push(row.rowid);
+        await db('llx_paiement_facture').insert({
+          fk_facture: invoice,
+          fk_paiement: row.rowid,
+          amount: '10',
+          multicurrency_amount: '10',
+          multicurrency_code: 'EUR',
+          multicurrency_tx: 1,
+        });
+      }
+      const detail = (await seededAdapter(host).invoices!.find('1', String(seed.companies.bakery), String(invoice)))!;
+      expect(detail.payments.map((payment) => [payment.number, payment.method, payment.methodLabel])).to.deep.equal([
+        ['PAY2603-0091', 'fac', 'Factor'],
+        ['PAY2603-0092', 'klarna', 'Klarna instalments'],
+        ['PAY2603-0093', 'card', null],
+      ]);
+      for (const [language, card] of [
+        ['en', 'Card'],
+        ['de', 'Karte'],
+      ] as const) {
+        const page = (await claire.get(`${base}/invoices/${invoice}`).set('Accept-Language', language).expect(200)).text;
+        expect(page, language).to.include('Factor').and.include('Klarna instalments').and.include(card);
+        expect(page, language).to.not.match(/>\s*(Other|Sonstige)\s*</);
+      }
+    } finally {
+      await db('llx_paiement_facture').whereIn('fk_paiement', added).delete();
+      await db('llx_paiement').whereIn('rowid', added).delete();
+      await db('llx_c_paiement').whereIn('id', [53, 120]).delete();
     }
   });
 

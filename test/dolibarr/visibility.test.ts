@@ -104,6 +104,49 @@ describe("dolibarr binding: which rows are the portal's", function () {
     ]);
   });
 
+  it('counts on the dashboard only the shared files the list shows: one missing on disk is left out of both', async function () {
+    const { companies, contacts, invoices, users } = host.seed;
+    const bakery = String(companies.bakery);
+    // Shared rows whose files were moved or deleted on the Dolibarr server: one on the company, one on an invoice.
+    const missing = await host
+      .db('llx_ecm_files')
+      .insert(
+        [
+          ['societe', companies.bakery, `societe/${companies.bakery}`, 'price-list-2025.pdf'],
+          ['facture', invoices.unpaid, 'facture/FA2601-0001', 'FA2601-0001-old.pdf'],
+        ].map(([type, id, filepath, filename]) => ({
+          ref: `missing-${filename}`,
+          label: 'd41d8cd98f00b204e9800998ecf8427e',
+          share: `share-${filename}`,
+          entity: host.seed.entity,
+          filepath,
+          filename,
+          src_object_type: type,
+          src_object_id: id,
+          fullpath_orig: filename,
+          gen_or_uploaded: 'uploaded',
+          date_c: '2026-03-01 08:00:00',
+          fk_user_c: users.admin,
+          position: 2,
+        })),
+      )
+      .returning('rowid');
+    try {
+      const listed = (await adapter.documents!.list(ws, bakery, {}, { limit: 50 })).items.map((doc) => doc.name);
+      expect(listed).to.deep.equal(['FA2601-0001.pdf', 'PR2601-0001.pdf', 'opening-hours.txt']);
+      const summary = await adapter.summaries.forClient(ws, bakery, String(contacts.claire));
+      expect(summary.documents).to.deep.equal({ shared: listed.length, attached: { proposal: 1, invoice: 1 } });
+    } finally {
+      await host
+        .db('llx_ecm_files')
+        .whereIn(
+          'rowid',
+          missing.map((row: { rowid: number }) => row.rowid),
+        )
+        .delete();
+    }
+  });
+
   it("counts a credit note used on an invoice as settled, as Dolibarr's invoice card does, and never lists the credit note itself", async function () {
     const { companies, invoices } = host.seed;
     const garage = String(companies.garage);

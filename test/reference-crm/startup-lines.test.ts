@@ -1,14 +1,16 @@
 // What `npm start` prints: the client portal's address and the demo clients' logins first (what a
 // newcomer came to try: a client admin and a Billing colleague among them, as the seed makes
 // them), then the staff side, then how to choose another port.
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { migratePortal } from '../../migrations/index.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
 import { DEMO_CLIENT_PASSWORD, seedPortalDemo } from '../../plugins/reference-crm/seed-portal-demo.ts';
-import { startupLines } from '../../plugins/reference-crm/startup-lines.ts';
+import { ROLE_SUMMARY, startupLines } from '../../plugins/reference-crm/startup-lines.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
+import { BUILT_IN_ROLES } from '../../src/core/policies/client-access.ts';
 import { hostProvides } from '../../src/core/host/verify-claims.ts';
 import { createTestDatabase } from '../support/database.ts';
 
@@ -45,6 +47,25 @@ describe('npm start: what it prints', function () {
     expect(text).to.match(/PORT=\d+ npm start/);
   });
 
+  it('says the passwords it prints are the seeded ones (a changed password is not known to it)', function () {
+    const text = startupLines(info).join('\n');
+    expect(text).to.contain('sign in as one of (passwords as seeded):');
+    expect(text.indexOf('(passwords as seeded)', text.indexOf('/signin'))).to.be.greaterThan(text.indexOf('/signin'));
+  });
+
+  it('describes the Billing role by what the role allows, in the same words as the README’s table', function () {
+    // The sections a Billing person opens (comments ride on the invoices they see).
+    const sections = BUILT_IN_ROLES.billing.permissions.filter((permission) => permission !== 'comments');
+    expect(sections).to.deep.equal(['invoices', 'payments', 'documents']);
+    expect(ROLE_SUMMARY.billing).to.equal('invoices, payments and documents only');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const ben = readme.split('\n').find((line) => line.startsWith('| `ben@northwind.test`'));
+    const olivia = readme.split('\n').find((line) => line.startsWith('| `olivia@northwind.test`'));
+    expect(ben).to.contain(`Billing role: ${ROLE_SUMMARY.billing}`);
+    expect(olivia).to.contain(ROLE_SUMMARY.admin);
+    expect(readme).to.contain('`portal-demo-2026` as seeded');
+  });
+
   it('prints how to create the first staff user in production, and no logins', function () {
     const text = startupLines({ ...info, production: true }).join('\n');
     expect(text).to.contain('npm run staff:create');
@@ -79,7 +100,7 @@ describe('npm start: what it prints', function () {
         `  olivia@northwind.test  /  ${DEMO_CLIENT_PASSWORD}   (Olivia Hart, client admin at Northwind Traders: the Team page)`,
       );
       const billing = lines.indexOf(
-        `  ben@northwind.test  /  ${DEMO_CLIENT_PASSWORD}   (Ben Carter, Billing role at Northwind Traders: invoices and payments)`,
+        `  ben@northwind.test  /  ${DEMO_CLIENT_PASSWORD}   (Ben Carter, Billing role at Northwind Traders: invoices, payments and documents only)`,
       );
       expect(admin, lines.join('\n')).to.be.greaterThan(first);
       expect(billing, lines.join('\n')).to.be.greaterThan(admin);

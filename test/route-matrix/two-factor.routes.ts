@@ -23,6 +23,15 @@ export const routes: MatrixRoute[] = [
     ownedByClient: false,
     ownerStatus: [303],
   },
+  // New recovery codes: without two-factor on there is nothing to renew (303); with it, the missing password is refused (400).
+  {
+    method: 'POST',
+    path: '/account/two-factor/recovery-codes',
+    url: () => '/account/two-factor/recovery-codes',
+    form: {},
+    ownedByClient: false,
+    ownerStatus: [303, 400],
+  },
   {
     method: 'POST',
     path: '/account/two-factor/remove',

@@ -98,17 +98,20 @@ export async function findSharedFile(db: Db, args: { entity: number; companyId: 
 }
 
 /**
- * How many files the client has shared, and of them how many belong to a proposal or an invoice:
- * the dashboard leaves out those of a record the person may not open, as the documents page does.
+ * Where the client's shared files are, newest first, at most `limit`, and which kind of record each
+ * belongs to: the summary counts those on disk (the list leaves out a file missing there) and the
+ * dashboard leaves out those of a record the person may not open, as the documents page does.
  */
-export async function sharedFileCount(
+export async function sharedFileLocations(
   db: Db,
-  args: { entity: number; companyId: number },
-): Promise<{ shared: number; attached: { proposal: number; invoice: number } }> {
-  const row = await sharedFiles(db, args).first<{ n: number; proposals: number; invoices: number } | undefined>(
-    db.raw('count(*)::int as n'),
-    db.raw('count(p.rowid)::int as proposals'),
-    db.raw('count(f.rowid)::int as invoices'),
-  );
-  return { shared: Number(row?.n ?? 0), attached: { proposal: Number(row?.proposals ?? 0), invoice: Number(row?.invoices ?? 0) } };
+  args: { entity: number; companyId: number; limit: number },
+): Promise<Array<{ filepath: string; filename: string; attached_to: 'proposal' | 'invoice' | null }>> {
+  return sharedFiles(db, args)
+    .orderByRaw(`${KEY} desc, e.rowid desc`)
+    .limit(args.limit)
+    .select(
+      'e.filepath',
+      'e.filename',
+      db.raw("case when p.rowid is not null then 'proposal' when f.rowid is not null then 'invoice' end as attached_to"),
+    );
 }

@@ -42,6 +42,8 @@ export interface InvoicePaymentRow {
   ext_payment_id: string | null;
   /** The llx_c_paiement code of a payment; CREDIT_NOTE or DEPOSIT for a discount used. */
   mode: string | null;
+  /** The mode's label in llx_c_paiement (libelle: "Bill of exchange", "Factor"); null for a discount used. */
+  mode_label: string | null;
 }
 
 /** 'open' (validated, not settled), 'paid', 'void' as SQL on alias f. */
@@ -214,6 +216,7 @@ export async function listInvoicePayments(
       'pa.ref',
       'pa.ext_payment_id',
       'm.code as mode',
+      'm.libelle as mode_label',
       db.raw('0 as kind'),
       'pf.rowid as seq',
     ]);
@@ -228,6 +231,7 @@ export async function listInvoicePayments(
       db.raw('null::text as ref'),
       db.raw('null::text as ext_payment_id'),
       db.raw("case when src.type = 3 then 'DEPOSIT' else 'CREDIT_NOTE' end as mode"),
+      db.raw('null::text as mode_label'),
       db.raw('1 as kind'),
       'rc.rowid as seq',
     ]);

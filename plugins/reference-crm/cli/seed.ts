@@ -10,5 +10,6 @@ await runCli(async (db) => {
     throw new Error('npm run seed is for development: the demo accounts have published passwords. In production use npm run staff:create.');
   const logins = await seedReferenceCrm(db);
   const clients = await seedPortalDemo(db, logins.clients);
-  return `${formatDemoLogins(logins)}\nClient portal password for those contacts: ${clients[0]?.password ?? '(none)'}`;
+  // The seed leaves an existing account as it is: a password changed since is not the one printed.
+  return `${formatDemoLogins(logins)}\nClient portal password for those contacts, as seeded: ${clients[0]?.password ?? '(none)'}`;
 });

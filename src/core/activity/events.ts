@@ -62,6 +62,7 @@ export const ACTIVITY_EVENTS = {
   'two_factor.setup_started': 'Started setting up two-factor authentication',
   'two_factor.enabled': 'Turned on two-factor authentication',
   'two_factor.disabled': 'Turned off two-factor authentication',
+  'two_factor.recovery_codes_renewed': 'Made new recovery codes (the earlier ones stopped working)',
   'two_factor.reset': 'Two-factor authentication reset by the agency',
   'two_factor.passed': 'Passed the two-factor check',
   'two_factor.failed': 'Failed the two-factor check',

@@ -466,6 +466,11 @@ export interface InvoicePayment {
   /** The portal's word for how it was paid ('card', 'bank_transfer', 'direct_debit', …), or the host's own. */
   method: string;
   /**
+   * Optional: the host's own name for a method the portal has no word for (Dolibarr's payment
+   * mode dictionary: "Bill of exchange", "Factor"), shown instead of "Other".
+   */
+  methodLabel?: string | null;
+  /**
    * What the payer or the agency wrote for it (a transfer's reference, a cheque's number), which
    * the client may quote; never an online provider's id, which is providerReference.
    */

@@ -39,6 +39,8 @@ declare module 'express-session' {
     pendingSecondFactor?: PendingSecondFactor;
     /** Recovery codes just made, kept until the page that shows them once has been rendered. */
     recoveryCodesToShow?: string[];
+    /** The codes to show replace earlier ones (made anew from the status page), not a first set-up's. */
+    recoveryCodesRenewed?: boolean;
     /**
      * A two-factor set-up this session started and has not confirmed: the TOTP secret, sealed
      * (two-factor/secret-box.ts). Kept here, not in the database, so it belongs to this session

@@ -1,6 +1,7 @@
 // Field schemas shared by every form, with messages written for the person filling the form in.
 import { z } from 'zod';
 import { isCommonPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../crypto/password-rules.ts';
+import { hasInvisibleFormatting } from './invisible-formatting.ts';
 
 export const emailField = z
   .string({ error: 'Enter your email address.' })
@@ -31,22 +32,12 @@ export const oneTimeCodeField = z
   .transform((code) => code.replace(/\s+/g, ''))
   .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from the email.'));
 
-// Characters that change how the text around them is shown without being seen: the bidi embeddings,
-// overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F) and the zero-width
-// ones (U+200B–U+200D, U+2060, U+FEFF). In a name shown to staff they can reverse what follows it or
-// make two names look alike.
-const INVISIBLE_FORMATTING = /[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 const INVISIBLE_IN_NAME =
   'A name cannot hold invisible characters that change how text is shown, such as direction marks or zero-width spaces. Remove them and try again.';
 
-/** Whether a text holds one of those characters: for a host's own name fields (exported from src/index.ts). */
-export function hasInvisibleFormatting(text: string): boolean {
-  return INVISIBLE_FORMATTING.test(text);
-}
-
 /** A name that may also be left empty (a title): refuses the same characters as nameField. */
 export function withoutInvisibleFormatting(field: z.ZodString): z.ZodString {
-  return field.refine((name) => !INVISIBLE_FORMATTING.test(name), { message: INVISIBLE_IN_NAME });
+  return field.refine((name) => !hasInvisibleFormatting(name), { message: INVISIBLE_IN_NAME });
 }
 
 /**

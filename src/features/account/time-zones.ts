@@ -53,12 +53,15 @@ function placeName(zone: string): string {
   return rest.length ? `${city} (${rest.join(', ').replaceAll('_', ' ')})` : city;
 }
 
-/** "UTC+05:30", "UTC−03:00", "UTC" for the zone at `at`. */
-function offsetOf(zone: string, at: Date): string {
-  const part = new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' })
-    .formatToParts(at)
-    .find((p) => p.type === 'timeZoneName')?.value;
-  return (part ?? 'GMT').replace(/^GMT/, 'UTC').replace('-', '\u2212');
+/** "UTC+05:30", "UTC−03:00", "UTC+00:00" for the zone at `at`, and the offset in minutes (to sort by). */
+function offsetOf(zone: string, at: Date): { text: string; minutes: number } {
+  const part =
+    new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')
+      ?.value ?? 'GMT';
+  const [, sign, hours, minutes] = /^GMT([+-])(\d{2}):(\d{2})$/.exec(part) ?? [];
+  const total = sign ? (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) : 0;
+  // Zero is written out too ("UTC+00:00" beside "UTC+01:00"), so the list reads in one pattern.
+  return { text: sign ? part.replace(/^GMT/, 'UTC').replace('-', '\u2212') : 'UTC+00:00', minutes: total };
 }
 
 interface ZoneOption {
@@ -75,9 +78,11 @@ function groupedZones(at: Date) {
   if (!groups) {
     groups = REGIONS.map((region) => ({
       region,
+      // The offset first, as most lists of zones show it, and in its order: west to east, then by place.
       options: ZONES.filter((zone) => zone.startsWith(`${region}/`))
-        .map((zone) => ({ value: zone, label: `${placeName(zone)} (${offsetOf(zone, at)})` }))
-        .sort((a, b) => a.label.localeCompare(b.label, 'en')),
+        .map((zone) => ({ zone, place: placeName(zone), offset: offsetOf(zone, at) }))
+        .sort((a, b) => a.offset.minutes - b.offset.minutes || a.place.localeCompare(b.place, 'en'))
+        .map(({ zone, place, offset }) => ({ value: zone, label: `(${offset.text}) ${place}` })),
     })).filter((group) => group.options.length > 0);
     groups.push({ region: 'Other', options: [{ value: 'UTC', label: 'UTC' }] });
     byHour.clear();

@@ -5,9 +5,15 @@
 // that one is for staff reconciling with the provider.
 import type { InvoicePayment, RequestI18n } from '../../core/index.ts';
 
-/** Card, bank transfer, SEPA direct debit…; a method the portal has no word for is "Other". */
-export const paymentMethodLabel = (i18n: RequestI18n, method: string): string =>
-  i18n.t(`invoices:methods.${method}`, { defaultValue: i18n.t('invoices:methods.other') });
+/**
+ * Card, bank transfer, SEPA direct debit… in the reader's language; a method the portal has no
+ * word for by the host's own name for it (as the host's staff entered it in the host's dictionary,
+ * so in the host's language), and "Other" only where the host names it neither.
+ */
+export function paymentMethodLabel(i18n: RequestI18n, payment: Pick<InvoicePayment, 'method' | 'methodLabel'>): string {
+  const hostLabel = payment.methodLabel?.trim();
+  return i18n.t(`invoices:methods.${payment.method}`, { defaultValue: hostLabel || i18n.t('invoices:methods.other') });
+}
 
 /** The host's number or the payer's reference, where there is one. */
 export function paymentReference(payment: Pick<InvoicePayment, 'number' | 'reference'>): string | null {

@@ -84,7 +84,7 @@ export function presentInvoiceDetail(i18n: RequestI18n, invoice: InvoiceDetail, 
     const receipt = receiptNumber(invoice.number, index + 1);
     return {
       when: fmt.dateTime(payment.paidAt),
-      method: paymentMethodLabel(i18n, payment.method),
+      method: paymentMethodLabel(i18n, payment),
       reference: paymentReference(payment) ?? receipt,
       amount: fmt.money(payment.amountCents, invoice.currency),
       receiptHref: receiptHref(href, payment.id),

@@ -53,7 +53,7 @@ export function receiptPdfModel(
     meta: [
       { label: t('receipts:number'), value: number },
       { label: t('receipts:receivedOn'), value: fmt.dateTime(payment.paidAt) },
-      { label: t('receipts:method'), value: paymentMethodLabel(i18n, payment.method) },
+      { label: t('receipts:method'), value: paymentMethodLabel(i18n, payment) },
       // The receipt's own number is the portal's reference; the host's number or the payer's besides, never a provider's id.
       ...(reference ? [{ label: t('receipts:reference'), value: reference }] : []),
       { label: t('receipts:invoice'), value: invoice.number },

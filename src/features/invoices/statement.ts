@@ -75,7 +75,7 @@ export function statementPdfModel(
       day: fmt.isoDay(payment.paidAt),
       order: 1,
       currency: invoice.currency,
-      text: `${t('statement:payment', { number: invoice.number, method: paymentMethodLabel(i18n, payment.method) })} · ${reference}`,
+      text: `${t('statement:payment', { number: invoice.number, method: paymentMethodLabel(i18n, payment) })} · ${reference}`,
       charge: 0,
       credit: payment.amountCents,
     });

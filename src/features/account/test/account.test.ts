@@ -76,6 +76,21 @@ describe('client account page', function () {
     expect(contact!.name).to.not.match(/[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/);
   });
 
+  it('keeps the joiners a script spells with: a Persian name with a non-joiner, a Hindi one with a joiner', async function () {
+    const agent = await signedIn();
+    const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    for (const name of ['\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Rezaei', 'Priya \u0915\u094d\u200d\u0937']) {
+      const page = await agent.get('/portal/demo/account').expect(200);
+      await agent
+        .post('/portal/demo/account/profile')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), name, phone: '' })
+        .expect(303);
+      const [contact] = await h.crm.adapter.contacts.findByEmail(workspace.id, login.email);
+      expect(contact!.name).to.equal(name);
+    }
+  });
+
   it('changes the password, refusing a wrong current one, and signs out other sessions', async function () {
     const other = await signedIn();
     const agent = await signedIn();

@@ -57,7 +57,7 @@ describe('switching the language in Chromium', function () {
     await page.click('#preferences button[type=submit]');
     await page.waitForSelector('html[lang="de"]');
     await page.waitForSelector('.notice:has-text("Ihre Sprache und Zeitzone sind gespeichert.")');
-    expect(await page.$eval('#preferences-time-zone option:checked', (o) => o.textContent)).to.equal('Kolkata (UTC+05:30)');
+    expect(await page.$eval('#preferences-time-zone option:checked', (o) => o.textContent)).to.equal('(UTC+05:30) Kolkata');
     expect(await page.$eval('#preferences-time-zone option:checked', (o) => (o.parentElement as HTMLOptGroupElement).label)).to.equal(
       'Asien',
     );

@@ -26,17 +26,35 @@ describe('time zones offered on the account page', function () {
     const english = timeZoneOptionsHtml('en', '', WINTER);
     expect(groups(english)).to.include.members(['Europe', 'America', 'Asia', 'Indian Ocean']);
     expect(groups(timeZoneOptionsHtml('de', '', WINTER))).to.include.members(['Europa', 'Amerika', 'Asien', 'Indischer Ozean']);
-    expect(english).to.contain('<option value="Asia/Kolkata">Kolkata (UTC+05:30)</option>');
-    expect(english).to.contain('<option value="America/Argentina/Buenos_Aires">Buenos Aires (Argentina) (UTC\u221203:00)</option>');
+    expect(english).to.contain('<option value="Asia/Kolkata">(UTC+05:30) Kolkata</option>');
+    expect(english).to.contain('<option value="America/Argentina/Buenos_Aires">(UTC\u221203:00) Buenos Aires (Argentina)</option>');
     // Berlin moves with daylight saving time; the list says what holds on the day it is shown.
-    expect(english).to.contain('>Berlin (UTC+01:00)<');
-    expect(timeZoneOptionsHtml('en', '', SUMMER)).to.contain('>Berlin (UTC+02:00)<');
+    expect(english).to.contain('>(UTC+01:00) Berlin<');
+    expect(timeZoneOptionsHtml('en', '', SUMMER)).to.contain('>(UTC+02:00) Berlin<');
+  });
+
+  it('orders each region west to east by offset, then by place', function () {
+    const europe = /<optgroup label="Europe">(.*?)<\/optgroup>/.exec(timeZoneOptionsHtml('en', '', WINTER))![1]!;
+    const labels = [...europe.matchAll(/<option value="[^"]+">([^<]+)<\/option>/g)].map((m) => m[1]!);
+    const minutes = labels.map((label) => {
+      const [, sign, hours, mins] = /^\(UTC([+\u2212])(\d{2}):(\d{2})\)/.exec(label)!;
+      return sign ? (sign === '+' ? 1 : -1) * (Number(hours) * 60 + Number(mins)) : 0;
+    });
+    expect(minutes).to.deep.equal([...minutes].sort((a, b) => a - b));
+    const at = (label: string) => {
+      expect(labels, label).to.include(label);
+      return labels.indexOf(label);
+    };
+    expect(at('(UTC+00:00) Lisbon')).to.be.lessThan(at('(UTC+01:00) Berlin'));
+    expect(at('(UTC+01:00) Amsterdam')).to.be.lessThan(at('(UTC+01:00) Berlin'));
+    expect(at('(UTC+01:00) Berlin')).to.be.lessThan(at('(UTC+02:00) Kyiv'));
   });
 
   it('selects the saved zone, under its current name when it was saved under an older one', function () {
     const selected = (html: string) => [...html.matchAll(/<option value="([^"]+)" selected>/g)].map((m) => m[1]);
     expect(selected(timeZoneOptionsHtml('en', 'Europe/Berlin', WINTER))).to.deep.equal(['Europe/Berlin']);
     expect(selected(timeZoneOptionsHtml('en', 'Asia/Calcutta', WINTER))).to.deep.equal(['Asia/Kolkata']);
+    expect(selected(timeZoneOptionsHtml('de', 'Europe/Kiev', WINTER))).to.deep.equal(['Europe/Kyiv']);
     expect(selected(timeZoneOptionsHtml('en', '', WINTER))).to.deep.equal([]);
     // The list kept for the next request has nothing selected.
     expect(selected(timeZoneOptionsHtml('en', '', WINTER))).to.deep.equal([]);

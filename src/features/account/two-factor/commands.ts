@@ -28,9 +28,10 @@ const identity = {
 
 export const SetupCommand = z.object({ code: appCode, ...identity });
 export const RemoveCommand = z.object(identity);
+export const RenewRecoveryCodesCommand = z.object(identity);
 
 /** The form a code is asked from, so the answer goes back to it ('password': a first password on the account page). */
-const ConfirmationCodeFor = z.enum(['setup', 'remove', 'email', 'password']);
+const ConfirmationCodeFor = z.enum(['setup', 'remove', 'renew', 'email', 'password']);
 export const ConfirmationCodeCommand = z.object({ for: ConfirmationCodeFor });
 
 export const ChangeEmailCommand = z.object({ email: emailField, ...identity });
@@ -45,6 +46,7 @@ export const ConfirmEmailCommand = z.object({
 export type SecondFactorInput = z.infer<typeof SecondFactorCommand>;
 export type SetupInput = z.infer<typeof SetupCommand>;
 export type RemoveInput = z.infer<typeof RemoveCommand>;
+export type RenewRecoveryCodesInput = z.infer<typeof RenewRecoveryCodesCommand>;
 export type ConfirmationCodeInput = z.infer<typeof ConfirmationCodeCommand>;
 export type ChangeEmailInput = z.infer<typeof ChangeEmailCommand>;
 export type ConfirmEmailInput = z.infer<typeof ConfirmEmailCommand>;

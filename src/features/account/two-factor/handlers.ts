@@ -27,7 +27,7 @@ import {
   type SessionLifecycle,
   signedInClient,
 } from '../../../core/index.ts';
-import type { ConfirmationCodeInput, RemoveInput, SecondFactorInput, SetupInput } from './commands.ts';
+import type { ConfirmationCodeInput, RemoveInput, RenewRecoveryCodesInput, SecondFactorInput, SetupInput } from './commands.ts';
 import { confirmationCodeEmail } from './emails.ts';
 import { retryWords, type IdentityCheck } from './identity.ts';
 import type { TwoFactorService } from './service.ts';
@@ -37,6 +37,9 @@ import type { AuthService } from '../sign-in/auth-service.ts';
 const PENDING_MINUTES = 10;
 
 const NOTICES = new Set(['enabled', 'removed', 'code-sent']);
+
+/** Which form on the status page an error belongs to, so the summary links to that form's fields. */
+type StatusForm = 'remove' | 'renew';
 
 export interface TwoFactorHandlerDeps {
   db: Knex;
@@ -110,7 +113,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
     );
   };
 
-  const showStatus = async (req: Request, res: Response, errors: FieldErrors = {}, status = 200) => {
+  const showStatus = async (req: Request, res: Response, errors: FieldErrors = {}, status = 200, form: StatusForm = 'remove') => {
     const { workspace, settings, base } = portalContext(res);
     const { t } = portalI18n(res);
     const client = signedInClient(res);
@@ -127,6 +130,8 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
         mayRemove: mayRemoveTwoFactor(settings),
         identity: await identity.mode(req, res),
         errors,
+        errorsFor: form,
+        recoveryCodeCount: twoFactor.recoveryCodeCount,
         notice,
       },
       formAnswerStatus(req, status),
@@ -241,15 +246,46 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       delete req.session.twoFactorSetup;
       // Shown once, on the next page; the session forgets them as that page is rendered.
       req.session.recoveryCodesToShow = result.recoveryCodes;
+      delete req.session.recoveryCodesRenewed;
       res.redirect(303, pageAddress(res, '/account/two-factor/recovery-codes'));
     },
 
     showRecoveryCodes: (req: Request, res: Response) => {
       const codes = req.session.recoveryCodesToShow;
       if (!codes) return res.redirect(303, pageAddress(res, '/account/two-factor'));
+      const renewed = req.session.recoveryCodesRenewed === true;
       delete req.session.recoveryCodesToShow;
+      delete req.session.recoveryCodesRenewed;
       res.set('Cache-Control', 'no-store');
-      renderPortalPage(req, res, 'two-factor/recovery-codes', portalI18n(res).t('twoFactor:recovery.title'), { codes });
+      renderPortalPage(req, res, 'two-factor/recovery-codes', portalI18n(res).t('twoFactor:recovery.title'), { codes, renewed });
+    },
+
+    invalidRenewRecoveryCodes: (req: Request, res: Response, errors: FieldErrors) => showStatus(req, res, errors, 400, 'renew'),
+
+    /**
+     * A new set of recovery codes, after "is it really you?" (the current password, or the emailed
+     * code): the earlier ones stop working in the same transaction that stores the new ones (hashed)
+     * and logs it, and the codes are shown once, on the page this redirects to.
+     */
+    renewRecoveryCodes: async (req: Request, res: Response) => {
+      const input = req.body as RenewRecoveryCodesInput;
+      const { workspace } = portalContext(res);
+      const client = signedInClient(res);
+      // Off (removed in another tab, or reset by the agency): there are no codes to renew.
+      if (!(await twoFactor.isEnabled(workspace, client.user))) return res.redirect(303, pageAddress(res, '/account/two-factor'));
+      const confirmed = await identity.check(req, res, input, 'recovery_codes_renewal');
+      if (!confirmed.ok) {
+        if (confirmed.retryAfterSeconds) res.set('Retry-After', String(confirmed.retryAfterSeconds));
+        return showStatus(req, res, confirmed.errors, confirmed.status, 'renew');
+      }
+      const actor = clientActor(req, res);
+      const codes = await twoFactor.renewRecoveryCodes(workspace, client.user, (trx) =>
+        insertClientActivity(trx, actor, 'two_factor.recovery_codes_renewed', {}),
+      );
+      if (!codes) return res.redirect(303, pageAddress(res, '/account/two-factor'));
+      req.session.recoveryCodesToShow = codes;
+      req.session.recoveryCodesRenewed = true;
+      res.redirect(303, pageAddress(res, '/account/two-factor/recovery-codes'));
     },
 
     remove: async (req: Request, res: Response) => {
@@ -276,9 +312,13 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       const { workspace } = portalContext(res);
       const { t } = portalI18n(res);
       const client = signedInClient(res);
-      const back = { setup: '/account/two-factor/setup', remove: '/account/two-factor', email: '/account/email', password: '/account' }[
-        input.for
-      ];
+      const back = {
+        setup: '/account/two-factor/setup',
+        remove: '/account/two-factor',
+        renew: '/account/two-factor',
+        email: '/account/email',
+        password: '/account',
+      }[input.for];
       const sent = await twoFactor.sendConfirmationCode(workspace, client.user, 'step-up', null, (code, minutes) =>
         confirmationCodeEmail(t, { to: client.user.email, workspace, code, minutes, forNewAddress: false }),
       );

@@ -3,7 +3,7 @@
 // so the gate that sends clients of a workspace requiring two-factor to set-up runs before any page.
 import { Router } from 'express';
 import { allow, validateBody } from '../../../core/index.ts';
-import { ConfirmationCodeCommand, RemoveCommand, SecondFactorCommand, SetupCommand } from './commands.ts';
+import { ConfirmationCodeCommand, RemoveCommand, RenewRecoveryCodesCommand, SecondFactorCommand, SetupCommand } from './commands.ts';
 import type { TwoFactorHandlers } from './handlers.ts';
 
 export function twoFactorSignInRoutes(h: TwoFactorHandlers): Router {
@@ -20,6 +20,12 @@ export function twoFactorAccountRoutes(h: TwoFactorHandlers): Router {
   router.get('/account/two-factor/setup', allow.signedIn, h.showSetup);
   router.post('/account/two-factor/setup', allow.self, validateBody(SetupCommand, h.invalidSetup), h.confirmSetup);
   router.get('/account/two-factor/recovery-codes', allow.signedIn, h.showRecoveryCodes);
+  router.post(
+    '/account/two-factor/recovery-codes',
+    allow.self,
+    validateBody(RenewRecoveryCodesCommand, h.invalidRenewRecoveryCodes),
+    h.renewRecoveryCodes,
+  );
   router.post('/account/two-factor/remove', allow.self, validateBody(RemoveCommand, h.invalidRemove), h.remove);
   router.get('/account/two-factor/remove', allow.signedIn, h.toStatus);
   router.post('/account/confirmation-code', allow.self, validateBody(ConfirmationCodeCommand), h.sendConfirmationCode);

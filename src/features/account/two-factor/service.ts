@@ -94,6 +94,9 @@ export class TwoFactorService {
     this.box = createSecretBox(deps.config.sessionSecret, deps.config.previousSessionSecrets);
   }
 
+  /** How many recovery codes a set holds (the status page says so before making new ones). */
+  readonly recoveryCodeCount = RECOVERY_CODE_COUNT;
+
   isEnabled(workspace: HostWorkspace, user: ClientUserRow): Promise<boolean> {
     return isTwoFactorEnabled(this.deps.db, workspace.id, user.id);
   }
@@ -186,6 +189,31 @@ export class TwoFactorService {
     if (!enabled) return { ok: false, reason: 'invalid' };
     await this.deps.limiter.reset(TWO_FACTOR_LIMITS.checksPerUser, `${user.workspace_id}:${user.id}`);
     return { ok: true, recoveryCodes };
+  }
+
+  /**
+   * A new set of recovery codes in place of the earlier ones (used or not), for a client whose
+   * two-factor is on; null when it is off. Replacing the codes and `record` (the activity entry) are
+   * one transaction, so the log never says codes were made that were not stored, or the reverse.
+   */
+  async renewRecoveryCodes(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    record: (trx: Knex.Transaction) => Promise<void>,
+  ): Promise<string[] | null> {
+    const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
+    return this.deps.db.transaction(async (trx) => {
+      const row = await findTwoFactor(trx, workspace.id, user.id);
+      if (!row?.enabled_at) return null;
+      await replaceRecoveryCodes(
+        trx,
+        workspace.id,
+        user.id,
+        recoveryCodes.map((c) => this.recoveryHash(user, c)),
+      );
+      await record(trx);
+      return recoveryCodes;
+    });
   }
 
   /** The code's hash under the current session secret, then under each previous one. */

@@ -156,7 +156,7 @@ export function createRecordHandlers(deps: RecordDeps) {
           record.type === 'invoice'
             ? record.invoice.payments.map((payment, index) => ({
                 when: i18n.fmt.dateTime(payment.paidAt),
-                method: paymentMethodLabel(i18n, payment.method),
+                method: paymentMethodLabel(i18n, payment),
                 // The host's own number where it gives one; else the receipt number the client sees.
                 number: payment.number ?? receiptNumber(record.invoice.number, index + 1),
                 reference: payment.reference,
