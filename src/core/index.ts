@@ -228,6 +228,7 @@ export { isTwoFactorSetupPath, mayRemoveTwoFactor, mustSetUpTwoFactor } from './
 // The host's and the services' ports
 export {
   type ClientSummary,
+  type ClientsPort,
   type ClientTask,
   type CommentsPort,
   type CommentSubjectType,
@@ -251,6 +252,7 @@ export {
   type InvoicesPort,
   type InvoiceStatementData,
   type InvoiceSummary,
+  type LetterheadParties,
   type OfferDetail,
   type OfferKind,
   type OffersPort,
