@@ -83,6 +83,8 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
   }
 
   const LINES = { small: 1, large: 5 };
+  /** An open proposal's PDF: the session, the offer's reads, its activity entry. */
+  const PROPOSAL_PDF = 4;
 
   async function openOffer(table: 'proposals' | 'quotations', lines: number): Promise<string> {
     seq += 1;
@@ -258,6 +260,26 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     );
     await expectBudget('GET /quotations/:id/preview', 3, (size) =>
       maria.get(`/portal/demo/quotations/${quotations[size]}/preview`).expect(200),
+    );
+  });
+
+  // An accepted proposal's PDF shows its signature: one more read (the decision with its drawn image).
+  it('GET a proposal PDF, open and once accepted', async function () {
+    const offers = { small: await openOffer('proposals', LINES.small), large: await openOffer('proposals', LINES.large) };
+    await expectBudget('GET /proposals/:id.pdf (open)', PROPOSAL_PDF, (size) =>
+      maria.get(`/portal/demo/proposals/${offers[size]}.pdf`).expect(200),
+    );
+    for (const size of ['small', 'large'] as const) {
+      const href = `/portal/demo/proposals/${offers[size]}`;
+      const form = await maria.get(`${href}/accept`).expect(200);
+      await maria
+        .post(`${href}/accept`)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form.text) })
+        .expect(303);
+    }
+    await expectBudget('GET /proposals/:id.pdf (accepted)', PROPOSAL_PDF + 1, (size) =>
+      maria.get(`/portal/demo/proposals/${offers[size]}.pdf`).expect(200),
     );
   });
 

@@ -14,11 +14,9 @@ import {
   limitPerPerson,
   LIST_PAGE_SIZE,
   notFound,
-  type OfferDetail,
   type OffersPort,
   parseParam,
   pdfBrand,
-  type PdfDocumentModel,
   pdfFilename,
   portalContext,
   POSTING_LIMITS,
@@ -36,7 +34,7 @@ import {
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
 import { presentOfferActions } from './decisions/presenters.ts';
-import { signatureBlock } from './decisions/signed-pdf.ts';
+import { acceptedSignature } from './decisions/signed-pdf.ts';
 import { expiryTimeZone, type OfferDecisions } from './decisions/service.ts';
 import type { OfferListInput } from './commands.ts';
 import {
@@ -81,19 +79,6 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       view: presentOfferDetail(i18n, offer, href, i18n.fmt.isoDay(now())),
       subject: { type: SECTION_KIND[section], id: offer.id, href, number: offer.number, title: offer.title } satisfies CommentSubject,
     };
-  }
-
-  /**
-   * The signature on an offer accepted in the portal (the client's page, or a shared link): who
-   * signed, when, and the drawn signature. None for an offer accepted elsewhere: the host has no
-   * signature the portal could show.
-   */
-  async function signatureOn(res: Response, offer: OfferDetail): Promise<PdfDocumentModel['evidence']> {
-    if (!deps.decisions || offer.status !== 'accepted') return null;
-    const { workspace, i18n } = portalContext(res);
-    const clientId = signedInClient(res).user.client_id;
-    const signed = await deps.decisions.signedOf(workspace.id, clientId, offer.kind, offer.id);
-    return signed?.decision.outcome === 'accepted' ? signatureBlock(i18n, offer, signed.decision, signed.signaturePng) : null;
   }
 
   async function showPage(
@@ -185,7 +170,10 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       const { i18n, workspace } = portalContext(res);
       const { user, contact } = signedInClient(res);
       const { offer, view } = await load(res, section, req.params.id);
-      const [brand, evidence] = await Promise.all([pdfBrand(deps.storage, res), signatureOn(res, offer)]);
+      const [brand, evidence] = await Promise.all([
+        pdfBrand(deps.storage, res),
+        deps.decisions ? acceptedSignature(deps.decisions, i18n, { workspaceId: workspace.id, clientId: user.client_id }, offer) : null,
+      ]);
       const pdf = await renderPdfFor(
         { workspaceId: workspace.id, clientId: user.client_id },
         { ...offerPdfModel(i18n, view, brand, contact.clientName), evidence },

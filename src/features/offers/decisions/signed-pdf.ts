@@ -7,6 +7,7 @@ import type { LetterheadParties, OfferDetail, PdfDocumentModel, RequestI18n } fr
 import { fingerprintOffer } from './snapshot.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import type { DecisionRow } from './queries.ts';
+import type { OfferDecisions } from './service.ts';
 import type { OfferSnapshot } from './snapshot.ts';
 
 /** The accepted version as an offer, for the same presenter the page and the plain PDF use. */
@@ -70,7 +71,7 @@ export function signedPdfModel(
  * as the signed PDF has them; and whether the version shown is still the one signed (an offer edited
  * since says so, and the signed PDF keeps the version signed).
  */
-export function signatureBlock(
+function signatureBlock(
   i18n: RequestI18n,
   offer: OfferDetail,
   decision: DecisionRow,
@@ -90,4 +91,20 @@ export function signatureBlock(
     ],
     signaturePng,
   };
+}
+
+/**
+ * The signature block for the ordinary PDF of an offer accepted in the portal (its page or a shared
+ * link); none for an offer open or declined, or accepted elsewhere: the host keeps no signature the
+ * portal could show. One read, only for an accepted offer.
+ */
+export async function acceptedSignature(
+  decisions: OfferDecisions,
+  i18n: RequestI18n,
+  scope: { workspaceId: string; clientId: string },
+  offer: OfferDetail,
+): Promise<PdfDocumentModel['evidence']> {
+  if (offer.status !== 'accepted') return null;
+  const signed = await decisions.signedOf(scope.workspaceId, scope.clientId, offer.kind, offer.id);
+  return signed?.decision.outcome === 'accepted' ? signatureBlock(i18n, offer, signed.decision, signed.signaturePng) : null;
 }
