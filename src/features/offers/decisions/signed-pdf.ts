@@ -4,11 +4,10 @@
 // and the client's addresses, the agency's VAT id and registration) is the host's as it is now,
 // read through ClientsPort.letterhead: the snapshot binds the deal, not the parties' addresses.
 import type { LetterheadParties, OfferDetail, PdfDocumentModel, RequestI18n } from '../../../core/index.ts';
-import { fingerprintOffer } from './snapshot.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import type { DecisionRow } from './queries.ts';
 import type { OfferDecisions } from './service.ts';
-import type { OfferSnapshot } from './snapshot.ts';
+import { fingerprintOffer, type OfferSnapshot } from './snapshot.ts';
 
 /** The accepted version as an offer, for the same presenter the page and the plain PDF use. */
 function acceptedVersion(decision: DecisionRow, clientId: string, parties: LetterheadParties | null): OfferDetail {
