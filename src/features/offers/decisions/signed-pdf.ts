@@ -68,9 +68,10 @@ export function signedPdfModel(
 /**
  * The signature on the ordinary PDF of an accepted offer: who signed, when, and the drawn signature,
  * as the signed PDF has them; and whether the version shown is still the one signed (an offer edited
- * since says so, and the signed PDF keeps the version signed).
+ * since says so, and the signed PDF keeps the version signed). The page's HTML preview has it too,
+ * without the image (it draws no images of its own).
  */
-function signatureBlock(
+export function signatureBlock(
   i18n: RequestI18n,
   offer: OfferDetail,
   decision: DecisionRow,

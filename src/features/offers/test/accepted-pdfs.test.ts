@@ -2,7 +2,7 @@
 // PDF carries the letterhead an invoice carries (the agency's registered name, address, VAT id and
 // registration, the client's address and tax id), for the client and for staff; the ordinary PDF
 // of the offer, once accepted, shows the signature (the drawn image, who signed, when) and says
-// whether it still is the version signed. In English and German.
+// whether it still is the version signed, as its HTML preview does. In English and German.
 import { expect } from 'chai';
 import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
 import {
@@ -132,6 +132,14 @@ describe('the PDFs of an accepted proposal', function () {
     expect(text).to.match(/Date: [A-Z][a-z]{2} \d{1,2}, \d{4}/);
     expect(text).to.include('Version: The record still matches the accepted version.');
     expect(images(pdf), 'the drawn signature').to.equal(1);
+    // The page's preview of the document and the preview page say the same.
+    for (const href of [path, `${path}/preview`]) {
+      const html = (await maria.get(href).expect(200)).text;
+      const sheet = html.slice(html.indexOf('doc-sheet__evidence'));
+      expect(sheet, href).to.include('<p>Signed by: Maria García</p>').and.include('The record still matches the accepted version.');
+    }
+    const openPage = (await maria.get(`/portal/demo/proposals/${id}`).expect(200)).text;
+    expect(openPage).to.not.include('doc-sheet__evidence');
   });
 
   it('says so in German, and that an offer edited since no longer is the version signed', async function () {
