@@ -33,6 +33,8 @@ import { cents, currencyOrDefault } from './money.ts';
 import { algaNews } from './news.ts';
 import { algaProjects } from './projects.ts';
 import { findClient, findClients, listClients, type ClientRow } from './queries/clients.ts';
+import { presentLetterhead } from './letterhead.ts';
+import { findLetterhead } from './queries/letterhead.ts';
 import {
   findContact,
   findContactsByEmail,
@@ -143,6 +145,13 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
         if (tenant === null || client === null) return null;
         const row = await findClient(db, tenant, client);
         return row ? presentClient(tenant)(row) : null;
+      },
+      async letterhead(id, clientId) {
+        const tenant = tenantOf(id);
+        const client = parseUuid(clientId);
+        if (tenant === null || client === null) return null;
+        const row = await findLetterhead(db, { tenant, clientId: client });
+        return row ? presentLetterhead(row) : null;
       },
     },
 

@@ -13,6 +13,31 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
     table: 'clients',
     columns: ['tenant', 'client_id', 'client_name', 'is_inactive', 'default_currency_code', 'is_tax_exempt', 'tax_exemption_certificate'],
   },
+  // The letterhead of the portal's PDFs: the tenant's own company (a clients row), each company's
+  // tax id and the location it is billed at.
+  { concept: 'workspace', table: 'tenants', columns: ['tax_id_number'] },
+  { concept: 'workspace', table: 'tenant_companies', columns: ['tenant', 'client_id', 'is_default', 'deleted_at'] },
+  { concept: 'company', table: 'clients', columns: ['tax_id_number'] },
+  {
+    concept: 'company',
+    table: 'client_locations',
+    columns: [
+      'tenant',
+      'location_id',
+      'client_id',
+      'address_line1',
+      'address_line2',
+      'address_line3',
+      'city',
+      'state_province',
+      'postal_code',
+      'country_name',
+      'is_billing_address',
+      'is_default',
+      'is_active',
+      'created_at',
+    ],
+  },
   // Why an invoice charges no tax: reverse charge per billing profile, an exemption where the profile overrides the client's.
   {
     concept: 'company',

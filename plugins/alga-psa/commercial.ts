@@ -27,6 +27,8 @@ import {
   type InvoiceState,
   type InvoiceTaxStatusRow,
 } from './queries/invoices.ts';
+import { presentLetterhead } from './letterhead.ts';
+import { findLetterhead } from './queries/letterhead.ts';
 import { recordInvoicePayment } from './queries/payments.ts';
 import {
   decideQuote,
@@ -214,7 +216,12 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
       const quoteId = parseUuid(id);
       if (kind !== 'quotation' || tenant === null || client === null || quoteId === null) return null;
       const args = { tenant, clientId: client, quoteId };
-      const [row, lines, optional] = await Promise.all([findQuote(db, args), listQuoteLines(db, args), listOptionalQuoteLines(db, args)]);
+      const [row, lines, optional, letterhead] = await Promise.all([
+        findQuote(db, args),
+        listQuoteLines(db, args),
+        listOptionalQuoteLines(db, args),
+        findLetterhead(db, args),
+      ]);
       if (!row) return null;
       return {
         ...presentQuote(row),
@@ -246,6 +253,7 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
                 selected: line.is_selected,
               }))
             : [],
+        ...(letterhead ? presentLetterhead(letterhead) : {}),
       };
     },
     async expiringSoon(workspaceId, window) {
@@ -325,11 +333,12 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
       const invoiceId = parseUuid(id);
       if (tenant === null || client === null || invoiceId === null) return null;
       const args = { tenant, clientId: client, invoiceId };
-      const [row, lines, payments, taxStatus] = await Promise.all([
+      const [row, lines, payments, taxStatus, letterhead] = await Promise.all([
         findInvoice(db, args),
         listInvoiceLines(db, args),
         listInvoicePayments(db, args),
         findInvoiceTaxStatus(db, args),
+        findLetterhead(db, args),
       ]);
       if (!row) return null;
       const credit = row.credit_applied ?? 0;
@@ -366,6 +375,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
             : []),
         ],
         vatExemption: vatExemption(taxStatus),
+        ...(letterhead ? presentLetterhead(letterhead) : {}),
       };
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {

@@ -32,6 +32,8 @@ import { currencyOrDefault, toCents } from './money.ts';
 import { fullName, phoneForColumn, splitName } from './names.ts';
 import { dolibarrNews } from './news.ts';
 import { findClientCompaniesByIds, findClientCompany, listClientCompanies, type CompanyRow } from './queries/companies.ts';
+import { presentLetterhead } from './letterhead.ts';
+import { findLetterhead } from './queries/letterhead.ts';
 import { entityCompanyName, entityCurrency } from './queries/constants.ts';
 import {
   findContact,
@@ -168,6 +170,13 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         if (e === null || companyId === null) return null;
         const row = await findClientCompany(db, { entity: e, companyId });
         return row ? presentClient(row) : null;
+      },
+      async letterhead(id, clientId) {
+        const e = entityOf(id);
+        const companyId = parseId(clientId);
+        if (e === null || companyId === null) return null;
+        const row = await findLetterhead(db, { entity: e, companyId });
+        return row ? presentLetterhead(row) : null;
       },
     },
 

@@ -10,6 +10,9 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   // multicompany module, so the entity number comes from configuration).
   { concept: 'workspace', table: 'llx_const', columns: ['name', 'entity', 'value'] },
   { concept: 'company', table: 'llx_societe', columns: ['rowid', 'entity', 'nom', 'client', 'status'] },
+  // The letterhead of the portal's PDFs: the client company's address and VAT number, its country's name.
+  { concept: 'company', table: 'llx_societe', columns: ['address', 'zip', 'town', 'fk_pays', 'tva_intra'] },
+  { concept: 'company', table: 'llx_c_country', columns: ['rowid', 'label'] },
   {
     concept: 'contact',
     table: 'llx_socpeople',

@@ -18,6 +18,7 @@ import type {
 import { clampLimit, containsPattern, decodeCursor, overdueFrom, pageOf } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
+import { presentLetterhead } from './letterhead.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
 import { findOpenBankAccount, type BankAccountRow } from './queries/bank-accounts.ts';
 import { entityCurrency, invoiceSettings, stripeModuleSettings, type InvoiceSettings } from './queries/constants.ts';
@@ -32,6 +33,7 @@ import {
   type InvoiceRow,
   type InvoiceState,
 } from './queries/invoices.ts';
+import { findLetterhead } from './queries/letterhead.ts';
 import { MODE_CODES, recordInvoicePayment } from './queries/payments.ts';
 import {
   decideProposal,
@@ -207,7 +209,12 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
       const proposalId = parseId(id);
       if (kind !== 'proposal' || entity === null || companyId === null || proposalId === null) return null;
       const args = { entity, companyId, proposalId };
-      const [row, lines, currency] = await Promise.all([findProposal(db, args), listProposalLines(db, args), currencyOf(entity)]);
+      const [row, lines, currency, letterhead] = await Promise.all([
+        findProposal(db, args),
+        listProposalLines(db, args),
+        currencyOf(entity),
+        findLetterhead(db, args),
+      ]);
       if (!row) return null;
       return {
         ...presentProposal(row, currency),
@@ -217,6 +224,7 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
         subtotalCents: toCents(row.total_ht),
         taxCents: toCents(row.total_ttc) - toCents(row.total_ht),
         terms: null,
+        ...(letterhead ? presentLetterhead(letterhead) : {}),
       };
     },
     async expiringSoon(workspaceId, window) {
@@ -313,11 +321,12 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       const invoiceId = parseId(id);
       if (entity === null || companyId === null || invoiceId === null) return null;
       const args = { entity, companyId, invoiceId };
-      const [row, lines, paid, settings] = await Promise.all([
+      const [row, lines, paid, settings, letterhead] = await Promise.all([
         findInvoice(db, args),
         listInvoiceLines(db, args),
         listInvoicePayments(db, args),
         invoiceSettings(db, { entity }),
+        findLetterhead(db, args),
       ]);
       if (!row) return null;
       const currency = currencyOrDefault(settings.currency);
@@ -343,6 +352,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
         })),
         bank: account ? presentBankAccount(account, { currency, companyName: settings.companyName }) : null,
         vatExemption: vatExemption(settings),
+        ...(letterhead ? presentLetterhead(letterhead) : {}),
       };
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {

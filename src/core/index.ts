@@ -243,6 +243,7 @@ export { isTwoFactorSetupPath, mayRemoveTwoFactor, mustSetUpTwoFactor } from './
 // The host's and the services' ports
 export {
   type ClientSummary,
+  type ClientsPort,
   type ClientTask,
   type CommentsPort,
   type CommentSubjectType,
@@ -266,6 +267,7 @@ export {
   type InvoicesPort,
   type InvoiceStatementData,
   type InvoiceSummary,
+  type LetterheadParties,
   type OfferDetail,
   type OfferKind,
   type OffersPort,

@@ -238,6 +238,23 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           ).to.deep.equal([]);
         }
       });
+
+      it("gives a client's letterhead, each line filled, and none for another workspace's or a malformed id (optional clients.letterhead)", async function () {
+        if (!adapter.clients.letterhead) this.skip();
+        const [client] = await adapter.clients.list(workspace.id);
+        const parties = await adapter.clients.letterhead!(workspace.id, client!.id);
+        expect(parties).to.not.equal(null);
+        const lines = [...(parties!.seller?.addressLines ?? []), ...(parties!.buyer?.addressLines ?? [])];
+        expect(
+          lines.every((line) => typeof line === 'string' && line.trim() === line && line !== ''),
+          String(lines),
+        ).to.equal(true);
+        for (const id of ['2147483647', 'not-an-id', '']) expect(await adapter.clients.letterhead!(workspace.id, id)).to.equal(null);
+        if (other) {
+          const [theirs] = await adapter.clients.list(other.id);
+          if (theirs) expect(await adapter.clients.letterhead!(workspace.id, theirs.id)).to.equal(null);
+        }
+      });
     });
 
     describe('contacts', function () {

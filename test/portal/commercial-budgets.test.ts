@@ -83,6 +83,8 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
   }
 
   const LINES = { small: 1, large: 5 };
+  /** An open proposal's PDF: the session, the offer's reads, its activity entry. */
+  const PROPOSAL_PDF = 4;
 
   async function openOffer(table: 'proposals' | 'quotations', lines: number): Promise<string> {
     seq += 1;
@@ -261,14 +263,35 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
     );
   });
 
+  // An accepted proposal's PDF shows its signature: one more read (the decision with its drawn image).
+  it('GET a proposal PDF, open and once accepted', async function () {
+    const offers = { small: await openOffer('proposals', LINES.small), large: await openOffer('proposals', LINES.large) };
+    await expectBudget('GET /proposals/:id.pdf (open)', PROPOSAL_PDF, (size) =>
+      maria.get(`/portal/demo/proposals/${offers[size]}.pdf`).expect(200),
+    );
+    for (const size of ['small', 'large'] as const) {
+      const href = `/portal/demo/proposals/${offers[size]}`;
+      const form = await maria.get(`${href}/accept`).expect(200);
+      await maria
+        .post(`${href}/accept`)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), typedName: 'Maria García', consent: 'yes', fingerprint: fingerprintIn(form.text) })
+        .expect(303);
+    }
+    await expectBudget('GET /proposals/:id.pdf (accepted)', PROPOSAL_PDF + 1, (size) =>
+      maria.get(`/portal/demo/proposals/${offers[size]}.pdf`).expect(200),
+    );
+  });
+
   it('GET the statement of account, whatever the number of invoices and payments', async function () {
-    // Small: the seed's invoices; large: five more, with lines and payments. The host reads them in one statement.
+    // Small: the seed's invoices; large: five more, with lines and payments. The host reads them in
+    // one statement, and the letterhead (the agency and the client) in one more.
     const download = () => maria.get('/portal/demo/invoices/statement.pdf').expect(200);
     for (const size of ['small', 'large'] as const) {
       if (size === 'large') for (let i = 0; i < 5; i++) await openInvoice(3, 2);
       await download();
       const counted = await cheapest(() => counter.measure(download));
-      expect(counted.count, describeQueries(`GET /invoices/statement.pdf (${size})`, counted)).to.equal(4);
+      expect(counted.count, describeQueries(`GET /invoices/statement.pdf (${size})`, counted)).to.equal(5);
     }
   });
 

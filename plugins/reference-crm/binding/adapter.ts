@@ -59,6 +59,7 @@ import { MAX_UPLOAD_BYTES } from '../web/routes/documents.ts';
 import { clientSummary, clientSummaryQuery, summaryFromRow, type ClientSummaryRow, type SummaryRow } from '../queries/client-summary.ts';
 import { clientInvoicesQuery, type PortalInvoiceRow } from './queries/portal-invoices.ts';
 import { clientOffersQuery, OFFER_TABLES, type PortalOfferRow } from './queries/portal-offers.ts';
+import { findClientParties } from './queries/parties.ts';
 import { togetherTemplate, type TogetherRead } from '../queries/read-together.ts';
 import type { Db } from '../queries/db.ts';
 import {
@@ -77,7 +78,15 @@ import { crmSession, readStaffUser } from '../web/session.ts';
 import { currentStaff } from '../web/auth.ts';
 import { renderPluginPage } from '../web/render.ts';
 import { listAdminsPort, recordPaymentPort } from './adapter-payments.ts';
-import { CRM_INVOICE_STATUSES, CRM_OFFER_STATUSES, invoiceReads, offerReads, presentInvoice, presentOffer } from './portal-commercial.ts';
+import {
+  CRM_INVOICE_STATUSES,
+  CRM_OFFER_STATUSES,
+  invoiceReads,
+  offerReads,
+  presentInvoice,
+  presentOffer,
+  presentParties,
+} from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
 import { referenceTickets } from './portal-tickets.ts';
 
@@ -398,6 +407,13 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         if (ws === null || id === null) return null;
         const row = await findClient(db, { workspaceId: ws, clientId: id });
         return row ? presentClient(row) : null;
+      },
+      async letterhead(workspaceId, clientId) {
+        const ws = parseId(workspaceId);
+        const id = parseId(clientId);
+        if (ws === null || id === null) return null;
+        const row = await findClientParties(db, { workspaceId: ws, clientId: id });
+        return row ? presentParties(row) : null;
       },
     },
 

@@ -138,7 +138,7 @@ const addressLines = (value: string | null | undefined) => {
 };
 
 /** The agency and the client as a letterhead names them: the workspace's and the client's columns. */
-function presentParties(row: PartiesRow): Pick<InvoiceDetail, 'seller' | 'buyer'> {
+export function presentParties(row: PartiesRow): Required<Pick<InvoiceDetail, 'seller' | 'buyer'>> {
   return {
     seller: {
       legalName: text(row.seller_legal_name),

@@ -75,6 +75,19 @@ export interface ClientsPort {
    * they need not list every client; without it they do.
    */
   findByIds?(workspaceId: HostId, clientIds: HostId[]): Promise<HostClient[]>;
+  /**
+   * Optional: the agency and the client company as a letterhead names them (the seller and buyer
+   * an invoice carries, see InvoiceDetail), in one read, for the PDFs that belong to no record the
+   * host reads for them: the statement of account and the signed version of an offer. Null for a
+   * client not in the workspace. Without it those PDFs carry no letterhead.
+   */
+  letterhead?(workspaceId: HostId, clientId: HostId): Promise<LetterheadParties | null>;
+}
+
+/** The seller and the buyer of ClientsPort.letterhead, each null where the host keeps none of it. */
+export interface LetterheadParties {
+  seller: InvoiceSeller | null;
+  buyer: InvoiceBuyer | null;
 }
 
 export interface ContactsPort {

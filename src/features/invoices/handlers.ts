@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import {
   canClient,
   clientActor,
+  type ClientsPort,
   type CommentsPort,
   documentPreview,
   type FieldErrors,
@@ -43,6 +44,8 @@ import { loadStatement, statementPdfModel } from './statement.ts';
 export interface InvoiceHandlerDeps {
   db: Knex;
   invoices: InvoicesPort;
+  /** The letterhead of the statement of account, which belongs to no one invoice. */
+  clients: ClientsPort;
   comments: CommentsPort;
   storage: FileStorage;
   now: () => Date;
@@ -190,11 +193,15 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     statement: async (req: Request, res: Response) => {
       const { i18n, workspace } = portalContext(res);
       const { user, contact } = signedInClient(res);
-      const [data, brand] = await Promise.all([loadStatement(invoices, workspace.id, user.client_id), pdfBrand(deps.storage, res)]);
+      const [data, brand, parties] = await Promise.all([
+        loadStatement(invoices, workspace.id, user.client_id),
+        pdfBrand(deps.storage, res),
+        deps.clients.letterhead ? deps.clients.letterhead(workspace.id, user.client_id) : null,
+      ]);
       const today = i18n.fmt.isoDay(now());
       const pdf = await renderPdfFor(
         { workspaceId: workspace.id, clientId: user.client_id },
-        statementPdfModel(i18n, data, brand, contact.clientName, today),
+        statementPdfModel(i18n, data, brand, contact.clientName, today, parties),
       );
       await insertClientActivity(db, clientActor(req, res), 'invoice.statement_downloaded', {
         invoices: data.invoices.length,

@@ -103,7 +103,9 @@ export function invoicesFeature(
     availability,
     clientRoutes: adapter.invoices
       ? [
-          invoiceRoutes(createInvoiceHandlers({ db, invoices: adapter.invoices, comments, storage, now, limiter })),
+          invoiceRoutes(
+            createInvoiceHandlers({ db, invoices: adapter.invoices, clients: adapter.clients, comments, storage, now, limiter }),
+          ),
           paymentRoutes(paymentHandlers),
         ]
       : [],

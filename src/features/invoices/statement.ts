@@ -2,7 +2,19 @@
 // with the running balance and the balance due per currency. Void invoices are listed without an
 // amount (they are owed no more). The host reads invoices and payments together where its
 // InvoicesPort has statement(); otherwise the portal pages through list() and reads each invoice.
-import type { InvoicesPort, InvoiceStatementData, InvoiceSummary, PdfDocumentModel, PdfLine, RequestI18n } from '../../core/index.ts';
+// It is headed as an invoice is (core/pdf/letterhead.ts): the agency's block and the client's
+// address, the agency's legal details at every page's foot, from the host's ClientsPort.letterhead.
+import {
+  type InvoicesPort,
+  type InvoiceStatementData,
+  type InvoiceSummary,
+  type LetterheadParties,
+  type PdfDocumentModel,
+  type PdfLine,
+  presentLetterhead,
+  type RequestI18n,
+  withLetterhead,
+} from '../../core/index.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 import { receiptNumber } from './receipts.ts';
 
@@ -42,6 +54,7 @@ export function statementPdfModel(
   brand: PdfDocumentModel['brand'],
   client: string,
   today: string,
+  parties: LetterheadParties | null,
 ): PdfDocumentModel {
   const { t, fmt } = i18n;
   const byId = new Map(data.invoices.map((invoice) => [invoice.id, invoice]));
@@ -108,15 +121,15 @@ export function statementPdfModel(
       { label: `${t('statement:balance')}${suffix}`, value: money(balance), strong: true },
     );
   }
-  return {
+  const letterhead = presentLetterhead(i18n, parties ?? {});
+  // The client's block names the client where the host has its address; otherwise a meta row does.
+  const named = letterhead.buyerLines.length > 0;
+  const model: PdfDocumentModel = {
     locale: i18n.locale,
     brand,
     heading: t('statement:heading'),
     title: client,
-    meta: [
-      { label: t('statement:date'), value: fmt.day(today) },
-      { label: t('statement:client'), value: client },
-    ],
+    meta: [{ label: t('statement:date'), value: fmt.day(today) }, ...(named ? [] : [{ label: t('statement:client'), value: client }])],
     body: lines.length ? '' : t('statement:empty'),
     columns: {
       description: t('statement:columns.entry'),
@@ -132,6 +145,6 @@ export function statementPdfModel(
     payments: null,
     evidence: null,
     footer: t('pdf:footer', { workspace: brand.name }),
-    pageLabel: t('pdf:pageOf', { page: '{page}', pages: '{pages}' }),
   };
+  return withLetterhead(i18n, model, letterhead, { heading: t('statement:client'), name: client });
 }

@@ -18,6 +18,7 @@ import {
   parseParam,
   pdfBrand,
   pdfFilename,
+  type PdfDocumentModel,
   portalContext,
   POSTING_LIMITS,
   previewBrand,
@@ -34,6 +35,7 @@ import {
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
 import { presentOfferActions } from './decisions/presenters.ts';
+import { acceptedSignature, signatureBlock } from './decisions/signed-pdf.ts';
 import { expiryTimeZone, type OfferDecisions } from './decisions/service.ts';
 import type { OfferListInput } from './commands.ts';
 import {
@@ -57,10 +59,11 @@ export interface OfferHandlerDeps {
   decisions?: OfferDecisions;
 }
 
-/** The document as the PDF would show it, drawn as HTML (src/core/pdf/preview.ts). */
-function previewOf(res: Response, view: OfferDetailView, href: string) {
+/** The document as the PDF would show it, drawn as HTML (src/core/pdf/preview.ts), with the signature of an accepted offer. */
+function previewOf(res: Response, view: OfferDetailView, href: string, evidence: PdfDocumentModel['evidence'] = null) {
   const { i18n, branding } = portalContext(res);
-  return documentPreview(offerPdfModel(i18n, view, previewBrand(branding), signedInClient(res).contact.clientName), href, branding.logoUrl);
+  const model = offerPdfModel(i18n, view, previewBrand(branding), signedInClient(res).contact.clientName);
+  return documentPreview({ ...model, evidence }, href, branding.logoUrl);
 }
 
 export function createOfferHandlers(deps: OfferHandlerDeps) {
@@ -90,14 +93,10 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
     const { i18n } = portalContext(res);
     const { offer, view, subject } = await load(res, section, req.params.id);
     const { workspace, settings } = portalContext(res);
-    const [thread, actions] = await Promise.all([
+    const [thread, state] = await Promise.all([
       // A live refresh of the thread (a fragment) is swapped into a page that already follows the stream.
       loadThread(comments, i18n, res, subject, { ...form, live: !isFragmentRequest(req) }),
-      deps.decisions
-        ? deps.decisions
-            .stateOf(workspace.id, signedInClient(res).user.client_id, offer, expiryTimeZone(settings))
-            .then((state) => presentOfferActions(state, i18n, subject.href, req.query.decided))
-        : null,
+      deps.decisions ? deps.decisions.stateOf(workspace.id, signedInClient(res).user.client_id, offer, expiryTimeZone(settings)) : null,
       // Seeing the record's comments reads its thread (its unread count beside the messages drops).
       markRecordThreadRead(
         db,
@@ -125,7 +124,10 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
           })
         : Promise.resolve(),
     ]);
-    const preview = previewOf(res, view, subject.href);
+    const actions = state ? presentOfferActions(state, i18n, subject.href, req.query.decided) : null;
+    // The decision the actions block already read signs the preview: no read of its own.
+    const signed = offer.status === 'accepted' && state?.decision?.outcome === 'accepted' ? state.decision : null;
+    const preview = previewOf(res, view, subject.href, signed ? signatureBlock(i18n, offer, signed, null) : null);
     renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions, preview }, status);
   }
 
@@ -169,10 +171,13 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       const { i18n, workspace } = portalContext(res);
       const { user, contact } = signedInClient(res);
       const { offer, view } = await load(res, section, req.params.id);
-      const brand = await pdfBrand(deps.storage, res);
+      const [brand, evidence] = await Promise.all([
+        pdfBrand(deps.storage, res),
+        deps.decisions ? acceptedSignature(deps.decisions, i18n, { workspaceId: workspace.id, clientId: user.client_id }, offer) : null,
+      ]);
       const pdf = await renderPdfFor(
         { workspaceId: workspace.id, clientId: user.client_id },
-        offerPdfModel(i18n, view, brand, contact.clientName),
+        { ...offerPdfModel(i18n, view, brand, contact.clientName), evidence },
       );
       await insertClientActivity(db, clientActor(req, res), 'offer.pdf_downloaded', {
         kind: offer.kind,
@@ -185,9 +190,12 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
 
     /** The document as HTML, on a page of its own: same record, same checks as the PDF. */
     preview: (section: OfferSection) => async (req: Request, res: Response) => {
-      const { i18n } = portalContext(res);
-      const { view, subject } = await load(res, section, req.params.id);
-      const preview = previewOf(res, view, subject.href);
+      const { i18n, workspace } = portalContext(res);
+      const { offer, view, subject } = await load(res, section, req.params.id);
+      const evidence = deps.decisions
+        ? await acceptedSignature(deps.decisions, i18n, { workspaceId: workspace.id, clientId: signedInClient(res).user.client_id }, offer)
+        : null;
+      const preview = previewOf(res, view, subject.href, evidence);
       renderPortalPage(req, res, 'commercial/preview', i18n.t('pdf:preview.pageTitle', { document: view.heading }), {
         preview,
         recordHref: subject.href,

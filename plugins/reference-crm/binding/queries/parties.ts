@@ -27,3 +27,12 @@ export function joinParties<Q extends Knex.QueryBuilder>(query: Q, record: strin
     this.on('c.id', '=', `${record}.client_id`).andOn('c.workspace_id', '=', `${record}.workspace_id`);
   }) as Q;
 }
+
+/** The letterhead alone, for a PDF that belongs to no one record (a statement): the client and its workspace, in one read. */
+export async function findClientParties(db: Knex, args: { workspaceId: number; clientId: number }): Promise<PartiesRow | null> {
+  const row = await db('clients as c')
+    .join('workspaces as w', 'w.id', 'c.workspace_id')
+    .where({ 'c.workspace_id': args.workspaceId, 'c.id': args.clientId })
+    .first<PartiesRow | undefined>(PARTY_COLUMNS);
+  return row ?? null;
+}

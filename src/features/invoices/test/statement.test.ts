@@ -1,6 +1,7 @@
 // The statement of account: linked from the invoices list, it lists the client's invoices and
 // payments by date with a running balance and the balance due, only that client's, in English and
-// German. The reference CRM's one-read statement() answers what list() and find() answer.
+// German, under the invoice's letterhead (the agency's block and legal details, the client's address).
+// The reference CRM's one-read statement() answers what list() and find() answer.
 import { expect } from 'chai';
 import { createReferenceCrmAdapter } from '../../../../plugins/reference-crm/binding/adapter.ts';
 import { loadStatement } from '../statement.ts';
@@ -72,6 +73,32 @@ describe('statement of account', function () {
     const text = await statement('de');
     for (const phrase of ['Kontoauszug', 'Zahlung auf INV-0002', 'Offener Betrag', 'Seite 1 von 1'])
       expect(text, phrase).to.include(phrase);
+  });
+
+  it("is headed as an invoice is: the agency's block and legal details, the client's address", async function () {
+    const text = await statement();
+    for (const phrase of [
+      'FROM',
+      'Demo Agency GmbH',
+      'Rosenthaler Straße 40',
+      '10178 Berlin',
+      '410 Harbor Street',
+      'Seattle, WA 98101',
+      'Tax ID: 91-1144442',
+      'VAT ID: DE298765432',
+      'Registration: HRB 187654 B',
+    ])
+      expect(text, phrase).to.include(phrase);
+    expect(text).to.match(/Demo Agency GmbH · Rosenthaler Straße 40, 10178 Berlin, Germany · VAT ID: DE298765432 ·/);
+    const german = await statement('de');
+    for (const phrase of [
+      'Rosenthaler Straße 40',
+      '410 Harbor Street',
+      'USt-IdNr.: DE298765432',
+      'Steuer-ID: 91-1144442',
+      'RECHNUNGSSTELLER',
+    ])
+      expect(german, phrase).to.include(phrase);
   });
 
   it("answers from the host's one read what list() and find() answer", async function () {

@@ -116,15 +116,24 @@ export function createDecisionHandlers(deps: { db: Knex; decisions: OfferDecisio
       const { workspace, base } = portalContext(res);
       const id = parseParam(OfferIdParam, req.params.id);
       const { user, contact } = signedInClient(res);
-      const [decision, signaturePng, brand] = await Promise.all([
+      const [decision, signaturePng, brand, parties] = await Promise.all([
         decisions.decisionOf(workspace.id, user.client_id, kind, id),
         decisions.signatureOf(workspace.id, user.client_id, kind, id),
         pdfBrand(deps.storage, res),
+        decisions.letterheadOf(workspace.id, user.client_id),
       ]);
       if (decision?.outcome !== 'accepted') throw notFound();
       const i18n = portalI18n(res);
       const href = `${base}/${SECTION_OF[kind]}/${encodeURIComponent(id)}`;
-      const model = signedPdfModel(i18n, { decision, clientId: user.client_id, href, brand, clientName: contact.clientName, signaturePng });
+      const model = signedPdfModel(i18n, {
+        decision,
+        clientId: user.client_id,
+        href,
+        brand,
+        clientName: contact.clientName,
+        signaturePng,
+        parties,
+      });
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, model);
       // Named by the version signed, as the log names every other record.
       const signed = JSON.parse(decision.snapshot) as { number: string; title?: string };

@@ -124,6 +124,22 @@ export async function findSignaturePng(
   return row?.signature_png ?? null;
 }
 
+/** The decision and its drawn signature in one read: what the ordinary PDF of an accepted offer shows. */
+export async function findDecisionWithSignature(
+  db: Db,
+  args: { workspaceId: string; clientId: string; kind: 'proposal' | 'quotation'; offerId: string },
+): Promise<{ decision: DecisionRow; signaturePng: Buffer | null } | null> {
+  const row = await db('portal_offer_decisions')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, offer_kind: args.kind, offer_id: args.offerId })
+    .first([...COLUMNS, 'signature_png', db.raw('signature_png is not null as has_signature')]);
+  if (!row) return null;
+  const { signature_png: signaturePng, ...decision } = row;
+  return {
+    decision: { ...decision, id: String(row.id), public_link_id: row.public_link_id === null ? null : String(row.public_link_id) },
+    signaturePng: signaturePng ?? null,
+  };
+}
+
 // ---- one person's data (their export; an erasure keeps their decisions as the agreement's evidence) ----
 
 export interface PersonDecisionRow {

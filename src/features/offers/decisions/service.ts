@@ -6,10 +6,18 @@
 // host's conditional status change (only while open), then the activity entry. Any of them failing
 // rolls back all three, so a failing host update leaves no evidence and vice versa.
 import type { Knex } from 'knex';
-import { type HostAdapter, insertActivity, type OfferDetail, type OfferKind } from '../../../core/index.ts';
+import { type HostAdapter, insertActivity, type LetterheadParties, type OfferDetail, type OfferKind } from '../../../core/index.ts';
 import { insertPublicLinkAccess } from '../public-links/queries.ts';
 import { fingerprintOffer } from './snapshot.ts';
-import { findDecision, findSignaturePng, insertDecision, type DecisionMethod, type DecisionOutcome, type DecisionRow } from './queries.ts';
+import {
+  findDecision,
+  findDecisionWithSignature,
+  findSignaturePng,
+  insertDecision,
+  type DecisionMethod,
+  type DecisionOutcome,
+  type DecisionRow,
+} from './queries.ts';
 
 export interface DecideRequest {
   workspaceId: string;
@@ -116,6 +124,17 @@ export class OfferDecisions {
 
   signatureOf(workspaceId: string, clientId: string, kind: OfferKind, offerId: string): Promise<Buffer | null> {
     return findSignaturePng(this.deps.db, { workspaceId, clientId, kind, offerId });
+  }
+
+  /** The decision with its drawn signature, in one read; for the ordinary PDF of an accepted offer. */
+  signedOf(workspaceId: string, clientId: string, kind: OfferKind, offerId: string) {
+    return findDecisionWithSignature(this.deps.db, { workspaceId, clientId, kind, offerId });
+  }
+
+  /** The agency and the client as the host names them now, for the signed PDF's letterhead; null where the host has none to give. */
+  async letterheadOf(workspaceId: string, clientId: string): Promise<LetterheadParties | null> {
+    const clients = this.deps.adapter.clients;
+    return clients.letterhead ? clients.letterhead(workspaceId, clientId) : null;
   }
 
   private stateWith(offer: OfferDetail, decision: DecisionRow | null, timeZone: string): OfferState {

@@ -4,6 +4,7 @@
 // an unknown, expired or revoked token, or a section the workspace switched off, is one same 404.
 import type { Request, Response } from 'express';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
+import { acceptedSignature } from '../decisions/signed-pdf.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../../invoices/index.ts';
 import {
   type FieldErrors,
@@ -182,7 +183,8 @@ export function createPublicLinkHandlers(deps: {
         filename = pdfFilename(i18n.t('invoices:kind'), record.invoice.number);
       } else {
         const view = presentOfferDetail(i18n, record.offer, href, today);
-        pdf = await renderPdfFor(scope, offerPdfModel(i18n, view, brand, client));
+        const evidence = await acceptedSignature(decisions, i18n, scope, record.offer);
+        pdf = await renderPdfFor(scope, { ...offerPdfModel(i18n, view, brand, client), evidence });
         filename = pdfFilename(view.kindLabel, record.offer.number);
       }
       await links.logAccess(link, 'pdf', requestMeta(req));

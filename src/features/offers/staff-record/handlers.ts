@@ -292,11 +292,12 @@ export function createRecordHandlers(deps: RecordDeps) {
       const { workspace, base } = staffContext(res);
       const { kind, clientId, id } = params(req);
       if (kind === 'invoice') throw notFound();
-      const [decision, signaturePng, client, settings] = await Promise.all([
+      const [decision, signaturePng, client, settings, parties] = await Promise.all([
         decisions.decisionOf(workspace.id, clientId, kind, id),
         decisions.signatureOf(workspace.id, clientId, kind, id),
         adapter.clients.findById(workspace.id, clientId),
         findSettings(db, workspace.id),
+        decisions.letterheadOf(workspace.id, clientId),
       ]);
       if (decision?.outcome !== 'accepted' || !client) throw notFound();
       const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
@@ -314,6 +315,7 @@ export function createRecordHandlers(deps: RecordDeps) {
         brand,
         clientName: client.name,
         signaturePng,
+        parties,
       });
       const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId }, model);
       sendPdf(res, pdf, pdfFilename(i18n.t(`offers:kind.${kind}`), JSON.parse(decision.snapshot).number, 'signed'));

@@ -13,6 +13,7 @@ import {
   type PortalHarness,
   postFormFrom,
 } from '../../../../test/support/portal-harness.ts';
+import { binary, flatText, pdfText } from '../../../../test/support/pdf-text.ts';
 import { realisticStrokes } from '../../../../test/support/signature.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -153,6 +154,12 @@ describe('public links and the staff record page', function () {
       public_link_id: stored.id,
     });
     expect(decision.signature_strokes).to.deep.equal(realisticStrokes(400, 120, 60));
+    // The link's PDF, once accepted, carries the signature as the client's own PDF does.
+    const signed = await visitor.get(`${link}/document.pdf`).buffer(true).parse(binary).expect(200);
+    expect(flatText(await pdfText(signed.body as Buffer)))
+      .to.include('Accepted and signed')
+      .and.include('Signed by: Dan Ng');
+    expect((signed.body as Buffer).toString('latin1')).to.match(/\/Subtype \/Image/);
 
     const accesses = await h.crm
       .db('portal_public_link_accesses')

@@ -1,0 +1,116 @@
+// The letterhead of the portal's PDFs from Dolibarr's own data: the agency from the entity's company
+// settings (llx_const MAIN_INFO_SOCIETE_NOM, _ADDRESS, _ZIP, _TOWN, _COUNTRY, MAIN_INFO_TVAINTRA,
+// MAIN_INFO_SIREN, MAIN_INFO_RCS; the entity's own row over entity 0's), the client from its third
+// party (llx_societe address, zip, town, country, tva_intra), read in one statement: on the invoice,
+// the proposal and the statement of account, as the client downloads them, in English and German.
+import { expect } from 'chai';
+import request from 'supertest';
+import { hashPassword } from '../../src/core/crypto/secrets.ts';
+import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
+import { signedInAgent } from '../support/portal-harness.ts';
+import type { PortalOnHost } from '../support/portal-on-host.ts';
+import { insertClaireLogin, seededAdapter, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+
+const reason = unavailable();
+const PASSWORD = 'Claire-portal-2026';
+
+describe('dolibarr host: the letterhead of the PDFs', function () {
+  this.timeout(180_000);
+  let host: DolibarrHost;
+  let running: PortalOnHost;
+  let claire: ReturnType<typeof request.agent>;
+  let base: string;
+
+  before(async function () {
+    // No real Dolibarr database here (no DATABASE_URL, or no schema file): `reason` says which, and
+    // the PostgreSQL CI pass, which has both, runs it.
+    if (reason) this.skip();
+    host = await startDolibarrHost();
+    const { db, seed } = host;
+    // Setup > Company as Dolibarr saves it (dolibarr_set_const with $conf->entity); the country as
+    // 'rowid:code:label'. The street in entity 0 is overridden by the entity's own.
+    const setting = (name: string, value: string, entity = seed.entity) => ({ name, entity, value, type: 'chaine', visible: 0 });
+    await db('llx_const').insert([
+      setting('MAIN_INFO_SOCIETE_ADDRESS', '1 rue Ancienne', 0),
+      setting('MAIN_INFO_SOCIETE_ADDRESS', '12 rue des Lilas\nBâtiment B'),
+      setting('MAIN_INFO_SOCIETE_ZIP', '69002'),
+      setting('MAIN_INFO_SOCIETE_TOWN', 'Lyon'),
+      setting('MAIN_INFO_SOCIETE_COUNTRY', '1:FR:France'),
+      setting('MAIN_INFO_TVAINTRA', 'FR12345678901'),
+      setting('MAIN_INFO_SIREN', '123 456 789'),
+      setting('MAIN_INFO_RCS', 'RCS Lyon B 123 456 789'),
+    ]);
+    // The third party's card: its address and intra-community VAT number; its country from the dictionary.
+    if (!(await db('llx_c_country').where({ rowid: 1 }).first('rowid')))
+      await db('llx_c_country').insert({ rowid: 1, code: 'FR', code_iso: 'FRA', label: 'France', active: 1 });
+    await db('llx_societe')
+      .where({ rowid: seed.companies.bakery })
+      .update({ address: '8 place du Marché', zip: '69003', town: 'Lyon', fk_pays: 1, tva_intra: 'FR98765432109' });
+    running = await servePortalBeside(host);
+    base = `/portal/${seed.workspaceSlug}`;
+    await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
+    claire = await signedInAgent(request.agent(running.url), seed.workspaceSlug, { email: 'claire@martin.example', password: PASSWORD });
+  });
+  after(async function () {
+    await running?.close();
+    await host?.close();
+  });
+
+  if (reason) it(`is skipped: ${reason}`, () => {});
+
+  const text = async (href: string, lang = 'en') =>
+    flat(await pdfText((await claire.get(href).set('Accept-Language', lang).buffer(true).parse(binary).expect(200)).body as Buffer));
+
+  const LETTERHEAD = {
+    'seller name': 'Atelier Lumière',
+    'seller street': '12 rue des Lilas',
+    'seller second line': 'Bâtiment B',
+    'seller city': '69002 Lyon',
+    'buyer street': '8 place du Marché',
+    'buyer city': '69003 Lyon',
+    'legal details at the foot': /Atelier Lumière · 12 rue des Lilas, Bâtiment B, 69002 Lyon, France · VAT ID: FR12345678901 ·/,
+    registration: 'Registration: 123 456 789, RCS Lyon B 123 456 789',
+    'buyer VAT number': 'Tax ID: FR98765432109',
+  };
+  const missing = (pdf: string, phrases: Record<string, string | RegExp>) =>
+    Object.entries(phrases)
+      .filter(([, phrase]) => (typeof phrase === 'string' ? !pdf.includes(phrase) : !phrase.test(pdf)))
+      .map(([field]) => field);
+
+  it("heads the invoice, the proposal and the statement with the agency's settings and the client's card", async function () {
+    const { seed } = host;
+    for (const href of [
+      `${base}/invoices/${seed.invoices.unpaid}.pdf`,
+      `${base}/proposals/${seed.proposals.accept}.pdf`,
+      `${base}/invoices/statement.pdf`,
+    ]) {
+      const pdf = await text(href);
+      expect(missing(pdf, LETTERHEAD), `${href}: ${pdf}`).to.deep.equal([]);
+      expect(pdf, 'entity 0’s street gives way to the entity’s own').to.not.include('1 rue Ancienne');
+    }
+  });
+
+  it('says the same in German', async function () {
+    const pdf = await text(`${base}/invoices/statement.pdf`, 'de');
+    for (const phrase of ['USt-IdNr.: FR12345678901', 'Registereintrag: 123 456 789, RCS Lyon B 123 456 789', '8 place du Marché'])
+      expect(pdf, phrase).to.include(phrase);
+  });
+
+  it('reads the letterhead in one statement, and none for a company that is not a client', async function () {
+    const { seed, db } = host;
+    const adapter = seededAdapter(host);
+    const statements: string[] = [];
+    const count = (query: { sql: string }) => statements.push(query.sql);
+    db.on('query', count);
+    try {
+      const parties = await adapter.clients.letterhead!(String(seed.entity), String(seed.companies.bakery));
+      expect(statements).to.have.length(1);
+      expect(parties?.seller?.addressLines).to.deep.equal(['12 rue des Lilas', 'Bâtiment B', '69002 Lyon', 'France']);
+      expect(parties?.buyer).to.deep.equal({ addressLines: ['8 place du Marché', '69003 Lyon', 'France'], taxId: 'FR98765432109' });
+    } finally {
+      db.off('query', count);
+    }
+    expect(await adapter.clients.letterhead!(String(seed.entity), String(seed.companies.supplier))).to.equal(null);
+    expect(await adapter.clients.letterhead!(String(seed.entity), String(seed.companies.closed))).to.equal(null);
+  });
+});
