@@ -289,6 +289,41 @@ describe('team page for client admins', function () {
     await staff.get(`${ADMIN}/colleague-requests/not-an-id`).expect(404);
   });
 
+  it('refuses, in the staff member’s language, to add a colleague whose address another contact signs in with', async function () {
+    const id = randomUUID();
+    // Priya signs in to the portal for Bluebell: Northwind cannot have a colleague with her address.
+    await db('portal_colleague_requests').insert({
+      workspace_id: workspaceId,
+      id,
+      client_id: maria.client_id,
+      requested_by: maria.id,
+      name: 'Priya Again',
+      email: 'priya@bluebell.test',
+    });
+    const staff = await signedInStaffAgent(h, 'demo');
+    const href = `${ADMIN}/colleague-requests/${id}`;
+    const add = async (language: string) => {
+      const review = await staff.get(href).set('Accept-Language', language).expect(200);
+      return staff
+        .post(`${href}/add`)
+        .set('Accept-Language', language)
+        .type('form')
+        .send({ _csrf: csrfFrom(review.text), role: 'member' })
+        .expect(409);
+    };
+    expect((await add('de')).text)
+      .to.contain('Mit priya@bluebell.test meldet sich bereits ein anderer Kontakt im Portal an.')
+      .and.not.contain('already signs in');
+    expect((await add('en')).text).to.contain('priya@bluebell.test already signs in to the portal as another contact.');
+    // A request that is not there, in German too.
+    const missing = await staff
+      .get(`${ADMIN}/colleague-requests/00000000-0000-4000-8000-000000000000`)
+      .set('Accept-Language', 'de')
+      .expect(404);
+    expect(missing.text).to.contain('Wir konnten diese Anfrage nicht finden.');
+    await db('portal_colleague_requests').where({ workspace_id: workspaceId, id }).delete();
+  });
+
   it('answers a flood of colleague requests from one person with a 429 in their language', async function () {
     // The earlier tests asked a few times already: ask until the hour's budget of 10 is spent.
     let status = 303;
