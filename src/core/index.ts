@@ -184,6 +184,7 @@ export {
   type ClientRoleKey,
   type CustomRole,
   effectiveSettings,
+  grantableRoles,
   hostPermits,
   mayActOnTickets,
   mayOpenTickets,

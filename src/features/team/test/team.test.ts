@@ -76,8 +76,18 @@ describe('team page for client admins', function () {
 
   it('invites a colleague: an email naming the client admin, a log entry and a notification for the agency', async function () {
     h.smtp.clear();
-    const res = await post(`${TEAM}/invite`, { contactId: (await tom()).id }, 303);
+    // The invite form asks for the role, the default chosen, as the colleague request does.
+    const before = await agent.get(TEAM).expect(200);
+    const select = /<select id="(colleague-\d+)-invite-role" name="role">([\s\S]*?)<\/select>/.exec(before.text);
+    expect(select, 'a role select in the invite form').to.not.equal(null);
+    expect(before.text).to.contain(
+      `<label class="visually-hidden" for="${select![1]}-invite-role">Role to give Tom Becker with the invitation</label>`,
+    );
+    expect([...select![2]!.matchAll(/value="([^"]+)"/g)].map((m) => m[1])).to.include.members(['admin', 'full', 'billing', 'member']);
+    expect(select![2]).to.contain('<option value="full" selected>');
+    const res = await post(`${TEAM}/invite`, { contactId: (await tom()).id, role: 'billing' }, 303);
     expect(res.headers.location).to.equal(`${TEAM}?notice=invited`);
+    expect((await tomUser()).role, 'the role chosen with the invitation').to.equal('billing');
     const mail = await h.smtp.waitForMessage((m) => m.to.includes('tom@northwind.test'));
     // It names the client admin's company, not the agency whose portal it is.
     expect(mail.subject).to.equal('Maria García at Northwind Traders invited you to your company’s client portal');
@@ -157,6 +167,22 @@ describe('team page for client admins', function () {
       expect((await tomUser()).role).to.equal('member');
       // A role within her own access is hers to give.
       await post(`${TEAM}/${tomId}/role`, { role: 'member' }, 303);
+      // Inviting someone new, she is offered only the roles she may give, and the others are refused.
+      const nora = await h.crm.adapter.contacts.create!(workspaceId, maria.client_id, { name: 'Nora Neu', email: 'nora@northwind.test' });
+      const page = await agent.get(TEAM).expect(200);
+      const offered = /<select id="colleague-\d+-invite-role" name="role">([\s\S]*?)<\/select>/.exec(page.text)![1]!;
+      expect([...offered.matchAll(/value="([^"]+)"/g)].map((m) => m[1])).to.deep.equal(['member']);
+      expect(offered).to.contain('<option value="member" selected>');
+      const refused = await post(`${TEAM}/invite`, { contactId: nora!.id, role: 'full' }, 409);
+      expect(refused.text).to.contain('That role would let them see something you cannot see yourself.');
+      // Without a role, the default is held to the same rule.
+      await post(`${TEAM}/invite`, { contactId: nora!.id }, 409);
+      expect(await db('client_users').where({ workspace_id: workspaceId, contact_id: nora!.id }).first('id')).to.equal(undefined);
+      await post(`${TEAM}/invite`, { contactId: nora!.id, role: 'member' }, 303);
+      expect(await db('client_users').where({ workspace_id: workspaceId, contact_id: nora!.id }).first('role', 'status')).to.deep.equal({
+        role: 'member',
+        status: 'invited',
+      });
     } finally {
       await db('client_users').where({ workspace_id: workspaceId, id: maria.id }).update({ denied_permissions: [] });
       await db('client_users').where({ workspace_id: workspaceId, id: tomId }).update({ status: 'disabled' });
