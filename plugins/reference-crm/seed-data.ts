@@ -130,6 +130,8 @@ export interface SeedClient {
   taxRatePercent?: number;
   /** Why this client's invoices charge no VAT, printed on them (see the VAT exemption notes migration). */
   vatExemptionNote?: string;
+  /** The same as a reason the portal words in its reader's language (VatExemptionReason). */
+  vatExemptionReason?: 'reverse_charge' | 'not_taxable';
   created: number;
   contacts: readonly SeedContact[];
   proposals?: readonly SeedOffer[];
@@ -198,6 +200,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         taxId: '91-1144442',
         taxRatePercent: 0,
         vatExemptionNote: "Not taxable in Germany: the place of supply is the recipient's country (Section 3a (2) UStG).",
+        vatExemptionReason: 'not_taxable',
         created: -300,
         contacts: [
           { name: 'Maria García', email: 'maria@northwind.test', phone: '+1 206 555 0142', demoLogin: true },
@@ -456,6 +459,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
         taxId: 'IE6388047V',
         taxRatePercent: 0,
         vatExemptionNote: 'Reverse charge: VAT to be accounted for by the recipient (Article 196, Council Directive 2006/112/EC).',
+        vatExemptionReason: 'reverse_charge',
         created: -200,
         contacts: [
           { name: 'Priya Nair', email: 'priya@bluebell.test', phone: '+353 1 555 0190', demoLogin: true },

@@ -181,6 +181,7 @@ async function seedClient(
       address: client.address,
       taxId: client.taxId ?? null,
       vatExemptionNote: client.vatExemptionNote ?? null,
+      vatExemptionReason: client.vatExemptionReason ?? null,
       createdAt: seedTime(client.created),
     }));
 

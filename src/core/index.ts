@@ -199,6 +199,7 @@ export {
   type ClientRoleKey,
   type CustomRole,
   effectiveSettings,
+  grantableRoles,
   hostPermits,
   mayActOnTickets,
   mayOpenTickets,
@@ -315,7 +316,7 @@ export { findSettings, saveSettings } from './settings/queries.ts';
 // The staff side
 export { staffHiddenReason, staffPermissionLabel, staffRoleName } from './staff/access-words.ts';
 export { verifyAdminCsrf } from './staff/admin-csrf.ts';
-export { hostFrame, renderAdminPage, staffWords } from './staff/admin-page.ts';
+export { hostFrame, renderAdminPage, staffChrome, staffWords } from './staff/admin-page.ts';
 export { staffChain } from './staff/staff-chain.ts';
 export { staffActor, type StaffActor, staffContext } from './staff/staff-context.ts';
 export { findStaffLocales, saveStaffLocale } from './staff/staff-preferences.ts';

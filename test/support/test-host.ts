@@ -26,6 +26,8 @@ import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from './smtp
 
 export const PORTAL_PATH = '/portal';
 export const ADMIN_PATH = '/settings/client-portal';
+/** The staff notifications router (and the staff language page on it), open to every staff user. */
+export const NOTIFICATIONS_PATH = '/client-portal/notifications';
 
 /** The host's staff session; the portal never reads it, only the adapter does. */
 interface HostSession {
@@ -276,6 +278,7 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
     next();
   };
   app.use(ADMIN_PATH, requireStaff, portal.adminRouter);
+  app.use(NOTIFICATIONS_PATH, requireStaff, portal.notificationsRouter);
   app.get('/settings', (_req, res) => res.type('html').send('<h1>CRM settings</h1>'));
 
   return {

@@ -290,9 +290,14 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
       'bic',
       'payment_terms',
       'vat_exemption_note',
+      'vat_exemption_reason',
     ],
   },
-  { concept: 'company', table: 'clients', columns: ['id', 'workspace_id', 'name', 'address', 'tax_id', 'vat_exemption_note'] },
+  {
+    concept: 'company',
+    table: 'clients',
+    columns: ['id', 'workspace_id', 'name', 'address', 'tax_id', 'vat_exemption_note', 'vat_exemption_reason'],
+  },
   { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
   { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
   {

@@ -150,6 +150,21 @@ export function presentParties(row: PartiesRow): Required<Pick<InvoiceDetail, 's
   };
 }
 
+type VatExemptionReason = NonNullable<NonNullable<InvoiceDetail['vatExemption']>['reason']>;
+const VAT_EXEMPTION_REASONS: readonly VatExemptionReason[] = ['reverse_charge', 'not_taxable', 'small_business', 'exempt'];
+
+/**
+ * Why no VAT is charged. With a reason the portal words it in its reader's language, and the
+ * CRM's note (the agency's own text, in whatever language it was typed) stays the CRM's: the port
+ * carries it only where no reason is recorded, as the words to print.
+ */
+function vatExemptionOf(row: Pick<PortalInvoiceLegalRow, 'vat_exemption_reason' | 'vat_exemption_note'>): InvoiceDetail['vatExemption'] {
+  const reason = VAT_EXEMPTION_REASONS.find((known) => known === row.vat_exemption_reason);
+  if (reason) return { reason };
+  const note = text(row.vat_exemption_note);
+  return note ? { note } : null;
+}
+
 /** The invoice's legal details as the CRM keeps them: the workspace's, the client's and the invoice's own columns. */
 function presentLegalDetails(
   row: PortalInvoiceLegalRow,
@@ -160,7 +175,7 @@ function presentLegalDetails(
     supplyEndDate: row.supply_end_date,
     paymentTerms: text(row.payment_terms),
     bank: row.iban ? { iban: text(row.iban), bic: text(row.bic), bankName: text(row.bank_name) } : null,
-    vatExemption: text(row.vat_exemption_note) ? { note: text(row.vat_exemption_note) } : null,
+    vatExemption: vatExemptionOf(row),
   };
 }
 

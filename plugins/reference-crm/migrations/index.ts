@@ -16,6 +16,7 @@ import * as projects from './20270102000001_projects.ts';
 import * as clientListSearchIndexes from './20270103000001_client_list_search_indexes.ts';
 import * as tickets from './20270102000001_tickets.ts';
 import * as ticketFiles from './20270204000001_ticket_files.ts';
+import * as vatExemptionReasons from './20270206000001_vat_exemption_reasons.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -35,6 +36,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270103000001_client_list_search_indexes': clientListSearchIndexes,
     '20270102000001_tickets': tickets,
     '20270204000001_ticket_files': ticketFiles,
+    '20270206000001_vat_exemption_reasons': vatExemptionReasons,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -63,6 +63,7 @@ export async function insertClient(
     address: string | null;
     taxId?: string | null;
     vatExemptionNote?: string | null;
+    vatExemptionReason?: string | null;
     createdAt?: Date;
   },
 ): Promise<number> {
@@ -74,6 +75,7 @@ export async function insertClient(
       address: args.address,
       ...(args.taxId ? { tax_id: args.taxId } : {}),
       ...(args.vatExemptionNote ? { vat_exemption_note: args.vatExemptionNote } : {}),
+      ...(args.vatExemptionReason ? { vat_exemption_reason: args.vatExemptionReason } : {}),
       ...(args.createdAt ? { created_at: args.createdAt } : {}),
     })
     .returning<Array<{ id: number }>>(['id']);

@@ -6,7 +6,10 @@ import { ACTIVITY_EVENTS, isActivityEvent } from '../activity/events.ts';
 import { anonymisePersonActivity, countPersonActivity, personActivity, type PersonActivityRow } from '../activity/personal-data-queries.ts';
 import { recordOf } from '../activity/records.ts';
 import { accessOf, deleteClientUser } from '../client-users/queries.ts';
-import { roleName } from '../policies/client-access.ts';
+import { listRoles } from '../access/access-queries.ts';
+import type { Translate } from '../i18n/translations.ts';
+import { BUILT_IN_ROLE_KEYS, type BuiltInRole } from '../policies/client-access.ts';
+import { staffRoleName } from '../staff/access-words.ts';
 import { canOpenRecord } from '../policies/portal-policy.ts';
 import type { ContactsPort } from '../ports/host.ts';
 import { deleteOtherSessions, listLiveSessions } from '../sessions/queries.ts';
@@ -34,18 +37,21 @@ export function corePersonalData(deps: { db: Knex; contacts: ContactsPort; now: 
 
     async export(subject) {
       const { workspaceId, user } = subject;
-      const [contact, activity, sessions] = await Promise.all([
+      const [contact, activity, sessions, roles] = await Promise.all([
         deps.contacts.findById(workspaceId, user.contact_id),
         personActivity(db, workspaceId, user.id),
         listLiveSessions(db, workspaceId, user.id, deps.now(), SESSIONS_LISTED),
+        listRoles(db, workspaceId),
       ]);
+      const nameRole = roleNamer(subject.t, new Map(roles.map((role) => [role.id, role.name])));
+      const present = (row: PersonActivityRow) => presentActivity(row, nameRole);
       return {
         profile: {
           email: user.email,
           name: contact?.name ?? null,
           phone: contact?.phone ?? null,
           company: contact?.clientName ?? null,
-          role: roleName(accessOf(user)),
+          role: staffRoleName(subject.t, accessOf(user)),
           status: user.status,
           language: user.locale,
           timeZone: user.time_zone,
@@ -65,10 +71,10 @@ export function corePersonalData(deps: { db: Knex; contacts: ContactsPort; now: 
                 ip: session.sess.portal?.ip ?? null,
                 userAgent: session.sess.portal?.userAgent ?? null,
               })),
-              history: activity.filter((row) => SIGN_IN_EVENTS.has(row.event)).map(presentActivity),
+              history: activity.filter((row) => SIGN_IN_EVENTS.has(row.event)).map(present),
             },
           },
-          { path: 'activity.json', json: activity.map((row) => presentActivity(withoutClosedRecordNames(subject.settings, row))) },
+          { path: 'activity.json', json: activity.map((row) => present(withoutClosedRecordNames(subject.settings, row))) },
         ],
       };
     },
@@ -115,14 +121,40 @@ function withoutClosedRecordNames(settings: PortalSettings, row: PersonActivityR
 }
 
 /**
+ * A role as the activity log stores it (a built-in key such as `billing`, or `custom:<id>`), named
+ * as the person reads it: the log keeps keys so a renamed role stays the same role, but a person
+ * reading their copy knows "Billing", not "billing", and never a role's id. A role removed since is
+ * said to be one; anything else stored there is left as it is.
+ */
+function roleNamer(t: Translate, customRoles: ReadonlyMap<string, string>): (stored: unknown) => unknown {
+  return (stored) => {
+    if (typeof stored !== 'string') return stored;
+    if ((BUILT_IN_ROLE_KEYS as readonly string[]).includes(stored))
+      return staffRoleName(t, { role: stored as BuiltInRole, customRole: null });
+    if (!stored.startsWith('custom:')) return stored;
+    const name = customRoles.get(stored.slice('custom:'.length));
+    return name ?? t('staff:roles.removedRole');
+  };
+}
+
+/** A role change ({ from, to }) or a role, each named. */
+function namedRoles(role: unknown, nameRole: (stored: unknown) => unknown): unknown {
+  if (role && typeof role === 'object' && !Array.isArray(role)) {
+    return Object.fromEntries(Object.entries(role).map(([key, value]) => [key, nameRole(value)]));
+  }
+  return nameRole(role);
+}
+
+/**
  * An entry of the person's activity. One a staff member made about them (their access changed,
  * their sessions ended) was written from the staff member's request: its IP address, browser and
  * the staff member's name are the staff member's data, not the person's, so the copy says only
  * that the agency did it.
  */
-function presentActivity(row: PersonActivityRow) {
-  const { staffId, staffName, ...details } = row.details ?? {};
+function presentActivity(row: PersonActivityRow, nameRole: (stored: unknown) => unknown) {
+  const { staffId, staffName, role, ...rest } = row.details ?? {};
   const byStaff = staffId !== undefined || staffName !== undefined;
+  const details = role === undefined ? rest : { role: namedRoles(role, nameRole), ...rest };
   return {
     at: iso(row.created_at),
     event: row.event,

@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import type { ClientUserWithAccessRow } from '../client-users/queries.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
+import type { Translate } from '../i18n/translations.ts';
 
 /** The name that stands where an erased person's name was, in what the agency keeps (messages, comments, uploads). */
 export const ERASED_NAME = 'Former contact';
@@ -18,6 +19,8 @@ export interface ExportSubject {
   user: ClientUserWithAccessRow;
   /** Their effective settings now: what their access lets them open. */
   settings: PortalSettings;
+  /** Their language (the one the README is in): what the copy names for people, such as roles, is in it. */
+  t: Translate;
 }
 
 /**

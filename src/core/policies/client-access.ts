@@ -281,6 +281,21 @@ export function grantsWithin(settings: PortalSettings, grantor: ClientAccess, be
   return [...has(after)].every((permission) => had.has(permission) || mine.has(permission));
 }
 
+/**
+ * The roles a client admin may give a colleague they invite, as forms send them: those under which
+ * the colleague would see nothing hidden from the admin (grantsWithin, starting from no access at
+ * all, since the colleague has none yet). The invite form offers these, and the invitation checks
+ * the one sent against them.
+ */
+export function grantableRoles(settings: PortalSettings, grantor: ClientAccess, roles: readonly CustomRole[]): string[] {
+  const none: ClientAccess = { role: 'custom', customRole: null, clientDenied: grantor.clientDenied, personDenied: [] };
+  const candidates: Array<{ value: string; access: ClientAccess }> = [
+    ...BUILT_IN_ROLE_KEYS.map((role) => ({ value: role, access: { ...none, role } })),
+    ...roles.map((customRole) => ({ value: `custom:${customRole.id}`, access: { ...none, customRole } })),
+  ];
+  return candidates.filter((candidate) => grantsWithin(settings, grantor, none, candidate.access)).map((candidate) => candidate.value);
+}
+
 /** A client admin whose host roles (where the host keeps them) let them see and change their colleagues. */
 export function managesColleagues(access: Pick<ClientAccess, 'role' | 'hostGrants'>): boolean {
   return access.role !== 'custom' && BUILT_IN_ROLES[access.role].managesColleagues && hostAllows(access, HOST_GRANTS_NEEDED.colleagues);

@@ -60,6 +60,25 @@ export function staffWords(i18n: RequestI18n): { t: Translate; fmt: Formatters; 
   return { t: i18n.t, fmt: i18n.fmt, locale: i18n.locale, languageName: LOCALE_NAMES[i18n.locale], timeZone: i18n.timeZone };
 }
 
+/**
+ * The header's crumbs: a link on each but the last. `outside` marks the host's own page, which
+ * htmx must load whole. The portal's own crumb links to its admin home, for an admin away from it:
+ * a record page or an error page, where a bare "Client portal" led nowhere.
+ */
+interface Crumb {
+  label: string;
+  href: string | null;
+  outside?: boolean;
+}
+
+function adminCrumbs(t: Translate, settingsUrl: string, context: StaffContext | null, current: string): Crumb[] {
+  const home = context && context.staff.role === 'admin' && current !== context.base.replace(/\/+$/, '') ? context.base || '/' : null;
+  return [
+    { label: t('staff:crumbs.settings'), href: settingsUrl, outside: true },
+    { label: t('staff:portalTitle'), href: home },
+  ];
+}
+
 function adminChrome({ assets, adminPath, context, path: current, i18n }: ChromeInput) {
   const base = context?.base ?? adminPath;
   const { t } = i18n;
@@ -67,6 +86,7 @@ function adminChrome({ assets, adminPath, context, path: current, i18n }: Chrome
     ...staffWords(i18n),
     assets,
     crmSettingsUrl: hostSettingsPath(adminPath),
+    crumbs: adminCrumbs(t, hostSettingsPath(adminPath), context, current),
     workspaceName: context?.workspace.name ?? null,
     staffName: context?.staff.name ?? null,
     portalSignInUrl: context ? `${context.portalBase}/sign-in` : null,
@@ -79,6 +99,37 @@ function adminChrome({ assets, adminPath, context, path: current, i18n }: Chrome
           return { label: t(section.label), href: href || '/', current: current === href.replace(/\/+$/, '') };
         })
       : [],
+  };
+}
+
+/** One entry of the staff navigation under the portal's header. */
+export interface StaffNavItem {
+  label: string;
+  href: string;
+  current: boolean;
+}
+
+/**
+ * The header of the staff pages outside the admin area (notifications, the language page, the
+ * inbox): the workspace and the staff member, their language link (coming back to `returnTo`; none
+ * on the language page itself) and the form token htmx sends. They sit outside the CRM's settings,
+ * so the way back is the CRM itself, and there is no portal sign-in to open.
+ */
+export function staffChrome(context: StaffContext, nav: StaffNavItem[], returnTo: string | null) {
+  return {
+    ...staffWords(context.i18n),
+    assets: context.assets,
+    // Outside the CRM's settings: the way back is the CRM itself.
+    crumbs: [
+      { label: context.i18n.t('staff:crumbs.crm'), href: '/', outside: true },
+      { label: context.i18n.t('staff:portalTitle'), href: null },
+    ] satisfies Crumb[],
+    workspaceName: context.workspace.name,
+    staffName: context.staff.name,
+    portalSignInUrl: null,
+    languageUrl: returnTo === null ? null : `${context.languageUrl}?${new URLSearchParams({ returnTo })}`,
+    csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
+    nav,
   };
 }
 

@@ -45,14 +45,18 @@ export function maybeStaffContext(res: Response): StaffContext | null {
   return (res.locals[LOCALS_KEY] as StaffContext | undefined) ?? null;
 }
 
-/** Who acts on a staff page, as a service that logs the act needs them. */
+/**
+ * Who acts on a staff page, as a service that logs the act needs them, with their language: a
+ * service's refusal is written in it, as the client side's services write theirs.
+ */
 export interface StaffActor {
   workspace: HostWorkspace;
   staff: HostStaffUser;
   meta: RequestMeta;
+  t: RequestI18n['t'];
 }
 
 export function staffActor(req: Request, res: Response): StaffActor {
-  const { workspace, staff } = staffContext(res);
-  return { workspace, staff, meta: requestMeta(req) };
+  const { workspace, staff, i18n } = staffContext(res);
+  return { workspace, staff, meta: requestMeta(req), t: i18n.t };
 }

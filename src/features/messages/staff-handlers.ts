@@ -22,6 +22,7 @@ import {
   parseParam,
   sendPage,
   staffChannel,
+  staffChrome,
   staffContext,
   staffWords,
   storedUploadBytes,
@@ -60,15 +61,8 @@ export interface StaffHandlersDeps {
 /** In the host's own page when it offers one (as the admin pages are), else in the inbox's own layout. */
 function renderStaffPage(req: Request, res: Response, view: string, title: string, model: object, status = 200) {
   const context = staffContext(res);
-  const chrome = {
-    ...staffWords(context.i18n),
-    assets: context.assets,
-    workspaceName: context.workspace.name,
-    staffName: context.staff.name,
-    inboxUrl: context.base,
-    languageUrl: `${context.languageUrl}?${new URLSearchParams({ returnTo: (req.originalUrl.split('?')[0] ?? context.base) || context.base })}`,
-    csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
-  };
+  // The inbox's own layout draws its crumbs from inboxUrl rather than a navigation row.
+  const chrome = { ...staffChrome(context, [], (req.originalUrl.split('?')[0] ?? context.base) || context.base), inboxUrl: context.base };
   sendPage(
     req,
     res,

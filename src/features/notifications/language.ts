@@ -10,6 +10,7 @@ import {
   type PortalConfig,
   saveStaffLocale,
   sendPage,
+  staffChrome,
   staffContext,
   staffWords,
   SUPPORTED_LOCALES,
@@ -47,17 +48,8 @@ export function languageRoutes(deps: { db: Knex; config: PortalConfig; workspace
     const query = res.locals.query as z.infer<typeof LanguageQuery>;
     const { t } = context.i18n;
     const title = t('staff:language.title');
-    const chrome = {
-      ...staffWords(context.i18n),
-      assets: context.assets,
-      crmSettingsUrl: '/',
-      workspaceName: context.workspace.name,
-      staffName: context.staff.name,
-      portalSignInUrl: null,
-      languageUrl: null,
-      csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
-      nav: [{ label: t('staff:notifications.title'), href: config.notificationsPath, current: false }],
-    };
+    // No language link on the language page itself.
+    const chrome = staffChrome(context, [{ label: t('staff:notifications.title'), href: config.notificationsPath, current: false }], null);
     sendPage(
       req,
       res,

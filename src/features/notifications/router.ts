@@ -15,6 +15,7 @@ import {
   type PortalConfig,
   sendPage,
   staffChain,
+  staffChrome,
   staffContext,
   staffWords,
   validateBody,
@@ -76,17 +77,11 @@ export function notificationsRouter(deps: {
       i18n: context.i18n,
     });
     const { t } = context.i18n;
-    const chrome = {
-      ...staffWords(context.i18n),
-      assets: context.assets,
-      crmSettingsUrl: '/',
-      workspaceName: context.workspace.name,
-      staffName: context.staff.name,
-      portalSignInUrl: null,
-      languageUrl: `${context.languageUrl}?${new URLSearchParams({ returnTo: config.notificationsPath })}`,
-      csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context.csrfToken }),
-      nav: [{ label: t('staff:notifications.title'), href: config.notificationsPath, current: true }],
-    };
+    const chrome = staffChrome(
+      context,
+      [{ label: t('staff:notifications.title'), href: config.notificationsPath, current: true }],
+      config.notificationsPath,
+    );
     const unreadText = countText(unread);
     const title = unread > 0 ? t('staff:notifications.titleUnread', { shown: unreadText }) : t('staff:notifications.title');
     sendPage(

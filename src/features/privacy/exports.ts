@@ -96,7 +96,7 @@ export function createDataExports(deps: DataExportsDeps) {
     const t = translator(locale);
     const file = await buildDataExport(
       { storage, personalData: deps.personalData(), now },
-      { workspaceId: workspace.id, workspaceName: workspace.name, user, settings: effectiveSettings(settings, access) },
+      { workspaceId: workspace.id, workspaceName: workspace.name, user, settings: effectiveSettings(settings, access), t },
       t,
     );
     const at = now();

@@ -15,7 +15,6 @@ import {
 } from './commands.ts';
 import { presentRequestRow, presentStaffRoleChoices, requestedRoleValue } from './presenters.ts';
 
-const REQUEST_NOT_FOUND = 'We could not find that request.';
 /** The notices a redirect may ask for, by their staff:colleagues.notices key. */
 const NOTICES = { added: 'added', declined: 'declined', decided: 'decided' } as const;
 
@@ -28,7 +27,7 @@ export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueR
     const { t } = i18n;
     const id = parseParam(ColleagueRequestIdParam, req.params.requestId);
     const review = await requests.review(workspace.id, id);
-    if (!review) throw notFound(REQUEST_NOT_FOUND);
+    if (!review) throw notFound(t('team:staffRefused.requestNotFound'));
     const { request, requester, company, contact, roles } = review;
     const asked = requestedRoleValue(request, DEFAULT_COLLEAGUE_ROLE);
     const action = `${listHref(res)}/${encodeURIComponent(request.id)}`;

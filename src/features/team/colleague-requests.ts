@@ -55,9 +55,6 @@ export interface ColleagueRequestsDeps {
   now: () => Date;
 }
 
-const REQUEST_NOT_FOUND = 'We could not find that request.';
-const ROLE_GONE = 'That role was removed meanwhile.';
-
 /** A role from a form: a built-in one, or one of these (the workspace's own) roles; null for anything else. */
 function roleChoice(value: string, roles: readonly CustomRole[]): { choice: RoleChoice; name: string } | null {
   const chosen = roleFromForm(value, roles);
@@ -177,22 +174,21 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
      */
     async add(actor: StaffActor, id: string, roleValue: string): Promise<'added' | 'decided' | 'unknownRole'> {
       const [request, roles] = await Promise.all([findColleagueRequest(db, actor.workspace.id, id), listRoles(db, actor.workspace.id)]);
-      if (!request) throw notFound(REQUEST_NOT_FOUND);
+      if (!request) throw notFound(actor.t('team:staffRefused.requestNotFound'));
       const role = roleChoice(roleValue, roles);
       if (!role) return 'unknownRole';
       if (request.status !== 'open') return 'decided';
       const found = await companyContact(actor.workspace.id, request.client_id, request.email);
-      if (!found && !canCreate) throw refusal(`Add ${request.email} to the company in your CRM first, then add the colleague here.`);
+      if (!found && !canCreate) throw refusal(actor.t('team:staffRefused.addToCrmFirst', { email: request.email }));
       // Portal sign-in addresses are unique in a workspace: another contact's would refuse the invitation.
       const signsIn = await findClientUserByEmail(db, actor.workspace.id, request.email);
-      if (signsIn && signsIn.contact_id !== found?.id)
-        throw refusal(`${request.email} already signs in to the portal as another contact. Change one of the addresses in your CRM first.`);
+      if (signsIn && signsIn.contact_id !== found?.id) throw refusal(actor.t('team:staffRefused.emailTaken', { email: request.email }));
       const answer = await answerEmail(actor.workspace, request, true, null);
       const contact = await db.transaction(async (trx) => {
         const added =
           found ??
           (await adapter.contacts.create!(actor.workspace.id, request.client_id, { name: request.name, email: request.email }, { trx }));
-        if (!added) throw notFound('That company is no longer in your CRM.');
+        if (!added) throw notFound(actor.t('team:staffRefused.companyGone'));
         const decided = await decideColleagueRequest(trx, actor.workspace.id, id, {
           status: 'added',
           staffId: actor.staff.id,
@@ -215,8 +211,7 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
           .invite(actor.workspace, contact.id, { id: actor.staff.id, name: actor.staff.name }, actor.meta, { role: role.choice })
           .catch((err: unknown) => {
             // The role was removed between the choice and the invitation (the role is locked while given).
-            if (err instanceof AccessChangeRefused)
-              throw refusal(`${ROLE_GONE} ${contact.name} is in your CRM: invite them from the client users page.`);
+            if (err instanceof AccessChangeRefused) throw refusal(actor.t('team:staffRefused.roleGone', { name: contact.name }));
             throw err;
           });
       return 'added';
@@ -225,7 +220,7 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
     /** Declines an open request with a reason the client admin reads; false when decided meanwhile. */
     async decline(actor: StaffActor, id: string, note: string): Promise<boolean> {
       const request = await findColleagueRequest(db, actor.workspace.id, id);
-      if (!request) throw notFound(REQUEST_NOT_FOUND);
+      if (!request) throw notFound(actor.t('team:staffRefused.requestNotFound'));
       const answer = request.status === 'open' ? await answerEmail(actor.workspace, request, false, note) : null;
       return db.transaction(async (trx) => {
         const decided = await decideColleagueRequest(trx, actor.workspace.id, id, {

@@ -9,9 +9,6 @@ const hostId = z
   .min(1, 'Choose a colleague from the list.')
   .max(64, 'Choose a colleague from the list.');
 
-export const InviteColleagueCommand = z.object({ contactId: hostId });
-export type InviteColleagueInput = z.infer<typeof InviteColleagueCommand>;
-
 /** A built-in role's key, or `custom:<id>` of one of the workspace's roles (which the service looks up). */
 const roleField = z
   .string({ error: 'Choose a role from the list.' })
@@ -24,6 +21,14 @@ const roleField = z
 
 /** What a new colleague gets where no one chose: what an invitation gives (client_users.role's default). */
 export const DEFAULT_COLLEAGUE_ROLE = 'full';
+
+/**
+ * Inviting a contact, with the role they get. The role is asked only on a first invitation (a
+ * resent one keeps the role given then); without one, the default, which the service checks as
+ * it checks a chosen one.
+ */
+export const InviteColleagueCommand = z.object({ contactId: hostId, role: roleField.optional() });
+export type InviteColleagueInput = z.infer<typeof InviteColleagueCommand>;
 
 export const ChangeRoleCommand = z.object({ role: roleField });
 export type ChangeRoleInput = z.infer<typeof ChangeRoleCommand>;

@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import {
   type FieldErrors,
+  grantableRoles,
   HttpError,
   type LimitRule,
   parseParam,
@@ -25,7 +26,7 @@ import {
   type RequestColleagueInput,
   type TeamQueryInput,
 } from './commands.ts';
-import { presentCompanyRequests, presentMembers, presentRoleChoices } from './presenters.ts';
+import { presentCompanyRequests, presentInviteRoles, presentMembers, presentRoleChoices } from './presenters.ts';
 import type { Team, TeamActor } from './service.ts';
 
 interface RequestForm {
@@ -49,7 +50,7 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests, limi
 
   async function showTeam(req: Request, res: Response, form: RequestForm, status = 200, refusal: string | null = null) {
     const { workspace, base } = portalContext(res);
-    const { user, contact } = signedInClient(res);
+    const { user, contact, access, workspaceSettings } = signedInClient(res);
     const i18n = portalI18n(res);
     const notice = status === 200 ? (res.locals.query as TeamQueryInput | undefined)?.notice : undefined;
     const [{ members, roles }, asked] = await Promise.all([
@@ -65,6 +66,7 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests, limi
         company: contact.clientName,
         members: presentMembers(i18n, base, members, roles),
         roleChoices: presentRoleChoices(i18n, roles),
+        inviteRoles: presentInviteRoles(i18n, roles, grantableRoles(workspaceSettings, access, roles), DEFAULT_COLLEAGUE_ROLE),
         notice: notice ? i18n.t(`team:notices.${notice}`) : null,
         refusal,
         requests: presentCompanyRequests(i18n, asked),
@@ -116,7 +118,8 @@ export function createTeamHandlers(team: Team, requests: ColleagueRequests, limi
     },
 
     invite: onTeamPage(async (req: Request, res: Response) => {
-      const outcome = await team.invite(actor(req, res), (req.body as InviteColleagueInput).contactId);
+      const { contactId, role } = req.body as InviteColleagueInput;
+      const outcome = await team.invite(actor(req, res), contactId, role ?? DEFAULT_COLLEAGUE_ROLE);
       back(res, outcome);
     }),
 

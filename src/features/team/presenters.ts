@@ -17,6 +17,20 @@ export function presentRoleChoices(i18n: Pick<RequestI18n, 't'>, roles: readonly
   ];
 }
 
+/**
+ * The invite form's role choices: only those the client admin may give (grantableRoles, from the
+ * policy module), with the one to start from: the default role where it is among them.
+ */
+export function presentInviteRoles(
+  i18n: Pick<RequestI18n, 't'>,
+  roles: readonly CustomRole[],
+  grantable: readonly string[],
+  preferred: string,
+): { choices: RoleChoiceView[]; chosen: string | null } {
+  const choices = presentRoleChoices(i18n, roles).filter((choice) => grantable.includes(choice.value));
+  return { choices, chosen: grantable.includes(preferred) ? preferred : (choices[0]?.value ?? null) };
+}
+
 function roleLabel(i18n: Pick<RequestI18n, 't'>, role: ClientRoleKey, customRoleId: string | null, roles: readonly CustomRole[]): string {
   if (role !== 'custom') return i18n.t(`team:roles.${role}`);
   return roles.find((r) => r.id === customRoleId)?.name ?? i18n.t('team:roles.removed');

@@ -20,6 +20,7 @@ import {
   findClientUserById,
   findClientUserWithAccess,
   findSettings,
+  grantableRoles,
   type HostAdapter,
   type HostContact,
   type HostWorkspace,
@@ -114,14 +115,25 @@ export function createTeam(deps: TeamDeps) {
       return { members, roles };
     },
 
-    /** Invites a contact of the company, or sends a pending invitation again. */
-    async invite(actor: TeamActor, contactId: string): Promise<'invited' | 'resent'> {
+    /**
+     * Invites a contact of the company with a role the client admin may give (grantableRoles), or
+     * sends a pending invitation again, which keeps the role given with it.
+     */
+    async invite(actor: TeamActor, contactId: string, roleValue: string): Promise<'invited' | 'resent'> {
       const contact = await adapter.contacts.findById(actor.workspace.id, contactId);
       if (!contact || contact.clientId !== actor.user.client_id) throw notFound(actor.t('team:notFound'));
       if (!contact.email.trim()) throw refusal(actor.t('team:refused.noEmail', { name: contact.name }));
       const existing = await findClientUserByContact(db, actor.workspace.id, contact.id);
       refuse(actor, existing?.status ?? null, false, existing ? 'resend_invitation' : 'invite');
-      const invited = await auth.invite(actor.workspace, contact.id, { clientUserId: actor.user.id, name: actor.name }, actor.meta);
+      let role: RoleChoice | undefined;
+      if (!existing) {
+        const [roles, settings] = await Promise.all([listRoles(db, actor.workspace.id), findSettings(db, actor.workspace.id)]);
+        role = chosenRole(actor, roleValue, roles).choice;
+        if (!grantableRoles(settings, actor.access, roles).includes(roleValue)) throw refusal(actor.t('team:refused.beyondOwnAccess'));
+      }
+      const invited = await auth
+        .invite(actor.workspace, contact.id, { clientUserId: actor.user.id, name: actor.name }, actor.meta, role ? { role } : {})
+        .catch(worded(actor));
       if (!invited) throw notFound(actor.t('team:notFound'));
       await db.transaction((trx) =>
         insertClientActivity(trx, actor, 'team.invited', {

@@ -98,7 +98,8 @@ export interface PortalInvoiceLegalRow extends PartiesRow {
   bank_name: string | null;
   iban: string | null;
   bic: string | null;
-  /** Why the invoice charges no VAT: the client's note, or else the workspace's. */
+  /** Why the invoice charges no VAT: the client's reason and note, or else the workspace's pair. */
+  vat_exemption_reason: string | null;
   vat_exemption_note: string | null;
 }
 
@@ -113,7 +114,13 @@ export function clientInvoiceQuery(db: Db, args: InvoiceArgs) {
     'w.bank_name',
     'w.iban',
     'w.bic',
-    db.raw('coalesce(c.vat_exemption_note, w.vat_exemption_note) as vat_exemption_note'),
+    // The client's reason and note go together, so a client's reason never meets the workspace's note.
+    db.raw(
+      'case when c.vat_exemption_reason is not null or c.vat_exemption_note is not null then c.vat_exemption_reason else w.vat_exemption_reason end as vat_exemption_reason',
+    ),
+    db.raw(
+      'case when c.vat_exemption_reason is not null or c.vat_exemption_note is not null then c.vat_exemption_note else w.vat_exemption_note end as vat_exemption_note',
+    ),
   ]);
 }
 

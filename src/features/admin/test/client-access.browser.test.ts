@@ -3,7 +3,8 @@
 // person's portal loses its proposals at once; the roles page creates a role. A client admin
 // manages a colleague end to end on the team page: invites him, gives him a role, disables him
 // after the confirmation; asks the agency for a new colleague, whom staff add and invite from the
-// request's page. Every page on the way passes axe and does not overflow at 390 px.
+// request's page. Every page on the way passes axe and does not overflow at 390 px, the role
+// selects of the team's forms (a colleague's role, an invitation's) among them.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import {
@@ -135,6 +136,8 @@ describe('client access pages in Chromium', function () {
         })),
       );
       expect(selects).to.have.length.greaterThan(0);
+      // Tom is not invited yet: his invitation asks for a role too, and that select is held to the same.
+      expect(await page.locator('.team-table select[id$="-invite-role"]').count(), 'role selects of invitations').to.be.greaterThan(0);
       expect(selects.filter((select) => !select.tall || !select.drawnAsField)).to.deep.equal([]);
       expect(await page.locator('.team-table button', { hasText: 'Change role' }).count()).to.be.greaterThan(0);
       expect(tab.consoleErrors).to.deep.equal([]);

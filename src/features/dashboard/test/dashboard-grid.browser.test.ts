@@ -3,7 +3,8 @@
 // "Outstanding" to the unpaid invoices whose balances add up to it, "1 overdue" to the overdue
 // ones); at 1280, 900 and 390 px no row of cards or widgets leaves an empty space beside its cards,
 // and the space between two rows of cards is the space between two cards of a row; on a phone what
-// waits for the client (offers to answer, invoices to pay, tasks to do) comes before every other card.
+// waits for the client (offers to answer, invoices to pay, tasks to do) comes before every other card;
+// in German at 1280, 1024 and 390 px no word of a card ("Kostenvoranschläge") is cut across two lines.
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
@@ -183,6 +184,47 @@ describe('the dashboard in Chromium', function () {
       expect(new Set(between).size, `space between the cards of a row: ${between}`).to.equal(1);
       expect(between[0]).to.be.greaterThan(0);
       expect(gaps.down, `space between rows (between cards: ${between[0]} px)`).to.deep.equal(gaps.down.map(() => between[0]));
+    });
+  }
+
+  // German has long compound words ("Kostenvoranschläge"): a card title or figure may wrap
+  // between words, never inside one, at the widths where a row holds four cards and at a phone's.
+  for (const width of [1280, 1024, 390]) {
+    it(`breaks no word of a card in German at ${width} px`, async function () {
+      const german = await browser.newContext({
+        viewport: { width, height: 900 },
+        locale: 'de-DE',
+        extraHTTPHeaders: { 'Accept-Language': 'de' },
+      });
+      try {
+        const dePage = await german.newPage();
+        const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+        await signInWithPassword(dePage, h.crm.url, 'demo', login);
+        await dePage.goto(`${h.crm.url}/portal/demo/`);
+        expect(await dePage.getAttribute('html', 'lang')).to.equal('de');
+        const broken = await dePage.evaluate(() => {
+          const found: string[] = [];
+          for (const card of document.querySelectorAll<HTMLElement>('main .card')) {
+            const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              const text = node.textContent ?? '';
+              // Each word's boxes: a word drawn on two lines has two boxes at different heights.
+              for (const match of text.matchAll(/[^\s\u00a0]+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+                if (tops.size > 1) found.push(`${card.id}: ${match[0]}`);
+              }
+            }
+          }
+          return found;
+        });
+        expect(broken, 'words broken across lines').to.deep.equal([]);
+        expect(await dePage.locator('main .card__title', { hasText: 'Kostenvoranschläge' }).count()).to.equal(1);
+      } finally {
+        await german.close();
+      }
     });
   }
 

@@ -128,14 +128,59 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(text).to.include('Reverse charge: VAT to be accounted for by the recipient');
     expect(text).to.match(/0\s?% on €1,500\.00 €0\.00/);
     expect(text).to.include('Total €1,500.00');
+    // The CRM records the reason, not only its English note: German readers get German law's words.
+    expect(detail.vatExemption).to.deep.equal({ reason: 'reverse_charge' });
+    const de = i18nFor('de');
+    const german = flat(
+      await pdfText(
+        await renderPdf(
+          invoicePdfModel(
+            de,
+            presentInvoiceDetail(de, detail, '/portal/demo/invoices/x', '2026-11-16'),
+            { name: 'Demo Agency', color: '#2f5bd3', logo: null },
+            'Bluebell Bakery',
+          ),
+        ),
+      ),
+    );
+    expect(german).to.include('Steuerschuldnerschaft des Leistungsempfängers').and.not.include('Reverse charge:');
+    // And so does the invoice page of Bluebell's client user, in German.
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'priya@bluebell.test')!;
+    const priya = await signedInAgent(h.agent(), 'demo', login);
+    const page = await priya.get(`/portal/demo/invoices/${row.id}`).set('Accept-Language', 'de').expect(200);
+    expect(page.text)
+      .to.include('lang="de"')
+      .and.include('Steuerschuldnerschaft des Leistungsempfängers')
+      .and.not.include('Reverse charge');
   });
 
-  it('says why no VAT is charged on a 0 % invoice, on the page and in the PDF, in the words the CRM keeps', async function () {
-    const note = "Not taxable in Germany: the place of supply is the recipient's country (Section 3a (2) UStG).";
+  it('says why no VAT is charged on a 0 % invoice, on the page and in the PDF, in the reader’s language', async function () {
+    const english = "No VAT charged: the supply is not taxable in the seller's country";
     const page = await maria.get(invoiceHref).expect(200);
-    expect(page.text).to.include('Not taxable in Germany: the place of supply is the recipient&#39;s country (Section 3a (2) UStG).');
-    expect(await download()).to.include(note);
-    expect(await download('de'), 'the agency wrote it in English').to.include(note);
+    expect(page.text).to.include(english.replace("'", '&#39;'));
+    expect(await download()).to.include(english);
+    expect(await download('de')).to.include('Keine Umsatzsteuer: Die Leistung ist im Land des Leistenden nicht steuerbar');
+    // Without a reason recorded, the CRM's own note is printed as the agency wrote it.
+    const northwind = await h.crm.db('clients').where({ name: 'Northwind Traders' }).first('id', 'vat_exemption_note');
+    await h.crm.db('clients').where({ id: northwind.id }).update({ vat_exemption_reason: null });
+    try {
+      expect(await download('de'), 'the agency wrote it in English').to.include(northwind.vat_exemption_note);
+    } finally {
+      await h.crm.db('clients').where({ id: northwind.id }).update({ vat_exemption_reason: 'not_taxable' });
+    }
+  });
+
+  it('refuses a reason the portal does not know, in the column itself', async function () {
+    const northwind = await h.crm.db('clients').where({ name: 'Northwind Traders' }).first('id');
+    let refused: unknown = null;
+    await h.crm
+      .db('clients')
+      .where({ id: northwind.id })
+      .update({ vat_exemption_reason: 'because' })
+      .catch((err: unknown) => {
+        refused = err;
+      });
+    expect(String(refused)).to.match(/vat_exemption_reason_check/);
   });
 
   it('prints no such note on an invoice that charges VAT, even where the host keeps one', async function () {

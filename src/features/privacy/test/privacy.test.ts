@@ -182,7 +182,9 @@ describe('a person’s own data: export and erasure', function () {
     // Her own data only: not the IP, browser or name of the staff member who changed her access.
     const byStaff = json('activity.json').find((e: { event: string }) => e.event === 'client_user.access_changed');
     expect(byStaff).to.deep.include({ ip: null, userAgent: null });
-    expect(byStaff.details).to.deep.equal({ role: { from: 'member', to: 'admin' }, by: 'agency staff' });
+    // Roles by the names she reads, not the keys the log keeps.
+    expect(byStaff.details).to.deep.equal({ role: { from: 'Member', to: 'Client admin' }, by: 'agency staff' });
+    expect(json('profile.json').role).to.equal('Full access');
     for (const name of names.filter((entry) => entry.endsWith('.json'))) {
       const text = zip.get(name)!.toString('utf8');
       for (const staffData of ['198.51.100.77', 'Staff browser', 'Sam Staffer', 'staff-7']) expect(text, name).not.to.include(staffData);

@@ -76,8 +76,18 @@ describe('team page for client admins', function () {
 
   it('invites a colleague: an email naming the client admin, a log entry and a notification for the agency', async function () {
     h.smtp.clear();
-    const res = await post(`${TEAM}/invite`, { contactId: (await tom()).id }, 303);
+    // The invite form asks for the role, the default chosen, as the colleague request does.
+    const before = await agent.get(TEAM).expect(200);
+    const select = /<select id="(colleague-\d+)-invite-role" name="role">([\s\S]*?)<\/select>/.exec(before.text);
+    expect(select, 'a role select in the invite form').to.not.equal(null);
+    expect(before.text).to.contain(
+      `<label class="visually-hidden" for="${select![1]}-invite-role">Role to give Tom Becker with the invitation</label>`,
+    );
+    expect([...select![2]!.matchAll(/value="([^"]+)"/g)].map((m) => m[1])).to.include.members(['admin', 'full', 'billing', 'member']);
+    expect(select![2]).to.contain('<option value="full" selected>');
+    const res = await post(`${TEAM}/invite`, { contactId: (await tom()).id, role: 'billing' }, 303);
     expect(res.headers.location).to.equal(`${TEAM}?notice=invited`);
+    expect((await tomUser()).role, 'the role chosen with the invitation').to.equal('billing');
     const mail = await h.smtp.waitForMessage((m) => m.to.includes('tom@northwind.test'));
     // It names the client admin's company, not the agency whose portal it is.
     expect(mail.subject).to.equal('Maria García at Northwind Traders invited you to your company’s client portal');
@@ -157,6 +167,22 @@ describe('team page for client admins', function () {
       expect((await tomUser()).role).to.equal('member');
       // A role within her own access is hers to give.
       await post(`${TEAM}/${tomId}/role`, { role: 'member' }, 303);
+      // Inviting someone new, she is offered only the roles she may give, and the others are refused.
+      const nora = await h.crm.adapter.contacts.create!(workspaceId, maria.client_id, { name: 'Nora Neu', email: 'nora@northwind.test' });
+      const page = await agent.get(TEAM).expect(200);
+      const offered = /<select id="colleague-\d+-invite-role" name="role">([\s\S]*?)<\/select>/.exec(page.text)![1]!;
+      expect([...offered.matchAll(/value="([^"]+)"/g)].map((m) => m[1])).to.deep.equal(['member']);
+      expect(offered).to.contain('<option value="member" selected>');
+      const refused = await post(`${TEAM}/invite`, { contactId: nora!.id, role: 'full' }, 409);
+      expect(refused.text).to.contain('That role would let them see something you cannot see yourself.');
+      // Without a role, the default is held to the same rule.
+      await post(`${TEAM}/invite`, { contactId: nora!.id }, 409);
+      expect(await db('client_users').where({ workspace_id: workspaceId, contact_id: nora!.id }).first('id')).to.equal(undefined);
+      await post(`${TEAM}/invite`, { contactId: nora!.id, role: 'member' }, 303);
+      expect(await db('client_users').where({ workspace_id: workspaceId, contact_id: nora!.id }).first('role', 'status')).to.deep.equal({
+        role: 'member',
+        status: 'invited',
+      });
     } finally {
       await db('client_users').where({ workspace_id: workspaceId, id: maria.id }).update({ denied_permissions: [] });
       await db('client_users').where({ workspace_id: workspaceId, id: tomId }).update({ status: 'disabled' });
@@ -287,6 +313,41 @@ describe('team page for client admins', function () {
     // Another workspace's staff, or a request id that is not one, find nothing.
     await staff.get(`${ADMIN}/colleague-requests/00000000-0000-4000-8000-000000000000`).expect(404);
     await staff.get(`${ADMIN}/colleague-requests/not-an-id`).expect(404);
+  });
+
+  it('refuses, in the staff member’s language, to add a colleague whose address another contact signs in with', async function () {
+    const id = randomUUID();
+    // Priya signs in to the portal for Bluebell: Northwind cannot have a colleague with her address.
+    await db('portal_colleague_requests').insert({
+      workspace_id: workspaceId,
+      id,
+      client_id: maria.client_id,
+      requested_by: maria.id,
+      name: 'Priya Again',
+      email: 'priya@bluebell.test',
+    });
+    const staff = await signedInStaffAgent(h, 'demo');
+    const href = `${ADMIN}/colleague-requests/${id}`;
+    const add = async (language: string) => {
+      const review = await staff.get(href).set('Accept-Language', language).expect(200);
+      return staff
+        .post(`${href}/add`)
+        .set('Accept-Language', language)
+        .type('form')
+        .send({ _csrf: csrfFrom(review.text), role: 'member' })
+        .expect(409);
+    };
+    expect((await add('de')).text)
+      .to.contain('Mit priya@bluebell.test meldet sich bereits ein anderer Kontakt im Portal an.')
+      .and.not.contain('already signs in');
+    expect((await add('en')).text).to.contain('priya@bluebell.test already signs in to the portal as another contact.');
+    // A request that is not there, in German too.
+    const missing = await staff
+      .get(`${ADMIN}/colleague-requests/00000000-0000-4000-8000-000000000000`)
+      .set('Accept-Language', 'de')
+      .expect(404);
+    expect(missing.text).to.contain('Wir konnten diese Anfrage nicht finden.');
+    await db('portal_colleague_requests').where({ workspace_id: workspaceId, id }).delete();
   });
 
   it('answers a flood of colleague requests from one person with a 429 in their language', async function () {

@@ -1,0 +1,92 @@
+// In a real Chromium, the staff pages outside the admin's forms: the staff language page ("Your
+// language", any staff member) has no axe violations and no horizontal overflow at 390 px, in
+// English and, once German is chosen on it (post/redirect/get), in German with lang="de"; a
+// record page's facts (client, title, status, total) wrap at 390 px without a separator left at a
+// line's end, and its "Client portal" crumb is a link with its words, back to the admin home.
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import {
+  expectNoAxeViolations,
+  expectNoOverflowAt390,
+  launchChromium,
+  openPage,
+  staffSignIn,
+  type WatchedPage,
+} from '../support/browser-pages.ts';
+import { demoNorthwind, sentProposal } from '../support/demo-records.ts';
+import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+
+const LANGUAGE = '/client-portal/notifications/language';
+
+describe('staff pages in Chromium: the language page and a record page', function () {
+  this.timeout(180_000);
+  let h: PortalHarness;
+  let browser: Browser;
+  let staff: WatchedPage;
+  let recordPath: string;
+
+  before(async function () {
+    h = await startPortalHarness();
+    browser = await launchChromium();
+    const northwind = await demoNorthwind(h.crm.db);
+    // A title long enough that the facts take more than one line at 390 px.
+    const proposalId = await sentProposal(h.crm.db, northwind, {
+      number: 'PR-2026-390',
+      title: 'Relaunch of the online shop with a new catalogue and checkout',
+    });
+    recordPath = `/settings/client-portal/records/proposal/${northwind.id}/${proposalId}`;
+    staff = await openPage(browser);
+    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    await staffSignIn(staff.page, h.crm.url, admin);
+  });
+  after(async function () {
+    await staff?.context.close();
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('shows the language page without axe violations or overflow at 390 px, in English and then in German', async function () {
+    const { page } = staff;
+    await page.goto(`${h.crm.url}${LANGUAGE}?returnTo=${encodeURIComponent('/client-portal/notifications')}`);
+    await expectNoAxeViolations(page, 'language page');
+    await expectNoOverflowAt390(page, 'language page');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectNoAxeViolations(page, 'language page at 390 px');
+    await page.locator('select[name=locale]').selectOption('de');
+    await Promise.all([page.waitForURL(/saved=1/), page.locator('form[method=post] button[type=submit]').last().click()]);
+    await page.waitForLoadState();
+    expect(await page.locator('.admin[lang], html').evaluateAll((els) => els.map((e) => e.getAttribute('lang')))).to.include('de');
+    await expectNoAxeViolations(page, 'language page in German at 390 px');
+    await expectNoOverflowAt390(page, 'language page in German');
+    // Back to the browser's language for the next test.
+    await page.locator('select[name=locale]').selectOption('');
+    await Promise.all([page.waitForURL(/saved=1/), page.locator('form[method=post] button[type=submit]').last().click()]);
+    await page.setViewportSize({ width: 1200, height: 900 });
+    expect(staff.consoleErrors).to.deep.equal([]);
+  });
+
+  it('wraps a record page’s facts at 390 px with no separator at a line’s end, under a “Client portal” crumb that links home', async function () {
+    const { page } = staff;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${h.crm.url}${recordPath}`);
+    const facts = page.locator('ul.record-facts > li');
+    expect(await facts.count(), 'client, title, status, total').to.equal(4);
+    const layout = await facts.evaluateAll((items) =>
+      items.map((li) => ({
+        text: (li.textContent ?? '').trim(),
+        before: getComputedStyle(li, '::before').content,
+        top: Math.round(li.getBoundingClientRect().top),
+      })),
+    );
+    // The separators are drawn before an item, never written after one.
+    expect(layout.map((item) => item.text.endsWith('·') || item.text.startsWith('·'))).to.deep.equal([false, false, false, false]);
+    expect(layout.map((item) => item.before)).to.deep.equal(['none', '"·"', '"·"', '"·"']);
+    expect(new Set(layout.map((item) => item.top)).size, 'the facts wrap at 390 px').to.be.greaterThan(1);
+    const crumb = page.locator('.admin-crumbs a', { hasText: 'Client portal' });
+    expect(await crumb.count()).to.equal(1);
+    expect(await crumb.getAttribute('href')).to.equal('/settings/client-portal');
+    await expectNoAxeViolations(page, 'record page at 390 px');
+    await expectNoOverflowAt390(page, 'record page');
+    await page.setViewportSize({ width: 1200, height: 900 });
+  });
+});
