@@ -26,8 +26,8 @@ const CONTENT_TYPES: Record<string, string> = {
 export const contentTypeOf = (filename: string) => CONTENT_TYPES[path.extname(filename).toLowerCase()] ?? 'application/octet-stream';
 
 // The portal's record types and Dolibarr's src_object_type values.
-const OBJECT_TYPES: Record<string, SharedObjectType | undefined> = { proposal: 'propal', invoice: 'facture' };
-const RECORD_TYPES: Record<string, HostRecordRef['type']> = { propal: 'proposal', facture: 'invoice' };
+const OBJECT_TYPES: Record<string, SharedObjectType | undefined> = { proposal: 'propal', invoice: 'facture', project: 'project' };
+const RECORD_TYPES: Record<string, HostRecordRef['type']> = { propal: 'proposal', facture: 'invoice', project: 'project' };
 
 /** A [timestamp-or-date text, rowid] cursor of this module, or null. */
 function keyCursor(cursor: string, pattern: RegExp): [string, number] | null {
@@ -63,7 +63,7 @@ export async function sharedDocumentCount(
   db: Knex,
   dataRoot: string,
   args: { entity: number; companyId: number },
-): Promise<{ shared: number; attached: { proposal: number; invoice: number } }> {
+): Promise<{ shared: number; attached: { proposal: number; invoice: number; project: number } }> {
   const rows = await sharedFileLocations(db, { ...args, limit: SUMMARY_COUNT_LIMIT + 1 });
   const present = await Promise.all(rows.map((row) => isOnDisk(dataRoot, row)));
   const counted = rows.filter((_, index) => present[index]);
@@ -72,6 +72,7 @@ export async function sharedDocumentCount(
     attached: {
       proposal: counted.filter((row) => row.attached_to === 'proposal').length,
       invoice: counted.filter((row) => row.attached_to === 'invoice').length,
+      project: counted.filter((row) => row.attached_to === 'project').length,
     },
   };
 }

@@ -5,6 +5,8 @@
 // hold); progress is the tasks' declared progress weighted by planned workload (opp_percent is
 // not progress); no phases, the tasks in Dolibarr's tree order, those the contact sees.
 import { expect } from 'chai';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import type { ProjectsPort } from '../../src/core/ports/host.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
@@ -153,5 +155,55 @@ describe('dolibarr binding: projects', function () {
     expect((await projects.list('2', bakery, claire, { state: 'all' }, { limit: 20 })).items).to.deep.equal([]);
     expect(await projects.find(ws, bakery, claire, 'x')).to.equal(null);
     expect(await projects.find(ws, bakery, claire, String(oldSign))).to.not.equal(null);
+  });
+
+  it("shares a public project's files with the company, never a private project's, a draft's or another company's", async function () {
+    const { db, seed } = host;
+    const documents = createDolibarrAdapter(host.db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot }).documents!;
+    // As Dolibarr files a project's documents: projet/<ref>/, indexed in llx_ecm_files with the
+    // project as their object, and shared by staff (a share hash).
+    const shareOn = async (projectId: number, ref: string, filename: string) => {
+      const filepath = `projet/${ref}`;
+      mkdirSync(path.join(host.dataRoot, filepath), { recursive: true });
+      writeFileSync(path.join(host.dataRoot, filepath, filename), `${filename} body`);
+      const [row] = await db('llx_ecm_files')
+        .insert({
+          ref: `project-${filename}`,
+          label: 'd41d8cd98f00b204e9800998ecf8427e',
+          share: `share-${filename}`,
+          entity: seed.entity,
+          filepath,
+          filename,
+          src_object_type: 'project',
+          src_object_id: projectId,
+          date_c: '2026-03-01 10:00:00',
+          fk_user_c: seed.users.admin,
+        })
+        .returning('rowid');
+      return String((row as { rowid: number }).rowid);
+    };
+    const privatePlan = Number((await db('llx_projet').where({ ref: 'PJ2602-0004' }).first('rowid')).rowid);
+    const signFile = await shareOn(oldSign, 'PJ2512-0003', 'sign-proof.pdf');
+    const refitFile = await shareOn(refit, 'PJ2601-0001', 'refit-plan.pdf');
+    await shareOn(privatePlan, 'PJ2602-0004', 'private-plan.pdf');
+    await shareOn(draft, 'PJ2601-0002', 'draft-brief.pdf');
+    const garageFile = await shareOn(garageProject, 'PJ2601-0005', 'garage-site.pdf');
+
+    const listed = (await documents.list(ws, bakery, {}, { limit: 50 })).items;
+    const projectFiles = listed.filter((doc) => doc.record?.type === 'project');
+    expect(projectFiles.map((doc) => [doc.name, doc.record?.label])).to.deep.equal([['sign-proof.pdf', 'PJ2512-0003']]);
+    // The project page's list: the files of that project only.
+    const onProject = await documents.list(ws, bakery, { record: { type: 'project', id: String(oldSign) } }, { limit: 10 });
+    expect(onProject.items.map((doc) => doc.name)).to.deep.equal(['sign-proof.pdf']);
+    expect((await documents.list(ws, bakery, { record: { type: 'project', id: String(refit) } }, { limit: 10 })).items).to.deep.equal([]);
+    expect(await documents.open(ws, bakery, signFile)).to.not.equal(null);
+    // A private project's file, even of a project a colleague is linked to, is not the company's to share.
+    expect(await documents.open(ws, bakery, refitFile)).to.equal(null);
+    expect(await documents.open(ws, bakery, garageFile)).to.equal(null);
+    const summary = await createDolibarrAdapter(host.db, {
+      workspaceSlug: seed.workspaceSlug,
+      dataRoot: host.dataRoot,
+    }).summaries!.forClient(ws, bakery, claire);
+    expect(summary.documents.attached?.project).to.equal(1);
   });
 });

@@ -89,7 +89,7 @@ describe("dolibarr binding: which rows are the portal's", function () {
     expect(names).to.deep.equal(['FA2601-0001.pdf', 'PR2601-0001.pdf', 'opening-hours.txt']);
     const summary = await adapter.summaries.forClient(ws, String(companies.bakery), String(contacts.claire));
     // One on a proposal and one on an invoice: the dashboard leaves them out for a person who may not open those.
-    expect(summary.documents).to.deep.equal({ shared: 3, attached: { proposal: 1, invoice: 1 } });
+    expect(summary.documents).to.deep.equal({ shared: 3, attached: { proposal: 1, invoice: 1, project: 0 } });
     expect(summary.proposals).to.deep.equal({ open: 2, total: 3 });
     expect(summary.invoices.unpaid).to.equal(1);
     expect(summary.invoices.outstanding).to.deep.equal([{ currency: 'EUR', cents: 150_000 }]);
@@ -135,7 +135,7 @@ describe("dolibarr binding: which rows are the portal's", function () {
       const listed = (await adapter.documents!.list(ws, bakery, {}, { limit: 50 })).items.map((doc) => doc.name);
       expect(listed).to.deep.equal(['FA2601-0001.pdf', 'PR2601-0001.pdf', 'opening-hours.txt']);
       const summary = await adapter.summaries.forClient(ws, bakery, String(contacts.claire));
-      expect(summary.documents).to.deep.equal({ shared: listed.length, attached: { proposal: 1, invoice: 1 } });
+      expect(summary.documents).to.deep.equal({ shared: listed.length, attached: { proposal: 1, invoice: 1, project: 0 } });
     } finally {
       await host
         .db('llx_ecm_files')

@@ -1,9 +1,13 @@
 // Files Dolibarr shares with a client: llx_ecm_files rows with a public share hash (`share`, set
-// when staff click "share" on a file), attached to the company itself (src_object_type 'societe')
-// or to its proposals ('propal') and invoices ('facture') past draft. The bytes are on the
-// Dolibarr server's disk under its data root (DOL_DATA_ROOT), at filepath/filename.
+// when staff click "share" on a file), attached to the company itself (src_object_type 'societe'),
+// to its proposals ('propal') and invoices ('facture') past draft, or to its public projects
+// ('project', validated or closed). A private project's files are left out: the documents port
+// answers per company, and a private project shows only to the contacts linked to it
+// (queries/projects.ts). The bytes are on the Dolibarr server's disk under its data root
+// (DOL_DATA_ROOT), at filepath/filename.
 import { clientCompanyIds, type Db } from './db.ts';
 import { INVOICE_DRAFT } from './invoices.ts';
+import { SHOWN_PROJECT_STATUSES } from './projects.ts';
 import { PROPAL_DRAFT } from './proposals.ts';
 
 export interface SharedFileRow {
@@ -20,7 +24,7 @@ export interface SharedFileRow {
   date_key?: string;
 }
 
-export type SharedObjectType = 'propal' | 'facture';
+export type SharedObjectType = 'propal' | 'facture' | 'project';
 
 /** One client's shared files, as a query to narrow further. */
 function sharedFiles(db: Db, args: { entity: number; companyId: number }) {
@@ -32,6 +36,9 @@ function sharedFiles(db: Db, args: { entity: number; companyId: number }) {
       })
       .leftJoin('llx_facture as f', function joinFacture() {
         this.on('f.rowid', '=', 'e.src_object_id').andOnVal('e.src_object_type', '=', 'facture').andOn('f.entity', '=', 'e.entity');
+      })
+      .leftJoin('llx_projet as j', function joinProject() {
+        this.on('j.rowid', '=', 'e.src_object_id').andOnVal('e.src_object_type', '=', 'project').andOn('j.entity', '=', 'e.entity');
       })
       .leftJoin('llx_user as u', 'u.rowid', 'e.fk_user_c')
       .where('e.entity', entity)
@@ -46,6 +53,9 @@ function sharedFiles(db: Db, args: { entity: number; companyId: number }) {
           })
           .orWhere(function invoices() {
             this.where({ 'f.fk_soc': companyId }).whereNot('f.fk_statut', INVOICE_DRAFT);
+          })
+          .orWhere(function publicProjects() {
+            this.where({ 'j.fk_soc': companyId, 'j.public': 1 }).whereIn('j.fk_statut', SHOWN_PROJECT_STATUSES);
           });
       })
   );
@@ -85,7 +95,7 @@ export async function listSharedFiles(
     .limit(args.limit)
     .select<SharedFileRow[]>([
       ...COLUMNS,
-      db.raw('coalesce(p.ref, f.ref) as record_ref'),
+      db.raw('coalesce(p.ref, f.ref, j.ref) as record_ref'),
       db.raw(`to_char(${KEY}, 'YYYY-MM-DD"T"HH24:MI:SS.US') as date_key`),
     ]);
 }
@@ -93,7 +103,7 @@ export async function listSharedFiles(
 export async function findSharedFile(db: Db, args: { entity: number; companyId: number; rowid: number }): Promise<SharedFileRow | null> {
   const row = await sharedFiles(db, args)
     .where('e.rowid', args.rowid)
-    .first<SharedFileRow | undefined>([...COLUMNS, db.raw('coalesce(p.ref, f.ref) as record_ref')]);
+    .first<SharedFileRow | undefined>([...COLUMNS, db.raw('coalesce(p.ref, f.ref, j.ref) as record_ref')]);
   return row ?? null;
 }
 
@@ -105,13 +115,15 @@ export async function findSharedFile(db: Db, args: { entity: number; companyId: 
 export async function sharedFileLocations(
   db: Db,
   args: { entity: number; companyId: number; limit: number },
-): Promise<Array<{ filepath: string; filename: string; attached_to: 'proposal' | 'invoice' | null }>> {
+): Promise<Array<{ filepath: string; filename: string; attached_to: 'proposal' | 'invoice' | 'project' | null }>> {
   return sharedFiles(db, args)
     .orderByRaw(`${KEY} desc, e.rowid desc`)
     .limit(args.limit)
     .select(
       'e.filepath',
       'e.filename',
-      db.raw("case when p.rowid is not null then 'proposal' when f.rowid is not null then 'invoice' end as attached_to"),
+      db.raw(
+        "case when p.rowid is not null then 'proposal' when f.rowid is not null then 'invoice' when j.rowid is not null then 'project' end as attached_to",
+      ),
     );
 }

@@ -17,6 +17,8 @@ import { DONE_SQL, SHOWN_STATUSES } from './tasks.ts';
 
 const PROJECT_OPEN = 1;
 const PROJECT_CLOSED = 2;
+/** The statuses a client sees a project in: a draft is still the agency's. */
+export const SHOWN_PROJECT_STATUSES = [PROJECT_OPEN, PROJECT_CLOSED];
 
 export interface ProjectRow {
   rowid: number;
@@ -55,7 +57,7 @@ function visible(db: Db, scope: Scope) {
   return (
     db('llx_projet as j')
       .where({ 'j.entity': scope.entity, 'j.fk_soc': scope.companyId })
-      .whereIn('j.fk_statut', [PROJECT_OPEN, PROJECT_CLOSED])
+      .whereIn('j.fk_statut', SHOWN_PROJECT_STATUSES)
       .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId))
       // The contact must be one of this company's: another company's contact id sees nothing here.
       .whereExists(

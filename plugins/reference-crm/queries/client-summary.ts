@@ -24,7 +24,7 @@ export interface ClientSummaryRow {
   tasksOpen: number;
   documentsShared: number;
   /** Of the shared documents, those of each record type. */
-  documentsAttached: { proposal: number; quotation: number; invoice: number };
+  documentsAttached: { proposal: number; quotation: number; invoice: number; project: number };
 }
 
 // Drafts are the agency's own work in progress: the client never sees them.
@@ -52,11 +52,13 @@ select (select count(*)::int from proposals
          where workspace_id = :workspaceId and client_id = :clientId and (assigned_contact_id = :contactId or assigned_contact_id is null)
            and status in ('open', 'in_progress')) as tasks_open,
        dc.n as documents_shared, dc.proposal as documents_proposal, dc.quotation as documents_quotation, dc.invoice as documents_invoice,
+       dc.project as documents_project,
        (select coalesce(json_agg(by_currency order by currency), '[]'::json) from by_currency) as invoices
   from (select count(*)::int as n,
                count(*) filter (where record_type = 'proposal')::int as proposal,
                count(*) filter (where record_type = 'quotation')::int as quotation,
-               count(*) filter (where record_type = 'invoice')::int as invoice
+               count(*) filter (where record_type = 'invoice')::int as invoice,
+               count(*) filter (where record_type = 'project')::int as project
           from (select record_type from documents
                  where workspace_id = :workspaceId and client_id = :clientId and shared_with_client limit ${countLimit}) d) dc`;
 
@@ -70,6 +72,7 @@ export interface SummaryRow {
   documents_proposal: number;
   documents_quotation: number;
   documents_invoice: number;
+  documents_project: number;
   invoices: Array<{ currency: string; unpaid: number; overdue: number; outstanding_cents: number }>;
 }
 
@@ -111,6 +114,7 @@ export function summaryFromRow(row: SummaryRow): ClientSummaryRow {
       proposal: Number(row.documents_proposal),
       quotation: Number(row.documents_quotation),
       invoice: Number(row.documents_invoice),
+      project: Number(row.documents_project),
     },
   };
 }

@@ -169,11 +169,11 @@ export interface ClientSummary {
   /** Open tasks this contact sees: assigned to them, or to their whole company (no contact). */
   tasks: { open: number };
   /**
-   * Shared documents, and of them how many belong to a proposal, quotation or invoice: a person who
-   * may not open such a record does not count its documents. A host that links documents to those
-   * records answers `attached`; without it every shared document counts.
+   * Shared documents, and of them how many belong to a proposal, quotation, invoice or project: a
+   * person who may not open such a record does not count its documents. A host that links documents
+   * to those records answers `attached`; without it every shared document counts.
    */
-  documents: { shared: number; attached?: Partial<Record<'proposal' | 'quotation' | 'invoice', number>> };
+  documents: { shared: number; attached?: Partial<Record<'proposal' | 'quotation' | 'invoice' | 'project', number>> };
 }
 
 export interface SummariesPort {

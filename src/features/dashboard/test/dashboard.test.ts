@@ -45,11 +45,13 @@ describe('client dashboard', function () {
       .where({ workspace_id: workspace.id, email: login.email })
       .first('id', 'client_id', 'contact_id');
     const summary = await h.crm.adapter.summaries.forClient(workspace.id, user.client_id, user.contact_id);
-    // Northwind's shared documents: one belongs to the proposal.
+    // Northwind's shared documents: one belongs to the proposal, one to the website project. A
+    // billing person opens neither proposals nor projects, as the Documents page lists them.
     expect(summary.documents.attached?.proposal).to.equal(1);
+    expect(summary.documents.attached?.project).to.equal(1);
     await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'billing' });
     try {
-      expect(await dashboard()).to.match(new RegExp(`>${summary.documents.shared - 1} shared documents?<`));
+      expect(await dashboard()).to.match(new RegExp(`>${summary.documents.shared - 2} shared documents?<`));
     } finally {
       await h.crm.db('client_users').where({ workspace_id: workspace.id, id: user.id }).update({ role: 'full' });
     }
