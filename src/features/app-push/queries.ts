@@ -29,6 +29,20 @@ export async function keepPushKeys(db: Db, workspaceId: string, keys: PushKeyRow
   return (await findPushKeys(db, workspaceId)) ?? keys;
 }
 
+/**
+ * Puts a new pair in place of one no secret in force opens, and removes the workspace's devices,
+ * which subscribed with the old public key and can no longer be sent to.
+ */
+export async function replacePushKeys(trx: Knex.Transaction, workspaceId: string, keys: PushKeyRow): Promise<void> {
+  await trx('portal_push_keys').where({ workspace_id: workspaceId }).update(keys);
+  await trx('portal_push_subscriptions').where({ workspace_id: workspaceId }).delete();
+}
+
+/** Seals the private key again under the current secret (it opened under a previous one). */
+export async function resealPushKey(db: Db, workspaceId: string, sealed: string): Promise<void> {
+  await db('portal_push_keys').where({ workspace_id: workspaceId }).update({ private_key_sealed: sealed });
+}
+
 /** The device's row, made or taken over: a browser signed in as another person moves to them. */
 export async function saveSubscription(
   db: Db,

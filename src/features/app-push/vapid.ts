@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import webpush from 'web-push';
 import { createSecretBox, type PortalConfig } from '../../core/index.ts';
-import { findPushKeys, keepPushKeys } from './queries.ts';
+import { findPushKeys, keepPushKeys, replacePushKeys, resealPushKey } from './queries.ts';
 
 interface VapidKeys {
   publicKey: string;
@@ -30,19 +30,19 @@ export function createVapidKeyring(deps: {
   const cache = new Map<string, Promise<VapidKeys>>();
 
   async function load(workspaceId: string): Promise<VapidKeys> {
-    const kept = await findPushKeys(deps.db, workspaceId);
-    const row =
-      kept ??
-      (await (async () => {
-        const made = webpush.generateVAPIDKeys();
-        return keepPushKeys(deps.db, workspaceId, {
-          public_key: made.publicKey,
-          private_key_sealed: box.seal(made.privateKey, workspaceId),
-        });
-      })());
+    const made = () => {
+      const pair = webpush.generateVAPIDKeys();
+      return { public_key: pair.publicKey, private_key_sealed: box.seal(pair.privateKey, workspaceId) };
+    };
+    const row = (await findPushKeys(deps.db, workspaceId)) ?? (await keepPushKeys(deps.db, workspaceId, made()));
     const opened = box.open(row.private_key_sealed, workspaceId);
-    if (!opened) throw new Error('The workspace’s push key cannot be opened with the session secrets in force');
-    return { publicKey: row.public_key, privateKey: opened.plain, subject };
+    if (opened?.stale) await resealPushKey(deps.db, workspaceId, box.seal(opened.plain, workspaceId));
+    if (opened) return { publicKey: row.public_key, privateKey: opened.plain, subject };
+    // Sealed under a session secret no longer given: the pair is lost. A new one takes its place and
+    // the devices subscribed with the old one are removed; people turn push on again.
+    const fresh = made();
+    await deps.db.transaction((trx) => replacePushKeys(trx, workspaceId, fresh));
+    return { publicKey: fresh.public_key, privateKey: box.open(fresh.private_key_sealed, workspaceId)!.plain, subject };
   }
 
   return {

@@ -222,9 +222,10 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
     return delivered;
   }
 
-  /** Every workspace's waiting push messages: what a restart left behind. */
+  /** Every workspace's waiting push messages (what a restart left behind), after the passes under way. */
   async function pushesLeft(): Promise<number> {
-    let delivered = 0;
+    // The passes under way first: what they took is not waiting any more, but not yet sent either.
+    let delivered = (await Promise.all([...pushing.values()].map((pass) => pass.catch(() => 0)))).reduce((a, b) => a + b, 0);
     for (const workspaceId of await workspacesWithWaitingPushes(db, PUSH_BATCH)) delivered += await pushes(workspaceId);
     return delivered;
   }

@@ -5,7 +5,8 @@
 // she set to push reaches a push service running in this process, which decrypts it with the
 // device's own keys (http_ece): in her language, with the link to the notification. A kind she did
 // not set to push sends nothing; a 410 from the push service removes the device; signing out
-// removes that session's device only; erasure removes them all.
+// removes that session's device only; erasure removes them all. A key pair sealed under a secret
+// no longer given is replaced, and its devices removed.
 import { createECDH, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import type { Knex } from 'knex';
 import { setAsideDemoRoleLogins } from '../../../../test/support/demo-records.ts';
 import { csrfFrom, type PortalHarness, signedInAgent, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 import { appPushPersonalData } from '../personal-data.ts';
+import { createVapidKeyring } from '../vapid.ts';
 
 const BASE = '/portal/demo';
 
@@ -233,5 +235,24 @@ describe('the installed portal and its push messages', function () {
     const erased = await db.transaction((trx) => hook.erase(trx, { workspaceId, id: maria.id } as never));
     expect(erased.counts.pushDevices).to.equal(1);
     expect(await subscriptions()).to.deep.equal([]);
+  });
+
+  it('replaces a workspace’s key pair no session secret in force opens, and removes the devices subscribed with it', async function () {
+    await subscribe(agent, token, device(push, '/old-key').form).expect(204);
+    const before = await db('portal_push_keys').where({ workspace_id: workspaceId }).first('public_key');
+    // Another secret than the one the pair was sealed under: as after a rotation that dropped the old one.
+    const keyring = createVapidKeyring({
+      db,
+      config: {
+        webPush: { endpointHosts: [], allowHttpEndpoints: false },
+        appUrl: 'https://portal.example',
+        sessionSecret: 'another-secret-'.padEnd(48, 'y'),
+        previousSessionSecrets: [],
+      },
+    });
+    const keys = await keyring.forWorkspace(workspaceId);
+    expect(keys.publicKey).to.not.equal(before.public_key);
+    expect(await subscriptions()).to.deep.equal([]);
+    expect((await keyring.forWorkspace(workspaceId)).publicKey).to.equal(keys.publicKey);
   });
 });
