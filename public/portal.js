@@ -308,6 +308,14 @@
       })
       .then(function (subscription) {
         show(box, subscription, Notification.permission === 'denied' ? box.dataset.textDenied : null);
+        // The browser still holds a subscription the portal may have dropped (a sign-out on this
+        // device removes it there): said again, so "on" here is on at the portal too.
+        if (subscription) {
+          var json = subscription.toJSON();
+          post(box.dataset.pushSubscribe, { endpoint: json.endpoint, p256dh: json.keys.p256dh, auth: json.keys.auth }).catch(function () {
+            show(box, null, box.dataset.textFailed);
+          });
+        }
       });
   }
 
@@ -319,9 +327,16 @@
     var turnOn = button.hasAttribute('data-push-on');
     navigator.serviceWorker.ready
       .then(function (registration) {
+        // A subscription left from an earlier key (the agency's pair was replaced) would refuse the new one.
         if (turnOn)
           return registration.pushManager
-            .subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.pushKey) })
+            .getSubscription()
+            .then(function (old) {
+              return old ? old.unsubscribe() : true;
+            })
+            .then(function () {
+              return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.pushKey) });
+            })
             .then(function (subscription) {
               var json = subscription.toJSON();
               return post(box.dataset.pushSubscribe, { endpoint: json.endpoint, p256dh: json.keys.p256dh, auth: json.keys.auth }).then(
