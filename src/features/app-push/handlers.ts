@@ -20,13 +20,18 @@ import {
 import { ICON_SIZES, type IconSize, monogramIcon } from './app-icons.ts';
 import type { SubscribeInput, UnsubscribeInput } from './commands.ts';
 import { deviceLabel, endpointAllowed, endpointHash } from './endpoints.ts';
-import { deleteSubscription, saveSubscription } from './queries.ts';
+import { deleteSubscription, keepNewestSubscriptions, saveSubscription } from './queries.ts';
 import { webAppManifest } from './web-manifest.ts';
 
 const WORKER_SOURCE = readFileSync(new URL('./service-worker.js', import.meta.url), 'utf8');
 /** Icons drawn, by size, initials and colours: a few bytes of key each, and the same for every visitor. */
 const ICONS = new Map<string, Buffer>();
 const ICONS_KEPT = 200;
+/**
+ * Devices one person may have push on in: more than anyone uses, few enough that a script posting
+ * made-up endpoints cannot have each notification fan out into thousands of requests.
+ */
+const DEVICES_PER_PERSON = 20;
 
 /** What the icons are drawn from: a change of it gives them a new address, so a browser fetches them again. */
 function iconVersion(branding: Branding): string {
@@ -127,6 +132,7 @@ export function createAppPushHandlers(deps: { db: Knex; config: Pick<PortalConfi
         deviceLabel: deviceLabel(req.get('User-Agent')),
         sessionHash: hashSessionId(req.sessionID),
       });
+      await keepNewestSubscriptions(db, workspace.id, signedInClient(res).user.id, DEVICES_PER_PERSON);
       res.status(204).end();
     },
 

@@ -72,6 +72,19 @@ export async function saveSubscription(
     .merge(['client_user_id', 'endpoint', 'p256dh', 'auth', 'device_label', 'session_hash']);
 }
 
+/** Keeps the person's `keep` newest devices and removes the rest; resolves with how many went. */
+export function keepNewestSubscriptions(db: Db, workspaceId: string, clientUserId: string, keep: number): Promise<number> {
+  const newest = db('portal_push_subscriptions')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .orderBy('id', 'desc')
+    .limit(keep)
+    .select('id');
+  return db('portal_push_subscriptions')
+    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
+    .whereNotIn('id', newest)
+    .delete();
+}
+
 /** Removes the person's subscription of one device; resolves with how many rows went (0 or 1). */
 export function deleteSubscription(db: Db, workspaceId: string, clientUserId: string, endpointHash: string): Promise<number> {
   return db('portal_push_subscriptions')

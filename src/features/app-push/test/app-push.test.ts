@@ -196,6 +196,18 @@ describe('the installed portal and its push messages', function () {
     expect(last.last_success_at).to.not.equal(null);
   });
 
+  it('keeps a person’s 20 newest devices: made-up endpoints cannot make one notification fan out', async function () {
+    for (let i = 0; i < 21; i++) await subscribe(agent, token, device(push, `/many-${i}`).form).expect(204);
+    const kept = (await subscriptions()).map((s) => s.endpoint);
+    expect(kept).to.have.length(20);
+    expect(kept).to.include(`${push.url}/many-20`).and.not.include(`${push.url}/phone`);
+    await db('portal_push_subscriptions')
+      .where({ workspace_id: workspaceId, client_user_id: maria.id })
+      .whereLike('endpoint', '%/many-%')
+      .delete();
+    await subscribe(agent, token, device(push, '/phone').form).expect(204);
+  });
+
   it('removes a device the push service says is gone (410)', async function () {
     const tablet = device(push, '/tablet');
     await subscribe(agent, token, tablet.form).expect(204);
