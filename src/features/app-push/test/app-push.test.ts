@@ -135,6 +135,9 @@ describe('the installed portal and its push messages', function () {
       expect(`${body.readUInt32BE(16)}x${body.readUInt32BE(20)}`).to.equal(icon.sizes);
     }
     await h.agent().get(`${BASE}/app-icons/64.png`).expect(404);
+    // A workspace whose portal flag is off has no installed portal either.
+    await h.agent().get('/portal/acme/manifest.webmanifest').expect(404);
+    await h.agent().get('/portal/acme/sw.js').expect(404);
   });
 
   it('serves a service worker that keeps only the shell and the offline page, and an offline page naming no one', async function () {
