@@ -109,6 +109,8 @@ export const PAGES: PageEntry[] = [
   { name: 'team (client admin)', who: 'client', path: '/portal/demo/team' },
   { name: 'notifications', who: 'client', path: '/portal/demo/notifications' },
   { name: 'notification channels', who: 'client', path: '/portal/demo/account/notifications' },
+  { name: 'web app manifest', who: 'anonymous', path: '/portal/demo/manifest.webmanifest' },
+  { name: 'service worker', who: 'anonymous', path: '/portal/demo/sw.js' },
   { name: 'your data', who: 'client', path: '/portal/demo/account/data' },
   { name: 'erasure request confirmation', who: 'client', path: '/portal/demo/account/data/erasure' },
   { name: 'admin erasure requests', who: 'staff', path: '/settings/client-portal/erasure-requests' },

@@ -50,7 +50,13 @@ export { listMigrationSource, type MigrationModule } from './core/db/migration-s
 export { distributeOnCitus, type DistributionOutcome } from './core/db/distribute.ts';
 export type { DistributionPlan, TablePlacement } from './core/db/distribution.ts';
 export { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from './core/db/prepared-statements.ts';
-export { paymentKeysSettingsFrom, previousSecretsFrom, stripeSettingsFrom, type PortalConfigInput } from './core/config.ts';
+export {
+  paymentKeysSettingsFrom,
+  previousSecretsFrom,
+  stripeSettingsFrom,
+  type PortalConfigInput,
+  webPushSettingsFrom,
+} from './core/config.ts';
 export { createUnleashFlags } from './core/flags/unleash-flags.ts';
 export { openEventBus } from './core/events/choose-event-bus.ts';
 export { createMailer, type DevOutbox } from './core/mail/mailer.ts';

@@ -10,6 +10,7 @@ import { invoicesFeature, paymentProviders, type PaymentService } from './featur
 import { messagesFeature, staffUnreadCount, type MessageDigest } from './features/messages/index.ts';
 import { notificationsFeature, type Notifications } from './features/notifications/index.ts';
 import { type ClientNotifications, clientEventOf, clientNotificationsFeature } from './features/client-notifications/index.ts';
+import { appPushFeature } from './features/app-push/index.ts';
 import { offersFeature, type OfferReminders } from './features/offers/index.ts';
 import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
@@ -150,10 +151,11 @@ export interface CustomerPortal {
    */
   personalDataTables: readonly string[];
   /**
-   * Clients' daily notification emails, each once a day across instances, and, beside a host with
-   * a news port, what it issued and sent; on timers, digests() and hostNews() for tests and tools.
+   * Clients' daily notification emails, each once a day across instances, the push messages a
+   * restart left waiting, and, beside a host with a news port, what it issued and sent; on timers,
+   * digests(), pushesLeft() and hostNews() for tests and tools.
    */
-  clientNotifications: Pick<ClientNotifications, 'digests'> & { hostNews(): Promise<number> };
+  clientNotifications: Pick<ClientNotifications, 'digests' | 'pushesLeft'> & { hostNews(): Promise<number> };
   /** Mount at config.notificationsPath, behind the host's staff sign-in (any staff user). */
   notificationsRouter: Router;
   /** What the host shows in its header for a signed-in staff user (the unread count). */
@@ -198,7 +200,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // sees every page). Those that serve others hand over what they share.
   const account = accountFeature(core.services);
   const notifications = notificationsFeature(core.services);
-  const clientNotifications = clientNotificationsFeature(core.services);
+  const appPush = appPushFeature(core.services);
+  const clientNotifications = clientNotificationsFeature(core.services, { push: appPush.push });
   const messages = messagesFeature(core.services, {
     staffMessageSent: (message) =>
       clientNotifications.service.notify({ ...message, kind: 'message_reply', subjectType: 'message', subjectId: message.messageId }),
@@ -223,6 +226,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     ticketsFeature(core.services),
     teamFeature(core.services, account.auth),
     privacy,
+    appPush,
     clientNotifications,
     messages,
     notifications,
@@ -314,7 +318,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     payments: invoices.payments,
     notifications: notifications.notifications,
     offerReminders: { run: () => offers.reminders.run() },
-    clientNotifications: { digests: () => clientNotifications.service.digests(), hostNews: clientNotifications.hostNews },
+    clientNotifications: {
+      digests: () => clientNotifications.service.digests(),
+      pushesLeft: () => clientNotifications.service.pushesLeft(),
+      hostNews: clientNotifications.hostNews,
+    },
     dataExports: { run: () => privacy.exports.run(), expire: () => privacy.exports.expire() },
     personalDataTables: personalData.flatMap((hook) => hook.tables),
     notificationsRouter: core.staffRouter(staffNotifications),

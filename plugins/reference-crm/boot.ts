@@ -89,12 +89,12 @@ export interface BootOptions {
   shutdownDeadlineMs?: number;
   /**
    * The portal's live-stream settings (caps and the session re-check; LIVE_STREAMS_PER_SESSION,
-   * LIVE_STREAMS_PER_IP) and the offer reminders' window (OFFER_REMINDER_DAYS).
+   * LIVE_STREAMS_PER_IP), the offer reminders' window (OFFER_REMINDER_DAYS) and Web Push (VAPID_*).
    */
   portalConfig?:
     | Pick<
         PortalConfigInput,
-        'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'liveStaffCheckMs' | 'offerReminderDays'
+        'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'liveStaffCheckMs' | 'offerReminderDays' | 'webPush'
       >
     | undefined;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */

@@ -9,6 +9,7 @@ import {
   databaseBoundsFrom,
   preparedStatementsFrom,
   stripeSettingsFrom,
+  webPushSettingsFrom,
 } from '../../src/index.ts';
 import { trustProxySetting } from '../shared/host-http.ts';
 import { bootReferenceCrm } from './boot.ts';
@@ -51,6 +52,7 @@ try {
       ...(env.LIVE_STREAMS_PER_SESSION ? { liveStreamsPerSession: Number(env.LIVE_STREAMS_PER_SESSION) } : {}),
       ...(env.LIVE_STREAMS_PER_IP ? { liveStreamsPerIp: Number(env.LIVE_STREAMS_PER_IP) } : {}),
       ...(env.OFFER_REMINDER_DAYS ? { offerReminderDays: Number(env.OFFER_REMINDER_DAYS) } : {}),
+      webPush: webPushSettingsFrom(env),
     },
   });
   const demo = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo');

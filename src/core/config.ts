@@ -1,6 +1,9 @@
 // The portal's configuration, validated once at start-up.
 import { z } from 'zod';
 
+/** The push services of Chrome and Edge on Android and desktop, Firefox, Safari and Windows. */
+const PUSH_SERVICE_HOSTS = ['fcm.googleapis.com', '.push.services.mozilla.com', '.push.apple.com', '.notify.windows.com'];
+
 export const PortalConfigSchema = z.object({
   /** Public base URL of the host app, used in links sent by email (no trailing slash). */
   appUrl: z.url().transform((url) => url.replace(/\/+$/, '')),
@@ -110,6 +113,37 @@ export const PortalConfigSchema = z.object({
    * (an offer valid until today is still in time). 0 sends none.
    */
   offerReminderDays: z.number().int().min(0).max(60).default(3),
+  /**
+   * Web Push for the installed portal. The VAPID key pair (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY,
+   * base64url, as `web-push generate-vapid-keys` prints them) serves every workspace; without it
+   * each workspace gets a pair of its own the first time it needs one, kept sealed in the database.
+   * The subject (VAPID_SUBJECT, a mailto: or https: URL) is who the push services may contact.
+   * Subscriptions are taken only for push services at `endpointHosts` (a leading dot: any host
+   * under it), over https unless `allowHttpEndpoints` (a local push service in development and
+   * tests): the portal posts to the address a browser gives it, so it must not be any address.
+   */
+  webPush: z
+    .object({
+      publicKey: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{80,100}$/, 'VAPID_PUBLIC_KEY must be a base64url P-256 public key')
+        .optional(),
+      privateKey: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{40,50}$/, 'VAPID_PRIVATE_KEY must be a base64url P-256 private key')
+        .optional(),
+      subject: z
+        .string()
+        .regex(/^(mailto:|https:\/\/)\S+$/, 'VAPID_SUBJECT must be a mailto: or https: URL')
+        .optional(),
+      endpointHosts: z.array(z.string().min(1)).default(PUSH_SERVICE_HOSTS),
+      allowHttpEndpoints: z.boolean().default(false),
+    })
+    .refine(
+      (value) => Boolean(value.publicKey) === Boolean(value.privateKey),
+      'Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither',
+    )
+    .default({ endpointHosts: PUSH_SERVICE_HOSTS, allowHttpEndpoints: false }),
 });
 
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;
@@ -160,5 +194,14 @@ export function stripeSettingsFrom(env: NodeJS.ProcessEnv): { secretKey?: string
     ...(env.STRIPE_SECRET_KEY ? { secretKey: env.STRIPE_SECRET_KEY } : {}),
     ...(env.STRIPE_WEBHOOK_SECRET ? { webhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
     ...(env.STRIPE_API_BASE ? { apiBase: env.STRIPE_API_BASE } : {}),
+  };
+}
+
+/** VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT as the portal takes them (blank is unset). */
+export function webPushSettingsFrom(env: NodeJS.ProcessEnv): { publicKey?: string; privateKey?: string; subject?: string } {
+  return {
+    ...(env.VAPID_PUBLIC_KEY ? { publicKey: env.VAPID_PUBLIC_KEY } : {}),
+    ...(env.VAPID_PRIVATE_KEY ? { privateKey: env.VAPID_PRIVATE_KEY } : {}),
+    ...(env.VAPID_SUBJECT ? { subject: env.VAPID_SUBJECT } : {}),
   };
 }

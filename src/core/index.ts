@@ -38,7 +38,7 @@ export { personActivity } from './activity/personal-data-queries.ts';
 export { type ClientActor, insertStaffActivity } from './activity/queries.ts';
 
 // Branding
-export { buildBranding } from './branding/branding.ts';
+export { type Branding, buildBranding } from './branding/branding.ts';
 
 // The portal's users
 export {
@@ -339,7 +339,8 @@ export {
   withoutInvisibleFormatting,
 } from './web/fields.ts';
 export { portalContext, type PortalContext, portalI18n, renderPortalPage, signedInClient } from './web/portal-context.ts';
-export { formAnswerStatus, isFragmentRequest, sendPage } from './web/render.ts';
+export { formAnswerStatus, isFragmentRequest, renderTemplate, sendPage } from './web/render.ts';
+export { HTMX_SCRIPT_PATH } from './web/htmx-script.ts';
 export { listHref, listParams, presentSearch } from './web/list-search.ts';
 export { allow } from './web/route-steps.ts';
 export { type RouteEntry, routeTable } from './web/route-table.ts';

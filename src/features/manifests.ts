@@ -5,6 +5,7 @@
 import type { FeatureManifest } from '../core/index.ts';
 import { accountManifest } from './account/manifest.ts';
 import { adminManifest } from './admin/manifest.ts';
+import { appPushManifest } from './app-push/manifest.ts';
 import { clientNotificationsManifest } from './client-notifications/manifest.ts';
 import { dashboardManifest } from './dashboard/manifest.ts';
 import { documentsManifest } from './documents/manifest.ts';
@@ -30,6 +31,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   ticketsManifest,
   teamManifest,
   privacyManifest,
+  appPushManifest,
   clientNotificationsManifest,
   messagesManifest,
   notificationsManifest,

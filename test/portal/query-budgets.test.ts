@@ -187,7 +187,17 @@ describe('query budgets per request', function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
     await agent.get('/portal/demo/notifications').expect(200);
     await expectBudget('GET notifications', 3, () => agent.get('/portal/demo/notifications').expect(200));
+    // The first view makes or reads the workspace's push key, kept in memory from then on.
+    await agent.get('/portal/demo/account/notifications').expect(200);
     await expectBudget('GET notification channels', 3, () => agent.get('/portal/demo/account/notifications').expect(200));
+  });
+
+  it('the installed portal: the manifest, an icon, the service worker and the offline page read nothing (the workspace from the cache)', async function () {
+    const agent = h.agent();
+    await expectBudget('GET manifest', 0, () => agent.get('/portal/demo/manifest.webmanifest').expect(200));
+    await expectBudget('GET app icon', 0, () => agent.get('/portal/demo/app-icons/192.png').expect(200));
+    await expectBudget('GET service worker', 0, () => agent.get('/portal/demo/sw.js').expect(200));
+    await expectBudget('GET offline page', 0, () => agent.get('/portal/demo/offline').expect(200));
   });
 
   it('admin erasure requests: the CRM session and staff user and the header, then the requests and their people; one request adds its person, contact and, in one statement, what approval touches', async function () {

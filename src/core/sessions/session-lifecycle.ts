@@ -21,11 +21,23 @@ export interface SessionLifecycle {
   /** A session that only remembers who passed the first factor (see PendingSecondFactor). */
   hold(req: Request, pending: PendingSecondFactor): Promise<void>;
   end(req: Request): Promise<void>;
+  /**
+   * Runs `listener` after each sign-out of a signed-in session, with the session's hash: what a
+   * feature tied to that session (one device's push subscription) ends with it. The listener logs
+   * its own failures; the sign-out has happened either way.
+   */
+  whenSignedOut(listener: SignedOutListener): void;
 }
+
+type SignedOutListener = (ended: { workspaceId: string; clientUserId: string; sessionHash: string }) => Promise<void>;
 
 export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; maxPerUser?: number; bus?: EventBus }): SessionLifecycle {
   const maxPerUser = deps.maxPerUser ?? MAX_SESSIONS_PER_USER;
+  const signedOutListeners: SignedOutListener[] = [];
   return {
+    whenSignedOut(listener) {
+      signedOutListeners.push(listener);
+    },
     async start(req, user) {
       // Without a session cookie the id was generated for this request and names no stored row:
       // nothing to destroy, nothing an attacker could have planted. With one, start afresh.
@@ -60,7 +72,11 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
     },
     async end(req) {
       const signedIn = req.session.portal;
+      const sessionHash = hashSessionId(req.sessionID);
       await destroySession(req);
+      if (signedIn)
+        for (const listener of signedOutListeners)
+          await listener({ workspaceId: signedIn.workspaceId, clientUserId: signedIn.clientUserId, sessionHash });
       // This session's live streams, in other tabs and on other instances, end with it.
       if (signedIn)
         await announceSessionsEnded(deps.bus, {

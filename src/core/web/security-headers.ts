@@ -19,6 +19,9 @@ export function helmetFor(options: { secure: boolean }) {
         imgSrc: ["'self'", 'data:', 'https:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
+        // The installed portal: its manifest and its service worker, both served by the portal itself.
+        manifestSrc: ["'self'"],
+        workerSrc: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],

@@ -8,10 +8,11 @@ import { type Channel, channelFor, KIND_RULES, visibleKinds } from './kinds.ts';
 import { presentChannelChoices, presentNotifications } from './presenters.ts';
 import { findChannels, findNotification, listNotifications, markAllRead, markRead, saveChannels } from './queries.ts';
 import { subjectPath } from './service.ts';
+import type { AppPush } from '../app-push/index.ts';
 
 const PAGE = 25;
 
-export function createClientNotificationHandlers(deps: { db: Knex; now: () => Date }) {
+export function createClientNotificationHandlers(deps: { db: Knex; now: () => Date; push: Pick<AppPush, 'publicKey'> }) {
   const { db } = deps;
   const who = (res: Response) => ({ workspaceId: portalContext(res).workspace.id, userId: signedInClient(res).user.id });
 
@@ -53,9 +54,10 @@ export function createClientNotificationHandlers(deps: { db: Knex; now: () => Da
       const { workspaceId, userId } = who(res);
       const i18n = portalI18n(res);
       const { notice } = res.locals.query as ChannelsQueryInput;
-      const chosen = await findChannels(db, workspaceId, userId);
+      const [chosen, pushKey] = await Promise.all([findChannels(db, workspaceId, userId), deps.push.publicKey(workspaceId)]);
       renderPortalPage(req, res, 'client-notifications/channels', i18n.t('clientNotifications:channelsTitle'), {
         groups: presentChannelChoices(i18n, visibleKinds(settings), chosen),
+        pushKey,
         notice: notice ? i18n.t('clientNotifications:notices.saved') : null,
       });
     },

@@ -9,14 +9,19 @@ import { createHostNewsReader } from './host-news.ts';
 import { clientNotificationRoutes } from './routes.ts';
 import { type ClientNotifications, createClientNotifications } from './service.ts';
 import { clientNotificationsPersonalData } from './personal-data.ts';
+import type { AppPush } from '../app-push/index.ts';
 
 export type { ClientNotifications } from './service.ts';
 export { clientEventOf } from './host-events.ts';
 
 const DIGEST_CHECK_MS = 15 * 60_000;
 const HOST_NEWS_EVERY_MS = 5 * 60_000;
+const PUSHES_LEFT_EVERY_MS = 60_000;
 
-export function clientNotificationsFeature(core: CoreServices): Feature & { service: ClientNotifications; hostNews(): Promise<number> } {
+export function clientNotificationsFeature(
+  core: CoreServices,
+  shared: { push: AppPush },
+): Feature & { service: ClientNotifications; hostNews(): Promise<number> } {
   const { db, mailer, flags, workspaces, config, now, logger, adapter, events } = core;
   const service = createClientNotifications({
     db,
@@ -26,6 +31,7 @@ export function clientNotificationsFeature(core: CoreServices): Feature & { serv
     config,
     now,
     logger,
+    push: shared.push,
     ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),
     ...(adapter.tickets ? { tickets: adapter.tickets } : {}),
   });
@@ -45,8 +51,14 @@ export function clientNotificationsFeature(core: CoreServices): Feature & { serv
     personalData: clientNotificationsPersonalData(),
     service,
     hostNews,
-    clientRoutes: [clientNotificationRoutes(createClientNotificationHandlers({ db, now }))],
+    clientRoutes: [clientNotificationRoutes(createClientNotificationHandlers({ db, now, push: shared.push }))],
     jobs: [
+      {
+        name: 'client notification push messages left waiting',
+        everyMs: PUSHES_LEFT_EVERY_MS,
+        run: () => void service.pushesLeft().catch((err) => logger.error('client notification push messages failed', err)),
+        idle: service.idle,
+      },
       {
         name: 'client notification digests',
         everyMs: DIGEST_CHECK_MS,

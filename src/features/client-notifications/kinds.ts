@@ -13,7 +13,8 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-export const CHANNELS = ['portal', 'email', 'digest'] as const;
+// push: a notification on the devices the person turned push on in (the app-push feature).
+export const CHANNELS = ['portal', 'email', 'digest', 'push'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 type Section = PortalSection;

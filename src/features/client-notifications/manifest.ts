@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as clientNotifications from './migrations/20261229000001_client_notifications.ts';
+import * as pushChannel from './migrations/20270203000002_push_channel.ts';
 
 export const clientNotificationsManifest: FeatureManifest = {
   name: 'client notifications',
@@ -10,5 +11,6 @@ export const clientNotificationsManifest: FeatureManifest = {
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20261229000001_client_notifications': clientNotifications,
+    '20270203000002_push_channel': pushChannel,
   },
 };

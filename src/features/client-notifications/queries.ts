@@ -240,7 +240,6 @@ export async function saveHostNewsCursor(db: Db, workspaceId: string, cursor: st
   await db('portal_host_news').where({ workspace_id: workspaceId }).update({ cursor });
 }
 
-/** Removes, in an erasure's transaction, the notifications the person was sent; resolves with how many. */
 /** How many notifications the person has: the agency's review of an erasure shows it. */
 export function countPersonNotifications(db: Knex, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
   return db('portal_client_notifications')
@@ -250,4 +249,59 @@ export function countPersonNotifications(db: Knex, workspaceId: string, clientUs
 
 export function deletePersonNotifications(trx: Knex.Transaction, workspaceId: string, clientUserId: string): Promise<number> {
   return trx('portal_client_notifications').where({ workspace_id: workspaceId, client_user_id: clientUserId }).delete();
+}
+
+export interface WaitingPush {
+  id: string;
+  client_user_id: string;
+  kind: NotificationKind;
+  subject_type: string;
+  title: string | null;
+  number: string | null;
+}
+
+/**
+ * Takes the workspace's notifications waiting to go as push (marked sent in the caller's
+ * transaction, so each goes once across instances). Older than a day they are stale news: taken
+ * and dropped.
+ */
+export function takeWaitingPushes(
+  trx: Knex.Transaction,
+  workspaceId: string,
+  at: Date,
+  limit: number,
+): Promise<Array<WaitingPush & { created_at: Date }>> {
+  const waiting = trx('portal_client_notifications')
+    .where({ workspace_id: workspaceId, channel: 'push' })
+    .whereNull('emailed_at')
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .select('id');
+  return trx('portal_client_notifications')
+    .where({ workspace_id: workspaceId })
+    .whereIn('id', waiting)
+    .update({ emailed_at: at })
+    .returning(['id', 'client_user_id', 'kind', 'subject_type', 'title', 'number', 'created_at']);
+}
+
+/** Workspaces with notifications waiting to go as push, across workspaces (what a crash or restart left). */
+export async function workspacesWithWaitingPushes(db: Db, limit: number): Promise<string[]> {
+  const rows = await db('portal_client_notifications')
+    .where({ channel: 'push' })
+    .whereNull('emailed_at')
+    .comment(`${ACROSS_WORKSPACES}: notifications waiting to go as push`)
+    .distinct<Array<{ workspace_id: string }>>('workspace_id')
+    .limit(limit);
+  return rows.map((row) => row.workspace_id);
+}
+
+/** The languages of the people a batch of push messages is for. */
+export async function localesOf(db: Db, workspaceId: string, clientUserIds: readonly string[]): Promise<Map<string, string | null>> {
+  const rows = await db('client_users')
+    .where({ workspace_id: workspaceId })
+    .whereIn('id', [...new Set(clientUserIds)])
+    .select<Array<{ id: string; locale: string | null }>>('id', 'locale');
+  return new Map(rows.map((row) => [row.id, row.locale]));
 }

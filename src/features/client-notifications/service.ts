@@ -25,6 +25,7 @@ import {
   type WorkspaceCache,
 } from '../../core/index.ts';
 import { emailLocale } from '../account/index.ts';
+import type { AppPush } from '../app-push/index.ts';
 import { digestEmail, notificationEmail, type EmailedItem } from './emails.ts';
 import { channelFor, KIND_RULES, type NotificationKind } from './kinds.ts';
 import {
@@ -32,13 +33,20 @@ import {
   findDigestPerson,
   findDigestsDue,
   insertNotifications,
+  localesOf,
   recipients,
   takeDigestItems,
+  takeWaitingPushes,
   type NotificationRow,
+  workspacesWithWaitingPushes,
 } from './queries.ts';
 
 const DIGEST_EVERY_MS = 24 * 3600_000;
 const DIGEST_BATCH = 50;
+/** Push messages taken at a time, per workspace. */
+const PUSH_BATCH = 100;
+/** A push message later than this is stale news, dropped rather than sent. */
+const PUSH_STALE_MS = 24 * 3600_000;
 /** The permissions of the kinds a daily email may carry. */
 const DIGEST_PERMISSIONS = [
   ...new Set(
@@ -72,6 +80,8 @@ export interface ClientNotificationsDeps {
   hostPermissions?: HostAdapter['clientPermissions'];
   /** The host's tickets, where it has them: a ticket's news goes only to whom the host shows it (Alga's visibility groups). */
   tickets?: HostAdapter['tickets'];
+  /** Sends to a person's devices: the push channel. */
+  push: Pick<AppPush, 'send'>;
 }
 
 /** Where a notification leads, below the workspace's portal. */
@@ -103,6 +113,7 @@ export function notificationText(t: Translate, row: Pick<NotificationRow, 'kind'
 export function createClientNotifications(deps: ClientNotificationsDeps) {
   const { db, now, logger } = deps;
   let running: Promise<number> | null = null;
+  const pushing = new Map<string, Promise<number>>();
 
   const portalBase = (workspace: HostWorkspace) => `${deps.config.appUrl}${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
   const t = (locale: string | null, fallback: string | null) => translator(emailLocale(locale, isLocale(fallback) ? fallback : null));
@@ -146,7 +157,7 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       title: event.title ?? null,
       number: event.number ?? null,
     };
-    return db.transaction(async (trx) => {
+    const told = await db.transaction(async (trx) => {
       const channels = new Map(people.map((person) => [person.id, channelFor(event.kind, person.notification_channels)]));
       const told = await insertNotifications(
         trx,
@@ -160,6 +171,7 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
           title: subject.title,
           number: subject.number,
           channel: channels.get(person.id)!,
+          // A push waits (null) until it is sent, after the commit: see pushes().
           emailedAt: channels.get(person.id) === 'email' ? at : null,
         })),
       );
@@ -173,8 +185,66 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
           trx,
         });
       }
-      return told.length;
+      return { count: told.length, push: told.some((row) => channels.get(row.client_user_id) === 'push') };
     });
+    // Out of the caller's request, as the outbox sends the emails: the push services may be slow.
+    if (told.push) void pushes(workspace.id).catch((err) => logger.error('client notification push messages failed', err));
+    return told.count;
+  }
+
+  /** Sends the workspace's waiting push messages, one pass at a time per workspace on this instance; resolves with how many devices took one. */
+  function pushes(workspaceId: string): Promise<number> {
+    const current = pushing.get(workspaceId);
+    // A pass under way may have read before the newest rows committed: one more follows it.
+    const next = (current ?? Promise.resolve(0))
+      .catch(() => 0)
+      .then(() => inBackground('client notification push messages', () => pushPass(workspaceId)))
+      .finally(() => {
+        if (pushing.get(workspaceId) === next) pushing.delete(workspaceId);
+      });
+    pushing.set(workspaceId, next);
+    return next;
+  }
+
+  async function pushPass(workspaceId: string): Promise<number> {
+    const entry = await deps.workspaces.byId(workspaceId);
+    if (!entry) return 0;
+    const at = now();
+    const rows = await db.transaction(async (trx) => {
+      const taken = await takeWaitingPushes(trx, workspaceId, at, PUSH_BATCH);
+      const locales = await localesOf(
+        trx,
+        workspaceId,
+        taken.map((row) => row.client_user_id),
+      );
+      return taken.map((row) => ({ ...row, locale: locales.get(row.client_user_id) ?? null }));
+    });
+    const base = portalBase(entry.workspace);
+    let delivered = 0;
+    for (const row of rows) {
+      if (at.getTime() - new Date(row.created_at).getTime() > PUSH_STALE_MS) continue;
+      const tr = t(row.locale, entry.settings.defaultLocale);
+      const title = entry.settings.portalTitle?.trim() || entry.workspace.name;
+      try {
+        delivered += await deps.push.send(workspaceId, row.client_user_id, {
+          title,
+          body: notificationText(tr, row),
+          url: `${base}/notifications/${row.id}`,
+          tag: `${row.kind}:${row.id}`,
+        });
+      } catch (err) {
+        logger.error('a client notification push message failed', err);
+      }
+    }
+    return delivered;
+  }
+
+  /** Every workspace's waiting push messages (what a restart left behind), after the passes under way. */
+  async function pushesLeft(): Promise<number> {
+    // The passes under way first: what they took is not waiting any more, but not yet sent either.
+    let delivered = (await Promise.all([...pushing.values()].map((pass) => pass.catch(() => 0)))).reduce((a, b) => a + b, 0);
+    for (const workspaceId of await workspacesWithWaitingPushes(db, PUSH_BATCH)) delivered += await pushes(workspaceId);
+    return delivered;
   }
 
   /**
@@ -252,8 +322,11 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       });
       return running;
     },
+    /** Sends the push messages still waiting in any workspace; resolves with how many devices took one. */
+    pushesLeft,
     idle: async () => {
       await running?.catch(() => undefined);
+      await Promise.all([...pushing.values()].map((pass) => pass.catch(() => undefined)));
     },
   };
 }

@@ -1,0 +1,138 @@
+// The home-screen icons of a workspace's installed portal: a monogram (the workspace's initials) in
+// the text colour on its brand colour, as a PNG of 192 or 512 px. Drawn from a 5×7 pixel font and
+// written by a small PNG encoder over zlib, so no image library is needed; a logo is not used, as
+// turning an uploaded PNG, JPEG or SVG of any shape into a square icon would need one.
+import { deflateSync } from 'node:zlib';
+
+export const ICON_SIZES = [192, 512] as const;
+export type IconSize = (typeof ICON_SIZES)[number];
+
+// Each glyph: 7 rows of 5 bits, the top row first, the leftmost pixel the highest bit.
+const GLYPHS: Readonly<Record<string, readonly number[]>> = {
+  A: [14, 17, 17, 31, 17, 17, 17],
+  B: [30, 17, 17, 30, 17, 17, 30],
+  C: [14, 17, 16, 16, 16, 17, 14],
+  D: [30, 17, 17, 17, 17, 17, 30],
+  E: [31, 16, 16, 30, 16, 16, 31],
+  F: [31, 16, 16, 30, 16, 16, 16],
+  G: [14, 17, 16, 23, 17, 17, 15],
+  H: [17, 17, 17, 31, 17, 17, 17],
+  I: [14, 4, 4, 4, 4, 4, 14],
+  J: [7, 2, 2, 2, 2, 18, 12],
+  K: [17, 18, 20, 24, 20, 18, 17],
+  L: [16, 16, 16, 16, 16, 16, 31],
+  M: [17, 27, 21, 21, 17, 17, 17],
+  N: [17, 17, 25, 21, 19, 17, 17],
+  O: [14, 17, 17, 17, 17, 17, 14],
+  P: [30, 17, 17, 30, 16, 16, 16],
+  Q: [14, 17, 17, 17, 21, 18, 13],
+  R: [30, 17, 17, 30, 20, 18, 17],
+  S: [15, 16, 16, 14, 1, 1, 30],
+  T: [31, 4, 4, 4, 4, 4, 4],
+  U: [17, 17, 17, 17, 17, 17, 14],
+  V: [17, 17, 17, 17, 17, 10, 4],
+  W: [17, 17, 17, 21, 21, 21, 10],
+  X: [17, 17, 10, 4, 10, 17, 17],
+  Y: [17, 17, 10, 4, 4, 4, 4],
+  Z: [31, 1, 2, 4, 8, 16, 31],
+  '0': [14, 17, 19, 21, 25, 17, 14],
+  '1': [4, 12, 4, 4, 4, 4, 14],
+  '2': [14, 17, 1, 2, 4, 8, 31],
+  '3': [31, 2, 4, 2, 1, 17, 14],
+  '4': [2, 6, 10, 18, 31, 2, 2],
+  '5': [31, 16, 30, 1, 1, 17, 14],
+  '6': [6, 8, 16, 30, 17, 17, 14],
+  '7': [31, 1, 2, 4, 8, 8, 8],
+  '8': [14, 17, 17, 14, 17, 17, 14],
+  '9': [14, 17, 17, 15, 1, 2, 12],
+};
+
+/** The initials the font can draw (accents dropped: "Ü" draws as "U"); others are left out. */
+function drawableInitials(initials: string): string {
+  return initials
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .split('')
+    .filter((char) => GLYPHS[char] !== undefined)
+    .slice(0, 2)
+    .join('');
+}
+
+function rgb(hex: string): [number, number, number] {
+  const value = Number.parseInt(hex.slice(1), 16);
+  return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 255]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** An 8-bit RGB PNG of `size`×`size` pixels, `pixel(x, y)` giving each colour. */
+function encodePng(size: number, pixel: (x: number, y: number) => readonly [number, number, number]): Buffer {
+  const stride = size * 3 + 1;
+  const raw = Buffer.alloc(stride * size);
+  for (let y = 0; y < size; y++) {
+    // Filter type 0 (none) for every row: flat colours compress well enough without.
+    raw[y * stride] = 0;
+    for (let x = 0; x < size; x++) {
+      const [r, g, b] = pixel(x, y);
+      const at = y * stride + 1 + x * 3;
+      raw[at] = r;
+      raw[at + 1] = g;
+      raw[at + 2] = b;
+    }
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/**
+ * The monogram icon. The letters sit inside the middle 60 % of the square, the safe zone a
+ * "maskable" icon keeps when a phone cuts it to a circle.
+ */
+export function monogramIcon(size: IconSize, input: { initials: string; background: string; foreground: string }): Buffer {
+  const letters = drawableInitials(input.initials).split('');
+  const background = rgb(input.background);
+  const foreground = rgb(input.foreground);
+  // Each letter 5 cells wide with one cell between letters; the cell size fits the safe zone.
+  const columns = letters.length === 0 ? 0 : letters.length * 6 - 1;
+  const cell = columns === 0 ? 0 : Math.floor(Math.min((size * 0.6) / columns, (size * 0.6) / 7));
+  const left = Math.floor((size - columns * cell) / 2);
+  const top = Math.floor((size - 7 * cell) / 2);
+  return encodePng(size, (x, y) => {
+    if (cell === 0) return background;
+    const column = Math.floor((x - left) / cell);
+    const row = Math.floor((y - top) / cell);
+    if (x < left || y < top || column >= columns || row >= 7) return background;
+    const letter = letters[Math.floor(column / 6)];
+    const bit = column % 6;
+    if (letter === undefined || bit === 5) return background;
+    return (GLYPHS[letter]![row]! >> (4 - bit)) & 1 ? foreground : background;
+  });
+}

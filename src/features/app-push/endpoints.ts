@@ -1,0 +1,53 @@
+// Which push endpoints the portal posts to: those of the push services it knows (or the ones the
+// configuration names), over https. The address comes from the browser, so without this check a
+// signed-in person could have the portal post to any address, inside the agency's network too.
+import { createHash } from 'node:crypto';
+import type { PortalConfig } from '../../core/index.ts';
+
+export function endpointAllowed(config: Pick<PortalConfig['webPush'], 'endpointHosts' | 'allowHttpEndpoints'>, endpoint: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  if (url.protocol !== 'https:' && !(config.allowHttpEndpoints && url.protocol === 'http:')) return false;
+  const host = url.hostname.toLowerCase();
+  return config.endpointHosts.some((allowed) => {
+    const name = allowed.toLowerCase();
+    return name.startsWith('.') ? host.endsWith(name) && host.length > name.length : host === name;
+  });
+}
+
+/** How a device's row is found: the endpoint is a capability, so it is looked up by its hash. */
+export function endpointHash(endpoint: string): string {
+  return createHash('sha256').update(endpoint).digest('hex');
+}
+
+/** Browser and system, from the user agent, for the person's own list of devices ("Firefox · Android"). */
+export function deviceLabel(userAgent: string | undefined): string | null {
+  if (!userAgent) return null;
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : null;
+  const system = /Android/.test(userAgent)
+    ? 'Android'
+    : /iPhone|iPad/.test(userAgent)
+      ? 'iOS'
+      : /Windows/.test(userAgent)
+        ? 'Windows'
+        : /Mac OS X/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : null;
+  const label = [browser, system].filter(Boolean).join(' · ');
+  return label ? label.slice(0, 60) : null;
+}
