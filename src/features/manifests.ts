@@ -6,6 +6,7 @@ import type { FeatureManifest } from '../core/index.ts';
 import { accountManifest } from './account/manifest.ts';
 import { adminManifest } from './admin/manifest.ts';
 import { clientNotificationsManifest } from './client-notifications/manifest.ts';
+import { customDomainsManifest } from './custom-domains/manifest.ts';
 import { dashboardManifest } from './dashboard/manifest.ts';
 import { documentsManifest } from './documents/manifest.ts';
 import { invoicesManifest } from './invoices/manifest.ts';
@@ -33,4 +34,5 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   clientNotificationsManifest,
   messagesManifest,
   notificationsManifest,
+  customDomainsManifest,
 ];

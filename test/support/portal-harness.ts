@@ -60,6 +60,7 @@ export async function startPortalHarness(
       | 'stripe'
       | 'port'
       | 'appUrl'
+      | 'portalConfig'
     >;
   } = {},
 ): Promise<PortalHarness> {
