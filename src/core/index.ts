@@ -326,6 +326,7 @@ export { listHref, listParams, presentSearch } from './web/list-search.ts';
 export { allow } from './web/route-steps.ts';
 export { type RouteEntry, routeTable } from './web/route-table.ts';
 export { safeNext } from './web/safe-next.ts';
+export type { PortalLinks } from './web/portal-links.ts';
 export { allowFormActionTo } from './web/security-headers.ts';
 export { sendDownload } from './web/send-download.ts';
 export { typedMultipartName } from './web/multipart-names.ts';

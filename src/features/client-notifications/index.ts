@@ -17,13 +17,13 @@ const DIGEST_CHECK_MS = 15 * 60_000;
 const HOST_NEWS_EVERY_MS = 5 * 60_000;
 
 export function clientNotificationsFeature(core: CoreServices): Feature & { service: ClientNotifications; hostNews(): Promise<number> } {
-  const { db, mailer, flags, workspaces, config, now, logger, adapter, events } = core;
+  const { db, mailer, flags, workspaces, links, now, logger, adapter, events } = core;
   const service = createClientNotifications({
     db,
     mailer,
     flags,
     workspaces,
-    config,
+    links,
     now,
     logger,
     ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),

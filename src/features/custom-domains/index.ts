@@ -30,6 +30,8 @@ export function customDomainsFeature(core: CoreServices): CustomDomainsFeature {
     ownHosts,
     lookup: dnsTxtLookup(config.customDomains.resolvers),
   });
+  // Emails and other links read away from a page name the workspace's verified domain.
+  core.links.useCustomDomains((workspaceId) => domains.verifiedHostOf(workspaceId));
   return {
     name: customDomainsManifest.name,
     needs: { ports: [] },

@@ -39,6 +39,16 @@ export async function verifiedHostOwner(db: Knex, hostname: string): Promise<str
   return (row?.workspace_id as string | undefined) ?? null;
 }
 
+/** The workspace's verified domain that links in emails use: the first verified, while it stays so. */
+export async function firstVerifiedHostname(db: Knex, workspaceId: string): Promise<string | null> {
+  const row = await db('portal_custom_domains')
+    .where({ workspace_id: workspaceId, status: 'verified' })
+    .orderBy('verified_at', 'asc')
+    .orderBy('hostname', 'asc')
+    .first('hostname');
+  return (row?.hostname as string | undefined) ?? null;
+}
+
 /** Whether any workspace holds the name, verified or not. */
 export async function hostIsClaimed(db: Knex | Knex.Transaction, hostname: string): Promise<boolean> {
   return Boolean(await db('portal_custom_domain_hosts').where({ hostname }).first('hostname'));

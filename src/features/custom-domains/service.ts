@@ -8,6 +8,7 @@ import { normaliseHostname } from './hostnames.ts';
 import {
   deleteDomain,
   findDomain,
+  firstVerifiedHostname,
   hostIsClaimed,
   insertDomain,
   listDomains,
@@ -39,6 +40,8 @@ export interface CustomDomains {
   remove(workspaceId: string, hostname: string): Promise<boolean>;
   /** The workspace a verified custom domain serves; null for any other name. */
   workspaceOfHost(hostname: string): Promise<string | null>;
+  /** The host name links to the workspace's portal use (emails); null without a verified domain. */
+  verifiedHostOf(workspaceId: string): Promise<string | null>;
 }
 
 export function createCustomDomains(deps: {
@@ -52,7 +55,11 @@ export function createCustomDomains(deps: {
   const { db } = deps;
   const ownHosts = new Set(deps.ownHosts.map((host) => normaliseHostname(host) ?? host));
   const hosts = new Map<string, { workspaceId: string | null; until: number }>();
-  const forget = (hostname: string) => hosts.delete(hostname);
+  const linkHosts = new Map<string, { hostname: string | null; until: number }>();
+  const forget = (workspaceId: string, hostname: string) => {
+    hosts.delete(hostname);
+    linkHosts.delete(workspaceId);
+  };
 
   return {
     target: deps.target,
@@ -79,13 +86,13 @@ export function createCustomDomains(deps: {
       await db.transaction((trx) =>
         recordCheck(trx, workspaceId, hostname, { status: result === 'verified' ? 'verified' : 'failed', result, at: deps.now() }),
       );
-      forget(hostname);
+      forget(workspaceId, hostname);
       return result;
     },
 
     async remove(workspaceId, hostname) {
       const removed = await db.transaction((trx) => deleteDomain(trx, workspaceId, hostname));
-      forget(hostname);
+      forget(workspaceId, hostname);
       return removed;
     },
 
@@ -98,6 +105,15 @@ export function createCustomDomains(deps: {
       if (hosts.size >= HOST_CACHE_ENTRIES) hosts.clear();
       hosts.set(hostname, { workspaceId, until: Date.now() + HOST_CACHE_MS });
       return workspaceId;
+    },
+
+    async verifiedHostOf(workspaceId) {
+      const cached = linkHosts.get(workspaceId);
+      if (cached && cached.until > Date.now()) return cached.hostname;
+      const hostname = await firstVerifiedHostname(db, workspaceId);
+      if (linkHosts.size >= HOST_CACHE_ENTRIES) linkHosts.clear();
+      linkHosts.set(workspaceId, { hostname, until: Date.now() + HOST_CACHE_MS });
+      return hostname;
     },
   };
 }

@@ -184,6 +184,24 @@ describe('custom domains', function () {
       expect(cookieNamed(own, 'portal.csrf')).to.match(/; Path=\/portal;/);
     });
 
+    it('emails to the workspace’s clients link to its domain', async function () {
+      const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
+      await h.afterRepeatWindow();
+      h.smtp.clear();
+      // Asked for on the portal's own host: the link still names the workspace's domain.
+      const agent = h.agent();
+      const page = await agent.get('/portal/demo/sign-in').expect(200);
+      await agent
+        .post('/portal/demo/sign-in/code')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: login.email })
+        .expect(200);
+      await h.crm.portal.drainOutbox();
+      const mail = await h.smtp.waitForMessage((m) => m.to.includes(login.email));
+      expect(mail.text).to.include(`http://${HOST}/sign-in/code`);
+      expect(mail.text).not.to.include('/portal/demo');
+    });
+
     it('an unknown Host is 404 with nothing of any workspace', async function () {
       for (const host of ['unknown.example', 'acme.agency.test']) {
         const res = await atHost('/portal/demo/sign-in', host).expect(404);
