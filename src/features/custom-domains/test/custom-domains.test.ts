@@ -221,6 +221,17 @@ describe('custom domains', function () {
       expect(page.text).to.include('Jetzt prüfen');
     });
 
+    it('a later failed check stops serving the domain; a good one serves it again', async function () {
+      dns.txt.delete(`_portal-verify.${HOST}`);
+      expect((await check(HOST)).headers.location).to.equal(`${PAGE}?notice=failed`);
+      await atHost('/sign-in').expect(404);
+      await h.agent().get(`${TLS}?domain=${HOST}`).expect(404);
+      expect((await db('portal_custom_domains').where({ workspace_id: workspaceId, hostname: HOST }).first()).verified_at).to.equal(null);
+      dns.txt.set(`_portal-verify.${HOST}`, [[await tokenOf(HOST)]]);
+      expect((await check(HOST)).headers.location).to.equal(`${PAGE}?notice=verified`);
+      await atHost('/sign-in').expect(200);
+    });
+
     it('removing the domain stops serving it at once', async function () {
       const res = await postFormFrom(admin, PAGE, `${PAGE}/${HOST}/remove`, {}, 303);
       expect(res.headers.location).to.equal(`${PAGE}?notice=removed`);
@@ -229,6 +240,17 @@ describe('custom domains', function () {
       expect(await db('portal_custom_domain_hosts').where({ hostname: HOST }).first()).to.equal(undefined);
       await postFormFrom(admin, PAGE, `${PAGE}/${HOST}/check`, {}, 404);
       await postFormFrom(admin, PAGE, `${PAGE}/NOT_STORED/remove`, {}, 404);
+    });
+
+    it('the TLS question is limited per address', async function () {
+      // Last: it uses up this address's allowance. A proxy asks once per new name; 120 a minute pass,
+      // counted afresh here (the questions above counted too).
+      await db('portal_rate_limits').where('key', 'like', 'tls-ask:%').delete();
+      const answers: number[] = [];
+      for (let i = 0; i < 121; i++) answers.push((await h.agent().get(`${TLS}?domain=n${i}.example`)).status);
+      expect(answers.filter((status) => status === 404)).to.have.length(120);
+      const refused = await h.agent().get(`${TLS}?domain=${HOST}`).expect(429);
+      expect(refused.headers['retry-after']).to.match(/^\d+$/);
     });
   });
 });
