@@ -179,6 +179,17 @@ describe('custom domains', function () {
       const dashboard = await agent.get('/').set('Host', HOST).expect(200);
       expect(dashboard.text).to.include('href="/invoices"');
       expect(dashboard.text).not.to.include('/portal/demo');
+      // Every page the dashboard links to stays on the host: each answers, and links from the root.
+      const links = [...new Set([...dashboard.text.matchAll(/href="(\/[^"/][^"]*)"/g)].map((match) => match[1]!))].filter(
+        (href) => !href.startsWith('/portal/assets/'),
+      );
+      expect(links).to.include.members(['/invoices', '/account']);
+      for (const href of links) {
+        const linked = await agent.get(href.replace(/&amp;/g, '&')).set('Host', HOST);
+        expect(linked.status, href).to.be.below(400);
+        expect(linked.text ?? '', href).not.to.include('/portal/demo');
+        if (linked.status === 303) expect(linked.headers.location, href).to.match(/^\/(?!portal\/demo)/);
+      }
       // On the portal's own host the same workspace keeps its path and its cookie's.
       const own = await h.agent().get('/portal/demo/sign-in').expect(200);
       expect(cookieNamed(own, 'portal.csrf')).to.match(/; Path=\/portal;/);
