@@ -139,7 +139,7 @@ export { checkClaimAgainstSchema, type SchemaColumns } from './host/verify-claim
 // HTTP: errors with a status, cookies, who is asking
 export { badRequest, forbidden, HttpError, notFound } from './http/http-error.ts';
 export { requestMeta, type RequestMeta } from './http/request-meta.ts';
-export { markServedHost } from './http/served-host.ts';
+export { customOriginOf, markServedHost } from './http/served-host.ts';
 
 // Languages
 export { type Formatters, formattersFor } from './i18n/formatters.ts';

@@ -25,6 +25,15 @@ export function servedHostOf(req: Request): ServedHost | undefined {
 }
 
 /**
+ * The origin a person on a custom domain came in at (the scheme and Host they asked with), for
+ * absolute links back to where they are (a payment provider's return); undefined on the portal's
+ * own host, where config.appUrl is that origin.
+ */
+export function customOriginOf(req: Request): string | undefined {
+  return servedHostOf(req) ? `${req.protocol}://${req.get('host')}` : undefined;
+}
+
+/**
  * The path the portal's cookies are set and cleared at: the portal's mount on its own host, the whole
  * custom domain there (its pages start at `/`). Cookies never carry a Domain attribute, so each host
  * name keeps its own: the browser sends one host's session to no other.
