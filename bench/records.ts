@@ -11,7 +11,8 @@
 // other client user (`{erasureRequest}`, the agency's review page), and an open request of the
 // signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
 // and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
-// the client's ticket with the newest activity (`{ticket}`, its page).
+// the client's ticket with the newest activity (`{ticket}`, its page). A custom domain waiting for
+// its check is added too, for the custom domains page.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
@@ -115,6 +116,15 @@ export async function benchRecords(
     .onConflict(db.raw("(workspace_id, client_user_id) where status = 'requested'"))
     .merge({ reason: 'Benchmark' })
     .returning('id');
+  // A domain waiting for its check, so the custom domains page shows its records to create.
+  await db('portal_custom_domain_hosts')
+    .insert({ hostname: 'portal.bench.test', workspace_id: args.workspaceId })
+    .onConflict('hostname')
+    .ignore();
+  await db('portal_custom_domains')
+    .insert({ workspace_id: args.workspaceId, hostname: 'portal.bench.test', token: 'c'.repeat(32) })
+    .onConflict(['workspace_id', 'hostname'])
+    .ignore();
   const [colleague] = await db('portal_colleague_requests')
     .insert({
       workspace_id: args.workspaceId,

@@ -117,6 +117,7 @@ export const PAGES: PageEntry[] = [
   { name: 'admin erasure request', who: 'staff', path: '/settings/client-portal/erasure-requests/{erasureRequest}' },
   { name: 'admin colleague requests', who: 'staff', path: '/settings/client-portal/colleague-requests' },
   { name: 'admin colleague request', who: 'staff', path: '/settings/client-portal/colleague-requests/{colleagueRequest}' },
+  { name: 'admin custom domains', who: 'staff', path: '/settings/client-portal/custom-domains' },
   { name: 'messages', who: 'client', path: '/portal/demo/messages' },
   { name: 'staff inbox', who: 'staff', path: '/client-messages' },
   { name: 'staff notifications', who: 'staff', path: '/client-portal/notifications' },

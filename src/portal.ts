@@ -11,6 +11,7 @@ import { messagesFeature, staffUnreadCount, type MessageDigest } from './feature
 import { notificationsFeature, type Notifications } from './features/notifications/index.ts';
 import { type ClientNotifications, clientEventOf, clientNotificationsFeature } from './features/client-notifications/index.ts';
 import { appPushFeature } from './features/app-push/index.ts';
+import { customDomainsFeature } from './features/custom-domains/index.ts';
 import { offersFeature, type OfferReminders } from './features/offers/index.ts';
 import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
@@ -52,6 +53,18 @@ import {
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
   clientRouter: Router;
+  /**
+   * Mount on the app itself, before every other router (also the host's own): a request at a
+   * workspace's verified custom domain is served as that workspace's portal from the host's root;
+   * one at an unknown or unverified name is 404. The portal's own host passes untouched.
+   */
+  hostRouting: RequestHandler;
+  /**
+   * For a reverse proxy's on-demand TLS (`GET …?domain=portal.agency.com`): 200 for a verified
+   * custom domain, 404 otherwise. No sign-in; limited per address. Mount where the proxy reaches
+   * it (docs/custom-domains.md).
+   */
+  tlsAllowed: RequestHandler;
   /** Mount at config.adminPath, after the host's staff sign-in. */
   adminRouter: Router;
   /** Mount at config.messagesPath, after the host's staff sign-in: the agency's inbox of client messages. */
@@ -214,6 +227,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   });
   const documents = documentsFeature(core.services);
   const privacy = privacyFeature(core.services, { personalData: () => personalData });
+  const customDomains = customDomainsFeature(core.services);
   const features: Feature[] = [
     account,
     adminFeature(core.services, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -230,6 +244,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     clientNotifications,
     messages,
     notifications,
+    customDomains,
   ];
   // The features made here are those of the list the migrations and the folders are read from.
   const listed = FEATURE_MANIFESTS.map((feature) => feature.name);
@@ -281,6 +296,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   return {
     clientRouter,
+    hostRouting: customDomains.hostRouting,
+    tlsAllowed: customDomains.tlsAsk,
     adminRouter: core.staffRouter(admin, adapter.layout),
     staffRouter: core.staffRouter(staffRouter),
     async staffUnreadCount(staff) {

@@ -89,12 +89,13 @@ export interface BootOptions {
   shutdownDeadlineMs?: number;
   /**
    * The portal's live-stream settings (caps and the session re-check; LIVE_STREAMS_PER_SESSION,
-   * LIVE_STREAMS_PER_IP), the offer reminders' window (OFFER_REMINDER_DAYS) and Web Push (VAPID_*).
+   * LIVE_STREAMS_PER_IP), the offer reminders' window (OFFER_REMINDER_DAYS), Web Push (VAPID_*), and the
+   * custom domains' CNAME target and DNS servers (CUSTOM_DOMAIN_TARGET, CUSTOM_DOMAIN_RESOLVERS).
    */
   portalConfig?:
     | Pick<
         PortalConfigInput,
-        'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'liveStaffCheckMs' | 'offerReminderDays' | 'webPush'
+        'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'liveStaffCheckMs' | 'offerReminderDays' | 'webPush' | 'customDomains'
       >
     | undefined;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */

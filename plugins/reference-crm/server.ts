@@ -53,6 +53,13 @@ try {
       ...(env.LIVE_STREAMS_PER_IP ? { liveStreamsPerIp: Number(env.LIVE_STREAMS_PER_IP) } : {}),
       ...(env.OFFER_REMINDER_DAYS ? { offerReminderDays: Number(env.OFFER_REMINDER_DAYS) } : {}),
       webPush: webPushSettingsFrom(env),
+      customDomains: {
+        ...(env.CUSTOM_DOMAIN_TARGET ? { target: env.CUSTOM_DOMAIN_TARGET } : {}),
+        resolvers: (env.CUSTOM_DOMAIN_RESOLVERS ?? '')
+          .split(',')
+          .map((server) => server.trim())
+          .filter(Boolean),
+      },
     },
   });
   const demo = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo');

@@ -25,6 +25,9 @@ export function createStandaloneApp(running: StandalonePortal): express.Express 
   if (settings.trustProxy !== undefined) app.set('trust proxy', settings.trustProxy);
   app.use(hostSecurityHeaders(settings.secureCookies));
   app.use(STAFF_ASSETS, express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  // A workspace's own domain becomes its portal before any other route is met.
+  app.use(portal.hostRouting);
+  app.get('/client-portal/tls-allowed', portal.tlsAllowed);
   app.use(STAFF_PATHS.portal, portal.clientRouter);
 
   // Staff pages hold client records and live public-link tokens: never cached after sign-out.

@@ -144,6 +144,21 @@ export const PortalConfigSchema = z.object({
       'Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither',
     )
     .default({ endpointHosts: PUSH_SERVICE_HOSTS, allowHttpEndpoints: false }),
+  /**
+   * Workspaces served at an agency's own domain. `target` is the host name a domain's CNAME points
+   * at (CUSTOM_DOMAIN_TARGET; unset, the host of appUrl); `resolvers` are the DNS servers the check
+   * asks, `address` or `address:port` each (CUSTOM_DOMAIN_RESOLVERS, comma-separated; empty, the
+   * system's own), so a check never trusts whatever cache the machine has in front of it.
+   */
+  customDomains: z
+    .object({
+      target: z
+        .string()
+        .regex(/^[a-z0-9.-]+$/i)
+        .optional(),
+      resolvers: z.array(z.string().min(1)).default([]),
+    })
+    .default({ resolvers: [] }),
 });
 
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;

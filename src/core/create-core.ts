@@ -42,6 +42,7 @@ import { STAFF_SIGNED_OUT, type StaffSignedOut } from './sessions/session-events
 import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
 import { adminErrorPage } from './staff/admin-page.ts';
 import { createPortalCsrf } from './web/csrf.ts';
+import { createPortalLinks } from './web/portal-links.ts';
 import { errorHandler } from './web/error-handler.ts';
 import { HTMX_SCRIPT_PATH, sendHtmxScript } from './web/htmx-script.ts';
 import { portalI18n, renderPortalPage } from './web/portal-context.ts';
@@ -185,6 +186,7 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
     streamRules,
     sessionLifecycle: createSessionLifecycle({ db, cookiePath: config.portalPath, bus: events }),
     metrics,
+    links: createPortalLinks(config),
     virusScanner: deps.virusScanner,
   };
 

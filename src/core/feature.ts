@@ -15,6 +15,7 @@ import type { EventBus } from './events/event-bus.ts';
 import type { ClientStreamRules } from './live/client-streams.ts';
 import type { PortalLogger } from './ops/logging.ts';
 import type { PortalMetrics } from './ops/metrics.ts';
+import type { PortalLinks } from './web/portal-links.ts';
 import type { PersonalDataHook } from './personal-data/hook.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, VirusScanner } from './ports/services.ts';
@@ -45,6 +46,8 @@ export interface CoreServices {
   streamRules: ClientStreamRules;
   sessionLifecycle: SessionLifecycle;
   metrics: PortalMetrics;
+  /** A workspace's portal address for emails: its verified custom domain, else the portal's path. */
+  links: PortalLinks;
   virusScanner?: VirusScanner;
 }
 

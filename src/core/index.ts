@@ -154,6 +154,7 @@ export { checkClaimAgainstSchema, type SchemaColumns } from './host/verify-claim
 // HTTP: errors with a status, cookies, who is asking
 export { badRequest, forbidden, HttpError, notFound } from './http/http-error.ts';
 export { requestMeta, type RequestMeta } from './http/request-meta.ts';
+export { customOriginOf, markServedHost } from './http/served-host.ts';
 
 // Languages
 export { type Formatters, formattersFor } from './i18n/formatters.ts';
@@ -345,6 +346,7 @@ export { listHref, listParams, presentSearch } from './web/list-search.ts';
 export { allow } from './web/route-steps.ts';
 export { type RouteEntry, routeTable } from './web/route-table.ts';
 export { safeNext } from './web/safe-next.ts';
+export type { PortalLinks } from './web/portal-links.ts';
 export { allowFormActionTo } from './web/security-headers.ts';
 export { sendDownload } from './web/send-download.ts';
 export { typedMultipartName } from './web/multipart-names.ts';

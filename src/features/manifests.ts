@@ -7,6 +7,7 @@ import { accountManifest } from './account/manifest.ts';
 import { adminManifest } from './admin/manifest.ts';
 import { appPushManifest } from './app-push/manifest.ts';
 import { clientNotificationsManifest } from './client-notifications/manifest.ts';
+import { customDomainsManifest } from './custom-domains/manifest.ts';
 import { dashboardManifest } from './dashboard/manifest.ts';
 import { documentsManifest } from './documents/manifest.ts';
 import { invoicesManifest } from './invoices/manifest.ts';
@@ -35,4 +36,5 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   clientNotificationsManifest,
   messagesManifest,
   notificationsManifest,
+  customDomainsManifest,
 ];

@@ -184,6 +184,7 @@ describe('the staff pages in German', function () {
     ['activity', `${ADMIN}/activity`],
     ['colleague requests', `${ADMIN}/colleague-requests`],
     ['erasure requests', `${ADMIN}/erasure-requests`],
+    ['custom domains', `${ADMIN}/custom-domains`],
     ['notifications', '/client-portal/notifications'],
     ['inbox', '/client-messages?q='],
     ['client uploads', `${ADMIN}/uploads`],

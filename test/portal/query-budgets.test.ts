@@ -236,6 +236,24 @@ describe('query budgets per request', function () {
     }
   });
 
+  it('custom domains: the page reads the CRM session and staff user, the header and the domains; at a verified domain the sign-in page reads nothing once the Host is known', async function () {
+    const agent = await staffAgent();
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const hostname = 'portal.budget.test';
+    await h.crm.db('portal_custom_domain_hosts').insert({ hostname, workspace_id: demo.id, verified: true });
+    await h.crm.db('portal_custom_domains').insert({ workspace_id: demo.id, hostname, token: 'b'.repeat(32), status: 'verified' });
+    try {
+      await agent.get('/settings/client-portal/custom-domains').expect(200);
+      await expectBudget('GET custom domains', 5, () => agent.get('/settings/client-portal/custom-domains').expect(200));
+      // The first request at the Host asks which workspace holds it; later ones find it cached.
+      await expectBudget('GET sign-in at a custom domain, first', 1, () => h.agent().get('/sign-in').set('Host', hostname).expect(200));
+      await expectBudget('GET sign-in at a custom domain', 0, () => h.agent().get('/sign-in').set('Host', hostname).expect(200));
+    } finally {
+      await h.crm.db('portal_custom_domains').where({ workspace_id: demo.id, hostname }).delete();
+      await h.crm.db('portal_custom_domain_hosts').where({ hostname }).delete();
+    }
+  });
+
   it('team disable confirmation (a client admin): the session with its client user, their access and the contact; the colleague', async function () {
     const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
     const me = await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).first('id', 'client_id');

@@ -34,6 +34,7 @@ import type { PortalContext } from '../../src/core/web/portal-context.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from '../support/smtp-capture.ts';
 import { createHostTables, hostAdapter } from '../support/test-host.ts';
+import { createPortalLinks } from '../../src/core/web/portal-links.ts';
 
 const PASSWORD = 'correct horse battery';
 /** The page's own part of its <title> (before the workspace's name). */
@@ -178,6 +179,7 @@ describe('sign-in routes', function () {
       adapter: hostAdapter(db),
       mailer: outbox.mailer,
       config,
+      links: createPortalLinks(config),
       limiter: new RateLimiter(db, () => clock),
       guard: new RepeatGuard(db, () => clock),
       now,
@@ -312,6 +314,7 @@ describe('sign-in routes', function () {
           adapter: hostAdapter(unreachable),
           mailer: outbox.mailer,
           config,
+          links: createPortalLinks(config),
           limiter: new RateLimiter(unreachable, () => clock),
           guard: new RepeatGuard(unreachable, () => clock),
           now,

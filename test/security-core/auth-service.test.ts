@@ -23,6 +23,7 @@ import { saveSettings } from '../../src/core/settings/queries.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from '../support/smtp-capture.ts';
 import { createHostTables, hostAdapter } from '../support/test-host.ts';
+import { createPortalLinks } from '../../src/core/web/portal-links.ts';
 
 const MINUTE = 60_000;
 
@@ -148,6 +149,7 @@ describe('sign-in service', function () {
       adapter,
       mailer: outbox.mailer,
       config,
+      links: createPortalLinks(config),
       limiter: new RateLimiter(db, () => clock),
       guard: new RepeatGuard(db, () => clock),
       now,
@@ -454,6 +456,7 @@ describe('sign-in service', function () {
         adapter: hostAdapter(db),
         mailer: { send: () => Promise.reject(new Error('down')), sendIf: () => Promise.reject(new Error('down')) },
         config,
+        links: createPortalLinks(config),
         limiter: new RateLimiter(db, () => clock),
         guard: new RepeatGuard(db, () => clock),
         now,

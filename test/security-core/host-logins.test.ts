@@ -30,6 +30,7 @@ import { algaHash, NEXTAUTH_SECRET, seedAlga } from '../alga-psa/seed.ts';
 import { reusableTestDatabase, type TestDatabase } from '../support/database.ts';
 import { contactOf } from '../support/host-contacts.ts';
 import { startSmtpCapture, type CapturedMessage, type SmtpCapture } from '../support/smtp-capture.ts';
+import { createPortalLinks } from '../../src/core/web/portal-links.ts';
 
 const reason = unavailable();
 
@@ -141,6 +142,7 @@ describe('sign-in with logins the host keeps', function () {
       adapter,
       mailer: outbox.mailer,
       config,
+      links: createPortalLinks(config),
       limiter: new RateLimiter(db, () => clock),
       guard: new RepeatGuard(db, () => clock),
       now,

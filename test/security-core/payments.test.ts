@@ -204,7 +204,14 @@ describe('payment service (security core)', function () {
     const started = await svc.start(
       client,
       found,
-      { amountCents, portalBase: '/portal/demo', returnUrl: '/portal/demo/invoices', locale: 'en', description: 'Invoice' },
+      {
+        amountCents,
+        portalBase: '/portal/demo',
+        returnUrl: '/portal/demo/invoices',
+        origin: undefined,
+        locale: 'en',
+        description: 'Invoice',
+      },
       meta,
     );
     const match = /\/payments\/demo\/([0-9a-f-]{36})$/.exec((started as { redirectUrl: string }).redirectUrl ?? '');
@@ -316,7 +323,12 @@ describe('payment service (security core)', function () {
     const invoiceId = await newInvoice(10_000);
     const found = (await service.options(client, invoiceId))!;
     const start = (amountCents: number, options = found) =>
-      service.start(client, options, { amountCents, portalBase: '/p', returnUrl: '/r', locale: 'en', description: 'Invoice' }, meta);
+      service.start(
+        client,
+        options,
+        { amountCents, portalBase: '/p', returnUrl: '/r', origin: undefined, locale: 'en', description: 'Invoice' },
+        meta,
+      );
     expect(await start(10_001)).to.deep.equal({ error: 'amount_too_high' });
     expect(await start(10_000, { ...found, provider: null })).to.deep.equal({ error: 'no_provider' });
     const wholeOnly: PaymentProvider = { ...demo, id: 'whole', allowsPartial: false };

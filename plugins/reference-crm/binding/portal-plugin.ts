@@ -5,6 +5,9 @@
 import type { CustomerPortal, HostAdapter, PortalConfig } from '../../../src/index.ts';
 import type { CrmPlugin } from '../app.ts';
 
+/** Where a TLS proxy asks whether a custom domain may have a certificate (docs/custom-domains.md). */
+const TLS_ALLOWED_PATH = '/client-portal/tls-allowed';
+
 export function customerPortalPlugin(
   portal: CustomerPortal,
   adapter: HostAdapter,
@@ -12,6 +15,9 @@ export function customerPortalPlugin(
 ): CrmPlugin {
   return {
     mountPublic(app) {
+      // A workspace's own domain becomes its portal before any route of the CRM is met.
+      app.use(portal.hostRouting);
+      app.get(TLS_ALLOWED_PATH, portal.tlsAllowed);
       app.use(config.portalPath, portal.clientRouter);
     },
     mountStaff(app, { requireStaff }) {

@@ -80,6 +80,12 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_push_keys: BY_WORKSPACE,
   portal_push_subscriptions: BY_WORKSPACE,
   portal_colleague_requests: BY_WORKSPACE,
+  portal_custom_domains: BY_WORKSPACE,
+  portal_custom_domain_hosts: {
+    kind: 'by-own-key',
+    column: 'hostname',
+    why: 'a host name is claimed once across every workspace and read by the Host header alone, before any workspace is known',
+  },
   portal_ticket_attachments: BY_WORKSPACE,
   portal_ticket_ratings: BY_WORKSPACE,
   client_sessions: {

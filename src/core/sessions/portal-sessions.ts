@@ -25,6 +25,7 @@ import type pg from 'pg';
 import type { ClientUserWithAccessRow } from '../client-users/queries.ts';
 import { hashToken } from '../crypto/secrets.ts';
 import { readCookie } from '../http/cookies.ts';
+import { cookiePathFor } from '../http/served-host.ts';
 import { findSessionWithClientUser } from './queries.ts';
 import { SESSION_COOKIE } from './session-data.ts';
 
@@ -231,7 +232,8 @@ async function persist(state: SessionState): Promise<void> {
 function setCookieIfNew(req: Request, res: Response, state: SessionState): void {
   if (state.destroyed || state.sid === state.cookieSid) return;
   if (!state.stored && !changesOf(state)) return;
-  const { path, secure } = state.store.options.cookie;
+  const { secure } = state.store.options.cookie;
+  const path = cookiePathFor(req, state.store.options.cookie.path);
   // As express-session: a secure cookie is never sent over plain HTTP.
   if (secure && !req.secure) return;
   const expires = state.data.cookie?.expires

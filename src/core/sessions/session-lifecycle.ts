@@ -8,6 +8,7 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import { requestMeta } from '../http/request-meta.ts';
+import { cookiePathFor } from '../http/served-host.ts';
 import { destroySession, hashSessionId, regenerateSession, saveSession } from './portal-sessions.ts';
 import { deleteOldestSessions } from './queries.ts';
 import { announceSessionsEnded } from './session-events.ts';
@@ -85,7 +86,7 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
           reason: 'signed-out',
         });
       // The browser stops sending a cookie that names nothing: later anonymous pages read no session.
-      req.res?.clearCookie(SESSION_COOKIE, { path: deps.cookiePath });
+      req.res?.clearCookie(SESSION_COOKIE, { path: cookiePathFor(req, deps.cookiePath) });
     },
   };
 }

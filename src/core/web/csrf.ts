@@ -10,6 +10,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../http/http-error.ts';
 import { readCookie } from '../http/cookies.ts';
+import { cookiePathFor } from '../http/served-host.ts';
 import '../sessions/session-data.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -70,7 +71,12 @@ export function createPortalCsrf(options: { secret: string; cookiePath: string; 
         nonce = randomBytes(32).toString('base64url');
         issued.set(req, nonce);
         // A browser-session cookie: it holds no identity, only what the token is bound to.
-        res.cookie(ANONYMOUS_CSRF_COOKIE, nonce, { path: options.cookiePath, httpOnly: true, sameSite: 'lax', secure: options.secure });
+        res.cookie(ANONYMOUS_CSRF_COOKIE, nonce, {
+          path: cookiePathFor(req, options.cookiePath),
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: options.secure,
+        });
       }
       return sign(nonce);
     },

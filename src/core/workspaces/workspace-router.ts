@@ -1,7 +1,8 @@
 // Everything under /portal/:workspaceSlug, in the order a request meets it:
 // provider callbacks (signed, sessionless; their workspace looked up whatever the feature flag says:
 // they report money a checkout the portal started has already taken) →
-// no-store (branding assets replace it with their own caching) → workspace with its settings and branding (from the per-instance cache) → feature flag →
+// no-store (branding assets replace it with their own caching) → workspace with its settings and branding (from the per-instance cache;
+// at a workspace's own domain only that workspace, its links starting at the root) → feature flag →
 // language (workspace and browser) → form bodies (32 KB;
 // the accept forms, carrying a drawn signature, their own larger cap) → session →
 // CSRF (streamed uploads check theirs in their route) → signed-in client (their contact and the
@@ -21,6 +22,7 @@ import { CsrfMismatch, portalCsrfCheck, type PortalCsrf } from '../web/csrf.ts';
 import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../web/csrf-retry.ts';
 import { safeNext } from '../web/safe-next.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
+import { servedHostOf } from '../http/served-host.ts';
 import { portalContext, type PortalContext } from '../web/portal-context.ts';
 import { isFragmentRequest } from '../web/render.ts';
 import { noStore } from '../web/cache-control.ts';
@@ -88,6 +90,10 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
   const workspaceLoader = (askFlag: boolean) => async (req: Request, res: Response, next: NextFunction) => {
     const slug = String(req.params.workspaceSlug ?? '');
     const cached = /^[a-z0-9][a-z0-9-]{0,59}$/i.test(slug) ? await deps.workspaces.get(slug) : null;
+    // At a workspace's own domain the request was rewritten to this workspace's path; one that
+    // reached another (it cannot, but a rewrite is a rule, not a proof) is not found.
+    const servedHost = servedHostOf(req);
+    if (cached && servedHost && servedHost.workspaceId !== cached.workspace.id) return next(notFound());
     // A workspace without the portal switched on is indistinguishable from one that does not exist.
     // The flag is asked on every request (in memory): switching it off takes effect at once.
     if (
@@ -96,7 +102,9 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     ) {
       return next(notFound());
     }
-    const { workspace, settings, branding, base } = cached;
+    const { workspace, settings, branding } = cached;
+    // Its pages start at the root of its own domain, so every link, redirect and form action does.
+    const base = servedHost ? '' : cached.base;
     const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
     // A fresh object per request (the signed-in client is added to it); the cached parts are frozen.
     const context: PortalContext = {

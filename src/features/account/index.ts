@@ -26,8 +26,8 @@ export { deleteTwoFactor, isTwoFactorEnabled, listTwoFactorUserIds } from './two
 
 /** The feature, and its sign-in service (the admin pages invite and disable clients through it). */
 export function accountFeature(core: CoreServices): Feature & { auth: AuthService } {
-  const { db, adapter, config, mailer, limiter, guard, now, events, sessionLifecycle, metrics } = core;
-  const auth = new AuthService({ db, adapter, mailer, config, limiter, guard, now, bus: events });
+  const { db, adapter, config, links, mailer, limiter, guard, now, events, sessionLifecycle, metrics } = core;
+  const auth = new AuthService({ db, adapter, mailer, config, links, limiter, guard, now, bus: events });
   const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
   const identity = createIdentityCheck({ auth, twoFactor, now });
   const twoFactorHandlers = createTwoFactorHandlers({

@@ -14,7 +14,7 @@ export function adminFeature(
   core: CoreServices,
   shared: { auth: AuthService; paymentsReady: (workspaceId: string) => Promise<boolean> },
 ): Feature {
-  const { db, adapter, guard, storage, events, config, now, logger, workspaces, mailer } = core;
+  const { db, adapter, guard, storage, events, config, links, now, logger, workspaces, mailer } = core;
   return {
     name: adminManifest.name,
     needs: { ports: [] },
@@ -27,6 +27,7 @@ export function adminFeature(
         storage,
         bus: events,
         config,
+        links,
         now,
         logger,
         workspaces,

@@ -8,6 +8,7 @@ import {
   type HostAdapter,
   type OutboxMailer,
   type PortalConfig,
+  type PortalLinks,
   type PortalLogger,
   type RepeatGuard,
   validateBody,
@@ -44,6 +45,8 @@ export interface AdminRoutesDeps {
   guard: RepeatGuard;
   storage: FileStorage;
   config: PortalConfig;
+  /** The workspace's portal address in emails. */
+  links: PortalLinks;
   now: () => Date;
   logger: PortalLogger;
   /** The outbox: the email telling a client their two-factor was reset. */

@@ -15,7 +15,7 @@ import {
   notFound,
   type OutboxMailer,
   parseParam,
-  type PortalConfig,
+  type PortalLinks,
   renderAdminPage,
   staffActor,
   staffContext,
@@ -29,11 +29,11 @@ import { ClientUserIdParam, type ClientUserInput } from './commands.ts';
 export function createAdminTwoFactorHandlers(deps: {
   db: Knex;
   mailer: OutboxMailer;
-  config: PortalConfig;
+  links: PortalLinks;
   workspaces: Pick<WorkspaceCache, 'changed'>;
   bus?: EventBus;
 }) {
-  const { db, mailer, config } = deps;
+  const { db, mailer, links } = deps;
 
   const back = (res: Response, client: string | undefined, notice: string) => {
     const params = new URLSearchParams();
@@ -67,7 +67,7 @@ export function createAdminTwoFactorHandlers(deps: {
       const user = await loadWithTwoFactor(req, res);
       const settings = await findSettings(db, workspace.id);
       const locale = [user.locale, settings.defaultLocale].find(isLocale) ?? 'en';
-      const accountUrl = `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}/account/two-factor`;
+      const accountUrl = `${await links.baseOf(workspace)}/account/two-factor`;
       await db.transaction(async (trx) => {
         await deleteTwoFactor(trx, workspace.id, user.id);
         // Whoever holds a session made with the old authenticator is signed out too.

@@ -22,13 +22,13 @@ export function clientNotificationsFeature(
   core: CoreServices,
   shared: { push: AppPush },
 ): Feature & { service: ClientNotifications; hostNews(): Promise<number> } {
-  const { db, mailer, flags, workspaces, config, now, logger, adapter, events } = core;
+  const { db, mailer, flags, workspaces, links, now, logger, adapter, events } = core;
   const service = createClientNotifications({
     db,
     mailer,
     flags,
     workspaces,
-    config,
+    links,
     now,
     logger,
     push: shared.push,

@@ -12,12 +12,11 @@ import {
   type FeatureFlags,
   type HostAdapter,
   hostPermits,
-  type HostWorkspace,
   inBackground,
   isLocale,
   type Mailer,
   PORTAL_FLAG,
-  type PortalConfig,
+  type PortalLinks,
   type PortalLogger,
   seenByHost,
   type Translate,
@@ -73,7 +72,8 @@ export interface ClientNotificationsDeps {
   mailer: Mailer;
   flags: FeatureFlags;
   workspaces: Pick<WorkspaceCache, 'byId'>;
-  config: Pick<PortalConfig, 'appUrl' | 'portalPath'>;
+  /** The workspace's portal address in the emails' links (read before each transaction). */
+  links: PortalLinks;
   now: () => Date;
   logger: PortalLogger;
   /** The host's own client permissions, where it keeps them: no one is told what the host's roles hide. */
@@ -115,7 +115,6 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
   let running: Promise<number> | null = null;
   const pushing = new Map<string, Promise<number>>();
 
-  const portalBase = (workspace: HostWorkspace) => `${deps.config.appUrl}${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
   const t = (locale: string | null, fallback: string | null) => translator(emailLocale(locale, isLocale(fallback) ? fallback : null));
 
   /**
@@ -150,6 +149,7 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
     const people = event.subjectType === 'ticket' ? await seeingTicket(workspace.id, event, allowed) : allowed;
     if (people.length === 0) return 0;
     const at = now();
+    const base = await deps.links.baseOf(workspace);
     const subject = {
       subject_type: event.subjectType,
       subject_id: event.subjectId,
@@ -175,7 +175,6 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
           emailedAt: channels.get(person.id) === 'email' ? at : null,
         })),
       );
-      const base = portalBase(workspace);
       for (const row of told) {
         if (channels.get(row.client_user_id) !== 'email') continue;
         const person = people.find((p) => p.id === row.client_user_id)!;
@@ -219,7 +218,7 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       );
       return taken.map((row) => ({ ...row, locale: locales.get(row.client_user_id) ?? null }));
     });
-    const base = portalBase(entry.workspace);
+    const base = await deps.links.baseOf(entry.workspace);
     let delivered = 0;
     for (const row of rows) {
       if (at.getTime() - new Date(row.created_at).getTime() > PUSH_STALE_MS) continue;
@@ -263,13 +262,13 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       person.allowed.has(KIND_RULES[kind].permission) &&
       hostPermits(hostGrants, KIND_RULES[kind].permission);
     const at = now();
+    const base = await deps.links.baseOf(entry.workspace);
     return db.transaction(async (trx) => {
       if (!(await claimDigest(trx, workspaceId, clientUserId, at, new Date(at.getTime() - DIGEST_EVERY_MS + 60_000)))) return false;
       // Items no longer to be seen are taken too, and dropped: they never come back to the email.
       const rows = (await takeDigestItems(trx, workspaceId, clientUserId, at)).filter((row) => stillSeen(row.kind));
       if (rows.length === 0) return false;
       const tr = t(person.locale, entry.settings.defaultLocale);
-      const base = portalBase(entry.workspace);
       const items: EmailedItem[] = rows
         .sort((a, b) => Number(a.id) - Number(b.id))
         .map((row) => ({ text: notificationText(tr, row), url: `${base}/notifications/${row.id}` }));

@@ -13,6 +13,7 @@ import {
   type Mailer,
   type MailMessage,
   type PortalConfig,
+  type PortalLinks,
   translator,
 } from '../../core/index.ts';
 import {
@@ -32,6 +33,8 @@ export interface MessageDigestDeps {
   adapter: HostAdapter;
   mailer: Mailer;
   config: PortalConfig;
+  /** The workspace's portal address in the clients' digests. */
+  links: PortalLinks;
   now: () => Date;
   logger: { error(message: string, err?: unknown): void };
 }
@@ -51,7 +54,7 @@ export function createMessageDigest(deps: MessageDigestDeps): MessageDigest {
     const workspace = await adapter.workspaces.findById(candidate.workspace_id);
     if (!workspace) return null;
     if (candidate.author_side === 'staff') {
-      const portal = `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}`;
+      const portal = await deps.links.baseOf(workspace);
       return {
         from: workspace.name,
         recipients: async (upTo) => {

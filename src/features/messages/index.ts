@@ -34,12 +34,27 @@ export function messagesFeature(
   core: CoreServices,
   hooks: Pick<MessagesServiceDeps, 'staffMessageSent'> = {},
 ): Feature & { comments: LiveCommentsPort; inbox: Router; digest: MessageDigest } {
-  const { db, adapter, staffAdapter, flags, config, mailer, storage, events, virusScanner, streamRules, now, logger, limiter, workspaces } =
-    core;
+  const {
+    db,
+    adapter,
+    staffAdapter,
+    flags,
+    config,
+    links,
+    mailer,
+    storage,
+    events,
+    virusScanner,
+    streamRules,
+    now,
+    logger,
+    limiter,
+    workspaces,
+  } = core;
   const onError = (message: string, err: unknown) => logger.error(message, err);
   const comments = withLiveComments(adapter.comments ?? createPortalComments(db, adapter.contacts), { db, bus: events, onError });
   const service = createMessagesService({ db, bus: events, storage, logger, ...hooks });
-  const digest = createMessageDigest({ db, adapter, mailer, config, now, logger });
+  const digest = createMessageDigest({ db, adapter, mailer, config, links, now, logger });
   const storageQuotaBytes = config.workspaceStorageQuotaBytes;
   return {
     name: messagesManifest.name,

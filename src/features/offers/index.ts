@@ -23,11 +23,11 @@ const OFFER_REMINDER_INTERVAL_MS = 15 * 60_000;
 
 /** The feature, and its reminders (run() for tests). `comments` are the messages feature's threads. */
 export function offersFeature(core: CoreServices, shared: { comments: CommentsPort }): Feature & { reminders: OfferReminders } {
-  const { db, adapter, config, flags, mailer, limiter, storage, workspaces, now, logger } = core;
+  const { db, adapter, config, flags, mailer, limiter, storage, workspaces, now, logger, links: portalLinks } = core;
   const { comments } = shared;
   const decisions = new OfferDecisions({ db, adapter, now });
   const links = new PublicLinks({ db, adapter, secret: config.sessionSecret, now });
-  const reminders = createOfferReminders({ db, adapter, workspaces, flags, mailer, config, now, logger });
+  const reminders = createOfferReminders({ db, adapter, workspaces, flags, mailer, config, portalLinks, now, logger });
   const kinds = adapter.offers?.kinds;
   const records = createRecordHandlers({
     db,

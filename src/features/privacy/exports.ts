@@ -25,7 +25,7 @@ import {
   type Mailer,
   type OpenedFile,
   type PersonalDataHook,
-  type PortalConfig,
+  type PortalLinks,
   type PortalLogger,
   type RequestMeta,
   translator,
@@ -61,7 +61,8 @@ export interface DataExportsDeps {
   /** Every module's part of a person's data, in the archive's order (known once every feature exists). */
   personalData: () => readonly PersonalDataHook[];
   mailer: Mailer;
-  config: Pick<PortalConfig, 'appUrl' | 'portalPath'>;
+  /** The workspace's portal address in the ready email's link. */
+  links: PortalLinks;
   workspaces: Pick<WorkspaceCache, 'byId'>;
   now: () => Date;
   logger: PortalLogger;
@@ -101,7 +102,7 @@ export function createDataExports(deps: DataExportsDeps) {
     );
     const at = now();
     const expiresAt = new Date(at.getTime() + EXPORT_KEPT_DAYS * 24 * 3600_000);
-    const url = `${deps.config.appUrl}${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}/account/data`;
+    const url = `${await deps.links.baseOf(workspace)}/account/data`;
     const marked = await db.transaction(async (trx) => {
       if (!(await markExportReady(trx, workspace.id, row.id, file, at, expiresAt))) return false;
       await deps.mailer.send(exportReadyEmail(t, { to: user.email, workspace, url, days: EXPORT_KEPT_DAYS }), { trx });

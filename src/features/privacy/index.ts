@@ -22,7 +22,7 @@ export function privacyFeature(
   core: CoreServices,
   shared: { personalData: () => readonly PersonalDataHook[] },
 ): Feature & { exports: DataExports } {
-  const { db, adapter, storage, mailer, config, workspaces, now, logger, events } = core;
+  const { db, adapter, storage, mailer, links, workspaces, now, logger, events } = core;
   const portalKeepsComments = adapter.comments === undefined;
   const { personalData } = shared;
   const exports = createDataExports({
@@ -30,7 +30,7 @@ export function privacyFeature(
     storage,
     personalData,
     mailer,
-    config,
+    links,
     workspaces,
     now,
     logger,

@@ -26,7 +26,7 @@ import {
   type MailMessage,
   mayUsePortal,
   notFound,
-  type PortalConfig,
+  type PortalLinks,
   refusal,
   type RoleChoice,
   roleFromForm,
@@ -51,7 +51,8 @@ export interface ColleagueRequestsDeps {
   adapter: HostAdapter;
   auth: AuthService;
   mailer: Mailer;
-  config: Pick<PortalConfig, 'appUrl' | 'portalPath'>;
+  /** The workspace's portal address in the answer's link. */
+  links: PortalLinks;
   now: () => Date;
 }
 
@@ -79,7 +80,7 @@ export function createColleagueRequests(deps: ColleagueRequestsDeps) {
     if (!requester || !mayUsePortal(requester.status)) return null;
     const settings = await findSettings(db, workspace.id);
     const t = translator(emailLocale(requester.locale, isLocale(settings.defaultLocale) ? settings.defaultLocale : null));
-    const url = `${deps.config.appUrl}${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}/team`;
+    const url = `${await deps.links.baseOf(workspace)}/team`;
     return colleagueAnsweredEmail(t, { to: requester.email, workspace, colleague: request.name, added, note, url });
   }
 

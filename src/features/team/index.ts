@@ -12,9 +12,9 @@ import { colleagueRequestAdminRoutes, teamRoutes } from './routes.ts';
 import { createTeam } from './service.ts';
 
 export function teamFeature(core: CoreServices, auth: AuthService): Feature {
-  const { db, adapter, events, logger, now, mailer, config, limiter } = core;
+  const { db, adapter, events, logger, now, mailer, links, limiter } = core;
   const team = createTeam({ db, adapter, auth, bus: events, onError: (message, err) => logger.error(message, err) });
-  const requests = createColleagueRequests({ db, adapter, auth, mailer, config, now });
+  const requests = createColleagueRequests({ db, adapter, auth, mailer, links, now });
   return {
     name: teamManifest.name,
     needs: { ports: [] },

@@ -32,6 +32,7 @@ import {
   mayUsePortal,
   type OutboxMailer,
   type PortalConfig,
+  type PortalLinks,
   type RateLimiter,
   recordSignIn,
   type RepeatGuard,
@@ -97,6 +98,8 @@ export interface AuthServiceDeps {
   /** The outbox: mail is queued in the request's transaction and sent by the worker. */
   mailer: OutboxMailer;
   config: PortalConfig;
+  /** The workspace's portal address in emails (its verified custom domain where it has one). */
+  links: PortalLinks;
   limiter: RateLimiter;
   guard: RepeatGuard;
   now: () => Date;
@@ -107,8 +110,9 @@ export interface AuthServiceDeps {
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
-  private portalUrl(workspace: HostWorkspace, path: string): string {
-    return `${this.deps.config.appUrl}${this.deps.config.portalPath}/${encodeURIComponent(workspace.slug)}${path}`;
+  /** Read before a transaction opens (PortalLinks.baseOf may query). */
+  private async portalUrl(workspace: HostWorkspace, path: string): Promise<string> {
+    return `${await this.deps.links.baseOf(workspace)}${path}`;
   }
 
   private async log(
@@ -205,7 +209,7 @@ export class AuthService {
       workspace,
       code,
       minutes: CODE_TTL_MINUTES,
-      signInUrl: this.portalUrl(workspace, '/sign-in/code'),
+      signInUrl: await this.portalUrl(workspace, '/sign-in/code'),
       locale: emailLocale(known?.locale, locale),
     });
     // The log entry is in the same transaction, so both answers commit one transaction that wrote
@@ -415,7 +419,7 @@ export class AuthService {
       to: known?.email ?? email,
       workspace,
       minutes: RESET_TTL_MINUTES,
-      url: this.portalUrl(workspace, `/password/reset/${token}`),
+      url: await this.portalUrl(workspace, `/password/reset/${token}`),
       locale: emailLocale(known?.locale, locale),
     });
     await this.deps.db.transaction(async (trx) => {
@@ -575,6 +579,7 @@ export class AuthService {
     const token = generateToken();
     // Written in the client's own language if they chose one before, else the workspace's.
     const workspaceLocale = (await findSettings(this.deps.db, workspace.id)).defaultLocale;
+    const invitationUrl = await this.portalUrl(workspace, `/invitation/${token}`);
     // The client user, the link and the queued email are one transaction: no link without its email.
     const user = await this.deps.db.transaction(async (trx) => {
       const existing = await findClientUserByContact(trx, workspace.id, contact.id);
@@ -611,7 +616,7 @@ export class AuthService {
           invitedBy: invitedBy(inviter, contact.clientName),
           replyTo: 'agency' in inviter ? inviter.agency.replyTo : null,
           days: INVITE_TTL_DAYS,
-          url: this.portalUrl(workspace, `/invitation/${token}`),
+          url: invitationUrl,
           locale: emailLocale(invited.locale, isLocale(workspaceLocale) ? workspaceLocale : null),
         }),
         { trx },

@@ -15,6 +15,8 @@ const ROLE_ID = '00000000-0000-4000-8000-00000000a11e';
 const ERASURE_ID = '00000000-0000-4000-8000-0000000e7a5e';
 /** A request for a new colleague that exists (made in before). */
 const COLLEAGUE_REQUEST_ID = '00000000-0000-4000-8000-00000000c011';
+/** A custom domain of acme's (made in before), pending. */
+const DOMAIN = 'portal.guarded.test';
 /** Money taken that could not be applied (made in before): its refund is the one state change on the list. */
 const UNAPPLIED_ID = '00000000-0000-4000-8000-0000000a9914';
 
@@ -49,6 +51,10 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'post', path: `/colleague-requests/${COLLEAGUE_REQUEST_ID}/decline` },
   { method: 'get', path: '/payments/unapplied' },
   { method: 'post', path: `/payments/unapplied/${UNAPPLIED_ID}/refund` },
+  { method: 'get', path: '/custom-domains' },
+  { method: 'post', path: '/custom-domains' },
+  { method: 'post', path: `/custom-domains/${DOMAIN}/check` },
+  { method: 'post', path: `/custom-domains/${DOMAIN}/remove` },
 ];
 
 describe('admin guards', () => {
@@ -71,6 +77,8 @@ describe('admin guards', () => {
     await host
       .db('portal_erasure_requests')
       .insert({ workspace_id: acme.id, id: ERASURE_ID, client_user_id: CLIENT_USER_ID, client_id: 'c-1' });
+    await host.db('portal_custom_domain_hosts').insert({ hostname: DOMAIN, workspace_id: acme.id, verified: false });
+    await host.db('portal_custom_domains').insert({ workspace_id: acme.id, hostname: DOMAIN, token: 'a'.repeat(32) });
     await host.db('portal_colleague_requests').insert({
       workspace_id: acme.id,
       id: COLLEAGUE_REQUEST_ID,
@@ -152,6 +160,14 @@ describe('admin guards', () => {
       }
       // Its own lists are empty of them.
       expect((await agent.get(`${ADMIN_PATH}/colleague-requests`).expect(200)).text).not.to.contain('Lena Vogt');
+      expect((await owner.get(`${ADMIN_PATH}/custom-domains`).expect(200)).text).to.contain(DOMAIN);
+      const domains = await agent.get(`${ADMIN_PATH}/custom-domains`).expect(200);
+      expect(domains.text).not.to.contain(DOMAIN);
+      // Nor may it check or remove this workspace's domain.
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(domains.text)![1];
+      for (const action of ['check', 'remove'])
+        await agent.post(`${ADMIN_PATH}/custom-domains/${DOMAIN}/${action}`).type('form').send({ _csrf: csrf }).expect(404);
+      expect(await host.db('portal_custom_domains').where({ hostname: DOMAIN }).first()).to.not.equal(undefined);
       expect((await owner.get(`${ADMIN_PATH}/payments/unapplied`).expect(200)).text).to.contain('INV-GUARDED');
       const list = await agent.get(`${ADMIN_PATH}/payments/unapplied`).expect(200);
       expect(list.text).not.to.contain('INV-GUARDED');

@@ -3,6 +3,7 @@
 // input is wrong, the same page again with what was typed and every error.
 import express, { type Request, type Response } from 'express';
 import {
+  customOriginOf,
   allowFormActionTo,
   authorizePayPage,
   canClient,
@@ -115,6 +116,7 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
           amountCents,
           portalBase: base,
           returnUrl: `${base}/invoices/${encodeURIComponent(invoiceId)}/pay`,
+          origin: customOriginOf(req),
           locale: i18n.locale,
           description: i18n.t('payments:pay.lineItem', { number: found.invoice.number }),
         },

@@ -165,6 +165,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         portalBase: string;
         /** The pay page: the client comes back to it with `?payment=<id>` to see how it went. */
         returnUrl: string;
+        /** The custom domain the client pays from (its origin), else undefined: the portal's own address. */
+        origin: string | undefined;
         /** The client's language, for the provider's page. */
         locale: string;
         /** What the provider's page and receipt call the payment ("Invoice INV-0001"). */
@@ -272,7 +274,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           currency: invoice.currency,
           returnUrl: `${request.returnUrl}?payment=${paymentId}`,
           portalBase: request.portalBase,
-          appUrl: deps.appUrl,
+          appUrl: request.origin ?? deps.appUrl,
           locale: request.locale,
           customerEmail: client.email,
         });

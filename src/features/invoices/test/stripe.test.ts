@@ -113,6 +113,38 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     expect(session.cancel_url).to.equal(`${session.success_url}&cancelled=1`);
   });
 
+  it('at the workspace’s own domain, Checkout sends the client back to that domain', async function () {
+    const hostname = 'portal.pay.test';
+    const db = h.crm.db;
+    await db('portal_custom_domain_hosts').insert({ hostname, workspace_id: invoice.workspaceId, verified: true });
+    await db('portal_custom_domains').insert({ workspace_id: invoice.workspaceId, hostname, token: 'd'.repeat(32), status: 'verified' });
+    try {
+      await newOpenInvoice(10_000);
+      const maria = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+      const agent = h.agent();
+      const signIn = await agent.get('/sign-in').set('Host', hostname).expect(200);
+      await agent
+        .post('/sign-in/password')
+        .set('Host', hostname)
+        .type('form')
+        .send({ _csrf: csrfFrom(signIn.text), email: maria.email, password: maria.password })
+        .expect(303);
+      const path = `/invoices/${invoice.id}/pay`;
+      const page = await agent.get(path).set('Host', hostname).expect(200);
+      const res = await agent
+        .post(path)
+        .set('Host', hostname)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), choice: 'full' })
+        .expect(303);
+      const session = stripe.sessions.get(/\/c\/pay\/(cs_test_[\w-]+)$/.exec(res.headers.location ?? '')![1]!)!;
+      expect(session.success_url).to.match(new RegExp(`^http://${hostname}/invoices/${invoice.id}/pay\\?payment=`));
+    } finally {
+      await db('portal_custom_domains').where({ workspace_id: invoice.workspaceId, hostname }).delete();
+      await db('portal_custom_domain_hosts').where({ hostname }).delete();
+    }
+  });
+
   it('asks Stripe in the client’s language: a German reader gets locale de and a German line item', async function () {
     await newOpenInvoice(10_000);
     const path = `/portal/demo/invoices/${invoice.id}/pay`;

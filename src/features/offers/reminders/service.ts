@@ -26,6 +26,7 @@ import {
   type OfferKind,
   PORTAL_FLAG,
   type PortalConfig,
+  type PortalLinks,
   type PortalLogger,
   seenByHost,
   type WorkspaceCache,
@@ -40,7 +41,9 @@ export interface OfferRemindersDeps {
   workspaces: Pick<WorkspaceCache, 'byId'>;
   flags: FeatureFlags;
   mailer: Mailer;
-  config: Pick<PortalConfig, 'appUrl' | 'portalPath' | 'offerReminderDays'>;
+  config: Pick<PortalConfig, 'offerReminderDays'>;
+  /** The workspace's portal address in the reminders' links. */
+  portalLinks: PortalLinks;
   now: () => Date;
   logger: PortalLogger;
 }
@@ -92,7 +95,7 @@ export function createOfferReminders(deps: OfferRemindersDeps): OfferReminders {
     ]);
     const users = await seenByHost(adapter.clientPermissions, workspace.id, everyone, 'proposals');
     const fallback = isLocale(settings.defaultLocale) ? settings.defaultLocale : null;
-    const base = `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}`;
+    const base = await deps.portalLinks.baseOf(workspace);
     let queued = 0;
     for (const offer of offers) {
       for (const user of users.filter((u) => u.client_id === offer.clientId)) {
