@@ -36,6 +36,7 @@ const SECTIONS = [
   { label: 'staff:nav.uploads', path: '/uploads' },
   { label: 'staff:nav.colleagueRequests', path: '/colleague-requests' },
   { label: 'staff:nav.erasureRequests', path: '/erasure-requests' },
+  { label: 'staff:nav.singleSignOn', path: '/single-sign-on' },
 ] as const;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */

@@ -76,7 +76,13 @@ export function presentErasureEffects(counts: Record<string, number>, portalKeep
   const e = (key: string, count?: number) =>
     count === undefined ? t(`staff:erasure.effects.${key}`) : t(`staff:erasure.effects.${key}`, { count });
   return {
-    removed: [e('account'), e('exports', counts.exports ?? 0), e('colleagueRequest'), e('notifications', counts.notifications ?? 0)],
+    removed: [
+      e('account'),
+      e('exports', counts.exports ?? 0),
+      e('colleagueRequest'),
+      e('notifications', counts.notifications ?? 0),
+      e('singleSignOnIdentities', counts.singleSignOnIdentities ?? 0),
+    ],
     anonymised: [
       e('activity', counts.activity ?? 0),
       e('messages', counts.messages ?? 0),
