@@ -152,9 +152,9 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
     async signInOptions(res: Response, signedOutOf: string | null): Promise<SignInOptions> {
       const { workspace, base } = portalContext(res);
       const { t } = portalI18n(res);
-      const buttons = await providers.buttons(workspace.id);
+      const { buttons } = await providers.directory(workspace.id);
       const options: SignInOptions = {
-        providers: buttons.map((row) => ({ id: row.id, label: t('singleSignOn:signIn.with', { name: row.display_name }) })),
+        providers: buttons.map((button) => ({ id: button.id, label: t('singleSignOn:signIn.with', { name: button.displayName }) })),
         action: buttons.length > 0 ? `${base}/sign-in/sso` : null,
         endSession: null,
       };
@@ -170,7 +170,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
 
     /** False for the people of a company that signs in only through its identity provider. */
     async passwordAndCodeAllowed(workspaceId: string, user: ClientUserRow): Promise<boolean> {
-      return (await providers.bindingOf(workspaceId, user.client_id))?.sign_in_mode !== 'sso_only';
+      return !(await providers.directory(workspaceId)).ssoOnly.has(user.client_id);
     },
   };
 }

@@ -17,8 +17,8 @@ import { createSingleSignOnMatcher } from './sign-in-service.ts';
  * request, so either may be created first.
  */
 export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: CompleteSignIn }): Feature & { signIn: SingleSignOnHooks } {
-  const { db, adapter, staffAdapter, config, sessionLifecycle, logger, now } = core;
-  const providers = createProviders({ db, config });
+  const { db, adapter, staffAdapter, config, sessionLifecycle, logger, now, events } = core;
+  const providers = createProviders({ db, config, bus: events });
   const handlers = createSingleSignOnHandlers({
     db,
     config,

@@ -144,17 +144,6 @@ export async function findProviderForDomain(db: Db, workspaceId: string, domain:
   return (row as ProviderRow | undefined) ?? null;
 }
 
-/** The enabled providers that sign in at least one company: the sign-in page’s buttons. */
-export async function boundProviders(db: Db, workspaceId: string): Promise<Array<Pick<ProviderRow, 'id' | 'display_name'>>> {
-  return db('portal_sso_providers as p')
-    .where({ 'p.workspace_id': workspaceId, 'p.enabled': true })
-    .whereExists(function () {
-      this.select(db.raw('1')).from('portal_sso_bindings as b').where('b.workspace_id', workspaceId).whereRaw('b.provider_id = p.id');
-    })
-    .orderBy(['p.display_name', 'p.id'])
-    .select('p.id', 'p.display_name');
-}
-
 export async function findIdentityUser(db: Db, workspaceId: string, providerId: string, subject: string): Promise<string | null> {
   const row = await db('portal_sso_identities')
     .where({ workspace_id: workspaceId, provider_id: providerId, subject })

@@ -14,6 +14,8 @@ import {
   startPortalHarness,
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
+import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
+import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
 import { startOpenIdProvider, type TestOpenIdProvider } from './openid-provider.ts';
 
 const ADMIN = '/settings/client-portal';
@@ -326,6 +328,35 @@ describe('single sign-on (OpenID Connect)', function () {
       } finally {
         await staffPost(providerHref, `${providerHref}/enable`, {}, 303);
       }
+    });
+  });
+
+  describe('query budgets', function () {
+    async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
+      const counter = countQueries(h.crm);
+      try {
+        const counted = await counter.measure(action);
+        expect(counted.count, describeQueries(what, counted)).to.equal(budget);
+        expectEachNamesItsWorkspace(counted.sql, what);
+        return counted;
+      } finally {
+        counter.stop();
+      }
+    }
+
+    it('sign-in page with the button: the workspace’s providers and bindings once, then none', async function () {
+      await staffPost(providerHref, `${providerHref}/disable`, {}, 303);
+      await staffPost(providerHref, `${providerHref}/enable`, {}, 303);
+      await expectBudget('GET sign-in after a change', 2, () => h.agent().get(`${PORTAL}/sign-in`).expect(200));
+      const page = await expectBudget('GET sign-in again', 0, () => h.agent().get(`${PORTAL}/sign-in`).expect(200));
+      expect(page.count).to.equal(0);
+    });
+
+    it('the staff pages: the CRM’s four (its session, the staff member, the header’s two counts), then the pages’ own', async function () {
+      // The providers, the bindings and the host's companies.
+      await expectBudget('GET staff single-sign-on', 7, () => staff.get(`${ADMIN}/single-sign-on`).expect(200));
+      // The provider, the workspace's providers and bindings, the host's companies.
+      await expectBudget('GET staff provider', 8, () => staff.get(providerHref).expect(200));
     });
   });
 
