@@ -13,6 +13,7 @@ import {
   type PortalLogger,
   portalContext,
   portalI18n,
+  renderPortalPage,
   requestMeta,
   type SessionLifecycle,
 } from '../../core/index.ts';
@@ -95,12 +96,18 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
         ...(input.next ? { next: input.next } : {}),
         startedAt: now().toISOString(),
       });
-      // A boosted form: htmx leaves for the provider with a full page load, not a fetch.
+      // A form's redirect to another origin is blocked by the portal's CSP (form-action 'self'), so
+      // the browser is sent on by a navigation instead: htmx's full page load (HX-Redirect) for the
+      // boosted form, and without JavaScript a page that moves on by itself (meta refresh) and
+      // links there. Reloading it posts the form again, which only starts afresh.
       if (req.get('HX-Request') === 'true') {
         res.set('HX-Redirect', authorization.url.href);
         return res.status(204).end();
       }
-      res.redirect(303, authorization.url.href);
+      renderPortalPage(req, res, 'single-sign-on/continue', t('singleSignOn:continue.title', { name: row.display_name }), {
+        url: authorization.url.href,
+        name: row.display_name,
+      });
     },
 
     callback: async (req: Request, res: Response) => {
