@@ -51,6 +51,12 @@ export function createSingleSignOnAdminHandlers(deps: {
     const clients = await adapter.clients.list(workspaceId);
     return { clients, names: new Map(clients.map((client) => [client.id, client.name])) };
   };
+  /** The names of the bound companies only, where the host can find clients by id (a CRM may hold thousands). */
+  const boundNames = async (workspaceId: string, ids: string[]) => {
+    if (!adapter.clients.findByIds) return (await companiesOf(workspaceId)).names;
+    const clients = ids.length > 0 ? await adapter.clients.findByIds(workspaceId, [...new Set(ids)]) : [];
+    return new Map(clients.map((client) => [client.id, client.name]));
+  };
 
   function showNew(req: Request, res: Response, form: ProviderForm = {}, errors: FieldErrors = {}, status = 200) {
     const { i18n } = staffContext(res);
@@ -126,10 +132,14 @@ export function createSingleSignOnAdminHandlers(deps: {
   return {
     list: async (req: Request, res: Response) => {
       const { workspace, base, i18n } = staffContext(res);
-      const [[rows, bindings], companies] = await Promise.all([providers.list(workspace.id), companiesOf(workspace.id)]);
+      const [rows, bindings] = await providers.list(workspace.id);
+      const names = await boundNames(
+        workspace.id,
+        bindings.map((binding) => binding.client_id),
+      );
       const notice = (res.locals.query as ProvidersQueryInput | undefined)?.notice;
       renderAdminPage(req, res, 'single-sign-on/providers', i18n.t('singleSignOn:staff.title'), {
-        providers: rows.map((row) => presentProvider(base, row, bindings, companies.names, i18n.t)),
+        providers: rows.map((row) => presentProvider(base, row, bindings, names, i18n.t)),
         newHref: `${listHref(res)}/new`,
         redirectUri: redirectUri(res),
         notice: notice ? i18n.t(`singleSignOn:staff.notices.${notice}`) : null,

@@ -253,6 +253,13 @@ describe('single sign-on (OpenID Connect)', function () {
       expect(back.searchParams.get('code')).to.be.a('string');
       const res = await agent.get(`${back.pathname}${back.search}`).expect(400);
       expect(res.text).to.contain('could not be completed');
+      const logged = await h.crm
+        .db('client_activity_logs')
+        .where({ workspace_id: workspaceId, event: 'sign_in.failed' })
+        .orderBy('created_at', 'desc')
+        .first('details');
+      const details = typeof logged.details === 'string' ? JSON.parse(logged.details) : logged.details;
+      expect(details).to.include({ method: 'sso', reason: 'provider_answer' });
       await agent.get(`${PORTAL}/`).expect(303);
     });
 
@@ -279,6 +286,15 @@ describe('single sign-on (OpenID Connect)', function () {
       await agent.get(`${back.pathname}${back.search}`).expect(400);
       // The real state afterwards is refused too: the waiting sign-in was used up by the forged one.
       await agent.get(`${PORTAL}/`).expect(303);
+    });
+
+    it('says so when the person cancelled at the provider, and the waiting sign-in is used up', async function () {
+      const agent = h.agent();
+      const authorization = new URL(await start(agent));
+      const state = authorization.searchParams.get('state')!;
+      const res = await agent.get(`${PORTAL}/sign-in/sso/callback?error=access_denied&state=${encodeURIComponent(state)}`).expect(400);
+      expect(res.text).to.contain('was cancelled');
+      await agent.get(`${PORTAL}/sign-in/sso/callback?code=x&state=${encodeURIComponent(state)}`).expect(400);
     });
 
     it('refuses an email the provider did not verify', async function () {
