@@ -11,8 +11,10 @@
 // other client user (`{erasureRequest}`, the agency's review page), and an open request of the
 // signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
 // and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
-// the client's ticket with the newest activity (`{ticket}`, its page). A custom domain waiting for
-// its check is added too, for the custom domains page.
+// the client's ticket with the newest activity (`{ticket}`, its page), and an identity provider
+// for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
+// its staff page; the sign-in page then carries its button). A custom domain waiting for its
+// check is added too, for the custom domains page.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
@@ -36,7 +38,8 @@ export type BenchRecords = Record<
   | 'colleagueRequest'
   | 'clientRole'
   | 'project'
-  | 'ticket',
+  | 'ticket'
+  | 'ssoProvider',
   string
 >;
 
@@ -145,7 +148,20 @@ export async function benchRecords(
   // The CRM's ticket with the newest activity: the ticket page with its conversation and history.
   const ticket = await db('tickets').where(scope).orderBy('last_activity_at', 'desc').first('id');
   if (!ticket) throw new Error('the demo client has no ticket');
+  const ssoProvider = randomUUID();
+  await db('portal_sso_providers').insert({
+    workspace_id: args.workspaceId,
+    id: ssoProvider,
+    display_name: 'Benchmark ID',
+    issuer_url: 'https://id.example.test',
+    client_id: 'portal',
+  });
+  await db('portal_sso_bindings')
+    .insert({ workspace_id: args.workspaceId, client_id: args.clientId, provider_id: ssoProvider, email_domains: ['example.test'] })
+    .onConflict(['workspace_id', 'client_id'])
+    .merge({ provider_id: ssoProvider });
   return {
+    ssoProvider,
     ticket: String(ticket.id),
     proposal,
     quotation: await newestOpen('quotations'),

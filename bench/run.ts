@@ -75,6 +75,8 @@ export const PAGES: PageEntry[] = [
   { name: 'admin company access', who: 'staff', path: '/settings/client-portal/companies/{clientId}/access' },
   { name: 'admin client roles', who: 'staff', path: '/settings/client-portal/roles' },
   { name: 'admin client role', who: 'staff', path: '/settings/client-portal/roles/{clientRole}' },
+  { name: 'admin single sign-on', who: 'staff', path: '/settings/client-portal/single-sign-on' },
+  { name: 'admin identity provider', who: 'staff', path: '/settings/client-portal/single-sign-on/{ssoProvider}' },
   {
     name: 'staff view as one person',
     who: 'staff',

@@ -18,6 +18,7 @@ import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
 import { ticketsFeature } from './features/tickets/index.ts';
 import { teamFeature } from './features/team/index.ts';
+import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
 import { migratePortal, rollbackPortal } from '../migrations/index.ts';
 import {
@@ -211,7 +212,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
 
   // The features, in the order their client pages are tried (account first: its two-factor gate
   // sees every page). Those that serve others hand over what they share.
-  const account = accountFeature(core.services);
+  // Single sign-on answers for the sign-in page and ends its sign-ins with the account feature's
+  // completion: each needs the other only once a request comes.
+  const singleSignOn = singleSignOnFeature(core.services, { completeSignIn: (...args) => account.completeSignIn(...args) });
+  const account = accountFeature(core.services, { singleSignOn: singleSignOn.signIn });
   const notifications = notificationsFeature(core.services);
   const appPush = appPushFeature(core.services);
   const clientNotifications = clientNotificationsFeature(core.services, { push: appPush.push });
@@ -245,6 +249,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     messages,
     notifications,
     customDomains,
+    singleSignOn,
   ];
   // The features made here are those of the list the migrations and the folders are read from.
   const listed = FEATURE_MANIFESTS.map((feature) => feature.name);

@@ -95,7 +95,13 @@ export interface BootOptions {
   portalConfig?:
     | Pick<
         PortalConfigInput,
-        'liveStreamsPerSession' | 'liveStreamsPerIp' | 'liveSessionCheckMs' | 'liveStaffCheckMs' | 'offerReminderDays' | 'webPush' | 'customDomains'
+        | 'liveStreamsPerSession'
+        | 'liveStreamsPerIp'
+        | 'liveSessionCheckMs'
+        | 'liveStaffCheckMs'
+        | 'offerReminderDays'
+        | 'webPush'
+        | 'customDomains'
       >
     | undefined;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */

@@ -19,6 +19,7 @@ import { projectsManifest } from './projects/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
 import { teamManifest } from './team/manifest.ts';
+import { singleSignOnManifest } from './single-sign-on/manifest.ts';
 
 export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   accountManifest,
@@ -37,4 +38,5 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   messagesManifest,
   notificationsManifest,
   customDomainsManifest,
+  singleSignOnManifest,
 ];

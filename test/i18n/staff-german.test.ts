@@ -190,6 +190,8 @@ describe('the staff pages in German', function () {
     ['client uploads', `${ADMIN}/uploads`],
     ['payment settings', `${ADMIN}/payments`],
     ['money received, not applied', `${ADMIN}/payments/unapplied`],
+    ['single sign-on', `${ADMIN}/single-sign-on`],
+    ['new identity provider', `${ADMIN}/single-sign-on/new`],
   ] as const) {
     it(`shows the ${label} page in German, lang="de", with no English interface words`, async function () {
       const html = await german(path);

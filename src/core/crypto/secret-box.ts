@@ -1,5 +1,5 @@
 // Keeps secrets the portal must read back unreadable in the database (TOTP secrets, a workspace's
-// Stripe keys). Unlike codes and tokens, which are only ever compared, these cannot be hashed: they
+// Stripe keys, an identity provider's client secret). Unlike codes and tokens, which are only ever compared, these cannot be hashed: they
 // are encrypted with AES-256-GCM under a key derived (HKDF-SHA-256, one label per purpose) from the
 // portal's SESSION_SECRET (a workspace's Stripe keys: PAYMENT_KEYS_SECRET when set, see
 // paymentKeySecrets in config.ts). A database reader without that secret cannot read them. The row's id
@@ -24,7 +24,7 @@ export interface SecretBox {
 }
 
 /** What a box keeps: each purpose has its own key, so one kind of ciphertext never opens as another. */
-export type SecretPurpose = 'client two-factor secret v1' | 'workspace stripe keys v1' | 'workspace push key v1';
+export type SecretPurpose = 'client two-factor secret v1' | 'workspace stripe keys v1' | 'workspace push key v1' | 'sso client secret v1';
 
 const keyOf = (secret: string, purpose: SecretPurpose) => Buffer.from(hkdfSync('sha256', secret, 'customer-portal', purpose, 32));
 

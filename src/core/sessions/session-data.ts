@@ -19,6 +19,8 @@ export interface PortalSessionAuth {
   signedInAt: string;
   ip: string | null;
   userAgent: string | null;
+  /** Signed in through this identity provider (single sign-on): sign-out offers its end-session. */
+  singleSignOnProviderId?: string;
 }
 
 /**
@@ -28,7 +30,23 @@ export interface PortalSessionAuth {
 export interface PendingSecondFactor {
   workspaceId: string;
   clientUserId: string;
-  method: 'password' | 'code' | 'link';
+  method: 'password' | 'code' | 'link' | 'sso';
+  next?: string;
+  startedAt: string;
+  /** The identity provider of a single sign-on, kept for the session it leads to. */
+  singleSignOnProviderId?: string;
+}
+
+/**
+ * A single sign-on sent to the identity provider and not yet back: what its answer must match
+ * (state, nonce, the PKCE verifier), kept only here, server side, and removed at the first answer.
+ */
+export interface PendingSingleSignOn {
+  workspaceId: string;
+  providerId: string;
+  state: string;
+  nonce: string;
+  codeVerifier: string;
   next?: string;
   startedAt: string;
 }
@@ -37,6 +55,7 @@ declare module 'express-session' {
   interface SessionData {
     portal?: PortalSessionAuth;
     pendingSecondFactor?: PendingSecondFactor;
+    pendingSingleSignOn?: PendingSingleSignOn;
     /** Recovery codes just made, kept until the page that shows them once has been rendered. */
     recoveryCodesToShow?: string[];
     /** The codes to show replace earlier ones (made anew from the status page), not a first set-up's. */

@@ -13,12 +13,19 @@ import { destroySession, hashSessionId, regenerateSession, saveSession } from '.
 import { deleteOldestSessions } from './queries.ts';
 import { announceSessionsEnded } from './session-events.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { bringsSessionCookie, SESSION_COOKIE, sessionCsrfToken, type PendingSecondFactor } from './session-data.ts';
+import {
+  bringsSessionCookie,
+  SESSION_COOKIE,
+  sessionCsrfToken,
+  type PendingSecondFactor,
+  type PendingSingleSignOn,
+} from './session-data.ts';
 
 export const MAX_SESSIONS_PER_USER = 50;
 
 export interface SessionLifecycle {
-  start(req: Request, user: ClientUserRow): Promise<void>;
+  /** `via`: the identity provider of a single sign-on, remembered for the sign-out. */
+  start(req: Request, user: ClientUserRow, via?: { singleSignOnProviderId?: string | undefined }): Promise<void>;
   /** A session that only remembers who passed the first factor (see PendingSecondFactor). */
   hold(req: Request, pending: PendingSecondFactor): Promise<void>;
   end(req: Request): Promise<void>;
@@ -28,6 +35,10 @@ export interface SessionLifecycle {
    * its own failures; the sign-out has happened either way.
    */
   whenSignedOut(listener: SignedOutListener): void;
+  /** Keeps what a single sign-on's answer must match, in the visitor's session, before the browser leaves for the provider. */
+  awaitSingleSignOn(req: Request, pending: PendingSingleSignOn): Promise<void>;
+  /** What the single sign-on under way must match, removed and written before it is used: each answer is tried once. */
+  takeSingleSignOn(req: Request): Promise<PendingSingleSignOn | null>;
 }
 
 type SignedOutListener = (ended: { workspaceId: string; clientUserId: string; sessionHash: string }) => Promise<void>;
@@ -39,18 +50,20 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
     whenSignedOut(listener) {
       signedOutListeners.push(listener);
     },
-    async start(req, user) {
+    async start(req, user, via) {
       // Without a session cookie the id was generated for this request and names no stored row:
       // nothing to destroy, nothing an attacker could have planted. With one, start afresh.
       if (bringsSessionCookie(req)) await regenerateSession(req);
       const meta = requestMeta(req);
       delete req.session.pendingSecondFactor;
+      delete req.session.pendingSingleSignOn;
       req.session.portal = {
         workspaceId: user.workspace_id,
         clientUserId: user.id,
         signedInAt: new Date().toISOString(),
         ip: meta.ip,
         userAgent: meta.userAgent,
+        ...(via?.singleSignOnProviderId ? { singleSignOnProviderId: via.singleSignOnProviderId } : {}),
       };
       delete req.session.csrfToken;
       sessionCsrfToken(req);
@@ -70,6 +83,19 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       delete req.session.csrfToken;
       sessionCsrfToken(req);
       await saveSession(req);
+    },
+    async awaitSingleSignOn(req, pending) {
+      // A visitor already signed in keeps that session as it is until the provider answers.
+      req.session.pendingSingleSignOn = pending;
+      await saveSession(req);
+    },
+    async takeSingleSignOn(req) {
+      // A callback without the session cookie has no session object at all (a GET reads none).
+      const pending = req.session?.pendingSingleSignOn;
+      if (!pending) return null;
+      delete req.session.pendingSingleSignOn;
+      await saveSession(req);
+      return pending;
     },
     async end(req) {
       const signedIn = req.session.portal;

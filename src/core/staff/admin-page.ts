@@ -37,6 +37,7 @@ const SECTIONS = [
   { label: 'staff:nav.colleagueRequests', path: '/colleague-requests' },
   { label: 'staff:nav.erasureRequests', path: '/erasure-requests' },
   { label: 'staff:nav.customDomains', path: '/custom-domains' },
+  { label: 'staff:nav.singleSignOn', path: '/single-sign-on' },
 ] as const;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */

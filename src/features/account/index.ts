@@ -9,23 +9,34 @@ import { createEmailChangeHandlers } from './email-change/handlers.ts';
 import { emailChangeRoutes } from './email-change/routes.ts';
 import { EmailChangeService } from './email-change/service.ts';
 import { AuthService } from './sign-in/auth-service.ts';
-import { createAuthHandlers } from './sign-in/handlers.ts';
+import { createAuthHandlers, type SingleSignOnHooks } from './sign-in/handlers.ts';
 import { createPasswordAuthenticator } from './sign-in/password-strategy.ts';
 import { authRoutes } from './sign-in/routes.ts';
-import { createTwoFactorHandlers } from './two-factor/handlers.ts';
+import { createTwoFactorHandlers, type TwoFactorHandlers } from './two-factor/handlers.ts';
 import { createIdentityCheck } from './two-factor/identity.ts';
 import { twoFactorAccountRoutes, twoFactorSignInRoutes } from './two-factor/routes.ts';
 import { TwoFactorService } from './two-factor/service.ts';
 
 export { describeDevice } from './presenters.ts';
 export type { AuthService, Inviter } from './sign-in/auth-service.ts';
+export type { SignInOptions, SingleSignOnHooks } from './sign-in/handlers.ts';
 export { emailLocale } from './sign-in/emails.ts';
 export { voidUserLinks } from './sign-in/token-queries.ts';
 export { twoFactorResetEmail } from './two-factor/emails.ts';
 export { deleteTwoFactor, isTwoFactorEnabled, listTwoFactorUserIds } from './two-factor/queries.ts';
 
-/** The feature, and its sign-in service (the admin pages invite and disable clients through it). */
-export function accountFeature(core: CoreServices): Feature & { auth: AuthService } {
+/** Ends a right first factor the way every sign-in ends: the second factor where it is asked, the log, a new session. */
+export type CompleteSignIn = TwoFactorHandlers['completeSignIn'];
+
+/**
+ * The feature, its sign-in service (the admin pages invite and disable clients through it) and the
+ * end of a sign-in (single sign-on ends its own with it). `singleSignOn`: that feature's answers
+ * for the sign-in page and its company rules.
+ */
+export function accountFeature(
+  core: CoreServices,
+  options: { singleSignOn?: SingleSignOnHooks } = {},
+): Feature & { auth: AuthService; completeSignIn: CompleteSignIn } {
   const { db, adapter, config, links, mailer, limiter, guard, now, events, sessionLifecycle, metrics } = core;
   const auth = new AuthService({ db, adapter, mailer, config, links, limiter, guard, now, bus: events });
   const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
@@ -41,12 +52,14 @@ export function accountFeature(core: CoreServices): Feature & { auth: AuthServic
   const signIn = createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, {
     completeSignIn: twoFactorHandlers.completeSignIn,
     recordSignIn: metrics.signIn,
+    ...(options.singleSignOn ? { singleSignOn: options.singleSignOn } : {}),
   });
   const emailChange = new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events });
   return {
     name: accountManifest.name,
     needs: { ports: [] },
     auth,
+    completeSignIn: twoFactorHandlers.completeSignIn,
     personalData: accountPersonalData(db),
     publicRoutes: [authRoutes(signIn), twoFactorSignInRoutes(twoFactorHandlers)],
     clientRoutes: [

@@ -82,6 +82,7 @@ export function presentErasureEffects(counts: Record<string, number>, portalKeep
       e('colleagueRequest'),
       e('notifications', counts.notifications ?? 0),
       e('pushDevices', counts.pushDevices ?? 0),
+      e('singleSignOnIdentities', counts.singleSignOnIdentities ?? 0),
     ],
     anonymised: [
       e('activity', counts.activity ?? 0),

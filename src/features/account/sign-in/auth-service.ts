@@ -298,7 +298,7 @@ export class AuthService {
    * A sign-in is complete when its session starts: after the second factor where one is asked, so
    * a right password or code followed by a wrong second factor is never logged as a sign-in.
    */
-  async signInCompleted(workspace: HostWorkspace, user: ClientUserRow, method: 'password' | 'code' | 'link', meta: RequestMeta) {
+  async signInCompleted(workspace: HostWorkspace, user: ClientUserRow, method: 'password' | 'code' | 'link' | 'sso', meta: RequestMeta) {
     // A link's sign-in was recorded with the password it set (password.reset, invitation.accepted).
     if (method === 'link') return;
     await Promise.all([
@@ -553,6 +553,11 @@ export class AuthService {
     await this.replacePassword(workspace, user, next, keepSidHash);
     await this.log(workspace, 'password.changed', meta, { user }, { first: true });
     return { ok: true };
+  }
+
+  /** A right first factor that still does not sign the person in (their company's sign-in rules). */
+  async logSignInRefused(workspace: HostWorkspace, user: ClientUserRow, method: string, reason: string, meta: RequestMeta): Promise<void> {
+    await this.log(workspace, 'sign_in.failed', meta, { user }, { method, reason });
   }
 
   async logSignOut(workspace: HostWorkspace, user: ClientUserRow, meta: RequestMeta): Promise<void> {

@@ -63,9 +63,32 @@ export type CompleteSignIn = (
   method: 'password' | 'code' | 'link',
 ) => Promise<void>;
 
+/** What the sign-in page offers besides the password and the code (single sign-on, where a workspace set it up). */
+export interface SignInOptions {
+  /** "Sign in with <label>" buttons, each posting `providerId` to `action`. */
+  providers: Array<{ id: string; label: string }>;
+  /** Where an email or a provider button starts a single sign-on; null without any provider. */
+  action: string | null;
+  /** After a sign-out from a single sign-on: the provider's own sign-out, offered as a link. */
+  endSession: { label: string; url: string } | null;
+}
+
+/**
+ * The sign-in's questions for single sign-on, answered by that feature where the portal has it:
+ * the page's options, and whether a client's company still allows passwords and codes.
+ */
+export interface SingleSignOnHooks {
+  signInOptions(res: Response, signedOutOf: string | null): Promise<SignInOptions>;
+  /** False when the person's company signs in only through its identity provider. */
+  passwordAndCodeAllowed(workspaceId: string, user: ClientUserRow): Promise<boolean>;
+}
+
+const NO_OPTIONS: SignInOptions = { providers: [], action: null, endSession: null };
+
 export interface AuthHandlerHooks {
   completeSignIn?: CompleteSignIn;
   recordSignIn?: SignInRecorder;
+  singleSignOn?: SingleSignOnHooks;
 }
 
 export function createAuthHandlers(
@@ -76,15 +99,28 @@ export function createAuthHandlers(
   hooks: AuthHandlerHooks = {},
 ) {
   const recordSignIn: SignInRecorder = hooks.recordSignIn ?? (() => {});
-  const signedIn: CompleteSignIn =
+  const completeSignIn: CompleteSignIn =
     hooks.completeSignIn ??
     (async (req, res, user, next, method) => {
       await auth.signInCompleted(portalContext(res).workspace, user, method, requestMeta(req));
       await sessions.start(req, user);
       res.redirect(303, safeNext(portalContext(res).base, next));
     });
-  const showSignIn = (req: Request, res: Response, errors: FieldErrors = {}, status?: number, alert: string | null = null) => {
+  // A company that signs in only through its identity provider: a right password, code or link
+  // does not sign its people in. Said only after the first factor was right, so it tells no more
+  // about who has an account than a successful sign-in would.
+  const signedIn: CompleteSignIn = async (req, res, user, next, method) => {
+    const { workspace } = portalContext(res);
+    if (hooks.singleSignOn && !(await hooks.singleSignOn.passwordAndCodeAllowed(workspace.id, user))) {
+      await auth.logSignInRefused(workspace, user, method, 'single_sign_on_only', requestMeta(req));
+      return showSignIn(req, res, {}, 403, portalI18n(res).t('auth:signIn.singleSignOnOnly'));
+    }
+    await completeSignIn(req, res, user, next, method);
+  };
+  const showSignIn = async (req: Request, res: Response, errors: FieldErrors = {}, status?: number, alert: string | null = null) => {
     const { settings } = portalContext(res);
+    const signedOutOf = req.query.notice === 'signed-out' && typeof req.query.provider === 'string' ? req.query.provider : null;
+    const singleSignOn = hooks.singleSignOn ? await hooks.singleSignOn.signInOptions(res, signedOutOf) : NO_OPTIONS;
     const { t } = portalI18n(res);
     const values = formValues(req);
     const notice =
@@ -95,7 +131,7 @@ export function createAuthHandlers(
       res,
       'auth/sign-in',
       t('auth:signIn.title'),
-      { methods: signInMethods(settings), values, errors, alert, notice },
+      { methods: signInMethods(settings), values, errors, alert, notice, singleSignOn },
       formAnswerStatus(req, status ?? res.statusCode),
     );
   };
@@ -124,7 +160,7 @@ export function createAuthHandlers(
   const limitedSignIn = (req: Request, res: Response, retryAfterSeconds: number, other: boolean) => {
     const words = retryWords(res, retryAfterSeconds, now());
     res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
-    showSignIn(req, res, {}, 429, portalI18n(res).t(other ? 'auth:signIn.limitedOther' : 'auth:signIn.limited', words));
+    return showSignIn(req, res, {}, 429, portalI18n(res).t(other ? 'auth:signIn.limitedOther' : 'auth:signIn.limited', words));
   };
 
   return {
@@ -134,12 +170,12 @@ export function createAuthHandlers(
       next();
     },
 
-    showSignIn: (req: Request, res: Response) => {
+    showSignIn: async (req: Request, res: Response) => {
       if (portalContext(res).client) {
         const next = typeof req.query.next === 'string' ? req.query.next : undefined;
         return res.redirect(303, safeNext(portalContext(res).base, next));
       }
-      showSignIn(req, res);
+      await showSignIn(req, res);
     },
     invalidSignIn: (req: Request, res: Response, errors: FieldErrors) => showSignIn(req, res, errors, 400),
 
@@ -262,9 +298,11 @@ export function createAuthHandlers(
 
     signOut: async (req: Request, res: Response) => {
       const { workspace, base, client } = portalContext(res);
+      // Signed in through an identity provider: the signed-out page offers its own sign-out too.
+      const provider = client ? req.session?.portal?.singleSignOnProviderId : undefined;
       if (client) await auth.logSignOut(workspace, client.user, requestMeta(req));
       await sessions.end(req);
-      res.redirect(303, `${base}/sign-in?notice=signed-out`);
+      res.redirect(303, `${base}/sign-in?notice=signed-out${provider ? `&provider=${encodeURIComponent(provider)}` : ''}`);
     },
   };
 }

@@ -33,6 +33,12 @@ import { retryWords, type IdentityCheck } from './identity.ts';
 import type { TwoFactorService } from './service.ts';
 import type { AuthService } from '../sign-in/auth-service.ts';
 
+/** How a first factor ended: through an identity provider, and whether it did multi-factor the agency trusts. */
+export interface SignInCompletion {
+  secondFactorDone?: boolean;
+  singleSignOnProviderId?: string;
+}
+
 /** How long a right first factor waits for the second one. */
 const PENDING_MINUTES = 10;
 
@@ -149,20 +155,24 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       user: ClientUserRow,
       next: string | undefined,
       method: PendingSecondFactor['method'],
+      options: SignInCompletion = {},
     ): Promise<void> {
       const { workspace, base } = portalContext(res);
-      if (await twoFactor.isEnabled(workspace, user)) {
+      const via = options.singleSignOnProviderId ? { singleSignOnProviderId: options.singleSignOnProviderId } : {};
+      // A provider the agency trusts for it, having done multi-factor itself, stands for the second factor.
+      if (!options.secondFactorDone && (await twoFactor.isEnabled(workspace, user))) {
         await sessions.hold(req, {
           workspaceId: workspace.id,
           clientUserId: user.id,
           method,
           ...(next ? { next } : {}),
           startedAt: now().toISOString(),
+          ...via,
         });
         return res.redirect(303, `${base}/sign-in/two-factor`);
       }
       await signInCompleted(workspace, user, method, requestMeta(req));
-      await sessions.start(req, user);
+      await sessions.start(req, user, via);
       res.redirect(303, safeNext(base, next));
     },
 
@@ -199,7 +209,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       }
       await insertClientActivity(db, actor, 'two_factor.passed', { method: pending.method, via: result.via });
       await signInCompleted(workspace, user, pending.method, actor.meta);
-      await sessions.start(req, user);
+      await sessions.start(req, user, { singleSignOnProviderId: pending.singleSignOnProviderId });
       res.redirect(303, safeNext(base, pending.next));
     },
     toSecondFactor: (_req: Request, res: Response) => res.redirect(303, `${portalContext(res).base}/sign-in/two-factor`),

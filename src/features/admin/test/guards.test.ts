@@ -19,6 +19,8 @@ const COLLEAGUE_REQUEST_ID = '00000000-0000-4000-8000-00000000c011';
 const DOMAIN = 'portal.guarded.test';
 /** Money taken that could not be applied (made in before): its refund is the one state change on the list. */
 const UNAPPLIED_ID = '00000000-0000-4000-8000-0000000a9914';
+/** An identity provider for single sign-on (made in before). */
+const SSO_PROVIDER_ID = '00000000-0000-4000-8000-000000000550';
 
 const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'get', path: '' },
@@ -55,6 +57,15 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'post', path: '/custom-domains' },
   { method: 'post', path: `/custom-domains/${DOMAIN}/check` },
   { method: 'post', path: `/custom-domains/${DOMAIN}/remove` },
+  { method: 'get', path: '/single-sign-on' },
+  { method: 'get', path: '/single-sign-on/new' },
+  { method: 'post', path: '/single-sign-on' },
+  { method: 'get', path: `/single-sign-on/${SSO_PROVIDER_ID}` },
+  { method: 'post', path: `/single-sign-on/${SSO_PROVIDER_ID}` },
+  { method: 'post', path: `/single-sign-on/${SSO_PROVIDER_ID}/disable` },
+  { method: 'post', path: `/single-sign-on/${SSO_PROVIDER_ID}/enable` },
+  { method: 'post', path: `/single-sign-on/${SSO_PROVIDER_ID}/bindings` },
+  { method: 'post', path: `/single-sign-on/${SSO_PROVIDER_ID}/bindings/c-1/remove` },
 ];
 
 describe('admin guards', () => {
@@ -99,6 +110,13 @@ describe('admin guards', () => {
       currency: 'EUR',
       reference: 'pi_guarded',
       reason: 'checkout_closed',
+    });
+    await host.db('portal_sso_providers').insert({
+      workspace_id: acme.id,
+      id: SSO_PROVIDER_ID,
+      display_name: 'Guarded ID',
+      issuer_url: 'https://id.example.test',
+      client_id: 'portal',
     });
     // A second app on the same database whose settings area lets anonymous requests through,
     // so the portal's own staff check answers them.
@@ -154,7 +172,12 @@ describe('admin guards', () => {
     try {
       const agent = await bravoHost.staffAgent(bravoAdmin);
       const owner = await bravoHost.staffAgent(admin);
-      for (const path of [`/roles/${ROLE_ID}`, `/erasure-requests/${ERASURE_ID}`, `/colleague-requests/${COLLEAGUE_REQUEST_ID}`]) {
+      for (const path of [
+        `/roles/${ROLE_ID}`,
+        `/erasure-requests/${ERASURE_ID}`,
+        `/colleague-requests/${COLLEAGUE_REQUEST_ID}`,
+        `/single-sign-on/${SSO_PROVIDER_ID}`,
+      ]) {
         await owner.get(`${ADMIN_PATH}${path}`).expect(200); // acme's own admin opens it
         await agent.get(`${ADMIN_PATH}${path}`).expect(404);
       }
@@ -168,6 +191,7 @@ describe('admin guards', () => {
       for (const action of ['check', 'remove'])
         await agent.post(`${ADMIN_PATH}/custom-domains/${DOMAIN}/${action}`).type('form').send({ _csrf: csrf }).expect(404);
       expect(await host.db('portal_custom_domains').where({ hostname: DOMAIN }).first()).to.not.equal(undefined);
+      expect((await agent.get(`${ADMIN_PATH}/single-sign-on`).expect(200)).text).not.to.contain('Guarded ID');
       expect((await owner.get(`${ADMIN_PATH}/payments/unapplied`).expect(200)).text).to.contain('INV-GUARDED');
       const list = await agent.get(`${ADMIN_PATH}/payments/unapplied`).expect(200);
       expect(list.text).not.to.contain('INV-GUARDED');

@@ -1,0 +1,206 @@
+// The agency's single sign-on pages: the workspace's identity providers (add, edit, disable,
+// enable), and on each provider's page the companies it signs in, with their email domains and
+// whether passwords and codes still work for them. The client secret is a write-only field: left
+// empty, the saved one stays. Every form goes back to a GET page (post/redirect/get); a refused one
+// is shown again with what was typed (never the secret) and a 400.
+import type { Request, Response } from 'express';
+import {
+  type FieldErrors,
+  type HostAdapter,
+  notFound,
+  parseParam,
+  type PortalConfig,
+  renderAdminPage,
+  staffContext,
+} from '../../core/index.ts';
+import { type BindingInput, type ProviderInput, ProviderIdParam, type ProvidersQueryInput } from './commands.ts';
+import { presentBindings, presentCompanyChoices, presentProvider } from './presenters.ts';
+import type { Providers } from './providers.ts';
+
+const PROVIDER_NOT_FOUND = 'We could not find that identity provider.';
+const DEFAULT_SCOPES = 'openid email profile';
+
+type ProviderForm = Partial<Record<'displayName' | 'issuerUrl' | 'clientId' | 'scopes', string>> & { mfaSatisfiesTwoFactor?: boolean };
+type BindingForm = Partial<Record<'clientId' | 'emailDomains' | 'signInMode', string>> & { allowSelfRegistration?: boolean };
+
+/** What a refused form typed, as text, without the secret. */
+function typed(req: Request): ProviderForm & BindingForm {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, 2000) : undefined);
+  const form: Record<string, unknown> = {};
+  for (const key of ['displayName', 'issuerUrl', 'clientId', 'scopes', 'emailDomains', 'signInMode']) {
+    const value = text(key);
+    if (value !== undefined) form[key] = value;
+  }
+  form.mfaSatisfiesTwoFactor = body.mfaSatisfiesTwoFactor !== undefined;
+  form.allowSelfRegistration = body.allowSelfRegistration !== undefined;
+  return form as ProviderForm & BindingForm;
+}
+
+export function createSingleSignOnAdminHandlers(deps: {
+  providers: Providers;
+  adapter: Pick<HostAdapter, 'clients'>;
+  config: Pick<PortalConfig, 'appUrl'>;
+}) {
+  const { providers, adapter, config } = deps;
+  const listHref = (res: Response) => `${staffContext(res).base}/single-sign-on`;
+  /** The address an agency registers at its provider: one per workspace, whichever provider. */
+  const redirectUri = (res: Response) => `${config.appUrl}${staffContext(res).portalBase}/sign-in/sso/callback`;
+
+  const companiesOf = async (workspaceId: string) => {
+    const clients = await adapter.clients.list(workspaceId);
+    return { clients, names: new Map(clients.map((client) => [client.id, client.name])) };
+  };
+  /** The names of the bound companies only, where the host can find clients by id (a CRM may hold thousands). */
+  const boundNames = async (workspaceId: string, ids: string[]) => {
+    if (!adapter.clients.findByIds) return (await companiesOf(workspaceId)).names;
+    const clients = ids.length > 0 ? await adapter.clients.findByIds(workspaceId, [...new Set(ids)]) : [];
+    return new Map(clients.map((client) => [client.id, client.name]));
+  };
+
+  function showNew(req: Request, res: Response, form: ProviderForm = {}, errors: FieldErrors = {}, status = 200) {
+    const { i18n } = staffContext(res);
+    renderAdminPage(
+      req,
+      res,
+      'single-sign-on/provider-new',
+      i18n.t('singleSignOn:staff.newTitle'),
+      {
+        action: listHref(res),
+        backHref: listHref(res),
+        redirectUri: redirectUri(res),
+        form: { scopes: DEFAULT_SCOPES, ...form },
+        errors,
+      },
+      status,
+    );
+  }
+
+  async function showProvider(
+    req: Request,
+    res: Response,
+    forms: { provider?: ProviderForm; binding?: BindingForm } = {},
+    errors: { provider?: FieldErrors; binding?: FieldErrors } = {},
+    status = 200,
+  ) {
+    const { workspace, base, i18n } = staffContext(res);
+    const id = parseParam(ProviderIdParam, req.params.providerId);
+    const [row, [, bindings], companies] = await Promise.all([
+      providers.find(workspace.id, id),
+      providers.list(workspace.id),
+      companiesOf(workspace.id),
+    ]);
+    if (!row) throw notFound(PROVIDER_NOT_FOUND);
+    const provider = presentProvider(base, row, bindings, companies.names, i18n.t);
+    const notice = (res.locals.query as ProvidersQueryInput | undefined)?.notice;
+    renderAdminPage(
+      req,
+      res,
+      'single-sign-on/provider',
+      provider.displayName,
+      {
+        provider,
+        backHref: listHref(res),
+        redirectUri: redirectUri(res),
+        notice: notice ? i18n.t(`singleSignOn:staff.notices.${notice}`) : null,
+        form: {
+          displayName: row.display_name,
+          issuerUrl: row.issuer_url,
+          clientId: row.client_id,
+          scopes: row.scopes,
+          mfaSatisfiesTwoFactor: row.mfa_satisfies_two_factor,
+          ...forms.provider,
+        },
+        bindingForm: { signInMode: 'any', allowSelfRegistration: false, ...forms.binding },
+        bindings: presentBindings(provider.href, row.id, bindings, companies.names, i18n.t),
+        companyChoices: presentCompanyChoices(companies.clients, forms.binding?.clientId),
+        errors: errors.provider ?? {},
+        bindingErrors: errors.binding ?? {},
+        toggleAction: `${provider.href}/${row.enabled ? 'disable' : 'enable'}`,
+        bindAction: `${provider.href}/bindings`,
+      },
+      status,
+    );
+  }
+
+  const providerOrNotFound = async (res: Response, id: string) => {
+    const row = await providers.find(staffContext(res).workspace.id, id);
+    if (!row) throw notFound(PROVIDER_NOT_FOUND);
+    return row;
+  };
+
+  return {
+    list: async (req: Request, res: Response) => {
+      const { workspace, base, i18n } = staffContext(res);
+      const [rows, bindings] = await providers.list(workspace.id);
+      const names = await boundNames(
+        workspace.id,
+        bindings.map((binding) => binding.client_id),
+      );
+      const notice = (res.locals.query as ProvidersQueryInput | undefined)?.notice;
+      renderAdminPage(req, res, 'single-sign-on/providers', i18n.t('singleSignOn:staff.title'), {
+        providers: rows.map((row) => presentProvider(base, row, bindings, names, i18n.t)),
+        newHref: `${listHref(res)}/new`,
+        redirectUri: redirectUri(res),
+        notice: notice ? i18n.t(`singleSignOn:staff.notices.${notice}`) : null,
+      });
+    },
+
+    showNew: (req: Request, res: Response) => showNew(req, res),
+    invalidNew: (req: Request, res: Response, errors: FieldErrors) => showNew(req, res, typed(req), errors, 400),
+
+    add: async (req: Request, res: Response) => {
+      const input = req.body as ProviderInput;
+      const id = await providers.add(staffContext(res).workspace.id, input, input.clientSecret);
+      res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=added`);
+    },
+
+    show: (req: Request, res: Response) => showProvider(req, res),
+    invalidProvider: (req: Request, res: Response, errors: FieldErrors) =>
+      showProvider(req, res, { provider: typed(req) }, { provider: errors }, 400),
+    invalidBinding: (req: Request, res: Response, errors: FieldErrors) =>
+      showProvider(req, res, { binding: typed(req) }, { binding: errors }, 400),
+
+    save: async (req: Request, res: Response) => {
+      const id = parseParam(ProviderIdParam, req.params.providerId);
+      const input = req.body as ProviderInput;
+      if (!(await providers.save(staffContext(res).workspace.id, id, input, input.clientSecret))) throw notFound(PROVIDER_NOT_FOUND);
+      res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=saved`);
+    },
+
+    setEnabled: (enabled: boolean) => async (req: Request, res: Response) => {
+      const id = parseParam(ProviderIdParam, req.params.providerId);
+      if (!(await providers.setEnabled(staffContext(res).workspace.id, id, enabled))) throw notFound(PROVIDER_NOT_FOUND);
+      res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=${enabled ? 'enabled' : 'disabled'}`);
+    },
+
+    bind: async (req: Request, res: Response) => {
+      const { workspace, i18n } = staffContext(res);
+      const row = await providerOrNotFound(res, parseParam(ProviderIdParam, req.params.providerId));
+      const input = req.body as BindingInput;
+      // Only a company of this workspace: the list came from the host, a forged id is refused.
+      const company = await adapter.clients.findById(workspace.id, input.clientId);
+      if (!company) {
+        return showProvider(req, res, { binding: typed(req) }, { binding: { clientId: i18n.t('singleSignOn:errors.company') } }, 400);
+      }
+      await providers.bind(workspace.id, {
+        client_id: company.id,
+        provider_id: row.id,
+        email_domains: input.emailDomains,
+        sign_in_mode: input.signInMode,
+        allow_self_registration: input.allowSelfRegistration,
+      });
+      res.redirect(303, `${listHref(res)}/${encodeURIComponent(row.id)}?notice=bound`);
+    },
+
+    unbind: async (req: Request, res: Response) => {
+      const { workspace } = staffContext(res);
+      const row = await providerOrNotFound(res, parseParam(ProviderIdParam, req.params.providerId));
+      const clientId = String(req.params.clientId).slice(0, 64);
+      if (!(await providers.unbind(workspace.id, row.id, clientId))) throw notFound(PROVIDER_NOT_FOUND);
+      res.redirect(303, `${listHref(res)}/${encodeURIComponent(row.id)}?notice=unbound`);
+    },
+  };
+}
+
+export type SingleSignOnAdminHandlers = ReturnType<typeof createSingleSignOnAdminHandlers>;

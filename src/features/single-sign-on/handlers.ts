@@ -1,0 +1,191 @@
+// The client's single sign-on: a provider's button (or an email whose domain a company binding
+// lists) sends the browser to the provider with PKCE, state and nonce kept in the portal session;
+// the provider sends it back to the callback, where those are taken out of the session (each answer
+// is tried once), the code is exchanged and the ID token checked by the library, and the person is
+// matched to a client user (sign-in-service.ts). The sign-in then ends as every other does (the
+// account feature's completion: the second factor where it is still asked, the log, a new session).
+// Every refusal is a 4xx page saying what to do; a provider that cannot be reached is a 503.
+import type { Request, Response } from 'express';
+import {
+  customOriginOf,
+  HttpError,
+  insertActivity,
+  type PortalConfig,
+  type PortalLogger,
+  portalContext,
+  portalI18n,
+  renderPortalPage,
+  requestMeta,
+  type SessionLifecycle,
+} from '../../core/index.ts';
+import type { ClientUserRow, HostWorkspace } from '../../core/index.ts';
+import type { CompleteSignIn, SignInOptions } from '../account/index.ts';
+import type { Knex } from 'knex';
+import { type CallbackInput, ProviderIdParam, type StartInput } from './commands.ts';
+import type { OpenId } from './openid.ts';
+import type { Providers } from './providers.ts';
+import { emailDomain, type SingleSignOnMatcher } from './sign-in-service.ts';
+
+/** How long the browser may take at the provider before its answer is no longer awaited. */
+const PENDING_MINUTES = 10;
+
+export interface SingleSignOnHandlerDeps {
+  db: Knex;
+  config: Pick<PortalConfig, 'appUrl' | 'portalPath'>;
+  providers: Providers;
+  openId: OpenId;
+  matcher: SingleSignOnMatcher;
+  sessions: SessionLifecycle;
+  completeSignIn: CompleteSignIn;
+  logger: PortalLogger;
+  now: () => Date;
+}
+
+export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
+  const { db, config, providers, openId, matcher, sessions, completeSignIn, logger, now } = deps;
+  /**
+   * An address of the portal where the person is: at the agency's own domain when they came in
+   * there (its pages start at its root, and its session cookie is that host's alone, so the
+   * provider must send them back to it), else at the portal's own address.
+   */
+  const portalUrl = (req: Request, workspace: HostWorkspace, path: string) =>
+    `${customOriginOf(req) ?? `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}`}${path}`;
+  /** The address registered at the provider for this workspace, at each host it is served at. */
+  const redirectUri = (req: Request, workspace: HostWorkspace) => portalUrl(req, workspace, '/sign-in/sso/callback');
+
+  const logFailure = (req: Request, workspace: HostWorkspace, details: Record<string, unknown>, user?: ClientUserRow) => {
+    const meta = requestMeta(req);
+    return insertActivity(db, {
+      workspaceId: workspace.id,
+      event: 'sign_in.failed',
+      clientUserId: user?.id ?? null,
+      clientId: user?.client_id ?? null,
+      email: user?.email ?? null,
+      details: { method: 'sso', ...details },
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+  };
+
+  return {
+    start: async (req: Request, res: Response) => {
+      const { workspace } = portalContext(res);
+      const { t } = portalI18n(res);
+      const input = req.body as StartInput;
+      const domain = input.email ? emailDomain(input.email) : null;
+      const row = input.providerId
+        ? await providers.find(workspace.id, input.providerId)
+        : domain
+          ? await providers.forDomain(workspace.id, domain)
+          : null;
+      if (!row?.enabled)
+        throw new HttpError(
+          input.providerId ? 404 : 400,
+          t(input.providerId ? 'singleSignOn:refused.noProvider' : 'singleSignOn:refused.noDomain'),
+        );
+      const provider = providers.openIdProvider(row);
+      if (!provider) {
+        logger.error(`the client secret of identity provider ${row.id} cannot be opened: enter it again on its page`);
+        throw new HttpError(503, t('singleSignOn:refused.unavailable'));
+      }
+      let authorization: Awaited<ReturnType<OpenId['authorizationUrl']>>;
+      try {
+        authorization = await openId.authorizationUrl(provider, redirectUri(req, workspace));
+      } catch (err) {
+        logger.error(`identity provider ${row.id} could not be discovered`, err);
+        throw new HttpError(503, t('singleSignOn:refused.unavailable'));
+      }
+      await sessions.awaitSingleSignOn(req, {
+        workspaceId: workspace.id,
+        providerId: row.id,
+        ...authorization.checks,
+        ...(input.next ? { next: input.next } : {}),
+        startedAt: now().toISOString(),
+      });
+      // A form's redirect to another origin is blocked by the portal's CSP (form-action 'self'), so
+      // the browser is sent on by a navigation instead: htmx's full page load (HX-Redirect) for the
+      // boosted form, and without JavaScript a page that moves on by itself (meta refresh) and
+      // links there. Reloading it posts the form again, which only starts afresh.
+      if (req.get('HX-Request') === 'true') {
+        res.set('HX-Redirect', authorization.url.href);
+        return res.status(204).end();
+      }
+      renderPortalPage(req, res, 'single-sign-on/continue', t('singleSignOn:continue.title', { name: row.display_name }), {
+        url: authorization.url.href,
+        name: row.display_name,
+      });
+    },
+
+    callback: async (req: Request, res: Response) => {
+      const { workspace } = portalContext(res);
+      const { t } = portalI18n(res);
+      // Taken out first: whatever happens next, this state, nonce and verifier are never tried again.
+      const pending = await sessions.takeSingleSignOn(req);
+      const fresh = pending && now().getTime() - Date.parse(pending.startedAt) < PENDING_MINUTES * 60_000;
+      if (!pending || !fresh || pending.workspaceId !== workspace.id) {
+        await logFailure(req, workspace, { reason: pending ? 'expired' : 'no_sign_in_under_way' });
+        throw new HttpError(400, t('singleSignOn:refused.expired'));
+      }
+      const query = res.locals.query as CallbackInput;
+      if (query.error) {
+        await logFailure(req, workspace, { providerId: pending.providerId, reason: 'provider_error', error: query.error });
+        throw new HttpError(400, t('singleSignOn:refused.cancelled'));
+      }
+      const row = await providers.find(workspace.id, pending.providerId);
+      const provider = row?.enabled ? providers.openIdProvider(row) : null;
+      if (!row || !provider) throw new HttpError(400, t('singleSignOn:refused.expired'));
+      // The address exactly as registered, with what the provider added: the library sends it back
+      // to the provider as the redirect_uri of the code it exchanges.
+      const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+      let claims: Awaited<ReturnType<OpenId['verifiedClaims']>>;
+      try {
+        claims = await openId.verifiedClaims(provider, new URL(`${redirectUri(req, workspace)}${search}`), pending);
+      } catch (err) {
+        const code = (err as { code?: unknown; error?: unknown }).error ?? (err as { code?: unknown }).code;
+        await logFailure(req, workspace, {
+          providerId: row.id,
+          reason: 'provider_answer',
+          error: typeof code === 'string' ? code : 'invalid',
+        });
+        throw new HttpError(400, t('singleSignOn:refused.failed'));
+      }
+      const matched = await matcher.match(workspace, row, claims, requestMeta(req));
+      if (!matched.ok)
+        throw new HttpError(
+          403,
+          t(matched.reason === 'unverified_email' ? 'singleSignOn:refused.unverifiedEmail' : 'singleSignOn:refused.noAccount'),
+        );
+      await completeSignIn(req, res, matched.user, pending.next, 'sso', {
+        secondFactorDone: matched.secondFactorDone,
+        singleSignOnProviderId: row.id,
+      });
+    },
+
+    /** The sign-in page's part: the bound providers' buttons, and after a sign-out the provider's own. */
+    async signInOptions(res: Response, signedOutOf: string | null): Promise<SignInOptions> {
+      const { workspace, base } = portalContext(res);
+      const { t } = portalI18n(res);
+      const { buttons } = await providers.directory(workspace.id);
+      const options: SignInOptions = {
+        providers: buttons.map((button) => ({ id: button.id, label: t('singleSignOn:signIn.with', { name: button.displayName }) })),
+        action: buttons.length > 0 ? `${base}/sign-in/sso` : null,
+        endSession: null,
+      };
+      const providerId = signedOutOf ? ProviderIdParam.safeParse(signedOutOf) : null;
+      if (providerId?.success) {
+        const row = await providers.find(workspace.id, providerId.data);
+        const provider = row ? providers.openIdProvider(row) : null;
+        const url = provider ? await openId.endSessionUrl(provider, portalUrl(res.req, workspace, '/sign-in')) : null;
+        if (row && url) options.endSession = { url, label: t('singleSignOn:signOut.alsoAt', { name: row.display_name }) };
+      }
+      return options;
+    },
+
+    /** False for the people of a company that signs in only through its identity provider. */
+    async passwordAndCodeAllowed(workspaceId: string, user: ClientUserRow): Promise<boolean> {
+      return !(await providers.directory(workspaceId)).ssoOnly.has(user.client_id);
+    },
+  };
+}
+
+export type SingleSignOnHandlers = ReturnType<typeof createSingleSignOnHandlers>;

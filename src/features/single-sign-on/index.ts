@@ -1,0 +1,41 @@
+// Single sign-on: clients of a company the agency bound to an identity provider sign in through it
+// (OpenID Connect, authorization code with PKCE); staff add the providers and bind companies.
+import type { CoreServices, Feature } from '../../core/index.ts';
+import type { CompleteSignIn, SingleSignOnHooks } from '../account/index.ts';
+import { createSingleSignOnAdminHandlers } from './admin-handlers.ts';
+import { createSingleSignOnHandlers } from './handlers.ts';
+import { singleSignOnManifest } from './manifest.ts';
+import { createOpenId } from './openid.ts';
+import { singleSignOnPersonalData } from './personal-data.ts';
+import { createProviders } from './providers.ts';
+import { singleSignOnAdminRoutes, singleSignOnRoutes } from './routes.ts';
+import { createSingleSignOnMatcher } from './sign-in-service.ts';
+
+/**
+ * The feature, and its answers for the account feature's sign-in page and rules. `completeSignIn`
+ * is the account feature's end of a sign-in, which itself asks these answers: called only per
+ * request, so either may be created first.
+ */
+export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: CompleteSignIn }): Feature & { signIn: SingleSignOnHooks } {
+  const { db, adapter, staffAdapter, config, sessionLifecycle, logger, now, events } = core;
+  const providers = createProviders({ db, config, bus: events });
+  const handlers = createSingleSignOnHandlers({
+    db,
+    config,
+    providers,
+    openId: createOpenId(),
+    matcher: createSingleSignOnMatcher({ db, adapter }),
+    sessions: sessionLifecycle,
+    completeSignIn: deps.completeSignIn,
+    logger,
+    now,
+  });
+  return {
+    name: singleSignOnManifest.name,
+    needs: { ports: [] },
+    signIn: { signInOptions: handlers.signInOptions, passwordAndCodeAllowed: handlers.passwordAndCodeAllowed },
+    personalData: singleSignOnPersonalData({ db }),
+    publicRoutes: [singleSignOnRoutes(handlers)],
+    adminRoutes: [singleSignOnAdminRoutes(createSingleSignOnAdminHandlers({ providers, adapter: staffAdapter, config }))],
+  };
+}

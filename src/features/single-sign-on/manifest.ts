@@ -1,0 +1,14 @@
+// The files of single sign-on beside its code: clients signing in through their company’s identity provider.
+// Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
+import { fileURLToPath } from 'node:url';
+import type { FeatureManifest } from '../../core/index.ts';
+import * as singleSignOn from './migrations/20270201000001_single_sign_on.ts';
+
+export const singleSignOnManifest: FeatureManifest = {
+  name: 'single-sign-on',
+  views: fileURLToPath(new URL('./views', import.meta.url)),
+  locales: fileURLToPath(new URL('./locales', import.meta.url)),
+  migrations: {
+    '20270201000001_single_sign_on': singleSignOn,
+  },
+};
