@@ -113,6 +113,22 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'how a client rated a closed support ticket (1–5) and what they wrote with it',
   },
   {
+    name: 'portal_sso_providers',
+    purpose: 'the identity providers an agency added for its clients’ single sign-on (OpenID Connect), each client secret sealed',
+  },
+  {
+    name: 'portal_sso_bindings',
+    purpose: 'which provider signs in which host client company, from which email domains, and whether passwords and codes still work',
+  },
+  { name: 'portal_sso_identities', purpose: 'a provider account (its subject) remembered as a client user after its first match' },
+  {
+    name: 'portal_custom_domains',
+    purpose: 'host names a workspace’s portal is served at (the agency’s own domain), with the state of their DNS check',
+  },
+  { name: 'portal_custom_domain_hosts', purpose: 'which workspace a verified host name serves: one row per name across workspaces' },
+  { name: 'portal_push_keys', purpose: 'a workspace’s Web Push (VAPID) key pair, sealed, where the environment gives none' },
+  { name: 'portal_push_subscriptions', purpose: 'where a client’s push messages go: one row per person and device' },
+  {
     name: 'portal_dolibarr_pending_proposals',
     purpose:
       'beside Dolibarr only: the proposals each company has not decided yet, so the dashboard counts open ones without reading every past proposal (llx_propal has no index by status)',

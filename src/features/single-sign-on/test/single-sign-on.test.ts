@@ -78,7 +78,8 @@ describe('single sign-on (OpenID Connect)', function () {
 
   before(async function () {
     this.timeout(180_000);
-    h = await startPortalHarness();
+    // Acme's portal is on too: another workspace where the provider's id must start nothing.
+    h = await startPortalHarness({ enabledFor: ['demo', 'acme'] });
     workspaceId = String((await h.crm.db('workspaces').where({ slug: 'demo' }).first('id')).id);
     northwindId = String((await h.crm.db('clients').where({ workspace_id: workspaceId, name: 'Northwind Traders' }).first('id')).id);
     bluebellId = String((await h.crm.db('clients').where({ workspace_id: workspaceId }).whereILike('name', 'Bluebell%').first('id')).id);
@@ -348,6 +349,23 @@ describe('single sign-on (OpenID Connect)', function () {
       } finally {
         await staffPost(providerHref, `${providerHref}/enable`, {}, 303);
       }
+    });
+  });
+
+  describe('another workspace', function () {
+    it('knows nothing of this workspace’s provider: no button, and its id starts nothing there', async function () {
+      const agent = h.agent();
+      const other = await agent.get('/portal/acme/sign-in').expect(200);
+      expect(other.text).to.not.contain('Northwind ID');
+      await agent
+        .post('/portal/acme/sign-in/sso')
+        .type('form')
+        .send({ _csrf: csrfFrom(other.text), providerId })
+        .expect(404);
+      // Nor does its callback take an answer meant for this workspace's sign-in.
+      const callback = await agent.get('/portal/acme/sign-in/sso/callback?code=x&state=y');
+      expect(callback.status).to.be.within(400, 404);
+      await agent.get('/portal/acme/').expect(303);
     });
   });
 
