@@ -50,7 +50,7 @@ export function createClientNotificationHandlers(deps: { db: Knex; now: () => Da
     },
 
     showChannels: async (req: Request, res: Response) => {
-      const { settings } = portalContext(res);
+      const { settings, assets } = portalContext(res);
       const { workspaceId, userId } = who(res);
       const i18n = portalI18n(res);
       const { notice } = res.locals.query as ChannelsQueryInput;
@@ -58,6 +58,8 @@ export function createClientNotificationHandlers(deps: { db: Knex; now: () => Da
       renderPortalPage(req, res, 'client-notifications/channels', i18n.t('clientNotifications:channelsTitle'), {
         groups: presentChannelChoices(i18n, visibleKinds(settings), chosen),
         pushKey,
+        // The push control's own script (public/push-device.js) is loaded with it.
+        assets,
         notice: notice ? i18n.t('clientNotifications:notices.saved') : null,
       });
     },
