@@ -154,6 +154,7 @@ export { checkClaimAgainstSchema, type SchemaColumns } from './host/verify-claim
 // HTTP: errors with a status, cookies, who is asking
 export { badRequest, forbidden, HttpError, notFound } from './http/http-error.ts';
 export { requestMeta, type RequestMeta } from './http/request-meta.ts';
+export { browserAndSystem } from './http/user-agent.ts';
 export { customOriginOf, markServedHost } from './http/served-host.ts';
 
 // Languages

@@ -1,5 +1,6 @@
 // Rows to view models for the account page.
 import {
+  browserAndSystem,
   type ClientUserRow,
   type HostContact,
   LOCALE_NAMES,
@@ -26,26 +27,9 @@ const ENGLISH_DEVICE_WORDS: DeviceWords = { t: translator('en') };
 /** A short, human name for a user agent: enough to recognise a device, not a fingerprint. */
 export function describeDevice(userAgent: string | null | undefined, words: DeviceWords = ENGLISH_DEVICE_WORDS): string {
   if (!userAgent) return words.t('account:sessions.unknownDevice');
-  const browser = /Edg\//.test(userAgent)
-    ? 'Edge'
-    : /Firefox\//.test(userAgent)
-      ? 'Firefox'
-      : /Chrom(e|ium)\//.test(userAgent)
-        ? 'Chrome'
-        : /Safari\//.test(userAgent)
-          ? 'Safari'
-          : words.t('account:sessions.someBrowser');
-  const system = /Windows/.test(userAgent)
-    ? 'Windows'
-    : /iPhone|iPad/.test(userAgent)
-      ? 'iOS'
-      : /Mac OS X/.test(userAgent)
-        ? 'macOS'
-        : /Android/.test(userAgent)
-          ? 'Android'
-          : /Linux/.test(userAgent)
-            ? 'Linux'
-            : null;
+  const found = browserAndSystem(userAgent);
+  const browser = found.browser ?? words.t('account:sessions.someBrowser');
+  const system = found.system;
   return system ? words.t('account:sessions.deviceOn', { browser, system }) : browser;
 }
 

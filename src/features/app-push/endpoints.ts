@@ -2,7 +2,7 @@
 // configuration names), over https. The address comes from the browser, so without this check a
 // signed-in person could have the portal post to any address, inside the agency's network too.
 import { createHash } from 'node:crypto';
-import type { PortalConfig } from '../../core/index.ts';
+import { browserAndSystem, type PortalConfig } from '../../core/index.ts';
 
 export function endpointAllowed(config: Pick<PortalConfig['webPush'], 'endpointHosts' | 'allowHttpEndpoints'>, endpoint: string): boolean {
   let url: URL;
@@ -28,26 +28,7 @@ export function endpointHash(endpoint: string): string {
 /** Browser and system, from the user agent, for the person's own list of devices ("Firefox · Android"). */
 export function deviceLabel(userAgent: string | undefined): string | null {
   if (!userAgent) return null;
-  const browser = /Edg\//.test(userAgent)
-    ? 'Edge'
-    : /Firefox\//.test(userAgent)
-      ? 'Firefox'
-      : /Chrom(e|ium)\//.test(userAgent)
-        ? 'Chrome'
-        : /Safari\//.test(userAgent)
-          ? 'Safari'
-          : null;
-  const system = /Android/.test(userAgent)
-    ? 'Android'
-    : /iPhone|iPad/.test(userAgent)
-      ? 'iOS'
-      : /Windows/.test(userAgent)
-        ? 'Windows'
-        : /Mac OS X/.test(userAgent)
-          ? 'macOS'
-          : /Linux/.test(userAgent)
-            ? 'Linux'
-            : null;
+  const { browser, system } = browserAndSystem(userAgent);
   const label = [browser, system].filter(Boolean).join(' · ');
   return label ? label.slice(0, 60) : null;
 }
