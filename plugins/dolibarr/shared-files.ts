@@ -40,17 +40,23 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The file under the data root, or null when the row's path would leave it (Dolibarr shows such a file as missing too). */
-export function fileOnDisk(dataRoot: string, row: { filepath: string; filename: string }): string | null {
+function fileOnDisk(dataRoot: string, row: { filepath: string; filename: string }): string | null {
   const root = path.resolve(dataRoot);
   const file = path.resolve(root, row.filepath, row.filename);
   return file.startsWith(`${root}${path.sep}`) ? file : null;
 }
 
-/** Whether the row's file is a file under the data root, as the list and downloads ask. */
-async function isOnDisk(dataRoot: string, row: { filepath: string; filename: string }): Promise<boolean> {
+/**
+ * The row's file where it is a file under the data root, with its size, as the lists, counts and
+ * downloads ask; null when it is missing there (moved or deleted on the Dolibarr server).
+ */
+export async function fileFound(
+  dataRoot: string,
+  row: { filepath: string; filename: string },
+): Promise<{ path: string; sizeBytes: number } | null> {
   const file = fileOnDisk(dataRoot, row);
   const info = file ? await stat(file).catch(() => null) : null;
-  return info?.isFile() ?? false;
+  return file && info?.isFile() ? { path: file, sizeBytes: info.size } : null;
 }
 
 /**
@@ -65,7 +71,7 @@ export async function sharedDocumentCount(
   args: { entity: number; companyId: number },
 ): Promise<{ shared: number; attached: { proposal: number; invoice: number; project: number } }> {
   const rows = await sharedFileLocations(db, { ...args, limit: SUMMARY_COUNT_LIMIT + 1 });
-  const present = await Promise.all(rows.map((row) => isOnDisk(dataRoot, row)));
+  const present = await Promise.all(rows.map((row) => fileFound(dataRoot, row)));
   const counted = rows.filter((_, index) => present[index]);
   return {
     shared: counted.length,
@@ -79,15 +85,14 @@ export async function sharedDocumentCount(
 
 export function dolibarrDocuments(db: Knex, entityOf: (workspaceId: string) => number | null, dataRoot: string): DocumentsPort {
   const present = async (row: SharedFileRow): Promise<SharedDocument | null> => {
-    const file = fileOnDisk(dataRoot, row);
-    const info = file ? await stat(file).catch(() => null) : null;
-    if (!info?.isFile()) return null;
+    const found = await fileFound(dataRoot, row);
+    if (!found) return null;
     const recordType = RECORD_TYPES[row.src_object_type];
     return {
       id: toHostId(row.rowid),
       name: row.filename,
       contentType: contentTypeOf(row.filename),
-      sizeBytes: info.size,
+      sizeBytes: found.sizeBytes,
       sharedAt: row.date_c ?? new Date(0),
       sharedBy: fullName(row.user_firstname, row.user_lastname) || null,
       record: recordType && row.record_ref ? { type: recordType, id: toHostId(row.src_object_id), label: row.record_ref } : null,

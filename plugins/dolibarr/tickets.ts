@@ -6,7 +6,6 @@
 //   each status also named in the portal's translated words (TicketStatusName).
 // The dictionaries' codes are the choices' ids: llx_ticket stores the code, not the rowid.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type {
   TicketFile,
@@ -22,7 +21,7 @@ import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
 import { findTicketFile, listTicketFiles, type TicketFileRow } from './queries/ticket-files.ts';
-import { contentTypeOf, fileOnDisk } from './shared-files.ts';
+import { contentTypeOf, fileFound } from './shared-files.ts';
 import { findClientCompany } from './queries/companies.ts';
 import { moduleEnabled } from './queries/constants.ts';
 import { findContact } from './queries/contacts.ts';
@@ -172,17 +171,16 @@ export interface DolibarrTicketsOptions {
 
 /** A ticket file that is on disk, with its size; null when the row names no file there (Dolibarr shows none either). */
 async function presentFile(dataRoot: string, row: TicketFileRow): Promise<(TicketFile & { path: string }) | null> {
-  const file = fileOnDisk(dataRoot, row);
-  const info = file ? await stat(file).catch(() => null) : null;
-  if (!file || !info?.isFile()) return null;
+  const found = await fileFound(dataRoot, row);
+  if (!found) return null;
   return {
     id: toHostId(row.rowid),
     name: row.filename,
     contentType: contentTypeOf(row.filename),
-    sizeBytes: info.size,
+    sizeBytes: found.sizeBytes,
     at: row.date_c ?? new Date(0),
     messageId: row.agenda_id === null ? null : toHostId(row.agenda_id),
-    path: file,
+    path: found.path,
   };
 }
 
