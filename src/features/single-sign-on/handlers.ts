@@ -48,10 +48,9 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
    * there (its pages start at its root, and its session cookie is that host's alone, so the
    * provider must send them back to it), else at the portal's own address.
    */
-  const portalUrl = (req: Request, workspace: HostWorkspace, path: string) =>
-    `${customOriginOf(req) ?? `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}`}${path}`;
+  const portalUrl = (res: Response, path: string) => `${customOriginOf(res.req) ?? config.appUrl}${portalContext(res).base}${path}`;
   /** The address registered at the provider for this workspace, at each host it is served at. */
-  const redirectUri = (req: Request, workspace: HostWorkspace) => portalUrl(req, workspace, '/sign-in/sso/callback');
+  const redirectUri = (res: Response) => portalUrl(res, '/sign-in/sso/callback');
 
   const logFailure = (req: Request, workspace: HostWorkspace, details: Record<string, unknown>, user?: ClientUserRow) => {
     const meta = requestMeta(req);
@@ -90,7 +89,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       }
       let authorization: Awaited<ReturnType<OpenId['authorizationUrl']>>;
       try {
-        authorization = await openId.authorizationUrl(provider, redirectUri(req, workspace));
+        authorization = await openId.authorizationUrl(provider, redirectUri(res));
       } catch (err) {
         logger.error(`identity provider ${row.id} could not be discovered`, err);
         throw new HttpError(503, t('singleSignOn:refused.unavailable'));
@@ -139,7 +138,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
       let claims: Awaited<ReturnType<OpenId['verifiedClaims']>>;
       try {
-        claims = await openId.verifiedClaims(provider, new URL(`${redirectUri(req, workspace)}${search}`), pending);
+        claims = await openId.verifiedClaims(provider, new URL(`${redirectUri(res)}${search}`), pending);
       } catch (err) {
         const code = (err as { code?: unknown; error?: unknown }).error ?? (err as { code?: unknown }).code;
         await logFailure(req, workspace, {
@@ -175,7 +174,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       if (providerId?.success) {
         const row = await providers.find(workspace.id, providerId.data);
         const provider = row ? providers.openIdProvider(row) : null;
-        const url = provider ? await openId.endSessionUrl(provider, portalUrl(res.req, workspace, '/sign-in')) : null;
+        const url = provider ? await openId.endSessionUrl(provider, portalUrl(res, '/sign-in')) : null;
         if (row && url) options.endSession = { url, label: t('singleSignOn:signOut.alsoAt', { name: row.display_name }) };
       }
       return options;
