@@ -1,6 +1,7 @@
-// The baseline: a bare Express 5 app with a pg pool. Each route runs one primary-key query and
-// renders, with a compiled EJS template, the very bytes the portal answered for the same page, so
-// the difference between the two is what the portal's own work costs.
+// The bare baseline: Express 5 with a pg pool and nothing else. Each route runs the page's round
+// trips as primary-key queries and renders, with a compiled EJS template, the very bytes the portal
+// answered for the same page: the least any Node web app could spend on it. bench/stack-floor.ts is
+// the other baseline, the portal's own stack with nothing of the portal in it.
 // Reads the pages from the JSON file named by BARE_PAGES: [{ path, contentType, body | base64,
 // roundTrips? }]; a page with roundTrips runs that many primary-key queries one after another
 // (the round trips the portal's page makes), else one.
@@ -31,17 +32,17 @@ const templateOf = (body: string) => ejs.compile(body.replaceAll('<%', '<%%').re
 for (const page of pages) {
   // Routes match the path alone; a page measured with a query string is served by its path.
   const route = page.path.split('?')[0]!;
+  const trips = page.roundTrips ?? 1;
   if (page.base64 !== undefined) {
-    // A binary answer (a PDF): the same bytes after the same one query.
+    // A binary answer (a PDF): the same bytes after the same round trips.
     const bytes = Buffer.from(page.base64, 'base64');
     app.get(route, async (_req, res) => {
-      await workspaceName();
+      for (let i = 0; i < trips; i++) await workspaceName();
       res.type(page.contentType).send(bytes);
     });
     continue;
   }
   const render = templateOf(page.body!);
-  const trips = page.roundTrips ?? 1;
   app.get(route, async (_req, res) => {
     let name = '';
     for (let i = 0; i < trips; i++) name = await workspaceName();

@@ -2,7 +2,7 @@
 // route), the databases they run on, and the signed-in identities they load pages as.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,51 @@ export interface Served {
   seedSeconds: number;
   /** A Stripe checkout.session.completed for a checkout of the payable invoice, and the secret to sign it. */
   stripeEvent: { path: string; payload: string; webhookSecret: string };
+  /** bench/round-trip-meter.ts in the app's process. */
+  meterUrl: string;
   child: ChildProcess;
+}
+
+/** A page as the baselines serve it: the portal's bytes and the round trips the portal made for them. */
+export interface CapturedPage {
+  path: string;
+  contentType: string;
+  body?: string;
+  base64?: string;
+  roundTrips: number;
+  statements: number;
+}
+
+/**
+ * The page at `pagePath` as the portal answers it, and the round trips it cost: the fewest of three
+ * requests, one at a time (the portal's own timers may send a statement during one of them).
+ */
+export async function capturePage(app: Served, pagePath: string, cookie: string | undefined): Promise<CapturedPage> {
+  let best: CapturedPage | undefined;
+  for (let i = 0; i < 3; i++) {
+    await fetch(`${app.meterUrl}/start`, { method: 'POST' }).then((res) => res.arrayBuffer());
+    const res = await fetch(`${app.url}${pagePath}`, { headers: cookie ? { cookie } : {} });
+    const contentType = res.headers.get('content-type') ?? 'text/html';
+    // Binary answers (PDFs) travel as base64, so the baselines send the very same bytes.
+    const binary = !/^text\/|json|javascript/.test(contentType);
+    const content = binary ? { base64: Buffer.from(await res.arrayBuffer()).toString('base64') } : { body: await res.text() };
+    const counted = (await (await fetch(`${app.meterUrl}/counted`)).json()) as { statements: number; roundTrips: number };
+    if (res.status !== 200) throw new Error(`${pagePath} answered ${res.status}`);
+    if (!best || counted.statements < best.statements) best = { path: pagePath, contentType, ...content, ...counted };
+  }
+  return best!;
+}
+
+/** The baselines of bench/bare.ts and bench/stack-floor.ts, serving these pages. */
+export async function startBaselines(pages: CapturedPage[], databaseUrl: string, extraBareEnv: Record<string, string> = {}) {
+  const pagesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'portal-bench-')), 'pages.json');
+  writeFileSync(pagesFile, JSON.stringify(pages));
+  const bare = await startChild('bare.ts', { BARE_PAGES: pagesFile, DATABASE_URL: databaseUrl, ...extraBareEnv });
+  const floor = await startChild('stack-floor.ts', { BARE_PAGES: pagesFile, DATABASE_URL: databaseUrl });
+  return {
+    bare: { url: (bare.line as { url: string }).url, child: bare.child },
+    floor: { url: (floor.line as { url: string }).url, cookie: (floor.line as { cookie: string }).cookie, child: floor.child },
+  };
 }
 
 /**

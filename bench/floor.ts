@@ -1,9 +1,12 @@
-// `npm run bench:floor`: the floor of a signed-in page. The dashboard and the sign out other sessions
-// confirmation (which reads only what every signed-in page reads) against the bare route sending the
-// same bytes after the same number of round trips, measured in interleaved rounds in one run: the
-// portal and the bare route each in their own process, NODE_ENV=production, on the demo seed with
-// 1,000 rows (as bench/run.ts's pages table). Prints req/s medians, the ratio page / bare (the median
-// of each round's ratio) and each process's CPU per request.
+// `npm run bench:floor`: the portal's own cost. The dashboard, the invoice list and the sign out
+// other sessions confirmation (the floor page: it reads only what every signed-in page reads)
+// against two baselines sending the same bytes after the same round trips, measured in interleaved
+// rounds in one run: the bare route (Express and pg, nothing else: bench/bare.ts) and the stack's
+// floor (the design's stack with nothing of the portal in it: express-session with
+// connect-pg-simple, knex, EJS: bench/stack-floor.ts). Each in its own process, NODE_ENV=production,
+// on the demo seed with 1,000 rows (as bench/run.ts's pages table); the round trips are counted in
+// the portal's process as the pages are captured. Prints req/s medians, each portal's ratio to both
+// baselines (the median of each round's ratio) and each process's CPU per request.
 //
 //   npx tsx bench/floor.ts                  5 rounds of 3 s per page and process
 //   npx tsx bench/floor.ts --profile        the portal under node --cpu-prof: its main thread's time
@@ -13,13 +16,25 @@
 //   npx tsx bench/floor.ts --write          also writes the section "The signed-in floor" of
 //                                           BENCHMARKS.md
 //   --rounds=N --seconds=S                  rounds and seconds per measurement
+//   --only=dashboard                        only the pages whose names contain one of these words
 //   DATABASE_URL=postgres://...             the server to create the databases on; unset: a private cluster
 import autocannon from 'autocannon';
 import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDatabase, identities, postgresServer, ROOT, type Served, serve, startChild, stopChild } from './bench-apps.ts';
+import {
+  capturePage,
+  createDatabase,
+  identities,
+  postgresServer,
+  ROOT,
+  type CapturedPage,
+  type Served,
+  serve,
+  startBaselines,
+  stopChild,
+} from './bench-apps.ts';
 import { processCpuMs } from './proc-stats.ts';
 
 const argument = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -32,12 +47,15 @@ const CONNECTIONS = 10;
 // A finer grain than V8's default 1 ms, so a request of about a millisecond is seen in parts.
 const PROFILE_INTERVAL_US = 250;
 
-/** The pages measured, with the round trips their query budgets allow (test/portal/query-budgets.test.ts). */
-const PAGES = [
-  { name: 'dashboard', path: '/portal/demo/', roundTrips: 4 },
-  { name: 'sign out other sessions confirmation', path: '/portal/demo/account/sessions/revoke-others', roundTrips: 2 },
+/** The pages measured; their round trips are counted as they are captured. */
+const ALL_PAGES = [
+  { name: 'dashboard', short: 'dashboard', path: '/portal/demo/' },
+  { name: 'invoice list', short: 'invoice list', path: '/portal/demo/invoices' },
+  { name: 'sign out other sessions confirmation', short: 'floor page', path: '/portal/demo/account/sessions/revoke-others' },
 ] as const;
-type PageName = (typeof PAGES)[number]['name'];
+const ONLY = argument('only')?.split(',');
+const PAGES = ALL_PAGES.filter((page) => !ONLY || ONLY.some((word) => page.name.includes(word)));
+type PageName = (typeof ALL_PAGES)[number]['name'];
 
 /**
  * What a sample of the profile was spent on: the first frame, from the running function out to its
@@ -203,6 +221,7 @@ const databases: Array<{ drop(): Promise<void> }> = [];
 const checkout = AGAINST ? checkoutOf(AGAINST) : undefined;
 const profileRoot = PROFILE ? mkdtempSync(path.join(os.tmpdir(), 'portal-floor-profile-')) : undefined;
 const targets: Target[] = [];
+const captured = new Map<PageName, CapturedPage>();
 try {
   const portalOf = async (label: string, root?: string): Promise<Target> => {
     const db = await createDatabase(server.url);
@@ -216,29 +235,23 @@ try {
   };
   const portal = await portalOf('portal');
   const before = checkout ? await portalOf(`portal at ${AGAINST}`, checkout) : undefined;
-  // The bare route sends the bytes this checkout's portal answers.
-  const captured = [];
+  // The baselines send the bytes this checkout's portal answers, after the round trips it made.
   for (const page of PAGES) {
-    const res = await fetch(`${portal.url}${page.path}`, { headers: { cookie: portal.cookie! } });
-    if (res.status !== 200) throw new Error(`${page.name} answered ${res.status}`);
-    captured.push({
-      path: page.path,
-      contentType: res.headers.get('content-type') ?? 'text/html',
-      body: await res.text(),
-      roundTrips: page.roundTrips,
-    });
+    const capture = await capturePage(portal.app!, page.path, portal.cookie);
+    captured.set(page.name, capture);
+    console.log(`${page.name}: ${capture.roundTrips} round trips, ${capture.statements} statements`);
   }
-  const pagesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'portal-floor-')), 'pages.json');
-  writeFileSync(pagesFile, JSON.stringify(captured));
-  const bareChild = await startChild('bare.ts', { BARE_PAGES: pagesFile, DATABASE_URL: portal.app!.databaseUrl });
-  const bare: Target = {
-    label: 'bare',
-    url: (bareChild.line as { url: string }).url,
-    pid: bareChild.child.pid!,
+  const baselines = await startBaselines([...captured.values()], portal.app!.databaseUrl);
+  const bare: Target = { label: 'bare', url: baselines.bare.url, pid: baselines.bare.child.pid!, windows: [], measured: new Map() };
+  const floor: Target = {
+    label: 'stack floor',
+    url: baselines.floor.url,
+    pid: baselines.floor.child.pid!,
+    cookie: baselines.floor.cookie,
     windows: [],
     measured: new Map(),
   };
-  targets.push(bare, ...(before ? [before] : []), portal);
+  targets.push(bare, floor, ...(before ? [before] : []), portal);
   console.log(`load average at start ${loadAtStart.map((l) => l.toFixed(1)).join(' / ')}; warming up`);
   for (const page of PAGES) for (const target of targets) await measure(target, page, 2, false);
   for (let round = 1; round <= ROUNDS; round++) {
@@ -254,23 +267,30 @@ try {
 } finally {
   for (const target of targets) if (target.app) await stopChild(target.app.child);
   for (const target of targets) if (!target.app) process.kill(target.pid, 'SIGTERM');
+  // The stack floor drops its session table on the way out: let it, before the database goes.
+  await new Promise((resolve) => setTimeout(resolve, 500));
   for (const db of databases) await db.drop().catch(() => {});
   server.stop();
   if (checkout) rmSync(checkout, { recursive: true, force: true });
 }
 
 const portals = targets.filter((t) => t.app);
-const bare = targets.find((t) => !t.app)!;
+const [bare, floor] = [targets.find((t) => t.label === 'bare')!, targets.find((t) => t.label === 'stack floor')!];
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
-const ratios = (target: Target, page: PageName) => target.measured.get(page)!.map((row, i) => row.rps / bare.measured.get(page)![i]!.rps);
+const ratioTo = (baseline: Target, target: Target, page: PageName) =>
+  median(target.measured.get(page)!.map((row, i) => row.rps / baseline.measured.get(page)![i]!.rps));
 const throughputTable = [
-  '| page | process | req/s (median) | ratio to bare (median of rounds) | CPU ms/request (median) |',
-  '| --- | --- | ---: | ---: | ---: |',
+  '| page | process | req/s (median) | ratio to the stack floor | ratio to bare | CPU ms/request (median) |',
+  '| --- | --- | ---: | ---: | ---: | ---: |',
   ...PAGES.flatMap((page) =>
-    [bare, ...portals].map((target) => {
+    [bare, floor, ...portals].map((target) => {
       const rows = target.measured.get(page.name)!;
-      const ratio = target === bare ? '' : `${median(ratios(target, page.name)).toFixed(2)} ×`;
-      return `| ${page.name} | ${target === bare ? `bare route, ${page.roundTrips} round trips` : target.label} | ${fmt(median(rows.map((r) => r.rps)))} | ${ratio} | ${median(rows.map((r) => r.cpuMs)).toFixed(3)} |`;
+      const trips = captured.get(page.name)!.roundTrips;
+      const label =
+        target === bare ? `bare route, ${trips} round trips` : target === floor ? `stack floor, ${trips} round trips` : target.label;
+      const toFloor = target.app ? `${ratioTo(floor, target, page.name).toFixed(2)} ×` : '';
+      const toBare = target === bare ? '' : `${ratioTo(bare, target, page.name).toFixed(2)} ×`;
+      return `| ${page.name} | ${label} | ${fmt(median(rows.map((r) => r.rps)))} | ${toFloor} | ${toBare} | ${median(rows.map((r) => r.cpuMs)).toFixed(3)} |`;
     }),
   ),
 ];
@@ -287,7 +307,7 @@ if (profileRoot) {
   const columns = PAGES.flatMap((page) => summaries.map((s) => ({ page: page.name, ...s })));
   const us = (n: number) => n.toFixed(0);
   profileTable = [
-    `| where the time goes (µs per request) | ${columns.map((c) => `${c.page === 'dashboard' ? 'dashboard' : 'floor page'}${summaries.length > 1 ? `, ${c.target.label}` : ''}`).join(' | ')} |`,
+    `| where the time goes (µs per request) | ${columns.map((c) => `${ALL_PAGES.find((page) => page.name === c.page)!.short}${summaries.length > 1 ? `, ${c.target.label}` : ''}`).join(' | ')} |`,
     `| --- | ${columns.map(() => '---:').join(' | ')} |`,
     ...BUCKET_ORDER.map((bucket) => `| ${bucket} | ${columns.map((c) => us(c.perRequest.get(c.page)!.get(bucket)!)).join(' | ')} |`),
     `| **main thread, total** | ${columns.map((c) => `**${us([...c.perRequest.get(c.page)!.values()].reduce((a, b) => a + b, 0))}**`).join(' | ')} |`,
@@ -301,7 +321,7 @@ const section = [
   '',
   `Written by \`${command}\` on ${started.toISOString().slice(0, 10)}. Machine: ${machine}.`,
   '',
-  `The dashboard and the sign out other sessions confirmation (the floor page: it reads only what every signed-in page reads) against the bare route sending the same bytes after the same number of primary-key round trips, each in its own process with NODE_ENV=production, on the demo seed with 1,000 rows; ${ROUNDS} interleaved rounds of ${SECONDS} s per page and process, autocannon with ${CONNECTIONS} connections. CPU per request is the whole process's (all threads, from /proc)${PROFILE ? '; the portals ran under `node --cpu-prof`, which costs them some of it' : ''}.`,
+  `The dashboard, the invoice list and the sign out other sessions confirmation (the floor page: it reads only what every signed-in page reads) against two baselines sending the same bytes after the same number of round trips (counted in the portal's process): the bare route (Express 5 and pg, primary-key queries) and the stack floor (the design's stack with nothing of the portal in it: Express 5, express-session with connect-pg-simple reading a session without touching it, knex for the other round trips, EJS). Each in its own process with NODE_ENV=production, on the demo seed with 1,000 rows; ${ROUNDS} interleaved rounds of ${SECONDS} s per page and process, autocannon with ${CONNECTIONS} connections. CPU per request is the whole process's (all threads, from /proc)${PROFILE ? '; the portals ran under `node --cpu-prof`, which costs them some of it' : ''}.`,
   '',
   ...throughputTable,
   ...(profileTable.length

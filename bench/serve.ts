@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';
 import { benchRecords } from './records.ts';
+import { serveRoundTripMeter } from './round-trip-meter.ts';
 import { seedScaleData, SCALE_SIZES } from './scale-data.ts';
 
 // 'none' serves the demo seed alone, without scale data.
@@ -100,8 +101,9 @@ const stripeEvent = {
   }),
 };
 const databaseUrl = (crm.db.client.config.connection as { connectionString: string }).connectionString;
+const meterUrl = await serveRoundTripMeter();
 console.log(
-  JSON.stringify({ url: crm.url, databaseUrl, databaseMode: crm.databaseMode, client, staff, records, seedSeconds, stripeEvent }),
+  JSON.stringify({ url: crm.url, databaseUrl, databaseMode: crm.databaseMode, client, staff, records, seedSeconds, stripeEvent, meterUrl }),
 );
 process.on('SIGTERM', () => {
   void crm.close().finally(() => process.exit(0));
