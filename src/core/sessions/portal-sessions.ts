@@ -31,8 +31,34 @@ import { SESSION_COOKIE } from './session-data.ts';
 
 export const SESSION_TABLE = 'client_sessions';
 
+/**
+ * At most this many session ids keep their row key, and this many cookies their verified id, per
+ * process; past it each memo starts again empty (what it holds is recomputed on the next request).
+ */
+const MEMO_LIMIT = 10_000;
+
+/** A pure function's answers kept for the keys asked of it (only those it answers with a value). */
+function memoized(compute: (key: string) => string | undefined): (key: string) => string | undefined {
+  const kept = new Map<string, string>();
+  return (key) => {
+    let value = kept.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      if (value === undefined) return undefined;
+      if (kept.size >= MEMO_LIMIT) kept.clear();
+      kept.set(key, value);
+    }
+    return value;
+  };
+}
+
+// Every signed-in request turns its cookie into the row's key: an HMAC to verify the cookie, then
+// a SHA-256 of the id. Both depend on their input alone, so a cookie verified once is not verified
+// again (only cookies that verified are kept: a forged one computes every time and fills nothing).
+const rowKeyOf = memoized(hashToken) as (sid: string) => string;
+
 export function hashSessionId(sid: string): string {
-  return hashToken(sid);
+  return rowKeyOf(sid);
 }
 
 /** The client user a session's `portal` named when the session was read, and whom it named. */
@@ -274,10 +300,11 @@ export async function destroySession(req: Request): Promise<void> {
 
 export function portalSessions(options: PortalSessionsOptions): RequestHandler {
   const store = new SessionStore(options.pool, options);
+  const verifiedSid = memoized((raw) => unsignSessionCookie(raw, options.secrets));
   return (req: Request, res: Response, next: NextFunction) => {
     const raw = readCookie(req, SESSION_COOKIE);
     if (!raw && READS.has(req.method)) return next();
-    const cookieSid = raw ? unsignSessionCookie(raw, options.secrets) : undefined;
+    const cookieSid = raw ? verifiedSid(raw) : undefined;
 
     const start = (state: SessionState) => {
       begin(req, state);

@@ -214,7 +214,9 @@ export function sendPage(req: Request, res: Response, view: string, model: objec
 /**
  * An HTML answer. res.send hashes the whole body for an ETag (the host app's setting, not ours to
  * change); a page sent with Cache-Control no-store is never kept, so never asked for again with its
- * ETag. Such a page goes out without one, its length counted without copying it into a Buffer.
+ * ETag. Such a page goes out without one, encoded once: a string given to res.end is measured for
+ * its length twice and encoded a third time as it is written, and a page with a character beyond
+ * Latin-1 (a euro sign) is a two-byte string whose every pass costs more.
  */
 function sendHtml(req: Request, res: Response, html: string): void {
   res.type('html');
@@ -222,7 +224,8 @@ function sendHtml(req: Request, res: Response, html: string): void {
     res.send(html);
     return;
   }
-  res.set('Content-Length', String(Buffer.byteLength(html)));
+  const bytes = Buffer.from(html, 'utf8');
+  res.set('Content-Length', String(bytes.length));
   if (req.method === 'HEAD') res.end();
-  else res.end(html, 'utf8');
+  else res.end(bytes);
 }
