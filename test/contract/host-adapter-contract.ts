@@ -430,8 +430,18 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           invoices: Boolean(adapter.invoices),
           documents: Boolean(adapter.documents),
           tasks: Boolean(adapter.tasks),
+          projects: Boolean(adapter.projects),
+          tickets: Boolean(adapter.tickets),
         };
-        const none = { proposals: false, quotations: false, invoices: false, documents: false, tasks: false };
+        const none = {
+          proposals: false,
+          quotations: false,
+          invoices: false,
+          documents: false,
+          tasks: false,
+          projects: false,
+          tickets: false,
+        };
         const asks: DashboardAsk[] = [
           { ...has, rows: 5 },
           { ...has, rows: 1 },

@@ -42,6 +42,7 @@ import {
   type SharedDocumentRow,
 } from '../queries/shared-documents.ts';
 import {
+  activeProjectsCountQuery,
   countActiveClientProjects,
   findClientProject,
   listClientProjects,
@@ -89,6 +90,7 @@ import {
 } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
 import { referenceTickets } from './portal-tickets.ts';
+import { clientTicketCountsQuery } from '../queries/tickets.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
   return { id: toHostId(row.id), slug: row.slug, name: row.name, logoUrl: row.logo_url, brandColor: row.brand_color };
@@ -182,7 +184,17 @@ function presentProjectTask(row: ProjectTaskRow): ProjectTask {
  */
 const dashboardReads = togetherTemplate(
   ({ ask, withContact }: { ask: DashboardAsk; withContact: boolean }) =>
-    JSON.stringify([ask.proposals, ask.quotations, ask.invoices, ask.documents, ask.tasks, ask.rows, withContact]),
+    JSON.stringify([
+      ask.proposals,
+      ask.quotations,
+      ask.invoices,
+      ask.documents,
+      ask.tasks,
+      ask.projects,
+      ask.tickets,
+      ask.rows,
+      withContact,
+    ]),
   (db: Db, { ask, withContact }, args: { workspaceId: number; clientId: number; contactId: number; today: string }): TogetherRead[] => {
     const scope = { workspaceId: args.workspaceId, clientId: args.clientId };
     const offers = (kind: 'proposal' | 'quotation'): TogetherRead => ({
@@ -237,6 +249,9 @@ const dashboardReads = togetherTemplate(
             } as const,
           ]
         : []),
+      // As the ports count them: the projects only for a contact of the client, the tickets for the client.
+      ...(ask.projects && withContact ? [{ name: 'projects', shape: 'row', query: activeProjectsCountQuery(db, scope) } as const] : []),
+      ...(ask.tickets ? [{ name: 'tickets', shape: 'row', query: clientTicketCountsQuery(db, scope) } as const] : []),
     ];
   },
 );
@@ -779,6 +794,8 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
             invoices: asked(ask.invoices, []),
             documents: asked(ask.documents, []),
             tasks: asked(ask.tasks, []),
+            activeProjects: ask.projects ? 0 : null,
+            tickets: ask.tickets ? { open: 0, waiting: 0 } : null,
           };
         }
         const read = await dashboardReads(
@@ -794,6 +811,8 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           invoices: rows<PortalInvoiceRow>('invoices')?.map(presentInvoice) ?? null,
           documents: rows<SharedDocumentRow>('documents')?.map(presentDocument) ?? null,
           tasks: asked(ask.tasks, rows<ClientTaskRow>('tasks')?.map((row) => presentTask(row, contact!)) ?? []),
+          activeProjects: ask.projects ? ((read.projects as { count: number } | undefined)?.count ?? 0) : null,
+          tickets: ask.tickets ? ((read.tickets as { open: number; waiting: number } | undefined) ?? { open: 0, waiting: 0 }) : null,
         };
       },
     },

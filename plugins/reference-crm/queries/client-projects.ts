@@ -131,11 +131,16 @@ export async function listProjectTasks(db: Db, args: Scope & { contactId: number
     .select<ProjectTaskRow[]>(['t.id', 't.phase_id', 't.title', 't.status', db.raw("to_char(t.due_date, 'YYYY-MM-DD') as due_date")]);
 }
 
-export async function countActiveClientProjects(db: Db, args: Scope): Promise<number> {
-  const row = await db('projects as p')
+/** The client's active projects, counted: one row, `count`. */
+export function activeProjectsCountQuery(db: Db, args: Scope) {
+  return db('projects as p')
     .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId })
     .whereRaw(statusInSql('p.status', ['active'], PROJECT_STATUSES))
-    .first<{ count: number }>(db.raw('count(*)::int as count'));
+    .select(db.raw('count(*)::int as count'));
+}
+
+export async function countActiveClientProjects(db: Db, args: Scope): Promise<number> {
+  const row = await activeProjectsCountQuery(db, args).first<{ count: number } | undefined>();
   return row?.count ?? 0;
 }
 

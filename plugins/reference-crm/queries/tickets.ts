@@ -132,17 +132,19 @@ export async function findTicketBySubject(
 }
 
 /** A client's open tickets (every status short of resolved) and those waiting on the client. */
+/** The client's open tickets and those waiting on the client, counted: one row, `open` and `waiting`. */
+export function clientTicketCountsQuery(db: Db, args: { workspaceId: number; clientId: number }) {
+  return db('tickets')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId })
+    .whereIn('status', ['new', 'in_progress', 'waiting_on_client'])
+    .select(db.raw('count(*)::int as open'), db.raw("(count(*) filter (where status = 'waiting_on_client'))::int as waiting"));
+}
+
 export async function countClientTickets(
   db: Db,
   args: { workspaceId: number; clientId: number },
 ): Promise<{ open: number; waiting: number }> {
-  const row = await db('tickets')
-    .where({ workspace_id: args.workspaceId, client_id: args.clientId })
-    .whereIn('status', ['new', 'in_progress', 'waiting_on_client'])
-    .first<{ open: number; waiting: number }>(
-      db.raw('count(*)::int as open'),
-      db.raw("(count(*) filter (where status = 'waiting_on_client'))::int as waiting"),
-    );
+  const row = await clientTicketCountsQuery(db, args).first<{ open: number; waiting: number } | undefined>();
   return { open: row?.open ?? 0, waiting: row?.waiting ?? 0 };
 }
 

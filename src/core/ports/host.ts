@@ -193,6 +193,10 @@ export interface DashboardAsk {
   invoices: boolean;
   documents: boolean;
   tasks: boolean;
+  /** The count of active projects (projects.countActive). */
+  projects: boolean;
+  /** The open and waiting tickets (tickets.counts). */
+  tickets: boolean;
   rows: number;
 }
 
@@ -209,6 +213,10 @@ export interface DashboardData {
   documents: SharedDocument[] | null;
   /** The first rows of tasks.list(…, { status: 'open' }, …): open tasks by due date. */
   tasks: ClientTask[] | null;
+  /** projects.countActive(…). */
+  activeProjects: number | null;
+  /** tickets.counts(…). */
+  tickets: { open: number; waiting: number } | null;
 }
 
 /**

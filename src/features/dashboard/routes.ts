@@ -35,6 +35,7 @@ export function dashboardRoutes(deps: {
     const sections = visibleSections(settings);
     const showOffers = Boolean(adapter.offers) && canSeeSection(settings, 'proposals');
     const showInvoices = Boolean(adapter.invoices) && canSeeSection(settings, 'invoices');
+    const showTickets = Boolean(adapter.tickets) && sectionPages.has('tickets') && sections.includes('tickets');
     const ask: DashboardAsk = {
       proposals: showOffers,
       // A host that keeps no quotations has no quotation pages: nothing to read.
@@ -42,16 +43,13 @@ export function dashboardRoutes(deps: {
       invoices: showInvoices,
       documents: Boolean(adapter.documents) && sections.includes('documents'),
       tasks: Boolean(adapter.tasks) && sections.includes('tasks'),
+      projects: Boolean(adapter.projects) && sections.includes('projects') && sectionPages.has('projects'),
+      tickets: showTickets,
       rows: WIDGET_ROWS,
     };
-    // Active projects are the projects port's own count, read beside the summary.
-    const countProjects = adapter.projects && sections.includes('projects') && sectionPages.has('projects') ? adapter.projects : null;
-    const showTickets = Boolean(adapter.tickets) && sectionPages.has('tickets') && sections.includes('tickets');
-    const [data, unreadMessages, activeProjects, tickets] = await Promise.all([
+    const [data, unreadMessages] = await Promise.all([
       loadDashboard(adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
       deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
-      countProjects ? countProjects.countActive(workspace.id, user.client_id, user.contact_id) : null,
-      showTickets ? adapter.tickets!.counts(workspace.id, user.client_id, user.contact_id) : null,
     ]);
     const { base } = portalContext(res);
     const today = i18n.fmt.isoDay(deps.now());
@@ -86,8 +84,8 @@ export function dashboardRoutes(deps: {
           documents: {
             shared: countOpenToPerson(settings, data.summary.documents.shared, data.summary.documents.attached, SUMMARY_COUNT_LIMIT),
           },
-          projects: { active: activeProjects ?? 0 },
-          tickets,
+          projects: { active: data.activeProjects ?? 0 },
+          tickets: data.tickets,
         },
         sections.filter((section) => sectionPages.has(section)),
       ),

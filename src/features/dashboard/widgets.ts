@@ -1,6 +1,7 @@
 // The dashboard's reads: the summary behind the cards and the first rows of each list under them
 // (open proposals, quotations and invoices, the latest shared documents, the open tasks by due
-// date), only for sections the workspace shows and the host has. One read when the host answers
+// date), the active projects and the ticket counts, only for sections the workspace shows and the
+// host has. One read when the host answers
 // summaries.forDashboard; otherwise the summary and each list port, in parallel.
 import {
   attachedToOpenRecords,
@@ -32,15 +33,17 @@ export async function loadDashboard(
 ): Promise<DashboardData> {
   const { workspaceId, clientId, contactId } = ids;
   if (adapter.summaries.forDashboard) return adapter.summaries.forDashboard(workspaceId, clientId, contactId, ask);
-  const { offers, invoices, documents, tasks } = adapter;
+  const { offers, invoices, documents, tasks, projects, tickets } = adapter;
   const page = { limit: ask.rows };
-  const [summary, proposals, quotations, unpaid, shared, open] = await Promise.all([
+  const [summary, proposals, quotations, unpaid, shared, open, activeProjects, ticketCounts] = await Promise.all([
     adapter.summaries.forClient(workspaceId, clientId, contactId),
     offers && ask.proposals ? offers.list(workspaceId, clientId, 'proposal', { status: ['open'] }, page) : null,
     offers && ask.quotations ? offers.list(workspaceId, clientId, 'quotation', { status: ['open'] }, page) : null,
     invoices && ask.invoices ? invoices.list(workspaceId, clientId, { status: ['open'] }, page) : null,
     documents && ask.documents ? documents.list(workspaceId, clientId, {}, page) : null,
     tasks && ask.tasks ? tasks.list(workspaceId, clientId, contactId, { status: 'open' }, page) : null,
+    projects && ask.projects ? projects.countActive(workspaceId, clientId, contactId) : null,
+    tickets && ask.tickets ? tickets.counts(workspaceId, clientId, contactId) : null,
   ]);
   return {
     summary,
@@ -49,6 +52,8 @@ export async function loadDashboard(
     invoices: unpaid?.items ?? null,
     documents: shared?.items ?? null,
     tasks: open?.items ?? null,
+    activeProjects,
+    tickets: ticketCounts,
   };
 }
 
