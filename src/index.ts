@@ -26,6 +26,8 @@ export { createClamdScanner } from './core/files/clamd-scanner.ts';
 export { detectAllowedType, safeFilename, SNIFF_BYTES } from './core/files/file-types.ts';
 export { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from './core/files/attachment-rules.ts';
 export { HostClaimError } from './core/host/verify-claims.ts';
+// A host's own helmet, worked out once and replayed on each response (as the portal's own headers are).
+export { replayedHeaders } from './core/web/security-headers.ts';
 export type { EventBus } from './core/events/event-bus.ts';
 export type { HostRecordChange, HostRecordKind } from './core/live/host-changes.ts';
 export { createInProcessEventBus } from './core/events/in-process-event-bus.ts';

@@ -2,6 +2,7 @@
 // and the standalone portal server beside a CRM that is not Node (npm run portal -- serve).
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
+import { replayedHeaders } from '../../src/index.ts';
 
 /** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of addresses and names. */
 export function trustProxySetting(value: string | undefined): boolean | number | string | undefined {
@@ -10,8 +11,8 @@ export function trustProxySetting(value: string | undefined): boolean | number |
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** A strict CSP (no inline script or style, nothing from elsewhere) and the usual headers. */
-export function hostSecurityHeaders(secureCookies: boolean): RequestHandler {
+/** A strict CSP (no inline script or style, nothing from elsewhere) and the usual headers, as helmet sets them. */
+export function hostHelmet(secureCookies: boolean): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: true,
@@ -34,4 +35,9 @@ export function hostSecurityHeaders(secureCookies: boolean): RequestHandler {
     strictTransportSecurity: secureCookies ? { maxAge: 15_552_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'same-origin' },
   });
+}
+
+/** hostHelmet's headers: they depend on nothing in the request, so helmet runs once and they are replayed on each answer. */
+export function hostSecurityHeaders(secureCookies: boolean): RequestHandler {
+  return replayedHeaders(hostHelmet(secureCookies));
 }

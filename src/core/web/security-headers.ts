@@ -35,8 +35,8 @@ export function helmetFor(options: { secure: boolean }) {
   });
 }
 
-/** What helmet does to a response: the headers it sets and the ones it removes. */
-function helmetEffect(options: { secure: boolean }): { set: Array<[string, string]>; removed: string[] } {
+/** What a middleware that depends on nothing in the request does to a response: the headers it sets and removes. */
+function effectOf(middleware: RequestHandler): { set: Array<[string, string]>; removed: string[] } {
   const set: Array<[string, string]> = [];
   const removed: string[] = [];
   const recorder = {
@@ -44,22 +44,30 @@ function helmetEffect(options: { secure: boolean }): { set: Array<[string, strin
     removeHeader: (name: string) => removed.push(name),
   };
   let finished = false;
-  helmetFor(options)({} as Request, recorder as unknown as Response, (err?: unknown) => {
+  middleware({} as Request, recorder as unknown as Response, (err?: unknown) => {
     if (err) throw err;
     finished = true;
   });
   // helmet's middlewares are synchronous; if a version ever was not, fail at start-up, not per request.
-  if (!finished) throw new Error('helmet did not finish synchronously');
+  if (!finished) throw new Error('the headers middleware did not finish synchronously');
   return { set, removed };
 }
 
-export function securityHeaders(options: { secure: boolean }): RequestHandler {
-  const { set, removed } = helmetEffect(options);
+/**
+ * A headers middleware (helmet, configured once) run once at start-up and replayed on each
+ * response: the same headers, set in one loop. For a host app's own helmet as for the portal's.
+ */
+export function replayedHeaders(middleware: RequestHandler): RequestHandler {
+  const { set, removed } = effectOf(middleware);
   return (_req: Request, res: Response, next: NextFunction) => {
     for (const [name, value] of set) res.setHeader(name, value);
     for (const name of removed) res.removeHeader(name);
     next();
   };
+}
+
+export function securityHeaders(options: { secure: boolean }): RequestHandler {
+  return replayedHeaders(helmetFor(options));
 }
 
 /**
