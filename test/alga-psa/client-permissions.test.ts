@@ -268,7 +268,7 @@ describe("alga-psa host: Alga's client permissions are the portal's", function (
 
   it('costs a signed-in page one query, read with her contact', async function () {
     await giveRole('Admin');
-    const counter = countQueries({ db: host.db, sessionPool: running.sessionPool });
+    const counter = countQueries();
     try {
       const counted = await counter.measure(() => sophie.get(`${base}/documents`).expect(200));
       const reads = counted.sql.filter((sql) => /role_permissions/.test(sql));

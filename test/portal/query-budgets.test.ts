@@ -16,7 +16,7 @@ describe('query budgets per request', function () {
   before(async function () {
     h = await startPortalHarness();
     login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
-    counter = countQueries(h.crm);
+    counter = countQueries();
     await h.agent().get('/portal/demo/sign-in').expect(200); // fills the workspace cache
   });
   after(async function () {

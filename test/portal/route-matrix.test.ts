@@ -82,7 +82,7 @@ describe('route isolation matrix', function () {
       .type('form')
       .send({ _csrf: csrfFrom(page.text), email: admin.email, password: admin.password })
       .expect(303);
-    counter = countQueries(h.crm);
+    counter = countQueries();
   });
   after(async function () {
     counter?.stop();

@@ -1,8 +1,7 @@
-// Counts the SQL round trips an HTTP request costs: every query knex sends (its `query` event,
-// transactions' BEGIN and COMMIT included) and every query on the session store's pool
-// (connect-pg-simple talks to pg directly). Used by the query-budget tests.
-import type { Knex } from 'knex';
-import type pg from 'pg';
+// Counts the SQL statements an HTTP request costs, where they go out: every query a pg client of
+// this process sends (knex's, with transactions' BEGIN and COMMIT, the session store's, the event
+// bus's NOTIFY, and any read made below knex). Used by the query-budget tests.
+import pg from 'pg';
 import { backgroundWorker, trackBackgroundWork } from '../../src/core/ops/background.ts';
 
 // Marked from the moment this module loads (before any test boots an app), so no background work
@@ -21,23 +20,27 @@ export interface QueryCounter {
   stop(): void;
 }
 
-export function countQueries(target: { db: Knex; sessionPool: pg.Pool }): QueryCounter {
-  let recording: string[] | null = null;
+type QueryFn = (...args: unknown[]) => unknown;
+const client = pg.Client.prototype as unknown as { query: QueryFn };
+const original = client.query;
+/** The measurements under way; the wrapper is in place while there is a counter. */
+let recording: string[] | null = null;
+let counters = 0;
+
+function counting(this: unknown, ...args: unknown[]): unknown {
   // The portal's own background work (mail outbox, notification emails, housekeeping) runs on
   // timers that may fire during a measurement; it is not the request's cost.
-  const onKnexQuery = (query: { sql: string }) => {
-    if (!backgroundWorker()) recording?.push(query.sql);
-  };
-  target.db.on('query', onKnexQuery);
-
-  const pool = target.sessionPool as unknown as { query: (...args: unknown[]) => unknown };
-  const original = pool.query;
-  pool.query = function (this: unknown, ...args: unknown[]) {
+  if (recording && !backgroundWorker()) {
     const first = args[0];
-    recording?.push(typeof first === 'string' ? first : String((first as { text?: string } | undefined)?.text ?? first));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  };
+    recording.push(typeof first === 'string' ? first : String((first as { text?: string } | undefined)?.text ?? first));
+  }
+  return original.apply(this, args);
+}
 
+/** A counter of every pg client of this process: what the app under test sends while `measure` runs. */
+export function countQueries(): QueryCounter {
+  if (counters++ === 0) client.query = counting;
+  let stopped = false;
   return {
     async measure(action) {
       const sql: string[] = [];
@@ -50,8 +53,9 @@ export function countQueries(target: { db: Knex; sessionPool: pg.Pool }): QueryC
       return { count: sql.length, sql };
     },
     stop() {
-      target.db.off('query', onKnexQuery);
-      pool.query = original;
+      if (stopped) return;
+      stopped = true;
+      if (--counters === 0) client.query = original;
     },
   };
 }

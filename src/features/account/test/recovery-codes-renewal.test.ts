@@ -173,7 +173,7 @@ describe('new recovery codes from the two-factor status page', function () {
   });
 
   it('keeps to its query budget: the status page with two-factor on, and the renewal', async function () {
-    const counter = countQueries(h.crm);
+    const counter = countQueries();
     try {
       const measure = async (what: string, budget: number, action: () => Promise<unknown>) => {
         const counted = await counter.measure(action);

@@ -26,7 +26,7 @@ describe('query budgets: two-factor and sign-in email pages', function () {
     login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
     agent = await signedInAgent(h.agent(), 'demo', login);
     await agent.get('/portal/demo/account/two-factor/setup').expect(200); // creates the secret being set up
-    counter = countQueries(h.crm);
+    counter = countQueries();
   });
   after(async function () {
     counter?.stop();

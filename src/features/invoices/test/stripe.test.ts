@@ -525,7 +525,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
 
   it('keeps to its query budgets: Pay, the page the client comes back to, a recorded event, a replayed one, the unapplied list', async function () {
     await newOpenInvoice(7_000);
-    const counter = countQueries(h.crm);
+    const counter = countQueries();
     try {
       const measure = async (what: string, budget: number, action: () => Promise<unknown>) => {
         await h.crm.portal.notifications.idle();

@@ -374,7 +374,7 @@ describe('messages between a client and the agency', function () {
   it('stays within its query budget', async function () {
     await maria.get('/portal/demo/messages').expect(200);
     await staff.get('/settings/client-portal/uploads').expect(200);
-    const counter = countQueries(h.crm);
+    const counter = countQueries();
     const measured = {
       clientPage: await counter.measure(() => maria.get('/portal/demo/messages').expect(200)),
       inbox: await counter.measure(() => staff.get('/client-messages').expect(200)),

@@ -203,7 +203,7 @@ describe('offer reminder emails', function () {
       500,
     );
     await one.crm.portal.offerReminders.run();
-    const counter = countQueries({ db, sessionPool: one.crm.sessionPool });
+    const counter = countQueries();
     try {
       const started = process.hrtime.bigint();
       const pass = await counter.measure(() => one.crm.portal.offerReminders.run());

@@ -371,7 +371,7 @@ describe('single sign-on (OpenID Connect)', function () {
 
   describe('query budgets', function () {
     async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
-      const counter = countQueries(h.crm);
+      const counter = countQueries();
       try {
         const counted = await counter.measure(action);
         expect(counted.count, describeQueries(what, counted)).to.equal(budget);
