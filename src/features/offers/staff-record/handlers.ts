@@ -42,7 +42,7 @@ import {
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
-import { invoicePdfModel, paymentMethodLabel, presentInvoiceDetail, receiptNumber } from '../../invoices/index.ts';
+import { invoiceClientPage, paymentMethodLabel, receiptNumber } from '../../invoices/index.ts';
 import { describeDevice } from '../../account/index.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import type { PublicLinks } from '../public-links/service.ts';
@@ -389,13 +389,8 @@ export function createRecordHandlers(deps: RecordDeps) {
       const clientHref = `${portalBase}/${section}/${encodeURIComponent(record.type === 'invoice' ? record.invoice.id : record.offer.id)}`;
       let model: Record<string, unknown>;
       if (record.type === 'invoice') {
-        const invoice = presentInvoiceDetail(i18n, record.invoice, clientHref, today);
-        model = {
-          view: 'invoices/show',
-          invoice,
-          thread: null,
-          preview: documentPreview(invoicePdfModel(i18n, invoice, previewBrand(branding), client.name), clientHref, branding.logoUrl),
-        };
+        // The invoices feature names its own page and draws its model; records/view-as includes it.
+        model = invoiceClientPage(i18n, record.invoice, { href: clientHref, today, branding, clientName: client.name });
       } else {
         const state = await decisions.stateOf(workspace.id, clientId, record.offer, expiryTimeZone(settings));
         const actions = presentOfferActions(state, i18n, clientHref, null);
