@@ -116,7 +116,7 @@ export function presentNotifications(
       amount: amountOf(row, input.i18n),
       deadline:
         row.event === 'privacy.erasure_requested'
-          ? t('staff:erasure.deadline', { date: fmt.day(fmt.isoDay(erasureDeadline(created))) })
+          ? t('staff:erasureDeadline', { date: fmt.day(fmt.isoDay(erasureDeadline(created))) })
           : null,
       repeats: count > 1 ? t('notifications:list.repeats', { count, last: sameDay ? fmt.time(last) : fmt.dateTime(last) }) : null,
       at: fmt.dateTime(created),

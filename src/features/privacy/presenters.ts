@@ -66,8 +66,7 @@ export function presentRequestRow(base: string, request: ErasureRequestRow, user
     open: request.status === 'requested',
     decidedAt: request.decided_at ? fmt.dateTime(request.decided_at) : null,
     // The legal deadline, while the request waits: one month from receipt (GDPR art. 12(3)).
-    deadline:
-      request.status === 'requested' ? t('staff:erasure.deadline', { date: fmt.day(fmt.isoDay(erasureDeadline(requested))) }) : null,
+    deadline: request.status === 'requested' ? t('staff:erasureDeadline', { date: fmt.day(fmt.isoDay(erasureDeadline(requested))) }) : null,
   };
 }
 
