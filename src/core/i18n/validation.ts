@@ -30,7 +30,7 @@ export function zodErrorMap(locale: Locale): z.core.$ZodErrorMap | undefined {
   return ZOD_ERROR_MAPS[locale];
 }
 
-/** A schema's message that is itself a key of ours ('messages:errors.choice'), not English text. */
+/** A schema's message that is itself a key of ours ('namespace:some.key'), not English text. */
 const TRANSLATION_KEY = /^[a-z][\w-]*:[\w-]+(\.[\w-]+)*$/;
 
 export function translateMessage(message: string, t: Translate): string {

@@ -9,22 +9,18 @@ import { HttpError } from '../http/http-error.ts';
 
 export type TeamAction = 'invite' | 'resend_invitation' | 'change_role' | 'disable';
 
-/** Why an action is refused: a key of the team namespace, in the client's language. */
-export type TeamRefusal =
-  | 'team:refused.alreadyInvited'
-  | 'team:refused.notInvited'
-  | 'team:refused.disabled'
-  | 'team:refused.yourself'
-  | 'team:refused.lastAdmin';
+/**
+ * Why an action is refused, as a code: the team feature puts it in the client's words (its
+ * team:refused keys), as it does the access changes' refusals (src/core/access/access-changes.ts).
+ */
+export type TeamRefusal = 'alreadyInvited' | 'notInvited' | 'disabled' | 'yourself';
 
 const RULES: Record<TeamAction, (status: ClientUserStatus | null, self: boolean) => TeamRefusal | null> = {
-  invite: (status) => (status === null ? null : 'team:refused.alreadyInvited'),
-  resend_invitation: (status) =>
-    status === 'invited' ? null : status === 'disabled' ? 'team:refused.disabled' : 'team:refused.notInvited',
+  invite: (status) => (status === null ? null : 'alreadyInvited'),
+  resend_invitation: (status) => (status === 'invited' ? null : status === 'disabled' ? 'disabled' : 'notInvited'),
   // A disabled colleague is the agency's to re-enable; their role waits until then.
-  change_role: (status) => (status === null ? 'team:refused.notInvited' : status === 'disabled' ? 'team:refused.disabled' : null),
-  disable: (status, self) =>
-    self ? 'team:refused.yourself' : status === null ? 'team:refused.notInvited' : status === 'disabled' ? 'team:refused.disabled' : null,
+  change_role: (status) => (status === null ? 'notInvited' : status === 'disabled' ? 'disabled' : null),
+  disable: (status, self) => (self ? 'yourself' : status === null ? 'notInvited' : status === 'disabled' ? 'disabled' : null),
 };
 
 export function teamActions(status: ClientUserStatus | null, self: boolean): Record<TeamAction, boolean> {
@@ -36,7 +32,7 @@ export function teamActions(status: ClientUserStatus | null, self: boolean): Rec
   };
 }
 
-/** The refusal's key when the action does not fit, for the caller to put in the client's words. */
+/** The refusal's code when the action does not fit, for the caller to put in the client's words. */
 export function teamRefusal(status: ClientUserStatus | null, self: boolean, action: TeamAction): TeamRefusal | null {
   return RULES[action](status, self);
 }

@@ -14,7 +14,7 @@ export function tooManyRequests(
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   const message = t
     ? t(key, {
-        wait: seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) }),
+        wait: seconds < 60 ? t('common:wait.seconds', { count: seconds }) : t('common:wait.minutes', { count: Math.ceil(seconds / 60) }),
       })
     : `Too many attempts. Try again in ${describeWait(seconds)}.`;
   return new HttpError(429, message, { 'Retry-After': String(seconds) });

@@ -212,7 +212,9 @@ export function createAccountHandlers(deps: {
           req,
           res,
           {
-            passwordErrors: { currentPassword: t('account:errors.passwordLimited', { wait: t('auth:wait.minutes', { count: minutes }) }) },
+            passwordErrors: {
+              currentPassword: t('account:errors.passwordLimited', { wait: t('common:wait.minutes', { count: minutes }) }),
+            },
           },
           429,
         );

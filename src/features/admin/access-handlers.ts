@@ -97,7 +97,7 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
       const { t } = i18n;
       const person = await loadPerson(req, res);
       const name = person.contact?.name ?? person.user.email;
-      renderAdminPage(req, res, 'admin/person-access', t('staff:clients.whatSees', { name }), {
+      renderAdminPage(req, res, 'admin/person-access', t('admin:clients.whatSees', { name }), {
         person: { id: person.user.id, name, email: person.user.email, company: person.client?.name ?? '' },
         roleOptions: presentRoleOptions(t, person.roles, roleValue(person.access, person.user.client_role_id)),
         hideFields: presentHideFields(t, person.access.personDenied, 'hide'),
@@ -107,7 +107,7 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
         backHref: `${base}/clients${filter ? `?client=${encodeURIComponent(filter)}` : ''}`,
         action: personHref(res, person.user.id),
         filter: filter ?? '',
-        notice: saved ? t('staff:access.saved') : null,
+        notice: saved ? t('admin:access.saved') : null,
       });
     },
 
@@ -124,13 +124,13 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
         const fields: Record<string, string> = { role: input.role, confirmed: 'on' };
         for (const permission of input.denied) fields[`hide_${permission}`] = 'on';
         if (input.client) fields.client = input.client;
-        const title = t('staff:access.confirm.person', { name });
+        const title = t('admin:access.confirm.person', { name });
         return renderAdminPage(req, res, 'admin/confirm', title, {
           heading: title,
-          consequences: changes.length ? [...changes, t('staff:access.confirm.followAtOnce')] : [t('staff:access.confirm.nothing')],
+          consequences: changes.length ? [...changes, t('admin:access.confirm.followAtOnce')] : [t('admin:access.confirm.nothing')],
           action: personHref(res, person.user.id),
           fields,
-          confirmLabel: t('staff:access.confirm.save'),
+          confirmLabel: t('admin:access.confirm.save'),
           cancelHref: personHref(res, person.user.id, input.client),
         });
       }
@@ -159,7 +159,7 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
       const company = await loadCompany(req, res);
       const roles = await listRoles(db, workspace.id);
       const contactNames = new Map(company.contacts.map((contact) => [contact.id, contact.name]));
-      renderAdminPage(req, res, 'admin/company-access', t('staff:clients.whatSees', { name: company.client.name }), {
+      renderAdminPage(req, res, 'admin/company-access', t('admin:clients.whatSees', { name: company.client.name }), {
         company: { id: company.client.id, name: company.client.name },
         hideFields: presentHideFields(t, company.denied, 'company-hide'),
         people: company.users.map((user) => {
@@ -179,7 +179,7 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
         }),
         action: companyHref(res, company.client.id),
         backHref: `${base}/clients?client=${encodeURIComponent(company.client.id)}`,
-        notice: saved ? t('staff:access.saved') : null,
+        notice: saved ? t('admin:access.saved') : null,
       });
     },
 
@@ -192,15 +192,15 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
         const name = company.client.name;
         const before: ClientAccess = { role: 'full', customRole: null, clientDenied: company.denied, personDenied: [] };
         const after: ClientAccess = { ...before, clientDenied: input.denied };
-        const changes = describeAccessChange(t, company.settings, before, after, t('staff:access.confirm.everyoneAt', { name }));
+        const changes = describeAccessChange(t, company.settings, before, after, t('admin:access.confirm.everyoneAt', { name }));
         const fields: Record<string, string> = { confirmed: 'on' };
         for (const permission of input.denied) fields[`hide_${permission}`] = 'on';
-        return renderAdminPage(req, res, 'admin/confirm', t('staff:access.confirm.person', { name }), {
-          heading: t('staff:access.confirm.company', { name }),
-          consequences: changes.length ? [...changes, t('staff:access.confirm.companyFollows')] : [t('staff:access.confirm.nothing')],
+        return renderAdminPage(req, res, 'admin/confirm', t('admin:access.confirm.person', { name }), {
+          heading: t('admin:access.confirm.company', { name }),
+          consequences: changes.length ? [...changes, t('admin:access.confirm.companyFollows')] : [t('admin:access.confirm.nothing')],
           action: companyHref(res, company.client.id),
           fields,
-          confirmLabel: t('staff:access.confirm.save'),
+          confirmLabel: t('admin:access.confirm.save'),
           cancelHref: companyHref(res, company.client.id),
         });
       }

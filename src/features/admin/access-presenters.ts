@@ -41,7 +41,7 @@ export function presentRoleOptions(t: Translate, roles: readonly CustomRole[], s
       return {
         value: `custom:${role.id}`,
         label: role.name,
-        description: t('staff:access.yourRole', { what: sees.length ? sees.join(', ') : t('staff:access.nothing') }),
+        description: t('admin:access.yourRole', { what: sees.length ? sees.join(', ') : t('admin:access.nothing') }),
         selected: selected === `custom:${role.id}`,
       };
     }),
@@ -84,7 +84,7 @@ export function seenSummary(t: Translate, settings: PortalSettings, access: Clie
   const seen = resolveAccess(settings, access)
     .filter((verdict) => verdict.allowed)
     .map((verdict) => staffPermissionLabel(t, verdict.permission));
-  return seen.length ? seen.join(', ') : t('staff:access.seesNothing');
+  return seen.length ? seen.join(', ') : t('admin:access.seesNothing');
 }
 
 /**
@@ -104,14 +104,14 @@ export function describeAccessChange(
   const gained = now.filter((v) => !was.get(v.permission) && v.allowed).map((v) => staffPermissionLabel(t, v.permission));
   const lines: string[] = [];
   const [from, to] = [staffRoleName(t, before), staffRoleName(t, after)];
-  if (from !== to) lines.push(t('staff:access.change.role', { from, to }));
+  if (from !== to) lines.push(t('admin:access.change.role', { from, to }));
   const line = (key: 'lost' | 'gained', what: string[]) =>
-    who ? t(`staff:access.change.${key}By`, { who, what: what.join(', ') }) : t(`staff:access.change.${key}`, { what: what.join(', ') });
+    who ? t(`admin:access.change.${key}By`, { who, what: what.join(', ') }) : t(`admin:access.change.${key}`, { what: what.join(', ') });
   if (lost.length) lines.push(line('lost', lost));
   if (gained.length) lines.push(line('gained', gained));
   const sameSight = lost.length === 0 && gained.length === 0;
   const sameChoices =
     sameSight && before.personDenied.join() === after.personDenied.join() && before.clientDenied.join() === after.clientDenied.join();
-  if (sameSight && !sameChoices) lines.push(t('staff:access.change.sameForNow'));
+  if (sameSight && !sameChoices) lines.push(t('admin:access.change.sameForNow'));
   return lines;
 }

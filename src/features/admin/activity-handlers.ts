@@ -43,7 +43,7 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
         totalCapped,
       });
       if (page > pagination.totalPages) {
-        throw badRequest(staffContext(res).i18n.t('staff:activity.noSuchPage', { page, count: pagination.totalPages }));
+        throw badRequest(staffContext(res).i18n.t('admin:activity.noSuchPage', { page, count: pagination.totalPages }));
       }
 
       // Names come from the host: the contacts behind this page's client users, looked up by id.
@@ -56,7 +56,7 @@ export function createActivityHandlers(deps: { db: Knex; adapter: HostAdapter })
       const contacts = await Promise.all(contactIds.map((id) => adapter.contacts.findById(workspace.id, id)));
 
       const words = staffContext(res).i18n;
-      renderAdminPage(req, res, 'admin/activity', words.t('staff:activity.title'), {
+      renderAdminPage(req, res, 'admin/activity', words.t('admin:activity.title'), {
         entries: presentActivity(
           rows,
           {

@@ -66,7 +66,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
         findSettings(db, workspace.id),
         listRoles(db, workspace.id),
       ]);
-      renderAdminPage(req, res, 'admin/clients', i18n.t('staff:clients.title'), {
+      renderAdminPage(req, res, 'admin/clients', i18n.t('admin:clients.title'), {
         twoFactorUsers,
         requireTwoFactor: settings.requireTwoFactor,
         groups: presentClientGroups(contacts, users, new Map(roles.map((role) => [role.id, role])), i18n),
@@ -110,12 +110,12 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       const user = await loadClientUser(req, res);
       authorizeClientUserAction(user.status, 'disable');
       const back = `${base}/clients${client ? `?client=${encodeURIComponent(client)}` : ''}`;
-      renderAdminPage(req, res, 'admin/confirm', t('staff:clients.disable.title'), {
-        heading: t('staff:clients.disable.heading', { email: user.email }),
-        consequences: [t('staff:clients.disable.signedOut'), t('staff:clients.disable.linksStop'), t('staff:clients.disable.reEnable')],
+      renderAdminPage(req, res, 'admin/confirm', t('admin:clients.disable.title'), {
+        heading: t('admin:clients.disable.heading', { email: user.email }),
+        consequences: [t('admin:clients.disable.signedOut'), t('admin:clients.disable.linksStop'), t('admin:clients.disable.reEnable')],
         action: `${base}/clients/${encodeURIComponent(user.id)}/disable`,
         fields: client ? { client } : {},
-        confirmLabel: t('staff:clients.disable.confirm'),
+        confirmLabel: t('admin:clients.disable.confirm'),
         cancelHref: back,
       });
     },

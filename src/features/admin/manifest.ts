@@ -6,4 +6,5 @@ import type { FeatureManifest } from '../../core/index.ts';
 export const adminManifest: FeatureManifest = {
   name: 'admin',
   views: fileURLToPath(new URL('./views', import.meta.url)),
+  locales: fileURLToPath(new URL('./locales', import.meta.url)),
 };

@@ -21,7 +21,7 @@ import {
 } from '../../core/index.ts';
 import { describeDevice } from '../account/index.ts';
 
-/** The fixed notices a redirect may ask for; the query only picks one (its staff:notices key), its text is never shown. */
+/** The fixed notices a redirect may ask for; the query only picks one (its admin:notices key), its text is never shown. */
 const NOTICES = {
   saved: 'saved',
   invited: 'invited',
@@ -34,7 +34,7 @@ const NOTICES = {
 export type NoticeKey = keyof typeof NOTICES;
 
 export function noticeText(key: string | undefined, t: Translate): string | null {
-  return key && Object.hasOwn(NOTICES, key) ? t(`staff:notices.${NOTICES[key as NoticeKey]}`) : null;
+  return key && Object.hasOwn(NOTICES, key) ? t(`admin:notices.${NOTICES[key as NoticeKey]}`) : null;
 }
 
 type Words = Pick<RequestI18n, 't' | 'fmt'>;
@@ -100,15 +100,15 @@ export function presentSettingsPage(input: {
   return {
     switches: SECTION_SWITCHES.map((s) => ({
       key: s.key,
-      label: t(`staff:settings.switches.${s.key}.label`),
-      hint: t(`staff:settings.switches.${s.key}.hint`),
+      label: t(`admin:settings.switches.${s.key}.label`),
+      hint: t(`admin:settings.switches.${s.key}.hint`),
       checked: values.switches[s.key] ?? false,
     })),
     loginWithCode: values.loginWithCode,
     loginWithPassword: values.loginWithPassword,
     requireTwoFactor: values.requireTwoFactor,
     portalTitle: values.portalTitle,
-    defaultTitle: t('staff:settings.defaultTitle', { workspace: workspace.name }),
+    defaultTitle: t('admin:settings.defaultTitle', { workspace: workspace.name }),
     primaryColor: values.primaryColor,
     maxUploadMb: values.maxUploadMb,
     removeLogo: values.removeLogo,
@@ -127,20 +127,20 @@ interface AccessStatus {
 }
 
 function presentAccessStatus(user: ClientUserRow | null, { t, fmt }: Words): AccessStatus {
-  if (!user) return { key: 'not_invited', label: t('staff:clients.status.notInvited'), detail: null };
+  if (!user) return { key: 'not_invited', label: t('admin:clients.status.notInvited'), detail: null };
   if (user.status === 'invited')
     return {
       key: 'invited',
-      label: t('staff:clients.status.invited'),
-      detail: user.invited_at ? t('staff:clients.status.invitedAt', { at: fmt.dateTime(user.invited_at) }) : null,
+      label: t('admin:clients.status.invited'),
+      detail: user.invited_at ? t('admin:clients.status.invitedAt', { at: fmt.dateTime(user.invited_at) }) : null,
     };
-  if (user.status === 'disabled') return { key: 'disabled', label: t('staff:clients.status.disabled'), detail: null };
+  if (user.status === 'disabled') return { key: 'disabled', label: t('admin:clients.status.disabled'), detail: null };
   return {
     key: 'active',
-    label: t('staff:clients.status.active'),
+    label: t('admin:clients.status.active'),
     detail: user.last_sign_in_at
-      ? t('staff:clients.status.lastSignIn', { at: fmt.dateTime(user.last_sign_in_at) })
-      : t('staff:clients.status.neverSignedIn'),
+      ? t('admin:clients.status.lastSignIn', { at: fmt.dateTime(user.last_sign_in_at) })
+      : t('admin:clients.status.neverSignedIn'),
   };
 }
 
@@ -231,7 +231,7 @@ function eventLabel(row: ActivityRow, t: Translate): string {
   // Which record, document, task or comment it was about, as the entry recorded it.
   const subject = subjectNameOf(row, t);
   const named = subject ? `${label} — ${subject}` : label;
-  return staffName ? t('staff:activity.byStaff', { what: named, name: staffName }) : named;
+  return staffName ? t('admin:activity.byStaff', { what: named, name: staffName }) : named;
 }
 
 /** Changes the agency makes for many people at once name the group instead of a person. */
@@ -246,7 +246,7 @@ export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups, w
   const { t, fmt } = words;
   const nobody = (event: string) => {
     const key = WHO_WITHOUT_PERSON[event];
-    return t(`staff:activity.who.${key ?? 'unknown'}`);
+    return t(`admin:activity.who.${key ?? 'unknown'}`);
   };
   return rows.map((row) => {
     const user = row.client_user_id ? lookups.usersById.get(row.client_user_id) : undefined;
@@ -262,7 +262,7 @@ export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups, w
       whoDetail: email && email !== who ? email : null,
       company,
       event: eventLabel(row, t),
-      ip: row.ip ?? t('staff:activity.unknownIp'),
+      ip: row.ip ?? t('admin:activity.unknownIp'),
       device: describeDevice(row.user_agent, words),
     };
   });

@@ -36,7 +36,7 @@ import { RoleIdParam, type RoleInput, type RolesQueryInput } from './commands.ts
 
 const ROLE_NOT_FOUND = 'We could not find that role.';
 const NAME_TAKEN = 'Another role already has this name. Choose another.';
-/** The notices a redirect may ask for, by their staff:roles.notices key. */
+/** The notices a redirect may ask for, by their admin:roles.notices key. */
 const NOTICES = { created: 'created', saved: 'saved', removed: 'removed' } as const;
 
 /** What a set of permissions shows, in the staff member's words, in the order of CLIENT_PERMISSIONS. */
@@ -86,7 +86,7 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
       req,
       res,
       'admin/roles',
-      t('staff:roles.title'),
+      t('admin:roles.title'),
       {
         builtIn: BUILT_IN_ROLE_KEYS.map((key) => ({
           label: t(`staff:roles.builtIn.${key}.label`),
@@ -101,7 +101,7 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
         })),
         form: { action: rolesHref(res), name: form.name ?? '', fields: grantFields(form.grants ?? [], 'new-role', t) },
         errors: form.errors ?? {},
-        notice: notice ? t(`staff:roles.notices.${NOTICES[notice]}`) : null,
+        notice: notice ? t(`admin:roles.notices.${NOTICES[notice]}`) : null,
       },
       status,
     );
@@ -120,7 +120,7 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
       req,
       res,
       'admin/role',
-      t('staff:roles.titleOne', { name: role.name }),
+      t('admin:roles.titleOne', { name: role.name }),
       {
         role: { ...role, holders: holders.length },
         form: {
@@ -185,16 +185,16 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
         for (const permission of input.permissions) fields[`grant_${permission}`] = 'on';
         const { t } = staffContext(res).i18n;
         const count = holders.length;
-        return renderAdminPage(req, res, 'admin/confirm', t('staff:roles.change.title', { name: role.name }), {
-          heading: t('staff:roles.change.title', { name: role.name }),
+        return renderAdminPage(req, res, 'admin/confirm', t('admin:roles.change.title', { name: role.name }), {
+          heading: t('admin:roles.change.title', { name: role.name }),
           consequences: [
-            ...(lost.length ? [t('staff:roles.change.loses', { count, what: grantList(lost, t) })] : []),
-            ...(gained.length ? [t('staff:roles.change.gains', { count, what: grantList(gained, t) })] : []),
-            t('staff:roles.change.followAtOnce'),
+            ...(lost.length ? [t('admin:roles.change.loses', { count, what: grantList(lost, t) })] : []),
+            ...(gained.length ? [t('admin:roles.change.gains', { count, what: grantList(gained, t) })] : []),
+            t('admin:roles.change.followAtOnce'),
           ],
           action: roleHref(res, role.id),
           fields,
-          confirmLabel: t('staff:roles.save'),
+          confirmLabel: t('admin:roles.save'),
           cancelHref: roleHref(res, role.id),
         });
       }
@@ -217,12 +217,12 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
       const holders = await holdersOf(db, staffContext(res).workspace.id, role.id);
       if (holders.length > 0) throw heldRole(holders.length);
       const { t } = staffContext(res).i18n;
-      renderAdminPage(req, res, 'admin/confirm', t('staff:roles.remove.title', { name: role.name }), {
-        heading: t('staff:roles.remove.title', { name: role.name }),
-        consequences: [t('staff:roles.remove.noOne'), t('staff:roles.remove.logKeeps')],
+      renderAdminPage(req, res, 'admin/confirm', t('admin:roles.remove.title', { name: role.name }), {
+        heading: t('admin:roles.remove.title', { name: role.name }),
+        consequences: [t('admin:roles.remove.noOne'), t('admin:roles.remove.logKeeps')],
         action: `${roleHref(res, role.id)}/remove`,
         fields: {},
-        confirmLabel: t('staff:roles.removeButton'),
+        confirmLabel: t('admin:roles.removeButton'),
         cancelHref: roleHref(res, role.id),
       });
     },

@@ -49,7 +49,7 @@ export function createSettingsHandlers(deps: {
       req,
       res,
       'admin/settings',
-      i18n.t('staff:settings.title'),
+      i18n.t('admin:settings.title'),
       {
         page: presentSettingsPage({ workspace, settings, values, portalBase, appUrl: deps.config.appUrl, words: i18n }),
         errors: form.errors ?? {},

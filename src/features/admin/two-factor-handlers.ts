@@ -55,7 +55,7 @@ export function createAdminTwoFactorHandlers(deps: {
     confirmReset: async (req: Request, res: Response) => {
       const user = await loadWithTwoFactor(req, res);
       const client = typeof req.query.client === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.query.client) ? req.query.client : '';
-      renderAdminPage(req, res, 'admin/two-factor-reset', staffContext(res).i18n.t('staff:twoFactor.title'), {
+      renderAdminPage(req, res, 'admin/two-factor-reset', staffContext(res).i18n.t('admin:twoFactor.title'), {
         user: { id: user.id, email: user.email },
         filter: client,
       });

@@ -44,7 +44,7 @@ export function createUploadsHandlers(deps: {
         workspace.id,
         uploads.map((upload) => upload.client_id),
       );
-      renderAdminPage(req, res, 'admin/uploads', t('staff:uploads.title'), {
+      renderAdminPage(req, res, 'admin/uploads', t('admin:uploads.title'), {
         streamUrl: deps.streamUrl,
         uploads: uploads.map((upload) => ({
           name: upload.filename,
@@ -52,7 +52,7 @@ export function createUploadsHandlers(deps: {
           size: size(upload.size_bytes),
           uploadedAt: fmt.dateTime(upload.created_at),
           who: upload.uploader_name,
-          client: clientNames.get(upload.client_id) ?? t('staff:uploads.formerClient'),
+          client: clientNames.get(upload.client_id) ?? t('admin:uploads.formerClient'),
           opened: upload.staff_opened_at ? fmt.dateTime(upload.staff_opened_at) : null,
           downloadUrl: `${base}/uploads/${upload.id}/download`,
         })),

@@ -18,7 +18,7 @@ import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
 import { createPaymentService, type PaymentService } from './payments/service.ts';
 
 export type { PaymentService } from './payments/service.ts';
-export { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
+export { invoiceClientPage, invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
 export { paymentMethodLabel } from './payment-labels.ts';
 export { receiptNumber } from './receipts.ts';
 

@@ -2,7 +2,9 @@
 // reader's calendar), amounts and balance in the invoice's currency, payments, and the same figures
 // for the page and the PDF.
 import {
+  type Branding,
   deadlineState,
+  documentPreview,
   type HistoryEntry,
   type InvoiceDetail,
   type InvoiceSummary,
@@ -10,6 +12,7 @@ import {
   type LineView,
   type PdfDocumentModel,
   presentLines,
+  previewBrand,
   recordTotals,
   type RequestI18n,
 } from '../../core/index.ts';
@@ -109,6 +112,25 @@ export function presentInvoiceDetail(i18n: RequestI18n, invoice: InvoiceDetail, 
     history,
     pdfHref: `${href}.pdf`,
     legal: presentInvoiceLegal(i18n, invoice),
+  };
+}
+
+/**
+ * The client's invoice page for a reader who is not the client: the staff's "view as this client"
+ * on the record page (src/features/offers/staff-record/) draws it read-only, with no thread and no
+ * pay button. The template is named here, beside the feature that owns it, with the model it reads.
+ */
+export function invoiceClientPage(
+  i18n: RequestI18n,
+  invoice: InvoiceDetail,
+  page: { href: string; today: string; branding: Pick<Branding, 'workspaceName' | 'primary' | 'logoUrl'>; clientName: string },
+) {
+  const view = presentInvoiceDetail(i18n, invoice, page.href, page.today);
+  return {
+    view: 'invoices/show',
+    invoice: view,
+    thread: null,
+    preview: documentPreview(invoicePdfModel(i18n, view, previewBrand(page.branding), page.clientName), page.href, page.branding.logoUrl),
   };
 }
 

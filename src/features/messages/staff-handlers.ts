@@ -155,7 +155,7 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
         conversations.reduce((sum, c) => sum + c.unread, 0),
         COUNT_LIMIT,
       );
-      renderStaffPage(req, res, 'messages/staff-inbox', i18n.t('staff:inbox.title'), {
+      renderStaffPage(req, res, 'messages/staff-inbox', i18n.t('messages:inbox.title'), {
         conversations,
         unreadTotal,
         unreadTotalText: countText(unreadTotal),
@@ -254,7 +254,7 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       await service.assign(workspace.id, client.id, assignee?.id ?? null);
       if (isFragmentRequest(req))
         return showConversation(req, res, client, {
-          notice: assignee ? i18n.t('staff:inbox.assigned', { name: assignee.name }) : i18n.t('staff:inbox.assignedToNobody'),
+          notice: assignee ? i18n.t('messages:inbox.assigned', { name: assignee.name }) : i18n.t('messages:inbox.assignedToNobody'),
         });
       res.redirect(303, `${base}/${encodeURIComponent(client.id)}`);
     },

@@ -28,11 +28,11 @@ const str = (value: unknown) => (typeof value === 'string' || typeof value === '
 /** One line: who did what, on which record, for how much. */
 function describeEvent(row: ActivityRow, clientNames: Map<string, string>, { t, fmt }: EmailWords): string {
   const details = (row.details ?? {}) as Record<string, unknown>;
-  const who = (row.client_id && clientNames.get(row.client_id)) || row.email || t('staff:emails.aClient');
+  const who = (row.client_id && clientNames.get(row.client_id)) || row.email || t('notifications:emails.aClient');
   const what = activityLabel(t, row.event, details);
   const subject = subjectNameOf(row, t) ?? str(details.invoiceNumber) ?? str(details.number) ?? str(details.subjectNumber);
   const count = row.repeat_count ?? 1;
-  const repeats = count > 1 ? t('staff:emails.times', { count }) : '';
+  const repeats = count > 1 ? t('notifications:emails.times', { count }) : '';
   const cents =
     typeof details.amountCents === 'number' ? details.amountCents : typeof details.balanceCents === 'number' ? details.balanceCents : null;
   const currency = str(details.currency);
@@ -52,20 +52,20 @@ export function immediateEmail(input: {
 }): MailMessage {
   const { t, fmt, timeZone } = input.words;
   const line = describeEvent(input.event, input.clientNames, input.words);
-  const subjectKey = `staff:emailSubjects.${input.event.event}`;
+  const subjectKey = `notifications:emailSubjects.${input.event.event}`;
   const subject = t(subjectKey);
   const unapplied =
     input.event.event === 'invoice.payment_unapplied' && input.adminUrl
-      ? [t('staff:emails.unapplied', { url: `${input.adminUrl}${UNAPPLIED_PAYMENTS_PATH}` })]
+      ? [t('notifications:emails.unapplied', { url: `${input.adminUrl}${UNAPPLIED_PAYMENTS_PATH}` })]
       : [];
-  return message(input.to, `${subject === subjectKey ? t('staff:emails.fallbackSubject') : subject}: ${line}`.slice(0, 200), [
-    t('staff:emails.portal', { workspace: input.workspace.name }),
+  return message(input.to, `${subject === subjectKey ? t('notifications:emails.fallbackSubject') : subject}: ${line}`.slice(0, 200), [
+    t('notifications:emails.portal', { workspace: input.workspace.name }),
     '',
     line,
-    t('staff:emails.at', { at: fmt.dateTime(input.event.created_at), zone: timeZone }),
+    t('notifications:emails.at', { at: fmt.dateTime(input.event.created_at), zone: timeZone }),
     ...unapplied,
     '',
-    t('staff:emails.all', { url: input.listUrl }),
+    t('notifications:emails.all', { url: input.listUrl }),
   ]);
 }
 
@@ -81,11 +81,11 @@ export function digestEmail(input: {
   const { t, fmt } = input.words;
   const count = input.events.length;
   const workspace = input.workspace.name;
-  return message(input.to, t('staff:emails.digestSubject', { workspace, count }), [
-    t('staff:emails.digestLede', { workspace, minutes: input.minutes }),
+  return message(input.to, t('notifications:emails.digestSubject', { workspace, count }), [
+    t('notifications:emails.digestLede', { workspace, minutes: input.minutes }),
     '',
     ...input.events.map((event) => `- ${fmt.dateTime(event.created_at)}: ${describeEvent(event, input.clientNames, input.words)}`),
     '',
-    t('staff:emails.all', { url: input.listUrl }),
+    t('notifications:emails.all', { url: input.listUrl }),
   ]);
 }

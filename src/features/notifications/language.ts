@@ -47,9 +47,9 @@ export function languageRoutes(deps: { db: Knex; config: PortalConfig; workspace
     const context = staffContext(res);
     const query = res.locals.query as z.infer<typeof LanguageQuery>;
     const { t } = context.i18n;
-    const title = t('staff:language.title');
+    const title = t('notifications:language.title');
     // No language link on the language page itself.
-    const chrome = staffChrome(context, [{ label: t('staff:notifications.title'), href: config.notificationsPath, current: false }], null);
+    const chrome = staffChrome(context, [{ label: t('notifications:list.title'), href: config.notificationsPath, current: false }], null);
     sendPage(
       req,
       res,

@@ -8,6 +8,7 @@ import * as notificationGroupsAndReads from './migrations/20261215000001_notific
 export const notificationsManifest: FeatureManifest = {
   name: 'notifications',
   views: fileURLToPath(new URL('./views', import.meta.url)),
+  locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20261206000001_unread_notifications_index': unreadNotificationsIndex,
     '20261215000001_notification_groups_and_reads': notificationGroupsAndReads,

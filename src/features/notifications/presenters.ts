@@ -41,7 +41,7 @@ function amountOf(row: NotificationRow, i18n: RequestI18n): string | null {
 
 interface Link {
   href: string;
-  /** A staff:notifications.links key. */
+  /** A notifications:list.links key. */
   text: string;
 }
 
@@ -103,7 +103,7 @@ export function presentNotifications(
     const count = Number(row.repeat_count ?? 1);
     const last = row.last_repeated_at ? new Date(row.last_repeated_at) : created;
     const sameDay = fmt.isoDay(last) === fmt.isoDay(created);
-    const who = (row.client_id && input.clientNames.get(row.client_id)) || row.email || t('staff:notifications.aClient');
+    const who = (row.client_id && input.clientNames.get(row.client_id)) || row.email || t('notifications:list.aClient');
     const link = linkOf(row, input.paths, input.admin);
     return {
       id: String(row.id),
@@ -112,13 +112,13 @@ export function presentNotifications(
       what: activityLabel(t, row.event, row.details),
       subject: subjectNameOf(row, t),
       href: link.href,
-      linkText: t(`staff:notifications.links.${link.text}`, { name: who }),
+      linkText: t(`notifications:list.links.${link.text}`, { name: who }),
       amount: amountOf(row, input.i18n),
       deadline:
         row.event === 'privacy.erasure_requested'
-          ? t('staff:erasure.deadline', { date: fmt.day(fmt.isoDay(erasureDeadline(created))) })
+          ? t('staff:erasureDeadline', { date: fmt.day(fmt.isoDay(erasureDeadline(created))) })
           : null,
-      repeats: count > 1 ? t('staff:notifications.repeats', { count, last: sameDay ? fmt.time(last) : fmt.dateTime(last) }) : null,
+      repeats: count > 1 ? t('notifications:list.repeats', { count, last: sameDay ? fmt.time(last) : fmt.dateTime(last) }) : null,
       at: fmt.dateTime(created),
       iso: created.toISOString(),
       readAction: `${input.paths.notificationsPath}/${encodeURIComponent(String(row.id))}/read`,

@@ -79,11 +79,11 @@ export function notificationsRouter(deps: {
     const { t } = context.i18n;
     const chrome = staffChrome(
       context,
-      [{ label: t('staff:notifications.title'), href: config.notificationsPath, current: true }],
+      [{ label: t('notifications:list.title'), href: config.notificationsPath, current: true }],
       config.notificationsPath,
     );
     const unreadText = countText(unread);
-    const title = unread > 0 ? t('staff:notifications.titleUnread', { shown: unreadText }) : t('staff:notifications.title');
+    const title = unread > 0 ? t('notifications:list.titleUnread', { shown: unreadText }) : t('notifications:list.title');
     sendPage(
       req,
       res,

@@ -10,7 +10,7 @@ export type EmailChannel = 'immediate' | 'digest';
 
 export const DIGEST_MINUTES = 15;
 
-// An immediate email's subject is the event's, in the recipient's language (staff:emailSubjects).
+// An immediate email's subject is the event's, in the recipient's language (notifications:emailSubjects).
 export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailChannel | null }>> = {
   'offer.accepted': { email: 'immediate' },
   'offer.declined': { email: 'immediate' },

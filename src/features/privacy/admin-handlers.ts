@@ -9,7 +9,7 @@ import type { Erasure } from './erasure.ts';
 import { personLabel, presentErasureEffects, presentPerson, presentRequestRow } from './presenters.ts';
 
 const REQUEST_NOT_FOUND = 'We could not find that erasure request.';
-/** The notices a redirect may ask for, by their staff:erasure.notices key. */
+/** The notices a redirect may ask for, by their privacy:erasureRequests.notices key. */
 const NOTICES = { approved: 'approved', declined: 'declined', decided: 'decided' } as const;
 
 export function createErasureAdminHandlers(deps: { erasure: Erasure; portalKeepsComments: boolean }) {
@@ -28,7 +28,7 @@ export function createErasureAdminHandlers(deps: { erasure: Erasure; portalKeeps
       req,
       res,
       'admin/erasure-request',
-      t('staff:erasure.titleOne', { person: personLabel(user, t) }),
+      t('privacy:erasureRequests.titleOne', { person: personLabel(user, t) }),
       {
         request: presentRequestRow(staffContext(res).base, request, user, i18n),
         reason: request.reason,
@@ -57,9 +57,9 @@ export function createErasureAdminHandlers(deps: { erasure: Erasure; portalKeeps
       const { workspace, base, i18n } = staffContext(res);
       const notice = (res.locals.query as ErasureRequestsQueryInput | undefined)?.notice;
       const rows = await erasure.list(workspace.id);
-      renderAdminPage(req, res, 'admin/erasure-requests', i18n.t('staff:erasure.title'), {
+      renderAdminPage(req, res, 'admin/erasure-requests', i18n.t('privacy:erasureRequests.title'), {
         requests: rows.map(({ request, user }) => presentRequestRow(base, request, user, i18n)),
-        notice: notice ? i18n.t(`staff:erasure.notices.${NOTICES[notice]}`) : null,
+        notice: notice ? i18n.t(`privacy:erasureRequests.notices.${NOTICES[notice]}`) : null,
       });
     },
 

@@ -52,7 +52,7 @@ export function presentErasure(i18n: RequestI18n, row: ErasureRequestRow | undef
 
 /** The erased person has no name any more: the row says so rather than showing an id. */
 export function personLabel(user: ClientUserRow | null, t: Translate): string {
-  return user ? user.email : t('staff:erasure.erasedPerson');
+  return user ? user.email : t('privacy:erasureRequests.erasedPerson');
 }
 
 export function presentRequestRow(base: string, request: ErasureRequestRow, user: ClientUserRow | null, words: Words) {
@@ -62,19 +62,18 @@ export function presentRequestRow(base: string, request: ErasureRequestRow, user
     href: `${base}/erasure-requests/${encodeURIComponent(request.id)}`,
     person: personLabel(user, t),
     requestedAt: fmt.dateTime(requested),
-    status: t(`staff:erasure.status.${request.status}`),
+    status: t(`privacy:erasureRequests.status.${request.status}`),
     open: request.status === 'requested',
     decidedAt: request.decided_at ? fmt.dateTime(request.decided_at) : null,
     // The legal deadline, while the request waits: one month from receipt (GDPR art. 12(3)).
-    deadline:
-      request.status === 'requested' ? t('staff:erasure.deadline', { date: fmt.day(fmt.isoDay(erasureDeadline(requested))) }) : null,
+    deadline: request.status === 'requested' ? t('staff:erasureDeadline', { date: fmt.day(fmt.isoDay(erasureDeadline(requested))) }) : null,
   };
 }
 
 /** What an approval does, with the counts of this person's rows: the agency reads it before deciding. */
 export function presentErasureEffects(counts: Record<string, number>, portalKeepsComments: boolean, t: Translate) {
   const e = (key: string, count?: number) =>
-    count === undefined ? t(`staff:erasure.effects.${key}`) : t(`staff:erasure.effects.${key}`, { count });
+    count === undefined ? t(`privacy:erasureRequests.effects.${key}`) : t(`privacy:erasureRequests.effects.${key}`, { count });
   return {
     removed: [
       e('account'),

@@ -15,7 +15,7 @@ import {
 } from './commands.ts';
 import { presentRequestRow, presentStaffRoleChoices, requestedRoleValue } from './presenters.ts';
 
-/** The notices a redirect may ask for, by their staff:colleagues.notices key. */
+/** The notices a redirect may ask for, by their team:colleagues.notices key. */
 const NOTICES = { added: 'added', declined: 'declined', decided: 'decided' } as const;
 
 export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueRequests; crmName: string }) {
@@ -35,14 +35,14 @@ export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueR
       req,
       res,
       'admin/colleague-request',
-      t('staff:colleagues.titleOne', { name: request.name }),
+      t('team:colleagues.titleOne', { name: request.name }),
       {
         request: presentRequestRow(base, request, company?.name ?? null, i18n),
         name: request.name,
         email: request.email,
         note: request.note,
         decisionNote: request.decision_note,
-        requester: requester ? requester.email : t('staff:colleagues.formerUser'),
+        requester: requester ? requester.email : t('team:colleagues.formerUser'),
         contact: contact ? { name: contact.name, email: contact.email } : null,
         canAdd: Boolean(contact) || requests.canCreate,
         askedRole: presentStaffRoleChoices(t, roles, asked).find((choice) => choice.selected)?.label ?? null,
@@ -64,9 +64,9 @@ export function createColleagueRequestAdminHandlers(deps: { requests: ColleagueR
       const { workspace, base, i18n } = staffContext(res);
       const notice = (res.locals.query as ColleagueRequestsQueryInput | undefined)?.notice;
       const rows = await requests.list(workspace.id);
-      renderAdminPage(req, res, 'admin/colleague-requests', i18n.t('staff:colleagues.title'), {
+      renderAdminPage(req, res, 'admin/colleague-requests', i18n.t('team:colleagues.title'), {
         requests: rows.map(({ request, company }) => presentRequestRow(base, request, company, i18n)),
-        notice: notice ? i18n.t(`staff:colleagues.notices.${NOTICES[notice]}`) : null,
+        notice: notice ? i18n.t(`team:colleagues.notices.${NOTICES[notice]}`) : null,
       });
     },
 

@@ -88,10 +88,10 @@ export function presentRequestRow(
   return {
     href: `${base}/colleague-requests/${encodeURIComponent(request.id)}`,
     colleague: `${request.name} (${request.email})`,
-    company: company ?? t('staff:colleagues.clientNumber', { id: request.client_id }),
+    company: company ?? t('team:colleagues.clientNumber', { id: request.client_id }),
     requestedAt: fmt.dateTime(request.requested_at),
     decidedAt: request.decided_at ? fmt.dateTime(request.decided_at) : null,
-    status: t(`staff:colleagues.status.${request.status}`),
+    status: t(`team:colleagues.status.${request.status}`),
     open: request.status === 'open',
   };
 }

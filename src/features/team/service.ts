@@ -69,7 +69,7 @@ export function createTeam(deps: TeamDeps) {
 
   const refuse = (actor: TeamActor, status: ClientUserRow['status'] | null, self: boolean, action: TeamAction) => {
     const why = teamRefusal(status, self, action);
-    if (why) throw refusal(actor.t(why));
+    if (why) throw refusal(actor.t(`team:refused.${why}`));
   };
 
   /** The access service's refusal, in the client's words. */

@@ -22,7 +22,7 @@ export interface IdentityInput {
 export function retryWords(res: Response, retryAfterSeconds: number, now: Date) {
   const { t, fmt } = portalI18n(res);
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  const wait = seconds < 60 ? t('auth:wait.seconds', { count: seconds }) : t('auth:wait.minutes', { count: Math.ceil(seconds / 60) });
+  const wait = seconds < 60 ? t('common:wait.seconds', { count: seconds }) : t('common:wait.minutes', { count: Math.ceil(seconds / 60) });
   return { time: fmt.time(new Date(now.getTime() + seconds * 1000)), wait };
 }
 

@@ -51,7 +51,7 @@ type PaymentSettingsInput = z.infer<ReturnType<typeof paymentSettingsCommand>>;
 /** What the admin sees for a provider: the demo one says that it takes no money. */
 /** A provider as the select names it: described where the portal knows it, else by its id. */
 const providerLabel = (t: Translate, id: string) =>
-  id === 'demo' ? t('staff:payments.demoProvider') : id === 'stripe' ? t('staff:payments.stripeProvider') : id;
+  id === 'demo' ? t('payments:staff.demoProvider') : id === 'stripe' ? t('payments:staff.stripeProvider') : id;
 
 const SavedQuery = z.object({
   saved: z
@@ -131,7 +131,7 @@ export function paymentSettingsRoutes(deps: {
       req,
       res,
       'admin/payments',
-      t('staff:payments.title'),
+      t('payments:staff.title'),
       {
         values,
         errors: form.errors ?? {},
@@ -158,7 +158,7 @@ export function paymentSettingsRoutes(deps: {
     const inForce = await deps.stripe.keys(workspaceId);
     const unreadable = isUnreadable(inForce);
     return {
-      source: inForce ? t(`staff:payments.stripe.source.${inForce.source}`) : null,
+      source: inForce ? t(`payments:staff.stripe.source.${inForce.source}`) : null,
       // Saved but not opened by any secret this instance knows: online payments are stopped.
       unreadable,
       webhookReady: unreadable || Boolean(inForce && !unreadable && inForce.webhookSecret),
@@ -184,9 +184,9 @@ export function paymentSettingsRoutes(deps: {
     const { workspace, i18n } = staffContext(res);
     const rows = await deps.payments.unapplied(workspace.id);
     const outcome = (res.locals.query as z.infer<typeof UnappliedQuery> | undefined)?.refund ?? null;
-    renderAdminPage(req, res, 'admin/unapplied-payments', i18n.t('staff:payments.unapplied.title'), {
+    renderAdminPage(req, res, 'admin/unapplied-payments', i18n.t('payments:staff.unapplied.title'), {
       items: presentUnappliedPayments(i18n, staffContext(res).base, rows),
-      outcome: outcome ? i18n.t(`staff:payments.unapplied.outcome.${outcome}`) : null,
+      outcome: outcome ? i18n.t(`payments:staff.unapplied.outcome.${outcome}`) : null,
     });
   });
   router.post(`${UNAPPLIED_PAYMENTS_PATH}/:id/refund`, async (req: Request, res: Response) => {
@@ -218,10 +218,10 @@ export function paymentSettingsRoutes(deps: {
       const { workspace, i18n } = staffContext(res);
       const keys = await stripe.keys(workspace.id);
       const connection: StripeConnection = isUnreadable(keys)
-        ? { ok: false, error: i18n.t('staff:payments.stripe.unreadableShort') }
+        ? { ok: false, error: i18n.t('payments:staff.stripe.unreadableShort') }
         : keys
           ? await stripe.provider.testConnection(keys.secretKey, deps.callbackUrl(workspace.slug))
-          : { ok: false, error: i18n.t('staff:payments.stripe.noSecretKey') };
+          : { ok: false, error: i18n.t('payments:staff.stripe.noSecretKey') };
       await show(req, res, { connection });
     });
   }
@@ -231,19 +231,22 @@ export function paymentSettingsRoutes(deps: {
 /** Stripe's answer in words: the mode and the available balance, or why it refused. */
 function presentConnection({ t, fmt }: Pick<RequestI18n, 't' | 'fmt'>, connection: StripeConnection) {
   if (!connection.ok)
-    return { ok: false, text: t('staff:payments.stripe.refused', { error: connection.error ?? t('staff:payments.stripe.noAnswer') }) };
+    return {
+      ok: false,
+      text: t('payments:staff.stripe.refused', { error: connection.error ?? t('payments:staff.stripe.noAnswer') }),
+    };
   const balances = (connection.available ?? []).map((entry) => fmt.money(entry.amountCents, entry.currency)).join(', ');
-  const connected = t('staff:payments.stripe.connected', {
-    mode: t(`staff:payments.stripe.mode.${connection.mode === 'live' ? 'live' : 'test'}`),
-    balance: balances || t('staff:payments.stripe.noBalance'),
+  const connected = t('payments:staff.stripe.connected', {
+    mode: t(`payments:staff.stripe.mode.${connection.mode === 'live' ? 'live' : 'test'}`),
+    balance: balances || t('payments:staff.stripe.noBalance'),
   });
   const { webhook } = connection;
   if (!webhook) return { ok: true, text: connected };
   // Connected, but Stripe sends the portal nothing (or not every event): no payment would be recorded.
   const said = !webhook.found
-    ? t('staff:payments.stripe.webhookMissing')
+    ? t('payments:staff.stripe.webhookMissing')
     : webhook.missing.length > 0
-      ? t('staff:payments.stripe.webhookLacks', { events: webhook.missing.join(', ') })
-      : t('staff:payments.stripe.webhookFound');
+      ? t('payments:staff.stripe.webhookLacks', { events: webhook.missing.join(', ') })
+      : t('payments:staff.stripe.webhookFound');
   return { ok: webhook.found && webhook.missing.length === 0, text: `${connected} ${said}` };
 }

@@ -85,7 +85,7 @@ export function presentUnappliedPayments(i18n: RequestI18n, adminBase: string, r
     amount: fmt.money(Number(row.amount_cents), row.currency),
     provider: row.provider,
     reference: row.reference,
-    reason: t(`staff:payments.unapplied.reason.${row.reason}`),
+    reason: t(`payments:staff.unapplied.reason.${row.reason}`),
     refund: row.refund_id
       ? { id: row.refund_id, at: row.refunded_at ? fmt.dateTime(row.refunded_at) : '', by: row.refunded_by_staff_id ?? '' }
       : null,

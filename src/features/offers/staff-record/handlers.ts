@@ -42,7 +42,7 @@ import {
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
-import { invoicePdfModel, paymentMethodLabel, presentInvoiceDetail, receiptNumber } from '../../invoices/index.ts';
+import { invoiceClientPage, paymentMethodLabel, receiptNumber } from '../../invoices/index.ts';
 import { describeDevice } from '../../account/index.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import type { PublicLinks } from '../public-links/service.ts';
@@ -79,7 +79,7 @@ export function createRecordHandlers(deps: RecordDeps) {
   // Only an absolute http(s) address becomes a link: the host's URL is configuration, not trusted markup.
   const crmLink = (kind: 'proposal' | 'quotation' | 'invoice', id: string, t: Translate): { href: string; label: string } | null => {
     const href = adapter.recordPages?.urlFor(kind, id) ?? null;
-    return href && /^https?:\/\//i.test(href) ? { href, label: t('staff:record.openInCrm', { crm: adapter.recordPages!.crmName }) } : null;
+    return href && /^https?:\/\//i.test(href) ? { href, label: t('offers:record.openInCrm', { crm: adapter.recordPages!.crmName }) } : null;
   };
 
   function params(req: Request) {
@@ -132,7 +132,7 @@ export function createRecordHandlers(deps: RecordDeps) {
         revokeAction: `${href}/links/${link.id}/revoke`,
       };
     });
-    const heading = t(`staff:record.heading.${record.type}`, {
+    const heading = t(`offers:record.heading.${record.type}`, {
       number: record.type === 'invoice' ? record.invoice.number : record.offer.number,
     });
     renderAdminPage(
@@ -232,7 +232,7 @@ export function createRecordHandlers(deps: RecordDeps) {
         res,
         {
           draft: typeof req.body?.body === 'string' ? req.body.body : '',
-          error: Object.values(errors)[0] ?? staffContext(res).i18n.t('staff:record.writeFirst'),
+          error: Object.values(errors)[0] ?? staffContext(res).i18n.t('offers:record.writeFirst'),
         },
         400,
       ),
@@ -261,12 +261,12 @@ export function createRecordHandlers(deps: RecordDeps) {
       const link = rows.find((row) => String(row.id) === String(linkId) && !row.revoked_at);
       if (!link) throw notFound('That link does not exist or is already revoked.');
       const { t } = staffContext(res).i18n;
-      renderAdminPage(req, res, 'admin/confirm', t('staff:record.revoke.title'), {
-        heading: t('staff:record.revoke.heading', { id: link.id }),
-        consequences: [t('staff:record.revoke.noLongerWorks', { client: client.name }), t('staff:record.revoke.cannotUndo')],
+      renderAdminPage(req, res, 'admin/confirm', t('offers:record.revoke.title'), {
+        heading: t('offers:record.revoke.heading', { id: link.id }),
+        consequences: [t('offers:record.revoke.noLongerWorks', { client: client.name }), t('offers:record.revoke.cannotUndo')],
         action: `${href}/links/${link.id}/revoke`,
         fields: {},
-        confirmLabel: t('staff:record.revoke.confirm'),
+        confirmLabel: t('offers:record.revoke.confirm'),
         cancelHref: `${href}#links`,
       });
     },
@@ -367,9 +367,9 @@ export function createRecordHandlers(deps: RecordDeps) {
           selected: person.id === as,
         })),
         viewer: viewer ? viewer.email : null,
-        words: { label: st('staff:viewAs.label'), company: st('staff:viewAs.company'), show: st('staff:viewAs.show') },
+        words: { label: st('offers:viewAs.label'), company: st('offers:viewAs.company'), show: st('offers:viewAs.show') },
       };
-      const pageTitle = st('staff:viewAs.pageTitle', { client: client.name });
+      const pageTitle = st('offers:viewAs.pageTitle', { client: client.name });
       if (viewerAccess && !canSeeSection(settings, section)) {
         const verdict = resolveAccess(workspaceSettings, viewerAccess).find(
           (v) => v.permission === (kind === 'invoice' ? 'invoices' : 'proposals'),
@@ -377,8 +377,8 @@ export function createRecordHandlers(deps: RecordDeps) {
         return renderAdminPage(req, res, 'records/hidden-from', pageTitle, {
           viewAs,
           back: href,
-          sentence: st(`staff:viewAs.notSeen.${kind}`, { email: viewer!.email }),
-          reason: st('staff:viewAs.hiddenBecause', { reason: staffHiddenReason(st, verdict, viewerAccess) }),
+          sentence: st(`offers:viewAs.notSeen.${kind}`, { email: viewer!.email }),
+          reason: st('offers:viewAs.hiddenBecause', { reason: staffHiddenReason(st, verdict, viewerAccess) }),
         });
       }
       const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
@@ -389,13 +389,8 @@ export function createRecordHandlers(deps: RecordDeps) {
       const clientHref = `${portalBase}/${section}/${encodeURIComponent(record.type === 'invoice' ? record.invoice.id : record.offer.id)}`;
       let model: Record<string, unknown>;
       if (record.type === 'invoice') {
-        const invoice = presentInvoiceDetail(i18n, record.invoice, clientHref, today);
-        model = {
-          view: 'invoices/show',
-          invoice,
-          thread: null,
-          preview: documentPreview(invoicePdfModel(i18n, invoice, previewBrand(branding), client.name), clientHref, branding.logoUrl),
-        };
+        // The invoices feature names its own page and draws its model; records/view-as includes it.
+        model = invoiceClientPage(i18n, record.invoice, { href: clientHref, today, branding, clientName: client.name });
       } else {
         const state = await decisions.stateOf(workspace.id, clientId, record.offer, expiryTimeZone(settings));
         const actions = presentOfferActions(state, i18n, clientHref, null);
@@ -434,11 +429,11 @@ export function createRecordHandlers(deps: RecordDeps) {
           fmt: i18n.fmt,
           locale: i18n.locale,
           staffBanner: {
-            heading: st('staff:viewAs.heading', {
-              whose: viewer ? st('staff:viewAs.personAt', { email: viewer.email, client: client.name }) : client.name,
+            heading: st('offers:viewAs.heading', {
+              whose: viewer ? st('offers:viewAs.personAt', { email: viewer.email, client: client.name }) : client.name,
             }),
-            note: st('staff:viewAs.note'),
-            back: { href, label: st('staff:viewAs.back') },
+            note: st('offers:viewAs.note'),
+            back: { href, label: st('offers:viewAs.back') },
             lang: staffI18n.locale,
           },
           viewAs,
