@@ -350,7 +350,13 @@ export { safeNext } from './web/safe-next.ts';
 export type { PortalLinks } from './web/portal-links.ts';
 export { allowFormActionTo } from './web/security-headers.ts';
 export { sendDownload } from './web/send-download.ts';
-export { typedMultipartName } from './web/multipart-names.ts';
+export {
+  type MultipartField,
+  type MultipartFile,
+  type MultipartProgress,
+  type MultipartRefusal,
+  readMultipart,
+} from './web/read-multipart.ts';
 export { type FieldErrors, parseParam, validateBody, validateQuery } from './web/validate.ts';
 export { clientActor } from './web/portal-context.ts';
 export { useViewFolders } from './web/render.ts';

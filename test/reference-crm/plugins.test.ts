@@ -7,7 +7,7 @@ import type express from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
-import type { CrmPlugin } from '../../plugins/reference-crm/app.ts';
+import type { CrmPlugin } from '../../plugins/reference-crm/crm-plugin.ts';
 import { DEMO_ADMIN, DEMO_MEMBER, signIn, startCrm, textOf, type CrmTestContext } from './support.ts';
 
 describe('reference CRM plugin mount points', function () {

@@ -5,7 +5,7 @@
 // by its bytes, count, size, the scanner). What the client is told comes through the plugins'
 // recordChanged.
 import { expect } from 'chai';
-import type { CrmRecordChange } from '../../plugins/reference-crm/app.ts';
+import type { CrmRecordChange } from '../../plugins/reference-crm/crm-plugin.ts';
 import { ACME_ADMIN, DEMO_ADMIN, idOf, signIn, startCrm, textOf, type CrmTestContext, type SignedIn } from './support.ts';
 
 describe('reference CRM ticket pages', function () {

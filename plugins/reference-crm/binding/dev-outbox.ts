@@ -9,7 +9,7 @@
 import ejs from 'ejs';
 import path from 'node:path';
 import type { DevOutbox } from '../../../src/index.ts';
-import type { CrmPlugin } from '../app.ts';
+import type { CrmPlugin } from '../crm-plugin.ts';
 
 const VIEW = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'views/dev-outbox.ejs');
 

@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { CustomerPortal } from '../../../src/index.ts';
-import type { CrmPlugin } from '../app.ts';
+import type { CrmPlugin } from '../crm-plugin.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

@@ -3,7 +3,7 @@
 // for admins of workspaces where the portal is switched on, and the staff's unread client
 // notifications in the CRM's header.
 import type { CustomerPortal, HostAdapter, PortalConfig } from '../../../src/index.ts';
-import type { CrmPlugin } from '../app.ts';
+import type { CrmPlugin } from '../crm-plugin.ts';
 
 /** Where a TLS proxy asks whether a custom domain may have a certificate (docs/custom-domains.md). */
 const TLS_ALLOWED_PATH = '/client-portal/tls-allowed';

@@ -1,7 +1,7 @@
 // The plugins' header links (CrmPlugin.headerItems) for the signed-in staff user, collected once per
 // page request and shown by the layout. Only for GET pages: a form post redirects anyway.
 import type { RequestHandler, Response } from 'express';
-import type { CrmPlugin } from '../app.ts';
+import type { CrmPlugin } from '../crm-plugin.ts';
 import { currentStaff } from './auth.ts';
 
 export interface HeaderItem {

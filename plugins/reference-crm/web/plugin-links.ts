@@ -1,7 +1,7 @@
 // Links plugins add to a record page of the CRM, kept to same-site paths so a plugin never sends
 // staff to another origin.
 import type { Response } from 'express';
-import type { CrmPlugin } from '../app.ts';
+import type { CrmPlugin } from '../crm-plugin.ts';
 import { staffOf } from './auth.ts';
 
 function isSameSitePath(href: string): boolean {

@@ -1,7 +1,7 @@
 // Tells the plugins (CrmPlugin.recordChanged) that staff changed a client's record (a document or a
 // task; an invoice issued, an offer sent), once the write is done. The staff's request has succeeded by then, so a plugin's failure is logged
 // and the page goes on: the portal's pages catch up on their next load.
-import type { CrmPlugin, CrmRecordChange } from '../app.ts';
+import type { CrmPlugin, CrmRecordChange } from '../crm-plugin.ts';
 
 export async function tellPlugins(
   plugins: readonly CrmPlugin[] | undefined,

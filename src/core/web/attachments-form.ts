@@ -1,5 +1,5 @@
 // A portal form with attachments (a message, a new ticket, a ticket reply), read as a stream
-// (busboy) straight into the FileStorage port: nothing is held whole in memory. The route has
+// (readMultipart) straight into the FileStorage port: nothing is held whole in memory. The route has
 // already checked, before a byte of the body was read, that the person may write such a form at
 // all. The CSRF token is checked here, as the form's first field (or the htmx header), before a
 // byte of any file is stored: a file that comes before a matching token is not kept. This reads
@@ -11,10 +11,8 @@
 // the body is read and dropped. A form that cannot be read at all is an HttpError. Whatever is
 // stored is the handler's to record or remove (removeReceived for a form that is not sent).
 // One reader for every such form, so the upload rules cannot drift apart between them.
-import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import type { Readable } from 'node:stream';
 import { ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES, type AttachmentError, attachmentLimitBytes, readHead } from '../files/attachment-rules.ts';
 import { detectAllowedType, safeFilename, SNIFF_BYTES } from '../files/file-types.ts';
 import { storedUploadBytes } from '../files/usage-queries.ts';
@@ -23,7 +21,7 @@ import { canClient } from '../policies/portal-policy.ts';
 import type { FileStorage, VirusScanner } from '../ports/services.ts';
 import { CSRF_MESSAGE, tokensMatch, verifySessionCsrfHeader } from './csrf.ts';
 import { markCsrfRetry } from './csrf-retry.ts';
-import { typedMultipartName } from './multipart-names.ts';
+import { type MultipartField, type MultipartFile, readMultipart } from './read-multipart.ts';
 import { portalContext, portalI18n } from './portal-context.ts';
 
 const ATTACHMENT_PURPOSE = 'message-attachment';
@@ -74,144 +72,106 @@ export async function removeReceived(storage: FileStorage, workspaceId: string, 
   for (const file of stored) await storage.delete(workspaceId, file.id).catch(() => {});
 }
 
-function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOptions): Promise<ReceivedAttachmentsForm> {
-  return new Promise<ReceivedAttachmentsForm>((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers,
-        defParamCharset: 'utf8',
-        // One byte over the per-file limit is enough to know it is too large.
-        limits: { files: ATTACHMENT_MAX_FILES, fields: 10, parts: 15, fieldSize: 64 * 1024, fileSize: options.maxBytes + 1 },
-      });
-    } catch {
-      return reject(new HttpError(400, options.translate('messages:errors.formUnreadable')));
-    }
-    const fields: Record<string, string> = {};
-    const stored: StoredAttachment[] = [];
-    const handling: Array<Promise<void>> = [];
-    let refusal: AttachmentRefusal | null = null;
-    let failure: Error | null = null;
-    let csrf: ReceivedAttachmentsForm['csrf'] = options.csrfVerified ? 'ok' : 'missing';
-    /** A file came before the token matched: it was dropped, so the form cannot be sent as typed. */
-    let fileBeforeToken = false;
-    let used = 0;
-    let settled = false;
-    /** Files being stored: on an abort or a broken body they are ended with an error, so storage undoes them. */
-    const open = new Set<Readable>();
+/**
+ * The CSRF state of what the form sent so far: 'ok' once the header or a `_csrf` field matched;
+ * each later `_csrf` field counts only while none has matched yet.
+ */
+function csrfOf(fields: readonly MultipartField[], options: ReceiveAttachmentsOptions): ReceivedAttachmentsForm['csrf'] {
+  let csrf: ReceivedAttachmentsForm['csrf'] = options.csrfVerified ? 'ok' : 'missing';
+  for (const field of fields) if (field.name === '_csrf' && csrf !== 'ok') csrf = options.csrfMatches(field.value) ? 'ok' : 'stale';
+  return csrf;
+}
 
-    const refuse = (reason: AttachmentRefusal) => {
-      refusal ??= reason;
-    };
-    const finish = async (err: Error | null) => {
-      if (settled) return;
-      settled = true;
-      // A body that will never end never ends its file streams either: end them, or storing waits forever.
-      if (err) for (const stream of open) stream.destroy(err);
-      await Promise.allSettled(handling);
-      const problem = err ?? failure;
-      // Nothing of a form whose token did not match is kept.
-      if (problem || refusal || csrf !== 'ok') {
-        // Refused or broken: nothing of this form stays stored.
-        await removeReceived(options.storage, options.workspaceId, stored.splice(0));
-      }
-      if (problem)
-        return reject(problem instanceof HttpError ? problem : new HttpError(400, options.translate('messages:errors.formUnreadable')));
-      if (!refusal && options.virusScanner) {
-        for (const file of stored) {
-          const opened = await options.storage.open(options.workspaceId, file.id);
-          const verdict = opened ? await options.virusScanner.scan(opened.content) : { infected: true };
-          if (verdict.infected) {
-            refuse('messages:errors.attachmentInfected');
-            await removeReceived(options.storage, options.workspaceId, stored.splice(0));
-            break;
-          }
-        }
-      }
-      resolve({ fields, stored, refusal, csrf: csrf === 'ok' && fileBeforeToken ? 'missing' : csrf });
-    };
+async function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOptions): Promise<ReceivedAttachmentsForm> {
+  const stored: StoredAttachment[] = [];
+  let refusal: AttachmentRefusal | null = null;
+  let failure: Error | null = null;
+  /** A file came before the token matched: it was dropped, so the form cannot be sent as typed. */
+  let fileBeforeToken = false;
+  let used = 0;
+  const refuse = (reason: AttachmentRefusal) => {
+    refusal ??= reason;
+  };
+  const tooLarge = () => new HttpError(413, options.translate('messages:errors.formTooLarge'));
 
-    parser.on('field', (name, value) => {
-      if (name === '_csrf' && csrf !== 'ok') csrf = options.csrfMatches(value) ? 'ok' : 'stale';
-      if (!(name in fields)) fields[name] = value;
-    });
-    parser.on('filesLimit', () => refuse('messages:errors.attachmentCount'));
-    parser.on('partsLimit', () => (failure ??= new HttpError(413, options.translate('messages:errors.formTooLarge'))));
-    parser.on('fieldsLimit', () => (failure ??= new HttpError(413, options.translate('messages:errors.formTooLarge'))));
-    parser.on('file', (name, stream, info) => {
-      // Empty file inputs arrive as a part without a name; they are no attachment.
-      if (csrf !== 'ok' && info.filename) fileBeforeToken = true;
-      if (name !== ATTACHMENT_FIELD || !info.filename || refusal || failure || csrf !== 'ok') {
-        if (name !== ATTACHMENT_FIELD && name !== '') refuse('messages:errors.attachmentCount');
-        stream.resume();
-        return;
+  const storeFile = async (file: MultipartFile) => {
+    const { stream } = file;
+    const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    const { head, done } = await readHead(iterator, SNIFF_BYTES);
+    if (head.length === 0) return; // an empty file is no attachment
+    const type = await detectAllowedType(head, file.filename, done && !file.truncated);
+    if (!type) throw new Refused('messages:errors.attachmentType');
+    const filename = safeFilename(file.filename, type);
+    // A workspace with no room left stores nothing, not even an empty row to remove again.
+    if (used >= options.remainingBytes) throw new Refused('messages:errors.storageFull');
+    let size = 0;
+    const count = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > options.maxBytes || file.truncated) throw new Refused('messages:errors.attachmentSize');
+      if (used + size > options.remainingBytes) throw new Refused('messages:errors.storageFull');
+    };
+    const content = async function* () {
+      count(head);
+      yield head;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        count(next.value);
+        yield next.value;
       }
-      if (!options.uploadsAllowed) {
-        refuse('messages:errors.uploadsOff');
-        stream.resume();
-        return;
+      if (file.truncated) throw new Refused('messages:errors.attachmentSize');
+    };
+    const saved = await options.storage.putStream(options.workspaceId, ATTACHMENT_PURPOSE, { filename, contentType: type.mime }, content());
+    used += saved.sizeBytes;
+    stored.push({ id: saved.id, filename, contentType: type.mime, sizeBytes: saved.sizeBytes });
+  };
+
+  const form = await readMultipart(req, {
+    // One byte over the per-file limit is enough to know it is too large.
+    limits: { files: ATTACHMENT_MAX_FILES, fields: 10, parts: 15, fieldSize: 64 * 1024, fileSize: options.maxBytes + 1 },
+    onRefusal(reading) {
+      if (reading.kind === 'tooManyFiles') refuse('messages:errors.attachmentCount');
+      if (reading.kind === 'tooManyParts' || reading.kind === 'tooManyFields') failure ??= tooLarge();
+    },
+    async onFile(file, progress) {
+      const csrf = csrfOf(progress.fields, options);
+      // Empty file inputs arrive as a part without a file name; they are no attachment.
+      if (csrf !== 'ok' && file.filename) fileBeforeToken = true;
+      if (file.name !== ATTACHMENT_FIELD) return refuse('messages:errors.attachmentCount');
+      if (!file.filename || refusal || failure || csrf !== 'ok') return;
+      if (!options.uploadsAllowed) return refuse('messages:errors.uploadsOff');
+      try {
+        await storeFile(file);
+      } catch (err) {
+        // A file the reader broke off (the request went away, the body broke) is the form's failure, not this file's.
+        if (progress.signal.aborted) return;
+        if (err instanceof Refused) refuse(err.refusal);
+        else failure ??= err as Error;
       }
-      const original = typedMultipartName(info.filename);
-      open.add(stream);
-      handling.push(
-        (async () => {
-          const truncated = () => (stream as Readable & { truncated?: boolean }).truncated === true;
-          try {
-            const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-            const { head, done } = await readHead(iterator, SNIFF_BYTES);
-            if (head.length === 0) return; // an empty file is no attachment
-            const type = await detectAllowedType(head, original, done && !truncated());
-            if (!type) throw new Refused('messages:errors.attachmentType');
-            const filename = safeFilename(original, type);
-            // A workspace with no room left stores nothing, not even an empty row to remove again.
-            if (used >= options.remainingBytes) throw new Refused('messages:errors.storageFull');
-            let size = 0;
-            const count = (chunk: Buffer) => {
-              size += chunk.length;
-              if (size > options.maxBytes || truncated()) throw new Refused('messages:errors.attachmentSize');
-              if (used + size > options.remainingBytes) throw new Refused('messages:errors.storageFull');
-            };
-            const content = async function* () {
-              count(head);
-              yield head;
-              for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-                count(next.value);
-                yield next.value;
-              }
-              if (truncated()) throw new Refused('messages:errors.attachmentSize');
-            };
-            const saved = await options.storage.putStream(
-              options.workspaceId,
-              ATTACHMENT_PURPOSE,
-              { filename, contentType: type.mime },
-              content(),
-            );
-            used += saved.sizeBytes;
-            stored.push({ id: saved.id, filename, contentType: type.mime, sizeBytes: saved.sizeBytes });
-          } catch (err) {
-            if (err instanceof Refused) refuse(err.refusal);
-            else failure ??= err as Error;
-          } finally {
-            open.delete(stream);
-            // Whatever happened, the rest of this file is read and dropped so busboy can go on.
-            stream.resume();
-          }
-        })(),
-      );
-    });
-    // Listened to for good, not once: busboy may report the next malformed part of what it had
-    // already been given, and an error nobody listens to ends the process.
-    parser.on('error', (err: Error) => {
-      req.unpipe(parser);
-      req.resume();
-      void finish(err);
-    });
-    parser.once('close', () => void finish(null));
-    req.once('close', () => {
-      if (!req.complete) void finish(new HttpError(400, options.translate('messages:errors.formUnreadable')));
-    });
-    req.pipe(parser);
+    },
+  }).catch(async (err: unknown) => {
+    await removeReceived(options.storage, options.workspaceId, stored.splice(0));
+    throw err;
   });
+
+  const csrf = csrfOf(form.fields, options);
+  const problem =
+    form.status === 'read' || form.status === 'stopped' ? failure : new HttpError(400, options.translate('messages:errors.formUnreadable'));
+  // Refused, broken or without a matching token: nothing of this form stays stored.
+  if (problem || refusal || csrf !== 'ok') await removeReceived(options.storage, options.workspaceId, stored.splice(0));
+  if (problem) throw problem instanceof HttpError ? problem : new HttpError(400, options.translate('messages:errors.formUnreadable'));
+  if (!refusal && options.virusScanner) {
+    for (const file of stored) {
+      const opened = await options.storage.open(options.workspaceId, file.id);
+      const verdict = opened ? await options.virusScanner.scan(opened.content) : { infected: true };
+      if (verdict.infected) {
+        refuse('messages:errors.attachmentInfected');
+        await removeReceived(options.storage, options.workspaceId, stored.splice(0));
+        break;
+      }
+    }
+  }
+  const fields: Record<string, string> = {};
+  for (const field of form.fields) if (!(field.name in fields)) fields[field.name] = field.value;
+  return { fields, stored, refusal, csrf: csrf === 'ok' && fileBeforeToken ? 'missing' : csrf };
 }
 
 /**

@@ -4,8 +4,7 @@
 // LOGO_MAX_BYTES, and it goes straight to the FileStorage port. Its type is read from its bytes
 // here (file-type, as for every other upload), so the schema only checks what was found.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import busboy from 'busboy';
-import { detectImageType, HttpError, type ImageType, typedMultipartName } from '../../core/index.ts';
+import { detectImageType, HttpError, type ImageType, type MultipartRefusal, readMultipart } from '../../core/index.ts';
 
 export const LOGO_MAX_BYTES = 512 * 1024;
 const LOGO_FIELD = 'logo';
@@ -37,114 +36,87 @@ export function storedFilename(originalName: string, contentType: string): strin
   return `${base || 'logo'}.${EXTENSIONS[contentType] ?? 'bin'}`;
 }
 
-/**
- * Past this the request is refused outright (413): a logo can be too large and still be reported
- * beside the other fields, but a body this size is no settings form.
- */
+/** Past this the request is refused outright (413), whatever the form holds. */
 const SETTINGS_FORM_MAX_BYTES = 8 * 1024 * 1024;
 
 const FIELD_LIMITS = { fields: 40, fieldSize: 8 * 1024 };
 
+const UNREADABLE = 'We could not read that form. Please try again.';
+const ONE_LOGO = 'Only one logo file can be uploaded with this form.';
+const TOO_MANY_FIELDS = 'That form had too many or too long fields.';
+
+/** What each limit the form goes past answers with; a logo past its size is not one of them (it is reported beside the fields). */
+function refusalError(refusal: MultipartRefusal): HttpError | null {
+  switch (refusal.kind) {
+    case 'fileTooLarge':
+    case 'unnamedPart':
+      return null;
+    case 'tooManyFiles':
+      return new HttpError(400, ONE_LOGO);
+    case 'bodyTooLarge':
+      return new HttpError(413, LOGO_TOO_LARGE);
+    case 'fieldTooLong':
+    case 'tooManyFields':
+    case 'tooManyParts':
+      return new HttpError(413, TOO_MANY_FIELDS);
+  }
+}
+
 /**
- * Parses a multipart settings form with busboy. Unlike a staff reply's form (messages/uploads.ts),
+ * Parses a multipart settings form (readMultipart). Unlike a staff reply's form (messages/uploads.ts),
  * it does not end the body at the first file over its limit, which would lose every field typed in
  * the same submit: here a logo over LOGO_MAX_BYTES is kept truncated and flagged, the remaining
  * fields still arrive, and the schema reports the logo beside any other error while the form
- * re-renders with what was typed.
+ * re-renders with what was typed. The first other limit the form goes past is its answer.
  */
 export function parseMultipartForm(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!req.is('multipart/form-data')) return next();
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers,
-        limits: {
-          fileSize: LOGO_MAX_BYTES,
-          files: 1,
-          fields: FIELD_LIMITS.fields,
-          parts: FIELD_LIMITS.fields + 1,
-          fieldSize: FIELD_LIMITS.fieldSize,
-        },
-      });
-    } catch {
-      return next(new HttpError(400, 'We could not read that form. Please try again.'));
-    }
-    const body: Record<string, unknown> = {};
     let failure: HttpError | null = null;
-    let received = 0;
-    let finished = false;
-    const fail = (error: HttpError) => {
+    const fail = (error: HttpError | null) => {
       failure ??= error;
     };
-    /** The logo's type, read from its bytes once they are all in; the body is handed on after it. */
-    let typed: Promise<void> = Promise.resolve();
-    const finish = (error: HttpError | null) => {
-      if (finished) return;
-      finished = true;
-      if (error) return next(error);
-      void typed.then(() => {
+    let logo: UploadedFile | null = null;
+    readMultipart(req, {
+      limits: {
+        fileSize: LOGO_MAX_BYTES,
+        files: 1,
+        fields: FIELD_LIMITS.fields,
+        parts: FIELD_LIMITS.fields + 1,
+        fieldSize: FIELD_LIMITS.fieldSize,
+        // Past this the request is refused outright: a logo can be too large and still be reported
+        // beside the other fields, but a body this size is no settings form.
+        bodyBytes: SETTINGS_FORM_MAX_BYTES,
+      },
+      onRefusal: (refusal) => fail(refusalError(refusal)),
+      async onFile(file) {
+        if (file.name !== LOGO_FIELD) return fail(new HttpError(400, ONE_LOGO));
+        const chunks: Buffer[] = [];
+        for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+        // A file input left empty still sends a part, without a name and without bytes.
+        if (!file.filename && chunks.length === 0) return;
+        const buffer = Buffer.concat(chunks);
+        logo = {
+          originalname: file.filename,
+          mimetype: file.mimeType,
+          size: file.truncated ? LOGO_MAX_BYTES + 1 : buffer.length,
+          buffer,
+          truncated: file.truncated,
+          // Bytes file-type cannot read are no image either.
+          imageType: await detectImageType(buffer).catch(() => null),
+        };
+      },
+    }).then(
+      (form) => {
+        if (form.status === 'malformed' || form.status === 'aborted') fail(new HttpError(400, UNREADABLE));
+        if (failure) return next(failure);
+        const body: Record<string, unknown> = {};
+        for (const { name, value } of form.fields) if (name !== LOGO_FIELD && !(name in body)) body[name] = value;
+        if (logo) body[LOGO_FIELD] = logo;
         req.body = body;
         next();
-      });
-    };
-    parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) fail(new HttpError(413, 'That form had too many or too long fields.'));
-      else if (name !== LOGO_FIELD && !(name in body)) body[name] = value;
-    });
-    parser.on('file', (name, stream, info) => {
-      if (name !== LOGO_FIELD) {
-        fail(new HttpError(400, 'Only one logo file can be uploaded with this form.'));
-        stream.resume();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let truncated = false;
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => {
-        truncated = true;
-      });
-      stream.on('end', () => {
-        // A file input left empty still sends a part, without a name and without bytes.
-        if (!info.filename && chunks.length === 0) return;
-        const buffer = Buffer.concat(chunks);
-        const file: UploadedFile = {
-          originalname: typedMultipartName(info.filename ?? ''),
-          mimetype: info.mimeType,
-          size: truncated ? LOGO_MAX_BYTES + 1 : buffer.length,
-          buffer,
-          truncated,
-          imageType: null,
-        };
-        body[LOGO_FIELD] = file;
-        // Bytes file-type cannot read are no image either.
-        typed = detectImageType(buffer).then(
-          (type) => {
-            file.imageType = type;
-          },
-          () => {},
-        );
-      });
-    });
-    parser.on('filesLimit', () => fail(new HttpError(400, 'Only one logo file can be uploaded with this form.')));
-    parser.on('fieldsLimit', () => fail(new HttpError(413, 'That form had too many or too long fields.')));
-    parser.on('partsLimit', () => fail(new HttpError(413, 'That form had too many or too long fields.')));
-    parser.on('error', () => {
-      fail(new HttpError(400, 'We could not read that form. Please try again.'));
-      req.unpipe(parser);
-      req.resume();
-      finish(failure);
-    });
-    parser.on('close', () => finish(failure));
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > SETTINGS_FORM_MAX_BYTES && !failure) {
-        fail(new HttpError(413, LOGO_TOO_LARGE));
-        req.unpipe(parser);
-        req.resume();
-        finish(failure);
-      }
-    });
-    req.pipe(parser);
+      },
+      () => next(new HttpError(400, UNREADABLE)),
+    );
   };
 }

@@ -10,7 +10,7 @@ import { ensureCsrfToken, newCsrfToken } from '../csrf.ts';
 import { emailField, parseForm, type FieldError } from '../forms.ts';
 import { formView, render } from '../render.ts';
 import type { RouteDeps } from '../routing.ts';
-import type { CrmPlugin } from '../../app.ts';
+import type { CrmPlugin } from '../../crm-plugin.ts';
 import { CRM_SESSION_COOKIE, destroySession, regenerateSession, saveSession } from '../session.ts';
 
 const signInSchema = z.object({

@@ -11,7 +11,7 @@ import { checkboxField, choiceField, idField, parseForm, type FieldError } from 
 import { clientOptions, presentDocument } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
-import type { CrmPlugin } from '../../app.ts';
+import type { CrmPlugin } from '../../crm-plugin.ts';
 import { tellPlugins } from '../record-changes.ts';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;

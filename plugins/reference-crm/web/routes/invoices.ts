@@ -29,7 +29,7 @@ import {
   presentPayment,
 } from '../presenters.ts';
 import { formView, render } from '../render.ts';
-import type { CrmPlugin } from '../../app.ts';
+import type { CrmPlugin } from '../../crm-plugin.ts';
 import { recordLinksFor } from '../plugin-links.ts';
 import { tellPlugins } from '../record-changes.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';

@@ -1,6 +1,6 @@
 // The CRM's Settings area: the workspace, the signed-in staff user, and links plugins add there.
 import { Router } from 'express';
-import type { CrmPlugin } from '../../app.ts';
+import type { CrmPlugin } from '../../crm-plugin.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { render } from '../render.ts';
 import type { RouteDeps } from '../routing.ts';

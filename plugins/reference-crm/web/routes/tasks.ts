@@ -18,7 +18,7 @@ import { choiceField, freeText, idField, optionalDateField, optionalIdField, par
 import { clientOptions, contactOptionGroups, presentTask, statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
-import type { CrmPlugin } from '../../app.ts';
+import type { CrmPlugin } from '../../crm-plugin.ts';
 import { tellPlugins } from '../record-changes.ts';
 
 const createTaskSchema = z.object({

@@ -38,7 +38,7 @@ import { checkboxField, choiceField, freeText, parseForm, type FieldError } from
 import { statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
-import type { CrmPlugin } from '../../app.ts';
+import type { CrmPlugin } from '../../crm-plugin.ts';
 import { tellPlugins } from '../record-changes.ts';
 
 const STATUS_CHOICE = 'Choose a status: new, in progress, waiting on client, resolved or closed.';

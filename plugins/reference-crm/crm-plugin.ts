@@ -1,0 +1,62 @@
+// The hooks a plugin (the client portal's binding, the metrics, the development outbox) gives the
+// reference CRM, and what the CRM hands back to it. A module of its own, not part of app.ts: the
+// CRM's route files name these types, and app.ts imports those route files, so kept in app.ts they
+// would close an import cycle through every route.
+import type express from 'express';
+
+export interface CrmPlugin {
+  /** Mounted before the CRM's own session middleware (the plugin brings its own cookie). */
+  mountPublic?(app: express.Express): void;
+  /** Mounted after the CRM staff session middleware; `requireStaff` redirects to the staff sign-in. */
+  mountStaff?(app: express.Express, helpers: CrmStaffHelpers): void;
+  /** Extra links in the CRM's Settings area for this staff user. */
+  settingsPages?(staff: { id: string; workspaceId: string; role: 'admin' | 'member' }): Promise<Array<{ label: string; href: string }>>;
+  /** Extra links on a proposal, quotation or invoice page (e.g. the client portal's record page). */
+  recordLinks?(
+    staff: { id: string; workspaceId: string; role: 'admin' | 'member' },
+    record: { kind: 'proposal' | 'quotation' | 'invoice'; id: string; clientId: string },
+  ): Promise<Array<{ label: string; href: string }>>;
+  /** Links in the CRM's header for this staff user, with a count (e.g. unread notifications). */
+  headerItems?(staff: {
+    id: string;
+    workspaceId: string;
+    role: 'admin' | 'member';
+  }): Promise<Array<{ label: string; href: string; count: number; countText?: string }>>;
+  /**
+   * Staff changed a client's document or task in the CRM's own pages (after the write committed),
+   * e.g. so the client portal's open pages of that client refresh. A failing plugin never fails
+   * the staff's request: the CRM logs it and carries on.
+   */
+  recordChanged?(change: CrmRecordChange): Promise<void>;
+  /**
+   * A staff member signed out (after their session was destroyed), e.g. so the client portal's
+   * live streams on their pages end with the session. A failing plugin never fails the sign-out.
+   */
+  staffSignedOut?(staff: { id: string; workspaceId: string }): Promise<void>;
+}
+
+/**
+ * A client's record that staff changed; ids as strings, like every hook's. `happened` says what the
+ * client is to be told of: a document shared, a task assigned, an invoice issued, an offer sent, a
+ * ticket answered.
+ */
+export interface CrmRecordChange {
+  workspaceId: string;
+  clientId: string;
+  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket';
+  id: string;
+  happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
+  title?: string;
+  number?: string;
+  contactId?: string;
+}
+
+export interface CrmStaffHelpers {
+  /** Lets signed-in staff through; sends anyone else to the CRM sign-in page. */
+  requireStaff: express.RequestHandler;
+  /**
+   * The CRM session's CSRF token, for forms a plugin renders on staff routes: send it back as a
+   * `_csrf` field or an `X-CSRF-Token` header (multipart forms: `?_csrf=` on the action URL).
+   */
+  csrfToken(req: express.Request): string;
+}
