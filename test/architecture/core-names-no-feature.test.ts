@@ -41,17 +41,6 @@ const features = FEATURE_MANIFESTS.map((feature) => ({
 
 const coreFiles = [...filesUnder(path.join(root, 'src/core'), /\.ts$/), ...filesUnder(path.join(root, 'views'), /\.ejs$/)];
 
-/**
- * Where core still names a feature's namespace, file by file, with the one namespace it may name.
- * The upload refusals (the attachment form and its rules) read the messages namespace's error keys,
- * which the messages feature words too; they are the last such words and leave this list when they
- * move to a core namespace. An entry that no longer names its namespace fails: the list only shrinks.
- */
-const NAMED_FOR_NOW: Record<string, string> = {
-  'src/core/web/attachments-form.ts': 'messages',
-  'src/core/files/attachment-rules.ts': 'messages',
-};
-
 /** A quoted key of the namespace ('ns:key', "ns:key" or `ns:key`). */
 const keyOf = (namespace: string) => new RegExp(`['"\`]${literal(namespace)}:[A-Za-z$]`);
 /** A quoted template name, as render() ('invoices/show') or include() ('/invoices/show') give it. */
@@ -105,16 +94,6 @@ describe('architecture: the core names no feature', function () {
   });
 
   it("no core file or core template names a feature's namespace or template", function () {
-    const allowed = (naming: string) =>
-      Object.entries(NAMED_FOR_NOW).some(
-        ([file, ns]) => naming === `${file} names ${features.find((f) => f.namespaces.includes(ns))?.name}'s namespace ${ns}`,
-      );
-    expect(coreFiles.flatMap((file) => namingsIn(relative(file), codeOf(file))).filter((naming) => !allowed(naming))).to.deep.equal([]);
-  });
-
-  it('each file still listed as naming a namespace does name it', function () {
-    for (const [file, ns] of Object.entries(NAMED_FOR_NOW)) {
-      expect(keyOf(ns).test(codeOf(path.join(root, file))), `${file} no longer names ${ns}: take it off the list`).to.equal(true);
-    }
+    expect(coreFiles.flatMap((file) => namingsIn(relative(file), codeOf(file)))).to.deep.equal([]);
   });
 });

@@ -7,7 +7,10 @@ export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 export const ATTACHMENT_MAX_FILES = 5;
 export const ATTACHMENT_FIELD = 'attachments';
 
-export type AttachmentError = 'messages:errors.attachmentType' | 'messages:errors.attachmentSize' | 'messages:errors.attachmentInfected';
+export type AttachmentError =
+  | 'common:attachments.attachmentType'
+  | 'common:attachments.attachmentSize'
+  | 'common:attachments.attachmentInfected';
 
 /** The per-file limit: the workspace's upload limit, at most ATTACHMENT_MAX_BYTES. */
 export function attachmentLimitBytes(workspaceMaxMb?: number): number {

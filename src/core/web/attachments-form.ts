@@ -26,7 +26,11 @@ import { portalContext, portalI18n } from './portal-context.ts';
 
 const ATTACHMENT_PURPOSE = 'message-attachment';
 
-type AttachmentRefusal = AttachmentError | 'messages:errors.attachmentCount' | 'messages:errors.uploadsOff' | 'messages:errors.storageFull';
+type AttachmentRefusal =
+  | AttachmentError
+  | 'common:attachments.attachmentCount'
+  | 'common:attachments.uploadsOff'
+  | 'common:attachments.storageFull';
 
 export interface StoredAttachment {
   id: string;
@@ -59,7 +63,7 @@ interface ReceiveAttachmentsOptions {
   csrfMatches(token: string): boolean;
   virusScanner?: VirusScanner | undefined;
   /** i18n keys for forms that cannot be read at all. */
-  translate(key: 'messages:errors.formTooLarge' | 'messages:errors.formUnreadable'): string;
+  translate(key: 'common:attachments.formTooLarge' | 'common:attachments.formUnreadable'): string;
 }
 
 class Refused extends Error {
@@ -92,7 +96,7 @@ async function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOpti
   const refuse = (reason: AttachmentRefusal) => {
     refusal ??= reason;
   };
-  const tooLarge = () => new HttpError(413, options.translate('messages:errors.formTooLarge'));
+  const tooLarge = () => new HttpError(413, options.translate('common:attachments.formTooLarge'));
 
   const storeFile = async (file: MultipartFile) => {
     const { stream } = file;
@@ -100,15 +104,15 @@ async function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOpti
     const { head, done } = await readHead(iterator, SNIFF_BYTES);
     if (head.length === 0) return; // an empty file is no attachment
     const type = await detectAllowedType(head, file.filename, done && !file.truncated);
-    if (!type) throw new Refused('messages:errors.attachmentType');
+    if (!type) throw new Refused('common:attachments.attachmentType');
     const filename = safeFilename(file.filename, type);
     // A workspace with no room left stores nothing, not even an empty row to remove again.
-    if (used >= options.remainingBytes) throw new Refused('messages:errors.storageFull');
+    if (used >= options.remainingBytes) throw new Refused('common:attachments.storageFull');
     let size = 0;
     const count = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > options.maxBytes || file.truncated) throw new Refused('messages:errors.attachmentSize');
-      if (used + size > options.remainingBytes) throw new Refused('messages:errors.storageFull');
+      if (size > options.maxBytes || file.truncated) throw new Refused('common:attachments.attachmentSize');
+      if (used + size > options.remainingBytes) throw new Refused('common:attachments.storageFull');
     };
     const content = async function* () {
       count(head);
@@ -117,7 +121,7 @@ async function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOpti
         count(next.value);
         yield next.value;
       }
-      if (file.truncated) throw new Refused('messages:errors.attachmentSize');
+      if (file.truncated) throw new Refused('common:attachments.attachmentSize');
     };
     const saved = await options.storage.putStream(options.workspaceId, ATTACHMENT_PURPOSE, { filename, contentType: type.mime }, content());
     used += saved.sizeBytes;
@@ -128,16 +132,16 @@ async function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOpti
     // One byte over the per-file limit is enough to know it is too large.
     limits: { files: ATTACHMENT_MAX_FILES, fields: 10, parts: 15, fieldSize: 64 * 1024, fileSize: options.maxBytes + 1 },
     onRefusal(reading) {
-      if (reading.kind === 'tooManyFiles') refuse('messages:errors.attachmentCount');
+      if (reading.kind === 'tooManyFiles') refuse('common:attachments.attachmentCount');
       if (reading.kind === 'tooManyParts' || reading.kind === 'tooManyFields') failure ??= tooLarge();
     },
     async onFile(file, progress) {
       const csrf = csrfOf(progress.fields, options);
       // Empty file inputs arrive as a part without a file name; they are no attachment.
       if (csrf !== 'ok' && file.filename) fileBeforeToken = true;
-      if (file.name !== ATTACHMENT_FIELD) return refuse('messages:errors.attachmentCount');
+      if (file.name !== ATTACHMENT_FIELD) return refuse('common:attachments.attachmentCount');
       if (!file.filename || refusal || failure || csrf !== 'ok') return;
-      if (!options.uploadsAllowed) return refuse('messages:errors.uploadsOff');
+      if (!options.uploadsAllowed) return refuse('common:attachments.uploadsOff');
       try {
         await storeFile(file);
       } catch (err) {
@@ -154,16 +158,18 @@ async function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOpti
 
   const csrf = csrfOf(form.fields, options);
   const problem =
-    form.status === 'read' || form.status === 'stopped' ? failure : new HttpError(400, options.translate('messages:errors.formUnreadable'));
+    form.status === 'read' || form.status === 'stopped'
+      ? failure
+      : new HttpError(400, options.translate('common:attachments.formUnreadable'));
   // Refused, broken or without a matching token: nothing of this form stays stored.
   if (problem || refusal || csrf !== 'ok') await removeReceived(options.storage, options.workspaceId, stored.splice(0));
-  if (problem) throw problem instanceof HttpError ? problem : new HttpError(400, options.translate('messages:errors.formUnreadable'));
+  if (problem) throw problem instanceof HttpError ? problem : new HttpError(400, options.translate('common:attachments.formUnreadable'));
   if (!refusal && options.virusScanner) {
     for (const file of stored) {
       const opened = await options.storage.open(options.workspaceId, file.id);
       const verdict = opened ? await options.virusScanner.scan(opened.content) : { infected: true };
       if (verdict.infected) {
-        refuse('messages:errors.attachmentInfected');
+        refuse('common:attachments.attachmentInfected');
         await removeReceived(options.storage, options.workspaceId, stored.splice(0));
         break;
       }
@@ -179,8 +185,8 @@ async function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOpti
  * the workspace is 413, uploads switched off for clients 403, anything else about the file 400.
  */
 export function attachmentRefusalStatus(refusal: AttachmentRefusal): 413 | 403 | 400 {
-  if (refusal === 'messages:errors.storageFull') return 413;
-  if (refusal === 'messages:errors.uploadsOff') return 403;
+  if (refusal === 'common:attachments.storageFull') return 413;
+  if (refusal === 'common:attachments.uploadsOff') return 403;
   return 400;
 }
 

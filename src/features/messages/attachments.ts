@@ -36,9 +36,9 @@ export async function checkAttachments(
   const maxBytes = options.maxBytes ?? ATTACHMENT_MAX_BYTES;
   const checked: CheckedFile[] = [];
   for (const file of files) {
-    if (file.size > maxBytes || file.buffer.length > maxBytes) return { ok: false, error: 'messages:errors.attachmentSize' };
+    if (file.size > maxBytes || file.buffer.length > maxBytes) return { ok: false, error: 'common:attachments.attachmentSize' };
     const type = await detectAllowedType(file.buffer.subarray(0, SNIFF_BYTES), file.originalname, file.buffer.length <= SNIFF_BYTES);
-    if (!type) return { ok: false, error: 'messages:errors.attachmentType' };
+    if (!type) return { ok: false, error: 'common:attachments.attachmentType' };
     checked.push({
       filename: safeFilename(file.originalname, type),
       contentType: type.mime,
@@ -49,7 +49,7 @@ export async function checkAttachments(
   if (options.virusScanner) {
     for (const file of checked) {
       const verdict = await options.virusScanner.scan(Readable.from([file.content]));
-      if (verdict.infected) return { ok: false, error: 'messages:errors.attachmentInfected' };
+      if (verdict.infected) return { ok: false, error: 'common:attachments.attachmentInfected' };
     }
   }
   return { ok: true, files: checked };

@@ -26,10 +26,10 @@ export interface StaffRouterDeps {
 }
 
 const ENGLISH: Record<string, string> = {
-  'messages:errors.attachmentSize': 'Each file can be at most 10 MB.',
-  'messages:errors.attachmentCount': 'Attach at most 5 files to one message.',
-  'messages:errors.formTooLarge': 'That form was too large.',
-  'messages:errors.formUnreadable': 'We could not read that form. Please try again.',
+  'common:attachments.attachmentSize': 'Each file can be at most 10 MB.',
+  'common:attachments.attachmentCount': 'Attach at most 5 files to one message.',
+  'common:attachments.formTooLarge': 'That form was too large.',
+  'common:attachments.formUnreadable': 'We could not read that form. Please try again.',
 };
 
 export function staffMessagesRouter(deps: StaffRouterDeps): Router {

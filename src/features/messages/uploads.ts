@@ -16,24 +16,24 @@ import {
 } from '../../core/index.ts';
 import type { IncomingFile } from './attachments.ts';
 
-type FormError = 'messages:errors.attachmentSize' | 'messages:errors.attachmentCount' | 'messages:errors.formTooLarge';
+type FormError = 'common:attachments.attachmentSize' | 'common:attachments.attachmentCount' | 'common:attachments.formTooLarge';
 
 const STATUS: Record<FormError, number> = {
-  'messages:errors.attachmentSize': 413,
-  'messages:errors.attachmentCount': 400,
-  'messages:errors.formTooLarge': 413,
+  'common:attachments.attachmentSize': 413,
+  'common:attachments.attachmentCount': 400,
+  'common:attachments.formTooLarge': 413,
 };
 
 /** What each limit a form goes past is reported as; every one ends the form. */
 const REFUSED: Record<MultipartRefusal['kind'], FormError> = {
-  fileTooLarge: 'messages:errors.attachmentSize',
-  tooManyFiles: 'messages:errors.attachmentCount',
-  tooManyFields: 'messages:errors.formTooLarge',
-  tooManyParts: 'messages:errors.formTooLarge',
+  fileTooLarge: 'common:attachments.attachmentSize',
+  tooManyFiles: 'common:attachments.attachmentCount',
+  tooManyFields: 'common:attachments.formTooLarge',
+  tooManyParts: 'common:attachments.formTooLarge',
   // A part without a name, or with a value past its limit, is no form a page sends.
-  fieldTooLong: 'messages:errors.formTooLarge',
-  unnamedPart: 'messages:errors.formTooLarge',
-  bodyTooLarge: 'messages:errors.formTooLarge',
+  fieldTooLong: 'common:attachments.formTooLarge',
+  unnamedPart: 'common:attachments.formTooLarge',
+  bodyTooLarge: 'common:attachments.formTooLarge',
 };
 
 export function parseMessageForm(translate: (res: Response, key: string) => string): RequestHandler {
@@ -43,7 +43,7 @@ export function parseMessageForm(translate: (res: Response, key: string) => stri
       if (req.body && typeof req.body === 'object') delete (req.body as Record<string, unknown>).attachments;
       return next();
     }
-    const unreadable = () => new HttpError(400, translate(res, 'messages:errors.formUnreadable'));
+    const unreadable = () => new HttpError(400, translate(res, 'common:attachments.formUnreadable'));
     const files: IncomingFile[] = [];
     let reading = 0;
     /** The first limit the form went past: it ended the form there. */
@@ -60,7 +60,7 @@ export function parseMessageForm(translate: (res: Response, key: string) => stri
         // An empty file input sends a part without a file name; it is no attachment.
         if (!file.filename) return;
         if (file.name !== ATTACHMENT_FIELD || files.length + reading >= ATTACHMENT_MAX_FILES) {
-          return refuse('messages:errors.attachmentCount', form);
+          return refuse('common:attachments.attachmentCount', form);
         }
         reading += 1;
         const chunks: Buffer[] = [];
