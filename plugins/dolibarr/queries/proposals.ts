@@ -347,9 +347,9 @@ function openProposals(db: Db, args: { entity: number; companyId: number }): Kne
     );
 }
 
-/** How many open proposals the company has, as a subquery for the dashboard's one statement (summary.ts). */
-export function openProposalCount(db: Db, args: { entity: number; companyId: number }) {
-  return openProposals(db, args).select(db.raw('count(*)::int'));
+/** The company's open proposals, one row each, for the dashboard to count up to its limit (summary.ts). */
+export function openProposalRows(db: Db, args: { entity: number; companyId: number }) {
+  return openProposals(db, args).select(db.raw('1'));
 }
 
 // ---- The portal's order of the proposal list ---------------------------------------------------
