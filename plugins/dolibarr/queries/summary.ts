@@ -26,21 +26,26 @@ export async function proposalCounts(
 /**
  * Unpaid invoices, those past their due date (date_lim_reglement), and what remains on them as
  * decimal text: of at most countLimit unpaid invoices, so that a company with tens of thousands of
- * them (an import gone wrong) costs the dashboard what one with a few does, not two payment sums
- * per invoice for each. Past the limit the figures cover only the invoices read (see ClientSummary).
+ * them (an import gone wrong) costs the dashboard what one with a few does. What remains is summed
+ * (two payment sums per invoice) only while all were counted: past the limit the dashboard shows no
+ * sum (ClientSummary), and the one-time filter skips that work; the overdue count then covers only
+ * the invoices read.
  */
 export async function invoiceCounts(
   db: Db,
   args: { entity: number; companyId: number; today: string; countLimit: number },
 ): Promise<{ unpaid: number; overdue: number; outstanding: string }> {
+  const limit = countLimitOf(args.countLimit);
   const result = await db.raw(
-    `select count(*)::int as unpaid,
-            count(*) filter (where f.overdue)::int as overdue,
-            coalesce(sum(f.outstanding), 0)::text as outstanding
-       from (select f.date_lim_reglement < ?::date as overdue, coalesce(f.total_ttc, 0) - ${PAID_SQL} as outstanding
-               from llx_facture f
-              where f.entity = ? and f.fk_soc = ? and f.type = any(?) and ${INVOICE_STATE_SQL.open}
-              limit ${countLimitOf(args.countLimit)}) f`,
+    `with unpaid as (
+       select f.rowid, f.total_ttc, f.date_lim_reglement < ?::date as overdue
+         from llx_facture f
+        where f.entity = ? and f.fk_soc = ? and f.type = any(?) and ${INVOICE_STATE_SQL.open}
+        limit ${limit})
+     select (select count(*)::int from unpaid) as unpaid,
+            (select count(*)::int from unpaid where overdue) as overdue,
+            (select coalesce(sum(coalesce(f.total_ttc, 0) - ${PAID_SQL}), 0)::text
+               from unpaid f where (select count(*) from unpaid) < ${limit}) as outstanding`,
     [args.today, args.entity, args.companyId, [...LISTED_TYPES]],
   );
   const row = result.rows[0] as { unpaid: number; overdue: number; outstanding: string } | undefined;
