@@ -1,5 +1,6 @@
 // Covers the dashboard's open proposals beside Dolibarr (their count and their list), read through
-// the portal's own index of the proposals not decided yet (plugins/dolibarr/queries/proposals.ts),
+// the portal's own index of the proposals not decided yet and its order of the proposal list
+// (plugins/dolibarr/queries/proposals.ts),
 // on the real schema: llx_propal has no index by status, so without it every dashboard of a company
 // read all the company's past proposals. Until the first scan they are read in llx_propal; the
 // background pass (the news read) fills the index; a client's acceptance through the portal drops
@@ -223,8 +224,10 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
     expect(listed.read).to.be.below(50);
 
     // Before any pass (a fresh install) the count reads the company's proposals, as it did before
-    // the index: the measure sees a history read when there is one.
+    // the index, and the list sorts them (the same pass fills the portal's order it walks): the
+    // measure sees a history read when there is one.
     await db('portal_dolibarr_pending_scans').where({ entity: 1 }).delete();
+    await db('portal_dolibarr_proposal_order_scans').where({ entity: 1 }).delete();
     const unscanned = await rowsRead(db, 'llx_propal', counts);
     expect(unscanned.value).to.deep.equal({ open: 2, total: 10 });
     expect(unscanned.read).to.be.at.least(HISTORY);
