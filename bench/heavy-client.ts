@@ -14,7 +14,7 @@
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/heavy-client.ts
 //   HEAVY_ROWS=10000 ...   a smaller history (default 100,000 invoices and 100,000 proposals)
-//   HEAVY_OPEN=100 ...     how many of each are open (default 1,000)
+//   HEAVY_OPEN=100 ...     how many of each are open on the client, the seed's own included (default 1,000)
 //   HEAVY_IMPORT=0 ...     open invoices in the import scenario (default 50,000; 0 leaves it out)
 //   HEAVY_HOST=alga ...    one host only: reference, dolibarr or alga (default all three)
 //
@@ -32,6 +32,7 @@ import { flagsFileFor, signedInAgent } from '../test/support/portal-harness.ts';
 import type { PortalOnHost } from '../test/support/portal-on-host.ts';
 import { portalBesideAlga, startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../test/alga-psa/alga-host.ts';
 import { CLAIRE_PASSWORD as ALGA_CLAIRE_PASSWORD } from '../test/alga-psa/seed.ts';
+import { PAYABLE_STATUSES } from '../plugins/alga-psa/queries/invoices.ts';
 import {
   insertClaireLogin,
   servePortalBeside,
@@ -81,6 +82,18 @@ const SCENARIOS: Array<{ name: string; history: History }> = [
   { name: 'history', history: { openInvoices: OPEN, openProposals: OPEN } },
   ...(IMPORT > 0 ? [{ name: 'import', history: { openInvoices: IMPORT, openProposals: OPEN } }] : []),
 ];
+/**
+ * The history's open rows less those the seed already has open on the client: the client then has
+ * exactly as many open as the scenario says (1,000 is still counted exactly, and summed).
+ */
+async function topUp(db: Knex, history: History, seeded: { invoices: string; offers: string }, bindings: unknown[]): Promise<History> {
+  const count = async (sql: string) => Number(((await db.raw(sql, bindings as Knex.RawBinding[])).rows[0] as { n: string }).n);
+  return {
+    openInvoices: Math.max(0, history.openInvoices - (await count(seeded.invoices))),
+    openProposals: Math.max(0, history.openProposals - (await count(seeded.offers))),
+  };
+}
+
 const describe = (h: History) =>
   `${HISTORY.toLocaleString('en')} invoices (${h.openInvoices.toLocaleString('en')} open) and ${HISTORY.toLocaleString('en')} offers (${h.openProposals.toLocaleString('en')} awaiting)`;
 
@@ -150,8 +163,17 @@ async function referenceSide(history: History | null): Promise<Side> {
  * (the first of each series): invoices sent, half of them past due, some part-paid, and proposals
  * sent and awaiting an answer.
  */
-async function seedReferenceHistory(db: Knex, history: History): Promise<void> {
+async function seedReferenceHistory(db: Knex, scenario: History): Promise<void> {
   const client = await demoNorthwind(db);
+  const history = await topUp(
+    db,
+    scenario,
+    {
+      invoices: "select count(*) as n from invoices where workspace_id = ? and client_id = ? and status in ('sent', 'overdue')",
+      offers: "select count(*) as n from proposals where workspace_id = ? and client_id = ? and status = 'sent'",
+    },
+    [client.workspace_id, client.id],
+  );
   await db.raw(
     `insert into invoices (workspace_id, client_id, number, status, currency, issue_date, due_date, total_cents, paid_cents)
      select ?, ?, 'HIST-' || g, s, 'USD', d, d + 30, 12000, case when s = 'paid' then 12000 when g % 5 = 0 then 5000 else 0 end
@@ -203,7 +225,16 @@ async function dolibarrSide(history: History | null): Promise<Side> {
  * validated and unpaid (1, paye 0), half of them past due, and proposals validated (1), awaiting
  * the client's signature.
  */
-async function seedDolibarrHistory(db: Knex, companyId: number, history: History): Promise<void> {
+async function seedDolibarrHistory(db: Knex, companyId: number, scenario: History): Promise<void> {
+  const history = await topUp(
+    db,
+    scenario,
+    {
+      invoices: 'select count(*) as n from llx_facture where entity = 1 and fk_soc = ? and fk_statut = 1 and paye = 0',
+      offers: 'select count(*) as n from llx_propal where entity = 1 and fk_soc = ? and fk_statut = 1',
+    },
+    [companyId],
+  );
   await db.raw(
     `insert into llx_facture (ref, entity, fk_soc, datec, datef, date_lim_reglement, fk_statut, paye, type, total_ht, total_tva, total_ttc)
      select 'FA-HIST-' || g, 1, ?, now(), d, d + 30,
@@ -259,7 +290,16 @@ async function algaSide(history: History | null): Promise<Side> {
  * (quotes_status_check); and the open ones (the first of each series): invoices sent and unpaid,
  * half of them past due, and quotes sent, awaiting the client's answer.
  */
-async function seedAlgaHistory(db: Knex, tenant: string, clientId: string, staffId: string, history: History): Promise<void> {
+async function seedAlgaHistory(db: Knex, tenant: string, clientId: string, staffId: string, scenario: History): Promise<void> {
+  const history = await topUp(
+    db,
+    scenario,
+    {
+      invoices: `select count(*) as n from invoices where tenant = ? and client_id = ? and status in (${PAYABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`,
+      offers: "select count(*) as n from quotes where tenant = ? and client_id = ? and status = 'sent' and not is_template",
+    },
+    [tenant, clientId],
+  );
   await db.raw(
     `insert into invoices (tenant, client_id, invoice_number, invoice_date, due_date, subtotal, tax, total_amount,
                            status, currency_code, is_manual, invoice_type, finalized_at, created_at, updated_at)
