@@ -596,7 +596,8 @@ export interface InvoiceListFilter {
   status?: InvoiceStatus[];
   /**
    * Only open invoices past their due date: exactly those summaries.forClient counts in
-   * `invoices.overdue`, by the same day, so the dashboard's count links to its list.
+   * `invoices.overdue` (while the unpaid are within SUMMARY_COUNT_LIMIT), by the same day, so the
+   * dashboard's count links to its list.
    */
   overdue?: boolean;
   /**
