@@ -1,14 +1,21 @@
 // One heavy client: the dashboard of a client with years of history against the same page at the
-// demo's size, measured in one run. Two portals run side by side in this process, the same host
-// and the same seed, but one client of the second holds 100,000 past invoices (paid or void) and
-// 100,000 past proposals (accepted, declined, expired) more: what an agency's best customer looks
-// like after ten years. Each page is timed one request at a time, on the demo, the heavy one, the
-// heavy one again and the demo again (the median of each pair), so a machine that drifts in speed
-// moves both columns alike. Prints one line per host and page, then the rows as JSON for
-// bench/run.ts (`npm run bench -- --only=heavy`); writes nothing.
+// demo's size, measured in one run. Portals run side by side in this process, the same host and
+// the same seed, but one client of the others holds 100,000 invoices more (99 % paid or void,
+// 1,000 open) and 100,000 proposals (99 % accepted, declined or expired, 1,000 awaiting an
+// answer): what an agency's best customer looks like after ten years. Two scenarios, each its own
+// portal beside the demo's:
+//   history  the ten years above;
+//   import   the same, but 50,000 of the invoices open (a data import gone wrong): what is open
+//            must be bounded too, not only what is past.
+// Each page is timed one request at a time, on the demo, the heavy one, the heavy one again and the
+// demo again (the median of each pair), so a machine that drifts in speed moves both columns alike.
+// Prints one line per host, scenario and page, then the rows as JSON for bench/run.ts
+// (`npm run bench -- --only=heavy`); writes nothing.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/heavy-client.ts
-//   HEAVY_ROWS=10000 ...   a smaller history (default 100,000 of each)
+//   HEAVY_ROWS=10000 ...   a smaller history (default 100,000 invoices and 100,000 proposals)
+//   HEAVY_OPEN=100 ...     how many of each are open on the client, the seed's own included (default 1,000)
+//   HEAVY_IMPORT=0 ...     open invoices in the import scenario (default 50,000; 0 leaves it out)
 //   HEAVY_HOST=alga ...    one host only: reference, dolibarr or alga (default all three)
 //
 // The reference CRM; beside Dolibarr and beside Alga PSA too where their schemas are at
@@ -25,6 +32,7 @@ import { flagsFileFor, signedInAgent } from '../test/support/portal-harness.ts';
 import type { PortalOnHost } from '../test/support/portal-on-host.ts';
 import { portalBesideAlga, startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../test/alga-psa/alga-host.ts';
 import { CLAIRE_PASSWORD as ALGA_CLAIRE_PASSWORD } from '../test/alga-psa/seed.ts';
+import { PAYABLE_STATUSES } from '../plugins/alga-psa/queries/invoices.ts';
 import {
   insertClaireLogin,
   servePortalBeside,
@@ -34,6 +42,9 @@ import {
 } from '../test/dolibarr/dolibarr-host.ts';
 
 const HISTORY = Number(process.env.HEAVY_ROWS ?? 100_000);
+const OPEN = Number(process.env.HEAVY_OPEN ?? 1_000);
+const IMPORT = Number(process.env.HEAVY_IMPORT ?? 50_000);
+if (!(OPEN <= HISTORY && IMPORT <= HISTORY)) throw new Error('HEAVY_OPEN and HEAVY_IMPORT are at most HEAVY_ROWS');
 const ROUNDS = Number(process.env.HEAVY_ROUNDS ?? 60);
 const HOSTS = ['reference', 'dolibarr', 'alga'] as const;
 const ONLY = process.env.HEAVY_HOST;
@@ -62,15 +73,47 @@ async function medianMs(agent: Agent, path: string): Promise<number> {
   return times[Math.floor(times.length / 2)]!;
 }
 
+/** A client's history: HISTORY invoices and proposals, of which these are open (none: the demo's size). */
+interface History {
+  openInvoices: number;
+  openProposals: number;
+}
+const SCENARIOS: Array<{ name: string; history: History }> = [
+  { name: 'history', history: { openInvoices: OPEN, openProposals: OPEN } },
+  ...(IMPORT > 0 ? [{ name: 'import', history: { openInvoices: IMPORT, openProposals: OPEN } }] : []),
+];
+/**
+ * The history's open rows less those the seed already has open on the client: the client then has
+ * exactly as many open as the scenario says (1,000 is still counted exactly, and summed).
+ */
+async function topUp(db: Knex, history: History, seeded: { invoices: string; offers: string }, bindings: unknown[]): Promise<History> {
+  const count = async (sql: string) => Number(((await db.raw(sql, bindings as Knex.RawBinding[])).rows[0] as { n: string }).n);
+  return {
+    openInvoices: Math.max(0, history.openInvoices - (await count(seeded.invoices))),
+    openProposals: Math.max(0, history.openProposals - (await count(seeded.offers))),
+  };
+}
+
+const describe = (h: History) =>
+  `${HISTORY.toLocaleString('en')} invoices (${h.openInvoices.toLocaleString('en')} open) and ${HISTORY.toLocaleString('en')} offers (${h.openProposals.toLocaleString('en')} awaiting)`;
+
 export interface HeavyClientRow {
   host: string;
+  scenario: string;
   page: string;
   demoMs: number;
   heavyMs: number;
 }
 const measured: HeavyClientRow[] = [];
 
-async function compare(host: string, pages: Array<[string, string]>, demo: Side, heavy: Side, offers = 'proposals'): Promise<void> {
+async function compare(
+  host: string,
+  scenario: string,
+  history: History,
+  pages: Array<[string, string]>,
+  demo: Side,
+  heavy: Side,
+): Promise<void> {
   for (const [name, path] of pages) {
     // Warm both (prepared statements, caches), then demo, heavy, heavy, demo.
     await medianMs(demo.agent, `${demo.base}${path}`);
@@ -83,16 +126,16 @@ async function compare(host: string, pages: Array<[string, string]>, demo: Side,
     ];
     const small = (a + d) / 2;
     const large = (b + c) / 2;
-    measured.push({ host, page: name, demoMs: small, heavyMs: large });
+    measured.push({ host, scenario, page: name, demoMs: small, heavyMs: large });
     console.log(
-      `${host} ${name}: p50 ${small.toFixed(2)} ms at the demo's size, ${large.toFixed(2)} ms with ${HISTORY.toLocaleString('en')} past invoices and ${offers} on the client: ${(large / small).toFixed(2)} × (target ≤ 1.5 ×)`,
+      `${host}, ${scenario}, ${name}: p50 ${small.toFixed(2)} ms at the demo's size, ${large.toFixed(2)} ms with ${describe(history)} on the client: ${(large / small).toFixed(2)} × (target ≤ 1.5 ×)`,
     );
   }
 }
 
 // ---- The reference CRM -------------------------------------------------------------------------
 
-async function referenceSide(history: boolean): Promise<Side> {
+async function referenceSide(history: History | null): Promise<Side> {
   const database: TestDatabase = await createSeededTestDatabase();
   const crm: RunningCrm = await bootReferenceCrm({
     databaseUrl: database.url,
@@ -101,7 +144,7 @@ async function referenceSide(history: boolean): Promise<Side> {
     flagsFile: flagsFileFor(['demo']),
     quiet: true,
   });
-  if (history) await seedReferenceHistory(crm.db);
+  if (history) await seedReferenceHistory(crm.db, history);
   await crm.db.raw('vacuum analyze');
   const login = crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
   const agent = await signedInAgent(request.agent(crm.url), 'demo', login);
@@ -115,21 +158,36 @@ async function referenceSide(history: boolean): Promise<Side> {
   };
 }
 
-/** Northwind's ten years: invoices paid or voided, proposals decided or lapsed, none open. */
-async function seedReferenceHistory(db: Knex): Promise<void> {
+/**
+ * Northwind's ten years: invoices paid or voided, proposals decided or lapsed, and the open ones
+ * (the first of each series): invoices sent, half of them past due, some part-paid, and proposals
+ * sent and awaiting an answer.
+ */
+async function seedReferenceHistory(db: Knex, scenario: History): Promise<void> {
   const client = await demoNorthwind(db);
+  const history = await topUp(
+    db,
+    scenario,
+    {
+      invoices: "select count(*) as n from invoices where workspace_id = ? and client_id = ? and status in ('sent', 'overdue')",
+      offers: "select count(*) as n from proposals where workspace_id = ? and client_id = ? and status = 'sent'",
+    },
+    [client.workspace_id, client.id],
+  );
   await db.raw(
-    `insert into invoices (workspace_id, client_id, number, status, currency, issue_date, due_date)
-     select ?, ?, 'HIST-' || g, (array['paid', 'paid', 'paid', 'void'])[1 + g % 4], 'USD',
-            date '2016-01-01' + (g % 3650), date '2016-01-31' + (g % 3650)
-       from generate_series(1, ?) g`,
-    [client.workspace_id, client.id, HISTORY],
+    `insert into invoices (workspace_id, client_id, number, status, currency, issue_date, due_date, total_cents, paid_cents)
+     select ?, ?, 'HIST-' || g, s, 'USD', d, d + 30, 12000, case when s = 'paid' then 12000 when g % 5 = 0 then 5000 else 0 end
+       from generate_series(1, ?) g,
+            lateral (select case when g <= ? then 'sent' else (array['paid', 'paid', 'paid', 'void'])[1 + g % 4] end as s,
+                            case when g <= ? then current_date - 45 + (g % 30) else date '2016-01-01' + (g % 3650) end as d) i`,
+    [client.workspace_id, client.id, HISTORY, history.openInvoices, history.openInvoices],
   );
   await db.raw(
     `insert into proposals (workspace_id, client_id, number, title, status, currency)
-     select ?, ?, 'HISTP-' || g, 'Past work ' || g, (array['accepted', 'declined', 'expired'])[1 + g % 3], 'USD'
+     select ?, ?, 'HISTP-' || g, 'Past work ' || g,
+            case when g <= ? then 'sent' else (array['accepted', 'declined', 'expired'])[1 + g % 3] end, 'USD'
        from generate_series(1, ?) g`,
-    [client.workspace_id, client.id, HISTORY],
+    [client.workspace_id, client.id, history.openProposals, HISTORY],
   );
 }
 
@@ -137,12 +195,12 @@ async function seedReferenceHistory(db: Knex): Promise<void> {
 
 const DOLIBARR_PASSWORD = 'Claire-portal-2026';
 
-async function dolibarrSide(history: boolean): Promise<Side> {
+async function dolibarrSide(history: History | null): Promise<Side> {
   const host: DolibarrHost = await startDolibarrHost();
   const { db, seed } = host;
   const running: PortalOnHost = await servePortalBeside(host);
   await insertClaireLogin(db, seed, await hashPassword(DOLIBARR_PASSWORD));
-  if (history) await seedDolibarrHistory(db, seed.companies.bakery);
+  if (history) await seedDolibarrHistory(db, seed.companies.bakery, history);
   await db.raw('vacuum analyze');
   // The background pass a running portal makes every few minutes, here once: it scans llx_propal
   // for the proposals not decided yet, which the dashboard counts from then on.
@@ -161,26 +219,42 @@ async function dolibarrSide(history: boolean): Promise<Side> {
   };
 }
 
-/** The bakery's ten years in Dolibarr's own codes: invoices paid (2) or abandoned (3), proposals signed (2), not signed (3) or billed (4). */
-async function seedDolibarrHistory(db: Knex, companyId: number): Promise<void> {
-  await db.raw(
-    `insert into llx_facture (ref, entity, fk_soc, datec, datef, date_lim_reglement, fk_statut, paye, type, total_ht, total_tva, total_ttc)
-     select 'FA-HIST-' || g, 1, ?, now(), date '2016-01-01' + (g % 3650), date '2016-01-31' + (g % 3650),
-            case when g % 4 = 0 then 3 else 2 end, case when g % 4 = 0 then 0 else 1 end, 0, 100, 20, 120
-       from generate_series(1, ?) g`,
-    [companyId, HISTORY],
+/**
+ * The bakery's ten years in Dolibarr's own codes: invoices paid (2) or abandoned (3), proposals
+ * signed (2), not signed (3) or billed (4); and the open ones (the first of each series): invoices
+ * validated and unpaid (1, paye 0), half of them past due, and proposals validated (1), awaiting
+ * the client's signature.
+ */
+async function seedDolibarrHistory(db: Knex, companyId: number, scenario: History): Promise<void> {
+  const history = await topUp(
+    db,
+    scenario,
+    {
+      invoices: 'select count(*) as n from llx_facture where entity = 1 and fk_soc = ? and fk_statut = 1 and paye = 0',
+      offers: 'select count(*) as n from llx_propal where entity = 1 and fk_soc = ? and fk_statut = 1',
+    },
+    [companyId],
   );
   await db.raw(
-    `insert into llx_propal (ref, entity, fk_soc, datec, datep, fk_statut, total_ht, total_tva, total_ttc)
-     select 'PR-HIST-' || g, 1, ?, now(), date '2016-01-01' + (g % 3650), 2 + g % 3, 100, 20, 120
-       from generate_series(1, ?) g`,
-    [companyId, HISTORY],
+    `insert into llx_facture (ref, entity, fk_soc, datec, datef, date_lim_reglement, fk_statut, paye, type, total_ht, total_tva, total_ttc)
+     select 'FA-HIST-' || g, 1, ?, now(), d, d + 30,
+            case when g <= ? then 1 when g % 4 = 0 then 3 else 2 end, case when g <= ? or g % 4 = 0 then 0 else 1 end, 0, 100, 20, 120
+       from generate_series(1, ?) g,
+            lateral (select case when g <= ? then current_date - 45 + (g % 30) else date '2016-01-01' + (g % 3650) end as d) f`,
+    [companyId, history.openInvoices, history.openInvoices, HISTORY, history.openInvoices],
+  );
+  await db.raw(
+    `insert into llx_propal (ref, entity, fk_soc, datec, datep, fin_validite, fk_statut, total_ht, total_tva, total_ttc)
+     select 'PR-HIST-' || g, 1, ?, now(), d, d + 30, case when g <= ? then 1 else 2 + g % 3 end, 100, 20, 120
+       from generate_series(1, ?) g,
+            lateral (select case when g <= ? then current_date - 10 + (g % 10) else date '2016-01-01' + (g % 3650) end as d) p`,
+    [companyId, history.openProposals, HISTORY, history.openProposals],
   );
 }
 
 // ---- Beside Alga PSA --------------------------------------------------------------------------
 
-async function algaSide(history: boolean): Promise<Side> {
+async function algaSide(history: History | null): Promise<Side> {
   const host: AlgaHost = await startAlgaHost();
   const { db, seed } = host;
   let running: PortalOnHost | undefined;
@@ -188,7 +262,7 @@ async function algaSide(history: boolean): Promise<Side> {
     const beside = await portalBesideAlga(host, { serve: true });
     running = beside.running;
     const { slug } = beside;
-    if (history) await seedAlgaHistory(db, seed.tenant, seed.clients.bakery, seed.users.admin);
+    if (history) await seedAlgaHistory(db, seed.tenant, seed.clients.bakery, seed.users.admin, history);
     await db.raw('vacuum analyze');
     const agent = await signedInAgent(request.agent(running.url), slug, { email: 'claire@harbor.example', password: ALGA_CLAIRE_PASSWORD });
     // The background pass a running portal makes every few minutes (the news read), here once, after
@@ -213,16 +287,28 @@ async function algaSide(history: boolean): Promise<Side> {
 /**
  * The bakery's ten years in Alga's own codes: invoices finalized and then paid, or cancelled
  * (InvoiceStatus), and quotes sent and then accepted, rejected, expired or converted
- * (quotes_status_check): nothing the client still has to act on.
+ * (quotes_status_check); and the open ones (the first of each series): invoices sent and unpaid,
+ * half of them past due, and quotes sent, awaiting the client's answer.
  */
-async function seedAlgaHistory(db: Knex, tenant: string, clientId: string, staffId: string): Promise<void> {
+async function seedAlgaHistory(db: Knex, tenant: string, clientId: string, staffId: string, scenario: History): Promise<void> {
+  const history = await topUp(
+    db,
+    scenario,
+    {
+      invoices: `select count(*) as n from invoices where tenant = ? and client_id = ? and status in (${PAYABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`,
+      offers: "select count(*) as n from quotes where tenant = ? and client_id = ? and status = 'sent' and not is_template",
+    },
+    [tenant, clientId],
+  );
   await db.raw(
     `insert into invoices (tenant, client_id, invoice_number, invoice_date, due_date, subtotal, tax, total_amount,
                            status, currency_code, is_manual, invoice_type, finalized_at, created_at, updated_at)
      select ?, ?, 'INV-HIST-' || g, d, d + interval '30 days', 10000, 800, 10800,
-            case when g % 4 = 0 then 'cancelled' else 'paid' end, 'USD', true, 'standard', d, d, d
-       from generate_series(1, ?) g, lateral (select timestamptz '2016-01-01 00:00:00Z' + (g % 3650) * interval '1 day' as d) day`,
-    [tenant, clientId, HISTORY],
+            case when g <= ? then 'sent' when g % 4 = 0 then 'cancelled' else 'paid' end, 'USD', true, 'standard', d, d, d
+       from generate_series(1, ?) g,
+            lateral (select case when g <= ? then date_trunc('day', now()) - (45 - g % 30) * interval '1 day'
+                                 else timestamptz '2016-01-01 00:00:00Z' + (g % 3650) * interval '1 day' end as d) day`,
+    [tenant, clientId, history.openInvoices, HISTORY, history.openInvoices],
   );
   await db.raw(
     `insert into quotes (tenant, client_id, quote_number, title, status, version, quote_date, valid_until, subtotal, tax,
@@ -235,9 +321,10 @@ async function seedAlgaHistory(db: Knex, tenant: string, clientId: string, staff
             case when s = 'converted' then d + interval '3 days' end,
             ?, ?, d, d
        from generate_series(1, ?) g,
-            lateral (select timestamptz '2016-01-01 00:00:00Z' + (g % 3650) * interval '1 day' as d,
-                            (array['accepted', 'rejected', 'expired', 'converted'])[1 + g % 4] as s) q`,
-    [tenant, clientId, staffId, staffId, HISTORY],
+            lateral (select case when g <= ? then date_trunc('day', now()) - (10 - g % 10) * interval '1 day'
+                                 else timestamptz '2016-01-01 00:00:00Z' + (g % 3650) * interval '1 day' end as d,
+                            case when g <= ? then 'sent' else (array['accepted', 'rejected', 'expired', 'converted'])[1 + g % 4] end as s) q`,
+    [tenant, clientId, staffId, staffId, HISTORY, history.openProposals, history.openProposals],
   );
 }
 
@@ -261,40 +348,39 @@ const DOLIBARR_PAGES: Array<[string, string]> = [
   ['proposal list, a later page', `/proposals?after=${encodeCursor(['2021-01-01', 2_000_000_000])}`],
 ];
 
-if (runs('reference')) {
-  const reference = [await referenceSide(false), await referenceSide(true)] as const;
+/** The demo's side and one heavy side per scenario, each scenario measured against the demo's. */
+async function measureHost(host: string, pages: Array<[string, string]>, side: (history: History | null) => Promise<Side>): Promise<void> {
+  const sides: Side[] = [];
   try {
-    await compare('reference CRM', PAGES, reference[0], reference[1]);
+    const demo = await side(null);
+    sides.push(demo);
+    for (const scenario of SCENARIOS) {
+      const heavy = await side(scenario.history);
+      sides.push(heavy);
+      await compare(host, scenario.name, scenario.history, pages, demo, heavy);
+      // One heavy host at a time: the machine holds the demo's and one scenario's.
+      await heavy.close();
+      sides.pop();
+    }
   } finally {
-    for (const side of reference) await side.close();
+    for (const side of sides) await side.close();
   }
 }
+
+if (runs('reference')) await measureHost('reference CRM', PAGES, referenceSide);
 
 const why = dolibarrUnavailable();
 if (!runs('dolibarr')) {
   // left out by HEAVY_HOST
 } else if (why) console.log(`beside Dolibarr: not measured, ${why}`);
-else {
-  const dolibarr = [await dolibarrSide(false), await dolibarrSide(true)] as const;
-  try {
-    await compare('beside Dolibarr', DOLIBARR_PAGES, dolibarr[0], dolibarr[1]);
-  } finally {
-    for (const side of dolibarr) await side.close();
-  }
-}
+else await measureHost('beside Dolibarr', DOLIBARR_PAGES, dolibarrSide);
+
 const algaWhy = algaUnavailable();
 if (!runs('alga')) {
   // left out by HEAVY_HOST
 } else if (algaWhy) console.log(`beside Alga PSA: not measured, ${algaWhy}`);
-else {
-  const alga = [await algaSide(false), await algaSide(true)] as const;
-  try {
-    await compare('beside Alga PSA', ALGA_PAGES, alga[0], alga[1], 'quotes');
-  } finally {
-    for (const side of alga) await side.close();
-  }
-}
+else await measureHost('beside Alga PSA', ALGA_PAGES, algaSide);
 
 // For bench/run.ts, which puts the rows in BENCHMARKS.md.
-console.log(`HEAVY_CLIENT_ROWS ${JSON.stringify({ history: HISTORY, rows: measured })}`);
+console.log(`HEAVY_CLIENT_ROWS ${JSON.stringify({ history: HISTORY, open: OPEN, imported: IMPORT, rows: measured })}`);
 process.exit(0);

@@ -6,7 +6,7 @@ import type { TableProfile } from '../recognition/schema-model.ts';
 import { TABLE_CONCEPTS } from '../recognition/table-concepts.ts';
 import { NAME_MODIFIERS, type TableConceptId } from '../recognition/vocabulary.ts';
 import type { Evidence } from '../report-schema.ts';
-import { CLIENT_LISTS, clientListIndexNote } from './client-list-index.ts';
+import { CLIENT_LISTS, CLIENT_OPEN_SETS, clientListIndexNote, clientOpenSetIndexNote } from './client-list-index.ts';
 import { chosenProfile, columnEvidence, linkEvidence, list, tableEvidence, type DraftFinding, type FindingsContext } from './context.ts';
 
 const ROLE_LABELS: Partial<Record<ColumnRole, string>> = {
@@ -94,6 +94,8 @@ export function tableFinding(context: FindingsContext, id: TableConceptId): Draf
   if (tenant && profile.table.columns.some((c) => c.name === tenant.column)) notes.push(`scoped by the tenant column ${tenant.column}`);
   const listIndex = CLIENT_LISTS.has(id) ? clientListIndexNote(context, profile) : null;
   if (listIndex) notes.push(listIndex);
+  const openSetIndex = CLIENT_OPEN_SETS.has(id) ? clientOpenSetIndexNote(context, profile) : null;
+  if (openSetIndex) notes.push(openSetIndex);
   if (profile.polymorphic.length > 0) {
     notes.push(`points at any record through ${profile.polymorphic.map((p) => `${p.typeColumn}/${p.idColumn}`).join(', ')}`);
   }

@@ -233,7 +233,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
         const scope = { tenant, clientId: client };
         const [quotations, invoices, shared, openTasks] = await Promise.all([
           quoteCounts(db, { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
-          invoiceCounts(db, { ...scope, today }),
+          invoiceCounts(db, { ...scope, today, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           options.storageRoot ? sharedDocumentCount(db, scope) : Promise.resolve(0),
           openTaskCount(db, { ...scope, contactId: contact }),
         ]);
@@ -241,7 +241,10 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
           proposals: { open: 0, total: 0 },
           quotations,
           invoices: {
-            unpaid: invoices.reduce((sum, row) => sum + row.unpaid, 0),
+            unpaid: Math.min(
+              invoices.reduce((sum, row) => sum + row.unpaid, 0),
+              SUMMARY_COUNT_LIMIT + 1,
+            ),
             overdue: invoices.reduce((sum, row) => sum + row.overdue, 0),
             outstanding: invoices
               .map((row) => ({ currency: currencyOrDefault(row.currency_code), cents: cents(row.outstanding) }))

@@ -252,7 +252,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         const today = overdueFrom();
         const [proposals, invoices, currency, documents, openTasks] = await Promise.all([
           proposalCounts(db, { entity: e, companyId, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
-          invoiceCounts(db, { entity: e, companyId, today }),
+          invoiceCounts(db, { entity: e, companyId, today, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           entityCurrency(db, { entity: e }),
           options.dataRoot ? sharedDocumentCount(db, options.dataRoot, { entity: e, companyId }) : Promise.resolve({ shared: 0 }),
           openTaskCount(db, { entity: e, companyId, contactId: contact }),

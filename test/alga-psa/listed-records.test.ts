@@ -12,7 +12,7 @@
 import { expect } from 'chai';
 import { invoiceCounts, listInvoices, scanListedInvoices } from '../../plugins/alga-psa/queries/invoices.ts';
 import { listQuotes, scanListedQuotes } from '../../plugins/alga-psa/queries/quotes.ts';
-import type { HostAdapter } from '../../src/core/ports/host.ts';
+import { type HostAdapter, SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { rowsRead } from '../support/rows-read.ts';
 
@@ -170,7 +170,9 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
     const open = await rowsRead(host.db, 'invoices', (trx) => listInvoices(trx, { ...args, states: ['open'], limit: PAGE }));
     expect(open.value).to.have.length(3);
     expect(open.read).to.be.below(20);
-    const counts = await rowsRead(host.db, 'invoices', (trx) => invoiceCounts(trx, { ...args, today }));
+    const counts = await rowsRead(host.db, 'invoices', (trx) =>
+      invoiceCounts(trx, { ...args, today, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
+    );
     expect(counts.value).to.have.length(1);
     expect(counts.value[0]).to.include({ currency_code: 'USD', unpaid: 3 });
     expect(counts.read).to.be.below(20);
@@ -237,5 +239,44 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
     expect(invoices[0]).to.equal(issued!.invoice_id);
     expect(invoices).to.deep.equal(await expectedInvoices());
     expect((await adapter.summaries.forClient(tenant(), bakery(), seed.contacts.claire)).invoices.unpaid).to.equal(3);
+  });
+
+  it('counts unpaid invoices and quotes awaiting an answer to the limit and one more, reading no more of them', async function () {
+    const { db, seed } = host;
+    // An import gone wrong: more of each open than the dashboard counts.
+    const many = SUMMARY_COUNT_LIMIT + 500;
+    await db.raw(
+      `insert into invoices (tenant, client_id, invoice_number, invoice_date, due_date, subtotal, tax, total_amount,
+                             status, currency_code, is_manual, invoice_type, finalized_at, created_at, updated_at)
+       select ?, ?, 'INV-IMPORT-' || g, d, d + interval '30 days', 10000, 800, 10800, 'sent', 'USD', true, 'standard', d, d, d
+         from generate_series(1, ?) g, lateral (select timestamptz '2022-01-01 00:00:00Z' + g * interval '1 hour' as d) day`,
+      [tenant(), bakery(), many],
+    );
+    await db.raw(
+      `insert into quotes (tenant, client_id, quote_number, title, status, version, quote_date, valid_until, currency_code,
+                           is_template, sent_at, created_by, updated_by, created_at, updated_at)
+       select ?, ?, 'Q-IMPORT-' || g, 'Imported ' || g, 'sent', 1, d, d + interval '30 days', 'USD', false, d, ?, ?, d, d
+         from generate_series(1, ?) g, lateral (select timestamptz '2022-01-01 00:00:00Z' + g * interval '1 hour' as d) day`,
+      [tenant(), bakery(), seed.users.admin, seed.users.admin, many],
+    );
+    await db.raw('analyze invoices, quotes');
+    try {
+      const today = new Date().toISOString().slice(0, 10);
+      const args = { tenant: tenant(), clientId: bakery(), today, countLimit: SUMMARY_COUNT_LIMIT + 1 };
+      const unpaid = (rows: Array<{ unpaid: number }>) => rows.reduce((sum, row) => sum + row.unpaid, 0);
+      // From the next pass on (as any invoice issued since one), through the listed records: the
+      // limit's worth of invoices read, not the 1,500.
+      await scan();
+      const counts = await rowsRead(db, 'invoices', (trx) => invoiceCounts(trx, args));
+      expect(unpaid(counts.value)).to.equal(SUMMARY_COUNT_LIMIT + 1);
+      expect(counts.read).to.be.at.most(SUMMARY_COUNT_LIMIT + 1);
+      const summary = await adapter.summaries.forClient(tenant(), bakery(), seed.contacts.claire);
+      expect(summary.invoices.unpaid).to.equal(SUMMARY_COUNT_LIMIT + 1);
+      expect(summary.quotations.open).to.equal(SUMMARY_COUNT_LIMIT + 1);
+    } finally {
+      await db('invoices').where({ tenant: tenant() }).whereLike('invoice_number', 'INV-IMPORT-%').delete();
+      await db('quotes').where({ tenant: tenant() }).whereLike('quote_number', 'Q-IMPORT-%').delete();
+      await scan();
+    }
   });
 });

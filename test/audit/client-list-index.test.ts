@@ -3,7 +3,7 @@
 // at all, with the index to add in the last two cases.
 import { expect } from 'chai';
 import type { CatalogColumn, CatalogIndex, CatalogTable } from '../../audit/catalog/types.ts';
-import { clientListIndexNote } from '../../audit/findings/client-list-index.ts';
+import { clientListIndexNote, clientOpenSetIndexNote } from '../../audit/findings/client-list-index.ts';
 import type { FindingsContext } from '../../audit/findings/context.ts';
 import { buildSchemaModel } from '../../audit/recognition/schema-model.ts';
 import type { TableConceptResult } from '../../audit/recognition/score-tables.ts';
@@ -51,8 +51,8 @@ const toClient = (on: string) => ({
   referencedColumns: ['id'],
 });
 
-/** A small multi-tenant host whose invoices (and documents) carry the given indexes. */
-function note(invoiceIndexes: CatalogIndex[], tableName = 'invoices'): string | null {
+/** A small multi-tenant host whose invoices (and documents) carry the given indexes: what the audit notes of them. */
+function note(invoiceIndexes: CatalogIndex[], tableName = 'invoices', which = clientListIndexNote): string | null {
   const records = table(
     tableName,
     [
@@ -82,7 +82,7 @@ function note(invoiceIndexes: CatalogIndex[], tableName = 'invoices'): string | 
   expect(model.tenant?.column, 'the tenant column').to.equal('workspace_id');
   const tables = new Map<TableConceptId, TableConceptResult>([['company', { chosen: 'public.clients' } as TableConceptResult]]);
   const context: FindingsContext = { model, tables, samples: { hashes: new Map(), statusValues: new Map(), kindValues: new Map() } };
-  return clientListIndexNote(context, model.byName.get(`public.${tableName}`)!);
+  return which(context, model.byName.get(`public.${tableName}`)!);
 }
 
 describe('audit: indexes for the lists the portal shows a client', () => {
@@ -131,5 +131,23 @@ describe('audit: indexes for the lists the portal shows a client', () => {
     const tables = new Map<TableConceptId, TableConceptResult>([['company', { chosen: 'public.clients' } as TableConceptResult]]);
     const context: FindingsContext = { model, tables, samples: { hashes: new Map(), statusValues: new Map(), kindValues: new Map() } };
     expect(clientListIndexNote(context, model.byName.get('public.memos')!)).to.equal(null);
+  });
+});
+
+describe('audit: indexes for the open rows the dashboard counts per client', () => {
+  const openNote = (indexes: CatalogIndex[]) => note(indexes, 'invoices', clientOpenSetIndexNote);
+
+  it('says nothing where an index starts with the client and the status, with or without the tenant', () => {
+    expect(openNote([index('invoices_client_status_idx', ['workspace_id', 'client_id', 'status'])])).to.equal(null);
+    expect(openNote([index('by_client_status', ['client_id', 'status', 'issue_date'])])).to.equal(null);
+  });
+
+  it('names the index to add where the client and the status are indexed apart, or the status comes later', () => {
+    const advice =
+      "no index starts with the client link and the status: counting a client's open rows (awaiting an answer, unpaid) reads its history with them, " +
+      'where the adapter keeps no index of its own; ' +
+      'an index (workspace_id, client_id, status) reads only those (the host adds it: the plugin never alters host tables)';
+    expect(openNote([index('by_client', ['client_id']), index('by_status', ['status'])])).to.equal(advice);
+    expect(openNote([index('invoices_client_issued_idx', ['workspace_id', 'client_id', 'issue_date', 'status'])])).to.equal(advice);
   });
 });

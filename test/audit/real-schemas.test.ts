@@ -83,6 +83,15 @@ describe('audit: scored on the real CRM schemas', function () {
         }
       });
 
+      it('names the index that would find the unpaid invoices a dashboard counts, where the host lacks one', () => {
+        // Alga PSA indexes invoices by tenant and id; Dolibarr by company and by status apart.
+        const finding = report.concepts.find((f) => f.id === 'invoice');
+        const wanted = expected.name === 'alga-psa' ? '(tenant, client_id, status)' : '(entity, fk_soc, fk_statut)';
+        expect(finding?.notes.join('\n'))
+          .to.include(`no index starts with the client link and the status`)
+          .and.to.include(`an index ${wanted} reads only those`);
+      });
+
       it("never compares an unrelated adapter's claims with this host when none was asked for", () => {
         const markdown = renderMarkdown(report);
         expect(markdown).not.to.match(/would refuse to start/);

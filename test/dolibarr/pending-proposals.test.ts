@@ -1,5 +1,6 @@
 // Covers the dashboard's open proposals beside Dolibarr (their count and their list), read through
-// the portal's own index of the proposals not decided yet (plugins/dolibarr/queries/proposals.ts),
+// the portal's own index of the proposals not decided yet and its order of the proposal list
+// (plugins/dolibarr/queries/proposals.ts),
 // on the real schema: llx_propal has no index by status, so without it every dashboard of a company
 // read all the company's past proposals. Until the first scan they are read in llx_propal; the
 // background pass (the news read) fills the index; a client's acceptance through the portal drops
@@ -16,7 +17,7 @@ import request from 'supertest';
 import { listProposals } from '../../plugins/dolibarr/queries/proposals.ts';
 import { invoiceCounts, proposalCounts } from '../../plugins/dolibarr/queries/summary.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
-import type { HostAdapter } from '../../src/core/ports/host.ts';
+import { type HostAdapter, SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
 import { insertClaireLogin, seededAdapter, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
@@ -223,8 +224,10 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
     expect(listed.read).to.be.below(50);
 
     // Before any pass (a fresh install) the count reads the company's proposals, as it did before
-    // the index: the measure sees a history read when there is one.
+    // the index, and the list sorts them (the same pass fills the portal's order it walks): the
+    // measure sees a history read when there is one.
     await db('portal_dolibarr_pending_scans').where({ entity: 1 }).delete();
+    await db('portal_dolibarr_proposal_order_scans').where({ entity: 1 }).delete();
     const unscanned = await rowsRead(db, 'llx_propal', counts);
     expect(unscanned.value).to.deep.equal({ open: 2, total: 10 });
     expect(unscanned.read).to.be.at.least(HISTORY);
@@ -237,7 +240,7 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
   it(`reads a few llx_facture rows for the unpaid invoices, not the company's ${HISTORY.toLocaleString('en')} past invoices`, async function () {
     const { db } = host;
     const today = new Date().toISOString().slice(0, 10);
-    const before = await invoiceCounts(db, { entity: 1, companyId: bakery(), today });
+    const before = await invoiceCounts(db, { entity: 1, companyId: bakery(), today, countLimit: SUMMARY_COUNT_LIMIT + 1 });
     await db.raw(
       `insert into llx_facture (ref, entity, fk_soc, datec, datef, date_lim_reglement, fk_statut, paye, type, total_ht, total_tva, total_ttc)
        select 'FA-PAST-' || g, 1, ?, localtimestamp, date '2016-01-01' + (g % 3650), date '2016-01-31' + (g % 3650),
@@ -247,9 +250,51 @@ describe('dolibarr host: the open proposals on the dashboard, without reading th
     );
     await db.raw('analyze llx_facture');
     // idx_facture_fk_statut finds the entity's validated invoices; the paid and abandoned ones are never read.
-    const counted = await rowsRead(db, 'llx_facture', (trx) => invoiceCounts(trx, { entity: 1, companyId: bakery(), today }));
+    const counted = await rowsRead(db, 'llx_facture', (trx) =>
+      invoiceCounts(trx, { entity: 1, companyId: bakery(), today, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
+    );
     expect(counted.value).to.deep.equal(before);
     expect(counted.read).to.be.below(50);
+  });
+
+  it('counts unpaid invoices and proposals awaiting an answer to the limit and one more, reading no more invoices', async function () {
+    const { db } = host;
+    const today = new Date().toISOString().slice(0, 10);
+    // An import gone wrong: more of each open than the dashboard counts.
+    const many = SUMMARY_COUNT_LIMIT + 500;
+    await db.raw(
+      `insert into llx_facture (ref, entity, fk_soc, datec, datef, date_lim_reglement, fk_statut, paye, type, total_ht, total_tva, total_ttc)
+       select 'FA-IMPORT-' || g, 1, ?, localtimestamp, current_date, current_date + 30, 1, 0, 0, 100, 20, 120
+         from generate_series(1, ?) g`,
+      [bakery(), many],
+    );
+    await db.raw(
+      `insert into llx_propal (ref, entity, fk_soc, datec, datep, fk_statut, total_ht, total_tva, total_ttc)
+       select 'PR-IMPORT-' || g, 1, ?, localtimestamp, current_date, 1, 100, 20, 120
+         from generate_series(1, ?) g`,
+      [bakery(), many],
+    );
+    await db.raw('analyze llx_facture, llx_propal');
+    try {
+      const statements: string[] = [];
+      const record = (query: { sql: string }) => statements.push(query.sql);
+      db.on('query', record);
+      const counted = await rowsRead(db, 'llx_facture', (trx) =>
+        invoiceCounts(trx, { entity: 1, companyId: bakery(), today, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
+      ).finally(() => db.off('query', record));
+      expect(counted.value.unpaid).to.equal(SUMMARY_COUNT_LIMIT + 1);
+      // The unpaid invoices' payments are summed for those counted only: the statement stops at the limit.
+      expect(statements.filter((sql) => sql.includes(`limit ${SUMMARY_COUNT_LIMIT + 1}`))).to.have.length(1);
+      // llx_facture has no index by company and status (the audit says so): the company's
+      // invoices may be read to find the open ones, but never more than the company's.
+      const [company] = await db('llx_facture').where({ entity: 1, fk_soc: bakery() }).count<Array<{ n: string }>>({ n: '*' });
+      expect(counted.read).to.be.at.most(Number(company!.n));
+      const proposals = await proposalCounts(db, { entity: 1, companyId: bakery(), countLimit: SUMMARY_COUNT_LIMIT + 1 });
+      expect(proposals.open).to.equal(SUMMARY_COUNT_LIMIT + 1);
+    } finally {
+      await db('llx_facture').where({ entity: 1 }).whereLike('ref', 'FA-IMPORT-%').delete();
+      await db('llx_propal').where({ entity: 1 }).whereLike('ref', 'PR-IMPORT-%').delete();
+    }
   });
 
   it('costs the dashboard no statement more: six, the proposal counts one of them', async function () {

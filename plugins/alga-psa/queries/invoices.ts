@@ -226,21 +226,44 @@ export async function findInvoiceTaxStatus(
   return row ?? null;
 }
 
-/** Unpaid invoices, those past due, and what remains on them, per currency. */
+/**
+ * Unpaid invoices, those past due, and what remains on them, per currency: of at most countLimit
+ * unpaid invoices, so that a client with tens of thousands of them (an import gone wrong) costs the
+ * dashboard what one with a few does. What remains is summed (a payments sum per invoice) only
+ * while all were counted: past the limit the dashboard shows no sum (ClientSummary), and the
+ * aggregate's filter skips that work; the overdue count then covers only the invoices read. One of
+ * the two parts is always empty.
+ */
 export async function invoiceCounts(
   db: Db,
-  args: { tenant: string; clientId: string; today: string },
+  args: { tenant: string; clientId: string; today: string; countLimit: number },
 ): Promise<Array<{ currency_code: string; unpaid: number; overdue: number; outstanding: string }>> {
+  if (!Number.isSafeInteger(args.countLimit) || args.countLimit < 1)
+    throw new Error(`countLimit must be a positive integer, not ${args.countLimit}`);
   const parts = invoiceParts(db, { ...args, candidates: 'open' });
   const counted = (query: Knex.QueryBuilder) =>
     query
       .andWhereRaw(INVOICE_STATE_SQL.open)
-      .groupBy('i.currency_code')
       .select([
+        'i.tenant',
+        'i.invoice_id',
         'i.currency_code',
-        db.raw('count(*)::int as unpaid'),
-        db.raw("count(*) filter (where (i.due_date at time zone 'UTC')::date < ?::date)::int as overdue", [args.today]),
-        db.raw(`coalesce(sum(greatest(i.total_amount - coalesce(i.credit_applied, 0) - ${PAYMENTS_SQL}, 0)), 0)::text as outstanding`),
-      ]);
-  return unionOf(db, [counted(parts.listed), counted(parts.unscanned)]).select('u.*');
+        'i.total_amount',
+        'i.credit_applied',
+        db.raw("(i.due_date at time zone 'UTC')::date < ?::date as overdue", [args.today]),
+      ])
+      .limit(args.countLimit);
+  const unpaid = unionOf(db, [counted(parts.listed), counted(parts.unscanned)]).select('u.*');
+  const result = await db.raw(
+    `with unpaid as (?)
+     select i.currency_code,
+            count(*)::int as unpaid,
+            count(*) filter (where i.overdue)::int as overdue,
+            coalesce(sum(greatest(i.total_amount - coalesce(i.credit_applied, 0) - ${PAYMENTS_SQL}, 0)) filter (where counted.complete), 0)::text
+              as outstanding
+       from unpaid i cross join (select count(*) < ${args.countLimit} as complete from unpaid) counted
+      group by i.currency_code`,
+    [unpaid],
+  );
+  return result.rows as Array<{ currency_code: string; unpaid: number; overdue: number; outstanding: string }>;
 }

@@ -190,15 +190,18 @@ export async function listQuoteLines(db: Db, args: { tenant: string; clientId: s
 }
 
 /**
- * Quotes awaiting the client's answer, counted exactly, and all the client sees, counted up to
- * countLimit: a client with years of quotes costs the dashboard what a new one does.
+ * Quotes awaiting the client's answer and all the client sees, each counted up to countLimit: a
+ * client with years of quotes, or thousands sent and never answered, costs the dashboard what a
+ * new one does.
  */
 export async function quoteCounts(
   db: Db,
   args: { tenant: string; clientId: string; countLimit: number },
 ): Promise<{ open: number; total: number }> {
-  // One statement, two counts: the open ones through the status, the rest stopped at the limit.
-  const open = scopedQuotes(db, args).where('q.status', 'sent').select(db.raw('count(*)::int'));
+  // One statement, two counts, each stopped at the limit: the open ones through the status, and all.
+  const open = db
+    .from(scopedQuotes(db, args).where('q.status', 'sent').select(db.raw('1')).limit(args.countLimit).as('open'))
+    .select(db.raw('count(*)::int'));
   const seen = db.from(scopedQuotes(db, args).select(db.raw('1')).limit(args.countLimit).as('seen')).select(db.raw('count(*)::int'));
   const row = await db.first<{ open: number; total: number } | undefined>(db.raw('(?) as open', [open]), db.raw('(?) as total', [seen]));
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };

@@ -88,16 +88,11 @@ function matching(query: Knex.QueryBuilder, args: { matching?: string }): Knex.Q
 }
 
 export async function listProposals(db: Db, args: ProposalListArgs): Promise<ProposalRow[]> {
-  // The open ones alone (the dashboard's list, the list's "open" filter) through the pending
-  // index, so a company's history is not read to find them.
-  const openOnly = args.statuses?.length === 1 && args.statuses[0] === PROPAL_VALIDATED;
-  if (openOnly) {
-    const open = matching(openProposals(db, args), args).whereIn('p.fk_soc', clientCompanyIds(db, args.entity));
-    return pageBefore(open, args).select<ProposalRow[]>(columns(db));
-  }
-  // The rest through the portal's order (below): a page costs about a page of index reads and
-  // primary-key lookups, however long the company's history. Each part is at most a page, sorted
-  // together here.
+  // Through the portal's order (below): a page costs about a page of index reads and primary-key
+  // lookups, however long the company's history and however many proposals are open. Each part is
+  // at most a page, sorted together here. The open ones alone (the dashboard's list, the list's
+  // "open" filter) too: through the pending index, every open proposal was looked up and sorted for
+  // the first page (1,000 awaiting an answer: 4 ms of the dashboard's 15).
   const page = db
     .queryBuilder()
     .unionAll([...orderedParts(db, args), newerThanOrderScan(db, args), beforeFirstOrderScan(db, args)], true)
@@ -347,9 +342,9 @@ function openProposals(db: Db, args: { entity: number; companyId: number }): Kne
     );
 }
 
-/** How many open proposals the company has, as a subquery for the dashboard's one statement (summary.ts). */
-export function openProposalCount(db: Db, args: { entity: number; companyId: number }) {
-  return openProposals(db, args).select(db.raw('count(*)::int'));
+/** The company's open proposals, one row each, for the dashboard to count up to its limit (summary.ts). */
+export function openProposalRows(db: Db, args: { entity: number; companyId: number }) {
+  return openProposals(db, args).select(db.raw('1'));
 }
 
 // ---- The portal's order of the proposal list ---------------------------------------------------

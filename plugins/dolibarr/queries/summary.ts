@@ -2,20 +2,20 @@
 // in proposals.ts and invoices.ts; drafts are the agency's work in progress and never counted.
 import type { Db } from './db.ts';
 import { INVOICE_STATE_SQL, LISTED_TYPES, PAID_SQL } from './invoices.ts';
-import { openProposalCount, PROPAL_DRAFT } from './proposals.ts';
+import { openProposalRows, PROPAL_DRAFT } from './proposals.ts';
 
 /**
- * Proposals awaiting the client's answer, counted exactly, and all the client sees, counted up to
- * countLimit: a company with years of proposals costs the dashboard what a new one does (the open
- * ones through the portal's index of pending proposals, proposals.ts).
+ * Proposals awaiting the client's answer and all the client sees, each counted up to countLimit: a
+ * company with years of proposals, or thousands validated and never signed, costs the dashboard
+ * what a new one does (the open ones through the portal's index of pending proposals, proposals.ts).
  */
 export async function proposalCounts(
   db: Db,
   args: { entity: number; companyId: number; countLimit: number },
 ): Promise<{ open: number; total: number }> {
   const scoped = () => db('llx_propal').where({ entity: args.entity, fk_soc: args.companyId });
-  // One statement, two counts: the open ones through the pending index, the rest stopped at the limit.
-  const open = openProposalCount(db, args);
+  // One statement, two counts, each stopped at the limit: the open ones through the pending index, and all.
+  const open = db.from(openProposalRows(db, args).limit(args.countLimit).as('open')).select(db.raw('count(*)::int'));
   const seen = db
     .from(scoped().whereNot('fk_statut', PROPAL_DRAFT).select(db.raw('1')).limit(args.countLimit).as('seen'))
     .select(db.raw('count(*)::int'));
@@ -23,19 +23,37 @@ export async function proposalCounts(
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
 }
 
-/** Unpaid invoices, those past their due date (date_lim_reglement), and what remains on them as decimal text. */
+/**
+ * Unpaid invoices, those past their due date (date_lim_reglement), and what remains on them as
+ * decimal text: of at most countLimit unpaid invoices, so that a company with tens of thousands of
+ * them (an import gone wrong) costs the dashboard what one with a few does. What remains is summed
+ * (two payment sums per invoice) only while all were counted: past the limit the dashboard shows no
+ * sum (ClientSummary), and the one-time filter skips that work; the overdue count then covers only
+ * the invoices read.
+ */
 export async function invoiceCounts(
   db: Db,
-  args: { entity: number; companyId: number; today: string },
+  args: { entity: number; companyId: number; today: string; countLimit: number },
 ): Promise<{ unpaid: number; overdue: number; outstanding: string }> {
+  const limit = countLimitOf(args.countLimit);
   const result = await db.raw(
-    `select count(*)::int as unpaid,
-            count(*) filter (where f.date_lim_reglement < ?::date)::int as overdue,
-            coalesce(sum(coalesce(f.total_ttc, 0) - ${PAID_SQL}), 0)::text as outstanding
-       from llx_facture f
-      where f.entity = ? and f.fk_soc = ? and f.type = any(?) and ${INVOICE_STATE_SQL.open}`,
+    `with unpaid as (
+       select f.rowid, f.total_ttc, f.date_lim_reglement < ?::date as overdue
+         from llx_facture f
+        where f.entity = ? and f.fk_soc = ? and f.type = any(?) and ${INVOICE_STATE_SQL.open}
+        limit ${limit})
+     select (select count(*)::int from unpaid) as unpaid,
+            (select count(*)::int from unpaid where overdue) as overdue,
+            (select coalesce(sum(coalesce(f.total_ttc, 0) - ${PAID_SQL}), 0)::text
+               from unpaid f where (select count(*) from unpaid) < ${limit}) as outstanding`,
     [args.today, args.entity, args.companyId, [...LISTED_TYPES]],
   );
   const row = result.rows[0] as { unpaid: number; overdue: number; outstanding: string } | undefined;
   return { unpaid: Number(row?.unpaid ?? 0), overdue: Number(row?.overdue ?? 0), outstanding: row?.outstanding ?? '0' };
+}
+
+/** The limit written into the text, as every LIMIT the portal sends (a generic plan for a parameter assumes a tenth of the rows). */
+function countLimitOf(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`countLimit must be a positive integer, not ${limit}`);
+  return limit;
 }

@@ -144,9 +144,11 @@ export interface MoneyTotal {
 }
 
 /**
- * How far the dashboard counts a client's whole history ("proposals in all", documents shared): a
- * host counts at most this many and one more, and the dashboard shows more than this as "1,000+".
- * A client with years of history then costs what a new one does; the lists page through the rest.
+ * How far the dashboard counts a client's records, its whole history ("proposals in all", documents
+ * shared) and what is open (offers awaiting an answer, unpaid invoices): a host counts at most this
+ * many and one more, and the dashboard shows more than this as "More than 1,000 …". A client with
+ * years of history, or tens of thousands of open invoices from an import gone wrong, then costs
+ * what a new one does; the lists page through the rest.
  */
 export const SUMMARY_COUNT_LIMIT = 1000;
 
@@ -158,13 +160,17 @@ export const SUMMARY_COUNT_LIMIT = 1000;
 export const overdueFrom = (): string => new Date().toISOString().slice(0, 10);
 
 /**
- * What the dashboard shows of one client: counts the host computes in a few queries. What is open
- * (proposals awaiting an answer, unpaid invoices, open tasks) is counted exactly; what is history
- * (`total`, `documents.shared`) is counted up to SUMMARY_COUNT_LIMIT + 1.
+ * What the dashboard shows of one client: counts the host computes in a few queries. Offers
+ * awaiting an answer (`open`), unpaid invoices and history (`total`, `documents.shared`) are
+ * counted up to SUMMARY_COUNT_LIMIT + 1, exactly below it; open tasks exactly.
  */
 export interface ClientSummary {
   proposals: { open: number; total: number };
   quotations: { open: number; total: number };
+  /**
+   * `overdue` and `outstanding` are over the unpaid invoices counted: exact while `unpaid` is at
+   * most SUMMARY_COUNT_LIMIT, a part past it (the dashboard then shows neither).
+   */
   invoices: { unpaid: number; overdue: number; outstanding: MoneyTotal[] };
   /** Open tasks this contact sees: assigned to them, or to their whole company (no contact). */
   tasks: { open: number };
@@ -598,7 +604,8 @@ export interface InvoiceListFilter {
   status?: InvoiceStatus[];
   /**
    * Only open invoices past their due date: exactly those summaries.forClient counts in
-   * `invoices.overdue`, by the same day, so the dashboard's count links to its list.
+   * `invoices.overdue` (while the unpaid are within SUMMARY_COUNT_LIMIT), by the same day, so the
+   * dashboard's count links to its list.
    */
   overdue?: boolean;
   /**

@@ -55,8 +55,15 @@ export type PersonSummary = Omit<ClientSummary, 'documents'> & {
 export function presentCards(i18n: RequestI18n, base: string, summary: PersonSummary, sections: PortalSection[]): DashboardCard[] {
   const { t, fmt } = i18n;
   // What is outstanding is the balance of the unpaid invoices (the open filter); the overdue ones
-  // are the list's overdue filter, which the host answers by the same day it counted them.
+  // are the list's overdue filter, which the host answers by the same day it counted them. Past
+  // the count limit the host added up only part of them: no sum, no count, only the lists.
   const outstanding = (): CardDetail[] => {
+    if (summary.invoices.unpaid > SUMMARY_COUNT_LIMIT) {
+      return [
+        { text: t('dashboard:cards.outstandingUncounted'), href: `${base}/invoices?status=open` },
+        { text: t('dashboard:cards.overdueUncounted'), href: `${base}/invoices?status=overdue` },
+      ];
+    }
     if (!summary.invoices.outstanding.length) return [{ text: t('dashboard:cards.nothingOutstanding'), href: null }];
     const amounts = summary.invoices.outstanding.map((total) => fmt.money(total.cents, total.currency)).join(' + ');
     return [
@@ -66,7 +73,8 @@ export function presentCards(i18n: RequestI18n, base: string, summary: PersonSum
         : []),
     ];
   };
-  // A count of history past the host's limit reads "More than 1,000 …" (see SUMMARY_COUNT_LIMIT).
+  // A count past the host's limit reads "More than 1,000 …" (see SUMMARY_COUNT_LIMIT): history,
+  // and what is open too.
   const history = (key: string, count: number) =>
     count > SUMMARY_COUNT_LIMIT ? t(`${key}More`, { limit: fmt.number(SUMMARY_COUNT_LIMIT) }) : t(key, { count });
   // "In all" is the whole list: every status the client sees.
@@ -75,14 +83,14 @@ export function presentCards(i18n: RequestI18n, base: string, summary: PersonSum
   ];
   const cards: Record<string, () => Omit<DashboardCard, 'section' | 'title' | 'href'>> = {
     proposals: () => ({
-      headline: t('dashboard:cards.proposalsOpen', { count: summary.proposals.open }),
+      headline: history('dashboard:cards.proposalsOpen', summary.proposals.open),
       details: inAll('proposals', 'dashboard:cards.proposalsTotal', summary.proposals.total),
     }),
     quotations: () => ({
-      headline: t('dashboard:cards.quotationsOpen', { count: summary.quotations.open }),
+      headline: history('dashboard:cards.quotationsOpen', summary.quotations.open),
       details: inAll('quotations', 'dashboard:cards.quotationsTotal', summary.quotations.total),
     }),
-    invoices: () => ({ headline: t('dashboard:cards.invoicesUnpaid', { count: summary.invoices.unpaid }), details: outstanding() }),
+    invoices: () => ({ headline: history('dashboard:cards.invoicesUnpaid', summary.invoices.unpaid), details: outstanding() }),
     tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), details: [] }),
     projects: () => ({ headline: t('dashboard:cards.projectsActive', { count: summary.projects.active }), details: [] }),
     tickets: () => ({
