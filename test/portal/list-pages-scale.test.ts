@@ -54,7 +54,7 @@ describe('client list pages on a client with many records', function () {
     it(`${list.path} reads a page of ${list.table}, not all of the client's`, async function () {
       const { count } = (await h.crm.db(list.table).where({ client_id: clientId }).count<{ count: string }[]>({ count: '*' }))[0]!;
       expect(Number(count), `the client's ${list.table}`).to.be.greaterThan(5 * MOST_ROWS_FOR_A_PAGE);
-      const { result: page, recorded } = await recordedDuring(h.crm.db, () => client.get(list.path).expect(200));
+      const { result: page, recorded } = await recordedDuring(() => client.get(list.path).expect(200));
       expect(page.text, 'a link to the next page').to.match(/rel="next"|[?&]after=/);
       const statements = recorded.filter((q) => list.statement.test(q.sql) && /\border by\b/i.test(q.sql));
       expect(statements, `the list's statement among ${recorded.length}`).to.have.length(1);
@@ -71,7 +71,7 @@ describe('client list pages on a client with many records', function () {
   for (const list of LISTS) {
     const q = { invoices: 'si-123', proposals: 'SP-123', quotations: 'sq-123', tasks: 'task 123', documents: 'scale-123' }[list.table]!;
     it(`${list.path}?q=${q} reads the matching ${list.table} or the client's, never the workspace's`, async function () {
-      const { result: page, recorded } = await recordedDuring(h.crm.db, () => client.get(list.path).query({ q }).expect(200));
+      const { result: page, recorded } = await recordedDuring(() => client.get(list.path).query({ q }).expect(200));
       expect(page.text).not.to.match(/rel="next"/);
       const statements = recorded.filter((s) => list.statement.test(s.sql) && /\border by\b/i.test(s.sql));
       expect(statements, `the list's statement among ${recorded.length}`).to.have.length(1);
@@ -92,7 +92,7 @@ describe('client list pages on a client with many records', function () {
         .count<{ count: string }[]>({ count: '*' })
     )[0]!;
     expect(Number(count), "the client's open invoices").to.be.greaterThan(100);
-    const { result: page, recorded } = await recordedDuring(h.crm.db, () => client.get('/portal/demo').expect(200));
+    const { result: page, recorded } = await recordedDuring(() => client.get('/portal/demo').expect(200));
     expect(page.text, 'the outstanding balance').to.match(/[$€£]\s?[\d,]+\.\d\d/);
     const statements = recorded.filter((q) => /\bby_currency\b/.test(q.sql));
     expect(statements, `the summary's statement among ${recorded.length}`).to.have.length(1);

@@ -49,7 +49,7 @@ describe('the dashboard with more open invoices and proposals than it counts', f
   });
 
   it('counts each to the limit and one more, and says so, with no sum of the unpaid invoices', async function () {
-    const { result: page, recorded } = await recordedDuring(h.crm.db, () => client.get('/portal/demo').expect(200));
+    const { result: page, recorded } = await recordedDuring(() => client.get('/portal/demo').expect(200));
     expect(page.text).to.contain('More than 1,000 invoices to pay');
     expect(page.text).to.contain('More than 1,000 proposals await your answer');
     expect(page.text).to.contain('Too many to add up here');

@@ -49,7 +49,7 @@ describe('query plans on scale data', function () {
   });
 
   async function recordPages(): Promise<Recorded[]> {
-    const { recorded } = await recordedDuring(h.crm.db, async () => {
+    const { recorded } = await recordedDuring(async () => {
       const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
       const client = await signedInAgent(h.agent(), 'demo', login);
       for (const path of [

@@ -1,6 +1,6 @@
 // Reading EXPLAIN (ANALYZE, FORMAT JSON) plans in tests: how many rows a statement took from a
 // table, and whether each scan of it started from an index condition rather than walking rows.
-import type { Knex } from 'knex';
+import pg from 'pg';
 
 export interface PlanNode {
   'Node Type'?: string;
@@ -18,15 +18,28 @@ export interface Recorded {
   bindings: unknown[];
 }
 
-/** The statements knex sent while `action` ran, with their values (to run again under EXPLAIN), and what it returned. */
-export async function recordedDuring<T>(db: Knex, action: () => Promise<T>): Promise<{ result: T; recorded: Recorded[] }> {
+/**
+ * The statements the process sent while `action` ran, with their values (to run again under
+ * EXPLAIN), and what it returned: recorded where pg sends them, so a read made below knex is
+ * among them.
+ */
+export async function recordedDuring<T>(action: () => Promise<T>): Promise<{ result: T; recorded: Recorded[] }> {
   const recorded: Recorded[] = [];
-  const onQuery = (query: { sql: string; bindings?: unknown[] }) => recorded.push({ sql: query.sql, bindings: query.bindings ?? [] });
-  db.on('query', onQuery);
+  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const sending = prototype.query;
+  prototype.query = function (this: unknown, ...args: unknown[]) {
+    const [first, second] = args;
+    if (typeof first === 'string') recorded.push({ sql: first, bindings: Array.isArray(second) ? second : [] });
+    else if (first && typeof (first as { text?: unknown }).text === 'string') {
+      const config = first as { text: string; values?: unknown[] };
+      recorded.push({ sql: config.text, bindings: config.values ?? (Array.isArray(second) ? second : []) });
+    }
+    return sending.apply(this, args);
+  };
   try {
     return { result: await action(), recorded };
   } finally {
-    db.off('query', onQuery);
+    prototype.query = sending;
   }
 }
 

@@ -1,4 +1,5 @@
 // Contacts: people at a client. The portal signs them in by email, so email look-ups ignore case.
+import { readBelowKnex } from './below-knex.ts';
 import type { Db } from './db.ts';
 
 export interface ContactRow {
@@ -28,8 +29,13 @@ export async function listContacts(db: Db, args: { workspaceId: number; clientId
   return query.orderBy('c.name').orderBy('k.name').orderBy('k.id').select<ContactRow[]>(COLUMNS);
 }
 
+// What scoped() and COLUMNS build, written once: the portal reads a contact on every signed-in page.
+const FIND_CONTACT = `select k.id, k.workspace_id, k.client_id, c.name as client_name, k.name, k.email, k.phone, k.created_at
+  from contacts as k join clients as c on c.id = k.client_id and c.workspace_id = k.workspace_id
+  where k.workspace_id = $1 and k.id = $2 limit 1`;
+
 export async function findContact(db: Db, args: { workspaceId: number; contactId: number }): Promise<ContactRow | null> {
-  const row = await scoped(db, args.workspaceId).where('k.id', args.contactId).first<ContactRow | undefined>(COLUMNS);
+  const [row] = await readBelowKnex<ContactRow>(db, FIND_CONTACT, [args.workspaceId, args.contactId]);
   return row ?? null;
 }
 

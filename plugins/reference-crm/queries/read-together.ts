@@ -6,8 +6,10 @@
 //
 // Building that statement with knex (half a dozen query builders composed) cost about a tenth of
 // the dashboard's Node time, for a text that only changes with the shape of the page (which lists,
-// how many rows). togetherTemplate builds it once per shape and afterwards only fills in values.
+// how many rows). togetherTemplate builds it once per shape, in PostgreSQL's `$1` form, and
+// afterwards only fills in values and sends it below knex (below-knex.ts).
 import type { Knex } from 'knex';
+import { positioned, readBelowKnex } from './below-knex.ts';
 import type { Db } from './db.ts';
 
 export interface TogetherRead {
@@ -43,14 +45,19 @@ function composed(db: Db, reads: readonly TogetherRead[]): Knex.Raw {
 
 async function run(reads: readonly Pick<TogetherRead, 'name' | 'timestamps'>[], statement: Knex.Raw): Promise<Record<string, unknown>> {
   const result = await statement;
-  const row = (result.rows as Array<Record<string, unknown>>)[0]!;
+  return columnsOf(reads, (result.rows as Array<Record<string, unknown>>)[0]!);
+}
+
+/** Each read's column of the one row, its timestamps Dates again. */
+function columnsOf(reads: readonly Pick<TogetherRead, 'name' | 'timestamps'>[], row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(reads.map((read) => [read.name, revive(row[read.name], read.timestamps ?? [])]));
 }
 
 type Arguments = Record<string, number | string>;
 
 interface Template {
-  sql: string;
+  /** The statement with `$1`, `$2`, … for its values. */
+  text: string;
   reads: Array<Pick<TogetherRead, 'name' | 'timestamps'>>;
   /** Each value of the statement: one of the arguments by name, or a constant of the shape. */
   values: Array<{ argument: string } | { constant: unknown }>;
@@ -75,7 +82,8 @@ export function togetherTemplate<S, A extends Arguments>(key: (shape: S) => stri
     if (!template) return readTogether(db, build(db, shape, args));
     if (template.reads.length === 0) return {};
     const values = template.values.map((value) => ('argument' in value ? args[value.argument] : value.constant));
-    return run(template.reads, db.raw(template.sql, values as Knex.RawBinding[]));
+    const [row] = await readBelowKnex<Record<string, unknown>>(db, template.text, values);
+    return columnsOf(template.reads, row!);
   };
 }
 
@@ -90,7 +98,7 @@ function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRea
   const readsOf = (reads: TogetherRead[]) => reads.map(({ name, timestamps }) => ({ name, ...(timestamps ? { timestamps } : {}) }));
   const a = build(first);
   const b = build(second);
-  if (a.length === 0) return { sql: '', reads: [], values: [] };
+  if (a.length === 0) return { text: '', reads: [], values: [] };
   const one = composed(db, a).toSQL();
   const two = composed(db, b).toSQL();
   if (one.sql !== two.sql || one.bindings.length !== two.bindings.length) return null;
@@ -104,7 +112,7 @@ function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRea
     else if (argument === undefined && !names.some((name) => y === second[name]) && sameConstant(x, y)) values.push({ constant: x });
     else return null;
   }
-  return { sql: one.sql, reads: readsOf(a), values };
+  return { text: positioned(one.sql, one.bindings.length), reads: readsOf(a), values };
 }
 
 function sameConstant(x: unknown, y: unknown): boolean {

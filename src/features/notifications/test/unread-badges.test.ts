@@ -54,7 +54,7 @@ describe('the CRM header badges on a busy workspace', function () {
   async function headerCount(table: 'client_activity_logs' | 'portal_messages'): Promise<{ html: string; rowsRead: number }> {
     // Statistics as autovacuum would have them after the inserts (the embedded database runs none).
     await h.crm.db.raw('analyze client_activity_logs, portal_messages');
-    const { result: html, recorded } = await recordedDuring(h.crm.db, async () => (await staff.get('/').expect(200)).text);
+    const { result: html, recorded } = await recordedDuring(async () => (await staff.get('/').expect(200)).text);
     const statement = recorded.find((q) => /count\(\*\)/.test(q.sql) && new RegExp(`\\b${table}\\b`).test(q.sql));
     expect(statement, `the header counted from ${table}`).to.not.equal(undefined);
     const plan = await analyzed(h.crm.sessionPool, statement!);
@@ -110,7 +110,7 @@ describe('the CRM header badges on a busy workspace', function () {
   it("counts each conversation's unread messages in the staff inbox up to the limit too", async function () {
     await clientWrites(COUNT_LIMIT + 50);
     await h.crm.db.raw('analyze portal_messages');
-    const { result: inbox, recorded } = await recordedDuring(h.crm.db, async () => (await staff.get('/client-messages').expect(200)).text);
+    const { result: inbox, recorded } = await recordedDuring(async () => (await staff.get('/client-messages').expect(200)).text);
     expect(inbox).to.include('<span class="chip__text">99+ unread</span>').and.include('99+ unread messages');
     const statement = recorded.find(
       (q) => /\bportal_conversations\b/.test(q.sql) && /\bunread\b/.test(q.sql) && /\blast_body\b/.test(q.sql),

@@ -77,7 +77,7 @@ describe('the staff record page on a busy client', function () {
     // Statistics as autovacuum would have them after the inserts (the embedded database runs none).
     await h.crm.db.raw('analyze client_activity_logs, portal_public_link_accesses');
 
-    const { result: html, recorded } = await recordedDuring(h.crm.db, async () => (await staff.get(recordPath).expect(200)).text);
+    const { result: html, recorded } = await recordedDuring(async () => (await staff.get(recordPath).expect(200)).text);
     expect(html.split(`<td>${RECORD_IP}</td>`).length - 1, 'the three views of this proposal').to.equal(3);
     expect(html.split('A public link was created by the agency').length - 1, 'the two links made').to.equal(2);
     expect(html.split(`<td>${ACCESS_IP}</td>`).length - 1, 'the newest hundred accesses').to.equal(100);
