@@ -14,7 +14,7 @@ import { createPasswordAuthenticator } from './sign-in/password-strategy.ts';
 import { authRoutes } from './sign-in/routes.ts';
 import { createTwoFactorHandlers, type TwoFactorHandlers } from './two-factor/handlers.ts';
 import { createIdentityCheck } from './two-factor/identity.ts';
-import { twoFactorAccountRoutes, twoFactorSignInRoutes } from './two-factor/routes.ts';
+import { twoFactorAccountRoutes, twoFactorGate, twoFactorSignInRoutes } from './two-factor/routes.ts';
 import { TwoFactorService } from './two-factor/service.ts';
 
 export { describeDevice } from './presenters.ts';
@@ -65,6 +65,7 @@ export function accountFeature(
     clientRoutes: [
       // First of all client routes: where the workspace requires two-factor, its gate keeps
       // clients without it on the set-up page.
+      twoFactorGate(twoFactorHandlers),
       twoFactorAccountRoutes(twoFactorHandlers),
       accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now, bus: events })),
       emailChangeRoutes(createEmailChangeHandlers({ emailChange, identity, now })),

@@ -1,6 +1,8 @@
 // Two-factor routes. The second-factor page is public (the client is not signed in yet; the session
-// only names who passed the first factor). The account routes come first among the client routes,
-// so the gate that sends clients of a workspace requiring two-factor to set-up runs before any page.
+// only names who passed the first factor). The gate that sends clients of a workspace requiring
+// two-factor to set-up comes first among the client routes, so it runs before any page; it is a
+// router of its own, so the routes under /account are entered only by a path under /account
+// (enteredByFirstSegment), not tried by every page.
 import { Router } from 'express';
 import { allow, validateBody } from '../../../core/index.ts';
 import { ConfirmationCodeCommand, RemoveCommand, RenewRecoveryCodesCommand, SecondFactorCommand, SetupCommand } from './commands.ts';
@@ -13,9 +15,14 @@ export function twoFactorSignInRoutes(h: TwoFactorHandlers): Router {
   return router;
 }
 
-export function twoFactorAccountRoutes(h: TwoFactorHandlers): Router {
+export function twoFactorGate(h: TwoFactorHandlers): Router {
   const router = Router({ mergeParams: true });
   router.use(h.gate);
+  return router;
+}
+
+export function twoFactorAccountRoutes(h: TwoFactorHandlers): Router {
+  const router = Router({ mergeParams: true });
   router.get('/account/two-factor', allow.signedIn, h.showStatus);
   router.get('/account/two-factor/setup', allow.signedIn, h.showSetup);
   router.post('/account/two-factor/setup', allow.self, validateBody(SetupCommand, h.invalidSetup), h.confirmSetup);
