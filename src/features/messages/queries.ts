@@ -253,18 +253,25 @@ export async function seenByOtherSide(db: Db, workspaceId: string, clientId: str
 }
 
 /** Unread messages from the other side in a client's conversation, for one reader. */
+// Read on every dashboard and on the messages badge: written once rather than built per request.
+// The workspace is named again inside, not only by m's: Citus routes a subquery to one node by its
+// own condition.
+const UNREAD_IN_CONVERSATION = `select count(*)::int as count from portal_messages as m
+  where m.workspace_id = ? and m.client_id = ? and m.author_side = ?
+    and m.id > coalesce((select r.read_message_id from portal_read_markers r
+      where r.workspace_id = ? and r.client_id = m.client_id and r.reader_side = ? and r.reader_id = ? and r.thread = 'conversation'), 0)`;
+
 export async function unreadInConversation(db: Db, workspaceId: string, clientId: string, reader: Reader): Promise<number> {
   const other: Side = reader.side === 'client' ? 'staff' : 'client';
-  const row = await db('portal_messages as m')
-    .where({ 'm.workspace_id': workspaceId, 'm.client_id': clientId, 'm.author_side': other })
-    .whereRaw(
-      // The workspace named again inside, not only by m's: Citus routes a subquery to one node by its own condition.
-      `m.id > coalesce((select r.read_message_id from portal_read_markers r
-         where r.workspace_id = ? and r.client_id = m.client_id and r.reader_side = ? and r.reader_id = ? and r.thread = 'conversation'), 0)`,
-      [workspaceId, reader.side, reader.id],
-    )
-    .count<{ count: string }[]>({ count: '*' });
-  return Number(row[0]?.count ?? 0);
+  const { rows } = await db.raw<{ rows: Array<{ count: number }> }>(UNREAD_IN_CONVERSATION, [
+    workspaceId,
+    clientId,
+    other,
+    workspaceId,
+    reader.side,
+    reader.id,
+  ]);
+  return rows[0]?.count ?? 0;
 }
 
 /** When a reader last read each comment thread of a client (`proposal:12` → time). */
