@@ -8,26 +8,17 @@
 // `/round-trips/K` (K up to BARE_ROUND_TRIPS) renders the first page after K primary-key queries,
 // one after another: what a page's round trips alone cost before any framework work (a signed-in
 // page reads its session, the host's contact and then its records).
-import ejs from 'ejs';
 import express from 'express';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { baselinePages, pageTemplate } from './baseline-pages.ts';
 import pg from 'pg';
 
-const pages = JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as Array<{
-  path: string;
-  contentType: string;
-  body?: string;
-  base64?: string;
-  roundTrips?: number;
-}>;
+const pages = baselinePages();
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 6 });
 const app = express();
 
 /** The one primary-key query every route runs: the workspace's name. */
 const workspaceName = async () => (await pool.query('select id, slug, name from workspaces where id = $1', [1])).rows[0]?.name ?? '';
-/** The body as a template with one placeholder for the queried name, so rendering does real work. */
-const templateOf = (body: string) => ejs.compile(body.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
 
 for (const page of pages) {
   // Routes match the path alone; a page measured with a query string is served by its path.
@@ -42,7 +33,7 @@ for (const page of pages) {
     });
     continue;
   }
-  const render = templateOf(page.body!);
+  const render = pageTemplate(page.body!);
   app.get(route, async (_req, res) => {
     let name = '';
     for (let i = 0; i < trips; i++) name = await workspaceName();
@@ -51,7 +42,7 @@ for (const page of pages) {
 }
 const first = pages.find((page) => page.body !== undefined);
 if (first) {
-  const render = templateOf(first.body!);
+  const render = pageTemplate(first.body!);
   for (let trips = 1; trips <= Number(process.env.BARE_ROUND_TRIPS ?? 0); trips++) {
     app.get(`/round-trips/${trips}`, async (_req, res) => {
       let name = '';

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { BaselinePage } from './baseline-pages.ts';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -26,11 +27,7 @@ export interface Served {
 }
 
 /** A page as the baselines serve it: the portal's bytes and the round trips the portal made for them. */
-export interface CapturedPage {
-  path: string;
-  contentType: string;
-  body?: string;
-  base64?: string;
+export interface CapturedPage extends BaselinePage {
   roundTrips: number;
   statements: number;
 }

@@ -13,22 +13,15 @@
 //
 // Prints one JSON line: { url, cookie }: the cookie that names that session.
 import connectPgSimple from 'connect-pg-simple';
-import ejs from 'ejs';
 import express from 'express';
 import session from 'express-session';
 import knex from 'knex';
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { baselinePages, pageTemplate } from './baseline-pages.ts';
 import pg from 'pg';
 
-const pages = JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as Array<{
-  path: string;
-  contentType: string;
-  body?: string;
-  base64?: string;
-  roundTrips?: number;
-}>;
+const pages = baselinePages();
 const SECRET = 'stack-floor-'.padEnd(48, 's');
 const TABLE = 'bench_stack_floor_sessions';
 
@@ -74,8 +67,6 @@ app.use(
 /** One primary-key read through knex: the workspace's name. */
 const workspaceName = async () =>
   ((await db('workspaces').where({ id: 1 }).first('id', 'slug', 'name')) as { name?: string } | undefined)?.name ?? '';
-/** The body as a template with one placeholder for the queried name, so rendering does real work. */
-const templateOf = (body: string) => ejs.compile(body.replaceAll('<%', '<%%').replace('</body>', '<!-- <%= name %> --></body>'));
 
 for (const page of pages) {
   const route = page.path.split('?')[0]!;
@@ -89,7 +80,7 @@ for (const page of pages) {
     });
     continue;
   }
-  const render = templateOf(page.body!);
+  const render = pageTemplate(page.body!);
   app.get(route, async (req, res) => {
     let name = '';
     for (let i = 0, trips = tripsAfter(req); i < trips; i++) name = await workspaceName();
