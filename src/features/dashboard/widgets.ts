@@ -12,6 +12,7 @@ import {
   type PortalSettings,
   type RequestI18n,
   type SharedDocument,
+  SUMMARY_COUNT_LIMIT,
   withoutClosedRecord,
 } from '../../core/index.ts';
 import { presentShared } from '../documents/index.ts';
@@ -22,8 +23,16 @@ export const WIDGET_ROWS = 5;
 export interface WidgetData {
   documents: SharedDocument[] | null;
   tasks: ClientTask[] | null;
-  /** Messages from the agency this client user has not read; null when messaging is off. */
+  /** Messages from the agency this client user has not read, up to SUMMARY_COUNT_LIMIT and one more; null when messaging is off. */
   unreadMessages: number | null;
+}
+
+/** "3 unread messages from us", "More than 1,000 …" past the count limit; null for none. */
+function unreadText(i18n: RequestI18n, unread: number): string | null {
+  if (unread === 0) return null;
+  return unread > SUMMARY_COUNT_LIMIT
+    ? i18n.t('messages:widget.unreadMore', { limit: i18n.fmt.number(SUMMARY_COUNT_LIMIT) })
+    : i18n.t('messages:widget.unread', { count: unread });
 }
 
 export async function loadDashboard(
@@ -66,6 +75,6 @@ export function presentWidgets(i18n: RequestI18n, base: string, settings: Portal
     tasks: data.tasks
       ? { href: `${base}/tasks`, items: data.tasks.map((task) => presentTask(i18n, base, withoutClosedRecord(settings, task), today)) }
       : null,
-    messages: data.unreadMessages === null ? null : { href: `${base}/messages`, unread: data.unreadMessages },
+    messages: data.unreadMessages === null ? null : { href: `${base}/messages`, unread: unreadText(i18n, data.unreadMessages) },
   };
 }

@@ -1,7 +1,7 @@
 // SQL for messages: conversations, messages, attachments, read markers and the client's email
 // preference. Every query names the workspace (but the digest's search, across workspaces, which
 // says so) and, except the staff inbox (which lists all clients of one workspace), the client.
-import { ACROSS_WORKSPACES, boundedCount, COUNT_LIMIT, ERASED_NAME, personMay } from '../../core/index.ts';
+import { ACROSS_WORKSPACES, boundedCount, COUNT_LIMIT, ERASED_NAME, personMay, SUMMARY_COUNT_LIMIT } from '../../core/index.ts';
 import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
@@ -253,14 +253,17 @@ export async function seenByOtherSide(db: Db, workspaceId: string, clientId: str
 }
 
 /** Unread messages from the other side in a client's conversation, for one reader. */
-// Read on every dashboard and on the messages badge: written once rather than built per request.
-// The workspace is named again inside, not only by m's: Citus routes a subquery to one node by its
-// own condition.
-const UNREAD_IN_CONVERSATION = `select count(*)::int as count from portal_messages as m
+// Read on every dashboard: written once rather than built per request. Counted up to the limit
+// and one more, as the dashboard's other counts (SUMMARY_COUNT_LIMIT): a conversation flooded
+// with tens of thousands of unread messages costs no more than one with a thousand. The workspace
+// is named again inside, not only by m's: Citus routes a subquery to one node by its own condition.
+const UNREAD_IN_CONVERSATION = `select count(*)::int as count from (select 1 from portal_messages as m
   where m.workspace_id = ? and m.client_id = ? and m.author_side = ?
     and m.id > coalesce((select r.read_message_id from portal_read_markers r
-      where r.workspace_id = ? and r.client_id = m.client_id and r.reader_side = ? and r.reader_id = ? and r.thread = 'conversation'), 0)`;
+      where r.workspace_id = ? and r.client_id = m.client_id and r.reader_side = ? and r.reader_id = ? and r.thread = 'conversation'), 0)
+  limit ${SUMMARY_COUNT_LIMIT + 1}) unread`;
 
+/** The unread messages from the other side, up to SUMMARY_COUNT_LIMIT and one more (past it: "more than"). */
 export async function unreadInConversation(db: Db, workspaceId: string, clientId: string, reader: Reader): Promise<number> {
   const other: Side = reader.side === 'client' ? 'staff' : 'client';
   const { rows } = await db.raw<{ rows: Array<{ count: number }> }>(UNREAD_IN_CONVERSATION, [

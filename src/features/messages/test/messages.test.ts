@@ -5,7 +5,7 @@
 // the client's message-email choice is kept; and the pages stay within a query budget.
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { SECTION_SWITCHES, type SectionSwitch } from '../../../core/index.ts';
+import { SECTION_SWITCHES, SUMMARY_COUNT_LIMIT, type SectionSwitch } from '../../../core/index.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { countQueries } from '../../../../test/support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
@@ -172,6 +172,32 @@ describe('messages between a client and the agency', function () {
     expect(unread).to.contain('href="/portal/demo/messages"');
     // Priya's company has no message from the agency.
     expect((await priya.get('/portal/demo/').expect(200)).text).to.contain('No unread messages from us.');
+    await maria.get('/portal/demo/messages').expect(200);
+    expect((await maria.get('/portal/demo/').expect(200)).text).to.contain('No unread messages from us.');
+  });
+
+  it('counts unread messages up to the limit and one more, and says "more than" past it', async function () {
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    // Northwind's conversation exists since the messages above; the agency floods it.
+    const conversation = await h.crm.db('portal_conversations').where({ workspace_id: demo.id, client_id: northwindId }).first('id');
+    await h.crm.db.raw(
+      `insert into portal_messages (workspace_id, client_id, conversation_id, author_side, author_name, body)
+       select ?, ?, ?, 'staff', 'Agency', 'Notice ' || n from generate_series(1, ?) as n`,
+      [demo.id, northwindId, conversation.id, SUMMARY_COUNT_LIMIT + 5],
+    );
+    const counter = countQueries();
+    try {
+      const counted = await counter.measure(() => maria.get('/portal/demo/').expect(200));
+      const statement = counted.sql.find((sql) => /from portal_messages/.test(sql));
+      expect(statement, 'the unread count').to.match(new RegExp(`limit ${SUMMARY_COUNT_LIMIT + 1}\\b`));
+    } finally {
+      counter.stop();
+    }
+    expect((await maria.get('/portal/demo/').expect(200)).text).to.contain('More than 1,000 unread messages from us');
+    expect((await maria.get('/portal/demo/').set('Accept-Language', 'de').expect(200)).text).to.contain(
+      'Mehr als 1.000 ungelesene Nachrichten von uns',
+    );
+    // Read, they are none again.
     await maria.get('/portal/demo/messages').expect(200);
     expect((await maria.get('/portal/demo/').expect(200)).text).to.contain('No unread messages from us.');
   });
