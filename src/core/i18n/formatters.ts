@@ -2,6 +2,7 @@
 // microseconds each to build, so each is built once per locale, time zone and option set; and a
 // format costs one to three microseconds, paid for the same amounts and dates on every page a
 // client reloads, so the last few hundred answers of each are kept.
+import { remembered } from '../cache/remembered.ts';
 import type { Locale } from './translations.ts';
 
 export interface Formatters {
@@ -25,26 +26,15 @@ const moneyFormats = new Map<string, (cents: number) => string>();
 /** How many answers each format keeps: a page's worth many times over, a few kilobytes each. */
 const REMEMBERED = 500;
 
-/** A format that keeps its last answers (all forgotten at once when full: no order to keep). */
-function remembered<K>(format: (key: K) => string): (key: K) => string {
-  const answers = new Map<K, string>();
-  return (key) => {
-    let answer = answers.get(key);
-    if (answer === undefined) {
-      answer = format(key);
-      if (answers.size >= REMEMBERED) answers.clear();
-      answers.set(key, answer);
-    }
-    return answer;
-  };
-}
+/** A format that keeps its last answers. */
+const rememberedFormat = <K>(format: (key: K) => string) => remembered(format, REMEMBERED) as (key: K) => string;
 
 function moneyFormat(locale: Locale, currency: string): (cents: number) => string {
   const key = `${locale}|${currency}`;
   let format = moneyFormats.get(key);
   if (!format) {
     const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
-    format = remembered((cents: number) => money.format(cents / 100));
+    format = rememberedFormat((cents: number) => money.format(cents / 100));
     moneyFormats.set(key, format);
   }
   return format;
@@ -69,8 +59,8 @@ export function formattersFor(locale: Locale, timeZone: string): Formatters {
   const hour = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone });
   const isoDay = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone });
   // Keyed by the string or the instant: a Date is a new object on every read.
-  const dayOf = remembered((value: string | number) => day.format(calendarDate(typeof value === 'number' ? new Date(value) : value)));
-  const dateTimeOf = remembered((instant: number) => dateTime.format(instant));
+  const dayOf = rememberedFormat((value: string | number) => day.format(calendarDate(typeof value === 'number' ? new Date(value) : value)));
+  const dateTimeOf = rememberedFormat((instant: number) => dateTime.format(instant));
   const formatters: Formatters = {
     number: (value) => number.format(value),
     money: (cents, currency) => moneyFormat(locale, currency)(cents),

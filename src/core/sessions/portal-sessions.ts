@@ -23,6 +23,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import type { ClientUserWithAccessRow } from '../client-users/queries.ts';
+import { remembered } from '../cache/remembered.ts';
 import { hashToken } from '../crypto/secrets.ts';
 import { readCookie } from '../http/cookies.ts';
 import { cookiePathFor } from '../http/served-host.ts';
@@ -31,31 +32,13 @@ import { SESSION_COOKIE } from './session-data.ts';
 
 export const SESSION_TABLE = 'client_sessions';
 
-/**
- * At most this many session ids keep their row key, and this many cookies their verified id, per
- * process; past it each memo starts again empty (what it holds is recomputed on the next request).
- */
+/** At most this many session ids keep their row key, and this many cookies their verified id, per process. */
 const MEMO_LIMIT = 10_000;
-
-/** A pure function's answers kept for the keys asked of it (only those it answers with a value). */
-function memoized(compute: (key: string) => string | undefined): (key: string) => string | undefined {
-  const kept = new Map<string, string>();
-  return (key) => {
-    let value = kept.get(key);
-    if (value === undefined) {
-      value = compute(key);
-      if (value === undefined) return undefined;
-      if (kept.size >= MEMO_LIMIT) kept.clear();
-      kept.set(key, value);
-    }
-    return value;
-  };
-}
 
 // Every signed-in request turns its cookie into the row's key: an HMAC to verify the cookie, then
 // a SHA-256 of the id. Both depend on their input alone, so a cookie verified once is not verified
 // again (only cookies that verified are kept: a forged one computes every time and fills nothing).
-const rowKeyOf = memoized(hashToken) as (sid: string) => string;
+const rowKeyOf = remembered(hashToken, MEMO_LIMIT) as (sid: string) => string;
 
 export function hashSessionId(sid: string): string {
   return rowKeyOf(sid);
@@ -300,7 +283,7 @@ export async function destroySession(req: Request): Promise<void> {
 
 export function portalSessions(options: PortalSessionsOptions): RequestHandler {
   const store = new SessionStore(options.pool, options);
-  const verifiedSid = memoized((raw) => unsignSessionCookie(raw, options.secrets));
+  const verifiedSid = remembered((raw: string) => unsignSessionCookie(raw, options.secrets), MEMO_LIMIT);
   return (req: Request, res: Response, next: NextFunction) => {
     const raw = readCookie(req, SESSION_COOKIE);
     if (!raw && READS.has(req.method)) return next();
