@@ -25,13 +25,11 @@ export async function readBelowKnex<Row>(db: Db, text: string, values: readonly 
 }
 
 /**
- * A statement in knex's raw form (each `?` a value, none a name) in PostgreSQL's (`$1`, `$2`, …).
- * Refuses a text whose `?` are not all values, where the two forms could differ.
+ * A statement in knex's raw form (each `?` a value, none a name) in PostgreSQL's (`$1`, `$2`, …);
+ * undefined for a text whose `?` are not all values, where the two forms could differ.
  */
-export function positioned(sql: string, valueCount: number): string {
-  if (sql.includes('??') || (sql.match(/\?/g) ?? []).length !== valueCount) {
-    throw new Error('positioned: every ? of the statement must be one of its values');
-  }
+export function positioned(sql: string, valueCount: number): string | undefined {
+  if (sql.includes('??') || (sql.match(/\?/g) ?? []).length !== valueCount) return undefined;
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 }

@@ -103,7 +103,8 @@ function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRea
   const two = composed(db, b).toSQL();
   if (one.sql !== two.sql || one.bindings.length !== two.bindings.length) return null;
   // knex.raw reads every `?` as a value's place (and `??` as a name's): only a text whose `?` are exactly its values can be reused.
-  if ((one.sql.match(/\?/g) ?? []).length !== one.bindings.length || one.sql.includes('??')) return null;
+  const text = positioned(one.sql, one.bindings.length);
+  if (text === undefined) return null;
   const values: Template['values'] = [];
   for (let i = 0; i < one.bindings.length; i++) {
     const [x, y] = [one.bindings[i], two.bindings[i]];
@@ -112,7 +113,7 @@ function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRea
     else if (argument === undefined && !names.some((name) => y === second[name]) && sameConstant(x, y)) values.push({ constant: x });
     else return null;
   }
-  return { text: positioned(one.sql, one.bindings.length), reads: readsOf(a), values };
+  return { text, reads: readsOf(a), values };
 }
 
 function sameConstant(x: unknown, y: unknown): boolean {
