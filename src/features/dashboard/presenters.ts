@@ -52,6 +52,14 @@ export type PersonSummary = Omit<ClientSummary, 'documents'> & {
   tickets?: { open: number; waiting: number } | null;
 };
 
+/**
+ * A count of the dashboard's, counted to SUMMARY_COUNT_LIMIT and one more: `key` with the count,
+ * or past the limit `${key}More`, "More than 1,000 …". History, what is open, unread messages.
+ */
+export function countedToLimit(i18n: RequestI18n, key: string, count: number): string {
+  return count > SUMMARY_COUNT_LIMIT ? i18n.t(`${key}More`, { limit: i18n.fmt.number(SUMMARY_COUNT_LIMIT) }) : i18n.t(key, { count });
+}
+
 export function presentCards(i18n: RequestI18n, base: string, summary: PersonSummary, sections: PortalSection[]): DashboardCard[] {
   const { t, fmt } = i18n;
   // What is outstanding is the balance of the unpaid invoices (the open filter); the overdue ones
@@ -73,24 +81,20 @@ export function presentCards(i18n: RequestI18n, base: string, summary: PersonSum
         : []),
     ];
   };
-  // A count past the host's limit reads "More than 1,000 …" (see SUMMARY_COUNT_LIMIT): history,
-  // and what is open too.
-  const history = (key: string, count: number) =>
-    count > SUMMARY_COUNT_LIMIT ? t(`${key}More`, { limit: fmt.number(SUMMARY_COUNT_LIMIT) }) : t(key, { count });
   // "In all" is the whole list: every status the client sees.
   const inAll = (section: 'proposals' | 'quotations', key: string, count: number): CardDetail[] => [
-    { text: history(key, count), href: `${base}/${section}` },
+    { text: countedToLimit(i18n, key, count), href: `${base}/${section}` },
   ];
   const cards: Record<string, () => Omit<DashboardCard, 'section' | 'title' | 'href'>> = {
     proposals: () => ({
-      headline: history('dashboard:cards.proposalsOpen', summary.proposals.open),
+      headline: countedToLimit(i18n, 'dashboard:cards.proposalsOpen', summary.proposals.open),
       details: inAll('proposals', 'dashboard:cards.proposalsTotal', summary.proposals.total),
     }),
     quotations: () => ({
-      headline: history('dashboard:cards.quotationsOpen', summary.quotations.open),
+      headline: countedToLimit(i18n, 'dashboard:cards.quotationsOpen', summary.quotations.open),
       details: inAll('quotations', 'dashboard:cards.quotationsTotal', summary.quotations.total),
     }),
-    invoices: () => ({ headline: history('dashboard:cards.invoicesUnpaid', summary.invoices.unpaid), details: outstanding() }),
+    invoices: () => ({ headline: countedToLimit(i18n, 'dashboard:cards.invoicesUnpaid', summary.invoices.unpaid), details: outstanding() }),
     tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), details: [] }),
     projects: () => ({ headline: t('dashboard:cards.projectsActive', { count: summary.projects.active }), details: [] }),
     tickets: () => ({
@@ -103,7 +107,7 @@ export function presentCards(i18n: RequestI18n, base: string, summary: PersonSum
       headline:
         summary.documents.shared === null
           ? t('dashboard:cards.documentsUncounted')
-          : history('dashboard:cards.documentsShared', summary.documents.shared),
+          : countedToLimit(i18n, 'dashboard:cards.documentsShared', summary.documents.shared),
       details: [],
     }),
   };

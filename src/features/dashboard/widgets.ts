@@ -12,11 +12,11 @@ import {
   type PortalSettings,
   type RequestI18n,
   type SharedDocument,
-  SUMMARY_COUNT_LIMIT,
   withoutClosedRecord,
 } from '../../core/index.ts';
 import { presentShared } from '../documents/index.ts';
 import { presentTask } from '../tasks/index.ts';
+import { countedToLimit } from './presenters.ts';
 
 export const WIDGET_ROWS = 5;
 
@@ -28,12 +28,7 @@ export interface WidgetData {
 }
 
 /** "3 unread messages from us", "More than 1,000 …" past the count limit; null for none. */
-function unreadText(i18n: RequestI18n, unread: number): string | null {
-  if (unread === 0) return null;
-  return unread > SUMMARY_COUNT_LIMIT
-    ? i18n.t('messages:widget.unreadMore', { limit: i18n.fmt.number(SUMMARY_COUNT_LIMIT) })
-    : i18n.t('messages:widget.unread', { count: unread });
-}
+const unreadText = (i18n: RequestI18n, unread: number) => (unread === 0 ? null : countedToLimit(i18n, 'messages:widget.unread', unread));
 
 export async function loadDashboard(
   adapter: HostAdapter,
