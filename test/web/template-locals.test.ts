@@ -1,10 +1,10 @@
 // Templates are compiled without ejs's `with (data)`, reading the names they use from the data as
 // variables: the names are found in the compiled source, every template of the portal compiles that
-// way, and it renders what the `with` form renders. An include sees its includer's data without a
-// copy, and an error names the template's line.
+// way, and it renders what the `with` form renders. An include sees its includer's data and its own
+// values on top, and an error names the template's line.
 import { expect } from 'chai';
 import ejs from 'ejs';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compileTemplate, renderTemplate, type RunTemplate, useViewFolders, VIEWS_DIR } from '../../src/core/web/render.ts';
@@ -78,6 +78,50 @@ describe('template locals', function () {
     const model = { title: 'T', label: 'page' };
     expect(renderTemplate('scratch-locals/page', model)).to.equal('own/T|page');
     expect(model).to.deep.equal({ title: 'T', label: 'page' });
+  });
+
+  it("gives an include given values an object of the names it and its own includes read, the includer's where it gave none", function () {
+    const folder = mkdtempSync(path.join(tmpdir(), 'portal-views-'));
+    mkdirSync(path.join(folder, 'scratch-shape'));
+    const write = (name: string, text: string) => writeFileSync(path.join(folder, `scratch-shape/${name}.ejs`), text);
+    // _inner reads `title`, which only the page has: _outer, given values of its own, must carry it.
+    write('_inner', '<%= title %>:<%= locals.note ?? "no note" %>');
+    write('_outer', "[<%= label %>|<%= typeof hint %>|<%- include('/scratch-shape/_inner') %>]");
+    write('page', "<%- include('/scratch-shape/_outer', { label: 'own', hint: undefined }) %><%= hint %>");
+    useViewFolders([folder]);
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.note = 'from the prototype';
+    try {
+      // An own value left undefined hides the includer's; nothing is read from Object's prototype.
+      expect(renderTemplate('scratch-shape/page', { title: 'T', hint: 'page hint' })).to.equal('[own|undefined|T:no note]page hint');
+    } finally {
+      delete polluted.note;
+    }
+  });
+
+  it('compiles the includers of a changed template again, so they carry the names it reads now (outside production)', function () {
+    const folder = mkdtempSync(path.join(tmpdir(), 'portal-views-'));
+    mkdirSync(path.join(folder, 'scratch-edit'));
+    const part = path.join(folder, 'scratch-edit/_part.ejs');
+    writeFileSync(part, '<%= label %>');
+    writeFileSync(path.join(folder, 'scratch-edit/page.ejs'), "<%- include('/scratch-edit/_part', { label: 'own' }) %>");
+    useViewFolders([folder]);
+    expect(renderTemplate('scratch-edit/page', { title: 'T' })).to.equal('own');
+    writeFileSync(part, '<%= label %>/<%= title %>');
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(part, later, later);
+    expect(renderTemplate('scratch-edit/page', { title: 'T' })).to.equal('own/T');
+  });
+
+  it("lets an include named by a variable see its includer's data through its prototype", function () {
+    const folder = mkdtempSync(path.join(tmpdir(), 'portal-views-'));
+    mkdirSync(path.join(folder, 'scratch-dynamic'));
+    writeFileSync(path.join(folder, 'scratch-dynamic/_part.ejs'), '<%= label %>/<%= title %>');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the template's own JavaScript, an include named by a template literal
+    writeFileSync(path.join(folder, 'scratch-dynamic/_named.ejs'), '<%- include(`/${part}`) %>');
+    writeFileSync(path.join(folder, 'scratch-dynamic/page.ejs'), "<%- include('/scratch-dynamic/_named', { label: 'own' }) %>");
+    useViewFolders([folder]);
+    expect(renderTemplate('scratch-dynamic/page', { title: 'T', part: 'scratch-dynamic/_part' })).to.equal('own/T');
   });
 
   it('names the template file and line of an error, as ejs does', function () {
