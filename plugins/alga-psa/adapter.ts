@@ -235,7 +235,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
           quoteCounts(db, { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           invoiceCounts(db, { ...scope, today, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           options.storageRoot ? sharedDocumentCount(db, scope) : Promise.resolve(0),
-          openTaskCount(db, { ...scope, contactId: contact }),
+          openTaskCount(db, { ...scope, contactId: contact, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
         ]);
         return {
           proposals: { open: 0, total: 0 },

@@ -2,7 +2,7 @@
 // completion and tasks each project's client_portal_config lets Alga's own client portal show.
 import type { Knex } from 'knex';
 import type { ProjectPhase, ProjectSummary, ProjectsPort, ProjectTask } from '../../src/index.ts';
-import { clampLimit, containsPattern, decodeCursor, encodeCursor } from '../../src/index.ts';
+import { clampLimit, containsPattern, decodeCursor, encodeCursor, SUMMARY_COUNT_LIMIT } from '../../src/index.ts';
 import { keysetPage, percentOf, projectSummary } from '../shared/projects.ts';
 import { contactScope, parseUuid } from './ids.ts';
 import {
@@ -126,7 +126,7 @@ export function algaProjects(db: Knex, tenantOf: TenantOf): ProjectsPort {
     },
     async countActive(workspaceId, clientId, contactId) {
       const scope = scopeOf(workspaceId, clientId, contactId);
-      return scope ? countActiveProjects(db, scope) : 0;
+      return scope ? countActiveProjects(db, { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 }) : 0;
     },
   };
 }

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { TicketDetail, TicketFile, TicketMessage, TicketsPort, TicketState, TicketSummary } from '../../src/index.ts';
-import { clampLimit, pageOf } from '../../src/index.ts';
+import { clampLimit, pageOf, SUMMARY_COUNT_LIMIT } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
 import { cents } from './money.ts';
@@ -236,7 +236,7 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
 
     async counts(workspaceId, clientId, contactId) {
       const scope = await readScopeOf(workspaceId, clientId, contactId);
-      return scope ? ticketCounts(db, scope) : { open: 0, waiting: 0 };
+      return scope ? ticketCounts(db, { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 }) : { open: 0, waiting: 0 };
     },
 
     async create(workspaceId, clientId, contactId, ticket, write) {

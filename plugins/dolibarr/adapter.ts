@@ -255,7 +255,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
           invoiceCounts(db, { entity: e, companyId, today, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
           entityCurrency(db, { entity: e }),
           options.dataRoot ? sharedDocumentCount(db, options.dataRoot, { entity: e, companyId }) : Promise.resolve({ shared: 0 }),
-          openTaskCount(db, { entity: e, companyId, contactId: contact }),
+          openTaskCount(db, { entity: e, companyId, contactId: contact, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
         ]);
         const outstanding = toCents(invoices.outstanding);
         return {

@@ -2,7 +2,7 @@
 // their tasks and progress. No phases: see queries/projects.ts for why.
 import type { Knex } from 'knex';
 import type { ProjectSummary, ProjectsPort, ProjectTask } from '../../src/index.ts';
-import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
+import { clampLimit, decodeCursor, encodeCursor, SUMMARY_COUNT_LIMIT } from '../../src/index.ts';
 import { keysetPage, percentOf, projectSummary } from '../shared/projects.ts';
 import { contactScope, parseId, toHostId } from './ids.ts';
 import {
@@ -107,7 +107,7 @@ export function dolibarrProjects(db: Knex, entityOf: (workspaceId: string) => nu
     },
     async countActive(workspaceId, clientId, contactId) {
       const scope = scopeOf(workspaceId, clientId, contactId);
-      return scope ? countActiveProjects(db, scope) : 0;
+      return scope ? countActiveProjects(db, { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 }) : 0;
     },
   };
 }

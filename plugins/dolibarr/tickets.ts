@@ -16,7 +16,7 @@ import type {
   TicketStatusName,
   TicketSummary,
 } from '../../src/index.ts';
-import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
+import { clampLimit, decodeCursor, encodeCursor, SUMMARY_COUNT_LIMIT } from '../../src/index.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
@@ -284,7 +284,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
 
     async counts(workspaceId, clientId, _contactId) {
       const s = scope(workspaceId, clientId);
-      return s ? ticketCounts(db, s) : { open: 0, waiting: 0 };
+      return s ? ticketCounts(db, { ...s, countLimit: SUMMARY_COUNT_LIMIT + 1 }) : { open: 0, waiting: 0 };
     },
 
     async create(workspaceId, clientId, contactId, ticket, write) {

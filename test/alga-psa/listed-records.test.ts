@@ -241,7 +241,7 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
     expect((await adapter.summaries.forClient(tenant(), bakery(), seed.contacts.claire)).invoices.unpaid).to.equal(3);
   });
 
-  it('counts unpaid invoices and quotes awaiting an answer to the limit and one more, reading no more of them', async function () {
+  it('counts unpaid invoices, quotes awaiting an answer and open tasks to the limit and one more, reading no more of them', async function () {
     const { db, seed } = host;
     // An import gone wrong: more of each open than the dashboard counts.
     const many = SUMMARY_COUNT_LIMIT + 500;
@@ -259,7 +259,16 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
          from generate_series(1, ?) g, lateral (select timestamptz '2022-01-01 00:00:00Z' + g * interval '1 hour' as d) day`,
       [tenant(), bakery(), seed.users.admin, seed.users.admin, many],
     );
-    await db.raw('analyze invoices, quotes');
+    // And open tasks the contact sees: copies of a seed task on nobody, with their own keys.
+    await db.raw(
+      `insert into project_tasks
+       select (jsonb_populate_record(null::project_tasks, to_jsonb(t) || jsonb_build_object(
+                 'task_id', gen_random_uuid(), 'task_name', 'Imported ' || g,
+                 'wbs_code', '1.1.9' || g, 'order_key', 'z' || g))).*
+         from project_tasks t, generate_series(1, ?) g where t.tenant = ? and t.task_id = ?`,
+      [many, tenant(), seed.tasks.undated],
+    );
+    await db.raw('analyze invoices, quotes, project_tasks');
     try {
       const today = new Date().toISOString().slice(0, 10);
       const args = { tenant: tenant(), clientId: bakery(), today, countLimit: SUMMARY_COUNT_LIMIT + 1 };
@@ -273,7 +282,9 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
       const summary = await adapter.summaries.forClient(tenant(), bakery(), seed.contacts.claire);
       expect(summary.invoices.unpaid).to.equal(SUMMARY_COUNT_LIMIT + 1);
       expect(summary.quotations.open).to.equal(SUMMARY_COUNT_LIMIT + 1);
+      expect(summary.tasks.open).to.equal(SUMMARY_COUNT_LIMIT + 1);
     } finally {
+      await db('project_tasks').where({ tenant: tenant() }).whereLike('task_name', 'Imported %').delete();
       await db('invoices').where({ tenant: tenant() }).whereLike('invoice_number', 'INV-IMPORT-%').delete();
       await db('quotes').where({ tenant: tenant() }).whereLike('quote_number', 'Q-IMPORT-%').delete();
       await scan();

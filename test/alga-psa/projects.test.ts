@@ -7,7 +7,10 @@
 // column, a due date only where visible_task_fields lists it. Lists search and page by keyset.
 // The tasks port hides tasks on a hidden column too, as Alga's portal does.
 import { expect } from 'chai';
-import type { ProjectsPort, TasksPort } from '../../src/core/ports/host.ts';
+import { countActiveProjects } from '../../plugins/alga-psa/queries/projects.ts';
+import { openTaskCount } from '../../plugins/alga-psa/queries/tasks.ts';
+import { type ProjectsPort, SUMMARY_COUNT_LIMIT, type TasksPort } from '../../src/core/ports/host.ts';
+import { rowsRead } from '../support/rows-read.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;
@@ -329,5 +332,42 @@ describe('alga-psa binding: projects', function () {
     expect(await search('Internal QA')).to.deep.equal([]);
     const hidden = String((await host.db('project_tasks').where({ tenant, task_name: 'Internal QA' }).first('task_id')).task_id);
     expect(await tasks.find(tenant, bakery, claire, hidden)).to.equal(null);
+  });
+
+  it('counts active projects and open tasks to the limit and one more, reading no more of them', async function () {
+    const { db } = host;
+    // An import gone wrong: more active projects, and more open tasks the contact sees, than the
+    // dashboard counts; each a copy of a seed row the contact sees, with its own keys.
+    const many = SUMMARY_COUNT_LIMIT + 500;
+    await db.raw(
+      `insert into projects
+       select (jsonb_populate_record(null::projects, to_jsonb(p) || jsonb_build_object(
+                 'project_id', gen_random_uuid(), 'project_name', 'Imported ' || g,
+                 'project_number', 'PRJ-HEAP-' || g, 'wbs_code', '9' || g))).*
+         from projects p, generate_series(1, ?) g where p.tenant = ? and p.project_id = ?`,
+      [many, tenant, ids.officeMove],
+    );
+    await db.raw(
+      `insert into project_tasks
+       select (jsonb_populate_record(null::project_tasks, to_jsonb(t) || jsonb_build_object(
+                 'task_id', gen_random_uuid(), 'task_name', 'Imported ' || g,
+                 'wbs_code', '1.1.9' || g, 'order_key', 'z' || g))).*
+         from project_tasks t, generate_series(1, ?) g where t.tenant = ? and t.task_id = ?`,
+      [many, tenant, host.seed.tasks.undated],
+    );
+    await db.raw('analyze projects, project_tasks');
+    try {
+      const scope = { tenant, clientId: bakery, contactId: claire, countLimit: SUMMARY_COUNT_LIMIT + 1 };
+      const active = await rowsRead(db, 'projects', (trx) => countActiveProjects(trx, scope));
+      expect(active.value).to.equal(SUMMARY_COUNT_LIMIT + 1);
+      expect(active.read, 'projects read').to.be.at.most(SUMMARY_COUNT_LIMIT + 1 + 20);
+      const open = await rowsRead(db, 'project_tasks', (trx) => openTaskCount(trx, scope));
+      expect(open.value).to.equal(SUMMARY_COUNT_LIMIT + 1);
+      expect(open.read, 'tasks read').to.be.at.most(SUMMARY_COUNT_LIMIT + 1 + 20);
+      expect(await projects.countActive(tenant, bakery, claire)).to.equal(SUMMARY_COUNT_LIMIT + 1);
+    } finally {
+      await db('project_tasks').where({ tenant }).whereLike('task_name', 'Imported %').delete();
+      await db('projects').where({ tenant }).whereLike('project_number', 'PRJ-HEAP-%').delete();
+    }
   });
 });

@@ -12,7 +12,9 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
-import type { HostAdapter, TicketsPort } from '../../src/core/ports/host.ts';
+import { ticketCounts } from '../../plugins/alga-psa/queries/tickets.ts';
+import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketsPort } from '../../src/core/ports/host.ts';
+import { rowsRead } from '../support/rows-read.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;
@@ -696,5 +698,35 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       expect(second.indexOf('KS-002')).to.equal(first.indexOf('KS-002') + 1);
       expect((await tickets.list(tenant, client, keysetContact, { state: 'all' }, { limit: 2, after: 'garbage' })).items).to.deep.equal([]);
     });
+  });
+
+  it('counts open and waiting tickets to the limit and one more, reading no more of them', async function () {
+    const { db } = host;
+    const { bakery } = host.seed.clients;
+    const { claire } = host.seed.contacts;
+    // An import gone wrong: open tickets waiting on the client, more than both counts of them read
+    // together; each a copy of the bakery's seed ticket with its own keys.
+    const many = 3 * SUMMARY_COUNT_LIMIT;
+    await db.raw(
+      `insert into tickets
+       select (jsonb_populate_record(null::tickets, to_jsonb(t) || jsonb_build_object(
+                 'ticket_id', gen_random_uuid(), 'ticket_number', 'HEAP' || g, 'title', 'Imported ' || g,
+                 'status_id', ?::uuid, 'is_closed', false, 'closed_at', null, 'response_state', 'awaiting_client'))).*
+         from tickets t, generate_series(1, ?) g where t.tenant = ? and t.ticket_id = ?`,
+      [ids.statusNew, many, tenant, ids.bakeryOld],
+    );
+    await db.raw('analyze tickets');
+    try {
+      const scope = { tenant, clientId: bakery, boardIds: null, countLimit: SUMMARY_COUNT_LIMIT + 1 };
+      const counted = await rowsRead(db, 'tickets', (trx) => ticketCounts(trx, scope));
+      expect(counted.value).to.deep.equal({ open: SUMMARY_COUNT_LIMIT + 1, waiting: SUMMARY_COUNT_LIMIT + 1 });
+      expect(counted.read, 'tickets read').to.be.at.most(2 * (SUMMARY_COUNT_LIMIT + 1) + 20);
+      expect(await tickets.counts(tenant, bakery, claire)).to.deep.equal({
+        open: SUMMARY_COUNT_LIMIT + 1,
+        waiting: SUMMARY_COUNT_LIMIT + 1,
+      });
+    } finally {
+      await db('tickets').where({ tenant }).whereLike('ticket_number', 'HEAP%').delete();
+    }
   });
 });

@@ -8,7 +8,10 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import type { ProjectsPort } from '../../src/core/ports/host.ts';
+import { countActiveProjects } from '../../plugins/dolibarr/queries/projects.ts';
+import { openTaskCount } from '../../plugins/dolibarr/queries/tasks.ts';
+import { type ProjectsPort, SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
+import { rowsRead } from '../support/rows-read.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
@@ -205,5 +208,45 @@ describe('dolibarr binding: projects', function () {
       dataRoot: host.dataRoot,
     }).summaries!.forClient(ws, bakery, claire);
     expect(summary.documents.attached?.project).to.equal(1);
+  });
+
+  it('counts active projects and open tasks to the limit and one more, reading no more of them', async function () {
+    const { db, seed } = host;
+    // An import gone wrong: more open public projects, and more open tasks no one is assigned to,
+    // than the dashboard counts; each a copy of the refit or one of its tasks, with its own keys.
+    const many = SUMMARY_COUNT_LIMIT + 500;
+    await db.raw(
+      `insert into llx_projet
+       select (jsonb_populate_record(null::llx_projet, to_jsonb(p) || jsonb_build_object(
+                 'rowid', nextval(pg_get_serial_sequence('llx_projet', 'rowid')), 'ref', 'PJ-HEAP-' || g,
+                 'title', 'Imported ' || g, 'public', 1, 'fk_statut', 1))).*
+         from llx_projet p, generate_series(1, ?) g where p.rowid = ?`,
+      [many, refit],
+    );
+    const task = Number((await db('llx_projet_task').where({ fk_projet: refit }).orderBy('rowid').first('rowid')).rowid);
+    await db.raw(
+      `insert into llx_projet_task
+       select (jsonb_populate_record(null::llx_projet_task, to_jsonb(t) || jsonb_build_object(
+                 'rowid', nextval(pg_get_serial_sequence('llx_projet_task', 'rowid')), 'ref', 'TK-HEAP-' || g,
+                 'label', 'Imported ' || g, 'fk_task_parent', 0, 'fk_statut', 1, 'progress', 0))).*
+         from llx_projet_task t, generate_series(1, ?) g where t.rowid = ?`,
+      [many, task],
+    );
+    await db.raw('analyze llx_projet, llx_projet_task');
+    try {
+      const scope = { entity: 1, companyId: seed.companies.bakery, contactId: seed.contacts.claire, countLimit: SUMMARY_COUNT_LIMIT + 1 };
+      const active = await rowsRead(db, 'llx_projet', (trx) => countActiveProjects(trx, scope));
+      expect(active.value).to.equal(SUMMARY_COUNT_LIMIT + 1);
+      expect(active.read, 'projects read').to.be.at.most(SUMMARY_COUNT_LIMIT + 1 + 20);
+      const open = await rowsRead(db, 'llx_projet_task', (trx) => openTaskCount(trx, scope));
+      expect(open.value).to.equal(SUMMARY_COUNT_LIMIT + 1);
+      expect(open.read, 'tasks read').to.be.at.most(SUMMARY_COUNT_LIMIT + 1 + 20);
+      expect(await projects.countActive(ws, bakery, claire)).to.equal(SUMMARY_COUNT_LIMIT + 1);
+      const summary = await createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug }).summaries.forClient(ws, bakery, claire);
+      expect(summary.tasks.open).to.equal(SUMMARY_COUNT_LIMIT + 1);
+    } finally {
+      await db('llx_projet_task').whereLike('ref', 'TK-HEAP-%').delete();
+      await db('llx_projet').whereLike('ref', 'PJ-HEAP-%').delete();
+    }
   });
 });

@@ -19,8 +19,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
+import { ticketCounts } from '../../plugins/dolibarr/queries/tickets.ts';
 import { dolibarrTicketModule, htmlToText } from '../../plugins/dolibarr/tickets.ts';
-import type { HostAdapter, TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
+import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketsPort, type TicketSummary } from '../../src/core/ports/host.ts';
+import { rowsRead } from '../support/rows-read.ts';
 import { insertTicketInstallRows, startDolibarrHost, ticketModuleUnavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 type Row = Record<string, unknown>;
@@ -505,5 +507,36 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
   it("reads Dolibarr's HTML as text", function () {
     expect(htmlToText('<p>Hello&nbsp;<b>there</b></p><p>Line&#39;s &amp; more</p>')).to.equal("Hello there\nLine's & more");
     expect(htmlToText(null)).to.equal('');
+  });
+
+  it('counts open and waiting tickets to the limit and one more, reading no more of them', async function () {
+    const { db } = host;
+    // An import gone wrong: open tickets waiting on the client, more than both counts of them read
+    // together; each a copy of one the client opened, with its own keys.
+    const seedTicket = await open('Imported heap');
+    // The earlier tickets, of every company, which each count may pass over.
+    const earlier = Number((await db('llx_ticket').count<Array<{ n: string }>>('* as n'))[0]!.n);
+    const many = 3 * SUMMARY_COUNT_LIMIT;
+    await db.raw(
+      `insert into llx_ticket
+       select (jsonb_populate_record(null::llx_ticket, to_jsonb(t) || jsonb_build_object(
+                 'rowid', nextval(pg_get_serial_sequence('llx_ticket', 'rowid')), 'ref', 'TS-HEAP-' || g,
+                 'track_id', 'heap' || g, 'subject', 'Imported ' || g, 'fk_statut', 5))).*
+         from llx_ticket t, generate_series(1, ?) g where t.rowid = ?`,
+      [many, Number(seedTicket.id)],
+    );
+    await db.raw('analyze llx_ticket');
+    try {
+      const scope = { entity: 1, companyId: Number(bakery), countLimit: SUMMARY_COUNT_LIMIT + 1 };
+      const counted = await rowsRead(db, 'llx_ticket', (trx) => ticketCounts(trx, scope));
+      expect(counted.value).to.deep.equal({ open: SUMMARY_COUNT_LIMIT + 1, waiting: SUMMARY_COUNT_LIMIT + 1 });
+      expect(counted.read, 'tickets read').to.be.at.most(2 * (SUMMARY_COUNT_LIMIT + 1 + earlier));
+      expect(await tickets.counts(workspaceId, bakery, claire)).to.deep.equal({
+        open: SUMMARY_COUNT_LIMIT + 1,
+        waiting: SUMMARY_COUNT_LIMIT + 1,
+      });
+    } finally {
+      await db('llx_ticket').whereLike('ref', 'TS-HEAP-%').delete();
+    }
   });
 });

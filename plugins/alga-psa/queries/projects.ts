@@ -14,7 +14,7 @@
 //
 // Progress: the share of the project's tasks whose column is a closed status (tenant or standard),
 // over all its tasks, as Alga's getProjectProgress counts them; none without tasks.
-import { type Db, activeClientIds } from './db.ts';
+import { type Db, activeClientIds, countUpTo } from './db.ts';
 import { activeContacts } from './contacts.ts';
 import { DONE_SQL } from './tasks.ts';
 
@@ -134,8 +134,9 @@ export async function findProject(db: Db, args: Scope & { projectId: string }): 
   return row ?? null;
 }
 
-export async function countActiveProjects(db: Db, args: Scope): Promise<number> {
-  const row = await visible(db, args).andWhereRaw(`not ${CLOSED}`).first<{ n: number } | undefined>(db.raw('count(*)::int as n'));
+/** The active projects the contact sees, counted up to countLimit: an imported heap of them costs the dashboard what a few do. */
+export async function countActiveProjects(db: Db, args: Scope & { countLimit: number }): Promise<number> {
+  const row = await countUpTo(db, visible(db, args).andWhereRaw(`not ${CLOSED}`), args.countLimit).first<{ n: number } | undefined>();
   return Number(row?.n ?? 0);
 }
 

@@ -12,7 +12,7 @@
 // Status: a task's column on Alga's board is its project_status_mapping_id; the mapping names a
 // tenant status (statuses) or a standard one (standard_statuses), and is_closed says done. Alga
 // keeps no completion date, so updated_at stands in for when a done task was completed.
-import { activeClientIds, type Db } from './db.ts';
+import { activeClientIds, countUpTo, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
 
 export const DONE_SQL = `coalesce((select coalesce(s.is_closed, ss.is_closed)
@@ -121,8 +121,9 @@ export async function findTask(db: Db, args: Scope & { taskId: string }): Promis
   return (await visible(db, args).where('t.task_id', args.taskId).first<TaskRow | undefined>(columns(db, args.contactId))) ?? null;
 }
 
-export async function openTaskCount(db: Db, args: Scope): Promise<number> {
-  const row = await visible(db, args).andWhereRaw(`not ${DONE_SQL}`).first<{ n: number } | undefined>(db.raw('count(*)::int as n'));
+/** The open tasks the contact sees, counted up to countLimit: an imported heap of them costs the dashboard what a few do. */
+export async function openTaskCount(db: Db, args: Scope & { countLimit: number }): Promise<number> {
+  const row = await countUpTo(db, visible(db, args).andWhereRaw(`not ${DONE_SQL}`), args.countLimit).first<{ n: number } | undefined>();
   return Number(row?.n ?? 0);
 }
 

@@ -17,7 +17,7 @@
 // a client's list reads the tenant's tickets through the primary key's tenant prefix. No index is
 // added on Alga's tables (the portal never alters them).
 import type { Knex } from 'knex';
-import { activeClientIds, notInactive, type Db } from './db.ts';
+import { activeClientIds, countUpTo, notInactive, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
 
 export interface TicketScope {
@@ -167,10 +167,15 @@ export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketR
     .select<TicketRow[]>(['x.*', db.raw(`to_char(x.last_activity at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as sort_key`)]);
 }
 
-export async function ticketCounts(db: Db, scope: TicketReadScope): Promise<{ open: number; waiting: number }> {
-  const row = await readableTickets(db, scope).first<{ open: number; waiting: number } | undefined>(
-    db.raw(`count(*) filter (where not ${CLOSED})::int as open`),
-    db.raw(`count(*) filter (where ${WAITING})::int as waiting`),
+/**
+ * The open tickets the contact may read and those waiting on the client, each counted up to
+ * countLimit, in one statement: an imported heap of open tickets costs the dashboard what a few do.
+ */
+export async function ticketCounts(db: Db, scope: TicketReadScope & { countLimit: number }): Promise<{ open: number; waiting: number }> {
+  const counted = (condition: string) => countUpTo(db, readableTickets(db, scope).whereRaw(condition), scope.countLimit);
+  const row = await db.first<{ open: number; waiting: number } | undefined>(
+    db.raw('(?) as open', [counted(`not ${CLOSED}`)]),
+    db.raw('(?) as waiting', [counted(WAITING)]),
   );
   return { open: Number(row?.open ?? 0), waiting: Number(row?.waiting ?? 0) };
 }

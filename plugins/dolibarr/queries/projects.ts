@@ -12,7 +12,7 @@
 // Phases: Dolibarr has none. fk_task_parent nests tasks under tasks, and its project Tasks tab
 // shows that tree as one list, each parent a task with its own progress and dates; so does the
 // portal, in Dolibarr's order (rang, then start), parents before their children.
-import { clientCompanyIds, type Db } from './db.ts';
+import { clientCompanyIds, countUpTo, type Db } from './db.ts';
 import { DONE_SQL, SHOWN_STATUSES } from './tasks.ts';
 
 const PROJECT_OPEN = 1;
@@ -154,7 +154,8 @@ export async function listProjectTasks(db: Db, args: Scope & { projectId: number
     ]);
 }
 
-export async function countActiveProjects(db: Db, args: Scope): Promise<number> {
-  const row = await visible(db, args).where('j.fk_statut', PROJECT_OPEN).first<{ n: number } | undefined>(db.raw('count(*)::int as n'));
+/** The active projects the contact sees, counted up to countLimit: an imported heap of them costs the dashboard what a few do. */
+export async function countActiveProjects(db: Db, args: Scope & { countLimit: number }): Promise<number> {
+  const row = await countUpTo(db, visible(db, args).where('j.fk_statut', PROJECT_OPEN), args.countLimit).first<{ n: number } | undefined>();
   return Number(row?.n ?? 0);
 }

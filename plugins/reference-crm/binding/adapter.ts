@@ -197,6 +197,7 @@ const dashboardReads = togetherTemplate(
     ]),
   (db: Db, { ask, withContact }, args: { workspaceId: number; clientId: number; contactId: number; today: string }): TogetherRead[] => {
     const scope = { workspaceId: args.workspaceId, clientId: args.clientId };
+    const counted = { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 };
     const offers = (kind: 'proposal' | 'quotation'): TogetherRead => ({
       name: `${kind}s`,
       shape: 'rows',
@@ -250,8 +251,8 @@ const dashboardReads = togetherTemplate(
           ]
         : []),
       // As the ports count them: the projects only for a contact of the client, the tickets for the client.
-      ...(ask.projects && withContact ? [{ name: 'projects', shape: 'row', query: activeProjectsCountQuery(db, scope) } as const] : []),
-      ...(ask.tickets ? [{ name: 'tickets', shape: 'row', query: clientTicketCountsQuery(db, scope) } as const] : []),
+      ...(ask.projects && withContact ? [{ name: 'projects', shape: 'row', query: activeProjectsCountQuery(db, counted) } as const] : []),
+      ...(ask.tickets ? [{ name: 'tickets', shape: 'row', query: clientTicketCountsQuery(db, counted) } as const] : []),
     ];
   },
 );
@@ -696,7 +697,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const ws = parseId(workspaceId);
         const client = parseId(clientId);
         if (ws === null || client === null || parseId(contactId) === null) return 0;
-        return countActiveClientProjects(db, { workspaceId: ws, clientId: client });
+        return countActiveClientProjects(db, { workspaceId: ws, clientId: client, countLimit: SUMMARY_COUNT_LIMIT + 1 });
       },
     },
 

@@ -2,16 +2,17 @@
 // open, waiting and closed; the conversation without internal notes; every call scoped by
 // workspace and client (an id of another company's ticket is "not found").
 import { Readable } from 'node:stream';
-import type {
-  NewTicket,
-  TicketDetail,
-  TicketFile,
-  TicketMessage,
-  TicketState,
-  TicketStatusChange,
-  TicketStatusName,
-  TicketSummary,
-  TicketsPort,
+import {
+  type NewTicket,
+  SUMMARY_COUNT_LIMIT,
+  type TicketDetail,
+  type TicketFile,
+  type TicketMessage,
+  type TicketState,
+  type TicketStatusChange,
+  type TicketStatusName,
+  type TicketSummary,
+  type TicketsPort,
 } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
 import type { Db } from '../queries/db.ts';
@@ -162,7 +163,7 @@ export function referenceTickets(db: Db): TicketsPort {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       if (ws === null || client === null) return { open: 0, waiting: 0 };
-      return countClientTickets(db, { workspaceId: ws, clientId: client });
+      return countClientTickets(db, { workspaceId: ws, clientId: client, countLimit: SUMMARY_COUNT_LIMIT + 1 });
     },
 
     async create(workspaceId, clientId, contactId, ticket: NewTicket, write) {

@@ -1,7 +1,7 @@
 // Support tickets, their conversation and their status history. Every statement is scoped by
 // workspace; the client's reads also by client, so another company's ticket is not found.
 import { TICKET_STATUSES } from '../migrations/20270102000001_tickets.ts';
-import { type Db, inTransaction, isUniqueViolation } from './db.ts';
+import { countLimitOf, type Db, inTransaction, isUniqueViolation, statusInSql } from './db.ts';
 
 export { TICKET_STATUSES };
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -131,18 +131,33 @@ export async function findTicketBySubject(
   return row ?? null;
 }
 
-/** A client's open tickets (every status short of resolved) and those waiting on the client. */
-/** The client's open tickets and those waiting on the client, counted: one row, `open` and `waiting`. */
-export function clientTicketCountsQuery(db: Db, args: { workspaceId: number; clientId: number }) {
-  return db('tickets')
-    .where({ workspace_id: args.workspaceId, client_id: args.clientId })
-    .whereIn('status', ['new', 'in_progress', 'waiting_on_client'])
-    .select(db.raw('count(*)::int as open'), db.raw("(count(*) filter (where status = 'waiting_on_client'))::int as waiting"));
+/**
+ * A client's open tickets (every status short of resolved) and those waiting on the client, each
+ * counted up to countLimit (the dashboard's SUMMARY_COUNT_LIMIT and one more): one row, `open` and
+ * `waiting`. A client with an imported heap of open tickets costs what one with a few does.
+ */
+export function clientTicketCountsQuery(db: Db, args: { workspaceId: number; clientId: number; countLimit: number }) {
+  const limit = countLimitOf(args.countLimit);
+  const counted = (statuses: TicketStatus[], alias: string) =>
+    db
+      .from(
+        db('tickets')
+          .where({ workspace_id: args.workspaceId, client_id: args.clientId })
+          .whereRaw(statusInSql('status', statuses, TICKET_STATUSES))
+          .select(db.raw('1'))
+          .limit(limit)
+          .as(alias),
+      )
+      .select(db.raw('count(*)::int'));
+  return db.select(
+    db.raw('(?) as open', [counted(['new', 'in_progress', 'waiting_on_client'], 'o')]),
+    db.raw('(?) as waiting', [counted(['waiting_on_client'], 'w')]),
+  );
 }
 
 export async function countClientTickets(
   db: Db,
-  args: { workspaceId: number; clientId: number },
+  args: { workspaceId: number; clientId: number; countLimit: number },
 ): Promise<{ open: number; waiting: number }> {
   const row = await clientTicketCountsQuery(db, args).first<{ open: number; waiting: number } | undefined>();
   return { open: row?.open ?? 0, waiting: row?.waiting ?? 0 };

@@ -145,10 +145,11 @@ export interface MoneyTotal {
 
 /**
  * How far the dashboard counts a client's records, its whole history ("proposals in all", documents
- * shared) and what is open (offers awaiting an answer, unpaid invoices): a host counts at most this
- * many and one more, and the dashboard shows more than this as "More than 1,000 …". A client with
- * years of history, or tens of thousands of open invoices from an import gone wrong, then costs
- * what a new one does; the lists page through the rest.
+ * shared) and what is open (offers awaiting an answer, unpaid invoices, open tasks, active
+ * projects, open and waiting tickets): a host counts at most this many and one more, and the
+ * dashboard shows more than this as "More than 1,000 …". A client with years of history, or tens
+ * of thousands of open invoices, tasks or tickets from an import gone wrong, then costs what a new
+ * one does; the lists page through the rest.
  */
 export const SUMMARY_COUNT_LIMIT = 1000;
 
@@ -161,8 +162,8 @@ export const overdueFrom = (): string => new Date().toISOString().slice(0, 10);
 
 /**
  * What the dashboard shows of one client: counts the host computes in a few queries. Offers
- * awaiting an answer (`open`), unpaid invoices and history (`total`, `documents.shared`) are
- * counted up to SUMMARY_COUNT_LIMIT + 1, exactly below it; open tasks exactly.
+ * awaiting an answer (`open`), unpaid invoices, open tasks and history (`total`,
+ * `documents.shared`) are each counted up to SUMMARY_COUNT_LIMIT + 1, exactly below it.
  */
 export interface ClientSummary {
   proposals: { open: number; total: number };
@@ -172,7 +173,10 @@ export interface ClientSummary {
    * most SUMMARY_COUNT_LIMIT, a part past it (the dashboard then shows neither).
    */
   invoices: { unpaid: number; overdue: number; outstanding: MoneyTotal[] };
-  /** Open tasks this contact sees: assigned to them, or to their whole company (no contact). */
+  /**
+   * Open tasks this contact sees: assigned to them, or to their whole company (no contact); up to
+   * SUMMARY_COUNT_LIMIT + 1.
+   */
   tasks: { open: number };
   /**
    * Shared documents, and of them how many belong to a proposal, quotation, invoice or project: a
@@ -219,9 +223,9 @@ export interface DashboardData {
   documents: SharedDocument[] | null;
   /** The first rows of tasks.list(…, { status: 'open' }, …): open tasks by due date. */
   tasks: ClientTask[] | null;
-  /** projects.countActive(…). */
+  /** projects.countActive(…), up to SUMMARY_COUNT_LIMIT + 1. */
   activeProjects: number | null;
-  /** tickets.counts(…). */
+  /** tickets.counts(…), each up to SUMMARY_COUNT_LIMIT + 1. */
   tickets: { open: number; waiting: number } | null;
 }
 
@@ -870,7 +874,11 @@ export interface TicketsPort {
   /** Newest activity first. */
   list(workspaceId: HostId, clientId: HostId, contactId: HostId, filter: TicketListFilter, page: PageRequest): Promise<Page<TicketSummary>>;
   find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<TicketDetail | null>;
-  /** Open tickets (open or waiting) and those waiting on the client, for the dashboard. */
+  /**
+   * Open tickets (open or waiting) and those waiting on the client, for the dashboard: each
+   * counted up to SUMMARY_COUNT_LIMIT + 1 (a subquery's limit, so an imported heap of tickets is
+   * not read in full), exactly below it.
+   */
   counts(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<{ open: number; waiting: number }>;
   /** Null when the choices are not the host's or the client is not in the workspace. */
   create(workspaceId: HostId, clientId: HostId, contactId: HostId, ticket: NewTicket, write?: HostWrite): Promise<TicketSummary | null>;
@@ -962,7 +970,10 @@ export interface ProjectsPort {
     page: PageRequest,
   ): Promise<Page<ProjectSummary>>;
   find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<ProjectDetail | null>;
-  /** Active projects, for the dashboard. */
+  /**
+   * Active projects, for the dashboard: counted up to SUMMARY_COUNT_LIMIT + 1 (a subquery's
+   * limit), exactly below it.
+   */
   countActive(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<number>;
 }
 

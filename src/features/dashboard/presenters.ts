@@ -54,7 +54,8 @@ export type PersonSummary = Omit<ClientSummary, 'documents'> & {
 
 /**
  * A count of the dashboard's, counted to SUMMARY_COUNT_LIMIT and one more: `key` with the count,
- * or past the limit `${key}More`, "More than 1,000 …". History, what is open, unread messages.
+ * or past the limit `${key}More`, "More than 1,000 …". History, what is open (offers, invoices,
+ * tasks, projects, tickets), unread messages.
  */
 export function countedToLimit(i18n: RequestI18n, key: string, count: number): string {
   return count > SUMMARY_COUNT_LIMIT ? i18n.t(`${key}More`, { limit: i18n.fmt.number(SUMMARY_COUNT_LIMIT) }) : i18n.t(key, { count });
@@ -95,12 +96,12 @@ export function presentCards(i18n: RequestI18n, base: string, summary: PersonSum
       details: inAll('quotations', 'dashboard:cards.quotationsTotal', summary.quotations.total),
     }),
     invoices: () => ({ headline: countedToLimit(i18n, 'dashboard:cards.invoicesUnpaid', summary.invoices.unpaid), details: outstanding() }),
-    tasks: () => ({ headline: t('dashboard:cards.tasksOpen', { count: summary.tasks.open }), details: [] }),
-    projects: () => ({ headline: t('dashboard:cards.projectsActive', { count: summary.projects.active }), details: [] }),
+    tasks: () => ({ headline: countedToLimit(i18n, 'dashboard:cards.tasksOpen', summary.tasks.open), details: [] }),
+    projects: () => ({ headline: countedToLimit(i18n, 'dashboard:cards.projectsActive', summary.projects.active), details: [] }),
     tickets: () => ({
-      headline: t('dashboard:cards.ticketsOpen', { count: summary.tickets?.open ?? 0 }),
+      headline: countedToLimit(i18n, 'dashboard:cards.ticketsOpen', summary.tickets?.open ?? 0),
       details: summary.tickets?.waiting
-        ? [{ text: t('dashboard:cards.ticketsWaiting', { count: summary.tickets.waiting }), href: `${base}/tickets?tab=open` }]
+        ? [{ text: countedToLimit(i18n, 'dashboard:cards.ticketsWaiting', summary.tickets.waiting), href: `${base}/tickets?tab=open` }]
         : [],
     }),
     documents: () => ({
