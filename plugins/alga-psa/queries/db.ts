@@ -14,13 +14,3 @@ export function activeClientIds(db: Db, tenant: string) {
 
 /** The SQL text of "not inactive" for a column that may be null (Alga defaults it to false). */
 export const notInactive = (column: string) => `coalesce(${column}, false) = false`;
-
-/**
- * How many rows `rows` selects, up to countLimit (the dashboard's SUMMARY_COUNT_LIMIT and one
- * more), as a subquery of one column, `n`: at most that many rows are read, however many there
- * are, and none is fetched. The limit is written into the text, as every LIMIT the portal sends.
- */
-export function countUpTo(db: Db, rows: Knex.QueryBuilder, countLimit: number): Knex.QueryBuilder {
-  if (!Number.isSafeInteger(countLimit) || countLimit < 1) throw new Error(`countLimit must be a positive integer, not ${countLimit}`);
-  return db.from(rows.clear('select').select(db.raw('1')).limit(countLimit).as('counted')).select(db.raw('count(*)::int as n'));
-}

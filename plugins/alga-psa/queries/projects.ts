@@ -14,7 +14,8 @@
 //
 // Progress: the share of the project's tasks whose column is a closed status (tenant or standard),
 // over all its tasks, as Alga's getProjectProgress counts them; none without tasks.
-import { type Db, activeClientIds, countUpTo } from './db.ts';
+import { countUpTo } from '../../shared/count-up-to.ts';
+import { type Db, activeClientIds } from './db.ts';
 import { activeContacts } from './contacts.ts';
 import { DONE_SQL } from './tasks.ts';
 

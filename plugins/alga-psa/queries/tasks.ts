@@ -12,7 +12,8 @@
 // Status: a task's column on Alga's board is its project_status_mapping_id; the mapping names a
 // tenant status (statuses) or a standard one (standard_statuses), and is_closed says done. Alga
 // keeps no completion date, so updated_at stands in for when a done task was completed.
-import { activeClientIds, countUpTo, type Db } from './db.ts';
+import { countUpTo } from '../../shared/count-up-to.ts';
+import { activeClientIds, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
 
 export const DONE_SQL = `coalesce((select coalesce(s.is_closed, ss.is_closed)

@@ -17,7 +17,8 @@
 // a client's list reads the tenant's tickets through the primary key's tenant prefix. No index is
 // added on Alga's tables (the portal never alters them).
 import type { Knex } from 'knex';
-import { activeClientIds, countUpTo, notInactive, type Db } from './db.ts';
+import { countUpTo } from '../../shared/count-up-to.ts';
+import { activeClientIds, notInactive, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
 
 export interface TicketScope {

@@ -17,13 +17,3 @@ export const COMPANY_ACTIVE = 1;
 export function clientCompanyIds(db: Db, entity: number) {
   return db('llx_societe').select('rowid').where({ entity, status: COMPANY_ACTIVE }).whereIn('client', CLIENT_CODES);
 }
-
-/**
- * How many rows `rows` selects, up to countLimit (the dashboard's SUMMARY_COUNT_LIMIT and one
- * more), as a subquery of one column, `n`: at most that many rows are read, however many there
- * are, and none is fetched. The limit is written into the text, as every LIMIT the portal sends.
- */
-export function countUpTo(db: Db, rows: Knex.QueryBuilder, countLimit: number): Knex.QueryBuilder {
-  if (!Number.isSafeInteger(countLimit) || countLimit < 1) throw new Error(`countLimit must be a positive integer, not ${countLimit}`);
-  return db.from(rows.clear('select').select(db.raw('1')).limit(countLimit).as('counted')).select(db.raw('count(*)::int as n'));
-}

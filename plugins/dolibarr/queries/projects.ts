@@ -12,7 +12,8 @@
 // Phases: Dolibarr has none. fk_task_parent nests tasks under tasks, and its project Tasks tab
 // shows that tree as one list, each parent a task with its own progress and dates; so does the
 // portal, in Dolibarr's order (rang, then start), parents before their children.
-import { clientCompanyIds, countUpTo, type Db } from './db.ts';
+import { countUpTo } from '../../shared/count-up-to.ts';
+import { clientCompanyIds, type Db } from './db.ts';
 import { DONE_SQL, SHOWN_STATUSES } from './tasks.ts';
 
 const PROJECT_OPEN = 1;

@@ -9,7 +9,8 @@
 // "all tasks done" test is progress >= 100). Done = progress >= 100 or fk_statut 3; transferred
 // and canceled tasks are not shown. There is no completion date column: tms (kept by Dolibarr's
 // update trigger) stands in for when a done task was completed.
-import { clientCompanyIds, countUpTo, type Db } from './db.ts';
+import { countUpTo } from '../../shared/count-up-to.ts';
+import { clientCompanyIds, type Db } from './db.ts';
 
 const TASK_CLOSED = 3;
 export const SHOWN_STATUSES = [0, 1, TASK_CLOSED];

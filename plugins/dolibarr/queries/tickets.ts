@@ -20,7 +20,8 @@
 // ON UPDATE CURRENT_TIMESTAMP keeps it there), so the updates here set tms themselves.
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
-import { clientCompanyIds, countUpTo, type Db } from './db.ts';
+import { countUpTo } from '../../shared/count-up-to.ts';
+import { clientCompanyIds, type Db } from './db.ts';
 
 export const TICKET_STATUS = {
   notRead: 0,
