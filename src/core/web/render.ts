@@ -149,7 +149,8 @@ export function compileTemplate(text: string, filename: string, debug: boolean, 
     if (shape === null) {
       shape = undefined;
       const reads = readsOf(probe.source, names, findTemplate);
-      shape = reads ? { reads, build: dataBuilder(reads) } : undefined;
+      const build = reads && dataBuilder(reads);
+      shape = reads && build ? { reads, build } : undefined;
     }
     return shape;
   };
@@ -180,7 +181,9 @@ function readsOf(source: string, names: readonly string[], findTemplate: (file: 
 }
 
 /** A function building an include's data: each name its own value where `own` has one, else the includer's. */
-function dataBuilder(reads: readonly string[]): (own: TemplateData, data: TemplateData) => TemplateData {
+function dataBuilder(reads: readonly string[]): ((own: TemplateData, data: TemplateData) => TemplateData) | undefined {
+  // `__proto__:` in an object literal would set its prototype, not a property: such a template has no builder.
+  if (reads.includes('__proto__')) return undefined;
   const fields = reads.map((name) => `${name}: hasOwn(own, '${name}') ? own.${name} : data.${name}`);
   // Every name read is a property of its own (undefined where neither has it), so nothing is read
   // from Object's prototype though the object has it.
