@@ -1,6 +1,7 @@
 // Reading EXPLAIN (ANALYZE, FORMAT JSON) plans in tests: how many rows a statement took from a
 // table, and whether each scan of it started from an index condition rather than walking rows.
 import pg from 'pg';
+import { type SentStatement, sentStatement } from './sent-statement.ts';
 
 export interface PlanNode {
   'Node Type'?: string;
@@ -13,10 +14,7 @@ export interface PlanNode {
   Plans?: PlanNode[];
 }
 
-export interface Recorded {
-  sql: string;
-  bindings: unknown[];
-}
+export type Recorded = SentStatement;
 
 /**
  * The statements the process sent while `action` ran, with their values (to run again under
@@ -28,12 +26,8 @@ export async function recordedDuring<T>(action: () => Promise<T>): Promise<{ res
   const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const sending = prototype.query;
   prototype.query = function (this: unknown, ...args: unknown[]) {
-    const [first, second] = args;
-    if (typeof first === 'string') recorded.push({ sql: first, bindings: Array.isArray(second) ? second : [] });
-    else if (first && typeof (first as { text?: unknown }).text === 'string') {
-      const config = first as { text: string; values?: unknown[] };
-      recorded.push({ sql: config.text, bindings: config.values ?? (Array.isArray(second) ? second : []) });
-    }
+    const sent = sentStatement(args);
+    if (sent) recorded.push(sent);
     return sending.apply(this, args);
   };
   try {

@@ -3,6 +3,7 @@
 // bus's NOTIFY, and any read made below knex). Used by the query-budget tests.
 import pg from 'pg';
 import { backgroundWorker, trackBackgroundWork } from '../../src/core/ops/background.ts';
+import { sentStatement } from './sent-statement.ts';
 
 // Marked from the moment this module loads (before any test boots an app), so no background work
 // already under way when a budget is measured goes unmarked.
@@ -31,8 +32,7 @@ function counting(this: unknown, ...args: unknown[]): unknown {
   // The portal's own background work (mail outbox, notification emails, housekeeping) runs on
   // timers that may fire during a measurement; it is not the request's cost.
   if (recording && !backgroundWorker()) {
-    const first = args[0];
-    recording.push(typeof first === 'string' ? first : String((first as { text?: string } | undefined)?.text ?? first));
+    recording.push(sentStatement(args)?.sql ?? String(args[0]));
   }
   return original.apply(this, args);
 }
