@@ -130,3 +130,11 @@ export function useAlgaHost(): { readonly host: AlgaHost } {
     },
   };
 }
+
+/** What a copy of a seed task gets of its own (test/support/row-copies.ts): keys and the numbers Alga keeps unique. */
+export const IMPORTED_TASK = {
+  task_id: 'gen_random_uuid()',
+  task_name: "'Imported ' || g",
+  wbs_code: "'1.1.9' || g",
+  order_key: "'z' || g",
+};

@@ -13,8 +13,9 @@ import { expect } from 'chai';
 import { invoiceCounts, listInvoices, scanListedInvoices } from '../../plugins/alga-psa/queries/invoices.ts';
 import { listQuotes, scanListedQuotes } from '../../plugins/alga-psa/queries/quotes.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
-import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { IMPORTED_TASK, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { rowsRead } from '../support/rows-read.ts';
+import { insertRowCopies } from '../support/row-copies.ts';
 
 const reason = unavailable();
 const HISTORY = 3_000;
@@ -260,14 +261,7 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
       [tenant(), bakery(), seed.users.admin, seed.users.admin, many],
     );
     // And open tasks the contact sees: copies of a seed task on nobody, with their own keys.
-    await db.raw(
-      `insert into project_tasks
-       select (jsonb_populate_record(null::project_tasks, to_jsonb(t) || jsonb_build_object(
-                 'task_id', gen_random_uuid(), 'task_name', 'Imported ' || g,
-                 'wbs_code', '1.1.9' || g, 'order_key', 'z' || g))).*
-         from project_tasks t, generate_series(1, ?) g where t.tenant = ? and t.task_id = ?`,
-      [many, tenant(), seed.tasks.undated],
-    );
+    await insertRowCopies(db, 'project_tasks', { tenant: tenant(), task_id: seed.tasks.undated }, many, IMPORTED_TASK);
     await db.raw('analyze invoices, quotes, project_tasks');
     try {
       const today = new Date().toISOString().slice(0, 10);

@@ -11,7 +11,8 @@ import { countActiveProjects } from '../../plugins/alga-psa/queries/projects.ts'
 import { openTaskCount } from '../../plugins/alga-psa/queries/tasks.ts';
 import { type ProjectsPort, SUMMARY_COUNT_LIMIT, type TasksPort } from '../../src/core/ports/host.ts';
 import { rowsRead } from '../support/rows-read.ts';
-import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { insertRowCopies } from '../support/row-copies.ts';
+import { IMPORTED_TASK, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;
 const reason = unavailable();
@@ -339,22 +340,13 @@ describe('alga-psa binding: projects', function () {
     // An import gone wrong: more active projects, and more open tasks the contact sees, than the
     // dashboard counts; each a copy of a seed row the contact sees, with its own keys.
     const many = SUMMARY_COUNT_LIMIT + 500;
-    await db.raw(
-      `insert into projects
-       select (jsonb_populate_record(null::projects, to_jsonb(p) || jsonb_build_object(
-                 'project_id', gen_random_uuid(), 'project_name', 'Imported ' || g,
-                 'project_number', 'PRJ-HEAP-' || g, 'wbs_code', '9' || g))).*
-         from projects p, generate_series(1, ?) g where p.tenant = ? and p.project_id = ?`,
-      [many, tenant, ids.officeMove],
-    );
-    await db.raw(
-      `insert into project_tasks
-       select (jsonb_populate_record(null::project_tasks, to_jsonb(t) || jsonb_build_object(
-                 'task_id', gen_random_uuid(), 'task_name', 'Imported ' || g,
-                 'wbs_code', '1.1.9' || g, 'order_key', 'z' || g))).*
-         from project_tasks t, generate_series(1, ?) g where t.tenant = ? and t.task_id = ?`,
-      [many, tenant, host.seed.tasks.undated],
-    );
+    await insertRowCopies(db, 'projects', { tenant, project_id: ids.officeMove }, many, {
+      project_id: 'gen_random_uuid()',
+      project_name: "'Imported ' || g",
+      project_number: "'PRJ-HEAP-' || g",
+      wbs_code: "'9' || g",
+    });
+    await insertRowCopies(db, 'project_tasks', { tenant, task_id: host.seed.tasks.undated }, many, IMPORTED_TASK);
     await db.raw('analyze projects, project_tasks');
     try {
       const scope = { tenant, clientId: bakery, contactId: claire, countLimit: SUMMARY_COUNT_LIMIT + 1 };

@@ -15,6 +15,7 @@ import { text } from 'node:stream/consumers';
 import { ticketCounts } from '../../plugins/alga-psa/queries/tickets.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketsPort } from '../../src/core/ports/host.ts';
 import { rowsRead } from '../support/rows-read.ts';
+import { insertRowCopies } from '../support/row-copies.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;
@@ -707,13 +708,21 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     // An import gone wrong: open tickets waiting on the client, more than both counts of them read
     // together; each a copy of the bakery's seed ticket with its own keys.
     const many = 3 * SUMMARY_COUNT_LIMIT;
-    await db.raw(
-      `insert into tickets
-       select (jsonb_populate_record(null::tickets, to_jsonb(t) || jsonb_build_object(
-                 'ticket_id', gen_random_uuid(), 'ticket_number', 'HEAP' || g, 'title', 'Imported ' || g,
-                 'status_id', ?::uuid, 'is_closed', false, 'closed_at', null, 'response_state', 'awaiting_client'))).*
-         from tickets t, generate_series(1, ?) g where t.tenant = ? and t.ticket_id = ?`,
-      [ids.statusNew, many, tenant, ids.bakeryOld],
+    await insertRowCopies(
+      db,
+      'tickets',
+      { tenant, ticket_id: ids.bakeryOld },
+      many,
+      {
+        ticket_id: 'gen_random_uuid()',
+        ticket_number: "'HEAP' || g",
+        title: "'Imported ' || g",
+        status_id: '?::uuid',
+        is_closed: 'false',
+        closed_at: 'null',
+        response_state: "'awaiting_client'",
+      },
+      [ids.statusNew],
     );
     await db.raw('analyze tickets');
     try {

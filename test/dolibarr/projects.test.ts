@@ -12,6 +12,7 @@ import { countActiveProjects } from '../../plugins/dolibarr/queries/projects.ts'
 import { openTaskCount } from '../../plugins/dolibarr/queries/tasks.ts';
 import { type ProjectsPort, SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
 import { rowsRead } from '../support/rows-read.ts';
+import { insertRowCopies } from '../support/row-copies.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
@@ -215,23 +216,22 @@ describe('dolibarr binding: projects', function () {
     // An import gone wrong: more open public projects, and more open tasks no one is assigned to,
     // than the dashboard counts; each a copy of the refit or one of its tasks, with its own keys.
     const many = SUMMARY_COUNT_LIMIT + 500;
-    await db.raw(
-      `insert into llx_projet
-       select (jsonb_populate_record(null::llx_projet, to_jsonb(p) || jsonb_build_object(
-                 'rowid', nextval(pg_get_serial_sequence('llx_projet', 'rowid')), 'ref', 'PJ-HEAP-' || g,
-                 'title', 'Imported ' || g, 'public', 1, 'fk_statut', 1))).*
-         from llx_projet p, generate_series(1, ?) g where p.rowid = ?`,
-      [many, refit],
-    );
+    await insertRowCopies(db, 'llx_projet', { rowid: refit }, many, {
+      rowid: "nextval(pg_get_serial_sequence('llx_projet', 'rowid'))",
+      ref: "'PJ-HEAP-' || g",
+      title: "'Imported ' || g",
+      public: '1',
+      fk_statut: '1',
+    });
     const task = Number((await db('llx_projet_task').where({ fk_projet: refit }).orderBy('rowid').first('rowid')).rowid);
-    await db.raw(
-      `insert into llx_projet_task
-       select (jsonb_populate_record(null::llx_projet_task, to_jsonb(t) || jsonb_build_object(
-                 'rowid', nextval(pg_get_serial_sequence('llx_projet_task', 'rowid')), 'ref', 'TK-HEAP-' || g,
-                 'label', 'Imported ' || g, 'fk_task_parent', 0, 'fk_statut', 1, 'progress', 0))).*
-         from llx_projet_task t, generate_series(1, ?) g where t.rowid = ?`,
-      [many, task],
-    );
+    await insertRowCopies(db, 'llx_projet_task', { rowid: task }, many, {
+      rowid: "nextval(pg_get_serial_sequence('llx_projet_task', 'rowid'))",
+      ref: "'TK-HEAP-' || g",
+      label: "'Imported ' || g",
+      fk_task_parent: '0',
+      fk_statut: '1',
+      progress: '0',
+    });
     await db.raw('analyze llx_projet, llx_projet_task');
     try {
       const scope = { entity: 1, companyId: seed.companies.bakery, contactId: seed.contacts.claire, countLimit: SUMMARY_COUNT_LIMIT + 1 };

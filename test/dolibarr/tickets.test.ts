@@ -23,6 +23,7 @@ import { ticketCounts } from '../../plugins/dolibarr/queries/tickets.ts';
 import { dolibarrTicketModule, htmlToText } from '../../plugins/dolibarr/tickets.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketsPort, type TicketSummary } from '../../src/core/ports/host.ts';
 import { rowsRead } from '../support/rows-read.ts';
+import { insertRowCopies } from '../support/row-copies.ts';
 import { insertTicketInstallRows, startDolibarrHost, ticketModuleUnavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 type Row = Record<string, unknown>;
@@ -517,14 +518,13 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     // The earlier tickets, of every company, which each count may pass over.
     const earlier = Number((await db('llx_ticket').count<Array<{ n: string }>>('* as n'))[0]!.n);
     const many = 3 * SUMMARY_COUNT_LIMIT;
-    await db.raw(
-      `insert into llx_ticket
-       select (jsonb_populate_record(null::llx_ticket, to_jsonb(t) || jsonb_build_object(
-                 'rowid', nextval(pg_get_serial_sequence('llx_ticket', 'rowid')), 'ref', 'TS-HEAP-' || g,
-                 'track_id', 'heap' || g, 'subject', 'Imported ' || g, 'fk_statut', 5))).*
-         from llx_ticket t, generate_series(1, ?) g where t.rowid = ?`,
-      [many, Number(seedTicket.id)],
-    );
+    await insertRowCopies(db, 'llx_ticket', { rowid: Number(seedTicket.id) }, many, {
+      rowid: "nextval(pg_get_serial_sequence('llx_ticket', 'rowid'))",
+      ref: "'TS-HEAP-' || g",
+      track_id: "'heap' || g",
+      subject: "'Imported ' || g",
+      fk_statut: '5',
+    });
     await db.raw('analyze llx_ticket');
     try {
       const scope = { entity: 1, companyId: Number(bakery), countLimit: SUMMARY_COUNT_LIMIT + 1 };
