@@ -2,12 +2,19 @@
 // (SUMMARY_COUNT_LIMIT and one more), however many there are.
 import type { Knex } from 'knex';
 
+/** A count's limit, checked to be a positive integer: it is written into the statement's text. */
+export function countLimitOf(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`countLimit must be a positive integer, not ${limit}`);
+  return limit;
+}
+
 /**
  * How many rows `rows` selects, up to countLimit, as a subquery of one column, `n`: at most that
  * many rows are read and none is fetched. The limit is written into the text, as every LIMIT the
  * portal sends.
  */
 export function countUpTo(db: Knex, rows: Knex.QueryBuilder, countLimit: number): Knex.QueryBuilder {
-  if (!Number.isSafeInteger(countLimit) || countLimit < 1) throw new Error(`countLimit must be a positive integer, not ${countLimit}`);
-  return db.from(rows.clear('select').select(db.raw('1')).limit(countLimit).as('counted')).select(db.raw('count(*)::int as n'));
+  return db
+    .from(rows.clear('select').select(db.raw('1')).limit(countLimitOf(countLimit)).as('counted'))
+    .select(db.raw('count(*)::int as n'));
 }

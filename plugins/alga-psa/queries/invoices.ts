@@ -8,6 +8,7 @@
 // Alga indexes invoices by tenant and id only: a client's list and unpaid invoices are found
 // through the portal's listed records (listed.ts) once the tenant has been scanned.
 import type { Knex } from 'knex';
+import { countLimitOf } from '../../shared/count-up-to.ts';
 import { activeClientIds, type Db } from './db.ts';
 import { LISTED_KEY, listedRows, pageBefore, scanListed, scanned, type ListedSource, unionOf } from './listed.ts';
 
@@ -238,8 +239,7 @@ export async function invoiceCounts(
   db: Db,
   args: { tenant: string; clientId: string; today: string; countLimit: number },
 ): Promise<Array<{ currency_code: string; unpaid: number; overdue: number; outstanding: string }>> {
-  if (!Number.isSafeInteger(args.countLimit) || args.countLimit < 1)
-    throw new Error(`countLimit must be a positive integer, not ${args.countLimit}`);
+  const countLimit = countLimitOf(args.countLimit);
   const parts = invoiceParts(db, { ...args, candidates: 'open' });
   const counted = (query: Knex.QueryBuilder) =>
     query
@@ -252,7 +252,7 @@ export async function invoiceCounts(
         'i.credit_applied',
         db.raw("(i.due_date at time zone 'UTC')::date < ?::date as overdue", [args.today]),
       ])
-      .limit(args.countLimit);
+      .limit(countLimit);
   const unpaid = unionOf(db, [counted(parts.listed), counted(parts.unscanned)]).select('u.*');
   const result = await db.raw(
     `with unpaid as (?)
@@ -261,7 +261,7 @@ export async function invoiceCounts(
             count(*) filter (where i.overdue)::int as overdue,
             coalesce(sum(greatest(i.total_amount - coalesce(i.credit_applied, 0) - ${PAYMENTS_SQL}, 0)) filter (where counted.complete), 0)::text
               as outstanding
-       from unpaid i cross join (select count(*) < ${args.countLimit} as complete from unpaid) counted
+       from unpaid i cross join (select count(*) < ${countLimit} as complete from unpaid) counted
       group by i.currency_code`,
     [unpaid],
   );

@@ -1,5 +1,6 @@
 // What the portal dashboard counts of one client company, one aggregate query per table. Codes as
 // in proposals.ts and invoices.ts; drafts are the agency's work in progress and never counted.
+import { countLimitOf } from '../../shared/count-up-to.ts';
 import type { Db } from './db.ts';
 import { INVOICE_STATE_SQL, LISTED_TYPES, PAID_SQL } from './invoices.ts';
 import { openProposalRows, PROPAL_DRAFT } from './proposals.ts';
@@ -50,10 +51,4 @@ export async function invoiceCounts(
   );
   const row = result.rows[0] as { unpaid: number; overdue: number; outstanding: string } | undefined;
   return { unpaid: Number(row?.unpaid ?? 0), overdue: Number(row?.overdue ?? 0), outstanding: row?.outstanding ?? '0' };
-}
-
-/** The limit written into the text, as every LIMIT the portal sends (a generic plan for a parameter assumes a tenth of the rows). */
-function countLimitOf(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`countLimit must be a positive integer, not ${limit}`);
-  return limit;
 }

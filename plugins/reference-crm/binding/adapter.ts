@@ -812,7 +812,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           invoices: rows<PortalInvoiceRow>('invoices')?.map(presentInvoice) ?? null,
           documents: rows<SharedDocumentRow>('documents')?.map(presentDocument) ?? null,
           tasks: asked(ask.tasks, rows<ClientTaskRow>('tasks')?.map((row) => presentTask(row, contact!)) ?? []),
-          activeProjects: ask.projects ? ((read.projects as { count: number } | undefined)?.count ?? 0) : null,
+          activeProjects: ask.projects ? ((read.projects as { n: number } | undefined)?.n ?? 0) : null,
           tickets: ask.tickets ? ((read.tickets as { open: number; waiting: number } | undefined) ?? { open: 0, waiting: 0 }) : null,
         };
       },

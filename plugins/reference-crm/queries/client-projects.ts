@@ -4,7 +4,8 @@
 // to nobody at their company); progress still counts every task, as it is the project's own.
 // Every statement is scoped by workspace and client.
 import type { Db } from './db.ts';
-import { countLimitOf, statusInSql } from './db.ts';
+import { countUpTo } from '../../shared/count-up-to.ts';
+import { statusInSql } from './db.ts';
 import { PROJECT_STATUSES } from '../migrations/20270102000001_projects.ts';
 
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
@@ -133,21 +134,19 @@ export async function listProjectTasks(db: Db, args: Scope & { contactId: number
 
 /**
  * The client's active projects, counted up to countLimit (the dashboard's SUMMARY_COUNT_LIMIT and
- * one more): one row, `count`. A client with an imported heap of projects costs what one with a
+ * one more): one row, `n`. A client with an imported heap of projects costs what one with a
  * few does.
  */
 export function activeProjectsCountQuery(db: Db, args: Scope & { countLimit: number }) {
   const active = db('projects as p')
     .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId })
-    .whereRaw(statusInSql('p.status', ['active'], PROJECT_STATUSES))
-    .select(db.raw('1'))
-    .limit(countLimitOf(args.countLimit));
-  return db.from(active.as('a')).select(db.raw('count(*)::int as count'));
+    .whereRaw(statusInSql('p.status', ['active'], PROJECT_STATUSES));
+  return countUpTo(db, active, args.countLimit);
 }
 
 export async function countActiveClientProjects(db: Db, args: Scope & { countLimit: number }): Promise<number> {
-  const row = await activeProjectsCountQuery(db, args).first<{ count: number } | undefined>();
-  return row?.count ?? 0;
+  const row = await activeProjectsCountQuery(db, args).first<{ n: number } | undefined>();
+  return row?.n ?? 0;
 }
 
 /** Seed and staff: a project by its ref, the natural key within a workspace. */

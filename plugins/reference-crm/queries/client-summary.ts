@@ -15,7 +15,8 @@
 // 5 times slower than at the demo's size; open tasks stop there as well. Past the limit the
 // unpaid invoices' overdue count and sums cover only the invoices read, and the dashboard shows
 // neither (ClientSummary).
-import { countLimitOf, type Db } from './db.ts';
+import { countLimitOf } from '../../shared/count-up-to.ts';
+import type { Db } from './db.ts';
 
 export interface ClientSummaryRow {
   proposalsOpen: number;

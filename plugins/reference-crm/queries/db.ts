@@ -30,12 +30,3 @@ export function statusInSql(column: string, values: readonly string[], allowed: 
   }
   return `${column} in (${values.map((value) => `'${value}'`).join(', ')})`;
 }
-
-/**
- * A count's limit, checked to be a positive integer: the dashboard's counts stop there
- * (SUMMARY_COUNT_LIMIT and one more), and the limit is written into the statement's text.
- */
-export function countLimitOf(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`countLimit must be a positive integer, not ${limit}`);
-  return limit;
-}

@@ -1,7 +1,8 @@
 // Support tickets, their conversation and their status history. Every statement is scoped by
 // workspace; the client's reads also by client, so another company's ticket is not found.
 import { TICKET_STATUSES } from '../migrations/20270102000001_tickets.ts';
-import { countLimitOf, type Db, inTransaction, isUniqueViolation, statusInSql } from './db.ts';
+import { countUpTo } from '../../shared/count-up-to.ts';
+import { type Db, inTransaction, isUniqueViolation, statusInSql } from './db.ts';
 
 export { TICKET_STATUSES };
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -137,21 +138,17 @@ export async function findTicketBySubject(
  * `waiting`. A client with an imported heap of open tickets costs what one with a few does.
  */
 export function clientTicketCountsQuery(db: Db, args: { workspaceId: number; clientId: number; countLimit: number }) {
-  const limit = countLimitOf(args.countLimit);
-  const counted = (statuses: TicketStatus[], alias: string) =>
-    db
-      .from(
-        db('tickets')
-          .where({ workspace_id: args.workspaceId, client_id: args.clientId })
-          .whereRaw(statusInSql('status', statuses, TICKET_STATUSES))
-          .select(db.raw('1'))
-          .limit(limit)
-          .as(alias),
-      )
-      .select(db.raw('count(*)::int'));
+  const counted = (statuses: TicketStatus[]) =>
+    countUpTo(
+      db,
+      db('tickets')
+        .where({ workspace_id: args.workspaceId, client_id: args.clientId })
+        .whereRaw(statusInSql('status', statuses, TICKET_STATUSES)),
+      args.countLimit,
+    );
   return db.select(
-    db.raw('(?) as open', [counted(['new', 'in_progress', 'waiting_on_client'], 'o')]),
-    db.raw('(?) as waiting', [counted(['waiting_on_client'], 'w')]),
+    db.raw('(?) as open', [counted(['new', 'in_progress', 'waiting_on_client'])]),
+    db.raw('(?) as waiting', [counted(['waiting_on_client'])]),
   );
 }
 
