@@ -67,7 +67,7 @@ const BUCKETS: Array<{ bucket: string; matches: (url: string, fn: string) => boo
   { bucket: 'session', matches: (url) => /node_modules\/(express-session|connect-pg-simple)\/|\/src\/core\/sessions\//.test(url) },
   { bucket: 'csrf', matches: (url) => /\/src\/core\/web\/csrf(-retry)?\.ts/.test(url) },
   { bucket: 'i18n', matches: (url) => /node_modules\/i18next\/|\/src\/core\/i18n\//.test(url) },
-  { bucket: 'ejs render', matches: (url) => /node_modules\/ejs\/|\.ejs$|\/src\/core\/web\/render\.ts/.test(url) },
+  { bucket: 'ejs render', matches: (url) => /node_modules\/ejs\/|\.ejs$|\/src\/core\/web\/(render|escape-html)\.ts/.test(url) },
   {
     bucket: 'pg/knex',
     matches: (url) => /node_modules\/(pg|pg-pool|pg-protocol|pg-types|knex|postgres-[a-z]+)\//.test(url),

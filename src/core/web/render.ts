@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
 import { controlCharacterAlert } from './validate.ts';
+import { escapeHtml } from './escape-html.ts';
 import { csrfRetryExplanation } from './csrf-retry.ts';
 import { isNoStore } from './cache-control.ts';
 import { templateLocals } from './template-locals.ts';
@@ -154,7 +155,7 @@ export function compileTemplate(text: string, filename: string, debug: boolean, 
     }
     return shape;
   };
-  return Object.assign((data: TemplateData) => body(data, ejs.escapeXML, include(data), rethrow), { dataShape });
+  return Object.assign((data: TemplateData) => body(data, escapeHtml, include(data), rethrow), { dataShape });
 }
 
 /** Includes named by a literal ('/partials/icon'), and whether any is named otherwise. */

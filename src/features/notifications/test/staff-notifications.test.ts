@@ -30,7 +30,7 @@ const textOf = (html: string) =>
   html
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
+    .replace(/&#34;/g, '"')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
