@@ -44,10 +44,11 @@ import { adminErrorPage } from './staff/admin-page.ts';
 import { createPortalCsrf } from './web/csrf.ts';
 import { createPortalLinks } from './web/portal-links.ts';
 import { errorHandler } from './web/error-handler.ts';
-import { HTMX_SCRIPT_PATH, sendHtmxScript } from './web/htmx-script.ts';
+import { ASSETS_PATH, HTMX_SCRIPT_FILE, sendHtmxScript } from './web/htmx-script.ts';
 import { portalI18n, renderPortalPage } from './web/portal-context.ts';
 import { renderTemplate } from './web/render.ts';
 import { enteredByFirstSegment } from './web/route-table.ts';
+import { inSequence } from './web/in-sequence.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { createWorkspaceCache, type WorkspaceCacheDeps } from './workspaces/workspace-cache.ts';
 import { workspaceRouter, type WorkspaceRouterDeps } from './workspaces/workspace-router.ts';
@@ -204,12 +205,18 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
 
   function clientRouter(routes: ClientPortalRoutes): Router {
     const router = Router();
-    router.use(operate);
-    router.use(securityHeaders({ secure: config.secureCookies }));
-    router.use(enteredByFirstSegment(healthRoutes({ db, flags, logger: log, closing: () => closing })));
-    router.get(HTMX_SCRIPT_PATH, sendHtmxScript);
-    router.get('/assets/vendor/signature_pad.umd.min.js', (_req, res) => res.sendFile(SIGNATURE_PAD_FILE, { maxAge: '1d' }));
-    router.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+    router.use(
+      inSequence([
+        operate,
+        securityHeaders({ secure: config.secureCookies }),
+        enteredByFirstSegment(healthRoutes({ db, flags, logger: log, closing: () => closing })),
+      ]),
+    );
+    const assets = Router();
+    assets.get(HTMX_SCRIPT_FILE, sendHtmxScript);
+    assets.get('/vendor/signature_pad.umd.min.js', (_req, res) => res.sendFile(SIGNATURE_PAD_FILE, { maxAge: '1d' }));
+    assets.use(express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+    router.use(ASSETS_PATH, assets);
     const workspacePortal = workspaceRouter({
       db,
       adapter,

@@ -16,7 +16,11 @@ const SOURCES = ['htmx.org/dist/htmx.min.js', 'htmx.org/dist/ext/hx-sse.min.js']
 const script = Buffer.from(SOURCES.map((source) => readFileSync(require.resolve(source), 'utf8')).join(';\n'));
 const etag = `"${createHash('sha256').update(script).digest('base64url').slice(0, 27)}"`;
 
-export const HTMX_SCRIPT_PATH = '/assets/htmx.js';
+/** The folder the portal's static files are served from, under its own path. */
+export const ASSETS_PATH = '/assets';
+/** Within ASSETS_PATH. */
+export const HTMX_SCRIPT_FILE = '/htmx.js';
+export const HTMX_SCRIPT_PATH = `${ASSETS_PATH}${HTMX_SCRIPT_FILE}`;
 
 export function sendHtmxScript(_req: Request, res: Response): void {
   // With the ETag set, Express answers a matching If-None-Match with 304 and hashes nothing per request.

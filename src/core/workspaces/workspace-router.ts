@@ -31,6 +31,7 @@ import { PORTAL_FLAG } from '../flags/flag-names.ts';
 import { requestI18n } from '../i18n/request-i18n.ts';
 import { PORTAL_SECTIONS, type PortalSection } from '../policies/portal-policy.ts';
 import { enteredByFirstSegment, routeTable } from '../web/route-table.ts';
+import { inSequence, onlyFor } from '../web/in-sequence.ts';
 import '../sessions/session-data.ts';
 import type { WorkspaceCache } from './workspace-cache.ts';
 
@@ -214,28 +215,28 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     );
   }
 
-  // Before the workspace is looked up, so a 404 for an unknown slug looks like any other page.
-  router.use(inSequence([noStore, loadWorkspace]));
-
   // Branding assets need no session: they are the same for every visitor of the workspace.
-  router.get('/branding.css', (_req, res) => {
+  const branding = Router();
+  branding.get('/branding.css', (_req, res) => {
     res
       .type('text/css')
       .set('Cache-Control', 'no-cache')
       .send(brandingStylesheet(portalContext(res).branding));
   });
-  router.get('/branding/logo', async (_req, res, next) => {
+  branding.get('/branding/logo', async (_req, res, next) => {
     const { workspace, settings } = portalContext(res);
     const file = settings.logoFileId ? await deps.storage.get(workspace.id, settings.logoFileId) : null;
     if (!file) return next(notFound());
     res.type(file.contentType).set('Cache-Control', 'public, max-age=86400').set('X-Content-Type-Options', 'nosniff').send(file.content);
   });
 
-  // A body read here is not read again by the 32 KB parser below (the request has finished).
+  // A body read here is not read again by the 32 KB parser after it (the request has finished).
+  const largeForms: RequestHandler[] = [];
   if (deps.largeForms) {
     const { paths, limit, refusedUrl } = deps.largeForms;
     const parse = express.urlencoded({ extended: false, limit, parameterLimit: 50 });
-    router.post(paths, (req, res, next) =>
+    const largeForm = Router();
+    largeForm.post(paths, (req, res, next) =>
       parse(req, res, (err?: unknown) => {
         // Past even this cap nothing of the form was read, so nothing can be kept: back to the form's
         // page with a message saying so, rather than a bare 413 page.
@@ -243,14 +244,21 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
         res.set('Connection', 'close').redirect(303, `${portalContext(res).base}${refusedUrl(req.path)}`);
       }),
     );
+    largeForms.push(onlyFor('POST', largeForm));
   }
   const checkCsrf = portalCsrfCheck(deps.csrf, new Set(deps.multipartPaths ?? []));
   const csrf: RequestHandler = (req, res, next) => {
     portalContext(res).csrfToken = () => deps.csrf.token(req, res);
     checkCsrf(req, res, (err?: unknown) => (err ? staleToken(err, req, res, next).catch(next) : next()));
   };
+  // The workspace is looked up before anything else, so a 404 for an unknown slug looks like any
+  // other page.
   router.use(
     inSequence([
+      noStore,
+      loadWorkspace,
+      enteredByFirstSegment(branding),
+      ...largeForms,
       express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }),
       deps.session,
       csrf,
@@ -262,31 +270,4 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     ]),
   );
   return router;
-}
-
-/**
- * Middleware run one after another as one router layer, as Express would run them as layers of
- * their own, for a chain every path of the workspace passes: Express matches each layer's path and
- * merges the parameters again for every layer a request passes, some thirty on the way to a page.
- * An error (or a rejected promise) goes on to the router's next error handler, skipping the rest.
- */
-function inSequence(handlers: RequestHandler[]): RequestHandler {
-  return (req, res, next) => {
-    let index = 0;
-    const step = (err?: unknown) => {
-      // As Express's router reads them: 'route' only ends a route's own handlers (none here), so
-      // the chain goes on; 'router' leaves the router, which these handlers are all layers of.
-      if (err === 'router') return next('router');
-      if (err && err !== 'route') return next(err);
-      const handler = handlers[index++];
-      if (!handler) return next();
-      try {
-        const result: unknown = handler(req, res, step);
-        if (result instanceof Promise) result.catch((rejected: unknown) => next(rejected ?? new Error('Rejected without a reason')));
-      } catch (thrown) {
-        next(thrown);
-      }
-    };
-    step();
-  };
 }
