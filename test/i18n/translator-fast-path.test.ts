@@ -42,8 +42,9 @@ describe('t(): the fast path gives exactly what i18next gives', function () {
         // Twice: the second call comes from the memo.
         expect(fast(key), key).to.equal(reference(key));
         expect(fast(key), key).to.equal(reference(key));
-        // Every count the plural rules tell apart, on every key (plural or not), alone and with a value.
-        for (const count of [0, 1, 2, 5, 21, 1.5, -1]) {
+        // Every count the plural rules tell apart, on every key (plural or not), alone and with a value;
+        // and one the locale groups in thousands.
+        for (const count of [0, 1, 2, 5, 21, 1.5, -1, 1000]) {
           expect(fast(key, { count }), `${key} count ${count}`).to.equal(reference(key, { count }));
           expect(fast(key, { count }), `${key} count ${count}`).to.equal(reference(key, { count }));
           expect(fast(key, { count, name: '<i>x</i>' }), `${key} count ${count}`).to.equal(reference(key, { count, name: '<i>x</i>' }));
@@ -66,6 +67,13 @@ describe('t(): the fast path gives exactly what i18next gives', function () {
     });
   }
 
+  it('no text names a format ({{value, number}}): neither path would apply it', function () {
+    const texts = (node: unknown): string[] =>
+      typeof node === 'string' ? [node] : typeof node === 'object' && node !== null ? Object.values(node).flatMap(texts) : [];
+    const named = SUPPORTED_LOCALES.flatMap((locale) => texts(resources[locale]).filter((text) => /\{\{[^{}]*,[^{}]*\}\}/.test(text)));
+    expect(named).to.deep.equal([]);
+  });
+
   it('a missing key, a default value and an empty-string value behave as in i18next', function () {
     const fast = translator('de');
     const reference = i18nextTranslator('de');
@@ -74,5 +82,47 @@ describe('t(): the fast path gives exactly what i18next gives', function () {
     expect(fast('common:no.such.key', { defaultValue: 'Fallback {{x}}', x: 1 })).to.equal(
       reference('common:no.such.key', { defaultValue: 'Fallback {{x}}', x: 1 }),
     );
+  });
+});
+
+describe("t(): a count in the locale's digits, other numbers as they are", function () {
+  /** The fast path and i18next's own t() of a locale, each answer labelled with its path. */
+  const bothPaths = (locale: Locale) =>
+    [
+      ['fast path', translator(locale)],
+      ['i18next', i18nextTranslator(locale)],
+    ] as const;
+
+  it('the open tasks card says 1,000 in English and 1.000 in German', function () {
+    for (const [via, t] of bothPaths('en'))
+      expect(t('dashboard:cards.tasksOpen', { count: 1000 }), via).to.equal('1,000 open tasks for you');
+    for (const [via, t] of bothPaths('de'))
+      expect(t('dashboard:cards.tasksOpen', { count: 1000 }), via).to.equal('1.000 offene Aufgaben für Sie');
+  });
+
+  it('a count beside another value, and the plural form still picked by the number', function () {
+    for (const [via, t] of bothPaths('en')) {
+      expect(t('common:search.results', { count: 12345, query: 'Acme 2026' }), via).to.equal('12,345 results for “Acme 2026”.');
+      expect(t('common:wait.minutes', { count: 1000 }), via).to.equal('1,000 minutes');
+      expect(t('common:wait.minutes', { count: 1 }), via).to.equal('1 minute');
+    }
+    for (const [via, t] of bothPaths('de')) {
+      expect(t('common:search.results', { count: 12345, query: 'Acme 2026' }), via).to.equal('12.345 Treffer für „Acme 2026“.');
+      expect(t('common:wait.minutes', { count: 1000 }), via).to.equal('1.000 Minuten');
+    }
+  });
+
+  it('a number in another placeholder stays as it is: a page, a year', function () {
+    for (const [via, t] of bothPaths('en')) {
+      expect(t('admin:activity.noSuchPage', { page: 2026, count: 1000 }), via).to.equal(
+        'There is no page 2026: with these filters the log has 1,000 pages.',
+      );
+      expect(t('pdf:pageOf', { page: 2026, pages: 3000 }), via).to.equal('Page 2026 of 3000');
+    }
+    for (const [via, t] of bothPaths('de')) {
+      expect(t('admin:activity.noSuchPage', { page: 2026, count: 1000 }), via).to.equal(
+        'Es gibt keine Seite 2026: Mit diesen Filtern hat das Protokoll 1.000 Seiten.',
+      );
+    }
   });
 });

@@ -20,6 +20,16 @@ export function formatMoney(cents: number, currency: string): string {
   return format.format(cents / 100);
 }
 
+const countFormat = new Intl.NumberFormat('en-US');
+
+/**
+ * A count read up to `limit` and one more (queries/dashboard.ts): past the limit it is not the real
+ * number, so it reads "More than 1,000".
+ */
+export function formatCountUpTo(count: number, limit: number): string {
+  return count > limit ? `More than ${countFormat.format(limit)}` : countFormat.format(count);
+}
+
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 

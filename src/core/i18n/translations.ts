@@ -4,7 +4,7 @@
 // (its manifest's `locales`) when the composition root adds them. One namespace per file, each
 // defined once, so features never edit each other's.
 // Templates call t() with a 'namespace:key' and values; EJS escapes the result, so i18next must not.
-import i18next, { type TFunction } from 'i18next';
+import i18next, { type FormatterModule, type TFunction } from 'i18next';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +50,46 @@ export function loadResources(folders: readonly string[] = localeFolders): Resou
   return resources;
 }
 
+// A count reads in the locale's digits ("1,000 open tasks", "1.000 offene Aufgaben"), as the
+// "More than 1,000" texts' limit does, without every caller formatting it. Only `count`: it picks
+// the plural form, so it is always a number of things; other placeholders may be years, ids or
+// reference numbers, which grouping would garble. Intl formats cost microseconds to build: one per locale.
+const countFormats = new Map<Locale, Intl.NumberFormat>();
+
+function countFormatOf(locale: Locale): Intl.NumberFormat {
+  let format = countFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    countFormats.set(locale, format);
+  }
+  return format;
+}
+
+const noNamedFormats = () => {
+  throw new Error("Named formats are not supported: t()'s fast path would not apply them");
+};
+
+/**
+ * i18next's formatter. With interpolation.alwaysFormat it is handed every placeholder's value with
+ * the placeholder's name (`interpolationkey`) and the language; i18next v26 ignores the
+ * interpolation.format option, so a formatter module is where this goes. It replaces i18next's own,
+ * whose named formats ({{value, number}}) no text uses and the fast path below would not apply.
+ * Without a language (the options of a nested $t(), parsed as JSON) the count stays as it is.
+ */
+const countFormatter: FormatterModule = {
+  type: 'formatter',
+  init: () => undefined,
+  add: noNamedFormats,
+  addCached: noNamedFormats,
+  format: (value, format, lng, options) =>
+    format === undefined && options?.interpolationkey === 'count' && typeof value === 'number' && isLocale(lng)
+      ? countFormatOf(lng).format(value)
+      : value,
+};
+
 const coreResources = loadResources();
 const instance = i18next.createInstance();
+instance.use(countFormatter);
 void instance.init({
   resources: coreResources,
   lng: DEFAULT_LOCALE,
@@ -61,7 +99,7 @@ void instance.init({
   defaultNS: 'common',
   nsSeparator: ':',
   keySeparator: '.',
-  interpolation: { escapeValue: false },
+  interpolation: { escapeValue: false, alwaysFormat: true },
   returnNull: false,
   initAsync: false,
 });
@@ -105,7 +143,8 @@ export const i18nextTranslator = (locale: Locale): Translate => instance.getFixe
 // key's text is looked up once per locale; a call that only fills {{placeholders}} with strings or
 // numbers is interpolated here. Anything else (count, context, defaults, nesting, other options, a
 // placeholder left unfilled) goes to i18next unchanged. A `count` is answered here too when the
-// key has the plural form the locale's rules pick (key_one, key_other) and no key_zero could apply.
+// key has the plural form the locale's rules pick (key_one, key_other) and no key_zero could apply,
+// and reads in the locale's digits as countFormatter gives it.
 const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 const I18NEXT_OPTIONS = new Set([
   'count',
@@ -134,6 +173,7 @@ function memoized(slow: Translate, locale: Locale): Translate {
   const viaI18next = slow as unknown as (...args: unknown[]) => unknown;
   const templates = new Map<string, Template>();
   const plurals = new Intl.PluralRules(locale);
+  const countFormat = countFormatOf(locale);
   const exists = new Map<string, boolean>();
   const has = (key: string) => {
     let found = exists.get(key);
@@ -169,7 +209,10 @@ function memoized(slow: Translate, locale: Locale): Translate {
     if (textKey === undefined) return viaI18next(key, options);
     const template = templateOf(textKey);
     if (!template.placeholders.every((name) => name in values)) return viaI18next(key, options);
-    return template.text.replace(PLACEHOLDER, (_match, name: string) => String(values[name]));
+    return template.text.replace(PLACEHOLDER, (_match, name: string) => {
+      const value = values[name];
+      return name === 'count' && typeof value === 'number' ? countFormat.format(value) : String(value);
+    });
   };
   return fast as unknown as Translate;
 }

@@ -1,6 +1,7 @@
 // The dashboard's cards of open tasks, active projects and open tickets say "More than 1,000 …"
 // past SUMMARY_COUNT_LIMIT, as its other counts do: a host counts them to the limit and one more,
-// so a count past it is not the real number. In English and German; at the limit, the number.
+// so a count past it is not the real number. In English and German; at the limit, the number, in
+// the locale's digits as the limit is.
 import { expect } from 'chai';
 import { formattersFor, type Locale, type RequestI18n, SUMMARY_COUNT_LIMIT, translator } from '../../../core/index.ts';
 import { type PersonSummary, presentCards } from '../presenters.ts';
@@ -44,12 +45,18 @@ describe('dashboard cards of tasks, projects and tickets past the count limit', 
     ]);
   });
 
-  it('give the number itself at the limit', function () {
+  it("give the number itself at the limit, in the locale's digits", function () {
     expect(countedTexts('en', SUMMARY_COUNT_LIMIT)).to.deep.equal([
-      '1000 open tasks for you',
-      '1000 active projects',
-      '1000 open support tickets',
-      '1000 waiting for your answer',
+      '1,000 open tasks for you',
+      '1,000 active projects',
+      '1,000 open support tickets',
+      '1,000 waiting for your answer',
+    ]);
+    expect(countedTexts('de', SUMMARY_COUNT_LIMIT)).to.deep.equal([
+      '1.000 offene Aufgaben für Sie',
+      '1.000 aktive Projekte',
+      '1.000 offene Support-Tickets',
+      '1.000 warten auf Ihre Antwort',
     ]);
   });
 });
