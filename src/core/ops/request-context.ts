@@ -45,9 +45,10 @@ export function markWorkspaceRequest(req: Request, _res: Response, next: NextFun
 export function routePattern(req: Request): string {
   const context = contexts.get(req);
   const mount = context?.mount ?? req.baseUrl;
+  // Static files first: the assets' own routes sit in a router mounted at /assets.
+  if (context?.path.startsWith('/assets/')) return `${mount}/assets/*`;
   const route = (req as Request & { route?: { path?: unknown } }).route?.path;
   if (typeof route === 'string') return `${mount}${context?.workspace ? '/:workspaceSlug' : ''}${route}`;
-  if (context?.path.startsWith('/assets/')) return `${mount}/assets/*`;
   return context?.workspace ? `${mount}/:workspaceSlug/*` : `${mount}/*`;
 }
 
