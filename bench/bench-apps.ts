@@ -2,7 +2,7 @@
 // route), the databases they run on, and the signed-in identities they load pages as.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,8 +109,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** DATABASE_URL, or a private PostgreSQL cluster in a temporary folder. */
-export async function postgresServer(): Promise<{ url: string; stop(): void }> {
+/**
+ * DATABASE_URL, or a private PostgreSQL cluster in a temporary folder. Of a private cluster, the
+ * pid of its postmaster: only the benchmark uses it, so the CPU its processes spend is the
+ * benchmark's (bench/proc-stats.ts, processTreeCpuMs).
+ */
+export async function postgresServer(): Promise<{ url: string; stop(): void; postmasterPid?: number }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {} };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-pg-'));
   const port = await freePort();
@@ -123,6 +127,8 @@ export async function postgresServer(): Promise<{ url: string; stop(): void }> {
   run('pg_ctl', ['-D', dir, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // postmaster.pid's first line is the postmaster's pid.
+    postmasterPid: Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop() {
       run('pg_ctl', ['-D', dir, '-m', 'fast', 'stop']);
       rmSync(dir, { recursive: true, force: true });

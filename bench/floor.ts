@@ -6,7 +6,8 @@
 // connect-pg-simple, knex, EJS: bench/stack-floor.ts). Each in its own process, NODE_ENV=production,
 // on the demo seed with 1,000 rows (as bench/run.ts's pages table); the round trips are counted in
 // the portal's process as the pages are captured. Prints req/s medians, each portal's ratio to both
-// baselines (the median of each round's ratio) and each process's CPU per request.
+// baselines (the median of each round's ratio) and each process's CPU per request, with what its
+// statements cost PostgreSQL (on a private cluster, which nothing else uses).
 //
 //   npx tsx bench/floor.ts                  5 rounds of 3 s per page and process
 //   npx tsx bench/floor.ts --profile        the portal under node --cpu-prof: its main thread's time
@@ -35,7 +36,7 @@ import {
   startBaselines,
   stopChild,
 } from './bench-apps.ts';
-import { processCpuMs } from './proc-stats.ts';
+import { processCpuMs, processTreeCpuMs } from './proc-stats.ts';
 
 const argument = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const PROFILE = process.argv.includes('--profile');
@@ -184,7 +185,7 @@ interface Target {
   cookie?: string;
   profileDir?: string;
   windows: Window[];
-  measured: Map<PageName, Array<{ rps: number; cpuMs: number }>>;
+  measured: Map<PageName, Array<{ rps: number; cpuMs: number; databaseCpuMs?: number }>>;
 }
 
 const median = (values: number[]) => {
@@ -193,8 +194,12 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** The private cluster's CPU so far (its postmaster and backends); undefined on a shared server, whose other load would count. */
+const databaseCpuMs = () => (server.postmasterPid ? processTreeCpuMs(server.postmasterPid) : undefined);
+
 async function measure(target: Target, page: (typeof PAGES)[number], seconds: number, record: boolean): Promise<void> {
   const cpuBefore = processCpuMs(target.pid);
+  const databaseBefore = databaseCpuMs();
   const from = monotonicUs();
   const result = await autocannon({
     url: `${target.url}${page.path}`,
@@ -210,7 +215,11 @@ async function measure(target: Target, page: (typeof PAGES)[number], seconds: nu
   const rows = target.measured.get(page.name) ?? [];
   target.measured.set(page.name, [
     ...rows,
-    { rps: requests / ((to - from) / 1e6), cpuMs: (processCpuMs(target.pid) - cpuBefore) / requests },
+    {
+      rps: requests / ((to - from) / 1e6),
+      cpuMs: (processCpuMs(target.pid) - cpuBefore) / requests,
+      ...(databaseBefore === undefined ? {} : { databaseCpuMs: (databaseCpuMs()! - databaseBefore) / requests }),
+    },
   ]);
 }
 
@@ -260,7 +269,7 @@ try {
       for (const target of round % 2 ? targets : [...targets].reverse()) await measure(target, page, SECONDS, true);
       const last = (t: Target) => t.measured.get(page.name)!.at(-1)!;
       console.log(
-        `  round ${round} ${page.name}: ${targets.map((t) => `${t.label} ${last(t).rps.toFixed(0)} req/s, ${last(t).cpuMs.toFixed(2)} ms CPU`).join('; ')}; load ${os.loadavg()[0]!.toFixed(1)}`,
+        `  round ${round} ${page.name}: ${targets.map((t) => `${t.label} ${last(t).rps.toFixed(0)} req/s, ${last(t).cpuMs.toFixed(2)} ms CPU${last(t).databaseCpuMs === undefined ? '' : ` + ${last(t).databaseCpuMs!.toFixed(2)} ms PostgreSQL`}`).join('; ')}; load ${os.loadavg()[0]!.toFixed(1)}`,
       );
     }
   }
@@ -279,9 +288,10 @@ const [bare, floor] = [targets.find((t) => t.label === 'bare')!, targets.find((t
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const ratioTo = (baseline: Target, target: Target, page: PageName) =>
   median(target.measured.get(page)!.map((row, i) => row.rps / baseline.measured.get(page)![i]!.rps));
+const databaseColumn = server.postmasterPid !== undefined;
 const throughputTable = [
-  '| page | process | req/s (median) | ratio to the stack floor | ratio to bare | CPU ms/request (median) |',
-  '| --- | --- | ---: | ---: | ---: | ---: |',
+  `| page | process | req/s (median) | ratio to the stack floor | ratio to bare | CPU ms/request (median) |${databaseColumn ? ' PostgreSQL CPU ms/request (median) |' : ''}`,
+  `| --- | --- | ---: | ---: | ---: | ---: |${databaseColumn ? ' ---: |' : ''}`,
   ...PAGES.flatMap((page) =>
     [bare, floor, ...portals].map((target) => {
       const rows = target.measured.get(page.name)!;
@@ -290,7 +300,8 @@ const throughputTable = [
         target === bare ? `bare route, ${trips} round trips` : target === floor ? `stack floor, ${trips} round trips` : target.label;
       const toFloor = target.app ? `${ratioTo(floor, target, page.name).toFixed(2)} ×` : '';
       const toBare = target === bare ? '' : `${ratioTo(bare, target, page.name).toFixed(2)} ×`;
-      return `| ${page.name} | ${label} | ${fmt(median(rows.map((r) => r.rps)))} | ${toFloor} | ${toBare} | ${median(rows.map((r) => r.cpuMs)).toFixed(3)} |`;
+      const database = databaseColumn ? ` ${median(rows.map((r) => r.databaseCpuMs!)).toFixed(3)} |` : '';
+      return `| ${page.name} | ${label} | ${fmt(median(rows.map((r) => r.rps)))} | ${toFloor} | ${toBare} | ${median(rows.map((r) => r.cpuMs)).toFixed(3)} |${database}`;
     }),
   ),
 ];
@@ -321,7 +332,7 @@ const section = [
   '',
   `Written by \`${command}\` on ${started.toISOString().slice(0, 10)}. Machine: ${machine}.`,
   '',
-  `The dashboard, the invoice list and the sign out other sessions confirmation (the floor page: it reads only what every signed-in page reads) against two baselines sending the same bytes after the same number of round trips (counted in the portal's process): the bare route (Express 5 and pg, primary-key queries) and the stack floor (the design's stack with nothing of the portal in it: Express 5, express-session with connect-pg-simple reading a session without touching it, knex for the other round trips, EJS). Each in its own process with NODE_ENV=production, on the demo seed with 1,000 rows; ${ROUNDS} interleaved rounds of ${SECONDS} s per page and process, autocannon with ${CONNECTIONS} connections. CPU per request is the whole process's (all threads, from /proc)${PROFILE ? '; the portals ran under `node --cpu-prof`, which costs them some of it' : ''}.`,
+  `The dashboard, the invoice list and the sign out other sessions confirmation (the floor page: it reads only what every signed-in page reads) against two baselines sending the same bytes after the same number of round trips (counted in the portal's process): the bare route (Express 5 and pg, primary-key queries) and the stack floor (the design's stack with nothing of the portal in it: Express 5, express-session with connect-pg-simple reading a session without touching it, knex for the other round trips, EJS). Each in its own process with NODE_ENV=production, on the demo seed with 1,000 rows; ${ROUNDS} interleaved rounds of ${SECONDS} s per page and process, autocannon with ${CONNECTIONS} connections. CPU per request is the whole process's (all threads, from /proc)${databaseColumn ? "; PostgreSQL's is its private cluster's, postmaster and backends, in the same window: what the process's statements cost the database (the bare route and the stack floor send primary-key reads; the portal, its pages' own statements)" : ''}${PROFILE ? '; the portals ran under `node --cpu-prof`, which costs them some of it' : ''}.`,
   '',
   ...throughputTable,
   ...(profileTable.length
