@@ -324,7 +324,7 @@ describe('standalone server: staff sign in with their Dolibarr accounts', functi
     const response = await agent.post('/staff/sign-in').type('form').send({ _csrf, login: '"><script>alert(1)</script>', password: 'x' });
     expect(response.status).to.equal(401);
     expect(response.text).not.to.include('<script>alert(1)</script>');
-    expect(response.text).to.include('&quot;&gt;&lt;script&gt;');
+    expect(response.text).to.include('&#34;&gt;&lt;script&gt;');
   });
 
   it('signs out a member disabled in Dolibarr on their next request', async function () {
