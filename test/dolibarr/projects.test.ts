@@ -39,16 +39,11 @@ describe('dolibarr binding: projects', function () {
     bakery = String(seed.companies.bakery);
     claire = String(seed.contacts.claire);
     sophie = String(seed.contacts.sophie);
-    // Dolibarr's install data for a project's contacts (htdocs/install/mysql/data/llx_c_type_contact.sql).
-    await db('llx_c_type_contact').insert([
-      { rowid: 160, element: 'project', source: 'internal', code: 'PROJECTLEADER', libelle: 'Project leader', active: 1 },
-      { rowid: 170, element: 'project', source: 'external', code: 'PROJECTLEADER', libelle: 'Project leader', active: 1 },
-      { rowid: 171, element: 'project', source: 'external', code: 'PROJECTCONTRIBUTOR', libelle: 'Contributor', active: 1 },
-    ]);
     const one = async (table: string, where: Record<string, unknown>) => Number((await db(table).where(where).first('rowid')).rowid);
     refit = await one('llx_projet', { ref: 'PJ2601-0001' });
     draft = await one('llx_projet', { ref: 'PJ2601-0002' });
-    // Claire is the refit's external project leader; Sophie is not linked to it. The draft is public
+    // Claire is the refit's external project leader; Sophie is not linked to it (the seed links her
+    // as a contributor: unlinked here, as Dolibarr's Contacts tab of the project does). The draft is public
     // (still the agency's). opp_percent is an opportunity's chance, never progress.
     const link = (element_id: number, type: number, contact: number) =>
       db('llx_element_contact').insert({
@@ -58,6 +53,7 @@ describe('dolibarr binding: projects', function () {
         fk_c_type_contact: type,
         fk_socpeople: contact,
       });
+    await db('llx_element_contact').where({ element_id: refit, fk_c_type_contact: 171 }).delete();
     await link(refit, 170, seed.contacts.claire);
     await db('llx_projet').where({ rowid: refit }).update({ opp_percent: 90, datee: '2026-04-30', description: 'New counter and tiles.' });
     await db('llx_projet').where({ rowid: draft }).update({ public: 1 });

@@ -71,6 +71,10 @@ export async function seedDolibarr(db: Knex, dataRoot: string): Promise<Dolibarr
     { id: 7, code: 'CHQ', libelle: 'Cheque', type: 2, active: 1 },
   ]);
   await db('llx_c_type_contact').insert([
+    { rowid: 160, element: 'project', source: 'internal', code: 'PROJECTLEADER', libelle: 'Project leader', active: 1 },
+    { rowid: 161, element: 'project', source: 'internal', code: 'PROJECTCONTRIBUTOR', libelle: 'Contributor', active: 1 },
+    { rowid: 170, element: 'project', source: 'external', code: 'PROJECTLEADER', libelle: 'Project leader', active: 1 },
+    { rowid: 171, element: 'project', source: 'external', code: 'PROJECTCONTRIBUTOR', libelle: 'Contributor', active: 1 },
     { rowid: 180, element: 'project_task', source: 'internal', code: 'TASKEXECUTIVE', libelle: 'Task executive', active: 1 },
     { rowid: 181, element: 'project_task', source: 'internal', code: 'TASKCONTRIBUTOR', libelle: 'Intervenant', active: 1 },
     { rowid: 185, element: 'project_task', source: 'external', code: 'TASKEXECUTIVE', libelle: 'Task executive', active: 1 },
@@ -426,6 +430,10 @@ export async function seedDolibarr(db: Knex, dataRoot: string): Promise<Dolibarr
     });
   const assign = (element_id: number, fk_c_type_contact: number, fk_socpeople: number) =>
     db('llx_element_contact').insert({ datecreate: '2026-01-16 09:10:00', statut: 4, element_id, fk_c_type_contact, fk_socpeople });
+  // The refit is private (public 0), as Dolibarr creates a project by default: its tasks reach only
+  // the contacts linked to it (Project::getProjectsAuthorizedForUser), Claire and Sophie here.
+  await assign(refit, 171, claire);
+  await assign(refit, 171, sophie);
   const claireDue = await task(refit, 'TK2601-0001', 'Choose the tiles', '2026-03-10 00:00:00');
   await assign(claireDue, 185, claire);
   const companyWide = await task(refit, 'TK2601-0002', 'Approve the plans', '2026-03-01 00:00:00');

@@ -3,12 +3,10 @@
 // to its proposals ('propal') and invoices ('facture') past draft, or to its public projects
 // ('project', validated or closed). A private project's files are left out: the documents port
 // answers per company, and a private project shows only to the contacts linked to it
-// (queries/projects.ts). The bytes are on the Dolibarr server's disk under its data root
+// (visibility.ts). The bytes are on the Dolibarr server's disk under its data root
 // (DOL_DATA_ROOT), at filepath/filename.
 import { clientCompanyIds, type Db } from './db.ts';
-import { INVOICE_DRAFT } from './invoices.ts';
-import { SHOWN_PROJECT_STATUSES } from './projects.ts';
-import { PROPAL_DRAFT } from './proposals.ts';
+import { INVOICE_DRAFT, PROPAL_DRAFT, projectSharedWithCompanySql } from './visibility.ts';
 
 export interface SharedFileRow {
   rowid: number;
@@ -55,7 +53,7 @@ function sharedFiles(db: Db, args: { entity: number; companyId: number }) {
             this.where({ 'f.fk_soc': companyId }).whereNot('f.fk_statut', INVOICE_DRAFT);
           })
           .orWhere(function publicProjects() {
-            this.where({ 'j.fk_soc': companyId, 'j.public': 1 }).whereIn('j.fk_statut', SHOWN_PROJECT_STATUSES);
+            this.where({ 'j.fk_soc': companyId }).andWhereRaw(projectSharedWithCompanySql('j'));
           });
       })
   );

@@ -5,14 +5,14 @@
 //   partially paid with a close_code), 3 abandoned; paye = 1 once settled.
 //   type: 0 standard, 1 replacement, 2 credit note, 3 deposit, 5 situation. Credit notes are
 //   negative money the agency owes, not a bill to pay, so the portal lists the others only.
-import { clientCompanyIds, type Db } from './db.ts';
+import type { Db } from './db.ts';
 import type { LineRow } from './proposals.ts';
+import { INVOICE_DRAFT, invoicesSeenBy, LISTED_TYPES } from './visibility.ts';
 
-export const INVOICE_DRAFT = 0;
+export { INVOICE_DRAFT, LISTED_TYPES };
 export const INVOICE_VALIDATED = 1;
 export const INVOICE_CLOSED = 2;
 export const INVOICE_ABANDONED = 3;
-export const LISTED_TYPES = [0, 1, 3, 5] as const;
 
 export interface InvoiceRow {
   rowid: number;
@@ -89,13 +89,8 @@ function columns(db: Db) {
   ];
 }
 
-const scopedInvoices = (db: Db, args: { entity: number; companyId: number }) =>
-  db('llx_facture as f')
-    .where({ 'f.entity': args.entity, 'f.fk_soc': args.companyId })
-    // Only a client company's (customer or prospect in activity): a closed third party has no portal.
-    .whereIn('f.fk_soc', clientCompanyIds(db, args.entity))
-    .whereNot('f.fk_statut', INVOICE_DRAFT)
-    .whereIn('f.type', LISTED_TYPES);
+/** What the company's contacts see of its invoices (visibility.ts). */
+const scopedInvoices = invoicesSeenBy;
 
 export async function listInvoices(
   db: Db,

@@ -9,7 +9,7 @@
 import { INVOICE_CLOSED, INVOICE_VALIDATED, LISTED_TYPES } from './invoices.ts';
 import { clientCompanyIds, type Db } from './db.ts';
 import { PROPAL_VALIDATED } from './proposals.ts';
-import { DONE_SQL, PROJECT_SHOWN_STATUSES, SHOWN_STATUSES } from './tasks.ts';
+import { projectSeenBySql, SHOWN_PROJECT_STATUSES, SHOWN_TASK_STATUSES, TASK_DONE_SQL } from './visibility.ts';
 
 /** A position: a timestamp as text (AT), or '-infinity' for a table with nothing yet. */
 interface Positions {
@@ -110,7 +110,8 @@ export interface TaskNewsRow {
 /**
  * Tasks assigned to a contact of a client company since the cursor: an external contact of the
  * task (llx_c_type_contact element 'project_task', source 'external') who belongs to the project's
- * company, on a task the client sees (tasks.ts) and not done; oldest first, a batch at most.
+ * company, on a task that contact sees (visibility.ts: never one of a private project they are
+ * not linked to) and not done; oldest first, a batch at most.
  */
 export function tasksAssignedSince(db: Db, entity: number, after: string, start: string, part: Part): Promise<TaskNewsRow[]> {
   return db('llx_element_contact as ec')
@@ -124,9 +125,10 @@ export function tasksAssignedSince(db: Db, entity: number, after: string, start:
     })
     .where({ 't.entity': entity, 'tc.element': 'project_task', 'tc.source': 'external' })
     .whereIn('j.fk_soc', clientCompanyIds(db, entity))
-    .whereIn('t.fk_statut', SHOWN_STATUSES)
-    .whereIn('j.fk_statut', PROJECT_SHOWN_STATUSES)
-    .andWhereRaw(`not ${DONE_SQL}`)
+    .whereIn('t.fk_statut', SHOWN_TASK_STATUSES)
+    .whereIn('j.fk_statut', SHOWN_PROJECT_STATUSES)
+    .andWhereRaw(projectSeenBySql('j', 'ec.fk_socpeople'))
+    .andWhereRaw(`not ${TASK_DONE_SQL}`)
     .andWhereRaw(...inPart('ec.datecreate', after, start, part))
     .orderBy('ec.datecreate')
     .limit(BATCH)

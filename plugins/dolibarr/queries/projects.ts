@@ -1,8 +1,6 @@
-// The projects (llx_projet) a client contact sees, as Dolibarr's own pages would let them: the
-// company's (fk_soc) validated or closed projects (fk_statut 1 open, 2 closed; a draft, 0, is
-// still the agency's), either public (public = 1) or with this contact linked to them through
-// llx_element_contact as an external contact of the project (llx_c_type_contact element
-// 'project', source 'external': PROJECTLEADER, PROJECTCONTRIBUTOR, …).
+// The projects (llx_projet) a client contact sees, as Dolibarr's own pages would let them
+// (visibility.ts, projectsSeenBy: the company's validated or closed projects, public or with this
+// contact linked to them as an external contact).
 //
 // Dolibarr has no "on hold" status: open is active, closed is completed. opp_percent is the
 // opportunity's probability, not progress. Progress is the tasks' declared progress (a task's
@@ -13,13 +11,16 @@
 // shows that tree as one list, each parent a task with its own progress and dates; so does the
 // portal, in Dolibarr's order (rang, then start), parents before their children.
 import { countUpTo } from '../../shared/count-up-to.ts';
-import { clientCompanyIds, type Db } from './db.ts';
-import { DONE_SQL, SHOWN_STATUSES } from './tasks.ts';
-
-const PROJECT_OPEN = 1;
-const PROJECT_CLOSED = 2;
-/** The statuses a client sees a project in: a draft is still the agency's. */
-export const SHOWN_PROJECT_STATUSES = [PROJECT_OPEN, PROJECT_CLOSED];
+import type { Db } from './db.ts';
+import {
+  type ContactScope,
+  PROJECT_CLOSED,
+  PROJECT_OPEN,
+  projectsSeenBy,
+  projectTasksSeenBy,
+  SHOWN_TASK_STATUSES,
+  TASK_DONE_SQL,
+} from './visibility.ts';
 
 export interface ProjectRow {
   rowid: number;
@@ -44,32 +45,6 @@ export interface ProjectTaskRow {
   done: boolean;
 }
 
-interface Scope {
-  entity: number;
-  companyId: number;
-  contactId: number;
-}
-
-const LINKED_CONTACT = `select 1 from llx_element_contact ec
-    join llx_c_type_contact tc on tc.rowid = ec.fk_c_type_contact
-   where ec.element_id = j.rowid and tc.element = 'project' and tc.source = 'external' and ec.fk_socpeople = ?`;
-
-function visible(db: Db, scope: Scope) {
-  return (
-    db('llx_projet as j')
-      .where({ 'j.entity': scope.entity, 'j.fk_soc': scope.companyId })
-      .whereIn('j.fk_statut', SHOWN_PROJECT_STATUSES)
-      .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId))
-      // The contact must be one of this company's: another company's contact id sees nothing here.
-      .whereExists(
-        db('llx_socpeople as c')
-          .select(db.raw('1'))
-          .where({ 'c.rowid': scope.contactId, 'c.fk_soc': scope.companyId, 'c.entity': scope.entity }),
-      )
-      .andWhereRaw(`(j.public = 1 or exists (${LINKED_CONTACT}))`, [scope.contactId])
-  );
-}
-
 /** Weighted by planned workload where the tasks plan any, else their plain average. */
 const PROGRESS = `(select case
       when count(*) = 0 then null
@@ -77,7 +52,7 @@ const PROGRESS = `(select case
         then round(sum(coalesce(k.progress, 0) * coalesce(k.planned_workload, 0)) / sum(coalesce(k.planned_workload, 0)))::int
       else round(avg(coalesce(k.progress, 0)))::int
     end
-  from llx_projet_task k where k.fk_projet = j.rowid and k.entity = j.entity and k.fk_statut in (${SHOWN_STATUSES.join(', ')}))`;
+  from llx_projet_task k where k.fk_projet = j.rowid and k.entity = j.entity and k.fk_statut in (${SHOWN_TASK_STATUSES.join(', ')}))`;
 
 const columns = (db: Db) => [
   'j.rowid',
@@ -107,11 +82,11 @@ function containing(term: string): string {
 
 export async function listProjects(
   db: Db,
-  args: Scope & { state: 'active' | 'onHold' | 'completed' | 'all'; search?: string; after?: ProjectKey; limit: number },
+  args: ContactScope & { state: 'active' | 'onHold' | 'completed' | 'all'; search?: string; after?: ProjectKey; limit: number },
 ): Promise<ProjectRow[]> {
   // Dolibarr keeps no project on hold.
   if (args.state === 'onHold') return [];
-  const query = visible(db, args);
+  const query = projectsSeenBy(db, args);
   if (args.state === 'active') query.where('j.fk_statut', PROJECT_OPEN);
   if (args.state === 'completed') query.where('j.fk_statut', PROJECT_CLOSED);
   if (args.search) {
@@ -125,8 +100,8 @@ export async function listProjects(
   return query.orderByRaw(`${RANK} asc, ${START} desc, j.rowid desc`).limit(args.limit).select<ProjectRow[]>(columns(db));
 }
 
-export async function findProject(db: Db, args: Scope & { rowid: number }): Promise<ProjectDetailRow | null> {
-  const row = await visible(db, args)
+export async function findProject(db: Db, args: ContactScope & { rowid: number }): Promise<ProjectDetailRow | null> {
+  const row = await projectsSeenBy(db, args)
     .where('j.rowid', args.rowid)
     .first<ProjectDetailRow | undefined>([...columns(db), 'j.description']);
   return row ?? null;
@@ -136,14 +111,8 @@ export async function findProject(db: Db, args: Scope & { rowid: number }): Prom
  * The tasks of a project found through findProject that the contact sees, as the Tasks page shows
  * them (assigned to this contact or to no external contact), in Dolibarr's order: rang, start.
  */
-export async function listProjectTasks(db: Db, args: Scope & { projectId: number }): Promise<ProjectTaskRow[]> {
-  const assignees = `select 1 from llx_element_contact ec
-      join llx_c_type_contact tc on tc.rowid = ec.fk_c_type_contact
-     where ec.element_id = t.rowid and tc.element = 'project_task' and tc.source = 'external'`;
-  return db('llx_projet_task as t')
-    .where({ 't.entity': args.entity, 't.fk_projet': args.projectId })
-    .whereIn('t.fk_statut', SHOWN_STATUSES)
-    .andWhereRaw(`(exists (${assignees} and ec.fk_socpeople = ?) or not exists (${assignees}))`, [args.contactId])
+export async function listProjectTasks(db: Db, args: ContactScope & { projectId: number }): Promise<ProjectTaskRow[]> {
+  return projectTasksSeenBy(db, args)
     .orderByRaw('coalesce(t.rang, 0) asc, t.dateo asc nulls last, t.rowid asc')
     .select<ProjectTaskRow[]>([
       't.rowid',
@@ -151,12 +120,14 @@ export async function listProjectTasks(db: Db, args: Scope & { projectId: number
       't.label',
       db.raw("to_char(t.datee, 'YYYY-MM-DD') as due"),
       't.progress',
-      db.raw(`${DONE_SQL} as done`),
+      db.raw(`${TASK_DONE_SQL} as done`),
     ]);
 }
 
 /** The active projects the contact sees, counted up to countLimit: an imported heap of them costs the dashboard what a few do. */
-export async function countActiveProjects(db: Db, args: Scope & { countLimit: number }): Promise<number> {
-  const row = await countUpTo(db, visible(db, args).where('j.fk_statut', PROJECT_OPEN), args.countLimit).first<{ n: number } | undefined>();
+export async function countActiveProjects(db: Db, args: ContactScope & { countLimit: number }): Promise<number> {
+  const row = await countUpTo(db, projectsSeenBy(db, args).where('j.fk_statut', PROJECT_OPEN), args.countLimit).first<
+    { n: number } | undefined
+  >();
   return Number(row?.n ?? 0);
 }

@@ -7,8 +7,9 @@
 //                                  3 not signed, 4 billed
 import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
+import { PROPAL_DRAFT, proposalsSeenBy } from './visibility.ts';
 
-export const PROPAL_DRAFT = 0;
+export { PROPAL_DRAFT };
 export const PROPAL_VALIDATED = 1;
 const PROPAL_SIGNED = 2;
 const PROPAL_NOT_SIGNED = 3;
@@ -62,12 +63,8 @@ function columns(db: Db, dateKey = PROPOSAL_DATE_KEY) {
   ];
 }
 
-// Only a client company's (customer or prospect in activity): a closed third party has no portal.
-const scoped = (db: Db, args: { entity: number; companyId: number }): Knex.QueryBuilder =>
-  db('llx_propal as p')
-    .where({ 'p.entity': args.entity, 'p.fk_soc': args.companyId })
-    .whereIn('p.fk_soc', clientCompanyIds(db, args.entity))
-    .whereNot('p.fk_statut', PROPAL_DRAFT);
+/** What the company's contacts see of its proposals (visibility.ts). */
+const scoped = proposalsSeenBy;
 
 /** A page of a company's proposal list: the statuses asked for (all past draft without), the keyset to continue from, its size. */
 interface ProposalListArgs {

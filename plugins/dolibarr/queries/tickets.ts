@@ -21,7 +21,8 @@
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import { countUpTo } from '../../shared/count-up-to.ts';
-import { clientCompanyIds, type Db } from './db.ts';
+import type { Db } from './db.ts';
+import { ticketsSeenBy } from './visibility.ts';
 
 export const TICKET_STATUS = {
   notRead: 0,
@@ -104,14 +105,8 @@ const ACTIVITY_SQL = `greatest(t.datec, t.tms, t.date_close, (
      where a.fk_element = t.rowid and a.elementtype = 'ticket' and a.entity = t.entity
        and a.code in ('TICKET_MSG', 'TICKET_MSG_SENTBYMAIL')))`;
 
-function scopedTickets(db: Db, scope: Scope) {
-  return (
-    db('llx_ticket as t')
-      .where({ 't.entity': scope.entity, 't.fk_soc': scope.companyId })
-      // Only a client company's (customer or prospect in activity): a closed third party has no portal.
-      .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId))
-  );
-}
+/** What the company's contacts see of its tickets (visibility.ts). */
+const scopedTickets = (db: Db, scope: Scope) => ticketsSeenBy(db, scope);
 
 function columns(db: Db) {
   return [

@@ -1,0 +1,160 @@
+// What a client contact may see and act on in Dolibarr, in one place. Every query of the binding
+// that reads a company's records for the portal starts from a scope here, so each of Dolibarr's
+// rules is written once and no feature can forget it (docs/host-visibility.md lists them, each
+// with its test).
+//
+// Where Dolibarr decides each rule:
+// - the company: a third party in activity that is a customer or prospect (db.ts,
+//   clientCompanyIds), and the contact one of its own (llx_socpeople.fk_soc);
+// - proposals and invoices: the company's (fk_soc), as Dolibarr's WebPortal lists them for a
+//   third party's account; drafts are the agency's work in progress and never shown;
+// - projects: Project::getProjectsAuthorizedForUser (htdocs/projet/class/project.class.php),
+//   mode 0: a project is seen when it is public (public = 1) or the person is one of its contacts
+//   (llx_element_contact); for a client's contact, an external contact of the project
+//   (llx_c_type_contact element 'project', source 'external'). A draft (fk_statut 0) is still the
+//   agency's;
+// - tasks: Dolibarr lists tasks only of the projects getProjectsAuthorizedForUser returns
+//   (htdocs/projet/tasks/list.php, `p.rowid IN (…projectsListId…)`), so a task is seen only when its
+//   project is; within such a project, the portal shows a task assigned to this contact, or to no
+//   external contact at all (then the whole company follows it);
+// - tickets: the company's (llx_ticket.fk_soc), as Dolibarr's public ticket pages and WebPortal's
+//   ticket list show a third party's tickets.
+import type { Knex } from 'knex';
+import { clientCompanyIds, type Db } from './db.ts';
+
+export interface CompanyScope {
+  entity: number;
+  companyId: number;
+}
+
+export interface ContactScope extends CompanyScope {
+  contactId: number;
+}
+
+/** A proposal's and an invoice's draft status (llx_propal and llx_facture fk_statut 0). */
+export const PROPAL_DRAFT = 0;
+export const INVOICE_DRAFT = 0;
+/**
+ * The invoice types a client is billed with: 0 standard, 1 replacement, 3 deposit, 5 situation.
+ * Credit notes (2) are money the agency owes, not a bill to pay.
+ */
+export const LISTED_TYPES = [0, 1, 3, 5] as const;
+
+/** The company's proposals (llx_propal aliased p) its contacts see: past draft. */
+export function proposalsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return db('llx_propal as p')
+    .where({ 'p.entity': scope.entity, 'p.fk_soc': scope.companyId })
+    .whereIn('p.fk_soc', clientCompanyIds(db, scope.entity))
+    .whereNot('p.fk_statut', PROPAL_DRAFT);
+}
+
+/** The company's invoices (llx_facture aliased f) its contacts see: past draft, of the billed types. */
+export function invoicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return db('llx_facture as f')
+    .where({ 'f.entity': scope.entity, 'f.fk_soc': scope.companyId })
+    .whereIn('f.fk_soc', clientCompanyIds(db, scope.entity))
+    .whereNot('f.fk_statut', INVOICE_DRAFT)
+    .whereIn('f.type', LISTED_TYPES);
+}
+
+/** The company's tickets (llx_ticket aliased t). */
+export function ticketsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return db('llx_ticket as t')
+    .where({ 't.entity': scope.entity, 't.fk_soc': scope.companyId })
+    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
+}
+
+const PROJECT_OPEN = 1;
+const PROJECT_CLOSED = 2;
+/** The statuses a client sees a project in: a draft (0) is still the agency's. */
+export const SHOWN_PROJECT_STATUSES = [PROJECT_OPEN, PROJECT_CLOSED];
+
+const TASK_CLOSED = 3;
+/**
+ * The task statuses a client sees. Task::create never writes fk_statut, so a live task normally
+ * has 0; 1 is validated, 3 closed; 4 transferred and 9 canceled are not shown.
+ */
+export const SHOWN_TASK_STATUSES = [0, 1, TASK_CLOSED];
+/** Done on the task aliased t: Dolibarr's own "all tasks done" test is progress >= 100. */
+export const TASK_DONE_SQL = `(coalesce(t.progress, 0) >= 100 or t.fk_statut = ${TASK_CLOSED})`;
+export { PROJECT_CLOSED, PROJECT_OPEN, TASK_CLOSED };
+
+/**
+ * The project aliased `project` is seen by the contact whose id is `contact` (a column, or `?`
+ * bound once): public, or the contact linked to it as an external contact. Aliases of its own
+ * (pc, ptc), so a caller's `ec` is never shadowed.
+ */
+export function projectSeenBySql(project: string, contact: string): string {
+  return `(${project}.public = 1 or exists (select 1 from llx_element_contact pc
+      join llx_c_type_contact ptc on ptc.rowid = pc.fk_c_type_contact
+     where pc.element_id = ${project}.rowid and ptc.element = 'project' and ptc.source = 'external'
+       and pc.fk_socpeople = ${contact}))`;
+}
+
+/** External assignees of the task aliased `task` (llx_c_type_contact element 'project_task'). */
+const taskAssignees = (task: string) => `select 1 from llx_element_contact ac
+    join llx_c_type_contact atc on atc.rowid = ac.fk_c_type_contact
+   where ac.element_id = ${task}.rowid and atc.element = 'project_task' and atc.source = 'external'`;
+
+/** The task aliased `task` is assigned to the contact `contact` (a column, or `?` bound once). */
+export const taskAssignedToSql = (task: string, contact: string) => `exists (${taskAssignees(task)} and ac.fk_socpeople = ${contact})`;
+
+/** The task aliased `task` is the contact's to follow: assigned to them, or to no external contact. */
+export const taskFollowedBySql = (task: string, contact: string) =>
+  `(${taskAssignedToSql(task, contact)} or not exists (${taskAssignees(task)}))`;
+
+/** The contact is one of this company's, and the company a client: another company's contact id sees nothing. */
+function ofClientCompany(query: Knex.QueryBuilder, db: Db, scope: ContactScope): Knex.QueryBuilder {
+  return query
+    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId))
+    .whereExists(
+      db('llx_socpeople as c')
+        .select(db.raw('1'))
+        .where({ 'c.rowid': scope.contactId, 'c.fk_soc': scope.companyId, 'c.entity': scope.entity }),
+    );
+}
+
+/** The company's projects (llx_projet aliased j) the contact sees. */
+export function projectsSeenBy(db: Db, scope: ContactScope): Knex.QueryBuilder {
+  return ofClientCompany(
+    db('llx_projet as j').where({ 'j.entity': scope.entity, 'j.fk_soc': scope.companyId }).whereIn('j.fk_statut', SHOWN_PROJECT_STATUSES),
+    db,
+    scope,
+  ).andWhereRaw(projectSeenBySql('j', '?'), [scope.contactId]);
+}
+
+/**
+ * The tasks (llx_projet_task aliased t, their project aliased j) the contact sees: of a project
+ * they see, and theirs to follow.
+ */
+export function tasksSeenBy(db: Db, scope: ContactScope): Knex.QueryBuilder {
+  return ofClientCompany(
+    db('llx_projet_task as t')
+      .join('llx_projet as j', function joinProject() {
+        this.on('j.rowid', '=', 't.fk_projet').andOn('j.entity', '=', 't.entity');
+      })
+      .where({ 't.entity': scope.entity, 'j.fk_soc': scope.companyId })
+      .whereIn('t.fk_statut', SHOWN_TASK_STATUSES)
+      .whereIn('j.fk_statut', SHOWN_PROJECT_STATUSES),
+    db,
+    scope,
+  )
+    .andWhereRaw(projectSeenBySql('j', '?'), [scope.contactId])
+    .andWhereRaw(taskFollowedBySql('t', '?'), [scope.contactId]);
+}
+
+/**
+ * The tasks of one project (found through projectsSeenBy) the contact follows, as the project's
+ * page lists them.
+ */
+export function projectTasksSeenBy(db: Db, scope: ContactScope & { projectId: number }): Knex.QueryBuilder {
+  return tasksSeenBy(db, scope).where('t.fk_projet', scope.projectId);
+}
+
+/**
+ * Files the company's people may all see are only those of public projects: the documents port
+ * answers per company, and a private project's files would reach contacts not linked to it.
+ */
+export function projectSharedWithCompanySql(project: string): string {
+  return `(${project}.public = 1 and ${project}.fk_statut in (${SHOWN_PROJECT_STATUSES.join(', ')}))`;
+}
