@@ -22,10 +22,10 @@
 // queue; an advisory lock per entity keeps two payments from taking the same PAY ref.
 import { recordAgendaEvent } from './agenda.ts';
 import type { Db } from './db.ts';
-import { clientCompanyIds } from './db.ts';
 import { INVOICE_CLOSED, INVOICE_VALIDATED } from './invoices.ts';
 import { toCents, toDecimal } from '../money.ts';
 import type { StripeModuleSettings } from './constants.ts';
+import { invoicesSeenBy } from './visibility.ts';
 
 /**
  * Invoice types a payment from the portal may settle: standard and replacement. Deposits (3) are
@@ -109,20 +109,20 @@ export async function recordInvoicePayment(
     stripe: StripeModuleSettings | null;
   },
 ): Promise<RecordedPaymentRow | null> {
-  const invoice = await trx('llx_facture')
-    .where({ rowid: args.invoiceId, entity: args.entity, fk_soc: args.companyId })
-    .whereIn('type', PAYABLE_TYPES)
-    .whereIn('fk_soc', clientCompanyIds(trx, args.entity))
+  // An invoice the company's contacts see (visibility.ts), of a type a client pays online.
+  const invoice = await invoicesSeenBy(trx, args)
+    .where('f.rowid', args.invoiceId)
+    .whereIn('f.type', PAYABLE_TYPES)
     .forUpdate()
     .first<PayableInvoice | undefined>([
-      'rowid',
-      'ref',
-      'fk_projet',
-      'fk_statut',
-      'paye',
-      trx.raw('coalesce(total_ttc, 0)::text as total_ttc'),
-      'multicurrency_code',
-      trx.raw('multicurrency_tx::text as multicurrency_tx'),
+      'f.rowid',
+      'f.ref',
+      'f.fk_projet',
+      'f.fk_statut',
+      'f.paye',
+      trx.raw('coalesce(f.total_ttc, 0)::text as total_ttc'),
+      'f.multicurrency_code',
+      trx.raw('f.multicurrency_tx::text as multicurrency_tx'),
     ]);
   if (!invoice || invoice.fk_statut !== INVOICE_VALIDATED || invoice.paye !== 0) return null;
   // What remains to pay, as Paiement::create computes it: total minus payments, credit notes and

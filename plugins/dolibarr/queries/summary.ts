@@ -1,9 +1,10 @@
-// What the portal dashboard counts of one client company, one aggregate query per table. Codes as
-// in proposals.ts and invoices.ts; drafts are the agency's work in progress and never counted.
+// What the portal dashboard counts of one client company, one aggregate query per table, of the
+// records its contacts see (visibility.ts: drafts are the agency's work in progress, never counted).
 import { countLimitOf } from '../../shared/count-up-to.ts';
 import type { Db } from './db.ts';
-import { INVOICE_STATE_SQL, LISTED_TYPES, PAID_SQL } from './invoices.ts';
-import { openProposalRows, PROPAL_DRAFT } from './proposals.ts';
+import { INVOICE_STATE_SQL, PAID_SQL } from './invoices.ts';
+import { openProposalRows } from './proposals.ts';
+import { invoicesSeenBy, proposalsSeenBy } from './visibility.ts';
 
 /**
  * Proposals awaiting the client's answer and all the client sees, each counted up to countLimit: a
@@ -14,12 +15,9 @@ export async function proposalCounts(
   db: Db,
   args: { entity: number; companyId: number; countLimit: number },
 ): Promise<{ open: number; total: number }> {
-  const scoped = () => db('llx_propal').where({ entity: args.entity, fk_soc: args.companyId });
   // One statement, two counts, each stopped at the limit: the open ones through the pending index, and all.
   const open = db.from(openProposalRows(db, args).limit(args.countLimit).as('open')).select(db.raw('count(*)::int'));
-  const seen = db
-    .from(scoped().whereNot('fk_statut', PROPAL_DRAFT).select(db.raw('1')).limit(args.countLimit).as('seen'))
-    .select(db.raw('count(*)::int'));
+  const seen = db.from(proposalsSeenBy(db, args).select(db.raw('1')).limit(args.countLimit).as('seen')).select(db.raw('count(*)::int'));
   const row = await db.first<{ open: number; total: number } | undefined>(db.raw('(?) as open', [open]), db.raw('(?) as total', [seen]));
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
 }
@@ -37,17 +35,17 @@ export async function invoiceCounts(
   args: { entity: number; companyId: number; today: string; countLimit: number },
 ): Promise<{ unpaid: number; overdue: number; outstanding: string }> {
   const limit = countLimitOf(args.countLimit);
+  const unpaidRows = invoicesSeenBy(db, args)
+    .andWhereRaw(INVOICE_STATE_SQL.open)
+    .limit(limit)
+    .select('f.rowid', 'f.total_ttc', db.raw('f.date_lim_reglement < ?::date as overdue', [args.today]));
   const result = await db.raw(
-    `with unpaid as (
-       select f.rowid, f.total_ttc, f.date_lim_reglement < ?::date as overdue
-         from llx_facture f
-        where f.entity = ? and f.fk_soc = ? and f.type = any(?) and ${INVOICE_STATE_SQL.open}
-        limit ${limit})
+    `with unpaid as (?)
      select (select count(*)::int from unpaid) as unpaid,
             (select count(*)::int from unpaid where overdue) as overdue,
             (select coalesce(sum(coalesce(f.total_ttc, 0) - ${PAID_SQL}), 0)::text
                from unpaid f where (select count(*) from unpaid) < ${limit}) as outstanding`,
-    [args.today, args.entity, args.companyId, [...LISTED_TYPES]],
+    [unpaidRows],
   );
   const row = result.rows[0] as { unpaid: number; overdue: number; outstanding: string } | undefined;
   return { unpaid: Number(row?.unpaid ?? 0), overdue: Number(row?.overdue ?? 0), outstanding: row?.outstanding ?? '0' };
