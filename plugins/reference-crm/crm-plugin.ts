@@ -45,7 +45,7 @@ export interface CrmPlugin {
 }
 
 /** A ticket of the staff member's workspace, and the client it is for; ids as strings. */
-export interface CrmTicketRef {
+interface CrmTicketRef {
   id: string;
   clientId: string;
 }

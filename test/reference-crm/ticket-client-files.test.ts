@@ -7,6 +7,7 @@
 // ticket, or an id that is none, under this ticket's address is 404.
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { binary } from '../support/pdf-text.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 import { textOf } from './support.ts';
 
@@ -21,16 +22,7 @@ function elementById(html: string, tag: 'section' | 'li', id: string): string {
 }
 
 /** The body of a download, as bytes. */
-function bytes(agent: Agent, url: string) {
-  return agent
-    .get(url)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-}
+const bytes = (agent: Agent, url: string) => agent.get(url).buffer(true).parse(binary);
 
 describe('reference CRM ticket page: the files the client attached in the portal', function () {
   let h: PortalHarness;

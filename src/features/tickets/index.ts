@@ -6,7 +6,7 @@ import { ticketsPersonalData } from './personal-data.ts';
 import { TICKETS_MULTIPART_PATHS, ticketsRoutes } from './routes.ts';
 import { type StaffTicketFiles, staffTicketFiles } from './staff-files.ts';
 
-export type { StaffTicketFile, StaffTicketRef } from './staff-files.ts';
+export type { StaffTicketFile } from './staff-files.ts';
 
 export function ticketsFeature(core: CoreServices): Feature & { staffFiles: StaffTicketFiles } {
   const { db, adapter, events, storage, virusScanner, config, logger } = core;
