@@ -25,6 +25,10 @@ export { createClamdScanner } from './core/files/clamd-scanner.ts';
 // its first bytes, the stored name, the per-file cap.
 export { detectAllowedType, safeFilename, SNIFF_BYTES } from './core/files/file-types.ts';
 export { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from './core/files/attachment-rules.ts';
+// A file the portal keeps, served from a host's own page (a client's file on the staff page of a
+// ticket) as the portal serves it: streamed, an attachment, never sniffed.
+export { sendDownload } from './core/web/send-download.ts';
+export type { StaffTicketFile } from './features/tickets/index.ts';
 export { HostClaimError } from './core/host/verify-claims.ts';
 // A host's own helmet, worked out once and replayed on each response (as the portal's own headers are).
 export { replayedHeaders } from './core/web/security-headers.ts';

@@ -16,7 +16,7 @@ import { offersFeature, type OfferReminders } from './features/offers/index.ts';
 import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
-import { ticketsFeature } from './features/tickets/index.ts';
+import { type StaffTicketFile, ticketsFeature } from './features/tickets/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -47,6 +47,7 @@ import {
   type PortalDepsInput,
   type RequestMeta,
   type RouteEntry,
+  type TicketFileContent,
   useLocaleFolders,
   useViewFolders,
 } from './core/index.ts';
@@ -145,6 +146,16 @@ export interface CustomerPortal {
    * never thrown: the periodic check (config.liveStaffCheckMs) ends them soon anyway.
    */
   staffSignedOut(staff: { workspaceId: string; id: string }): Promise<void>;
+  /**
+   * For the host's own staff page of a ticket: the files the portal keeps for it (those the
+   * client attached in the portal), oldest first, and one of them to download. The host has found
+   * the ticket in the staff member's workspace and names its client; a file of another ticket, or
+   * an id that is none, is null. Nothing where the portal is off for the workspace.
+   */
+  ticketFiles: {
+    list(staff: { workspaceId: string }, ticket: { id: string; clientId: string }): Promise<StaffTicketFile[]>;
+    open(staff: { workspaceId: string }, ticket: { id: string; clientId: string }, fileId: string): Promise<TicketFileContent | null>;
+  };
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -232,6 +243,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const documents = documentsFeature(core.services);
   const privacy = privacyFeature(core.services, { personalData: () => personalData });
   const customDomains = customDomainsFeature(core.services);
+  const tickets = ticketsFeature(core.services);
   const features: Feature[] = [
     account,
     adminFeature(core.services, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -241,7 +253,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     documents,
     tasksFeature(core.services),
     projectsFeature(core.services),
-    ticketsFeature(core.services),
+    tickets,
     teamFeature(core.services, account.auth),
     privacy,
     appPush,
@@ -374,6 +386,17 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
           .catch((err) => core.services.logger.error('could not notify the client of a change in the host', err));
     },
     staffSignedOut: core.staffSignedOut,
+    ticketFiles: {
+      async list(staff, ticket) {
+        const workspace = await core.staffWorkspace(staff);
+        return workspace ? tickets.staffFiles.list({ workspaceId: workspace.id, clientId: ticket.clientId, ticketId: ticket.id }) : [];
+      },
+      async open(staff, ticket, fileId) {
+        const workspace = await core.staffWorkspace(staff);
+        if (!workspace) return null;
+        return tickets.staffFiles.open({ workspaceId: workspace.id, clientId: ticket.clientId, ticketId: ticket.id }, fileId);
+      },
+    },
     metricsHandler: core.services.metrics.handler,
     close: core.close,
   };

@@ -3,6 +3,7 @@
 // CRM's route files name these types, and app.ts imports those route files, so kept in app.ts they
 // would close an import cycle through every route.
 import type express from 'express';
+import type { Readable } from 'node:stream';
 
 export interface CrmPlugin {
   /** Mounted before the CRM's own session middleware (the plugin brings its own cookie). */
@@ -33,6 +34,37 @@ export interface CrmPlugin {
    * live streams on their pages end with the session. A failing plugin never fails the sign-out.
    */
   staffSignedOut?(staff: { id: string; workspaceId: string }): Promise<void>;
+  /**
+   * Files a plugin keeps for a ticket (the client portal: those the client attached there), for
+   * the staff page of the ticket, oldest first. The CRM has found the ticket in the staff
+   * member's workspace before it asks.
+   */
+  ticketFiles?(staff: { id: string; workspaceId: string }, ticket: CrmTicketRef): Promise<CrmTicketFile[]>;
+  /** One of ticketFiles(), to download; null when it is not a file of that ticket. */
+  ticketFileContent?(staff: { id: string; workspaceId: string }, ticket: CrmTicketRef, fileId: string): Promise<CrmFileContent | null>;
+}
+
+/** A ticket of the staff member's workspace, and the client it is for; ids as strings. */
+interface CrmTicketRef {
+  id: string;
+  clientId: string;
+}
+
+export interface CrmTicketFile {
+  /** The plugin's own id of the file, as ticketFileContent takes it back. */
+  id: string;
+  name: string;
+  sizeBytes: number;
+  /** Who attached it, by name. */
+  by: string;
+  at: Date;
+}
+
+export interface CrmFileContent {
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  content: Readable;
 }
 
 /**

@@ -282,6 +282,7 @@ export {
   type TasksPort,
   type TicketDetail,
   type TicketFile,
+  type TicketFileContent,
   type TicketState,
   type TicketSummary,
   type TicketsPort,

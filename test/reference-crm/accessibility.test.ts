@@ -1,6 +1,6 @@
 // Covers the accessibility of the reference CRM's staff pages: every page (sign-in, dashboard,
-// each list, detail and form, a form showing errors, settings, the 404 page) is checked with axe
-// in Chromium and must have no violations. It also checks that no page breaks the strict CSP.
+// each list, detail and form, a form showing errors, a ticket with its files listed, settings,
+// the 404 page) is checked with axe in Chromium and must have no violations. It also checks that no page breaks the strict CSP.
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
@@ -68,6 +68,7 @@ describe('reference CRM accessibility (axe)', function () {
       invoice: await idOf(crm.db, 'invoices', { number: 'INV-0002' }, 'demo'),
       task: await idOf(crm.db, 'tasks', { title: 'Review homepage wireframes' }, 'demo'),
       document: await idOf(crm.db, 'documents', { filename: 'kickoff-notes.txt' }, 'demo'),
+      ticket: await idOf(crm.db, 'tickets', { subject: 'Contact form on the website sends no email' }, 'demo'),
     };
     const paths = [
       '/',
@@ -92,10 +93,28 @@ describe('reference CRM accessibility (axe)', function () {
       '/documents',
       `/documents/${ids.document}`,
       '/documents/new',
+      '/tickets',
+      `/tickets/${ids.ticket}`,
       '/settings',
     ];
     for (const path of paths) await expectNoViolations(path);
     await expectNoViolations('/no-such-page', 404);
+  });
+
+  it('a ticket page with a file listed, as staff attach one through its form', async function () {
+    const ticket = await idOf(crm.db, 'tickets', { subject: 'Logo looks blurry on the invoices' }, 'demo');
+    await page.goto(`${base}/tickets/${ticket}`);
+    await page.fill('#body', 'The logo in print quality.');
+    await page.setInputFiles('#attachments', {
+      name: 'logo-print.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+    });
+    await page.click('form[enctype="multipart/form-data"] button[type=submit]');
+    await page.waitForURL(`${base}/tickets/${ticket}`);
+    const listed = page.locator('main ul > li', { has: page.locator('a[download]', { hasText: 'logo-print.pdf' }) });
+    expect(await listed.textContent()).to.match(/logo-print\.pdf \(\d+ B\), sent by \S+/);
+    await expectNoViolations(`/tickets/${ticket}`);
   });
 
   it('forms showing validation errors', async function () {

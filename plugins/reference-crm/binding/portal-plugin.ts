@@ -1,7 +1,7 @@
 // How the reference CRM mounts the customer portal: the client side before its own session (the
 // portal brings its own cookie), the admin side behind its staff sign-in, and a Settings link
-// for admins of workspaces where the portal is switched on, and the staff's unread client
-// notifications in the CRM's header.
+// for admins of workspaces where the portal is switched on, the staff's unread client
+// notifications in the CRM's header, and the files clients attached to a ticket on its staff page.
 import type { CustomerPortal, HostAdapter, PortalConfig } from '../../../src/index.ts';
 import type { CrmPlugin } from '../crm-plugin.ts';
 
@@ -31,6 +31,9 @@ export function customerPortalPlugin(
     staffSignedOut: (staff) => portal.staffSignedOut(staff),
     // The unread client notifications and messages, in the CRM's header on every staff page.
     headerItems: (staff) => portal.headerItems(staff),
+    // The files the client attached to the ticket in the portal, listed and served on its staff page.
+    ticketFiles: (staff, ticket) => portal.ticketFiles.list(staff, ticket),
+    ticketFileContent: (staff, ticket, fileId) => portal.ticketFiles.open(staff, ticket, fileId),
     async settingsPages(staff) {
       if (staff.role !== 'admin') return [];
       const workspace = await adapter.workspaces.findById(staff.workspaceId);

@@ -40,15 +40,21 @@ export async function insertTicketFiles(
   );
 }
 
-/** Every file of the ticket, internal notes' included: the staff page. */
-export async function listTicketFiles(db: Db, args: { workspaceId: number; ticketId: number }): Promise<TicketFileRow[]> {
+/** Every file of the ticket, internal notes' included, with who attached it: the staff page. */
+export async function listTicketFiles(
+  db: Db,
+  args: { workspaceId: number; ticketId: number },
+): Promise<Array<TicketFileRow & { staff_name: string }>> {
   return db('ticket_files as f')
+    .join('staff_users as s', function joinStaff() {
+      this.on('s.workspace_id', '=', 'f.workspace_id').andOn('s.id', '=', 'f.staff_id');
+    })
     .where({ 'f.workspace_id': args.workspaceId, 'f.ticket_id': args.ticketId })
     .orderBy([
       { column: 'f.created_at', order: 'asc' },
       { column: 'f.id', order: 'asc' },
     ])
-    .select<TicketFileRow[]>(COLUMNS);
+    .select<Array<TicketFileRow & { staff_name: string }>>([...COLUMNS, 's.name as staff_name']);
 }
 
 /** The files of a client's ticket the client may see: none of an internal note's. */

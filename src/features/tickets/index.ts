@@ -4,8 +4,11 @@ import { createTicketsHandlers } from './handlers.ts';
 import { ticketsManifest } from './manifest.ts';
 import { ticketsPersonalData } from './personal-data.ts';
 import { TICKETS_MULTIPART_PATHS, ticketsRoutes } from './routes.ts';
+import { type StaffTicketFiles, staffTicketFiles } from './staff-files.ts';
 
-export function ticketsFeature(core: CoreServices): Feature {
+export type { StaffTicketFile } from './staff-files.ts';
+
+export function ticketsFeature(core: CoreServices): Feature & { staffFiles: StaffTicketFiles } {
   const { db, adapter, events, storage, virusScanner, config, logger } = core;
   const { tickets } = adapter;
   return {
@@ -29,5 +32,7 @@ export function ticketsFeature(core: CoreServices): Feature {
       : [],
     // A new ticket or a reply with files carries its CSRF token in its body, checked as it is read.
     multipartPaths: TICKETS_MULTIPART_PATHS,
+    // The client's files for the host's own staff page of the ticket (CustomerPortal.ticketFiles).
+    staffFiles: staffTicketFiles({ db, storage }),
   };
 }

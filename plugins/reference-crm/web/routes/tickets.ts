@@ -17,6 +17,7 @@ import {
   ATTACHMENT_MAX_FILES,
   detectAllowedType,
   safeFilename,
+  sendDownload,
   SNIFF_BYTES,
   type VirusScanner,
 } from '../../../../src/index.ts';
@@ -39,6 +40,7 @@ import { statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 import type { CrmPlugin } from '../../crm-plugin.ts';
+import { pluginTicketFile, pluginTicketFiles } from '../plugin-ticket-files.ts';
 import { tellPlugins } from '../record-changes.ts';
 
 const STATUS_CHOICE = 'Choose a status: new, in progress, waiting on client, resolved or closed.';
@@ -50,6 +52,12 @@ const messageSchema = z.object({
   /** Optional: the status the ticket moves to with the answer ("waiting on client" with a question). */
   status: z.union([z.literal(''), choiceField(TICKET_STATUSES, STATUS_CHOICE)]).optional(),
 });
+
+/** A plugin's id of a file: whatever it uses, within reason; the plugin decides whether it is on the ticket. */
+const PluginFileId = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 const statusSchema = z.object({ status: choiceField(TICKET_STATUSES, STATUS_CHOICE) });
 
@@ -116,6 +124,28 @@ async function checkFiles(
 const sizeText = (bytes: number) =>
   bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
+interface FileView {
+  name: string;
+  size: string;
+  /** Who attached it, by name. */
+  by: string;
+  href: string;
+}
+
+/**
+ * Where a file the client attached in the portal is listed: with what they wrote at the same
+ * moment, the request or one of their messages, the latest written at or before the file. The
+ * portal keeps no message id, but it writes the client's ticket or reply and its files in the one
+ * transaction it hands the CRM (binding/portal-tickets.ts, create and reply with write.trx), so
+ * they share the transaction's time. (The portal's own page, which serves hosts that write apart
+ * from it, allows a second more: src/features/tickets/presenters.ts, presentDetail.)
+ */
+function clientEntryOf<T extends { at: Date }>(entries: [T, ...T[]], at: Date): T {
+  let entry = entries[0];
+  for (const candidate of entries) if (candidate.at.getTime() <= at.getTime()) entry = candidate;
+  return entry;
+}
+
 const statusOptions = TICKET_STATUSES.map((value) => ({ value, label: statusLabel(value) }));
 
 const dateTime = (value: Date) => value.toISOString().slice(0, 16).replace('T', ' ');
@@ -143,16 +173,40 @@ export function ticketRoutes({
 
   async function showTicket(res: Response, ticket: TicketRow, values: Record<string, unknown>, errors: FieldError[] = [], status = 200) {
     const { workspaceId } = staffOf(res);
-    const [messages, history, files] = await Promise.all([
+    const [messages, history, files, clientFiles] = await Promise.all([
       listTicketMessages(db, { workspaceId, ticketId: ticket.id, withInternal: true }),
       listTicketStatusChanges(db, { workspaceId, ticketId: ticket.id }),
       listTicketFiles(db, { workspaceId, ticketId: ticket.id }),
+      pluginTicketFiles(plugins, res, ticket),
     ]);
-    const presentFile = (file: (typeof files)[number]) => ({
+    const presentFile = (file: (typeof files)[number]): FileView => ({
       name: file.filename,
       size: sizeText(file.size_bytes),
+      by: file.staff_name,
       href: `/tickets/${ticket.id}/files/${file.id}`,
     });
+    const conversation = messages.map((m) => ({
+      id: m.id,
+      author: m.author_name,
+      fromClient: m.author_contact_id !== null,
+      internal: m.is_internal,
+      body: m.body,
+      createdAt: m.created_at,
+      at: dateTime(m.created_at),
+      files: files.filter((file) => file.message_id === m.id).map(presentFile),
+    }));
+    const requestFiles: FileView[] = [];
+    const clientEntries: [{ at: Date; files: FileView[] }, ...Array<{ at: Date; files: FileView[] }>] = [
+      { at: ticket.opened_at, files: requestFiles },
+      ...conversation.filter((m) => m.fromClient).map((m) => ({ at: m.createdAt, files: m.files })),
+    ];
+    for (const file of clientFiles)
+      clientEntryOf(clientEntries, file.at).files.push({
+        name: file.name,
+        size: sizeText(file.sizeBytes),
+        by: file.by,
+        href: `/tickets/${ticket.id}/client-files/${encodeURIComponent(file.id)}`,
+      });
     await render(
       res,
       'tickets/show',
@@ -166,15 +220,8 @@ export function ticketRoutes({
           opened: dateTime(ticket.opened_at),
           category: ticket.category ?? '',
         },
-        messages: messages.map((m) => ({
-          id: m.id,
-          author: m.author_name,
-          fromClient: m.author_contact_id !== null,
-          internal: m.is_internal,
-          body: m.body,
-          at: dateTime(m.created_at),
-          files: files.filter((file) => file.message_id === m.id).map(presentFile),
-        })),
+        requestFiles,
+        messages: conversation,
         /** Files attached on their own, without an answer. */
         looseFiles: files.filter((file) => file.message_id === null).map(presentFile),
         maxFiles: ATTACHMENT_MAX_FILES,
@@ -272,11 +319,23 @@ export function ticketRoutes({
     const file = found(
       await findTicketFileContent(db, { workspaceId, ticketId: routeId(req.params.id), fileId: routeId(req.params.fileId) }),
     );
-    // Always an attachment with the type its bytes were checked as: never rendered as a page.
-    res.attachment(file.filename);
-    res.type(file.content_type);
-    res.set({ 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
-    res.send(file.content);
+    // Served as the portal serves its files, the client's below too: an attachment, never sniffed.
+    await sendDownload(res, {
+      name: file.filename,
+      contentType: file.content_type,
+      sizeBytes: file.content.length,
+      content: Readable.from([file.content]),
+    });
+  });
+
+  // A file the client attached in the portal: the ticket is found in this workspace first, then
+  // the plugin finds the file on that ticket only.
+  router.get('/tickets/:id/client-files/:fileId', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const ticket = found(await findTicket(db, { workspaceId, ticketId: routeId(req.params.id) }));
+    const fileId = PluginFileId.safeParse(req.params.fileId);
+    const file = found(fileId.success ? await pluginTicketFile(plugins, res, ticket, fileId.data) : null);
+    await sendDownload(res, file);
   });
 
   router.post('/tickets/:id/status', requireStaff, async (req, res) => {

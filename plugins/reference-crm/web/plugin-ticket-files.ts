@@ -1,0 +1,41 @@
+// The files plugins keep for a ticket (the client portal: those the client attached there), for
+// the ticket's staff page: listed with the CRM's own, and served from the CRM's own route. The
+// route has found the ticket in the staff member's workspace before either is asked.
+import type { Response } from 'express';
+import type { CrmFileContent, CrmPlugin, CrmTicketFile } from '../crm-plugin.ts';
+import type { TicketRow } from '../queries/tickets.ts';
+import { staffOf } from './auth.ts';
+
+function askedBy(res: Response, ticket: TicketRow) {
+  const staff = staffOf(res);
+  return [
+    { id: String(staff.id), workspaceId: String(staff.workspaceId) },
+    { id: String(ticket.id), clientId: String(ticket.client_id) },
+  ] as const;
+}
+
+/** Every plugin's files of the ticket, in the plugins' order. */
+export async function pluginTicketFiles(
+  plugins: readonly CrmPlugin[] | undefined,
+  res: Response,
+  ticket: TicketRow,
+): Promise<CrmTicketFile[]> {
+  const [staff, ref] = askedBy(res, ticket);
+  const lists = await Promise.all((plugins ?? []).map((plugin) => plugin.ticketFiles?.(staff, ref) ?? Promise.resolve([])));
+  return lists.flat();
+}
+
+/** The file with this id of the first plugin that has it on the ticket, or null. */
+export async function pluginTicketFile(
+  plugins: readonly CrmPlugin[] | undefined,
+  res: Response,
+  ticket: TicketRow,
+  fileId: string,
+): Promise<CrmFileContent | null> {
+  const [staff, ref] = askedBy(res, ticket);
+  for (const plugin of plugins ?? []) {
+    const file = await plugin.ticketFileContent?.(staff, ref, fileId);
+    if (file) return file;
+  }
+  return null;
+}
