@@ -9,7 +9,7 @@ import type { Db } from './db.ts';
 import type { LineRow } from './proposals.ts';
 import { INVOICE_DRAFT, invoicesSeenBy, LISTED_TYPES } from './visibility.ts';
 
-export { INVOICE_DRAFT, LISTED_TYPES };
+export { LISTED_TYPES };
 export const INVOICE_VALIDATED = 1;
 export const INVOICE_CLOSED = 2;
 export const INVOICE_ABANDONED = 3;

@@ -9,7 +9,6 @@ import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
 import { PROPAL_DRAFT, proposalsSeenBy } from './visibility.ts';
 
-export { PROPAL_DRAFT };
 export const PROPAL_VALIDATED = 1;
 const PROPAL_SIGNED = 2;
 const PROPAL_NOT_SIGNED = 3;

@@ -100,8 +100,7 @@ const taskAssignees = (task: string) => `select 1 from llx_element_contact ac
 export const taskAssignedToSql = (task: string, contact: string) => `exists (${taskAssignees(task)} and ac.fk_socpeople = ${contact})`;
 
 /** The task aliased `task` is the contact's to follow: assigned to them, or to no external contact. */
-export const taskFollowedBySql = (task: string, contact: string) =>
-  `(${taskAssignedToSql(task, contact)} or not exists (${taskAssignees(task)}))`;
+const taskFollowedBySql = (task: string, contact: string) => `(${taskAssignedToSql(task, contact)} or not exists (${taskAssignees(task)}))`;
 
 /** The contact is one of this company's, and the company a client: another company's contact id sees nothing. */
 function ofClientCompany(query: Knex.QueryBuilder, db: Db, scope: ContactScope): Knex.QueryBuilder {
