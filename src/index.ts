@@ -55,6 +55,7 @@ export { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOn
 export {
   paymentKeysSettingsFrom,
   previousSecretsFrom,
+  singleSignOnSettingsFrom,
   stripeSettingsFrom,
   type PortalConfigInput,
   webPushSettingsFrom,
