@@ -59,6 +59,7 @@ export { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOn
 export {
   paymentKeysSettingsFrom,
   previousSecretsFrom,
+  singleSignOnSettingsFrom,
   stripeSettingsFrom,
   type PortalConfigInput,
   webPushSettingsFrom,

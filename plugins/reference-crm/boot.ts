@@ -90,7 +90,8 @@ export interface BootOptions {
   /**
    * The portal's live-stream settings (caps and the session re-check; LIVE_STREAMS_PER_SESSION,
    * LIVE_STREAMS_PER_IP), the offer reminders' window (OFFER_REMINDER_DAYS), Web Push (VAPID_*), and the
-   * custom domains' CNAME target and DNS servers (CUSTOM_DOMAIN_TARGET, CUSTOM_DOMAIN_RESOLVERS).
+   * custom domains' CNAME target and DNS servers (CUSTOM_DOMAIN_TARGET, CUSTOM_DOMAIN_RESOLVERS), and
+   * the single sign-on issuers' private hosts and DNS servers (SSO_ALLOWED_PRIVATE_HOSTS, SSO_RESOLVERS).
    */
   portalConfig?:
     | Pick<
@@ -102,6 +103,7 @@ export interface BootOptions {
         | 'offerReminderDays'
         | 'webPush'
         | 'customDomains'
+        | 'singleSignOn'
       >
     | undefined;
   /** How often the embedded database is vacuumed and analyzed (default 10 minutes); a PostgreSQL server's autovacuum does it there. */
@@ -196,6 +198,9 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     ...(options.stripe ? { stripe: options.stripe } : {}),
     ...(options.fileStorageDir ? { fileStorageDir: options.fileStorageDir } : {}),
     ...options.portalConfig,
+    // Outside production an identity provider may run beside the CRM (the tests' and a developer's
+    // own); in production only an issuer at a public address, or one the installer names.
+    singleSignOn: { allowPrivateIssuers: !production, ...options.portalConfig?.singleSignOn },
   };
   const virusScanner = options.clamd ? createClamdScanner(options.clamd) : undefined;
   const portal = createCustomerPortal({

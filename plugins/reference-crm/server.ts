@@ -7,6 +7,7 @@ import {
   paymentKeysSettingsFrom,
   previousSecretsFrom,
   databaseBoundsFrom,
+  singleSignOnSettingsFrom,
   preparedStatementsFrom,
   stripeSettingsFrom,
   webPushSettingsFrom,
@@ -53,6 +54,7 @@ try {
       ...(env.LIVE_STREAMS_PER_IP ? { liveStreamsPerIp: Number(env.LIVE_STREAMS_PER_IP) } : {}),
       ...(env.OFFER_REMINDER_DAYS ? { offerReminderDays: Number(env.OFFER_REMINDER_DAYS) } : {}),
       webPush: webPushSettingsFrom(env),
+      singleSignOn: singleSignOnSettingsFrom(env),
       customDomains: {
         ...(env.CUSTOM_DOMAIN_TARGET ? { target: env.CUSTOM_DOMAIN_TARGET } : {}),
         resolvers: (env.CUSTOM_DOMAIN_RESOLVERS ?? '')

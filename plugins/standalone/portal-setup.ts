@@ -15,6 +15,7 @@ import {
   type PortalConfigInput,
   paymentKeysSettingsFrom,
   previousSecretsFrom,
+  singleSignOnSettingsFrom,
   stripeSettingsFrom,
   webPushSettingsFrom,
   createKnex,
@@ -230,6 +231,9 @@ export async function openStandalonePortal(
         demoPaymentBanner: demoPayments,
         stripe: stripeSettingsFrom(env),
         webPush: webPushSettingsFrom(env),
+        // Beside a real CRM an identity provider on the portal's own machine or network is the
+        // installer's to name (SSO_ALLOWED_PRIVATE_HOSTS) in production; in development any.
+        singleSignOn: { allowPrivateIssuers: !production, ...singleSignOnSettingsFrom(env) },
         portalPath: STAFF_PATHS.portal,
         adminPath: STAFF_PATHS.admin,
         messagesPath: STAFF_PATHS.messages,

@@ -159,6 +159,31 @@ export const PortalConfigSchema = z.object({
       resolvers: z.array(z.string().min(1)).default([]),
     })
     .default({ resolvers: [] }),
+  /**
+   * Where the server may reach an identity provider (single sign-on issuers: discovery, keys,
+   * tokens, userinfo). An agency admin types the issuer address, so without a limit the server
+   * would request whatever address they name: its own ports, the cloud's metadata service, the
+   * private network. `allowPrivateIssuers` lifts the limit (development and tests, with a provider
+   * beside the portal; the hosts set it outside production); otherwise an issuer whose address is
+   * not public (loopback, private, link-local, CGNAT, ...) is refused unless its host name is in
+   * `allowedPrivateHosts` (SSO_ALLOWED_PRIVATE_HOSTS). `resolvers` are the DNS servers asked for an
+   * issuer's addresses (SSO_RESOLVERS, `address` or `address:port`; empty, the system's resolver).
+   */
+  singleSignOn: z
+    .object({
+      allowPrivateIssuers: z.boolean().default(false),
+      allowedPrivateHosts: z
+        .array(
+          z
+            .string()
+            .trim()
+            .toLowerCase()
+            .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.:-]+)$/, 'each SSO_ALLOWED_PRIVATE_HOSTS entry must be a host name or an IP address'),
+        )
+        .default([]),
+      resolvers: z.array(z.string().min(1)).default([]),
+    })
+    .default({ allowPrivateIssuers: false, allowedPrivateHosts: [], resolvers: [] }),
 });
 
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;
@@ -187,12 +212,17 @@ export function paymentKeySecrets(
   return { seal, previous: rest };
 }
 
-/** SESSION_SECRET_PREVIOUS as the portal takes it: comma-separated, blanks ignored. */
-export function previousSecretsFrom(value: string | undefined): string[] {
+/** A variable holding a list, as the portal takes it: comma-separated, blanks ignored. */
+function commaSeparated(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
-    .map((secret) => secret.trim())
+    .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/** SESSION_SECRET_PREVIOUS as the portal takes it: comma-separated, blanks ignored. */
+export function previousSecretsFrom(value: string | undefined): string[] {
+  return commaSeparated(value);
 }
 
 /** PAYMENT_KEYS_SECRET and PAYMENT_KEYS_SECRET_PREVIOUS as the portal takes them (blank is unset). */
@@ -210,6 +240,11 @@ export function stripeSettingsFrom(env: NodeJS.ProcessEnv): { secretKey?: string
     ...(env.STRIPE_WEBHOOK_SECRET ? { webhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
     ...(env.STRIPE_API_BASE ? { apiBase: env.STRIPE_API_BASE } : {}),
   };
+}
+
+/** SSO_ALLOWED_PRIVATE_HOSTS and SSO_RESOLVERS as the portal takes them: comma-separated, blanks ignored. */
+export function singleSignOnSettingsFrom(env: NodeJS.ProcessEnv): { allowedPrivateHosts: string[]; resolvers: string[] } {
+  return { allowedPrivateHosts: commaSeparated(env.SSO_ALLOWED_PRIVATE_HOSTS), resolvers: commaSeparated(env.SSO_RESOLVERS) };
 }
 
 /** VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT as the portal takes them (blank is unset). */

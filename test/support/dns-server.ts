@@ -1,7 +1,9 @@
-// A DNS server on 127.0.0.1 for tests: dns2's UDP server on a random port, answering TXT questions
-// from a map the test fills (names lower case, without the trailing dot). Any other name is NXDOMAIN,
-// as a real authoritative server answers a name it does not hold, so code under test meets the
-// same packets and the same errors node's resolver gives for real DNS.
+// A DNS server on 127.0.0.1 for tests: dns2's UDP server on a random port, answering TXT, A and AAAA
+// questions from maps the test fills (names lower case, without the trailing dot). A name it holds
+// records of another type for answers with none (NODATA); any other name is NXDOMAIN, as a real
+// authoritative server answers a name it does not hold, so code under test meets the same packets
+// and the same errors node's resolver gives for real DNS.
+import { isIPv4, isIPv6 } from 'node:net';
 import dns2 from 'dns2';
 
 const NXDOMAIN = 3;
@@ -11,6 +13,8 @@ export interface LocalDnsServer {
   address: string;
   /** TXT records by name; each record the strings it is made of. */
   txt: Map<string, string[][]>;
+  /** A host's addresses by name, IPv4 (answered as A) and IPv6 (as AAAA) alike. */
+  addresses: Map<string, string[]>;
   /** Questions asked, by name, in order. */
   asked: string[];
   close(): Promise<void>;
@@ -18,6 +22,7 @@ export interface LocalDnsServer {
 
 export async function startDnsServer(): Promise<LocalDnsServer> {
   const txt = new Map<string, string[][]>();
+  const addresses = new Map<string, string[]>();
   const asked: string[] = [];
   const server = dns2.createUDPServer((request, send) => {
     const response = dns2.Packet.createResponseFromRequest(request) as ReturnType<typeof dns2.Packet.createResponseFromRequest> & {
@@ -26,11 +31,16 @@ export async function startDnsServer(): Promise<LocalDnsServer> {
     const [question] = request.questions;
     const name = (question?.name ?? '').toLowerCase().replace(/\.$/, '');
     asked.push(name);
-    const records = txt.get(name);
-    if (!records) response.header.rcode = NXDOMAIN;
+    if (!txt.has(name) && !addresses.has(name)) response.header.rcode = NXDOMAIN;
+    const answer = (record: Record<string, unknown>) =>
+      (response.answers as unknown[]).push({ name, class: dns2.Packet.CLASS.IN, ttl: 0, ...record });
+    const type = question?.type;
     // dns2 encodes an array as a record of several strings; its types say one string.
-    for (const strings of records ?? [])
-      (response.answers as unknown[]).push({ name, type: dns2.Packet.TYPE.TXT, class: dns2.Packet.CLASS.IN, ttl: 60, data: strings });
+    if (type === dns2.Packet.TYPE.TXT) for (const strings of txt.get(name) ?? []) answer({ type, data: strings });
+    for (const address of addresses.get(name) ?? []) {
+      if (type === dns2.Packet.TYPE.A && isIPv4(address)) answer({ type, address });
+      if (type === dns2.Packet.TYPE.AAAA && isIPv6(address)) answer({ type, address });
+    }
     send(response);
   });
   await server.listen(0, '127.0.0.1');
@@ -38,6 +48,7 @@ export async function startDnsServer(): Promise<LocalDnsServer> {
   return {
     address: `127.0.0.1:${port}`,
     txt,
+    addresses,
     asked,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

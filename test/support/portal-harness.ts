@@ -61,6 +61,8 @@ export async function startPortalHarness(
       | 'port'
       | 'appUrl'
       | 'portalConfig'
+      | 'production'
+      | 'seedDemoData'
     >;
   } = {},
 ): Promise<PortalHarness> {

@@ -39,7 +39,10 @@ export interface PendingSecondFactor {
 
 /**
  * A single sign-on sent to the identity provider and not yet back: what its answer must match
- * (state, nonce, the PKCE verifier), kept only here, server side, and removed at the first answer.
+ * (state, nonce, the PKCE verifier), kept only here, server side, and removed at the first answer
+ * at its own workspace's callback. Kept per workspace: every workspace's portal shares the one
+ * session cookie (its path is the portal's mount), so an answer at another workspace's callback
+ * must not use up this one.
  */
 export interface PendingSingleSignOn {
   workspaceId: string;
@@ -55,7 +58,8 @@ declare module 'express-session' {
   interface SessionData {
     portal?: PortalSessionAuth;
     pendingSecondFactor?: PendingSecondFactor;
-    pendingSingleSignOn?: PendingSingleSignOn;
+    /** By workspace id. */
+    pendingSingleSignOns?: Record<string, PendingSingleSignOn>;
     /** Recovery codes just made, kept until the page that shows them once has been rendered. */
     recoveryCodesToShow?: string[];
     /** The codes to show replace earlier ones (made anew from the status page), not a first set-up's. */

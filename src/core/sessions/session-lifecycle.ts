@@ -35,10 +35,16 @@ export interface SessionLifecycle {
    * its own failures; the sign-out has happened either way.
    */
   whenSignedOut(listener: SignedOutListener): void;
-  /** Keeps what a single sign-on's answer must match, in the visitor's session, before the browser leaves for the provider. */
+  /**
+   * Keeps what a single sign-on's answer must match, in the visitor's session, before the browser
+   * leaves for the provider: one per workspace, replacing an earlier one of the same workspace.
+   */
   awaitSingleSignOn(req: Request, pending: PendingSingleSignOn): Promise<void>;
-  /** What the single sign-on under way must match, removed and written before it is used: each answer is tried once. */
-  takeSingleSignOn(req: Request): Promise<PendingSingleSignOn | null>;
+  /**
+   * What this workspace's single sign-on under way must match, removed and written before it is
+   * used: each answer is tried once. Another workspace's sign-on under way is left as it is.
+   */
+  takeSingleSignOn(req: Request, workspaceId: string): Promise<PendingSingleSignOn | null>;
 }
 
 type SignedOutListener = (ended: { workspaceId: string; clientUserId: string; sessionHash: string }) => Promise<void>;
@@ -56,7 +62,7 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       if (bringsSessionCookie(req)) await regenerateSession(req);
       const meta = requestMeta(req);
       delete req.session.pendingSecondFactor;
-      delete req.session.pendingSingleSignOn;
+      delete req.session.pendingSingleSignOns;
       req.session.portal = {
         workspaceId: user.workspace_id,
         clientUserId: user.id,
@@ -86,14 +92,16 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
     },
     async awaitSingleSignOn(req, pending) {
       // A visitor already signed in keeps that session as it is until the provider answers.
-      req.session.pendingSingleSignOn = pending;
+      req.session.pendingSingleSignOns = { ...req.session.pendingSingleSignOns, [pending.workspaceId]: pending };
       await saveSession(req);
     },
-    async takeSingleSignOn(req) {
+    async takeSingleSignOn(req, workspaceId) {
       // A callback without the session cookie has no session object at all (a GET reads none).
-      const pending = req.session?.pendingSingleSignOn;
-      if (!pending) return null;
-      delete req.session.pendingSingleSignOn;
+      const waiting = req.session?.pendingSingleSignOns;
+      const pending = waiting?.[workspaceId];
+      if (!waiting || !pending) return null;
+      delete waiting[workspaceId];
+      if (Object.keys(waiting).length === 0) delete req.session.pendingSingleSignOns;
       await saveSession(req);
       return pending;
     },

@@ -2,7 +2,8 @@
 // enable), and on each provider's page the companies it signs in, with their email domains and
 // whether passwords and codes still work for them. The client secret is a write-only field: left
 // empty, the saved one stays. Every form goes back to a GET page (post/redirect/get); a refused one
-// is shown again with what was typed (never the secret) and a 400.
+// is shown again with what was typed (never the secret) and a 400: among the refusals, an issuer
+// at an address the server must not request (issuer-network.ts).
 import type { Request, Response } from 'express';
 import {
   type FieldErrors,
@@ -14,6 +15,7 @@ import {
   staffContext,
 } from '../../core/index.ts';
 import { type BindingInput, type ProviderInput, ProviderIdParam, type ProvidersQueryInput } from './commands.ts';
+import type { IssuerNetwork } from './issuer-network.ts';
 import { presentBindings, presentCompanyChoices, presentProvider } from './presenters.ts';
 import type { Providers } from './providers.ts';
 
@@ -39,10 +41,11 @@ function typed(req: Request): ProviderForm & BindingForm {
 
 export function createSingleSignOnAdminHandlers(deps: {
   providers: Providers;
+  network: Pick<IssuerNetwork, 'refusal'>;
   adapter: Pick<HostAdapter, 'clients'>;
   config: Pick<PortalConfig, 'appUrl'>;
 }) {
-  const { providers, adapter, config } = deps;
+  const { providers, network, adapter, config } = deps;
   const listHref = (res: Response) => `${staffContext(res).base}/single-sign-on`;
   /** The address an agency registers at its provider: one per workspace, whichever provider. */
   const redirectUri = (res: Response) => `${config.appUrl}${staffContext(res).portalBase}/sign-in/sso/callback`;
@@ -123,6 +126,10 @@ export function createSingleSignOnAdminHandlers(deps: {
     );
   }
 
+  /** The issuer field's error when the server must not request its address, else null. */
+  const issuerRefused = async (res: Response, input: ProviderInput): Promise<FieldErrors | null> =>
+    (await network.refusal(input.issuerUrl)) ? { issuerUrl: staffContext(res).i18n.t('singleSignOn:errors.issuerNotPublic') } : null;
+
   const providerOrNotFound = async (res: Response, id: string) => {
     const row = await providers.find(staffContext(res).workspace.id, id);
     if (!row) throw notFound(PROVIDER_NOT_FOUND);
@@ -151,6 +158,8 @@ export function createSingleSignOnAdminHandlers(deps: {
 
     add: async (req: Request, res: Response) => {
       const input = req.body as ProviderInput;
+      const refused = await issuerRefused(res, input);
+      if (refused) return showNew(req, res, typed(req), refused, 400);
       const id = await providers.add(staffContext(res).workspace.id, input, input.clientSecret);
       res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=added`);
     },
@@ -164,6 +173,8 @@ export function createSingleSignOnAdminHandlers(deps: {
     save: async (req: Request, res: Response) => {
       const id = parseParam(ProviderIdParam, req.params.providerId);
       const input = req.body as ProviderInput;
+      const refused = await issuerRefused(res, input);
+      if (refused) return showProvider(req, res, { provider: typed(req) }, { provider: refused }, 400);
       if (!(await providers.save(staffContext(res).workspace.id, id, input, input.clientSecret))) throw notFound(PROVIDER_NOT_FOUND);
       res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=saved`);
     },

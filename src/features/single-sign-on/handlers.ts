@@ -119,9 +119,11 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       const { workspace } = portalContext(res);
       const { t } = portalI18n(res);
       // Taken out first: whatever happens next, this state, nonce and verifier are never tried again.
-      const pending = await sessions.takeSingleSignOn(req);
+      // Only this workspace's: a sign-on under way at another workspace of the portal (same session
+      // cookie) is not this callback's to use up.
+      const pending = await sessions.takeSingleSignOn(req, workspace.id);
       const fresh = pending && now().getTime() - Date.parse(pending.startedAt) < PENDING_MINUTES * 60_000;
-      if (!pending || !fresh || pending.workspaceId !== workspace.id) {
+      if (!pending || !fresh) {
         await logFailure(req, workspace, { reason: pending ? 'expired' : 'no_sign_in_under_way' });
         throw new HttpError(400, t('singleSignOn:refused.expired'));
       }

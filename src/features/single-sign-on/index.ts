@@ -5,6 +5,7 @@ import type { CompleteSignIn, SingleSignOnHooks } from '../account/index.ts';
 import { createSingleSignOnAdminHandlers } from './admin-handlers.ts';
 import { createSingleSignOnHandlers } from './handlers.ts';
 import { singleSignOnManifest } from './manifest.ts';
+import { createIssuerNetwork } from './issuer-network.ts';
 import { createOpenId } from './openid.ts';
 import { singleSignOnPersonalData } from './personal-data.ts';
 import { createProviders } from './providers.ts';
@@ -19,11 +20,12 @@ import { createSingleSignOnMatcher } from './sign-in-service.ts';
 export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: CompleteSignIn }): Feature & { signIn: SingleSignOnHooks } {
   const { db, adapter, staffAdapter, config, sessionLifecycle, logger, now, events } = core;
   const providers = createProviders({ db, config, bus: events });
+  const network = createIssuerNetwork(config.singleSignOn);
   const handlers = createSingleSignOnHandlers({
     db,
     config,
     providers,
-    openId: createOpenId(),
+    openId: createOpenId({ network }),
     matcher: createSingleSignOnMatcher({ db, adapter }),
     sessions: sessionLifecycle,
     completeSignIn: deps.completeSignIn,
@@ -36,6 +38,6 @@ export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: 
     signIn: { signInOptions: handlers.signInOptions, passwordAndCodeAllowed: handlers.passwordAndCodeAllowed },
     personalData: singleSignOnPersonalData({ db }),
     publicRoutes: [singleSignOnRoutes(handlers)],
-    adminRoutes: [singleSignOnAdminRoutes(createSingleSignOnAdminHandlers({ providers, adapter: staffAdapter, config }))],
+    adminRoutes: [singleSignOnAdminRoutes(createSingleSignOnAdminHandlers({ providers, network, adapter: staffAdapter, config }))],
   };
 }

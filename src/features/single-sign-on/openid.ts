@@ -4,6 +4,7 @@
 // expiry) before a claim is read. Nothing here decides who is signed in (sign-in-service.ts does).
 import * as client from 'openid-client';
 import { LRUCache } from 'lru-cache';
+import type { IssuerNetwork } from './issuer-network.ts';
 
 /** A provider as the protocol needs it: its secret already opened. */
 export interface OpenIdProvider {
@@ -35,12 +36,14 @@ export interface VerifiedClaims {
 /**
  * An issuer on the loopback interface may speak plain HTTP (a provider run beside the portal in
  * development and tests); every other issuer must be HTTPS, as the library insists by default.
+ * In production the loopback is refused anyway unless the installer allows the host by name
+ * (issuer-network.ts).
  */
 export function mayUsePlainHttp(issuer: URL): boolean {
   return issuer.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
 }
 
-export function createOpenId(options: { timeoutMs?: number } = {}) {
+export function createOpenId(options: { network: IssuerNetwork; timeoutMs?: number }) {
   // Discovery is a round trip to the provider: kept per provider version for an hour, so a key
   // rotation's new discovery document is read again in time. A failed discovery is not kept.
   const configurations = new LRUCache<string, Promise<client.Configuration>>({ max: 500, ttl: 60 * 60_000 });
@@ -52,9 +55,12 @@ export function createOpenId(options: { timeoutMs?: number } = {}) {
     if (cached) return cached;
     const issuer = new URL(provider.issuerUrl);
     const auth = provider.clientSecret ? client.ClientSecretBasic(provider.clientSecret) : client.None();
+    // The network's fetch is kept by the configuration: the key set, token and userinfo requests
+    // the discovery document points to go through the same address check as discovery itself.
     const found = client.discovery(issuer, provider.clientId, undefined, auth, {
       timeout: timeout / 1000,
       ...(mayUsePlainHttp(issuer) ? { execute: [client.allowInsecureRequests] } : {}),
+      ...(options.network.fetch ? { [client.customFetch]: options.network.fetch } : {}),
     });
     configurations.set(key, found);
     found.catch(() => configurations.delete(key));

@@ -49,12 +49,13 @@ class CookieJar {
   }
 }
 
-export async function startOpenIdProvider(options: { redirectUri: string }): Promise<TestOpenIdProvider> {
+/** `host`: the issuer's host name (127.0.0.1 by default); it listens on 127.0.0.1 whatever the name. */
+export async function startOpenIdProvider(options: { redirectUri: string; host?: string }): Promise<TestOpenIdProvider> {
   const accounts = new Map<string, TestAccount>();
   let next: { sub: string; amr: string[] } | null = null;
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const clientId = 'client-portal';
   const clientSecret = 'portal-secret-'.padEnd(40, 'p');
   const otherClient = { clientId: 'other-app', clientSecret: 'other-secret-'.padEnd(40, 'o'), redirectUri: `${issuer}/other/callback` };

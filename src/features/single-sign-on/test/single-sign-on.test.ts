@@ -367,6 +367,21 @@ describe('single sign-on (OpenID Connect)', function () {
       expect(callback.status).to.be.within(400, 404);
       await agent.get('/portal/acme/').expect(303);
     });
+
+    it('cannot use up a sign-in under way here: its callback leaves it waiting, and this callback still completes', async function () {
+      // Both workspaces' portals share the one session cookie (path /portal): an answer brought to
+      // the other workspace's callback (a link, an image, a redirect) must not spend this one.
+      const agent = h.agent();
+      const authorization = await start(agent);
+      op.signInAs('maria-sub');
+      const back = await op.authorize(authorization);
+      const elsewhere = await agent.get(`/portal/acme/sign-in/sso/callback${back.search}`).expect(400);
+      expect(elsewhere.text).to.contain('took too long or was already used');
+      const res = await agent.get(`${back.pathname}${back.search}`).expect(303);
+      expect(res.headers.location).to.equal(`${PORTAL}/`);
+      const dashboard = await agent.get(`${PORTAL}/`).expect(200);
+      expect(dashboard.text).to.contain('Maria');
+    });
   });
 
   describe('query budgets', function () {
