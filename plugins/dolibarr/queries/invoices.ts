@@ -7,7 +7,7 @@
 //   negative money the agency owes, not a bill to pay, so the portal lists the others only.
 import type { Db } from './db.ts';
 import type { LineRow } from './proposals.ts';
-import { INVOICE_DRAFT, invoicesSeenBy, LISTED_TYPES } from './visibility.ts';
+import { invoicesSeenBy, LISTED_TYPES } from './visibility.ts';
 
 export { LISTED_TYPES };
 export const INVOICE_VALIDATED = 1;
