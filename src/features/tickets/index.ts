@@ -6,7 +6,7 @@ import { ticketsPersonalData } from './personal-data.ts';
 import { TICKETS_MULTIPART_PATHS, ticketsRoutes } from './routes.ts';
 
 export function ticketsFeature(core: CoreServices): Feature {
-  const { db, adapter, events, storage, virusScanner, config, logger } = core;
+  const { db, adapter, events, storage, virusScanner, config, logger, limiter } = core;
   const { tickets } = adapter;
   return {
     name: ticketsManifest.name,
@@ -20,6 +20,7 @@ export function ticketsFeature(core: CoreServices): Feature {
               adapter: { ...adapter, tickets },
               storage,
               bus: events,
+              limiter,
               virusScanner,
               storageQuotaBytes: config.workspaceStorageQuotaBytes,
               onError: (message, err) => logger.error(message, err),
