@@ -38,7 +38,7 @@ import {
 export const MAX_DOMAINS_PER_WORKSPACE = 5;
 
 /** How long an unverified claim keeps other workspaces from taking a name without proving it. */
-export const CLAIM_DAYS = 7;
+const CLAIM_DAYS = 7;
 const CLAIM_MS = CLAIM_DAYS * 24 * 60 * 60 * 1000;
 
 /**
@@ -52,7 +52,7 @@ const HOST_CACHE_ENTRIES = 10_000;
 type AddRefusal = 'invalid' | 'ownHost' | 'taken' | 'tooMany';
 
 /** A check's result, or: the TXT record holds the token, but another workspace proved the name first. */
-export type CheckOutcome = CheckResult | 'heldElsewhere';
+type CheckOutcome = CheckResult | 'heldElsewhere';
 
 /**
  * A domain as its workspace's page shows it, with the claim of its name: held by this workspace,

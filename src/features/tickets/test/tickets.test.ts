@@ -36,6 +36,16 @@ describe('client tickets', function () {
     await h.crm.portal.workspaceChanged(String(workspaceId));
   };
 
+  /** A new ticket with a PDF attached, from the form page's HTML. */
+  const openWithFile = (agent: typeof maria, formPage: string, fields: { subject: string; description: string }, status: number) =>
+    agent
+      .post('/portal/demo/tickets')
+      .field('_csrf', csrfFrom(formPage))
+      .field('subject', fields.subject)
+      .field('description', fields.description)
+      .attach('attachments', PDF, { filename: 'file.pdf', contentType: 'application/pdf' })
+      .expect(status);
+
   before(async function () {
     this.timeout(120_000);
     h = await startPortalHarness();
@@ -342,13 +352,7 @@ describe('client tickets', function () {
     await setSettings({ show_tickets: true, allow_file_uploads: false });
     const plain = (await maria.get('/portal/demo/tickets/new').expect(200)).text;
     expect(plain).to.not.contain('name="attachments"');
-    await maria
-      .post('/portal/demo/tickets')
-      .field('_csrf', csrfFrom(plain))
-      .field('subject', 'With a file')
-      .field('description', 'D')
-      .attach('attachments', PDF, { filename: 'x.pdf', contentType: 'application/pdf' })
-      .expect(403);
+    await openWithFile(maria, plain, { subject: 'With a file', description: 'D' }, 403);
     expect(await h.crm.db('tickets').where({ workspace_id: workspaceId, subject: 'With a file' })).to.have.length(0);
   });
 
@@ -361,20 +365,18 @@ describe('client tickets', function () {
         .send({ _csrf: csrfFrom(form), subject, description: 'D' })
         .expect(status);
     };
+    /** What a refused ticket must not add to: the CRM's tickets, the activity staff are told from, stored files. */
+    const rowsIn = async (table: string) =>
+      (
+        await h.crm
+          .db(table)
+          .where({ workspace_id: String(workspaceId) })
+          .count({ n: '*' })
+      )[0]!.n;
     const written = async () => ({
-      tickets: (await h.crm.db('tickets').where({ workspace_id: workspaceId }).count({ n: '*' }))[0]!.n,
-      activity: (
-        await h.crm
-          .db('client_activity_logs')
-          .where({ workspace_id: String(workspaceId) })
-          .count({ n: '*' })
-      )[0]!.n,
-      files: (
-        await h.crm
-          .db('portal_files')
-          .where({ workspace_id: String(workspaceId) })
-          .count({ n: '*' })
-      )[0]!.n,
+      tickets: await rowsIn('tickets'),
+      activity: await rowsIn('client_activity_logs'),
+      files: await rowsIn('portal_files'),
     });
 
     before(async function () {
@@ -386,13 +388,7 @@ describe('client tickets', function () {
       for (let i = 1; i <= TICKET_LIMITS.ticketsPerPerson.points; i++) await open(maria, `Limit ${i}`, 303);
       const before = await written();
       const form = (await maria.get('/portal/demo/tickets/new').expect(200)).text;
-      const refused = await maria
-        .post('/portal/demo/tickets')
-        .field('_csrf', csrfFrom(form))
-        .field('subject', 'One too many')
-        .field('description', 'Kept as typed')
-        .attach('attachments', PDF, { filename: 'more.pdf', contentType: 'application/pdf' })
-        .expect(429);
+      const refused = await openWithFile(maria, form, { subject: 'One too many', description: 'Kept as typed' }, 429);
       expect(refused.headers['retry-after']).to.match(/^\d+$/);
       expect(refused.text)
         .to.contain('You have opened many tickets in a short time. You can open another in 60 minutes; this one was not sent.')
